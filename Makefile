@@ -1,0 +1,56 @@
+# Two commands matter: `make run` and `make test`. Everything else is a step they use.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+RECUR  := $(BIN)/recur
+KB     ?= kb
+INDEX  ?= .recur/index
+SITE   ?= site
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: install browser test run index site serve check eval bench clean
+
+# Re-installs only when pyproject.toml changes; safe to run again and again.
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+install: $(BIN)/.installed
+
+# Browser tests drive Debian's Chromium (playwright's own browser download does not work here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || test -x /usr/bin/chromium || \
+	  { echo "Installing Debian's chromium for the browser tests"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
+	    echo "warning: could not install chromium; browser tests will be skipped"; }
+
+check: install
+	$(RECUR) check --kb $(KB) --strict
+
+eval: install
+	$(RECUR) eval --kb $(KB) --index $(INDEX)
+
+test: install browser check eval
+	$(BIN)/python -m pytest -q
+
+index: install
+	$(RECUR) index --kb $(KB) --index $(INDEX)
+
+site: install
+	$(RECUR) site --kb $(KB) --out $(SITE)
+
+serve: install
+	$(RECUR) serve --kb $(KB) --index $(INDEX) --site $(SITE) --host $(HOST) --port $(PORT)
+
+run: index site serve
+
+bench: install
+	$(BIN)/python bench/retrieval.py
+	$(BIN)/python bench/site.py
+	$(BIN)/python bench/serve.py
+
+clean:
+	rm -rf .recur $(SITE) bench/out .pytest_cache

@@ -1,0 +1,37 @@
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from kbfactory import small_kb  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture
+def kb_dir(tmp_path):
+    """A small valid KB in tmp_path."""
+    return small_kb(tmp_path / "kb")
+
+
+@pytest.fixture(scope="session")
+def real_encoder():
+    """The bundled all-MiniLM-L6-v2, loaded once per test session."""
+    from recur import embed
+
+    return embed.load_encoder(embed.DEFAULT)
+
+
+@pytest.fixture(scope="session")
+def real_engine(tmp_path_factory, real_encoder):
+    """The shipped KB indexed with the real model, once per session."""
+    from recur.engine import Engine
+    from recur.index import build
+    from recur.kb import load_kb
+
+    idx = tmp_path_factory.mktemp("real") / "index"
+    build(load_kb(ROOT / "kb"), idx, real_encoder, progress=False)
+    return Engine(ROOT / "kb", idx, "default")

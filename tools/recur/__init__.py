@@ -1,0 +1,3 @@
+"""Recur: a searchable knowledge base of failure patterns."""
+
+__version__ = "0.1.0"

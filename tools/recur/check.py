@@ -1,0 +1,87 @@
+"""``recur check``: everything wrong with a KB, collected before failing once.
+
+Per-file schema problems come from the loader; this module adds the checks that need the
+whole KB (duplicate ids, references between files). Authoring advice (lint.py) is added as
+warnings. Nothing here imports the embedding stack: check must stay fast.
+"""
+
+from __future__ import annotations
+
+from recur.errors import Problem
+from recur.kb import KB, load_kb
+
+
+def cross_checks(kb: KB) -> list[Problem]:
+    problems: list[Problem] = []
+    for pid, files in kb.pattern_files.items():
+        if len(files) > 1:
+            for f in files:
+                others = ", ".join(x for x in files if x != f)
+                problems.append(Problem(f, _id_line(kb, pid, f), "id", f"duplicate pattern id {pid!r} (also in {others})"))
+    for iid, files in kb.incident_files.items():
+        if len(files) > 1:
+            for f in files:
+                others = ", ".join(x for x in files if x != f)
+                problems.append(Problem(f, 2, "id", f"duplicate incident id {iid!r} (also in {others})"))
+
+    def missing(pid: str) -> bool:
+        return not kb.pattern_known(pid)
+
+    for p in kb.patterns.values():
+        shown = kb.pattern_files[p.id][0]
+        for i, rid in enumerate(p.related):
+            if rid == p.id:
+                problems.append(Problem(shown, p.line("related", i), f"related[{i}]", "a pattern cannot be related to itself"))
+            elif missing(rid):
+                problems.append(Problem(shown, p.line("related", i), f"related[{i}]", f"no pattern has id {rid!r}"))
+        for i, d in enumerate(p.distinguish):
+            if missing(d["from"]):
+                problems.append(Problem(shown, p.line("distinguish", i, "from"), f"distinguish[{i}].from",
+                                        f"no pattern has id {d['from']!r}"))
+    for inc in kb.incidents.values():
+        shown = kb.incident_files[inc.id][0]
+        for i, pid in enumerate(inc.patterns):
+            if missing(pid):
+                problems.append(Problem(shown, inc.line("patterns", i), f"patterns[{i}]", f"no pattern has id {pid!r}"))
+    for path in kb.paths.values():
+        shown = _shown(kb, path.relpath)
+        for i, step in enumerate(path.steps):
+            if missing(step.pattern):
+                problems.append(Problem(shown, path.line("steps", i, "pattern"), f"steps[{i}].pattern",
+                                        f"no pattern has id {step.pattern!r}"))
+    cases_file = _shown(kb, "eval/cases.yml")
+    for n, case in enumerate(kb.cases):
+        for pid in case.expect:
+            if missing(pid):
+                problems.append(Problem(cases_file, case.line, f"[{n}].expect", f"no pattern has id {pid!r}"))
+    return problems
+
+
+def _shown(kb: KB, relpath: str) -> str:
+    from recur.kb import display_path
+
+    return display_path(kb.root, kb.root / relpath)
+
+
+def _id_line(kb: KB, pid: str, shown: str) -> int:
+    p = kb.patterns.get(pid)
+    return p.line("id") if p and kb.pattern_files[pid][0] == shown else 2
+
+
+def run_checks(kb: KB, lint: bool = True, **lint_options) -> list[Problem]:
+    """All problems in the KB, sorted by file and line."""
+    problems = list(kb.problems) + cross_checks(kb)
+    if lint:
+        try:
+            from recur import lint as lint_mod
+        except ImportError:  # authoring checks not installed in this build
+            lint_mod = None
+        if lint_mod is not None:
+            problems += lint_mod.authoring_warnings(kb, **lint_options)
+    unique = {(p.path, p.line, p.field, p.message, p.level): p for p in problems}
+    return sorted(unique.values(), key=Problem.sort_key)
+
+
+def check_path(root, **options) -> tuple[KB, list[Problem]]:
+    kb = load_kb(root)
+    return kb, run_checks(kb, **options)

@@ -1,0 +1,208 @@
+"""The core commands: check, index, suggest, eval."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from recur.errors import RecurError
+from recur.options import index_option, kb_option, model_option
+
+
+@click.command()
+@kb_option
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
+@click.option("--similar", is_flag=True,
+              help="Also look for near-duplicate patterns with the embedding index (loads the model).")
+@click.option("--quiet", "-q", is_flag=True, help="Print only problems, no summary line.")
+@click.argument("files", nargs=-1, type=click.Path())
+def check(kb_dir, strict, similar, quiet, files):
+    """Validate every KB file against the format; print all problems, then fail once.
+
+    Each problem is one line: path:line: field: message. Errors exit 1; warnings
+    (unknown keys, authoring advice) exit 0 unless --strict. With FILES, only problems
+    in those files are shown (the whole KB is still read, for cross-references).
+    """
+    from recur.check import check_path
+
+    kb, problems = check_path(kb_dir)
+    if similar:
+        from recur.lint import similar_warnings
+
+        problems += similar_warnings(kb, only=files or None)
+    if files:
+        import os
+
+        wanted = {os.path.normpath(f) for f in files}
+        problems = [p for p in problems if os.path.normpath(p.path) in wanted]
+    errors = [p for p in problems if p.is_error]
+    warnings = [p for p in problems if not p.is_error]
+    for p in problems:
+        click.echo(str(p))
+    failed = bool(errors) or (strict and bool(warnings))
+    if not quiet:
+        n = len(kb.patterns) + len(kb.incidents) + len(kb.paths)
+        summary = (f"{len(errors)} error(s), {len(warnings)} warning(s) in {kb_dir} "
+                   f"({len(kb.patterns)} patterns, {len(kb.incidents)} incidents, {len(kb.paths)} paths loaded)")
+        if not problems:
+            summary = f"OK: {n} files in {kb_dir} follow the format ({len(kb.patterns)} patterns, " \
+                      f"{len(kb.incidents)} incidents, {len(kb.paths)} paths)."
+        click.echo(summary, err=True)
+        if strict and warnings and not errors:
+            click.echo("Failing because of --strict.", err=True)
+    sys.exit(1 if failed else 0)
+
+
+@click.command()
+@kb_option
+@index_option
+@model_option
+@click.option("--rebuild", is_flag=True, help="Re-embed every pattern instead of only the changed ones.")
+@click.option("--quiet", "-q", is_flag=True)
+def index(kb_dir, index_dir, model, rebuild, quiet):
+    """Build or update the search index (only changed patterns are re-embedded)."""
+    import time
+
+    from recur.engine import ensure_index
+
+    t0 = time.perf_counter()
+    stats = ensure_index(kb_dir, index_dir, model, rebuild=rebuild, quiet=quiet)
+    if quiet:
+        return
+    if stats is None:
+        click.echo(f"Index {index_dir} is up to date.", err=True)
+    else:
+        click.echo(f"Indexed {stats.patterns} patterns into {index_dir}: {stats.embedded} embedded, "
+                   f"{stats.reused} unchanged, {stats.removed} removed ({time.perf_counter() - t0:.1f}s).", err=True)
+
+
+def _read_query(text: tuple) -> str:
+    if text == ("-",) or (not text and not sys.stdin.isatty()):
+        data = sys.stdin.read()
+    else:
+        data = " ".join(text)
+    return data
+
+
+@click.command()
+@kb_option
+@index_option
+@model_option
+@click.option("--top", "-n", default=5, show_default=True, type=click.IntRange(1, 50), help="How many patterns.")
+@click.option("--json", "as_json", is_flag=True, help="Print {query, results} as JSON.")
+@click.option("--queries", type=click.File("r"), help="JSONL file of {\"query\": ...}; prints one JSON line per query.")
+@click.option("--steps", default=3, show_default=True, type=click.IntRange(0, 50), help="Runbook steps to show.")
+@click.argument("text", nargs=-1)
+def suggest(kb_dir, index_dir, model, top, as_json, queries, steps, text):
+    """Suggest the known failure patterns that match TEXT (or - / stdin: paste logs or an alert).
+
+    \b
+    recur suggest "checkout 502s after deploy, pods restarting"
+    kubectl logs pod/api-7f9 | recur suggest -
+    recur suggest --queries cases.jsonl --top 10 > results.jsonl
+    """
+    from recur.engine import Engine
+
+    if queries is not None:
+        items = _read_jsonl(queries)
+        engine = Engine.open(kb_dir, index_dir, model)
+        lists = engine.suggest_many([q for q, _ in items], top=top)
+        for (query, extra), results in zip(items, lists):
+            click.echo(json.dumps({**extra, "query": query, "results": results}, ensure_ascii=False))
+        return
+    query = _read_query(text).strip()
+    if not query:
+        raise click.UsageError("give a description: recur suggest \"what you see\" (or - to read stdin)")
+    engine = Engine.open(kb_dir, index_dir, model)
+    results = engine.suggest(query, top=top)
+    if as_json:
+        click.echo(json.dumps({"query": query, "results": results}, ensure_ascii=False, indent=1))
+    else:
+        from recur.render import render_results
+
+        click.echo(render_results(query, results, steps=steps, kb_dir=kb_dir))
+
+
+def _read_jsonl(fh) -> list:
+    items = []
+    for n, line in enumerate(fh, 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except ValueError as exc:
+            raise RecurError(f"{fh.name}:{n}: query: not valid JSON ({exc.msg})") from None
+        if not isinstance(obj, dict) or not isinstance(obj.get("query"), str) or not obj["query"].strip():
+            raise RecurError(f"{fh.name}:{n}: query: each line must be an object with a non-empty \"query\" string")
+        extra = {k: v for k, v in obj.items() if k != "query"}
+        items.append((obj["query"], extra))
+    return items
+
+
+@click.command("eval")
+@kb_option
+@index_option
+@model_option
+@click.option("--cases", "cases_file", type=click.Path(dir_okay=False),
+              help="Cases file (default: KB/eval/cases.yml).")
+@click.option("--min-recall1", default=0.0, show_default=True, type=float, envvar="RECUR_MIN_RECALL1")
+@click.option("--min-recall3", default=0.80, show_default=True, type=float, envvar="RECUR_MIN_RECALL3")
+@click.option("--min-mrr", default=0.65, show_default=True, type=float, envvar="RECUR_MIN_MRR")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--verbose", "-v", is_flag=True, help="List every case that missed the top 3.")
+def eval_cmd(kb_dir, index_dir, model, cases_file, min_recall1, min_recall3, min_mrr, as_json, verbose):
+    """Measure retrieval on the KB's own cases: recall@1, recall@3, MRR.
+
+    Exits 1 below the thresholds, so a KB's CI catches a change that makes search worse.
+    """
+    from recur.engine import Engine
+    from recur.evaluate import metrics, run_cases
+    from recur.kb import load_kb
+
+    kb = load_kb(kb_dir)
+    cases = kb.cases
+    if cases_file:
+        tmp = load_kb(kb_dir)
+        tmp.cases = []
+        from recur.kb import _load_cases
+
+        tmp.root = Path(kb_dir)
+        _load_cases(tmp, Path(cases_file))
+        cases = tmp.cases
+        errs = [p for p in tmp.problems if p.is_error and p.path.endswith(Path(cases_file).name)]
+        if errs:
+            raise RecurError("\n".join(map(str, errs)))
+    else:
+        errs = [p for p in kb.problems if p.is_error and p.path.endswith("cases.yml")]
+        if errs:
+            raise RecurError("\n".join(map(str, errs)))
+    if not cases:
+        raise RecurError(f"no retrieval cases in {cases_file or Path(kb_dir) / 'eval' / 'cases.yml'}")
+    engine = Engine.open(kb_dir, index_dir, model)
+    results = run_cases(engine, cases)
+    m = metrics(results)
+    fails = []
+    if m["recall@1"] < min_recall1:
+        fails.append(f"recall@1 {m['recall@1']:.3f} < {min_recall1}")
+    if m["recall@3"] < min_recall3:
+        fails.append(f"recall@3 {m['recall@3']:.3f} < {min_recall3}")
+    if m["mrr"] < min_mrr:
+        fails.append(f"MRR {m['mrr']:.3f} < {min_mrr}")
+    if as_json:
+        click.echo(json.dumps({**m, "model": engine.manifest["model"], "failed": fails,
+                               "misses": [{"query": r.query, "expect": r.expect, "got": r.ranked[:3], "rank": r.rank}
+                                          for r in results if not r.rank or r.rank > 3]}, indent=1))
+    else:
+        click.echo(f"{m['cases']} cases · recall@1 {m['recall@1']:.3f} · recall@3 {m['recall@3']:.3f} · "
+                   f"recall@5 {m['recall@5']:.3f} · MRR {m['mrr']:.3f}  (model {engine.manifest['model']})")
+        if verbose:
+            for r in results:
+                if not r.rank or r.rank > 3:
+                    click.echo(f"  line {r.line}: rank {r.rank or '>10'} for {r.expect} — got {r.ranked[:3]}: "
+                               f"{r.query[:80]}")
+    if fails:
+        click.echo("FAILED: " + "; ".join(fails), err=True)
+        sys.exit(1)

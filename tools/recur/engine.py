@@ -1,0 +1,146 @@
+"""The suggest engine: keeps the index current, loads it with its model, answers queries.
+
+Used by ``recur suggest``, ``recur eval``, ``recur serve`` and the reports, so a result
+object is built in one place (``result_object``) and looks the same everywhere.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from pathlib import Path
+
+from recur import embed, index as index_mod
+from recur.errors import RecurError
+
+HIGH, MEDIUM = 0.80, 0.62  # fused-score bands for the confidence label
+
+
+def active_model(kb_dir, explicit: str | None = None) -> str:
+    """The model to use: --model/RECUR_MODEL, else the KB's tuned model, else the bundled one."""
+    if explicit:
+        return explicit
+    try:
+        from recur.tune import tuned_model_for
+    except ImportError:
+        return embed.DEFAULT
+    tuned = tuned_model_for(Path(kb_dir))
+    return str(tuned) if tuned else embed.DEFAULT
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr)
+
+
+def ensure_index(kb_dir, index_dir, model: str | None = None, rebuild: bool = False, quiet: bool = False,
+                 progress: bool | None = None):
+    """Bring the index up to date; returns BuildStats, or None when it was already fresh."""
+    from recur.kb import load_kb
+
+    spec = embed.resolve(active_model(kb_dir, model))
+    manifest = index_mod.read_manifest(Path(index_dir))
+    if not rebuild and manifest and manifest.get("model") == spec.model_id and index_mod.is_fresh(index_dir, kb_dir):
+        return None
+    kb = load_kb(kb_dir)
+    encoder = embed.load_encoder(spec)
+    if rebuild:
+        import shutil
+
+        shutil.rmtree(index_dir, ignore_errors=True)
+    stats = index_mod.build(kb, index_dir, encoder, progress=progress)
+    bad = {p.path for p in kb.errors if "/patterns/" in "/" + p.path.replace(os.sep, "/")}
+    stats.skipped_with_errors = len(bad)
+    if not quiet:
+        for note in stats.notes:
+            log(note)
+        if bad:
+            log(f"warning: {len(bad)} pattern file(s) with errors left out of the index (run: recur check)")
+    return stats
+
+
+def confidence(score: float) -> str:
+    return "high" if score >= HIGH else "medium" if score >= MEDIUM else "low"
+
+
+def result_object(rank: int, hit, doc: dict) -> dict:
+    return {
+        "rank": rank, "id": hit.id, "title": doc["title"], "score": round(hit.score, 4),
+        "confidence": confidence(hit.score), "category": doc["category"], "severity": doc["severity"],
+        "status": doc["status"], "draft": doc["status"] == "draft", "why": hit.why,
+        "runbook": doc["runbook"], "evidence": doc["evidence"], "summary": doc["summary"],
+        "signals": doc["signals"], "path": doc["path"], "incidents": len(doc.get("incidents", [])),
+        "related": doc.get("related", []), "distinguish": doc.get("distinguish", []),
+        "scores": {"dense": round(hit.dense, 4), "lexical": round(hit.lexical, 4), "signal": round(hit.signal, 4)},
+    }
+
+
+class Engine:
+    """A loaded index plus its encoder. Thread-safe for queries; ``reload_if_changed`` swaps
+    in a rebuilt index without a restart."""
+
+    def __init__(self, kb_dir, index_dir, model: str | None = None):
+        self.kb_dir = Path(kb_dir)
+        self.index_dir = Path(index_dir)
+        self.model = model
+        self._lock = threading.Lock()
+        self.searcher = None
+        self._load()
+
+    @classmethod
+    def open(cls, kb_dir, index_dir, model: str | None = None, update: bool = True, quiet: bool = False):
+        if update:
+            manifest = index_mod.read_manifest(Path(index_dir))
+            spec = embed.resolve(active_model(kb_dir, model))
+            if manifest is None:
+                if not quiet:
+                    log(f"No index at {index_dir}: building it now.")
+                ensure_index(kb_dir, index_dir, model, quiet=quiet)
+            elif manifest.get("model") == spec.model_id and not index_mod.is_fresh(index_dir, kb_dir):
+                if not quiet:
+                    log(f"The knowledge base changed since the index was built: updating {index_dir}.")
+                ensure_index(kb_dir, index_dir, model, quiet=quiet)
+        return cls(kb_dir, index_dir, model)
+
+    def _load(self) -> None:
+        from recur.search import Searcher
+
+        spec = embed.resolve(active_model(self.kb_dir, self.model))
+        loaded = index_mod.load(self.index_dir, expect_model=spec.model_id)
+        encoder = embed.load_encoder(spec)
+        if encoder.dim != loaded.manifest.get("dimension"):
+            raise RecurError(f"the index at {self.index_dir} has dimension {loaded.manifest.get('dimension')}, "
+                             f"the model gives {encoder.dim}; rebuild it with: recur index --rebuild")
+        self.searcher = Searcher(loaded, encoder)
+
+    @property
+    def docs(self) -> dict:
+        return self.searcher.index.docs
+
+    @property
+    def manifest(self) -> dict:
+        return self.searcher.index.manifest
+
+    def reload_if_changed(self) -> bool:
+        current = index_mod.read_manifest(self.index_dir)
+        if not current or current.get("build_id") == self.searcher.index.build_id:
+            return False
+        with self._lock:
+            if current.get("build_id") != self.searcher.index.build_id:
+                self._load()
+                return True
+        return False
+
+    def suggest(self, text: str, top: int = 5) -> list[dict]:
+        searcher = self.searcher
+        hits = searcher.search(text, top=top)
+        return [result_object(i + 1, h, searcher.index.docs[h.id]) for i, h in enumerate(hits)]
+
+    def suggest_many(self, texts: list[str], top: int = 5) -> list[list[dict]]:
+        searcher = self.searcher
+        vecs = searcher.encoder.encode(list(texts)) if texts else []
+        out = []
+        for text, vec in zip(texts, vecs):
+            hits = searcher.search(text, top=top, qvec=vec)
+            out.append([result_object(i + 1, h, searcher.index.docs[h.id]) for i, h in enumerate(hits)])
+        return out

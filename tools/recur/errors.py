@@ -1,0 +1,31 @@
+"""The one exception type shown to users, and the problem record every check emits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class RecurError(Exception):
+    """An expected failure. The CLI and API turn it into one clean message, never a traceback."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding about one place in the KB: printed as ``path:line: field: message``."""
+
+    path: str
+    line: int
+    field: str
+    message: str
+    level: str = "error"  # "error" or "warning"
+
+    @property
+    def is_error(self) -> bool:
+        return self.level == "error"
+
+    def __str__(self) -> str:
+        prefix = "" if self.is_error else "warning: "
+        return f"{self.path}:{self.line}: {self.field}: {prefix}{self.message}"
+
+    def sort_key(self):
+        return (self.path, self.line, self.field, self.message)

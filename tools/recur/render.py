@@ -1,0 +1,46 @@
+"""The responder's terminal view of suggestions: what to do first, what to keep."""
+
+from __future__ import annotations
+
+import click
+
+SEV_COLOUR = {"sev1": "red", "sev2": "yellow", "sev3": "cyan", "sev4": "white"}
+CONF_COLOUR = {"high": "green", "medium": "yellow", "low": "white"}
+
+
+def render_results(query: str, results: list[dict], steps: int = 3, kb_dir: str = "kb") -> str:
+    if not results:
+        return ("No known failure pattern matches. If this is new, capture it: "
+                "recur incident new  (and flag what to dig into later).")
+    out = []
+    for r in results:
+        tag = " [DRAFT]" if r["draft"] else ""
+        sev = click.style(r["severity"], fg=SEV_COLOUR.get(r["severity"], "white"), bold=True)
+        conf = click.style(f"{r['confidence']} confidence", fg=CONF_COLOUR[r["confidence"]])
+        out.append(click.style(f"{r['rank']}. {r['title']}{tag}", bold=True) +
+                   f"  ({r['id']} · {sev} · {r['category']} · {conf}, score {r['score']:.2f})")
+        if r["why"]:
+            parts = [f"{w['field']} “{_short(w['text'], 90)}”" for w in r["why"][:3]]
+            out.append("   why: " + "; ".join(parts))
+        if r.get("incidents"):
+            out.append(f"   seen before: {r['incidents']} incident(s)")
+        if r["evidence"]:
+            out.append(click.style("   Preserve before restoring:", fg="magenta", bold=True))
+            out.extend(f"     - {_short(e, 150)}" for e in r["evidence"][:4])
+        if r["runbook"]:
+            out.append(click.style("   First steps:", bold=True))
+            for i, step in enumerate(r["runbook"][:steps], 1):
+                out.append(f"     {i}. {_short(step, 200)}")
+            more = len(r["runbook"]) - steps
+            if more > 0:
+                out.append(f"     … {more} more step(s)")
+        for d in r.get("look_alikes", []) or []:
+            out.append(f"   vs {d['id']}: {d['by']}")
+        out.append(f"   read more: {kb_dir.rstrip('/')}/{r['path']}")
+        out.append("")
+    return "\n".join(out).rstrip()
+
+
+def _short(text: str, n: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"

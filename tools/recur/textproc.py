@@ -1,0 +1,77 @@
+"""Text handling shared by indexing and search: tokens for BM25, normalised signal strings.
+
+Responders paste alert names (KubePodCrashLooping), error codes (ORA-00060, ENOSPC) and log
+lines with different numbers than the ones in the KB; both sides are normalised the same way
+so that those still match exactly.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_']*|\d+[A-Za-z]*")
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_IDENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:/-]*[A-Za-z0-9]")
+_DIGITS = re.compile(r"\d+")
+_SPACE = re.compile(r"\s+")
+_MD = re.compile(r"`|\*\*|__|\[|\]\([^)]*\)")
+
+STOPWORDS = frozenset("""
+a about above after again against all am an and any are as at be because been before being below
+between both but by can could did do does doing down during each few for from further had has have
+having he her here hers him his how i if in into is it its itself just me more most my no nor not
+now of off on once only or other our ours out over own same she should so some such than that the
+their theirs them then there these they this those through to too under until up very was we were
+what when where which while who whom why will with would you your yours also via per got get gets
+still yet one two us
+""".split())
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer  # PyStemmer: Snowball, a C extension, light to import
+
+    return Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=200_000)
+def _stem(word: str) -> str:
+    return _stemmer().stemWord(word)
+
+
+def words(text: str) -> list[str]:
+    """Lowercase words, with CamelCase and snake_case split (KubePodCrashLooping -> kube pod crash looping)."""
+    out = []
+    for raw in _WORD.findall(text):
+        parts = [p for p in re.split(r"[_']", _CAMEL.sub(" ", raw).replace(" ", "_")) if p]
+        out.extend(p.lower() for p in parts)
+        if len(parts) > 1:
+            out.append(raw.lower().replace("'", ""))  # keep the whole identifier too
+    return out
+
+
+def tokens(text: str) -> list[str]:
+    """BM25 tokens: stemmed words without stopwords or bare numbers."""
+    return [_stem(w) for w in words(text) if w not in STOPWORDS and not w.isdigit() and len(w) > 1]
+
+
+def plain(text: str) -> str:
+    """Markdown to a single line of plain text, for embedding and display."""
+    return _SPACE.sub(" ", _MD.sub("", text)).strip()
+
+
+def normalise_signal(text: str) -> str:
+    """Lowercase, numbers masked, whitespace folded: '...after 30000ms' == '...after 5000ms'."""
+    return _SPACE.sub(" ", _DIGITS.sub("#", text.lower())).strip(" .")
+
+
+def identifiers(text: str) -> set[str]:
+    """Distinctive tokens as written: alert names, error codes, metric names (lowercased)."""
+    out = set()
+    for tok in _IDENT.findall(text):
+        has_inner_case = any(c.isupper() for c in tok[1:]) and any(c.islower() for c in tok)
+        looks_code = any(c.isdigit() for c in tok) or "_" in tok or tok.isupper() and len(tok) >= 4
+        if has_inner_case or looks_code or ("." in tok and "/" not in tok and len(tok) > 6):
+            out.add(tok.lower().strip(".:"))
+    return out
