@@ -136,11 +136,11 @@ class Engine:
         hits = searcher.search(text, top=top)
         return [result_object(i + 1, h, searcher.index.docs[h.id]) for i, h in enumerate(hits)]
 
-    def suggest_many(self, texts: list[str], top: int = 5) -> list[list[dict]]:
+    def suggest_many(self, texts: list[str], top: int = 5, mode: str = "hybrid") -> list[list[dict]]:
         searcher = self.searcher
         vecs = searcher.encoder.encode(list(texts)) if texts else []
         out = []
         for text, vec in zip(texts, vecs):
-            hits = searcher.search(text, top=top, qvec=vec)
+            hits = searcher.search(text, top=top, qvec=vec, mode=mode)
             out.append([result_object(i + 1, h, searcher.index.docs[h.id]) for i, h in enumerate(hits)])
         return out

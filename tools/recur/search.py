@@ -65,18 +65,20 @@ class Searcher:
     def encode_query(self, text: str) -> np.ndarray:
         return self.encoder.encode([text])[0]
 
-    def search(self, text: str, top: int = 5, qvec: np.ndarray | None = None) -> list[Hit]:
+    def search(self, text: str, top: int = 5, qvec: np.ndarray | None = None, mode: str = "hybrid") -> list[Hit]:
+        """Rank patterns for ``text``. ``mode="dense"`` uses the embedding views only (for benchmarks)."""
         if not self.ids or not text.strip():
             return []
         q = self.encode_query(text) if qvec is None else qvec
         k = min(len(self.vectors), CANDIDATE_VIEWS)
         _, rows = self.faiss.search(q.reshape(1, -1).astype(np.float32), k)
         cands = {self.row_pattern[r] for r in rows[0] if r >= 0}
-        lex = self._lexical(text)
+        dense_only = mode == "dense"
+        lex = None if dense_only else self._lexical(text)
         if lex is not None:
             order = np.argsort(-lex)[: max(top * 4, 20)]
             cands.update(self.ids[i] for i in order if lex[i] > 0)
-        sig = self._signals(text)
+        sig = {} if dense_only else self._signals(text)
         cands.update(sig)
         lex_max = float(lex.max()) if lex is not None and lex.size and lex.max() > 0 else 1.0
         lex_of = {pid: i for i, pid in enumerate(self.ids)}
