@@ -1,0 +1,124 @@
+"""problems.board: the problem-management computations shared by `recur report` and the site."""
+
+import datetime as dt
+import json
+
+import pytest
+from kbfactory import pattern_text, write
+
+from recur.kb import load_kb
+from recur.problems import board, month_range, overdue_items
+
+AS_OF = dt.date(2026, 5, 15)
+
+
+def incident(root, iid, date, severity="sev2", patterns=(), services=(), extra=""):
+    write(root, f"incidents/{date[:4]}/{iid}.md", "\n".join([
+        "---", f"id: {iid}", f"title: Incident {iid}", f"date: {date}", f"severity: {severity}",
+        f"patterns: [{', '.join(patterns)}]", f"services: [{', '.join(services)}]", extra.rstrip(), "---", "",
+        "## Summary", "Something happened.", ""]))
+
+
+@pytest.fixture
+def pm_kb(tmp_path):
+    root = tmp_path / "kb"
+    write(root, "patterns/capacity/disk-full.md", pattern_text(
+        "disk-full", title="Disk full", fix="fix: {status: done, owner: team-a, due: 2026-01-31, done: 2026-02-01}"))
+    write(root, "patterns/capacity/pool-exhausted.md", pattern_text(
+        "pool-exhausted", title="Pool exhausted",
+        fix="fix: {status: in-progress, owner: team-b, due: 2026-04-30, tickets: [DB-1]}"))
+    write(root, "patterns/network/dns-failure.md", pattern_text(
+        "dns-failure", "network", title="DNS failure", fix="fix: {status: open, due: 2026-12-31}",
+        extra_front="owner: team-net"))
+    write(root, "patterns/network/old.md", pattern_text(
+        "old", "network", status="retired", fix="fix: {status: open, owner: x, due: 2020-01-01}"))
+    # fixed before its fix landed: not a recurrence after fix
+    incident(root, "INC-1", "2026-01-10", patterns=["disk-full"], services=["api"],
+             extra="review: {status: done}")
+    # after the fix landed: recurrence after fix; review pending and overdue (sev1: 5 days)
+    incident(root, "INC-2", "2026-04-20", "sev1", patterns=["disk-full", "pool-exhausted"], services=["api", "db"],
+             extra="follow_ups:\n  - {title: Add alert, owner: team-b, due: 2026-05-01, ticket: OPS-9}\n"
+                   "  - {title: Done thing, status: done}\n"
+                   "flags:\n  - heap dump lost\n  - {text: old question, status: done}")
+    # unknown pattern, sev3 review due in 20 days (not overdue), open follow-up without owner
+    incident(root, "INC-3", "2026-05-10", "sev3", services=["web"],
+             extra="follow_ups:\n  - {title: Find the cause, due: 2026-06-01}")
+    # sev4: no review; pool-exhausted again
+    incident(root, "INC-4", "2026-05-12", "sev4", patterns=["pool-exhausted"])
+    # after as_of: ignored everywhere
+    incident(root, "INC-5", "2026-06-01", "sev1", patterns=["dns-failure"], services=["edge"])
+    return load_kb(root)
+
+
+def test_board_is_json_safe_and_complete(pm_kb):
+    b = board(pm_kb, AS_OF)
+    assert json.loads(json.dumps(b)) == b
+    for key in ("as_of", "counts", "reviews", "follow_ups", "fixes", "by_owner", "unknown", "flags",
+                "recurring", "recurrence_after_fix", "trends"):
+        assert key in b
+    assert b["as_of"] == "2026-05-15"
+    assert all(r["incident"] != "INC-5" for r in b["reviews"])
+
+
+def test_reviews_follow_severity_framework(pm_kb):
+    b = board(pm_kb, AS_OF)
+    got = {r["incident"]: r for r in b["reviews"]}
+    assert set(got) == {"INC-2", "INC-3"}  # INC-1 done, INC-4 sev4 (none)
+    assert got["INC-2"]["due"] == "2026-04-25" and got["INC-2"]["overdue"] and got["INC-2"]["days_overdue"] == 20
+    assert got["INC-3"]["level"] == "light" and got["INC-3"]["due"] == "2026-05-30" and not got["INC-3"]["overdue"]
+    assert b["reviews"][0]["incident"] == "INC-2"
+
+
+def test_follow_ups_fixes_and_owners(pm_kb):
+    b = board(pm_kb, AS_OF)
+    fu = {f["title"]: f for f in b["follow_ups"]}
+    assert set(fu) == {"Add alert", "Find the cause"}
+    assert fu["Add alert"]["overdue"] and fu["Add alert"]["days_overdue"] == 14 and fu["Add alert"]["age_days"] == 25
+    assert fu["Add alert"]["ticket"] == "OPS-9" and fu["Find the cause"]["owner"] is None
+    fixes = {f["pattern"]: f for f in b["fixes"]}
+    assert set(fixes) == {"pool-exhausted", "dns-failure"}  # done and retired are left out
+    assert fixes["pool-exhausted"]["overdue"] and fixes["pool-exhausted"]["days_overdue"] == 15
+    assert fixes["pool-exhausted"]["incidents"] == 2 and fixes["pool-exhausted"]["age_days"] == 25
+    assert fixes["dns-failure"]["owner"] == "team-net"  # falls back to the pattern owner
+    assert fixes["dns-failure"]["incidents"] == 0 and not fixes["dns-failure"]["overdue"]
+    assert b["by_owner"]["team-b"] == {"follow_ups": 1, "follow_ups_overdue": 1, "fixes": 1, "fixes_overdue": 1}
+    assert b["by_owner"]["(unowned)"]["follow_ups"] == 1
+    lines = overdue_items(b)
+    assert len(lines) == 3 and any("INC-2" in x for x in lines)
+
+
+def test_unknown_flags_recurring_after_fix_and_trends(pm_kb):
+    b = board(pm_kb, AS_OF)
+    assert [u["incident"] for u in b["unknown"]] == ["INC-3"]
+    assert [(f["incident"], f["text"]) for f in b["flags"]] == [("INC-2", "heap dump lost")]
+    assert b["flags"][0]["age_days"] == 25
+    assert b["recurring"]["30"][0] == {"pattern": "pool-exhausted", "title": "Pool exhausted",
+                                      "category": "capacity", "count": 2, "last": "2026-05-12"}
+    assert {r["pattern"]: r["count"] for r in b["recurring"]["90"]} == {"pool-exhausted": 2, "disk-full": 1}
+    assert b["recurrence_after_fix"] == [{
+        "incident": "INC-2", "title": "Incident INC-2", "pattern": "disk-full", "pattern_title": "Disk full",
+        "fix_done": "2026-02-01", "incident_date": "2026-04-20", "days_after_fix": 78}]
+    t = b["trends"]
+    assert t["months"][-1] == "2026-05" and len(t["months"]) == 12
+    jan, apr, may = t["months"].index("2026-01"), t["months"].index("2026-04"), t["months"].index("2026-05")
+    assert t["total"][jan] == 1 and t["total"][apr] == 1 and t["total"][may] == 2
+    assert t["by_category"]["capacity"][apr] == 1 and t["by_category"]["unknown"][may] == 1
+    assert t["by_service"]["api"][jan] == 1 and t["by_service"]["(none)"][may] == 1
+    assert b["counts"]["recurrence_after_fix"] == 1 and b["counts"]["incidents_30"] == 3
+
+
+def test_as_of_earlier_hides_later_incidents(pm_kb):
+    b = board(pm_kb, dt.date(2026, 3, 1))
+    assert [r["incident"] for r in b["reviews"]] == []
+    assert b["recurrence_after_fix"] == [] and b["counts"]["incidents_90"] == 1
+
+
+def test_month_range_crosses_years():
+    assert month_range(dt.date(2026, 2, 3), 4) == ["2025-11", "2025-12", "2026-01", "2026-02"]
+
+
+def test_board_on_shipped_kb_runs():
+    from conftest import ROOT
+
+    b = board(load_kb(ROOT / "kb"), dt.date(2026, 6, 1))
+    assert b["counts"]["recurrence_after_fix"] >= 1  # INC-2026-0201 recurs after cache-stampede's fix

@@ -1,0 +1,204 @@
+"""Problem-management computations: the one implementation behind ``recur report`` and the site.
+
+``board(kb, as_of)`` turns a loaded KB into a JSON-safe dict (dates as ISO strings). It is a
+pure function of the KB and the date: no clock, no I/O. Incidents dated after ``as_of`` are
+ignored, so a board "as of" a past date does not count what had not happened yet.
+
+Keys of the returned dict:
+
+- ``as_of``: the date, ISO.
+- ``counts``: {reviews_pending, reviews_overdue, follow_ups_open, follow_ups_overdue, fixes_open,
+  fixes_overdue, unknown, flags_open, recurrence_after_fix, incidents_30, incidents_90} — headline numbers.
+- ``reviews``: incidents whose review is pending (level not ``none``): {incident, title, date, severity,
+  level, due, overdue, days_overdue, path}; most overdue first.
+- ``follow_ups``: open follow-ups: {incident, title, owner, due, ticket, age_days (since the incident),
+  overdue, days_overdue, path}; most overdue first, then oldest.
+- ``fixes``: patterns (not retired) whose permanent fix is ``open`` / ``in-progress``: {pattern, title,
+  category, status, owner, due, overdue, days_overdue, tickets, incidents (count), last_incident,
+  age_days (since the first matched incident or ``created``; null if neither), path}.
+- ``by_owner``: {owner: {follow_ups, follow_ups_overdue, fixes, fixes_overdue}}; ``(unowned)`` for none.
+- ``unknown``: incidents with no known pattern, "needs analysis": {incident, title, date, severity,
+  services, age_days, path}; newest first.
+- ``flags``: open "dig into this later" flags: {incident, text, note, date, age_days, severity, path}.
+- ``recurring``: {"30": [...], "90": [...]}: patterns matched by incidents in the last N days
+  (``as_of - N < date <= as_of``): {pattern, title, category, count, last}; most first, at most ``top``.
+- ``recurrence_after_fix``: an incident matched a pattern whose fix is ``done`` with a ``done`` date
+  before the incident's date — the fix did not hold: {incident, title, pattern, pattern_title,
+  fix_done, incident_date, days_after_fix}; newest first.
+- ``trends``: {"months": ["YYYY-MM", ...] (the ``months`` months ending with as_of's month),
+  "total": [count per month], "by_category": {category: [counts]}, "by_service": {service: [counts]}}.
+  An incident counts once per distinct category of its patterns (``unknown`` when it has none) and
+  once per service it lists (``(none)`` when it lists none).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+
+OPEN_FIX = ("open", "in-progress")
+UNOWNED = "(unowned)"
+
+
+def _iso(d):
+    return d.isoformat() if d is not None else None
+
+
+def _overdue(due, as_of: dt.date) -> tuple[bool, int]:
+    if due is None or due >= as_of:
+        return False, 0
+    return True, (as_of - due).days
+
+
+def _month(d: dt.date) -> str:
+    return f"{d.year:04d}-{d.month:02d}"
+
+
+def month_range(as_of: dt.date, months: int) -> list[str]:
+    """The ``months`` calendar months ending with as_of's month, oldest first, as YYYY-MM."""
+    y, m = as_of.year, as_of.month
+    out = []
+    for _ in range(months):
+        out.append(f"{y:04d}-{m:02d}")
+        m -= 1
+        if m == 0:
+            y, m = y - 1, 12
+    return out[::-1]
+
+
+def board(kb, as_of: dt.date, *, top: int = 10, months: int = 12) -> dict:
+    """The problem-management board for ``kb`` as of ``as_of`` (see the module docstring for keys)."""
+    if isinstance(as_of, dt.datetime):
+        as_of = as_of.date()
+    incidents = sorted((i for i in kb.incidents.values() if i.date <= as_of), key=lambda i: (i.date, i.id))
+    patterns = kb.patterns
+
+    reviews = []
+    for i in incidents:
+        r = i.review
+        if r is None or r.status != "pending" or r.level == "none":
+            continue
+        late, days = _overdue(r.due, as_of)
+        reviews.append({"incident": i.id, "title": i.title, "date": _iso(i.date), "severity": i.severity,
+                        "level": r.level, "due": _iso(r.due), "overdue": late, "days_overdue": days,
+                        "path": i.relpath})
+    reviews.sort(key=lambda r: (-r["days_overdue"], r["due"] or "9999", r["incident"]))
+
+    follow_ups = []
+    for i in incidents:
+        for f in i.follow_ups:
+            if f.status != "open":
+                continue
+            late, days = _overdue(f.due, as_of)
+            follow_ups.append({"incident": i.id, "title": f.title, "owner": f.owner, "due": _iso(f.due),
+                               "ticket": f.ticket, "age_days": (as_of - i.date).days, "overdue": late,
+                               "days_overdue": days, "path": i.relpath})
+    follow_ups.sort(key=lambda f: (-f["days_overdue"], -f["age_days"], f["incident"], f["title"]))
+
+    matched = defaultdict(list)  # pattern id -> incidents (oldest first)
+    for i in incidents:
+        for pid in dict.fromkeys(i.patterns):
+            matched[pid].append(i)
+
+    fixes = []
+    for p in patterns.values():
+        if p.status == "retired" or p.fix is None or p.fix.status not in OPEN_FIX:
+            continue
+        late, days = _overdue(p.fix.due, as_of)
+        seen = matched.get(p.id, [])
+        starts = [d for d in ([seen[0].date] if seen else []) + [p.created] if d is not None and d <= as_of]
+        fixes.append({"pattern": p.id, "title": p.title, "category": p.category, "status": p.fix.status,
+                      "owner": p.fix.owner or p.owner, "due": _iso(p.fix.due), "overdue": late,
+                      "days_overdue": days, "tickets": list(p.fix.tickets), "incidents": len(seen),
+                      "last_incident": _iso(seen[-1].date) if seen else None,
+                      "age_days": (as_of - min(starts)).days if starts else None, "path": p.relpath})
+    fixes.sort(key=lambda f: (-f["days_overdue"], f["due"] or "9999", -f["incidents"], f["pattern"]))
+
+    by_owner: dict = defaultdict(lambda: {"follow_ups": 0, "follow_ups_overdue": 0, "fixes": 0, "fixes_overdue": 0})
+    for f in follow_ups:
+        o = by_owner[f["owner"] or UNOWNED]
+        o["follow_ups"] += 1
+        o["follow_ups_overdue"] += f["overdue"]
+    for f in fixes:
+        o = by_owner[f["owner"] or UNOWNED]
+        o["fixes"] += 1
+        o["fixes_overdue"] += f["overdue"]
+
+    unknown = [{"incident": i.id, "title": i.title, "date": _iso(i.date), "severity": i.severity,
+                "services": list(i.services), "age_days": (as_of - i.date).days, "path": i.relpath}
+               for i in reversed(incidents) if not i.patterns]
+
+    flags = [{"incident": i.id, "text": f.text, "note": f.note, "date": _iso(i.date),
+              "age_days": (as_of - i.date).days, "severity": i.severity, "path": i.relpath}
+             for i in incidents for f in i.flags if f.status == "open"]
+    flags.sort(key=lambda f: (-f["age_days"], f["incident"]))
+
+    recurring = {}
+    for days in (30, 90):
+        start = as_of - dt.timedelta(days=days)
+        count: Counter = Counter()
+        last: dict = {}
+        for i in incidents:
+            if i.date > start:
+                for pid in dict.fromkeys(i.patterns):
+                    count[pid] += 1
+                    last[pid] = i.date
+        ranked = sorted(count, key=lambda pid: (-count[pid], -last[pid].toordinal(), pid))[:top]
+        recurring[str(days)] = [{"pattern": pid, "title": patterns[pid].title if pid in patterns else pid,
+                                 "category": patterns[pid].category if pid in patterns else None,
+                                 "count": count[pid], "last": _iso(last[pid])} for pid in ranked]
+
+    after_fix = []
+    for i in reversed(incidents):
+        for pid in dict.fromkeys(i.patterns):
+            p = patterns.get(pid)
+            if p is None or p.fix is None or p.fix.status != "done" or p.fix.done is None:
+                continue
+            if p.fix.done < i.date:
+                after_fix.append({"incident": i.id, "title": i.title, "pattern": pid, "pattern_title": p.title,
+                                  "fix_done": _iso(p.fix.done), "incident_date": _iso(i.date),
+                                  "days_after_fix": (i.date - p.fix.done).days})
+
+    month_keys = month_range(as_of, months)
+    slot = {m: n for n, m in enumerate(month_keys)}
+    total = [0] * len(month_keys)
+    by_cat: dict = defaultdict(lambda: [0] * len(month_keys))
+    by_svc: dict = defaultdict(lambda: [0] * len(month_keys))
+    for i in incidents:
+        n = slot.get(_month(i.date))
+        if n is None:
+            continue
+        total[n] += 1
+        cats = {patterns[pid].category for pid in i.patterns if pid in patterns} or {"unknown"}
+        for c in cats:
+            by_cat[c][n] += 1
+        for s in dict.fromkeys(i.services or ["(none)"]):
+            by_svc[s][n] += 1
+
+    def _ordered(d: dict) -> dict:
+        return {k: d[k] for k in sorted(d, key=lambda k: (-sum(d[k]), k))}
+
+    counts = {
+        "reviews_pending": len(reviews), "reviews_overdue": sum(r["overdue"] for r in reviews),
+        "follow_ups_open": len(follow_ups), "follow_ups_overdue": sum(f["overdue"] for f in follow_ups),
+        "fixes_open": len(fixes), "fixes_overdue": sum(f["overdue"] for f in fixes),
+        "unknown": len(unknown), "flags_open": len(flags), "recurrence_after_fix": len(after_fix),
+        "incidents_30": sum(1 for i in incidents if i.date > as_of - dt.timedelta(days=30)),
+        "incidents_90": sum(1 for i in incidents if i.date > as_of - dt.timedelta(days=90)),
+    }
+    return {
+        "as_of": _iso(as_of), "counts": counts, "reviews": reviews, "follow_ups": follow_ups, "fixes": fixes,
+        "by_owner": {k: dict(by_owner[k]) for k in sorted(by_owner)}, "unknown": unknown, "flags": flags,
+        "recurring": recurring, "recurrence_after_fix": after_fix,
+        "trends": {"months": month_keys, "total": total, "by_category": _ordered(by_cat),
+                   "by_service": _ordered(by_svc)},
+    }
+
+
+def overdue_items(b: dict) -> list[str]:
+    """One line per overdue review, follow-up or permanent fix on a board (for ``--fail-on overdue``)."""
+    out = [f"review of {r['incident']} overdue by {r['days_overdue']} day(s)" for r in b["reviews"] if r["overdue"]]
+    out += [f"follow-up {f['title']!r} of {f['incident']} overdue by {f['days_overdue']} day(s)"
+            for f in b["follow_ups"] if f["overdue"]]
+    out += [f"permanent fix of {f['pattern']} overdue by {f['days_overdue']} day(s)" for f in b["fixes"] if f["overdue"]]
+    return out
