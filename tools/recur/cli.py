@@ -21,6 +21,7 @@ COMMANDS = {
     "index": "recur.cli_core:index",
     "suggest": "recur.cli_core:suggest",
     "eval": "recur.cli_core:eval_cmd",
+    "report": "recur.report:report",
 }
 
 

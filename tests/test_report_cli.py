@@ -1,0 +1,55 @@
+"""`recur report`: formats, --as-of, --fail-on and bad input, on KBs in tmp_path with fixed dates."""
+
+import json
+
+from click.testing import CliRunner
+
+from recur.cli import cli
+
+
+def run(*args):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_json_is_the_board(kb_dir):
+    from recur.kb import load_kb
+    from recur.problems import board
+    import datetime as dt
+
+    r = run("report", "--kb", str(kb_dir), "--as-of", "2026-05-01", "--format", "json")
+    assert r.exit_code == 0
+    assert json.loads(r.output) == board(load_kb(kb_dir), dt.date(2026, 5, 1))
+
+
+def test_text_and_markdown_show_every_section(kb_dir):
+    for fmt in ("text", "markdown"):
+        r = run("report", "--kb", str(kb_dir), "--as-of", "2026-05-01", "--format", fmt)
+        assert r.exit_code == 0
+        out = r.output
+        for heading in ("Reviews pending", "Open follow-ups", "Open permanent fixes", "Needs analysis",
+                        "open flags", "Recurrence after fix", "last 30 days", "last 90 days", "Incidents per month"):
+            assert heading in out, (fmt, heading)
+        assert "INC-2026-0002" in out and "pool metrics lost" in out and "OVERDUE 50d" in out
+    md = run("report", "--kb", str(kb_dir), "--as-of", "2026-05-01", "--format", "markdown").output
+    assert md.startswith("# Problem-management review — 2026-05-01")
+    assert "| INC-2026-0001 | sev2 | full | 2026-03-12 | OVERDUE 50d |" in md
+
+
+def test_fail_on_overdue_is_a_gate(kb_dir):
+    early = run("report", "--kb", str(kb_dir), "--as-of", "2026-03-05", "--fail-on", "overdue")
+    assert early.exit_code == 0  # INC-2026-0001's review is due 2026-03-12
+    late = run("report", "--kb", str(kb_dir), "--as-of", "2026-05-01", "--fail-on", "overdue")
+    assert late.exit_code == 1
+    assert "review of INC-2026-0001 overdue by 50 day(s)" in late.stderr
+    assert run("report", "--kb", str(kb_dir), "--as-of", "2026-05-01", "--fail-on", "unknown").exit_code == 1
+
+
+def test_out_file_and_bad_input(kb_dir, tmp_path):
+    out = tmp_path / "review.md"
+    r = run("report", "--kb", str(kb_dir), "--as-of", "2026-05-01", "--format", "markdown", "--out", str(out))
+    assert r.exit_code == 0 and out.read_text().startswith("# Problem-management review")
+    bad = CliRunner().invoke(cli, ["report", "--kb", str(kb_dir), "--as-of", "yesterday"])
+    assert bad.exit_code == 1 and "Error: --as-of: 'yesterday' is not a date" in bad.output
+    assert bad.exception is None or isinstance(bad.exception, SystemExit)
+    missing = CliRunner().invoke(cli, ["report", "--kb", str(tmp_path / "nope")])
+    assert missing.exit_code == 1 and "knowledge base folder not found" in missing.output

@@ -1,0 +1,35 @@
+"""Atomic file writes: a temp file in the same folder, then os.replace, so a reader never
+sees half a file and an interrupted write leaves the old one intact."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from recur.errors import RecurError
+
+
+def write_atomic(path, text: str, overwrite: bool = False) -> Path:
+    """Write ``text`` to ``path``; refuse an existing file unless ``overwrite``."""
+    path = Path(path)
+    if path.exists() and not overwrite:
+        raise RecurError(f"{path}: already exists; refusing to overwrite it")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        if not overwrite:
+            try:  # os.link fails if the target appeared meanwhile: never clobber a record
+                os.link(tmp, path)
+            except FileExistsError:
+                raise RecurError(f"{path}: already exists; refusing to overwrite it") from None
+            except OSError:
+                os.replace(tmp, path)
+        else:
+            os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path
