@@ -22,6 +22,7 @@ COMMANDS = {
     "suggest": "recur.cli_core:suggest",
     "eval": "recur.cli_core:eval_cmd",
     "report": "recur.report:report",
+    "incident": "recur.incident_cli:incident",
 }
 
 

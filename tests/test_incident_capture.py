@@ -1,0 +1,91 @@
+"""`recur incident new|flag|link`: quick capture during the response, amended afterwards."""
+
+import json
+
+from click.testing import CliRunner
+
+from recur.cli import cli
+from recur.kb import load_kb
+
+
+def run(*args, input=None):
+    return CliRunner().invoke(cli, list(args), input=input)
+
+
+def new(kb_dir, tmp_path, *extra):
+    return run("incident", "new", "--kb", str(kb_dir), "--index", str(tmp_path / "idx"), "--model", "fake:64",
+               "--date", "2026-05-02", *extra)
+
+
+def test_new_writes_a_valid_record_with_framework_review_and_suggestions(kb_dir, tmp_path):
+    r = new(kb_dir, tmp_path, "-t", "Checkout hangs", "-s", "sev1", "--service", "checkout", "--service", "db",
+            "-d", "requests hang: FATAL: sorry, too many clients already", "--flag", "restarted; pool metrics lost",
+            "--duration", "25", "--json")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert out["id"] == "INC-2026-0003"  # the small KB has 0001 and 0002
+    assert out["review"] == {"level": "full", "status": "pending", "due": "2026-05-07"}  # sev1: 5 days
+    assert out["suggestions"][0]["id"] == "db-pool-exhausted"
+    kb = load_kb(kb_dir)
+    assert not kb.problems
+    inc = kb.incidents["INC-2026-0003"]
+    assert inc.title == "Checkout hangs" and inc.services == ["checkout", "db"] and inc.duration_minutes == 25
+    assert [f.text for f in inc.flags] == ["restarted; pool metrics lost"] and inc.patterns == []
+    assert "too many clients" in inc.summary
+
+
+def test_new_links_explicit_and_top_patterns(kb_dir, tmp_path):
+    r = new(kb_dir, tmp_path, "-t", "DNS down", "-s", "sev4", "--pattern", "dns-failure", "--no-suggest", "--json")
+    assert r.exit_code == 0, r.output
+    inc = load_kb(kb_dir).incidents["INC-2026-0003"]
+    assert inc.patterns == ["dns-failure"] and inc.review.level == "none"
+    r = new(kb_dir, tmp_path, "-t", "Pool", "-s", "sev3", "-d", "FATAL: sorry, too many clients already",
+            "--link-top", "--review-level", "full", "--review-due", "2026-05-09")
+    assert r.exit_code == 0, r.output
+    assert "Linked INC-2026-0004 to db-pool-exhausted" in r.output
+    inc = load_kb(kb_dir).incidents["INC-2026-0004"]
+    assert inc.patterns == ["db-pool-exhausted"] and inc.review.due.isoformat() == "2026-05-09"
+
+
+def test_new_refuses_bad_input_and_existing_ids(kb_dir, tmp_path):
+    r = new(kb_dir, tmp_path, "-t", "x", "-s", "sev9", "--no-suggest")
+    assert r.exit_code == 1 and "severity: unknown 'sev9'" in r.output
+    r = new(kb_dir, tmp_path, "-t", "x", "-s", "sev2", "--id", "INC-2026-0001", "--no-suggest")
+    assert r.exit_code == 1 and "already exists" in r.output
+    r = new(kb_dir, tmp_path, "-s", "sev2", "--no-suggest")
+    assert r.exit_code == 2 and "--title is required" in r.output
+    r = new(kb_dir, tmp_path, "-t", "x", "-s", "sev2", "--pattern", "nope", "--no-suggest")
+    assert r.exit_code == 1 and "unknown id(s) nope" in r.output
+    assert "Checkout hung" in (kb_dir / "incidents/2026/INC-2026-0001.md").read_text()
+
+
+def test_flag_appends_to_block_flow_and_missing_lists(kb_dir):
+    assert run("incident", "flag", "--kb", str(kb_dir), "INC-2026-0001", "why", "no alert?").exit_code == 0
+    assert run("incident", "flag", "--kb", str(kb_dir), "INC-2026-0002", 'quote "me": #1').exit_code == 0
+    kb = load_kb(kb_dir)
+    assert not kb.problems
+    assert [f.text for f in kb.incidents["INC-2026-0001"].flags] == [
+        "restored by restarting; pool metrics lost", "why no alert?"]
+    assert [f.text for f in kb.incidents["INC-2026-0002"].flags] == ['quote "me": #1']
+    text = (kb_dir / "incidents/2026/INC-2026-0002.md").read_text()
+    assert text.endswith("Pages were slow; cause unknown.\n")  # the body is untouched
+    # a block list with mapping items
+    p = kb_dir / "incidents/2026/INC-2026-0002.md"
+    p.write_text(text.replace('flags:\n  - "quote \\"me\\": #1"\n',
+                              "flags:\n  - text: first\n    status: done\n# a comment\n"))
+    assert run("incident", "flag", "--kb", str(kb_dir), "INC-2026-0002", "second").exit_code == 0
+    kb = load_kb(kb_dir)
+    assert [(f.text, f.status) for f in kb.incidents["INC-2026-0002"].flags] == [("first", "done"), ("second", "open")]
+    assert "# a comment" in p.read_text()
+
+
+def test_flag_and_link_errors(kb_dir):
+    r = run("incident", "flag", "--kb", str(kb_dir), "INC-404", "x")
+    assert r.exit_code == 1 and "no incident 'INC-404'" in r.output
+    r = run("incident", "flag", "--kb", str(kb_dir), "INC-2026-0001", "  ")
+    assert r.exit_code == 1 and "empty" in r.output
+    r = run("incident", "link", "--kb", str(kb_dir), "INC-2026-0002", "dns-failure", "disk-full")
+    assert r.exit_code == 0
+    assert load_kb(kb_dir).incidents["INC-2026-0002"].patterns == ["dns-failure", "disk-full"]
+    r = run("incident", "link", "--kb", str(kb_dir), "INC-2026-0002", "nope")
+    assert r.exit_code == 1 and "unknown pattern id(s): nope" in r.output
