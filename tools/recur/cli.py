@@ -21,6 +21,8 @@ COMMANDS = {
     "index": "recur.cli_core:index",
     "suggest": "recur.cli_core:suggest",
     "eval": "recur.cli_core:eval_cmd",
+    "serve": "recur.serve.cli:serve",
+    "feedback": "recur.feedback:feedback",
     "report": "recur.report:report",
     "incident": "recur.incident_cli:incident",
 }

@@ -1,0 +1,113 @@
+"""Request bodies (strict: a string where a string is due) and the Alertmanager query builder."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, field_validator
+
+MAX_TEXT = 20_000      # characters of one query (a pasted log excerpt); the body limit caps it anyway
+MAX_TOP = 50           # same range as `recur suggest --top`
+MAX_ALERTS = 100       # alerts answered from one webhook call; the rest are reported as skipped
+
+
+def _text(value: str, name: str, limit: int = MAX_TEXT) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError(f"{name} must not be empty: describe what you see")
+    if len(value) > limit:
+        raise ValueError(f"{name} is {len(value)} characters; the limit is {limit}")
+    return value
+
+
+class SuggestIn(BaseModel):
+    model_config = ConfigDict(extra="ignore", json_schema_extra={
+        "examples": [{"text": "checkout 502s after deploy, pods restarting", "top": 5}]})
+    text: StrictStr = Field(description="What you see: a description, an alert, a log line.")
+    top: StrictInt = Field(5, ge=1, le=MAX_TOP, description="How many patterns to return.")
+
+    @field_validator("text")
+    @classmethod
+    def _check_text(cls, v):
+        return _text(v, "text")
+
+
+class FeedbackIn(BaseModel):
+    model_config = ConfigDict(extra="ignore", json_schema_extra={
+        "examples": [{"query": "FATAL: sorry, too many clients already", "pattern": "db-pool-exhausted",
+                      "useful": True}]})
+    query: StrictStr = Field(description="The text the suggestion was made for.")
+    pattern: StrictStr = Field(description="The pattern id that was suggested.")
+    useful: StrictBool = Field(description="true for 👍, false for 👎.")
+
+    @field_validator("query")
+    @classmethod
+    def _check_query(cls, v):
+        return _text(v, "query")
+
+    @field_validator("pattern")
+    @classmethod
+    def _check_pattern(cls, v):
+        return _text(v, "pattern", 200)
+
+
+class Alert(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    status: StrictStr = "firing"
+    labels: dict[StrictStr, StrictStr] = Field(default_factory=dict)
+    annotations: dict[StrictStr, StrictStr] = Field(default_factory=dict)
+    startsAt: Optional[StrictStr] = None
+    generatorURL: Optional[StrictStr] = None
+    fingerprint: Optional[StrictStr] = None
+
+
+class AlertmanagerIn(BaseModel):
+    """The Alertmanager webhook payload, version 4 (only the fields Recur reads are checked)."""
+
+    model_config = ConfigDict(extra="ignore")
+    version: StrictStr = Field(description='Must be "4".')
+    status: StrictStr = "firing"
+    receiver: Optional[StrictStr] = None
+    groupKey: Optional[StrictStr] = None
+    groupLabels: dict[StrictStr, StrictStr] = Field(default_factory=dict)
+    commonLabels: dict[StrictStr, StrictStr] = Field(default_factory=dict)
+    commonAnnotations: dict[StrictStr, StrictStr] = Field(default_factory=dict)
+    externalURL: Optional[StrictStr] = None
+    alerts: list[Alert] = Field(description="The alerts of the group.")
+
+    @field_validator("version")
+    @classmethod
+    def _check_version(cls, v):
+        if v != "4":
+            raise ValueError(f'Alertmanager webhook version {v!r} is not supported; Recur reads version "4"')
+        return v
+
+
+# Labels that identify where an alert fired, not what went wrong: left out of the query.
+NOISE_LABELS = {"alertname", "severity", "instance", "job", "prometheus", "replica", "endpoint", "pod",
+                "container", "namespace", "uid", "id", "receiver", "monitor", "cluster", "region", "zone",
+                "priority", "team", "tenant"}
+TEXT_ANNOTATIONS = ("summary", "description", "message")
+
+
+def alert_query(alert: Alert) -> str:
+    """alertname first (it is often a pattern's exact signal), then summary, description,
+    other text annotations, then the labels that say what is affected (service, reason...)."""
+    parts = []
+    name = alert.labels.get("alertname", "").strip()
+    if name:
+        parts.append(name)
+    for key in TEXT_ANNOTATIONS:
+        value = alert.annotations.get(key, "").strip()
+        if value:
+            parts.append(value)
+    for key, value in sorted(alert.annotations.items()):
+        value = value.strip()
+        if key in TEXT_ANNOTATIONS or not value or "url" in key.lower() or value.startswith(("http://", "https://")):
+            continue
+        parts.append(value)
+    labels = [f"{k} {v.strip()}" for k, v in sorted(alert.labels.items())
+              if k not in NOISE_LABELS and not k.startswith("__") and v.strip() and "://" not in v]
+    if labels:
+        parts.append(", ".join(labels))
+    return ". ".join(p.rstrip(".") for p in parts)[:MAX_TEXT]

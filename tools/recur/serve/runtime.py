@@ -1,0 +1,96 @@
+"""The engine behind the server: loaded once in the background, warmed, kept current.
+
+The server answers (``/healthz`` 503, the site) while the model loads; ``/healthz`` turns
+200 only after one real query has gone through the encoder, so the first responder's
+request does not pay for lazy initialisation. A watcher thread reads the index manifest
+at most once per ``reload_interval`` seconds and swaps in a rebuilt index
+(``Engine.reload_if_changed``) without blocking requests.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from typing import Callable
+
+from recur.errors import RecurError
+
+WARM_QUERY = "service returns errors after deploy, pods restarting, disk full"
+
+
+class EngineHolder:
+    def __init__(self, engine_factory: Callable, reload_interval: float = 1.0,
+                 on_fatal: Callable[[str], None] | None = None):
+        self._factory = engine_factory
+        self.reload_interval = reload_interval
+        self.on_fatal = on_fatal
+        self.engine = None
+        self.error: str | None = None
+        self.ready = threading.Event()
+        self.loaded_at: float | None = None
+        self.reloads = 0
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._bad_build: str | None = None
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def start(self) -> None:
+        t = threading.Thread(target=self._load_then_watch, name="recur-engine", daemon=True)
+        t.start()
+        self._threads.append(t)
+
+    def stop(self) -> None:
+        self._stop.set()
+        for t in self._threads:
+            t.join(timeout=5)
+
+    def _load_then_watch(self) -> None:
+        try:
+            engine = self._factory()
+            engine.suggest(WARM_QUERY, top=3)  # one real encode + search: model warm, caches filled
+        except RecurError as exc:
+            self._fail(str(exc))
+            return
+        except Exception as exc:  # a broken model or index must not kill the server silently
+            self._fail(f"cannot load the search engine: {type(exc).__name__}: {exc}")
+            return
+        self.engine = engine
+        self.loaded_at = time.time()
+        self.ready.set()
+        print(f"Ready: {len(engine.docs)} patterns, model {engine.manifest.get('model')}.", file=sys.stderr)
+        while not self._stop.wait(self.reload_interval):
+            self.check_reload()
+
+    def _fail(self, message: str) -> None:
+        self.error = message
+        print(f"Error: {message}", file=sys.stderr)
+        if self.on_fatal:
+            self.on_fatal(message)
+
+    def check_reload(self) -> bool:
+        """Swap in a rebuilt index if the manifest changed; a broken new index keeps the old one."""
+        engine = self.engine
+        if engine is None:
+            return False
+        from recur import index as index_mod
+
+        manifest = index_mod.read_manifest(engine.index_dir) or {}
+        build = manifest.get("build_id")
+        if not build or build == self._bad_build:
+            return False
+        try:
+            changed = engine.reload_if_changed()
+        except RecurError as exc:
+            self._bad_build = build
+            print(f"warning: not reloading the rebuilt index: {exc}", file=sys.stderr)
+            return False
+        except Exception as exc:  # noqa: BLE001 - keep serving the old index
+            self._bad_build = build
+            print(f"warning: not reloading the rebuilt index: {type(exc).__name__}: {exc}", file=sys.stderr)
+            return False
+        if changed:
+            self.reloads += 1
+            self.loaded_at = time.time()
+            print(f"Reloaded the index ({len(engine.docs)} patterns, build {build}).", file=sys.stderr)
+        return changed
