@@ -17,35 +17,48 @@ from recur.options import index_option, kb_option, model_option
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
 @click.option("--similar", is_flag=True,
               help="Also look for near-duplicate patterns with the embedding index (loads the model).")
+@click.option("--similar-threshold", type=click.FloatRange(0, 1), envvar="RECUR_SIMILAR_THRESHOLD",
+              help="Cosine (doc view) at which --similar reports a duplicate [default: 0.90; env RECUR_SIMILAR_THRESHOLD].")
+@index_option
+@model_option
+@click.option("--stale-days", type=click.IntRange(0), envvar="RECUR_STALE_DAYS",
+              help="Notice for patterns no incident has matched for this many days (from the last matching "
+                   "incident, else `created:`); 0 turns it off [default: 365; env RECUR_STALE_DAYS].")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), envvar="RECUR_TODAY",
+              help="Date to measure staleness from (default: the clock; env RECUR_TODAY).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems, no summary line.")
 @click.argument("files", nargs=-1, type=click.Path())
-def check(kb_dir, strict, similar, quiet, files):
+def check(kb_dir, strict, similar, similar_threshold, index_dir, model, stale_days, today, quiet, files):
     """Validate every KB file against the format; print all problems, then fail once.
 
     Each problem is one line: path:line: field: message. Errors exit 1; warnings
-    (unknown keys, authoring advice) exit 0 unless --strict. With FILES, only problems
-    in those files are shown (the whole KB is still read, for cross-references).
+    (unknown keys, authoring advice) exit 0 unless --strict. Notices (stale patterns: they
+    depend on the clock, not on the change) never fail. With FILES, only problems in those
+    files are shown (the whole KB is still read, for cross-references); --similar then
+    compares only those patterns against the whole KB.
     """
     from recur.check import check_path
 
-    kb, problems = check_path(kb_dir)
+    kb, problems = check_path(kb_dir, stale_days=stale_days, today=today.date() if today else None)
     if similar:
         from recur.lint import similar_warnings
 
-        problems += similar_warnings(kb, only=files or None)
+        problems += similar_warnings(kb, only=files or None, index_dir=index_dir, model=model,
+                                     threshold=similar_threshold)
     if files:
         import os
 
         wanted = {os.path.normpath(f) for f in files}
         problems = [p for p in problems if os.path.normpath(p.path) in wanted]
     errors = [p for p in problems if p.is_error]
-    warnings = [p for p in problems if not p.is_error]
+    warnings = [p for p in problems if p.level == "warning"]
+    notices = [p for p in problems if p.level == "notice"]
     for p in problems:
         click.echo(str(p))
     failed = bool(errors) or (strict and bool(warnings))
     if not quiet:
         n = len(kb.patterns) + len(kb.incidents) + len(kb.paths)
-        summary = (f"{len(errors)} error(s), {len(warnings)} warning(s) in {kb_dir} "
+        summary = (f"{len(errors)} error(s), {len(warnings)} warning(s), {len(notices)} notice(s) in {kb_dir} "
                    f"({len(kb.patterns)} patterns, {len(kb.incidents)} incidents, {len(kb.paths)} paths loaded)")
         if not problems:
             summary = f"OK: {n} files in {kb_dir} follow the format ({len(kb.patterns)} patterns, " \

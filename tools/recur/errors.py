@@ -17,14 +17,14 @@ class Problem:
     line: int
     field: str
     message: str
-    level: str = "error"  # "error" or "warning"
+    level: str = "error"  # "error", "warning", or "notice" (advice that never fails --strict)
 
     @property
     def is_error(self) -> bool:
         return self.level == "error"
 
     def __str__(self) -> str:
-        prefix = "" if self.is_error else "warning: "
+        prefix = "" if self.is_error else f"{self.level}: "
         return f"{self.path}:{self.line}: {self.field}: {prefix}{self.message}"
 
     def sort_key(self):

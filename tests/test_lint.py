@@ -1,0 +1,229 @@
+"""Authoring warnings (recur.lint) through the real `recur check` command."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kbfactory import pattern_text, small_kb, write
+from recur.cli import cli
+from recur.kb import load_kb
+from recur.lint import authoring_warnings, is_actionable, similar_warnings
+
+ROOT = Path(__file__).resolve().parents[1]
+
+ACTIONABLE = [
+    "Confirm which mount is full: `df -hT`.",
+    "Open the \"Node / filesystem usage\" dashboard and compare the last 6h with last week.",
+    "Roll back the last deploy.",
+    "Restart the pods.",
+    "Check replication lag on the replica.",
+    "Page the database on-call.",
+    "If a batch job is one side, pause it; user traffic matters more.",
+    "Do not restart the primary until the replica has caught up.",
+    "Temporarily relax the liveness probe so restarts stop.",
+    "Look for ENOSPC in the broker output.",
+    "Check KubePodCrashLooping for the namespace.",
+    "See https://status.example.com for the provider's view.",
+    "Query pg_stat_activity for idle in transaction sessions.",
+    "Scale the consumer group to 12 replicas.",
+]
+NOT_ACTIONABLE = [
+    "Check the logs.",
+    "Investigate the issue.",
+    "Escalate if needed.",
+    "Look at the dashboards and the logs.",
+    "Monitor the situation.",
+    "Fix the problem.",
+    "Be careful.",
+    "The database may be overloaded.",
+    "Restart it.",
+    "Investigate the root cause of the outage.",
+    "Check the logs and restart the service if needed.",
+    "Verify everything is working.",
+    "Make sure the service is healthy.",
+]
+
+
+@pytest.mark.parametrize("step", ACTIONABLE)
+def test_actionable_steps(step):
+    assert is_actionable(step)
+
+
+@pytest.mark.parametrize("step", NOT_ACTIONABLE)
+def test_vague_steps(step):
+    assert not is_actionable(step)
+
+
+def test_shipped_runbooks_are_actionable():
+    kb = load_kb(ROOT / "kb")
+    vague = [(p.id, s) for p in kb.patterns.values() for s in p.runbook if not is_actionable(s)]
+    assert vague == []
+
+
+def _lint_kb(root: Path) -> Path:
+    small_kb(root)
+    write(root, "patterns/capacity/weak-one.md", pattern_text(
+        "weak-one", title="Weak pattern", symptoms=("it is slow",), related=("disk-full",),
+        runbook=("Run `uptime` on the host.", "Check the logs.", "Escalate if needed.")))
+    write(root, "patterns/capacity/old-one.md", pattern_text(
+        "old-one", title="Old pattern", signals=("OldAlert",), extra_front="created: 2024-01-10"))
+    write(root, "patterns/capacity/fresh-one.md", pattern_text(
+        "fresh-one", title="Fresh pattern", signals=("FreshAlert",)))
+    return root
+
+
+def _run(args, kb):
+    result = CliRunner().invoke(cli, ["check", "--kb", str(kb), *args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert "Traceback" not in result.output
+    return result
+
+
+def test_warnings_printed_with_line_and_field(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    kb = _lint_kb(Path("kb"))
+    out = _run(["--today", "2026-06-01"], kb)
+    assert out.exit_code == 0, out.output
+    f = "kb/patterns/capacity/weak-one.md"
+    lines = out.output.splitlines()
+    # runbook: the step's own line, not the heading's
+    text = (kb / "patterns/capacity/weak-one.md").read_text().split("\n")
+    step2 = text.index("2. Check the logs.") + 1
+    assert f"\n{f}:{step2}: ## Runbook: warning: step 2 has nothing actionable in it" in out.output
+    assert f"{f}:{step2 + 1}: ## Runbook: warning: step 3 has nothing actionable" in out.output
+    assert not any(":1 " in l and "step 1" in l for l in lines)
+    assert f"{f}:6: signals: warning: pattern has no signals" in out.output
+    rel_line = next(n for n, l in enumerate(text, 1) if l.startswith("related:"))
+    assert f"{f}:{rel_line}: related[0]: warning: one-way link: disk-full does not list weak-one" in out.output
+    # stale: created 2024-01-10, no incident, limit 365 -> notice on the created line
+    assert "kb/patterns/capacity/old-one.md:10: created: notice: stale: no incident has ever matched it; " \
+           "created 2024-01-10, 873 days ago (limit 365)" in out.output
+    # fresh-one has neither incidents nor created: never stale
+    assert "fresh-one.md" not in "\n".join(l for l in lines if "stale" in l)
+
+
+def test_strict_fails_on_warnings_not_on_notices(tmp_path):
+    kb = _lint_kb(tmp_path / "kb")
+    assert _run(["--strict", "--today", "2026-06-01"], kb).exit_code == 1
+    clean = small_kb(tmp_path / "clean")
+    write(clean, "patterns/network/dns-failure.md", pattern_text(
+        "dns-failure", "network", signals=("SERVFAIL",), extra_front="created: 2020-01-01"))
+    res = _run(["--strict", "--today", "2026-06-01"], clean)
+    assert "notice: stale" in res.output
+    assert res.exit_code == 0, res.output
+
+
+def test_stale_measured_from_last_incident_and_configurable(tmp_path):
+    kb = small_kb(tmp_path / "kb")  # db-pool-exhausted matched on 2026-03-02
+    k = load_kb(kb)
+
+    def stale(**kw):
+        return [p for p in authoring_warnings(k, **kw) if "stale" in p.message]
+
+    assert stale(today="2026-12-01") == []
+    got = stale(today="2027-03-03")
+    assert [p.path.endswith("db-pool-exhausted.md") for p in got] == [True]
+    assert "INC-2026-0001" in got[0].message and "366 days" in got[0].message
+    assert stale(today="2027-03-03", stale_days=400) == []
+    assert stale(today="2030-01-01", stale_days=0) == []
+    # flags and env spell the same option
+    res = _run(["--today", "2027-03-03", "--stale-days", "30"], kb)
+    assert "db-pool-exhausted.md" in res.output and "limit 30" in res.output
+    res = CliRunner().invoke(cli, ["check", "--kb", str(kb)], env={"RECUR_TODAY": "2027-03-03"})
+    assert "limit 365" in res.output
+
+
+def test_retired_patterns_are_not_linted(tmp_path):
+    kb = small_kb(tmp_path / "kb")
+    out = authoring_warnings(load_kb(kb), today="2026-06-01")
+    assert not any("old-retired" in p.path for p in out)
+
+
+def test_placeholder_from_recur_new_is_a_warning(tmp_path):
+    kb = small_kb(tmp_path / "kb")
+    write(kb, "patterns/capacity/todo-one.md", pattern_text(
+        "todo-one", signals=("X",), summary="TODO: what goes wrong", runbook=("TODO: first step",)))
+    msgs = [str(p) for p in authoring_warnings(load_kb(kb), today="2026-06-01")]
+    assert any("## Summary: warning: still has the TODO placeholder" in m for m in msgs)
+    assert any("step 1 still has the TODO placeholder" in m for m in msgs)
+
+
+def _dup_kb(root: Path) -> Path:
+    small_kb(root)
+    src = (root / "patterns/capacity/disk-full.md").read_text()
+    write(root, "patterns/capacity/disk-full-again.md",
+          src.replace("id: disk-full", "id: disk-full-again").replace("related: [db-pool-exhausted]", ""))
+    return root
+
+
+def test_similar_reports_near_duplicate(tmp_path):
+    kb = _dup_kb(tmp_path / "kb")
+    k = load_kb(kb)
+    out = similar_warnings(k, index_dir=tmp_path / "idx", model="fake:64")
+    msgs = {Path(p.path).name: p.message for p in out}
+    assert "looks like a duplicate of disk-full (" in msgs["disk-full-again.md"]
+    assert "extend it instead?" in msgs["disk-full-again.md"]
+    assert "duplicate of disk-full-again" in msgs["disk-full.md"]
+    assert "dns-failure.md" not in msgs
+    # only the changed files are compared
+    only = similar_warnings(k, only=[str(kb / "patterns/network/dns-failure.md")], index_dir=tmp_path / "idx",
+                            model="fake:64")
+    assert only == []
+    only = similar_warnings(k, only=[str(kb / "patterns/capacity/disk-full-again.md")],
+                            index_dir=tmp_path / "idx", model="fake:64")
+    assert [Path(p.path).name for p in only] == ["disk-full-again.md"]
+    # the threshold is configurable
+    assert similar_warnings(k, index_dir=tmp_path / "idx", model="fake:64", threshold=1.0001) == []
+
+
+def test_similar_respects_distinguish(tmp_path):
+    kb = _dup_kb(tmp_path / "kb")
+    p = kb / "patterns/capacity/disk-full-again.md"
+    p.write_text(p.read_text().replace("symptoms:", "distinguish:\n  - {from: disk-full, by: 'df -i'}\nsymptoms:", 1))
+    out = similar_warnings(load_kb(kb), index_dir=tmp_path / "idx", model="fake:64")
+    assert out == []
+
+
+def test_check_similar_cli_with_files(tmp_path, monkeypatch):
+    kb = _dup_kb(tmp_path / "kb")
+    monkeypatch.chdir(tmp_path)
+    changed = "kb/patterns/capacity/disk-full-again.md"
+    res = _run(["--similar", "--index", "idx", "--model", "fake:64", changed], "kb")
+    assert f"{changed}:2: id: warning: looks like a duplicate of disk-full" in res.output
+    assert "kb/patterns/capacity/disk-full.md" not in res.output
+    assert res.exit_code == 0
+    res = _run(["--similar", "--strict", "--index", "idx", "--model", "fake:64", changed], "kb")
+    assert res.exit_code == 1
+
+
+HEAVY = ("torch", "transformers", "sentence_transformers", "faiss")
+PROBE = """
+import sys
+from recur.cli import main
+sys.argv = ["recur", "check", "--kb", sys.argv[1]]
+try:
+    main()
+except SystemExit:
+    pass
+heavy = sorted(m for m in sys.modules if m.split(".")[0] in {HEAVY!r})
+print("HEAVY:", ",".join(heavy))
+"""
+
+
+def test_plain_check_does_not_import_the_model_stack(tmp_path):
+    kb = small_kb(tmp_path / "kb")
+    probe = tmp_path / "probe.py"
+    probe.write_text(PROBE.replace("{HEAVY!r}", repr(set(HEAVY))))
+    res = subprocess.run([sys.executable, str(probe), str(kb)], capture_output=True, text=True, timeout=120)
+    assert "HEAVY: \n" in res.stdout or res.stdout.rstrip().endswith("HEAVY:"), res.stdout + res.stderr
+    # and the real entry point agrees: -X importtime lists every module imported
+    res = subprocess.run([sys.executable, "-X", "importtime", "-m", "recur", "check", "--kb", str(kb)],
+                         capture_output=True, text=True, timeout=120)
+    imported = {line.split("|")[-1].strip().split(".")[0] for line in res.stderr.splitlines() if "|" in line}
+    assert "recur" in imported
+    assert not imported & set(HEAVY)
