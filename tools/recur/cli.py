@@ -25,6 +25,7 @@ COMMANDS = {
     "feedback": "recur.feedback:feedback",
     "report": "recur.report:report",
     "incident": "recur.incident_cli:incident",
+    "coverage": "recur.coverage:coverage_cmd",
 }
 
 

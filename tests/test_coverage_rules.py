@@ -1,0 +1,84 @@
+"""`recur coverage --rules`: patterns vs Prometheus alerting rules."""
+
+import json
+
+from click.testing import CliRunner
+from kbfactory import pattern_text, write
+
+from recur.cli import cli
+from recur.coverage import coverage, read_rules, signal_alerts, url_pattern
+from recur.kb import load_kb
+
+RULES = """groups:
+  - name: node
+    rules:
+      - record: job:up:sum
+        expr: sum(up)
+      - alert: DiskAlmostFull
+        expr: node_filesystem_avail_bytes / node_filesystem_size_bytes < 0.05
+        annotations:
+          runbook_url: https://recur.example/patterns/capacity/disk-full/
+      - alert: CoreDNSErrorsHigh
+        expr: rate(coredns_dns_responses_total{rcode="SERVFAIL"}[5m]) > 1
+        annotations: {runbook_url: "https://wiki.example/dns"}
+      - alert: OrphanAlert
+        expr: y > 0
+"""
+CRD = """apiVersion: monitoring.coreos.com/v1
+kind: PrometheusRule
+metadata: {name: db}
+spec:
+  groups:
+    - name: db
+      rules:
+        - alert: PoolSaturated
+          expr: hikaricp_connections_pending > 0
+          annotations: {runbook_url: "https://recur.example/patterns/capacity/db-pool-exhausted.html#runbook"}
+---
+groups: []
+"""
+
+
+def rules_dir(tmp_path):
+    write(tmp_path / "rules", "node.rules.yml", RULES)
+    write(tmp_path / "rules", "k8s/db.yaml", CRD)
+    return tmp_path / "rules"
+
+
+def test_signal_alert_names():
+    assert signal_alerts('ALERTS{alertname="DiskAlmostFull"}') == [("DiskAlmostFull", True)]
+    assert signal_alerts("alert: HighLatency") == [("HighLatency", True)]
+    assert signal_alerts("KubePodCrashLooping") == [("KubePodCrashLooping", False)]
+    assert signal_alerts("No space left on device") == []
+    assert url_pattern("https://x/patterns/capacity/disk-full/", {"disk-full": 1}) == "disk-full"
+    assert url_pattern("https://x/p/disk-full.html#runbook", {"disk-full": 1}) == "disk-full"
+    assert url_pattern("https://wiki/dns", {"disk-full": 1}) is None
+
+
+def test_coverage_report(kb_dir, tmp_path):
+    write(kb_dir, "patterns/network/cert-expired.md", pattern_text(
+        "cert-expired", "network", signals=('alertname="CertExpiringSoon"', "x509: certificate has expired")))
+    alerts, notes = read_rules(rules_dir(tmp_path))
+    assert sorted(a.name for a in alerts) == ["CoreDNSErrorsHigh", "DiskAlmostFull", "OrphanAlert", "PoolSaturated"]
+    assert any("no alerting rules" in n for n in notes) is False
+    c = coverage(load_kb(kb_dir), alerts)
+    assert [(m["pattern"], m["alert"], m["explicit"]) for m in c["missing_alerts"]] == [
+        ("cert-expired", "CertExpiringSoon", True)]
+    assert c["missing_alerts"][0]["line"] == 9  # the signal's own line
+    assert [a["alert"] for a in c["unmentioned_alerts"]] == ["OrphanAlert"]
+    assert c["detected"] == {"db-pool-exhausted": ["PoolSaturated"], "disk-full": ["DiskAlmostFull"],
+                             "dns-failure": ["CoreDNSErrorsHigh"]}
+    assert [u["pattern"] for u in c["undetected"]] == ["cert-expired"]  # old-retired is not counted
+    assert [(b["alert"], b["reason"]) for b in c["bad_runbook_urls"]] == [("CoreDNSErrorsHigh", "points at no pattern page")]
+
+
+def test_cli_text_json_strict_and_errors(kb_dir, tmp_path):
+    rules = rules_dir(tmp_path)
+    r = CliRunner().invoke(cli, ["coverage", "--kb", str(kb_dir), "--rules", str(rules)])
+    assert r.exit_code == 0 and "OrphanAlert" in r.output and "https://wiki.example/dns" in r.output
+    r = CliRunner().invoke(cli, ["coverage", "--kb", str(kb_dir), "--rules", str(rules), "--json"])
+    assert json.loads(r.output)["counts"]["bad_runbook_urls"] == 1
+    assert CliRunner().invoke(cli, ["coverage", "--kb", str(kb_dir), "--rules", str(rules), "--strict"]).exit_code == 1
+    write(tmp_path / "bad", "x.yml", "groups: [\n")
+    r = CliRunner().invoke(cli, ["coverage", "--kb", str(kb_dir), "--rules", str(tmp_path / "bad")])
+    assert r.exit_code == 1 and "x.yml" in r.output and "not valid YAML" in r.output
