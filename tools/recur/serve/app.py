@@ -167,7 +167,8 @@ def create_app(engine_factory: Callable, site_dir=None, feedback_path=".recur/fe
                                 f"(<a href=\"redoc\">ReDoc</a>, <a href=\"openapi.json\">openapi.json</a>). "
                                 f"Health: <a href=\"healthz\">/healthz</a>.</p>")
 
-    app.add_middleware(BodyGuard, max_body=max_body, limits={"/api/alertmanager": ALERTMANAGER_MAX_BODY})
+    app.add_middleware(BodyGuard, max_body=max_body, limits={"/api/alertmanager": ALERTMANAGER_MAX_BODY},
+                       json_paths=frozenset({"/api/suggest", "/api/alertmanager", "/api/feedback"}))
     return app
 
 

@@ -97,10 +97,12 @@ class BodyGuard:
     The body is read here once (bounded) and replayed to the app.
     """
 
-    def __init__(self, app, max_body: int = DEFAULT_MAX_BODY, limits: dict | None = None):
+    def __init__(self, app, max_body: int = DEFAULT_MAX_BODY, limits: dict | None = None,
+                 json_paths: frozenset = frozenset()):
         self.app = app
         self.max_body = max_body
         self.limits = limits or {}
+        self.json_paths = json_paths  # POST routes that take a JSON body (others answer 404/405)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
@@ -114,7 +116,7 @@ class BodyGuard:
             if int(length) > limit:
                 return await self._reply(send, 413, "body_too_large",
                                          f"the request body is {int(length)} bytes; the limit is {limit} bytes")
-        if scope["path"].startswith("/api/"):
+        if scope["method"] == "POST" and scope["path"] in self.json_paths:
             ctype = headers.get("content-type", "").split(";")[0].strip().lower()
             if ctype != "application/json" and not (ctype.startswith("application/") and ctype.endswith("+json")):
                 shown = ctype or "none"

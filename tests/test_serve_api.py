@@ -1,0 +1,231 @@
+"""The HTTP API against a real uvicorn server (fake:64 encoder; one test with the real model)."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import httpx
+import pytest
+from click.testing import CliRunner
+from kbfactory import pattern_text, small_kb, write
+from serve_util import alert_payload, running
+
+from recur.cli import cli
+from recur.engine import Engine
+from recur.serve import create_app
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    root = tmp_path_factory.mktemp("serve")
+    kb = small_kb(root / "kb")
+    idx = root / "index"
+    fb = root / "feedback.jsonl"
+    app = create_app(lambda: Engine.open(kb, idx, model="fake:64", quiet=True), site_dir=None, feedback_path=fb)
+    with running(app) as base:
+        yield {"base": base, "kb": kb, "index": idx, "feedback": fb}
+
+
+def post(base, path, body, **kw):
+    return httpx.post(base + path, json=body, timeout=30, **kw)
+
+
+def test_healthz_reports_loaded_index(served):
+    r = httpx.get(served["base"] + "/healthz")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["status"] == "ok" and body["patterns"] == 3 and body["model"] == "fake-hash-64"
+
+
+def test_suggest_returns_the_cli_result_objects(served):
+    text = "No space left on device while writing"
+    r = post(served["base"], "/api/suggest", {"text": text, "top": 2})
+    assert r.status_code == 200
+    api = r.json()
+    assert api["query"] == text and len(api["results"]) == 2
+    out = CliRunner().invoke(cli, ["suggest", "--kb", str(served["kb"]), "--index", str(served["index"]),
+                                   "--model", "fake:64", "--top", "2", "--json", text])
+    assert out.exit_code == 0, out.output
+    assert api["results"] == json.loads(out.stdout)["results"]
+    first = api["results"][0]
+    assert first["id"] == "disk-full" and first["rank"] == 1
+    assert {"why", "runbook", "evidence", "confidence", "path", "scores"} <= set(first)
+
+
+def test_suggest_default_top_is_five_or_fewer(served):
+    r = post(served["base"], "/api/suggest", {"text": "requests hang"})
+    assert r.status_code == 200 and 1 <= len(r.json()["results"]) <= 5
+
+
+def test_patterns_list_and_detail(served):
+    r = httpx.get(served["base"] + "/api/patterns")
+    ids = [p["id"] for p in r.json()["patterns"]]
+    assert r.status_code == 200 and ids == ["db-pool-exhausted", "disk-full", "dns-failure"]
+    r = httpx.get(served["base"] + "/api/patterns/dns-failure")
+    assert r.status_code == 200
+    doc = r.json()
+    assert doc["id"] == "dns-failure" and doc["signals"] and doc["runbook"]
+    r = httpx.get(served["base"] + "/api/patterns/no-such-thing")
+    assert r.status_code == 404 and r.json()["error"]["code"] == "pattern_not_found"
+
+
+def test_alertmanager_suggests_per_alert(served):
+    payload = alert_payload(
+        {"labels": {"alertname": "CoreDNSErrorsHigh", "severity": "critical", "instance": "10.0.0.3:9153",
+                    "service": "coredns"},
+         "annotations": {"summary": "CoreDNS is returning SERVFAIL", "runbook_url": "https://wiki/x"},
+         "fingerprint": "f1"},
+        {"labels": {"alertname": "NodeFilesystemFull", "mountpoint": "/var/lib/postgresql"},
+         "annotations": {"description": "No space left on device on db-1"}, "fingerprint": "f2"})
+    r = post(served["base"], "/api/alertmanager", payload)
+    assert r.status_code == 200, r.text
+    alerts = r.json()["alerts"]
+    assert [a["fingerprint"] for a in alerts] == ["f1", "f2"]
+    first = alerts[0]
+    assert first["query"].startswith("CoreDNSErrorsHigh. CoreDNS is returning SERVFAIL")
+    assert "10.0.0.3" not in first["query"] and "https://" not in first["query"] and "service coredns" in first["query"]
+    assert first["results"][0]["id"] == "dns-failure"
+    assert alerts[1]["results"][0]["id"] == "disk-full"
+    assert len(first["results"]) <= 3
+
+
+def test_alertmanager_top_parameter_and_wrong_version(served):
+    payload = alert_payload({"labels": {"alertname": "CoreDNSErrorsHigh"}})
+    r = post(served["base"], "/api/alertmanager?top=1", payload)
+    assert r.status_code == 200 and len(r.json()["alerts"][0]["results"]) == 1
+    r = post(served["base"], "/api/alertmanager?top=99", payload)
+    assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_request"
+    r = post(served["base"], "/api/alertmanager", {**payload, "version": "3"})
+    assert r.status_code == 422 and "version" in r.json()["error"]["message"]
+
+
+def test_feedback_appends_a_line(served):
+    fb = served["feedback"]
+    before = fb.read_text().count("\n") if fb.exists() else 0
+    r = post(served["base"], "/api/feedback", {"query": "ENOSPC on the WAL", "pattern": "disk-full", "useful": True})
+    assert r.status_code == 201 and r.json()["status"] == "recorded"
+    lines = fb.read_text().splitlines()
+    assert len(lines) == before + 1
+    entry = json.loads(lines[-1])
+    assert entry["query"] == "ENOSPC on the WAL" and entry["pattern"] == "disk-full" and entry["useful"] is True
+    r = post(served["base"], "/api/feedback", {"query": "x", "pattern": "nope", "useful": False})
+    assert r.status_code == 404 and r.json()["error"]["code"] == "pattern_not_found"
+
+
+def test_concurrent_feedback_never_interleaves(served):
+    fb = served["feedback"]
+    before = fb.read_text().count("\n") if fb.exists() else 0
+    query = "long " * 2000
+
+    def vote(i):
+        post(served["base"], "/api/feedback", {"query": f"{query}{i}", "pattern": "dns-failure", "useful": i % 2 == 0})
+
+    threads = [threading.Thread(target=vote, args=(i,)) for i in range(16)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    lines = fb.read_text().splitlines()
+    assert len(lines) == before + 16
+    assert all(json.loads(line)["pattern"] for line in lines)
+
+
+def test_openapi_and_offline_docs(served):
+    base = served["base"]
+    spec = httpx.get(base + "/openapi.json").json()
+    assert {"/api/suggest", "/api/patterns", "/api/patterns/{pattern_id}", "/api/alertmanager", "/api/feedback",
+            "/healthz"} <= set(spec["paths"])
+    for page in ("/docs", "/redoc"):
+        r = httpx.get(base + page)
+        assert r.status_code == 200 and "text/html" in r.headers["content-type"]
+        srcs = [part.split('"')[1] for part in r.text.split("src=")[1:]] + \
+               [part.split('"')[1] for part in r.text.split('href=')[1:] if part.startswith('"')]
+        assert srcs and not [s for s in srcs if s.startswith(("http://", "https://", "//"))], srcs
+        for asset in srcs:
+            if asset.startswith("/_docs-assets/"):
+                assert httpx.get(base + asset).status_code == 200, asset
+
+
+def test_home_without_site_says_so(served):
+    r = httpx.get(served["base"] + "/")
+    assert r.status_code == 200 and "No site" in r.text and "the API is running" in r.text
+
+
+def test_picks_up_a_rebuilt_index_without_restart(tmp_path):
+    from recur import embed
+    from recur.index import build
+    from recur.kb import load_kb
+
+    kb = small_kb(tmp_path / "kb")
+    idx = tmp_path / "index"
+    app = create_app(lambda: Engine.open(kb, idx, model="fake:64", quiet=True), feedback_path=tmp_path / "f.jsonl",
+                     reload_interval=0.1)
+    with running(app) as base:
+        assert "conntrack-full" not in [p["id"] for p in httpx.get(base + "/api/patterns").json()["patterns"]]
+        write(kb, "patterns/network/conntrack-full.md", pattern_text(
+            "conntrack-full", "network", symptoms=("packets dropped at random",),
+            signals=("nf_conntrack: table full, dropping packet",)))
+        build(load_kb(kb), idx, embed.load_encoder("fake:64"), progress=False)
+        import time
+
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            ids = [p["id"] for p in httpx.get(base + "/api/patterns").json()["patterns"]]
+            if "conntrack-full" in ids:
+                break
+            time.sleep(0.1)
+        assert "conntrack-full" in ids
+        r = post(base, "/api/suggest", {"text": "nf_conntrack: table full, dropping packet", "top": 1})
+        assert r.json()["results"][0]["id"] == "conntrack-full"
+        assert httpx.get(base + "/healthz").json()["reloads"] == 1
+
+
+def test_healthz_is_503_until_the_engine_is_warm(tmp_path):
+    kb = small_kb(tmp_path / "kb")
+    gate = threading.Event()
+
+    def slow_engine():
+        gate.wait(30)
+        return Engine.open(kb, tmp_path / "index", model="fake:64", quiet=True)
+
+    app = create_app(slow_engine, feedback_path=tmp_path / "f.jsonl")
+    with running(app, wait_ready=False) as base:
+        r = httpx.get(base + "/healthz")
+        assert r.status_code == 503 and r.json()["error"]["code"] == "not_ready"
+        r = post(base, "/api/suggest", {"text": "disk full"})
+        assert r.status_code == 503 and r.headers["retry-after"] == "2"
+        gate.set()
+        from serve_util import wait_healthy
+
+        assert wait_healthy(base)["patterns"] == 3
+
+
+def test_a_failing_engine_is_reported_not_crashed(tmp_path):
+    from recur.errors import RecurError
+
+    fatal = []
+
+    def broken():
+        raise RecurError("the index at x was built with model 'a', not 'b'")
+
+    app = create_app(broken, feedback_path=tmp_path / "f.jsonl", on_fatal=fatal.append)
+    with running(app, wait_ready=False) as base:
+        import time
+
+        deadline = time.monotonic() + 10
+        while not fatal and time.monotonic() < deadline:
+            time.sleep(0.05)
+        r = httpx.get(base + "/healthz")
+        assert r.status_code == 503
+        assert r.json()["error"] == {"code": "engine_failed", "message": fatal[0]}
+
+
+@pytest.mark.model
+def test_real_model_over_http(tmp_path, real_engine):
+    app = create_app(lambda: real_engine, feedback_path=tmp_path / "f.jsonl")
+    with running(app) as base:
+        assert httpx.get(base + "/healthz").json()["model"].startswith("all-MiniLM-L6-v2")
+        r = post(base, "/api/suggest", {"text": "postgres refuses connections: FATAL: sorry, too many clients "
+                                                "already", "top": 3})
+        assert r.status_code == 200
+        assert r.json()["results"][0]["id"] == "db-connection-pool-exhausted"
+        assert r.json()["results"] == real_engine.suggest(r.json()["query"], top=3)

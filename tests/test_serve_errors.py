@@ -1,0 +1,179 @@
+"""Bad input never hurts the server: every route answers a 4xx in one JSON error shape.
+
+Runs against a real uvicorn server; after all the abuse the server must still answer.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+
+import httpx
+import pytest
+from kbfactory import small_kb
+from serve_util import alert_payload, running
+
+from recur.engine import Engine
+from recur.serve import create_app
+
+JSON = {"content-type": "application/json"}
+GOOD_ALERT = alert_payload({"labels": {"alertname": "CoreDNSErrorsHigh"}})
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    root = tmp_path_factory.mktemp("errors")
+    kb = small_kb(root / "kb")
+    site = root / "site"
+    (site / "assets").mkdir(parents=True)
+    (site / "index.html").write_text("<h1>Recur site</h1>")
+    (site / "404.html").write_text("<h1>mkdocs 404</h1>")
+    app = create_app(lambda: Engine.open(kb, root / "index", model="fake:64", quiet=True), site_dir=site,
+                     feedback_path=root / "feedback.jsonl")
+    with running(app) as url:
+        yield url
+
+
+def assert_error(r: httpx.Response, status: int | tuple, code: str | None = None):
+    statuses = status if isinstance(status, tuple) else (status,)
+    assert r.status_code in statuses, (r.status_code, r.text)
+    assert r.headers["content-type"].startswith("application/json"), r.headers
+    body = r.json()
+    assert set(body) == {"error"} and set(body["error"]) == {"code", "message"}, body
+    assert isinstance(body["error"]["code"], str) and body["error"]["code"]
+    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
+    if code:
+        assert body["error"]["code"] == code, body
+
+
+BIG = "x" * (70 * 1024)
+CASES = [
+    # (method, path, kwargs, status, code)
+    ("POST", "/api/suggest", {"content": b"{not json", "headers": JSON}, 400, "bad_json"),
+    ("POST", "/api/suggest", {"content": b'{"text": "a"', "headers": JSON}, 400, "bad_json"),
+    ("POST", "/api/suggest", {"content": b'{"text": "\xff\xfe"}', "headers": JSON}, 400, None),
+    ("POST", "/api/suggest", {"content": b"", "headers": JSON}, 400, "empty_body"),
+    ("POST", "/api/suggest", {"content": b"[" * 30000 + b"]" * 30000, "headers": JSON}, (400, 422), None),
+    ("POST", "/api/suggest", {"content": b"{\"text\": " * 6000 + b"1" + b"}" * 6000, "headers": JSON}, (400, 422), None),
+    ("POST", "/api/suggest", {"content": b'{"text": "disk", "top": NaN}', "headers": JSON}, (400, 422), None),
+    ("POST", "/api/suggest", {"json": ["disk full"]}, 422, "invalid_request"),
+    ("POST", "/api/suggest", {"json": "disk full"}, 422, "invalid_request"),
+    ("POST", "/api/suggest", {"content": b"null", "headers": JSON}, (400, 422), None),
+    ("POST", "/api/suggest", {"json": {}}, 422, "invalid_request"),
+    ("POST", "/api/suggest", {"json": {"text": 5}}, 422, "invalid_request"),
+    ("POST", "/api/suggest", {"json": {"text": ["a"]}}, 422, "invalid_request"),
+    ("POST", "/api/suggest", {"json": {"text": "disk", "top": "5"}}, 422, "invalid_request"),
+    ("POST", "/api/suggest", {"json": {"text": "disk", "top": True}}, 422, "invalid_request"),
+    ("POST", "/api/suggest", {"json": {"text": "disk", "top": 2.5}}, 422, "invalid_request"),
+    ("POST", "/api/suggest", {"json": {"text": "disk", "top": 0}}, 422, "invalid_request"),
+    ("POST", "/api/suggest", {"json": {"text": "disk", "top": -3}}, 422, "invalid_request"),
+    ("POST", "/api/suggest", {"json": {"text": "disk", "top": 51}}, 422, "invalid_request"),
+    ("POST", "/api/suggest", {"json": {"text": "disk", "top": 10**30}}, 422, "invalid_request"),
+    ("POST", "/api/suggest", {"json": {"text": ""}}, 422, "invalid_request"),
+    ("POST", "/api/suggest", {"json": {"text": " \n\t "}}, 422, "invalid_request"),
+    ("POST", "/api/suggest", {"json": {"text": "disk full " * 3000}}, 422, "invalid_request"),
+    ("POST", "/api/suggest", {"json": {"text": BIG}}, 413, "body_too_large"),
+    ("POST", "/api/suggest", {"content": (c for c in [b'{"text": "', BIG.encode(), b'"}']), "headers": JSON},
+     413, "body_too_large"),
+    ("POST", "/api/suggest", {"content": b'{"text": "disk"}'}, 415, "unsupported_media_type"),
+    ("POST", "/api/suggest", {"content": b'{"text": "disk"}', "headers": {"content-type": "text/plain"}},
+     415, "unsupported_media_type"),
+    ("POST", "/api/suggest", {"data": {"text": "disk"}}, 415, "unsupported_media_type"),
+    ("GET", "/api/suggest", {}, 405, "method_not_allowed"),
+    ("PUT", "/api/suggest", {"json": {"text": "disk"}}, 405, "method_not_allowed"),
+    ("GET", "/api/suggest/", {}, 404, "not_found"),
+    ("POST", "/api/feedback", {"content": b"{", "headers": JSON}, 400, "bad_json"),
+    ("POST", "/api/feedback", {"json": {"query": "q", "pattern": "disk-full"}}, 422, "invalid_request"),
+    ("POST", "/api/feedback", {"json": {"query": "q", "pattern": "disk-full", "useful": "yes"}}, 422, None),
+    ("POST", "/api/feedback", {"json": {"query": "q", "pattern": "disk-full", "useful": 1}}, 422, None),
+    ("POST", "/api/feedback", {"json": {"query": "", "pattern": "disk-full", "useful": True}}, 422, None),
+    ("POST", "/api/feedback", {"json": {"query": "q", "pattern": 7, "useful": True}}, 422, None),
+    ("POST", "/api/feedback", {"json": {"query": "q", "pattern": "nope", "useful": True}}, 404, "pattern_not_found"),
+    ("POST", "/api/feedback", {"json": {"query": BIG, "pattern": "disk-full", "useful": True}}, 413, None),
+    ("POST", "/api/feedback", {"content": b"query=q"}, 415, "unsupported_media_type"),
+    ("GET", "/api/feedback", {}, 405, "method_not_allowed"),
+    ("POST", "/api/alertmanager", {"content": b"{]", "headers": JSON}, 400, "bad_json"),
+    ("POST", "/api/alertmanager", {"json": {"version": "4"}}, 422, "invalid_request"),
+    ("POST", "/api/alertmanager", {"json": {**GOOD_ALERT, "version": 4}}, 422, "invalid_request"),
+    ("POST", "/api/alertmanager", {"json": {**GOOD_ALERT, "version": "3"}}, 422, "invalid_request"),
+    ("POST", "/api/alertmanager", {"json": {**GOOD_ALERT, "alerts": "many"}}, 422, "invalid_request"),
+    ("POST", "/api/alertmanager", {"json": {**GOOD_ALERT, "alerts": [{"labels": {"alertname": 5}}]}}, 422, None),
+    ("POST", "/api/alertmanager", {"json": {**GOOD_ALERT, "alerts": [{"labels": ["x"]}]}}, 422, None),
+    ("POST", "/api/alertmanager?top=abc", {"json": GOOD_ALERT}, 422, "invalid_request"),
+    ("POST", "/api/alertmanager?top=0", {"json": GOOD_ALERT}, 422, "invalid_request"),
+    ("POST", "/api/alertmanager", {"content": b"x" * (600 * 1024), "headers": JSON}, 413, "body_too_large"),
+    ("POST", "/api/alertmanager", {"content": b"{}", "headers": {"content-type": "application/xml"}}, 415, None),
+    ("GET", "/api/alertmanager", {}, 405, "method_not_allowed"),
+    ("POST", "/api/patterns", {"json": {}}, 405, "method_not_allowed"),
+    ("POST", "/api/patterns", {}, 405, "method_not_allowed"),
+    ("DELETE", "/api/patterns/disk-full", {}, 405, "method_not_allowed"),
+    ("GET", "/api/patterns/no-such-pattern", {}, 404, "pattern_not_found"),
+    ("GET", "/api/patterns/" + "a" * 5000, {}, 404, "pattern_not_found"),
+    ("GET", "/api/patterns/%00%ff..%2f", {}, 404, None),
+    ("GET", "/api/patterns/disk-full/extra", {}, 404, "not_found"),
+    ("POST", "/healthz", {"json": {}}, 405, "method_not_allowed"),
+    ("POST", "/openapi.json", {}, 405, "method_not_allowed"),
+    ("DELETE", "/docs", {}, 405, "method_not_allowed"),
+    ("POST", "/", {"json": {}}, 405, "method_not_allowed"),
+    ("GET", "/api", {}, 404, "not_found"),
+    ("GET", "/api/", {}, 404, "not_found"),
+    ("GET", "/api/nope", {}, 404, "not_found"),
+    ("POST", "/api/nope", {"json": {}}, 404, "not_found"),
+    ("GET", "/nope.html", {}, 404, "not_found"),
+    ("GET", "/assets/missing.js", {}, 404, "not_found"),
+    ("GET", "/../../etc/passwd", {}, 404, None),
+    ("GET", "/_docs-assets/nope.js", {}, 404, "not_found"),
+]
+
+
+@pytest.mark.parametrize("method,path,kwargs,status,code", CASES,
+                         ids=[f"{m} {p[:40]} {s}-{i}" for i, (m, p, _, s, _) in enumerate(CASES)])
+def test_error_shape(base, method, path, kwargs, status, code):
+    r = httpx.request(method, base + path, timeout=30, **kwargs)
+    assert_error(r, status, code)
+
+
+def raw(base: str, data: bytes) -> bytes:
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as s:
+        s.sendall(data)
+        chunks = []
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def test_bad_content_length_is_a_4xx(base):
+    reply = raw(base, b"POST /api/suggest HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                      b"Content-Length: 99999999999\r\nConnection: close\r\n\r\n{}")
+    head, _, body = reply.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 413")
+    assert json.loads(body)["error"]["code"] == "body_too_large"
+
+
+def test_garbage_request_line_does_not_kill_the_server(base):
+    reply = raw(base, b"\x16\x03\x01 hello not http\r\n\r\n")
+    assert reply == b"" or reply.startswith(b"HTTP/1.1 4")
+
+
+def test_still_answering_after_abuse(base):
+    for method, path, kwargs, _, _ in CASES:  # once more, back to back, on one connection
+        if hasattr(kwargs.get("content"), "__next__"):
+            continue
+        httpx.request(method, base + path, timeout=30, **kwargs)
+    assert httpx.get(base + "/healthz").status_code == 200
+    r = httpx.post(base + "/api/suggest", json={"text": "ENOSPC while writing", "top": 1})
+    assert r.status_code == 200 and r.json()["results"][0]["id"] == "disk-full"
+
+
+def test_unicode_and_control_characters_are_fine(base):
+    r = httpx.post(base + "/api/suggest", json={"text": "disque plein 💾 \u0000\u202e no space left on device"})
+    assert r.status_code == 200 and r.json()["results"]
+
+
+def test_site_is_served_at_root(base):
+    r = httpx.get(base + "/")
+    assert r.status_code == 200 and "Recur site" in r.text
