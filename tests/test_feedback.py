@@ -1,0 +1,90 @@
+"""Feedback votes → confirmed pairs → eval cases an author reviews."""
+
+from __future__ import annotations
+
+import json
+
+import yaml
+from click.testing import CliRunner
+from kbfactory import small_kb
+
+from recur.cli import cli
+from recur.feedback import confirmed_feedback, export, read_votes, record
+from recur.kb import load_kb
+
+
+def votes(path, *items):
+    for q, p, u in items:
+        record(path, q, p, u)
+
+
+def test_record_appends_json_lines(tmp_path):
+    fb = tmp_path / "deep" / "feedback.jsonl"
+    record(fb, "disk is full", "disk-full", True, build_id="b1")
+    record(fb, "dns down", "dns-failure", False)
+    lines = [json.loads(x) for x in fb.read_text().splitlines()]
+    assert [(v["query"], v["pattern"], v["useful"]) for v in lines] == [
+        ("disk is full", "disk-full", True), ("dns down", "dns-failure", False)]
+    assert lines[0]["build_id"] == "b1" and lines[0]["ts"].endswith("+00:00")
+
+
+def test_confirmed_feedback_rules(tmp_path):
+    kb = small_kb(tmp_path / "kb")
+    fb = tmp_path / "f.jsonl"
+    votes(fb,
+          ("Writes fail with ENOSPC on /data", "disk-full", True),           # confirmed
+          ("writes fail with enospc  on /data", "disk-full", True),          # same query (case/space): once
+          ("resolver SERVFAIL", "dns-failure", True),
+          ("resolver servfail", "dns-failure", False),                       # latest vote wins: not confirmed
+          ("slow pages", "db-pool-exhausted", False),                        # 👎
+          ("deploy broke", "old-retired", True),                             # retired pattern
+          ("ghost", "no-such-pattern", True),                                # pattern does not exist
+          ("FATAL: sorry, too many clients already", "db-pool-exhausted", True))  # already a case
+    fb.open("a").write("not json\n{\"query\": 5}\n")
+    assert len(read_votes(fb)) == 8
+    assert confirmed_feedback(fb, kb) == [("Writes fail with ENOSPC on /data", "disk-full")]
+    assert confirmed_feedback(fb, load_kb(kb)) == [("Writes fail with ENOSPC on /data", "disk-full")]
+    assert confirmed_feedback(tmp_path / "missing.jsonl", kb) == []
+
+
+def test_export_appends_valid_cases(tmp_path):
+    kb = small_kb(tmp_path / "kb")
+    fb = tmp_path / "f.jsonl"
+    votes(fb, ('quotes " and: colons # here', "disk-full", True), ("pool and disk", "db-pool-exhausted", True),
+          ("pool and disk", "disk-full", True))
+    n, target = export(fb, kb)
+    assert n == 2 and target == kb / "eval" / "cases.yml"
+    text = target.read_text()
+    assert "# From responder feedback" in text and text.startswith('- query: "FATAL')
+    loaded = load_kb(kb)
+    assert not [p for p in loaded.problems if p.path.endswith("cases.yml")]
+    cases = {c.query: c.expect for c in loaded.cases}
+    assert cases['quotes " and: colons # here'] == ["disk-full"]
+    assert cases["pool and disk"] == ["db-pool-exhausted", "disk-full"]
+    assert len(loaded.cases) == 4
+    # a second export finds nothing new: the cases are there now
+    assert export(fb, kb)[0] == 0
+    assert len(yaml.safe_load(target.read_text())) == 4
+
+
+def test_export_cli_with_out_and_errors(tmp_path):
+    kb = small_kb(tmp_path / "kb")
+    fb = tmp_path / "f.jsonl"
+    runner = CliRunner()
+    r = runner.invoke(cli, ["feedback", "export", "--kb", str(kb), "--feedback", str(fb)])
+    assert r.exit_code == 1 and "no feedback file" in r.output
+    votes(fb, ("certificate expired on the api", "dns-failure", True))
+    out = tmp_path / "new-cases.yml"
+    r = runner.invoke(cli, ["feedback", "export", "--kb", str(kb), "--feedback", str(fb), "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    assert "Wrote 1 case(s)" in r.output
+    assert yaml.safe_load(out.read_text()) == [{"query": "certificate expired on the api", "expect": ["dns-failure"]}]
+    before = (kb / "eval" / "cases.yml").read_text()
+    bad = tmp_path / "bad.yml"
+    bad.write_text("- query: [unclosed\n")
+    r = runner.invoke(cli, ["feedback", "export", "--kb", str(kb), "--feedback", str(fb), "--out", str(bad)])
+    assert r.exit_code == 1 and "bad.yml:" in r.output and "Traceback" not in r.output
+    assert bad.read_text() == "- query: [unclosed\n"
+    assert (kb / "eval" / "cases.yml").read_text() == before
+    r = runner.invoke(cli, ["feedback", "--help"])
+    assert r.exit_code == 0 and "export" in r.output
