@@ -21,11 +21,14 @@ COMMANDS = {
     "index": "recur.cli_core:index",
     "suggest": "recur.cli_core:suggest",
     "eval": "recur.cli_core:eval_cmd",
+    "new": "recur.new_cli:new",
+    "tune": "recur.tune:tune",
     "serve": "recur.serve.cli:serve",
     "feedback": "recur.feedback:feedback",
     "report": "recur.report:report",
     "incident": "recur.incident_cli:incident",
     "coverage": "recur.coverage:coverage_cmd",
+    "import": "recur.importer:import_cmd",
 }
 
 
