@@ -1,0 +1,157 @@
+"""`recur import`: postmortems in the Google SRE and Atlassian templates, and unknown layouts."""
+
+import json
+import textwrap
+
+from click.testing import CliRunner
+
+from recur.cli import cli
+from recur.kb import load_kb
+from recur.postmortem import parse, parse_duration, severity_key
+
+GOOGLE = """# Postmortem: Checkout outage caused by exhausted database connections
+
+**Date:** 2026-03-14
+**Severity:** SEV-2
+**Services:** checkout, payments-api
+
+## Summary
+Checkout requests hung because every pooled connection was held by a slow query.
+
+## Impact
+Checkout failed for 35 minutes.
+
+## Root Causes
+A report query ran inside a request transaction: `HikariPool-1 - Connection is not available`.
+
+## Trigger
+The weekly report job.
+
+## Resolution
+1. Killed the report query.
+
+## Detection
+Alert `PaymentsLatencyHigh` fired.
+
+## Action Items
+| Action Item | Type | Owner | Bug |
+|---|---|---|---|
+| Add index for the report query | prevent | team-data | DATA-101 |
+
+## Lessons Learned
+Alerts were fast.
+
+## Timeline
+- 14:00 report job starts
+
+## Customer Communication
+Status page updated.
+"""
+
+ATLASSIAN = """# Incident: Thumbnails stopped rendering for every tenant
+
+Incident date: March 3, 2026
+Severity: Major
+Duration: 1 hour 20 minutes
+
+## Leadup
+A new image library version was rolled out on Monday.
+
+## Fault
+The library rejected CMYK JPEGs with `ImageDecodeError: unsupported colour space`, so the worker retried forever.
+
+## Impact
+Thumbnails were blank for all tenants.
+
+## Detection
+Customers reported blank previews.
+
+## Response
+The on-call engineer paged the media team.
+
+## Recovery
+- Pinned the previous library version.
+- Drained the retry queue.
+
+## Five whys
+1. Why blank? The worker failed.
+
+## Corrective actions
+- [ ] Add CMYK fixtures to the test suite (owner: team-media, due: 2026-04-01, MEDIA-9)
+- [x] Cap worker retries @team-media
+
+## Blameless note
+Nobody is at fault.
+"""
+
+
+def imp(kb_dir, tmp_path, name, text, *extra):
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text))
+    return CliRunner().invoke(cli, ["import", "--kb", str(kb_dir), "--index", str(tmp_path / "idx"),
+                                    "--model", "fake:64", str(path), "--json", *extra])
+
+
+def test_parse_helpers():
+    pm = parse(ATLASSIAN)
+    assert pm.title == "Thumbnails stopped rendering for every tenant"
+    assert pm.date.isoformat() == "2026-03-03" and pm.duration_minutes == 80
+    assert {"Leadup", "Root cause", "Impact", "Detection", "Response", "Resolution", "Five whys",
+            "Action items"} <= set(pm.sections)
+    assert pm.unmapped == ["Blameless note"]
+    assert pm.action_items[0] == {"title": "Add CMYK fixtures to the test suite", "owner": "team-media",
+                                  "due": __import__("datetime").date(2026, 4, 1), "ticket": "MEDIA-9",
+                                  "status": "open"}
+    assert pm.action_items[1]["status"] == "done" and pm.action_items[1]["owner"] == "team-media"
+    assert parse_duration("2h 5m") == 125
+    from recur.kb import DEFAULT_SEVERITY, SeverityLevel
+
+    levels = {k: SeverityLevel(k, v["name"], v["review"]) for k, v in DEFAULT_SEVERITY.items()}
+    assert severity_key("SEV-2", levels) == "sev2" and severity_key("P1", levels) == "sev1"
+    assert severity_key("Major", levels) == "sev2" and severity_key("purple", levels) is None
+
+
+def test_google_postmortem_matching_a_known_pattern(kb_dir, tmp_path):
+    r = imp(kb_dir, tmp_path, "pm.md", GOOGLE)
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert out["patterns"] == ["db-pool-exhausted"] and out["draft"] is None
+    assert out["unmapped"] == ["Customer Communication"]
+    kb = load_kb(kb_dir)
+    assert not kb.problems
+    inc = kb.incidents[out["incident"]]
+    assert inc.severity == "sev2" and inc.services == ["checkout", "payments-api"] and inc.duration_minutes == 35
+    assert inc.follow_ups[0].ticket == "DATA-101" and inc.follow_ups[0].owner == "team-data"
+    assert inc.review.due.isoformat() == "2026-03-24"
+    assert {"Root cause", "Trigger", "Customer Communication", "Timeline"} <= set(inc.sections)
+
+
+def test_atlassian_postmortem_with_no_match_writes_a_draft(kb_dir, tmp_path):
+    r = imp(kb_dir, tmp_path, "thumbs.md", ATLASSIAN, "--category", "software")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    draft = out["draft"]
+    assert draft and draft["id"] == "thumbnails-stopped-rendering-every-tenant"
+    assert out["patterns"] == [draft["id"]] and len(out["closest"]) >= 1
+    kb = load_kb(kb_dir)
+    assert not kb.problems, kb.problems
+    p = kb.patterns[draft["id"]]
+    assert p.status == "draft" and p.category == "software" and p.severity == "sev2"
+    assert p.runbook == ["Pinned the previous library version.", "Drained the retry queue."]
+    assert "ImageDecodeError: unsupported colour space" in p.signals
+    assert "Compare with" in p.sections and out["closest"][0]["id"] in p.sections["Compare with"]
+    # importing again never overwrites: a new incident, now matching the draft instead of writing another
+    again = json.loads(imp(kb_dir, tmp_path, "thumbs.md", ATLASSIAN, "--category", "software").output)
+    assert again["incident"] != out["incident"] and again["draft"] is None and again["patterns"] == [draft["id"]]
+
+
+def test_unknown_layout_and_bad_input(kb_dir, tmp_path):
+    odd = "Some notes\nDate: 2026-02-02\nSeverity: sev3\n\n## What broke\nDisk filled: No space left on device\n"
+    r = imp(kb_dir, tmp_path, "notes.md", odd, "--no-draft")
+    out = json.loads(r.output)
+    assert r.exit_code == 0 and out["unmapped"] == ["What broke"]
+    assert load_kb(kb_dir).incidents[out["incident"]].summary.startswith("Some notes")
+    r = imp(kb_dir, tmp_path, "nodate.md", "# Title\n\n## Summary\nx\n", "--severity", "sev2")
+    assert r.exit_code == 1 and "no date found" in r.output
+    r = imp(kb_dir, tmp_path, "nosev.md", "# T\nDate: 2026-01-01\n")
+    assert r.exit_code == 1 and "severity: none found" in r.output
