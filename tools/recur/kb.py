@@ -350,7 +350,7 @@ def _load_pattern(kb: KB, path: Path) -> None:
     sections, sec_lines = _sections(v, md)
     status = meta.get("status", "active")
     required = ["Summary", "Runbook"] + ([] if status == "draft" else ["Root cause"])
-    end_line = md.body_line + md.body.count("\n")
+    end_line = md.body_line + md.body.rstrip("\n").count("\n")  # the last line of the file, not past it
     for name in required:
         if name not in sections:
             v.problems.append(Problem(shown, end_line if md.sections else md.body_line, f"## {name}",
