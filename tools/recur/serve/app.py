@@ -72,6 +72,7 @@ def create_app(engine_factory: Callable, site_dir=None, feedback_path=".recur/fe
         return eng
 
     @app.get("/healthz", tags=["health"], responses=_errors(503))
+    @app.get("/api/healthz", tags=["health"], responses=_errors(503), include_in_schema=False)
     def healthz():
         """200 once the index is loaded and the model has answered one query; 503 before."""
         eng = engine()

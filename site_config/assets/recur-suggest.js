@@ -1,0 +1,278 @@
+/* Recur: the "describe what you see" box.
+ *
+ * Finds every <div class="recur-suggest" data-api="/api">, renders a large text box and asks
+ * the Recur API (POST {api}/suggest) for the matching failure patterns: why they matched, the
+ * first runbook steps, the evidence to preserve, a link to each pattern's page, and 👍/👎
+ * buttons that POST {api}/feedback. When no API answers (the site on a plain static host),
+ * the box says so and hands the text to the site's own search (mkdocs-material) instead.
+ * No external resources; works without a build step.
+ */
+(function () {
+  "use strict";
+
+  var STEPS = 3, EVIDENCE = 3, WHY = 3, TOP = 5;
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      if (k === "text") node.textContent = attrs[k];
+      else if (k === "class") node.className = attrs[k];
+      else node.setAttribute(k, attrs[k]);
+    });
+    (children || []).forEach(function (c) { if (c) node.appendChild(typeof c === "string" ? document.createTextNode(c) : c); });
+    return node;
+  }
+
+  /* Runbook steps are Markdown-ish: keep `code` spans, drop other markup, never inject HTML. */
+  function inline(text) {
+    var span = el("span");
+    String(text || "").split(/(`[^`]+`)/).forEach(function (part) {
+      if (/^`[^`]+`$/.test(part)) span.appendChild(el("code", { text: part.slice(1, -1) }));
+      else if (part) span.appendChild(document.createTextNode(part.replace(/\*\*|__/g, "")));
+    });
+    return span;
+  }
+
+  /* The site root, from mkdocs-material's config ("base" is relative to this page). */
+  function siteRoot() {
+    var base = ".";
+    var cfg = document.getElementById("__config");
+    if (cfg) {
+      try { base = JSON.parse(cfg.textContent).base || "."; } catch (e) { /* keep "." */ }
+    }
+    return new URL(base.replace(/\/?$/, "/"), window.location.href);
+  }
+
+  /* use_directory_urls: false -> pages are x.html; true -> x/. Decided from the page's own links. */
+  function urlStyle(box) {
+    if (box.dataset.urlStyle) return box.dataset.urlStyle;
+    if (/\.html$/.test(window.location.pathname)) return "html";
+    var links = document.querySelectorAll(".md-nav a[href], .md-tabs a[href], .md-header a[href]");
+    for (var i = 0; i < links.length; i++) {
+      var href = links[i].getAttribute("href").split("#")[0].split("?")[0];
+      if (/\.html$/.test(href)) return "html";
+    }
+    return links.length ? "dirs" : "html";
+  }
+
+  /* A result's "path" is the pattern file relative to the KB (patterns/<category>/<id>.md);
+   * the site mirrors the KB layout. */
+  function patternUrl(box, result) {
+    var path = String(result.path || ("patterns/" + result.category + "/" + result.id + ".md")).replace(/^\/+/, "");
+    path = urlStyle(box) === "html" ? path.replace(/\.md$/, ".html") : path.replace(/\.md$/, "/");
+    return new URL(path, siteRoot()).href;
+  }
+
+  function searchUrl(text) {
+    var u = siteRoot();
+    u.searchParams.set("q", text);
+    return u.href;
+  }
+
+  /* Open mkdocs-material's search with the text; false when this page has no search box. */
+  function openSiteSearch(text) {
+    var input = document.querySelector("input.md-search__input, input[data-md-component=search-query]");
+    var toggle = document.querySelector('input[data-md-toggle="search"]');
+    if (!input) return false;
+    if (toggle) { toggle.checked = true; toggle.dispatchEvent(new Event("change")); }
+    input.value = text;
+    input.focus();
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+    input.dispatchEvent(new KeyboardEvent("keyup", { bubbles: true }));
+    return true;
+  }
+
+  function searchQuery(text) {  /* a pasted log is too long for a keyword search: its first line */
+    var line = text.split(/\r?\n/).filter(function (l) { return l.trim(); })[0] || text;
+    return line.trim().slice(0, 120);
+  }
+
+  function apiFetch(url, body) {
+    var opts = body === undefined ? { method: "GET" } : {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body)
+    };
+    opts.headers = Object.assign({ Accept: "application/json" }, opts.headers || {});
+    return fetch(url, opts).then(function (r) {
+      var ctype = r.headers.get("content-type") || "";
+      if (ctype.indexOf("application/json") < 0) return { status: r.status, json: null };
+      return r.json().then(function (j) { return { status: r.status, json: j }; },
+                           function () { return { status: r.status, json: null }; });
+    });
+  }
+
+  function Box(node) {
+    this.node = node;
+    this.api = (node.dataset.api || "/api").replace(/\/+$/, "");
+    this.mode = "probing";  /* probing | api | starting | static */
+    this.render();
+    this.probe();
+  }
+
+  Box.prototype.render = function () {
+    var self = this, id = "recur-q-" + Math.random().toString(36).slice(2, 8);
+    this.text = el("textarea", {
+      id: id, class: "recur-suggest__input", rows: "5", spellcheck: "false",
+      placeholder: "Describe what you see: \u201ccheckout 502s after the deploy, pods restarting\u201d, an alert name, or paste a log line\u2026"
+    });
+    this.button = el("button", { type: "submit", class: "md-button md-button--primary recur-suggest__go", text: "Suggest" });
+    this.status = el("p", { class: "recur-suggest__status", role: "status", "aria-live": "polite" });
+    this.results = el("ol", { class: "recur-suggest__results" });
+    var form = el("form", { class: "recur-suggest__form" }, [
+      el("label", { for: id, class: "recur-suggest__label", text: "Describe what you see" }),
+      this.text,
+      el("div", { class: "recur-suggest__bar" }, [this.button,
+        el("span", { class: "recur-suggest__hint", text: "Ctrl+Enter to send" })]),
+      this.status
+    ]);
+    form.addEventListener("submit", function (e) { e.preventDefault(); self.submit(); });
+    this.text.addEventListener("keydown", function (e) {
+      if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); self.submit(); }
+    });
+    this.node.textContent = "";
+    this.node.appendChild(form);
+    this.node.appendChild(this.results);
+    var q = new URLSearchParams(window.location.search).get("describe");
+    if (q) this.text.value = q;
+  };
+
+  Box.prototype.say = function (msg, kind) {
+    this.status.textContent = msg;
+    this.status.className = "recur-suggest__status" + (kind ? " recur-suggest__status--" + kind : "");
+  };
+
+  Box.prototype.probe = function () {
+    var self = this;
+    apiFetch(this.api + "/healthz").then(function (r) {
+      if (r.status === 200 && r.json && r.json.status === "ok") {
+        self.mode = "api";
+        self.node.dataset.mode = "api";
+        self.say("Suggestions from " + r.json.patterns + " known failure patterns.");
+        if (self.text.value.trim()) self.submit();
+      } else if (r.status === 503 && r.json && r.json.error && r.json.error.code === "not_ready") {
+        self.mode = "starting";
+        self.node.dataset.mode = "starting";
+        self.say("The suggestion service is starting (loading the model)\u2026", "warn");
+        setTimeout(function () { self.probe(); }, 2000);
+      } else {
+        self.toStatic();
+      }
+    }, function () { self.toStatic(); });
+  };
+
+  Box.prototype.toStatic = function () {
+    this.mode = "static";
+    this.node.dataset.mode = "static";
+    this.button.textContent = "Search the site";
+    this.say("No suggestion API here: this copy of the site is static (served without `recur serve`). " +
+             "Your text goes to the site's search instead, which matches words, not meaning.", "warn");
+  };
+
+  Box.prototype.submit = function () {
+    var text = this.text.value.trim();
+    if (!text) { this.say("Type or paste what you see first.", "warn"); this.text.focus(); return; }
+    if (this.mode === "static") return this.fallback(text);
+    if (this.mode !== "api") { this.say("Still waiting for the suggestion service\u2026", "warn"); return; }
+    var self = this;
+    this.button.disabled = true;
+    this.say("Looking for matching patterns\u2026");
+    apiFetch(this.api + "/suggest", { text: text, top: TOP }).then(function (r) {
+      self.button.disabled = false;
+      if (r.status === 200 && r.json && Array.isArray(r.json.results)) return self.show(text, r.json.results);
+      if (r.json && r.json.error) return self.say(r.json.error.message, "error");
+      self.toStatic();
+      self.fallback(text);
+    }, function () {
+      self.button.disabled = false;
+      self.toStatic();
+      self.fallback(text);
+    });
+  };
+
+  Box.prototype.fallback = function (text) {
+    var q = searchQuery(text);
+    this.results.textContent = "";
+    var link = el("a", { href: searchUrl(q), class: "recur-suggest__search-link", text: "Search the site for \u201c" + q + "\u201d" });
+    this.results.appendChild(el("li", { class: "recur-suggest__fallback" }, [link]));
+    if (!openSiteSearch(q)) window.location.href = searchUrl(q);
+  };
+
+  Box.prototype.show = function (query, results) {
+    var self = this;
+    this.results.textContent = "";
+    if (!results.length) {
+      this.say("No known pattern matches. If this turns out to be new, write it down: recur new pattern.", "warn");
+      return;
+    }
+    this.say(results.length + " pattern" + (results.length > 1 ? "s" : "") + " match, best first.");
+    results.forEach(function (r) { self.results.appendChild(self.card(query, r)); });
+  };
+
+  Box.prototype.card = function (query, r) {
+    var title = el("a", { href: patternUrl(this.node, r), class: "recur-suggest__title", text: r.title });
+    var badges = el("span", { class: "recur-suggest__badges" }, [
+      el("span", { class: "recur-badge recur-badge--" + r.confidence, text: r.confidence + " match" }),
+      el("span", { class: "recur-badge", text: r.severity }),
+      el("span", { class: "recur-badge", text: r.category }),
+      r.draft ? el("span", { class: "recur-badge recur-badge--draft", text: "draft" }) : null
+    ]);
+    var li = el("li", { class: "recur-suggest__card", "data-pattern": r.id }, [
+      el("div", { class: "recur-suggest__head" }, [title, badges])
+    ]);
+    if (r.summary) li.appendChild(el("p", { class: "recur-suggest__summary", text: r.summary }));
+    var why = (r.why || []).slice(0, WHY);
+    if (why.length) {
+      li.appendChild(el("p", { class: "recur-suggest__h", text: "Why it matched" }));
+      li.appendChild(el("ul", { class: "recur-suggest__why" }, why.map(function (w) {
+        return el("li", {}, [el("span", { class: "recur-suggest__field", text: w.field }), " ", inline(w.text)]);
+      })));
+    }
+    var steps = (r.runbook || []).slice(0, STEPS);
+    if (steps.length) {
+      li.appendChild(el("p", { class: "recur-suggest__h", text: "First steps" }));
+      li.appendChild(el("ol", { class: "recur-suggest__steps" }, steps.map(function (s) { return el("li", {}, [inline(s)]); })));
+    }
+    var ev = (r.evidence || []).slice(0, EVIDENCE);
+    if (ev.length) {
+      li.appendChild(el("p", { class: "recur-suggest__h", text: "Evidence to preserve" }));
+      li.appendChild(el("ul", { class: "recur-suggest__evidence" }, ev.map(function (s) { return el("li", {}, [inline(s)]); })));
+    }
+    li.appendChild(this.votes(query, r));
+    return li;
+  };
+
+  Box.prototype.votes = function (query, r) {
+    var self = this, note = el("span", { class: "recur-suggest__thanks", role: "status" });
+    var up = el("button", { type: "button", class: "recur-vote", title: "This pattern fits", "aria-label": "Useful: " + r.title, text: "\uD83D\uDC4D" });
+    var down = el("button", { type: "button", class: "recur-vote", title: "Not this one", "aria-label": "Not useful: " + r.title, text: "\uD83D\uDC4E" });
+    function vote(useful) {
+      up.disabled = down.disabled = true;
+      apiFetch(self.api + "/feedback", { query: query, pattern: r.id, useful: useful }).then(function (res) {
+        if (res.status === 201) {
+          (useful ? up : down).classList.add("recur-vote--chosen");
+          note.textContent = useful ? "Thanks: recorded as useful." : "Thanks: recorded as not this one.";
+        } else {
+          up.disabled = down.disabled = false;
+          note.textContent = res.json && res.json.error ? res.json.error.message : "Could not record the vote.";
+        }
+      }, function () {
+        up.disabled = down.disabled = false;
+        note.textContent = "Could not record the vote (no API).";
+      });
+    }
+    up.addEventListener("click", function () { vote(true); });
+    down.addEventListener("click", function () { vote(false); });
+    return el("div", { class: "recur-suggest__votes" }, [el("span", { text: "Did this help?" }), up, down, note]);
+  };
+
+  function init() {
+    var boxes = document.querySelectorAll("div.recur-suggest");
+    for (var i = 0; i < boxes.length; i++) {
+      if (!boxes[i].dataset.ready) { boxes[i].dataset.ready = "1"; new Box(boxes[i]); }
+    }
+  }
+
+  /* mkdocs-material's instant navigation swaps pages without a reload: re-run on each page. */
+  if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(init);
+  else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();
