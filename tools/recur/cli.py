@@ -21,6 +21,7 @@ COMMANDS = {
     "index": "recur.cli_core:index",
     "suggest": "recur.cli_core:suggest",
     "eval": "recur.cli_core:eval_cmd",
+    "site": "recur.site.cli_site:site",
     "new": "recur.new_cli:new",
     "tune": "recur.tune:tune",
     "serve": "recur.serve.cli:serve",

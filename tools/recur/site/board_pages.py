@@ -1,0 +1,106 @@
+"""The problem-management board and trends, laid out from ``problems.board`` (computed once, there)."""
+
+from __future__ import annotations
+
+from recur.site import charts
+from recur.site.context import BOARD, TRENDS, Site
+from recur.site.md import badge, cell, esc, front_matter, href, mdlink, table
+
+
+def _late(item: dict) -> str:
+    return badge(f"overdue {item['days_overdue']}d", "overdue") if item.get("overdue") else ""
+
+
+def _pl(site: Site, page: str, pid: str, title: str | None = None) -> str:
+    target = site.pattern_page(pid)
+    return mdlink(page, target, title or site.kb.patterns[pid].title) if target else cell(pid)
+
+
+def _il(site: Site, page: str, iid: str) -> str:
+    target = site.incident_page(iid)
+    return mdlink(page, target, iid) if target else cell(iid)
+
+
+def _tiles(c: dict) -> str:
+    tiles = [("Permanent fixes open", c["fixes_open"], c["fixes_overdue"]),
+             ("Reviews pending", c["reviews_pending"], c["reviews_overdue"]),
+             ("Follow-ups open", c["follow_ups_open"], c["follow_ups_overdue"]),
+             ("Needs analysis", c["unknown"], None), ("Flags open", c["flags_open"], None),
+             ("Recurred after fix", c["recurrence_after_fix"], None),
+             ("Incidents, last 30 days", c["incidents_30"], None), ("Incidents, last 90 days", c["incidents_90"], None)]
+    out = []
+    for label, n, late in tiles:
+        sub = f'<span class="recur-tile-late">{late} overdue</span>' if late else ""
+        out.append(f'<div class="recur-tile"><span class="recur-tile-n">{n}</span>'
+                   f'<span class="recur-tile-label">{esc(label)}</span>{sub}</div>')
+    return '<div class="recur-tiles" data-search-exclude>\n' + "\n".join(out) + "\n</div>\n"
+
+
+def board_page(site: Site) -> str:
+    b, page = site.board, BOARD
+    out = [front_matter(title="Problem board", hide=["navigation"], search={"exclude": True}), "# Problem board\n",
+           f"As of **{b['as_of']}**. " + mdlink(page, TRENDS, "Trends and charts") + "\n", _tiles(b["counts"])]
+
+    out.append("## Permanent fixes by owner\n")
+    rows = [[cell(o), str(v["fixes"]), str(v["fixes_overdue"] or ""), str(v["follow_ups"]), str(v["follow_ups_overdue"] or "")]
+            for o, v in sorted(b["by_owner"].items(), key=lambda kv: (-kv[1]["fixes_overdue"] - kv[1]["follow_ups_overdue"], kv[0]))]
+    out.append(table(["owner", "fixes open", "overdue", "follow-ups open", "overdue"], rows) or "Nothing open.\n")
+
+    out.append("## Open and overdue permanent fixes\n")
+    rows = [[_pl(site, page, f["pattern"], f["title"]), cell(f["owner"] or "(unowned)"), cell(f["status"]),
+             cell(f["due"] or "-"), _late(f), f"{f['age_days']}d" if f["age_days"] is not None else "-",
+             str(f["incidents"]), cell(", ".join(f["tickets"]) or "-")] for f in b["fixes"]]
+    out.append(table(["pattern", "owner", "status", "due", "", "age", "incidents", "tickets"], rows)
+               or "No open permanent fixes.\n")
+
+    out.append("## Reviews pending or overdue\n\nUnder the severity framework: each severity sets the review "
+               "level and how many days it may take.\n")
+    rows = [[_il(site, page, r["incident"]), cell(r["severity"]), cell(r["level"]), cell(r["due"] or "-"), _late(r),
+             cell(r["title"])] for r in b["reviews"]]
+    out.append(table(["incident", "severity", "review", "due", "", "title"], rows) or "No review pending.\n")
+
+    out.append("## Open follow-ups\n")
+    rows = [[cell(f["owner"] or "(unowned)"), _il(site, page, f["incident"]), cell(f["due"] or "-"), _late(f),
+             f"{f['age_days']}d", cell(f["ticket"] or "-"), cell(f["title"])]
+            for f in sorted(b["follow_ups"], key=lambda f: (f["owner"] or "~", -f["days_overdue"]))]
+    out.append(table(["owner", "incident", "due", "", "age", "ticket", "follow-up"], rows) or "No open follow-up.\n")
+
+    out.append("## Needs analysis\n\nIncidents that matched no known pattern: analyse them and write the pattern.\n")
+    rows = [[_il(site, page, u["incident"]), cell(u["date"]), cell(u["severity"]), cell(", ".join(u["services"]) or "-"),
+             f"{u['age_days']}d", cell(u["title"])] for u in b["unknown"]]
+    out.append(table(["incident", "date", "severity", "services", "age", "title"], rows) or "Every incident has a pattern.\n")
+
+    out.append('## "Dig into this later"\n\nFlags set during the response and not yet addressed.\n')
+    rows = [[_il(site, page, f["incident"]), cell(f["date"]), f"{f['age_days']}d", cell(f["text"]) +
+             (f" ({cell(f['note'])})" if f.get("note") else "")] for f in b["flags"]]
+    out.append(table(["incident", "date", "age", "flag"], rows) or "No open flag.\n")
+
+    out.append("## Recurred after the fix\n\nThe permanent fix was marked done, yet the pattern struck again.\n")
+    rows = [[_il(site, page, r["incident"]), _pl(site, page, r["pattern"], r["pattern_title"]), cell(r["fix_done"]),
+             cell(r["incident_date"]), f"{r['days_after_fix']}d"] for r in b["recurrence_after_fix"]]
+    out.append(table(["incident", "pattern", "fix done", "incident", "after"], rows) or "None.\n")
+    return "\n".join(out)
+
+
+def _recurring_chart(site: Site, page: str, items: list, label: str) -> str:
+    bars = [(r["title"], r["count"], href(page, site.pattern_page(r["pattern"])) if site.pattern_page(r["pattern"]) else None)
+            for r in items]
+    return f'<div class="recur-chart-box">{charts.hbars(bars, label=label)}</div>\n' if bars else "None in this window.\n"
+
+
+def trends_page(site: Site) -> str:
+    b, page = site.board, TRENDS
+    t = b["trends"]
+    out = [front_matter(title="Trends", search={"exclude": True}), "# Trends\n",
+           f"Incidents per month, {t['months'][0]} to {t['months'][-1]} (as of {b['as_of']}). "
+           + mdlink(page, BOARD, "Back to the problem board") + "\n"]
+    out.append("## Incidents per month by category\n")
+    out.append(f'<div class="recur-chart-box">{charts.stacked_bars(t["months"], t["by_category"], label="incidents per month by category")}</div>\n')
+    out.append("## Incidents per month by service\n")
+    out.append(f'<div class="recur-chart-box">{charts.stacked_bars(t["months"], t["by_service"], label="incidents per month by service")}</div>\n')
+    rows = [[cell(m), str(n)] for m, n in zip(t["months"], t["total"])]
+    out.append("??? info \"The numbers\"\n\n" + "\n".join("    " + line for line in table(["month", "incidents"], rows).splitlines()) + "\n")
+    for days in ("30", "90"):
+        out.append(f"## Top recurring patterns, last {days} days\n")
+        out.append(_recurring_chart(site, page, b["recurring"][days], f"top recurring patterns, last {days} days"))
+    return "\n".join(out)

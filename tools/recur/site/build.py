@@ -1,0 +1,90 @@
+"""``build_site``: KB -> Markdown tree -> mkdocs -> a static site, swapped into place atomically.
+
+The new site is built in a temp folder next to ``out`` and renamed over it only when the build
+succeeded, so a failed build leaves the previous site untouched and a reader never sees half a site.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from recur.errors import RecurError
+
+REPO = Path(__file__).resolve().parents[3]
+SITE_MARKER = ".recur-site"
+
+
+def find_config(explicit=None) -> Path:
+    """mkdocs.yml: explicit, else ./mkdocs.yml, else the one in the Recur checkout."""
+    for candidate in ([Path(explicit)] if explicit else [Path("mkdocs.yml"), REPO / "mkdocs.yml"]):
+        if candidate.is_file():
+            return candidate.resolve()
+    raise RecurError(f"mkdocs config not found: {explicit or 'mkdocs.yml'} (pass --config FILE)")
+
+
+def _check_out(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise RecurError(f"{out}: exists and is not a folder")
+    if out.is_dir() and any(out.iterdir()) and not (out / SITE_MARKER).exists():
+        raise RecurError(f"{out}: not empty and not a site built by recur; refusing to replace it "
+                         f"(choose another --out or remove it)")
+
+
+class _Capture(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+def build_site(kb_dir, out, *, config_file=None, as_of: dt.date | None = None, edit_url: str | None = None,
+               strict: bool = False) -> dict:
+    """Build the site for ``kb_dir`` into ``out``; returns stats (files, pages, bytes, seconds, warnings)."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    from recur.site import hook
+
+    t0 = time.perf_counter()
+    out = Path(out)
+    _check_out(out)
+    cfg_path = find_config(config_file)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=out.parent))
+    capture = _Capture()
+    mk_log = logging.getLogger("mkdocs")
+    mk_log.addHandler(capture)
+    try:
+        src, dst = work / "src", work / "site"
+        src.mkdir()
+        cfg = load_config(config_file=str(cfg_path), docs_dir=str(src), site_dir=str(dst), strict=strict)
+        stats = hook.prepare(kb_dir, src, as_of=as_of or hook.as_of_date(), edit_url=hook.edit_base(cfg, edit_url))
+        hook.state["pregenerated"] = True
+        try:
+            build(cfg)
+        except MkDocsException as exc:
+            raise RecurError(f"site build failed: {exc}" + "".join(f"\n  {m}" for m in capture.messages[:10])) from None
+        finally:
+            hook.state["pregenerated"] = False
+        (dst / SITE_MARKER).write_text("built by recur site\n")
+        files = [p for p in dst.rglob("*") if p.is_file()]
+        stats.update(pages=sum(1 for p in files if p.suffix == ".html"), bytes=sum(p.stat().st_size for p in files),
+                     warnings=list(capture.messages))
+        old = work / "old"
+        if out.exists():
+            os.rename(out, old)
+        os.rename(dst, out)
+        stats["seconds"] = time.perf_counter() - t0
+        return stats
+    finally:
+        mk_log.removeHandler(capture)
+        shutil.rmtree(work, ignore_errors=True)

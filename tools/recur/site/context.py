@@ -1,0 +1,93 @@
+"""What every page generator needs to know about the KB: where each record's page lives, its
+incidents, labels, and the "edit this page" link.
+
+Generated pages mirror the KB layout (``patterns/<category>/<id>.md``, ``incidents/<year>/<id>.md``)
+so a relative link an author writes between two KB files also works on the site, and the edit
+link is simply the edit base + the record's KB path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+
+from recur.site.md import Anchors, alink, badge, esc
+
+HOME = "index.md"
+SUGGEST = "suggest.md"
+PATTERNS = "patterns/index.md"
+BY_SERVICE = "patterns/by-service.md"
+BY_TAG = "patterns/by-tag.md"
+BY_SEVERITY = "patterns/by-severity.md"
+INCIDENTS = "incidents/index.md"
+PATHS = "paths/index.md"
+BOARD = "board/index.md"
+TRENDS = "board/trends.md"
+
+
+class Site:
+    def __init__(self, kb, as_of: dt.date, board: dict, lookalikes=None, edit_base: str | None = None):
+        self.kb = kb
+        self.as_of = as_of
+        self.board = board
+        self.lookalikes = lookalikes or {}
+        self.edit_base = edit_base or None
+        self.incidents = sorted(kb.incidents.values(), key=lambda i: (i.date, i.id))
+        self.by_pattern: dict = defaultdict(list)  # pattern id -> incidents, oldest first
+        for i in self.incidents:
+            for pid in dict.fromkeys(i.patterns):
+                self.by_pattern[pid].append(i)
+        self.patterns = sorted(kb.patterns.values(), key=lambda p: (p.category, p.title.lower(), p.id))
+        self.cat_anchor = Anchors("category")
+        self.svc_anchor = Anchors("service")
+        self.tag_anchor = Anchors("tag")
+        self.services = Counter(s for p in self.patterns for s in dict.fromkeys(p.services))
+        self.tags = Counter(t for p in self.patterns for t in dict.fromkeys(p.tags))
+
+    # where pages live -------------------------------------------------------------------------
+    def pattern_page(self, pid: str) -> str | None:
+        p = self.kb.patterns.get(pid)
+        return p.relpath if p else None
+
+    def incident_page(self, iid: str) -> str | None:
+        i = self.kb.incidents.get(iid)
+        return i.relpath if i else None
+
+    @staticmethod
+    def path_page(path_id: str) -> str:
+        return f"paths/{path_id}.md"
+
+    # labels -----------------------------------------------------------------------------------
+    def sev_label(self, key: str) -> str:
+        level = self.kb.severity.get(key)
+        return f"{key} · {level.name}" if level else key
+
+    def sev_badge(self, key: str) -> str:
+        return badge(self.sev_label(key), f"sev recur-{key}")
+
+    def pattern_link(self, page: str, pid: str, text: str | None = None) -> str:
+        """An HTML link to a pattern, or its id as plain text when the KB has no such pattern."""
+        target = self.pattern_page(pid)
+        if target is None:
+            return f"<code>{esc(pid)}</code>"
+        return alink(page, target, text or self.kb.patterns[pid].title)
+
+    def incident_link(self, page: str, iid: str, text: str | None = None) -> str:
+        target = self.incident_page(iid)
+        return alink(page, target, text or iid) if target else esc(iid)
+
+    def edit_line(self, relpath: str) -> str:
+        """The "edit this page" footer: a link when an edit base URL is configured, else the path."""
+        shown = f"kb/{relpath}" if not self.edit_base else relpath
+        if self.edit_base:
+            return (f'<p class="recur-edit" data-search-exclude>Edit this page: '
+                    f'<a class="recur-edit-link" href="{esc(self.edit_base + relpath)}">{esc(relpath)}</a></p>\n')
+        return (f'<p class="recur-edit" data-search-exclude>Edit this page: the source is '
+                f'<code>{esc(shown)}</code> in the knowledge base.</p>\n')
+
+    def edit_url(self, relpath: str) -> str | None:
+        return self.edit_base + relpath if self.edit_base else None
+
+    def overdue(self, due: dt.date | None) -> int:
+        """Days past ``due`` as of the build date (0 when not overdue)."""
+        return (self.as_of - due).days if due is not None and due < self.as_of else 0

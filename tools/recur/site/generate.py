@@ -1,0 +1,137 @@
+"""The site as a function of the KB: ``generate(kb, out_dir, ...)`` writes a tree of Markdown pages
+(+ board.json and the assets) that mkdocs, or any engine reading ``mkdocs.yml``, turns into HTML.
+
+Writing is a sync: unchanged files are not touched and files no longer generated are removed,
+so ``mkdocs serve`` does not see spurious changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+
+from recur.errors import RecurError
+from recur.site import board_pages, pattern_pages, record_pages
+from recur.site.context import (BOARD, BY_SERVICE, BY_SEVERITY, BY_TAG, HOME, INCIDENTS, PATHS, PATTERNS, SUGGEST,
+                                TRENDS, Site)
+from recur.site.md import cell, front_matter, mdlink, table
+
+ASSETS = Path(__file__).resolve().parents[3] / "site_config" / "assets"  # repo checkout (editable install)
+MARKER = ".recur-generated"
+
+
+def home_page(site: Site) -> str:
+    page = HOME
+    b = site.board
+    recurring = b["recurring"]["90"]
+    window = "the last 90 days"
+    if not recurring:  # a quiet quarter: fall back to all time
+        counts = sorted(site.by_pattern, key=lambda pid: (-len(site.by_pattern[pid]), pid))
+        recurring = [{"pattern": pid, "count": len(site.by_pattern[pid]),
+                      "last": site.by_pattern[pid][-1].date.isoformat()} for pid in counts if pid in site.kb.patterns][:10]
+        window = "all time"
+    out = [front_matter(title="Recur", hide=["toc"], search={"exclude": True}),
+           "# What are you seeing?\n",
+           '<div class="recur-suggest recur-suggest-home" data-api="/api"></div>\n',
+           "Describe it in your own words, or paste an alert name or a log line: the box suggests the known "
+           "failure patterns that match, with their first steps. Or use the search at the top of the page.\n"]
+    out.append(f"## Most recurring patterns ({window})\n")
+    rows = []
+    for r in recurring:
+        p = site.kb.patterns.get(r["pattern"])
+        if p is not None:
+            rows.append([mdlink(page, p.relpath, p.title), str(r["count"]), cell(r["last"]), cell(p.severity),
+                         cell(p.category)])
+    out.append(table(["pattern", "incidents", "last", "severity", "category"], rows) or "No incidents recorded yet.\n")
+    out.append("## Ways in\n")
+    out += [f"- {mdlink(page, PATTERNS, 'Patterns by category')} · {mdlink(page, BY_SERVICE, 'by service')} · "
+            f"{mdlink(page, BY_TAG, 'by tag')} · {mdlink(page, BY_SEVERITY, 'by severity')} "
+            f"({len(site.kb.patterns)} patterns)",
+            f"- {mdlink(page, INCIDENTS, 'Incidents')} ({len(site.incidents)})",
+            f"- {mdlink(page, PATHS, 'Onboarding paths')} for new on-call engineers ({len(site.kb.paths)})",
+            f"- {mdlink(page, BOARD, 'Problem board')} and {mdlink(page, TRENDS, 'trends')} for problem managers", ""]
+    recent = site.incidents[-5:][::-1]
+    if recent:
+        out.append("## Latest incidents\n")
+        out.append(table(["date", "incident", "severity", "title"],
+                         [[i.date.isoformat(), mdlink(page, i.relpath, i.id), cell(i.severity), cell(i.title)]
+                          for i in recent]))
+    return "\n".join(out)
+
+
+def suggest_page(site: Site) -> str:
+    return "\n".join([front_matter(title="Describe what you see", search={"exclude": True}),
+                      "# Describe what you see\n",
+                      '<div class="recur-suggest recur-suggest-home" data-api="/api"></div>\n',
+                      "Paste an alert, a log line or a sentence. When the site is served by `recur serve`, the "
+                      "matching patterns come from Recur's search; on a plain static host the site's own "
+                      "search answers instead.\n"])
+
+
+def pages(kb, *, as_of: dt.date, board: dict, lookalikes=None, edit_base: str | None = None) -> dict:
+    """Every generated file as {relative path: text}."""
+    site = Site(kb, as_of, board, lookalikes, edit_base)
+    out = {HOME: home_page(site), SUGGEST: suggest_page(site),
+           PATTERNS: pattern_pages.category_index(site), BY_SERVICE: pattern_pages.service_index(site),
+           BY_TAG: pattern_pages.tag_index(site), BY_SEVERITY: pattern_pages.severity_index(site),
+           INCIDENTS: record_pages.incident_index(site), PATHS: record_pages.path_index(site),
+           BOARD: board_pages.board_page(site), TRENDS: board_pages.trends_page(site),
+           "board/board.json": json.dumps(board, indent=1, ensure_ascii=False) + "\n"}
+    for p in site.patterns:
+        out.setdefault(p.relpath, pattern_pages.pattern_page(site, p))
+    for i in site.incidents:
+        out.setdefault(i.relpath, record_pages.incident_page(site, i))
+    for path in kb.paths.values():
+        out.setdefault(site.path_page(path.id), record_pages.path_page(site, path))
+    return out
+
+
+def generate(kb, out_dir, *, as_of: dt.date, board: dict, lookalikes=None, edit_base: str | None = None,
+             assets_dir=None) -> dict:
+    """Write the site's Markdown tree for ``kb`` into ``out_dir``; returns {"written", "removed", "files"}.
+
+    ``board`` is ``problems.board(kb, as_of)``; ``lookalikes`` maps a pattern id to [{id, score}];
+    ``edit_base`` (e.g. ``https://git.example.com/team/kb/-/edit/main/kb/``) + a record's KB path is its
+    "edit this page" link. The assets (CSS/JS) are copied into ``assets/`` so the tree is self-contained.
+    """
+    files = {k: v.encode("utf-8") for k, v in pages(kb, as_of=as_of, board=board, lookalikes=lookalikes,
+                                                      edit_base=edit_base).items()}
+    assets = Path(assets_dir) if assets_dir else ASSETS
+    if assets.is_dir():
+        for f in sorted(assets.iterdir()):
+            if f.is_file() and not f.name.startswith("."):
+                files[f"assets/{f.name}"] = f.read_bytes()
+    return sync(files, Path(out_dir))
+
+
+def sync(files: dict, out: Path) -> dict:
+    """Make ``out`` hold exactly ``files`` ({relpath: bytes}), touching only what changed."""
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
+        raise RecurError(f"{out}: not empty and not a generated site tree; refusing to write into it")
+    out.mkdir(parents=True, exist_ok=True)
+    (out / MARKER).touch()
+    written = removed = 0
+    for relpath, data in files.items():
+        target = out / relpath
+        try:
+            if target.read_bytes() == data:
+                continue
+        except OSError:
+            pass
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
+        written += 1
+    wanted = {Path(p).as_posix() for p in files} | {MARKER}
+    for dirpath, dirnames, filenames in os.walk(out, topdown=False):
+        for name in filenames:
+            rel = (Path(dirpath) / name).relative_to(out).as_posix()
+            if rel not in wanted:
+                os.unlink(Path(dirpath) / name)
+                removed += 1
+        if Path(dirpath) != out and not os.listdir(dirpath):
+            os.rmdir(dirpath)
+    return {"written": written, "removed": removed, "files": len(files)}

@@ -1,0 +1,109 @@
+"""The mkdocs side: what ``site_config/hooks.py`` runs (kept here so it is importable and tested).
+
+``mkdocs build`` / ``mkdocs serve`` from the repo root: ``on_config`` generates the pages for the KB
+(``RECUR_KB``, else ``kb/`` next to mkdocs.yml) into ``.recur/site-src`` and points ``docs_dir`` at
+it; ``on_serve`` watches the KB (and site_config/) instead of the generated tree, so editing a
+pattern rebuilds the site. ``recur site`` generates the tree itself and sets ``pregenerated``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+from pathlib import Path
+
+log = logging.getLogger("mkdocs.plugins.recur")
+
+state = {"pregenerated": False}  # True while recur.site.build drives mkdocs with its own tree
+
+
+def config_dir(config) -> Path:
+    return Path(config.config_file_path).resolve().parent if config.config_file_path else Path.cwd()
+
+
+def kb_dir(config) -> Path:
+    env = os.environ.get("RECUR_KB")
+    return Path(env).resolve() if env else config_dir(config) / "kb"
+
+
+def as_of_date(value: str | None = None) -> dt.date:
+    value = value or os.environ.get("RECUR_AS_OF")
+    if not value:
+        return dt.date.today()
+    from recur.errors import RecurError
+
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise RecurError(f"as-of date {value!r} is not YYYY-MM-DD") from None
+
+
+def edit_base(config=None, explicit: str | None = None) -> str | None:
+    """The "edit this page" base URL: explicit, env RECUR_EDIT_URL, else mkdocs.yml extra.recur.edit_url."""
+    value = explicit or os.environ.get("RECUR_EDIT_URL")
+    if not value and config is not None:
+        value = ((config.extra or {}).get("recur") or {}).get("edit_url")
+    if value and not value.endswith("/"):
+        value += "/"
+    return value or None
+
+
+def lookalikes_for(kb):
+    """Look-alike patterns from recur.lookalike when that module exists, else None (the section is skipped)."""
+    try:
+        from recur import lookalike  # optional module, written by the problem-management engineer
+    except ImportError:
+        return None
+    fn = getattr(lookalike, "for_site", None) or getattr(lookalike, "lookalikes", None)
+    if fn is None:
+        return None
+    try:
+        return fn(kb)
+    except Exception as exc:  # an optional section must not break the site
+        log.info(f"recur: look-alikes skipped: {exc}")
+        return None
+
+
+def prepare(kb_path, src_dir, *, as_of: dt.date, edit_url: str | None = None) -> dict:
+    """Load the KB, compute the board and write the Markdown tree into ``src_dir``."""
+    from recur.kb import load_kb
+    from recur.problems import board
+    from recur.site.generate import generate
+
+    kb = load_kb(kb_path)
+    errors = kb.errors
+    if errors:
+        log.warning(f"recur: {len(errors)} KB file problem(s) in {kb_path}; files with errors are left out of "
+                    f"the site (run: recur check --kb {kb_path}). First: {errors[0]}")
+    stats = generate(kb, src_dir, as_of=as_of, board=board(kb, as_of), lookalikes=lookalikes_for(kb),
+                     edit_base=edit_url)
+    stats.update(patterns=len(kb.patterns), incidents=len(kb.incidents), paths=len(kb.paths))
+    return stats
+
+
+def on_config(config, **kwargs):
+    if state["pregenerated"]:
+        return config
+    src = config_dir(config) / ".recur" / "site-src"
+    kb = kb_dir(config)
+    stats = prepare(kb, src, as_of=as_of_date(), edit_url=edit_base(config))
+    log.info(f"recur: generated {stats['files']} files from {kb} ({stats['written']} changed) into {src}")
+    config.docs_dir = str(src)
+    return config
+
+
+def on_serve(server, config, builder, **kwargs):
+    try:  # the generated tree changes on every KB edit; watching it too would rebuild twice
+        server.unwatch(config.docs_dir)
+    except Exception:
+        pass
+    server.watch(str(kb_dir(config)))
+    server.watch(str(config_dir(config) / "site_config"))
+    return server
+
+
+def on_page_markdown(markdown, page, config, files, **kwargs):
+    # the edit link points at the KB file (front matter from the generator), never at the generated page
+    page.edit_url = page.meta.get("recur_edit_url")
+    return markdown

@@ -1,0 +1,98 @@
+"""Small Markdown/HTML helpers shared by the page generators: links, escaping, anchors, front matter."""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+
+import yaml
+
+
+def esc(text) -> str:
+    """Escape for HTML text and attribute values."""
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def cell(text) -> str:
+    """Escape for a Markdown table cell (one line, no pipes, no raw HTML)."""
+    s = "" if text is None else str(text)
+    s = s.replace("\n", " ").replace("|", "\\|")
+    return html.escape(s, quote=False)
+
+
+def link_text(text) -> str:
+    """Escape for the text of a Markdown link."""
+    s = cell(text)
+    return s.replace("[", "\\[").replace("]", "\\]").replace("*", "\\*").replace("_", "\\_").replace("`", "\\`")
+
+
+def rel(from_page: str, to_page: str, anchor: str | None = None) -> str:
+    """Relative link between two generated Markdown files (``a/b.md`` -> ``../c/d.md``).
+
+    Markdown links keep ``.md`` so mkdocs validates and rewrites them.
+    """
+    target = posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+    return target + (f"#{anchor}" if anchor else "")
+
+
+def href(from_page: str, to_page: str, anchor: str | None = None) -> str:
+    """The same link for raw HTML (``use_directory_urls: false``: ``x.md`` is served as ``x.html``)."""
+    target = rel(from_page, to_page)
+    if target.endswith(".md"):
+        target = target[:-3] + ".html"
+    return esc(target + (f"#{anchor}" if anchor else ""))
+
+
+def mdlink(from_page: str, to_page: str, text, anchor: str | None = None) -> str:
+    return f"[{link_text(text)}]({rel(from_page, to_page, anchor)})"
+
+
+def alink(from_page: str, to_page: str, text, anchor: str | None = None, cls: str | None = None) -> str:
+    c = f' class="{cls}"' if cls else ""
+    return f'<a href="{href(from_page, to_page, anchor)}"{c}>{esc(text)}</a>'
+
+
+def slug(text: str) -> str:
+    s = re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
+    return s or "x"
+
+
+class Anchors:
+    """Unique anchor ids for a set of names (tags or services that slugify alike get suffixes)."""
+
+    def __init__(self, prefix: str):
+        self.prefix = prefix
+        self.ids: dict = {}
+        self.used: set = set()
+
+    def __call__(self, name: str) -> str:
+        if name not in self.ids:
+            base = f"{self.prefix}-{slug(name)}"
+            aid, n = base, 2
+            while aid in self.used:
+                aid, n = f"{base}-{n}", n + 1
+            self.used.add(aid)
+            self.ids[name] = aid
+        return self.ids[name]
+
+
+def front_matter(**meta) -> str:
+    """YAML front matter for a generated page; None values are left out."""
+    clean = {k: v for k, v in meta.items() if v is not None}
+    if not clean:
+        return ""
+    return "---\n" + yaml.safe_dump(clean, sort_keys=False, allow_unicode=True, width=1000) + "---\n\n"
+
+
+def table(headers: list, rows: list) -> str:
+    """A Markdown table; cells must already be escaped/linked."""
+    if not rows:
+        return ""
+    out = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    out += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(out) + "\n"
+
+
+def badge(text, kind: str) -> str:
+    return f'<span class="recur-badge recur-{esc(kind)}">{esc(text)}</span>'

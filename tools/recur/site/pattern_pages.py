@@ -1,0 +1,187 @@
+"""Pattern pages and the pattern indexes (by category, service, tag and severity)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from recur.site import charts
+from recur.site.context import BY_SERVICE, BY_SEVERITY, BY_TAG, PATTERNS, Site
+from recur.site.md import alink, badge, cell, esc, front_matter, href, mdlink, table
+
+# body sections in the order a responder needs them; Summary and Evidence/Runbook are placed by hand
+LATER_SECTIONS = ("Root cause", "Permanent fix", "Detection", "References")
+HANDLED = {"Summary", "Runbook", "Evidence to preserve", *LATER_SECTIONS}
+
+
+def _row(label: str, value: str) -> str:
+    return f'<div class="recur-field"><span class="recur-k">{esc(label)}</span><span class="recur-v">{value}</span></div>'
+
+
+def _fix(site: Site, p) -> str:
+    f = p.fix
+    if f is None:
+        return '<span class="recur-muted">none recorded</span>'
+    parts = [badge(f.status, f"fix recur-fix-{f.status}")]
+    if f.owner:
+        parts.append(f"owner {esc(f.owner)}")
+    if f.due:
+        late = site.overdue(f.due) if f.status in ("open", "in-progress") else 0
+        parts.append(f"due {f.due.isoformat()}" + (" " + badge(f"overdue {late}d", "overdue") if late else ""))
+    if f.done:
+        parts.append(f"done {f.done.isoformat()}")
+    if f.tickets:
+        parts.append("tickets " + ", ".join(f"<code>{esc(t)}</code>" for t in f.tickets))
+    return " · ".join(parts)
+
+
+def card(site: Site, p) -> str:
+    page = p.relpath
+    seen = site.by_pattern.get(p.id, [])
+    rows = [
+        _row("Severity", site.sev_badge(p.severity)),
+        _row("Category", alink(page, PATTERNS, p.category, site.cat_anchor(p.category))),
+    ]
+    if p.services:
+        rows.append(_row("Services", ", ".join(alink(page, BY_SERVICE, s, site.svc_anchor(s)) for s in p.services)))
+    if p.tags:
+        rows.append(_row("Tags", " ".join(alink(page, BY_TAG, t, site.tag_anchor(t), "recur-tag") for t in p.tags)))
+    rows.append(_row("Status", badge(p.status, f"status recur-status-{p.status}")))
+    rows.append(_row("Owner", esc(p.owner) if p.owner else '<span class="recur-muted">unowned</span>'))
+    rows.append(_row("Permanent fix", _fix(site, p)))
+    if seen:
+        start = min(seen[0].date, site.as_of - dt.timedelta(days=365))
+        end = max(seen[-1].date, site.as_of)
+        events = [(i.date, f"{i.id} {i.title}", href(page, i.relpath)) for i in seen]
+        strip = charts.timeline(events, start, end, label=f"{len(seen)} incidents matched {p.title}")
+        text = f"{len(seen)} incident{'s' if len(seen) != 1 else ''}, last on {seen[-1].date.isoformat()}"
+        rows.append(_row("Recurrence", f'{text}<div class="recur-timeline">{strip}</div>'))
+    else:
+        rows.append(_row("Recurrence", '<span class="recur-muted">no incident has matched it yet</span>'))
+    return '<div class="recur-card" data-search-exclude>\n' + "\n".join(rows) + "\n</div>\n"
+
+
+def pattern_page(site: Site, p) -> str:
+    page = p.relpath
+    out = [front_matter(title=p.title, recur_kind="pattern", recur_id=p.id, recur_source=p.relpath,
+                        recur_edit_url=site.edit_url(p.relpath)),
+           f"# {cell(p.title)}\n", card(site, p)]
+    if p.status == "draft":
+        out.append('!!! note "Draft"\n    This pattern is still being written; check it against what you see.\n')
+    elif p.status == "retired":
+        out.append('!!! note "Retired"\n    This failure mode should no longer happen; it is kept for history.\n')
+    out.append(f"## Summary\n\n{p.summary.strip()}\n")
+    out.append("## What you see\n")
+    out += [f"- {cell(s)}" for s in p.symptoms]
+    if p.signals:
+        out.append("\n**Signals** (alert names, log lines, error codes):\n")
+        out += [f"- <code>{esc(s)}</code>" for s in p.signals]
+    out.append("")
+    evidence = p.sections.get("Evidence to preserve", "").strip()
+    if evidence:
+        items = p.evidence or [evidence]
+        body = "\n".join(f"    - {e}" for e in items) if p.evidence else "\n".join(
+            "    " + line for line in evidence.splitlines())
+        out.append(f'!!! danger "Evidence to preserve: capture it before you restore"\n{body}\n')
+    out.append("## Runbook\n")
+    if p.runbook:
+        steps = "\n".join(f"{n}. {step}" for n, step in enumerate(p.runbook, 1))
+        out.append(f'<div class="recur-runbook" markdown="1">\n\n{steps}\n\n</div>\n')
+    else:
+        out.append(p.sections.get("Runbook", "").strip() + "\n")
+    for name in LATER_SECTIONS:
+        if p.sections.get(name, "").strip():
+            out.append(f"## {name}\n\n{p.sections[name].strip()}\n")
+    for name, text in p.sections.items():
+        if name not in HANDLED and text.strip():
+            out.append(f"## {cell(name)}\n\n{text.strip()}\n")
+    out.append(_related(site, p))
+    out.append(_incidents(site, p))
+    out.append(site.edit_line(p.relpath))
+    return "\n".join(x for x in out if x)
+
+
+def _related(site: Site, p) -> str:
+    lines = []
+    for rid in p.related:
+        q = site.kb.patterns.get(rid)
+        if q is not None and rid != p.id:
+            lines.append(f"- {mdlink(p.relpath, q.relpath, q.title)} · {cell(q.category)} · {cell(q.severity)}")
+    for d in p.distinguish:
+        q = site.kb.patterns.get(d["from"])
+        name = mdlink(p.relpath, q.relpath, q.title) if q else f"`{d['from']}`"
+        lines.append(f"- Not to be confused with {name}: {cell(d['by'])}")
+    looks = [x for x in site.lookalikes.get(p.id, []) if x.get("id") in site.kb.patterns and x.get("id") != p.id]
+    if looks:
+        lines.append("\n**Look-alikes** (patterns that read similarly; check the signals that tell them apart):\n")
+        for x in looks:
+            q = site.kb.patterns[x["id"]]
+            score = f" · similarity {x['score']:.2f}" if isinstance(x.get("score"), (int, float)) else ""
+            lines.append(f"- {mdlink(p.relpath, q.relpath, q.title)}{score}")
+    if not lines:
+        return ""
+    return "## Related patterns\n\n" + "\n".join(lines) + "\n"
+
+
+def _incidents(site: Site, p) -> str:
+    seen = site.by_pattern.get(p.id, [])
+    if not seen:
+        return ""
+    rows = [[i.date.isoformat(), mdlink(p.relpath, i.relpath, i.id), cell(i.severity), cell(i.title)]
+            for i in reversed(seen)]
+    return f"## Incidents ({len(seen)})\n\n" + table(["date", "incident", "severity", "title"], rows)
+
+
+def _pattern_rows(site: Site, page: str, patterns) -> list:
+    return [[mdlink(page, p.relpath, p.title) + (" *(draft)*" if p.status == "draft" else "")
+             + (" *(retired)*" if p.status == "retired" else ""),
+             cell(p.severity), cell(p.category), str(len(site.by_pattern.get(p.id, [])))] for p in patterns]
+
+
+HEAD = ["pattern", "severity", "category", "incidents"]
+NOT_SEARCHED = {"search": {"exclude": True}}
+
+
+def _browse(page: str) -> str:
+    links = [(PATTERNS, "category"), (BY_SERVICE, "service"), (BY_TAG, "tag"), (BY_SEVERITY, "severity")]
+    return "Browse by " + " · ".join(
+        f"**{label}**" if target == page else mdlink(page, target, label) for target, label in links) + "\n"
+
+
+def category_index(site: Site) -> str:
+    page = PATTERNS
+    cats: dict = {}
+    for p in site.patterns:
+        cats.setdefault(p.category, []).append(p)
+    out = [front_matter(title="Patterns", **NOT_SEARCHED), "# Failure patterns\n",
+           f"{len(site.patterns)} patterns in {len(cats)} categories. " + _browse(page)]
+    out.append(" · ".join(mdlink(page, page, f"{c} ({len(ps)})", site.cat_anchor(c)) for c, ps in cats.items()) + "\n")
+    for c, ps in cats.items():
+        out.append(f"## {cell(c)} {{#{site.cat_anchor(c)}}}\n\n" + table(HEAD, _pattern_rows(site, page, ps)))
+    return "\n".join(out)
+
+
+def _grouped_index(site: Site, page: str, title: str, names, anchor, members) -> str:
+    out = [front_matter(title=title, **NOT_SEARCHED), f"# {title}\n", _browse(page)]
+    out.append(" · ".join(mdlink(page, page, f"{n} ({len(members(n))})", anchor(n)) for n in names) + "\n")
+    for n in names:
+        out.append(f"## {cell(n)} {{#{anchor(n)}}}\n\n" + table(HEAD, _pattern_rows(site, page, members(n))))
+    return "\n".join(out)
+
+
+def service_index(site: Site) -> str:
+    names = sorted(site.services, key=lambda s: (-site.services[s], s))
+    return _grouped_index(site, BY_SERVICE, "Patterns by service", names, site.svc_anchor,
+                          lambda s: [p for p in site.patterns if s in p.services])
+
+
+def tag_index(site: Site) -> str:
+    names = sorted(site.tags)
+    return _grouped_index(site, BY_TAG, "Patterns by tag", names, site.tag_anchor,
+                          lambda t: [p for p in site.patterns if t in p.tags])
+
+
+def severity_index(site: Site) -> str:
+    used = {p.severity for p in site.patterns}
+    names = [k for k in site.kb.severity if k in used] + sorted(used - set(site.kb.severity))
+    return _grouped_index(site, BY_SEVERITY, "Patterns by severity", names, lambda k: f"severity-{k}",
+                          lambda k: [p for p in site.patterns if p.severity == k])

@@ -1,0 +1,120 @@
+"""Incident pages, the incident list and the onboarding paths (with a progress checklist)."""
+
+from __future__ import annotations
+
+import re
+
+from recur.site.context import INCIDENTS, PATHS, Site
+from recur.site.md import badge, cell, esc, front_matter, href, mdlink, table
+
+
+def _row(label: str, value: str) -> str:
+    return f'<div class="recur-field"><span class="recur-k">{esc(label)}</span><span class="recur-v">{value}</span></div>'
+
+
+def incident_page(site: Site, i) -> str:
+    page = i.relpath
+    rows = [_row("Date", i.date.isoformat()), _row("Severity", site.sev_badge(i.severity))]
+    if i.duration_minutes is not None:
+        rows.append(_row("Impact", f"{i.duration_minutes} minutes"))
+    if i.services:
+        rows.append(_row("Services", ", ".join(esc(s) for s in i.services)))
+    if i.patterns:
+        rows.append(_row("Matched patterns", ", ".join(site.pattern_link(page, pid) for pid in i.patterns)))
+    else:
+        rows.append(_row("Matched patterns", badge("unknown: needs analysis", "unknown")))
+    r = i.review
+    if r is not None:
+        text = f"{esc(r.level)} review, {esc(r.status)}"
+        if r.due:
+            text += f", due {r.due.isoformat()}"
+            late = site.overdue(r.due) if r.status == "pending" and r.level != "none" else 0
+            if late:
+                text += " " + badge(f"overdue {late}d", "overdue")
+        rows.append(_row("Review", text))
+    out = [front_matter(title=f"{i.id}: {i.title}", recur_kind="incident", recur_id=i.id, recur_source=i.relpath,
+                        recur_edit_url=site.edit_url(i.relpath)),
+           f"# {cell(i.id)}: {cell(i.title)}\n",
+           '<div class="recur-card" data-search-exclude>\n' + "\n".join(rows) + "\n</div>\n"]
+    if i.summary.strip():
+        out.append(f"## Summary\n\n{i.summary.strip()}\n")
+    for name, text in i.sections.items():
+        if name != "Summary" and text.strip():
+            out.append(f"## {cell(name)}\n\n{text.strip()}\n")
+    if i.follow_ups:
+        rows = [[cell(f.title), cell(f.status), cell(f.owner or "-"), f.due.isoformat() if f.due else "-",
+                 (badge(f"overdue {site.overdue(f.due)}d", "overdue") if f.status == "open" and site.overdue(f.due) else ""),
+                 cell(f.ticket or "-")] for f in i.follow_ups]
+        out.append("## Follow-ups\n\n" + table(["follow-up", "status", "owner", "due", "", "ticket"], rows))
+    if i.flags:
+        out.append('## Dig into this later\n')
+        out += [f"- {badge(f.status, 'flag recur-flag-' + f.status)} {cell(f.text)}"
+                + (f" ({cell(f.note)})" if f.note else "") for f in i.flags]
+        out.append("")
+    out.append(site.edit_line(i.relpath))
+    return "\n".join(out)
+
+
+def incident_index(site: Site) -> str:
+    page = INCIDENTS
+    out = [front_matter(title="Incidents", search={"exclude": True}), "# Incidents\n"]
+    unknown = sum(1 for i in site.incidents if not i.patterns)
+    years: dict = {}
+    for i in reversed(site.incidents):
+        years.setdefault(i.date.year, []).append(i)
+    out.append(f"{len(site.incidents)} incidents; {unknown} with no known pattern yet (needs analysis). "
+               + " · ".join(mdlink(page, page, f"{y} ({len(v)})", f"year-{y}") for y, v in years.items()) + "\n")
+    for y, items in years.items():
+        rows = []
+        for i in items:
+            pats = ", ".join(mdlink(page, site.pattern_page(pid), site.kb.patterns[pid].title)
+                             if site.pattern_page(pid) else cell(pid) for pid in i.patterns) or "*needs analysis*"
+            rows.append([i.date.isoformat(), mdlink(page, i.relpath, i.id), cell(i.severity), cell(i.title), pats])
+        out.append(f"## {y} {{#year-{y}}}\n\n" + table(["date", "incident", "severity", "title", "patterns"], rows))
+    return "\n".join(out)
+
+
+def _first_sentence(text: str) -> str:
+    text = re.sub(r"\s+", " ", text.strip())
+    text = re.sub(r"[`*_]", "", re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text))
+    m = re.match(r"(.{20,}?[.!?])(\s|$)", text)
+    s = m.group(1) if m else text
+    return s if len(s) <= 240 else s[:239] + "…"
+
+
+def path_page(site: Site, path) -> str:
+    page = site.path_page(path.id)
+    items = []
+    for n, step in enumerate(path.steps, 1):
+        p = site.kb.patterns.get(step.pattern)
+        key = f"{n}-{step.pattern}"
+        title = esc(p.title) if p else f"<code>{esc(step.pattern)}</code>"
+        read = f' <a class="recur-step-link" href="{href(page, p.relpath)}">read the pattern</a>' if p else ""
+        why = f'<p class="recur-why"><strong>Why it matters:</strong> {esc(step.why)}</p>' if step.why else ""
+        gist = f'<p class="recur-gist">{esc(_first_sentence(p.summary))}</p>' if p and p.summary else ""
+        items.append(f'<li class="recur-step"><label><input type="checkbox" class="recur-step-check" '
+                     f'data-step="{esc(key)}"> <span class="recur-step-title">{title}</span></label>{read}{why}{gist}</li>')
+    out = [front_matter(title=path.title, recur_kind="path", recur_id=path.id, recur_source=path.relpath,
+                        recur_edit_url=site.edit_url(path.relpath)),
+           f"# {cell(path.title)}\n"]
+    if path.audience:
+        out.append(f"For {cell(path.audience)}.\n")
+    out.append(f"{len(path.steps)} steps, in order. Tick each one when you have read the pattern and tried "
+               "its first runbook steps; your progress is kept in this browser.\n")
+    out.append(f'<div class="recur-path" data-path="{esc(path.id)}" data-search-exclude>\n'
+               f'<p class="recur-progress"><span class="recur-progress-text">0 of {len(path.steps)} done</span> '
+               f'<button type="button" class="md-button recur-reset">Reset progress</button></p>\n'
+               f'<ol class="recur-steps">\n' + "\n".join(items) + "\n</ol>\n</div>\n")
+    out.append(site.edit_line(path.relpath))
+    return "\n".join(out)
+
+
+def path_index(site: Site) -> str:
+    page = PATHS
+    out = [front_matter(title="Onboarding paths", search={"exclude": True}), "# Onboarding paths\n",
+           "Ordered reading lists: each step is a failure pattern and why it matters. "
+           "Progress is kept in your browser.\n"]
+    rows = [[mdlink(page, site.path_page(p.id), p.title), cell(p.audience or "-"), str(len(p.steps))]
+            for p in sorted(site.kb.paths.values(), key=lambda p: p.title.lower())]
+    out.append(table(["path", "for", "steps"], rows) or "No onboarding paths yet: add one under `kb/paths/`.\n")
+    return "\n".join(out)
