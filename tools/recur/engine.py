@@ -37,6 +37,7 @@ def ensure_index(kb_dir, index_dir, model: str | None = None, rebuild: bool = Fa
                  progress: bool | None = None):
     """Bring the index up to date; returns BuildStats, or None when it was already fresh."""
     from recur.kb import load_kb
+    from recur.tune_data import retune_advice
 
     spec = embed.resolve(active_model(kb_dir, model))
     manifest = index_mod.read_manifest(Path(index_dir))
@@ -49,6 +50,7 @@ def ensure_index(kb_dir, index_dir, model: str | None = None, rebuild: bool = Fa
 
         shutil.rmtree(index_dir, ignore_errors=True)
     stats = index_mod.build(kb, index_dir, encoder, progress=progress)
+    stats.notes.extend(filter(None, [retune_advice(kb_dir, kb)]))  # KB changed enough since `recur tune`?
     bad = {p.path for p in kb.errors if "/patterns/" in "/" + p.path.replace(os.sep, "/")}
     stats.skipped_with_errors = len(bad)
     if not quiet:
@@ -134,7 +136,10 @@ class Engine:
     def suggest(self, text: str, top: int = 5) -> list[dict]:
         searcher = self.searcher
         hits = searcher.search(text, top=top)
-        return [result_object(i + 1, h, searcher.index.docs[h.id]) for i, h in enumerate(hits)]
+        from recur.lookalikes import annotate  # close candidates get look_alikes (issue 6)
+
+        return annotate([result_object(i + 1, h, searcher.index.docs[h.id]) for i, h in enumerate(hits)],
+                        searcher.index.docs)
 
     def suggest_many(self, texts: list[str], top: int = 5, mode: str = "hybrid") -> list[list[dict]]:
         searcher = self.searcher

@@ -1,0 +1,108 @@
+"""What `recur tune` trains on and the cheap checks around a tuned model (no model loaded)."""
+
+import json
+
+from kbfactory import pattern_text, write
+
+from recur.kb import load_kb
+from recur.tune import not_worse
+from recur.tune_data import (changed_share, retune_advice, training_data, tuned_model_for, without_held_out)
+
+
+def test_pairs_cover_fields_and_incidents_but_never_eval_cases(kb_dir):
+    # a symptom that is word for word an eval case must not be trained on
+    write(kb_dir, "patterns/capacity/disk-full.md", pattern_text(
+        "disk-full", title="Disk full on a host", symptoms=("writes fail", "ENOSPC while writing the WAL"),
+        signals=("No space left on device",), root_cause="The volume filled up.",
+        summary="A filesystem runs out of bytes.", fix=None))
+    data = training_data(load_kb(kb_dir))
+    anchors = {a for a, _ in data.pairs}
+    assert "ENOSPC while writing the WAL" not in anchors
+    assert "FATAL: sorry, too many clients already" not in anchors  # the other case (a signal there)
+    assert ("Disk full on a host", "disk-full") in data.pairs
+    assert ("writes fail", "disk-full") in data.pairs
+    assert ("The volume filled up.", "disk-full") in data.pairs
+    assert any(pid == "db-pool-exhausted" and a.startswith("Checkout hung on database connections")
+               for a, pid in data.pairs)  # the linked incident's title + summary
+    assert "old-retired" not in data.docs and all(pid != "old-retired" for _, pid in data.pairs)
+    assert data.docs["disk-full"].startswith("Disk full on a host.")
+    assert data.eval_source == "eval/cases.yml" and len(data.cases) == 2
+    assert data.kinds["incident"] == 1
+    assert training_data(load_kb(kb_dir)).hash == data.hash  # stable
+
+
+def test_kb_without_cases_holds_out_one_symptom_per_pattern(kb_dir):
+    (kb_dir / "eval" / "cases.yml").unlink()
+    write(kb_dir, "patterns/network/dns-failure.md", pattern_text(
+        "dns-failure", "network", title="DNS resolution failure",
+        symptoms=("hostnames do not resolve", "SERVFAIL from resolvers", "every dependency looks down")))
+    kb = load_kb(kb_dir)
+    data = training_data(kb)
+    assert data.eval_source == "held-out symptoms"
+    assert list(data.held_out) == ["dns-failure"]  # the only pattern with 3+ symptoms
+    held = data.held_out["dns-failure"]
+    assert [c.query for c in data.cases] == [held] and data.cases[0].expect == ["dns-failure"]
+    assert held not in {a for a, _ in data.pairs}
+    assert held not in without_held_out(kb, data.held_out).patterns["dns-failure"].symptoms
+    assert held in kb.patterns["dns-failure"].symptoms  # the KB itself is untouched
+
+
+def test_confirmed_feedback_becomes_pairs(kb_dir, tmp_path):
+    from recur.feedback import record
+
+    fb = tmp_path / "feedback.jsonl"
+    record(fb, "checkout stuck, db pool at max", "db-pool-exhausted", True)
+    record(fb, "pages slow", "disk-full", False)  # a 👎 is not a pair
+    record(fb, "something", "no-such-pattern", True)
+    data = training_data(load_kb(kb_dir), fb)
+    assert ("checkout stuck, db pool at max", "db-pool-exhausted") in data.pairs
+    assert data.feedback == 1 and not any(a == "pages slow" for a, _ in data.pairs)
+
+
+def _fake_tuned(folder, kb_dir, hashes):
+    folder.mkdir(parents=True)
+    (folder / "recur-model.json").write_text(json.dumps({
+        "model_id": "tuned:x", "kb": str(kb_dir.resolve()), "pattern_hashes": hashes, "date": "2026-01-01"}))
+
+
+def test_tuned_model_for_matches_the_kb(kb_dir, tmp_path):
+    folder = kb_dir.parent / ".recur" / "model"  # <kb>/../.recur/model
+    assert tuned_model_for(kb_dir) is None
+    _fake_tuned(folder, kb_dir, {})
+    assert tuned_model_for(kb_dir) == folder.resolve()
+    other = tmp_path / "other" / "kb"
+    other.mkdir(parents=True)
+    assert tuned_model_for(other) is None
+
+
+def test_retune_advice_after_enough_change(kb_dir):
+    kb = load_kb(kb_dir)
+    hashes = training_data(kb).pattern_hashes
+    _fake_tuned(kb_dir.parent / ".recur" / "model", kb_dir, hashes)
+    assert retune_advice(kb_dir, kb) is None
+    write(kb_dir, "patterns/network/new-one.md", pattern_text("new-one", "network", symptoms=("links drop",)))
+    kb = load_kb(kb_dir)
+    advice = retune_advice(kb_dir, kb)
+    assert advice and "1 of 3 patterns" in advice and "recur tune" in advice
+    assert changed_share({"a": "1", "b": "2"}, {"a": "1", "b": "3", "c": "4"}) == (2, 2)
+
+
+def test_retune_advice_is_printed_by_recur_index(kb_dir, monkeypatch):
+    from click.testing import CliRunner
+
+    from recur.cli import cli
+
+    monkeypatch.chdir(kb_dir.parent)
+    _fake_tuned(kb_dir.parent / ".recur" / "model", kb_dir, {"gone": "x"})  # every pattern differs
+    monkeypatch.setenv("RECUR_MODEL", "fake:32")  # the fake manifest above is not a loadable model
+    res = CliRunner().invoke(cli, ["index", "--kb", str(kb_dir), "--index", str(kb_dir.parent / "idx")])
+    assert res.exit_code == 0, res.output
+    assert "a re-tune is worthwhile" in res.output
+
+
+def test_not_worse_gate():
+    base = {"recall@3": 0.8, "mrr": 0.6}
+    assert not_worse(base, {"recall@3": 0.8, "mrr": 0.6})
+    assert not not_worse(base, {"recall@3": 0.75, "mrr": 0.9})
+    assert not not_worse(base, {"recall@3": 0.9, "mrr": 0.59})
+    assert not not_worse(base, {"recall@3": 0.9, "mrr": 0.65}, min_gain=0.1)

@@ -1,0 +1,116 @@
+"""What a tuning run changed, for authors: eval cases that moved, neighbour pairs that moved.
+
+``report.json`` (in the tuned model folder, or OUT.rejected for a refused candidate) holds:
+``model_id, base_model, compared_with, kb, date, accepted, eval_source, before {hybrid, dense},
+after {hybrid, dense}, cases [...], neighbours [...], summary {up, down, same}``. Each case:
+``query, expect, source, line, before, after, dense_before, dense_after`` (ranks 1-10 or
+null when outside the top 10), ``moved`` (+ = closer to the top), ``top_before``,
+``top_after``. Each neighbour pair: ``a, b, a_title, b_title, before, after, change``
+(cosine similarity of the patterns' doc views, base vs tuned), biggest changes first.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+NEIGHBOURS = 3  # a pair is shown when either pattern is among the other's 3 nearest
+SHOW_PAIRS = 15
+OUTSIDE = 11  # rank used for "not in the top 10" when computing movement
+
+
+def _moved(before, after) -> int:
+    return (before or OUTSIDE) - (after or OUTSIDE)
+
+
+def case_moves(data, before, after) -> list:
+    out = []
+    for case, b, a in zip(data.cases, before.ranks, after.ranks):
+        out.append({"query": case.query, "expect": case.expect, "source": case.source, "line": case.line,
+                    "before": b["hybrid"], "after": a["hybrid"], "dense_before": b["dense"],
+                    "dense_after": a["dense"], "moved": _moved(b["hybrid"], a["hybrid"]),
+                    "dense_moved": _moved(b["dense"], a["dense"]), "top_before": b["top"], "top_after": a["top"]})
+    out.sort(key=lambda c: (-abs(c["moved"]), -abs(c["dense_moved"]), c["query"]))
+    return out
+
+
+def neighbour_changes(before_vecs: dict, after_vecs: dict, titles: dict, k: int = NEIGHBOURS,
+                      show: int = SHOW_PAIRS) -> list:
+    """Nearest-neighbour pattern pairs (by doc-view cosine) whose similarity changed most."""
+    ids = sorted(set(before_vecs) & set(after_vecs))
+    if len(ids) < 2:
+        return []
+    b = np.stack([before_vecs[i] for i in ids]).astype(np.float32)
+    a = np.stack([after_vecs[i] for i in ids]).astype(np.float32)
+    sb, sa = b @ b.T, a @ a.T
+    np.fill_diagonal(sb, -np.inf)
+    np.fill_diagonal(sa, -np.inf)
+    kk = min(k, len(ids) - 1)
+    pairs = set()
+    for sims in (sb, sa):
+        for i, row in enumerate(np.argsort(-sims, axis=1)[:, :kk]):
+            pairs.update((min(i, j), max(i, j)) for j in row)
+    rows = [{"a": ids[i], "b": ids[j], "a_title": titles.get(ids[i], ids[i]), "b_title": titles.get(ids[j], ids[j]),
+             "before": round(float(sb[i, j]), 4), "after": round(float(sa[i, j]), 4),
+             "change": round(float(sa[i, j] - sb[i, j]), 4)} for i, j in pairs]
+    rows.sort(key=lambda r: (-abs(r["change"]), r["a"], r["b"]))
+    return rows[:show]
+
+
+def build_report(manifest: dict, data, before, after, kb) -> dict:
+    cases = case_moves(data, before, after)
+    titles = {pid: p.title for pid, p in kb.patterns.items()}
+    return {
+        **{k: manifest[k] for k in ("model_id", "base_model", "compared_with", "kb", "date", "accepted",
+                                    "eval_source", "epochs", "seed", "pairs", "training_data_hash")},
+        "before": {"hybrid": before.hybrid, "dense": before.dense},
+        "after": {"hybrid": after.hybrid, "dense": after.dense},
+        "summary": {"up": sum(c["moved"] > 0 for c in cases), "down": sum(c["moved"] < 0 for c in cases),
+                    "same": sum(c["moved"] == 0 for c in cases)},
+        "cases": cases,
+        "neighbours": neighbour_changes(before.docvecs, after.docvecs, titles),
+    }
+
+
+def find_report(out_dir: Path) -> dict | None:
+    """The newest report among OUT (active) and OUT.rejected (refused candidate)."""
+    found = []
+    for folder in (out_dir, out_dir.with_name(out_dir.name + ".rejected")):
+        try:
+            found.append(json.loads((folder / "report.json").read_text()))
+        except (OSError, ValueError):
+            continue
+    return max(found, key=lambda r: r.get("date", "")) if found else None
+
+
+def _rank(r) -> str:
+    return str(r) if r else ">10"
+
+
+def render_report(r: dict) -> str:
+    b, a = r["before"], r["after"]
+    state = "active" if r.get("accepted") else "NOT activated (measured worse; kept for inspection)"
+    lines = [f"Tuned model {r['model_id']} — {state}",
+             f"  tuned {r['date'][:16]} on {r['pairs']} pairs, {r['epochs']} epoch(s), seed {r['seed']}; "
+             f"compared with {r['compared_with']}",
+             f"  {len(r['cases'])} eval cases ({r['eval_source']}):"]
+    for mode in ("hybrid", "dense"):
+        lines.append(f"    {mode:7} recall@1 {b[mode]['recall@1']:.3f} → {a[mode]['recall@1']:.3f} · recall@3 "
+                     f"{b[mode]['recall@3']:.3f} → {a[mode]['recall@3']:.3f} · MRR {b[mode]['mrr']:.3f} → "
+                     f"{a[mode]['mrr']:.3f}")
+    s = r["summary"]
+    lines.append(f"\nCases (hybrid rank before → after): {s['up']} up, {s['down']} down, {s['same']} unchanged")
+    for c in r["cases"]:
+        if c["moved"] == 0 and c["dense_moved"] == 0:
+            continue
+        arrow = "↑" if c["moved"] > 0 else "↓" if c["moved"] < 0 else "="
+        q = c["query"] if len(c["query"]) <= 70 else c["query"][:67] + "..."
+        lines.append(f"  {arrow} {_rank(c['before']):>3} → {_rank(c['after']):<3} (dense {_rank(c['dense_before'])}"
+                     f" → {_rank(c['dense_after'])})  {', '.join(c['expect'])}: {q}")
+    if r["neighbours"]:
+        lines.append("\nNearest-neighbour pairs whose similarity changed most (doc view, before → after):")
+        for n in r["neighbours"]:
+            lines.append(f"  {n['change']:+.3f}  {n['before']:.3f} → {n['after']:.3f}  {n['a']} ↔ {n['b']}")
+    return "\n".join(lines)
