@@ -30,6 +30,7 @@ COMMANDS = {
     "incident": "recur.incident_cli:incident",
     "coverage": "recur.coverage:coverage_cmd",
     "import": "recur.importer:import_cmd",
+    "lookalikes": "recur.lookalikes:lookalikes_cmd",
 }
 
 

@@ -136,7 +136,10 @@ class Engine:
     def suggest(self, text: str, top: int = 5) -> list[dict]:
         searcher = self.searcher
         hits = searcher.search(text, top=top)
-        return [result_object(i + 1, h, searcher.index.docs[h.id]) for i, h in enumerate(hits)]
+        from recur.lookalikes import annotate  # close candidates get look_alikes (issue 6)
+
+        return annotate([result_object(i + 1, h, searcher.index.docs[h.id]) for i, h in enumerate(hits)],
+                        searcher.index.docs)
 
     def suggest_many(self, texts: list[str], top: int = 5, mode: str = "hybrid") -> list[list[dict]]:
         searcher = self.searcher

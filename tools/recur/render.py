@@ -35,7 +35,7 @@ def render_results(query: str, results: list[dict], steps: int = 3, kb_dir: str 
             if more > 0:
                 out.append(f"     … {more} more step(s)")
         for d in r.get("look_alikes", []) or []:
-            out.append(f"   vs {d['id']}: {d['by']}")
+            out.append(f"   vs {d['id']}: {d.get('by') or 'close call; no distinguishing signal declared'}")
         out.append(f"   read more: {kb_dir.rstrip('/')}/{r['path']}")
         out.append("")
     return "\n".join(out).rstrip()

@@ -1,0 +1,71 @@
+"""Look-alikes: nearest neighbours + co-matched incidents, with the declared distinguishing signal."""
+
+import json
+
+from click.testing import CliRunner
+from kbfactory import pattern_text, write
+
+from recur.cli import cli
+from recur.engine import Engine
+from recur.lookalikes import annotate, co_matched, distinction, look_alikes
+
+
+def kb_with_lookalike(kb_dir):
+    write(kb_dir, "patterns/capacity/inode-exhaustion.md", pattern_text(
+        "inode-exhaustion", title="Inodes exhausted on a host", symptoms=("writes fail", "no space left on device"),
+        signals=("No space left on device",),
+        extra_front='distinguish:\n  - {from: disk-full, by: "df -i shows 100% IUse% while df -h has free space"}'))
+    write(kb_dir, "incidents/2026/INC-2026-0003.md", """---
+id: INC-2026-0003
+title: Writes failing on the log host
+date: 2026-04-01
+severity: sev3
+patterns: [disk-full, inode-exhaustion]
+---
+
+## Summary
+Writes failed with no space left on device.
+""")
+    return kb_dir
+
+
+def test_look_alikes_table(kb_dir, tmp_path):
+    engine = Engine.open(kb_with_lookalike(kb_dir), tmp_path / "idx", "fake:64", quiet=True)
+    docs = engine.docs
+    assert distinction(docs, "disk-full", "inode-exhaustion").startswith("df -i")
+    assert distinction(docs, "inode-exhaustion", "disk-full").startswith("df -i")
+    assert co_matched(docs)["disk-full"]["inode-exhaustion"] == 1
+    table = look_alikes(engine.searcher.index, top=2)
+    assert "old-retired" not in table and all(x["id"] != "old-retired" for v in table.values() for x in v)
+    first = table["disk-full"][0]
+    assert first["id"] == "inode-exhaustion" and first["co_incidents"] == 1 and first["by"].startswith("df -i")
+    assert all(len(v) >= 2 for v in table.values())
+
+
+def test_suggest_marks_competing_candidates(kb_dir, tmp_path):
+    engine = Engine.open(kb_with_lookalike(kb_dir), tmp_path / "idx", "fake:64", quiet=True)
+    results = engine.suggest("No space left on device", top=3)
+    ids = [r["id"] for r in results[:2]]
+    assert set(ids) == {"disk-full", "inode-exhaustion"}
+    assert abs(results[0]["score"] - results[1]["score"]) <= 0.08  # same signal: they compete
+    assert results[0]["look_alikes"][0]["id"] == ids[1] and results[0]["look_alikes"][0]["by"].startswith("df -i")
+    assert results[2]["look_alikes"] == []
+    fake = [{"id": "disk-full", "title": "a", "score": 0.80}, {"id": "inode-exhaustion", "title": "b", "score": 0.78},
+            {"id": "dns-failure", "title": "c", "score": 0.40}]
+    annotate(fake, engine.docs)
+    assert [x["id"] for x in fake[0]["look_alikes"]] == ["inode-exhaustion"] and fake[2]["look_alikes"] == []
+    r = CliRunner().invoke(cli, ["suggest", "--kb", str(kb_dir), "--index", str(tmp_path / "idx"),
+                                 "--model", "fake:64", "No space left on device"])
+    assert r.exit_code == 0 and "df -i shows 100% IUse%" in r.output  # the terminal view shows it
+
+
+def test_lookalikes_command(kb_dir, tmp_path):
+    kb_with_lookalike(kb_dir)
+    args = ["lookalikes", "--kb", str(kb_dir), "--index", str(tmp_path / "idx"), "--model", "fake:64"]
+    r = CliRunner().invoke(cli, args + ["--json", "disk-full"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output)["disk-full"][0]["id"] == "inode-exhaustion"
+    r = CliRunner().invoke(cli, args + ["disk-full"])
+    assert "df -i shows 100% IUse%" in r.output
+    r = CliRunner().invoke(cli, args + ["nope"])
+    assert r.exit_code == 1 and "unknown or retired pattern id(s): nope" in r.output
