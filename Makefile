@@ -8,8 +8,9 @@ INDEX  ?= .recur/index
 SITE   ?= site
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+CHANGED ?=
 
-.PHONY: install browser test run index site serve check eval bench clean
+.PHONY: install browser test run index site serve check similar eval bench clean
 
 # Re-installs only when pyproject.toml changes; safe to run again and again.
 $(BIN)/.installed: pyproject.toml
@@ -30,10 +31,14 @@ browser:
 check: install
 	$(RECUR) check --kb $(KB) --strict
 
+# Near-duplicate patterns (embedding index). CI passes the changed files: make similar CHANGED="kb/patterns/..."
+similar: install
+	$(RECUR) check --kb $(KB) --index $(INDEX) --similar --strict $(CHANGED)
+
 eval: install
 	$(RECUR) eval --kb $(KB) --index $(INDEX)
 
-test: install browser check eval
+test: install browser check eval similar
 	$(BIN)/python -m pytest -q
 
 index: install

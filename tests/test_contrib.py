@@ -1,0 +1,127 @@
+"""The contribution path: CI, pre-commit and the Makefile run the same recur commands."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def makefile() -> tuple[dict, dict, dict]:
+    """(variables, target -> recipe lines with variables expanded, target -> prerequisites)."""
+    variables: dict = {}
+    recipes: dict = {}
+    prereqs: dict = {}
+    current = None
+    for line in (ROOT / "Makefile").read_text().splitlines():
+        if line.startswith("\t") and current:
+            recipes[current].append(line.strip())
+            continue
+        m = re.match(r"^([A-Z_]+)\s*[:?]?=\s*(.*)$", line)
+        if m:
+            variables[m.group(1)] = m.group(2).strip()
+            current = None
+            continue
+        m = re.match(r"^([a-z][\w.-]*)\s*:(?!=)\s*(.*)$", line)
+        current = m.group(1) if m else None
+        if m:
+            recipes[current] = []
+            prereqs[current] = m.group(2).split()
+
+    def expand(text: str, depth: int = 0) -> str:
+        out = re.sub(r"\$\((\w+)\)", lambda v: variables.get(v.group(1), ""), text)
+        return out if out == text or depth > 5 else expand(out, depth + 1)
+
+    return variables, {t: [expand(r) for r in rs] for t, rs in recipes.items()}, prereqs
+
+
+def workflow() -> dict:
+    return yaml.safe_load((ROOT / ".github/workflows/kb.yml").read_text())
+
+
+def workflow_runs() -> list[str]:
+    steps = [s for job in workflow()["jobs"].values() for s in job["steps"]]
+    return [line.strip() for s in steps if "run" in s for line in s["run"].splitlines() if line.strip()]
+
+
+def make_targets(lines: list[str]) -> list[str]:
+    out = []
+    for line in lines:
+        words = shlex.split(line, comments=True) if "make " in line else []
+        if words and words[0] == "make":
+            out += [w for w in words[1:] if "=" not in w and not w.startswith("-")]
+    return out
+
+
+def recur_words(cmd: str) -> list[str]:
+    """The recur command line in ``cmd`` with the executable spelled ``recur`` ([] if none)."""
+    words = shlex.split(cmd)
+    for n, w in enumerate(words):
+        if w == "recur" or w.endswith("/recur"):
+            return ["recur"] + words[n + 1:]
+    return []
+
+
+def test_workflow_runs_the_makefile_targets():
+    _, recipes, _ = makefile()
+    runs = workflow_runs()
+    targets = make_targets(runs)
+    assert set(targets) >= {"install", "check", "similar", "eval", "site"}
+    for t in targets:
+        assert t in recipes, f"the workflow runs `make {t}` but the Makefile has no {t} target"
+    # the workflow never calls recur directly with flags of its own: only through make
+    assert not [line for line in runs if re.match(r"^(\S*/)?recur\s", line)]
+
+
+def test_makefile_targets_are_the_documented_recur_commands():
+    _, recipes, prereqs = makefile()
+    commands = {t: [recur_words(r) for r in recipes[t] if recur_words(r)] for t in ("check", "similar", "eval", "site")}
+    assert commands["check"] == [["recur", "check", "--kb", "kb", "--strict"]]
+    assert any(c[:2] == ["recur", "check"] and "--similar" in c for c in commands["similar"])
+    assert any(c[:2] == ["recur", "eval"] for c in commands["eval"])
+    assert any(c[:2] == ["recur", "site"] for c in commands["site"])
+    for cmds in commands.values():
+        for c in cmds:
+            assert "--kb" in c and c[c.index("--kb") + 1] == "kb"
+    # `make test` runs the same gates as CI before the unit tests
+    assert {"check", "eval", "similar"} <= set(prereqs["test"])
+
+
+def test_workflow_triggers_and_near_duplicate_step():
+    wf = workflow()
+    on = wf.get("on", wf.get(True))  # YAML 1.1 reads a bare `on` key as true
+    assert "pull_request" in on
+    similar = [s for job in wf["jobs"].values() for s in job["steps"] if "make similar" in s.get("run", "")]
+    assert similar and "git diff --name-only" in similar[0]["run"] and "CHANGED=" in similar[0]["run"]
+
+
+def test_precommit_hooks_run_recur_check_on_changed_files():
+    _, recipes, _ = makefile()
+    check_flags = set(recur_words(recipes["check"][0])[2:])
+    similar_flags = set(recur_words(recipes["similar"][0])[2:])
+    for name in (".pre-commit-hooks.yaml", ".pre-commit-config.yaml"):
+        data = yaml.safe_load((ROOT / name).read_text())
+        hooks = data if isinstance(data, list) else [h for r in data["repos"] for h in r["hooks"]]
+        by_id = {h["id"]: h for h in hooks}
+        for hid, flags in (("recur-check", check_flags), ("recur-similar", similar_flags)):
+            hook = by_id[hid]
+            words = recur_words(hook["entry"])
+            assert words[:2] == ["recur", "check"]
+            assert hook.get("pass_filenames", True) is True
+            assert re.match(hook["files"], "kb/patterns/capacity/disk-full.md")
+            # the hook's flags are the Makefile's (minus what CI passes explicitly)
+            assert set(words[2:]) - {"--quiet"} == flags - {"--kb", "kb", "--index", ".recur/index", "$(CHANGED)", ""}
+
+
+def test_pr_template_and_contributing_point_at_real_targets():
+    _, recipes, _ = makefile()
+    for name in (".github/pull_request_template.md", "CONTRIBUTING.md"):
+        text = (ROOT / name).read_text()
+        for target in re.findall(r"`make (\w+)", text):
+            assert target in recipes, f"{name} mentions make {target}, which the Makefile lacks"
+    contributing = (ROOT / "CONTRIBUTING.md").read_text()
+    assert "recur new pattern" in contributing and "## Runbook" in contributing
