@@ -46,7 +46,7 @@ class _Capture(logging.Handler):
 
 
 def build_site(kb_dir, out, *, config_file=None, as_of: dt.date | None = None, edit_url: str | None = None,
-               strict: bool = False) -> dict:
+               strict: bool = False, index_dir=None) -> dict:
     """Build the site for ``kb_dir`` into ``out``; returns stats (files, pages, bytes, seconds, warnings)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -67,7 +67,8 @@ def build_site(kb_dir, out, *, config_file=None, as_of: dt.date | None = None, e
         src, dst = work / "src", work / "site"
         src.mkdir()
         cfg = load_config(config_file=str(cfg_path), docs_dir=str(src), site_dir=str(dst), strict=strict)
-        stats = hook.prepare(kb_dir, src, as_of=as_of or hook.as_of_date(), edit_url=hook.edit_base(cfg, edit_url))
+        stats = hook.prepare(kb_dir, src, as_of=as_of or hook.as_of_date(), edit_url=hook.edit_base(cfg, edit_url),
+                             index_path=index_dir)
         hook.state["pregenerated"] = True
         try:
             build(cfg)

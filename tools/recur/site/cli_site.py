@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import click
 
-from recur.options import kb_option
+from recur.options import index_option, kb_option
 
 
 @click.command("site")
 @kb_option
+@index_option
 @click.option("--out", "out_dir", default="site", envvar="RECUR_SITE", show_default=True,
               type=click.Path(file_okay=False), help="Where the built site goes (replaced atomically; env RECUR_SITE).")
 @click.option("--config", "config_file", default=None, type=click.Path(dir_okay=False),
@@ -20,19 +21,22 @@ from recur.options import kb_option
                    "(default: mkdocs.yml extra.recur.edit_url; unset: the page names the file).")
 @click.option("--strict", is_flag=True, help="Fail on any mkdocs warning (as mkdocs build --strict).")
 @click.option("--quiet", "-q", is_flag=True, help="No summary line.")
-def site(kb_dir, out_dir, config_file, as_of, edit_url, strict, quiet):
+def site(kb_dir, index_dir, out_dir, config_file, as_of, edit_url, strict, quiet):
     """Build the knowledge base into a static site (mkdocs-material) in --out.
 
     \b
     Pattern pages with header card, runbook and evidence; incident pages; indexes by category,
     service, tag and severity; onboarding paths with a progress checklist; the problem board and
-    trends. Serve the folder from any web host, or with `recur serve --site DIR`.
+    trends. Pattern pages list look-alikes when --index holds a fresh index (the model is not
+    loaded). Serve the folder from any web host, or with `recur serve --site DIR`.
     """
     from recur.site import hook
     from recur.site.build import build_site
 
     stats = build_site(kb_dir, out_dir, config_file=config_file, as_of=hook.as_of_date(as_of),
-                       edit_url=edit_url, strict=strict)
+                       edit_url=edit_url, strict=strict, index_dir=index_dir)
+    for message in stats["warnings"]:
+        click.echo(f"warning: {message}", err=True)
     if not quiet:
         click.echo(f"Built {out_dir}/: {stats['pages']} pages from {stats['patterns']} patterns, "
                    f"{stats['incidents']} incidents, {stats['paths']} paths "

@@ -49,23 +49,35 @@ def edit_base(config=None, explicit: str | None = None) -> str | None:
     return value or None
 
 
-def lookalikes_for(kb):
-    """Look-alike patterns from recur.lookalike when that module exists, else None (the section is skipped)."""
+def index_dir(config) -> Path:
+    env = os.environ.get("RECUR_INDEX")
+    return Path(env).resolve() if env else config_dir(config) / ".recur" / "index"
+
+
+def lookalikes_for(kb, index_path):
+    """Look-alike patterns ({id: [{id, title, similarity, co_incidents, by}]}) from recur.lookalikes and the
+    search index, when both exist and the index is fresh for this KB; else None (the section is skipped).
+
+    Never loads the model: the index's stored vectors are enough.
+    """
     try:
-        from recur import lookalike  # optional module, written by the problem-management engineer
+        from recur import lookalikes  # optional module (problem-management engineer)
+        from recur.index import is_fresh, load
     except ImportError:
         return None
-    fn = getattr(lookalike, "for_site", None) or getattr(lookalike, "lookalikes", None)
-    if fn is None:
+    if index_path is None or not Path(index_path).is_dir():
         return None
     try:
-        return fn(kb)
+        if not is_fresh(index_path, kb.root):
+            log.info(f"recur: look-alikes skipped: the index {index_path} is not up to date (run: recur index)")
+            return None
+        return lookalikes.look_alikes(load(index_path), top=3)
     except Exception as exc:  # an optional section must not break the site
         log.info(f"recur: look-alikes skipped: {exc}")
         return None
 
 
-def prepare(kb_path, src_dir, *, as_of: dt.date, edit_url: str | None = None) -> dict:
+def prepare(kb_path, src_dir, *, as_of: dt.date, edit_url: str | None = None, index_path=None) -> dict:
     """Load the KB, compute the board and write the Markdown tree into ``src_dir``."""
     from recur.kb import load_kb
     from recur.problems import board
@@ -76,7 +88,7 @@ def prepare(kb_path, src_dir, *, as_of: dt.date, edit_url: str | None = None) ->
     if errors:
         log.warning(f"recur: {len(errors)} KB file problem(s) in {kb_path}; files with errors are left out of "
                     f"the site (run: recur check --kb {kb_path}). First: {errors[0]}")
-    stats = generate(kb, src_dir, as_of=as_of, board=board(kb, as_of), lookalikes=lookalikes_for(kb),
+    stats = generate(kb, src_dir, as_of=as_of, board=board(kb, as_of), lookalikes=lookalikes_for(kb, index_path),
                      edit_base=edit_url)
     stats.update(patterns=len(kb.patterns), incidents=len(kb.incidents), paths=len(kb.paths))
     return stats
@@ -87,7 +99,7 @@ def on_config(config, **kwargs):
         return config
     src = config_dir(config) / ".recur" / "site-src"
     kb = kb_dir(config)
-    stats = prepare(kb, src, as_of=as_of_date(), edit_url=edit_base(config))
+    stats = prepare(kb, src, as_of=as_of_date(), edit_url=edit_base(config), index_path=index_dir(config))
     log.info(f"recur: generated {stats['files']} files from {kb} ({stats['written']} changed) into {src}")
     config.docs_dir = str(src)
     return config

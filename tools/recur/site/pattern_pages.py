@@ -112,11 +112,16 @@ def _related(site: Site, p) -> str:
         lines.append(f"- Not to be confused with {name}: {cell(d['by'])}")
     looks = [x for x in site.lookalikes.get(p.id, []) if x.get("id") in site.kb.patterns and x.get("id") != p.id]
     if looks:
-        lines.append("\n**Look-alikes** (patterns that read similarly; check the signals that tell them apart):\n")
+        lines.append("\n**Look-alikes**: patterns that read much like this one; check what tells them apart.\n")
         for x in looks:
             q = site.kb.patterns[x["id"]]
-            score = f" · similarity {x['score']:.2f}" if isinstance(x.get("score"), (int, float)) else ""
-            lines.append(f"- {mdlink(p.relpath, q.relpath, q.title)}{score}")
+            notes = []
+            if isinstance(x.get("similarity"), (int, float)):
+                notes.append(f"similarity {x['similarity']:.2f}")
+            if x.get("co_incidents"):
+                notes.append(f"{x['co_incidents']} incident(s) matched both")
+            by = f": {cell(x['by'])}" if x.get("by") else ""
+            lines.append(f"- {mdlink(p.relpath, q.relpath, q.title)}" + (f" ({', '.join(notes)})" if notes else "") + by)
     if not lines:
         return ""
     return "## Related patterns\n\n" + "\n".join(lines) + "\n"

@@ -1,0 +1,161 @@
+"""Page generation (no mkdocs): what each generated page says and links to, and the tree sync."""
+
+from __future__ import annotations
+
+import datetime as dt
+import xml.etree.ElementTree as ET
+
+import pytest
+from site_helpers import AS_OF, site_kb
+
+from recur.errors import RecurError
+from recur.kb import load_kb
+from recur.problems import board
+from recur.site import charts, generate, pages
+
+DAY = dt.date.fromisoformat(AS_OF)
+
+
+@pytest.fixture
+def kb(tmp_path):
+    kb = load_kb(site_kb(tmp_path / "kb"))
+    assert not kb.errors, kb.errors
+    return kb
+
+
+def _pages(kb, **kw):
+    return pages(kb, as_of=DAY, board=board(kb, DAY), **kw)
+
+
+def test_tree_mirrors_the_kb_layout(kb):
+    out = _pages(kb)
+    for p in kb.patterns.values():
+        assert p.relpath in out
+    for i in kb.incidents.values():
+        assert i.relpath in out
+    for name in ("index.md", "suggest.md", "patterns/index.md", "patterns/by-service.md", "patterns/by-tag.md",
+                 "patterns/by-severity.md", "incidents/index.md", "paths/index.md", "paths/first-week.md",
+                 "paths/storage-basics.md", "board/index.md", "board/trends.md", "board/board.json"):
+        assert name in out
+
+
+def test_pattern_page_card_sections_and_links(kb):
+    page = _pages(kb, edit_base="https://git.example.com/kb/-/edit/main/kb/")["patterns/capacity/disk-full.md"]
+    card = page[page.index("<div class=\"recur-card\""):page.index("\n</div>\n")]
+    for text in ("sev2 · Major", "capacity", "checkout", "postgres-main", "disk", "storage", "team-storage",
+                 "in-progress", "due 2026-04-01", "overdue 30d", "PRB-7", "2 incidents, last on 2026-04-20"):
+        assert text in card, text
+    assert card.count("<circle") == 2 and "../../incidents/2026/INC-2026-0003.html" in card
+    assert 'href="../by-service.html#service-checkout"' in card and 'href="../by-tag.html#tag-disk"' in card
+    # evidence is highlighted before the runbook, which is a numbered list in a copyable block
+    assert page.index("Evidence to preserve") < page.index("## Runbook") < page.index("## Root cause")
+    assert '!!! danger "Evidence to preserve' in page
+    assert '<div class="recur-runbook" markdown="1">' in page and "1. Run `df -h`" in page and "3. Free space" in page
+    assert "<code>ENOSPC</code>" in page and "<code>KubePodCrashLooping</code>" in page
+    assert "[Database connection pool exhausted](db-pool-exhausted.md)" in page
+    assert "Not to be confused with [Database connection pool exhausted](db-pool-exhausted.md): df shows 100%" in page
+    assert "[INC-2026-0003](../../incidents/2026/INC-2026-0003.md)" in page
+    assert 'href="https://git.example.com/kb/-/edit/main/kb/patterns/capacity/disk-full.md"' in page
+    assert "recur_edit_url: https://git.example.com/kb/-/edit/main/kb/patterns/capacity/disk-full.md" in page
+
+
+def test_edit_line_without_a_base_names_the_file(kb):
+    page = _pages(kb)["patterns/capacity/disk-full.md"]
+    assert "<code>kb/patterns/capacity/disk-full.md</code>" in page and "recur_edit_url" not in page
+
+
+def test_lookalikes_are_rendered_when_given(kb):
+    looks = {"disk-full": [{"id": "dns-failure", "title": "DNS", "similarity": 0.61, "co_incidents": 0, "by": None},
+                           {"id": "no-such-pattern", "similarity": 0.9}]}
+    page = _pages(kb, lookalikes=looks)["patterns/capacity/disk-full.md"]
+    assert "**Look-alikes**" in page and "[DNS resolution failure](../network/dns-failure.md) (similarity 0.61)" in page
+    assert "no-such-pattern" not in page
+    assert "Look-alikes" not in _pages(kb)["patterns/capacity/disk-full.md"]
+
+
+def test_indexes_by_category_service_tag_severity(kb):
+    out = _pages(kb)
+    cats = out["patterns/index.md"]
+    assert "## capacity {#category-capacity}" in cats and "[Disk full on a host](capacity/disk-full.md)" in cats
+    assert "## checkout {#service-checkout}" in out["patterns/by-service.md"]
+    assert "## storage {#tag-storage}" in out["patterns/by-tag.md"]
+    sev = out["patterns/by-severity.md"]
+    assert "## sev2 {#severity-sev2}" in sev and "*(retired)*" in sev
+    assert "search:\n  exclude: true" in cats  # lists stay out of the search index
+
+
+def test_incident_pages_and_list(kb):
+    out = _pages(kb)
+    inc = out["incidents/2026/INC-2026-0003.md"]
+    for text in ("42 minutes", "sev1 · Critical", "Disk full on a host", "## Timeline", "Log rotation on checkout hosts",
+                 "overdue 6d", "why did the disk alert not fire?", "## Dig into this later"):
+        assert text in inc, text
+    assert "unknown: needs analysis" in out["incidents/2026/INC-2026-0002.md"]
+    listing = out["incidents/index.md"]
+    assert listing.index("INC-2026-0003") < listing.index("INC-2025-0009")  # newest first
+    assert "*needs analysis*" in listing and "## 2025 {#year-2025}" in listing
+
+
+def test_path_page_has_ordered_steps_why_and_checklist(kb):
+    page = _pages(kb)["paths/storage-basics.md"]
+    assert 'data-path="storage-basics"' in page and "0 of 2 done" in page
+    assert page.index('data-step="1-disk-full"') < page.index('data-step="2-db-pool-exhausted"')
+    assert "Why it matters:</strong> the disk fills before anything else does" in page
+    assert 'href="../patterns/capacity/disk-full.html"' in page
+    assert "A filesystem runs out of bytes and writes fail." in page  # the gist, first sentence only
+    assert "For storage on-call." in page
+
+
+def test_board_pages_come_from_problems_board(kb):
+    b = board(kb, DAY)
+    out = pages(kb, as_of=DAY, board=b)
+    page = out["board/index.md"]
+    assert f"As of **{AS_OF}**" in page
+    assert "[Disk full on a host](../patterns/capacity/disk-full.md)" in page and "overdue 30d" in page  # fix
+    assert "team-storage" in page and "Log rotation on checkout hosts" in page  # by owner, follow-ups
+    assert "[INC-2026-0002](../incidents/2026/INC-2026-0002.md)" in page  # needs analysis
+    assert "why did the disk alert not fire?" in page and "restored by restarting" in page  # open flags
+    assert b["reviews"] and all(r["incident"] in page for r in b["reviews"])
+    trends = out["board/trends.md"]
+    assert trends.count("<svg") == 4 and "incidents per month by category" in trends
+    assert '"as_of": "2026-05-01"' in out["board/board.json"]
+
+
+def test_home_and_suggest_carry_the_suggest_box(kb):
+    out = _pages(kb)
+    home = out["index.md"]
+    box = '<div class="recur-suggest recur-suggest-home" data-api="/api"></div>'
+    assert home.index(box) < home.index("## Most recurring patterns")
+    assert "(the last 90 days)" in home and "[Disk full on a host](patterns/capacity/disk-full.md) | 1 |" in home
+    assert box in out["suggest.md"]
+
+
+def test_charts_are_valid_svg():
+    months = ["2026-01", "2026-02", "2026-03"]
+    svgs = [charts.stacked_bars(months, {f"cat{n}": [n, 0, 2] for n in range(9)}),
+            charts.hbars([("a <b>", 3, "x.html"), ("c", 1, None)]),
+            charts.timeline([(dt.date(2026, 2, 1), "INC & co", "i.html")], dt.date(2025, 1, 1), dt.date(2026, 5, 1))]
+    for svg in svgs:
+        root = ET.fromstring(svg)
+        assert root.tag.endswith("svg") and root.find("{http://www.w3.org/2000/svg}title") is not None
+    assert "other" in svgs[0] and "a &lt;b&gt;" in svgs[1] and "2026" in svgs[2]
+
+
+def test_generate_syncs_only_changes_and_removes_stale_files(kb, tmp_path):
+    out = tmp_path / "src"
+    first = generate(kb, out, as_of=DAY, board=board(kb, DAY))
+    assert first["written"] == first["files"] and (out / "assets" / "recur.js").is_file()
+    stale = out / "patterns" / "gone" / "old.md"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("x")
+    again = generate(kb, out, as_of=DAY, board=board(kb, DAY))
+    assert again["written"] == 0 and again["removed"] == 1 and not stale.parent.exists()
+
+
+def test_generate_refuses_a_folder_it_did_not_write(kb, tmp_path):
+    other = tmp_path / "docs"
+    other.mkdir()
+    (other / "keep.md").write_text("mine")
+    with pytest.raises(RecurError, match="not a generated site tree"):
+        generate(kb, other, as_of=DAY, board=board(kb, DAY))
+    assert (other / "keep.md").read_text() == "mine"
