@@ -105,10 +105,10 @@ def crawl(site: Path) -> tuple[int, list]:
                 continue
             checked += 1
             path = unquote(parts.path)
-            if path.startswith("/"):
-                broken.append(f"{page}: absolute link {link}")
-                continue
-            target = posixpath.normpath(posixpath.join(posixpath.dirname(page), path)) if path else page
+            if path.startswith("/"):  # only 404.html: mkdocs makes its links root-relative (site at /)
+                target = posixpath.normpath(path.lstrip("/")) or "."
+            else:
+                target = posixpath.normpath(posixpath.join(posixpath.dirname(page), path)) if path else page
             if target.startswith(".."):
                 broken.append(f"{page}: {link} leaves the site")
                 continue

@@ -41,7 +41,7 @@ def test_tree_mirrors_the_kb_layout(kb):
 
 def test_pattern_page_card_sections_and_links(kb):
     page = _pages(kb, edit_base="https://git.example.com/kb/-/edit/main/kb/")["patterns/capacity/disk-full.md"]
-    card = page[page.index("<div class=\"recur-card\""):page.index("\n</div>\n")]
+    card = page[page.index("<section class=\"recur-card\""):page.index("</section>")]
     for text in ("sev2 · Major", "capacity", "checkout", "postgres-main", "disk", "storage", "team-storage",
                  "in-progress", "due 2026-04-01", "overdue 30d", "PRB-7", "2 incidents, last on 2026-04-20"):
         assert text in card, text

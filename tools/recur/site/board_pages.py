@@ -33,7 +33,7 @@ def _tiles(c: dict) -> str:
         sub = f'<span class="recur-tile-late">{late} overdue</span>' if late else ""
         out.append(f'<div class="recur-tile"><span class="recur-tile-n">{n}</span>'
                    f'<span class="recur-tile-label">{esc(label)}</span>{sub}</div>')
-    return '<div class="recur-tiles" data-search-exclude>\n' + "\n".join(out) + "\n</div>\n"
+    return '<section class="recur-tiles" data-search-exclude>\n' + "\n".join(out) + "\n</section>\n"
 
 
 def board_page(site: Site) -> str:

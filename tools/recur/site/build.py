@@ -66,7 +66,10 @@ def build_site(kb_dir, out, *, config_file=None, as_of: dt.date | None = None, e
     try:
         src, dst = work / "src", work / "site"
         src.mkdir()
-        cfg = load_config(config_file=str(cfg_path), docs_dir=str(src), site_dir=str(dst), strict=strict)
+        try:
+            cfg = load_config(config_file=str(cfg_path), docs_dir=str(src), site_dir=str(dst), strict=strict)
+        except MkDocsException as exc:
+            raise RecurError(f"{cfg_path}: {exc}" + "".join(f"\n  {m}" for m in capture.messages[:10])) from None
         stats = hook.prepare(kb_dir, src, as_of=as_of or hook.as_of_date(), edit_url=hook.edit_base(cfg, edit_url),
                              index_path=index_dir)
         hook.state["pregenerated"] = True

@@ -57,7 +57,7 @@ def card(site: Site, p) -> str:
         rows.append(_row("Recurrence", f'{text}<div class="recur-timeline">{strip}</div>'))
     else:
         rows.append(_row("Recurrence", '<span class="recur-muted">no incident has matched it yet</span>'))
-    return '<div class="recur-card" data-search-exclude>\n' + "\n".join(rows) + "\n</div>\n"
+    return '<section class="recur-card" data-search-exclude>\n' + "\n".join(rows) + "\n</section>\n"
 
 
 def pattern_page(site: Site, p) -> str:

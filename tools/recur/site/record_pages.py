@@ -35,7 +35,7 @@ def incident_page(site: Site, i) -> str:
     out = [front_matter(title=f"{i.id}: {i.title}", recur_kind="incident", recur_id=i.id, recur_source=i.relpath,
                         recur_edit_url=site.edit_url(i.relpath)),
            f"# {cell(i.id)}: {cell(i.title)}\n",
-           '<div class="recur-card" data-search-exclude>\n' + "\n".join(rows) + "\n</div>\n"]
+           '<section class="recur-card" data-search-exclude>\n' + "\n".join(rows) + "\n</section>\n"]
     if i.summary.strip():
         out.append(f"## Summary\n\n{i.summary.strip()}\n")
     for name, text in i.sections.items():

@@ -1,0 +1,136 @@
+"""The built site (real mkdocs-material): `recur site`, `mkdocs build --strict`, links, search, atomic swap."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from site_helpers import AS_OF, crawl, site_kb
+
+from recur.cli import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+MKDOCS = Path(sys.executable).with_name("mkdocs")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The site_kb built once with `recur site` (strict) into a fresh folder."""
+    tmp = tmp_path_factory.mktemp("site")
+    kb = site_kb(tmp / "kb")
+    out = tmp / "out"
+    result = CliRunner().invoke(cli, ["site", "--kb", str(kb), "--out", str(out), "--as-of", AS_OF, "--strict",
+                                      "--index", str(tmp / "no-index"), "--edit-url", "https://git.example.com/e/kb"])
+    assert result.exit_code == 0, result.output
+    assert "Built" in result.output and "pages from 4 patterns, 4 incidents, 2 paths" in result.output
+    return kb, out
+
+
+def test_every_page_is_built(built):
+    _, out = built
+    for rel in ("index.html", "suggest.html", "patterns/capacity/disk-full.html", "patterns/by-tag.html",
+                "incidents/index.html", "incidents/2026/INC-2026-0003.html", "paths/storage-basics.html",
+                "board/index.html", "board/trends.html", "board/board.json", "assets/recur.js", "assets/recur.css",
+                "assets/recur-suggest.js", "assets/recur-suggest.css", "search/search_index.json", ".recur-site"):
+        assert (out / rel).is_file(), rel
+
+
+def test_no_broken_internal_links(built):
+    checked, broken = crawl(built[1])
+    assert checked > 300 and broken == []
+
+
+def test_nothing_is_fetched_from_another_host(built):
+    for page in built[1].rglob("*.html"):
+        text = page.read_text()
+        assert "fonts.googleapis" not in text and "fonts.gstatic" not in text and "cdn." not in text, page
+
+
+def test_only_index_pages_are_in_the_navigation(built):
+    html = (built[1] / "patterns/capacity/disk-full.html").read_text()
+    assert "By category" in html and "Problem board" in html and "Onboarding" in html
+    assert "dns-failure" not in html and "old-retired" not in html  # unrelated patterns are not in the nav
+
+
+def test_edit_link_points_at_the_kb_file(built):
+    html = (built[1] / "patterns/capacity/disk-full.html").read_text()
+    assert 'href="https://git.example.com/e/kb/patterns/capacity/disk-full.md"' in html
+    assert 'class="md-content__button md-icon"' in html  # material's own edit button, same target
+    home = (built[1] / "index.html").read_text()
+    assert "md-content__button" not in home  # generated pages have no source file to edit
+
+
+def test_search_finds_alert_names_and_error_strings(built):
+    index = json.loads((built[1] / "search/search_index.json").read_text())
+    sep = index["config"]["separator"]
+    import re
+
+    docs = [d for d in index["docs"] if d["location"].startswith("patterns/capacity/disk-full.html")]
+    tokens = {t.lower() for d in docs for t in re.split(sep, d["text"] + " " + d["title"]) if t}
+    assert {"enospc", "kubepodcrashlooping"} <= tokens
+    assert not any(d["location"].startswith(("patterns/index.html", "board/")) for d in index["docs"])
+    # the header card is out of the index: tags and owner are not indexed text
+    assert not any("team-storage" in d["text"] for d in docs)
+
+
+def test_rebuild_swaps_atomically_and_refuses_foreign_folders(built, tmp_path):
+    kb, _ = built
+    out = tmp_path / "site"
+    runner = CliRunner()
+    args = ["site", "--kb", str(kb), "--out", str(out), "--as-of", AS_OF, "-q", "--index", str(tmp_path / "x")]
+    assert runner.invoke(cli, args).exit_code == 0
+    (out / "stale.html").write_text("old")
+    assert runner.invoke(cli, args).exit_code == 0
+    assert not (out / "stale.html").exists() and (out / "index.html").is_file()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temp folders left
+    foreign = tmp_path / "docs"
+    foreign.mkdir()
+    (foreign / "mine.txt").write_text("keep")
+    result = runner.invoke(cli, ["site", "--kb", str(kb), "--out", str(foreign)])
+    assert result.exit_code == 1 and "refusing to replace it" in result.output
+    assert (foreign / "mine.txt").read_text() == "keep"
+
+
+def test_failed_build_keeps_the_previous_site(built, tmp_path):
+    kb, _ = built
+    out = tmp_path / "site"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["site", "--kb", str(kb), "--out", str(out), "-q", "--index", str(tmp_path)]).exit_code == 0
+    before = (out / "index.html").read_text()
+    bad = tmp_path / "bad.yml"
+    bad.write_text((ROOT / "mkdocs.yml").read_text().replace("name: material", "name: no-such-theme"))
+    result = runner.invoke(cli, ["site", "--kb", str(kb), "--out", str(out), "--config", str(bad)])
+    assert result.exit_code == 1 and result.output.startswith("Error:") and "Traceback" not in result.output
+    assert (out / "index.html").read_text() == before
+
+
+def test_missing_kb_is_a_clean_error(tmp_path):
+    result = CliRunner().invoke(cli, ["site", "--kb", str(tmp_path / "nope"), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 1 and "knowledge base folder not found" in result.output
+
+
+def test_mkdocs_build_strict_from_the_repo_root(built, tmp_path):
+    """`mkdocs build --strict` (the hook generates the pages) for another KB selected by RECUR_KB."""
+    kb, _ = built
+    env = {**os.environ, "RECUR_KB": str(kb), "RECUR_AS_OF": AS_OF, "RECUR_INDEX": str(tmp_path / "none"),
+           "NO_MKDOCS_2_WARNING": "1"}
+    proc = subprocess.run([str(MKDOCS), "build", "--strict", "-q", "-d", str(tmp_path / "out")], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "out/patterns/capacity/disk-full.html").is_file()
+    assert (tmp_path / "out/incidents/2026/INC-2026-0003.html").is_file()
+    assert crawl(tmp_path / "out")[1] == []
+
+
+def test_help_does_not_import_mkdocs():
+    code = ("import sys; from click.testing import CliRunner; from recur.cli import cli; "
+            "r = CliRunner().invoke(cli, ['site', '--help']); assert r.exit_code == 0, r.output; "
+            "assert 'mkdocs' not in sys.modules, 'mkdocs imported'; print(r.output)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert "--out" in proc.stdout and "--kb" in proc.stdout and "--edit-url" in proc.stdout
