@@ -207,19 +207,18 @@ def similar_warnings(kb: KB, only=None, index_dir=None, model: str | None = None
     """
     import numpy as np
 
-    from recur import index as index_mod
     from recur.engine import ensure_index
 
     if threshold is None:
         threshold = float(os.environ.get("RECUR_SIMILAR_THRESHOLD", DEFAULT_SIMILAR_THRESHOLD))
     index_dir = Path(index_dir or os.environ.get("RECUR_INDEX", ".recur/index"))
     ensure_index(kb.root, index_dir, model, quiet=True, progress=False)
-    loaded = index_mod.load(index_dir)
-    rows = [(r, v["pattern"]) for r, v in enumerate(loaded.views) if v["kind"] == "doc" and v["pattern"] in kb.patterns]
+    vectors, views = _stored_vectors(index_dir)
+    rows = [(r, v["pattern"]) for r, v in enumerate(views) if v["kind"] == "doc" and v["pattern"] in kb.patterns]
     if len(rows) < 2:
         return []
     ids = [pid for _, pid in rows]
-    vecs = loaded.vectors[[r for r, _ in rows]].astype(np.float32)
+    vecs = vectors[[r for r, _ in rows]].astype(np.float32)
     vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
     pos = {pid: n for n, pid in enumerate(ids)}
     if only:
@@ -250,6 +249,28 @@ def similar_warnings(kb: KB, only=None, index_dir=None, model: str | None = None
                                f"`distinguish: [{{from: {other}, by: ...}}]` entry if they differ)", "warning"))
             break
     return out
+
+
+def _stored_vectors(index_dir: Path):
+    """The index's vectors and views, without loading its BM25 part (not needed here)."""
+    import json
+
+    import numpy as np
+
+    from recur import index as index_mod
+    from recur.errors import RecurError
+
+    manifest = index_mod.read_manifest(index_dir)
+    if not manifest or manifest.get("format") != index_mod.FORMAT:
+        raise RecurError(f"no usable index at {index_dir}; rebuild it with: recur index --rebuild")
+    try:
+        vectors = np.load(index_dir / "vectors.npy")
+        views = json.loads((index_dir / "views.json").read_text())
+    except (OSError, ValueError) as exc:
+        raise RecurError(f"the index at {index_dir} is damaged ({exc}); rebuild it with: recur index --rebuild") from None
+    if len(views) != len(vectors):
+        raise RecurError(f"the index at {index_dir} is inconsistent; rebuild it with: recur index --rebuild")
+    return vectors, views
 
 
 def _files_of(kb: KB, pid: str) -> list[str]:
