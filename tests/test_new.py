@@ -125,7 +125,8 @@ def test_pattern_bad_values_are_clear_errors(kb, args, message):
 
 def test_incident_from_flags_and_prompts(kb):
     res = run("new", "incident", "--kb", "kb", "--title", "Checkout 502s", "--severity", "sev2",
-              "--date", "2026-05-04", "--pattern", "disk-full", "--service", "checkout", "--duration", "12")
+              "--date", "2026-05-04", "--pattern", "disk-full", "--service", "checkout", "--duration", "12",
+              "--summary", "Checkout returned 502 for 12 minutes while the disk was full.")
     assert res.exit_code == 0, res.output
     assert "kb/incidents/2026/INC-2026-0003.md" in res.stdout  # next free number that year
     inc = load_kb(kb).incidents["INC-2026-0003"]
@@ -133,6 +134,10 @@ def test_incident_from_flags_and_prompts(kb):
     res = run("new", "incident", "--kb", "kb", input="Login slow\n2025-12-30\nsev3\n\n\n")
     assert res.exit_code == 0, res.output
     assert load_kb(kb).incidents["INC-2025-0001"].patterns == []
+    out = check().output
+    assert "kb/incidents/2025/INC-2025-0001.md:9: ## Summary: warning: still has the TODO placeholder" in out
+    assert "INC-2026-0003.md" not in out  # complete from flags: nothing left to fill in
+    (kb / "incidents/2025/INC-2025-0001.md").unlink()
     assert check("--strict").exit_code == 0, check().output
     res = run("new", "incident", "--kb", "kb", "--id", "INC-2026-0001", "--title", "t", "--severity", "sev2")
     assert res.exit_code == 1 and "already exists" in res.output
@@ -149,6 +154,8 @@ def test_path_from_flags_and_prompts(kb):
     assert res.exit_code == 0, res.output
     assert load_kb(kb).paths["networking"].steps[0].pattern == "dns-failure"
     assert check("--strict").exit_code == 0
+    res = run("new", "path", "--kb", "kb", "--title", "Later", "--step", "disk-full")  # no why yet
+    assert "kb/paths/later.yml:4: steps[0].why: warning: still has the TODO placeholder" in check().output
     res = run("new", "path", "--kb", "kb", "--title", "Storage basics", "--step", "disk-full")
     assert res.exit_code == 1 and "already exists" in res.output
     res = run("new", "path", "--kb", "kb", "--id", "p2", "--title", "t", "--step", "nope: x")

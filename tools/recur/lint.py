@@ -170,7 +170,34 @@ def authoring_warnings(kb: KB, stale_days: int | None = None, today: dt.date | s
                                    f"one-way link: {rid} does not list {p.id} in its related", "warning"))
         if stale_days and stale_days > 0:
             out += _stale(kb, p, shown, stale_days, now)
+    out += _placeholders_elsewhere(kb)
     return out
+
+
+def _placeholders_elsewhere(kb: KB) -> list[Problem]:
+    """TODOs that `recur new` left in incident records and onboarding paths."""
+    out = []
+    for inc in kb.incidents.values():
+        shown = display_path(kb.root, kb.root / inc.relpath)
+        for name, text in inc.sections.items():
+            if re.search(rf"\b{PLACEHOLDER}\b", text):
+                out.append(Problem(shown, _heading_line(kb, inc.relpath, name), f"## {name}",
+                                   f"still has the {PLACEHOLDER} placeholder from `recur new`", "warning"))
+    for path in kb.paths.values():
+        shown = display_path(kb.root, kb.root / path.relpath)
+        for i, step in enumerate(path.steps):
+            if step.why and re.search(rf"\b{PLACEHOLDER}\b", step.why):
+                out.append(Problem(shown, path.line("steps", i, "why"), f"steps[{i}].why",
+                                   f"still has the {PLACEHOLDER} placeholder from `recur new`", "warning"))
+    return out
+
+
+def _heading_line(kb: KB, relpath: str, name: str) -> int:
+    try:
+        lines = (kb.root / relpath).read_text(encoding="utf-8-sig").split("\n")
+    except (OSError, UnicodeDecodeError):
+        return 1
+    return next((n for n, line in enumerate(lines, 1) if re.match(rf"^##\s+{re.escape(name)}\s*#*\s*$", line)), 1)
 
 
 def _stale(kb: KB, p: Pattern, shown: str, stale_days: int, now: dt.date) -> list[Problem]:

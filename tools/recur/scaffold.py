@@ -126,7 +126,7 @@ def incident_file(kb: KB, *, id: str | None, title: str, date: dt.date | None, s
         raise RecurError(f"--id: incident {iid!r} already exists")
     patterns = _known(kb, _clean(patterns), "--pattern")
     sections = {"Summary": (summary or "").strip() or "TODO: what happened, the impact, and how it was restored.",
-                "Timeline": "- TODO: HH:MM first signal\n- TODO: HH:MM mitigated",
+                "Timeline": "<!-- - HH:MM first signal / - HH:MM mitigated -->",
                 "Decisions": "<!-- What was decided during the response, and why. -->"}
     text = incident_text(iid=iid, title=title, date=date, severity=severity, services=_clean(services),
                          patterns=patterns, duration_minutes=duration_minutes, flags=_clean(flags),
