@@ -1,0 +1,144 @@
+"""The built site in real headless Chromium (Debian's, through playwright), over a real HTTP server."""
+
+from __future__ import annotations
+
+import pytest
+from browser import chromium, page_errors, serve_dir  # noqa: F401  (chromium is a fixture)
+from click.testing import CliRunner
+from site_helpers import AS_OF, site_kb
+
+from recur.cli import cli
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    """The site_kb built with `recur site` and served on 127.0.0.1 for the whole module."""
+    tmp = tmp_path_factory.mktemp("browser-site")
+    out = tmp / "out"
+    result = CliRunner().invoke(cli, ["site", "--kb", str(site_kb(tmp / "kb")), "--out", str(out), "--as-of", AS_OF,
+                                      "--strict", "-q", "--index", str(tmp / "no-index")])
+    assert result.exit_code == 0, result.output
+    with serve_dir(out) as url:
+        yield url, out
+
+
+def js_errors(errors: list) -> list:
+    """Console errors except the suggest box's /api probe, which 404s by design on a static host
+    (recur-suggest.js then falls back to the site search)."""
+    return [e for e in errors if "/api/" not in e]
+
+
+@pytest.fixture
+def page(chromium, base):  # noqa: F811
+    pg = chromium.new_page()
+    pg.errors = page_errors(pg)
+    yield pg
+    pg.close()
+
+
+def test_home_has_the_describe_box_and_recurring_patterns(page, base):
+    url, _ = base
+    page.goto(url + "/index.html")
+    box = page.locator("div.recur-suggest").first
+    assert box.is_visible()
+    first_heading = page.locator("article h2").first.bounding_box()
+    assert box.bounding_box()["y"] < first_heading["y"]  # the box comes before everything else
+    assert page.locator("article h2", has_text="Most recurring patterns").is_visible()
+    page.locator("article table a", has_text="Disk full on a host").first.click()
+    page.wait_for_url("**/patterns/capacity/disk-full.html")
+    assert page.locator("h1").inner_text().startswith("Disk full on a host")
+    assert js_errors(page.errors) == []
+
+
+def test_pattern_page_card_evidence_runbook_copy(page, base, chromium):  # noqa: F811
+    url, _ = base
+    chromium.grant_permissions(["clipboard-read", "clipboard-write"], origin=url)
+    page.goto(url + "/patterns/capacity/disk-full.html")
+    card = page.locator("section.recur-card")
+    assert card.is_visible() and "in-progress" in card.inner_text() and "overdue 30d" in card.inner_text()
+    evidence = page.locator(".admonition.danger").bounding_box()
+    runbook = page.locator("h2#runbook").bounding_box()
+    assert evidence["y"] < runbook["y"]  # evidence to preserve is shown before the mitigation
+    buttons = page.locator(".recur-runbook li .recur-copy")
+    assert buttons.count() == 3
+    buttons.nth(1).click()
+    page.wait_for_function("document.querySelectorAll('.recur-runbook li .recur-copy')[1].textContent === 'Copied'")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("Find the biggest files: du -xh / | sort -h | tail")
+    page.locator(".recur-copy-all").click()
+    page.wait_for_function("document.querySelector('.recur-copy-all').textContent === 'Copied'")
+    assert page.evaluate("navigator.clipboard.readText()").splitlines()[0] == "1. Run df -h and find the full filesystem."
+    # the recurrence timeline links each dot to its incident
+    page.locator(".recur-timeline svg a").first.click()
+    page.wait_for_url("**/incidents/2025/INC-2025-0009.html")
+    assert js_errors(page.errors) == []
+
+
+def test_onboarding_path_progress_persists(page, base):
+    url, _ = base
+    page.goto(url + "/paths/storage-basics.html")
+    checks = page.locator("input.recur-step-check")
+    assert checks.count() == 2 and not checks.first.is_checked()
+    assert page.locator(".recur-progress-text").inner_text() == "0 of 2 done"
+    checks.first.check()
+    assert page.locator(".recur-progress-text").inner_text() == "1 of 2 done"
+    page.reload()
+    checks = page.locator("input.recur-step-check")
+    assert checks.first.is_checked() and not checks.nth(1).is_checked()
+    assert page.locator(".recur-progress-text").inner_text() == "1 of 2 done"
+    page.goto(url + "/paths/first-week.html")  # another path keeps its own progress
+    assert not page.locator("input.recur-step-check").first.is_checked()
+    page.goto(url + "/paths/storage-basics.html")
+    page.locator(".recur-reset").click()
+    page.reload()
+    assert not page.locator("input.recur-step-check").first.is_checked()
+    assert js_errors(page.errors) == []
+
+
+def test_problem_board_and_trends(page, base):
+    url, _ = base
+    page.goto(url + "/board/index.html")
+    assert page.locator(".recur-tile").count() == 8
+    text = page.locator("article").inner_text()
+    for expected in ("Open and overdue permanent fixes", "Disk full on a host", "overdue 30d", "Needs analysis",
+                     "INC-2026-0002", "why did the disk alert not fire?", "Log rotation on checkout hosts"):
+        assert expected in text, expected
+    page.locator("article a", has_text="Trends and charts").click()
+    page.wait_for_url("**/board/trends.html")
+    charts = page.locator("svg.recur-chart")
+    assert charts.count() == 4 and charts.first.is_visible()
+    assert charts.first.bounding_box()["width"] > 300
+    assert js_errors(page.errors) == []
+
+
+def test_search_finds_error_strings_and_alert_names(page, base):
+    url, _ = base
+    page.goto(url + "/index.html")
+    for query in ("ENOSPC", "KubePodCrashLooping"):
+        page.locator("label.md-search__icon, .md-search__input").first.click()
+        box = page.locator("input.md-search__input")
+        box.fill("")
+        box.press_sequentially(query, delay=20)  # material searches on key events, not on fill()
+        result = page.locator(".md-search-result__item", has_text=query).first
+        result.wait_for(timeout=10000)
+        assert "Disk full on a host" in page.locator(".md-search-result").inner_text()
+        page.keyboard.press("Escape")
+    assert js_errors(page.errors) == []
+
+
+def test_every_page_loads_without_errors_and_every_link_resolves(page, base, chromium):  # noqa: F811
+    url, out = base
+    pages = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html") if p.name != "404.html")
+    assert len(pages) > 15
+    targets: set = set()
+    for rel in pages:
+        page.goto(f"{url}/{rel}")
+        hrefs = page.eval_on_selector_all(
+            "a[href], link[href], script[src], img[src]", "els => els.map(e => new URL(e.getAttribute('href') || e.getAttribute('src'), document.baseURI).href)")
+        targets.update(h.split("#")[0] for h in hrefs if h.startswith(url))
+    assert js_errors(page.errors) == []
+    broken = [t for t in sorted(targets) if chromium.request.get(t).status != 200]
+    assert broken == []
+    assert {f"{url}/{rel}" for rel in pages} <= targets  # every page is reachable by a link
