@@ -16,7 +16,8 @@ from recur.options import index_option, kb_option, model_option
 @kb_option
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
 @click.option("--similar", is_flag=True,
-              help="Also look for near-duplicate patterns with the embedding index (loads the model).")
+              help="Also look for near-duplicate patterns with the embedding index (brought up to date first; "
+                   "only changed patterns are re-embedded).")
 @click.option("--similar-threshold", type=click.FloatRange(0, 1), envvar="RECUR_SIMILAR_THRESHOLD",
               help="Cosine (doc view) at which --similar reports a duplicate [default: 0.90; env RECUR_SIMILAR_THRESHOLD].")
 @index_option
