@@ -5,4 +5,4 @@ another knowledge base, RECUR_AS_OF (YYYY-MM-DD) for a reproducible problem boar
 for "edit this page" links.
 """
 
-from recur.site.hook import on_config, on_page_markdown, on_serve  # noqa: F401
+from recur.site.hook import on_config, on_page_markdown, on_post_page, on_serve  # noqa: F401

@@ -53,16 +53,13 @@ def test_nothing_is_fetched_from_another_host(built):
 
 def test_only_index_pages_are_in_the_navigation(built):
     html = (built[1] / "patterns/capacity/disk-full.html").read_text()
-    assert "By category" in html and "Problem board" in html and "Onboarding" in html
+    assert "Describe what you see" in html and "Problem board" in html and "Onboarding" in html
     assert "dns-failure" not in html and "old-retired" not in html  # unrelated patterns are not in the nav
 
 
 def test_edit_link_points_at_the_kb_file(built):
     html = (built[1] / "patterns/capacity/disk-full.html").read_text()
     assert 'href="https://git.example.com/e/kb/patterns/capacity/disk-full.md"' in html
-    assert 'class="md-content__button md-icon"' in html  # material's own edit button, same target
-    home = (built[1] / "index.html").read_text()
-    assert "md-content__button" not in home  # generated pages have no source file to edit
 
 
 def test_search_finds_alert_names_and_error_strings(built):

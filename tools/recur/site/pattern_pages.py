@@ -124,7 +124,7 @@ def _related(site: Site, p) -> str:
             lines.append(f"- {mdlink(p.relpath, q.relpath, q.title)}" + (f" ({', '.join(notes)})" if notes else "") + by)
     if not lines:
         return ""
-    return "## Related patterns\n\n" + "\n".join(lines) + "\n"
+    return "## Related patterns\n\n" + _unsearched("\n".join(lines) + "\n")
 
 
 def _incidents(site: Site, p) -> str:
@@ -133,7 +133,13 @@ def _incidents(site: Site, p) -> str:
         return ""
     rows = [[i.date.isoformat(), mdlink(p.relpath, i.relpath, i.id), cell(i.severity), cell(i.title)]
             for i in reversed(seen)]
-    return f"## Incidents ({len(seen)})\n\n" + table(["date", "incident", "severity", "title"], rows)
+    return f"## Incidents ({len(seen)})\n\n" + _unsearched(table(["date", "incident", "severity", "title"], rows))
+
+
+def _unsearched(markdown: str) -> str:
+    """Markdown kept out of the search index (lists of links would only repeat other pages' titles)."""
+    return f'<div class="recur-links" markdown="1" data-search-exclude>\n\n{markdown}\n</div>\n'
+
 
 
 def _pattern_rows(site: Site, page: str, patterns) -> list:
@@ -165,24 +171,28 @@ def category_index(site: Site) -> str:
     return "\n".join(out)
 
 
-def _grouped_index(site: Site, page: str, title: str, names, anchor, members) -> str:
+def _grouped_index(site: Site, page: str, title: str, names, anchor, members, compact: bool = False) -> str:
+    """One section per name; ``compact`` lists titles only (a pattern appears under each of its tags)."""
+    groups = {n: members(n) for n in names}
     out = [front_matter(title=title, **NOT_SEARCHED), f"# {title}\n", _browse(page)]
-    out.append(" · ".join(mdlink(page, page, f"{n} ({len(members(n))})", anchor(n)) for n in names) + "\n")
-    for n in names:
-        out.append(f"## {cell(n)} {{#{anchor(n)}}}\n\n" + table(HEAD, _pattern_rows(site, page, members(n))))
+    out.append(" · ".join(mdlink(page, page, f"{n} ({len(ps)})", anchor(n)) for n, ps in groups.items()) + "\n")
+    for n, ps in groups.items():
+        body = (" · ".join(mdlink(page, p.relpath, p.title) for p in ps) + "\n" if compact
+                else table(HEAD, _pattern_rows(site, page, ps)))
+        out.append(f"## {cell(n)} {{#{anchor(n)}}}\n\n" + body)
     return "\n".join(out)
 
 
 def service_index(site: Site) -> str:
     names = sorted(site.services, key=lambda s: (-site.services[s], s))
     return _grouped_index(site, BY_SERVICE, "Patterns by service", names, site.svc_anchor,
-                          lambda s: [p for p in site.patterns if s in p.services])
+                          lambda s: [p for p in site.patterns if s in p.services], compact=True)
 
 
 def tag_index(site: Site) -> str:
     names = sorted(site.tags)
     return _grouped_index(site, BY_TAG, "Patterns by tag", names, site.tag_anchor,
-                          lambda t: [p for p in site.patterns if t in p.tags])
+                          lambda t: [p for p in site.patterns if t in p.tags], compact=True)
 
 
 def severity_index(site: Site) -> str:
