@@ -9,13 +9,15 @@ encoder runs in the worker thread pool, never on the event loop.
 from __future__ import annotations
 
 import html
+import json
 import threading
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Callable
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse
+from fastapi.responses import JSONResponse as _JSONResponse
 
 from recur.serve.guard import (DEFAULT_MAX_BODY, ApiError, BodyGuard, SiteFiles, error_body,
                                install_error_handlers)
@@ -23,6 +25,19 @@ from recur.serve.models import MAX_ALERTS, AlertmanagerIn, FeedbackIn, SuggestIn
 from recur.serve.runtime import EngineHolder
 
 ALERTMANAGER_MAX_BODY = 512 * 1024
+
+
+def _plain(obj):
+    """numpy scalars/arrays that slip into a result object become plain JSON, never a 500."""
+    if hasattr(obj, "tolist"):
+        return obj.tolist()
+    raise TypeError(f"{type(obj).__name__} is not JSON serializable")
+
+
+class JSONResponse(_JSONResponse):
+    def render(self, content) -> bytes:
+        return json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":"),
+                          default=_plain).encode("utf-8")
 ERROR_SCHEMA = {"type": "object", "properties": {"error": {
     "type": "object", "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
     "required": ["code", "message"]}}, "required": ["error"]}

@@ -1,0 +1,158 @@
+"""The suggest box in real Chromium: against `recur serve`'s app on a real uvicorn server, and
+as a plain static site with no API behind it (falls back to mkdocs-material's search).
+
+The site here is a minimal mkdocs-material build with the same markup the site generator
+emits (``<div class="recur-suggest" data-api="/api">``) and ``use_directory_urls: false``.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from browser import chromium, page_errors, serve_dir  # noqa: F401  (chromium is a fixture)
+from kbfactory import small_kb
+from serve_util import running
+
+from recur.engine import Engine
+from recur.serve import create_app
+
+pytestmark = pytest.mark.browser
+ASSETS = Path(__file__).resolve().parents[1] / "site_config" / "assets"
+BOX = '<div class="recur-suggest" data-api="/api"></div>\n'
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """(kb, site) — a small KB and a mkdocs-material site with the box on three pages."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    root = tmp_path_factory.mktemp("browser")
+    kb = small_kb(root / "kb")
+    docs = root / "docs"
+    (docs / "assets").mkdir(parents=True)
+    for name in ("recur-suggest.js", "recur-suggest.css"):
+        shutil.copy(ASSETS / name, docs / "assets" / name)
+    (docs / "index.md").write_text("# What are you seeing?\n\n" + BOX)
+    (docs / "suggest.md").write_text("# Describe what you see\n\n" + BOX)
+    (docs / "guide").mkdir()
+    (docs / "guide" / "deep.md").write_text("# A nested page\n\n" + BOX)
+    for pid, cat, title in (("disk-full", "capacity", "Disk full on a host"),
+                            ("db-pool-exhausted", "capacity", "Database connection pool exhausted"),
+                            ("dns-failure", "network", "DNS resolution failure")):
+        page = docs / "patterns" / cat / f"{pid}.md"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text(f"# {title}\n\nNo space left on device. ENOSPC.\n" if pid == "disk-full" else f"# {title}\n")
+    cfg = root / "mkdocs.yml"
+    cfg.write_text("site_name: Recur test\ntheme:\n  name: material\n  font: false\nuse_directory_urls: false\n"
+                   "plugins: [search]\nextra_css: [assets/recur-suggest.css]\n"
+                   "extra_javascript: [assets/recur-suggest.js]\n")
+    build(load_config(str(cfg), site_dir=str(root / "site")))
+    return kb, root / "site"
+
+
+@pytest.fixture(scope="module")
+def server(built, tmp_path_factory):
+    kb, site = built
+    work = tmp_path_factory.mktemp("browser-serve")
+    fb = work / "feedback.jsonl"
+    app = create_app(lambda: Engine.open(kb, work / "index", model="fake:64", quiet=True), site_dir=site,
+                     feedback_path=fb)
+    with running(app) as base:
+        yield base, fb
+
+
+def ask(page, text):
+    page.fill(".recur-suggest__input", text)
+    page.click(".recur-suggest__go")
+
+
+@pytest.mark.parametrize("path", ["/", "/suggest.html", "/guide/deep.html"])
+def test_box_shows_ranked_patterns_from_the_api(chromium, server, path):  # noqa: F811
+    base, _ = server
+    page = chromium.new_page()
+    errors = page_errors(page)
+    try:
+        page.goto(base + path)
+        page.wait_for_selector('.recur-suggest[data-mode="api"]', timeout=15000)
+        assert "3 known failure patterns" in page.inner_text(".recur-suggest__status")
+        ask(page, "writes fail: No space left on device")
+        page.wait_for_selector(".recur-suggest__card", timeout=15000)
+        cards = page.query_selector_all(".recur-suggest__card")
+        assert cards[0].get_attribute("data-pattern") == "disk-full"
+        first = cards[0].inner_text()
+        for heading in ("Why it matched", "First steps", "Evidence to preserve"):
+            assert heading.upper() in first.upper()
+        assert "No space left on device" in first  # the signal that matched
+        assert page.query_selector(".recur-suggest__card .recur-suggest__steps code") is not None
+        link = cards[0].query_selector("a.recur-suggest__title")
+        assert link.get_attribute("href") == base + "/patterns/capacity/disk-full.html"
+        link.click()
+        page.wait_for_load_state()
+        assert page.url == base + "/patterns/capacity/disk-full.html"
+        assert "Disk full on a host" in page.inner_text("h1")
+        assert not errors, errors
+    finally:
+        page.close()
+
+
+def test_votes_reach_the_feedback_file(chromium, server):  # noqa: F811
+    base, fb = server
+    page = chromium.new_page()
+    try:
+        page.goto(base + "/suggest.html")
+        page.wait_for_selector('.recur-suggest[data-mode="api"]', timeout=15000)
+        ask(page, "resolvers answer SERVFAIL")
+        page.wait_for_selector(".recur-suggest__card")
+        card = page.query_selector(".recur-suggest__card")
+        pid = card.get_attribute("data-pattern")
+        card.query_selector_all(".recur-vote")[0].click()
+        page.wait_for_selector(".recur-vote--chosen")
+        assert "recorded as useful" in card.inner_text()
+        votes = [json.loads(line) for line in fb.read_text().splitlines()]
+        assert votes[-1]["query"] == "resolvers answer SERVFAIL" and votes[-1]["pattern"] == pid
+        assert votes[-1]["useful"] is True
+        page.query_selector_all(".recur-suggest__card")[1].query_selector_all(".recur-vote")[1].click()
+        page.wait_for_function("document.querySelectorAll('.recur-vote--chosen').length == 2")
+        assert json.loads(fb.read_text().splitlines()[-1])["useful"] is False
+    finally:
+        page.close()
+
+
+def test_error_from_the_api_is_shown(chromium, server):  # noqa: F811
+    base, _ = server
+    page = chromium.new_page()
+    try:
+        page.goto(base + "/")
+        page.wait_for_selector('.recur-suggest[data-mode="api"]', timeout=15000)
+        ask(page, "x" * 25000)
+        page.wait_for_selector(".recur-suggest__status--error")
+        assert "limit" in page.inner_text(".recur-suggest__status")
+    finally:
+        page.close()
+
+
+def test_static_site_says_so_and_falls_back_to_search(chromium, built):  # noqa: F811
+    _, site = built
+    with serve_dir(site) as base:
+        page = chromium.new_page()
+        errors = page_errors(page)
+        try:
+            page.goto(base + "/index.html")
+            page.wait_for_selector('.recur-suggest[data-mode="static"]', timeout=15000)
+            status = page.inner_text(".recur-suggest__status")
+            assert "No suggestion API here" in status and "site's search" in status
+            assert page.inner_text(".recur-suggest__go") == "Search the site"
+            ask(page, "ENOSPC\nsecond line of a pasted log")
+            page.wait_for_function("document.querySelector('.md-search__input').value === 'ENOSPC'")
+            page.wait_for_selector(".md-search-result__item", timeout=15000)
+            assert "Disk full on a host" in page.inner_text(".md-search-result")
+            link = page.get_attribute(".recur-suggest__search-link", "href")
+            assert link == base + "/index.html?q=ENOSPC" or link.endswith("?q=ENOSPC")
+            real = [e for e in errors if "Failed to load resource" not in e]  # the 404 of the API probe
+            assert not real, real
+        finally:
+            page.close()
