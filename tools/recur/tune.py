@@ -170,7 +170,8 @@ def run_tune(kb_dir, out_dir=DEFAULT_OUT, index_dir=None, base: str | None = Non
             "eval_source": data.eval_source, "eval_cases": len(data.cases), "compared_with": before.model_id,
             "eval_before": before.hybrid, "eval_after": after.hybrid,
             "eval_before_dense": before.dense, "eval_after_dense": after.dense,
-            "train_s": round(stats.seconds, 1), "pairs_per_s": round(stats.pairs_per_s, 1),
+            "train_s": round(stats.seconds, 1), "train_cpu_s": round(stats.cpu_seconds, 1),
+            "threads": __import__("torch").get_num_threads(), "pairs_per_s": round(stats.pairs_per_s, 1),
             "resumed_from_epoch": stats.resumed_from_epoch,
             "duration_s": round(time.perf_counter() - t_start, 1), "accepted": accepted,
             "pattern_hashes": data.pattern_hashes,
@@ -204,8 +205,8 @@ def summary_lines(m: dict) -> list:
         f"{a['recall@3']:.3f} · MRR {b['mrr']:.3f} → {a['mrr']:.3f}",
         f"  dense-only  recall@1 {bd['recall@1']:.3f} → {ad['recall@1']:.3f} · recall@3 {bd['recall@3']:.3f} → "
         f"{ad['recall@3']:.3f} · MRR {bd['mrr']:.3f} → {ad['mrr']:.3f}",
-        f"{m['pairs']} pairs × {m['epochs']} epoch(s) in {m['train_s']:.0f}s ({m['pairs_per_s']:.1f} pairs/s); "
-        f"{m['duration_s']:.0f}s in all.",
+        f"{m['pairs']} pairs × {m['epochs']} epoch(s) in {m['train_s']:.0f}s ({m['pairs_per_s']:.1f} pairs/s, "
+        f"{m['train_cpu_s']:.0f} CPU-s on {m['threads']} threads); {m['duration_s']:.0f}s in all.",
     ]
 
 

@@ -36,6 +36,7 @@ class TrainConfig:
 class TrainStats:
     steps: int = 0
     seconds: float = 0.0
+    cpu_seconds: float = 0.0  # process CPU time: comparable across busy and idle machines
     pairs_seen: int = 0
     last_loss: float = 0.0
     resumed_from_epoch: int = 0
@@ -64,12 +65,25 @@ def load_trainable(path: str):
     return SentenceTransformer(path, device="cpu")
 
 
+CHUNK = 8
+
+
 def _embed(model, texts):
+    """Normalised embeddings with gradients. Texts are encoded in chunks of similar length, so a
+    long root cause does not pad 31 short symptoms to 128 tokens (most of the cost otherwise)."""
+    import torch
     import torch.nn.functional as F
 
     prep = getattr(model, "preprocess", None) or model.tokenize  # `tokenize` is deprecated in newer releases
-    features = prep(texts)
-    return F.normalize(model(features)["sentence_embedding"], dim=-1)
+    order = sorted(range(len(texts)), key=lambda i: (len(texts[i]), i))
+    parts = []
+    for start in range(0, len(order), CHUNK):
+        chunk = order[start:start + CHUNK]
+        parts.append(model(prep([texts[i] for i in chunk]))["sentence_embedding"])
+    emb = torch.cat(parts)
+    back = torch.empty(len(order), dtype=torch.long)
+    back[torch.tensor(order)] = torch.arange(len(order))
+    return F.normalize(emb[back], dim=-1)
 
 
 def _batches(n: int, size: int, rng: random.Random) -> list:
@@ -107,7 +121,7 @@ def train(model, pairs: list, docs: dict, cfg: TrainConfig, progress: bool | Non
 
     bar = tqdm(total=total, initial=start * per_epoch, disable=not show, unit="batch", desc="tuning",
                file=sys.stderr, dynamic_ncols=True)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     model.train()
     try:
         for epoch in range(start, cfg.epochs):
@@ -129,11 +143,15 @@ def train(model, pairs: list, docs: dict, cfg: TrainConfig, progress: bool | Non
                 stats.last_loss = float(loss.detach())
                 bar.set_postfix(epoch=f"{epoch + 1}/{cfg.epochs}", loss=f"{stats.last_loss:.3f}", refresh=False)
                 bar.update(1)
+            if not show:  # a log line per epoch where there is no progress bar (CI, a pipe)
+                print(f"  epoch {epoch + 1}/{cfg.epochs}: loss {stats.last_loss:.3f}, "
+                      f"{time.perf_counter() - t0:.0f}s", file=sys.stderr)
             if checkpoint is not None and epoch + 1 < cfg.epochs:
                 _save_checkpoint(checkpoint, checkpoint_key, epoch + 1, model, opt, sched, rng)
     finally:
         bar.close()
         stats.seconds = time.perf_counter() - t0
+        stats.cpu_seconds = time.process_time() - c0
         model.max_seq_length = full_len
         model.eval()
     return stats

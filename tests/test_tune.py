@@ -1,0 +1,111 @@
+"""`recur tune` end to end on a tiny KB: one short epoch with the real model.
+
+Three short trainings in all (tune, the same again for determinism, a refused run via the
+CLI); the base model is loaded fresh for each (tuning mutates weights), never the shared
+``real_encoder``.
+"""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+pytestmark = pytest.mark.model
+
+
+@pytest.fixture(scope="module")
+def tuned(tmp_path_factory, real_encoder):
+    from kbfactory import small_kb
+
+    from recur.tune import run_tune
+
+    root = tmp_path_factory.mktemp("tune")
+    kb = small_kb(root / "kb")
+    out, index = root / ".recur" / "model", root / ".recur" / "index"
+    manifest = run_tune(kb, out, index, epochs=1, seed=7, batch_size=8, progress=False)
+    return kb, out, index, manifest
+
+
+def test_tune_writes_an_active_model_with_its_manifest(tuned):
+    from recur import embed
+    from recur.tune_data import tuned_model_for
+
+    kb, out, index, m = tuned
+    assert m["accepted"] is True  # 1.0 before, 1.0 after: not worse
+    on_disk = json.loads((out / "recur-model.json").read_text())
+    assert on_disk["model_id"] == m["model_id"] == f"tuned:{m['base_model']}:{m['training_data_hash']}:7:1"
+    for key in ("base_model", "kb", "training_data_hash", "pairs", "epochs", "seed", "date", "eval_before",
+                "eval_after", "duration_s", "pattern_hashes", "eval_source"):
+        assert key in on_disk, key
+    assert set(on_disk["eval_after"]) >= {"recall@1", "recall@3", "mrr"}
+    assert on_disk["kb"] == str(kb.resolve()) and on_disk["pairs"] == 18
+    assert (out / "model.safetensors").is_file() and (out / "modules.json").is_file()
+    assert tuned_model_for(kb) == out.resolve()
+    assert embed.resolve(str(out)).model_id == m["model_id"]
+    # the index was swapped in, built by the tuned model
+    assert json.loads((index / "manifest.json").read_text())["model"] == m["model_id"]
+    assert not list(out.parent.glob("model.tmp-*")) and not (out.parent / "model.partial").exists()
+
+
+def test_recur_uses_the_tuned_model_for_its_kb(tuned):
+    from recur.engine import Engine, active_model
+
+    kb, out, index, m = tuned
+    assert active_model(kb, None) == str(out.resolve())
+    engine = Engine.open(kb, index, None, quiet=True)
+    assert engine.manifest["model"] == m["model_id"]
+    assert engine.suggest("FATAL: sorry, too many clients already", top=1)[0]["id"] == "db-pool-exhausted"
+
+
+def test_report_lists_cases_and_neighbour_changes(tuned):
+    from recur.tune_report import find_report, render_report
+
+    kb, out, index, m = tuned
+    report = find_report(out)
+    assert report["model_id"] == m["model_id"] and report["accepted"] is True
+    assert len(report["cases"]) == 2 and {"before", "after", "moved", "query"} <= set(report["cases"][0])
+    pair = report["neighbours"][0]
+    assert {"a", "b", "before", "after", "change"} <= set(pair) and pair["a"] != pair["b"]
+    assert abs(pair["after"] - pair["before"] - pair["change"]) < 1e-3
+    text = render_report(report)
+    assert "Nearest-neighbour pairs" in text and "recall@3" in text
+
+
+@pytest.fixture(scope="module")
+def refused(tuned):
+    """The same run again (same seed) but demanding an impossible MRR gain: refused."""
+    from recur.cli import cli
+
+    kb, out, index, m = tuned
+    before = (out / "recur-model.json").read_text()
+    res = CliRunner().invoke(cli, ["tune", "--kb", str(kb), "--out", str(out), "--index", str(index),
+                                   "--epochs", "1", "--seed", "7", "--batch-size", "8", "--min-gain", "1"])
+    return res, before
+
+
+def test_refused_model_keeps_the_previous_one(tuned, refused):
+    from recur.cli import cli
+
+    kb, out, index, m = tuned
+    res, before = refused
+    assert res.exit_code == 3, res.output
+    assert "Not activated" in res.output
+    assert (out / "recur-model.json").read_text() == before  # the previous tuned model stays active
+    rejected = json.loads((out.parent / "model.rejected" / "recur-model.json").read_text())
+    assert rejected["accepted"] is False
+    assert json.loads((index / "manifest.json").read_text())["model"] == m["model_id"]
+    res = CliRunner().invoke(cli, ["tune", "--out", str(out), "--report"])
+    assert res.exit_code == 0 and "NOT activated" in res.output  # the newest report: the refused run
+
+
+def test_same_seed_same_weights(tuned, refused):
+    """Determinism: the refused run trained the same pairs with the same seed: identical weights."""
+    import torch
+    from safetensors.torch import load_file
+
+    kb, out, index, m = tuned
+    first = load_file(str(out / "model.safetensors"))
+    again = load_file(str(out.parent / "model.rejected" / "model.safetensors"))
+    assert first.keys() == again.keys() and all(torch.equal(first[k], again[k]) for k in first)
+    base = load_file(f"{m['base_path']}/model.safetensors")
+    assert any(not torch.equal(base[k], first[k]) for k in first if k in base)  # it did learn something
