@@ -59,12 +59,12 @@ def test_pattern_page_card_evidence_runbook_copy(page, base, chromium):  # noqa:
     card = page.locator("section.recur-card")
     assert card.is_visible() and "in-progress" in card.inner_text() and "overdue 30d" in card.inner_text()
     evidence = page.locator(".admonition.danger").bounding_box()
-    runbook = page.locator("h2#runbook").bounding_box()
+    runbook = page.locator("h2.recur-runbook").bounding_box()
     assert evidence["y"] < runbook["y"]  # evidence to preserve is shown before the mitigation
-    buttons = page.locator(".recur-runbook li .recur-copy")
+    buttons = page.locator("ol.recur-runbook-steps > li .recur-copy")
     assert buttons.count() == 3
     buttons.nth(1).click()
-    page.wait_for_function("document.querySelectorAll('.recur-runbook li .recur-copy')[1].textContent === 'Copied'")
+    page.wait_for_function("document.querySelectorAll('ol.recur-runbook-steps .recur-copy')[1].textContent === 'Copied'")
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied.startswith("Find the biggest files: du -xh / | sort -h | tail")
     page.locator(".recur-copy-all").click()

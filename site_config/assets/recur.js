@@ -36,10 +36,12 @@
   }
 
   function setupRunbooks(root) {
-    root.querySelectorAll(".recur-runbook").forEach(function (box) {
-      if (box.dataset.recurReady) return;
-      box.dataset.recurReady = "1";
-      var items = box.querySelectorAll("ol > li");
+    root.querySelectorAll("h2.recur-runbook").forEach(function (heading) {
+      var list = heading.nextElementSibling;
+      if (!list || list.tagName !== "OL" || list.dataset.recurReady) return;
+      list.dataset.recurReady = "1";
+      list.classList.add("recur-runbook-steps");
+      var items = list.querySelectorAll(":scope > li");
       items.forEach(function (li) {
         var b = document.createElement("button");
         b.type = "button";
@@ -58,7 +60,7 @@
           var text = Array.prototype.map.call(items, function (li, n) { return (n + 1) + ". " + stepText(li); });
           copyText(text.join("\n"), all);
         });
-        box.insertBefore(all, box.firstChild);
+        list.parentNode.insertBefore(all, list);
       }
     });
   }

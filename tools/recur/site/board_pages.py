@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from recur.site import charts
 from recur.site.context import BOARD, TRENDS, Site
-from recur.site.md import badge, cell, esc, front_matter, href, mdlink, table
+from recur.site.md import badge, cell, esc, front_matter, href, html_table, mdlink, table
 
 
 def _late(item: dict) -> str:
@@ -98,8 +98,9 @@ def trends_page(site: Site) -> str:
     out.append(f'<div class="recur-chart-box">{charts.stacked_bars(t["months"], t["by_category"], label="incidents per month by category")}</div>\n')
     out.append("## Incidents per month by service\n")
     out.append(f'<div class="recur-chart-box">{charts.stacked_bars(t["months"], t["by_service"], label="incidents per month by service")}</div>\n')
-    rows = [[cell(m), str(n)] for m, n in zip(t["months"], t["total"])]
-    out.append("??? info \"The numbers\"\n\n" + "\n".join("    " + line for line in table(["month", "incidents"], rows).splitlines()) + "\n")
+    rows = [[esc(m), str(n)] for m, n in zip(t["months"], t["total"])]
+    out.append('<details class="info"><summary>The numbers</summary>\n' + html_table(["month", "incidents"], rows)
+               + "</details>\n")
     for days in ("30", "90"):
         out.append(f"## Top recurring patterns, last {days} days\n")
         out.append(_recurring_chart(site, page, b["recurring"][days], f"top recurring patterns, last {days} days"))

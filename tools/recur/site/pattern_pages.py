@@ -6,7 +6,7 @@ import datetime as dt
 
 from recur.site import charts
 from recur.site.context import BY_SERVICE, BY_SEVERITY, BY_TAG, PATTERNS, Site
-from recur.site.md import alink, badge, cell, esc, front_matter, href, mdlink, table
+from recur.site.md import alink, badge, cell, esc, front_matter, href, html_table, mdlink, table
 
 # body sections in the order a responder needs them; Summary and Evidence/Runbook are placed by hand
 LATER_SECTIONS = ("Root cause", "Permanent fix", "Detection", "References")
@@ -82,10 +82,9 @@ def pattern_page(site: Site, p) -> str:
         body = "\n".join(f"    - {e}" for e in items) if p.evidence else "\n".join(
             "    " + line for line in evidence.splitlines())
         out.append(f'!!! danger "Evidence to preserve: capture it before you restore"\n{body}\n')
-    out.append("## Runbook\n")
+    out.append("## Runbook {: .recur-runbook }\n")  # recur.js adds copy buttons to the list after it
     if p.runbook:
-        steps = "\n".join(f"{n}. {step}" for n, step in enumerate(p.runbook, 1))
-        out.append(f'<div class="recur-runbook" markdown="1">\n\n{steps}\n\n</div>\n')
+        out.append("\n".join(f"{n}. {step}" for n, step in enumerate(p.runbook, 1)) + "\n")
     else:
         out.append(p.sections.get("Runbook", "").strip() + "\n")
     for name in LATER_SECTIONS:
@@ -101,18 +100,17 @@ def pattern_page(site: Site, p) -> str:
 
 
 def _related(site: Site, p) -> str:
-    lines = []
+    page, lines = p.relpath, []
     for rid in p.related:
         q = site.kb.patterns.get(rid)
         if q is not None and rid != p.id:
-            lines.append(f"- {mdlink(p.relpath, q.relpath, q.title)} · {cell(q.category)} · {cell(q.severity)}")
+            lines.append(f"<li>{alink(page, q.relpath, q.title)} · {esc(q.category)} · {esc(q.severity)}</li>")
     for d in p.distinguish:
-        q = site.kb.patterns.get(d["from"])
-        name = mdlink(p.relpath, q.relpath, q.title) if q else f"`{d['from']}`"
-        lines.append(f"- Not to be confused with {name}: {cell(d['by'])}")
+        lines.append(f"<li>Not to be confused with {site.pattern_link(page, d['from'])}: {esc(d['by'])}</li>")
     looks = [x for x in site.lookalikes.get(p.id, []) if x.get("id") in site.kb.patterns and x.get("id") != p.id]
     if looks:
-        lines.append("\n**Look-alikes**: patterns that read much like this one; check what tells them apart.\n")
+        lines.append("</ul>\n<p><strong>Look-alikes</strong>: patterns that read much like this one; "
+                     "check what tells them apart.</p>\n<ul class=\"recur-links\">")
         for x in looks:
             q = site.kb.patterns[x["id"]]
             notes = []
@@ -120,25 +118,23 @@ def _related(site: Site, p) -> str:
                 notes.append(f"similarity {x['similarity']:.2f}")
             if x.get("co_incidents"):
                 notes.append(f"{x['co_incidents']} incident(s) matched both")
-            by = f": {cell(x['by'])}" if x.get("by") else ""
-            lines.append(f"- {mdlink(p.relpath, q.relpath, q.title)}" + (f" ({', '.join(notes)})" if notes else "") + by)
+            by = f": {esc(x['by'])}" if x.get("by") else ""
+            lines.append(f"<li>{alink(page, q.relpath, q.title)}" + (f" ({', '.join(notes)})" if notes else "") + f"{by}</li>")
     if not lines:
         return ""
-    return "## Related patterns\n\n" + _unsearched("\n".join(lines) + "\n")
+    # raw HTML, out of the search index: these only repeat other pages' titles
+    return ('## Related patterns\n\n<div class="recur-links" data-search-exclude>\n<ul class="recur-links">\n'
+            + "\n".join(lines) + "\n</ul>\n</div>\n")
 
 
 def _incidents(site: Site, p) -> str:
     seen = site.by_pattern.get(p.id, [])
     if not seen:
         return ""
-    rows = [[i.date.isoformat(), mdlink(p.relpath, i.relpath, i.id), cell(i.severity), cell(i.title)]
+    rows = [[i.date.isoformat(), alink(p.relpath, i.relpath, i.id), esc(i.severity), esc(i.title)]
             for i in reversed(seen)]
-    return f"## Incidents ({len(seen)})\n\n" + _unsearched(table(["date", "incident", "severity", "title"], rows))
-
-
-def _unsearched(markdown: str) -> str:
-    """Markdown kept out of the search index (lists of links would only repeat other pages' titles)."""
-    return f'<div class="recur-links" markdown="1" data-search-exclude>\n\n{markdown}\n</div>\n'
+    return f"## Incidents ({len(seen)})\n\n" + html_table(["date", "incident", "severity", "title"], rows,
+                                                            attrs=" data-search-exclude")
 
 
 
