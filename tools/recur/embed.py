@@ -74,6 +74,8 @@ def resolve(spec: str | None) -> ModelSpec:
         if not (path / "config.json").is_file() and not (path / "modules.json").is_file():
             raise RecurError(f"{path}: not a sentence-transformers model folder (no config.json or modules.json)")
         return ModelSpec(f"local:{path.resolve().name}:{_folder_fingerprint(path)}", str(path.resolve()))
+    if spec.startswith(("/", "./", "../", "~")) or os.sep + os.sep in spec or spec.endswith(os.sep):
+        raise RecurError(f"model folder not found: {spec}")
     # A hub name: only usable if it is already in the local cache (we never download).
     return ModelSpec(f"hub:{spec}", spec)
 

@@ -14,9 +14,6 @@ from pathlib import Path
 from recur import embed, index as index_mod
 from recur.errors import RecurError
 
-HIGH, MEDIUM = 0.80, 0.62  # fused-score bands for the confidence label
-
-
 def active_model(kb_dir, explicit: str | None = None) -> str:
     """The model to use: --model/RECUR_MODEL, else the KB's tuned model, else the bundled one."""
     if explicit:
@@ -61,14 +58,10 @@ def ensure_index(kb_dir, index_dir, model: str | None = None, rebuild: bool = Fa
     return stats
 
 
-def confidence(score: float) -> str:
-    return "high" if score >= HIGH else "medium" if score >= MEDIUM else "low"
-
-
 def result_object(rank: int, hit, doc: dict) -> dict:
     return {
         "rank": rank, "id": hit.id, "title": doc["title"], "score": round(hit.score, 4),
-        "confidence": confidence(hit.score), "category": doc["category"], "severity": doc["severity"],
+        "confidence": hit.confidence, "category": doc["category"], "severity": doc["severity"],
         "status": doc["status"], "draft": doc["status"] == "draft", "why": hit.why,
         "runbook": doc["runbook"], "evidence": doc["evidence"], "summary": doc["summary"],
         "signals": doc["signals"], "path": doc["path"], "incidents": len(doc.get("incidents", [])),
@@ -143,7 +136,7 @@ class Engine:
 
     def suggest_many(self, texts: list[str], top: int = 5, mode: str = "hybrid") -> list[list[dict]]:
         searcher = self.searcher
-        vecs = searcher.encoder.encode(list(texts)) if texts else []
+        vecs = searcher.encode_queries(list(texts)) if texts else []
         out = []
         for text, vec in zip(texts, vecs):
             hits = searcher.search(text, top=top, qvec=vec, mode=mode)

@@ -9,6 +9,7 @@ Layout of ``.recur/index/``::
     docs.json       what a result shows (title, runbook, evidence, ...), so a cold
                     ``recur suggest`` does not parse the KB again
     bm25/           the lexical index (bm25s)
+    vocab.json      every word the KB uses, to focus long prose queries (see search.py)
 
 A pattern is re-embedded only when the text of its views or the model changes.
 """
@@ -29,9 +30,9 @@ import numpy as np
 from recur import __version__
 from recur.errors import RecurError
 from recur.kb import KB, Pattern
-from recur.textproc import plain, tokens
+from recur.textproc import plain, tokens, words
 
-FORMAT = 1
+FORMAT = 2
 MAX_VIEW_CHARS = 1200
 
 
@@ -51,7 +52,8 @@ def kb_signature(kb_root: Path) -> dict:
 def pattern_views(p: Pattern, kb: KB) -> list[tuple[str, str]]:
     """The texts embedded for one pattern, each a separate vector (kind, text)."""
     summary, cause = plain(p.summary), plain(p.root_cause)
-    views = [("doc", f"{p.title}. {summary} {cause}"[:MAX_VIEW_CHARS]), ("title", p.title)]
+    symptoms = "; ".join(p.symptoms)
+    views = [("doc", f"{p.title}. {symptoms}. {summary} {cause}"[:MAX_VIEW_CHARS]), ("title", p.title)]
     views += [("symptom", s) for s in p.symptoms]
     views += [("signal", s) for s in p.signals]
     if summary:
@@ -187,11 +189,14 @@ def build(kb: KB, index_dir, encoder, progress: bool | None = None) -> BuildStat
         "ids": [p.id for p, _, _ in per_pattern], "build_id": os.urandom(8).hex(),
     }
     docs = {p.id: pattern_doc(p, kb) for p, _, _ in per_pattern}
-    _write_atomically(index_dir, manifest, vectors, all_views, docs, retriever, corpus)
+    vocab = set()
+    for p, views, _ in per_pattern:
+        vocab.update(words(" ".join(t for _, t in views) + " " + lexical_text(p, kb)))
+    _write_atomically(index_dir, manifest, vectors, all_views, docs, retriever, corpus, vocab)
     return stats
 
 
-def _write_atomically(index_dir: Path, manifest, vectors, views, docs, retriever, corpus) -> None:
+def _write_atomically(index_dir: Path, manifest, vectors, views, docs, retriever, corpus, vocab) -> None:
     index_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = index_dir.with_name(f"{index_dir.name}.tmp-{os.getpid()}")
     old = index_dir.with_name(index_dir.name + ".old")
@@ -201,6 +206,7 @@ def _write_atomically(index_dir: Path, manifest, vectors, views, docs, retriever
         np.save(tmp / "vectors.npy", vectors)
         (tmp / "views.json").write_text(json.dumps(views, ensure_ascii=False))
         (tmp / "docs.json").write_text(json.dumps(docs, ensure_ascii=False))
+        (tmp / "vocab.json").write_text(json.dumps(sorted(vocab)))
         if corpus:
             retriever.index(corpus, show_progress=False)
             retriever.save(str(tmp / "bm25"))
@@ -230,6 +236,7 @@ class LoadedIndex:
     docs: dict
     bm25: object
     ids: list  # pattern ids in BM25 row order
+    vocab: frozenset = frozenset()
 
     @property
     def model_id(self) -> str:
@@ -255,6 +262,7 @@ def load(index_dir, expect_model: str | None = None) -> LoadedIndex:
         vectors = np.load(index_dir / "vectors.npy")
         views = json.loads((index_dir / "views.json").read_text())
         docs = json.loads((index_dir / "docs.json").read_text())
+        vocab = frozenset(json.loads((index_dir / "vocab.json").read_text()))
         bm25 = None
         if (index_dir / "bm25").is_dir():
             import bm25s
@@ -264,4 +272,4 @@ def load(index_dir, expect_model: str | None = None) -> LoadedIndex:
         raise RecurError(f"the index at {index_dir} is damaged ({exc}); rebuild it with: recur index --rebuild") from None
     if len(views) != len(vectors) or vectors.shape[1:] != (manifest.get("dimension"),):
         raise RecurError(f"the index at {index_dir} is inconsistent; rebuild it with: recur index --rebuild")
-    return LoadedIndex(index_dir, manifest, vectors, views, docs, bm25, manifest.get("ids", []))
+    return LoadedIndex(index_dir, manifest, vectors, views, docs, bm25, manifest.get("ids", []), vocab)

@@ -1,11 +1,21 @@
 """Hybrid retrieval over the index: dense views + BM25 + exact signals, fused per pattern.
 
-Why three parts: responders describe an outage in prose (dense similarity to the pattern's
-summary, root cause and past incidents wins), type symptoms in their own words (dense
-similarity to each symptom, and BM25 on shared terms), or paste an alert name or a log line
-(exact, number-insensitive signal matching beats any embedding). Each pattern is several
-vectors (title, each symptom, summary, cause, each linked incident), not one blob, so a
-query that matches one symptom closely is not diluted by the rest of the page.
+Why several parts: responders describe an outage in prose, type symptoms in their own
+words, or paste an alert name or a log line. Each pattern is several vectors (the whole
+pattern, its title, each symptom, signal and linked incident), not one blob, and:
+
+* ``doc``    cosine to the whole-pattern view (title, symptoms, summary, root cause);
+* ``focus``  the same, for the query cut down to words the KB uses: a long postmortem
+             paragraph loses company names, dates and product trivia that drown MiniLM;
+* ``title``  cosine to the title;
+* ``best``   the best single symptom / signal / incident view: one close match counts;
+* ``bm25``   lexical match on a fielded text (title and symptoms weigh more);
+* ``signal`` exact, number-insensitive alert-name / error-string match (a bonus).
+
+Scores live on different scales per query, so each component is z-normalised over the
+candidate patterns before the weighted sum. Weights were chosen on the project's own
+kb/eval cases and on ../shared/eval's dev cases together (bench/retrieval.py), and are
+round numbers on purpose: a structure that generalises, not a fit to 34 cases.
 """
 
 from __future__ import annotations
@@ -17,24 +27,40 @@ import numpy as np
 from recur.index import LoadedIndex
 from recur.textproc import STOPWORDS, identifiers, normalise_signal, tokens, words
 
-# Fusion weights. Chosen on the project's own kb/eval cases and checked on ../shared/eval
-# (bench/retrieval.py); they are shares of a score in [0, ~1.6], not magic per-case values.
-W_DOC = 0.35      # similarity to the whole-pattern view (title + summary + cause)
-W_BEST = 0.45     # best single view (a symptom, a signal, an incident...)
-W_MEAN3 = 0.20    # mean of the three best views: evidence from several fields
-W_LEX = 0.30      # BM25, scaled to the best pattern for this query
-W_SIGNAL = 0.45   # exact signal / identifier match
-CANDIDATE_VIEWS = 400
+WEIGHTS = {"doc": 1.0, "focus": 0.5, "title": 0.25, "best": 0.25, "bm25": 1.0}
+DENSE_WEIGHTS = {"doc": 1.0, "focus": 0.5, "title": 0.25, "best": 0.25}
+SIGNAL_BONUS = 2.0        # in z units: an exact alert name or error string is near-proof
+CANDIDATE_VIEWS = 2048    # faiss top-k views that nominate candidate patterns
+MIN_FOCUS_WORDS = 4
+HIGH_COSINE, MEDIUM_COSINE = 0.60, 0.42  # MiniLM cosines: paraphrase-close vs. same topic
 
 
 @dataclass
 class Hit:
     id: str
     score: float
-    dense: float
-    lexical: float
+    dense: float   # raw cosine to the whole-pattern view
+    lexical: float  # BM25 relative to the best pattern for this query
     signal: float
     why: list = field(default_factory=list)
+    best: float = 0.0  # best raw cosine over all of the pattern's views
+
+    @property
+    def confidence(self) -> str:
+        """An absolute judgement (the fused score is relative to the other patterns):
+        an exact signal or a close view is strong evidence; weak cosines are a guess."""
+        if self.signal >= 0.9 or self.best >= HIGH_COSINE:
+            return "high"
+        if self.signal > 0 or self.best >= MEDIUM_COSINE:
+            return "medium"
+        return "low"
+
+
+def _z(x: np.ndarray) -> np.ndarray:
+    if x.size < 2:
+        return np.zeros_like(x)
+    sd = float(x.std())
+    return (x - float(x.mean())) / sd if sd > 1e-9 else np.zeros_like(x)
 
 
 class Searcher:
@@ -51,53 +77,95 @@ class Searcher:
         self.rows: dict = {}
         for row, pid in enumerate(self.row_pattern):
             self.rows.setdefault(pid, []).append(row)
+        kinds = [v["kind"] for v in index.views]
+        self.doc_row = {pid: next((r for r in rows if kinds[r] == "doc"), rows[0]) for pid, rows in self.rows.items()}
+        self.title_row = {pid: next((r for r in rows if kinds[r] == "title"), rows[0]) for pid, rows in self.rows.items()}
         self.ids = list(index.ids)
-        self.doc_row = {pid: rows[0] for pid, rows in self.rows.items()}
+        self.lex_pos = {pid: i for i, pid in enumerate(self.ids)}
         self.signals = {}
         for pid, doc in index.docs.items():
             sigs = []
             for s in doc.get("signals", []):
-                norm = normalise_signal(s)
                 toks = [w for w in words(s) if w not in STOPWORDS and not w.isdigit()]
-                sigs.append((s, norm, set(toks), identifiers(s)))
+                sigs.append((s, normalise_signal(s), set(toks), identifiers(s)))
             self.signals[pid] = sigs
 
-    def encode_query(self, text: str) -> np.ndarray:
-        return self.encoder.encode([text])[0]
+    # -- query side ---------------------------------------------------------------
+    def focus_text(self, text: str) -> str | None:
+        """The query cut down to words the KB uses, when that removes much (long prose)."""
+        vocab = self.index.vocab
+        if not vocab:
+            return None
+        ws = [w for w in words(text) if w not in STOPWORDS]
+        kept = [w for w in ws if w in vocab]
+        if len(kept) < MIN_FOCUS_WORDS or len(kept) == len(ws):
+            return None
+        return " ".join(kept)
 
-    def search(self, text: str, top: int = 5, qvec: np.ndarray | None = None, mode: str = "hybrid") -> list[Hit]:
-        """Rank patterns for ``text``. ``mode="dense"`` uses the embedding views only (for benchmarks)."""
+    def encode_queries(self, texts: list[str]) -> list[tuple[np.ndarray, np.ndarray | None]]:
+        """Encode queries and their focused forms in one batch."""
+        focus = [self.focus_text(t) for t in texts]
+        batch = list(texts) + [f for f in focus if f]
+        vecs = self.encoder.encode(batch) if batch else []
+        out, k = [], len(texts)
+        for i, f in enumerate(focus):
+            fv = None
+            if f:
+                fv = vecs[k]
+                k += 1
+            out.append((vecs[i], fv))
+        return out
+
+    # -- ranking ------------------------------------------------------------------
+    def search(self, text: str, top: int = 5, qvec=None, mode: str = "hybrid") -> list[Hit]:
+        """Rank patterns for ``text``. ``mode="dense"`` uses the embedding views only (for benchmarks).
+        ``qvec`` may be a vector or a (vector, focus vector) pair from ``encode_queries``."""
         if not self.ids or not text.strip():
             return []
-        q = self.encode_query(text) if qvec is None else qvec
+        if qvec is None:
+            q, fq = self.encode_queries([text])[0]
+        elif isinstance(qvec, tuple):
+            q, fq = qvec
+        else:
+            q, fq = qvec, None
+        dense_only = mode == "dense"
         k = min(len(self.vectors), CANDIDATE_VIEWS)
         _, rows = self.faiss.search(q.reshape(1, -1).astype(np.float32), k)
         cands = {self.row_pattern[r] for r in rows[0] if r >= 0}
-        dense_only = mode == "dense"
         lex = None if dense_only else self._lexical(text)
         if lex is not None:
-            order = np.argsort(-lex)[: max(top * 4, 20)]
+            order = np.argsort(-lex)[: max(top * 4, 50)]
             cands.update(self.ids[i] for i in order if lex[i] > 0)
         sig = {} if dense_only else self._signals(text)
         cands.update(sig)
+        cands = sorted(c for c in cands if c in self.rows)
+        if not cands:
+            return []
+
+        comp = {name: np.zeros(len(cands), dtype=np.float32) for name in ("doc", "focus", "title", "best", "bm25")}
+        per_pattern_sims = []
         lex_max = float(lex.max()) if lex is not None and lex.size and lex.max() > 0 else 1.0
-        lex_of = {pid: i for i, pid in enumerate(self.ids)}
-        hits = []
-        for pid in cands:
-            prow = self.rows.get(pid)
-            if not prow:
-                continue
+        for j, pid in enumerate(cands):
+            prow = self.rows[pid]
             sims = self.vectors[prow] @ q
-            order = np.argsort(-sims)
-            best = float(sims[order[0]])
-            mean3 = float(sims[order[:3]].mean())
-            doc = float(sims[0])
-            dense = W_DOC * doc + W_BEST * best + W_MEAN3 * mean3
-            lscore = float(lex[lex_of[pid]]) / lex_max if lex is not None and pid in lex_of else 0.0
+            per_pattern_sims.append((prow, sims))
+            comp["doc"][j] = float(self.vectors[self.doc_row[pid]] @ q)
+            comp["title"][j] = float(self.vectors[self.title_row[pid]] @ q)
+            others = [s for r, s in zip(prow, sims) if r not in (self.doc_row[pid], self.title_row[pid])]
+            comp["best"][j] = max(others) if others else comp["doc"][j]
+            comp["focus"][j] = float(self.vectors[self.doc_row[pid]] @ fq) if fq is not None else comp["doc"][j]
+            if lex is not None:
+                comp["bm25"][j] = float(lex[self.lex_pos[pid]]) / lex_max
+        weights = DENSE_WEIGHTS if dense_only else WEIGHTS
+        fused = sum(w * _z(comp[name]) for name, w in weights.items())
+        hits = []
+        for j, pid in enumerate(cands):
             sscore, sig_why = sig.get(pid, (0.0, []))
-            score = dense + W_LEX * lscore + W_SIGNAL * sscore
-            why = sig_why + self._dense_why(prow, sims, order)
-            hits.append(Hit(pid, score, dense, lscore, sscore, why))
+            score = float(fused[j]) + SIGNAL_BONUS * sscore
+            prow, sims = per_pattern_sims[j]
+            why = sig_why + self._dense_why(prow, sims) + self._lexical_why(pid, text, comp["bm25"][j])
+            hits.append(Hit(pid, score, float(comp["doc"][j]), float(comp["bm25"][j]), sscore, why,
+                            best=float(sims.max())))
         hits.sort(key=lambda h: (-h.score, h.id))
         return hits[:top]
 
@@ -135,11 +203,21 @@ class Searcher:
                 out[pid] = (best, why[:3])
         return out
 
-    def _dense_why(self, prow, sims, order) -> list:
+    def _dense_why(self, prow, sims) -> list:
         out = []
-        for i in order[:4]:
+        for i in np.argsort(-sims)[:5]:
             view = self.index.views[prow[i]]
             if view["kind"] == "doc" or sims[i] < 0.35:
                 continue
             out.append({"field": view["kind"], "text": view["text"][:240], "score": round(float(sims[i]), 3)})
         return out[:3]
+
+    def _lexical_why(self, pid: str, text: str, bm25: float) -> list:
+        if bm25 <= 0.3:
+            return []
+        doc = self.index.docs[pid]
+        fields = " ".join([doc["title"], *doc["symptoms"], *doc.get("tags", [])])
+        shared = sorted({w for w in words(text) if w not in STOPWORDS and len(w) > 2} & set(words(fields)))
+        if not shared:
+            return []
+        return [{"field": "terms", "text": ", ".join(shared[:8]), "score": round(float(bm25), 3)}]

@@ -1,0 +1,107 @@
+"""The index: incremental, atomic, and refusing vectors from another model or format."""
+
+import json
+
+import pytest
+from kbfactory import pattern_text, write
+
+from recur import embed
+from recur import index as index_mod
+from recur.engine import Engine, ensure_index
+from recur.errors import RecurError
+from recur.kb import load_kb
+
+FAKE = "fake:64"
+
+
+def build(kb_dir, idx, model=FAKE):
+    return index_mod.build(load_kb(kb_dir), idx, embed.load_encoder(model), progress=False)
+
+
+def test_manifest_records_model_dimension_count_and_hashes(kb_dir, tmp_path):
+    idx = tmp_path / "index"
+    stats = build(kb_dir, idx)
+    m = json.loads((idx / "manifest.json").read_text())
+    assert m["model"] == "fake-hash-64" and m["dimension"] == 64
+    assert m["count"] == 3 == stats.patterns  # the retired pattern is not indexed
+    assert set(m["hashes"]) == {"db-pool-exhausted", "disk-full", "dns-failure"}
+    assert m["format"] == index_mod.FORMAT and m["tool_version"]
+    assert (idx / "vectors.npy").is_file() and (idx / "bm25").is_dir()
+
+
+def test_only_changed_patterns_are_re_embedded(kb_dir, tmp_path):
+    idx = tmp_path / "index"
+    first = build(kb_dir, idx)
+    assert (first.embedded, first.reused) == (3, 0)
+    again = build(kb_dir, idx)
+    assert (again.embedded, again.reused) == (0, 3)
+    path = kb_dir / "patterns/capacity/disk-full.md"
+    path.write_text(path.read_text().replace("writes fail", "writes fail with EIO"))
+    write(kb_dir, "patterns/network/new-one.md", pattern_text("new-one", "network"))
+    third = build(kb_dir, idx)
+    assert (third.embedded, third.reused) == (2, 2)
+    (kb_dir / "patterns/network/new-one.md").unlink()
+    fourth = build(kb_dir, idx)
+    assert (fourth.embedded, fourth.reused, fourth.removed) == (0, 3, 1)
+
+
+def test_runbook_edit_updates_docs_without_re_embedding(kb_dir, tmp_path):
+    idx = tmp_path / "index"
+    build(kb_dir, idx)
+    path = kb_dir / "patterns/capacity/disk-full.md"
+    path.write_text(path.read_text().replace("look for restarts", "look for evictions"))
+    stats = build(kb_dir, idx)
+    assert stats.embedded == 0
+    docs = json.loads((idx / "docs.json").read_text())
+    assert "evictions" in docs["disk-full"]["runbook"][0]
+
+
+class Exploding(embed.FakeEncoder):
+    def encode(self, texts, batch_size=64, progress=False):
+        raise KeyboardInterrupt  # Ctrl-C in the middle of embedding
+
+
+def test_interrupted_build_leaves_previous_index_intact(kb_dir, tmp_path):
+    idx = tmp_path / "index"
+    build(kb_dir, idx)
+    before = (idx / "manifest.json").read_text()
+    path = kb_dir / "patterns/capacity/disk-full.md"
+    path.write_text(path.read_text().replace("writes fail", "writes fail badly"))
+    with pytest.raises(KeyboardInterrupt):
+        index_mod.build(load_kb(kb_dir), idx, Exploding(64), progress=False)
+    assert (idx / "manifest.json").read_text() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["index", "kb"]  # no temp folder left behind
+    index_mod.load(idx, expect_model="fake-hash-64")
+
+
+def test_refuses_index_of_another_model(kb_dir, tmp_path):
+    idx = tmp_path / "index"
+    build(kb_dir, idx, "fake:64")
+    with pytest.raises(RecurError, match="built with model 'fake-hash-64', not 'fake-hash-32'"):
+        Engine(kb_dir, idx, "fake:32")
+
+
+def test_refuses_older_format(kb_dir, tmp_path):
+    idx = tmp_path / "index"
+    build(kb_dir, idx)
+    m = json.loads((idx / "manifest.json").read_text())
+    m["format"] = 0
+    (idx / "manifest.json").write_text(json.dumps(m))
+    with pytest.raises(RecurError, match="format 0.*recur index --rebuild"):
+        index_mod.load(idx)
+
+
+def test_stale_index_is_updated_and_model_change_rebuilds(kb_dir, tmp_path):
+    idx = tmp_path / "index"
+    assert ensure_index(kb_dir, idx, FAKE, quiet=True).embedded == 3
+    assert ensure_index(kb_dir, idx, FAKE, quiet=True) is None  # fresh: nothing to do
+    stats = ensure_index(kb_dir, idx, "fake:32", quiet=True)
+    assert stats.model_changed and stats.embedded == 3
+
+
+def test_interrupted_swap_is_recovered(kb_dir, tmp_path):
+    idx = tmp_path / "index"
+    build(kb_dir, idx)
+    idx.rename(tmp_path / "index.old")  # as if killed between the two renames
+    loaded = index_mod.load(idx)
+    assert loaded.manifest["count"] == 3 and idx.is_dir()

@@ -1,0 +1,74 @@
+"""The loader: typed records, defaults from the severity framework, tolerant of extensions."""
+
+import datetime as dt
+
+from kbfactory import pattern_text, write
+
+from recur.check import run_checks
+from recur.kb import load_kb
+
+
+def test_small_kb_loads_everything(kb_dir):
+    kb = load_kb(kb_dir)
+    assert not kb.errors, kb.errors
+    assert sorted(kb.patterns) == ["db-pool-exhausted", "disk-full", "dns-failure", "old-retired"]
+    p = kb.patterns["db-pool-exhausted"]
+    assert p.title == "Database connection pool exhausted"
+    assert p.runbook == ["Run `kubectl get pods -n prod` and look for restarts."]
+    assert p.evidence == ["`kubectl logs --previous` of a crashed pod"]
+    assert p.signals[0] == "FATAL: sorry, too many clients already"
+    assert p.line("related") == 12
+    assert [s.pattern for s in kb.paths["first-week"].steps] == ["db-pool-exhausted", "dns-failure"]
+    assert [c.expect for c in kb.cases] == [["db-pool-exhausted"], ["disk-full"]]
+    assert [p.id for p in kb.active_patterns()].count("old-retired") == 0
+
+
+def test_incident_review_defaults_come_from_severity(kb_dir):
+    kb = load_kb(kb_dir)
+    inc = kb.incidents["INC-2026-0001"]  # sev2: full review within 10 days
+    assert inc.review.level == "full" and inc.review.status == "pending"
+    assert inc.review.due == dt.date(2026, 3, 12)
+    assert inc.flags[0].text.startswith("restored by restarting") and inc.flags[0].status == "open"
+    assert kb.incidents_for("db-pool-exhausted") == [inc]
+
+
+def test_custom_severity_framework_and_timestamps(tmp_path):
+    root = tmp_path / "kb"
+    write(root, "severity.yml", "levels:\n  P1: {name: Page, review: full, review_within_days: 3}\n"
+                                "  P2: {name: Ticket, review: none}\n")
+    write(root, "patterns/x/a-b.md", pattern_text("a-b", "x", severity="P1"))
+    write(root, "incidents/2026/I-1.md", "---\nid: I-1\ntitle: t\ndate: 2026-03-01T23:05:00Z\nseverity: P2\n"
+                                          "flags:\n  - {text: heap dump lost, status: done}\n---\n\n## Summary\nx\n")
+    kb = load_kb(root)
+    assert not kb.errors, kb.errors
+    inc = kb.incidents["I-1"]
+    assert inc.date == dt.date(2026, 3, 1)
+    assert inc.review.level == "none" and inc.review.status == "done" and inc.review.due is None
+    assert inc.flags[0].status == "done"
+
+
+def test_unknown_keys_are_kept_and_warned(tmp_path):
+    root = tmp_path / "kb"
+    write(root, "patterns/capacity/a.md", pattern_text("a", extra_front="team_slack: '#sre'"))
+    kb = load_kb(root)
+    assert kb.patterns["a"].extra == {"team_slack": "#sre"}
+    problems = [str(p) for p in run_checks(kb, lint=False)]
+    assert any("a.md:" in p and "team_slack: warning: unknown key" in p for p in problems), problems
+
+
+def test_pattern_with_errors_is_left_out_but_others_load(tmp_path):
+    root = tmp_path / "kb"
+    write(root, "patterns/capacity/good.md", pattern_text("good"))
+    write(root, "patterns/capacity/bad.md", pattern_text("bad", severity="sev9"))
+    kb = load_kb(root)
+    assert list(kb.patterns) == ["good"]
+    assert any(p.field == "severity" and "sev9" in p.message for p in kb.errors)
+
+
+def test_draft_may_omit_root_cause_but_active_may_not(tmp_path):
+    root = tmp_path / "kb"
+    write(root, "patterns/capacity/d.md", pattern_text("d", status="draft", root_cause=None))
+    write(root, "patterns/capacity/e.md", pattern_text("e", root_cause=None))
+    kb = load_kb(root)
+    assert "d" in kb.patterns and "e" not in kb.patterns
+    assert [(p.field, p.message) for p in kb.errors] == [("## Root cause", "required section is missing")]

@@ -1,0 +1,50 @@
+"""End to end with the real model and faiss on the shipped KB (model loaded once per session)."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from recur.evaluate import metrics, run_cases
+from recur.kb import load_kb
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_shipped_kb_cases_rank_well(real_engine):
+    kb = load_kb(ROOT / "kb")
+    m = metrics(run_cases(real_engine, kb.cases))
+    assert m["cases"] >= 40
+    assert m["recall@3"] >= 0.9 and m["mrr"] >= 0.8, m
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("x509: certificate has expired or is not yet valid", "tls-certificate-expired"),
+    ("nf_conntrack: table full, dropping packet", "conntrack-table-full"),
+    ("checkout pods keep restarting right after the 14:00 release, CrashLoopBackOff", "bad-deploy-crashloop"),
+    ("the primary database died and nothing promoted the replica", "failover-did-not-trigger"),
+])
+def test_responder_queries_find_the_pattern(real_engine, query, expected):
+    ids = [r["id"] for r in real_engine.suggest(query, top=3)]
+    assert expected in ids, ids
+
+
+def test_nonsense_is_low_confidence(real_engine):
+    results = real_engine.suggest("what should we order for the team lunch on friday", top=3)
+    assert all(r["confidence"] == "low" for r in results), [(r["id"], r["confidence"]) for r in results]
+
+
+def test_cli_entry_point_with_real_model(real_engine, tmp_path):
+    """The installed console script, a cold process, against the session's index."""
+    exe = Path(sys.executable).with_name("recur")
+    env = {**os.environ, "RECUR_MODEL": "default"}
+    out = subprocess.run([str(exe), "suggest", "--json", "--top", "3", "--kb", str(ROOT / "kb"),
+                          "--index", str(real_engine.index_dir), "FATAL: sorry, too many clients already"],
+                         capture_output=True, text=True, env=env, timeout=300)
+    assert out.returncode == 0, out.stderr
+    top = json.loads(out.stdout)["results"][0]
+    assert top["id"] == "db-connection-pool-exhausted"
+    assert "Traceback" not in out.stderr

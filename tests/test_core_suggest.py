@@ -1,0 +1,123 @@
+"""`recur suggest`, `recur index` and `recur eval` through the real CLI entry point (fake encoder)."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from kbfactory import pattern_text, write
+
+from recur.cli import cli
+
+RESULT_KEYS = {"rank", "id", "title", "score", "confidence", "category", "severity", "status", "draft",
+               "why", "runbook", "evidence", "summary", "path"}
+
+
+@pytest.fixture
+def run(kb_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("RECUR_MODEL", "fake:64")
+    monkeypatch.setenv("RECUR_KB", str(kb_dir))
+    monkeypatch.setenv("RECUR_INDEX", str(tmp_path / "index"))
+    runner = CliRunner()
+
+    def invoke(*args, input=None):
+        return runner.invoke(cli, list(args), input=input, catch_exceptions=False)
+    return invoke
+
+
+def test_json_result_carries_the_documented_keys(run):
+    res = run("suggest", "--json", "FATAL: sorry, too many clients already")
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert out["query"] == "FATAL: sorry, too many clients already"
+    top = out["results"][0]
+    assert RESULT_KEYS <= set(top)
+    assert top["id"] == "db-pool-exhausted" and top["confidence"] == "high"
+    assert {"field": "signal", "text": "FATAL: sorry, too many clients already", "score": 1.0} in top["why"]
+    assert top["runbook"] and top["evidence"]
+
+
+def test_signal_matches_ignore_numbers(run):
+    res = run("suggest", "--json", "--top", "1", "HikariPool-7 - Connection is not available after 5000ms")
+    assert json.loads(res.stdout)["results"][0]["id"] == "db-pool-exhausted"
+
+
+def test_missing_index_is_built_and_said_on_stderr(run):
+    res = run("suggest", "disk full")
+    assert "No index" in res.stderr and "building it now" in res.stderr
+    assert "Disk full on a host" in res.stdout
+    assert "First steps:" in res.stdout and "Preserve before restoring:" in res.stdout
+
+
+def test_stale_index_is_updated_first(run, kb_dir):
+    run("index")
+    write(kb_dir, "patterns/network/bgp-leak.md", pattern_text(
+        "bgp-leak", "network", title="BGP route leak", symptoms=("prefixes withdrawn",), signals=("BGPSessionDown",)))
+    res = run("suggest", "--json", "BGPSessionDown firing")
+    assert "changed since the index was built" in res.stderr
+    assert json.loads(res.stdout)["results"][0]["id"] == "bgp-leak"
+
+
+def test_stdin_dash_reads_a_pasted_log(run):
+    log = "2026-03-01T10:00:01Z app[42]: write /var/lib/data: No space left on device\n" * 3
+    res = run("suggest", "--json", "--top", "2", "-", input=log)
+    assert json.loads(res.stdout)["results"][0]["id"] == "disk-full"
+
+
+def test_retired_patterns_are_never_suggested_and_drafts_are_marked(run, kb_dir):
+    write(kb_dir, "patterns/deploys/half-done.md", pattern_text(
+        "half-done", "deploys", title="Deploy broke everything draft", status="draft", root_cause=None,
+        symptoms=("deploy broke everything",)))
+    res = run("suggest", "--json", "--top", "10", "deploy broke everything")
+    ids = [r["id"] for r in json.loads(res.stdout)["results"]]
+    assert "old-retired" not in ids
+    draft = next(r for r in json.loads(res.stdout)["results"] if r["id"] == "half-done")
+    assert draft["draft"] is True
+    assert "[DRAFT]" in run("suggest", "deploy broke everything").stdout
+
+
+def test_queries_file_prints_one_json_line_per_query(run, tmp_path):
+    qf = tmp_path / "q.jsonl"
+    qf.write_text('{"query": "ENOSPC on /var", "expect": ["disk-full"]}\n\n{"query": "SERVFAIL from resolvers"}\n')
+    res = run("suggest", "--queries", str(qf), "--top", "3")
+    lines = [json.loads(x) for x in res.stdout.splitlines()]
+    assert [x["query"] for x in lines] == ["ENOSPC on /var", "SERVFAIL from resolvers"]
+    assert lines[0]["expect"] == ["disk-full"] and lines[0]["results"][0]["id"] == "disk-full"
+    assert lines[1]["results"][0]["id"] == "dns-failure" and len(lines[1]["results"]) == 3
+
+
+@pytest.mark.parametrize("content, message", [
+    ('{"query": 3}\n', "q.jsonl:1: query: each line must be an object"),
+    ('{"query": "ok"}\nnot json\n', "q.jsonl:2: query: not valid JSON"),
+])
+def test_bad_queries_file_is_a_clean_error(run, tmp_path, content, message):
+    qf = tmp_path / "q.jsonl"
+    qf.write_text(content)
+    res = run("suggest", "--queries", str(qf))
+    assert res.exit_code == 1 and message in res.output and "Traceback" not in res.output
+
+
+@pytest.mark.parametrize("args, code, message", [
+    (["suggest"], 2, "give a description"),
+    (["suggest", "--top", "0", "x"], 2, "--top"),
+    (["index", "--model", "/nonexistent/model"], 1, "model folder not found"),
+    (["index", "--model", str(__import__("pathlib").Path(__file__).parent)], 1, "not a sentence-transformers model folder"),
+    (["suggest", "--kb", "/nonexistent/kb", "x"], 1, "knowledge base folder not found"),
+])
+def test_usage_errors(run, args, code, message):
+    res = run(*args, input="")
+    assert res.exit_code == code, res.output
+    assert message in res.output and "Traceback" not in res.output
+
+
+def test_index_reports_incremental_work(run, kb_dir):
+    first = run("index")
+    assert "3 embedded, 0 unchanged" in first.stderr
+    assert "is up to date" in run("index").stderr
+    assert "3 embedded, 0 unchanged" in run("index", "--rebuild").stderr
+
+
+def test_eval_reports_and_gates(run):
+    ok = run("eval", "--min-recall3", "0.5", "--min-mrr", "0.5")
+    assert ok.exit_code == 0 and "2 cases" in ok.stdout and "recall@3 1.000" in ok.stdout
+    strict = run("eval", "--min-recall1", "1.01")
+    assert strict.exit_code == 1 and "FAILED: recall@1" in strict.stderr
