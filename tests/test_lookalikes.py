@@ -7,7 +7,7 @@ from kbfactory import pattern_text, write
 
 from recur.cli import cli
 from recur.engine import Engine
-from recur.lookalikes import annotate, co_matched, distinction, look_alikes
+from recur.lookalikes import MARGIN, annotate, co_matched, distinction, look_alikes
 
 
 def kb_with_lookalike(kb_dir):
@@ -47,11 +47,12 @@ def test_suggest_marks_competing_candidates(kb_dir, tmp_path):
     results = engine.suggest("No space left on device", top=3)
     ids = [r["id"] for r in results[:2]]
     assert set(ids) == {"disk-full", "inode-exhaustion"}
-    assert abs(results[0]["score"] - results[1]["score"]) <= 0.08  # same signal: they compete
+    assert abs(results[0]["score"] - results[1]["score"]) <= MARGIN  # same signal: they compete
     assert results[0]["look_alikes"][0]["id"] == ids[1] and results[0]["look_alikes"][0]["by"].startswith("df -i")
     assert results[2]["look_alikes"] == []
-    fake = [{"id": "disk-full", "title": "a", "score": 0.80}, {"id": "inode-exhaustion", "title": "b", "score": 0.78},
-            {"id": "dns-failure", "title": "c", "score": 0.40}]
+    fake = [{"id": "disk-full", "title": "a", "score": 8.0, "confidence": "high"},
+            {"id": "inode-exhaustion", "title": "b", "score": 7.2, "confidence": "medium"},
+            {"id": "dns-failure", "title": "c", "score": 6.9, "confidence": "low"}]
     annotate(fake, engine.docs)
     assert [x["id"] for x in fake[0]["look_alikes"]] == ["inode-exhaustion"] and fake[2]["look_alikes"] == []
     r = CliRunner().invoke(cli, ["suggest", "--kb", str(kb_dir), "--index", str(tmp_path / "idx"),

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-MARGIN = 0.08  # fused-score gap under which two suggestions are "competing"
+MARGIN = 1.5  # fused-score gap (z units, see search.py) under which two suggestions are "competing"
 
 
 def distinction(docs: dict, a: str, b: str) -> str | None:
@@ -91,7 +91,8 @@ def annotate(results: list, docs: dict, margin: float = MARGIN) -> list:
     for r in results:
         r["look_alikes"] = [
             {"id": o["id"], "title": o["title"], "by": distinction(docs, r["id"], o["id"])}
-            for o in results if o is not r and abs(o["score"] - r["score"]) <= margin]
+            for o in results if o is not r and abs(o["score"] - r["score"]) <= margin
+            and "low" not in (o["confidence"], r["confidence"])]
     return results
 
 
