@@ -1,6 +1,6 @@
 """Retrieval quality: Recur's hybrid ranking against BM25 alone and naive dense, same run.
 
-    python bench/retrieval.py [--kb ../shared/eval/kb] [--cases ../shared/eval/dev.jsonl] [--model M]
+    python bench/retrieval.py [--kb ../shared/eval/kb] [--cases ../shared/eval/dev.jsonl] [--model M] [--tuned]
 
 Cases are JSONL ({"query", "expect"}) or a KB cases.yml. Naive dense = one MiniLM vector per
 whole pattern file (front matter + body), cosine. BM25 alone = the same bm25s index Recur
@@ -68,6 +68,8 @@ def main(argv=None):
     ap.add_argument("--cases", default=str(ROOT.parent / "shared" / "eval" / "dev.jsonl"))
     ap.add_argument("--model", default=None, help="model for Recur (default: bundled base model)")
     ap.add_argument("--verbose", "-v", action="store_true")
+    ap.add_argument("--tuned", action="store_true", help="also base vs tuned model (recur tune on --kb only, "
+                    "cached in bench/out/tuned-model) × dense-only vs hybrid: bench/tune_bench.py")
     args = ap.parse_args(argv)
     kb = load_kb(args.kb)
     cases = load_cases(Path(args.cases))
@@ -96,9 +98,16 @@ def main(argv=None):
         for r in rows["Recur hybrid"]:
             if not r.rank or r.rank > 3:
                 print(f"  miss (rank {r.rank}): expect {r.expect} got {r.ranked[:3]} :: {r.query[:100]}")
+    tuned = None
+    if args.tuned:
+        from tune_bench import compare, print_table
+
+        tuned = compare(args.kb, cases)[0]
+        print_table(tuned)
     out = ROOT / "bench" / "out"
     out.mkdir(parents=True, exist_ok=True)
-    (out / "retrieval.json").write_text(json.dumps({"cases": args.cases, "table": table, "gain_recall3": gain}, indent=1))
+    (out / "retrieval.json").write_text(json.dumps({"cases": args.cases, "table": table, "gain_recall3": gain,
+                                                   "tuned": tuned}, indent=1))
 
 
 if __name__ == "__main__":

@@ -80,6 +80,12 @@ def compare(kb_dir, cases: list, epochs: int = 3, seed: int = 0, fresh: bool = F
     return table, manifest
 
 
+def print_table(table: dict) -> None:
+    print(f"{'model / ranking':22} {'recall@1':>8} {'recall@3':>8} {'MRR':>6}")
+    for name, m in table.items():
+        print(f"{name:22} {m['recall@1']:8.3f} {m['recall@3']:8.3f} {m['mrr']:6.3f}")
+
+
 def cost(manifest: dict, patterns: int = 1000) -> dict:
     """Tuning time now and extrapolated linearly in pairs (pairs grow with patterns)."""
     per_pattern = manifest["pairs"] / max(1, manifest["patterns"])
@@ -103,9 +109,7 @@ def main(argv=None):
     table, manifest = compare(args.kb, cases, args.epochs, args.seed, args.fresh)
     print(f"{len(cases)} cases ({args.cases}); tuned on {args.kb} only "
           f"({manifest['pairs']} pairs, {manifest['epochs']} epochs, seed {manifest['seed']})")
-    print(f"{'model / ranking':22} {'recall@1':>8} {'recall@3':>8} {'MRR':>6}")
-    for name, m in table.items():
-        print(f"{name:22} {m['recall@1']:8.3f} {m['recall@3']:8.3f} {m['mrr']:6.3f}")
+    print_table(table)
     c = cost(manifest)
     print(f"tuning: {c['train_s']:.0f}s training ({c['pairs_per_s']:.1f} pairs/s), {c['duration_s']:.0f}s with "
           f"both evals, {c['patterns']} patterns; ~{c['extrapolated_1000_patterns_s'] / 60:.0f} min for 1,000 patterns "
