@@ -1,0 +1,89 @@
+"""`recur serve` as users run it: a real process on a free port."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+from serve_util import free_socket, wait_healthy
+
+RECUR = [sys.executable, "-m", "recur"]
+
+
+def test_serve_process_answers_and_stops(kb_dir, tmp_path):
+    sock = free_socket()
+    port = sock.getsockname()[1]
+    sock.close()
+    proc = subprocess.Popen(RECUR + ["serve", "--kb", str(kb_dir), "--index", str(tmp_path / "index"), "--model",
+                                     "fake:64", "--site", str(tmp_path / "no-site"), "--port", str(port),
+                                     "--feedback", str(tmp_path / "fb.jsonl")],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                httpx.get(base + "/healthz", timeout=2)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        assert wait_healthy(base)["patterns"] == 3
+        r = httpx.post(base + "/api/suggest", json={"text": "ENOSPC", "top": 1})
+        assert r.json()["results"][0]["id"] == "disk-full"
+        home = httpx.get(base + "/")
+        assert home.status_code == 200 and "not built" in home.text
+    finally:
+        proc.terminate()
+        out, _ = proc.communicate(timeout=30)
+    assert "no built site" in out and "Ready: 3 patterns" in out
+    assert "Traceback" not in out
+
+
+def test_port_in_use_is_a_clean_error(kb_dir, tmp_path):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        r = subprocess.run(RECUR + ["serve", "--kb", str(kb_dir), "--index", str(tmp_path / "i"), "--model", "fake:64",
+                                    "--port", str(port)], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 1
+    assert f"Error: cannot listen on 127.0.0.1:{port}" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_missing_kb_is_a_clean_error(tmp_path):
+    r = subprocess.run(RECUR + ["serve", "--kb", str(tmp_path / "nope"), "--index", str(tmp_path / "i"),
+                                "--port", "0"], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 1 and "Error:" in r.stderr and "no knowledge base folder" in r.stderr
+
+
+def test_engine_failure_exits_1(kb_dir, tmp_path):
+    """An index built with another model: the server reports it and exits, no traceback."""
+    from recur import embed
+    from recur.index import build
+    from recur.kb import load_kb
+
+    build(load_kb(kb_dir), tmp_path / "index", embed.load_encoder("fake:32"), progress=False)
+    sock = free_socket()
+    port = sock.getsockname()[1]
+    sock.close()
+    r = subprocess.run(RECUR + ["serve", "--kb", str(kb_dir), "--index", str(tmp_path / "index"), "--model",
+                                "fake:64", "--port", str(port)], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 1, r.stderr
+    assert "Error:" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_help_does_not_import_the_web_stack():
+    code = ("import sys; from click.testing import CliRunner; from recur.cli import cli; "
+            "r = CliRunner().invoke(cli, ['--help']); assert 'serve' in r.output and 'feedback' in r.output; "
+            "r = CliRunner().invoke(cli, ['serve', '--help']); assert '--site' in r.output; "
+            "r = CliRunner().invoke(cli, ['feedback', 'export', '--help']); assert '--out' in r.output; "
+            "bad = [m for m in ('fastapi', 'uvicorn', 'starlette', 'torch', 'faiss') if m in sys.modules]; "
+            "assert not bad, bad")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "tools")}
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert r.returncode == 0, r.stderr
