@@ -125,3 +125,19 @@ def test_pr_template_and_contributing_point_at_real_targets():
             assert target in recipes, f"{name} mentions make {target}, which the Makefile lacks"
     contributing = (ROOT / "CONTRIBUTING.md").read_text()
     assert "recur new pattern" in contributing and "## Runbook" in contributing
+
+
+def test_contributing_example_is_a_valid_pattern(tmp_path):
+    from kbfactory import pattern_text, small_kb, write
+
+    from recur.check import check_path
+
+    text = (ROOT / "CONTRIBUTING.md").read_text()
+    example = re.search(r"```markdown\n(.*?)\n```\n", text, re.S).group(1) + "\n"
+    kb = small_kb(tmp_path / "kb")
+    write(kb, "patterns/dependencies/tls-certificate-expired.md", example)
+    write(kb, "patterns/dependencies/expired-api-credentials.md", pattern_text(
+        "expired-api-credentials", "dependencies", signals=("401 Unauthorized",), related=("tls-certificate-expired",)))
+    _, problems = check_path(kb, today="2026-06-01")
+    mine = [str(p) for p in problems if "tls-certificate-expired.md" in p.path]
+    assert mine == []
