@@ -229,3 +229,17 @@ def test_real_model_over_http(tmp_path, real_engine):
         assert r.status_code == 200
         assert r.json()["results"][0]["id"] == "db-connection-pool-exhausted"
         assert r.json()["results"] == real_engine.suggest(r.json()["query"], top=3)
+
+
+def test_concurrent_queries_are_answered_like_one_at_a_time(served):
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = ["No space left on device", "too many clients", "SERVFAIL from resolvers", "requests hang",
+             "ENOSPC", "lookup api.internal: no such host", "HikariPool-1 - Connection is not available",
+             "writes fail"] * 2
+    with ThreadPoolExecutor(len(texts)) as pool:
+        answers = list(pool.map(lambda t: post(served["base"], "/api/suggest", {"text": t, "top": 3}).json(), texts))
+    engine = Engine(served["kb"], served["index"], "fake:64")
+    for text, answer in zip(texts, answers):
+        assert answer["query"] == text
+        assert answer["results"] == engine.suggest(text, top=3)

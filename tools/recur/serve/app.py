@@ -51,8 +51,12 @@ def _errors(*statuses: int) -> dict:
 def create_app(engine_factory: Callable, site_dir=None, feedback_path=".recur/feedback.jsonl", *,
                max_body: int = DEFAULT_MAX_BODY, reload_interval: float = 1.0,
                on_fatal: Callable[[str], None] | None = None, inference_threads: int = 1):
-    """Build the app. ``inference_threads`` bounds concurrent searches: on a 2-core box the
-    encoder is fastest one query at a time (torch already uses both cores)."""
+    """Build the app. ``inference_threads`` bounds concurrent searches: torch already spreads
+    one encode over every core, so on a small box queries are fastest one at a time.
+
+    Every query goes through ``Engine.suggest``, so an answer is exactly what
+    ``recur suggest --json`` prints for the same text (no batch encoding: padding in a batch
+    moves scores in the last digits)."""
     from fastapi_offline import FastAPIOffline
 
     from recur import __version__
@@ -131,9 +135,10 @@ def create_app(engine_factory: Callable, site_dir=None, feedback_path=".recur/fe
         alerts = body.alerts[:MAX_ALERTS]
         queries = [alert_query(a) for a in alerts]
         unique = list(dict.fromkeys(q for q in queries if q))
-        with gate:
-            lists = eng.suggest_many(unique, top=top) if unique else []
-        by_query = dict(zip(unique, lists))
+        by_query = {}
+        for q in unique:
+            with gate:
+                by_query[q] = eng.suggest(q, top=top)
         out = []
         for a, q in zip(alerts, queries):
             out.append({"alertname": a.labels.get("alertname"), "status": a.status, "fingerprint": a.fingerprint,
