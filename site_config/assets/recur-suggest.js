@@ -242,8 +242,8 @@
 
   Box.prototype.votes = function (query, r) {
     var self = this, note = el("span", { class: "recur-suggest__thanks", role: "status" });
-    var up = el("button", { type: "button", class: "recur-vote", title: "This pattern fits", "aria-label": "Useful: " + r.title, text: "\uD83D\uDC4D" });
-    var down = el("button", { type: "button", class: "recur-vote", title: "Not this one", "aria-label": "Not useful: " + r.title, text: "\uD83D\uDC4E" });
+    var up = el("button", { type: "button", class: "recur-vote", title: "This pattern fits", "aria-label": "Useful: " + r.title, text: "\uD83D\uDC4D Useful" });
+    var down = el("button", { type: "button", class: "recur-vote", title: "Not this one", "aria-label": "Not useful: " + r.title, text: "\uD83D\uDC4E Not this" });
     function vote(useful) {
       up.disabled = down.disabled = true;
       apiFetch(self.api + "/feedback", { query: query, pattern: r.id, useful: useful }).then(function (res) {
