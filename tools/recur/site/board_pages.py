@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from recur.site import charts
 from recur.site.context import BOARD, TRENDS, Site
-from recur.site.md import badge, cell, esc, front_matter, href, html_table, mdlink, table
+from recur.site.md import badge, cell, esc, front_matter, href, html_table, mdlink, raw, table
 
 
 def _late(item: dict) -> str:
@@ -33,7 +33,7 @@ def _tiles(c: dict) -> str:
         sub = f'<span class="recur-tile-late">{late} overdue</span>' if late else ""
         out.append(f'<div class="recur-tile"><span class="recur-tile-n">{n}</span>'
                    f'<span class="recur-tile-label">{esc(label)}</span>{sub}</div>')
-    return '<section class="recur-tiles" data-search-exclude>\n' + "\n".join(out) + "\n</section>\n"
+    return raw('<section class="recur-tiles" data-search-exclude>\n' + "\n".join(out) + "\n</section>")
 
 
 def board_page(site: Site) -> str:
@@ -85,7 +85,7 @@ def board_page(site: Site) -> str:
 def _recurring_chart(site: Site, page: str, items: list, label: str) -> str:
     bars = [(r["title"], r["count"], href(page, site.pattern_page(r["pattern"])) if site.pattern_page(r["pattern"]) else None)
             for r in items]
-    return f'<div class="recur-chart-box">{charts.hbars(bars, label=label)}</div>\n' if bars else "None in this window.\n"
+    return raw(f'<div class="recur-chart-box">{charts.hbars(bars, label=label)}</div>') if bars else "None in this window.\n"
 
 
 def trends_page(site: Site) -> str:
@@ -95,12 +95,12 @@ def trends_page(site: Site) -> str:
            f"Incidents per month, {t['months'][0]} to {t['months'][-1]} (as of {b['as_of']}). "
            + mdlink(page, BOARD, "Back to the problem board") + "\n"]
     out.append("## Incidents per month by category\n")
-    out.append(f'<div class="recur-chart-box">{charts.stacked_bars(t["months"], t["by_category"], label="incidents per month by category")}</div>\n')
+    out.append(raw(f'<div class="recur-chart-box">{charts.stacked_bars(t["months"], t["by_category"], label="incidents per month by category")}</div>'))
     out.append("## Incidents per month by service\n")
-    out.append(f'<div class="recur-chart-box">{charts.stacked_bars(t["months"], t["by_service"], label="incidents per month by service")}</div>\n')
+    out.append(raw(f'<div class="recur-chart-box">{charts.stacked_bars(t["months"], t["by_service"], label="incidents per month by service")}</div>'))
     rows = [[esc(m), str(n)] for m, n in zip(t["months"], t["total"])]
-    out.append('<details class="info"><summary>The numbers</summary>\n' + html_table(["month", "incidents"], rows)
-               + "</details>\n")
+    out.append(raw('<details class="info" data-search-exclude><summary>The numbers</summary>\n'
+                   + html_table(["month", "incidents"], rows) + "</details>"))
     for days in ("30", "90"):
         out.append(f"## Top recurring patterns, last {days} days\n")
         out.append(_recurring_chart(site, page, b["recurring"][days], f"top recurring patterns, last {days} days"))

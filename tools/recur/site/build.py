@@ -72,6 +72,7 @@ def build_site(kb_dir, out, *, config_file=None, as_of: dt.date | None = None, e
             raise RecurError(f"{cfg_path}: {exc}" + "".join(f"\n  {m}" for m in capture.messages[:10])) from None
         stats = hook.prepare(kb_dir, src, as_of=as_of or hook.as_of_date(), edit_url=hook.edit_base(cfg, edit_url),
                              index_path=index_dir)
+        stats["seconds_generate"] = time.perf_counter() - t0
         hook.state["pregenerated"] = True
         try:
             build(cfg)
@@ -79,6 +80,7 @@ def build_site(kb_dir, out, *, config_file=None, as_of: dt.date | None = None, e
             raise RecurError(f"site build failed: {exc}" + "".join(f"\n  {m}" for m in capture.messages[:10])) from None
         finally:
             hook.state["pregenerated"] = False
+        stats["seconds_mkdocs"] = time.perf_counter() - t0 - stats["seconds_generate"]
         (dst / SITE_MARKER).write_text("built by recur site\n")
         files = [p for p in dst.rglob("*") if p.is_file()]
         stats.update(pages=sum(1 for p in files if p.suffix == ".html"), bytes=sum(p.stat().st_size for p in files),

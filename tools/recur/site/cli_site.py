@@ -40,4 +40,5 @@ def site(kb_dir, index_dir, out_dir, config_file, as_of, edit_url, strict, quiet
     if not quiet:
         click.echo(f"Built {out_dir}/: {stats['pages']} pages from {stats['patterns']} patterns, "
                    f"{stats['incidents']} incidents, {stats['paths']} paths "
-                   f"({stats['bytes'] / 1e6:.1f} MB, {stats['seconds']:.1f}s).", err=True)
+                   f"({stats['bytes'] / 1e6:.1f} MB, {stats['seconds']:.1f}s: {stats['seconds_generate']:.1f}s generating, "
+                   f"{stats['seconds_mkdocs']:.1f}s mkdocs).", err=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 
-from recur.site.md import Anchors, alink, badge, esc
+from recur.site.md import Anchors, alink, badge, esc, raw
 
 HOME = "index.md"
 SUGGEST = "suggest.md"
@@ -80,10 +80,10 @@ class Site:
         """The "edit this page" footer: a link when an edit base URL is configured, else the path."""
         shown = f"kb/{relpath}" if not self.edit_base else relpath
         if self.edit_base:
-            return (f'<p class="recur-edit" data-search-exclude>Edit this page: '
-                    f'<a class="recur-edit-link" href="{esc(self.edit_base + relpath)}">{esc(relpath)}</a></p>\n')
-        return (f'<p class="recur-edit" data-search-exclude>Edit this page: the source is '
-                f'<code>{esc(shown)}</code> in the knowledge base.</p>\n')
+            return raw(f'<p class="recur-edit" data-search-exclude>Edit this page: '
+                       f'<a class="recur-edit-link" href="{esc(self.edit_base + relpath)}">{esc(relpath)}</a></p>')
+        return raw(f'<p class="recur-edit" data-search-exclude>Edit this page: the source is '
+                   f'<code>{esc(shown)}</code> in the knowledge base.</p>')
 
     def edit_url(self, relpath: str) -> str | None:
         return self.edit_base + relpath if self.edit_base else None

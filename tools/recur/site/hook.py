@@ -116,9 +116,23 @@ def on_serve(server, config, builder, **kwargs):
     return server
 
 
+_RAW = re.compile(r"^<!-- recur:html -->\n(.*?)\n<!-- /recur:html -->$", re.S | re.M)
+_SLOT = re.compile(r"<!--recur-slot:(\d+)-->")
+
+
 def on_page_markdown(markdown, page, config, files, **kwargs):
     # the edit link points at the KB file (front matter from the generator), never at the generated page
     page.edit_url = page.meta.get("recur_edit_url")
+    # pre-rendered HTML blocks (md.raw) skip Markdown, mkdocs' HTML scan and the search plugin:
+    # a one-token placeholder goes through instead and on_post_page puts the block back
+    blocks: list = []
+
+    def lift(match):
+        blocks.append(match.group(1))
+        return f"<!--recur-slot:{len(blocks) - 1}-->"
+
+    markdown = _RAW.sub(lift, markdown)
+    page.recur_blocks = blocks
     return markdown
 
 
@@ -145,4 +159,7 @@ def compact_html(html: str) -> str:
 
 
 def on_post_page(output, page, config, **kwargs):
+    blocks = getattr(page, "recur_blocks", None)
+    if blocks:
+        output = _SLOT.sub(lambda m: blocks[int(m.group(1))], output)
     return compact_html(output)

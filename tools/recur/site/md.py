@@ -103,6 +103,19 @@ def table(headers: list, rows: list) -> str:
     return "\n".join(out) + "\n"
 
 
+RAW_OPEN, RAW_CLOSE = "<!-- recur:html -->", "<!-- /recur:html -->"
+
+
+def raw(html_block: str) -> str:
+    """A pre-rendered HTML block, out of the search index.
+
+    Any Markdown engine renders it as raw HTML; under mkdocs, recur.site.hook lifts these blocks out
+    before Markdown and puts them back into the finished page, so Python-Markdown, mkdocs and the
+    search plugin do not parse thousands of header cards tag by tag (the largest build cost at scale).
+    """
+    return f"\n{RAW_OPEN}\n{html_block.strip()}\n{RAW_CLOSE}\n\n"
+
+
 def html_table(headers: list, rows: list, attrs: str = "") -> str:
     """A raw HTML table (cells already escaped): cheaper for Markdown to pass through than a Markdown table."""
     head = "".join(f"<th>{h}</th>" for h in headers)

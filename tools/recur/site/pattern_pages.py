@@ -6,7 +6,7 @@ import datetime as dt
 
 from recur.site import charts
 from recur.site.context import BY_SERVICE, BY_SEVERITY, BY_TAG, PATTERNS, Site
-from recur.site.md import alink, badge, cell, esc, front_matter, href, html_table, mdlink, table
+from recur.site.md import alink, badge, cell, esc, front_matter, href, html_table, mdlink, raw, table
 
 # body sections in the order a responder needs them; Summary and Evidence/Runbook are placed by hand
 LATER_SECTIONS = ("Root cause", "Permanent fix", "Detection", "References")
@@ -57,7 +57,7 @@ def card(site: Site, p) -> str:
         rows.append(_row("Recurrence", f'{text}<div class="recur-timeline">{strip}</div>'))
     else:
         rows.append(_row("Recurrence", '<span class="recur-muted">no incident has matched it yet</span>'))
-    return '<section class="recur-card" data-search-exclude>\n' + "\n".join(rows) + "\n</section>\n"
+    return raw('<section class="recur-card" data-search-exclude>\n' + "\n".join(rows) + "\n</section>")
 
 
 def pattern_page(site: Site, p) -> str:
@@ -123,8 +123,8 @@ def _related(site: Site, p) -> str:
     if not lines:
         return ""
     # raw HTML, out of the search index: these only repeat other pages' titles
-    return ('## Related patterns\n\n<div class="recur-links" data-search-exclude>\n<ul class="recur-links">\n'
-            + "\n".join(lines) + "\n</ul>\n</div>\n")
+    return "## Related patterns\n" + raw('<div class="recur-links" data-search-exclude>\n<ul class="recur-links">\n'
+                                          + "\n".join(lines) + "\n</ul>\n</div>")
 
 
 def _incidents(site: Site, p) -> str:
@@ -133,8 +133,8 @@ def _incidents(site: Site, p) -> str:
         return ""
     rows = [[i.date.isoformat(), alink(p.relpath, i.relpath, i.id), esc(i.severity), esc(i.title)]
             for i in reversed(seen)]
-    return f"## Incidents ({len(seen)})\n\n" + html_table(["date", "incident", "severity", "title"], rows,
-                                                            attrs=" data-search-exclude")
+    return f"## Incidents ({len(seen)})\n" + raw(html_table(["date", "incident", "severity", "title"], rows,
+                                                          attrs=" data-search-exclude"))
 
 
 

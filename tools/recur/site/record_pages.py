@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from recur.site.context import INCIDENTS, PATHS, Site
-from recur.site.md import badge, cell, esc, front_matter, href, mdlink, table
+from recur.site.md import badge, cell, esc, front_matter, href, mdlink, raw, table
 
 
 def _row(label: str, value: str) -> str:
@@ -35,7 +35,7 @@ def incident_page(site: Site, i) -> str:
     out = [front_matter(title=f"{i.id}: {i.title}", recur_kind="incident", recur_id=i.id, recur_source=i.relpath,
                         recur_edit_url=site.edit_url(i.relpath)),
            f"# {cell(i.id)}: {cell(i.title)}\n",
-           '<section class="recur-card" data-search-exclude>\n' + "\n".join(rows) + "\n</section>\n"]
+           raw('<section class="recur-card" data-search-exclude>\n' + "\n".join(rows) + "\n</section>")]
     if i.summary.strip():
         out.append(f"## Summary\n\n{i.summary.strip()}\n")
     for name, text in i.sections.items():
@@ -101,10 +101,10 @@ def path_page(site: Site, path) -> str:
         out.append(f"For {cell(path.audience)}.\n")
     out.append(f"{len(path.steps)} steps, in order. Tick each one when you have read the pattern and tried "
                "its first runbook steps; your progress is kept in this browser.\n")
-    out.append(f'<div class="recur-path" data-path="{esc(path.id)}" data-search-exclude>\n'
+    out.append(raw(f'<div class="recur-path" data-path="{esc(path.id)}" data-search-exclude>\n'
                f'<p class="recur-progress"><span class="recur-progress-text">0 of {len(path.steps)} done</span> '
                f'<button type="button" class="md-button recur-reset">Reset progress</button></p>\n'
-               f'<ol class="recur-steps">\n' + "\n".join(items) + "\n</ol>\n</div>\n")
+               f'<ol class="recur-steps">\n' + "\n".join(items) + "\n</ol>\n</div>"))
     out.append(site.edit_line(path.relpath))
     return "\n".join(out)
 
