@@ -69,9 +69,13 @@ def rank_modes(kb_dir, model: str, cases: list, modes=("dense", "hybrid")) -> di
     return out
 
 
-def compare(kb_dir, cases: list, epochs: int = 3, seed: int = 0, fresh: bool = False) -> tuple:
-    """({"base dense-only": metrics, "base hybrid", "tuned dense-only", "tuned hybrid"}, tuned manifest)."""
-    folder, manifest = tuned_model(kb_dir, epochs, seed, fresh)
+def compare(kb_dir, cases: list, epochs: int = 3, seed: int = 0, fresh: bool = False, folder=None) -> tuple:
+    """({"base dense-only": metrics, "base hybrid", "tuned dense-only", "tuned hybrid"}, tuned manifest).
+    ``folder``: use this tuned model as it is (no cache check, no tuning)."""
+    if folder:
+        folder, manifest = Path(folder), read_tuned_manifest(folder)
+    else:
+        folder, manifest = tuned_model(kb_dir, epochs, seed, fresh)
     table = {}
     for name, model in (("base", embed.DEFAULT), ("tuned", str(folder))):
         ranked = rank_modes(kb_dir, model, cases)
@@ -103,10 +107,11 @@ def main(argv=None):
     ap.add_argument("--epochs", type=int, default=3)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--fresh", action="store_true", help="re-tune even when a matching tuned model is cached")
+    ap.add_argument("--model-dir", help="measure this tuned model folder as it is (no tuning)")
     args = ap.parse_args(argv)
     cases = load_cases(Path(args.cases))
     t0 = time.perf_counter()
-    table, manifest = compare(args.kb, cases, args.epochs, args.seed, args.fresh)
+    table, manifest = compare(args.kb, cases, args.epochs, args.seed, args.fresh, args.model_dir)
     print(f"{len(cases)} cases ({args.cases}); tuned on {args.kb} only "
           f"({manifest['pairs']} pairs, {manifest['epochs']} epochs, seed {manifest['seed']})")
     print_table(table)

@@ -101,8 +101,9 @@ def test_retune_advice_is_printed_by_recur_index(kb_dir, monkeypatch):
 
 
 def test_not_worse_gate():
-    base = {"recall@3": 0.8, "mrr": 0.6}
+    base = {"cases": 20, "recall@3": 0.8, "mrr": 0.6}
     assert not_worse(base, {"recall@3": 0.8, "mrr": 0.6})
-    assert not not_worse(base, {"recall@3": 0.75, "mrr": 0.9})
+    assert not_worse(base, {"recall@3": 0.75, "mrr": 0.65})  # one case of 20 may slip if MRR holds
+    assert not not_worse(base, {"recall@3": 0.70, "mrr": 0.9})  # two cases may not
     assert not not_worse(base, {"recall@3": 0.9, "mrr": 0.59})
     assert not not_worse(base, {"recall@3": 0.9, "mrr": 0.65}, min_gain=0.1)

@@ -70,8 +70,10 @@ def measure(kb, index_dir: Path, encoder, cases) -> Measure:
 
 
 def not_worse(before: dict, after: dict, min_gain: float = 0.0) -> bool:
-    """The candidate may become active when recall@3 does not fall and MRR gains >= min_gain."""
-    return after["recall@3"] >= before["recall@3"] and after["mrr"] - before["mrr"] >= min_gain - 1e-9
+    """The candidate may become active when MRR (the whole ranking, one number) gains at least
+    ``min_gain`` and recall@3 loses at most one case (one case is noise on a small eval set)."""
+    slack = 1.0 / max(1, before.get("cases") or 0) + 1e-9
+    return after["mrr"] - before["mrr"] >= min_gain - 1e-9 and after["recall@3"] >= before["recall@3"] - slack
 
 
 def _memory_encoder(model, model_id: str):
@@ -137,7 +139,7 @@ def run_tune(kb_dir, out_dir=DEFAULT_OUT, index_dir=None, base: str | None = Non
     work.mkdir()
     cand_index = work / "index"
     try:
-        current = embed.resolve(active_model(kb_dir, base))
+        current = embed.resolve(active_model(kb_dir, None))  # the model this KB uses now: tuned, else bundled
         log(f"{len(data.pairs)} training pairs from {len(data.docs)} patterns "
             f"({', '.join(f'{v} {k}' for k, v in sorted(data.kinds.items()))}); "
             f"{len(data.cases)} eval cases ({data.eval_source}), never trained on.")
@@ -263,7 +265,7 @@ def tune(kb_dir, index_dir, model, out_dir, epochs, seed, batch_size, lr, min_ga
         click.echo(f"Activated {out_dir} ({m['model_id']}); index {index_dir} rebuilt with it. "
                    "What changed: recur tune --report")
     else:
-        click.echo(f"Not activated: the tuned model does not beat {m['compared_with']} (recall@3 must not fall, "
-                   f"MRR gain ≥ {min_gain}). The current model stays; the candidate is in {out_dir}.rejected "
+        click.echo(f"Not activated: the tuned model does not beat {m['compared_with']} (MRR gain ≥ {min_gain}, "
+                   "recall@3 down at most one case). The current model stays; the candidate is in {out_dir}.rejected "
                    "(recur tune --report --out ... to inspect).", err=True)
         sys.exit(REFUSED)
