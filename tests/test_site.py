@@ -41,7 +41,7 @@ def test_tree_mirrors_the_kb_layout(kb):
 
 def test_pattern_page_card_sections_and_links(kb):
     page = _pages(kb, edit_base="https://git.example.com/kb/-/edit/main/kb/")["patterns/capacity/disk-full.md"]
-    card = page[page.index("<section class=\"recur-card\""):page.index("</section>")]
+    card = page[page.index("<dl class=\"recur-card\""):page.index("</dl>")]
     for text in ("sev2 · Major", "capacity", "checkout", "postgres-main", "disk", "storage", "team-storage",
                  "in-progress", "due 2026-04-01", "overdue 30d", "PRB-7", "2 incidents, last on 2026-04-20"):
         assert text in card, text
@@ -139,7 +139,7 @@ def test_charts_are_valid_svg():
             charts.timeline([(dt.date(2026, 2, 1), "INC & co", "i.html")], dt.date(2025, 1, 1), dt.date(2026, 5, 1))]
     for svg in svgs:
         root = ET.fromstring(svg)
-        assert root.tag.endswith("svg") and root.find("{http://www.w3.org/2000/svg}title") is not None
+        assert root.tag == "svg" and root.find("title") is not None
     assert "other" in svgs[0] and "a &lt;b&gt;" in svgs[1] and "2026" in svgs[2]
 
 

@@ -56,7 +56,7 @@ def test_pattern_page_card_evidence_runbook_copy(page, base, chromium):  # noqa:
     url, _ = base
     chromium.grant_permissions(["clipboard-read", "clipboard-write"], origin=url)
     page.goto(url + "/patterns/capacity/disk-full.html")
-    card = page.locator("section.recur-card")
+    card = page.locator("dl.recur-card")
     assert card.is_visible() and "in-progress" in card.inner_text() and "overdue 30d" in card.inner_text()
     evidence = page.locator(".admonition.danger").bounding_box()
     runbook = page.locator("h2.recur-runbook").bounding_box()

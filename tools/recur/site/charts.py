@@ -1,7 +1,8 @@
 """SVG charts drawn at build time in plain Python: no JavaScript library, no CDN, no network.
 
-Colours come from CSS classes (``recur-c0`` .. ``recur-c7``, ``recur-cx`` for "other") so the
-charts follow the light/dark palette set in site_config/assets/recur.css.
+Colours come from short CSS classes scoped under ``.recur-chart`` (``c0`` .. ``c7``, ``cx`` for
+"other"; ``ax`` axis, ``tk`` tick, ``lg`` legend, ``dt`` dot) in site_config/assets/recur.css;
+the markup is kept short because a timeline is drawn on every pattern page.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ PALETTE = 8
 
 
 def _svg(width: int, height: int, body: list, label: str) -> str:
-    return (f'<svg class="recur-chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-            f'role="img" aria-label="{esc(label)}" xmlns="http://www.w3.org/2000/svg">'
+    # inline in HTML: no xmlns needed; the <title> is the accessible name
+    return (f'<svg class="recur-chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}">'
             f'<title>{esc(label)}</title>' + "".join(body) + "</svg>")
 
 
@@ -27,16 +28,16 @@ def timeline(events: list, start: dt.date, end: dt.date, *, width: int = 360, he
     """
     span = max((end - start).days, 1)
     pad, base = 8, height - 12
-    body = [f'<line class="recur-axis" x1="{pad}" y1="{base}" x2="{width - pad}" y2="{base}"/>']
+    body = [f'<line class="ax" x1="{pad}" y1="{base}" x2="{width - pad}" y2="{base}"/>']
     year = start.year + 1
     while dt.date(year, 1, 1) <= end:
         x = pad + (dt.date(year, 1, 1) - start).days / span * (width - 2 * pad)
-        body.append(f'<line class="recur-axis" x1="{x:.1f}" y1="{base - 6}" x2="{x:.1f}" y2="{base + 2}"/>'
-                    f'<text class="recur-tick" x="{x:.1f}" y="{height - 1}" text-anchor="middle">{year}</text>')
+        body.append(f'<line class="ax" x1="{x:.1f}" y1="{base - 6}" x2="{x:.1f}" y2="{base + 2}"/>'
+                    f'<text class="tk" x="{x:.1f}" y="{height - 1}" text-anchor="middle">{year}</text>')
         year += 1
     for d, title, link in events:
         x = pad + min(max((d - start).days, 0), span) / span * (width - 2 * pad)
-        dot = (f'<circle class="recur-dot" cx="{x:.1f}" cy="{base - 8}" r="5">'
+        dot = (f'<circle class="dt" cx="{x:.1f}" cy="{base - 8}" r="5">'
                f'<title>{esc(d.isoformat())}: {esc(title)}</title></circle>')
         body.append(f'<a href="{link}">{dot}</a>' if link else dot)
     return _svg(width, height, body, label)
@@ -47,18 +48,18 @@ def stacked_bars(months: list, series: dict, *, top: int = 6, width: int = 640, 
     """Stacked monthly bars for the ``top`` largest series, the rest summed as "other", with a legend."""
     names = list(series)[:top]
     rest = [sum(series[k][n] for k in list(series)[top:]) for n in range(len(months))]
-    layers = [(name, series[name], f"recur-c{i % PALETTE}") for i, name in enumerate(names)]
+    layers = [(name, series[name], f"c{i % PALETTE}") for i, name in enumerate(names)]
     if any(rest):
-        layers.append(("other", rest, "recur-cx"))
+        layers.append(("other", rest, "cx"))
     totals = [sum(layer[1][n] for layer in layers) for n in range(len(months))]
     peak = max(totals or [0]) or 1
     left, right, top_pad, bottom = 28, 8, 8, 40
     plot_h = height - top_pad - bottom
     slot = (width - left - right) / max(len(months), 1)
     bar = max(slot * 0.7, 1)
-    body = [f'<line class="recur-axis" x1="{left}" y1="{top_pad + plot_h}" x2="{width - right}" y2="{top_pad + plot_h}"/>',
-            f'<text class="recur-tick" x="{left - 4}" y="{top_pad + 8}" text-anchor="end">{peak}</text>',
-            f'<text class="recur-tick" x="{left - 4}" y="{top_pad + plot_h}" text-anchor="end">0</text>']
+    body = [f'<line class="ax" x1="{left}" y1="{top_pad + plot_h}" x2="{width - right}" y2="{top_pad + plot_h}"/>',
+            f'<text class="tk" x="{left - 4}" y="{top_pad + 8}" text-anchor="end">{peak}</text>',
+            f'<text class="tk" x="{left - 4}" y="{top_pad + plot_h}" text-anchor="end">0</text>']
     for n, month in enumerate(months):
         x = left + n * slot + (slot - bar) / 2
         y = top_pad + plot_h
@@ -70,13 +71,13 @@ def stacked_bars(months: list, series: dict, *, top: int = 6, width: int = 640, 
             body.append(f'<rect class="{cls}" x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}">'
                         f'<title>{esc(month)} {esc(name)}: {counts[n]}</title></rect>')
         if len(months) <= 12 or n % 2 == 0:
-            body.append(f'<text class="recur-tick" x="{x + bar / 2:.1f}" y="{top_pad + plot_h + 12}" '
+            body.append(f'<text class="tk" x="{x + bar / 2:.1f}" y="{top_pad + plot_h + 12}" '
                         f'text-anchor="middle">{esc(month[2:])}</text>')
     lx, ly = left, height - 12
     for name, _, cls in layers:
         text = name if len(name) <= 18 else name[:17] + "…"
         body.append(f'<rect class="{cls}" x="{lx}" y="{ly - 8}" width="10" height="10"/>'
-                    f'<text class="recur-legend" x="{lx + 14}" y="{ly + 1}">{esc(text)}</text>')
+                    f'<text class="lg" x="{lx + 14}" y="{ly + 1}">{esc(text)}</text>')
         lx += 24 + 6.5 * len(text)
         if lx > width - 80:
             lx, ly = left, ly + 14
@@ -95,9 +96,9 @@ def hbars(items: list, *, width: int = 640, label: str = "top recurring patterns
         y = 4 + n * row
         w = count / peak * (width - left - 40)
         text = name if len(name) <= 38 else name[:37] + "…"
-        label_el = f'<text class="recur-legend" x="{left - 6}" y="{y + 13}" text-anchor="end">{esc(text)}</text>'
+        label_el = f'<text class="lg" x="{left - 6}" y="{y + 13}" text-anchor="end">{esc(text)}</text>'
         body.append(f'<a href="{link}">{label_el}</a>' if link else label_el)
-        body.append(f'<rect class="recur-c{n % PALETTE}" x="{left}" y="{y + 2}" width="{w:.1f}" height="{row - 6}">'
+        body.append(f'<rect class="c{n % PALETTE}" x="{left}" y="{y + 2}" width="{w:.1f}" height="{row - 6}">'
                     f'<title>{esc(name)}: {count}</title></rect>'
-                    f'<text class="recur-tick" x="{left + w + 4:.1f}" y="{y + 13}">{count}</text>')
+                    f'<text class="tk" x="{left + w + 4:.1f}" y="{y + 13}">{count}</text>')
     return _svg(width, height, body, label)

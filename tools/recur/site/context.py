@@ -63,7 +63,7 @@ class Site:
         return f"{key} · {level.name}" if level else key
 
     def sev_badge(self, key: str) -> str:
-        return badge(self.sev_label(key), f"sev recur-{key}")
+        return badge(self.sev_label(key), key)
 
     def pattern_link(self, page: str, pid: str, text: str | None = None) -> str:
         """An HTML link to a pattern, or its id as plain text when the KB has no such pattern."""

@@ -124,4 +124,5 @@ def html_table(headers: list, rows: list, attrs: str = "") -> str:
 
 
 def badge(text, kind: str) -> str:
-    return f'<span class="recur-badge recur-{esc(kind)}">{esc(text)}</span>'
+    """A small coloured label (short markup: it is repeated on thousands of pages)."""
+    return f'<b class="rb r-{esc(kind)}">{esc(text)}</b>'

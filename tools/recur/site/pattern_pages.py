@@ -14,14 +14,14 @@ HANDLED = {"Summary", "Runbook", "Evidence to preserve", *LATER_SECTIONS}
 
 
 def _row(label: str, value: str) -> str:
-    return f'<div class="recur-field"><span class="recur-k">{esc(label)}</span><span class="recur-v">{value}</span></div>'
+    return f"<dt>{esc(label)}</dt><dd>{value}</dd>"
 
 
 def _fix(site: Site, p) -> str:
     f = p.fix
     if f is None:
-        return '<span class="recur-muted">none recorded</span>'
-    parts = [badge(f.status, f"fix recur-fix-{f.status}")]
+        return '<i>none recorded</i>'
+    parts = [badge(f.status, f"fix-{f.status}")]
     if f.owner:
         parts.append(f"owner {esc(f.owner)}")
     if f.due:
@@ -44,20 +44,20 @@ def card(site: Site, p) -> str:
     if p.services:
         rows.append(_row("Services", ", ".join(alink(page, BY_SERVICE, s, site.svc_anchor(s)) for s in p.services)))
     if p.tags:
-        rows.append(_row("Tags", " ".join(alink(page, BY_TAG, t, site.tag_anchor(t), "recur-tag") for t in p.tags)))
-    rows.append(_row("Status", badge(p.status, f"status recur-status-{p.status}")))
-    rows.append(_row("Owner", esc(p.owner) if p.owner else '<span class="recur-muted">unowned</span>'))
+        rows.append(_row("Tags", " ".join(alink(page, BY_TAG, t, site.tag_anchor(t)) for t in p.tags)))
+    rows.append(_row("Status", badge(p.status, f"st-{p.status}")))
+    rows.append(_row("Owner", esc(p.owner) if p.owner else '<i>unowned</i>'))
     rows.append(_row("Permanent fix", _fix(site, p)))
     if seen:
         start = min(seen[0].date, site.as_of - dt.timedelta(days=365))
         end = max(seen[-1].date, site.as_of)
-        events = [(i.date, f"{i.id} {i.title}", href(page, i.relpath)) for i in seen]
+        events = [(i.date, i.id, href(page, i.relpath)) for i in seen]
         strip = charts.timeline(events, start, end, label=f"{len(seen)} incidents matched {p.title}")
         text = f"{len(seen)} incident{'s' if len(seen) != 1 else ''}, last on {seen[-1].date.isoformat()}"
         rows.append(_row("Recurrence", f'{text}<div class="recur-timeline">{strip}</div>'))
     else:
-        rows.append(_row("Recurrence", '<span class="recur-muted">no incident has matched it yet</span>'))
-    return raw('<section class="recur-card" data-search-exclude>\n' + "\n".join(rows) + "\n</section>")
+        rows.append(_row("Recurrence", '<i>no incident has matched it yet</i>'))
+    return raw('<dl class="recur-card" data-search-exclude>\n' + "\n".join(rows) + "\n</dl>")
 
 
 def pattern_page(site: Site, p) -> str:

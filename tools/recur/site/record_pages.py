@@ -9,7 +9,7 @@ from recur.site.md import badge, cell, esc, front_matter, href, mdlink, raw, tab
 
 
 def _row(label: str, value: str) -> str:
-    return f'<div class="recur-field"><span class="recur-k">{esc(label)}</span><span class="recur-v">{value}</span></div>'
+    return f"<dt>{esc(label)}</dt><dd>{value}</dd>"
 
 
 def incident_page(site: Site, i) -> str:
@@ -35,7 +35,7 @@ def incident_page(site: Site, i) -> str:
     out = [front_matter(title=f"{i.id}: {i.title}", recur_kind="incident", recur_id=i.id, recur_source=i.relpath,
                         recur_edit_url=site.edit_url(i.relpath)),
            f"# {cell(i.id)}: {cell(i.title)}\n",
-           raw('<section class="recur-card" data-search-exclude>\n' + "\n".join(rows) + "\n</section>")]
+           raw('<dl class="recur-card" data-search-exclude>\n' + "\n".join(rows) + "\n</dl>")]
     if i.summary.strip():
         out.append(f"## Summary\n\n{i.summary.strip()}\n")
     for name, text in i.sections.items():
@@ -48,7 +48,7 @@ def incident_page(site: Site, i) -> str:
         out.append("## Follow-ups\n\n" + table(["follow-up", "status", "owner", "due", "", "ticket"], rows))
     if i.flags:
         out.append('## Dig into this later\n')
-        out += [f"- {badge(f.status, 'flag recur-flag-' + f.status)} {cell(f.text)}"
+        out += [f"- {badge(f.status, 'flag-' + f.status)} {cell(f.text)}"
                 + (f" ({cell(f.note)})" if f.note else "") for f in i.flags]
         out.append("")
     out.append(site.edit_line(i.relpath))
