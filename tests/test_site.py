@@ -78,11 +78,12 @@ def test_lookalikes_are_rendered_when_given(kb):
 def test_indexes_by_category_service_tag_severity(kb):
     out = _pages(kb)
     cats = out["patterns/index.md"]
-    assert "## capacity {#category-capacity}" in cats and "[Disk full on a host](capacity/disk-full.md)" in cats
+    assert "## capacity {#category-capacity}" in cats and '<a href="capacity/disk-full.html">Disk full on a host</a>' in cats
     assert "## checkout {#service-checkout}" in out["patterns/by-service.md"]
+    assert '<a href="capacity/disk-full.html">Disk full on a host</a>' in out["patterns/by-service.md"]
     assert "## storage {#tag-storage}" in out["patterns/by-tag.md"]
     sev = out["patterns/by-severity.md"]
-    assert "## sev2 {#severity-sev2}" in sev and "*(retired)*" in sev
+    assert "## sev2 {#severity-sev2}" in sev and "<i>(retired)</i>" in sev
     assert 'search: {"exclude": true}' in cats  # lists stay out of the search index
 
 
@@ -95,7 +96,7 @@ def test_incident_pages_and_list(kb):
     assert "unknown: needs analysis" in out["incidents/2026/INC-2026-0002.md"]
     listing = out["incidents/index.md"]
     assert listing.index("INC-2026-0003") < listing.index("INC-2025-0009")  # newest first
-    assert "*needs analysis*" in listing and "## 2025 {#year-2025}" in listing
+    assert "<i>needs analysis</i>" in listing and "## 2025 {#year-2025}" in listing
 
 
 def test_path_page_has_ordered_steps_why_and_checklist(kb):
@@ -113,9 +114,9 @@ def test_board_pages_come_from_problems_board(kb):
     out = pages(kb, as_of=DAY, board=b)
     page = out["board/index.md"]
     assert f"As of **{AS_OF}**" in page
-    assert "[Disk full on a host](../patterns/capacity/disk-full.md)" in page and "overdue 30d" in page  # fix
+    assert '<a href="../patterns/capacity/disk-full.html">Disk full on a host</a>' in page and "overdue 30d" in page
     assert "team-storage" in page and "Log rotation on checkout hosts" in page  # by owner, follow-ups
-    assert "[INC-2026-0002](../incidents/2026/INC-2026-0002.md)" in page  # needs analysis
+    assert '<a href="../incidents/2026/INC-2026-0002.html">INC-2026-0002</a>' in page  # needs analysis
     assert "why did the disk alert not fire?" in page and "restored by restarting" in page  # open flags
     assert b["reviews"] and all(r["incident"] in page for r in b["reviews"])
     trends = out["board/trends.md"]

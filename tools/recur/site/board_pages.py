@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from recur.site import charts
 from recur.site.context import BOARD, TRENDS, Site
-from recur.site.md import badge, cell, esc, front_matter, href, html_table, mdlink, raw, table
+from recur.site.md import badge, esc, front_matter, href, html_table, mdlink, raw, raw_table
 
 
 def _late(item: dict) -> str:
@@ -12,13 +12,11 @@ def _late(item: dict) -> str:
 
 
 def _pl(site: Site, page: str, pid: str, title: str | None = None) -> str:
-    target = site.pattern_page(pid)
-    return mdlink(page, target, title or site.kb.patterns[pid].title) if target else cell(pid)
+    return site.pattern_link(page, pid, title)
 
 
 def _il(site: Site, page: str, iid: str) -> str:
-    target = site.incident_page(iid)
-    return mdlink(page, target, iid) if target else cell(iid)
+    return site.incident_link(page, iid)
 
 
 def _tiles(c: dict) -> str:
@@ -42,43 +40,43 @@ def board_page(site: Site) -> str:
            f"As of **{b['as_of']}**. " + mdlink(page, TRENDS, "Trends and charts") + "\n", _tiles(b["counts"])]
 
     out.append("## Permanent fixes by owner\n")
-    rows = [[cell(o), str(v["fixes"]), str(v["fixes_overdue"] or ""), str(v["follow_ups"]), str(v["follow_ups_overdue"] or "")]
+    rows = [[esc(o), str(v["fixes"]), str(v["fixes_overdue"] or ""), str(v["follow_ups"]), str(v["follow_ups_overdue"] or "")]
             for o, v in sorted(b["by_owner"].items(), key=lambda kv: (-kv[1]["fixes_overdue"] - kv[1]["follow_ups_overdue"], kv[0]))]
-    out.append(table(["owner", "fixes open", "overdue", "follow-ups open", "overdue"], rows) or "Nothing open.\n")
+    out.append(raw_table(["owner", "fixes open", "overdue", "follow-ups open", "overdue"], rows, "Nothing open.\n"))
 
     out.append("## Open and overdue permanent fixes\n")
-    rows = [[_pl(site, page, f["pattern"], f["title"]), cell(f["owner"] or "(unowned)"), cell(f["status"]),
-             cell(f["due"] or "-"), _late(f), f"{f['age_days']}d" if f["age_days"] is not None else "-",
-             str(f["incidents"]), cell(", ".join(f["tickets"]) or "-")] for f in b["fixes"]]
-    out.append(table(["pattern", "owner", "status", "due", "", "age", "incidents", "tickets"], rows)
-               or "No open permanent fixes.\n")
+    rows = [[_pl(site, page, f["pattern"], f["title"]), esc(f["owner"] or "(unowned)"), esc(f["status"]),
+             esc(f["due"] or "-"), _late(f), f"{f['age_days']}d" if f["age_days"] is not None else "-",
+             str(f["incidents"]), esc(", ".join(f["tickets"]) or "-")] for f in b["fixes"]]
+    out.append(raw_table(["pattern", "owner", "status", "due", "", "age", "incidents", "tickets"], rows,
+                         "No open permanent fixes.\n"))
 
     out.append("## Reviews pending or overdue\n\nUnder the severity framework: each severity sets the review "
                "level and how many days it may take.\n")
-    rows = [[_il(site, page, r["incident"]), cell(r["severity"]), cell(r["level"]), cell(r["due"] or "-"), _late(r),
-             cell(r["title"])] for r in b["reviews"]]
-    out.append(table(["incident", "severity", "review", "due", "", "title"], rows) or "No review pending.\n")
+    rows = [[_il(site, page, r["incident"]), esc(r["severity"]), esc(r["level"]), esc(r["due"] or "-"), _late(r),
+             esc(r["title"])] for r in b["reviews"]]
+    out.append(raw_table(["incident", "severity", "review", "due", "", "title"], rows, "No review pending.\n"))
 
     out.append("## Open follow-ups\n")
-    rows = [[cell(f["owner"] or "(unowned)"), _il(site, page, f["incident"]), cell(f["due"] or "-"), _late(f),
-             f"{f['age_days']}d", cell(f["ticket"] or "-"), cell(f["title"])]
+    rows = [[esc(f["owner"] or "(unowned)"), _il(site, page, f["incident"]), esc(f["due"] or "-"), _late(f),
+             f"{f['age_days']}d", esc(f["ticket"] or "-"), esc(f["title"])]
             for f in sorted(b["follow_ups"], key=lambda f: (f["owner"] or "~", -f["days_overdue"]))]
-    out.append(table(["owner", "incident", "due", "", "age", "ticket", "follow-up"], rows) or "No open follow-up.\n")
+    out.append(raw_table(["owner", "incident", "due", "", "age", "ticket", "follow-up"], rows, "No open follow-up.\n"))
 
     out.append("## Needs analysis\n\nIncidents that matched no known pattern: analyse them and write the pattern.\n")
-    rows = [[_il(site, page, u["incident"]), cell(u["date"]), cell(u["severity"]), cell(", ".join(u["services"]) or "-"),
-             f"{u['age_days']}d", cell(u["title"])] for u in b["unknown"]]
-    out.append(table(["incident", "date", "severity", "services", "age", "title"], rows) or "Every incident has a pattern.\n")
+    rows = [[_il(site, page, u["incident"]), esc(u["date"]), esc(u["severity"]), esc(", ".join(u["services"]) or "-"),
+             f"{u['age_days']}d", esc(u["title"])] for u in b["unknown"]]
+    out.append(raw_table(["incident", "date", "severity", "services", "age", "title"], rows, "Every incident has a pattern.\n"))
 
     out.append('## "Dig into this later"\n\nFlags set during the response and not yet addressed.\n')
-    rows = [[_il(site, page, f["incident"]), cell(f["date"]), f"{f['age_days']}d", cell(f["text"]) +
-             (f" ({cell(f['note'])})" if f.get("note") else "")] for f in b["flags"]]
-    out.append(table(["incident", "date", "age", "flag"], rows) or "No open flag.\n")
+    rows = [[_il(site, page, f["incident"]), esc(f["date"]), f"{f['age_days']}d", esc(f["text"]) +
+             (f" ({esc(f['note'])})" if f.get("note") else "")] for f in b["flags"]]
+    out.append(raw_table(["incident", "date", "age", "flag"], rows, "No open flag.\n"))
 
     out.append("## Recurred after the fix\n\nThe permanent fix was marked done, yet the pattern struck again.\n")
-    rows = [[_il(site, page, r["incident"]), _pl(site, page, r["pattern"], r["pattern_title"]), cell(r["fix_done"]),
-             cell(r["incident_date"]), f"{r['days_after_fix']}d"] for r in b["recurrence_after_fix"]]
-    out.append(table(["incident", "pattern", "fix done", "incident", "after"], rows) or "None.\n")
+    rows = [[_il(site, page, r["incident"]), _pl(site, page, r["pattern"], r["pattern_title"]), esc(r["fix_done"]),
+             esc(r["incident_date"]), f"{r['days_after_fix']}d"] for r in b["recurrence_after_fix"]]
+    out.append(raw_table(["incident", "pattern", "fix done", "incident", "after"], rows, "None.\n"))
     return "\n".join(out)
 
 

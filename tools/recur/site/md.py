@@ -123,6 +123,12 @@ def html_table(headers: list, rows: list, attrs: str = "") -> str:
     return f"<table{attrs}>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>\n"
 
 
+def raw_table(headers: list, rows: list, empty: str = "") -> str:
+    """A big list page's table as a pre-rendered block: Markdown tables of thousands of rows were the
+    slowest pages to convert. Cells must already be HTML (use ``esc`` and ``alink``)."""
+    return raw(html_table(headers, rows)) if rows else empty
+
+
 def badge(text, kind: str) -> str:
     """A small coloured label (short markup: it is repeated on thousands of pages)."""
     return f'<b class="rb r-{esc(kind)}">{esc(text)}</b>'

@@ -6,7 +6,7 @@ import datetime as dt
 
 from recur.site import charts
 from recur.site.context import BY_SERVICE, BY_SEVERITY, BY_TAG, PATTERNS, Site
-from recur.site.md import alink, badge, cell, esc, front_matter, href, html_table, mdlink, raw, table
+from recur.site.md import alink, badge, cell, esc, front_matter, href, html_table, mdlink, raw, raw_table
 
 # body sections in the order a responder needs them; Summary and Evidence/Runbook are placed by hand
 LATER_SECTIONS = ("Root cause", "Permanent fix", "Detection", "References")
@@ -139,9 +139,9 @@ def _incidents(site: Site, p) -> str:
 
 
 def _pattern_rows(site: Site, page: str, patterns) -> list:
-    return [[mdlink(page, p.relpath, p.title) + (" *(draft)*" if p.status == "draft" else "")
-             + (" *(retired)*" if p.status == "retired" else ""),
-             cell(p.severity), cell(p.category), str(len(site.by_pattern.get(p.id, [])))] for p in patterns]
+    return [[alink(page, p.relpath, p.title) + (" <i>(draft)</i>" if p.status == "draft" else "")
+             + (" <i>(retired)</i>" if p.status == "retired" else ""),
+             esc(p.severity), esc(p.category), str(len(site.by_pattern.get(p.id, [])))] for p in patterns]
 
 
 HEAD = ["pattern", "severity", "category", "incidents"]
@@ -163,7 +163,7 @@ def category_index(site: Site) -> str:
            f"{len(site.patterns)} patterns in {len(cats)} categories. " + _browse(page)]
     out.append(" · ".join(mdlink(page, page, f"{c} ({len(ps)})", site.cat_anchor(c)) for c, ps in cats.items()) + "\n")
     for c, ps in cats.items():
-        out.append(f"## {cell(c)} {{#{site.cat_anchor(c)}}}\n\n" + table(HEAD, _pattern_rows(site, page, ps)))
+        out.append(f"## {cell(c)} {{#{site.cat_anchor(c)}}}\n" + raw_table(HEAD, _pattern_rows(site, page, ps)))
     return "\n".join(out)
 
 
@@ -173,9 +173,9 @@ def _grouped_index(site: Site, page: str, title: str, names, anchor, members, co
     out = [front_matter(title=title, **NOT_SEARCHED), f"# {title}\n", _browse(page)]
     out.append(" · ".join(mdlink(page, page, f"{n} ({len(ps)})", anchor(n)) for n, ps in groups.items()) + "\n")
     for n, ps in groups.items():
-        body = (" · ".join(mdlink(page, p.relpath, p.title) for p in ps) + "\n" if compact
-                else table(HEAD, _pattern_rows(site, page, ps)))
-        out.append(f"## {cell(n)} {{#{anchor(n)}}}\n\n" + body)
+        body = (raw("<p>" + " · ".join(alink(page, p.relpath, p.title) for p in ps) + "</p>") if compact
+                else raw_table(HEAD, _pattern_rows(site, page, ps)))
+        out.append(f"## {cell(n)} {{#{anchor(n)}}}\n" + body)
     return "\n".join(out)
 
 

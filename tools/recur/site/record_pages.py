@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from recur.site.context import INCIDENTS, PATHS, Site
-from recur.site.md import badge, cell, esc, front_matter, href, mdlink, raw, table
+from recur.site.md import alink, badge, cell, esc, front_matter, href, mdlink, raw, raw_table, table
 
 
 def _row(label: str, value: str) -> str:
@@ -67,10 +67,9 @@ def incident_index(site: Site) -> str:
     for y, items in years.items():
         rows = []
         for i in items:
-            pats = ", ".join(mdlink(page, site.pattern_page(pid), site.kb.patterns[pid].title)
-                             if site.pattern_page(pid) else cell(pid) for pid in i.patterns) or "*needs analysis*"
-            rows.append([i.date.isoformat(), mdlink(page, i.relpath, i.id), cell(i.severity), cell(i.title), pats])
-        out.append(f"## {y} {{#year-{y}}}\n\n" + table(["date", "incident", "severity", "title", "patterns"], rows))
+            pats = ", ".join(site.pattern_link(page, pid) for pid in i.patterns) or "<i>needs analysis</i>"
+            rows.append([i.date.isoformat(), alink(page, i.relpath, i.id), esc(i.severity), esc(i.title), pats])
+        out.append(f"## {y} {{#year-{y}}}\n" + raw_table(["date", "incident", "severity", "title", "patterns"], rows))
     return "\n".join(out)
 
 
