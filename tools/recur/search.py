@@ -80,6 +80,16 @@ class Searcher:
         kinds = [v["kind"] for v in index.views]
         self.doc_row = {pid: next((r for r in rows if kinds[r] == "doc"), rows[0]) for pid, rows in self.rows.items()}
         self.title_row = {pid: next((r for r in rows if kinds[r] == "title"), rows[0]) for pid, rows in self.rows.items()}
+        # row arrays per pattern, so a query scores a candidate with array indexing, not Python loops
+        self.row_arr = {pid: np.asarray(rows, dtype=np.int64) for pid, rows in self.rows.items()}
+        # every pattern's "other" views (not doc, not title) laid end to end: one reduceat gives each best
+        others = [[r for r in self.rows[pid] if r not in (self.doc_row[pid], self.title_row[pid])]
+                  for pid in self.rows]
+        self.best_pos = {pid: i for i, pid in enumerate(self.rows)}
+        self.other_flat = np.asarray([r for rows in others for r in rows], dtype=np.int64)
+        starts = np.cumsum([0] + [len(rows) for rows in others[:-1]]).astype(np.int64)
+        self.other_start = np.minimum(starts, max(len(self.other_flat) - 1, 0))  # empty runs are masked below
+        self.has_other = np.asarray([bool(rows) for rows in others], dtype=bool)
         self.ids = list(index.ids)
         self.lex_pos = {pid: i for i, pid in enumerate(self.ids)}
         self.signals = {}
@@ -143,31 +153,34 @@ class Searcher:
             return []
 
         comp = {name: np.zeros(len(cands), dtype=np.float32) for name in ("doc", "focus", "title", "best", "bm25")}
-        per_pattern_sims = []
         lex_max = float(lex.max()) if lex is not None and lex.size and lex.max() > 0 else 1.0
-        for j, pid in enumerate(cands):
-            prow = self.rows[pid]
-            sims = self.vectors[prow] @ q
-            per_pattern_sims.append((prow, sims))
-            comp["doc"][j] = float(self.vectors[self.doc_row[pid]] @ q)
-            comp["title"][j] = float(self.vectors[self.title_row[pid]] @ q)
-            others = [s for r, s in zip(prow, sims) if r not in (self.doc_row[pid], self.title_row[pid])]
-            comp["best"][j] = max(others) if others else comp["doc"][j]
-            comp["focus"][j] = float(self.vectors[self.doc_row[pid]] @ fq) if fq is not None else comp["doc"][j]
-            if lex is not None:
-                comp["bm25"][j] = float(lex[self.lex_pos[pid]]) / lex_max
+        allsims = self.vectors @ q  # one product for every view; candidates index into it
+        doc_rows = np.fromiter((self.doc_row[pid] for pid in cands), dtype=np.int64, count=len(cands))
+        comp["doc"][:] = allsims[doc_rows]
+        comp["title"][:] = allsims[np.fromiter((self.title_row[pid] for pid in cands), dtype=np.int64,
+                                               count=len(cands))]
+        comp["focus"][:] = self.vectors[doc_rows] @ fq if fq is not None else comp["doc"]
+        pos = np.fromiter((self.best_pos[pid] for pid in cands), dtype=np.int64, count=len(cands))
+        if self.other_flat.size:
+            best_all = np.maximum.reduceat(allsims[self.other_flat], self.other_start)
+            comp["best"][:] = np.where(self.has_other[pos], best_all[pos], comp["doc"])
+        else:
+            comp["best"][:] = comp["doc"]
+        if lex is not None:
+            comp["bm25"][:] = lex[[self.lex_pos[pid] for pid in cands]] / lex_max
         weights = DENSE_WEIGHTS if dense_only else WEIGHTS
         fused = sum(w * _z(comp[name]) for name, w in weights.items())
+        scored = [(float(fused[j]) + SIGNAL_BONUS * sig.get(pid, (0.0, []))[0], pid, j) for j, pid in enumerate(cands)]
+        scored.sort(key=lambda t: (-t[0], t[1]))
         hits = []
-        for j, pid in enumerate(cands):
+        for score, pid, j in scored[:top]:  # the why is built only for what is shown
             sscore, sig_why = sig.get(pid, (0.0, []))
-            score = float(fused[j]) + SIGNAL_BONUS * sscore
-            prow, sims = per_pattern_sims[j]
+            prow = self.rows[pid]
+            sims = allsims[self.row_arr[pid]]
             why = sig_why + self._dense_why(prow, sims) + self._lexical_why(pid, text, comp["bm25"][j])
             hits.append(Hit(pid, score, float(comp["doc"][j]), float(comp["bm25"][j]), sscore, why,
                             best=float(sims.max())))
-        hits.sort(key=lambda h: (-h.score, h.id))
-        return hits[:top]
+        return hits
 
     def _lexical(self, text: str):
         if self.index.bm25 is None:
