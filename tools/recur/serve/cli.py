@@ -39,8 +39,9 @@ def _check_port(host: str, port: int) -> None:
               envvar="RECUR_FEEDBACK", type=click.Path(dir_okay=False), help="Where 👍/👎 votes are appended.")
 @click.option("--max-body-kib", default=64, show_default=True, type=click.IntRange(1, 4096),
               help="Request body limit for the API (Alertmanager: 512 KiB).")
-@click.option("--threads", default=0, type=click.IntRange(0, 64),
-              help="Torch threads for the query encoder (0: one per CPU core).")
+@click.option("--threads", default=1, show_default=True, type=click.IntRange(0, 64),
+              help="Torch threads for the query encoder (0: one per CPU core). One is fastest for short "
+                   "queries on a small box and leaves a core for HTTP and ranking (bench/serve.py).")
 def serve(kb_dir, index_dir, model, host, port, site_dir, feedback_path, max_body_kib, threads):
     """Serve suggestions over HTTP, the Alertmanager webhook and the built site.
 
@@ -58,10 +59,6 @@ def serve(kb_dir, index_dir, model, host, port, site_dir, feedback_path, max_bod
     if not Path(kb_dir).is_dir() and not (Path(index_dir) / "manifest.json").is_file():
         raise RecurError(f"{kb_dir}: no knowledge base folder (and no index at {index_dir})")
     _check_port(host, port)
-    if threads:
-        import torch
-
-        torch.set_num_threads(threads)
     site = Path(site_dir)
     if not (site / "index.html").is_file():
         click.echo(f"warning: no built site at {site_dir} (run: recur site --out {site_dir}); serving the API only.",
@@ -74,7 +71,14 @@ def serve(kb_dir, index_dir, model, host, port, site_dir, feedback_path, max_bod
         if server is not None:
             server.should_exit = True
 
-    app = create_app(lambda: Engine.open(kb_dir, index_dir, model), site_dir=site, feedback_path=feedback_path,
+    def load_engine():
+        if threads and not str(model or "").startswith("fake"):
+            import torch  # the setting is process-wide; done here so the port opens at once
+
+            torch.set_num_threads(threads)
+        return Engine.open(kb_dir, index_dir, model)
+
+    app = create_app(load_engine, site_dir=site, feedback_path=feedback_path,
                      max_body=max_body_kib * 1024, on_fatal=fatal)
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
                             timeout_graceful_shutdown=5)
