@@ -132,3 +132,46 @@ def test_help_does_not_import_mkdocs():
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert "--out" in proc.stdout and "--kb" in proc.stdout and "--edit-url" in proc.stdout
+
+
+def test_mkdocs_serve_rebuilds_when_the_kb_changes(built, tmp_path):
+    """Live reload for authors: `mkdocs serve` watches the KB (not the generated tree)."""
+    import shutil
+    import socket
+    import time
+    import urllib.request
+
+    kb = tmp_path / "kb"
+    shutil.copytree(built[0], kb)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "RECUR_KB": str(kb), "RECUR_AS_OF": AS_OF, "RECUR_SITE_SRC": str(tmp_path / "src"),
+           "RECUR_INDEX": str(tmp_path / "none"), "NO_MKDOCS_2_WARNING": "1"}
+    proc = subprocess.Popen([str(MKDOCS), "serve", "-a", f"127.0.0.1:{port}"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    url = f"http://127.0.0.1:{port}/patterns/capacity/disk-full.html"
+
+    def wait_for(text: str) -> bool:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if text in urllib.request.urlopen(url, timeout=5).read().decode():
+                    return True
+            except OSError:
+                pass
+            time.sleep(0.3)
+        return False
+
+    try:
+        assert wait_for("A filesystem runs out of bytes")
+        page = kb / "patterns/capacity/disk-full.md"
+        page.write_text(page.read_text().replace("A filesystem runs out of bytes", "A volume fills to the brim"))
+        assert wait_for("A volume fills to the brim")
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

@@ -95,11 +95,24 @@ def prepare(kb_path, src_dir, *, as_of: dt.date, edit_url: str | None = None, in
     return stats
 
 
+def src_dir(config, kb: Path) -> Path:
+    """Where mkdocs build/serve generate the pages: RECUR_SITE_SRC, else .recur/site-src (one per KB)."""
+    env = os.environ.get("RECUR_SITE_SRC")
+    if env:
+        return Path(env).resolve()
+    base = config_dir(config) / ".recur"
+    if kb == config_dir(config) / "kb":
+        return base / "site-src"
+    import hashlib
+
+    return base / f"site-src-{hashlib.sha1(str(kb).encode()).hexdigest()[:10]}"
+
+
 def on_config(config, **kwargs):
     if state["pregenerated"]:
         return config
-    src = config_dir(config) / ".recur" / "site-src"
     kb = kb_dir(config)
+    src = src_dir(config, kb)
     stats = prepare(kb, src, as_of=as_of_date(), edit_url=edit_base(config), index_path=index_dir(config))
     log.info(f"recur: generated {stats['files']} files from {kb} ({stats['written']} changed) into {src}")
     config.docs_dir = str(src)
