@@ -175,3 +175,23 @@ def test_mkdocs_serve_rebuilds_when_the_kb_changes(built, tmp_path):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def test_pattern_pages_show_look_alikes_from_a_fresh_index(built, tmp_path):
+    """With a fresh index (here built with the deterministic fake encoder), pattern pages list look-alikes."""
+    from recur import embed
+    from recur.index import build
+    from recur.kb import load_kb
+
+    kb, _ = built
+    index = tmp_path / "index"
+    build(load_kb(kb), index, embed.load_encoder("fake:64"), progress=False)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["site", "--kb", str(kb), "--out", str(out), "--index", str(index), "-q"])
+    assert result.exit_code == 0, result.output
+    html = (out / "patterns/capacity/disk-full.html").read_text()
+    assert "Look-alikes</strong>" in html
+    import re
+
+    assert re.search(r"Look-alikes</strong>.*similarity [0-9.]+.*: df shows 100% on the data volume", html, re.S)
+    assert crawl(out)[1] == []
