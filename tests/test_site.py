@@ -162,3 +162,11 @@ def test_generate_refuses_a_folder_it_did_not_write(kb, tmp_path):
     with pytest.raises(RecurError, match="not a generated site tree"):
         generate(kb, other, as_of=DAY, board=board(kb, DAY))
     assert (other / "keep.md").read_text() == "mine"
+
+
+def test_path_step_gist_keeps_identifiers():
+    from recur.site.record_pages import _first_sentence
+
+    assert _first_sentence("The server hit `max_connections`. More.") == "The server hit max_connections."
+    assert _first_sentence("A **bad** [thing](x.md) hit snake_case_names, _really_. Then.") == \
+        "A bad thing hit snake_case_names, really."

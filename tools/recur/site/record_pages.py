@@ -75,7 +75,8 @@ def incident_index(site: Site) -> str:
 
 def _first_sentence(text: str) -> str:
     text = re.sub(r"\s+", " ", text.strip())
-    text = re.sub(r"[`*_]", "", re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text))
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # [text](link) -> text
+    text = re.sub(r"`|\*\*|(?<!\w)[*_]|[*_](?!\w)", "", text)  # code and emphasis marks, not snake_case
     m = re.match(r"(.{20,}?[.!?])(\s|$)", text)
     s = m.group(1) if m else text
     return s if len(s) <= 240 else s[:239] + "…"
