@@ -195,3 +195,19 @@ def test_pattern_pages_show_look_alikes_from_a_fresh_index(built, tmp_path):
 
     assert re.search(r"Look-alikes</strong>.*similarity [0-9.]+.*: df shows 100% on the data volume", html, re.S)
     assert crawl(out)[1] == []
+
+
+def test_kb_errors_warn_and_strict_fails(built, tmp_path):
+    import shutil
+
+    kb = tmp_path / "kb"
+    shutil.copytree(built[0], kb)
+    (kb / "patterns/capacity/broken.md").write_text("---\nid: broken\ntitle: x\n---\n")
+    out = tmp_path / "out"
+    runner = CliRunner()
+    ok = runner.invoke(cli, ["site", "--kb", str(kb), "--out", str(out), "--index", str(tmp_path / "x")])
+    assert ok.exit_code == 0 and "warning: recur: " in ok.output and "broken.md:2: category" in ok.output
+    assert (out / "patterns/capacity/disk-full.html").is_file() and not (out / "patterns/capacity/broken.html").exists()
+    strict = runner.invoke(cli, ["site", "--kb", str(kb), "--out", str(out), "--strict", "--index", str(tmp_path / "x")])
+    assert strict.exit_code == 1 and strict.output.startswith("Error: site not built (--strict)")
+    assert (out / "patterns/capacity/disk-full.html").is_file()  # the previous site is kept

@@ -73,6 +73,8 @@ def build_site(kb_dir, out, *, config_file=None, as_of: dt.date | None = None, e
         stats = hook.prepare(kb_dir, src, as_of=as_of or hook.as_of_date(), edit_url=hook.edit_base(cfg, edit_url),
                              index_path=index_dir)
         stats["seconds_generate"] = time.perf_counter() - t0
+        if strict and capture.messages:  # as mkdocs --strict: KB files left out of the site fail the build
+            raise RecurError("site not built (--strict): " + "\n  ".join(capture.messages[:10]))
         hook.state["pregenerated"] = True
         try:
             build(cfg)
