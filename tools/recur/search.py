@@ -65,14 +65,10 @@ def _z(x: np.ndarray) -> np.ndarray:
 
 class Searcher:
     def __init__(self, index: LoadedIndex, encoder):
-        import faiss  # only the search path pays for faiss
-
         self.index = index
         self.encoder = encoder
         self.vectors = np.ascontiguousarray(index.vectors, dtype=np.float32)
-        self.faiss = faiss.IndexFlatIP(self.vectors.shape[1])
-        if len(self.vectors):
-            self.faiss.add(self.vectors)
+        self._faiss = None
         self.row_pattern = [v["pattern"] for v in index.views]
         self.rows: dict = {}
         for row, pid in enumerate(self.row_pattern):
@@ -99,6 +95,19 @@ class Searcher:
                 toks = [w for w in words(s) if w not in STOPWORDS and not w.isdigit()]
                 sigs.append((s, normalise_signal(s), set(toks), identifiers(s)))
             self.signals[pid] = sigs
+
+    @property
+    def faiss(self):
+        """A faiss IndexFlatIP over the views, built on first use. The search does not need it:
+        it scores every view with one matrix product anyway (exact, like IndexFlatIP), which
+        spares a cold ``recur suggest`` the faiss import and a copy of the vectors."""
+        if self._faiss is None:
+            import faiss
+
+            self._faiss = faiss.IndexFlatIP(self.vectors.shape[1])
+            if len(self.vectors):
+                self._faiss.add(self.vectors)
+        return self._faiss
 
     # -- query side ---------------------------------------------------------------
     def focus_text(self, text: str) -> str | None:
@@ -139,9 +148,10 @@ class Searcher:
         else:
             q, fq = qvec, None
         dense_only = mode == "dense"
+        allsims = self.vectors @ np.asarray(q, dtype=np.float32)  # every view; candidates index into it
         k = min(len(self.vectors), CANDIDATE_VIEWS)
-        _, rows = self.faiss.search(q.reshape(1, -1).astype(np.float32), k)
-        cands = {self.row_pattern[r] for r in rows[0] if r >= 0}
+        rows = np.argpartition(-allsims, k - 1)[:k] if k < len(allsims) else np.arange(len(allsims))
+        cands = {self.row_pattern[r] for r in rows}
         lex = None if dense_only else self._lexical(text)
         if lex is not None:
             order = np.argsort(-lex)[: max(top * 4, 50)]
@@ -154,7 +164,6 @@ class Searcher:
 
         comp = {name: np.zeros(len(cands), dtype=np.float32) for name in ("doc", "focus", "title", "best", "bm25")}
         lex_max = float(lex.max()) if lex is not None and lex.size and lex.max() > 0 else 1.0
-        allsims = self.vectors @ q  # one product for every view; candidates index into it
         doc_rows = np.fromiter((self.doc_row[pid] for pid in cands), dtype=np.int64, count=len(cands))
         comp["doc"][:] = allsims[doc_rows]
         comp["title"][:] = allsims[np.fromiter((self.title_row[pid] for pid in cands), dtype=np.int64,
