@@ -24,13 +24,16 @@ import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from recur import __version__
 from recur.errors import RecurError
-from recur.kb import KB, Pattern
 from recur.textproc import plain, tokens, words
+
+if TYPE_CHECKING:  # annotations only: a cold `recur suggest` reads docs.json and never parses the KB
+    from recur.kb import KB, Pattern
 
 FORMAT = 2
 MAX_VIEW_CHARS = 1200
