@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import threading
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -50,9 +51,9 @@ def _errors(*statuses: int) -> dict:
 
 def create_app(engine_factory: Callable, site_dir=None, feedback_path=".recur/feedback.jsonl", *,
                max_body: int = DEFAULT_MAX_BODY, reload_interval: float = 1.0,
-               on_fatal: Callable[[str], None] | None = None, inference_threads: int = 1):
-    """Build the app. ``inference_threads`` bounds concurrent searches: torch already spreads
-    one encode over every core, so on a small box queries are fastest one at a time.
+               on_fatal: Callable[[str], None] | None = None, inference_threads: int | None = None):
+    """Build the app. ``inference_threads`` bounds concurrent searches (default: one per CPU
+    core; `recur serve` gives torch one thread per encode, so they do not fight for cores).
 
     Every query goes through ``Engine.suggest``, so an answer is exactly what
     ``recur suggest --json`` prints for the same text (no batch encoding: padding in a batch
@@ -65,7 +66,7 @@ def create_app(engine_factory: Callable, site_dir=None, feedback_path=".recur/fe
     holder = EngineHolder(engine_factory, reload_interval=reload_interval, on_fatal=on_fatal)
     site = Path(site_dir) if site_dir else None
     site_ok = bool(site and (site / "index.html").is_file())
-    gate = threading.BoundedSemaphore(max(1, inference_threads))
+    gate = threading.BoundedSemaphore(max(1, inference_threads or os.cpu_count() or 1))
 
     @asynccontextmanager
     async def lifespan(app):
