@@ -46,7 +46,7 @@ class _Capture(logging.Handler):
 
 
 def build_site(kb_dir, out, *, config_file=None, as_of: dt.date | None = None, edit_url: str | None = None,
-               strict: bool = False, index_dir=None) -> dict:
+               strict: bool = False, index_dir=None, model_dir=None) -> dict:
     """Build the site for ``kb_dir`` into ``out``; returns stats (files, pages, bytes, seconds, warnings)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -71,7 +71,7 @@ def build_site(kb_dir, out, *, config_file=None, as_of: dt.date | None = None, e
         except MkDocsException as exc:
             raise RecurError(f"{cfg_path}: {exc}" + "".join(f"\n  {m}" for m in capture.messages[:10])) from None
         stats = hook.prepare(kb_dir, src, as_of=as_of or hook.as_of_date(), edit_url=hook.edit_base(cfg, edit_url),
-                             index_path=index_dir)
+                             index_path=index_dir, model_dir=model_dir)
         stats["seconds_generate"] = time.perf_counter() - t0
         if strict and capture.messages:  # as mkdocs --strict: KB files left out of the site fail the build
             raise RecurError("site not built (--strict): " + "\n  ".join(capture.messages[:10]))

@@ -23,6 +23,7 @@ INCIDENTS = "incidents/index.md"
 PATHS = "paths/index.md"
 BOARD = "board/index.md"
 TRENDS = "board/trends.md"
+MODEL = "model.md"
 
 
 class Site:

@@ -13,9 +13,9 @@ import os
 from pathlib import Path
 
 from recur.errors import RecurError
-from recur.site import board_pages, pattern_pages, record_pages
-from recur.site.context import (BOARD, BY_SERVICE, BY_SEVERITY, BY_TAG, HOME, INCIDENTS, PATHS, PATTERNS, SUGGEST,
-                                TRENDS, Site)
+from recur.site import board_pages, model_page, pattern_pages, record_pages
+from recur.site.context import (BOARD, BY_SERVICE, BY_SEVERITY, BY_TAG, HOME, INCIDENTS, MODEL, PATHS, PATTERNS,
+                                SUGGEST, TRENDS, Site)
 from recur.site.md import cell, front_matter, mdlink, table
 
 ASSETS = Path(__file__).resolve().parents[3] / "site_config" / "assets"  # repo checkout (editable install)
@@ -51,7 +51,9 @@ def home_page(site: Site) -> str:
             f"({len(site.kb.patterns)} patterns)",
             f"- {mdlink(page, INCIDENTS, 'Incidents')} ({len(site.incidents)})",
             f"- {mdlink(page, PATHS, 'Onboarding paths')} for new on-call engineers ({len(site.kb.paths)})",
-            f"- {mdlink(page, BOARD, 'Problem board')} and {mdlink(page, TRENDS, 'trends')} for problem managers", ""]
+            f"- {mdlink(page, BOARD, 'Problem board')} and {mdlink(page, TRENDS, 'trends')} for problem managers",
+            f"- {mdlink(page, MODEL, 'Retrieval model')}: which model ranks the suggestions, and what tuning it on "
+            "this KB changed", ""]
     recent = site.incidents[-5:][::-1]
     if recent:
         out.append("## Latest incidents\n")
@@ -70,14 +72,15 @@ def suggest_page(site: Site) -> str:
                       "search answers instead.\n"])
 
 
-def pages(kb, *, as_of: dt.date, board: dict, lookalikes=None, edit_base: str | None = None) -> dict:
-    """Every generated file as {relative path: text}."""
+def pages(kb, *, as_of: dt.date, board: dict, lookalikes=None, edit_base: str | None = None, model=None) -> dict:
+    """Every generated file as {relative path: text}; ``model`` is ``model_page.find_model(...)`` or None."""
     site = Site(kb, as_of, board, lookalikes, edit_base)
     out = {HOME: home_page(site), SUGGEST: suggest_page(site),
            PATTERNS: pattern_pages.category_index(site), BY_SERVICE: pattern_pages.service_index(site),
            BY_TAG: pattern_pages.tag_index(site), BY_SEVERITY: pattern_pages.severity_index(site),
            INCIDENTS: record_pages.incident_index(site), PATHS: record_pages.path_index(site),
            BOARD: board_pages.board_page(site), TRENDS: board_pages.trends_page(site),
+           MODEL: model_page.model_page(site, model),
            "board/board.json": json.dumps(board, indent=1, ensure_ascii=False) + "\n"}
     for p in site.patterns:
         out.setdefault(p.relpath, pattern_pages.pattern_page(site, p))
@@ -89,15 +92,16 @@ def pages(kb, *, as_of: dt.date, board: dict, lookalikes=None, edit_base: str | 
 
 
 def generate(kb, out_dir, *, as_of: dt.date, board: dict, lookalikes=None, edit_base: str | None = None,
-             assets_dir=None) -> dict:
+             assets_dir=None, model=None) -> dict:
     """Write the site's Markdown tree for ``kb`` into ``out_dir``; returns {"written", "removed", "files"}.
 
     ``board`` is ``problems.board(kb, as_of)``; ``lookalikes`` maps a pattern id to [{id, score}];
     ``edit_base`` (e.g. ``https://git.example.com/team/kb/-/edit/main/kb/``) + a record's KB path is its
-    "edit this page" link. The assets (CSS/JS) are copied into ``assets/`` so the tree is self-contained.
+    "edit this page" link; ``model`` is what the Retrieval model page shows (``model_page.find_model``).
+    The assets (CSS/JS) are copied into ``assets/`` so the tree is self-contained.
     """
     files = {k: v.encode("utf-8") for k, v in pages(kb, as_of=as_of, board=board, lookalikes=lookalikes,
-                                                      edit_base=edit_base).items()}
+                                                      edit_base=edit_base, model=model).items()}
     assets = Path(assets_dir) if assets_dir else ASSETS
     if assets.is_dir():
         for f in sorted(assets.iterdir()):

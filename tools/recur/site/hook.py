@@ -78,11 +78,16 @@ def lookalikes_for(kb, index_path):
         return None
 
 
-def prepare(kb_path, src_dir, *, as_of: dt.date, edit_url: str | None = None, index_path=None) -> dict:
-    """Load the KB, compute the board and write the Markdown tree into ``src_dir``."""
+def prepare(kb_path, src_dir, *, as_of: dt.date, edit_url: str | None = None, index_path=None,
+            model_dir=None) -> dict:
+    """Load the KB, compute the board and write the Markdown tree into ``src_dir``.
+
+    ``model_dir``: the tuned model folder whose report the Retrieval model page shows (default: the
+    KB's active tuned model, else its newest rejected candidate)."""
     from recur.kb import load_kb
     from recur.problems import board
     from recur.site.generate import generate
+    from recur.site.model_page import find_model
 
     kb = load_kb(kb_path)
     errors = kb.errors
@@ -90,7 +95,7 @@ def prepare(kb_path, src_dir, *, as_of: dt.date, edit_url: str | None = None, in
         log.warning(f"recur: {len(errors)} KB file problem(s) in {kb_path}; files with errors are left out of "
                     f"the site (run: recur check --kb {kb_path}). First: {errors[0]}")
     stats = generate(kb, src_dir, as_of=as_of, board=board(kb, as_of), lookalikes=lookalikes_for(kb, index_path),
-                     edit_base=edit_url)
+                     edit_base=edit_url, model=find_model(kb_path, model_dir))
     stats.update(patterns=len(kb.patterns), incidents=len(kb.incidents), paths=len(kb.paths))
     return stats
 

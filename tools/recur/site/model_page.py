@@ -1,0 +1,230 @@
+"""The "Retrieval model" page: which embedding model ranks the suggestions, and what `recur tune` changed.
+
+Laid out from the tuning report (``report.json``, written by ``recur.tune_report.build_report``):
+the active tuned model of the KB, else the newest refused candidate (``OUT.rejected``), marked as
+such. Without either, the page names the bundled model and how to tune. Reading a report never
+loads the model or torch: it is one small JSON file.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+from recur.site.context import MODEL, Site
+from recur.site.md import badge, cell, esc, front_matter, html_table, raw, raw_table
+
+log = logging.getLogger("mkdocs.plugins.recur")
+
+REPORT = "report.json"  # as recur.tune.REPORT (not imported: recur.tune imports click and the CLI options)
+BUNDLED = "all-MiniLM-L6-v2"
+METRICS = (("recall@1", "recall@1"), ("recall@3", "recall@3"), ("mrr", "MRR"))
+
+
+def _read(path: Path) -> dict | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not (isinstance(data, dict) and isinstance(data.get("before"), dict) and isinstance(data.get("after"), dict)):
+        if path.exists():
+            log.info(f"recur: {path}: not a tuning report; the Retrieval model page leaves it out")
+        return None
+    return data
+
+
+def _same_kb(report: dict, kb_dir) -> bool:
+    from recur.tune_data import _same_kb as same
+
+    return bool(report.get("kb")) and same(report["kb"], kb_dir)
+
+
+def find_model(kb_dir, model_dir=None) -> dict | None:
+    """The tuning report to show for ``kb_dir``: {"report", "folder", "state", "newer_rejected"} or None.
+
+    ``state`` is "active" (the KB's tuned model, as `recur index` would use it) or "rejected" (the
+    newest candidate `recur tune` refused, when no tuned model is active). ``model_dir`` replaces
+    the search (RECUR_TUNED, ./.recur/model, <kb>/../.recur/model): that folder and its
+    ``.rejected`` sibling are read whatever KB they were tuned on.
+    """
+    from recur.tune_data import candidate_folders, tuned_model_for
+
+    if model_dir is not None:
+        folders, active = [Path(model_dir)], Path(model_dir)
+    else:
+        folders, active = candidate_folders(kb_dir), tuned_model_for(kb_dir)
+    rejected = []
+    for folder in folders:
+        r = _read(folder.with_name(folder.name + ".rejected") / REPORT)
+        if r is not None and (model_dir is not None or _same_kb(r, kb_dir)):
+            rejected.append((str(r.get("date", "")), folder.with_name(folder.name + ".rejected"), r))
+    newest = max(rejected, key=lambda t: t[0]) if rejected else None
+    report = _read(active / REPORT) if active is not None else None
+    if report is not None:
+        later = newest if newest and newest[0] > str(report.get("date", "")) else None
+        return {"report": report, "folder": active, "state": "active", "newer_rejected": later and later[2]}
+    if newest is not None:
+        return {"report": newest[2], "folder": newest[1], "state": "rejected", "newer_rejected": None}
+    return None
+
+
+# --- layout --------------------------------------------------------------------------------------
+
+def _rank(r) -> str:
+    return str(r) if r else "&gt;10"
+
+
+def _num(x) -> str:
+    return f"{x:.3f}" if isinstance(x, (int, float)) else "–"
+
+
+def _delta(b, a) -> str:
+    if not isinstance(b, (int, float)) or not isinstance(a, (int, float)):
+        return ""
+    d = a - b
+    return f" <small>({d:+.3f})</small>" if abs(d) >= 0.0005 else ""
+
+
+def _row(label: str, value: str) -> str:
+    return f"<dt>{esc(label)}</dt><dd>{value}</dd>"
+
+
+def _card(r: dict, state: str, folder) -> str:
+    status = (badge("active", "st-active") + " this KB's model: <code>recur index</code>, suggestions and search use it"
+              if state == "active" else
+              badge("rejected", "overdue") + " measured not better: <b>not</b> in use; the previous model stays")
+    ev = r.get("before", {}).get("hybrid", {})
+    rows = [_row("Status", status),
+            _row("Tuned model", f"<code>{esc(r.get('model_id', '?'))}</code>"),
+            _row("Base model", f"<code>{esc(r.get('base_model', '?'))}</code>"),
+            _row("Compared with", f"<code>{esc(r.get('compared_with', '?'))}</code>"),
+            _row("Tuned on", esc(str(r.get("date", "?"))[:16].replace("T", " "))),
+            _row("Training", f"{esc(r.get('pairs', '?'))} pairs · {esc(r.get('epochs', '?'))} epoch(s) · "
+                             f"seed {esc(r.get('seed', '?'))}"),
+            _row("Measured on", f"{esc(ev.get('cases', len(r.get('cases') or [])))} eval cases "
+                                f"({esc(r.get('eval_source', '?'))}), never trained on"),
+            _row("Folder", f"<code>{esc(folder)}</code>")]
+    return raw('<dl class="recur-card" data-search-exclude>\n' + "\n".join(rows) + "\n</dl>")
+
+
+def _figures(r: dict) -> str:
+    rows = []
+    for mode, label in (("hybrid", "hybrid (what suggestions use)"), ("dense", "dense only (the model alone)")):
+        b, a = r["before"].get(mode) or {}, r["after"].get(mode) or {}
+        rows.append([esc(label)] + [f"{_num(b.get(k))} → <b>{_num(a.get(k))}</b>{_delta(b.get(k), a.get(k))}"
+                                    for k, _ in METRICS])
+    return raw(html_table(["ranking"] + [h for _, h in METRICS], rows))
+
+
+def _patterns(site: Site, ids) -> str:
+    return ", ".join(site.pattern_link(MODEL, pid) for pid in ids or []) or "–"
+
+
+def _top(site: Site, c: dict, key: str) -> str:
+    top = c.get(key) or []
+    if not top:
+        return "–"
+    first = top[0]
+    text = site.pattern_link(MODEL, first)
+    return text + (" ✓" if first in (c.get("expect") or []) else "")
+
+
+def _source(c: dict) -> str:
+    src = c.get("source") or ""
+    return f"<code>{esc(Path(src).name)}{':' + esc(c['line']) if c.get('line') else ''}</code>" if src else "–"
+
+
+def _case_rows(site: Site, cases: list, top_key: str) -> list:
+    return [[f"{_rank(c.get('before'))} → <b>{_rank(c.get('after'))}</b>",
+             f"{_rank(c.get('dense_before'))} → {_rank(c.get('dense_after'))}",
+             _patterns(site, c.get("expect")), esc(c.get("query", "")), _top(site, c, top_key), _source(c)]
+            for c in cases]
+
+
+def _cases(site: Site, r: dict) -> list:
+    cases = [c for c in r.get("cases") or [] if isinstance(c, dict)]
+    up = [c for c in cases if (c.get("moved") or 0) > 0]
+    down = [c for c in cases if (c.get("moved") or 0) < 0]
+    dense = [c for c in cases if not c.get("moved") and c.get("dense_moved")]
+    s = r.get("summary") or {"up": len(up), "down": len(down), "same": len(cases) - len(up) - len(down)}
+    out = ["## Eval cases that moved\n",
+           f"Rank of the expected pattern for each eval case, before → after tuning (1 = first suggestion; "
+           f"&gt;10 = not in the top 10). In the hybrid ranking **{s.get('up', 0)} moved up, "
+           f"{s.get('down', 0)} moved down, {s.get('same', 0)} did not move**. ✓ marks a first suggestion that "
+           "is the expected pattern.\n"]
+    head = ["hybrid rank", "dense rank", "expected pattern", "eval case (query)"]
+    out.append(f"### Moved up ({len(up)})\n")
+    out.append(raw_table(head + ["first suggestion before", "case"], _case_rows(site, up, "top_before"),
+                         "No case moved up.\n"))
+    out.append(f"### Moved down ({len(down)})\n")
+    out.append("When a case moved down, the first suggestion now is the pattern the tuned model prefers for "
+               "that description: compare the two patterns' symptoms and signals.\n")
+    out.append(raw_table(head + ["first suggestion now", "case"], _case_rows(site, down, "top_after"),
+                         "No case moved down.\n"))
+    if dense:
+        out.append(f"### Same hybrid rank, moved in the dense-only ranking ({len(dense)})\n")
+        out.append(raw_table(head + ["first suggestion now", "case"], _case_rows(site, dense, "top_after")))
+    return out
+
+
+def _neighbours(site: Site, r: dict) -> list:
+    pairs = [n for n in r.get("neighbours") or [] if isinstance(n, dict)]
+    out = ["## Neighbour pairs that changed most\n",
+           "Cosine similarity of two patterns' text (title, summary, root cause) under the model before → "
+           "after, for pairs where one pattern is among the other's nearest. **Closer** (+): the model now "
+           "reads the two failures as more alike, so a description of one suggests the other more readily. "
+           "**Further apart** (−): it learned to tell them apart.\n"]
+    rows = [[site.pattern_link(MODEL, n.get("a", "?"), n.get("a_title")),
+             site.pattern_link(MODEL, n.get("b", "?"), n.get("b_title")),
+             f"{_num(n.get('before'))} → <b>{_num(n.get('after'))}</b>",
+             f"{n['change']:+.3f} " + ("closer" if n["change"] > 0 else "further apart")
+             if isinstance(n.get("change"), (int, float)) else "–"] for n in pairs]
+    out.append(raw_table(["pattern", "pattern", "similarity", "change"], rows, "No neighbour pairs recorded.\n"))
+    return out
+
+
+def _no_model(site: Site) -> list:
+    from recur.embed import resolve
+
+    try:
+        bundled = resolve("default").model_id
+    except Exception:  # the page must not break the site when the model package is missing
+        bundled = BUNDLED
+    return [f"Suggestions use the bundled general-purpose model **{BUNDLED}** (`{bundled}`): no tuned model "
+            "exists for this knowledge base yet.\n",
+            "## Tune it on this knowledge base\n",
+            "`recur tune` fine-tunes a copy of the model on the KB's own text (each pattern's symptoms, signals "
+            "and titles, linked incidents' summaries, confirmed 👍 feedback), measures it on `kb/eval/cases.yml` "
+            "before and after, and makes it the active model only when it is not worse:\n",
+            "```\nrecur tune            # fine-tune, measure before/after, activate only when not worse\n"
+            "recur tune --report   # what changed\nrecur site            # this page then shows what moved\n```\n"]
+
+
+def model_page(site: Site, model: dict | None) -> str:
+    out = [front_matter(title="Retrieval model", search={"exclude": True}), "# Retrieval model\n",
+           "Suggestions rank patterns by a hybrid of word and signal matching and an embedding model's "
+           "similarity. This page shows which model is in use and what tuning it on this knowledge base "
+           "changed (`recur tune --report` prints the same).\n"]
+    if model is None:
+        return "\n".join(out + _no_model(site))
+    r, state = model["report"], model["state"]
+    if state == "rejected":
+        out.append('!!! warning "Rejected candidate: not in use"\n    `recur tune` measured this candidate as not '
+                   f"better than `{cell(r.get('compared_with', '?'))}` and did not activate it; suggestions still use "
+                   "that model. The figures below show why.\n")
+    newer = model.get("newer_rejected")
+    if newer:
+        out.append('!!! note "A newer candidate was rejected"\n    On '
+                   f"{cell(str(newer.get('date', '?'))[:10])} `recur tune` trained "
+                   f"`{cell(newer.get('model_id', '?'))}` and measured it as not better; the model below stays "
+                   "active.\n")
+    out.append(_card(r, state, model["folder"]))
+    out.append("## Before and after\n")
+    out.append(f"Measured on the eval cases with `{cell(r.get('compared_with', '?'))}` (before) and the tuned model "
+               "(after). recall@k: share of cases whose expected pattern is in the first k suggestions; MRR: mean "
+               "of 1/rank.\n")
+    out.append(_figures(r))
+    out += _cases(site, r)
+    out += _neighbours(site, r)
+    return "\n".join(out)
