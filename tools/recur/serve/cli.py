@@ -51,6 +51,11 @@ def serve(kb_dir, index_dir, model, host, port, site_dir, feedback_path, max_bod
     API: POST /api/suggest, GET /api/patterns[/ID], POST /api/alertmanager, POST /api/feedback;
     documentation at /docs (works offline).
     """
+    if threads:  # before numpy/torch load: BLAS and OpenMP pools of the same size, no idle spinning
+        import os
+
+        for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ.setdefault(var, str(threads))
     import uvicorn
 
     from recur.engine import Engine
