@@ -2,7 +2,7 @@
 
 Use from a test module::
 
-    from browser import chromium, page_errors, serve_dir  # noqa: F401  (chromium is a fixture)
+    from browser import page_errors, serve_dir  # the ``chromium`` fixture is registered in conftest.py
 
     def test_home(chromium, tmp_path):
         with serve_dir(site_dir) as base:

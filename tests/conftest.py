@@ -5,6 +5,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from browser import chromium  # noqa: E402,F401  one Chromium per session, shared by every module
 from kbfactory import small_kb  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from browser import chromium, page_errors, serve_dir  # noqa: F401  (chromium is a fixture)
+from browser import page_errors, serve_dir  # the chromium fixture comes from conftest.py (one browser per session)
 from kbfactory import small_kb
 from serve_util import running
 
@@ -71,7 +71,7 @@ def ask(page, text):
 
 
 @pytest.mark.parametrize("path", ["/", "/suggest.html", "/guide/deep.html"])
-def test_box_shows_ranked_patterns_from_the_api(chromium, server, path):  # noqa: F811
+def test_box_shows_ranked_patterns_from_the_api(chromium, server, path):
     base, _ = server
     page = chromium.new_page()
     errors = page_errors(page)
@@ -99,7 +99,7 @@ def test_box_shows_ranked_patterns_from_the_api(chromium, server, path):  # noqa
         page.close()
 
 
-def test_votes_reach_the_feedback_file(chromium, server):  # noqa: F811
+def test_votes_reach_the_feedback_file(chromium, server):
     base, fb = server
     page = chromium.new_page()
     try:
@@ -122,7 +122,7 @@ def test_votes_reach_the_feedback_file(chromium, server):  # noqa: F811
         page.close()
 
 
-def test_error_from_the_api_is_shown(chromium, server):  # noqa: F811
+def test_error_from_the_api_is_shown(chromium, server):
     base, _ = server
     page = chromium.new_page()
     try:
@@ -135,7 +135,7 @@ def test_error_from_the_api_is_shown(chromium, server):  # noqa: F811
         page.close()
 
 
-def test_static_site_says_so_and_falls_back_to_search(chromium, built):  # noqa: F811
+def test_static_site_says_so_and_falls_back_to_search(chromium, built):
     _, site = built
     with serve_dir(site) as base:
         page = chromium.new_page()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from browser import chromium, page_errors, serve_dir  # noqa: F401  (chromium is a fixture)
+from browser import page_errors, serve_dir  # the chromium fixture comes from conftest.py (one browser per session)
 from click.testing import CliRunner
 from site_helpers import AS_OF, site_kb
 
@@ -31,7 +31,7 @@ def js_errors(errors: list) -> list:
 
 
 @pytest.fixture
-def page(chromium, base):  # noqa: F811
+def page(chromium, base):
     pg = chromium.new_page()
     pg.errors = page_errors(pg)
     yield pg
@@ -52,7 +52,7 @@ def test_home_has_the_describe_box_and_recurring_patterns(page, base):
     assert js_errors(page.errors) == []
 
 
-def test_pattern_page_card_evidence_runbook_copy(page, base, chromium):  # noqa: F811
+def test_pattern_page_card_evidence_runbook_copy(page, base, chromium):
     url, _ = base
     chromium.grant_permissions(["clipboard-read", "clipboard-write"], origin=url)
     page.goto(url + "/patterns/capacity/disk-full.html")
@@ -128,7 +128,7 @@ def test_search_finds_error_strings_and_alert_names(page, base):
     assert js_errors(page.errors) == []
 
 
-def test_every_page_loads_without_errors_and_every_link_resolves(page, base, chromium):  # noqa: F811
+def test_every_page_loads_without_errors_and_every_link_resolves(page, base, chromium):
     url, out = base
     pages = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html") if p.name != "404.html")
     assert len(pages) > 15
