@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+from pathlib import Path
 
 import httpx
 import pytest
@@ -14,6 +15,8 @@ from serve_util import alert_payload, running
 from recur.cli import cli
 from recur.engine import Engine
 from recur.serve import create_app
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
@@ -243,3 +246,11 @@ def test_concurrent_queries_are_answered_like_one_at_a_time(served):
     for text, answer in zip(texts, answers):
         assert answer["query"] == text
         assert answer["results"] == engine.suggest(text, top=3)
+
+
+def test_site_discovery_file_names_the_api(served):
+    """The static build ships assets/recur-api.json with {"api": null}; the server overrides it."""
+    r = httpx.get(served["base"] + "/assets/recur-api.json")
+    assert r.status_code == 200 and r.json() == {"api": "/api"}
+    shipped = json.loads((ROOT / "site_config" / "assets" / "recur-api.json").read_text())
+    assert shipped["api"] is None

@@ -24,12 +24,6 @@ def base(tmp_path_factory):
         yield url, out
 
 
-def js_errors(errors: list) -> list:
-    """Console errors except the suggest box's /api probe, which 404s by design on a static host
-    (recur-suggest.js then falls back to the site search)."""
-    return [e for e in errors if "/api/" not in e]
-
-
 @pytest.fixture
 def page(chromium, base):
     pg = chromium.new_page()
@@ -49,7 +43,7 @@ def test_home_has_the_describe_box_and_recurring_patterns(page, base):
     page.locator("article table a", has_text="Disk full on a host").first.click()
     page.wait_for_url("**/patterns/capacity/disk-full.html")
     assert page.locator("h1").inner_text().startswith("Disk full on a host")
-    assert js_errors(page.errors) == []
+    assert page.errors == []
 
 
 def test_pattern_page_card_evidence_runbook_copy(page, base, chromium):
@@ -73,7 +67,7 @@ def test_pattern_page_card_evidence_runbook_copy(page, base, chromium):
     # the recurrence timeline links each dot to its incident
     page.locator(".recur-timeline svg a").first.click()
     page.wait_for_url("**/incidents/2025/INC-2025-0009.html")
-    assert js_errors(page.errors) == []
+    assert page.errors == []
 
 
 def test_onboarding_path_progress_persists(page, base):
@@ -94,7 +88,7 @@ def test_onboarding_path_progress_persists(page, base):
     page.locator(".recur-reset").click()
     page.reload()
     assert not page.locator("input.recur-step-check").first.is_checked()
-    assert js_errors(page.errors) == []
+    assert page.errors == []
 
 
 def test_problem_board_and_trends(page, base):
@@ -110,7 +104,7 @@ def test_problem_board_and_trends(page, base):
     charts = page.locator("svg.recur-chart")
     assert charts.count() == 4 and charts.first.is_visible()
     assert charts.first.bounding_box()["width"] > 300
-    assert js_errors(page.errors) == []
+    assert page.errors == []
 
 
 def test_search_finds_error_strings_and_alert_names(page, base):
@@ -125,7 +119,7 @@ def test_search_finds_error_strings_and_alert_names(page, base):
         result.wait_for(timeout=10000)
         assert "Disk full on a host" in page.locator(".md-search-result").inner_text()
         page.keyboard.press("Escape")
-    assert js_errors(page.errors) == []
+    assert page.errors == []
 
 
 def test_every_page_loads_without_errors_and_every_link_resolves(page, base, chromium):
@@ -138,7 +132,7 @@ def test_every_page_loads_without_errors_and_every_link_resolves(page, base, chr
         hrefs = page.eval_on_selector_all(
             "a[href], link[href], script[src], img[src]", "els => els.map(e => new URL(e.getAttribute('href') || e.getAttribute('src'), document.baseURI).href)")
         targets.update(h.split("#")[0] for h in hrefs if h.startswith(url))
-    assert js_errors(page.errors) == []
+    assert page.errors == []
     broken = [t for t in sorted(targets) if chromium.request.get(t).status != 200]
     assert broken == []
     assert {f"{url}/{rel}" for rel in pages} <= targets  # every page is reachable by a link

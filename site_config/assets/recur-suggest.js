@@ -105,7 +105,7 @@
     this.api = (node.dataset.api || "/api").replace(/\/+$/, "");
     this.mode = "probing";  /* probing | api | starting | static */
     this.render();
-    this.probe();
+    this.discover();
   }
 
   Box.prototype.render = function () {
@@ -138,6 +138,20 @@
   Box.prototype.say = function (msg, kind) {
     this.status.textContent = msg;
     this.status.className = "recur-suggest__status" + (kind ? " recur-suggest__status--" + kind : "");
+  };
+
+  /* assets/recur-api.json says whether an API stands behind this copy of the site: the static
+     build ships {"api": null}, `recur serve` answers {"api": "/api"}. Asking it first means a
+     static host never sees (and the console never logs) a 404 for the API. */
+  Box.prototype.discover = function () {
+    var self = this;
+    apiFetch(new URL("assets/recur-api.json", siteRoot()).href).then(function (r) {
+      if (r.status === 200 && r.json && r.json.api === null) return self.toStatic();
+      if (r.status === 200 && r.json && typeof r.json.api === "string") {
+        self.api = r.json.api.replace(/\/+$/, "");
+      }
+      self.probe();
+    }, function () { self.probe(); });
   };
 
   Box.prototype.probe = function () {

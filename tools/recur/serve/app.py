@@ -175,6 +175,12 @@ def create_app(engine_factory: Callable, site_dir=None, feedback_path=".recur/fe
                                    f"{request.url.path} (allowed: {allow})", {"Allow": allow})
         raise ApiError(404, "not_found", f"no such route: {request.method} {request.url.path}")
 
+    @app.get("/assets/recur-api.json", include_in_schema=False)
+    def api_discovery():
+        """Tells the site's suggest box that an API stands behind this copy of the site (the
+        static build ships the same file with {"api": null}, so a static host sees no 404)."""
+        return {"api": "/api"}
+
     if site_ok:
         app.mount("/", SiteFiles(directory=str(site), html=True), name="site")
     else:
