@@ -98,9 +98,10 @@ class Searcher:
 
     @property
     def faiss(self):
-        """A faiss IndexFlatIP over the views, built on first use. The search does not need it:
-        it scores every view with one matrix product anyway (exact, like IndexFlatIP), which
-        spares a cold ``recur suggest`` the faiss import and a copy of the vectors."""
+        """The dense retrieval: a faiss IndexFlatIP (exact inner product) over every view, built
+        on first use so that loading a Searcher stays cheap. A KB far beyond the thousands of
+        patterns could swap in an approximate faiss index here; views it does not return score
+        as the floor below."""
         if self._faiss is None:
             import faiss
 
@@ -108,6 +109,16 @@ class Searcher:
             if len(self.vectors):
                 self._faiss.add(self.vectors)
         return self._faiss
+
+    def view_similarities(self, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(cosine of every view to ``q``, view rows best first), from one faiss search."""
+        n = len(self.vectors)
+        dists, rows = self.faiss.search(np.asarray(q, dtype=np.float32).reshape(1, -1), n)
+        dists, rows = dists[0], rows[0]
+        found = rows >= 0
+        sims = np.full(n, -1.0, dtype=np.float32)  # the floor for views an approximate index skips
+        sims[rows[found]] = dists[found]
+        return sims, rows[found]
 
     # -- query side ---------------------------------------------------------------
     def focus_text(self, text: str) -> str | None:
@@ -148,10 +159,8 @@ class Searcher:
         else:
             q, fq = qvec, None
         dense_only = mode == "dense"
-        allsims = self.vectors @ np.asarray(q, dtype=np.float32)  # every view; candidates index into it
-        k = min(len(self.vectors), CANDIDATE_VIEWS)
-        rows = np.argpartition(-allsims, k - 1)[:k] if k < len(allsims) else np.arange(len(allsims))
-        cands = {self.row_pattern[r] for r in rows}
+        allsims, ranked = self.view_similarities(q)  # every view's cosine; candidates index into it
+        cands = {self.row_pattern[r] for r in ranked[:CANDIDATE_VIEWS]}
         lex = None if dense_only else self._lexical(text)
         if lex is not None:
             order = np.argsort(-lex)[: max(top * 4, 50)]
