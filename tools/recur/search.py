@@ -88,13 +88,21 @@ class Searcher:
         self.has_other = np.asarray([bool(rows) for rows in others], dtype=bool)
         self.ids = list(index.ids)
         self.lex_pos = {pid: i for i, pid in enumerate(self.ids)}
-        self.signals = {}
+        # every signal once, and an inverted index from its words and identifiers, so a query
+        # only looks at the signals it could match (the KB may hold thousands)
+        self.signal_list = []
+        self.signals_by_word: dict = {}
+        self.signals_always = []  # signals with no indexable word: checked for every query
         for pid, doc in index.docs.items():
-            sigs = []
             for s in doc.get("signals", []):
-                toks = [w for w in words(s) if w not in STOPWORDS and not w.isdigit()]
-                sigs.append((s, normalise_signal(s), set(toks), identifiers(s)))
-            self.signals[pid] = sigs
+                toks = {w for w in words(s) if w not in STOPWORDS and not w.isdigit()}
+                ids = identifiers(s)
+                n = len(self.signal_list)
+                self.signal_list.append((pid, s, normalise_signal(s), toks, ids))
+                for key in toks | ids:
+                    self.signals_by_word.setdefault(key, []).append(n)
+                if not toks and not ids:
+                    self.signals_always.append(n)
 
     @property
     def faiss(self):
@@ -213,25 +221,29 @@ class Searcher:
         norm_q = normalise_signal(text)
         q_words = {w for w in words(text) if w not in STOPWORDS}
         q_ids = identifiers(text)
+        near = set(self.signals_always)
+        for key in q_words | q_ids:
+            near.update(self.signals_by_word.get(key, ()))
+        found: dict = {}
+        for n in sorted(near):
+            pid, raw, norm, toks, ids = self.signal_list[n]
+            score = 0.0
+            if len(norm) >= 6 and norm in norm_q:
+                score = 1.0
+            elif ids & q_ids:
+                score = 0.9
+            elif len(toks) >= 3:
+                cover = len(toks & q_words) / len(toks)
+                if cover >= 0.75:
+                    score = 0.7 * cover
+            why = found.setdefault(pid, [])
+            if score > 0 and all(w["text"] != raw for w in why):
+                why.append({"field": "signal", "text": raw, "score": round(score, 3)})
         out: dict = {}
-        for pid, sigs in self.signals.items():
-            best, why = 0.0, []
-            for raw, norm, toks, ids in sigs:
-                score = 0.0
-                if len(norm) >= 6 and norm in norm_q:
-                    score = 1.0
-                elif ids & q_ids:
-                    score = 0.9
-                elif len(toks) >= 3:
-                    cover = len(toks & q_words) / len(toks)
-                    if cover >= 0.75:
-                        score = 0.7 * cover
-                if score > 0 and all(w["text"] != raw for w in why):
-                    why.append({"field": "signal", "text": raw, "score": round(score, 3)})
-                    best = max(best, score)
-            if best > 0:
+        for pid, why in found.items():
+            if why:
                 why.sort(key=lambda w: -w["score"])
-                out[pid] = (best, why[:3])
+                out[pid] = (why[0]["score"], why[:3])
         return out
 
     def _dense_why(self, prow, sims) -> list:
