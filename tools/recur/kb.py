@@ -32,6 +32,11 @@ def _line_of(lines: dict, path: tuple) -> int:
     return lines.get((), 1)
 
 
+def _section(name: str) -> property:
+    """A read-only attribute for one ``## name`` section's Markdown ("" when absent)."""
+    return property(lambda self: self.sections.get(name, ""), doc=f"The ## {name} section (Markdown).")
+
+
 @dataclass
 class Fix:
     status: str = "open"
@@ -67,21 +72,10 @@ class Pattern:
     def line(self, *path) -> int:
         return _line_of(self.lines, path)
 
-    @property
-    def summary(self) -> str:
-        return self.sections.get("Summary", "")
-
-    @property
-    def root_cause(self) -> str:
-        return self.sections.get("Root cause", "")
-
-    @property
-    def permanent_fix(self) -> str:
-        return self.sections.get("Permanent fix", "")
-
-    @property
-    def detection(self) -> str:
-        return self.sections.get("Detection", "")
+    summary = _section("Summary")
+    root_cause = _section("Root cause")
+    permanent_fix = _section("Permanent fix")
+    detection = _section("Detection")
 
 
 @dataclass
@@ -127,9 +121,7 @@ class Incident:
     def line(self, *path) -> int:
         return _line_of(self.lines, path)
 
-    @property
-    def summary(self) -> str:
-        return self.sections.get("Summary", "")
+    summary = _section("Summary")
 
 
 @dataclass
