@@ -266,6 +266,6 @@ def tune(kb_dir, index_dir, model, out_dir, epochs, seed, batch_size, lr, min_ga
                    "What changed: recur tune --report")
     else:
         click.echo(f"Not activated: the tuned model does not beat {m['compared_with']} (MRR gain ≥ {min_gain}, "
-                   "recall@3 down at most one case). The current model stays; the candidate is in {out_dir}.rejected "
-                   "(recur tune --report --out ... to inspect).", err=True)
+                   f"recall@3 down at most one case). The current model stays; the candidate is in {out_dir}.rejected "
+                   f"(to inspect: recur tune --report --out {out_dir}.rejected).", err=True)
         sys.exit(REFUSED)
