@@ -174,27 +174,15 @@ def eval_cmd(kb_dir, index_dir, model, cases_file, min_recall1, min_recall3, min
     """
     from recur.engine import Engine
     from recur.evaluate import metrics, run_cases
-    from recur.kb import load_kb
+    from recur.kb import read_cases
 
-    kb = load_kb(kb_dir)
-    cases = kb.cases
-    if cases_file:
-        tmp = load_kb(kb_dir)
-        tmp.cases = []
-        from recur.kb import _load_cases
-
-        tmp.root = Path(kb_dir)
-        _load_cases(tmp, Path(cases_file))
-        cases = tmp.cases
-        errs = [p for p in tmp.problems if p.is_error and p.path.endswith(Path(cases_file).name)]
-        if errs:
-            raise RecurError("\n".join(map(str, errs)))
-    else:
-        errs = [p for p in kb.problems if p.is_error and p.path.endswith("cases.yml")]
-        if errs:
-            raise RecurError("\n".join(map(str, errs)))
+    path = Path(cases_file) if cases_file else Path(kb_dir) / "eval" / "cases.yml"
+    cases, problems = read_cases(path, kb_dir)
+    errs = [p for p in problems if p.is_error]
+    if errs:
+        raise RecurError("\n".join(map(str, errs)))
     if not cases:
-        raise RecurError(f"no retrieval cases in {cases_file or Path(kb_dir) / 'eval' / 'cases.yml'}")
+        raise RecurError(f"no retrieval cases in {path}")
     engine = Engine.open(kb_dir, index_dir, model)
     results = run_cases(engine, cases)
     m = metrics(results)

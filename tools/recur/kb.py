@@ -243,36 +243,40 @@ def _read(kb: KB, path: Path):
     return None
 
 
+def _yaml_file(kb: KB, path: Path, field: str):
+    """Read and parse a YAML file of the KB; None (and a problem recorded) when it cannot be."""
+    text = _read(kb, path)
+    if text is None:
+        return None
+    try:
+        return load_yaml(text)
+    except ParseError as exc:
+        kb.problems.append(Problem(_shown(kb, path), exc.line, field, exc.message))
+        return None
+
+
 def _load_severity(kb: KB) -> None:
     path = kb.root / "severity.yml"
     levels = DEFAULT_SEVERITY
     if path.is_file():
-        text = _read(kb, path)
-        if text is None:
-            levels = {}
-        else:
-            try:
-                doc = load_yaml(text)
-            except ParseError as exc:
-                kb.problems.append(Problem(_shown(kb, path), exc.line, "severity", exc.message))
-                doc = None
-            levels = {}
-            if doc is not None:
-                v = schema.Validator(_shown(kb, path), doc)
-                if not isinstance(doc.data, dict) or not isinstance(doc.data.get("levels"), dict) or not doc.data["levels"]:
-                    v.error(("levels",), "levels", "must be a mapping of severity keys (e.g. sev1) to levels")
-                else:
-                    for key, value in doc.data["levels"].items():
-                        before = len(v.problems)
-                        cleaned = v.mapping(value, schema.SEVERITY_LEVEL, ("levels", key), f"levels.{key}")
-                        if any(p.is_error for p in v.problems[before:]):
-                            continue
-                        if cleaned["review"] != "none" and "review_within_days" not in cleaned:
-                            v.error(("levels", key), f"levels.{key}.review_within_days",
-                                    f"is required when review is {cleaned['review']}")
-                            continue
-                        levels[str(key)] = cleaned
-                kb.problems.extend(v.problems)
+        doc = _yaml_file(kb, path, "severity")
+        levels = {}
+        if doc is not None:
+            v = schema.Validator(_shown(kb, path), doc)
+            if not isinstance(doc.data, dict) or not isinstance(doc.data.get("levels"), dict) or not doc.data["levels"]:
+                v.error(("levels",), "levels", "must be a mapping of severity keys (e.g. sev1) to levels")
+            else:
+                for key, value in doc.data["levels"].items():
+                    before = len(v.problems)
+                    cleaned = v.mapping(value, schema.SEVERITY_LEVEL, ("levels", key), f"levels.{key}")
+                    if any(p.is_error for p in v.problems[before:]):
+                        continue
+                    if cleaned["review"] != "none" and "review_within_days" not in cleaned:
+                        v.error(("levels", key), f"levels.{key}.review_within_days",
+                                f"is required when review is {cleaned['review']}")
+                        continue
+                    levels[str(key)] = cleaned
+            kb.problems.extend(v.problems)
     for key, value in levels.items():
         kb.severity[key] = SeverityLevel(key, value["name"], value["review"], value.get("review_within_days"))
 
@@ -445,13 +449,8 @@ def _load_path(kb: KB, path: Path) -> None:
         if not path.name.startswith("."):
             kb.problems.append(Problem(shown, 1, "file", "not a .yml file; ignored", "warning"))
         return
-    text = _read(kb, path)
-    if text is None:
-        return
-    try:
-        doc = load_yaml(text)
-    except ParseError as exc:
-        kb.problems.append(Problem(shown, exc.line, "path", exc.message))
+    doc = _yaml_file(kb, path, "path")
+    if doc is None:
         return
     v = schema.Validator(shown, doc)
     _duplicate_keys(v, doc)
@@ -468,16 +467,10 @@ def _load_path(kb: KB, path: Path) -> None:
 
 
 def _load_cases(kb: KB, path: Path) -> None:
-    shown = _shown(kb, path)
-    text = _read(kb, path)
-    if text is None:
+    doc = _yaml_file(kb, path, "cases")
+    if doc is None:
         return
-    try:
-        doc = load_yaml(text)
-    except ParseError as exc:
-        kb.problems.append(Problem(shown, exc.line, "cases", exc.message))
-        return
-    v = schema.Validator(shown, doc)
+    v = schema.Validator(_shown(kb, path), doc)
     if doc.data is None:
         return
     if not isinstance(doc.data, list):
@@ -489,3 +482,12 @@ def _load_cases(kb: KB, path: Path) -> None:
             if not any(p.is_error for p in v.problems[before:]):
                 kb.cases.append(EvalCase(case["query"], case["expect"], doc.line(i)))
     kb.problems.extend(v.problems)
+
+
+def read_cases(path, kb_root=".") -> tuple[list, list]:
+    """Retrieval cases from one cases file (KB/eval/cases.yml or another): (cases, problems).
+    Reads only that file, so ``recur eval`` does not load the whole KB to get its cases."""
+    kb = KB(root=Path(kb_root))
+    if Path(path).is_file():
+        _load_cases(kb, Path(path))
+    return kb.cases, kb.problems
