@@ -38,7 +38,8 @@ def ensure_index(kb_dir, index_dir, model: str | None = None, rebuild: bool = Fa
 
     spec = embed.resolve(active_model(kb_dir, model))
     manifest = index_mod.read_manifest(Path(index_dir))
-    if not rebuild and manifest and manifest.get("model") == spec.model_id and index_mod.is_fresh(index_dir, kb_dir):
+    if (not rebuild and manifest and manifest.get("model") == spec.model_id
+            and index_mod.is_fresh(index_dir, kb_dir, manifest)):
         return None
     kb = load_kb(kb_dir)
     encoder = embed.load_encoder(spec)
@@ -91,7 +92,7 @@ class Engine:
                 if not quiet:
                     log(f"No index at {index_dir}: building it now.")
                 ensure_index(kb_dir, index_dir, model, quiet=quiet)
-            elif manifest.get("model") == spec.model_id and not index_mod.is_fresh(index_dir, kb_dir):
+            elif manifest.get("model") == spec.model_id and not index_mod.is_fresh(index_dir, kb_dir, manifest):
                 if not quiet:
                     log(f"The knowledge base changed since the index was built: updating {index_dir}.")
                 ensure_index(kb_dir, index_dir, model, quiet=quiet)

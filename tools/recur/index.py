@@ -225,8 +225,9 @@ def _write_atomically(index_dir: Path, manifest, vectors, views, docs, retriever
         raise
 
 
-def is_fresh(index_dir, kb_root) -> bool:
-    m = read_manifest(Path(index_dir))
+def is_fresh(index_dir, kb_root, manifest: dict | None = None) -> bool:
+    """Does the index match the KB's files? Pass ``manifest`` when it was just read."""
+    m = manifest if manifest is not None else read_manifest(Path(index_dir))
     return bool(m) and m.get("format") == FORMAT and m.get("files") == kb_signature(Path(kb_root))
 
 
