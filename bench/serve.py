@@ -76,7 +76,18 @@ def start_server(kb: Path, index: Path, work: Path, port: int, threads: int):
         time.sleep(0.1)
 
 
-def sequential(base: str, texts: list[str]) -> list[float]:
+def server_timing(header: str) -> dict:
+    """'queue;dur=0.01, suggest;dur=12.3' -> {'queue': 0.01, 'suggest': 12.3}"""
+    out = {}
+    for part in header.split(","):
+        name, _, dur = part.strip().partition(";dur=")
+        if dur:
+            out[name] = float(dur)
+    return out
+
+
+def sequential(base: str, texts: list[str], inner: list | None = None) -> list[float]:
+    """Round-trip latencies (ms); ``inner`` collects the server's own suggest time (Server-Timing)."""
     out = []
     with httpx.Client(base_url=base, timeout=30) as c:
         for t in texts:
@@ -84,6 +95,8 @@ def sequential(base: str, texts: list[str]) -> list[float]:
             r = c.post("/api/suggest", json={"text": t, "top": 5})
             out.append((time.perf_counter() - t0) * 1000)
             assert r.status_code == 200 and r.json()["results"], r.text
+            if inner is not None:
+                inner.append(server_timing(r.headers.get("server-timing", "")).get("suggest", float("nan")))
     return out
 
 
@@ -171,11 +184,13 @@ def main():
             texts = queries(args.requests + 20)
             sequential(base, texts[:20])  # warm-up
             cpu0 = cpu_seconds(proc.pid)
-            lat = sequential(base, texts[20:])
+            inner: list[float] = []
+            lat = sequential(base, texts[20:], inner)
             cpu_ms = (cpu_seconds(proc.pid) - cpu0) * 1000 / len(lat)
             result["sequential"] = {"requests": len(lat), "p50_ms": pct(lat, 50), "p95_ms": pct(lat, 95),
                                     "p99_ms": pct(lat, 99), "mean_ms": statistics.fmean(lat),
-                                    "server_cpu_ms_per_request": cpu_ms}
+                                    "server_cpu_ms_per_request": cpu_ms,
+                                    "suggest_p50_ms": pct(inner, 50), "suggest_p95_ms": pct(inner, 95)}
             rps, clat = concurrent(base, queries(args.requests, seed=12), args.concurrent)
             result["concurrent"] = {"clients": args.concurrent, "requests": len(clat), "throughput_rps": rps,
                                     "p50_ms": pct(clat, 50), "p95_ms": pct(clat, 95)}
@@ -194,6 +209,8 @@ def main():
           f"[{ok(s['p50_ms'], 20)}: <= 20]  p95 {s['p95_ms']:.1f} ms [{ok(s['p95_ms'], 50)}: <= 50]  "
           f"p99 {s['p99_ms']:.1f} ms  mean {s['mean_ms']:.1f} ms; server CPU {s['server_cpu_ms_per_request']:.1f} ms "
           "per request")
+    print(f"    of which ranking (Server-Timing suggest): p50 {s['suggest_p50_ms']:.1f} ms, p95 {s['suggest_p95_ms']:.1f} ms;"
+          f" the rest is HTTP, JSON and the client")
     print(f"  {c['clients']} concurrent clients, {c['requests']} requests: {c['throughput_rps']:.1f} req/s, "
           f"p50 {c['p50_ms']:.1f} ms, p95 {c['p95_ms']:.1f} ms")
     if "cold" in result:

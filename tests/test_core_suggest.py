@@ -121,3 +121,22 @@ def test_eval_reports_and_gates(run):
     assert ok.exit_code == 0 and "2 cases" in ok.stdout and "recall@3 1.000" in ok.stdout
     strict = run("eval", "--min-recall1", "1.01")
     assert strict.exit_code == 1 and "FAILED: recall@1" in strict.stderr
+
+
+def test_focus_is_for_long_prose_only(kb_dir, tmp_path):
+    """A long description is also matched cut down to the KB's own words; an alert or a log
+    line is not cut (nothing to cut, and it would double the encoding work)."""
+    from recur.engine import Engine
+    from recur.search import FOCUS_MIN_QUERY_WORDS
+
+    s = Engine.open(kb_dir, tmp_path / "index", "fake:64", quiet=True).searcher
+    short = "Postgres FATAL too many clients at Acme Corp on Tuesday"
+    assert s.focus_text(short) is None
+    long = ("On Tuesday morning Acme Corp's Zorbly checkout saw Postgres reject connections: too many "
+            "clients, the connection pool was exhausted and requests timed out for forty minutes")
+    focus = s.focus_text(long)
+    assert len(long.split()) >= FOCUS_MIN_QUERY_WORDS
+    assert focus and "zorbly" not in focus and "acme" not in focus and "connection" in focus
+    (vec, fvec), = s.encode_queries([long])
+    assert fvec is not None and not (vec == fvec).all()
+    assert s.encode_queries([short])[0][1] is None

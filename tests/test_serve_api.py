@@ -56,6 +56,13 @@ def test_suggest_returns_the_cli_result_objects(served):
     assert {"why", "runbook", "evidence", "confidence", "path", "scores"} <= set(first)
 
 
+def test_suggest_reports_server_timing(served):
+    r = post(served["base"], "/api/suggest", {"text": "No space left on device", "top": 1})
+    parts = dict(p.strip().split(";dur=") for p in r.headers["server-timing"].split(","))
+    assert set(parts) == {"queue", "suggest"}
+    assert all(float(v) >= 0 for v in parts.values()) and float(parts["suggest"]) > 0
+
+
 def test_suggest_default_top_is_five_or_fewer(served):
     r = post(served["base"], "/api/suggest", {"text": "requests hang"})
     assert r.status_code == 200 and 1 <= len(r.json()["results"]) <= 5

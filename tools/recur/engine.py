@@ -81,6 +81,7 @@ class Engine:
         self.model = model
         self._lock = threading.Lock()
         self.searcher = None
+        self._traced = False
         self._load()
 
     @classmethod
@@ -107,7 +108,17 @@ class Engine:
         if encoder.dim != loaded.manifest.get("dimension"):
             raise RecurError(f"the index at {self.index_dir} has dimension {loaded.manifest.get('dimension')}, "
                              f"the model gives {encoder.dim}; rebuild it with: recur index --rebuild")
+        if self._traced and hasattr(encoder, "enable_traced") and getattr(encoder, "_traced", None) is None:
+            encoder.enable_traced()  # a reload may bring a newly tuned model
         self.searcher = Searcher(loaded, encoder)
+
+    def enable_traced(self) -> None:
+        """For a long-running process: single queries through a traced graph (embed.enable_traced),
+        now and after any reload."""
+        self._traced = True
+        enable = getattr(self.searcher.encoder, "enable_traced", None)
+        if enable is not None and getattr(self.searcher.encoder, "_traced", None) is None:
+            enable()
 
     @property
     def docs(self) -> dict:

@@ -79,11 +79,7 @@ def not_worse(before: dict, after: dict, min_gain: float = 0.0) -> bool:
 def _memory_encoder(model, model_id: str):
     from recur.embed import SentenceTransformerEncoder
 
-    enc = SentenceTransformerEncoder.__new__(SentenceTransformerEncoder)
-    enc.model, enc.model_id = model, model_id
-    dim_of = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
-    enc.dim = int(dim_of())
-    return enc
+    return SentenceTransformerEncoder.from_model(model, model_id)
 
 
 def _swap_in(tmp: Path, final: Path) -> None:

@@ -12,6 +12,7 @@ import html
 import json
 import os
 import threading
+import time
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Callable
@@ -104,9 +105,15 @@ def create_app(engine_factory: Callable, site_dir=None, feedback_path=".recur/fe
     def suggest(body: SuggestIn):
         """Ranked patterns for a description: the same result objects as `recur suggest --json`."""
         eng = engine()
+        t0 = time.perf_counter()
         with gate:
+            t1 = time.perf_counter()
             results = eng.suggest(body.text, top=body.top)
-        return JSONResponse({"query": body.text, "results": results})
+        t2 = time.perf_counter()
+        # Server-Timing (W3C): time queued for an inference slot and spent ranking, shown by
+        # browsers' dev tools and read by bench/serve.py to split latency into server and transport
+        timing = f"queue;dur={(t1 - t0) * 1000:.2f}, suggest;dur={(t2 - t1) * 1000:.2f}"
+        return JSONResponse({"query": body.text, "results": results}, headers={"Server-Timing": timing})
 
     @app.get("/api/patterns", tags=["patterns"], responses=_errors(503))
     def patterns():

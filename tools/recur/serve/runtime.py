@@ -48,6 +48,7 @@ class EngineHolder:
     def _load_then_watch(self) -> None:
         try:
             engine = self._factory()
+            getattr(engine, "enable_traced", lambda: None)()  # query graph, no Python between layers
             engine.suggest(WARM_QUERY, top=3)  # one real encode + search: model warm, caches filled
         except RecurError as exc:
             self._fail(str(exc))
