@@ -5,7 +5,9 @@
 1. Builds a synthetic KB (bench/synth_kb.py) and indexes it with the bundled model.
 2. Starts the real `recur serve` (uvicorn, one process) on a free loopback port, waits for
    /healthz, sends warm-up requests, then --requests sequential POST /api/suggest on one
-   keep-alive connection: p50 / p95 / p99 latency. Targets: p50 <= 20 ms, p95 <= 50 ms.
+   keep-alive connection: p50 / p95 / p99 latency. Targets: p50 <= 20 ms, p95 <= 50 ms. The
+   response's Server-Timing header gives the ranking time inside the server, so the rest
+   (HTTP, JSON, the client) shows too.
 3. Throughput: --concurrent clients, each on its own connection, --requests in total.
 4. Cold `recur suggest` on the shipped KB vs a bare `python -c "import sentence_transformers"`,
    alternated, median of --cold-runs; plus where the rest of the cold time goes (in-process).
