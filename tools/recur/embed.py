@@ -155,8 +155,9 @@ class SentenceTransformerEncoder(Encoder):
         Python between the layers; the graph does not (bench/serve.py). It is traced once (about
         0.2 s, so the one-shot CLI does not) on one unpadded text, which is exactly the shape of
         every later use: one query, attention mask all ones. Pooling and normalisation stay the
-        model's own modules. Before it is used, its output must match the eager model's on a probe
-        text; if tracing fails or the outputs differ, queries keep the eager path."""
+        model's own modules. Before it is used, its output must match the eager model's on three
+        texts of different lengths; if tracing fails or the outputs differ, queries stay eager.
+        Call it before the encoder is shared between threads (``recur serve`` does, while loading)."""
         import warnings
 
         import torch
