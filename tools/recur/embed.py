@@ -157,11 +157,14 @@ class SentenceTransformerEncoder(Encoder):
         every later use: one query, attention mask all ones. Pooling and normalisation stay the
         model's own modules. Before it is used, its output must match the eager model's on three
         texts of different lengths; if tracing fails or the outputs differ, queries stay eager.
-        Call it before the encoder is shared between threads (``recur serve`` does, while loading)."""
+        Call it before the encoder is shared between threads (``recur serve`` does, while loading);
+        calling it again is a no-op."""
         import warnings
 
         import torch
 
+        if self._traced is not None:
+            return True
         first = self.model[0] if len(self.model) else None
         auto = getattr(first, "auto_model", None)
         if auto is None or type(first).__name__ != "Transformer":
@@ -197,7 +200,7 @@ class SentenceTransformerEncoder(Encoder):
 
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.precision == "bf16"):
+        with self._arithmetic():
             if len(texts) == 1 and self._traced is not None:
                 graph, keys = self._traced
                 feats = self._prep(list(texts))
@@ -218,8 +221,14 @@ class SentenceTransformerEncoder(Encoder):
         padding, pooling and normalisation, so the same vectors."""
         import torch
 
-        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.precision == "bf16"), torch.inference_mode():
+        with self._arithmetic(), torch.inference_mode():
             return _normalised(self.model(self._prep(list(texts)))["sentence_embedding"])
+
+    def _arithmetic(self):
+        """bf16 autocast when ``precision()`` chose it, else a no-op context."""
+        import torch
+
+        return torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.precision == "bf16")
 
 
 def _normalised(emb) -> np.ndarray:

@@ -81,7 +81,7 @@ class Engine:
         self.model = model
         self._lock = threading.Lock()
         self.searcher = None
-        self._traced = False
+        self._trace_queries = False  # set by enable_traced(); kept across reloads
         self._load()
 
     @classmethod
@@ -108,17 +108,15 @@ class Engine:
         if encoder.dim != loaded.manifest.get("dimension"):
             raise RecurError(f"the index at {self.index_dir} has dimension {loaded.manifest.get('dimension')}, "
                              f"the model gives {encoder.dim}; rebuild it with: recur index --rebuild")
-        if self._traced and hasattr(encoder, "enable_traced") and getattr(encoder, "_traced", None) is None:
-            encoder.enable_traced()  # a reload may bring a newly tuned model
+        if self._trace_queries:  # a reload may bring a newly tuned model
+            _trace(encoder)
         self.searcher = Searcher(loaded, encoder)
 
     def enable_traced(self) -> None:
         """For a long-running process: single queries through a traced graph (embed.enable_traced),
         now and after any reload."""
-        self._traced = True
-        enable = getattr(self.searcher.encoder, "enable_traced", None)
-        if enable is not None and getattr(self.searcher.encoder, "_traced", None) is None:
-            enable()
+        self._trace_queries = True
+        _trace(self.searcher.encoder)
 
     @property
     def docs(self) -> dict:
@@ -154,3 +152,10 @@ class Engine:
             hits = searcher.search(text, top=top, qvec=vec, mode=mode)
             out.append([result_object(i + 1, h, searcher.index.docs[h.id]) for i, h in enumerate(hits)])
         return out
+
+
+def _trace(encoder) -> None:
+    """Encoders that can trace do (idempotent; falls back to eager by itself); the fake one cannot."""
+    enable = getattr(encoder, "enable_traced", None)
+    if enable is not None:
+        enable()

@@ -187,7 +187,8 @@ def build(kb: KB, index_dir, encoder, progress: bool | None = None) -> BuildStat
     corpus = [tokens(lexical_text(p, kb)) or ["<empty>"] for p, _, _ in per_pattern]
     manifest = {
         "format": FORMAT, "tool_version": __version__, "model": encoder.model_id, "dimension": int(encoder.dim),
-        "precision": getattr(encoder, "precision", "fp32"), "count": len(patterns), "views": len(all_views), "built": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "precision": getattr(encoder, "precision", "fp32"), "count": len(patterns), "views": len(all_views),
+        "built": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "kb": str(kb.root.resolve()), "hashes": hashes, "files": kb_signature(kb.root),
         "ids": [p.id for p, _, _ in per_pattern], "build_id": os.urandom(8).hex(),
     }

@@ -249,8 +249,8 @@ class Searcher:
                 score = 1.0
             elif ids and not ids.isdisjoint(q_ids):
                 score = 0.9
-            elif len(toks) >= 3 and len(toks & q_words) >= 0.75 * len(toks):
-                score = 0.7 * len(toks & q_words) / len(toks)
+            elif len(toks) >= 3 and (shared := len(toks & q_words)) >= 0.75 * len(toks):
+                score = 0.7 * shared / len(toks)
             else:
                 continue
             why = found.setdefault(pid, [])
