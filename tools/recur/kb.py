@@ -315,31 +315,44 @@ def _sections(v: schema.Validator, md) -> tuple[dict, dict]:
     return out, lines
 
 
+def _open_record(kb: KB, path: Path, shape: dict, files: dict):
+    """A Markdown record (pattern or incident) with its front matter checked against ``shape``:
+    (validator, parsed file, meta, raw front matter), or None if it is not a .md file or its
+    front matter does not parse (both reported). Files the id under ``files`` (duplicate ids are
+    found from it) and checks that the id equals the file name."""
+    shown = _shown(kb, path)
+    if path.suffix != ".md":
+        if not path.name.startswith("."):
+            kb.problems.append(Problem(shown, 1, "file", "not a .md file; ignored", "warning"))
+        return None
+    md = _front_matter(kb, path)
+    if md is None:
+        return None
+    v = schema.Validator(shown, md.meta)
+    _duplicate_keys(v, md.meta)
+    meta = v.mapping(md.meta.data, shape)
+    raw = md.meta.data if isinstance(md.meta.data, dict) else {}
+    if "id" in meta:
+        files.setdefault(meta["id"], []).append(shown)
+        if meta["id"] != path.stem:
+            v.error(("id",), "id", f"{meta['id']!r} must equal the file name {path.stem!r}")
+    return v, md, meta, raw
+
+
 def _load_pattern(kb: KB, path: Path) -> None:
     relpath = rel(kb.root, path)
     shown = _shown(kb, path)
     parts = path.relative_to(kb.root / "patterns").parts
-    if path.suffix != ".md":
-        if not path.name.startswith("."):
-            kb.problems.append(Problem(shown, 1, "file", "not a .md file; ignored", "warning"))
-        return
-    if len(parts) != 2:
+    if path.suffix == ".md" and len(parts) != 2:
         kb.problems.append(Problem(shown, 1, "file", "patterns live in patterns/<category>/<id>.md"))
         return
-    md = _front_matter(kb, path)
-    if md is None:
+    opened = _open_record(kb, path, schema.PATTERN, kb.pattern_files)
+    if opened is None:
         return
-    v = schema.Validator(shown, md.meta)
-    _duplicate_keys(v, md.meta)
-    meta = v.mapping(md.meta.data, schema.PATTERN)
-    raw = md.meta.data if isinstance(md.meta.data, dict) else {}
-    stem, folder = path.stem, parts[0]
-    if "id" in meta:
-        kb.pattern_files.setdefault(meta["id"], []).append(shown)
-        if meta["id"] != stem:
-            v.error(("id",), "id", f"{meta['id']!r} must equal the file name {stem!r}")
-    else:
-        kb.pattern_files.setdefault(stem, []).append(shown)
+    v, md, meta, raw = opened
+    folder = parts[0]
+    if "id" not in meta:
+        kb.pattern_files.setdefault(path.stem, []).append(shown)
     if "category" in meta and meta["category"] != folder:
         v.error(("category",), "category", f"{meta['category']!r} must equal the folder name {folder!r}")
     _check_severity(kb, v, meta.get("severity"))
@@ -403,21 +416,10 @@ def review_defaults(kb: KB, severity: str, date: dt.date, given: dict) -> Review
 
 def _load_incident(kb: KB, path: Path) -> None:
     shown = _shown(kb, path)
-    if path.suffix != ".md":
-        if not path.name.startswith("."):
-            kb.problems.append(Problem(shown, 1, "file", "not a .md file; ignored", "warning"))
+    opened = _open_record(kb, path, schema.INCIDENT, kb.incident_files)
+    if opened is None:
         return
-    md = _front_matter(kb, path)
-    if md is None:
-        return
-    v = schema.Validator(shown, md.meta)
-    _duplicate_keys(v, md.meta)
-    meta = v.mapping(md.meta.data, schema.INCIDENT)
-    raw = md.meta.data if isinstance(md.meta.data, dict) else {}
-    if "id" in meta:
-        kb.incident_files.setdefault(meta["id"], []).append(shown)
-        if meta["id"] != path.stem:
-            v.error(("id",), "id", f"{meta['id']!r} must equal the file name {path.stem!r}")
+    v, md, meta, raw = opened
     _check_severity(kb, v, meta.get("severity"))
     parts = path.relative_to(kb.root / "incidents").parts
     if "date" in meta and len(parts) == 2 and parts[0].isdigit() and int(parts[0]) != meta["date"].year:
