@@ -88,15 +88,23 @@ def server_timing(header: str) -> dict:
     return out
 
 
+def timed_suggest(client: httpx.Client, text: str) -> tuple[float, httpx.Response]:
+    """One POST /api/suggest: (round trip in ms, the response, checked to be a 200)."""
+    t0 = time.perf_counter()
+    r = client.post("/api/suggest", json={"text": text, "top": 5})
+    ms = (time.perf_counter() - t0) * 1000
+    assert r.status_code == 200, r.text
+    return ms, r
+
+
 def sequential(base: str, texts: list[str], inner: list | None = None) -> list[float]:
     """Round-trip latencies (ms); ``inner`` collects the server's own suggest time (Server-Timing)."""
     out = []
     with httpx.Client(base_url=base, timeout=30) as c:
         for t in texts:
-            t0 = time.perf_counter()
-            r = c.post("/api/suggest", json={"text": t, "top": 5})
-            out.append((time.perf_counter() - t0) * 1000)
-            assert r.status_code == 200 and r.json()["results"], r.text
+            ms, r = timed_suggest(c, t)
+            out.append(ms)
+            assert r.json()["results"], r.text
             if inner is not None:
                 inner.append(server_timing(r.headers.get("server-timing", "")).get("suggest", float("nan")))
     return out
@@ -111,10 +119,7 @@ def concurrent(base: str, texts: list[str], clients: int) -> tuple[float, list[f
         mine = []
         with httpx.Client(base_url=base, timeout=60) as c:
             for t in chunk:
-                t0 = time.perf_counter()
-                r = c.post("/api/suggest", json={"text": t, "top": 5})
-                mine.append((time.perf_counter() - t0) * 1000)
-                assert r.status_code == 200, r.text
+                mine.append(timed_suggest(c, t)[0])
         with lock:
             lat.extend(mine)
 
