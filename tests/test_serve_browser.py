@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -65,6 +66,20 @@ def server(built, tmp_path_factory):
         yield base, fb
 
 
+@contextmanager
+def box_page(chromium, url: str, mode: str):
+    """A page at ``url`` once its suggest box has settled in ``mode`` ("api" or "static"):
+    (page, console errors); closed afterwards."""
+    page = chromium.new_page()
+    errors = page_errors(page)
+    try:
+        page.goto(url)
+        page.wait_for_selector(f'.recur-suggest[data-mode="{mode}"]', timeout=15000)
+        yield page, errors
+    finally:
+        page.close()
+
+
 def ask(page, text):
     page.fill(".recur-suggest__input", text)
     page.click(".recur-suggest__go")
@@ -73,11 +88,7 @@ def ask(page, text):
 @pytest.mark.parametrize("path", ["/", "/suggest.html", "/guide/deep.html"])
 def test_box_shows_ranked_patterns_from_the_api(chromium, server, path):
     base, _ = server
-    page = chromium.new_page()
-    errors = page_errors(page)
-    try:
-        page.goto(base + path)
-        page.wait_for_selector('.recur-suggest[data-mode="api"]', timeout=15000)
+    with box_page(chromium, base + path, "api") as (page, errors):
         assert "3 known failure patterns" in page.inner_text(".recur-suggest__status")
         ask(page, "writes fail: No space left on device")
         page.wait_for_selector(".recur-suggest__card", timeout=15000)
@@ -95,16 +106,11 @@ def test_box_shows_ranked_patterns_from_the_api(chromium, server, path):
         assert page.url == base + "/patterns/capacity/disk-full.html"
         assert "Disk full on a host" in page.inner_text("h1")
         assert not errors, errors
-    finally:
-        page.close()
 
 
 def test_votes_reach_the_feedback_file(chromium, server):
     base, fb = server
-    page = chromium.new_page()
-    try:
-        page.goto(base + "/suggest.html")
-        page.wait_for_selector('.recur-suggest[data-mode="api"]', timeout=15000)
+    with box_page(chromium, base + "/suggest.html", "api") as (page, _):
         ask(page, "resolvers answer SERVFAIL")
         page.wait_for_selector(".recur-suggest__card")
         card = page.query_selector(".recur-suggest__card")
@@ -118,31 +124,20 @@ def test_votes_reach_the_feedback_file(chromium, server):
         page.query_selector_all(".recur-suggest__card")[1].query_selector_all(".recur-vote")[1].click()
         page.wait_for_function("document.querySelectorAll('.recur-vote--chosen').length == 2")
         assert json.loads(fb.read_text().splitlines()[-1])["useful"] is False
-    finally:
-        page.close()
 
 
 def test_error_from_the_api_is_shown(chromium, server):
     base, _ = server
-    page = chromium.new_page()
-    try:
-        page.goto(base + "/")
-        page.wait_for_selector('.recur-suggest[data-mode="api"]', timeout=15000)
+    with box_page(chromium, base + "/", "api") as (page, _):
         ask(page, "x" * 25000)
         page.wait_for_selector(".recur-suggest__status--error")
         assert "limit" in page.inner_text(".recur-suggest__status")
-    finally:
-        page.close()
 
 
 def test_static_site_says_so_and_falls_back_to_search(chromium, built):
     _, site = built
     with serve_dir(site) as base:
-        page = chromium.new_page()
-        errors = page_errors(page)
-        try:
-            page.goto(base + "/index.html")
-            page.wait_for_selector('.recur-suggest[data-mode="static"]', timeout=15000)
+        with box_page(chromium, base + "/index.html", "static") as (page, errors):
             status = page.inner_text(".recur-suggest__status")
             assert "No suggestion API here" in status and "site's search" in status
             assert page.inner_text(".recur-suggest__go") == "Search the site"
@@ -154,5 +149,3 @@ def test_static_site_says_so_and_falls_back_to_search(chromium, built):
             assert link == base + "/index.html?q=ENOSPC" or link.endswith("?q=ENOSPC")
             real = [e for e in errors if "Failed to load resource" not in e]  # the 404 of the API probe
             assert not real, real
-        finally:
-            page.close()
