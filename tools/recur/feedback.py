@@ -21,6 +21,7 @@ from pathlib import Path
 import click
 
 from recur.errors import RecurError
+from recur.fileops import write_atomic
 from recur.options import kb_option
 
 DEFAULT_PATH = Path(".recur") / "feedback.jsonl"
@@ -141,10 +142,7 @@ def export(feedback_path, kb_dir, out=None) -> tuple[int, Path]:
     text = old + ("\n" if old and not old.endswith("\n") else "") + ("\n" if old.strip() else "") + block
     new_data = yaml.safe_load(text)
     assert isinstance(new_data, list)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, target)
+    write_atomic(target, text, overwrite=True)
     return len({q for q, _ in pairs}), target
 
 

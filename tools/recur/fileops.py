@@ -1,9 +1,10 @@
-"""Atomic file writes: a temp file in the same folder, then os.replace, so a reader never
-sees half a file and an interrupted write leaves the old one intact."""
+"""Atomic writes: a temp file in the same folder, then os.replace, so a reader never sees half
+a file and an interrupted write leaves the old one intact; folders are swapped the same way."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -33,3 +34,15 @@ def write_atomic(path, text: str, overwrite: bool = False) -> Path:
         if os.path.exists(tmp):
             os.unlink(tmp)
     return path
+
+
+def swap_folder(tmp: Path, final: Path) -> None:
+    """Replace folder ``final`` by ``tmp`` with two renames. The previous one sits at
+    ``final.old`` between them (where an interrupted swap can be recovered from) and is removed
+    after."""
+    old = final.with_name(final.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if final.exists():
+        os.rename(final, old)
+    os.rename(tmp, final)
+    shutil.rmtree(old, ignore_errors=True)

@@ -30,6 +30,7 @@ import numpy as np
 
 from recur import __version__
 from recur.errors import RecurError
+from recur.fileops import swap_folder
 from recur.textproc import plain, tokens, words
 
 if TYPE_CHECKING:  # annotations only: a cold `recur suggest` reads docs.json and never parses the KB
@@ -203,7 +204,6 @@ def build(kb: KB, index_dir, encoder, progress: bool | None = None) -> BuildStat
 def _write_atomically(index_dir: Path, manifest, vectors, views, docs, retriever, corpus, vocab) -> None:
     index_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = index_dir.with_name(f"{index_dir.name}.tmp-{os.getpid()}")
-    old = index_dir.with_name(index_dir.name + ".old")
     shutil.rmtree(tmp, ignore_errors=True)
     try:
         tmp.mkdir()
@@ -215,11 +215,7 @@ def _write_atomically(index_dir: Path, manifest, vectors, views, docs, retriever
             retriever.index(corpus, show_progress=False)
             retriever.save(str(tmp / "bm25"))
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False))
-        shutil.rmtree(old, ignore_errors=True)
-        if index_dir.exists():
-            os.rename(index_dir, old)
-        os.rename(tmp, index_dir)
-        shutil.rmtree(old, ignore_errors=True)
+        swap_folder(tmp, index_dir)  # an interrupted swap leaves .old, which _recover restores
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         _recover(index_dir)

@@ -22,6 +22,7 @@ from pathlib import Path
 import click
 
 from recur.errors import RecurError
+from recur.fileops import swap_folder
 from recur.options import index_option, kb_option, model_option
 from recur.tune_data import (DEFAULT_OUT, read_tuned_manifest, retune_advice, training_data,  # noqa: F401
                               tuned_model_for, without_held_out)
@@ -80,16 +81,6 @@ def _memory_encoder(model, model_id: str):
     from recur.embed import SentenceTransformerEncoder
 
     return SentenceTransformerEncoder.from_model(model, model_id)
-
-
-def _swap_in(tmp: Path, final: Path) -> None:
-    """Replace ``final`` by ``tmp`` with two renames; the previous one survives until the end."""
-    old = final.with_name(final.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if final.exists():
-        os.rename(final, old)
-    os.rename(tmp, final)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def _remove_stale(out_dir: Path) -> None:
@@ -178,16 +169,16 @@ def run_tune(kb_dir, out_dir=DEFAULT_OUT, index_dir=None, base: str | None = Non
         (model_dir / REPORT).write_text(json.dumps(report, indent=1, ensure_ascii=False))
         (model_dir / embed.TUNED_MANIFEST).write_text(json.dumps(manifest, indent=1, ensure_ascii=False))
         if accepted:
-            _swap_in(model_dir, out_dir)
+            swap_folder(model_dir, out_dir)
             shutil.rmtree(out_dir.with_name(out_dir.name + ".rejected"), ignore_errors=True)
             if index_dir is not None and data.held_out:
                 index_mod.build(kb, Path(index_dir), encoder, progress=False)
             elif index_dir is not None:
                 index_dir = Path(index_dir)
                 index_dir.parent.mkdir(parents=True, exist_ok=True)
-                _swap_in(cand_index, index_dir)  # built with the tuned model: no second embedding pass
+                swap_folder(cand_index, index_dir)  # built with the tuned model: no second embedding pass
         else:
-            _swap_in(model_dir, out_dir.with_name(out_dir.name + ".rejected"))
+            swap_folder(model_dir, out_dir.with_name(out_dir.name + ".rejected"))
         shutil.rmtree(ckpt, ignore_errors=True)
         return manifest
     finally:
