@@ -28,17 +28,10 @@ from recur.evaluate import CaseResult, metrics  # noqa: E402
 from recur.kb import load_kb  # noqa: E402
 from recur.tune import run_tune  # noqa: E402
 from recur.tune_data import read_tuned_manifest, training_data  # noqa: E402
+from retrieval import load_cases  # noqa: E402  (bench/ is on sys.path: the script's own folder)
 
 OUT = ROOT / "bench" / "out"
 MODEL_DIR = OUT / "tuned-model"
-
-
-def load_cases(path: Path) -> list:
-    if path.suffix == ".jsonl":
-        return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-    import yaml
-
-    return yaml.safe_load(path.read_text())
 
 
 def tuned_model(kb_dir, epochs: int = 3, seed: int = 0, fresh: bool = False, out: Path = MODEL_DIR) -> tuple:
