@@ -81,6 +81,20 @@ def test_refuses_index_of_another_model(kb_dir, tmp_path):
         Engine(kb_dir, idx, "fake:32")
 
 
+def test_local_model_folders_differing_only_in_weights_are_different_models(tmp_path):
+    # two fine-tunes of one base: same names, sizes and config, different weights
+    ids = []
+    for n, weight in enumerate((b"\x00" * 64, b"\x01" * 64)):
+        m = tmp_path / str(n) / "model"
+        m.mkdir(parents=True)
+        (m / "config.json").write_text('{"model_type": "bert"}')
+        (m / "modules.json").write_text("[]")
+        (m / "model.safetensors").write_bytes(weight)
+        ids.append(embed.resolve(str(m)).model_id)
+    assert ids[0] != ids[1] and all(i.startswith("local:model:") for i in ids)
+    assert embed.resolve(str(tmp_path / "0" / "model")).model_id == ids[0]  # stable
+
+
 def test_refuses_older_format(kb_dir, tmp_path):
     idx = tmp_path / "index"
     build(kb_dir, idx)

@@ -40,14 +40,16 @@ def _offline_env() -> None:
 
 
 def _folder_fingerprint(path: Path) -> str:
+    """A hash of every file's name and bytes: two fine-tunes of one base model have the same
+    file names, sizes and config, and differ only inside the weights. Hashing ~90 MB of
+    MiniLM weights takes under 0.1 s, small next to loading them."""
     h = hashlib.sha256()
     for f in sorted(path.rglob("*")):
-        if f.is_file():
-            st = f.stat()
-            h.update(f"{f.relative_to(path).as_posix()}:{st.st_size}\n".encode())
-    for name in ("config.json", "modules.json"):
-        if (path / name).is_file():
-            h.update((path / name).read_bytes())
+        rel = f.relative_to(path)
+        if f.is_file() and ".git" not in rel.parts:
+            h.update(f"{rel.as_posix()}\0".encode())
+            with open(f, "rb") as fh:
+                h.update(hashlib.file_digest(fh, "sha256").digest())
     return h.hexdigest()[:12]
 
 
