@@ -109,6 +109,14 @@ def test_usage_errors(run, args, code, message):
     assert message in res.output and "Traceback" not in res.output
 
 
+def test_unwritable_index_folder_is_named_not_a_traceback(run, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    res = run("index", "--index", str(blocker / "index"))
+    assert res.exit_code == 1, res.output
+    assert f"{blocker / 'index'}: cannot write the index there" in res.output and ".tmp-" not in res.output
+
+
 def test_index_reports_incremental_work(run, kb_dir):
     first = run("index")
     assert "3 embedded, 0 unchanged" in first.stderr

@@ -55,6 +55,9 @@ class LazyGroup(click.Group):
         except BrokenPipeError:  # `recur suggest ... | head`
             sys.stderr.close()
             sys.exit(0)
+        except OSError as exc:  # a folder we may not write, a full disk: a message, not a traceback
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise click.ClickException(f"{where}{exc.strerror or exc}") from None
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

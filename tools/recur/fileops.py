@@ -6,14 +6,30 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from recur.errors import RecurError
 
 
+@contextmanager
+def writing(target, what: str):
+    """Name the target, not a temp sibling, when the OS refuses a write (no such folder,
+    permission denied, disk full)."""
+    try:
+        yield
+    except OSError as exc:
+        raise RecurError(f"{target}: cannot write {what} there: {exc.strerror or exc}") from None
+
+
 def write_atomic(path, text: str, overwrite: bool = False) -> Path:
     """Write ``text`` to ``path``; refuse an existing file unless ``overwrite``."""
     path = Path(path)
+    with writing(path, "the file"):
+        return _write_atomic(path, text, overwrite)
+
+
+def _write_atomic(path: Path, text: str, overwrite: bool) -> Path:
     if path.exists() and not overwrite:
         raise RecurError(f"{path}: already exists; refusing to overwrite it")
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -30,7 +30,7 @@ import numpy as np
 
 from recur import __version__
 from recur.errors import RecurError
-from recur.fileops import swap_folder
+from recur.fileops import swap_folder, writing
 from recur.textproc import plain, tokens, words
 
 if TYPE_CHECKING:  # annotations only: a cold `recur suggest` reads docs.json and never parses the KB
@@ -197,7 +197,8 @@ def build(kb: KB, index_dir, encoder, progress: bool | None = None) -> BuildStat
     vocab = set()
     for p, views, _ in per_pattern:
         vocab.update(words(" ".join(t for _, t in views) + " " + lexical_text(p, kb)))
-    _write_atomically(index_dir, manifest, vectors, all_views, docs, retriever, corpus, vocab)
+    with writing(index_dir, "the index"):
+        _write_atomically(index_dir, manifest, vectors, all_views, docs, retriever, corpus, vocab)
     return stats
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import click
 
 from recur.errors import RecurError
-from recur.fileops import swap_folder
+from recur.fileops import swap_folder, writing
 from recur.options import index_option, kb_option, model_option
 from recur.tune_data import (DEFAULT_OUT, read_tuned_manifest, retune_advice, training_data,  # noqa: F401
                               tuned_model_for, without_held_out)
@@ -118,12 +118,13 @@ def run_tune(kb_dir, out_dir=DEFAULT_OUT, index_dir=None, base: str | None = Non
     cfg = TrainConfig(epochs=epochs, seed=seed, batch_size=batch_size, lr=lr)
     model_id = f"tuned:{base_spec.model_id}:{data.hash}:{seed}:{epochs}"
     out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
     pid = os.getpid()
-    _remove_stale(out_dir)
     work = out_dir.with_name(f"{out_dir.name}.tmp-{pid}")
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir()
+    with writing(out_dir, "the tuned model"):
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale(out_dir)
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir()
     cand_index = work / "index"
     try:
         current = embed.resolve(active_model(kb_dir, None))  # the model this KB uses now: tuned, else bundled

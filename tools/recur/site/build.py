@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from recur.errors import RecurError
+from recur.fileops import writing
 
 REPO = Path(__file__).resolve().parents[3]
 SITE_MARKER = ".recur-site"
@@ -58,8 +59,9 @@ def build_site(kb_dir, out, *, config_file=None, as_of: dt.date | None = None, e
     out = Path(out)
     _check_out(out)
     cfg_path = find_config(config_file)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=out.parent))
+    with writing(out, "the site"):
+        out.parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=out.parent))
     capture = _Capture()
     mk_log = logging.getLogger("mkdocs")
     mk_log.addHandler(capture)
