@@ -116,7 +116,7 @@ def run_tune(kb_dir, out_dir=DEFAULT_OUT, index_dir=None, base: str | None = Non
     if base_spec.path is None:
         raise RecurError("tuning needs a real sentence-transformers model, not the fake encoder")
     cfg = TrainConfig(epochs=epochs, seed=seed, batch_size=batch_size, lr=lr)
-    model_id = f"tuned:{base_spec.model_id}:{data.hash}:{seed}:{epochs}"
+    model_id = f"tuned:{base_spec.model_id}:{data.hash}:{seed}:{epochs}:{batch_size}:{lr:g}"  # all that sets the weights
     out_dir = Path(out_dir)
     pid = os.getpid()
     work = out_dir.with_name(f"{out_dir.name}.tmp-{pid}")
@@ -142,9 +142,8 @@ def run_tune(kb_dir, out_dir=DEFAULT_OUT, index_dir=None, base: str | None = Non
         log(f"Training {model_id} ({epochs} epoch(s), batch {batch_size}, seed {seed}) ...")
         model = load_trainable(base_spec.path)
         ckpt = out_dir.with_name(out_dir.name + ".partial")
-        key = f"{model_id}:{batch_size}:{lr}"
         stats = train(model, data.pairs, data.docs, cfg, progress=progress,
-                      checkpoint=ckpt if resume else None, checkpoint_key=key)
+                      checkpoint=ckpt if resume else None, checkpoint_key=model_id)
         model_dir = work / "model"
         model.save(str(model_dir))
         log("Measuring the tuned model ...")
