@@ -109,6 +109,15 @@ def test_usage_errors(run, args, code, message):
     assert message in res.output and "Traceback" not in res.output
 
 
+def test_a_huge_paste_is_cut_with_a_note(run):
+    text = "FATAL: sorry, too many clients already\n" * 1000  # 39,000 characters (38,999 once stripped)
+    res = run("suggest", "--json", "-", input=text)
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert len(out["query"]) == 20_000 and out["results"][0]["id"] == "db-pool-exhausted"
+    assert "the text is 38,999 characters; searching its first 20,000" in res.stderr
+
+
 def test_unwritable_index_folder_is_named_not_a_traceback(run, tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("")

@@ -75,3 +75,13 @@ def test_unknown_precision_is_a_clean_error(monkeypatch, tmp_path):
     res = CliRunner().invoke(cli, ["suggest", "--kb", str(ROOT / "kb"), "--index", str(tmp_path / "idx"), "disk full"])
     assert res.exit_code == 1
     assert "RECUR_PRECISION='half'" in res.output and "Traceback" not in res.output
+
+
+def test_a_pasted_log_is_cut_before_tokenizing_without_changing_its_vector(precision_encoder):
+    enc = precision_encoder("fp32")
+    log = "".join(f"2026-11-27T03:{i % 60:02d}:00Z ERROR db-{i % 7} write failed: ENOSPC no space left on device\n"
+                  for i in range(2000))  # ~160 KB, far past the 256 tokens the model reads
+    assert len(enc._clip(log)) < len(log) // 10
+    ours = enc.encode([log])[0]
+    theirs = enc.model.encode([log], convert_to_numpy=True, normalize_embeddings=True)[0]
+    assert float(ours @ theirs) > 1 - 1e-6

@@ -119,9 +119,15 @@ def suggest(kb_dir, index_dir, model, top, as_json, queries, steps, text):
     recur suggest --queries cases.jsonl --top 10 > results.jsonl
     """
     from recur.engine import Engine
+    from recur.search import MAX_QUERY_CHARS
 
     if queries is not None:
         items = _read_jsonl(queries)
+        long = sum(len(q) > MAX_QUERY_CHARS for q, _ in items)
+        if long:
+            click.echo(f"recur: {long} quer{'y is' if long == 1 else 'ies are'} over {MAX_QUERY_CHARS:,} characters; "
+                       "only the first part of each is searched.", err=True)
+        items = [(q[:MAX_QUERY_CHARS], extra) for q, extra in items]
         engine = Engine.open(kb_dir, index_dir, model)
         lists = engine.suggest_many([q for q, _ in items], top=top)
         for (query, extra), results in zip(items, lists):
@@ -130,6 +136,10 @@ def suggest(kb_dir, index_dir, model, top, as_json, queries, steps, text):
     query = _read_query(text).strip()
     if not query:
         raise click.UsageError("give a description: recur suggest \"what you see\" (or - to read stdin)")
+    if len(query) > MAX_QUERY_CHARS:
+        click.echo(f"recur: the text is {len(query):,} characters; searching its first {MAX_QUERY_CHARS:,}. "
+                   "Pass the part that matters, e.g. tail -n 200 app.log | recur suggest -", err=True)
+        query = query[:MAX_QUERY_CHARS]
     engine = Engine.open(kb_dir, index_dir, model)
     results = engine.suggest(query, top=top)
     if as_json:

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from recur import embed, index as index_mod
 from recur.errors import RecurError
+from recur.search import MAX_QUERY_CHARS
+
 
 def active_model(kb_dir, explicit: str | None = None) -> str:
     """The model to use: --model/RECUR_MODEL, else the KB's tuned model, else the bundled one."""
@@ -137,8 +139,9 @@ class Engine:
         return False
 
     def suggest(self, text: str, top: int = 5) -> list[dict]:
+        """Results for ``text``; text past ``MAX_QUERY_CHARS`` is not read (callers say so)."""
         searcher = self.searcher
-        hits = searcher.search(text, top=top)
+        hits = searcher.search(text[:MAX_QUERY_CHARS], top=top)
         from recur.lookalikes import annotate  # close candidates get look_alikes (issue 6)
 
         return annotate([result_object(i + 1, h, searcher.index.docs[h.id]) for i, h in enumerate(hits)],
@@ -146,7 +149,8 @@ class Engine:
 
     def suggest_many(self, texts: list[str], top: int = 5, mode: str = "hybrid") -> list[list[dict]]:
         searcher = self.searcher
-        vecs = searcher.encode_queries(list(texts)) if texts else []
+        texts = [t[:MAX_QUERY_CHARS] for t in texts]
+        vecs = searcher.encode_queries(texts) if texts else []
         out = []
         for text, vec in zip(texts, vecs):
             hits = searcher.search(text, top=top, qvec=vec, mode=mode)

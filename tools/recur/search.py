@@ -33,6 +33,7 @@ SIGNAL_BONUS = 2.0        # in z units: an exact alert name or error string is n
 CANDIDATE_VIEWS = 2048    # faiss top-k views that nominate candidate patterns
 MIN_FOCUS_WORDS = 4
 FOCUS_MIN_QUERY_WORDS = 16  # shorter queries (an alert, a log line, a symptom) have no trivia to cut
+MAX_QUERY_CHARS = 20_000  # a pasted log excerpt; longer text is cut (CLI) or refused (API)
 HIGH_COSINE, MEDIUM_COSINE = 0.60, 0.42  # MiniLM cosines: paraphrase-close vs. same topic
 
 

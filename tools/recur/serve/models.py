@@ -6,7 +6,9 @@ from typing import Optional
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, field_validator
 
-MAX_TEXT = 20_000      # characters of one query (a pasted log excerpt); the body limit caps it anyway
+from recur.search import MAX_QUERY_CHARS
+
+MAX_TEXT = MAX_QUERY_CHARS  # characters of one query (a pasted log excerpt); the body limit caps it anyway
 MAX_TOP = 50           # same range as `recur suggest --top`
 MAX_ALERTS = 100       # alerts answered from one webhook call; the rest are reported as skipped
 
