@@ -220,3 +220,15 @@ def test_installed_entry_point(tmp_path):
     assert f"kb/{P}:5: severity: unknown severity 'sev9'" in res.stdout
     assert "Traceback" not in res.stdout + res.stderr
     assert "2 error(s)" in res.stderr
+
+
+@pytest.mark.parametrize("where, message", [
+    ("empty", "empty: not a knowledge base: it has no patterns/ folder (pass --kb DIR or set RECUR_KB)"),
+    ("kb/patterns", "kb/patterns: not a knowledge base: it has no patterns/ folder; did you mean --kb kb?"),
+])
+def test_a_folder_that_is_not_a_kb_is_refused(tmp_path, monkeypatch, where, message):
+    monkeypatch.chdir(tmp_path)
+    small_kb(tmp_path / "kb")
+    (tmp_path / "empty").mkdir()
+    res = CliRunner().invoke(cli, ["check", "--kb", where])
+    assert res.exit_code == 1 and message in res.output and "OK" not in res.output

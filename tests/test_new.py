@@ -165,3 +165,13 @@ def test_path_from_flags_and_prompts(kb):
 def test_help_mentions_draft_default():
     res = run("new", "pattern", "--help")
     assert "draft" in res.output and "Root cause" in res.output
+
+
+def test_first_pattern_starts_a_knowledge_base(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("team-kb").mkdir()
+    res = run("new", "pattern", "--kb", "team-kb", "--title", "Disk full", "--category", "capacity",
+              "--severity", "sev2", "--symptom", "writes fail", "--no-input")
+    assert res.exit_code == 0, res.output
+    assert "Started a knowledge base in team-kb/" in res.stderr
+    assert list(load_kb("team-kb").patterns) == ["disk-full"]

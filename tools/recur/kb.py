@@ -205,13 +205,16 @@ def load_kb(root: str | os.PathLike) -> KB:
     root = Path(root)
     if not root.is_dir():
         raise RecurError(f"knowledge base folder not found: {root} (pass --kb DIR or set RECUR_KB)")
+    pdir = root / "patterns"
+    if not pdir.is_dir():  # the one folder the spec does not call optional (it may be empty)
+        hint = f"; did you mean --kb {root.parent}?" if root.name == "patterns" else \
+            " (pass --kb DIR or set RECUR_KB)"
+        raise RecurError(f"{root}: not a knowledge base: it has no patterns/ folder{hint}")
     kb = KB(root=root)
     _load_severity(kb)
-    pdir = root / "patterns"
-    if pdir.is_dir():
-        for path in sorted(pdir.rglob("*")):
-            if path.is_file():
-                _load_pattern(kb, path)
+    for path in sorted(pdir.rglob("*")):
+        if path.is_file():
+            _load_pattern(kb, path)
     idir = root / "incidents"
     if idir.is_dir():
         for path in sorted(idir.rglob("*")):

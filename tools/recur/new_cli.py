@@ -8,6 +8,7 @@ a missing value is then a clear error, as in CI scripts.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import click
 
@@ -91,6 +92,10 @@ def pattern(kb_dir, pid, title, category, severity, symptoms, signals, tags, ser
     from recur import scaffold
     from recur.kb import load_kb
 
+    start = Path(kb_dir)
+    if start.is_dir() and not (start / "patterns").exists():  # the first pattern starts a knowledge base
+        (start / "patterns").mkdir()
+        click.echo(f"Started a knowledge base in {start}/ (patterns/ created).", err=True)
     kb = load_kb(kb_dir)
     missing = not (title and category and severity and symptoms)
     if missing and not no_input:
