@@ -157,3 +157,17 @@ def test_focus_is_for_long_prose_only(kb_dir, tmp_path):
     (vec, fvec), = s.encode_queries([long])
     assert fvec is not None and not (vec == fvec).all()
     assert s.encode_queries([short])[0][1] is None
+
+
+def test_batch_results_are_the_single_query_results(run, tmp_path):
+    queries = ["FATAL: sorry, too many clients already", "disk full on the database host", "pods restarting after deploy"]
+    qf = tmp_path / "q.jsonl"
+    qf.write_text("".join(json.dumps({"query": q, "case": n}) + "\n" for n, q in enumerate(queries)))
+    res = run("suggest", "--queries", str(qf), "--top", "3")
+    assert res.exit_code == 0, res.output
+    lines = [json.loads(line) for line in res.stdout.splitlines()]
+    assert [line["case"] for line in lines] == [0, 1, 2]  # other keys ride along
+    for q, line in zip(queries, lines):
+        single = json.loads(run("suggest", "--json", "--top", "3", q).stdout)
+        assert line["query"] == single["query"] and line["results"] == single["results"]
+        assert all("look_alikes" in r for r in line["results"])

@@ -140,21 +140,20 @@ class Engine:
 
     def suggest(self, text: str, top: int = 5) -> list[dict]:
         """Results for ``text``; text past ``MAX_QUERY_CHARS`` is not read (callers say so)."""
-        searcher = self.searcher
-        hits = searcher.search(text[:MAX_QUERY_CHARS], top=top)
-        from recur.lookalikes import annotate  # close candidates get look_alikes (issue 6)
-
-        return annotate([result_object(i + 1, h, searcher.index.docs[h.id]) for i, h in enumerate(hits)],
-                        searcher.index.docs)
+        return self.suggest_many([text], top=top)[0]
 
     def suggest_many(self, texts: list[str], top: int = 5, mode: str = "hybrid") -> list[list[dict]]:
+        """``suggest`` for many texts, encoded in one batch."""
+        from recur.lookalikes import annotate  # close candidates get look_alikes (issue 6)
+
         searcher = self.searcher
         texts = [t[:MAX_QUERY_CHARS] for t in texts]
         vecs = searcher.encode_queries(texts) if texts else []
         out = []
         for text, vec in zip(texts, vecs):
             hits = searcher.search(text, top=top, qvec=vec, mode=mode)
-            out.append([result_object(i + 1, h, searcher.index.docs[h.id]) for i, h in enumerate(hits)])
+            out.append(annotate([result_object(i + 1, h, searcher.index.docs[h.id]) for i, h in enumerate(hits)],
+                                searcher.index.docs))
         return out
 
 
