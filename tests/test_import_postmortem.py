@@ -104,7 +104,8 @@ def test_parse_helpers():
                                   "status": "open"}
     assert pm.action_items[1]["status"] == "done" and pm.action_items[1]["owner"] == "team-media"
     assert parse_duration("2h 5m") == 125
-    from recur.kb import DEFAULT_SEVERITY, SeverityLevel
+    from recur.kb import DEFAULT_SEVERITY
+    from recur.records import SeverityLevel
 
     levels = {k: SeverityLevel(k, v["name"], v["review"]) for k, v in DEFAULT_SEVERITY.items()}
     assert severity_key("SEV-2", levels) == "sev2" and severity_key("P1", levels) == "sev1"

@@ -8,7 +8,8 @@ warnings. Nothing here imports the embedding stack: check must stay fast.
 from __future__ import annotations
 
 from recur.errors import Problem
-from recur.kb import KB, load_kb
+from recur.kb import load_kb
+from recur.records import KB
 
 
 def cross_checks(kb: KB) -> list[Problem]:

@@ -34,7 +34,7 @@ from recur.fileops import swap_folder, writing
 from recur.textproc import plain, tokens, words
 
 if TYPE_CHECKING:  # annotations only: a cold `recur suggest` reads docs.json and never parses the KB
-    from recur.kb import KB, Pattern
+    from recur.records import KB, Pattern
 
 FORMAT = 2
 MAX_VIEW_CHARS = 1200

@@ -18,7 +18,8 @@ import re
 from pathlib import Path
 
 from recur.errors import Problem
-from recur.kb import KB, Pattern, display_path
+from recur.kb import display_path
+from recur.records import KB, Pattern
 from recur.textproc import STOPWORDS
 
 DEFAULT_STALE_DAYS = 365

@@ -17,7 +17,7 @@ from recur import schema
 from recur.errors import RecurError
 from recur.fileops import write_atomic
 from recur.incident_record import flow_list, incident_text, next_id, q
-from recur.kb import KB
+from recur.records import KB
 
 TODO_SUMMARY = "TODO: what goes wrong and why it matters, in one paragraph."
 TODO_STEP = "TODO: the first thing to do, as a command, a query or the dashboard to open."

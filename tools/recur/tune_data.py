@@ -63,7 +63,8 @@ def _stable_pick(pid: str, items: list) -> int:
 
 def eval_cases(kb) -> tuple[list, str]:
     """kb/eval/cases.yml plus any kb/eval/cases-*.yml, as Case objects (never trained on)."""
-    from recur.kb import KB, _load_cases
+    from recur.kb import _load_cases
+    from recur.records import KB
 
     cases = [Case(c.query, list(c.expect), c.line, "eval/cases.yml") for c in kb.cases]
     sources = ["eval/cases.yml"] if cases else []

@@ -1,0 +1,169 @@
+"""What a knowledge base holds: typed records for patterns, incidents, paths, severity levels
+and eval cases, and the KB that groups them. ``kb.load_kb`` builds them from files."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def _line_of(lines: dict, path: tuple) -> int:
+    for end in range(len(path), 0, -1):
+        if path[:end] in lines:
+            return lines[path[:end]]
+    return lines.get((), 1)
+
+
+def _section(name: str) -> property:
+    """A read-only attribute for one ``## name`` section's Markdown ("" when absent)."""
+    return property(lambda self: self.sections.get(name, ""), doc=f"The ## {name} section (Markdown).")
+
+
+@dataclass
+class Fix:
+    status: str = "open"
+    owner: str | None = None
+    due: dt.date | None = None
+    done: dt.date | None = None
+    tickets: list = field(default_factory=list)
+
+
+@dataclass
+class Pattern:
+    id: str
+    title: str
+    category: str
+    severity: str
+    symptoms: list
+    relpath: str  # relative to the KB root, POSIX style
+    signals: list = field(default_factory=list)
+    tags: list = field(default_factory=list)
+    services: list = field(default_factory=list)
+    status: str = "active"
+    owner: str | None = None
+    fix: Fix | None = None
+    related: list = field(default_factory=list)
+    distinguish: list = field(default_factory=list)  # [{"from": id, "by": text}]
+    created: dt.date | None = None
+    sections: dict = field(default_factory=dict)  # heading -> Markdown text
+    runbook: list = field(default_factory=list)
+    evidence: list = field(default_factory=list)
+    extra: dict = field(default_factory=dict)  # unknown front-matter keys, kept as written
+    lines: dict = field(default_factory=dict)  # key path or ("## Section",) -> file line
+
+    def line(self, *path) -> int:
+        return _line_of(self.lines, path)
+
+    summary = _section("Summary")
+    root_cause = _section("Root cause")
+    permanent_fix = _section("Permanent fix")
+    detection = _section("Detection")
+
+
+@dataclass
+class Review:
+    level: str
+    status: str
+    due: dt.date | None
+
+
+@dataclass
+class FollowUp:
+    title: str
+    status: str = "open"
+    owner: str | None = None
+    due: dt.date | None = None
+    ticket: str | None = None
+
+
+@dataclass
+class Flag:
+    text: str
+    status: str = "open"
+    note: str | None = None
+
+
+@dataclass
+class Incident:
+    id: str
+    title: str
+    date: dt.date
+    severity: str
+    relpath: str
+    patterns: list = field(default_factory=list)
+    services: list = field(default_factory=list)
+    duration_minutes: int | None = None
+    review: Review | None = None
+    follow_ups: list = field(default_factory=list)
+    flags: list = field(default_factory=list)
+    sections: dict = field(default_factory=dict)
+    extra: dict = field(default_factory=dict)
+    lines: dict = field(default_factory=dict)
+
+    def line(self, *path) -> int:
+        return _line_of(self.lines, path)
+
+    summary = _section("Summary")
+
+
+@dataclass
+class PathStep:
+    pattern: str
+    why: str | None = None
+    line: int = 0
+
+
+@dataclass
+class OnboardingPath:
+    id: str
+    title: str
+    relpath: str
+    audience: str | None = None
+    steps: list = field(default_factory=list)
+    lines: dict = field(default_factory=dict)
+
+    def line(self, *path) -> int:
+        return _line_of(self.lines, path)
+
+
+@dataclass
+class SeverityLevel:
+    key: str
+    name: str
+    review: str
+    review_within_days: int | None = None
+
+
+@dataclass
+class EvalCase:
+    query: str
+    expect: list
+    line: int = 0
+
+
+@dataclass
+class KB:
+    root: Path
+    patterns: dict = field(default_factory=dict)
+    incidents: dict = field(default_factory=dict)
+    paths: dict = field(default_factory=dict)
+    severity: dict = field(default_factory=dict)  # key -> SeverityLevel, in file order
+    cases: list = field(default_factory=list)
+    problems: list = field(default_factory=list)
+    # every id seen in a file, even one with errors, so cross-references don't cascade
+    pattern_files: dict = field(default_factory=dict)  # id -> [relpath, ...]
+    incident_files: dict = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list:
+        return [p for p in self.problems if p.is_error]
+
+    def active_patterns(self) -> list:
+        return [p for p in self.patterns.values() if p.status != "retired"]
+
+    def incidents_for(self, pattern_id: str) -> list:
+        return sorted((i for i in self.incidents.values() if pattern_id in i.patterns), key=lambda i: i.date)
+
+    def pattern_known(self, pattern_id: str) -> bool:
+        return pattern_id in self.pattern_files
