@@ -87,5 +87,8 @@ def test_flag_and_link_errors(kb_dir):
     r = run("incident", "link", "--kb", str(kb_dir), "INC-2026-0002", "dns-failure", "disk-full")
     assert r.exit_code == 0
     assert load_kb(kb_dir).incidents["INC-2026-0002"].patterns == ["dns-failure", "disk-full"]
-    r = run("incident", "link", "--kb", str(kb_dir), "INC-2026-0002", "nope")
-    assert r.exit_code == 1 and "unknown pattern id(s): nope" in r.output
+    r = run("incident", "link", "--kb", str(kb_dir), "INC-2026-0002", "nope", "disk-ful")
+    assert r.exit_code == 1 and "unknown pattern id(s): nope, disk-ful (did you mean disk-full?)" in r.output
+    from recur.kb import display_path
+
+    assert f"ids are the file names under {display_path(kb_dir, kb_dir / 'patterns')}/" in r.output

@@ -161,7 +161,16 @@ def link_patterns(kb, iid: str, pattern_ids) -> tuple[Path, list]:
     """Add pattern ids to an incident's ``patterns`` (skipping ones already there)."""
     unknown = [p for p in pattern_ids if not kb.pattern_known(p)]
     if unknown:
-        raise RecurError(f"unknown pattern id(s): {', '.join(unknown)} (see kb/patterns/)")
+        import difflib
+
+        from recur.kb import display_path
+
+        def name(pid):
+            close = difflib.get_close_matches(pid, list(kb.pattern_files), n=1)
+            return f"{pid} (did you mean {close[0]}?)" if close else pid
+        where = display_path(kb.root, kb.root / "patterns")
+        raise RecurError(f"unknown pattern id(s): {', '.join(map(name, unknown))}; ids are the file names "
+                         f"under {where}/")
     path = find_incident(kb, iid)
     have = kb.incidents[iid].patterns if iid in kb.incidents else []
     added = []
