@@ -111,7 +111,8 @@ def run_tune(kb_dir, out_dir=DEFAULT_OUT, index_dir=None, base: str | None = Non
     if not data.pairs:
         raise RecurError(f"{kb_dir}: no patterns to learn from (patterns/ is empty or every file has errors)")
     if not data.cases:
-        raise RecurError(f"{kb_dir}: nothing to measure with: add {Path(kb_dir) / 'eval' / 'cases.yml'}, or patterns with 3+ symptoms")
+        raise RecurError(f"{kb_dir}: nothing to measure with: add {Path(kb_dir) / 'eval' / 'cases.yml'}, "
+                         "or patterns with 3+ symptoms")
     base_spec = embed.resolve(base or embed.DEFAULT)
     if base_spec.path is None:
         raise RecurError("tuning needs a real sentence-transformers model, not the fake encoder")
