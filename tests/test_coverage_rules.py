@@ -80,5 +80,9 @@ def test_cli_text_json_strict_and_errors(kb_dir, tmp_path):
     assert json.loads(r.output)["counts"]["bad_runbook_urls"] == 1
     assert CliRunner().invoke(cli, ["coverage", "--kb", str(kb_dir), "--rules", str(rules), "--strict"]).exit_code == 1
     write(tmp_path / "bad", "x.yml", "groups: [\n")
+    write(tmp_path / "bad", "y.yml", "groups:\n  - name: y\n    rules: 5\n")
+    (tmp_path / "bad" / "z.yaml").write_bytes(b"\xff\xfe\x00binary")
     r = CliRunner().invoke(cli, ["coverage", "--kb", str(kb_dir), "--rules", str(tmp_path / "bad")])
-    assert r.exit_code == 1 and "x.yml" in r.output and "not valid YAML" in r.output
+    assert r.exit_code == 1 and "3 problem(s) in the rules" in r.output  # every file's problem, then one failure
+    assert "x.yml:2: rules: not valid YAML" in r.output and "y.yml:2: rules: each group needs a list" in r.output
+    assert "z.yaml:1: rules: not valid YAML" in r.output and "Traceback" not in r.output

@@ -61,13 +61,14 @@ def read_rules(path) -> tuple[list[Alert], list[str]]:
         files = sorted(p for p in path.rglob("*") if p.suffix in (".yml", ".yaml") and p.is_file())
     else:
         raise RecurError(f"--rules: {path} is not a file or folder")
-    alerts, notes = [], []
+    alerts, notes, errors = [], [], []
     for f in files:
         try:
             docs = list(yaml.load_all(f.read_text(encoding="utf-8"), Loader=_LineLoader))
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
             line = getattr(getattr(exc, "problem_mark", None), "line", 0) + 1
-            raise RecurError(f"{f}:{line}: rules: not valid YAML ({getattr(exc, 'problem', exc)})") from None
+            errors.append(f"{f}:{line}: rules: not valid YAML ({getattr(exc, 'problem', exc)})")
+            continue
         found = False
         for doc in docs:
             if not isinstance(doc, dict):
@@ -81,7 +82,7 @@ def read_rules(path) -> tuple[list[Alert], list[str]]:
                 rules = g.get("rules") if isinstance(g, dict) else None
                 if not isinstance(rules, list):
                     if isinstance(g, dict):
-                        raise RecurError(f"{f}:{g.get('__line__', 1)}: rules: each group needs a list of rules")
+                        errors.append(f"{f}:{g.get('__line__', 1)}: rules: each group needs a list of rules")
                     continue
                 for r in rules:
                     if isinstance(r, dict) and isinstance(r.get("alert"), str):
@@ -92,6 +93,8 @@ def read_rules(path) -> tuple[list[Alert], list[str]]:
                                             url if isinstance(url, str) else None, g.get("name")))
         if not found:
             notes.append(f"{f}: no alerting rules (groups[].rules[].alert) found")
+    if errors:  # all of them, then fail once
+        raise RecurError(f"{len(errors)} problem(s) in the rules:\n  " + "\n  ".join(errors))
     return alerts, notes
 
 
