@@ -140,6 +140,15 @@ def test_eval_reports_and_gates(run):
     assert strict.exit_code == 1 and "FAILED: recall@1" in strict.stderr
 
 
+def test_eval_refuses_cases_that_expect_no_such_pattern(run, tmp_path):
+    cases = tmp_path / "cases.yml"
+    cases.write_text("- query: too many clients\n  expect: [db-pool-exhausted]\n"
+                     "- query: disk full\n  expect: [disk-ful, dns-failure]\n")
+    res = run("eval", "--cases", str(cases))
+    assert res.exit_code == 1 and ":3: [1].expect: no pattern has id 'disk-ful'" in res.output
+    assert "recall@3" not in res.output
+
+
 def test_focus_is_for_long_prose_only(kb_dir, tmp_path):
     """A long description is also matched cut down to the KB's own words; an alert or a log
     line is not cut (nothing to cut, and it would double the encoding work)."""
