@@ -86,5 +86,10 @@ def test_export_cli_with_out_and_errors(tmp_path):
     assert r.exit_code == 1 and "bad.yml:" in r.output and "Traceback" not in r.output
     assert bad.read_text() == "- query: [unclosed\n"
     assert (kb / "eval" / "cases.yml").read_text() == before
+    flow = tmp_path / "flow.yml"
+    flow.write_text("[]  # no cases yet\n")  # valid, but text appended to it would not parse
+    r = runner.invoke(cli, ["feedback", "export", "--kb", str(kb), "--feedback", str(fb), "--out", str(flow)])
+    assert r.exit_code == 1 and "flow.yml:1: cases: cannot append to this file" in r.output
+    assert "Traceback" not in r.output and flow.read_text() == "[]  # no cases yet\n"
     r = runner.invoke(cli, ["feedback", "--help"])
     assert r.exit_code == 0 and "export" in r.output

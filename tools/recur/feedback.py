@@ -129,6 +129,7 @@ def export(feedback_path, kb_dir, out=None) -> tuple[int, Path]:
     if not pairs:
         return 0, target
     old = target.read_text(encoding="utf-8") if target.is_file() else ""
+    data = None
     if old.strip():
         try:
             data = yaml.safe_load(old)
@@ -140,8 +141,13 @@ def export(feedback_path, kb_dir, out=None) -> tuple[int, Path]:
             raise RecurError(f"{target}:1: cases: must be a list of {{query, expect}} entries")
     block = cases_yaml(pairs, f"recur feedback export from {feedback_path}")
     text = old + ("\n" if old and not old.endswith("\n") else "") + ("\n" if old.strip() else "") + block
-    new_data = yaml.safe_load(text)
-    assert isinstance(new_data, list)
+    try:  # appending text keeps the authors' comments; it only works on a block-style list
+        appended = yaml.safe_load(text)
+    except yaml.YAMLError:
+        appended = None
+    if not isinstance(appended, list) or len(appended) != len(data or []) + len(yaml.safe_load(block)):
+        raise RecurError(f"{target}:1: cases: cannot append to this file (a flow-style [...] list?); write its "
+                         "cases as '- query: ...' entries, or export with --out FILE")
     write_atomic(target, text, overwrite=True)
     return len({q for q, _ in pairs}), target
 
