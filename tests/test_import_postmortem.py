@@ -156,3 +156,5 @@ def test_unknown_layout_and_bad_input(kb_dir, tmp_path):
     assert r.exit_code == 1 and "no date found" in r.output
     r = imp(kb_dir, tmp_path, "nosev.md", "# T\nDate: 2026-01-01\n")
     assert r.exit_code == 1 and "severity: none found" in r.output
+    r = imp(kb_dir, tmp_path, "typo.md", odd, "--pattern", "disk-ful")
+    assert r.exit_code == 1 and "--pattern: unknown pattern id(s) disk-ful (did you mean disk-full?)" in r.output

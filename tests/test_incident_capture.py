@@ -55,7 +55,7 @@ def test_new_refuses_bad_input_and_existing_ids(kb_dir, tmp_path):
     r = new(kb_dir, tmp_path, "-s", "sev2", "--no-suggest")
     assert r.exit_code == 2 and "--title is required" in r.output
     r = new(kb_dir, tmp_path, "-t", "x", "-s", "sev2", "--pattern", "nope", "--no-suggest")
-    assert r.exit_code == 1 and "unknown id(s) nope" in r.output
+    assert r.exit_code == 1 and "--pattern: unknown pattern id(s) nope" in r.output
     assert "Checkout hung" in (kb_dir / "incidents/2026/INC-2026-0001.md").read_text()
 
 
@@ -88,7 +88,7 @@ def test_flag_and_link_errors(kb_dir):
     assert r.exit_code == 0
     assert load_kb(kb_dir).incidents["INC-2026-0002"].patterns == ["dns-failure", "disk-full"]
     r = run("incident", "link", "--kb", str(kb_dir), "INC-2026-0002", "nope", "disk-ful")
-    assert r.exit_code == 1 and "unknown pattern id(s): nope, disk-ful (did you mean disk-full?)" in r.output
+    assert r.exit_code == 1 and "patterns: unknown pattern id(s) nope, disk-ful (did you mean disk-full?)" in r.output
     from recur.kb import display_path
 
     assert f"ids are the file names under {display_path(kb_dir, kb_dir / 'patterns')}/" in r.output

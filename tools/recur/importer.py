@@ -70,7 +70,7 @@ def import_postmortem(kb_dir, file, *, index_dir, model, iid=None, date=None, se
                       category=None, draft=True, threshold="high", top=5) -> dict:
     from recur.fileops import write_atomic
     from recur.incident_record import incident_text, next_id
-    from recur.kb import load_kb, review_defaults
+    from recur.kb import load_kb, require_patterns, review_defaults
     from recur.postmortem import parse, severity_key
     from recur.schema import KEBAB
 
@@ -92,9 +92,7 @@ def import_postmortem(kb_dir, file, *, index_dir, model, iid=None, date=None, se
                          f"{file}: severity: none found (add 'Severity: sev2' or pass --severity)")
     if sev not in kb.severity:
         raise RecurError(f"--severity: unknown {sev!r}; the framework has {', '.join(kb.severity)}")
-    bad = [p for p in patterns if not kb.pattern_known(p)]
-    if bad:
-        raise RecurError(f"--pattern: unknown id(s) {', '.join(bad)}")
+    require_patterns(kb, patterns, "--pattern")
     iid = iid or next_id(kb, day.year)
     if iid in kb.incident_files:
         raise RecurError(f"incident {iid} already exists: {kb.incident_files[iid][0]}")

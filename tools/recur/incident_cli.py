@@ -66,7 +66,7 @@ def new(kb_dir, index_dir, model, title, severity, services, description, flags,
     framework unless given. On a terminal you can then pick suggestions to link.
     """
     from recur.incident_record import incident_text, link_patterns, next_id
-    from recur.kb import load_kb, review_defaults
+    from recur.kb import load_kb, require_patterns, review_defaults
 
     kb = load_kb(kb_dir)
     tty = sys.stdin.isatty() and not as_json
@@ -87,9 +87,7 @@ def new(kb_dir, index_dir, model, title, severity, services, description, flags,
         raise RecurError("title: is empty")
     if severity not in kb.severity:
         raise RecurError(f"severity: unknown {severity!r}; the framework has {', '.join(kb.severity)}")
-    bad = [p for p in patterns if not kb.pattern_known(p)]
-    if bad:
-        raise RecurError(f"pattern: unknown id(s) {', '.join(bad)} (see {kb_dir}/patterns/)")
+    require_patterns(kb, patterns, "--pattern")
     day = _date(date, "--date")
     iid = iid or next_id(kb, day.year)
     from recur.schema import INCIDENT_ID

@@ -159,18 +159,9 @@ def add_flag(kb, iid: str, text: str) -> Path:
 
 def link_patterns(kb, iid: str, pattern_ids) -> tuple[Path, list]:
     """Add pattern ids to an incident's ``patterns`` (skipping ones already there)."""
-    unknown = [p for p in pattern_ids if not kb.pattern_known(p)]
-    if unknown:
-        import difflib
+    from recur.kb import require_patterns
 
-        from recur.kb import display_path
-
-        def name(pid):
-            close = difflib.get_close_matches(pid, list(kb.pattern_files), n=1)
-            return f"{pid} (did you mean {close[0]}?)" if close else pid
-        where = display_path(kb.root, kb.root / "patterns")
-        raise RecurError(f"unknown pattern id(s): {', '.join(map(name, unknown))}; ids are the file names "
-                         f"under {where}/")
+    require_patterns(kb, pattern_ids, "patterns")
     path = find_incident(kb, iid)
     have = kb.incidents[iid].patterns if iid in kb.incidents else []
     added = []

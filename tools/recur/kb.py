@@ -41,6 +41,22 @@ def display_path(root: Path, path: Path) -> str:
         return path.as_posix()
 
 
+def require_patterns(kb: KB, ids, field: str) -> None:
+    """Raise one error naming every id that no pattern file has, each with its closest id."""
+    import difflib
+
+    unknown = [pid for pid in ids if not kb.pattern_known(pid)]
+    if not unknown:
+        return
+
+    def name(pid):
+        close = difflib.get_close_matches(pid, list(kb.pattern_files), n=1)
+        return f"{pid} (did you mean {close[0]}?)" if close else pid
+    where = display_path(kb.root, kb.root / "patterns")
+    raise RecurError(f"{field}: unknown pattern id(s) {', '.join(map(name, unknown))}; ids are the file names "
+                     f"under {where}/")
+
+
 def load_kb(root: str | os.PathLike) -> KB:
     root = Path(root)
     if not root.is_dir():
