@@ -50,12 +50,15 @@ def cross_checks(kb: KB) -> list[Problem]:
             if missing(step.pattern):
                 problems.append(Problem(shown, path.line("steps", i, "pattern"), f"steps[{i}].pattern",
                                         f"no pattern has id {step.pattern!r}"))
-    cases_file = _shown(kb, "eval/cases.yml")
-    for n, case in enumerate(kb.cases):
-        for pid in case.expect:
-            if missing(pid):
-                problems.append(Problem(cases_file, case.line, f"[{n}].expect", f"no pattern has id {pid!r}"))
+    problems += expect_problems(kb.cases, _shown(kb, "eval/cases.yml"), kb.pattern_known)
     return problems
+
+
+def expect_problems(cases, shown: str, known) -> list[Problem]:
+    """Cases expecting a pattern id that no file has: a miss that no ranking could fix.
+    ``known(pid)`` says whether a pattern has that id."""
+    return [Problem(shown, case.line, f"[{n}].expect", f"no pattern has id {pid!r}")
+            for n, case in enumerate(cases) for pid in case.expect if not known(pid)]
 
 
 def _shown(kb: KB, relpath: str) -> str:

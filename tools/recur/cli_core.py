@@ -184,16 +184,16 @@ def eval_cmd(kb_dir, index_dir, model, cases_file, min_recall1, min_recall3, min
     """
     from recur.engine import Engine
     from recur.evaluate import metrics, run_cases
+    from recur.check import expect_problems
     from recur.kb import display_path, read_cases
 
     path = Path(cases_file) if cases_file else Path(kb_dir) / "eval" / "cases.yml"
     cases, problems = read_cases(path, kb_dir)
-    errs = [str(p) for p in problems if p.is_error]
-    known = {f.stem for f in (Path(kb_dir) / "patterns").rglob("*.md")}  # a pattern's id is its file name
-    errs += [f"{display_path(Path(kb_dir), path)}:{c.line}: [{n}].expect: no pattern has id {pid!r}"
-             for n, c in enumerate(cases) for pid in c.expect if known and pid not in known]
-    if errs:  # a typo in expect is a miss that no ranking could fix
-        raise RecurError("\n".join(errs))
+    ids = {f.stem for f in (Path(kb_dir) / "patterns").rglob("*.md")}  # a pattern's id is its file name
+    problems += expect_problems(cases, display_path(Path(kb_dir), path), lambda pid: not ids or pid in ids)
+    errs = [p for p in problems if p.is_error]
+    if errs:
+        raise RecurError("\n".join(map(str, errs)))
     if not cases:
         raise RecurError(f"no retrieval cases in {path}")
     engine = Engine.open(kb_dir, index_dir, model)
