@@ -102,16 +102,20 @@ def _read(kb: KB, path: Path):
     return None
 
 
-def _yaml_file(kb: KB, path: Path, field: str):
-    """Read and parse a YAML file of the KB; None (and a problem recorded) when it cannot be."""
+def _parsed(kb: KB, path: Path, parse, field: str):
+    """Read a file of the KB and ``parse`` its text; None (and a problem recorded) when it cannot be."""
     text = _read(kb, path)
     if text is None:
         return None
     try:
-        return load_yaml(text)
+        return parse(text)
     except ParseError as exc:
         kb.problems.append(Problem(_shown(kb, path), exc.line, field, exc.message))
         return None
+
+
+def _yaml_file(kb: KB, path: Path, field: str):
+    return _parsed(kb, path, load_yaml, field)
 
 
 def _load_severity(kb: KB) -> None:
@@ -146,14 +150,7 @@ def _check_severity(kb: KB, v: schema.Validator, value) -> None:
 
 
 def _front_matter(kb: KB, path: Path):
-    text = _read(kb, path)
-    if text is None:
-        return None
-    try:
-        return split_front_matter(text)
-    except ParseError as exc:
-        kb.problems.append(Problem(_shown(kb, path), exc.line, "front matter", exc.message))
-        return None
+    return _parsed(kb, path, split_front_matter, "front matter")
 
 
 def _duplicate_keys(v: schema.Validator, doc) -> None:
