@@ -140,16 +140,17 @@ def export(feedback_path, kb_dir, out=None) -> tuple[int, Path]:
         if data is not None and not isinstance(data, list):
             raise RecurError(f"{target}:1: cases: must be a list of {{query, expect}} entries")
     block = cases_yaml(pairs, f"recur feedback export from {feedback_path}")
+    added = len({q for q, _ in pairs})  # cases_yaml writes one case per query
     text = old + ("\n" if old and not old.endswith("\n") else "") + ("\n" if old.strip() else "") + block
     try:  # appending text keeps the authors' comments; it only works on a block-style list
         appended = yaml.safe_load(text)
     except yaml.YAMLError:
         appended = None
-    if not isinstance(appended, list) or len(appended) != len(data or []) + len(yaml.safe_load(block)):
+    if not isinstance(appended, list) or len(appended) != len(data or []) + added:
         raise RecurError(f"{target}:1: cases: cannot append to this file (a flow-style [...] list?); write its "
                          "cases as '- query: ...' entries, or export with --out FILE")
     write_atomic(target, text, overwrite=True)
-    return len({q for q, _ in pairs}), target
+    return added, target
 
 
 @click.group()
