@@ -129,9 +129,9 @@ def suggest(kb_dir, index_dir, model, top, as_json, queries, steps, text):
                        "only the first part of each is searched.", err=True)
         items = [(q[:MAX_QUERY_CHARS], extra) for q, extra in items]
         engine = Engine.open(kb_dir, index_dir, model)
-        lists = engine.suggest_many([q for q, _ in items], top=top)
-        for (query, extra), results in zip(items, lists):
-            click.echo(json.dumps({**extra, "query": query, "results": results}, ensure_ascii=False))
+        answers = engine.answer_many([q for q, _ in items], top=top)
+        for (query, extra), answer in zip(items, answers):
+            click.echo(json.dumps(answer.to_json(**extra), ensure_ascii=False))
         return
     query = _read_query(text).strip()
     if not query:
@@ -141,13 +141,13 @@ def suggest(kb_dir, index_dir, model, top, as_json, queries, steps, text):
                    "Pass the part that matters, e.g. tail -n 200 app.log | recur suggest -", err=True)
         query = query[:MAX_QUERY_CHARS]
     engine = Engine.open(kb_dir, index_dir, model)
-    results = engine.suggest(query, top=top)
+    answer = engine.answer(query, top=top)
     if as_json:
-        click.echo(json.dumps({"query": query, "results": results}, ensure_ascii=False, indent=1))
+        click.echo(json.dumps(answer.to_json(), ensure_ascii=False, indent=1))
     else:
-        from recur.render import render_results
+        from recur.render import render_answer
 
-        click.echo(render_results(query, results, steps=steps, kb_dir=kb_dir))
+        click.echo(render_answer(answer, steps=steps, kb_dir=kb_dir))
 
 
 def _read_jsonl(fh) -> list:

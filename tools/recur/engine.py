@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 from recur import embed, index as index_mod
@@ -71,6 +72,24 @@ def result_object(rank: int, hit, doc: dict) -> dict:
         "related": doc.get("related", []), "distinguish": doc.get("distinguish", []),
         "scores": {"dense": round(hit.dense, 4), "lexical": round(hit.lexical, 4), "signal": round(hit.signal, 4)},
     }
+
+
+@dataclass
+class Answer:
+    """One suggestion answer: the ranked result objects, and whether any of them is a known
+    pattern for the text at all ("no known pattern": record it, draft a pattern)."""
+
+    query: str
+    results: list
+    no_known_pattern: bool
+
+    def to_json(self, **extra) -> dict:
+        return {**extra, "query": self.query, "no_known_pattern": self.no_known_pattern, "results": self.results}
+
+
+def no_known_pattern(results: list) -> bool:
+    """True when the best candidate is only a guess: nothing in the KB describes the text."""
+    return not results or results[0]["confidence"] == "low"
 
 
 class Engine:
@@ -141,6 +160,14 @@ class Engine:
     def suggest(self, text: str, top: int = 5) -> list[dict]:
         """Results for ``text``; text past ``MAX_QUERY_CHARS`` is not read (callers say so)."""
         return self.suggest_many([text], top=top)[0]
+
+    def answer(self, text: str, top: int = 5) -> Answer:
+        """``suggest`` plus the answer-level verdict (``no_known_pattern``)."""
+        return self.answer_many([text], top=top)[0]
+
+    def answer_many(self, texts: list[str], top: int = 5) -> list[Answer]:
+        lists = self.suggest_many(texts, top=top)
+        return [Answer(t[:MAX_QUERY_CHARS], r, no_known_pattern(r)) for t, r in zip(texts, lists)]
 
     def suggest_many(self, texts: list[str], top: int = 5, mode: str = "hybrid") -> list[list[dict]]:
         """``suggest`` for many texts, encoded in one batch."""

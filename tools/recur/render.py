@@ -8,10 +8,25 @@ SEV_COLOUR = {"sev1": "red", "sev2": "yellow", "sev3": "cyan", "sev4": "white"}
 CONF_COLOUR = {"high": "green", "medium": "yellow", "low": "white"}
 
 
+NO_KNOWN_PATTERN = ("No known pattern matches this. If it is new, record it: recur incident new "
+                    "(it lands under \"needs analysis\" on the board), then draft a pattern with "
+                    "recur new pattern, or recur import the postmortem once it is written.")
+
+
+def render_answer(answer, steps: int = 3, kb_dir: str = "kb") -> str:
+    """An Answer (engine.Answer): the verdict first when nothing known matches, then the closest."""
+    if not answer.no_known_pattern:
+        return render_results(answer.query, answer.results, steps=steps, kb_dir=kb_dir)
+    head = click.style(NO_KNOWN_PATTERN, fg="yellow", bold=True)
+    if not answer.results:
+        return head
+    return head + "\n\nClosest patterns, for comparison only:\n\n" + render_results(
+        answer.query, answer.results, steps=steps, kb_dir=kb_dir)
+
+
 def render_results(query: str, results: list[dict], steps: int = 3, kb_dir: str = "kb") -> str:
     if not results:
-        return ("No known failure pattern matches. If this is new, capture it: "
-                "recur incident new  (and flag what to dig into later).")
+        return NO_KNOWN_PATTERN
     out = []
     for r in results:
         tag = " [DRAFT]" if r["draft"] else ""

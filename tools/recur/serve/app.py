@@ -108,12 +108,12 @@ def create_app(engine_factory: Callable, site_dir=None, feedback_path=".recur/fe
         t0 = time.perf_counter()
         with gate:
             t1 = time.perf_counter()
-            results = eng.suggest(body.text, top=body.top)
+            answer = eng.answer(body.text, top=body.top)
         t2 = time.perf_counter()
         # Server-Timing (W3C): time queued for an inference slot and spent ranking, shown by
         # browsers' dev tools and read by bench/serve.py to split latency into server and transport
         timing = f"queue;dur={(t1 - t0) * 1000:.2f}, suggest;dur={(t2 - t1) * 1000:.2f}"
-        return JSONResponse({"query": body.text, "results": results}, headers={"Server-Timing": timing})
+        return JSONResponse(answer.to_json(), headers={"Server-Timing": timing})
 
     @app.get("/api/patterns", tags=["patterns"], responses=_errors(503))
     def patterns():
@@ -146,11 +146,13 @@ def create_app(engine_factory: Callable, site_dir=None, feedback_path=".recur/fe
         by_query = {}
         for q in unique:
             with gate:
-                by_query[q] = eng.suggest(q, top=top)
+                by_query[q] = eng.answer(q, top=top)
         out = []
         for a, q in zip(alerts, queries):
+            found = by_query.get(q)
             out.append({"alertname": a.labels.get("alertname"), "status": a.status, "fingerprint": a.fingerprint,
-                        "labels": a.labels, "query": q, "results": by_query.get(q, [])})
+                        "labels": a.labels, "query": q, "no_known_pattern": found.no_known_pattern if found else True,
+                        "results": found.results if found else []})
         return JSONResponse({"status": body.status, "groupKey": body.groupKey, "alerts": out,
                              "skipped": max(0, len(body.alerts) - MAX_ALERTS)})
 
