@@ -22,9 +22,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 
 from recur import embed  # noqa: E402
-from recur.engine import Engine, ensure_index  # noqa: E402
-from recur.evaluate import CaseResult, metrics  # noqa: E402
-from recur.kb import load_kb  # noqa: E402
+from recur.kb.loader import load_kb  # noqa: E402
+from recur.retrieval.engine import Engine, ensure_index  # noqa: E402
+from recur.retrieval.evaluate import CaseResult, metrics  # noqa: E402
 
 
 def load_cases(path: Path):

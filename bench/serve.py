@@ -134,15 +134,15 @@ COLD_PROFILE = r"""
 import time, sys, json
 T = {}
 t = time.perf_counter(); import sentence_transformers; T['import sentence_transformers'] = time.perf_counter() - t
-t = time.perf_counter(); import recur.cli, recur.cli_core; T['import recur cli'] = time.perf_counter() - t
-from recur import embed, index as index_mod, engine as engine_mod
-t = time.perf_counter(); m = engine_mod.active_model(sys.argv[1]); spec = embed.resolve(m); T['resolve model (tuned?)'] = time.perf_counter() - t
+t = time.perf_counter(); import recur.cli.main, recur.cli.core; T['import recur cli'] = time.perf_counter() - t
+from recur.retrieval import embed, index as index_mod, models as models_mod
+t = time.perf_counter(); m = models_mod.active_model(sys.argv[1]); spec = embed.resolve(m); T['resolve model (tuned?)'] = time.perf_counter() - t
 t = time.perf_counter(); fresh = index_mod.is_fresh(sys.argv[2], sys.argv[1]); T['staleness check'] = time.perf_counter() - t
 t = time.perf_counter(); loaded = index_mod.load(sys.argv[2], expect_model=spec.model_id); T['load index (+bm25s)'] = time.perf_counter() - t
 t = time.perf_counter(); enc = embed.load_encoder(spec); T['load model weights'] = time.perf_counter() - t
-t = time.perf_counter(); from recur.search import Searcher; s = Searcher(loaded, enc); T['searcher (+faiss)'] = time.perf_counter() - t
+t = time.perf_counter(); from recur.retrieval.search import Searcher; s = Searcher(loaded, enc); T['searcher (+faiss)'] = time.perf_counter() - t
 t = time.perf_counter(); hits = s.search('disk full on the database host', top=5); T['first query'] = time.perf_counter() - t
-t = time.perf_counter(); from recur.render import render_results; T['import render'] = time.perf_counter() - t
+t = time.perf_counter(); from recur.cli.render import render_results; T['import render'] = time.perf_counter() - t
 print(json.dumps(T))
 """
 

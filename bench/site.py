@@ -160,8 +160,8 @@ def main():
         if check.returncode != 0:
             sys.exit(f"the synthetic KB does not pass recur check:\n{check.stdout[:2000]}")
 
-        from recur.kb import load_kb
-        from recur.problems import board
+        from recur.kb.loader import load_kb
+        from recur.problems.board import board
         from recur.site import pages
 
         kb_obj = load_kb(kb)

@@ -22,13 +22,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 
-from recur import embed, index as index_mod  # noqa: E402
-from recur.engine import Engine  # noqa: E402
-from recur.evaluate import CaseResult, metrics  # noqa: E402
-from recur.kb import load_kb  # noqa: E402
-from recur.tune import run_tune  # noqa: E402
-from recur.tune_data import read_tuned_manifest, training_data  # noqa: E402
 from retrieval import load_cases  # noqa: E402  (bench/ is on sys.path: the script's own folder)
+
+from recur.kb.loader import load_kb  # noqa: E402
+from recur.retrieval import embed  # noqa: E402
+from recur.retrieval import index as index_mod
+from recur.retrieval.engine import Engine  # noqa: E402
+from recur.retrieval.evaluate import CaseResult, metrics  # noqa: E402
+from recur.tuning.data import read_tuned_manifest, training_data  # noqa: E402
+from recur.tuning.tune import run_tune  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 MODEL_DIR = OUT / "tuned-model"

@@ -21,7 +21,7 @@ def kb_dir(tmp_path):
 @pytest.fixture(scope="session")
 def real_encoder():
     """The bundled all-MiniLM-L6-v2, loaded once per test session."""
-    from recur import embed
+    from recur.retrieval import embed
 
     return embed.load_encoder(embed.DEFAULT)
 
@@ -29,9 +29,9 @@ def real_encoder():
 @pytest.fixture(scope="session")
 def real_engine(tmp_path_factory, real_encoder):
     """The shipped KB indexed with the real model, once per session."""
-    from recur.engine import Engine
-    from recur.index import build
-    from recur.kb import load_kb
+    from recur.kb.loader import load_kb
+    from recur.retrieval.engine import Engine
+    from recur.retrieval.index import build
 
     idx = tmp_path_factory.mktemp("real") / "index"
     build(load_kb(ROOT / "kb"), idx, real_encoder, progress=False)

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from kbfactory import small_kb, write
-from recur.cli import cli
+
+from recur.cli.main import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 

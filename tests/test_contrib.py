@@ -130,7 +130,7 @@ def test_pr_template_and_contributing_point_at_real_targets():
 def test_contributing_example_is_a_valid_pattern(tmp_path):
     from kbfactory import pattern_text, small_kb, write
 
-    from recur.check import check_path
+    from recur.kb.check import check_path
 
     text = (ROOT / "CONTRIBUTING.md").read_text()
     example = re.search(r"```markdown\n(.*?)\n```\n", text, re.S).group(1) + "\n"

@@ -5,11 +5,11 @@ import json
 import pytest
 from kbfactory import pattern_text, write
 
-from recur import embed
-from recur import index as index_mod
-from recur.engine import Engine, ensure_index
-from recur.errors import RecurError
-from recur.kb import load_kb
+from recur.kb.loader import load_kb
+from recur.retrieval import embed
+from recur.retrieval import index as index_mod
+from recur.retrieval.engine import Engine, ensure_index
+from recur.util.errors import RecurError
 
 FAKE = "fake:64"
 

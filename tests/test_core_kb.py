@@ -4,8 +4,8 @@ import datetime as dt
 
 from kbfactory import pattern_text, write
 
-from recur.check import run_checks
-from recur.kb import load_kb
+from recur.kb.check import run_checks
+from recur.kb.loader import load_kb
 
 
 def test_small_kb_loads_everything(kb_dir):

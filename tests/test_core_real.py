@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from recur.evaluate import metrics, run_cases
-from recur.kb import load_kb
+from recur.kb.loader import load_kb
+from recur.retrieval.evaluate import metrics, run_cases
 
 ROOT = Path(__file__).resolve().parents[1]
 

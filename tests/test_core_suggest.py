@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 from kbfactory import pattern_text, write
 
-from recur.cli import cli
+from recur.cli.main import cli
 
 RESULT_KEYS = {"rank", "id", "title", "score", "confidence", "category", "severity", "status", "draft",
                "why", "runbook", "evidence", "summary", "path"}
@@ -30,7 +30,7 @@ def test_json_result_carries_the_documented_keys(run):
     out = json.loads(res.stdout)
     assert out["query"] == "FATAL: sorry, too many clients already"
     top = out["results"][0]
-    assert RESULT_KEYS <= set(top)
+    assert set(top) >= RESULT_KEYS
     assert top["id"] == "db-pool-exhausted" and top["confidence"] == "high"
     assert {"field": "signal", "text": "FATAL: sorry, too many clients already", "score": 1.0} in top["why"]
     assert top["runbook"] and top["evidence"]
@@ -152,8 +152,8 @@ def test_eval_refuses_cases_that_expect_no_such_pattern(run, tmp_path):
 def test_focus_is_for_long_prose_only(kb_dir, tmp_path):
     """A long description is also matched cut down to the KB's own words; an alert or a log
     line is not cut (nothing to cut, and it would double the encoding work)."""
-    from recur.engine import Engine
-    from recur.search import FOCUS_MIN_QUERY_WORDS
+    from recur.retrieval.engine import Engine
+    from recur.retrieval.search import FOCUS_MIN_QUERY_WORDS
 
     s = Engine.open(kb_dir, tmp_path / "index", "fake:64", quiet=True).searcher
     short = "Postgres FATAL too many clients at Acme Corp on Tuesday"

@@ -5,9 +5,9 @@ import json
 from click.testing import CliRunner
 from kbfactory import pattern_text, write
 
-from recur.cli import cli
-from recur.coverage import coverage, read_rules, signal_alerts, url_pattern
-from recur.kb import load_kb
+from recur.cli.main import cli
+from recur.ingest.coverage import coverage, read_rules, signal_alerts, url_pattern
+from recur.kb.loader import load_kb
 
 RULES = """groups:
   - name: node

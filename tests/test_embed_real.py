@@ -5,8 +5,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from recur import embed
-from recur.errors import RecurError
+from recur.retrieval import embed
+from recur.util.errors import RecurError
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -66,7 +66,7 @@ def test_auto_precision_follows_the_cpu(monkeypatch):
 def test_unknown_precision_is_a_clean_error(monkeypatch, tmp_path):
     from click.testing import CliRunner
 
-    from recur.cli import cli
+    from recur.cli.main import cli
 
     monkeypatch.setenv("RECUR_PRECISION", "half")
     monkeypatch.setattr(embed, "_CACHE", {})  # a fresh process: the encoder is loaded, not reused

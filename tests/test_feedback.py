@@ -8,9 +8,9 @@ import yaml
 from click.testing import CliRunner
 from kbfactory import small_kb
 
-from recur.cli import cli
-from recur.feedback import confirmed_feedback, export, read_votes, record
-from recur.kb import load_kb
+from recur.cli.main import cli
+from recur.ingest.feedback import confirmed_feedback, export, read_votes, record
+from recur.kb.loader import load_kb
 
 
 def votes(path, *items):

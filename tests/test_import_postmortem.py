@@ -5,9 +5,9 @@ import textwrap
 
 from click.testing import CliRunner
 
-from recur.cli import cli
-from recur.kb import load_kb
-from recur.postmortem import parse, parse_duration, severity_key
+from recur.cli.main import cli
+from recur.ingest.postmortem import parse, parse_duration, severity_key
+from recur.kb.loader import load_kb
 
 GOOGLE = """# Postmortem: Checkout outage caused by exhausted database connections
 
@@ -104,8 +104,8 @@ def test_parse_helpers():
                                   "status": "open"}
     assert pm.action_items[1]["status"] == "done" and pm.action_items[1]["owner"] == "team-media"
     assert parse_duration("2h 5m") == 125
-    from recur.kb import DEFAULT_SEVERITY
-    from recur.records import SeverityLevel
+    from recur.kb.loader import DEFAULT_SEVERITY
+    from recur.kb.records import SeverityLevel
 
     levels = {k: SeverityLevel(k, v["name"], v["review"]) for k, v in DEFAULT_SEVERITY.items()}
     assert severity_key("SEV-2", levels) == "sev2" and severity_key("P1", levels) == "sev1"

@@ -4,8 +4,8 @@ import json
 
 from click.testing import CliRunner
 
-from recur.cli import cli
-from recur.kb import load_kb
+from recur.cli.main import cli
+from recur.kb.loader import load_kb
 
 
 def run(*args, input=None):
@@ -89,6 +89,6 @@ def test_flag_and_link_errors(kb_dir):
     assert load_kb(kb_dir).incidents["INC-2026-0002"].patterns == ["dns-failure", "disk-full"]
     r = run("incident", "link", "--kb", str(kb_dir), "INC-2026-0002", "nope", "disk-ful")
     assert r.exit_code == 1 and "patterns: unknown pattern id(s) nope, disk-ful (did you mean disk-full?)" in r.output
-    from recur.kb import display_path
+    from recur.kb.loader import display_path
 
     assert f"ids are the file names under {display_path(kb_dir, kb_dir / 'patterns')}/" in r.output

@@ -1,4 +1,4 @@
-"""Authoring warnings (recur.lint) through the real `recur check` command."""
+"""Authoring warnings (recur.kb.lint) through the real `recur check` command."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from kbfactory import pattern_text, small_kb, write
-from recur.cli import cli
-from recur.kb import load_kb
-from recur.lint import authoring_warnings, is_actionable, similar_warnings
+
+from recur.cli.main import cli
+from recur.kb.lint import authoring_warnings, is_actionable
+from recur.kb.loader import load_kb
+from recur.retrieval.similar import similar_warnings
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -96,15 +97,15 @@ def test_warnings_printed_with_line_and_field(tmp_path, monkeypatch):
     step2 = text.index("2. Check the logs.") + 1
     assert f"\n{f}:{step2}: ## Runbook: warning: step 2 has nothing actionable in it" in out.output
     assert f"{f}:{step2 + 1}: ## Runbook: warning: step 3 has nothing actionable" in out.output
-    assert not any(":1 " in l and "step 1" in l for l in lines)
+    assert not any(":1 " in ln and "step 1" in ln for ln in lines)
     assert f"{f}:6: signals: warning: pattern has no signals" in out.output
-    rel_line = next(n for n, l in enumerate(text, 1) if l.startswith("related:"))
+    rel_line = next(n for n, ln in enumerate(text, 1) if ln.startswith("related:"))
     assert f"{f}:{rel_line}: related[0]: warning: one-way link: disk-full does not list weak-one" in out.output
     # stale: created 2024-01-10, no incident, limit 365 -> notice on the created line
     assert "kb/patterns/capacity/old-one.md:10: created: notice: stale: no incident has ever matched it; " \
            "created 2024-01-10, 873 days ago (limit 365)" in out.output
     # fresh-one has neither incidents nor created: never stale
-    assert "fresh-one.md" not in "\n".join(l for l in lines if "stale" in l)
+    assert "fresh-one.md" not in "\n".join(ln for ln in lines if "stale" in ln)
 
 
 def test_strict_fails_on_warnings_not_on_notices(tmp_path):
@@ -190,7 +191,7 @@ def test_similar_respects_distinguish(tmp_path):
 
 
 def test_check_similar_cli_with_files(tmp_path, monkeypatch):
-    kb = _dup_kb(tmp_path / "kb")
+    _dup_kb(tmp_path / "kb")
     monkeypatch.chdir(tmp_path)
     changed = "kb/patterns/capacity/disk-full-again.md"
     res = _run(["--similar", "--index", "idx", "--model", "fake:64", changed], "kb")
@@ -204,7 +205,7 @@ def test_check_similar_cli_with_files(tmp_path, monkeypatch):
 HEAVY = ("torch", "transformers", "sentence_transformers", "faiss")
 PROBE = """
 import sys
-from recur.cli import main
+from recur.cli.main import main
 sys.argv = ["recur", "check", "--kb", sys.argv[1]]
 try:
     main()

@@ -5,9 +5,9 @@ import json
 from click.testing import CliRunner
 from kbfactory import pattern_text, write
 
-from recur.cli import cli
-from recur.engine import Engine
-from recur.lookalikes import MARGIN, annotate, co_matched, distinction, look_alikes
+from recur.cli.main import cli
+from recur.retrieval.engine import Engine
+from recur.retrieval.lookalikes import MARGIN, annotate, co_matched, distinction, look_alikes
 
 
 def kb_with_lookalike(kb_dir):

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from kbfactory import small_kb
-from recur.cli import cli
-from recur.kb import load_kb
+
+from recur.cli.main import cli
+from recur.kb.loader import load_kb
 
 
 @pytest.fixture
@@ -43,7 +43,7 @@ def test_pattern_from_flags_passes_check(kb):
     assert p.signals == ["No space left on device"] and p.created is not None
     res = check()
     assert res.exit_code == 0, res.output
-    assert not [l for l in res.output.splitlines() if path in l and ": warning:" not in l]
+    assert not [ln for ln in res.output.splitlines() if path in ln and ": warning:" not in ln]
     # the TODOs are warnings, so --strict fails until the author fills them in
     assert "TODO placeholder" in res.output
     assert check("--strict").exit_code == 1
@@ -62,8 +62,8 @@ def test_complete_pattern_from_flags_passes_strict(kb):
     assert res.exit_code == 0, res.output
     # related is one-way until the other pattern links back: the only authoring warning
     out = check("--strict", "kb/patterns/software/cache-stampede.md")
-    assert [l for l in out.output.splitlines() if "cache-stampede.md:" in l] == [
-        l for l in out.output.splitlines() if "one-way link: db-pool-exhausted" in l]
+    assert [ln for ln in out.output.splitlines() if "cache-stampede.md:" in ln] == [
+        ln for ln in out.output.splitlines() if "one-way link: db-pool-exhausted" in ln]
     p = load_kb(kb).patterns["cache-stampede"]
     assert p.runbook[0].startswith("Run `redis-cli") and p.root_cause.startswith("A cold cache")
     assert p.related == ["db-pool-exhausted"] and p.owner == "team-core"

@@ -6,8 +6,8 @@ import json
 import pytest
 from kbfactory import pattern_text, write
 
-from recur.kb import load_kb
-from recur.problems import board, month_range, overdue_items
+from recur.kb.loader import load_kb
+from recur.problems.board import board, month_range, overdue_items
 
 AS_OF = dt.date(2026, 5, 15)
 

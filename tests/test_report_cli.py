@@ -4,7 +4,7 @@ import json
 
 from click.testing import CliRunner
 
-from recur.cli import cli
+from recur.cli.main import cli
 
 
 def run(*args):
@@ -12,9 +12,10 @@ def run(*args):
 
 
 def test_json_is_the_board(kb_dir):
-    from recur.kb import load_kb
-    from recur.problems import board
     import datetime as dt
+
+    from recur.kb.loader import load_kb
+    from recur.problems.board import board
 
     r = run("report", "--kb", str(kb_dir), "--as-of", "2026-05-01", "--format", "json")
     assert r.exit_code == 0

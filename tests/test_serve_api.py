@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from kbfactory import pattern_text, small_kb, write
 from serve_util import alert_payload, running
 
-from recur.cli import cli
-from recur.engine import Engine
+from recur.cli.main import cli
+from recur.retrieval.engine import Engine
 from recur.serve import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -161,9 +161,9 @@ def test_home_without_site_says_so(served):
 
 
 def test_picks_up_a_rebuilt_index_without_restart(tmp_path):
-    from recur import embed
-    from recur.index import build
-    from recur.kb import load_kb
+    from recur.kb.loader import load_kb
+    from recur.retrieval import embed
+    from recur.retrieval.index import build
 
     kb = small_kb(tmp_path / "kb")
     idx = tmp_path / "index"
@@ -210,7 +210,7 @@ def test_healthz_is_503_until_the_engine_is_warm(tmp_path):
 
 
 def test_a_failing_engine_is_reported_not_crashed(tmp_path):
-    from recur.errors import RecurError
+    from recur.util.errors import RecurError
 
     fatal = []
 

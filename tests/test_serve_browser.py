@@ -17,7 +17,7 @@ from browser import page_errors, serve_dir  # the chromium fixture comes from co
 from kbfactory import small_kb
 from serve_util import running
 
-from recur.engine import Engine
+from recur.retrieval.engine import Engine
 from recur.serve import create_app
 
 pytestmark = pytest.mark.browser
@@ -136,16 +136,15 @@ def test_error_from_the_api_is_shown(chromium, server):
 
 def test_static_site_says_so_and_falls_back_to_search(chromium, built):
     _, site = built
-    with serve_dir(site) as base:
-        with box_page(chromium, base + "/index.html", "static") as (page, errors):
-            status = page.inner_text(".recur-suggest__status")
-            assert "No suggestion API here" in status and "site's search" in status
-            assert page.inner_text(".recur-suggest__go") == "Search the site"
-            ask(page, "ENOSPC\nsecond line of a pasted log")
-            page.wait_for_function("document.querySelector('.md-search__input').value === 'ENOSPC'")
-            page.wait_for_selector(".md-search-result__item", timeout=15000)
-            assert "Disk full on a host" in page.inner_text(".md-search-result")
-            link = page.get_attribute(".recur-suggest__search-link", "href")
-            assert link == base + "/index.html?q=ENOSPC" or link.endswith("?q=ENOSPC")
-            real = [e for e in errors if "Failed to load resource" not in e]  # the 404 of the API probe
-            assert not real, real
+    with serve_dir(site) as base, box_page(chromium, base + "/index.html", "static") as (page, errors):
+        status = page.inner_text(".recur-suggest__status")
+        assert "No suggestion API here" in status and "site's search" in status
+        assert page.inner_text(".recur-suggest__go") == "Search the site"
+        ask(page, "ENOSPC\nsecond line of a pasted log")
+        page.wait_for_function("document.querySelector('.md-search__input').value === 'ENOSPC'")
+        page.wait_for_selector(".md-search-result__item", timeout=15000)
+        assert "Disk full on a host" in page.inner_text(".md-search-result")
+        link = page.get_attribute(".recur-suggest__search-link", "href")
+        assert link == base + "/index.html?q=ENOSPC" or link.endswith("?q=ENOSPC")
+        real = [e for e in errors if "Failed to load resource" not in e]  # the 404 of the API probe
+        assert not real, real

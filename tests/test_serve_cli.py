@@ -63,9 +63,9 @@ def test_missing_kb_is_a_clean_error(tmp_path):
 
 def test_engine_failure_exits_1(kb_dir, tmp_path):
     """An index built with another model: the server reports it and exits, no traceback."""
-    from recur import embed
-    from recur.index import build
-    from recur.kb import load_kb
+    from recur.kb.loader import load_kb
+    from recur.retrieval import embed
+    from recur.retrieval.index import build
 
     build(load_kb(kb_dir), tmp_path / "index", embed.load_encoder("fake:32"), progress=False)
     sock = free_socket()
@@ -78,7 +78,7 @@ def test_engine_failure_exits_1(kb_dir, tmp_path):
 
 
 def test_help_does_not_import_the_web_stack():
-    code = ("import sys; from click.testing import CliRunner; from recur.cli import cli; "
+    code = ("import sys; from click.testing import CliRunner; from recur.cli.main import cli; "
             "r = CliRunner().invoke(cli, ['--help']); assert 'serve' in r.output and 'feedback' in r.output; "
             "r = CliRunner().invoke(cli, ['serve', '--help']); assert '--site' in r.output; "
             "r = CliRunner().invoke(cli, ['feedback', 'export', '--help']); assert '--out' in r.output; "

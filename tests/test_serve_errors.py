@@ -13,7 +13,7 @@ import pytest
 from kbfactory import small_kb
 from serve_util import alert_payload, running
 
-from recur.engine import Engine
+from recur.retrieval.engine import Engine
 from recur.serve import create_app
 
 JSON = {"content-type": "application/json"}

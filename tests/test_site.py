@@ -8,10 +8,10 @@ import xml.etree.ElementTree as ET
 import pytest
 from site_helpers import AS_OF, site_kb
 
-from recur.errors import RecurError
-from recur.kb import load_kb
-from recur.problems import board
+from recur.kb.loader import load_kb
+from recur.problems.board import board
 from recur.site import charts, generate, pages
+from recur.util.errors import RecurError
 
 DAY = dt.date.fromisoformat(AS_OF)
 

@@ -7,7 +7,7 @@ from browser import page_errors, serve_dir  # the chromium fixture comes from co
 from click.testing import CliRunner
 from site_helpers import AS_OF, site_kb
 
-from recur.cli import cli
+from recur.cli.main import cli
 
 pytestmark = pytest.mark.browser
 

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 from site_helpers import AS_OF, crawl, site_kb
 
-from recur.cli import cli
+from recur.cli.main import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 MKDOCS = Path(sys.executable).with_name("mkdocs")
@@ -126,7 +126,7 @@ def test_mkdocs_build_strict_from_the_repo_root(built, tmp_path):
 
 
 def test_help_does_not_import_mkdocs():
-    code = ("import sys; from click.testing import CliRunner; from recur.cli import cli; "
+    code = ("import sys; from click.testing import CliRunner; from recur.cli.main import cli; "
             "r = CliRunner().invoke(cli, ['site', '--help']); assert r.exit_code == 0, r.output; "
             "assert 'mkdocs' not in sys.modules, 'mkdocs imported'; print(r.output)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
@@ -179,9 +179,9 @@ def test_mkdocs_serve_rebuilds_when_the_kb_changes(built, tmp_path):
 
 def test_pattern_pages_show_look_alikes_from_a_fresh_index(built, tmp_path):
     """With a fresh index (here built with the deterministic fake encoder), pattern pages list look-alikes."""
-    from recur import embed
-    from recur.index import build
-    from recur.kb import load_kb
+    from recur.kb.loader import load_kb
+    from recur.retrieval import embed
+    from recur.retrieval.index import build
 
     kb, _ = built
     index = tmp_path / "index"

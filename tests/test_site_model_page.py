@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 from site_helpers import AS_OF, crawl, site_kb
 
-from recur.cli import cli
-from recur.kb import load_kb
-from recur.problems import board
+from recur.cli.main import cli
+from recur.kb.loader import load_kb
+from recur.problems.board import board
 from recur.site.generate import generate
 from recur.site.model_page import find_model
 
@@ -34,7 +34,7 @@ def _case(query, expect, before, after, dense_before, dense_after, top_before, t
 
 
 def report(kb_dir: Path, *, accepted=True, date="2026-04-28T09:12:44+00:00", model_id=TUNED) -> dict:
-    """A report.json as recur.tune_report.build_report writes it (documented keys, docs/tuning.md)."""
+    """A report.json as recur.tuning.report.build_report writes it (documented keys, docs/tuning.md)."""
     cases = [
         _case("postgres rejects logins: too many clients after we scaled the api", ["db-pool-exhausted"], 3, 1, 5, 1,
               ["disk-full", "dns-failure", "db-pool-exhausted"], ["db-pool-exhausted", "disk-full", "dns-failure"], 4),

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.model
 def tuned(tmp_path_factory, real_encoder):
     from kbfactory import small_kb
 
-    from recur.tune import run_tune
+    from recur.tuning.tune import run_tune
 
     root = tmp_path_factory.mktemp("tune")
     kb = small_kb(root / "kb")
@@ -27,8 +27,8 @@ def tuned(tmp_path_factory, real_encoder):
 
 
 def test_tune_writes_an_active_model_with_its_manifest(tuned):
-    from recur import embed
-    from recur.tune_data import tuned_model_for
+    from recur.retrieval import embed
+    from recur.tuning.data import tuned_model_for
 
     kb, out, index, m = tuned
     assert m["accepted"] is True  # 1.0 before, 1.0 after: not worse
@@ -48,7 +48,8 @@ def test_tune_writes_an_active_model_with_its_manifest(tuned):
 
 
 def test_recur_uses_the_tuned_model_for_its_kb(tuned):
-    from recur.engine import Engine, active_model
+    from recur.retrieval.engine import Engine
+    from recur.retrieval.models import active_model
 
     kb, out, index, m = tuned
     assert active_model(kb, None) == str(out.resolve())
@@ -58,7 +59,7 @@ def test_recur_uses_the_tuned_model_for_its_kb(tuned):
 
 
 def test_report_lists_cases_and_neighbour_changes(tuned):
-    from recur.tune_report import find_report, render_report
+    from recur.tuning.report import find_report, render_report
 
     kb, out, index, m = tuned
     report = find_report(out)
@@ -74,7 +75,7 @@ def test_report_lists_cases_and_neighbour_changes(tuned):
 @pytest.fixture(scope="module")
 def refused(tuned):
     """The same run again (same seed) but demanding an impossible MRR gain: refused."""
-    from recur.cli import cli
+    from recur.cli.main import cli
 
     kb, out, index, m = tuned
     before = (out / "recur-model.json").read_text()
@@ -84,7 +85,7 @@ def refused(tuned):
 
 
 def test_refused_model_keeps_the_previous_one(tuned, refused):
-    from recur.cli import cli
+    from recur.cli.main import cli
 
     kb, out, index, m = tuned
     res, before = refused

@@ -4,9 +4,9 @@ import json
 
 from kbfactory import pattern_text, write
 
-from recur.kb import load_kb
-from recur.tune import not_worse
-from recur.tune_data import (changed_share, retune_advice, training_data, tuned_model_for, without_held_out)
+from recur.kb.loader import load_kb
+from recur.tuning.data import changed_share, retune_advice, training_data, tuned_model_for, without_held_out
+from recur.tuning.tune import not_worse
 
 
 def test_pairs_cover_fields_and_incidents_but_never_eval_cases(kb_dir):
@@ -48,7 +48,7 @@ def test_kb_without_cases_holds_out_one_symptom_per_pattern(kb_dir):
 
 
 def test_confirmed_feedback_becomes_pairs(kb_dir, tmp_path):
-    from recur.feedback import record
+    from recur.ingest.feedback import record
 
     fb = tmp_path / "feedback.jsonl"
     record(fb, "checkout stuck, db pool at max", "db-pool-exhausted", True)
@@ -90,7 +90,7 @@ def test_retune_advice_after_enough_change(kb_dir):
 def test_retune_advice_is_printed_by_recur_index(kb_dir, monkeypatch):
     from click.testing import CliRunner
 
-    from recur.cli import cli
+    from recur.cli.main import cli
 
     monkeypatch.chdir(kb_dir.parent)
     _fake_tuned(kb_dir.parent / ".recur" / "model", kb_dir, {"gone": "x"})  # every pattern differs

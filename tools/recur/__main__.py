@@ -1,4 +1,4 @@
-from recur.cli import main
+from recur.cli.main import main
 
 if __name__ == "__main__":
     main()

@@ -1,7 +1,7 @@
 """The FastAPI app: suggestions, patterns, Alertmanager, feedback, health, docs and the site.
 
 ``create_app(engine_factory, site_dir, feedback_path)`` builds it; ``engine_factory`` is a
-callable returning a ``recur.engine.Engine`` (e.g. ``lambda: Engine.open(kb, index)``), run
+callable returning a ``recur.retrieval.engine.Engine`` (e.g. ``lambda: Engine.open(kb, index)``), run
 once in the background at startup (see runtime.py). Routes are plain ``def`` so the
 encoder runs in the worker thread pool, never on the event loop.
 """
@@ -13,16 +13,16 @@ import json
 import os
 import threading
 import time
+from collections.abc import Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Callable
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.responses import JSONResponse as _JSONResponse
 
-from recur.serve.guard import (DEFAULT_MAX_BODY, ApiError, BodyGuard, SiteFiles, error_body,
-                               install_error_handlers)
+from recur import config
+from recur.serve.guard import DEFAULT_MAX_BODY, ApiError, BodyGuard, SiteFiles, error_body, install_error_handlers
 from recur.serve.models import MAX_ALERTS, AlertmanagerIn, FeedbackIn, SuggestIn, alert_query
 from recur.serve.runtime import EngineHolder
 
@@ -50,7 +50,7 @@ def _errors(*statuses: int) -> dict:
                 "content": {"application/json": {"schema": ERROR_SCHEMA}}} for s in statuses}
 
 
-def create_app(engine_factory: Callable, site_dir=None, feedback_path=".recur/feedback.jsonl", *,
+def create_app(engine_factory: Callable, site_dir=None, feedback_path=config.default("feedback"), *,
                max_body: int = DEFAULT_MAX_BODY, reload_interval: float = 1.0,
                on_fatal: Callable[[str], None] | None = None, inference_threads: int | None = None):
     """Build the app. ``inference_threads`` bounds concurrent searches (default: one per CPU
@@ -62,7 +62,7 @@ def create_app(engine_factory: Callable, site_dir=None, feedback_path=".recur/fe
     from fastapi_offline import FastAPIOffline
 
     from recur import __version__
-    from recur import feedback as feedback_mod
+    from recur.ingest import feedback as feedback_mod
 
     holder = EngineHolder(engine_factory, reload_interval=reload_interval, on_fatal=on_fatal)
     site = Path(site_dir) if site_dir else None

@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from recur.errors import RecurError
+from recur.util.errors import RecurError
 
 DEFAULT_MAX_BODY = 64 * 1024
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, field_validator
 
-from recur.search import MAX_QUERY_CHARS
+from recur.retrieval.search import MAX_QUERY_CHARS
 
 MAX_TEXT = MAX_QUERY_CHARS  # characters of one query (a pasted log excerpt); the body limit caps it anyway
 MAX_TOP = 50           # same range as `recur suggest --top`
@@ -58,9 +56,9 @@ class Alert(BaseModel):
     status: StrictStr = "firing"
     labels: dict[StrictStr, StrictStr] = Field(default_factory=dict)
     annotations: dict[StrictStr, StrictStr] = Field(default_factory=dict)
-    startsAt: Optional[StrictStr] = None
-    generatorURL: Optional[StrictStr] = None
-    fingerprint: Optional[StrictStr] = None
+    startsAt: StrictStr | None = None
+    generatorURL: StrictStr | None = None
+    fingerprint: StrictStr | None = None
 
 
 class AlertmanagerIn(BaseModel):
@@ -69,12 +67,12 @@ class AlertmanagerIn(BaseModel):
     model_config = ConfigDict(extra="ignore")
     version: StrictStr = Field(description='Must be "4".')
     status: StrictStr = "firing"
-    receiver: Optional[StrictStr] = None
-    groupKey: Optional[StrictStr] = None
+    receiver: StrictStr | None = None
+    groupKey: StrictStr | None = None
     groupLabels: dict[StrictStr, StrictStr] = Field(default_factory=dict)
     commonLabels: dict[StrictStr, StrictStr] = Field(default_factory=dict)
     commonAnnotations: dict[StrictStr, StrictStr] = Field(default_factory=dict)
-    externalURL: Optional[StrictStr] = None
+    externalURL: StrictStr | None = None
     alerts: list[Alert] = Field(description="The alerts of the group.")
 
     @field_validator("version")

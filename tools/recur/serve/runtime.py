@@ -12,9 +12,9 @@ from __future__ import annotations
 import sys
 import threading
 import time
-from typing import Callable
+from collections.abc import Callable
 
-from recur.errors import RecurError
+from recur.util.errors import RecurError
 
 WARM_QUERY = "service returns errors after deploy, pods restarting, disk full"
 
@@ -74,7 +74,7 @@ class EngineHolder:
         engine = self.engine
         if engine is None:
             return False
-        from recur import index as index_mod
+        from recur.retrieval import index as index_mod
 
         manifest = index_mod.read_manifest(engine.index_dir) or {}
         build = manifest.get("build_id")

@@ -14,8 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from recur.errors import RecurError
-from recur.fileops import writing
+from recur.util.errors import RecurError
+from recur.util.files import writing
 
 REPO = Path(__file__).resolve().parents[3]
 SITE_MARKER = ".recur-site"

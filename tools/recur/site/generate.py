@@ -12,7 +12,7 @@ import json
 import os
 from pathlib import Path
 
-from recur.errors import RecurError
+from recur.util.errors import RecurError
 from recur.site import board_pages, model_page, pattern_pages, record_pages
 from recur.site.context import (BOARD, BY_SERVICE, BY_SEVERITY, BY_TAG, HOME, INCIDENTS, MODEL, PATHS, PATTERNS,
                                 SUGGEST, TRENDS, Site)

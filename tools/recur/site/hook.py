@@ -14,6 +14,8 @@ import os
 import re
 from pathlib import Path
 
+from recur import config as settings  # `config` is mkdocs' config object in this module
+
 log = logging.getLogger("mkdocs.plugins.recur")
 
 state = {"pregenerated": False}  # True while recur.site.build drives mkdocs with its own tree
@@ -24,25 +26,19 @@ def config_dir(config) -> Path:
 
 
 def kb_dir(config) -> Path:
-    env = os.environ.get("RECUR_KB")
+    env = settings.given("kb")
     return Path(env).resolve() if env else config_dir(config) / "kb"
 
 
 def as_of_date(value: str | None = None) -> dt.date:
-    value = value or os.environ.get("RECUR_AS_OF")
-    if not value:
-        return dt.date.today()
-    from recur.errors import RecurError
+    from recur.util.dates import given_date
 
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise RecurError(f"as-of date {value!r} is not YYYY-MM-DD") from None
+    return given_date(value or settings.get("as_of"), "--as-of" if value else settings.env("as_of"))
 
 
 def edit_base(config=None, explicit: str | None = None) -> str | None:
     """The "edit this page" base URL: explicit, env RECUR_EDIT_URL, else mkdocs.yml extra.recur.edit_url."""
-    value = explicit or os.environ.get("RECUR_EDIT_URL")
+    value = explicit or settings.get("edit_url")
     if not value and config is not None:
         value = ((config.extra or {}).get("recur") or {}).get("edit_url")
     if value and not value.endswith("/"):
@@ -51,28 +47,26 @@ def edit_base(config=None, explicit: str | None = None) -> str | None:
 
 
 def index_dir(config) -> Path:
-    env = os.environ.get("RECUR_INDEX")
+    env = settings.given("index")
     return Path(env).resolve() if env else config_dir(config) / ".recur" / "index"
 
 
 def lookalikes_for(kb, index_path):
-    """Look-alike patterns ({id: [{id, title, similarity, co_incidents, by}]}) from recur.lookalikes and the
+    """Look-alike patterns ({id: [{id, title, similarity, co_incidents, by}]}) from recur.retrieval.lookalikes and the
     search index, when both exist and the index is fresh for this KB; else None (the section is skipped).
 
     Never loads the model: the index's stored vectors are enough.
     """
-    try:
-        from recur import lookalikes  # optional module (problem-management engineer)
-        from recur.index import is_fresh, load
-    except ImportError:
-        return None
+    from recur.retrieval.index import is_fresh, load
+    from recur.retrieval.lookalikes import look_alikes
+
     if index_path is None or not Path(index_path).is_dir():
         return None
     try:
         if not is_fresh(index_path, kb.root):
             log.info(f"recur: look-alikes skipped: the index {index_path} is not up to date (run: recur index)")
             return None
-        return lookalikes.look_alikes(load(index_path), top=3)
+        return look_alikes(load(index_path), top=3)
     except Exception as exc:  # an optional section must not break the site
         log.info(f"recur: look-alikes skipped: {exc}")
         return None
@@ -84,8 +78,8 @@ def prepare(kb_path, src_dir, *, as_of: dt.date, edit_url: str | None = None, in
 
     ``model_dir``: the tuned model folder whose report the Retrieval model page shows (default: the
     KB's active tuned model, else its newest rejected candidate)."""
-    from recur.kb import load_kb
-    from recur.problems import board
+    from recur.kb.loader import load_kb
+    from recur.problems.board import board
     from recur.site.generate import generate
     from recur.site.model_page import find_model
 
@@ -102,7 +96,7 @@ def prepare(kb_path, src_dir, *, as_of: dt.date, edit_url: str | None = None, in
 
 def src_dir(config, kb: Path) -> Path:
     """Where mkdocs build/serve generate the pages: RECUR_SITE_SRC, else .recur/site-src (one per KB)."""
-    env = os.environ.get("RECUR_SITE_SRC")
+    env = settings.get("site_src")
     if env:
         return Path(env).resolve()
     base = config_dir(config) / ".recur"

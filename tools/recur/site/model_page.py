@@ -1,6 +1,6 @@
 """The "Retrieval model" page: which embedding model ranks the suggestions, and what `recur tune` changed.
 
-Laid out from the tuning report (``report.json``, written by ``recur.tune_report.build_report``):
+Laid out from the tuning report (``report.json``, written by ``recur.tuning.report.build_report``):
 the active tuned model of the KB, else the newest refused candidate (``OUT.rejected``), marked as
 such. Without either, the page names the bundled model and how to tune. Reading a report never
 loads the model or torch: it is one small JSON file.
@@ -17,7 +17,7 @@ from recur.site.md import badge, cell, esc, front_matter, html_table, raw, raw_t
 
 log = logging.getLogger("mkdocs.plugins.recur")
 
-REPORT = "report.json"  # as recur.tune.REPORT (not imported: recur.tune imports click and the CLI options)
+REPORT = "report.json"  # as recur.tuning.tune.REPORT (not imported: recur.tuning.tune imports click and the CLI options)
 BUNDLED = "all-MiniLM-L6-v2"
 METRICS = (("recall@1", "recall@1"), ("recall@3", "recall@3"), ("mrr", "MRR"))
 
@@ -35,7 +35,7 @@ def _read(path: Path) -> dict | None:
 
 
 def _same_kb(report: dict, kb_dir) -> bool:
-    from recur.tune_data import _same_kb as same
+    from recur.retrieval.models import same_kb as same
 
     return bool(report.get("kb")) and same(report["kb"], kb_dir)
 
@@ -48,7 +48,7 @@ def find_model(kb_dir, model_dir=None) -> dict | None:
     the search (RECUR_TUNED, ./.recur/model, <kb>/../.recur/model): that folder and its
     ``.rejected`` sibling are read whatever KB they were tuned on.
     """
-    from recur.tune_data import candidate_folders, tuned_model_for
+    from recur.retrieval.models import candidate_folders, tuned_model_for
 
     if model_dir is not None:
         folders, active = [Path(model_dir)], Path(model_dir)
@@ -185,7 +185,7 @@ def _neighbours(site: Site, r: dict) -> list:
 
 
 def _no_model(site: Site) -> list:
-    from recur.embed import resolve
+    from recur.retrieval.embed import resolve
 
     try:
         bundled = resolve("default").model_id

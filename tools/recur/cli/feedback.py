@@ -1,0 +1,38 @@
+"""`recur feedback`: the command line over recur.ingest.feedback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from recur.cli.options import kb_option, setting
+from recur.ingest.feedback import export
+from recur.util.errors import RecurError
+
+
+@click.group()
+def feedback():
+    """Responder feedback from the site and the API (👍/👎 on suggestions)."""
+
+
+@feedback.command("export")
+@kb_option
+@click.option("--feedback", "feedback_path", **setting("feedback"), show_default=True, type=click.Path(dir_okay=False),
+              help="Feedback file written by `recur serve` (env RECUR_FEEDBACK).")
+@click.option("--out", type=click.Path(dir_okay=False),
+              help="Write the cases here instead of appending to KB/eval/cases.yml.")
+def export_cmd(kb_dir, feedback_path, out):
+    """Turn confirmed feedback into retrieval cases for an author to review in a PR.
+
+    A vote counts when its latest verdict is 👍, its pattern exists and it is not already a
+    case. Cases are appended to KB/eval/cases.yml (kept valid YAML) under a dated comment,
+    or written to --out; review them, then run `recur eval`.
+    """
+    if not Path(feedback_path).is_file():
+        raise RecurError(f"{feedback_path}: no feedback file (the server writes it when responders vote)")
+    n, target = export(feedback_path, kb_dir, out)
+    if n == 0:
+        click.echo(f"No new confirmed feedback in {feedback_path}: nothing to export.", err=True)
+    else:
+        click.echo(f"Wrote {n} case(s) to {target}: review them in a PR, then run `recur eval`.", err=True)

@@ -1,0 +1,183 @@
+"""`recur incident new|flag|link`: capture during the response, amend afterwards."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from recur.cli.options import index_option, kb_option, model_option
+
+
+@click.group()
+def incident():
+    """Record incidents fast and mark what to dig into later.
+
+    \b
+    recur incident new -t "Checkout 502s" -s sev2 --service checkout -d "pods restarting after deploy" \\
+        --flag "restored by rollback; no heap dump"
+    recur incident flag INC-2026-0142 "why did the canary not catch it?"
+    recur incident link INC-2026-0142 bad-deploy-crashloop
+    """
+
+
+def _date(value, what):
+    from recur.util.dates import given_date
+
+    return given_date(value, what)
+
+
+def _answer(kb_dir, index_dir, model, text: str, top: int):
+    from recur.retrieval.engine import Engine
+
+    return Engine.open(kb_dir, index_dir, model, quiet=True).answer(text, top=top)
+
+
+@incident.command("new")
+@kb_option
+@index_option
+@model_option
+@click.option("--title", "-t", help="What happened, in a few words.")
+@click.option("--severity", "-s", help="Severity key from the framework (sev1 … sev4 by default).")
+@click.option("--service", "services", multiple=True, help="Affected service (repeatable).")
+@click.option("--description", "-d", help="What you see, free text (- reads stdin). Becomes the Summary.")
+@click.option("--flag", "flags", multiple=True, help="\"Dig into this later\" marker (repeatable).")
+@click.option("--pattern", "patterns", multiple=True, help="Link a known pattern id now (repeatable).")
+@click.option("--date", "date", metavar="DATE", help="When it started (YYYY-MM-DD; default today).")
+@click.option("--id", "iid", help="Incident id (default: next INC-<year>-NNNN).")
+@click.option("--duration", "duration", type=click.IntRange(0), help="User-visible impact in minutes.")
+@click.option("--review-level", type=click.Choice(["full", "light", "none"]),
+              help="Default: from the severity framework.")
+@click.option("--review-due", metavar="DATE", help="Default: date + review_within_days of the severity.")
+@click.option("--top", default=3, show_default=True, type=click.IntRange(0, 10), help="Suggestions to show.")
+@click.option("--no-suggest", is_flag=True, help="Do not load the model; just write the record.")
+@click.option("--link-top", is_flag=True, help="Link the top suggestion when its confidence is high.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print {id, path, review, suggestions, no_known_pattern, linked} as JSON.")
+def new(kb_dir, index_dir, model, title, severity, services, description, flags, patterns, date, iid, duration,
+        review_level, review_due, top, no_suggest, link_top, as_json):
+    """Record an incident in seconds, then see the known patterns that match its description.
+
+    The record is written first (the response matters more than the tool), under
+    KB/incidents/<year>/<id>.md, with the review level and due date from the severity
+    framework unless given. On a terminal you can then pick suggestions to link.
+    """
+    from recur.kb.incident_record import NewIncident, record_incident
+    from recur.kb.loader import load_kb
+
+    kb = load_kb(kb_dir)
+    tty = sys.stdin.isatty() and not as_json
+    title, severity, description = _ask(kb, tty, title, severity, description)
+    due = _date(review_due, "--review-due") if review_due else None
+    iid, path, review = record_incident(kb, NewIncident(
+        title=title, severity=severity, date=_date(date, "--date"), description=description, services=services,
+        flags=flags, patterns=patterns, iid=iid, duration_minutes=duration, review_level=review_level,
+        review_due=due))
+    out = {"id": iid, "path": str(path), "review": {"level": review.level, "status": review.status,
+                                                     "due": review.due.isoformat() if review.due else None},
+           "suggestions": [], "linked": list(dict.fromkeys(patterns))}
+    if not as_json:
+        shown_due = f", due {review.due}" if review.due else ""
+        click.echo(f"Recorded {iid} in {path} (review: {review.level}{shown_due}).")
+    if not no_suggest and top:
+        query = f"{' '.join(title.split())}. {(description or '').strip()}".strip()
+        _suggest_and_link(out, kb_dir, index_dir, model, query, top, link_top, tty, as_json)
+    if as_json:
+        click.echo(json.dumps(out, ensure_ascii=False, indent=1))
+
+
+def _ask(kb, tty: bool, title, severity, description):
+    """Prompt for what is missing on a terminal; a usage error elsewhere (scripts, --json)."""
+    if description == "-":
+        description = sys.stdin.read()
+    if not title:
+        if not tty:
+            raise click.UsageError("--title is required (what happened, in a few words)")
+        title = click.prompt("Title")
+    if not severity:
+        if not tty:
+            raise click.UsageError(f"--severity is required ({', '.join(kb.severity)})")
+        severity = click.prompt("Severity", type=click.Choice(list(kb.severity)))
+    if description is None and tty:
+        description = click.prompt("What do you see", default="", show_default=False)
+    return title, severity, description
+
+
+def _suggest_and_link(out: dict, kb_dir, index_dir, model, query: str, top: int, link_top: bool, tty: bool,
+                      as_json: bool) -> None:
+    """Show the matching patterns and link the chosen ones (--link-top, or picked on a terminal)."""
+    from recur.kb.incident_record import link_patterns
+    from recur.kb.loader import load_kb
+
+    iid = out["id"]
+    answer = _answer(kb_dir, index_dir, model, query, top)
+    out["suggestions"] = results = answer.results
+    out["no_known_pattern"] = answer.no_known_pattern
+    chosen = []
+    if link_top and results and results[0]["confidence"] == "high" and not answer.no_known_pattern:
+        chosen = [results[0]["id"]]
+    if not as_json:
+        _show(answer)
+        if tty and results and not chosen:
+            picks = click.prompt("Link which? (numbers like 1,2; Enter for none)", default="", show_default=False)
+            chosen = [results[int(n) - 1]["id"] for n in picks.replace(",", " ").split()
+                      if n.isdigit() and 1 <= int(n) <= len(results)]
+    if chosen:
+        _, added = link_patterns(load_kb(kb_dir), iid, chosen)
+        out["linked"] += added
+        if not as_json and added:
+            click.echo(f"Linked {iid} to {', '.join(added)}.")
+    elif not as_json and results:
+        click.echo(f"Link one later: recur incident link {iid} {results[0]['id']}")
+
+
+def _show(answer) -> None:
+    results = answer.results
+    if answer.no_known_pattern:
+        click.echo("No known pattern matches: it will show as \"needs analysis\" in recur report. Once the cause "
+                   "is understood, draft a pattern (recur new pattern) or recur import the postmortem.")
+        if results:
+            click.echo("Closest patterns, for comparison only:")
+    else:
+        click.echo("Known patterns that match:")
+    if not results:
+        return
+    for r in results:
+        first = r["runbook"][0] if r["runbook"] else ""
+        click.echo(f"  {r['rank']}. {r['id']}  {r['title']}  ({r['confidence']}, {r['score']:.2f})")
+        if r["evidence"]:
+            click.echo(f"     preserve first: {r['evidence'][0][:120]}")
+        if first:
+            click.echo(f"     first step: {first[:120]}")
+
+
+@incident.command("flag")
+@kb_option
+@click.argument("incident_id")
+@click.argument("text", nargs=-1, required=True)
+def flag(kb_dir, incident_id, text):
+    """Add a "dig into this later" flag to incident INCIDENT_ID.
+
+    \b
+    recur incident flag INC-2026-0142 "restored by restarting; heap dump lost"
+    """
+    from recur.kb.incident_record import add_flag
+    from recur.kb.loader import load_kb
+
+    path = add_flag(load_kb(kb_dir), incident_id, " ".join(text))
+    click.echo(f"Flagged {incident_id} ({path}).")
+
+
+@incident.command("link")
+@kb_option
+@click.argument("incident_id")
+@click.argument("pattern_ids", nargs=-1, required=True)
+def link(kb_dir, incident_id, pattern_ids):
+    """Link incident INCIDENT_ID to known pattern(s) PATTERN_IDS."""
+    from recur.kb.incident_record import link_patterns
+    from recur.kb.loader import load_kb
+
+    path, added = link_patterns(load_kb(kb_dir), incident_id, list(pattern_ids))
+    click.echo(f"Linked {incident_id} to {', '.join(added)} ({path})." if added
+               else f"{incident_id} already links {', '.join(pattern_ids)}.")

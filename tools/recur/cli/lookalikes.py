@@ -1,0 +1,44 @@
+"""`recur lookalikes`: the command line over recur.retrieval.lookalikes."""
+
+from __future__ import annotations
+
+import click
+
+from recur.cli.options import index_option, kb_option, model_option
+from recur.retrieval.lookalikes import look_alikes
+
+
+@click.command("lookalikes")
+@kb_option
+@index_option
+@model_option
+@click.option("--top", default=3, show_default=True, type=click.IntRange(1, 20), help="Neighbours per pattern.")
+@click.option("--json", "as_json", is_flag=True, help="Print {pattern: [{id, title, similarity, co_incidents, by}]}.")
+@click.argument("pattern_ids", nargs=-1)
+def lookalikes_cmd(kb_dir, index_dir, model, top, as_json, pattern_ids):
+    """The patterns each pattern is most often confused with, and the signal that tells them apart.
+
+    Nearest neighbours in the index plus patterns co-matched by the same incidents; "by" is
+    the pattern's declared `distinguish:` entry, if any. With PATTERN_IDS, only those.
+    """
+    import json
+
+    from recur.retrieval.engine import Engine
+    from recur.util.errors import RecurError
+
+    engine = Engine.open(kb_dir, index_dir, model, quiet=True)
+    table = look_alikes(engine.searcher.index, top=top)
+    unknown = [p for p in pattern_ids if p not in table]
+    if unknown:
+        raise RecurError(f"unknown or retired pattern id(s): {', '.join(unknown)}")
+    if pattern_ids:
+        table = {p: table[p] for p in pattern_ids}
+    if as_json:
+        click.echo(json.dumps(table, ensure_ascii=False, indent=1))
+        return
+    for pid, items in table.items():
+        click.echo(click.style(pid, bold=True))
+        for x in items:
+            sim = f"{x['similarity']:.2f}" if x["similarity"] is not None else "-"
+            co = f", {x['co_incidents']} shared incident(s)" if x["co_incidents"] else ""
+            click.echo(f"  {x['id']} (similarity {sim}{co}): {x['by'] or 'no distinguishing signal declared'}")

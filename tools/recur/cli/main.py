@@ -1,0 +1,76 @@
+"""The ``recur`` command line: a thin layer over the library.
+
+Commands live in their own modules and are imported only when run (LazyGroup), so
+``recur --help`` and ``recur check`` never pay for torch, transformers or faiss.
+One exception type (RecurError) becomes one clean ``Error: ...`` line here, at the edge.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+from recur import __version__
+from recur.util.errors import RecurError
+
+# command name -> "module:attribute"; each module keeps heavy imports inside its functions
+COMMANDS = {
+    "check": "recur.cli.core:check",
+    "index": "recur.cli.core:index",
+    "suggest": "recur.cli.core:suggest",
+    "eval": "recur.cli.core:eval_cmd",
+    "site": "recur.cli.site:site",
+    "new": "recur.cli.new:new",
+    "tune": "recur.cli.tune:tune",
+    "serve": "recur.cli.serve:serve",
+    "feedback": "recur.cli.feedback:feedback",
+    "report": "recur.cli.report:report",
+    "incident": "recur.cli.incident:incident",
+    "coverage": "recur.cli.coverage:coverage_cmd",
+    "import": "recur.cli.importer:import_cmd",
+    "lookalikes": "recur.cli.lookalikes:lookalikes_cmd",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx):
+        return sorted(set(super().list_commands(ctx)) | set(COMMANDS))
+
+    def get_command(self, ctx, name):
+        if name in COMMANDS:
+            module, attr = COMMANDS[name].split(":")
+            return getattr(importlib.import_module(module), attr)
+        return super().get_command(ctx, name)
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except RecurError as exc:
+            raise click.ClickException(str(exc)) from None
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            sys.exit(130)
+        except BrokenPipeError:  # `recur suggest ... | head`
+            sys.stderr.close()
+            sys.exit(0)
+        except OSError as exc:  # a folder we may not write, a full disk: a message, not a traceback
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise click.ClickException(f"{where}{exc.strerror or exc}") from None
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="recur")
+def cli():
+    """Recur: a searchable knowledge base of failure patterns.
+
+    \b
+    Authors:     recur check, recur new, recur eval
+    Responders:  recur suggest "what you see", recur serve
+    Everyone:    recur site, recur report
+    """
+
+
+def main():
+    cli(prog_name="recur")

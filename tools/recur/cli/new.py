@@ -1,0 +1,173 @@
+"""``recur new pattern|incident|path``: scaffold a valid KB file, from flags or by prompting.
+
+Fully from flags when every required value is given; otherwise it asks for the missing ones
+(and, since it is asking anyway, for the optional lists). ``--no-input`` turns prompting off:
+a missing value is then a clear error, as in CI scripts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from recur.cli.options import kb_option
+from recur.util.errors import RecurError
+
+
+def _ask_list(label: str, required: bool = False) -> list:
+    """Prompt for items until an empty answer."""
+    items: list = []
+    while True:
+        text = click.prompt(f"{label} #{len(items) + 1} (empty to finish)" if items or not required
+                            else f"{label} #1", default="", show_default=False).strip()
+        if not text:
+            if required and not items:
+                click.echo(f"At least one {label.lower()} is required.", err=True)
+                continue
+            return items
+        items.append(text)
+
+
+def _finish(kb_dir, path, text) -> None:
+    from recur.kb import scaffold
+    from recur.kb.check import check_path
+    from recur.kb.loader import display_path
+
+    scaffold.create(path, text)
+    shown = display_path(kb_dir, path)
+    _, problems = check_path(kb_dir, stale_days=0)
+    mine = [p for p in problems if p.path == shown]
+    click.echo(shown)
+    for p in mine:
+        click.echo(f"  {p}", err=True)
+    if any(p.is_error for p in mine):  # a bug in the scaffold, never the author's fault
+        raise RecurError(f"{shown}: the new file does not pass recur check (see above)")
+    todo = text.count("TODO")
+    click.echo(f"Created {shown}" + (f"; fill in the {todo} TODO(s), then run: recur check --strict {shown}"
+                                     if todo else "; run: recur check --strict " + shown), err=True)
+
+
+@click.group()
+def new():
+    """Scaffold a new pattern, incident record or onboarding path that passes `recur check`.
+
+    \b
+    recur new pattern                          # asks for what it needs
+    recur new pattern --title "Disk full" --category capacity --severity sev2 \\
+        --symptom "writes fail with no space left" --signal ENOSPC
+    recur new incident --title "Checkout 502s" --severity sev2 --pattern bad-deploy-crashloop
+    recur new path --title "Databases" --step "disk-full: the page you will get first"
+    """
+
+
+@new.command()
+@kb_option
+@click.option("--id", "pid", help="Kebab-case id; the file name (default: from the title).")
+@click.option("--title", help="The failure mode in a few words.")
+@click.option("--category", help="Folder under patterns/ (e.g. capacity, network, deploys).")
+@click.option("--severity", help="Typical worst impact: a key of the severity framework (e.g. sev2).")
+@click.option("--symptom", "symptoms", multiple=True, help="What a responder sees, in their words (repeatable; 1+).")
+@click.option("--signal", "signals", multiple=True, help="Exact alert name, log line or error code (repeatable).")
+@click.option("--tag", "tags", multiple=True, help="Free keyword (repeatable).")
+@click.option("--service", "services", multiple=True, help="Component where it has struck (repeatable).")
+@click.option("--related", multiple=True, help="Id of a related pattern (repeatable; must exist).")
+@click.option("--owner", help="Team or person who keeps the pattern current.")
+@click.option("--status", type=click.Choice(["draft", "active"]), default="draft", show_default=True,
+              help="draft: Root cause is optional and results are marked draft; active: a finished pattern.")
+@click.option("--summary", help="One paragraph: what goes wrong and why it matters.")
+@click.option("--step", "steps", multiple=True, help="Runbook step, in order (repeatable).")
+@click.option("--evidence", multiple=True, help="What to capture before restoring (repeatable).")
+@click.option("--root-cause", help="The mechanism.")
+@click.option("--no-input", is_flag=True, help="Never prompt; a missing required value is an error.")
+def pattern(kb_dir, pid, title, category, severity, symptoms, signals, tags, services, related, owner, status,
+            summary, steps, evidence, root_cause, no_input):
+    """Scaffold kb/patterns/<category>/<id>.md.
+
+    Status is draft by default, so Root cause may wait; what is not given yet is left as a
+    TODO line that `recur check` warns about (and `--strict` fails on) until it is written.
+    Refuses to overwrite an existing file or reuse an existing id.
+    """
+    from recur.kb import scaffold
+    from recur.kb.loader import load_kb
+
+    start = Path(kb_dir)
+    if start.is_dir() and not (start / "patterns").exists():  # the first pattern starts a knowledge base
+        (start / "patterns").mkdir()
+        click.echo(f"Started a knowledge base in {start}/ (patterns/ created).", err=True)
+    kb = load_kb(kb_dir)
+    missing = not (title and category and severity and symptoms)
+    if missing and not no_input:
+        title = title or click.prompt("Title (the failure mode in a few words)")
+        pid = pid or click.prompt("Id", default=scaffold.slugify(title))
+        cats = scaffold.categories(kb)
+        category = category or click.prompt("Category" + (f" ({', '.join(cats)}, or a new one)" if cats else ""))
+        sevs = list(kb.severity)
+        severity = severity or click.prompt("Severity", type=click.Choice(sevs) if sevs else str,
+                                            default=sevs[len(sevs) // 2] if sevs else None)
+        symptoms = symptoms or _ask_list("Symptom, as a responder would type it", required=True)
+        signals = signals or _ask_list("Signal (exact alert name, log line, error code)")
+        summary = summary or click.prompt("Summary (one paragraph; empty for a TODO)", default="", show_default=False)
+        steps = steps or _ask_list("Runbook step (a command, query or dashboard)")
+    path, text = scaffold.pattern_file(
+        kb, id=pid, title=title, category=category, severity=severity, symptoms=symptoms, signals=signals,
+        tags=tags, services=services, related=related, owner=owner, status=status, summary=summary,
+        steps=steps, evidence=evidence, root_cause=root_cause)
+    _finish(kb_dir, path, text)
+
+
+@new.command()
+@kb_option
+@click.option("--id", "iid", help="Incident id (default: the next INC-<year>-NNNN).")
+@click.option("--title", help="What happened, in a line.")
+@click.option("--date", type=click.DateTime(["%Y-%m-%d"]), help="When it started (default: today).")
+@click.option("--severity", help="A key of the severity framework (e.g. sev2).")
+@click.option("--pattern", "patterns", multiple=True, help="Id of a pattern it matched (repeatable; must exist).")
+@click.option("--service", "services", multiple=True, help="Affected service (repeatable).")
+@click.option("--duration", "duration", type=click.IntRange(0), help="Minutes of user-visible impact.")
+@click.option("--summary", help="What happened, the impact, and how it was restored.")
+@click.option("--flag", "flags", multiple=True, help="A 'dig into this later' marker (repeatable).")
+@click.option("--no-input", is_flag=True, help="Never prompt; a missing required value is an error.")
+def incident(kb_dir, iid, title, date, severity, patterns, services, duration, summary, flags, no_input):
+    """Scaffold kb/incidents/<year>/<id>.md (review defaults come from the severity framework)."""
+    from recur.kb import scaffold
+    from recur.kb.loader import load_kb
+
+    kb = load_kb(kb_dir)
+    if not (title and severity) and not no_input:
+        title = title or click.prompt("Title")
+        if date is None:
+            date = click.prompt("Date", type=click.DateTime(["%Y-%m-%d"]), default=dt.date.today().isoformat())
+        sevs = list(kb.severity)
+        severity = severity or click.prompt("Severity", type=click.Choice(sevs) if sevs else str)
+        patterns = patterns or _ask_list("Matched pattern id (empty if unknown)")
+        services = services or _ask_list("Service")
+    path, text = scaffold.incident_file(
+        kb, id=iid, title=title, date=date.date() if date else None, severity=severity, patterns=patterns,
+        services=services, duration_minutes=duration, summary=summary, flags=flags)
+    _finish(kb_dir, path, text)
+
+
+@new.command("path")
+@kb_option
+@click.option("--id", "pid", help="Kebab-case id; the file name (default: from the title).")
+@click.option("--title", help="e.g. 'First week on call for payments'.")
+@click.option("--audience", help="Who it is for.")
+@click.option("--step", "steps", multiple=True,
+              help="'pattern-id: why it matters', in reading order (repeatable; the pattern must exist).")
+@click.option("--no-input", is_flag=True, help="Never prompt; a missing required value is an error.")
+def path_cmd(kb_dir, pid, title, audience, steps, no_input):
+    """Scaffold kb/paths/<id>.yml, an onboarding path through existing patterns."""
+    from recur.kb import scaffold
+    from recur.kb.loader import load_kb
+
+    kb = load_kb(kb_dir)
+    if not (title and steps) and not no_input:
+        title = title or click.prompt("Title")
+        pid = pid or click.prompt("Id", default=scaffold.slugify(title))
+        audience = audience or click.prompt("Audience (empty to skip)", default="", show_default=False)
+        steps = steps or _ask_list("Step as 'pattern-id: why it matters'", required=True)
+    path, text = scaffold.path_file(kb, id=pid, title=title, audience=audience,
+                                    steps=[scaffold.parse_step(s) for s in steps])
+    _finish(kb_dir, path, text)

@@ -1,0 +1,27 @@
+"""Options shared by several commands, so every command spells them the same way."""
+
+from __future__ import annotations
+
+import click
+
+from recur import config
+
+
+def setting(name: str) -> dict:
+    """click keywords for an option backed by a setting of recur.config: its default and variable."""
+    return {"default": config.default(name), "envvar": config.env(name)}
+
+
+kb_option = click.option(
+    "--kb", "kb_dir", **setting("kb"), show_default=True,
+    type=click.Path(file_okay=False), help="Knowledge base folder (env RECUR_KB).",
+)
+index_option = click.option(
+    "--index", "index_dir", **setting("index"), show_default=True,
+    type=click.Path(file_okay=False), help="Index folder (env RECUR_INDEX).",
+)
+model_option = click.option(
+    "--model", "model", **setting("model"),
+    help="Sentence-transformers model: a local folder or 'default' (bundled all-MiniLM-L6-v2). "
+         "Env RECUR_MODEL. Default: the KB's tuned model if there is one, else the bundled model.",
+)

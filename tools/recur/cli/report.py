@@ -1,0 +1,61 @@
+"""`recur report`: the command line over recur.problems (the board and its renderings)."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from recur.cli.options import kb_option
+from recur.problems.report import FAIL_ON, failures, render_markdown, render_text
+from recur.util.dates import given_date
+
+
+@click.command()
+@kb_option
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
+@click.option("--as-of", "as_of", metavar="DATE", help="Review as of this date (YYYY-MM-DD; default today).")
+@click.option("--fail-on", "fail_on", multiple=True, type=click.Choice(FAIL_ON),
+              help="Exit 1 when there is anything of this kind (repeatable): overdue reviews/follow-ups/fixes, "
+                   "recurrence after a fix, incidents with no known pattern. For a CI or cron gate.")
+@click.option("--out", "out", type=click.Path(dir_okay=False), help="Write the report to a file (atomically).")
+def report(kb_dir, fmt, as_of, fail_on, out):
+    """The weekly problem-management review.
+
+    Reviews pending and overdue under the severity framework, open follow-ups and permanent
+    fixes by owner and age, incidents with no known pattern, open "dig into this later" flags,
+    the most recurring patterns (30/90 days), recurrence after a fix, and monthly trends by
+    category and service.
+
+    \b
+    recur report --as-of 2026-06-01 --format markdown > review.md
+    recur report --fail-on overdue     # exit 1 if anything is overdue
+    """
+    from recur.kb.loader import load_kb
+    from recur.problems.board import board
+
+    kb = load_kb(kb_dir)
+    bad = {p.path for p in kb.errors}
+    if bad:
+        click.echo(f"warning: {len(bad)} file(s) with errors left out of the report (run: recur check)", err=True)
+    b = board(kb, given_date(as_of, "--as-of"))
+    if fmt == "json":
+        text = json.dumps(b, ensure_ascii=False, indent=1) + "\n"
+    elif fmt == "markdown":
+        text = render_markdown(b)
+    else:
+        text = render_text(b, style=click.style)
+    if out:
+        from recur.util.files import write_atomic
+
+        write_atomic(out, click.unstyle(text), overwrite=True)
+    else:
+        click.echo(text, nl=False)
+    problems = failures(b, fail_on)
+    if problems:
+        for line in problems[:20]:
+            click.echo(f"  {line}", err=True)
+        more = f" (+{len(problems) - 20} more)" if len(problems) > 20 else ""
+        click.echo(f"FAILED --fail-on {','.join(fail_on)}: {len(problems)} item(s){more}", err=True)
+        sys.exit(1)

@@ -1,0 +1,96 @@
+"""`recur serve`: the API, the Alertmanager hook and the built site in one uvicorn process."""
+
+from __future__ import annotations
+
+import socket
+import sys
+from pathlib import Path
+
+import click
+
+from recur.cli.options import index_option, kb_option, model_option, setting
+from recur.util.errors import RecurError
+
+
+def _check_port(host: str, port: int) -> None:
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise RecurError(f"--host {host}: cannot resolve ({exc.strerror})") from None
+    family, _, _, _, addr = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(addr)
+        except OSError as exc:
+            raise RecurError(f"cannot listen on {host}:{port} ({exc.strerror}); is another server running? "
+                             "Pick another --port.") from None
+
+
+@click.command()
+@kb_option
+@index_option
+@model_option
+@click.option("--host", **setting("host"), show_default=True, help="Address to listen on.")
+@click.option("--port", **setting("port"), show_default=True, type=click.IntRange(0, 65535))
+@click.option("--site", "site_dir", default="site", show_default=True, type=click.Path(file_okay=False),
+              help="Built static site to serve at / (from `recur site`); if missing, only the API is served.")
+@click.option("--feedback", "feedback_path", **setting("feedback"), show_default=True,
+              type=click.Path(dir_okay=False), help="Where 👍/👎 votes are appended.")
+@click.option("--max-body-kib", default=64, show_default=True, type=click.IntRange(1, 4096),
+              help="Request body limit for the API (Alertmanager: 512 KiB).")
+@click.option("--threads", default=1, show_default=True, type=click.IntRange(0, 64),
+              help="Torch threads for the query encoder (0: one per CPU core). One is fastest for short "
+                   "queries on a small box and leaves a core for HTTP and ranking (bench/serve.py).")
+def serve(kb_dir, index_dir, model, host, port, site_dir, feedback_path, max_body_kib, threads):
+    """Serve suggestions over HTTP, the Alertmanager webhook and the built site.
+
+    \b
+    The model and index load once in the background (GET /healthz turns 200 when warm);
+    a rebuilt index (`recur index`) is picked up without a restart.
+    API: POST /api/suggest, GET /api/patterns[/ID], POST /api/alertmanager, POST /api/feedback;
+    documentation at /docs (works offline).
+    """
+    if threads:  # before numpy/torch load: BLAS and OpenMP pools of the same size, no idle spinning
+        import os
+
+        for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ.setdefault(var, str(threads))
+    import uvicorn
+
+    from recur.retrieval.engine import Engine
+    from recur.serve.app import create_app
+    from recur.tuning.data import retune_advice
+
+    if not Path(kb_dir).is_dir() and not (Path(index_dir) / "manifest.json").is_file():
+        raise RecurError(f"{kb_dir}: no knowledge base folder (and no index at {index_dir})")
+    _check_port(host, port)
+    site = Path(site_dir)
+    if not (site / "index.html").is_file():
+        click.echo(f"warning: no built site at {site_dir} (run: recur site --out {site_dir}); serving the API only.",
+                   err=True)
+    failed: list[str] = []
+    server: uvicorn.Server | None = None
+
+    def fatal(message: str) -> None:
+        failed.append(message)
+        if server is not None:
+            server.should_exit = True
+
+    def load_engine():
+        if threads and not str(model or "").startswith("fake"):
+            import torch  # the setting is process-wide; done here so the port opens at once
+
+            torch.set_num_threads(threads)
+        return Engine.open(kb_dir, index_dir, model, advise=retune_advice)
+
+    app = create_app(load_engine, site_dir=site, feedback_path=feedback_path,
+                     max_body=max_body_kib * 1024, on_fatal=fatal)
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
+                            timeout_graceful_shutdown=5)
+    server = uvicorn.Server(config)
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"Recur on http://{shown}:{port}/ (API docs: /docs). Loading the model and index...", err=True)
+    server.run()
+    if failed:
+        sys.exit(1)

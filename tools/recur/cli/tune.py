@@ -1,0 +1,73 @@
+"""`recur tune`: the command line over recur.tuning.tune."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from recur.cli.options import index_option, kb_option, model_option
+from recur.tuning.data import DEFAULT_OUT
+from recur.tuning.tune import REFUSED, run_tune, summary_lines
+from recur.util.errors import RecurError
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+@click.command()
+@kb_option
+@index_option
+@model_option
+@click.option("--out", "out_dir", default=str(DEFAULT_OUT), show_default=True, type=click.Path(file_okay=False),
+              help="Folder for the tuned model (the KB's active model when it is ./.recur/model).")
+@click.option("--epochs", default=3, show_default=True, type=click.IntRange(1, 100))
+@click.option("--seed", default=0, show_default=True, type=int, help="Same KB + seed + epochs → same weights.")
+@click.option("--batch-size", default=32, show_default=True, type=click.IntRange(2, 1024))
+@click.option("--lr", default=3e-5, show_default=True, type=float, help="Learning rate (AdamW).")
+@click.option("--min-gain", default=0.0, show_default=True, type=float,
+              help="MRR gain over the current model needed to activate the tuned one.")
+@click.option("--no-resume", is_flag=True, help="Ignore a checkpoint left by an interrupted run.")
+@click.option("--report", "report_only", is_flag=True,
+              help="Do not train: show what the last tuning changed (cases moved, neighbours changed).")
+@click.option("--json", "as_json", is_flag=True, help="With --report: print report.json.")
+def tune(kb_dir, index_dir, model, out_dir, epochs, seed, batch_size, lr, min_gain, no_resume, report_only, as_json):
+    """Fine-tune the embedding model on this KB's own text, and use it when it measures better.
+
+    \b
+    Pairs: each pattern's title, symptoms, signals, root cause and permanent fix ↔ its text;
+    linked incidents' summaries ↔ their patterns; confirmed 👍 feedback (.recur/feedback.jsonl).
+    Never kb/eval/cases*.yml: those measure the model before and after (a KB without
+    cases holds out one symptom per pattern instead).
+    --model names the BASE model (default: the bundled all-MiniLM-L6-v2).
+    \b
+    Exit codes: 0 tuned model activated (and --index rebuilt with it); 3 not better than the
+    current model, which stays active (the candidate is kept at OUT.rejected); 1 error.
+    Ctrl-C leaves the previous model and index as they were; a rerun resumes after the
+    last finished epoch.
+    """
+    from recur.tuning.report import find_report, render_report
+
+    if report_only:
+        report = find_report(Path(out_dir))
+        if report is None:
+            raise RecurError(f"no tuning report in {out_dir} (run: recur tune)")
+        click.echo(json.dumps(report, indent=1, ensure_ascii=False) if as_json else render_report(report))
+        return
+    import signal
+
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill` cleans up like Ctrl-C does
+    m = run_tune(kb_dir, out_dir, index_dir, model, epochs, seed, batch_size, lr, min_gain, resume=not no_resume)
+    for line in summary_lines(m):
+        click.echo(line)
+    if m["accepted"]:
+        click.echo(f"Activated {out_dir} ({m['model_id']}); index {index_dir} rebuilt with it. "
+                   "What changed: recur tune --report")
+    else:
+        click.echo(f"Not activated: the tuned model does not beat {m['compared_with']} (MRR gain ≥ {min_gain}, "
+                   f"recall@3 down at most one case). The current model stays; the candidate is in {out_dir}.rejected "
+                   f"(to inspect: recur tune --report --out {out_dir}.rejected).", err=True)
+        sys.exit(REFUSED)

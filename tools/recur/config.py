@@ -1,0 +1,72 @@
+"""Every setting Recur reads from the environment, with its default, in one table.
+
+The command line turns these into options (``envvar=`` comes from here, so ``--help`` and the
+library agree); library code that runs without the CLI (the mkdocs hook, ``recur check``
+called as a function, the server) asks ``config.get`` instead of ``os.environ``. Values are
+read when asked, not cached at import, so a test or a long-running process that sets a
+variable sees it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+STATE_DIR = Path(".recur")  # the working state of a KB checkout: index, tuned model, feedback
+
+
+@dataclass(frozen=True)
+class Setting:
+    env: str
+    default: object
+    help: str
+
+
+SETTINGS: dict[str, Setting] = {
+    "kb": Setting("RECUR_KB", "kb", "knowledge base folder"),
+    "index": Setting("RECUR_INDEX", str(STATE_DIR / "index"), "search index folder"),
+    "model": Setting("RECUR_MODEL", None, "embedding model: a local folder, 'fake:N', or the bundled MiniLM"),
+    "tuned": Setting("RECUR_TUNED", None, "where to look first for the KB's tuned model"),
+    "feedback": Setting("RECUR_FEEDBACK", str(STATE_DIR / "feedback.jsonl"), "the feedback log (👍/👎)"),
+    "precision": Setting("RECUR_PRECISION", "auto", "encoder precision: auto | fp32 | bf16"),
+    "site": Setting("RECUR_SITE", "site", "folder recur site builds into"),
+    "site_src": Setting("RECUR_SITE_SRC", None, "where the mkdocs hook writes the generated Markdown"),
+    "edit_url": Setting("RECUR_EDIT_URL", None, "base URL of 'edit this page' links"),
+    "as_of": Setting("RECUR_AS_OF", None, "date the site's board is computed for (YYYY-MM-DD)"),
+    "today": Setting("RECUR_TODAY", None, "date staleness is measured from (YYYY-MM-DD)"),
+    "stale_days": Setting("RECUR_STALE_DAYS", 365, "notice for patterns unmatched for this many days; 0 = off"),
+    "similar_threshold": Setting("RECUR_SIMILAR_THRESHOLD", 0.90, "doc-view cosine that recur check --similar reports"),
+    "min_recall1": Setting("RECUR_MIN_RECALL1", 0.0, "recur eval fails below this recall@1"),
+    "min_recall3": Setting("RECUR_MIN_RECALL3", 0.80, "recur eval fails below this recall@3"),
+    "min_mrr": Setting("RECUR_MIN_MRR", 0.65, "recur eval fails below this MRR"),
+    "host": Setting("RECUR_HOST", "127.0.0.1", "address recur serve listens on"),
+    "port": Setting("RECUR_PORT", 8000, "port recur serve listens on"),
+}
+
+
+def env(name: str) -> str:
+    """The environment variable behind a setting (for click's ``envvar=``)."""
+    return SETTINGS[name].env
+
+
+def default(name: str):
+    return SETTINGS[name].default
+
+
+def given(name: str) -> str | None:
+    """The environment variable's value when set and not empty, else None (no default)."""
+    raw = os.environ.get(SETTINGS[name].env)
+    return raw if raw and raw.strip() else None
+
+
+def get(name: str):
+    """The setting's value: its environment variable when set and not empty, else its default,
+    converted to the default's type (int, float) when it has one."""
+    s = SETTINGS[name]
+    raw = os.environ.get(s.env)
+    if raw is None or raw.strip() == "":
+        return s.default
+    if isinstance(s.default, bool) or s.default is None or isinstance(s.default, str):
+        return raw
+    return type(s.default)(raw)

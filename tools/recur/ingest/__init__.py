@@ -1,0 +1,1 @@
+"""What comes in from outside the KB: postmortems, Prometheus rule files, feedback votes."""

@@ -1,0 +1,151 @@
+"""Responder feedback (👍/👎 on a suggestion) and turning it into retrieval cases.
+
+The server appends one JSON line per vote to a feedback file (default
+``.recur/feedback.jsonl``): ``{"ts", "query", "pattern", "useful"}``. Appends hold a lock
+(a thread lock plus ``flock``) and write each line in one ``write`` on an ``O_APPEND``
+descriptor, so concurrent votes never interleave or leave half a line.
+
+``confirmed_feedback`` is what an author (``recur feedback export``) or the tuner reads:
+the (query, pattern) pairs whose latest vote is useful, whose pattern still exists, and
+that are not already a case in ``kb/eval/cases.yml``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import threading
+from pathlib import Path
+
+from recur import config
+from recur.util.errors import RecurError
+from recur.util.files import write_atomic
+
+DEFAULT_PATH = Path(config.default("feedback"))
+_LOCK = threading.Lock()
+
+
+def record(path, query: str, pattern: str, useful: bool, **extra) -> dict:
+    """Append one vote; returns the entry written."""
+    path = Path(path)
+    entry = {"ts": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "query": query,
+             "pattern": pattern, "useful": bool(useful), **extra}
+    line = (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _LOCK:
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            try:
+                import fcntl
+
+                fcntl.flock(fd, fcntl.LOCK_EX)  # other processes (a second server, an export)
+            except ImportError:  # pragma: no cover - not POSIX
+                pass
+            os.write(fd, line)
+            os.fsync(fd)
+        finally:
+            os.close(fd)  # closing releases the flock
+    return entry
+
+
+def read_votes(path) -> list[dict]:
+    """Every well-formed vote in the file, in order; malformed lines are skipped."""
+    path = Path(path)
+    if not path.is_file():
+        return []
+    votes = []
+    with path.open(encoding="utf-8", errors="replace") as fh:
+        for line in fh:
+            try:
+                obj = json.loads(line)
+            except ValueError:
+                continue
+            if (isinstance(obj, dict) and isinstance(obj.get("query"), str) and obj["query"].strip()
+                    and isinstance(obj.get("pattern"), str) and isinstance(obj.get("useful"), bool)):
+                votes.append(obj)
+    return votes
+
+
+def _key(query: str) -> str:
+    return " ".join(query.split()).casefold()
+
+
+def confirmed_feedback(path, kb) -> list[tuple[str, str]]:
+    """(query, pattern_id) pairs confirmed useful, in first-vote order.
+
+    ``kb`` is a loaded ``KB`` or a KB folder. A pair counts when its latest vote is 👍, the
+    pattern exists and is not retired, and no case in the KB already expects that pattern
+    for that query (queries compared case- and whitespace-insensitively).
+    """
+    if not hasattr(kb, "patterns"):
+        from recur.kb.loader import load_kb
+
+        kb = load_kb(kb)
+    existing = {(_key(c.query), pid) for c in kb.cases for pid in c.expect}
+    latest: dict = {}
+    for vote in read_votes(path):
+        k = (_key(vote["query"]), vote["pattern"])
+        if k in latest:
+            latest[k] = (latest[k][0], vote["useful"])  # keep the first wording, the latest verdict
+        else:
+            latest[k] = (vote["query"].strip(), vote["useful"])
+    out = []
+    for (qkey, pid), (query, useful) in latest.items():
+        p = kb.patterns.get(pid)
+        if useful and p is not None and p.status != "retired" and (qkey, pid) not in existing:
+            out.append((query, pid))
+    return out
+
+
+def cases_yaml(pairs: list[tuple[str, str]], source: str) -> str:
+    """YAML list entries for cases.yml: one case per query, every confirmed pattern expected."""
+    grouped: dict = {}
+    for query, pid in pairs:
+        grouped.setdefault(query, []).append(pid)
+    today = dt.date.today().isoformat()
+    lines = [f"# From responder feedback ({source}, {today}): review each case before merging."]
+    for query, pids in grouped.items():
+        lines.append(f"- query: {json.dumps(query, ensure_ascii=False)}")
+        lines.append(f"  expect: [{', '.join(pids)}]")
+    return "\n".join(lines) + "\n"
+
+
+def export(feedback_path, kb_dir, out=None) -> tuple[int, Path]:
+    """Append confirmed feedback as cases to ``out`` (default KB/eval/cases.yml), atomically.
+
+    Returns (number of cases written, file). The result is checked to load as a YAML list
+    before it replaces the file, so a bad existing file is reported, not made worse.
+    """
+    import yaml
+
+    from recur.kb.loader import load_kb
+
+    kb = load_kb(kb_dir)
+    pairs = confirmed_feedback(feedback_path, kb)
+    target = Path(out) if out else Path(kb_dir) / "eval" / "cases.yml"
+    if not pairs:
+        return 0, target
+    old = target.read_text(encoding="utf-8") if target.is_file() else ""
+    data = None
+    if old.strip():
+        try:
+            data = yaml.safe_load(old)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = mark.line + 1 if mark else 1
+            raise RecurError(f"{target}:{line}: cases: not valid YAML; fix it before exporting feedback") from None
+        if data is not None and not isinstance(data, list):
+            raise RecurError(f"{target}:1: cases: must be a list of {{query, expect}} entries")
+    block = cases_yaml(pairs, f"recur feedback export from {feedback_path}")
+    added = len({q for q, _ in pairs})  # cases_yaml writes one case per query
+    text = old + ("\n" if old and not old.endswith("\n") else "") + ("\n" if old.strip() else "") + block
+    try:  # appending text keeps the authors' comments; it only works on a block-style list
+        appended = yaml.safe_load(text)
+    except yaml.YAMLError:
+        appended = None
+    if not isinstance(appended, list) or len(appended) != len(data or []) + added:
+        raise RecurError(f"{target}:1: cases: cannot append to this file (a flow-style [...] list?); write its "
+                         "cases as '- query: ...' entries, or export with --out FILE")
+    write_atomic(target, text, overwrite=True)
+    return added, target

@@ -1,0 +1,219 @@
+"""Incident records written and amended by tools: new records, "dig into this later" flags,
+pattern links. Front matter is edited as text (one line inserted), so an author's layout and
+comments survive; every edit is re-parsed before the file is atomically replaced.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from recur.util.errors import RecurError
+from recur.util.files import write_atomic
+
+ID_RE = re.compile(r"^INC-(\d{4})-(\d+)$")
+
+
+def q(value) -> str:
+    """A YAML scalar for any string: JSON strings are valid YAML double-quoted scalars."""
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def flow_list(items) -> str:
+    return "[" + ", ".join(q(i) for i in items) + "]"
+
+
+def next_id(kb, year: int) -> str:
+    """INC-<year>-<NNNN>: one more than the highest number used that year (files with errors count)."""
+    used = [0]
+    names = set(kb.incident_files) | set(kb.incidents)
+    ydir = Path(kb.root) / "incidents" / str(year)
+    if ydir.is_dir():
+        names |= {p.stem for p in ydir.glob("*.md")}
+    for name in names:
+        m = ID_RE.match(name)
+        if m and int(m.group(1)) == year:
+            used.append(int(m.group(2)))
+    return f"INC-{year}-{max(used) + 1:04d}"
+
+
+def incident_text(*, iid: str, title: str, date: dt.date, severity: str, services=(), patterns=(),
+                  duration_minutes: int | None = None, review=None, follow_ups=(), flags=(),
+                  sections: dict | None = None, extra: dict | None = None) -> str:
+    """The Markdown of an incident record following the KB format."""
+    lines = ["---", f"id: {iid}", f"title: {q(title)}", f"date: {date.isoformat()}", f"severity: {severity}",
+             f"patterns: {flow_list(patterns)}"]
+    if services:
+        lines.append(f"services: {flow_list(services)}")
+    if duration_minutes is not None:
+        lines.append(f"duration_minutes: {int(duration_minutes)}")
+    if review is not None:
+        parts = [f"level: {review.level}", f"status: {review.status}"]
+        if review.due:
+            parts.append(f"due: {review.due.isoformat()}")
+        lines.append("review: {" + ", ".join(parts) + "}")
+    if follow_ups:
+        lines.append("follow_ups:")
+        lines += [f"  - {follow_up_yaml(f)}" for f in follow_ups]
+    if flags:
+        lines.append("flags:")
+        lines += [f"  - {q(f)}" for f in flags]
+    for key, value in (extra or {}).items():
+        lines.append(f"{key}: {q(value)}")
+    lines.append("---")
+    for heading, text in (sections or {}).items():
+        lines += ["", f"## {heading}", text.strip()]
+    return "\n".join(lines) + "\n"
+
+
+def follow_up_yaml(f: dict) -> str:
+    parts = [f"title: {q(f['title'])}", f"status: {f.get('status') or 'open'}"]
+    for key in ("owner", "ticket"):
+        if f.get(key):
+            parts.append(f"{key}: {q(f[key])}")
+    if f.get("due"):
+        parts.append(f"due: {f['due'].isoformat() if hasattr(f['due'], 'isoformat') else f['due']}")
+    return "{" + ", ".join(parts) + "}"
+
+
+def find_incident(kb, iid: str) -> Path:
+    files = kb.incident_files.get(iid) or []
+    root = Path(kb.root)
+    hits = sorted((root / "incidents").rglob(f"{iid}.md")) if (root / "incidents").is_dir() else []
+    if not hits and files:
+        hits = [Path(files[0])]
+    if not hits:
+        raise RecurError(f"no incident {iid!r} in {root / 'incidents'} (ids are file names, e.g. INC-2026-0142)")
+    if len(hits) > 1:
+        raise RecurError(f"incident {iid!r} is in more than one file: {', '.join(map(str, hits))}")
+    return hits[0]
+
+
+def _split(text: str, path: Path) -> tuple[list[str], str]:
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        raise RecurError(f"{path}:1: front matter: the file must start with a --- line")
+    for n in range(1, len(lines)):
+        if lines[n].strip() == "---":
+            return lines[1:n], "\n".join(lines[n:])
+    raise RecurError(f"{path}:1: front matter: no closing --- line")
+
+
+def add_list_item(front: list[str], key: str, item: str, path: Path) -> list[str]:
+    """Append ``item`` (a YAML flow value) to the top-level list ``key`` of front-matter lines."""
+    pat = re.compile(rf"^{re.escape(key)}\s*:\s*(.*?)\s*(#.*)?$")
+    for k, line in enumerate(front):
+        m = pat.match(line)
+        if not m:
+            continue
+        rest = m.group(1)
+        if rest in ("", "[]", "null", "~"):
+            if rest == "[]":
+                return front[:k] + [f"{key}: [{item}]"] + front[k + 1:]
+            end, indent = k, "  "
+            for j in range(k + 1, len(front)):
+                ln = front[j]
+                if not ln.strip():
+                    continue
+                if ln[0] in " \t" or ln.startswith("- "):
+                    if end == k and ln.lstrip().startswith("-"):
+                        indent = ln[: len(ln) - len(ln.lstrip())]
+                    end = j
+                else:
+                    break
+            if end == k:
+                return front[:k] + [f"{key}:", f"{indent}- {item}"] + front[k + 1:]
+            return front[: end + 1] + [f"{indent}- {item}"] + front[end + 1:]
+        if rest.startswith("[") and rest.endswith("]"):
+            inner = rest[1:-1].strip()
+            return front[:k] + [f"{key}: [{inner + ', ' if inner else ''}{item}]"] + front[k + 1:]
+        raise RecurError(f"{path}:{k + 2}: {key}: written in a layout this tool does not edit; add it by hand")
+    return front + [f"{key}:", f"  - {item}"]
+
+
+def _amend(path: Path, key: str, item_yaml: str, check) -> None:
+    text = path.read_text(encoding="utf-8")
+    front, rest = _split(text, path)
+    new_front = add_list_item(front, key, item_yaml, path)
+    try:
+        data = yaml.safe_load("\n".join(new_front)) or {}
+    except yaml.YAMLError as exc:
+        raise RecurError(f"{path}: front matter: could not add to {key} safely ({exc}); nothing written") from None
+    if not isinstance(data, dict) or not isinstance(data.get(key), list) or not check(data[key][-1]):
+        raise RecurError(f"{path}: {key}: could not add the item safely; nothing written")
+    write_atomic(path, "\n".join(["---"] + new_front) + "\n" + rest, overwrite=True)
+
+
+def add_flag(kb, iid: str, text: str) -> Path:
+    text = " ".join(text.split())
+    if not text:
+        raise RecurError("flag: the text is empty; say what to dig into later")
+    path = find_incident(kb, iid)
+    _amend(path, "flags", q(text), lambda v: v == text or (isinstance(v, dict) and v.get("text") == text))
+    return path
+
+
+def link_patterns(kb, iid: str, pattern_ids) -> tuple[Path, list]:
+    """Add pattern ids to an incident's ``patterns`` (skipping ones already there)."""
+    from recur.kb.loader import require_patterns
+
+    require_patterns(kb, pattern_ids, "patterns")
+    path = find_incident(kb, iid)
+    have = kb.incidents[iid].patterns if iid in kb.incidents else []
+    added = []
+    for pid in pattern_ids:
+        if pid in have or pid in added:
+            continue
+        _amend(path, "patterns", pid, lambda v, pid=pid: v == pid)
+        added.append(pid)
+    return path, added
+
+
+@dataclass
+class NewIncident:
+    """What ``recur incident new`` (and any other surface that records one) is given."""
+
+    title: str
+    severity: str
+    date: dt.date
+    description: str = ""
+    services: tuple = ()
+    flags: tuple = ()
+    patterns: tuple = ()
+    iid: str | None = None
+    duration_minutes: int | None = None
+    review_level: str | None = None
+    review_due: dt.date | None = None
+
+
+def record_incident(kb, new: NewIncident):
+    """Validate ``new`` against ``kb`` and write its record atomically; returns (id, path, review).
+
+    Nothing is written when a field is wrong (unknown severity or pattern, a bad or taken id)."""
+    from recur.kb.loader import require_patterns, review_defaults
+    from recur.kb.schema import INCIDENT_ID
+
+    title, description = " ".join(new.title.split()), (new.description or "").strip()
+    if not title:
+        raise RecurError("title: is empty")
+    if new.severity not in kb.severity:
+        raise RecurError(f"severity: unknown {new.severity!r}; the framework has {', '.join(kb.severity)}")
+    require_patterns(kb, new.patterns, "--pattern")
+    iid = new.iid or next_id(kb, new.date.year)
+    if not INCIDENT_ID.match(iid):
+        raise RecurError(f"--id: {iid!r} is not a valid incident id (letters, digits, . _ -)")
+    if iid in kb.incident_files:
+        raise RecurError(f"incident {iid} already exists: {kb.incident_files[iid][0]}")
+    given = {k: v for k, v in (("level", new.review_level), ("due", new.review_due)) if v}
+    review = review_defaults(kb, new.severity, new.date, given)
+    text = incident_text(iid=iid, title=title, date=new.date, severity=new.severity, services=new.services,
+                         patterns=list(dict.fromkeys(new.patterns)), duration_minutes=new.duration_minutes,
+                         review=review, flags=[" ".join(f.split()) for f in new.flags if f.strip()],
+                         sections={"Summary": description or title})
+    path = write_atomic(kb.root / "incidents" / str(new.date.year) / f"{iid}.md", text)
+    return iid, path, review

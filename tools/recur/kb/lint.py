@@ -1,0 +1,216 @@
+"""Authoring advice for ``recur check``: warnings about patterns that are valid but weak.
+
+``authoring_warnings(kb, ...)`` is pure text work (no embedding stack, no numpy) and runs on
+every ``recur check``. The near-duplicate check behind ``recur check --similar`` needs the
+index, so it lives in ``recur.retrieval.similar``.
+
+Staleness ("no incident has matched this pattern for a year") depends on the clock, not on the
+change under review, so it is a *notice*: printed, but it does not fail ``--strict`` (a KB's CI
+must not turn red on a date with nobody having touched anything).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from recur import config
+from recur.kb.loader import display_path
+from recur.kb.records import KB, Pattern
+from recur.util.dates import given_date
+from recur.util.errors import Problem
+from recur.util.text import STOPWORDS
+
+DEFAULT_STALE_DAYS = config.default("stale_days")
+PLACEHOLDER = "TODO"  # what ``recur new`` leaves for the author to replace
+
+# -- actionable runbook steps -------------------------------------------------------------
+
+_CODE = re.compile(r"`[^`]+`|^\s*(```|~~~)", re.M)
+_LINK = re.compile(r"https?://\S+|\]\([^)]+\)")
+_QUOTED = re.compile(r"[\"“][^\"”]{3,}[\"”]")
+# strings a tool prints or a person types: CamelCase alert names, ERROR_CODES, metric_names,
+# /paths, --flags, key=value, numbers with units
+_SPECIFIC = re.compile(
+    r"\b[a-z]+[A-Z][A-Za-z0-9]+\b|\b[A-Z][a-z0-9]+[A-Z][A-Za-z0-9]*\b|\b[A-Z]{2,}[A-Z0-9_-]*\d*\b"
+    r"|\b\w+_\w+\b|(?<![\w])/[\w.-]+/[\w./-]*|(?<!\w)--?[a-z][\w-]+|\b\w+=\S+|\b\d+(\.\d+)?\s?(%|ms|s|m|h|x|GB|MB)\b")
+# verbs that only say "pay attention": they need a specific object to mean anything
+WEAK_VERBS = frozenset("""
+check look investigate review monitor verify inspect see watch examine analyse analyze debug troubleshoot
+ensure make try consider understand assess evaluate confirm determine identify figure find escalate fix
+resolve handle address follow notify contact inform communicate update keep be dig go get work deal
+""".split())
+STRONG_VERBS = frozenset("""
+add apply archive block boot bring buy capture cap change choose clear compare copy cordon correct correlate
+count cut decide delete deploy diff disable downgrade drain drop dump enable evacuate export extend extract
+fail failover flip flush force freeze grep grow halt increase decrease inventory isolate kill lift limit line
+list load lock loosen lower map mark match measure merge migrate mitigate move mute open page pause pin plan
+post preserve promote protect pull purge query queue raise rate-limit re-enable read rebalance rebuild reboot
+recreate record redeploy redirect reduce reindex reissue reload remove renew repair replace replay rerun
+reroute reset resize restart restore resume retry revert revoke roll rollback rotate route run save scale
+scope search separate set shed shift shrink snapshot split stagger start stop suspend switch take tell test
+throttle trace track trigger truncate turn unblock uncordon undo unpin upgrade use validate warm wipe write
+relax reconcile finish attach detach invalidate refresh regenerate re-run re-issue failback quarantine requeue
+skip terminate recycle bounce evict expire fence demote declare announce revalidate reprocess backfill
+""".split())
+VAGUE_WORDS = frozenset("""
+logs log issue issues problem problems things thing stuff everything anything something it them situation
+system systems service services metrics metric dashboards dashboard alerts alert errors error status health
+state cause details information info data relevant appropriate appropriately necessary needed required
+accordingly team teams people someone owner owners impact further more again closely carefully possible sure
+whether what why how happening going wrong out usual normal suspicious problematic anomalies anomaly around
+back sure else need needs step steps fine ok okay root outage incident failure working healthy
+""".split())
+_CLAUSE = re.compile(r"[.;:!?,()]|\bthen\b|\band\b|\bor\b|—|–")
+_LEAD = frozenset("do not don't never first immediately also now then just quickly temporarily".split())
+_WORDS = re.compile(r"[A-Za-z][A-Za-z0-9'-]*")
+
+
+def is_actionable(step: str) -> bool:
+    """True when a runbook step tells the responder something concrete to do.
+
+    Concrete means: a command or code span, a link, a quoted name (a dashboard, an alert), a
+    string a tool prints (ENOSPC, KubePodCrashLooping, pg_stat_replication, /var/log, --dry-run),
+    or a clause that starts with an action verb followed by a specific object ("Roll back the
+    last deploy", "Check replication lag on the replica") — not "Check the logs".
+    """
+    if _CODE.search(step) or _LINK.search(step) or _QUOTED.search(step):
+        return True
+    if _SPECIFIC.search(step):
+        return True
+    verbs = STRONG_VERBS | WEAK_VERBS
+    # the object may sit in another clause ("If a batch job is one side, pause it"), so the
+    # specific words are counted over the whole step
+    content = [w for w in (x.lower() for x in _WORDS.findall(step))
+               if w not in STOPWORDS and w not in VAGUE_WORDS and w not in verbs and w not in _LEAD and len(w) > 2]
+    for clause in _CLAUSE.split(step):
+        words = [w.lower() for w in _WORDS.findall(clause)]
+        while words and (words[0] in _LEAD or words[0].endswith("ly")):
+            words = words[1:]
+        if not words:
+            continue
+        if words[0] in STRONG_VERBS and len(content) >= 1:
+            return True
+        if words[0] in WEAK_VERBS and len(content) >= 2:
+            return True
+    return False
+
+
+def _runbook_lines(kb: KB, p: Pattern) -> list[int]:
+    """File line of each top-level runbook item (the loader keeps the items, not their lines)."""
+    start = p.line("## Runbook")
+    try:
+        lines = (kb.root / p.relpath).read_text(encoding="utf-8-sig").split("\n")
+    except (OSError, UnicodeDecodeError):
+        return []
+    out, fence = [], False
+    for n in range(start, len(lines)):  # lines[start] is the line after the heading
+        line = lines[n]
+        if re.match(r"^\s*(```|~~~)", line):
+            fence = not fence
+        if fence:
+            continue
+        if line.startswith("## "):
+            break
+        if re.match(r"^\s?\d+[.)]\s+", line):
+            out.append(n + 1)
+    return out
+
+
+# -- the authoring warnings ---------------------------------------------------------------
+
+def _today(today) -> dt.date:
+    return given_date(today if today is not None else config.get("today"), config.env("today"))
+
+
+def authoring_warnings(kb: KB, stale_days: int | None = None, today: dt.date | str | None = None,
+                       **_ignored) -> list[Problem]:
+    """Warnings for patterns that pass the schema but would let a responder down.
+
+    ``stale_days``: notice for patterns no incident has matched for longer than this (measured
+    from the last matching incident, or from ``created:`` when none matched; patterns with
+    neither are skipped). 0 turns it off. ``today`` pins the clock (tests, reproducible CI).
+    """
+    if stale_days is None:
+        stale_days = config.get("stale_days")
+    now = _today(today)
+    out: list[Problem] = []
+    for p in sorted(kb.patterns.values(), key=lambda p: p.id):
+        shown = display_path(kb.root, kb.root / p.relpath)
+        if p.status == "retired":
+            continue
+        step_lines = _runbook_lines(kb, p)
+        for n, step in enumerate(p.runbook):
+            line = step_lines[n] if n < len(step_lines) else p.line("## Runbook")
+            if PLACEHOLDER in step:
+                out.append(Problem(shown, line, "## Runbook", f"step {n + 1} still has the {PLACEHOLDER} placeholder "
+                                   "from `recur new`", "warning"))
+            elif not is_actionable(step):
+                out.append(Problem(shown, line, "## Runbook",
+                                   f"step {n + 1} has nothing actionable in it ({_short(step)!r}): give the command, "
+                                   "query, dashboard or link, or say exactly what to do to what", "warning"))
+        for name, text in p.sections.items():
+            if name != "Runbook" and re.search(rf"\b{PLACEHOLDER}\b", text):
+                out.append(Problem(shown, p.line(f"## {name}"), f"## {name}",
+                                   f"still has the {PLACEHOLDER} placeholder from `recur new`", "warning"))
+        if not p.signals:
+            out.append(Problem(shown, p.line("symptoms"), "signals",
+                               "pattern has no signals: add the exact alert names, log lines or error codes a "
+                               "responder will paste", "warning"))
+        for i, rid in enumerate(p.related):
+            other = kb.patterns.get(rid)
+            if other is not None and rid != p.id and p.id not in other.related:
+                out.append(Problem(shown, p.line("related", i), f"related[{i}]",
+                                   f"one-way link: {rid} does not list {p.id} in its related", "warning"))
+        if stale_days and stale_days > 0:
+            out += _stale(kb, p, shown, stale_days, now)
+    out += _placeholders_elsewhere(kb)
+    return out
+
+
+def _placeholders_elsewhere(kb: KB) -> list[Problem]:
+    """TODOs that `recur new` left in incident records and onboarding paths."""
+    out = []
+    for inc in kb.incidents.values():
+        shown = display_path(kb.root, kb.root / inc.relpath)
+        for name, text in inc.sections.items():
+            if re.search(rf"\b{PLACEHOLDER}\b", text):
+                out.append(Problem(shown, _heading_line(kb, inc.relpath, name), f"## {name}",
+                                   f"still has the {PLACEHOLDER} placeholder from `recur new`", "warning"))
+    for path in kb.paths.values():
+        shown = display_path(kb.root, kb.root / path.relpath)
+        for i, step in enumerate(path.steps):
+            if step.why and re.search(rf"\b{PLACEHOLDER}\b", step.why):
+                out.append(Problem(shown, path.line("steps", i, "why"), f"steps[{i}].why",
+                                   f"still has the {PLACEHOLDER} placeholder from `recur new`", "warning"))
+    return out
+
+
+def _heading_line(kb: KB, relpath: str, name: str) -> int:
+    try:
+        lines = (kb.root / relpath).read_text(encoding="utf-8-sig").split("\n")
+    except (OSError, UnicodeDecodeError):
+        return 1
+    return next((n for n, line in enumerate(lines, 1) if re.match(rf"^##\s+{re.escape(name)}\s*#*\s*$", line)), 1)
+
+
+def _stale(kb: KB, p: Pattern, shown: str, stale_days: int, now: dt.date) -> list[Problem]:
+    incidents = [i for i in kb.incidents_for(p.id) if i.date <= now]
+    if incidents:
+        since, what = incidents[-1].date, f"the last matching incident ({incidents[-1].id}) on"
+    elif p.created:
+        since, what = p.created, "no incident has ever matched it; created"
+    else:
+        return []
+    age = (now - since).days
+    if age <= stale_days:
+        return []
+    line = p.line("created") if not incidents and p.created else p.line("id")
+    return [Problem(shown, line, "created" if not incidents else "incidents",
+                    f"stale: {what} {since.isoformat()}, {age} days ago (limit {stale_days}); is it still "
+                    "current? update it, or set status: retired", "notice")]
+
+
+def _short(text: str, n: int = 50) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"

@@ -1,0 +1,362 @@
+"""Loading a knowledge base: files → the typed records of ``records.py``, with problems.
+
+``load_kb`` never raises on bad content. It returns a KB holding every file that could be
+read plus the list of problems found on the way (per-file schema problems here; the
+cross-file checks live in ``check.py``). Files with errors are left out of the KB so that
+search keeps working while an author fixes a typo.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+from recur.kb import schema
+from recur.kb.parse import ParseError, list_items, load_yaml, read_text, split_front_matter
+from recur.kb.records import (  # noqa: F401 (re-exported)
+    KB,
+    EvalCase,
+    Fix,
+    Flag,
+    FollowUp,
+    Incident,
+    OnboardingPath,
+    PathStep,
+    Pattern,
+    Review,
+    SeverityLevel,
+)
+from recur.util.errors import Problem, RecurError
+
+DEFAULT_SEVERITY = {
+    "sev1": {"name": "Critical", "review": "full", "review_within_days": 5},
+    "sev2": {"name": "Major", "review": "full", "review_within_days": 10},
+    "sev3": {"name": "Minor", "review": "light", "review_within_days": 20},
+    "sev4": {"name": "Low", "review": "none"},
+}
+
+
+def rel(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def display_path(root: Path, path: Path) -> str:
+    """Path as shown in messages: relative to the working directory when possible."""
+    try:
+        return os.path.relpath(path, Path.cwd()) if path.is_absolute() else path.as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def require_patterns(kb: KB, ids, field: str) -> None:
+    """Raise one error naming every id that no pattern file has, each with its closest id."""
+    import difflib
+
+    unknown = [pid for pid in ids if not kb.pattern_known(pid)]
+    if not unknown:
+        return
+
+    def name(pid):
+        close = difflib.get_close_matches(pid, list(kb.pattern_files), n=1)
+        return f"{pid} (did you mean {close[0]}?)" if close else pid
+    where = display_path(kb.root, kb.root / "patterns")
+    raise RecurError(f"{field}: unknown pattern id(s) {', '.join(map(name, unknown))}; ids are the file names "
+                     f"under {where}/")
+
+
+def load_kb(root: str | os.PathLike) -> KB:
+    root = Path(root)
+    if not root.is_dir():
+        raise RecurError(f"knowledge base folder not found: {root} (pass --kb DIR or set RECUR_KB)")
+    pdir = root / "patterns"
+    if not pdir.is_dir():  # the one folder the spec does not call optional (it may be empty)
+        hint = f"; did you mean --kb {root.parent}?" if root.name == "patterns" else \
+            " (pass --kb DIR or set RECUR_KB)"
+        raise RecurError(f"{root}: not a knowledge base: it has no patterns/ folder{hint}")
+    kb = KB(root=root)
+    _load_severity(kb)
+    for path in sorted(pdir.rglob("*")):
+        if path.is_file():
+            _load_pattern(kb, path)
+    idir = root / "incidents"
+    if idir.is_dir():
+        for path in sorted(idir.rglob("*")):
+            if path.is_file():
+                _load_incident(kb, path)
+    adir = root / "paths"
+    if adir.is_dir():
+        for path in sorted(adir.rglob("*")):
+            if path.is_file():
+                _load_path(kb, path)
+    cases = root / "eval" / "cases.yml"
+    if cases.is_file():
+        _load_cases(kb, cases)
+    return kb
+
+
+def _shown(kb: KB, path: Path) -> str:
+    return display_path(kb.root, path)
+
+
+def _read(kb: KB, path: Path):
+    """Read and decode a file, reporting problems; returns text or None."""
+    try:
+        return read_text(path.read_bytes())
+    except ParseError as exc:
+        kb.problems.append(Problem(_shown(kb, path), exc.line, "file", exc.message))
+    except OSError as exc:
+        kb.problems.append(Problem(_shown(kb, path), 1, "file", f"cannot be read: {exc.strerror}"))
+    return None
+
+
+def _parsed(kb: KB, path: Path, parse, field: str):
+    """Read a file of the KB and ``parse`` its text; None (and a problem recorded) when it cannot be."""
+    text = _read(kb, path)
+    if text is None:
+        return None
+    try:
+        return parse(text)
+    except ParseError as exc:
+        kb.problems.append(Problem(_shown(kb, path), exc.line, field, exc.message))
+        return None
+
+
+def _yaml_file(kb: KB, path: Path, field: str):
+    return _parsed(kb, path, load_yaml, field)
+
+
+def _load_severity(kb: KB) -> None:
+    path = kb.root / "severity.yml"
+    levels = DEFAULT_SEVERITY
+    if path.is_file():
+        doc = _yaml_file(kb, path, "severity")
+        levels = {}
+        if doc is not None:
+            v = schema.Validator(_shown(kb, path), doc)
+            if not isinstance(doc.data, dict) or not isinstance(doc.data.get("levels"), dict) or not doc.data["levels"]:
+                v.error(("levels",), "levels", "must be a mapping of severity keys (e.g. sev1) to levels")
+            else:
+                for key, value in doc.data["levels"].items():
+                    before = len(v.problems)
+                    cleaned = v.mapping(value, schema.SEVERITY_LEVEL, ("levels", key), f"levels.{key}")
+                    if any(p.is_error for p in v.problems[before:]):
+                        continue
+                    if cleaned["review"] != "none" and "review_within_days" not in cleaned:
+                        v.error(("levels", key), f"levels.{key}.review_within_days",
+                                f"is required when review is {cleaned['review']}")
+                        continue
+                    levels[str(key)] = cleaned
+            kb.problems.extend(v.problems)
+    for key, value in levels.items():
+        kb.severity[key] = SeverityLevel(key, value["name"], value["review"], value.get("review_within_days"))
+
+
+def _check_severity(kb: KB, v: schema.Validator, value) -> None:
+    if value is not None and kb.severity and value not in kb.severity:
+        v.error(("severity",), "severity", f"unknown severity {value!r}; the framework has {', '.join(kb.severity)}")
+
+
+def _front_matter(kb: KB, path: Path):
+    return _parsed(kb, path, split_front_matter, "front matter")
+
+
+def _duplicate_keys(v: schema.Validator, doc) -> None:
+    for keypath, line in doc.duplicates:
+        v.problems.append(Problem(v.relpath, line, ".".join(map(str, keypath)), "key appears twice; the last one wins"))
+
+
+def _sections(v: schema.Validator, md) -> tuple[dict, dict]:
+    out: dict = {}
+    lines: dict = {}
+    for sec in md.sections:
+        if sec.title in out:
+            v.problems.append(Problem(v.relpath, sec.line, f"## {sec.title}", "section appears twice", "warning"))
+            out[sec.title] += "\n\n" + sec.text
+            continue
+        out[sec.title] = sec.text
+        lines[sec.title] = sec.line
+    return out, lines
+
+
+def _open_record(kb: KB, path: Path, shape: dict, files: dict):
+    """A Markdown record (pattern or incident) with its front matter checked against ``shape``:
+    (validator, parsed file, meta, raw front matter), or None if it is not a .md file or its
+    front matter does not parse (both reported). Files the id under ``files`` (duplicate ids are
+    found from it) and checks that the id equals the file name."""
+    shown = _shown(kb, path)
+    if path.suffix != ".md":
+        if not path.name.startswith("."):
+            kb.problems.append(Problem(shown, 1, "file", "not a .md file; ignored", "warning"))
+        return None
+    md = _front_matter(kb, path)
+    if md is None:
+        return None
+    v = schema.Validator(shown, md.meta)
+    _duplicate_keys(v, md.meta)
+    meta = v.mapping(md.meta.data, shape)
+    raw = md.meta.data if isinstance(md.meta.data, dict) else {}
+    if "id" in meta:
+        files.setdefault(meta["id"], []).append(shown)
+        if meta["id"] != path.stem:
+            v.error(("id",), "id", f"{meta['id']!r} must equal the file name {path.stem!r}")
+    return v, md, meta, raw
+
+
+def _load_pattern(kb: KB, path: Path) -> None:
+    relpath = rel(kb.root, path)
+    shown = _shown(kb, path)
+    parts = path.relative_to(kb.root / "patterns").parts
+    if path.suffix == ".md" and len(parts) != 2:
+        kb.problems.append(Problem(shown, 1, "file", "patterns live in patterns/<category>/<id>.md"))
+        return
+    opened = _open_record(kb, path, schema.PATTERN, kb.pattern_files)
+    if opened is None:
+        return
+    v, md, meta, raw = opened
+    folder = parts[0]
+    if "id" not in meta:
+        kb.pattern_files.setdefault(path.stem, []).append(shown)
+    if "category" in meta and meta["category"] != folder:
+        v.error(("category",), "category", f"{meta['category']!r} must equal the folder name {folder!r}")
+    _check_severity(kb, v, meta.get("severity"))
+    sections, sec_lines = _sections(v, md)
+    status = meta.get("status", "active")
+    required = ["Summary", "Runbook"] + ([] if status == "draft" else ["Root cause"])
+    end_line = md.body_line + md.body.rstrip("\n").count("\n")  # the last line of the file, not past it
+    for name in required:
+        if name not in sections:
+            v.problems.append(Problem(shown, end_line if md.sections else md.body_line, f"## {name}",
+                                      "required section is missing"))
+        elif not sections[name].strip():
+            v.problems.append(Problem(shown, sec_lines[name], f"## {name}", "section is empty"))
+    runbook, evidence = [], []
+    if sections.get("Runbook", "").strip():
+        runbook, stray = list_items(sections["Runbook"], numbered=True)
+        if not runbook:
+            v.problems.append(Problem(shown, sec_lines["Runbook"], "## Runbook",
+                                      "must be a numbered list (1. first step, 2. next step, ...)"))
+        elif stray:
+            off, text = stray[0]
+            v.problems.append(Problem(shown, sec_lines["Runbook"] + 1 + off, "## Runbook",
+                                      f"must be a numbered list; found a bullet item {text[:40]!r}"))
+    if sections.get("Evidence to preserve", "").strip():
+        evidence, _ = list_items(sections["Evidence to preserve"], numbered=False)
+        if not evidence:
+            evidence, _ = list_items(sections["Evidence to preserve"], numbered=True)
+        if not evidence:
+            v.problems.append(Problem(shown, sec_lines["Evidence to preserve"], "## Evidence to preserve",
+                                      "must be a list (- one item per line)", "warning"))
+    kb.problems.extend(v.problems)
+    if not v.ok:
+        return
+    fix = None
+    if "fix" in meta:
+        f = meta["fix"]
+        fix = Fix(f.get("status", "open"), f.get("owner"), f.get("due"), f.get("done"), f.get("tickets", []))
+    lines = dict(md.meta.lines)
+    lines.update({(f"## {k}",): n for k, n in sec_lines.items()})
+    kb.patterns.setdefault(meta["id"], Pattern(
+        id=meta["id"], title=meta["title"], category=meta["category"], severity=meta["severity"],
+        symptoms=meta["symptoms"], relpath=relpath, signals=meta.get("signals", []),
+        tags=meta.get("tags", []), services=meta.get("services", []), status=status,
+        owner=meta.get("owner"), fix=fix, related=meta.get("related", []),
+        distinguish=[{"from": d["from"], "by": d["by"]} for d in meta.get("distinguish", [])],
+        created=meta.get("created"), sections=sections, runbook=runbook, evidence=evidence,
+        extra={k: raw[k] for k in raw if k not in schema.PATTERN}, lines=lines,
+    ))
+
+
+def review_defaults(kb: KB, severity: str, date: dt.date, given: dict) -> Review:
+    """Review level, status and due date: what the file says, else the severity framework."""
+    level_def = kb.severity.get(severity)
+    level = given.get("level") or (level_def.review if level_def else "full")
+    due = given.get("due")
+    if due is None and level != "none" and level_def and level_def.review_within_days is not None:
+        due = date + dt.timedelta(days=level_def.review_within_days)
+    status = given.get("status") or ("done" if level == "none" else "pending")
+    return Review(level, status, due)
+
+
+def _load_incident(kb: KB, path: Path) -> None:
+    shown = _shown(kb, path)
+    opened = _open_record(kb, path, schema.INCIDENT, kb.incident_files)
+    if opened is None:
+        return
+    v, md, meta, raw = opened
+    _check_severity(kb, v, meta.get("severity"))
+    parts = path.relative_to(kb.root / "incidents").parts
+    if "date" in meta and len(parts) == 2 and parts[0].isdigit() and int(parts[0]) != meta["date"].year:
+        v.warn(("date",), "date", f"incident of {meta['date'].year} filed under incidents/{parts[0]}/")
+    sections, sec_lines = _sections(v, md)
+    if "Summary" not in sections:
+        v.problems.append(Problem(shown, md.body_line, "## Summary", "required section is missing"))
+    elif not sections["Summary"].strip():
+        v.problems.append(Problem(shown, sec_lines["Summary"], "## Summary", "section is empty"))
+    kb.problems.extend(v.problems)
+    if not v.ok:
+        return
+    review = review_defaults(kb, meta["severity"], meta["date"], meta.get("review", {}))
+    lines = dict(md.meta.lines)
+    kb.incidents.setdefault(meta["id"], Incident(
+        id=meta["id"], title=meta["title"], date=meta["date"], severity=meta["severity"],
+        relpath=rel(kb.root, path), patterns=meta.get("patterns", []), services=meta.get("services", []),
+        duration_minutes=meta.get("duration_minutes"), review=review,
+        follow_ups=[FollowUp(f["title"], f.get("status", "open"), f.get("owner"), f.get("due"), f.get("ticket"))
+                    for f in meta.get("follow_ups", [])],
+        flags=[Flag(f["text"], f.get("status", "open"), f.get("note")) for f in meta.get("flags", [])],
+        sections=sections, extra={k: raw[k] for k in raw if k not in schema.INCIDENT}, lines=lines,
+    ))
+
+
+def _load_path(kb: KB, path: Path) -> None:
+    shown = _shown(kb, path)
+    if path.suffix not in (".yml", ".yaml"):
+        if not path.name.startswith("."):
+            kb.problems.append(Problem(shown, 1, "file", "not a .yml file; ignored", "warning"))
+        return
+    doc = _yaml_file(kb, path, "path")
+    if doc is None:
+        return
+    v = schema.Validator(shown, doc)
+    _duplicate_keys(v, doc)
+    meta = v.mapping(doc.data, schema.PATH)
+    if not schema.KEBAB.match(path.stem):
+        v.error((), "file", f"path file name {path.stem!r} must be a kebab-case id")
+    kb.problems.extend(v.problems)
+    if not v.ok:
+        return
+    kb.paths[path.stem] = OnboardingPath(
+        id=path.stem, title=meta["title"], relpath=rel(kb.root, path), audience=meta.get("audience"),
+        steps=[PathStep(s["pattern"], s.get("why"), s["_line"]) for s in meta["steps"]], lines=dict(doc.lines),
+    )
+
+
+def _load_cases(kb: KB, path: Path) -> None:
+    doc = _yaml_file(kb, path, "cases")
+    if doc is None:
+        return
+    v = schema.Validator(_shown(kb, path), doc)
+    if doc.data is None:
+        return
+    if not isinstance(doc.data, list):
+        v.error((), "cases", "must be a list of {query, expect} entries")
+    else:
+        for i, item in enumerate(doc.data):
+            before = len(v.problems)
+            case = v.mapping(item, schema.CASE, (i,), f"[{i}]")
+            if not any(p.is_error for p in v.problems[before:]):
+                kb.cases.append(EvalCase(case["query"], case["expect"], doc.line(i)))
+    kb.problems.extend(v.problems)
+
+
+def read_cases(path, kb_root=".") -> tuple[list, list]:
+    """Retrieval cases from one cases file (KB/eval/cases.yml or another): (cases, problems).
+    Reads only that file, so ``recur eval`` does not load the whole KB to get its cases."""
+    kb = KB(root=Path(kb_root))
+    if Path(path).is_file():
+        _load_cases(kb, Path(path))
+    return kb.cases, kb.problems

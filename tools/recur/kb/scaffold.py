@@ -1,0 +1,172 @@
+"""New KB files from the format spec, for ``recur new pattern|incident|path``.
+
+Each ``*_file`` function takes the values an author gave, checks them against the KB (ids
+free and well-formed, category a folder name, severity in the framework, referenced
+patterns known) and returns ``(path, text)``; ``create`` writes it atomically and refuses
+to overwrite. What the author has not written yet becomes a ``TODO`` line that ``recur
+check`` points at (a warning, so ``--strict`` fails until it is filled in).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from recur.kb import schema
+from recur.kb.incident_record import flow_list, incident_text, next_id, q
+from recur.kb.records import KB
+from recur.util.errors import RecurError
+from recur.util.files import write_atomic
+
+TODO_SUMMARY = "TODO: what goes wrong and why it matters, in one paragraph."
+TODO_STEP = "TODO: the first thing to do, as a command, a query or the dashboard to open."
+TODO_EVIDENCE = "TODO: what to capture before restoring service (restoring destroys it)."
+TODO_CAUSE = "TODO: the mechanism: why this happens."
+OPTIONAL_HINT = ("<!-- Optional sections: ## Permanent fix (how to stop it recurring), ## Detection (alerts and "
+                 "dashboards that catch it), ## References (postmortems, docs). -->")
+
+
+def slugify(text: str) -> str:
+    """A kebab-case id from a title: 'Disk full on /var' -> 'disk-full-on-var'."""
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    return "-".join(words)[:60].strip("-")
+
+
+def _need(value, flag: str, what: str):
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise RecurError(f"{flag}: {what} is required")
+    return value.strip() if isinstance(value, str) else value
+
+
+def _kebab(value: str, flag: str) -> str:
+    if not schema.KEBAB.match(value):
+        raise RecurError(f"{flag}: must be a kebab-case id (lowercase words joined by '-'), not {value!r}")
+    return value
+
+
+def _severity(kb: KB, value: str) -> str:
+    if kb.severity and value not in kb.severity:
+        raise RecurError(f"--severity: unknown severity {value!r}; the framework has {', '.join(kb.severity)}")
+    return value
+
+
+def _known(kb: KB, ids, flag: str) -> list:
+    out = []
+    for pid in ids:
+        _kebab(pid, flag)
+        if not kb.pattern_known(pid):
+            raise RecurError(f"{flag}: no pattern has id {pid!r}")
+        out.append(pid)
+    return out
+
+
+def _clean(items) -> list:
+    return [s.strip() for s in items or () if s and s.strip()]
+
+
+def categories(kb: KB) -> list:
+    base = kb.root / "patterns"
+    return sorted(p.name for p in base.iterdir() if p.is_dir()) if base.is_dir() else []
+
+
+def pattern_file(kb: KB, *, id: str | None, title: str, category: str, severity: str, symptoms,
+                 signals=(), tags=(), services=(), related=(), owner: str | None = None, status: str = "draft",
+                 summary: str | None = None, steps=(), evidence=(), root_cause: str | None = None,
+                 created: dt.date | None = None) -> tuple[Path, str]:
+    title = _need(title, "--title", "a title")
+    pid = _kebab(_need(id or slugify(title), "--id", "an id"), "--id")
+    category = _kebab(_need(category, "--category", "a category (the folder under patterns/)"), "--category")
+    severity = _severity(kb, _need(severity, "--severity", "a severity"))
+    symptoms = _clean(symptoms)
+    if not symptoms:
+        raise RecurError("--symptom: at least one symptom is required (what a responder sees, in their words)")
+    if status not in schema.PATTERN_STATUS:
+        raise RecurError(f"--status: must be one of {', '.join(schema.PATTERN_STATUS)}, not {status!r}")
+    if kb.pattern_known(pid):
+        raise RecurError(f"--id: pattern {pid!r} already exists ({kb.pattern_files[pid][0]}); extend it, or "
+                         "choose another id")
+    related = _known(kb, _clean(related), "--related")
+    lines = ["---", f"id: {pid}", f"title: {q(title)}", f"category: {category}", f"severity: {severity}",
+             f"status: {status}", "symptoms:"]
+    lines += [f"  - {q(s)}" for s in symptoms]
+    for key, values in (("signals", _clean(signals)), ("tags", _clean(tags)), ("services", _clean(services))):
+        if values:
+            lines.append(f"{key}:")
+            lines += [f"  - {q(s)}" for s in values]
+    if owner and owner.strip():
+        lines.append(f"owner: {q(owner.strip())}")
+    if related:
+        lines.append(f"related: [{', '.join(related)}]")
+    lines.append(f"created: {(created or dt.date.today()).isoformat()}")
+    # hints go before the first section: text there is not part of any section
+    lines += ["---", "", OPTIONAL_HINT]
+    if status == "draft" and not (root_cause and root_cause.strip()):
+        lines.append("<!-- ## Root cause is optional while status is draft; required once it is active. -->")
+    lines += ["", "## Summary", (summary or "").strip() or TODO_SUMMARY, "", "## Runbook"]
+    lines += [f"{n}. {s}" for n, s in enumerate(_clean(steps) or [TODO_STEP], 1)]
+    lines += ["", "## Evidence to preserve"] + [f"- {e}" for e in _clean(evidence) or [TODO_EVIDENCE]]
+    if root_cause and root_cause.strip():
+        lines += ["", "## Root cause", root_cause.strip()]
+    elif status != "draft":
+        lines += ["", "## Root cause", TODO_CAUSE]
+    return kb.root / "patterns" / category / f"{pid}.md", "\n".join(lines) + "\n"
+
+
+def incident_file(kb: KB, *, id: str | None, title: str, date: dt.date | None, severity: str, patterns=(),
+                  services=(), duration_minutes: int | None = None, summary: str | None = None,
+                  flags=()) -> tuple[Path, str]:
+    title = _need(title, "--title", "a title")
+    date = date or dt.date.today()
+    severity = _severity(kb, _need(severity, "--severity", "a severity"))
+    iid = (id or "").strip() or next_id(kb, date.year)
+    if not schema.INCIDENT_ID.match(iid):
+        raise RecurError(f"--id: must be an id of letters, digits, '.', '_' or '-', not {iid!r}")
+    if iid in kb.incident_files or iid in kb.incidents:
+        raise RecurError(f"--id: incident {iid!r} already exists")
+    patterns = _known(kb, _clean(patterns), "--pattern")
+    sections = {"Summary": (summary or "").strip() or "TODO: what happened, the impact, and how it was restored.",
+                "Timeline": "<!-- - HH:MM first signal / - HH:MM mitigated -->",
+                "Decisions": "<!-- What was decided during the response, and why. -->"}
+    text = incident_text(iid=iid, title=title, date=date, severity=severity, services=_clean(services),
+                         patterns=patterns, duration_minutes=duration_minutes, flags=_clean(flags),
+                         sections=sections)
+    return kb.root / "incidents" / str(date.year) / f"{iid}.md", text
+
+
+def path_file(kb: KB, *, id: str | None, title: str, audience: str | None = None, steps=()) -> tuple[Path, str]:
+    """``steps``: (pattern id, why) pairs; why may be empty."""
+    title = _need(title, "--title", "a title")
+    pid = _kebab(_need(id or slugify(title), "--id", "an id"), "--id")
+    target = kb.root / "paths" / f"{pid}.yml"
+    if target.exists() or (kb.root / "paths" / f"{pid}.yaml").exists():
+        raise RecurError(f"--id: onboarding path {pid!r} already exists ({target})")
+    steps = [(p.strip(), (w or "").strip()) for p, w in steps if p and p.strip()]
+    if not steps:
+        raise RecurError("--step: at least one step is required (a pattern id, optionally 'id: why it matters')")
+    _known(kb, [p for p, _ in steps], "--step")
+    lines = [f"title: {q(title)}"]
+    if audience and audience.strip():
+        lines.append(f"audience: {q(audience.strip())}")
+    lines.append("steps:")
+    for p, why in steps:
+        lines.append(f"  - pattern: {p}")
+        lines.append(f"    why: {q(why or 'TODO: one sentence on why a newcomer needs this one')}")
+    return target, "\n".join(lines) + "\n"
+
+
+def parse_step(text: str) -> tuple[str, str]:
+    """'pattern-id: why it matters' -> (pattern-id, why it matters)."""
+    pid, _, why = text.partition(":")
+    return pid.strip(), why.strip()
+
+
+def create(path: Path, text: str) -> Path:
+    """Write a new file atomically; an existing file is never replaced."""
+    if path.exists():
+        raise RecurError(f"{path}: already exists; refusing to overwrite it (edit it, or choose another --id)")
+    return write_atomic(path, text)
+
+
+__all__ = ["slugify", "pattern_file", "incident_file", "path_file", "parse_step", "create", "categories",
+           "flow_list"]

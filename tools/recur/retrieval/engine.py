@@ -1,0 +1,185 @@
+"""The suggest engine: keeps the index current, loads it with its model, answers queries.
+
+Used by ``recur suggest``, ``recur eval``, ``recur serve`` and the reports, so a result
+object is built in one place (``result_object``) and looks the same everywhere.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from recur.retrieval import embed
+from recur.retrieval import index as index_mod
+from recur.retrieval.models import active_model
+from recur.retrieval.search import MAX_QUERY_CHARS
+from recur.util.errors import RecurError
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr)
+
+
+def ensure_index(kb_dir, index_dir, model: str | None = None, rebuild: bool = False, quiet: bool = False,
+                 progress: bool | None = None, advise=None):
+    """Bring the index up to date; returns BuildStats, or None when it was already fresh.
+
+    ``advise(kb_dir, kb) -> str | None`` adds a note after a rebuild (the CLI passes
+    ``recur.tuning.data.retune_advice``: "the KB changed enough since tuning")."""
+    from recur.kb.loader import load_kb
+
+    spec = embed.resolve(active_model(kb_dir, model))
+    manifest = index_mod.read_manifest(Path(index_dir))
+    if (not rebuild and manifest and manifest.get("model") == spec.model_id
+            and index_mod.is_fresh(index_dir, kb_dir, manifest)):
+        return None
+    kb = load_kb(kb_dir)
+    encoder = embed.load_encoder(spec)
+    if rebuild:
+        import shutil
+
+        shutil.rmtree(index_dir, ignore_errors=True)
+    stats = index_mod.build(kb, index_dir, encoder, progress=progress)
+    if advise is not None:
+        stats.notes.extend(filter(None, [advise(kb_dir, kb)]))
+    bad = {p.path for p in kb.errors if "/patterns/" in "/" + p.path.replace(os.sep, "/")}
+    stats.skipped_with_errors = len(bad)
+    if not quiet:
+        for note in stats.notes:
+            log(note)
+        if bad:
+            log(f"warning: {len(bad)} pattern file(s) with errors left out of the index (run: recur check)")
+    return stats
+
+
+def result_object(rank: int, hit, doc: dict) -> dict:
+    return {
+        "rank": rank, "id": hit.id, "title": doc["title"], "score": round(hit.score, 4),
+        "confidence": hit.confidence, "category": doc["category"], "severity": doc["severity"],
+        "status": doc["status"], "draft": doc["status"] == "draft", "why": hit.why,
+        "runbook": doc["runbook"], "evidence": doc["evidence"], "summary": doc["summary"],
+        "signals": doc["signals"], "path": doc["path"], "incidents": len(doc.get("incidents", [])),
+        "related": doc.get("related", []), "distinguish": doc.get("distinguish", []),
+        "scores": {"dense": round(hit.dense, 4), "lexical": round(hit.lexical, 4), "signal": round(hit.signal, 4)},
+    }
+
+
+@dataclass
+class Answer:
+    """One suggestion answer: the ranked result objects, and whether any of them is a known
+    pattern for the text at all ("no known pattern": record it, draft a pattern)."""
+
+    query: str
+    results: list
+    no_known_pattern: bool
+
+    def to_json(self, **extra) -> dict:
+        return {**extra, "query": self.query, "no_known_pattern": self.no_known_pattern, "results": self.results}
+
+
+def no_known_pattern(results: list) -> bool:
+    """True when the best candidate is only a guess: nothing in the KB describes the text."""
+    return not results or results[0]["confidence"] == "low"
+
+
+class Engine:
+    """A loaded index plus its encoder. Thread-safe for queries; ``reload_if_changed`` swaps
+    in a rebuilt index without a restart."""
+
+    def __init__(self, kb_dir, index_dir, model: str | None = None):
+        self.kb_dir = Path(kb_dir)
+        self.index_dir = Path(index_dir)
+        self.model = model
+        self._lock = threading.Lock()
+        self.searcher = None
+        self._trace_queries = False  # set by enable_traced(); kept across reloads
+        self._load()
+
+    @classmethod
+    def open(cls, kb_dir, index_dir, model: str | None = None, update: bool = True, quiet: bool = False,
+             advise=None):
+        if update:
+            manifest = index_mod.read_manifest(Path(index_dir))
+            spec = embed.resolve(active_model(kb_dir, model))
+            if manifest is None:
+                if not quiet:
+                    log(f"No index at {index_dir}: building it now.")
+                ensure_index(kb_dir, index_dir, model, quiet=quiet, advise=advise)
+            elif manifest.get("model") == spec.model_id and not index_mod.is_fresh(index_dir, kb_dir, manifest):
+                if not quiet:
+                    log(f"The knowledge base changed since the index was built: updating {index_dir}.")
+                ensure_index(kb_dir, index_dir, model, quiet=quiet, advise=advise)
+        return cls(kb_dir, index_dir, model)
+
+    def _load(self) -> None:
+        from recur.retrieval.search import Searcher
+
+        spec = embed.resolve(active_model(self.kb_dir, self.model))
+        loaded = index_mod.load(self.index_dir, expect_model=spec.model_id)
+        encoder = embed.load_encoder(spec)
+        if encoder.dim != loaded.manifest.get("dimension"):
+            raise RecurError(f"the index at {self.index_dir} has dimension {loaded.manifest.get('dimension')}, "
+                             f"the model gives {encoder.dim}; rebuild it with: recur index --rebuild")
+        if self._trace_queries:  # a reload may bring a newly tuned model
+            _trace(encoder)
+        self.searcher = Searcher(loaded, encoder)
+
+    def enable_traced(self) -> None:
+        """For a long-running process: single queries through a traced graph (embed.enable_traced),
+        now and after any reload."""
+        self._trace_queries = True
+        _trace(self.searcher.encoder)
+
+    @property
+    def docs(self) -> dict:
+        return self.searcher.index.docs
+
+    @property
+    def manifest(self) -> dict:
+        return self.searcher.index.manifest
+
+    def reload_if_changed(self) -> bool:
+        current = index_mod.read_manifest(self.index_dir)
+        if not current or current.get("build_id") == self.searcher.index.build_id:
+            return False
+        with self._lock:
+            if current.get("build_id") != self.searcher.index.build_id:
+                self._load()
+                return True
+        return False
+
+    def suggest(self, text: str, top: int = 5) -> list[dict]:
+        """Results for ``text``; text past ``MAX_QUERY_CHARS`` is not read (callers say so)."""
+        return self.suggest_many([text], top=top)[0]
+
+    def answer(self, text: str, top: int = 5) -> Answer:
+        """``suggest`` plus the answer-level verdict (``no_known_pattern``)."""
+        return self.answer_many([text], top=top)[0]
+
+    def answer_many(self, texts: list[str], top: int = 5) -> list[Answer]:
+        lists = self.suggest_many(texts, top=top)
+        return [Answer(t[:MAX_QUERY_CHARS], r, no_known_pattern(r)) for t, r in zip(texts, lists)]
+
+    def suggest_many(self, texts: list[str], top: int = 5, mode: str = "hybrid") -> list[list[dict]]:
+        """``suggest`` for many texts, encoded in one batch."""
+        from recur.retrieval.lookalikes import annotate  # close candidates get look_alikes (issue 6)
+
+        searcher = self.searcher
+        texts = [t[:MAX_QUERY_CHARS] for t in texts]
+        vecs = searcher.encode_queries(texts) if texts else []
+        out = []
+        for text, vec in zip(texts, vecs):
+            hits = searcher.search(text, top=top, qvec=vec, mode=mode)
+            out.append(annotate([result_object(i + 1, h, searcher.index.docs[h.id]) for i, h in enumerate(hits)],
+                                searcher.index.docs))
+        return out
+
+
+def _trace(encoder) -> None:
+    """Encoders that can trace do (idempotent; falls back to eager by itself); the fake one cannot."""
+    enable = getattr(encoder, "enable_traced", None)
+    if enable is not None:
+        enable()

@@ -1,0 +1,298 @@
+"""The search index: a folder with a manifest, built incrementally and swapped in atomically.
+
+Layout of ``.recur/index/``::
+
+    manifest.json   format, tool version, model id, dimension, counts, per-pattern content
+                    hashes, and the size/mtime of every KB file (a cheap freshness test)
+    vectors.npy     one L2-normalised float32 row per view (title, each symptom, ...)
+    views.json      for each row: the pattern id, the view kind and its text
+    docs.json       what a result shows (title, runbook, evidence, ...), so a cold
+                    ``recur suggest`` does not parse the KB again
+    bm25/           the lexical index (bm25s)
+    vocab.json      every word the KB uses, to focus long prose queries (see search.py)
+
+A pattern is re-embedded only when the text of its views or the model changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from recur import __version__
+from recur.util.errors import RecurError
+from recur.util.files import swap_folder, writing
+from recur.util.text import plain, tokens, words
+
+if TYPE_CHECKING:  # annotations only: a cold `recur suggest` reads docs.json and never parses the KB
+    from recur.kb.records import KB, Pattern
+
+FORMAT = 2
+MAX_VIEW_CHARS = 1200
+
+
+def kb_signature(kb_root: Path) -> dict:
+    """size and mtime of every file the index depends on: a stat walk, no reading."""
+    sig = {}
+    for sub in ("patterns", "incidents"):
+        base = kb_root / sub
+        if base.is_dir():
+            for path in base.rglob("*"):
+                if path.is_file():
+                    st = path.stat()
+                    sig[path.relative_to(kb_root).as_posix()] = [st.st_size, st.st_mtime_ns]
+    return sig
+
+
+def pattern_views(p: Pattern, kb: KB) -> list[tuple[str, str]]:
+    """The texts embedded for one pattern, each a separate vector (kind, text)."""
+    summary, cause = plain(p.summary), plain(p.root_cause)
+    symptoms = "; ".join(p.symptoms)
+    views = [("doc", f"{p.title}. {symptoms}. {summary} {cause}"[:MAX_VIEW_CHARS]), ("title", p.title)]
+    views += [("symptom", s) for s in p.symptoms]
+    views += [("signal", s) for s in p.signals]
+    if summary:
+        views.append(("summary", summary[:MAX_VIEW_CHARS]))
+    if cause:
+        views.append(("cause", cause[:MAX_VIEW_CHARS]))
+    for inc in kb.incidents_for(p.id):
+        text = plain(inc.summary)
+        views.append(("incident", f"{inc.title}. {text}"[:MAX_VIEW_CHARS]))
+    return [(k, t) for k, t in views if t.strip()]
+
+
+def lexical_text(p: Pattern, kb: KB) -> str:
+    """Fielded text for BM25: fields a responder's words are likely to hit are repeated."""
+    incidents = " ".join(f"{i.title} {plain(i.summary)}" for i in kb.incidents_for(p.id))
+    parts = [p.title] * 3 + p.symptoms * 2 + p.signals * 2 + p.tags * 2 + p.services
+    parts += [plain(p.summary), plain(p.root_cause), plain(p.detection), incidents]
+    return " ".join(parts)
+
+
+def pattern_doc(p: Pattern, kb: KB) -> dict:
+    """What a suggestion shows about a pattern (JSON-safe)."""
+    fix = None
+    if p.fix:
+        fix = {"status": p.fix.status, "owner": p.fix.owner, "due": _iso(p.fix.due), "done": _iso(p.fix.done),
+               "tickets": p.fix.tickets}
+    incidents = kb.incidents_for(p.id)
+    return {
+        "id": p.id, "title": p.title, "category": p.category, "severity": p.severity, "status": p.status,
+        "symptoms": p.symptoms, "signals": p.signals, "tags": p.tags, "services": p.services,
+        "owner": p.owner, "fix": fix, "related": p.related, "distinguish": p.distinguish,
+        "summary": plain(p.summary), "runbook": p.runbook, "evidence": p.evidence, "path": p.relpath,
+        "incidents": [{"id": i.id, "date": i.date.isoformat(), "title": i.title} for i in incidents],
+    }
+
+
+def _iso(d):
+    return d.isoformat() if d else None
+
+
+def content_hash(model_id: str, views: list) -> str:
+    return hashlib.sha256(json.dumps([model_id, views], ensure_ascii=False).encode()).hexdigest()[:24]
+
+
+@dataclass
+class BuildStats:
+    patterns: int = 0
+    embedded: int = 0
+    reused: int = 0
+    removed: int = 0
+    model_changed: bool = False
+    skipped_with_errors: int = 0
+    notes: list = field(default_factory=list)
+
+
+def read_manifest(index_dir: Path) -> dict | None:
+    index_dir = _recover(Path(index_dir))
+    try:
+        return json.loads((index_dir / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def _recover(index_dir: Path) -> Path:
+    """If a swap was interrupted between its two renames, the previous index is at .old."""
+    old = index_dir.with_name(index_dir.name + ".old")
+    if not index_dir.exists() and old.is_dir():
+        try:
+            os.rename(old, index_dir)
+        except OSError:
+            return old
+    return index_dir
+
+
+def build(kb: KB, index_dir, encoder, progress: bool | None = None) -> BuildStats:
+    """Build or update the index for ``kb`` with ``encoder``; atomic and incremental."""
+    index_dir = _recover(Path(index_dir))
+    stats = BuildStats()
+    old = read_manifest(index_dir)
+    reuse: dict = {}
+    if old and old.get("format") == FORMAT and old.get("model") == encoder.model_id:
+        try:
+            old_vecs = np.load(index_dir / "vectors.npy")
+            old_views = json.loads((index_dir / "views.json").read_text())
+            rows: dict = {}
+            for row, view in enumerate(old_views):
+                rows.setdefault(view["pattern"], []).append(row)
+            for pid, h in old.get("hashes", {}).items():
+                if pid in rows:
+                    reuse[h] = old_vecs[rows[pid]]
+        except (OSError, ValueError, KeyError):
+            reuse = {}
+    elif old and old.get("model") != encoder.model_id:
+        stats.model_changed = True
+        stats.notes.append(f"model changed from {old.get('model')} to {encoder.model_id}: re-embedding every pattern")
+
+    patterns = [p for p in kb.patterns.values() if p.status != "retired"]
+    patterns.sort(key=lambda p: p.id)
+    all_views, hashes, todo = [], {}, []
+    per_pattern = []
+    for p in patterns:
+        views = pattern_views(p, kb)
+        h = content_hash(encoder.model_id, views)
+        hashes[p.id] = h
+        per_pattern.append((p, views, h))
+        if h not in reuse or len(reuse[h]) != len(views):
+            todo.extend(t for _, t in views)
+    stats.patterns = len(patterns)
+    show = sys.stderr.isatty() if progress is None else progress
+    fresh = encoder.encode(todo, progress=show and len(todo) > 200) if todo else np.zeros((0, encoder.dim), np.float32)
+    chunks, cursor = [], 0
+    for p, views, h in per_pattern:
+        if h in reuse and len(reuse[h]) == len(views):
+            chunks.append(reuse[h])
+            stats.reused += 1
+        else:
+            chunks.append(fresh[cursor:cursor + len(views)])
+            cursor += len(views)
+            stats.embedded += 1
+        all_views.extend({"pattern": p.id, "kind": k, "text": t} for k, t in views)
+    if old:
+        stats.removed = len(set(old.get("hashes", {})) - set(hashes))
+    vectors = np.concatenate(chunks).astype(np.float32) if chunks else np.zeros((0, encoder.dim), np.float32)
+
+    import bm25s  # lexical index; light (numpy/scipy)
+
+    retriever = bm25s.BM25()
+    corpus = [tokens(lexical_text(p, kb)) or ["<empty>"] for p, _, _ in per_pattern]
+    manifest = {
+        "format": FORMAT, "tool_version": __version__, "model": encoder.model_id, "dimension": int(encoder.dim),
+        "precision": getattr(encoder, "precision", "fp32"), "count": len(patterns), "views": len(all_views),
+        "built": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "kb": str(kb.root.resolve()), "hashes": hashes, "files": kb_signature(kb.root),
+        "ids": [p.id for p, _, _ in per_pattern], "build_id": os.urandom(8).hex(),
+    }
+    docs = {p.id: pattern_doc(p, kb) for p, _, _ in per_pattern}
+    vocab = set()
+    for p, views, _ in per_pattern:
+        vocab.update(words(" ".join(t for _, t in views) + " " + lexical_text(p, kb)))
+    with writing(index_dir, "the index"):
+        _write_atomically(index_dir, manifest, vectors, all_views, docs, retriever, corpus, vocab)
+    return stats
+
+
+def _write_atomically(index_dir: Path, manifest, vectors, views, docs, retriever, corpus, vocab) -> None:
+    index_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = index_dir.with_name(f"{index_dir.name}.tmp-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        tmp.mkdir()
+        np.save(tmp / "vectors.npy", vectors)
+        (tmp / "views.json").write_text(json.dumps(views, ensure_ascii=False))
+        (tmp / "docs.json").write_text(json.dumps(docs, ensure_ascii=False))
+        (tmp / "vocab.json").write_text(json.dumps(sorted(vocab)))
+        if corpus:
+            retriever.index(corpus, show_progress=False)
+            retriever.save(str(tmp / "bm25"))
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False))
+        swap_folder(tmp, index_dir)  # an interrupted swap leaves .old, which _recover restores
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        _recover(index_dir)
+        raise
+
+
+def is_fresh(index_dir, kb_root, manifest: dict | None = None) -> bool:
+    """Does the index match the KB's files? Pass ``manifest`` when it was just read."""
+    m = manifest if manifest is not None else read_manifest(Path(index_dir))
+    return bool(m) and m.get("format") == FORMAT and m.get("files") == kb_signature(Path(kb_root))
+
+
+@dataclass
+class LoadedIndex:
+    path: Path
+    manifest: dict
+    vectors: np.ndarray
+    views: list
+    docs: dict
+    bm25: object
+    ids: list  # pattern ids in BM25 row order
+    vocab: frozenset = frozenset()
+
+    @property
+    def model_id(self) -> str:
+        return self.manifest["model"]
+
+    @property
+    def build_id(self) -> str:
+        return self.manifest.get("build_id", "")
+
+
+def _manifest(index_dir: Path, expect_model: str | None = None) -> dict:
+    """The manifest of a usable index: present, this format, and (when asked) this model's."""
+    manifest = read_manifest(index_dir)
+    if manifest is None:
+        raise RecurError(f"no index at {index_dir} (run: recur index)")
+    if manifest.get("format") != FORMAT:
+        raise RecurError(f"the index at {index_dir} has format {manifest.get('format')}, this recur reads format "
+                         f"{FORMAT}; rebuild it with: recur index --rebuild")
+    if expect_model and manifest.get("model") != expect_model:
+        raise RecurError(f"the index at {index_dir} was built with model {manifest.get('model')!r}, not "
+                         f"{expect_model!r}; rebuild it with: recur index")
+    return manifest
+
+
+def _damaged(index_dir: Path, exc: Exception) -> RecurError:
+    return RecurError(f"the index at {index_dir} is damaged ({exc}); rebuild it with: recur index --rebuild")
+
+
+def load_vectors(index_dir, manifest: dict | None = None) -> tuple[np.ndarray, list]:
+    """The stored view vectors and their views, without the BM25 part (near-duplicate checks)."""
+    index_dir = _recover(Path(index_dir))
+    manifest = manifest or _manifest(index_dir)
+    try:
+        vectors = np.load(index_dir / "vectors.npy")
+        views = json.loads((index_dir / "views.json").read_text())
+    except (OSError, ValueError) as exc:
+        raise _damaged(index_dir, exc) from None
+    if len(views) != len(vectors) or vectors.shape[1:] != (manifest.get("dimension"),):
+        raise RecurError(f"the index at {index_dir} is inconsistent; rebuild it with: recur index --rebuild")
+    return vectors, views
+
+
+def load(index_dir, expect_model: str | None = None) -> LoadedIndex:
+    index_dir = _recover(Path(index_dir))
+    manifest = _manifest(index_dir, expect_model)
+    vectors, views = load_vectors(index_dir, manifest)
+    try:
+        docs = json.loads((index_dir / "docs.json").read_text())
+        vocab = frozenset(json.loads((index_dir / "vocab.json").read_text()))
+        bm25 = None
+        if (index_dir / "bm25").is_dir():
+            import bm25s
+
+            bm25 = bm25s.BM25.load(str(index_dir / "bm25"))
+    except (OSError, ValueError) as exc:
+        raise _damaged(index_dir, exc) from None
+    return LoadedIndex(index_dir, manifest, vectors, views, docs, bm25, manifest.get("ids", []), vocab)

@@ -1,0 +1,96 @@
+"""Look-alikes: the patterns a pattern is most often confused with, and what tells them apart.
+
+Two sources: nearest neighbours in the index (the mean of a pattern's view vectors, cosine)
+and co-matched incidents (incidents that linked both patterns). The signal that tells two
+patterns apart comes from ``distinguish: [{from: id, by: "..."}]`` declared on either one.
+
+- ``look_alikes(index, top)`` -> {pattern id: [{id, title, similarity, co_incidents, by}]}
+  for pattern pages (the site) and ``recur lookalikes``.
+- ``annotate(results, docs, margin)`` adds ``look_alikes: [{id, title, by}]`` to suggest results
+  whose score is within ``margin`` of another result's: two close candidates compete.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+MARGIN = 1.5  # fused-score gap (z units, see search.py) under which two suggestions are "competing"
+
+
+def distinction(docs: dict, a: str, b: str) -> str | None:
+    """The declared signal that tells pattern a from pattern b (either direction), or None."""
+    for d in docs.get(a, {}).get("distinguish", []) or []:
+        if d.get("from") == b:
+            return d.get("by")
+    for d in docs.get(b, {}).get("distinguish", []) or []:
+        if d.get("from") == a:
+            return d.get("by")
+    return None
+
+
+def co_matched(docs: dict) -> dict:
+    """{pattern id: Counter(other pattern id -> incidents that linked both)} from the index docs."""
+    by_incident: dict = {}
+    for pid, doc in docs.items():
+        for inc in doc.get("incidents", []) or []:
+            by_incident.setdefault(inc["id"] if isinstance(inc, dict) else inc, set()).add(pid)
+    out: dict = {pid: Counter() for pid in docs}
+    for pids in by_incident.values():
+        for a in pids:
+            for b in pids:
+                if a != b:
+                    out[a][b] += 1
+    return out
+
+
+def centroids(index) -> tuple[list, object]:
+    """(pattern ids, L2-normalised mean view vector per pattern) from a loaded index."""
+    import numpy as np
+
+    rows: dict = {}
+    for n, view in enumerate(index.views):
+        rows.setdefault(view["pattern"], []).append(n)
+    ids = [pid for pid in index.docs if pid in rows]
+    if not ids:
+        return [], np.zeros((0, index.vectors.shape[1] if index.vectors.ndim == 2 else 0), np.float32)
+    mat = np.stack([index.vectors[rows[pid]].mean(axis=0) for pid in ids]).astype(np.float32)
+    mat /= np.maximum(np.linalg.norm(mat, axis=1, keepdims=True), 1e-12)
+    return ids, mat
+
+
+def look_alikes(index, top: int = 3) -> dict:
+    """For each pattern of a loaded index: its nearest neighbours and co-matched patterns."""
+    docs = index.docs
+    ids, mat = centroids(index)
+    sims = mat @ mat.T if len(ids) else None
+    pos = {pid: n for n, pid in enumerate(ids)}
+    co = co_matched(docs)
+    out = {}
+    for pid in docs:
+        if docs[pid].get("status") == "retired":
+            continue
+        cands: dict = {}
+        if pid in pos:
+            row = sims[pos[pid]]
+            order = [j for j in row.argsort()[::-1] if ids[j] != pid and docs[ids[j]].get("status") != "retired"]
+            for j in order[:top]:
+                cands[ids[j]] = float(row[j])
+        for other, _ in co.get(pid, Counter()).most_common(top):
+            if docs.get(other, {}).get("status") != "retired":
+                cands.setdefault(other, float(sims[pos[pid], pos[other]]) if pid in pos and other in pos else None)
+        items = [{"id": o, "title": docs[o]["title"], "similarity": round(s, 4) if s is not None else None,
+                  "co_incidents": co.get(pid, Counter()).get(o, 0), "by": distinction(docs, pid, o)}
+                 for o, s in cands.items()]
+        items.sort(key=lambda x: (-x["co_incidents"], -(x["similarity"] or 0), x["id"]))
+        out[pid] = items
+    return out
+
+
+def annotate(results: list, docs: dict, margin: float = MARGIN) -> list:
+    """Add ``look_alikes`` to results that compete with another result (scores within margin)."""
+    for r in results:
+        r["look_alikes"] = [
+            {"id": o["id"], "title": o["title"], "by": distinction(docs, r["id"], o["id"])}
+            for o in results if o is not r and abs(o["score"] - r["score"]) <= margin
+            and "low" not in (o["confidence"], r["confidence"])]
+    return results

@@ -1,0 +1,58 @@
+"""Which model serves a KB: --model / RECUR_MODEL, else the KB's tuned model, else the bundled MiniLM.
+
+Cheap on purpose (one small JSON file, no torch): every ``recur suggest`` asks it. ``recur tune``
+writes the tuned model and its manifest; this module only finds and reads them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from recur import config
+from recur.retrieval import embed
+from recur.retrieval.embed import TUNED_MANIFEST
+
+DEFAULT_OUT = config.STATE_DIR / "model"
+
+
+def read_tuned_manifest(folder) -> dict | None:
+    try:
+        data = json.loads((Path(folder) / TUNED_MANIFEST).read_text())
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and "model_id" in data else None
+
+
+def same_kb(a, b) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return str(Path(a).resolve()) == str(Path(b).resolve())
+
+
+def candidate_folders(kb_dir) -> list:
+    """Where a KB's tuned model is looked for: RECUR_TUNED, ./.recur/model, <kb>/../.recur/model."""
+    out = []
+    if config.get("tuned"):
+        out.append(Path(config.get("tuned")))
+    out += [DEFAULT_OUT, Path(kb_dir).resolve().parent / DEFAULT_OUT]
+    return out
+
+
+def tuned_model_for(kb_dir) -> Path | None:
+    """The active tuned model folder for this KB, or None. Cheap: reads one small JSON file."""
+    for folder in candidate_folders(kb_dir):
+        m = read_tuned_manifest(folder)
+        if m and m.get("kb") and same_kb(m["kb"], kb_dir):
+            return folder.resolve()
+    return None
+
+
+def active_model(kb_dir, explicit: str | None = None) -> str:
+    """The model to use: --model/RECUR_MODEL, else the KB's tuned model, else the bundled one."""
+    if explicit:
+        return explicit
+    tuned = tuned_model_for(Path(kb_dir))
+    return str(tuned) if tuned else embed.DEFAULT

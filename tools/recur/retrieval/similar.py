@@ -1,0 +1,72 @@
+"""Near-duplicate patterns (``recur check --similar``): cosine of the stored "doc" vectors."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+from recur import config
+from recur.kb.loader import display_path
+from recur.kb.records import KB
+from recur.retrieval.engine import ensure_index
+from recur.retrieval.index import load_vectors
+from recur.util.errors import Problem
+
+DEFAULT_SIMILAR_THRESHOLD = config.default("similar_threshold")
+
+
+def similar_warnings(kb: KB, only=None, index_dir=None, model: str | None = None,
+                     threshold: float | None = None) -> list[Problem]:
+    """Patterns whose text is nearly the same as another's (cosine of the "doc" vectors).
+
+    ``only``: file paths (the changed files in CI / pre-commit); only those patterns are
+    compared against the whole KB. Pairs whose authors already wrote a ``distinguish`` entry
+    between them are not reported: that is the documented way to say "similar, not the same".
+    """
+    if threshold is None:
+        threshold = config.get("similar_threshold")
+    index_dir = Path(index_dir or config.get("index"))
+    ensure_index(kb.root, index_dir, model, quiet=True, progress=False)
+    vectors, views = load_vectors(index_dir)
+    rows = [(r, v["pattern"]) for r, v in enumerate(views) if v["kind"] == "doc" and v["pattern"] in kb.patterns]
+    if len(rows) < 2:
+        return []
+    ids = [pid for _, pid in rows]
+    vecs = vectors[[r for r, _ in rows]].astype(np.float32)
+    vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
+    pos = {pid: n for n, pid in enumerate(ids)}
+    if only:
+        wanted = {os.path.normcase(os.path.abspath(f)) for f in only}
+        queries = [pid for pid in ids
+                   if any(os.path.normcase(os.path.abspath(f)) in wanted for f in _files_of(kb, pid))]
+    else:
+        queries = list(ids)
+    if not queries:
+        return []
+    q = vecs[[pos[pid] for pid in queries]]
+    sims = q @ vecs.T
+    out = []
+    for row, pid in enumerate(queries):
+        sims[row, pos[pid]] = -1.0
+        p = kb.patterns[pid]
+        declared = {d["from"] for d in p.distinguish}
+        for j in np.argsort(-sims[row])[:5]:
+            score = float(sims[row, j])
+            if score < threshold:
+                break
+            other = ids[j]
+            if other in declared or pid in {d["from"] for d in kb.patterns[other].distinguish}:
+                continue
+            shown = display_path(kb.root, kb.root / p.relpath)
+            out.append(Problem(shown, p.line("id"), "id",
+                               f"looks like a duplicate of {other} ({score:.2f}) — extend it instead? (or add a "
+                               f"`distinguish: [{{from: {other}, by: ...}}]` entry if they differ)", "warning"))
+            break
+    return out
+
+
+def _files_of(kb: KB, pid: str) -> list[str]:
+    p = kb.patterns[pid]
+    return [str(kb.root / p.relpath)] + list(kb.pattern_files.get(pid, []))

@@ -1,0 +1,1 @@
+"""The bottom layer: errors, atomic file writes, dates and text helpers. Imports nothing of Recur's."""
