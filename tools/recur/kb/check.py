@@ -13,44 +13,51 @@ from recur.util.errors import Problem
 
 
 def cross_checks(kb: KB) -> list[Problem]:
-    problems: list[Problem] = []
-    for pid, files in kb.pattern_files.items():
-        if len(files) > 1:
-            for f in files:
-                others = ", ".join(x for x in files if x != f)
-                problems.append(Problem(f, _id_line(kb, pid, f), "id", f"duplicate pattern id {pid!r} (also in {others})"))
-    for iid, files in kb.incident_files.items():
-        if len(files) > 1:
-            for f in files:
-                others = ", ".join(x for x in files if x != f)
-                problems.append(Problem(f, 2, "id", f"duplicate incident id {iid!r} (also in {others})"))
+    """The checks that need the whole KB: duplicate ids, and ids that other files refer to."""
+    return _duplicate_ids(kb) + _pattern_refs(kb) + _record_refs(kb) + \
+        expect_problems(kb.cases, _shown(kb, "eval/cases.yml"), kb.pattern_known)
 
-    def missing(pid: str) -> bool:
-        return not kb.pattern_known(pid)
 
+def _duplicate_ids(kb: KB) -> list[Problem]:
+    problems = []
+    for what, table in (("pattern", kb.pattern_files), ("incident", kb.incident_files)):
+        for rid, files in table.items():
+            for f in files if len(files) > 1 else ():
+                others = ", ".join(x for x in files if x != f)
+                line = _id_line(kb, rid, f) if what == "pattern" else 2
+                problems.append(Problem(f, line, "id", f"duplicate {what} id {rid!r} (also in {others})"))
+    return problems
+
+
+def _pattern_refs(kb: KB) -> list[Problem]:
+    """``related`` and ``distinguish[].from`` in patterns."""
+    problems = []
     for p in kb.patterns.values():
         shown = kb.pattern_files[p.id][0]
         for i, rid in enumerate(p.related):
             if rid == p.id:
                 problems.append(Problem(shown, p.line("related", i), f"related[{i}]", "a pattern cannot be related to itself"))
-            elif missing(rid):
+            elif not kb.pattern_known(rid):
                 problems.append(Problem(shown, p.line("related", i), f"related[{i}]", f"no pattern has id {rid!r}"))
         for i, d in enumerate(p.distinguish):
-            if missing(d["from"]):
+            if not kb.pattern_known(d["from"]):
                 problems.append(Problem(shown, p.line("distinguish", i, "from"), f"distinguish[{i}].from",
                                         f"no pattern has id {d['from']!r}"))
+    return problems
+
+
+def _record_refs(kb: KB) -> list[Problem]:
+    """Pattern ids named by incidents and by onboarding paths."""
+    problems = []
     for inc in kb.incidents.values():
         shown = kb.incident_files[inc.id][0]
-        for i, pid in enumerate(inc.patterns):
-            if missing(pid):
-                problems.append(Problem(shown, inc.line("patterns", i), f"patterns[{i}]", f"no pattern has id {pid!r}"))
+        problems += [Problem(shown, inc.line("patterns", i), f"patterns[{i}]", f"no pattern has id {pid!r}")
+                     for i, pid in enumerate(inc.patterns) if not kb.pattern_known(pid)]
     for path in kb.paths.values():
         shown = _shown(kb, path.relpath)
-        for i, step in enumerate(path.steps):
-            if missing(step.pattern):
-                problems.append(Problem(shown, path.line("steps", i, "pattern"), f"steps[{i}].pattern",
-                                        f"no pattern has id {step.pattern!r}"))
-    problems += expect_problems(kb.cases, _shown(kb, "eval/cases.yml"), kb.pattern_known)
+        problems += [Problem(shown, path.line("steps", i, "pattern"), f"steps[{i}].pattern",
+                             f"no pattern has id {step.pattern!r}")
+                     for i, step in enumerate(path.steps) if not kb.pattern_known(step.pattern)]
     return problems
 
 

@@ -225,31 +225,8 @@ def _load_pattern(kb: KB, path: Path) -> None:
     _check_severity(kb, v, meta.get("severity"))
     sections, sec_lines = _sections(v, md)
     status = meta.get("status", "active")
-    required = ["Summary", "Runbook"] + ([] if status == "draft" else ["Root cause"])
-    end_line = md.body_line + md.body.rstrip("\n").count("\n")  # the last line of the file, not past it
-    for name in required:
-        if name not in sections:
-            v.problems.append(Problem(shown, end_line if md.sections else md.body_line, f"## {name}",
-                                      "required section is missing"))
-        elif not sections[name].strip():
-            v.problems.append(Problem(shown, sec_lines[name], f"## {name}", "section is empty"))
-    runbook, evidence = [], []
-    if sections.get("Runbook", "").strip():
-        runbook, stray = list_items(sections["Runbook"], numbered=True)
-        if not runbook:
-            v.problems.append(Problem(shown, sec_lines["Runbook"], "## Runbook",
-                                      "must be a numbered list (1. first step, 2. next step, ...)"))
-        elif stray:
-            off, text = stray[0]
-            v.problems.append(Problem(shown, sec_lines["Runbook"] + 1 + off, "## Runbook",
-                                      f"must be a numbered list; found a bullet item {text[:40]!r}"))
-    if sections.get("Evidence to preserve", "").strip():
-        evidence, _ = list_items(sections["Evidence to preserve"], numbered=False)
-        if not evidence:
-            evidence, _ = list_items(sections["Evidence to preserve"], numbered=True)
-        if not evidence:
-            v.problems.append(Problem(shown, sec_lines["Evidence to preserve"], "## Evidence to preserve",
-                                      "must be a list (- one item per line)", "warning"))
+    _required_sections(v, shown, md, sections, sec_lines, status)
+    runbook, evidence = _lists(v, shown, sections, sec_lines)
     kb.problems.extend(v.problems)
     if not v.ok:
         return
@@ -268,6 +245,39 @@ def _load_pattern(kb: KB, path: Path) -> None:
         created=meta.get("created"), sections=sections, runbook=runbook, evidence=evidence,
         extra={k: raw[k] for k in raw if k not in schema.PATTERN}, lines=lines,
     ))
+
+
+def _required_sections(v: schema.Validator, shown: str, md, sections: dict, sec_lines: dict, status: str) -> None:
+    required = ["Summary", "Runbook"] + ([] if status == "draft" else ["Root cause"])
+    end_line = md.body_line + md.body.rstrip("\n").count("\n")  # the last line of the file, not past it
+    for name in required:
+        if name not in sections:
+            v.problems.append(Problem(shown, end_line if md.sections else md.body_line, f"## {name}",
+                                      "required section is missing"))
+        elif not sections[name].strip():
+            v.problems.append(Problem(shown, sec_lines[name], f"## {name}", "section is empty"))
+
+
+def _lists(v: schema.Validator, shown: str, sections: dict, sec_lines: dict) -> tuple[list, list]:
+    """The runbook's numbered steps and the evidence items, with a problem when the shape is wrong."""
+    runbook, evidence = [], []
+    if sections.get("Runbook", "").strip():
+        runbook, stray = list_items(sections["Runbook"], numbered=True)
+        if not runbook:
+            v.problems.append(Problem(shown, sec_lines["Runbook"], "## Runbook",
+                                      "must be a numbered list (1. first step, 2. next step, ...)"))
+        elif stray:
+            off, text = stray[0]
+            v.problems.append(Problem(shown, sec_lines["Runbook"] + 1 + off, "## Runbook",
+                                      f"must be a numbered list; found a bullet item {text[:40]!r}"))
+    if sections.get("Evidence to preserve", "").strip():
+        evidence, _ = list_items(sections["Evidence to preserve"], numbered=False)
+        if not evidence:
+            evidence, _ = list_items(sections["Evidence to preserve"], numbered=True)
+        if not evidence:
+            v.problems.append(Problem(shown, sec_lines["Evidence to preserve"], "## Evidence to preserve",
+                                      "must be a list (- one item per line)", "warning"))
+    return runbook, evidence
 
 
 def review_defaults(kb: KB, severity: str, date: dt.date, given: dict) -> Review:

@@ -178,42 +178,50 @@ class Validator:
                 return None
             return value
         if kind == "list":
-            if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-                self.error(path, dotted, f"must be a list (write it as [{value}] or as '- {value}' lines)")
-                return None
-            if not isinstance(value, list):
-                self.error(path, dotted, f"must be a list, not {_kind(value)}")
-                return None
-            items = []
-            for i, item in enumerate(value):
-                cleaned = self.scalar(item, rule.item, path + (i,), f"{dotted}[{i}]")
-                if cleaned is not None:
-                    items.append(cleaned)
-            if len(items) < rule.min_items and len(items) == len(value):
-                self.error(path, dotted, f"needs at least {rule.min_items} item(s)")
-            return items
+            return self.list_value(value, rule, path, dotted)
         if kind == "mapping":
             return self.mapping(value, rule.schema, path, dotted)
         if kind in ("records", "flags"):
-            if not isinstance(value, list):
-                self.error(path, dotted, f"must be a list, not {_kind(value)}")
-                return None
-            out = []
-            for i, item in enumerate(value):
-                if kind == "flags" and isinstance(item, (str, int, float)) and not isinstance(item, bool):
-                    text = str(item).strip()
-                    if text:
-                        out.append({"text": text, "status": "open"})
-                    else:
-                        self.error(path + (i,), f"{dotted}[{i}]", "must not be empty")
-                    continue
-                before = len(self.problems)
-                rec = self.mapping(item, rule.schema, path + (i,), f"{dotted}[{i}]")
-                if not any(p.is_error for p in self.problems[before:]):
-                    rec["_line"] = self.doc.line(*(path + (i,)))
-                    out.append(rec)
-            return out
+            return self.records(value, rule, path, dotted)
         raise AssertionError(f"unknown field kind {kind}")
+
+    def list_value(self, value, rule: Field, path: tuple, dotted: str):
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            self.error(path, dotted, f"must be a list (write it as [{value}] or as '- {value}' lines)")
+            return None
+        if not isinstance(value, list):
+            self.error(path, dotted, f"must be a list, not {_kind(value)}")
+            return None
+        items = []
+        for i, item in enumerate(value):
+            cleaned = self.scalar(item, rule.item, path + (i,), f"{dotted}[{i}]")
+            if cleaned is not None:
+                items.append(cleaned)
+        if len(items) < rule.min_items and len(items) == len(value):
+            self.error(path, dotted, f"needs at least {rule.min_items} item(s)")
+        return items
+
+    def records(self, value, rule: Field, path: tuple, dotted: str):
+        """A list of mappings (follow_ups, steps, ...); ``flags`` items may also be plain strings."""
+        kind = rule.kind
+        if not isinstance(value, list):
+            self.error(path, dotted, f"must be a list, not {_kind(value)}")
+            return None
+        out = []
+        for i, item in enumerate(value):
+            if kind == "flags" and isinstance(item, (str, int, float)) and not isinstance(item, bool):
+                text = str(item).strip()
+                if text:
+                    out.append({"text": text, "status": "open"})
+                else:
+                    self.error(path + (i,), f"{dotted}[{i}]", "must not be empty")
+                continue
+            before = len(self.problems)
+            rec = self.mapping(item, rule.schema, path + (i,), f"{dotted}[{i}]")
+            if not any(p.is_error for p in self.problems[before:]):
+                rec["_line"] = self.doc.line(*(path + (i,)))
+                out.append(rec)
+        return out
 
     def scalar(self, value, kind: str, path: tuple, dotted: str):
         if isinstance(value, bool) or value is None or isinstance(value, (list, dict)):
