@@ -137,9 +137,13 @@ class SeverityLevel:
 
 @dataclass
 class EvalCase:
+    """A retrieval case: a query and the pattern ids that answer it, most central first.
+    ``source`` says where it came from (eval/cases.yml, a held-out symptom, a linked incident)."""
+
     query: str
     expect: list
     line: int = 0
+    source: str = ""
 
 
 @dataclass

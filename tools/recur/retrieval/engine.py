@@ -9,12 +9,12 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 
 from recur.retrieval import embed
 from recur.retrieval import index as index_mod
 from recur.retrieval.models import active_model
+from recur.retrieval.results import Answer, Result, result_object  # noqa: F401 (Answer, Result re-exported)
 from recur.retrieval.search import MAX_QUERY_CHARS
 from recur.util.errors import RecurError
 
@@ -53,31 +53,6 @@ def ensure_index(kb_dir, index_dir, model: str | None = None, rebuild: bool = Fa
         if bad:
             log(f"warning: {len(bad)} pattern file(s) with errors left out of the index (run: recur check)")
     return stats
-
-
-def result_object(rank: int, hit, doc: dict) -> dict:
-    return {
-        "rank": rank, "id": hit.id, "title": doc["title"], "score": round(hit.score, 4),
-        "confidence": hit.confidence, "category": doc["category"], "severity": doc["severity"],
-        "status": doc["status"], "draft": doc["status"] == "draft", "why": hit.why,
-        "runbook": doc["runbook"], "evidence": doc["evidence"], "summary": doc["summary"],
-        "signals": doc["signals"], "path": doc["path"], "incidents": len(doc.get("incidents", [])),
-        "related": doc.get("related", []), "distinguish": doc.get("distinguish", []),
-        "scores": {"dense": round(hit.dense, 4), "lexical": round(hit.lexical, 4), "signal": round(hit.signal, 4)},
-    }
-
-
-@dataclass
-class Answer:
-    """One suggestion answer: the ranked result objects, and whether any of them is a known
-    pattern for the text at all ("no known pattern": record it, draft a pattern)."""
-
-    query: str
-    results: list
-    no_known_pattern: bool
-
-    def to_json(self, **extra) -> dict:
-        return {**extra, "query": self.query, "no_known_pattern": self.no_known_pattern, "results": self.results}
 
 
 def no_known_pattern(results: list) -> bool:
@@ -151,7 +126,7 @@ class Engine:
                 return True
         return False
 
-    def suggest(self, text: str, top: int = 5) -> list[dict]:
+    def suggest(self, text: str, top: int = 5) -> list[Result]:
         """Results for ``text``; text past ``MAX_QUERY_CHARS`` is not read (callers say so)."""
         return self.suggest_many([text], top=top)[0]
 
@@ -163,7 +138,7 @@ class Engine:
         lists = self.suggest_many(texts, top=top)
         return [Answer(t[:MAX_QUERY_CHARS], r, no_known_pattern(r)) for t, r in zip(texts, lists)]
 
-    def suggest_many(self, texts: list[str], top: int = 5, mode: str = "hybrid") -> list[list[dict]]:
+    def suggest_many(self, texts: list[str], top: int = 5, mode: str = "hybrid") -> list[list[Result]]:
         """``suggest`` for many texts, encoded in one batch."""
         from recur.retrieval.lookalikes import annotate  # close candidates get look_alikes (issue 6)
 

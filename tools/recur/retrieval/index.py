@@ -137,50 +137,18 @@ def build(kb: KB, index_dir, encoder, progress: bool | None = None) -> BuildStat
     index_dir = _recover(Path(index_dir))
     stats = BuildStats()
     old = read_manifest(index_dir)
-    reuse: dict = {}
-    if old and old.get("format") == FORMAT and old.get("model") == encoder.model_id:
-        try:
-            old_vecs = np.load(index_dir / "vectors.npy")
-            old_views = json.loads((index_dir / "views.json").read_text())
-            rows: dict = {}
-            for row, view in enumerate(old_views):
-                rows.setdefault(view["pattern"], []).append(row)
-            for pid, h in old.get("hashes", {}).items():
-                if pid in rows:
-                    reuse[h] = old_vecs[rows[pid]]
-        except (OSError, ValueError, KeyError):
-            reuse = {}
-    elif old and old.get("model") != encoder.model_id:
-        stats.model_changed = True
-        stats.notes.append(f"model changed from {old.get('model')} to {encoder.model_id}: re-embedding every pattern")
-
-    patterns = [p for p in kb.patterns.values() if p.status != "retired"]
-    patterns.sort(key=lambda p: p.id)
-    all_views, hashes, todo = [], {}, []
+    reuse = _reusable(old, index_dir, encoder, stats)
+    patterns = sorted((p for p in kb.patterns.values() if p.status != "retired"), key=lambda p: p.id)
     per_pattern = []
     for p in patterns:
         views = pattern_views(p, kb)
-        h = content_hash(encoder.model_id, views)
-        hashes[p.id] = h
-        per_pattern.append((p, views, h))
-        if h not in reuse or len(reuse[h]) != len(views):
-            todo.extend(t for _, t in views)
+        per_pattern.append((p, views, content_hash(encoder.model_id, views)))
+    hashes = {p.id: h for p, _, h in per_pattern}
     stats.patterns = len(patterns)
-    show = sys.stderr.isatty() if progress is None else progress
-    fresh = encoder.encode(todo, progress=show and len(todo) > 200) if todo else np.zeros((0, encoder.dim), np.float32)
-    chunks, cursor = [], 0
-    for p, views, h in per_pattern:
-        if h in reuse and len(reuse[h]) == len(views):
-            chunks.append(reuse[h])
-            stats.reused += 1
-        else:
-            chunks.append(fresh[cursor:cursor + len(views)])
-            cursor += len(views)
-            stats.embedded += 1
-        all_views.extend({"pattern": p.id, "kind": k, "text": t} for k, t in views)
+    vectors = _vectors(per_pattern, reuse, encoder, progress, stats)
+    all_views = [{"pattern": p.id, "kind": k, "text": t} for p, views, _ in per_pattern for k, t in views]
     if old:
         stats.removed = len(set(old.get("hashes", {})) - set(hashes))
-    vectors = np.concatenate(chunks).astype(np.float32) if chunks else np.zeros((0, encoder.dim), np.float32)
 
     import bm25s  # lexical index; light (numpy/scipy)
 
@@ -200,6 +168,45 @@ def build(kb: KB, index_dir, encoder, progress: bool | None = None) -> BuildStat
     with writing(index_dir, "the index"):
         _write_atomically(index_dir, manifest, vectors, all_views, docs, retriever, corpus, vocab)
     return stats
+
+
+def _reusable(old: dict | None, index_dir: Path, encoder, stats: BuildStats) -> dict:
+    """{content hash: that pattern's view vectors} from the previous index, when the same model built it."""
+    if old and old.get("format") == FORMAT and old.get("model") == encoder.model_id:
+        try:
+            old_vecs = np.load(index_dir / "vectors.npy")
+            old_views = json.loads((index_dir / "views.json").read_text())
+            rows: dict = {}
+            for row, view in enumerate(old_views):
+                rows.setdefault(view["pattern"], []).append(row)
+            return {h: old_vecs[rows[pid]] for pid, h in old.get("hashes", {}).items() if pid in rows}
+        except (OSError, ValueError, KeyError):
+            return {}
+    if old and old.get("model") != encoder.model_id:
+        stats.model_changed = True
+        stats.notes.append(f"model changed from {old.get('model')} to {encoder.model_id}: re-embedding every pattern")
+    return {}
+
+
+def _vectors(per_pattern: list, reuse: dict, encoder, progress: bool | None, stats: BuildStats) -> np.ndarray:
+    """Every view's vector, in view order: reused when the pattern's content hash is unchanged,
+    else embedded (all new texts in one batch)."""
+    def reusable(h, views):
+        return h in reuse and len(reuse[h]) == len(views)
+
+    todo = [t for _, views, h in per_pattern if not reusable(h, views) for _, t in views]
+    show = sys.stderr.isatty() if progress is None else progress
+    fresh = encoder.encode(todo, progress=show and len(todo) > 200) if todo else np.zeros((0, encoder.dim), np.float32)
+    chunks, cursor = [], 0
+    for _, views, h in per_pattern:
+        if reusable(h, views):
+            chunks.append(reuse[h])
+            stats.reused += 1
+        else:
+            chunks.append(fresh[cursor:cursor + len(views)])
+            cursor += len(views)
+            stats.embedded += 1
+    return np.concatenate(chunks).astype(np.float32) if chunks else np.zeros((0, encoder.dim), np.float32)
 
 
 def _write_atomically(index_dir: Path, manifest, vectors, views, docs, retriever, corpus, vocab) -> None:

@@ -19,24 +19,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from recur import config
+from recur.kb.records import EvalCase
 from recur.retrieval.models import DEFAULT_OUT, read_tuned_manifest, tuned_model_for  # noqa: F401 (re-exported)
 
 RETUNE_SHARE = 0.10  # advise a re-tune when more than this share of patterns changed
 
 
 @dataclass
-class Case:
-    query: str
-    expect: list
-    line: int = 0
-    source: str = ""
-
-
-@dataclass
 class TrainingData:
     pairs: list  # [(anchor text, pattern id)], in a stable order
     docs: dict  # pattern id -> positive text (the doc view)
-    cases: list  # [Case]: the eval set, never trained on
+    cases: list  # [EvalCase]: the eval set, never trained on
     eval_source: str  # "kb/eval/cases.yml" or "held-out symptoms"
     pattern_hashes: dict  # pattern id -> hash of its training texts
     feedback: int = 0  # confirmed feedback pairs used
@@ -60,17 +53,17 @@ def _stable_pick(pid: str, items: list) -> int:
 
 
 def eval_cases(kb) -> tuple[list, str]:
-    """kb/eval/cases.yml plus any kb/eval/cases-*.yml, as Case objects (never trained on)."""
+    """kb/eval/cases.yml plus any kb/eval/cases-*.yml, as EvalCase objects (never trained on)."""
     from recur.kb.loader import _load_cases
     from recur.kb.records import KB
 
-    cases = [Case(c.query, list(c.expect), c.line, "eval/cases.yml") for c in kb.cases]
+    cases = [EvalCase(c.query, list(c.expect), c.line, "eval/cases.yml") for c in kb.cases]
     sources = ["eval/cases.yml"] if cases else []
     edir = Path(kb.root) / "eval"
     for path in sorted(edir.glob("cases-*.yml")) if edir.is_dir() else []:
         extra = KB(root=kb.root)
         _load_cases(extra, path)
-        got = [Case(c.query, list(c.expect), c.line, f"eval/{path.name}") for c in extra.cases]
+        got = [EvalCase(c.query, list(c.expect), c.line, f"eval/{path.name}") for c in extra.cases]
         if got:
             cases += got
             sources.append(f"eval/{path.name}")
@@ -123,7 +116,7 @@ def training_data(kb, feedback_path: Path | None = None) -> TrainingData:
         hashes[p.id] = hashlib.sha256(json.dumps([docs[p.id], anchors], ensure_ascii=False).encode()).hexdigest()[:12]
         if held_out and len(p.symptoms) >= 3:
             text = p.symptoms[_stable_pick(p.id, p.symptoms)]
-            cases.append(Case(text, [p.id], p.line("symptoms"), "held-out symptom"))
+            cases.append(EvalCase(text, [p.id], p.line("symptoms"), "held-out symptom"))
             banned.add(_norm(text))
             held[p.id] = text
         for kind, text in anchors:

@@ -1,0 +1,72 @@
+"""The result object: what every surface (CLI --json, API, site box, MCP, Slack) shows for a query.
+
+One place builds it (``result_object``) and one type describes it (``Result``), so a key cannot
+drift between surfaces. ``Answer`` is one query's answer: the ranked results plus the verdict
+on the whole answer (``no_known_pattern``), serialised by ``to_json``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TypedDict
+
+
+class Why(TypedDict):
+    field: str
+    text: str
+    score: float
+
+
+class LookAlike(TypedDict):
+    id: str
+    title: str
+    by: str | None
+
+
+class Result(TypedDict, total=False):
+    rank: int
+    id: str
+    title: str
+    score: float  # fused, in z units relative to the other candidates for this query
+    confidence: str  # high | medium | low
+    category: str
+    severity: str
+    status: str
+    draft: bool
+    why: list[Why]
+    runbook: list[str]
+    evidence: list[str]
+    summary: str
+    signals: list[str]
+    path: str  # relative to the KB
+    incidents: int
+    related: list[str]
+    distinguish: list[dict]
+    scores: dict  # {dense, lexical, signal}
+    look_alikes: list[LookAlike]  # added by lookalikes.annotate
+
+
+def result_object(rank: int, hit, doc: dict) -> Result:
+    """A search ``Hit`` and the pattern's indexed doc, as the result object."""
+    return {
+        "rank": rank, "id": hit.id, "title": doc["title"], "score": round(hit.score, 4),
+        "confidence": hit.confidence, "category": doc["category"], "severity": doc["severity"],
+        "status": doc["status"], "draft": doc["status"] == "draft", "why": hit.why,
+        "runbook": doc["runbook"], "evidence": doc["evidence"], "summary": doc["summary"],
+        "signals": doc["signals"], "path": doc["path"], "incidents": len(doc.get("incidents", [])),
+        "related": doc.get("related", []), "distinguish": doc.get("distinguish", []),
+        "scores": {"dense": round(hit.dense, 4), "lexical": round(hit.lexical, 4), "signal": round(hit.signal, 4)},
+    }
+
+
+@dataclass
+class Answer:
+    """One suggestion answer: the ranked result objects, and whether any of them is a known
+    pattern for the text at all ("no known pattern": record it, draft a pattern)."""
+
+    query: str
+    results: list[Result]
+    no_known_pattern: bool
+
+    def to_json(self, **extra) -> dict:
+        return {**extra, "query": self.query, "no_known_pattern": self.no_known_pattern, "results": self.results}
