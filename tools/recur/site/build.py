@@ -17,16 +17,43 @@ from pathlib import Path
 from recur.util.errors import RecurError
 from recur.util.files import writing
 
-REPO = Path(__file__).resolve().parents[3]
 SITE_MARKER = ".recur-site"
+# What `recur site` builds with where there is no mkdocs.yml: the `recur` plugin supplies the rest.
+DEFAULT_CONFIG = """site_name: {name}
+theme:
+  name: material
+plugins:
+  - search
+  - recur
+"""
 
 
-def find_config(explicit=None) -> Path:
-    """mkdocs.yml: explicit, else ./mkdocs.yml, else the one in the Recur checkout."""
-    for candidate in ([Path(explicit)] if explicit else [Path("mkdocs.yml"), REPO / "mkdocs.yml"]):
-        if candidate.is_file():
-            return candidate.resolve()
-    raise RecurError(f"mkdocs config not found: {explicit or 'mkdocs.yml'} (pass --config FILE)")
+def find_config(explicit=None) -> Path | None:
+    """mkdocs.yml: explicit (must exist), else ./mkdocs.yml, else None (Recur's packaged defaults)."""
+    if explicit:
+        if not Path(explicit).is_file():
+            raise RecurError(f"{explicit}: mkdocs config not found")
+        return Path(explicit).resolve()
+    return Path("mkdocs.yml").resolve() if Path("mkdocs.yml").is_file() else None
+
+
+def _own_pages(cfg_path: Path) -> Path | None:
+    """The site's own pages: the docs_dir its mkdocs.yml names (relative to it), when it exists."""
+    from recur.site.plugin import raw_config
+
+    folder = cfg_path.parent / str(raw_config(cfg_path).get("docs_dir") or "docs")
+    return folder if folder.is_dir() else None
+
+
+def _config_file(config_file, kb_dir, work: Path) -> tuple[Path, Path | None]:
+    """(mkdocs.yml to build with, the site's own pages); a default config when there is none."""
+    cfg_path = find_config(config_file)
+    if cfg_path is not None:
+        return cfg_path, _own_pages(cfg_path)
+    default = work / "mkdocs.yml"
+    name = Path(kb_dir).resolve().parent.name or "Knowledge base"
+    default.write_text(DEFAULT_CONFIG.format(name=name.replace(":", " ")), encoding="utf-8")
+    return default, None
 
 
 def _check_out(out: Path) -> None:
@@ -58,7 +85,6 @@ def build_site(kb_dir, out, *, config_file=None, as_of: dt.date | None = None, e
     t0 = time.perf_counter()
     out = Path(out)
     _check_out(out)
-    cfg_path = find_config(config_file)
     with writing(out, "the site"):
         out.parent.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=out.parent))
@@ -68,12 +94,13 @@ def build_site(kb_dir, out, *, config_file=None, as_of: dt.date | None = None, e
     try:
         src, dst = work / "src", work / "site"
         src.mkdir()
+        cfg_path, own_pages = _config_file(config_file, kb_dir, work)
         try:
             cfg = load_config(config_file=str(cfg_path), docs_dir=str(src), site_dir=str(dst), strict=strict)
         except MkDocsException as exc:
             raise RecurError(f"{cfg_path}: {exc}" + "".join(f"\n  {m}" for m in capture.messages[:10])) from None
         stats = hook.prepare(kb_dir, src, as_of=as_of or hook.as_of_date(), edit_url=hook.edit_base(cfg, edit_url),
-                             index_path=index_dir, model_dir=model_dir)
+                             index_path=index_dir, model_dir=model_dir, extra_dir=own_pages)
         stats["seconds_generate"] = time.perf_counter() - t0
         if strict and capture.messages:  # as mkdocs --strict: KB files left out of the site fail the build
             raise RecurError("site not built (--strict): " + "\n  ".join(capture.messages[:10]))

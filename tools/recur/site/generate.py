@@ -13,12 +13,11 @@ import os
 from pathlib import Path
 
 from recur.util.errors import RecurError
-from recur.site import board_pages, model_page, pattern_pages, record_pages
+from recur.site import board_pages, model_page, pattern_pages, record_pages, resources
 from recur.site.context import (BOARD, BY_SERVICE, BY_SEVERITY, BY_TAG, HOME, INCIDENTS, MODEL, PATHS, PATTERNS,
                                 SUGGEST, TRENDS, Site)
 from recur.site.md import cell, front_matter, mdlink, table
 
-ASSETS = Path(__file__).resolve().parents[3] / "site_config" / "assets"  # repo checkout (editable install)
 MARKER = ".recur-generated"
 
 
@@ -92,22 +91,34 @@ def pages(kb, *, as_of: dt.date, board: dict, lookalikes=None, edit_base: str | 
 
 
 def generate(kb, out_dir, *, as_of: dt.date, board: dict, lookalikes=None, edit_base: str | None = None,
-             assets_dir=None, model=None) -> dict:
+             assets_dir=None, model=None, extra_dir=None) -> dict:
     """Write the site's Markdown tree for ``kb`` into ``out_dir``; returns {"written", "removed", "files"}.
 
     ``board`` is ``problems.board(kb, as_of)``; ``lookalikes`` maps a pattern id to [{id, score}];
     ``edit_base`` (e.g. ``https://git.example.com/team/kb/-/edit/main/kb/``) + a record's KB path is its
     "edit this page" link; ``model`` is what the Retrieval model page shows (``model_page.find_model``).
-    The assets (CSS/JS) are copied into ``assets/`` so the tree is self-contained.
+    The assets (CSS/JS) are copied into ``assets/`` so the tree is self-contained, and the files of
+    ``extra_dir`` (a KB repository's own pages) beside the generated ones; a generated page wins.
     """
     files = {k: v.encode("utf-8") for k, v in pages(kb, as_of=as_of, board=board, lookalikes=lookalikes,
                                                       edit_base=edit_base, model=model).items()}
-    assets = Path(assets_dir) if assets_dir else ASSETS
+    assets = Path(assets_dir) if assets_dir else resources.assets_dir()
     if assets.is_dir():
         for f in sorted(assets.iterdir()):
             if f.is_file() and not f.name.startswith("."):
                 files[f"assets/{f.name}"] = f.read_bytes()
+    for rel, data in _extra_pages(extra_dir, out_dir).items():
+        files.setdefault(rel, data)
     return sync(files, Path(out_dir))
+
+
+def _extra_pages(extra_dir, out_dir) -> dict:
+    """{relpath: bytes} of a site's own pages (not hidden files, not the generated tree itself)."""
+    if not extra_dir or not Path(extra_dir).is_dir() or Path(extra_dir).resolve() == Path(out_dir).resolve():
+        return {}
+    root = Path(extra_dir)
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)}
 
 
 def sync(files: dict, out: Path) -> dict:

@@ -18,7 +18,7 @@ from recur import config as settings  # `config` is mkdocs' config object in thi
 
 log = logging.getLogger("mkdocs.plugins.recur")
 
-state = {"pregenerated": False}  # True while recur.site.build drives mkdocs with its own tree
+state = {"pregenerated": False, "kb": None}  # pregenerated: recur.site.build drives mkdocs with its own tree
 
 
 def config_dir(config) -> Path:
@@ -26,8 +26,11 @@ def config_dir(config) -> Path:
 
 
 def kb_dir(config) -> Path:
+    """RECUR_KB, else the ``recur`` plugin's ``kb:`` option (relative to mkdocs.yml), else kb/ beside it."""
     env = settings.given("kb")
-    return Path(env).resolve() if env else config_dir(config) / "kb"
+    if env:
+        return Path(env).resolve()
+    return (config_dir(config) / (state.get("kb") or "kb")).resolve()
 
 
 def as_of_date(value: str | None = None) -> dt.date:
@@ -73,11 +76,12 @@ def lookalikes_for(kb, index_path):
 
 
 def prepare(kb_path, src_dir, *, as_of: dt.date, edit_url: str | None = None, index_path=None,
-            model_dir=None) -> dict:
+            model_dir=None, extra_dir=None) -> dict:
     """Load the KB, compute the board and write the Markdown tree into ``src_dir``.
 
     ``model_dir``: the tuned model folder whose report the Retrieval model page shows (default: the
-    KB's active tuned model, else its newest rejected candidate)."""
+    KB's active tuned model, else its newest rejected candidate). ``extra_dir``: the site's own
+    pages (mkdocs.yml's docs_dir), copied in beside the generated ones."""
     from recur.kb.loader import load_kb
     from recur.problems.board import board
     from recur.site.generate import generate
@@ -89,7 +93,7 @@ def prepare(kb_path, src_dir, *, as_of: dt.date, edit_url: str | None = None, in
         log.warning(f"recur: {len(errors)} KB file problem(s) in {kb_path}; files with errors are left out of "
                     f"the site (run: recur check --kb {kb_path}). First: {errors[0]}")
     stats = generate(kb, src_dir, as_of=as_of, board=board(kb, as_of), lookalikes=lookalikes_for(kb, index_path),
-                     edit_base=edit_url, model=find_model(kb_path, model_dir))
+                     edit_base=edit_url, model=find_model(kb_path, model_dir), extra_dir=extra_dir)
     stats.update(patterns=len(kb.patterns), incidents=len(kb.incidents), paths=len(kb.paths))
     return stats
 
@@ -112,7 +116,8 @@ def on_config(config, **kwargs):
         return config
     kb = kb_dir(config)
     src = src_dir(config, kb)
-    stats = prepare(kb, src, as_of=as_of_date(), edit_url=edit_base(config), index_path=index_dir(config))
+    stats = prepare(kb, src, as_of=as_of_date(), edit_url=edit_base(config), index_path=index_dir(config),
+                    extra_dir=config.docs_dir)
     log.info(f"recur: generated {stats['files']} files from {kb} ({stats['written']} changed) into {src}")
     config.docs_dir = str(src)
     return config

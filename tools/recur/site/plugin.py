@@ -1,0 +1,130 @@
+"""The ``recur`` mkdocs plugin: Recur's site defaults, theme and page generation in one line.
+
+A KB repository's ``mkdocs.yml`` needs only::
+
+    site_name: Team KB
+    theme: {name: material}
+    plugins: [search, recur]
+
+and ``mkdocs serve`` / ``mkdocs build --strict`` work there. The plugin fills in what the file
+leaves out (Recur's theme overrides and assets, the Markdown extensions and navigation the
+generated pages use, plain ``.html`` URLs, the search separator) and generates the pages from
+the KB. Whatever the file does set wins: it extends the defaults, it does not replace them.
+``recur site`` in a folder with no ``mkdocs.yml`` builds with exactly these defaults.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mkdocs.config import config_options
+from mkdocs.config.base import Config
+from mkdocs.plugins import BasePlugin, event_priority
+
+from recur.site import hook, resources
+
+log = logging.getLogger("mkdocs.plugins.recur")
+
+EXTENSIONS = ["admonition", "attr_list", "fenced_code", "tables", "toc"]
+NAV = [
+    {"Home": "index.md"},
+    {"Describe what you see": "suggest.md"},
+    {"Patterns": "patterns/index.md"},
+    {"Incidents": "incidents/index.md"},
+    {"Onboarding": "paths/index.md"},
+    {"Problem board": "board/index.md"},
+]
+ASSETS_CSS = ["assets/recur.css", "assets/recur-suggest.css"]
+ASSETS_JS = ["assets/recur.js", "assets/recur-suggest.js"]
+# Split on spaces and punctuation, but keep alert names (KubePodCrashLooping), error codes
+# (ENOSPC, ERR_CONNECTION_REFUSED) and versions (1.2.3) whole so they are found as typed.
+SEARCH_SEPARATOR = r'[\s\-,:;!=\[\]()"/|<>{}' + "'" + r"]+|\.(?!\d)"
+# Lean on purpose: every feature is rendered into each of thousands of pages.
+FEATURES = ["content.code.copy", "search.highlight", "navigation.top"]
+
+
+class RecurConfig(Config):
+    kb = config_options.Optional(config_options.Type(str))  # default: RECUR_KB, else kb/ beside mkdocs.yml
+
+
+class RecurPlugin(BasePlugin[RecurConfig]):
+    @event_priority(100)  # before the search plugin, which copies its settings when it configures itself
+    def on_config(self, config, **kwargs):
+        user = _user_keys(config)
+        _theme_defaults(config, user)
+        _page_defaults(config, user)
+        if self.config.kb and not hook.settings.given("kb"):
+            hook.state["kb"] = self.config.kb
+        return hook.on_config(config)
+
+    def on_serve(self, server, config, builder, **kwargs):
+        return hook.on_serve(server, config, builder)
+
+    def on_page_markdown(self, markdown, page, config, files, **kwargs):
+        return hook.on_page_markdown(markdown, page, config, files)
+
+    def on_post_page(self, output, page, config, **kwargs):
+        return hook.on_post_page(output, page, config)
+
+
+def _user_keys(config) -> dict:
+    """What the user's mkdocs.yml itself sets (not mkdocs' defaults)."""
+    return raw_config(config.config_file_path) if config.config_file_path else {}
+
+
+def raw_config(path) -> dict:
+    """mkdocs.yml as written: a dict, with !ENV and !!python/name tags read as nothing."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    try:
+        raw = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=Loader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return {}
+    return raw if isinstance(raw, dict) else {}
+
+
+def _theme_defaults(config, user: dict) -> None:
+    theme = config.theme
+    user_theme = user.get("theme") if isinstance(user.get("theme"), dict) else {}
+    overrides = str(resources.overrides_dir())
+    if overrides not in theme.dirs:  # after the user's custom_dir, before mkdocs-material's own templates
+        theme.dirs.insert(1 if user_theme.get("custom_dir") else 0, overrides)
+    if "font" not in user_theme:
+        theme["font"] = False  # no Google Fonts: nothing is fetched at build or view time
+    if "features" not in user_theme:
+        theme["features"] = list(FEATURES)
+    if "palette" not in user_theme:
+        theme["palette"] = {"primary": "indigo"}
+
+
+def _page_defaults(config, user: dict) -> None:
+    if config.use_directory_urls:
+        if "use_directory_urls" in user:
+            log.warning("recur: use_directory_urls is set to true; Recur's pages link to plain .html files, "
+                        "so it is turned off")
+        config.use_directory_urls = False  # pages open from any static host without index-file rewriting
+    for ext in EXTENSIONS:
+        if ext not in config.markdown_extensions:
+            config.markdown_extensions.append(ext)
+    if not config.nav:
+        config.nav = list(NAV)
+    config.extra_css = list(dict.fromkeys([*config.extra_css, *ASSETS_CSS]))
+    config.extra_javascript = list(dict.fromkeys([*config.extra_javascript, *ASSETS_JS]))
+    if "validation" not in user:
+        config.validation.nav.omitted_files = logging.DEBUG  # patterns are reached through index pages
+        config.validation.links.anchors = logging.WARNING
+    for name, plugin in config.plugins.items():
+        if name.endswith("search") and "separator" in plugin.config and not _search_separator_set(user):
+            plugin.config["separator"] = SEARCH_SEPARATOR
+
+
+def _search_separator_set(user: dict) -> bool:
+    for item in user.get("plugins") or []:
+        if isinstance(item, dict) and isinstance(item.get("search"), dict) and "separator" in item["search"]:
+            return True
+    return False

@@ -1,0 +1,29 @@
+"""Files Recur ships for the site and for new KB repositories, found through importlib.resources.
+
+In a checkout they are the repository's own ``site_config/`` and ``kb/`` (``recur/site/theme`` and
+``recur/starter`` are links to them); in a wheel they are package data, copied in at build time.
+Either way the code asks the package, never a path relative to the source tree.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+
+def theme_dir() -> Path:
+    """The packaged theme: ``overrides/`` (mkdocs-material custom_dir), ``assets/`` (CSS/JS), ``hooks.py``."""
+    return Path(str(resources.files("recur.site") / "theme"))
+
+
+def overrides_dir() -> Path:
+    return theme_dir() / "overrides"
+
+
+def assets_dir() -> Path:
+    return theme_dir() / "assets"
+
+
+def starter_dir() -> Path:
+    """The shipped starter catalog (patterns, onboarding paths, eval cases, severity framework)."""
+    return Path(str(resources.files("recur") / "starter"))
