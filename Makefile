@@ -10,7 +10,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 CHANGED ?=
 
-.PHONY: install browser test run index site serve check similar eval bench clean
+.PHONY: install browser lint test run index site serve check similar eval bench clean
 
 # Re-installs only when pyproject.toml changes; safe to run again and again.
 $(BIN)/.installed: pyproject.toml
@@ -38,7 +38,12 @@ similar: install
 eval: install
 	$(RECUR) eval --kb $(KB) --index $(INDEX)
 
-test: install browser check eval similar
+# Code hygiene: ruff (rules in pyproject.toml) and the layer contracts (import-linter).
+lint: install
+	$(BIN)/ruff check tools tests bench site_config
+	$(BIN)/lint-imports
+
+test: install browser lint check eval similar
 	$(BIN)/python -m pytest -q
 
 index: install
