@@ -75,11 +75,19 @@ class Metrics:
         self.answers.labels(top, "true" if answer.no_known_pattern else "false").inc()
 
 
+# fixed API paths, for requests turned away before routing (413, 415, 408, 503 overloaded)
+FIXED_ROUTES = frozenset({"/api/suggest", "/api/alertmanager", "/api/feedback", "/api/patterns", "/healthz",
+                          "/metrics"})
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
 def _route_label(scope) -> str:
     route = scope.get("route")
     if route is not None and getattr(route, "path", None):
         return route.path
     path = scope.get("path", "")
+    if path in FIXED_ROUTES:
+        return path
     if path.startswith("/api/") or path == "/api":
         return "/api/{unknown}"
     if path.startswith(("/docs", "/redoc", "/_docs-assets", "/openapi.json")):
@@ -112,5 +120,6 @@ class MetricsMiddleware:
         finally:
             self.metrics.in_flight.dec()
             route = _route_label(scope)
-            self.metrics.requests.labels(route, scope["method"], str(status)).inc()
+            method = scope["method"] if scope["method"] in METHODS else "OTHER"
+            self.metrics.requests.labels(route, method, str(status)).inc()
             self.metrics.latency.labels(route).observe(time.perf_counter() - t0)
