@@ -14,7 +14,7 @@ from pathlib import Path
 
 from recur import schema
 from recur.errors import Problem, RecurError
-from recur.parse import ParseError, list_items, load_yaml, read_text, split_front_matter
+from recur.parse import MAX_FILE_BYTES, ParseError, list_items, load_yaml, read_text, split_front_matter
 from recur.records import (KB, EvalCase, Fix, Flag, FollowUp, Incident, OnboardingPath,  # noqa: F401 (re-exported)
                            PathStep, Pattern, Review, SeverityLevel)
 
@@ -92,14 +92,36 @@ def _shown(kb: KB, path: Path) -> str:
 
 
 def _read(kb: KB, path: Path):
-    """Read and decode a file, reporting problems; returns text or None."""
+    """Read and decode a file, reporting problems; returns text or None.
+
+    KB files arrive in pull requests: a symlink out of the KB (to a secret, to /dev/zero) is
+    not followed, and a huge file is refused from its size, before anything is read."""
     try:
-        return read_text(path.read_bytes())
+        if not _inside(kb.root, path):
+            kb.problems.append(Problem(_shown(kb, path), 1, "file", "is a symlink pointing outside the "
+                                       "knowledge base; not read (copy the file into the KB instead)"))
+            return None
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES or not path.is_file():
+            what = f"file is too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,})" if path.is_file() else \
+                "file is not a regular file"
+            kb.problems.append(Problem(_shown(kb, path), 1, "file", what))
+            return None
+        with path.open("rb") as fh:
+            return read_text(fh.read(MAX_FILE_BYTES + 1))  # bounded even if the file grew since stat
     except ParseError as exc:
         kb.problems.append(Problem(_shown(kb, path), exc.line, "file", exc.message))
     except OSError as exc:
         kb.problems.append(Problem(_shown(kb, path), 1, "file", f"cannot be read: {exc.strerror}"))
     return None
+
+
+def _inside(root: Path, path: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop
+        return False
+    return True
 
 
 def _parsed(kb: KB, path: Path, parse, field: str):
