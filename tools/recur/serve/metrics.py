@@ -105,7 +105,7 @@ class MetricsMiddleware:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        status = 500  # if the app raised before answering, uvicorn sends a 500
+        status = "499"  # nginx's "client closed request": the client left before any answer
         t0 = time.perf_counter()
 
         async def record(message):
@@ -117,6 +117,9 @@ class MetricsMiddleware:
         self.metrics.in_flight.inc()
         try:
             await self.app(scope, receive, record)
+        except Exception:
+            status = 500 if status == "499" else status  # uvicorn answers 500 for an exception
+            raise
         finally:
             self.metrics.in_flight.dec()
             route = _route_label(scope)
