@@ -97,7 +97,7 @@ def _read(kb: KB, path: Path):
     KB files arrive in pull requests: a symlink out of the KB (to a secret, to /dev/zero) is
     not followed, and a huge file is refused from its size, before anything is read."""
     try:
-        if not _inside(kb.root, path):
+        if _escapes(kb.root, path):
             kb.problems.append(Problem(_shown(kb, path), 1, "file", "is a symlink pointing outside the "
                                        "knowledge base; not read (copy the file into the KB instead)"))
             return None
@@ -116,12 +116,16 @@ def _read(kb: KB, path: Path):
     return None
 
 
-def _inside(root: Path, path: Path) -> bool:
+def _escapes(root: Path, path: Path) -> bool:
+    """A file found inside the KB whose real location is outside it (a symlink, or a file under
+    a symlinked folder). Files named from outside (``recur eval --cases FILE``) are the caller's."""
+    if not os.path.abspath(path).startswith(os.path.abspath(root) + os.sep):
+        return False
     try:
         path.resolve().relative_to(root.resolve())
     except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop
-        return False
-    return True
+        return True
+    return False
 
 
 def _parsed(kb: KB, path: Path, parse, field: str):
