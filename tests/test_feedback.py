@@ -93,3 +93,61 @@ def test_export_cli_with_out_and_errors(tmp_path):
     assert "Traceback" not in r.output and flow.read_text() == "[]  # no cases yet\n"
     r = runner.invoke(cli, ["feedback", "--help"])
     assert r.exit_code == 0 and "export" in r.output
+
+
+APPENDER = """
+import sys
+from recur.ingest.feedback import record
+path, who, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+for i in range(n):
+    record(path, f"{who} vote {i} " + "long text " * 400, "disk-full", i % 2 == 0)
+"""
+
+
+def test_two_processes_appending_never_interleave(tmp_path):
+    """Two processes (as two servers sharing one file would) append long lines at once."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    fb = tmp_path / "shared.jsonl"
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "tools")}
+    procs = [subprocess.Popen([sys.executable, "-c", APPENDER, str(fb), who, "300"], env=env) for who in "ab"]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0]
+    lines = fb.read_bytes().split(b"\n")
+    assert lines[-1] == b"" and len(lines) == 601
+    parsed = [json.loads(x) for x in lines[:-1]]
+    for who in "ab":
+        assert [v["query"].split()[2] for v in parsed if v["query"].startswith(who)] == [str(i) for i in range(300)]
+
+
+def test_a_torn_last_line_is_skipped_with_a_warning(tmp_path):
+    kb = small_kb(tmp_path / "kb")
+    fb = tmp_path / "f.jsonl"
+    votes(fb, ("certificate expired on the api", "dns-failure", True))
+    with fb.open("ab") as fh:  # a crash mid-write: half a line, no newline
+        fh.write(b'{"ts": "2026-01-01T00:00:00+00:00", "query": "resolvers time out", "pat')
+    warnings = []
+    assert [v["query"] for v in read_votes(fb, warn=warnings.append)] == ["certificate expired on the api"]
+    assert len(warnings) == 1 and "f.jsonl:2: torn last line" in warnings[0]
+    r = CliRunner().invoke(cli, ["feedback", "export", "--kb", str(kb), "--feedback", str(fb),
+                                 "--out", str(tmp_path / "cases.yml")])
+    assert r.exit_code == 0 and "torn last line" in r.output and "Wrote 1 case(s)" in r.output, r.output
+    # the next vote starts on its own line: the torn one stays the only damaged line
+    record(fb, "pool exhausted", "db-pool-exhausted", True)
+    assert [v["query"] for v in read_votes(fb, warn=warnings.append)] == [
+        "certificate expired on the api", "pool exhausted"]
+    assert "f.jsonl:2: not a vote" in warnings[-1]
+
+
+def test_tune_reads_feedback_with_a_torn_line(tmp_path, capsys):
+    from recur.tuning.data import read_feedback
+
+    kb = small_kb(tmp_path / "kb")
+    fb = tmp_path / "f.jsonl"
+    votes(fb, ("certificate expired on the api", "dns-failure", True))
+    with fb.open("ab") as fh:
+        fh.write(b'{"query": "x", "pattern": "disk-fu')
+    assert read_feedback(load_kb(kb), fb) == [("certificate expired on the api", "dns-failure")]
+    assert "torn last line" in capsys.readouterr().err

@@ -41,7 +41,48 @@ def test_serve_process_answers_and_stops(kb_dir, tmp_path):
         proc.terminate()
         out, _ = proc.communicate(timeout=30)
     assert "no built site" in out and "Ready: 3 patterns" in out
+    assert "OPEN: no token" in out  # an open server says so when it starts
     assert "Traceback" not in out
+
+
+def test_token_from_the_environment_guards_feedback(kb_dir, tmp_path):
+    sock = free_socket()
+    port = sock.getsockname()[1]
+    sock.close()
+    token = "env-token-0123456789abcdef"
+    proc = subprocess.Popen(RECUR + ["serve", "--kb", str(kb_dir), "--index", str(tmp_path / "index"), "--model",
+                                     "fake:64", "--site", str(tmp_path / "no-site"), "--port", str(port),
+                                     "--feedback", str(tmp_path / "fb.jsonl")],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env={**os.environ, "RECUR_TOKEN": token})
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                httpx.get(base + "/healthz", timeout=2)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        wait_healthy(base)
+        vote = {"query": "ENOSPC", "pattern": "disk-full", "useful": True}
+        assert httpx.post(base + "/api/feedback", json=vote).status_code == 401
+        ok = httpx.post(base + "/api/feedback", json=vote, headers={"Authorization": f"Bearer {token}"})
+        assert ok.status_code == 201
+    finally:
+        proc.terminate()
+        out, _ = proc.communicate(timeout=30)
+    assert "token required on feedback" in out and token not in out
+
+
+def test_bad_token_file_is_a_clean_error(kb_dir, tmp_path):
+    short = tmp_path / "token"
+    short.write_text("abc\n")
+    for path, words in ((short, "shorter than 16"), (tmp_path / "missing", "cannot be read")):
+        r = subprocess.run(RECUR + ["serve", "--kb", str(kb_dir), "--index", str(tmp_path / "i"), "--model",
+                                    "fake:64", "--port", "0", "--token-file", str(path)],
+                           capture_output=True, text=True, timeout=60)
+        assert r.returncode == 1 and words in r.stderr and "Traceback" not in r.stderr, r.stderr
 
 
 def test_port_in_use_is_a_clean_error(kb_dir, tmp_path):

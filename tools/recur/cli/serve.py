@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import sys
 from pathlib import Path
 
 import click
 
+from recur import config
 from recur.cli.options import index_option, kb_option, model_option, setting
 from recur.util.errors import RecurError
 
@@ -27,6 +29,13 @@ def _check_port(host: str, port: int) -> None:
                              "Pick another --port.") from None
 
 
+def _access(token: str | None, scope: str) -> str:
+    """The start-up line says who may write: an open server must not be a surprise."""
+    if not token:
+        return "OPEN: no token (--token-file or RECUR_TOKEN), anyone who can reach this port can post feedback"
+    return "token required on " + ("every API route and /metrics" if scope == "all" else "feedback")
+
+
 @click.command()
 @kb_option
 @index_option
@@ -42,7 +51,22 @@ def _check_port(host: str, port: int) -> None:
 @click.option("--threads", default=1, show_default=True, type=click.IntRange(0, 64),
               help="Torch threads for the query encoder (0: one per CPU core). One is fastest for short "
                    "queries on a small box and leaves a core for HTTP and ranking (bench/serve.py).")
-def serve(kb_dir, index_dir, model, host, port, site_dir, feedback_path, max_body_kib, threads):
+@click.option("--token-file", type=click.Path(dir_okay=False),
+              help="Require 'Authorization: Bearer <token>' (the file's first line) on feedback; env RECUR_TOKEN "
+                   "holds the token itself. Without either, anyone who reaches the port can post feedback.")
+@click.option("--token-scope", type=click.Choice(["write", "all"]), default="write", show_default=True,
+              help="write: the token guards feedback; all: every API route and /metrics (/healthz and the "
+                   "site stay open).")
+@click.option("--feedback-rate", default=60, show_default=True, type=click.IntRange(0, 100000),
+              help="Votes per minute per client address (bursts of half that); past it, 429. 0: no limit.")
+@click.option("--max-concurrent", default=64, show_default=True, type=click.IntRange(1, 10000),
+              help="Requests handled at once; past it, a fast 503 with Retry-After (not a queue).")
+@click.option("--header-timeout", default=10.0, show_default=True, type=click.FloatRange(0.1, 600),
+              help="Seconds a client has to send its request headers (then 408 and close).")
+@click.option("--body-timeout", default=30.0, show_default=True, type=click.FloatRange(0.1, 3600),
+              help="Seconds a client has to send its request body (then 408 and close).")
+def serve(kb_dir, index_dir, model, host, port, site_dir, feedback_path, max_body_kib, threads, token_file,
+          token_scope, feedback_rate, max_concurrent, header_timeout, body_timeout):
     """Serve suggestions over HTTP, the Alertmanager webhook and the built site.
 
     \b
@@ -52,18 +76,19 @@ def serve(kb_dir, index_dir, model, host, port, site_dir, feedback_path, max_bod
     documentation at /docs (works offline).
     """
     if threads:  # before numpy/torch load: BLAS and OpenMP pools of the same size, no idle spinning
-        import os
-
         for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
             os.environ.setdefault(var, str(threads))
     import uvicorn
 
     from recur.retrieval.engine import Engine
+    from recur.serve import server as serve_server
     from recur.serve.app import create_app
+    from recur.serve.security import read_token
     from recur.tuning.data import retune_advice
 
     if not Path(kb_dir).is_dir() and not (Path(index_dir) / "manifest.json").is_file():
         raise RecurError(f"{kb_dir}: no knowledge base folder (and no index at {index_dir})")
+    token = read_token(token_file, config.given("token"))
     _check_port(host, port)
     site = Path(site_dir)
     if not (site / "index.html").is_file():
@@ -84,13 +109,14 @@ def serve(kb_dir, index_dir, model, host, port, site_dir, feedback_path, max_bod
             torch.set_num_threads(threads)
         return Engine.open(kb_dir, index_dir, model, advise=retune_advice)
 
-    app = create_app(load_engine, site_dir=site, feedback_path=feedback_path,
-                     max_body=max_body_kib * 1024, on_fatal=fatal)
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
-                            timeout_graceful_shutdown=5)
-    server = uvicorn.Server(config)
+    app = create_app(load_engine, site_dir=site, feedback_path=feedback_path, max_body=max_body_kib * 1024,
+                     on_fatal=fatal, token=token, token_scope=token_scope, feedback_per_minute=feedback_rate,
+                     max_concurrent=max_concurrent, body_timeout=body_timeout)
+    server = uvicorn.Server(serve_server.config(app, host, port, header_timeout=header_timeout,
+                                                timeout_graceful_shutdown=5))
     shown = f"[{host}]" if ":" in host else host
-    click.echo(f"Recur on http://{shown}:{port}/ (API docs: /docs). Loading the model and index...", err=True)
+    click.echo(f"Recur on http://{shown}:{port}/ (API docs: /docs, metrics: /metrics); {_access(token, token_scope)}. "
+               "Loading the model and index...", err=True)
     server.run()
     if failed:
         sys.exit(1)

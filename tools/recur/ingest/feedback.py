@@ -2,8 +2,9 @@
 
 The server appends one JSON line per vote to a feedback file (default
 ``.recur/feedback.jsonl``): ``{"ts", "query", "pattern", "useful"}``. Appends hold a lock
-(a thread lock plus ``flock``) and write each line in one ``write`` on an ``O_APPEND``
-descriptor, so concurrent votes never interleave or leave half a line.
+(a thread lock plus ``flock``, which also holds between processes), write each line in one
+``write`` on an ``O_APPEND`` descriptor and ``fsync``, so concurrent votes never interleave;
+a line torn by a crash is skipped with a warning by every reader.
 
 ``confirmed_feedback`` is what an author (``recur feedback export``) or the tuner reads:
 the (query, pattern) pairs whose latest vote is useful, whose pattern still exists, and
@@ -15,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import sys
 import threading
 from pathlib import Path
 
@@ -27,7 +29,13 @@ _LOCK = threading.Lock()
 
 
 def record(path, query: str, pattern: str, useful: bool, **extra) -> dict:
-    """Append one vote; returns the entry written."""
+    """Append one vote as one whole line; returns the entry written.
+
+    The line goes out in a single ``write`` on an ``O_APPEND`` descriptor while holding a
+    thread lock and ``flock`` (so two server processes sharing the file never interleave),
+    then ``fsync``. If a crash left a torn last line (no newline), the vote starts on a new
+    line so the torn line stays the only damaged one (readers skip it with a warning).
+    """
     path = Path(path)
     entry = {"ts": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "query": query,
              "pattern": pattern, "useful": bool(useful), **extra}
@@ -36,34 +44,54 @@ def record(path, query: str, pattern: str, useful: bool, **extra) -> dict:
     with _LOCK:
         fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         try:
-            try:
-                import fcntl
-
-                fcntl.flock(fd, fcntl.LOCK_EX)  # other processes (a second server, an export)
-            except ImportError:  # pragma: no cover - not POSIX
-                pass
-            os.write(fd, line)
+            _flock(fd)
+            size = os.fstat(fd).st_size
+            data = line if size == 0 or _last_byte(path, size) == b"\n" else b"\n" + line
+            written = os.write(fd, data)
+            if written != len(data):  # a full disk: say so rather than leave half a vote unnoticed
+                raise RecurError(f"{path}: only {written} of {len(data)} bytes of a vote were written (disk full?)")
             os.fsync(fd)
         finally:
             os.close(fd)  # closing releases the flock
     return entry
 
 
-def read_votes(path) -> list[dict]:
-    """Every well-formed vote in the file, in order; malformed lines are skipped."""
+def _flock(fd: int) -> None:
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: the thread lock still holds in-process
+        return
+    fcntl.flock(fd, fcntl.LOCK_EX)
+
+
+def _last_byte(path: Path, size: int) -> bytes:
+    with path.open("rb") as fh:  # the append descriptor is write-only
+        fh.seek(size - 1)
+        return fh.read(1)
+
+
+def read_votes(path, warn=None) -> list[dict]:
+    """Every well-formed vote in the file, in order. Malformed lines (a torn last line left by
+    a crash mid-write, a hand edit) are skipped, each with a warning through ``warn`` (default:
+    printed to stderr), never an exception."""
     path = Path(path)
     if not path.is_file():
         return []
+    warn = warn or (lambda msg: print(f"warning: {msg}", file=sys.stderr))
     votes = []
-    with path.open(encoding="utf-8", errors="replace") as fh:
-        for line in fh:
+    with path.open("rb") as fh:
+        for n, raw in enumerate(fh, 1):
             try:
-                obj = json.loads(line)
-            except ValueError:
-                continue
+                obj = json.loads(raw.decode("utf-8"))
+            except ValueError:  # also UnicodeDecodeError
+                obj = None
             if (isinstance(obj, dict) and isinstance(obj.get("query"), str) and obj["query"].strip()
                     and isinstance(obj.get("pattern"), str) and isinstance(obj.get("useful"), bool)):
                 votes.append(obj)
+            elif raw.strip():
+                torn = not raw.endswith(b"\n")
+                warn(f"{path}:{n}: " + ("torn last line (a write cut short by a crash?); skipped" if torn
+                                        else "not a vote (a JSON object with query, pattern, useful); skipped"))
     return votes
 
 

@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 
 from recur.kb import schema
-from recur.kb.parse import ParseError, list_items, load_yaml, read_text, split_front_matter
+from recur.kb.parse import MAX_FILE_BYTES, ParseError, list_items, load_yaml, read_text, split_front_matter
 from recur.kb.records import (  # noqa: F401 (re-exported)
     KB,
     EvalCase,
@@ -103,14 +103,40 @@ def _shown(kb: KB, path: Path) -> str:
 
 
 def _read(kb: KB, path: Path):
-    """Read and decode a file, reporting problems; returns text or None."""
+    """Read and decode a file, reporting problems; returns text or None.
+
+    KB files arrive in pull requests: a symlink out of the KB (to a secret, to /dev/zero) is
+    not followed, and a huge file is refused from its size, before anything is read."""
     try:
-        return read_text(path.read_bytes())
+        if _escapes(kb.root, path):
+            kb.problems.append(Problem(_shown(kb, path), 1, "file", "is a symlink pointing outside the "
+                                       "knowledge base; not read (copy the file into the KB instead)"))
+            return None
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES or not path.is_file():
+            what = f"file is too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,})" if path.is_file() else \
+                "file is not a regular file"
+            kb.problems.append(Problem(_shown(kb, path), 1, "file", what))
+            return None
+        with path.open("rb") as fh:
+            return read_text(fh.read(MAX_FILE_BYTES + 1))  # bounded even if the file grew since stat
     except ParseError as exc:
         kb.problems.append(Problem(_shown(kb, path), exc.line, "file", exc.message))
     except OSError as exc:
         kb.problems.append(Problem(_shown(kb, path), 1, "file", f"cannot be read: {exc.strerror}"))
     return None
+
+
+def _escapes(root: Path, path: Path) -> bool:
+    """A file found inside the KB whose real location is outside it (a symlink, or a file under
+    a symlinked folder). Files named from outside (``recur eval --cases FILE``) are the caller's."""
+    if not os.path.abspath(path).startswith(os.path.abspath(root) + os.sep):
+        return False
+    try:
+        path.resolve().relative_to(root.resolve())
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop
+        return True
+    return False
 
 
 def _parsed(kb: KB, path: Path, parse, field: str):

@@ -53,7 +53,15 @@ class YamlDoc:
         return default if default is not None else self.lines.get((), 1)
 
 
-def _walk(node, path, offset, lines, duplicates):
+def _walk(node, path, offset, lines, duplicates, seen_nodes=None):
+    # An alias makes the composer reuse a node: walking (or later copying) a graph of reused
+    # nodes is exponential (the "billion laughs" bomb), so any reuse is refused outright.
+    seen_nodes = set() if seen_nodes is None else seen_nodes
+    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+        if id(node) in seen_nodes:
+            raise ParseError(node.start_mark.line + 1 + offset, "YAML anchors and aliases (&name, *name) are not "
+                             "supported in KB files; write the value out")
+        seen_nodes.add(id(node))
     if isinstance(node, yaml.MappingNode):
         seen = set()
         for key_node, value_node in node.value:
@@ -64,12 +72,12 @@ def _walk(node, path, offset, lines, duplicates):
                 duplicates.append((sub, line))
             seen.add(key)
             lines[sub] = line
-            _walk(value_node, sub, offset, lines, duplicates)
+            _walk(value_node, sub, offset, lines, duplicates, seen_nodes)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             sub = path + (i,)
             lines[sub] = item.start_mark.line + 1 + offset
-            _walk(item, sub, offset, lines, duplicates)
+            _walk(item, sub, offset, lines, duplicates, seen_nodes)
 
 
 def load_yaml(text: str, offset: int = 0) -> YamlDoc:
@@ -84,6 +92,8 @@ def load_yaml(text: str, offset: int = 0) -> YamlDoc:
         _walk(node, (), offset, lines, duplicates)
         data = loader.construct_document(node)
         return YamlDoc(data, lines, duplicates)
+    except ParseError:
+        raise
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + offset) if mark else 1 + offset

@@ -7,6 +7,7 @@ content-type check run in a plain ASGI middleware, before FastAPI reads or parse
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from fastapi import FastAPI, Request
@@ -20,7 +21,7 @@ from recur.util.errors import RecurError
 DEFAULT_MAX_BODY = 64 * 1024
 
 HTTP_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 406: "not_acceptable",
-              413: "body_too_large", 415: "unsupported_media_type", 422: "invalid_request",
+              401: "unauthorized", 408: "request_timeout", 413: "body_too_large", 415: "unsupported_media_type", 422: "invalid_request",
               429: "too_many_requests", 503: "not_ready"}
 
 
@@ -90,48 +91,52 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(500, "internal_error", f"unexpected {type(exc).__name__}; see the server log")
 
 
+class _Reject(Exception):
+    def __init__(self, status: int, code: str, message: str, drain: bool = True):
+        super().__init__(message)
+        self.status, self.code, self.message, self.drain = status, code, message, drain
+
+
+class _Gone(Exception):
+    """The client went away while sending its body."""
+
+
+# An over-limit body is read and thrown away (up to this much, for this long) before the 413,
+# so a client that writes its whole body before reading gets the answer, not a connection
+# reset (the kernel resets a connection closed with unread data). Past the bound: reset.
+DRAIN_MAX_BYTES = 64 * 1024 * 1024
+DRAIN_SECONDS = 10.0
+
+
 class BodyGuard:
     """ASGI middleware: size-limit request bodies and require JSON on POSTs, before parsing.
 
     ``limits`` maps a path to its own limit (Alertmanager groups can be larger than one query).
-    The body is read here once (bounded) and replayed to the app.
+    The body is read here once (bounded in size and in time: ``body_timeout`` seconds for the
+    whole body) and replayed to the app.
     """
 
     def __init__(self, app, max_body: int = DEFAULT_MAX_BODY, limits: dict | None = None,
-                 json_paths: frozenset = frozenset()):
+                 json_paths: frozenset = frozenset(), body_timeout: float = 30.0):
         self.app = app
         self.max_body = max_body
         self.limits = limits or {}
         self.json_paths = json_paths  # POST routes that take a JSON body (others answer 404/405)
+        self.body_timeout = body_timeout
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
             return await self.app(scope, receive, send)
         limit = self.limits.get(scope["path"], self.max_body)
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
-        length = headers.get("content-length")
-        if length is not None:
-            if not length.strip().isdigit():
-                return await self._reply(send, 400, "bad_request", "Content-Length is not a number")
-            if int(length) > limit:
-                return await self._reply(send, 413, "body_too_large",
-                                         f"the request body is {int(length)} bytes; the limit is {limit} bytes")
-        if scope["method"] == "POST" and scope["path"] in self.json_paths:
-            ctype = headers.get("content-type", "").split(";")[0].strip().lower()
-            if ctype != "application/json" and not (ctype.startswith("application/") and ctype.endswith("+json")):
-                shown = ctype or "none"
-                return await self._reply(send, 415, "unsupported_media_type",
-                                         f"send the body as application/json (got Content-Type: {shown})")
-        body, more = b"", True
-        while more:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            body += message.get("body", b"")
-            more = message.get("more_body", False)
-            if len(body) > limit:
-                return await self._reply(send, 413, "body_too_large",
-                                         f"the request body is over the limit of {limit} bytes")
+        try:
+            self._check_headers(scope, limit)
+            body = await self._read(receive, limit)
+        except _Gone:
+            return
+        except _Reject as r:
+            if r.drain:
+                await self._drain(receive)
+            return await self._reply(send, r.status, r.code, r.message)
         sent = False
 
         async def replay():
@@ -143,13 +148,94 @@ class BodyGuard:
 
         return await self.app(scope, replay, send)
 
+    def _check_headers(self, scope, limit: int) -> None:
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        length = headers.get("content-length")
+        if length is not None:
+            if not length.strip().isdigit():
+                raise _Reject(400, "bad_request", "Content-Length is not a number", drain=False)
+            if int(length) > limit:
+                raise _Reject(413, "body_too_large", f"the request body is {int(length)} bytes; the limit is "
+                              f"{limit} bytes", drain=int(length) <= DRAIN_MAX_BYTES)
+        if scope["method"] == "POST" and scope["path"] in self.json_paths:
+            ctype = headers.get("content-type", "").split(";")[0].strip().lower()
+            if ctype != "application/json" and not (ctype.startswith("application/") and ctype.endswith("+json")):
+                raise _Reject(415, "unsupported_media_type",
+                              f"send the body as application/json (got Content-Type: {ctype or 'none'})")
+
+    async def _read(self, receive, limit: int) -> bytes:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.body_timeout
+        chunks, size, more = [], 0, True
+        while more:
+            try:
+                message = await asyncio.wait_for(receive(), max(0.0, deadline - loop.time()))
+            except asyncio.TimeoutError:
+                raise _Reject(408, "body_timeout", f"the request body did not arrive within {self.body_timeout:g} s",
+                              drain=False) from None
+            if message["type"] == "http.disconnect":
+                raise _Gone()
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            more = message.get("more_body", False)
+            if size > limit:
+                raise _Reject(413, "body_too_large", f"the request body is over the limit of {limit} bytes")
+        return b"".join(chunks)
+
+    @staticmethod
+    async def _drain(receive) -> None:
+        loop = asyncio.get_running_loop()
+        deadline, seen = loop.time() + DRAIN_SECONDS, 0
+        while seen <= DRAIN_MAX_BYTES and loop.time() < deadline:
+            try:
+                message = await asyncio.wait_for(receive(), deadline - loop.time())
+            except asyncio.TimeoutError:
+                return
+            seen += len(message.get("body", b""))
+            if message["type"] == "http.disconnect" or not message.get("more_body", False):
+                return
+
     @staticmethod
     async def _reply(send, status: int, code: str, message: str) -> None:
-        payload = json.dumps(error_body(code, message), separators=(",", ":")).encode()
-        await send({"type": "http.response.start", "status": status,
-                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode()),
-                                (b"connection", b"close")]})
-        await send({"type": "http.response.body", "body": payload})
+        await send_error(send, status, code, message)
+
+
+async def send_error(send, status: int, code: str, message: str, headers: dict | None = None) -> None:
+    """The JSON error shape from plain ASGI middleware; the connection is closed after it."""
+    payload = json.dumps(error_body(code, message), separators=(",", ":")).encode()
+    extra = [(k.lower().encode(), str(v).encode()) for k, v in (headers or {}).items()]
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode()),
+                            (b"connection", b"close"), *extra]})
+    await send({"type": "http.response.body", "body": payload})
+
+
+class ConcurrencyLimit:
+    """ASGI middleware: at most ``limit`` requests in the app at once; past it, a fast JSON 503
+    with Retry-After instead of an unbounded queue. /healthz and /metrics are exempt so probes
+    and scrapes still answer while the server sheds load."""
+
+    EXEMPT = ("/healthz", "/metrics")
+
+    def __init__(self, app, limit: int = 64, on_reject=None):
+        self.app = app
+        self.limit = limit
+        self.in_flight = 0
+        self.on_reject = on_reject
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["path"] in self.EXEMPT:
+            return await self.app(scope, receive, send)
+        if self.in_flight >= self.limit:  # one event loop: no lock needed around the counter
+            if self.on_reject:
+                self.on_reject()
+            return await send_error(send, 503, "overloaded", f"the server is busy ({self.limit} requests in "
+                                    "progress); retry in a second", {"Retry-After": "1"})
+        self.in_flight += 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.in_flight -= 1
 
 
 class SiteFiles(StaticFiles):

@@ -14,6 +14,24 @@ def esc(text) -> str:
     return html.escape("" if text is None else str(text), quote=True)
 
 
+# fenced blocks and inline code spans: Markdown already shows their contents as text
+_CODE = re.compile(r"(^[ \t]*(?:```|~~~).*?^[ \t]*(?:```|~~~)[^\n]*$|`+[^`\n]*`+)", re.M | re.S)
+_AUTOLINK = re.compile(r"<(?=(?:https?|mailto):[^\s<>]*>)")
+_SCRIPT_URL = re.compile(r"\]\(\s*(?:javascript|vbscript|data):", re.I)
+
+
+def kb_md(text) -> str:
+    """Markdown written in the KB, made inert: raw HTML (``<img onerror=...>``, ``</script>``) is
+    shown as text, not passed through to the page, and links cannot be ``javascript:`` URLs.
+    Code spans and fenced blocks are left alone (Markdown already escapes them); autolinks
+    (``<https://...>``) keep working. KB files arrive in pull requests: their text is data."""
+    parts = _CODE.split("" if text is None else str(text))
+    for i in range(0, len(parts), 2):  # even parts are outside code
+        part = _AUTOLINK.sub("\x00", parts[i]).replace("<", "&lt;").replace("\x00", "<")
+        parts[i] = _SCRIPT_URL.sub("](#", part)
+    return "".join(parts)
+
+
 def cell(text) -> str:
     """Escape for a Markdown table cell (one line, no pipes, no raw HTML)."""
     s = "" if text is None else str(text)
@@ -89,6 +107,8 @@ def front_matter(**meta) -> str:
     slowest step of generating thousands of pages.
     """
     clean = {k: v for k, v in meta.items() if v is not None}
+    if isinstance(clean.get("title"), str):  # the theme puts page.title into the header unescaped
+        clean["title"] = html.escape(clean["title"], quote=False)
     if not clean:
         return ""
     return "---\n" + "".join(f"{k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in clean.items()) + "---\n\n"

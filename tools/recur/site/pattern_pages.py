@@ -6,7 +6,7 @@ import datetime as dt
 
 from recur.site import charts
 from recur.site.context import BY_SERVICE, BY_SEVERITY, BY_TAG, PATTERNS, Site
-from recur.site.md import alink, badge, cell, esc, front_matter, href, html_table, mdlink, raw, raw_table
+from recur.site.md import alink, badge, cell, esc, front_matter, href, html_table, kb_md, mdlink, raw, raw_table
 
 # body sections in the order a responder needs them; Summary and Evidence/Runbook are placed by hand
 LATER_SECTIONS = ("Root cause", "Permanent fix", "Detection", "References")
@@ -69,7 +69,7 @@ def pattern_page(site: Site, p) -> str:
         out.append('!!! note "Draft"\n    This pattern is still being written; check it against what you see.\n')
     elif p.status == "retired":
         out.append('!!! note "Retired"\n    This failure mode should no longer happen; it is kept for history.\n')
-    out.append(f"## Summary\n\n{p.summary.strip()}\n")
+    out.append(f"## Summary\n\n{kb_md(p.summary.strip())}\n")
     out.append("## What you see\n")
     out += [f"- {cell(s)}" for s in p.symptoms]
     if p.signals:
@@ -79,20 +79,20 @@ def pattern_page(site: Site, p) -> str:
     evidence = p.sections.get("Evidence to preserve", "").strip()
     if evidence:
         items = p.evidence or [evidence]
-        body = "\n".join(f"    - {e}" for e in items) if p.evidence else "\n".join(
-            "    " + line for line in evidence.splitlines())
+        body = "\n".join(f"    - {kb_md(e)}" for e in items) if p.evidence else "\n".join(
+            "    " + line for line in kb_md(evidence).splitlines())
         out.append(f'!!! danger "Evidence to preserve: capture it before you restore"\n{body}\n')
     out.append("## Runbook {: .recur-runbook }\n")  # recur.js adds copy buttons to the list after it
     if p.runbook:
-        out.append("\n".join(f"{n}. {step}" for n, step in enumerate(p.runbook, 1)) + "\n")
+        out.append("\n".join(f"{n}. {kb_md(step)}" for n, step in enumerate(p.runbook, 1)) + "\n")
     else:
-        out.append(p.sections.get("Runbook", "").strip() + "\n")
+        out.append(kb_md(p.sections.get("Runbook", "").strip()) + "\n")
     for name in LATER_SECTIONS:
         if p.sections.get(name, "").strip():
-            out.append(f"## {name}\n\n{p.sections[name].strip()}\n")
+            out.append(f"## {name}\n\n{kb_md(p.sections[name].strip())}\n")
     for name, text in p.sections.items():
         if name not in HANDLED and text.strip():
-            out.append(f"## {cell(name)}\n\n{text.strip()}\n")
+            out.append(f"## {cell(name)}\n\n{kb_md(text.strip())}\n")
     out.append(_related(site, p))
     out.append(_incidents(site, p))
     out.append(site.edit_line(p.relpath))

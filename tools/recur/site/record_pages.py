@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from recur.site.context import INCIDENTS, PATHS, Site
-from recur.site.md import alink, badge, cell, esc, front_matter, href, mdlink, raw, raw_table, table
+from recur.site.md import alink, badge, cell, esc, front_matter, href, kb_md, mdlink, raw, raw_table, table
 
 
 def _row(label: str, value: str) -> str:
@@ -37,10 +37,10 @@ def incident_page(site: Site, i) -> str:
            f"# {cell(i.id)}: {cell(i.title)}\n",
            raw('<dl class="recur-card" data-search-exclude>\n' + "\n".join(rows) + "\n</dl>")]
     if i.summary.strip():
-        out.append(f"## Summary\n\n{i.summary.strip()}\n")
+        out.append(f"## Summary\n\n{kb_md(i.summary.strip())}\n")
     for name, text in i.sections.items():
         if name != "Summary" and text.strip():
-            out.append(f"## {cell(name)}\n\n{text.strip()}\n")
+            out.append(f"## {cell(name)}\n\n{kb_md(text.strip())}\n")
     if i.follow_ups:
         rows = [[cell(f.title), cell(f.status), cell(f.owner or "-"), f.due.isoformat() if f.due else "-",
                  (badge(f"overdue {site.overdue(f.due)}d", "overdue") if f.status == "open" and site.overdue(f.due) else ""),

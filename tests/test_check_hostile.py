@@ -1,0 +1,65 @@
+"""KB input a malicious pull request could carry: `recur check` reports it clearly, in bounded
+memory and time, never hangs or follows it out of the KB. Runs the real CLI in a subprocess."""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+from kbfactory import pattern_text, small_kb, write
+
+TOOLS = str(Path(__file__).resolve().parents[1] / "tools")
+MEMORY_LIMIT = 1024 * 1024 * 1024  # address space for the check: a bomb would blow through it
+
+
+def check(kb: Path) -> subprocess.CompletedProcess:
+    def limit():  # in the child only: an exploding parse dies here instead of taking the machine
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+    return subprocess.run([sys.executable, "-m", "recur", "check", "--kb", str(kb)], capture_output=True,
+                          text=True, timeout=120, preexec_fn=limit, env={**os.environ, "PYTHONPATH": TOOLS})
+
+
+BOMB = "\n".join(["lol0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"] + [
+    f"lol{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 10)])
+
+
+def test_yaml_alias_bomb_in_front_matter(tmp_path):
+    kb = small_kb(tmp_path / "kb")
+    write(kb, "patterns/capacity/bomb.md", pattern_text("bomb", extra_front=BOMB))
+    r = check(kb)
+    assert r.returncode == 1 and "Traceback" not in r.stderr + r.stdout
+    assert "bomb.md:" in r.stdout and "anchors and aliases" in r.stdout, r.stdout + r.stderr
+
+
+def test_fifty_megabyte_pattern_file(tmp_path):
+    kb = small_kb(tmp_path / "kb")
+    big = kb / "patterns" / "capacity" / "huge.md"
+    with big.open("wb") as fh:
+        fh.write(pattern_text("huge").encode())
+        fh.write(b"x" * (50 * 1024 * 1024))
+    r = check(kb)
+    assert r.returncode == 1 and "Traceback" not in r.stderr + r.stdout
+    assert "huge.md:1: file: file is too large" in r.stdout, r.stdout + r.stderr
+
+
+def test_symlink_out_of_the_kb_is_not_followed(tmp_path):
+    kb = small_kb(tmp_path / "kb")
+    secret = tmp_path / "secret.md"
+    secret.write_text(pattern_text("stolen", title="SECRET-CONTENT"))
+    (kb / "patterns" / "capacity" / "link.md").symlink_to(secret)
+    r = check(kb)
+    assert r.returncode == 1 and "Traceback" not in r.stderr + r.stdout
+    assert "link.md:1: file: is a symlink pointing outside the knowledge base" in r.stdout, r.stdout + r.stderr
+    assert "SECRET-CONTENT" not in r.stdout + r.stderr and "stolen" not in r.stdout
+
+
+def test_symlink_inside_the_kb_still_works(tmp_path):
+    kb = small_kb(tmp_path / "kb")
+    (kb / "patterns" / "capacity" / "alias.md").symlink_to(kb / "patterns" / "capacity" / "disk-full.md")
+    r = check(kb)
+    assert "pointing outside" not in r.stdout and "Traceback" not in r.stderr
+    assert "alias.md:2: id:" in r.stdout  # read like any file (and then its id is a duplicate)

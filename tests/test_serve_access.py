@@ -1,0 +1,150 @@
+"""Access control, rate limits, metrics and security headers, against a real uvicorn server."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from kbfactory import small_kb
+from serve_util import alert_payload, running
+
+from recur.retrieval.engine import Engine
+from recur.serve import create_app
+
+TOKEN = "s3cret-token-for-tests-0123456789"
+VOTE = {"query": "ENOSPC on the WAL", "pattern": "disk-full", "useful": True}
+
+
+def app_for(root, **kw):
+    kb = root / "kb"
+    if not kb.exists():
+        small_kb(kb)
+    return create_app(lambda: Engine.open(kb, root / "index", model="fake:64", quiet=True),
+                      feedback_path=root / "feedback.jsonl", **kw)
+
+
+def assert_error(r, status, code):
+    assert r.status_code == status, (r.status_code, r.text)
+    assert r.json() == {"error": {"code": code, "message": r.json()["error"]["message"]}}
+
+
+@pytest.fixture(scope="module")
+def write_only(tmp_path_factory):
+    root = tmp_path_factory.mktemp("token-write")
+    with running(app_for(root, token=TOKEN)) as base:
+        yield base, root
+
+
+def test_feedback_needs_the_token(write_only):
+    base, root = write_only
+    assert_error(httpx.post(base + "/api/feedback", json=VOTE), 401, "unauthorized")
+    r = httpx.post(base + "/api/feedback", json=VOTE, headers={"Authorization": "Bearer wrong"})
+    assert_error(r, 401, "unauthorized")
+    assert r.headers["www-authenticate"].startswith("Bearer")
+    assert_error(httpx.post(base + "/api/feedback", json=VOTE, headers={"Authorization": TOKEN}), 401, "unauthorized")
+    assert not (root / "feedback.jsonl").exists()
+    r = httpx.post(base + "/api/feedback", json=VOTE, headers={"Authorization": f"Bearer {TOKEN}"})
+    assert r.status_code == 201
+    assert len((root / "feedback.jsonl").read_text().splitlines()) == 1
+
+
+def test_reads_stay_open_with_a_write_token(write_only):
+    base, _ = write_only
+    assert httpx.post(base + "/api/suggest", json={"text": "disk full"}).status_code == 200
+    assert httpx.get(base + "/api/patterns").status_code == 200
+    assert httpx.get(base + "/metrics").status_code == 200
+
+
+def test_scope_all_guards_every_api_route(tmp_path):
+    with running(app_for(tmp_path, token=TOKEN, token_scope="all")) as base:
+        auth = {"Authorization": f"Bearer {TOKEN}"}
+        for method, path, body in (("POST", "/api/suggest", {"text": "disk full"}), ("GET", "/api/patterns", None),
+                                   ("GET", "/api/patterns/disk-full", None), ("GET", "/metrics", None),
+                                   ("POST", "/api/alertmanager", alert_payload({"labels": {"alertname": "X"}})),
+                                   ("POST", "/api/feedback", VOTE)):
+            assert_error(httpx.request(method, base + path, json=body), 401, "unauthorized")
+            assert httpx.request(method, base + path, json=body, headers=auth).status_code in (200, 201), path
+        assert httpx.get(base + "/healthz").status_code == 200  # probes stay open
+
+
+def test_feedback_is_rate_limited_per_client(tmp_path):
+    with running(app_for(tmp_path, feedback_per_minute=6)) as base:  # bursts of 3
+        codes = [httpx.post(base + "/api/feedback", json=VOTE).status_code for _ in range(5)]
+        assert codes[:3] == [201, 201, 201] and codes[3:] == [429, 429]
+        r = httpx.post(base + "/api/feedback", json=VOTE)
+        assert_error(r, 429, "too_many_requests")
+        assert int(r.headers["retry-after"]) >= 1
+        assert httpx.post(base + "/api/suggest", json={"text": "disk full"}).status_code == 200
+    assert len((tmp_path / "feedback.jsonl").read_text().splitlines()) == 3
+
+
+def metric(text: str, name: str, **labels) -> float:
+    want = ",".join(f'{k}="{v}"' for k, v in labels.items())
+    key = f"{name}{{{want}}}" if want else name
+    total = 0.0
+    for line in text.splitlines():
+        if line.startswith("#"):
+            continue
+        series, _, value = line.rpartition(" ")
+        if series == key or (series.startswith(name + "{") and all(
+                f'{k}="{v}"' in series for k, v in labels.items())):
+            total += float(value)
+    return total
+
+
+def test_metrics_count_requests_answers_and_the_index(tmp_path):
+    with running(app_for(tmp_path)) as base:
+        httpx.post(base + "/api/suggest", json={"text": "No space left on device"})
+        httpx.post(base + "/api/suggest", json={"text": "x" * 70000})
+        httpx.get(base + "/api/patterns/nope")
+        httpx.get(base + "/api/random/path/1")
+        r = httpx.get(base + "/metrics")
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/plain")
+        m = r.text
+    assert metric(m, "recur_http_requests_total", route="/api/suggest", method="POST", status="200") == 1
+    assert metric(m, "recur_http_requests_total", route="/api/suggest", method="POST", status="413") == 1
+    assert metric(m, "recur_http_requests_total", route="/api/patterns/{pattern_id}", status="404") == 1
+    assert metric(m, "recur_http_requests_total", route="/api/{rest:path}", status="404") == 1
+    assert "/api/random" not in m  # raw paths never become labels
+    assert metric(m, "recur_http_request_duration_seconds_count", route="/api/suggest") == 2
+    assert metric(m, "recur_suggest_answers_total") == 1  # the 413 never reached the engine
+    assert metric(m, "recur_suggest_answers_total", confidence="high", no_known_pattern="false") == 1
+    assert metric(m, "recur_index_patterns") == 3 and metric(m, "recur_ready") == 1
+    assert metric(m, "recur_index_age_seconds") >= 0 and "recur_index_info{build_id=" in m
+    assert metric(m, "recur_index_reloads_total") == 0
+
+
+SECURITY = ("content-security-policy", "x-content-type-options", "referrer-policy")
+
+
+def test_security_headers_on_every_kind_of_response(tmp_path):
+    site = tmp_path / "site"
+    (site / "assets").mkdir(parents=True)
+    (site / "index.html").write_text("<h1>site</h1>")
+    (tmp_path / "secret.txt").write_text("outside the site")
+    with running(app_for(tmp_path, site_dir=site)) as base:
+        for method, path in (("GET", "/"), ("GET", "/healthz"), ("GET", "/metrics"), ("GET", "/api/patterns"),
+                             ("GET", "/nope.html"), ("GET", "/docs"), ("GET", "/openapi.json"),
+                             ("POST", "/api/suggest")):
+            r = httpx.request(method, base + path)
+            assert all(h in r.headers for h in SECURITY), (path, r.headers)
+            assert r.headers["x-content-type-options"] == "nosniff"
+            csp = r.headers["content-security-policy"]
+            assert "default-src 'self'" in csp and "'unsafe-inline'" not in csp.split("script-src")[1].split(";")[0]
+        for path in ("/../secret.txt", "/%2e%2e/secret.txt", "/..%2fsecret.txt", "/assets/..%2f..%2fsecret.txt",
+                     "/assets/%2e%2e/%2e%2e/secret.txt", "/%252e%252e/secret.txt", "//secret.txt"):
+            raw = raw_get(base, path)
+            assert b"outside the site" not in raw, path
+            assert raw.startswith((b"HTTP/1.1 404", b"HTTP/1.1 400")), (path, raw[:60])
+
+
+def raw_get(base: str, path: str) -> bytes:
+    """The path exactly as given (httpx would normalise the dots away)."""
+    import socket
+
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as s:
+        s.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+        out = b""
+        while chunk := s.recv(65536):
+            out += chunk
+    return out

@@ -1,0 +1,185 @@
+"""Over-limit bodies, overload and slow clients, against a real uvicorn server on loopback.
+
+A plain blocking socket writes the whole request before it reads: the way urllib and most
+simple clients behave. The server must answer the JSON 413, not reset the connection.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+
+import httpx
+import pytest
+from kbfactory import small_kb
+from serve_util import running
+
+from recur.retrieval.engine import Engine
+from recur.serve import create_app
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    root = tmp_path_factory.mktemp("limits")
+    kb = small_kb(root / "kb")
+    app = create_app(lambda: Engine.open(kb, root / "index", model="fake:64", quiet=True),
+                     feedback_path=root / "feedback.jsonl", max_concurrent=4, body_timeout=3)
+    with running(app, header_timeout=1.5) as url:
+        yield url
+
+
+def address(base: str) -> tuple[str, int]:
+    host, port = base.removeprefix("http://").split(":")
+    return host, int(port)
+
+
+def read_reply(sock: socket.socket) -> tuple[int, dict, bytes]:
+    """Read one HTTP/1.1 response (the server closes after errors): status, headers, body."""
+    data = b""
+    while True:
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
+    return int(lines[0].split()[1]), headers, body
+
+
+def blocking_post(base: str, body: bytes, chunked: bool = False) -> tuple[int, dict, bytes]:
+    """Send the whole request, then read: no peeking at an early answer."""
+    head = b"POST /api/suggest HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+    if chunked:
+        head += b"Transfer-Encoding: chunked\r\n\r\n"
+        step = 64 * 1024
+        payload = b"".join(b"%x\r\n%s\r\n" % (len(body[i:i + step]), body[i:i + step])
+                           for i in range(0, len(body), step)) + b"0\r\n\r\n"
+    else:
+        head += b"Content-Length: %d\r\n\r\n" % len(body)
+        payload = body
+    with socket.create_connection(address(base), timeout=60) as s:
+        s.sendall(head + payload)
+        return read_reply(s)
+
+
+def big_json(size: int) -> bytes:
+    return b'{"text": "' + b"x" * size + b'"}'
+
+
+@pytest.mark.parametrize("size", [2 * 1024 * 1024, 20 * 1024 * 1024])
+def test_over_limit_body_gets_its_413(base, size):
+    status, headers, body = blocking_post(base, big_json(size))
+    assert status == 413 and headers["content-type"] == "application/json"
+    assert json.loads(body)["error"]["code"] == "body_too_large"
+
+
+def test_over_limit_chunked_body_without_length_gets_its_413(base):
+    status, _, body = blocking_post(base, big_json(2 * 1024 * 1024), chunked=True)
+    assert status == 413 and json.loads(body)["error"]["code"] == "body_too_large"
+
+
+def test_chunked_body_within_the_limit_is_answered(base):
+    status, _, body = blocking_post(base, b'{"text": "No space left on device", "top": 1}', chunked=True)
+    assert status == 200 and json.loads(body)["results"][0]["id"] == "disk-full"
+
+
+def test_urllib_sees_the_413(base):
+    import urllib.error
+    import urllib.request
+
+    req = urllib.request.Request(base + "/api/suggest", data=big_json(2 * 1024 * 1024),
+                                 headers={"Content-Type": "application/json"})
+    with pytest.raises(urllib.error.HTTPError) as err:
+        urllib.request.urlopen(req, timeout=60)
+    assert err.value.code == 413 and json.loads(err.value.read())["error"]["code"] == "body_too_large"
+
+
+def test_trickled_headers_do_not_block_others_and_are_cut_off(base):
+    with socket.create_connection(address(base), timeout=30) as slow:
+        slow.sendall(b"GET /healthz HTTP/1.1\r\n")
+        for _ in range(5):  # other clients are served while the slow one trickles
+            slow.sendall(b"X-Slow: 1\r\n")
+            assert httpx.get(base + "/healthz", timeout=10).status_code == 200
+        # keep trickling: bytes arriving must not extend the header deadline
+        status = None
+        try:
+            for _ in range(200):
+                slow.sendall(b"X-Slow: 1\r\n")
+                time.sleep(0.05)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        try:
+            status, _, body = read_reply(slow)
+        except ConnectionResetError:
+            body = b""
+    assert status in (408, None)
+    if status == 408:
+        assert json.loads(body)["error"]["code"] == "request_timeout"
+
+
+def test_idle_connection_is_closed(base):
+    with socket.create_connection(address(base), timeout=30) as idle:
+        status, _, body = read_reply(idle)  # sends nothing at all
+    assert status == 408 and json.loads(body)["error"]["code"] == "request_timeout"
+
+
+def test_slow_body_gets_408(base):
+    with socket.create_connection(address(base), timeout=30) as s:
+        s.sendall(b"POST /api/suggest HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                  b"Content-Length: 100\r\n\r\n{\"text\": ")
+        status, _, body = read_reply(s)
+    assert status == 408 and json.loads(body)["error"]["code"] == "body_timeout"
+
+
+def in_flight(base: str) -> float:
+    text = httpx.get(base + "/metrics", timeout=10).text
+    line = next(x for x in text.splitlines() if x.startswith("recur_http_requests_in_flight "))
+    return float(line.split()[1])
+
+
+def test_past_the_concurrency_limit_a_fast_503(base):
+    """Four clients hold the four slots by sending half a body; the fifth request is turned away
+    at once with Retry-After; /healthz and /metrics still answer; the slots come back."""
+    holders = []
+    try:
+        for _ in range(4):
+            s = socket.create_connection(address(base), timeout=30)
+            s.sendall(b"POST /api/suggest HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                      b"Content-Length: 100\r\n\r\n{")
+            holders.append(s)
+        deadline = time.monotonic() + 10
+        while in_flight(base) < 4 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        r = httpx.post(base + "/api/suggest", json={"text": "disk full"}, timeout=10)
+        assert r.status_code == 503 and r.headers["retry-after"] == "1"
+        assert r.json()["error"]["code"] == "overloaded"
+        assert httpx.get(base + "/healthz", timeout=10).status_code == 200
+        assert "recur_overload_rejections_total 1.0" in httpx.get(base + "/metrics").text
+    finally:
+        for s in holders:
+            s.close()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        r = httpx.post(base + "/api/suggest", json={"text": "disk full"}, timeout=10)
+        if r.status_code != 503:
+            break
+        time.sleep(0.05)
+    assert r.status_code == 200
+
+
+def test_many_clients_at_once_get_answers_or_fast_503s(base):
+    """Twenty concurrent requests against four slots: every one is a 200 or a JSON 503."""
+    codes = []
+
+    def one():
+        r = httpx.post(base + "/api/suggest", json={"text": "connections refused"}, timeout=30)
+        codes.append((r.status_code, r.json().get("error", {}).get("code")))
+
+    threads = [threading.Thread(target=one) for _ in range(20)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert {c for c in codes} <= {(200, None), (503, "overloaded")}, codes
+    assert (200, None) in codes

@@ -1,0 +1,85 @@
+"""What the routers share: the JSON response, the documented error shape, the settings, and the
+FastAPI dependencies that hand a route its engine and its inference slot.
+
+Everything a route needs lives on ``app.state`` (set once by ``create_app``), so routers are
+plain module-level ``APIRouter``s with no closures: ``engine = Depends(get_engine)``.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fastapi import Request
+from fastapi.responses import JSONResponse as _JSONResponse
+
+from recur.serve.guard import ApiError
+
+ALERTMANAGER_MAX_BODY = 512 * 1024
+
+
+def _plain(obj):
+    """numpy scalars/arrays that slip into a result object become plain JSON, never a 500."""
+    if hasattr(obj, "tolist"):
+        return obj.tolist()
+    raise TypeError(f"{type(obj).__name__} is not JSON serializable")
+
+
+class JSONResponse(_JSONResponse):
+    def render(self, content) -> bytes:
+        return json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":"),
+                          default=_plain).encode("utf-8")
+
+
+ERROR_SCHEMA = {"type": "object", "properties": {"error": {
+    "type": "object", "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+    "required": ["code", "message"]}}, "required": ["error"]}
+
+
+def errors(*statuses: int) -> dict:
+    """OpenAPI ``responses`` for a route: every listed status has the one JSON error shape."""
+    return {s: {"description": "One JSON error shape on every route",
+                "content": {"application/json": {"schema": ERROR_SCHEMA}}} for s in statuses}
+
+
+@dataclass
+class Settings:
+    """What ``create_app`` was told; read by routes through ``get_settings``."""
+
+    feedback_path: Path
+    site: Path | None = None
+    site_ok: bool = False
+    token: str | None = None          # None: the server is open (the start-up line says so)
+    token_scope: str = "write"        # "write": feedback only; "all": every API route and /metrics
+    gate: threading.BoundedSemaphore = field(default_factory=lambda: threading.BoundedSemaphore(1))
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_holder(request: Request):
+    return request.app.state.holder
+
+
+def get_metrics(request: Request):
+    return request.app.state.metrics
+
+
+def get_engine(request: Request):
+    """The loaded engine, or the 503 that says why there is none yet."""
+    holder = request.app.state.holder
+    eng = holder.engine
+    if eng is None:
+        if holder.error:
+            raise ApiError(503, "engine_failed", holder.error)
+        raise ApiError(503, "not_ready", "the model and index are still loading; retry in a few seconds",
+                       {"Retry-After": "2"})
+    return eng
+
+
+def get_gate(request: Request) -> threading.BoundedSemaphore:
+    """One slot per concurrent search: encodes do not fight for the same cores."""
+    return request.app.state.settings.gate

@@ -1,0 +1,128 @@
+"""The server's own metrics, in Prometheus' text format at GET /metrics (prometheus-client).
+
+One registry per app (not the library's global one): tests and embedders can build several
+apps in one process. Route labels are route templates (``/api/patterns/{pattern_id}``), never
+raw paths, so a scan of random URLs cannot grow the number of series.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+
+LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+
+
+class _IndexCollector:
+    """Index build, age and reloads, read from the engine holder at scrape time."""
+
+    def __init__(self, holder):
+        self.holder = holder
+
+    def collect(self):
+        holder = self.holder
+        eng = holder.engine
+        ready = GaugeMetricFamily("recur_ready", "1 once the model and index are loaded and warm")
+        ready.add_metric([], 1.0 if eng is not None else 0.0)
+        yield ready
+        reloads = CounterMetricFamily("recur_index_reloads", "Rebuilt indexes picked up without a restart")
+        reloads.add_metric([], float(holder.reloads))
+        yield reloads
+        if eng is None:
+            return
+        m = eng.manifest
+        info = GaugeMetricFamily("recur_index_info", "The index being served (value is always 1)",
+                                 labels=["build_id", "model"])
+        info.add_metric([str(m.get("build_id", "")), str(m.get("model", ""))], 1.0)
+        yield info
+        patterns = GaugeMetricFamily("recur_index_patterns", "Patterns in the index being served")
+        patterns.add_metric([], float(len(eng.docs)))
+        yield patterns
+        built = _timestamp(m.get("built"))
+        if built is not None:
+            age = GaugeMetricFamily("recur_index_age_seconds", "Seconds since the served index was built")
+            age.add_metric([], max(0.0, time.time() - built))
+            yield age
+
+
+def _timestamp(value) -> float | None:
+    try:
+        return dt.datetime.fromisoformat(str(value).replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return None
+
+
+class Metrics:
+    def __init__(self, holder):
+        self.registry = CollectorRegistry()
+        r = self.registry
+        self.requests = Counter("recur_http_requests", "HTTP requests answered", ["route", "method", "status"],
+                                registry=r)
+        self.latency = Histogram("recur_http_request_duration_seconds", "Time to answer, by route", ["route"],
+                                 buckets=LATENCY_BUCKETS, registry=r)
+        self.in_flight = Gauge("recur_http_requests_in_flight", "Requests being answered now", registry=r)
+        self.answers = Counter("recur_suggest_answers", "Suggestion answers (API and Alertmanager) by the top "
+                               "result's confidence and by no_known_pattern", ["confidence", "no_known_pattern"],
+                               registry=r)
+        self.rejected = Counter("recur_overload_rejections", "Requests turned away with 503 overloaded", registry=r)
+        r.register(_IndexCollector(holder))
+
+    def observe_answer(self, answer) -> None:
+        top = answer.results[0]["confidence"] if answer.results else "none"
+        self.answers.labels(top, "true" if answer.no_known_pattern else "false").inc()
+
+
+# fixed API paths, for requests turned away before routing (413, 415, 408, 503 overloaded)
+FIXED_ROUTES = frozenset({"/api/suggest", "/api/alertmanager", "/api/feedback", "/api/patterns", "/healthz",
+                          "/metrics"})
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
+def _route_label(scope) -> str:
+    route = scope.get("route")
+    if route is not None and getattr(route, "path", None):
+        return route.path
+    path = scope.get("path", "")
+    if path in FIXED_ROUTES:
+        return path
+    if path.startswith("/api/") or path == "/api":
+        return "/api/{unknown}"
+    if path.startswith(("/docs", "/redoc", "/_docs-assets", "/openapi.json")):
+        return "docs"
+    return "site"
+
+
+class MetricsMiddleware:
+    """ASGI middleware: counts and times every response, whichever layer produced it."""
+
+    def __init__(self, app, metrics: Metrics):
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        status = "499"  # nginx's "client closed request": the client left before any answer
+        t0 = time.perf_counter()
+
+        async def record(message):
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        self.metrics.in_flight.inc()
+        try:
+            await self.app(scope, receive, record)
+        except Exception:
+            status = 500 if status == "499" else status  # uvicorn answers 500 for an exception
+            raise
+        finally:
+            self.metrics.in_flight.dec()
+            route = _route_label(scope)
+            method = scope["method"] if scope["method"] in METHODS else "OTHER"
+            self.metrics.requests.labels(route, method, str(status)).inc()
+            self.metrics.latency.labels(route).observe(time.perf_counter() - t0)

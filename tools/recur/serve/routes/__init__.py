@@ -1,0 +1,1 @@
+"""One APIRouter per concern; ``create_app`` (app.py) includes them in this order."""

@@ -1,0 +1,57 @@
+"""Health, metrics, the site's API discovery file, and the JSON 404/405 for unknown /api routes."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from recur.serve.deps import Settings, errors, get_engine, get_holder, get_metrics, get_settings
+from recur.serve.guard import ApiError
+from recur.serve.security import require_read
+
+router = APIRouter()
+fallback_router = APIRouter()  # included after every API router
+
+
+@router.get("/healthz", tags=["health"], responses=errors(503))
+@router.get("/api/healthz", tags=["health"], responses=errors(503), include_in_schema=False)
+def healthz(engine=Depends(get_engine), holder=Depends(get_holder), settings: Settings = Depends(get_settings)):
+    """200 once the index is loaded and the model has answered one query; 503 before."""
+    m = engine.manifest
+    return {"status": "ok", "patterns": len(engine.docs), "model": m.get("model"), "build_id": m.get("build_id"),
+            "built": m.get("built"), "reloads": holder.reloads, "site": settings.site_ok}
+
+
+@router.get("/metrics", tags=["health"], dependencies=[Depends(require_read)], responses=errors(401))
+def metrics(m=Depends(get_metrics)):
+    """The server's own metrics in Prometheus text format."""
+    from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+    return Response(generate_latest(m.registry), media_type=CONTENT_TYPE_LATEST)
+
+
+@router.get("/assets/recur-api.json", include_in_schema=False)
+def api_discovery():
+    """Tells the site's suggest box that an API stands behind this copy of the site (the
+    static build ships the same file with {"api": null}, so a static host sees no 404)."""
+    return {"api": "/api"}
+
+
+@fallback_router.api_route("/api/{rest:path}", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+                  include_in_schema=False)
+def api_fallback(request: Request, rest: str):
+    """Unknown /api routes are a JSON 404, known ones with another method a 405 (the site
+    mount at / would otherwise answer them). ``app.state.api_routers`` are the routers to ask."""
+    from fastapi.routing import APIRoute
+    from starlette.routing import Match
+
+    scope = {"type": "http", "path": request.url.path, "method": request.method}
+    routes = [r for router in request.app.state.api_routers for r in router.routes]
+    for route in routes:
+        if isinstance(route, APIRoute):
+            match, _ = route.matches(scope)
+            if match == Match.PARTIAL:
+                allow = ", ".join(sorted(route.methods))
+                raise ApiError(405, "method_not_allowed", f"{request.method} is not allowed on "
+                               f"{request.url.path} (allowed: {allow})", {"Allow": allow})
+    raise ApiError(404, "not_found", f"no such route: {request.method} {request.url.path}")

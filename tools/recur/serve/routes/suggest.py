@@ -1,0 +1,29 @@
+"""POST /api/suggest: ranked patterns for what a responder sees."""
+
+from __future__ import annotations
+
+import time
+
+from fastapi import APIRouter, Depends
+
+from recur.serve.deps import JSONResponse, errors, get_engine, get_gate, get_metrics
+from recur.serve.models import SuggestIn
+from recur.serve.security import require_read
+
+router = APIRouter(tags=["suggest"], dependencies=[Depends(require_read)])
+
+
+@router.post("/api/suggest", responses=errors(400, 401, 408, 413, 415, 422, 503))
+def suggest(body: SuggestIn, engine=Depends(get_engine), gate=Depends(get_gate),
+            metrics=Depends(get_metrics)):
+    """Ranked patterns for a description: the same result objects as `recur suggest --json`."""
+    t0 = time.perf_counter()
+    with gate:
+        t1 = time.perf_counter()
+        answer = engine.answer(body.text, top=body.top)
+    t2 = time.perf_counter()
+    metrics.observe_answer(answer)
+    # Server-Timing (W3C): time queued for an inference slot and spent ranking, shown by
+    # browsers' dev tools and read by bench/serve.py to split latency into server and transport
+    timing = f"queue;dur={(t1 - t0) * 1000:.2f}, suggest;dur={(t2 - t1) * 1000:.2f}"
+    return JSONResponse(answer.to_json(), headers={"Server-Timing": timing})

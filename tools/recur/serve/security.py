@@ -1,0 +1,165 @@
+"""Access control and browser hardening: bearer tokens, the feedback rate limit, security headers.
+
+A token (``recur serve --token-file`` or ``RECUR_TOKEN``) guards the write route (feedback,
+which flows into eval cases and tuning); ``--token-scope all`` extends it to every API route
+and /metrics. /healthz and the site stay open (load-balancer probes, responders' browsers).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+import threading
+import time
+
+from fastapi import Depends, Request
+
+from recur.serve.deps import Settings, get_settings
+from recur.serve.guard import ApiError
+from recur.util.errors import RecurError
+
+TOKEN_SCOPES = ("write", "all")
+
+
+def read_token(token_file=None, env_value: str | None = None) -> str | None:
+    """The token from a file (first line, stripped) or the environment; None when neither is set."""
+    if token_file:
+        try:
+            with open(token_file, encoding="utf-8") as fh:
+                text = fh.read(4096)
+        except OSError as exc:
+            raise RecurError(f"--token-file {token_file}: cannot be read ({exc.strerror})") from None
+        token = text.strip().splitlines()[0].strip() if text.strip() else ""
+        if not token:
+            raise RecurError(f"--token-file {token_file}: the file is empty; put the token on its first line")
+    else:
+        token = (env_value or "").strip()
+        if not token:
+            return None
+    if len(token) < 16:
+        raise RecurError("the API token is shorter than 16 characters; generate one with: "
+                         "python -c 'import secrets; print(secrets.token_urlsafe(32))'")
+    return token
+
+
+def _check(request: Request, settings: Settings) -> None:
+    given = request.headers.get("authorization", "")
+    scheme, _, value = given.partition(" ")
+    # compare_digest: the time taken does not tell an attacker how much of the token matched
+    ok = scheme.lower() == "bearer" and hmac.compare_digest(value.strip().encode(), settings.token.encode())
+    if not ok:
+        why = "missing" if not given else "wrong"
+        raise ApiError(401, "unauthorized", f"this route needs 'Authorization: Bearer <token>' (the token is {why})",
+                       {"WWW-Authenticate": 'Bearer realm="recur"'})
+
+
+def require_write(request: Request, settings: Settings = Depends(get_settings)) -> None:
+    """Dependency of write routes: a token is required whenever one is configured."""
+    if settings.token:
+        _check(request, settings)
+
+
+def require_read(request: Request, settings: Settings = Depends(get_settings)) -> None:
+    """Dependency of read routes: a token is required only with ``--token-scope all``."""
+    if settings.token and settings.token_scope == "all":
+        _check(request, settings)
+
+
+class RateLimiter:
+    """A token bucket per client address: ``per_minute`` sustained, ``burst`` at once.
+
+    Thread-safe (routes run in the thread pool); at most ``max_clients`` buckets are kept, the
+    oldest dropped first, so a flood of addresses cannot grow memory without bound."""
+
+    def __init__(self, per_minute: int, burst: int | None = None, max_clients: int = 10_000):
+        self.rate = per_minute / 60.0
+        self.burst = float(burst or max(1, per_minute // 2))
+        self.max_clients = max_clients
+        self._buckets: dict[str, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    def retry_after(self, key: str) -> float:
+        """0 when the call may go ahead (and is counted); else the seconds until it may."""
+        if self.rate <= 0:
+            return 0.0
+        now = time.monotonic()
+        with self._lock:
+            tokens, last = self._buckets.pop(key, (self.burst, now))
+            tokens = min(self.burst, tokens + (now - last) * self.rate)
+            wait = 0.0 if tokens >= 1 else (1 - tokens) / self.rate
+            self._buckets[key] = (tokens - 1 if wait == 0 else tokens, now)  # re-inserted: newest last
+            while len(self._buckets) > self.max_clients:
+                self._buckets.pop(next(iter(self._buckets)))
+        return wait
+
+
+def rate_limited(request: Request) -> None:
+    """Dependency of the feedback route: 429 with Retry-After past the per-client rate."""
+    limiter: RateLimiter = request.app.state.feedback_limiter
+    client = request.client.host if request.client else "unknown"
+    wait = limiter.retry_after(client)
+    if wait:
+        seconds = max(1, int(wait + 0.999))
+        raise ApiError(429, "too_many_requests", f"too many votes from {client}; retry in {seconds} s",
+                       {"Retry-After": str(seconds)})
+
+
+# Only this origin: no inline script (mkdocs-material's two inline snippets are served as
+# assets by site_config/overrides), no plugins, no framing. Inline style attributes are
+# allowed: the theme and the SVG charts use them, and they cannot run code.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+       "font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; "
+       "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+HEADERS = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"),
+           (b"x-frame-options", b"DENY"), (b"cross-origin-opener-policy", b"same-origin")]
+# /docs and /redoc are fastapi's pages with one inline bootstrap script each: allowed by its hash
+DOC_PAGES = ("/docs", "/redoc", "/docs/oauth2-redirect")
+_INLINE = re.compile(rb"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S | re.I)
+
+
+def _csp_for(body: bytes | None) -> bytes:
+    if body is None:
+        return CSP.encode()
+    hashes = " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(m).digest()).decode()}'"
+                      for m in _INLINE.findall(body))
+    return CSP.replace("script-src 'self'", f"script-src 'self' {hashes}").encode()
+
+
+class SecurityHeaders:
+    """ASGI middleware: the headers above on every response, whatever produced it."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        if scope["path"] in DOC_PAGES:
+            return await self._doc_page(scope, receive, send)
+
+        async def with_headers(message):
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *HEADERS, (b"content-security-policy", CSP.encode())]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+    async def _doc_page(self, scope, receive, send):
+        """Buffer the (small) docs page to hash its inline script into the policy."""
+        start, chunks = None, []
+
+        async def buffered(message):
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message
+                return
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body"):
+                body = b"".join(chunks)
+                start["headers"] = [*start.get("headers", []), *HEADERS, (b"content-security-policy", _csp_for(body))]
+                await send(start)
+                await send({"type": "http.response.body", "body": body})
+
+        await self.app(scope, receive, buffered)

@@ -1,0 +1,77 @@
+"""uvicorn as `recur serve` runs it: one config for the CLI, the tests and the benchmarks.
+
+uvicorn bounds the idle time between keep-alive requests, but not the time a client may take
+to send its request headers: a client that trickles them in (slowloris) would hold its
+connection forever. ``HeaderTimeoutProtocol`` starts a timer when a connection opens and
+when each new request begins, stops it when the headers are complete, and answers 408 in the
+JSON error shape (then closes) when it fires. Trickled bytes do not restart it. Slow
+bodies are bounded in the app (BodyGuard's ``body_timeout``); neither ties up a worker
+thread, since nothing reaches a route before its body is complete.
+"""
+
+from __future__ import annotations
+
+import json
+
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+from recur.serve.guard import error_body
+
+DEFAULT_HEADER_TIMEOUT = 10.0
+
+
+class HeaderTimeoutProtocol(HttpToolsProtocol):
+    header_timeout = DEFAULT_HEADER_TIMEOUT
+    _header_timer = None
+
+    def connection_made(self, transport) -> None:
+        super().connection_made(transport)
+        self._arm_header_timer()
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        if self._header_timer is None:  # a keep-alive connection's next request
+            self._arm_header_timer()
+
+    def on_headers_complete(self) -> None:
+        self._disarm_header_timer()
+        super().on_headers_complete()
+
+    def connection_lost(self, exc) -> None:
+        self._disarm_header_timer()
+        super().connection_lost(exc)
+
+    def _arm_header_timer(self) -> None:
+        self._header_timer = self.loop.call_later(self.header_timeout, self._headers_too_slow)
+
+    def _disarm_header_timer(self) -> None:
+        if self._header_timer is not None:
+            self._header_timer.cancel()
+            self._header_timer = None
+
+    def _headers_too_slow(self) -> None:
+        self._header_timer = None
+        if self.transport.is_closing():
+            return
+        if self.cycle is not None and not self.cycle.response_complete:
+            return  # a request is being answered; its own timeouts apply
+        body = json.dumps(error_body("request_timeout", f"the request headers did not arrive within "
+                                     f"{self.header_timeout:g} s"), separators=(",", ":")).encode()
+        self.transport.write(b"HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json\r\n"
+                             b"content-length: " + str(len(body)).encode() + b"\r\nconnection: close\r\n\r\n" + body)
+        self.transport.close()
+
+
+def protocol(header_timeout: float = DEFAULT_HEADER_TIMEOUT) -> type:
+    """A protocol class with this header timeout (uvicorn takes a class, not an instance)."""
+    return type("RecurHttpProtocol", (HeaderTimeoutProtocol,), {"header_timeout": float(header_timeout)})
+
+
+def config(app, host: str = "127.0.0.1", port: int = 8000, *, header_timeout: float = DEFAULT_HEADER_TIMEOUT,
+           **kw):
+    """The uvicorn.Config `recur serve` uses (httptools, uvloop, the header timeout)."""
+    import uvicorn
+
+    kw.setdefault("log_level", "warning")
+    kw.setdefault("access_log", False)
+    return uvicorn.Config(app, host=host, port=port, http=protocol(header_timeout), **kw)
