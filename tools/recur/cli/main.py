@@ -22,6 +22,7 @@ COMMANDS = {
     "suggest": "recur.cli.core:suggest",
     "eval": "recur.cli.core:eval_cmd",
     "site": "recur.cli.site:site",
+    "init": "recur.cli.init:init",
     "new": "recur.cli.new:new",
     "tune": "recur.cli.tune:tune",
     "serve": "recur.cli.serve:serve",
@@ -66,6 +67,7 @@ def cli():
     """Recur: a searchable knowledge base of failure patterns.
 
     \b
+    Teams:       recur init DIR --starter   (a new KB repository)
     Authors:     recur check, recur new, recur eval
     Responders:  recur suggest "what you see", recur serve
     Everyone:    recur site, recur report

@@ -29,6 +29,12 @@ from recur.kb.records import (  # noqa: F401 (re-exported)
 )
 from recur.util.errors import Problem, RecurError
 
+KB_FORMAT = 1  # the KB format version this recur reads and writes (docs/kb-format.md)
+FORMAT_FILE = "recur.yml"
+# (the version that introduced a change, what an older KB must change: file and edit). Empty while
+# every version-1 extension is optional; a format 2 that renames or requires something adds a row.
+MIGRATIONS: list[tuple[int, str]] = []
+
 DEFAULT_SEVERITY = {
     "sev1": {"name": "Critical", "review": "full", "review_within_days": 5},
     "sev2": {"name": "Major", "review": "full", "review_within_days": 10},
@@ -78,24 +84,57 @@ def load_kb(root: str | os.PathLike) -> KB:
             " (pass --kb DIR or set RECUR_KB)"
         raise RecurError(f"{root}: not a knowledge base: it has no patterns/ folder{hint}")
     kb = KB(root=root)
+    _load_format(kb)
     _load_severity(kb)
-    for path in sorted(pdir.rglob("*")):
-        if path.is_file():
-            _load_pattern(kb, path)
-    idir = root / "incidents"
-    if idir.is_dir():
-        for path in sorted(idir.rglob("*")):
-            if path.is_file():
-                _load_incident(kb, path)
-    adir = root / "paths"
-    if adir.is_dir():
-        for path in sorted(adir.rglob("*")):
-            if path.is_file():
-                _load_path(kb, path)
+    for path in _files(pdir):
+        _load_pattern(kb, path)
+    for path in _files(root / "incidents"):
+        _load_incident(kb, path)
+    for path in _files(root / "paths"):
+        _load_path(kb, path)
     cases = root / "eval" / "cases.yml"
     if cases.is_file():
         _load_cases(kb, cases)
     return kb
+
+
+def _files(folder: Path) -> list:
+    """The files under ``folder`` (none when it is missing), sorted; hidden ones (.gitkeep, an
+    editor's swap file) are not KB records."""
+    if not folder.is_dir():
+        return []
+    return [p for p in sorted(folder.rglob("*"))
+            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)]
+
+
+def _load_format(kb: KB) -> None:
+    """``recur.yml``'s ``format``: the KB format version the KB is written to (1 when absent)."""
+    path = kb.root / FORMAT_FILE
+    if not path.is_file():
+        return
+    doc = _yaml_file(kb, path, "format")
+    if doc is None:
+        return
+    shown, data = _shown(kb, path), doc.data if isinstance(doc.data, dict) else {}
+    version = data.get("format", KB_FORMAT)
+    line = doc.line("format") if "format" in data else 1
+    for problem in format_problems(version):
+        kb.problems.append(Problem(shown, line, "format", problem))
+
+
+def format_problems(version) -> list[str]:
+    """What keeps this recur from reading a KB written to format ``version``: a newer KB needs a
+    newer recur; an older one needs the changes listed in MIGRATIONS (file and change)."""
+    from recur import __version__
+
+    if isinstance(version, bool) or not isinstance(version, int):
+        return [f"must be a whole number (the KB format version, {KB_FORMAT} for this recur), not {version!r}"]
+    if version > KB_FORMAT:
+        return [f"this KB is written to format version {version}; recur {__version__} reads up to version "
+                f"{KB_FORMAT}: upgrade recur (pin a newer version in requirements.txt)"]
+    if version < 1:
+        return [f"there is no KB format version {version}; this recur reads versions 1 to {KB_FORMAT}"]
+    return [f"format {version} -> {KB_FORMAT}: {change}" for since, change in MIGRATIONS if version < since]
 
 
 def _shown(kb: KB, path: Path) -> str:

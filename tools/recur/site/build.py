@@ -87,7 +87,7 @@ def build_site(kb_dir, out, *, config_file=None, as_of: dt.date | None = None, e
     _check_out(out)
     with writing(out, "the site"):
         out.parent.mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=out.parent))
+        work = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=out.parent)).resolve()
     capture = _Capture()
     mk_log = logging.getLogger("mkdocs")
     mk_log.addHandler(capture)

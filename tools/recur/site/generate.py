@@ -13,7 +13,8 @@ import os
 from pathlib import Path
 
 from recur.util.errors import RecurError
-from recur.site import board_pages, model_page, pattern_pages, record_pages, resources
+from recur.site import board_pages, model_page, pattern_pages, record_pages
+from recur.util import resources
 from recur.site.context import (BOARD, BY_SERVICE, BY_SEVERITY, BY_TAG, HOME, INCIDENTS, MODEL, PATHS, PATTERNS,
                                 SUGGEST, TRENDS, Site)
 from recur.site.md import cell, front_matter, mdlink, table

@@ -22,7 +22,8 @@ from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.plugins import BasePlugin, event_priority
 
-from recur.site import hook, resources
+from recur.site import hook
+from recur.util import resources
 
 log = logging.getLogger("mkdocs.plugins.recur")
 

@@ -27,3 +27,8 @@ def assets_dir() -> Path:
 def starter_dir() -> Path:
     """The shipped starter catalog (patterns, onboarding paths, eval cases, severity framework)."""
     return Path(str(resources.files("recur") / "starter"))
+
+
+def templates_dir() -> Path:
+    """Templates Recur writes from: ``init/`` is a new KB repository (``recur init``)."""
+    return Path(str(resources.files("recur") / "templates"))

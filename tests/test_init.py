@@ -1,0 +1,86 @@
+"""recur init (a team's own KB repository) and the KB format version, through the real CLI."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from recur.cli.main import cli
+from recur.kb.loader import KB_FORMAT, load_kb
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def test_init_blank_makes_an_empty_valid_kb_and_names_the_next_step(tmp_path):
+    dest = tmp_path / "blank"
+    res = run("init", dest)
+    assert res.exit_code == 0, res.output
+    assert "recur new pattern" in res.output
+    for rel in ("kb/patterns", "kb/incidents", "kb/paths"):
+        assert (dest / rel).is_dir()
+    for rel in ("kb/severity.yml", "kb/eval/cases.yml", "kb/recur.yml", "mkdocs.yml", "README.md", "Makefile",
+                "requirements.txt", ".github/workflows/kb.yml", ".github/pull_request_template.md",
+                ".pre-commit-config.yaml", "CONTRIBUTING.md", ".gitignore"):
+        assert (dest / rel).is_file(), rel
+    kb = load_kb(dest / "kb")
+    assert not kb.patterns and not kb.problems
+    from recur import __version__
+
+    assert f"recur=={__version__}" in (dest / "requirements.txt").read_text()
+    assert "plugins:\n  - search\n  - recur" in (dest / "mkdocs.yml").read_text()
+    assert run("check", "--kb", dest / "kb", "--strict").exit_code == 0
+
+
+def test_init_starter_copies_the_catalog_but_not_the_example_incidents(tmp_path):
+    dest = tmp_path / "team"
+    assert run("init", dest, "--starter").exit_code == 0
+    from recur.util.resources import starter_dir
+
+    shipped = sorted(p.name for p in (starter_dir() / "patterns").rglob("*.md"))
+    assert sorted(p.name for p in (dest / "kb/patterns").rglob("*.md")) == shipped
+    assert not list((dest / "kb/incidents").rglob("*.md"))
+    assert (dest / "kb/eval/cases.yml").read_bytes() == (starter_dir() / "eval/cases.yml").read_bytes()
+    check = run("check", "--kb", dest / "kb", "--strict")
+    assert check.exit_code == 0, check.output
+
+
+def test_init_never_overwrites_and_writes_nothing_on_a_conflict(tmp_path):
+    dest = tmp_path / "existing"
+    dest.mkdir()
+    (dest / "README.md").write_text("ours\n")
+    (dest / ".git").mkdir()  # unrelated files are fine
+    res = run("init", dest)
+    assert res.exit_code == 1
+    assert "README.md" in res.output and "nothing was written" in res.output
+    assert sorted(p.name for p in dest.iterdir()) == [".git", "README.md"]
+    assert (dest / "README.md").read_text() == "ours\n"
+
+
+def test_init_into_an_empty_folder_and_a_file_in_the_way(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert run("init", empty).exit_code == 0
+    assert (empty / "kb/recur.yml").is_file()
+    (tmp_path / "afile").write_text("x")
+    res = run("init", tmp_path / "afile")
+    assert res.exit_code != 0 and "Traceback" not in res.output
+
+
+def test_a_kb_newer_than_the_tool_is_a_clear_error(tmp_path):
+    dest = tmp_path / "kb-repo"
+    run("init", dest)
+    (dest / "kb/recur.yml").write_text(f"# a comment\nformat: {KB_FORMAT + 1}\n")
+    res = run("check", "--kb", dest / "kb")
+    assert res.exit_code == 1
+    assert f"recur.yml:2: format: this KB is written to format version {KB_FORMAT + 1}" in res.output
+    assert "upgrade recur" in res.output
+
+
+def test_a_format_that_is_not_a_version_names_file_line_and_field(tmp_path):
+    dest = tmp_path / "kb-repo"
+    run("init", dest)
+    for value, words in (("zero", "must be a whole number"), ("0", "there is no KB format version 0")):
+        (dest / "kb/recur.yml").write_text(f"format: {value}\n")
+        res = run("check", "--kb", dest / "kb")
+        assert res.exit_code == 1 and "recur.yml:1: format: " + words in res.output, res.output

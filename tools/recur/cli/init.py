@@ -1,0 +1,36 @@
+"""`recur init`: start a knowledge-base repository for a team."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.command("init")
+@click.argument("directory", type=click.Path(file_okay=False))
+@click.option("--starter", is_flag=True,
+              help="Copy Recur's starter catalog (patterns, onboarding paths, eval cases; not the example incidents).")
+@click.option("--name", help="Site and README title (default: the folder's name).")
+def init(directory, starter, name):
+    """Make DIRECTORY a new knowledge-base repository (DIRECTORY may be missing or empty).
+
+    \b
+    It gets kb/ (patterns, incidents, paths, severity.yml, eval/cases.yml, recur.yml), a
+    mkdocs.yml using Recur's theme, a Makefile and README with its two commands (make test,
+    make run), requirements.txt pinning this Recur version, a CI workflow, pre-commit hooks,
+    a pull-request template, CONTRIBUTING.md and .gitignore. Existing files are never
+    overwritten: init lists them and writes nothing.
+    """
+    from recur.kb.init import init_repository
+
+    written = init_repository(directory, starter=starter, name=name)
+    patterns = sum(1 for p in written if p.startswith("kb/patterns/") and p.endswith(".md"))
+    click.echo(f"Created a knowledge-base repository in {directory} ({len(written)} files"
+               + (f", {patterns} starter patterns" if starter else "") + ").")
+    click.echo("Next:")
+    click.echo(f"  cd {directory} && git init && make install")
+    if starter:
+        click.echo("  make test      # check, near-duplicates, eval and the site, as CI runs them")
+        click.echo("  make run       # the site and the suggest API on http://127.0.0.1:8000/")
+    else:
+        click.echo("  .venv/bin/recur new pattern    # your first failure pattern (asks for what it needs)")
+        click.echo("  make test                      # then check it as CI will")

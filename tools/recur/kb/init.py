@@ -1,0 +1,107 @@
+"""``recur init``: a new knowledge-base repository, the way ``mkdocs new`` starts a docs project.
+
+The repository holds the team's content (``kb/``, extra site pages) and its own CI, pre-commit
+hooks, Makefile and pinned Recur version; Recur itself stays an installed tool, so upgrading it
+is a one-line change to ``requirements.txt``, never a merge of our starter content into theirs.
+Nothing is overwritten: init lists every file that is in the way and writes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from recur.kb.loader import DEFAULT_SEVERITY, FORMAT_FILE, KB_FORMAT
+from recur.util.errors import RecurError
+from recur.util.files import write_atomic
+from recur.util.resources import starter_dir, templates_dir
+
+EMPTY_CASES = """\
+# Retrieval cases: how a responder would describe a failure, and the pattern(s) that should come
+# back. `recur eval` measures search on them in CI; add one with every new pattern, in a
+# responder's words (not copied from the pattern's symptoms).
+#
+# - query: "checkout returns 502 after the 14:00 deploy, pods restarting"
+#   expect: [bad-deploy-crashloop]
+"""
+KEEP = "Kept so git records the folder; recur ignores hidden files.\n"
+
+
+def plan(name: str, starter: bool, version: str) -> dict[str, bytes]:
+    """{path relative to the new repository: content} for everything init writes."""
+    files: dict[str, bytes] = {}
+    root = templates_dir() / "init"
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            text = path.read_text(encoding="utf-8").replace("@@NAME@@", name).replace("@@VERSION@@", version)
+            files[path.relative_to(root).as_posix()] = text.encode("utf-8")
+    files[f"kb/{FORMAT_FILE}"] = (f"# The KB format version this knowledge base is written to (docs: kb-format.md).\n"
+                                  f"format: {KB_FORMAT}\n").encode()
+    files["kb/severity.yml"] = _severity_yaml().encode()
+    files["kb/eval/cases.yml"] = EMPTY_CASES.encode()
+    for folder in ("patterns", "incidents", "paths"):
+        files[f"kb/{folder}/.gitkeep"] = KEEP.encode()
+    if starter:
+        files.update(_starter_files())
+    return files
+
+
+def _severity_yaml() -> str:
+    lines = ["# The severity framework: review level and how soon a review is due, per severity.", "levels:"]
+    for key, level in DEFAULT_SEVERITY.items():
+        parts = [f"name: {level['name']}", f"review: {level['review']}"]
+        if level.get("review_within_days"):
+            parts.append(f"review_within_days: {level['review_within_days']}")
+        lines.append(f"  {key}: {{{', '.join(parts)}}}")
+    return "\n".join(lines) + "\n"
+
+
+def _starter_files() -> dict[str, bytes]:
+    """The shipped starter catalog: patterns, onboarding paths, eval cases and the severity
+    framework; not the example incidents (they describe a fictional company's history)."""
+    src = starter_dir()
+    out = {}
+    for sub, pattern in (("patterns", "**/*.md"), ("paths", "*.yml"), ("eval", "*.yml"), (".", "severity.yml")):
+        for path in sorted((src / sub).glob(pattern)):
+            if path.is_file():
+                out[f"kb/{path.relative_to(src).as_posix()}"] = path.read_bytes()
+    if not any(k.startswith("kb/patterns/") and k.endswith(".md") for k in out):
+        raise RecurError(f"the starter catalog is missing from this install ({src}); reinstall recur")
+    return out
+
+
+def init_repository(dest, *, starter: bool = False, name: str | None = None, version: str | None = None) -> list[str]:
+    """Write a new KB repository into ``dest`` (missing or without any of init's files); returns
+    the paths written, relative to ``dest``."""
+    from recur import __version__
+
+    dest = Path(dest)
+    if dest.exists() and not dest.is_dir():
+        raise RecurError(f"{dest}: exists and is not a folder")
+    files = plan(name or dest.resolve().name or "Knowledge base", starter, version or __version__)
+    conflicts = sorted(rel for rel in files if (dest / rel).exists() or (dest / rel).is_symlink())
+    if conflicts:
+        shown = "\n  ".join(conflicts[:20]) + (f"\n  … and {len(conflicts) - 20} more" if len(conflicts) > 20 else "")
+        raise RecurError(f"{dest}: {len(conflicts)} file(s) already exist; nothing was written:\n  {shown}")
+    if not dest.exists():
+        _write_new(dest, files)
+    else:
+        for rel, data in files.items():
+            write_atomic(dest / rel, data.decode("utf-8"))
+    return list(files)
+
+
+def _write_new(dest: Path, files: dict[str, bytes]) -> None:
+    """A folder that did not exist appears whole or not at all: built beside it, then renamed."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{dest.name}.init-", dir=dest.parent))
+    try:
+        for rel, data in files.items():
+            target = work / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        os.rename(work, dest)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
