@@ -51,7 +51,27 @@ def cross_checks(kb: KB) -> list[Problem]:
                 problems.append(Problem(shown, path.line("steps", i, "pattern"), f"steps[{i}].pattern",
                                         f"no pattern has id {step.pattern!r}"))
     problems += expect_problems(kb.cases, _shown(kb, "eval/cases.yml"), kb.pattern_known)
+    problems += triage_problems(kb)
     return problems
+
+
+def triage_problems(kb: KB) -> list[Problem]:
+    """Incidents recorded by ``recur import`` with placeholders (``triage:``): one warning per field."""
+    from recur.schema import TRIAGE_FIELDS
+
+    out = []
+    for inc in kb.incidents.values():
+        shown = kb.incident_files[inc.id][0]
+        for i, name in enumerate(inc.triage):
+            if name not in TRIAGE_FIELDS:
+                out.append(Problem(shown, inc.line("triage", i), f"triage[{i}]",
+                                   f"unknown field {name!r} (one of {', '.join(TRIAGE_FIELDS)})", "warning"))
+                continue
+            value = getattr(inc, name)
+            out.append(Problem(shown, inc.line(name), name,
+                               f"needs triage: {value} is a placeholder (the postmortem did not say); "
+                               f"set the real {name} and remove {name!r} from triage", "warning"))
+    return out
 
 
 def expect_problems(cases, shown: str, known) -> list[Problem]:

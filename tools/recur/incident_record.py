@@ -62,8 +62,13 @@ def incident_text(*, iid: str, title: str, date: dt.date, severity: str, service
     if flags:
         lines.append("flags:")
         lines += [f"  - {q(f)}" for f in flags]
-    for key, value in (extra or {}).items():
-        lines.append(f"{key}: {q(value)}")
+    for key, value in (extra or {}).items():  # a str as a quoted scalar; lists and mappings as JSON flow (valid YAML)
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            lines.append(f"{key}:")
+            lines += [f"  - {json.dumps(v, ensure_ascii=False, default=str)}" for v in value]
+        else:
+            text = q(value) if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+            lines.append(f"{key}: {text}")
     lines.append("---")
     for heading, text in (sections or {}).items():
         lines += ["", f"## {heading}", text.strip()]

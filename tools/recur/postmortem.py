@@ -352,7 +352,7 @@ def _template_stats(pm: Postmortem, body: str) -> None:
 
 def looks_unfilled(pm: Postmortem) -> bool:
     """An unfilled template: placeholders and headings, hardly any text of its own."""
-    return pm.words < 12 or (pm.placeholders >= 3 and pm.date is None and pm.placeholders * 10 > pm.words)
+    return pm.words < 5 or (pm.placeholders >= 3 and pm.date is None and pm.placeholders * 10 > pm.words)
 
 
 def parse(text: str) -> Postmortem:
