@@ -149,7 +149,7 @@ def candidates_of(results: list, import_drafts: set) -> list:
              "title": r["title"], "why": why_text(r), "import_draft": r["id"] in import_drafts} for r in results]
 
 
-def choose_link(answer, import_drafts: set, accept: str = "high") -> tuple:
+def choose_link(answer, import_drafts: set, accept: str = "medium") -> tuple:
     """(pattern id or None, reason, no known pattern?). Only the top-ranked candidate may be linked,
     only when the answer is not "no known pattern", it is at least ``accept`` confident and it is
     not a draft another import wrote (a person must promote that first)."""
@@ -200,7 +200,7 @@ def _parsed(file):
 
 
 def import_postmortem(kb_dir, file, *, index_dir, model, iid=None, date=None, severity=None, patterns=(),
-                      category=None, draft=True, threshold="high", top=5, today=None) -> dict:
+                      category=None, draft=True, threshold="medium", top=5, today=None) -> dict:
     """Write the incident record (and a draft pattern when no known pattern matches); returns what
     was written, or ``already`` when the same document was imported before (nothing written)."""
     from recur.incident_record import next_id
@@ -304,8 +304,9 @@ def _category(kb, pid: str):
 @click.option("--pattern", "patterns", multiple=True, help="Link this known pattern; skip matching (repeatable).")
 @click.option("--category", help="Category folder for a draft pattern (default: the closest pattern's).")
 @click.option("--no-draft", is_flag=True, help="Never write a draft pattern; leave the incident as needs-analysis.")
-@click.option("--accept", type=click.Choice(["high", "medium"]), default="high", show_default=True,
-              help="Lowest confidence at which the top-ranked existing pattern is linked.")
+@click.option("--accept", type=click.Choice(["high", "medium"]), default="medium", show_default=True,
+              help="Lowest confidence at which the top-ranked existing pattern is linked (never when the "
+                   "answer is 'no known pattern').")
 @click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
 def import_cmd(kb_dir, index_dir, model, file, iid, date, severity, patterns, category, no_draft, accept, as_json):
     """Import a postmortem (Google SRE or Atlassian template, or close) as an incident record.

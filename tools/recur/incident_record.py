@@ -176,3 +176,19 @@ def link_patterns(kb, iid: str, pattern_ids) -> tuple[Path, list]:
         _amend(path, "patterns", pid, lambda v, pid=pid: v == pid)
         added.append(pid)
     return path, added
+
+
+def candidates_text(kb, iid: str) -> list[str]:
+    """Lines showing the ranked candidates ``recur import`` stored on an incident (with their why)."""
+    find_incident(kb, iid)
+    inc = kb.incidents.get(iid)
+    cands = inc.candidates if inc is not None else []
+    if not cands:
+        return []
+    out = [f"Candidates stored for {iid} ({'linked: ' + ', '.join(inc.patterns) if inc.patterns else 'not linked'}):"]
+    for c in cands:
+        conf = f"{c.get('confidence') or '?'}" + (f", {c['score']}" if c.get("score") else "")
+        out.append(f"  {c.get('rank') or '-'}. {c['id']}  {c.get('title') or ''}  ({conf})")
+        if c.get("why"):
+            out.append(f"     why: {c['why']}")
+    return out
