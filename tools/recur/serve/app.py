@@ -23,7 +23,8 @@ from fastapi.responses import JSONResponse as _JSONResponse
 
 from recur.serve.guard import (DEFAULT_MAX_BODY, ApiError, BodyGuard, SiteFiles, error_body,
                                install_error_handlers)
-from recur.serve.models import MAX_ALERTS, AlertmanagerIn, FeedbackIn, SuggestIn, alert_query
+from recur.serve.models import (MAX_ALERTS, WEBHOOK_VERSIONS, AlertmanagerIn, FeedbackIn, SuggestIn, alert_entry,
+                                 alert_query, is_resolved)
 from recur.serve.runtime import EngineHolder
 
 ALERTMANAGER_MAX_BODY = 512 * 1024
@@ -132,7 +133,8 @@ def create_app(engine_factory: Callable, site_dir=None, feedback_path=".recur/fe
 
     @app.post("/api/alertmanager", tags=["suggest"], responses=_errors(400, 413, 415, 422, 503))
     def alertmanager(body: AlertmanagerIn, top: int = 3):
-        """Alertmanager webhook (payload version 4): suggestions for each alert of the group.
+        """Alertmanager (payload version 4) or Grafana (version 1) webhook: suggestions for each firing alert;
+        resolved alerts are reported as resolved, with no suggestions.
 
         The query is the alertname, then the summary and description annotations, then the
         labels that say what is affected. Point a webhook receiver at this URL.
@@ -142,18 +144,14 @@ def create_app(engine_factory: Callable, site_dir=None, feedback_path=".recur/fe
         eng = engine()
         alerts = body.alerts[:MAX_ALERTS]
         queries = [alert_query(a) for a in alerts]
-        unique = list(dict.fromkeys(q for q in queries if q))
+        unique = list(dict.fromkeys(q for a, q in zip(alerts, queries) if q and not is_resolved(a)))
         by_query = {}
         for q in unique:
             with gate:
                 by_query[q] = eng.answer(q, top=top)
-        out = []
-        for a, q in zip(alerts, queries):
-            found = by_query.get(q)
-            out.append({"alertname": a.labels.get("alertname"), "status": a.status, "fingerprint": a.fingerprint,
-                        "labels": a.labels, "query": q, "no_known_pattern": found.no_known_pattern if found else True,
-                        "results": found.results if found else []})
-        return JSONResponse({"status": body.status, "groupKey": body.groupKey, "alerts": out,
+        out = [alert_entry(a, q, by_query.get(q)) for a, q in zip(alerts, queries)]
+        return JSONResponse({"status": body.status, "groupKey": body.groupKey, "source": WEBHOOK_VERSIONS[body.version],
+                             "alerts": out,
                              "skipped": max(0, len(body.alerts) - MAX_ALERTS)})
 
     @app.post("/api/feedback", status_code=201, tags=["feedback"], responses=_errors(400, 404, 413, 415, 422))
