@@ -50,8 +50,8 @@ def test_grafana_payload_is_accepted_like_alertmanager(fake_served):
     out = r.json()
     assert out["source"] == "grafana" and out["alerts"][0]["results"][0]["id"] == "disk-full"
     assert out["alerts"][0]["resolved"] is False and out["alerts"][0]["query"].startswith("DiskAlmostFull")
-    r = httpx.post(fake_served + "/api/alertmanager", json={**body, "version": 1}, timeout=30)  # a number, too
-    assert r.status_code == 200
+    r = httpx.post(fake_served + "/api/alertmanager", json={**body, "version": 1}, timeout=30)  # strict: a string
+    assert r.status_code == 422
     r = httpx.post(fake_served + "/api/alertmanager", json={**body, "version": "2"}, timeout=30)
     assert r.status_code == 422 and "Grafana version \"1\"" in r.json()["error"]["message"]
 

@@ -82,10 +82,9 @@ class AlertmanagerIn(BaseModel):
     externalURL: Optional[StrictStr] = None
     alerts: list[Alert] = Field(description="The alerts of the group.")
 
-    @field_validator("version", mode="before")
+    @field_validator("version")
     @classmethod
     def _check_version(cls, v):
-        v = str(v) if isinstance(v, int) and not isinstance(v, bool) else v
         if v not in WEBHOOK_VERSIONS:
             raise ValueError(f'webhook version {v!r} is not supported; Recur reads Alertmanager version "4" '
                              'and Grafana version "1"')
