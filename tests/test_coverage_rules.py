@@ -69,6 +69,9 @@ def test_coverage_report(kb_dir, tmp_path):
     assert c["detected"] == {"db-pool-exhausted": ["PoolSaturated"], "disk-full": ["DiskAlmostFull"],
                              "dns-failure": ["CoreDNSErrorsHigh"]}
     assert [u["pattern"] for u in c["undetected"]] == ["cert-expired"]  # old-retired is not counted
+    # issue 14: a URL that names no pattern and is not under --site-url is external, not broken
+    assert c["bad_runbook_urls"] == [] and [e["alert"] for e in c["external_runbook_urls"]] == ["CoreDNSErrorsHigh"]
+    c = coverage(load_kb(kb_dir), alerts, site_url="https://wiki.example/")
     assert [(b["alert"], b["reason"]) for b in c["bad_runbook_urls"]] == [("CoreDNSErrorsHigh", "points at no pattern page")]
 
 
@@ -76,13 +79,16 @@ def test_cli_text_json_strict_and_errors(kb_dir, tmp_path):
     rules = rules_dir(tmp_path)
     r = CliRunner().invoke(cli, ["coverage", "--kb", str(kb_dir), "--rules", str(rules)])
     assert r.exit_code == 0 and "OrphanAlert" in r.output and "https://wiki.example/dns" in r.output
-    r = CliRunner().invoke(cli, ["coverage", "--kb", str(kb_dir), "--rules", str(rules), "--json"])
+    r = CliRunner().invoke(cli, ["coverage", "--kb", str(kb_dir), "--rules", str(rules), "--json", "--no-propose",
+                                 "--site-url", "https://wiki.example"])
     assert json.loads(r.output)["counts"]["bad_runbook_urls"] == 1
-    assert CliRunner().invoke(cli, ["coverage", "--kb", str(kb_dir), "--rules", str(rules), "--strict"]).exit_code == 1
+    assert CliRunner().invoke(cli, ["coverage", "--kb", str(kb_dir), "--rules", str(rules), "--strict", "--no-propose",
+                                    "--site-url", "https://wiki.example"]).exit_code == 1
     write(tmp_path / "bad", "x.yml", "groups: [\n")
     write(tmp_path / "bad", "y.yml", "groups:\n  - name: y\n    rules: 5\n")
     (tmp_path / "bad" / "z.yaml").write_bytes(b"\xff\xfe\x00binary")
-    r = CliRunner().invoke(cli, ["coverage", "--kb", str(kb_dir), "--rules", str(tmp_path / "bad")])
-    assert r.exit_code == 1 and "3 problem(s) in the rules" in r.output  # every file's problem, then one failure
-    assert "x.yml:2: rules: not valid YAML" in r.output and "y.yml:2: rules: each group needs a list" in r.output
-    assert "z.yaml:1: rules: not valid YAML" in r.output and "Traceback" not in r.output
+    r = CliRunner().invoke(cli, ["coverage", "--kb", str(kb_dir), "--rules", str(tmp_path / "bad"), "--no-propose"])
+    # issue 14: files it cannot read are skipped with one warning each, never an abort
+    assert r.exit_code == 0, r.output
+    assert "x.yml:2: skipped: not YAML" in r.output and "y.yml:2: rules: each group needs a list" in r.output
+    assert "z.yaml:1: skipped: cannot be read" in r.output and "Traceback" not in r.output

@@ -141,9 +141,9 @@ def test_atlassian_postmortem_with_no_match_writes_a_draft(kb_dir, tmp_path):
     assert p.runbook == ["Pinned the previous library version.", "Drained the retry queue."]
     assert "ImageDecodeError: unsupported colour space" in p.signals
     assert "Compare with" in p.sections and out["closest"][0]["id"] in p.sections["Compare with"]
-    # importing again never overwrites: a new incident, now matching the draft instead of writing another
+    # importing again is recognised (issue 14): nothing new is written, the answer names the incident
     again = json.loads(imp(kb_dir, tmp_path, "thumbs.md", ATLASSIAN, "--category", "software").output)
-    assert again["incident"] != out["incident"] and again["draft"] is None and again["patterns"] == [draft["id"]]
+    assert again["already"]["incident"] == out["incident"] and again["draft"] is None
 
 
 def test_unknown_layout_and_bad_input(kb_dir, tmp_path):
@@ -152,9 +152,8 @@ def test_unknown_layout_and_bad_input(kb_dir, tmp_path):
     out = json.loads(r.output)
     assert r.exit_code == 0 and out["unmapped"] == ["What broke"]
     assert load_kb(kb_dir).incidents[out["incident"]].summary.startswith("Some notes")
-    r = imp(kb_dir, tmp_path, "nodate.md", "# Title\n\n## Summary\nx\n", "--severity", "sev2")
-    assert r.exit_code == 1 and "no date found" in r.output
-    r = imp(kb_dir, tmp_path, "nosev.md", "# T\nDate: 2026-01-01\n")
-    assert r.exit_code == 1 and "severity: none found" in r.output
+    # a missing date or severity no longer blocks the import (issue 14: recorded for triage, see test_import_real)
+    r = imp(kb_dir, tmp_path, "tiny.md", "# Title\n\n## Summary\nx\n", "--severity", "sev2")
+    assert r.exit_code == 1 and "unfilled postmortem template" in r.output
     r = imp(kb_dir, tmp_path, "typo.md", odd, "--pattern", "disk-ful")
     assert r.exit_code == 1 and "--pattern: unknown pattern id(s) disk-ful (did you mean disk-full?)" in r.output

@@ -4,23 +4,32 @@ from __future__ import annotations
 
 import click
 
-from recur.cli.options import kb_option
-from recur.ingest.coverage import coverage, read_rules, render_text
+from recur.cli.options import index_option, kb_option, model_option
+from recur.ingest.coverage import coverage, propose_alerts, read_rules, render_text
 
 
 @click.command("coverage")
 @kb_option
+@index_option
+@model_option
 @click.option("--rules", "rules", required=True, type=click.Path(exists=True),
-              help="Prometheus alerting rule file or folder (*.yml, *.yaml; PrometheusRule objects too).")
+              help="Alerting rules: a file or folder (*.yml, *.yaml): Prometheus rule files, PrometheusRule "
+                   "objects, kind: List, Grafana-provisioned alert rules.")
+@click.option("--site-url", "site_url", metavar="URL",
+              help="Where our pattern pages are published: only runbook_urls under it are checked; others are "
+                   "listed as external.")
+@click.option("--no-propose", is_flag=True, help="Do not load the model to propose likely alerts for undetected patterns.")
 @click.option("--json", "as_json", is_flag=True, help="Print the coverage report as JSON.")
 @click.option("--strict", is_flag=True,
               help="Exit 1 when a pattern names an alert that does not exist (explicitly) or a runbook_url is broken.")
-def coverage_cmd(kb_dir, rules, as_json, strict):
+def coverage_cmd(kb_dir, index_dir, model, rules, site_url, no_propose, as_json, strict):
     """Detection coverage: patterns vs the alerting rules that should catch them.
 
-    Reports patterns whose signals name alerts that do not exist, alerts that no pattern
-    mentions, patterns with no detection at all, and runbook_url annotations that do not
-    point at an existing pattern page.
+    Reports patterns whose signals name alerts that do not exist (alert names compare
+    case-insensitively, with "did you mean"), alerts that no pattern mentions (by file and
+    rule group), patterns with no detection (with the alerts likely to detect them, by
+    meaning), and runbook_url annotations under --site-url that do not point at a pattern page.
+    Files that cannot be read are skipped with a warning.
     """
     import json
     import sys
@@ -30,7 +39,14 @@ def coverage_cmd(kb_dir, rules, as_json, strict):
     alerts, notes = read_rules(rules)
     for note in notes:
         click.echo(f"warning: {note}", err=True)
-    c = coverage(load_kb(kb_dir), alerts)
+    kb = load_kb(kb_dir)
+    c = coverage(kb, alerts, site_url=site_url)
+    if not no_propose and c["undetected"] and alerts:
+        from recur.retrieval.engine import Engine
+
+        engine = Engine.open(kb_dir, index_dir, model, quiet=True)
+        c = coverage(kb, alerts, site_url=site_url,
+                     proposals=propose_alerts(engine, alerts, [u["pattern"] for u in c["undetected"]]))
     click.echo(json.dumps(c, ensure_ascii=False, indent=1) if as_json else render_text(c, kb_dir), nl=as_json)
     if strict and (c["counts"]["missing_alerts"] or c["counts"]["bad_runbook_urls"]):
         click.echo(f"FAILED --strict: {c['counts']['missing_alerts']} missing alert(s), "

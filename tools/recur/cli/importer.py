@@ -8,7 +8,7 @@ import sys
 import click
 
 from recur.cli.options import index_option, kb_option, model_option
-from recur.ingest.importer import import_postmortem
+from recur.ingest.importer import import_postmortem, render_text
 
 
 @click.command("import")
@@ -22,8 +22,9 @@ from recur.ingest.importer import import_postmortem
 @click.option("--pattern", "patterns", multiple=True, help="Link this known pattern; skip matching (repeatable).")
 @click.option("--category", help="Category folder for a draft pattern (default: the closest pattern's).")
 @click.option("--no-draft", is_flag=True, help="Never write a draft pattern; leave the incident as needs-analysis.")
-@click.option("--accept", type=click.Choice(["high", "medium"]), default="high", show_default=True,
-              help="Lowest confidence at which the best existing pattern counts as a match.")
+@click.option("--accept", type=click.Choice(["high", "medium"]), default="medium", show_default=True,
+              help="Lowest confidence at which the top-ranked existing pattern is linked (never when the "
+                   "answer is 'no known pattern').")
 @click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
 def import_cmd(kb_dir, index_dir, model, file, iid, date, severity, patterns, category, no_draft, accept, as_json):
     """Import a postmortem (Google SRE or Atlassian template, or close) as an incident record.
@@ -40,20 +41,5 @@ def import_cmd(kb_dir, index_dir, model, file, iid, date, severity, patterns, ca
     if as_json:
         click.echo(json.dumps(out, ensure_ascii=False, indent=1))
         return
-    click.echo(f"Wrote incident {out['incident']}: {out['incident_path']} ({out['follow_ups']} follow-up(s)).")
-    click.echo("Mapped: " + (", ".join(f"{m['heading']} → {m['section']}" for m in out["mapped"]) or "nothing"))
-    if out["unmapped"]:
-        click.echo("Could not map (kept as they are): " + ", ".join(out["unmapped"]))
-    for n in out["notes"]:
-        click.echo(f"Note: {n}")
-    if out["draft"]:
-        click.echo(f"No existing pattern matches well: wrote draft pattern {out['draft']['id']}: {out['draft']['path']}")
-        if out["closest"]:
-            click.echo("Compare it with the closest existing patterns:")
-            for r in out["closest"]:
-                click.echo(f"  {r['id']}  {r['title']}  ({r['confidence']}, {r['score']:.2f})")
-    elif out["patterns"]:
-        click.echo(f"Linked to {', '.join(out['patterns'])}.")
-    else:
-        click.echo("No pattern linked: it shows as needs-analysis in recur report.", err=False)
+    click.echo(render_text(out))
     sys.stdout.flush()

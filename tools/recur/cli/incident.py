@@ -172,12 +172,22 @@ def flag(kb_dir, incident_id, text):
 @incident.command("link")
 @kb_option
 @click.argument("incident_id")
-@click.argument("pattern_ids", nargs=-1, required=True)
+@click.argument("pattern_ids", nargs=-1)
 def link(kb_dir, incident_id, pattern_ids):
-    """Link incident INCIDENT_ID to known pattern(s) PATTERN_IDS."""
-    from recur.kb.incident_record import link_patterns
+    """Link incident INCIDENT_ID to known pattern(s) PATTERN_IDS.
+
+    Without PATTERN_IDS, shows the ranked candidates recur import stored for the reviewer.
+    """
+    from recur.kb.incident_record import candidates_text, link_patterns
     from recur.kb.loader import load_kb
 
-    path, added = link_patterns(load_kb(kb_dir), incident_id, list(pattern_ids))
+    kb = load_kb(kb_dir)
+    for line in candidates_text(kb, incident_id):
+        click.echo(line)
+    if not pattern_ids:
+        if not kb.incidents.get(incident_id) or not kb.incidents[incident_id].candidates:
+            click.echo(f"{incident_id}: no stored candidates (recur import stores them); name the pattern(s) to link.")
+        return
+    path, added = link_patterns(kb, incident_id, list(pattern_ids))
     click.echo(f"Linked {incident_id} to {', '.join(added)} ({path})." if added
                else f"{incident_id} already links {', '.join(pattern_ids)}.")

@@ -1,17 +1,23 @@
 """Detection coverage: the KB's patterns against Prometheus alerting rules.
 
-``read_rules(dir)`` reads rule files (plain ``groups:`` files and PrometheusRule objects with
-``spec.groups``, several YAML documents per file allowed); ``coverage(kb, alerts)`` reports
+``read_rules(dir)`` reads rule files (plain ``groups:`` files, PrometheusRule objects with
+``spec.groups``, ``kind: List`` wrappers of them, Grafana-provisioned alert rules (``title``),
+several YAML documents per file allowed; a file it cannot read, such as a Helm template, is
+skipped with one warning); ``coverage(kb, alerts, site_url=, proposals=)`` reports (alert
+names compare case-insensitively)
 
 - ``missing_alerts``: a pattern's signal names an alert no rule defines. A signal names an alert
   explicitly as ``alertname="X"``, ``alertname=X``, ``alert: X`` or ``ALERTS{alertname="X"}``
   (``explicit: true``); a signal that is a single CamelCase word (``KubePodCrashLooping``) is
   alert-like but may be a metric or an error code (``explicit: false``).
 - ``unmentioned_alerts``: alerts that no pattern mentions (in its signals or text) and whose
-  ``runbook_url`` points at no pattern.
-- ``undetected``: active patterns that no alert mentions or links to.
-- ``bad_runbook_urls``: alerts whose ``runbook_url`` annotation does not point at an existing
-  pattern page (a path segment equal to a pattern id, ``.html``/``.md``/``/`` suffixes ignored).
+  ``runbook_url`` points at no pattern; one row per name per file and rule group (``lines``,
+  ``count``), also as ``unmentioned_by_file`` {file: {group: [names]}}.
+- ``undetected``: active patterns that no alert mentions or links to, with ``likely_alerts``: the
+  alerts the engine matches to the pattern from their name, summary and description.
+- ``bad_runbook_urls``: our alerts' ``runbook_url`` (under ``site_url``; without it, URLs that
+  name a pattern) that do not point at an existing pattern page (a path segment equal to a
+  pattern id, ``.html``/``.md``/``/`` suffixes ignored); ``external_runbook_urls``: the others.
 """
 
 from __future__ import annotations
@@ -37,6 +43,9 @@ class Alert:
     line: int
     runbook_url: str | None = None
     group: str | None = None
+    summary: str = ""
+    description: str = ""
+    source: str = "prometheus"  # "prometheus" | "grafana"
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -50,51 +59,83 @@ def _mapping_with_line(loader, node, deep=False):
 
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line)
+HELM = re.compile(r"\{\{-?\s*(?:\.|if\b|range\b|include\b|template\b|end\b|toYaml\b|\$)")
+
+
+def rule_files(path) -> list[Path]:
+    path = Path(path)
+    if path.is_file():
+        return [path]
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*") if p.suffix in (".yml", ".yaml") and p.is_file())
+    raise RecurError(f"--rules: {path} is not a file or folder")
+
+
+def _groups(doc) -> list:
+    """Rule groups of one YAML document: plain, PrometheusRule (spec.groups), a kind: List of them,
+    or Grafana alert provisioning (apiVersion 1, groups[].rules[].title)."""
+    if not isinstance(doc, dict):
+        return []
+    if isinstance(doc.get("items"), list):  # kind: List (kubectl get prometheusrules -o yaml)
+        return [g for item in doc["items"] for g in _groups(item)]
+    groups = doc.get("groups")
+    if groups is None and isinstance(doc.get("spec"), dict):
+        groups = doc["spec"].get("groups")
+    return groups if isinstance(groups, list) else []
+
+
+def _alert(r: dict, f: Path, g: dict) -> Alert | None:
+    ann = r.get("annotations") if isinstance(r.get("annotations"), dict) else {}
+    name, source = r.get("alert"), "prometheus"
+    if not isinstance(name, str) and isinstance(r.get("title"), str) and ("condition" in r or "data" in r
+                                                                         or "uid" in r):
+        name, source = r["title"], "grafana"
+    if not isinstance(name, str) or not name.strip():
+        return None
+    url = ann.get("runbook_url") or ann.get("runbook")
+    text = lambda k: ann.get(k) if isinstance(ann.get(k), str) else ""  # noqa: E731
+    return Alert(name.strip(), str(f), r.get("__line__", 1), url if isinstance(url, str) else None,
+                 g.get("name") if isinstance(g.get("name"), str) else None, text("summary"),
+                 text("description") or text("message"), source)
+
+
+def read_file(f: Path) -> tuple[list[Alert], list[str]]:
+    """Alerts of one rule file, and warnings; a file that cannot be read is one warning, never an abort."""
+    try:
+        raw = f.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return [], [f"{f}:1: skipped: cannot be read as UTF-8 text ({exc.__class__.__name__})"]
+    if HELM.search(raw):
+        line = raw[:HELM.search(raw).start()].count("\n") + 1
+        return [], [f"{f}:{line}: skipped: a Helm template (render it first: helm template ...)"]
+    try:
+        docs = list(yaml.load_all(raw, Loader=_LineLoader))
+    except Exception as exc:  # noqa: BLE001 - any YAML PyYAML cannot read: one warning, the rest goes on
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return [], [f"{f}:{(mark.line + 1) if mark else 1}: skipped: not YAML this tool can read ({what})"]
+    alerts, notes = [], []
+    for doc in docs:
+        for g in _groups(doc):
+            rules = g.get("rules") if isinstance(g, dict) else None
+            if not isinstance(rules, list):
+                if isinstance(g, dict):
+                    notes.append(f"{f}:{g.get('__line__', 1)}: rules: each group needs a list of rules (group skipped)")
+                continue
+            alerts += [a for a in (_alert(r, f, g) for r in rules if isinstance(r, dict)) if a]
+    if not alerts and not notes:
+        notes.append(f"{f}: no alerting rules (groups[].rules[].alert, or Grafana rules[].title) found")
+    return alerts, notes
 
 
 def read_rules(path) -> tuple[list[Alert], list[str]]:
-    """Alerting rules from a folder (recursively, *.yml / *.yaml) or one file; returns (alerts, notes)."""
-    path = Path(path)
-    if path.is_file():
-        files = [path]
-    elif path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.suffix in (".yml", ".yaml") and p.is_file())
-    else:
-        raise RecurError(f"--rules: {path} is not a file or folder")
-    alerts, notes, errors = [], [], []
-    for f in files:
-        try:
-            docs = list(yaml.load_all(f.read_text(encoding="utf-8"), Loader=_LineLoader))
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            line = getattr(getattr(exc, "problem_mark", None), "line", 0) + 1
-            errors.append(f"{f}:{line}: rules: not valid YAML ({getattr(exc, 'problem', exc)})")
-            continue
-        found = False
-        for doc in docs:
-            if not isinstance(doc, dict):
-                continue
-            groups = doc.get("groups")
-            if groups is None and isinstance(doc.get("spec"), dict):
-                groups = doc["spec"].get("groups")
-            if not isinstance(groups, list):
-                continue
-            for g in groups:
-                rules = g.get("rules") if isinstance(g, dict) else None
-                if not isinstance(rules, list):
-                    if isinstance(g, dict):
-                        errors.append(f"{f}:{g.get('__line__', 1)}: rules: each group needs a list of rules")
-                    continue
-                for r in rules:
-                    if isinstance(r, dict) and isinstance(r.get("alert"), str):
-                        found = True
-                        ann = r.get("annotations") if isinstance(r.get("annotations"), dict) else {}
-                        url = ann.get("runbook_url") or ann.get("runbook")
-                        alerts.append(Alert(r["alert"], str(f), r.get("__line__", 1),
-                                            url if isinstance(url, str) else None, g.get("name")))
-        if not found:
-            notes.append(f"{f}: no alerting rules (groups[].rules[].alert) found")
-    if errors:  # all of them, then fail once
-        raise RecurError(f"{len(errors)} problem(s) in the rules:\n  " + "\n  ".join(errors))
+    """Alerting rules from a folder (recursively, *.yml / *.yaml) or one file; returns (alerts, warnings).
+    Files that cannot be read are skipped with one warning each."""
+    alerts, notes = [], []
+    for f in rule_files(path):
+        a, n = read_file(f)
+        alerts += a
+        notes += n
     return alerts, notes
 
 
@@ -119,77 +160,173 @@ def url_pattern(url: str, patterns: dict) -> str | None:
 
 
 def _mentions(text: str, name: str) -> bool:
-    return re.search(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])", text) is not None
+    """``name`` in ``text`` as a whole word, case-insensitively (PostgreSQLTooManyConnections = Postgresql…)."""
+    return re.search(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])", text, re.I) is not None
 
 
-def coverage(kb, alerts: list[Alert]) -> dict:
-    patterns = {pid: p for pid, p in kb.patterns.items()}
-    active = {pid: p for pid, p in patterns.items() if p.status != "retired"}
-    by_name = {a.name: a for a in alerts}
-    texts = {pid: "\n".join([p.title, *p.symptoms, *p.signals, *p.sections.values()]) for pid, p in patterns.items()}
+def is_ours(url: str, site_url: str | None) -> bool:
+    """True when ``url`` is under ``site_url`` (same host, path below it)."""
+    if not site_url:
+        return False
+    a, b = urlparse(url), urlparse(site_url if "://" in site_url else "https://" + site_url)
+    return a.netloc.lower() == b.netloc.lower() and a.path.startswith(b.path.rstrip("/"))
 
-    missing = []
+
+def did_you_mean(name: str, names: list[str]) -> list[str]:
+    import difflib
+
+    lower = {n.lower(): n for n in names}
+    return [lower[m] for m in difflib.get_close_matches(name.lower(), list(lower), n=3, cutoff=0.75)]
+
+
+def _missing(active: dict, names: list[str]) -> list[dict]:
+    known = {n.lower() for n in names}
+    out = []
     for pid, p in sorted(active.items()):
         for n, s in enumerate(p.signals):
             for name, explicit in signal_alerts(s):
-                if name not in by_name:
-                    missing.append({"pattern": pid, "alert": name, "explicit": explicit, "signal": s,
-                                    "path": p.relpath, "line": p.line("signals", n)})
+                if name.lower() not in known:
+                    out.append({"pattern": pid, "alert": name, "explicit": explicit, "signal": s, "path": p.relpath,
+                                "line": p.line("signals", n), "did_you_mean": did_you_mean(name, names)})
+    return out
 
-    linked: dict = {}  # pattern id -> alerts whose runbook_url points at it
-    bad_urls = []
+
+def _runbooks(alerts: list[Alert], patterns: dict, site_url: str | None) -> tuple[dict, list, list]:
+    """(pattern id -> alert names linking it, broken URLs, external URLs). With ``site_url`` only URLs
+    under it are ours and checked; without it, a URL is ours when it names a pattern page."""
+    linked, bad, external, seen = {}, [], [], set()
     for a in alerts:
-        if not a.runbook_url:
+        if not a.runbook_url or (a.name.lower(), a.runbook_url) in seen:
             continue
+        seen.add((a.name.lower(), a.runbook_url))
         pid = url_pattern(a.runbook_url, patterns)
-        if pid is None:
-            bad_urls.append({"alert": a.name, "url": a.runbook_url, "file": a.file, "line": a.line,
-                             "reason": "points at no pattern page"})
+        row = {"alert": a.name, "url": a.runbook_url, "file": a.file, "line": a.line}
+        if site_url and not is_ours(a.runbook_url, site_url) or (not site_url and pid is None):
+            external.append({**row, "host": urlparse(a.runbook_url).netloc or "(no host)"})
+        elif pid is None:
+            bad.append({**row, "reason": "points at no pattern page"})
         elif patterns[pid].status == "retired":
-            bad_urls.append({"alert": a.name, "url": a.runbook_url, "file": a.file, "line": a.line,
-                             "reason": f"points at retired pattern {pid}"})
+            bad.append({**row, "reason": f"points at retired pattern {pid}"})
         else:
             linked.setdefault(pid, []).append(a.name)
+    return linked, bad, external
 
-    mentioned: dict = {pid: sorted({a.name for a in alerts if _mentions(texts[pid], a.name)}) for pid in patterns}
-    covered_alerts = {n for names in mentioned.values() for n in names} | {n for v in linked.values() for n in v}
-    unmentioned = [{"alert": a.name, "file": a.file, "line": a.line, "group": a.group}
-                   for a in alerts if a.name not in covered_alerts]
-    undetected = [{"pattern": pid, "title": p.title, "path": p.relpath,
-                   "has_detection_section": bool(p.detection.strip())}
+
+def _fold(alerts: list[Alert]) -> list[dict]:
+    """One row per alert name (case-insensitively) per file and rule group; its lines listed."""
+    rows: dict = {}
+    for a in alerts:
+        key = (a.file, a.group or "", a.name.lower())
+        if key in rows:
+            rows[key]["lines"].append(a.line)
+            rows[key]["count"] += 1
+        else:
+            rows[key] = {"alert": a.name, "file": a.file, "line": a.line, "group": a.group, "lines": [a.line], "count": 1}
+    return sorted(rows.values(), key=lambda r: (r["file"], r["group"] or "", r["line"]))
+
+
+def by_file(rows: list[dict]) -> dict:
+    """{file: {group: [alert names]}} of folded rows."""
+    out: dict = {}
+    for r in rows:
+        out.setdefault(r["file"], {}).setdefault(r["group"] or "(no group)", []).append(r["alert"])
+    return out
+
+
+def coverage(kb, alerts: list[Alert], *, site_url: str | None = None, proposals: dict | None = None) -> dict:
+    """The coverage report (see the module docstring); ``proposals``: pattern id -> alerts likely to
+    detect it by meaning (``propose_alerts``), shown with undetected patterns."""
+    patterns = dict(kb.patterns)
+    active = {pid: p for pid, p in patterns.items() if p.status != "retired"}
+    texts = {pid: "\n".join([p.title, *p.symptoms, *p.signals, *p.sections.values()]) for pid, p in patterns.items()}
+    names = list(dict.fromkeys(a.name for a in alerts))
+    missing = _missing(active, names)
+    linked, bad_urls, external = _runbooks(alerts, patterns, site_url)
+    mentioned = {pid: sorted({n for n in names if _mentions(texts[pid], n)}) for pid in patterns}
+    covered = {n.lower() for v in mentioned.values() for n in v} | {n.lower() for v in linked.values() for n in v}
+    unmentioned = _fold([a for a in alerts if a.name.lower() not in covered])
+    proposals = proposals or {}
+    undetected = [{"pattern": pid, "title": p.title, "path": p.relpath, "has_detection_section": bool(p.detection.strip()),
+                   "likely_alerts": proposals.get(pid, [])}
                   for pid, p in sorted(active.items()) if not mentioned[pid] and not linked.get(pid)]
-    detected = {pid: sorted(set(mentioned[pid]) | set(linked.get(pid, []))) for pid in sorted(active)
+    detected = {pid: sorted(set(mentioned[pid]) | set(linked.get(pid, [])), key=str.lower) for pid in sorted(active)
                 if mentioned[pid] or linked.get(pid)}
     return {
-        "alerts": len(alerts), "patterns": len(active),
+        "alerts": len(alerts), "alert_names": len({n.lower() for n in names}), "patterns": len(active),
+        "site_url": site_url,
         "counts": {"missing_alerts": sum(m["explicit"] for m in missing),
                    "alert_like_unknown": sum(not m["explicit"] for m in missing),
                    "unmentioned_alerts": len(unmentioned), "undetected": len(undetected),
-                   "bad_runbook_urls": len(bad_urls), "detected": len(detected)},
-        "missing_alerts": missing, "unmentioned_alerts": unmentioned, "undetected": undetected,
-        "bad_runbook_urls": bad_urls, "detected": detected,
+                   "bad_runbook_urls": len(bad_urls), "external_runbook_urls": len(external),
+                   "detected": len(detected)},
+        "missing_alerts": missing, "unmentioned_alerts": unmentioned, "unmentioned_by_file": by_file(unmentioned),
+        "undetected": undetected, "bad_runbook_urls": bad_urls, "external_runbook_urls": external,
+        "detected": detected,
     }
+
+
+def alert_text(a: Alert) -> str:
+    """What an alert says, for the engine: its name with CamelCase split, summary, description."""
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", a.name)
+    return ". ".join(x for x in (f"{a.name} {words}", a.summary, a.description) if x.strip())
+
+
+def propose_alerts(engine, alerts: list[Alert], pattern_ids, top: int = 3, per_pattern: int = 3) -> dict:
+    """pattern id -> the alerts whose name, summary and description the engine matches to it
+    (in its top ``top``, not a low-confidence guess), best first."""
+    wanted = set(pattern_ids)
+    unique = list({a.name.lower(): a for a in alerts}.values())
+    if not wanted or not unique:
+        return {}
+    found: dict = {}
+    for a, answer in zip(unique, engine.answer_many([alert_text(a) for a in unique], top=top)):
+        for r in answer.results:
+            if r["id"] in wanted and r["confidence"] != "low":
+                found.setdefault(r["id"], []).append((r["rank"], -r["score"], a.name, r["confidence"]))
+    return {pid: [{"alert": n, "rank": rk, "confidence": c} for rk, _, n, c in sorted(v)[:per_pattern]]
+            for pid, v in found.items()}
 
 
 def render_text(c: dict, kb_dir: str = "kb") -> str:
     n = c["counts"]
     k = kb_dir.rstrip("/") + "/"
-    out = [f"{c['alerts']} alert(s), {c['patterns']} active pattern(s): {n['detected']} pattern(s) have an alert."]
+    out = [f"{c['alerts']} alert rule(s) ({c.get('alert_names', c['alerts'])} names), {c['patterns']} active "
+           f"pattern(s): {n['detected']} pattern(s) have an alert."]
 
-    def block(title, rows):
+    def block(title, rows, count=None):
         out.append("")
-        out.append(f"{title} ({len(rows)})")
+        out.append(f"{title} ({len(rows) if count is None else count})")
         out.extend(f"  {r}" for r in rows) if rows else out.append("  (none)")
 
+    def dym(m):
+        return f" (did you mean {', '.join(m['did_you_mean'])}?)" if m.get("did_you_mean") else ""
+
     block("Patterns naming alerts that do not exist",
-          [f"{k}{m['path']}:{m['line']}: {m['pattern']}: no alert rule named {m['alert']}"
+          [f"{k}{m['path']}:{m['line']}: {m['pattern']}: no alert rule named {m['alert']}{dym(m)}"
            for m in c["missing_alerts"] if m["explicit"]])
     block("Alert-like signals no rule defines (an alert name, or a metric or error code?)",
-          [f"{k}{m['path']}:{m['line']}: {m['pattern']}: {m['alert']}" for m in c["missing_alerts"] if not m["explicit"]])
-    block("Alerts that no pattern mentions", [f"{a['file']}:{a['line']}: {a['alert']}" for a in c["unmentioned_alerts"]])
-    block("Patterns with no detection (no alert mentions or links to them)",
-          [f"{u['pattern']}" + ("" if u["has_detection_section"] else "  (and no ## Detection section)")
-           for u in c["undetected"]])
+          [f"{k}{m['path']}:{m['line']}: {m['pattern']}: {m['alert']}{dym(m)}"
+           for m in c["missing_alerts"] if not m["explicit"]])
+    rows = []
+    for f, groups in c["unmentioned_by_file"].items():
+        rows.append(f"{f}")
+        for g, names in groups.items():
+            rows.append(f"  {g}: {', '.join(names)}")
+    block("Alerts that no pattern mentions, by file and rule group", rows, n["unmentioned_alerts"])
+    rows = []
+    for u in c["undetected"]:
+        rows.append(f"{u['pattern']}" + ("" if u["has_detection_section"] else "  (and no ## Detection section)"))
+        if u.get("likely_alerts"):
+            rows.append("    likely alerts: " + ", ".join(f"{x['alert']} ({x['confidence']})" for x in u["likely_alerts"]))
+    block("Patterns with no detection (no alert mentions or links to them)", rows, n["undetected"])
     block("runbook_url annotations that point at no pattern page",
           [f"{b['file']}:{b['line']}: {b['alert']}: {b['url']} {b['reason']}" for b in c["bad_runbook_urls"]])
+    hosts: dict = {}
+    for e in c.get("external_runbook_urls", []):
+        hosts.setdefault(e["host"], []).append(e)
+    block("External runbook_urls (not ours" + (f": outside {c['site_url']}" if c.get("site_url") else
+                                                "; --site-url says which are") + "), by host",
+          [f"{h}: {len(es)} alert(s), e.g. {es[0]['url']} ({es[0]['alert']})"
+           for h, es in sorted(hosts.items(), key=lambda x: (-len(x[1]), x[0]))],
+          n.get("external_runbook_urls", 0))
     return "\n".join(out) + "\n"

@@ -3,8 +3,10 @@ no existing pattern matches it well (with the closest ones listed to compare).""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
+from pathlib import Path
 
 from recur.util.errors import RecurError
 
@@ -34,7 +36,7 @@ def _q(s: str) -> str:
     return json.dumps(s, ensure_ascii=False)
 
 
-def draft_pattern_text(pid, pm, *, title, category, severity, closest, source) -> str:
+def draft_pattern_text(pid, pm, *, title, category, severity, closest, source, imported=None) -> str:
     s = pm.sections
     symptoms = (_items(s.get("Impact", "")) + _items(s.get("Detection", "")))[:4] or [title]
     signals = [c for c in pm.code_spans if not c.startswith(("kubectl ", "curl "))][:6]
@@ -44,6 +46,8 @@ def draft_pattern_text(pid, pm, *, title, category, severity, closest, source) -
              "status: draft", "symptoms:"] + [f"  - {_q(x[:300])}" for x in symptoms]
     if signals:
         lines += ["signals:"] + [f"  - {_q(x)}" for x in signals]
+    if imported:
+        lines.append(f"imported: {json.dumps(imported, ensure_ascii=False)}")
     lines += ["---", "", "## Summary", s.get("Summary", title).strip(), "", "## Runbook"]
     lines += [f"{n}. {x}" for n, x in enumerate(steps[:10], 1)]
     cause = "\n\n".join(s[k] for k in ("Root cause", "Trigger", "Five whys") if s.get(k))
@@ -61,72 +65,258 @@ def draft_pattern_text(pid, pm, *, title, category, severity, closest, source) -
     return "\n".join(lines) + "\n"
 
 
-def import_postmortem(kb_dir, file, *, index_dir, model, iid=None, date=None, severity=None, patterns=(),
-                      category=None, draft=True, threshold="high", top=5) -> dict:
-    from recur.ingest.postmortem import parse, severity_key
-    from recur.kb.incident_record import incident_text, next_id
-    from recur.kb.loader import load_kb, require_patterns, review_defaults
-    from recur.kb.schema import KEBAB
-    from recur.util.files import write_atomic
+CONFIDENCE = {"low": 0, "medium": 1, "high": 2}
 
+
+def content_hash(text: str) -> str:
+    """sha256 of the document with line endings and trailing spaces normalised."""
+    import hashlib
+
+    norm = "\n".join(ln.rstrip() for ln in text.replace("\r\n", "\n").strip().split("\n"))
+    return hashlib.sha256(norm.encode("utf-8")).hexdigest()
+
+
+def source_key(kb, file) -> str:
+    """The source path as stored: relative to the folder holding the KB when under it, else absolute."""
+    from pathlib import Path
+
+    path = Path(file).resolve()
     try:
-        text = open(file, encoding="utf-8").read()
+        return path.relative_to(Path(kb.root).resolve().parent).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def find_duplicate(kb, digest: str, source: str):
+    """(incident id, path, "content"|"source path") of an earlier import of the same document, or None."""
+    for by in ("content", "source path"):
+        for inc in sorted(kb.incidents.values(), key=lambda i: i.id):
+            imp = inc.imported or {}
+            if (by == "content" and imp.get("sha256") == digest) or (by == "source path" and imp.get("source") == source):
+                return inc.id, str(Path(kb.root) / inc.relpath), by
+    return None
+
+
+def placeholder_severity(kb) -> str:
+    """The severity written when a postmortem names none: the least severe level that still has a
+    review, so the record shows up for review (and triage) on the board."""
+    reviewed = [k for k, lv in kb.severity.items() if lv.review != "none"]
+    return (reviewed or list(kb.severity))[-1]
+
+
+def resolve_meta(pm, kb, file, *, date=None, severity=None, today=None):
+    """(title, date, severity, triage fields, notes): what the postmortem says, else a placeholder
+    marked for triage. Never raises for something missing; only for an unknown --severity."""
+    from recur.ingest.postmortem import severity_key
+
+    notes, triage = [], []
+    title = pm.title or re.sub(r"[-_]+", " ", Path(file).stem).strip() or "Imported postmortem"
+    if not pm.title:
+        notes.append(f"no title found; used the file name {title!r}")
+    day = date or pm.date
+    if date:
+        notes.append("date: from --date")
+    elif day is not None:
+        notes.append(f"date: {day.isoformat()} from {pm.date_source}")
+    else:
+        day = today or dt.date.today()
+        triage.append("date")
+        notes.append(f"date: none found in the postmortem; recorded {day.isoformat()} (today) for triage "
+                     "(set the real date, or pass --date)")
+    sev = severity or severity_key(pm.severity_text, kb.severity)
+    if severity and severity not in kb.severity:
+        raise RecurError(f"--severity: unknown {severity!r}; the framework has {', '.join(kb.severity)}")
+    if sev is None:
+        sev = placeholder_severity(kb)
+        triage.append("severity")
+        said = f"could not read {pm.severity_text!r} as one of {', '.join(kb.severity)}" if pm.severity_text \
+            else "none found in the postmortem"
+        notes.append(f"severity: {said}; recorded {sev} for triage (set the real one, or pass --severity)")
+    return title, day, sev, triage, notes
+
+
+def why_text(result: dict) -> str:
+    parts = [f"{w.get('field')}: {' '.join(str(w.get('text', '')).split())[:80]}" for w in result.get("why", [])[:3]]
+    return "; ".join(parts)
+
+
+def candidates_of(results: list, import_drafts: set) -> list:
+    return [{"id": r["id"], "rank": r["rank"], "confidence": r["confidence"], "score": round(r["score"], 2),
+             "title": r["title"], "why": why_text(r), "import_draft": r["id"] in import_drafts} for r in results]
+
+
+def choose_link(answer, import_drafts: set, accept: str = "medium") -> tuple:
+    """(pattern id or None, reason, no known pattern?). Only the top-ranked candidate may be linked,
+    only when the answer is not "no known pattern", it is at least ``accept`` confident and it is
+    not a draft another import wrote (a person must promote that first)."""
+    from recur.retrieval.engine import no_known_pattern
+
+    results = answer.results
+    if not results or answer.no_known_pattern:
+        return None, "no known pattern matches", True
+    top = results[0]
+    if top["id"] in import_drafts:
+        # the verdict on the rest, as if the unpromoted draft were not there (the engine's own rule)
+        rest = [r for r in results if r["id"] not in import_drafts]
+        return None, (f"the best candidate {top['id']} is a draft written by an earlier import; "
+                      "a person must promote it before it counts"), no_known_pattern(rest)
+    if CONFIDENCE[top["confidence"]] < CONFIDENCE[accept]:
+        return None, f"the best candidate {top['id']} is only {top['confidence']} confidence", False
+    return top["id"], f"{top['id']} is the top-ranked candidate ({top['confidence']} confidence)", False
+
+
+def _query(title: str, pm) -> str:
+    return " ".join([title] + [pm.sections.get(k, "") for k in ("Summary", "Root cause", "Trigger", "Detection")])
+
+
+def _incident_sections(pm, title: str, source: str) -> dict:
+    sections = {"Summary": pm.sections.get("Summary") or title}
+    sections.update({k: pm.sections[k] for k in INCIDENT_ORDER[1:] if pm.sections.get(k)})
+    sections.update({k: v for k, v in pm.sections.items() if k not in sections and k not in INCIDENT_ORDER})
+    sections["References"] = f"- Imported from postmortem `{source}`"
+    return sections
+
+
+def _read(file) -> str:
+    try:
+        return open(file, encoding="utf-8").read()
     except (OSError, UnicodeDecodeError) as exc:
         raise RecurError(f"{file}: cannot be read ({exc})") from None
+
+
+def _parsed(file):
+    from recur.ingest.postmortem import looks_unfilled, parse
+
+    text = _read(file)
     pm = parse(text)
+    if looks_unfilled(pm):
+        raise RecurError(f"{file}: this looks like an unfilled postmortem template ({pm.placeholders} placeholder(s), "
+                         f"{pm.words} word(s) of its own text); fill it in, then import it")
+    return text, pm
+
+
+def import_postmortem(kb_dir, file, *, index_dir, model, iid=None, date=None, severity=None, patterns=(),
+                      category=None, draft=True, threshold="medium", top=5, today=None) -> dict:
+    """Write the incident record (and a draft pattern when no known pattern matches); returns what
+    was written, or ``already`` when the same document was imported before (nothing written)."""
+    from recur.kb.incident_record import next_id
+    from recur.kb.loader import load_kb, require_patterns
+
+    text, pm = _parsed(file)
     kb = load_kb(kb_dir)
-    title = pm.title or re.sub(r"[-_]+", " ", str(file).rsplit("/", 1)[-1].rsplit(".", 1)[0]).strip()
-    day = date or pm.date
-    notes = []
-    if day is None:
-        raise RecurError(f"{file}: date: no date found (add a 'Date: YYYY-MM-DD' line or pass --date)")
-    sev = severity or severity_key(pm.severity_text, kb.severity)
-    if sev is None:
-        raise RecurError(f"{file}: severity: could not read {pm.severity_text!r} as one of "
-                         f"{', '.join(kb.severity)}; pass --severity" if pm.severity_text else
-                         f"{file}: severity: none found (add 'Severity: sev2' or pass --severity)")
-    if sev not in kb.severity:
-        raise RecurError(f"--severity: unknown {sev!r}; the framework has {', '.join(kb.severity)}")
     require_patterns(kb, patterns, "--pattern")
+    digest, source = content_hash(text), source_key(kb, file)
+    dup = find_duplicate(kb, digest, source)
+    if dup:
+        return _already(dup, pm)
+    title, day, sev, triage, notes = resolve_meta(pm, kb, file, date=date, severity=severity, today=today)
     iid = iid or next_id(kb, day.year)
     if iid in kb.incident_files:
         raise RecurError(f"incident {iid} already exists: {kb.incident_files[iid][0]}")
     if "Summary" not in pm.sections:
         notes.append("no summary section; used the title")
-    query = " ".join([title] + [pm.sections.get(k, "") for k in ("Summary", "Root cause", "Trigger", "Detection")])
-    closest = []
+    drafts = kb.import_drafts()
+    link, reason, unknown, answer = (list(patterns)[0] if patterns else None), "given with --pattern", False, None
     if not patterns:
         from recur.retrieval.engine import Engine
 
-        closest = Engine.open(kb_dir, index_dir, model, quiet=True).suggest(query[:4000], top=top)
-    good = [r for r in closest if r["confidence"] == "high" or (threshold == "medium" and r["confidence"] == "medium")]
-    linked = list(patterns) or ([good[0]["id"]] if good else [])
-    draft_path = draft_id = None
-    if not linked and draft:
-        cat = category or (closest[0]["category"] if closest else None)
+        answer = Engine.open(kb_dir, index_dir, model, quiet=True).answer(_query(title, pm)[:4000], top=top)
+        link, reason, unknown = choose_link(answer, drafts, threshold)
+    cands = candidates_of(answer.results, drafts) if answer else []
+    linked = list(dict.fromkeys(patterns)) or ([link] if link else [])
+    meta = {"iid": iid, "title": title, "day": day, "sev": sev, "triage": triage, "digest": digest,
+            "source": source, "date_from": "--date" if date else pm.date_source}
+    written = _write(kb, pm, meta, linked, cands, draft=draft and not linked and unknown, category=category,
+                     source_file=file)
+    return {"incident": iid, "incident_path": written["incident_path"], "patterns": written["patterns"],
+            "already": None, "draft": written["draft"], "link": {"pattern": link, "reason": reason},
+            "no_known_pattern": unknown, "candidates": cands,
+            "closest": [{k: c[k] for k in ("id", "title", "score", "confidence", "why")} for c in cands],
+            "triage": triage, "date": day.isoformat(), "date_source": meta["date_from"], "severity": sev,
+            "mapped": [{"heading": h, "section": c} for h, c in pm.mapped], "unmapped": pm.unmapped,
+            "follow_ups": written["follow_ups"], "notes": notes}
+
+
+def _already(dup, pm) -> dict:
+    iid, path, by = dup
+    return {"incident": iid, "incident_path": path, "patterns": [], "already": {"incident": iid, "path": path, "by": by},
+            "draft": None, "link": None, "no_known_pattern": None, "candidates": [], "closest": [], "triage": [],
+            "date": None, "date_source": None, "severity": None,
+            "mapped": [{"heading": h, "section": c} for h, c in pm.mapped], "unmapped": pm.unmapped,
+            "follow_ups": 0, "notes": [f"already imported as {iid} (same {by}): {path}; nothing written"]}
+
+
+def _write(kb, pm, meta: dict, linked: list, cands: list, *, draft: bool, category, source_file) -> dict:
+    from recur.kb.incident_record import incident_text
+    from recur.kb.loader import review_defaults
+    from recur.kb.schema import KEBAB
+    from recur.util.files import write_atomic
+
+    draft_path = draft_id = ptext = None
+    imported = {"source": meta["source"], "sha256": meta["digest"]}
+    if draft:
+        cat = category or (_category(kb, cands[0]["id"]) if cands else None)
         if not cat or not KEBAB.match(cat):
             raise RecurError("--category: needed for the draft pattern (no existing pattern to take it from)")
-        draft_id = base = slug(title)
+        draft_id = base = slug(meta["title"])
         n = 2
         while kb.pattern_known(draft_id):
             draft_id, n = f"{base}-{n}", n + 1
         draft_path = kb.root / "patterns" / cat / f"{draft_id}.md"
-        ptext = draft_pattern_text(draft_id, pm, title=title, category=cat, severity=sev, closest=closest, source=file)
+        ptext = draft_pattern_text(draft_id, pm, title=meta["title"], category=cat, severity=meta["sev"],
+                                   closest=cands, source=source_file, imported=imported)
         linked = [draft_id]
-    sections = {"Summary": pm.sections.get("Summary") or title}
-    sections.update({k: pm.sections[k] for k in INCIDENT_ORDER[1:] if pm.sections.get(k)})
-    sections.update({k: v for k, v in pm.sections.items() if k not in sections and k not in INCIDENT_ORDER})
-    review = review_defaults(kb, sev, day, {})
+    extra = {}
+    if meta["triage"]:
+        extra["triage"] = meta["triage"]
+    extra["imported"] = {**imported, **({"date_from": meta["date_from"]} if meta["date_from"] else {})}
+    if cands and not (linked and linked[0] in {c["id"] for c in cands[:1]} and not draft):
+        extra["candidates"] = [{k: c[k] for k in ("id", "rank", "confidence", "score", "title", "why")} for c in cands]
     fus = [a for a in pm.action_items if a["title"]]
-    itext = incident_text(iid=iid, title=title, date=day, severity=sev, services=pm.services, patterns=linked,
-                          duration_minutes=pm.duration_minutes, review=review, follow_ups=fus,
-                          sections={**sections, "References": f"- Imported from postmortem `{file}`"})
-    inc_path = write_atomic(kb.root / "incidents" / str(day.year) / f"{iid}.md", itext)
+    itext = incident_text(iid=meta["iid"], title=meta["title"], date=meta["day"], severity=meta["sev"],
+                          services=pm.services, patterns=linked, duration_minutes=pm.duration_minutes,
+                          review=review_defaults(kb, meta["sev"], meta["day"], {}), follow_ups=fus,
+                          sections=_incident_sections(pm, meta["title"], source_file), extra=extra)
+    inc_path = write_atomic(kb.root / "incidents" / str(meta["day"].year) / f"{meta['iid']}.md", itext)
     if draft_path is not None:
         write_atomic(draft_path, ptext)
-    return {"incident": iid, "incident_path": str(inc_path), "patterns": linked,
-            "draft": {"id": draft_id, "path": str(draft_path)} if draft_path else None,
-            "closest": [{"id": r["id"], "title": r["title"], "score": r["score"], "confidence": r["confidence"]}
-                        for r in closest],
-            "mapped": [{"heading": h, "section": c} for h, c in pm.mapped], "unmapped": pm.unmapped,
-            "follow_ups": len(fus), "notes": notes}
+    return {"incident_path": str(inc_path), "patterns": linked, "follow_ups": len(fus),
+            "draft": {"id": draft_id, "path": str(draft_path)} if draft_path else None}
+
+
+def _category(kb, pid: str):
+    p = kb.patterns.get(pid)
+    return p.category if p else None
+
+
+def render_text(out: dict) -> str:
+    """The import's text report: what was written, what was read from where, and always the candidates."""
+    if out["already"]:
+        a = out["already"]
+        return f"Already imported as {a['incident']} (same {a['by']}): {a['path']}. Nothing written."
+    lines = [f"Wrote incident {out['incident']}: {out['incident_path']} ({out['follow_ups']} follow-up(s))."]
+    lines.append("Mapped: " + (", ".join(f"{m['heading']} → {m['section']}" for m in out["mapped"]) or "nothing"))
+    if out["unmapped"]:
+        lines.append("Could not map (kept as they are): " + ", ".join(out["unmapped"]))
+    lines += [f"Note: {n}" for n in out["notes"]]
+    if out["triage"]:
+        lines.append(f"Needs triage: {', '.join(out['triage'])} (placeholders; recur check and recur report list it).")
+    if out["draft"]:
+        lines.append(f"No known pattern matches: wrote draft pattern {out['draft']['id']}: {out['draft']['path']}")
+    elif out["link"] and out["link"]["pattern"] and out["patterns"]:
+        lines.append(f"Linked to {', '.join(out['patterns'])}: {out['link']['reason']}.")
+    elif out["patterns"]:
+        lines.append(f"Linked to {', '.join(out['patterns'])} (given with --pattern).")
+    else:
+        why = out["link"]["reason"] if out["link"] else "nothing matched"
+        lines.append(f"Not linked ({why}): it shows as needs analysis in recur report.")
+        if out["candidates"]:
+            lines.append(f"Link one after review: recur incident link {out['incident']} {out['candidates'][0]['id']}")
+    if out["candidates"]:
+        lines.append("Candidates (ranked):")
+        for c in out["candidates"]:
+            mark = "  [draft from an import]" if c.get("import_draft") else ""
+            lines.append(f"  {c['rank']}. {c['id']}  {c['title']}  ({c['confidence']}, {c['score']:.2f}){mark}")
+            if c["why"]:
+                lines.append(f"     why: {c['why']}")
+    return "\n".join(lines)

@@ -1,10 +1,15 @@
-"""Read a postmortem written in a common template into the parts Recur records.
+"""Read a postmortem as people write it into the parts Recur records.
 
-Google SRE (Summary, Impact, Root Causes, Trigger, Resolution, Detection, Action Items,
-Lessons Learned, Timeline) and Atlassian (Leadup, Fault, Impact, Detection, Response,
-Recovery, Five whys, Corrective actions) headings map onto canonical sections; metadata lines
-(``Date:``, ``Severity:``, ``Services:``, ``Duration:``) anywhere are read; action items become
-follow-ups. Headings that map to nothing are kept and listed in ``unmapped``.
+Layouts: Google SRE (``## Root Causes`` headings or ``**Root Causes**: …`` bold labels, an
+action-item table), Atlassian (Leadup, Fault, Blameless root cause, Lessons we learned,
+Root cause identification: The Five Whys, Corrective actions; as headings or as a two-column
+table), and common variants. Front matter may be YAML (``---``) or TOML (``+++``).
+
+Metadata is read from front matter, ``Date:``/``Severity:`` labels (plain, bold or table
+rows) and ``## Date`` headings. The date may also come from dated timeline headings
+(``### 2023-07-19``) or, last, the first dated sentence; ``date_source`` says which.
+Action items become follow-ups (``action_items``). Headings that map to nothing are kept
+and listed in ``unmapped``.
 """
 
 from __future__ import annotations
@@ -13,36 +18,65 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from recur.ingest.action_items import parse_action_items
+from recur.ingest.pm_text import clean_title, find_date, is_placeholder, parse_date, strip_placeholders
+
 CANONICAL = {
-    "Summary": ["summary", "executive summary", "overview", "incident summary", "description", "what happened"],
+    "Summary": ["summary", "executive summary", "overview", "incident summary", "description", "what happened",
+                "tl;dr", "tldr", "abstract"],
     "Impact": ["impact", "customer impact", "user impact", "business impact"],
     "Root cause": ["root cause", "root causes", "root cause analysis", "cause", "causes", "fault",
-                   "contributing factors"],
+                   "contributing factors", "blameless root cause", "why it happened"],
     "Trigger": ["trigger", "triggers"],
-    "Leadup": ["leadup", "lead-up", "lead up", "background"],
+    "Leadup": ["leadup", "lead-up", "lead up", "background", "context"],
     "Detection": ["detection", "how was it detected"],
     "Response": ["response"],
     "Resolution": ["resolution", "recovery", "mitigation", "remediation steps"],
-    "Five whys": ["five whys", "5 whys", "whys"],
+    "Five whys": ["five whys", "5 whys", "whys", "root cause identification: the five whys"],
     "Action items": ["action items", "corrective actions", "follow-ups", "follow ups", "followups", "next steps",
-                     "remediation", "preventive actions", "action items and follow-ups"],
+                     "remediation", "preventive actions", "action items and follow-ups", "postmortem actions"],
     "Lessons learned": ["lessons learned", "lessons", "what went well", "what went wrong", "where we got lucky",
-                        "learnings"],
+                        "learnings", "lessons we learned", "lessons learnt"],
     "Timeline": ["timeline", "timeline of events", "chronology"],
 }
 _LOOKUP = {alias: name for name, aliases in CANONICAL.items() for alias in aliases}
-META = re.compile(r"^\s*[-*]?\s*\**\s*(date|incident date|severity|sev|services?|affected services?|components?|"
-                  r"duration|impact duration|status|authors?|owner)\s*\**\s*:\s*\**\s*(.+?)\s*$", re.I)
+# headings no alias names, by their words (order matters: "Root cause identification: The Five Whys")
+KEYWORDS = [
+    (r"\b(?:five|5)\s+whys?\b", "Five whys"),
+    (r"\broot[- ]?causes?\b|\bcontributing factors?\b|\bcausal\b", "Root cause"),
+    (r"\blessons?\b|\blearn(?:ed|t|ings?)\b|\bwent (?:well|wrong)\b|\bgot lucky\b", "Lessons learned"),
+    (r"\baction items?\b|\bcorrective\b|\bfollow[- ]?ups?\b|\bremediation items?\b|\bpreventi(?:ve|on)\b",
+     "Action items"),
+    (r"\btimeline\b|\bchronology\b|\bsequence of events\b", "Timeline"),
+    (r"\bimpact\b", "Impact"),
+    (r"\btriggers?\b", "Trigger"),
+    (r"\bdetect(?:ion|ed)?\b", "Detection"),
+    (r"\bresolution\b|\brecovery\b|\bmitigation\b|\bresolved\b", "Resolution"),
+    (r"\blead[- ]?up\b", "Leadup"),
+    (r"\bresponse\b", "Response"),
+    (r"\bsummary\b|\boverview\b|\bwhat happened\b", "Summary"),
+    (r"\bfault\b", "Root cause"),
+]
+META_KEYS = {"date": "date", "incident date": "date", "date of incident": "date", "date/time": "date",
+             "incident start": "date", "start time": "date",
+             "severity": "severity", "sev": "severity", "incident severity": "severity", "priority": "severity",
+             "severity level": "severity", "service": "services", "services": "services",
+             "affected service": "services", "affected services": "services", "component": "services",
+             "components": "services", "systems affected": "services", "duration": "duration",
+             "impact duration": "duration", "status": "status", "author": "authors", "authors": "authors",
+             "owner": "owner", "title": "title", "incident title": "title"}
+META = re.compile(r"^\s*[-*]?\s*(?:\*\*|__)?\s*([A-Za-z][A-Za-z /]{1,24}?)\s*(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*"
+                  r"(.+?)\s*$")
+BOLD_LABEL = re.compile(r"^\s*(?:\*\*|__)([^*_]{2,70}?)\s*:?\s*(?:\*\*|__)\s*:?\s*(.*)$")
 HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
-TICKET = re.compile(r"\b[A-Z][A-Z0-9]+-\d+\b")
-ISO = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
-MONTHS = "%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%B %d %Y"
+SETEXT = re.compile(r"^(=+|-+)\s*$")
 
 
 @dataclass
 class Postmortem:
     title: str | None = None
     date: dt.date | None = None
+    date_source: str | None = None  # where the date was read, in words
     severity_text: str | None = None
     services: list = field(default_factory=list)
     duration_minutes: int | None = None
@@ -51,44 +85,49 @@ class Postmortem:
     unmapped: list = field(default_factory=list)  # original headings kept as they were
     action_items: list = field(default_factory=list)  # {title, status, owner, due, ticket}
     code_spans: list = field(default_factory=list)
+    front_matter: str | None = None  # "yaml" | "toml" | None
+    placeholders: int = 0  # template placeholders seen ("[Incident name]", "{{date}}", "YYYY-MM-DD")
+    words: int = 0  # words of real content (placeholders, headings and labels left out)
 
 
-def canonical(heading: str) -> str | None:
-    h = re.sub(r"^[\d.)\s]+", "", heading).strip().strip(":*_ ").lower()
-    h = re.sub(r"\s*\(.*\)$", "", h)
-    return _LOOKUP.get(h)
+def _norm(heading: str) -> str:
+    h = re.sub(r"^[^\w\[(]+", "", heading)  # emoji, bullets
+    h = re.sub(r"^(?:\d+(?:\.\d+)*[.):]?|[ivx]+[.)])\s+", "", h.strip(), flags=re.I)
+    h = re.sub(r"[*_`]+", "", h).strip().strip(":").strip().lower()
+    return re.sub(r"\s*\([^)]*\)$", "", h).strip()
 
 
-def parse_date(text: str) -> dt.date | None:
-    m = ISO.search(text)
-    if m:
-        try:
-            return dt.date.fromisoformat(m.group(1))
-        except ValueError:
-            return None
-    clean = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text.strip().strip("*"))
-    for fmt in MONTHS:
-        try:
-            return dt.datetime.strptime(clean, fmt).date()
-        except ValueError:
-            continue
-    return None
+def canonical(heading: str, keywords: bool = True) -> str | None:
+    """The canonical section a heading or label stands for, or None."""
+    h = _norm(heading)
+    if h in _LOOKUP:
+        return _LOOKUP[h]
+    if not keywords or len(h) > 60 or find_date(h)[0] is not None:
+        return None
+    return next((name for rx, name in KEYWORDS if re.search(rx, h)), None)
+
+
+def meta_key(label: str) -> str | None:
+    return META_KEYS.get(_norm(label))
 
 
 def parse_duration(text: str) -> int | None:
     total, found = 0, False
-    for n, unit in re.findall(r"(\d+(?:\.\d+)?)\s*(h|hr|hrs|hours?|m|min|mins|minutes?)\b", text, re.I):
-        total += float(n) * (60 if unit.lower().startswith("h") else 1)
+    for n, unit in re.findall(r"(\d+(?:\.\d+)?)\s*(h|hr|hrs|hours?|m|min|mins|minutes?|d|days?)\b", text, re.I):
+        u = unit.lower()
+        total += float(n) * (1440 if u.startswith("d") else 60 if u.startswith("h") else 1)
         found = True
     return int(round(total)) if found else None
 
 
 def severity_key(text: str | None, levels: dict) -> str | None:
     """A severity key of the framework from text like "SEV-1", "sev2", "P1", "Major"."""
-    if not text:
+    if not text or is_placeholder(str(text)):
         return None
-    t = text.strip().lower()
-    m = re.search(r"\b(?:sev|severity|p)\s*[-_ ]?\s*(\d)\b", t)
+    t = str(text).strip().lower()
+    if t.isdigit():
+        t = f"sev{t}"
+    m = re.search(r"\b(?:sev|severity|p|level)\s*[-_ ]?\s*(\d)\b", t)
     if m:
         for key in levels:
             if re.sub(r"\D", "", key) == m.group(1):
@@ -99,110 +138,240 @@ def severity_key(text: str | None, levels: dict) -> str | None:
     return None
 
 
-def _split_list(value: str) -> list:
-    return [s.strip(" `*") for s in re.split(r"[,;]", value) if s.strip(" `*")]
+def _split_list(value) -> list:
+    if isinstance(value, list):
+        return [str(v).strip() for v in value if str(v).strip()]
+    return [s.strip(" `*") for s in re.split(r"[,;]", str(value)) if s.strip(" `*") and not is_placeholder(s)]
 
 
-def _action_items(text: str) -> list:
-    items = []
-    rows = [ln.strip() for ln in text.splitlines() if ln.strip().startswith("|")]
-    if len(rows) >= 2:
-        header = [c.strip().lower() for c in rows[0].strip("|").split("|")]
-        for row in rows[1:]:
-            cells = [c.strip() for c in row.strip("|").split("|")]
-            if all(set(c) <= set("-: ") for c in cells):
-                continue
-            rec = dict(zip(header, cells))
-            title = cells[0]
-            owner = next((v for k, v in rec.items() if "owner" in k or "assignee" in k), None)
-            due = next((parse_date(v) for k, v in rec.items() if "due" in k or "date" in k), None)
-            tick = next((v for k, v in rec.items() if k in ("bug", "ticket", "issue", "jira", "tracking bug")), None)
-            m = TICKET.search(tick or row)
-            status = next((v for k, v in rec.items() if "status" in k), "")
-            items.append({"title": title, "owner": owner or None, "due": due, "ticket": m.group(0) if m else (tick or None),
-                          "status": "done" if status.lower() in ("done", "closed", "fixed", "complete") else "open"})
-        return [i for i in items if i["title"]]
-    for ln in text.splitlines():
-        m = re.match(r"^\s*(?:[-*+]|\d+[.)])\s+(\[[ xX]\]\s*)?(.+)$", ln)
-        if not m:
+def _front_matter(lines: list[str]) -> tuple[dict, list[str], str | None]:
+    """(mapping, the lines after it, "yaml"|"toml"|None) for --- YAML or +++ TOML front matter."""
+    fence = lines[0].strip() if lines else ""
+    if fence not in ("---", "+++"):
+        return {}, lines, None
+    end = next((n for n in range(1, len(lines)) if lines[n].strip() == fence), None)
+    if end is None:
+        return {}, lines, None
+    raw = "\n".join(lines[1:end])
+    try:
+        if fence == "+++":
+            import tomllib
+
+            data = tomllib.loads(raw)
+        else:
+            import yaml
+
+            data = yaml.safe_load(raw)
+    except Exception:  # noqa: BLE001 - odd front matter: read it line by line instead
+        data = None
+    if not isinstance(data, dict):
+        sep = "=" if fence == "+++" else ":"
+        data = {k.strip(): v.strip().strip("\"'") for k, _, v in (ln.partition(sep) for ln in lines[1:end]) if v}
+    return data, lines[end + 1:], "toml" if fence == "+++" else "yaml"
+
+
+def _apply_front(pm: Postmortem, data: dict) -> None:
+    low = {str(k).lower().replace("_", " ").replace("-", " "): v for k, v in data.items()}
+    for key, value in low.items():
+        if value in (None, "", []):
             continue
-        body = m.group(2)
-        owner = re.search(r"(?:owner\s*:\s*|@)([\w.-]+)", body, re.I)
-        due = re.search(r"due\s*:?\s*(\d{4}-\d{2}-\d{2})", body, re.I)
-        tick = TICKET.search(body)
-        title = re.sub(r"\s*[(\[][^)\]]*(?:owner|due|@|[A-Z]+-\d+)[^)\]]*[)\]]\s*$", "", body).strip()
-        items.append({"title": title or body, "owner": owner.group(1) if owner else None,
-                      "due": dt.date.fromisoformat(due.group(1)) if due else None,
-                      "ticket": tick.group(0) if tick else None,
-                      "status": "done" if (m.group(1) or "").strip().lower() == "[x]" else "open"})
-    return items
+        kind = meta_key(key) or ("date" if key in ("start", "started at", "incident date") else None)
+        if key == "title" or kind == "title":
+            pm.title = pm.title or clean_title(str(value))
+        elif kind == "date" and pm.date is None:
+            day = parse_date(value)
+            if day:
+                pm.date, pm.date_source = day, f"front matter ({key})"
+        elif kind:
+            _set_meta(pm, kind, value if kind == "services" else str(value))
+        elif key == "duration minutes" and str(value).isdigit():
+            pm.duration_minutes = int(value)
+
+
+def _set_meta(pm: Postmortem, kind: str, value, where: str = "") -> None:
+    if kind == "date" and pm.date is None:
+        day = parse_date(value)
+        if day:
+            pm.date, pm.date_source = day, where or "a Date: line"
+    elif kind == "severity" and not pm.severity_text and not is_placeholder(str(value)):
+        pm.severity_text = str(value).strip()
+    elif kind == "services" and not pm.services:
+        pm.services = _split_list(value)
+    elif kind == "duration" and pm.duration_minutes is None:
+        pm.duration_minutes = parse_duration(str(value))
+    elif kind == "title" and pm.title is None:
+        pm.title = clean_title(str(value))
+
+
+@dataclass
+class _Walk:
+    current: str = "_preamble"
+    buf: list = field(default_factory=list)
+    chunks: list = field(default_factory=list)  # (section, lines)
+    dated_headings: list = field(default_factory=list)  # (date, heading as written, in timeline?)
+
+    label: str = ""
+
+    def start(self, name: str, first: str = "", label: str = "") -> None:
+        self.chunks.append((self.current, self.buf, self.label))
+        self.current, self.buf, self.label = name, ([first] if first.strip() else []), label
+
+
+def _heading(pm: Postmortem, w: _Walk, level: int, text: str) -> None:
+    text = text.strip()
+    day = find_date(text)[0] if re.match(r"^\W*\d|^\W*[A-Za-z]{3,9}\.? \d", text) else None
+    if day is not None and w.current != "_preamble":  # "### 2023-07-19" in a timeline or a section
+        w.dated_headings.append((day, text, w.current == "Timeline"))
+        w.buf.append(f"**{text}**")
+        return
+    first = w.current == "_preamble" and not w.chunks[1:] and not any(x.strip() for x in w.buf)
+    if pm.title is None and (level == 1 or (first and not canonical(text) and not meta_key(text) and day is None)):
+        pm.title = clean_title(text) or ""  # "" marks "a heading was there, but a placeholder"
+        return
+    kind = meta_key(text)
+    if kind in ("date", "severity", "services", "duration"):
+        w.start(f"_meta:{kind}:{text}")
+        return
+    mapped_here = w.current != "_preamble" and not w.current.startswith("_meta") and w.current not in pm.unmapped
+    name = canonical(text, keywords=level <= 2 or not mapped_here)
+    if name is None and level > 2 and w.current != "_preamble":
+        w.buf.append(f"**{text}**")  # an unknown sub-heading stays in its section
+        return
+    w.start(name or text, label=text)
+    if name:
+        pm.mapped.append((text, name))
+    else:
+        pm.unmapped.append(text)
+
+
+def _kv_row(pm: Postmortem, w: _Walk, ln: str) -> bool:
+    """A two-column table row naming a section or a metadata field ("| Leadup | text |")."""
+    cells = [c.strip() for c in ln.strip().strip("|").split("|")]
+    if len(cells) < 2 or w.current in ("Action items", "Timeline"):
+        return False
+    label, value = cells[0], " ".join(c for c in cells[1:] if c).strip()
+    name, kind = canonical(label, keywords=False), meta_key(label)
+    if not (name or kind):
+        return False
+    while w.buf and w.buf[-1].strip().startswith("|"):  # the table's header and separator rows
+        w.buf.pop()
+    if kind:
+        _set_meta(pm, kind, value, f"the {label.strip('* ')} row of a table")
+    else:
+        pm.mapped.append((label.strip("* "), name))
+        w.start(name, value.replace("<br>", "\n"))
+        w.start("_preamble")
+    return True
+
+
+def _label_line(pm: Postmortem, w: _Walk, ln: str, n: int) -> bool:
+    """``**Root Causes**: text`` starts a section; ``Date: …``/``**Severity:** …`` is metadata."""
+    m = BOLD_LABEL.match(ln)
+    if m and (name := canonical(m.group(1), keywords=False)):
+        w.start(name, m.group(2), label=m.group(1))
+        pm.mapped.append((m.group(1).strip(), name))
+        return True
+    m = META.match(ln) if w.current not in ("Timeline", "Action items") else None
+    kind = meta_key(m.group(1)) if m else None
+    if not kind:
+        return False
+    value = m.group(2).strip().strip("*_").strip()
+    _set_meta(pm, kind, value, f"the '{m.group(1).strip()}:' line {n}")
+    if kind == "date":
+        return w.current == "_preamble" or parse_date(value) is not None
+    return w.current == "_preamble" or kind in ("severity", "status", "authors", "title")
+
+
+def _walk(pm: Postmortem, lines: list[str], offset: int) -> _Walk:
+    w, fence = _Walk(), None
+    for n, ln in enumerate(lines):
+        s = ln.strip()
+        if fence is None and s.startswith(("```", "~~~")):
+            fence = s[:3]
+        elif fence and s.startswith(fence):
+            fence = None
+        m = HEADING.match(ln) if fence is None else None
+        if m is None and fence is None and s and n + 1 < len(lines) and re.fullmatch(r"=+", lines[n + 1].strip()):
+            m = re.match(r"(#)\s*(.+)", "# " + s)  # Setext "Title\n====="
+        if m:
+            _heading(pm, w, len(m.group(1)), m.group(2))
+            continue
+        if fence is None and re.fullmatch(r"=+", s) and w.buf == [] and pm.title is not None:
+            continue
+        if fence is None and s.startswith("|") and _kv_row(pm, w, ln):
+            continue
+        if fence is None and _label_line(pm, w, ln, n + offset):
+            continue
+        w.buf.append(ln)
+    w.start("_end")
+    return w
+
+
+def _sections(pm: Postmortem, w: _Walk) -> None:
+    for name, body, label in w.chunks:
+        text = re.sub(r"<!--.*?-->", "", "\n".join(body), flags=re.S).strip()
+        if label and _norm(label) != name.lower() and (name in pm.sections or name == "Lessons learned"):
+            text = f"**{label.strip(' *_:')}**\n{text}"  # "What went well" inside Lessons learned
+        if name.startswith("_meta:"):
+            _, kind, heading = name.split(":", 2)
+            _set_meta(pm, kind, text, f"the '{heading}' heading")
+            continue
+        if name in ("_end",) or not strip_placeholders(text).strip(" \n-*|:"):
+            continue
+        if name == "_preamble":
+            name = "Summary" if "Summary" not in pm.sections else "_preamble"
+            if name == "_preamble":
+                continue
+        pm.sections[name] = (pm.sections[name] + "\n\n" + text) if name in pm.sections else text
+
+
+def _dates(pm: Postmortem, w: _Walk, body: str) -> None:
+    """Dated headings (timeline first), then the first dated sentence, when nothing named the date."""
+    if pm.date is not None:
+        return
+    heads = [h for h in w.dated_headings if h[2]] or w.dated_headings
+    if heads:
+        pm.date = heads[0][0]
+        pm.date_source = f"the {'timeline ' if heads[0][2] else ''}heading '{heads[0][1]}'"
+        return
+    prose = re.sub(r"(?ms)^(```|~~~).*?^\1", "", body)
+    day, words = find_date(prose)
+    if day is not None:
+        at = prose.find(words)
+        start = max(prose.rfind(". ", 0, at) + 2, prose.rfind("\n", 0, at) + 1, 0)
+        sentence = " ".join(prose[start:at + len(words) + 40].split())
+        pm.date, pm.date_source = day, f"the first dated sentence: \"{sentence[:90]}…\""
+
+
+def _template_stats(pm: Postmortem, body: str) -> None:
+    pm.placeholders = len(re.findall(r"\[[^\]\n]{2,60}\]|<[a-z][^>\n]{2,60}>|\{\{[^}\n]*\}\}|\bYYYY-MM-DD\b|"
+                                     r"\bTBD\b|\bhh:mm\b", re.sub(r"\[[^\]]*\]\([^)]*\)", "", body), flags=re.I))
+    text = strip_placeholders(re.sub(r"(?m)^\s*#{1,6}\s.*$|\*\*[^*]*\*\*\s*:?|^\s*\|?[-:| ]+\|?\s*$", " ", body))
+    pm.words = len(re.findall(r"[A-Za-z]{3,}", text))
+
+
+def looks_unfilled(pm: Postmortem) -> bool:
+    """An unfilled template: placeholders and headings, hardly any text of its own."""
+    return pm.words < 5 or (pm.placeholders >= 3 and pm.date is None and pm.placeholders * 10 > pm.words)
 
 
 def parse(text: str) -> Postmortem:
     pm = Postmortem()
-    lines = text.replace("\r\n", "\n").split("\n")
-    if lines and lines[0].strip() == "---":  # front matter: take a title/date if present
-        for n in range(1, len(lines)):
-            if lines[n].strip() == "---":
-                for ln in lines[1:n]:
-                    k, _, v = ln.partition(":")
-                    if k.strip().lower() == "title" and v.strip():
-                        pm.title = v.strip().strip("\"'")
-                    elif k.strip().lower() == "date" and v.strip():
-                        pm.date = parse_date(v)
-                lines = lines[n + 1:]
-                break
-    current, buf = "_preamble", []
-    chunks = []
-    in_code = False
-    for ln in lines:
-        if ln.strip().startswith("```"):
-            in_code = not in_code
-        m = None if in_code else HEADING.match(ln)
-        if m and len(m.group(1)) == 1 and pm.title is None:
-            pm.title = re.sub(r"^(post-?mortem|incident( report)?|postmortem report)\s*[:—-]\s*", "",
-                              m.group(2).strip(), flags=re.I)
-            continue
-        if m:
-            name = canonical(m.group(2))
-            if name is None and len(m.group(1)) > 2 and current != "_preamble":
-                buf.append(f"**{m.group(2).strip()}**")  # an unknown sub-heading stays in its section
-                continue
-            chunks.append((current, buf))
-            current, buf = name or m.group(2).strip(), []
-            if name:
-                pm.mapped.append((m.group(2).strip(), name))
-            else:
-                pm.unmapped.append(m.group(2).strip())
-            continue
-        meta = None if in_code else META.match(ln)
-        if meta:
-            key, value = meta.group(1).lower(), meta.group(2).strip().strip("*").strip()
-            if key == "date" or key == "incident date":
-                pm.date = pm.date or parse_date(value)
-            elif key.startswith("sev"):
-                pm.severity_text = pm.severity_text or value
-            elif key.startswith(("service", "affected", "component")):
-                pm.services = pm.services or _split_list(value)
-            elif "duration" in key:
-                pm.duration_minutes = pm.duration_minutes or parse_duration(value)
-            if current == "_preamble" or key in ("date", "severity", "sev", "status", "authors", "author"):
-                continue
-        buf.append(ln)
-    chunks.append((current, buf))
-    for name, body in chunks:
-        key = name
-        text_ = "\n".join(body).strip()
-        if key == "_preamble" or not text_:
-            if key == "_preamble" and text_ and "Summary" not in pm.sections:
-                pm.sections["Summary"] = text_
-            continue
-        pm.sections[key] = (pm.sections[key] + "\n\n" + text_) if key in pm.sections else text_
+    lines = text.replace("\r\n", "\n").lstrip("\ufeff").split("\n")
+    front, body_lines, pm.front_matter = _front_matter(lines)
+    _apply_front(pm, front)
+    offset = len(lines) - len(body_lines) + 1
+    body = "\n".join(body_lines)
+    w = _walk(pm, body_lines, offset)
+    _sections(pm, w)
+    _dates(pm, w, body)
+    pm.title = pm.title or None
     if "Action items" in pm.sections:
-        pm.action_items = _action_items(pm.sections["Action items"])
-    pm.code_spans = list(dict.fromkeys(s for s in re.findall(r"`([^`\n]{4,120})`", text)))
+        pm.action_items = parse_action_items(pm.sections["Action items"])
+    pm.code_spans = list(dict.fromkeys(s for s in re.findall(r"`([^`\n]{4,120})`", body)))
     if pm.duration_minutes is None and "Impact" in pm.sections:
         m = re.search(r"for\s+(\d+\s*(?:minutes?|mins?|hours?|h)\b(?:\s+(?:and\s+)?\d+\s*(?:minutes?|mins?))?)",
                       pm.sections["Impact"], re.I)
         pm.duration_minutes = parse_duration(m.group(1)) if m else None
+    _template_stats(pm, body)
     return pm

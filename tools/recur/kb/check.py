@@ -15,7 +15,7 @@ from recur.util.errors import Problem
 def cross_checks(kb: KB) -> list[Problem]:
     """The checks that need the whole KB: duplicate ids, and ids that other files refer to."""
     return _duplicate_ids(kb) + _pattern_refs(kb) + _record_refs(kb) + \
-        expect_problems(kb.cases, _shown(kb, "eval/cases.yml"), kb.pattern_known)
+        expect_problems(kb.cases, _shown(kb, "eval/cases.yml"), kb.pattern_known) + triage_problems(kb)
 
 
 def _duplicate_ids(kb: KB) -> list[Problem]:
@@ -59,6 +59,25 @@ def _record_refs(kb: KB) -> list[Problem]:
                              f"no pattern has id {step.pattern!r}")
                      for i, step in enumerate(path.steps) if not kb.pattern_known(step.pattern)]
     return problems
+
+
+def triage_problems(kb: KB) -> list[Problem]:
+    """Incidents recorded by ``recur import`` with placeholders (``triage:``): one warning per field."""
+    from recur.kb.schema import TRIAGE_FIELDS
+
+    out = []
+    for inc in kb.incidents.values():
+        shown = kb.incident_files[inc.id][0]
+        for i, name in enumerate(inc.triage):
+            if name not in TRIAGE_FIELDS:
+                out.append(Problem(shown, inc.line("triage", i), f"triage[{i}]",
+                                   f"unknown field {name!r} (one of {', '.join(TRIAGE_FIELDS)})", "warning"))
+                continue
+            value = getattr(inc, name)
+            out.append(Problem(shown, inc.line(name), name,
+                               f"needs triage: {value} is a placeholder (the postmortem did not say); "
+                               f"set the real {name} and remove {name!r} from triage", "warning"))
+    return out
 
 
 def expect_problems(cases, shown: str, known) -> list[Problem]:

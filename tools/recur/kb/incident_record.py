@@ -63,8 +63,13 @@ def incident_text(*, iid: str, title: str, date: dt.date, severity: str, service
     if flags:
         lines.append("flags:")
         lines += [f"  - {q(f)}" for f in flags]
-    for key, value in (extra or {}).items():
-        lines.append(f"{key}: {q(value)}")
+    for key, value in (extra or {}).items():  # a str as a quoted scalar; lists and mappings as JSON flow (valid YAML)
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            lines.append(f"{key}:")
+            lines += [f"  - {json.dumps(v, ensure_ascii=False, default=str)}" for v in value]
+        else:
+            text = q(value) if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+            lines.append(f"{key}: {text}")
     lines.append("---")
     for heading, text in (sections or {}).items():
         lines += ["", f"## {heading}", text.strip()]
@@ -172,6 +177,22 @@ def link_patterns(kb, iid: str, pattern_ids) -> tuple[Path, list]:
         _amend(path, "patterns", pid, lambda v, pid=pid: v == pid)
         added.append(pid)
     return path, added
+
+
+def candidates_text(kb, iid: str) -> list[str]:
+    """Lines showing the ranked candidates ``recur import`` stored on an incident (with their why)."""
+    find_incident(kb, iid)
+    inc = kb.incidents.get(iid)
+    cands = inc.candidates if inc is not None else []
+    if not cands:
+        return []
+    out = [f"Candidates stored for {iid} ({'linked: ' + ', '.join(inc.patterns) if inc.patterns else 'not linked'}):"]
+    for c in cands:
+        conf = f"{c.get('confidence') or '?'}" + (f", {c['score']}" if c.get("score") else "")
+        out.append(f"  {c.get('rank') or '-'}. {c['id']}  {c.get('title') or ''}  ({conf})")
+        if c.get("why"):
+            out.append(f"     why: {c['why']}")
+    return out
 
 
 @dataclass

@@ -307,7 +307,7 @@ def _load_pattern(kb: KB, path: Path) -> None:
         tags=meta.get("tags", []), services=meta.get("services", []), status=status,
         owner=meta.get("owner"), fix=fix, related=meta.get("related", []),
         distinguish=[{"from": d["from"], "by": d["by"]} for d in meta.get("distinguish", [])],
-        created=meta.get("created"), sections=sections, runbook=runbook, evidence=evidence,
+        created=meta.get("created"), imported=meta.get("imported"), sections=sections, runbook=runbook, evidence=evidence,
         extra={k: raw[k] for k in raw if k not in schema.PATTERN}, lines=lines,
     ))
 
@@ -383,6 +383,8 @@ def _load_incident(kb: KB, path: Path) -> None:
         follow_ups=[FollowUp(f["title"], f.get("status", "open"), f.get("owner"), f.get("due"), f.get("ticket"))
                     for f in meta.get("follow_ups", [])],
         flags=[Flag(f["text"], f.get("status", "open"), f.get("note")) for f in meta.get("flags", [])],
+        triage=meta.get("triage", []), imported=meta.get("imported"),
+        candidates=[{k: v for k, v in c.items() if k != "_line"} for c in meta.get("candidates", [])],
         sections=sections, extra={k: raw[k] for k in raw if k not in schema.INCIDENT}, lines=lines,
     ))
 

@@ -46,6 +46,7 @@ class Pattern:
     related: list = field(default_factory=list)
     distinguish: list = field(default_factory=list)  # [{"from": id, "by": text}]
     created: dt.date | None = None
+    imported: dict | None = None  # extension: {source, sha256} of a draft written by recur import
     sections: dict = field(default_factory=dict)  # heading -> Markdown text
     runbook: list = field(default_factory=list)
     evidence: list = field(default_factory=list)
@@ -97,6 +98,9 @@ class Incident:
     review: Review | None = None
     follow_ups: list = field(default_factory=list)
     flags: list = field(default_factory=list)
+    triage: list = field(default_factory=list)  # extension: fields holding placeholders from recur import
+    imported: dict | None = None  # extension: {source, sha256, date_from}
+    candidates: list = field(default_factory=list)  # extension: [{id, rank, confidence, score, title, why}]
     sections: dict = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
     lines: dict = field(default_factory=dict)
@@ -105,6 +109,10 @@ class Incident:
         return _line_of(self.lines, path)
 
     summary = _section("Summary")
+
+    @property
+    def needs_triage(self) -> bool:
+        return bool(self.triage)
 
 
 @dataclass
@@ -171,3 +179,9 @@ class KB:
 
     def pattern_known(self, pattern_id: str) -> bool:
         return pattern_id in self.pattern_files
+
+    def import_drafts(self) -> set:
+        """Draft patterns written by recur import and not yet promoted by a person: they never
+        count as a match for another import."""
+        return {p.id for p in self.patterns.values() if p.status == "draft" and
+                (p.imported or "Imported from postmortem" in p.sections.get("References", ""))}

@@ -44,6 +44,20 @@ DISTINGUISH = {  # extension: how to tell this pattern from a look-alike
     "from": Field("kebab", required=True),
     "by": Field("str", required=True),
 }
+IMPORTED = {  # extension: where recur import read a record from (duplicate imports are recognised by it)
+    "source": Field("str"),
+    "sha256": Field("str"),
+    "date_from": Field("str"),
+}
+CANDIDATE = {  # extension: a ranked candidate pattern stored for the reviewer of an unlinked incident
+    "id": Field("kebab", required=True),
+    "rank": Field("int"),
+    "confidence": Field("enum", choices=("high", "medium", "low")),
+    "score": Field("str"),
+    "title": Field("str"),
+    "why": Field("str"),
+}
+TRIAGE_FIELDS = ("date", "severity", "title")
 PATTERN = {
     "id": Field("kebab", required=True),
     "title": Field("str", required=True),
@@ -59,6 +73,7 @@ PATTERN = {
     "related": Field("list", item="kebab"),
     "distinguish": Field("records", schema=DISTINGUISH),
     "created": Field("date", doc="extension: when the pattern was first written"),
+    "imported": Field("mapping", schema=IMPORTED, doc="extension: a draft written by recur import from this source"),
 }
 REVIEW = {
     "level": Field("enum", choices=REVIEW_LEVELS),
@@ -88,6 +103,9 @@ INCIDENT = {
     "review": Field("mapping", schema=REVIEW),
     "follow_ups": Field("records", schema=FOLLOW_UP),
     "flags": Field("flags", schema=FLAG),
+    "triage": Field("list", doc="extension: fields recur import could not find and filled with a placeholder"),
+    "imported": Field("mapping", schema=IMPORTED, doc="extension: the postmortem this record was imported from"),
+    "candidates": Field("records", schema=CANDIDATE, doc="extension: ranked candidates for the reviewer"),
 }
 PATH_STEP = {
     "pattern": Field("kebab", required=True),

@@ -8,7 +8,7 @@ Keys of the returned dict:
 
 - ``as_of``: the date, ISO.
 - ``counts``: {reviews_pending, reviews_overdue, follow_ups_open, follow_ups_overdue, fixes_open,
-  fixes_overdue, unknown, flags_open, recurrence_after_fix, incidents_30, incidents_90} — headline numbers.
+  fixes_overdue, unknown, triage, flags_open, recurrence_after_fix, incidents_30, incidents_90} — headline numbers.
 - ``reviews``: incidents whose review is pending (level not ``none``): {incident, title, date, severity,
   level, due, overdue, days_overdue, path}; most overdue first.
 - ``follow_ups``: open follow-ups: {incident, title, owner, due, ticket, age_days (since the incident),
@@ -18,10 +18,13 @@ Keys of the returned dict:
   age_days (since the first matched incident or ``created``; null if neither), path}.
 - ``by_owner``: {owner: {follow_ups, follow_ups_overdue, fixes, fixes_overdue}}; ``(unowned)`` for none.
 - ``unknown``: incidents with no known pattern, "needs analysis": {incident, title, date, severity,
-  services, age_days, path}; newest first.
+  services, age_days, path, candidates}; newest first. ``candidates`` are the ranked patterns
+  ``recur import`` stored for the reviewer ({id, rank, confidence, score, title, why}; may be empty).
+- ``triage``: incidents whose ``triage:`` lists fields ``recur import`` filled with a placeholder
+  (no date or severity in the postmortem): {incident, title, date, severity, fields, path}.
 - ``flags``: open "dig into this later" flags: {incident, text, note, date, age_days, severity, path}.
-- ``recurring``: {"30": [...], "90": [...]}: patterns matched by incidents in the last N days
-  (``as_of - N < date <= as_of``): {pattern, title, category, count, last}; most first, at most ``top``.
+- ``recurring``: {"30": [...], "90": [...]}: patterns matched by two or more incidents in the last N
+  days (``as_of - N < date <= as_of``): {pattern, title, category, count, last}; most first, at most ``top``.
 - ``recurrence_after_fix``: an incident matched a pattern whose fix is ``done`` with a ``done`` date
   before the incident's date — the fix did not hold: {incident, title, pattern, pattern_title,
   fix_done, incident_date, days_after_fix}; newest first.
@@ -125,8 +128,11 @@ def board(kb, as_of: dt.date, *, top: int = 10, months: int = 12) -> dict:
         o["fixes_overdue"] += f["overdue"]
 
     unknown = [{"incident": i.id, "title": i.title, "date": _iso(i.date), "severity": i.severity,
-                "services": list(i.services), "age_days": (as_of - i.date).days, "path": i.relpath}
+                "services": list(i.services), "age_days": (as_of - i.date).days, "path": i.relpath,
+                "candidates": list(i.candidates)}
                for i in reversed(incidents) if not i.patterns]
+    triage = [{"incident": i.id, "title": i.title, "date": _iso(i.date), "severity": i.severity,
+               "fields": list(i.triage), "path": i.relpath} for i in reversed(incidents) if i.triage]
 
     flags = [{"incident": i.id, "text": f.text, "note": f.note, "date": _iso(i.date),
               "age_days": (as_of - i.date).days, "severity": i.severity, "path": i.relpath}
@@ -143,7 +149,8 @@ def board(kb, as_of: dt.date, *, top: int = 10, months: int = 12) -> dict:
                 for pid in dict.fromkeys(i.patterns):
                     count[pid] += 1
                     last[pid] = i.date
-        ranked = sorted(count, key=lambda pid: (-count[pid], -last[pid].toordinal(), pid))[:top]
+        recurred = [pid for pid in count if count[pid] >= 2]  # seen once is not recurring
+        ranked = sorted(recurred, key=lambda pid: (-count[pid], -last[pid].toordinal(), pid))[:top]
         recurring[str(days)] = [{"pattern": pid, "title": patterns[pid].title if pid in patterns else pid,
                                  "category": patterns[pid].category if pid in patterns else None,
                                  "count": count[pid], "last": _iso(last[pid])} for pid in ranked]
@@ -182,13 +189,14 @@ def board(kb, as_of: dt.date, *, top: int = 10, months: int = 12) -> dict:
         "reviews_pending": len(reviews), "reviews_overdue": sum(r["overdue"] for r in reviews),
         "follow_ups_open": len(follow_ups), "follow_ups_overdue": sum(f["overdue"] for f in follow_ups),
         "fixes_open": len(fixes), "fixes_overdue": sum(f["overdue"] for f in fixes),
-        "unknown": len(unknown), "flags_open": len(flags), "recurrence_after_fix": len(after_fix),
+        "unknown": len(unknown), "triage": len(triage), "flags_open": len(flags), "recurrence_after_fix": len(after_fix),
         "incidents_30": sum(1 for i in incidents if i.date > as_of - dt.timedelta(days=30)),
         "incidents_90": sum(1 for i in incidents if i.date > as_of - dt.timedelta(days=90)),
     }
     return {
         "as_of": _iso(as_of), "counts": counts, "reviews": reviews, "follow_ups": follow_ups, "fixes": fixes,
-        "by_owner": {k: dict(by_owner[k]) for k in sorted(by_owner)}, "unknown": unknown, "flags": flags,
+        "by_owner": {k: dict(by_owner[k]) for k in sorted(by_owner)}, "unknown": unknown, "triage": triage,
+        "flags": flags,
         "recurring": recurring, "recurrence_after_fix": after_fix,
         "trends": {"months": month_keys, "total": total, "by_category": _ordered(by_cat),
                    "by_service": _ordered(by_svc)},

@@ -8,18 +8,23 @@ from __future__ import annotations
 FAIL_ON = ("overdue", "recurrence", "unknown")
 
 
+ZERO = "·"  # a month with no incident: visible, so a rendered table cannot collapse it
+
+
 def _sparkline(counts: list) -> str:
-    bars = " ▁▂▃▄▅▆▇█"
+    """One character per month, empty months included (``·``), bars scaled to the busiest month."""
+    bars = ZERO + "▁▂▃▄▅▆▇█"
     top = max(counts) if counts else 0
-    return "".join(bars[0 if not c else max(1, round(c / top * 8))] for c in counts) if top else " " * len(counts)
+    return "".join(bars[0 if not c else max(1, round(c / top * 8))] for c in counts) if top else ZERO * len(counts)
 
 
 def _late(item: dict) -> str:
     return f"OVERDUE {item['days_overdue']}d" if item.get("overdue") else ""
 
 
-def sections(b: dict) -> list[tuple[str, list[str], list[list]]]:
-    """The report as (heading, column names, rows); text and Markdown render the same content."""
+def sections(b: dict) -> list[tuple[str, list[str], list[list], str | None]]:
+    """The report as (heading, column names, rows, what to say when there are no rows); text and
+    Markdown render the same content."""
     c = b["counts"]
     out = []
     out.append((f"Reviews pending ({c['reviews_pending']}, {c['reviews_overdue']} overdue)",
@@ -37,9 +42,13 @@ def sections(b: dict) -> list[tuple[str, list[str], list[list]]]:
     out.append(("By owner", ["owner", "follow-ups", "overdue", "fixes", "overdue"],
                 [[o, str(v["follow_ups"]), str(v["follow_ups_overdue"]), str(v["fixes"]), str(v["fixes_overdue"])]
                  for o, v in b["by_owner"].items()]))
+    out.append((f"Needs triage: imported with placeholders ({c.get('triage', 0)})",
+                ["incident", "date", "severity", "placeholders", "title"],
+                [[t["incident"], t["date"], t["severity"], ", ".join(t["fields"]), t["title"]] for t in b.get("triage", [])]))
     out.append((f"Needs analysis: incidents with no known pattern ({c['unknown']})",
-                ["incident", "date", "severity", "age", "title"],
-                [[u["incident"], u["date"], u["severity"], f"{u['age_days']}d", u["title"]] for u in b["unknown"]]))
+                ["incident", "date", "severity", "age", "candidates", "title"],
+                [[u["incident"], u["date"], u["severity"], f"{u['age_days']}d", candidates_cell(u.get("candidates")),
+                  u["title"]] for u in b["unknown"]]))
     out.append((f"Dig into this later: open flags ({c['flags_open']})", ["incident", "date", "age", "flag"],
                 [[f["incident"], f["date"], f"{f['age_days']}d", f["text"]] for f in b["flags"]]))
     out.append((f"Recurrence after fix: the fix did not hold ({c['recurrence_after_fix']})",
@@ -47,15 +56,22 @@ def sections(b: dict) -> list[tuple[str, list[str], list[list]]]:
                 [[r["incident"], r["incident_date"], r["pattern"], r["fix_done"], str(r["days_after_fix"])]
                  for r in b["recurrence_after_fix"]]))
     for days in ("30", "90"):
-        out.append((f"Most recurring patterns, last {days} days", ["count", "pattern", "last", "title"],
-                    [[str(r["count"]), r["pattern"], r["last"], r["title"]] for r in b["recurring"][days]]))
+        out.append((f"Most recurring patterns, last {days} days (two or more incidents)",
+                    ["count", "pattern", "last", "title"],
+                    [[str(r["count"]), r["pattern"], r["last"], r["title"]] for r in b["recurring"][days]],
+                    f"Nothing recurred: no pattern matched two or more incidents in the last {days} days."))
     t = b["trends"]
     span = f"{t['months'][0]} … {t['months'][-1]}" if t["months"] else ""
     rows = [["(all)", _sparkline(t["total"]), str(sum(t["total"]))]]
     rows += [[f"category {k}", _sparkline(v), str(sum(v))] for k, v in t["by_category"].items()]
     rows += [[f"service {k}", _sparkline(v), str(sum(v))] for k, v in list(t["by_service"].items())[:10]]
-    out.append((f"Incidents per month {span}", ["", "trend", "total"], rows))
-    return out
+    out.append((f"Incidents per month {span} (· = none that month)", ["", "trend", "total"], rows))
+    return [x if len(x) == 4 else (*x, None) for x in out]
+
+
+def candidates_cell(cands) -> str:
+    """The stored candidates of an unlinked incident, for a table cell: "disk-full (medium), …"."""
+    return ", ".join(f"{c['id']} ({c.get('confidence') or '?'})" for c in (cands or [])[:3]) or "-"
 
 
 def _plain(text: str, **_style) -> str:
@@ -69,10 +85,10 @@ def render_text(b: dict, style=_plain) -> str:
              f"{c['incidents_30']} incident(s) in the last 30 days, {c['incidents_90']} in 90; "
              f"{c['reviews_overdue']} review(s), {c['follow_ups_overdue']} follow-up(s) and "
              f"{c['fixes_overdue']} permanent fix(es) overdue.", ""]
-    for title, cols, rows in sections(b):
+    for title, cols, rows, empty in sections(b):
         lines.append(style(title, bold=True))
         if not rows:
-            lines += ["  (none)", ""]
+            lines += [f"  {empty or '(none)'}", ""]
             continue
         widths = [max(len(str(r[i])) for r in rows + [cols]) for i in range(len(cols))]
         widths[-1] = 0  # the last column runs free
@@ -92,10 +108,10 @@ def render_markdown(b: dict) -> str:
              f"{c['incidents_30']} incident(s) in the last 30 days, {c['incidents_90']} in 90; "
              f"{c['reviews_overdue']} review(s), {c['follow_ups_overdue']} follow-up(s) and "
              f"{c['fixes_overdue']} permanent fix(es) overdue.", ""]
-    for title, cols, rows in sections(b):
+    for title, cols, rows, empty in sections(b):
         lines += [f"## {title}", ""]
         if not rows:
-            lines += ["None.", ""]
+            lines += [empty or "None.", ""]
             continue
         lines.append("| " + " | ".join(_md_cell(x) or " " for x in cols) + " |")
         lines.append("|" + "---|" * len(cols))

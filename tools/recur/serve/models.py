@@ -61,11 +61,16 @@ class Alert(BaseModel):
     fingerprint: StrictStr | None = None
 
 
+WEBHOOK_VERSIONS = {"4": "alertmanager", "1": "grafana"}  # Grafana's webhook contact point sends version "1"
+
+
 class AlertmanagerIn(BaseModel):
-    """The Alertmanager webhook payload, version 4 (only the fields Recur reads are checked)."""
+    """The Alertmanager webhook payload (version 4), or Grafana's webhook payload (version 1, the same
+    shape plus extra fields such as orgId, title, state, message, values): only the fields Recur
+    reads are checked, others are ignored."""
 
     model_config = ConfigDict(extra="ignore")
-    version: StrictStr = Field(description='Must be "4".')
+    version: StrictStr = Field(description='"4" (Alertmanager) or "1" (Grafana).')
     status: StrictStr = "firing"
     receiver: StrictStr | None = None
     groupKey: StrictStr | None = None
@@ -78,9 +83,24 @@ class AlertmanagerIn(BaseModel):
     @field_validator("version")
     @classmethod
     def _check_version(cls, v):
-        if v != "4":
-            raise ValueError(f'Alertmanager webhook version {v!r} is not supported; Recur reads version "4"')
+        if v not in WEBHOOK_VERSIONS:
+            raise ValueError(f'webhook version {v!r} is not supported; Recur reads Alertmanager version "4" '
+                             'and Grafana version "1"')
         return v
+
+
+def is_resolved(alert: Alert) -> bool:
+    """A resolved alert is reported as resolved, not run through suggestions again."""
+    return alert.status.strip().lower() == "resolved"
+
+
+def alert_entry(alert: Alert, query: str, answer) -> dict:
+    """One alert of the webhook answer: resolved alerts carry no results and no verdict."""
+    resolved = is_resolved(alert)
+    return {"alertname": alert.labels.get("alertname"), "status": alert.status, "resolved": resolved,
+            "fingerprint": alert.fingerprint, "labels": alert.labels, "query": query,
+            "no_known_pattern": None if resolved else (answer.no_known_pattern if answer else True),
+            "results": [] if resolved or answer is None else answer.results}
 
 
 # Labels that identify where an alert fired, not what went wrong: left out of the query.

@@ -65,8 +65,14 @@ def board_page(site: Site) -> str:
 
     out.append("## Needs analysis\n\nIncidents that matched no known pattern: analyse them and write the pattern.\n")
     rows = [[_il(site, page, u["incident"]), esc(u["date"]), esc(u["severity"]), esc(", ".join(u["services"]) or "-"),
-             f"{u['age_days']}d", esc(u["title"])] for u in b["unknown"]]
-    out.append(raw_table(["incident", "date", "severity", "services", "age", "title"], rows, "Every incident has a pattern.\n"))
+             f"{u['age_days']}d", esc(_candidates(u.get("candidates"))), esc(u["title"])] for u in b["unknown"]]
+    out.append(raw_table(["incident", "date", "severity", "services", "age", "candidates", "title"], rows,
+                         "Every incident has a pattern.\n"))
+    if b.get("triage"):
+        out.append("## Needs triage\n\nImported postmortems that did not say these fields: a placeholder was recorded.\n")
+        rows = [[_il(site, page, t["incident"]), esc(t["date"]), esc(t["severity"]), esc(", ".join(t["fields"])),
+                 esc(t["title"])] for t in b["triage"]]
+        out.append(raw_table(["incident", "date", "severity", "placeholders", "title"], rows, ""))
 
     out.append('## "Dig into this later"\n\nFlags set during the response and not yet addressed.\n')
     rows = [[_il(site, page, f["incident"]), esc(f["date"]), f"{f['age_days']}d", esc(f["text"]) +
@@ -103,3 +109,8 @@ def trends_page(site: Site) -> str:
         out.append(f"## Top recurring patterns, last {days} days\n")
         out.append(_recurring_chart(site, page, b["recurring"][days], f"top recurring patterns, last {days} days"))
     return "\n".join(out)
+
+
+def _candidates(cands) -> str:
+    """Candidates stored by recur import for an unlinked incident: "disk-full (medium), …"."""
+    return ", ".join(f"{c['id']} ({c.get('confidence') or '?'})" for c in (cands or [])[:3]) or "-"

@@ -30,7 +30,8 @@ def home_page(site: Site) -> str:
     if not recurring:  # a quiet quarter: fall back to all time
         counts = sorted(site.by_pattern, key=lambda pid: (-len(site.by_pattern[pid]), pid))
         recurring = [{"pattern": pid, "count": len(site.by_pattern[pid]),
-                      "last": site.by_pattern[pid][-1].date.isoformat()} for pid in counts if pid in site.kb.patterns][:10]
+                      "last": site.by_pattern[pid][-1].date.isoformat()} for pid in counts
+                     if pid in site.kb.patterns and len(site.by_pattern[pid]) >= 2][:10]  # once is not recurring
         window = "all time"
     out = [front_matter(title="Recur", hide=["toc"], search={"exclude": True}),
            "# What are you seeing?\n",
@@ -44,7 +45,8 @@ def home_page(site: Site) -> str:
         if p is not None:
             rows.append([mdlink(page, p.relpath, p.title), str(r["count"]), cell(r["last"]), cell(p.severity),
                          cell(p.category)])
-    out.append(table(["pattern", "incidents", "last", "severity", "category"], rows) or "No incidents recorded yet.\n")
+    out.append(table(["pattern", "incidents", "last", "severity", "category"], rows) or
+               "Nothing has recurred yet: no pattern has matched two or more incidents.\n")
     out.append("## Ways in\n")
     out += [f"- {mdlink(page, PATTERNS, 'Patterns by category')} · {mdlink(page, BY_SERVICE, 'by service')} · "
             f"{mdlink(page, BY_TAG, 'by tag')} · {mdlink(page, BY_SEVERITY, 'by severity')} "

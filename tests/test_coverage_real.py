@@ -1,0 +1,139 @@
+"""`recur coverage` on rule sets as teams have them (issue 14): PrometheusRule CRDs, kind: List,
+Grafana-provisioned alert rules, Helm templates and odd YAML, external runbook sites, case."""
+
+import json
+
+from click.testing import CliRunner
+from kbfactory import pattern_text, write
+
+from recur.cli.main import cli
+from recur.ingest.coverage import coverage, propose_alerts, read_rules
+from recur.kb.loader import load_kb
+from recur.retrieval.engine import Engine
+
+LIST = """apiVersion: v1
+kind: List
+items:
+  - apiVersion: monitoring.coreos.com/v1
+    kind: PrometheusRule
+    metadata: {name: pg}
+    spec:
+      groups:
+        - name: postgres
+          rules:
+            - alert: PostgresqlTooManyConnections
+              expr: sum(pg_stat_activity_count) > 90
+              annotations:
+                summary: Postgres has too many connections
+                runbook_url: https://runbooks.upstream.example/postgres/toomanyconnections
+            - alert: PostgresqlTooManyConnections
+              expr: sum(pg_stat_activity_count) > 95
+              labels: {severity: critical}
+            - alert: PostgresqlDown
+              expr: pg_up == 0
+"""
+GRAFANA = """apiVersion: 1
+groups:
+  - orgId: 1
+    name: certificates
+    folder: Blackbox
+    interval: 1m
+    rules:
+      - uid: cert-exp-1
+        title: BlackboxSslCertificateWillExpireSoon
+        condition: C
+        data:
+          - refId: A
+            datasourceUid: prom
+            model: {expr: probe_ssl_earliest_cert_expiry - time() < 86400 * 3}
+        for: 5m
+        annotations:
+          summary: The TLS certificate of the probed site expires in less than three days
+          description: x509 certificate expiry is close; renew the certificate
+          runbook_url: https://recur.example/patterns/network/disk-full/
+        labels: {severity: warning}
+"""
+HELM = """groups:
+  - name: {{ .Release.Name }}-node
+    rules:
+{{- range .Values.alerts }}
+      - alert: {{ .name }}
+{{- end }}
+"""
+ODD = "groups:\n  - name: odd\n    rules:\n      - alert: Weird\n        expr: =\n"
+
+
+def rules(tmp_path):
+    root = tmp_path / "rules"
+    write(root, "list.yaml", LIST)
+    write(root, "grafana/alerting.yaml", GRAFANA)
+    write(root, "chart/templates/rules.yaml", HELM)
+    write(root, "odd.yml", ODD)
+    write(root, "plain.yml", "groups:\n  - name: node\n    rules:\n      - alert: NodeDiskFull\n        expr: x\n"
+          "        annotations: {runbook_url: 'https://recur.example/patterns/capacity/nope/'}\n")
+    return root
+
+
+def test_every_shape_is_read_and_bad_files_are_skipped(tmp_path):
+    alerts, notes = read_rules(rules(tmp_path))
+    names = sorted(a.name for a in alerts)
+    assert names == ["BlackboxSslCertificateWillExpireSoon", "NodeDiskFull", "PostgresqlDown",
+                     "PostgresqlTooManyConnections", "PostgresqlTooManyConnections"]
+    grafana = next(a for a in alerts if a.source == "grafana")
+    assert grafana.line == 8 and grafana.group == "certificates" and "TLS certificate" in grafana.summary
+    assert sum("rules.yaml" in n and "Helm template" in n for n in notes) == 1
+    assert sum("odd.yml" in n and "skipped" in n for n in notes) == 1
+
+
+def test_case_site_url_folding_and_counts(kb_dir, tmp_path):
+    write(kb_dir, "patterns/capacity/db-pool-exhausted.md", pattern_text(
+        "db-pool-exhausted", title="Database connection pool exhausted", symptoms=("too many clients",),
+        signals=('alertname="PostgreSQLTooManyConnections"', 'alertname="PostgresDown"')))
+    alerts, _ = read_rules(rules(tmp_path))
+    c = coverage(load_kb(kb_dir), alerts, site_url="https://recur.example/patterns")
+    missing = {m["alert"]: m for m in c["missing_alerts"]}
+    assert "PostgreSQLTooManyConnections" not in missing  # same name, other case
+    assert missing["PostgresDown"]["did_you_mean"] == ["PostgresqlDown"]
+    assert [b["url"] for b in c["bad_runbook_urls"]] == ["https://recur.example/patterns/capacity/nope/"]
+    assert [e["host"] for e in c["external_runbook_urls"]] == ["runbooks.upstream.example"]
+    assert c["detected"]["disk-full"] == ["BlackboxSslCertificateWillExpireSoon"]  # its runbook_url is ours
+    for key in ("unmentioned_alerts", "undetected", "bad_runbook_urls", "external_runbook_urls"):
+        assert c["counts"][key] == len(c[key])
+    assert c["counts"]["missing_alerts"] + c["counts"]["alert_like_unknown"] == len(c["missing_alerts"])
+    assert sum(len(v) for g in c["unmentioned_by_file"].values() for v in g.values()) == len(c["unmentioned_alerts"])
+
+
+def test_duplicates_folded_and_grouped(kb_dir, tmp_path):
+    alerts, _ = read_rules(rules(tmp_path))
+    c = coverage(load_kb(kb_dir), alerts)
+    rows = [r for r in c["unmentioned_alerts"] if r["alert"] == "PostgresqlTooManyConnections"]
+    assert len(rows) == 1 and rows[0]["count"] == 2 and len(rows[0]["lines"]) == 2
+    listing = next(v for f, v in c["unmentioned_by_file"].items() if f.endswith("list.yaml"))
+    assert listing == {"postgres": ["PostgresqlTooManyConnections", "PostgresqlDown"]}
+
+
+def test_undetected_proposes_alerts_by_meaning(kb_dir, tmp_path):
+    write(kb_dir, "patterns/network/tls-certificate-expired.md", pattern_text(
+        "tls-certificate-expired", "network", title="TLS certificate expired",
+        symptoms=("browsers show the certificate has expired", "x509: certificate has expired or is not yet valid"),
+        summary="A TLS certificate expired and clients refuse the connection."))
+    alerts, _ = read_rules(rules(tmp_path))
+    engine = Engine.open(kb_dir, tmp_path / "idx", "fake:64", quiet=True)
+    proposals = propose_alerts(engine, alerts, ["tls-certificate-expired"])
+    c = coverage(load_kb(kb_dir), alerts, proposals=proposals)
+    u = next(x for x in c["undetected"] if x["pattern"] == "tls-certificate-expired")
+    assert [x["alert"] for x in u["likely_alerts"]][:1] == ["BlackboxSslCertificateWillExpireSoon"]
+
+
+def test_cli_never_aborts_and_warns_once_per_file(kb_dir, tmp_path):
+    root = rules(tmp_path)
+    r = CliRunner().invoke(cli, ["coverage", "--kb", str(kb_dir), "--rules", str(root), "--index", str(tmp_path / "i"),
+                                 "--model", "fake:64", "--site-url", "https://recur.example/patterns", "--json"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output[r.output.index("{"):])
+    assert out["counts"]["external_runbook_urls"] == 1 and out["counts"]["bad_runbook_urls"] == 1
+    assert r.output.count("warning:") == 2 and "Traceback" not in r.output
+    text = CliRunner().invoke(cli, ["coverage", "--kb", str(kb_dir), "--rules", str(root), "--no-propose",
+                                    "--site-url", "https://recur.example/patterns"]).output
+    assert "list.yaml" in text and "  postgres: PostgresqlTooManyConnections, PostgresqlDown" in text
+    assert "runbooks.upstream.example: 1 alert(s)" in text

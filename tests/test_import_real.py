@@ -1,0 +1,282 @@
+"""`recur import` on postmortems in the shapes people publish them (issue 14). Our own text, written
+in the published layouts: SRE-book bold labels + action-item table, Atlassian headings, TOML/YAML
+front matter, dated timeline headings, prose dates, wrapped list items, status marks."""
+
+import datetime as dt
+import json
+import textwrap
+
+from click.testing import CliRunner
+from kbfactory import pattern_text, write
+
+from recur.cli.main import cli
+from recur.ingest.postmortem import looks_unfilled, parse
+from recur.kb.loader import load_kb
+
+SRE_LABELS = """\
+# Ledger Search Postmortem (incident #812)
+
+**Date**: 2024-05-11
+
+**Authors**: kim, ravi
+
+**Status**: Complete, action items in progress
+
+**Summary**: Ledger search was unavailable for 52 minutes after an index rebuild saturated the cluster.
+
+**Impact**: Roughly 14,000 queries failed. No data was lost.
+
+**Root Causes**: A rebuild job ran with no rate limit and exhausted
+file descriptors on every search node.
+
+**Trigger**: The quarterly re-index was started by hand during peak.
+
+**Resolution**: Stopped the rebuild, restarted the nodes one by one.
+
+**Detection**: The `SearchErrorRateHigh` alert paged at 10:04.
+
+**Action Items**:
+
+| Action Item | Type | Owner | Bug |
+|-------------|------|-------|-----|
+| Rate limit the rebuild job | prevent | ravi | n/a **DONE** |
+| Raise the file descriptor limit on search nodes | mitigate | kim | LEDG-311 **TODO** |
+| Add a runbook entry for rebuild storms | process | kim | Bug 4471120 **IN PROGRESS** |
+| ✅ Page the search team on rebuild errors | detect | ravi | |
+
+## Lessons Learned
+
+**What went well**
+
+* The alert fired within two minutes.
+
+**Where we got lucky**
+
+* The rebuild was started by someone still at their desk.
+"""
+
+TOML_TIMELINE = """\
++++
+title = "Cache stampede after a config push"
+severity = "SEV-2"
+services = ["api-gateway", "cache"]
++++
+
+## Overview
+At peak, every cache key expired at once and the origin saw ten times its usual load.
+
+## Timeline
+
+### 2023-07-19
+- 21:28 config pushed
+- 21:31 errors rise
+
+### 2023-07-20
+- 00:10 resolved
+
+## Follow-ups
+- [x] Jitter the TTLs (owner: ana, PLAT-9)
+- [ ] Add a canary for config pushes that
+  change cache TTLs across all regions
+- Alert on the cache hit ratio — in progress
+"""
+
+ATLASSIAN_PROSE = """\
+---
+title: "[Incident title]"
+---
+# Billing export delayed
+
+At 2020-02-20 21:28 UTC the nightly billing export stalled for three hours.
+
+## Leadup
+A schema migration added a table lock on Monday.
+
+## Blameless root cause
+The export job waited on a lock that the migration never released.
+
+## Root cause identification: The Five Whys
+1. Why did it stall? It waited on a lock.
+2. Why was the lock held? The migration did not commit.
+
+## Lessons we learned
+Locks need timeouts.
+
+## Corrective actions
+1. Add a lock timeout to the export job - DONE
+2. Review migrations for long locks (BILL-77) - TODO
+"""
+
+DATE_HEADING = """\
+# Queue backlog in the mailer
+
+## Date
+March 3rd, 2025
+
+## Severity
+P2
+
+## What happened
+The mailer queue backed up for two hours.
+"""
+
+TEMPLATE = """\
+# [Incident title] Postmortem
+
+**Date**: YYYY-MM-DD
+
+**Authors**: [names]
+
+**Summary**: [One sentence summary]
+
+**Impact**: [Who was affected and how]
+
+**Root Causes**: <describe the root cause>
+
+## Action Items
+
+| Action Item | Type | Owner | Bug |
+|---|---|---|---|
+| [item] | [type] | [owner] | [bug] |
+"""
+
+
+def imp(kb_dir, tmp_path, name, text, *extra):
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text))
+    r = CliRunner().invoke(cli, ["import", "--kb", str(kb_dir), "--index", str(tmp_path / "idx"),
+                                 "--model", "fake:64", str(path), *extra])
+    return r
+
+
+def test_sre_book_bold_labels_and_action_table():
+    pm = parse(SRE_LABELS)
+    assert pm.title == "Ledger Search" and pm.date == dt.date(2024, 5, 11) and "Date" in pm.date_source
+    assert {"Summary", "Impact", "Root cause", "Trigger", "Resolution", "Detection", "Action items",
+            "Lessons learned"} <= set(pm.sections)
+    assert pm.sections["Root cause"].endswith("every search node.")  # a label's text may wrap
+    assert "**Where we got lucky**" in pm.sections["Lessons learned"]
+    items = {a["title"]: a for a in pm.action_items}
+    assert len(items) == 4
+    assert items["Rate limit the rebuild job"]["status"] == "done" and items["Rate limit the rebuild job"]["ticket"] is None
+    assert items["Raise the file descriptor limit on search nodes"] | {} == {
+        "title": "Raise the file descriptor limit on search nodes", "status": "open", "owner": "kim",
+        "due": None, "ticket": "LEDG-311"}
+    assert items["Add a runbook entry for rebuild storms"]["ticket"] == "Bug 4471120"
+    assert items["Page the search team on rebuild errors"]["status"] == "done"
+
+
+def test_toml_front_matter_and_timeline_headings():
+    pm = parse(TOML_TIMELINE)
+    assert pm.front_matter == "toml" and pm.title == "Cache stampede after a config push"
+    assert pm.severity_text == "SEV-2" and pm.services == ["api-gateway", "cache"]
+    assert pm.date == dt.date(2023, 7, 19) and "timeline heading '2023-07-19'" in pm.date_source
+    assert "+++" not in pm.sections["Summary"] and pm.unmapped == []
+    assert "**2023-07-20**" in pm.sections["Timeline"]  # dated sub-headings stay in the timeline
+    a = pm.action_items
+    assert [x["status"] for x in a] == ["done", "open", "open"]
+    assert a[1]["title"] == "Add a canary for config pushes that change cache TTLs across all regions"
+    assert a[2]["title"] == "Alert on the cache hit ratio" and a[0]["ticket"] == "PLAT-9" and a[0]["owner"] == "ana"
+
+
+def test_atlassian_headings_prose_date_and_placeholder_title():
+    pm = parse(ATLASSIAN_PROSE)
+    assert pm.title == "Billing export delayed"  # the front matter's "[Incident title]" is a placeholder
+    assert pm.date == dt.date(2020, 2, 20) and pm.date_source.startswith("the first dated sentence")
+    assert dict((c, h) for h, c in pm.mapped) == {
+        "Leadup": "Leadup", "Root cause": "Blameless root cause",
+        "Five whys": "Root cause identification: The Five Whys", "Lessons learned": "Lessons we learned",
+        "Action items": "Corrective actions"}
+    assert [(a["title"], a["status"], a["ticket"]) for a in pm.action_items] == [
+        ("Add a lock timeout to the export job", "done", None), ("Review migrations for long locks", "open", "BILL-77")]
+
+
+def test_date_and_severity_headings():
+    pm = parse(DATE_HEADING)
+    assert pm.date == dt.date(2025, 3, 3) and pm.date_source == "the 'Date' heading" and pm.severity_text == "P2"
+    assert "Date" not in pm.sections and pm.unmapped == ["What happened"] or "Summary" in pm.sections
+
+
+def test_unfilled_template_is_refused(kb_dir, tmp_path):
+    assert looks_unfilled(parse(TEMPLATE))
+    assert not looks_unfilled(parse(SRE_LABELS))
+    r = imp(kb_dir, tmp_path, "template.md", TEMPLATE)
+    assert r.exit_code == 1 and "unfilled postmortem template" in r.output and "template.md" in r.output
+    assert "Traceback" not in r.output
+
+
+def test_missing_date_and_severity_recorded_for_triage(kb_dir, tmp_path):
+    text = "# Mailer queue backlog\n\nThe mailer queue backed up and emails were late for most customers.\n"
+    r = imp(kb_dir, tmp_path, "nodate.md", text, "--json", "--no-draft")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert out["triage"] == ["date", "severity"] and out["date"] == dt.date.today().isoformat()
+    assert any("date: none found" in n for n in out["notes"]) and any("severity: none found" in n for n in out["notes"])
+    kb = load_kb(kb_dir)
+    assert not kb.errors, kb.errors
+    inc = kb.incidents[out["incident"]]
+    assert inc.triage == ["date", "severity"] and inc.severity == "sev3"  # least severe level with a review
+    check = CliRunner().invoke(cli, ["check", "--kb", str(kb_dir)])
+    assert f"{inc.relpath}" in check.output and "needs triage" in check.output
+    board = CliRunner().invoke(cli, ["report", "--kb", str(kb_dir), "--format", "json"])
+    b = json.loads(board.output)
+    assert [t["incident"] for t in b["triage"]] == [inc.id] and b["counts"]["triage"] == 1
+    text_out = imp(kb_dir, tmp_path, "nodate2.md", text.replace("Mailer", "Pager"), "--no-draft").output
+    assert "Needs triage: date, severity" in text_out
+
+
+def test_reimport_is_recognised_by_content_or_path(kb_dir, tmp_path):
+    first = json.loads(imp(kb_dir, tmp_path, "sre.md", SRE_LABELS, "--json", "--no-draft").output)
+    again = imp(kb_dir, tmp_path / "..", "copy.md", SRE_LABELS, "--json")
+    assert json.loads(again.output)["already"] == {"incident": first["incident"], "path": first["incident_path"],
+                                                   "by": "content"}
+    edited = imp(kb_dir, tmp_path, "sre.md", SRE_LABELS + "\nEdited after review.\n")
+    assert f"Already imported as {first['incident']} (same source path)" in edited.output
+    assert len(load_kb(kb_dir).incidents) == 3  # two shipped + one
+
+
+def test_linking_is_top_ranked_only_and_drafts_do_not_capture(kb_dir, tmp_path):
+    # a first, unrelated import writes a draft
+    r = imp(kb_dir, tmp_path, "thumbs.md", "# Thumbnails blank\nDate: 2026-01-05\nSeverity: sev3\n\n## Summary\n"
+            "Thumbnails rendered blank because the image worker rejected CMYK JPEG files.\n", "--json",
+            "--category", "media")
+    first = json.loads(r.output)
+    assert first["draft"] and first["no_known_pattern"] is True
+    kb = load_kb(kb_dir)
+    assert kb.patterns[first["draft"]["id"]].imported["sha256"] and first["draft"]["id"] in kb.import_drafts()
+    # a second import that resembles that draft is not captured by it
+    r = imp(kb_dir, tmp_path, "thumbs2.md", "# Thumbnails blank again\nDate: 2026-02-05\nSeverity: sev3\n\n"
+            "## Summary\nThumbnails rendered blank because the image worker rejected CMYK JPEG files again.\n",
+            "--json", "--no-draft")
+    second = json.loads(r.output)
+    assert first["draft"]["id"] not in second["patterns"]
+    if second["candidates"] and second["candidates"][0]["id"] == first["draft"]["id"]:
+        assert "draft written by an earlier import" in second["link"]["reason"]
+        assert second["candidates"][0]["import_draft"] is True
+    inc = load_kb(kb_dir).incidents[second["incident"]]
+    assert inc.patterns == [] and [c["id"] for c in inc.candidates] == [c["id"] for c in second["candidates"]]
+    assert [c.get("why") or "" for c in inc.candidates] == [c["why"] for c in second["candidates"]]
+    # recur incident link without ids shows them; the text output of import shows them too
+    shown = CliRunner().invoke(cli, ["incident", "link", "--kb", str(kb_dir), second["incident"]])
+    assert shown.exit_code == 0 and "Candidates stored for" in shown.output
+    assert second["candidates"][0]["id"] in shown.output
+    report = CliRunner().invoke(cli, ["report", "--kb", str(kb_dir), "--format", "json", "--as-of", "2026-03-01"])
+    unknown = {u["incident"]: u for u in json.loads(report.output)["unknown"]}
+    assert unknown[second["incident"]]["candidates"]
+
+
+def test_only_the_top_ranked_candidate_is_linked(kb_dir, tmp_path):
+    write(kb_dir, "patterns/capacity/inode-exhaustion.md", pattern_text(
+        "inode-exhaustion", title="Filesystem out of inodes", symptoms=("cannot create files, disk half empty",),
+        signals=("No space left on device (inodes)",)))
+    text = ("# WAL volume filled\nDate: 2026-02-02\nSeverity: sev2\n\n## Summary\nThe database stopped: "
+            "`No space left on device` on the WAL volume; writes fail.\n")
+    out = json.loads(imp(kb_dir, tmp_path, "wal.md", text, "--json").output)
+    top = out["candidates"][0]
+    if out["link"]["pattern"]:
+        assert out["patterns"] == [top["id"]] and top["confidence"] != "low"
+    else:
+        assert out["patterns"] in ([], [out["draft"]["id"]] if out["draft"] else [])
+    text_out = imp(kb_dir, tmp_path, "wal2.md", text.replace("WAL volume filled", "Data volume filled")
+                   .replace("2026-02-02", "2026-02-03"))
+    assert "Candidates (ranked):" in text_out.output and "why:" in text_out.output

@@ -1,0 +1,49 @@
+"""Report trends and recurrence (issue 14): sparklines keep empty months; "most recurring" is two or more."""
+
+import datetime as dt
+import json
+
+from click.testing import CliRunner
+from kbfactory import write
+
+from recur.cli.main import cli
+from recur.kb.loader import load_kb
+from recur.problems.board import board
+from recur.problems.report import ZERO, _sparkline, render_markdown
+
+
+def test_sparkline_keeps_positions_of_empty_months():
+    line = _sparkline([0, 3, 0, 0, 1, 0])
+    assert len(line) == 6 and line[0] == line[2] == line[3] == line[5] == ZERO and line[1] == "█"
+    assert ZERO.strip() and _sparkline([0, 0]) == ZERO * 2
+
+
+def test_markdown_trend_cells_have_one_visible_mark_per_month(kb_dir):
+    b = board(load_kb(kb_dir), dt.date(2026, 5, 1))
+    md = render_markdown(b)
+    row = next(ln for ln in md.splitlines() if ln.startswith("| (all) |"))
+    cell = row.split("|")[2].strip()
+    assert len(cell) == len(b["trends"]["months"]) == 12 and " " not in cell
+
+
+def test_most_recurring_needs_two_incidents(kb_dir):
+    b = board(load_kb(kb_dir), dt.date(2026, 5, 1))
+    assert b["recurring"]["90"] == []  # db-pool-exhausted was seen once
+    md = render_markdown(b)
+    assert "Nothing recurred: no pattern matched two or more incidents in the last 90 days." in md
+    write(kb_dir, "incidents/2026/INC-2026-0003.md", """---
+id: INC-2026-0003
+title: Checkout hung again
+date: 2026-04-20
+severity: sev2
+patterns: [db-pool-exhausted]
+---
+
+## Summary
+Pool exhausted again.
+""")
+    out = CliRunner().invoke(cli, ["report", "--kb", str(kb_dir), "--as-of", "2026-05-01", "--format", "json"])
+    rec = json.loads(out.output)["recurring"]["90"]
+    assert [(r["pattern"], r["count"]) for r in rec] == [("db-pool-exhausted", 2)]
+    text = CliRunner().invoke(cli, ["report", "--kb", str(kb_dir), "--as-of", "2026-05-01"]).output
+    assert "Nothing recurred" in text  # the 30-day window still has only one

@@ -1,0 +1,83 @@
+"""Webhooks as Grafana and Alertmanager send them (issue 14), against a real uvicorn server.
+
+The Grafana payload below follows the shape Grafana documents for its webhook contact point
+(version "1", orgId, title, state, message, values, dashboardURL ...); the text is our own."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from kbfactory import small_kb
+from serve_util import alert_payload, running
+
+from recur.retrieval.engine import Engine
+from recur.serve import create_app
+
+
+def grafana_payload(*alerts, status="firing"):
+    return {
+        "receiver": "recur", "status": status, "orgId": 1, "alerts": list(alerts),
+        "groupLabels": {"alertname": alerts[0]["labels"].get("alertname", "")},
+        "commonLabels": {}, "commonAnnotations": {}, "externalURL": "http://grafana.internal:3000/",
+        "version": "1", "groupKey": "{}/{}:{alertname=\"x\"}", "truncatedAlerts": 0,
+        "title": "[FIRING:1] grouped", "state": "alerting", "message": "**Firing**\n\nValue: B=22",
+    }
+
+
+def grafana_alert(name, summary="", status="firing", **labels):
+    return {"status": status, "labels": {"alertname": name, **labels},
+            "annotations": {"summary": summary} if summary else {},
+            "startsAt": "2026-05-01T10:00:00Z", "endsAt": "0001-01-01T00:00:00Z", "values": {"B": 22.5, "C": 1},
+            "generatorURL": "http://grafana.internal:3000/alerting/grafana/abc/view", "fingerprint": f"fp-{name}",
+            "silenceURL": "http://grafana.internal:3000/alerting/silence/new", "dashboardURL": "", "panelURL": "",
+            "valueString": "[ var='B' labels={} value=22.5 ]"}
+
+
+@pytest.fixture(scope="module")
+def fake_served(tmp_path_factory):
+    root = tmp_path_factory.mktemp("hooks")
+    kb = small_kb(root / "kb")
+    app = create_app(lambda: Engine.open(kb, root / "index", model="fake:64", quiet=True), site_dir=None,
+                     feedback_path=root / "fb.jsonl")
+    with running(app) as base:
+        yield base
+
+
+def test_grafana_payload_is_accepted_like_alertmanager(fake_served):
+    body = grafana_payload(grafana_alert("DiskAlmostFull", "No space left on device on db-1", mountpoint="/data"))
+    r = httpx.post(fake_served + "/api/alertmanager", json=body, timeout=30)
+    assert r.status_code == 200, r.text
+    out = r.json()
+    assert out["source"] == "grafana" and out["alerts"][0]["results"][0]["id"] == "disk-full"
+    assert out["alerts"][0]["resolved"] is False and out["alerts"][0]["query"].startswith("DiskAlmostFull")
+    r = httpx.post(fake_served + "/api/alertmanager", json={**body, "version": 1}, timeout=30)  # strict: a string
+    assert r.status_code == 422
+    r = httpx.post(fake_served + "/api/alertmanager", json={**body, "version": "2"}, timeout=30)
+    assert r.status_code == 422 and "Grafana version \"1\"" in r.json()["error"]["message"]
+
+
+def test_resolved_alerts_are_reported_not_suggested(fake_served):
+    body = alert_payload({"labels": {"alertname": "CoreDNSErrorsHigh"}, "fingerprint": "r1"},
+                         {"labels": {"alertname": "DiskAlmostFull"},
+                          "annotations": {"description": "No space left on device"}, "fingerprint": "f1"})
+    body["alerts"][0]["status"] = "resolved"  # a group where one alert has resolved
+    r = httpx.post(fake_served + "/api/alertmanager", json=body, timeout=30)
+    assert r.status_code == 200, r.text
+    resolved, firing = r.json()["alerts"]
+    assert resolved["resolved"] is True and resolved["status"] == "resolved"
+    assert resolved["results"] == [] and resolved["no_known_pattern"] is None
+    assert firing["resolved"] is False and firing["results"][0]["id"] == "disk-full"
+    grafana = grafana_payload(grafana_alert("DiskAlmostFull", "No space left", status="resolved"), status="resolved")
+    r = httpx.post(fake_served + "/api/alertmanager", json=grafana, timeout=30)
+    assert r.json()["status"] == "resolved" and r.json()["alerts"][0]["results"] == []
+
+
+def test_vague_grafana_test_alert_gets_no_known_pattern(real_engine):
+    """Grafana's "Test" button sends a made-up alert; the real model must not claim a known pattern."""
+    app = create_app(lambda: real_engine, site_dir=None)
+    body = grafana_payload(grafana_alert("TestAlert", "Notification test", instance="Grafana"))
+    with running(app) as base:
+        r = httpx.post(base + "/api/alertmanager", json=body, timeout=60)
+    assert r.status_code == 200, r.text
+    alert = r.json()["alerts"][0]
+    assert alert["no_known_pattern"] is True, [(x["id"], x["confidence"]) for x in alert["results"]]
