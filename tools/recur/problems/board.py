@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from typing import TypedDict
 
 OPEN_FIX = ("open", "in-progress")
 UNOWNED = "(unowned)"
@@ -69,13 +70,60 @@ def month_range(as_of: dt.date, months: int) -> list[str]:
     return out[::-1]
 
 
-def board(kb, as_of: dt.date, *, top: int = 10, months: int = 12) -> dict:
+class Board(TypedDict):
+    """What ``board`` returns (the JSON of ``recur report --format json`` and the site's board)."""
+
+    as_of: str
+    counts: dict
+    reviews: list
+    follow_ups: list
+    fixes: list
+    by_owner: dict
+    unknown: list
+    triage: list
+    flags: list
+    recurring: dict
+    recurrence_after_fix: list
+    trends: dict
+
+
+def board(kb, as_of: dt.date, *, top: int = 10, months: int = 12) -> Board:
     """The problem-management board for ``kb`` as of ``as_of`` (see the module docstring for keys)."""
     if isinstance(as_of, dt.datetime):
         as_of = as_of.date()
     incidents = sorted((i for i in kb.incidents.values() if i.date <= as_of), key=lambda i: (i.date, i.id))
     patterns = kb.patterns
+    reviews, follow_ups = _reviews(incidents, as_of), _follow_ups(incidents, as_of)
+    fixes = _fixes(patterns, incidents, as_of)
+    unknown = [{"incident": i.id, "title": i.title, "date": _iso(i.date), "severity": i.severity,
+                "services": list(i.services), "age_days": (as_of - i.date).days, "path": i.relpath,
+                "candidates": list(i.candidates)}
+               for i in reversed(incidents) if not i.patterns]
+    triage = [{"incident": i.id, "title": i.title, "date": _iso(i.date), "severity": i.severity,
+               "fields": list(i.triage), "path": i.relpath} for i in reversed(incidents) if i.triage]
+    flags = [{"incident": i.id, "text": f.text, "note": f.note, "date": _iso(i.date),
+              "age_days": (as_of - i.date).days, "severity": i.severity, "path": i.relpath}
+             for i in incidents for f in i.flags if f.status == "open"]
+    flags.sort(key=lambda f: (-f["age_days"], f["incident"]))
+    after_fix = _after_fix(patterns, incidents)
+    counts = {
+        "reviews_pending": len(reviews), "reviews_overdue": sum(r["overdue"] for r in reviews),
+        "follow_ups_open": len(follow_ups), "follow_ups_overdue": sum(f["overdue"] for f in follow_ups),
+        "fixes_open": len(fixes), "fixes_overdue": sum(f["overdue"] for f in fixes),
+        "unknown": len(unknown), "triage": len(triage), "flags_open": len(flags), "recurrence_after_fix": len(after_fix),
+        "incidents_30": sum(1 for i in incidents if i.date > as_of - dt.timedelta(days=30)),
+        "incidents_90": sum(1 for i in incidents if i.date > as_of - dt.timedelta(days=90)),
+    }
+    return {
+        "as_of": _iso(as_of), "counts": counts, "reviews": reviews, "follow_ups": follow_ups, "fixes": fixes,
+        "by_owner": _by_owner(follow_ups, fixes), "unknown": unknown, "triage": triage,
+        "flags": flags,
+        "recurring": _recurring(patterns, incidents, as_of, top), "recurrence_after_fix": after_fix,
+        "trends": _trends(patterns, incidents, as_of, months),
+    }
 
+
+def _reviews(incidents, as_of: dt.date) -> list:
     reviews = []
     for i in incidents:
         r = i.review
@@ -86,7 +134,10 @@ def board(kb, as_of: dt.date, *, top: int = 10, months: int = 12) -> dict:
                         "level": r.level, "due": _iso(r.due), "overdue": late, "days_overdue": days,
                         "path": i.relpath})
     reviews.sort(key=lambda r: (-r["days_overdue"], r["due"] or "9999", r["incident"]))
+    return reviews
 
+
+def _follow_ups(incidents, as_of: dt.date) -> list:
     follow_ups = []
     for i in incidents:
         for f in i.follow_ups:
@@ -97,12 +148,14 @@ def board(kb, as_of: dt.date, *, top: int = 10, months: int = 12) -> dict:
                                "ticket": f.ticket, "age_days": (as_of - i.date).days, "overdue": late,
                                "days_overdue": days, "path": i.relpath})
     follow_ups.sort(key=lambda f: (-f["days_overdue"], -f["age_days"], f["incident"], f["title"]))
+    return follow_ups
 
+
+def _fixes(patterns, incidents, as_of: dt.date) -> list:
     matched = defaultdict(list)  # pattern id -> incidents (oldest first)
     for i in incidents:
         for pid in dict.fromkeys(i.patterns):
             matched[pid].append(i)
-
     fixes = []
     for p in patterns.values():
         if p.status == "retired" or p.fix is None or p.fix.status not in OPEN_FIX:
@@ -116,7 +169,10 @@ def board(kb, as_of: dt.date, *, top: int = 10, months: int = 12) -> dict:
                       "last_incident": _iso(seen[-1].date) if seen else None,
                       "age_days": (as_of - min(starts)).days if starts else None, "path": p.relpath})
     fixes.sort(key=lambda f: (-f["days_overdue"], f["due"] or "9999", -f["incidents"], f["pattern"]))
+    return fixes
 
+
+def _by_owner(follow_ups: list, fixes: list) -> dict:
     by_owner: dict = defaultdict(lambda: {"follow_ups": 0, "follow_ups_overdue": 0, "fixes": 0, "fixes_overdue": 0})
     for f in follow_ups:
         o = by_owner[f["owner"] or UNOWNED]
@@ -126,19 +182,10 @@ def board(kb, as_of: dt.date, *, top: int = 10, months: int = 12) -> dict:
         o = by_owner[f["owner"] or UNOWNED]
         o["fixes"] += 1
         o["fixes_overdue"] += f["overdue"]
+    return {k: dict(by_owner[k]) for k in sorted(by_owner)}
 
-    unknown = [{"incident": i.id, "title": i.title, "date": _iso(i.date), "severity": i.severity,
-                "services": list(i.services), "age_days": (as_of - i.date).days, "path": i.relpath,
-                "candidates": list(i.candidates)}
-               for i in reversed(incidents) if not i.patterns]
-    triage = [{"incident": i.id, "title": i.title, "date": _iso(i.date), "severity": i.severity,
-               "fields": list(i.triage), "path": i.relpath} for i in reversed(incidents) if i.triage]
 
-    flags = [{"incident": i.id, "text": f.text, "note": f.note, "date": _iso(i.date),
-              "age_days": (as_of - i.date).days, "severity": i.severity, "path": i.relpath}
-             for i in incidents for f in i.flags if f.status == "open"]
-    flags.sort(key=lambda f: (-f["age_days"], f["incident"]))
-
+def _recurring(patterns, incidents, as_of: dt.date, top: int) -> dict:
     recurring = {}
     for days in (30, 90):
         start = as_of - dt.timedelta(days=days)
@@ -154,7 +201,10 @@ def board(kb, as_of: dt.date, *, top: int = 10, months: int = 12) -> dict:
         recurring[str(days)] = [{"pattern": pid, "title": patterns[pid].title if pid in patterns else pid,
                                  "category": patterns[pid].category if pid in patterns else None,
                                  "count": count[pid], "last": _iso(last[pid])} for pid in ranked]
+    return recurring
 
+
+def _after_fix(patterns, incidents) -> list:
     after_fix = []
     for i in reversed(incidents):
         for pid in dict.fromkeys(i.patterns):
@@ -165,7 +215,10 @@ def board(kb, as_of: dt.date, *, top: int = 10, months: int = 12) -> dict:
                 after_fix.append({"incident": i.id, "title": i.title, "pattern": pid, "pattern_title": p.title,
                                   "fix_done": _iso(p.fix.done), "incident_date": _iso(i.date),
                                   "days_after_fix": (i.date - p.fix.done).days})
+    return after_fix
 
+
+def _trends(patterns, incidents, as_of: dt.date, months: int) -> dict:
     month_keys = month_range(as_of, months)
     slot = {m: n for n, m in enumerate(month_keys)}
     total = [0] * len(month_keys)
@@ -185,22 +238,7 @@ def board(kb, as_of: dt.date, *, top: int = 10, months: int = 12) -> dict:
     def _ordered(d: dict) -> dict:
         return {k: d[k] for k in sorted(d, key=lambda k: (-sum(d[k]), k))}
 
-    counts = {
-        "reviews_pending": len(reviews), "reviews_overdue": sum(r["overdue"] for r in reviews),
-        "follow_ups_open": len(follow_ups), "follow_ups_overdue": sum(f["overdue"] for f in follow_ups),
-        "fixes_open": len(fixes), "fixes_overdue": sum(f["overdue"] for f in fixes),
-        "unknown": len(unknown), "triage": len(triage), "flags_open": len(flags), "recurrence_after_fix": len(after_fix),
-        "incidents_30": sum(1 for i in incidents if i.date > as_of - dt.timedelta(days=30)),
-        "incidents_90": sum(1 for i in incidents if i.date > as_of - dt.timedelta(days=90)),
-    }
-    return {
-        "as_of": _iso(as_of), "counts": counts, "reviews": reviews, "follow_ups": follow_ups, "fixes": fixes,
-        "by_owner": {k: dict(by_owner[k]) for k in sorted(by_owner)}, "unknown": unknown, "triage": triage,
-        "flags": flags,
-        "recurring": recurring, "recurrence_after_fix": after_fix,
-        "trends": {"months": month_keys, "total": total, "by_category": _ordered(by_cat),
-                   "by_service": _ordered(by_svc)},
-    }
+    return {"months": month_keys, "total": total, "by_category": _ordered(by_cat), "by_service": _ordered(by_svc)}
 
 
 def overdue_items(b: dict) -> list[str]:
