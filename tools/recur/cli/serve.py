@@ -27,6 +27,18 @@ def _check_port(host: str, port: int) -> None:
                              "Pick another --port.") from None
 
 
+def _slack_secret(path) -> str | None:
+    """The signing secret from --slack-signing-secret-file, else RECUR_SLACK_SIGNING_SECRET, else None."""
+    from recur import config
+
+    if path:
+        secret = Path(path).read_text(encoding="utf-8").strip()
+        if not secret:
+            raise RecurError(f"--slack-signing-secret-file {path}: the file is empty")
+        return secret
+    return config.given("slack_signing_secret")
+
+
 @click.command()
 @kb_option
 @index_option
@@ -42,14 +54,21 @@ def _check_port(host: str, port: int) -> None:
 @click.option("--threads", default=1, show_default=True, type=click.IntRange(0, 64),
               help="Torch threads for the query encoder (0: one per CPU core). One is fastest for short "
                    "queries on a small box and leaves a core for HTTP and ranking (bench/serve.py).")
-def serve(kb_dir, index_dir, model, host, port, site_dir, feedback_path, max_body_kib, threads):
+@click.option("--slack-signing-secret-file", "slack_secret_file", type=click.Path(dir_okay=False, exists=True),
+              help="File holding the Slack app's signing secret: turns on /api/slack/* (or set "
+                   "RECUR_SLACK_SIGNING_SECRET).")
+@click.option("--site-url", **setting("site_url"), metavar="URL",
+              help="Base URL of the built site, for pattern links in Slack replies (env RECUR_SITE_URL).")
+def serve(kb_dir, index_dir, model, host, port, site_dir, feedback_path, max_body_kib, threads, slack_secret_file,
+          site_url):
     """Serve suggestions over HTTP, the Alertmanager webhook and the built site.
 
     \b
     The model and index load once in the background (GET /healthz turns 200 when warm);
     a rebuilt index (`recur index`) is picked up without a restart.
     API: POST /api/suggest, GET /api/patterns[/ID], POST /api/alertmanager, POST /api/feedback;
-    documentation at /docs (works offline).
+    documentation at /docs (works offline). MCP (streamable HTTP, read-only tools): /mcp.
+    Slack: POST /api/slack/commands and /api/slack/interactions, with a signing secret.
     """
     if threads:  # before numpy/torch load: BLAS and OpenMP pools of the same size, no idle spinning
         import os
@@ -85,7 +104,8 @@ def serve(kb_dir, index_dir, model, host, port, site_dir, feedback_path, max_bod
         return Engine.open(kb_dir, index_dir, model, advise=retune_advice)
 
     app = create_app(load_engine, site_dir=site, feedback_path=feedback_path,
-                     max_body=max_body_kib * 1024, on_fatal=fatal)
+                     max_body=max_body_kib * 1024, on_fatal=fatal,
+                     slack_signing_secret=_slack_secret(slack_secret_file), site_url=site_url, host=host)
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
                             timeout_graceful_shutdown=5)
     server = uvicorn.Server(config)

@@ -52,7 +52,8 @@ def _errors(*statuses: int) -> dict:
 
 def create_app(engine_factory: Callable, site_dir=None, feedback_path=config.default("feedback"), *,
                max_body: int = DEFAULT_MAX_BODY, reload_interval: float = 1.0,
-               on_fatal: Callable[[str], None] | None = None, inference_threads: int | None = None):
+               on_fatal: Callable[[str], None] | None = None, inference_threads: int | None = None,
+               slack_signing_secret: str | None = None, site_url: str | None = None, host: str | None = None):
     """Build the app. ``inference_threads`` bounds concurrent searches (default: one per CPU
     core; `recur serve` gives torch one thread per encode, so they do not fight for cores).
 
@@ -165,6 +166,16 @@ def create_app(engine_factory: Callable, site_dir=None, feedback_path=config.def
         feedback_mod.record(feedback_path, body.query, body.pattern, body.useful,
                             build_id=eng.manifest.get("build_id"))
         return JSONResponse({"status": "recorded", "pattern": body.pattern, "useful": body.useful}, status_code=201)
+
+    # -- issue 17: the Slack slash command and the MCP server (streamable HTTP at /mcp), each a router of
+    # its own over the same engine getter; before the /api fallback and the site, so they match first.
+    from recur.serve.mcp_server import http_router
+    from recur.serve.slack import slack_router
+
+    app.include_router(slack_router(engine, feedback_path=feedback_path, signing_secret=slack_signing_secret,
+                                    site_url=site_url))
+    app.include_router(http_router(engine, host=host))
+    # -- end issue 17
 
     @app.api_route("/api/{rest:path}", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
                    include_in_schema=False)
