@@ -12,6 +12,7 @@ or an unknown id is a tool error (``is_error``) whose text is the API's message 
 content is the API's error shape ``{"error": {"code", "message"}}``; the server never goes down.
 """
 
+import logging
 from collections.abc import Callable
 from typing import Annotated
 
@@ -75,8 +76,11 @@ def _query(text: str, top: int) -> SuggestIn:
 def build_server(get_engine: Callable, *, allow_writes: bool = False) -> MCPServer:
     from recur import __version__
 
+    root = logging.getLogger()
+    kept = root.handlers[:], root.level
     server = MCPServer("recur", title="Recur: known failure patterns", version=__version__,
                        instructions=INSTRUCTIONS, log_level="WARNING")
+    root.handlers[:], root.level = kept  # the SDK's logging.basicConfig must not make every library's logs loud
     _read_tools(server, get_engine)
     _report_tools(server, get_engine)
     if allow_writes:

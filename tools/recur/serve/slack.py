@@ -26,6 +26,8 @@ import traceback
 from collections.abc import Callable
 from urllib.parse import parse_qs
 
+from fastapi import Request  # at module level: the routes' annotations are resolved in this module's globals
+
 from recur.retrieval.patterns import site_page
 from recur.serve.guard import ApiError
 
@@ -158,7 +160,7 @@ def text_reply(text: str) -> dict:
 def slack_router(get_engine: Callable, *, feedback_path, signing_secret: str | None, site_url: str | None = None,
                  reply_within: float = 2.5):
     """The two Slack routes over the app's engine getter (``ApiError`` 503 while loading)."""
-    from fastapi import APIRouter, Request
+    from fastapi import APIRouter
     from fastapi.responses import JSONResponse
 
     router = APIRouter(tags=["slack"])
@@ -244,9 +246,9 @@ async def _reply_in_time(compute: Callable[[], dict], response_url: str | None, 
     if not box["late"]:
         await anyio.to_thread.run_sync(worker.join, budget if response_url else None)
     with lock:
-        if "reply" in box:
+        if "reply" in box and not box["late"]:
             return box["reply"]
-        box["late"] = True
+        box["late"] = True  # the worker posts the answer to response_url when it has it
     return text_reply("Searching the known failure patterns… the answer follows in a moment.")
 
 
