@@ -196,3 +196,18 @@ def test_http_mcp_goes_through_the_app_middleware(served):
     r = httpx.post(served["base"] + "/mcp", content=b"{" + b" " * (70 * 1024) + b"}",
                    headers={"Content-Type": "application/json", "Accept": "application/json, text/event-stream"})
     assert r.status_code == 413 and r.json()["error"]["code"] == "body_too_large"
+
+
+def test_an_engine_that_cannot_load_is_a_tool_error_not_a_dead_server(kb_dir, tmp_path):
+    """An index built with another model: every tool says why, the process stays up."""
+    from recur.kb.loader import load_kb
+    from recur.retrieval import embed
+    from recur.retrieval.index import build
+
+    build(load_kb(kb_dir), tmp_path / "index", embed.load_encoder("fake:32"), progress=False)
+
+    async def work(client):
+        return [await call(client, "suggest_patterns", {"text": "ENOSPC"}) for _ in range(2)]
+
+    for err, body, text in session(stdio(kb_dir, tmp_path / "index"), work):
+        assert err and body["error"]["code"] == "engine_failed" and text.startswith("the search engine failed to load")

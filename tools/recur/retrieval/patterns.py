@@ -24,6 +24,11 @@ class ApiFailure(RecurError):
 
     code = "invalid_request"
 
+    def __init__(self, message: str, code: str | None = None):
+        super().__init__(message)
+        if code:
+            self.code = code
+
 
 class PatternNotFound(ApiFailure):
     code = "pattern_not_found"
