@@ -119,3 +119,27 @@ def test_interrupted_swap_is_recovered(kb_dir, tmp_path):
     idx.rename(tmp_path / "index.old")  # as if killed between the two renames
     loaded = index_mod.load(idx)
     assert loaded.manifest["count"] == 3 and idx.is_dir()
+
+
+def test_docs_carry_root_cause_and_look_alikes(kb_dir, tmp_path):
+    """Format 3: a pattern's doc (GET /api/patterns/{id}, MCP get_pattern) is the whole pattern."""
+    from recur.retrieval.lookalikes import look_alikes
+
+    idx = tmp_path / "index"
+    build(kb_dir, idx)
+    loaded = index_mod.load(idx)
+    doc = loaded.docs["db-pool-exhausted"]
+    assert doc["root_cause"] == "The mechanism." and doc["detection"] == "" and doc["permanent_fix"] == ""
+    assert doc["look_alikes"] == look_alikes(loaded, top=3)["db-pool-exhausted"]
+    assert {a["id"] for a in doc["look_alikes"]} == {"disk-full", "dns-failure"}
+
+
+def test_a_format_2_index_is_updated_reusing_its_vectors(kb_dir, tmp_path):
+    idx = tmp_path / "index"
+    build(kb_dir, idx)
+    m = json.loads((idx / "manifest.json").read_text())
+    m["format"] = 2
+    (idx / "manifest.json").write_text(json.dumps(m))
+    stats = ensure_index(kb_dir, idx, FAKE, quiet=True)
+    assert (stats.embedded, stats.reused) == (0, 3)
+    assert index_mod.read_manifest(idx)["format"] == index_mod.FORMAT

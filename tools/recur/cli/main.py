@@ -26,6 +26,7 @@ COMMANDS = {
     "new": "recur.cli.new:new",
     "tune": "recur.cli.tune:tune",
     "serve": "recur.cli.serve:serve",
+    "mcp": "recur.cli.mcp:mcp",
     "feedback": "recur.cli.feedback:feedback",
     "report": "recur.cli.report:report",
     "incident": "recur.cli.incident:incident",

@@ -36,6 +36,18 @@ def _access(token: str | None, scope: str) -> str:
     return "token required on " + ("every API route and /metrics" if scope == "all" else "feedback")
 
 
+def _slack_secret(path) -> str | None:
+    """The signing secret from --slack-signing-secret-file, else RECUR_SLACK_SIGNING_SECRET, else None."""
+    from recur import config
+
+    if path:
+        secret = Path(path).read_text(encoding="utf-8").strip()
+        if not secret:
+            raise RecurError(f"--slack-signing-secret-file {path}: the file is empty")
+        return secret
+    return config.given("slack_signing_secret")
+
+
 @click.command()
 @kb_option
 @index_option
@@ -65,15 +77,21 @@ def _access(token: str | None, scope: str) -> str:
               help="Seconds a client has to send its request headers (then 408 and close).")
 @click.option("--body-timeout", default=30.0, show_default=True, type=click.FloatRange(0.1, 3600),
               help="Seconds a client has to send its request body (then 408 and close).")
+@click.option("--slack-signing-secret-file", "slack_secret_file", type=click.Path(dir_okay=False, exists=True),
+              help="File holding the Slack app's signing secret: turns on /api/slack/* (or set "
+                   "RECUR_SLACK_SIGNING_SECRET).")
+@click.option("--site-url", **setting("site_url"), metavar="URL",
+              help="Base URL of the built site, for pattern links in Slack replies (env RECUR_SITE_URL).")
 def serve(kb_dir, index_dir, model, host, port, site_dir, feedback_path, max_body_kib, threads, token_file,
-          token_scope, feedback_rate, max_concurrent, header_timeout, body_timeout):
+          token_scope, feedback_rate, max_concurrent, header_timeout, body_timeout, slack_secret_file, site_url):
     """Serve suggestions over HTTP, the Alertmanager webhook and the built site.
 
     \b
     The model and index load once in the background (GET /healthz turns 200 when warm);
     a rebuilt index (`recur index`) is picked up without a restart.
     API: POST /api/suggest, GET /api/patterns[/ID], POST /api/alertmanager, POST /api/feedback;
-    documentation at /docs (works offline).
+    documentation at /docs (works offline). MCP (streamable HTTP, read-only tools): /mcp.
+    Slack: POST /api/slack/commands and /api/slack/interactions, with a signing secret.
     """
     if threads:  # before numpy/torch load: BLAS and OpenMP pools of the same size, no idle spinning
         for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -111,7 +129,8 @@ def serve(kb_dir, index_dir, model, host, port, site_dir, feedback_path, max_bod
 
     app = create_app(load_engine, site_dir=site, feedback_path=feedback_path, max_body=max_body_kib * 1024,
                      on_fatal=fatal, token=token, token_scope=token_scope, feedback_per_minute=feedback_rate,
-                     max_concurrent=max_concurrent, body_timeout=body_timeout)
+                     max_concurrent=max_concurrent, body_timeout=body_timeout,
+                     slack_signing_secret=_slack_secret(slack_secret_file), site_url=site_url, host=host)
     server = uvicorn.Server(serve_server.config(app, host, port, header_timeout=header_timeout,
                                                 timeout_graceful_shutdown=5))
     shown = f"[{host}]" if ":" in host else host

@@ -36,7 +36,8 @@ from recur.util.text import plain, tokens, words
 if TYPE_CHECKING:  # annotations only: a cold `recur suggest` reads docs.json and never parses the KB
     from recur.kb.records import KB, Pattern
 
-FORMAT = 2
+FORMAT = 3  # 3: docs carry root_cause, detection, permanent_fix and look_alikes (issue 17)
+VECTORS_FROM = (2, FORMAT)  # formats whose vectors and views this one reuses as they are
 MAX_VIEW_CHARS = 1200
 
 
@@ -90,6 +91,7 @@ def pattern_doc(p: Pattern, kb: KB) -> dict:
         "symptoms": p.symptoms, "signals": p.signals, "tags": p.tags, "services": p.services,
         "owner": p.owner, "fix": fix, "related": p.related, "distinguish": p.distinguish,
         "summary": plain(p.summary), "runbook": p.runbook, "evidence": p.evidence, "path": p.relpath,
+        "root_cause": p.root_cause.strip(), "detection": p.detection.strip(), "permanent_fix": p.permanent_fix.strip(),
         "incidents": [{"id": i.id, "date": i.date.isoformat(), "title": i.title} for i in incidents],
     }
 
@@ -162,6 +164,7 @@ def build(kb: KB, index_dir, encoder, progress: bool | None = None) -> BuildStat
         "ids": [p.id for p, _, _ in per_pattern], "build_id": os.urandom(8).hex(),
     }
     docs = {p.id: pattern_doc(p, kb) for p, _, _ in per_pattern}
+    _add_look_alikes(docs, vectors, all_views)
     vocab = set()
     for p, views, _ in per_pattern:
         vocab.update(words(" ".join(t for _, t in views) + " " + lexical_text(p, kb)))
@@ -170,9 +173,21 @@ def build(kb: KB, index_dir, encoder, progress: bool | None = None) -> BuildStat
     return stats
 
 
+def _add_look_alikes(docs: dict, vectors: np.ndarray, views: list) -> None:
+    """Each doc's ``look_alikes`` (index neighbours and co-matched patterns, with what tells them
+    apart), so every surface that shows a pattern (API, MCP, site) shows the same ones."""
+    from types import SimpleNamespace
+
+    from recur.retrieval.lookalikes import look_alikes
+
+    table = look_alikes(SimpleNamespace(docs=docs, vectors=vectors, views=views), top=3)
+    for pid, doc in docs.items():
+        doc["look_alikes"] = table.get(pid, [])
+
+
 def _reusable(old: dict | None, index_dir: Path, encoder, stats: BuildStats) -> dict:
     """{content hash: that pattern's view vectors} from the previous index, when the same model built it."""
-    if old and old.get("format") == FORMAT and old.get("model") == encoder.model_id:
+    if old and old.get("format") in VECTORS_FROM and old.get("model") == encoder.model_id:
         try:
             old_vecs = np.load(index_dir / "vectors.npy")
             old_views = json.loads((index_dir / "views.json").read_text())

@@ -15,9 +15,10 @@ import threading
 from collections.abc import Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from types import SimpleNamespace
 
 from recur import config
-from recur.serve.deps import ALERTMANAGER_MAX_BODY, Settings
+from recur.serve.deps import ALERTMANAGER_MAX_BODY, Settings, get_engine
 from recur.serve.guard import DEFAULT_MAX_BODY, BodyGuard, ConcurrencyLimit, error_body, install_error_handlers
 from recur.serve.runtime import EngineHolder
 
@@ -28,11 +29,14 @@ def create_app(engine_factory: Callable, site_dir=None, feedback_path=config.def
                max_body: int = DEFAULT_MAX_BODY, reload_interval: float = 1.0,
                on_fatal: Callable[[str], None] | None = None, inference_threads: int | None = None,
                token: str | None = None, token_scope: str = "write", feedback_per_minute: int = 60,
-               max_concurrent: int = 64, body_timeout: float = 30.0):
+               max_concurrent: int = 64, body_timeout: float = 30.0, slack_signing_secret: str | None = None,
+               site_url: str | None = None, host: str | None = None):
     """Build the app. ``inference_threads`` bounds concurrent searches (default: one per CPU
     core; `recur serve` gives torch one thread per encode, so they do not fight for cores).
     ``token`` guards feedback (``token_scope="all"``: every API route and /metrics);
     ``max_concurrent`` requests at once, then 503; ``body_timeout`` seconds to send a body.
+    ``slack_signing_secret`` turns on /api/slack/* (``site_url``: where pattern links in replies
+    point); the MCP server is at /mcp (``host``: the SDK's DNS-rebinding checks on loopback).
 
     Every query goes through ``Engine.answer``, so an answer is exactly what
     ``recur suggest --json`` prints for the same text (no batch encoding: padding in a batch
@@ -64,15 +68,26 @@ def create_app(engine_factory: Callable, site_dir=None, feedback_path=config.def
     app.state.holder, app.state.settings, app.state.metrics = holder, settings, Metrics(holder)
     app.state.feedback_limiter = RateLimiter(feedback_per_minute)
     install_error_handlers(app)
-    _routes(app, settings)
+    _routes(app, settings, slack={"signing_secret": slack_signing_secret, "site_url": site_url}, host=host)
     _middleware(app, max_body=max_body, max_concurrent=max_concurrent, body_timeout=body_timeout)
     return app
 
 
-def _routes(app, settings: Settings) -> None:
+def _routes(app, settings: Settings, *, slack: dict, host: str | None) -> None:
+    from recur.serve.mcp_server import http_router
     from recur.serve.routes import alertmanager, feedback, meta, patterns, site, suggest
+    from recur.serve.security import TokenGate
+    from recur.serve.slack import slack_router
 
-    app.state.api_routers = [m.router for m in (meta, suggest, patterns, alertmanager, feedback)]
+    def engine():  # the MCP and Slack surfaces take a getter: the same engine, or the same 503
+        return get_engine(SimpleNamespace(app=app))
+
+    # Slack requests carry Slack's signature, never our bearer token: its router checks that instead
+    slack_api = slack_router(engine, feedback_path=settings.feedback_path, **slack)
+    mcp = http_router(engine, host=host)
+    for route in mcp.routes:  # a plain ASGI route: the token rule is applied around it
+        route.app = TokenGate(route.app, settings)
+    app.state.api_routers = [m.router for m in (meta, suggest, patterns, alertmanager, feedback)] + [slack_api, mcp]
     for router in app.state.api_routers:
         app.include_router(router)
     # the catch-all 404/405 for /api goes after every API route, and the site after everything

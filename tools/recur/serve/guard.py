@@ -57,9 +57,16 @@ def _validation_response(exc: RequestValidationError) -> JSONResponse:
         return error_response(400, "empty_body", "the request body is empty; send a JSON object")
     if first.get("type") == "model_attributes_type" or tuple(first.get("loc", ())) == ("body",):
         return error_response(422, "invalid_request", "the request body must be a JSON object")
+    return error_response(422, "invalid_request", invalid_message(errors))
+
+
+def invalid_message(errors: list) -> str:
+    """The ``invalid_request`` message for pydantic errors: the first problem, named by field
+    (also used by the MCP tools, so a bad argument reads the same there as in the API)."""
+    first = errors[0] if errors else {"loc": (), "msg": "invalid request"}
     msg = str(first.get("msg", "invalid value")).removeprefix("Value error, ")
     more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
-    return error_response(422, "invalid_request", f"{_field(first.get('loc', ()))}: {msg}{more}")
+    return f"{_field(first.get('loc', ()))}: {msg}{more}"
 
 
 def install_error_handlers(app: FastAPI) -> None:

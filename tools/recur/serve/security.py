@@ -67,6 +67,25 @@ def require_read(request: Request, settings: Settings = Depends(get_settings)) -
         _check(request, settings)
 
 
+class TokenGate:
+    """The read-route token rule for a plain ASGI route (``/mcp``: FastAPI dependencies do not run
+    there): with ``--token-scope all``, no valid bearer token, no entry; the same 401 as the API."""
+
+    def __init__(self, app, settings: Settings):
+        self.app, self.settings = app, settings
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and self.settings.token and self.settings.token_scope == "all":
+            try:
+                _check(Request(scope), self.settings)
+            except ApiError as exc:
+                from recur.serve.guard import error_response
+
+                await error_response(exc.status, exc.code, exc.message, exc.headers)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
 class RateLimiter:
     """A token bucket per client address: ``per_minute`` sustained, ``burst`` at once.
 

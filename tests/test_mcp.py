@@ -1,0 +1,213 @@
+"""The MCP server, driven by the official SDK's client: `recur mcp` as a real subprocess over stdio,
+and /mcp over streamable HTTP on a live uvicorn server (fake:64 encoder). Structured results are
+checked against the HTTP API's answers for the same input."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+from click.testing import CliRunner
+from kbfactory import small_kb
+from mcp import Client, StdioServerParameters
+from serve_util import running
+
+from recur.cli.main import cli
+from recur.retrieval.engine import Engine
+from recur.serve import create_app
+
+READ_TOOLS = {"suggest_patterns", "get_pattern", "list_patterns", "past_incidents", "problem_report"}
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """The KB, its index and the live HTTP API whose answers the MCP tools must equal."""
+    root = tmp_path_factory.mktemp("mcp")
+    kb = small_kb(root / "kb")
+    idx = root / "index"
+    app = create_app(lambda: Engine.open(kb, idx, model="fake:64", quiet=True), site_dir=None,
+                     feedback_path=root / "fb.jsonl", host="127.0.0.1")
+    with running(app) as base:
+        yield {"base": base, "kb": kb, "index": idx}
+
+
+def stdio(kb, index, *extra) -> StdioServerParameters:
+    return StdioServerParameters(command=sys.executable, env=dict(os.environ), args=[
+        "-m", "recur", "mcp", "--kb", str(kb), "--index", str(index), "--model", "fake:64", *extra])
+
+
+def session(server, work):
+    """Run ``await work(client)`` inside one MCP session with ``server``; returns its result."""
+    async def main():
+        async with Client(server, read_timeout_seconds=120) as client:
+            return await work(client)
+    return asyncio.run(main())
+
+
+def api(served, path, body=None):
+    url = served["base"] + path
+    r = httpx.post(url, json=body, timeout=30) if body is not None else httpx.get(url, timeout=30)
+    return r.status_code, r.json()
+
+
+async def call(client, name, args):
+    r = await client.call_tool(name, args)
+    return r.is_error, r.structured_content, r.content[0].text
+
+
+def test_stdio_tools_match_the_api(served):
+    async def work(client):
+        tools = {t.name: t for t in (await client.list_tools()).tools}
+        out = {"tools": tools}
+        out["suggest"] = await call(client, "suggest_patterns", {"text": "  No space left on device while writing ",
+                                                                  "top": 2})
+        out["default_top"] = await call(client, "suggest_patterns", {"text": "requests hang"})
+        out["pattern"] = await call(client, "get_pattern", {"id": "db-pool-exhausted"})
+        out["all"] = await call(client, "list_patterns", {})
+        out["capacity"] = await call(client, "list_patterns", {"category": "Capacity", "severity": "sev2"})
+        out["by_pattern"] = await call(client, "past_incidents", {"pattern_id": "db-pool-exhausted"})
+        out["by_text"] = await call(client, "past_incidents", {"text": "FATAL: sorry, too many clients already"})
+        out["report"] = await call(client, "problem_report", {"as_of": "2026-04-01"})
+        out["resource"] = (await client.read_resource("recur://patterns/disk-full")).contents[0]
+        return out
+
+    out = session(stdio(served["kb"], served["index"]), work)
+    tools = out["tools"]
+    assert set(tools) == READ_TOOLS  # no record_incident without --allow-writes
+    schema = tools["suggest_patterns"].input_schema
+    assert schema["required"] == ["text"] and schema["properties"]["top"]["type"] == "integer"
+    assert all(t.description and len(t.description) > 40 for t in tools.values())
+
+    err, got, text = out["suggest"]
+    assert not err and got == api(served, "/api/suggest", {"text": "  No space left on device while writing ",
+                                                           "top": 2})[1]
+    assert got["results"][0]["id"] == "disk-full" and "Known patterns that match" in text and "disk-full" in text
+    assert out["default_top"][1] == api(served, "/api/suggest", {"text": "requests hang"})[1]
+
+    err, doc, text = out["pattern"]
+    assert not err and doc == api(served, "/api/patterns/db-pool-exhausted")[1]
+    assert doc["root_cause"] == "The mechanism." and doc["look_alikes"] and doc["runbook"] and "fix" in doc
+    assert "Root cause" in text and "Look-alikes" in text
+
+    assert out["all"][1] == api(served, "/api/patterns")[1]
+    assert [p["id"] for p in out["capacity"][1]["patterns"]] == ["db-pool-exhausted", "disk-full"]
+
+    err, by_pattern, text = out["by_pattern"]
+    assert not err and [i["id"] for i in by_pattern["incidents"]] == ["INC-2026-0001"] and "INC-2026-0001" in text
+    err, by_text, _ = out["by_text"]
+    assert not err and by_text["patterns"][0] == "db-pool-exhausted" and by_text["incidents"][0]["id"] == "INC-2026-0001"
+
+    report = CliRunner().invoke(cli, ["report", "--kb", str(served["kb"]), "--format", "json", "--as-of", "2026-04-01"])
+    assert out["report"][1] == json.loads(report.stdout) and "2026-04-01" in out["report"][2]
+
+    resource = out["resource"]
+    assert resource.mime_type == "text/markdown"
+    assert resource.text == (Path(served["kb"]) / "patterns/capacity/disk-full.md").read_text()
+
+
+def test_stdio_errors_are_tool_errors_with_the_api_messages(served):
+    bad_suggest = [{"text": "   ", "top": 3}, {"text": "disk", "top": 0}, {"text": "disk", "top": 51},
+                   {"text": "x" * 20_001}]
+
+    async def work(client):
+        out = {"suggest": [await call(client, "suggest_patterns", args) for args in bad_suggest]}
+        out["unknown"] = await call(client, "get_pattern", {"id": "no-such-thing"})
+        out["past_unknown"] = await call(client, "past_incidents", {"pattern_id": "no-such-thing"})
+        out["past_neither"] = await call(client, "past_incidents", {})
+        out["past_empty"] = await call(client, "past_incidents", {"text": " "})
+        out["report_date"] = await call(client, "problem_report", {"as_of": "yesterday"})
+        out["write"] = await client.call_tool("record_incident", {"title": "t", "severity": "sev2", "description": "d"})
+        try:
+            await client.read_resource("recur://patterns/no-such-thing")
+            out["resource"] = None
+        except Exception as exc:  # the SDK raises the server's JSON-RPC error
+            out["resource"] = str(exc)
+        out["after"] = await call(client, "suggest_patterns", {"text": "ENOSPC", "top": 1})  # still serving
+        return out
+
+    out = session(stdio(served["kb"], served["index"]), work)
+    for args, (err, body, text) in zip(bad_suggest, out["suggest"]):
+        status, expected = api(served, "/api/suggest", args)
+        assert err and status == 422 and body == expected and text == expected["error"]["message"]
+    status, expected = api(served, "/api/patterns/no-such-thing")
+    assert status == 404 and out["unknown"][1] == expected and out["past_unknown"][1] == expected
+    assert out["past_neither"][0] and "pattern_id or text" in out["past_neither"][2]
+    assert out["past_empty"][2] == "text: text must not be empty: describe what you see"
+    assert out["report_date"][0] and out["report_date"][2] == "as_of: 'yesterday' is not a date (YYYY-MM-DD)"
+    assert out["write"].is_error and "record_incident" in out["write"].content[0].text  # unknown without --allow-writes
+    assert out["resource"] and "no pattern with id 'no-such-thing' in the index" in out["resource"]
+    assert not out["after"][0] and out["after"][1]["results"][0]["id"] == "disk-full"
+
+
+def test_record_incident_writes_what_the_cli_writes(tmp_path):
+    mcp_kb, cli_kb = small_kb(tmp_path / "a" / "kb"), small_kb(tmp_path / "b" / "kb")
+    args = {"title": "Checkout 502s after deploy", "severity": "sev2", "description": "pods restarting\nafter 14:05",
+            "flags": ["restored by rollback; no heap dump"], "patterns": ["db-pool-exhausted"]}
+
+    async def work(client):
+        names = {t.name for t in (await client.list_tools()).tools}
+        bad = await call(client, "record_incident", {**args, "severity": "sev9"})
+        unknown = await call(client, "record_incident", {**args, "patterns": ["no-such-thing"]})
+        return names, bad, unknown, await call(client, "record_incident", args)
+
+    names, bad, unknown, (err, out, text) = session(stdio(mcp_kb, tmp_path / "a" / "index", "--allow-writes"), work)
+    assert names == READ_TOOLS | {"record_incident"}
+    assert bad[0] and bad[2] == "severity: unknown 'sev9'; the framework has sev1, sev2, sev3, sev4"
+    assert unknown[0] and "no-such-thing" in unknown[2]
+    assert not err and out["review"]["level"] == "full" and out["linked"] == ["db-pool-exhausted"]
+    assert f"Recorded {out['id']}" in text
+    r = CliRunner().invoke(cli, ["incident", "new", "--kb", str(cli_kb), "-t", args["title"], "-s", "sev2",
+                                 "-d", args["description"], "--flag", args["flags"][0], "--pattern", "db-pool-exhausted",
+                                 "--no-suggest", "--json"])
+    assert r.exit_code == 0, r.output
+    by_cli = json.loads(r.stdout)
+    assert by_cli["id"] == out["id"] and by_cli["review"] == out["review"]
+    written, expected = Path(out["path"]), Path(by_cli["path"])
+    assert written.relative_to(mcp_kb) == expected.relative_to(cli_kb)
+    assert written.read_text() == expected.read_text()
+
+
+def test_http_mcp_on_a_live_server(served):
+    url = served["base"] + "/mcp"
+
+    async def work(client):
+        names = {t.name for t in (await client.list_tools()).tools}
+        good = await call(client, "suggest_patterns", {"text": "dial tcp: lookup api.internal: no such host", "top": 3})
+        bad = await call(client, "get_pattern", {"id": "no-such-thing"})
+        doc = await call(client, "get_pattern", {"id": "dns-failure"})
+        return names, good, bad, doc
+
+    names, good, bad, doc = session(url, work)
+    assert names == READ_TOOLS  # the HTTP mount is read-only
+    assert not good[0] and good[1] == api(served, "/api/suggest", {"text": "dial tcp: lookup api.internal: no such host",
+                                                                    "top": 3})[1]
+    assert bad[0] and bad[1] == api(served, "/api/patterns/no-such-thing")[1]
+    assert doc[1] == api(served, "/api/patterns/dns-failure")[1]
+
+
+def test_http_mcp_goes_through_the_app_middleware(served):
+    """/mcp is a route of the app, so its guards (and the token rules) apply: an oversized body gets
+    the API's 413 before the MCP SDK reads it."""
+    r = httpx.post(served["base"] + "/mcp", content=b"{" + b" " * (70 * 1024) + b"}",
+                   headers={"Content-Type": "application/json", "Accept": "application/json, text/event-stream"})
+    assert r.status_code == 413 and r.json()["error"]["code"] == "body_too_large"
+
+
+def test_an_engine_that_cannot_load_is_a_tool_error_not_a_dead_server(kb_dir, tmp_path):
+    """An index built with another model: every tool says why, the process stays up."""
+    from recur.kb.loader import load_kb
+    from recur.retrieval import embed
+    from recur.retrieval.index import build
+
+    build(load_kb(kb_dir), tmp_path / "index", embed.load_encoder("fake:32"), progress=False)
+
+    async def work(client):
+        return [await call(client, "suggest_patterns", {"text": "ENOSPC"}) for _ in range(2)]
+
+    for err, body, text in session(stdio(kb_dir, tmp_path / "index"), work):
+        assert err and body["error"]["code"] == "engine_failed" and text.startswith("the search engine failed to load")

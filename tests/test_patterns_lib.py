@@ -1,0 +1,34 @@
+"""recur.retrieval.patterns: what the API, MCP and Slack share (no server needed)."""
+
+import pytest
+
+from recur.retrieval import patterns as pat
+
+DOCS = {
+    "b": {"id": "b", "title": "B", "category": "capacity", "severity": "sev1", "status": "active", "summary": "",
+          "path": "patterns/capacity/b.md", "services": ["Checkout", "db"], "tags": ["postgres"]},
+    "a": {"id": "a", "title": "A", "category": "network", "severity": "sev2", "status": "active", "summary": "",
+          "path": "patterns/network/a.md", "services": [], "tags": ["dns", "postgres"]},
+}
+
+
+def test_list_filters_are_exact_case_insensitive_and_combine():
+    ids = lambda **f: [p["id"] for p in pat.pattern_list(DOCS, **f)]  # noqa: E731
+    assert ids() == ["a", "b"]
+    assert ids(service="checkout") == ["b"] and ids(tag="POSTGRES") == ["a", "b"]
+    assert ids(tag="postgres", severity="sev2") == ["a"] and ids(category="capacity", tag="dns") == []
+    assert ids(service="check") == [] and ids(category=" ") == ["a", "b"]
+    assert set(pat.pattern_list(DOCS)[0]) == set(pat.BRIEF_KEYS)
+    with pytest.raises(pat.ApiFailure, match="unknown filter"):
+        pat.pattern_list(DOCS, owner="x")
+
+
+def test_unknown_pattern_has_the_api_code_and_message():
+    with pytest.raises(pat.PatternNotFound) as info:
+        pat.pattern_object(DOCS, "zzz")
+    assert info.value.code == "pattern_not_found" and str(info.value) == "no pattern with id 'zzz' in the index"
+
+
+def test_site_page_links():
+    assert pat.site_page("https://x.example/kb/", "patterns/capacity/b.md") == "https://x.example/kb/patterns/capacity/b.html"
+    assert pat.site_page(None, "patterns/capacity/b.md") is None

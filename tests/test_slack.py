@@ -1,0 +1,198 @@
+"""The Slack slash command and its buttons, against a live uvicorn server, with requests signed by
+slack_sdk's own SignatureVerifier and a test secret (fake:64 encoder)."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from urllib.parse import urlencode
+
+import httpx
+import pytest
+from fastapi import FastAPI, Request
+from kbfactory import small_kb
+from serve_util import running
+from slack_sdk.signature import SignatureVerifier
+
+from recur.retrieval.engine import Engine
+from recur.serve import create_app
+from recur.serve.slack import answer_reply, slack_router
+
+SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+SITE = "https://recur.example.com/kb"
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    root = tmp_path_factory.mktemp("slack")
+    kb = small_kb(root / "kb")
+    fb = root / "feedback.jsonl"
+    app = create_app(lambda: Engine.open(kb, root / "index", model="fake:64", quiet=True), site_dir=None,
+                     feedback_path=fb, slack_signing_secret=SECRET, site_url=SITE)
+    with running(app) as base:
+        yield {"base": base, "kb": kb, "feedback": fb}
+
+
+def signed(body: str, *, secret: str = SECRET, age: int = 0) -> dict:
+    ts = str(int(time.time()) - age)
+    return {"Content-Type": "application/x-www-form-urlencoded", "X-Slack-Request-Timestamp": ts,
+            "X-Slack-Signature": SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)}
+
+
+_n = iter(range(10**6))
+
+
+def command_body(text: str, **extra) -> str:
+    """A slash command as Slack sends it; trigger_id differs per request, as Slack's does."""
+    return urlencode({"token": "legacy", "team_id": "T1", "channel_id": "C1", "user_id": "U1", "command": "/recur",
+                      "text": text, "response_url": "https://hooks.slack.com/commands/T1/1/x",
+                      "trigger_id": f"t{next(_n)}", **extra})
+
+
+def slash(served, text: str, **kw):
+    body = command_body(text)
+    return httpx.post(served["base"] + "/api/slack/commands", content=body, headers=signed(body, **kw), timeout=30)
+
+
+def test_reply_shape_top3_with_links_steps_evidence_and_buttons(served):
+    r = slash(served, "No space left on device on the db host")
+    assert r.status_code == 200, r.text
+    reply = r.json()
+    assert reply["response_type"] == "ephemeral" and "Disk full on a host" in reply["text"]
+    blocks = reply["blocks"]
+    assert blocks[0]["type"] == "section" and "Known patterns" in blocks[0]["text"]["text"]
+    assert [b["type"] for b in blocks[1:5]] == ["divider", "section", "section", "actions"]
+    assert len([b for b in blocks if b["type"] == "actions"]) == 3 and len(blocks) <= 50
+    head, body, actions = blocks[2]["text"]["text"], blocks[3]["text"]["text"], blocks[4]
+    assert f"<{SITE}/patterns/capacity/disk-full.html|Disk full on a host>" in head
+    assert "high confidence" in head or "medium confidence" in head
+    assert "*First steps*\n1. Run `kubectl get pods -n prod` and look for restarts." in body
+    assert "*Preserve first:* `kubectl logs --previous` of a crashed pod" in body
+    up, down = actions["elements"]
+    assert (up["action_id"], down["action_id"]) == ("recur_useful", "recur_not_useful")
+    assert up["text"]["text"].startswith("👍") and down["text"]["text"].startswith("👎")
+    assert json.loads(up["value"]) == {"q": "No space left on device on the db host", "p": "disk-full"}
+
+
+def test_share_posts_in_the_channel_and_empty_text_shows_usage(served):
+    r = slash(served, "share ENOSPC")
+    assert r.status_code == 200 and r.json()["response_type"] == "in_channel"
+    assert json.loads(r.json()["blocks"][4]["elements"][0]["value"])["q"] == "ENOSPC"
+    usage = slash(served, "   ").json()
+    assert usage["response_type"] == "ephemeral" and "Usage: `/recur <what you see>`" in usage["text"]
+    assert "blocks" not in usage
+
+
+def test_no_known_pattern_says_so_and_gives_the_incident_line(served, tmp_path):
+    text = "what should we order for lunch on friday"
+    assert httpx.post(served["base"] + "/api/suggest", json={"text": text}).json()["no_known_pattern"]
+    reply = slash(served, text).json()
+    first = reply["blocks"][0]["text"]["text"]
+    assert reply["text"].startswith("Recur: no known pattern matches")
+    assert first.startswith("*No known pattern* matches")
+    assert "```recur incident new -t 'what should we order for lunch on friday' -d 'what should we order" in first
+    assert "for comparison only" in first
+
+
+@pytest.mark.parametrize("case", ["bad", "missing", "stale", "future", "not_a_number"])
+def test_bad_signatures_are_401_in_the_api_shape(served, case):
+    body = command_body("ENOSPC")
+    headers = {"bad": signed(body, secret="another-secret"), "stale": signed(body, age=5 * 60 + 30),
+               "future": signed(body, age=-(5 * 60 + 30)), "missing": {"Content-Type": "application/x-www-form-urlencoded"},
+               "not_a_number": {**signed(body), "X-Slack-Request-Timestamp": "soon"}}[case]
+    r = httpx.post(served["base"] + "/api/slack/commands", content=body, headers=headers)
+    assert r.status_code == 401 and r.json()["error"]["code"] == "bad_signature"
+    assert set(r.json()) == {"error"} and r.json()["error"]["message"]
+
+
+def test_a_tampered_body_and_a_replay_are_refused(served):
+    body = command_body("ENOSPC")
+    headers = signed(body)
+    url = served["base"] + "/api/slack/commands"
+    tampered = httpx.post(url, content=body.replace("ENOSPC", "rm+-rf"), headers=headers)
+    assert tampered.status_code == 401 and "does not match" in tampered.json()["error"]["message"]
+    assert httpx.post(url, content=body, headers=headers).status_code == 200
+    again = httpx.post(url, content=body, headers=headers)
+    assert again.status_code == 401 and "replay" in again.json()["error"]["message"]
+
+
+def test_buttons_record_feedback_like_the_api(served):
+    reply = slash(served, "FATAL: sorry, too many clients already").json()
+    buttons = [b for b in reply["blocks"] if b["type"] == "actions"][0]["elements"]
+    for button in buttons:
+        payload = {"type": "block_actions", "user": {"id": "U1"}, "response_url": "https://hooks.slack.com/actions/x",
+                   "actions": [{"action_id": button["action_id"], "block_id": "recur_feedback_1", "value": button["value"],
+                                "type": "button", "action_ts": "1"}]}
+        body = urlencode({"payload": json.dumps(payload)})
+        r = httpx.post(served["base"] + "/api/slack/interactions", content=body, headers=signed(body))
+        assert r.status_code == 200, r.text
+    api = httpx.post(served["base"] + "/api/feedback", json={"query": "FATAL: sorry, too many clients already",
+                                                             "pattern": "db-pool-exhausted", "useful": True})
+    assert api.status_code == 201
+    lines = [json.loads(line) for line in served["feedback"].read_text().splitlines()]
+    votes = [(v["query"], v["pattern"], v["useful"]) for v in lines[-3:]]
+    q = "FATAL: sorry, too many clients already"
+    assert votes == [(q, "db-pool-exhausted", True), (q, "db-pool-exhausted", False), (q, "db-pool-exhausted", True)]
+    assert set(lines[-3]) == set(lines[-1])  # the same fields as a vote through /api/feedback
+
+
+def test_interactions_are_verified_and_checked(served):
+    url = served["base"] + "/api/slack/interactions"
+    body = urlencode({"payload": json.dumps({"type": "block_actions", "actions": [
+        {"action_id": "recur_useful", "value": json.dumps({"q": "x", "p": "no-such-thing"})}]})})
+    assert httpx.post(url, content=body, headers=signed(body, secret="wrong")).status_code == 401
+    r = httpx.post(url, content=body, headers=signed(body))
+    assert r.status_code == 404 and r.json()["error"]["code"] == "pattern_not_found"
+    junk = urlencode({"payload": "{not json"})
+    assert httpx.post(url, content=junk, headers=signed(junk)).json()["error"]["code"] == "bad_json"
+
+
+def test_slack_routes_without_a_secret_say_how_to_set_it_up(kb_dir, tmp_path):
+    app = create_app(lambda: Engine.open(kb_dir, tmp_path / "index", model="fake:64", quiet=True), site_dir=None,
+                     feedback_path=tmp_path / "fb.jsonl")
+    with running(app) as base:
+        body = command_body("ENOSPC")
+        r = httpx.post(base + "/api/slack/commands", content=body, headers=signed(body))
+    assert r.status_code == 404 and r.json()["error"]["code"] == "slack_not_configured"
+    assert "--slack-signing-secret-file" in r.json()["error"]["message"]
+
+
+def test_replies_stay_within_slacks_limits():
+    step = "Run `kubectl describe` <and> & check " * 200
+    results = [{"rank": n, "id": f"p{n}" * 40, "title": "T & <b>" * 60, "confidence": "medium", "severity": "sev1",
+                "path": f"patterns/c/p{n}.md", "runbook": [step, step, step], "evidence": [step]} for n in range(1, 6)]
+    reply = answer_reply({"query": "q" * 20_000, "no_known_pattern": False, "results": results}, site_url=SITE)
+    blocks = reply["blocks"]
+    assert len([b for b in blocks if b["type"] == "actions"]) == 3 and len(blocks) <= 50
+    for b in blocks:
+        if b["type"] == "section":
+            assert len(b["text"]["text"]) <= 3000 and "<b>" not in b["text"]["text"]
+        for e in b.get("elements", []):
+            assert len(e["value"]) <= 2000 and len(e["text"]["text"]) <= 75
+    unknown = answer_reply({"query": "```x```" * 3000, "no_known_pattern": True, "results": []})
+    assert len(unknown["blocks"]) == 1 and len(unknown["blocks"][0]["text"]["text"]) <= 3000
+
+
+def test_a_slow_answer_is_acknowledged_then_posted_to_response_url(tmp_path, kb_dir):
+    """reply_within=0: Slack gets "searching…" at once and the answer arrives at response_url."""
+    engine = Engine.open(kb_dir, tmp_path / "index", model="fake:64", quiet=True)
+    got, arrived = [], threading.Event()
+    app = FastAPI()
+    app.include_router(slack_router(lambda: engine, feedback_path=tmp_path / "fb.jsonl", signing_secret=SECRET,
+                                    reply_within=0))
+
+    @app.post("/hook")
+    async def hook(request: Request):
+        got.append(await request.json())
+        arrived.set()
+        return {"ok": True}
+
+    with running(app, wait_ready=False) as base:
+        body = command_body("ENOSPC", response_url=base + "/hook")
+        r = httpx.post(base + "/api/slack/commands", content=body, headers=signed(body))
+        assert r.status_code == 200 and "Searching" in r.json()["text"]
+        assert arrived.wait(60), "the late reply never reached response_url"
+    late = got[0]
+    assert late["response_type"] == "ephemeral" and late["replace_original"] is False
+    assert json.loads(late["blocks"][4]["elements"][0]["value"]) == {"q": "ENOSPC", "p": "disk-full"}

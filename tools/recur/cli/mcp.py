@@ -1,0 +1,43 @@
+"""`recur mcp`: the MCP server on stdio, for AI assistants (Claude Desktop, IDEs, agents)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from recur.cli.options import index_option, kb_option, model_option
+from recur.util.errors import RecurError
+
+
+@click.command()
+@kb_option
+@index_option
+@model_option
+@click.option("--allow-writes", is_flag=True,
+              help="Offer the record_incident tool (writes an incident record into the KB, as `recur incident new`).")
+def mcp(kb_dir, index_dir, model, allow_writes):
+    """Serve Recur to an AI assistant over MCP (stdio).
+
+    \b
+    Tools: suggest_patterns, get_pattern, list_patterns, past_incidents, problem_report
+    (and record_incident with --allow-writes); resources: recur://patterns/{id} (Markdown).
+    The model and index load once, in the background, as in `recur serve`; a rebuilt index
+    is picked up without a restart. stdout carries the protocol; messages go to stderr.
+    """
+    from recur.retrieval.engine import Engine
+    from recur.serve.mcp_server import build_server, holder_engine
+    from recur.serve.runtime import EngineHolder
+    from recur.tuning.data import retune_advice
+
+    if not Path(kb_dir).is_dir() and not (Path(index_dir) / "manifest.json").is_file():
+        raise RecurError(f"{kb_dir}: no knowledge base folder (and no index at {index_dir})")
+    holder = EngineHolder(lambda: Engine.open(kb_dir, index_dir, model, advise=retune_advice))
+    holder.start()
+    server = build_server(holder_engine(holder), allow_writes=allow_writes)
+    writes = "record_incident enabled" if allow_writes else "read-only"
+    click.echo(f"Recur MCP server on stdio ({writes}). Loading the model and index...", err=True)
+    try:
+        server.run("stdio")
+    finally:
+        holder.stop()

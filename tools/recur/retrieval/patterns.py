@@ -1,0 +1,115 @@
+"""Pattern-level answers every surface shares (API, MCP, Slack): a pattern as JSON, the pattern
+list and its filters, a pattern's Markdown, past incidents, the site page of a pattern.
+
+A pattern object is the indexed doc (``index.pattern_doc`` plus its ``look_alikes``), exactly what
+``GET /api/patterns/{id}`` returns; the brief form (``BRIEF_KEYS``) is what ``GET /api/patterns`` lists.
+Errors are ``RecurError`` subclasses carrying the API's error ``code``, with the API's messages.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from recur.util.errors import RecurError
+from recur.util.text import plain
+
+BRIEF_KEYS = ("id", "title", "category", "severity", "status", "summary", "path")
+FILTERS = ("category", "service", "tag", "severity")  # list filter -> doc key below
+_FILTER_KEYS = {"category": "category", "service": "services", "tag": "tags", "severity": "severity"}
+MAX_INCIDENTS = 100
+
+
+class ApiFailure(RecurError):
+    """A RecurError with the code the API's error shape gives it (``{"error": {code, message}}``)."""
+
+    code = "invalid_request"
+
+    def __init__(self, message: str, code: str | None = None):
+        super().__init__(message)
+        if code:
+            self.code = code
+
+
+class PatternNotFound(ApiFailure):
+    code = "pattern_not_found"
+
+    def __init__(self, pattern_id: str):
+        super().__init__(f"no pattern with id {pattern_id!r} in the index")
+
+
+def pattern_object(docs: dict, pattern_id: str) -> dict:
+    """The whole pattern as indexed: symptoms, signals, runbook, evidence, root cause, fix, look-alikes."""
+    doc = docs.get(pattern_id)
+    if doc is None:
+        raise PatternNotFound(pattern_id)
+    return doc
+
+
+def pattern_list(docs: dict, **filters) -> list[dict]:
+    """Brief pattern objects sorted by id; ``category``, ``service``, ``tag``, ``severity`` filter
+    (case-insensitive, exact; a service or tag matches any of the pattern's)."""
+    unknown = set(filters) - set(FILTERS)
+    if unknown:
+        raise ApiFailure(f"unknown filter(s): {', '.join(sorted(unknown))} (use {', '.join(FILTERS)})")
+    wanted = {k: str(v).strip().casefold() for k, v in filters.items() if v is not None and str(v).strip()}
+
+    def keep(doc: dict) -> bool:
+        for name, value in wanted.items():
+            have = doc.get(_FILTER_KEYS[name])
+            values = have if isinstance(have, list) else [have]
+            if value not in {str(v).casefold() for v in values if v is not None}:
+                return False
+        return True
+
+    return [{k: d.get(k) for k in BRIEF_KEYS} for _, d in sorted(docs.items()) if keep(d)]
+
+
+def pattern_markdown(kb_dir, docs: dict, pattern_id: str) -> str:
+    """The pattern's Markdown file as written in the KB (front matter and all)."""
+    doc = pattern_object(docs, pattern_id)
+    path = Path(kb_dir) / doc["path"]
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ApiFailure(f"{path}: cannot read the pattern's file ({exc.strerror or exc})") from None
+
+
+def site_page(site_url: str | None, relpath: str) -> str | None:
+    """The URL of a KB record's page on the built site (plain .html URLs, see mkdocs.yml)."""
+    if not site_url:
+        return None
+    return site_url.rstrip("/") + "/" + relpath.removesuffix(".md") + ".html"
+
+
+def incident_object(i) -> dict:
+    """A recorded incident, briefly (JSON-safe)."""
+    review = i.review
+    return {"id": i.id, "title": i.title, "date": i.date.isoformat(), "severity": i.severity,
+            "services": list(i.services), "patterns": list(i.patterns), "summary": plain(i.summary),
+            "review": None if review is None else {"level": review.level, "status": review.status,
+                                                   "due": review.due.isoformat() if review.due else None},
+            "path": i.relpath}
+
+
+def incidents_of(kb, pattern_ids: list[str], limit: int = MAX_INCIDENTS) -> list[dict]:
+    """Incidents linked to any of ``pattern_ids``, newest first, each once."""
+    seen = {}
+    for pid in pattern_ids:
+        for i in kb.incidents_for(pid):
+            seen[i.id] = i
+    newest = sorted(seen.values(), key=lambda i: (i.date, i.id), reverse=True)
+    return [incident_object(i) for i in newest[:limit]]
+
+
+def past_incidents(engine, kb, *, pattern_id: str | None = None, answer=None, limit: int = MAX_INCIDENTS) -> dict:
+    """Recorded incidents for a pattern, or for a suggestion ``answer`` (the incidents linked to the
+    patterns it matched with high or medium confidence), newest first. ``kb`` is read fresh by the
+    caller, so an incident recorded a moment ago is there before the index is rebuilt."""
+    if (pattern_id is None) == (answer is None):
+        raise ApiFailure("give pattern_id or text (one of them)")
+    if pattern_id is not None:
+        pattern_object(engine.docs, pattern_id)
+        return {"pattern_id": pattern_id, "incidents": incidents_of(kb, [pattern_id], limit)}
+    matched = [] if answer.no_known_pattern else [r["id"] for r in answer.results if r["confidence"] != "low"]
+    return {"query": answer.query, "no_known_pattern": answer.no_known_pattern, "patterns": matched,
+            "incidents": incidents_of(kb, matched, limit)}

@@ -1,0 +1,287 @@
+"""Recur as an MCP server (the official ``mcp`` SDK's ``MCPServer``): tools and resources for AI
+assistants, over the same engine and result objects as the CLI and the API.
+
+``build_server(get_engine, allow_writes=False)`` makes the server; ``get_engine()`` returns the
+loaded ``Engine`` or raises (``ApiError`` 503 / ``RecurError`` while loading or after a failed
+load). ``recur mcp`` serves it over stdio (``holder_engine`` waits for ``EngineHolder``);
+``recur serve`` mounts it at ``/mcp`` as streamable HTTP (``http_router``), as a route of the app,
+so the app's middleware (body limit, token rules) applies to it as to ``/api``.
+
+Every tool returns the API's JSON as structured content plus a short text rendering. A bad argument
+or an unknown id is a tool error (``is_error``) whose text is the API's message and whose structured
+content is the API's error shape ``{"error": {"code", "message"}}``; the server never goes down.
+"""
+
+import logging
+from collections.abc import Callable
+from typing import Annotated
+
+from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError
+from mcp.types import CallToolResult, TextContent, ToolAnnotations
+from pydantic import Field, ValidationError
+
+from recur.retrieval import patterns as pat
+from recur.serve.guard import ApiError, error_body, invalid_message
+from recur.serve.models import MAX_TOP, SuggestIn
+from recur.util.errors import RecurError
+
+INSTRUCTIONS = (
+    "Recur knows this team's failure patterns (what was learned in postmortems). Call suggest_patterns with "
+    "what the responder sees (a description, an alert, a log line) before guessing; when no_known_pattern is "
+    "true, say so and suggest recording the incident. get_pattern gives a pattern's whole runbook.")
+READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
+
+Text = Annotated[str, Field(description="What you see: a description, an alert, a log line (up to 20,000 characters).")]
+Top = Annotated[int, Field(description=f"How many patterns to return (1 to {MAX_TOP}).",
+                           json_schema_extra={"minimum": 1, "maximum": MAX_TOP})]
+PatternId = Annotated[str, Field(description="A pattern id, e.g. disk-full (see list_patterns).")]
+
+
+def _only(what: str) -> object:
+    return Annotated[str | None, Field(description=f"Only patterns {what} (exact, case-insensitive).")]
+
+
+Category, Service, Tag, Severity = (_only("of this category, e.g. capacity"), _only("that affect this service"),
+                                    _only("with this tag"), _only("of this severity, e.g. sev1"))
+
+
+def _result(structured: dict, text: str) -> CallToolResult:
+    return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=structured)
+
+
+def _failure(code: str, message: str) -> CallToolResult:
+    return CallToolResult(content=[TextContent(type="text", text=message)], structured_content=error_body(code, message),
+                          is_error=True)
+
+
+def run_tool(work: Callable[[], tuple[dict, str]]) -> CallToolResult:
+    """``work()`` -> (structured, text) as a tool result; expected failures as the API's error."""
+    try:
+        structured, text = work()
+    except ApiError as exc:
+        return _failure(exc.code, exc.message)
+    except ValidationError as exc:
+        return _failure("invalid_request", invalid_message(exc.errors()))
+    except RecurError as exc:
+        return _failure(getattr(exc, "code", "invalid_request"), str(exc))
+    return _result(structured, text)
+
+
+def _query(text: str, top: int) -> SuggestIn:
+    """The API's own request model: the same checks and messages as ``POST /api/suggest``."""
+    return SuggestIn(text=text, top=top)
+
+
+def build_server(get_engine: Callable, *, allow_writes: bool = False) -> MCPServer:
+    from recur import __version__
+
+    root = logging.getLogger()
+    kept = root.handlers[:], root.level
+    server = MCPServer("recur", title="Recur: known failure patterns", version=__version__,
+                       instructions=INSTRUCTIONS, log_level="WARNING")
+    root.handlers[:], root.level = kept  # the SDK's logging.basicConfig must not make every library's logs loud
+    _read_tools(server, get_engine)
+    _report_tools(server, get_engine)
+    if allow_writes:
+        _write_tools(server, get_engine)
+    _resources(server, get_engine)
+    return server
+
+
+def _read_tools(server: MCPServer, get_engine: Callable) -> None:
+    @server.tool(annotations=READ_ONLY)
+    def suggest_patterns(text: Text, top: Top = 5) -> CallToolResult:
+        """The known failure patterns for a description, an alert or a log line, best first: for each, why it
+        matched, the first runbook steps, the evidence to preserve and a confidence (high, medium, low).
+        no_known_pattern is true when nothing in the knowledge base describes the text (the results are then
+        only the closest patterns, for comparison). The same answer as POST /api/suggest."""
+        def work():
+            q = _query(text, top)
+            answer = get_engine().answer(q.text, top=q.top)
+            return answer.to_json(), render_answer(answer.to_json())
+        return run_tool(work)
+
+    @server.tool(annotations=READ_ONLY)
+    def get_pattern(id: PatternId) -> CallToolResult:  # noqa: A002 - the public argument name
+        """One failure pattern in full: symptoms, signals, summary, runbook, evidence to preserve, root cause,
+        detection, permanent fix and its status, linked incidents and look-alikes (patterns it is confused
+        with, and what tells them apart). The same object as GET /api/patterns/{id}."""
+        def work():
+            doc = pat.pattern_object(get_engine().docs, id)
+            return doc, render_pattern(doc)
+        return run_tool(work)
+
+    @server.tool(annotations=READ_ONLY)
+    def list_patterns(category: Category = None, service: Service = None, tag: Tag = None,
+                      severity: Severity = None) -> CallToolResult:
+        """The knowledge base's failure patterns, briefly (id, title, category, severity, status, summary,
+        path), optionally only those of a category, a service, a tag or a severity (e.g. sev1)."""
+        def work():
+            rows = pat.pattern_list(get_engine().docs, category=category, service=service, tag=tag,
+                                    severity=severity)
+            lines = [f"- {r['id']}: {r['title']} ({r['category']}, {r['severity']})" for r in rows]
+            return {"patterns": rows}, f"{len(rows)} pattern(s)" + ("\n" + "\n".join(lines) if lines else "")
+        return run_tool(work)
+
+    @server.tool(annotations=READ_ONLY)
+    def past_incidents(pattern_id: Annotated[str | None, Field(description="Incidents linked to this pattern.")] = None,
+                       text: Annotated[str | None, Field(description="Or: incidents of the patterns this "
+                                                         "description matches.")] = None,
+                       limit: Annotated[int, Field(description="At most this many (1 to 100).",
+                                                   json_schema_extra={"minimum": 1, "maximum": 100})] = 20
+                       ) -> CallToolResult:
+        """Recorded incidents, newest first: those linked to a pattern (pattern_id), or those linked to the
+        patterns a description matches with high or medium confidence (text). Give one of the two."""
+        def work():
+            return _past_incidents(get_engine, pattern_id, text, limit)
+        return run_tool(work)
+
+
+def _past_incidents(get_engine: Callable, pattern_id, text, limit: int) -> tuple[dict, str]:
+    from recur.kb.loader import load_kb
+
+    if not 1 <= limit <= 100:
+        raise pat.ApiFailure("limit: must be between 1 and 100")
+    engine = get_engine()
+    answer = None
+    if text is not None and pattern_id is None:
+        q = _query(text, 5)
+        answer = engine.answer(q.text, top=q.top)
+    out = pat.past_incidents(engine, load_kb(engine.kb_dir), pattern_id=pattern_id, answer=answer, limit=limit)
+    lines = [f"- {i['date']} {i['id']} ({i['severity']}): {i['title']}" for i in out["incidents"]]
+    head = f"{len(lines)} incident(s), newest first" if lines else "No recorded incidents"
+    if answer is not None and answer.no_known_pattern:
+        head = "No known pattern matches this text, so no linked incidents"
+    return out, head + ("\n" + "\n".join(lines) if lines else "")
+
+
+def _report_tools(server: MCPServer, get_engine: Callable) -> None:
+    @server.tool(annotations=READ_ONLY)
+    def problem_report(as_of: Annotated[str | None, Field(description="Date of the board, YYYY-MM-DD "
+                                                          "(default today).")] = None) -> CallToolResult:
+        """The problem-management board (what `recur report --format json` prints): reviews pending and
+        overdue, open follow-ups and permanent fixes by owner, incidents with no known pattern, open flags,
+        the most recurring patterns, recurrence after a fix, monthly trends."""
+        def work():
+            from recur.kb.loader import load_kb
+            from recur.problems.board import board
+            from recur.problems.report import render_text
+            from recur.util.dates import given_date
+
+            b = board(load_kb(get_engine().kb_dir), given_date(as_of, "as_of"))
+            return b, render_text(b)
+        return run_tool(work)
+
+
+def _write_tools(server: MCPServer, get_engine: Callable) -> None:
+    @server.tool(annotations=ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=False,
+                                             open_world_hint=False))
+    def record_incident(title: Annotated[str, Field(description="What happened, in a few words.")],
+                        severity: Annotated[str, Field(description="Severity key of the framework, e.g. sev2.")],
+                        description: Annotated[str, Field(description="What you see; becomes the Summary.")],
+                        flags: Annotated[list[str], Field(description="\"Dig into this later\" markers.")] = [],  # noqa: B006 - the schema's default
+                        patterns: Annotated[list[str], Field(description="Known pattern ids to link now.")] = [],  # noqa: B006
+                        ) -> CallToolResult:
+        """Record an incident in the knowledge base, dated today: exactly the record `recur incident new`
+        writes (review level and due date from the severity framework). Returns its id, path and review."""
+        def work():
+            from recur.kb.incident_record import NewIncident
+            from recur.kb.incident_record import record_incident as write
+            from recur.kb.loader import load_kb
+            from recur.util.dates import given_date
+
+            kb = load_kb(get_engine().kb_dir)
+            iid, path, review = write(kb, NewIncident(title=title, severity=severity, date=given_date(None, "date"),
+                                                      description=description, flags=tuple(flags),
+                                                      patterns=tuple(patterns)))
+            due = review.due.isoformat() if review.due else None
+            out = {"id": iid, "path": str(path), "review": {"level": review.level, "status": review.status, "due": due},
+                   "linked": list(dict.fromkeys(patterns))}
+            return out, f"Recorded {iid} in {path} (review: {review.level}{f', due {due}' if due else ''})."
+        return run_tool(work)
+
+
+def _resources(server: MCPServer, get_engine: Callable) -> None:
+    @server.resource("recur://patterns/{id}", name="pattern", mime_type="text/markdown",
+                     description="A failure pattern's Markdown file as written in the knowledge base.")
+    def pattern_resource(id: str) -> str:  # noqa: A002
+        try:
+            engine = get_engine()
+            return pat.pattern_markdown(engine.kb_dir, engine.docs, id)
+        except pat.PatternNotFound as exc:
+            raise ResourceNotFoundError(str(exc)) from None
+        except ApiError as exc:
+            raise ResourceError(exc.message) from None
+        except RecurError as exc:
+            raise ResourceError(str(exc)) from None
+
+
+# -- short text renderings (the structured content is the real answer) ---------------------------
+
+def render_answer(answer: dict) -> str:
+    results = answer["results"]
+    if answer["no_known_pattern"]:
+        head = ("No known pattern matches: record the incident (recur incident new) so it shows as "
+                "\"needs analysis\"." + (" Closest patterns, for comparison only:" if results else ""))
+    else:
+        head = "Known patterns that match:"
+    lines = [head]
+    for r in results:
+        lines.append(f"{r['rank']}. {r['id']}: {r['title']} ({r['confidence']} confidence, {r['severity']})")
+        if r["evidence"]:
+            lines.append(f"   preserve first: {r['evidence'][0]}")
+        lines += [f"   step {n}: {s}" for n, s in enumerate(r["runbook"][:2], 1)]
+    return "\n".join(lines)
+
+
+def render_pattern(doc: dict) -> str:
+    lines = [f"# {doc['title']} ({doc['id']})", f"{doc['category']} · {doc['severity']} · {doc['status']}", "",
+             doc.get("summary") or ""]
+    if doc.get("evidence"):
+        lines += ["", "Evidence to preserve first:"] + [f"- {e}" for e in doc["evidence"]]
+    lines += ["", "Runbook:"] + [f"{n}. {s}" for n, s in enumerate(doc.get("runbook") or [], 1)]
+    if doc.get("root_cause"):
+        lines += ["", "Root cause:", doc["root_cause"]]
+    fix = doc.get("fix")
+    if fix:
+        lines += ["", f"Permanent fix: {fix['status']}" + (f", owner {fix['owner']}" if fix.get("owner") else "")
+                  + (f", due {fix['due']}" if fix.get("due") else "")]
+    alikes = doc.get("look_alikes") or []
+    if alikes:
+        lines += ["", "Look-alikes:"] + [f"- {a['id']}" + (f": told apart by {a['by']}" if a.get("by") else "")
+                                         for a in alikes]
+    return "\n".join(lines).strip()
+
+
+# -- engines for the two transports -------------------------------------------------------------
+
+def holder_engine(holder, wait: float = 300.0) -> Callable:
+    """A getter over ``EngineHolder`` for stdio: waits for the first load, then answers at once."""
+    def get():
+        if not holder.ready.wait(0 if holder.error else wait):
+            if holder.error:
+                raise pat.ApiFailure(f"the search engine failed to load: {holder.error}", "engine_failed")
+            raise ApiError(503, "not_ready", "the model and index are still loading; retry in a few seconds")
+        return holder.engine
+    return get
+
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def http_router(get_engine: Callable, *, host: str | None = None, path: str = "/mcp"):
+    """An ``APIRouter`` serving the MCP server at ``path`` (streamable HTTP, read-only tools), whose
+    lifespan runs the SDK's session manager; ``app.include_router`` merges that lifespan into the app's.
+    On a loopback ``host`` the SDK's DNS-rebinding protection (Host / Origin checks) is on."""
+    from fastapi import APIRouter
+    from mcp.server.streamable_http_manager import StreamableHTTPASGIApp
+    from mcp.server.transport_security import TransportSecuritySettings
+
+    server = build_server(get_engine, allow_writes=False)
+    security = None if host in LOOPBACK else TransportSecuritySettings(enable_dns_rebinding_protection=False)
+    server.streamable_http_app(streamable_http_path=path, transport_security=security, host=host or "0.0.0.0")
+    manager = server.session_manager
+    router = APIRouter(lifespan=lambda app: manager.run())
+    router.add_route(path, StreamableHTTPASGIApp(manager), include_in_schema=False)
+    return router

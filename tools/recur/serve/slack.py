@@ -1,0 +1,306 @@
+"""Slack: the ``/recur`` slash command and its 👍 / 👎 buttons, as an ``APIRouter``.
+
+``POST /api/slack/commands`` answers ``/recur <what you see>`` (ephemeral; ``/recur share …`` posts
+in the channel) with Block Kit blocks (``slack_sdk.models.blocks``) for the top 3 patterns.
+``POST /api/slack/interactions`` takes the buttons' ``block_actions`` payloads and records each vote
+exactly as ``POST /api/feedback`` does. Both verify Slack's signature with
+``slack_sdk.signature.SignatureVerifier`` (the signing secret: ``--slack-signing-secret-file`` or
+``RECUR_SLACK_SIGNING_SECRET``) and refuse, with 401 in the API's error shape:
+
+- a missing or wrong signature;
+- a timestamp more than 5 minutes from now (``stale``);
+- a replay: a signature already accepted within those 5 minutes (kept in memory, per process).
+
+Slack wants the reply within 3 s. The answer takes milliseconds once the model is warm; if it has
+not come within ``reply_within`` seconds (2.5), Slack gets "searching…" at once and the answer is
+posted to the command's ``response_url`` when ready.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from urllib.parse import parse_qs
+
+from fastapi import Request  # at module level: the routes' annotations are resolved in this module's globals
+
+from recur.retrieval.patterns import site_page
+from recur.serve.guard import ApiError
+
+WINDOW = 5 * 60  # seconds: Slack's own bound on a request's age, and how long a signature is remembered
+SHOWN = 3  # patterns in a reply
+ACTIONS = {"recur_useful": True, "recur_not_useful": False}
+MAX_SECTION = 3000  # Slack's limit on a section's text
+MAX_VALUE_QUERY = 1500  # characters of the query kept in a button's value (Slack: 2,000 per value)
+USAGE = ("Usage: `/recur <what you see>` (a description, an alert, a log line): the known failure patterns, "
+         "only for you. `/recur share <what you see>` posts them in the channel.")
+
+
+class SlackGate:
+    """Signature, age and replay checks for one signing secret (thread-safe)."""
+
+    def __init__(self, signing_secret: str, window: int = WINDOW, clock: Callable[[], float] = time.time):
+        from slack_sdk.signature import Clock, SignatureVerifier
+
+        class _Clock(Clock):
+            def now(self) -> float:
+                return clock()
+
+        self.verifier = SignatureVerifier(signing_secret, clock=_Clock())
+        self.window, self.clock = window, clock
+        self._seen: dict[str, float] = {}  # signature -> when it stops mattering
+        self._lock = threading.Lock()
+
+    def check(self, body: bytes, headers) -> None:
+        timestamp = headers.get("x-slack-request-timestamp")
+        signature = headers.get("x-slack-signature")
+        if not timestamp or not signature:
+            raise _unauthorized("missing X-Slack-Signature or X-Slack-Request-Timestamp: requests must come from Slack")
+        if not timestamp.strip().isdigit():
+            raise _unauthorized("X-Slack-Request-Timestamp is not a number")
+        now = self.clock()
+        if abs(now - int(timestamp)) > self.window:
+            raise _unauthorized("the request is more than 5 minutes old (or from the future); check the clock")
+        try:
+            valid = self.verifier.is_valid(body, timestamp.strip(), signature.strip())
+        except UnicodeDecodeError:
+            valid = False
+        if not valid:
+            raise _unauthorized("the Slack signature does not match (check the signing secret)")
+        with self._lock:
+            self._seen = {s: t for s, t in self._seen.items() if t > now}
+            if signature in self._seen:
+                raise _unauthorized("this signed request was already received (replay)")
+            self._seen[signature] = now + self.window
+
+
+def _unauthorized(message: str) -> ApiError:
+    return ApiError(401, "bad_signature", message)
+
+
+# -- Block Kit ------------------------------------------------------------------------------------
+
+def _esc(text: str) -> str:
+    """Slack mrkdwn: &, < and > are control characters."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _cut(text: str, limit: int) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def incident_line(query: str) -> str:
+    """The ``recur incident new`` command that records this text (severity is asked on a terminal)."""
+    title = _cut(query.splitlines()[0] if query.strip() else query, 80)
+    return f"recur incident new -t {shlex.quote(title)} -d {shlex.quote(_cut(query, 1500))}"
+
+
+def _button(label: str, action: str, value: str, style: str | None = None):
+    from slack_sdk.models.blocks import ButtonElement
+
+    return ButtonElement(text=label, action_id=action, value=value, style=style)
+
+
+def _result_blocks(r: dict, query: str, site_url: str | None) -> list:
+    from slack_sdk.models.blocks import ActionsBlock, DividerBlock, MarkdownTextObject, SectionBlock
+
+    url = site_page(site_url, r["path"])
+    title = _esc(_cut(r["title"], 200))
+    name = f"<{url}|{title}>" if url else title
+    head = f"*{r['rank']}. {name}*  ·  {r['confidence']} confidence  ·  {_esc(r['severity'])}  ·  `{_esc(r['id'])}`"
+    body = [f"{n}. {_esc(_cut(step, 600))}" for n, step in enumerate(r["runbook"][:2], 1)]
+    body = (["*First steps*"] + body) if body else []
+    if r["evidence"]:
+        body.append(f"*Preserve first:* {_esc(_cut(r['evidence'][0], 600))}")
+    value = json.dumps({"q": query[:MAX_VALUE_QUERY], "p": r["id"]}, ensure_ascii=False)
+    blocks = [DividerBlock(), SectionBlock(text=MarkdownTextObject(text=_cut(head, MAX_SECTION)))]
+    if body:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text="\n".join(body)[:MAX_SECTION])))
+    blocks.append(ActionsBlock(block_id=f"recur_feedback_{r['rank']}", elements=[
+        _button("👍 Useful", "recur_useful", value, "primary"), _button("👎 Not this", "recur_not_useful", value)]))
+    return blocks
+
+
+def answer_reply(answer: dict, *, site_url: str | None = None, share: bool = False) -> dict:
+    """A slash-command reply for an answer (``Answer.to_json()``): top 3, within Slack's limits."""
+    from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
+
+    query, results = answer["query"], answer["results"][:SHOWN]
+    shown = _esc(_cut(query, 300))
+    if answer["no_known_pattern"]:
+        line = incident_line(query).replace("```", "'''")
+        intro = (f"*No known pattern* matches “{shown}”. Record it, so it shows as needs analysis:\n"
+                 f"```{line}```" + ("\nClosest patterns, for comparison only:" if results else ""))
+        fallback = f"Recur: no known pattern matches “{_cut(query, 100)}”"
+    else:
+        intro = f"*Known patterns* for “{shown}”:"
+        fallback = f"Recur: {results[0]['title']} and {len(results) - 1} more for “{_cut(query, 100)}”"
+    blocks = [SectionBlock(text=MarkdownTextObject(text=_cut_block(intro)))]
+    for r in results:
+        blocks += _result_blocks(r, query, site_url)
+    return {"response_type": "in_channel" if share else "ephemeral", "text": fallback,
+            "blocks": [b.to_dict() for b in blocks]}
+
+
+def _cut_block(text: str) -> str:
+    return text if len(text) <= MAX_SECTION else text[: MAX_SECTION - 4] + "…```"
+
+
+def text_reply(text: str) -> dict:
+    return {"response_type": "ephemeral", "text": text}
+
+
+# -- routes ---------------------------------------------------------------------------------------
+
+def slack_router(get_engine: Callable, *, feedback_path, signing_secret: str | None, site_url: str | None = None,
+                 reply_within: float = 2.5):
+    """The two Slack routes over the app's engine getter (``ApiError`` 503 while loading)."""
+    from fastapi import APIRouter
+    from fastapi.responses import JSONResponse
+
+    router = APIRouter(tags=["slack"])
+    gate = SlackGate(signing_secret) if signing_secret else None
+
+    async def verified_form(request: Request) -> dict:
+        if gate is None:
+            raise ApiError(404, "slack_not_configured", "Slack is not set up on this server: start recur serve with "
+                           "--slack-signing-secret-file FILE (or RECUR_SLACK_SIGNING_SECRET)")
+        body = await request.body()
+        gate.check(body, request.headers)
+        return {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True).items()}
+
+    @router.post("/api/slack/commands", include_in_schema=True)
+    async def slack_command(request: Request):
+        """A Slack slash command (`/recur <what you see>`, form-encoded, signed by Slack)."""
+        form = await verified_form(request)
+        text, share = _command_text(form.get("text", ""))
+        if not text:
+            return JSONResponse(text_reply(USAGE))
+        return JSONResponse(await _reply_in_time(lambda: _answer(get_engine, text, share, site_url),
+                                                 form.get("response_url"), reply_within))
+
+    @router.post("/api/slack/interactions", include_in_schema=True)
+    async def slack_interaction(request: Request):
+        """Slack's interactivity payloads: the 👍 / 👎 buttons of a reply, recorded as feedback."""
+        from fastapi.concurrency import run_in_threadpool
+
+        form = await verified_form(request)
+        votes = _votes(form.get("payload", ""))
+        recorded = [await run_in_threadpool(_record, get_engine, feedback_path, v) for v in votes]
+        return JSONResponse({"status": "recorded", "votes": recorded})
+
+    return router
+
+
+def _command_text(text: str) -> tuple[str, bool]:
+    text = text.strip()
+    head, _, rest = text.partition(" ")
+    if head.lower() == "share":
+        return rest.strip(), True
+    return text, False
+
+
+def _answer(get_engine: Callable, text: str, share: bool, site_url: str | None) -> dict:
+    """The reply for a command: the answer as blocks, or one line saying why there is none."""
+    from pydantic import ValidationError
+
+    from recur.serve.guard import invalid_message
+    from recur.serve.models import SuggestIn
+
+    try:
+        q = SuggestIn(text=text, top=SHOWN)
+        return answer_reply(get_engine().answer(q.text, top=q.top).to_json(), site_url=site_url, share=share)
+    except ApiError as exc:
+        return text_reply(exc.message)
+    except ValidationError as exc:
+        return text_reply(invalid_message(exc.errors()))
+
+
+async def _reply_in_time(compute: Callable[[], dict], response_url: str | None, budget: float) -> dict:
+    """``compute()`` if it is done within ``budget`` seconds; else "searching…" now and the
+    answer posted to ``response_url`` when ready (``budget`` 0: always that way)."""
+    import anyio
+
+    box: dict = {"late": budget <= 0 and bool(response_url)}
+    lock = threading.Lock()
+
+    def run():
+        try:
+            reply = compute()
+        except Exception as exc:  # noqa: BLE001 - a bug: still a reply, never a silent drop
+            reply = text_reply(f"Recur could not answer: unexpected {type(exc).__name__}; see the server log")
+            traceback.print_exc()
+        with lock:
+            box["reply"] = reply
+            late = box["late"]
+        if late:
+            _post(response_url, reply)
+
+    worker = threading.Thread(target=run, name="recur-slack", daemon=True)
+    worker.start()
+    if not box["late"]:
+        await anyio.to_thread.run_sync(worker.join, budget if response_url else None)
+    with lock:
+        if "reply" in box and not box["late"]:
+            return box["reply"]
+        box["late"] = True  # the worker posts the answer to response_url when it has it
+    return text_reply("Searching the known failure patterns… the answer follows in a moment.")
+
+
+def _post(response_url: str, reply: dict) -> None:
+    import sys
+
+    from slack_sdk.webhook import WebhookClient
+
+    try:
+        resp = WebhookClient(response_url, timeout=10).send_dict({**reply, "replace_original": False})
+        if resp.status_code >= 300:
+            print(f"warning: Slack refused the late reply ({resp.status_code}: {resp.body[:200]})", file=sys.stderr)
+    except Exception as exc:  # noqa: BLE001 - a lost late reply must not kill the worker quietly
+        print(f"warning: could not post the late reply to Slack ({type(exc).__name__}: {exc})", file=sys.stderr)
+
+
+def _votes(raw: str) -> list[dict]:
+    """The 👍 / 👎 actions of a ``block_actions`` payload as FeedbackIn bodies."""
+    from pydantic import ValidationError
+
+    from recur.serve.guard import invalid_message
+    from recur.serve.models import FeedbackIn
+
+    try:
+        payload = json.loads(raw)
+    except ValueError:
+        raise ApiError(400, "bad_json", "the payload field is not valid JSON") from None
+    if not isinstance(payload, dict) or payload.get("type") != "block_actions":
+        raise ApiError(422, "invalid_request", "payload: only block_actions (the 👍 / 👎 buttons) are handled")
+    votes = []
+    for action in payload.get("actions") or []:
+        if not isinstance(action, dict) or action.get("action_id") not in ACTIONS:
+            continue
+        try:
+            value = json.loads(action.get("value") or "")
+            vote = FeedbackIn(query=value.get("q"), pattern=value.get("p"), useful=ACTIONS[action["action_id"]])
+        except ValidationError as exc:  # before ValueError: pydantic's error is one
+            raise ApiError(422, "invalid_request", invalid_message(exc.errors())) from None
+        except (ValueError, AttributeError):
+            raise ApiError(422, "invalid_request", "payload: a button's value is not what Recur sent") from None
+        votes.append(vote)
+    if not votes:
+        raise ApiError(422, "invalid_request", "payload: no 👍 / 👎 action in it")
+    return votes
+
+
+def _record(get_engine: Callable, feedback_path, vote) -> dict:
+    """Exactly what ``POST /api/feedback`` does with a vote."""
+    from recur.ingest import feedback as feedback_mod
+
+    eng = get_engine()
+    if vote.pattern not in eng.docs:
+        raise ApiError(404, "pattern_not_found", f"no pattern with id {vote.pattern!r} in the index")
+    feedback_mod.record(feedback_path, vote.query, vote.pattern, vote.useful, build_id=eng.manifest.get("build_id"))
+    return {"pattern": vote.pattern, "useful": vote.useful}
