@@ -211,3 +211,30 @@ def test_an_engine_that_cannot_load_is_a_tool_error_not_a_dead_server(kb_dir, tm
 
     for err, body, text in session(stdio(kb_dir, tmp_path / "index"), work):
         assert err and body["error"]["code"] == "engine_failed" and text.startswith("the search engine failed to load")
+
+
+def test_http_mcp_needs_the_token_with_scope_all_and_slack_does_not(tmp_path):
+    """/mcp follows the API's read-route token rule (--token-scope all): no token, the API's 401;
+    with the token, an MCP session works. Slack routes answer on their own signature instead."""
+    kb = small_kb(tmp_path / "kb")
+    token = "t0k3n-for-the-mcp-test-1234"
+    app = create_app(lambda: Engine.open(kb, tmp_path / "idx", model="fake:64", quiet=True), site_dir=None,
+                     feedback_path=tmp_path / "fb.jsonl", host="127.0.0.1", token=token, token_scope="all")
+    with running(app) as base:
+        r = httpx.post(base + "/mcp", json={}, headers={"Accept": "application/json, text/event-stream"})
+        assert r.status_code == 401 and r.json()["error"]["code"] == "unauthorized"
+        wrong = httpx.post(base + "/mcp", json={}, headers={"Authorization": "Bearer nope"})
+        assert wrong.status_code == 401
+
+        async def work():
+            from mcp.client.streamable_http import streamable_http_client
+            from mcp.shared._httpx_utils import create_mcp_http_client
+
+            http = create_mcp_http_client(headers={"Authorization": f"Bearer {token}"})
+            async with http, Client(streamable_http_client(base + "/mcp", http_client=http),
+                                    read_timeout_seconds=60) as client:
+                return {t.name for t in (await client.list_tools()).tools}
+
+        assert asyncio.run(work()) == READ_TOOLS
+        slack = httpx.post(base + "/api/slack/commands", data={"text": "disk full"})
+        assert slack.status_code != 401 or slack.json()["error"]["code"] == "bad_signature"

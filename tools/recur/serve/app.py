@@ -85,8 +85,8 @@ def _routes(app, settings: Settings, *, slack: dict, host: str | None) -> None:
     # Slack requests carry Slack's signature, never our bearer token: its router checks that instead
     slack_api = slack_router(engine, feedback_path=settings.feedback_path, **slack)
     mcp = http_router(engine, host=host)
-    for route in mcp.routes:  # a plain ASGI route: the token rule is applied around it
-        route.app = TokenGate(route.app, settings)
+    for route in mcp.routes:  # a plain ASGI route: the token rule is applied around it (include_router
+        route.endpoint = route.app = TokenGate(route.endpoint, settings)  # copies the endpoint)
     app.state.api_routers = [m.router for m in (meta, suggest, patterns, alertmanager, feedback)] + [slack_api, mcp]
     for router in app.state.api_routers:
         app.include_router(router)
