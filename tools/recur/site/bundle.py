@@ -49,9 +49,13 @@ RUNTIME = {
 }
 LICENCES = ("LICENSES.md",)
 SOURCES = ("recur-browser-search.js", "ranker.js")
-STEM_SUFFIXES = ("s", "es", "ed", "d", "ing", "er", "ers", "or", "ors", "ion", "ions", "ation", "ations", "ly",
-                 "ment", "ments", "ness", "able", "ible", "al", "ity", "ive", "ize", "izes", "ized", "ise",
-                 "ised", "e", "y", "ies", "ied", "ying", "ance", "ence", "ant", "ent")
+# endings tried on every KB word and stem when building the stem table (see _stems)
+STEM_SUFFIXES = ("", "s", "es", "ed", "d", "ing", "er", "ers", "or", "ors", "ion", "ions", "ation", "ations",
+                 "ational", "ate", "ates", "ated", "ating", "ly", "ment", "ments", "ness", "able", "ably", "ible",
+                 "ability", "ibility", "al", "ally", "ality", "ity", "ities", "ive", "ively", "ize", "izes", "ized",
+                 "izing", "ization", "ise", "ised", "ising", "isation", "e", "y", "ies", "ied", "ying", "ance",
+                 "ances", "ence", "ences", "ency", "ent", "ant", "eer", "eers", "eering", "ful", "less", "ic",
+                 "ical", "ism", "ist", "ists", "ous", "iness")
 PROBES = ("disk full on db-1, writes failing with ENOSPC since 03:00", "KubePodCrashLooping",
           "checkout 502s after the deploy, pods restarting and the connection pool exhausted")
 
@@ -200,17 +204,16 @@ def _stems(vocab, bm25_vocab: dict) -> dict:
 
     stemmer = _stemmer()
     cands = set()
+    bases = set(bm25_vocab)
     for w in vocab:
-        if w.isdigit() or len(w) < 2:
-            continue
-        cands.add(w)
-        bases = {w, stemmer.stemWord(w)}
-        if w.endswith("e") or w.endswith("y"):
-            bases.add(w[:-1])
-        for b in bases:
-            cands.update(b + s for s in STEM_SUFFIXES)
-            if len(b) > 2 and b[-1] not in "aeiouwxy":
-                cands.update(b + b[-1] + s for s in ("ed", "ing", "er", "ers"))
+        if not w.isdigit() and len(w) >= 2:
+            bases.update((w, w[:-1]) if w[-1] in "ey" else (w,))
+    for b in bases:
+        cands.update(b + s for s in STEM_SUFFIXES)
+        if b.endswith("i"):  # Snowball turns a final y into i: happi -> happy, happier
+            cands.update(b[:-1] + s for s in ("y", "ier", "iest"))
+        if len(b) > 2 and b[-1] not in "aeiouwxy":  # stopped, running
+            cands.update(b + b[-1] + s for s in ("", "ed", "ing", "er", "ers"))
     cands = sorted(cands)
     stems = stemmer.stemWords(cands)
     return {w: s for w, s in zip(cands, stems) if s in bm25_vocab}
