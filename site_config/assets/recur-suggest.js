@@ -185,7 +185,7 @@
              "Your text goes to the site's search instead, which matches words, not meaning."), "warn");
   };
 
-  /* The browser search bundle: nothing is loaded until the first question (about 22 MB, once). */
+  /* The browser search bundle: nothing is loaded until the first question (about 30 MB, once). */
   Box.prototype.toBrowser = function (bundle) {
     if (typeof WebAssembly !== "object" || typeof DecompressionStream !== "function") {
       return this.toStatic("This browser cannot run the suggestion model (no WebAssembly): your text goes to " +

@@ -24,7 +24,7 @@ from recur.cli.options import index_option, kb_option, setting
                    "(default: the KB's active tuned model, else its newest rejected candidate).")
 @click.option("--browser-search/--no-browser-search", "browser_search", default=None,
               help="Write the in-browser search bundle (the KB's model as int8 ONNX, the index, the runtime: "
-                   "about 22 MB, loaded only when the box is used), so the box suggests patterns on a static "
+                   "about 30 MB, loaded only when the box is used), so the box suggests patterns on a static "
                    "host. Default: on (env RECUR_BROWSER_SEARCH=off leaves it out).")
 @click.option("--strict", is_flag=True, help="Fail on any mkdocs warning (as mkdocs build --strict).")
 @click.option("--quiet", "-q", is_flag=True, help="No summary line.")

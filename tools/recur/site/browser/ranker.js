@@ -64,6 +64,16 @@ function zscores(x) {
 
 const round = (x, d) => Math.round(x * 10 ** d) / 10 ** d;
 
+/* IEEE half-precision bits (index.bin's view vectors) to float32 */
+function halfToFloat(h) {
+  const out = new Float32Array(h.length);
+  for (let i = 0; i < h.length; i++) {
+    const x = h[i], sign = x & 0x8000 ? -1 : 1, e = (x >> 10) & 0x1f, m = x & 0x3ff;
+    out[i] = e === 0 ? sign * m * 2 ** -24 : e === 31 ? (m ? NaN : sign * Infinity) : sign * (1 + m / 1024) * 2 ** (e - 15);
+  }
+  return out;
+}
+
 export class Ranker {
   /* index: index.json; bin: index.bin (ArrayBuffer); params: bundle.json "params". */
   constructor(index, bin, params) {
@@ -78,8 +88,7 @@ export class Ranker {
       const a = index.arrays[name];
       return a ? new Type(bin, a.offset, a.length) : new Type(0);
     };
-    this.vectors = arr("vectors", Int8Array);
-    this.scales = arr("scales", Float32Array);
+    this.vectors = halfToFloat(arr("vectors", Uint16Array));
     this.dim = this.views.length ? this.vectors.length / this.views.length : 0;
     this.bm25 = index.bm25 && index.bm25.vocab ? {
       vocab: new Map(index.bm25.vocab.map((t, i) => [t, i])), rows: index.bm25.rows, docs: index.bm25.docs,
@@ -127,7 +136,7 @@ export class Ranker {
     for (let r = 0; r < nv; r++) {
       let s = 0;
       for (let k = 0, o = r * dim; k < dim; k++, o++) s += v[o] * q[k];
-      sims[r] = s * this.scales[r];
+      sims[r] = s;
     }
     return sims;
   }
@@ -227,7 +236,7 @@ export class Ranker {
   rowDot(r, q) {
     let s = 0;
     for (let k = 0, o = r * this.dim; k < this.dim; k++, o++) s += this.vectors[o] * q[k];
-    return s * this.scales[r];
+    return s;
   }
 
   denseWhy(rows, psims) {
