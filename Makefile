@@ -19,7 +19,23 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $@
 
-install: $(BIN)/.installed
+# The browser search runtime (onnxruntime-web, @huggingface/tokenizers), pinned by package-lock.json:
+# `npm ci` runs only when the lockfile changed, then the files `recur site` puts into the site are
+# copied into the package (recur/site/browser/vendor/, package data: a wheel carries them, so a team
+# without Node can build the site). No npm: the site is built without browser search (a warning).
+VENDOR := tools/recur/site/browser/vendor
+node_modules/.package-lock.json: package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "warning: npm not found; recur site will leave browser search out"; exit 0; }; \
+	  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+
+$(VENDOR)/.copied: node_modules/.package-lock.json
+	@test -d node_modules/onnxruntime-web || exit 0; \
+	  mkdir -p $(VENDOR) && \
+	  cp node_modules/onnxruntime-web/dist/ort.wasm.min.mjs node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.mjs \
+	     node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm node_modules/@huggingface/tokenizers/dist/tokenizers.min.mjs $(VENDOR)/ && \
+	  cp node_modules/@huggingface/tokenizers/LICENSE $(VENDOR)/LICENSE.tokenizers && touch $@
+
+install: $(BIN)/.installed $(VENDOR)/.copied
 
 # Browser tests drive Debian's Chromium (playwright's own browser download does not work here).
 browser:
@@ -63,4 +79,4 @@ bench: install
 	$(BIN)/python bench/serve.py
 
 clean:
-	rm -rf .recur $(SITE) bench/out .pytest_cache
+	rm -rf .recur $(SITE) bench/out .pytest_cache node_modules $(VENDOR)

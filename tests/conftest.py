@@ -1,3 +1,4 @@
+import os
 import sys
 from pathlib import Path
 
@@ -7,6 +8,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from browser import chromium  # noqa: E402,F401  one Chromium per session, shared by every module
 from kbfactory import small_kb  # noqa: E402
+
+# `recur site` writes the browser search bundle by default (a model export and ~24 MB per site): the
+# tests that build sites for other reasons leave it out; tests/test_browser_search.py asks for it.
+os.environ.setdefault("RECUR_BROWSER_SEARCH", "off")
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

@@ -46,7 +46,16 @@ def session(server, work):
     async def main():
         async with Client(server, read_timeout_seconds=120) as client:
             return await work(client)
-    return asyncio.run(main())
+    return run_async(main())
+
+
+def run_async(coro):
+    """asyncio.run in a thread of its own: the session's Chromium (playwright's sync API) may hold
+    an event loop in the main thread."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 def api(served, path, body=None):
@@ -235,6 +244,6 @@ def test_http_mcp_needs_the_token_with_scope_all_and_slack_does_not(tmp_path):
                                     read_timeout_seconds=60) as client:
                 return {t.name for t in (await client.list_tools()).tools}
 
-        assert asyncio.run(work()) == READ_TOOLS
+        assert run_async(work()) == READ_TOOLS
         slack = httpx.post(base + "/api/slack/commands", data={"text": "disk full"})
         assert slack.status_code != 401 or slack.json()["error"]["code"] == "bad_signature"

@@ -3,9 +3,11 @@
  * Finds every <div class="recur-suggest" data-api="/api">, renders a large text box and asks
  * the Recur API (POST {api}/suggest) for the matching failure patterns: why they matched, the
  * first runbook steps, the evidence to preserve, a link to each pattern's page, and 👍/👎
- * buttons that POST {api}/feedback. When no API answers (the site on a plain static host),
- * the box says so and hands the text to the site's own search (mkdocs-material) instead.
- * No external resources; works without a build step.
+ * buttons that POST {api}/feedback. On a plain static host, when `recur site` wrote the browser
+ * search bundle (assets/recur-api.json names it), the box loads it on first use and ranks the
+ * patterns in the page (assets/recur-browser/recur-browser-search.js: the KB's model in
+ * WebAssembly, the server's ranking). With neither, or without WebAssembly, it says so and hands
+ * the text to the site's own search (mkdocs-material). No external resources; no build step.
  */
 (function () {
   "use strict";
@@ -103,7 +105,7 @@
   function Box(node) {
     this.node = node;
     this.api = (node.dataset.api || "/api").replace(/\/+$/, "");
-    this.mode = "probing";  /* probing | api | starting | static */
+    this.mode = "probing";  /* probing | api | starting | browser | static */
     this.render();
     this.discover();
   }
@@ -146,7 +148,9 @@
   Box.prototype.discover = function () {
     var self = this;
     apiFetch(new URL("assets/recur-api.json", siteRoot()).href).then(function (r) {
-      if (r.status === 200 && r.json && r.json.api === null) return self.toStatic();
+      if (r.status === 200 && r.json && r.json.api === null) {
+        return typeof r.json.browser === "string" ? self.toBrowser(r.json.browser) : self.toStatic();
+      }
       if (r.status === 200 && r.json && typeof r.json.api === "string") {
         self.api = r.json.api.replace(/\/+$/, "");
       }
@@ -173,25 +177,83 @@
     }, function () { self.toStatic(); });
   };
 
-  Box.prototype.toStatic = function () {
+  Box.prototype.toStatic = function (why) {
     this.mode = "static";
     this.node.dataset.mode = "static";
     this.button.textContent = "Search the site";
-    this.say("No suggestion API here: this copy of the site is static (served without `recur serve`). " +
-             "Your text goes to the site's search instead, which matches words, not meaning.", "warn");
+    this.say(why || ("No suggestion API here: this copy of the site is static (served without `recur serve`). " +
+             "Your text goes to the site's search instead, which matches words, not meaning."), "warn");
+  };
+
+  /* The browser search bundle: nothing is loaded until the first question (about 30 MB, once). */
+  Box.prototype.toBrowser = function (bundle) {
+    if (typeof WebAssembly !== "object" || typeof DecompressionStream !== "function") {
+      return this.toStatic("This browser cannot run the suggestion model (no WebAssembly): your text goes to " +
+                           "the site's search instead, which matches words, not meaning.");
+    }
+    this.mode = "browser";
+    this.node.dataset.mode = "browser";
+    this.bundle = new URL(bundle, siteRoot()).href;
+    this.say("Suggestions are ranked in your browser: the first question loads the model (once).");
+    if (this.text.value.trim()) this.submit();
+  };
+
+  Box.prototype.engine = function () {
+    var self = this;
+    if (!this.loading) {
+      this.loading = import(new URL("recur-browser-search.js", this.bundle).href).then(function (mod) {
+        return mod.load(self.bundle, function (done, total) {
+          self.say("Loading the suggestion model… " + Math.round(100 * done / Math.max(total, 1)) + "% of " +
+                   (total / 1e6).toFixed(0) + " MB (once)", "progress");
+          self.progress(done / Math.max(total, 1));
+        });
+      });
+      this.loading.then(null, function () { self.loading = null; });
+      this.node.recurEngine = this.loading;  /* for tests and bench/static_suggest.py */
+    }
+    return this.loading;
+  };
+
+  Box.prototype.progress = function (fraction) {
+    if (!this.bar) {
+      this.bar = el("progress", { class: "recur-suggest__progress", max: "1" });
+      this.status.parentNode.insertBefore(this.bar, this.status.nextSibling);
+    }
+    this.bar.value = fraction;
+    this.bar.hidden = fraction >= 1;
+  };
+
+  Box.prototype.submitBrowser = function (text) {
+    var self = this, t0 = performance.now();
+    this.button.disabled = true;
+    this.say(this.loading ? "Looking for matching patterns…" : "Loading the suggestion model…", "progress");
+    this.engine().then(function (engine) {
+      if (self.bar) self.bar.hidden = true;
+      return engine.answer(text, TOP).then(function (answer) {
+        self.button.disabled = false;
+        self.show(text, answer.results, answer.no_known_pattern, Math.round(performance.now() - t0));
+      });
+    }).then(null, function (err) {
+      self.button.disabled = false;
+      if (self.bar) self.bar.hidden = true;
+      self.toStatic("The suggestion model could not be loaded here (" + (err && err.message || err) +
+                    "): your text goes to the site's search instead.");
+      self.fallback(text);
+    });
   };
 
   Box.prototype.submit = function () {
     var text = this.text.value.trim();
     if (!text) { this.say("Type or paste what you see first.", "warn"); this.text.focus(); return; }
     if (this.mode === "static") return this.fallback(text);
+    if (this.mode === "browser") return this.submitBrowser(text);
     if (this.mode !== "api") { this.say("Still waiting for the suggestion service\u2026", "warn"); return; }
     var self = this;
     this.button.disabled = true;
     this.say("Looking for matching patterns\u2026");
     apiFetch(this.api + "/suggest", { text: text, top: TOP }).then(function (r) {
       self.button.disabled = false;
-      if (r.status === 200 && r.json && Array.isArray(r.json.results)) return self.show(text, r.json.results);
+      if (r.status === 200 && r.json && Array.isArray(r.json.results)) return self.show(text, r.json.results, r.json.no_known_pattern);
       if (r.json && r.json.error) return self.say(r.json.error.message, "error");
       self.toStatic();
       self.fallback(text);
@@ -210,18 +272,28 @@
     if (!openSiteSearch(q)) window.location.href = searchUrl(q);
   };
 
-  Box.prototype.show = function (query, results) {
+  Box.prototype.show = function (query, results, noKnown, ms) {
     var self = this;
     this.results.textContent = "";
+    this.node.dataset.noKnownPattern = noKnown ? "true" : "false";
+    this.pathOf = {};  /* look-alikes are other results: link them by their paths */
+    results.forEach(function (r) { self.pathOf[r.id] = r.path; });
+    var where = this.mode === "browser" ? " (ranked in your browser" + (ms ? ", " + ms + " ms" : "") + ")" : "";
     if (!results.length) {
       this.say("No known pattern matches. If this turns out to be new, write it down: recur new pattern.", "warn");
       return;
     }
-    this.say(results.length + " pattern" + (results.length > 1 ? "s" : "") + " match, best first.");
+    if (noKnown) {
+      this.say("No known pattern matches this. If it is new, record the incident and draft a pattern " +
+               "(recur incident new, recur new pattern). The closest patterns, for comparison only" + where + ":", "warn");
+    } else {
+      this.say(results.length + " pattern" + (results.length > 1 ? "s" : "") + " match, best first" + where + ".");
+    }
     results.forEach(function (r) { self.results.appendChild(self.card(query, r)); });
   };
 
   Box.prototype.card = function (query, r) {
+    var self = this;
     var title = el("a", { href: patternUrl(this.node, r), class: "recur-suggest__title", text: r.title });
     var badges = el("span", { class: "recur-suggest__badges" }, [
       el("span", { class: "recur-badge recur-badge--" + r.confidence, text: r.confidence + " match" }),
@@ -250,7 +322,15 @@
       li.appendChild(el("p", { class: "recur-suggest__h", text: "Evidence to preserve" }));
       li.appendChild(el("ul", { class: "recur-suggest__evidence" }, ev.map(function (s) { return el("li", {}, [inline(s)]); })));
     }
-    li.appendChild(this.votes(query, r));
+    var alikes = r.look_alikes || [];
+    if (alikes.length) {
+      li.appendChild(el("p", { class: "recur-suggest__h", text: "Looks like" }));
+      li.appendChild(el("ul", { class: "recur-suggest__alikes" }, alikes.map(function (o) {
+        var link = el("a", { href: patternUrl(self.node, { id: o.id, path: self.pathOf[o.id] }), text: o.title });
+        return el("li", {}, [link, o.by ? el("span", { text: " — tell apart by: " }) : null, o.by ? inline(o.by) : null]);
+      })));
+    }
+    if (this.mode !== "browser") li.appendChild(this.votes(query, r));  /* votes need the API */
     return li;
   };
 

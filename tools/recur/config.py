@@ -32,6 +32,7 @@ SETTINGS: dict[str, Setting] = {
     "precision": Setting("RECUR_PRECISION", "auto", "encoder precision: auto | fp32 | bf16"),
     "site": Setting("RECUR_SITE", "site", "folder recur site builds into"),
     "site_src": Setting("RECUR_SITE_SRC", None, "where the mkdocs hook writes the generated Markdown"),
+    "browser_search": Setting("RECUR_BROWSER_SEARCH", "on", "recur site writes the in-browser search bundle: on | off"),
     "edit_url": Setting("RECUR_EDIT_URL", None, "base URL of 'edit this page' links"),
     "as_of": Setting("RECUR_AS_OF", None, "date the site's board is computed for (YYYY-MM-DD)"),
     "today": Setting("RECUR_TODAY", None, "date staleness is measured from (YYYY-MM-DD)"),

@@ -22,27 +22,38 @@ from recur.cli.options import index_option, kb_option, setting
 @click.option("--model-dir", "model_dir", default=None, type=click.Path(file_okay=False),
               help="Tuned model folder whose report.json the Retrieval model page shows "
                    "(default: the KB's active tuned model, else its newest rejected candidate).")
+@click.option("--browser-search/--no-browser-search", "browser_search", default=None,
+              help="Write the in-browser search bundle (the KB's model as int8 ONNX, the index, the runtime: "
+                   "about 30 MB, loaded only when the box is used), so the box suggests patterns on a static "
+                   "host. Default: on (env RECUR_BROWSER_SEARCH=off leaves it out).")
 @click.option("--strict", is_flag=True, help="Fail on any mkdocs warning (as mkdocs build --strict).")
 @click.option("--quiet", "-q", is_flag=True, help="No summary line.")
-def site(kb_dir, index_dir, out_dir, config_file, as_of, edit_url, model_dir, strict, quiet):
+def site(kb_dir, index_dir, out_dir, config_file, as_of, edit_url, model_dir, browser_search, strict, quiet):
     """Build the knowledge base into a static site (mkdocs-material) in --out.
 
     \b
     Pattern pages with header card, runbook and evidence; incident pages; indexes by category,
     service, tag and severity; onboarding paths with a progress checklist; the problem board and
     trends; the retrieval model and what `recur tune` changed. Pattern pages list look-alikes
-    when --index holds a fresh index (the model is not loaded). Serve the folder from any web
-    host, or with `recur serve --site DIR`.
+    when --index holds a fresh index. With browser search (the default) the index is brought up
+    to date first and the "describe what you see" box ranks patterns in the reader's browser.
+    Serve the folder from any web host, or with `recur serve --site DIR` (the box then uses the API).
     """
     from recur.site import hook
     from recur.site.build import build_site
 
     stats = build_site(kb_dir, out_dir, config_file=config_file, as_of=hook.as_of_date(as_of),
-                       edit_url=edit_url, strict=strict, index_dir=index_dir, model_dir=model_dir)
+                       edit_url=edit_url, strict=strict, index_dir=index_dir, model_dir=model_dir,
+                       browser_search=browser_search)
     for message in stats["warnings"]:
         click.echo(f"warning: {message}", err=True)
+    if stats.get("browser_skipped"):
+        click.echo(f"note: browser search left out: {stats['browser_skipped']}", err=True)
     if not quiet:
         click.echo(f"Built {out_dir}/: {stats['pages']} pages from {stats['patterns']} patterns, "
                    f"{stats['incidents']} incidents, {stats['paths']} paths "
                    f"({stats['bytes'] / 1e6:.1f} MB, {stats['seconds']:.1f}s: {stats['seconds_generate']:.1f}s generating, "
                    f"{stats['seconds_mkdocs']:.1f}s mkdocs).", err=True)
+        if stats.get("browser"):
+            click.echo(f"Browser search: {stats['browser']['total'] / 1e6:.1f} MB in {out_dir}/assets/recur-browser/ "
+                       f"({stats['browser']['seconds']:.1f}s).", err=True)

@@ -30,11 +30,17 @@ from recur.util.text import STOPWORDS, identifiers, normalise_signal, tokens, wo
 WEIGHTS = {"doc": 1.0, "focus": 0.5, "title": 0.25, "best": 0.25, "bm25": 1.0}
 DENSE_WEIGHTS = {"doc": 1.0, "focus": 0.5, "title": 0.25, "best": 0.25}
 SIGNAL_BONUS = 2.0        # in z units: an exact alert name or error string is near-proof
+# a signal's match score: its normalised text inside the query's (at least EXACT_MIN_CHARS long),
+# a shared identifier, or most of its words (at least WORDS_MIN, a WORDS_SHARE of them) scaled by the share
+SIGNAL_MATCH = {"exact": 1.0, "identifier": 0.9, "words": 0.7, "exact_min_chars": 6, "words_min": 3, "words_share": 0.75}
 CANDIDATE_VIEWS = 2048    # faiss top-k views that nominate candidate patterns
 MIN_FOCUS_WORDS = 4
 FOCUS_MIN_QUERY_WORDS = 16  # shorter queries (an alert, a log line, a symptom) have no trivia to cut
 MAX_QUERY_CHARS = 20_000  # a pasted log excerpt; longer text is cut (CLI) or refused (API)
 HIGH_COSINE, MEDIUM_COSINE = 0.60, 0.42  # MiniLM cosines: paraphrase-close vs. same topic
+# the "why" shown with a result (display only, not ranking): up to WHY_PER_PART views at cosine
+# >= WHY_MIN_COSINE (text cut to WHY_TEXT_CHARS), and the shared words when BM25 > WHY_MIN_BM25
+WHY_MIN_COSINE, WHY_TEXT_CHARS, WHY_PER_PART, WHY_MIN_BM25, WHY_TERMS = 0.35, 240, 3, 0.3, 8
 
 
 @dataclass
@@ -246,12 +252,13 @@ class Searcher:
         found: dict = {}
         for n in sorted(near):
             pid, raw, norm, toks, ids = self.signal_list[n]
-            if len(norm) >= 6 and norm in norm_q:
-                score = 1.0
+            m = SIGNAL_MATCH
+            if len(norm) >= m["exact_min_chars"] and norm in norm_q:
+                score = m["exact"]
             elif ids and not ids.isdisjoint(q_ids):
-                score = 0.9
-            elif len(toks) >= 3 and (shared := len(toks & q_words)) >= 0.75 * len(toks):
-                score = 0.7 * shared / len(toks)
+                score = m["identifier"]
+            elif len(toks) >= m["words_min"] and (shared := len(toks & q_words)) >= m["words_share"] * len(toks):
+                score = m["words"] * shared / len(toks)
             else:
                 continue
             why = found.setdefault(pid, [])
@@ -260,20 +267,20 @@ class Searcher:
         out: dict = {}
         for pid, why in found.items():
             why.sort(key=lambda w: -w["score"])
-            out[pid] = (why[0]["score"], why[:3])
+            out[pid] = (why[0]["score"], why[:WHY_PER_PART])
         return out
 
     def _dense_why(self, prow, sims) -> list:
         out = []
-        for i in np.argsort(-sims)[:5]:
+        for i in np.argsort(-sims)[:WHY_PER_PART + 2]:
             view = self.index.views[prow[i]]
-            if view["kind"] == "doc" or sims[i] < 0.35:
+            if view["kind"] == "doc" or sims[i] < WHY_MIN_COSINE:
                 continue
-            out.append({"field": view["kind"], "text": view["text"][:240], "score": round(float(sims[i]), 3)})
-        return out[:3]
+            out.append({"field": view["kind"], "text": view["text"][:WHY_TEXT_CHARS], "score": round(float(sims[i]), 3)})
+        return out[:WHY_PER_PART]
 
     def _lexical_why(self, pid: str, text: str, bm25: float) -> list:
-        if bm25 <= 0.3:
+        if bm25 <= WHY_MIN_BM25:
             return []
         fields = self._field_words.get(pid)
         if fields is None:
@@ -282,4 +289,4 @@ class Searcher:
         shared = sorted({w for w in words(text) if w not in STOPWORDS and len(w) > 2} & fields)
         if not shared:
             return []
-        return [{"field": "terms", "text": ", ".join(shared[:8]), "score": round(float(bm25), 3)}]
+        return [{"field": "terms", "text": ", ".join(shared[:WHY_TERMS]), "score": round(float(bm25), 3)}]

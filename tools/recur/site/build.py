@@ -74,8 +74,13 @@ class _Capture(logging.Handler):
 
 
 def build_site(kb_dir, out, *, config_file=None, as_of: dt.date | None = None, edit_url: str | None = None,
-               strict: bool = False, index_dir=None, model_dir=None) -> dict:
-    """Build the site for ``kb_dir`` into ``out``; returns stats (files, pages, bytes, seconds, warnings)."""
+               strict: bool = False, index_dir=None, model_dir=None, browser_search: bool | None = None,
+               model: str | None = None) -> dict:
+    """Build the site for ``kb_dir`` into ``out``; returns stats (files, pages, bytes, seconds, warnings, and
+    ``browser``: the search bundle's sizes, or ``browser_skipped``: why it was left out).
+
+    ``browser_search`` (default: setting browser_search, on) writes the in-browser search bundle
+    (recur.site.bundle); it needs the index, which is brought up to date first."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -85,6 +90,7 @@ def build_site(kb_dir, out, *, config_file=None, as_of: dt.date | None = None, e
     t0 = time.perf_counter()
     out = Path(out)
     _check_out(out)
+    browser = _browser_plan(kb_dir, index_dir, model, browser_search)
     with writing(out, "the site"):
         out.parent.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=out.parent)).resolve()
@@ -100,7 +106,7 @@ def build_site(kb_dir, out, *, config_file=None, as_of: dt.date | None = None, e
         except MkDocsException as exc:
             raise RecurError(f"{cfg_path}: {exc}" + "".join(f"\n  {m}" for m in capture.messages[:10])) from None
         stats = hook.prepare(kb_dir, src, as_of=as_of or hook.as_of_date(), edit_url=hook.edit_base(cfg, edit_url),
-                             index_path=index_dir, model_dir=model_dir, extra_dir=own_pages)
+                             index_path=browser.get("index_dir", index_dir), model_dir=model_dir, extra_dir=own_pages)
         stats["seconds_generate"] = time.perf_counter() - t0
         if strict and capture.messages:  # as mkdocs --strict: KB files left out of the site fail the build
             raise RecurError("site not built (--strict): " + "\n  ".join(capture.messages[:10]))
@@ -112,6 +118,10 @@ def build_site(kb_dir, out, *, config_file=None, as_of: dt.date | None = None, e
         finally:
             hook.state["pregenerated"] = False
         stats["seconds_mkdocs"] = time.perf_counter() - t0 - stats["seconds_generate"]
+        if browser.get("index_dir"):
+            _write_browser_bundle(dst, kb_dir, browser, model, stats)
+        elif browser.get("skipped"):
+            stats["browser_skipped"] = browser["skipped"]
         (dst / SITE_MARKER).write_text("built by recur site\n")
         files = [p for p in dst.rglob("*") if p.is_file()]
         stats.update(pages=sum(1 for p in files if p.suffix == ".html"), bytes=sum(p.stat().st_size for p in files),
@@ -125,3 +135,35 @@ def build_site(kb_dir, out, *, config_file=None, as_of: dt.date | None = None, e
     finally:
         mk_log.removeHandler(capture)
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _browser_plan(kb_dir, index_dir, model, wanted) -> dict:
+    """{"index_dir": fresh index} when the bundle will be written, {"skipped": why} when it cannot be,
+    {} when it is not wanted. The index is brought up to date first, so look-alikes use it too."""
+    from recur import config
+
+    if wanted is None:
+        wanted = str(config.get("browser_search")).strip().lower() not in ("off", "0", "false", "no")
+    if not wanted:
+        return {}
+    from recur.retrieval.engine import ensure_index
+    from recur.site import bundle
+
+    reason = bundle.runtime_missing()
+    if reason:
+        return {"skipped": reason}
+    index_dir = Path(index_dir or config.get("index"))
+    try:
+        ensure_index(kb_dir, index_dir, model, quiet=True, progress=False)
+    except RecurError as exc:
+        return {"skipped": str(exc)}
+    return {"index_dir": index_dir}
+
+
+def _write_browser_bundle(site_dir: Path, kb_dir, browser: dict, model, stats: dict) -> None:
+    from recur.site import bundle
+
+    try:
+        stats["browser"] = bundle.write_bundle(site_dir, kb_dir, browser["index_dir"], model=model)
+    except RecurError as exc:
+        stats["browser_skipped"] = str(exc)

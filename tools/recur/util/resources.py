@@ -32,3 +32,8 @@ def starter_dir() -> Path:
 def templates_dir() -> Path:
     """Templates Recur writes from: ``init/`` is a new KB repository (``recur init``)."""
     return Path(str(resources.files("recur") / "templates"))
+
+
+def browser_dir() -> Path:
+    """The static site's in-browser search: its JS and the vendored runtime (``vendor/``)."""
+    return Path(str(resources.files("recur.site") / "browser"))

@@ -1,0 +1,172 @@
+"""The static site's in-browser suggestions against `recur suggest`, in real Chromium, in one run.
+
+    python bench/static_suggest.py [--kb ../shared/eval/kb] [--cases ../shared/eval/dev.jsonl] [--keep DIR]
+
+Builds the KB's site with `recur site` (browser search on) into a temp folder, serves it with a plain
+static server (http.server, as any static host would), and in Debian's Chromium:
+  load:   the first question typed into the "describe what you see" box, from the click to the result
+          cards (downloading, decompressing and initialising the bundle, then the query);
+  query:  every case through the box's engine (encode + rank in the page), timed with performance.now();
+and compares with the server's ranking (recur.retrieval.engine.Engine.answer, what `recur suggest`
+and /api/suggest run) on the same cases: recall@3 both ways, top-1 agreement, top-3 overlap and the
+no-known-pattern verdict (also on dev-nomatch.jsonl when it is next to the cases). Prints the
+bundle's size by file. Targets (issue 18): recall@3 within 0.05 of the CLI's, top-1 agreement
+>= 85 %, first use <= 5 s on loopback, median query <= 150 ms, bundle <= 35 MB.
+Writes bench/out/static_suggest.json. The cases are read, never copied anywhere.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+sys.path.insert(0, str(ROOT / "tests"))
+
+TARGETS = {"recall3_gap": 0.05, "top1_agreement": 0.85, "load_s": 5.0, "median_query_ms": 150.0, "bundle_mb": 35.0}
+
+
+def read_cases(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def recall_at(ranked: list[list[str]], cases: list[dict], k: int) -> float:
+    hits = [any(pid in c["expect"] for pid in r[:k]) for r, c in zip(ranked, cases)]
+    return sum(hits) / max(len(hits), 1)
+
+
+def build(kb: Path, work: Path) -> tuple[Path, dict]:
+    from recur.site.build import build_site
+
+    stats = build_site(kb, work / "site", index_dir=work / "index", browser_search=True)
+    if not stats.get("browser"):
+        sys.exit(f"no browser bundle: {stats.get('browser_skipped')}")
+    return work / "site", stats
+
+
+def server_answers(kb: Path, work: Path, texts: list[str]) -> list[dict]:
+    from recur.retrieval.engine import Engine
+
+    engine = Engine.open(kb, work / "index", quiet=True)
+    return [engine.answer(t, top=5).to_json() for t in texts]
+
+
+def browser_answers(site: Path, texts: list[str]) -> dict:
+    from browser import CHROMIUM, CHROMIUM_FLAGS, page_errors, serve_dir
+    from playwright.sync_api import sync_playwright
+
+    profile = tempfile.mkdtemp(prefix="recur-bench-chromium-")
+    with serve_dir(site) as base, sync_playwright() as pw:
+        ctx = pw.chromium.launch_persistent_context(profile, executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        try:
+            page = ctx.new_page()
+            errors = page_errors(page)
+            page.goto(base + "/suggest.html")
+            page.wait_for_selector("div.recur-suggest[data-mode=browser]")
+            page.fill("textarea.recur-suggest__input", texts[0])
+            t0 = time.perf_counter()
+            page.click("button.recur-suggest__go")
+            page.wait_for_selector(".recur-suggest__card", timeout=60_000)
+            load_s = time.perf_counter() - t0
+            out = page.evaluate("""async (texts) => {
+                const engine = await document.querySelector('div.recur-suggest').recurEngine;
+                const res = [];
+                for (const t of texts) {
+                  const t0 = performance.now();
+                  const a = await engine.answer(t, 5);
+                  res.push({ms: performance.now() - t0, ids: a.results.map(r => r.id), no_known_pattern: a.no_known_pattern,
+                            confidence: a.results.map(r => r.confidence)});
+                }
+                return res;
+            }""", texts)
+            return {"load_s": load_s, "answers": out, "errors": list(errors)}
+        finally:
+            ctx.close()
+            shutil.rmtree(profile, ignore_errors=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--kb", default=str(ROOT.parent / "shared" / "eval" / "kb"))
+    ap.add_argument("--cases", default=str(ROOT.parent / "shared" / "eval" / "dev.jsonl"))
+    ap.add_argument("--keep", default=None, help="build into this folder and keep it")
+    args = ap.parse_args()
+    kb, cases_path = Path(args.kb), Path(args.cases)
+    cases = read_cases(cases_path)
+    nomatch_path = cases_path.with_name("dev-nomatch.jsonl")
+    nomatch = read_cases(nomatch_path) if nomatch_path.is_file() else []
+    work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="recur-static-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        t0 = time.perf_counter()
+        site, stats = build(kb, work)
+        build_s = time.perf_counter() - t0
+        texts = [c["query"] for c in cases] + [c["query"] for c in nomatch]
+        server = server_answers(kb, work, texts)
+        browser = browser_answers(site, texts)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    n = len(cases)
+    s_ids = [[r["id"] for r in a["results"]] for a in server]
+    b_ids = [a["ids"] for a in browser["answers"]]
+    ms = [a["ms"] for a in browser["answers"]]
+    report = {
+        "cases": n, "nomatch_cases": len(nomatch),
+        "recall@3": {"cli": round(recall_at(s_ids[:n], cases, 3), 4), "browser": round(recall_at(b_ids[:n], cases, 3), 4)},
+        "recall@1": {"cli": round(recall_at(s_ids[:n], cases, 1), 4), "browser": round(recall_at(b_ids[:n], cases, 1), 4)},
+        "top1_agreement": round(sum(s[:1] == b[:1] for s, b in zip(s_ids[:n], b_ids[:n])) / n, 4),
+        "top3_same_set": round(sum(set(s[:3]) == set(b[:3]) for s, b in zip(s_ids[:n], b_ids[:n])) / n, 4),
+        "verdict_agreement": round(sum(a["no_known_pattern"] == b["no_known_pattern"]
+                                       for a, b in zip(server, browser["answers"])) / len(texts), 4),
+        "load_s": round(browser["load_s"], 2),
+        "query_ms": {"median": round(statistics.median(ms), 1), "p90": round(sorted(ms)[int(0.9 * (len(ms) - 1))], 1),
+                     "max": round(max(ms), 1)},
+        "bundle_bytes": stats["browser"]["total"], "bundle_files": stats["browser"]["bytes"],
+        "site_bytes": stats["bytes"], "build_s": round(build_s, 1), "console_errors": browser["errors"],
+        "disagreements": [{"case": i, "cli": s[:3], "browser": b[:3]}
+                          for i, (s, b) in enumerate(zip(s_ids[:n], b_ids[:n])) if s[:1] != b[:1]],
+        "recall3_differs": [{"case": i, "cli": s[:5], "browser": b[:5]}
+                            for i, (s, b, c) in enumerate(zip(s_ids[:n], b_ids[:n], cases))
+                            if any(p in c["expect"] for p in s[:3]) != any(p in c["expect"] for p in b[:3])],
+    }
+    ok = {
+        "recall@3 gap": abs(report["recall@3"]["cli"] - report["recall@3"]["browser"]) <= TARGETS["recall3_gap"],
+        "top-1 agreement": report["top1_agreement"] >= TARGETS["top1_agreement"],
+        "first use": report["load_s"] <= TARGETS["load_s"],
+        "median query": report["query_ms"]["median"] <= TARGETS["median_query_ms"],
+        "bundle size": report["bundle_bytes"] / 1e6 <= TARGETS["bundle_mb"],
+        "no console errors": not report["console_errors"],
+    }
+    report["targets_met"] = ok
+    out = ROOT / "bench" / "out"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "static_suggest.json").write_text(json.dumps(report, indent=1))
+    print(f"cases {n} (+{len(nomatch)} no-match)   recall@3 cli {report['recall@3']['cli']:.3f} browser "
+          f"{report['recall@3']['browser']:.3f}   recall@1 cli {report['recall@1']['cli']:.3f} browser "
+          f"{report['recall@1']['browser']:.3f}")
+    print(f"top-1 agreement {report['top1_agreement']:.1%}   same top-3 set {report['top3_same_set']:.1%}   "
+          f"no-known-pattern verdict agrees {report['verdict_agreement']:.1%}")
+    print(f"first use {report['load_s']:.2f} s   query median {report['query_ms']['median']} ms, "
+          f"p90 {report['query_ms']['p90']} ms, max {report['query_ms']['max']} ms   (site build {report['build_s']} s)")
+    print(f"bundle {report['bundle_bytes'] / 1e6:.1f} MB:")
+    for name, size in sorted(report["bundle_files"].items(), key=lambda kv: -kv[1]):
+        if size > 100_000:
+            print(f"  {size / 1e6:6.2f} MB  {name}")
+    print("  " + f"{sum(s for s in report['bundle_files'].values() if s <= 100_000) / 1e6:6.2f} MB  the rest")
+    print("console errors: " + (", ".join(report["console_errors"]) or "none"))
+    print("targets: " + ", ".join(f"{k} {'ok' if v else 'MISSED'}" for k, v in ok.items()))
+    if os.environ.get("CI") and not all(ok.values()):
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,195 @@
+"""The static site's in-browser suggestions (recur.site.bundle, site/browser/*.js).
+
+* ranker.js ranks as search.py does, given the same query vectors (Node; the fake encoder);
+* `recur site` writes the bundle by default and leaves it out with --no-browser-search;
+* in real Chromium, against the site served by a plain static server (http.server, not
+  `recur serve`): the box loads the bundle on first use only, shows result cards whose top ids match
+  `recur suggest`, and falls back to the site search with one line when WebAssembly is unavailable.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+
+import pytest
+from browser import page_errors, serve_dir
+from click.testing import CliRunner
+from site_helpers import AS_OF, site_kb
+
+from recur.cli.main import cli
+from recur.site import bundle
+
+NODE = shutil.which("node")
+QUERIES = ["no space left on device on the checkout host, writes failing",
+           "KubePodCrashLooping after the deploy",
+           "the database connection pool is exhausted and requests time out",
+           "disk full"]
+
+RANK_JS = """
+import { Ranker } from "./ranker.mjs";
+import fs from "node:fs";
+const [indexFile, binFile, paramsFile, qFile] = process.argv.slice(2);
+const b = fs.readFileSync(binFile);
+const r = new Ranker(JSON.parse(fs.readFileSync(indexFile)), b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength),
+                     JSON.parse(fs.readFileSync(paramsFile)));
+const out = JSON.parse(fs.readFileSync(qFile)).map(({text, q, fq}) =>
+  r.answer(text, r.search(text, Float32Array.from(q), fq ? Float32Array.from(fq) : null, 5)));
+process.stdout.write(JSON.stringify(out));
+"""
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir):
+    """The ranking's structure, not the model: the fake encoder's vectors go to both sides."""
+    from recur.kb.loader import load_kb
+    from recur.retrieval import embed
+    from recur.retrieval import index as index_mod
+    from recur.retrieval.engine import Engine
+
+    index_mod.build(load_kb(kb_dir), tmp_path / "index", embed.FakeEncoder(64), progress=False)
+    engine = Engine(kb_dir, tmp_path / "index", "fake:64")
+    data, blob = bundle.index_data(engine.searcher.index)
+    (tmp_path / "index.json").write_text(json.dumps(data))
+    (tmp_path / "index.bin").write_bytes(blob)
+    (tmp_path / "params.json").write_text(json.dumps(bundle.ranking_params()))
+    shutil.copyfile(bundle.HERE / "ranker.js", tmp_path / "ranker.mjs")
+    (tmp_path / "rank.mjs").write_text(RANK_JS)
+    texts = QUERIES + ["writes fail ENOSPC", "nothing in this knowledge base talks about llamas or the moon"]
+    vecs = engine.searcher.encode_queries(texts)
+    (tmp_path / "q.json").write_text(json.dumps([{"text": t, "q": v.tolist(), "fq": f.tolist() if f is not None else None}
+                                                 for t, (v, f) in zip(texts, vecs)]))
+    run = subprocess.run([NODE, "rank.mjs", "index.json", "index.bin", "params.json", "q.json"], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    js = json.loads(run.stdout)
+    py = [a.to_json() for a in engine.answer_many(texts)]
+    for p, j in zip(py, js):
+        assert [r["id"] for r in j["results"]] == [r["id"] for r in p["results"]]
+        assert j["no_known_pattern"] == p["no_known_pattern"]
+        for rp, rj in zip(p["results"], j["results"]):
+            assert rj["score"] == pytest.approx(rp["score"], abs=0.01)  # float16 view vectors in the bundle
+            assert rj["confidence"] == rp["confidence"]
+            assert {w["field"] for w in rj["why"]} == {w["field"] for w in rp["why"]}
+            assert [o["id"] for o in rj["look_alikes"]] == [o["id"] for o in rp["look_alikes"]]
+            for key in ("title", "runbook", "evidence", "path", "incidents", "distinguish"):
+                assert rj[key] == rp[key]
+
+
+def test_ranking_params_come_from_search_py():
+    from recur.retrieval import lookalikes, search
+
+    p = bundle.ranking_params()
+    assert p["weights"] == search.WEIGHTS and p["signal_bonus"] == search.SIGNAL_BONUS
+    assert p["high_cosine"] == search.HIGH_COSINE and p["lookalike_margin"] == lookalikes.MARGIN
+    json.dumps(p)  # all of it goes into bundle.json
+
+
+def test_no_browser_search_leaves_the_bundle_out(tmp_path):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["site", "--kb", str(site_kb(tmp_path / "kb")), "--out", str(out), "--as-of", AS_OF,
+                                      "-q", "--index", str(tmp_path / "no-index"), "--no-browser-search"])
+    assert result.exit_code == 0, result.output
+    assert not (out / bundle.OUT).exists()
+    assert "browser" not in json.loads((out / "assets" / "recur-api.json").read_text())
+
+
+# -- in Chromium ---------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def static_site(tmp_path_factory):
+    """site_kb built by `recur site` with its defaults (browser search on), served by http.server."""
+    reason = bundle.runtime_missing()
+    if reason:
+        pytest.skip(reason)
+    tmp = tmp_path_factory.mktemp("static-suggest")
+    kb, out, index = site_kb(tmp / "kb"), tmp / "out", tmp / "index"
+    result = CliRunner(env={"RECUR_BROWSER_SEARCH": None}).invoke(
+        cli, ["site", "--kb", str(kb), "--out", str(out), "--as-of", AS_OF, "--strict", "--index", str(index)])
+    assert result.exit_code == 0, result.output
+    assert (out / bundle.OUT / "bundle.json").is_file(), result.output
+    with serve_dir(out) as url:
+        yield url, kb, index, out
+
+
+@pytest.fixture
+def page(chromium):
+    pg = chromium.new_page()
+    pg.errors = page_errors(pg)
+    pg.requests = []
+    pg.on("request", lambda r: pg.requests.append(r.url))
+    yield pg
+    pg.close()
+
+
+def _suggest_cli(kb, index, text) -> list:
+    result = CliRunner().invoke(cli, ["suggest", "--kb", str(kb), "--index", str(index), "--json", text])
+    assert result.exit_code == 0, result.output
+    return [r["id"] for r in json.loads(result.output)["results"]]
+
+
+def _ask(page, text):
+    page.fill("textarea.recur-suggest__input", text)
+    before = page.evaluate("document.querySelector('div.recur-suggest').dataset.answered || '0'")
+    page.evaluate("""() => { const box = document.querySelector('div.recur-suggest');
+        new MutationObserver(() => { box.dataset.answered = String(Date.now()); })
+          .observe(box.querySelector('.recur-suggest__results'), {childList: true}); }""")
+    page.click("button.recur-suggest__go")
+    page.wait_for_function(f"(document.querySelector('div.recur-suggest').dataset.answered || '0') !== '{before}'",
+                           timeout=60_000)
+    return page.eval_on_selector_all(".recur-suggest__card", "els => els.map(e => e.dataset.pattern)")
+
+
+@pytest.mark.browser
+def test_the_box_suggests_on_a_static_host_as_recur_suggest_does(page, static_site):
+    url, kb, index, _ = static_site
+    page.goto(url + "/suggest.html")
+    page.wait_for_selector("div.recur-suggest[data-mode=browser]")
+    assert not [r for r in page.requests if "recur-browser" in r]  # nothing loads until the box is used
+    page.fill("textarea.recur-suggest__input", QUERIES[0])
+    page.click("button.recur-suggest__go")
+    page.wait_for_selector(".recur-suggest__status--progress, progress.recur-suggest__progress", state="attached")
+    page.wait_for_selector(".recur-suggest__card", timeout=60_000)
+    card = page.locator(".recur-suggest__card").first
+    text = card.inner_text()
+    text = text.lower()  # the headings are upper-cased by CSS
+    assert "why it matched" in text and "first steps" in text and "evidence to preserve" in text
+    assert "match" in card.locator(".recur-badge").first.inner_text()  # confidence
+    assert "ranked in your browser" in page.locator(".recur-suggest__status").inner_text()
+    assert page.locator(".recur-vote").count() == 0  # votes need the API
+    for q in QUERIES:
+        shown = _ask(page, q)
+        assert shown[:3] == _suggest_cli(kb, index, q)[:3], q
+    card.locator("a.recur-suggest__title").first.click()
+    page.wait_for_url("**/patterns/**.html")
+    assert page.errors == []
+    assert not [r for r in page.requests if not r.startswith(url)]  # no CDN, no model hub
+
+
+@pytest.mark.browser
+def test_pattern_pages_load_nothing_of_the_bundle(page, static_site):
+    url, *_ = static_site
+    page.goto(url + "/patterns/capacity/disk-full.html")
+    page.wait_for_load_state("networkidle")
+    assert not [r for r in page.requests if "recur-browser" in r]
+    assert page.errors == []
+
+
+@pytest.mark.browser
+def test_without_webassembly_the_box_falls_back_to_site_search(chromium, static_site):
+    url, *_ = static_site
+    page = chromium.new_page()
+    errors = page_errors(page)
+    page.add_init_script("delete window.WebAssembly;")
+    try:
+        page.goto(url + "/suggest.html")
+        page.wait_for_selector("div.recur-suggest[data-mode=static]")
+        status = page.locator(".recur-suggest__status").inner_text()
+        assert "WebAssembly" in status and "\n" not in status.strip()
+        page.fill("textarea.recur-suggest__input", "ENOSPC")
+        page.click("button.recur-suggest__go")
+        page.locator(".recur-suggest__fallback a").wait_for()
+        assert page.locator("input.md-search__input").input_value() == "ENOSPC"
+        assert errors == []
+    finally:
+        page.close()

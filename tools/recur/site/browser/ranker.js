@@ -1,0 +1,298 @@
+/* Recur's hybrid ranking, in the browser: a port of recur/retrieval/search.py (Searcher.search),
+ * results.py (result_object), lookalikes.py (annotate) and util/text.py (words, tokens, signals).
+ *
+ * Every number comes from the bundle (bundle.json "params", exported from search.py by
+ * recur/site/bundle.py): change the ranking there and rebuild the site. What this file holds is the
+ * structure; tests/test_browser_bundle.py checks that it ranks as the server does, given the same
+ * query vectors. No dependencies: it runs in a browser and in Node.
+ */
+
+const WORD = /[A-Za-z][A-Za-z0-9_']*|\d+[A-Za-z]*/g;
+const CAMEL = /(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])/g;
+const IDENT = /[A-Za-z0-9][A-Za-z0-9_.:/-]*[A-Za-z0-9]/g;
+
+/* util.text.words: lowercase words, CamelCase and snake_case split, the whole identifier kept too. */
+export function words(text) {
+  const out = [];
+  for (const raw of String(text).match(WORD) || []) {
+    const parts = raw.replace(CAMEL, " ").replace(/ /g, "_").split(/[_']/).filter(Boolean);
+    for (const p of parts) out.push(p.toLowerCase());
+    if (parts.length > 1) out.push(raw.toLowerCase().replace(/'/g, ""));
+  }
+  return out;
+}
+
+function strip(s, chars) {
+  let a = 0, b = s.length;
+  while (a < b && chars.includes(s[a])) a++;
+  while (b > a && chars.includes(s[b - 1])) b--;
+  return s.slice(a, b);
+}
+
+/* util.text.normalise_signal: lowercase, numbers masked, whitespace folded. */
+export function normaliseSignal(text) {
+  return strip(String(text).toLowerCase().replace(/\d+/g, "#").replace(/\s+/g, " "), " .");
+}
+
+/* util.text.identifiers: alert names, error codes, metric names as written (lowercased). */
+export function identifiers(text) {
+  const out = new Set();
+  for (const tok of String(text).match(IDENT) || []) {
+    const innerCase = /[A-Z]/.test(tok.slice(1)) && /[a-z]/.test(tok);
+    const upper = /[A-Z]/.test(tok) && !/[a-z]/.test(tok);
+    const code = /\d/.test(tok) || tok.includes("_") || (upper && tok.length >= 4);
+    if (innerCase || code || (tok.includes(".") && !tok.includes("/") && tok.length > 6)) {
+      out.add(strip(tok.toLowerCase(), ".:"));
+    }
+  }
+  return out;
+}
+
+function zscores(x) {
+  const n = x.length, out = new Float64Array(n);
+  if (n < 2) return out;
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += x[i];
+  mean /= n;
+  let v = 0;
+  for (let i = 0; i < n; i++) v += (x[i] - mean) * (x[i] - mean);
+  const sd = Math.sqrt(v / n);
+  if (sd <= 1e-9) return out;
+  for (let i = 0; i < n; i++) out[i] = (x[i] - mean) / sd;
+  return out;
+}
+
+const round = (x, d) => Math.round(x * 10 ** d) / 10 ** d;
+
+/* IEEE half-precision bits (index.bin's view vectors) to float32 */
+function halfToFloat(h) {
+  const out = new Float32Array(h.length);
+  for (let i = 0; i < h.length; i++) {
+    const x = h[i], sign = x & 0x8000 ? -1 : 1, e = (x >> 10) & 0x1f, m = x & 0x3ff;
+    out[i] = e === 0 ? sign * m * 2 ** -24 : e === 31 ? (m ? NaN : sign * Infinity) : sign * (1 + m / 1024) * 2 ** (e - 15);
+  }
+  return out;
+}
+
+export class Ranker {
+  /* index: index.json; bin: index.bin (ArrayBuffer); params: bundle.json "params". */
+  constructor(index, bin, params) {
+    this.p = params;
+    this.stop = new Set(params.stopwords);
+    this.ids = index.ids;
+    this.docs = index.docs;
+    this.views = index.views;
+    this.vocab = new Set(index.vocab);
+    this.stems = index.stems;
+    const arr = (name, Type) => {
+      const a = index.arrays[name];
+      return a ? new Type(bin, a.offset, a.length) : new Type(0);
+    };
+    this.vectors = halfToFloat(arr("vectors", Uint16Array));
+    this.dim = this.views.length ? this.vectors.length / this.views.length : 0;
+    this.bm25 = index.bm25 && index.bm25.vocab ? {
+      vocab: new Map(index.bm25.vocab.map((t, i) => [t, i])), rows: index.bm25.rows, docs: index.bm25.docs,
+      data: arr("bm25_data", Float32Array), indices: arr("bm25_indices", Int32Array), indptr: arr("bm25_indptr", Int32Array)
+    } : null;
+    const n = this.ids.length;
+    this.rows = Array.from({ length: n }, () => []);
+    this.views.forEach((v, r) => this.rows[v[0]].push(r));
+    const first = (rows, kind) => { const r = rows.find((x) => this.views[x][1] === kind); return r === undefined ? rows[0] : r; };
+    this.docRow = this.rows.map((rows) => first(rows, "doc"));
+    this.titleRow = this.rows.map((rows) => first(rows, "title"));
+    this.others = this.rows.map((rows, i) => rows.filter((r) => r !== this.docRow[i] && r !== this.titleRow[i]));
+    this.lexOf = new Int32Array(n).fill(-1);  /* pattern -> BM25 row */
+    if (this.bm25) this.bm25.rows.forEach((pidx, row) => { if (pidx >= 0) this.lexOf[pidx] = row; });
+    this.signals = index.signals.map(([pidx, raw, norm, toks, ids]) => ({ pidx, raw, norm, toks: new Set(toks), ids: new Set(ids) }));
+    this.signalsByWord = new Map();
+    this.signalsAlways = [];
+    this.signals.forEach((s, n) => {
+      const keys = new Set([...s.toks, ...s.ids]);
+      if (!keys.size) this.signalsAlways.push(n);
+      for (const k of keys) {
+        if (!this.signalsByWord.has(k)) this.signalsByWord.set(k, []);
+        this.signalsByWord.get(k).push(n);
+      }
+    });
+    this.fieldWords = new Map();
+  }
+
+  /* Searcher.focus_text: a long query cut down to the words the KB uses, else null. */
+  focusText(text) {
+    if (!this.vocab.size) return null;
+    const all = words(text);
+    if (all.length < this.p.focus_min_query_words) return null;
+    const ws = all.filter((w) => !this.stop.has(w));
+    const kept = ws.filter((w) => this.vocab.has(w));
+    if (kept.length < this.p.min_focus_words || kept.length === ws.length) return null;
+    return kept.join(" ");
+  }
+
+  /* the query text as the server reads it (engine: cut at max_query_chars) */
+  clipQuery(text) { return String(text).slice(0, this.p.max_query_chars); }
+
+  similarities(q) {
+    const nv = this.views.length, dim = this.dim, sims = new Float32Array(nv), v = this.vectors;
+    for (let r = 0; r < nv; r++) {
+      let s = 0;
+      for (let k = 0, o = r * dim; k < dim; k++, o++) s += v[o] * q[k];
+      sims[r] = s;
+    }
+    return sims;
+  }
+
+  lexical(text) {
+    if (!this.bm25) return null;
+    const b = this.bm25, out = new Float32Array(b.rows.length);
+    for (const w of words(text)) {
+      if (this.stop.has(w) || /^\d+$/.test(w) || w.length <= 1) continue;
+      const stem = Object.prototype.hasOwnProperty.call(this.stems, w) ? this.stems[w] : undefined;
+      const t = stem === undefined ? undefined : b.vocab.get(stem);
+      if (t === undefined) continue;
+      for (let j = b.indptr[t]; j < b.indptr[t + 1]; j++) out[b.indices[j]] += b.data[j];
+    }
+    return out;
+  }
+
+  /* Searcher._signals: pattern index -> [score, why entries] for signals found in the query. */
+  signalMatches(text) {
+    const m = this.p.signal_match;
+    const normQ = normaliseSignal(text);
+    const qWords = new Set(words(text).filter((w) => !this.stop.has(w)));
+    const qIds = identifiers(text);
+    const near = new Set(this.signalsAlways);
+    for (const key of new Set([...qWords, ...qIds])) for (const n of this.signalsByWord.get(key) || []) near.add(n);
+    const found = new Map();
+    for (const n of [...near].sort((a, b) => a - b)) {
+      const s = this.signals[n];
+      let score;
+      if (s.norm.length >= m.exact_min_chars && normQ.includes(s.norm)) score = m.exact;
+      else if (s.ids.size && [...s.ids].some((i) => qIds.has(i))) score = m.identifier;
+      else {
+        const shared = [...s.toks].filter((t) => qWords.has(t)).length;
+        if (s.toks.size >= m.words_min && shared >= m.words_share * s.toks.size) score = m.words * shared / s.toks.size;
+        else continue;
+      }
+      if (!found.has(s.pidx)) found.set(s.pidx, []);
+      const why = found.get(s.pidx);
+      if (why.every((w) => w.text !== s.raw)) why.push({ field: "signal", text: s.raw, score: round(score, 3) });
+    }
+    const out = new Map();
+    for (const [pidx, why] of found) {
+      why.sort((a, b) => b.score - a.score);
+      out.set(pidx, [why[0].score, why.slice(0, this.p.why.per_part)]);
+    }
+    return out;
+  }
+
+  /* Searcher.search: ranked hits for text, given its vector q and its focus vector fq (or null). */
+  search(text, q, fq, top) {
+    if (!this.ids.length || !String(text).trim()) return [];
+    const sims = this.similarities(q);
+    const cand = new Set();
+    const k = Math.min(this.views.length, this.p.candidate_views);
+    const order = Array.from(sims.keys());
+    if (k < order.length) order.sort((a, b) => sims[b] - sims[a]);
+    for (let i = 0; i < k; i++) cand.add(this.views[order[i]][0]);
+    const lex = this.lexical(text);
+    if (lex) {
+      const lorder = Array.from(lex.keys()).sort((a, b) => lex[b] - lex[a]).slice(0, Math.max(top * 4, 50));
+      for (const row of lorder) if (lex[row] > 0 && this.bm25.rows[row] >= 0) cand.add(this.bm25.rows[row]);
+    }
+    const sig = this.signalMatches(text);
+    for (const pidx of sig.keys()) cand.add(pidx);
+    const cidx = [...cand].sort((a, b) => a - b);
+    if (!cidx.length) return [];
+
+    const n = cidx.length, comp = {};
+    comp.doc = cidx.map((c) => sims[this.docRow[c]]);
+    comp.title = cidx.map((c) => sims[this.titleRow[c]]);
+    comp.focus = fq ? cidx.map((c) => this.rowDot(this.docRow[c], fq)) : comp.doc;
+    comp.best = cidx.map((c, j) => this.others[c].length ? Math.max(...this.others[c].map((r) => sims[r])) : comp.doc[j]);
+    comp.bm25 = new Array(n).fill(0);
+    if (lex) {
+      let lexMax = 0;
+      for (const x of lex) lexMax = Math.max(lexMax, x);
+      if (!(lexMax > 0)) lexMax = 1;
+      comp.bm25 = cidx.map((c) => (this.lexOf[c] >= 0 ? lex[this.lexOf[c]] : 0) / lexMax);
+    }
+    const fused = new Float64Array(n);
+    for (const [name, w] of Object.entries(this.p.weights)) {
+      const z = zscores(comp[name]);
+      for (let j = 0; j < n; j++) fused[j] += w * z[j];
+    }
+    cidx.forEach((c, j) => { if (sig.has(c)) fused[j] += this.p.signal_bonus * sig.get(c)[0]; });
+    const ranked = Array.from(fused.keys()).sort((a, b) => (fused[b] - fused[a]) || (cidx[a] - cidx[b])).slice(0, top);
+    return ranked.map((j) => {
+      const c = cidx[j];
+      const [sscore, sigWhy] = sig.get(c) || [0, []];
+      const psims = this.rows[c].map((r) => sims[r]);
+      const why = [...sigWhy, ...this.denseWhy(this.rows[c], psims), ...this.lexicalWhy(c, text, comp.bm25[j])];
+      return { pidx: c, id: this.ids[c], score: fused[j], dense: comp.doc[j], lexical: comp.bm25[j], signal: sscore,
+               why, best: Math.max(...psims) };
+    });
+  }
+
+  rowDot(r, q) {
+    let s = 0;
+    for (let k = 0, o = r * this.dim; k < this.dim; k++, o++) s += this.vectors[o] * q[k];
+    return s;
+  }
+
+  denseWhy(rows, psims) {
+    const w = this.p.why, out = [];
+    const order = Array.from(psims.keys()).sort((a, b) => psims[b] - psims[a]).slice(0, w.per_part + 2);
+    for (const i of order) {
+      const view = this.views[rows[i]];
+      if (view[1] === "doc" || psims[i] < w.min_cosine) continue;
+      out.push({ field: view[1], text: view[2].slice(0, w.text_chars), score: round(psims[i], 3) });
+    }
+    return out.slice(0, w.per_part);
+  }
+
+  lexicalWhy(c, text, bm25) {
+    const w = this.p.why;
+    if (bm25 <= w.min_bm25) return [];
+    let fields = this.fieldWords.get(c);
+    if (!fields) {
+      const d = this.docs[c];
+      fields = new Set(words([d.title, ...(d.symptoms || []), ...(d.tags || [])].join(" ")));
+      this.fieldWords.set(c, fields);
+    }
+    const shared = [...new Set(words(text).filter((x) => !this.stop.has(x) && x.length > 2 && fields.has(x)))].sort();
+    if (!shared.length) return [];
+    return [{ field: "terms", text: shared.slice(0, w.terms).join(", "), score: round(bm25, 3) }];
+  }
+
+  /* Hit.confidence */
+  confidence(hit) {
+    if (hit.signal >= this.p.signal_match.identifier || hit.best >= this.p.high_cosine) return "high";  /* 0.9: an identifier match */
+    if (hit.signal > 0 || hit.best >= this.p.medium_cosine) return "medium";
+    return "low";
+  }
+
+  /* results.result_object, then lookalikes.annotate, then the answer's verdict (engine.no_known_pattern). */
+  answer(text, hits) {
+    const results = hits.map((h, i) => {
+      const d = this.docs[h.pidx];
+      return {
+        rank: i + 1, id: h.id, title: d.title, score: round(h.score, 4), confidence: this.confidence(h),
+        category: d.category, severity: d.severity, status: d.status, draft: d.status === "draft", why: h.why,
+        runbook: d.runbook, evidence: d.evidence, summary: d.summary, signals: d.signals, path: d.path,
+        incidents: d.incidents, related: d.related || [], distinguish: d.distinguish || [],
+        scores: { dense: round(h.dense, 4), lexical: round(h.lexical, 4), signal: round(h.signal, 4) }
+      };
+    });
+    const byId = new Map(this.ids.map((id, i) => [id, this.docs[i]]));
+    const distinction = (a, b) => {
+      for (const d of (byId.get(a) || {}).distinguish || []) if (d.from === b) return d.by;
+      for (const d of (byId.get(b) || {}).distinguish || []) if (d.from === a) return d.by;
+      return null;
+    };
+    for (const r of results) {
+      r.look_alikes = results.filter((o) => o !== r && Math.abs(o.score - r.score) <= this.p.lookalike_margin
+        && o.confidence !== "low" && r.confidence !== "low").map((o) => ({ id: o.id, title: o.title, by: distinction(r.id, o.id) }));
+    }
+    return { query: text, no_known_pattern: !results.length || results[0].confidence === "low", results };
+  }
+}

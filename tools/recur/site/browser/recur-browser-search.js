@@ -1,0 +1,109 @@
+/* Recur's in-browser suggestions: loads the bundle that `recur site` wrote next to this file
+ * (bundle.json), encodes a text with the KB's model (onnxruntime-web, WebAssembly, one thread) and
+ * ranks it with ranker.js. Nothing is fetched from anywhere but this site; nothing is loaded until
+ * the "describe what you see" box calls load() on first use.
+ *
+ *   const engine = await load(bundleUrl, (done, total) => ...);   // fetch, decompress, initialise
+ *   const answer = await engine.answer(text, 5);                   // {query, no_known_pattern, results}
+ */
+import { Ranker } from "./ranker.js";
+
+async function fetchBytes(url, onBytes) {
+  const r = await fetch(url);
+  if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
+  if (!r.body || !r.body.getReader) {
+    const buf = new Uint8Array(await r.arrayBuffer());
+    onBytes(buf.length);
+    return buf;
+  }
+  const reader = r.body.getReader(), chunks = [];
+  let n = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    n += value.length;
+    onBytes(value.length);
+  }
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const c of chunks) { out.set(c, o); o += c.length; }
+  return out;
+}
+
+/* The .gz files are stored compressed; a host that adds Content-Encoding: gzip for them has
+ * already had the browser decompress them, so look at the bytes, not the name. */
+async function gunzip(bytes) {
+  if (bytes.length < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+export function supported() {
+  return typeof WebAssembly === "object" && typeof WebAssembly.instantiate === "function"
+    && typeof DecompressionStream === "function" && typeof BigInt64Array === "function";
+}
+
+class Engine {
+  constructor(manifest, ort, tokenizer, session, ranker) {
+    Object.assign(this, { manifest, ort, tokenizer, session, ranker });
+    this.maxLen = manifest.model.max_seq_length;
+  }
+
+  /* embed.SentenceTransformerEncoder: the text clipped as the server clips it (32 characters a token,
+   * on a space), WordPiece ids cut to max_seq_length ([CLS] ... [SEP]), mean-pooled and normalised
+   * inside the exported graph. */
+  clip(text) {
+    const limit = this.maxLen * this.ranker.p.chars_per_token;
+    if (text.length <= limit) return text;
+    const cut = text.lastIndexOf(" ", limit - 1);
+    return text.slice(0, cut >= Math.floor(limit / 2) && cut > 0 ? cut : limit);
+  }
+
+  async encode(text) {
+    let ids = this.tokenizer.encode(this.clip(text)).ids;
+    if (ids.length > this.maxLen) ids = ids.slice(0, this.maxLen - 1).concat(ids.slice(-1));
+    const input = new this.ort.Tensor("int64", BigInt64Array.from(ids, (x) => BigInt(x)), [1, ids.length]);
+    const out = await this.session.run({ input_ids: input });
+    return out.embedding.data;
+  }
+
+  async answer(text, top = 5) {
+    const t = this.ranker.clipQuery(text);
+    const q = await this.encode(t);
+    const focus = this.ranker.focusText(t);
+    const fq = focus ? await this.encode(focus) : null;
+    return this.ranker.answer(t, this.ranker.search(t, q, fq, top));
+  }
+}
+
+/* Load everything the bundle names; onProgress(bytesDone, bytesTotal) while the large files arrive. */
+export async function load(bundleUrl, onProgress) {
+  if (!supported()) throw new Error("this browser cannot run the model (no WebAssembly or DecompressionStream)");
+  const base = new URL(".", bundleUrl);
+  const manifest = await (await fetch(bundleUrl)).json();
+  const at = (rel) => new URL(rel, base).href;
+  const big = [manifest.model.file, manifest.runtime.wasm, manifest.index.bin, manifest.index.json, manifest.tokenizer.json];
+  const total = big.reduce((s, f) => s + (manifest.bytes[f] || 0), 0);
+  let done = 0;
+  const tick = (n) => { done += n; if (onProgress) onProgress(Math.min(done, total), total); };
+  const [ort, tokmod, model, wasm, bin, indexText, tokText, tokConfig] = await Promise.all([
+    import(at(manifest.runtime.ort)), import(at(manifest.runtime.tokenizers)),
+    fetchBytes(at(manifest.model.file), tick).then(gunzip), fetchBytes(at(manifest.runtime.wasm), tick).then(gunzip),
+    fetchBytes(at(manifest.index.bin), tick), fetchBytes(at(manifest.index.json), tick),
+    fetchBytes(at(manifest.tokenizer.json), tick), fetch(at(manifest.tokenizer.config)).then((r) => r.json())
+  ]);
+  const dec = new TextDecoder();
+  const tokenizer = new tokmod.Tokenizer(JSON.parse(dec.decode(tokText)), tokConfig);
+  ort.env.wasm.numThreads = 1;  /* a plain static host is not cross-origin isolated: no threads */
+  ort.env.wasm.proxy = false;
+  ort.env.wasm.wasmBinary = wasm;
+  ort.env.wasm.wasmPaths = { mjs: at(manifest.runtime.glue) };
+  ort.env.logLevel = "error";
+  const session = await ort.InferenceSession.create(model, { executionProviders: ["wasm"], graphOptimizationLevel: "all" });
+  const ranker = new Ranker(JSON.parse(dec.decode(indexText)), bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength),
+                            manifest.params);
+  const engine = new Engine(manifest, ort, tokenizer, session, ranker);
+  await engine.encode("warm up");  /* the first run allocates; pay it while the progress bar is shown */
+  return engine;
+}

@@ -1,0 +1,355 @@
+"""The browser search bundle: what lets a static copy of the site suggest patterns with no server.
+
+``write_bundle(site_dir, kb_dir, index_dir)`` writes ``assets/recur-browser/`` into a built site:
+
+    bundle.json        what the box reads first: the files and their sizes, the model's id and
+                       limits, and the ranking parameters (imported from recur.retrieval.search,
+                       never copied, so a ranking change reaches the browser by rebuilding)
+    model.onnx.gz      the KB's model (the bundled MiniLM or its tuned one), exported to ONNX and
+                       quantised to int8 at build time from the local weights; gzip-compressed
+    tokenizer.json     its WordPiece tokenizer (+ tokenizer_config.json)
+    index.json         pattern ids, views (kind, text), what a result shows, exact signals, the
+                       KB's words and their stems, the BM25 vocabulary
+    index.bin          view vectors (float16) and the BM25 score matrix (float32)
+    recur-browser-search.js, ranker.js   the loader and the ranking (site/browser/)
+    runtime/           onnxruntime-web (WebAssembly, gzip-compressed) and @huggingface/tokenizers,
+                       vendored from npm by ``make install`` (site/browser/vendor/)
+
+The ONNX export is cached by model id under ``.recur/browser-model/`` (a few seconds per model).
+Nothing is downloaded: the weights are the local folder ``embed.resolve`` names.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+
+import numpy as np
+
+from recur.util import resources
+from recur import __version__, config
+from recur.util.errors import RecurError
+
+FORMAT = 1
+HERE = resources.browser_dir()
+VENDOR = HERE / "vendor"
+CACHE = config.STATE_DIR / "browser-model"
+OUT = "assets/recur-browser"
+# the vendored runtime as `make install` copies it from node_modules (see the Makefile): key -> (vendored
+# file, its name in the site). Modules are served as .js: every static host knows that type, not all know .mjs.
+RUNTIME = {
+    "ort": ("ort.wasm.min.mjs", "ort.wasm.min.js"),            # onnxruntime-web, WebAssembly backend only (MIT)
+    "glue": ("ort-wasm-simd-threaded.mjs", "ort-wasm-simd-threaded.js"),  # its Emscripten loader
+    "wasm": ("ort-wasm-simd-threaded.wasm", "ort-wasm-simd-threaded.wasm.gz"),  # the runtime, gzip-compressed
+    "tokenizers": ("tokenizers.min.mjs", "tokenizers.min.js"),  # @huggingface/tokenizers (Apache-2.0)
+}
+LICENCES = ("LICENSES.md",)
+SOURCES = ("recur-browser-search.js", "ranker.js")
+# endings tried on every KB word and stem when building the stem table (see _stems)
+STEM_SUFFIXES = ("", "s", "es", "ed", "d", "ing", "er", "ers", "or", "ors", "ion", "ions", "ation", "ations",
+                 "ational", "ate", "ates", "ated", "ating", "ly", "ment", "ments", "ness", "able", "ably", "ible",
+                 "ability", "ibility", "al", "ally", "ality", "ity", "ities", "ive", "ively", "ize", "izes", "ized",
+                 "izing", "ization", "ise", "ised", "ising", "isation", "e", "y", "ies", "ied", "ying", "ance",
+                 "ances", "ence", "ences", "ency", "ent", "ant", "eer", "eers", "eering", "ful", "less", "ic",
+                 "ical", "ism", "ist", "ists", "ous", "iness")
+PROBES = ("disk full on db-1, writes failing with ENOSPC since 03:00", "KubePodCrashLooping",
+          "checkout 502s after the deploy, pods restarting and the connection pool exhausted")
+
+
+def ranking_params() -> dict:
+    """Every number and word list the browser's ranking needs, from the modules that define them."""
+    from recur.retrieval import lookalikes, search
+    from recur.retrieval.embed import CHARS_PER_TOKEN_BOUND
+    from recur.util.text import STOPWORDS
+
+    return {
+        "weights": dict(search.WEIGHTS), "signal_bonus": search.SIGNAL_BONUS, "signal_match": dict(search.SIGNAL_MATCH),
+        "candidate_views": search.CANDIDATE_VIEWS, "min_focus_words": search.MIN_FOCUS_WORDS,
+        "focus_min_query_words": search.FOCUS_MIN_QUERY_WORDS, "max_query_chars": search.MAX_QUERY_CHARS,
+        "high_cosine": search.HIGH_COSINE, "medium_cosine": search.MEDIUM_COSINE,
+        "why": {"min_cosine": search.WHY_MIN_COSINE, "text_chars": search.WHY_TEXT_CHARS,
+                "per_part": search.WHY_PER_PART, "min_bm25": search.WHY_MIN_BM25, "terms": search.WHY_TERMS},
+        "lookalike_margin": lookalikes.MARGIN, "chars_per_token": CHARS_PER_TOKEN_BOUND,
+        "stopwords": sorted(STOPWORDS),
+    }
+
+
+def runtime_missing() -> str | None:
+    """Why the bundle cannot be written from this install, or None."""
+    missing = [src for src, _ in RUNTIME.values() if not (VENDOR / src).is_file()]
+    missing += [name for name in SOURCES + LICENCES if not (HERE / name).is_file()]
+    if missing:
+        return (f"the vendored browser runtime is missing ({', '.join(missing)} in {VENDOR}); "
+                "run: make install (npm ci), or install a recur wheel built after it")
+    return None
+
+
+# -- the model ------------------------------------------------------------------------------------
+def export_model(spec, cache_root=None) -> Path:
+    """The model as int8 ONNX + tokenizer in a cache folder named by its model id; exported on a miss."""
+    if spec.path is None:
+        raise RecurError(f"model {spec.model_id} cannot run in a browser (a test encoder); use the real model")
+    root = Path(cache_root or CACHE)
+    folder = root / hashlib.sha256(spec.model_id.encode()).hexdigest()[:16]
+    info = folder / "info.json"
+    try:
+        if json.loads(info.read_text()).get("model_id") == spec.model_id:
+            return folder
+    except (OSError, ValueError):
+        pass
+    root.mkdir(parents=True, exist_ok=True)
+    tmp = root / f".{folder.name}.tmp-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    try:
+        meta = _export(spec, tmp)
+        (tmp / "info.json").write_text(json.dumps(meta, indent=1))
+        shutil.rmtree(folder, ignore_errors=True)
+        os.rename(tmp, folder)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return folder
+
+
+def _export(spec, tmp: Path) -> dict:
+    """torch -> ONNX (one unpadded text in, its mean-pooled, normalised embedding out) -> int8."""
+    import warnings
+
+    import torch
+
+    from recur.retrieval.embed import load_encoder
+
+    t0 = time.perf_counter()
+    encoder = load_encoder(spec)
+    st = encoder.model
+    names = [type(m).__name__ for m in st]
+    pooling = st[1] if len(st) > 1 else None
+    mode = getattr(pooling, "pooling_mode", None) or ("mean" if getattr(pooling, "pooling_mode_mean_tokens", False) else None)
+    if names[:1] != ["Transformer"] or names[1:2] != ["Pooling"] or mode != "mean":
+        raise RecurError(f"model {spec.model_id}: only a mean-pooled transformer can be exported ({names})")
+
+    class Sentence(torch.nn.Module):  # the browser encodes one text at a time: no padding, no mask input
+        def __init__(self, auto):
+            super().__init__()
+            self.auto = auto
+
+        def forward(self, input_ids):
+            hidden = self.auto(input_ids=input_ids, attention_mask=torch.ones_like(input_ids),
+                               token_type_ids=torch.zeros_like(input_ids)).last_hidden_state
+            return torch.nn.functional.normalize(hidden.mean(dim=1), dim=-1)
+
+    prep = getattr(st, "preprocess", None) or st.tokenize  # `tokenize` is deprecated in newer releases
+    ids = prep([PROBES[0]])["input_ids"]
+    fp32 = tmp / "model-fp32.onnx"
+    with warnings.catch_warnings(), torch.inference_mode():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(Sentence(st[0].auto_model).eval(), (ids,), str(fp32), input_names=["input_ids"],
+                          output_names=["embedding"], dynamic_axes={"input_ids": {1: "tokens"}},
+                          opset_version=17, dynamo=False)
+    import logging
+
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    logging.getLogger().setLevel(logging.ERROR)  # quantize_dynamic warns about pre-processing on the root logger
+    # per-channel int8 (per-tensor lost too much: mean cosine 0.96 to the server's vectors on ../shared/eval's
+    # dev texts), except the first layer's matrix products, the most sensitive to it: 0.995, for +5 MB gzipped
+    import onnx
+
+    first = [n.name for n in onnx.load(str(fp32), load_external_data=False).graph.node
+             if n.op_type == "MatMul" and "/layer.0/" in n.name]
+    quantize_dynamic(str(fp32), str(tmp / "model.onnx"), weight_type=QuantType.QInt8, per_channel=True,
+                     nodes_to_exclude=first)
+    fp32.unlink()
+    max_len = int(st.max_seq_length or 512)
+    _tokenizer_files(Path(spec.path), tmp, max_len)
+    return {"model_id": spec.model_id, "dim": int(encoder.dim), "max_seq_length": max_len,
+            "quantisation": "int8 dynamic, per-channel, first layer float32 (onnxruntime.quantization)",
+            "min_cosine": _check(st, tmp / "model.onnx", max_len), "seconds": round(time.perf_counter() - t0, 1),
+            "recur": __version__}
+
+
+def _tokenizer_files(model_dir: Path, out: Path, max_len: int) -> None:
+    """tokenizer.json without its fixed padding/truncation (the browser cuts at max_seq_length itself,
+    as sentence-transformers does) and tokenizer_config.json."""
+    tok = json.loads((model_dir / "tokenizer.json").read_text())
+    tok["padding"] = None
+    tok["truncation"] = None
+    (out / "tokenizer.json").write_text(json.dumps(tok, ensure_ascii=False))
+    cfg_path = model_dir / "tokenizer_config.json"
+    cfg = json.loads(cfg_path.read_text()) if cfg_path.is_file() else {}
+    cfg["model_max_length"] = max_len
+    (out / "tokenizer_config.json").write_text(json.dumps(cfg, ensure_ascii=False))
+
+
+def _check(st, onnx_path: Path, max_len: int) -> float:
+    """The lowest cosine between the int8 model's and the server's vectors on a few probe texts."""
+    import onnxruntime as ort
+
+    session = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
+    ref = st.encode(list(PROBES), normalize_embeddings=True, convert_to_numpy=True)
+    prep = getattr(st, "preprocess", None) or st.tokenize
+    low = 1.0
+    for text, r in zip(PROBES, ref):
+        ids = prep([text])["input_ids"][:, :max_len].numpy()
+        v = session.run(None, {"input_ids": ids})[0][0]
+        low = min(low, float(v @ r))
+    return round(low, 4)
+
+
+# -- the index ------------------------------------------------------------------------------------
+def _stems(vocab, bm25_vocab: dict) -> dict:
+    """{word: BM25 stem} for the KB's words and their common inflections whose stem the index knows.
+
+    The browser has no Snowball stemmer: a query word found here is stemmed exactly as the server
+    does (PyStemmer); any other word has a stem the KB does not use, which adds nothing to BM25."""
+    from recur.util.text import _stemmer
+
+    stemmer = _stemmer()
+    cands = set()
+    bases = set(bm25_vocab)
+    for w in vocab:
+        if not w.isdigit() and len(w) >= 2:
+            bases.update((w, w[:-1]) if w[-1] in "ey" else (w,))
+    for b in bases:
+        cands.update(b + s for s in STEM_SUFFIXES)
+        if b.endswith("i"):  # Snowball turns a final y into i: happi -> happy, happier
+            cands.update(b[:-1] + s for s in ("y", "ier", "iest"))
+        if len(b) > 2 and b[-1] not in "aeiouwxy":  # stopped, running
+            cands.update(b + b[-1] + s for s in ("", "ed", "ing", "er", "ers"))
+    cands = sorted(cands)
+    stems = stemmer.stemWords(cands)
+    return {w: s for w, s in zip(cands, stems) if s in bm25_vocab}
+
+
+def index_data(loaded) -> tuple[dict, bytes]:
+    """(index.json, index.bin) for a loaded index: everything the ranking reads, nothing it does not."""
+    from recur.util.text import STOPWORDS, identifiers, normalise_signal, words
+
+    ids = sorted({v["pattern"] for v in loaded.views})
+    pos = {pid: i for i, pid in enumerate(ids)}
+    # float16 views (cosines within ~1e-3 of the server's; int8 rows moved near-tied patterns at rank 3)
+    arrays = {"vectors": np.asarray(loaded.vectors, dtype=np.float16)}
+    bm25 = {}
+    if loaded.bm25 is not None:
+        sc = loaded.bm25.scores
+        vocab = sorted(loaded.bm25.vocab_dict, key=loaded.bm25.vocab_dict.get)
+        arrays.update(bm25_data=np.asarray(sc["data"], np.float32), bm25_indices=np.asarray(sc["indices"], np.int32),
+                      bm25_indptr=np.asarray(sc["indptr"], np.int32))
+        bm25 = {"vocab": vocab, "docs": int(sc["num_docs"]), "rows": [pos.get(pid, -1) for pid in loaded.ids]}
+    blob, layout, offset = bytearray(), {}, 0
+    for name, arr in arrays.items():
+        data = np.ascontiguousarray(arr).tobytes()
+        layout[name] = {"offset": offset, "length": int(arr.size), "dtype": arr.dtype.name, "shape": list(arr.shape)}
+        blob += data + b"\0" * (-len(data) % 8)
+        offset = len(blob)
+    signals = []
+    for pid in ids:
+        for s in loaded.docs.get(pid, {}).get("signals", []):
+            toks = sorted({w for w in words(s) if w not in STOPWORDS and not w.isdigit()})
+            signals.append([pos[pid], s, normalise_signal(s), toks, sorted(identifiers(s))])
+    data = {
+        "format": FORMAT, "model": loaded.model_id, "build_id": loaded.build_id, "ids": ids,
+        "views": [[pos[v["pattern"]], v["kind"], v["text"]] for v in loaded.views],
+        "docs": [_doc(loaded.docs[pid]) for pid in ids], "signals": signals,
+        "vocab": sorted(loaded.vocab), "stems": _stems(loaded.vocab, loaded.bm25.vocab_dict if bm25 else {}),
+        "bm25": bm25, "arrays": layout,
+    }
+    return data, bytes(blob)
+
+
+def _doc(doc: dict) -> dict:
+    """What result_object and the lexical why read from a pattern's indexed doc."""
+    keys = ("id", "title", "category", "severity", "status", "runbook", "evidence", "summary", "signals", "path",
+            "related", "distinguish", "symptoms", "tags")
+    out = {k: doc.get(k) for k in keys}
+    out["incidents"] = len(doc.get("incidents", []) or [])
+    return out
+
+
+# -- the bundle -----------------------------------------------------------------------------------
+def write_bundle(site_dir, kb_dir, index_dir, model: str | None = None, cache_root=None) -> dict:
+    """Write assets/recur-browser/ into a built site; returns {"bytes": {part: n}, "total": n, "seconds": s}."""
+    from recur.retrieval import embed
+    from recur.retrieval import index as index_mod
+    from recur.retrieval.engine import ensure_index
+    from recur.retrieval.models import active_model
+
+    reason = runtime_missing()
+    if reason:
+        raise RecurError(reason)
+    t0 = time.perf_counter()
+    spec = embed.resolve(active_model(kb_dir, model))
+    if spec.path is None:
+        raise RecurError(f"model {spec.model_id} cannot run in a browser (a test encoder)")
+    ensure_index(kb_dir, index_dir, model, quiet=True, progress=False)
+    loaded = index_mod.load(index_dir, expect_model=spec.model_id)
+    exported = export_model(spec, cache_root)
+    info = json.loads((exported / "info.json").read_text())
+    out = Path(site_dir) / OUT
+    shutil.rmtree(out, ignore_errors=True)
+    (out / "runtime").mkdir(parents=True)
+    data, blob = index_data(loaded)
+    (out / "index.json").write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+    (out / "index.bin").write_bytes(blob)
+    _gzip_cached(exported / "model.onnx", out / "model.onnx.gz")
+    for name in ("tokenizer.json", "tokenizer_config.json"):
+        shutil.copyfile(exported / name, out / name)
+    for name in SOURCES:
+        shutil.copyfile(HERE / name, out / name)
+    for key, (src, name) in RUNTIME.items():
+        if key == "wasm":
+            _gzip_cached(VENDOR / src, out / "runtime" / name, cache=Path(cache_root or CACHE))
+        else:
+            shutil.copyfile(VENDOR / src, out / "runtime" / name)
+    for name in LICENCES:
+        shutil.copyfile(HERE / name, out / "runtime" / name)
+    files = sorted(p for p in out.rglob("*") if p.is_file())
+    sizes = {p.relative_to(out).as_posix(): p.stat().st_size for p in files}
+    manifest = {
+        "format": FORMAT, "recur": __version__, "build_id": loaded.build_id, "patterns": len(data["ids"]),
+        "model": {"id": spec.model_id, "file": "model.onnx.gz", "dim": info["dim"],
+                  "max_seq_length": info["max_seq_length"], "quantisation": info["quantisation"],
+                  "min_cosine": info["min_cosine"]},
+        "tokenizer": {"json": "tokenizer.json", "config": "tokenizer_config.json"},
+        "index": {"json": "index.json", "bin": "index.bin"},
+        "runtime": {key: f"runtime/{name}" for key, (_, name) in RUNTIME.items()},
+        "params": ranking_params(), "bytes": sizes,
+    }
+    (out / "bundle.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False))
+    _announce(Path(site_dir))
+    total = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+    return {"bytes": sizes, "total": total, "seconds": time.perf_counter() - t0, "model": spec.model_id}
+
+
+def _gzip_cached(src: Path, dst: Path, cache: Path | None = None) -> None:
+    """gzip ``src`` into ``dst``; the compressed copy is kept next to the source (or in ``cache``) under
+    a hash of the source's bytes, so an unchanged file is compressed once (level 9: ~1 s for the runtime)."""
+    with open(src, "rb") as fh:
+        digest = hashlib.file_digest(fh, "sha256").hexdigest()[:16]
+    key = f"{src.name}.{digest}.gz"
+    cached = (cache / "gz" / key) if cache else src.with_name(key)
+    if not cached.is_file():
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_name(cached.name + f".tmp-{os.getpid()}")
+        with open(src, "rb") as fin, open(tmp, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw,
+                                                                             mtime=0) as fout:
+            shutil.copyfileobj(fin, fout)  # mtime=0 and no name: the same input gives the same bytes
+        os.replace(tmp, cached)
+    shutil.copyfile(cached, dst)
+
+
+def _announce(site_dir: Path) -> None:
+    """assets/recur-api.json tells the box where the bundle is (a static copy has no API)."""
+    path = site_dir / "assets" / "recur-api.json"
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        data = {"api": None}
+    data["browser"] = f"{OUT}/bundle.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, ensure_ascii=False) + "\n")
