@@ -5,6 +5,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+from recur.kb.writer import Bullets, Numbered, Raw, pattern_markdown
+
 
 def pattern_text(pid: str, category: str = "capacity", *, title: str | None = None, severity: str = "sev2",
                  symptoms=("requests hang",), signals=(), related=(), status: str | None = None,
@@ -12,27 +14,18 @@ def pattern_text(pid: str, category: str = "capacity", *, title: str | None = No
                  runbook=("Run `kubectl get pods -n prod` and look for restarts.",),
                  evidence=("`kubectl logs --previous` of a crashed pod",),
                  root_cause: str | None = "The mechanism.", fix: str | None = None) -> str:
-    lines = ["---", f"id: {pid}", f"title: {title or pid.replace('-', ' ').capitalize()}",
-             f"category: {category}", f"severity: {severity}", "symptoms:"]
-    lines += [f"  - {s!r}" for s in symptoms]
-    if signals:
-        lines.append("signals:")
-        lines += [f"  - {s!r}" for s in signals]
-    if related:
-        lines.append(f"related: [{', '.join(related)}]")
-    if status:
-        lines.append(f"status: {status}")
-    if fix:
-        lines.append(fix.rstrip())
-    if extra_front:
-        lines.append(extra_front.rstrip())
-    lines += ["---", "", "## Summary", summary, "", "## Runbook"]
-    lines += [f"{i}. {step}" for i, step in enumerate(runbook, 1)]
+    """A pattern file through the project's one writer (recur.kb.writer), with test defaults."""
+    front = [("id", Raw(pid)), ("title", title or pid.replace("-", " ").capitalize()), ("category", Raw(category)),
+             ("severity", Raw(severity)), ("symptoms", list(symptoms)), ("signals", list(signals)),
+             ("related", Raw(f"[{', '.join(related)}]") if related else None),
+             ("status", Raw(status) if status else None), (None, Raw(fix) if fix else None),
+             (None, Raw(extra_front) if extra_front else None)]
+    sections = [("Summary", summary), ("Runbook", Numbered(tuple(runbook)))]
     if evidence:
-        lines += ["", "## Evidence to preserve"] + [f"- {e}" for e in evidence]
+        sections.append(("Evidence to preserve", Bullets(tuple(evidence))))
     if root_cause is not None:
-        lines += ["", "## Root cause", root_cause]
-    return "\n".join(lines) + "\n"
+        sections.append(("Root cause", root_cause))
+    return pattern_markdown(front, sections)
 
 
 def write(root: Path, rel: str, text: str) -> Path:

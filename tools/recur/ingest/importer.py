@@ -8,17 +8,12 @@ import json
 import re
 from pathlib import Path
 
+from recur.kb.writer import Bullets, Numbered, Raw, pattern_markdown
 from recur.util.errors import RecurError
+from recur.util.text import slugify
 
 INCIDENT_ORDER = ["Summary", "Impact", "Leadup", "Trigger", "Root cause", "Five whys", "Detection", "Response",
                   "Resolution", "Lessons learned", "Action items", "Timeline"]
-
-
-def slug(text: str, words: int = 6) -> str:
-    parts = re.findall(r"[a-z0-9]+", text.lower())
-    stop = {"the", "a", "an", "of", "on", "in", "for", "and", "to", "at", "with", "by", "after", "during"}
-    parts = [p for p in parts if p not in stop][:words] or ["imported"]
-    return "-".join(parts)
 
 
 def _items(text: str) -> list[str]:
@@ -32,37 +27,29 @@ def _items(text: str) -> list[str]:
     return out
 
 
-def _q(s: str) -> str:
-    return json.dumps(s, ensure_ascii=False)
-
-
 def draft_pattern_text(pid, pm, *, title, category, severity, closest, source, imported=None) -> str:
     s = pm.sections
     symptoms = (_items(s.get("Impact", "")) + _items(s.get("Detection", "")))[:4] or [title]
     signals = [c for c in pm.code_spans if not c.startswith(("kubectl ", "curl "))][:6]
     steps = _items(s.get("Resolution", "")) or _items(s.get("Response", "")) or \
         ["TODO: write the first concrete step a responder should take (a command, a query, a dashboard)."]
-    lines = ["---", f"id: {pid}", f"title: {_q(title)}", f"category: {category}", f"severity: {severity}",
-             "status: draft", "symptoms:"] + [f"  - {_q(x[:300])}" for x in symptoms]
-    if signals:
-        lines += ["signals:"] + [f"  - {_q(x)}" for x in signals]
-    if imported:
-        lines.append(f"imported: {json.dumps(imported, ensure_ascii=False)}")
-    lines += ["---", "", "## Summary", s.get("Summary", title).strip(), "", "## Runbook"]
-    lines += [f"{n}. {x}" for n, x in enumerate(steps[:10], 1)]
+    front = [("id", Raw(pid)), ("title", title), ("category", Raw(category)), ("severity", Raw(severity)),
+             ("status", Raw("draft")), ("symptoms", [x[:300] for x in symptoms]), ("signals", signals),
+             ("imported", Raw(json.dumps(imported, ensure_ascii=False)) if imported else None)]
+    sections = [("Summary", s.get("Summary", title).strip()), ("Runbook", Numbered(steps[:10]))]
     cause = "\n\n".join(s[k] for k in ("Root cause", "Trigger", "Five whys") if s.get(k))
     if cause:
-        lines += ["", "## Root cause", cause]
+        sections.append(("Root cause", cause))
     if pm.action_items:
-        lines += ["", "## Permanent fix"] + [f"- {a['title']}" for a in pm.action_items]
+        sections.append(("Permanent fix", Bullets([a["title"] for a in pm.action_items])))
     if s.get("Detection"):
-        lines += ["", "## Detection", s["Detection"]]
+        sections.append(("Detection", s["Detection"]))
     if closest:
-        lines += ["", "## Compare with", "Closest existing patterns when this draft was imported; extend one of "
-                  "them instead if it is the same failure:"]
-        lines += [f"- `{r['id']}`: {r['title']} (score {r['score']:.2f})" for r in closest]
-    lines += ["", "## References", f"- Imported from postmortem `{source}`"]
-    return "\n".join(lines) + "\n"
+        sections.append(("Compare with", "Closest existing patterns when this draft was imported; extend one of them "
+                         "instead if it is the same failure:\n" + "\n".join(
+                             f"- `{r['id']}`: {r['title']} (score {r['score']:.2f})" for r in closest)))
+    sections.append(("References", f"- Imported from postmortem `{source}`"))
+    return pattern_markdown(front, sections)
 
 
 CONFIDENCE = {"low": 0, "medium": 1, "high": 2}
@@ -258,7 +245,7 @@ def _write(kb, pm, meta: dict, linked: list, cands: list, *, draft: bool, catego
         cat = category or (_category(kb, cands[0]["id"]) if cands else None)
         if not cat or not KEBAB.match(cat):
             raise RecurError("--category: needed for the draft pattern (no existing pattern to take it from)")
-        draft_id = base = slug(meta["title"])
+        draft_id = base = slugify(meta["title"], max_words=6, drop_stopwords=True, empty="imported")
         n = 2
         while kb.pattern_known(draft_id):
             draft_id, n = f"{base}-{n}", n + 1

@@ -13,19 +13,11 @@ from pathlib import Path
 
 import yaml
 
+from recur.kb.writer import flow_list, q  # noqa: F401 (the writers' quoting, re-exported)
 from recur.util.errors import RecurError
 from recur.util.files import write_atomic
 
 ID_RE = re.compile(r"^INC-(\d{4})-(\d+)$")
-
-
-def q(value) -> str:
-    """A YAML scalar for any string: JSON strings are valid YAML double-quoted scalars."""
-    return json.dumps(str(value), ensure_ascii=False)
-
-
-def flow_list(items) -> str:
-    return "[" + ", ".join(q(i) for i in items) + "]"
 
 
 def next_id(kb, year: int) -> str:

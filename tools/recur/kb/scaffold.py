@@ -10,14 +10,15 @@ check`` points at (a warning, so ``--strict`` fails until it is filled in).
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 
 from recur.kb import schema
 from recur.kb.incident_record import flow_list, incident_text, next_id, q
 from recur.kb.records import KB
+from recur.kb.writer import Bullets, Numbered, Raw, pattern_markdown
 from recur.util.errors import RecurError
 from recur.util.files import write_atomic
+from recur.util.text import slugify as text_slug
 
 TODO_SUMMARY = "TODO: what goes wrong and why it matters, in one paragraph."
 TODO_STEP = "TODO: the first thing to do, as a command, a query or the dashboard to open."
@@ -29,8 +30,7 @@ OPTIONAL_HINT = ("<!-- Optional sections: ## Permanent fix (how to stop it recur
 
 def slugify(text: str) -> str:
     """A kebab-case id from a title: 'Disk full on /var' -> 'disk-full-on-var'."""
-    words = re.findall(r"[a-z0-9]+", text.lower())
-    return "-".join(words)[:60].strip("-")
+    return text_slug(text, max_len=60)
 
 
 def _need(value, flag: str, what: str):
@@ -87,30 +87,23 @@ def pattern_file(kb: KB, *, id: str | None, title: str, category: str, severity:
         raise RecurError(f"--id: pattern {pid!r} already exists ({kb.pattern_files[pid][0]}); extend it, or "
                          "choose another id")
     related = _known(kb, _clean(related), "--related")
-    lines = ["---", f"id: {pid}", f"title: {q(title)}", f"category: {category}", f"severity: {severity}",
-             f"status: {status}", "symptoms:"]
-    lines += [f"  - {q(s)}" for s in symptoms]
-    for key, values in (("signals", _clean(signals)), ("tags", _clean(tags)), ("services", _clean(services))):
-        if values:
-            lines.append(f"{key}:")
-            lines += [f"  - {q(s)}" for s in values]
-    if owner and owner.strip():
-        lines.append(f"owner: {q(owner.strip())}")
-    if related:
-        lines.append(f"related: [{', '.join(related)}]")
-    lines.append(f"created: {(created or dt.date.today()).isoformat()}")
+    front = [("id", Raw(pid)), ("title", title), ("category", Raw(category)), ("severity", Raw(severity)),
+             ("status", Raw(status)), ("symptoms", symptoms), ("signals", _clean(signals)), ("tags", _clean(tags)),
+             ("services", _clean(services)), ("owner", owner.strip() if owner and owner.strip() else None),
+             ("related", Raw(f"[{', '.join(related)}]") if related else None),
+             ("created", Raw((created or dt.date.today()).isoformat()))]
     # hints go before the first section: text there is not part of any section
-    lines += ["---", "", OPTIONAL_HINT]
+    hints = [OPTIONAL_HINT]
     if status == "draft" and not (root_cause and root_cause.strip()):
-        lines.append("<!-- ## Root cause is optional while status is draft; required once it is active. -->")
-    lines += ["", "## Summary", (summary or "").strip() or TODO_SUMMARY, "", "## Runbook"]
-    lines += [f"{n}. {s}" for n, s in enumerate(_clean(steps) or [TODO_STEP], 1)]
-    lines += ["", "## Evidence to preserve"] + [f"- {e}" for e in _clean(evidence) or [TODO_EVIDENCE]]
+        hints.append("<!-- ## Root cause is optional while status is draft; required once it is active. -->")
+    sections = [("Summary", (summary or "").strip() or TODO_SUMMARY), ("Runbook", Numbered(_clean(steps) or [TODO_STEP])),
+                ("Evidence to preserve", Bullets(_clean(evidence) or [TODO_EVIDENCE]))]
     if root_cause and root_cause.strip():
-        lines += ["", "## Root cause", root_cause.strip()]
+        sections.append(("Root cause", root_cause.strip()))
     elif status != "draft":
-        lines += ["", "## Root cause", TODO_CAUSE]
-    return kb.root / "patterns" / category / f"{pid}.md", "\n".join(lines) + "\n"
+        sections.append(("Root cause", TODO_CAUSE))
+    text = pattern_markdown(front, sections, preamble=hints)
+    return kb.root / "patterns" / category / f"{pid}.md", text
 
 
 def incident_file(kb: KB, *, id: str | None, title: str, date: dt.date | None, severity: str, patterns=(),

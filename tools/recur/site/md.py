@@ -8,6 +8,8 @@ import json
 import posixpath
 import re
 
+from recur.util.text import slugify
+
 
 def esc(text) -> str:
     """Escape for HTML text and attribute values."""
@@ -77,8 +79,7 @@ def alink(from_page: str, to_page: str, text, anchor: str | None = None, cls: st
 
 
 def slug(text: str) -> str:
-    s = re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
-    return s or "x"
+    return slugify(text, empty="x")
 
 
 class Anchors:

@@ -75,3 +75,21 @@ def identifiers(text: str) -> set[str]:
         if has_inner_case or looks_code or ("." in tok and "/" not in tok and len(tok) > 6):
             out.add(tok.lower().strip(".:"))
     return out
+
+
+_SLUG_STOP = frozenset("the a an of on in for and to at with by after during".split())
+
+
+def slugify(text: str, *, max_words: int | None = None, drop_stopwords: bool = False, max_len: int | None = None,
+            empty: str = "") -> str:
+    """A kebab-case slug: 'Disk full on /var' -> 'disk-full-on-var'. Ids (``max_len``), ids from a
+    postmortem title (``max_words``, ``drop_stopwords``) and HTML anchors all cut it from here."""
+    parts = re.findall(r"[a-z0-9]+", str(text).lower())
+    if drop_stopwords:
+        parts = [p for p in parts if p not in _SLUG_STOP]
+    if max_words is not None:
+        parts = parts[:max_words]
+    out = "-".join(parts)
+    if max_len is not None:
+        out = out[:max_len].strip("-")
+    return out or empty

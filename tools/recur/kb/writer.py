@@ -1,0 +1,75 @@
+"""The one writer of pattern-file text: front matter keys in order, then ``## `` sections.
+
+``recur new pattern`` (scaffold), ``recur import``'s draft patterns and the tests' small KBs all
+build a pattern through ``pattern_markdown``, so the file layout (and the line each key lands
+on, which ``recur check`` reports) has one definition.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+
+def q(value) -> str:
+    """A YAML scalar for any string: JSON strings are valid YAML double-quoted scalars."""
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def flow_list(items) -> str:
+    return "[" + ", ".join(q(i) for i in items) + "]"
+
+
+@dataclass(frozen=True)
+class Raw:
+    """Front-matter text written as it is (a mapping, an id list, a value already in YAML)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Numbered:
+    items: tuple
+
+
+@dataclass(frozen=True)
+class Bullets:
+    items: tuple
+
+
+def front_matter_lines(items) -> list[str]:
+    """``items``: (key, value) pairs in order; None and empty lists are left out. A string is
+    quoted, a list becomes a block list, ``Raw`` is written as it is (a key of None: raw lines)."""
+    lines = []
+    for key, value in items:
+        if value is None or (isinstance(value, (list, tuple)) and not value):
+            continue
+        if isinstance(value, Raw):
+            lines.append(value.text.rstrip() if key is None else f"{key}: {value.text}")
+        elif isinstance(value, (list, tuple)):
+            lines.append(f"{key}:")
+            lines += [f"  - {q(v)}" for v in value]
+        else:
+            lines.append(f"{key}: {q(value)}")
+    return lines
+
+
+def section_lines(body) -> list[str]:
+    if isinstance(body, Numbered):
+        return [f"{n}. {item}" for n, item in enumerate(body.items, 1)]
+    if isinstance(body, Bullets):
+        return [f"- {item}" for item in body.items]
+    return [str(body).strip()]
+
+
+def pattern_markdown(front, sections, preamble=()) -> str:
+    """A pattern file: front matter, ``preamble`` lines (comments before the first section), then
+    each (heading, body) as ``## heading``; a body is text, ``Numbered`` or ``Bullets``."""
+    lines = ["---", *front_matter_lines(front), "---", ""]
+    if preamble:
+        lines += [*preamble, ""]
+    for n, (heading, body) in enumerate(sections):
+        if n:
+            lines.append("")
+        lines += [f"## {heading}", *section_lines(body)]
+    return "\n".join(lines) + "\n"
