@@ -1,0 +1,145 @@
+"""Recur as a team installs it (issue 15): the built wheel, installed non-editable into a fresh
+virtual environment where the source tree is not importable, starts and serves a KB of its own.
+
+Slow (a wheel build, a venv, the real model): marked ``slow``; it runs in ``make test`` all the same.
+Dependencies come from the project's environment (its site-packages is appended to the new venv's
+path without running its .pth files, so the checkout's editable hook is not active there).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import sysconfig
+import time
+import urllib.request
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow
+
+
+def _sh(args, cwd, env, timeout=600):
+    proc = subprocess.run([str(a) for a in args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+    assert proc.returncode == 0, f"{args}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+    return proc
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory):
+    """(bin dir of a fresh venv with the wheel installed, the wheel, a work folder outside the checkout)."""
+    work = tmp_path_factory.mktemp("e2e")
+    dist = work / "dist"
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "RECUR_KB", "RECUR_INDEX")}
+    _sh([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", dist, ROOT],
+        cwd=work, env=env)
+    wheel = next(dist.glob("recur-*.whl"))
+    venv = work / "venv"
+    _sh([getattr(sys, "_base_executable", sys.executable), "-m", "venv", venv], cwd=work, env=env)
+    purelib = Path(_sh([venv / "bin/python", "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                       cwd=work, env=env).stdout.strip())
+    # the project's dependencies, as a plain path entry (its .pth files, the editable hook among them, do not run)
+    (purelib / "project-deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    _sh([venv / "bin/python", "-m", "pip", "install", "-q", "--no-deps", wheel], cwd=work, env=env)
+    return venv / "bin", wheel, work, env
+
+
+def test_the_wheel_carries_what_recur_needs_at_run_time(installed):
+    _, wheel, _, _ = installed
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for needed in ("recur/site/theme/overrides/main.html", "recur/site/theme/assets/recur-suggest.js",
+                   "recur/site/theme/hooks.py", "recur/starter/severity.yml", "recur/starter/eval/cases.yml",
+                   "recur/templates/init/mkdocs.yml", "recur/templates/init/.github/workflows/kb.yml",
+                   "recur/templates/init/.gitignore", "recur/site/browser/ranker.js"):
+        assert needed in names, needed
+    assert any(n.startswith("recur/starter/patterns/") and n.endswith(".md") for n in names)
+    entry_points = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
+    assert "[mkdocs.plugins]" in entry_points and "recur = recur.site.plugin:RecurPlugin" in entry_points
+
+
+def test_the_source_tree_is_not_importable_there(installed):
+    bin_dir, _, work, env = installed
+    where = _sh([bin_dir / "python", "-c", "import recur; print(recur.__file__)"], cwd=work, env=env).stdout.strip()
+    assert str(ROOT) not in where and "site-packages" in where
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url, data=None, timeout=10):
+    req = urllib.request.Request(url, data=json.dumps(data).encode() if data is not None else None,
+                                 headers={"Content-Type": "application/json"} if data is not None else {})
+    with urllib.request.urlopen(req, timeout=timeout) as r:
+        return r.status, r.read()
+
+
+def _serve_and_probe(bin_dir, repo: Path, env) -> None:
+    port = _free_port()
+    proc = subprocess.Popen([bin_dir / "recur", "serve", "--kb", "kb", "--index", ".recur/index", "--site", "site",
+                             "--port", str(port)], cwd=repo, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if _get(base + "/healthz")[0] == 200:
+                    break
+            except OSError:
+                pass
+            assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read() if proc.poll() else "timeout"
+            time.sleep(0.5)
+        status, body = _get(base + "/api/suggest", {"text": "No space left on device while writing logs", "top": 3})
+        answer = json.loads(body)
+        assert status == 200 and "no_known_pattern" in answer and answer["results"]
+        status, page = _get(base + "/")
+        assert status == 200 and b"<html" in page.lower()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def test_a_team_repository_from_init_starter(installed):
+    bin_dir, _, work, env = installed
+    env = {**env, "RECUR_BROWSER_SEARCH": "off"}  # the bundle's ONNX export has its own tests and bench
+    _sh([bin_dir / "recur", "init", "team-kb", "--starter"], cwd=work, env=env)
+    repo = work / "team-kb"
+    recur = bin_dir / "recur"
+    _sh([recur, "check", "--kb", "kb", "--strict"], cwd=repo, env=env)
+    _sh([recur, "index", "--kb", "kb", "--index", ".recur/index"], cwd=repo, env=env)
+    out = json.loads(_sh([recur, "suggest", "--kb", "kb", "--index", ".recur/index", "--json",
+                          "No space left on device while writing logs"], cwd=repo, env=env).stdout)
+    assert out["results"][0]["id"] == "disk-full" and out["no_known_pattern"] is False
+    _sh([recur, "site", "--kb", "kb", "--out", "site", "--index", ".recur/index"], cwd=repo, env=env)
+    assert (repo / "site/patterns/capacity/disk-full.html").is_file()
+    _sh([bin_dir / "python", "-m", "mkdocs", "build", "--strict", "-q", "-d", "site-mkdocs"], cwd=repo,
+        env={**env, "NO_MKDOCS_2_WARNING": "1"})
+    assert (repo / "site-mkdocs/patterns/capacity/disk-full.html").is_file()
+    _serve_and_probe(bin_dir, repo, env)
+
+
+def test_a_blank_repository_and_its_first_pattern(installed):
+    bin_dir, _, work, env = installed
+    env = {**env, "RECUR_BROWSER_SEARCH": "off"}
+    recur = bin_dir / "recur"
+    out = _sh([recur, "init", "blank"], cwd=work, env=env).stdout
+    assert "recur new pattern" in out
+    repo = work / "blank"
+    _sh([recur, "new", "pattern", "--kb", "kb", "--no-input", "--title", "Queue consumer lag grows",
+         "--category", "capacity", "--severity", "sev3", "--symptom", "consumer lag keeps growing",
+         "--signal", "KafkaConsumerLagHigh", "--summary", "Consumers fall behind producers.",
+         "--step", "Open the consumer-lag dashboard and find the partition that stalls.",
+         "--evidence", "The consumer group's offsets before any restart."], cwd=repo, env=env)
+    _sh([recur, "check", "--kb", "kb"], cwd=repo, env=env)
+    _sh([recur, "index", "--kb", "kb", "--index", ".recur/index"], cwd=repo, env=env)
+    _sh([recur, "site", "--kb", "kb", "--out", "site", "--index", ".recur/index"], cwd=repo, env=env)
+    assert (repo / "site/patterns/capacity/queue-consumer-lag-grows.html").is_file()
