@@ -21,7 +21,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 
-from recur import embed  # noqa: E402
+from recur.retrieval import embed  # noqa: E402
 from recur.kb.loader import load_kb  # noqa: E402
 from recur.retrieval.engine import Engine, ensure_index  # noqa: E402
 from recur.retrieval.evaluate import CaseResult, metrics  # noqa: E402
@@ -80,12 +80,29 @@ def bootstrap(rows: dict, better: str, resamples: int = 10_000, seed: int = 0) -
             "gain_recall3": ci(gain), "over": better, "resamples": resamples}
 
 
+def trust(engine, cases, nomatch_path: Path) -> dict:
+    """Issue 13's trust figures, same run: share of no-match cases flagged no_known_pattern, share of
+    answerable cases (right answer in the top 3) wrongly flagged, precision of "high" at rank 1, and
+    reliability buckets of the per-result probability (top 5 of every case)."""
+    from calibrate_check import buckets, summarise
+
+    nomatch = load_cases(nomatch_path) if nomatch_path.is_file() else []
+    lists = engine.suggest_many([c["query"] for c in cases + nomatch], top=10)
+    print("Trust (no_known_pattern, high precision, calibration):")
+    p1, y1, f1 = summarise("dev", cases, lists[:len(cases)])
+    p2, y2, f2 = summarise("dev-nomatch", nomatch, lists[len(cases):]) if nomatch else (np.array([]),) * 2 + ({},)
+    print("  reliability (top-5 results of every case):")
+    return {"dev": f1, "nomatch": f2, "buckets": buckets(np.r_[p1, p2], np.r_[y1, y2])}
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--kb", default=str(ROOT.parent / "shared" / "eval" / "kb"))
     ap.add_argument("--cases", default=str(ROOT.parent / "shared" / "eval" / "dev.jsonl"))
     ap.add_argument("--model", default=None, help="model for Recur (default: bundled base model)")
     ap.add_argument("--verbose", "-v", action="store_true")
+    ap.add_argument("--nomatch", default=str(ROOT.parent / "shared" / "eval" / "dev-nomatch.jsonl"),
+                    help="cases no pattern fits (expect: []), for the no-known-pattern and calibration figures")
     ap.add_argument("--tuned", action="store_true", help="also base vs tuned model (recur tune on --kb only, "
                     "cached in bench/out/tuned-model) × dense-only vs hybrid: bench/tune_bench.py")
     args = ap.parse_args(argv)
@@ -103,6 +120,7 @@ def main(argv=None):
         t0 = time.perf_counter()
         rows["Recur hybrid"] = recur_hybrid(engine, cases)
         query_ms = (time.perf_counter() - t0) / max(1, len(cases)) * 1000
+        trust_figures = trust(engine, cases, Path(args.nomatch))
     table = {name: metrics(res) for name, res in rows.items()}
     print(f"{len(cases)} cases, {len(kb.patterns)} patterns ({args.cases})")
     print(f"{'method':34} {'recall@1':>8} {'recall@3':>8} {'MRR':>6}")
@@ -128,7 +146,7 @@ def main(argv=None):
     out = ROOT / "bench" / "out"
     out.mkdir(parents=True, exist_ok=True)
     (out / "retrieval.json").write_text(json.dumps({"cases": args.cases, "table": table, "gain_recall3": gain,
-                                                   "bootstrap": boot, "tuned": tuned}, indent=1))
+                                                   "bootstrap": boot, "trust": trust_figures, "tuned": tuned}, indent=1))
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 import shutil
 import subprocess
 
@@ -41,8 +42,12 @@ process.stdout.write(JSON.stringify(out));
 
 
 @pytest.mark.skipif(NODE is None, reason="node is not installed")
-def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir):
-    """The ranking's structure, not the model: the fake encoder's vectors go to both sides."""
+@pytest.mark.parametrize("which", ["small", "shipped"])
+def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, which):
+    """The ranking's structure, not the model: the fake encoder's vectors go to both sides. The
+    shipped KB has enough patterns to be calibrated (probability, its confidence and verdict)."""
+    if which == "shipped":
+        kb_dir = Path(__file__).resolve().parents[1] / "kb"
     from recur.kb.loader import load_kb
     from recur.retrieval import embed
     from recur.retrieval import index as index_mod
@@ -71,6 +76,9 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir):
         for rp, rj in zip(p["results"], j["results"]):
             assert rj["score"] == pytest.approx(rp["score"], abs=0.01)  # float16 view vectors in the bundle
             assert rj["confidence"] == rp["confidence"]
+            assert (rj["probability"] is None) == (rp["probability"] is None)
+            if rp["probability"] is not None:
+                assert rj["probability"] == pytest.approx(rp["probability"], abs=0.02)
             assert {w["field"] for w in rj["why"]} == {w["field"] for w in rp["why"]}
             assert [o["id"] for o in rj["look_alikes"]] == [o["id"] for o in rp["look_alikes"]]
             for key in ("title", "runbook", "evidence", "path", "incidents", "distinguish"):

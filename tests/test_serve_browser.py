@@ -153,3 +153,25 @@ def test_static_site_says_so_and_falls_back_to_search(chromium, built):
         assert link == base + "/index.html?q=ENOSPC" or link.endswith("?q=ENOSPC")
         real = [e for e in errors if "Failed to load resource" not in e]  # the 404 of the API probe
         assert not real, real
+
+
+def test_box_says_no_known_pattern_plainly_and_names_the_next_step(chromium, server):
+    """The answer's no_known_pattern reaches the box: it says so first, names the next step, and
+    keeps the closest patterns below for comparison."""
+    import httpx
+
+    base, _ = server
+    text = "what should we order for the team lunch on friday"
+    answer = httpx.post(base + "/api/suggest", json={"text": text, "top": 3}, timeout=30).json()
+    assert answer["no_known_pattern"] is True
+    with box_page(chromium, base + "/suggest.html", "api") as (page, errors):
+        ask(page, text)
+        page.wait_for_selector('.recur-suggest[data-no-known-pattern="true"]', timeout=15000)
+        status = page.inner_text(".recur-suggest__status")
+        assert "No known pattern matches this" in status and "recur incident new" in status
+        assert "recur import" in status
+        shown = [c.get_attribute("data-pattern") for c in page.query_selector_all(".recur-suggest__card")]
+        assert shown == [r["id"] for r in answer["results"]]
+        ask(page, "writes fail: No space left on device")
+        page.wait_for_selector('.recur-suggest[data-no-known-pattern="false"]', timeout=15000)
+        assert not errors, errors

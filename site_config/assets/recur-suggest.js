@@ -284,8 +284,9 @@
       return;
     }
     if (noKnown) {
-      this.say("No known pattern matches this. If it is new, record the incident and draft a pattern " +
-               "(recur incident new, recur new pattern). The closest patterns, for comparison only" + where + ":", "warn");
+      this.say("No known pattern matches this. If it is new, record the incident (recur incident new), then " +
+               "draft a pattern (recur new pattern) or recur import the postmortem. The closest patterns, for " +
+               "comparison only" + where + ":", "warn");
     } else {
       this.say(results.length + " pattern" + (results.length > 1 ? "s" : "") + " match, best first" + where + ".");
     }
@@ -296,7 +297,8 @@
     var self = this;
     var title = el("a", { href: patternUrl(this.node, r), class: "recur-suggest__title", text: r.title });
     var badges = el("span", { class: "recur-suggest__badges" }, [
-      el("span", { class: "recur-badge recur-badge--" + r.confidence, text: r.confidence + " match" }),
+      el("span", { class: "recur-badge recur-badge--" + r.confidence, text: r.confidence + " match" +
+        (typeof r.probability === "number" ? " · " + Math.round(r.probability * 100) + "%" : "") }),
       el("span", { class: "recur-badge", text: r.severity }),
       el("span", { class: "recur-badge", text: r.category }),
       r.draft ? el("span", { class: "recur-badge recur-badge--draft", text: "draft" }) : null

@@ -31,7 +31,8 @@ def render_results(query: str, results: list[dict], steps: int = 3, kb_dir: str 
     for r in results:
         tag = " [DRAFT]" if r["draft"] else ""
         sev = click.style(r["severity"], fg=SEV_COLOUR.get(r["severity"], "white"), bold=True)
-        conf = click.style(f"{r['confidence']} confidence", fg=CONF_COLOUR[r["confidence"]])
+        chance = f" ({r['probability']:.0%} likely right)" if r.get("probability") is not None else ""
+        conf = click.style(f"{r['confidence']} confidence{chance}", fg=CONF_COLOUR[r["confidence"]])
         out.append(click.style(f"{r['rank']}. {r['title']}{tag}", bold=True) +
                    f"  ({r['id']} · {sev} · {r['category']} · {conf}, score {r['score']:.2f})")
         if r["why"]:

@@ -11,7 +11,7 @@ import sys
 import threading
 from pathlib import Path
 
-from recur.retrieval import embed
+from recur.retrieval import calibrate, embed
 from recur.retrieval import index as index_mod
 from recur.retrieval.models import active_model
 from recur.retrieval.results import Answer, Result, result_object  # noqa: F401 (Answer, Result re-exported)
@@ -56,8 +56,9 @@ def ensure_index(kb_dir, index_dir, model: str | None = None, rebuild: bool = Fa
 
 
 def no_known_pattern(results: list) -> bool:
-    """True when the best candidate is only a guess: nothing in the KB describes the text."""
-    return not results or results[0]["confidence"] == "low"
+    """No result is likely enough to be right (recur.retrieval.calibrate): nothing in the KB
+    describes the text; on a KB too small to calibrate, every result is a low-confidence guess."""
+    return calibrate.no_known_pattern([r.get("probability") for r in results], [r["confidence"] for r in results])
 
 
 class Engine:

@@ -28,7 +28,8 @@ class Result(TypedDict, total=False):
     id: str
     title: str
     score: float  # fused, in z units relative to the other candidates for this query
-    confidence: str  # high | medium | low
+    confidence: str  # high | medium | low (from probability when there is one)
+    probability: float | None  # calibrated chance this result is a right answer; None on a KB too small
     category: str
     severity: str
     status: str
@@ -50,7 +51,8 @@ def result_object(rank: int, hit, doc: dict) -> Result:
     """A search ``Hit`` and the pattern's indexed doc, as the result object."""
     return {
         "rank": rank, "id": hit.id, "title": doc["title"], "score": round(hit.score, 4),
-        "confidence": hit.confidence, "category": doc["category"], "severity": doc["severity"],
+        "confidence": hit.confidence, "probability": None if hit.probability is None else round(hit.probability, 3),
+        "category": doc["category"], "severity": doc["severity"],
         "status": doc["status"], "draft": doc["status"] == "draft", "why": hit.why,
         "runbook": doc["runbook"], "evidence": doc["evidence"], "summary": doc["summary"],
         "signals": doc["signals"], "path": doc["path"], "incidents": len(doc.get("incidents", [])),

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from recur.retrieval import calibrate
 from recur.retrieval.index import LoadedIndex
 from recur.util.text import STOPWORDS, identifiers, normalise_signal, tokens, words
 
@@ -52,11 +53,14 @@ class Hit:
     signal: float
     why: list = field(default_factory=list)
     best: float = 0.0  # best raw cosine over all of the pattern's views
+    probability: float | None = None  # calibrated P(this result is a right answer), recur.retrieval.calibrate
 
     @property
     def confidence(self) -> str:
-        """An absolute judgement (the fused score is relative to the other patterns):
-        an exact signal or a close view is strong evidence; weak cosines are a guess."""
+        """From the calibrated probability when there is one; else (a KB too small to calibrate)
+        an absolute judgement: an exact signal or a close view is strong evidence."""
+        if self.probability is not None:
+            return calibrate.confidence(self.probability)
         if self.signal >= 0.9 or self.best >= HIGH_COSINE:
             return "high"
         if self.signal > 0 or self.best >= MEDIUM_COSINE:
@@ -189,6 +193,30 @@ class Searcher:
         else:
             q, fq = qvec, None
         dense_only = mode == "dense"
+        scored = self.score_candidates(text, q, fq, dense_only, top=top)
+        if scored is None:
+            return []
+        cidx, comp, sig, allsims, fused = scored
+        sigarr = np.asarray([sig.get(self.pids[c], (0.0,))[0] for c in cidx], dtype=np.float64)
+        order, feats = calibrate.features(fused, comp, sigarr, top=top)  # best first, ties by id
+        calibrated = not dense_only and len(cidx) >= calibrate.MIN_CANDIDATES
+        probs = calibrate.probability(feats) if calibrated else [None] * len(order)
+        hits = []
+        for j, prob in zip(order, probs):  # the why only for what is shown
+            pid = self.pids[cidx[j]]
+            sscore, sig_why = sig.get(pid, (0.0, []))
+            sims = allsims[self.row_arr[pid]]
+            why = sig_why + self._dense_why(self.rows[pid], sims) + self._lexical_why(pid, text, comp["bm25"][j])
+            hits.append(Hit(pid, float(fused[j]), float(comp["doc"][j]), float(comp["bm25"][j]), sscore, why,
+                            best=float(sims.max()), probability=None if prob is None else float(prob)))
+        return hits
+
+    def score_candidates(self, text: str, q, fq, dense_only: bool = False, exclude=None, top: int = 10):
+        """Every candidate pattern's raw component scores and fused score, for ``search`` and for
+        calibration (recur.retrieval.calibrate): (candidate positions in ``pids``, {component: raw
+        array}, signal hits {pid: (score, why)}, every view's cosine, fused scores), or None without
+        candidates. ``exclude`` (pattern ids) drops patterns before z-normalising, as if they were
+        not in the KB (leave-one-pattern-out measurements; BM25 IDF still counts them)."""
         allsims, ranked = self.view_similarities(q)  # every view's cosine; candidates index into it
         parts = [self.row_pidx[ranked]]
         lex = None if dense_only else self._lexical(text)
@@ -196,12 +224,28 @@ class Searcher:
             order = np.argsort(-lex)[: max(top * 4, 50)]
             parts.append(self.ids_pidx[order[lex[order] > 0]])
         sig = {} if dense_only else self._signals(text)
+        if exclude:
+            sig = {pid: v for pid, v in sig.items() if pid not in exclude}
         parts.append(np.asarray([self.pid_pos.get(pid, -1) for pid in sig], dtype=np.int64))
         cidx = np.unique(np.concatenate(parts))
         cidx = cidx[cidx >= 0]
+        if exclude:
+            drop = np.asarray([self.pid_pos[p] for p in exclude if p in self.pid_pos], dtype=np.int64)
+            cidx = cidx[~np.isin(cidx, drop)]
         if not cidx.size:
-            return []
+            return None
+        comp = self._components(cidx, allsims, fq, lex)
+        weights = DENSE_WEIGHTS if dense_only else WEIGHTS
+        fused = sum(w * _z(comp[name]) for name, w in weights.items()).astype(np.float64)
+        if sig:  # every signal's pattern is a candidate (added above)
+            spos = np.fromiter((self.pid_pos.get(pid, -1) for pid in sig), dtype=np.int64, count=len(sig))
+            sval = np.fromiter((v[0] for v in sig.values()), dtype=np.float64, count=len(sig))
+            fused[np.searchsorted(cidx, spos[spos >= 0])] += SIGNAL_BONUS * sval[spos >= 0]
+        return cidx, comp, sig, allsims, fused
 
+    def _components(self, cidx, allsims, fq, lex) -> dict:
+        """Raw component scores per candidate: doc, title, focus and best-view cosines, and BM25
+        relative to the best candidate (the same as the best pattern unless some are excluded)."""
         comp = {}
         doc_rows = self.doc_rows[cidx]
         comp["doc"] = allsims[doc_rows]
@@ -214,24 +258,11 @@ class Searcher:
             comp["best"] = comp["doc"]
         comp["bm25"] = np.zeros(len(cidx), dtype=np.float32)
         if lex is not None:
-            lex_max = float(lex.max()) if lex.size and lex.max() > 0 else 1.0
             rows = self.lex_of[cidx]
-            comp["bm25"] = np.where(rows >= 0, lex[np.maximum(rows, 0)], 0.0).astype(np.float32) / lex_max
-        weights = DENSE_WEIGHTS if dense_only else WEIGHTS
-        fused = sum(w * _z(comp[name]) for name, w in weights.items()).astype(np.float64)
-        if sig:  # every signal's pattern is a candidate (added above)
-            spos = np.fromiter((self.pid_pos.get(pid, -1) for pid in sig), dtype=np.int64, count=len(sig))
-            sval = np.fromiter((v[0] for v in sig.values()), dtype=np.float64, count=len(sig))
-            fused[np.searchsorted(cidx, spos[spos >= 0])] += SIGNAL_BONUS * sval[spos >= 0]
-        hits = []
-        for j in np.lexsort((cidx, -fused))[:top]:  # best first, ties by id; the why only for what is shown
-            pid = self.pids[cidx[j]]
-            sscore, sig_why = sig.get(pid, (0.0, []))
-            sims = allsims[self.row_arr[pid]]
-            why = sig_why + self._dense_why(self.rows[pid], sims) + self._lexical_why(pid, text, comp["bm25"][j])
-            hits.append(Hit(pid, float(fused[j]), float(comp["doc"][j]), float(comp["bm25"][j]), sscore, why,
-                            best=float(sims.max())))
-        return hits
+            raw = np.where(rows >= 0, lex[np.maximum(rows, 0)], 0.0).astype(np.float32)
+            lex_max = float(raw.max()) if raw.size and raw.max() > 0 else 1.0
+            comp["bm25"] = raw / lex_max
+        return comp
 
     def _lexical(self, text: str):
         if self.index.bm25 is None:

@@ -63,7 +63,7 @@ PROBES = ("disk full on db-1, writes failing with ENOSPC since 03:00", "KubePodC
 
 def ranking_params() -> dict:
     """Every number and word list the browser's ranking needs, from the modules that define them."""
-    from recur.retrieval import lookalikes, search
+    from recur.retrieval import calibrate, lookalikes, search
     from recur.retrieval.embed import CHARS_PER_TOKEN_BOUND
     from recur.util.text import STOPWORDS
 
@@ -76,6 +76,9 @@ def ranking_params() -> dict:
                 "per_part": search.WHY_PER_PART, "min_bm25": search.WHY_MIN_BM25, "terms": search.WHY_TERMS},
         "lookalike_margin": lookalikes.MARGIN, "chars_per_token": CHARS_PER_TOKEN_BOUND,
         "stopwords": sorted(STOPWORDS),
+        "calibration": {"model": calibrate.MODEL, "features": list(calibrate.FEATURES),
+                        "min_candidates": calibrate.MIN_CANDIDATES, "no_match_below": calibrate.NO_MATCH_BELOW,
+                        "high_at": calibrate.HIGH_AT, "medium_at": calibrate.MEDIUM_AT},
     }
 
 

@@ -210,11 +210,12 @@ export class Ranker {
     comp.focus = fq ? cidx.map((c) => this.rowDot(this.docRow[c], fq)) : comp.doc;
     comp.best = cidx.map((c, j) => this.others[c].length ? Math.max(...this.others[c].map((r) => sims[r])) : comp.doc[j]);
     comp.bm25 = new Array(n).fill(0);
-    if (lex) {
+    if (lex) {  /* relative to the best candidate (Searcher._components) */
+      const raw = cidx.map((c) => (this.lexOf[c] >= 0 ? lex[this.lexOf[c]] : 0));
       let lexMax = 0;
-      for (const x of lex) lexMax = Math.max(lexMax, x);
+      for (const x of raw) lexMax = Math.max(lexMax, x);
       if (!(lexMax > 0)) lexMax = 1;
-      comp.bm25 = cidx.map((c) => (this.lexOf[c] >= 0 ? lex[this.lexOf[c]] : 0) / lexMax);
+      comp.bm25 = raw.map((x) => x / lexMax);
     }
     const fused = new Float64Array(n);
     for (const [name, w] of Object.entries(this.p.weights)) {
@@ -222,14 +223,33 @@ export class Ranker {
       for (let j = 0; j < n; j++) fused[j] += w * z[j];
     }
     cidx.forEach((c, j) => { if (sig.has(c)) fused[j] += this.p.signal_bonus * sig.get(c)[0]; });
-    const ranked = Array.from(fused.keys()).sort((a, b) => (fused[b] - fused[a]) || (cidx[a] - cidx[b])).slice(0, top);
-    return ranked.map((j) => {
+    const byScore = Array.from(fused.keys()).sort((a, b) => (fused[b] - fused[a]) || (cidx[a] - cidx[b]));
+    const ranked = byScore.slice(0, top);
+    const probs = n >= this.p.calibration.min_candidates ? this.probabilities(byScore, ranked, fused, comp, cidx, sig)
+      : ranked.map(() => null);
+    return ranked.map((j, r) => {
       const c = cidx[j];
       const [sscore, sigWhy] = sig.get(c) || [0, []];
       const psims = this.rows[c].map((r) => sims[r]);
       const why = [...sigWhy, ...this.denseWhy(this.rows[c], psims), ...this.lexicalWhy(c, text, comp.bm25[j])];
       return { pidx: c, id: this.ids[c], score: fused[j], dense: comp.doc[j], lexical: comp.bm25[j], signal: sscore,
-               why, best: Math.max(...psims) };
+               why, best: Math.max(...psims), probability: probs[r] };
+    });
+  }
+
+  /* calibrate.features + calibrate.probability: P(right answer) for each shown result. */
+  probabilities(order, ranked, fused, comp, cidx, sig) {
+    const m = this.p.calibration.model, n = cidx.length;
+    const best = cidx.map((c, j) => Math.max(comp.doc[j], comp.title[j], comp.best[j]));
+    const zbest = zscores(best), zbm = zscores(comp.bm25);
+    const f = order.map((j) => fused[j]);
+    return ranked.map((j, r) => {
+      const next = r + 1 < n ? f[r + 1] : f[n - 1];
+      const x = [f[r], f[r] - f[0], f[r] - next, best[j], zbest[j], comp.bm25[j], zbm[j],
+                 sig.has(cidx[j]) ? sig.get(cidx[j])[0] : 0, Math.log(r + 1)];
+      let z = m.intercept;
+      for (let k = 0; k < x.length; k++) z += ((x[k] - m.mean[k]) / m.scale[k]) * m.coef[k];
+      return 1 / (1 + Math.exp(-z));
     });
   }
 
@@ -264,8 +284,12 @@ export class Ranker {
     return [{ field: "terms", text: shared.slice(0, w.terms).join(", "), score: round(bm25, 3) }];
   }
 
-  /* Hit.confidence */
+  /* Hit.confidence: from the probability when there is one, else the rule of a KB too small to calibrate */
   confidence(hit) {
+    const cal = this.p.calibration;
+    if (hit.probability !== null && hit.probability !== undefined) {
+      return hit.probability >= cal.high_at ? "high" : hit.probability >= cal.medium_at ? "medium" : "low";
+    }
     if (hit.signal >= this.p.signal_match.identifier || hit.best >= this.p.high_cosine) return "high";  /* 0.9: an identifier match */
     if (hit.signal > 0 || hit.best >= this.p.medium_cosine) return "medium";
     return "low";
@@ -277,6 +301,7 @@ export class Ranker {
       const d = this.docs[h.pidx];
       return {
         rank: i + 1, id: h.id, title: d.title, score: round(h.score, 4), confidence: this.confidence(h),
+        probability: h.probability === null || h.probability === undefined ? null : round(h.probability, 3),
         category: d.category, severity: d.severity, status: d.status, draft: d.status === "draft", why: h.why,
         runbook: d.runbook, evidence: d.evidence, summary: d.summary, signals: d.signals, path: d.path,
         incidents: d.incidents, related: d.related || [], distinguish: d.distinguish || [],
@@ -293,6 +318,9 @@ export class Ranker {
       r.look_alikes = results.filter((o) => o !== r && Math.abs(o.score - r.score) <= this.p.lookalike_margin
         && o.confidence !== "low" && r.confidence !== "low").map((o) => ({ id: o.id, title: o.title, by: distinction(r.id, o.id) }));
     }
-    return { query: text, no_known_pattern: !results.length || results[0].confidence === "low", results };
+    /* engine.no_known_pattern (calibrate.no_known_pattern) */
+    const verdict = !results.length ? true : results[0].probability === null
+      ? results.every((r) => r.confidence === "low") : results[0].probability < this.p.calibration.no_match_below;
+    return { query: text, no_known_pattern: verdict, results };
   }
 }

@@ -1,0 +1,155 @@
+"""Per-query candidate scores for fitting and checking recur.calibrate (cached, re-runnable).
+
+    python bench/calibrate_data.py [--out bench/out/calib] [--fixture ../shared/eval]
+
+For each query: every candidate pattern's raw component scores (Searcher.score_candidates), its
+fused score, signal score and whether it is an expected pattern. Query sets:
+
+  starter KB without incidents:           inc-pos      each incident's title + summary (pattern present)
+                                          inc-pos-lopo the same, its pattern(s) taken out
+  starter KB (kb/, the project's own):   case         kb/eval cases, all patterns present
+                                          case-lopo    the same cases with their expected pattern(s)
+                                                       taken out of the KB: a no-match question
+                                          inc-lopo     each incident's title + summary, its
+                                                       pattern(s) taken out: a no-match question
+                                          sym-lopo     each pattern's symptoms joined, it taken out
+  fixture KB (measurement only):          dev, nomatch, dev-lopo, and fx-sym-lopo (its own
+                                          patterns' symptoms, each pattern taken out)
+
+Query vectors are cached (npz keyed by text) so experiments do not re-encode.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import pickle
+import sys
+from pathlib import Path
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+import numpy as np  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+
+from recur.kb.loader import load_kb  # noqa: E402
+from recur.retrieval import embed  # noqa: E402
+from recur.retrieval.engine import Engine, ensure_index  # noqa: E402
+from recur.util.text import plain, tokens  # noqa: E402
+
+
+def _key(text: str) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()[:16]
+
+
+class VecCache:
+    def __init__(self, path: Path, searcher):
+        self.path, self.searcher = path, searcher
+        self.data = dict(np.load(path, allow_pickle=True)["d"].item()) if path.exists() else {}
+
+    def get(self, texts):
+        todo = [t for t in dict.fromkeys(texts) if _key(t) not in self.data]
+        if todo:
+            for t, (v, f) in zip(todo, self.searcher.encode_queries(todo)):
+                self.data[_key(t)] = (v, f)
+            np.savez(self.path, d=np.array(self.data, dtype=object))
+        return [self.data[_key(t)] for t in texts]
+
+
+def records(searcher, cache, queries):
+    """queries: [(set, text, expect, exclude)] -> list of dict records."""
+    out = []
+    vecs = cache.get([q[1] for q in queries])
+    for (name, text, expect, exclude), (v, f) in zip(queries, vecs):
+        scored = searcher.score_candidates(text, v, f, exclude=set(exclude) or None)
+        cidx, comp, sig, _, fused = scored
+        pids = [searcher.pids[i] for i in cidx]
+        lex = searcher._lexical(text)
+        if exclude:
+            keep = [i for i, pid in enumerate(searcher.ids) if pid not in exclude]
+            lex = lex[keep]
+        qt = [t for t in tokens(text) if t in searcher.index.bm25.vocab_dict]
+        out.append({
+            "set": name, "query": text, "expect": list(expect), "exclude": list(exclude), "pids": pids,
+            "fused": np.asarray(fused, dtype=np.float64),
+            "comp": {k: np.asarray(a, dtype=np.float64) for k, a in comp.items()},
+            "signal": np.asarray([sig.get(p, (0.0, []))[0] for p in pids], dtype=np.float64),
+            "label": np.asarray([p in expect for p in pids], dtype=bool),
+            "lex_max": float(lex.max()) if lex.size else 0.0, "q_tokens": len(qt),
+            "n_patterns": len(searcher.pids) - len(exclude),
+        })
+    return out
+
+
+def open_kb(kb_dir, idx):
+    ensure_index(kb_dir, idx, embed.DEFAULT, quiet=True, progress=False)
+    return Engine(kb_dir, idx, embed.DEFAULT).searcher
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", default="bench/out/calib")
+    ap.add_argument("--fixture", default=str(ROOT.parent / "shared" / "eval"))
+    a = ap.parse_args(argv)
+    out = Path(a.out)
+    out.mkdir(parents=True, exist_ok=True)
+    import torch
+
+    torch.set_num_threads(1)
+    # starter KB
+    kb = load_kb(ROOT / "kb")
+    s = open_kb(ROOT / "kb", out / "idx-starter")
+    cache = VecCache(out / "vec-starter.npz", s)
+    qs = []
+    for c in kb.cases:
+        qs.append(("case", c.query, c.expect, []))
+        qs.append(("case-lopo", c.query, [], list(c.expect)))
+    for inc in kb.incidents.values():
+        qs.append(("inc-lopo", f"{inc.title}. {plain(inc.summary)}", [], list(inc.patterns)))
+    for p in kb.patterns.values():
+        if p.symptoms:
+            qs.append(("sym-lopo", "; ".join(p.symptoms), [], [p.id]))
+    recs = records(s, cache, qs)
+    # the starter KB without its incidents: each incident is then an unseen long-prose question whose
+    # pattern is in the KB (inc-pos), the kind of text a postmortem summary is
+    import shutil
+
+    noinc = out / "kb-noinc"
+    if not noinc.exists():
+        shutil.copytree(ROOT / "kb", noinc, ignore=shutil.ignore_patterns("incidents"))
+        (noinc / "incidents").mkdir()
+    s3 = open_kb(noinc, out / "idx-noinc")
+    cache3 = VecCache(out / "vec-starter.npz", s3)
+    qs = [("inc-pos", f"{inc.title}. {plain(inc.summary)}", list(inc.patterns), []) for inc in kb.incidents.values()]
+    qs += [("inc-pos-lopo", f"{inc.title}. {plain(inc.summary)}", [], list(inc.patterns))
+           for inc in kb.incidents.values()]
+    recs += records(s3, cache3, qs)
+    # fixture KB
+    fx = Path(a.fixture)
+    s2 = open_kb(fx / "kb", out / "idx-fixture")
+    cache2 = VecCache(out / "vec-fixture.npz", s2)
+    qs = []
+    for line in (fx / "dev.jsonl").read_text().splitlines():
+        c = json.loads(line)
+        qs.append(("dev", c["query"], c["expect"], []))
+        qs.append(("dev-lopo", c["query"], [], c["expect"]))
+    fkb = load_kb(fx / "kb")
+    for p in fkb.patterns.values():  # the KB's own no-match questions (no dev text): see calibrate.null_threshold
+        if p.symptoms:
+            qs.append(("fx-sym-lopo", "; ".join(p.symptoms), [], [p.id]))
+    for line in (fx / "dev-nomatch.jsonl").read_text().splitlines():
+        c = json.loads(line)
+        qs.append(("nomatch", c["query"], [], []))
+    recs += records(s2, cache2, qs)
+    with open(out / "records.pkl", "wb") as fh:
+        pickle.dump(recs, fh)
+    from collections import Counter
+
+    print(Counter(r["set"] for r in recs))
+
+
+if __name__ == "__main__":
+    main()

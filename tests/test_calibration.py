@@ -1,0 +1,81 @@
+"""Calibrated answers (issue 13): a probability per result, confidence from it, and the answer's
+no_known_pattern, on every surface; the real model on the shipped KB (60 patterns: calibrated)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import httpx
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from serve_util import running
+
+from recur.cli.main import cli
+from recur.retrieval import calibrate
+from recur.serve import create_app
+
+ROOT = Path(__file__).resolve().parents[1]
+UNRELATED = "what should we order for the team lunch on friday"
+KNOWN = "No space left on device while writing to /var/log"
+
+
+def test_an_unrelated_question_is_no_known_pattern_and_a_known_failure_is_not(real_engine):
+    off = real_engine.answer(UNRELATED, top=3)
+    on = real_engine.answer(KNOWN, top=3)
+    assert off.no_known_pattern is True and off.results  # the closest are still listed
+    assert on.no_known_pattern is False and on.results[0]["id"] == "disk-full"
+    for r in off.results + on.results:
+        assert 0.0 <= r["probability"] <= 1.0
+        assert r["confidence"] == calibrate.confidence(r["probability"])
+    assert on.results[0]["probability"] > off.results[0]["probability"]
+
+
+def test_probabilities_fall_with_rank(real_engine):
+    for text in (KNOWN, "checkout pods keep restarting right after the release, CrashLoopBackOff"):
+        probs = [r["probability"] for r in real_engine.answer(text, top=5).results]
+        assert probs[0] == max(probs), probs
+
+
+def test_a_kb_too_small_to_calibrate_keeps_the_rule(kb_dir, tmp_path):
+    """Four patterns: the features are z-scores over too few candidates; probability is null and
+    the verdict is 'every result is a low-confidence guess'."""
+    from recur.kb.loader import load_kb
+    from recur.retrieval import embed
+    from recur.retrieval import index as index_mod
+    from recur.retrieval.engine import Engine
+
+    index_mod.build(load_kb(kb_dir), tmp_path / "idx", embed.FakeEncoder(64), progress=False)
+    answer = Engine(kb_dir, tmp_path / "idx", "fake:64").answer("FATAL: sorry, too many clients already")
+    assert all(r["probability"] is None for r in answer.results)
+    assert answer.no_known_pattern is (all(r["confidence"] == "low" for r in answer.results))
+
+
+def test_logistic_fit_recovers_a_separable_rule():
+    """The fitting code behind bench/calibrate_fit.py: it learns, and its probabilities order the rows."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(400, len(calibrate.FEATURES)))
+    y = (X[:, 0] + 0.5 * X[:, 3] > 0).astype(float)
+    model = calibrate.fit_logistic(X, y, l2=0.1)
+    p = calibrate.probability(X, model)
+    assert ((p > 0.5) == (y > 0.5)).mean() > 0.95
+
+
+def test_every_surface_carries_the_verdict(real_engine, tmp_path, monkeypatch):
+    """CLI --json, --queries lines and /api/suggest: the same no_known_pattern and probabilities."""
+    idx = real_engine.index_dir
+    runner = CliRunner()
+    args = ["--kb", str(ROOT / "kb"), "--index", str(idx)]
+    single = json.loads(runner.invoke(cli, ["suggest", *args, "--json", UNRELATED], catch_exceptions=False).stdout)
+    queries = tmp_path / "q.jsonl"
+    queries.write_text(json.dumps({"query": UNRELATED}) + "\n" + json.dumps({"query": KNOWN}) + "\n")
+    lines = [json.loads(x) for x in runner.invoke(cli, ["suggest", *args, "--queries", str(queries)],
+                                                   catch_exceptions=False).stdout.splitlines()]
+    assert single["no_known_pattern"] is True and [x["no_known_pattern"] for x in lines] == [True, False]
+    app = create_app(lambda: real_engine, site_dir=None, feedback_path=tmp_path / "fb.jsonl")
+    with running(app) as base:
+        api = httpx.post(base + "/api/suggest", json={"text": UNRELATED, "top": 5}, timeout=60).json()
+    assert api["no_known_pattern"] is True
+    assert [r["probability"] for r in api["results"]] == [r["probability"] for r in single["results"]]
+    assert single["results"][0]["probability"] == pytest.approx(lines[0]["results"][0]["probability"], abs=0.002)

@@ -1,0 +1,110 @@
+"""Calibrated answers: a probability per result and a "no known pattern" decision (issue 13).
+
+The fused score is relative (z units over the candidates of one query), so on its own it cannot
+say whether the best pattern is right. A small logistic model turns a handful of per-candidate
+features into P(this result is a right answer):
+
+* ``fused``     the fused score itself;
+* ``gap``       its distance below the top result (0 for the top result);
+* ``lead``      its lead over the next result (the top result's margin);
+* ``best``      the best raw cosine over the pattern's views (absolute, model-scale evidence);
+* ``zbest``     that cosine standardised over the candidates (how much it stands out);
+* ``bm25``      BM25 relative to the best pattern for this query;
+* ``zbm25``     BM25 standardised over the candidates (how far it stands out lexically);
+* ``signal``    exact signal match score;
+* ``lrank``     log(rank).
+
+Coefficients are fitted by bench/calibrate_fit.py on the starter KB (kb/) — its eval cases and
+incidents, plus leave-one-pattern-out questions (the same texts with their pattern taken out of
+the KB) as no-match examples — and stored below. Pure numpy; nothing here imports torch.
+
+``no_known_pattern`` is true when the top result's probability is below NO_MATCH_BELOW: the value
+that flags 70% of the starter KB's own leave-one-pattern-out questions (cross-validated). Refit:
+``python bench/calibrate_data.py && python bench/calibrate_fit.py --balance --write``;
+measured results in docs/calibration.md.
+``confidence`` comes from the probability: high >= HIGH_AT, medium >= MEDIUM_AT, else low.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+FEATURES = ("fused", "gap", "lead", "best", "zbest", "bm25", "zbm25", "signal", "lrank")
+
+# fitted by bench/calibrate_fit.py (see there for data and regularisation); replaced by the fit
+MODEL = {"mean": [5.532605, -3.806583, 1.222205, 0.442621, 1.710069, 0.604827, 1.952969, 0.079091, 0.957498], "scale": [2.646239, 3.693863, 1.957016, 0.102031, 0.986075, 0.283287, 1.47965, 0.25986, 0.568417], "coef": [0.701608, -0.259477, 0.116709, 0.423943, -0.12898, -0.175477, 1.502175, 0.113018, -0.266008], "intercept": -4.156118}
+NO_MATCH_BELOW = 0.187
+HIGH_AT, MEDIUM_AT = 0.8, 0.4
+MIN_CANDIDATES = 10  # the features are z-scores over the candidates: with fewer patterns they mean little,
+#                      and results keep the rule-based confidence (search.Hit) with probability None
+
+
+def features(fused, comp: dict, signal, top: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(order, X): candidate positions best first (ties by position) and their feature rows.
+
+    ``fused``: fused score per candidate; ``comp``: raw component arrays per candidate as
+    Searcher.score_candidates returns them ("doc", "title", "best", "bm25", ...); ``signal``:
+    exact-signal score per candidate (0 when none)."""
+    fused = np.asarray(fused, dtype=np.float64)
+    n = fused.size
+    order = np.lexsort((np.arange(n), -fused))
+    if top is not None:
+        order_top = order[:top]
+    else:
+        order_top = order
+    best = np.maximum(np.maximum(comp["doc"], comp["title"]), comp["best"]).astype(np.float64)
+    sd = float(best.std()) if n > 1 else 0.0
+    zbest = (best - float(best.mean())) / sd if sd > 1e-9 else np.zeros(n)
+    bm = np.asarray(comp["bm25"], dtype=np.float64)
+    sdb = float(bm.std()) if n > 1 else 0.0
+    zbm = (bm - float(bm.mean())) / sdb if sdb > 1e-9 else np.zeros(n)
+    f = fused[order]
+    nxt = np.append(f[1:], f[-1] if n else 0.0)
+    rows = []
+    for r, j in enumerate(order_top):
+        rows.append([f[r], f[r] - f[0], f[r] - nxt[r], best[j], zbest[j], float(comp["bm25"][j]), zbm[j],
+                     float(signal[j]), np.log(r + 1.0)])
+    return order_top, np.asarray(rows, dtype=np.float64).reshape(-1, len(FEATURES))
+
+
+def probability(X: np.ndarray, model: dict | None = None) -> np.ndarray:
+    m = model or MODEL
+    z = (X - np.asarray(m["mean"])) / np.asarray(m["scale"])
+    return 1.0 / (1.0 + np.exp(-(z @ np.asarray(m["coef"]) + m["intercept"])))
+
+
+def confidence(p: float) -> str:
+    return "high" if p >= HIGH_AT else "medium" if p >= MEDIUM_AT else "low"
+
+
+def no_known_pattern(probs, confidences=()) -> bool:
+    """True when the top result is unlikely to be right. Uncalibrated results (probability None,
+    a KB under MIN_CANDIDATES patterns) fall back to: every result has low confidence."""
+    if len(probs) == 0:
+        return True
+    if probs[0] is None:
+        return all(c == "low" for c in confidences)
+    return float(probs[0]) < NO_MATCH_BELOW
+
+
+def fit_logistic(X, y, l2: float = 1.0, weights=None, iters: int = 50) -> dict:
+    """L2-regularised logistic regression by Newton steps on standardised features."""
+    X = np.asarray(X, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    w_s = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=np.float64)
+    mean, scale = X.mean(axis=0), X.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    Z = np.hstack([(X - mean) / scale, np.ones((len(X), 1))])
+    beta = np.zeros(Z.shape[1])
+    reg = np.full(Z.shape[1], l2)
+    reg[-1] = 0.0
+    for _ in range(iters):
+        p = 1.0 / (1.0 + np.exp(-(Z @ beta)))
+        g = Z.T @ (w_s * (p - y)) + reg * beta
+        H = (Z * (w_s * p * (1 - p))[:, None]).T @ Z + np.diag(reg) + 1e-9 * np.eye(Z.shape[1])
+        step = np.linalg.solve(H, g)
+        beta -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return {"mean": mean.round(6).tolist(), "scale": scale.round(6).tolist(), "coef": beta[:-1].round(6).tolist(),
+            "intercept": round(float(beta[-1]), 6)}
