@@ -122,19 +122,23 @@ def build_site(kb_dir, out, *, config_file=None, as_of: dt.date | None = None, e
             _write_browser_bundle(dst, kb_dir, browser, model, stats)
         elif browser.get("skipped"):
             stats["browser_skipped"] = browser["skipped"]
-        (dst / SITE_MARKER).write_text("built by recur site\n")
-        files = [p for p in dst.rglob("*") if p.is_file()]
-        stats.update(pages=sum(1 for p in files if p.suffix == ".html"), bytes=sum(p.stat().st_size for p in files),
-                     warnings=list(capture.messages))
-        old = work / "old"
-        if out.exists():
-            os.rename(out, old)
-        os.rename(dst, out)
+        _swap_in(dst, out, work, stats, capture.messages)
         stats["seconds"] = time.perf_counter() - t0
         return stats
     finally:
         mk_log.removeHandler(capture)
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _swap_in(dst: Path, out: Path, work: Path, stats: dict, warnings: list) -> None:
+    """Mark the built site as Recur's, count it, and rename it over ``out`` (the old one moves aside)."""
+    (dst / SITE_MARKER).write_text("built by recur site\n")
+    files = [p for p in dst.rglob("*") if p.is_file()]
+    stats.update(pages=sum(1 for p in files if p.suffix == ".html"), bytes=sum(p.stat().st_size for p in files),
+                 warnings=list(warnings))
+    if out.exists():
+        os.rename(out, work / "old")
+    os.rename(dst, out)
 
 
 def _browser_plan(kb_dir, index_dir, model, wanted) -> dict:
