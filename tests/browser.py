@@ -30,8 +30,13 @@ import pytest
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 
 
@@ -62,7 +67,8 @@ def chromium():
     pw = sync_playwright().start()
     try:
         context = pw.chromium.launch_persistent_context(
-            profile, executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+            profile, executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS
+        )
     except Exception as exc:  # a broken install should skip with the reason, not error every test
         pw.stop()
         shutil.rmtree(profile, ignore_errors=True)

@@ -64,11 +64,25 @@ def wait_healthy(base: str, timeout: float = 60.0) -> dict:
 def alert_payload(*alerts: dict, status: str = "firing") -> dict:
     """An Alertmanager webhook payload, version 4."""
     return {
-        "version": "4", "groupKey": "{}:{alertname=\"x\"}", "truncatedAlerts": 0, "status": status,
-        "receiver": "recur", "groupLabels": {}, "commonLabels": {}, "commonAnnotations": {},
+        "version": "4",
+        "groupKey": '{}:{alertname="x"}',
+        "truncatedAlerts": 0,
+        "status": status,
+        "receiver": "recur",
+        "groupLabels": {},
+        "commonLabels": {},
+        "commonAnnotations": {},
         "externalURL": "http://alertmanager:9093",
-        "alerts": [{"status": status, "labels": a.get("labels", {}), "annotations": a.get("annotations", {}),
-                    "startsAt": "2026-03-01T14:05:00Z", "endsAt": "0001-01-01T00:00:00Z",
-                    "generatorURL": "http://prometheus:9090/graph", "fingerprint": a.get("fingerprint", "abc")}
-                   for a in alerts],
+        "alerts": [
+            {
+                "status": status,
+                "labels": a.get("labels", {}),
+                "annotations": a.get("annotations", {}),
+                "startsAt": "2026-03-01T14:05:00Z",
+                "endsAt": "0001-01-01T00:00:00Z",
+                "generatorURL": "http://prometheus:9090/graph",
+                "fingerprint": a.get("fingerprint", "abc"),
+            }
+            for a in alerts
+        ],
     }

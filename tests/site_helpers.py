@@ -15,17 +15,31 @@ AS_OF = "2026-05-01"
 def site_kb(root: Path) -> Path:
     """small_kb plus a permanent fix, tags, services, follow-ups, flags, distinguish and a second path."""
     small_kb(root)
-    write(root, "patterns/capacity/disk-full.md", pattern_text(
-        "disk-full", title="Disk full on a host", symptoms=("writes fail", "no space left on device"),
-        signals=("No space left on device", "ENOSPC", "KubePodCrashLooping"), related=("db-pool-exhausted",),
-        summary="A filesystem runs out of bytes and writes fail. Everything that logs stops.",
-        runbook=("Run `df -h` and find the full filesystem.", "Find the biggest files: `du -xh / | sort -h | tail`.",
-                 "Free space without deleting evidence."),
-        evidence=("`du` output of the full filesystem", "the log file that grew"),
-        extra_front="tags: [disk, storage]\nservices: [checkout, postgres-main]\nowner: team-storage\n"
-                    "distinguish:\n  - {from: db-pool-exhausted, by: \"df shows 100% on the data volume\"}\n"
-                    "fix:\n  status: in-progress\n  owner: team-storage\n  due: 2026-04-01\n  tickets: [PRB-7]"))
-    write(root, "incidents/2026/INC-2026-0003.md", """---
+    write(
+        root,
+        "patterns/capacity/disk-full.md",
+        pattern_text(
+            "disk-full",
+            title="Disk full on a host",
+            symptoms=("writes fail", "no space left on device"),
+            signals=("No space left on device", "ENOSPC", "KubePodCrashLooping"),
+            related=("db-pool-exhausted",),
+            summary="A filesystem runs out of bytes and writes fail. Everything that logs stops.",
+            runbook=(
+                "Run `df -h` and find the full filesystem.",
+                "Find the biggest files: `du -xh / | sort -h | tail`.",
+                "Free space without deleting evidence.",
+            ),
+            evidence=("`du` output of the full filesystem", "the log file that grew"),
+            extra_front="tags: [disk, storage]\nservices: [checkout, postgres-main]\nowner: team-storage\n"
+            'distinguish:\n  - {from: db-pool-exhausted, by: "df shows 100% on the data volume"}\n'
+            "fix:\n  status: in-progress\n  owner: team-storage\n  due: 2026-04-01\n  tickets: [PRB-7]",
+        ),
+    )
+    write(
+        root,
+        "incidents/2026/INC-2026-0003.md",
+        """---
 id: INC-2026-0003
 title: Checkout logs filled the disk
 date: 2026-04-20
@@ -44,8 +58,12 @@ Checkout hosts ran out of disk because debug logging was left on.
 
 ## Timeline
 - 10:00 disk alert silent
-""")
-    write(root, "incidents/2025/INC-2025-0009.md", """---
+""",
+    )
+    write(
+        root,
+        "incidents/2025/INC-2025-0009.md",
+        """---
 id: INC-2025-0009
 title: Old disk incident
 date: 2025-11-03
@@ -56,14 +74,19 @@ review: {level: light, status: done}
 
 ## Summary
 The first time the disk filled up.
-""")
-    write(root, "paths/storage-basics.yml", """title: Storage basics
+""",
+    )
+    write(
+        root,
+        "paths/storage-basics.yml",
+        """title: Storage basics
 audience: storage on-call
 steps:
   - pattern: disk-full
     why: the disk fills before anything else does
   - pattern: db-pool-exhausted
-""")
+""",
+    )
     return root
 
 

@@ -10,9 +10,9 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 from browser import page_errors, serve_dir
@@ -23,10 +23,12 @@ from recur.cli.main import cli
 from recur.site import bundle
 
 NODE = shutil.which("node")
-QUERIES = ["no space left on device on the checkout host, writes failing",
-           "KubePodCrashLooping after the deploy",
-           "the database connection pool is exhausted and requests time out",
-           "disk full"]
+QUERIES = [
+    "no space left on device on the checkout host, writes failing",
+    "KubePodCrashLooping after the deploy",
+    "the database connection pool is exhausted and requests time out",
+    "disk full",
+]
 
 RANK_JS = """
 import { Ranker } from "./ranker.mjs";
@@ -63,10 +65,21 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
     (tmp_path / "rank.mjs").write_text(RANK_JS)
     texts = QUERIES + ["writes fail ENOSPC", "nothing in this knowledge base talks about llamas or the moon"]
     vecs = engine.searcher.encode_queries(texts)
-    (tmp_path / "q.json").write_text(json.dumps([{"text": t, "q": v.tolist(), "fq": f.tolist() if f is not None else None}
-                                                 for t, (v, f) in zip(texts, vecs)]))
-    run = subprocess.run([NODE, "rank.mjs", "index.json", "index.bin", "params.json", "q.json"], cwd=tmp_path,
-                         capture_output=True, text=True, timeout=60)
+    (tmp_path / "q.json").write_text(
+        json.dumps(
+            [
+                {"text": t, "q": v.tolist(), "fq": f.tolist() if f is not None else None}
+                for t, (v, f) in zip(texts, vecs)
+            ]
+        )
+    )
+    run = subprocess.run(
+        [NODE, "rank.mjs", "index.json", "index.bin", "params.json", "q.json"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert run.returncode == 0, run.stderr
     js = json.loads(run.stdout)
     py = [a.to_json() for a in engine.answer_many(texts)]
@@ -96,8 +109,22 @@ def test_ranking_params_come_from_search_py():
 
 def test_no_browser_search_leaves_the_bundle_out(tmp_path):
     out = tmp_path / "out"
-    result = CliRunner().invoke(cli, ["site", "--kb", str(site_kb(tmp_path / "kb")), "--out", str(out), "--as-of", AS_OF,
-                                      "-q", "--index", str(tmp_path / "no-index"), "--no-browser-search"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "site",
+            "--kb",
+            str(site_kb(tmp_path / "kb")),
+            "--out",
+            str(out),
+            "--as-of",
+            AS_OF,
+            "-q",
+            "--index",
+            str(tmp_path / "no-index"),
+            "--no-browser-search",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert not (out / bundle.OUT).exists()
     assert "browser" not in json.loads((out / "assets" / "recur-api.json").read_text())
@@ -113,7 +140,8 @@ def static_site(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("static-suggest")
     kb, out, index = site_kb(tmp / "kb"), tmp / "out", tmp / "index"
     result = CliRunner(env={"RECUR_BROWSER_SEARCH": None}).invoke(
-        cli, ["site", "--kb", str(kb), "--out", str(out), "--as-of", AS_OF, "--strict", "--index", str(index)])
+        cli, ["site", "--kb", str(kb), "--out", str(out), "--as-of", AS_OF, "--strict", "--index", str(index)]
+    )
     assert result.exit_code == 0, result.output
     assert (out / bundle.OUT / "bundle.json").is_file(), result.output
     with serve_dir(out) as url:
@@ -143,8 +171,9 @@ def _ask(page, text):
         new MutationObserver(() => { box.dataset.answered = String(Date.now()); })
           .observe(box.querySelector('.recur-suggest__results'), {childList: true}); }""")
     page.click("button.recur-suggest__go")
-    page.wait_for_function(f"(document.querySelector('div.recur-suggest').dataset.answered || '0') !== '{before}'",
-                           timeout=60_000)
+    page.wait_for_function(
+        f"(document.querySelector('div.recur-suggest').dataset.answered || '0') !== '{before}'", timeout=60_000
+    )
     return page.eval_on_selector_all(".recur-suggest__card", "els => els.map(e => e.dataset.pattern)")
 
 

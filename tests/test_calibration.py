@@ -70,8 +70,12 @@ def test_every_surface_carries_the_verdict(real_engine, tmp_path, monkeypatch):
     single = json.loads(runner.invoke(cli, ["suggest", *args, "--json", UNRELATED], catch_exceptions=False).stdout)
     queries = tmp_path / "q.jsonl"
     queries.write_text(json.dumps({"query": UNRELATED}) + "\n" + json.dumps({"query": KNOWN}) + "\n")
-    lines = [json.loads(x) for x in runner.invoke(cli, ["suggest", *args, "--queries", str(queries)],
-                                                   catch_exceptions=False).stdout.splitlines()]
+    lines = [
+        json.loads(x)
+        for x in runner.invoke(
+            cli, ["suggest", *args, "--queries", str(queries)], catch_exceptions=False
+        ).stdout.splitlines()
+    ]
     assert single["no_known_pattern"] is True and [x["no_known_pattern"] for x in lines] == [True, False]
     app = create_app(lambda: real_engine, site_dir=None, feedback_path=tmp_path / "fb.jsonl")
     with running(app) as base:

@@ -19,12 +19,20 @@ def check(kb: Path) -> subprocess.CompletedProcess:
     def limit():  # in the child only: an exploding parse dies here instead of taking the machine
         resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
 
-    return subprocess.run([sys.executable, "-m", "recur", "check", "--kb", str(kb)], capture_output=True,
-                          text=True, timeout=120, preexec_fn=limit, env={**os.environ, "PYTHONPATH": TOOLS})
+    return subprocess.run(
+        [sys.executable, "-m", "recur", "check", "--kb", str(kb)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=limit,
+        env={**os.environ, "PYTHONPATH": TOOLS},
+    )
 
 
-BOMB = "\n".join(["lol0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"] + [
-    f"lol{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 10)])
+BOMB = "\n".join(
+    ["lol0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    + [f"lol{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 10)]
+)
 
 
 def test_yaml_alias_bomb_in_front_matter(tmp_path):

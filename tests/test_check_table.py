@@ -24,8 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def pattern(*front: str, body: str | None = None) -> str:
     """A pattern file: '---', the given front-matter lines (line 2 onwards), '---', body."""
     if body is None:
-        body = ("\n## Summary\nIt breaks.\n\n## Runbook\n1. Run `uptime` on the host.\n\n"
-                "## Root cause\nThe mechanism.\n")
+        body = "\n## Summary\nIt breaks.\n\n## Runbook\n1. Run `uptime` on the host.\n\n## Root cause\nThe mechanism.\n"
     return "---\n" + "\n".join(front) + "\n---\n" + body
 
 
@@ -53,112 +52,341 @@ Checkout hung.
 """
 ROWS = [
     # (name, {relpath: text or bytes}, expected "relpath:line: field", message fragment, level)
-    ("yaml-does-not-parse", {P: pattern(*front(extra=["tags: [unclosed"]))}, f"{P}:11: front matter",
-     "YAML does not parse", "error"),
-    ("yaml-tab-indent", {P: pattern(*front(), "tags:", "\t- x")}, f"{P}:11: front matter", "YAML does not parse", "error"),
+    (
+        "yaml-does-not-parse",
+        {P: pattern(*front(extra=["tags: [unclosed"]))},
+        f"{P}:11: front matter",
+        "YAML does not parse",
+        "error",
+    ),
+    (
+        "yaml-tab-indent",
+        {P: pattern(*front(), "tags:", "\t- x")},
+        f"{P}:11: front matter",
+        "YAML does not parse",
+        "error",
+    ),
     ("missing-title", {P: pattern(*front(title=None))}, f"{P}:2: title", "is required", "error"),
     ("empty-title", {P: pattern(*front(title='""'))}, f"{P}:3: title", "must not be empty", "error"),
     ("empty-symptoms", {P: pattern(*front()[:4], "symptoms: []")}, f"{P}:6: symptoms", "must not be empty", "error"),
-    ("symptoms-not-a-list", {P: pattern(*front()[:4], "symptoms: it is slow")}, f"{P}:6: symptoms",
-     "must be a list", "error"),
+    (
+        "symptoms-not-a-list",
+        {P: pattern(*front()[:4], "symptoms: it is slow")},
+        f"{P}:6: symptoms",
+        "must be a list",
+        "error",
+    ),
     ("title-is-a-list", {P: pattern(*front(title="[a, b]"))}, f"{P}:3: title", "must be a string, not a list", "error"),
-    ("status-not-allowed", {P: pattern(*front(extra=["status: live"]))}, f"{P}:10: status",
-     "must be one of draft, active, retired", "error"),
+    (
+        "status-not-allowed",
+        {P: pattern(*front(extra=["status: live"]))},
+        f"{P}:10: status",
+        "must be one of draft, active, retired",
+        "error",
+    ),
     ("id-not-kebab", {P: pattern(*front(pid="X_Broken"))}, f"{P}:2: id", "must be a kebab-case id", "error"),
-    ("id-not-file-stem", {P: pattern(*front(pid="other-name"))}, f"{P}:2: id",
-     "'other-name' must equal the file name 'x-broken'", "error"),
-    ("category-not-folder", {P: pattern(*front(category="network"))}, f"{P}:4: category",
-     "'network' must equal the folder name 'capacity'", "error"),
-    ("unknown-severity", {P: pattern(*front(severity="sev9"))}, f"{P}:5: severity",
-     "unknown severity 'sev9'; the framework has sev1, sev2, sev3, sev4", "error"),
-    ("duplicate-pattern-id", {"patterns/network/disk-full.md": pattern(*front(pid="disk-full", category="network"))},
-     "patterns/network/disk-full.md:2: id", "duplicate pattern id 'disk-full'", "error"),
-    ("related-unknown", {P: pattern(*front(extra=["related: [disk-full, no-such-thing]"]))}, f"{P}:10: related[1]",
-     "no pattern has id 'no-such-thing'", "error"),
-    ("related-itself", {P: pattern(*front(extra=["related: [x-broken]"]))}, f"{P}:10: related[0]",
-     "cannot be related to itself", "error"),
-    ("distinguish-unknown", {P: pattern(*front(extra=["distinguish:", "  - {from: nope, by: 'df -i'}"]))},
-     f"{P}:11: distinguish[0].from", "no pattern has id 'nope'", "error"),
-    ("fix-bad-due-date", {P: pattern(*front(extra=["fix:", "  status: open", "  due: 2026-13-45"]))},
-     f"{P}:12: fix.due", "must be a date like 2026-01-31, not '2026-13-45'", "error"),
-    ("fix-bad-status", {P: pattern(*front(extra=["fix: {status: maybe}"]))}, f"{P}:10: fix.status",
-     "must be one of open, in-progress, done, wont-fix", "error"),
-    ("missing-summary", {P: pattern(*front(), body="\n## Runbook\n1. Run `uptime`.\n\n## Root cause\nX.\n")},
-     f"{P}:16: ## Summary", "required section is missing", "error"),
-    ("empty-runbook", {P: pattern(*front(), body="\n## Summary\nS.\n\n## Runbook\n\n## Root cause\nX.\n")},
-     f"{P}:15: ## Runbook", "section is empty", "error"),
-    ("missing-root-cause-active", {P: pattern(*front(), body="\n## Summary\nS.\n\n## Runbook\n1. Run `uptime`.\n")},
-     f"{P}:16: ## Root cause", "required section is missing", "error"),
-    ("runbook-not-numbered", {P: pattern(*front(), body="\n## Summary\nS.\n\n## Runbook\nRun `uptime` and see.\n\n"
-                                                        "## Root cause\nX.\n")},
-     f"{P}:15: ## Runbook", "must be a numbered list", "error"),
-    ("runbook-bullet-item", {P: pattern(*front(), body="\n## Summary\nS.\n\n## Runbook\n1. Run `uptime`.\n"
-                                                       "- Run `df -h`.\n\n## Root cause\nX.\n")},
-     f"{P}:17: ## Runbook", "found a bullet item '- Run `df -h`.'", "error"),
+    (
+        "id-not-file-stem",
+        {P: pattern(*front(pid="other-name"))},
+        f"{P}:2: id",
+        "'other-name' must equal the file name 'x-broken'",
+        "error",
+    ),
+    (
+        "category-not-folder",
+        {P: pattern(*front(category="network"))},
+        f"{P}:4: category",
+        "'network' must equal the folder name 'capacity'",
+        "error",
+    ),
+    (
+        "unknown-severity",
+        {P: pattern(*front(severity="sev9"))},
+        f"{P}:5: severity",
+        "unknown severity 'sev9'; the framework has sev1, sev2, sev3, sev4",
+        "error",
+    ),
+    (
+        "duplicate-pattern-id",
+        {"patterns/network/disk-full.md": pattern(*front(pid="disk-full", category="network"))},
+        "patterns/network/disk-full.md:2: id",
+        "duplicate pattern id 'disk-full'",
+        "error",
+    ),
+    (
+        "related-unknown",
+        {P: pattern(*front(extra=["related: [disk-full, no-such-thing]"]))},
+        f"{P}:10: related[1]",
+        "no pattern has id 'no-such-thing'",
+        "error",
+    ),
+    (
+        "related-itself",
+        {P: pattern(*front(extra=["related: [x-broken]"]))},
+        f"{P}:10: related[0]",
+        "cannot be related to itself",
+        "error",
+    ),
+    (
+        "distinguish-unknown",
+        {P: pattern(*front(extra=["distinguish:", "  - {from: nope, by: 'df -i'}"]))},
+        f"{P}:11: distinguish[0].from",
+        "no pattern has id 'nope'",
+        "error",
+    ),
+    (
+        "fix-bad-due-date",
+        {P: pattern(*front(extra=["fix:", "  status: open", "  due: 2026-13-45"]))},
+        f"{P}:12: fix.due",
+        "must be a date like 2026-01-31, not '2026-13-45'",
+        "error",
+    ),
+    (
+        "fix-bad-status",
+        {P: pattern(*front(extra=["fix: {status: maybe}"]))},
+        f"{P}:10: fix.status",
+        "must be one of open, in-progress, done, wont-fix",
+        "error",
+    ),
+    (
+        "missing-summary",
+        {P: pattern(*front(), body="\n## Runbook\n1. Run `uptime`.\n\n## Root cause\nX.\n")},
+        f"{P}:16: ## Summary",
+        "required section is missing",
+        "error",
+    ),
+    (
+        "empty-runbook",
+        {P: pattern(*front(), body="\n## Summary\nS.\n\n## Runbook\n\n## Root cause\nX.\n")},
+        f"{P}:15: ## Runbook",
+        "section is empty",
+        "error",
+    ),
+    (
+        "missing-root-cause-active",
+        {P: pattern(*front(), body="\n## Summary\nS.\n\n## Runbook\n1. Run `uptime`.\n")},
+        f"{P}:16: ## Root cause",
+        "required section is missing",
+        "error",
+    ),
+    (
+        "runbook-not-numbered",
+        {P: pattern(*front(), body="\n## Summary\nS.\n\n## Runbook\nRun `uptime` and see.\n\n## Root cause\nX.\n")},
+        f"{P}:15: ## Runbook",
+        "must be a numbered list",
+        "error",
+    ),
+    (
+        "runbook-bullet-item",
+        {
+            P: pattern(
+                *front(), body="\n## Summary\nS.\n\n## Runbook\n1. Run `uptime`.\n- Run `df -h`.\n\n## Root cause\nX.\n"
+            )
+        },
+        f"{P}:17: ## Runbook",
+        "found a bullet item '- Run `df -h`.'",
+        "error",
+    ),
     ("duplicate-key", {P: pattern(*front(extra=["title: Again"]))}, f"{P}:10: title", "key appears twice", "error"),
-    ("unknown-key", {P: pattern(*front(extra=["team_slack: '#db'"]))}, f"{P}:10: team_slack",
-     "unknown key in front matter (kept, not used)", "warning"),
-    ("front-matter-is-a-list", {P: "---\n- a\n- b\n---\n## Summary\nS.\n"}, f"{P}:2: front matter",
-     "must be a mapping of keys to values, not a list", "error"),
-    ("no-front-matter", {P: "# Disk full\n\nJust prose.\n"}, f"{P}:1: front matter",
-     "file must start with '---'", "error"),
-    ("unclosed-front-matter", {P: "---\nid: x-broken\ntitle: T\n\n## Summary\nS.\n"}, f"{P}:1: front matter",
-     "not closed by a '---' line", "error"),
+    (
+        "unknown-key",
+        {P: pattern(*front(extra=["team_slack: '#db'"]))},
+        f"{P}:10: team_slack",
+        "unknown key in front matter (kept, not used)",
+        "warning",
+    ),
+    (
+        "front-matter-is-a-list",
+        {P: "---\n- a\n- b\n---\n## Summary\nS.\n"},
+        f"{P}:2: front matter",
+        "must be a mapping of keys to values, not a list",
+        "error",
+    ),
+    (
+        "no-front-matter",
+        {P: "# Disk full\n\nJust prose.\n"},
+        f"{P}:1: front matter",
+        "file must start with '---'",
+        "error",
+    ),
+    (
+        "unclosed-front-matter",
+        {P: "---\nid: x-broken\ntitle: T\n\n## Summary\nS.\n"},
+        f"{P}:1: front matter",
+        "not closed by a '---' line",
+        "error",
+    ),
     ("empty-file", {P: ""}, f"{P}:1: front matter", "file must start with '---'", "error"),
     ("binary-file", {P: b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"}, f"{P}:1: file", "file is binary", "error"),
     ("huge-file", {P: pattern(*front()) + ("x" * 80 + "\n") * 14000}, f"{P}:1: file", "file is too large", "error"),
-    ("latin-1", {P: pattern(*front(title="Caf\xe9 down")).encode("latin-1")}, f"{P}:3: file",
-     "not valid UTF-8", "error"),
-    ("not-md-in-patterns", {"patterns/capacity/notes.txt": "scratch\n"}, "patterns/capacity/notes.txt:1: file",
-     "not a .md file; ignored", "warning"),
-    ("pattern-too-deep", {"patterns/capacity/sub/x-broken.md": pattern(*front())},
-     "patterns/capacity/sub/x-broken.md:1: file", "patterns live in patterns/<category>/<id>.md", "error"),
+    (
+        "latin-1",
+        {P: pattern(*front(title="Caf\xe9 down")).encode("latin-1")},
+        f"{P}:3: file",
+        "not valid UTF-8",
+        "error",
+    ),
+    (
+        "not-md-in-patterns",
+        {"patterns/capacity/notes.txt": "scratch\n"},
+        "patterns/capacity/notes.txt:1: file",
+        "not a .md file; ignored",
+        "warning",
+    ),
+    (
+        "pattern-too-deep",
+        {"patterns/capacity/sub/x-broken.md": pattern(*front())},
+        "patterns/capacity/sub/x-broken.md:1: file",
+        "patterns live in patterns/<category>/<id>.md",
+        "error",
+    ),
     # incidents
-    ("incident-bad-date", {INC: INC_TEXT.replace("2026-03-02", "2026-02-30")}, f"{INC}:4: date",
-     "must be a date like 2026-01-31, not '2026-02-30'", "error"),
-    ("incident-unknown-pattern", {INC: INC_TEXT.replace("[db-pool-exhausted]", "[db-pool-exhausted, gone]")},
-     f"{INC}:6: patterns[1]", "no pattern has id 'gone'", "error"),
-    ("incident-id-not-stem", {INC: INC_TEXT.replace("id: INC-2026-0001", "id: INC-2026-0009")}, f"{INC}:2: id",
-     "'INC-2026-0009' must equal the file name 'INC-2026-0001'", "error"),
-    ("incident-negative-duration", {INC: INC_TEXT.replace("patterns:", "duration_minutes: -5\npatterns:")},
-     f"{INC}:6: duration_minutes", "must be a whole number of 0 or more", "error"),
-    ("incident-missing-summary", {INC: INC_TEXT.replace("## Summary\nCheckout hung.\n", "## Timeline\n- 10:00\n")},
-     f"{INC}:8: ## Summary", "required section is missing", "error"),
-    ("incident-bad-review-level", {INC: INC_TEXT.replace("patterns:", "review: {level: huge}\npatterns:")},
-     f"{INC}:6: review.level", "must be one of full, light, none", "error"),
-    ("incident-follow-up-no-title", {INC: INC_TEXT.replace("patterns:", "follow_ups:\n  - {status: open}\npatterns:")},
-     f"{INC}:7: follow_ups[0].title", "is required", "error"),
-    ("incident-year-folder", {"incidents/2025/INC-2026-0001.md": INC_TEXT, INC: None},
-     "incidents/2025/INC-2026-0001.md:4: date", "incident of 2026 filed under incidents/2025/", "warning"),
-    ("duplicate-incident-id", {"incidents/2026/INC-2026-0001b.md": INC_TEXT.replace("0001\n", "0001b\n"),
-                               "incidents/2025/INC-2026-0001.md": INC_TEXT},
-     "incidents/2025/INC-2026-0001.md:2: id", "duplicate incident id 'INC-2026-0001'", "error"),
+    (
+        "incident-bad-date",
+        {INC: INC_TEXT.replace("2026-03-02", "2026-02-30")},
+        f"{INC}:4: date",
+        "must be a date like 2026-01-31, not '2026-02-30'",
+        "error",
+    ),
+    (
+        "incident-unknown-pattern",
+        {INC: INC_TEXT.replace("[db-pool-exhausted]", "[db-pool-exhausted, gone]")},
+        f"{INC}:6: patterns[1]",
+        "no pattern has id 'gone'",
+        "error",
+    ),
+    (
+        "incident-id-not-stem",
+        {INC: INC_TEXT.replace("id: INC-2026-0001", "id: INC-2026-0009")},
+        f"{INC}:2: id",
+        "'INC-2026-0009' must equal the file name 'INC-2026-0001'",
+        "error",
+    ),
+    (
+        "incident-negative-duration",
+        {INC: INC_TEXT.replace("patterns:", "duration_minutes: -5\npatterns:")},
+        f"{INC}:6: duration_minutes",
+        "must be a whole number of 0 or more",
+        "error",
+    ),
+    (
+        "incident-missing-summary",
+        {INC: INC_TEXT.replace("## Summary\nCheckout hung.\n", "## Timeline\n- 10:00\n")},
+        f"{INC}:8: ## Summary",
+        "required section is missing",
+        "error",
+    ),
+    (
+        "incident-bad-review-level",
+        {INC: INC_TEXT.replace("patterns:", "review: {level: huge}\npatterns:")},
+        f"{INC}:6: review.level",
+        "must be one of full, light, none",
+        "error",
+    ),
+    (
+        "incident-follow-up-no-title",
+        {INC: INC_TEXT.replace("patterns:", "follow_ups:\n  - {status: open}\npatterns:")},
+        f"{INC}:7: follow_ups[0].title",
+        "is required",
+        "error",
+    ),
+    (
+        "incident-year-folder",
+        {"incidents/2025/INC-2026-0001.md": INC_TEXT, INC: None},
+        "incidents/2025/INC-2026-0001.md:4: date",
+        "incident of 2026 filed under incidents/2025/",
+        "warning",
+    ),
+    (
+        "duplicate-incident-id",
+        {
+            "incidents/2026/INC-2026-0001b.md": INC_TEXT.replace("0001\n", "0001b\n"),
+            "incidents/2025/INC-2026-0001.md": INC_TEXT,
+        },
+        "incidents/2025/INC-2026-0001.md:2: id",
+        "duplicate incident id 'INC-2026-0001'",
+        "error",
+    ),
     # onboarding paths
-    ("path-unknown-pattern", {"paths/first-week.yml": "title: T\nsteps:\n  - pattern: disk-full\n  - pattern: nope\n"},
-     "paths/first-week.yml:4: steps[1].pattern", "no pattern has id 'nope'", "error"),
-    ("path-missing-steps", {"paths/first-week.yml": "title: T\naudience: new people\n"},
-     "paths/first-week.yml:1: steps", "is required", "error"),
-    ("path-step-not-mapping", {"paths/first-week.yml": "title: T\nsteps:\n  - disk-full\n"},
-     "paths/first-week.yml:3: steps[0]", "must be a mapping", "error"),
-    ("path-yaml-does-not-parse", {"paths/first-week.yml": "title: T\nsteps: [\n"}, "paths/first-week.yml:3: path",
-     "YAML does not parse", "error"),
+    (
+        "path-unknown-pattern",
+        {"paths/first-week.yml": "title: T\nsteps:\n  - pattern: disk-full\n  - pattern: nope\n"},
+        "paths/first-week.yml:4: steps[1].pattern",
+        "no pattern has id 'nope'",
+        "error",
+    ),
+    (
+        "path-missing-steps",
+        {"paths/first-week.yml": "title: T\naudience: new people\n"},
+        "paths/first-week.yml:1: steps",
+        "is required",
+        "error",
+    ),
+    (
+        "path-step-not-mapping",
+        {"paths/first-week.yml": "title: T\nsteps:\n  - disk-full\n"},
+        "paths/first-week.yml:3: steps[0]",
+        "must be a mapping",
+        "error",
+    ),
+    (
+        "path-yaml-does-not-parse",
+        {"paths/first-week.yml": "title: T\nsteps: [\n"},
+        "paths/first-week.yml:3: path",
+        "YAML does not parse",
+        "error",
+    ),
     # severity framework
-    ("severity-bad-review", {"severity.yml": "levels:\n  sev1: {name: Critical, review: always}\n"},
-     "severity.yml:2: levels.sev1.review", "must be one of full, light, none", "error"),
-    ("severity-missing-days", {"severity.yml": "levels:\n  sev1: {name: Critical, review: full}\n"
-                                              "  sev2: {name: Major, review: none}\n"},
-     "severity.yml:2: levels.sev1.review_within_days", "is required when review is full", "error"),
-    ("severity-no-levels", {"severity.yml": "sev1: Critical\n"}, "severity.yml:1: levels",
-     "must be a mapping of severity keys", "error"),
+    (
+        "severity-bad-review",
+        {"severity.yml": "levels:\n  sev1: {name: Critical, review: always}\n"},
+        "severity.yml:2: levels.sev1.review",
+        "must be one of full, light, none",
+        "error",
+    ),
+    (
+        "severity-missing-days",
+        {"severity.yml": "levels:\n  sev1: {name: Critical, review: full}\n  sev2: {name: Major, review: none}\n"},
+        "severity.yml:2: levels.sev1.review_within_days",
+        "is required when review is full",
+        "error",
+    ),
+    (
+        "severity-no-levels",
+        {"severity.yml": "sev1: Critical\n"},
+        "severity.yml:1: levels",
+        "must be a mapping of severity keys",
+        "error",
+    ),
     # retrieval cases
-    ("cases-not-a-list", {"eval/cases.yml": "query: x\nexpect: [disk-full]\n"}, "eval/cases.yml:1: cases",
-     "must be a list of {query, expect} entries", "error"),
-    ("cases-unknown-pattern", {"eval/cases.yml": "- query: q\n  expect: [disk-full]\n- query: r\n  expect: [nope]\n"},
-     "eval/cases.yml:3: [1].expect", "no pattern has id 'nope'", "error"),
-    ("cases-missing-query", {"eval/cases.yml": "- query: q\n  expect: [disk-full]\n- expect: [disk-full]\n"},
-     "eval/cases.yml:3: [1].query", "is required", "error"),
-    ("cases-empty-expect", {"eval/cases.yml": "- query: q\n  expect: []\n"}, "eval/cases.yml:2: [0].expect",
-     "must not be empty", "error"),
+    (
+        "cases-not-a-list",
+        {"eval/cases.yml": "query: x\nexpect: [disk-full]\n"},
+        "eval/cases.yml:1: cases",
+        "must be a list of {query, expect} entries",
+        "error",
+    ),
+    (
+        "cases-unknown-pattern",
+        {"eval/cases.yml": "- query: q\n  expect: [disk-full]\n- query: r\n  expect: [nope]\n"},
+        "eval/cases.yml:3: [1].expect",
+        "no pattern has id 'nope'",
+        "error",
+    ),
+    (
+        "cases-missing-query",
+        {"eval/cases.yml": "- query: q\n  expect: [disk-full]\n- expect: [disk-full]\n"},
+        "eval/cases.yml:3: [1].query",
+        "is required",
+        "error",
+    ),
+    (
+        "cases-empty-expect",
+        {"eval/cases.yml": "- query: q\n  expect: []\n"},
+        "eval/cases.yml:2: [0].expect",
+        "must not be empty",
+        "error",
+    ),
 ]
 
 
@@ -213,8 +441,7 @@ def test_installed_entry_point(tmp_path):
     kb = small_kb(tmp_path / "kb")
     _apply(kb, {P: pattern(*front(category="network", severity="sev9"))})
     exe = Path(sys.executable).with_name("recur")
-    res = subprocess.run([str(exe), "check", "--kb", "kb"], cwd=tmp_path, capture_output=True, text=True,
-                         timeout=120)
+    res = subprocess.run([str(exe), "check", "--kb", "kb"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert res.returncode == 1
     assert f"kb/{P}:4: category: 'network' must equal the folder name 'capacity'" in res.stdout
     assert f"kb/{P}:5: severity: unknown severity 'sev9'" in res.stdout
@@ -222,10 +449,13 @@ def test_installed_entry_point(tmp_path):
     assert "2 error(s)" in res.stderr
 
 
-@pytest.mark.parametrize("where, message", [
-    ("empty", "empty: not a knowledge base: it has no patterns/ folder (pass --kb DIR or set RECUR_KB)"),
-    ("kb/patterns", "kb/patterns: not a knowledge base: it has no patterns/ folder; did you mean --kb kb?"),
-])
+@pytest.mark.parametrize(
+    "where, message",
+    [
+        ("empty", "empty: not a knowledge base: it has no patterns/ folder (pass --kb DIR or set RECUR_KB)"),
+        ("kb/patterns", "kb/patterns: not a knowledge base: it has no patterns/ folder; did you mean --kb kb?"),
+    ],
+)
 def test_a_folder_that_is_not_a_kb_is_refused(tmp_path, monkeypatch, where, message):
     monkeypatch.chdir(tmp_path)
     small_kb(tmp_path / "kb")

@@ -62,7 +62,7 @@ def recur_words(cmd: str) -> list[str]:
     words = shlex.split(cmd)
     for n, w in enumerate(words):
         if w == "recur" or w.endswith("/recur"):
-            return ["recur"] + words[n + 1:]
+            return ["recur"] + words[n + 1 :]
     return []
 
 
@@ -136,8 +136,16 @@ def test_contributing_example_is_a_valid_pattern(tmp_path):
     example = re.search(r"```markdown\n(.*?)\n```\n", text, re.S).group(1) + "\n"
     kb = small_kb(tmp_path / "kb")
     write(kb, "patterns/dependencies/tls-certificate-expired.md", example)
-    write(kb, "patterns/dependencies/expired-api-credentials.md", pattern_text(
-        "expired-api-credentials", "dependencies", signals=("401 Unauthorized",), related=("tls-certificate-expired",)))
+    write(
+        kb,
+        "patterns/dependencies/expired-api-credentials.md",
+        pattern_text(
+            "expired-api-credentials",
+            "dependencies",
+            signals=("401 Unauthorized",),
+            related=("tls-certificate-expired",),
+        ),
+    )
     _, problems = check_path(kb, today="2026-06-01")
     mine = [str(p) for p in problems if "tls-certificate-expired.md" in p.path]
     assert mine == []

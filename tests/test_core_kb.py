@@ -34,11 +34,18 @@ def test_incident_review_defaults_come_from_severity(kb_dir):
 
 def test_custom_severity_framework_and_timestamps(tmp_path):
     root = tmp_path / "kb"
-    write(root, "severity.yml", "levels:\n  P1: {name: Page, review: full, review_within_days: 3}\n"
-                                "  P2: {name: Ticket, review: none}\n")
+    write(
+        root,
+        "severity.yml",
+        "levels:\n  P1: {name: Page, review: full, review_within_days: 3}\n  P2: {name: Ticket, review: none}\n",
+    )
     write(root, "patterns/x/a-b.md", pattern_text("a-b", "x", severity="P1"))
-    write(root, "incidents/2026/I-1.md", "---\nid: I-1\ntitle: t\ndate: 2026-03-01T23:05:00Z\nseverity: P2\n"
-                                          "flags:\n  - {text: heap dump lost, status: done}\n---\n\n## Summary\nx\n")
+    write(
+        root,
+        "incidents/2026/I-1.md",
+        "---\nid: I-1\ntitle: t\ndate: 2026-03-01T23:05:00Z\nseverity: P2\n"
+        "flags:\n  - {text: heap dump lost, status: done}\n---\n\n## Summary\nx\n",
+    )
     kb = load_kb(root)
     assert not kb.errors, kb.errors
     inc = kb.incidents["I-1"]

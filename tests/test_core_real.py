@@ -21,12 +21,15 @@ def test_shipped_kb_cases_rank_well(real_engine):
     assert m["recall@3"] >= 0.9 and m["mrr"] >= 0.8, m
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("x509: certificate has expired or is not yet valid", "tls-certificate-expired"),
-    ("nf_conntrack: table full, dropping packet", "conntrack-table-full"),
-    ("checkout pods keep restarting right after the 14:00 release, CrashLoopBackOff", "bad-deploy-crashloop"),
-    ("the primary database died and nothing promoted the replica", "failover-did-not-trigger"),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("x509: certificate has expired or is not yet valid", "tls-certificate-expired"),
+        ("nf_conntrack: table full, dropping packet", "conntrack-table-full"),
+        ("checkout pods keep restarting right after the 14:00 release, CrashLoopBackOff", "bad-deploy-crashloop"),
+        ("the primary database died and nothing promoted the replica", "failover-did-not-trigger"),
+    ],
+)
 def test_responder_queries_find_the_pattern(real_engine, query, expected):
     ids = [r["id"] for r in real_engine.suggest(query, top=3)]
     assert expected in ids, ids
@@ -41,9 +44,24 @@ def test_cli_entry_point_with_real_model(real_engine, tmp_path):
     """The installed console script, a cold process, against the session's index."""
     exe = Path(sys.executable).with_name("recur")
     env = {**os.environ, "RECUR_MODEL": "default"}
-    out = subprocess.run([str(exe), "suggest", "--json", "--top", "3", "--kb", str(ROOT / "kb"),
-                          "--index", str(real_engine.index_dir), "FATAL: sorry, too many clients already"],
-                         capture_output=True, text=True, env=env, timeout=300)
+    out = subprocess.run(
+        [
+            str(exe),
+            "suggest",
+            "--json",
+            "--top",
+            "3",
+            "--kb",
+            str(ROOT / "kb"),
+            "--index",
+            str(real_engine.index_dir),
+            "FATAL: sorry, too many clients already",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
     assert out.returncode == 0, out.stderr
     top = json.loads(out.stdout)["results"][0]
     assert top["id"] == "db-connection-pool-exhausted"

@@ -8,8 +8,22 @@ from kbfactory import pattern_text, write
 
 from recur.cli.main import cli
 
-RESULT_KEYS = {"rank", "id", "title", "score", "confidence", "category", "severity", "status", "draft",
-               "why", "runbook", "evidence", "summary", "path"}
+RESULT_KEYS = {
+    "rank",
+    "id",
+    "title",
+    "score",
+    "confidence",
+    "category",
+    "severity",
+    "status",
+    "draft",
+    "why",
+    "runbook",
+    "evidence",
+    "summary",
+    "path",
+}
 
 
 @pytest.fixture
@@ -21,6 +35,7 @@ def run(kb_dir, tmp_path, monkeypatch):
 
     def invoke(*args, input=None):
         return runner.invoke(cli, list(args), input=input, catch_exceptions=False)
+
     return invoke
 
 
@@ -50,8 +65,13 @@ def test_missing_index_is_built_and_said_on_stderr(run):
 
 def test_stale_index_is_updated_first(run, kb_dir):
     run("index")
-    write(kb_dir, "patterns/network/bgp-leak.md", pattern_text(
-        "bgp-leak", "network", title="BGP route leak", symptoms=("prefixes withdrawn",), signals=("BGPSessionDown",)))
+    write(
+        kb_dir,
+        "patterns/network/bgp-leak.md",
+        pattern_text(
+            "bgp-leak", "network", title="BGP route leak", symptoms=("prefixes withdrawn",), signals=("BGPSessionDown",)
+        ),
+    )
     res = run("suggest", "--json", "BGPSessionDown firing")
     assert "changed since the index was built" in res.stderr
     assert json.loads(res.stdout)["results"][0]["id"] == "bgp-leak"
@@ -64,9 +84,18 @@ def test_stdin_dash_reads_a_pasted_log(run):
 
 
 def test_retired_patterns_are_never_suggested_and_drafts_are_marked(run, kb_dir):
-    write(kb_dir, "patterns/deploys/half-done.md", pattern_text(
-        "half-done", "deploys", title="Deploy broke everything draft", status="draft", root_cause=None,
-        symptoms=("deploy broke everything",)))
+    write(
+        kb_dir,
+        "patterns/deploys/half-done.md",
+        pattern_text(
+            "half-done",
+            "deploys",
+            title="Deploy broke everything draft",
+            status="draft",
+            root_cause=None,
+            symptoms=("deploy broke everything",),
+        ),
+    )
     res = run("suggest", "--json", "--top", "10", "deploy broke everything")
     ids = [r["id"] for r in json.loads(res.stdout)["results"]]
     assert "old-retired" not in ids
@@ -85,10 +114,13 @@ def test_queries_file_prints_one_json_line_per_query(run, tmp_path):
     assert lines[1]["results"][0]["id"] == "dns-failure" and len(lines[1]["results"]) == 3
 
 
-@pytest.mark.parametrize("content, message", [
-    ('{"query": 3}\n', "q.jsonl:1: query: each line must be an object"),
-    ('{"query": "ok"}\nnot json\n', "q.jsonl:2: query: not valid JSON"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ('{"query": 3}\n', "q.jsonl:1: query: each line must be an object"),
+        ('{"query": "ok"}\nnot json\n', "q.jsonl:2: query: not valid JSON"),
+    ],
+)
 def test_bad_queries_file_is_a_clean_error(run, tmp_path, content, message):
     qf = tmp_path / "q.jsonl"
     qf.write_text(content)
@@ -96,13 +128,20 @@ def test_bad_queries_file_is_a_clean_error(run, tmp_path, content, message):
     assert res.exit_code == 1 and message in res.output and "Traceback" not in res.output
 
 
-@pytest.mark.parametrize("args, code, message", [
-    (["suggest"], 2, "give a description"),
-    (["suggest", "--top", "0", "x"], 2, "--top"),
-    (["index", "--model", "/nonexistent/model"], 1, "model folder not found"),
-    (["index", "--model", str(__import__("pathlib").Path(__file__).parent)], 1, "not a sentence-transformers model folder"),
-    (["suggest", "--kb", "/nonexistent/kb", "x"], 1, "knowledge base folder not found"),
-])
+@pytest.mark.parametrize(
+    "args, code, message",
+    [
+        (["suggest"], 2, "give a description"),
+        (["suggest", "--top", "0", "x"], 2, "--top"),
+        (["index", "--model", "/nonexistent/model"], 1, "model folder not found"),
+        (
+            ["index", "--model", str(__import__("pathlib").Path(__file__).parent)],
+            1,
+            "not a sentence-transformers model folder",
+        ),
+        (["suggest", "--kb", "/nonexistent/kb", "x"], 1, "knowledge base folder not found"),
+    ],
+)
 def test_usage_errors(run, args, code, message):
     res = run(*args, input="")
     assert res.exit_code == code, res.output
@@ -142,8 +181,10 @@ def test_eval_reports_and_gates(run):
 
 def test_eval_refuses_cases_that_expect_no_such_pattern(run, tmp_path):
     cases = tmp_path / "cases.yml"
-    cases.write_text("- query: too many clients\n  expect: [db-pool-exhausted]\n"
-                     "- query: disk full\n  expect: [disk-ful, dns-failure]\n")
+    cases.write_text(
+        "- query: too many clients\n  expect: [db-pool-exhausted]\n"
+        "- query: disk full\n  expect: [disk-ful, dns-failure]\n"
+    )
     res = run("eval", "--cases", str(cases))
     assert res.exit_code == 1 and ":3: [1].expect: no pattern has id 'disk-ful'" in res.output
     assert "recall@3" not in res.output
@@ -158,18 +199,24 @@ def test_focus_is_for_long_prose_only(kb_dir, tmp_path):
     s = Engine.open(kb_dir, tmp_path / "index", "fake:64", quiet=True).searcher
     short = "Postgres FATAL too many clients at Acme Corp on Tuesday"
     assert s.focus_text(short) is None
-    long = ("On Tuesday morning Acme Corp's Zorbly checkout saw Postgres reject connections: too many "
-            "clients, the connection pool was exhausted and requests timed out for forty minutes")
+    long = (
+        "On Tuesday morning Acme Corp's Zorbly checkout saw Postgres reject connections: too many "
+        "clients, the connection pool was exhausted and requests timed out for forty minutes"
+    )
     focus = s.focus_text(long)
     assert len(long.split()) >= FOCUS_MIN_QUERY_WORDS
     assert focus and "zorbly" not in focus and "acme" not in focus and "connection" in focus
-    (vec, fvec), = s.encode_queries([long])
+    ((vec, fvec),) = s.encode_queries([long])
     assert fvec is not None and not (vec == fvec).all()
     assert s.encode_queries([short])[0][1] is None
 
 
 def test_batch_results_are_the_single_query_results(run, tmp_path):
-    queries = ["FATAL: sorry, too many clients already", "disk full on the database host", "pods restarting after deploy"]
+    queries = [
+        "FATAL: sorry, too many clients already",
+        "disk full on the database host",
+        "pods restarting after deploy",
+    ]
     qf = tmp_path / "q.jsonl"
     qf.write_text("".join(json.dumps({"query": q, "case": n}) + "\n" for n, q in enumerate(queries)))
     res = run("suggest", "--queries", str(qf), "--top", "3")

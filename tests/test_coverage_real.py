@@ -69,16 +69,25 @@ def rules(tmp_path):
     write(root, "grafana/alerting.yaml", GRAFANA)
     write(root, "chart/templates/rules.yaml", HELM)
     write(root, "odd.yml", ODD)
-    write(root, "plain.yml", "groups:\n  - name: node\n    rules:\n      - alert: NodeDiskFull\n        expr: x\n"
-          "        annotations: {runbook_url: 'https://recur.example/patterns/capacity/nope/'}\n")
+    write(
+        root,
+        "plain.yml",
+        "groups:\n  - name: node\n    rules:\n      - alert: NodeDiskFull\n        expr: x\n"
+        "        annotations: {runbook_url: 'https://recur.example/patterns/capacity/nope/'}\n",
+    )
     return root
 
 
 def test_every_shape_is_read_and_bad_files_are_skipped(tmp_path):
     alerts, notes = read_rules(rules(tmp_path))
     names = sorted(a.name for a in alerts)
-    assert names == ["BlackboxSslCertificateWillExpireSoon", "NodeDiskFull", "PostgresqlDown",
-                     "PostgresqlTooManyConnections", "PostgresqlTooManyConnections"]
+    assert names == [
+        "BlackboxSslCertificateWillExpireSoon",
+        "NodeDiskFull",
+        "PostgresqlDown",
+        "PostgresqlTooManyConnections",
+        "PostgresqlTooManyConnections",
+    ]
     grafana = next(a for a in alerts if a.source == "grafana")
     assert grafana.line == 8 and grafana.group == "certificates" and "TLS certificate" in grafana.summary
     assert sum("rules.yaml" in n and "Helm template" in n for n in notes) == 1
@@ -86,9 +95,16 @@ def test_every_shape_is_read_and_bad_files_are_skipped(tmp_path):
 
 
 def test_case_site_url_folding_and_counts(kb_dir, tmp_path):
-    write(kb_dir, "patterns/capacity/db-pool-exhausted.md", pattern_text(
-        "db-pool-exhausted", title="Database connection pool exhausted", symptoms=("too many clients",),
-        signals=('alertname="PostgreSQLTooManyConnections"', 'alertname="PostgresDown"')))
+    write(
+        kb_dir,
+        "patterns/capacity/db-pool-exhausted.md",
+        pattern_text(
+            "db-pool-exhausted",
+            title="Database connection pool exhausted",
+            symptoms=("too many clients",),
+            signals=('alertname="PostgreSQLTooManyConnections"', 'alertname="PostgresDown"'),
+        ),
+    )
     alerts, _ = read_rules(rules(tmp_path))
     c = coverage(load_kb(kb_dir), alerts, site_url="https://recur.example/patterns")
     missing = {m["alert"]: m for m in c["missing_alerts"]}
@@ -113,10 +129,17 @@ def test_duplicates_folded_and_grouped(kb_dir, tmp_path):
 
 
 def test_undetected_proposes_alerts_by_meaning(kb_dir, tmp_path):
-    write(kb_dir, "patterns/network/tls-certificate-expired.md", pattern_text(
-        "tls-certificate-expired", "network", title="TLS certificate expired",
-        symptoms=("browsers show the certificate has expired", "x509: certificate has expired or is not yet valid"),
-        summary="A TLS certificate expired and clients refuse the connection."))
+    write(
+        kb_dir,
+        "patterns/network/tls-certificate-expired.md",
+        pattern_text(
+            "tls-certificate-expired",
+            "network",
+            title="TLS certificate expired",
+            symptoms=("browsers show the certificate has expired", "x509: certificate has expired or is not yet valid"),
+            summary="A TLS certificate expired and clients refuse the connection.",
+        ),
+    )
     alerts, _ = read_rules(rules(tmp_path))
     engine = Engine.open(kb_dir, tmp_path / "idx", "fake:64", quiet=True)
     proposals = propose_alerts(engine, alerts, ["tls-certificate-expired"])
@@ -127,13 +150,43 @@ def test_undetected_proposes_alerts_by_meaning(kb_dir, tmp_path):
 
 def test_cli_never_aborts_and_warns_once_per_file(kb_dir, tmp_path):
     root = rules(tmp_path)
-    r = CliRunner().invoke(cli, ["coverage", "--kb", str(kb_dir), "--rules", str(root), "--index", str(tmp_path / "i"),
-                                 "--model", "fake:64", "--site-url", "https://recur.example/patterns", "--json"])
+    r = CliRunner().invoke(
+        cli,
+        [
+            "coverage",
+            "--kb",
+            str(kb_dir),
+            "--rules",
+            str(root),
+            "--index",
+            str(tmp_path / "i"),
+            "--model",
+            "fake:64",
+            "--site-url",
+            "https://recur.example/patterns",
+            "--json",
+        ],
+    )
     assert r.exit_code == 0, r.output
-    out = json.loads(r.output[r.output.index("{"):])
+    out = json.loads(r.output[r.output.index("{") :])
     assert out["counts"]["external_runbook_urls"] == 1 and out["counts"]["bad_runbook_urls"] == 1
     assert r.output.count("warning:") == 2 and "Traceback" not in r.output
-    text = CliRunner().invoke(cli, ["coverage", "--kb", str(kb_dir), "--rules", str(root), "--no-propose",
-                                    "--site-url", "https://recur.example/patterns"]).output
+    text = (
+        CliRunner()
+        .invoke(
+            cli,
+            [
+                "coverage",
+                "--kb",
+                str(kb_dir),
+                "--rules",
+                str(root),
+                "--no-propose",
+                "--site-url",
+                "https://recur.example/patterns",
+            ],
+        )
+        .output
+    )
     assert "list.yaml" in text and "  postgres: PostgresqlTooManyConnections, PostgresqlDown" in text
     assert "runbooks.upstream.example: 1 alert(s)" in text

@@ -56,34 +56,74 @@ def test_signal_alert_names():
 
 
 def test_coverage_report(kb_dir, tmp_path):
-    write(kb_dir, "patterns/network/cert-expired.md", pattern_text(
-        "cert-expired", "network", signals=('alertname="CertExpiringSoon"', "x509: certificate has expired")))
+    write(
+        kb_dir,
+        "patterns/network/cert-expired.md",
+        pattern_text(
+            "cert-expired", "network", signals=('alertname="CertExpiringSoon"', "x509: certificate has expired")
+        ),
+    )
     alerts, notes = read_rules(rules_dir(tmp_path))
     assert sorted(a.name for a in alerts) == ["CoreDNSErrorsHigh", "DiskAlmostFull", "OrphanAlert", "PoolSaturated"]
     assert any("no alerting rules" in n for n in notes) is False
     c = coverage(load_kb(kb_dir), alerts)
     assert [(m["pattern"], m["alert"], m["explicit"]) for m in c["missing_alerts"]] == [
-        ("cert-expired", "CertExpiringSoon", True)]
+        ("cert-expired", "CertExpiringSoon", True)
+    ]
     assert c["missing_alerts"][0]["line"] == 9  # the signal's own line
     assert [a["alert"] for a in c["unmentioned_alerts"]] == ["OrphanAlert"]
-    assert c["detected"] == {"db-pool-exhausted": ["PoolSaturated"], "disk-full": ["DiskAlmostFull"],
-                             "dns-failure": ["CoreDNSErrorsHigh"]}
+    assert c["detected"] == {
+        "db-pool-exhausted": ["PoolSaturated"],
+        "disk-full": ["DiskAlmostFull"],
+        "dns-failure": ["CoreDNSErrorsHigh"],
+    }
     assert [u["pattern"] for u in c["undetected"]] == ["cert-expired"]  # old-retired is not counted
     # issue 14: a URL that names no pattern and is not under --site-url is external, not broken
     assert c["bad_runbook_urls"] == [] and [e["alert"] for e in c["external_runbook_urls"]] == ["CoreDNSErrorsHigh"]
     c = coverage(load_kb(kb_dir), alerts, site_url="https://wiki.example/")
-    assert [(b["alert"], b["reason"]) for b in c["bad_runbook_urls"]] == [("CoreDNSErrorsHigh", "points at no pattern page")]
+    assert [(b["alert"], b["reason"]) for b in c["bad_runbook_urls"]] == [
+        ("CoreDNSErrorsHigh", "points at no pattern page")
+    ]
 
 
 def test_cli_text_json_strict_and_errors(kb_dir, tmp_path):
     rules = rules_dir(tmp_path)
     r = CliRunner().invoke(cli, ["coverage", "--kb", str(kb_dir), "--rules", str(rules)])
     assert r.exit_code == 0 and "OrphanAlert" in r.output and "https://wiki.example/dns" in r.output
-    r = CliRunner().invoke(cli, ["coverage", "--kb", str(kb_dir), "--rules", str(rules), "--json", "--no-propose",
-                                 "--site-url", "https://wiki.example"])
+    r = CliRunner().invoke(
+        cli,
+        [
+            "coverage",
+            "--kb",
+            str(kb_dir),
+            "--rules",
+            str(rules),
+            "--json",
+            "--no-propose",
+            "--site-url",
+            "https://wiki.example",
+        ],
+    )
     assert json.loads(r.output)["counts"]["bad_runbook_urls"] == 1
-    assert CliRunner().invoke(cli, ["coverage", "--kb", str(kb_dir), "--rules", str(rules), "--strict", "--no-propose",
-                                    "--site-url", "https://wiki.example"]).exit_code == 1
+    assert (
+        CliRunner()
+        .invoke(
+            cli,
+            [
+                "coverage",
+                "--kb",
+                str(kb_dir),
+                "--rules",
+                str(rules),
+                "--strict",
+                "--no-propose",
+                "--site-url",
+                "https://wiki.example",
+            ],
+        )
+        .exit_code
+        == 1
+    )
     write(tmp_path / "bad", "x.yml", "groups: [\n")
     write(tmp_path / "bad", "y.yml", "groups:\n  - name: y\n    rules: 5\n")
     (tmp_path / "bad" / "z.yaml").write_bytes(b"\xff\xfe\x00binary")

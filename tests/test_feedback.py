@@ -24,23 +24,27 @@ def test_record_appends_json_lines(tmp_path):
     record(fb, "dns down", "dns-failure", False)
     lines = [json.loads(x) for x in fb.read_text().splitlines()]
     assert [(v["query"], v["pattern"], v["useful"]) for v in lines] == [
-        ("disk is full", "disk-full", True), ("dns down", "dns-failure", False)]
+        ("disk is full", "disk-full", True),
+        ("dns down", "dns-failure", False),
+    ]
     assert lines[0]["build_id"] == "b1" and lines[0]["ts"].endswith("+00:00")
 
 
 def test_confirmed_feedback_rules(tmp_path):
     kb = small_kb(tmp_path / "kb")
     fb = tmp_path / "f.jsonl"
-    votes(fb,
-          ("Writes fail with ENOSPC on /data", "disk-full", True),           # confirmed
-          ("writes fail with enospc  on /data", "disk-full", True),          # same query (case/space): once
-          ("resolver SERVFAIL", "dns-failure", True),
-          ("resolver servfail", "dns-failure", False),                       # latest vote wins: not confirmed
-          ("slow pages", "db-pool-exhausted", False),                        # 👎
-          ("deploy broke", "old-retired", True),                             # retired pattern
-          ("ghost", "no-such-pattern", True),                                # pattern does not exist
-          ("FATAL: sorry, too many clients already", "db-pool-exhausted", True))  # already a case
-    fb.open("a").write("not json\n{\"query\": 5}\n")
+    votes(
+        fb,
+        ("Writes fail with ENOSPC on /data", "disk-full", True),  # confirmed
+        ("writes fail with enospc  on /data", "disk-full", True),  # same query (case/space): once
+        ("resolver SERVFAIL", "dns-failure", True),
+        ("resolver servfail", "dns-failure", False),  # latest vote wins: not confirmed
+        ("slow pages", "db-pool-exhausted", False),  # 👎
+        ("deploy broke", "old-retired", True),  # retired pattern
+        ("ghost", "no-such-pattern", True),  # pattern does not exist
+        ("FATAL: sorry, too many clients already", "db-pool-exhausted", True),
+    )  # already a case
+    fb.open("a").write('not json\n{"query": 5}\n')
     assert len(read_votes(fb)) == 8
     assert confirmed_feedback(fb, kb) == [("Writes fail with ENOSPC on /data", "disk-full")]
     assert confirmed_feedback(fb, load_kb(kb)) == [("Writes fail with ENOSPC on /data", "disk-full")]
@@ -50,8 +54,12 @@ def test_confirmed_feedback_rules(tmp_path):
 def test_export_appends_valid_cases(tmp_path):
     kb = small_kb(tmp_path / "kb")
     fb = tmp_path / "f.jsonl"
-    votes(fb, ('quotes " and: colons # here', "disk-full", True), ("pool and disk", "db-pool-exhausted", True),
-          ("pool and disk", "disk-full", True))
+    votes(
+        fb,
+        ('quotes " and: colons # here', "disk-full", True),
+        ("pool and disk", "db-pool-exhausted", True),
+        ("pool and disk", "disk-full", True),
+    )
     n, target = export(fb, kb)
     assert n == 2 and target == kb / "eval" / "cases.yml"
     text = target.read_text()
@@ -131,13 +139,16 @@ def test_a_torn_last_line_is_skipped_with_a_warning(tmp_path):
     warnings = []
     assert [v["query"] for v in read_votes(fb, warn=warnings.append)] == ["certificate expired on the api"]
     assert len(warnings) == 1 and "f.jsonl:2: torn last line" in warnings[0]
-    r = CliRunner().invoke(cli, ["feedback", "export", "--kb", str(kb), "--feedback", str(fb),
-                                 "--out", str(tmp_path / "cases.yml")])
+    r = CliRunner().invoke(
+        cli, ["feedback", "export", "--kb", str(kb), "--feedback", str(fb), "--out", str(tmp_path / "cases.yml")]
+    )
     assert r.exit_code == 0 and "torn last line" in r.output and "Wrote 1 case(s)" in r.output, r.output
     # the next vote starts on its own line: the torn one stays the only damaged line
     record(fb, "pool exhausted", "db-pool-exhausted", True)
     assert [v["query"] for v in read_votes(fb, warn=warnings.append)] == [
-        "certificate expired on the api", "pool exhausted"]
+        "certificate expired on the api",
+        "pool exhausted",
+    ]
     assert "f.jsonl:2: not a vote" in warnings[-1]
 
 

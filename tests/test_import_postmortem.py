@@ -88,20 +88,45 @@ Nobody is at fault.
 def imp(kb_dir, tmp_path, name, text, *extra):
     path = tmp_path / name
     path.write_text(textwrap.dedent(text))
-    return CliRunner().invoke(cli, ["import", "--kb", str(kb_dir), "--index", str(tmp_path / "idx"),
-                                    "--model", "fake:64", str(path), "--json", *extra])
+    return CliRunner().invoke(
+        cli,
+        [
+            "import",
+            "--kb",
+            str(kb_dir),
+            "--index",
+            str(tmp_path / "idx"),
+            "--model",
+            "fake:64",
+            str(path),
+            "--json",
+            *extra,
+        ],
+    )
 
 
 def test_parse_helpers():
     pm = parse(ATLASSIAN)
     assert pm.title == "Thumbnails stopped rendering for every tenant"
     assert pm.date.isoformat() == "2026-03-03" and pm.duration_minutes == 80
-    assert {"Leadup", "Root cause", "Impact", "Detection", "Response", "Resolution", "Five whys",
-            "Action items"} <= set(pm.sections)
+    assert {
+        "Leadup",
+        "Root cause",
+        "Impact",
+        "Detection",
+        "Response",
+        "Resolution",
+        "Five whys",
+        "Action items",
+    } <= set(pm.sections)
     assert pm.unmapped == ["Blameless note"]
-    assert pm.action_items[0] == {"title": "Add CMYK fixtures to the test suite", "owner": "team-media",
-                                  "due": __import__("datetime").date(2026, 4, 1), "ticket": "MEDIA-9",
-                                  "status": "open"}
+    assert pm.action_items[0] == {
+        "title": "Add CMYK fixtures to the test suite",
+        "owner": "team-media",
+        "due": __import__("datetime").date(2026, 4, 1),
+        "ticket": "MEDIA-9",
+        "status": "open",
+    }
     assert pm.action_items[1]["status"] == "done" and pm.action_items[1]["owner"] == "team-media"
     assert parse_duration("2h 5m") == 125
     from recur.kb.loader import DEFAULT_SEVERITY

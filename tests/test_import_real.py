@@ -144,24 +144,40 @@ TEMPLATE = """\
 def imp(kb_dir, tmp_path, name, text, *extra):
     path = tmp_path / name
     path.write_text(textwrap.dedent(text))
-    r = CliRunner().invoke(cli, ["import", "--kb", str(kb_dir), "--index", str(tmp_path / "idx"),
-                                 "--model", "fake:64", str(path), *extra])
+    r = CliRunner().invoke(
+        cli, ["import", "--kb", str(kb_dir), "--index", str(tmp_path / "idx"), "--model", "fake:64", str(path), *extra]
+    )
     return r
 
 
 def test_sre_book_bold_labels_and_action_table():
     pm = parse(SRE_LABELS)
     assert pm.title == "Ledger Search" and pm.date == dt.date(2024, 5, 11) and "Date" in pm.date_source
-    assert {"Summary", "Impact", "Root cause", "Trigger", "Resolution", "Detection", "Action items",
-            "Lessons learned"} <= set(pm.sections)
+    assert {
+        "Summary",
+        "Impact",
+        "Root cause",
+        "Trigger",
+        "Resolution",
+        "Detection",
+        "Action items",
+        "Lessons learned",
+    } <= set(pm.sections)
     assert pm.sections["Root cause"].endswith("every search node.")  # a label's text may wrap
     assert "**Where we got lucky**" in pm.sections["Lessons learned"]
     items = {a["title"]: a for a in pm.action_items}
     assert len(items) == 4
-    assert items["Rate limit the rebuild job"]["status"] == "done" and items["Rate limit the rebuild job"]["ticket"] is None
+    assert (
+        items["Rate limit the rebuild job"]["status"] == "done"
+        and items["Rate limit the rebuild job"]["ticket"] is None
+    )
     assert items["Raise the file descriptor limit on search nodes"] | {} == {
-        "title": "Raise the file descriptor limit on search nodes", "status": "open", "owner": "kim",
-        "due": None, "ticket": "LEDG-311"}
+        "title": "Raise the file descriptor limit on search nodes",
+        "status": "open",
+        "owner": "kim",
+        "due": None,
+        "ticket": "LEDG-311",
+    }
     assert items["Add a runbook entry for rebuild storms"]["ticket"] == "Bug 4471120"
     assert items["Page the search team on rebuild errors"]["status"] == "done"
 
@@ -184,11 +200,16 @@ def test_atlassian_headings_prose_date_and_placeholder_title():
     assert pm.title == "Billing export delayed"  # the front matter's "[Incident title]" is a placeholder
     assert pm.date == dt.date(2020, 2, 20) and pm.date_source.startswith("the first dated sentence")
     assert dict((c, h) for h, c in pm.mapped) == {
-        "Leadup": "Leadup", "Root cause": "Blameless root cause",
-        "Five whys": "Root cause identification: The Five Whys", "Lessons learned": "Lessons we learned",
-        "Action items": "Corrective actions"}
+        "Leadup": "Leadup",
+        "Root cause": "Blameless root cause",
+        "Five whys": "Root cause identification: The Five Whys",
+        "Lessons learned": "Lessons we learned",
+        "Action items": "Corrective actions",
+    }
     assert [(a["title"], a["status"], a["ticket"]) for a in pm.action_items] == [
-        ("Add a lock timeout to the export job", "done", None), ("Review migrations for long locks", "open", "BILL-77")]
+        ("Add a lock timeout to the export job", "done", None),
+        ("Review migrations for long locks", "open", "BILL-77"),
+    ]
 
 
 def test_date_and_severity_headings():
@@ -228,8 +249,11 @@ def test_missing_date_and_severity_recorded_for_triage(kb_dir, tmp_path):
 def test_reimport_is_recognised_by_content_or_path(kb_dir, tmp_path):
     first = json.loads(imp(kb_dir, tmp_path, "sre.md", SRE_LABELS, "--json", "--no-draft").output)
     again = imp(kb_dir, tmp_path / "..", "copy.md", SRE_LABELS, "--json")
-    assert json.loads(again.output)["already"] == {"incident": first["incident"], "path": first["incident_path"],
-                                                   "by": "content"}
+    assert json.loads(again.output)["already"] == {
+        "incident": first["incident"],
+        "path": first["incident_path"],
+        "by": "content",
+    }
     edited = imp(kb_dir, tmp_path, "sre.md", SRE_LABELS + "\nEdited after review.\n")
     assert f"Already imported as {first['incident']} (same source path)" in edited.output
     assert len(load_kb(kb_dir).incidents) == 3  # two shipped + one
@@ -237,17 +261,30 @@ def test_reimport_is_recognised_by_content_or_path(kb_dir, tmp_path):
 
 def test_linking_is_top_ranked_only_and_drafts_do_not_capture(kb_dir, tmp_path):
     # a first, unrelated import writes a draft
-    r = imp(kb_dir, tmp_path, "thumbs.md", "# Thumbnails blank\nDate: 2026-01-05\nSeverity: sev3\n\n## Summary\n"
-            "Thumbnails rendered blank because the image worker rejected CMYK JPEG files.\n", "--json",
-            "--category", "media")
+    r = imp(
+        kb_dir,
+        tmp_path,
+        "thumbs.md",
+        "# Thumbnails blank\nDate: 2026-01-05\nSeverity: sev3\n\n## Summary\n"
+        "Thumbnails rendered blank because the image worker rejected CMYK JPEG files.\n",
+        "--json",
+        "--category",
+        "media",
+    )
     first = json.loads(r.output)
     assert first["draft"] and first["no_known_pattern"] is True
     kb = load_kb(kb_dir)
     assert kb.patterns[first["draft"]["id"]].imported["sha256"] and first["draft"]["id"] in kb.import_drafts()
     # a second import that resembles that draft is not captured by it
-    r = imp(kb_dir, tmp_path, "thumbs2.md", "# Thumbnails blank again\nDate: 2026-02-05\nSeverity: sev3\n\n"
-            "## Summary\nThumbnails rendered blank because the image worker rejected CMYK JPEG files again.\n",
-            "--json", "--no-draft")
+    r = imp(
+        kb_dir,
+        tmp_path,
+        "thumbs2.md",
+        "# Thumbnails blank again\nDate: 2026-02-05\nSeverity: sev3\n\n"
+        "## Summary\nThumbnails rendered blank because the image worker rejected CMYK JPEG files again.\n",
+        "--json",
+        "--no-draft",
+    )
     second = json.loads(r.output)
     assert first["draft"]["id"] not in second["patterns"]
     if second["candidates"] and second["candidates"][0]["id"] == first["draft"]["id"]:
@@ -266,17 +303,30 @@ def test_linking_is_top_ranked_only_and_drafts_do_not_capture(kb_dir, tmp_path):
 
 
 def test_only_the_top_ranked_candidate_is_linked(kb_dir, tmp_path):
-    write(kb_dir, "patterns/capacity/inode-exhaustion.md", pattern_text(
-        "inode-exhaustion", title="Filesystem out of inodes", symptoms=("cannot create files, disk half empty",),
-        signals=("No space left on device (inodes)",)))
-    text = ("# WAL volume filled\nDate: 2026-02-02\nSeverity: sev2\n\n## Summary\nThe database stopped: "
-            "`No space left on device` on the WAL volume; writes fail.\n")
+    write(
+        kb_dir,
+        "patterns/capacity/inode-exhaustion.md",
+        pattern_text(
+            "inode-exhaustion",
+            title="Filesystem out of inodes",
+            symptoms=("cannot create files, disk half empty",),
+            signals=("No space left on device (inodes)",),
+        ),
+    )
+    text = (
+        "# WAL volume filled\nDate: 2026-02-02\nSeverity: sev2\n\n## Summary\nThe database stopped: "
+        "`No space left on device` on the WAL volume; writes fail.\n"
+    )
     out = json.loads(imp(kb_dir, tmp_path, "wal.md", text, "--json").output)
     top = out["candidates"][0]
     if out["link"]["pattern"]:
         assert out["patterns"] == [top["id"]] and top["confidence"] != "low"
     else:
         assert out["patterns"] in ([], [out["draft"]["id"]] if out["draft"] else [])
-    text_out = imp(kb_dir, tmp_path, "wal2.md", text.replace("WAL volume filled", "Data volume filled")
-                   .replace("2026-02-02", "2026-02-03"))
+    text_out = imp(
+        kb_dir,
+        tmp_path,
+        "wal2.md",
+        text.replace("WAL volume filled", "Data volume filled").replace("2026-02-02", "2026-02-03"),
+    )
     assert "Candidates (ranked):" in text_out.output and "why:" in text_out.output

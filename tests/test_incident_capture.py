@@ -13,14 +13,41 @@ def run(*args, input=None):
 
 
 def new(kb_dir, tmp_path, *extra):
-    return run("incident", "new", "--kb", str(kb_dir), "--index", str(tmp_path / "idx"), "--model", "fake:64",
-               "--date", "2026-05-02", *extra)
+    return run(
+        "incident",
+        "new",
+        "--kb",
+        str(kb_dir),
+        "--index",
+        str(tmp_path / "idx"),
+        "--model",
+        "fake:64",
+        "--date",
+        "2026-05-02",
+        *extra,
+    )
 
 
 def test_new_writes_a_valid_record_with_framework_review_and_suggestions(kb_dir, tmp_path):
-    r = new(kb_dir, tmp_path, "-t", "Checkout hangs", "-s", "sev1", "--service", "checkout", "--service", "db",
-            "-d", "requests hang: FATAL: sorry, too many clients already", "--flag", "restarted; pool metrics lost",
-            "--duration", "25", "--json")
+    r = new(
+        kb_dir,
+        tmp_path,
+        "-t",
+        "Checkout hangs",
+        "-s",
+        "sev1",
+        "--service",
+        "checkout",
+        "--service",
+        "db",
+        "-d",
+        "requests hang: FATAL: sorry, too many clients already",
+        "--flag",
+        "restarted; pool metrics lost",
+        "--duration",
+        "25",
+        "--json",
+    )
     assert r.exit_code == 0, r.output
     out = json.loads(r.output)
     assert out["id"] == "INC-2026-0003"  # the small KB has 0001 and 0002
@@ -39,8 +66,21 @@ def test_new_links_explicit_and_top_patterns(kb_dir, tmp_path):
     assert r.exit_code == 0, r.output
     inc = load_kb(kb_dir).incidents["INC-2026-0003"]
     assert inc.patterns == ["dns-failure"] and inc.review.level == "none"
-    r = new(kb_dir, tmp_path, "-t", "Pool", "-s", "sev3", "-d", "FATAL: sorry, too many clients already",
-            "--link-top", "--review-level", "full", "--review-due", "2026-05-09")
+    r = new(
+        kb_dir,
+        tmp_path,
+        "-t",
+        "Pool",
+        "-s",
+        "sev3",
+        "-d",
+        "FATAL: sorry, too many clients already",
+        "--link-top",
+        "--review-level",
+        "full",
+        "--review-due",
+        "2026-05-09",
+    )
     assert r.exit_code == 0, r.output
     assert "Linked INC-2026-0004 to db-pool-exhausted" in r.output
     inc = load_kb(kb_dir).incidents["INC-2026-0004"]
@@ -65,14 +105,17 @@ def test_flag_appends_to_block_flow_and_missing_lists(kb_dir):
     kb = load_kb(kb_dir)
     assert not kb.problems
     assert [f.text for f in kb.incidents["INC-2026-0001"].flags] == [
-        "restored by restarting; pool metrics lost", "why no alert?"]
+        "restored by restarting; pool metrics lost",
+        "why no alert?",
+    ]
     assert [f.text for f in kb.incidents["INC-2026-0002"].flags] == ['quote "me": #1']
     text = (kb_dir / "incidents/2026/INC-2026-0002.md").read_text()
     assert text.endswith("Pages were slow; cause unknown.\n")  # the body is untouched
     # a block list with mapping items
     p = kb_dir / "incidents/2026/INC-2026-0002.md"
-    p.write_text(text.replace('flags:\n  - "quote \\"me\\": #1"\n',
-                              "flags:\n  - text: first\n    status: done\n# a comment\n"))
+    p.write_text(
+        text.replace('flags:\n  - "quote \\"me\\": #1"\n', "flags:\n  - text: first\n    status: done\n# a comment\n")
+    )
     assert run("incident", "flag", "--kb", str(kb_dir), "INC-2026-0002", "second").exit_code == 0
     kb = load_kb(kb_dir)
     assert [(f.text, f.status) for f in kb.incidents["INC-2026-0002"].flags] == [("first", "done"), ("second", "open")]

@@ -19,9 +19,20 @@ def test_init_blank_makes_an_empty_valid_kb_and_names_the_next_step(tmp_path):
     assert "recur new pattern" in res.output
     for rel in ("kb/patterns", "kb/incidents", "kb/paths"):
         assert (dest / rel).is_dir()
-    for rel in ("kb/severity.yml", "kb/eval/cases.yml", "kb/recur.yml", "mkdocs.yml", "README.md", "Makefile",
-                "requirements.txt", ".github/workflows/kb.yml", ".github/pull_request_template.md",
-                ".pre-commit-config.yaml", "CONTRIBUTING.md", ".gitignore"):
+    for rel in (
+        "kb/severity.yml",
+        "kb/eval/cases.yml",
+        "kb/recur.yml",
+        "mkdocs.yml",
+        "README.md",
+        "Makefile",
+        "requirements.txt",
+        ".github/workflows/kb.yml",
+        ".github/pull_request_template.md",
+        ".pre-commit-config.yaml",
+        "CONTRIBUTING.md",
+        ".gitignore",
+    ):
         assert (dest / rel).is_file(), rel
     kb = load_kb(dest / "kb")
     assert not kb.patterns and not kb.problems

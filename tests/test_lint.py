@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 ACTIONABLE = [
     "Confirm which mount is full: `df -hT`.",
-    "Open the \"Node / filesystem usage\" dashboard and compare the last 6h with last week.",
+    'Open the "Node / filesystem usage" dashboard and compare the last 6h with last week.',
     "Roll back the last deploy.",
     "Restart the pods.",
     "Check replication lag on the replica.",
@@ -68,13 +68,27 @@ def test_shipped_runbooks_are_actionable():
 
 def _lint_kb(root: Path) -> Path:
     small_kb(root)
-    write(root, "patterns/capacity/weak-one.md", pattern_text(
-        "weak-one", title="Weak pattern", symptoms=("it is slow",), related=("disk-full",),
-        runbook=("Run `uptime` on the host.", "Check the logs.", "Escalate if needed.")))
-    write(root, "patterns/capacity/old-one.md", pattern_text(
-        "old-one", title="Old pattern", signals=("OldAlert",), extra_front="created: 2024-01-10"))
-    write(root, "patterns/capacity/fresh-one.md", pattern_text(
-        "fresh-one", title="Fresh pattern", signals=("FreshAlert",)))
+    write(
+        root,
+        "patterns/capacity/weak-one.md",
+        pattern_text(
+            "weak-one",
+            title="Weak pattern",
+            symptoms=("it is slow",),
+            related=("disk-full",),
+            runbook=("Run `uptime` on the host.", "Check the logs.", "Escalate if needed."),
+        ),
+    )
+    write(
+        root,
+        "patterns/capacity/old-one.md",
+        pattern_text("old-one", title="Old pattern", signals=("OldAlert",), extra_front="created: 2024-01-10"),
+    )
+    write(
+        root,
+        "patterns/capacity/fresh-one.md",
+        pattern_text("fresh-one", title="Fresh pattern", signals=("FreshAlert",)),
+    )
     return root
 
 
@@ -102,8 +116,10 @@ def test_warnings_printed_with_line_and_field(tmp_path, monkeypatch):
     rel_line = next(n for n, ln in enumerate(text, 1) if ln.startswith("related:"))
     assert f"{f}:{rel_line}: related[0]: warning: one-way link: disk-full does not list weak-one" in out.output
     # stale: created 2024-01-10, no incident, limit 365 -> notice on the created line
-    assert "kb/patterns/capacity/old-one.md:10: created: notice: stale: no incident has ever matched it; " \
-           "created 2024-01-10, 873 days ago (limit 365)" in out.output
+    assert (
+        "kb/patterns/capacity/old-one.md:10: created: notice: stale: no incident has ever matched it; "
+        "created 2024-01-10, 873 days ago (limit 365)" in out.output
+    )
     # fresh-one has neither incidents nor created: never stale
     assert "fresh-one.md" not in "\n".join(ln for ln in lines if "stale" in ln)
 
@@ -112,8 +128,11 @@ def test_strict_fails_on_warnings_not_on_notices(tmp_path):
     kb = _lint_kb(tmp_path / "kb")
     assert _run(["--strict", "--today", "2026-06-01"], kb).exit_code == 1
     clean = small_kb(tmp_path / "clean")
-    write(clean, "patterns/network/dns-failure.md", pattern_text(
-        "dns-failure", "network", signals=("SERVFAIL",), extra_front="created: 2020-01-01"))
+    write(
+        clean,
+        "patterns/network/dns-failure.md",
+        pattern_text("dns-failure", "network", signals=("SERVFAIL",), extra_front="created: 2020-01-01"),
+    )
     res = _run(["--strict", "--today", "2026-06-01"], clean)
     assert "notice: stale" in res.output
     assert res.exit_code == 0, res.output
@@ -147,8 +166,11 @@ def test_retired_patterns_are_not_linted(tmp_path):
 
 def test_placeholder_from_recur_new_is_a_warning(tmp_path):
     kb = small_kb(tmp_path / "kb")
-    write(kb, "patterns/capacity/todo-one.md", pattern_text(
-        "todo-one", signals=("X",), summary="TODO: what goes wrong", runbook=("TODO: first step",)))
+    write(
+        kb,
+        "patterns/capacity/todo-one.md",
+        pattern_text("todo-one", signals=("X",), summary="TODO: what goes wrong", runbook=("TODO: first step",)),
+    )
     msgs = [str(p) for p in authoring_warnings(load_kb(kb), today="2026-06-01")]
     assert any("## Summary: warning: still has the TODO placeholder" in m for m in msgs)
     assert any("step 1 still has the TODO placeholder" in m for m in msgs)
@@ -157,8 +179,11 @@ def test_placeholder_from_recur_new_is_a_warning(tmp_path):
 def _dup_kb(root: Path) -> Path:
     small_kb(root)
     src = (root / "patterns/capacity/disk-full.md").read_text()
-    write(root, "patterns/capacity/disk-full-again.md",
-          src.replace("id: disk-full", "id: disk-full-again").replace("related: [db-pool-exhausted]", ""))
+    write(
+        root,
+        "patterns/capacity/disk-full-again.md",
+        src.replace("id: disk-full", "id: disk-full-again").replace("related: [db-pool-exhausted]", ""),
+    )
     return root
 
 
@@ -172,11 +197,13 @@ def test_similar_reports_near_duplicate(tmp_path):
     assert "duplicate of disk-full-again" in msgs["disk-full.md"]
     assert "dns-failure.md" not in msgs
     # only the changed files are compared
-    only = similar_warnings(k, only=[str(kb / "patterns/network/dns-failure.md")], index_dir=tmp_path / "idx",
-                            model="fake:64")
+    only = similar_warnings(
+        k, only=[str(kb / "patterns/network/dns-failure.md")], index_dir=tmp_path / "idx", model="fake:64"
+    )
     assert only == []
-    only = similar_warnings(k, only=[str(kb / "patterns/capacity/disk-full-again.md")],
-                            index_dir=tmp_path / "idx", model="fake:64")
+    only = similar_warnings(
+        k, only=[str(kb / "patterns/capacity/disk-full-again.md")], index_dir=tmp_path / "idx", model="fake:64"
+    )
     assert [Path(p.path).name for p in only] == ["disk-full-again.md"]
     # the threshold is configurable
     assert similar_warnings(k, index_dir=tmp_path / "idx", model="fake:64", threshold=1.0001) == []
@@ -223,8 +250,12 @@ def test_plain_check_does_not_import_the_model_stack(tmp_path):
     res = subprocess.run([sys.executable, str(probe), str(kb)], capture_output=True, text=True, timeout=120)
     assert "HEAVY: \n" in res.stdout or res.stdout.rstrip().endswith("HEAVY:"), res.stdout + res.stderr
     # and the real entry point agrees: -X importtime lists every module imported
-    res = subprocess.run([sys.executable, "-X", "importtime", "-m", "recur", "check", "--kb", str(kb)],
-                         capture_output=True, text=True, timeout=120)
+    res = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "recur", "check", "--kb", str(kb)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     imported = {line.split("|")[-1].strip().split(".")[0] for line in res.stderr.splitlines() if "|" in line}
     assert "recur" in imported
     assert not imported & set(HEAVY)

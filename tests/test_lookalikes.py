@@ -11,11 +11,21 @@ from recur.retrieval.lookalikes import MARGIN, annotate, co_matched, distinction
 
 
 def kb_with_lookalike(kb_dir):
-    write(kb_dir, "patterns/capacity/inode-exhaustion.md", pattern_text(
-        "inode-exhaustion", title="Inodes exhausted on a host", symptoms=("writes fail", "no space left on device"),
-        signals=("No space left on device",),
-        extra_front='distinguish:\n  - {from: disk-full, by: "df -i shows 100% IUse% while df -h has free space"}'))
-    write(kb_dir, "incidents/2026/INC-2026-0003.md", """---
+    write(
+        kb_dir,
+        "patterns/capacity/inode-exhaustion.md",
+        pattern_text(
+            "inode-exhaustion",
+            title="Inodes exhausted on a host",
+            symptoms=("writes fail", "no space left on device"),
+            signals=("No space left on device",),
+            extra_front='distinguish:\n  - {from: disk-full, by: "df -i shows 100% IUse% while df -h has free space"}',
+        ),
+    )
+    write(
+        kb_dir,
+        "incidents/2026/INC-2026-0003.md",
+        """---
 id: INC-2026-0003
 title: Writes failing on the log host
 date: 2026-04-01
@@ -25,7 +35,8 @@ patterns: [disk-full, inode-exhaustion]
 
 ## Summary
 Writes failed with no space left on device.
-""")
+""",
+    )
     return kb_dir
 
 
@@ -50,13 +61,26 @@ def test_suggest_marks_competing_candidates(kb_dir, tmp_path):
     assert abs(results[0]["score"] - results[1]["score"]) <= MARGIN  # same signal: they compete
     assert results[0]["look_alikes"][0]["id"] == ids[1] and results[0]["look_alikes"][0]["by"].startswith("df -i")
     assert results[2]["look_alikes"] == []
-    fake = [{"id": "disk-full", "title": "a", "score": 8.0, "confidence": "high"},
-            {"id": "inode-exhaustion", "title": "b", "score": 7.2, "confidence": "medium"},
-            {"id": "dns-failure", "title": "c", "score": 6.9, "confidence": "low"}]
+    fake = [
+        {"id": "disk-full", "title": "a", "score": 8.0, "confidence": "high"},
+        {"id": "inode-exhaustion", "title": "b", "score": 7.2, "confidence": "medium"},
+        {"id": "dns-failure", "title": "c", "score": 6.9, "confidence": "low"},
+    ]
     annotate(fake, engine.docs)
     assert [x["id"] for x in fake[0]["look_alikes"]] == ["inode-exhaustion"] and fake[2]["look_alikes"] == []
-    r = CliRunner().invoke(cli, ["suggest", "--kb", str(kb_dir), "--index", str(tmp_path / "idx"),
-                                 "--model", "fake:64", "No space left on device"])
+    r = CliRunner().invoke(
+        cli,
+        [
+            "suggest",
+            "--kb",
+            str(kb_dir),
+            "--index",
+            str(tmp_path / "idx"),
+            "--model",
+            "fake:64",
+            "No space left on device",
+        ],
+    )
     assert r.exit_code == 0 and "df -i shows 100% IUse%" in r.output  # the terminal view shows it
 
 

@@ -30,22 +30,31 @@ def served(tmp_path_factory):
     root = tmp_path_factory.mktemp("mcp")
     kb = small_kb(root / "kb")
     idx = root / "index"
-    app = create_app(lambda: Engine.open(kb, idx, model="fake:64", quiet=True), site_dir=None,
-                     feedback_path=root / "fb.jsonl", host="127.0.0.1")
+    app = create_app(
+        lambda: Engine.open(kb, idx, model="fake:64", quiet=True),
+        site_dir=None,
+        feedback_path=root / "fb.jsonl",
+        host="127.0.0.1",
+    )
     with running(app) as base:
         yield {"base": base, "kb": kb, "index": idx}
 
 
 def stdio(kb, index, *extra) -> StdioServerParameters:
-    return StdioServerParameters(command=sys.executable, env=dict(os.environ), args=[
-        "-m", "recur", "mcp", "--kb", str(kb), "--index", str(index), "--model", "fake:64", *extra])
+    return StdioServerParameters(
+        command=sys.executable,
+        env=dict(os.environ),
+        args=["-m", "recur", "mcp", "--kb", str(kb), "--index", str(index), "--model", "fake:64", *extra],
+    )
 
 
 def session(server, work):
     """Run ``await work(client)`` inside one MCP session with ``server``; returns its result."""
+
     async def main():
         async with Client(server, read_timeout_seconds=120) as client:
             return await work(client)
+
     return run_async(main())
 
 
@@ -73,8 +82,9 @@ def test_stdio_tools_match_the_api(served):
     async def work(client):
         tools = {t.name: t for t in (await client.list_tools()).tools}
         out = {"tools": tools}
-        out["suggest"] = await call(client, "suggest_patterns", {"text": "  No space left on device while writing ",
-                                                                  "top": 2})
+        out["suggest"] = await call(
+            client, "suggest_patterns", {"text": "  No space left on device while writing ", "top": 2}
+        )
         out["default_top"] = await call(client, "suggest_patterns", {"text": "requests hang"})
         out["pattern"] = await call(client, "get_pattern", {"id": "db-pool-exhausted"})
         out["all"] = await call(client, "list_patterns", {})
@@ -93,8 +103,10 @@ def test_stdio_tools_match_the_api(served):
     assert all(t.description and len(t.description) > 40 for t in tools.values())
 
     err, got, text = out["suggest"]
-    assert not err and got == api(served, "/api/suggest", {"text": "  No space left on device while writing ",
-                                                           "top": 2})[1]
+    assert (
+        not err
+        and got == api(served, "/api/suggest", {"text": "  No space left on device while writing ", "top": 2})[1]
+    )
     assert got["results"][0]["id"] == "disk-full" and "Known patterns that match" in text and "disk-full" in text
     assert out["default_top"][1] == api(served, "/api/suggest", {"text": "requests hang"})[1]
 
@@ -109,7 +121,9 @@ def test_stdio_tools_match_the_api(served):
     err, by_pattern, text = out["by_pattern"]
     assert not err and [i["id"] for i in by_pattern["incidents"]] == ["INC-2026-0001"] and "INC-2026-0001" in text
     err, by_text, _ = out["by_text"]
-    assert not err and by_text["patterns"][0] == "db-pool-exhausted" and by_text["incidents"][0]["id"] == "INC-2026-0001"
+    assert (
+        not err and by_text["patterns"][0] == "db-pool-exhausted" and by_text["incidents"][0]["id"] == "INC-2026-0001"
+    )
 
     report = CliRunner().invoke(cli, ["report", "--kb", str(served["kb"]), "--format", "json", "--as-of", "2026-04-01"])
     assert out["report"][1] == json.loads(report.stdout) and "2026-04-01" in out["report"][2]
@@ -120,8 +134,12 @@ def test_stdio_tools_match_the_api(served):
 
 
 def test_stdio_errors_are_tool_errors_with_the_api_messages(served):
-    bad_suggest = [{"text": "   ", "top": 3}, {"text": "disk", "top": 0}, {"text": "disk", "top": 51},
-                   {"text": "x" * 20_001}]
+    bad_suggest = [
+        {"text": "   ", "top": 3},
+        {"text": "disk", "top": 0},
+        {"text": "disk", "top": 51},
+        {"text": "x" * 20_001},
+    ]
 
     async def work(client):
         out = {"suggest": [await call(client, "suggest_patterns", args) for args in bad_suggest]}
@@ -155,8 +173,13 @@ def test_stdio_errors_are_tool_errors_with_the_api_messages(served):
 
 def test_record_incident_writes_what_the_cli_writes(tmp_path):
     mcp_kb, cli_kb = small_kb(tmp_path / "a" / "kb"), small_kb(tmp_path / "b" / "kb")
-    args = {"title": "Checkout 502s after deploy", "severity": "sev2", "description": "pods restarting\nafter 14:05",
-            "flags": ["restored by rollback; no heap dump"], "patterns": ["db-pool-exhausted"]}
+    args = {
+        "title": "Checkout 502s after deploy",
+        "severity": "sev2",
+        "description": "pods restarting\nafter 14:05",
+        "flags": ["restored by rollback; no heap dump"],
+        "patterns": ["db-pool-exhausted"],
+    }
 
     async def work(client):
         names = {t.name for t in (await client.list_tools()).tools}
@@ -170,9 +193,27 @@ def test_record_incident_writes_what_the_cli_writes(tmp_path):
     assert unknown[0] and "no-such-thing" in unknown[2]
     assert not err and out["review"]["level"] == "full" and out["linked"] == ["db-pool-exhausted"]
     assert f"Recorded {out['id']}" in text
-    r = CliRunner().invoke(cli, ["incident", "new", "--kb", str(cli_kb), "-t", args["title"], "-s", "sev2",
-                                 "-d", args["description"], "--flag", args["flags"][0], "--pattern", "db-pool-exhausted",
-                                 "--no-suggest", "--json"])
+    r = CliRunner().invoke(
+        cli,
+        [
+            "incident",
+            "new",
+            "--kb",
+            str(cli_kb),
+            "-t",
+            args["title"],
+            "-s",
+            "sev2",
+            "-d",
+            args["description"],
+            "--flag",
+            args["flags"][0],
+            "--pattern",
+            "db-pool-exhausted",
+            "--no-suggest",
+            "--json",
+        ],
+    )
     assert r.exit_code == 0, r.output
     by_cli = json.loads(r.stdout)
     assert by_cli["id"] == out["id"] and by_cli["review"] == out["review"]
@@ -193,8 +234,10 @@ def test_http_mcp_on_a_live_server(served):
 
     names, good, bad, doc = session(url, work)
     assert names == READ_TOOLS  # the HTTP mount is read-only
-    assert not good[0] and good[1] == api(served, "/api/suggest", {"text": "dial tcp: lookup api.internal: no such host",
-                                                                    "top": 3})[1]
+    assert (
+        not good[0]
+        and good[1] == api(served, "/api/suggest", {"text": "dial tcp: lookup api.internal: no such host", "top": 3})[1]
+    )
     assert bad[0] and bad[1] == api(served, "/api/patterns/no-such-thing")[1]
     assert doc[1] == api(served, "/api/patterns/dns-failure")[1]
 
@@ -202,8 +245,11 @@ def test_http_mcp_on_a_live_server(served):
 def test_http_mcp_goes_through_the_app_middleware(served):
     """/mcp is a route of the app, so its guards (and the token rules) apply: an oversized body gets
     the API's 413 before the MCP SDK reads it."""
-    r = httpx.post(served["base"] + "/mcp", content=b"{" + b" " * (70 * 1024) + b"}",
-                   headers={"Content-Type": "application/json", "Accept": "application/json, text/event-stream"})
+    r = httpx.post(
+        served["base"] + "/mcp",
+        content=b"{" + b" " * (70 * 1024) + b"}",
+        headers={"Content-Type": "application/json", "Accept": "application/json, text/event-stream"},
+    )
     assert r.status_code == 413 and r.json()["error"]["code"] == "body_too_large"
 
 
@@ -227,8 +273,14 @@ def test_http_mcp_needs_the_token_with_scope_all_and_slack_does_not(tmp_path):
     with the token, an MCP session works. Slack routes answer on their own signature instead."""
     kb = small_kb(tmp_path / "kb")
     token = "t0k3n-for-the-mcp-test-1234"
-    app = create_app(lambda: Engine.open(kb, tmp_path / "idx", model="fake:64", quiet=True), site_dir=None,
-                     feedback_path=tmp_path / "fb.jsonl", host="127.0.0.1", token=token, token_scope="all")
+    app = create_app(
+        lambda: Engine.open(kb, tmp_path / "idx", model="fake:64", quiet=True),
+        site_dir=None,
+        feedback_path=tmp_path / "fb.jsonl",
+        host="127.0.0.1",
+        token=token,
+        token_scope="all",
+    )
     with running(app) as base:
         r = httpx.post(base + "/mcp", json={}, headers={"Accept": "application/json, text/event-stream"})
         assert r.status_code == 401 and r.json()["error"]["code"] == "unauthorized"
@@ -240,8 +292,10 @@ def test_http_mcp_needs_the_token_with_scope_all_and_slack_does_not(tmp_path):
             from mcp.shared._httpx_utils import create_mcp_http_client
 
             http = create_mcp_http_client(headers={"Authorization": f"Bearer {token}"})
-            async with http, Client(streamable_http_client(base + "/mcp", http_client=http),
-                                    read_timeout_seconds=60) as client:
+            async with (
+                http,
+                Client(streamable_http_client(base + "/mcp", http_client=http), read_timeout_seconds=60) as client,
+            ):
                 return {t.name for t in (await client.list_tools()).tools}
 
         assert run_async(work()) == READ_TOOLS

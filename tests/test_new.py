@@ -31,15 +31,35 @@ def check(*args):
 
 
 def test_pattern_from_flags_passes_check(kb):
-    res = run("new", "pattern", "--kb", "kb", "--title", "Disk full on /var", "--category", "capacity",
-              "--severity", "sev2", "--symptom", "writes fail", "--symptom", "df shows 100%",
-              "--signal", "No space left on device", "--no-input")
+    res = run(
+        "new",
+        "pattern",
+        "--kb",
+        "kb",
+        "--title",
+        "Disk full on /var",
+        "--category",
+        "capacity",
+        "--severity",
+        "sev2",
+        "--symptom",
+        "writes fail",
+        "--symptom",
+        "df shows 100%",
+        "--signal",
+        "No space left on device",
+        "--no-input",
+    )
     assert res.exit_code == 0, res.output
     path = "kb/patterns/capacity/disk-full-on-var.md"
     assert path in res.stdout.splitlines()
     p = load_kb(kb).patterns["disk-full-on-var"]
-    assert (p.category, p.severity, p.status, p.symptoms) == ("capacity", "sev2", "draft",
-                                                              ["writes fail", "df shows 100%"])
+    assert (p.category, p.severity, p.status, p.symptoms) == (
+        "capacity",
+        "sev2",
+        "draft",
+        ["writes fail", "df shows 100%"],
+    )
     assert p.signals == ["No space left on device"] and p.created is not None
     res = check()
     assert res.exit_code == 0, res.output
@@ -50,36 +70,74 @@ def test_pattern_from_flags_passes_check(kb):
 
 
 def test_complete_pattern_from_flags_passes_strict(kb):
-    res = run("new", "pattern", "--kb", "kb", "--id", "cache-stampede", "--title", "Cache stampede after a flush",
-              "--category", "software", "--severity", "sev2", "--status", "active",
-              "--symptom", "database CPU pegged right after the cache restart", "--signal", "redis_keyspace_misses",
-              "--summary", "Every client misses the cache at once and the database melts.",
-              "--step", "Run `redis-cli info stats` and compare keyspace_misses with keyspace_hits.",
-              "--step", "Shed load on the read path with the rate limiter.",
-              "--evidence", "`redis-cli info` output before restarting anything",
-              "--root-cause", "A cold cache sends every read to the database at the same moment.",
-              "--related", "db-pool-exhausted", "--tag", "cache", "--service", "catalog", "--owner", "team-core")
+    res = run(
+        "new",
+        "pattern",
+        "--kb",
+        "kb",
+        "--id",
+        "cache-stampede",
+        "--title",
+        "Cache stampede after a flush",
+        "--category",
+        "software",
+        "--severity",
+        "sev2",
+        "--status",
+        "active",
+        "--symptom",
+        "database CPU pegged right after the cache restart",
+        "--signal",
+        "redis_keyspace_misses",
+        "--summary",
+        "Every client misses the cache at once and the database melts.",
+        "--step",
+        "Run `redis-cli info stats` and compare keyspace_misses with keyspace_hits.",
+        "--step",
+        "Shed load on the read path with the rate limiter.",
+        "--evidence",
+        "`redis-cli info` output before restarting anything",
+        "--root-cause",
+        "A cold cache sends every read to the database at the same moment.",
+        "--related",
+        "db-pool-exhausted",
+        "--tag",
+        "cache",
+        "--service",
+        "catalog",
+        "--owner",
+        "team-core",
+    )
     assert res.exit_code == 0, res.output
     # related is one-way until the other pattern links back: the only authoring warning
     out = check("--strict", "kb/patterns/software/cache-stampede.md")
     assert [ln for ln in out.output.splitlines() if "cache-stampede.md:" in ln] == [
-        ln for ln in out.output.splitlines() if "one-way link: db-pool-exhausted" in ln]
+        ln for ln in out.output.splitlines() if "one-way link: db-pool-exhausted" in ln
+    ]
     p = load_kb(kb).patterns["cache-stampede"]
     assert p.runbook[0].startswith("Run `redis-cli") and p.root_cause.startswith("A cold cache")
     assert p.related == ["db-pool-exhausted"] and p.owner == "team-core"
 
 
 def test_pattern_by_prompts(kb):
-    answers = "\n".join([
-        "Queue consumers stuck on a poison message",  # title
-        "",  # id: accept the default
-        "software",  # category
-        "sev2",  # severity
-        "consumer lag grows on one partition", "",  # symptoms
-        "DeserializationException", "",  # signals
-        "One message crashes every consumer that reads it.",  # summary
-        "Find the offset with `kafka-consumer-groups --describe --group orders`.", "",  # steps
-    ]) + "\n"
+    answers = (
+        "\n".join(
+            [
+                "Queue consumers stuck on a poison message",  # title
+                "",  # id: accept the default
+                "software",  # category
+                "sev2",  # severity
+                "consumer lag grows on one partition",
+                "",  # symptoms
+                "DeserializationException",
+                "",  # signals
+                "One message crashes every consumer that reads it.",  # summary
+                "Find the offset with `kafka-consumer-groups --describe --group orders`.",
+                "",  # steps
+            ]
+        )
+        + "\n"
+    )
     res = run("new", "pattern", "--kb", "kb", input=answers)
     assert res.exit_code == 0, res.output
     p = load_kb(kb).patterns["queue-consumers-stuck-on-a-poison-message"]
@@ -90,33 +148,87 @@ def test_pattern_by_prompts(kb):
 
 def test_refuses_to_overwrite(kb):
     before = (kb / "patterns/capacity/disk-full.md").read_text()
-    res = run("new", "pattern", "--kb", "kb", "--id", "disk-full", "--title", "x", "--category", "capacity",
-              "--severity", "sev2", "--symptom", "y")
+    res = run(
+        "new",
+        "pattern",
+        "--kb",
+        "kb",
+        "--id",
+        "disk-full",
+        "--title",
+        "x",
+        "--category",
+        "capacity",
+        "--severity",
+        "sev2",
+        "--symptom",
+        "y",
+    )
     assert res.exit_code == 1 and "Error: --id: pattern 'disk-full' already exists" in res.output
     # same id in another folder is refused too (ids are unique across the KB)
-    res = run("new", "pattern", "--kb", "kb", "--id", "disk-full", "--title", "x", "--category", "network",
-              "--severity", "sev2", "--symptom", "y")
+    res = run(
+        "new",
+        "pattern",
+        "--kb",
+        "kb",
+        "--id",
+        "disk-full",
+        "--title",
+        "x",
+        "--category",
+        "network",
+        "--severity",
+        "sev2",
+        "--symptom",
+        "y",
+    )
     assert res.exit_code == 1 and "already exists" in res.output
     assert (kb / "patterns/capacity/disk-full.md").read_text() == before
     # a broken file with that name is not overwritten either
     (kb / "patterns/capacity/broken.md").write_text("not front matter\n")
-    res = run("new", "pattern", "--kb", "kb", "--id", "broken", "--title", "x", "--category", "capacity",
-              "--severity", "sev2", "--symptom", "y")
+    res = run(
+        "new",
+        "pattern",
+        "--kb",
+        "kb",
+        "--id",
+        "broken",
+        "--title",
+        "x",
+        "--category",
+        "capacity",
+        "--severity",
+        "sev2",
+        "--symptom",
+        "y",
+    )
     assert res.exit_code == 1 and "refusing to overwrite" in res.output
     assert (kb / "patterns/capacity/broken.md").read_text() == "not front matter\n"
     assert not list((kb / "patterns/capacity").glob(".*tmp"))
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--no-input", "--title", "x"], "--category: a category"),
-    (["--no-input", "--title", "x", "--category", "capacity", "--severity", "sev9", "--symptom", "y"],
-     "unknown severity 'sev9'"),
-    (["--title", "x", "--category", "Bad Folder", "--severity", "sev2", "--symptom", "y"], "--category: must be a kebab"),
-    (["--title", "x", "--id", "Not_Kebab", "--category", "capacity", "--severity", "sev2", "--symptom", "y"],
-     "--id: must be a kebab"),
-    (["--title", "x", "--category", "capacity", "--severity", "sev2", "--symptom", "y", "--related", "nope"],
-     "--related: no pattern has id 'nope'"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--no-input", "--title", "x"], "--category: a category"),
+        (
+            ["--no-input", "--title", "x", "--category", "capacity", "--severity", "sev9", "--symptom", "y"],
+            "unknown severity 'sev9'",
+        ),
+        (
+            ["--title", "x", "--category", "Bad Folder", "--severity", "sev2", "--symptom", "y"],
+            "--category: must be a kebab",
+        ),
+        (
+            ["--title", "x", "--id", "Not_Kebab", "--category", "capacity", "--severity", "sev2", "--symptom", "y"],
+            "--id: must be a kebab",
+        ),
+        (
+            ["--title", "x", "--category", "capacity", "--severity", "sev2", "--symptom", "y", "--related", "nope"],
+            "--related: no pattern has id 'nope'",
+        ),
+    ],
+)
 def test_pattern_bad_values_are_clear_errors(kb, args, message):
     res = run("new", "pattern", "--kb", "kb", *args)
     assert res.exit_code != 0 and message in res.output
@@ -124,9 +236,26 @@ def test_pattern_bad_values_are_clear_errors(kb, args, message):
 
 
 def test_incident_from_flags_and_prompts(kb):
-    res = run("new", "incident", "--kb", "kb", "--title", "Checkout 502s", "--severity", "sev2",
-              "--date", "2026-05-04", "--pattern", "disk-full", "--service", "checkout", "--duration", "12",
-              "--summary", "Checkout returned 502 for 12 minutes while the disk was full.")
+    res = run(
+        "new",
+        "incident",
+        "--kb",
+        "kb",
+        "--title",
+        "Checkout 502s",
+        "--severity",
+        "sev2",
+        "--date",
+        "2026-05-04",
+        "--pattern",
+        "disk-full",
+        "--service",
+        "checkout",
+        "--duration",
+        "12",
+        "--summary",
+        "Checkout returned 502 for 12 minutes while the disk was full.",
+    )
     assert res.exit_code == 0, res.output
     assert "kb/incidents/2026/INC-2026-0003.md" in res.stdout  # next free number that year
     inc = load_kb(kb).incidents["INC-2026-0003"]
@@ -144,8 +273,20 @@ def test_incident_from_flags_and_prompts(kb):
 
 
 def test_path_from_flags_and_prompts(kb):
-    res = run("new", "path", "--kb", "kb", "--title", "Storage basics", "--audience", "new hires",
-              "--step", "disk-full: the page you get first", "--step", "db-pool-exhausted: follows disk trouble")
+    res = run(
+        "new",
+        "path",
+        "--kb",
+        "kb",
+        "--title",
+        "Storage basics",
+        "--audience",
+        "new hires",
+        "--step",
+        "disk-full: the page you get first",
+        "--step",
+        "db-pool-exhausted: follows disk trouble",
+    )
     assert res.exit_code == 0, res.output
     path = load_kb(kb).paths["storage-basics"]
     assert [s.pattern for s in path.steps] == ["disk-full", "db-pool-exhausted"]
@@ -170,8 +311,21 @@ def test_help_mentions_draft_default():
 def test_first_pattern_starts_a_knowledge_base(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     Path("team-kb").mkdir()
-    res = run("new", "pattern", "--kb", "team-kb", "--title", "Disk full", "--category", "capacity",
-              "--severity", "sev2", "--symptom", "writes fail", "--no-input")
+    res = run(
+        "new",
+        "pattern",
+        "--kb",
+        "team-kb",
+        "--title",
+        "Disk full",
+        "--category",
+        "capacity",
+        "--severity",
+        "sev2",
+        "--symptom",
+        "writes fail",
+        "--no-input",
+    )
     assert res.exit_code == 0, res.output
     assert "Started a knowledge base in team-kb/" in res.stderr
     assert list(load_kb("team-kb").patterns) == ["disk-full"]

@@ -5,10 +5,28 @@ import pytest
 from recur.retrieval import patterns as pat
 
 DOCS = {
-    "b": {"id": "b", "title": "B", "category": "capacity", "severity": "sev1", "status": "active", "summary": "",
-          "path": "patterns/capacity/b.md", "services": ["Checkout", "db"], "tags": ["postgres"]},
-    "a": {"id": "a", "title": "A", "category": "network", "severity": "sev2", "status": "active", "summary": "",
-          "path": "patterns/network/a.md", "services": [], "tags": ["dns", "postgres"]},
+    "b": {
+        "id": "b",
+        "title": "B",
+        "category": "capacity",
+        "severity": "sev1",
+        "status": "active",
+        "summary": "",
+        "path": "patterns/capacity/b.md",
+        "services": ["Checkout", "db"],
+        "tags": ["postgres"],
+    },
+    "a": {
+        "id": "a",
+        "title": "A",
+        "category": "network",
+        "severity": "sev2",
+        "status": "active",
+        "summary": "",
+        "path": "patterns/network/a.md",
+        "services": [],
+        "tags": ["dns", "postgres"],
+    },
 }
 
 
@@ -30,5 +48,8 @@ def test_unknown_pattern_has_the_api_code_and_message():
 
 
 def test_site_page_links():
-    assert pat.site_page("https://x.example/kb/", "patterns/capacity/b.md") == "https://x.example/kb/patterns/capacity/b.html"
+    assert (
+        pat.site_page("https://x.example/kb/", "patterns/capacity/b.md")
+        == "https://x.example/kb/patterns/capacity/b.html"
+    )
     assert pat.site_page(None, "patterns/capacity/b.md") is None

@@ -13,36 +13,87 @@ AS_OF = dt.date(2026, 5, 15)
 
 
 def incident(root, iid, date, severity="sev2", patterns=(), services=(), extra=""):
-    write(root, f"incidents/{date[:4]}/{iid}.md", "\n".join([
-        "---", f"id: {iid}", f"title: Incident {iid}", f"date: {date}", f"severity: {severity}",
-        f"patterns: [{', '.join(patterns)}]", f"services: [{', '.join(services)}]", extra.rstrip(), "---", "",
-        "## Summary", "Something happened.", ""]))
+    write(
+        root,
+        f"incidents/{date[:4]}/{iid}.md",
+        "\n".join(
+            [
+                "---",
+                f"id: {iid}",
+                f"title: Incident {iid}",
+                f"date: {date}",
+                f"severity: {severity}",
+                f"patterns: [{', '.join(patterns)}]",
+                f"services: [{', '.join(services)}]",
+                extra.rstrip(),
+                "---",
+                "",
+                "## Summary",
+                "Something happened.",
+                "",
+            ]
+        ),
+    )
 
 
 @pytest.fixture
 def pm_kb(tmp_path):
     root = tmp_path / "kb"
-    write(root, "patterns/capacity/disk-full.md", pattern_text(
-        "disk-full", title="Disk full", fix="fix: {status: done, owner: team-a, due: 2026-01-31, done: 2026-02-01}"))
-    write(root, "patterns/capacity/pool-exhausted.md", pattern_text(
-        "pool-exhausted", title="Pool exhausted",
-        fix="fix: {status: in-progress, owner: team-b, due: 2026-04-30, tickets: [DB-1]}"))
-    write(root, "patterns/network/dns-failure.md", pattern_text(
-        "dns-failure", "network", title="DNS failure", fix="fix: {status: open, due: 2026-12-31}",
-        extra_front="owner: team-net"))
-    write(root, "patterns/network/old.md", pattern_text(
-        "old", "network", status="retired", fix="fix: {status: open, owner: x, due: 2020-01-01}"))
+    write(
+        root,
+        "patterns/capacity/disk-full.md",
+        pattern_text(
+            "disk-full", title="Disk full", fix="fix: {status: done, owner: team-a, due: 2026-01-31, done: 2026-02-01}"
+        ),
+    )
+    write(
+        root,
+        "patterns/capacity/pool-exhausted.md",
+        pattern_text(
+            "pool-exhausted",
+            title="Pool exhausted",
+            fix="fix: {status: in-progress, owner: team-b, due: 2026-04-30, tickets: [DB-1]}",
+        ),
+    )
+    write(
+        root,
+        "patterns/network/dns-failure.md",
+        pattern_text(
+            "dns-failure",
+            "network",
+            title="DNS failure",
+            fix="fix: {status: open, due: 2026-12-31}",
+            extra_front="owner: team-net",
+        ),
+    )
+    write(
+        root,
+        "patterns/network/old.md",
+        pattern_text("old", "network", status="retired", fix="fix: {status: open, owner: x, due: 2020-01-01}"),
+    )
     # fixed before its fix landed: not a recurrence after fix
-    incident(root, "INC-1", "2026-01-10", patterns=["disk-full"], services=["api"],
-             extra="review: {status: done}")
+    incident(root, "INC-1", "2026-01-10", patterns=["disk-full"], services=["api"], extra="review: {status: done}")
     # after the fix landed: recurrence after fix; review pending and overdue (sev1: 5 days)
-    incident(root, "INC-2", "2026-04-20", "sev1", patterns=["disk-full", "pool-exhausted"], services=["api", "db"],
-             extra="follow_ups:\n  - {title: Add alert, owner: team-b, due: 2026-05-01, ticket: OPS-9}\n"
-                   "  - {title: Done thing, status: done}\n"
-                   "flags:\n  - heap dump lost\n  - {text: old question, status: done}")
+    incident(
+        root,
+        "INC-2",
+        "2026-04-20",
+        "sev1",
+        patterns=["disk-full", "pool-exhausted"],
+        services=["api", "db"],
+        extra="follow_ups:\n  - {title: Add alert, owner: team-b, due: 2026-05-01, ticket: OPS-9}\n"
+        "  - {title: Done thing, status: done}\n"
+        "flags:\n  - heap dump lost\n  - {text: old question, status: done}",
+    )
     # unknown pattern, sev3 review due in 20 days (not overdue), open follow-up without owner
-    incident(root, "INC-3", "2026-05-10", "sev3", services=["web"],
-             extra="follow_ups:\n  - {title: Find the cause, due: 2026-06-01}")
+    incident(
+        root,
+        "INC-3",
+        "2026-05-10",
+        "sev3",
+        services=["web"],
+        extra="follow_ups:\n  - {title: Find the cause, due: 2026-06-01}",
+    )
     # sev4: no review; pool-exhausted again
     incident(root, "INC-4", "2026-05-12", "sev4", patterns=["pool-exhausted"])
     # after as_of: ignored everywhere
@@ -53,8 +104,19 @@ def pm_kb(tmp_path):
 def test_board_is_json_safe_and_complete(pm_kb):
     b = board(pm_kb, AS_OF)
     assert json.loads(json.dumps(b)) == b
-    for key in ("as_of", "counts", "reviews", "follow_ups", "fixes", "by_owner", "unknown", "flags",
-                "recurring", "recurrence_after_fix", "trends"):
+    for key in (
+        "as_of",
+        "counts",
+        "reviews",
+        "follow_ups",
+        "fixes",
+        "by_owner",
+        "unknown",
+        "flags",
+        "recurring",
+        "recurrence_after_fix",
+        "trends",
+    ):
         assert key in b
     assert b["as_of"] == "2026-05-15"
     assert all(r["incident"] != "INC-5" for r in b["reviews"])
@@ -92,12 +154,25 @@ def test_unknown_flags_recurring_after_fix_and_trends(pm_kb):
     assert [u["incident"] for u in b["unknown"]] == ["INC-3"]
     assert [(f["incident"], f["text"]) for f in b["flags"]] == [("INC-2", "heap dump lost")]
     assert b["flags"][0]["age_days"] == 25
-    assert b["recurring"]["30"][0] == {"pattern": "pool-exhausted", "title": "Pool exhausted",
-                                      "category": "capacity", "count": 2, "last": "2026-05-12"}
+    assert b["recurring"]["30"][0] == {
+        "pattern": "pool-exhausted",
+        "title": "Pool exhausted",
+        "category": "capacity",
+        "count": 2,
+        "last": "2026-05-12",
+    }
     assert {r["pattern"]: r["count"] for r in b["recurring"]["90"]} == {"pool-exhausted": 2}  # once is not recurring
-    assert b["recurrence_after_fix"] == [{
-        "incident": "INC-2", "title": "Incident INC-2", "pattern": "disk-full", "pattern_title": "Disk full",
-        "fix_done": "2026-02-01", "incident_date": "2026-04-20", "days_after_fix": 78}]
+    assert b["recurrence_after_fix"] == [
+        {
+            "incident": "INC-2",
+            "title": "Incident INC-2",
+            "pattern": "disk-full",
+            "pattern_title": "Disk full",
+            "fix_done": "2026-02-01",
+            "incident_date": "2026-04-20",
+            "days_after_fix": 78,
+        }
+    ]
     t = b["trends"]
     assert t["months"][-1] == "2026-05" and len(t["months"]) == 12
     jan, apr, may = t["months"].index("2026-01"), t["months"].index("2026-04"), t["months"].index("2026-05")

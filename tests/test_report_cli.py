@@ -27,8 +27,17 @@ def test_text_and_markdown_show_every_section(kb_dir):
         r = run("report", "--kb", str(kb_dir), "--as-of", "2026-05-01", "--format", fmt)
         assert r.exit_code == 0
         out = r.output
-        for heading in ("Reviews pending", "Open follow-ups", "Open permanent fixes", "Needs analysis",
-                        "open flags", "Recurrence after fix", "last 30 days", "last 90 days", "Incidents per month"):
+        for heading in (
+            "Reviews pending",
+            "Open follow-ups",
+            "Open permanent fixes",
+            "Needs analysis",
+            "open flags",
+            "Recurrence after fix",
+            "last 30 days",
+            "last 90 days",
+            "Incidents per month",
+        ):
             assert heading in out, (fmt, heading)
         assert "INC-2026-0002" in out and "pool metrics lost" in out and "OVERDUE 50d" in out
     md = run("report", "--kb", str(kb_dir), "--as-of", "2026-05-01", "--format", "markdown").output

@@ -31,7 +31,10 @@ def test_most_recurring_needs_two_incidents(kb_dir):
     assert b["recurring"]["90"] == []  # db-pool-exhausted was seen once
     md = render_markdown(b)
     assert "Nothing recurred: no pattern matched two or more incidents in the last 90 days." in md
-    write(kb_dir, "incidents/2026/INC-2026-0003.md", """---
+    write(
+        kb_dir,
+        "incidents/2026/INC-2026-0003.md",
+        """---
 id: INC-2026-0003
 title: Checkout hung again
 date: 2026-04-20
@@ -41,7 +44,8 @@ patterns: [db-pool-exhausted]
 
 ## Summary
 Pool exhausted again.
-""")
+""",
+    )
     out = CliRunner().invoke(cli, ["report", "--kb", str(kb_dir), "--as-of", "2026-05-01", "--format", "json"])
     rec = json.loads(out.output)["recurring"]["90"]
     assert [(r["pattern"], r["count"]) for r in rec] == [("db-pool-exhausted", 2)]

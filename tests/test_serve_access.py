@@ -18,8 +18,11 @@ def app_for(root, **kw):
     kb = root / "kb"
     if not kb.exists():
         small_kb(kb)
-    return create_app(lambda: Engine.open(kb, root / "index", model="fake:64", quiet=True),
-                      feedback_path=root / "feedback.jsonl", **kw)
+    return create_app(
+        lambda: Engine.open(kb, root / "index", model="fake:64", quiet=True),
+        feedback_path=root / "feedback.jsonl",
+        **kw,
+    )
 
 
 def assert_error(r, status, code):
@@ -57,10 +60,14 @@ def test_reads_stay_open_with_a_write_token(write_only):
 def test_scope_all_guards_every_api_route(tmp_path):
     with running(app_for(tmp_path, token=TOKEN, token_scope="all")) as base:
         auth = {"Authorization": f"Bearer {TOKEN}"}
-        for method, path, body in (("POST", "/api/suggest", {"text": "disk full"}), ("GET", "/api/patterns", None),
-                                   ("GET", "/api/patterns/disk-full", None), ("GET", "/metrics", None),
-                                   ("POST", "/api/alertmanager", alert_payload({"labels": {"alertname": "X"}})),
-                                   ("POST", "/api/feedback", VOTE)):
+        for method, path, body in (
+            ("POST", "/api/suggest", {"text": "disk full"}),
+            ("GET", "/api/patterns", None),
+            ("GET", "/api/patterns/disk-full", None),
+            ("GET", "/metrics", None),
+            ("POST", "/api/alertmanager", alert_payload({"labels": {"alertname": "X"}})),
+            ("POST", "/api/feedback", VOTE),
+        ):
             assert_error(httpx.request(method, base + path, json=body), 401, "unauthorized")
             assert httpx.request(method, base + path, json=body, headers=auth).status_code in (200, 201), path
         assert httpx.get(base + "/healthz").status_code == 200  # probes stay open
@@ -85,8 +92,7 @@ def metric(text: str, name: str, **labels) -> float:
         if line.startswith("#"):
             continue
         series, _, value = line.rpartition(" ")
-        if series == key or (series.startswith(name + "{") and all(
-                f'{k}="{v}"' in series for k, v in labels.items())):
+        if series == key or (series.startswith(name + "{") and all(f'{k}="{v}"' in series for k, v in labels.items())):
             total += float(value)
     return total
 
@@ -122,16 +128,30 @@ def test_security_headers_on_every_kind_of_response(tmp_path):
     (site / "index.html").write_text("<h1>site</h1>")
     (tmp_path / "secret.txt").write_text("outside the site")
     with running(app_for(tmp_path, site_dir=site)) as base:
-        for method, path in (("GET", "/"), ("GET", "/healthz"), ("GET", "/metrics"), ("GET", "/api/patterns"),
-                             ("GET", "/nope.html"), ("GET", "/docs"), ("GET", "/openapi.json"),
-                             ("POST", "/api/suggest")):
+        for method, path in (
+            ("GET", "/"),
+            ("GET", "/healthz"),
+            ("GET", "/metrics"),
+            ("GET", "/api/patterns"),
+            ("GET", "/nope.html"),
+            ("GET", "/docs"),
+            ("GET", "/openapi.json"),
+            ("POST", "/api/suggest"),
+        ):
             r = httpx.request(method, base + path)
             assert all(h in r.headers for h in SECURITY), (path, r.headers)
             assert r.headers["x-content-type-options"] == "nosniff"
             csp = r.headers["content-security-policy"]
             assert "default-src 'self'" in csp and "'unsafe-inline'" not in csp.split("script-src")[1].split(";")[0]
-        for path in ("/../secret.txt", "/%2e%2e/secret.txt", "/..%2fsecret.txt", "/assets/..%2f..%2fsecret.txt",
-                     "/assets/%2e%2e/%2e%2e/secret.txt", "/%252e%252e/secret.txt", "//secret.txt"):
+        for path in (
+            "/../secret.txt",
+            "/%2e%2e/secret.txt",
+            "/..%2fsecret.txt",
+            "/assets/..%2f..%2fsecret.txt",
+            "/assets/%2e%2e/%2e%2e/secret.txt",
+            "/%252e%252e/secret.txt",
+            "//secret.txt",
+        ):
             raw = raw_get(base, path)
             assert b"outside the site" not in raw, path
             assert raw.startswith((b"HTTP/1.1 404", b"HTTP/1.1 400")), (path, raw[:60])

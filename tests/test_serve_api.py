@@ -47,8 +47,22 @@ def test_suggest_returns_the_cli_result_objects(served):
     assert r.status_code == 200
     api = r.json()
     assert api["query"] == text and len(api["results"]) == 2
-    out = CliRunner().invoke(cli, ["suggest", "--kb", str(served["kb"]), "--index", str(served["index"]),
-                                   "--model", "fake:64", "--top", "2", "--json", text])
+    out = CliRunner().invoke(
+        cli,
+        [
+            "suggest",
+            "--kb",
+            str(served["kb"]),
+            "--index",
+            str(served["index"]),
+            "--model",
+            "fake:64",
+            "--top",
+            "2",
+            "--json",
+            text,
+        ],
+    )
     assert out.exit_code == 0, out.output
     assert api["results"] == json.loads(out.stdout)["results"]
     first = api["results"][0]
@@ -82,12 +96,22 @@ def test_patterns_list_and_detail(served):
 
 def test_alertmanager_suggests_per_alert(served):
     payload = alert_payload(
-        {"labels": {"alertname": "CoreDNSErrorsHigh", "severity": "critical", "instance": "10.0.0.3:9153",
-                    "service": "coredns"},
-         "annotations": {"summary": "CoreDNS is returning SERVFAIL", "runbook_url": "https://wiki/x"},
-         "fingerprint": "f1"},
-        {"labels": {"alertname": "NodeFilesystemFull", "mountpoint": "/var/lib/postgresql"},
-         "annotations": {"description": "No space left on device on db-1"}, "fingerprint": "f2"})
+        {
+            "labels": {
+                "alertname": "CoreDNSErrorsHigh",
+                "severity": "critical",
+                "instance": "10.0.0.3:9153",
+                "service": "coredns",
+            },
+            "annotations": {"summary": "CoreDNS is returning SERVFAIL", "runbook_url": "https://wiki/x"},
+            "fingerprint": "f1",
+        },
+        {
+            "labels": {"alertname": "NodeFilesystemFull", "mountpoint": "/var/lib/postgresql"},
+            "annotations": {"description": "No space left on device on db-1"},
+            "fingerprint": "f2",
+        },
+    )
     r = post(served["base"], "/api/alertmanager", payload)
     assert r.status_code == 200, r.text
     alerts = r.json()["alerts"]
@@ -142,13 +166,20 @@ def test_concurrent_feedback_never_interleaves(served):
 def test_openapi_and_offline_docs(served):
     base = served["base"]
     spec = httpx.get(base + "/openapi.json").json()
-    assert {"/api/suggest", "/api/patterns", "/api/patterns/{pattern_id}", "/api/alertmanager", "/api/feedback",
-            "/healthz"} <= set(spec["paths"])
+    assert {
+        "/api/suggest",
+        "/api/patterns",
+        "/api/patterns/{pattern_id}",
+        "/api/alertmanager",
+        "/api/feedback",
+        "/healthz",
+    } <= set(spec["paths"])
     for page in ("/docs", "/redoc"):
         r = httpx.get(base + page)
         assert r.status_code == 200 and "text/html" in r.headers["content-type"]
-        srcs = [part.split('"')[1] for part in r.text.split("src=")[1:]] + \
-               [part.split('"')[1] for part in r.text.split('href=')[1:] if part.startswith('"')]
+        srcs = [part.split('"')[1] for part in r.text.split("src=")[1:]] + [
+            part.split('"')[1] for part in r.text.split("href=")[1:] if part.startswith('"')
+        ]
         assert srcs and not [s for s in srcs if s.startswith(("http://", "https://", "//"))], srcs
         for asset in srcs:
             if asset.startswith("/_docs-assets/"):
@@ -167,13 +198,23 @@ def test_picks_up_a_rebuilt_index_without_restart(tmp_path):
 
     kb = small_kb(tmp_path / "kb")
     idx = tmp_path / "index"
-    app = create_app(lambda: Engine.open(kb, idx, model="fake:64", quiet=True), feedback_path=tmp_path / "f.jsonl",
-                     reload_interval=0.1)
+    app = create_app(
+        lambda: Engine.open(kb, idx, model="fake:64", quiet=True),
+        feedback_path=tmp_path / "f.jsonl",
+        reload_interval=0.1,
+    )
     with running(app) as base:
         assert "conntrack-full" not in [p["id"] for p in httpx.get(base + "/api/patterns").json()["patterns"]]
-        write(kb, "patterns/network/conntrack-full.md", pattern_text(
-            "conntrack-full", "network", symptoms=("packets dropped at random",),
-            signals=("nf_conntrack: table full, dropping packet",)))
+        write(
+            kb,
+            "patterns/network/conntrack-full.md",
+            pattern_text(
+                "conntrack-full",
+                "network",
+                symptoms=("packets dropped at random",),
+                signals=("nf_conntrack: table full, dropping packet",),
+            ),
+        )
         build(load_kb(kb), idx, embed.load_encoder("fake:64"), progress=False)
         import time
 
@@ -234,8 +275,11 @@ def test_real_model_over_http(tmp_path, real_engine):
     app = create_app(lambda: real_engine, feedback_path=tmp_path / "f.jsonl")
     with running(app) as base:
         assert httpx.get(base + "/healthz").json()["model"].startswith("all-MiniLM-L6-v2")
-        r = post(base, "/api/suggest", {"text": "postgres refuses connections: FATAL: sorry, too many clients "
-                                                "already", "top": 3})
+        r = post(
+            base,
+            "/api/suggest",
+            {"text": "postgres refuses connections: FATAL: sorry, too many clients already", "top": 3},
+        )
         assert r.status_code == 200
         assert r.json()["results"][0]["id"] == "db-connection-pool-exhausted"
         assert r.json()["results"] == real_engine.suggest(r.json()["query"], top=3)
@@ -244,9 +288,16 @@ def test_real_model_over_http(tmp_path, real_engine):
 def test_concurrent_queries_are_answered_like_one_at_a_time(served):
     from concurrent.futures import ThreadPoolExecutor
 
-    texts = ["No space left on device", "too many clients", "SERVFAIL from resolvers", "requests hang",
-             "ENOSPC", "lookup api.internal: no such host", "HikariPool-1 - Connection is not available",
-             "writes fail"] * 2
+    texts = [
+        "No space left on device",
+        "too many clients",
+        "SERVFAIL from resolvers",
+        "requests hang",
+        "ENOSPC",
+        "lookup api.internal: no such host",
+        "HikariPool-1 - Connection is not available",
+        "writes fail",
+    ] * 2
     with ThreadPoolExecutor(len(texts)) as pool:
         answers = list(pool.map(lambda t: post(served["base"], "/api/suggest", {"text": t, "top": 3}).json(), texts))
     engine = Engine(served["kb"], served["index"], "fake:64")

@@ -38,24 +38,33 @@ def built(tmp_path_factory):
     (docs / "assets").mkdir(parents=True)
     # the theme override and its two assets: mkdocs-material's inline scripts as files, as the
     # real site has them, so the pages run under recur serve's CSP (no inline script)
-    for name in ("recur-suggest.js", "recur-suggest.css", "recur-md-base.js", "recur-md-content.js",
-                 "recur-md-palette.js"):
+    for name in (
+        "recur-suggest.js",
+        "recur-suggest.css",
+        "recur-md-base.js",
+        "recur-md-content.js",
+        "recur-md-palette.js",
+    ):
         shutil.copy(ASSETS / name, docs / "assets" / name)
     (docs / "index.md").write_text("# What are you seeing?\n\n" + BOX)
     (docs / "suggest.md").write_text("# Describe what you see\n\n" + BOX)
     (docs / "guide").mkdir()
     (docs / "guide" / "deep.md").write_text("# A nested page\n\n" + BOX)
-    for pid, cat, title in (("disk-full", "capacity", "Disk full on a host"),
-                            ("db-pool-exhausted", "capacity", "Database connection pool exhausted"),
-                            ("dns-failure", "network", "DNS resolution failure")):
+    for pid, cat, title in (
+        ("disk-full", "capacity", "Disk full on a host"),
+        ("db-pool-exhausted", "capacity", "Database connection pool exhausted"),
+        ("dns-failure", "network", "DNS resolution failure"),
+    ):
         page = docs / "patterns" / cat / f"{pid}.md"
         page.parent.mkdir(parents=True, exist_ok=True)
         page.write_text(f"# {title}\n\nNo space left on device. ENOSPC.\n" if pid == "disk-full" else f"# {title}\n")
     cfg = root / "mkdocs.yml"
-    cfg.write_text(f"site_name: Recur test\ntheme:\n  name: material\n  font: false\n  custom_dir: {OVERRIDES}\n"
-                   "use_directory_urls: false\n"
-                   "plugins: [search]\nextra_css: [assets/recur-suggest.css]\n"
-                   "extra_javascript: [assets/recur-suggest.js]\n")
+    cfg.write_text(
+        f"site_name: Recur test\ntheme:\n  name: material\n  font: false\n  custom_dir: {OVERRIDES}\n"
+        "use_directory_urls: false\n"
+        "plugins: [search]\nextra_css: [assets/recur-suggest.css]\n"
+        "extra_javascript: [assets/recur-suggest.js]\n"
+    )
     build(load_config(str(cfg), site_dir=str(root / "site")))
     return kb, root / "site"
 
@@ -65,8 +74,9 @@ def server(built, tmp_path_factory):
     kb, site = built
     work = tmp_path_factory.mktemp("browser-serve")
     fb = work / "feedback.jsonl"
-    app = create_app(lambda: Engine.open(kb, work / "index", model="fake:64", quiet=True), site_dir=site,
-                     feedback_path=fb)
+    app = create_app(
+        lambda: Engine.open(kb, work / "index", model="fake:64", quiet=True), site_dir=site, feedback_path=fb
+    )
     with running(app) as base:
         yield base, fb
 

@@ -19,10 +19,27 @@ def test_serve_process_answers_and_stops(kb_dir, tmp_path):
     sock = free_socket()
     port = sock.getsockname()[1]
     sock.close()
-    proc = subprocess.Popen(RECUR + ["serve", "--kb", str(kb_dir), "--index", str(tmp_path / "index"), "--model",
-                                     "fake:64", "--site", str(tmp_path / "no-site"), "--port", str(port),
-                                     "--feedback", str(tmp_path / "fb.jsonl")],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        RECUR
+        + [
+            "serve",
+            "--kb",
+            str(kb_dir),
+            "--index",
+            str(tmp_path / "index"),
+            "--model",
+            "fake:64",
+            "--site",
+            str(tmp_path / "no-site"),
+            "--port",
+            str(port),
+            "--feedback",
+            str(tmp_path / "fb.jsonl"),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
@@ -50,11 +67,28 @@ def test_token_from_the_environment_guards_feedback(kb_dir, tmp_path):
     port = sock.getsockname()[1]
     sock.close()
     token = "env-token-0123456789abcdef"
-    proc = subprocess.Popen(RECUR + ["serve", "--kb", str(kb_dir), "--index", str(tmp_path / "index"), "--model",
-                                     "fake:64", "--site", str(tmp_path / "no-site"), "--port", str(port),
-                                     "--feedback", str(tmp_path / "fb.jsonl")],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            env={**os.environ, "RECUR_TOKEN": token})
+    proc = subprocess.Popen(
+        RECUR
+        + [
+            "serve",
+            "--kb",
+            str(kb_dir),
+            "--index",
+            str(tmp_path / "index"),
+            "--model",
+            "fake:64",
+            "--site",
+            str(tmp_path / "no-site"),
+            "--port",
+            str(port),
+            "--feedback",
+            str(tmp_path / "fb.jsonl"),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "RECUR_TOKEN": token},
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
@@ -79,9 +113,25 @@ def test_bad_token_file_is_a_clean_error(kb_dir, tmp_path):
     short = tmp_path / "token"
     short.write_text("abc\n")
     for path, words in ((short, "shorter than 16"), (tmp_path / "missing", "cannot be read")):
-        r = subprocess.run(RECUR + ["serve", "--kb", str(kb_dir), "--index", str(tmp_path / "i"), "--model",
-                                    "fake:64", "--port", "0", "--token-file", str(path)],
-                           capture_output=True, text=True, timeout=60)
+        r = subprocess.run(
+            RECUR
+            + [
+                "serve",
+                "--kb",
+                str(kb_dir),
+                "--index",
+                str(tmp_path / "i"),
+                "--model",
+                "fake:64",
+                "--port",
+                "0",
+                "--token-file",
+                str(path),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert r.returncode == 1 and words in r.stderr and "Traceback" not in r.stderr, r.stderr
 
 
@@ -90,15 +140,24 @@ def test_port_in_use_is_a_clean_error(kb_dir, tmp_path):
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        r = subprocess.run(RECUR + ["serve", "--kb", str(kb_dir), "--index", str(tmp_path / "i"), "--model", "fake:64",
-                                    "--port", str(port)], capture_output=True, text=True, timeout=60)
+        r = subprocess.run(
+            RECUR
+            + ["serve", "--kb", str(kb_dir), "--index", str(tmp_path / "i"), "--model", "fake:64", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
     assert r.returncode == 1
     assert f"Error: cannot listen on 127.0.0.1:{port}" in r.stderr and "Traceback" not in r.stderr
 
 
 def test_missing_kb_is_a_clean_error(tmp_path):
-    r = subprocess.run(RECUR + ["serve", "--kb", str(tmp_path / "nope"), "--index", str(tmp_path / "i"),
-                                "--port", "0"], capture_output=True, text=True, timeout=60)
+    r = subprocess.run(
+        RECUR + ["serve", "--kb", str(tmp_path / "nope"), "--index", str(tmp_path / "i"), "--port", "0"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert r.returncode == 1 and "Error:" in r.stderr and "no knowledge base folder" in r.stderr
 
 
@@ -112,19 +171,26 @@ def test_engine_failure_exits_1(kb_dir, tmp_path):
     sock = free_socket()
     port = sock.getsockname()[1]
     sock.close()
-    r = subprocess.run(RECUR + ["serve", "--kb", str(kb_dir), "--index", str(tmp_path / "index"), "--model",
-                                "fake:64", "--port", str(port)], capture_output=True, text=True, timeout=60)
+    r = subprocess.run(
+        RECUR
+        + ["serve", "--kb", str(kb_dir), "--index", str(tmp_path / "index"), "--model", "fake:64", "--port", str(port)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert r.returncode == 1, r.stderr
     assert "Error:" in r.stderr and "Traceback" not in r.stderr
 
 
 def test_help_does_not_import_the_web_stack():
-    code = ("import sys; from click.testing import CliRunner; from recur.cli.main import cli; "
-            "r = CliRunner().invoke(cli, ['--help']); assert 'serve' in r.output and 'feedback' in r.output; "
-            "r = CliRunner().invoke(cli, ['serve', '--help']); assert '--site' in r.output; "
-            "r = CliRunner().invoke(cli, ['feedback', 'export', '--help']); assert '--out' in r.output; "
-            "bad = [m for m in ('fastapi', 'uvicorn', 'starlette', 'torch', 'faiss') if m in sys.modules]; "
-            "assert not bad, bad")
+    code = (
+        "import sys; from click.testing import CliRunner; from recur.cli.main import cli; "
+        "r = CliRunner().invoke(cli, ['--help']); assert 'serve' in r.output and 'feedback' in r.output; "
+        "r = CliRunner().invoke(cli, ['serve', '--help']); assert '--site' in r.output; "
+        "r = CliRunner().invoke(cli, ['feedback', 'export', '--help']); assert '--out' in r.output; "
+        "bad = [m for m in ('fastapi', 'uvicorn', 'starlette', 'torch', 'faiss') if m in sys.modules]; "
+        "assert not bad, bad"
+    )
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "tools")}
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
     assert r.returncode == 0, r.stderr

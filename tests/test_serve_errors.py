@@ -28,8 +28,11 @@ def base(tmp_path_factory):
     (site / "assets").mkdir(parents=True)
     (site / "index.html").write_text("<h1>Recur site</h1>")
     (site / "404.html").write_text("<h1>mkdocs 404</h1>")
-    app = create_app(lambda: Engine.open(kb, root / "index", model="fake:64", quiet=True), site_dir=site,
-                     feedback_path=root / "feedback.jsonl")
+    app = create_app(
+        lambda: Engine.open(kb, root / "index", model="fake:64", quiet=True),
+        site_dir=site,
+        feedback_path=root / "feedback.jsonl",
+    )
     with running(app) as url:
         yield url
 
@@ -54,7 +57,7 @@ CASES = [
     ("POST", "/api/suggest", {"content": b'{"text": "\xff\xfe"}', "headers": JSON}, 400, None),
     ("POST", "/api/suggest", {"content": b"", "headers": JSON}, 400, "empty_body"),
     ("POST", "/api/suggest", {"content": b"[" * 30000 + b"]" * 30000, "headers": JSON}, (400, 422), None),
-    ("POST", "/api/suggest", {"content": b"{\"text\": " * 6000 + b"1" + b"}" * 6000, "headers": JSON}, (400, 422), None),
+    ("POST", "/api/suggest", {"content": b'{"text": ' * 6000 + b"1" + b"}" * 6000, "headers": JSON}, (400, 422), None),
     ("POST", "/api/suggest", {"content": b'{"text": "disk", "top": NaN}', "headers": JSON}, (400, 422), None),
     ("POST", "/api/suggest", {"json": ["disk full"]}, 422, "invalid_request"),
     ("POST", "/api/suggest", {"json": "disk full"}, 422, "invalid_request"),
@@ -73,11 +76,21 @@ CASES = [
     ("POST", "/api/suggest", {"json": {"text": " \n\t "}}, 422, "invalid_request"),
     ("POST", "/api/suggest", {"json": {"text": "disk full " * 3000}}, 422, "invalid_request"),
     ("POST", "/api/suggest", {"json": {"text": BIG}}, 413, "body_too_large"),
-    ("POST", "/api/suggest", {"content": (c for c in [b'{"text": "', BIG.encode(), b'"}']), "headers": JSON},
-     413, "body_too_large"),
+    (
+        "POST",
+        "/api/suggest",
+        {"content": (c for c in [b'{"text": "', BIG.encode(), b'"}']), "headers": JSON},
+        413,
+        "body_too_large",
+    ),
     ("POST", "/api/suggest", {"content": b'{"text": "disk"}'}, 415, "unsupported_media_type"),
-    ("POST", "/api/suggest", {"content": b'{"text": "disk"}', "headers": {"content-type": "text/plain"}},
-     415, "unsupported_media_type"),
+    (
+        "POST",
+        "/api/suggest",
+        {"content": b'{"text": "disk"}', "headers": {"content-type": "text/plain"}},
+        415,
+        "unsupported_media_type",
+    ),
     ("POST", "/api/suggest", {"data": {"text": "disk"}}, 415, "unsupported_media_type"),
     ("GET", "/api/suggest", {}, 405, "method_not_allowed"),
     ("PUT", "/api/suggest", {"json": {"text": "disk"}}, 405, "method_not_allowed"),
@@ -126,8 +139,9 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("method,path,kwargs,status,code", CASES,
-                         ids=[f"{m} {p[:40]} {s}-{i}" for i, (m, p, _, s, _) in enumerate(CASES)])
+@pytest.mark.parametrize(
+    "method,path,kwargs,status,code", CASES, ids=[f"{m} {p[:40]} {s}-{i}" for i, (m, p, _, s, _) in enumerate(CASES)]
+)
 def test_error_shape(base, method, path, kwargs, status, code):
     r = httpx.request(method, base + path, timeout=30, **kwargs)
     assert_error(r, status, code)
@@ -147,8 +161,11 @@ def raw(base: str, data: bytes) -> bytes:
 
 
 def test_bad_content_length_is_a_4xx(base):
-    reply = raw(base, b"POST /api/suggest HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                      b"Content-Length: 99999999999\r\nConnection: close\r\n\r\n{}")
+    reply = raw(
+        base,
+        b"POST /api/suggest HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Content-Length: 99999999999\r\nConnection: close\r\n\r\n{}",
+    )
     head, _, body = reply.partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 413")
     assert json.loads(body)["error"]["code"] == "body_too_large"

@@ -21,12 +21,21 @@ CLOSE = "</script><script>alert(2)</script>"
 
 
 def hostile(kb):
-    write(kb, "patterns/capacity/disk-full.md", pattern_text(
-        "disk-full", title=f"Disk full {IMG}", symptoms=(f"writes fail {IMG}", f"no space {CLOSE}"),
-        signals=("No space left on device", f"ENOSPC {IMG}"), related=("db-pool-exhausted",),
-        summary=f"A filesystem runs out of bytes {IMG} and {CLOSE} [click](javascript:alert(3)).",
-        runbook=(f"Check `df -h` {IMG}", f"Free space {CLOSE}"), evidence=(f"`du` output {IMG}",),
-        root_cause=f'<svg onload="alert(4)"></svg> {CLOSE}'))
+    write(
+        kb,
+        "patterns/capacity/disk-full.md",
+        pattern_text(
+            "disk-full",
+            title=f"Disk full {IMG}",
+            symptoms=(f"writes fail {IMG}", f"no space {CLOSE}"),
+            signals=("No space left on device", f"ENOSPC {IMG}"),
+            related=("db-pool-exhausted",),
+            summary=f"A filesystem runs out of bytes {IMG} and {CLOSE} [click](javascript:alert(3)).",
+            runbook=(f"Check `df -h` {IMG}", f"Free space {CLOSE}"),
+            evidence=(f"`du` output {IMG}",),
+            root_cause=f'<svg onload="alert(4)"></svg> {CLOSE}',
+        ),
+    )
     return kb
 
 
@@ -35,11 +44,16 @@ def base(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("hostile")
     kb = hostile(small_kb(tmp / "kb"))
     out = tmp / "site"
-    r = CliRunner().invoke(cli, ["site", "--kb", str(kb), "--out", str(out), "-q", "--index", str(tmp / "no-index"),
-                                 "--as-of", "2026-04-01"])
+    r = CliRunner().invoke(
+        cli,
+        ["site", "--kb", str(kb), "--out", str(out), "-q", "--index", str(tmp / "no-index"), "--as-of", "2026-04-01"],
+    )
     assert r.exit_code == 0, r.output
-    app = create_app(lambda: Engine.open(kb, tmp / "index", model="fake:64", quiet=True), site_dir=out,
-                     feedback_path=tmp / "fb.jsonl")
+    app = create_app(
+        lambda: Engine.open(kb, tmp / "index", model="fake:64", quiet=True),
+        site_dir=out,
+        feedback_path=tmp / "fb.jsonl",
+    )
     with running(app) as url:
         yield url
 
@@ -62,8 +76,12 @@ def page(chromium):
 def assert_inert(page):
     page.wait_for_timeout(300)  # give an onerror/onload handler the chance to fire (there must be none)
     assert page.dialogs == [] and page.errors == [], (page.dialogs, page.errors)
-    assert page.evaluate("document.querySelectorAll('article img[src=x], article svg[onload], "
-                         "article a[href^=javascript]').length") == 0
+    assert (
+        page.evaluate(
+            "document.querySelectorAll('article img[src=x], article svg[onload], article a[href^=javascript]').length"
+        )
+        == 0
+    )
 
 
 def test_pattern_page_shows_the_markup_as_text(page, base):
@@ -75,9 +93,19 @@ def test_pattern_page_shows_the_markup_as_text(page, base):
 
 
 def test_board_home_and_index_pages(page, base):
-    for path in ("/index.html", "/board/index.html", "/board/trends.html", "/patterns/index.html",
-                 "/patterns/by-tag.html", "/patterns/by-severity.html", "/suggest.html", "/incidents/index.html",
-                 "/incidents/2026/INC-2026-0002.html", "/paths/first-week.html", "/model.html"):
+    for path in (
+        "/index.html",
+        "/board/index.html",
+        "/board/trends.html",
+        "/patterns/index.html",
+        "/patterns/by-tag.html",
+        "/patterns/by-severity.html",
+        "/suggest.html",
+        "/incidents/index.html",
+        "/incidents/2026/INC-2026-0002.html",
+        "/paths/first-week.html",
+        "/model.html",
+    ):
         resp = page.goto(base + path)
         assert resp.status == 200, path
         assert "Content-Security-Policy" in {k.title(): v for k, v in resp.headers.items()}

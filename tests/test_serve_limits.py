@@ -24,8 +24,12 @@ from recur.serve import create_app
 def base(tmp_path_factory):
     root = tmp_path_factory.mktemp("limits")
     kb = small_kb(root / "kb")
-    app = create_app(lambda: Engine.open(kb, root / "index", model="fake:64", quiet=True),
-                     feedback_path=root / "feedback.jsonl", max_concurrent=4, body_timeout=3)
+    app = create_app(
+        lambda: Engine.open(kb, root / "index", model="fake:64", quiet=True),
+        feedback_path=root / "feedback.jsonl",
+        max_concurrent=4,
+        body_timeout=3,
+    )
     with running(app, header_timeout=1.5) as url:
         yield url
 
@@ -55,8 +59,10 @@ def blocking_post(base: str, body: bytes, chunked: bool = False) -> tuple[int, d
     if chunked:
         head += b"Transfer-Encoding: chunked\r\n\r\n"
         step = 64 * 1024
-        payload = b"".join(b"%x\r\n%s\r\n" % (len(body[i:i + step]), body[i:i + step])
-                           for i in range(0, len(body), step)) + b"0\r\n\r\n"
+        payload = (
+            b"".join(b"%x\r\n%s\r\n" % (len(body[i : i + step]), body[i : i + step]) for i in range(0, len(body), step))
+            + b"0\r\n\r\n"
+        )
     else:
         head += b"Content-Length: %d\r\n\r\n" % len(body)
         payload = body
@@ -90,8 +96,9 @@ def test_urllib_sees_the_413(base):
     import urllib.error
     import urllib.request
 
-    req = urllib.request.Request(base + "/api/suggest", data=big_json(2 * 1024 * 1024),
-                                 headers={"Content-Type": "application/json"})
+    req = urllib.request.Request(
+        base + "/api/suggest", data=big_json(2 * 1024 * 1024), headers={"Content-Type": "application/json"}
+    )
     with pytest.raises(urllib.error.HTTPError) as err:
         urllib.request.urlopen(req, timeout=60)
     assert err.value.code == 413 and json.loads(err.value.read())["error"]["code"] == "body_too_large"
@@ -128,8 +135,10 @@ def test_idle_connection_is_closed(base):
 
 def test_slow_body_gets_408(base):
     with socket.create_connection(address(base), timeout=30) as s:
-        s.sendall(b"POST /api/suggest HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                  b"Content-Length: 100\r\n\r\n{\"text\": ")
+        s.sendall(
+            b"POST /api/suggest HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b'Content-Length: 100\r\n\r\n{"text": '
+        )
         status, _, body = read_reply(s)
     assert status == 408 and json.loads(body)["error"]["code"] == "body_timeout"
 
@@ -147,8 +156,10 @@ def test_past_the_concurrency_limit_a_fast_503(base):
     try:
         for _ in range(4):
             s = socket.create_connection(address(base), timeout=30)
-            s.sendall(b"POST /api/suggest HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                      b"Content-Length: 100\r\n\r\n{")
+            s.sendall(
+                b"POST /api/suggest HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                b"Content-Length: 100\r\n\r\n{"
+            )
             holders.append(s)
         deadline = time.monotonic() + 10
         while in_flight(base) < 4 and time.monotonic() < deadline:

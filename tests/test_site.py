@@ -33,17 +33,41 @@ def test_tree_mirrors_the_kb_layout(kb):
         assert p.relpath in out
     for i in kb.incidents.values():
         assert i.relpath in out
-    for name in ("index.md", "suggest.md", "patterns/index.md", "patterns/by-service.md", "patterns/by-tag.md",
-                 "patterns/by-severity.md", "incidents/index.md", "paths/index.md", "paths/first-week.md",
-                 "paths/storage-basics.md", "board/index.md", "board/trends.md", "board/board.json"):
+    for name in (
+        "index.md",
+        "suggest.md",
+        "patterns/index.md",
+        "patterns/by-service.md",
+        "patterns/by-tag.md",
+        "patterns/by-severity.md",
+        "incidents/index.md",
+        "paths/index.md",
+        "paths/first-week.md",
+        "paths/storage-basics.md",
+        "board/index.md",
+        "board/trends.md",
+        "board/board.json",
+    ):
         assert name in out
 
 
 def test_pattern_page_card_sections_and_links(kb):
     page = _pages(kb, edit_base="https://git.example.com/kb/-/edit/main/kb/")["patterns/capacity/disk-full.md"]
-    card = page[page.index("<dl class=\"recur-card\""):page.index("</dl>")]
-    for text in ("sev2 · Major", "capacity", "checkout", "postgres-main", "disk", "storage", "team-storage",
-                 "in-progress", "due 2026-04-01", "overdue 30d", "PRB-7", "2 incidents, last on 2026-04-20"):
+    card = page[page.index('<dl class="recur-card"') : page.index("</dl>")]
+    for text in (
+        "sev2 · Major",
+        "capacity",
+        "checkout",
+        "postgres-main",
+        "disk",
+        "storage",
+        "team-storage",
+        "in-progress",
+        "due 2026-04-01",
+        "overdue 30d",
+        "PRB-7",
+        "2 incidents, last on 2026-04-20",
+    ):
         assert text in card, text
     assert card.count("<circle") == 2 and "../../incidents/2026/INC-2026-0003.html" in card
     assert 'href="../by-service.html#service-checkout"' in card and 'href="../by-tag.html#tag-disk"' in card
@@ -53,8 +77,9 @@ def test_pattern_page_card_sections_and_links(kb):
     assert "## Runbook {: .recur-runbook }\n\n1. Run `df -h`" in page and "3. Free space" in page
     assert "<code>ENOSPC</code>" in page and "<code>KubePodCrashLooping</code>" in page
     assert '<a href="db-pool-exhausted.html">Database connection pool exhausted</a> · capacity' in page
-    assert ('Not to be confused with <a href="db-pool-exhausted.html">Database connection pool exhausted</a>: '
-            'df shows 100%') in page
+    assert (
+        'Not to be confused with <a href="db-pool-exhausted.html">Database connection pool exhausted</a>: df shows 100%'
+    ) in page
     assert '<a href="../../incidents/2026/INC-2026-0003.html">INC-2026-0003</a>' in page
     assert 'href="https://git.example.com/kb/-/edit/main/kb/patterns/capacity/disk-full.md"' in page
     assert 'recur_edit_url: "https://git.example.com/kb/-/edit/main/kb/patterns/capacity/disk-full.md"' in page
@@ -66,8 +91,12 @@ def test_edit_line_without_a_base_names_the_file(kb):
 
 
 def test_lookalikes_are_rendered_when_given(kb):
-    looks = {"disk-full": [{"id": "dns-failure", "title": "DNS", "similarity": 0.61, "co_incidents": 0, "by": None},
-                           {"id": "no-such-pattern", "similarity": 0.9}]}
+    looks = {
+        "disk-full": [
+            {"id": "dns-failure", "title": "DNS", "similarity": 0.61, "co_incidents": 0, "by": None},
+            {"id": "no-such-pattern", "similarity": 0.9},
+        ]
+    }
     page = _pages(kb, lookalikes=looks)["patterns/capacity/disk-full.md"]
     assert "Look-alikes</strong>" in page
     assert '<a href="../network/dns-failure.html">DNS resolution failure</a> (similarity 0.61)' in page
@@ -78,7 +107,10 @@ def test_lookalikes_are_rendered_when_given(kb):
 def test_indexes_by_category_service_tag_severity(kb):
     out = _pages(kb)
     cats = out["patterns/index.md"]
-    assert "## capacity {#category-capacity}" in cats and '<a href="capacity/disk-full.html">Disk full on a host</a>' in cats
+    assert (
+        "## capacity {#category-capacity}" in cats
+        and '<a href="capacity/disk-full.html">Disk full on a host</a>' in cats
+    )
     assert "## checkout {#service-checkout}" in out["patterns/by-service.md"]
     assert '<a href="capacity/disk-full.html">Disk full on a host</a>' in out["patterns/by-service.md"]
     assert "## storage {#tag-storage}" in out["patterns/by-tag.md"]
@@ -90,8 +122,16 @@ def test_indexes_by_category_service_tag_severity(kb):
 def test_incident_pages_and_list(kb):
     out = _pages(kb)
     inc = out["incidents/2026/INC-2026-0003.md"]
-    for text in ("42 minutes", "sev1 · Critical", "Disk full on a host", "## Timeline", "Log rotation on checkout hosts",
-                 "overdue 6d", "why did the disk alert not fire?", "## Dig into this later"):
+    for text in (
+        "42 minutes",
+        "sev1 · Critical",
+        "Disk full on a host",
+        "## Timeline",
+        "Log rotation on checkout hosts",
+        "overdue 6d",
+        "why did the disk alert not fire?",
+        "## Dig into this later",
+    ):
         assert text in inc, text
     assert "unknown: needs analysis" in out["incidents/2026/INC-2026-0002.md"]
     listing = out["incidents/index.md"]
@@ -137,9 +177,11 @@ def test_home_and_suggest_carry_the_suggest_box(kb):
 
 def test_charts_are_valid_svg():
     months = ["2026-01", "2026-02", "2026-03"]
-    svgs = [charts.stacked_bars(months, {f"cat{n}": [n, 0, 2] for n in range(9)}),
-            charts.hbars([("a <b>", 3, "x.html"), ("c", 1, None)]),
-            charts.timeline([(dt.date(2026, 2, 1), "INC & co", "i.html")], dt.date(2025, 1, 1), dt.date(2026, 5, 1))]
+    svgs = [
+        charts.stacked_bars(months, {f"cat{n}": [n, 0, 2] for n in range(9)}),
+        charts.hbars([("a <b>", 3, "x.html"), ("c", 1, None)]),
+        charts.timeline([(dt.date(2026, 2, 1), "INC & co", "i.html")], dt.date(2025, 1, 1), dt.date(2026, 5, 1)),
+    ]
     for svg in svgs:
         root = ET.fromstring(svg)
         assert root.tag == "svg" and root.find("title") is not None
@@ -170,5 +212,7 @@ def test_path_step_gist_keeps_identifiers():
     from recur.site.record_pages import _first_sentence
 
     assert _first_sentence("The server hit `max_connections`. More.") == "The server hit max_connections."
-    assert _first_sentence("A **bad** [thing](x.md) hit snake_case_names, _really_. Then.") == \
-        "A bad thing hit snake_case_names, really."
+    assert (
+        _first_sentence("A **bad** [thing](x.md) hit snake_case_names, _really_. Then.")
+        == "A bad thing hit snake_case_names, really."
+    )

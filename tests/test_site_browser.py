@@ -17,8 +17,22 @@ def base(tmp_path_factory):
     """The site_kb built with `recur site` and served on 127.0.0.1 for the whole module."""
     tmp = tmp_path_factory.mktemp("browser-site")
     out = tmp / "out"
-    result = CliRunner().invoke(cli, ["site", "--kb", str(site_kb(tmp / "kb")), "--out", str(out), "--as-of", AS_OF,
-                                      "--strict", "-q", "--index", str(tmp / "no-index")])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "site",
+            "--kb",
+            str(site_kb(tmp / "kb")),
+            "--out",
+            str(out),
+            "--as-of",
+            AS_OF,
+            "--strict",
+            "-q",
+            "--index",
+            str(tmp / "no-index"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     with serve_dir(out) as url:
         yield url, out
@@ -58,12 +72,16 @@ def test_pattern_page_card_evidence_runbook_copy(page, base, chromium):
     buttons = page.locator("ol.recur-runbook-steps > li .recur-copy")
     assert buttons.count() == 3
     buttons.nth(1).click()
-    page.wait_for_function("document.querySelectorAll('ol.recur-runbook-steps .recur-copy')[1].textContent === 'Copied'")
+    page.wait_for_function(
+        "document.querySelectorAll('ol.recur-runbook-steps .recur-copy')[1].textContent === 'Copied'"
+    )
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied.startswith("Find the biggest files: du -xh / | sort -h | tail")
     page.locator(".recur-copy-all").click()
     page.wait_for_function("document.querySelector('.recur-copy-all').textContent === 'Copied'")
-    assert page.evaluate("navigator.clipboard.readText()").splitlines()[0] == "1. Run df -h and find the full filesystem."
+    assert (
+        page.evaluate("navigator.clipboard.readText()").splitlines()[0] == "1. Run df -h and find the full filesystem."
+    )
     # the recurrence timeline links each dot to its incident
     page.locator(".recur-timeline svg a").first.click()
     page.wait_for_url("**/incidents/2025/INC-2025-0009.html")
@@ -96,8 +114,15 @@ def test_problem_board_and_trends(page, base):
     page.goto(url + "/board/index.html")
     assert page.locator(".recur-tile").count() == 8
     text = page.locator("article").inner_text()
-    for expected in ("Open and overdue permanent fixes", "Disk full on a host", "overdue 30d", "Needs analysis",
-                     "INC-2026-0002", "why did the disk alert not fire?", "Log rotation on checkout hosts"):
+    for expected in (
+        "Open and overdue permanent fixes",
+        "Disk full on a host",
+        "overdue 30d",
+        "Needs analysis",
+        "INC-2026-0002",
+        "why did the disk alert not fire?",
+        "Log rotation on checkout hosts",
+    ):
         assert expected in text, expected
     page.locator("article a", has_text="Trends and charts").click()
     page.wait_for_url("**/board/trends.html")
@@ -130,7 +155,9 @@ def test_every_page_loads_without_errors_and_every_link_resolves(page, base, chr
     for rel in pages:
         page.goto(f"{url}/{rel}")
         hrefs = page.eval_on_selector_all(
-            "a[href], link[href], script[src], img[src]", "els => els.map(e => new URL(e.getAttribute('href') || e.getAttribute('src'), document.baseURI).href)")
+            "a[href], link[href], script[src], img[src]",
+            "els => els.map(e => new URL(e.getAttribute('href') || e.getAttribute('src'), document.baseURI).href)",
+        )
         targets.update(h.split("#")[0] for h in hrefs if h.startswith(url))
     assert page.errors == []
     broken = [t for t in sorted(targets) if chromium.request.get(t).status != 200]

@@ -24,8 +24,23 @@ def built(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("site")
     kb = site_kb(tmp / "kb")
     out = tmp / "out"
-    result = CliRunner().invoke(cli, ["site", "--kb", str(kb), "--out", str(out), "--as-of", AS_OF, "--strict",
-                                      "--index", str(tmp / "no-index"), "--edit-url", "https://git.example.com/e/kb"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "site",
+            "--kb",
+            str(kb),
+            "--out",
+            str(out),
+            "--as-of",
+            AS_OF,
+            "--strict",
+            "--index",
+            str(tmp / "no-index"),
+            "--edit-url",
+            "https://git.example.com/e/kb",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "Built" in result.output and "pages from 4 patterns, 4 incidents, 2 paths" in result.output
     return kb, out
@@ -33,10 +48,24 @@ def built(tmp_path_factory):
 
 def test_every_page_is_built(built):
     _, out = built
-    for rel in ("index.html", "suggest.html", "patterns/capacity/disk-full.html", "patterns/by-tag.html",
-                "incidents/index.html", "incidents/2026/INC-2026-0003.html", "paths/storage-basics.html",
-                "board/index.html", "board/trends.html", "board/board.json", "assets/recur.js", "assets/recur.css",
-                "assets/recur-suggest.js", "assets/recur-suggest.css", "search/search_index.json", ".recur-site"):
+    for rel in (
+        "index.html",
+        "suggest.html",
+        "patterns/capacity/disk-full.html",
+        "patterns/by-tag.html",
+        "incidents/index.html",
+        "incidents/2026/INC-2026-0003.html",
+        "paths/storage-basics.html",
+        "board/index.html",
+        "board/trends.html",
+        "board/board.json",
+        "assets/recur.js",
+        "assets/recur.css",
+        "assets/recur-suggest.js",
+        "assets/recur-suggest.css",
+        "search/search_index.json",
+        ".recur-site",
+    ):
         assert (out / rel).is_file(), rel
 
 
@@ -98,7 +127,9 @@ def test_failed_build_keeps_the_previous_site(built, tmp_path):
     kb, _ = built
     out = tmp_path / "site"
     runner = CliRunner()
-    assert runner.invoke(cli, ["site", "--kb", str(kb), "--out", str(out), "-q", "--index", str(tmp_path)]).exit_code == 0
+    assert (
+        runner.invoke(cli, ["site", "--kb", str(kb), "--out", str(out), "-q", "--index", str(tmp_path)]).exit_code == 0
+    )
     before = (out / "index.html").read_text()
     bad = tmp_path / "bad.yml"
     bad.write_text((ROOT / "mkdocs.yml").read_text().replace("name: material", "name: no-such-theme"))
@@ -115,10 +146,21 @@ def test_missing_kb_is_a_clean_error(tmp_path):
 def test_mkdocs_build_strict_from_the_repo_root(built, tmp_path):
     """`mkdocs build --strict` (the hook generates the pages) for another KB selected by RECUR_KB."""
     kb, _ = built
-    env = {**os.environ, "RECUR_KB": str(kb), "RECUR_AS_OF": AS_OF, "RECUR_INDEX": str(tmp_path / "none"),
-           "NO_MKDOCS_2_WARNING": "1"}
-    proc = subprocess.run([str(MKDOCS), "build", "--strict", "-q", "-d", str(tmp_path / "out")], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=300)
+    env = {
+        **os.environ,
+        "RECUR_KB": str(kb),
+        "RECUR_AS_OF": AS_OF,
+        "RECUR_INDEX": str(tmp_path / "none"),
+        "NO_MKDOCS_2_WARNING": "1",
+    }
+    proc = subprocess.run(
+        [str(MKDOCS), "build", "--strict", "-q", "-d", str(tmp_path / "out")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "out/patterns/capacity/disk-full.html").is_file()
     assert (tmp_path / "out/incidents/2026/INC-2026-0003.html").is_file()
@@ -126,9 +168,11 @@ def test_mkdocs_build_strict_from_the_repo_root(built, tmp_path):
 
 
 def test_help_does_not_import_mkdocs():
-    code = ("import sys; from click.testing import CliRunner; from recur.cli.main import cli; "
-            "r = CliRunner().invoke(cli, ['site', '--help']); assert r.exit_code == 0, r.output; "
-            "assert 'mkdocs' not in sys.modules, 'mkdocs imported'; print(r.output)")
+    code = (
+        "import sys; from click.testing import CliRunner; from recur.cli.main import cli; "
+        "r = CliRunner().invoke(cli, ['site', '--help']); assert r.exit_code == 0, r.output; "
+        "assert 'mkdocs' not in sys.modules, 'mkdocs imported'; print(r.output)"
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert "--out" in proc.stdout and "--kb" in proc.stdout and "--edit-url" in proc.stdout
@@ -146,10 +190,22 @@ def test_mkdocs_serve_rebuilds_when_the_kb_changes(built, tmp_path):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = {**os.environ, "RECUR_KB": str(kb), "RECUR_AS_OF": AS_OF, "RECUR_SITE_SRC": str(tmp_path / "src"),
-           "RECUR_INDEX": str(tmp_path / "none"), "NO_MKDOCS_2_WARNING": "1"}
-    proc = subprocess.Popen([str(MKDOCS), "serve", "-a", f"127.0.0.1:{port}"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    env = {
+        **os.environ,
+        "RECUR_KB": str(kb),
+        "RECUR_AS_OF": AS_OF,
+        "RECUR_SITE_SRC": str(tmp_path / "src"),
+        "RECUR_INDEX": str(tmp_path / "none"),
+        "NO_MKDOCS_2_WARNING": "1",
+    }
+    proc = subprocess.Popen(
+        [str(MKDOCS), "serve", "-a", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     url = f"http://127.0.0.1:{port}/patterns/capacity/disk-full.html"
 
     def wait_for(text: str) -> bool:
@@ -208,6 +264,8 @@ def test_kb_errors_warn_and_strict_fails(built, tmp_path):
     ok = runner.invoke(cli, ["site", "--kb", str(kb), "--out", str(out), "--index", str(tmp_path / "x")])
     assert ok.exit_code == 0 and "warning: recur: " in ok.output and "broken.md:2: category" in ok.output
     assert (out / "patterns/capacity/disk-full.html").is_file() and not (out / "patterns/capacity/broken.html").exists()
-    strict = runner.invoke(cli, ["site", "--kb", str(kb), "--out", str(out), "--strict", "--index", str(tmp_path / "x")])
+    strict = runner.invoke(
+        cli, ["site", "--kb", str(kb), "--out", str(out), "--strict", "--index", str(tmp_path / "x")]
+    )
     assert strict.exit_code == 1 and strict.output.startswith("Error: site not built (--strict)")
     assert (out / "patterns/capacity/disk-full.html").is_file()  # the previous site is kept

@@ -28,38 +28,117 @@ def _metrics(cases, r1, r3, r5, mrr):
 def _case(query, expect, before, after, dense_before, dense_after, top_before, top_after, line):
     def moved(b, a):
         return (b or 11) - (a or 11)
-    return {"query": query, "expect": expect, "source": "kb/eval/cases.yml", "line": line, "before": before,
-            "after": after, "dense_before": dense_before, "dense_after": dense_after, "moved": moved(before, after),
-            "dense_moved": moved(dense_before, dense_after), "top_before": top_before, "top_after": top_after}
+
+    return {
+        "query": query,
+        "expect": expect,
+        "source": "kb/eval/cases.yml",
+        "line": line,
+        "before": before,
+        "after": after,
+        "dense_before": dense_before,
+        "dense_after": dense_after,
+        "moved": moved(before, after),
+        "dense_moved": moved(dense_before, dense_after),
+        "top_before": top_before,
+        "top_after": top_after,
+    }
 
 
 def report(kb_dir: Path, *, accepted=True, date="2026-04-28T09:12:44+00:00", model_id=TUNED) -> dict:
     """A report.json as recur.tuning.report.build_report writes it (documented keys, docs/tuning.md)."""
     cases = [
-        _case("postgres rejects logins: too many clients after we scaled the api", ["db-pool-exhausted"], 3, 1, 5, 1,
-              ["disk-full", "dns-failure", "db-pool-exhausted"], ["db-pool-exhausted", "disk-full", "dns-failure"], 4),
-        _case("nothing resolves, every call says no such host", ["dns-failure"], None, 2, None, 3,
-              ["disk-full", "db-pool-exhausted", "old-retired"], ["db-pool-exhausted", "dns-failure", "disk-full"], 7),
-        _case("the data volume is at 100% and the app cannot write", ["disk-full"], 1, 2, 1, 2,
-              ["disk-full", "db-pool-exhausted", "dns-failure"], ["db-pool-exhausted", "disk-full", "dns-failure"], 10),
-        _case("ENOSPC in the checkout logs", ["disk-full"], 1, 1, 2, 1,
-              ["disk-full", "dns-failure", "db-pool-exhausted"], ["disk-full", "db-pool-exhausted", "dns-failure"], 13),
-        _case("a pattern that was removed since", ["gone-pattern"], 2, 2, 2, 2,
-              ["disk-full", "gone-pattern", "dns-failure"], ["disk-full", "gone-pattern", "dns-failure"], 16),
+        _case(
+            "postgres rejects logins: too many clients after we scaled the api",
+            ["db-pool-exhausted"],
+            3,
+            1,
+            5,
+            1,
+            ["disk-full", "dns-failure", "db-pool-exhausted"],
+            ["db-pool-exhausted", "disk-full", "dns-failure"],
+            4,
+        ),
+        _case(
+            "nothing resolves, every call says no such host",
+            ["dns-failure"],
+            None,
+            2,
+            None,
+            3,
+            ["disk-full", "db-pool-exhausted", "old-retired"],
+            ["db-pool-exhausted", "dns-failure", "disk-full"],
+            7,
+        ),
+        _case(
+            "the data volume is at 100% and the app cannot write",
+            ["disk-full"],
+            1,
+            2,
+            1,
+            2,
+            ["disk-full", "db-pool-exhausted", "dns-failure"],
+            ["db-pool-exhausted", "disk-full", "dns-failure"],
+            10,
+        ),
+        _case(
+            "ENOSPC in the checkout logs",
+            ["disk-full"],
+            1,
+            1,
+            2,
+            1,
+            ["disk-full", "dns-failure", "db-pool-exhausted"],
+            ["disk-full", "db-pool-exhausted", "dns-failure"],
+            13,
+        ),
+        _case(
+            "a pattern that was removed since",
+            ["gone-pattern"],
+            2,
+            2,
+            2,
+            2,
+            ["disk-full", "gone-pattern", "dns-failure"],
+            ["disk-full", "gone-pattern", "dns-failure"],
+            16,
+        ),
     ]
     return {
-        "model_id": model_id, "base_model": BASE, "compared_with": BASE, "kb": str(Path(kb_dir).resolve()),
-        "date": date, "accepted": accepted, "eval_source": "kb/eval/cases.yml", "epochs": 3, "seed": 0, "pairs": 137,
+        "model_id": model_id,
+        "base_model": BASE,
+        "compared_with": BASE,
+        "kb": str(Path(kb_dir).resolve()),
+        "date": date,
+        "accepted": accepted,
+        "eval_source": "kb/eval/cases.yml",
+        "epochs": 3,
+        "seed": 0,
+        "pairs": 137,
         "training_data_hash": "3f2a9c1b7d04",
         "before": {"hybrid": _metrics(5, 0.4, 0.8, 0.8, 0.5667), "dense": _metrics(5, 0.2, 0.4, 0.6, 0.3433)},
         "after": {"hybrid": _metrics(5, 0.4, 1.0, 1.0, 0.7), "dense": _metrics(5, 0.4, 1.0, 1.0, 0.6267)},
         "summary": {"up": 2, "down": 1, "same": 2},
         "cases": cases,
         "neighbours": [
-            {"a": "db-pool-exhausted", "b": "disk-full", "a_title": "Database connection pool exhausted",
-             "b_title": "Disk full on a host", "before": 0.6132, "after": 0.3417, "change": -0.2715},
-            {"a": "disk-full", "b": "dns-failure", "a_title": "Disk full on a host", "b_title": "DNS resolution failure",
-             "before": 0.2011, "after": 0.3120, "change": 0.1109},
+            {
+                "a": "db-pool-exhausted",
+                "b": "disk-full",
+                "a_title": "Database connection pool exhausted",
+                "b_title": "Disk full on a host",
+                "before": 0.6132,
+                "after": 0.3417,
+                "change": -0.2715,
+            },
+            {
+                "a": "disk-full",
+                "b": "dns-failure",
+                "a_title": "Disk full on a host",
+                "b_title": "DNS resolution failure",
+                "before": 0.2011,
+                "after": 0.3120,
+                "change": 0.1109,
+            },
         ],
     }
 
@@ -67,8 +146,13 @@ def report(kb_dir: Path, *, accepted=True, date="2026-04-28T09:12:44+00:00", mod
 def write_model(folder: Path, rep: dict) -> Path:
     folder.mkdir(parents=True)
     (folder / "report.json").write_text(json.dumps(rep, indent=1))
-    manifest = {"model_id": rep["model_id"], "base_model": rep["base_model"], "kb": rep["kb"],
-                "date": rep["date"], "accepted": rep["accepted"]}
+    manifest = {
+        "model_id": rep["model_id"],
+        "base_model": rep["base_model"],
+        "kb": rep["kb"],
+        "date": rep["date"],
+        "accepted": rep["accepted"],
+    }
     (folder / "recur-model.json").write_text(json.dumps(manifest, indent=1))
     return folder
 
@@ -89,10 +173,18 @@ def _model_md(kb_dir: Path, out: Path, model_dir=None) -> str:
 def test_active_tuned_model_page_shows_figures_cases_and_neighbours(kb_dir, tmp_path):
     write_model(tmp_path / ".recur" / "model", report(kb_dir))  # where `recur tune` puts it by default
     page = _model_md(kb_dir, tmp_path / "src")
-    assert page.startswith("---\ntitle: \"Retrieval model\"") and "# Retrieval model" in page
-    card = page[page.index('<dl class="recur-card"'):page.index("</dl>")]
-    for text in ("r-st-active", TUNED, BASE, "2026-04-28 09:12", "137 pairs", "3 epoch(s)", "5 eval cases",
-                 "kb/eval/cases.yml"):
+    assert page.startswith('---\ntitle: "Retrieval model"') and "# Retrieval model" in page
+    card = page[page.index('<dl class="recur-card"') : page.index("</dl>")]
+    for text in (
+        "r-st-active",
+        TUNED,
+        BASE,
+        "2026-04-28 09:12",
+        "137 pairs",
+        "3 epoch(s)",
+        "5 eval cases",
+        "kb/eval/cases.yml",
+    ):
         assert text in card, text
     assert "Rejected candidate" not in page
     # before → after figures, hybrid and dense-only
@@ -100,8 +192,8 @@ def test_active_tuned_model_page_shows_figures_cases_and_neighbours(kb_dir, tmp_
     assert "0.567 → <b>0.700</b> <small>(+0.133)</small>" in page  # hybrid MRR
     assert "0.343 → <b>0.627</b> <small>(+0.283)</small>" in page  # dense MRR
     assert "0.400 → <b>0.400</b></td>" in page  # hybrid recall@1 did not change: no delta
-    up = page[page.index("### Moved up (2)"):page.index("### Moved down")]
-    down = page[page.index("### Moved down (1)"):page.index("## Neighbour pairs")]
+    up = page[page.index("### Moved up (2)") : page.index("### Moved down")]
+    down = page[page.index("### Moved down (1)") : page.index("## Neighbour pairs")]
     assert "2 moved up, 1 moved down, 2 did not move" in page
     # each moved case: rank before → after, linking the expected pattern's page
     assert "3 → <b>1</b>" in up and "&gt;10 → <b>2</b>" in up and "5 → 1" in up and "&gt;10 → 3" in up
@@ -115,7 +207,7 @@ def test_active_tuned_model_page_shows_figures_cases_and_neighbours(kb_dir, tmp_
     assert "ENOSPC in the checkout logs" in page  # same hybrid rank, moved in dense-only
     assert "a pattern that was removed since" not in page  # did not move at all
     # neighbour pairs, biggest change first, both patterns linked
-    nb = page[page.index("## Neighbour pairs"):]
+    nb = page[page.index("## Neighbour pairs") :]
     assert nb.index("-0.272 further apart") < nb.index("+0.111 closer")
     assert "0.613 → <b>0.342</b>" in nb and "further apart" in nb and "closer" in nb
     assert nb.count('href="patterns/capacity/disk-full.html"') == 2
@@ -136,8 +228,10 @@ def test_rejected_candidate_is_shown_clearly_marked(kb_dir, tmp_path):
 
 def test_active_model_wins_over_an_older_rejected_one_and_notes_a_newer(kb_dir, tmp_path):
     write_model(tmp_path / ".recur" / "model", report(kb_dir))
-    write_model(tmp_path / ".recur" / "model.rejected",
-                report(kb_dir, accepted=False, date="2026-04-30T10:00:00+00:00", model_id="tuned:x:newer:0:1"))
+    write_model(
+        tmp_path / ".recur" / "model.rejected",
+        report(kb_dir, accepted=False, date="2026-04-30T10:00:00+00:00", model_id="tuned:x:newer:0:1"),
+    )
     found = find_model(kb_dir)
     assert found["state"] == "active" and found["newer_rejected"]["model_id"] == "tuned:x:newer:0:1"
     page = _model_md(kb_dir, tmp_path / "src")
@@ -170,8 +264,23 @@ def test_without_a_tuned_model_the_page_names_the_bundled_model_and_how_to_tune(
 def test_recur_site_strict_builds_the_model_page_with_working_links(kb_dir, tmp_path):
     model = write_model(tmp_path / "tuned", report(kb_dir))
     out = tmp_path / "out"
-    res = CliRunner().invoke(cli, ["site", "--kb", str(kb_dir), "--out", str(out), "--as-of", AS_OF, "--strict",
-                                   "--index", str(tmp_path / "no-index"), "--model-dir", str(model)])
+    res = CliRunner().invoke(
+        cli,
+        [
+            "site",
+            "--kb",
+            str(kb_dir),
+            "--out",
+            str(out),
+            "--as-of",
+            AS_OF,
+            "--strict",
+            "--index",
+            str(tmp_path / "no-index"),
+            "--model-dir",
+            str(model),
+        ],
+    )
     assert res.exit_code == 0, res.output
     html = (out / "model.html").read_text()
     assert "Retrieval model" in html and TUNED in html and "Moved up (2)" in html

@@ -28,16 +28,24 @@ def served(tmp_path_factory):
     root = tmp_path_factory.mktemp("slack")
     kb = small_kb(root / "kb")
     fb = root / "feedback.jsonl"
-    app = create_app(lambda: Engine.open(kb, root / "index", model="fake:64", quiet=True), site_dir=None,
-                     feedback_path=fb, slack_signing_secret=SECRET, site_url=SITE)
+    app = create_app(
+        lambda: Engine.open(kb, root / "index", model="fake:64", quiet=True),
+        site_dir=None,
+        feedback_path=fb,
+        slack_signing_secret=SECRET,
+        site_url=SITE,
+    )
     with running(app) as base:
         yield {"base": base, "kb": kb, "feedback": fb}
 
 
 def signed(body: str, *, secret: str = SECRET, age: int = 0) -> dict:
     ts = str(int(time.time()) - age)
-    return {"Content-Type": "application/x-www-form-urlencoded", "X-Slack-Request-Timestamp": ts,
-            "X-Slack-Signature": SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)}
+    return {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Slack-Request-Timestamp": ts,
+        "X-Slack-Signature": SignatureVerifier(secret).generate_signature(timestamp=ts, body=body),
+    }
 
 
 _n = iter(range(10**6))
@@ -45,9 +53,19 @@ _n = iter(range(10**6))
 
 def command_body(text: str, **extra) -> str:
     """A slash command as Slack sends it; trigger_id differs per request, as Slack's does."""
-    return urlencode({"token": "legacy", "team_id": "T1", "channel_id": "C1", "user_id": "U1", "command": "/recur",
-                      "text": text, "response_url": "https://hooks.slack.com/commands/T1/1/x",
-                      "trigger_id": f"t{next(_n)}", **extra})
+    return urlencode(
+        {
+            "token": "legacy",
+            "team_id": "T1",
+            "channel_id": "C1",
+            "user_id": "U1",
+            "command": "/recur",
+            "text": text,
+            "response_url": "https://hooks.slack.com/commands/T1/1/x",
+            "trigger_id": f"t{next(_n)}",
+            **extra,
+        }
+    )
 
 
 def slash(served, text: str, **kw):
@@ -98,9 +116,13 @@ def test_no_known_pattern_says_so_and_gives_the_incident_line(served, tmp_path):
 @pytest.mark.parametrize("case", ["bad", "missing", "stale", "future", "not_a_number"])
 def test_bad_signatures_are_401_in_the_api_shape(served, case):
     body = command_body("ENOSPC")
-    headers = {"bad": signed(body, secret="another-secret"), "stale": signed(body, age=5 * 60 + 30),
-               "future": signed(body, age=-(5 * 60 + 30)), "missing": {"Content-Type": "application/x-www-form-urlencoded"},
-               "not_a_number": {**signed(body), "X-Slack-Request-Timestamp": "soon"}}[case]
+    headers = {
+        "bad": signed(body, secret="another-secret"),
+        "stale": signed(body, age=5 * 60 + 30),
+        "future": signed(body, age=-(5 * 60 + 30)),
+        "missing": {"Content-Type": "application/x-www-form-urlencoded"},
+        "not_a_number": {**signed(body), "X-Slack-Request-Timestamp": "soon"},
+    }[case]
     r = httpx.post(served["base"] + "/api/slack/commands", content=body, headers=headers)
     assert r.status_code == 401 and r.json()["error"]["code"] == "bad_signature"
     assert set(r.json()) == {"error"} and r.json()["error"]["message"]
@@ -121,14 +143,27 @@ def test_buttons_record_feedback_like_the_api(served):
     reply = slash(served, "FATAL: sorry, too many clients already").json()
     buttons = [b for b in reply["blocks"] if b["type"] == "actions"][0]["elements"]
     for button in buttons:
-        payload = {"type": "block_actions", "user": {"id": "U1"}, "response_url": "https://hooks.slack.com/actions/x",
-                   "actions": [{"action_id": button["action_id"], "block_id": "recur_feedback_1", "value": button["value"],
-                                "type": "button", "action_ts": "1"}]}
+        payload = {
+            "type": "block_actions",
+            "user": {"id": "U1"},
+            "response_url": "https://hooks.slack.com/actions/x",
+            "actions": [
+                {
+                    "action_id": button["action_id"],
+                    "block_id": "recur_feedback_1",
+                    "value": button["value"],
+                    "type": "button",
+                    "action_ts": "1",
+                }
+            ],
+        }
         body = urlencode({"payload": json.dumps(payload)})
         r = httpx.post(served["base"] + "/api/slack/interactions", content=body, headers=signed(body))
         assert r.status_code == 200, r.text
-    api = httpx.post(served["base"] + "/api/feedback", json={"query": "FATAL: sorry, too many clients already",
-                                                             "pattern": "db-pool-exhausted", "useful": True})
+    api = httpx.post(
+        served["base"] + "/api/feedback",
+        json={"query": "FATAL: sorry, too many clients already", "pattern": "db-pool-exhausted", "useful": True},
+    )
     assert api.status_code == 201
     lines = [json.loads(line) for line in served["feedback"].read_text().splitlines()]
     votes = [(v["query"], v["pattern"], v["useful"]) for v in lines[-3:]]
@@ -139,8 +174,16 @@ def test_buttons_record_feedback_like_the_api(served):
 
 def test_interactions_are_verified_and_checked(served):
     url = served["base"] + "/api/slack/interactions"
-    body = urlencode({"payload": json.dumps({"type": "block_actions", "actions": [
-        {"action_id": "recur_useful", "value": json.dumps({"q": "x", "p": "no-such-thing"})}]})})
+    body = urlencode(
+        {
+            "payload": json.dumps(
+                {
+                    "type": "block_actions",
+                    "actions": [{"action_id": "recur_useful", "value": json.dumps({"q": "x", "p": "no-such-thing"})}],
+                }
+            )
+        }
+    )
     assert httpx.post(url, content=body, headers=signed(body, secret="wrong")).status_code == 401
     r = httpx.post(url, content=body, headers=signed(body))
     assert r.status_code == 404 and r.json()["error"]["code"] == "pattern_not_found"
@@ -149,8 +192,11 @@ def test_interactions_are_verified_and_checked(served):
 
 
 def test_slack_routes_without_a_secret_say_how_to_set_it_up(kb_dir, tmp_path):
-    app = create_app(lambda: Engine.open(kb_dir, tmp_path / "index", model="fake:64", quiet=True), site_dir=None,
-                     feedback_path=tmp_path / "fb.jsonl")
+    app = create_app(
+        lambda: Engine.open(kb_dir, tmp_path / "index", model="fake:64", quiet=True),
+        site_dir=None,
+        feedback_path=tmp_path / "fb.jsonl",
+    )
     with running(app) as base:
         body = command_body("ENOSPC")
         r = httpx.post(base + "/api/slack/commands", content=body, headers=signed(body))
@@ -160,8 +206,19 @@ def test_slack_routes_without_a_secret_say_how_to_set_it_up(kb_dir, tmp_path):
 
 def test_replies_stay_within_slacks_limits():
     step = "Run `kubectl describe` <and> & check " * 200
-    results = [{"rank": n, "id": f"p{n}" * 40, "title": "T & <b>" * 60, "confidence": "medium", "severity": "sev1",
-                "path": f"patterns/c/p{n}.md", "runbook": [step, step, step], "evidence": [step]} for n in range(1, 6)]
+    results = [
+        {
+            "rank": n,
+            "id": f"p{n}" * 40,
+            "title": "T & <b>" * 60,
+            "confidence": "medium",
+            "severity": "sev1",
+            "path": f"patterns/c/p{n}.md",
+            "runbook": [step, step, step],
+            "evidence": [step],
+        }
+        for n in range(1, 6)
+    ]
     reply = answer_reply({"query": "q" * 20_000, "no_known_pattern": False, "results": results}, site_url=SITE)
     blocks = reply["blocks"]
     assert len([b for b in blocks if b["type"] == "actions"]) == 3 and len(blocks) <= 50
@@ -179,8 +236,9 @@ def test_a_slow_answer_is_acknowledged_then_posted_to_response_url(tmp_path, kb_
     engine = Engine.open(kb_dir, tmp_path / "index", model="fake:64", quiet=True)
     got, arrived = [], threading.Event()
     app = FastAPI()
-    app.include_router(slack_router(lambda: engine, feedback_path=tmp_path / "fb.jsonl", signing_secret=SECRET,
-                                    reply_within=0))
+    app.include_router(
+        slack_router(lambda: engine, feedback_path=tmp_path / "fb.jsonl", signing_secret=SECRET, reply_within=0)
+    )
 
     @app.post("/hook")
     async def hook(request: Request):

@@ -16,29 +16,49 @@ from recur.serve import create_app
 
 def grafana_payload(*alerts, status="firing"):
     return {
-        "receiver": "recur", "status": status, "orgId": 1, "alerts": list(alerts),
+        "receiver": "recur",
+        "status": status,
+        "orgId": 1,
+        "alerts": list(alerts),
         "groupLabels": {"alertname": alerts[0]["labels"].get("alertname", "")},
-        "commonLabels": {}, "commonAnnotations": {}, "externalURL": "http://grafana.internal:3000/",
-        "version": "1", "groupKey": "{}/{}:{alertname=\"x\"}", "truncatedAlerts": 0,
-        "title": "[FIRING:1] grouped", "state": "alerting", "message": "**Firing**\n\nValue: B=22",
+        "commonLabels": {},
+        "commonAnnotations": {},
+        "externalURL": "http://grafana.internal:3000/",
+        "version": "1",
+        "groupKey": '{}/{}:{alertname="x"}',
+        "truncatedAlerts": 0,
+        "title": "[FIRING:1] grouped",
+        "state": "alerting",
+        "message": "**Firing**\n\nValue: B=22",
     }
 
 
 def grafana_alert(name, summary="", status="firing", **labels):
-    return {"status": status, "labels": {"alertname": name, **labels},
-            "annotations": {"summary": summary} if summary else {},
-            "startsAt": "2026-05-01T10:00:00Z", "endsAt": "0001-01-01T00:00:00Z", "values": {"B": 22.5, "C": 1},
-            "generatorURL": "http://grafana.internal:3000/alerting/grafana/abc/view", "fingerprint": f"fp-{name}",
-            "silenceURL": "http://grafana.internal:3000/alerting/silence/new", "dashboardURL": "", "panelURL": "",
-            "valueString": "[ var='B' labels={} value=22.5 ]"}
+    return {
+        "status": status,
+        "labels": {"alertname": name, **labels},
+        "annotations": {"summary": summary} if summary else {},
+        "startsAt": "2026-05-01T10:00:00Z",
+        "endsAt": "0001-01-01T00:00:00Z",
+        "values": {"B": 22.5, "C": 1},
+        "generatorURL": "http://grafana.internal:3000/alerting/grafana/abc/view",
+        "fingerprint": f"fp-{name}",
+        "silenceURL": "http://grafana.internal:3000/alerting/silence/new",
+        "dashboardURL": "",
+        "panelURL": "",
+        "valueString": "[ var='B' labels={} value=22.5 ]",
+    }
 
 
 @pytest.fixture(scope="module")
 def fake_served(tmp_path_factory):
     root = tmp_path_factory.mktemp("hooks")
     kb = small_kb(root / "kb")
-    app = create_app(lambda: Engine.open(kb, root / "index", model="fake:64", quiet=True), site_dir=None,
-                     feedback_path=root / "fb.jsonl")
+    app = create_app(
+        lambda: Engine.open(kb, root / "index", model="fake:64", quiet=True),
+        site_dir=None,
+        feedback_path=root / "fb.jsonl",
+    )
     with running(app) as base:
         yield base
 
@@ -53,13 +73,18 @@ def test_grafana_payload_is_accepted_like_alertmanager(fake_served):
     r = httpx.post(fake_served + "/api/alertmanager", json={**body, "version": 1}, timeout=30)  # strict: a string
     assert r.status_code == 422
     r = httpx.post(fake_served + "/api/alertmanager", json={**body, "version": "2"}, timeout=30)
-    assert r.status_code == 422 and "Grafana version \"1\"" in r.json()["error"]["message"]
+    assert r.status_code == 422 and 'Grafana version "1"' in r.json()["error"]["message"]
 
 
 def test_resolved_alerts_are_reported_not_suggested(fake_served):
-    body = alert_payload({"labels": {"alertname": "CoreDNSErrorsHigh"}, "fingerprint": "r1"},
-                         {"labels": {"alertname": "DiskAlmostFull"},
-                          "annotations": {"description": "No space left on device"}, "fingerprint": "f1"})
+    body = alert_payload(
+        {"labels": {"alertname": "CoreDNSErrorsHigh"}, "fingerprint": "r1"},
+        {
+            "labels": {"alertname": "DiskAlmostFull"},
+            "annotations": {"description": "No space left on device"},
+            "fingerprint": "f1",
+        },
+    )
     body["alerts"][0]["status"] = "resolved"  # a group where one alert has resolved
     r = httpx.post(fake_served + "/api/alertmanager", json=body, timeout=30)
     assert r.status_code == 200, r.text

@@ -37,13 +37,19 @@ def installed(tmp_path_factory):
     work = tmp_path_factory.mktemp("e2e")
     dist = work / "dist"
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "RECUR_KB", "RECUR_INDEX")}
-    _sh([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", dist, ROOT],
-        cwd=work, env=env)
+    _sh(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", dist, ROOT],
+        cwd=work,
+        env=env,
+    )
     wheel = next(dist.glob("recur-*.whl"))
     venv = work / "venv"
     _sh([getattr(sys, "_base_executable", sys.executable), "-m", "venv", venv], cwd=work, env=env)
-    purelib = Path(_sh([venv / "bin/python", "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                       cwd=work, env=env).stdout.strip())
+    purelib = Path(
+        _sh(
+            [venv / "bin/python", "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], cwd=work, env=env
+        ).stdout.strip()
+    )
     # the project's dependencies, as a plain path entry (its .pth files, the editable hook among them, do not run)
     (purelib / "project-deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     _sh([venv / "bin/python", "-m", "pip", "install", "-q", "--no-deps", wheel], cwd=work, env=env)
@@ -53,10 +59,17 @@ def installed(tmp_path_factory):
 def test_the_wheel_carries_what_recur_needs_at_run_time(installed):
     _, wheel, _, _ = installed
     names = set(zipfile.ZipFile(wheel).namelist())
-    for needed in ("recur/site/theme/overrides/main.html", "recur/site/theme/assets/recur-suggest.js",
-                   "recur/site/theme/hooks.py", "recur/starter/severity.yml", "recur/starter/eval/cases.yml",
-                   "recur/templates/init/mkdocs.yml", "recur/templates/init/.github/workflows/kb.yml",
-                   "recur/templates/init/.gitignore", "recur/site/browser/ranker.js"):
+    for needed in (
+        "recur/site/theme/overrides/main.html",
+        "recur/site/theme/assets/recur-suggest.js",
+        "recur/site/theme/hooks.py",
+        "recur/starter/severity.yml",
+        "recur/starter/eval/cases.yml",
+        "recur/templates/init/mkdocs.yml",
+        "recur/templates/init/.github/workflows/kb.yml",
+        "recur/templates/init/.gitignore",
+        "recur/site/browser/ranker.js",
+    ):
         assert needed in names, needed
     assert any(n.startswith("recur/starter/patterns/") and n.endswith(".md") for n in names)
     entry_points = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
@@ -76,17 +89,25 @@ def _free_port() -> int:
 
 
 def _get(url, data=None, timeout=10):
-    req = urllib.request.Request(url, data=json.dumps(data).encode() if data is not None else None,
-                                 headers={"Content-Type": "application/json"} if data is not None else {})
+    req = urllib.request.Request(
+        url,
+        data=json.dumps(data).encode() if data is not None else None,
+        headers={"Content-Type": "application/json"} if data is not None else {},
+    )
     with urllib.request.urlopen(req, timeout=timeout) as r:
         return r.status, r.read()
 
 
 def _serve_and_probe(bin_dir, repo: Path, env) -> None:
     port = _free_port()
-    proc = subprocess.Popen([bin_dir / "recur", "serve", "--kb", "kb", "--index", ".recur/index", "--site", "site",
-                             "--port", str(port)], cwd=repo, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [bin_dir / "recur", "serve", "--kb", "kb", "--index", ".recur/index", "--site", "site", "--port", str(port)],
+        cwd=repo,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120
@@ -116,13 +137,30 @@ def test_a_team_repository_from_init_starter(installed):
     recur = bin_dir / "recur"
     _sh([recur, "check", "--kb", "kb", "--strict"], cwd=repo, env=env)
     _sh([recur, "index", "--kb", "kb", "--index", ".recur/index"], cwd=repo, env=env)
-    out = json.loads(_sh([recur, "suggest", "--kb", "kb", "--index", ".recur/index", "--json",
-                          "No space left on device while writing logs"], cwd=repo, env=env).stdout)
+    out = json.loads(
+        _sh(
+            [
+                recur,
+                "suggest",
+                "--kb",
+                "kb",
+                "--index",
+                ".recur/index",
+                "--json",
+                "No space left on device while writing logs",
+            ],
+            cwd=repo,
+            env=env,
+        ).stdout
+    )
     assert out["results"][0]["id"] == "disk-full" and out["no_known_pattern"] is False
     _sh([recur, "site", "--kb", "kb", "--out", "site", "--index", ".recur/index"], cwd=repo, env=env)
     assert (repo / "site/patterns/capacity/disk-full.html").is_file()
-    _sh([bin_dir / "python", "-m", "mkdocs", "build", "--strict", "-q", "-d", "site-mkdocs"], cwd=repo,
-        env={**env, "NO_MKDOCS_2_WARNING": "1"})
+    _sh(
+        [bin_dir / "python", "-m", "mkdocs", "build", "--strict", "-q", "-d", "site-mkdocs"],
+        cwd=repo,
+        env={**env, "NO_MKDOCS_2_WARNING": "1"},
+    )
     assert (repo / "site-mkdocs/patterns/capacity/disk-full.html").is_file()
     _serve_and_probe(bin_dir, repo, env)
 
@@ -134,11 +172,34 @@ def test_a_blank_repository_and_its_first_pattern(installed):
     out = _sh([recur, "init", "blank"], cwd=work, env=env).stdout
     assert "recur new pattern" in out
     repo = work / "blank"
-    _sh([recur, "new", "pattern", "--kb", "kb", "--no-input", "--title", "Queue consumer lag grows",
-         "--category", "capacity", "--severity", "sev3", "--symptom", "consumer lag keeps growing",
-         "--signal", "KafkaConsumerLagHigh", "--summary", "Consumers fall behind producers.",
-         "--step", "Open the consumer-lag dashboard and find the partition that stalls.",
-         "--evidence", "The consumer group's offsets before any restart."], cwd=repo, env=env)
+    _sh(
+        [
+            recur,
+            "new",
+            "pattern",
+            "--kb",
+            "kb",
+            "--no-input",
+            "--title",
+            "Queue consumer lag grows",
+            "--category",
+            "capacity",
+            "--severity",
+            "sev3",
+            "--symptom",
+            "consumer lag keeps growing",
+            "--signal",
+            "KafkaConsumerLagHigh",
+            "--summary",
+            "Consumers fall behind producers.",
+            "--step",
+            "Open the consumer-lag dashboard and find the partition that stalls.",
+            "--evidence",
+            "The consumer group's offsets before any restart.",
+        ],
+        cwd=repo,
+        env=env,
+    )
     _sh([recur, "check", "--kb", "kb"], cwd=repo, env=env)
     _sh([recur, "index", "--kb", "kb", "--index", ".recur/index"], cwd=repo, env=env)
     _sh([recur, "site", "--kb", "kb", "--out", "site", "--index", ".recur/index"], cwd=repo, env=env)

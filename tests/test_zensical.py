@@ -30,7 +30,8 @@ def test_zensical_builds_the_generated_tree(tmp_path):
         "site_name: Recur on Zensical\ndocs_dir: docs\nsite_dir: out\nuse_directory_urls: false\n"
         "theme:\n  name: material\n"
         f"markdown_extensions: [{', '.join(EXTENSIONS)}]\n"
-        f"extra_css: [{', '.join(ASSETS_CSS)}]\nextra_javascript: [{', '.join(ASSETS_JS)}]\n")
+        f"extra_css: [{', '.join(ASSETS_CSS)}]\nextra_javascript: [{', '.join(ASSETS_JS)}]\n"
+    )
     proc = subprocess.run([ZENSICAL, "build"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     page = tmp_path / "out/patterns/capacity/disk-full.html"

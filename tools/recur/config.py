@@ -45,8 +45,9 @@ SETTINGS: dict[str, Setting] = {
     "host": Setting("RECUR_HOST", "127.0.0.1", "address recur serve listens on"),
     "port": Setting("RECUR_PORT", 8000, "port recur serve listens on"),
     "site_url": Setting("RECUR_SITE_URL", None, "base URL of the built site, for links in Slack replies"),
-    "slack_signing_secret": Setting("RECUR_SLACK_SIGNING_SECRET", None,
-                                    "Slack app's signing secret (or recur serve --slack-signing-secret-file)"),
+    "slack_signing_secret": Setting(
+        "RECUR_SLACK_SIGNING_SECRET", None, "Slack app's signing secret (or recur serve --slack-signing-secret-file)"
+    ),
 }
 
 

@@ -12,16 +12,30 @@ from recur.ingest.coverage import coverage, propose_alerts, read_rules, render_t
 @kb_option
 @index_option
 @model_option
-@click.option("--rules", "rules", required=True, type=click.Path(exists=True),
-              help="Alerting rules: a file or folder (*.yml, *.yaml): Prometheus rule files, PrometheusRule "
-                   "objects, kind: List, Grafana-provisioned alert rules.")
-@click.option("--site-url", "site_url", metavar="URL",
-              help="Where our pattern pages are published: only runbook_urls under it are checked; others are "
-                   "listed as external.")
-@click.option("--no-propose", is_flag=True, help="Do not load the model to propose likely alerts for undetected patterns.")
+@click.option(
+    "--rules",
+    "rules",
+    required=True,
+    type=click.Path(exists=True),
+    help="Alerting rules: a file or folder (*.yml, *.yaml): Prometheus rule files, PrometheusRule "
+    "objects, kind: List, Grafana-provisioned alert rules.",
+)
+@click.option(
+    "--site-url",
+    "site_url",
+    metavar="URL",
+    help="Where our pattern pages are published: only runbook_urls under it are checked; others are "
+    "listed as external.",
+)
+@click.option(
+    "--no-propose", is_flag=True, help="Do not load the model to propose likely alerts for undetected patterns."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the coverage report as JSON.")
-@click.option("--strict", is_flag=True,
-              help="Exit 1 when a pattern names an alert that does not exist (explicitly) or a runbook_url is broken.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Exit 1 when a pattern names an alert that does not exist (explicitly) or a runbook_url is broken.",
+)
 def coverage_cmd(kb_dir, index_dir, model, rules, site_url, no_propose, as_json, strict):
     """Detection coverage: patterns vs the alerting rules that should catch them.
 
@@ -45,10 +59,17 @@ def coverage_cmd(kb_dir, index_dir, model, rules, site_url, no_propose, as_json,
         from recur.retrieval.engine import Engine
 
         engine = Engine.open(kb_dir, index_dir, model, quiet=True)
-        c = coverage(kb, alerts, site_url=site_url,
-                     proposals=propose_alerts(engine, alerts, [u["pattern"] for u in c["undetected"]]))
+        c = coverage(
+            kb,
+            alerts,
+            site_url=site_url,
+            proposals=propose_alerts(engine, alerts, [u["pattern"] for u in c["undetected"]]),
+        )
     click.echo(json.dumps(c, ensure_ascii=False, indent=1) if as_json else render_text(c, kb_dir), nl=as_json)
     if strict and (c["counts"]["missing_alerts"] or c["counts"]["bad_runbook_urls"]):
-        click.echo(f"FAILED --strict: {c['counts']['missing_alerts']} missing alert(s), "
-                   f"{c['counts']['bad_runbook_urls']} broken runbook_url(s)", err=True)
+        click.echo(
+            f"FAILED --strict: {c['counts']['missing_alerts']} missing alert(s), "
+            f"{c['counts']['bad_runbook_urls']} broken runbook_url(s)",
+            err=True,
+        )
         sys.exit(1)

@@ -18,10 +18,17 @@ def feedback():
 
 @feedback.command("export")
 @kb_option
-@click.option("--feedback", "feedback_path", **setting("feedback"), show_default=True, type=click.Path(dir_okay=False),
-              help="Feedback file written by `recur serve` (env RECUR_FEEDBACK).")
-@click.option("--out", type=click.Path(dir_okay=False),
-              help="Write the cases here instead of appending to KB/eval/cases.yml.")
+@click.option(
+    "--feedback",
+    "feedback_path",
+    **setting("feedback"),
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="Feedback file written by `recur serve` (env RECUR_FEEDBACK).",
+)
+@click.option(
+    "--out", type=click.Path(dir_okay=False), help="Write the cases here instead of appending to KB/eval/cases.yml."
+)
 def export_cmd(kb_dir, feedback_path, out):
     """Turn confirmed feedback into retrieval cases for an author to review in a PR.
 

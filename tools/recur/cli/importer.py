@@ -22,9 +22,14 @@ from recur.ingest.importer import import_postmortem, render_text
 @click.option("--pattern", "patterns", multiple=True, help="Link this known pattern; skip matching (repeatable).")
 @click.option("--category", help="Category folder for a draft pattern (default: the closest pattern's).")
 @click.option("--no-draft", is_flag=True, help="Never write a draft pattern; leave the incident as needs-analysis.")
-@click.option("--accept", type=click.Choice(["high", "medium"]), default="medium", show_default=True,
-              help="Lowest confidence at which the top-ranked existing pattern is linked (never when the "
-                   "answer is 'no known pattern').")
+@click.option(
+    "--accept",
+    type=click.Choice(["high", "medium"]),
+    default="medium",
+    show_default=True,
+    help="Lowest confidence at which the top-ranked existing pattern is linked (never when the "
+    "answer is 'no known pattern').",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
 def import_cmd(kb_dir, index_dir, model, file, iid, date, severity, patterns, category, no_draft, accept, as_json):
     """Import a postmortem (Google SRE or Atlassian template, or close) as an incident record.
@@ -35,9 +40,19 @@ def import_cmd(kb_dir, index_dir, model, file, iid, date, severity, patterns, ca
     """
     from recur.util.dates import given_date
 
-    out = import_postmortem(kb_dir, file, index_dir=index_dir, model=model, iid=iid,
-                            date=given_date(date, "--date") if date else None, severity=severity,
-                            patterns=patterns, category=category, draft=not no_draft, threshold=accept)
+    out = import_postmortem(
+        kb_dir,
+        file,
+        index_dir=index_dir,
+        model=model,
+        iid=iid,
+        date=given_date(date, "--date") if date else None,
+        severity=severity,
+        patterns=patterns,
+        category=category,
+        draft=not no_draft,
+        threshold=accept,
+    )
     if as_json:
         click.echo(json.dumps(out, ensure_ascii=False, indent=1))
         return

@@ -42,21 +42,41 @@ def _answer(kb_dir, index_dir, model, text: str, top: int):
 @click.option("--severity", "-s", help="Severity key from the framework (sev1 … sev4 by default).")
 @click.option("--service", "services", multiple=True, help="Affected service (repeatable).")
 @click.option("--description", "-d", help="What you see, free text (- reads stdin). Becomes the Summary.")
-@click.option("--flag", "flags", multiple=True, help="\"Dig into this later\" marker (repeatable).")
+@click.option("--flag", "flags", multiple=True, help='"Dig into this later" marker (repeatable).')
 @click.option("--pattern", "patterns", multiple=True, help="Link a known pattern id now (repeatable).")
 @click.option("--date", "date", metavar="DATE", help="When it started (YYYY-MM-DD; default today).")
 @click.option("--id", "iid", help="Incident id (default: next INC-<year>-NNNN).")
 @click.option("--duration", "duration", type=click.IntRange(0), help="User-visible impact in minutes.")
-@click.option("--review-level", type=click.Choice(["full", "light", "none"]),
-              help="Default: from the severity framework.")
+@click.option(
+    "--review-level", type=click.Choice(["full", "light", "none"]), help="Default: from the severity framework."
+)
 @click.option("--review-due", metavar="DATE", help="Default: date + review_within_days of the severity.")
 @click.option("--top", default=3, show_default=True, type=click.IntRange(0, 10), help="Suggestions to show.")
 @click.option("--no-suggest", is_flag=True, help="Do not load the model; just write the record.")
 @click.option("--link-top", is_flag=True, help="Link the top suggestion when its confidence is high.")
-@click.option("--json", "as_json", is_flag=True,
-              help="Print {id, path, review, suggestions, no_known_pattern, linked} as JSON.")
-def new(kb_dir, index_dir, model, title, severity, services, description, flags, patterns, date, iid, duration,
-        review_level, review_due, top, no_suggest, link_top, as_json):
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print {id, path, review, suggestions, no_known_pattern, linked} as JSON."
+)
+def new(
+    kb_dir,
+    index_dir,
+    model,
+    title,
+    severity,
+    services,
+    description,
+    flags,
+    patterns,
+    date,
+    iid,
+    duration,
+    review_level,
+    review_due,
+    top,
+    no_suggest,
+    link_top,
+    as_json,
+):
     """Record an incident in seconds, then see the known patterns that match its description.
 
     The record is written first (the response matters more than the tool), under
@@ -70,13 +90,33 @@ def new(kb_dir, index_dir, model, title, severity, services, description, flags,
     tty = sys.stdin.isatty() and not as_json
     title, severity, description = _ask(kb, tty, title, severity, description)
     due = _date(review_due, "--review-due") if review_due else None
-    iid, path, review = record_incident(kb, NewIncident(
-        title=title, severity=severity, date=_date(date, "--date"), description=description, services=services,
-        flags=flags, patterns=patterns, iid=iid, duration_minutes=duration, review_level=review_level,
-        review_due=due))
-    out = {"id": iid, "path": str(path), "review": {"level": review.level, "status": review.status,
-                                                     "due": review.due.isoformat() if review.due else None},
-           "suggestions": [], "linked": list(dict.fromkeys(patterns))}
+    iid, path, review = record_incident(
+        kb,
+        NewIncident(
+            title=title,
+            severity=severity,
+            date=_date(date, "--date"),
+            description=description,
+            services=services,
+            flags=flags,
+            patterns=patterns,
+            iid=iid,
+            duration_minutes=duration,
+            review_level=review_level,
+            review_due=due,
+        ),
+    )
+    out = {
+        "id": iid,
+        "path": str(path),
+        "review": {
+            "level": review.level,
+            "status": review.status,
+            "due": review.due.isoformat() if review.due else None,
+        },
+        "suggestions": [],
+        "linked": list(dict.fromkeys(patterns)),
+    }
     if not as_json:
         shown_due = f", due {review.due}" if review.due else ""
         click.echo(f"Recorded {iid} in {path} (review: {review.level}{shown_due}).")
@@ -104,8 +144,9 @@ def _ask(kb, tty: bool, title, severity, description):
     return title, severity, description
 
 
-def _suggest_and_link(out: dict, kb_dir, index_dir, model, query: str, top: int, link_top: bool, tty: bool,
-                      as_json: bool) -> None:
+def _suggest_and_link(
+    out: dict, kb_dir, index_dir, model, query: str, top: int, link_top: bool, tty: bool, as_json: bool
+) -> None:
     """Show the matching patterns and link the chosen ones (--link-top, or picked on a terminal)."""
     from recur.kb.incident_record import link_patterns
     from recur.kb.loader import load_kb
@@ -121,8 +162,11 @@ def _suggest_and_link(out: dict, kb_dir, index_dir, model, query: str, top: int,
         _show(answer)
         if tty and results and not chosen:
             picks = click.prompt("Link which? (numbers like 1,2; Enter for none)", default="", show_default=False)
-            chosen = [results[int(n) - 1]["id"] for n in picks.replace(",", " ").split()
-                      if n.isdigit() and 1 <= int(n) <= len(results)]
+            chosen = [
+                results[int(n) - 1]["id"]
+                for n in picks.replace(",", " ").split()
+                if n.isdigit() and 1 <= int(n) <= len(results)
+            ]
     if chosen:
         _, added = link_patterns(load_kb(kb_dir), iid, chosen)
         out["linked"] += added
@@ -135,8 +179,10 @@ def _suggest_and_link(out: dict, kb_dir, index_dir, model, query: str, top: int,
 def _show(answer) -> None:
     results = answer.results
     if answer.no_known_pattern:
-        click.echo("No known pattern matches: it will show as \"needs analysis\" in recur report. Once the cause "
-                   "is understood, draft a pattern (recur new pattern) or recur import the postmortem.")
+        click.echo(
+            'No known pattern matches: it will show as "needs analysis" in recur report. Once the cause '
+            "is understood, draft a pattern (recur new pattern) or recur import the postmortem."
+        )
         if results:
             click.echo("Closest patterns, for comparison only:")
     else:
@@ -189,5 +235,8 @@ def link(kb_dir, incident_id, pattern_ids):
             click.echo(f"{incident_id}: no stored candidates (recur import stores them); name the pattern(s) to link.")
         return
     path, added = link_patterns(kb, incident_id, list(pattern_ids))
-    click.echo(f"Linked {incident_id} to {', '.join(added)} ({path})." if added
-               else f"{incident_id} already links {', '.join(pattern_ids)}.")
+    click.echo(
+        f"Linked {incident_id} to {', '.join(added)} ({path})."
+        if added
+        else f"{incident_id} already links {', '.join(pattern_ids)}."
+    )

@@ -7,8 +7,11 @@ import click
 
 @click.command("init")
 @click.argument("directory", type=click.Path(file_okay=False))
-@click.option("--starter", is_flag=True,
-              help="Copy Recur's starter catalog (patterns, onboarding paths, eval cases; not the example incidents).")
+@click.option(
+    "--starter",
+    is_flag=True,
+    help="Copy Recur's starter catalog (patterns, onboarding paths, eval cases; not the example incidents).",
+)
 @click.option("--name", help="Site and README title (default: the folder's name).")
 def init(directory, starter, name):
     """Make DIRECTORY a new knowledge-base repository (DIRECTORY may be missing or empty).
@@ -24,8 +27,11 @@ def init(directory, starter, name):
 
     written = init_repository(directory, starter=starter, name=name)
     patterns = sum(1 for p in written if p.startswith("kb/patterns/") and p.endswith(".md"))
-    click.echo(f"Created a knowledge-base repository in {directory} ({len(written)} files"
-               + (f", {patterns} starter patterns" if starter else "") + ").")
+    click.echo(
+        f"Created a knowledge-base repository in {directory} ({len(written)} files"
+        + (f", {patterns} starter patterns" if starter else "")
+        + ")."
+    )
     click.echo("Next:")
     click.echo(f"  cd {directory} && git init && make install")
     if starter:

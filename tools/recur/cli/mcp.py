@@ -14,8 +14,11 @@ from recur.util.errors import RecurError
 @kb_option
 @index_option
 @model_option
-@click.option("--allow-writes", is_flag=True,
-              help="Offer the record_incident tool (writes an incident record into the KB, as `recur incident new`).")
+@click.option(
+    "--allow-writes",
+    is_flag=True,
+    help="Offer the record_incident tool (writes an incident record into the KB, as `recur incident new`).",
+)
 def mcp(kb_dir, index_dir, model, allow_writes):
     """Serve Recur to an AI assistant over MCP (stdio).
 

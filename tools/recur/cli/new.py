@@ -20,8 +20,11 @@ def _ask_list(label: str, required: bool = False) -> list:
     """Prompt for items until an empty answer."""
     items: list = []
     while True:
-        text = click.prompt(f"{label} #{len(items) + 1} (empty to finish)" if items or not required
-                            else f"{label} #1", default="", show_default=False).strip()
+        text = click.prompt(
+            f"{label} #{len(items) + 1} (empty to finish)" if items or not required else f"{label} #1",
+            default="",
+            show_default=False,
+        ).strip()
         if not text:
             if required and not items:
                 click.echo(f"At least one {label.lower()} is required.", err=True)
@@ -45,8 +48,15 @@ def _finish(kb_dir, path, text) -> None:
     if any(p.is_error for p in mine):  # a bug in the scaffold, never the author's fault
         raise RecurError(f"{shown}: the new file does not pass recur check (see above)")
     todo = text.count("TODO")
-    click.echo(f"Created {shown}" + (f"; fill in the {todo} TODO(s), then run: recur check --strict {shown}"
-                                     if todo else "; run: recur check --strict " + shown), err=True)
+    click.echo(
+        f"Created {shown}"
+        + (
+            f"; fill in the {todo} TODO(s), then run: recur check --strict {shown}"
+            if todo
+            else "; run: recur check --strict " + shown
+        ),
+        err=True,
+    )
 
 
 @click.group()
@@ -74,15 +84,37 @@ def new():
 @click.option("--service", "services", multiple=True, help="Component where it has struck (repeatable).")
 @click.option("--related", multiple=True, help="Id of a related pattern (repeatable; must exist).")
 @click.option("--owner", help="Team or person who keeps the pattern current.")
-@click.option("--status", type=click.Choice(["draft", "active"]), default="draft", show_default=True,
-              help="draft: Root cause is optional and results are marked draft; active: a finished pattern.")
+@click.option(
+    "--status",
+    type=click.Choice(["draft", "active"]),
+    default="draft",
+    show_default=True,
+    help="draft: Root cause is optional and results are marked draft; active: a finished pattern.",
+)
 @click.option("--summary", help="One paragraph: what goes wrong and why it matters.")
 @click.option("--step", "steps", multiple=True, help="Runbook step, in order (repeatable).")
 @click.option("--evidence", multiple=True, help="What to capture before restoring (repeatable).")
 @click.option("--root-cause", help="The mechanism.")
 @click.option("--no-input", is_flag=True, help="Never prompt; a missing required value is an error.")
-def pattern(kb_dir, pid, title, category, severity, symptoms, signals, tags, services, related, owner, status,
-            summary, steps, evidence, root_cause, no_input):
+def pattern(
+    kb_dir,
+    pid,
+    title,
+    category,
+    severity,
+    symptoms,
+    signals,
+    tags,
+    services,
+    related,
+    owner,
+    status,
+    summary,
+    steps,
+    evidence,
+    root_cause,
+    no_input,
+):
     """Scaffold kb/patterns/<category>/<id>.md.
 
     Status is draft by default, so Root cause may wait; what is not given yet is left as a
@@ -104,16 +136,31 @@ def pattern(kb_dir, pid, title, category, severity, symptoms, signals, tags, ser
         cats = scaffold.categories(kb)
         category = category or click.prompt("Category" + (f" ({', '.join(cats)}, or a new one)" if cats else ""))
         sevs = list(kb.severity)
-        severity = severity or click.prompt("Severity", type=click.Choice(sevs) if sevs else str,
-                                            default=sevs[len(sevs) // 2] if sevs else None)
+        severity = severity or click.prompt(
+            "Severity", type=click.Choice(sevs) if sevs else str, default=sevs[len(sevs) // 2] if sevs else None
+        )
         symptoms = symptoms or _ask_list("Symptom, as a responder would type it", required=True)
         signals = signals or _ask_list("Signal (exact alert name, log line, error code)")
         summary = summary or click.prompt("Summary (one paragraph; empty for a TODO)", default="", show_default=False)
         steps = steps or _ask_list("Runbook step (a command, query or dashboard)")
     path, text = scaffold.pattern_file(
-        kb, id=pid, title=title, category=category, severity=severity, symptoms=symptoms, signals=signals,
-        tags=tags, services=services, related=related, owner=owner, status=status, summary=summary,
-        steps=steps, evidence=evidence, root_cause=root_cause)
+        kb,
+        id=pid,
+        title=title,
+        category=category,
+        severity=severity,
+        symptoms=symptoms,
+        signals=signals,
+        tags=tags,
+        services=services,
+        related=related,
+        owner=owner,
+        status=status,
+        summary=summary,
+        steps=steps,
+        evidence=evidence,
+        root_cause=root_cause,
+    )
     _finish(kb_dir, path, text)
 
 
@@ -144,8 +191,17 @@ def incident(kb_dir, iid, title, date, severity, patterns, services, duration, s
         patterns = patterns or _ask_list("Matched pattern id (empty if unknown)")
         services = services or _ask_list("Service")
     path, text = scaffold.incident_file(
-        kb, id=iid, title=title, date=date.date() if date else None, severity=severity, patterns=patterns,
-        services=services, duration_minutes=duration, summary=summary, flags=flags)
+        kb,
+        id=iid,
+        title=title,
+        date=date.date() if date else None,
+        severity=severity,
+        patterns=patterns,
+        services=services,
+        duration_minutes=duration,
+        summary=summary,
+        flags=flags,
+    )
     _finish(kb_dir, path, text)
 
 
@@ -154,8 +210,12 @@ def incident(kb_dir, iid, title, date, severity, patterns, services, duration, s
 @click.option("--id", "pid", help="Kebab-case id; the file name (default: from the title).")
 @click.option("--title", help="e.g. 'First week on call for payments'.")
 @click.option("--audience", help="Who it is for.")
-@click.option("--step", "steps", multiple=True,
-              help="'pattern-id: why it matters', in reading order (repeatable; the pattern must exist).")
+@click.option(
+    "--step",
+    "steps",
+    multiple=True,
+    help="'pattern-id: why it matters', in reading order (repeatable; the pattern must exist).",
+)
 @click.option("--no-input", is_flag=True, help="Never prompt; a missing required value is an error.")
 def path_cmd(kb_dir, pid, title, audience, steps, no_input):
     """Scaffold kb/paths/<id>.yml, an onboarding path through existing patterns."""
@@ -168,6 +228,7 @@ def path_cmd(kb_dir, pid, title, audience, steps, no_input):
         pid = pid or click.prompt("Id", default=scaffold.slugify(title))
         audience = audience or click.prompt("Audience (empty to skip)", default="", show_default=False)
         steps = steps or _ask_list("Step as 'pattern-id: why it matters'", required=True)
-    path, text = scaffold.path_file(kb, id=pid, title=title, audience=audience,
-                                    steps=[scaffold.parse_step(s) for s in steps])
+    path, text = scaffold.path_file(
+        kb, id=pid, title=title, audience=audience, steps=[scaffold.parse_step(s) for s in steps]
+    )
     _finish(kb_dir, path, text)

@@ -13,15 +13,25 @@ def setting(name: str) -> dict:
 
 
 kb_option = click.option(
-    "--kb", "kb_dir", **setting("kb"), show_default=True,
-    type=click.Path(file_okay=False), help="Knowledge base folder (env RECUR_KB).",
+    "--kb",
+    "kb_dir",
+    **setting("kb"),
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Knowledge base folder (env RECUR_KB).",
 )
 index_option = click.option(
-    "--index", "index_dir", **setting("index"), show_default=True,
-    type=click.Path(file_okay=False), help="Index folder (env RECUR_INDEX).",
+    "--index",
+    "index_dir",
+    **setting("index"),
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Index folder (env RECUR_INDEX).",
 )
 model_option = click.option(
-    "--model", "model", **setting("model"),
+    "--model",
+    "model",
+    **setting("model"),
     help="Sentence-transformers model: a local folder or 'default' (bundled all-MiniLM-L6-v2). "
-         "Env RECUR_MODEL. Default: the KB's tuned model if there is one, else the bundled model.",
+    "Env RECUR_MODEL. Default: the KB's tuned model if there is one, else the bundled model.",
 )

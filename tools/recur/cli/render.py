@@ -8,9 +8,11 @@ SEV_COLOUR = {"sev1": "red", "sev2": "yellow", "sev3": "cyan", "sev4": "white"}
 CONF_COLOUR = {"high": "green", "medium": "yellow", "low": "white"}
 
 
-NO_KNOWN_PATTERN = ("No known pattern matches this. If it is new, record it: recur incident new "
-                    "(it lands under \"needs analysis\" on the board), then draft a pattern with "
-                    "recur new pattern, or recur import the postmortem once it is written.")
+NO_KNOWN_PATTERN = (
+    "No known pattern matches this. If it is new, record it: recur incident new "
+    '(it lands under "needs analysis" on the board), then draft a pattern with '
+    "recur new pattern, or recur import the postmortem once it is written."
+)
 
 
 def render_answer(answer, steps: int = 3, kb_dir: str = "kb") -> str:
@@ -20,8 +22,11 @@ def render_answer(answer, steps: int = 3, kb_dir: str = "kb") -> str:
     head = click.style(NO_KNOWN_PATTERN, fg="yellow", bold=True)
     if not answer.results:
         return head
-    return head + "\n\nClosest patterns, for comparison only:\n\n" + render_results(
-        answer.query, answer.results, steps=steps, kb_dir=kb_dir)
+    return (
+        head
+        + "\n\nClosest patterns, for comparison only:\n\n"
+        + render_results(answer.query, answer.results, steps=steps, kb_dir=kb_dir)
+    )
 
 
 def render_results(query: str, results: list[dict], steps: int = 3, kb_dir: str = "kb") -> str:
@@ -33,8 +38,10 @@ def render_results(query: str, results: list[dict], steps: int = 3, kb_dir: str 
         sev = click.style(r["severity"], fg=SEV_COLOUR.get(r["severity"], "white"), bold=True)
         chance = f" ({r['probability']:.0%} likely right)" if r.get("probability") is not None else ""
         conf = click.style(f"{r['confidence']} confidence{chance}", fg=CONF_COLOUR[r["confidence"]])
-        out.append(click.style(f"{r['rank']}. {r['title']}{tag}", bold=True) +
-                   f"  ({r['id']} · {sev} · {r['category']} · {conf}, score {r['score']:.2f})")
+        out.append(
+            click.style(f"{r['rank']}. {r['title']}{tag}", bold=True)
+            + f"  ({r['id']} · {sev} · {r['category']} · {conf}, score {r['score']:.2f})"
+        )
         if r["why"]:
             parts = [f"{w['field']} “{_short(w['text'], 90)}”" for w in r["why"][:3]]
             out.append("   why: " + "; ".join(parts))

@@ -16,9 +16,14 @@ from recur.util.dates import given_date
 @kb_option
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
 @click.option("--as-of", "as_of", metavar="DATE", help="Review as of this date (YYYY-MM-DD; default today).")
-@click.option("--fail-on", "fail_on", multiple=True, type=click.Choice(FAIL_ON),
-              help="Exit 1 when there is anything of this kind (repeatable): overdue reviews/follow-ups/fixes, "
-                   "recurrence after a fix, incidents with no known pattern. For a CI or cron gate.")
+@click.option(
+    "--fail-on",
+    "fail_on",
+    multiple=True,
+    type=click.Choice(FAIL_ON),
+    help="Exit 1 when there is anything of this kind (repeatable): overdue reviews/follow-ups/fixes, "
+    "recurrence after a fix, incidents with no known pattern. For a CI or cron gate.",
+)
 @click.option("--out", "out", type=click.Path(dir_okay=False), help="Write the report to a file (atomically).")
 def report(kb_dir, fmt, as_of, fail_on, out):
     """The weekly problem-management review.

@@ -25,8 +25,9 @@ def _check_port(host: str, port: int) -> None:
         try:
             s.bind(addr)
         except OSError as exc:
-            raise RecurError(f"cannot listen on {host}:{port} ({exc.strerror}); is another server running? "
-                             "Pick another --port.") from None
+            raise RecurError(
+                f"cannot listen on {host}:{port} ({exc.strerror}); is another server running? Pick another --port."
+            ) from None
 
 
 def _access(token: str | None, scope: str) -> str:
@@ -54,36 +55,109 @@ def _slack_secret(path) -> str | None:
 @model_option
 @click.option("--host", **setting("host"), show_default=True, help="Address to listen on.")
 @click.option("--port", **setting("port"), show_default=True, type=click.IntRange(0, 65535))
-@click.option("--site", "site_dir", default="site", show_default=True, type=click.Path(file_okay=False),
-              help="Built static site to serve at / (from `recur site`); if missing, only the API is served.")
-@click.option("--feedback", "feedback_path", **setting("feedback"), show_default=True,
-              type=click.Path(dir_okay=False), help="Where 👍/👎 votes are appended.")
-@click.option("--max-body-kib", default=64, show_default=True, type=click.IntRange(1, 4096),
-              help="Request body limit for the API (Alertmanager: 512 KiB).")
-@click.option("--threads", default=1, show_default=True, type=click.IntRange(0, 64),
-              help="Torch threads for the query encoder (0: one per CPU core). One is fastest for short "
-                   "queries on a small box and leaves a core for HTTP and ranking (bench/serve.py).")
-@click.option("--token-file", type=click.Path(dir_okay=False),
-              help="Require 'Authorization: Bearer <token>' (the file's first line) on feedback; env RECUR_TOKEN "
-                   "holds the token itself. Without either, anyone who reaches the port can post feedback.")
-@click.option("--token-scope", type=click.Choice(["write", "all"]), default="write", show_default=True,
-              help="write: the token guards feedback; all: every API route and /metrics (/healthz and the "
-                   "site stay open).")
-@click.option("--feedback-rate", default=60, show_default=True, type=click.IntRange(0, 100000),
-              help="Votes per minute per client address (bursts of half that); past it, 429. 0: no limit.")
-@click.option("--max-concurrent", default=64, show_default=True, type=click.IntRange(1, 10000),
-              help="Requests handled at once; past it, a fast 503 with Retry-After (not a queue).")
-@click.option("--header-timeout", default=10.0, show_default=True, type=click.FloatRange(0.1, 600),
-              help="Seconds a client has to send its request headers (then 408 and close).")
-@click.option("--body-timeout", default=30.0, show_default=True, type=click.FloatRange(0.1, 3600),
-              help="Seconds a client has to send its request body (then 408 and close).")
-@click.option("--slack-signing-secret-file", "slack_secret_file", type=click.Path(dir_okay=False, exists=True),
-              help="File holding the Slack app's signing secret: turns on /api/slack/* (or set "
-                   "RECUR_SLACK_SIGNING_SECRET).")
-@click.option("--site-url", **setting("site_url"), metavar="URL",
-              help="Base URL of the built site, for pattern links in Slack replies (env RECUR_SITE_URL).")
-def serve(kb_dir, index_dir, model, host, port, site_dir, feedback_path, max_body_kib, threads, token_file,
-          token_scope, feedback_rate, max_concurrent, header_timeout, body_timeout, slack_secret_file, site_url):
+@click.option(
+    "--site",
+    "site_dir",
+    default="site",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Built static site to serve at / (from `recur site`); if missing, only the API is served.",
+)
+@click.option(
+    "--feedback",
+    "feedback_path",
+    **setting("feedback"),
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="Where 👍/👎 votes are appended.",
+)
+@click.option(
+    "--max-body-kib",
+    default=64,
+    show_default=True,
+    type=click.IntRange(1, 4096),
+    help="Request body limit for the API (Alertmanager: 512 KiB).",
+)
+@click.option(
+    "--threads",
+    default=1,
+    show_default=True,
+    type=click.IntRange(0, 64),
+    help="Torch threads for the query encoder (0: one per CPU core). One is fastest for short "
+    "queries on a small box and leaves a core for HTTP and ranking (bench/serve.py).",
+)
+@click.option(
+    "--token-file",
+    type=click.Path(dir_okay=False),
+    help="Require 'Authorization: Bearer <token>' (the file's first line) on feedback; env RECUR_TOKEN "
+    "holds the token itself. Without either, anyone who reaches the port can post feedback.",
+)
+@click.option(
+    "--token-scope",
+    type=click.Choice(["write", "all"]),
+    default="write",
+    show_default=True,
+    help="write: the token guards feedback; all: every API route and /metrics (/healthz and the site stay open).",
+)
+@click.option(
+    "--feedback-rate",
+    default=60,
+    show_default=True,
+    type=click.IntRange(0, 100000),
+    help="Votes per minute per client address (bursts of half that); past it, 429. 0: no limit.",
+)
+@click.option(
+    "--max-concurrent",
+    default=64,
+    show_default=True,
+    type=click.IntRange(1, 10000),
+    help="Requests handled at once; past it, a fast 503 with Retry-After (not a queue).",
+)
+@click.option(
+    "--header-timeout",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(0.1, 600),
+    help="Seconds a client has to send its request headers (then 408 and close).",
+)
+@click.option(
+    "--body-timeout",
+    default=30.0,
+    show_default=True,
+    type=click.FloatRange(0.1, 3600),
+    help="Seconds a client has to send its request body (then 408 and close).",
+)
+@click.option(
+    "--slack-signing-secret-file",
+    "slack_secret_file",
+    type=click.Path(dir_okay=False, exists=True),
+    help="File holding the Slack app's signing secret: turns on /api/slack/* (or set RECUR_SLACK_SIGNING_SECRET).",
+)
+@click.option(
+    "--site-url",
+    **setting("site_url"),
+    metavar="URL",
+    help="Base URL of the built site, for pattern links in Slack replies (env RECUR_SITE_URL).",
+)
+def serve(
+    kb_dir,
+    index_dir,
+    model,
+    host,
+    port,
+    site_dir,
+    feedback_path,
+    max_body_kib,
+    threads,
+    token_file,
+    token_scope,
+    feedback_rate,
+    max_concurrent,
+    header_timeout,
+    body_timeout,
+    slack_secret_file,
+    site_url,
+):
     """Serve suggestions over HTTP, the Alertmanager webhook and the built site.
 
     \b
@@ -110,8 +184,9 @@ def serve(kb_dir, index_dir, model, host, port, site_dir, feedback_path, max_bod
     _check_port(host, port)
     site = Path(site_dir)
     if not (site / "index.html").is_file():
-        click.echo(f"warning: no built site at {site_dir} (run: recur site --out {site_dir}); serving the API only.",
-                   err=True)
+        click.echo(
+            f"warning: no built site at {site_dir} (run: recur site --out {site_dir}); serving the API only.", err=True
+        )
     failed: list[str] = []
     server: uvicorn.Server | None = None
 
@@ -127,15 +202,30 @@ def serve(kb_dir, index_dir, model, host, port, site_dir, feedback_path, max_bod
             torch.set_num_threads(threads)
         return Engine.open(kb_dir, index_dir, model, advise=retune_advice)
 
-    app = create_app(load_engine, site_dir=site, feedback_path=feedback_path, max_body=max_body_kib * 1024,
-                     on_fatal=fatal, token=token, token_scope=token_scope, feedback_per_minute=feedback_rate,
-                     max_concurrent=max_concurrent, body_timeout=body_timeout,
-                     slack_signing_secret=_slack_secret(slack_secret_file), site_url=site_url, host=host)
-    server = uvicorn.Server(serve_server.config(app, host, port, header_timeout=header_timeout,
-                                                timeout_graceful_shutdown=5))
+    app = create_app(
+        load_engine,
+        site_dir=site,
+        feedback_path=feedback_path,
+        max_body=max_body_kib * 1024,
+        on_fatal=fatal,
+        token=token,
+        token_scope=token_scope,
+        feedback_per_minute=feedback_rate,
+        max_concurrent=max_concurrent,
+        body_timeout=body_timeout,
+        slack_signing_secret=_slack_secret(slack_secret_file),
+        site_url=site_url,
+        host=host,
+    )
+    server = uvicorn.Server(
+        serve_server.config(app, host, port, header_timeout=header_timeout, timeout_graceful_shutdown=5)
+    )
     shown = f"[{host}]" if ":" in host else host
-    click.echo(f"Recur on http://{shown}:{port}/ (API docs: /docs, metrics: /metrics); {_access(token, token_scope)}. "
-               "Loading the model and index...", err=True)
+    click.echo(
+        f"Recur on http://{shown}:{port}/ (API docs: /docs, metrics: /metrics); {_access(token, token_scope)}. "
+        "Loading the model and index...",
+        err=True,
+    )
     server.run()
     if failed:
         sys.exit(1)

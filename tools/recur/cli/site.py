@@ -10,22 +10,52 @@ from recur.cli.options import index_option, kb_option, setting
 @click.command("site")
 @kb_option
 @index_option
-@click.option("--out", "out_dir", **setting("site"), show_default=True,
-              type=click.Path(file_okay=False), help="Where the built site goes (replaced atomically; env RECUR_SITE).")
-@click.option("--config", "config_file", default=None, type=click.Path(dir_okay=False),
-              help="mkdocs config. Default: ./mkdocs.yml, else the one in the Recur checkout.")
-@click.option("--as-of", "as_of", default=None, metavar="YYYY-MM-DD",
-              help="Date the problem board is computed for (env RECUR_AS_OF). Default: today.")
-@click.option("--edit-url", "edit_url", **setting("edit_url"), metavar="URL",
-              help="Base URL for 'edit this page' links; the record's KB path is appended "
-                   "(default: mkdocs.yml extra.recur.edit_url; unset: the page names the file).")
-@click.option("--model-dir", "model_dir", default=None, type=click.Path(file_okay=False),
-              help="Tuned model folder whose report.json the Retrieval model page shows "
-                   "(default: the KB's active tuned model, else its newest rejected candidate).")
-@click.option("--browser-search/--no-browser-search", "browser_search", default=None,
-              help="Write the in-browser search bundle (the KB's model as int8 ONNX, the index, the runtime: "
-                   "about 30 MB, loaded only when the box is used), so the box suggests patterns on a static "
-                   "host. Default: on (env RECUR_BROWSER_SEARCH=off leaves it out).")
+@click.option(
+    "--out",
+    "out_dir",
+    **setting("site"),
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Where the built site goes (replaced atomically; env RECUR_SITE).",
+)
+@click.option(
+    "--config",
+    "config_file",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="mkdocs config. Default: ./mkdocs.yml, else the one in the Recur checkout.",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="Date the problem board is computed for (env RECUR_AS_OF). Default: today.",
+)
+@click.option(
+    "--edit-url",
+    "edit_url",
+    **setting("edit_url"),
+    metavar="URL",
+    help="Base URL for 'edit this page' links; the record's KB path is appended "
+    "(default: mkdocs.yml extra.recur.edit_url; unset: the page names the file).",
+)
+@click.option(
+    "--model-dir",
+    "model_dir",
+    default=None,
+    type=click.Path(file_okay=False),
+    help="Tuned model folder whose report.json the Retrieval model page shows "
+    "(default: the KB's active tuned model, else its newest rejected candidate).",
+)
+@click.option(
+    "--browser-search/--no-browser-search",
+    "browser_search",
+    default=None,
+    help="Write the in-browser search bundle (the KB's model as int8 ONNX, the index, the runtime: "
+    "about 30 MB, loaded only when the box is used), so the box suggests patterns on a static "
+    "host. Default: on (env RECUR_BROWSER_SEARCH=off leaves it out).",
+)
 @click.option("--strict", is_flag=True, help="Fail on any mkdocs warning (as mkdocs build --strict).")
 @click.option("--quiet", "-q", is_flag=True, help="No summary line.")
 def site(kb_dir, index_dir, out_dir, config_file, as_of, edit_url, model_dir, browser_search, strict, quiet):
@@ -42,18 +72,32 @@ def site(kb_dir, index_dir, out_dir, config_file, as_of, edit_url, model_dir, br
     from recur.site import hook
     from recur.site.build import build_site
 
-    stats = build_site(kb_dir, out_dir, config_file=config_file, as_of=hook.as_of_date(as_of),
-                       edit_url=edit_url, strict=strict, index_dir=index_dir, model_dir=model_dir,
-                       browser_search=browser_search)
+    stats = build_site(
+        kb_dir,
+        out_dir,
+        config_file=config_file,
+        as_of=hook.as_of_date(as_of),
+        edit_url=edit_url,
+        strict=strict,
+        index_dir=index_dir,
+        model_dir=model_dir,
+        browser_search=browser_search,
+    )
     for message in stats["warnings"]:
         click.echo(f"warning: {message}", err=True)
     if stats.get("browser_skipped"):
         click.echo(f"note: browser search left out: {stats['browser_skipped']}", err=True)
     if not quiet:
-        click.echo(f"Built {out_dir}/: {stats['pages']} pages from {stats['patterns']} patterns, "
-                   f"{stats['incidents']} incidents, {stats['paths']} paths "
-                   f"({stats['bytes'] / 1e6:.1f} MB, {stats['seconds']:.1f}s: {stats['seconds_generate']:.1f}s generating, "
-                   f"{stats['seconds_mkdocs']:.1f}s mkdocs).", err=True)
+        click.echo(
+            f"Built {out_dir}/: {stats['pages']} pages from {stats['patterns']} patterns, "
+            f"{stats['incidents']} incidents, {stats['paths']} paths "
+            f"({stats['bytes'] / 1e6:.1f} MB, {stats['seconds']:.1f}s: {stats['seconds_generate']:.1f}s generating, "
+            f"{stats['seconds_mkdocs']:.1f}s mkdocs).",
+            err=True,
+        )
         if stats.get("browser"):
-            click.echo(f"Browser search: {stats['browser']['total'] / 1e6:.1f} MB in {out_dir}/assets/recur-browser/ "
-                       f"({stats['browser']['seconds']:.1f}s).", err=True)
+            click.echo(
+                f"Browser search: {stats['browser']['total'] / 1e6:.1f} MB in {out_dir}/assets/recur-browser/ "
+                f"({stats['browser']['seconds']:.1f}s).",
+                err=True,
+            )

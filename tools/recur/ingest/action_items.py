@@ -12,8 +12,19 @@ import re
 from recur.ingest.pm_text import is_placeholder, parse_date, status_of, strip_placeholders, ticket_of
 
 LIST_ITEM = re.compile(r"^(\s*)(?:[-*+•]|\d+[.)])\s+(?:\[([ xX✓])\]\s*)?(.*)$")
-_TITLE_COLS = ("action item", "action", "item", "task", "description", "title", "what", "corrective action",
-               "follow-up", "follow up", "remediation")
+_TITLE_COLS = (
+    "action item",
+    "action",
+    "item",
+    "task",
+    "description",
+    "title",
+    "what",
+    "corrective action",
+    "follow-up",
+    "follow up",
+    "remediation",
+)
 _TICKET_COLS = ("bug", "ticket", "issue", "jira", "tracking", "link", "reference", "ref", "pr")
 _OWNER_COLS = ("owner", "assignee", "who", "responsible", "assigned")
 _DUE_COLS = ("due", "deadline", "target", "eta", "by when", "date")
@@ -55,29 +66,42 @@ def item(title: str, *, status_text: str = "", owner=None, due=None, ticket_text
     if ticket:
         title = title.replace(ticket, " ")
     title = re.sub(r"\s*[-–—:,;]+\s*$", "", re.sub(r"\s*[(\[]\s*[)\]]", "", _plain(title))).strip()
-    return {"title": title, "status": "done" if progress == "done" else "open",
-            "owner": (_plain(owner) or None) if owner and not is_placeholder(owner) else None,
-            "due": due, "ticket": ticket}
+    return {
+        "title": title,
+        "status": "done" if progress == "done" else "open",
+        "owner": (_plain(owner) or None) if owner and not is_placeholder(owner) else None,
+        "due": due,
+        "ticket": ticket,
+    }
 
 
 def from_table(rows: list[str]) -> list[dict]:
     header = [_plain(c).lower() for c in _cells(rows[0])]
     title_n = _col(header, _TITLE_COLS)
     title_n = 0 if title_n is None else title_n
-    cols = {k: _col(header, names) for k, names in
-            (("ticket", _TICKET_COLS), ("owner", _OWNER_COLS), ("due", _DUE_COLS), ("status", _STATUS_COLS))}
+    cols = {
+        k: _col(header, names)
+        for k, names in (("ticket", _TICKET_COLS), ("owner", _OWNER_COLS), ("due", _DUE_COLS), ("status", _STATUS_COLS))
+    }
     out = []
     for row in rows[1:]:
         cells = _cells(row)
         if all(set(c) <= set("-: ") for c in cells):
             continue
+
         def get(k, cells=cells):
             return cells[cols[k]] if cols[k] is not None and cols[k] < len(cells) else ""
+
         rest = " ".join(c for n, c in enumerate(cells) if n != title_n and n not in cols.values())
         title = cells[title_n] if title_n < len(cells) else ""
         status_text = get("status") or (rest if status_of(rest)[0] else "")
-        it = item(title, status_text=status_text, owner=get("owner") or None, due=parse_date(get("due")),
-                  ticket_text=get("ticket") or (rest if ticket_of(rest) else ""))
+        it = item(
+            title,
+            status_text=status_text,
+            owner=get("owner") or None,
+            due=parse_date(get("due")),
+            ticket_text=get("ticket") or (rest if ticket_of(rest) else ""),
+        )
         if it["title"] and not is_placeholder(it["title"]):
             out.append(it)
     return out

@@ -31,8 +31,10 @@ import yaml
 
 from recur.util.errors import RecurError
 
-EXPLICIT = [re.compile(r'alertname\s*=~?\s*"?([A-Za-z_:][A-Za-z0-9_:]*)"?'),
-            re.compile(r'^\s*alert\s*:\s*"?([A-Za-z_:][A-Za-z0-9_:]*)"?\s*$', re.I)]
+EXPLICIT = [
+    re.compile(r'alertname\s*=~?\s*"?([A-Za-z_:][A-Za-z0-9_:]*)"?'),
+    re.compile(r'^\s*alert\s*:\s*"?([A-Za-z_:][A-Za-z0-9_:]*)"?\s*$', re.I),
+]
 CAMEL = re.compile(r"^[A-Z][a-z0-9]+(?:[A-Z0-9][a-z0-9]*)+$")
 
 
@@ -87,16 +89,26 @@ def _groups(doc) -> list:
 def _alert(r: dict, f: Path, g: dict) -> Alert | None:
     ann = r.get("annotations") if isinstance(r.get("annotations"), dict) else {}
     name, source = r.get("alert"), "prometheus"
-    if not isinstance(name, str) and isinstance(r.get("title"), str) and ("condition" in r or "data" in r
-                                                                         or "uid" in r):
+    if (
+        not isinstance(name, str)
+        and isinstance(r.get("title"), str)
+        and ("condition" in r or "data" in r or "uid" in r)
+    ):
         name, source = r["title"], "grafana"
     if not isinstance(name, str) or not name.strip():
         return None
     url = ann.get("runbook_url") or ann.get("runbook")
     text = lambda k: ann.get(k) if isinstance(ann.get(k), str) else ""  # noqa: E731
-    return Alert(name.strip(), str(f), r.get("__line__", 1), url if isinstance(url, str) else None,
-                 g.get("name") if isinstance(g.get("name"), str) else None, text("summary"),
-                 text("description") or text("message"), source)
+    return Alert(
+        name.strip(),
+        str(f),
+        r.get("__line__", 1),
+        url if isinstance(url, str) else None,
+        g.get("name") if isinstance(g.get("name"), str) else None,
+        text("summary"),
+        text("description") or text("message"),
+        source,
+    )
 
 
 def read_file(f: Path) -> tuple[list[Alert], list[str]]:
@@ -106,7 +118,7 @@ def read_file(f: Path) -> tuple[list[Alert], list[str]]:
     except (OSError, UnicodeDecodeError) as exc:
         return [], [f"{f}:1: skipped: cannot be read as UTF-8 text ({exc.__class__.__name__})"]
     if HELM.search(raw):
-        line = raw[:HELM.search(raw).start()].count("\n") + 1
+        line = raw[: HELM.search(raw).start()].count("\n") + 1
         return [], [f"{f}:{line}: skipped: a Helm template (render it first: helm template ...)"]
     try:
         docs = list(yaml.load_all(raw, Loader=_LineLoader))
@@ -186,8 +198,17 @@ def _missing(active: dict, names: list[str]) -> list[dict]:
         for n, s in enumerate(p.signals):
             for name, explicit in signal_alerts(s):
                 if name.lower() not in known:
-                    out.append({"pattern": pid, "alert": name, "explicit": explicit, "signal": s, "path": p.relpath,
-                                "line": p.line("signals", n), "did_you_mean": did_you_mean(name, names)})
+                    out.append(
+                        {
+                            "pattern": pid,
+                            "alert": name,
+                            "explicit": explicit,
+                            "signal": s,
+                            "path": p.relpath,
+                            "line": p.line("signals", n),
+                            "did_you_mean": did_you_mean(name, names),
+                        }
+                    )
     return out
 
 
@@ -221,7 +242,14 @@ def _fold(alerts: list[Alert]) -> list[dict]:
             rows[key]["lines"].append(a.line)
             rows[key]["count"] += 1
         else:
-            rows[key] = {"alert": a.name, "file": a.file, "line": a.line, "group": a.group, "lines": [a.line], "count": 1}
+            rows[key] = {
+                "alert": a.name,
+                "file": a.file,
+                "line": a.line,
+                "group": a.group,
+                "lines": [a.line],
+                "count": 1,
+            }
     return sorted(rows.values(), key=lambda r: (r["file"], r["group"] or "", r["line"]))
 
 
@@ -246,21 +274,42 @@ def coverage(kb, alerts: list[Alert], *, site_url: str | None = None, proposals:
     covered = {n.lower() for v in mentioned.values() for n in v} | {n.lower() for v in linked.values() for n in v}
     unmentioned = _fold([a for a in alerts if a.name.lower() not in covered])
     proposals = proposals or {}
-    undetected = [{"pattern": pid, "title": p.title, "path": p.relpath, "has_detection_section": bool(p.detection.strip()),
-                   "likely_alerts": proposals.get(pid, [])}
-                  for pid, p in sorted(active.items()) if not mentioned[pid] and not linked.get(pid)]
-    detected = {pid: sorted(set(mentioned[pid]) | set(linked.get(pid, [])), key=str.lower) for pid in sorted(active)
-                if mentioned[pid] or linked.get(pid)}
+    undetected = [
+        {
+            "pattern": pid,
+            "title": p.title,
+            "path": p.relpath,
+            "has_detection_section": bool(p.detection.strip()),
+            "likely_alerts": proposals.get(pid, []),
+        }
+        for pid, p in sorted(active.items())
+        if not mentioned[pid] and not linked.get(pid)
+    ]
+    detected = {
+        pid: sorted(set(mentioned[pid]) | set(linked.get(pid, [])), key=str.lower)
+        for pid in sorted(active)
+        if mentioned[pid] or linked.get(pid)
+    }
     return {
-        "alerts": len(alerts), "alert_names": len({n.lower() for n in names}), "patterns": len(active),
+        "alerts": len(alerts),
+        "alert_names": len({n.lower() for n in names}),
+        "patterns": len(active),
         "site_url": site_url,
-        "counts": {"missing_alerts": sum(m["explicit"] for m in missing),
-                   "alert_like_unknown": sum(not m["explicit"] for m in missing),
-                   "unmentioned_alerts": len(unmentioned), "undetected": len(undetected),
-                   "bad_runbook_urls": len(bad_urls), "external_runbook_urls": len(external),
-                   "detected": len(detected)},
-        "missing_alerts": missing, "unmentioned_alerts": unmentioned, "unmentioned_by_file": by_file(unmentioned),
-        "undetected": undetected, "bad_runbook_urls": bad_urls, "external_runbook_urls": external,
+        "counts": {
+            "missing_alerts": sum(m["explicit"] for m in missing),
+            "alert_like_unknown": sum(not m["explicit"] for m in missing),
+            "unmentioned_alerts": len(unmentioned),
+            "undetected": len(undetected),
+            "bad_runbook_urls": len(bad_urls),
+            "external_runbook_urls": len(external),
+            "detected": len(detected),
+        },
+        "missing_alerts": missing,
+        "unmentioned_alerts": unmentioned,
+        "unmentioned_by_file": by_file(unmentioned),
+        "undetected": undetected,
+        "bad_runbook_urls": bad_urls,
+        "external_runbook_urls": external,
         "detected": detected,
     }
 
@@ -283,15 +332,19 @@ def propose_alerts(engine, alerts: list[Alert], pattern_ids, top: int = 3, per_p
         for r in answer.results:
             if r["id"] in wanted and r["confidence"] != "low":
                 found.setdefault(r["id"], []).append((r["rank"], -r["score"], a.name, r["confidence"]))
-    return {pid: [{"alert": n, "rank": rk, "confidence": c} for rk, _, n, c in sorted(v)[:per_pattern]]
-            for pid, v in found.items()}
+    return {
+        pid: [{"alert": n, "rank": rk, "confidence": c} for rk, _, n, c in sorted(v)[:per_pattern]]
+        for pid, v in found.items()
+    }
 
 
 def render_text(c: dict, kb_dir: str = "kb") -> str:
     n = c["counts"]
     k = kb_dir.rstrip("/") + "/"
-    out = [f"{c['alerts']} alert rule(s) ({c.get('alert_names', c['alerts'])} names), {c['patterns']} active "
-           f"pattern(s): {n['detected']} pattern(s) have an alert."]
+    out = [
+        f"{c['alerts']} alert rule(s) ({c.get('alert_names', c['alerts'])} names), {c['patterns']} active "
+        f"pattern(s): {n['detected']} pattern(s) have an alert."
+    ]
 
     def block(title, rows, count=None):
         out.append("")
@@ -301,12 +354,22 @@ def render_text(c: dict, kb_dir: str = "kb") -> str:
     def dym(m):
         return f" (did you mean {', '.join(m['did_you_mean'])}?)" if m.get("did_you_mean") else ""
 
-    block("Patterns naming alerts that do not exist",
-          [f"{k}{m['path']}:{m['line']}: {m['pattern']}: no alert rule named {m['alert']}{dym(m)}"
-           for m in c["missing_alerts"] if m["explicit"]])
-    block("Alert-like signals no rule defines (an alert name, or a metric or error code?)",
-          [f"{k}{m['path']}:{m['line']}: {m['pattern']}: {m['alert']}{dym(m)}"
-           for m in c["missing_alerts"] if not m["explicit"]])
+    block(
+        "Patterns naming alerts that do not exist",
+        [
+            f"{k}{m['path']}:{m['line']}: {m['pattern']}: no alert rule named {m['alert']}{dym(m)}"
+            for m in c["missing_alerts"]
+            if m["explicit"]
+        ],
+    )
+    block(
+        "Alert-like signals no rule defines (an alert name, or a metric or error code?)",
+        [
+            f"{k}{m['path']}:{m['line']}: {m['pattern']}: {m['alert']}{dym(m)}"
+            for m in c["missing_alerts"]
+            if not m["explicit"]
+        ],
+    )
     rows = []
     for f, groups in c["unmentioned_by_file"].items():
         rows.append(f"{f}")
@@ -317,16 +380,25 @@ def render_text(c: dict, kb_dir: str = "kb") -> str:
     for u in c["undetected"]:
         rows.append(f"{u['pattern']}" + ("" if u["has_detection_section"] else "  (and no ## Detection section)"))
         if u.get("likely_alerts"):
-            rows.append("    likely alerts: " + ", ".join(f"{x['alert']} ({x['confidence']})" for x in u["likely_alerts"]))
+            rows.append(
+                "    likely alerts: " + ", ".join(f"{x['alert']} ({x['confidence']})" for x in u["likely_alerts"])
+            )
     block("Patterns with no detection (no alert mentions or links to them)", rows, n["undetected"])
-    block("runbook_url annotations that point at no pattern page",
-          [f"{b['file']}:{b['line']}: {b['alert']}: {b['url']} {b['reason']}" for b in c["bad_runbook_urls"]])
+    block(
+        "runbook_url annotations that point at no pattern page",
+        [f"{b['file']}:{b['line']}: {b['alert']}: {b['url']} {b['reason']}" for b in c["bad_runbook_urls"]],
+    )
     hosts: dict = {}
     for e in c.get("external_runbook_urls", []):
         hosts.setdefault(e["host"], []).append(e)
-    block("External runbook_urls (not ours" + (f": outside {c['site_url']}" if c.get("site_url") else
-                                                "; --site-url says which are") + "), by host",
-          [f"{h}: {len(es)} alert(s), e.g. {es[0]['url']} ({es[0]['alert']})"
-           for h, es in sorted(hosts.items(), key=lambda x: (-len(x[1]), x[0]))],
-          n.get("external_runbook_urls", 0))
+    block(
+        "External runbook_urls (not ours"
+        + (f": outside {c['site_url']}" if c.get("site_url") else "; --site-url says which are")
+        + "), by host",
+        [
+            f"{h}: {len(es)} alert(s), e.g. {es[0]['url']} ({es[0]['alert']})"
+            for h, es in sorted(hosts.items(), key=lambda x: (-len(x[1]), x[0]))
+        ],
+        n.get("external_runbook_urls", 0),
+    )
     return "\n".join(out) + "\n"

@@ -37,8 +37,13 @@ def record(path, query: str, pattern: str, useful: bool, **extra) -> dict:
     line so the torn line stays the only damaged one (readers skip it with a warning).
     """
     path = Path(path)
-    entry = {"ts": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "query": query,
-             "pattern": pattern, "useful": bool(useful), **extra}
+    entry = {
+        "ts": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "query": query,
+        "pattern": pattern,
+        "useful": bool(useful),
+        **extra,
+    }
     line = (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)
     with _LOCK:
@@ -85,13 +90,24 @@ def read_votes(path, warn=None) -> list[dict]:
                 obj = json.loads(raw.decode("utf-8"))
             except ValueError:  # also UnicodeDecodeError
                 obj = None
-            if (isinstance(obj, dict) and isinstance(obj.get("query"), str) and obj["query"].strip()
-                    and isinstance(obj.get("pattern"), str) and isinstance(obj.get("useful"), bool)):
+            if (
+                isinstance(obj, dict)
+                and isinstance(obj.get("query"), str)
+                and obj["query"].strip()
+                and isinstance(obj.get("pattern"), str)
+                and isinstance(obj.get("useful"), bool)
+            ):
                 votes.append(obj)
             elif raw.strip():
                 torn = not raw.endswith(b"\n")
-                warn(f"{path}:{n}: " + ("torn last line (a write cut short by a crash?); skipped" if torn
-                                        else "not a vote (a JSON object with query, pattern, useful); skipped"))
+                warn(
+                    f"{path}:{n}: "
+                    + (
+                        "torn last line (a write cut short by a crash?); skipped"
+                        if torn
+                        else "not a vote (a JSON object with query, pattern, useful); skipped"
+                    )
+                )
     return votes
 
 
@@ -173,7 +189,9 @@ def export(feedback_path, kb_dir, out=None) -> tuple[int, Path]:
     except yaml.YAMLError:
         appended = None
     if not isinstance(appended, list) or len(appended) != len(data or []) + added:
-        raise RecurError(f"{target}:1: cases: cannot append to this file (a flow-style [...] list?); write its "
-                         "cases as '- query: ...' entries, or export with --out FILE")
+        raise RecurError(
+            f"{target}:1: cases: cannot append to this file (a flow-style [...] list?); write its "
+            "cases as '- query: ...' entries, or export with --out FILE"
+        )
     write_atomic(target, text, overwrite=True)
     return added, target

@@ -12,8 +12,20 @@ from recur.kb.writer import Bullets, Numbered, Raw, pattern_markdown
 from recur.util.errors import RecurError
 from recur.util.text import slugify
 
-INCIDENT_ORDER = ["Summary", "Impact", "Leadup", "Trigger", "Root cause", "Five whys", "Detection", "Response",
-                  "Resolution", "Lessons learned", "Action items", "Timeline"]
+INCIDENT_ORDER = [
+    "Summary",
+    "Impact",
+    "Leadup",
+    "Trigger",
+    "Root cause",
+    "Five whys",
+    "Detection",
+    "Response",
+    "Resolution",
+    "Lessons learned",
+    "Action items",
+    "Timeline",
+]
 
 
 def _items(text: str) -> list[str]:
@@ -31,11 +43,21 @@ def draft_pattern_text(pid, pm, *, title, category, severity, closest, source, i
     s = pm.sections
     symptoms = (_items(s.get("Impact", "")) + _items(s.get("Detection", "")))[:4] or [title]
     signals = [c for c in pm.code_spans if not c.startswith(("kubectl ", "curl "))][:6]
-    steps = _items(s.get("Resolution", "")) or _items(s.get("Response", "")) or \
-        ["TODO: write the first concrete step a responder should take (a command, a query, a dashboard)."]
-    front = [("id", Raw(pid)), ("title", title), ("category", Raw(category)), ("severity", Raw(severity)),
-             ("status", Raw("draft")), ("symptoms", [x[:300] for x in symptoms]), ("signals", signals),
-             ("imported", Raw(json.dumps(imported, ensure_ascii=False)) if imported else None)]
+    steps = (
+        _items(s.get("Resolution", ""))
+        or _items(s.get("Response", ""))
+        or ["TODO: write the first concrete step a responder should take (a command, a query, a dashboard)."]
+    )
+    front = [
+        ("id", Raw(pid)),
+        ("title", title),
+        ("category", Raw(category)),
+        ("severity", Raw(severity)),
+        ("status", Raw("draft")),
+        ("symptoms", [x[:300] for x in symptoms]),
+        ("signals", signals),
+        ("imported", Raw(json.dumps(imported, ensure_ascii=False)) if imported else None),
+    ]
     sections = [("Summary", s.get("Summary", title).strip()), ("Runbook", Numbered(steps[:10]))]
     cause = "\n\n".join(s[k] for k in ("Root cause", "Trigger", "Five whys") if s.get(k))
     if cause:
@@ -45,9 +67,14 @@ def draft_pattern_text(pid, pm, *, title, category, severity, closest, source, i
     if s.get("Detection"):
         sections.append(("Detection", s["Detection"]))
     if closest:
-        sections.append(("Compare with", "Closest existing patterns when this draft was imported; extend one of them "
-                         "instead if it is the same failure:\n" + "\n".join(
-                             f"- `{r['id']}`: {r['title']} (score {r['score']:.2f})" for r in closest)))
+        sections.append(
+            (
+                "Compare with",
+                "Closest existing patterns when this draft was imported; extend one of them "
+                "instead if it is the same failure:\n"
+                + "\n".join(f"- `{r['id']}`: {r['title']} (score {r['score']:.2f})" for r in closest),
+            )
+        )
     sections.append(("References", f"- Imported from postmortem `{source}`"))
     return pattern_markdown(front, sections)
 
@@ -79,7 +106,9 @@ def find_duplicate(kb, digest: str, source: str):
     for by in ("content", "source path"):
         for inc in sorted(kb.incidents.values(), key=lambda i: i.id):
             imp = inc.imported or {}
-            if (by == "content" and imp.get("sha256") == digest) or (by == "source path" and imp.get("source") == source):
+            if (by == "content" and imp.get("sha256") == digest) or (
+                by == "source path" and imp.get("source") == source
+            ):
                 return inc.id, str(Path(kb.root) / inc.relpath), by
     return None
 
@@ -108,16 +137,21 @@ def resolve_meta(pm, kb, file, *, date=None, severity=None, today=None):
     else:
         day = today or dt.date.today()
         triage.append("date")
-        notes.append(f"date: none found in the postmortem; recorded {day.isoformat()} (today) for triage "
-                     "(set the real date, or pass --date)")
+        notes.append(
+            f"date: none found in the postmortem; recorded {day.isoformat()} (today) for triage "
+            "(set the real date, or pass --date)"
+        )
     sev = severity or severity_key(pm.severity_text, kb.severity)
     if severity and severity not in kb.severity:
         raise RecurError(f"--severity: unknown {severity!r}; the framework has {', '.join(kb.severity)}")
     if sev is None:
         sev = placeholder_severity(kb)
         triage.append("severity")
-        said = f"could not read {pm.severity_text!r} as one of {', '.join(kb.severity)}" if pm.severity_text \
+        said = (
+            f"could not read {pm.severity_text!r} as one of {', '.join(kb.severity)}"
+            if pm.severity_text
             else "none found in the postmortem"
+        )
         notes.append(f"severity: {said}; recorded {sev} for triage (set the real one, or pass --severity)")
     return title, day, sev, triage, notes
 
@@ -128,8 +162,18 @@ def why_text(result: dict) -> str:
 
 
 def candidates_of(results: list, import_drafts: set) -> list:
-    return [{"id": r["id"], "rank": r["rank"], "confidence": r["confidence"], "score": round(r["score"], 2),
-             "title": r["title"], "why": why_text(r), "import_draft": r["id"] in import_drafts} for r in results]
+    return [
+        {
+            "id": r["id"],
+            "rank": r["rank"],
+            "confidence": r["confidence"],
+            "score": round(r["score"], 2),
+            "title": r["title"],
+            "why": why_text(r),
+            "import_draft": r["id"] in import_drafts,
+        }
+        for r in results
+    ]
 
 
 def choose_link(answer, import_drafts: set, accept: str = "medium") -> tuple:
@@ -145,8 +189,14 @@ def choose_link(answer, import_drafts: set, accept: str = "medium") -> tuple:
     if top["id"] in import_drafts:
         # the verdict on the rest, as if the unpromoted draft were not there (the engine's own rule)
         rest = [r for r in results if r["id"] not in import_drafts]
-        return None, (f"the best candidate {top['id']} is a draft written by an earlier import; "
-                      "a person must promote it before it counts"), no_known_pattern(rest)
+        return (
+            None,
+            (
+                f"the best candidate {top['id']} is a draft written by an earlier import; "
+                "a person must promote it before it counts"
+            ),
+            no_known_pattern(rest),
+        )
     if CONFIDENCE[top["confidence"]] < CONFIDENCE[accept]:
         return None, f"the best candidate {top['id']} is only {top['confidence']} confidence", False
     return top["id"], f"{top['id']} is the top-ranked candidate ({top['confidence']} confidence)", False
@@ -177,13 +227,29 @@ def _parsed(file):
     text = _read(file)
     pm = parse(text)
     if looks_unfilled(pm):
-        raise RecurError(f"{file}: this looks like an unfilled postmortem template ({pm.placeholders} placeholder(s), "
-                         f"{pm.words} word(s) of its own text); fill it in, then import it")
+        raise RecurError(
+            f"{file}: this looks like an unfilled postmortem template ({pm.placeholders} placeholder(s), "
+            f"{pm.words} word(s) of its own text); fill it in, then import it"
+        )
     return text, pm
 
 
-def import_postmortem(kb_dir, file, *, index_dir, model, iid=None, date=None, severity=None, patterns=(),
-                      category=None, draft=True, threshold="medium", top=5, today=None) -> dict:
+def import_postmortem(
+    kb_dir,
+    file,
+    *,
+    index_dir,
+    model,
+    iid=None,
+    date=None,
+    severity=None,
+    patterns=(),
+    category=None,
+    draft=True,
+    threshold="medium",
+    top=5,
+    today=None,
+) -> dict:
     """Write the incident record (and a draft pattern when no known pattern matches); returns what
     was written, or ``already`` when the same document was imported before (nothing written)."""
     from recur.kb.incident_record import next_id
@@ -211,26 +277,61 @@ def import_postmortem(kb_dir, file, *, index_dir, model, iid=None, date=None, se
         link, reason, unknown = choose_link(answer, drafts, threshold)
     cands = candidates_of(answer.results, drafts) if answer else []
     linked = list(dict.fromkeys(patterns)) or ([link] if link else [])
-    meta = {"iid": iid, "title": title, "day": day, "sev": sev, "triage": triage, "digest": digest,
-            "source": source, "date_from": "--date" if date else pm.date_source}
-    written = _write(kb, pm, meta, linked, cands, draft=draft and not linked and unknown, category=category,
-                     source_file=file)
-    return {"incident": iid, "incident_path": written["incident_path"], "patterns": written["patterns"],
-            "already": None, "draft": written["draft"], "link": {"pattern": link, "reason": reason},
-            "no_known_pattern": unknown, "candidates": cands,
-            "closest": [{k: c[k] for k in ("id", "title", "score", "confidence", "why")} for c in cands],
-            "triage": triage, "date": day.isoformat(), "date_source": meta["date_from"], "severity": sev,
-            "mapped": [{"heading": h, "section": c} for h, c in pm.mapped], "unmapped": pm.unmapped,
-            "follow_ups": written["follow_ups"], "notes": notes}
+    meta = {
+        "iid": iid,
+        "title": title,
+        "day": day,
+        "sev": sev,
+        "triage": triage,
+        "digest": digest,
+        "source": source,
+        "date_from": "--date" if date else pm.date_source,
+    }
+    written = _write(
+        kb, pm, meta, linked, cands, draft=draft and not linked and unknown, category=category, source_file=file
+    )
+    return {
+        "incident": iid,
+        "incident_path": written["incident_path"],
+        "patterns": written["patterns"],
+        "already": None,
+        "draft": written["draft"],
+        "link": {"pattern": link, "reason": reason},
+        "no_known_pattern": unknown,
+        "candidates": cands,
+        "closest": [{k: c[k] for k in ("id", "title", "score", "confidence", "why")} for c in cands],
+        "triage": triage,
+        "date": day.isoformat(),
+        "date_source": meta["date_from"],
+        "severity": sev,
+        "mapped": [{"heading": h, "section": c} for h, c in pm.mapped],
+        "unmapped": pm.unmapped,
+        "follow_ups": written["follow_ups"],
+        "notes": notes,
+    }
 
 
 def _already(dup, pm) -> dict:
     iid, path, by = dup
-    return {"incident": iid, "incident_path": path, "patterns": [], "already": {"incident": iid, "path": path, "by": by},
-            "draft": None, "link": None, "no_known_pattern": None, "candidates": [], "closest": [], "triage": [],
-            "date": None, "date_source": None, "severity": None,
-            "mapped": [{"heading": h, "section": c} for h, c in pm.mapped], "unmapped": pm.unmapped,
-            "follow_ups": 0, "notes": [f"already imported as {iid} (same {by}): {path}; nothing written"]}
+    return {
+        "incident": iid,
+        "incident_path": path,
+        "patterns": [],
+        "already": {"incident": iid, "path": path, "by": by},
+        "draft": None,
+        "link": None,
+        "no_known_pattern": None,
+        "candidates": [],
+        "closest": [],
+        "triage": [],
+        "date": None,
+        "date_source": None,
+        "severity": None,
+        "mapped": [{"heading": h, "section": c} for h, c in pm.mapped],
+        "unmapped": pm.unmapped,
+        "follow_ups": 0,
+        "notes": [f"already imported as {iid} (same {by}): {path}; nothing written"],
+    }
 
 
 def _write(kb, pm, meta: dict, linked: list, cands: list, *, draft: bool, category, source_file) -> dict:
@@ -250,8 +351,16 @@ def _write(kb, pm, meta: dict, linked: list, cands: list, *, draft: bool, catego
         while kb.pattern_known(draft_id):
             draft_id, n = f"{base}-{n}", n + 1
         draft_path = kb.root / "patterns" / cat / f"{draft_id}.md"
-        ptext = draft_pattern_text(draft_id, pm, title=meta["title"], category=cat, severity=meta["sev"],
-                                   closest=cands, source=source_file, imported=imported)
+        ptext = draft_pattern_text(
+            draft_id,
+            pm,
+            title=meta["title"],
+            category=cat,
+            severity=meta["sev"],
+            closest=cands,
+            source=source_file,
+            imported=imported,
+        )
         linked = [draft_id]
     extra = {}
     if meta["triage"]:
@@ -260,15 +369,28 @@ def _write(kb, pm, meta: dict, linked: list, cands: list, *, draft: bool, catego
     if cands and not (linked and linked[0] in {c["id"] for c in cands[:1]} and not draft):
         extra["candidates"] = [{k: c[k] for k in ("id", "rank", "confidence", "score", "title", "why")} for c in cands]
     fus = [a for a in pm.action_items if a["title"]]
-    itext = incident_text(iid=meta["iid"], title=meta["title"], date=meta["day"], severity=meta["sev"],
-                          services=pm.services, patterns=linked, duration_minutes=pm.duration_minutes,
-                          review=review_defaults(kb, meta["sev"], meta["day"], {}), follow_ups=fus,
-                          sections=_incident_sections(pm, meta["title"], source_file), extra=extra)
+    itext = incident_text(
+        iid=meta["iid"],
+        title=meta["title"],
+        date=meta["day"],
+        severity=meta["sev"],
+        services=pm.services,
+        patterns=linked,
+        duration_minutes=pm.duration_minutes,
+        review=review_defaults(kb, meta["sev"], meta["day"], {}),
+        follow_ups=fus,
+        sections=_incident_sections(pm, meta["title"], source_file),
+        extra=extra,
+    )
     inc_path = write_atomic(kb.root / "incidents" / str(meta["day"].year) / f"{meta['iid']}.md", itext)
     if draft_path is not None:
         write_atomic(draft_path, ptext)
-    return {"incident_path": str(inc_path), "patterns": linked, "follow_ups": len(fus),
-            "draft": {"id": draft_id, "path": str(draft_path)} if draft_path else None}
+    return {
+        "incident_path": str(inc_path),
+        "patterns": linked,
+        "follow_ups": len(fus),
+        "draft": {"id": draft_id, "path": str(draft_path)} if draft_path else None,
+    }
 
 
 def _category(kb, pid: str):

@@ -9,12 +9,31 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-_MON = {m: n for n, names in enumerate(
-    [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
-     ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
-     ("dec", "december")], 1) for m in names}
-_MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|" \
-         r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_MON = {
+    m: n
+    for n, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        1,
+    )
+    for m in names
+}
+_MONTH = (
+    r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
 # (regex, order of the groups: y m d / m d y / d m y), tried everywhere in a text; the earliest match wins
 DATE_FORMS = [
     (re.compile(r"(?<![\d-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d])"), "ymd"),
@@ -23,22 +42,37 @@ DATE_FORMS = [
     (re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I), "mdy"),
     (re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+(\d{{4}})\b", re.I), "dmy"),
 ]
-PLACEHOLDER = re.compile(r"^\s*(\[[^\]]*\]|<[^>]*>|\{\{?[^}]*\}?\}|_{3,}|\.{3,}|…|x{3,}|tbd|todo|n/?a|"
-                         r"title|incident title|incident name|postmortem title|name of (?:the )?incident|"
-                         r"short description|your title here|title here)\s*$", re.I)
-TITLE_PREFIX = re.compile(r"^(?:post-?mortem|incident(?:\s+(?:report|review|post-?mortem))?|post-incident review|"
-                          r"pir|rca|root cause analysis|retrospective)\s*(?:for|of)?\s*[:—–-]\s*", re.I)
-TITLE_SUFFIX = re.compile(r"\s*[:—–-]?\s*(?:post-?mortem|incident report|post-incident review|rca)"
-                          r"(?:\s*\([^)]*\))?\s*$", re.I)
+PLACEHOLDER = re.compile(
+    r"^\s*(\[[^\]]*\]|<[^>]*>|\{\{?[^}]*\}?\}|_{3,}|\.{3,}|…|x{3,}|tbd|todo|n/?a|"
+    r"title|incident title|incident name|postmortem title|name of (?:the )?incident|"
+    r"short description|your title here|title here)\s*$",
+    re.I,
+)
+TITLE_PREFIX = re.compile(
+    r"^(?:post-?mortem|incident(?:\s+(?:report|review|post-?mortem))?|post-incident review|"
+    r"pir|rca|root cause analysis|retrospective)\s*(?:for|of)?\s*[:—–-]\s*",
+    re.I,
+)
+TITLE_SUFFIX = re.compile(
+    r"\s*[:—–-]?\s*(?:post-?mortem|incident report|post-incident review|rca)"
+    r"(?:\s*\([^)]*\))?\s*$",
+    re.I,
+)
 
-TICKET = re.compile(r"\b[A-Z][A-Z0-9]+-\d+\b|\b(?:bug|issue|ticket|b)\s*[/#]?\s*\d{3,}\b|"
-                    r"https?://\S+/(?:issues|pull|browse|tickets?|bugs?)/[\w-]+|(?<![\w&])#\d+\b", re.I)
+TICKET = re.compile(
+    r"\b[A-Z][A-Z0-9]+-\d+\b|\b(?:bug|issue|ticket|b)\s*[/#]?\s*\d{3,}\b|"
+    r"https?://\S+/(?:issues|pull|browse|tickets?|bugs?)/[\w-]+|(?<![\w&])#\d+\b",
+    re.I,
+)
 _DONE = r"done|complete[d]?|fixed|closed|resolved|finished|shipped|✅|✔️?|☑️?|\[x\]"
 _PROGRESS = r"in[- ]progress|wip|ongoing|started|in[- ]review"
 _OPEN = r"todo|to[- ]do|open|not started|planned|pending|backlog|❌|⬜|\[ \]"
 _STATUS_ONLY = re.compile(rf"^\W*(?:status\s*:\s*)?({_DONE}|{_PROGRESS}|{_OPEN})\W*$", re.I)
-_STATUS_MARK = re.compile(r"(?:^|(?<=\s)|(?<=\())(?:\*\*|__|\[)?(DONE|TODO|IN[- ]PROGRESS|WIP|✅|✔️?|☑️?|❌|⬜)"
-                          r"(?:\*\*|__|\])?(?=\s|$|[:).,])", re.I)
+_STATUS_MARK = re.compile(
+    r"(?:^|(?<=\s)|(?<=\())(?:\*\*|__|\[)?(DONE|TODO|IN[- ]PROGRESS|WIP|✅|✔️?|☑️?|❌|⬜)"
+    r"(?:\*\*|__|\])?(?=\s|$|[:).,])",
+    re.I,
+)
 
 
 def _mk(form: str, groups) -> dt.date | None:
@@ -84,10 +118,20 @@ def is_placeholder(text: str | None) -> bool:
 def strip_placeholders(text: str) -> str:
     """Text with template placeholders and HTML comments removed."""
     text = re.sub(r"<!--.*?-->", " ", text, flags=re.S)
-    text = re.sub(r"\[(?:insert|add|describe|enter|list|summar|explain|link|include|what|who|when|how|date|"
-                  r"your|e\.g\.|example|todo|tbd|name|owner|title|yyyy|hh)[^\]]*\]", " ", text, flags=re.I)
-    text = re.sub(r"<(?:insert|add|describe|enter|list|summar|explain|link|include|what|who|when|how|date|your|"
-                  r"e\.g\.|example|todo|tbd|name|owner|title)[^>]*>", " ", text, flags=re.I)
+    text = re.sub(
+        r"\[(?:insert|add|describe|enter|list|summar|explain|link|include|what|who|when|how|date|"
+        r"your|e\.g\.|example|todo|tbd|name|owner|title|yyyy|hh)[^\]]*\]",
+        " ",
+        text,
+        flags=re.I,
+    )
+    text = re.sub(
+        r"<(?:insert|add|describe|enter|list|summar|explain|link|include|what|who|when|how|date|your|"
+        r"e\.g\.|example|todo|tbd|name|owner|title)[^>]*>",
+        " ",
+        text,
+        flags=re.I,
+    )
     return re.sub(r"\{\{[^}]*\}\}", " ", text)
 
 
@@ -109,7 +153,7 @@ def status_of(text: str) -> tuple[str | None, str]:
         return _kind(m.group(1)), ""
     m = _STATUS_MARK.search(t)
     if m:
-        rest = (t[:m.start()] + " " + t[m.end():]).strip(" -–—:|")
+        rest = (t[: m.start()] + " " + t[m.end() :]).strip(" -–—:|")
         return _kind(m.group(1)), re.sub(r"\s{2,}", " ", rest).replace("()", "").strip()
     return None, t
 

@@ -22,21 +22,57 @@ from recur.ingest.action_items import parse_action_items
 from recur.ingest.pm_text import clean_title, find_date, is_placeholder, parse_date, strip_placeholders
 
 CANONICAL = {
-    "Summary": ["summary", "executive summary", "overview", "incident summary", "description", "what happened",
-                "tl;dr", "tldr", "abstract"],
+    "Summary": [
+        "summary",
+        "executive summary",
+        "overview",
+        "incident summary",
+        "description",
+        "what happened",
+        "tl;dr",
+        "tldr",
+        "abstract",
+    ],
     "Impact": ["impact", "customer impact", "user impact", "business impact"],
-    "Root cause": ["root cause", "root causes", "root cause analysis", "cause", "causes", "fault",
-                   "contributing factors", "blameless root cause", "why it happened"],
+    "Root cause": [
+        "root cause",
+        "root causes",
+        "root cause analysis",
+        "cause",
+        "causes",
+        "fault",
+        "contributing factors",
+        "blameless root cause",
+        "why it happened",
+    ],
     "Trigger": ["trigger", "triggers"],
     "Leadup": ["leadup", "lead-up", "lead up", "background", "context"],
     "Detection": ["detection", "how was it detected"],
     "Response": ["response"],
     "Resolution": ["resolution", "recovery", "mitigation", "remediation steps"],
     "Five whys": ["five whys", "5 whys", "whys", "root cause identification: the five whys"],
-    "Action items": ["action items", "corrective actions", "follow-ups", "follow ups", "followups", "next steps",
-                     "remediation", "preventive actions", "action items and follow-ups", "postmortem actions"],
-    "Lessons learned": ["lessons learned", "lessons", "what went well", "what went wrong", "where we got lucky",
-                        "learnings", "lessons we learned", "lessons learnt"],
+    "Action items": [
+        "action items",
+        "corrective actions",
+        "follow-ups",
+        "follow ups",
+        "followups",
+        "next steps",
+        "remediation",
+        "preventive actions",
+        "action items and follow-ups",
+        "postmortem actions",
+    ],
+    "Lessons learned": [
+        "lessons learned",
+        "lessons",
+        "what went well",
+        "what went wrong",
+        "where we got lucky",
+        "learnings",
+        "lessons we learned",
+        "lessons learnt",
+    ],
     "Timeline": ["timeline", "timeline of events", "chronology"],
 }
 _LOOKUP = {alias: name for name, aliases in CANONICAL.items() for alias in aliases}
@@ -45,8 +81,10 @@ KEYWORDS = [
     (r"\b(?:five|5)\s+whys?\b", "Five whys"),
     (r"\broot[- ]?causes?\b|\bcontributing factors?\b|\bcausal\b", "Root cause"),
     (r"\blessons?\b|\blearn(?:ed|t|ings?)\b|\bwent (?:well|wrong)\b|\bgot lucky\b", "Lessons learned"),
-    (r"\baction items?\b|\bcorrective\b|\bfollow[- ]?ups?\b|\bremediation items?\b|\bpreventi(?:ve|on)\b",
-     "Action items"),
+    (
+        r"\baction items?\b|\bcorrective\b|\bfollow[- ]?ups?\b|\bremediation items?\b|\bpreventi(?:ve|on)\b",
+        "Action items",
+    ),
     (r"\btimeline\b|\bchronology\b|\bsequence of events\b", "Timeline"),
     (r"\bimpact\b", "Impact"),
     (r"\btriggers?\b", "Trigger"),
@@ -57,16 +95,38 @@ KEYWORDS = [
     (r"\bsummary\b|\boverview\b|\bwhat happened\b", "Summary"),
     (r"\bfault\b", "Root cause"),
 ]
-META_KEYS = {"date": "date", "incident date": "date", "date of incident": "date", "date/time": "date",
-             "incident start": "date", "start time": "date",
-             "severity": "severity", "sev": "severity", "incident severity": "severity", "priority": "severity",
-             "severity level": "severity", "service": "services", "services": "services",
-             "affected service": "services", "affected services": "services", "component": "services",
-             "components": "services", "systems affected": "services", "duration": "duration",
-             "impact duration": "duration", "status": "status", "author": "authors", "authors": "authors",
-             "owner": "owner", "title": "title", "incident title": "title"}
-META = re.compile(r"^\s*[-*]?\s*(?:\*\*|__)?\s*([A-Za-z][A-Za-z /]{1,24}?)\s*(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*"
-                  r"(.+?)\s*$")
+META_KEYS = {
+    "date": "date",
+    "incident date": "date",
+    "date of incident": "date",
+    "date/time": "date",
+    "incident start": "date",
+    "start time": "date",
+    "severity": "severity",
+    "sev": "severity",
+    "incident severity": "severity",
+    "priority": "severity",
+    "severity level": "severity",
+    "service": "services",
+    "services": "services",
+    "affected service": "services",
+    "affected services": "services",
+    "component": "services",
+    "components": "services",
+    "systems affected": "services",
+    "duration": "duration",
+    "impact duration": "duration",
+    "status": "status",
+    "author": "authors",
+    "authors": "authors",
+    "owner": "owner",
+    "title": "title",
+    "incident title": "title",
+}
+META = re.compile(
+    r"^\s*[-*]?\s*(?:\*\*|__)?\s*([A-Za-z][A-Za-z /]{1,24}?)\s*(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*"
+    r"(.+?)\s*$"
+)
 BOLD_LABEL = re.compile(r"^\s*(?:\*\*|__)([^*_]{2,70}?)\s*:?\s*(?:\*\*|__)\s*:?\s*(.*)$")
 HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 SETEXT = re.compile(r"^(=+|-+)\s*$")
@@ -167,7 +227,7 @@ def _front_matter(lines: list[str]) -> tuple[dict, list[str], str | None]:
     if not isinstance(data, dict):
         sep = "=" if fence == "+++" else ":"
         data = {k.strip(): v.strip().strip("\"'") for k, _, v in (ln.partition(sep) for ln in lines[1:end]) if v}
-    return data, lines[end + 1:], "toml" if fence == "+++" else "yaml"
+    return data, lines[end + 1 :], "toml" if fence == "+++" else "yaml"
 
 
 def _apply_front(pm: Postmortem, data: dict) -> None:
@@ -339,13 +399,19 @@ def _dates(pm: Postmortem, w: _Walk, body: str) -> None:
     if day is not None:
         at = prose.find(words)
         start = max(prose.rfind(". ", 0, at) + 2, prose.rfind("\n", 0, at) + 1, 0)
-        sentence = " ".join(prose[start:at + len(words) + 40].split())
-        pm.date, pm.date_source = day, f"the first dated sentence: \"{sentence[:90]}…\""
+        sentence = " ".join(prose[start : at + len(words) + 40].split())
+        pm.date, pm.date_source = day, f'the first dated sentence: "{sentence[:90]}…"'
 
 
 def _template_stats(pm: Postmortem, body: str) -> None:
-    pm.placeholders = len(re.findall(r"\[[^\]\n]{2,60}\]|<[a-z][^>\n]{2,60}>|\{\{[^}\n]*\}\}|\bYYYY-MM-DD\b|"
-                                     r"\bTBD\b|\bhh:mm\b", re.sub(r"\[[^\]]*\]\([^)]*\)", "", body), flags=re.I))
+    pm.placeholders = len(
+        re.findall(
+            r"\[[^\]\n]{2,60}\]|<[a-z][^>\n]{2,60}>|\{\{[^}\n]*\}\}|\bYYYY-MM-DD\b|"
+            r"\bTBD\b|\bhh:mm\b",
+            re.sub(r"\[[^\]]*\]\([^)]*\)", "", body),
+            flags=re.I,
+        )
+    )
     text = strip_placeholders(re.sub(r"(?m)^\s*#{1,6}\s.*$|\*\*[^*]*\*\*\s*:?|^\s*\|?[-:| ]+\|?\s*$", " ", body))
     pm.words = len(re.findall(r"[A-Za-z]{3,}", text))
 
@@ -370,8 +436,11 @@ def parse(text: str) -> Postmortem:
         pm.action_items = parse_action_items(pm.sections["Action items"])
     pm.code_spans = list(dict.fromkeys(s for s in re.findall(r"`([^`\n]{4,120})`", body)))
     if pm.duration_minutes is None and "Impact" in pm.sections:
-        m = re.search(r"for\s+(\d+\s*(?:minutes?|mins?|hours?|h)\b(?:\s+(?:and\s+)?\d+\s*(?:minutes?|mins?))?)",
-                      pm.sections["Impact"], re.I)
+        m = re.search(
+            r"for\s+(\d+\s*(?:minutes?|mins?|hours?|h)\b(?:\s+(?:and\s+)?\d+\s*(?:minutes?|mins?))?)",
+            pm.sections["Impact"],
+            re.I,
+        )
         pm.duration_minutes = parse_duration(m.group(1)) if m else None
     _template_stats(pm, body)
     return pm

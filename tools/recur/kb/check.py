@@ -14,8 +14,13 @@ from recur.util.errors import Problem
 
 def cross_checks(kb: KB) -> list[Problem]:
     """The checks that need the whole KB: duplicate ids, and ids that other files refer to."""
-    return _duplicate_ids(kb) + _pattern_refs(kb) + _record_refs(kb) + \
-        expect_problems(kb.cases, _shown(kb, "eval/cases.yml"), kb.pattern_known) + triage_problems(kb)
+    return (
+        _duplicate_ids(kb)
+        + _pattern_refs(kb)
+        + _record_refs(kb)
+        + expect_problems(kb.cases, _shown(kb, "eval/cases.yml"), kb.pattern_known)
+        + triage_problems(kb)
+    )
 
 
 def _duplicate_ids(kb: KB) -> list[Problem]:
@@ -36,13 +41,21 @@ def _pattern_refs(kb: KB) -> list[Problem]:
         shown = kb.pattern_files[p.id][0]
         for i, rid in enumerate(p.related):
             if rid == p.id:
-                problems.append(Problem(shown, p.line("related", i), f"related[{i}]", "a pattern cannot be related to itself"))
+                problems.append(
+                    Problem(shown, p.line("related", i), f"related[{i}]", "a pattern cannot be related to itself")
+                )
             elif not kb.pattern_known(rid):
                 problems.append(Problem(shown, p.line("related", i), f"related[{i}]", f"no pattern has id {rid!r}"))
         for i, d in enumerate(p.distinguish):
             if not kb.pattern_known(d["from"]):
-                problems.append(Problem(shown, p.line("distinguish", i, "from"), f"distinguish[{i}].from",
-                                        f"no pattern has id {d['from']!r}"))
+                problems.append(
+                    Problem(
+                        shown,
+                        p.line("distinguish", i, "from"),
+                        f"distinguish[{i}].from",
+                        f"no pattern has id {d['from']!r}",
+                    )
+                )
     return problems
 
 
@@ -51,13 +64,20 @@ def _record_refs(kb: KB) -> list[Problem]:
     problems = []
     for inc in kb.incidents.values():
         shown = kb.incident_files[inc.id][0]
-        problems += [Problem(shown, inc.line("patterns", i), f"patterns[{i}]", f"no pattern has id {pid!r}")
-                     for i, pid in enumerate(inc.patterns) if not kb.pattern_known(pid)]
+        problems += [
+            Problem(shown, inc.line("patterns", i), f"patterns[{i}]", f"no pattern has id {pid!r}")
+            for i, pid in enumerate(inc.patterns)
+            if not kb.pattern_known(pid)
+        ]
     for path in kb.paths.values():
         shown = _shown(kb, path.relpath)
-        problems += [Problem(shown, path.line("steps", i, "pattern"), f"steps[{i}].pattern",
-                             f"no pattern has id {step.pattern!r}")
-                     for i, step in enumerate(path.steps) if not kb.pattern_known(step.pattern)]
+        problems += [
+            Problem(
+                shown, path.line("steps", i, "pattern"), f"steps[{i}].pattern", f"no pattern has id {step.pattern!r}"
+            )
+            for i, step in enumerate(path.steps)
+            if not kb.pattern_known(step.pattern)
+        ]
     return problems
 
 
@@ -70,21 +90,39 @@ def triage_problems(kb: KB) -> list[Problem]:
         shown = kb.incident_files[inc.id][0]
         for i, name in enumerate(inc.triage):
             if name not in TRIAGE_FIELDS:
-                out.append(Problem(shown, inc.line("triage", i), f"triage[{i}]",
-                                   f"unknown field {name!r} (one of {', '.join(TRIAGE_FIELDS)})", "warning"))
+                out.append(
+                    Problem(
+                        shown,
+                        inc.line("triage", i),
+                        f"triage[{i}]",
+                        f"unknown field {name!r} (one of {', '.join(TRIAGE_FIELDS)})",
+                        "warning",
+                    )
+                )
                 continue
             value = getattr(inc, name)
-            out.append(Problem(shown, inc.line(name), name,
-                               f"needs triage: {value} is a placeholder (the postmortem did not say); "
-                               f"set the real {name} and remove {name!r} from triage", "warning"))
+            out.append(
+                Problem(
+                    shown,
+                    inc.line(name),
+                    name,
+                    f"needs triage: {value} is a placeholder (the postmortem did not say); "
+                    f"set the real {name} and remove {name!r} from triage",
+                    "warning",
+                )
+            )
     return out
 
 
 def expect_problems(cases, shown: str, known) -> list[Problem]:
     """Cases expecting a pattern id that no file has: a miss that no ranking could fix.
     ``known(pid)`` says whether a pattern has that id."""
-    return [Problem(shown, case.line, f"[{n}].expect", f"no pattern has id {pid!r}")
-            for n, case in enumerate(cases) for pid in case.expect if not known(pid)]
+    return [
+        Problem(shown, case.line, f"[{n}].expect", f"no pattern has id {pid!r}")
+        for n, case in enumerate(cases)
+        for pid in case.expect
+        if not known(pid)
+    ]
 
 
 def _shown(kb: KB, relpath: str) -> str:

@@ -34,12 +34,30 @@ def next_id(kb, year: int) -> str:
     return f"INC-{year}-{max(used) + 1:04d}"
 
 
-def incident_text(*, iid: str, title: str, date: dt.date, severity: str, services=(), patterns=(),
-                  duration_minutes: int | None = None, review=None, follow_ups=(), flags=(),
-                  sections: dict | None = None, extra: dict | None = None) -> str:
+def incident_text(
+    *,
+    iid: str,
+    title: str,
+    date: dt.date,
+    severity: str,
+    services=(),
+    patterns=(),
+    duration_minutes: int | None = None,
+    review=None,
+    follow_ups=(),
+    flags=(),
+    sections: dict | None = None,
+    extra: dict | None = None,
+) -> str:
     """The Markdown of an incident record following the KB format."""
-    lines = ["---", f"id: {iid}", f"title: {q(title)}", f"date: {date.isoformat()}", f"severity: {severity}",
-             f"patterns: {flow_list(patterns)}"]
+    lines = [
+        "---",
+        f"id: {iid}",
+        f"title: {q(title)}",
+        f"date: {date.isoformat()}",
+        f"severity: {severity}",
+        f"patterns: {flow_list(patterns)}",
+    ]
     if services:
         lines.append(f"services: {flow_list(services)}")
     if duration_minutes is not None:
@@ -111,7 +129,7 @@ def add_list_item(front: list[str], key: str, item: str, path: Path) -> list[str
         rest = m.group(1)
         if rest in ("", "[]", "null", "~"):
             if rest == "[]":
-                return front[:k] + [f"{key}: [{item}]"] + front[k + 1:]
+                return front[:k] + [f"{key}: [{item}]"] + front[k + 1 :]
             end, indent = k, "  "
             for j in range(k + 1, len(front)):
                 ln = front[j]
@@ -124,11 +142,11 @@ def add_list_item(front: list[str], key: str, item: str, path: Path) -> list[str
                 else:
                     break
             if end == k:
-                return front[:k] + [f"{key}:", f"{indent}- {item}"] + front[k + 1:]
-            return front[: end + 1] + [f"{indent}- {item}"] + front[end + 1:]
+                return front[:k] + [f"{key}:", f"{indent}- {item}"] + front[k + 1 :]
+            return front[: end + 1] + [f"{indent}- {item}"] + front[end + 1 :]
         if rest.startswith("[") and rest.endswith("]"):
             inner = rest[1:-1].strip()
-            return front[:k] + [f"{key}: [{inner + ', ' if inner else ''}{item}]"] + front[k + 1:]
+            return front[:k] + [f"{key}: [{inner + ', ' if inner else ''}{item}]"] + front[k + 1 :]
         raise RecurError(f"{path}:{k + 2}: {key}: written in a layout this tool does not edit; add it by hand")
     return front + [f"{key}:", f"  - {item}"]
 
@@ -224,9 +242,17 @@ def record_incident(kb, new: NewIncident):
         raise RecurError(f"incident {iid} already exists: {kb.incident_files[iid][0]}")
     given = {k: v for k, v in (("level", new.review_level), ("due", new.review_due)) if v}
     review = review_defaults(kb, new.severity, new.date, given)
-    text = incident_text(iid=iid, title=title, date=new.date, severity=new.severity, services=new.services,
-                         patterns=list(dict.fromkeys(new.patterns)), duration_minutes=new.duration_minutes,
-                         review=review, flags=[" ".join(f.split()) for f in new.flags if f.strip()],
-                         sections={"Summary": description or title})
+    text = incident_text(
+        iid=iid,
+        title=title,
+        date=new.date,
+        severity=new.severity,
+        services=new.services,
+        patterns=list(dict.fromkeys(new.patterns)),
+        duration_minutes=new.duration_minutes,
+        review=review,
+        flags=[" ".join(f.split()) for f in new.flags if f.strip()],
+        sections={"Summary": description or title},
+    )
     path = write_atomic(kb.root / "incidents" / str(new.date.year) / f"{iid}.md", text)
     return iid, path, review

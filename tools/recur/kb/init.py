@@ -37,8 +37,9 @@ def plan(name: str, starter: bool, version: str) -> dict[str, bytes]:
         if path.is_file() and "__pycache__" not in path.parts:
             text = path.read_text(encoding="utf-8").replace("@@NAME@@", name).replace("@@VERSION@@", version)
             files[path.relative_to(root).as_posix()] = text.encode("utf-8")
-    files[f"kb/{FORMAT_FILE}"] = (f"# The KB format version this knowledge base is written to (docs: kb-format.md).\n"
-                                  f"format: {KB_FORMAT}\n").encode()
+    files[f"kb/{FORMAT_FILE}"] = (
+        f"# The KB format version this knowledge base is written to (docs: kb-format.md).\nformat: {KB_FORMAT}\n"
+    ).encode()
     files["kb/severity.yml"] = _severity_yaml().encode()
     files["kb/eval/cases.yml"] = EMPTY_CASES.encode()
     for folder in ("patterns", "incidents", "paths"):

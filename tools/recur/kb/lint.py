@@ -33,14 +33,18 @@ _QUOTED = re.compile(r"[\"“][^\"”]{3,}[\"”]")
 # /paths, --flags, key=value, numbers with units
 _SPECIFIC = re.compile(
     r"\b[a-z]+[A-Z][A-Za-z0-9]+\b|\b[A-Z][a-z0-9]+[A-Z][A-Za-z0-9]*\b|\b[A-Z]{2,}[A-Z0-9_-]*\d*\b"
-    r"|\b\w+_\w+\b|(?<![\w])/[\w.-]+/[\w./-]*|(?<!\w)--?[a-z][\w-]+|\b\w+=\S+|\b\d+(\.\d+)?\s?(%|ms|s|m|h|x|GB|MB)\b")
+    r"|\b\w+_\w+\b|(?<![\w])/[\w.-]+/[\w./-]*|(?<!\w)--?[a-z][\w-]+|\b\w+=\S+|\b\d+(\.\d+)?\s?(%|ms|s|m|h|x|GB|MB)\b"
+)
 # verbs that only say "pay attention": they need a specific object to mean anything
-WEAK_VERBS = frozenset("""
+WEAK_VERBS = frozenset(
+    """
 check look investigate review monitor verify inspect see watch examine analyse analyze debug troubleshoot
 ensure make try consider understand assess evaluate confirm determine identify figure find escalate fix
 resolve handle address follow notify contact inform communicate update keep be dig go get work deal
-""".split())
-STRONG_VERBS = frozenset("""
+""".split()
+)
+STRONG_VERBS = frozenset(
+    """
 add apply archive block boot bring buy capture cap change choose clear compare copy cordon correct correlate
 count cut decide delete deploy diff disable downgrade drain drop dump enable evacuate export extend extract
 fail failover flip flush force freeze grep grow halt increase decrease inventory isolate kill lift limit line
@@ -52,15 +56,18 @@ scope search separate set shed shift shrink snapshot split stagger start stop su
 throttle trace track trigger truncate turn unblock uncordon undo unpin upgrade use validate warm wipe write
 relax reconcile finish attach detach invalidate refresh regenerate re-run re-issue failback quarantine requeue
 skip terminate recycle bounce evict expire fence demote declare announce revalidate reprocess backfill
-""".split())
-VAGUE_WORDS = frozenset("""
+""".split()
+)
+VAGUE_WORDS = frozenset(
+    """
 logs log issue issues problem problems things thing stuff everything anything something it them situation
 system systems service services metrics metric dashboards dashboard alerts alert errors error status health
 state cause details information info data relevant appropriate appropriately necessary needed required
 accordingly team teams people someone owner owners impact further more again closely carefully possible sure
 whether what why how happening going wrong out usual normal suspicious problematic anomalies anomaly around
 back sure else need needs step steps fine ok okay root outage incident failure working healthy
-""".split())
+""".split()
+)
 _CLAUSE = re.compile(r"[.;:!?,()]|\bthen\b|\band\b|\bor\b|—|–")
 _LEAD = frozenset("do not don't never first immediately also now then just quickly temporarily".split())
 _WORDS = re.compile(r"[A-Za-z][A-Za-z0-9'-]*")
@@ -81,8 +88,11 @@ def is_actionable(step: str) -> bool:
     verbs = STRONG_VERBS | WEAK_VERBS
     # the object may sit in another clause ("If a batch job is one side, pause it"), so the
     # specific words are counted over the whole step
-    content = [w for w in (x.lower() for x in _WORDS.findall(step))
-               if w not in STOPWORDS and w not in VAGUE_WORDS and w not in verbs and w not in _LEAD and len(w) > 2]
+    content = [
+        w
+        for w in (x.lower() for x in _WORDS.findall(step))
+        if w not in STOPWORDS and w not in VAGUE_WORDS and w not in verbs and w not in _LEAD and len(w) > 2
+    ]
     for clause in _CLAUSE.split(step):
         words = [w.lower() for w in _WORDS.findall(clause)]
         while words and (words[0] in _LEAD or words[0].endswith("ly")):
@@ -119,12 +129,14 @@ def _runbook_lines(kb: KB, p: Pattern) -> list[int]:
 
 # -- the authoring warnings ---------------------------------------------------------------
 
+
 def _today(today) -> dt.date:
     return given_date(today if today is not None else config.get("today"), config.env("today"))
 
 
-def authoring_warnings(kb: KB, stale_days: int | None = None, today: dt.date | str | None = None,
-                       **_ignored) -> list[Problem]:
+def authoring_warnings(
+    kb: KB, stale_days: int | None = None, today: dt.date | str | None = None, **_ignored
+) -> list[Problem]:
     """Warnings for patterns that pass the schema but would let a responder down.
 
     ``stale_days``: notice for patterns no incident has matched for longer than this (measured
@@ -143,25 +155,60 @@ def authoring_warnings(kb: KB, stale_days: int | None = None, today: dt.date | s
         for n, step in enumerate(p.runbook):
             line = step_lines[n] if n < len(step_lines) else p.line("## Runbook")
             if PLACEHOLDER in step:
-                out.append(Problem(shown, line, "## Runbook", f"step {n + 1} still has the {PLACEHOLDER} placeholder "
-                                   "from `recur new`", "warning"))
+                out.append(
+                    Problem(
+                        shown,
+                        line,
+                        "## Runbook",
+                        f"step {n + 1} still has the {PLACEHOLDER} placeholder from `recur new`",
+                        "warning",
+                    )
+                )
             elif not is_actionable(step):
-                out.append(Problem(shown, line, "## Runbook",
-                                   f"step {n + 1} has nothing actionable in it ({_short(step)!r}): give the command, "
-                                   "query, dashboard or link, or say exactly what to do to what", "warning"))
+                out.append(
+                    Problem(
+                        shown,
+                        line,
+                        "## Runbook",
+                        f"step {n + 1} has nothing actionable in it ({_short(step)!r}): give the command, "
+                        "query, dashboard or link, or say exactly what to do to what",
+                        "warning",
+                    )
+                )
         for name, text in p.sections.items():
             if name != "Runbook" and re.search(rf"\b{PLACEHOLDER}\b", text):
-                out.append(Problem(shown, p.line(f"## {name}"), f"## {name}",
-                                   f"still has the {PLACEHOLDER} placeholder from `recur new`", "warning"))
+                out.append(
+                    Problem(
+                        shown,
+                        p.line(f"## {name}"),
+                        f"## {name}",
+                        f"still has the {PLACEHOLDER} placeholder from `recur new`",
+                        "warning",
+                    )
+                )
         if not p.signals:
-            out.append(Problem(shown, p.line("symptoms"), "signals",
-                               "pattern has no signals: add the exact alert names, log lines or error codes a "
-                               "responder will paste", "warning"))
+            out.append(
+                Problem(
+                    shown,
+                    p.line("symptoms"),
+                    "signals",
+                    "pattern has no signals: add the exact alert names, log lines or error codes a "
+                    "responder will paste",
+                    "warning",
+                )
+            )
         for i, rid in enumerate(p.related):
             other = kb.patterns.get(rid)
             if other is not None and rid != p.id and p.id not in other.related:
-                out.append(Problem(shown, p.line("related", i), f"related[{i}]",
-                                   f"one-way link: {rid} does not list {p.id} in its related", "warning"))
+                out.append(
+                    Problem(
+                        shown,
+                        p.line("related", i),
+                        f"related[{i}]",
+                        f"one-way link: {rid} does not list {p.id} in its related",
+                        "warning",
+                    )
+                )
         if stale_days and stale_days > 0:
             out += _stale(kb, p, shown, stale_days, now)
     out += _placeholders_elsewhere(kb)
@@ -175,14 +222,28 @@ def _placeholders_elsewhere(kb: KB) -> list[Problem]:
         shown = display_path(kb.root, kb.root / inc.relpath)
         for name, text in inc.sections.items():
             if re.search(rf"\b{PLACEHOLDER}\b", text):
-                out.append(Problem(shown, _heading_line(kb, inc.relpath, name), f"## {name}",
-                                   f"still has the {PLACEHOLDER} placeholder from `recur new`", "warning"))
+                out.append(
+                    Problem(
+                        shown,
+                        _heading_line(kb, inc.relpath, name),
+                        f"## {name}",
+                        f"still has the {PLACEHOLDER} placeholder from `recur new`",
+                        "warning",
+                    )
+                )
     for path in kb.paths.values():
         shown = display_path(kb.root, kb.root / path.relpath)
         for i, step in enumerate(path.steps):
             if step.why and re.search(rf"\b{PLACEHOLDER}\b", step.why):
-                out.append(Problem(shown, path.line("steps", i, "why"), f"steps[{i}].why",
-                                   f"still has the {PLACEHOLDER} placeholder from `recur new`", "warning"))
+                out.append(
+                    Problem(
+                        shown,
+                        path.line("steps", i, "why"),
+                        f"steps[{i}].why",
+                        f"still has the {PLACEHOLDER} placeholder from `recur new`",
+                        "warning",
+                    )
+                )
     return out
 
 
@@ -206,9 +267,16 @@ def _stale(kb: KB, p: Pattern, shown: str, stale_days: int, now: dt.date) -> lis
     if age <= stale_days:
         return []
     line = p.line("created") if not incidents and p.created else p.line("id")
-    return [Problem(shown, line, "created" if not incidents else "incidents",
-                    f"stale: {what} {since.isoformat()}, {age} days ago (limit {stale_days}); is it still "
-                    "current? update it, or set status: retired", "notice")]
+    return [
+        Problem(
+            shown,
+            line,
+            "created" if not incidents else "incidents",
+            f"stale: {what} {since.isoformat()}, {age} days ago (limit {stale_days}); is it still "
+            "current? update it, or set status: retired",
+            "notice",
+        )
+    ]
 
 
 def _short(text: str, n: int = 50) -> str:

@@ -69,9 +69,11 @@ def require_patterns(kb: KB, ids, field: str) -> None:
     def name(pid):
         close = difflib.get_close_matches(pid, list(kb.pattern_files), n=1)
         return f"{pid} (did you mean {close[0]}?)" if close else pid
+
     where = display_path(kb.root, kb.root / "patterns")
-    raise RecurError(f"{field}: unknown pattern id(s) {', '.join(map(name, unknown))}; ids are the file names "
-                     f"under {where}/")
+    raise RecurError(
+        f"{field}: unknown pattern id(s) {', '.join(map(name, unknown))}; ids are the file names under {where}/"
+    )
 
 
 def load_kb(root: str | os.PathLike) -> KB:
@@ -80,8 +82,7 @@ def load_kb(root: str | os.PathLike) -> KB:
         raise RecurError(f"knowledge base folder not found: {root} (pass --kb DIR or set RECUR_KB)")
     pdir = root / "patterns"
     if not pdir.is_dir():  # the one folder the spec does not call optional (it may be empty)
-        hint = f"; did you mean --kb {root.parent}?" if root.name == "patterns" else \
-            " (pass --kb DIR or set RECUR_KB)"
+        hint = f"; did you mean --kb {root.parent}?" if root.name == "patterns" else " (pass --kb DIR or set RECUR_KB)"
         raise RecurError(f"{root}: not a knowledge base: it has no patterns/ folder{hint}")
     kb = KB(root=root)
     _load_format(kb)
@@ -103,8 +104,11 @@ def _files(folder: Path) -> list:
     editor's swap file) are not KB records."""
     if not folder.is_dir():
         return []
-    return [p for p in sorted(folder.rglob("*"))
-            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)]
+    return [
+        p
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    ]
 
 
 def _load_format(kb: KB) -> None:
@@ -130,8 +134,10 @@ def format_problems(version) -> list[str]:
     if isinstance(version, bool) or not isinstance(version, int):
         return [f"must be a whole number (the KB format version, {KB_FORMAT} for this recur), not {version!r}"]
     if version > KB_FORMAT:
-        return [f"this KB is written to format version {version}; recur {__version__} reads up to version "
-                f"{KB_FORMAT}: upgrade recur (pin a newer version in requirements.txt)"]
+        return [
+            f"this KB is written to format version {version}; recur {__version__} reads up to version "
+            f"{KB_FORMAT}: upgrade recur (pin a newer version in requirements.txt)"
+        ]
     if version < 1:
         return [f"there is no KB format version {version}; this recur reads versions 1 to {KB_FORMAT}"]
     return [f"format {version} -> {KB_FORMAT}: {change}" for since, change in MIGRATIONS if version < since]
@@ -148,13 +154,22 @@ def _read(kb: KB, path: Path):
     not followed, and a huge file is refused from its size, before anything is read."""
     try:
         if _escapes(kb.root, path):
-            kb.problems.append(Problem(_shown(kb, path), 1, "file", "is a symlink pointing outside the "
-                                       "knowledge base; not read (copy the file into the KB instead)"))
+            kb.problems.append(
+                Problem(
+                    _shown(kb, path),
+                    1,
+                    "file",
+                    "is a symlink pointing outside the knowledge base; not read (copy the file into the KB instead)",
+                )
+            )
             return None
         size = path.stat().st_size
         if size > MAX_FILE_BYTES or not path.is_file():
-            what = f"file is too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,})" if path.is_file() else \
-                "file is not a regular file"
+            what = (
+                f"file is too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,})"
+                if path.is_file()
+                else "file is not a regular file"
+            )
             kb.problems.append(Problem(_shown(kb, path), 1, "file", what))
             return None
         with path.open("rb") as fh:
@@ -211,8 +226,11 @@ def _load_severity(kb: KB) -> None:
                     if any(p.is_error for p in v.problems[before:]):
                         continue
                     if cleaned["review"] != "none" and "review_within_days" not in cleaned:
-                        v.error(("levels", key), f"levels.{key}.review_within_days",
-                                f"is required when review is {cleaned['review']}")
+                        v.error(
+                            ("levels", key),
+                            f"levels.{key}.review_within_days",
+                            f"is required when review is {cleaned['review']}",
+                        )
                         continue
                     levels[str(key)] = cleaned
             kb.problems.extend(v.problems)
@@ -301,15 +319,32 @@ def _load_pattern(kb: KB, path: Path) -> None:
         fix = Fix(f.get("status", "open"), f.get("owner"), f.get("due"), f.get("done"), f.get("tickets", []))
     lines = dict(md.meta.lines)
     lines.update({(f"## {k}",): n for k, n in sec_lines.items()})
-    kb.patterns.setdefault(meta["id"], Pattern(
-        id=meta["id"], title=meta["title"], category=meta["category"], severity=meta["severity"],
-        symptoms=meta["symptoms"], relpath=relpath, signals=meta.get("signals", []),
-        tags=meta.get("tags", []), services=meta.get("services", []), status=status,
-        owner=meta.get("owner"), fix=fix, related=meta.get("related", []),
-        distinguish=[{"from": d["from"], "by": d["by"]} for d in meta.get("distinguish", [])],
-        created=meta.get("created"), imported=meta.get("imported"), sections=sections, runbook=runbook, evidence=evidence,
-        extra={k: raw[k] for k in raw if k not in schema.PATTERN}, lines=lines,
-    ))
+    kb.patterns.setdefault(
+        meta["id"],
+        Pattern(
+            id=meta["id"],
+            title=meta["title"],
+            category=meta["category"],
+            severity=meta["severity"],
+            symptoms=meta["symptoms"],
+            relpath=relpath,
+            signals=meta.get("signals", []),
+            tags=meta.get("tags", []),
+            services=meta.get("services", []),
+            status=status,
+            owner=meta.get("owner"),
+            fix=fix,
+            related=meta.get("related", []),
+            distinguish=[{"from": d["from"], "by": d["by"]} for d in meta.get("distinguish", [])],
+            created=meta.get("created"),
+            imported=meta.get("imported"),
+            sections=sections,
+            runbook=runbook,
+            evidence=evidence,
+            extra={k: raw[k] for k in raw if k not in schema.PATTERN},
+            lines=lines,
+        ),
+    )
 
 
 def _required_sections(v: schema.Validator, shown: str, md, sections: dict, sec_lines: dict, status: str) -> None:
@@ -317,8 +352,9 @@ def _required_sections(v: schema.Validator, shown: str, md, sections: dict, sec_
     end_line = md.body_line + md.body.rstrip("\n").count("\n")  # the last line of the file, not past it
     for name in required:
         if name not in sections:
-            v.problems.append(Problem(shown, end_line if md.sections else md.body_line, f"## {name}",
-                                      "required section is missing"))
+            v.problems.append(
+                Problem(shown, end_line if md.sections else md.body_line, f"## {name}", "required section is missing")
+            )
         elif not sections[name].strip():
             v.problems.append(Problem(shown, sec_lines[name], f"## {name}", "section is empty"))
 
@@ -329,19 +365,38 @@ def _lists(v: schema.Validator, shown: str, sections: dict, sec_lines: dict) -> 
     if sections.get("Runbook", "").strip():
         runbook, stray = list_items(sections["Runbook"], numbered=True)
         if not runbook:
-            v.problems.append(Problem(shown, sec_lines["Runbook"], "## Runbook",
-                                      "must be a numbered list (1. first step, 2. next step, ...)"))
+            v.problems.append(
+                Problem(
+                    shown,
+                    sec_lines["Runbook"],
+                    "## Runbook",
+                    "must be a numbered list (1. first step, 2. next step, ...)",
+                )
+            )
         elif stray:
             off, text = stray[0]
-            v.problems.append(Problem(shown, sec_lines["Runbook"] + 1 + off, "## Runbook",
-                                      f"must be a numbered list; found a bullet item {text[:40]!r}"))
+            v.problems.append(
+                Problem(
+                    shown,
+                    sec_lines["Runbook"] + 1 + off,
+                    "## Runbook",
+                    f"must be a numbered list; found a bullet item {text[:40]!r}",
+                )
+            )
     if sections.get("Evidence to preserve", "").strip():
         evidence, _ = list_items(sections["Evidence to preserve"], numbered=False)
         if not evidence:
             evidence, _ = list_items(sections["Evidence to preserve"], numbered=True)
         if not evidence:
-            v.problems.append(Problem(shown, sec_lines["Evidence to preserve"], "## Evidence to preserve",
-                                      "must be a list (- one item per line)", "warning"))
+            v.problems.append(
+                Problem(
+                    shown,
+                    sec_lines["Evidence to preserve"],
+                    "## Evidence to preserve",
+                    "must be a list (- one item per line)",
+                    "warning",
+                )
+            )
     return runbook, evidence
 
 
@@ -376,17 +431,31 @@ def _load_incident(kb: KB, path: Path) -> None:
         return
     review = review_defaults(kb, meta["severity"], meta["date"], meta.get("review", {}))
     lines = dict(md.meta.lines)
-    kb.incidents.setdefault(meta["id"], Incident(
-        id=meta["id"], title=meta["title"], date=meta["date"], severity=meta["severity"],
-        relpath=rel(kb.root, path), patterns=meta.get("patterns", []), services=meta.get("services", []),
-        duration_minutes=meta.get("duration_minutes"), review=review,
-        follow_ups=[FollowUp(f["title"], f.get("status", "open"), f.get("owner"), f.get("due"), f.get("ticket"))
-                    for f in meta.get("follow_ups", [])],
-        flags=[Flag(f["text"], f.get("status", "open"), f.get("note")) for f in meta.get("flags", [])],
-        triage=meta.get("triage", []), imported=meta.get("imported"),
-        candidates=[{k: v for k, v in c.items() if k != "_line"} for c in meta.get("candidates", [])],
-        sections=sections, extra={k: raw[k] for k in raw if k not in schema.INCIDENT}, lines=lines,
-    ))
+    kb.incidents.setdefault(
+        meta["id"],
+        Incident(
+            id=meta["id"],
+            title=meta["title"],
+            date=meta["date"],
+            severity=meta["severity"],
+            relpath=rel(kb.root, path),
+            patterns=meta.get("patterns", []),
+            services=meta.get("services", []),
+            duration_minutes=meta.get("duration_minutes"),
+            review=review,
+            follow_ups=[
+                FollowUp(f["title"], f.get("status", "open"), f.get("owner"), f.get("due"), f.get("ticket"))
+                for f in meta.get("follow_ups", [])
+            ],
+            flags=[Flag(f["text"], f.get("status", "open"), f.get("note")) for f in meta.get("flags", [])],
+            triage=meta.get("triage", []),
+            imported=meta.get("imported"),
+            candidates=[{k: v for k, v in c.items() if k != "_line"} for c in meta.get("candidates", [])],
+            sections=sections,
+            extra={k: raw[k] for k in raw if k not in schema.INCIDENT},
+            lines=lines,
+        ),
+    )
 
 
 def _load_path(kb: KB, path: Path) -> None:
@@ -407,8 +476,12 @@ def _load_path(kb: KB, path: Path) -> None:
     if not v.ok:
         return
     kb.paths[path.stem] = OnboardingPath(
-        id=path.stem, title=meta["title"], relpath=rel(kb.root, path), audience=meta.get("audience"),
-        steps=[PathStep(s["pattern"], s.get("why"), s["_line"]) for s in meta["steps"]], lines=dict(doc.lines),
+        id=path.stem,
+        title=meta["title"],
+        relpath=rel(kb.root, path),
+        audience=meta.get("audience"),
+        steps=[PathStep(s["pattern"], s.get("why"), s["_line"]) for s in meta["steps"]],
+        lines=dict(doc.lines),
     )
 
 

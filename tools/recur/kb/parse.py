@@ -59,8 +59,10 @@ def _walk(node, path, offset, lines, duplicates, seen_nodes=None):
     seen_nodes = set() if seen_nodes is None else seen_nodes
     if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
         if id(node) in seen_nodes:
-            raise ParseError(node.start_mark.line + 1 + offset, "YAML anchors and aliases (&name, *name) are not "
-                             "supported in KB files; write the value out")
+            raise ParseError(
+                node.start_mark.line + 1 + offset,
+                "YAML anchors and aliases (&name, *name) are not supported in KB files; write the value out",
+            )
         seen_nodes.add(id(node))
     if isinstance(node, yaml.MappingNode):
         seen = set()

@@ -183,5 +183,8 @@ class KB:
     def import_drafts(self) -> set:
         """Draft patterns written by recur import and not yet promoted by a person: they never
         count as a match for another import."""
-        return {p.id for p in self.patterns.values() if p.status == "draft" and
-                (p.imported or "Imported from postmortem" in p.sections.get("References", ""))}
+        return {
+            p.id
+            for p in self.patterns.values()
+            if p.status == "draft" and (p.imported or "Imported from postmortem" in p.sections.get("References", ""))
+        }

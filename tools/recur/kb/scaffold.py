@@ -24,8 +24,10 @@ TODO_SUMMARY = "TODO: what goes wrong and why it matters, in one paragraph."
 TODO_STEP = "TODO: the first thing to do, as a command, a query or the dashboard to open."
 TODO_EVIDENCE = "TODO: what to capture before restoring service (restoring destroys it)."
 TODO_CAUSE = "TODO: the mechanism: why this happens."
-OPTIONAL_HINT = ("<!-- Optional sections: ## Permanent fix (how to stop it recurring), ## Detection (alerts and "
-                 "dashboards that catch it), ## References (postmortems, docs). -->")
+OPTIONAL_HINT = (
+    "<!-- Optional sections: ## Permanent fix (how to stop it recurring), ## Detection (alerts and "
+    "dashboards that catch it), ## References (postmortems, docs). -->"
+)
 
 
 def slugify(text: str) -> str:
@@ -70,10 +72,26 @@ def categories(kb: KB) -> list:
     return sorted(p.name for p in base.iterdir() if p.is_dir()) if base.is_dir() else []
 
 
-def pattern_file(kb: KB, *, id: str | None, title: str, category: str, severity: str, symptoms,
-                 signals=(), tags=(), services=(), related=(), owner: str | None = None, status: str = "draft",
-                 summary: str | None = None, steps=(), evidence=(), root_cause: str | None = None,
-                 created: dt.date | None = None) -> tuple[Path, str]:
+def pattern_file(
+    kb: KB,
+    *,
+    id: str | None,
+    title: str,
+    category: str,
+    severity: str,
+    symptoms,
+    signals=(),
+    tags=(),
+    services=(),
+    related=(),
+    owner: str | None = None,
+    status: str = "draft",
+    summary: str | None = None,
+    steps=(),
+    evidence=(),
+    root_cause: str | None = None,
+    created: dt.date | None = None,
+) -> tuple[Path, str]:
     title = _need(title, "--title", "a title")
     pid = _kebab(_need(id or slugify(title), "--id", "an id"), "--id")
     category = _kebab(_need(category, "--category", "a category (the folder under patterns/)"), "--category")
@@ -84,20 +102,33 @@ def pattern_file(kb: KB, *, id: str | None, title: str, category: str, severity:
     if status not in schema.PATTERN_STATUS:
         raise RecurError(f"--status: must be one of {', '.join(schema.PATTERN_STATUS)}, not {status!r}")
     if kb.pattern_known(pid):
-        raise RecurError(f"--id: pattern {pid!r} already exists ({kb.pattern_files[pid][0]}); extend it, or "
-                         "choose another id")
+        raise RecurError(
+            f"--id: pattern {pid!r} already exists ({kb.pattern_files[pid][0]}); extend it, or choose another id"
+        )
     related = _known(kb, _clean(related), "--related")
-    front = [("id", Raw(pid)), ("title", title), ("category", Raw(category)), ("severity", Raw(severity)),
-             ("status", Raw(status)), ("symptoms", symptoms), ("signals", _clean(signals)), ("tags", _clean(tags)),
-             ("services", _clean(services)), ("owner", owner.strip() if owner and owner.strip() else None),
-             ("related", Raw(f"[{', '.join(related)}]") if related else None),
-             ("created", Raw((created or dt.date.today()).isoformat()))]
+    front = [
+        ("id", Raw(pid)),
+        ("title", title),
+        ("category", Raw(category)),
+        ("severity", Raw(severity)),
+        ("status", Raw(status)),
+        ("symptoms", symptoms),
+        ("signals", _clean(signals)),
+        ("tags", _clean(tags)),
+        ("services", _clean(services)),
+        ("owner", owner.strip() if owner and owner.strip() else None),
+        ("related", Raw(f"[{', '.join(related)}]") if related else None),
+        ("created", Raw((created or dt.date.today()).isoformat())),
+    ]
     # hints go before the first section: text there is not part of any section
     hints = [OPTIONAL_HINT]
     if status == "draft" and not (root_cause and root_cause.strip()):
         hints.append("<!-- ## Root cause is optional while status is draft; required once it is active. -->")
-    sections = [("Summary", (summary or "").strip() or TODO_SUMMARY), ("Runbook", Numbered(_clean(steps) or [TODO_STEP])),
-                ("Evidence to preserve", Bullets(_clean(evidence) or [TODO_EVIDENCE]))]
+    sections = [
+        ("Summary", (summary or "").strip() or TODO_SUMMARY),
+        ("Runbook", Numbered(_clean(steps) or [TODO_STEP])),
+        ("Evidence to preserve", Bullets(_clean(evidence) or [TODO_EVIDENCE])),
+    ]
     if root_cause and root_cause.strip():
         sections.append(("Root cause", root_cause.strip()))
     elif status != "draft":
@@ -106,9 +137,19 @@ def pattern_file(kb: KB, *, id: str | None, title: str, category: str, severity:
     return kb.root / "patterns" / category / f"{pid}.md", text
 
 
-def incident_file(kb: KB, *, id: str | None, title: str, date: dt.date | None, severity: str, patterns=(),
-                  services=(), duration_minutes: int | None = None, summary: str | None = None,
-                  flags=()) -> tuple[Path, str]:
+def incident_file(
+    kb: KB,
+    *,
+    id: str | None,
+    title: str,
+    date: dt.date | None,
+    severity: str,
+    patterns=(),
+    services=(),
+    duration_minutes: int | None = None,
+    summary: str | None = None,
+    flags=(),
+) -> tuple[Path, str]:
     title = _need(title, "--title", "a title")
     date = date or dt.date.today()
     severity = _severity(kb, _need(severity, "--severity", "a severity"))
@@ -118,12 +159,22 @@ def incident_file(kb: KB, *, id: str | None, title: str, date: dt.date | None, s
     if iid in kb.incident_files or iid in kb.incidents:
         raise RecurError(f"--id: incident {iid!r} already exists")
     patterns = _known(kb, _clean(patterns), "--pattern")
-    sections = {"Summary": (summary or "").strip() or "TODO: what happened, the impact, and how it was restored.",
-                "Timeline": "<!-- - HH:MM first signal / - HH:MM mitigated -->",
-                "Decisions": "<!-- What was decided during the response, and why. -->"}
-    text = incident_text(iid=iid, title=title, date=date, severity=severity, services=_clean(services),
-                         patterns=patterns, duration_minutes=duration_minutes, flags=_clean(flags),
-                         sections=sections)
+    sections = {
+        "Summary": (summary or "").strip() or "TODO: what happened, the impact, and how it was restored.",
+        "Timeline": "<!-- - HH:MM first signal / - HH:MM mitigated -->",
+        "Decisions": "<!-- What was decided during the response, and why. -->",
+    }
+    text = incident_text(
+        iid=iid,
+        title=title,
+        date=date,
+        severity=severity,
+        services=_clean(services),
+        patterns=patterns,
+        duration_minutes=duration_minutes,
+        flags=_clean(flags),
+        sections=sections,
+    )
     return kb.root / "incidents" / str(date.year) / f"{iid}.md", text
 
 
@@ -161,5 +212,4 @@ def create(path: Path, text: str) -> Path:
     return write_atomic(path, text)
 
 
-__all__ = ["slugify", "pattern_file", "incident_file", "path_file", "parse_step", "create", "categories",
-           "flow_list"]
+__all__ = ["slugify", "pattern_file", "incident_file", "path_file", "parse_step", "create", "categories", "flow_list"]

@@ -126,8 +126,15 @@ CASE = {
     "expect": Field("list", required=True, item="kebab", min_items=1),
 }
 
-PATTERN_SECTIONS = ("Summary", "Runbook", "Evidence to preserve", "Root cause",
-                    "Permanent fix", "Detection", "References")
+PATTERN_SECTIONS = (
+    "Summary",
+    "Runbook",
+    "Evidence to preserve",
+    "Root cause",
+    "Permanent fix",
+    "Detection",
+    "References",
+)
 
 
 def _is_empty(value) -> bool:

@@ -95,30 +95,74 @@ def board(kb, as_of: dt.date, *, top: int = 10, months: int = 12) -> Board:
     patterns = kb.patterns
     reviews, follow_ups = _reviews(incidents, as_of), _follow_ups(incidents, as_of)
     fixes = _fixes(patterns, incidents, as_of)
-    unknown = [{"incident": i.id, "title": i.title, "date": _iso(i.date), "severity": i.severity,
-                "services": list(i.services), "age_days": (as_of - i.date).days, "path": i.relpath,
-                "candidates": list(i.candidates)}
-               for i in reversed(incidents) if not i.patterns]
-    triage = [{"incident": i.id, "title": i.title, "date": _iso(i.date), "severity": i.severity,
-               "fields": list(i.triage), "path": i.relpath} for i in reversed(incidents) if i.triage]
-    flags = [{"incident": i.id, "text": f.text, "note": f.note, "date": _iso(i.date),
-              "age_days": (as_of - i.date).days, "severity": i.severity, "path": i.relpath}
-             for i in incidents for f in i.flags if f.status == "open"]
+    unknown = [
+        {
+            "incident": i.id,
+            "title": i.title,
+            "date": _iso(i.date),
+            "severity": i.severity,
+            "services": list(i.services),
+            "age_days": (as_of - i.date).days,
+            "path": i.relpath,
+            "candidates": list(i.candidates),
+        }
+        for i in reversed(incidents)
+        if not i.patterns
+    ]
+    triage = [
+        {
+            "incident": i.id,
+            "title": i.title,
+            "date": _iso(i.date),
+            "severity": i.severity,
+            "fields": list(i.triage),
+            "path": i.relpath,
+        }
+        for i in reversed(incidents)
+        if i.triage
+    ]
+    flags = [
+        {
+            "incident": i.id,
+            "text": f.text,
+            "note": f.note,
+            "date": _iso(i.date),
+            "age_days": (as_of - i.date).days,
+            "severity": i.severity,
+            "path": i.relpath,
+        }
+        for i in incidents
+        for f in i.flags
+        if f.status == "open"
+    ]
     flags.sort(key=lambda f: (-f["age_days"], f["incident"]))
     after_fix = _after_fix(patterns, incidents)
     counts = {
-        "reviews_pending": len(reviews), "reviews_overdue": sum(r["overdue"] for r in reviews),
-        "follow_ups_open": len(follow_ups), "follow_ups_overdue": sum(f["overdue"] for f in follow_ups),
-        "fixes_open": len(fixes), "fixes_overdue": sum(f["overdue"] for f in fixes),
-        "unknown": len(unknown), "triage": len(triage), "flags_open": len(flags), "recurrence_after_fix": len(after_fix),
+        "reviews_pending": len(reviews),
+        "reviews_overdue": sum(r["overdue"] for r in reviews),
+        "follow_ups_open": len(follow_ups),
+        "follow_ups_overdue": sum(f["overdue"] for f in follow_ups),
+        "fixes_open": len(fixes),
+        "fixes_overdue": sum(f["overdue"] for f in fixes),
+        "unknown": len(unknown),
+        "triage": len(triage),
+        "flags_open": len(flags),
+        "recurrence_after_fix": len(after_fix),
         "incidents_30": sum(1 for i in incidents if i.date > as_of - dt.timedelta(days=30)),
         "incidents_90": sum(1 for i in incidents if i.date > as_of - dt.timedelta(days=90)),
     }
     return {
-        "as_of": _iso(as_of), "counts": counts, "reviews": reviews, "follow_ups": follow_ups, "fixes": fixes,
-        "by_owner": _by_owner(follow_ups, fixes), "unknown": unknown, "triage": triage,
+        "as_of": _iso(as_of),
+        "counts": counts,
+        "reviews": reviews,
+        "follow_ups": follow_ups,
+        "fixes": fixes,
+        "by_owner": _by_owner(follow_ups, fixes),
+        "unknown": unknown,
+        "triage": triage,
         "flags": flags,
-        "recurring": _recurring(patterns, incidents, as_of, top), "recurrence_after_fix": after_fix,
+        "recurring": _recurring(patterns, incidents, as_of, top),
+        "recurrence_after_fix": after_fix,
         "trends": _trends(patterns, incidents, as_of, months),
     }
 
@@ -130,9 +174,19 @@ def _reviews(incidents, as_of: dt.date) -> list:
         if r is None or r.status != "pending" or r.level == "none":
             continue
         late, days = _overdue(r.due, as_of)
-        reviews.append({"incident": i.id, "title": i.title, "date": _iso(i.date), "severity": i.severity,
-                        "level": r.level, "due": _iso(r.due), "overdue": late, "days_overdue": days,
-                        "path": i.relpath})
+        reviews.append(
+            {
+                "incident": i.id,
+                "title": i.title,
+                "date": _iso(i.date),
+                "severity": i.severity,
+                "level": r.level,
+                "due": _iso(r.due),
+                "overdue": late,
+                "days_overdue": days,
+                "path": i.relpath,
+            }
+        )
     reviews.sort(key=lambda r: (-r["days_overdue"], r["due"] or "9999", r["incident"]))
     return reviews
 
@@ -144,9 +198,19 @@ def _follow_ups(incidents, as_of: dt.date) -> list:
             if f.status != "open":
                 continue
             late, days = _overdue(f.due, as_of)
-            follow_ups.append({"incident": i.id, "title": f.title, "owner": f.owner, "due": _iso(f.due),
-                               "ticket": f.ticket, "age_days": (as_of - i.date).days, "overdue": late,
-                               "days_overdue": days, "path": i.relpath})
+            follow_ups.append(
+                {
+                    "incident": i.id,
+                    "title": f.title,
+                    "owner": f.owner,
+                    "due": _iso(f.due),
+                    "ticket": f.ticket,
+                    "age_days": (as_of - i.date).days,
+                    "overdue": late,
+                    "days_overdue": days,
+                    "path": i.relpath,
+                }
+            )
     follow_ups.sort(key=lambda f: (-f["days_overdue"], -f["age_days"], f["incident"], f["title"]))
     return follow_ups
 
@@ -163,11 +227,23 @@ def _fixes(patterns, incidents, as_of: dt.date) -> list:
         late, days = _overdue(p.fix.due, as_of)
         seen = matched.get(p.id, [])
         starts = [d for d in ([seen[0].date] if seen else []) + [p.created] if d is not None and d <= as_of]
-        fixes.append({"pattern": p.id, "title": p.title, "category": p.category, "status": p.fix.status,
-                      "owner": p.fix.owner or p.owner, "due": _iso(p.fix.due), "overdue": late,
-                      "days_overdue": days, "tickets": list(p.fix.tickets), "incidents": len(seen),
-                      "last_incident": _iso(seen[-1].date) if seen else None,
-                      "age_days": (as_of - min(starts)).days if starts else None, "path": p.relpath})
+        fixes.append(
+            {
+                "pattern": p.id,
+                "title": p.title,
+                "category": p.category,
+                "status": p.fix.status,
+                "owner": p.fix.owner or p.owner,
+                "due": _iso(p.fix.due),
+                "overdue": late,
+                "days_overdue": days,
+                "tickets": list(p.fix.tickets),
+                "incidents": len(seen),
+                "last_incident": _iso(seen[-1].date) if seen else None,
+                "age_days": (as_of - min(starts)).days if starts else None,
+                "path": p.relpath,
+            }
+        )
     fixes.sort(key=lambda f: (-f["days_overdue"], f["due"] or "9999", -f["incidents"], f["pattern"]))
     return fixes
 
@@ -198,9 +274,16 @@ def _recurring(patterns, incidents, as_of: dt.date, top: int) -> dict:
                     last[pid] = i.date
         recurred = [pid for pid in count if count[pid] >= 2]  # seen once is not recurring
         ranked = sorted(recurred, key=lambda pid: (-count[pid], -last[pid].toordinal(), pid))[:top]
-        recurring[str(days)] = [{"pattern": pid, "title": patterns[pid].title if pid in patterns else pid,
-                                 "category": patterns[pid].category if pid in patterns else None,
-                                 "count": count[pid], "last": _iso(last[pid])} for pid in ranked]
+        recurring[str(days)] = [
+            {
+                "pattern": pid,
+                "title": patterns[pid].title if pid in patterns else pid,
+                "category": patterns[pid].category if pid in patterns else None,
+                "count": count[pid],
+                "last": _iso(last[pid]),
+            }
+            for pid in ranked
+        ]
     return recurring
 
 
@@ -212,9 +295,17 @@ def _after_fix(patterns, incidents) -> list:
             if p is None or p.fix is None or p.fix.status != "done" or p.fix.done is None:
                 continue
             if p.fix.done < i.date:
-                after_fix.append({"incident": i.id, "title": i.title, "pattern": pid, "pattern_title": p.title,
-                                  "fix_done": _iso(p.fix.done), "incident_date": _iso(i.date),
-                                  "days_after_fix": (i.date - p.fix.done).days})
+                after_fix.append(
+                    {
+                        "incident": i.id,
+                        "title": i.title,
+                        "pattern": pid,
+                        "pattern_title": p.title,
+                        "fix_done": _iso(p.fix.done),
+                        "incident_date": _iso(i.date),
+                        "days_after_fix": (i.date - p.fix.done).days,
+                    }
+                )
     return after_fix
 
 
@@ -244,7 +335,12 @@ def _trends(patterns, incidents, as_of: dt.date, months: int) -> dict:
 def overdue_items(b: dict) -> list[str]:
     """One line per overdue review, follow-up or permanent fix on a board (for ``--fail-on overdue``)."""
     out = [f"review of {r['incident']} overdue by {r['days_overdue']} day(s)" for r in b["reviews"] if r["overdue"]]
-    out += [f"follow-up {f['title']!r} of {f['incident']} overdue by {f['days_overdue']} day(s)"
-            for f in b["follow_ups"] if f["overdue"]]
-    out += [f"permanent fix of {f['pattern']} overdue by {f['days_overdue']} day(s)" for f in b["fixes"] if f["overdue"]]
+    out += [
+        f"follow-up {f['title']!r} of {f['incident']} overdue by {f['days_overdue']} day(s)"
+        for f in b["follow_ups"]
+        if f["overdue"]
+    ]
+    out += [
+        f"permanent fix of {f['pattern']} overdue by {f['days_overdue']} day(s)" for f in b["fixes"] if f["overdue"]
+    ]
     return out

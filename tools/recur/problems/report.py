@@ -27,39 +27,112 @@ def sections(b: dict) -> list[tuple[str, list[str], list[list], str | None]]:
     Markdown render the same content."""
     c = b["counts"]
     out = []
-    out.append((f"Reviews pending ({c['reviews_pending']}, {c['reviews_overdue']} overdue)",
-                ["incident", "severity", "level", "due", "", "title"],
-                [[r["incident"], r["severity"], r["level"], r["due"] or "-", _late(r), r["title"]] for r in b["reviews"]]))
-    out.append((f"Open follow-ups ({c['follow_ups_open']}, {c['follow_ups_overdue']} overdue)",
-                ["owner", "incident", "due", "age", "", "ticket", "title"],
-                [[f["owner"] or "(unowned)", f["incident"], f["due"] or "-", f"{f['age_days']}d", _late(f),
-                  f["ticket"] or "-", f["title"]] for f in sorted(b["follow_ups"], key=lambda f: (f["owner"] or "~"))]))
-    out.append((f"Open permanent fixes ({c['fixes_open']}, {c['fixes_overdue']} overdue)",
-                ["owner", "pattern", "status", "due", "age", "", "incidents"],
-                [[f["owner"] or "(unowned)", f["pattern"], f["status"], f["due"] or "-",
-                  f"{f['age_days']}d" if f["age_days"] is not None else "-", _late(f), str(f["incidents"])]
-                 for f in sorted(b["fixes"], key=lambda f: (f["owner"] or "~"))]))
-    out.append(("By owner", ["owner", "follow-ups", "overdue", "fixes", "overdue"],
-                [[o, str(v["follow_ups"]), str(v["follow_ups_overdue"]), str(v["fixes"]), str(v["fixes_overdue"])]
-                 for o, v in b["by_owner"].items()]))
-    out.append((f"Needs triage: imported with placeholders ({c.get('triage', 0)})",
-                ["incident", "date", "severity", "placeholders", "title"],
-                [[t["incident"], t["date"], t["severity"], ", ".join(t["fields"]), t["title"]] for t in b.get("triage", [])]))
-    out.append((f"Needs analysis: incidents with no known pattern ({c['unknown']})",
-                ["incident", "date", "severity", "age", "candidates", "title"],
-                [[u["incident"], u["date"], u["severity"], f"{u['age_days']}d", candidates_cell(u.get("candidates")),
-                  u["title"]] for u in b["unknown"]]))
-    out.append((f"Dig into this later: open flags ({c['flags_open']})", ["incident", "date", "age", "flag"],
-                [[f["incident"], f["date"], f"{f['age_days']}d", f["text"]] for f in b["flags"]]))
-    out.append((f"Recurrence after fix: the fix did not hold ({c['recurrence_after_fix']})",
-                ["incident", "date", "pattern", "fix done", "days after"],
-                [[r["incident"], r["incident_date"], r["pattern"], r["fix_done"], str(r["days_after_fix"])]
-                 for r in b["recurrence_after_fix"]]))
+    out.append(
+        (
+            f"Reviews pending ({c['reviews_pending']}, {c['reviews_overdue']} overdue)",
+            ["incident", "severity", "level", "due", "", "title"],
+            [[r["incident"], r["severity"], r["level"], r["due"] or "-", _late(r), r["title"]] for r in b["reviews"]],
+        )
+    )
+    out.append(
+        (
+            f"Open follow-ups ({c['follow_ups_open']}, {c['follow_ups_overdue']} overdue)",
+            ["owner", "incident", "due", "age", "", "ticket", "title"],
+            [
+                [
+                    f["owner"] or "(unowned)",
+                    f["incident"],
+                    f["due"] or "-",
+                    f"{f['age_days']}d",
+                    _late(f),
+                    f["ticket"] or "-",
+                    f["title"],
+                ]
+                for f in sorted(b["follow_ups"], key=lambda f: f["owner"] or "~")
+            ],
+        )
+    )
+    out.append(
+        (
+            f"Open permanent fixes ({c['fixes_open']}, {c['fixes_overdue']} overdue)",
+            ["owner", "pattern", "status", "due", "age", "", "incidents"],
+            [
+                [
+                    f["owner"] or "(unowned)",
+                    f["pattern"],
+                    f["status"],
+                    f["due"] or "-",
+                    f"{f['age_days']}d" if f["age_days"] is not None else "-",
+                    _late(f),
+                    str(f["incidents"]),
+                ]
+                for f in sorted(b["fixes"], key=lambda f: f["owner"] or "~")
+            ],
+        )
+    )
+    out.append(
+        (
+            "By owner",
+            ["owner", "follow-ups", "overdue", "fixes", "overdue"],
+            [
+                [o, str(v["follow_ups"]), str(v["follow_ups_overdue"]), str(v["fixes"]), str(v["fixes_overdue"])]
+                for o, v in b["by_owner"].items()
+            ],
+        )
+    )
+    out.append(
+        (
+            f"Needs triage: imported with placeholders ({c.get('triage', 0)})",
+            ["incident", "date", "severity", "placeholders", "title"],
+            [
+                [t["incident"], t["date"], t["severity"], ", ".join(t["fields"]), t["title"]]
+                for t in b.get("triage", [])
+            ],
+        )
+    )
+    out.append(
+        (
+            f"Needs analysis: incidents with no known pattern ({c['unknown']})",
+            ["incident", "date", "severity", "age", "candidates", "title"],
+            [
+                [
+                    u["incident"],
+                    u["date"],
+                    u["severity"],
+                    f"{u['age_days']}d",
+                    candidates_cell(u.get("candidates")),
+                    u["title"],
+                ]
+                for u in b["unknown"]
+            ],
+        )
+    )
+    out.append(
+        (
+            f"Dig into this later: open flags ({c['flags_open']})",
+            ["incident", "date", "age", "flag"],
+            [[f["incident"], f["date"], f"{f['age_days']}d", f["text"]] for f in b["flags"]],
+        )
+    )
+    out.append(
+        (
+            f"Recurrence after fix: the fix did not hold ({c['recurrence_after_fix']})",
+            ["incident", "date", "pattern", "fix done", "days after"],
+            [
+                [r["incident"], r["incident_date"], r["pattern"], r["fix_done"], str(r["days_after_fix"])]
+                for r in b["recurrence_after_fix"]
+            ],
+        )
+    )
     for days in ("30", "90"):
-        out.append((f"Most recurring patterns, last {days} days (two or more incidents)",
-                    ["count", "pattern", "last", "title"],
-                    [[str(r["count"]), r["pattern"], r["last"], r["title"]] for r in b["recurring"][days]],
-                    f"Nothing recurred: no pattern matched two or more incidents in the last {days} days."))
+        out.append(
+            (
+                f"Most recurring patterns, last {days} days (two or more incidents)",
+                ["count", "pattern", "last", "title"],
+                [[str(r["count"]), r["pattern"], r["last"], r["title"]] for r in b["recurring"][days]],
+                f"Nothing recurred: no pattern matched two or more incidents in the last {days} days.",
+            )
+        )
     t = b["trends"]
     span = f"{t['months'][0]} … {t['months'][-1]}" if t["months"] else ""
     rows = [["(all)", _sparkline(t["total"]), str(sum(t["total"]))]]
@@ -81,10 +154,13 @@ def _plain(text: str, **_style) -> str:
 def render_text(b: dict, style=_plain) -> str:
     """The board as terminal text; ``style`` (e.g. click.style) marks headings, plain by default."""
     c = b["counts"]
-    lines = [style(f"Problem-management review as of {b['as_of']}", bold=True),
-             f"{c['incidents_30']} incident(s) in the last 30 days, {c['incidents_90']} in 90; "
-             f"{c['reviews_overdue']} review(s), {c['follow_ups_overdue']} follow-up(s) and "
-             f"{c['fixes_overdue']} permanent fix(es) overdue.", ""]
+    lines = [
+        style(f"Problem-management review as of {b['as_of']}", bold=True),
+        f"{c['incidents_30']} incident(s) in the last 30 days, {c['incidents_90']} in 90; "
+        f"{c['reviews_overdue']} review(s), {c['follow_ups_overdue']} follow-up(s) and "
+        f"{c['fixes_overdue']} permanent fix(es) overdue.",
+        "",
+    ]
     for title, cols, rows, empty in sections(b):
         lines.append(style(title, bold=True))
         if not rows:
@@ -104,10 +180,14 @@ def _md_cell(v) -> str:
 
 def render_markdown(b: dict) -> str:
     c = b["counts"]
-    lines = [f"# Problem-management review — {b['as_of']}", "",
-             f"{c['incidents_30']} incident(s) in the last 30 days, {c['incidents_90']} in 90; "
-             f"{c['reviews_overdue']} review(s), {c['follow_ups_overdue']} follow-up(s) and "
-             f"{c['fixes_overdue']} permanent fix(es) overdue.", ""]
+    lines = [
+        f"# Problem-management review — {b['as_of']}",
+        "",
+        f"{c['incidents_30']} incident(s) in the last 30 days, {c['incidents_90']} in 90; "
+        f"{c['reviews_overdue']} review(s), {c['follow_ups_overdue']} follow-up(s) and "
+        f"{c['fixes_overdue']} permanent fix(es) overdue.",
+        "",
+    ]
     for title, cols, rows, empty in sections(b):
         lines += [f"## {title}", ""]
         if not rows:
@@ -127,8 +207,10 @@ def failures(b: dict, fail_on: tuple) -> list[str]:
     if "overdue" in fail_on:
         out += overdue_items(b)
     if "recurrence" in fail_on:
-        out += [f"{r['incident']} matched {r['pattern']} after its fix was done on {r['fix_done']}"
-                for r in b["recurrence_after_fix"]]
+        out += [
+            f"{r['incident']} matched {r['pattern']} after its fix was done on {r['fix_done']}"
+            for r in b["recurrence_after_fix"]
+        ]
     if "unknown" in fail_on:
         out += [f"{u['incident']} has no known pattern" for u in b["unknown"]]
     return out

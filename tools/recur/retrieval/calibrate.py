@@ -32,7 +32,12 @@ import numpy as np
 FEATURES = ("fused", "gap", "lead", "best", "zbest", "bm25", "zbm25", "signal", "lrank")
 
 # fitted by bench/calibrate_fit.py (see there for data and regularisation); replaced by the fit
-MODEL = {"mean": [5.532605, -3.806583, 1.222205, 0.442621, 1.710069, 0.604827, 1.952969, 0.079091, 0.957498], "scale": [2.646239, 3.693863, 1.957016, 0.102031, 0.986075, 0.283287, 1.47965, 0.25986, 0.568417], "coef": [0.701608, -0.259477, 0.116709, 0.423943, -0.12898, -0.175477, 1.502175, 0.113018, -0.266008], "intercept": -4.156118}
+MODEL = {
+    "mean": [5.532605, -3.806583, 1.222205, 0.442621, 1.710069, 0.604827, 1.952969, 0.079091, 0.957498],
+    "scale": [2.646239, 3.693863, 1.957016, 0.102031, 0.986075, 0.283287, 1.47965, 0.25986, 0.568417],
+    "coef": [0.701608, -0.259477, 0.116709, 0.423943, -0.12898, -0.175477, 1.502175, 0.113018, -0.266008],
+    "intercept": -4.156118,
+}
 NO_MATCH_BELOW = 0.187
 HIGH_AT, MEDIUM_AT = 0.8, 0.4
 MIN_CANDIDATES = 10  # the features are z-scores over the candidates: with fewer patterns they mean little,
@@ -62,8 +67,19 @@ def features(fused, comp: dict, signal, top: int | None = None) -> tuple[np.ndar
     nxt = np.append(f[1:], f[-1] if n else 0.0)
     rows = []
     for r, j in enumerate(order_top):
-        rows.append([f[r], f[r] - f[0], f[r] - nxt[r], best[j], zbest[j], float(comp["bm25"][j]), zbm[j],
-                     float(signal[j]), np.log(r + 1.0)])
+        rows.append(
+            [
+                f[r],
+                f[r] - f[0],
+                f[r] - nxt[r],
+                best[j],
+                zbest[j],
+                float(comp["bm25"][j]),
+                zbm[j],
+                float(signal[j]),
+                np.log(r + 1.0),
+            ]
+        )
     return order_top, np.asarray(rows, dtype=np.float64).reshape(-1, len(FEATURES))
 
 
@@ -106,5 +122,9 @@ def fit_logistic(X, y, l2: float = 1.0, weights=None, iters: int = 50) -> dict:
         beta -= step
         if np.abs(step).max() < 1e-8:
             break
-    return {"mean": mean.round(6).tolist(), "scale": scale.round(6).tolist(), "coef": beta[:-1].round(6).tolist(),
-            "intercept": round(float(beta[-1]), 6)}
+    return {
+        "mean": mean.round(6).tolist(),
+        "scale": scale.round(6).tolist(),
+        "coef": beta[:-1].round(6).tolist(),
+        "intercept": round(float(beta[-1]), 6),
+    }

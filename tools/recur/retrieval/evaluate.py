@@ -31,8 +31,10 @@ def metrics(results: list[CaseResult]) -> dict:
     if n == 0:
         return {"cases": 0, "recall@1": 0.0, "recall@3": 0.0, "recall@5": 0.0, "mrr": 0.0}
     ranks = [r.rank for r in results]
+
     def recall(k):
         return sum(1 for r in ranks if r is not None and r <= k) / n
+
     return {
         "cases": n,
         "recall@1": round(recall(1), 4),
@@ -45,5 +47,7 @@ def metrics(results: list[CaseResult]) -> dict:
 def run_cases(engine, cases, top: int = MRR_DEPTH) -> list[CaseResult]:
     """Rank every case with the engine (batch-encoded)."""
     lists = engine.suggest_many([c.query for c in cases], top=top)
-    return [CaseResult(c.query, list(c.expect), [r["id"] for r in results], getattr(c, "line", 0))
-            for c, results in zip(cases, lists)]
+    return [
+        CaseResult(c.query, list(c.expect), [r["id"] for r in results], getattr(c, "line", 0))
+        for c, results in zip(cases, lists)
+    ]

@@ -78,9 +78,16 @@ def look_alikes(index, top: int = 3) -> dict:
         for other, _ in co.get(pid, Counter()).most_common(top):
             if docs.get(other, {}).get("status") != "retired":
                 cands.setdefault(other, float(sims[pos[pid], pos[other]]) if pid in pos and other in pos else None)
-        items = [{"id": o, "title": docs[o]["title"], "similarity": round(s, 4) if s is not None else None,
-                  "co_incidents": co.get(pid, Counter()).get(o, 0), "by": distinction(docs, pid, o)}
-                 for o, s in cands.items()]
+        items = [
+            {
+                "id": o,
+                "title": docs[o]["title"],
+                "similarity": round(s, 4) if s is not None else None,
+                "co_incidents": co.get(pid, Counter()).get(o, 0),
+                "by": distinction(docs, pid, o),
+            }
+            for o, s in cands.items()
+        ]
         items.sort(key=lambda x: (-x["co_incidents"], -(x["similarity"] or 0), x["id"]))
         out[pid] = items
     return out
@@ -91,6 +98,7 @@ def annotate(results: list, docs: dict, margin: float = MARGIN) -> list:
     for r in results:
         r["look_alikes"] = [
             {"id": o["id"], "title": o["title"], "by": distinction(docs, r["id"], o["id"])}
-            for o in results if o is not r and abs(o["score"] - r["score"]) <= margin
-            and "low" not in (o["confidence"], r["confidence"])]
+            for o in results
+            if o is not r and abs(o["score"] - r["score"]) <= margin and "low" not in (o["confidence"], r["confidence"])
+        ]
     return results

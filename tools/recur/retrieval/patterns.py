@@ -84,11 +84,19 @@ def site_page(site_url: str | None, relpath: str) -> str | None:
 def incident_object(i) -> dict:
     """A recorded incident, briefly (JSON-safe)."""
     review = i.review
-    return {"id": i.id, "title": i.title, "date": i.date.isoformat(), "severity": i.severity,
-            "services": list(i.services), "patterns": list(i.patterns), "summary": plain(i.summary),
-            "review": None if review is None else {"level": review.level, "status": review.status,
-                                                   "due": review.due.isoformat() if review.due else None},
-            "path": i.relpath}
+    return {
+        "id": i.id,
+        "title": i.title,
+        "date": i.date.isoformat(),
+        "severity": i.severity,
+        "services": list(i.services),
+        "patterns": list(i.patterns),
+        "summary": plain(i.summary),
+        "review": None
+        if review is None
+        else {"level": review.level, "status": review.status, "due": review.due.isoformat() if review.due else None},
+        "path": i.relpath,
+    }
 
 
 def incidents_of(kb, pattern_ids: list[str], limit: int = MAX_INCIDENTS) -> list[dict]:
@@ -111,5 +119,9 @@ def past_incidents(engine, kb, *, pattern_id: str | None = None, answer=None, li
         pattern_object(engine.docs, pattern_id)
         return {"pattern_id": pattern_id, "incidents": incidents_of(kb, [pattern_id], limit)}
     matched = [] if answer.no_known_pattern else [r["id"] for r in answer.results if r["confidence"] != "low"]
-    return {"query": answer.query, "no_known_pattern": answer.no_known_pattern, "patterns": matched,
-            "incidents": incidents_of(kb, matched, limit)}
+    return {
+        "query": answer.query,
+        "no_known_pattern": answer.no_known_pattern,
+        "patterns": matched,
+        "incidents": incidents_of(kb, matched, limit),
+    }

@@ -50,13 +50,25 @@ class Result(TypedDict, total=False):
 def result_object(rank: int, hit, doc: dict) -> Result:
     """A search ``Hit`` and the pattern's indexed doc, as the result object."""
     return {
-        "rank": rank, "id": hit.id, "title": doc["title"], "score": round(hit.score, 4),
-        "confidence": hit.confidence, "probability": None if hit.probability is None else round(hit.probability, 3),
-        "category": doc["category"], "severity": doc["severity"],
-        "status": doc["status"], "draft": doc["status"] == "draft", "why": hit.why,
-        "runbook": doc["runbook"], "evidence": doc["evidence"], "summary": doc["summary"],
-        "signals": doc["signals"], "path": doc["path"], "incidents": len(doc.get("incidents", [])),
-        "related": doc.get("related", []), "distinguish": doc.get("distinguish", []),
+        "rank": rank,
+        "id": hit.id,
+        "title": doc["title"],
+        "score": round(hit.score, 4),
+        "confidence": hit.confidence,
+        "probability": None if hit.probability is None else round(hit.probability, 3),
+        "category": doc["category"],
+        "severity": doc["severity"],
+        "status": doc["status"],
+        "draft": doc["status"] == "draft",
+        "why": hit.why,
+        "runbook": doc["runbook"],
+        "evidence": doc["evidence"],
+        "summary": doc["summary"],
+        "signals": doc["signals"],
+        "path": doc["path"],
+        "incidents": len(doc.get("incidents", [])),
+        "related": doc.get("related", []),
+        "distinguish": doc.get("distinguish", []),
         "scores": {"dense": round(hit.dense, 4), "lexical": round(hit.lexical, 4), "signal": round(hit.signal, 4)},
     }
 

@@ -30,11 +30,18 @@ from recur.util.text import STOPWORDS, identifiers, normalise_signal, tokens, wo
 
 WEIGHTS = {"doc": 1.0, "focus": 0.5, "title": 0.25, "best": 0.25, "bm25": 1.0}
 DENSE_WEIGHTS = {"doc": 1.0, "focus": 0.5, "title": 0.25, "best": 0.25}
-SIGNAL_BONUS = 2.0        # in z units: an exact alert name or error string is near-proof
+SIGNAL_BONUS = 2.0  # in z units: an exact alert name or error string is near-proof
 # a signal's match score: its normalised text inside the query's (at least EXACT_MIN_CHARS long),
 # a shared identifier, or most of its words (at least WORDS_MIN, a WORDS_SHARE of them) scaled by the share
-SIGNAL_MATCH = {"exact": 1.0, "identifier": 0.9, "words": 0.7, "exact_min_chars": 6, "words_min": 3, "words_share": 0.75}
-CANDIDATE_VIEWS = 2048    # faiss top-k views that nominate candidate patterns
+SIGNAL_MATCH = {
+    "exact": 1.0,
+    "identifier": 0.9,
+    "words": 0.7,
+    "exact_min_chars": 6,
+    "words_min": 3,
+    "words_share": 0.75,
+}
+CANDIDATE_VIEWS = 2048  # faiss top-k views that nominate candidate patterns
 MIN_FOCUS_WORDS = 4
 FOCUS_MIN_QUERY_WORDS = 16  # shorter queries (an alert, a log line, a symptom) have no trivia to cut
 MAX_QUERY_CHARS = 20_000  # a pasted log excerpt; longer text is cut (CLI) or refused (API)
@@ -48,7 +55,7 @@ WHY_MIN_COSINE, WHY_TEXT_CHARS, WHY_PER_PART, WHY_MIN_BM25, WHY_TERMS = 0.35, 24
 class Hit:
     id: str
     score: float
-    dense: float   # raw cosine to the whole-pattern view
+    dense: float  # raw cosine to the whole-pattern view
     lexical: float  # BM25 relative to the best pattern for this query
     signal: float
     why: list = field(default_factory=list)
@@ -87,7 +94,9 @@ class Searcher:
             self.rows.setdefault(pid, []).append(row)
         kinds = [v["kind"] for v in index.views]
         self.doc_row = {pid: next((r for r in rows if kinds[r] == "doc"), rows[0]) for pid, rows in self.rows.items()}
-        self.title_row = {pid: next((r for r in rows if kinds[r] == "title"), rows[0]) for pid, rows in self.rows.items()}
+        self.title_row = {
+            pid: next((r for r in rows if kinds[r] == "title"), rows[0]) for pid, rows in self.rows.items()
+        }
         # Candidates are positions in ``pids`` (alphabetical, so ties break by id) and every
         # per-pattern lookup is an array: a query scores hundreds of candidates without Python loops.
         self.pids = sorted(self.rows)
@@ -97,8 +106,7 @@ class Searcher:
         self.doc_rows = np.asarray([self.doc_row[pid] for pid in self.pids], dtype=np.int64)
         self.title_rows = np.asarray([self.title_row[pid] for pid in self.pids], dtype=np.int64)
         # every pattern's "other" views (not doc, not title) laid end to end: one reduceat gives each best
-        others = [[r for r in self.rows[pid] if r not in (self.doc_row[pid], self.title_row[pid])]
-                  for pid in self.pids]
+        others = [[r for r in self.rows[pid] if r not in (self.doc_row[pid], self.title_row[pid])] for pid in self.pids]
         self.other_flat = np.asarray([r for rows in others for r in rows], dtype=np.int64)
         starts = np.cumsum([0] + [len(rows) for rows in others[:-1]]).astype(np.int64)
         self.other_start = np.minimum(starts, max(len(self.other_flat) - 1, 0))  # empty runs are masked below
@@ -207,8 +215,18 @@ class Searcher:
             sscore, sig_why = sig.get(pid, (0.0, []))
             sims = allsims[self.row_arr[pid]]
             why = sig_why + self._dense_why(self.rows[pid], sims) + self._lexical_why(pid, text, comp["bm25"][j])
-            hits.append(Hit(pid, float(fused[j]), float(comp["doc"][j]), float(comp["bm25"][j]), sscore, why,
-                            best=float(sims.max()), probability=None if prob is None else float(prob)))
+            hits.append(
+                Hit(
+                    pid,
+                    float(fused[j]),
+                    float(comp["doc"][j]),
+                    float(comp["bm25"][j]),
+                    sscore,
+                    why,
+                    best=float(sims.max()),
+                    probability=None if prob is None else float(prob),
+                )
+            )
         return hits
 
     def score_candidates(self, text: str, q, fq, dense_only: bool = False, exclude=None, top: int = 10):
@@ -303,11 +321,13 @@ class Searcher:
 
     def _dense_why(self, prow, sims) -> list:
         out = []
-        for i in np.argsort(-sims)[:WHY_PER_PART + 2]:
+        for i in np.argsort(-sims)[: WHY_PER_PART + 2]:
             view = self.index.views[prow[i]]
             if view["kind"] == "doc" or sims[i] < WHY_MIN_COSINE:
                 continue
-            out.append({"field": view["kind"], "text": view["text"][:WHY_TEXT_CHARS], "score": round(float(sims[i]), 3)})
+            out.append(
+                {"field": view["kind"], "text": view["text"][:WHY_TEXT_CHARS], "score": round(float(sims[i]), 3)}
+            )
         return out[:WHY_PER_PART]
 
     def _lexical_why(self, pid: str, text: str, bm25: float) -> list:
@@ -316,7 +336,9 @@ class Searcher:
         fields = self._field_words.get(pid)
         if fields is None:
             doc = self.index.docs[pid]
-            fields = self._field_words[pid] = frozenset(words(" ".join([doc["title"], *doc["symptoms"], *doc.get("tags", [])])))
+            fields = self._field_words[pid] = frozenset(
+                words(" ".join([doc["title"], *doc["symptoms"], *doc.get("tags", [])]))
+            )
         shared = sorted({w for w in words(text) if w not in STOPWORDS and len(w) > 2} & fields)
         if not shared:
             return []

@@ -17,8 +17,9 @@ from recur.util.errors import Problem
 DEFAULT_SIMILAR_THRESHOLD = config.default("similar_threshold")
 
 
-def similar_warnings(kb: KB, only=None, index_dir=None, model: str | None = None,
-                     threshold: float | None = None) -> list[Problem]:
+def similar_warnings(
+    kb: KB, only=None, index_dir=None, model: str | None = None, threshold: float | None = None
+) -> list[Problem]:
     """Patterns whose text is nearly the same as another's (cosine of the "doc" vectors).
 
     ``only``: file paths (the changed files in CI / pre-commit); only those patterns are
@@ -39,8 +40,9 @@ def similar_warnings(kb: KB, only=None, index_dir=None, model: str | None = None
     pos = {pid: n for n, pid in enumerate(ids)}
     if only:
         wanted = {os.path.normcase(os.path.abspath(f)) for f in only}
-        queries = [pid for pid in ids
-                   if any(os.path.normcase(os.path.abspath(f)) in wanted for f in _files_of(kb, pid))]
+        queries = [
+            pid for pid in ids if any(os.path.normcase(os.path.abspath(f)) in wanted for f in _files_of(kb, pid))
+        ]
     else:
         queries = list(ids)
     if not queries:
@@ -60,9 +62,16 @@ def similar_warnings(kb: KB, only=None, index_dir=None, model: str | None = None
             if other in declared or pid in {d["from"] for d in kb.patterns[other].distinguish}:
                 continue
             shown = display_path(kb.root, kb.root / p.relpath)
-            out.append(Problem(shown, p.line("id"), "id",
-                               f"looks like a duplicate of {other} ({score:.2f}) — extend it instead? (or add a "
-                               f"`distinguish: [{{from: {other}, by: ...}}]` entry if they differ)", "warning"))
+            out.append(
+                Problem(
+                    shown,
+                    p.line("id"),
+                    "id",
+                    f"looks like a duplicate of {other} ({score:.2f}) — extend it instead? (or add a "
+                    f"`distinguish: [{{from: {other}, by: ...}}]` entry if they differ)",
+                    "warning",
+                )
+            )
             break
     return out
 

@@ -25,12 +25,24 @@ from recur.serve.runtime import EngineHolder
 JSON_PATHS = frozenset({"/api/suggest", "/api/alertmanager", "/api/feedback"})
 
 
-def create_app(engine_factory: Callable, site_dir=None, feedback_path=config.default("feedback"), *,
-               max_body: int = DEFAULT_MAX_BODY, reload_interval: float = 1.0,
-               on_fatal: Callable[[str], None] | None = None, inference_threads: int | None = None,
-               token: str | None = None, token_scope: str = "write", feedback_per_minute: int = 60,
-               max_concurrent: int = 64, body_timeout: float = 30.0, slack_signing_secret: str | None = None,
-               site_url: str | None = None, host: str | None = None):
+def create_app(
+    engine_factory: Callable,
+    site_dir=None,
+    feedback_path=config.default("feedback"),
+    *,
+    max_body: int = DEFAULT_MAX_BODY,
+    reload_interval: float = 1.0,
+    on_fatal: Callable[[str], None] | None = None,
+    inference_threads: int | None = None,
+    token: str | None = None,
+    token_scope: str = "write",
+    feedback_per_minute: int = 60,
+    max_concurrent: int = 64,
+    body_timeout: float = 30.0,
+    slack_signing_secret: str | None = None,
+    site_url: str | None = None,
+    host: str | None = None,
+):
     """Build the app. ``inference_threads`` bounds concurrent searches (default: one per CPU
     core; `recur serve` gives torch one thread per encode, so they do not fight for cores).
     ``token`` guards feedback (``token_scope="all"``: every API route and /metrics);
@@ -49,10 +61,14 @@ def create_app(engine_factory: Callable, site_dir=None, feedback_path=config.def
 
     holder = EngineHolder(engine_factory, reload_interval=reload_interval, on_fatal=on_fatal)
     site = Path(site_dir) if site_dir else None
-    settings = Settings(feedback_path=Path(feedback_path), site=site,
-                        site_ok=bool(site and (site / "index.html").is_file()), token=token,
-                        token_scope=token_scope,
-                        gate=threading.BoundedSemaphore(max(1, inference_threads or os.cpu_count() or 1)))
+    settings = Settings(
+        feedback_path=Path(feedback_path),
+        site=site,
+        site_ok=bool(site and (site / "index.html").is_file()),
+        token=token,
+        token_scope=token_scope,
+        gate=threading.BoundedSemaphore(max(1, inference_threads or os.cpu_count() or 1)),
+    )
 
     @asynccontextmanager
     async def lifespan(app):
@@ -61,10 +77,14 @@ def create_app(engine_factory: Callable, site_dir=None, feedback_path=config.def
         holder.stop()
 
     app = FastAPIOffline(
-        title="Recur API", version=__version__, lifespan=lifespan, static_url="/_docs-assets",
+        title="Recur API",
+        version=__version__,
+        lifespan=lifespan,
+        static_url="/_docs-assets",
         description="Suggestions of known failure patterns for what a responder sees. Every error is "
-                    '`{"error": {"code", "message"}}` with a 4xx status; request bodies are limited to '
-                    f"{max_body // 1024} KiB ({ALERTMANAGER_MAX_BODY // 1024} KiB for /api/alertmanager).")
+        '`{"error": {"code", "message"}}` with a 4xx status; request bodies are limited to '
+        f"{max_body // 1024} KiB ({ALERTMANAGER_MAX_BODY // 1024} KiB for /api/alertmanager).",
+    )
     app.state.holder, app.state.settings, app.state.metrics = holder, settings, Metrics(holder)
     app.state.feedback_limiter = RateLimiter(feedback_per_minute)
     install_error_handlers(app)
@@ -101,8 +121,13 @@ def _middleware(app, *, max_body: int, max_concurrent: int, body_timeout: float)
     from recur.serve.metrics import MetricsMiddleware
     from recur.serve.security import SecurityHeaders
 
-    app.add_middleware(BodyGuard, max_body=max_body, limits={"/api/alertmanager": ALERTMANAGER_MAX_BODY},
-                       json_paths=JSON_PATHS, body_timeout=body_timeout)
+    app.add_middleware(
+        BodyGuard,
+        max_body=max_body,
+        limits={"/api/alertmanager": ALERTMANAGER_MAX_BODY},
+        json_paths=JSON_PATHS,
+        body_timeout=body_timeout,
+    )
     app.add_middleware(ConcurrencyLimit, limit=max_concurrent, on_reject=app.state.metrics.rejected.inc)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     app.add_middleware(SecurityHeaders)

@@ -29,19 +29,33 @@ def _plain(obj):
 
 class JSONResponse(_JSONResponse):
     def render(self, content) -> bytes:
-        return json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":"),
-                          default=_plain).encode("utf-8")
+        return json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":"), default=_plain).encode(
+            "utf-8"
+        )
 
 
-ERROR_SCHEMA = {"type": "object", "properties": {"error": {
-    "type": "object", "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
-    "required": ["code", "message"]}}, "required": ["error"]}
+ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "error": {
+            "type": "object",
+            "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+            "required": ["code", "message"],
+        }
+    },
+    "required": ["error"],
+}
 
 
 def errors(*statuses: int) -> dict:
     """OpenAPI ``responses`` for a route: every listed status has the one JSON error shape."""
-    return {s: {"description": "One JSON error shape on every route",
-                "content": {"application/json": {"schema": ERROR_SCHEMA}}} for s in statuses}
+    return {
+        s: {
+            "description": "One JSON error shape on every route",
+            "content": {"application/json": {"schema": ERROR_SCHEMA}},
+        }
+        for s in statuses
+    }
 
 
 @dataclass
@@ -51,8 +65,8 @@ class Settings:
     feedback_path: Path
     site: Path | None = None
     site_ok: bool = False
-    token: str | None = None          # None: the server is open (the start-up line says so)
-    token_scope: str = "write"        # "write": feedback only; "all": every API route and /metrics
+    token: str | None = None  # None: the server is open (the start-up line says so)
+    token_scope: str = "write"  # "write": feedback only; "all": every API route and /metrics
     gate: threading.BoundedSemaphore = field(default_factory=lambda: threading.BoundedSemaphore(1))
 
 
@@ -75,8 +89,9 @@ def get_engine(request: Request):
     if eng is None:
         if holder.error:
             raise ApiError(503, "engine_failed", holder.error)
-        raise ApiError(503, "not_ready", "the model and index are still loading; retry in a few seconds",
-                       {"Retry-After": "2"})
+        raise ApiError(
+            503, "not_ready", "the model and index are still loading; retry in a few seconds", {"Retry-After": "2"}
+        )
     return eng
 
 

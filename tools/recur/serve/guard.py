@@ -20,9 +20,19 @@ from recur.util.errors import RecurError
 
 DEFAULT_MAX_BODY = 64 * 1024
 
-HTTP_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 406: "not_acceptable",
-              401: "unauthorized", 408: "request_timeout", 413: "body_too_large", 415: "unsupported_media_type", 422: "invalid_request",
-              429: "too_many_requests", 503: "not_ready"}
+HTTP_CODES = {
+    400: "bad_request",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    401: "unauthorized",
+    408: "request_timeout",
+    413: "body_too_large",
+    415: "unsupported_media_type",
+    422: "invalid_request",
+    429: "too_many_requests",
+    503: "not_ready",
+}
 
 
 class ApiError(Exception):
@@ -123,8 +133,14 @@ class BodyGuard:
     whole body) and replayed to the app.
     """
 
-    def __init__(self, app, max_body: int = DEFAULT_MAX_BODY, limits: dict | None = None,
-                 json_paths: frozenset = frozenset(), body_timeout: float = 30.0):
+    def __init__(
+        self,
+        app,
+        max_body: int = DEFAULT_MAX_BODY,
+        limits: dict | None = None,
+        json_paths: frozenset = frozenset(),
+        body_timeout: float = 30.0,
+    ):
         self.app = app
         self.max_body = max_body
         self.limits = limits or {}
@@ -162,13 +178,20 @@ class BodyGuard:
             if not length.strip().isdigit():
                 raise _Reject(400, "bad_request", "Content-Length is not a number", drain=False)
             if int(length) > limit:
-                raise _Reject(413, "body_too_large", f"the request body is {int(length)} bytes; the limit is "
-                              f"{limit} bytes", drain=int(length) <= DRAIN_MAX_BYTES)
+                raise _Reject(
+                    413,
+                    "body_too_large",
+                    f"the request body is {int(length)} bytes; the limit is {limit} bytes",
+                    drain=int(length) <= DRAIN_MAX_BYTES,
+                )
         if scope["method"] == "POST" and scope["path"] in self.json_paths:
             ctype = headers.get("content-type", "").split(";")[0].strip().lower()
             if ctype != "application/json" and not (ctype.startswith("application/") and ctype.endswith("+json")):
-                raise _Reject(415, "unsupported_media_type",
-                              f"send the body as application/json (got Content-Type: {ctype or 'none'})")
+                raise _Reject(
+                    415,
+                    "unsupported_media_type",
+                    f"send the body as application/json (got Content-Type: {ctype or 'none'})",
+                )
 
     async def _read(self, receive, limit: int) -> bytes:
         loop = asyncio.get_running_loop()
@@ -178,8 +201,9 @@ class BodyGuard:
             try:
                 message = await asyncio.wait_for(receive(), max(0.0, deadline - loop.time()))
             except asyncio.TimeoutError:
-                raise _Reject(408, "body_timeout", f"the request body did not arrive within {self.body_timeout:g} s",
-                              drain=False) from None
+                raise _Reject(
+                    408, "body_timeout", f"the request body did not arrive within {self.body_timeout:g} s", drain=False
+                ) from None
             if message["type"] == "http.disconnect":
                 raise _Gone()
             chunks.append(message.get("body", b""))
@@ -211,9 +235,18 @@ async def send_error(send, status: int, code: str, message: str, headers: dict |
     """The JSON error shape from plain ASGI middleware; the connection is closed after it."""
     payload = json.dumps(error_body(code, message), separators=(",", ":")).encode()
     extra = [(k.lower().encode(), str(v).encode()) for k, v in (headers or {}).items()]
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode()),
-                            (b"connection", b"close"), *extra]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(payload)).encode()),
+                (b"connection", b"close"),
+                *extra,
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": payload})
 
 
@@ -236,8 +269,13 @@ class ConcurrencyLimit:
         if self.in_flight >= self.limit:  # one event loop: no lock needed around the counter
             if self.on_reject:
                 self.on_reject()
-            return await send_error(send, 503, "overloaded", f"the server is busy ({self.limit} requests in "
-                                    "progress); retry in a second", {"Retry-After": "1"})
+            return await send_error(
+                send,
+                503,
+                "overloaded",
+                f"the server is busy ({self.limit} requests in progress); retry in a second",
+                {"Retry-After": "1"},
+            )
         self.in_flight += 1
         try:
             await self.app(scope, receive, send)

@@ -29,12 +29,18 @@ from recur.util.errors import RecurError
 INSTRUCTIONS = (
     "Recur knows this team's failure patterns (what was learned in postmortems). Call suggest_patterns with "
     "what the responder sees (a description, an alert, a log line) before guessing; when no_known_pattern is "
-    "true, say so and suggest recording the incident. get_pattern gives a pattern's whole runbook.")
+    "true, say so and suggest recording the incident. get_pattern gives a pattern's whole runbook."
+)
 READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
 
 Text = Annotated[str, Field(description="What you see: a description, an alert, a log line (up to 20,000 characters).")]
-Top = Annotated[int, Field(description=f"How many patterns to return (1 to {MAX_TOP}).",
-                           json_schema_extra={"minimum": 1, "maximum": MAX_TOP})]
+Top = Annotated[
+    int,
+    Field(
+        description=f"How many patterns to return (1 to {MAX_TOP}).",
+        json_schema_extra={"minimum": 1, "maximum": MAX_TOP},
+    ),
+]
 PatternId = Annotated[str, Field(description="A pattern id, e.g. disk-full (see list_patterns).")]
 
 
@@ -42,8 +48,12 @@ def _only(what: str) -> object:
     return Annotated[str | None, Field(description=f"Only patterns {what} (exact, case-insensitive).")]
 
 
-Category, Service, Tag, Severity = (_only("of this category, e.g. capacity"), _only("that affect this service"),
-                                    _only("with this tag"), _only("of this severity, e.g. sev1"))
+Category, Service, Tag, Severity = (
+    _only("of this category, e.g. capacity"),
+    _only("that affect this service"),
+    _only("with this tag"),
+    _only("of this severity, e.g. sev1"),
+)
 
 
 def _result(structured: dict, text: str) -> CallToolResult:
@@ -51,8 +61,9 @@ def _result(structured: dict, text: str) -> CallToolResult:
 
 
 def _failure(code: str, message: str) -> CallToolResult:
-    return CallToolResult(content=[TextContent(type="text", text=message)], structured_content=error_body(code, message),
-                          is_error=True)
+    return CallToolResult(
+        content=[TextContent(type="text", text=message)], structured_content=error_body(code, message), is_error=True
+    )
 
 
 def run_tool(work: Callable[[], tuple[dict, str]]) -> CallToolResult:
@@ -78,8 +89,13 @@ def build_server(get_engine: Callable, *, allow_writes: bool = False) -> MCPServ
 
     root = logging.getLogger()
     kept = root.handlers[:], root.level
-    server = MCPServer("recur", title="Recur: known failure patterns", version=__version__,
-                       instructions=INSTRUCTIONS, log_level="WARNING")
+    server = MCPServer(
+        "recur",
+        title="Recur: known failure patterns",
+        version=__version__,
+        instructions=INSTRUCTIONS,
+        log_level="WARNING",
+    )
     root.handlers[:], root.level = kept  # the SDK's logging.basicConfig must not make every library's logs loud
     _read_tools(server, get_engine)
     _report_tools(server, get_engine)
@@ -96,10 +112,12 @@ def _read_tools(server: MCPServer, get_engine: Callable) -> None:
         matched, the first runbook steps, the evidence to preserve and a confidence (high, medium, low).
         no_known_pattern is true when nothing in the knowledge base describes the text (the results are then
         only the closest patterns, for comparison). The same answer as POST /api/suggest."""
+
         def work():
             q = _query(text, top)
             answer = get_engine().answer(q.text, top=q.top)
             return answer.to_json(), render_answer(answer.to_json())
+
         return run_tool(work)
 
     @server.tool(annotations=READ_ONLY)
@@ -107,34 +125,43 @@ def _read_tools(server: MCPServer, get_engine: Callable) -> None:
         """One failure pattern in full: symptoms, signals, summary, runbook, evidence to preserve, root cause,
         detection, permanent fix and its status, linked incidents and look-alikes (patterns it is confused
         with, and what tells them apart). The same object as GET /api/patterns/{id}."""
+
         def work():
             doc = pat.pattern_object(get_engine().docs, id)
             return doc, render_pattern(doc)
+
         return run_tool(work)
 
     @server.tool(annotations=READ_ONLY)
-    def list_patterns(category: Category = None, service: Service = None, tag: Tag = None,
-                      severity: Severity = None) -> CallToolResult:
+    def list_patterns(
+        category: Category = None, service: Service = None, tag: Tag = None, severity: Severity = None
+    ) -> CallToolResult:
         """The knowledge base's failure patterns, briefly (id, title, category, severity, status, summary,
         path), optionally only those of a category, a service, a tag or a severity (e.g. sev1)."""
+
         def work():
-            rows = pat.pattern_list(get_engine().docs, category=category, service=service, tag=tag,
-                                    severity=severity)
+            rows = pat.pattern_list(get_engine().docs, category=category, service=service, tag=tag, severity=severity)
             lines = [f"- {r['id']}: {r['title']} ({r['category']}, {r['severity']})" for r in rows]
             return {"patterns": rows}, f"{len(rows)} pattern(s)" + ("\n" + "\n".join(lines) if lines else "")
+
         return run_tool(work)
 
     @server.tool(annotations=READ_ONLY)
-    def past_incidents(pattern_id: Annotated[str | None, Field(description="Incidents linked to this pattern.")] = None,
-                       text: Annotated[str | None, Field(description="Or: incidents of the patterns this "
-                                                         "description matches.")] = None,
-                       limit: Annotated[int, Field(description="At most this many (1 to 100).",
-                                                   json_schema_extra={"minimum": 1, "maximum": 100})] = 20
-                       ) -> CallToolResult:
+    def past_incidents(
+        pattern_id: Annotated[str | None, Field(description="Incidents linked to this pattern.")] = None,
+        text: Annotated[
+            str | None, Field(description="Or: incidents of the patterns this description matches.")
+        ] = None,
+        limit: Annotated[
+            int, Field(description="At most this many (1 to 100).", json_schema_extra={"minimum": 1, "maximum": 100})
+        ] = 20,
+    ) -> CallToolResult:
         """Recorded incidents, newest first: those linked to a pattern (pattern_id), or those linked to the
         patterns a description matches with high or medium confidence (text). Give one of the two."""
+
         def work():
             return _past_incidents(get_engine, pattern_id, text, limit)
+
         return run_tool(work)
 
 
@@ -158,11 +185,13 @@ def _past_incidents(get_engine: Callable, pattern_id, text, limit: int) -> tuple
 
 def _report_tools(server: MCPServer, get_engine: Callable) -> None:
     @server.tool(annotations=READ_ONLY)
-    def problem_report(as_of: Annotated[str | None, Field(description="Date of the board, YYYY-MM-DD "
-                                                          "(default today).")] = None) -> CallToolResult:
+    def problem_report(
+        as_of: Annotated[str | None, Field(description="Date of the board, YYYY-MM-DD (default today).")] = None,
+    ) -> CallToolResult:
         """The problem-management board (what `recur report --format json` prints): reviews pending and
         overdue, open follow-ups and permanent fixes by owner, incidents with no known pattern, open flags,
         the most recurring patterns, recurrence after a fix, monthly trends."""
+
         def work():
             from recur.kb.loader import load_kb
             from recur.problems.board import board
@@ -171,20 +200,26 @@ def _report_tools(server: MCPServer, get_engine: Callable) -> None:
 
             b = board(load_kb(get_engine().kb_dir), given_date(as_of, "as_of"))
             return b, render_text(b)
+
         return run_tool(work)
 
 
 def _write_tools(server: MCPServer, get_engine: Callable) -> None:
-    @server.tool(annotations=ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=False,
-                                             open_world_hint=False))
-    def record_incident(title: Annotated[str, Field(description="What happened, in a few words.")],
-                        severity: Annotated[str, Field(description="Severity key of the framework, e.g. sev2.")],
-                        description: Annotated[str, Field(description="What you see; becomes the Summary.")],
-                        flags: Annotated[list[str], Field(description="\"Dig into this later\" markers.")] = [],  # noqa: B006 - the schema's default
-                        patterns: Annotated[list[str], Field(description="Known pattern ids to link now.")] = [],  # noqa: B006
-                        ) -> CallToolResult:
+    @server.tool(
+        annotations=ToolAnnotations(
+            read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=False
+        )
+    )
+    def record_incident(
+        title: Annotated[str, Field(description="What happened, in a few words.")],
+        severity: Annotated[str, Field(description="Severity key of the framework, e.g. sev2.")],
+        description: Annotated[str, Field(description="What you see; becomes the Summary.")],
+        flags: Annotated[list[str], Field(description='"Dig into this later" markers.')] = [],  # noqa: B006 - the schema's default
+        patterns: Annotated[list[str], Field(description="Known pattern ids to link now.")] = [],  # noqa: B006
+    ) -> CallToolResult:
         """Record an incident in the knowledge base, dated today: exactly the record `recur incident new`
         writes (review level and due date from the severity framework). Returns its id, path and review."""
+
         def work():
             from recur.kb.incident_record import NewIncident
             from recur.kb.incident_record import record_incident as write
@@ -192,19 +227,36 @@ def _write_tools(server: MCPServer, get_engine: Callable) -> None:
             from recur.util.dates import given_date
 
             kb = load_kb(get_engine().kb_dir)
-            iid, path, review = write(kb, NewIncident(title=title, severity=severity, date=given_date(None, "date"),
-                                                      description=description, flags=tuple(flags),
-                                                      patterns=tuple(patterns)))
+            iid, path, review = write(
+                kb,
+                NewIncident(
+                    title=title,
+                    severity=severity,
+                    date=given_date(None, "date"),
+                    description=description,
+                    flags=tuple(flags),
+                    patterns=tuple(patterns),
+                ),
+            )
             due = review.due.isoformat() if review.due else None
-            out = {"id": iid, "path": str(path), "review": {"level": review.level, "status": review.status, "due": due},
-                   "linked": list(dict.fromkeys(patterns))}
+            out = {
+                "id": iid,
+                "path": str(path),
+                "review": {"level": review.level, "status": review.status, "due": due},
+                "linked": list(dict.fromkeys(patterns)),
+            }
             return out, f"Recorded {iid} in {path} (review: {review.level}{f', due {due}' if due else ''})."
+
         return run_tool(work)
 
 
 def _resources(server: MCPServer, get_engine: Callable) -> None:
-    @server.resource("recur://patterns/{id}", name="pattern", mime_type="text/markdown",
-                     description="A failure pattern's Markdown file as written in the knowledge base.")
+    @server.resource(
+        "recur://patterns/{id}",
+        name="pattern",
+        mime_type="text/markdown",
+        description="A failure pattern's Markdown file as written in the knowledge base.",
+    )
     def pattern_resource(id: str) -> str:  # noqa: A002
         try:
             engine = get_engine()
@@ -219,11 +271,13 @@ def _resources(server: MCPServer, get_engine: Callable) -> None:
 
 # -- short text renderings (the structured content is the real answer) ---------------------------
 
+
 def render_answer(answer: dict) -> str:
     results = answer["results"]
     if answer["no_known_pattern"]:
-        head = ("No known pattern matches: record the incident (recur incident new) so it shows as "
-                "\"needs analysis\"." + (" Closest patterns, for comparison only:" if results else ""))
+        head = 'No known pattern matches: record the incident (recur incident new) so it shows as "needs analysis".' + (
+            " Closest patterns, for comparison only:" if results else ""
+        )
     else:
         head = "Known patterns that match:"
     lines = [head]
@@ -236,8 +290,12 @@ def render_answer(answer: dict) -> str:
 
 
 def render_pattern(doc: dict) -> str:
-    lines = [f"# {doc['title']} ({doc['id']})", f"{doc['category']} · {doc['severity']} · {doc['status']}", "",
-             doc.get("summary") or ""]
+    lines = [
+        f"# {doc['title']} ({doc['id']})",
+        f"{doc['category']} · {doc['severity']} · {doc['status']}",
+        "",
+        doc.get("summary") or "",
+    ]
     if doc.get("evidence"):
         lines += ["", "Evidence to preserve first:"] + [f"- {e}" for e in doc["evidence"]]
     lines += ["", "Runbook:"] + [f"{n}. {s}" for n, s in enumerate(doc.get("runbook") or [], 1)]
@@ -245,25 +303,33 @@ def render_pattern(doc: dict) -> str:
         lines += ["", "Root cause:", doc["root_cause"]]
     fix = doc.get("fix")
     if fix:
-        lines += ["", f"Permanent fix: {fix['status']}" + (f", owner {fix['owner']}" if fix.get("owner") else "")
-                  + (f", due {fix['due']}" if fix.get("due") else "")]
+        lines += [
+            "",
+            f"Permanent fix: {fix['status']}"
+            + (f", owner {fix['owner']}" if fix.get("owner") else "")
+            + (f", due {fix['due']}" if fix.get("due") else ""),
+        ]
     alikes = doc.get("look_alikes") or []
     if alikes:
-        lines += ["", "Look-alikes:"] + [f"- {a['id']}" + (f": told apart by {a['by']}" if a.get("by") else "")
-                                         for a in alikes]
+        lines += ["", "Look-alikes:"] + [
+            f"- {a['id']}" + (f": told apart by {a['by']}" if a.get("by") else "") for a in alikes
+        ]
     return "\n".join(lines).strip()
 
 
 # -- engines for the two transports -------------------------------------------------------------
 
+
 def holder_engine(holder, wait: float = 300.0) -> Callable:
     """A getter over ``EngineHolder`` for stdio: waits for the first load, then answers at once."""
+
     def get():
         if not holder.ready.wait(0 if holder.error else wait):
             if holder.error:
                 raise pat.ApiFailure(f"the search engine failed to load: {holder.error}", "engine_failed")
             raise ApiError(503, "not_ready", "the model and index are still loading; retry in a few seconds")
         return holder.engine
+
     return get
 
 

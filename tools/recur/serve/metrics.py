@@ -34,8 +34,9 @@ class _IndexCollector:
         if eng is None:
             return
         m = eng.manifest
-        info = GaugeMetricFamily("recur_index_info", "The index being served (value is always 1)",
-                                 labels=["build_id", "model"])
+        info = GaugeMetricFamily(
+            "recur_index_info", "The index being served (value is always 1)", labels=["build_id", "model"]
+        )
         info.add_metric([str(m.get("build_id", "")), str(m.get("model", ""))], 1.0)
         yield info
         patterns = GaugeMetricFamily("recur_index_patterns", "Patterns in the index being served")
@@ -59,14 +60,23 @@ class Metrics:
     def __init__(self, holder):
         self.registry = CollectorRegistry()
         r = self.registry
-        self.requests = Counter("recur_http_requests", "HTTP requests answered", ["route", "method", "status"],
-                                registry=r)
-        self.latency = Histogram("recur_http_request_duration_seconds", "Time to answer, by route", ["route"],
-                                 buckets=LATENCY_BUCKETS, registry=r)
+        self.requests = Counter(
+            "recur_http_requests", "HTTP requests answered", ["route", "method", "status"], registry=r
+        )
+        self.latency = Histogram(
+            "recur_http_request_duration_seconds",
+            "Time to answer, by route",
+            ["route"],
+            buckets=LATENCY_BUCKETS,
+            registry=r,
+        )
         self.in_flight = Gauge("recur_http_requests_in_flight", "Requests being answered now", registry=r)
-        self.answers = Counter("recur_suggest_answers", "Suggestion answers (API and Alertmanager) by the top "
-                               "result's confidence and by no_known_pattern", ["confidence", "no_known_pattern"],
-                               registry=r)
+        self.answers = Counter(
+            "recur_suggest_answers",
+            "Suggestion answers (API and Alertmanager) by the top result's confidence and by no_known_pattern",
+            ["confidence", "no_known_pattern"],
+            registry=r,
+        )
         self.rejected = Counter("recur_overload_rejections", "Requests turned away with 503 overloaded", registry=r)
         r.register(_IndexCollector(holder))
 
@@ -76,8 +86,9 @@ class Metrics:
 
 
 # fixed API paths, for requests turned away before routing (413, 415, 408, 503 overloaded)
-FIXED_ROUTES = frozenset({"/api/suggest", "/api/alertmanager", "/api/feedback", "/api/patterns", "/healthz",
-                          "/metrics"})
+FIXED_ROUTES = frozenset(
+    {"/api/suggest", "/api/alertmanager", "/api/feedback", "/api/patterns", "/healthz", "/metrics"}
+)
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 

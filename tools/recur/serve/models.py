@@ -7,8 +7,8 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, Strict
 from recur.retrieval.search import MAX_QUERY_CHARS
 
 MAX_TEXT = MAX_QUERY_CHARS  # characters of one query (a pasted log excerpt); the body limit caps it anyway
-MAX_TOP = 50           # same range as `recur suggest --top`
-MAX_ALERTS = 100       # alerts answered from one webhook call; the rest are reported as skipped
+MAX_TOP = 50  # same range as `recur suggest --top`
+MAX_ALERTS = 100  # alerts answered from one webhook call; the rest are reported as skipped
 
 
 def _text(value: str, name: str, limit: int = MAX_TEXT) -> str:
@@ -21,8 +21,10 @@ def _text(value: str, name: str, limit: int = MAX_TEXT) -> str:
 
 
 class SuggestIn(BaseModel):
-    model_config = ConfigDict(extra="ignore", json_schema_extra={
-        "examples": [{"text": "checkout 502s after deploy, pods restarting", "top": 5}]})
+    model_config = ConfigDict(
+        extra="ignore",
+        json_schema_extra={"examples": [{"text": "checkout 502s after deploy, pods restarting", "top": 5}]},
+    )
     text: StrictStr = Field(description="What you see: a description, an alert, a log line.")
     top: StrictInt = Field(5, ge=1, le=MAX_TOP, description="How many patterns to return.")
 
@@ -33,9 +35,14 @@ class SuggestIn(BaseModel):
 
 
 class FeedbackIn(BaseModel):
-    model_config = ConfigDict(extra="ignore", json_schema_extra={
-        "examples": [{"query": "FATAL: sorry, too many clients already", "pattern": "db-pool-exhausted",
-                      "useful": True}]})
+    model_config = ConfigDict(
+        extra="ignore",
+        json_schema_extra={
+            "examples": [
+                {"query": "FATAL: sorry, too many clients already", "pattern": "db-pool-exhausted", "useful": True}
+            ]
+        },
+    )
     query: StrictStr = Field(description="The text the suggestion was made for.")
     pattern: StrictStr = Field(description="The pattern id that was suggested.")
     useful: StrictBool = Field(description="true for 👍, false for 👎.")
@@ -84,8 +91,9 @@ class AlertmanagerIn(BaseModel):
     @classmethod
     def _check_version(cls, v):
         if v not in WEBHOOK_VERSIONS:
-            raise ValueError(f'webhook version {v!r} is not supported; Recur reads Alertmanager version "4" '
-                             'and Grafana version "1"')
+            raise ValueError(
+                f'webhook version {v!r} is not supported; Recur reads Alertmanager version "4" and Grafana version "1"'
+            )
         return v
 
 
@@ -97,16 +105,41 @@ def is_resolved(alert: Alert) -> bool:
 def alert_entry(alert: Alert, query: str, answer) -> dict:
     """One alert of the webhook answer: resolved alerts carry no results and no verdict."""
     resolved = is_resolved(alert)
-    return {"alertname": alert.labels.get("alertname"), "status": alert.status, "resolved": resolved,
-            "fingerprint": alert.fingerprint, "labels": alert.labels, "query": query,
-            "no_known_pattern": None if resolved else (answer.no_known_pattern if answer else True),
-            "results": [] if resolved or answer is None else answer.results}
+    return {
+        "alertname": alert.labels.get("alertname"),
+        "status": alert.status,
+        "resolved": resolved,
+        "fingerprint": alert.fingerprint,
+        "labels": alert.labels,
+        "query": query,
+        "no_known_pattern": None if resolved else (answer.no_known_pattern if answer else True),
+        "results": [] if resolved or answer is None else answer.results,
+    }
 
 
 # Labels that identify where an alert fired, not what went wrong: left out of the query.
-NOISE_LABELS = {"alertname", "severity", "instance", "job", "prometheus", "replica", "endpoint", "pod",
-                "container", "namespace", "uid", "id", "receiver", "monitor", "cluster", "region", "zone",
-                "priority", "team", "tenant"}
+NOISE_LABELS = {
+    "alertname",
+    "severity",
+    "instance",
+    "job",
+    "prometheus",
+    "replica",
+    "endpoint",
+    "pod",
+    "container",
+    "namespace",
+    "uid",
+    "id",
+    "receiver",
+    "monitor",
+    "cluster",
+    "region",
+    "zone",
+    "priority",
+    "team",
+    "tenant",
+}
 TEXT_ANNOTATIONS = ("summary", "description", "message")
 
 
@@ -126,8 +159,11 @@ def alert_query(alert: Alert) -> str:
         if key in TEXT_ANNOTATIONS or not value or "url" in key.lower() or value.startswith(("http://", "https://")):
             continue
         parts.append(value)
-    labels = [f"{k} {v.strip()}" for k, v in sorted(alert.labels.items())
-              if k not in NOISE_LABELS and not k.startswith("__") and v.strip() and "://" not in v]
+    labels = [
+        f"{k} {v.strip()}"
+        for k, v in sorted(alert.labels.items())
+        if k not in NOISE_LABELS and not k.startswith("__") and v.strip() and "://" not in v
+    ]
     if labels:
         parts.append(", ".join(labels))
     return ". ".join(p.rstrip(".") for p in parts)[:MAX_TEXT]

@@ -20,8 +20,9 @@ WARM_QUERY = "service returns errors after deploy, pods restarting, disk full"
 
 
 class EngineHolder:
-    def __init__(self, engine_factory: Callable, reload_interval: float = 1.0,
-                 on_fatal: Callable[[str], None] | None = None):
+    def __init__(
+        self, engine_factory: Callable, reload_interval: float = 1.0, on_fatal: Callable[[str], None] | None = None
+    ):
         self._factory = engine_factory
         self.reload_interval = reload_interval
         self.on_fatal = on_fatal

@@ -39,8 +39,10 @@ def read_token(token_file=None, env_value: str | None = None) -> str | None:
         if not token:
             return None
     if len(token) < 16:
-        raise RecurError("the API token is shorter than 16 characters; generate one with: "
-                         "python -c 'import secrets; print(secrets.token_urlsafe(32))'")
+        raise RecurError(
+            "the API token is shorter than 16 characters; generate one with: "
+            "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+        )
     return token
 
 
@@ -51,8 +53,12 @@ def _check(request: Request, settings: Settings) -> None:
     ok = scheme.lower() == "bearer" and hmac.compare_digest(value.strip().encode(), settings.token.encode())
     if not ok:
         why = "missing" if not given else "wrong"
-        raise ApiError(401, "unauthorized", f"this route needs 'Authorization: Bearer <token>' (the token is {why})",
-                       {"WWW-Authenticate": 'Bearer realm="recur"'})
+        raise ApiError(
+            401,
+            "unauthorized",
+            f"this route needs 'Authorization: Bearer <token>' (the token is {why})",
+            {"WWW-Authenticate": 'Bearer realm="recur"'},
+        )
 
 
 def require_write(request: Request, settings: Settings = Depends(get_settings)) -> None:
@@ -121,18 +127,28 @@ def rate_limited(request: Request) -> None:
     wait = limiter.retry_after(client)
     if wait:
         seconds = max(1, int(wait + 0.999))
-        raise ApiError(429, "too_many_requests", f"too many votes from {client}; retry in {seconds} s",
-                       {"Retry-After": str(seconds)})
+        raise ApiError(
+            429,
+            "too_many_requests",
+            f"too many votes from {client}; retry in {seconds} s",
+            {"Retry-After": str(seconds)},
+        )
 
 
 # Only this origin: no inline script (mkdocs-material's two inline snippets are served as
 # assets by site_config/overrides), no plugins, no framing. Inline style attributes are
 # allowed: the theme and the SVG charts use them, and they cannot run code.
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-       "font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; "
-       "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
-HEADERS = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"),
-           (b"x-frame-options", b"DENY"), (b"cross-origin-opener-policy", b"same-origin")]
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+]
 # /docs and /redoc are fastapi's pages with one inline bootstrap script each: allowed by its hash
 DOC_PAGES = ("/docs", "/redoc", "/docs/oauth2-redirect")
 _INLINE = re.compile(rb"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S | re.I)
@@ -141,8 +157,9 @@ _INLINE = re.compile(rb"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S | re.I
 def _csp_for(body: bytes | None) -> bytes:
     if body is None:
         return CSP.encode()
-    hashes = " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(m).digest()).decode()}'"
-                      for m in _INLINE.findall(body))
+    hashes = " ".join(
+        f"'sha256-{base64.b64encode(hashlib.sha256(m).digest()).decode()}'" for m in _INLINE.findall(body)
+    )
     return CSP.replace("script-src 'self'", f"script-src 'self' {hashes}").encode()
 
 

@@ -55,10 +55,14 @@ class HeaderTimeoutProtocol(HttpToolsProtocol):
             return
         if self.cycle is not None and not self.cycle.response_complete:
             return  # a request is being answered; its own timeouts apply
-        body = json.dumps(error_body("request_timeout", f"the request headers did not arrive within "
-                                     f"{self.header_timeout:g} s"), separators=(",", ":")).encode()
-        self.transport.write(b"HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json\r\n"
-                             b"content-length: " + str(len(body)).encode() + b"\r\nconnection: close\r\n\r\n" + body)
+        body = json.dumps(
+            error_body("request_timeout", f"the request headers did not arrive within {self.header_timeout:g} s"),
+            separators=(",", ":"),
+        ).encode()
+        self.transport.write(
+            b"HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json\r\n"
+            b"content-length: " + str(len(body)).encode() + b"\r\nconnection: close\r\n\r\n" + body
+        )
         self.transport.close()
 
 
@@ -67,8 +71,7 @@ def protocol(header_timeout: float = DEFAULT_HEADER_TIMEOUT) -> type:
     return type("RecurHttpProtocol", (HeaderTimeoutProtocol,), {"header_timeout": float(header_timeout)})
 
 
-def config(app, host: str = "127.0.0.1", port: int = 8000, *, header_timeout: float = DEFAULT_HEADER_TIMEOUT,
-           **kw):
+def config(app, host: str = "127.0.0.1", port: int = 8000, *, header_timeout: float = DEFAULT_HEADER_TIMEOUT, **kw):
     """The uvicorn.Config `recur serve` uses (httptools, uvloop, the header timeout)."""
     import uvicorn
 

@@ -36,8 +36,10 @@ SHOWN = 3  # patterns in a reply
 ACTIONS = {"recur_useful": True, "recur_not_useful": False}
 MAX_SECTION = 3000  # Slack's limit on a section's text
 MAX_VALUE_QUERY = 1500  # characters of the query kept in a button's value (Slack: 2,000 per value)
-USAGE = ("Usage: `/recur <what you see>` (a description, an alert, a log line): the known failure patterns, "
-         "only for you. `/recur share <what you see>` posts them in the channel.")
+USAGE = (
+    "Usage: `/recur <what you see>` (a description, an alert, a log line): the known failure patterns, "
+    "only for you. `/recur share <what you see>` posts them in the channel."
+)
 
 
 class SlackGate:
@@ -84,6 +86,7 @@ def _unauthorized(message: str) -> ApiError:
 
 # -- Block Kit ------------------------------------------------------------------------------------
 
+
 def _esc(text: str) -> str:
     """Slack mrkdwn: &, < and > are control characters."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -121,8 +124,15 @@ def _result_blocks(r: dict, query: str, site_url: str | None) -> list:
     blocks = [DividerBlock(), SectionBlock(text=MarkdownTextObject(text=_cut(head, MAX_SECTION)))]
     if body:
         blocks.append(SectionBlock(text=MarkdownTextObject(text="\n".join(body)[:MAX_SECTION])))
-    blocks.append(ActionsBlock(block_id=f"recur_feedback_{r['rank']}", elements=[
-        _button("👍 Useful", "recur_useful", value, "primary"), _button("👎 Not this", "recur_not_useful", value)]))
+    blocks.append(
+        ActionsBlock(
+            block_id=f"recur_feedback_{r['rank']}",
+            elements=[
+                _button("👍 Useful", "recur_useful", value, "primary"),
+                _button("👎 Not this", "recur_not_useful", value),
+            ],
+        )
+    )
     return blocks
 
 
@@ -134,8 +144,9 @@ def answer_reply(answer: dict, *, site_url: str | None = None, share: bool = Fal
     shown = _esc(_cut(query, 300))
     if answer["no_known_pattern"]:
         line = incident_line(query).replace("```", "'''")
-        intro = (f"*No known pattern* matches “{shown}”. Record it, so it shows as needs analysis:\n"
-                 f"```{line}```" + ("\nClosest patterns, for comparison only:" if results else ""))
+        intro = f"*No known pattern* matches “{shown}”. Record it, so it shows as needs analysis:\n```{line}```" + (
+            "\nClosest patterns, for comparison only:" if results else ""
+        )
         fallback = f"Recur: no known pattern matches “{_cut(query, 100)}”"
     else:
         intro = f"*Known patterns* for “{shown}”:"
@@ -143,8 +154,11 @@ def answer_reply(answer: dict, *, site_url: str | None = None, share: bool = Fal
     blocks = [SectionBlock(text=MarkdownTextObject(text=_cut_block(intro)))]
     for r in results:
         blocks += _result_blocks(r, query, site_url)
-    return {"response_type": "in_channel" if share else "ephemeral", "text": fallback,
-            "blocks": [b.to_dict() for b in blocks]}
+    return {
+        "response_type": "in_channel" if share else "ephemeral",
+        "text": fallback,
+        "blocks": [b.to_dict() for b in blocks],
+    }
 
 
 def _cut_block(text: str) -> str:
@@ -157,8 +171,15 @@ def text_reply(text: str) -> dict:
 
 # -- routes ---------------------------------------------------------------------------------------
 
-def slack_router(get_engine: Callable, *, feedback_path, signing_secret: str | None, site_url: str | None = None,
-                 reply_within: float = 2.5):
+
+def slack_router(
+    get_engine: Callable,
+    *,
+    feedback_path,
+    signing_secret: str | None,
+    site_url: str | None = None,
+    reply_within: float = 2.5,
+):
     """The two Slack routes over the app's engine getter (``ApiError`` 503 while loading)."""
     from fastapi import APIRouter
     from fastapi.responses import JSONResponse
@@ -168,8 +189,12 @@ def slack_router(get_engine: Callable, *, feedback_path, signing_secret: str | N
 
     async def verified_form(request: Request) -> dict:
         if gate is None:
-            raise ApiError(404, "slack_not_configured", "Slack is not set up on this server: start recur serve with "
-                           "--slack-signing-secret-file FILE (or RECUR_SLACK_SIGNING_SECRET)")
+            raise ApiError(
+                404,
+                "slack_not_configured",
+                "Slack is not set up on this server: start recur serve with "
+                "--slack-signing-secret-file FILE (or RECUR_SLACK_SIGNING_SECRET)",
+            )
         body = await request.body()
         gate.check(body, request.headers)
         return {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True).items()}
@@ -181,8 +206,11 @@ def slack_router(get_engine: Callable, *, feedback_path, signing_secret: str | N
         text, share = _command_text(form.get("text", ""))
         if not text:
             return JSONResponse(text_reply(USAGE))
-        return JSONResponse(await _reply_in_time(lambda: _answer(get_engine, text, share, site_url),
-                                                 form.get("response_url"), reply_within))
+        return JSONResponse(
+            await _reply_in_time(
+                lambda: _answer(get_engine, text, share, site_url), form.get("response_url"), reply_within
+            )
+        )
 
     @router.post("/api/slack/interactions", include_in_schema=True)
     async def slack_interaction(request: Request):

@@ -17,7 +17,8 @@ _DIGITS = re.compile(r"\d+")
 _SPACE = re.compile(r"\s+")
 _MD = re.compile(r"`|\*\*|__|\[|\]\([^)]*\)")
 
-STOPWORDS = frozenset("""
+STOPWORDS = frozenset(
+    """
 a about above after again against all am an and any are as at be because been before being below
 between both but by can could did do does doing down during each few for from further had has have
 having he her here hers him his how i if in into is it its itself just me more most my no nor not
@@ -25,7 +26,8 @@ now of off on once only or other our ours out over own same she should so some s
 their theirs them then there these they this those through to too under until up very was we were
 what when where which while who whom why will with would you your yours also via per got get gets
 still yet one two us
-""".split())
+""".split()
+)
 
 
 @lru_cache(maxsize=1)
@@ -80,8 +82,14 @@ def identifiers(text: str) -> set[str]:
 _SLUG_STOP = frozenset("the a an of on in for and to at with by after during".split())
 
 
-def slugify(text: str, *, max_words: int | None = None, drop_stopwords: bool = False, max_len: int | None = None,
-            empty: str = "") -> str:
+def slugify(
+    text: str,
+    *,
+    max_words: int | None = None,
+    drop_stopwords: bool = False,
+    max_len: int | None = None,
+    empty: str = "",
+) -> str:
     """A kebab-case slug: 'Disk full on /var' -> 'disk-full-on-var'. Ids (``max_len``), ids from a
     postmortem title (``max_words``, ``drop_stopwords``) and HTML anchors all cut it from here."""
     parts = re.findall(r"[a-z0-9]+", str(text).lower())

@@ -13,8 +13,9 @@ router = APIRouter(tags=["suggest"], dependencies=[Depends(require_read)])
 
 
 @router.post("/api/alertmanager", responses=errors(400, 401, 408, 413, 415, 422, 503))
-def alertmanager(body: AlertmanagerIn, top: int = 3, engine=Depends(get_engine), gate=Depends(get_gate),
-                 metrics=Depends(get_metrics)):
+def alertmanager(
+    body: AlertmanagerIn, top: int = 3, engine=Depends(get_engine), gate=Depends(get_gate), metrics=Depends(get_metrics)
+):
     """Alertmanager (payload version 4) or Grafana (version 1) webhook: suggestions for each firing alert;
     resolved alerts are reported as resolved, with no suggestions.
 
@@ -31,5 +32,12 @@ def alertmanager(body: AlertmanagerIn, top: int = 3, engine=Depends(get_engine),
             by_query[q] = engine.answer(q, top=top)
         metrics.observe_answer(by_query[q])
     out = [alert_entry(a, q, by_query.get(q)) for a, q in zip(alerts, queries)]
-    return JSONResponse({"status": body.status, "groupKey": body.groupKey, "source": WEBHOOK_VERSIONS[body.version],
-                         "alerts": out, "skipped": max(0, len(body.alerts) - MAX_ALERTS)})
+    return JSONResponse(
+        {
+            "status": body.status,
+            "groupKey": body.groupKey,
+            "source": WEBHOOK_VERSIONS[body.version],
+            "alerts": out,
+            "skipped": max(0, len(body.alerts) - MAX_ALERTS),
+        }
+    )

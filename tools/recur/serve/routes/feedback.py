@@ -19,6 +19,7 @@ def feedback(body: FeedbackIn, engine=Depends(get_engine), settings: Settings = 
     """Record a 👍/👎 on a suggestion; `recur feedback export` turns 👍 into eval cases."""
     if body.pattern not in engine.docs:
         raise ApiError(404, "pattern_not_found", f"no pattern with id {body.pattern!r} in the index")
-    feedback_mod.record(settings.feedback_path, body.query, body.pattern, body.useful,
-                        build_id=engine.manifest.get("build_id"))
+    feedback_mod.record(
+        settings.feedback_path, body.query, body.pattern, body.useful, build_id=engine.manifest.get("build_id")
+    )
     return JSONResponse({"status": "recorded", "pattern": body.pattern, "useful": body.useful}, status_code=201)

@@ -18,8 +18,15 @@ fallback_router = APIRouter()  # included after every API router
 def healthz(engine=Depends(get_engine), holder=Depends(get_holder), settings: Settings = Depends(get_settings)):
     """200 once the index is loaded and the model has answered one query; 503 before."""
     m = engine.manifest
-    return {"status": "ok", "patterns": len(engine.docs), "model": m.get("model"), "build_id": m.get("build_id"),
-            "built": m.get("built"), "reloads": holder.reloads, "site": settings.site_ok}
+    return {
+        "status": "ok",
+        "patterns": len(engine.docs),
+        "model": m.get("model"),
+        "build_id": m.get("build_id"),
+        "built": m.get("built"),
+        "reloads": holder.reloads,
+        "site": settings.site_ok,
+    }
 
 
 @router.get("/metrics", tags=["health"], dependencies=[Depends(require_read)], responses=errors(401))
@@ -37,8 +44,9 @@ def api_discovery():
     return {"api": "/api"}
 
 
-@fallback_router.api_route("/api/{rest:path}", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-                  include_in_schema=False)
+@fallback_router.api_route(
+    "/api/{rest:path}", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"], include_in_schema=False
+)
 def api_fallback(request: Request, rest: str):
     """Unknown /api routes are a JSON 404, known ones with another method a 405 (the site
     mount at / would otherwise answer them). ``app.state.api_routers`` are the routers to ask."""
@@ -52,6 +60,10 @@ def api_fallback(request: Request, rest: str):
             match, _ = route.matches(scope)
             if match == Match.PARTIAL:
                 allow = ", ".join(sorted(route.methods))
-                raise ApiError(405, "method_not_allowed", f"{request.method} is not allowed on "
-                               f"{request.url.path} (allowed: {allow})", {"Allow": allow})
+                raise ApiError(
+                    405,
+                    "method_not_allowed",
+                    f"{request.method} is not allowed on {request.url.path} (allowed: {allow})",
+                    {"Allow": allow},
+                )
     raise ApiError(404, "not_found", f"no such route: {request.method} {request.url.path}")

@@ -14,8 +14,7 @@ router = APIRouter(tags=["suggest"], dependencies=[Depends(require_read)])
 
 
 @router.post("/api/suggest", responses=errors(400, 401, 408, 413, 415, 422, 503))
-def suggest(body: SuggestIn, engine=Depends(get_engine), gate=Depends(get_gate),
-            metrics=Depends(get_metrics)):
+def suggest(body: SuggestIn, engine=Depends(get_engine), gate=Depends(get_gate), metrics=Depends(get_metrics)):
     """Ranked patterns for a description: the same result objects as `recur suggest --json`."""
     t0 = time.perf_counter()
     with gate:
