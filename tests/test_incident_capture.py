@@ -134,4 +134,4 @@ def test_flag_and_link_errors(kb_dir):
     assert r.exit_code == 1 and "patterns: unknown pattern id(s) nope, disk-ful (did you mean disk-full?)" in r.output
     from recur.kb.loader import display_path
 
-    assert f"ids are the file names under {display_path(kb_dir, kb_dir / 'patterns')}/" in r.output
+    assert f"ids are the file names under {display_path(kb_dir / 'patterns')}/" in r.output

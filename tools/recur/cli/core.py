@@ -194,7 +194,7 @@ def eval_cmd(kb_dir, index_dir, model, cases_file, min_recall1, min_recall3, min
     path = Path(cases_file) if cases_file else Path(kb_dir) / "eval" / "cases.yml"
     cases, problems = read_cases(path, kb_dir)
     ids = {f.stem for f in (Path(kb_dir) / "patterns").rglob("*.md")}  # a pattern's id is its file name
-    problems += expect_problems(cases, display_path(Path(kb_dir), path), lambda pid: not ids or pid in ids)
+    problems += expect_problems(cases, display_path(path), lambda pid: not ids or pid in ids)
     errs = [p for p in problems if p.is_error]
     if errs:
         raise RecurError("\n".join(map(str, errs)))

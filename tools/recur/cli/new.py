@@ -39,7 +39,7 @@ def _finish(kb_dir, path, text) -> None:
     from recur.kb.loader import display_path
 
     scaffold.create(path, text)
-    shown = display_path(kb_dir, path)
+    shown = display_path(path)
     _, problems = check_path(kb_dir, stale_days=0)
     mine = [p for p in problems if p.path == shown]
     click.echo(shown)

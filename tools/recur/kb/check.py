@@ -128,7 +128,7 @@ def expect_problems(cases, shown: str, known) -> list[Problem]:
 def _shown(kb: KB, relpath: str) -> str:
     from recur.kb.loader import display_path
 
-    return display_path(kb.root, kb.root / relpath)
+    return display_path(kb.root / relpath)
 
 
 def _id_line(kb: KB, pid: str, shown: str) -> int:

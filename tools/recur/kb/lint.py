@@ -148,7 +148,7 @@ def authoring_warnings(
     now = _today(today)
     out: list[Problem] = []
     for p in sorted(kb.patterns.values(), key=lambda p: p.id):
-        shown = display_path(kb.root, kb.root / p.relpath)
+        shown = display_path(kb.root / p.relpath)
         if p.status == "retired":
             continue
         step_lines = _runbook_lines(kb, p)
@@ -219,7 +219,7 @@ def _placeholders_elsewhere(kb: KB) -> list[Problem]:
     """TODOs that `recur new` left in incident records and onboarding paths."""
     out = []
     for inc in kb.incidents.values():
-        shown = display_path(kb.root, kb.root / inc.relpath)
+        shown = display_path(kb.root / inc.relpath)
         for name, text in inc.sections.items():
             if re.search(rf"\b{PLACEHOLDER}\b", text):
                 out.append(
@@ -232,7 +232,7 @@ def _placeholders_elsewhere(kb: KB) -> list[Problem]:
                     )
                 )
     for path in kb.paths.values():
-        shown = display_path(kb.root, kb.root / path.relpath)
+        shown = display_path(kb.root / path.relpath)
         for i, step in enumerate(path.steps):
             if step.why and re.search(rf"\b{PLACEHOLDER}\b", step.why):
                 out.append(

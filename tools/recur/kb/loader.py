@@ -50,7 +50,7 @@ def rel(root: Path, path: Path) -> str:
         return path.as_posix()
 
 
-def display_path(root: Path, path: Path) -> str:
+def display_path(path: Path) -> str:
     """Path as shown in messages: relative to the working directory when possible."""
     try:
         return os.path.relpath(path, Path.cwd()) if path.is_absolute() else path.as_posix()
@@ -70,7 +70,7 @@ def require_patterns(kb: KB, ids, field: str) -> None:
         close = difflib.get_close_matches(pid, list(kb.pattern_files), n=1)
         return f"{pid} (did you mean {close[0]}?)" if close else pid
 
-    where = display_path(kb.root, kb.root / "patterns")
+    where = display_path(kb.root / "patterns")
     raise RecurError(
         f"{field}: unknown pattern id(s) {', '.join(map(name, unknown))}; ids are the file names under {where}/"
     )
@@ -144,7 +144,7 @@ def format_problems(version) -> list[str]:
 
 
 def _shown(kb: KB, path: Path) -> str:
-    return display_path(kb.root, path)
+    return display_path(path)
 
 
 def _read(kb: KB, path: Path):

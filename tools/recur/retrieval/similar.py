@@ -61,7 +61,7 @@ def similar_warnings(
             other = ids[j]
             if other in declared or pid in {d["from"] for d in kb.patterns[other].distinguish}:
                 continue
-            shown = display_path(kb.root, kb.root / p.relpath)
+            shown = display_path(kb.root / p.relpath)
             out.append(
                 Problem(
                     shown,
