@@ -158,15 +158,20 @@ def _export(spec, tmp: Path) -> dict:
 
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    logging.getLogger().setLevel(logging.ERROR)  # quantize_dynamic warns about pre-processing on the root logger
     # per-channel int8 (per-tensor lost too much: mean cosine 0.96 to the server's vectors on ../shared/eval's
     # dev texts), except the first layer's matrix products, the most sensitive to it: 0.995, for +5 MB gzipped
     import onnx
 
     first = [n.name for n in onnx.load(str(fp32), load_external_data=False).graph.node
              if n.op_type == "MatMul" and "/layer.0/" in n.name]
-    quantize_dynamic(str(fp32), str(tmp / "model.onnx"), weight_type=QuantType.QInt8, per_channel=True,
-                     nodes_to_exclude=first)
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)  # quantize_dynamic warns about pre-processing on the root logger; only while it runs:
+    try:  # a root left at ERROR silenced every later warning in the process (mkdocs' among them)
+        quantize_dynamic(str(fp32), str(tmp / "model.onnx"), weight_type=QuantType.QInt8, per_channel=True,
+                         nodes_to_exclude=first)
+    finally:
+        root.setLevel(level)
     fp32.unlink()
     max_len = int(st.max_seq_length or 512)
     _tokenizer_files(Path(spec.path), tmp, max_len)
