@@ -209,3 +209,23 @@ def test_a_text_shared_by_several_views_is_encoded_once(kb_dir, tmp_path):
     again = embed.FakeEncoder(64).encode(texts)
     assert abs(loaded.vectors - again).max() < 1e-6  # every view still has its own text's vector
 
+
+def test_a_model_folders_id_is_cached_until_one_of_its_files_changes(tmp_path, monkeypatch):
+    import hashlib
+
+    monkeypatch.setenv("RECUR_CACHE", str(tmp_path / "cache"))
+    m = tmp_path / "model"
+    m.mkdir()
+    (m / "config.json").write_text('{"model_type": "bert"}')
+    (m / "model.safetensors").write_bytes(b"\x00" * 64)
+    first = embed.resolve(str(m)).model_id
+    assert (tmp_path / "cache" / "model-ids.json").is_file()
+    hashed = []
+    real = hashlib.file_digest
+    monkeypatch.setattr(hashlib, "file_digest", lambda fh, name: hashed.append(fh.name) or real(fh, name))
+    assert embed.resolve(str(m)).model_id == first and hashed == []  # from the cache: no file read
+    (m / "model.safetensors").write_bytes(b"\x01" * 64)  # same name and size, new weights
+    second = embed.resolve(str(m)).model_id
+    assert second != first and hashed
+    (tmp_path / "cache" / "model-ids.json").write_text("not json")  # a damaged cache only costs a hash
+    assert embed.resolve(str(m)).model_id == second
