@@ -41,7 +41,8 @@ VECTORS_FROM = (2, FORMAT)  # formats whose vectors and views this one reuses as
 MAX_VIEW_CHARS = 1200
 # Texts per forward pass when indexing. sentence-transformers sorts texts by length first, so a
 # batch pads little; 128 rather than 64 halves the thread barriers, which is what a busy machine
-# waits on (3,000 texts: 5.2 s either way on idle cores, 36 s against 58 s under load).
+# waits on (3,000 view texts: 5.2 s either way on idle cores; 4,000 with another job holding a
+# core and OpenMP spinning: 36 s against 58 s).
 ENCODE_BATCH = 128
 
 
