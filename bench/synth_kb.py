@@ -3,7 +3,9 @@
     python bench/synth_kb.py OUT_DIR [--patterns 1000] [--incidents 200]
 
 Patterns combine a component, a failure mode and a trigger from small vocabularies, so titles,
-symptoms and signals differ the way real ones do (shared words, distinct specifics).
+symptoms and signals differ the way real ones do (shared words, distinct specifics). Incidents
+each match one pattern (round robin) and retell it in other words, as a responder writes them
+up; they come from their own random stream, so adding them leaves the patterns as they were.
 """
 
 from __future__ import annotations
@@ -57,11 +59,39 @@ def pattern_md(i: int, rng: random.Random) -> tuple[str, str, str]:
     return cat, pid, "\n".join(front + body)
 
 
-def generate(out: Path, patterns: int = 1000, seed: int = 7) -> Path:
+IMPACTS = ["checkout", "login", "search", "payments", "uploads", "billing", "notifications", "exports"]
+
+
+def incident_md(n: int, pid: str, title: str, rng: random.Random) -> tuple[str, str]:
+    """One incident linked to pattern ``pid``: its own title and summary, the pattern's words mixed in."""
+    iid = f"INC-2026-{n + 1:04d}"
+    day = f"2026-{1 + n % 12:02d}-{1 + n % 28:02d}"
+    impact, minutes = rng.choice(IMPACTS), rng.randint(5, 240)
+    front = ["---", f"id: {iid}", "title: " + repr(f"{impact.capitalize()} degraded, {title.lower()}"), f"date: {day}",
+             f"severity: sev{1 + n % 4}", f"patterns: [{pid}]", f"duration_minutes: {minutes}", "---", ""]
+    body = ["## Summary",
+            f"{impact.capitalize()} was degraded for {minutes} minutes. On-call saw that {title.lower()}; "
+            f"{rng.choice(COMPONENTS)} alerts fired as well and the error rate peaked at {rng.randint(2, 60)}%. "
+            f"Mitigated by {rng.choice(['rolling back', 'restarting the pods', 'failing over', 'scaling out'])}.",
+            ""]
+    return iid, "\n".join(front + body)
+
+
+def generate(out: Path, patterns: int = 1000, seed: int = 7, incidents: int = 0) -> Path:
+    """Write ``patterns`` patterns and ``incidents`` incidents (each linked to one pattern) under ``out``."""
     rng = random.Random(seed)
+    made = []
     for i in range(patterns):
         cat, pid, text = pattern_md(i, rng)
         path = out / "patterns" / cat / f"{pid}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        made.append((pid, text.split("title: ", 1)[1].split("\n", 1)[0].strip("'\"")))
+    irng = random.Random(seed + 1)  # a stream of its own: the patterns do not depend on the incident count
+    for n in range(incidents if made else 0):
+        pid, title = made[n % len(made)]
+        iid, text = incident_md(n, pid, title, irng)
+        path = out / "incidents" / "2026" / f"{iid}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
     return out
@@ -83,6 +113,7 @@ if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("out", type=Path)
     ap.add_argument("--patterns", type=int, default=1000)
+    ap.add_argument("--incidents", type=int, default=200)
     args = ap.parse_args()
-    generate(args.out, args.patterns)
-    print(f"wrote {args.patterns} patterns to {args.out}")
+    generate(args.out, args.patterns, incidents=args.incidents)
+    print(f"wrote {args.patterns} patterns and {args.incidents} incidents to {args.out}")

@@ -1,5 +1,6 @@
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,8 @@ from kbfactory import small_kb  # noqa: E402
 # `recur site` writes the browser search bundle by default (a model export and ~24 MB per site): the
 # tests that build sites for other reasons leave it out; tests/test_browser_search.py asks for it.
 os.environ.setdefault("RECUR_BROWSER_SEARCH", "off")
+# model folder ids are cached under ~/.cache/recur by default: the tests' folders go elsewhere
+os.environ.setdefault("RECUR_CACHE", tempfile.mkdtemp(prefix="recur-test-cache-"))
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

@@ -143,3 +143,89 @@ def test_a_format_2_index_is_updated_reusing_its_vectors(kb_dir, tmp_path):
     stats = ensure_index(kb_dir, idx, FAKE, quiet=True)
     assert (stats.embedded, stats.reused) == (0, 3)
     assert index_mod.read_manifest(idx)["format"] == index_mod.FORMAT
+
+
+def test_an_update_whose_views_did_not_change_never_loads_the_model(kb_dir, tmp_path, monkeypatch):
+    idx = tmp_path / "index"
+    ensure_index(kb_dir, idx, FAKE, quiet=True)
+    path = kb_dir / "patterns/capacity/disk-full.md"
+    path.write_text(path.read_text().replace("look for restarts", "look for evictions"))  # docs only
+
+    def refuse(spec):
+        raise AssertionError("the model was loaded")
+
+    monkeypatch.setattr(embed, "load_encoder", refuse)
+    stats = ensure_index(kb_dir, idx, FAKE, quiet=True)
+    assert (stats.embedded, stats.reused) == (0, 3)
+    m = index_mod.read_manifest(idx)
+    assert m["dimension"] == 64 and m["precision"] == "fp32"
+    path.write_text(path.read_text().replace("writes fail", "writes fail with EIO"))  # a view changed
+    with pytest.raises(AssertionError, match="the model was loaded"):
+        ensure_index(kb_dir, idx, FAKE, quiet=True)
+
+
+class DefaultLookalike(embed.FakeEncoder):
+    """Fake vectors under the bundled model's id, so `recur index` in a subprocess reuses them."""
+
+    def __init__(self):
+        super().__init__(384)
+        self.model_id = embed.resolve(embed.DEFAULT).model_id
+
+
+def test_recur_index_with_nothing_to_embed_does_not_import_torch(kb_dir, tmp_path):
+    import subprocess
+    import sys
+
+    idx = tmp_path / "index"
+    index_mod.build(load_kb(kb_dir), idx, DefaultLookalike(), progress=False)
+    path = kb_dir / "patterns/capacity/disk-full.md"
+    path.write_text(path.read_text().replace("look for restarts", "look for evictions"))
+    res = subprocess.run([sys.executable, "-X", "importtime", "-m", "recur", "index", "--kb", str(kb_dir),
+                          "--index", str(idx), "--model", "default"], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert "0 embedded, 3 unchanged" in res.stderr
+    imported = {line.split("|")[-1].strip().split(".")[0] for line in res.stderr.splitlines() if "|" in line}
+    assert "recur" in imported and not imported & {"torch", "transformers", "sentence_transformers"}
+
+
+class Recording(embed.FakeEncoder):
+    def __init__(self):
+        super().__init__(64)
+        self.seen = []
+
+    def encode(self, texts, batch_size=64, progress=False):
+        self.seen += texts
+        return super().encode(texts, batch_size, progress)
+
+
+def test_a_text_shared_by_several_views_is_encoded_once(kb_dir, tmp_path):
+    write(kb_dir, "patterns/network/dns-again.md", pattern_text(
+        "dns-again", "network", title="DNS resolution failure", symptoms=("SERVFAIL from resolvers",)))
+    enc = Recording()
+    index_mod.build(load_kb(kb_dir), tmp_path / "index", enc, progress=False)
+    loaded = index_mod.load(tmp_path / "index")
+    texts = [v["text"] for v in loaded.views]
+    assert len(texts) > len(set(texts)) and sorted(enc.seen) == sorted(set(texts))
+    again = embed.FakeEncoder(64).encode(texts)
+    assert abs(loaded.vectors - again).max() < 1e-6  # every view still has its own text's vector
+
+
+def test_a_model_folders_id_is_cached_until_one_of_its_files_changes(tmp_path, monkeypatch):
+    import hashlib
+
+    monkeypatch.setenv("RECUR_CACHE", str(tmp_path / "cache"))
+    m = tmp_path / "model"
+    m.mkdir()
+    (m / "config.json").write_text('{"model_type": "bert"}')
+    (m / "model.safetensors").write_bytes(b"\x00" * 64)
+    first = embed.resolve(str(m)).model_id
+    assert (tmp_path / "cache" / "model-ids.json").is_file()
+    hashed = []
+    real = hashlib.file_digest
+    monkeypatch.setattr(hashlib, "file_digest", lambda fh, name: hashed.append(fh.name) or real(fh, name))
+    assert embed.resolve(str(m)).model_id == first and hashed == []  # from the cache: no file read
+    (m / "model.safetensors").write_bytes(b"\x01" * 64)  # same name and size, new weights
+    second = embed.resolve(str(m)).model_id
+    assert second != first and hashed
+    (tmp_path / "cache" / "model-ids.json").write_text("not json")  # a damaged cache only costs a hash
+    assert embed.resolve(str(m)).model_id == second

@@ -30,6 +30,7 @@ SETTINGS: dict[str, Setting] = {
     "tuned": Setting("RECUR_TUNED", None, "where to look first for the KB's tuned model"),
     "feedback": Setting("RECUR_FEEDBACK", str(STATE_DIR / "feedback.jsonl"), "the feedback log (👍/👎)"),
     "precision": Setting("RECUR_PRECISION", "auto", "encoder precision: auto | fp32 | bf16"),
+    "cache": Setting("RECUR_CACHE", None, "folder for caches (model folder ids); default ~/.cache/recur"),
     "site": Setting("RECUR_SITE", "site", "folder recur site builds into"),
     "site_src": Setting("RECUR_SITE_SRC", None, "where the mkdocs hook writes the generated Markdown"),
     "browser_search": Setting("RECUR_BROWSER_SEARCH", "on", "recur site writes the in-browser search bundle: on | off"),

@@ -37,7 +37,7 @@ def ensure_index(kb_dir, index_dir, model: str | None = None, rebuild: bool = Fa
             and index_mod.is_fresh(index_dir, kb_dir, manifest)):
         return None
     kb = load_kb(kb_dir)
-    encoder = embed.load_encoder(spec)
+    encoder = embed.LazyEncoder(spec)  # loaded only if some pattern's views changed
     if rebuild:
         import shutil
 

@@ -13,6 +13,7 @@ patterns apart comes from ``distinguish: [{from: id, by: "..."}]`` declared on e
 from __future__ import annotations
 
 from collections import Counter
+from itertools import islice
 
 MARGIN = 1.5  # fused-score gap (z units, see search.py) under which two suggestions are "competing"
 
@@ -72,8 +73,8 @@ def look_alikes(index, top: int = 3) -> dict:
         cands: dict = {}
         if pid in pos:
             row = sims[pos[pid]]
-            order = [j for j in row.argsort()[::-1] if ids[j] != pid and docs[ids[j]].get("status") != "retired"]
-            for j in order[:top]:
+            order = (j for j in row.argsort()[::-1] if ids[j] != pid and docs[ids[j]].get("status") != "retired")
+            for j in islice(order, top):  # lazily: the first few of 1,000 (a fifth of a one-pattern re-index)
                 cands[ids[j]] = float(row[j])
         for other, _ in co.get(pid, Counter()).most_common(top):
             if docs.get(other, {}).get("status") != "retired":
