@@ -21,8 +21,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 
-from recur.retrieval import embed  # noqa: E402
 from recur.kb.loader import load_kb  # noqa: E402
+from recur.retrieval import embed  # noqa: E402
 from recur.retrieval.engine import Engine, ensure_index  # noqa: E402
 from recur.retrieval.evaluate import CaseResult, metrics  # noqa: E402
 

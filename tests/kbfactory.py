@@ -151,7 +151,7 @@ def incident_kb(root: Path) -> Path:
     small_kb(root)  # severity framework, paths, two cases, and the first three patterns
     day = dt.date(2025, 1, 6)
     n = 0
-    for pid, cat, title, symptoms, reports in _INCIDENT_KB:
+    for pid, cat, title, symptoms, _ in _INCIDENT_KB:
         write(root, f"patterns/{cat}/{pid}.md", pattern_text(pid, cat, title=title, symptoms=symptoms,
                                                              summary=f"{title}: {symptoms[0]}."))
     for round_ in range(3):  # interleaved in time: every pattern has an old, a middle and a recent incident
