@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 from synth_kb import generate  # noqa: E402
 
+from recur.tuning.gate import gate_line  # noqa: E402
 from recur.tuning.tune import run_tune  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
@@ -44,7 +45,8 @@ def run_recipe(kb: Path, work: Path, name: str) -> dict:
     return {"wall_s": round(time.perf_counter() - t0, 1), "cpu_s": round(time.process_time() - c0, 1),
             "train_s": m["train_s"], "train_cpu_s": m["train_cpu_s"], "pairs": m["pairs"], "epochs": m["epochs"],
             "pairs_per_s": m["pairs_per_s"], "accepted": m["accepted"], "gate": m.get("gate"),
-            "eval_source": m["eval_source"], "final_pass_pairs": m.get("final_pass_pairs", 0)}
+            "eval_source": m["eval_source"], "final_pass_pairs": m.get("final_pass_pairs", 0),
+            "before": m["eval_before"], "after": m["eval_after"]}
 
 
 def main(argv=None):
@@ -67,6 +69,9 @@ def main(argv=None):
                   f"{r['wall_s']:.0f}s wall ({r['cpu_s']:.0f} CPU-s), training {r['train_s']:.0f}s "
                   f"({r['pairs_per_s']:.1f} pairs/s); gate on {r['eval_source']}: "
                   f"{(r['gate'] or {}).get('verdict', '-')}, accepted={r['accepted']}", flush=True)
+            if r["gate"]:
+                print(f"  MRR {r['before']['mrr']:.3f} → {r['after']['mrr']:.3f}, recall@3 {r['before']['recall@3']:.3f} → "
+                      f"{r['after']['recall@3']:.3f}; {gate_line(r['gate'])}", flush=True)
     print(f"\n{n_p} patterns + {n_i} linked incidents measured ({args.fraction:g} of {args.patterns} + "
           f"{args.incidents}; load average {load:.1f} at start, 2 cores), extrapolated linearly:")
     for name, r in rows.items():
