@@ -10,8 +10,9 @@ the copy has enough of them, else on held-out symptoms), then ask the fold's cas
 copy with the base model and with the tuned candidate (the bench reports, it does not gate: a
 refused candidate is measured too, and "as deployed" uses the tuned model only where the gate
 accepted it). Both models rank over the same KB copy (its incidents indexed), full hybrid.
-Prints recall@1, recall@3, MRR pooled over folds, the paired MRR difference with a 90%
-bootstrap interval, and writes bench/out/learn_from_incidents.json.
+Prints recall@1, recall@3, MRR pooled over folds (and the base model on the KB with nothing
+recorded, for scale), the paired MRR difference tuned - base with a 90% bootstrap interval, and
+writes bench/out/learn_from_incidents.json.
 
 The cases are only measured with: nothing here is tuned to them beyond what a KB would record.
 """
@@ -113,10 +114,12 @@ def main(argv=None):
               f"{f['pairs']} pairs; {gate}, accepted={f['accepted']}; tune {f['tune_s']:.0f}s; fold MRR "
               f"{metrics(f['base'])['mrr']:.3f} → {metrics(f['tuned'])['mrr']:.3f}", flush=True)
     s = summarise(results)
+    s["table"] = {"base, nothing recorded": metrics(rank_modes(args.kb, embed.DEFAULT, cases, modes=("hybrid",))["hybrid"]),
+                  **s["table"]}
     print(f"\n{len(cases)} cases ({args.cases}), {args.folds} folds, pooled; KB {args.kb}")
-    print(f"{'model':12} {'recall@1':>8} {'recall@3':>8} {'MRR':>6}")
+    print(f"{'model':24} {'recall@1':>8} {'recall@3':>8} {'MRR':>6}")
     for name, m in s["table"].items():
-        print(f"{name:12} {m['recall@1']:8.3f} {m['recall@3']:8.3f} {m['mrr']:6.3f}")
+        print(f"{name:24} {m['recall@1']:8.3f} {m['recall@3']:8.3f} {m['mrr']:6.3f}")
     print(f"tuned - base MRR {s['mrr_delta']:+.3f} (90% paired bootstrap {s['mrr_delta_90'][0]:+.3f} … "
           f"{s['mrr_delta_90'][1]:+.3f}); {s['up']} cases up, {s['down']} down; {time.perf_counter() - t0:.0f}s")
     OUT.mkdir(parents=True, exist_ok=True)

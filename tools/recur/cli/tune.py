@@ -53,8 +53,8 @@ def tune(kb_dir, index_dir, model, out_dir, epochs, seed, batch_size, lr, min_ga
     Exit codes: 0 tuned model activated (and --index rebuilt with it); 3 not activated: measured
     worse, or on incidents not measurably better; the current model stays active (the candidate
     is kept at OUT.rejected); 1 error.
-    Ctrl-C leaves the previous model and index as they were; a rerun resumes after the
-    last finished epoch.
+    Ctrl-C leaves the previous model and index as they were; a rerun resumes from the last
+    checkpoint (each epoch, every 5 minutes within one, and the end of training).
     """
     from recur.tuning.report import find_report, render_report
 

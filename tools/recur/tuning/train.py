@@ -199,7 +199,7 @@ def train(model, pairs: list, docs: dict, cfg: TrainConfig, progress: bool | Non
 
 def _epochs(model, pairs, docs, cfg, loop: _Loop, start: tuple, stats: TrainStats, bar, show: bool, ckpt) -> None:
     folder, key = ckpt
-    saved = time.perf_counter()
+    began = saved = time.perf_counter()
     for epoch in range(start[0], cfg.epochs):
         epoch_rng = loop.rng.getstate()  # before the shuffle: a resumed run replays this epoch's order
         batches = _batches(len(pairs), cfg.batch_size, loop.rng)
@@ -215,7 +215,8 @@ def _epochs(model, pairs, docs, cfg, loop: _Loop, start: tuple, stats: TrainStat
                 _save_checkpoint(folder, key, (epoch, k + 1), model, loop, epoch_rng)
                 saved = time.perf_counter()
         if not show:  # a log line per epoch where there is no progress bar (CI, a pipe)
-            print(f"  epoch {epoch + 1}/{cfg.epochs}: loss {stats.last_loss:.3f}", file=sys.stderr)
+            print(f"  epoch {epoch + 1}/{cfg.epochs}: loss {stats.last_loss:.3f}, {time.perf_counter() - began:.0f}s",
+                  file=sys.stderr)
         if folder is not None:  # after the last epoch too: a rerun interrupted while measuring skips training
             _save_checkpoint(folder, key, (epoch + 1, 0), model, loop, loop.rng.getstate())
             saved = time.perf_counter()
