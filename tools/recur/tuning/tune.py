@@ -30,6 +30,7 @@ from pathlib import Path
 
 from recur.tuning.data import (  # noqa: F401
     DEFAULT_OUT,
+    INCIDENT_FLOOR,
     eval_kb,
     read_tuned_manifest,
     retune_advice,
@@ -162,8 +163,8 @@ def _prepare(kb_dir: Path, out_dir: Path, index_dir, base, cfg, min_gain, resume
     if not data.pairs:
         raise RecurError(f"{kb_dir}: no patterns to learn from (patterns/ is empty or every file has errors)")
     if not data.cases:
-        raise RecurError(f"{kb_dir}: nothing to measure with: link incidents to patterns, add "
-                         f"{kb_dir / 'eval' / 'cases.yml'}, or patterns with 3+ symptoms")
+        raise RecurError(f"{kb_dir}: nothing to measure with: add {kb_dir / 'eval' / 'cases.yml'}, patterns "
+                         f"with 3+ symptoms, or {INCIDENT_FLOOR}+ incidents linked to patterns")
     base_spec = embed.resolve(base or embed.DEFAULT)
     if base_spec.path is None:
         raise RecurError("tuning needs a real sentence-transformers model, not the fake encoder")
