@@ -1,11 +1,11 @@
 """A synthetic knowledge base of N patterns for benchmarks (deterministic, valid format).
 
-    python bench/synth_kb.py OUT_DIR [--patterns 1000] [--incidents 200]
+    python bench/synth_kb.py OUT_DIR [--patterns 1000] [--incidents 1000]
 
 Patterns combine a component, a failure mode and a trigger from small vocabularies, so titles,
 symptoms and signals differ the way real ones do (shared words, distinct specifics). Incidents
-each match one pattern (round robin) and retell it in other words, as a responder writes them
-up; they come from their own random stream, so adding them leaves the patterns as they were.
+(``--incidents``) are records linked to one pattern each, written as a responder would report
+them (the business impact first, the component in other words), dated a few hours apart.
 """
 
 from __future__ import annotations
@@ -38,6 +38,11 @@ def camel(s: str) -> str:
 
 
 def pattern_md(i: int, rng: random.Random) -> tuple[str, str, str]:
+    return pattern_parts(i, rng)[:3]
+
+
+def pattern_parts(i: int, rng: random.Random) -> tuple:
+    """(category, id, Markdown, component, mode, trigger)."""
     cat = CATEGORIES[i % len(CATEGORIES)]
     comp, mode, trig = rng.choice(COMPONENTS), rng.choice(MODES), rng.choice(TRIGGERS)
     pid = f"{comp.replace(' ', '-')}-{mode.split()[0]}-{mode.split()[-1]}-{i:04d}"
@@ -56,44 +61,45 @@ def pattern_md(i: int, rng: random.Random) -> tuple[str, str, str]:
             "## Runbook"] + [f"{n}. {s}" for n, s in enumerate(steps, 1)] + \
            ["", "## Evidence to preserve", f"- {comp} logs from the first 10 minutes", "- the dashboards' time range",
             "", "## Root cause", f"{comp.capitalize()} {mode} when load or configuration changes {trig}.", ""]
-    return cat, pid, "\n".join(front + body)
+    return cat, pid, "\n".join(front + body), comp, mode, trig
 
 
-IMPACTS = ["checkout", "login", "search", "payments", "uploads", "billing", "notifications", "exports"]
+IMPACTS = ["checkout failed for a share of customers", "the mobile app showed spinners", "orders were delayed",
+           "partners got timeouts", "dashboards went blank", "logins failed intermittently", "emails went out late"]
+OPENINGS = ["Around {t} responders saw", "Paged at {t}:", "Starting at {t}", "Customer reports from {t}:"]
 
 
-def incident_md(n: int, pid: str, title: str, rng: random.Random) -> tuple[str, str]:
-    """One incident linked to pattern ``pid``: its own title and summary, the pattern's words mixed in."""
-    iid = f"INC-2026-{n + 1:04d}"
-    day = f"2026-{1 + n % 12:02d}-{1 + n % 28:02d}"
-    impact, minutes = rng.choice(IMPACTS), rng.randint(5, 240)
-    front = ["---", f"id: {iid}", "title: " + repr(f"{impact.capitalize()} degraded, {title.lower()}"), f"date: {day}",
-             f"severity: sev{1 + n % 4}", f"patterns: [{pid}]", f"duration_minutes: {minutes}", "---", ""]
-    body = ["## Summary",
-            f"{impact.capitalize()} was degraded for {minutes} minutes. On-call saw that {title.lower()}; "
-            f"{rng.choice(COMPONENTS)} alerts fired as well and the error rate peaked at {rng.randint(2, 60)}%. "
-            f"Mitigated by {rng.choice(['rolling back', 'restarting the pods', 'failing over', 'scaling out'])}.",
-            ""]
-    return iid, "\n".join(front + body)
+def incident_md(n: int, pid: str, comp: str, mode: str, trig: str, rng: random.Random) -> tuple[str, str]:
+    """(relative path, record text) of incident ``n`` linked to pattern ``pid``."""
+    import datetime as dt
+
+    from recur.kb.incident_record import incident_text
+
+    when = dt.datetime(2024, 1, 1) + dt.timedelta(hours=7 * n)
+    impact = rng.choice(IMPACTS)
+    opening = rng.choice(OPENINGS).format(t=when.strftime("%H:%M"))
+    title = f"{impact.capitalize()}: {comp} trouble"
+    summary = (f"{opening} {impact}. The {comp} {mode.split()[-1]} problem began {trig}; "
+               f"{rng.choice(COMPONENTS)} was suspected first. Mitigated after {rng.randint(10, 180)} minutes.")
+    iid = f"INC-{when.year}-{n + 1:05d}"
+    text = incident_text(iid=iid, title=title, date=when.date(), severity=f"sev{1 + n % 4}", patterns=[pid],
+                         sections={"Summary": summary})
+    return f"incidents/{when.year}/{iid}.md", text
 
 
 def generate(out: Path, patterns: int = 1000, seed: int = 7, incidents: int = 0) -> Path:
-    """Write ``patterns`` patterns and ``incidents`` incidents (each linked to one pattern) under ``out``."""
     rng = random.Random(seed)
     made = []
     for i in range(patterns):
-        cat, pid, text = pattern_md(i, rng)
+        cat, pid, text, comp, mode, trig = pattern_parts(i, rng)
         path = out / "patterns" / cat / f"{pid}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
-        made.append((pid, text.split("title: ", 1)[1].split("\n", 1)[0].strip("'\"")))
-    irng = random.Random(seed + 1)  # a stream of its own: the patterns do not depend on the incident count
-    for n in range(incidents if made else 0):
-        pid, title = made[n % len(made)]
-        iid, text = incident_md(n, pid, title, irng)
-        path = out / "incidents" / "2026" / f"{iid}.md"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
+        made.append((pid, comp, mode, trig))
+    for n in range(incidents):
+        rel, text = incident_md(n, *rng.choice(made), rng)
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_text(text)
     return out
 
 
@@ -113,7 +119,7 @@ if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("out", type=Path)
     ap.add_argument("--patterns", type=int, default=1000)
-    ap.add_argument("--incidents", type=int, default=200)
+    ap.add_argument("--incidents", type=int, default=0, help="linked incident records")
     args = ap.parse_args()
     generate(args.out, args.patterns, incidents=args.incidents)
-    print(f"wrote {args.patterns} patterns and {args.incidents} incidents to {args.out}")
+    print(f"wrote {args.patterns} patterns and {args.incidents} linked incidents to {args.out}")

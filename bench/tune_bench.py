@@ -1,7 +1,7 @@
 """Base vs tuned model, dense-only vs the full hybrid ranking, on cases the tuning never saw.
 
     python bench/tune_bench.py [--kb ../shared/eval/kb] [--cases ../shared/eval/dev.jsonl]
-                               [--epochs 3] [--seed 0] [--fresh]
+                               [--epochs 1] [--seed 0] [--fresh]
 
 Tunes on the KB's own fields only (`recur tune`; dev cases are never read by the tuning),
 caches the tuned model in bench/out/tuned-model (reused while KB, seed and epochs are the
@@ -36,7 +36,7 @@ OUT = ROOT / "bench" / "out"
 MODEL_DIR = OUT / "tuned-model"
 
 
-def tuned_model(kb_dir, epochs: int = 3, seed: int = 0, fresh: bool = False, out: Path = MODEL_DIR) -> tuple:
+def tuned_model(kb_dir, epochs: int = 1, seed: int = 0, fresh: bool = False, out: Path = MODEL_DIR) -> tuple:
     """(folder of a model tuned on ``kb_dir``, its manifest); tunes only when no matching one is cached.
     A candidate `recur tune` refused is used too (from out.rejected): the bench reports, it does not gate."""
     data_hash = training_data(load_kb(kb_dir)).hash
@@ -64,7 +64,7 @@ def rank_modes(kb_dir, model: str, cases: list, modes=("dense", "hybrid")) -> di
     return out
 
 
-def compare(kb_dir, cases: list, epochs: int = 3, seed: int = 0, fresh: bool = False, folder=None) -> tuple:
+def compare(kb_dir, cases: list, epochs: int = 1, seed: int = 0, fresh: bool = False, folder=None) -> tuple:
     """({"base dense-only": metrics, "base hybrid", "tuned dense-only", "tuned hybrid"}, tuned manifest).
     ``folder``: use this tuned model as it is (no cache check, no tuning)."""
     if folder:
@@ -99,7 +99,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--kb", default=str(ROOT.parent / "shared" / "eval" / "kb"))
     ap.add_argument("--cases", default=str(ROOT.parent / "shared" / "eval" / "dev.jsonl"))
-    ap.add_argument("--epochs", type=int, default=3)
+    ap.add_argument("--epochs", type=int, default=1)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--fresh", action="store_true", help="re-tune even when a matching tuned model is cached")
     ap.add_argument("--model-dir", help="measure this tuned model folder as it is (no tuning)")

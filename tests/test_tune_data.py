@@ -21,13 +21,14 @@ def test_pairs_cover_fields_and_incidents_but_never_eval_cases(kb_dir):
     assert "FATAL: sorry, too many clients already" not in anchors  # the other case (a signal there)
     assert ("Disk full on a host", "disk-full") in data.pairs
     assert ("writes fail", "disk-full") in data.pairs
-    assert ("The volume filled up.", "disk-full") in data.pairs
+    assert ("The volume filled up.", "disk-full") not in data.pairs  # root causes: only with all_anchors
+    assert ("The volume filled up.", "disk-full") in training_data(load_kb(kb_dir), all_anchors=True).pairs
     assert any(pid == "db-pool-exhausted" and a.startswith("Checkout hung on database connections")
                for a, pid in data.pairs)  # the linked incident's title + summary
     assert "old-retired" not in data.docs and all(pid != "old-retired" for _, pid in data.pairs)
     assert data.docs["disk-full"].startswith("Disk full on a host.")
     assert data.eval_source == "eval/cases.yml" and len(data.cases) == 2
-    assert data.kinds["incident"] == 1
+    assert data.kinds["incident"] == 1 and set(data.kinds) == {"title", "symptom", "incident"}
     assert training_data(load_kb(kb_dir)).hash == data.hash  # stable
 
 
@@ -107,3 +108,47 @@ def test_not_worse_gate():
     assert not not_worse(base, {"recall@3": 0.70, "mrr": 0.9})  # two cases may not
     assert not not_worse(base, {"recall@3": 0.9, "mrr": 0.59})
     assert not not_worse(base, {"recall@3": 0.9, "mrr": 0.65}, min_gain=0.1)
+
+
+def test_below_the_incident_floor_measures_as_before_and_says_so(kb_dir):
+    data = training_data(load_kb(kb_dir))
+    assert data.eval_source == "eval/cases.yml" and not data.held_incidents
+    assert data.linked == 1 and "1 linked incident(s) covering 1 pattern(s); at least 30" in data.note
+    assert "eval cases / held-out symptoms instead" in data.note
+
+
+def test_enough_linked_incidents_measure_on_the_newest_ones(tmp_path):
+    from kbfactory import incident_kb
+
+    from recur.tuning.data import INCIDENT_SOURCE, eval_kb, linked_incidents
+
+    kb = load_kb(incident_kb(tmp_path / "kb"))
+    data = training_data(kb)
+    linked = linked_incidents(kb)
+    assert data.note == "" and data.eval_source == INCIDENT_SOURCE and data.linked == len(linked) == 37
+    newest = [i.id for i in linked[-11:]]  # 30% of 37, by date
+    assert data.held_incidents == newest
+    held_texts = {c.query for c in data.cases}
+    assert len(data.cases) == 11 and all(c.source.startswith("incident ") for c in data.cases)
+    assert not held_texts & {a for a, _ in data.pairs}  # never trained on what is measured
+    assert "FATAL: sorry, too many clients already" not in {a for a, _ in data.pairs}  # eval cases neither
+    assert data.kinds["incident"] == 26 and len(data.late_pairs) == 11
+    fold = eval_kb(kb, data)  # the measuring index's KB: without the held-out incidents
+    assert set(fold.incidents) == set(kb.incidents) - set(newest) and len(kb.incidents) == 38
+    assert all(i not in {x.id for x in fold.incidents_for(pid)} for pid in kb.patterns for i in newest)
+
+
+def test_incident_gate_decisions():
+    from recur.tuning.gate import decide, gate_line
+
+    up = decide([2, 3, None, 1, 2] * 6, [1, 1, 4, 1, 1] * 6)
+    assert up.verdict == "better" and up.mean_delta > 0 and up.interval[0] > -0.02 and up.n == 30
+    down = decide([1, 1, 2, 1, 3] * 6, [2, 3, 2, 1, None] * 6)
+    assert down.verdict == "worse" and down.mean_delta < 0
+    noisy = decide([1, None, 1, 5, 2, 1, None, 3, 1, 1], [None, 1, 1, 5, 1, 1, 1, 3, None, 1])
+    assert noisy.verdict == "inconclusive" and noisy.interval[0] < -0.02 < noisy.mean_delta  # mean up, could be a loss
+    assert decide([1, 2] * 10, [1, 2] * 10).verdict == "inconclusive"  # no change is not better
+    assert decide([2, 3, None, 1, 2] * 6, [1, 1, 4, 1, 1] * 6, min_gain=0.9).verdict == "inconclusive"
+    lost = decide([1, 2, 3, 9] * 8, [1, 1, 1, 1] * 4 + [4, 4, 4, 1] * 4)
+    assert lost.recall3_lost > lost.recall3_allowed and lost.verdict == "inconclusive"
+    assert "90% paired-bootstrap interval" in gate_line(up.to_json())

@@ -24,30 +24,37 @@ def _interrupt(signum, frame):
 @model_option
 @click.option("--out", "out_dir", default=str(DEFAULT_OUT), show_default=True, type=click.Path(file_okay=False),
               help="Folder for the tuned model (the KB's active model when it is ./.recur/model).")
-@click.option("--epochs", default=3, show_default=True, type=click.IntRange(1, 100))
+@click.option("--epochs", default=1, show_default=True, type=click.IntRange(1, 100))
 @click.option("--seed", default=0, show_default=True, type=int, help="Same KB + seed + epochs → same weights.")
 @click.option("--batch-size", default=32, show_default=True, type=click.IntRange(2, 1024))
 @click.option("--lr", default=3e-5, show_default=True, type=float, help="Learning rate (AdamW).")
 @click.option("--min-gain", default=0.0, show_default=True, type=float,
               help="MRR gain over the current model needed to activate the tuned one.")
 @click.option("--no-resume", is_flag=True, help="Ignore a checkpoint left by an interrupted run.")
+@click.option("--all-anchors", is_flag=True,
+              help="Also train on signals, root causes and permanent fixes (slower; the recipe before issue 13).")
+@click.option("--freeze-layers", default=3, show_default=True, type=click.IntRange(0, 24),
+              help="Keep the embeddings and this many lower transformer layers as they are (faster).")
 @click.option("--report", "report_only", is_flag=True,
               help="Do not train: show what the last tuning changed (cases moved, neighbours changed).")
 @click.option("--json", "as_json", is_flag=True, help="With --report: print report.json.")
-def tune(kb_dir, index_dir, model, out_dir, epochs, seed, batch_size, lr, min_gain, no_resume, report_only, as_json):
+def tune(kb_dir, index_dir, model, out_dir, epochs, seed, batch_size, lr, min_gain, no_resume, all_anchors,
+         freeze_layers, report_only, as_json):
     """Fine-tune the embedding model on this KB's own text, and use it when it measures better.
 
     \b
-    Pairs: each pattern's title, symptoms, signals, root cause and permanent fix ↔ its text;
-    linked incidents' summaries ↔ their patterns; confirmed 👍 feedback (.recur/feedback.jsonl).
-    Never kb/eval/cases*.yml: those measure the model before and after (a KB without
-    cases holds out one symptom per pattern instead).
+    Pairs: each pattern's title and symptoms ↔ its text; linked incidents' title + summary ↔
+    their patterns; confirmed 👍 feedback (.recur/feedback.jsonl). Never kb/eval/cases*.yml.
+    Measured on: the newest 30% of the linked incidents (time split; held out of training and
+    of the measuring index) when there are 30+ covering 10+ patterns; else the eval cases; else
+    one held-out symptom per pattern.
     --model names the BASE model (default: the bundled all-MiniLM-L6-v2).
     \b
-    Exit codes: 0 tuned model activated (and --index rebuilt with it); 3 not better than the
-    current model, which stays active (the candidate is kept at OUT.rejected); 1 error.
-    Ctrl-C leaves the previous model and index as they were; a rerun resumes after the
-    last finished epoch.
+    Exit codes: 0 tuned model activated (and --index rebuilt with it); 3 not activated: measured
+    worse, or on incidents not measurably better; the current model stays active (the candidate
+    is kept at OUT.rejected); 1 error.
+    Ctrl-C leaves the previous model and index as they were; a rerun resumes from the last
+    checkpoint (each epoch, every 5 minutes within one, and the end of training).
     """
     from recur.tuning.report import find_report, render_report
 
@@ -60,14 +67,22 @@ def tune(kb_dir, index_dir, model, out_dir, epochs, seed, batch_size, lr, min_ga
     import signal
 
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` cleans up like Ctrl-C does
-    m = run_tune(kb_dir, out_dir, index_dir, model, epochs, seed, batch_size, lr, min_gain, resume=not no_resume)
+    m = run_tune(kb_dir, out_dir, index_dir, model, epochs, seed, batch_size, lr, min_gain, resume=not no_resume,
+                 all_anchors=all_anchors, freeze_layers=freeze_layers)
     for line in summary_lines(m):
         click.echo(line)
     if m["accepted"]:
         click.echo(f"Activated {out_dir} ({m['model_id']}); index {index_dir} rebuilt with it. "
                    "What changed: recur tune --report")
     else:
-        click.echo(f"Not activated: the tuned model does not beat {m['compared_with']} (MRR gain ≥ {min_gain}, "
-                   f"recall@3 down at most one case). The current model stays; the candidate is in {out_dir}.rejected "
+        if m.get("gate"):
+            why = (f"on your incidents the tuned model measured {m['gate']['verdict']} than {m['compared_with']}"
+                   if m["gate"]["verdict"] == "worse" else
+                   f"on your incidents the tuned model is not measurably better than {m['compared_with']} "
+                   f"(inconclusive: {m['gate']['reason']})")
+        else:
+            why = (f"the tuned model does not beat {m['compared_with']} (MRR gain ≥ {min_gain}, "
+                   "recall@3 down at most one case)")
+        click.echo(f"Not activated: {why}. The current model stays; the candidate is in {out_dir}.rejected "
                    f"(to inspect: recur tune --report --out {out_dir}.rejected).", err=True)
         sys.exit(REFUSED)

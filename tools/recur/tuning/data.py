@@ -3,12 +3,20 @@
 Nothing here imports torch: ``tuned_model_for`` runs on every ``recur suggest`` and
 ``retune_advice`` on every index rebuild.
 
-Training pairs are (anchor, pattern id): each title, symptom, signal, root cause and
-permanent fix of a pattern, each linked incident's title + summary, and each confirmed 👍
-from the feedback log. The positive side is the pattern's "doc" view (title + summary +
-cause), the same text the index embeds. Eval cases (``kb/eval/cases*.yml``) are never
-trained on: an anchor equal to a case query is dropped. A KB without eval cases holds out
-one symptom per pattern (patterns with 3 or more) as its validation set instead.
+Training pairs are (anchor, pattern id): each title and symptom of a pattern, each linked
+incident's title + summary, and each confirmed 👍 from the feedback log (``ANCHOR_KINDS``;
+``all_anchors`` adds signals, root cause and permanent fix, the recipe before issue 13). The
+positive side is the pattern's "doc" view (title + summary + cause), the same text the index
+embeds. Eval cases (``kb/eval/cases*.yml``) are never trained on: an anchor equal to a case
+query is dropped.
+
+What a candidate is measured on, in order:
+- the newest 30% of the linked incidents (a time split), when the KB has at least
+  ``INCIDENT_FLOOR`` linked incidents covering ``INCIDENT_FLOOR_PATTERNS`` patterns: real
+  queries in the reporters' words. They are left out of the training pairs and out of the
+  measuring index (``eval_kb``);
+- else the eval cases;
+- else one held-out symptom per pattern with 3 or more.
 """
 
 from __future__ import annotations
@@ -23,6 +31,11 @@ from recur.kb.records import EvalCase
 from recur.retrieval.models import DEFAULT_OUT, read_tuned_manifest, tuned_model_for  # noqa: F401 (re-exported)
 
 RETUNE_SHARE = 0.10  # advise a re-tune when more than this share of patterns changed
+INCIDENT_FLOOR = 30  # linked incidents needed to measure on the KB's own incidents
+INCIDENT_FLOOR_PATTERNS = 10  # ... covering at least this many patterns
+HOLD_OUT_SHARE = 0.30  # the newest share of linked incidents measures, the rest trains
+ANCHOR_KINDS = ("title", "symptom", "incident")  # plus feedback; all_anchors adds signal, cause, fix
+INCIDENT_SOURCE = "held-out incidents (time split)"
 
 
 @dataclass
@@ -35,6 +48,11 @@ class TrainingData:
     feedback: int = 0  # confirmed feedback pairs used
     held_out: dict = field(default_factory=dict)  # pattern id -> symptom kept out of training and eval index
     kinds: dict = field(default_factory=dict)  # anchor kind -> count
+    held_incidents: list = field(default_factory=list)  # incident ids measured on, never trained on (time split)
+    late_pairs: list = field(default_factory=list)  # their (text, pattern id) pairs: the final model's last pass
+    linked: int = 0  # linked incidents in the KB
+    linked_patterns: int = 0  # patterns they cover
+    note: str = ""  # why the measurement is not on incidents (the data floor), or ""
 
     @property
     def hash(self) -> str:
@@ -88,6 +106,13 @@ def read_feedback(kb, path: Path | None = None) -> list:
             if isinstance(q, str) and q.strip() and isinstance(p, str) and p in kb.patterns]
 
 
+def incident_text(inc) -> str:
+    """What an incident says in its reporter's words: the query it stands for and the anchor trained on."""
+    from recur.util.text import plain
+
+    return f"{inc.title}. {plain(inc.summary)}"[:1200]
+
+
 def _anchors(p, kb) -> list:
     from recur.util.text import plain
 
@@ -95,22 +120,51 @@ def _anchors(p, kb) -> list:
     out += [("symptom", s) for s in p.symptoms]
     out += [("signal", s) for s in p.signals]
     out += [("cause", plain(p.root_cause)), ("fix", plain(p.permanent_fix))]
-    for inc in kb.incidents_for(p.id):
-        out.append(("incident", f"{inc.title}. {plain(inc.summary)}"))
+    out += [("incident", incident_text(inc)) for inc in kb.incidents_for(p.id)]
     return [(k, t[:1200]) for k, t in out if t and t.strip()]
 
 
-def training_data(kb, feedback_path: Path | None = None) -> TrainingData:
+def linked_incidents(kb) -> list:
+    """Incidents linked to at least one live pattern, oldest first (date, then id)."""
+    live = {pid for pid, p in kb.patterns.items() if p.status != "retired"}
+    found = [i for i in kb.incidents.values() if any(pid in live for pid in i.patterns) and incident_text(i).strip()]
+    return sorted(found, key=lambda i: (i.date, i.id))
+
+
+def incident_split(kb) -> tuple[list, list, str]:
+    """(training incidents, held-out incidents, note). Held out: the newest ``HOLD_OUT_SHARE``
+    when the data floor is met; else none, and the note says why."""
+    linked = linked_incidents(kb)
+    covered = {pid for i in linked for pid in i.patterns if pid in kb.patterns}
+    if len(linked) < INCIDENT_FLOOR or len(covered) < INCIDENT_FLOOR_PATTERNS:
+        note = (f"{len(linked)} linked incident(s) covering {len(covered)} pattern(s); at least {INCIDENT_FLOOR} "
+                f"covering {INCIDENT_FLOOR_PATTERNS} patterns are needed to measure a tuned model on your own "
+                "incidents, so it is measured on eval cases / held-out symptoms instead")
+        return linked, [], note
+    cut = len(linked) - max(1, round(len(linked) * HOLD_OUT_SHARE))
+    return linked[:cut], linked[cut:], ""
+
+
+def _incident_cases(kb, held: list) -> list:
+    live = {pid for pid, p in kb.patterns.items() if p.status != "retired"}
+    return [EvalCase(incident_text(i), [pid for pid in i.patterns if pid in live], 0, f"incident {i.id}")
+            for i in held]
+
+
+def training_data(kb, feedback_path: Path | None = None, all_anchors: bool = False) -> TrainingData:
     from recur.retrieval.index import pattern_views
 
-    cases, source = eval_cases(kb)
-    patterns = sorted((p for p in kb.patterns.values() if p.status != "retired"), key=lambda p: p.id)
+    eval_set, source = eval_cases(kb)
+    linked, held_inc, note = incident_split(kb)
+    cases = _incident_cases(kb, held_inc) if held_inc else eval_set
+    source = INCIDENT_SOURCE if held_inc else source
     held_out = not cases
     if held_out:
         source = "held-out symptoms"
-    banned = {_norm(c.query) for c in cases}
+    banned = {_norm(c.query) for c in cases + eval_set}  # eval cases are never trained on, whatever measures
+    wanted = None if all_anchors else set(ANCHOR_KINDS)
     pairs, docs, hashes, kinds, held = [], {}, {}, {}, {}
-    for p in patterns:
+    for p in sorted((p for p in kb.patterns.values() if p.status != "retired"), key=lambda p: p.id):
         docs[p.id] = dict(pattern_views(p, kb))["doc"]
         anchors = _anchors(p, kb)
         hashes[p.id] = hashlib.sha256(json.dumps([docs[p.id], anchors], ensure_ascii=False).encode()).hexdigest()[:12]
@@ -120,28 +174,40 @@ def training_data(kb, feedback_path: Path | None = None) -> TrainingData:
             banned.add(_norm(text))
             held[p.id] = text
         for kind, text in anchors:
-            if _norm(text) not in banned:
+            if _norm(text) not in banned and (wanted is None or kind in wanted):
                 pairs.append((text, p.id))
                 kinds[kind] = kinds.get(kind, 0) + 1
     fb = [(q, pid) for q, pid in read_feedback(kb, feedback_path) if pid in docs and _norm(q) not in banned]
     pairs += fb
     if fb:
         kinds["feedback"] = len(fb)
-    return TrainingData(pairs, docs, cases, source, hashes, feedback=len(fb), kinds=kinds, held_out=held)
+    late_pairs = [(incident_text(i), pid) for i in held_inc for pid in i.patterns if pid in docs]
+    return TrainingData(pairs, docs, cases, source, hashes, feedback=len(fb), kinds=kinds, held_out=held,
+                        held_incidents=[i.id for i in held_inc], late_pairs=late_pairs, linked=len(linked) + len(held_inc),
+                        linked_patterns=len({pid for i in linked + held_inc for pid in i.patterns if pid in docs}),
+                        note=note)
 
 
-def without_held_out(kb, held: dict):
-    """A copy of ``kb`` whose patterns lack their held-out symptom, so the eval index does not
-    contain the very text it is queried with."""
+def without_held_out(kb, held: dict, incidents=()):
+    """A copy of ``kb`` whose patterns lack their held-out symptom and which lacks the held-out
+    incidents (no incident view, no BM25 text), so the eval index does not contain the very
+    text it is queried with."""
     import copy
     import dataclasses
 
-    if not held:
+    if not held and not incidents:
         return kb
     out = copy.copy(kb)
     out.patterns = {pid: dataclasses.replace(p, symptoms=[s for s in p.symptoms if s != held.get(pid)])
                     for pid, p in kb.patterns.items()}
+    drop = set(incidents)
+    out.incidents = {iid: i for iid, i in kb.incidents.items() if iid not in drop}
     return out
+
+
+def eval_kb(kb, data: TrainingData):
+    """The KB a candidate is measured on: without anything measured with."""
+    return without_held_out(kb, data.held_out, data.held_incidents)
 
 
 def changed_share(old: dict, new: dict) -> tuple[int, int]:

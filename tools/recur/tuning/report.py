@@ -2,7 +2,9 @@
 
 ``report.json`` (in the tuned model folder, or OUT.rejected for a refused candidate) holds:
 ``model_id, base_model, compared_with, kb, date, accepted, eval_source, before {hybrid, dense},
-after {hybrid, dense}, cases [...], neighbours [...], summary {up, down, same}``. Each case:
+after {hybrid, dense}, cases [...], neighbours [...], summary {up, down, same}``, and (issue 13)
+``gate`` (the decision on held-out incidents, tuning.gate; null when measured on eval cases or
+symptoms), ``incident_note`` (why not on incidents), ``linked_incidents``. Each case:
 ``query, expect, source, line, before, after, dense_before, dense_after`` (ranks 1-10 or
 null when outside the top 10), ``moved`` (+ = closer to the top), ``top_before``,
 ``top_after``. Each neighbour pair: ``a, b, a_title, b_title, before, after, change``
@@ -65,6 +67,8 @@ def build_report(manifest: dict, data, before, after, kb) -> dict:
     return {
         **{k: manifest[k] for k in ("model_id", "base_model", "compared_with", "kb", "date", "accepted",
                                     "eval_source", "epochs", "seed", "pairs", "training_data_hash")},
+        "gate": manifest.get("gate"), "incident_note": manifest.get("incident_note", ""),
+        "linked_incidents": manifest.get("linked_incidents", 0),
         "before": {"hybrid": before.hybrid, "dense": before.dense},
         "after": {"hybrid": after.hybrid, "dense": after.dense},
         "summary": {"up": sum(c["moved"] > 0 for c in cases), "down": sum(c["moved"] < 0 for c in cases),
@@ -95,11 +99,17 @@ def render_report(r: dict) -> str:
     lines = [f"Tuned model {r['model_id']} — {state}",
              f"  tuned {r['date'][:16]} on {r['pairs']} pairs, {r['epochs']} epoch(s), seed {r['seed']}; "
              f"compared with {r['compared_with']}",
-             f"  {len(r['cases'])} eval cases ({r['eval_source']}):"]
+             f"  {len(r['cases'])} {'incidents' if r.get('gate') else 'eval cases'} ({r['eval_source']}):"]
     for mode in ("hybrid", "dense"):
         lines.append(f"    {mode:7} recall@1 {b[mode]['recall@1']:.3f} → {a[mode]['recall@1']:.3f} · recall@3 "
                      f"{b[mode]['recall@3']:.3f} → {a[mode]['recall@3']:.3f} · MRR {b[mode]['mrr']:.3f} → "
                      f"{a[mode]['mrr']:.3f}")
+    if r.get("gate"):
+        from recur.tuning.gate import gate_line
+
+        lines.append("  " + gate_line(r["gate"]))
+    if r.get("incident_note"):
+        lines.append(f"  note: {r['incident_note']}.")
     s = r["summary"]
     lines.append(f"\nCases (hybrid rank before → after): {s['up']} up, {s['down']} down, {s['same']} unchanged")
     for c in r["cases"]:

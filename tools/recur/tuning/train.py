@@ -5,7 +5,12 @@ Plain PyTorch rather than sentence-transformers' ``fit``: ``fit`` needs ``datase
 numpy, torch, dropout) and the batch order comes from ``random.Random(seed)``, so the same
 KB, seed and epochs give the same weights on the same machine. Within a batch each pattern
 appears once on the positive side, so two anchors of one pattern are never each other's
-negative. A checkpoint after each epoch makes a long run resumable.
+negative. A checkpoint after each epoch, every ``CHECKPOINT_EVERY_S`` seconds within one and
+at the end of training makes a long run resumable: a resumed run replays the epoch's batch order
+from the saved random state and skips the finished steps, so it ends with the same weights.
+
+Cost (issue 13): the embeddings and the lower ``freeze_layers`` transformer layers are frozen
+(backward runs through the upper half only; measured 1.5-1.8x fewer CPU-seconds per step).
 """
 
 from __future__ import annotations
@@ -22,14 +27,18 @@ import numpy as np
 SCALE = 20.0  # cosine similarity scale, as in sentence-transformers' MNRL
 
 
+CHECKPOINT_EVERY_S = 300.0  # within an epoch, a checkpoint at most this often
+
+
 @dataclass
 class TrainConfig:
-    epochs: int = 3
+    epochs: int = 1
     seed: int = 0
     batch_size: int = 32
     lr: float = 3e-5
     max_seq_length: int = 128
     warmup: float = 0.1
+    freeze_layers: int = 3  # embeddings + this many lower transformer layers stay as they are (0: none)
 
 
 @dataclass
@@ -40,6 +49,8 @@ class TrainStats:
     pairs_seen: int = 0
     last_loss: float = 0.0
     resumed_from_epoch: int = 0
+    resumed_at_step: int = 0  # within that epoch
+    frozen: int = 0  # parameter tensors frozen
 
     @property
     def pairs_per_s(self) -> float:
@@ -92,18 +103,38 @@ def _batches(n: int, size: int, rng: random.Random) -> list:
     return [order[i:i + size] for i in range(0, n, size)]
 
 
-def train(model, pairs: list, docs: dict, cfg: TrainConfig, progress: bool | None = None,
-          checkpoint: Path | None = None, checkpoint_key: str = "") -> TrainStats:
-    """Tune ``model`` in place on (anchor, pattern id) pairs against ``docs[pattern id]``."""
-    import torch
-    import torch.nn.functional as F
+def freeze(model, layers: int) -> int:
+    """Freeze the embeddings and the lower ``layers`` transformer layers (BERT-like models: the
+    bundled MiniLM); returns the number of parameter tensors frozen (0 when the layout is unknown)."""
+    if layers <= 0:
+        return 0
+    auto = getattr(model[0], "auto_model", None) if len(model) else None
+    embeddings = getattr(auto, "embeddings", None)
+    blocks = getattr(getattr(auto, "encoder", None), "layer", None)
+    if embeddings is None or blocks is None:
+        return 0
+    frozen = 0
+    for module in [embeddings, *list(blocks)[:layers]]:
+        for prm in module.parameters():
+            prm.requires_grad = False
+            frozen += 1
+    return frozen
 
-    seed_everything(cfg.seed)
-    stats = TrainStats()
-    if not pairs:
-        return stats
-    full_len = model.max_seq_length
-    model.max_seq_length = cfg.max_seq_length
+
+@dataclass
+class _Loop:
+    """The optimiser state of one training run, which a checkpoint saves and restores."""
+    opt: object
+    sched: object
+    params: list
+    rng: random.Random
+    per_epoch: int
+    total: int
+
+
+def _loop(model, pairs: list, cfg: TrainConfig) -> _Loop:
+    import torch
+
     params = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=0.01)
     per_epoch = math.ceil(len(pairs) / cfg.batch_size)
@@ -111,80 +142,119 @@ def train(model, pairs: list, docs: dict, cfg: TrainConfig, progress: bool | Non
     warm = max(1, int(total * cfg.warmup))
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: (s + 1) / warm if s < warm else max(0.0, (total - s) / max(1, total - warm)))
-    rng = random.Random(cfg.seed)
-    start = 0
+    return _Loop(opt, sched, params, random.Random(cfg.seed), per_epoch, total)
+
+
+def _step(model, loop: _Loop, anchors: list, pids: list, docs: dict) -> float:
+    import torch
+    import torch.nn.functional as F
+
+    uniq = list(dict.fromkeys(pids))
+    a = _embed(model, anchors)
+    p = _embed(model, [docs[u] for u in uniq])
+    labels = torch.tensor([uniq.index(x) for x in pids])
+    loss = F.cross_entropy(a @ p.T * SCALE, labels)
+    loop.opt.zero_grad()
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(loop.params, 1.0)
+    loop.opt.step()
+    loop.sched.step()
+    return float(loss.detach())
+
+
+def train(model, pairs: list, docs: dict, cfg: TrainConfig, progress: bool | None = None,
+          checkpoint: Path | None = None, checkpoint_key: str = "") -> TrainStats:
+    """Tune ``model`` in place on (anchor, pattern id) pairs against ``docs[pattern id]``."""
+    seed_everything(cfg.seed)
+    stats = TrainStats()
+    if not pairs:
+        return stats
+    full_len = model.max_seq_length
+    model.max_seq_length = cfg.max_seq_length
+    stats.frozen = freeze(model, cfg.freeze_layers)
+    loop = _loop(model, pairs, cfg)
+    start = (0, 0)
     if checkpoint is not None:
-        start = _resume(checkpoint, checkpoint_key, model, opt, sched, rng)
-        stats.resumed_from_epoch = start
+        start = _resume(checkpoint, checkpoint_key, model, loop)
+        stats.resumed_from_epoch, stats.resumed_at_step = start
     show = sys.stderr.isatty() if progress is None else progress
     from tqdm.auto import tqdm
 
-    bar = tqdm(total=total, initial=start * per_epoch, disable=not show, unit="batch", desc="tuning",
-               file=sys.stderr, dynamic_ncols=True)
+    bar = tqdm(total=loop.total, initial=min(loop.total, start[0] * loop.per_epoch + start[1]), disable=not show,
+               unit="batch", desc="tuning", file=sys.stderr, dynamic_ncols=True)
     t0, c0 = time.perf_counter(), time.process_time()
     model.train()
     try:
-        for epoch in range(start, cfg.epochs):
-            for idx in _batches(len(pairs), cfg.batch_size, rng):
-                anchors = [pairs[i][0] for i in idx]
-                pids = [pairs[i][1] for i in idx]
-                uniq = list(dict.fromkeys(pids))
-                a = _embed(model, anchors)
-                p = _embed(model, [docs[u] for u in uniq])
-                labels = torch.tensor([uniq.index(x) for x in pids])
-                loss = F.cross_entropy(a @ p.T * SCALE, labels)
-                opt.zero_grad()
-                loss.backward()
-                torch.nn.utils.clip_grad_norm_(params, 1.0)
-                opt.step()
-                sched.step()
-                stats.steps += 1
-                stats.pairs_seen += len(idx)
-                stats.last_loss = float(loss.detach())
-                bar.set_postfix(epoch=f"{epoch + 1}/{cfg.epochs}", loss=f"{stats.last_loss:.3f}", refresh=False)
-                bar.update(1)
-            if not show:  # a log line per epoch where there is no progress bar (CI, a pipe)
-                print(f"  epoch {epoch + 1}/{cfg.epochs}: loss {stats.last_loss:.3f}, "
-                      f"{time.perf_counter() - t0:.0f}s", file=sys.stderr)
-            if checkpoint is not None and epoch + 1 < cfg.epochs:
-                _save_checkpoint(checkpoint, checkpoint_key, epoch + 1, model, opt, sched, rng)
+        _epochs(model, pairs, docs, cfg, loop, start, stats, bar, show, (checkpoint, checkpoint_key))
     finally:
         bar.close()
         stats.seconds = time.perf_counter() - t0
         stats.cpu_seconds = time.process_time() - c0
         model.max_seq_length = full_len
+        for prm in model.parameters():
+            prm.requires_grad = True
         model.eval()
     return stats
 
 
-def _save_checkpoint(folder: Path, key: str, epoch: int, model, opt, sched, rng) -> None:
-    """Atomic: the state goes to a temp file renamed over the previous checkpoint."""
+def _epochs(model, pairs, docs, cfg, loop: _Loop, start: tuple, stats: TrainStats, bar, show: bool, ckpt) -> None:
+    folder, key = ckpt
+    began = saved = time.perf_counter()
+    for epoch in range(start[0], cfg.epochs):
+        epoch_rng = loop.rng.getstate()  # before the shuffle: a resumed run replays this epoch's order
+        batches = _batches(len(pairs), cfg.batch_size, loop.rng)
+        for k, idx in enumerate(batches):
+            if epoch == start[0] and k < start[1]:
+                continue
+            stats.last_loss = _step(model, loop, [pairs[i][0] for i in idx], [pairs[i][1] for i in idx], docs)
+            stats.steps += 1
+            stats.pairs_seen += len(idx)
+            bar.set_postfix(epoch=f"{epoch + 1}/{cfg.epochs}", loss=f"{stats.last_loss:.3f}", refresh=False)
+            bar.update(1)
+            if folder is not None and k + 1 < len(batches) and time.perf_counter() - saved > CHECKPOINT_EVERY_S:
+                _save_checkpoint(folder, key, (epoch, k + 1), model, loop, epoch_rng)
+                saved = time.perf_counter()
+        if not show:  # a log line per epoch where there is no progress bar (CI, a pipe)
+            print(f"  epoch {epoch + 1}/{cfg.epochs}: loss {stats.last_loss:.3f}, {time.perf_counter() - began:.0f}s",
+                  file=sys.stderr)
+        if folder is not None:  # after the last epoch too: a rerun interrupted while measuring skips training
+            _save_checkpoint(folder, key, (epoch + 1, 0), model, loop, loop.rng.getstate())
+            saved = time.perf_counter()
+
+
+def _save_checkpoint(folder: Path, key: str, at: tuple, model, loop: _Loop, rng_state) -> None:
+    """Atomic: the state goes to a temp file renamed over the previous checkpoint. ``at`` is
+    (epoch, finished steps in it); ``rng_state`` the batch-order state at that epoch's start."""
     import torch
 
     folder.mkdir(parents=True, exist_ok=True)
     tmp = folder / f"state.pt.tmp-{__import__('os').getpid()}"
-    torch.save({"key": key, "epoch": epoch, "model": model.state_dict(), "opt": opt.state_dict(),
-                "sched": sched.state_dict(), "rng": rng.getstate(), "torch_rng": torch.get_rng_state()}, tmp)
+    torch.save({"key": key, "epoch": at[0], "step": at[1], "model": model.state_dict(),
+                "opt": loop.opt.state_dict(), "sched": loop.sched.state_dict(), "rng": rng_state,
+                "torch_rng": torch.get_rng_state()}, tmp)
     tmp.replace(folder / "state.pt")
 
 
-def _resume(folder: Path, key: str, model, opt, sched, rng) -> int:
-    """Load a checkpoint made for the same training data, seed and settings; else start at 0."""
+def _resume(folder: Path, key: str, model, loop: _Loop) -> tuple:
+    """Load a checkpoint made for the same training data, seed and settings: (epoch, step)
+    to continue at; else (0, 0)."""
     import torch
 
     path = folder / "state.pt"
     if not path.is_file():
-        return 0
+        return (0, 0)
     try:
         state = torch.load(path, weights_only=False)
     except Exception:  # a damaged checkpoint is ignored, never fatal
-        return 0
+        return (0, 0)
     if state.get("key") != key:
-        return 0
+        return (0, 0)
     model.load_state_dict(state["model"])
-    opt.load_state_dict(state["opt"])
-    sched.load_state_dict(state["sched"])
-    rng.setstate(state["rng"])
+    loop.opt.load_state_dict(state["opt"])
+    loop.sched.load_state_dict(state["sched"])
+    loop.rng.setstate(state["rng"])
     torch.set_rng_state(state["torch_rng"])
-    print(f"Resuming from the checkpoint after epoch {state['epoch']}.", file=sys.stderr)
-    return int(state["epoch"])
+    at = (int(state["epoch"]), int(state.get("step", 0)))
+    where = f"after epoch {at[0]}" if not at[1] else f"at step {at[1]} of epoch {at[0] + 1}"
+    print(f"Resuming from the checkpoint {where}.", file=sys.stderr)
+    return at

@@ -1,11 +1,20 @@
 """`recur tune`: fine-tune the embedding model on the KB's own labelled text, measured.
 
-Steps: build the training pairs (tune_data), measure the current model on the eval cases,
-train a fresh copy of the base model (tune_train), measure the candidate the same way, and
-make it the KB's active model only when it is not worse. Everything is written into temp
-folders beside the output and renamed at the end, so Ctrl-C leaves the previous model and
-index untouched. Exit codes: 0 activated, 3 measured worse and refused (the candidate is
-kept at OUT.rejected for inspection), 1 error, 130 interrupted.
+Steps: build the training pairs (tuning.data), measure the current model, train a fresh copy
+of the base model (tuning.train), measure the candidate the same way, and make it the KB's
+active model only when the measurement says so:
+
+- with enough linked incidents (tuning.data.INCIDENT_FLOOR), on the newest 30% of them, held
+  out of the training pairs and of the measuring index; the decision reads the paired
+  per-incident difference in reciprocal rank and its bootstrap interval (tuning.gate). An
+  accepted fold model then takes one short pass over the held-out incidents and becomes the
+  final model;
+- else on the eval cases (or held-out symptoms): MRR not down, recall@3 down at most one case.
+
+Everything is written into temp folders beside the output and renamed at the end, so Ctrl-C
+leaves the previous model and index untouched. Exit codes: 0 activated, 3 not activated
+(measured worse, or not measurably better on incidents; the candidate is kept at OUT.rejected),
+1 error, 130 interrupted.
 """
 
 from __future__ import annotations
@@ -21,6 +30,8 @@ from pathlib import Path
 
 from recur.tuning.data import (  # noqa: F401
     DEFAULT_OUT,
+    INCIDENT_FLOOR,
+    eval_kb,
     read_tuned_manifest,
     retune_advice,
     training_data,
@@ -97,107 +108,208 @@ def _remove_stale(out_dir: Path) -> None:
             continue
 
 
-def run_tune(kb_dir, out_dir=DEFAULT_OUT, index_dir=None, base: str | None = None, epochs: int = 3, seed: int = 0,
+@dataclass
+class Run:
+    """What one `recur tune` run settled before training: data, settings, folders."""
+    kb_dir: Path
+    kb: object
+    data: object  # tuning.data.TrainingData
+    base: object  # embed.ModelSpec of the base model
+    cfg: object  # tuning.train.TrainConfig
+    model_id: str
+    out_dir: Path
+    work: Path
+    index_dir: Path | None
+    min_gain: float
+    resume: bool
+    progress: bool | None
+
+    @property
+    def ckpt(self) -> Path:
+        return self.out_dir.with_name(self.out_dir.name + ".partial")
+
+    @property
+    def on_incidents(self) -> bool:
+        return bool(self.data.held_incidents)
+
+
+def run_tune(kb_dir, out_dir=DEFAULT_OUT, index_dir=None, base: str | None = None, epochs: int = 1, seed: int = 0,
              batch_size: int = 32, lr: float = 3e-5, min_gain: float = 0.0, resume: bool = True,
-             progress: bool | None = None, feedback: Path | None = None) -> dict:
-    """Tune, measure, and activate when not worse. Returns the manifest (key "accepted")."""
-    from recur.kb.loader import load_kb
-    from recur.retrieval import embed
-    from recur.retrieval import index as index_mod
-    from recur.retrieval.models import active_model
-    from recur.tuning.report import build_report
-    from recur.tuning.train import TrainConfig, load_trainable, train
+             progress: bool | None = None, feedback: Path | None = None, all_anchors: bool = False,
+             freeze_layers: int = 3) -> dict:
+    """Tune, measure, and activate when the measurement allows. Returns the manifest (key "accepted")."""
+    from recur.tuning.train import TrainConfig
 
     t_start = time.perf_counter()
+    cfg = TrainConfig(epochs=epochs, seed=seed, batch_size=batch_size, lr=lr, freeze_layers=freeze_layers)
+    run = _prepare(Path(kb_dir), Path(out_dir), index_dir, base, cfg, min_gain, resume, progress, feedback, all_anchors)
+    try:
+        before, after, model, stats = _measure_and_train(run)
+        manifest = _manifest(run, before, after, stats, t_start)
+        _finish(run, manifest, before, after, model)
+        manifest["duration_s"] = round(time.perf_counter() - t_start, 1)
+        return manifest
+    finally:
+        shutil.rmtree(run.work, ignore_errors=True)
+
+
+def _prepare(kb_dir: Path, out_dir: Path, index_dir, base, cfg, min_gain, resume, progress, feedback,
+             all_anchors) -> Run:
+    from recur.kb.loader import load_kb
+    from recur.retrieval import embed
+
     kb = load_kb(kb_dir)
-    data = training_data(kb, feedback)
+    data = training_data(kb, feedback, all_anchors=all_anchors)
     if not data.pairs:
         raise RecurError(f"{kb_dir}: no patterns to learn from (patterns/ is empty or every file has errors)")
     if not data.cases:
-        raise RecurError(f"{kb_dir}: nothing to measure with: add {Path(kb_dir) / 'eval' / 'cases.yml'}, "
-                         "or patterns with 3+ symptoms")
+        raise RecurError(f"{kb_dir}: nothing to measure with: add {kb_dir / 'eval' / 'cases.yml'}, patterns "
+                         f"with 3+ symptoms, or {INCIDENT_FLOOR}+ incidents linked to patterns")
     base_spec = embed.resolve(base or embed.DEFAULT)
     if base_spec.path is None:
         raise RecurError("tuning needs a real sentence-transformers model, not the fake encoder")
-    cfg = TrainConfig(epochs=epochs, seed=seed, batch_size=batch_size, lr=lr)
-    model_id = f"tuned:{base_spec.model_id}:{data.hash}:{seed}:{epochs}:{batch_size}:{lr:g}"  # all that sets the weights
-    out_dir = Path(out_dir)
-    pid = os.getpid()
-    work = out_dir.with_name(f"{out_dir.name}.tmp-{pid}")
+    model_id = (f"tuned:{base_spec.model_id}:{data.hash}:{cfg.seed}:{cfg.epochs}:{cfg.batch_size}:{cfg.lr:g}"
+                f":f{cfg.freeze_layers}")  # all that sets the weights
+    work = out_dir.with_name(f"{out_dir.name}.tmp-{os.getpid()}")
     with writing(out_dir, "the tuned model"):
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         _remove_stale(out_dir)
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir()
-    cand_index = work / "index"
-    try:
-        current = embed.resolve(active_model(kb_dir, None))  # the model this KB uses now: tuned, else bundled
-        log(f"{len(data.pairs)} training pairs from {len(data.docs)} patterns "
-            f"({', '.join(f'{v} {k}' for k, v in sorted(data.kinds.items()))}); "
-            f"{len(data.cases)} eval cases ({data.eval_source}), never trained on.")
-        log(f"Measuring the current model ({current.model_id}) ...")
-        eval_kb = without_held_out(kb, data.held_out)
-        reuse = not data.held_out and index_dir is not None and (index_mod.read_manifest(Path(index_dir)) or {}).get("model") == \
-            current.model_id and index_mod.is_fresh(index_dir, kb.root)
-        before = measure(eval_kb, Path(index_dir) if reuse else work / "index-before", embed.load_encoder(current),
-                         data.cases)
-        log(f"  before: recall@3 {before.hybrid['recall@3']:.3f} · MRR {before.hybrid['mrr']:.3f} "
-            f"(dense-only recall@3 {before.dense['recall@3']:.3f})")
-        log(f"Training {model_id} ({epochs} epoch(s), batch {batch_size}, seed {seed}) ...")
-        model = load_trainable(base_spec.path)
-        ckpt = out_dir.with_name(out_dir.name + ".partial")
-        stats = train(model, data.pairs, data.docs, cfg, progress=progress,
-                      checkpoint=ckpt if resume else None, checkpoint_key=model_id)
-        model_dir = work / "model"
-        model.save(str(model_dir))
-        log("Measuring the tuned model ...")
-        encoder = _memory_encoder(model, model_id)
-        after = measure(eval_kb, cand_index, encoder, data.cases)
-        accepted = not_worse(before.hybrid, after.hybrid, min_gain)
-        manifest = {
-            "model_id": model_id, "base_model": base_spec.model_id, "base_path": base_spec.path,
-            "kb": str(Path(kb_dir).resolve()), "training_data_hash": data.hash, "pairs": len(data.pairs),
-            "pair_kinds": data.kinds, "feedback_pairs": data.feedback, "patterns": len(data.docs),
-            "epochs": epochs, "seed": seed, "batch_size": batch_size, "lr": lr, "max_seq_length": cfg.max_seq_length,
-            "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-            "eval_source": data.eval_source, "eval_cases": len(data.cases), "compared_with": before.model_id,
-            "eval_before": before.hybrid, "eval_after": after.hybrid,
-            "eval_before_dense": before.dense, "eval_after_dense": after.dense,
-            "train_s": round(stats.seconds, 1), "train_cpu_s": round(stats.cpu_seconds, 1),
-            "threads": __import__("torch").get_num_threads(), "pairs_per_s": round(stats.pairs_per_s, 1),
-            "resumed_from_epoch": stats.resumed_from_epoch,
-            "duration_s": round(time.perf_counter() - t_start, 1), "accepted": accepted,
-            "pattern_hashes": data.pattern_hashes,
-        }
-        report = build_report(manifest, data, before, after, kb)
-        (model_dir / REPORT).write_text(json.dumps(report, indent=1, ensure_ascii=False))
-        (model_dir / embed.TUNED_MANIFEST).write_text(json.dumps(manifest, indent=1, ensure_ascii=False))
-        if accepted:
-            swap_folder(model_dir, out_dir)
-            shutil.rmtree(out_dir.with_name(out_dir.name + ".rejected"), ignore_errors=True)
-            if index_dir is not None and data.held_out:
-                index_mod.build(kb, Path(index_dir), encoder, progress=False)
-            elif index_dir is not None:
-                index_dir = Path(index_dir)
-                index_dir.parent.mkdir(parents=True, exist_ok=True)
-                swap_folder(cand_index, index_dir)  # built with the tuned model: no second embedding pass
-        else:
-            swap_folder(model_dir, out_dir.with_name(out_dir.name + ".rejected"))
-        shutil.rmtree(ckpt, ignore_errors=True)
-        return manifest
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    return Run(kb_dir, kb, data, base_spec, cfg, model_id, out_dir, work, Path(index_dir) if index_dir else None,
+               min_gain, resume, progress)
+
+
+def _measure_and_train(run: Run) -> tuple:
+    """(before, after, candidate model, train stats): the current model and the candidate
+    measured on the same cases over indexes of the same (held-out-free) KB."""
+    from recur.retrieval import embed
+    from recur.retrieval import index as index_mod
+    from recur.retrieval.models import active_model
+    from recur.tuning.train import load_trainable, train
+
+    data = run.data
+    current = embed.resolve(active_model(run.kb_dir, None))  # the model this KB uses now: tuned, else bundled
+    log(f"{len(data.pairs)} training pairs from {len(data.docs)} patterns "
+        f"({', '.join(f'{v} {k}' for k, v in sorted(data.kinds.items()))}); "
+        f"{len(data.cases)} {'incidents' if run.on_incidents else 'eval cases'} ({data.eval_source}), never trained on.")
+    if data.note:
+        log(f"note: {data.note}.")
+    log(f"Measuring the current model ({current.model_id}) ...")
+    fold_kb = eval_kb(run.kb, data)
+    reuse = fold_kb is run.kb and run.index_dir is not None and \
+        (index_mod.read_manifest(run.index_dir) or {}).get("model") == current.model_id and \
+        index_mod.is_fresh(run.index_dir, run.kb.root)
+    before = measure(fold_kb, run.index_dir if reuse else run.work / "index-before", embed.load_encoder(current),
+                     data.cases)
+    log(f"  before: recall@3 {before.hybrid['recall@3']:.3f} · MRR {before.hybrid['mrr']:.3f} "
+        f"(dense-only recall@3 {before.dense['recall@3']:.3f})")
+    log(f"Training {run.model_id} ({run.cfg.epochs} epoch(s), batch {run.cfg.batch_size}, seed {run.cfg.seed}, "
+        f"lower {run.cfg.freeze_layers} layers frozen) ...")
+    model = load_trainable(run.base.path)
+    stats = train(model, data.pairs, data.docs, run.cfg, progress=run.progress,
+                  checkpoint=run.ckpt if run.resume else None, checkpoint_key=run.model_id)
+    log("Measuring the tuned model ...")
+    after = measure(fold_kb, run.work / "index", _memory_encoder(model, run.model_id), data.cases)
+    return before, after, model, stats
+
+
+def _decide(run: Run, before: Measure, after: Measure) -> tuple:
+    """(accepted, gate dict or None)."""
+    if not run.on_incidents:
+        return not_worse(before.hybrid, after.hybrid, run.min_gain), None
+    from recur.tuning.gate import decide
+
+    g = decide([r["hybrid"] for r in before.ranks], [r["hybrid"] for r in after.ranks], run.min_gain)
+    return g.verdict == "better", g.to_json()
+
+
+def _manifest(run: Run, before: Measure, after: Measure, stats, t_start: float) -> dict:
+    data, cfg = run.data, run.cfg
+    accepted, gate = _decide(run, before, after)
+    return {
+        "model_id": run.model_id, "base_model": run.base.model_id, "base_path": run.base.path,
+        "kb": str(run.kb_dir.resolve()), "training_data_hash": data.hash, "pairs": len(data.pairs),
+        "pair_kinds": data.kinds, "feedback_pairs": data.feedback, "patterns": len(data.docs),
+        "epochs": cfg.epochs, "seed": cfg.seed, "batch_size": cfg.batch_size, "lr": cfg.lr,
+        "max_seq_length": cfg.max_seq_length, "freeze_layers": cfg.freeze_layers,
+        "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "eval_source": data.eval_source, "eval_cases": len(data.cases), "compared_with": before.model_id,
+        "eval_before": before.hybrid, "eval_after": after.hybrid,
+        "eval_before_dense": before.dense, "eval_after_dense": after.dense,
+        "linked_incidents": data.linked, "linked_patterns": data.linked_patterns,
+        "held_out_incidents": data.held_incidents, "incident_note": data.note, "gate": gate,
+        "final_pass_pairs": 0,
+        "train_s": round(stats.seconds, 1), "train_cpu_s": round(stats.cpu_seconds, 1),
+        "threads": __import__("torch").get_num_threads(), "pairs_per_s": round(stats.pairs_per_s, 1),
+        "resumed_from_epoch": stats.resumed_from_epoch, "resumed_at_step": stats.resumed_at_step,
+        "duration_s": round(time.perf_counter() - t_start, 1), "accepted": accepted,
+        "pattern_hashes": data.pattern_hashes,
+    }
+
+
+def _final_pass(run: Run, model, manifest: dict) -> None:
+    """An accepted fold model learns the held-out incidents too: one short pass, cheaper than
+    training again from the start (the gate measured the model before this pass)."""
+    from recur.tuning.train import TrainConfig, train
+
+    pairs = run.data.late_pairs
+    if not pairs:
+        return
+    cfg = TrainConfig(epochs=1, seed=run.cfg.seed, batch_size=run.cfg.batch_size, lr=run.cfg.lr,
+                      max_seq_length=run.cfg.max_seq_length, freeze_layers=run.cfg.freeze_layers)
+    log(f"Learning the {len(run.data.held_incidents)} held-out incidents too ({len(pairs)} pairs, one pass) ...")
+    stats = train(model, pairs, run.data.docs, cfg, progress=run.progress)
+    manifest["final_pass_pairs"] = len(pairs)
+    manifest["train_s"] = round(manifest["train_s"] + stats.seconds, 1)
+    manifest["train_cpu_s"] = round(manifest["train_cpu_s"] + stats.cpu_seconds, 1)
+
+
+def _finish(run: Run, manifest: dict, before: Measure, after: Measure, model) -> None:
+    """Write the model folder with its manifest and report; swap it in (and rebuild the index)
+    when accepted, else keep it at OUT.rejected."""
+    from recur.retrieval import embed
+    from recur.retrieval import index as index_mod
+    from recur.tuning.report import build_report
+
+    accepted, out_dir = manifest["accepted"], run.out_dir
+    if accepted and run.on_incidents:
+        _final_pass(run, model, manifest)
+    model_dir = run.work / "model"
+    model.save(str(model_dir))
+    report = build_report(manifest, run.data, before, after, run.kb)
+    (model_dir / REPORT).write_text(json.dumps(report, indent=1, ensure_ascii=False))
+    (model_dir / embed.TUNED_MANIFEST).write_text(json.dumps(manifest, indent=1, ensure_ascii=False))
+    if not accepted:
+        swap_folder(model_dir, out_dir.with_name(out_dir.name + ".rejected"))
+        shutil.rmtree(run.ckpt, ignore_errors=True)
+        return
+    swap_folder(model_dir, out_dir)
+    shutil.rmtree(out_dir.with_name(out_dir.name + ".rejected"), ignore_errors=True)
+    if run.index_dir is not None and eval_kb(run.kb, run.data) is not run.kb:  # the fold index lacks held-out text
+        index_mod.build(run.kb, run.index_dir, _memory_encoder(model, run.model_id), progress=False)
+    elif run.index_dir is not None:
+        run.index_dir.parent.mkdir(parents=True, exist_ok=True)
+        swap_folder(run.work / "index", run.index_dir)  # built with the tuned model: no second embedding pass
+    shutil.rmtree(run.ckpt, ignore_errors=True)
 
 
 def summary_lines(m: dict) -> list:
     b, a = m["eval_before"], m["eval_after"]
     bd, ad = m["eval_before_dense"], m["eval_after_dense"]
-    return [
-        f"{m['eval_cases']} eval cases ({m['eval_source']}):",
+    what = "held-out incidents" if m.get("gate") else "eval cases"
+    lines = [f"note: {m['incident_note']}."] if m.get("incident_note") else []
+    lines += [
+        f"{m['eval_cases']} {what} ({m['eval_source']}):",
         f"  hybrid      recall@1 {b['recall@1']:.3f} → {a['recall@1']:.3f} · recall@3 {b['recall@3']:.3f} → "
         f"{a['recall@3']:.3f} · MRR {b['mrr']:.3f} → {a['mrr']:.3f}",
         f"  dense-only  recall@1 {bd['recall@1']:.3f} → {ad['recall@1']:.3f} · recall@3 {bd['recall@3']:.3f} → "
         f"{ad['recall@3']:.3f} · MRR {bd['mrr']:.3f} → {ad['mrr']:.3f}",
-        f"{m['pairs']} pairs × {m['epochs']} epoch(s) in {m['train_s']:.0f}s ({m['pairs_per_s']:.1f} pairs/s, "
-        f"{m['train_cpu_s']:.0f} CPU-s on {m['threads']} threads); {m['duration_s']:.0f}s in all.",
     ]
+    if m.get("gate"):
+        from recur.tuning.gate import gate_line
+
+        lines.append("  " + gate_line(m["gate"]))
+    lines.append(f"{m['pairs']} pairs × {m['epochs']} epoch(s) in {m['train_s']:.0f}s ({m['pairs_per_s']:.1f} pairs/s, "
+                 f"{m['train_cpu_s']:.0f} CPU-s on {m['threads']} threads); {m['duration_s']:.0f}s in all.")
+    return lines

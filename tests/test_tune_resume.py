@@ -1,0 +1,63 @@
+"""A training run interrupted within its one epoch resumes at the step it reached and ends with the
+same weights as an uninterrupted run (real model, a few tiny steps).
+
+The interruption is a KeyboardInterrupt raised after the third real training step (what Ctrl-C
+does); the checkpoint interval is set to 0 so a checkpoint follows every step.
+"""
+
+import pytest
+
+pytestmark = pytest.mark.model
+
+PAIRS = [("too many clients", "db"), ("pool exhausted", "db"), ("no space left", "disk"), ("ENOSPC", "disk"),
+         ("SERVFAIL", "dns"), ("names do not resolve", "dns"), ("writes fail", "disk"), ("requests hang", "db"),
+         ("lookups time out", "dns"), ("volume at 100%", "disk")]
+DOCS = {"db": "Database connection pool exhausted. Requests queue for a connection.",
+        "disk": "Disk full on a host. Writes fail with ENOSPC.",
+        "dns": "DNS resolution failure. Every dependency looks down."}
+
+
+def _weights(model):
+    return {k: v.detach().clone() for k, v in model.state_dict().items()}
+
+
+def test_interrupted_epoch_resumes_to_the_same_weights(tmp_path, monkeypatch, real_encoder):
+    import torch
+
+    from recur.retrieval import embed
+    from recur.tuning import train as train_mod
+
+    path = embed.resolve(embed.DEFAULT).path
+    cfg = train_mod.TrainConfig(epochs=1, seed=5, batch_size=2)
+    straight = train_mod.load_trainable(path)
+    train_mod.train(straight, PAIRS, DOCS, cfg, progress=False)
+
+    monkeypatch.setattr(train_mod, "CHECKPOINT_EVERY_S", 0.0)
+    real_step, calls = train_mod._step, []
+
+    def step_then_ctrl_c(*args):
+        out = real_step(*args)
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return out
+
+    ckpt = tmp_path / "model.partial"
+    monkeypatch.setattr(train_mod, "_step", step_then_ctrl_c)
+    with pytest.raises(KeyboardInterrupt):
+        train_mod.train(train_mod.load_trainable(path), PAIRS, DOCS, cfg, progress=False, checkpoint=ckpt,
+                        checkpoint_key="k")
+    monkeypatch.setattr(train_mod, "_step", real_step)
+    resumed = train_mod.load_trainable(path)
+    stats = train_mod.train(resumed, PAIRS, DOCS, cfg, progress=False, checkpoint=ckpt, checkpoint_key="k")
+    assert (stats.resumed_from_epoch, stats.resumed_at_step, stats.steps) == (0, 2, 3)  # 2 saved, 3 left of 5
+    a, b = _weights(straight), _weights(resumed)
+    assert all(torch.equal(a[k], b[k]) for k in a)
+    # a finished run leaves a checkpoint "after training": a rerun does not train again
+    again = train_mod.load_trainable(path)
+    stats = train_mod.train(again, PAIRS, DOCS, cfg, progress=False, checkpoint=ckpt, checkpoint_key="k")
+    assert stats.steps == 0 and all(torch.equal(a[k], v) for k, v in _weights(again).items())
+    # another key (other data or settings) starts from scratch
+    other = train_mod.train(train_mod.load_trainable(path), PAIRS, DOCS, cfg, progress=False, checkpoint=ckpt,
+                            checkpoint_key="other")
+    assert other.steps == 5 and other.resumed_at_step == 0

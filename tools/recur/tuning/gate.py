@@ -1,0 +1,81 @@
+"""The decision on held-out incidents: the paired per-incident difference in reciprocal rank.
+
+For each held-out incident, delta = candidate 1/rank - current 1/rank (0 outside the top 10),
+both ranked by the full hybrid search over the same fold index construction. A mean over a few
+dozen incidents is noisy (its standard error is about 0.3/sqrt(n)), so the decision reads a
+paired-bootstrap interval too (docs/tuning.md):
+
+- better (activate): mean delta > 0 and >= --min-gain, the interval's lower end > -0.02, and
+  recall@3 loses at most one incident in 30 (at least one);
+- worse (refuse): mean delta < 0, or a lower end < -0.02 with no mean gain;
+- inconclusive (not activated): anything else, with the interval printed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+LOWER_LIMIT = -0.02  # the interval's lower end may not fall below this
+LEVEL = 0.90  # two-sided interval
+RESAMPLES = 10_000
+LOSS_PER = 30  # recall@3 may lose one incident per this many (at least one)
+
+
+@dataclass
+class Gate:
+    verdict: str  # "better" | "worse" | "inconclusive"
+    n: int
+    mean_delta: float
+    interval: list  # [low, high], LEVEL paired bootstrap
+    recall3_lost: int  # incidents in the top 3 before and not after, net
+    recall3_allowed: int
+    reason: str
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def _rr(ranks: list) -> np.ndarray:
+    return np.array([1.0 / r if r else 0.0 for r in ranks])
+
+
+def bootstrap_interval(delta: np.ndarray, level: float = LEVEL, resamples: int = RESAMPLES, seed: int = 0) -> list:
+    """Percentile interval of the mean of ``delta`` over resampled incidents (seeded: reproducible)."""
+    if len(delta) == 0:
+        return [0.0, 0.0]
+    rng = np.random.default_rng(seed)
+    means = delta[rng.integers(0, len(delta), size=(resamples, len(delta)))].mean(axis=1)
+    tail = (1 - level) / 2 * 100
+    return [round(float(v), 4) for v in np.percentile(means, [tail, 100 - tail])]
+
+
+def decide(before_ranks: list, after_ranks: list, min_gain: float = 0.0) -> Gate:
+    """The verdict on paired ranks (1-10 or None), one per held-out incident, same order."""
+    delta = _rr(after_ranks) - _rr(before_ranks)
+    n = len(delta)
+    mean = round(float(delta.mean()), 4) if n else 0.0
+    low, high = bootstrap_interval(delta)
+    hits_before = sum(1 for r in before_ranks if r and r <= 3)
+    hits_after = sum(1 for r in after_ranks if r and r <= 3)
+    lost, allowed = hits_before - hits_after, max(1, n // LOSS_PER)
+    if mean < 0 or (mean <= 0 and low < LOWER_LIMIT):
+        verdict, reason = "worse", "the mean reciprocal rank went down" if mean < 0 else "no gain, and it may lose"
+    elif mean > 0 and mean >= min_gain - 1e-9 and low > LOWER_LIMIT and lost <= allowed:
+        verdict, reason = "better", "a mean gain, and the interval rules out a loss larger than 0.02"
+    elif mean > 0 and mean < min_gain - 1e-9:
+        verdict, reason = "inconclusive", f"the mean gain is below --min-gain {min_gain:g}"
+    elif lost > allowed:
+        verdict, reason = "inconclusive", f"recall@3 lost {lost} incident(s), at most {allowed} allowed"
+    else:
+        verdict, reason = "inconclusive", "the interval does not rule out a loss (or nothing changed)"
+    return Gate(verdict, n, mean, [low, high], lost, allowed, reason)
+
+
+def gate_line(g: dict) -> str:
+    """One line for the terminal and the report."""
+    low, high = g["interval"]
+    return (f"decision on {g['n']} held-out incidents: mean Δ reciprocal rank {g['mean_delta']:+.3f} "
+            f"({int(LEVEL * 100)}% paired-bootstrap interval {low:+.3f} … {high:+.3f}); recall@3 lost "
+            f"{g['recall3_lost']} (at most {g['recall3_allowed']}) → {g['verdict']}: {g['reason']}")
