@@ -57,6 +57,7 @@ eval: install
 # Code hygiene: ruff (rules in pyproject.toml) and the layer contracts (import-linter).
 lint: install
 	$(BIN)/ruff check tools tests bench site_config
+	$(BIN)/ruff format --check tools tests bench site_config
 	$(BIN)/lint-imports
 
 test: install browser lint check eval similar

@@ -54,21 +54,32 @@ def summarise(name, cases, lists):
         line += f"  flagged(answerable top-3) {f[f[:, 2], 0].mean():.2f} ({f[f[:, 2], 0].sum()}/{f[:, 2].sum()})"
     if f[:, 1].any():
         rk = np.asarray([r or 99 for r, (_, pos, _) in zip(ranks, flags) if pos], dtype=float)
-        line += f"  r@1 {np.mean(rk <= 1):.3f} r@3 {np.mean(rk <= 3):.3f} MRR {np.mean(np.where(rk <= 10, 1 / rk, 0)):.3f}"
+        line += (
+            f"  r@1 {np.mean(rk <= 1):.3f} r@3 {np.mean(rk <= 3):.3f} MRR {np.mean(np.where(rk <= 10, 1 / rk, 0)):.3f}"
+        )
     line += f"  high@1 precision {np.mean(hi):.2f} ({sum(hi)}/{len(hi)})" if hi else "  high@1: none"
     print(line)
     return np.asarray(probs, dtype=float), np.asarray(right, dtype=float), figures
 
 
-def buckets(p, y, edges=(0, .1, .2, .4, .6, .8, 1.0001)) -> list:
+def buckets(p, y, edges=(0, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0001)) -> list:
     out = []
     for lo, hi in zip(edges[:-1], edges[1:]):
         m = (p >= lo) & (p < hi)
         if m.any():
-            out.append({"lo": lo, "hi": min(hi, 1), "n": int(m.sum()), "mean_p": round(float(p[m].mean()), 3),
-                        "right": round(float(y[m].mean()), 3)})
-            print(f"    p in [{lo:.1f},{min(hi, 1):.1f}): n={m.sum():3d} mean p {p[m].mean():.2f}, right {y[m].mean():.2f}"
-                  f"  (off by {abs(p[m].mean() - y[m].mean()):.2f})")
+            out.append(
+                {
+                    "lo": lo,
+                    "hi": min(hi, 1),
+                    "n": int(m.sum()),
+                    "mean_p": round(float(p[m].mean()), 3),
+                    "right": round(float(y[m].mean()), 3),
+                }
+            )
+            print(
+                f"    p in [{lo:.1f},{min(hi, 1):.1f}): n={m.sum():3d} mean p {p[m].mean():.2f}, right {y[m].mean():.2f}"
+                f"  (off by {abs(p[m].mean() - y[m].mean()):.2f})"
+            )
     return out
 
 
@@ -85,8 +96,8 @@ def main(argv=None):
     own = [{"query": c.query, "expect": list(c.expect)} for c in load_kb(ROOT / "kb").cases]
     with tempfile.TemporaryDirectory() as t1, tempfile.TemporaryDirectory() as t2:
         lists = run(fx / "kb", dev + nom, t1)
-        p1, y1, _ = summarise("fixture dev", dev, lists[:len(dev)])
-        p2, y2, _ = summarise("fixture dev-nomatch", nom, lists[len(dev):])
+        p1, y1, _ = summarise("fixture dev", dev, lists[: len(dev)])
+        p2, y2, _ = summarise("fixture dev-nomatch", nom, lists[len(dev) :])
         print("  reliability, fixture dev + dev-nomatch (top-5 results):")
         buckets(np.r_[p1, p2], np.r_[y1, y2])
         p3, y3, _ = summarise("starter kb/eval cases", own, run(ROOT / "kb", own, t2))

@@ -72,15 +72,22 @@ def records(searcher, cache, queries):
             keep = [i for i, pid in enumerate(searcher.ids) if pid not in exclude]
             lex = lex[keep]
         qt = [t for t in tokens(text) if t in searcher.index.bm25.vocab_dict]
-        out.append({
-            "set": name, "query": text, "expect": list(expect), "exclude": list(exclude), "pids": pids,
-            "fused": np.asarray(fused, dtype=np.float64),
-            "comp": {k: np.asarray(a, dtype=np.float64) for k, a in comp.items()},
-            "signal": np.asarray([sig.get(p, (0.0, []))[0] for p in pids], dtype=np.float64),
-            "label": np.asarray([p in expect for p in pids], dtype=bool),
-            "lex_max": float(lex.max()) if lex.size else 0.0, "q_tokens": len(qt),
-            "n_patterns": len(searcher.pids) - len(exclude),
-        })
+        out.append(
+            {
+                "set": name,
+                "query": text,
+                "expect": list(expect),
+                "exclude": list(exclude),
+                "pids": pids,
+                "fused": np.asarray(fused, dtype=np.float64),
+                "comp": {k: np.asarray(a, dtype=np.float64) for k, a in comp.items()},
+                "signal": np.asarray([sig.get(p, (0.0, []))[0] for p in pids], dtype=np.float64),
+                "label": np.asarray([p in expect for p in pids], dtype=bool),
+                "lex_max": float(lex.max()) if lex.size else 0.0,
+                "q_tokens": len(qt),
+                "n_patterns": len(searcher.pids) - len(exclude),
+            }
+        )
     return out
 
 
@@ -124,8 +131,9 @@ def main(argv=None):
     s3 = open_kb(noinc, out / "idx-noinc")
     cache3 = VecCache(out / "vec-starter.npz", s3)
     qs = [("inc-pos", f"{inc.title}. {plain(inc.summary)}", list(inc.patterns), []) for inc in kb.incidents.values()]
-    qs += [("inc-pos-lopo", f"{inc.title}. {plain(inc.summary)}", [], list(inc.patterns))
-           for inc in kb.incidents.values()]
+    qs += [
+        ("inc-pos-lopo", f"{inc.title}. {plain(inc.summary)}", [], list(inc.patterns)) for inc in kb.incidents.values()
+    ]
     recs += records(s3, cache3, qs)
     # fixture KB
     fx = Path(a.fixture)

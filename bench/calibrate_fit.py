@@ -50,15 +50,19 @@ def report(name, recs, model, answerable_only_top3=True):
     top3 = np.asarray([bool(r["label"][np.lexsort((np.arange(len(r["fused"])), -r["fused"]))[:3]].any()) for r in recs])
     flag = p1 < cal.NO_MATCH_BELOW
     hi = p1 >= cal.HIGH_AT
-    out = {"queries": len(recs), "answerable": int(pos.sum()), "ans_top3": int(top3.sum()),
-           "flag_nomatch": f"{flag[~pos].mean():.2f} ({flag[~pos].sum()}/{(~pos).sum()})" if (~pos).any() else "-",
-           "flag_ans_top3": f"{flag[top3].mean():.2f} ({flag[top3].sum()}/{top3.sum()})" if top3.any() else "-",
-           "high_prec": f"{y1[hi].mean():.2f} ({int(y1[hi].sum())}/{hi.sum()})" if hi.any() else "- (0)"}
+    out = {
+        "queries": len(recs),
+        "answerable": int(pos.sum()),
+        "ans_top3": int(top3.sum()),
+        "flag_nomatch": f"{flag[~pos].mean():.2f} ({flag[~pos].sum()}/{(~pos).sum()})" if (~pos).any() else "-",
+        "flag_ans_top3": f"{flag[top3].mean():.2f} ({flag[top3].sum()}/{top3.sum()})" if top3.any() else "-",
+        "high_prec": f"{y1[hi].mean():.2f} ({int(y1[hi].sum())}/{hi.sum()})" if hi.any() else "- (0)",
+    }
     print(f"{name:28} " + " ".join(f"{k}={v}" for k, v in out.items()))
     return p, y, q
 
 
-def buckets(p, y, edges=(0, .1, .2, .4, .6, .8, 1.0001)):
+def buckets(p, y, edges=(0, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0001)):
     out = []
     for lo, hi in zip(edges[:-1], edges[1:]):
         m = (p >= lo) & (p < hi)
@@ -93,9 +97,11 @@ def main(argv=None):
         vals = iter(m[k])
         full[k] = [next(vals) if u else full[k][i] for i, u in enumerate(use)]
     print("coef:", dict(zip(cal.FEATURES, full["coef"])), "intercept", full["intercept"])
+
     # leave-pattern-group-out on the starter KB: 5 folds by expected/excluded pattern id
     def group(r):
         return (r["expect"] or r["exclude"] or [r["query"][:40]])[0]
+
     pats = sorted({group(r) for r in train})
     fold_of = {p: i % 5 for i, p in enumerate(pats)}
     cv_p = np.zeros(len(y))
@@ -112,8 +118,10 @@ def main(argv=None):
     # KBs (top-1 scores of LOPO questions look alike on both KBs; answerable ones do not)
     cal.NO_MATCH_BELOW = round(float(np.quantile(cv_p[first][~qpos], a.null_share)), 3)
     print(f"NO_MATCH_BELOW = {cal.NO_MATCH_BELOW} (flags {a.null_share:.0%} of the starter KB's LOPO questions, CV)")
-    print(f"starter CV: no_known_pattern on no-match {np.mean(cv_p[first][~qpos] < cal.NO_MATCH_BELOW):.2f}, "
-          f"on answerable {np.mean(cv_p[first][qpos] < cal.NO_MATCH_BELOW):.2f}")
+    print(
+        f"starter CV: no_known_pattern on no-match {np.mean(cv_p[first][~qpos] < cal.NO_MATCH_BELOW):.2f}, "
+        f"on answerable {np.mean(cv_p[first][qpos] < cal.NO_MATCH_BELOW):.2f}"
+    )
     for s in sets:
         report(f"starter {s}", [r for r in recs if r["set"] == s], full)
     print("--- fixture KB (never fitted on) ---")
@@ -123,17 +131,21 @@ def main(argv=None):
     print("fixture dev+nomatch reliability (top-5 rows):", *buckets(p, yy), sep="\n  ")
     fst = np.r_[True, qq[1:] != qq[:-1]]
     print("fixture dev+nomatch reliability (top-1 rows):", *buckets(p[fst], yy[fst]), sep="\n  ")
+
     # the decision's ceiling on the fixture KB: how well P(top-1) separates (threshold-free)
     def top1(r):
         o, F = cal.features(r["fused"], r["comp"], r["signal"], top=3)
         return cal.probability(F, full)[0], bool(r["label"][o].any())
+
     ans = np.asarray([p for r in recs if r["set"] == "dev" for p, a3 in [top1(r)] if a3])
     nom = np.asarray([top1(r)[0] for r in recs if r["set"] == "nomatch"])
     t70 = np.sort(nom)[int(np.ceil(0.7 * len(nom))) - 1] + 1e-12
     t15 = np.sort(ans)[int(np.floor(0.15 * len(ans)))]
-    print(f"fixture operating curve: AUC(answerable top-3 vs nomatch) {np.mean(ans[:, None] > nom[None, :]):.2f}; "
-          f"flagging 70% of nomatch needs p<{t70:.3f} and flags {np.mean(ans < t70):.2f} of answerable; "
-          f"flagging <=15% of answerable (p<{t15:.3f}) flags {np.mean(nom < t15):.2f} of nomatch")
+    print(
+        f"fixture operating curve: AUC(answerable top-3 vs nomatch) {np.mean(ans[:, None] > nom[None, :]):.2f}; "
+        f"flagging 70% of nomatch needs p<{t70:.3f} and flags {np.mean(ans < t70):.2f} of answerable; "
+        f"flagging <=15% of answerable (p<{t15:.3f}) flags {np.mean(nom < t15):.2f} of nomatch"
+    )
     if a.write:
         path = ROOT / "tools" / "recur" / "retrieval" / "calibrate.py"
         src = path.read_text()

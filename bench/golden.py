@@ -39,8 +39,9 @@ def record(name: str, kb: Path, shared: Path | None, out: Path, work: Path) -> N
     index = work / f"{name}-index"
     queries = cases_jsonl(kb, shared, work / f"{name}-cases.jsonl")
     runs = {
-        "suggest.jsonl": recur("suggest", "--kb", str(kb), "--index", str(index), "--json", "--top", "10",
-                               "--queries", str(queries)),
+        "suggest.jsonl": recur(
+            "suggest", "--kb", str(kb), "--index", str(index), "--json", "--top", "10", "--queries", str(queries)
+        ),
         "report.json": recur("report", "--kb", str(kb), "--format", "json", "--as-of", AS_OF),
         "check.txt": recur("check", "--kb", str(kb), "--today", AS_OF),
     }

@@ -70,8 +70,11 @@ def vector_gap(a: Path, b: Path) -> dict:
     same_views = json.loads((a / "views.json").read_text()) == json.loads((b / "views.json").read_text())
     if va.shape != vb.shape:
         return {"same_views": same_views, "min_cosine": None}
-    return {"same_views": same_views, "min_cosine": float((va * vb).sum(axis=1).min()),
-            "max_abs_diff": float(np.abs(va - vb).max())}
+    return {
+        "same_views": same_views,
+        "min_cosine": float((va * vb).sum(axis=1).min()),
+        "max_abs_diff": float(np.abs(va - vb).max()),
+    }
 
 
 def measure(trees: dict, kb: Path, work: Path, model: str, repeat: int, cold_repeat: int) -> dict:
@@ -79,13 +82,15 @@ def measure(trees: dict, kb: Path, work: Path, model: str, repeat: int, cold_rep
     bare = [sys.executable, "-c", "import sentence_transformers"]
     rows = {name: {"bare": [], "cold": [], "nochange": [], "onechange": []} for name in trees}
     for n in range(cold_repeat):
-        for name in (list(trees) if n % 2 == 0 else list(trees)[::-1]):  # alternate who goes first
+        for name in list(trees) if n % 2 == 0 else list(trees)[::-1]:  # alternate who goes first
             shutil.rmtree(work / f"index-{name}", ignore_errors=True)
             load = os.getloadavg()[0]
             secs, res = timed(index_cmd(kb, work / f"index-{name}", model), trees[name])
             rows[name]["cold"].append(secs)
-            print(f"  {name}: cold {secs:.1f}s, load average {load:.1f} before "
-                  f"({res.stderr.strip().splitlines()[-1]})", flush=True)
+            print(
+                f"  {name}: cold {secs:.1f}s, load average {load:.1f} before ({res.stderr.strip().splitlines()[-1]})",
+                flush=True,
+            )
     for n in range(repeat):
         for name, tools in trees.items():
             rows[name]["bare"].append(timed(bare, tools)[0])
@@ -100,33 +105,49 @@ def measure(trees: dict, kb: Path, work: Path, model: str, repeat: int, cold_rep
     return rows
 
 
-LABELS = {"bare": 'python -c "import sentence_transformers"', "cold": "cold full index",
-          "nochange": "re-index, nothing changed", "onechange": "re-index, 1 pattern changed"}
+LABELS = {
+    "bare": 'python -c "import sentence_transformers"',
+    "cold": "cold full index",
+    "nochange": "re-index, nothing changed",
+    "onechange": "re-index, 1 pattern changed",
+}
 
 
 def report(rows: dict, a, work: Path) -> dict:
     summary = {}
     for name, runs in rows.items():
         med = {run: statistics.median(v) for run, v in runs.items()}
-        summary[name] = {"median_seconds": med, "all_seconds": runs,
-                         "x_bare_import": {run: med[run] / med["bare"] for run in med}}
+        summary[name] = {
+            "median_seconds": med,
+            "all_seconds": runs,
+            "x_bare_import": {run: med[run] / med["bare"] for run in med},
+        }
     names = list(rows)
-    print(f"\nKB: {a.patterns} patterns + {a.incidents} linked incidents, model {a.model}, "
-          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end; medians of {a.repeat} "
-          f"(cold: of {a.cold_repeat})")
+    print(
+        f"\nKB: {a.patterns} patterns + {a.incidents} linked incidents, model {a.model}, "
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end; medians of {a.repeat} "
+        f"(cold: of {a.cold_repeat})"
+    )
     head = f"{'run':44}" + "".join(f"{n + ' s':>12}{'x bare':>8}" for n in names)
     if len(names) == 2:
         head += f"{names[0] + '/' + names[1]:>20}"
     print(head)
     for run, label in LABELS.items():
         line = f"{label:44}" + "".join(
-            f"{summary[n]['median_seconds'][run]:12.2f}{summary[n]['x_bare_import'][run]:8.2f}" for n in names)
+            f"{summary[n]['median_seconds'][run]:12.2f}{summary[n]['x_bare_import'][run]:8.2f}" for n in names
+        )
         if len(names) == 2:
             line += f"{summary[names[0]]['median_seconds'][run] / summary[names[1]]['median_seconds'][run]:20.2f}"
         print(line)
-    out = {"patterns": a.patterns, "incidents": a.incidents, "model": a.model, "repeat": a.repeat,
-           "cold_repeat": a.cold_repeat,
-           "cpus": os.cpu_count(), "trees": summary}
+    out = {
+        "patterns": a.patterns,
+        "incidents": a.incidents,
+        "model": a.model,
+        "repeat": a.repeat,
+        "cold_repeat": a.cold_repeat,
+        "cpus": os.cpu_count(),
+        "trees": summary,
+    }
     if len(names) == 2:
         out["vectors"] = vector_gap(work / f"index-{names[0]}", work / f"index-{names[1]}")
         print(f"cold indexes of the two trees: {out['vectors']}")

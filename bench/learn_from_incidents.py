@@ -62,8 +62,16 @@ def record_incidents(kb_dir: Path, cases: list, keep: list) -> None:
         iid = f"INC-{date.year}-{9000 + i:04d}"
         path = kb_dir / "incidents" / str(date.year) / f"{iid}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(incident_text(iid=iid, title=title, date=date, severity="sev2", patterns=list(c["expect"]),
-                                      sections={"Summary": c["query"]}))
+        path.write_text(
+            incident_text(
+                iid=iid,
+                title=title,
+                date=date,
+                severity="sev2",
+                patterns=list(c["expect"]),
+                sections={"Summary": c["query"]},
+            )
+        )
 
 
 def run_fold(kb: Path, cases: list, fold: list, seed: int, epochs: int, tmp: Path) -> dict:
@@ -78,9 +86,18 @@ def run_fold(kb: Path, cases: list, fold: list, seed: int, epochs: int, tmp: Pat
     asked = [cases[i] for i in fold]
     base = rank_modes(kb_copy, embed.DEFAULT, asked, modes=("hybrid",))["hybrid"]
     tuned = rank_modes(kb_copy, str(folder), asked, modes=("hybrid",))["hybrid"]
-    return {"base": base, "tuned": tuned, "accepted": m["accepted"], "eval_source": m["eval_source"],
-            "gate": m.get("gate"), "note": m.get("incident_note"), "pairs": m["pairs"], "tune_s": round(tune_s, 1),
-            "gate_before": m["eval_before"], "gate_after": m["eval_after"]}
+    return {
+        "base": base,
+        "tuned": tuned,
+        "accepted": m["accepted"],
+        "eval_source": m["eval_source"],
+        "gate": m.get("gate"),
+        "note": m.get("incident_note"),
+        "pairs": m["pairs"],
+        "tune_s": round(tune_s, 1),
+        "gate_before": m["eval_before"],
+        "gate_after": m["eval_after"],
+    }
 
 
 def summarise(results: list) -> dict:
@@ -91,8 +108,13 @@ def summarise(results: list) -> dict:
 
     rr = {name: np.array([1.0 / r.rank if r.rank else 0.0 for r in rows]) for name, rows in pooled.items()}
     delta = rr["tuned"] - rr["base"]
-    return {"table": table, "mrr_delta": round(float(delta.mean()), 4), "mrr_delta_90": bootstrap_interval(delta),
-            "up": int((delta > 0).sum()), "down": int((delta < 0).sum())}
+    return {
+        "table": table,
+        "mrr_delta": round(float(delta.mean()), 4),
+        "mrr_delta_90": bootstrap_interval(delta),
+        "up": int((delta > 0).sum()),
+        "down": int((delta < 0).sum()),
+    }
 
 
 def main(argv=None):
@@ -110,22 +132,40 @@ def main(argv=None):
             f = run_fold(Path(args.kb), cases, fold, args.seed, args.epochs, Path(tmp))
         results.append(f)
         gate = f"gate on {f['eval_source']}: MRR {f['gate_before']['mrr']:.3f} → {f['gate_after']['mrr']:.3f}"
-        print(f"fold {k + 1}/{args.folds}: {len(cases) - len(fold)} incidents recorded, {len(fold)} asked; "
-              f"{f['pairs']} pairs; {gate}, accepted={f['accepted']}; tune {f['tune_s']:.0f}s; fold MRR "
-              f"{metrics(f['base'])['mrr']:.3f} → {metrics(f['tuned'])['mrr']:.3f}", flush=True)
+        print(
+            f"fold {k + 1}/{args.folds}: {len(cases) - len(fold)} incidents recorded, {len(fold)} asked; "
+            f"{f['pairs']} pairs; {gate}, accepted={f['accepted']}; tune {f['tune_s']:.0f}s; fold MRR "
+            f"{metrics(f['base'])['mrr']:.3f} → {metrics(f['tuned'])['mrr']:.3f}",
+            flush=True,
+        )
     s = summarise(results)
-    s["table"] = {"base, nothing recorded": metrics(rank_modes(args.kb, embed.DEFAULT, cases, modes=("hybrid",))["hybrid"]),
-                  **s["table"]}
+    s["table"] = {
+        "base, nothing recorded": metrics(rank_modes(args.kb, embed.DEFAULT, cases, modes=("hybrid",))["hybrid"]),
+        **s["table"],
+    }
     print(f"\n{len(cases)} cases ({args.cases}), {args.folds} folds, pooled; KB {args.kb}")
     print(f"{'model':24} {'recall@1':>8} {'recall@3':>8} {'MRR':>6}")
     for name, m in s["table"].items():
         print(f"{name:24} {m['recall@1']:8.3f} {m['recall@3']:8.3f} {m['mrr']:6.3f}")
-    print(f"tuned - base MRR {s['mrr_delta']:+.3f} (90% paired bootstrap {s['mrr_delta_90'][0]:+.3f} … "
-          f"{s['mrr_delta_90'][1]:+.3f}); {s['up']} cases up, {s['down']} down; {time.perf_counter() - t0:.0f}s")
+    print(
+        f"tuned - base MRR {s['mrr_delta']:+.3f} (90% paired bootstrap {s['mrr_delta_90'][0]:+.3f} … "
+        f"{s['mrr_delta_90'][1]:+.3f}); {s['up']} cases up, {s['down']} down; {time.perf_counter() - t0:.0f}s"
+    )
     OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "learn_from_incidents.json").write_text(json.dumps({
-        "cases": args.cases, "kb": args.kb, "folds": args.folds, "seed": args.seed, "epochs": args.epochs, **s,
-        "per_fold": [{k: v for k, v in f.items() if k not in ("base", "tuned")} for f in results]}, indent=1))
+    (OUT / "learn_from_incidents.json").write_text(
+        json.dumps(
+            {
+                "cases": args.cases,
+                "kb": args.kb,
+                "folds": args.folds,
+                "seed": args.seed,
+                "epochs": args.epochs,
+                **s,
+                "per_fold": [{k: v for k, v in f.items() if k not in ("base", "tuned")} for f in results],
+            },
+            indent=1,
+        )
+    )
 
 
 if __name__ == "__main__":

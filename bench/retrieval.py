@@ -76,8 +76,14 @@ def bootstrap(rows: dict, better: str, resamples: int = 10_000, seed: int = 0) -
 
     def ci(x):
         return [round(float(v), 3) for v in np.percentile(x, [2.5, 97.5])]
-    return {"recall@3": {n: ci(r3[i]) for i, n in enumerate(names)}, "mrr": {n: ci(mrr[i]) for i, n in enumerate(names)},
-            "gain_recall3": ci(gain), "over": better, "resamples": resamples}
+
+    return {
+        "recall@3": {n: ci(r3[i]) for i, n in enumerate(names)},
+        "mrr": {n: ci(mrr[i]) for i, n in enumerate(names)},
+        "gain_recall3": ci(gain),
+        "over": better,
+        "resamples": resamples,
+    }
 
 
 def trust(engine, cases, nomatch_path: Path) -> dict:
@@ -89,8 +95,8 @@ def trust(engine, cases, nomatch_path: Path) -> dict:
     nomatch = load_cases(nomatch_path) if nomatch_path.is_file() else []
     lists = engine.suggest_many([c["query"] for c in cases + nomatch], top=10)
     print("Trust (no_known_pattern, high precision, calibration):")
-    p1, y1, f1 = summarise("dev", cases, lists[:len(cases)])
-    p2, y2, f2 = summarise("dev-nomatch", nomatch, lists[len(cases):]) if nomatch else (np.array([]),) * 2 + ({},)
+    p1, y1, f1 = summarise("dev", cases, lists[: len(cases)])
+    p2, y2, f2 = summarise("dev-nomatch", nomatch, lists[len(cases) :]) if nomatch else (np.array([]),) * 2 + ({},)
     print("  reliability (top-5 results of every case):")
     return {"dev": f1, "nomatch": f2, "buckets": buckets(np.r_[p1, p2], np.r_[y1, y2])}
 
@@ -101,10 +107,17 @@ def main(argv=None):
     ap.add_argument("--cases", default=str(ROOT.parent / "shared" / "eval" / "dev.jsonl"))
     ap.add_argument("--model", default=None, help="model for Recur (default: bundled base model)")
     ap.add_argument("--verbose", "-v", action="store_true")
-    ap.add_argument("--nomatch", default=str(ROOT.parent / "shared" / "eval" / "dev-nomatch.jsonl"),
-                    help="cases no pattern fits (expect: []), for the no-known-pattern and calibration figures")
-    ap.add_argument("--tuned", action="store_true", help="also base vs tuned model (recur tune on --kb only, "
-                    "cached in bench/out/tuned-model) × dense-only vs hybrid: bench/tune_bench.py")
+    ap.add_argument(
+        "--nomatch",
+        default=str(ROOT.parent / "shared" / "eval" / "dev-nomatch.jsonl"),
+        help="cases no pattern fits (expect: []), for the no-known-pattern and calibration figures",
+    )
+    ap.add_argument(
+        "--tuned",
+        action="store_true",
+        help="also base vs tuned model (recur tune on --kb only, "
+        "cached in bench/out/tuned-model) × dense-only vs hybrid: bench/tune_bench.py",
+    )
     args = ap.parse_args(argv)
     kb = load_kb(args.kb)
     cases = load_cases(Path(args.cases))
@@ -128,11 +141,15 @@ def main(argv=None):
         print(f"{name:34} {m['recall@1']:8.3f} {m['recall@3']:8.3f} {m['mrr']:6.3f}")
     better = max(("naive dense (1 vector/pattern)", "BM25 alone"), key=lambda n: table[n]["recall@3"])
     gain = table["Recur hybrid"]["recall@3"] - table[better]["recall@3"]
-    print(f"Recur recall@3 gain over the better baseline: {gain:+.3f}; index build {build_s:.1f}s; "
-          f"{query_ms:.1f} ms/query (batch)")
+    print(
+        f"Recur recall@3 gain over the better baseline: {gain:+.3f}; index build {build_s:.1f}s; "
+        f"{query_ms:.1f} ms/query (batch)"
+    )
     boot = bootstrap(rows, better)
-    print(f"95% intervals (paired bootstrap over the {len(cases)} cases): recall@3 gain {boot['gain_recall3']}; "
-          + "; ".join(f"{n.split(' (')[0]}: recall@3 {boot['recall@3'][n]}, MRR {boot['mrr'][n]}" for n in rows))
+    print(
+        f"95% intervals (paired bootstrap over the {len(cases)} cases): recall@3 gain {boot['gain_recall3']}; "
+        + "; ".join(f"{n.split(' (')[0]}: recall@3 {boot['recall@3'][n]}, MRR {boot['mrr'][n]}" for n in rows)
+    )
     if args.verbose:
         for r in rows["Recur hybrid"]:
             if not r.rank or r.rank > 3:
@@ -145,8 +162,19 @@ def main(argv=None):
         print_table(tuned)
     out = ROOT / "bench" / "out"
     out.mkdir(parents=True, exist_ok=True)
-    (out / "retrieval.json").write_text(json.dumps({"cases": args.cases, "table": table, "gain_recall3": gain,
-                                                   "bootstrap": boot, "trust": trust_figures, "tuned": tuned}, indent=1))
+    (out / "retrieval.json").write_text(
+        json.dumps(
+            {
+                "cases": args.cases,
+                "table": table,
+                "gain_recall3": gain,
+                "bootstrap": boot,
+                "trust": trust_figures,
+                "tuned": tuned,
+            },
+            indent=1,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -60,8 +60,22 @@ def recur(*args, **kw):
 
 def start_server(kb: Path, index: Path, work: Path, port: int, threads: int):
     log = (work / "serve.log").open("w")
-    args = [str(BIN / "recur"), "serve", "--kb", str(kb), "--index", str(index), "--site", str(work / "nosite"),
-            "--feedback", str(work / "feedback.jsonl"), "--host", "127.0.0.1", "--port", str(port)]
+    args = [
+        str(BIN / "recur"),
+        "serve",
+        "--kb",
+        str(kb),
+        "--index",
+        str(index),
+        "--site",
+        str(work / "nosite"),
+        "--feedback",
+        str(work / "feedback.jsonl"),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
     if threads:
         args += ["--threads", str(threads)]
     t0 = time.perf_counter()
@@ -157,14 +171,28 @@ def cold(kb: Path, index: Path, runs: int) -> dict:
         subprocess.run([py, "-c", "import sentence_transformers"], check=True, env=env)
         bare.append(time.perf_counter() - t0)
         t0 = time.perf_counter()
-        subprocess.run([str(BIN / "recur"), "suggest", "--kb", str(kb), "--index", str(index),
-                        "disk full on the database host"], check=True, stdout=subprocess.DEVNULL, env=env)
+        subprocess.run(
+            [str(BIN / "recur"), "suggest", "--kb", str(kb), "--index", str(index), "disk full on the database host"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            env=env,
+        )
         cli.append(time.perf_counter() - t0)
-    prof = json.loads(subprocess.run([py, "-c", COLD_PROFILE, str(kb), str(index)], check=True, env=env,
-                                     capture_output=True, text=True).stdout)
-    return {"import_sentence_transformers_s": statistics.median(bare), "recur_suggest_s": statistics.median(cli),
-            "import_sentence_transformers_min_s": min(bare), "recur_suggest_min_s": min(cli),
-            "runs": runs, "bare_all": bare, "cli_all": cli, "breakdown_s": prof}
+    prof = json.loads(
+        subprocess.run(
+            [py, "-c", COLD_PROFILE, str(kb), str(index)], check=True, env=env, capture_output=True, text=True
+        ).stdout
+    )
+    return {
+        "import_sentence_transformers_s": statistics.median(bare),
+        "recur_suggest_s": statistics.median(cli),
+        "import_sentence_transformers_min_s": min(bare),
+        "recur_suggest_min_s": min(cli),
+        "runs": runs,
+        "bare_all": bare,
+        "cli_all": cli,
+        "breakdown_s": prof,
+    }
 
 
 def main():
@@ -194,13 +222,24 @@ def main():
             inner: list[float] = []
             lat = sequential(base, texts[20:], inner)
             cpu_ms = (cpu_seconds(proc.pid) - cpu0) * 1000 / len(lat)
-            result["sequential"] = {"requests": len(lat), "p50_ms": pct(lat, 50), "p95_ms": pct(lat, 95),
-                                    "p99_ms": pct(lat, 99), "mean_ms": statistics.fmean(lat),
-                                    "server_cpu_ms_per_request": cpu_ms,
-                                    "suggest_p50_ms": pct(inner, 50), "suggest_p95_ms": pct(inner, 95)}
+            result["sequential"] = {
+                "requests": len(lat),
+                "p50_ms": pct(lat, 50),
+                "p95_ms": pct(lat, 95),
+                "p99_ms": pct(lat, 99),
+                "mean_ms": statistics.fmean(lat),
+                "server_cpu_ms_per_request": cpu_ms,
+                "suggest_p50_ms": pct(inner, 50),
+                "suggest_p95_ms": pct(inner, 95),
+            }
             rps, clat = concurrent(base, queries(args.requests, seed=12), args.concurrent)
-            result["concurrent"] = {"clients": args.concurrent, "requests": len(clat), "throughput_rps": rps,
-                                    "p50_ms": pct(clat, 50), "p95_ms": pct(clat, 95)}
+            result["concurrent"] = {
+                "clients": args.concurrent,
+                "requests": len(clat),
+                "throughput_rps": rps,
+                "p50_ms": pct(clat, 50),
+                "p95_ms": pct(clat, 95),
+            }
         finally:
             proc.terminate()
             proc.wait(timeout=20)
@@ -210,22 +249,32 @@ def main():
     (out_dir / "serve.json").write_text(json.dumps(result, indent=1))
     s, c = result["sequential"], result["concurrent"]
     ok = lambda v, lim: "ok" if v <= lim else "MISSED"  # noqa: E731
-    print(f"recur serve on {args.patterns} synthetic patterns ({os.cpu_count()} CPUs, load avg at start "
-          f"{result['load_avg_start'][0]:.1f}); healthy {result['startup_to_healthy_s']} s after start")
-    print(f"  warm POST /api/suggest, {s['requests']} sequential: p50 {s['p50_ms']:.1f} ms "
-          f"[{ok(s['p50_ms'], 20)}: <= 20]  p95 {s['p95_ms']:.1f} ms [{ok(s['p95_ms'], 50)}: <= 50]  "
-          f"p99 {s['p99_ms']:.1f} ms  mean {s['mean_ms']:.1f} ms; server CPU {s['server_cpu_ms_per_request']:.1f} ms "
-          "per request")
-    print(f"    of which ranking (Server-Timing suggest): p50 {s['suggest_p50_ms']:.1f} ms, p95 {s['suggest_p95_ms']:.1f} ms;"
-          f" the rest is HTTP, JSON and the client")
-    print(f"  {c['clients']} concurrent clients, {c['requests']} requests: {c['throughput_rps']:.1f} req/s, "
-          f"p50 {c['p50_ms']:.1f} ms, p95 {c['p95_ms']:.1f} ms")
+    print(
+        f"recur serve on {args.patterns} synthetic patterns ({os.cpu_count()} CPUs, load avg at start "
+        f"{result['load_avg_start'][0]:.1f}); healthy {result['startup_to_healthy_s']} s after start"
+    )
+    print(
+        f"  warm POST /api/suggest, {s['requests']} sequential: p50 {s['p50_ms']:.1f} ms "
+        f"[{ok(s['p50_ms'], 20)}: <= 20]  p95 {s['p95_ms']:.1f} ms [{ok(s['p95_ms'], 50)}: <= 50]  "
+        f"p99 {s['p99_ms']:.1f} ms  mean {s['mean_ms']:.1f} ms; server CPU {s['server_cpu_ms_per_request']:.1f} ms "
+        "per request"
+    )
+    print(
+        f"    of which ranking (Server-Timing suggest): p50 {s['suggest_p50_ms']:.1f} ms, p95 {s['suggest_p95_ms']:.1f} ms;"
+        f" the rest is HTTP, JSON and the client"
+    )
+    print(
+        f"  {c['clients']} concurrent clients, {c['requests']} requests: {c['throughput_rps']:.1f} req/s, "
+        f"p50 {c['p50_ms']:.1f} ms, p95 {c['p95_ms']:.1f} ms"
+    )
     if "cold" in result:
         k = result["cold"]
         extra = k["recur_suggest_s"] - k["import_sentence_transformers_s"]
-        print(f"  cold `recur suggest` {k['recur_suggest_s']:.2f} s vs bare `import sentence_transformers` "
-              f"{k['import_sentence_transformers_s']:.2f} s: {extra:+.2f} s (median of {k['runs']}; fastest: "
-              f"{k['recur_suggest_min_s']:.2f} s vs {k['import_sentence_transformers_min_s']:.2f} s)")
+        print(
+            f"  cold `recur suggest` {k['recur_suggest_s']:.2f} s vs bare `import sentence_transformers` "
+            f"{k['import_sentence_transformers_s']:.2f} s: {extra:+.2f} s (median of {k['runs']}; fastest: "
+            f"{k['recur_suggest_min_s']:.2f} s vs {k['import_sentence_transformers_min_s']:.2f} s)"
+        )
         print("  where the cold time goes (in-process, after importing sentence_transformers):")
         for name, secs in k["breakdown_s"].items():
             print(f"    {name:32s} {secs * 1000:8.0f} ms")

@@ -32,8 +32,18 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from kbfactory import pattern_text, small_kb, write  # noqa: E402
 
-CATEGORIES = ["capacity", "config", "data", "dependencies", "deploys", "hardware", "network", "security",
-              "software", "time"]
+CATEGORIES = [
+    "capacity",
+    "config",
+    "data",
+    "dependencies",
+    "deploys",
+    "hardware",
+    "network",
+    "security",
+    "software",
+    "time",
+]
 COMPONENTS = """postgres mysql redis kafka rabbitmq nginx envoy haproxy kubelet etcd consul vault zookeeper
 elasticsearch cassandra memcached coredns istio terraform jenkins airflow spark flink s3 gcs dynamodb
 bigquery cloudfront akamai cloudflare ntp chrony systemd cron logrotate fluentd prometheus grafana
@@ -60,15 +70,28 @@ def synthetic_kb(root: Path, n: int, seed: int = 7) -> list[tuple[str, str]]:
         pid = f"{comp}-{fail}-{i:04d}"
         cat = CATEGORIES[i % len(CATEGORIES)]
         verb = " ".join(rng.sample(VERBS, 3))
-        summary = (f"When {comp} is {fail}, {impact} {verb}. It usually starts after {comp2} "
-                   f"{rng.choice(FAILURES)} and spreads to {rng.choice(IMPACTS)} within "
-                   f"{rng.randint(2, 90)} minutes; {rng.choice(COMPONENTS)} makes it worse.")
-        write(root, f"patterns/{cat}/{pid}.md", pattern_text(
-            pid, cat, title=f"{comp.capitalize()} {fail} breaks {impact}",
-            symptoms=(f"{impact} {rng.choice(VERBS)}", f"{comp} {fail} on {comp2}"),
-            signals=(f"{comp.upper()}_{fail.upper()}", f"{comp2}: {rng.choice(FAILURES)} (code {rng.randint(1, 999)})"),
-            summary=summary, root_cause=f"{comp2.capitalize()} {rng.choice(FAILURES)} under {impact} load.",
-            runbook=(f"Run `{comp}ctl status --all` and compare with last week.",)))
+        summary = (
+            f"When {comp} is {fail}, {impact} {verb}. It usually starts after {comp2} "
+            f"{rng.choice(FAILURES)} and spreads to {rng.choice(IMPACTS)} within "
+            f"{rng.randint(2, 90)} minutes; {rng.choice(COMPONENTS)} makes it worse."
+        )
+        write(
+            root,
+            f"patterns/{cat}/{pid}.md",
+            pattern_text(
+                pid,
+                cat,
+                title=f"{comp.capitalize()} {fail} breaks {impact}",
+                symptoms=(f"{impact} {rng.choice(VERBS)}", f"{comp} {fail} on {comp2}"),
+                signals=(
+                    f"{comp.upper()}_{fail.upper()}",
+                    f"{comp2}: {rng.choice(FAILURES)} (code {rng.randint(1, 999)})",
+                ),
+                summary=summary,
+                root_cause=f"{comp2.capitalize()} {rng.choice(FAILURES)} under {impact} load.",
+                runbook=(f"Run `{comp}ctl status --all` and compare with last week.",),
+            ),
+        )
         ids.append((pid, cat))
     planted = []
     for k in range(5):  # a copy with a new id and title, as an author who did not search first would write
@@ -132,14 +155,26 @@ def main() -> None:
         print(f"{'run':38} {'seconds':>8} {'x plain':>8}")
         for name, secs in rows.items():
             print(f"{name:38} {secs:8.2f} {secs / rows['plain check']:8.1f}")
-        print(f"planted duplicates found: {len(expected & warm_found)}/{len(expected)}; "
-              f"false alarms: {len(warm_found - expected)}; cold and warm agree: {cold_found == warm_found}; "
-              f"edited file still flagged: {tuple(sorted(planted[0])) in one_found}")
+        print(
+            f"planted duplicates found: {len(expected & warm_found)}/{len(expected)}; "
+            f"false alarms: {len(warm_found - expected)}; cold and warm agree: {cold_found == warm_found}; "
+            f"edited file still flagged: {tuple(sorted(planted[0])) in one_found}"
+        )
         out = ROOT / "bench" / "out"
         out.mkdir(parents=True, exist_ok=True)
-        (out / "similar.json").write_text(json.dumps({
-            "patterns": n, "model": a.model, "seconds": rows, "planted": len(expected),
-            "found": len(expected & warm_found), "false_alarms": sorted(map(list, warm_found - expected))}, indent=1))
+        (out / "similar.json").write_text(
+            json.dumps(
+                {
+                    "patterns": n,
+                    "model": a.model,
+                    "seconds": rows,
+                    "planted": len(expected),
+                    "found": len(expected & warm_found),
+                    "false_alarms": sorted(map(list, warm_found - expected)),
+                },
+                indent=1,
+            )
+        )
         if a.keep:
             shutil.rmtree(out / "similar-kb", ignore_errors=True)
             shutil.copytree(work / "kb", out / "similar-kb")

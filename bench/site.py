@@ -33,12 +33,33 @@ BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT / "tools"))
 
 CATS = ["capacity", "config", "deploys", "data", "software", "dependencies", "network", "time", "security", "hardware"]
-SERVICES = [f"svc-{w}" for w in ("checkout", "payments", "auth", "search", "catalog", "orders", "email", "edge",
-                                 "reporting", "billing", "ledger", "images", "ingest", "stream", "cache", "db-main")]
-WORDS = ("request connection pool queue latency timeout replica leader disk memory thread cache certificate "
-         "deploy rollback config flag cluster node pod container kernel packet route resolver lock index "
-         "migration backup restore quota limit throttle retry storm spike drift clock lag write read error "
-         "upstream downstream gateway worker batch cron schedule shard partition heap socket file handle").split()
+SERVICES = [
+    f"svc-{w}"
+    for w in (
+        "checkout",
+        "payments",
+        "auth",
+        "search",
+        "catalog",
+        "orders",
+        "email",
+        "edge",
+        "reporting",
+        "billing",
+        "ledger",
+        "images",
+        "ingest",
+        "stream",
+        "cache",
+        "db-main",
+    )
+]
+WORDS = (
+    "request connection pool queue latency timeout replica leader disk memory thread cache certificate "
+    "deploy rollback config flag cluster node pod container kernel packet route resolver lock index "
+    "migration backup restore quota limit throttle retry storm spike drift clock lag write read error "
+    "upstream downstream gateway worker batch cron schedule shard partition heap socket file handle"
+).split()
 OWNERS = [f"team-{t}" for t in ("platform", "storage", "network", "payments", "identity", "data", "edge", "sre")]
 AS_OF = dt.date(2026, 11, 20)
 
@@ -53,27 +74,47 @@ def sentence(rng, n=14):
 
 def pattern_md(n: int, rng: random.Random) -> tuple[str, str]:
     cat, pid = CATS[n % len(CATS)], f"pattern-{n:04d}-{rng.choice(WORDS)}-{rng.choice(WORDS)}"
-    signals = [f"Kube{rng.choice(WORDS).capitalize()}{rng.choice(WORDS).capitalize()}{n}",
-               f"E{rng.choice(WORDS).upper()[:5]}{n % 97}", f"ERROR {rng.choice(WORDS)}: {words(rng, 5)} (code {n})",
-               f"level=error msg=\"{words(rng, 4)}\" attempt={n % 9}"]
+    signals = [
+        f"Kube{rng.choice(WORDS).capitalize()}{rng.choice(WORDS).capitalize()}{n}",
+        f"E{rng.choice(WORDS).upper()[:5]}{n % 97}",
+        f"ERROR {rng.choice(WORDS)}: {words(rng, 5)} (code {n})",
+        f'level=error msg="{words(rng, 4)}" attempt={n % 9}',
+    ]
     fix = ""
     if n % 3 == 0:
         due = AS_OF + dt.timedelta(days=rng.randint(-120, 120))
-        fix = (f"fix:\n  status: {rng.choice(['open', 'in-progress', 'done'])}\n  owner: {rng.choice(OWNERS)}\n"
-               f"  due: {due.isoformat()}\n  tickets: [PRB-{n}]\n")
-    front = (f"---\nid: {pid}\ntitle: {words(rng, 5).capitalize()} {n}\ncategory: {cat}\nseverity: sev{1 + n % 4}\n"
-             "symptoms:\n" + "".join(f"  - \"{words(rng, 8)}\"\n" for _ in range(5)) +
-             "signals:\n" + "".join(f"  - {json.dumps(s)}\n" for s in signals) +
-             f"tags: [{', '.join(sorted({rng.choice(WORDS) for _ in range(4)}))}]\n"
-             f"services: [{', '.join(sorted({rng.choice(SERVICES) for _ in range(3)}))}]\n"
-             f"owner: {rng.choice(OWNERS)}\n{fix}---\n")
-    body = ("\n## Summary\n" + " ".join(sentence(rng) for _ in range(5)) + "\n\n## Runbook\n" +
-            "".join(f"{k}. {sentence(rng, 10)} Run `kubectl {rng.choice(WORDS)} -n prod {rng.choice(WORDS)}`.\n"
-                    for k in range(1, 6)) +
-            "\n## Evidence to preserve\n" + "".join(f"- {sentence(rng, 8)}\n" for _ in range(2)) +
-            "\n## Root cause\n" + " ".join(sentence(rng) for _ in range(3)) +
-            "\n\n## Permanent fix\n" + " ".join(sentence(rng) for _ in range(2)) +
-            "\n\n## Detection\n- Alert on " + words(rng, 6) + ".\n")
+        fix = (
+            f"fix:\n  status: {rng.choice(['open', 'in-progress', 'done'])}\n  owner: {rng.choice(OWNERS)}\n"
+            f"  due: {due.isoformat()}\n  tickets: [PRB-{n}]\n"
+        )
+    front = (
+        f"---\nid: {pid}\ntitle: {words(rng, 5).capitalize()} {n}\ncategory: {cat}\nseverity: sev{1 + n % 4}\n"
+        "symptoms:\n"
+        + "".join(f'  - "{words(rng, 8)}"\n' for _ in range(5))
+        + "signals:\n"
+        + "".join(f"  - {json.dumps(s)}\n" for s in signals)
+        + f"tags: [{', '.join(sorted({rng.choice(WORDS) for _ in range(4)}))}]\n"
+        f"services: [{', '.join(sorted({rng.choice(SERVICES) for _ in range(3)}))}]\n"
+        f"owner: {rng.choice(OWNERS)}\n{fix}---\n"
+    )
+    body = (
+        "\n## Summary\n"
+        + " ".join(sentence(rng) for _ in range(5))
+        + "\n\n## Runbook\n"
+        + "".join(
+            f"{k}. {sentence(rng, 10)} Run `kubectl {rng.choice(WORDS)} -n prod {rng.choice(WORDS)}`.\n"
+            for k in range(1, 6)
+        )
+        + "\n## Evidence to preserve\n"
+        + "".join(f"- {sentence(rng, 8)}\n" for _ in range(2))
+        + "\n## Root cause\n"
+        + " ".join(sentence(rng) for _ in range(3))
+        + "\n\n## Permanent fix\n"
+        + " ".join(sentence(rng) for _ in range(2))
+        + "\n\n## Detection\n- Alert on "
+        + words(rng, 6)
+        + ".\n"
+    )
     return f"patterns/{cat}/{pid}.md", front + body
 
 
@@ -83,17 +124,25 @@ def incident_md(n: int, rng: random.Random, pids: list) -> tuple[str, str]:
     pats = [] if n % 10 == 0 else sorted({rng.choice(pids) for _ in range(rng.choice([1, 1, 1, 2]))})
     extra = ""
     if n % 4 == 0:
-        extra += (f"follow_ups:\n  - {{title: \"{words(rng, 6)}\", status: {rng.choice(['open', 'done'])}, "
-                  f"owner: {rng.choice(OWNERS)}, due: {(date + dt.timedelta(days=30)).isoformat()}}}\n")
+        extra += (
+            f'follow_ups:\n  - {{title: "{words(rng, 6)}", status: {rng.choice(["open", "done"])}, '
+            f"owner: {rng.choice(OWNERS)}, due: {(date + dt.timedelta(days=30)).isoformat()}}}\n"
+        )
     if n % 7 == 0:
-        extra += f"flags:\n  - \"{words(rng, 8)}\"\n"
+        extra += f'flags:\n  - "{words(rng, 8)}"\n'
     if date < AS_OF - dt.timedelta(days=60):
         extra += "review: {status: done}\n"
-    front = (f"---\nid: {iid}\ntitle: {words(rng, 7).capitalize()}\ndate: {date.isoformat()}\nseverity: sev{1 + n % 4}\n"
-             f"patterns: [{', '.join(pats)}]\nservices: [{', '.join(sorted({rng.choice(SERVICES) for _ in range(2)}))}]\n"
-             f"duration_minutes: {rng.randint(5, 300)}\n{extra}---\n")
-    body = ("\n## Summary\n" + " ".join(sentence(rng) for _ in range(4)) + "\n\n## Timeline\n" +
-            "".join(f"- {h:02d}:{rng.randint(0, 59):02d} {sentence(rng, 9)}\n" for h in range(8, 12)))
+    front = (
+        f"---\nid: {iid}\ntitle: {words(rng, 7).capitalize()}\ndate: {date.isoformat()}\nseverity: sev{1 + n % 4}\n"
+        f"patterns: [{', '.join(pats)}]\nservices: [{', '.join(sorted({rng.choice(SERVICES) for _ in range(2)}))}]\n"
+        f"duration_minutes: {rng.randint(5, 300)}\n{extra}---\n"
+    )
+    body = (
+        "\n## Summary\n"
+        + " ".join(sentence(rng) for _ in range(4))
+        + "\n\n## Timeline\n"
+        + "".join(f"- {h:02d}:{rng.randint(0, 59):02d} {sentence(rng, 9)}\n" for h in range(8, 12))
+    )
     return f"incidents/{date.year}/{iid}.md", front + body
 
 
@@ -112,7 +161,9 @@ def write_kb(root: Path, patterns: int, incidents: int, seed: int = 3) -> Path:
     (root / "paths").mkdir()
     for k in range(5):
         steps = "".join(f"  - pattern: {pid}\n    why: {sentence(rng, 10)}\n" for pid in rng.sample(pids, 8))
-        (root / "paths" / f"path-{k}.yml").write_text(f"title: Path {k}\naudience: new on-call engineers\nsteps:\n{steps}")
+        (root / "paths" / f"path-{k}.yml").write_text(
+            f"title: Path {k}\naudience: new on-call engineers\nsteps:\n{steps}"
+        )
     return root
 
 
@@ -170,11 +221,23 @@ def main():
         n_bare = bare_tree(kb, src_pages, bare_docs)
         (work / "bare.yml").write_text(
             f"site_name: Bare\ndocs_dir: {bare_docs}\nsite_dir: {work / 'bare-site'}\ntheme:\n  name: material\n"
-            "  font: false\nplugins:\n  - search\nnav:\n  - Home: index.md\nvalidation:\n  omitted_files: ignore\n")
+            "  font: false\nplugins:\n  - search\nnav:\n  - Home: index.md\nvalidation:\n  omitted_files: ignore\n"
+        )
 
         bare_cmd = [str(BIN / "mkdocs"), "build", "-q", "-f", str(work / "bare.yml")]
-        recur_cmd = [str(BIN / "recur"), "site", "--kb", str(kb), "--out", str(work / "recur-site"), "-q",
-                     "--as-of", AS_OF.isoformat(), "--index", str(work / "no-index")]
+        recur_cmd = [
+            str(BIN / "recur"),
+            "site",
+            "--kb",
+            str(kb),
+            "--out",
+            str(work / "recur-site"),
+            "-q",
+            "--as-of",
+            AS_OF.isoformat(),
+            "--index",
+            str(work / "no-index"),
+        ]
         bare_runs, recur_runs = [], []
         for _ in range(max(args.repeat, 1)):  # interleaved, so a busy neighbour slows both alike
             bare_runs.append(timed(bare_cmd, env=env))
@@ -185,20 +248,36 @@ def main():
         si_bare = (work / "bare-site/search/search_index.json").stat().st_size
         si_recur = (work / "recur-site/search/search_index.json").stat().st_size
         pages_recur = sum(1 for _ in (work / "recur-site").rglob("*.html"))
-        result = {"patterns": args.patterns, "incidents": args.incidents, "pages_bare": n_bare, "pages_recur": pages_recur,
-                  "seconds_bare": round(t_bare, 2), "seconds_recur": round(t_recur, 2),
-                  "cpu_seconds_bare": round(c_bare, 2), "cpu_seconds_recur": round(c_recur, 2),
-                  "cpu_ratio": round(c_recur / c_bare, 2),
-                  "mb_bare": round(s_bare / 1e6, 1), "mb_recur": round(s_recur / 1e6, 1),
-                  "search_index_mb_bare": round(si_bare / 1e6, 1), "search_index_mb_recur": round(si_recur / 1e6, 1),
-                  "time_ratio": round(t_recur / t_bare, 2), "size_ratio": round(s_recur / s_bare, 2)}
+        result = {
+            "patterns": args.patterns,
+            "incidents": args.incidents,
+            "pages_bare": n_bare,
+            "pages_recur": pages_recur,
+            "seconds_bare": round(t_bare, 2),
+            "seconds_recur": round(t_recur, 2),
+            "cpu_seconds_bare": round(c_bare, 2),
+            "cpu_seconds_recur": round(c_recur, 2),
+            "cpu_ratio": round(c_recur / c_bare, 2),
+            "mb_bare": round(s_bare / 1e6, 1),
+            "mb_recur": round(s_recur / 1e6, 1),
+            "search_index_mb_bare": round(si_bare / 1e6, 1),
+            "search_index_mb_recur": round(si_recur / 1e6, 1),
+            "time_ratio": round(t_recur / t_bare, 2),
+            "size_ratio": round(s_recur / s_bare, 2),
+        }
         print(f"{args.patterns} patterns + {args.incidents} incidents ({n_bare} source pages), same run:")
-        print(f"  bare mkdocs-material : {t_bare:6.1f} s wall {c_bare:6.1f} s CPU  {s_bare / 1e6:6.1f} MB  "
-              f"(search index {si_bare / 1e6:.1f} MB)")
-        print(f"  recur site           : {t_recur:6.1f} s wall {c_recur:6.1f} s CPU  {s_recur / 1e6:6.1f} MB  "
-              f"(search index {si_recur / 1e6:.1f} MB)")
-        print(f"  ratio wall {result['time_ratio']:.2f}x, CPU {result['cpu_ratio']:.2f}x (target <= 2.0); "
-              f"size {result['size_ratio']:.2f}x (target <= 1.2)   [best of {args.repeat}, interleaved]")
+        print(
+            f"  bare mkdocs-material : {t_bare:6.1f} s wall {c_bare:6.1f} s CPU  {s_bare / 1e6:6.1f} MB  "
+            f"(search index {si_bare / 1e6:.1f} MB)"
+        )
+        print(
+            f"  recur site           : {t_recur:6.1f} s wall {c_recur:6.1f} s CPU  {s_recur / 1e6:6.1f} MB  "
+            f"(search index {si_recur / 1e6:.1f} MB)"
+        )
+        print(
+            f"  ratio wall {result['time_ratio']:.2f}x, CPU {result['cpu_ratio']:.2f}x (target <= 2.0); "
+            f"size {result['size_ratio']:.2f}x (target <= 1.2)   [best of {args.repeat}, interleaved]"
+        )
         out = ROOT / "bench" / "out"
         out.mkdir(parents=True, exist_ok=True)
         (out / "site.json").write_text(json.dumps(result, indent=1) + "\n")

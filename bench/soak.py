@@ -36,10 +36,16 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 RECUR = [sys.executable, "-m", "recur"]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT / "tools") + os.pathsep + os.environ.get("PYTHONPATH", "")}
-GOOD = ["No space left on device while writing the WAL", "FATAL: sorry, too many clients already",
-        "pods in CrashLoopBackOff after deploy", "SERVFAIL from the resolvers, lookups time out",
-        "TLS handshake fails: certificate has expired", "latency up, connection pool exhausted",
-        "OOMKilled containers restarting", "disk full on db-1 /var/lib/postgresql"]
+GOOD = [
+    "No space left on device while writing the WAL",
+    "FATAL: sorry, too many clients already",
+    "pods in CrashLoopBackOff after deploy",
+    "SERVFAIL from the resolvers, lookups time out",
+    "TLS handshake fails: certificate has expired",
+    "latency up, connection pool exhausted",
+    "OOMKilled containers restarting",
+    "disk full on db-1 /var/lib/postgresql",
+]
 BAD = [(b'{"text": ', 400), (b'{"text": ""}', 422), (b'{"text": "x", "top": 99}', 422), (b"[]", 422), (b"", 400)]
 
 
@@ -56,16 +62,28 @@ def rss_mb(pid: int) -> float:
 
 
 def alert_group(name: str) -> dict:
-    return {"version": "4", "status": "firing", "groupKey": "soak", "alerts": [
-        {"status": "firing", "labels": {"alertname": name, "service": "api"},
-         "annotations": {"summary": random.choice(GOOD)}, "fingerprint": f"fp-{i}"} for i in range(3)]}
+    return {
+        "version": "4",
+        "status": "firing",
+        "groupKey": "soak",
+        "alerts": [
+            {
+                "status": "firing",
+                "labels": {"alertname": name, "service": "api"},
+                "annotations": {"summary": random.choice(GOOD)},
+                "fingerprint": f"fp-{i}",
+            }
+            for i in range(3)
+        ],
+    }
 
 
 def oversize(base: str, size: int) -> int:
     """A blocking client: the whole over-limit body, then read the reply."""
     host, port = base.removeprefix("http://").split(":")
-    head = (f"POST /api/suggest HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-            f"Content-Length: {size}\r\n\r\n").encode()
+    head = (
+        f"POST /api/suggest HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {size}\r\n\r\n"
+    ).encode()
     with socket.create_connection((host, int(port)), timeout=60) as s:
         s.sendall(head + b"x" * size)
         reply = b""
@@ -84,8 +102,10 @@ class Client(threading.Thread):
     def run(self):
         with httpx.Client(base_url=self.base, timeout=60) as http:
             while time.monotonic() < self.until:
-                kind = self.rng.choices(["suggest", "bad", "patterns", "pattern", "alertmanager", "feedback",
-                                         "oversize"], [40, 10, 5, 10, 10, 15, 3])[0]
+                kind = self.rng.choices(
+                    ["suggest", "bad", "patterns", "pattern", "alertmanager", "feedback", "oversize"],
+                    [40, 10, 5, 10, 10, 15, 3],
+                )[0]
                 t0 = time.perf_counter()
                 try:
                     status, want = self.one(http, kind)
@@ -114,16 +134,39 @@ class Client(threading.Thread):
 
 
 def start(kb: Path, work: Path, model: str) -> tuple[subprocess.Popen, str]:
-    subprocess.run(RECUR + ["index", "--kb", str(kb), "--index", str(work / "index"), "--model", model],
-                   check=True, env=ENV, capture_output=True)
+    subprocess.run(
+        RECUR + ["index", "--kb", str(kb), "--index", str(work / "index"), "--model", model],
+        check=True,
+        env=ENV,
+        capture_output=True,
+    )
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     log = (work / "serve.log").open("w")
-    proc = subprocess.Popen(RECUR + ["serve", "--kb", str(kb), "--index", str(work / "index"), "--model", model,
-                                     "--site", str(work / "nosite"), "--port", str(port), "--feedback",
-                                     str(work / "feedback.jsonl"), "--feedback-rate", "1200"],
-                            stdout=log, stderr=subprocess.STDOUT, env=ENV)
+    proc = subprocess.Popen(
+        RECUR
+        + [
+            "serve",
+            "--kb",
+            str(kb),
+            "--index",
+            str(work / "index"),
+            "--model",
+            model,
+            "--site",
+            str(work / "nosite"),
+            "--port",
+            str(port),
+            "--feedback",
+            str(work / "feedback.jsonl"),
+            "--feedback-rate",
+            "1200",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=ENV,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
@@ -142,10 +185,14 @@ def edit_and_reindex(kb: Path, work: Path, model: str) -> float:
     """A pattern gains a symptom; `recur index` rebuilds; returns the rebuild's seconds."""
     path = sorted((kb / "patterns").rglob("*.md"))[0]
     text = path.read_text()
-    path.write_text(text.replace("symptoms:\n", "symptoms:\n  - \"soak test symptom: the fans spin backwards\"\n", 1))
+    path.write_text(text.replace("symptoms:\n", 'symptoms:\n  - "soak test symptom: the fans spin backwards"\n', 1))
     t0 = time.perf_counter()
-    subprocess.run(RECUR + ["index", "--kb", str(kb), "--index", str(work / "index"), "--model", model],
-                   check=True, env=ENV, capture_output=True)
+    subprocess.run(
+        RECUR + ["index", "--kb", str(kb), "--index", str(work / "index"), "--model", model],
+        check=True,
+        env=ENV,
+        capture_output=True,
+    )
     return time.perf_counter() - t0
 
 
@@ -155,7 +202,9 @@ def sample_rss(pid: int, until: float, samples: list) -> None:
         time.sleep(0.5)
 
 
-def run(kb_src: Path, duration: float = 180, clients: int = 8, model: str = "all-MiniLM-L6-v2", work: Path | None = None):
+def run(
+    kb_src: Path, duration: float = 180, clients: int = 8, model: str = "all-MiniLM-L6-v2", work: Path | None = None
+):
     """The soak; returns the report dict (``ok`` False when a check failed)."""
     work = Path(work or tempfile.mkdtemp(prefix="recur-soak-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -191,27 +240,50 @@ def report(stats, rss, warm_end, work: Path, health: dict, reindex_s: float, dur
     warm = [m for t, m in rss if t <= warm_end] or [0.0]
     after = [m for t, m in rss if t > warm_end] or warm
     lat = [s[2] * 1000 for s in stats]
-    by_kind = {k: {"requests": len(v), "p50_ms": round(pct(v, 50), 1), "p99_ms": round(pct(v, 99), 1)}
-               for k in sorted({s[0] for s in stats}) for v in [[s[2] * 1000 for s in stats if s[0] == k]]}
-    out = {"duration_s": duration, "requests": len(stats), "req_per_s": round(len(stats) / duration, 1),
-           "unexpected": len(bad), "errors_5xx": len(five), "connection_errors": len(conn),
-           "feedback_201": created, "feedback_lines": len(lines) - 1, "feedback_valid_lines": valid,
-           "feedback_tail_ok": lines[-1] == b"", "reloads": health.get("reloads"), "reindex_s": round(reindex_s, 1),
-           "p50_ms": round(pct(lat, 50), 1), "p99_ms": round(pct(lat, 99), 1),
-           "rss_warm_mb": round(warm[-1], 1), "rss_end_mb": round(after[-1], 1),
-           "rss_max_after_warm_mb": round(max(after), 1), "rss_growth_mb": round(after[-1] - warm[-1], 1),
-           "by_kind": by_kind, "examples": [list(map(str, s[:2])) for s in bad[:5]],
-           "served_5xx_in_metrics": _served_5xx(*metrics)}
-    out["ok"] = (not bad and created == valid == len(lines) - 1 and out["feedback_tail_ok"]
-                 and (health.get("reloads") or 0) >= 1)
+    by_kind = {
+        k: {"requests": len(v), "p50_ms": round(pct(v, 50), 1), "p99_ms": round(pct(v, 99), 1)}
+        for k in sorted({s[0] for s in stats})
+        for v in [[s[2] * 1000 for s in stats if s[0] == k]]
+    }
+    out = {
+        "duration_s": duration,
+        "requests": len(stats),
+        "req_per_s": round(len(stats) / duration, 1),
+        "unexpected": len(bad),
+        "errors_5xx": len(five),
+        "connection_errors": len(conn),
+        "feedback_201": created,
+        "feedback_lines": len(lines) - 1,
+        "feedback_valid_lines": valid,
+        "feedback_tail_ok": lines[-1] == b"",
+        "reloads": health.get("reloads"),
+        "reindex_s": round(reindex_s, 1),
+        "p50_ms": round(pct(lat, 50), 1),
+        "p99_ms": round(pct(lat, 99), 1),
+        "rss_warm_mb": round(warm[-1], 1),
+        "rss_end_mb": round(after[-1], 1),
+        "rss_max_after_warm_mb": round(max(after), 1),
+        "rss_growth_mb": round(after[-1] - warm[-1], 1),
+        "by_kind": by_kind,
+        "examples": [list(map(str, s[:2])) for s in bad[:5]],
+        "served_5xx_in_metrics": _served_5xx(*metrics),
+    }
+    out["ok"] = (
+        not bad and created == valid == len(lines) - 1 and out["feedback_tail_ok"] and (health.get("reloads") or 0) >= 1
+    )
     return out
 
 
 def _served_5xx(before: str, after: str) -> float:
     """5xx answers the server counted (its /metrics) during the soak."""
+
     def count(text):
-        return {k: float(v) for k, _, v in (x.rpartition(" ") for x in text.splitlines())
-                if k.startswith("recur_http_requests_total{") and 'status="5' in k}
+        return {
+            k: float(v)
+            for k, _, v in (x.rpartition(" ") for x in text.splitlines())
+            if k.startswith("recur_http_requests_total{") and 'status="5' in k
+        }
+
     old = count(before)
     return sum(v - old.get(k, 0.0) for k, v in count(after).items())
 

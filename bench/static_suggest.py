@@ -65,7 +65,9 @@ def browser_answers(site: Path, texts: list[str]) -> dict:
 
     profile = tempfile.mkdtemp(prefix="recur-bench-chromium-")
     with serve_dir(site) as base, sync_playwright() as pw:
-        ctx = pw.chromium.launch_persistent_context(profile, executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        ctx = pw.chromium.launch_persistent_context(
+            profile, executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS
+        )
         try:
             page = ctx.new_page()
             errors = page_errors(page)
@@ -76,7 +78,8 @@ def browser_answers(site: Path, texts: list[str]) -> dict:
             page.click("button.recur-suggest__go")
             page.wait_for_selector(".recur-suggest__card", timeout=60_000)
             load_s = time.perf_counter() - t0
-            out = page.evaluate("""async (texts) => {
+            out = page.evaluate(
+                """async (texts) => {
                 const engine = await document.querySelector('div.recur-suggest').recurEngine;
                 const res = [];
                 for (const t of texts) {
@@ -86,7 +89,9 @@ def browser_answers(site: Path, texts: list[str]) -> dict:
                             confidence: a.results.map(r => r.confidence)});
                 }
                 return res;
-            }""", texts)
+            }""",
+                texts,
+            )
             return {"load_s": load_s, "answers": out, "errors": list(errors)}
         finally:
             ctx.close()
@@ -120,23 +125,44 @@ def main() -> None:
     b_ids = [a["ids"] for a in browser["answers"]]
     ms = [a["ms"] for a in browser["answers"]]
     report = {
-        "cases": n, "nomatch_cases": len(nomatch),
-        "recall@3": {"cli": round(recall_at(s_ids[:n], cases, 3), 4), "browser": round(recall_at(b_ids[:n], cases, 3), 4)},
-        "recall@1": {"cli": round(recall_at(s_ids[:n], cases, 1), 4), "browser": round(recall_at(b_ids[:n], cases, 1), 4)},
+        "cases": n,
+        "nomatch_cases": len(nomatch),
+        "recall@3": {
+            "cli": round(recall_at(s_ids[:n], cases, 3), 4),
+            "browser": round(recall_at(b_ids[:n], cases, 3), 4),
+        },
+        "recall@1": {
+            "cli": round(recall_at(s_ids[:n], cases, 1), 4),
+            "browser": round(recall_at(b_ids[:n], cases, 1), 4),
+        },
         "top1_agreement": round(sum(s[:1] == b[:1] for s, b in zip(s_ids[:n], b_ids[:n])) / n, 4),
         "top3_same_set": round(sum(set(s[:3]) == set(b[:3]) for s, b in zip(s_ids[:n], b_ids[:n])) / n, 4),
-        "verdict_agreement": round(sum(a["no_known_pattern"] == b["no_known_pattern"]
-                                       for a, b in zip(server, browser["answers"])) / len(texts), 4),
+        "verdict_agreement": round(
+            sum(a["no_known_pattern"] == b["no_known_pattern"] for a, b in zip(server, browser["answers"]))
+            / len(texts),
+            4,
+        ),
         "load_s": round(browser["load_s"], 2),
-        "query_ms": {"median": round(statistics.median(ms), 1), "p90": round(sorted(ms)[int(0.9 * (len(ms) - 1))], 1),
-                     "max": round(max(ms), 1)},
-        "bundle_bytes": stats["browser"]["total"], "bundle_files": stats["browser"]["bytes"],
-        "site_bytes": stats["bytes"], "build_s": round(build_s, 1), "console_errors": browser["errors"],
-        "disagreements": [{"case": i, "cli": s[:3], "browser": b[:3]}
-                          for i, (s, b) in enumerate(zip(s_ids[:n], b_ids[:n])) if s[:1] != b[:1]],
-        "recall3_differs": [{"case": i, "cli": s[:5], "browser": b[:5]}
-                            for i, (s, b, c) in enumerate(zip(s_ids[:n], b_ids[:n], cases))
-                            if any(p in c["expect"] for p in s[:3]) != any(p in c["expect"] for p in b[:3])],
+        "query_ms": {
+            "median": round(statistics.median(ms), 1),
+            "p90": round(sorted(ms)[int(0.9 * (len(ms) - 1))], 1),
+            "max": round(max(ms), 1),
+        },
+        "bundle_bytes": stats["browser"]["total"],
+        "bundle_files": stats["browser"]["bytes"],
+        "site_bytes": stats["bytes"],
+        "build_s": round(build_s, 1),
+        "console_errors": browser["errors"],
+        "disagreements": [
+            {"case": i, "cli": s[:3], "browser": b[:3]}
+            for i, (s, b) in enumerate(zip(s_ids[:n], b_ids[:n]))
+            if s[:1] != b[:1]
+        ],
+        "recall3_differs": [
+            {"case": i, "cli": s[:5], "browser": b[:5]}
+            for i, (s, b, c) in enumerate(zip(s_ids[:n], b_ids[:n], cases))
+            if any(p in c["expect"] for p in s[:3]) != any(p in c["expect"] for p in b[:3])
+        ],
     }
     ok = {
         "recall@3 gap": abs(report["recall@3"]["cli"] - report["recall@3"]["browser"]) <= TARGETS["recall3_gap"],
@@ -150,13 +176,19 @@ def main() -> None:
     out = ROOT / "bench" / "out"
     out.mkdir(parents=True, exist_ok=True)
     (out / "static_suggest.json").write_text(json.dumps(report, indent=1))
-    print(f"cases {n} (+{len(nomatch)} no-match)   recall@3 cli {report['recall@3']['cli']:.3f} browser "
-          f"{report['recall@3']['browser']:.3f}   recall@1 cli {report['recall@1']['cli']:.3f} browser "
-          f"{report['recall@1']['browser']:.3f}")
-    print(f"top-1 agreement {report['top1_agreement']:.1%}   same top-3 set {report['top3_same_set']:.1%}   "
-          f"no-known-pattern verdict agrees {report['verdict_agreement']:.1%}")
-    print(f"first use {report['load_s']:.2f} s   query median {report['query_ms']['median']} ms, "
-          f"p90 {report['query_ms']['p90']} ms, max {report['query_ms']['max']} ms   (site build {report['build_s']} s)")
+    print(
+        f"cases {n} (+{len(nomatch)} no-match)   recall@3 cli {report['recall@3']['cli']:.3f} browser "
+        f"{report['recall@3']['browser']:.3f}   recall@1 cli {report['recall@1']['cli']:.3f} browser "
+        f"{report['recall@1']['browser']:.3f}"
+    )
+    print(
+        f"top-1 agreement {report['top1_agreement']:.1%}   same top-3 set {report['top3_same_set']:.1%}   "
+        f"no-known-pattern verdict agrees {report['verdict_agreement']:.1%}"
+    )
+    print(
+        f"first use {report['load_s']:.2f} s   query median {report['query_ms']['median']} ms, "
+        f"p90 {report['query_ms']['p90']} ms, max {report['query_ms']['max']} ms   (site build {report['build_s']} s)"
+    )
     print(f"bundle {report['bundle_bytes'] / 1e6:.1f} MB:")
     for name, size in sorted(report["bundle_files"].items(), key=lambda kv: -kv[1]):
         if size > 100_000:

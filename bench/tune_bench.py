@@ -42,8 +42,13 @@ def tuned_model(kb_dir, epochs: int = 1, seed: int = 0, fresh: bool = False, out
     data_hash = training_data(load_kb(kb_dir)).hash
     for folder in (out, out.with_name(out.name + ".rejected")):
         m = read_tuned_manifest(folder)
-        if not fresh and m and m.get("training_data_hash") == data_hash and m.get("seed") == seed \
-                and m.get("epochs") == epochs:
+        if (
+            not fresh
+            and m
+            and m.get("training_data_hash") == data_hash
+            and m.get("seed") == seed
+            and m.get("epochs") == epochs
+        ):
             return folder, m
     m = run_tune(kb_dir, out, index_dir=None, epochs=epochs, seed=seed, resume=False)
     return (out if m["accepted"] else out.with_name(out.name + ".rejected")), m
@@ -90,9 +95,15 @@ def cost(manifest: dict, patterns: int = 1000) -> dict:
     per_pattern = manifest["pairs"] / max(1, manifest["patterns"])
     other = max(0.0, manifest["duration_s"] - manifest["train_s"])  # load + 2 index builds + eval
     train_s = patterns * per_pattern * manifest["epochs"] / max(manifest["pairs_per_s"], 1e-9)
-    return {"patterns": manifest["patterns"], "pairs": manifest["pairs"], "epochs": manifest["epochs"],
-            "train_s": manifest["train_s"], "duration_s": manifest["duration_s"], "pairs_per_s": manifest["pairs_per_s"],
-            f"extrapolated_{patterns}_patterns_s": round(train_s + other * patterns / max(1, manifest["patterns"]), 0)}
+    return {
+        "patterns": manifest["patterns"],
+        "pairs": manifest["pairs"],
+        "epochs": manifest["epochs"],
+        "train_s": manifest["train_s"],
+        "duration_s": manifest["duration_s"],
+        "pairs_per_s": manifest["pairs_per_s"],
+        f"extrapolated_{patterns}_patterns_s": round(train_s + other * patterns / max(1, manifest["patterns"]), 0),
+    }
 
 
 def main(argv=None):
@@ -107,17 +118,24 @@ def main(argv=None):
     cases = load_cases(Path(args.cases))
     t0 = time.perf_counter()
     table, manifest = compare(args.kb, cases, args.epochs, args.seed, args.fresh, args.model_dir)
-    print(f"{len(cases)} cases ({args.cases}); tuned on {args.kb} only "
-          f"({manifest['pairs']} pairs, {manifest['epochs']} epochs, seed {manifest['seed']})")
+    print(
+        f"{len(cases)} cases ({args.cases}); tuned on {args.kb} only "
+        f"({manifest['pairs']} pairs, {manifest['epochs']} epochs, seed {manifest['seed']})"
+    )
     print_table(table)
     c = cost(manifest)
-    print(f"tuning: {c['train_s']:.0f}s training ({c['pairs_per_s']:.1f} pairs/s), {c['duration_s']:.0f}s with "
-          f"both evals, {c['patterns']} patterns; ~{c['extrapolated_1000_patterns_s'] / 60:.0f} min for 1,000 patterns "
-          f"(linear in pairs); gate on {manifest['eval_source']}: MRR {manifest['eval_before']['mrr']:.3f} → "
-          f"{manifest['eval_after']['mrr']:.3f}, accepted={manifest['accepted']}; bench {time.perf_counter() - t0:.0f}s")
+    print(
+        f"tuning: {c['train_s']:.0f}s training ({c['pairs_per_s']:.1f} pairs/s), {c['duration_s']:.0f}s with "
+        f"both evals, {c['patterns']} patterns; ~{c['extrapolated_1000_patterns_s'] / 60:.0f} min for 1,000 patterns "
+        f"(linear in pairs); gate on {manifest['eval_source']}: MRR {manifest['eval_before']['mrr']:.3f} → "
+        f"{manifest['eval_after']['mrr']:.3f}, accepted={manifest['accepted']}; bench {time.perf_counter() - t0:.0f}s"
+    )
     OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "tune.json").write_text(json.dumps({"cases": args.cases, "kb": args.kb, "table": table, "cost": c,
-                                               "model_id": manifest["model_id"]}, indent=1))
+    (OUT / "tune.json").write_text(
+        json.dumps(
+            {"cases": args.cases, "kb": args.kb, "table": table, "cost": c, "model_id": manifest["model_id"]}, indent=1
+        )
+    )
 
 
 if __name__ == "__main__":

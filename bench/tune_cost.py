@@ -34,19 +34,31 @@ from recur.tuning.gate import gate_line  # noqa: E402
 from recur.tuning.tune import run_tune  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
-RECIPES = {"new": {"epochs": 1, "all_anchors": False, "freeze_layers": 3},
-           "old": {"epochs": 3, "all_anchors": True, "freeze_layers": 0}}
+RECIPES = {
+    "new": {"epochs": 1, "all_anchors": False, "freeze_layers": 3},
+    "old": {"epochs": 3, "all_anchors": True, "freeze_layers": 0},
+}
 
 
 def run_recipe(kb: Path, work: Path, name: str) -> dict:
     out, index = work / f"model-{name}", work / f"index-{name}"
     t0, c0 = time.perf_counter(), time.process_time()
     m = run_tune(kb, out, index, seed=0, resume=False, progress=False, **RECIPES[name])
-    return {"wall_s": round(time.perf_counter() - t0, 1), "cpu_s": round(time.process_time() - c0, 1),
-            "train_s": m["train_s"], "train_cpu_s": m["train_cpu_s"], "pairs": m["pairs"], "epochs": m["epochs"],
-            "pairs_per_s": m["pairs_per_s"], "accepted": m["accepted"], "gate": m.get("gate"),
-            "eval_source": m["eval_source"], "final_pass_pairs": m.get("final_pass_pairs", 0),
-            "before": m["eval_before"], "after": m["eval_after"]}
+    return {
+        "wall_s": round(time.perf_counter() - t0, 1),
+        "cpu_s": round(time.process_time() - c0, 1),
+        "train_s": m["train_s"],
+        "train_cpu_s": m["train_cpu_s"],
+        "pairs": m["pairs"],
+        "epochs": m["epochs"],
+        "pairs_per_s": m["pairs_per_s"],
+        "accepted": m["accepted"],
+        "gate": m.get("gate"),
+        "eval_source": m["eval_source"],
+        "final_pass_pairs": m.get("final_pass_pairs", 0),
+        "before": m["eval_before"],
+        "after": m["eval_after"],
+    }
 
 
 def main(argv=None):
@@ -65,24 +77,45 @@ def main(argv=None):
             rows[name] = run_recipe(kb, Path(tmp), name)
             r = rows[name]
             r["extrapolated_min"] = round(r["wall_s"] / args.fraction / 60, 1)
-            print(f"{name}: {r['pairs']} pairs × {r['epochs']} epoch(s) (+{r['final_pass_pairs']} final pass); "
-                  f"{r['wall_s']:.0f}s wall ({r['cpu_s']:.0f} CPU-s), training {r['train_s']:.0f}s "
-                  f"({r['pairs_per_s']:.1f} pairs/s); gate on {r['eval_source']}: "
-                  f"{(r['gate'] or {}).get('verdict', '-')}, accepted={r['accepted']}", flush=True)
+            print(
+                f"{name}: {r['pairs']} pairs × {r['epochs']} epoch(s) (+{r['final_pass_pairs']} final pass); "
+                f"{r['wall_s']:.0f}s wall ({r['cpu_s']:.0f} CPU-s), training {r['train_s']:.0f}s "
+                f"({r['pairs_per_s']:.1f} pairs/s); gate on {r['eval_source']}: "
+                f"{(r['gate'] or {}).get('verdict', '-')}, accepted={r['accepted']}",
+                flush=True,
+            )
             if r["gate"]:
-                print(f"  MRR {r['before']['mrr']:.3f} → {r['after']['mrr']:.3f}, recall@3 {r['before']['recall@3']:.3f} → "
-                      f"{r['after']['recall@3']:.3f}; {gate_line(r['gate'])}", flush=True)
-    print(f"\n{n_p} patterns + {n_i} linked incidents measured ({args.fraction:g} of {args.patterns} + "
-          f"{args.incidents}; load average {load:.1f} at start, 2 cores), extrapolated linearly:")
+                print(
+                    f"  MRR {r['before']['mrr']:.3f} → {r['after']['mrr']:.3f}, recall@3 {r['before']['recall@3']:.3f} → "
+                    f"{r['after']['recall@3']:.3f}; {gate_line(r['gate'])}",
+                    flush=True,
+                )
+    print(
+        f"\n{n_p} patterns + {n_i} linked incidents measured ({args.fraction:g} of {args.patterns} + "
+        f"{args.incidents}; load average {load:.1f} at start, 2 cores), extrapolated linearly:"
+    )
     for name, r in rows.items():
         print(f"  {name}: ~{r['extrapolated_min']:.0f} min for {args.patterns} patterns + {args.incidents} incidents")
     ratio = rows["old"]["wall_s"] / rows["new"]["wall_s"] if "old" in rows else None
     if ratio:
-        print(f"  old / new wall time in this run: {ratio:.1f}x (CPU {rows['old']['cpu_s'] / rows['new']['cpu_s']:.1f}x)")
+        print(
+            f"  old / new wall time in this run: {ratio:.1f}x (CPU {rows['old']['cpu_s'] / rows['new']['cpu_s']:.1f}x)"
+        )
     OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "tune_cost.json").write_text(json.dumps({"patterns": n_p, "incidents": n_i, "fraction": args.fraction,
-                                                    "load_at_start": round(load, 1), "recipes": RECIPES,
-                                                    "runs": rows, "ratio_old_new": ratio}, indent=1))
+    (OUT / "tune_cost.json").write_text(
+        json.dumps(
+            {
+                "patterns": n_p,
+                "incidents": n_i,
+                "fraction": args.fraction,
+                "load_at_start": round(load, 1),
+                "recipes": RECIPES,
+                "runs": rows,
+                "ratio_old_new": ratio,
+            },
+            indent=1,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -169,43 +169,138 @@ steps:
 
 # Twelve patterns, each with three incident reports in a reporter's words (not the pattern's).
 _INCIDENT_KB = [
-    ("db-pool-exhausted", "capacity", "Database connection pool exhausted",
-     ("requests hang waiting for a database connection", "too many clients"),
-     ("Checkout froze while every worker waited on Postgres", "Orders API stuck: all DB handles in use",
-      "Login spinner forever after the batch job grabbed the connections")),
-    ("disk-full", "capacity", "Disk full on a host", ("writes fail", "no space left on device"),
-     ("Uploads rejected, the volume on node-7 hit 100%", "Log partition filled and the agent stopped writing",
-      "Kafka broker could not append: filesystem out of bytes")),
-    ("dns-failure", "network", "DNS resolution failure", ("hostnames do not resolve", "SERVFAIL from resolvers"),
-     ("Everything looked down because names stopped resolving", "Service discovery lookups failed cluster-wide",
-      "Pods could not find the payments host by name")),
-    ("cert-expired", "security", "TLS certificate expired", ("handshake failures", "x509 certificate has expired"),
-     ("Mobile apps refused to connect to the API edge", "Partner webhooks failed with a trust error",
-      "Browsers warned that the site was not secure")),
-    ("oom-kill", "software", "Container killed for running out of memory", ("pods restart", "exit code 137"),
-     ("The recommender kept restarting every few minutes", "Workers vanished with signal 9 under load",
-      "Search pods cycling after the heap grew")),
-    ("bad-deploy", "deploys", "Faulty release rolled out", ("errors start right after a deploy", "canary fails"),
-     ("Error rate jumped the minute version 4.2 went live", "New build broke the cart page for everyone",
-      "Rollback fixed the 500s introduced by the morning release")),
-    ("clock-skew", "time", "Clock drift between hosts", ("token validation fails", "timestamps out of order"),
-     ("Sessions expired instantly on two nodes", "Signed URLs rejected as not yet valid",
-      "Events arrived before the things that caused them")),
-    ("rate-limited", "dependencies", "Upstream rate limit hit", ("429 responses", "requests throttled"),
-     ("The maps provider started refusing our calls at noon", "Payment gateway answered too many requests",
-      "Email sends queued because the vendor throttled us")),
-    ("cache-stampede", "software", "Cache stampede after expiry", ("database load spikes", "cache misses surge"),
-     ("Homepage slowed when the popular keys all expired together", "Redis flush sent every request to MySQL",
-      "Thundering herd on the product catalogue at the top of the hour")),
-    ("queue-backlog", "capacity", "Message queue backlog", ("consumer lag grows", "jobs delayed"),
-     ("Notifications arrived hours late", "Invoices stuck behind millions of pending messages",
-      "Order confirmations delayed because consumers fell behind")),
-    ("config-typo", "config", "Bad configuration pushed", ("service fails to start", "config validation error"),
-     ("A wrong flag value took the gateway down", "Feature toggle file with a stray comma broke startup",
-      "Edited YAML disabled authentication by mistake")),
-    ("replica-lag", "data", "Database replica lag", ("stale reads", "replication delay alerts"),
-     ("Customers saw old balances after paying", "Profile edits disappeared then came back",
-      "Reports showed yesterday's numbers from the read replica")),
+    (
+        "db-pool-exhausted",
+        "capacity",
+        "Database connection pool exhausted",
+        ("requests hang waiting for a database connection", "too many clients"),
+        (
+            "Checkout froze while every worker waited on Postgres",
+            "Orders API stuck: all DB handles in use",
+            "Login spinner forever after the batch job grabbed the connections",
+        ),
+    ),
+    (
+        "disk-full",
+        "capacity",
+        "Disk full on a host",
+        ("writes fail", "no space left on device"),
+        (
+            "Uploads rejected, the volume on node-7 hit 100%",
+            "Log partition filled and the agent stopped writing",
+            "Kafka broker could not append: filesystem out of bytes",
+        ),
+    ),
+    (
+        "dns-failure",
+        "network",
+        "DNS resolution failure",
+        ("hostnames do not resolve", "SERVFAIL from resolvers"),
+        (
+            "Everything looked down because names stopped resolving",
+            "Service discovery lookups failed cluster-wide",
+            "Pods could not find the payments host by name",
+        ),
+    ),
+    (
+        "cert-expired",
+        "security",
+        "TLS certificate expired",
+        ("handshake failures", "x509 certificate has expired"),
+        (
+            "Mobile apps refused to connect to the API edge",
+            "Partner webhooks failed with a trust error",
+            "Browsers warned that the site was not secure",
+        ),
+    ),
+    (
+        "oom-kill",
+        "software",
+        "Container killed for running out of memory",
+        ("pods restart", "exit code 137"),
+        (
+            "The recommender kept restarting every few minutes",
+            "Workers vanished with signal 9 under load",
+            "Search pods cycling after the heap grew",
+        ),
+    ),
+    (
+        "bad-deploy",
+        "deploys",
+        "Faulty release rolled out",
+        ("errors start right after a deploy", "canary fails"),
+        (
+            "Error rate jumped the minute version 4.2 went live",
+            "New build broke the cart page for everyone",
+            "Rollback fixed the 500s introduced by the morning release",
+        ),
+    ),
+    (
+        "clock-skew",
+        "time",
+        "Clock drift between hosts",
+        ("token validation fails", "timestamps out of order"),
+        (
+            "Sessions expired instantly on two nodes",
+            "Signed URLs rejected as not yet valid",
+            "Events arrived before the things that caused them",
+        ),
+    ),
+    (
+        "rate-limited",
+        "dependencies",
+        "Upstream rate limit hit",
+        ("429 responses", "requests throttled"),
+        (
+            "The maps provider started refusing our calls at noon",
+            "Payment gateway answered too many requests",
+            "Email sends queued because the vendor throttled us",
+        ),
+    ),
+    (
+        "cache-stampede",
+        "software",
+        "Cache stampede after expiry",
+        ("database load spikes", "cache misses surge"),
+        (
+            "Homepage slowed when the popular keys all expired together",
+            "Redis flush sent every request to MySQL",
+            "Thundering herd on the product catalogue at the top of the hour",
+        ),
+    ),
+    (
+        "queue-backlog",
+        "capacity",
+        "Message queue backlog",
+        ("consumer lag grows", "jobs delayed"),
+        (
+            "Notifications arrived hours late",
+            "Invoices stuck behind millions of pending messages",
+            "Order confirmations delayed because consumers fell behind",
+        ),
+    ),
+    (
+        "config-typo",
+        "config",
+        "Bad configuration pushed",
+        ("service fails to start", "config validation error"),
+        (
+            "A wrong flag value took the gateway down",
+            "Feature toggle file with a stray comma broke startup",
+            "Edited YAML disabled authentication by mistake",
+        ),
+    ),
+    (
+        "replica-lag",
+        "data",
+        "Database replica lag",
+        ("stale reads", "replication delay alerts"),
+        (
+            "Customers saw old balances after paying",
+            "Profile edits disappeared then came back",
+            "Reports showed yesterday's numbers from the read replica",
+        ),
+    ),
 ]
 
 
@@ -220,13 +315,25 @@ def incident_kb(root: Path) -> Path:
     day = dt.date(2025, 1, 6)
     n = 0
     for pid, cat, title, symptoms, _ in _INCIDENT_KB:
-        write(root, f"patterns/{cat}/{pid}.md", pattern_text(pid, cat, title=title, symptoms=symptoms,
-                                                             summary=f"{title}: {symptoms[0]}."))
+        write(
+            root,
+            f"patterns/{cat}/{pid}.md",
+            pattern_text(pid, cat, title=title, symptoms=symptoms, summary=f"{title}: {symptoms[0]}."),
+        )
     for round_ in range(3):  # interleaved in time: every pattern has an old, a middle and a recent incident
         for pid, _, _, _, reports in _INCIDENT_KB:
             n += 1
             date = day + dt.timedelta(days=9 * n)
-            write(root, f"incidents/{date.year}/INC-{date.year}-{n:04d}.md", incident_text(
-                iid=f"INC-{date.year}-{n:04d}", title=reports[round_], date=date, severity="sev3", patterns=[pid],
-                sections={"Summary": f"{reports[round_]}. Responders spent the first half hour on other leads."}))
+            write(
+                root,
+                f"incidents/{date.year}/INC-{date.year}-{n:04d}.md",
+                incident_text(
+                    iid=f"INC-{date.year}-{n:04d}",
+                    title=reports[round_],
+                    date=date,
+                    severity="sev3",
+                    patterns=[pid],
+                    sections={"Summary": f"{reports[round_]}. Responders spent the first half hour on other leads."},
+                ),
+            )
     return root

@@ -180,8 +180,25 @@ def test_recur_index_with_nothing_to_embed_does_not_import_torch(kb_dir, tmp_pat
     index_mod.build(load_kb(kb_dir), idx, DefaultLookalike(), progress=False)
     path = kb_dir / "patterns/capacity/disk-full.md"
     path.write_text(path.read_text().replace("look for restarts", "look for evictions"))
-    res = subprocess.run([sys.executable, "-X", "importtime", "-m", "recur", "index", "--kb", str(kb_dir),
-                          "--index", str(idx), "--model", "default"], capture_output=True, text=True, timeout=120)
+    res = subprocess.run(
+        [
+            sys.executable,
+            "-X",
+            "importtime",
+            "-m",
+            "recur",
+            "index",
+            "--kb",
+            str(kb_dir),
+            "--index",
+            str(idx),
+            "--model",
+            "default",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert res.returncode == 0, res.stderr[-2000:]
     assert "0 embedded, 3 unchanged" in res.stderr
     imported = {line.split("|")[-1].strip().split(".")[0] for line in res.stderr.splitlines() if "|" in line}
@@ -199,8 +216,11 @@ class Recording(embed.FakeEncoder):
 
 
 def test_a_text_shared_by_several_views_is_encoded_once(kb_dir, tmp_path):
-    write(kb_dir, "patterns/network/dns-again.md", pattern_text(
-        "dns-again", "network", title="DNS resolution failure", symptoms=("SERVFAIL from resolvers",)))
+    write(
+        kb_dir,
+        "patterns/network/dns-again.md",
+        pattern_text("dns-again", "network", title="DNS resolution failure", symptoms=("SERVFAIL from resolvers",)),
+    )
     enc = Recording()
     index_mod.build(load_kb(kb_dir), tmp_path / "index", enc, progress=False)
     loaded = index_mod.load(tmp_path / "index")

@@ -10,16 +10,22 @@ from recur.util.errors import RecurError
 
 ROOT = Path(__file__).resolve().parents[1]
 
-TEXTS = ["disk full on the database host", "KubePodCrashLooping", "x",
-         "After the deploy at 14:02 the checkout service started returning 502s to every customer " * 3]
+TEXTS = [
+    "disk full on the database host",
+    "KubePodCrashLooping",
+    "x",
+    "After the deploy at 14:02 the checkout service started returning 502s to every customer " * 3,
+]
 
 
 @pytest.fixture
 def precision_encoder(real_encoder, monkeypatch):
     """A fresh encoder around the session's model (no shared trace), at a chosen precision."""
+
     def make(value):
         monkeypatch.setenv("RECUR_PRECISION", value)
         return embed.SentenceTransformerEncoder.from_model(real_encoder.model, real_encoder.model_id)
+
     return make
 
 
@@ -79,8 +85,10 @@ def test_unknown_precision_is_a_clean_error(monkeypatch, tmp_path):
 
 def test_a_pasted_log_is_cut_before_tokenizing_without_changing_its_vector(precision_encoder):
     enc = precision_encoder("fp32")
-    log = "".join(f"2026-11-27T03:{i % 60:02d}:00Z ERROR db-{i % 7} write failed: ENOSPC no space left on device\n"
-                  for i in range(2000))  # ~160 KB, far past the 256 tokens the model reads
+    log = "".join(
+        f"2026-11-27T03:{i % 60:02d}:00Z ERROR db-{i % 7} write failed: ENOSPC no space left on device\n"
+        for i in range(2000)
+    )  # ~160 KB, far past the 256 tokens the model reads
     assert len(enc._clip(log)) < len(log) // 10
     ours = enc.encode([log])[0]
     theirs = enc.model.encode([log], convert_to_numpy=True, normalize_embeddings=True)[0]

@@ -34,8 +34,20 @@ def test_tune_writes_an_active_model_with_its_manifest(tuned):
     assert m["accepted"] is True  # 1.0 before, 1.0 after: not worse
     on_disk = json.loads((out / "recur-model.json").read_text())
     assert on_disk["model_id"] == m["model_id"] == f"tuned:{m['base_model']}:{m['training_data_hash']}:7:1:8:3e-05:f3"
-    for key in ("base_model", "kb", "training_data_hash", "pairs", "epochs", "seed", "date", "eval_before",
-                "eval_after", "duration_s", "pattern_hashes", "eval_source"):
+    for key in (
+        "base_model",
+        "kb",
+        "training_data_hash",
+        "pairs",
+        "epochs",
+        "seed",
+        "date",
+        "eval_before",
+        "eval_after",
+        "duration_s",
+        "pattern_hashes",
+        "eval_source",
+    ):
         assert key in on_disk, key
     assert set(on_disk["eval_after"]) >= {"recall@1", "recall@3", "mrr"}
     assert on_disk["kb"] == str(kb.resolve()) and on_disk["pairs"] == 10
@@ -79,8 +91,26 @@ def refused(tuned):
 
     kb, out, index, m = tuned
     before = (out / "recur-model.json").read_text()
-    res = CliRunner().invoke(cli, ["tune", "--kb", str(kb), "--out", str(out), "--index", str(index),
-                                   "--epochs", "1", "--seed", "7", "--batch-size", "8", "--min-gain", "1"])
+    res = CliRunner().invoke(
+        cli,
+        [
+            "tune",
+            "--kb",
+            str(kb),
+            "--out",
+            str(out),
+            "--index",
+            str(index),
+            "--epochs",
+            "1",
+            "--seed",
+            "7",
+            "--batch-size",
+            "8",
+            "--min-gain",
+            "1",
+        ],
+    )
     return res, before
 
 

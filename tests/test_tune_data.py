@@ -11,10 +11,19 @@ from recur.tuning.tune import not_worse
 
 def test_pairs_cover_fields_and_incidents_but_never_eval_cases(kb_dir):
     # a symptom that is word for word an eval case must not be trained on
-    write(kb_dir, "patterns/capacity/disk-full.md", pattern_text(
-        "disk-full", title="Disk full on a host", symptoms=("writes fail", "ENOSPC while writing the WAL"),
-        signals=("No space left on device",), root_cause="The volume filled up.",
-        summary="A filesystem runs out of bytes.", fix=None))
+    write(
+        kb_dir,
+        "patterns/capacity/disk-full.md",
+        pattern_text(
+            "disk-full",
+            title="Disk full on a host",
+            symptoms=("writes fail", "ENOSPC while writing the WAL"),
+            signals=("No space left on device",),
+            root_cause="The volume filled up.",
+            summary="A filesystem runs out of bytes.",
+            fix=None,
+        ),
+    )
     data = training_data(load_kb(kb_dir))
     anchors = {a for a, _ in data.pairs}
     assert "ENOSPC while writing the WAL" not in anchors
@@ -23,8 +32,9 @@ def test_pairs_cover_fields_and_incidents_but_never_eval_cases(kb_dir):
     assert ("writes fail", "disk-full") in data.pairs
     assert ("The volume filled up.", "disk-full") not in data.pairs  # root causes: only with all_anchors
     assert ("The volume filled up.", "disk-full") in training_data(load_kb(kb_dir), all_anchors=True).pairs
-    assert any(pid == "db-pool-exhausted" and a.startswith("Checkout hung on database connections")
-               for a, pid in data.pairs)  # the linked incident's title + summary
+    assert any(
+        pid == "db-pool-exhausted" and a.startswith("Checkout hung on database connections") for a, pid in data.pairs
+    )  # the linked incident's title + summary
     assert "old-retired" not in data.docs and all(pid != "old-retired" for _, pid in data.pairs)
     assert data.docs["disk-full"].startswith("Disk full on a host.")
     assert data.eval_source == "eval/cases.yml" and len(data.cases) == 2
@@ -34,9 +44,16 @@ def test_pairs_cover_fields_and_incidents_but_never_eval_cases(kb_dir):
 
 def test_kb_without_cases_holds_out_one_symptom_per_pattern(kb_dir):
     (kb_dir / "eval" / "cases.yml").unlink()
-    write(kb_dir, "patterns/network/dns-failure.md", pattern_text(
-        "dns-failure", "network", title="DNS resolution failure",
-        symptoms=("hostnames do not resolve", "SERVFAIL from resolvers", "every dependency looks down")))
+    write(
+        kb_dir,
+        "patterns/network/dns-failure.md",
+        pattern_text(
+            "dns-failure",
+            "network",
+            title="DNS resolution failure",
+            symptoms=("hostnames do not resolve", "SERVFAIL from resolvers", "every dependency looks down"),
+        ),
+    )
     kb = load_kb(kb_dir)
     data = training_data(kb)
     assert data.eval_source == "held-out symptoms"
@@ -62,8 +79,9 @@ def test_confirmed_feedback_becomes_pairs(kb_dir, tmp_path):
 
 def _fake_tuned(folder, kb_dir, hashes):
     folder.mkdir(parents=True)
-    (folder / "recur-model.json").write_text(json.dumps({
-        "model_id": "tuned:x", "kb": str(kb_dir.resolve()), "pattern_hashes": hashes, "date": "2026-01-01"}))
+    (folder / "recur-model.json").write_text(
+        json.dumps({"model_id": "tuned:x", "kb": str(kb_dir.resolve()), "pattern_hashes": hashes, "date": "2026-01-01"})
+    )
 
 
 def test_tuned_model_for_matches_the_kb(kb_dir, tmp_path):

@@ -33,7 +33,9 @@ def test_measured_on_held_out_incidents(tuned):
     g = m["gate"]
     assert m["eval_source"] == INCIDENT_SOURCE and m["eval_cases"] == g["n"] == 11
     assert m["linked_incidents"] == 37 and m["incident_note"] == "" and len(m["held_out_incidents"]) == 11
-    assert g["verdict"] in ("better", "worse", "inconclusive") and g["interval"][0] <= g["mean_delta"] <= g["interval"][1]
+    assert (
+        g["verdict"] in ("better", "worse", "inconclusive") and g["interval"][0] <= g["mean_delta"] <= g["interval"][1]
+    )
     before, after = m["eval_before"], m["eval_after"]
     assert abs((after["mrr"] - before["mrr"]) - g["mean_delta"]) < 2e-3  # the paired mean is the MRR difference
     assert m["accepted"] == (g["verdict"] == "better")
@@ -69,8 +71,24 @@ def test_a_worse_candidate_is_refused_and_the_previous_model_kept(tuned):
     active_before = tuned_model_for(kb)
     manifest_before = (out / "recur-model.json").read_text() if (out / "recur-model.json").exists() else None
     index_before = (index / "manifest.json").read_text() if (index / "manifest.json").exists() else None
-    res = CliRunner().invoke(cli, ["tune", "--kb", str(kb), "--out", str(out), "--index", str(index),
-                                   "--seed", "3", "--batch-size", "8", "--lr", "0.05"])
+    res = CliRunner().invoke(
+        cli,
+        [
+            "tune",
+            "--kb",
+            str(kb),
+            "--out",
+            str(out),
+            "--index",
+            str(index),
+            "--seed",
+            "3",
+            "--batch-size",
+            "8",
+            "--lr",
+            "0.05",
+        ],
+    )
     assert res.exit_code == 3, res.output
     assert "Not activated: on your incidents the tuned model measured worse" in res.output
     rejected = json.loads((out.parent / "model.rejected" / "recur-model.json").read_text())
@@ -89,10 +107,26 @@ def test_data_floor_message_on_a_small_kb(tmp_path, real_encoder):
     from recur.cli.main import cli
 
     kb = small_kb(tmp_path / "kb")
-    res = CliRunner().invoke(cli, ["tune", "--kb", str(kb), "--out", str(tmp_path / "m"), "--index",
-                                   str(tmp_path / "i"), "--batch-size", "8", "--min-gain", "1"])
+    res = CliRunner().invoke(
+        cli,
+        [
+            "tune",
+            "--kb",
+            str(kb),
+            "--out",
+            str(tmp_path / "m"),
+            "--index",
+            str(tmp_path / "i"),
+            "--batch-size",
+            "8",
+            "--min-gain",
+            "1",
+        ],
+    )
     assert res.exit_code == 3, res.output
-    assert ("note: 1 linked incident(s) covering 1 pattern(s); at least 30 covering 10 patterns are needed to "
-            "measure a tuned model on your own incidents, so it is measured on eval cases / held-out symptoms "
-            "instead.") in res.output
+    assert (
+        "note: 1 linked incident(s) covering 1 pattern(s); at least 30 covering 10 patterns are needed to "
+        "measure a tuned model on your own incidents, so it is measured on eval cases / held-out symptoms "
+        "instead."
+    ) in res.output
     assert "2 eval cases (eval/cases.yml)" in res.output and "does not beat" in res.output

@@ -9,12 +9,23 @@ import pytest
 
 pytestmark = pytest.mark.model
 
-PAIRS = [("too many clients", "db"), ("pool exhausted", "db"), ("no space left", "disk"), ("ENOSPC", "disk"),
-         ("SERVFAIL", "dns"), ("names do not resolve", "dns"), ("writes fail", "disk"), ("requests hang", "db"),
-         ("lookups time out", "dns"), ("volume at 100%", "disk")]
-DOCS = {"db": "Database connection pool exhausted. Requests queue for a connection.",
-        "disk": "Disk full on a host. Writes fail with ENOSPC.",
-        "dns": "DNS resolution failure. Every dependency looks down."}
+PAIRS = [
+    ("too many clients", "db"),
+    ("pool exhausted", "db"),
+    ("no space left", "disk"),
+    ("ENOSPC", "disk"),
+    ("SERVFAIL", "dns"),
+    ("names do not resolve", "dns"),
+    ("writes fail", "disk"),
+    ("requests hang", "db"),
+    ("lookups time out", "dns"),
+    ("volume at 100%", "disk"),
+]
+DOCS = {
+    "db": "Database connection pool exhausted. Requests queue for a connection.",
+    "disk": "Disk full on a host. Writes fail with ENOSPC.",
+    "dns": "DNS resolution failure. Every dependency looks down.",
+}
 
 
 def _weights(model):
@@ -45,8 +56,9 @@ def test_interrupted_epoch_resumes_to_the_same_weights(tmp_path, monkeypatch, re
     ckpt = tmp_path / "model.partial"
     monkeypatch.setattr(train_mod, "_step", step_then_ctrl_c)
     with pytest.raises(KeyboardInterrupt):
-        train_mod.train(train_mod.load_trainable(path), PAIRS, DOCS, cfg, progress=False, checkpoint=ckpt,
-                        checkpoint_key="k")
+        train_mod.train(
+            train_mod.load_trainable(path), PAIRS, DOCS, cfg, progress=False, checkpoint=ckpt, checkpoint_key="k"
+        )
     monkeypatch.setattr(train_mod, "_step", real_step)
     resumed = train_mod.load_trainable(path)
     stats = train_mod.train(resumed, PAIRS, DOCS, cfg, progress=False, checkpoint=ckpt, checkpoint_key="k")
@@ -58,6 +70,7 @@ def test_interrupted_epoch_resumes_to_the_same_weights(tmp_path, monkeypatch, re
     stats = train_mod.train(again, PAIRS, DOCS, cfg, progress=False, checkpoint=ckpt, checkpoint_key="k")
     assert stats.steps == 0 and all(torch.equal(a[k], v) for k, v in _weights(again).items())
     # another key (other data or settings) starts from scratch
-    other = train_mod.train(train_mod.load_trainable(path), PAIRS, DOCS, cfg, progress=False, checkpoint=ckpt,
-                            checkpoint_key="other")
+    other = train_mod.train(
+        train_mod.load_trainable(path), PAIRS, DOCS, cfg, progress=False, checkpoint=ckpt, checkpoint_key="other"
+    )
     assert other.steps == 5 and other.resumed_at_step == 0

@@ -16,18 +16,33 @@ from recur.util.errors import RecurError
 @click.command()
 @kb_option
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
-@click.option("--similar", is_flag=True,
-              help="Also look for near-duplicate patterns with the embedding index (brought up to date first; "
-                   "only changed patterns are re-embedded).")
-@click.option("--similar-threshold", type=click.FloatRange(0, 1), envvar=config.env("similar_threshold"),
-              help="Cosine (doc view) at which --similar reports a duplicate [default: 0.90; env RECUR_SIMILAR_THRESHOLD].")
+@click.option(
+    "--similar",
+    is_flag=True,
+    help="Also look for near-duplicate patterns with the embedding index (brought up to date first; "
+    "only changed patterns are re-embedded).",
+)
+@click.option(
+    "--similar-threshold",
+    type=click.FloatRange(0, 1),
+    envvar=config.env("similar_threshold"),
+    help="Cosine (doc view) at which --similar reports a duplicate [default: 0.90; env RECUR_SIMILAR_THRESHOLD].",
+)
 @index_option
 @model_option
-@click.option("--stale-days", type=click.IntRange(0), envvar=config.env("stale_days"),
-              help="Notice for patterns no incident has matched for this many days (from the last matching "
-                   "incident, else `created:`); 0 turns it off [default: 365; env RECUR_STALE_DAYS].")
-@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), envvar=config.env("today"),
-              help="Date to measure staleness from (default: the clock; env RECUR_TODAY).")
+@click.option(
+    "--stale-days",
+    type=click.IntRange(0),
+    envvar=config.env("stale_days"),
+    help="Notice for patterns no incident has matched for this many days (from the last matching "
+    "incident, else `created:`); 0 turns it off [default: 365; env RECUR_STALE_DAYS].",
+)
+@click.option(
+    "--today",
+    type=click.DateTime(["%Y-%m-%d"]),
+    envvar=config.env("today"),
+    help="Date to measure staleness from (default: the clock; env RECUR_TODAY).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems, no summary line.")
 @click.argument("files", nargs=-1, type=click.Path())
 def check(kb_dir, strict, similar, similar_threshold, index_dir, model, stale_days, today, quiet, files):
@@ -45,8 +60,9 @@ def check(kb_dir, strict, similar, similar_threshold, index_dir, model, stale_da
     if similar:
         from recur.retrieval.similar import similar_warnings
 
-        problems += similar_warnings(kb, only=files or None, index_dir=index_dir, model=model,
-                                     threshold=similar_threshold)
+        problems += similar_warnings(
+            kb, only=files or None, index_dir=index_dir, model=model, threshold=similar_threshold
+        )
     if files:
         import os
 
@@ -60,11 +76,15 @@ def check(kb_dir, strict, similar, similar_threshold, index_dir, model, stale_da
     failed = bool(errors) or (strict and bool(warnings))
     if not quiet:
         n = len(kb.patterns) + len(kb.incidents) + len(kb.paths)
-        summary = (f"{len(errors)} error(s), {len(warnings)} warning(s), {len(notices)} notice(s) in {kb_dir} "
-                   f"({len(kb.patterns)} patterns, {len(kb.incidents)} incidents, {len(kb.paths)} paths loaded)")
+        summary = (
+            f"{len(errors)} error(s), {len(warnings)} warning(s), {len(notices)} notice(s) in {kb_dir} "
+            f"({len(kb.patterns)} patterns, {len(kb.incidents)} incidents, {len(kb.paths)} paths loaded)"
+        )
         if not problems:
-            summary = f"OK: {n} files in {kb_dir} follow the format ({len(kb.patterns)} patterns, " \
-                      f"{len(kb.incidents)} incidents, {len(kb.paths)} paths)."
+            summary = (
+                f"OK: {n} files in {kb_dir} follow the format ({len(kb.patterns)} patterns, "
+                f"{len(kb.incidents)} incidents, {len(kb.paths)} paths)."
+            )
         click.echo(summary, err=True)
         if strict and warnings and not errors:
             click.echo("Failing because of --strict.", err=True)
@@ -91,8 +111,11 @@ def index(kb_dir, index_dir, model, rebuild, quiet):
     if stats is None:
         click.echo(f"Index {index_dir} is up to date.", err=True)
     else:
-        click.echo(f"Indexed {stats.patterns} patterns into {index_dir}: {stats.embedded} embedded, "
-                   f"{stats.reused} unchanged, {stats.removed} removed ({time.perf_counter() - t0:.1f}s).", err=True)
+        click.echo(
+            f"Indexed {stats.patterns} patterns into {index_dir}: {stats.embedded} embedded, "
+            f"{stats.reused} unchanged, {stats.removed} removed ({time.perf_counter() - t0:.1f}s).",
+            err=True,
+        )
 
 
 def _read_query(text: tuple) -> str:
@@ -109,7 +132,7 @@ def _read_query(text: tuple) -> str:
 @model_option
 @click.option("--top", "-n", default=5, show_default=True, type=click.IntRange(1, 50), help="How many patterns.")
 @click.option("--json", "as_json", is_flag=True, help="Print {query, results} as JSON.")
-@click.option("--queries", type=click.File("r"), help="JSONL file of {\"query\": ...}; prints one JSON line per query.")
+@click.option("--queries", type=click.File("r"), help='JSONL file of {"query": ...}; prints one JSON line per query.')
 @click.option("--steps", default=3, show_default=True, type=click.IntRange(0, 50), help="Runbook steps to show.")
 @click.argument("text", nargs=-1)
 def suggest(kb_dir, index_dir, model, top, as_json, queries, steps, text):
@@ -128,8 +151,11 @@ def suggest(kb_dir, index_dir, model, top, as_json, queries, steps, text):
         items = _read_jsonl(queries)
         long = sum(len(q) > MAX_QUERY_CHARS for q, _ in items)
         if long:
-            click.echo(f"recur: {long} quer{'y is' if long == 1 else 'ies are'} over {MAX_QUERY_CHARS:,} characters; "
-                       "only the first part of each is searched.", err=True)
+            click.echo(
+                f"recur: {long} quer{'y is' if long == 1 else 'ies are'} over {MAX_QUERY_CHARS:,} characters; "
+                "only the first part of each is searched.",
+                err=True,
+            )
         items = [(q[:MAX_QUERY_CHARS], extra) for q, extra in items]
         engine = Engine.open(kb_dir, index_dir, model, advise=retune_advice)
         answers = engine.answer_many([q for q, _ in items], top=top)
@@ -138,10 +164,13 @@ def suggest(kb_dir, index_dir, model, top, as_json, queries, steps, text):
         return
     query = _read_query(text).strip()
     if not query:
-        raise click.UsageError("give a description: recur suggest \"what you see\" (or - to read stdin)")
+        raise click.UsageError('give a description: recur suggest "what you see" (or - to read stdin)')
     if len(query) > MAX_QUERY_CHARS:
-        click.echo(f"recur: the text is {len(query):,} characters; searching its first {MAX_QUERY_CHARS:,}. "
-                   "Pass the part that matters, e.g. tail -n 200 app.log | recur suggest -", err=True)
+        click.echo(
+            f"recur: the text is {len(query):,} characters; searching its first {MAX_QUERY_CHARS:,}. "
+            "Pass the part that matters, e.g. tail -n 200 app.log | recur suggest -",
+            err=True,
+        )
         query = query[:MAX_QUERY_CHARS]
     engine = Engine.open(kb_dir, index_dir, model, advise=retune_advice)
     answer = engine.answer(query, top=top)
@@ -163,7 +192,7 @@ def _read_jsonl(fh) -> list:
         except ValueError as exc:
             raise RecurError(f"{fh.name}:{n}: query: not valid JSON ({exc.msg})") from None
         if not isinstance(obj, dict) or not isinstance(obj.get("query"), str) or not obj["query"].strip():
-            raise RecurError(f"{fh.name}:{n}: query: each line must be an object with a non-empty \"query\" string")
+            raise RecurError(f'{fh.name}:{n}: query: each line must be an object with a non-empty "query" string')
         extra = {k: v for k, v in obj.items() if k != "query"}
         items.append((obj["query"], extra))
     return items
@@ -173,8 +202,7 @@ def _read_jsonl(fh) -> list:
 @kb_option
 @index_option
 @model_option
-@click.option("--cases", "cases_file", type=click.Path(dir_okay=False),
-              help="Cases file (default: KB/eval/cases.yml).")
+@click.option("--cases", "cases_file", type=click.Path(dir_okay=False), help="Cases file (default: KB/eval/cases.yml).")
 @click.option("--min-recall1", **setting("min_recall1"), show_default=True, type=float)
 @click.option("--min-recall3", **setting("min_recall3"), show_default=True, type=float)
 @click.option("--min-mrr", **setting("min_mrr"), show_default=True, type=float)
@@ -211,17 +239,32 @@ def eval_cmd(kb_dir, index_dir, model, cases_file, min_recall1, min_recall3, min
     if m["mrr"] < min_mrr:
         fails.append(f"MRR {m['mrr']:.3f} < {min_mrr}")
     if as_json:
-        click.echo(json.dumps({**m, "model": engine.manifest["model"], "failed": fails,
-                               "misses": [{"query": r.query, "expect": r.expect, "got": r.ranked[:3], "rank": r.rank}
-                                          for r in results if not r.rank or r.rank > 3]}, indent=1))
+        click.echo(
+            json.dumps(
+                {
+                    **m,
+                    "model": engine.manifest["model"],
+                    "failed": fails,
+                    "misses": [
+                        {"query": r.query, "expect": r.expect, "got": r.ranked[:3], "rank": r.rank}
+                        for r in results
+                        if not r.rank or r.rank > 3
+                    ],
+                },
+                indent=1,
+            )
+        )
     else:
-        click.echo(f"{m['cases']} cases · recall@1 {m['recall@1']:.3f} · recall@3 {m['recall@3']:.3f} · "
-                   f"recall@5 {m['recall@5']:.3f} · MRR {m['mrr']:.3f}  (model {engine.manifest['model']})")
+        click.echo(
+            f"{m['cases']} cases · recall@1 {m['recall@1']:.3f} · recall@3 {m['recall@3']:.3f} · "
+            f"recall@5 {m['recall@5']:.3f} · MRR {m['mrr']:.3f}  (model {engine.manifest['model']})"
+        )
         if verbose:
             for r in results:
                 if not r.rank or r.rank > 3:
-                    click.echo(f"  line {r.line}: rank {r.rank or '>10'} for {r.expect} — got {r.ranked[:3]}: "
-                               f"{r.query[:80]}")
+                    click.echo(
+                        f"  line {r.line}: rank {r.rank or '>10'} for {r.expect} — got {r.ranked[:3]}: {r.query[:80]}"
+                    )
     if fails:
         click.echo("FAILED: " + "; ".join(fails), err=True)
         sys.exit(1)

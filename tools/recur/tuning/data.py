@@ -56,8 +56,9 @@ class TrainingData:
 
     @property
     def hash(self) -> str:
-        blob = json.dumps([self.pairs, sorted(self.docs.items()), [(c.query, c.expect) for c in self.cases]],
-                          ensure_ascii=False)
+        blob = json.dumps(
+            [self.pairs, sorted(self.docs.items()), [(c.query, c.expect) for c in self.cases]], ensure_ascii=False
+        )
         return hashlib.sha256(blob.encode()).hexdigest()[:12]
 
 
@@ -102,8 +103,9 @@ def read_feedback(kb, path: Path | None = None) -> list:
         items = confirmed_feedback(path, kb)
     except (OSError, ValueError, TypeError):
         return []
-    return [(q.strip(), p) for q, p in items
-            if isinstance(q, str) and q.strip() and isinstance(p, str) and p in kb.patterns]
+    return [
+        (q.strip(), p) for q, p in items if isinstance(q, str) and q.strip() and isinstance(p, str) and p in kb.patterns
+    ]
 
 
 def incident_text(inc) -> str:
@@ -137,9 +139,11 @@ def incident_split(kb) -> tuple[list, list, str]:
     linked = linked_incidents(kb)
     covered = {pid for i in linked for pid in i.patterns if pid in kb.patterns}
     if len(linked) < INCIDENT_FLOOR or len(covered) < INCIDENT_FLOOR_PATTERNS:
-        note = (f"{len(linked)} linked incident(s) covering {len(covered)} pattern(s); at least {INCIDENT_FLOOR} "
-                f"covering {INCIDENT_FLOOR_PATTERNS} patterns are needed to measure a tuned model on your own "
-                "incidents, so it is measured on eval cases / held-out symptoms instead")
+        note = (
+            f"{len(linked)} linked incident(s) covering {len(covered)} pattern(s); at least {INCIDENT_FLOOR} "
+            f"covering {INCIDENT_FLOOR_PATTERNS} patterns are needed to measure a tuned model on your own "
+            "incidents, so it is measured on eval cases / held-out symptoms instead"
+        )
         return linked, [], note
     cut = len(linked) - max(1, round(len(linked) * HOLD_OUT_SHARE))
     return linked[:cut], linked[cut:], ""
@@ -147,8 +151,7 @@ def incident_split(kb) -> tuple[list, list, str]:
 
 def _incident_cases(kb, held: list) -> list:
     live = {pid for pid, p in kb.patterns.items() if p.status != "retired"}
-    return [EvalCase(incident_text(i), [pid for pid in i.patterns if pid in live], 0, f"incident {i.id}")
-            for i in held]
+    return [EvalCase(incident_text(i), [pid for pid in i.patterns if pid in live], 0, f"incident {i.id}") for i in held]
 
 
 def training_data(kb, feedback_path: Path | None = None, all_anchors: bool = False) -> TrainingData:
@@ -182,10 +185,21 @@ def training_data(kb, feedback_path: Path | None = None, all_anchors: bool = Fal
     if fb:
         kinds["feedback"] = len(fb)
     late_pairs = [(incident_text(i), pid) for i in held_inc for pid in i.patterns if pid in docs]
-    return TrainingData(pairs, docs, cases, source, hashes, feedback=len(fb), kinds=kinds, held_out=held,
-                        held_incidents=[i.id for i in held_inc], late_pairs=late_pairs, linked=len(linked) + len(held_inc),
-                        linked_patterns=len({pid for i in linked + held_inc for pid in i.patterns if pid in docs}),
-                        note=note)
+    return TrainingData(
+        pairs,
+        docs,
+        cases,
+        source,
+        hashes,
+        feedback=len(fb),
+        kinds=kinds,
+        held_out=held,
+        held_incidents=[i.id for i in held_inc],
+        late_pairs=late_pairs,
+        linked=len(linked) + len(held_inc),
+        linked_patterns=len({pid for i in linked + held_inc for pid in i.patterns if pid in docs}),
+        note=note,
+    )
 
 
 def without_held_out(kb, held: dict, incidents=()):
@@ -198,8 +212,10 @@ def without_held_out(kb, held: dict, incidents=()):
     if not held and not incidents:
         return kb
     out = copy.copy(kb)
-    out.patterns = {pid: dataclasses.replace(p, symptoms=[s for s in p.symptoms if s != held.get(pid)])
-                    for pid, p in kb.patterns.items()}
+    out.patterns = {
+        pid: dataclasses.replace(p, symptoms=[s for s in p.symptoms if s != held.get(pid)])
+        for pid, p in kb.patterns.items()
+    }
     drop = set(incidents)
     out.incidents = {iid: i for iid, i in kb.incidents.items() if iid not in drop}
     return out
@@ -228,6 +244,8 @@ def retune_advice(kb_dir, kb) -> str | None:
         return None
     moved, base = changed_share(manifest["pattern_hashes"], current)
     if moved and moved > RETUNE_SHARE * max(base, 1):
-        return (f"note: {moved} of {base} patterns were added, changed or removed since the model was tuned "
-                f"({manifest.get('date', '?')[:10]}): a re-tune is worthwhile (run: recur tune)")
+        return (
+            f"note: {moved} of {base} patterns were added, changed or removed since the model was tuned "
+            f"({manifest.get('date', '?')[:10]}): a re-tune is worthwhile (run: recur tune)"
+        )
     return None

@@ -76,6 +76,8 @@ def decide(before_ranks: list, after_ranks: list, min_gain: float = 0.0) -> Gate
 def gate_line(g: dict) -> str:
     """One line for the terminal and the report."""
     low, high = g["interval"]
-    return (f"decision on {g['n']} held-out incidents: mean Δ reciprocal rank {g['mean_delta']:+.3f} "
-            f"({int(LEVEL * 100)}% paired-bootstrap interval {low:+.3f} … {high:+.3f}); recall@3 lost "
-            f"{g['recall3_lost']} (at most {g['recall3_allowed']}) → {g['verdict']}: {g['reason']}")
+    return (
+        f"decision on {g['n']} held-out incidents: mean Δ reciprocal rank {g['mean_delta']:+.3f} "
+        f"({int(LEVEL * 100)}% paired-bootstrap interval {low:+.3f} … {high:+.3f}); recall@3 lost "
+        f"{g['recall3_lost']} (at most {g['recall3_allowed']}) → {g['verdict']}: {g['reason']}"
+    )

@@ -30,16 +30,29 @@ def _moved(before, after) -> int:
 def case_moves(data, before, after) -> list:
     out = []
     for case, b, a in zip(data.cases, before.ranks, after.ranks):
-        out.append({"query": case.query, "expect": case.expect, "source": case.source, "line": case.line,
-                    "before": b["hybrid"], "after": a["hybrid"], "dense_before": b["dense"],
-                    "dense_after": a["dense"], "moved": _moved(b["hybrid"], a["hybrid"]),
-                    "dense_moved": _moved(b["dense"], a["dense"]), "top_before": b["top"], "top_after": a["top"]})
+        out.append(
+            {
+                "query": case.query,
+                "expect": case.expect,
+                "source": case.source,
+                "line": case.line,
+                "before": b["hybrid"],
+                "after": a["hybrid"],
+                "dense_before": b["dense"],
+                "dense_after": a["dense"],
+                "moved": _moved(b["hybrid"], a["hybrid"]),
+                "dense_moved": _moved(b["dense"], a["dense"]),
+                "top_before": b["top"],
+                "top_after": a["top"],
+            }
+        )
     out.sort(key=lambda c: (-abs(c["moved"]), -abs(c["dense_moved"]), c["query"]))
     return out
 
 
-def neighbour_changes(before_vecs: dict, after_vecs: dict, titles: dict, k: int = NEIGHBOURS,
-                      show: int = SHOW_PAIRS) -> list:
+def neighbour_changes(
+    before_vecs: dict, after_vecs: dict, titles: dict, k: int = NEIGHBOURS, show: int = SHOW_PAIRS
+) -> list:
     """Nearest-neighbour pattern pairs (by doc-view cosine) whose similarity changed most."""
     ids = sorted(set(before_vecs) & set(after_vecs))
     if len(ids) < 2:
@@ -54,9 +67,18 @@ def neighbour_changes(before_vecs: dict, after_vecs: dict, titles: dict, k: int 
     for sims in (sb, sa):
         for i, row in enumerate(np.argsort(-sims, axis=1)[:, :kk]):
             pairs.update((min(i, j), max(i, j)) for j in row)
-    rows = [{"a": ids[i], "b": ids[j], "a_title": titles.get(ids[i], ids[i]), "b_title": titles.get(ids[j], ids[j]),
-             "before": round(float(sb[i, j]), 4), "after": round(float(sa[i, j]), 4),
-             "change": round(float(sa[i, j] - sb[i, j]), 4)} for i, j in pairs]
+    rows = [
+        {
+            "a": ids[i],
+            "b": ids[j],
+            "a_title": titles.get(ids[i], ids[i]),
+            "b_title": titles.get(ids[j], ids[j]),
+            "before": round(float(sb[i, j]), 4),
+            "after": round(float(sa[i, j]), 4),
+            "change": round(float(sa[i, j] - sb[i, j]), 4),
+        }
+        for i, j in pairs
+    ]
     rows.sort(key=lambda r: (-abs(r["change"]), r["a"], r["b"]))
     return rows[:show]
 
@@ -65,14 +87,32 @@ def build_report(manifest: dict, data, before, after, kb) -> dict:
     cases = case_moves(data, before, after)
     titles = {pid: p.title for pid, p in kb.patterns.items()}
     return {
-        **{k: manifest[k] for k in ("model_id", "base_model", "compared_with", "kb", "date", "accepted",
-                                    "eval_source", "epochs", "seed", "pairs", "training_data_hash")},
-        "gate": manifest.get("gate"), "incident_note": manifest.get("incident_note", ""),
+        **{
+            k: manifest[k]
+            for k in (
+                "model_id",
+                "base_model",
+                "compared_with",
+                "kb",
+                "date",
+                "accepted",
+                "eval_source",
+                "epochs",
+                "seed",
+                "pairs",
+                "training_data_hash",
+            )
+        },
+        "gate": manifest.get("gate"),
+        "incident_note": manifest.get("incident_note", ""),
         "linked_incidents": manifest.get("linked_incidents", 0),
         "before": {"hybrid": before.hybrid, "dense": before.dense},
         "after": {"hybrid": after.hybrid, "dense": after.dense},
-        "summary": {"up": sum(c["moved"] > 0 for c in cases), "down": sum(c["moved"] < 0 for c in cases),
-                    "same": sum(c["moved"] == 0 for c in cases)},
+        "summary": {
+            "up": sum(c["moved"] > 0 for c in cases),
+            "down": sum(c["moved"] < 0 for c in cases),
+            "same": sum(c["moved"] == 0 for c in cases),
+        },
         "cases": cases,
         "neighbours": neighbour_changes(before.docvecs, after.docvecs, titles),
     }
@@ -96,14 +136,18 @@ def _rank(r) -> str:
 def render_report(r: dict) -> str:
     b, a = r["before"], r["after"]
     state = "active" if r.get("accepted") else "NOT activated (measured worse; kept for inspection)"
-    lines = [f"Tuned model {r['model_id']} — {state}",
-             f"  tuned {r['date'][:16]} on {r['pairs']} pairs, {r['epochs']} epoch(s), seed {r['seed']}; "
-             f"compared with {r['compared_with']}",
-             f"  {len(r['cases'])} {'incidents' if r.get('gate') else 'eval cases'} ({r['eval_source']}):"]
+    lines = [
+        f"Tuned model {r['model_id']} — {state}",
+        f"  tuned {r['date'][:16]} on {r['pairs']} pairs, {r['epochs']} epoch(s), seed {r['seed']}; "
+        f"compared with {r['compared_with']}",
+        f"  {len(r['cases'])} {'incidents' if r.get('gate') else 'eval cases'} ({r['eval_source']}):",
+    ]
     for mode in ("hybrid", "dense"):
-        lines.append(f"    {mode:7} recall@1 {b[mode]['recall@1']:.3f} → {a[mode]['recall@1']:.3f} · recall@3 "
-                     f"{b[mode]['recall@3']:.3f} → {a[mode]['recall@3']:.3f} · MRR {b[mode]['mrr']:.3f} → "
-                     f"{a[mode]['mrr']:.3f}")
+        lines.append(
+            f"    {mode:7} recall@1 {b[mode]['recall@1']:.3f} → {a[mode]['recall@1']:.3f} · recall@3 "
+            f"{b[mode]['recall@3']:.3f} → {a[mode]['recall@3']:.3f} · MRR {b[mode]['mrr']:.3f} → "
+            f"{a[mode]['mrr']:.3f}"
+        )
     if r.get("gate"):
         from recur.tuning.gate import gate_line
 
@@ -117,8 +161,10 @@ def render_report(r: dict) -> str:
             continue
         arrow = "↑" if c["moved"] > 0 else "↓" if c["moved"] < 0 else "="
         q = c["query"] if len(c["query"]) <= 70 else c["query"][:67] + "..."
-        lines.append(f"  {arrow} {_rank(c['before']):>3} → {_rank(c['after']):<3} (dense {_rank(c['dense_before'])}"
-                     f" → {_rank(c['dense_after'])})  {', '.join(c['expect'])}: {q}")
+        lines.append(
+            f"  {arrow} {_rank(c['before']):>3} → {_rank(c['after']):<3} (dense {_rank(c['dense_before'])}"
+            f" → {_rank(c['dense_after'])})  {', '.join(c['expect'])}: {q}"
+        )
     if r["neighbours"]:
         lines.append("\nNearest-neighbour pairs whose similarity changed most (doc view, before → after):")
         for n in r["neighbours"]:

@@ -89,7 +89,7 @@ def _embed(model, texts):
     order = sorted(range(len(texts)), key=lambda i: (len(texts[i]), i))
     parts = []
     for start in range(0, len(order), CHUNK):
-        chunk = order[start:start + CHUNK]
+        chunk = order[start : start + CHUNK]
         parts.append(model(prep([texts[i] for i in chunk]))["sentence_embedding"])
     emb = torch.cat(parts)
     back = torch.empty(len(order), dtype=torch.long)
@@ -100,7 +100,7 @@ def _embed(model, texts):
 def _batches(n: int, size: int, rng: random.Random) -> list:
     order = list(range(n))
     rng.shuffle(order)
-    return [order[i:i + size] for i in range(0, n, size)]
+    return [order[i : i + size] for i in range(0, n, size)]
 
 
 def freeze(model, layers: int) -> int:
@@ -124,6 +124,7 @@ def freeze(model, layers: int) -> int:
 @dataclass
 class _Loop:
     """The optimiser state of one training run, which a checkpoint saves and restores."""
+
     opt: object
     sched: object
     params: list
@@ -141,7 +142,8 @@ def _loop(model, pairs: list, cfg: TrainConfig) -> _Loop:
     total = per_epoch * cfg.epochs
     warm = max(1, int(total * cfg.warmup))
     sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: (s + 1) / warm if s < warm else max(0.0, (total - s) / max(1, total - warm)))
+        opt, lambda s: (s + 1) / warm if s < warm else max(0.0, (total - s) / max(1, total - warm))
+    )
     return _Loop(opt, sched, params, random.Random(cfg.seed), per_epoch, total)
 
 
@@ -162,8 +164,15 @@ def _step(model, loop: _Loop, anchors: list, pids: list, docs: dict) -> float:
     return float(loss.detach())
 
 
-def train(model, pairs: list, docs: dict, cfg: TrainConfig, progress: bool | None = None,
-          checkpoint: Path | None = None, checkpoint_key: str = "") -> TrainStats:
+def train(
+    model,
+    pairs: list,
+    docs: dict,
+    cfg: TrainConfig,
+    progress: bool | None = None,
+    checkpoint: Path | None = None,
+    checkpoint_key: str = "",
+) -> TrainStats:
     """Tune ``model`` in place on (anchor, pattern id) pairs against ``docs[pattern id]``."""
     seed_everything(cfg.seed)
     stats = TrainStats()
@@ -180,8 +189,15 @@ def train(model, pairs: list, docs: dict, cfg: TrainConfig, progress: bool | Non
     show = sys.stderr.isatty() if progress is None else progress
     from tqdm.auto import tqdm
 
-    bar = tqdm(total=loop.total, initial=min(loop.total, start[0] * loop.per_epoch + start[1]), disable=not show,
-               unit="batch", desc="tuning", file=sys.stderr, dynamic_ncols=True)
+    bar = tqdm(
+        total=loop.total,
+        initial=min(loop.total, start[0] * loop.per_epoch + start[1]),
+        disable=not show,
+        unit="batch",
+        desc="tuning",
+        file=sys.stderr,
+        dynamic_ncols=True,
+    )
     t0, c0 = time.perf_counter(), time.process_time()
     model.train()
     try:
@@ -215,8 +231,10 @@ def _epochs(model, pairs, docs, cfg, loop: _Loop, start: tuple, stats: TrainStat
                 _save_checkpoint(folder, key, (epoch, k + 1), model, loop, epoch_rng)
                 saved = time.perf_counter()
         if not show:  # a log line per epoch where there is no progress bar (CI, a pipe)
-            print(f"  epoch {epoch + 1}/{cfg.epochs}: loss {stats.last_loss:.3f}, {time.perf_counter() - began:.0f}s",
-                  file=sys.stderr)
+            print(
+                f"  epoch {epoch + 1}/{cfg.epochs}: loss {stats.last_loss:.3f}, {time.perf_counter() - began:.0f}s",
+                file=sys.stderr,
+            )
         if folder is not None:  # after the last epoch too: a rerun interrupted while measuring skips training
             _save_checkpoint(folder, key, (epoch + 1, 0), model, loop, loop.rng.getstate())
             saved = time.perf_counter()
@@ -229,9 +247,19 @@ def _save_checkpoint(folder: Path, key: str, at: tuple, model, loop: _Loop, rng_
 
     folder.mkdir(parents=True, exist_ok=True)
     tmp = folder / f"state.pt.tmp-{__import__('os').getpid()}"
-    torch.save({"key": key, "epoch": at[0], "step": at[1], "model": model.state_dict(),
-                "opt": loop.opt.state_dict(), "sched": loop.sched.state_dict(), "rng": rng_state,
-                "torch_rng": torch.get_rng_state()}, tmp)
+    torch.save(
+        {
+            "key": key,
+            "epoch": at[0],
+            "step": at[1],
+            "model": model.state_dict(),
+            "opt": loop.opt.state_dict(),
+            "sched": loop.sched.state_dict(),
+            "rng": rng_state,
+            "torch_rng": torch.get_rng_state(),
+        },
+        tmp,
+    )
     tmp.replace(folder / "state.pt")
 
 

@@ -65,8 +65,11 @@ def measure(kb, index_dir: Path, encoder, cases) -> Measure:
     from recur.retrieval.evaluate import CaseResult, metrics
     from recur.retrieval.search import Searcher
 
-    if index_mod.read_manifest(index_dir) is None or not index_mod.is_fresh(index_dir, kb.root) \
-            or index_mod.read_manifest(index_dir).get("model") != encoder.model_id:
+    if (
+        index_mod.read_manifest(index_dir) is None
+        or not index_mod.is_fresh(index_dir, kb.root)
+        or index_mod.read_manifest(index_dir).get("model") != encoder.model_id
+    ):
         index_mod.build(kb, index_dir, encoder, progress=False)
     loaded = index_mod.load(index_dir, expect_model=encoder.model_id)
 
@@ -111,6 +114,7 @@ def _remove_stale(out_dir: Path) -> None:
 @dataclass
 class Run:
     """What one `recur tune` run settled before training: data, settings, folders."""
+
     kb_dir: Path
     kb: object
     data: object  # tuning.data.TrainingData
@@ -133,10 +137,22 @@ class Run:
         return bool(self.data.held_incidents)
 
 
-def run_tune(kb_dir, out_dir=DEFAULT_OUT, index_dir=None, base: str | None = None, epochs: int = 1, seed: int = 0,
-             batch_size: int = 32, lr: float = 3e-5, min_gain: float = 0.0, resume: bool = True,
-             progress: bool | None = None, feedback: Path | None = None, all_anchors: bool = False,
-             freeze_layers: int = 3) -> dict:
+def run_tune(
+    kb_dir,
+    out_dir=DEFAULT_OUT,
+    index_dir=None,
+    base: str | None = None,
+    epochs: int = 1,
+    seed: int = 0,
+    batch_size: int = 32,
+    lr: float = 3e-5,
+    min_gain: float = 0.0,
+    resume: bool = True,
+    progress: bool | None = None,
+    feedback: Path | None = None,
+    all_anchors: bool = False,
+    freeze_layers: int = 3,
+) -> dict:
     """Tune, measure, and activate when the measurement allows. Returns the manifest (key "accepted")."""
     from recur.tuning.train import TrainConfig
 
@@ -153,8 +169,9 @@ def run_tune(kb_dir, out_dir=DEFAULT_OUT, index_dir=None, base: str | None = Non
         shutil.rmtree(run.work, ignore_errors=True)
 
 
-def _prepare(kb_dir: Path, out_dir: Path, index_dir, base, cfg, min_gain, resume, progress, feedback,
-             all_anchors) -> Run:
+def _prepare(
+    kb_dir: Path, out_dir: Path, index_dir, base, cfg, min_gain, resume, progress, feedback, all_anchors
+) -> Run:
     from recur.kb.loader import load_kb
     from recur.retrieval import embed
 
@@ -163,21 +180,37 @@ def _prepare(kb_dir: Path, out_dir: Path, index_dir, base, cfg, min_gain, resume
     if not data.pairs:
         raise RecurError(f"{kb_dir}: no patterns to learn from (patterns/ is empty or every file has errors)")
     if not data.cases:
-        raise RecurError(f"{kb_dir}: nothing to measure with: add {kb_dir / 'eval' / 'cases.yml'}, patterns "
-                         f"with 3+ symptoms, or {INCIDENT_FLOOR}+ incidents linked to patterns")
+        raise RecurError(
+            f"{kb_dir}: nothing to measure with: add {kb_dir / 'eval' / 'cases.yml'}, patterns "
+            f"with 3+ symptoms, or {INCIDENT_FLOOR}+ incidents linked to patterns"
+        )
     base_spec = embed.resolve(base or embed.DEFAULT)
     if base_spec.path is None:
         raise RecurError("tuning needs a real sentence-transformers model, not the fake encoder")
-    model_id = (f"tuned:{base_spec.model_id}:{data.hash}:{cfg.seed}:{cfg.epochs}:{cfg.batch_size}:{cfg.lr:g}"
-                f":f{cfg.freeze_layers}")  # all that sets the weights
+    model_id = (
+        f"tuned:{base_spec.model_id}:{data.hash}:{cfg.seed}:{cfg.epochs}:{cfg.batch_size}:{cfg.lr:g}"
+        f":f{cfg.freeze_layers}"
+    )  # all that sets the weights
     work = out_dir.with_name(f"{out_dir.name}.tmp-{os.getpid()}")
     with writing(out_dir, "the tuned model"):
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         _remove_stale(out_dir)
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir()
-    return Run(kb_dir, kb, data, base_spec, cfg, model_id, out_dir, work, Path(index_dir) if index_dir else None,
-               min_gain, resume, progress)
+    return Run(
+        kb_dir,
+        kb,
+        data,
+        base_spec,
+        cfg,
+        model_id,
+        out_dir,
+        work,
+        Path(index_dir) if index_dir else None,
+        min_gain,
+        resume,
+        progress,
+    )
 
 
 def _measure_and_train(run: Run) -> tuple:
@@ -190,25 +223,42 @@ def _measure_and_train(run: Run) -> tuple:
 
     data = run.data
     current = embed.resolve(active_model(run.kb_dir, None))  # the model this KB uses now: tuned, else bundled
-    log(f"{len(data.pairs)} training pairs from {len(data.docs)} patterns "
+    log(
+        f"{len(data.pairs)} training pairs from {len(data.docs)} patterns "
         f"({', '.join(f'{v} {k}' for k, v in sorted(data.kinds.items()))}); "
-        f"{len(data.cases)} {'incidents' if run.on_incidents else 'eval cases'} ({data.eval_source}), never trained on.")
+        f"{len(data.cases)} {'incidents' if run.on_incidents else 'eval cases'} ({data.eval_source}), never trained on."
+    )
     if data.note:
         log(f"note: {data.note}.")
     log(f"Measuring the current model ({current.model_id}) ...")
     fold_kb = eval_kb(run.kb, data)
-    reuse = fold_kb is run.kb and run.index_dir is not None and \
-        (index_mod.read_manifest(run.index_dir) or {}).get("model") == current.model_id and \
-        index_mod.is_fresh(run.index_dir, run.kb.root)
-    before = measure(fold_kb, run.index_dir if reuse else run.work / "index-before", embed.load_encoder(current),
-                     data.cases)
-    log(f"  before: recall@3 {before.hybrid['recall@3']:.3f} · MRR {before.hybrid['mrr']:.3f} "
-        f"(dense-only recall@3 {before.dense['recall@3']:.3f})")
-    log(f"Training {run.model_id} ({run.cfg.epochs} epoch(s), batch {run.cfg.batch_size}, seed {run.cfg.seed}, "
-        f"lower {run.cfg.freeze_layers} layers frozen) ...")
+    reuse = (
+        fold_kb is run.kb
+        and run.index_dir is not None
+        and (index_mod.read_manifest(run.index_dir) or {}).get("model") == current.model_id
+        and index_mod.is_fresh(run.index_dir, run.kb.root)
+    )
+    before = measure(
+        fold_kb, run.index_dir if reuse else run.work / "index-before", embed.load_encoder(current), data.cases
+    )
+    log(
+        f"  before: recall@3 {before.hybrid['recall@3']:.3f} · MRR {before.hybrid['mrr']:.3f} "
+        f"(dense-only recall@3 {before.dense['recall@3']:.3f})"
+    )
+    log(
+        f"Training {run.model_id} ({run.cfg.epochs} epoch(s), batch {run.cfg.batch_size}, seed {run.cfg.seed}, "
+        f"lower {run.cfg.freeze_layers} layers frozen) ..."
+    )
     model = load_trainable(run.base.path)
-    stats = train(model, data.pairs, data.docs, run.cfg, progress=run.progress,
-                  checkpoint=run.ckpt if run.resume else None, checkpoint_key=run.model_id)
+    stats = train(
+        model,
+        data.pairs,
+        data.docs,
+        run.cfg,
+        progress=run.progress,
+        checkpoint=run.ckpt if run.resume else None,
+        checkpoint_key=run.model_id,
+    )
     log("Measuring the tuned model ...")
     after = measure(fold_kb, run.work / "index", _memory_encoder(model, run.model_id), data.cases)
     return before, after, model, stats
@@ -228,22 +278,43 @@ def _manifest(run: Run, before: Measure, after: Measure, stats, t_start: float) 
     data, cfg = run.data, run.cfg
     accepted, gate = _decide(run, before, after)
     return {
-        "model_id": run.model_id, "base_model": run.base.model_id, "base_path": run.base.path,
-        "kb": str(run.kb_dir.resolve()), "training_data_hash": data.hash, "pairs": len(data.pairs),
-        "pair_kinds": data.kinds, "feedback_pairs": data.feedback, "patterns": len(data.docs),
-        "epochs": cfg.epochs, "seed": cfg.seed, "batch_size": cfg.batch_size, "lr": cfg.lr,
-        "max_seq_length": cfg.max_seq_length, "freeze_layers": cfg.freeze_layers,
+        "model_id": run.model_id,
+        "base_model": run.base.model_id,
+        "base_path": run.base.path,
+        "kb": str(run.kb_dir.resolve()),
+        "training_data_hash": data.hash,
+        "pairs": len(data.pairs),
+        "pair_kinds": data.kinds,
+        "feedback_pairs": data.feedback,
+        "patterns": len(data.docs),
+        "epochs": cfg.epochs,
+        "seed": cfg.seed,
+        "batch_size": cfg.batch_size,
+        "lr": cfg.lr,
+        "max_seq_length": cfg.max_seq_length,
+        "freeze_layers": cfg.freeze_layers,
         "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "eval_source": data.eval_source, "eval_cases": len(data.cases), "compared_with": before.model_id,
-        "eval_before": before.hybrid, "eval_after": after.hybrid,
-        "eval_before_dense": before.dense, "eval_after_dense": after.dense,
-        "linked_incidents": data.linked, "linked_patterns": data.linked_patterns,
-        "held_out_incidents": data.held_incidents, "incident_note": data.note, "gate": gate,
+        "eval_source": data.eval_source,
+        "eval_cases": len(data.cases),
+        "compared_with": before.model_id,
+        "eval_before": before.hybrid,
+        "eval_after": after.hybrid,
+        "eval_before_dense": before.dense,
+        "eval_after_dense": after.dense,
+        "linked_incidents": data.linked,
+        "linked_patterns": data.linked_patterns,
+        "held_out_incidents": data.held_incidents,
+        "incident_note": data.note,
+        "gate": gate,
         "final_pass_pairs": 0,
-        "train_s": round(stats.seconds, 1), "train_cpu_s": round(stats.cpu_seconds, 1),
-        "threads": __import__("torch").get_num_threads(), "pairs_per_s": round(stats.pairs_per_s, 1),
-        "resumed_from_epoch": stats.resumed_from_epoch, "resumed_at_step": stats.resumed_at_step,
-        "duration_s": round(time.perf_counter() - t_start, 1), "accepted": accepted,
+        "train_s": round(stats.seconds, 1),
+        "train_cpu_s": round(stats.cpu_seconds, 1),
+        "threads": __import__("torch").get_num_threads(),
+        "pairs_per_s": round(stats.pairs_per_s, 1),
+        "resumed_from_epoch": stats.resumed_from_epoch,
+        "resumed_at_step": stats.resumed_at_step,
+        "duration_s": round(time.perf_counter() - t_start, 1),
+        "accepted": accepted,
         "pattern_hashes": data.pattern_hashes,
     }
 
@@ -256,8 +327,14 @@ def _final_pass(run: Run, model, manifest: dict) -> None:
     pairs = run.data.late_pairs
     if not pairs:
         return
-    cfg = TrainConfig(epochs=1, seed=run.cfg.seed, batch_size=run.cfg.batch_size, lr=run.cfg.lr,
-                      max_seq_length=run.cfg.max_seq_length, freeze_layers=run.cfg.freeze_layers)
+    cfg = TrainConfig(
+        epochs=1,
+        seed=run.cfg.seed,
+        batch_size=run.cfg.batch_size,
+        lr=run.cfg.lr,
+        max_seq_length=run.cfg.max_seq_length,
+        freeze_layers=run.cfg.freeze_layers,
+    )
     log(f"Learning the {len(run.data.held_incidents)} held-out incidents too ({len(pairs)} pairs, one pass) ...")
     stats = train(model, pairs, run.data.docs, cfg, progress=run.progress)
     manifest["final_pass_pairs"] = len(pairs)
@@ -310,6 +387,8 @@ def summary_lines(m: dict) -> list:
         from recur.tuning.gate import gate_line
 
         lines.append("  " + gate_line(m["gate"]))
-    lines.append(f"{m['pairs']} pairs × {m['epochs']} epoch(s) in {m['train_s']:.0f}s ({m['pairs_per_s']:.1f} pairs/s, "
-                 f"{m['train_cpu_s']:.0f} CPU-s on {m['threads']} threads); {m['duration_s']:.0f}s in all.")
+    lines.append(
+        f"{m['pairs']} pairs × {m['epochs']} epoch(s) in {m['train_s']:.0f}s ({m['pairs_per_s']:.1f} pairs/s, "
+        f"{m['train_cpu_s']:.0f} CPU-s on {m['threads']} threads); {m['duration_s']:.0f}s in all."
+    )
     return lines
