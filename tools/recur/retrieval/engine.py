@@ -76,14 +76,17 @@ class Engine:
     """A loaded index plus its encoder. Thread-safe for queries; ``reload_if_changed`` swaps
     in a rebuilt index without a restart."""
 
-    def __init__(self, kb_dir, index_dir, model: str | None = None):
+    def __init__(self, kb_dir, index_dir, model: str | None = None, *, searcher=None):
+        """``searcher``: an index and encoder already in memory (``recur tune`` measures a candidate
+        model it has not saved); otherwise both are loaded from ``index_dir``."""
         self.kb_dir = Path(kb_dir)
         self.index_dir = Path(index_dir)
         self.model = model
         self._lock = threading.Lock()
-        self.searcher = None
+        self.searcher = searcher
         self._trace_queries = False  # set by enable_traced(); kept across reloads
-        self._load()
+        if searcher is None:
+            self._load()
 
     @classmethod
     def open(cls, kb_dir, index_dir, model: str | None = None, update: bool = True, quiet: bool = False, advise=None):

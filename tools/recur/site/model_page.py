@@ -17,21 +17,14 @@ from recur.site.md import badge, cell, esc, front_matter, html_table, raw, raw_t
 
 log = logging.getLogger("mkdocs.plugins.recur")
 
-REPORT = "report.json"  # as recur.tuning.tune.REPORT (not imported: recur.tuning.tune imports click and the CLI options)
 BUNDLED = "all-MiniLM-L6-v2"
 METRICS = (("recall@1", "recall@1"), ("recall@3", "recall@3"), ("mrr", "MRR"))
 
 
-def _read(path: Path) -> dict | None:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not (isinstance(data, dict) and isinstance(data.get("before"), dict) and isinstance(data.get("after"), dict)):
-        if path.exists():
-            log.info(f"recur: {path}: not a tuning report; the Retrieval model page leaves it out")
-        return None
-    return data
+def _read(folder: Path) -> dict | None:
+    from recur.tuning.report import read_report
+
+    return read_report(folder, log=log.info)
 
 
 def _same_kb(report: dict, kb_dir) -> bool:
@@ -56,11 +49,11 @@ def find_model(kb_dir, model_dir=None) -> dict | None:
         folders, active = candidate_folders(kb_dir), tuned_model_for(kb_dir)
     rejected = []
     for folder in folders:
-        r = _read(folder.with_name(folder.name + ".rejected") / REPORT)
+        r = _read(folder.with_name(folder.name + ".rejected"))
         if r is not None and (model_dir is not None or _same_kb(r, kb_dir)):
             rejected.append((str(r.get("date", "")), folder.with_name(folder.name + ".rejected"), r))
     newest = max(rejected, key=lambda t: t[0]) if rejected else None
-    report = _read(active / REPORT) if active is not None else None
+    report = _read(active) if active is not None else None
     if report is not None:
         later = newest if newest and newest[0] > str(report.get("date", "")) else None
         return {"report": report, "folder": active, "state": "active", "newer_rejected": later and later[2]}

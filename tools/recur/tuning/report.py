@@ -118,14 +118,26 @@ def build_report(manifest: dict, data, before, after, kb) -> dict:
     }
 
 
+REPORT = "report.json"  # beside the tuned model (or its .rejected candidate)
+
+
+def read_report(folder: Path, log=None) -> dict | None:
+    """The tuning report in ``folder``, or None when there is none or it is not one (``log``: told why)."""
+    path = Path(folder) / REPORT
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not (isinstance(data, dict) and isinstance(data.get("before"), dict) and isinstance(data.get("after"), dict)):
+        if log is not None:
+            log(f"recur: {path}: not a tuning report; left out")
+        return None
+    return data
+
+
 def find_report(out_dir: Path) -> dict | None:
     """The newest report among OUT (active) and OUT.rejected (refused candidate)."""
-    found = []
-    for folder in (out_dir, out_dir.with_name(out_dir.name + ".rejected")):
-        try:
-            found.append(json.loads((folder / "report.json").read_text()))
-        except (OSError, ValueError):
-            continue
+    found = [r for folder in (out_dir, out_dir.with_name(out_dir.name + ".rejected")) if (r := read_report(folder))]
     return max(found, key=lambda r: r.get("date", "")) if found else None
 
 

@@ -38,11 +38,11 @@ from recur.tuning.data import (  # noqa: F401
     tuned_model_for,
     without_held_out,
 )
+from recur.tuning.report import REPORT
 from recur.util.errors import RecurError
 from recur.util.files import swap_folder, writing
 
 REFUSED = 3
-REPORT = "report.json"
 
 
 def log(msg: str) -> None:
@@ -73,11 +73,7 @@ def measure(kb, index_dir: Path, encoder, cases) -> Measure:
         index_mod.build(kb, index_dir, encoder, progress=False)
     loaded = index_mod.load(index_dir, expect_model=encoder.model_id)
 
-    class _Ranker(Engine):  # Engine's query methods over an index + encoder held in memory
-        def __init__(self):
-            self.searcher = Searcher(loaded, encoder)
-
-    ranker, out = _Ranker(), {}
+    ranker, out = Engine(kb.root, index_dir, encoder.model_id, searcher=Searcher(loaded, encoder)), {}
     queries = [c.query for c in cases]
     for mode in ("hybrid", "dense"):
         lists = ranker.suggest_many(queries, top=10, mode=mode) if cases else []
