@@ -8,6 +8,7 @@ import sys
 import click
 
 from recur.cli.options import index_option, kb_option, model_option
+from recur.util.dates import given_date
 
 
 @click.group()
@@ -20,12 +21,6 @@ def incident():
     recur incident flag INC-2026-0142 "why did the canary not catch it?"
     recur incident link INC-2026-0142 bad-deploy-crashloop
     """
-
-
-def _date(value, what):
-    from recur.util.dates import given_date
-
-    return given_date(value, what)
 
 
 def _answer(kb_dir, index_dir, model, text: str, top: int):
@@ -89,13 +84,13 @@ def new(
     kb = load_kb(kb_dir)
     tty = sys.stdin.isatty() and not as_json
     title, severity, description = _ask(kb, tty, title, severity, description)
-    due = _date(review_due, "--review-due") if review_due else None
+    due = given_date(review_due, "--review-due") if review_due else None
     iid, path, review = record_incident(
         kb,
         NewIncident(
             title=title,
             severity=severity,
-            date=_date(date, "--date"),
+            date=given_date(date, "--date"),
             description=description,
             services=services,
             flags=flags,

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from recur.kb.writer import flow_list, q  # noqa: F401 (the writers' quoting, re-exported)
+from recur.kb.writer import flow_list, q
 from recur.util.errors import RecurError
 from recur.util.files import write_atomic
 

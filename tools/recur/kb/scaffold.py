@@ -13,9 +13,9 @@ import datetime as dt
 from pathlib import Path
 
 from recur.kb import schema
-from recur.kb.incident_record import flow_list, incident_text, next_id, q
+from recur.kb.incident_record import incident_text, next_id
 from recur.kb.records import KB
-from recur.kb.writer import Bullets, Numbered, Raw, pattern_markdown
+from recur.kb.writer import Bullets, Numbered, Raw, flow_list, pattern_markdown, q
 from recur.util.errors import RecurError
 from recur.util.files import write_atomic
 from recur.util.text import slugify as text_slug
