@@ -29,7 +29,8 @@ from recur.retrieval import embed  # noqa: E402
 from recur.retrieval import index as index_mod
 from recur.retrieval.engine import Engine  # noqa: E402
 from recur.retrieval.evaluate import CaseResult, metrics  # noqa: E402
-from recur.tuning.data import read_tuned_manifest, training_data  # noqa: E402
+from recur.retrieval.models import read_tuned_manifest  # noqa: E402
+from recur.tuning.data import training_data  # noqa: E402
 from recur.tuning.tune import run_tune  # noqa: E402
 
 OUT = ROOT / "bench" / "out"

@@ -28,7 +28,7 @@ def tuned(tmp_path_factory, real_encoder):
 
 def test_tune_writes_an_active_model_with_its_manifest(tuned):
     from recur.retrieval import embed
-    from recur.tuning.data import tuned_model_for
+    from recur.retrieval.models import tuned_model_for
 
     kb, out, index, m = tuned
     assert m["accepted"] is True  # 1.0 before, 1.0 after: not worse

@@ -5,7 +5,8 @@ import json
 from kbfactory import pattern_text, write
 
 from recur.kb.loader import load_kb
-from recur.tuning.data import changed_share, retune_advice, training_data, tuned_model_for, without_held_out
+from recur.retrieval.models import tuned_model_for
+from recur.tuning.data import changed_share, retune_advice, training_data, without_held_out
 from recur.tuning.tune import not_worse
 
 

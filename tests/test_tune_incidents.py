@@ -65,7 +65,7 @@ def test_report_shows_the_incident_measurement(tuned):
 
 def test_a_worse_candidate_is_refused_and_the_previous_model_kept(tuned):
     from recur.cli.main import cli
-    from recur.tuning.data import tuned_model_for
+    from recur.retrieval.models import tuned_model_for
 
     kb, out, index, m = tuned
     active_before = tuned_model_for(kb)

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from recur.cli.options import index_option, kb_option, model_option
-from recur.tuning.data import DEFAULT_OUT
+from recur.retrieval.models import DEFAULT_OUT
 from recur.tuning.tune import REFUSED, run_tune, summary_lines
 from recur.util.errors import RecurError
 

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from recur import config
 from recur.kb.records import EvalCase
-from recur.retrieval.models import DEFAULT_OUT, read_tuned_manifest, tuned_model_for  # noqa: F401 (re-exported)
+from recur.retrieval.models import read_tuned_manifest, tuned_model_for
 
 RETUNE_SHARE = 0.10  # advise a re-tune when more than this share of patterns changed
 INCIDENT_FLOOR = 30  # linked incidents needed to measure on the KB's own incidents

@@ -28,16 +28,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from recur.tuning.data import (  # noqa: F401
-    DEFAULT_OUT,
-    INCIDENT_FLOOR,
-    eval_kb,
-    read_tuned_manifest,
-    retune_advice,
-    training_data,
-    tuned_model_for,
-    without_held_out,
-)
+from recur.retrieval.models import DEFAULT_OUT
+from recur.tuning.data import INCIDENT_FLOOR, eval_kb, training_data
 from recur.tuning.report import REPORT
 from recur.util.errors import RecurError
 from recur.util.files import swap_folder, writing
