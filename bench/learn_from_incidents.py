@@ -1,7 +1,8 @@
 """Learning from recorded incidents, cross-validated: base vs tuned, pooled over folds, same run.
 
     python bench/learn_from_incidents.py [--kb ../shared/eval/kb] [--cases ../shared/eval/dev.jsonl]
-                                         [--folds 4] [--seed 0] [--epochs 1]
+                                         [--folds 4] [--seed 0] [--epochs N]
+                                         [--freeze-layers N] [--core-anchors]
 
 For each fold: copy the KB to a temp folder, record every case *not* in the fold as an incident
 linked to its expected patterns (title = its first sentence, summary = its text, dates in case
@@ -74,13 +75,13 @@ def record_incidents(kb_dir: Path, cases: list, keep: list) -> None:
         )
 
 
-def run_fold(kb: Path, cases: list, fold: list, seed: int, epochs: int, tmp: Path) -> dict:
+def run_fold(kb: Path, cases: list, fold: list, seed: int, epochs, tmp: Path, **recipe) -> dict:
     kb_copy = tmp / "kb"
     shutil.copytree(kb, kb_copy)
     record_incidents(kb_copy, cases, [i for i in range(len(cases)) if i not in set(fold)])
     out = tmp / "model"
     t0 = time.perf_counter()
-    m = run_tune(kb_copy, out, index_dir=None, epochs=epochs, seed=seed, resume=False, progress=False)
+    m = run_tune(kb_copy, out, index_dir=None, epochs=epochs, seed=seed, resume=False, progress=False, **recipe)
     tune_s = time.perf_counter() - t0
     folder = out if m["accepted"] else out.with_name("model.rejected")
     asked = [cases[i] for i in fold]
@@ -123,13 +124,18 @@ def main(argv=None):
     ap.add_argument("--cases", default=str(ROOT.parent / "shared" / "eval" / "dev.jsonl"))
     ap.add_argument("--folds", type=int, default=4)
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--epochs", type=int, default=1)
+    ap.add_argument("--epochs", type=int, default=None, help="recur tune --epochs (default: tune's)")
+    ap.add_argument("--freeze-layers", type=int, default=None, help="recur tune --freeze-layers (default: tune's)")
+    ap.add_argument("--core-anchors", action="store_true", help="recur tune --core-anchors")
     args = ap.parse_args(argv)
     cases = load_cases(Path(args.cases))
+    recipe = {"all_anchors": not args.core_anchors}
+    if args.freeze_layers is not None:
+        recipe["freeze_layers"] = args.freeze_layers
     t0, results = time.perf_counter(), []
     for k, fold in enumerate(folds(len(cases), args.folds, args.seed)):
         with tempfile.TemporaryDirectory() as tmp:
-            f = run_fold(Path(args.kb), cases, fold, args.seed, args.epochs, Path(tmp))
+            f = run_fold(Path(args.kb), cases, fold, args.seed, args.epochs, Path(tmp), **recipe)
         results.append(f)
         gate = f"gate on {f['eval_source']}: MRR {f['gate_before']['mrr']:.3f} → {f['gate_after']['mrr']:.3f}"
         print(
@@ -160,6 +166,7 @@ def main(argv=None):
                 "folds": args.folds,
                 "seed": args.seed,
                 "epochs": args.epochs,
+                "recipe": recipe,
                 **s,
                 "per_fold": [{k: v for k, v in f.items() if k not in ("base", "tuned")} for f in results],
             },

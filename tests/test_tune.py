@@ -33,7 +33,7 @@ def test_tune_writes_an_active_model_with_its_manifest(tuned):
     kb, out, index, m = tuned
     assert m["accepted"] is True  # 1.0 before, 1.0 after: not worse
     on_disk = json.loads((out / "recur-model.json").read_text())
-    assert on_disk["model_id"] == m["model_id"] == f"tuned:{m['base_model']}:{m['training_data_hash']}:7:1:8:3e-05:f3"
+    assert on_disk["model_id"] == m["model_id"] == f"tuned:{m['base_model']}:{m['training_data_hash']}:7:1:8:3e-05:f0"
     for key in (
         "base_model",
         "kb",
@@ -50,7 +50,9 @@ def test_tune_writes_an_active_model_with_its_manifest(tuned):
     ):
         assert key in on_disk, key
     assert set(on_disk["eval_after"]) >= {"recall@1", "recall@3", "mrr"}
-    assert on_disk["kb"] == str(kb.resolve()) and on_disk["pairs"] == 10
+    assert (
+        on_disk["kb"] == str(kb.resolve()) and on_disk["pairs"] == 18
+    )  # every anchor kind of the tiny KB (10 with --core-anchors)
     assert (out / "model.safetensors").is_file() and (out / "modules.json").is_file()
     assert tuned_model_for(kb) == out.resolve()
     assert embed.resolve(str(out)).model_id == m["model_id"]
@@ -140,3 +142,21 @@ def test_same_seed_same_weights(tuned, refused):
     assert first.keys() == again.keys() and all(torch.equal(first[k], again[k]) for k in first)
     base = load_file(f"{m['base_path']}/model.safetensors")
     assert any(not torch.equal(base[k], first[k]) for k in first if k in base)  # it did learn something
+
+
+def test_cli_recipe_flags_and_automatic_epochs(tuned, tmp_path):
+    """No --epochs: a KB this small gets the most automatic epochs; --core-anchors and
+    --freeze-layers reach the training and are recorded (they set the weights, so the model id)."""
+    from recur.cli.main import cli
+    from recur.tuning.train import MAX_AUTO_EPOCHS
+
+    kb = tuned[0]
+    out = tmp_path / "model"
+    args = ["tune", "--kb", str(kb), "--out", str(out), "--index", str(tmp_path / "index")]
+    res = CliRunner().invoke(cli, [*args, "--batch-size", "8", "--core-anchors", "--freeze-layers", "2"])
+    assert res.exit_code in (0, 3), res.output
+    folder = out if res.exit_code == 0 else tmp_path / "model.rejected"
+    m = json.loads((folder / "recur-model.json").read_text())
+    assert m["epochs"] == MAX_AUTO_EPOCHS and m["pairs"] == 10 and m["freeze_layers"] == 2
+    assert set(m["pair_kinds"]) <= {"title", "symptom", "incident"}
+    assert m["model_id"].endswith(f":{MAX_AUTO_EPOCHS}:8:3e-05:f2")

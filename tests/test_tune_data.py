@@ -25,14 +25,17 @@ def test_pairs_cover_fields_and_incidents_but_never_eval_cases(kb_dir):
             fix=None,
         ),
     )
-    data = training_data(load_kb(kb_dir))
+    data = training_data(load_kb(kb_dir), all_anchors=False)
     anchors = {a for a, _ in data.pairs}
     assert "ENOSPC while writing the WAL" not in anchors
     assert "FATAL: sorry, too many clients already" not in anchors  # the other case (a signal there)
     assert ("Disk full on a host", "disk-full") in data.pairs
     assert ("writes fail", "disk-full") in data.pairs
     assert ("The volume filled up.", "disk-full") not in data.pairs  # root causes: only with all_anchors
-    assert ("The volume filled up.", "disk-full") in training_data(load_kb(kb_dir), all_anchors=True).pairs
+    full = training_data(load_kb(kb_dir))  # the default: every anchor kind
+    assert ("The volume filled up.", "disk-full") in full.pairs
+    assert ("No space left on device", "disk-full") in full.pairs
+    assert {"signal", "cause"} <= set(full.kinds) and full.pattern_hashes == data.pattern_hashes
     assert any(
         pid == "db-pool-exhausted" and a.startswith("Checkout hung on database connections") for a, pid in data.pairs
     )  # the linked incident's title + summary
@@ -40,7 +43,7 @@ def test_pairs_cover_fields_and_incidents_but_never_eval_cases(kb_dir):
     assert data.docs["disk-full"].startswith("Disk full on a host.")
     assert data.eval_source == "eval/cases.yml" and len(data.cases) == 2
     assert data.kinds["incident"] == 1 and set(data.kinds) == {"title", "symptom", "incident"}
-    assert training_data(load_kb(kb_dir)).hash == data.hash  # stable
+    assert training_data(load_kb(kb_dir), all_anchors=False).hash == data.hash  # stable
 
 
 def test_kb_without_cases_holds_out_one_symptom_per_pattern(kb_dir):
@@ -171,3 +174,13 @@ def test_incident_gate_decisions():
     lost = decide([1, 2, 3, 9] * 8, [1, 1, 1, 1] * 4 + [4, 4, 4, 1] * 4)
     assert lost.recall3_lost > lost.recall3_allowed and lost.verdict == "inconclusive"
     assert "90% paired-bootstrap interval" in gate_line(up.to_json())
+
+
+def test_auto_epochs_gives_small_kbs_enough_steps_and_large_ones_one_pass():
+    from recur.tuning.train import MAX_AUTO_EPOCHS, MIN_STEPS, auto_epochs
+
+    assert auto_epochs(8 * 32 * MIN_STEPS, 32) == 1  # a large KB: one epoch is already many steps
+    assert auto_epochs(MIN_STEPS * 32, 32) == 1
+    assert auto_epochs(MIN_STEPS * 32 // 2, 32) == 2
+    assert auto_epochs(10, 32) == MAX_AUTO_EPOCHS  # a tiny KB: capped, never dozens of passes
+    assert auto_epochs(0, 32) == MAX_AUTO_EPOCHS

@@ -30,7 +30,12 @@ def _interrupt(signum, frame):
     type=click.Path(file_okay=False),
     help="Folder for the tuned model (the KB's active model when it is ./.recur/model).",
 )
-@click.option("--epochs", default=1, show_default=True, type=click.IntRange(1, 100))
+@click.option(
+    "--epochs",
+    default=None,
+    type=click.IntRange(1, 100),
+    help="Passes over the pairs [default: enough for 60 optimiser steps, 1-3; 1 on a large KB].",
+)
 @click.option("--seed", default=0, show_default=True, type=int, help="Same KB + seed + epochs → same weights.")
 @click.option("--batch-size", default=32, show_default=True, type=click.IntRange(2, 1024))
 @click.option("--lr", default=3e-5, show_default=True, type=float, help="Learning rate (AdamW).")
@@ -43,16 +48,18 @@ def _interrupt(signum, frame):
 )
 @click.option("--no-resume", is_flag=True, help="Ignore a checkpoint left by an interrupted run.")
 @click.option(
-    "--all-anchors",
-    is_flag=True,
-    help="Also train on signals, root causes and permanent fixes (slower; the recipe before issue 13).",
+    "--all-anchors/--core-anchors",
+    default=True,
+    show_default=True,
+    help="Train on signals, root causes and permanent fixes too, or only on titles, symptoms, "
+    "incidents and feedback (--core-anchors: faster, learned less from incidents).",
 )
 @click.option(
     "--freeze-layers",
-    default=3,
+    default=0,
     show_default=True,
     type=click.IntRange(0, 24),
-    help="Keep the embeddings and this many lower transformer layers as they are (faster).",
+    help="Keep the embeddings and this many lower transformer layers as they are (faster, learns less).",
 )
 @click.option(
     "--report",
@@ -80,8 +87,9 @@ def tune(
     """Fine-tune the embedding model on this KB's own text, and use it when it measures better.
 
     \b
-    Pairs: each pattern's title and symptoms ↔ its text; linked incidents' title + summary ↔
-    their patterns; confirmed 👍 feedback (.recur/feedback.jsonl). Never kb/eval/cases*.yml.
+    Pairs: each pattern's title, symptoms, signals, root cause and fix ↔ its text; linked
+    incidents' title + summary ↔ their patterns; confirmed 👍 feedback (.recur/feedback.jsonl).
+    Never kb/eval/cases*.yml.
     Measured on: the newest 30% of the linked incidents (time split; held out of training and
     of the measuring index) when there are 30+ covering 10+ patterns; else the eval cases; else
     one held-out symptom per pattern.

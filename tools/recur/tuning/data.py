@@ -3,9 +3,10 @@
 Nothing here imports torch: ``tuned_model_for`` runs on every ``recur suggest`` and
 ``retune_advice`` on every index rebuild.
 
-Training pairs are (anchor, pattern id): each title and symptom of a pattern, each linked
-incident's title + summary, and each confirmed 👍 from the feedback log (``ANCHOR_KINDS``;
-``all_anchors`` adds signals, root cause and permanent fix, the recipe before issue 13). The
+Training pairs are (anchor, pattern id): each title, symptom, signal, root cause and permanent
+fix of a pattern, each linked incident's title + summary, and each confirmed 👍 from the feedback
+log (``all_anchors=False`` keeps ``ANCHOR_KINDS`` only: cheaper, but it learned less from
+incidents in bench/learn_from_incidents.py). The
 positive side is the pattern's "doc" view (title + summary + cause), the same text the index
 embeds. Eval cases (``kb/eval/cases*.yml``) are never trained on: an anchor equal to a case
 query is dropped.
@@ -34,7 +35,7 @@ RETUNE_SHARE = 0.10  # advise a re-tune when more than this share of patterns ch
 INCIDENT_FLOOR = 30  # linked incidents needed to measure on the KB's own incidents
 INCIDENT_FLOOR_PATTERNS = 10  # ... covering at least this many patterns
 HOLD_OUT_SHARE = 0.30  # the newest share of linked incidents measures, the rest trains
-ANCHOR_KINDS = ("title", "symptom", "incident")  # plus feedback; all_anchors adds signal, cause, fix
+ANCHOR_KINDS = ("title", "symptom", "incident")  # plus feedback; all_anchors (the default) adds signal, cause, fix
 INCIDENT_SOURCE = "held-out incidents (time split)"
 
 
@@ -154,7 +155,7 @@ def _incident_cases(kb, held: list) -> list:
     return [EvalCase(incident_text(i), [pid for pid in i.patterns if pid in live], 0, f"incident {i.id}") for i in held]
 
 
-def training_data(kb, feedback_path: Path | None = None, all_anchors: bool = False) -> TrainingData:
+def training_data(kb, feedback_path: Path | None = None, all_anchors: bool = True) -> TrainingData:
     from recur.retrieval.index import pattern_views
 
     eval_set, source = eval_cases(kb)

@@ -76,8 +76,10 @@ def decide(before_ranks: list, after_ranks: list, min_gain: float = 0.0) -> Gate
 def gate_line(g: dict) -> str:
     """One line for the terminal and the report."""
     low, high = g["interval"]
+    lost = g["recall3_lost"]  # net: negative when the candidate put more incidents in the top 3
+    moved = f"lost {lost}" if lost >= 0 else f"gained {-lost}"
     return (
         f"decision on {g['n']} held-out incidents: mean Δ reciprocal rank {g['mean_delta']:+.3f} "
-        f"({int(LEVEL * 100)}% paired-bootstrap interval {low:+.3f} … {high:+.3f}); recall@3 lost "
-        f"{g['recall3_lost']} (at most {g['recall3_allowed']}) → {g['verdict']}: {g['reason']}"
+        f"({int(LEVEL * 100)}% paired-bootstrap interval {low:+.3f} … {high:+.3f}); recall@3 {moved} "
+        f"(at most {g['recall3_allowed']} lost) → {g['verdict']}: {g['reason']}"
     )

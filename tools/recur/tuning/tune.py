@@ -130,7 +130,7 @@ def run_tune(
     out_dir=DEFAULT_OUT,
     index_dir=None,
     base: str | None = None,
-    epochs: int = 1,
+    epochs: int | None = None,
     seed: int = 0,
     batch_size: int = 32,
     lr: float = 3e-5,
@@ -138,14 +138,14 @@ def run_tune(
     resume: bool = True,
     progress: bool | None = None,
     feedback: Path | None = None,
-    all_anchors: bool = False,
-    freeze_layers: int = 3,
+    all_anchors: bool = True,
+    freeze_layers: int = 0,
 ) -> dict:
     """Tune, measure, and activate when the measurement allows. Returns the manifest (key "accepted")."""
     from recur.tuning.train import TrainConfig
 
     t_start = time.perf_counter()
-    cfg = TrainConfig(epochs=epochs, seed=seed, batch_size=batch_size, lr=lr, freeze_layers=freeze_layers)
+    cfg = TrainConfig(epochs=epochs or 0, seed=seed, batch_size=batch_size, lr=lr, freeze_layers=freeze_layers)
     run = _prepare(Path(kb_dir), Path(out_dir), index_dir, base, cfg, min_gain, resume, progress, feedback, all_anchors)
     try:
         before, after, model, stats = _measure_and_train(run)
@@ -172,6 +172,10 @@ def _prepare(
             f"{kb_dir}: nothing to measure with: add {kb_dir / 'eval' / 'cases.yml'}, patterns "
             f"with 3+ symptoms, or {INCIDENT_FLOOR}+ incidents linked to patterns"
         )
+    if not cfg.epochs:  # none asked for: enough passes for a small KB to move the model
+        from recur.tuning.train import auto_epochs
+
+        cfg.epochs = auto_epochs(len(data.pairs), cfg.batch_size)
     base_spec = embed.resolve(base or embed.DEFAULT)
     if base_spec.path is None:
         raise RecurError("tuning needs a real sentence-transformers model, not the fake encoder")
