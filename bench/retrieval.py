@@ -1,7 +1,11 @@
 """Retrieval quality: Recur's hybrid ranking against BM25 alone and naive dense, same run.
 
     python bench/retrieval.py [--kb ../shared/eval/kb] [--cases ../shared/eval/dev.jsonl] [--model M] [--tuned]
+                              [--learn-from-incidents [--folds 4]]
 
+Also prints the trust figures (no-known-pattern flags on --nomatch and on answerable cases,
+precision of "high", reliability buckets) and, with --learn-from-incidents, the cross-validated
+base-vs-tuned run of bench/learn_from_incidents.py on the same KB and cases (~15 min).
 Cases are JSONL ({"query", "expect"}) or a KB cases.yml. Naive dense = one MiniLM vector per
 whole pattern file (front matter + body), cosine. BM25 alone = the same bm25s index Recur
 uses, with the same tokenizer. Prints a table and writes bench/out/retrieval.json.
@@ -118,6 +122,13 @@ def main(argv=None):
         help="also base vs tuned model (recur tune on --kb only, "
         "cached in bench/out/tuned-model) × dense-only vs hybrid: bench/tune_bench.py",
     )
+    ap.add_argument(
+        "--learn-from-incidents",
+        action="store_true",
+        help="also record folds of the cases as linked incidents in KB copies, recur tune each, and "
+        "ask the held-out fold with base and tuned (bench/learn_from_incidents.py)",
+    )
+    ap.add_argument("--folds", type=int, default=4, help="folds for --learn-from-incidents")
     args = ap.parse_args(argv)
     kb = load_kb(args.kb)
     cases = load_cases(Path(args.cases))
@@ -160,6 +171,11 @@ def main(argv=None):
 
         tuned = compare(args.kb, cases)[0]
         print_table(tuned)
+    if args.learn_from_incidents:
+        import learn_from_incidents
+
+        print()
+        learn_from_incidents.main(["--kb", args.kb, "--cases", args.cases, "--folds", str(args.folds)])
     out = ROOT / "bench" / "out"
     out.mkdir(parents=True, exist_ok=True)
     (out / "retrieval.json").write_text(
