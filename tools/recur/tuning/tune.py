@@ -381,6 +381,6 @@ def summary_lines(m: dict) -> list:
         lines.append("  " + gate_line(m["gate"]))
     lines.append(
         f"{m['pairs']} pairs × {m['epochs']} epoch(s) in {m['train_s']:.0f}s ({m['pairs_per_s']:.1f} pairs/s, "
-        f"{m['train_cpu_s']:.0f} CPU-s on {m['threads']} threads); {m['duration_s']:.0f}s in all."
+        f"{m['train_cpu_s']:.0f} CPU-s on {m['threads']} thread{'s' if m['threads'] != 1 else ''}); {m['duration_s']:.0f}s in all."
     )
     return lines
