@@ -50,9 +50,8 @@ def test_tune_writes_an_active_model_with_its_manifest(tuned):
     ):
         assert key in on_disk, key
     assert set(on_disk["eval_after"]) >= {"recall@1", "recall@3", "mrr"}
-    assert (
-        on_disk["kb"] == str(kb.resolve()) and on_disk["pairs"] == 18
-    )  # every anchor kind of the tiny KB (10 with --core-anchors)
+    assert on_disk["kb"] == str(kb.resolve())
+    assert on_disk["pairs"] == 18  # every anchor kind of the tiny KB (10 with --core-anchors)
     assert (out / "model.safetensors").is_file() and (out / "modules.json").is_file()
     assert tuned_model_for(kb) == out.resolve()
     assert embed.resolve(str(out)).model_id == m["model_id"]

@@ -63,9 +63,13 @@ class TrainStats:
         return self.pairs_seen / self.seconds if self.seconds else 0.0
 
 
+def steps_per_epoch(pairs: int, batch_size: int) -> int:
+    return math.ceil(pairs / batch_size)
+
+
 def auto_epochs(pairs: int, batch_size: int) -> int:
     """Epochs for ``pairs`` training pairs when the user names none (see MIN_STEPS)."""
-    per_epoch = max(1, math.ceil(pairs / max(1, batch_size)))
+    per_epoch = max(1, steps_per_epoch(pairs, batch_size))
     return max(1, min(MAX_AUTO_EPOCHS, math.ceil(MIN_STEPS / per_epoch)))
 
 
@@ -150,7 +154,7 @@ def _loop(model, pairs: list, cfg: TrainConfig) -> _Loop:
 
     params = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=0.01)
-    per_epoch = math.ceil(len(pairs) / cfg.batch_size)
+    per_epoch = steps_per_epoch(len(pairs), cfg.batch_size)
     total = per_epoch * cfg.epochs
     warm = max(1, int(total * cfg.warmup))
     sched = torch.optim.lr_scheduler.LambdaLR(
