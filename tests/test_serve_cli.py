@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -15,98 +15,48 @@ from serve_util import free_socket, wait_healthy
 RECUR = [sys.executable, "-m", "recur"]
 
 
-def test_serve_process_answers_and_stops(kb_dir, tmp_path):
+@contextlib.contextmanager
+def serve_process(kb_dir, tmp_path, env=None):
+    """`recur serve` on a free port with the fake model and no site; yields (base URL, a dict whose
+    "out" is the process's output once it has stopped)."""
     sock = free_socket()
     port = sock.getsockname()[1]
     sock.close()
+    args = ["--kb", str(kb_dir), "--index", str(tmp_path / "index"), "--model", "fake:64"]
+    args += ["--site", str(tmp_path / "no-site"), "--port", str(port), "--feedback", str(tmp_path / "fb.jsonl")]
     proc = subprocess.Popen(
-        RECUR
-        + [
-            "serve",
-            "--kb",
-            str(kb_dir),
-            "--index",
-            str(tmp_path / "index"),
-            "--model",
-            "fake:64",
-            "--site",
-            str(tmp_path / "no-site"),
-            "--port",
-            str(port),
-            "--feedback",
-            str(tmp_path / "fb.jsonl"),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+        RECUR + ["serve", *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
     )
+    result = {}
     try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and proc.poll() is None:
-            try:
-                httpx.get(base + "/healthz", timeout=2)
-                break
-            except httpx.TransportError:
-                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}", result
+    finally:
+        proc.terminate()
+        result["out"], _ = proc.communicate(timeout=30)
+
+
+def test_serve_process_answers_and_stops(kb_dir, tmp_path):
+    with serve_process(kb_dir, tmp_path) as (base, result):
         assert wait_healthy(base)["patterns"] == 3
         r = httpx.post(base + "/api/suggest", json={"text": "ENOSPC", "top": 1})
         assert r.json()["results"][0]["id"] == "disk-full"
         home = httpx.get(base + "/")
         assert home.status_code == 200 and "not built" in home.text
-    finally:
-        proc.terminate()
-        out, _ = proc.communicate(timeout=30)
+    out = result["out"]
     assert "no built site" in out and "Ready: 3 patterns" in out
     assert "OPEN: no token" in out  # an open server says so when it starts
     assert "Traceback" not in out
 
 
 def test_token_from_the_environment_guards_feedback(kb_dir, tmp_path):
-    sock = free_socket()
-    port = sock.getsockname()[1]
-    sock.close()
     token = "env-token-0123456789abcdef"
-    proc = subprocess.Popen(
-        RECUR
-        + [
-            "serve",
-            "--kb",
-            str(kb_dir),
-            "--index",
-            str(tmp_path / "index"),
-            "--model",
-            "fake:64",
-            "--site",
-            str(tmp_path / "no-site"),
-            "--port",
-            str(port),
-            "--feedback",
-            str(tmp_path / "fb.jsonl"),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, "RECUR_TOKEN": token},
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and proc.poll() is None:
-            try:
-                httpx.get(base + "/healthz", timeout=2)
-                break
-            except httpx.TransportError:
-                time.sleep(0.1)
+    with serve_process(kb_dir, tmp_path, env={**os.environ, "RECUR_TOKEN": token}) as (base, result):
         wait_healthy(base)
         vote = {"query": "ENOSPC", "pattern": "disk-full", "useful": True}
         assert httpx.post(base + "/api/feedback", json=vote).status_code == 401
         ok = httpx.post(base + "/api/feedback", json=vote, headers={"Authorization": f"Bearer {token}"})
         assert ok.status_code == 201
-    finally:
-        proc.terminate()
-        out, _ = proc.communicate(timeout=30)
-    assert "token required on feedback" in out and token not in out
+    assert "token required on feedback" in result["out"] and token not in result["out"]
 
 
 def test_bad_token_file_is_a_clean_error(kb_dir, tmp_path):
