@@ -144,3 +144,14 @@ def test_help_does_not_import_the_web_stack():
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "tools")}
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
     assert r.returncode == 0, r.stderr
+
+
+def test_serve_finds_the_site_where_recur_site_builds_it():
+    """One setting (RECUR_SITE) for both: a site built elsewhere is the one served."""
+    from recur import config
+    from recur.cli.main import cli
+
+    opts = {cmd: {p.name: p for p in cli.get_command(None, cmd).params} for cmd in ("site", "serve")}
+    built, served = opts["site"]["out_dir"], opts["serve"]["site_dir"]
+    assert built.envvar == served.envvar == config.env("site") == "RECUR_SITE"
+    assert built.default == served.default == config.default("site")

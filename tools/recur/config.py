@@ -31,7 +31,7 @@ SETTINGS: dict[str, Setting] = {
     "feedback": Setting("RECUR_FEEDBACK", str(STATE_DIR / "feedback.jsonl"), "the feedback log (👍/👎)"),
     "precision": Setting("RECUR_PRECISION", "auto", "encoder precision: auto | fp32 | bf16"),
     "cache": Setting("RECUR_CACHE", None, "folder for caches (model folder ids); default ~/.cache/recur"),
-    "site": Setting("RECUR_SITE", "site", "folder recur site builds into"),
+    "site": Setting("RECUR_SITE", "site", "folder recur site builds into and recur serve serves"),
     "site_src": Setting("RECUR_SITE_SRC", None, "where the mkdocs hook writes the generated Markdown"),
     "browser_search": Setting("RECUR_BROWSER_SEARCH", "on", "recur site writes the in-browser search bundle: on | off"),
     "edit_url": Setting("RECUR_EDIT_URL", None, "base URL of 'edit this page' links"),

@@ -58,10 +58,11 @@ def _slack_secret(path) -> str | None:
 @click.option(
     "--site",
     "site_dir",
-    default="site",
+    **setting("site"),
     show_default=True,
     type=click.Path(file_okay=False),
-    help="Built static site to serve at / (from `recur site`); if missing, only the API is served.",
+    help="Built static site to serve at / (from `recur site`; env RECUR_SITE, as there); if missing, "
+    "only the API is served.",
 )
 @click.option(
     "--feedback",
