@@ -22,123 +22,132 @@ def _late(item: dict) -> str:
     return f"OVERDUE {item['days_overdue']}d" if item.get("overdue") else ""
 
 
-def sections(b: dict) -> list[tuple[str, list[str], list[list], str | None]]:
-    """The report as (heading, column names, rows, what to say when there are no rows); text and
-    Markdown render the same content."""
+def _reviews(b: dict) -> tuple:
     c = b["counts"]
-    out = []
-    out.append(
-        (
-            f"Reviews pending ({c['reviews_pending']}, {c['reviews_overdue']} overdue)",
-            ["incident", "severity", "level", "due", "", "title"],
-            [[r["incident"], r["severity"], r["level"], r["due"] or "-", _late(r), r["title"]] for r in b["reviews"]],
-        )
+    return (
+        f"Reviews pending ({c['reviews_pending']}, {c['reviews_overdue']} overdue)",
+        ["incident", "severity", "level", "due", "", "title"],
+        [[r["incident"], r["severity"], r["level"], r["due"] or "-", _late(r), r["title"]] for r in b["reviews"]],
     )
-    out.append(
-        (
-            f"Open follow-ups ({c['follow_ups_open']}, {c['follow_ups_overdue']} overdue)",
-            ["owner", "incident", "due", "age", "", "ticket", "title"],
-            [
-                [
-                    f["owner"] or "(unowned)",
-                    f["incident"],
-                    f["due"] or "-",
-                    f"{f['age_days']}d",
-                    _late(f),
-                    f["ticket"] or "-",
-                    f["title"],
-                ]
-                for f in sorted(b["follow_ups"], key=lambda f: f["owner"] or "~")
-            ],
-        )
+
+
+def _follow_ups(b: dict) -> tuple:
+    c = b["counts"]
+    rows = [
+        [
+            f["owner"] or "(unowned)",
+            f["incident"],
+            f["due"] or "-",
+            f"{f['age_days']}d",
+            _late(f),
+            f["ticket"] or "-",
+            f["title"],
+        ]
+        for f in sorted(b["follow_ups"], key=lambda f: f["owner"] or "~")
+    ]
+    return (
+        f"Open follow-ups ({c['follow_ups_open']}, {c['follow_ups_overdue']} overdue)",
+        ["owner", "incident", "due", "age", "", "ticket", "title"],
+        rows,
     )
-    out.append(
-        (
-            f"Open permanent fixes ({c['fixes_open']}, {c['fixes_overdue']} overdue)",
-            ["owner", "pattern", "status", "due", "age", "", "incidents"],
-            [
-                [
-                    f["owner"] or "(unowned)",
-                    f["pattern"],
-                    f["status"],
-                    f["due"] or "-",
-                    f"{f['age_days']}d" if f["age_days"] is not None else "-",
-                    _late(f),
-                    str(f["incidents"]),
-                ]
-                for f in sorted(b["fixes"], key=lambda f: f["owner"] or "~")
-            ],
-        )
+
+
+def _fixes(b: dict) -> tuple:
+    c = b["counts"]
+    rows = [
+        [
+            f["owner"] or "(unowned)",
+            f["pattern"],
+            f["status"],
+            f["due"] or "-",
+            f"{f['age_days']}d" if f["age_days"] is not None else "-",
+            _late(f),
+            str(f["incidents"]),
+        ]
+        for f in sorted(b["fixes"], key=lambda f: f["owner"] or "~")
+    ]
+    return (
+        f"Open permanent fixes ({c['fixes_open']}, {c['fixes_overdue']} overdue)",
+        ["owner", "pattern", "status", "due", "age", "", "incidents"],
+        rows,
     )
-    out.append(
-        (
-            "By owner",
-            ["owner", "follow-ups", "overdue", "fixes", "overdue"],
-            [
-                [o, str(v["follow_ups"]), str(v["follow_ups_overdue"]), str(v["fixes"]), str(v["fixes_overdue"])]
-                for o, v in b["by_owner"].items()
-            ],
-        )
+
+
+def _by_owner(b: dict) -> tuple:
+    rows = [
+        [o, str(v["follow_ups"]), str(v["follow_ups_overdue"]), str(v["fixes"]), str(v["fixes_overdue"])]
+        for o, v in b["by_owner"].items()
+    ]
+    return ("By owner", ["owner", "follow-ups", "overdue", "fixes", "overdue"], rows)
+
+
+def _triage(b: dict) -> tuple:
+    return (
+        f"Needs triage: imported with placeholders ({b['counts'].get('triage', 0)})",
+        ["incident", "date", "severity", "placeholders", "title"],
+        [[t["incident"], t["date"], t["severity"], ", ".join(t["fields"]), t["title"]] for t in b.get("triage", [])],
     )
-    out.append(
-        (
-            f"Needs triage: imported with placeholders ({c.get('triage', 0)})",
-            ["incident", "date", "severity", "placeholders", "title"],
-            [
-                [t["incident"], t["date"], t["severity"], ", ".join(t["fields"]), t["title"]]
-                for t in b.get("triage", [])
-            ],
-        )
+
+
+def _unknown(b: dict) -> tuple:
+    rows = [
+        [u["incident"], u["date"], u["severity"], f"{u['age_days']}d", candidates_cell(u.get("candidates")), u["title"]]
+        for u in b["unknown"]
+    ]
+    return (
+        f"Needs analysis: incidents with no known pattern ({b['counts']['unknown']})",
+        ["incident", "date", "severity", "age", "candidates", "title"],
+        rows,
     )
-    out.append(
-        (
-            f"Needs analysis: incidents with no known pattern ({c['unknown']})",
-            ["incident", "date", "severity", "age", "candidates", "title"],
-            [
-                [
-                    u["incident"],
-                    u["date"],
-                    u["severity"],
-                    f"{u['age_days']}d",
-                    candidates_cell(u.get("candidates")),
-                    u["title"],
-                ]
-                for u in b["unknown"]
-            ],
-        )
+
+
+def _flags(b: dict) -> tuple:
+    return (
+        f"Dig into this later: open flags ({b['counts']['flags_open']})",
+        ["incident", "date", "age", "flag"],
+        [[f["incident"], f["date"], f"{f['age_days']}d", f["text"]] for f in b["flags"]],
     )
-    out.append(
-        (
-            f"Dig into this later: open flags ({c['flags_open']})",
-            ["incident", "date", "age", "flag"],
-            [[f["incident"], f["date"], f"{f['age_days']}d", f["text"]] for f in b["flags"]],
-        )
+
+
+def _recurrence_after_fix(b: dict) -> tuple:
+    rows = [
+        [r["incident"], r["incident_date"], r["pattern"], r["fix_done"], str(r["days_after_fix"])]
+        for r in b["recurrence_after_fix"]
+    ]
+    return (
+        f"Recurrence after fix: the fix did not hold ({b['counts']['recurrence_after_fix']})",
+        ["incident", "date", "pattern", "fix done", "days after"],
+        rows,
     )
-    out.append(
-        (
-            f"Recurrence after fix: the fix did not hold ({c['recurrence_after_fix']})",
-            ["incident", "date", "pattern", "fix done", "days after"],
-            [
-                [r["incident"], r["incident_date"], r["pattern"], r["fix_done"], str(r["days_after_fix"])]
-                for r in b["recurrence_after_fix"]
-            ],
-        )
+
+
+def _recurring(b: dict, days: str) -> tuple:
+    return (
+        f"Most recurring patterns, last {days} days (two or more incidents)",
+        ["count", "pattern", "last", "title"],
+        [[str(r["count"]), r["pattern"], r["last"], r["title"]] for r in b["recurring"][days]],
+        f"Nothing recurred: no pattern matched two or more incidents in the last {days} days.",
     )
-    for days in ("30", "90"):
-        out.append(
-            (
-                f"Most recurring patterns, last {days} days (two or more incidents)",
-                ["count", "pattern", "last", "title"],
-                [[str(r["count"]), r["pattern"], r["last"], r["title"]] for r in b["recurring"][days]],
-                f"Nothing recurred: no pattern matched two or more incidents in the last {days} days.",
-            )
-        )
+
+
+def _trends(b: dict) -> tuple:
     t = b["trends"]
     span = f"{t['months'][0]} … {t['months'][-1]}" if t["months"] else ""
     rows = [["(all)", _sparkline(t["total"]), str(sum(t["total"]))]]
     rows += [[f"category {k}", _sparkline(v), str(sum(v))] for k, v in t["by_category"].items()]
     rows += [[f"service {k}", _sparkline(v), str(sum(v))] for k, v in list(t["by_service"].items())[:10]]
-    out.append((f"Incidents per month {span} (· = none that month)", ["", "trend", "total"], rows))
+    return (f"Incidents per month {span} (· = none that month)", ["", "trend", "total"], rows)
+
+
+_SECTIONS = (_reviews, _follow_ups, _fixes, _by_owner, _triage, _unknown, _flags, _recurrence_after_fix)
+
+
+def sections(b: dict) -> list[tuple[str, list[str], list[list], str | None]]:
+    """The report as (heading, column names, rows, what to say when there are no rows); text and
+    Markdown render the same content. One small function per section, in the order shown."""
+    out = [f(b) for f in _SECTIONS]
+    out += [_recurring(b, days) for days in ("30", "90")]
+    out.append(_trends(b))
     return [x if len(x) == 4 else (*x, None) for x in out]
 
 
