@@ -148,44 +148,11 @@ def authoring_warnings(
     now = _today(today)
     out: list[Problem] = []
     for p in sorted(kb.patterns.values(), key=lambda p: p.id):
-        shown = display_path(kb.root / p.relpath)
         if p.status == "retired":
             continue
-        step_lines = _runbook_lines(kb, p)
-        for n, step in enumerate(p.runbook):
-            line = step_lines[n] if n < len(step_lines) else p.line("## Runbook")
-            if PLACEHOLDER in step:
-                out.append(
-                    Problem(
-                        shown,
-                        line,
-                        "## Runbook",
-                        f"step {n + 1} still has the {PLACEHOLDER} placeholder from `recur new`",
-                        "warning",
-                    )
-                )
-            elif not is_actionable(step):
-                out.append(
-                    Problem(
-                        shown,
-                        line,
-                        "## Runbook",
-                        f"step {n + 1} has nothing actionable in it ({_short(step)!r}): give the command, "
-                        "query, dashboard or link, or say exactly what to do to what",
-                        "warning",
-                    )
-                )
-        for name, text in p.sections.items():
-            if name != "Runbook" and re.search(rf"\b{PLACEHOLDER}\b", text):
-                out.append(
-                    Problem(
-                        shown,
-                        p.line(f"## {name}"),
-                        f"## {name}",
-                        f"still has the {PLACEHOLDER} placeholder from `recur new`",
-                        "warning",
-                    )
-                )
+        shown = display_path(kb.root / p.relpath)
+        out += _runbook_warnings(kb, p, shown)
+        out += _section_placeholders(p, shown)
         if not p.signals:
             out.append(
                 Problem(
@@ -197,21 +164,62 @@ def authoring_warnings(
                     "warning",
                 )
             )
-        for i, rid in enumerate(p.related):
-            other = kb.patterns.get(rid)
-            if other is not None and rid != p.id and p.id not in other.related:
-                out.append(
-                    Problem(
-                        shown,
-                        p.line("related", i),
-                        f"related[{i}]",
-                        f"one-way link: {rid} does not list {p.id} in its related",
-                        "warning",
-                    )
-                )
+        out += _one_way_links(kb, p, shown)
         if stale_days and stale_days > 0:
             out += _stale(kb, p, shown, stale_days, now)
     out += _placeholders_elsewhere(kb)
+    return out
+
+
+def _runbook_warnings(kb: KB, p, shown: str) -> list[Problem]:
+    """Runbook steps still holding `recur new`'s placeholder, or with nothing a responder can do."""
+    out = []
+    step_lines = _runbook_lines(kb, p)
+    for n, step in enumerate(p.runbook):
+        line = step_lines[n] if n < len(step_lines) else p.line("## Runbook")
+        if PLACEHOLDER in step:
+            msg = f"step {n + 1} still has the {PLACEHOLDER} placeholder from `recur new`"
+        elif not is_actionable(step):
+            msg = (
+                f"step {n + 1} has nothing actionable in it ({_short(step)!r}): give the command, "
+                "query, dashboard or link, or say exactly what to do to what"
+            )
+        else:
+            continue
+        out.append(Problem(shown, line, "## Runbook", msg, "warning"))
+    return out
+
+
+def _section_placeholders(p, shown: str) -> list[Problem]:
+    """Other sections still holding `recur new`'s placeholder."""
+    return [
+        Problem(
+            shown,
+            p.line(f"## {name}"),
+            f"## {name}",
+            f"still has the {PLACEHOLDER} placeholder from `recur new`",
+            "warning",
+        )
+        for name, text in p.sections.items()
+        if name != "Runbook" and re.search(rf"\b{PLACEHOLDER}\b", text)
+    ]
+
+
+def _one_way_links(kb: KB, p, shown: str) -> list[Problem]:
+    """``related`` entries the other pattern does not return."""
+    out = []
+    for i, rid in enumerate(p.related):
+        other = kb.patterns.get(rid)
+        if other is not None and rid != p.id and p.id not in other.related:
+            out.append(
+                Problem(
+                    shown,
+                    p.line("related", i),
+                    f"related[{i}]",
+                    f"one-way link: {rid} does not list {p.id} in its related",
+                    "warning",
+                )
+            )
     return out
 
 
