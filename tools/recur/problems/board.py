@@ -95,47 +95,7 @@ def board(kb, as_of: dt.date, *, top: int = 10, months: int = 12) -> Board:
     patterns = kb.patterns
     reviews, follow_ups = _reviews(incidents, as_of), _follow_ups(incidents, as_of)
     fixes = _fixes(patterns, incidents, as_of)
-    unknown = [
-        {
-            "incident": i.id,
-            "title": i.title,
-            "date": _iso(i.date),
-            "severity": i.severity,
-            "services": list(i.services),
-            "age_days": (as_of - i.date).days,
-            "path": i.relpath,
-            "candidates": list(i.candidates),
-        }
-        for i in reversed(incidents)
-        if not i.patterns
-    ]
-    triage = [
-        {
-            "incident": i.id,
-            "title": i.title,
-            "date": _iso(i.date),
-            "severity": i.severity,
-            "fields": list(i.triage),
-            "path": i.relpath,
-        }
-        for i in reversed(incidents)
-        if i.triage
-    ]
-    flags = [
-        {
-            "incident": i.id,
-            "text": f.text,
-            "note": f.note,
-            "date": _iso(i.date),
-            "age_days": (as_of - i.date).days,
-            "severity": i.severity,
-            "path": i.relpath,
-        }
-        for i in incidents
-        for f in i.flags
-        if f.status == "open"
-    ]
-    flags.sort(key=lambda f: (-f["age_days"], f["incident"]))
+    unknown, triage, flags = _unknown(incidents, as_of), _triage(incidents), _flags(incidents, as_of)
     after_fix = _after_fix(patterns, incidents)
     counts = {
         "reviews_pending": len(reviews),
@@ -165,6 +125,60 @@ def board(kb, as_of: dt.date, *, top: int = 10, months: int = 12) -> Board:
         "recurrence_after_fix": after_fix,
         "trends": _trends(patterns, incidents, as_of, months),
     }
+
+
+def _unknown(incidents, as_of: dt.date) -> list:
+    """Incidents linked to no pattern ("needs analysis"), newest first."""
+    return [
+        {
+            "incident": i.id,
+            "title": i.title,
+            "date": _iso(i.date),
+            "severity": i.severity,
+            "services": list(i.services),
+            "age_days": (as_of - i.date).days,
+            "path": i.relpath,
+            "candidates": list(i.candidates),
+        }
+        for i in reversed(incidents)
+        if not i.patterns
+    ]
+
+
+def _triage(incidents) -> list:
+    """Imported incidents still holding placeholders, newest first."""
+    return [
+        {
+            "incident": i.id,
+            "title": i.title,
+            "date": _iso(i.date),
+            "severity": i.severity,
+            "fields": list(i.triage),
+            "path": i.relpath,
+        }
+        for i in reversed(incidents)
+        if i.triage
+    ]
+
+
+def _flags(incidents, as_of: dt.date) -> list:
+    """Open "dig into this later" flags, oldest first."""
+    flags = [
+        {
+            "incident": i.id,
+            "text": f.text,
+            "note": f.note,
+            "date": _iso(i.date),
+            "age_days": (as_of - i.date).days,
+            "severity": i.severity,
+            "path": i.relpath,
+        }
+        for i in incidents
+        for f in i.flags
+        if f.status == "open"
+    ]
+    flags.sort(key=lambda f: (-f["age_days"], f["incident"]))
+    return flags
 
 
 def _reviews(incidents, as_of: dt.date) -> list:
