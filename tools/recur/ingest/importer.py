@@ -269,8 +269,9 @@ def import_postmortem(
     if "Summary" not in pm.sections:
         notes.append("no summary section; used the title")
     drafts = kb.import_drafts()
-    link, reason, unknown, answer = (list(patterns)[0] if patterns else None), "given with --pattern", False, None
-    if not patterns:
+    if patterns:
+        link, reason, unknown, answer = list(patterns)[0], "given with --pattern", False, None
+    else:
         from recur.retrieval.engine import Engine
 
         answer = Engine.open(kb_dir, index_dir, model, quiet=True).answer(_query(title, pm)[:4000], top=top)
@@ -290,20 +291,25 @@ def import_postmortem(
     written = _write(
         kb, pm, meta, linked, cands, draft=draft and not linked and unknown, category=category, source_file=file
     )
+    return _imported(meta, pm, written, {"pattern": link, "reason": reason}, unknown, cands, notes)
+
+
+def _imported(meta: dict, pm, written: dict, link: dict, unknown: bool, cands: list, notes: list) -> dict:
+    """What ``import_postmortem`` reports (the JSON of `recur import --json`)."""
     return {
-        "incident": iid,
+        "incident": meta["iid"],
         "incident_path": written["incident_path"],
         "patterns": written["patterns"],
         "already": None,
         "draft": written["draft"],
-        "link": {"pattern": link, "reason": reason},
+        "link": link,
         "no_known_pattern": unknown,
         "candidates": cands,
         "closest": [{k: c[k] for k in ("id", "title", "score", "confidence", "why")} for c in cands],
-        "triage": triage,
-        "date": day.isoformat(),
+        "triage": meta["triage"],
+        "date": meta["day"].isoformat(),
         "date_source": meta["date_from"],
-        "severity": sev,
+        "severity": meta["sev"],
         "mapped": [{"heading": h, "section": c} for h, c in pm.mapped],
         "unmapped": pm.unmapped,
         "follow_ups": written["follow_ups"],
