@@ -5,6 +5,8 @@ All numbers come from ``problems.board``; this module only lays them out.
 
 from __future__ import annotations
 
+from recur.problems.board import UNOWNED
+
 FAIL_ON = ("overdue", "recurrence", "unknown")
 
 
@@ -22,6 +24,11 @@ def _late(item: dict) -> str:
     return f"OVERDUE {item['days_overdue']}d" if item.get("overdue") else ""
 
 
+def _by_owner_name(items: list) -> list:
+    """Follow-ups or fixes sorted by owner, the unowned last."""
+    return sorted(items, key=lambda f: f["owner"] or "~")
+
+
 def _reviews(b: dict) -> tuple:
     c = b["counts"]
     return (
@@ -35,7 +42,7 @@ def _follow_ups(b: dict) -> tuple:
     c = b["counts"]
     rows = [
         [
-            f["owner"] or "(unowned)",
+            f["owner"] or UNOWNED,
             f["incident"],
             f["due"] or "-",
             f"{f['age_days']}d",
@@ -43,7 +50,7 @@ def _follow_ups(b: dict) -> tuple:
             f["ticket"] or "-",
             f["title"],
         ]
-        for f in sorted(b["follow_ups"], key=lambda f: f["owner"] or "~")
+        for f in _by_owner_name(b["follow_ups"])
     ]
     return (
         f"Open follow-ups ({c['follow_ups_open']}, {c['follow_ups_overdue']} overdue)",
@@ -56,7 +63,7 @@ def _fixes(b: dict) -> tuple:
     c = b["counts"]
     rows = [
         [
-            f["owner"] or "(unowned)",
+            f["owner"] or UNOWNED,
             f["pattern"],
             f["status"],
             f["due"] or "-",
@@ -64,7 +71,7 @@ def _fixes(b: dict) -> tuple:
             _late(f),
             str(f["incidents"]),
         ]
-        for f in sorted(b["fixes"], key=lambda f: f["owner"] or "~")
+        for f in _by_owner_name(b["fixes"])
     ]
     return (
         f"Open permanent fixes ({c['fixes_open']}, {c['fixes_overdue']} overdue)",

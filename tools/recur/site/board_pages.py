@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from recur.problems.board import UNOWNED
 from recur.site import charts
 from recur.site.context import BOARD, TRENDS, Site
 from recur.site.md import badge, esc, front_matter, href, html_table, mdlink, raw, raw_table
@@ -45,7 +46,7 @@ def board_page(site: Site) -> str:
     out.append(raw_table(["owner", "fixes open", "overdue", "follow-ups open", "overdue"], rows, "Nothing open.\n"))
 
     out.append("## Open and overdue permanent fixes\n")
-    rows = [[_pl(site, page, f["pattern"], f["title"]), esc(f["owner"] or "(unowned)"), esc(f["status"]),
+    rows = [[_pl(site, page, f["pattern"], f["title"]), esc(f["owner"] or UNOWNED), esc(f["status"]),
              esc(f["due"] or "-"), _late(f), f"{f['age_days']}d" if f["age_days"] is not None else "-",
              str(f["incidents"]), esc(", ".join(f["tickets"]) or "-")] for f in b["fixes"]]
     out.append(raw_table(["pattern", "owner", "status", "due", "", "age", "incidents", "tickets"], rows,
@@ -58,7 +59,7 @@ def board_page(site: Site) -> str:
     out.append(raw_table(["incident", "severity", "review", "due", "", "title"], rows, "No review pending.\n"))
 
     out.append("## Open follow-ups\n")
-    rows = [[esc(f["owner"] or "(unowned)"), _il(site, page, f["incident"]), esc(f["due"] or "-"), _late(f),
+    rows = [[esc(f["owner"] or UNOWNED), _il(site, page, f["incident"]), esc(f["due"] or "-"), _late(f),
              f"{f['age_days']}d", esc(f["ticket"] or "-"), esc(f["title"])]
             for f in sorted(b["follow_ups"], key=lambda f: (f["owner"] or "~", -f["days_overdue"]))]
     out.append(raw_table(["owner", "incident", "due", "", "age", "ticket", "follow-up"], rows, "No open follow-up.\n"))
