@@ -101,7 +101,20 @@ def new(
             review_due=due,
         ),
     )
-    out = {
+    out = _recorded(iid, path, review, patterns)
+    if not as_json:
+        shown_due = f", due {review.due}" if review.due else ""
+        click.echo(f"Recorded {iid} in {path} (review: {review.level}{shown_due}).")
+    if not no_suggest and top:
+        query = f"{' '.join(title.split())}. {(description or '').strip()}".strip()
+        _suggest_and_link(out, kb_dir, index_dir, model, query, top, link_top, tty, as_json)
+    if as_json:
+        click.echo(json.dumps(out, ensure_ascii=False, indent=1))
+
+
+def _recorded(iid, path, review, patterns) -> dict:
+    """The `--json` answer before suggestions: what was written and where, and what it links."""
+    return {
         "id": iid,
         "path": str(path),
         "review": {
@@ -112,14 +125,6 @@ def new(
         "suggestions": [],
         "linked": list(dict.fromkeys(patterns)),
     }
-    if not as_json:
-        shown_due = f", due {review.due}" if review.due else ""
-        click.echo(f"Recorded {iid} in {path} (review: {review.level}{shown_due}).")
-    if not no_suggest and top:
-        query = f"{' '.join(title.split())}. {(description or '').strip()}".strip()
-        _suggest_and_link(out, kb_dir, index_dir, model, query, top, link_top, tty, as_json)
-    if as_json:
-        click.echo(json.dumps(out, ensure_ascii=False, indent=1))
 
 
 def _ask(kb, tty: bool, title, severity, description):

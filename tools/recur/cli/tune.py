@@ -101,13 +101,8 @@ def tune(
     Ctrl-C leaves the previous model and index as they were; a rerun resumes from the last
     checkpoint (each epoch, every 5 minutes within one, and the end of training).
     """
-    from recur.tuning.report import find_report, render_report
-
     if report_only:
-        report = find_report(Path(out_dir))
-        if report is None:
-            raise RecurError(f"no tuning report in {out_dir} (run: recur tune)")
-        click.echo(json.dumps(report, indent=1, ensure_ascii=False) if as_json else render_report(report))
+        _show_report(out_dir, as_json)
         return
     import signal
 
@@ -134,21 +129,34 @@ def tune(
             "What changed: recur tune --report"
         )
     else:
-        if m.get("gate"):
-            why = (
-                f"on your incidents the tuned model measured {m['gate']['verdict']} than {m['compared_with']}"
-                if m["gate"]["verdict"] == "worse"
-                else f"on your incidents the tuned model is not measurably better than {m['compared_with']} "
-                f"(inconclusive: {m['gate']['reason']})"
-            )
-        else:
-            why = (
-                f"the tuned model does not beat {m['compared_with']} (MRR gain ≥ {min_gain}, "
-                "recall@3 down at most one case)"
-            )
         click.echo(
-            f"Not activated: {why}. The current model stays; the candidate is in {out_dir}.rejected "
+            f"Not activated: {_refusal_reason(m, min_gain)}. The current model stays; the candidate is in {out_dir}.rejected "
             f"(to inspect: recur tune --report --out {out_dir}.rejected).",
             err=True,
         )
         sys.exit(REFUSED)
+
+
+def _show_report(out_dir, as_json: bool) -> None:
+    from recur.tuning.report import find_report, render_report
+
+    report = find_report(Path(out_dir))
+    if report is None:
+        raise RecurError(f"no tuning report in {out_dir} (run: recur tune)")
+    click.echo(json.dumps(report, indent=1, ensure_ascii=False) if as_json else render_report(report))
+
+
+def _refusal_reason(m: dict, min_gain: float) -> str:
+    """Why the candidate was not activated, in the words of the gate that measured it."""
+    gate = m.get("gate")
+    if not gate:
+        return (
+            f"the tuned model does not beat {m['compared_with']} (MRR gain ≥ {min_gain}, "
+            "recall@3 down at most one case)"
+        )
+    if gate["verdict"] == "worse":
+        return f"on your incidents the tuned model measured {gate['verdict']} than {m['compared_with']}"
+    return (
+        f"on your incidents the tuned model is not measurably better than {m['compared_with']} "
+        f"(inconclusive: {gate['reason']})"
+    )
