@@ -61,16 +61,37 @@ def _severity_yaml() -> str:
 
 def _starter_files() -> dict[str, bytes]:
     """The shipped starter catalog: patterns, onboarding paths, eval cases and the severity
-    framework; not the example incidents (they describe a fictional company's history)."""
+    framework; not the example incidents, nor the patterns' `fix:` tracking (both describe a
+    fictional company's history: its due dates would fail a new team's `report --fail-on
+    overdue` in CI on day one)."""
     src = starter_dir()
     out = {}
     for sub, pattern in (("patterns", "**/*.md"), ("paths", "*.yml"), ("eval", "*.yml"), (".", "severity.yml")):
         for path in sorted((src / sub).glob(pattern)):
             if path.is_file():
-                out[f"kb/{path.relative_to(src).as_posix()}"] = path.read_bytes()
+                data = path.read_bytes()
+                out[f"kb/{path.relative_to(src).as_posix()}"] = _without_fix(data) if sub == "patterns" else data
     if not any(k.startswith("kb/patterns/") and k.endswith(".md") for k in out):
         raise RecurError(f"the starter catalog is missing from this install ({src}); reinstall recur")
     return out
+
+
+def _without_fix(data: bytes) -> bytes:
+    """A pattern file without the `fix:` mapping of its front matter, byte for byte otherwise
+    (the Markdown's `## Permanent fix` section, the knowledge, stays)."""
+    lines = data.decode("utf-8").splitlines(keepends=True)
+    if not lines or lines[0].rstrip() != "---":
+        return data
+    out, skipping = [lines[0]], False
+    for i, line in enumerate(lines[1:], 1):
+        if line.rstrip() == "---":  # the end of the front matter: the rest as it is
+            return "".join(out + lines[i:]).encode("utf-8")
+        if skipping and (line.startswith((" ", "\t")) or not line.strip()):
+            continue
+        skipping = line.startswith("fix:")
+        if not skipping:
+            out.append(line)
+    return data
 
 
 def init_repository(dest, *, starter: bool = False, name: str | None = None, version: str | None = None) -> list[str]:
