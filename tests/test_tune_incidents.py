@@ -55,7 +55,7 @@ def test_report_shows_the_incident_measurement(tuned):
     folder = out if m["accepted"] else out.parent / "model.rejected"
     res = CliRunner().invoke(cli, ["tune", "--out", str(folder), "--report"])
     assert res.exit_code == 0, res.output
-    assert "11 incidents (held-out incidents (time split))" in res.output
+    assert "11 held-out incidents (time split):" in res.output
     assert "decision on 11 held-out incidents: mean Δ reciprocal rank" in res.output
     res = CliRunner().invoke(cli, ["tune", "--out", str(folder), "--report", "--json"])
     report = json.loads(res.output)

@@ -145,14 +145,27 @@ def _rank(r) -> str:
     return str(r) if r else ">10"
 
 
+def measured_on(n: int, source: str, gate) -> str:
+    """What a tuned model was measured on, e.g. "30 held-out incidents (time split)" or "62
+    eval cases (held-out symptoms)", without naming the source twice."""
+    what = "held-out incidents" if gate else "eval cases"
+    return f"{n} {source}" if source.startswith(what) else f"{n} {what} ({source})"
+
+
 def render_report(r: dict) -> str:
     b, a = r["before"], r["after"]
-    state = "active" if r.get("accepted") else "NOT activated (measured worse; kept for inspection)"
+    gate = r.get("gate")
+    if gate:
+        verdict = "measured worse" if gate["verdict"] == "worse" else "not measurably better"
+        verdict += " on held-out incidents"
+    else:
+        verdict = "did not measure better"
+    state = "active" if r.get("accepted") else f"NOT activated ({verdict}; kept for inspection)"
     lines = [
         f"Tuned model {r['model_id']} — {state}",
         f"  tuned {r['date'][:16]} on {r['pairs']} pairs, {r['epochs']} epoch(s), seed {r['seed']}; "
         f"compared with {r['compared_with']}",
-        f"  {len(r['cases'])} {'incidents' if r.get('gate') else 'eval cases'} ({r['eval_source']}):",
+        f"  {measured_on(len(r['cases']), r['eval_source'], gate)}:",
     ]
     for mode in ("hybrid", "dense"):
         lines.append(
@@ -160,10 +173,10 @@ def render_report(r: dict) -> str:
             f"{b[mode]['recall@3']:.3f} → {a[mode]['recall@3']:.3f} · MRR {b[mode]['mrr']:.3f} → "
             f"{a[mode]['mrr']:.3f}"
         )
-    if r.get("gate"):
+    if gate:
         from recur.tuning.gate import gate_line
 
-        lines.append("  " + gate_line(r["gate"]))
+        lines.append("  " + gate_line(gate))
     if r.get("incident_note"):
         lines.append(f"  note: {r['incident_note']}.")
     s = r["summary"]

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from recur.retrieval.models import DEFAULT_OUT
 from recur.tuning.data import INCIDENT_FLOOR, eval_kb, training_data
-from recur.tuning.report import REPORT
+from recur.tuning.report import REPORT, measured_on
 from recur.util.errors import RecurError
 from recur.util.files import swap_folder, writing
 
@@ -366,10 +366,9 @@ def _finish(run: Run, manifest: dict, before: Measure, after: Measure, model) ->
 def summary_lines(m: dict) -> list:
     b, a = m["eval_before"], m["eval_after"]
     bd, ad = m["eval_before_dense"], m["eval_after_dense"]
-    what = "held-out incidents" if m.get("gate") else "eval cases"
     lines = [f"note: {m['incident_note']}."] if m.get("incident_note") else []
     lines += [
-        f"{m['eval_cases']} {what} ({m['eval_source']}):",
+        f"{measured_on(m['eval_cases'], m['eval_source'], m.get('gate'))}:",
         f"  hybrid      recall@1 {b['recall@1']:.3f} → {a['recall@1']:.3f} · recall@3 {b['recall@3']:.3f} → "
         f"{a['recall@3']:.3f} · MRR {b['mrr']:.3f} → {a['mrr']:.3f}",
         f"  dense-only  recall@1 {bd['recall@1']:.3f} → {ad['recall@1']:.3f} · recall@3 {bd['recall@3']:.3f} → "
