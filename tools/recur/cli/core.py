@@ -131,7 +131,7 @@ def _read_query(text: tuple) -> str:
 @index_option
 @model_option
 @click.option("--top", "-n", default=5, show_default=True, type=click.IntRange(1, 50), help="How many patterns.")
-@click.option("--json", "as_json", is_flag=True, help="Print {query, results} as JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Print {query, no_known_pattern, results} as JSON.")
 @click.option("--queries", type=click.File("r"), help='JSONL file of {"query": ...}; prints one JSON line per query.')
 @click.option("--steps", default=3, show_default=True, type=click.IntRange(0, 50), help="Runbook steps to show.")
 @click.argument("text", nargs=-1)
