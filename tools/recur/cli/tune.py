@@ -38,12 +38,20 @@ def _interrupt(signum, frame):
 )
 @click.option("--seed", default=0, show_default=True, type=int, help="Same KB + seed + epochs → same weights.")
 @click.option("--batch-size", default=32, show_default=True, type=click.IntRange(2, 1024))
-@click.option("--lr", default=3e-5, show_default=True, type=float, help="Learning rate (AdamW).")
+@click.option(
+    "--lr",
+    default=3e-5,
+    show_default=True,
+    type=click.FloatRange(0, 1, min_open=True),
+    callback=lambda ctx, param, v: _finite(param, v),
+    help="Learning rate (AdamW).",
+)
 @click.option(
     "--min-gain",
     default=0.0,
     show_default=True,
-    type=float,
+    type=click.FloatRange(-1, 1),
+    callback=lambda ctx, param, v: _finite(param, v),
     help="MRR gain over the current model needed to activate the tuned one.",
 )
 @click.option("--no-resume", is_flag=True, help="Ignore a checkpoint left by an interrupted run.")
@@ -104,6 +112,8 @@ def tune(
     if report_only:
         _show_report(out_dir, as_json)
         return
+    if as_json:  # a script asking for JSON must not start an hour of training by accident
+        raise click.UsageError("--json only goes with --report (what the last tuning changed, as JSON)")
     import signal
 
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` cleans up like Ctrl-C does
@@ -135,6 +145,13 @@ def tune(
             err=True,
         )
         sys.exit(REFUSED)
+
+
+def _finite(param, value: float) -> float:
+    """FloatRange lets NaN through (every comparison with it is false)."""
+    if value != value:
+        raise click.BadParameter("must be a number, not nan", param=param)
+    return value
 
 
 def _show_report(out_dir, as_json: bool) -> None:
