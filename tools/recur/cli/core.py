@@ -105,7 +105,7 @@ def index(kb_dir, index_dir, model, rebuild, quiet):
     from recur.tuning.data import retune_advice
 
     t0 = time.perf_counter()
-    stats = ensure_index(kb_dir, index_dir, model, rebuild=rebuild, quiet=quiet, advise=retune_advice)
+    stats = ensure_index(kb_dir, index_dir, model, rebuild=rebuild, quiet=quiet, advise=retune_advice, verify=True)
     if quiet:
         return
     if stats is None:
