@@ -155,3 +155,19 @@ def test_serve_finds_the_site_where_recur_site_builds_it():
     built, served = opts["site"]["out_dir"], opts["serve"]["site_dir"]
     assert built.envvar == served.envvar == config.env("site") == "RECUR_SITE"
     assert built.default == served.default == config.default("site")
+
+
+def test_a_feedback_file_that_cannot_be_written_stops_serve_at_start(kb_dir, tmp_path):
+    """Found by QA: `serve --feedback /proc/x/y` said Ready, then lost every vote with a 500."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    path = blocker / "feedback.jsonl"  # its folder cannot be made: a file is in the way
+    r = subprocess.run(
+        RECUR
+        + ["serve", "--kb", str(kb_dir), "--index", str(tmp_path / "i"), "--model", "fake:64", "--port", "0"]
+        + ["--feedback", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert r.returncode == 1 and f"--feedback {path}" in r.stderr and "Traceback" not in r.stderr, r.stderr

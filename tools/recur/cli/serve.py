@@ -173,6 +173,7 @@ def serve(
             os.environ.setdefault(var, str(threads))
     import uvicorn
 
+    from recur.ingest.feedback import check_writable
     from recur.retrieval.engine import Engine
     from recur.serve import server as serve_server
     from recur.serve.app import create_app
@@ -182,6 +183,7 @@ def serve(
     if not Path(kb_dir).is_dir() and not (Path(index_dir) / "manifest.json").is_file():
         raise RecurError(f"{kb_dir}: no knowledge base folder (and no index at {index_dir})")
     token = read_token(token_file, config.given("token"))
+    check_writable(feedback_path)
     _check_port(host, port)
     site = Path(site_dir)
     if not (site / "index.html").is_file():
