@@ -184,3 +184,14 @@ def test_bad_recipe_arguments_fail_before_anything_is_trained_or_written(tmp_pat
     assert res.exit_code == (1 if args[0] == "--freeze-layers" else 2)  # 2: click's usage errors
     assert message in res.output and "Traceback" not in res.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kb"]
+
+
+def test_report_of_a_damaged_report_file_says_so(tmp_path):
+    from recur.cli.main import cli
+
+    (tmp_path / "model").mkdir()
+    (tmp_path / "model" / "report.json").write_text('{"before":')
+    res = CliRunner().invoke(cli, ["tune", "--out", str(tmp_path / "model"), "--report"])
+    assert res.exit_code == 1 and "report.json: not a readable tuning report" in res.output
+    res = CliRunner().invoke(cli, ["tune", "--out", str(tmp_path / "none"), "--report"])
+    assert res.exit_code == 1 and "no tuning report in" in res.output
