@@ -227,6 +227,10 @@ def test_refuses_to_overwrite(kb):
             ["--title", "x", "--category", "capacity", "--severity", "sev2", "--symptom", "y", "--related", "nope"],
             "--related: no pattern has id 'nope'",
         ),
+        (
+            ["--no-input", "--title", "!!!", "--category", "capacity", "--severity", "sev2", "--symptom", "y"],
+            "--id: the title '!!!' has no letters or digits to make an id from",
+        ),
     ],
 )
 def test_pattern_bad_values_are_clear_errors(kb, args, message):

@@ -41,6 +41,13 @@ def _need(value, flag: str, what: str):
     return value.strip() if isinstance(value, str) else value
 
 
+def _id(given: str | None, title: str) -> str:
+    """--id, else one made from the title."""
+    if given is None and not slugify(title):
+        raise RecurError(f"--id: the title {title!r} has no letters or digits to make an id from; give one with --id")
+    return _kebab(_need(given or slugify(title), "--id", "an id"), "--id")
+
+
 def _kebab(value: str, flag: str) -> str:
     if not schema.KEBAB.match(value):
         raise RecurError(f"{flag}: must be a kebab-case id (lowercase words joined by '-'), not {value!r}")
@@ -93,7 +100,7 @@ def pattern_file(
     created: dt.date | None = None,
 ) -> tuple[Path, str]:
     title = _need(title, "--title", "a title")
-    pid = _kebab(_need(id or slugify(title), "--id", "an id"), "--id")
+    pid = _id(id, title)
     category = _kebab(_need(category, "--category", "a category (the folder under patterns/)"), "--category")
     severity = _severity(kb, _need(severity, "--severity", "a severity"))
     symptoms = _clean(symptoms)
@@ -181,7 +188,7 @@ def incident_file(
 def path_file(kb: KB, *, id: str | None, title: str, audience: str | None = None, steps=()) -> tuple[Path, str]:
     """``steps``: (pattern id, why) pairs; why may be empty."""
     title = _need(title, "--title", "a title")
-    pid = _kebab(_need(id or slugify(title), "--id", "an id"), "--id")
+    pid = _id(id, title)
     target = kb.root / "paths" / f"{pid}.yml"
     if target.exists() or (kb.root / "paths" / f"{pid}.yaml").exists():
         raise RecurError(f"--id: onboarding path {pid!r} already exists ({target})")
