@@ -55,8 +55,10 @@ def check(kb_dir, strict, similar, similar_threshold, index_dir, model, stale_da
     compares only those patterns against the whole KB.
     """
     from recur.kb.check import check_path
+    from recur.util.dates import given_date
 
-    kb, problems = check_path(kb_dir, stale_days=stale_days, today=today.date() if today else None)
+    today = given_date(today, "--today") if today else None
+    kb, problems = check_path(kb_dir, stale_days=stale_days, today=today)
     if similar:
         from recur.retrieval.similar import similar_warnings
 

@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 from recur.kb.writer import Bullets, Numbered, Raw, pattern_markdown
+from recur.util.dates import in_range, out_of_range
 from recur.util.errors import RecurError
 from recur.util.text import slugify
 
@@ -130,6 +131,10 @@ def resolve_meta(pm, kb, file, *, date=None, severity=None, today=None):
     if not pm.title:
         notes.append(f"no title found; used the file name {title!r}")
     day = date or pm.date
+    if day is not None and not in_range(day):
+        where = "--date" if date else f"{file}: date"
+        hint = "" if date else f" (read from {pm.date_source}); pass --date with the real one"
+        raise RecurError(f"{where}: {out_of_range(day)}{hint}")
     if date:
         notes.append("date: from --date")
     elif day is not None:
