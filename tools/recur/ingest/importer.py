@@ -3,6 +3,7 @@ no existing pattern matches it well (with the closest ones listed to compare).""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import re
@@ -252,9 +253,11 @@ def import_postmortem(
 ) -> dict:
     """Write the incident record (and a draft pattern when no known pattern matches); returns what
     was written, or ``already`` when the same document was imported before (nothing written)."""
-    from recur.kb.incident_record import next_id
+    from recur.kb.incident_record import next_id, require_id
     from recur.kb.loader import load_kb, require_patterns
 
+    if iid:
+        require_id(iid)  # it becomes a file name: checked before anything is read or written
     text, pm = _parsed(file)
     kb = load_kb(kb_dir)
     require_patterns(kb, patterns, "--pattern")
@@ -388,9 +391,19 @@ def _write(kb, pm, meta: dict, linked: list, cands: list, *, draft: bool, catego
         sections=_incident_sections(pm, meta["title"], source_file),
         extra=extra,
     )
-    inc_path = write_atomic(kb.root / "incidents" / str(meta["day"].year) / f"{meta['iid']}.md", itext)
+    inc_path = kb.root / "incidents" / str(meta["day"].year) / f"{meta['iid']}.md"
+    for target in (inc_path, draft_path):  # every target checked before either is written
+        if target is not None and (target.exists() or target.is_symlink()):
+            raise RecurError(f"{target}: already exists; refusing to overwrite it")
+    write_atomic(inc_path, itext)
     if draft_path is not None:
-        write_atomic(draft_path, ptext)
+        try:
+            write_atomic(draft_path, ptext)
+        except BaseException:  # the record would link a pattern that is not there: write neither
+            inc_path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                inc_path.parent.rmdir()  # the year folder, when this import made it
+            raise
     return {
         "incident_path": str(inc_path),
         "patterns": linked,
