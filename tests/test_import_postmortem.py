@@ -219,3 +219,15 @@ def test_a_draft_that_cannot_be_written_leaves_no_incident(kb_dir, tmp_path):
     r = imp(kb_dir, tmp_path, "thumbs.md", ATLASSIAN, "--category", "software")
     assert r.exit_code == 1 and "Traceback" not in r.output and "cannot write the file there" in r.output
     assert _files(kb_dir) == before and not (kb_dir / "incidents/2026/INC-2026-0003.md").exists()
+
+
+def test_a_todo_action_item_from_the_postmortem_passes_check_strict(kb_dir, tmp_path):
+    pm = GOOGLE.replace(
+        "| Add index for the report query | prevent | team-data | DATA-101 |",
+        "| TODO allow ICMP fragmentation-needed on the edge firewall | prevent | team-net | NET-7 |",
+    )
+    r = imp(kb_dir, tmp_path, "pm.md", pm, "--pattern", "db-pool-exhausted")
+    assert r.exit_code == 0, r.output
+    assert "TODO allow ICMP" in (kb_dir / json.loads(r.output)["incident_path"]).read_text()
+    check = CliRunner().invoke(cli, ["check", "--kb", str(kb_dir), "--strict", "--stale-days", "0"])
+    assert "placeholder" not in check.output and check.exit_code == 0, check.output

@@ -9,6 +9,7 @@ import json
 import re
 from pathlib import Path
 
+from recur.kb import placeholders
 from recur.kb.writer import Bullets, Numbered, Raw, pattern_markdown
 from recur.util.errors import RecurError
 from recur.util.text import slugify
@@ -44,11 +45,7 @@ def draft_pattern_text(pid, pm, *, title, category, severity, closest, source, i
     s = pm.sections
     symptoms = (_items(s.get("Impact", "")) + _items(s.get("Detection", "")))[:4] or [title]
     signals = [c for c in pm.code_spans if not c.startswith(("kubectl ", "curl "))][:6]
-    steps = (
-        _items(s.get("Resolution", ""))
-        or _items(s.get("Response", ""))
-        or ["TODO: write the first concrete step a responder should take (a command, a query, a dashboard)."]
-    )
+    steps = _items(s.get("Resolution", "")) or _items(s.get("Response", "")) or [placeholders.IMPORT_STEP]
     front = [
         ("id", Raw(pid)),
         ("title", title),
