@@ -231,3 +231,26 @@ def test_a_todo_action_item_from_the_postmortem_passes_check_strict(kb_dir, tmp_
     assert "TODO allow ICMP" in (kb_dir / json.loads(r.output)["incident_path"]).read_text()
     check = CliRunner().invoke(cli, ["check", "--kb", str(kb_dir), "--strict", "--stale-days", "0"])
     assert "placeholder" not in check.output and check.exit_code == 0, check.output
+
+
+def test_a_bad_category_says_what_is_wrong_with_it(kb_dir, tmp_path):
+    before = _files(kb_dir)
+    for bad in ("Bad Cat", "../../x", "office\n", ""):
+        r = imp(kb_dir, tmp_path, "thumbs.md", ATLASSIAN, "--category", bad)
+        assert r.exit_code == 1 and "Traceback" not in r.output, r.output
+        assert f"--category: must be a kebab-case id (lowercase words joined by '-'), not {bad!r}" in r.output
+        assert "needed for the draft pattern" not in r.output
+    assert _files(kb_dir) == before
+
+
+def test_broken_front_matter_is_an_error_with_its_line(kb_dir, tmp_path):
+    front = "---\ndate: 2026-03-14\nseverity: sev2\ntitle: [Checkout outage\n---\n"
+    before = _files(kb_dir)
+    for body in ("", "\n## Summary\nCheckout hung because every pooled connection was held by a slow query.\n"):
+        r = imp(kb_dir, tmp_path, "pm.md", front + body, "--no-draft")
+        assert r.exit_code == 1 and "Traceback" not in r.output, r.output
+        assert f"{tmp_path / 'pm.md'}:4: front matter: not valid YAML" in r.output, r.output
+        assert "unfilled postmortem template" not in r.output
+    r = imp(kb_dir, tmp_path, "pm.md", '+++\ndate = 2026-03-14\ntitle = "x\n+++\n\n## Summary\nIt broke for a while.\n')
+    assert r.exit_code == 1 and f"{tmp_path / 'pm.md'}:3: front matter: not valid TOML" in r.output, r.output
+    assert _files(kb_dir) == before

@@ -224,6 +224,9 @@ def _parsed(file):
 
     text = _read(file)
     pm = parse(text)
+    if pm.front_matter_error:
+        line, problem = pm.front_matter_error
+        raise RecurError(f"{file}:{line}: front matter: {problem}; fix it, or remove the front matter")
     if looks_unfilled(pm):
         raise RecurError(
             f"{file}: this looks like an unfilled postmortem template ({pm.placeholders} placeholder(s), "
@@ -252,9 +255,12 @@ def import_postmortem(
     was written, or ``already`` when the same document was imported before (nothing written)."""
     from recur.kb.incident_record import next_id, require_id
     from recur.kb.loader import load_kb, require_patterns
+    from recur.kb.scaffold import kebab
 
     if iid:
         require_id(iid)  # it becomes a file name: checked before anything is read or written
+    if category is not None:
+        kebab(category, "--category")  # a folder name, checked the same way
     text, pm = _parsed(file)
     kb = load_kb(kb_dir)
     require_patterns(kb, patterns, "--pattern")
@@ -350,7 +356,7 @@ def _write(kb, pm, meta: dict, linked: list, cands: list, *, draft: bool, catego
     imported = {"source": meta["source"], "sha256": meta["digest"]}
     if draft:
         cat = category or (_category(kb, cands[0]["id"]) if cands else None)
-        if not cat or not KEBAB.match(cat):
+        if not cat or not KEBAB.fullmatch(cat):
             raise RecurError("--category: needed for the draft pattern (no existing pattern to take it from)")
         draft_id = base = slugify(meta["title"], max_words=6, drop_stopwords=True, empty="imported")
         n = 2

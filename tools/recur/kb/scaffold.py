@@ -41,8 +41,8 @@ def _need(value, flag: str, what: str):
     return value.strip() if isinstance(value, str) else value
 
 
-def _kebab(value: str, flag: str) -> str:
-    if not schema.KEBAB.match(value):
+def kebab(value: str, flag: str) -> str:
+    if not schema.KEBAB.fullmatch(value):
         raise RecurError(f"{flag}: must be a kebab-case id (lowercase words joined by '-'), not {value!r}")
     return value
 
@@ -56,7 +56,7 @@ def _severity(kb: KB, value: str) -> str:
 def _known(kb: KB, ids, flag: str) -> list:
     out = []
     for pid in ids:
-        _kebab(pid, flag)
+        kebab(pid, flag)
         if not kb.pattern_known(pid):
             raise RecurError(f"{flag}: no pattern has id {pid!r}")
         out.append(pid)
@@ -93,8 +93,8 @@ def pattern_file(
     created: dt.date | None = None,
 ) -> tuple[Path, str]:
     title = _need(title, "--title", "a title")
-    pid = _kebab(_need(id or slugify(title), "--id", "an id"), "--id")
-    category = _kebab(_need(category, "--category", "a category (the folder under patterns/)"), "--category")
+    pid = kebab(_need(id or slugify(title), "--id", "an id"), "--id")
+    category = kebab(_need(category, "--category", "a category (the folder under patterns/)"), "--category")
     severity = _severity(kb, _need(severity, "--severity", "a severity"))
     symptoms = _clean(symptoms)
     if not symptoms:
@@ -181,7 +181,7 @@ def incident_file(
 def path_file(kb: KB, *, id: str | None, title: str, audience: str | None = None, steps=()) -> tuple[Path, str]:
     """``steps``: (pattern id, why) pairs; why may be empty."""
     title = _need(title, "--title", "a title")
-    pid = _kebab(_need(id or slugify(title), "--id", "an id"), "--id")
+    pid = kebab(_need(id or slugify(title), "--id", "an id"), "--id")
     target = kb.root / "paths" / f"{pid}.yml"
     if target.exists() or (kb.root / "paths" / f"{pid}.yaml").exists():
         raise RecurError(f"--id: onboarding path {pid!r} already exists ({target})")
