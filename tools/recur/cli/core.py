@@ -54,8 +54,9 @@ def check(kb_dir, strict, similar, similar_threshold, index_dir, model, stale_da
     files are shown (the whole KB is still read, for cross-references); --similar then
     compares only those patterns against the whole KB.
     """
-    from recur.kb.check import check_path
+    from recur.kb.check import check_path, in_named, named_files
 
+    named = named_files(kb_dir, files) if files else None
     kb, problems = check_path(kb_dir, stale_days=stale_days, today=today.date() if today else None)
     if similar:
         from recur.retrieval.similar import similar_warnings
@@ -63,32 +64,45 @@ def check(kb_dir, strict, similar, similar_threshold, index_dir, model, stale_da
         problems += similar_warnings(
             kb, only=files or None, index_dir=index_dir, model=model, threshold=similar_threshold
         )
-    if files:
-        import os
-
-        wanted = {os.path.normpath(f) for f in files}
-        problems = [p for p in problems if os.path.normpath(p.path) in wanted]
+    elsewhere = []
+    if named is not None:
+        elsewhere = [p for p in problems if not in_named(p, kb_dir, named)]
+        problems = [p for p in problems if in_named(p, kb_dir, named)]
     errors = [p for p in problems if p.is_error]
     warnings = [p for p in problems if p.level == "warning"]
-    notices = [p for p in problems if p.level == "notice"]
     for p in problems:
         click.echo(str(p))
     failed = bool(errors) or (strict and bool(warnings))
     if not quiet:
-        n = len(kb.patterns) + len(kb.incidents) + len(kb.paths)
-        summary = (
-            f"{len(errors)} error(s), {len(warnings)} warning(s), {len(notices)} notice(s) in {kb_dir} "
-            f"({len(kb.patterns)} patterns, {len(kb.incidents)} incidents, {len(kb.paths)} paths loaded)"
-        )
-        if not problems:
-            summary = (
-                f"OK: {n} files in {kb_dir} follow the format ({len(kb.patterns)} patterns, "
-                f"{len(kb.incidents)} incidents, {len(kb.paths)} paths)."
-            )
-        click.echo(summary, err=True)
+        click.echo(_check_summary(kb, kb_dir, problems, named, elsewhere), err=True)
         if strict and warnings and not errors:
             click.echo("Failing because of --strict.", err=True)
     sys.exit(1 if failed else 0)
+
+
+def _check_summary(kb, kb_dir, problems: list, named: list | None, elsewhere: list) -> str:
+    """The last line of `recur check`: what was checked and what was found, nothing more (with
+    FILES: only the named files, and how many problems the rest of the KB has, not shown)."""
+    counts = (
+        f"{sum(p.is_error for p in problems)} error(s), {sum(p.level == 'warning' for p in problems)} warning(s), "
+        f"{sum(p.level == 'notice' for p in problems)} notice(s)"
+    )
+    loaded = f"{len(kb.patterns)} patterns, {len(kb.incidents)} incidents, {len(kb.paths)} paths"
+    if named is None:
+        if not problems:
+            n = len(kb.patterns) + len(kb.incidents) + len(kb.paths)
+            return f"OK: {n} files in {kb_dir} follow the format ({loaded})."
+        return f"{counts} in {kb_dir} ({loaded} loaded)"
+    where = f"the {len(named)} named file(s)"
+    rest = ""
+    if elsewhere:
+        rest = (
+            f"; {sum(p.is_error for p in elsewhere)} error(s), {sum(p.level == 'warning' for p in elsewhere)} "
+            f"warning(s) elsewhere in {kb_dir} not shown (recur check without FILES lists them)"
+        )
+    if not problems:
+        return f"OK: no problems in {where} (read with the rest of {kb_dir}: {loaded}){rest}."
+    return f"{counts} in {where} (read with the rest of {kb_dir}: {loaded}){rest}"
 
 
 @click.command()
