@@ -155,3 +155,15 @@ def test_serve_finds_the_site_where_recur_site_builds_it():
     built, served = opts["site"]["out_dir"], opts["serve"]["site_dir"]
     assert built.envvar == served.envvar == config.env("site") == "RECUR_SITE"
     assert built.default == served.default == config.default("site")
+
+
+def test_a_timeout_that_is_not_a_number_is_a_usage_error(kb_dir, tmp_path):
+    """NaN passed the 0.1..600 range (every comparison with it is false) and the server started."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "tools")}
+    for flag in ("--header-timeout", "--body-timeout"):
+        sock = free_socket()
+        port = sock.getsockname()[1]
+        sock.close()
+        args = ["serve", "--kb", str(kb_dir), "--model", "fake:64", "--port", str(port), flag, "nan"]
+        r = subprocess.run(RECUR + args, capture_output=True, text=True, timeout=60, env=env)
+        assert r.returncode == 2 and f"Invalid value for '{flag}': 'nan' is not a number" in r.stderr, r.stderr

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from recur import config
-from recur.cli.options import index_option, kb_option, model_option, setting
+from recur.cli.options import UNIT, index_option, kb_option, model_option, setting
 from recur.util.errors import RecurError
 
 
@@ -24,7 +24,7 @@ from recur.util.errors import RecurError
 )
 @click.option(
     "--similar-threshold",
-    type=click.FloatRange(0, 1),
+    type=UNIT,
     envvar=config.env("similar_threshold"),
     help="Cosine (doc view) at which --similar reports a duplicate [default: 0.90; env RECUR_SIMILAR_THRESHOLD].",
 )
@@ -217,9 +217,9 @@ def _read_jsonl(fh) -> list:
 @index_option
 @model_option
 @click.option("--cases", "cases_file", type=click.Path(dir_okay=False), help="Cases file (default: KB/eval/cases.yml).")
-@click.option("--min-recall1", **setting("min_recall1"), show_default=True, type=float)
-@click.option("--min-recall3", **setting("min_recall3"), show_default=True, type=float)
-@click.option("--min-mrr", **setting("min_mrr"), show_default=True, type=float)
+@click.option("--min-recall1", **setting("min_recall1"), show_default=True, type=UNIT)
+@click.option("--min-recall3", **setting("min_recall3"), show_default=True, type=UNIT)
+@click.option("--min-mrr", **setting("min_mrr"), show_default=True, type=UNIT)
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--verbose", "-v", is_flag=True, help="List every case that missed the top 3.")
 def eval_cmd(kb_dir, index_dir, model, cases_file, min_recall1, min_recall3, min_mrr, as_json, verbose):
