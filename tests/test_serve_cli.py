@@ -171,3 +171,15 @@ def test_a_feedback_file_that_cannot_be_written_stops_serve_at_start(kb_dir, tmp
         timeout=60,
     )
     assert r.returncode == 1 and f"--feedback {path}" in r.stderr and "Traceback" not in r.stderr, r.stderr
+
+
+def test_a_timeout_that_is_not_a_number_is_a_usage_error(kb_dir, tmp_path):
+    """NaN passed the 0.1..600 range (every comparison with it is false) and the server started."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "tools")}
+    for flag in ("--header-timeout", "--body-timeout"):
+        sock = free_socket()
+        port = sock.getsockname()[1]
+        sock.close()
+        args = ["serve", "--kb", str(kb_dir), "--model", "fake:64", "--port", str(port), flag, "nan"]
+        r = subprocess.run(RECUR + args, capture_output=True, text=True, timeout=60, env=env)
+        assert r.returncode == 2 and f"Invalid value for '{flag}': 'nan' is not a number" in r.stderr, r.stderr

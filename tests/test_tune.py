@@ -166,8 +166,8 @@ def test_cli_recipe_flags_and_automatic_epochs(tuned, tmp_path):
     [
         (["--freeze-layers", "6"], "the model has 6 transformer layers; freeze at most 5"),
         (["--lr", "-1"], "--lr"),
-        (["--lr", "nan"], "not nan"),
-        (["--min-gain", "nan"], "not nan"),
+        (["--lr", "nan"], "'nan' is not a number"),
+        (["--min-gain", "nan"], "'nan' is not a number"),
         (["--json"], "--json only goes with --report"),
     ],
 )

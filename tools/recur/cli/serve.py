@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from recur import config
-from recur.cli.options import index_option, kb_option, model_option, setting
+from recur.cli.options import Range, index_option, kb_option, model_option, setting
 from recur.util.errors import RecurError
 
 
@@ -118,14 +118,14 @@ def _slack_secret(path) -> str | None:
     "--header-timeout",
     default=10.0,
     show_default=True,
-    type=click.FloatRange(0.1, 600),
+    type=Range(0.1, 600),
     help="Seconds a client has to send its request headers (then 408 and close).",
 )
 @click.option(
     "--body-timeout",
     default=30.0,
     show_default=True,
-    type=click.FloatRange(0.1, 3600),
+    type=Range(0.1, 3600),
     help="Seconds a client has to send its request body (then 408 and close).",
 )
 @click.option(

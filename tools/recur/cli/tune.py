@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from recur.cli.options import index_option, kb_option, model_option
+from recur.cli.options import Range, index_option, kb_option, model_option
 from recur.retrieval.models import DEFAULT_OUT
 from recur.tuning.tune import REFUSED, run_tune, summary_lines
 from recur.util.errors import RecurError
@@ -38,20 +38,12 @@ def _interrupt(signum, frame):
 )
 @click.option("--seed", default=0, show_default=True, type=int, help="Same KB + seed + epochs → same weights.")
 @click.option("--batch-size", default=32, show_default=True, type=click.IntRange(2, 1024))
-@click.option(
-    "--lr",
-    default=3e-5,
-    show_default=True,
-    type=click.FloatRange(0, 1, min_open=True),
-    callback=lambda ctx, param, v: _finite(param, v),
-    help="Learning rate (AdamW).",
-)
+@click.option("--lr", default=3e-5, show_default=True, type=Range(0, 1, min_open=True), help="Learning rate (AdamW).")
 @click.option(
     "--min-gain",
     default=0.0,
     show_default=True,
-    type=click.FloatRange(-1, 1),
-    callback=lambda ctx, param, v: _finite(param, v),
+    type=Range(-1, 1),
     help="MRR gain over the current model needed to activate the tuned one.",
 )
 @click.option("--no-resume", is_flag=True, help="Ignore a checkpoint left by an interrupted run.")
@@ -145,13 +137,6 @@ def tune(
             err=True,
         )
         sys.exit(REFUSED)
-
-
-def _finite(param, value: float) -> float:
-    """FloatRange lets NaN through (every comparison with it is false)."""
-    if value != value:
-        raise click.BadParameter("must be a number, not nan", param=param)
-    return value
 
 
 def _show_report(out_dir, as_json: bool) -> None:
