@@ -65,6 +65,15 @@ def test_symlink_out_of_the_kb_is_not_followed(tmp_path):
     assert "SECRET-CONTENT" not in r.stdout + r.stderr and "stolen" not in r.stdout
 
 
+def test_a_broken_symlink_is_reported_not_skipped(tmp_path):
+    """Found by QA: a dangling link named like a pattern was skipped and check said OK."""
+    kb = small_kb(tmp_path / "kb")
+    (kb / "patterns" / "capacity" / "ghost.md").symlink_to("moved-away.md")
+    r = check(kb)
+    assert r.returncode == 1 and "Traceback" not in r.stderr + r.stdout
+    assert "ghost.md:1: file: cannot be read" in r.stdout, r.stdout + r.stderr
+
+
 def test_symlink_inside_the_kb_still_works(tmp_path):
     kb = small_kb(tmp_path / "kb")
     (kb / "patterns" / "capacity" / "alias.md").symlink_to(kb / "patterns" / "capacity" / "disk-full.md")

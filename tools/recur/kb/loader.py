@@ -102,13 +102,15 @@ def load_kb(root: str | os.PathLike) -> KB:
 
 def _files(folder: Path) -> list:
     """The files under ``folder`` (none when it is missing), sorted; hidden ones (.gitkeep, an
-    editor's swap file) are not KB records."""
+    editor's swap file) are not KB records. A broken symbolic link is kept, so that reading it
+    reports the file instead of the record silently going missing."""
     if not folder.is_dir():
         return []
     return [
         p
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+        if (p.is_file() or (p.is_symlink() and not p.exists()))
+        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
     ]
 
 
