@@ -136,7 +136,7 @@ def test_queries_file_prints_one_json_line_per_query(run, tmp_path):
         (b'{"query": "ok"}\n{"query": "disk \xff full"}\n', "q.jsonl:2: is not UTF-8 text (byte 0xff at column 17)"),
         (
             '{"query": "disk \\udcff full"}\n',
-            "q.jsonl:1: query: is not valid UTF-8 text: character 6 stands for the byte 0xff",
+            "q.jsonl:1: query: is not valid UTF-8 text: character 6 is an unpaired \\udcff escape",
         ),
         ('{"query": "ok", "case": {"id": "\\ud800"}}\n', "q.jsonl:1: case.id: is not valid UTF-8 text"),
     ],

@@ -21,22 +21,24 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
-def problem(text: str) -> str | None:
-    """Why ``text`` is not valid Unicode text (its first lone surrogate), or None when it is."""
+def problem(text: str, *, escaped: bool = False) -> str | None:
+    """Why ``text`` is not valid Unicode text (its first lone surrogate), or None when it is.
+    ``escaped``: the text came from JSON, where a lone surrogate is a ``\\udXXX`` escape; elsewhere
+    one of U+DC80-U+DCFF stands for a byte that was not UTF-8."""
     m = _SURROGATE.search(text)
     if m is None:
         return None
     code, n = ord(m.group()), m.start() + 1
-    if 0xDC80 <= code <= 0xDCFF:
-        why = f"stands for the byte 0x{code - 0xDC00:02x}, which is not UTF-8 (or is an unpaired \\u{code:04x} escape)"
+    if 0xDC80 <= code <= 0xDCFF and not escaped:
+        why = f"stands for the byte 0x{code - 0xDC00:02x}, which is not UTF-8"
     else:
         why = f"is an unpaired \\u{code:04x} escape, half a UTF-16 surrogate pair"
     return f"is not valid UTF-8 text: character {n} {why}"
 
 
-def check(text: str, what: str) -> str:
+def check(text: str, what: str, *, escaped: bool = False) -> str:
     """``text`` unchanged, or a RecurError naming ``what`` (a flag, a field, ``file:line``)."""
-    why = problem(text)
+    why = problem(text, escaped=escaped)
     if why:
         raise RecurError(f"{what}: {why}")
     return text
@@ -56,7 +58,7 @@ def bad_field(obj, where: str = "") -> tuple[str, str] | None:
     """The first string of a JSON value that is not valid Unicode text, keys included, as
     (its path: ``query``, ``labels.team``, ``tags[1]``; its ``problem``); None when all are."""
     if isinstance(obj, str):
-        why = problem(obj)
+        why = problem(obj, escaped=True)
         return (where or "value", why) if why else None
     if isinstance(obj, dict):
         for key, value in obj.items():
