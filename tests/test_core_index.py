@@ -249,3 +249,35 @@ def test_a_model_folders_id_is_cached_until_one_of_its_files_changes(tmp_path, m
     assert second != first and hashed
     (tmp_path / "cache" / "model-ids.json").write_text("not json")  # a damaged cache only costs a hash
     assert embed.resolve(str(m)).model_id == second
+
+
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("docs.json", "[]"),
+        ("docs.json", "{}"),
+        ("views.json", '[{"pattern": 1}]'),
+        ("vocab.json", "[1]"),
+        ("manifest.json", "[]"),
+        ("bm25/params.index.json", "{}"),
+        ("bm25/vocab.index.json", "[1]"),
+    ],
+)
+def test_a_damaged_index_file_that_is_still_json_is_an_error_and_recur_index_rebuilds_it(
+    kb_dir, tmp_path, name, content
+):
+    """Found by QA: valid JSON of the wrong shape gave AttributeError/KeyError/TypeError
+    tracebacks, and `recur index` called the index up to date."""
+    from click.testing import CliRunner
+
+    from recur.cli.main import cli
+
+    idx = tmp_path / "index"
+    ensure_index(kb_dir, idx, FAKE, quiet=True)
+    (idx / name).write_text(content)
+    with pytest.raises(RecurError, match="no index|damaged|inconsistent"):
+        Engine(kb_dir, idx, FAKE).suggest("disk full")
+    res = CliRunner().invoke(cli, ["index", "--kb", str(kb_dir), "--index", str(idx), "--model", FAKE])
+    assert res.exit_code == 0, res.output
+    assert "up to date" not in res.output and "Indexed 3 patterns" in res.output
+    assert [r["id"] for r in Engine(kb_dir, idx, FAKE).suggest("disk full", top=3)]

@@ -192,11 +192,32 @@ def test_index_reports_incremental_work(run, kb_dir):
     assert "3 embedded, 0 unchanged" in run("index", "--rebuild").stderr
 
 
-def test_eval_reports_and_gates(run):
+def test_eval_reports_and_gates(run, tmp_path):
     ok = run("eval", "--min-recall3", "0.5", "--min-mrr", "0.5")
     assert ok.exit_code == 0 and "2 cases" in ok.stdout and "recall@3 1.000" in ok.stdout
-    strict = run("eval", "--min-recall1", "1.01")
-    assert strict.exit_code == 1 and "FAILED: recall@1" in strict.stderr
+    cases = tmp_path / "cases.yml"  # one case the search cannot get right: the disk is not DNS
+    cases.write_text(
+        "- query: too many clients\n  expect: [db-pool-exhausted]\n"
+        "- query: no space left on device, writes fail\n  expect: [dns-failure]\n"
+    )
+    strict = run("eval", "--cases", str(cases), "--min-recall1", "1")
+    assert strict.exit_code == 1 and "FAILED: recall@1 0.500 < 1.0" in strict.stderr
+
+
+@pytest.mark.parametrize("flag", ["--min-recall1", "--min-recall3", "--min-mrr"])
+@pytest.mark.parametrize("value", ["nan", "NaN", "-0.1", "1.01", "inf"])
+def test_eval_thresholds_must_be_numbers_from_0_to_1(run, flag, value):
+    """NaN compares false with everything, so it would turn the gate off: a usage error, like a
+    threshold outside 0..1 (the flag and the env variable alike)."""
+    res = run("eval", flag, value)
+    assert res.exit_code == 2 and f"Invalid value for '{flag}'" in res.output, res.output
+    assert "cases" not in res.stdout
+
+
+def test_eval_threshold_from_the_environment_is_checked_too(run, monkeypatch):
+    monkeypatch.setenv("RECUR_MIN_MRR", "nan")
+    res = run("eval")
+    assert res.exit_code == 2 and "Invalid value for '--min-mrr'" in res.output, res.output
 
 
 def test_eval_refuses_cases_that_expect_no_such_pattern(run, tmp_path):

@@ -132,3 +132,42 @@ def test_cli_text_json_strict_and_errors(kb_dir, tmp_path):
     assert r.exit_code == 0, r.output
     assert "x.yml:2: skipped: not YAML" in r.output and "y.yml:2: rules: each group needs a list" in r.output
     assert "z.yaml:1: skipped: cannot be read" in r.output and "Traceback" not in r.output
+
+
+def test_strict_with_no_readable_rules_fails(kb_dir, tmp_path):
+    """--strict is a CI gate: reading zero alerting rules (an empty folder, a path typo's wrong
+    folder, files that do not parse) must not pass it silently."""
+
+    def cov(rules, *extra):
+        return CliRunner().invoke(cli, ["coverage", "--kb", str(kb_dir), "--rules", str(rules), "--no-propose", *extra])
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    write(tmp_path / "broken", "only.yml", "groups: [\n")
+    write(tmp_path / "records", "r.yml", "groups:\n  - name: r\n    rules:\n      - record: a:b\n        expr: up\n")
+    for rules, why in (
+        (empty, "no *.yml or *.yaml file in it"),
+        (tmp_path / "broken", "1 file(s) found, none with an alerting rule that could be read"),
+        (tmp_path / "records" / "r.yml", "1 file(s) found, none with an alerting rule that could be read"),
+    ):
+        r = cov(rules, "--strict")
+        assert r.exit_code == 1 and "Traceback" not in r.output, r.output
+        assert f"--rules: no alerting rules could be read from {rules} ({why}); --strict needs at least one" in r.output
+        r = cov(rules)  # without --strict: the report, with a warning
+        assert r.exit_code == 0 and f"warning: no alerting rules could be read from {rules}" in r.output, r.output
+    assert cov(rules_dir(tmp_path), "--strict").exit_code == 0
+
+
+def test_site_url_must_be_an_http_url(kb_dir, tmp_path):
+    rules = rules_dir(tmp_path)
+    for bad in ("not a url", "recur.example", "ftp://recur.example/", "https://", "https://re cur.example/"):
+        r = CliRunner().invoke(
+            cli, ["coverage", "--kb", str(kb_dir), "--rules", str(rules), "--no-propose", "--site-url", bad]
+        )
+        assert r.exit_code == 2 and "Invalid value for '--site-url'" in r.output, (bad, r.output)
+        assert "must be an http:// or https:// URL" in r.output
+    for good in ("https://recur.example", "http://kb.internal:8000/patterns/"):
+        r = CliRunner().invoke(
+            cli, ["coverage", "--kb", str(kb_dir), "--rules", str(rules), "--no-propose", "--site-url", good]
+        )
+        assert r.exit_code == 0, (good, r.output)

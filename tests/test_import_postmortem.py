@@ -182,3 +182,75 @@ def test_unknown_layout_and_bad_input(kb_dir, tmp_path):
     assert r.exit_code == 1 and "unfilled postmortem template" in r.output
     r = imp(kb_dir, tmp_path, "typo.md", odd, "--pattern", "disk-ful")
     assert r.exit_code == 1 and "--pattern: unknown pattern id(s) disk-ful (did you mean disk-full?)" in r.output
+
+
+def _files(root):
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+
+
+def test_a_bad_id_is_refused_before_anything_is_written(kb_dir, tmp_path):
+    (tmp_path / "pm.md").write_text(GOOGLE)
+    before = _files(tmp_path)
+    for bad in ("../x", "INC-1\n", "../../../../evil-import", str(tmp_path / "abs-evil"), ".hidden", "a/b"):
+        r = imp(kb_dir, tmp_path, "pm.md", GOOGLE, "--no-draft", "--pattern", "disk-full", "--id", bad)
+        assert r.exit_code == 1, (bad, r.output)
+        assert f"--id: {bad!r} is not a valid incident id" in r.output and "Traceback" not in r.output
+        assert _files(tmp_path) == before, bad
+    r = imp(kb_dir, tmp_path, "pm.md", GOOGLE, "--no-draft", "--pattern", "disk-full", "--id", "PM-2026.checkout_1")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output)["incident_path"].endswith("incidents/2026/PM-2026.checkout_1.md")
+
+
+def test_a_draft_that_cannot_be_written_leaves_no_incident(kb_dir, tmp_path):
+    # a file in the draft's place that does not load as a pattern (broken YAML): the draft cannot be written
+    broken = kb_dir / "patterns/software/thumbnails-stopped-rendering-every-tenant.md"
+    broken.parent.mkdir(parents=True)
+    broken.write_text("---\nid: [broken\n---\n")
+    before = _files(kb_dir)
+    r = imp(kb_dir, tmp_path, "thumbs.md", ATLASSIAN, "--category", "software")
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    assert f"{broken}: already exists; refusing to overwrite it" in r.output
+    assert _files(kb_dir) == before  # neither the incident nor the draft
+    # a draft that fails while it is written (its category folder is a file): the incident is taken back
+    broken.unlink()
+    broken.parent.rmdir()
+    (kb_dir / "patterns/software").write_text("not a folder\n")
+    before = _files(kb_dir)
+    r = imp(kb_dir, tmp_path, "thumbs.md", ATLASSIAN, "--category", "software")
+    assert r.exit_code == 1 and "Traceback" not in r.output and "cannot write the file there" in r.output
+    assert _files(kb_dir) == before and not (kb_dir / "incidents/2026/INC-2026-0003.md").exists()
+
+
+def test_a_todo_action_item_from_the_postmortem_passes_check_strict(kb_dir, tmp_path):
+    pm = GOOGLE.replace(
+        "| Add index for the report query | prevent | team-data | DATA-101 |",
+        "| TODO allow ICMP fragmentation-needed on the edge firewall | prevent | team-net | NET-7 |",
+    )
+    r = imp(kb_dir, tmp_path, "pm.md", pm, "--pattern", "db-pool-exhausted")
+    assert r.exit_code == 0, r.output
+    assert "TODO allow ICMP" in (kb_dir / json.loads(r.output)["incident_path"]).read_text()
+    check = CliRunner().invoke(cli, ["check", "--kb", str(kb_dir), "--strict", "--stale-days", "0"])
+    assert "placeholder" not in check.output and check.exit_code == 0, check.output
+
+
+def test_a_bad_category_says_what_is_wrong_with_it(kb_dir, tmp_path):
+    before = _files(kb_dir)
+    for bad in ("Bad Cat", "../../x", "office\n", ""):
+        r = imp(kb_dir, tmp_path, "thumbs.md", ATLASSIAN, "--category", bad)
+        assert r.exit_code == 1 and "Traceback" not in r.output, r.output
+        assert f"--category: must be a kebab-case id (lowercase words joined by '-'), not {bad!r}" in r.output
+        assert "needed for the draft pattern" not in r.output
+    assert _files(kb_dir) == before
+
+
+def test_broken_front_matter_is_an_error_with_its_line(kb_dir, tmp_path):
+    front = "---\ndate: 2026-03-14\nseverity: sev2\ntitle: [Checkout outage\n---\n"
+    before = _files(kb_dir)
+    for body in ("", "\n## Summary\nCheckout hung because every pooled connection was held by a slow query.\n"):
+        r = imp(kb_dir, tmp_path, "pm.md", front + body, "--no-draft")
+        assert r.exit_code == 1 and "Traceback" not in r.output, r.output
+        assert f"{tmp_path / 'pm.md'}:4: front matter: not valid YAML" in r.output, r.output
+        assert "unfilled postmortem template" not in r.output
+    r = imp(kb_dir, tmp_path, "pm.md", '+++\ndate = 2026-03-14\ntitle = "x\n+++\n\n## Summary\nIt broke for a while.\n')
+    assert r.exit_code == 1 and f"{tmp_path / 'pm.md'}:3: front matter: not valid TOML" in r.output, r.output
+    assert _files(kb_dir) == before

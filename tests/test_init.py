@@ -103,3 +103,48 @@ def test_a_format_that_is_not_a_version_names_file_line_and_field(tmp_path):
         (dest / "kb/recur.yml").write_text(f"format: {value}\n")
         res = run("check", "--kb", dest / "kb")
         assert res.exit_code == 1 and "recur.yml:1: format: " + words in res.output, res.output
+
+
+def test_init_quotes_the_name_for_yaml_and_refuses_control_characters(tmp_path):
+    import yaml
+
+    from recur.site.plugin import raw_config
+
+    for n, name in enumerate(("SRE: Payments", "[ops] KB", "#1 team", "100", 'it\'s "ours" \\ — 日本', "yes")):
+        dest = tmp_path / f"kb{n}"
+        res = run("init", dest, "--name", name)
+        assert res.exit_code == 0, res.output
+        assert raw_config(dest / "mkdocs.yml")["site_name"] == name
+        assert yaml.safe_load((dest / "mkdocs.yml").read_text())["site_name"] == name
+        first = (dest / "Makefile").read_text().split("\n")[:2]
+        assert (
+            first[0]
+            == f"# {name}: two commands matter. `make test` runs what CI runs; `make run` serves the site and API."
+        )
+        assert first[1] == "PYTHON ?= python3"
+    for bad in ('a\nb: "c', "tab\there", "cr\rhere", "nul\x00", "nel\x85", "line\u2028sep"):
+        dest = tmp_path / "refused"
+        res = run("init", dest, "--name", bad)
+        assert res.exit_code == 1 and "Traceback" not in res.output, res.output
+        assert "--name: must be one line of text without control characters" in res.output, res.output
+        assert not dest.exists()
+    res = run("init", tmp_path / "blank-name", "--name", "  ")
+    assert res.exit_code == 1 and "--name: must not be empty" in res.output and not (tmp_path / "blank-name").exists()
+
+
+def test_init_makes_its_folder_with_the_normal_mode(tmp_path):
+    import os
+
+    old = os.umask(0o022)
+    try:
+        dest = tmp_path / "new" / "kb-repo"
+        assert run("init", dest).exit_code == 0
+        assert (dest.stat().st_mode & 0o777) == 0o755
+        assert ((dest / "kb").stat().st_mode & 0o777) == 0o755
+        os.umask(0o027)
+        dest = tmp_path / "other"
+        assert run("init", dest).exit_code == 0
+        assert (dest.stat().st_mode & 0o777) == 0o750
+    finally:
+        os.umask(old)
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]  # no staging folder left

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from kbfactory import pattern_text, small_kb, write
 
 from recur.cli.main import cli
+from recur.kb import placeholders
 from recur.kb.lint import authoring_warnings, is_actionable
 from recur.kb.loader import load_kb
 from recur.retrieval.similar import similar_warnings
@@ -169,11 +170,49 @@ def test_placeholder_from_recur_new_is_a_warning(tmp_path):
     write(
         kb,
         "patterns/capacity/todo-one.md",
-        pattern_text("todo-one", signals=("X",), summary="TODO: what goes wrong", runbook=("TODO: first step",)),
+        pattern_text(
+            "todo-one", signals=("X",), summary=placeholders.PATTERN_SUMMARY, runbook=(placeholders.PATTERN_STEP,)
+        ),
+    )
+    write(
+        kb,
+        "patterns/capacity/todo-two.md",
+        pattern_text("todo-two", signals=("Y",), runbook=(placeholders.IMPORT_STEP,)),
     )
     msgs = [str(p) for p in authoring_warnings(load_kb(kb), today="2026-06-01")]
-    assert any("## Summary: warning: still has the TODO placeholder" in m for m in msgs)
-    assert any("step 1 still has the TODO placeholder" in m for m in msgs)
+    assert any(
+        "todo-one.md:" in m and "## Summary: warning: still has the TODO placeholder from `recur new`" in m
+        for m in msgs
+    )
+    assert any("todo-one.md:" in m and "step 1 still has the TODO placeholder from `recur new`" in m for m in msgs)
+    assert any("todo-two.md:" in m and "step 1 still has the TODO placeholder from `recur import`" in m for m in msgs)
+
+
+def test_a_todo_of_the_teams_own_is_not_a_placeholder(tmp_path):
+    """An action item or step that starts with TODO (copied from a postmortem) is content: only
+    the exact lines `recur new` writes are placeholders, so `check --strict` passes."""
+    kb = small_kb(tmp_path / "kb")
+    write(
+        kb,
+        "patterns/capacity/own-todo.md",
+        pattern_text(
+            "own-todo",
+            signals=("PacketTooBig",),
+            summary="Large packets vanish. TODO: measure how often with the new probe.",
+            runbook=("TODO allow ICMP fragmentation-needed on the edge firewall (`iptables -L`).",),
+            root_cause="TODO list: the path MTU drops to 1400 behind the VPN.",
+        ),
+    )
+    write(
+        kb,
+        "incidents/2026/INC-2026-0042.md",
+        "---\nid: INC-2026-0042\ntitle: Uploads stall over the VPN\ndate: 2026-03-02\nseverity: sev3\n"
+        "patterns: [own-todo]\n---\n\n## Summary\nUploads stalled.\n\n## Action items\n"
+        "- TODO allow ICMP fragmentation-needed on the edge firewall\n- [ ] TODO: lower the tunnel MTU to 1400\n",
+    )
+    res = _run(["--strict", "--stale-days", "0"], kb)
+    assert "placeholder" not in res.output, res.output
+    assert res.exit_code == 0, res.output
 
 
 def _dup_kb(root: Path) -> Path:

@@ -148,6 +148,7 @@ def test_stdio_errors_are_tool_errors_with_the_api_messages(served):
         out["past_neither"] = await call(client, "past_incidents", {})
         out["past_empty"] = await call(client, "past_incidents", {"text": " "})
         out["report_date"] = await call(client, "problem_report", {"as_of": "yesterday"})
+        out["report_range"] = await call(client, "problem_report", {"as_of": "0001-01-01"})
         out["write"] = await client.call_tool("record_incident", {"title": "t", "severity": "sev2", "description": "d"})
         try:
             await client.read_resource("recur://patterns/no-such-thing")
@@ -166,6 +167,9 @@ def test_stdio_errors_are_tool_errors_with_the_api_messages(served):
     assert out["past_neither"][0] and "pattern_id or text" in out["past_neither"][2]
     assert out["past_empty"][2] == "text: text must not be empty: describe what you see"
     assert out["report_date"][0] and out["report_date"][2] == "as_of: 'yesterday' is not a date (YYYY-MM-DD)"
+    assert out["report_range"][0] and out["report_range"][2] == (
+        "as_of: 0001-01-01 is outside the dates Recur accepts (1970-01-01 to 2999-12-31)"
+    )
     assert out["write"].is_error and "record_incident" in out["write"].content[0].text  # unknown without --allow-writes
     assert out["resource"] and "no pattern with id 'no-such-thing' in the index" in out["resource"]
     assert not out["after"][0] and out["after"][1]["results"][0]["id"] == "disk-full"

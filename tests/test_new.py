@@ -227,6 +227,10 @@ def test_refuses_to_overwrite(kb):
             ["--title", "x", "--category", "capacity", "--severity", "sev2", "--symptom", "y", "--related", "nope"],
             "--related: no pattern has id 'nope'",
         ),
+        (
+            ["--no-input", "--title", "!!!", "--category", "capacity", "--severity", "sev2", "--symptom", "y"],
+            "--id: the title '!!!' has no letters or digits to make an id from",
+        ),
         # $'x\xff': a byte that is not UTF-8 arrives as a lone surrogate; refused, never written as junk
         (
             ["--no-input", "--title", "x\udcff", "--category", "capacity", "--severity", "sev2", "--symptom", "y"],

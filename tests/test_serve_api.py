@@ -355,3 +355,19 @@ def test_site_discovery_file_names_the_api(served):
     assert r.status_code == 200 and r.json() == {"api": "/api"}
     shipped = json.loads((ROOT / "site_config" / "assets" / "recur-api.json").read_text())
     assert shipped["api"] is None
+
+
+def test_feedback_that_cannot_be_written_is_a_503_not_a_500(tmp_path):
+    """Found by QA: a feedback file that became unwritable answered 500 'unexpected
+    FileNotFoundError'; the vote is refused with the one error shape and a 503."""
+    kb = small_kb(tmp_path / "kb")
+    fb = tmp_path / "feedback.jsonl"
+    app = create_app(
+        lambda: Engine.open(kb, tmp_path / "index", model="fake:64", quiet=True), site_dir=None, feedback_path=fb
+    )
+    with running(app) as base:
+        fb.mkdir()  # the file's place is taken after start-up: the append cannot happen
+        r = post(base, "/api/feedback", {"query": "ENOSPC", "pattern": "disk-full", "useful": True})
+    assert r.status_code == 503, r.text
+    error = r.json()["error"]
+    assert error["code"] == "feedback_unavailable" and str(fb) in error["message"]

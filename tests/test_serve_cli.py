@@ -163,3 +163,31 @@ def test_serve_finds_the_site_where_recur_site_builds_it():
     built, served = opts["site"]["out_dir"], opts["serve"]["site_dir"]
     assert built.envvar == served.envvar == config.env("site") == "RECUR_SITE"
     assert built.default == served.default == config.default("site")
+
+
+def test_a_feedback_file_that_cannot_be_written_stops_serve_at_start(kb_dir, tmp_path):
+    """Found by QA: `serve --feedback /proc/x/y` said Ready, then lost every vote with a 500."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    path = blocker / "feedback.jsonl"  # its folder cannot be made: a file is in the way
+    r = subprocess.run(
+        RECUR
+        + ["serve", "--kb", str(kb_dir), "--index", str(tmp_path / "i"), "--model", "fake:64", "--port", "0"]
+        + ["--feedback", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert r.returncode == 1 and f"--feedback {path}" in r.stderr and "Traceback" not in r.stderr, r.stderr
+
+
+def test_a_timeout_that_is_not_a_number_is_a_usage_error(kb_dir, tmp_path):
+    """NaN passed the 0.1..600 range (every comparison with it is false) and the server started."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "tools")}
+    for flag in ("--header-timeout", "--body-timeout"):
+        sock = free_socket()
+        port = sock.getsockname()[1]
+        sock.close()
+        args = ["serve", "--kb", str(kb_dir), "--model", "fake:64", "--port", str(port), flag, "nan"]
+        r = subprocess.run(RECUR + args, capture_output=True, text=True, timeout=60, env=env)
+        assert r.returncode == 2 and f"Invalid value for '{flag}': 'nan' is not a number" in r.stderr, r.stderr

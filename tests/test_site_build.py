@@ -269,3 +269,17 @@ def test_kb_errors_warn_and_strict_fails(built, tmp_path):
     )
     assert strict.exit_code == 1 and strict.output.startswith("Error: site not built (--strict)")
     assert (out / "patterns/capacity/disk-full.html").is_file()  # the previous site is kept
+
+
+def test_default_config_quotes_the_folder_name(tmp_path, monkeypatch):
+    """Without a mkdocs.yml the site is named after the KB's parent folder: a name YAML would read
+    as a list, a comment or a mapping is quoted."""
+    from kbfactory import small_kb
+
+    monkeypatch.chdir(tmp_path)  # no mkdocs.yml here: Recur's default config
+    kb = small_kb(tmp_path / "[ops] #1: team" / "kb")
+    r = CliRunner().invoke(
+        cli, ["site", "--kb", str(kb), "--out", str(tmp_path / "out"), "--index", str(tmp_path / "no-index")]
+    )
+    assert r.exit_code == 0, r.output
+    assert "[ops] #1: team</title>" in (tmp_path / "out" / "index.html").read_text()

@@ -159,3 +159,39 @@ def test_cli_recipe_flags_and_automatic_epochs(tuned, tmp_path):
     assert m["epochs"] == MAX_AUTO_EPOCHS and m["pairs"] == 10 and m["freeze_layers"] == 2
     assert set(m["pair_kinds"]) <= {"title", "symptom", "incident"}
     assert m["model_id"].endswith(f":{MAX_AUTO_EPOCHS}:8:3e-05:f2")
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--freeze-layers", "6"], "the model has 6 transformer layers; freeze at most 5"),
+        (["--lr", "-1"], "--lr"),
+        (["--lr", "nan"], "'nan' is not a number"),
+        (["--min-gain", "nan"], "'nan' is not a number"),
+        (["--json"], "--json only goes with --report"),
+    ],
+)
+def test_bad_recipe_arguments_fail_before_anything_is_trained_or_written(tmp_path, args, message):
+    """Freezing all six layers used to fail in torch's first backward pass, a negative learning
+    rate in AdamW after the model had loaded, and --json without --report started a training."""
+    from kbfactory import small_kb
+
+    from recur.cli.main import cli
+
+    kb = small_kb(tmp_path / "kb")
+    out = tmp_path / "model"
+    res = CliRunner().invoke(cli, ["tune", "--kb", str(kb), "--out", str(out), *args])
+    assert res.exit_code == (1 if args[0] == "--freeze-layers" else 2)  # 2: click's usage errors
+    assert message in res.output and "Traceback" not in res.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kb"]
+
+
+def test_report_of_a_damaged_report_file_says_so(tmp_path):
+    from recur.cli.main import cli
+
+    (tmp_path / "model").mkdir()
+    (tmp_path / "model" / "report.json").write_text('{"before":')
+    res = CliRunner().invoke(cli, ["tune", "--out", str(tmp_path / "model"), "--report"])
+    assert res.exit_code == 1 and "report.json: not a readable tuning report" in res.output
+    res = CliRunner().invoke(cli, ["tune", "--out", str(tmp_path / "none"), "--report"])
+    assert res.exit_code == 1 and "no tuning report in" in res.output

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from recur import config
-from recur.cli.options import index_option, kb_option, model_option, setting
+from recur.cli.options import UNIT, index_option, kb_option, model_option, setting
 from recur.util.errors import RecurError
 
 
@@ -24,7 +24,7 @@ from recur.util.errors import RecurError
 )
 @click.option(
     "--similar-threshold",
-    type=click.FloatRange(0, 1),
+    type=UNIT,
     envvar=config.env("similar_threshold"),
     help="Cosine (doc view) at which --similar reports a duplicate [default: 0.90; env RECUR_SIMILAR_THRESHOLD].",
 )
@@ -54,41 +54,57 @@ def check(kb_dir, strict, similar, similar_threshold, index_dir, model, stale_da
     files are shown (the whole KB is still read, for cross-references); --similar then
     compares only those patterns against the whole KB.
     """
-    from recur.kb.check import check_path
+    from recur.kb.check import check_path, in_named, named_files
+    from recur.util.dates import given_date
 
-    kb, problems = check_path(kb_dir, stale_days=stale_days, today=today.date() if today else None)
+    today = given_date(today, "--today") if today else None
+    named = named_files(kb_dir, files) if files else None
+    kb, problems = check_path(kb_dir, stale_days=stale_days, today=today)
     if similar:
         from recur.retrieval.similar import similar_warnings
 
         problems += similar_warnings(
             kb, only=files or None, index_dir=index_dir, model=model, threshold=similar_threshold
         )
-    if files:
-        import os
-
-        wanted = {os.path.normpath(f) for f in files}
-        problems = [p for p in problems if os.path.normpath(p.path) in wanted]
+    elsewhere = []
+    if named is not None:
+        elsewhere = [p for p in problems if not in_named(p, kb_dir, named)]
+        problems = [p for p in problems if in_named(p, kb_dir, named)]
     errors = [p for p in problems if p.is_error]
     warnings = [p for p in problems if p.level == "warning"]
-    notices = [p for p in problems if p.level == "notice"]
     for p in problems:
         click.echo(str(p))
     failed = bool(errors) or (strict and bool(warnings))
     if not quiet:
-        n = len(kb.patterns) + len(kb.incidents) + len(kb.paths)
-        summary = (
-            f"{len(errors)} error(s), {len(warnings)} warning(s), {len(notices)} notice(s) in {kb_dir} "
-            f"({len(kb.patterns)} patterns, {len(kb.incidents)} incidents, {len(kb.paths)} paths loaded)"
-        )
-        if not problems:
-            summary = (
-                f"OK: {n} files in {kb_dir} follow the format ({len(kb.patterns)} patterns, "
-                f"{len(kb.incidents)} incidents, {len(kb.paths)} paths)."
-            )
-        click.echo(summary, err=True)
+        click.echo(_check_summary(kb, kb_dir, problems, named, elsewhere), err=True)
         if strict and warnings and not errors:
             click.echo("Failing because of --strict.", err=True)
     sys.exit(1 if failed else 0)
+
+
+def _check_summary(kb, kb_dir, problems: list, named: list | None, elsewhere: list) -> str:
+    """The last line of `recur check`: what was checked and what was found, nothing more (with
+    FILES: only the named files, and how many problems the rest of the KB has, not shown)."""
+    counts = (
+        f"{sum(p.is_error for p in problems)} error(s), {sum(p.level == 'warning' for p in problems)} warning(s), "
+        f"{sum(p.level == 'notice' for p in problems)} notice(s)"
+    )
+    loaded = f"{len(kb.patterns)} patterns, {len(kb.incidents)} incidents, {len(kb.paths)} paths"
+    if named is None:
+        if not problems:
+            n = len(kb.patterns) + len(kb.incidents) + len(kb.paths)
+            return f"OK: {n} files in {kb_dir} follow the format ({loaded})."
+        return f"{counts} in {kb_dir} ({loaded} loaded)"
+    where = f"the {len(named)} named file(s)"
+    rest = ""
+    if elsewhere:
+        rest = (
+            f"; {sum(p.is_error for p in elsewhere)} error(s), {sum(p.level == 'warning' for p in elsewhere)} "
+            f"warning(s) elsewhere in {kb_dir} not shown (recur check without FILES lists them)"
+        )
+    if not problems:
+        return f"OK: no problems in {where} (read with the rest of {kb_dir}: {loaded}){rest}."
+    return f"{counts} in {where} (read with the rest of {kb_dir}: {loaded}){rest}"
 
 
 @click.command()
@@ -105,7 +121,7 @@ def index(kb_dir, index_dir, model, rebuild, quiet):
     from recur.tuning.data import retune_advice
 
     t0 = time.perf_counter()
-    stats = ensure_index(kb_dir, index_dir, model, rebuild=rebuild, quiet=quiet, advise=retune_advice)
+    stats = ensure_index(kb_dir, index_dir, model, rebuild=rebuild, quiet=quiet, advise=retune_advice, verify=True)
     if quiet:
         return
     if stats is None:
@@ -225,9 +241,9 @@ def _read_jsonl(fh) -> list:
 @index_option
 @model_option
 @click.option("--cases", "cases_file", type=click.Path(dir_okay=False), help="Cases file (default: KB/eval/cases.yml).")
-@click.option("--min-recall1", **setting("min_recall1"), show_default=True, type=float)
-@click.option("--min-recall3", **setting("min_recall3"), show_default=True, type=float)
-@click.option("--min-mrr", **setting("min_mrr"), show_default=True, type=float)
+@click.option("--min-recall1", **setting("min_recall1"), show_default=True, type=UNIT)
+@click.option("--min-recall3", **setting("min_recall3"), show_default=True, type=UNIT)
+@click.option("--min-mrr", **setting("min_mrr"), show_default=True, type=UNIT)
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--verbose", "-v", is_flag=True, help="List every case that missed the top 3.")
 def eval_cmd(kb_dir, index_dir, model, cases_file, min_recall1, min_recall3, min_mrr, as_json, verbose):

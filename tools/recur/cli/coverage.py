@@ -5,7 +5,20 @@ from __future__ import annotations
 import click
 
 from recur.cli.options import index_option, kb_option, model_option
-from recur.ingest.coverage import coverage, propose_alerts, read_rules, render_text
+from recur.ingest.coverage import coverage, propose_alerts, read_rules, render_text, rule_files
+from recur.util.errors import RecurError
+
+
+def _http_url(ctx, param, value):
+    """--site-url: an absolute http(s) URL (anything else silently matched nothing)."""
+    from urllib.parse import urlparse
+
+    if value is None:
+        return None
+    url = urlparse(value)
+    if url.scheme not in ("http", "https") or not url.hostname or any(c.isspace() for c in value):
+        raise click.BadParameter(f"must be an http:// or https:// URL (like https://kb.example.com/), not {value!r}")
+    return value
 
 
 @click.command("coverage")
@@ -24,8 +37,9 @@ from recur.ingest.coverage import coverage, propose_alerts, read_rules, render_t
     "--site-url",
     "site_url",
     metavar="URL",
-    help="Where our pattern pages are published: only runbook_urls under it are checked; others are "
-    "listed as external.",
+    callback=_http_url,
+    help="Where our pattern pages are published (http:// or https://): only runbook_urls under it are "
+    "checked; others are listed as external.",
 )
 @click.option(
     "--no-propose", is_flag=True, help="Do not load the model to propose likely alerts for undetected patterns."
@@ -34,7 +48,8 @@ from recur.ingest.coverage import coverage, propose_alerts, read_rules, render_t
 @click.option(
     "--strict",
     is_flag=True,
-    help="Exit 1 when a pattern names an alert that does not exist (explicitly) or a runbook_url is broken.",
+    help="Exit 1 when a pattern names an alert that does not exist (explicitly) or a runbook_url is broken, "
+    "or when no alerting rule could be read at all.",
 )
 def coverage_cmd(kb_dir, index_dir, model, rules, site_url, no_propose, as_json, strict):
     """Detection coverage: patterns vs the alerting rules that should catch them.
@@ -53,6 +68,13 @@ def coverage_cmd(kb_dir, index_dir, model, rules, site_url, no_propose, as_json,
     alerts, notes = read_rules(rules)
     for note in notes:
         click.echo(f"warning: {note}", err=True)
+    if not alerts:  # an empty folder, the wrong folder, nothing that parses: say so, and never pass --strict
+        files = rule_files(rules)
+        found = f"{len(files)} file(s) found, none with an alerting rule that could be read" if files else ""
+        said = f"no alerting rules could be read from {rules} ({found or 'no *.yml or *.yaml file in it'})"
+        if strict:
+            raise RecurError(f"--rules: {said}; --strict needs at least one")
+        click.echo(f"warning: {said}", err=True)
     kb = load_kb(kb_dir)
     c = coverage(kb, alerts, site_url=site_url)
     if not no_propose and c["undetected"] and alerts:

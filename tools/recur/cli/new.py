@@ -13,7 +13,16 @@ from pathlib import Path
 import click
 
 from recur.cli.options import TEXT, kb_option
+from recur.util.dates import given_date
 from recur.util.errors import RecurError
+
+
+def _prompted_date(text: str) -> dt.date:
+    """A date typed at the prompt; a wrong one is asked for again (click re-prompts on UsageError)."""
+    try:
+        return given_date(text.strip(), "Date")
+    except RecurError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 def _ask_list(label: str, required: bool = False) -> list:
@@ -188,11 +197,12 @@ def incident(kb_dir, iid, title, date, severity, patterns, services, duration, s
     from recur.kb import scaffold
     from recur.kb.loader import load_kb
 
+    date = given_date(date, "--date") if date else None
     kb = load_kb(kb_dir)
     if not (title and severity) and not no_input:
         title = title or click.prompt("Title", type=TEXT)
         if date is None:
-            date = click.prompt("Date", type=click.DateTime(["%Y-%m-%d"]), default=dt.date.today().isoformat())
+            date = click.prompt("Date", default=dt.date.today().isoformat(), value_proc=_prompted_date)
         sevs = list(kb.severity)
         severity = severity or click.prompt("Severity", type=click.Choice(sevs) if sevs else str)
         patterns = patterns or _ask_list("Matched pattern id (empty if unknown)")
@@ -201,7 +211,7 @@ def incident(kb_dir, iid, title, date, severity, patterns, services, duration, s
         kb,
         id=iid,
         title=title,
-        date=date.date() if date else None,
+        date=date,
         severity=severity,
         patterns=patterns,
         services=services,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import click
 
 from recur import config
@@ -10,6 +12,20 @@ from recur import config
 def setting(name: str) -> dict:
     """click keywords for an option backed by a setting of recur.config: its default and variable."""
     return {"default": config.default(name), "envvar": config.env(name)}
+
+
+class Range(click.FloatRange):
+    """click.FloatRange that also refuses NaN: every comparison with NaN is false, so a plain
+    range lets it through (and `--min-mrr nan` would turn the eval gate off)."""
+
+    def convert(self, value, param, ctx):
+        number = super().convert(value, param, ctx)
+        if math.isnan(number):
+            self.fail(f"{value!r} is not a number; give one in the range {self._describe_range()}.", param, ctx)
+        return number
+
+
+UNIT = Range(0, 1)  # a fraction: a recall, an MRR, a cosine threshold
 
 
 kb_option = click.option(

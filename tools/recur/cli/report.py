@@ -40,11 +40,12 @@ def report(kb_dir, fmt, as_of, fail_on, out):
     from recur.kb.loader import load_kb
     from recur.problems.board import board
 
+    day = given_date(as_of, "--as-of")
     kb = load_kb(kb_dir)
     bad = {p.path for p in kb.errors}
     if bad:
         click.echo(f"warning: {len(bad)} file(s) with errors left out of the report (run: recur check)", err=True)
-    b = board(kb, given_date(as_of, "--as-of"))
+    b = board(kb, day)
     if fmt == "json":
         text = json.dumps(b, ensure_ascii=False, indent=1) + "\n"
     elif fmt == "markdown":

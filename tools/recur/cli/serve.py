@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from recur import config
-from recur.cli.options import index_option, kb_option, model_option, setting
+from recur.cli.options import Range, index_option, kb_option, model_option, setting
 from recur.util.errors import RecurError
 
 
@@ -123,14 +123,14 @@ def _slack_secret(path) -> str | None:
     "--header-timeout",
     default=10.0,
     show_default=True,
-    type=click.FloatRange(0.1, 600),
+    type=Range(0.1, 600),
     help="Seconds a client has to send its request headers (then 408 and close).",
 )
 @click.option(
     "--body-timeout",
     default=30.0,
     show_default=True,
-    type=click.FloatRange(0.1, 3600),
+    type=Range(0.1, 3600),
     help="Seconds a client has to send its request body (then 408 and close).",
 )
 @click.option(
@@ -178,6 +178,7 @@ def serve(
             os.environ.setdefault(var, str(threads))
     import uvicorn
 
+    from recur.ingest.feedback import check_writable
     from recur.retrieval.engine import Engine
     from recur.serve import server as serve_server
     from recur.serve.app import create_app
@@ -187,6 +188,7 @@ def serve(
     if not Path(kb_dir).is_dir() and not (Path(index_dir) / "manifest.json").is_file():
         raise RecurError(f"{kb_dir}: no knowledge base folder (and no index at {index_dir})")
     token = read_token(token_file, config.given("token"))
+    check_writable(feedback_path)
     _check_port(host, port)
     site = Path(site_dir)
     if not (site / "index.html").is_file():

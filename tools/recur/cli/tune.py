@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from recur.cli.options import index_option, kb_option, model_option
+from recur.cli.options import Range, index_option, kb_option, model_option
 from recur.retrieval.models import DEFAULT_OUT
 from recur.tuning.tune import REFUSED, run_tune, summary_lines
 from recur.util.errors import RecurError
@@ -38,12 +38,12 @@ def _interrupt(signum, frame):
 )
 @click.option("--seed", default=0, show_default=True, type=int, help="Same KB + seed + epochs → same weights.")
 @click.option("--batch-size", default=32, show_default=True, type=click.IntRange(2, 1024))
-@click.option("--lr", default=3e-5, show_default=True, type=float, help="Learning rate (AdamW).")
+@click.option("--lr", default=3e-5, show_default=True, type=Range(0, 1, min_open=True), help="Learning rate (AdamW).")
 @click.option(
     "--min-gain",
     default=0.0,
     show_default=True,
-    type=float,
+    type=Range(-1, 1),
     help="MRR gain over the current model needed to activate the tuned one.",
 )
 @click.option("--no-resume", is_flag=True, help="Ignore a checkpoint left by an interrupted run.")
@@ -104,6 +104,8 @@ def tune(
     if report_only:
         _show_report(out_dir, as_json)
         return
+    if as_json:  # a script asking for JSON must not start an hour of training by accident
+        raise click.UsageError("--json only goes with --report (what the last tuning changed, as JSON)")
     import signal
 
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` cleans up like Ctrl-C does
@@ -138,10 +140,14 @@ def tune(
 
 
 def _show_report(out_dir, as_json: bool) -> None:
-    from recur.tuning.report import find_report, render_report
+    from recur.tuning.report import REPORT, find_report, render_report
 
-    report = find_report(Path(out_dir))
+    out_dir = Path(out_dir)
+    report = find_report(out_dir)
     if report is None:
+        present = [f for d in (out_dir, out_dir.with_name(out_dir.name + ".rejected")) if (f := d / REPORT).is_file()]
+        if present:
+            raise RecurError(f"{present[0]}: not a readable tuning report (damaged?); run recur tune again")
         raise RecurError(f"no tuning report in {out_dir} (run: recur tune)")
     click.echo(json.dumps(report, indent=1, ensure_ascii=False) if as_json else render_report(report))
 

@@ -48,6 +48,14 @@ def record(path, query: str, pattern: str, useful: bool, **extra) -> dict:
         **extra,
     }
     line = (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8")
+    try:
+        _append(path, line)
+    except OSError as exc:
+        raise RecurError(f"{path}: cannot record the vote ({exc.strerror or exc})") from None
+    return entry
+
+
+def _append(path: Path, line: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with _LOCK:
         fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
@@ -61,7 +69,19 @@ def record(path, query: str, pattern: str, useful: bool, **extra) -> dict:
             os.fsync(fd)
         finally:
             os.close(fd)  # closing releases the flock
-    return entry
+
+
+def check_writable(path) -> None:
+    """Fail at start-up, not at the first vote: the folder can be made and the file appended to.
+    Creates nothing but the folder."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RecurError(f"--feedback {path}: cannot create its folder ({exc.strerror or exc})") from None
+    target, mode = (path, os.W_OK) if path.exists() else (path.parent, os.W_OK | os.X_OK)
+    if path.is_dir() or not os.access(target, mode):
+        raise RecurError(f"--feedback {path}: votes could not be written there (not a writable file)")
 
 
 def _flock(fd: int) -> None:

@@ -3,12 +3,15 @@ no existing pattern matches it well (with the closest ones listed to compare).""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import re
 from pathlib import Path
 
+from recur.kb import placeholders
 from recur.kb.writer import Bullets, Numbered, Raw, pattern_markdown
+from recur.util.dates import in_range, out_of_range
 from recur.util.errors import RecurError
 from recur.util.text import slugify
 
@@ -43,11 +46,7 @@ def draft_pattern_text(pid, pm, *, title, category, severity, closest, source, i
     s = pm.sections
     symptoms = (_items(s.get("Impact", "")) + _items(s.get("Detection", "")))[:4] or [title]
     signals = [c for c in pm.code_spans if not c.startswith(("kubectl ", "curl "))][:6]
-    steps = (
-        _items(s.get("Resolution", ""))
-        or _items(s.get("Response", ""))
-        or ["TODO: write the first concrete step a responder should take (a command, a query, a dashboard)."]
-    )
+    steps = _items(s.get("Resolution", "")) or _items(s.get("Response", "")) or [placeholders.IMPORT_STEP]
     front = [
         ("id", Raw(pid)),
         ("title", title),
@@ -130,6 +129,10 @@ def resolve_meta(pm, kb, file, *, date=None, severity=None, today=None):
     if not pm.title:
         notes.append(f"no title found; used the file name {title!r}")
     day = date or pm.date
+    if day is not None and not in_range(day):
+        where = "--date" if date else f"{file}: date"
+        hint = "" if date else f" (read from {pm.date_source}); pass --date with the real one"
+        raise RecurError(f"{where}: {out_of_range(day)}{hint}")
     if date:
         notes.append("date: from --date")
     elif day is not None:
@@ -226,6 +229,9 @@ def _parsed(file):
 
     text = _read(file)
     pm = parse(text)
+    if pm.front_matter_error:
+        line, problem = pm.front_matter_error
+        raise RecurError(f"{file}:{line}: front matter: {problem}; fix it, or remove the front matter")
     if looks_unfilled(pm):
         raise RecurError(
             f"{file}: this looks like an unfilled postmortem template ({pm.placeholders} placeholder(s), "
@@ -252,9 +258,14 @@ def import_postmortem(
 ) -> dict:
     """Write the incident record (and a draft pattern when no known pattern matches); returns what
     was written, or ``already`` when the same document was imported before (nothing written)."""
-    from recur.kb.incident_record import next_id
+    from recur.kb.incident_record import next_id, require_id
     from recur.kb.loader import load_kb, require_patterns
+    from recur.kb.scaffold import kebab
 
+    if iid:
+        require_id(iid)  # it becomes a file name: checked before anything is read or written
+    if category is not None:
+        kebab(category, "--category")  # a folder name, checked the same way
     text, pm = _parsed(file)
     kb = load_kb(kb_dir)
     require_patterns(kb, patterns, "--pattern")
@@ -350,7 +361,7 @@ def _write(kb, pm, meta: dict, linked: list, cands: list, *, draft: bool, catego
     imported = {"source": meta["source"], "sha256": meta["digest"]}
     if draft:
         cat = category or (_category(kb, cands[0]["id"]) if cands else None)
-        if not cat or not KEBAB.match(cat):
+        if not cat or not KEBAB.fullmatch(cat):
             raise RecurError("--category: needed for the draft pattern (no existing pattern to take it from)")
         draft_id = base = slugify(meta["title"], max_words=6, drop_stopwords=True, empty="imported")
         n = 2
@@ -388,9 +399,19 @@ def _write(kb, pm, meta: dict, linked: list, cands: list, *, draft: bool, catego
         sections=_incident_sections(pm, meta["title"], source_file),
         extra=extra,
     )
-    inc_path = write_atomic(kb.root / "incidents" / str(meta["day"].year) / f"{meta['iid']}.md", itext)
+    inc_path = kb.root / "incidents" / str(meta["day"].year) / f"{meta['iid']}.md"
+    for target in (inc_path, draft_path):  # every target checked before either is written
+        if target is not None and (target.exists() or target.is_symlink()):
+            raise RecurError(f"{target}: already exists; refusing to overwrite it")
+    write_atomic(inc_path, itext)
     if draft_path is not None:
-        write_atomic(draft_path, ptext)
+        try:
+            write_atomic(draft_path, ptext)
+        except BaseException:  # the record would link a pattern that is not there: write neither
+            inc_path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                inc_path.parent.rmdir()  # the year folder, when this import made it
+            raise
     return {
         "incident_path": str(inc_path),
         "patterns": linked,

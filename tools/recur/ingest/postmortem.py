@@ -146,6 +146,7 @@ class Postmortem:
     action_items: list = field(default_factory=list)  # {title, status, owner, due, ticket}
     code_spans: list = field(default_factory=list)
     front_matter: str | None = None  # "yaml" | "toml" | None
+    front_matter_error: tuple | None = None  # (file line, problem) when the front matter does not parse
     placeholders: int = 0  # template placeholders seen ("[Incident name]", "{{date}}", "YYYY-MM-DD")
     words: int = 0  # words of real content (placeholders, headings and labels left out)
 
@@ -204,17 +205,19 @@ def _split_list(value) -> list:
     return [s.strip(" `*") for s in re.split(r"[,;]", str(value)) if s.strip(" `*") and not is_placeholder(s)]
 
 
-def _front_matter(lines: list[str]) -> tuple[dict, list[str], str | None]:
-    """(mapping, the lines after it, "yaml"|"toml"|None) for --- YAML or +++ TOML front matter."""
+def _front_matter(lines: list[str]) -> tuple[dict, list[str], str | None, tuple | None]:
+    """(mapping, the lines after it, "yaml"|"toml"|None, (file line, problem) when it does not
+    parse) for --- YAML or +++ TOML front matter."""
     fence = lines[0].strip() if lines else ""
     if fence not in ("---", "+++"):
-        return {}, lines, None
+        return {}, lines, None, None
     end = next((n for n in range(1, len(lines)) if lines[n].strip() == fence), None)
     if end is None:
-        return {}, lines, None
-    raw = "\n".join(lines[1:end])
+        return {}, lines, None, None
+    raw, kind = "\n".join(lines[1:end]), "toml" if fence == "+++" else "yaml"
+    data, error = None, None
     try:
-        if fence == "+++":
+        if kind == "toml":
             import tomllib
 
             data = tomllib.loads(raw)
@@ -222,12 +225,26 @@ def _front_matter(lines: list[str]) -> tuple[dict, list[str], str | None]:
             import yaml
 
             data = yaml.safe_load(raw)
-    except Exception:  # noqa: BLE001 - odd front matter: read it line by line instead
-        data = None
-    if not isinstance(data, dict):
-        sep = "=" if fence == "+++" else ":"
+    except Exception as exc:  # noqa: BLE001 - any parser error is reported with its line
+        error = _front_error(exc, kind, end)
+    if error is None and not isinstance(data, dict):  # a scalar or a list: read it line by line
+        sep = "=" if kind == "toml" else ":"
         data = {k.strip(): v.strip().strip("\"'") for k, _, v in (ln.partition(sep) for ln in lines[1:end]) if v}
-    return data, lines[end + 1 :], "toml" if fence == "+++" else "yaml"
+    return data or {}, lines[end + 1 :], kind, error
+
+
+def _front_error(exc: Exception, kind: str, end: int) -> tuple[int, str]:
+    """(file line, "not valid YAML (…)") for a front matter parser's error; its text starts on
+    line 2 and its last line is line ``end``."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    if mark is not None:
+        line = min(mark.line + 2, end)
+        problem = ": ".join(str(x) for x in (getattr(exc, "context", None), getattr(exc, "problem", None)) if x)
+    else:
+        m = re.search(r"\(at line (\d+), column \d+\)", str(exc))
+        line = min(int(m.group(1)) + 1, end) if m else end
+        problem = re.sub(r"\s*\(at (?:line \d+, column \d+|end of document)\)", "", str(exc))
+    return line, f"not valid {kind.upper()} ({' '.join((problem or str(exc)).split())})"
 
 
 def _apply_front(pm: Postmortem, data: dict) -> None:
@@ -424,7 +441,7 @@ def looks_unfilled(pm: Postmortem) -> bool:
 def parse(text: str) -> Postmortem:
     pm = Postmortem()
     lines = text.replace("\r\n", "\n").lstrip("\ufeff").split("\n")
-    front, body_lines, pm.front_matter = _front_matter(lines)
+    front, body_lines, pm.front_matter, pm.front_matter_error = _front_matter(lines)
     _apply_front(pm, front)
     offset = len(lines) - len(body_lines) + 1
     body = "\n".join(body_lines)

@@ -150,3 +150,47 @@ def run_checks(kb: KB, lint: bool = True, **lint_options) -> list[Problem]:
 def check_path(root, **options) -> tuple[KB, list[Problem]]:
     kb = load_kb(root)
     return kb, run_checks(kb, **options)
+
+
+def named_files(root, files) -> list[str]:
+    """Each of ``files`` (what `recur check FILES` was given) as a path relative to the KB folder
+    ``root`` ("." for the folder itself). Raises one RecurError naming every file that does not
+    exist or is not in the KB (by its path, or by where it leads: a symlinked route in)."""
+    import os
+    from pathlib import Path
+
+    from recur.util.errors import RecurError
+
+    base, real_base = Path(os.path.abspath(root)), Path(root).resolve()
+    out, bad = [], []
+    for f in files:
+        path = Path(f)
+        if not (path.exists() or path.is_symlink()):
+            bad.append(f"{f}: no such file")
+            continue
+        rel = _under(Path(os.path.abspath(path)), base) or _under(path.resolve(), real_base)
+        if rel is None:
+            bad.append(f"{f}: not in the knowledge base {root}; name files under it (or pass --kb)")
+        else:
+            out.append(rel)
+    if bad:
+        raise RecurError("\n".join(bad))
+    return out
+
+
+def in_named(problem: Problem, root, named: list[str]) -> bool:
+    """True when ``problem`` is in one of ``named`` (relative paths from ``named_files``; a
+    folder holds everything under it)."""
+    import os
+    from pathlib import Path
+
+    rel = _under(Path(os.path.abspath(problem.path)), Path(os.path.abspath(root)))
+    return rel is not None and any(n in (".", rel) or rel.startswith(n + "/") for n in named)
+
+
+def _under(path, base):
+    """``path`` relative to ``base`` as a posix string, or None when it is not under it."""
+    try:
+        return path.relative_to(base).as_posix()
+    except ValueError:
+        return None

@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from recur.kb.writer import flow_list, q
+from recur.util.dates import in_range, out_of_range
 from recur.util.errors import RecurError
 from recur.util.files import write_atomic
 
@@ -236,22 +237,32 @@ class NewIncident:
     review_due: dt.date | None = None
 
 
+def require_id(iid: str, flag: str = "--id") -> str:
+    """``iid`` when it is a valid incident id (it becomes a file name: no '/', no leading '.');
+    else the error ``recur incident new --id`` gives."""
+    from recur.kb.schema import INCIDENT_ID
+
+    if not INCIDENT_ID.fullmatch(iid):
+        raise RecurError(f"{flag}: {iid!r} is not a valid incident id (letters, digits, . _ -)")
+    return iid
+
+
 def record_incident(kb, new: NewIncident):
     """Validate ``new`` against ``kb`` and write its record atomically; returns (id, path, review).
 
     Nothing is written when a field is wrong (unknown severity or pattern, a bad or taken id)."""
     from recur.kb.loader import require_patterns, review_defaults
-    from recur.kb.schema import INCIDENT_ID
 
     title, description = " ".join(new.title.split()), (new.description or "").strip()
     if not title:
         raise RecurError("title: is empty")
     if new.severity not in kb.severity:
         raise RecurError(f"severity: unknown {new.severity!r}; the framework has {', '.join(kb.severity)}")
+    for what, day in (("date", new.date), ("review due", new.review_due)):
+        if day is not None and not in_range(day):
+            raise RecurError(f"{what}: {out_of_range(day)}")
     require_patterns(kb, new.patterns, "--pattern")
-    iid = new.iid or next_id(kb, new.date.year)
-    if not INCIDENT_ID.match(iid):
-        raise RecurError(f"--id: {iid!r} is not a valid incident id (letters, digits, . _ -)")
+    iid = require_id(new.iid or next_id(kb, new.date.year))
     if iid in kb.incident_files:
         raise RecurError(f"incident {iid} already exists: {kb.incident_files[iid][0]}")
     given = {k: v for k, v in (("level", new.review_level), ("due", new.review_due)) if v}

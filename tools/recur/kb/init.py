@@ -8,9 +8,11 @@ Nothing is overwritten: init lists every file that is in the way and writes noth
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
-import tempfile
+import unicodedata
+import uuid
 from pathlib import Path
 
 from recur.kb.loader import DEFAULT_SEVERITY, FORMAT_FILE, KB_FORMAT
@@ -30,12 +32,14 @@ KEEP = "Kept so git records the folder; recur ignores hidden files.\n"
 
 
 def plan(name: str, starter: bool, version: str) -> dict[str, bytes]:
-    """{path relative to the new repository: content} for everything init writes."""
+    """{path relative to the new repository: content} for everything init writes. ``name`` is
+    one line (``site_name``): mkdocs.yml gets it as a quoted YAML string, the comments as it is."""
     files: dict[str, bytes] = {}
     root = templates_dir() / "init"
     for path in sorted(root.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
-            text = path.read_text(encoding="utf-8").replace("@@NAME@@", name).replace("@@VERSION@@", version)
+            text = path.read_text(encoding="utf-8").replace("@@NAME_YAML@@", json.dumps(name, ensure_ascii=False))
+            text = text.replace("@@NAME@@", name).replace("@@VERSION@@", version)
             files[path.relative_to(root).as_posix()] = text.encode("utf-8")
     files[f"kb/{FORMAT_FILE}"] = (
         f"# The KB format version this knowledge base is written to (docs: kb-format.md).\nformat: {KB_FORMAT}\n"
@@ -102,7 +106,7 @@ def init_repository(dest, *, starter: bool = False, name: str | None = None, ver
     dest = Path(dest)
     if dest.exists() and not dest.is_dir():
         raise RecurError(f"{dest}: exists and is not a folder")
-    files = plan(name or dest.resolve().name or "Knowledge base", starter, version or __version__)
+    files = plan(_site_name(name, dest), starter, version or __version__)
     conflicts = sorted(rel for rel in files if (dest / rel).exists() or (dest / rel).is_symlink())
     if conflicts:
         shown = "\n  ".join(conflicts[:20]) + (f"\n  … and {len(conflicts) - 20} more" if len(conflicts) > 20 else "")
@@ -115,10 +119,33 @@ def init_repository(dest, *, starter: bool = False, name: str | None = None, ver
     return list(files)
 
 
+# characters a one-line title cannot hold: controls (newline, tab, NUL, C1), line and paragraph
+# separators (line breaks to YAML), lone surrogates and unassigned code points
+_NOT_IN_A_NAME = {"Cc", "Cs", "Cn", "Zl", "Zp"}
+
+
+def _site_name(name: str | None, dest: Path) -> str:
+    """The site and README title: ``--name``, else the folder's name; one line of text."""
+    given = name is not None
+    name = name if given else dest.resolve().name or "Knowledge base"
+    where = "--name" if given else f"{dest}: the folder's name (the default title; pass --name)"
+    bad = next((ch for ch in name if unicodedata.category(ch) in _NOT_IN_A_NAME), None)
+    if bad is not None:
+        raise RecurError(
+            f"{where}: must be one line of text without control characters; {name!r} has {bad!r} "
+            f"at position {name.index(bad) + 1}"
+        )
+    if not name.strip():
+        raise RecurError(f"{where}: must not be empty")
+    return name.strip()
+
+
 def _write_new(dest: Path, files: dict[str, bytes]) -> None:
-    """A folder that did not exist appears whole or not at all: built beside it, then renamed."""
+    """A folder that did not exist appears whole or not at all: built beside it, then renamed.
+    The staging folder is made by mkdir, so it gets the mode any new folder gets (umask)."""
     dest.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{dest.name}.init-", dir=dest.parent))
+    work = dest.parent / f".{dest.name}.init-{uuid.uuid4().hex[:12]}"
+    work.mkdir()
     try:
         for rel, data in files.items():
             target = work / rel

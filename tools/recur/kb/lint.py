@@ -15,6 +15,7 @@ import datetime as dt
 import re
 
 from recur import config
+from recur.kb import placeholders
 from recur.kb.loader import display_path
 from recur.kb.records import KB, Pattern
 from recur.util.dates import given_date
@@ -22,7 +23,7 @@ from recur.util.errors import Problem
 from recur.util.text import STOPWORDS
 
 DEFAULT_STALE_DAYS = config.default("stale_days")
-PLACEHOLDER = "TODO"  # what ``recur new`` leaves for the author to replace
+PLACEHOLDER = placeholders.WORD  # the exact lines ``recur new`` leaves to replace: recur.kb.placeholders
 
 # -- actionable runbook steps -------------------------------------------------------------
 
@@ -177,8 +178,9 @@ def _runbook_warnings(kb: KB, p, shown: str) -> list[Problem]:
     step_lines = _runbook_lines(kb, p)
     for n, step in enumerate(p.runbook):
         line = step_lines[n] if n < len(step_lines) else p.line("## Runbook")
-        if PLACEHOLDER in step:
-            msg = f"step {n + 1} still has the {PLACEHOLDER} placeholder from `recur new`"
+        by = placeholders.placeholder_in(step)
+        if by:
+            msg = f"step {n + 1} {_still_placeholder(by)}"
         elif not is_actionable(step):
             msg = (
                 f"step {n + 1} has nothing actionable in it ({_short(step)!r}): give the command, "
@@ -190,18 +192,16 @@ def _runbook_warnings(kb: KB, p, shown: str) -> list[Problem]:
     return out
 
 
+def _still_placeholder(by: str) -> str:
+    return f"still has the {PLACEHOLDER} placeholder from `{by}`"
+
+
 def _section_placeholders(p, shown: str) -> list[Problem]:
     """Other sections still holding `recur new`'s placeholder."""
     return [
-        Problem(
-            shown,
-            p.line(f"## {name}"),
-            f"## {name}",
-            f"still has the {PLACEHOLDER} placeholder from `recur new`",
-            "warning",
-        )
-        for name, text in p.sections.items()
-        if name != "Runbook" and re.search(rf"\b{PLACEHOLDER}\b", text)
+        Problem(shown, p.line(f"## {name}"), f"## {name}", _still_placeholder(by), "warning")
+        for name, by in ((name, placeholders.placeholder_in(text)) for name, text in p.sections.items())
+        if name != "Runbook" and by
     ]
 
 
@@ -224,34 +224,22 @@ def _one_way_links(kb: KB, p, shown: str) -> list[Problem]:
 
 
 def _placeholders_elsewhere(kb: KB) -> list[Problem]:
-    """TODOs that `recur new` left in incident records and onboarding paths."""
+    """Placeholders that `recur new` left in incident records and onboarding paths."""
     out = []
     for inc in kb.incidents.values():
         shown = display_path(kb.root / inc.relpath)
         for name, text in inc.sections.items():
-            if re.search(rf"\b{PLACEHOLDER}\b", text):
-                out.append(
-                    Problem(
-                        shown,
-                        _heading_line(kb, inc.relpath, name),
-                        f"## {name}",
-                        f"still has the {PLACEHOLDER} placeholder from `recur new`",
-                        "warning",
-                    )
-                )
+            by = placeholders.placeholder_in(text)
+            if by:
+                line = _heading_line(kb, inc.relpath, name)
+                out.append(Problem(shown, line, f"## {name}", _still_placeholder(by), "warning"))
     for path in kb.paths.values():
         shown = display_path(kb.root / path.relpath)
         for i, step in enumerate(path.steps):
-            if step.why and re.search(rf"\b{PLACEHOLDER}\b", step.why):
-                out.append(
-                    Problem(
-                        shown,
-                        path.line("steps", i, "why"),
-                        f"steps[{i}].why",
-                        f"still has the {PLACEHOLDER} placeholder from `recur new`",
-                        "warning",
-                    )
-                )
+            by = placeholders.placeholder_in(step.why)
+            if by:
+                line = path.line("steps", i, "why")
+                out.append(Problem(shown, line, f"steps[{i}].why", _still_placeholder(by), "warning"))
     return out
 
 

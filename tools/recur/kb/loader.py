@@ -27,6 +27,7 @@ from recur.kb.records import (  # noqa: F401 (re-exported)
     Review,
     SeverityLevel,
 )
+from recur.util.dates import LATEST, shift
 from recur.util.errors import Problem, RecurError
 
 KB_FORMAT = 1  # the KB format version this recur reads and writes (docs/kb-format.md)
@@ -401,12 +402,13 @@ def _lists(v: schema.Validator, shown: str, sections: dict, sec_lines: dict) -> 
 
 
 def review_defaults(kb: KB, severity: str, date: dt.date, given: dict) -> Review:
-    """Review level, status and due date: what the file says, else the severity framework."""
+    """Review level, status and due date: what the file says, else the severity framework (a default
+    due date stops at 2999-12-31, the last date Recur accepts)."""
     level_def = kb.severity.get(severity)
     level = given.get("level") or (level_def.review if level_def else "full")
     due = given.get("due")
     if due is None and level != "none" and level_def and level_def.review_within_days is not None:
-        due = date + dt.timedelta(days=level_def.review_within_days)
+        due = min(shift(date, level_def.review_within_days), LATEST)  # never past the dates check accepts
     status = given.get("status") or ("done" if level == "none" else "pending")
     return Review(level, status, due)
 

@@ -3,8 +3,8 @@
 Each ``*_file`` function takes the values an author gave, checks them against the KB (ids
 free and well-formed, category a folder name, severity in the framework, referenced
 patterns known) and returns ``(path, text)``; ``create`` writes it atomically and refuses
-to overwrite. What the author has not written yet becomes a ``TODO`` line that ``recur
-check`` points at (a warning, so ``--strict`` fails until it is filled in).
+to overwrite. What the author has not written yet becomes a ``TODO`` line (recur.kb.placeholders)
+that ``recur check`` points at (a warning, so ``--strict`` fails until it is filled in).
 """
 
 from __future__ import annotations
@@ -12,18 +12,19 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from recur.kb import schema
+from recur.kb import placeholders, schema
 from recur.kb.incident_record import incident_text, next_id
 from recur.kb.records import KB
 from recur.kb.writer import Bullets, Numbered, Raw, flow_list, pattern_markdown, q
+from recur.util.dates import in_range, out_of_range
 from recur.util.errors import RecurError
 from recur.util.files import write_atomic
 from recur.util.text import slugify as text_slug
 
-TODO_SUMMARY = "TODO: what goes wrong and why it matters, in one paragraph."
-TODO_STEP = "TODO: the first thing to do, as a command, a query or the dashboard to open."
-TODO_EVIDENCE = "TODO: what to capture before restoring service (restoring destroys it)."
-TODO_CAUSE = "TODO: the mechanism: why this happens."
+TODO_SUMMARY = placeholders.PATTERN_SUMMARY
+TODO_STEP = placeholders.PATTERN_STEP
+TODO_EVIDENCE = placeholders.PATTERN_EVIDENCE
+TODO_CAUSE = placeholders.PATTERN_CAUSE
 OPTIONAL_HINT = (
     "<!-- Optional sections: ## Permanent fix (how to stop it recurring), ## Detection (alerts and "
     "dashboards that catch it), ## References (postmortems, docs). -->"
@@ -41,8 +42,15 @@ def _need(value, flag: str, what: str):
     return value.strip() if isinstance(value, str) else value
 
 
-def _kebab(value: str, flag: str) -> str:
-    if not schema.KEBAB.match(value):
+def _id(given: str | None, title: str) -> str:
+    """--id, else one made from the title."""
+    if given is None and not slugify(title):
+        raise RecurError(f"--id: the title {title!r} has no letters or digits to make an id from; give one with --id")
+    return kebab(_need(given or slugify(title), "--id", "an id"), "--id")
+
+
+def kebab(value: str, flag: str) -> str:
+    if not schema.KEBAB.fullmatch(value):
         raise RecurError(f"{flag}: must be a kebab-case id (lowercase words joined by '-'), not {value!r}")
     return value
 
@@ -56,7 +64,7 @@ def _severity(kb: KB, value: str) -> str:
 def _known(kb: KB, ids, flag: str) -> list:
     out = []
     for pid in ids:
-        _kebab(pid, flag)
+        kebab(pid, flag)
         if not kb.pattern_known(pid):
             raise RecurError(f"{flag}: no pattern has id {pid!r}")
         out.append(pid)
@@ -93,8 +101,8 @@ def pattern_file(
     created: dt.date | None = None,
 ) -> tuple[Path, str]:
     title = _need(title, "--title", "a title")
-    pid = _kebab(_need(id or slugify(title), "--id", "an id"), "--id")
-    category = _kebab(_need(category, "--category", "a category (the folder under patterns/)"), "--category")
+    pid = _id(id, title)
+    category = kebab(_need(category, "--category", "a category (the folder under patterns/)"), "--category")
     severity = _severity(kb, _need(severity, "--severity", "a severity"))
     symptoms = _clean(symptoms)
     if not symptoms:
@@ -152,6 +160,8 @@ def incident_file(
 ) -> tuple[Path, str]:
     title = _need(title, "--title", "a title")
     date = date or dt.date.today()
+    if not in_range(date):
+        raise RecurError(f"--date: {out_of_range(date)}")
     severity = _severity(kb, _need(severity, "--severity", "a severity"))
     iid = (id or "").strip() or next_id(kb, date.year)
     if not schema.INCIDENT_ID.match(iid):
@@ -160,7 +170,7 @@ def incident_file(
         raise RecurError(f"--id: incident {iid!r} already exists")
     patterns = _known(kb, _clean(patterns), "--pattern")
     sections = {
-        "Summary": (summary or "").strip() or "TODO: what happened, the impact, and how it was restored.",
+        "Summary": (summary or "").strip() or placeholders.INCIDENT_SUMMARY,
         "Timeline": "<!-- - HH:MM first signal / - HH:MM mitigated -->",
         "Decisions": "<!-- What was decided during the response, and why. -->",
     }
@@ -181,7 +191,7 @@ def incident_file(
 def path_file(kb: KB, *, id: str | None, title: str, audience: str | None = None, steps=()) -> tuple[Path, str]:
     """``steps``: (pattern id, why) pairs; why may be empty."""
     title = _need(title, "--title", "a title")
-    pid = _kebab(_need(id or slugify(title), "--id", "an id"), "--id")
+    pid = _id(id, title)
     target = kb.root / "paths" / f"{pid}.yml"
     if target.exists() or (kb.root / "paths" / f"{pid}.yaml").exists():
         raise RecurError(f"--id: onboarding path {pid!r} already exists ({target})")
@@ -195,7 +205,7 @@ def path_file(kb: KB, *, id: str | None, title: str, audience: str | None = None
     lines.append("steps:")
     for p, why in steps:
         lines.append(f"  - pattern: {p}")
-        lines.append(f"    why: {q(why or 'TODO: one sentence on why a newcomer needs this one')}")
+        lines.append(f"    why: {q(why or placeholders.PATH_WHY)}")
     return target, "\n".join(lines) + "\n"
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from recur.util.dates import iso_date
+from recur.util.dates import RANGE, in_range, iso_date
 from recur.util.errors import Problem
 
 KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -26,12 +26,14 @@ class Field:
     schema: dict | None = None  # for mapping / records
     item: str = "str"  # for list: the item kind
     min_items: int = 0
+    maximum: int | None = None  # for int: the largest value accepted
     doc: str = ""
 
 
 FIX_STATUS = ("open", "in-progress", "done", "wont-fix")
 PATTERN_STATUS = ("draft", "active", "retired")
 REVIEW_LEVELS = ("full", "light", "none")
+MAX_REVIEW_DAYS = 3650  # a review due more than ten years after the incident is a typo
 
 FIX = {
     "status": Field("enum", choices=FIX_STATUS),
@@ -116,7 +118,7 @@ PATH = {
 SEVERITY_LEVEL = {
     "name": Field("str", required=True),
     "review": Field("enum", required=True, choices=REVIEW_LEVELS),
-    "review_within_days": Field("int"),
+    "review_within_days": Field("int", maximum=MAX_REVIEW_DAYS),
 }
 CASE = {"query": Field("str", required=True), "expect": Field("list", required=True, item="kebab", min_items=1)}
 
@@ -190,10 +192,16 @@ class Validator:
             parsed = iso_date(value)
             if parsed is None:
                 self.error(path, dotted, f"must be a date like 2026-01-31, not {_show(value)}")
+            elif not in_range(parsed):
+                self.error(path, dotted, f"must be a date from {RANGE}, not {parsed.isoformat()}")
+                return None
             return parsed
         if kind == "int":
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 self.error(path, dotted, f"must be a whole number of 0 or more, not {_show(value)}")
+                return None
+            if rule.maximum is not None and value > rule.maximum:
+                self.error(path, dotted, f"must be at most {rule.maximum}, not {value}")
                 return None
             return value
         if kind == "list":

@@ -40,6 +40,8 @@ import datetime as dt
 from collections import Counter, defaultdict
 from typing import TypedDict
 
+from recur.util.dates import shift
+
 OPEN_FIX = ("open", "in-progress")
 UNOWNED = "(unowned)"
 
@@ -108,8 +110,8 @@ def board(kb, as_of: dt.date, *, top: int = 10, months: int = 12) -> Board:
         "triage": len(triage),
         "flags_open": len(flags),
         "recurrence_after_fix": len(after_fix),
-        "incidents_30": sum(1 for i in incidents if i.date > as_of - dt.timedelta(days=30)),
-        "incidents_90": sum(1 for i in incidents if i.date > as_of - dt.timedelta(days=90)),
+        "incidents_30": sum(1 for i in incidents if i.date > shift(as_of, -30)),
+        "incidents_90": sum(1 for i in incidents if i.date > shift(as_of, -90)),
     }
     return {
         "as_of": _iso(as_of),
@@ -278,7 +280,7 @@ def _by_owner(follow_ups: list, fixes: list) -> dict:
 def _recurring(patterns, incidents, as_of: dt.date, top: int) -> dict:
     recurring = {}
     for days in (30, 90):
-        start = as_of - dt.timedelta(days=days)
+        start = shift(as_of, -days)
         count: Counter = Counter()
         last: dict = {}
         for i in incidents:

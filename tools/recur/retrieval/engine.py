@@ -32,8 +32,11 @@ def ensure_index(
     quiet: bool = False,
     progress: bool | None = None,
     advise=None,
+    verify: bool = False,
 ):
     """Bring the index up to date; returns BuildStats, or None when it was already fresh.
+    ``verify`` (`recur index`): a fresh index is also read in full, and rebuilt when a file of it
+    is damaged (the manifest alone says nothing about the other files).
 
     ``advise(kb_dir, kb) -> str | None`` adds a note after a rebuild (the CLI passes
     ``recur.tuning.data.retune_advice``: "the KB changed enough since tuning")."""
@@ -47,7 +50,9 @@ def ensure_index(
         and manifest.get("model") == spec.model_id
         and index_mod.is_fresh(index_dir, kb_dir, manifest)
     ):
-        return None
+        if not verify or _intact(index_dir, spec.model_id, quiet):
+            return None
+        rebuild = True
     kb = load_kb(kb_dir)
     encoder = embed.LazyEncoder(spec)  # loaded only if some pattern's views changed
     if rebuild:
@@ -65,6 +70,16 @@ def ensure_index(
         if bad:
             log(f"warning: {len(bad)} pattern file(s) with errors left out of the index (run: recur check)")
     return stats
+
+
+def _intact(index_dir, model_id: str, quiet: bool) -> bool:
+    try:
+        index_mod.load(index_dir, model_id)
+    except RecurError as exc:
+        if not quiet:
+            log(f"{exc}: rebuilding it")
+        return False
+    return True
 
 
 def no_known_pattern(results: list) -> bool:

@@ -143,9 +143,10 @@ class BuildStats:
 def read_manifest(index_dir: Path) -> dict | None:
     index_dir = _recover(Path(index_dir))
     try:
-        return json.loads((index_dir / "manifest.json").read_text())
+        manifest = json.loads((index_dir / "manifest.json").read_text())
     except (OSError, ValueError):
         return None
+    return manifest if isinstance(manifest, dict) else None  # valid JSON, not a manifest: no index
 
 
 def _recover(index_dir: Path) -> Path:
@@ -359,7 +360,13 @@ def load_vectors(index_dir, manifest: dict | None = None) -> tuple[np.ndarray, l
         views = json.loads((index_dir / "views.json").read_text())
     except (OSError, ValueError) as exc:
         raise _damaged(index_dir, exc) from None
-    if len(views) != len(vectors) or vectors.shape[1:] != (manifest.get("dimension"),):
+    if (
+        not isinstance(views, list)
+        or len(views) != len(vectors)
+        or vectors.ndim != 2
+        or vectors.shape[1:] != (manifest.get("dimension"),)
+        or not all(isinstance(v, dict) and {"pattern", "kind", "text"} <= v.keys() for v in views)
+    ):
         raise RecurError(f"the index at {index_dir} is inconsistent; rebuild it with: recur index --rebuild")
     return vectors, views
 
@@ -370,12 +377,40 @@ def load(index_dir, expect_model: str | None = None) -> LoadedIndex:
     vectors, views = load_vectors(index_dir, manifest)
     try:
         docs = json.loads((index_dir / "docs.json").read_text())
-        vocab = frozenset(json.loads((index_dir / "vocab.json").read_text()))
-        bm25 = None
-        if (index_dir / "bm25").is_dir():
-            import bm25s
-
-            bm25 = bm25s.BM25.load(str(index_dir / "bm25"))
+        vocab = json.loads((index_dir / "vocab.json").read_text())
     except (OSError, ValueError) as exc:
         raise _damaged(index_dir, exc) from None
-    return LoadedIndex(index_dir, manifest, vectors, views, docs, bm25, manifest.get("ids", []), vocab)
+    ids = manifest.get("ids", [])
+    if not (
+        isinstance(docs, dict)
+        and all(isinstance(d, dict) and "title" in d for d in docs.values())
+        and isinstance(vocab, list)
+        and all(isinstance(w, str) for w in vocab)
+        and isinstance(ids, list)
+        and set(ids) <= docs.keys()
+    ):
+        raise RecurError(f"the index at {index_dir} is inconsistent; rebuild it with: recur index --rebuild")
+    return LoadedIndex(
+        index_dir, manifest, vectors, views, docs, _load_bm25(index_dir, len(ids)), ids, frozenset(vocab)
+    )
+
+
+def _load_bm25(index_dir: Path, rows: int):
+    """The lexical index, checked: bm25s reads its files without checking their shape, and a
+    damaged one fails only at the first query (``num_docs`` None, a vocabulary of non-ids)."""
+    if not (index_dir / "bm25").is_dir():
+        return None
+    import bm25s
+
+    try:
+        bm25 = bm25s.BM25.load(str(index_dir / "bm25"))
+    except Exception as exc:  # noqa: BLE001 - any error of a third-party reader is "damaged"
+        raise _damaged(index_dir, exc) from None
+    vocab = getattr(bm25, "vocab_dict", None)
+    if (
+        not isinstance(vocab, dict)
+        or not all(isinstance(i, int) for i in vocab.values())
+        or getattr(bm25, "scores", {}).get("num_docs") != rows
+    ):
+        raise RecurError(f"the index at {index_dir} is inconsistent; rebuild it with: recur index --rebuild")
+    return bm25

@@ -45,6 +45,14 @@ def _own_pages(cfg_path: Path) -> Path | None:
     return folder if folder.is_dir() else None
 
 
+def yaml_string(text: str) -> str:
+    """``text`` as one double-quoted YAML scalar that reads back as ``text`` (a folder name such as
+    '[ops] #1: team' would otherwise be a list, a comment or a mapping)."""
+    import yaml
+
+    return yaml.safe_dump(text, default_style='"', allow_unicode=True, width=1 << 30).strip()
+
+
 def _config_file(config_file, kb_dir, work: Path) -> tuple[Path, Path | None]:
     """(mkdocs.yml to build with, the site's own pages); a default config when there is none."""
     cfg_path = find_config(config_file)
@@ -52,7 +60,7 @@ def _config_file(config_file, kb_dir, work: Path) -> tuple[Path, Path | None]:
         return cfg_path, _own_pages(cfg_path)
     default = work / "mkdocs.yml"
     name = Path(kb_dir).resolve().parent.name or "Knowledge base"
-    default.write_text(DEFAULT_CONFIG.format(name=name.replace(":", " ")), encoding="utf-8")
+    default.write_text(DEFAULT_CONFIG.format(name=yaml_string(name)), encoding="utf-8")
     return default, None
 
 

@@ -29,12 +29,10 @@ def timeline(events: list, start: dt.date, end: dt.date, *, width: int = 360, he
     span = max((end - start).days, 1)
     pad, base = 8, height - 12
     body = [f'<line class="ax" x1="{pad}" y1="{base}" x2="{width - pad}" y2="{base}"/>']
-    year = start.year + 1
-    while dt.date(year, 1, 1) <= end:
+    for year in range(start.year + 1, end.year + 1):  # a tick on each 1 January in the span
         x = pad + (dt.date(year, 1, 1) - start).days / span * (width - 2 * pad)
         body.append(f'<line class="ax" x1="{x:.1f}" y1="{base - 6}" x2="{x:.1f}" y2="{base + 2}"/>'
                     f'<text class="tk" x="{x:.1f}" y="{height - 1}" text-anchor="middle">{year}</text>')
-        year += 1
     for d, title, link in events:
         x = pad + min(max((d - start).days, 0), span) / span * (width - 2 * pad)
         dot = (f'<circle class="dt" cx="{x:.1f}" cy="{base - 8}" r="5">'

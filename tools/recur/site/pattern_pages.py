@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from recur.site import charts
 from recur.site.context import BY_SERVICE, BY_SEVERITY, BY_TAG, PATTERNS, Site
 from recur.site.md import alink, badge, cell, esc, front_matter, href, html_table, kb_md, mdlink, raw, raw_table
+from recur.util.dates import shift
 
 # body sections in the order a responder needs them; Summary and Evidence/Runbook are placed by hand
 LATER_SECTIONS = ("Root cause", "Permanent fix", "Detection", "References")
@@ -49,7 +48,7 @@ def card(site: Site, p) -> str:
     rows.append(_row("Owner", esc(p.owner) if p.owner else '<i>unowned</i>'))
     rows.append(_row("Permanent fix", _fix(site, p)))
     if seen:
-        start = min(seen[0].date, site.as_of - dt.timedelta(days=365))
+        start = min(seen[0].date, shift(site.as_of, -365))
         end = max(seen[-1].date, site.as_of)
         events = [(i.date, i.id, href(page, i.relpath)) for i in seen]
         strip = charts.timeline(events, start, end, label=f"{len(seen)} incidents matched {p.title}")

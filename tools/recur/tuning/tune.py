@@ -157,6 +157,19 @@ def run_tune(
         shutil.rmtree(run.work, ignore_errors=True)
 
 
+def _check_freeze(model_path: str, layers: int) -> None:
+    """Freezing every transformer layer leaves nothing to train (torch fails deep inside the
+    first backward pass); say so before anything is loaded or written."""
+    try:
+        total = json.loads((Path(model_path) / "config.json").read_text(encoding="utf-8"))["num_hidden_layers"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return  # an unknown layout: train.freeze leaves it unfrozen
+    if layers >= total:
+        raise RecurError(
+            f"--freeze-layers {layers}: the model has {total} transformer layers; freeze at most {total - 1}"
+        )
+
+
 def _prepare(
     kb_dir: Path, out_dir: Path, index_dir, base, cfg, min_gain, resume, progress, feedback, all_anchors
 ) -> Run:
@@ -179,6 +192,7 @@ def _prepare(
     base_spec = embed.resolve(base or embed.DEFAULT)
     if base_spec.path is None:
         raise RecurError("tuning needs a real sentence-transformers model, not the fake encoder")
+    _check_freeze(base_spec.path, cfg.freeze_layers)
     model_id = (
         f"tuned:{base_spec.model_id}:{data.hash}:{cfg.seed}:{cfg.epochs}:{cfg.batch_size}:{cfg.lr:g}"
         f":f{cfg.freeze_layers}"

@@ -1,10 +1,19 @@
-"""Dates as Recur reads them: ISO dates in KB files, and dates typed on the command line."""
+"""Dates as Recur reads them: ISO dates in KB files, and dates typed on the command line.
+
+Every date Recur accepts, in a KB file or on the command line, lies between ``EARLIEST`` and
+``LATEST`` (1970-01-01 to 2999-12-31; docs/kb-format.md). Date arithmetic goes through
+``shift``, which never raises: it stops at the ends of Python's calendar instead.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from recur.util.errors import RecurError
+
+EARLIEST = dt.date(1970, 1, 1)
+LATEST = dt.date(2999, 12, 31)
+RANGE = f"{EARLIEST.isoformat()} to {LATEST.isoformat()}"
 
 
 def iso_date(value) -> dt.date | None:
@@ -26,14 +35,39 @@ def iso_date(value) -> dt.date | None:
         return None
 
 
+def in_range(day: dt.date) -> bool:
+    """Whether ``day`` is a date Recur accepts (``EARLIEST`` to ``LATEST``)."""
+    return EARLIEST <= day <= LATEST
+
+
+def out_of_range(day: dt.date) -> str:
+    """The message for a date outside ``EARLIEST``..``LATEST``."""
+    return f"{day.isoformat()} is outside the dates Recur accepts ({RANGE})"
+
+
+def shift(day: dt.date, days: int) -> dt.date:
+    """``day`` moved by ``days`` (either sign), stopping at date.min / date.max instead of raising
+    OverflowError, whatever the dates and the number of days."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:  # past year 1 or 9999, or more days than a timedelta holds
+        return dt.date.max if days > 0 else dt.date.min
+
+
 def given_date(value, what: str) -> dt.date:
-    """A date a person gave (an option, an environment variable): YYYY-MM-DD, else a clear
-    error naming ``what``; no value means today."""
+    """A date a person gave (an option, an environment variable): YYYY-MM-DD within
+    ``EARLIEST``..``LATEST``, else a clear error naming ``what``; no value means today."""
     if value is None or value == "":
         return dt.date.today()
-    if isinstance(value, dt.date):
-        return value.date() if isinstance(value, dt.datetime) else value
-    try:
-        return dt.date.fromisoformat(str(value)[:10])
-    except ValueError:
-        raise RecurError(f"{what}: {value!r} is not a date (YYYY-MM-DD)") from None
+    if isinstance(value, dt.datetime):
+        day = value.date()
+    elif isinstance(value, dt.date):
+        day = value
+    else:
+        try:
+            day = dt.date.fromisoformat(str(value)[:10])
+        except ValueError:
+            raise RecurError(f"{what}: {value!r} is not a date (YYYY-MM-DD)") from None
+    if not in_range(day):
+        raise RecurError(f"{what}: {out_of_range(day)}")
+    return day

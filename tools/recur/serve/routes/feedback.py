@@ -9,17 +9,21 @@ from recur.serve.deps import JSONResponse, Settings, errors, get_engine, get_set
 from recur.serve.guard import ApiError
 from recur.serve.models import FeedbackIn
 from recur.serve.security import rate_limited, require_write
+from recur.util.errors import RecurError
 
 # the token is checked before the rate limit: a client without it cannot use up another's votes
 router = APIRouter(tags=["feedback"], dependencies=[Depends(require_write), Depends(rate_limited)])
 
 
-@router.post("/api/feedback", status_code=201, responses=errors(400, 401, 404, 408, 413, 415, 422, 429))
+@router.post("/api/feedback", status_code=201, responses=errors(400, 401, 404, 408, 413, 415, 422, 429, 503))
 def feedback(body: FeedbackIn, engine=Depends(get_engine), settings: Settings = Depends(get_settings)):
     """Record a 👍/👎 on a suggestion; `recur feedback export` turns 👍 into eval cases."""
     if body.pattern not in engine.docs:
         raise ApiError(404, "pattern_not_found", f"no pattern with id {body.pattern!r} in the index")
-    feedback_mod.record(
-        settings.feedback_path, body.query, body.pattern, body.useful, build_id=engine.manifest.get("build_id")
-    )
+    try:
+        feedback_mod.record(
+            settings.feedback_path, body.query, body.pattern, body.useful, build_id=engine.manifest.get("build_id")
+        )
+    except RecurError as exc:  # the server's disk, not the client's request: 503, and the vote was not taken
+        raise ApiError(503, "feedback_unavailable", str(exc)) from None
     return JSONResponse({"status": "recorded", "pattern": body.pattern, "useful": body.useful}, status_code=201)

@@ -1,0 +1,64 @@
+"""`recur check FILES` (what pre-commit runs): only the named files' problems are shown, each
+named file must exist and be in the KB, and the summary claims only what was checked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+from kbfactory import pattern_text, small_kb, write
+
+from recur.cli.main import cli
+
+BROKEN = "patterns/capacity/broken.md"
+
+
+def run(*args):
+    r = CliRunner().invoke(cli, ["check", "--kb", "kb", "--stale-days", "0", *map(str, args)])
+    assert "Traceback" not in r.output and (r.exception is None or isinstance(r.exception, SystemExit)), r.output
+    return r
+
+
+def _kb(tmp_path, monkeypatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    kb = small_kb(Path("kb"))
+    write(kb, BROKEN, pattern_text("broken", title="Broken", symptoms=()).replace("symptoms: []", "symptoms: 5"))
+    return kb
+
+
+def test_a_named_file_outside_the_kb_or_missing_is_an_error(tmp_path, monkeypatch):
+    _kb(tmp_path, monkeypatch)
+    outside = tmp_path / "elsewhere" / "bad.md"
+    write(outside.parent, "bad.md", "---\nid: [\n---\n")
+    for named, why in (
+        (outside, "not in the knowledge base kb"),
+        ("/etc/passwd", "not in the knowledge base kb"),
+        ("nofile.md", "no such file"),
+        ("kb/patterns/capacity/nofile.md", "no such file"),
+    ):
+        r = run(named)
+        assert r.exit_code == 1, (named, r.output)
+        assert f"Error: {named}: {why}" in r.output, r.output
+        assert "OK" not in r.output
+
+
+def test_the_summary_claims_only_the_named_files(tmp_path, monkeypatch):
+    kb = _kb(tmp_path, monkeypatch)
+    good = "kb/patterns/capacity/disk-full.md"
+    r = run(good)
+    assert r.exit_code == 0, r.output
+    assert BROKEN not in r.output
+    assert "OK: no problems in the 1 named file(s)" in r.output
+    assert "1 error(s), 0 warning(s) elsewhere in kb not shown" in r.output
+    assert "files in kb follow the format" not in r.output
+    # the same file named by its absolute path, or through .., is the same file
+    for same in (tmp_path / good, "kb/patterns/../patterns/capacity/disk-full.md"):
+        assert "OK: no problems in the 1 named file(s)" in run(same).output
+    # the broken file's problem is found however it is named
+    for named in (f"kb/{BROKEN}", tmp_path / "kb" / BROKEN, "kb/patterns/capacity"):
+        r = run(named)
+        assert r.exit_code == 1 and f"kb/{BROKEN}:" in r.output and "symptoms" in r.output, (named, r.output)
+        assert "in the 1 named file(s)" in r.output and "OK" not in r.output
+    # without FILES the whole KB is checked, as before
+    (kb / BROKEN).unlink()
+    assert "OK: 7 files in kb follow the format" in run().output

@@ -1,0 +1,218 @@
+"""Dates at the ends of the calendar: a KB file or a flag dated 9999-12-31 or 0001-01-01 is a
+clear error (never an OverflowError), and nothing is written; dates inside 1970-01-01..2999-12-31
+keep working up to the edges."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from click.testing import CliRunner
+from kbfactory import write
+
+from recur.cli.main import cli
+from recur.kb.loader import load_kb
+from recur.problems.board import board
+from recur.util.dates import shift
+
+RANGE = "is outside the dates Recur accepts (1970-01-01 to 2999-12-31)"
+
+
+def run(*args, input=None):
+    res = CliRunner().invoke(cli, [str(a) for a in args], input=input)
+    assert res.exception is None or isinstance(res.exception, SystemExit), res.output
+    assert "Traceback" not in res.output
+    return res
+
+
+def files(root):
+    return sorted((p.relative_to(root).as_posix(), p.read_bytes()) for p in root.rglob("*") if p.is_file())
+
+
+def incident(kb_dir, rel, iid, day, extra=""):
+    write(
+        kb_dir,
+        rel,
+        f"---\nid: {iid}\ntitle: From the far future\ndate: {day}\nseverity: sev1\n{extra}---\n\n"
+        "## Summary\nA typo in the year.\n",
+    )
+
+
+def test_shift_stops_at_the_ends_of_the_calendar():
+    assert shift(dt.date(2026, 1, 31), 1) == dt.date(2026, 2, 1)
+    assert shift(dt.date(2026, 1, 1), -1) == dt.date(2025, 12, 31)
+    assert shift(dt.date(9999, 12, 31), 5) == dt.date.max
+    assert shift(dt.date(1, 1, 1), -30) == dt.date.min
+    assert shift(dt.date(2026, 1, 1), 10**12) == dt.date.max  # more days than a timedelta holds
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "1969-12-31", "3000-01-01"])
+def test_new_incident_refuses_an_out_of_range_date_and_writes_nothing(kb_dir, day):
+    before = files(kb_dir)
+    res = run("new", "incident", "--kb", kb_dir, "--no-input", "--title", "x", "--severity", "sev1", "--date", day)
+    assert res.exit_code == 1
+    assert f"Error: --date: {day} {RANGE}" in res.output
+    assert files(kb_dir) == before
+    assert run("check", "--kb", kb_dir, "--today", "2026-06-01").exit_code == 0  # the KB still loads
+
+
+def test_new_incident_prompt_asks_again_for_an_out_of_range_date(kb_dir):
+    res = run("new", "incident", "--kb", kb_dir, input="Login slow\n9999-12-31\n2026-05-04\nsev3\n\n\n")
+    assert res.exit_code == 0, res.output
+    assert f"Error: Date: 9999-12-31 {RANGE}" in res.output
+    assert load_kb(kb_dir).incidents["INC-2026-0003"].date == dt.date(2026, 5, 4)
+
+
+def test_incident_new_refuses_out_of_range_date_and_review_due(kb_dir, tmp_path):
+    before = files(kb_dir)
+    common = ["incident", "new", "--kb", kb_dir, "--index", tmp_path / "idx", "--model", "fake:64"]
+    common += ["-t", "Checkout hangs", "-s", "sev1", "-d", "requests hang"]
+    res = run(*common, "--date", "9999-12-31")
+    assert res.exit_code == 1 and f"Error: --date: 9999-12-31 {RANGE}" in res.output
+    res = run(*common, "--date", "2026-05-02", "--review-due", "0001-01-01")
+    assert res.exit_code == 1 and f"Error: --review-due: 0001-01-01 {RANGE}" in res.output
+    assert files(kb_dir) == before
+
+
+def test_the_last_accepted_date_records_and_checks_clean(kb_dir, tmp_path):
+    res = run(
+        "new",
+        "incident",
+        "--kb",
+        kb_dir,
+        "--no-input",
+        "--title",
+        "x",
+        "--severity",
+        "sev3",
+        "--date",
+        "2999-12-31",
+        "--summary",
+        "Edge of the range.",
+    )
+    assert res.exit_code == 0, res.output
+    inc = load_kb(kb_dir).incidents["INC-2999-0001"]
+    assert inc.review.due == dt.date(2999, 12, 31)  # 2999-12-31 + 20 days stops at the last accepted date
+    res = run(
+        "incident",
+        "new",
+        "--kb",
+        kb_dir,
+        "--index",
+        tmp_path / "idx",
+        "--model",
+        "fake:64",
+        "-t",
+        "first",
+        "-s",
+        "sev1",
+        "-d",
+        "requests hang",
+        "--date",
+        "1970-01-01",
+        "--json",
+    )
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.output)["review"]["due"] == "1970-01-06"
+    assert run("check", "--kb", kb_dir, "--today", "2026-06-01", "--strict").exit_code == 0
+    for day in ("1970-01-01", "2999-12-31"):
+        assert run("report", "--kb", kb_dir, "--as-of", day).exit_code == 0
+
+
+def test_an_incident_file_dated_9999_is_a_check_error_and_the_rest_still_works(kb_dir):
+    incident(kb_dir, "incidents/9999/INC-9999-0001.md", "INC-9999-0001", "9999-12-31")  # no review: the due is computed
+    incident(
+        kb_dir,
+        "incidents/2026/INC-2026-0009.md",
+        "INC-2026-0009",
+        "2026-04-01",
+        "review: {due: 0001-01-01}\nfollow_ups:\n  - title: t\n    due: 9999-12-31\n",
+    )
+    res = run("check", "--kb", kb_dir, "--today", "2026-06-01")
+    assert res.exit_code == 1
+    out = res.output
+    assert (
+        "kb/incidents/9999/INC-9999-0001.md:4: date: must be a date from 1970-01-01 to 2999-12-31, not 9999-12-31"
+        in out
+    )
+    assert "INC-2026-0009.md:6: review.due: must be a date from 1970-01-01 to 2999-12-31, not 0001-01-01" in out
+    assert "INC-2026-0009.md:9: follow_ups[0].due: must be a date from 1970-01-01 to 2999-12-31, not 9999-12-31" in out
+
+    res = run("report", "--kb", kb_dir, "--as-of", "2026-05-01", "--format", "json")
+    assert res.exit_code == 0
+    assert "warning: 2 file(s) with errors left out of the report" in res.stderr
+    reviews = [r["incident"] for r in json.loads(res.stdout)["reviews"]]
+    assert reviews == ["INC-2026-0001", "INC-2026-0002"]  # the two bad records are left out
+    res = run(
+        "new", "incident", "--kb", kb_dir, "--no-input", "--title", "y", "--severity", "sev2", "--date", "2026-05-03"
+    )
+    assert res.exit_code == 0 and (kb_dir / "incidents/2026/INC-2026-0010.md").is_file()  # after the 0009 on file
+    res = run("new", "path", "--kb", kb_dir, "--no-input", "--title", "Week one", "--step", "disk-full: common")
+    assert res.exit_code == 0, res.output
+
+
+def test_review_within_days_has_an_upper_bound(kb_dir):
+    sev = kb_dir / "severity.yml"
+    sev.write_text(sev.read_text().replace("review_within_days: 5}", "review_within_days: 10000000}"))
+    res = run("check", "--kb", kb_dir, "--today", "2026-06-01")
+    assert res.exit_code == 1
+    assert "kb/severity.yml:2: levels.sev1.review_within_days: must be at most 3650, not 10000000" in res.output
+    sev.write_text(sev.read_text().replace("10000000", "3650"))
+    assert run("check", "--kb", kb_dir, "--today", "2026-06-01").exit_code == 0
+    assert load_kb(kb_dir).severity["sev1"].review_within_days == 3650
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_as_of_and_today_out_of_range_are_clean_errors(kb_dir, tmp_path, day):
+    res = run("report", "--kb", kb_dir, "--as-of", day, "--out", tmp_path / "review.md")
+    assert res.exit_code == 1 and res.stdout == ""
+    assert f"Error: --as-of: {day} {RANGE}" in res.stderr
+    assert not (tmp_path / "review.md").exists()
+    res = run("check", "--kb", kb_dir, "--today", day)
+    assert res.exit_code == 1 and f"Error: --today: {day} {RANGE}" in res.output
+    res = run("site", "--kb", kb_dir, "--out", tmp_path / "site", "--as-of", day, "--no-browser-search")
+    assert res.exit_code == 1 and f"Error: --as-of: {day} {RANGE}" in res.output
+    assert not (tmp_path / "site").exists()
+
+
+def test_board_is_safe_at_the_ends_of_the_calendar(kb_dir):
+    kb = load_kb(kb_dir)
+    first, last = board(kb, dt.date.min), board(kb, dt.date.max)
+    assert first["counts"]["incidents_90"] == 0 and first["reviews"] == []
+    assert last["counts"]["incidents_90"] == 0 and len(last["reviews"]) == 2
+
+
+POSTMORTEM = """---
+title: Disk full on the primary database host
+date: {day}
+severity: sev2
+---
+
+# Disk full on the primary database host
+
+## Summary
+
+The data volume of the primary database host filled up with WAL segments after the archive job
+stalled, and writes failed with No space left on device for forty minutes until we freed space.
+
+## Root cause
+
+The archive command failed silently since a credentials rotation, so WAL files piled up.
+"""
+
+
+def test_import_refuses_out_of_range_dates_and_writes_nothing(kb_dir, tmp_path):
+    before = files(kb_dir)
+    pm = tmp_path / "pm.md"
+    pm.write_text(POSTMORTEM.format(day="9999-12-31"))
+    common = ["import", "--kb", kb_dir, "--index", tmp_path / "idx", "--model", "fake:64", pm]
+    res = run(*common)
+    assert res.exit_code == 1
+    assert f"Error: {pm}: date: 9999-12-31 {RANGE} (read from front matter (date)); pass --date" in res.output
+    res = run(*common, "--date", "0001-01-01")
+    assert res.exit_code == 1 and f"Error: --date: 0001-01-01 {RANGE}" in res.output
+    assert files(kb_dir) == before
+    res = run(*common, "--date", "2026-04-02", "--json")  # the real date overrides the typo
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.output)["date"] == "2026-04-02"
