@@ -38,7 +38,9 @@ def record(path, query: str, pattern: str, useful: bool, **extra) -> dict:
     line so the torn line stays the only damaged one (readers skip it with a warning).
     """
     path = Path(path)
-    utf8.check(query, "query", escaped=True)  # the API cleans it: a line readers would skip is never written
+    # a line every reader would skip is never written; the API and Slack clean the text before it
+    # gets here (serve.models), so this is never their 503 feedback_unavailable
+    utf8.check(query, "query", escaped=True)
     utf8.check(pattern, "pattern", escaped=True)
     entry = {
         "ts": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
