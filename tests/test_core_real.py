@@ -40,6 +40,15 @@ def test_nonsense_is_low_confidence(real_engine):
     assert all(r["confidence"] == "low" for r in results), [(r["id"], r["confidence"]) for r in results]
 
 
+def test_text_that_is_not_utf8_is_searched_with_the_bad_part_replaced(real_engine):
+    """The real tokenizer refuses a lone surrogate (a byte that was not UTF-8, a bad JSON escape):
+    the engine searches U+FFFD in its place, for every surface, and says so in the answer's query."""
+    answer, clean = real_engine.answer_many(["nf_conntrack: table \udcff full, dropping packet", "table full \ud800"])
+    assert answer.query == "nf_conntrack: table \ufffd full, dropping packet" and clean.query == "table full \ufffd"
+    assert answer.results[0]["id"] == "conntrack-table-full"
+    json.dumps(answer.to_json(), ensure_ascii=False).encode("utf-8")  # encodable as it is echoed
+
+
 def test_cli_entry_point_with_real_model(real_engine, tmp_path):
     """The installed console script, a cold process, against the session's index."""
     exe = Path(sys.executable).with_name("recur")

@@ -83,6 +83,20 @@ def test_stdin_dash_reads_a_pasted_log(run):
     assert json.loads(res.stdout)["results"][0]["id"] == "disk-full"
 
 
+def test_bytes_that_are_not_utf8_are_searched_as_replacement_characters(run):
+    # arguments arrive decoded with surrogateescape: "\udcff" is the byte 0xff of $'disk \xff full'
+    res = run("suggest", "--json", "--top", "1", "No space left \udcff on device")
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert out["query"] == "No space left \ufffd on device" and out["results"][0]["id"] == "disk-full"
+    assert "1 byte(s) of the text are not UTF-8; searching with U+FFFD in their place" in res.stderr
+
+    res = run("suggest", "--json", "--top", "1", "-", input=b"\xff\xfe No space left on device\n")
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["query"] == "\ufffd\ufffd No space left on device"
+    assert "2 byte(s) of the text are not UTF-8" in res.stderr
+
+
 def test_retired_patterns_are_never_suggested_and_drafts_are_marked(run, kb_dir):
     write(
         kb_dir,
@@ -119,11 +133,17 @@ def test_queries_file_prints_one_json_line_per_query(run, tmp_path):
     [
         ('{"query": 3}\n', "q.jsonl:1: query: each line must be an object"),
         ('{"query": "ok"}\nnot json\n', "q.jsonl:2: query: not valid JSON"),
+        (b'{"query": "ok"}\n{"query": "disk \xff full"}\n', "q.jsonl:2: is not UTF-8 text (byte 0xff at column 17)"),
+        (
+            '{"query": "disk \\udcff full"}\n',
+            "q.jsonl:1: query: is not valid UTF-8 text: character 6 is an unpaired \\udcff escape",
+        ),
+        ('{"query": "ok", "case": {"id": "\\ud800"}}\n', "q.jsonl:1: case.id: is not valid UTF-8 text"),
     ],
 )
 def test_bad_queries_file_is_a_clean_error(run, tmp_path, content, message):
     qf = tmp_path / "q.jsonl"
-    qf.write_text(content)
+    qf.write_bytes(content) if isinstance(content, bytes) else qf.write_text(content)
     res = run("suggest", "--queries", str(qf))
     assert res.exit_code == 1 and message in res.output and "Traceback" not in res.output
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import yaml
 from click.testing import CliRunner
 from kbfactory import small_kb
@@ -11,6 +12,7 @@ from kbfactory import small_kb
 from recur.cli.main import cli
 from recur.ingest.feedback import confirmed_feedback, export, read_votes, record
 from recur.kb.loader import load_kb
+from recur.util.errors import RecurError
 
 
 def votes(path, *items):
@@ -150,6 +152,42 @@ def test_a_torn_last_line_is_skipped_with_a_warning(tmp_path):
         "pool exhausted",
     ]
     assert "f.jsonl:2: not a vote" in warnings[-1]
+
+
+def test_a_vote_with_text_that_is_not_utf8_is_skipped_with_a_warning_and_never_written(tmp_path):
+    kb = small_kb(tmp_path / "kb")
+    fb = tmp_path / "f.jsonl"
+    votes(fb, ("certificate expired on the api", "dns-failure", True))
+    with fb.open("a") as fh:  # another tool's JSON: a lone surrogate escape (and raw bytes that are not UTF-8)
+        fh.write('{"query": "big \\udcff posts", "pattern": "disk-full", "useful": true}\n')
+    with fb.open("ab") as fh:
+        fh.write(b'{"query": "caf\xe9 down", "pattern": "disk-full", "useful": true}\n')
+    warnings = []
+    assert [v["query"] for v in read_votes(fb, warn=warnings.append)] == ["certificate expired on the api"]
+    assert warnings == [
+        f"{fb}:2: query: is not valid UTF-8 text: character 5 is an unpaired \\udcff escape, half a UTF-16 "
+        "surrogate pair; skipped",
+        f"{fb}:3: not a vote (a JSON object with query, pattern, useful); skipped",
+    ]
+    out = tmp_path / "new-cases.yml"
+    r = CliRunner().invoke(cli, ["feedback", "export", "--kb", str(kb), "--feedback", str(fb), "--out", str(out)])
+    assert r.exit_code == 0 and "f.jsonl:2: query: is not valid UTF-8 text" in r.output, r.output
+    assert "Wrote 1 case(s)" in r.output and "cannot append" not in r.output
+    assert yaml.safe_load(out.read_text()) == [{"query": "certificate expired on the api", "expect": ["dns-failure"]}]
+    # record() refuses what readers would skip: the API cleans the text before it gets here
+    with pytest.raises(RecurError, match="query: is not valid UTF-8 text"):
+        record(fb, "big \udcff posts", "disk-full", True)
+    assert len(fb.read_bytes().splitlines()) == 3
+
+
+def test_export_names_a_cases_file_that_is_not_utf8(tmp_path):
+    kb = small_kb(tmp_path / "kb")
+    fb = tmp_path / "f.jsonl"
+    votes(fb, ("certificate expired on the api", "dns-failure", True))
+    latin1 = tmp_path / "cases.yml"
+    latin1.write_bytes(b"- query: caf\xe9\n  expect: [dns-failure]\n")
+    r = CliRunner().invoke(cli, ["feedback", "export", "--kb", str(kb), "--feedback", str(fb), "--out", str(latin1)])
+    assert r.exit_code == 1 and r.output == f"Error: {latin1}: is not UTF-8 text (byte 0xe9 at line 1, column 13)\n"
 
 
 def test_tune_reads_feedback_with_a_torn_line(tmp_path, capsys):

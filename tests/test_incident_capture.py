@@ -1,11 +1,15 @@
 """`recur incident new|flag|link`: quick capture during the response, amended afterwards."""
 
+import datetime as dt
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from recur.cli.main import cli
+from recur.kb.incident_record import NewIncident, record_incident
 from recur.kb.loader import load_kb
+from recur.util.errors import RecurError
 
 
 def run(*args, input=None):
@@ -135,3 +139,38 @@ def test_flag_and_link_errors(kb_dir):
     from recur.kb.loader import display_path
 
     assert f"ids are the file names under {display_path(kb_dir / 'patterns')}/" in r.output
+
+
+def test_text_that_is_not_utf8_is_refused_naming_the_flag_and_nothing_is_written(kb_dir, tmp_path):
+    before = sorted((kb_dir / "incidents").rglob("*.md"))
+    # $'x\xff' on the command line arrives as "x\udcff" (surrogateescape)
+    r = new(kb_dir, tmp_path, "-t", "x\udcff", "-s", "sev2", "--no-suggest")
+    assert r.exit_code == 2 and "Invalid value for '--title' / '-t': is not valid UTF-8 text" in r.output
+    r = new(kb_dir, tmp_path, "-t", "x", "-s", "sev2", "--flag", "lost \udce9", "--no-suggest")
+    assert r.exit_code == 2 and "Invalid value for '--flag'" in r.output and "the byte 0xe9" in r.output
+    r = run("incident", "new", "--kb", str(kb_dir), "-t", "x", "-s", "sev2", "-d", "-", input=b"pods \xff down\n")
+    assert r.exit_code == 1 and "--description - (stdin): is not UTF-8 text (byte 0xff at column 6)" in r.output
+    r = run("incident", "flag", "--kb", str(kb_dir), "INC-2026-0001", "why \udcff")
+    assert r.exit_code == 2 and "Invalid value for 'TEXT...'" in r.output
+    assert "Traceback" not in r.output and sorted((kb_dir / "incidents").rglob("*.md")) == before
+    assert "why" not in (kb_dir / "incidents/2026/INC-2026-0001.md").read_text()
+
+
+def test_flag_and_link_report_a_record_that_is_not_utf8_as_check_does(kb_dir):
+    path = kb_dir / "incidents/2026/INC-2026-0002.md"
+    raw = path.read_bytes() + b"\nLatin-1 caf\xe9\n"
+    path.write_bytes(raw)
+    shown = run("check", "--kb", str(kb_dir)).output
+    line = next(x for x in shown.splitlines() if "INC-2026-0002.md" in x)
+    assert line.endswith(": file: file is not valid UTF-8 text")
+    for args in (["flag", "INC-2026-0002", "why"], ["link", "INC-2026-0002", "disk-full"]):
+        r = run("incident", *args, "--kb", str(kb_dir))
+        assert r.exit_code == 1 and r.output == f"Error: {line}; nothing written\n", r.output
+    assert path.read_bytes() == raw
+
+
+def test_a_record_is_never_written_with_text_that_cannot_be_encoded(kb_dir):
+    """Callers check their fields first; the atomic write is the last line: an error, no file."""
+    with pytest.raises(RecurError, match=r"INC-2026-0003\.md: not written: the content is not valid UTF-8 text"):
+        record_incident(load_kb(kb_dir), NewIncident(title="t \udcff", severity="sev2", date=dt.date(2026, 5, 2)))
+    assert not list((kb_dir / "incidents").rglob("INC-2026-0003.md")) and not list(kb_dir.rglob(".*.tmp"))

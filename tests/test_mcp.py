@@ -226,6 +226,76 @@ def test_record_incident_writes_what_the_cli_writes(tmp_path):
     assert written.read_text() == expected.read_text()
 
 
+class RawStdio:
+    """`recur mcp` spoken to by hand, one JSON-RPC line at a time: the SDK's client will not encode a
+    lone surrogate, which is the point of the test that uses this."""
+
+    def __init__(self, kb, index, *extra):
+        import queue
+        import subprocess
+        import threading
+
+        params = stdio(kb, index, *extra)
+        self.proc = subprocess.Popen(
+            [params.command, *params.args], env=params.env, stdin=subprocess.PIPE, stdout=subprocess.PIPE
+        )
+        self.lines: queue.Queue = queue.Queue()
+        threading.Thread(target=lambda: [self.lines.put(x) for x in self.proc.stdout], daemon=True).start()
+
+    def send(self, line: bytes) -> None:
+        self.proc.stdin.write(line + b"\n")
+        self.proc.stdin.flush()
+
+    def ask(self, n: int, method: str, params: dict, raw: bytes | None = None) -> dict:
+        """Request ``n``, as JSON or as the ``raw`` line given; its answer, within 60 s (else the
+        queue's Empty: the server dropped it)."""
+        self.send(raw or json.dumps({"jsonrpc": "2.0", "id": n, "method": method, "params": params}).encode())
+        while True:
+            msg = json.loads(self.lines.get(timeout=60))
+            if msg.get("id") == n:
+                return msg
+
+    def close(self) -> None:
+        self.proc.stdin.close()
+        self.proc.wait(timeout=30)
+
+
+def test_stdio_text_that_is_not_valid_unicode_is_answered_not_dropped(tmp_path):
+    """A lone surrogate escape ("\\udcff") made the SDK drop the message unanswered (the client hung):
+    it now reaches the tools as U+FFFD, as bytes that are not UTF-8 do; record_incident refuses text
+    with U+FFFD in it (it would be written into the KB) and writes nothing."""
+    kb = small_kb(tmp_path / "kb")
+    before = sorted((kb / "incidents").rglob("*.md"))
+    server = RawStdio(kb, tmp_path / "index", "--allow-writes")
+    try:
+        hello = {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "raw", "version": "1"}}
+        assert "result" in server.ask(1, "initialize", hello)
+        server.send(b'{"jsonrpc": "2.0", "method": "notifications/initialized"}')
+
+        def tool(n: int, name: str, arguments: str) -> dict:
+            line = f'{{"jsonrpc": "2.0", "id": {n}, "method": "tools/call", "params": {{"name": "{name}", '
+            return server.ask(n, "", {}, raw=line.encode() + b'"arguments": ' + arguments.encode() + b"}}")["result"]
+
+        found = tool(2, "suggest_patterns", '{"text": "No space left \\udcff on device", "top": 1}')
+        assert not found["isError"] and found["structuredContent"]["query"] == "No space left \ufffd on device"
+        assert found["structuredContent"]["results"][0]["id"] == "disk-full"
+        refused = tool(3, "record_incident", '{"title": "t \\udcff", "severity": "sev2", "description": "d"}')
+        assert refused["isError"] and refused["structuredContent"]["error"]["code"] == "invalid_request"
+        assert refused["content"][0]["text"].startswith("title: has U+FFFD in place of text that was not valid UTF-8")
+        flags = tool(
+            4, "record_incident", '{"title": "t", "severity": "sev2", "description": "d", "flags": ["ok", "\\ud800"]}'
+        )
+        assert flags["isError"] and flags["content"][0]["text"].startswith("flags[1]: has U+FFFD")
+        latin1 = b'{"jsonrpc": "2.0", "id": 5, "method": "tools/call", "params": {"name": "record_incident", '
+        latin1 += b'"arguments": {"title": "caf\xe9 down", "severity": "sev2", "description": "d"}}}'
+        assert server.ask(5, "", {}, raw=latin1)["result"]["content"][0]["text"].startswith("title: has U+FFFD")
+        still = tool(6, "suggest_patterns", '{"text": "ENOSPC", "top": 1}')
+        assert still["structuredContent"]["results"][0]["id"] == "disk-full"
+    finally:
+        server.close()
+    assert sorted((kb / "incidents").rglob("*.md")) == before
+
+
 def test_http_mcp_on_a_live_server(served):
     url = served["base"] + "/mcp"
 

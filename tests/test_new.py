@@ -231,6 +231,15 @@ def test_refuses_to_overwrite(kb):
             ["--no-input", "--title", "!!!", "--category", "capacity", "--severity", "sev2", "--symptom", "y"],
             "--id: the title '!!!' has no letters or digits to make an id from",
         ),
+        # $'x\xff': a byte that is not UTF-8 arrives as a lone surrogate; refused, never written as junk
+        (
+            ["--no-input", "--title", "x\udcff", "--category", "capacity", "--severity", "sev2", "--symptom", "y"],
+            "Invalid value for '--title': is not valid UTF-8 text: character 2 stands for the byte 0xff",
+        ),
+        (
+            ["--no-input", "--title", "x", "--category", "capacity", "--severity", "sev2", "--symptom", "y\udcc3"],
+            "Invalid value for '--symptom': is not valid UTF-8 text",
+        ),
     ],
 )
 def test_pattern_bad_values_are_clear_errors(kb, args, message):

@@ -13,6 +13,7 @@ from kbfactory import pattern_text, small_kb, write
 from serve_util import alert_payload, running
 
 from recur.cli.main import cli
+from recur.ingest.feedback import read_votes
 from recur.retrieval.engine import Engine
 from recur.serve import create_app
 
@@ -145,6 +146,48 @@ def test_feedback_appends_a_line(served):
     assert entry["query"] == "ENOSPC on the WAL" and entry["pattern"] == "disk-full" and entry["useful"] is True
     r = post(served["base"], "/api/feedback", {"query": "x", "pattern": "nope", "useful": False})
     assert r.status_code == 404 and r.json()["error"]["code"] == "pattern_not_found"
+
+
+def raw_json(base, path, body: bytes):
+    """A body httpx's json= cannot send: a lone surrogate escape ("\\udcff") or bytes that are not UTF-8."""
+    return httpx.post(base + path, content=body, headers={"content-type": "application/json"}, timeout=30)
+
+
+def test_lone_surrogates_are_searched_recorded_and_echoed_as_replacement_characters(served):
+    """JSON lets a lone surrogate through as an escape; it can be neither searched nor encoded, so
+    every route answers with the text cleaned to U+FFFD: never a 500, never a vote lost."""
+    base = served["base"]
+    r = raw_json(base, "/api/suggest", b'{"text": "No space left \\udcff on device \\ud800", "top": 1}')
+    assert r.status_code == 200, r.text
+    assert r.json()["query"] == "No space left \ufffd on device \ufffd"
+    assert r.json()["results"][0]["id"] == "disk-full"
+
+    fb = served["feedback"]
+    before = fb.read_bytes().count(b"\n") if fb.exists() else 0
+    r = raw_json(base, "/api/feedback", b'{"query": "big \\udcff posts", "pattern": "disk-full", "useful": true}')
+    assert r.status_code == 201, r.text
+    lines = fb.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == before + 1 and json.loads(lines[-1])["query"] == "big \ufffd posts"
+    warnings = []
+    assert read_votes(fb, warn=warnings.append)[-1]["query"] == "big \ufffd posts" and not warnings
+
+    body = alert_payload({"labels": {"alertname": "NodeFilesystemFull", "team\ufffd": "x"}, "annotations": {}})
+    text = json.dumps(body).replace("NodeFilesystemFull", "NodeFilesystem\\udcffFull").replace("\\ufffd", "\\udcff")
+    r = raw_json(base, "/api/alertmanager", text.encode())
+    assert r.status_code == 200, r.text
+    alert = r.json()["alerts"][0]
+    assert alert["alertname"] == "NodeFilesystem\ufffdFull" and alert["labels"]["team\ufffd"] == "x"
+    assert alert["query"].startswith("NodeFilesystem\ufffdFull") and alert["results"]
+
+
+def test_a_body_that_is_not_utf8_is_bad_json(served):
+    for body, byte in ((b'{"text": "disk \xff full"}', "0xff at offset 15"), (b'{"text": "\xed\xb3\xbf"}', "0xed")):
+        for path in ("/api/suggest", "/api/feedback", "/api/alertmanager"):
+            r = raw_json(served["base"], path, body)
+            assert r.status_code == 400 and r.json()["error"]["code"] == "bad_json", r.text
+            assert f"not UTF-8 text: byte {byte}" in r.json()["error"]["message"]
+    utf16 = '{"text": "No space left on device", "top": 1}'.encode("utf-16")  # with a BOM, as json.loads reads
+    assert raw_json(served["base"], "/api/suggest", utf16).json()["results"][0]["id"] == "disk-full"
 
 
 def test_concurrent_feedback_never_interleaves(served):

@@ -62,7 +62,15 @@ def test_token_from_the_environment_guards_feedback(kb_dir, tmp_path):
 def test_bad_token_file_is_a_clean_error(kb_dir, tmp_path):
     short = tmp_path / "token"
     short.write_text("abc\n")
-    for path, words in ((short, "shorter than 16"), (tmp_path / "missing", "cannot be read")):
+    latin1 = tmp_path / "latin1"
+    latin1.write_bytes(b"s3cr\xe9t-0123456789abcdef\n")
+    cases = (
+        ("--token-file", short, "shorter than 16"),
+        ("--token-file", tmp_path / "missing", "cannot be read"),
+        ("--token-file", latin1, f"Error: --token-file {latin1}: is not UTF-8 text (byte 0xe9 at column 5)"),
+        ("--slack-signing-secret-file", latin1, f"--slack-signing-secret-file {latin1}: is not UTF-8 text (byte 0xe9"),
+    )
+    for option, path, words in cases:
         r = subprocess.run(
             RECUR
             + [
@@ -75,7 +83,7 @@ def test_bad_token_file_is_a_clean_error(kb_dir, tmp_path):
                 "fake:64",
                 "--port",
                 "0",
-                "--token-file",
+                option,
                 str(path),
             ],
             capture_output=True,

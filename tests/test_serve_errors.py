@@ -54,7 +54,7 @@ CASES = [
     # (method, path, kwargs, status, code)
     ("POST", "/api/suggest", {"content": b"{not json", "headers": JSON}, 400, "bad_json"),
     ("POST", "/api/suggest", {"content": b'{"text": "a"', "headers": JSON}, 400, "bad_json"),
-    ("POST", "/api/suggest", {"content": b'{"text": "\xff\xfe"}', "headers": JSON}, 400, None),
+    ("POST", "/api/suggest", {"content": b'{"text": "\xff\xfe"}', "headers": JSON}, 400, "bad_json"),
     ("POST", "/api/suggest", {"content": b"", "headers": JSON}, 400, "empty_body"),
     ("POST", "/api/suggest", {"content": b"[" * 30000 + b"]" * 30000, "headers": JSON}, (400, 422), None),
     ("POST", "/api/suggest", {"content": b'{"text": ' * 6000 + b"1" + b"}" * 6000, "headers": JSON}, (400, 422), None),

@@ -135,11 +135,24 @@ def index(kb_dir, index_dir, model, rebuild, quiet):
 
 
 def _read_query(text: tuple) -> str:
+    """The text to search: the arguments, or stdin. Bytes that are not UTF-8 (a binary log line,
+    a Latin-1 paste) are searched as U+FFFD, with a note: the rest of the text still counts."""
+    from recur.util import utf8
+
     if text == ("-",) or (not text and not sys.stdin.isatty()):
-        data = sys.stdin.read()
+        data = read_stdin().decode("utf-8", "surrogateescape")
     else:
-        data = " ".join(text)
-    return data
+        data = " ".join(text)  # arguments arrive decoded with surrogateescape
+    bad = utf8.count_bad(data)
+    if bad:
+        click.echo(f"recur: {bad} byte(s) of the text are not UTF-8; searching with U+FFFD in their place.", err=True)
+    return utf8.clean(data)
+
+
+def read_stdin() -> bytes:
+    """stdin as bytes: decoding is the caller's choice (a strict locale would raise on a bad byte)."""
+    stream = getattr(sys.stdin, "buffer", None)
+    return stream.read() if stream is not None else sys.stdin.read().encode("utf-8", "surrogateescape")
 
 
 @click.command()
@@ -148,7 +161,7 @@ def _read_query(text: tuple) -> str:
 @model_option
 @click.option("--top", "-n", default=5, show_default=True, type=click.IntRange(1, 50), help="How many patterns.")
 @click.option("--json", "as_json", is_flag=True, help="Print {query, no_known_pattern, results} as JSON.")
-@click.option("--queries", type=click.File("r"), help='JSONL file of {"query": ...}; prints one JSON line per query.')
+@click.option("--queries", type=click.File("rb"), help='JSONL file of {"query": ...}; prints one JSON line per query.')
 @click.option("--steps", default=3, show_default=True, type=click.IntRange(0, 50), help="Runbook steps to show.")
 @click.argument("text", nargs=-1)
 def suggest(kb_dir, index_dir, model, top, as_json, queries, steps, text):
@@ -199,16 +212,25 @@ def suggest(kb_dir, index_dir, model, top, as_json, queries, steps, text):
 
 
 def _read_jsonl(fh) -> list:
+    """(query, other fields) per line; a line that is not UTF-8 JSON text is an error naming it
+    (the answers echo each line's fields: a batch must not come back changed)."""
+    from recur.util import utf8
+
     items = []
-    for n, line in enumerate(fh, 1):
+    for n, raw in enumerate(fh, 1):
+        where = f"{fh.name}:{n}"
+        line = utf8.decode(raw, where)
         if not line.strip():
             continue
         try:
             obj = json.loads(line)
         except ValueError as exc:
-            raise RecurError(f"{fh.name}:{n}: query: not valid JSON ({exc.msg})") from None
+            raise RecurError(f"{where}: query: not valid JSON ({exc.msg})") from None
         if not isinstance(obj, dict) or not isinstance(obj.get("query"), str) or not obj["query"].strip():
-            raise RecurError(f'{fh.name}:{n}: query: each line must be an object with a non-empty "query" string')
+            raise RecurError(f'{where}: query: each line must be an object with a non-empty "query" string')
+        bad = utf8.bad_field(obj)
+        if bad:
+            raise RecurError(f"{where}: {bad[0]}: {bad[1]}")
         extra = {k: v for k, v in obj.items() if k != "query"}
         items.append((obj["query"], extra))
     return items

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from recur.cli.options import index_option, kb_option, model_option
+from recur.cli.options import TEXT, index_option, kb_option, model_option
 from recur.util.dates import given_date
 
 
@@ -33,11 +33,11 @@ def _answer(kb_dir, index_dir, model, text: str, top: int):
 @kb_option
 @index_option
 @model_option
-@click.option("--title", "-t", help="What happened, in a few words.")
+@click.option("--title", "-t", type=TEXT, help="What happened, in a few words.")
 @click.option("--severity", "-s", help="Severity key from the framework (sev1 … sev4 by default).")
-@click.option("--service", "services", multiple=True, help="Affected service (repeatable).")
-@click.option("--description", "-d", help="What you see, free text (- reads stdin). Becomes the Summary.")
-@click.option("--flag", "flags", multiple=True, help='"Dig into this later" marker (repeatable).')
+@click.option("--service", "services", multiple=True, type=TEXT, help="Affected service (repeatable).")
+@click.option("--description", "-d", type=TEXT, help="What you see, free text (- reads stdin). Becomes the Summary.")
+@click.option("--flag", "flags", multiple=True, type=TEXT, help='"Dig into this later" marker (repeatable).')
 @click.option("--pattern", "patterns", multiple=True, help="Link a known pattern id now (repeatable).")
 @click.option("--date", "date", metavar="DATE", help="When it started (YYYY-MM-DD; default today).")
 @click.option("--id", "iid", help="Incident id (default: next INC-<year>-NNNN).")
@@ -130,17 +130,20 @@ def _recorded(iid, path, review, patterns) -> dict:
 def _ask(kb, tty: bool, title, severity, description):
     """Prompt for what is missing on a terminal; a usage error elsewhere (scripts, --json)."""
     if description == "-":
-        description = sys.stdin.read()
+        from recur.cli.core import read_stdin
+        from recur.util.utf8 import decode
+
+        description = decode(read_stdin(), "--description - (stdin)")
     if not title:
         if not tty:
             raise click.UsageError("--title is required (what happened, in a few words)")
-        title = click.prompt("Title")
+        title = click.prompt("Title", type=TEXT)
     if not severity:
         if not tty:
             raise click.UsageError(f"--severity is required ({', '.join(kb.severity)})")
         severity = click.prompt("Severity", type=click.Choice(list(kb.severity)))
     if description is None and tty:
-        description = click.prompt("What do you see", default="", show_default=False)
+        description = click.prompt("What do you see", default="", show_default=False, type=TEXT)
     return title, severity, description
 
 
@@ -201,7 +204,7 @@ def _show(answer) -> None:
 @incident.command("flag")
 @kb_option
 @click.argument("incident_id")
-@click.argument("text", nargs=-1, required=True)
+@click.argument("text", nargs=-1, required=True, type=TEXT)
 def flag(kb_dir, incident_id, text):
     """Add a "dig into this later" flag to incident INCIDENT_ID.
 

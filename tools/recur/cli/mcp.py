@@ -29,7 +29,7 @@ def mcp(kb_dir, index_dir, model, allow_writes):
     is picked up without a restart. stdout carries the protocol; messages go to stderr.
     """
     from recur.retrieval.engine import Engine
-    from recur.serve.mcp_server import build_server, holder_engine
+    from recur.serve.mcp_server import build_server, holder_engine, run_stdio
     from recur.serve.runtime import EngineHolder
     from recur.tuning.data import retune_advice
 
@@ -41,6 +41,6 @@ def mcp(kb_dir, index_dir, model, allow_writes):
     writes = "record_incident enabled" if allow_writes else "read-only"
     click.echo(f"Recur MCP server on stdio ({writes}). Loading the model and index...", err=True)
     try:
-        server.run("stdio")
+        run_stdio(server)
     finally:
         holder.stop()

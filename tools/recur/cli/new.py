@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from recur.cli.options import kb_option
+from recur.cli.options import TEXT, kb_option
 from recur.util.dates import given_date
 from recur.util.errors import RecurError
 
@@ -33,6 +33,7 @@ def _ask_list(label: str, required: bool = False) -> list:
             f"{label} #{len(items) + 1} (empty to finish)" if items or not required else f"{label} #1",
             default="",
             show_default=False,
+            type=TEXT,
         ).strip()
         if not text:
             if required and not items:
@@ -84,15 +85,19 @@ def new():
 @new.command()
 @kb_option
 @click.option("--id", "pid", help="Kebab-case id; the file name (default: from the title).")
-@click.option("--title", help="The failure mode in a few words.")
+@click.option("--title", type=TEXT, help="The failure mode in a few words.")
 @click.option("--category", help="Folder under patterns/ (e.g. capacity, network, deploys).")
 @click.option("--severity", help="Typical worst impact: a key of the severity framework (e.g. sev2).")
-@click.option("--symptom", "symptoms", multiple=True, help="What a responder sees, in their words (repeatable; 1+).")
-@click.option("--signal", "signals", multiple=True, help="Exact alert name, log line or error code (repeatable).")
-@click.option("--tag", "tags", multiple=True, help="Free keyword (repeatable).")
-@click.option("--service", "services", multiple=True, help="Component where it has struck (repeatable).")
+@click.option(
+    "--symptom", "symptoms", multiple=True, type=TEXT, help="What a responder sees, in their words (repeatable; 1+)."
+)
+@click.option(
+    "--signal", "signals", multiple=True, type=TEXT, help="Exact alert name, log line or error code (repeatable)."
+)
+@click.option("--tag", "tags", multiple=True, type=TEXT, help="Free keyword (repeatable).")
+@click.option("--service", "services", multiple=True, type=TEXT, help="Component where it has struck (repeatable).")
 @click.option("--related", multiple=True, help="Id of a related pattern (repeatable; must exist).")
-@click.option("--owner", help="Team or person who keeps the pattern current.")
+@click.option("--owner", type=TEXT, help="Team or person who keeps the pattern current.")
 @click.option(
     "--status",
     type=click.Choice(["draft", "active"]),
@@ -100,10 +105,10 @@ def new():
     show_default=True,
     help="draft: Root cause is optional and results are marked draft; active: a finished pattern.",
 )
-@click.option("--summary", help="One paragraph: what goes wrong and why it matters.")
-@click.option("--step", "steps", multiple=True, help="Runbook step, in order (repeatable).")
-@click.option("--evidence", multiple=True, help="What to capture before restoring (repeatable).")
-@click.option("--root-cause", help="The mechanism.")
+@click.option("--summary", type=TEXT, help="One paragraph: what goes wrong and why it matters.")
+@click.option("--step", "steps", multiple=True, type=TEXT, help="Runbook step, in order (repeatable).")
+@click.option("--evidence", multiple=True, type=TEXT, help="What to capture before restoring (repeatable).")
+@click.option("--root-cause", type=TEXT, help="The mechanism.")
 @click.option("--no-input", is_flag=True, help="Never prompt; a missing required value is an error.")
 def pattern(
     kb_dir,
@@ -140,7 +145,7 @@ def pattern(
     kb = load_kb(kb_dir)
     missing = not (title and category and severity and symptoms)
     if missing and not no_input:
-        title = title or click.prompt("Title (the failure mode in a few words)")
+        title = title or click.prompt("Title (the failure mode in a few words)", type=TEXT)
         pid = pid or click.prompt("Id", default=scaffold.slugify(title))
         cats = scaffold.categories(kb)
         category = category or click.prompt("Category" + (f" ({', '.join(cats)}, or a new one)" if cats else ""))
@@ -150,7 +155,9 @@ def pattern(
         )
         symptoms = symptoms or _ask_list("Symptom, as a responder would type it", required=True)
         signals = signals or _ask_list("Signal (exact alert name, log line, error code)")
-        summary = summary or click.prompt("Summary (one paragraph; empty for a TODO)", default="", show_default=False)
+        summary = summary or click.prompt(
+            "Summary (one paragraph; empty for a TODO)", default="", show_default=False, type=TEXT
+        )
         steps = steps or _ask_list("Runbook step (a command, query or dashboard)")
     path, text = scaffold.pattern_file(
         kb,
@@ -176,13 +183,13 @@ def pattern(
 @new.command()
 @kb_option
 @click.option("--id", "iid", help="Incident id (default: the next INC-<year>-NNNN).")
-@click.option("--title", help="What happened, in a line.")
+@click.option("--title", type=TEXT, help="What happened, in a line.")
 @click.option("--date", type=click.DateTime(["%Y-%m-%d"]), help="When it started (default: today).")
 @click.option("--severity", help="A key of the severity framework (e.g. sev2).")
 @click.option("--pattern", "patterns", multiple=True, help="Id of a pattern it matched (repeatable; must exist).")
-@click.option("--service", "services", multiple=True, help="Affected service (repeatable).")
+@click.option("--service", "services", multiple=True, type=TEXT, help="Affected service (repeatable).")
 @click.option("--duration", "duration", type=click.IntRange(0), help="Minutes of user-visible impact.")
-@click.option("--summary", help="What happened, the impact, and how it was restored.")
+@click.option("--summary", type=TEXT, help="What happened, the impact, and how it was restored.")
 @click.option("--flag", "flags", multiple=True, help="A 'dig into this later' marker (repeatable).")
 @click.option("--no-input", is_flag=True, help="Never prompt; a missing required value is an error.")
 def incident(kb_dir, iid, title, date, severity, patterns, services, duration, summary, flags, no_input):
@@ -193,7 +200,7 @@ def incident(kb_dir, iid, title, date, severity, patterns, services, duration, s
     date = given_date(date, "--date") if date else None
     kb = load_kb(kb_dir)
     if not (title and severity) and not no_input:
-        title = title or click.prompt("Title")
+        title = title or click.prompt("Title", type=TEXT)
         if date is None:
             date = click.prompt("Date", default=dt.date.today().isoformat(), value_proc=_prompted_date)
         sevs = list(kb.severity)
@@ -218,12 +225,13 @@ def incident(kb_dir, iid, title, date, severity, patterns, services, duration, s
 @new.command("path")
 @kb_option
 @click.option("--id", "pid", help="Kebab-case id; the file name (default: from the title).")
-@click.option("--title", help="e.g. 'First week on call for payments'.")
-@click.option("--audience", help="Who it is for.")
+@click.option("--title", type=TEXT, help="e.g. 'First week on call for payments'.")
+@click.option("--audience", type=TEXT, help="Who it is for.")
 @click.option(
     "--step",
     "steps",
     multiple=True,
+    type=TEXT,
     help="'pattern-id: why it matters', in reading order (repeatable; the pattern must exist).",
 )
 @click.option("--no-input", is_flag=True, help="Never prompt; a missing required value is an error.")
@@ -234,9 +242,9 @@ def path_cmd(kb_dir, pid, title, audience, steps, no_input):
 
     kb = load_kb(kb_dir)
     if not (title and steps) and not no_input:
-        title = title or click.prompt("Title")
+        title = title or click.prompt("Title", type=TEXT)
         pid = pid or click.prompt("Id", default=scaffold.slugify(title))
-        audience = audience or click.prompt("Audience (empty to skip)", default="", show_default=False)
+        audience = audience or click.prompt("Audience (empty to skip)", default="", show_default=False, type=TEXT)
         steps = steps or _ask_list("Step as 'pattern-id: why it matters'", required=True)
     path, text = scaffold.path_file(
         kb, id=pid, title=title, audience=audience, steps=[scaffold.parse_step(s) for s in steps]

@@ -51,3 +51,21 @@ model_option = click.option(
     help="Sentence-transformers model: a local folder or 'default' (bundled all-MiniLM-L6-v2). "
     "Env RECUR_MODEL. Default: the KB's tuned model if there is one, else the bundled model.",
 )
+
+
+class Utf8Text(click.ParamType):
+    """Text that is written into the KB: a byte that is not UTF-8 (an argument arrives decoded with
+    surrogateescape) is refused with click's usage error naming the option, never written."""
+
+    name = "text"
+
+    def convert(self, value, param, ctx):
+        from recur.util.utf8 import problem
+
+        why = problem(value) if isinstance(value, str) else None
+        if why:
+            self.fail(why, param, ctx)
+        return value
+
+
+TEXT = Utf8Text()

@@ -42,7 +42,12 @@ def _slack_secret(path) -> str | None:
     from recur import config
 
     if path:
-        secret = Path(path).read_text(encoding="utf-8").strip()
+        from recur.util.utf8 import decode
+
+        try:
+            secret = decode(Path(path).read_bytes(), f"--slack-signing-secret-file {path}").strip()
+        except OSError as exc:
+            raise RecurError(f"--slack-signing-secret-file {path}: cannot be read ({exc.strerror})") from None
         if not secret:
             raise RecurError(f"--slack-signing-secret-file {path}: the file is empty")
         return secret

@@ -21,6 +21,7 @@ import threading
 from pathlib import Path
 
 from recur import config
+from recur.util import utf8
 from recur.util.errors import RecurError
 from recur.util.files import write_atomic
 
@@ -37,6 +38,10 @@ def record(path, query: str, pattern: str, useful: bool, **extra) -> dict:
     line so the torn line stays the only damaged one (readers skip it with a warning).
     """
     path = Path(path)
+    # a line every reader would skip is never written; the API and Slack clean the text before it
+    # gets here (serve.models), so this is never their 503 feedback_unavailable
+    utf8.check(query, "query", escaped=True)
+    utf8.check(pattern, "pattern", escaped=True)
     entry = {
         "ts": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "query": query,
@@ -97,8 +102,8 @@ def _last_byte(path: Path, size: int) -> bytes:
 
 def read_votes(path, warn=None) -> list[dict]:
     """Every well-formed vote in the file, in order. Malformed lines (a torn last line left by
-    a crash mid-write, a hand edit) are skipped, each with a warning through ``warn`` (default:
-    printed to stderr), never an exception."""
+    a crash mid-write, a hand edit, text that is not valid UTF-8) are skipped, each with a
+    warning through ``warn`` (default: printed to stderr), never an exception."""
     path = Path(path)
     if not path.is_file():
         return []
@@ -117,7 +122,11 @@ def read_votes(path, warn=None) -> list[dict]:
                 and isinstance(obj.get("pattern"), str)
                 and isinstance(obj.get("useful"), bool)
             ):
-                votes.append(obj)
+                bad = utf8.bad_field({k: obj[k] for k in ("query", "pattern")})
+                if bad:  # a "\udXXX" escape written by another tool: it could be neither searched nor exported
+                    warn(f"{path}:{n}: {bad[0]}: {bad[1]}; skipped")
+                else:
+                    votes.append(obj)
             elif raw.strip():
                 torn = not raw.endswith(b"\n")
                 warn(
@@ -190,7 +199,7 @@ def export(feedback_path, kb_dir, out=None) -> tuple[int, Path]:
     target = Path(out) if out else Path(kb_dir) / "eval" / "cases.yml"
     if not pairs:
         return 0, target
-    old = target.read_text(encoding="utf-8") if target.is_file() else ""
+    old = utf8.decode(target.read_bytes(), str(target)) if target.is_file() else ""
     data = None
     if old.strip():
         try:

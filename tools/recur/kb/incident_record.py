@@ -152,8 +152,22 @@ def add_list_item(front: list[str], key: str, item: str, path: Path) -> list[str
     return front + [f"{key}:", f"  - {item}"]
 
 
+def _read_record(path: Path) -> str:
+    """The record's text, decoded as `recur check` decodes it; a file it would report (not UTF-8,
+    binary, too large) is the same one-line problem here, and nothing is written."""
+    from recur.kb.loader import display_path
+    from recur.kb.parse import MAX_FILE_BYTES, ParseError, read_text
+
+    with path.open("rb") as fh:
+        raw = fh.read(MAX_FILE_BYTES + 1)
+    try:
+        return read_text(raw)
+    except ParseError as exc:
+        raise RecurError(f"{display_path(path)}:{exc.line}: file: {exc.message}; nothing written") from None
+
+
 def _amend(path: Path, key: str, item_yaml: str, check) -> None:
-    text = path.read_text(encoding="utf-8")
+    text = _read_record(path)
     front, rest = _split(text, path)
     new_front = add_list_item(front, key, item_yaml, path)
     try:

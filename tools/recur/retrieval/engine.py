@@ -17,6 +17,7 @@ from recur.retrieval.models import active_model
 from recur.retrieval.results import Answer, Result, result_object  # noqa: F401 (Answer, Result re-exported)
 from recur.retrieval.search import MAX_QUERY_CHARS
 from recur.util.errors import RecurError
+from recur.util.utf8 import clean
 
 
 def log(msg: str) -> None:
@@ -158,7 +159,8 @@ class Engine:
         return False
 
     def suggest(self, text: str, top: int = 5) -> list[Result]:
-        """Results for ``text``; text past ``MAX_QUERY_CHARS`` is not read (callers say so)."""
+        """Results for ``text``; text past ``MAX_QUERY_CHARS`` is not read (callers say so), and a
+        lone surrogate is searched as U+FFFD (recur.util.utf8.clean), as is the answer's query."""
         return self.suggest_many([text], top=top)[0]
 
     def answer(self, text: str, top: int = 5) -> Answer:
@@ -166,15 +168,17 @@ class Engine:
         return self.answer_many([text], top=top)[0]
 
     def answer_many(self, texts: list[str], top: int = 5) -> list[Answer]:
+        texts = [clean(t)[:MAX_QUERY_CHARS] for t in texts]
         lists = self.suggest_many(texts, top=top)
-        return [Answer(t[:MAX_QUERY_CHARS], r, no_known_pattern(r)) for t, r in zip(texts, lists)]
+        return [Answer(t, r, no_known_pattern(r)) for t, r in zip(texts, lists)]
 
     def suggest_many(self, texts: list[str], top: int = 5, mode: str = "hybrid") -> list[list[Result]]:
         """``suggest`` for many texts, encoded in one batch."""
         from recur.retrieval.lookalikes import annotate  # close candidates get look_alikes (issue 6)
 
         searcher = self.searcher
-        texts = [t[:MAX_QUERY_CHARS] for t in texts]
+        # a lone surrogate (a byte that is not UTF-8, a bad JSON escape) would break the tokenizer
+        texts = [clean(t)[:MAX_QUERY_CHARS] for t in texts]
         vecs = searcher.encode_queries(texts) if texts else []
         out = []
         for text, vec in zip(texts, vecs):

@@ -154,6 +154,8 @@ class BodyGuard:
         try:
             self._check_headers(scope, limit)
             body = await self._read(receive, limit)
+            if scope["method"] == "POST" and scope["path"] in self.json_paths:
+                _check_encoding(body)
         except _Gone:
             return
         except _Reject as r:
@@ -229,6 +231,20 @@ class BodyGuard:
     @staticmethod
     async def _reply(send, status: int, code: str, message: str) -> None:
         await send_error(send, status, code, message)
+
+
+def _check_encoding(body: bytes) -> None:
+    """JSON is UTF-8 (RFC 8259; UTF-16 and UTF-32 with a BOM are read too, as ``json.loads`` does): a
+    body that does not decode is the ``bad_json`` error, said here before the parser sees it."""
+    try:
+        body.decode(json.detect_encoding(body))
+    except UnicodeDecodeError as exc:
+        raise _Reject(
+            400,
+            "bad_json",
+            f"the request body is not valid JSON (not UTF-8 text: byte 0x{body[exc.start]:02x} at offset {exc.start})",
+            drain=False,
+        ) from None
 
 
 async def send_error(send, status: int, code: str, message: str, headers: dict | None = None) -> None:

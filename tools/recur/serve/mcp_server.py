@@ -3,7 +3,8 @@ assistants, over the same engine and result objects as the CLI and the API.
 
 ``build_server(get_engine, allow_writes=False)`` makes the server; ``get_engine()`` returns the
 loaded ``Engine`` or raises (``ApiError`` 503 / ``RecurError`` while loading or after a failed
-load). ``recur mcp`` serves it over stdio (``holder_engine`` waits for ``EngineHolder``);
+load). ``recur mcp`` serves it over stdio (``run_stdio``: lone surrogate escapes arrive as U+FFFD
+instead of being dropped unanswered; ``holder_engine`` waits for ``EngineHolder``);
 ``recur serve`` mounts it at ``/mcp`` as streamable HTTP (``http_router``), as a route of the app,
 so the app's middleware (body limit, token rules) applies to it as to ``/api``.
 
@@ -24,6 +25,7 @@ from pydantic import Field, ValidationError
 from recur.retrieval import patterns as pat
 from recur.serve.guard import ApiError, error_body, invalid_message
 from recur.serve.models import MAX_TOP, SuggestIn
+from recur.util import utf8
 from recur.util.errors import RecurError
 
 INSTRUCTIONS = (
@@ -226,6 +228,7 @@ def _write_tools(server: MCPServer, get_engine: Callable) -> None:
             from recur.kb.loader import load_kb
             from recur.util.dates import given_date
 
+            _intact(title=title, description=description, flags=flags)
             kb = load_kb(get_engine().kb_dir)
             iid, path, review = write(
                 kb,
@@ -248,6 +251,20 @@ def _write_tools(server: MCPServer, get_engine: Callable) -> None:
             return out, f"Recorded {iid} in {path} (review: {review.level}{f', due {due}' if due else ''})."
 
         return run_tool(work)
+
+
+def _intact(**fields) -> None:
+    """Text to be written into the KB must have arrived whole: U+FFFD is what the transport puts
+    in place of bytes that are not UTF-8 and of lone surrogate escapes (see ``run_stdio``), and a
+    record must not keep it silently."""
+    for name, value in fields.items():
+        for n, text in enumerate(value) if isinstance(value, list) else [(None, value)]:
+            if utf8.REPLACEMENT in text:
+                where = name if n is None else f"{name}[{n}]"
+                raise RecurError(
+                    f"{where}: has U+FFFD in place of text that was not valid UTF-8 (a byte that is not UTF-8, "
+                    "or a lone surrogate escape such as \\udcff); nothing written: send the text as UTF-8"
+                )
 
 
 def _resources(server: MCPServer, get_engine: Callable) -> None:
@@ -317,7 +334,34 @@ def render_pattern(doc: dict) -> str:
     return "\n".join(lines).strip()
 
 
-# -- engines for the two transports -------------------------------------------------------------
+# -- the two transports -------------------------------------------------------------------------
+
+
+def run_stdio(server: MCPServer) -> None:
+    """``server.run("stdio")`` behind a filter on stdin. The SDK's JSON parser refuses a lone
+    surrogate escape (``"\\udcff"``, not valid Unicode) and drops that message unanswered: the
+    client would wait forever. Each message line goes through ``utf8.clean_json_line`` on its way
+    in, so such text reaches the tools as U+FFFD, as bytes that are not UTF-8 already do (the SDK
+    decodes stdin with ``errors="replace"``)."""
+    import os
+    import threading
+
+    source = os.dup(0)
+    read_end, write_end = os.pipe()
+    os.dup2(read_end, 0)  # the SDK claims fd 0 as it finds it: now the filtered pipe
+    os.close(read_end)
+
+    def pump():
+        try:
+            with os.fdopen(source, "rb") as src, os.fdopen(write_end, "wb") as dst:
+                for line in src:
+                    dst.write(utf8.clean_json_line(line))
+                    dst.flush()
+        except OSError:  # the server has gone (a closed pipe): nothing left to forward to
+            pass
+
+    threading.Thread(target=pump, name="recur-mcp-stdin", daemon=True).start()
+    server.run("stdio")
 
 
 def holder_engine(holder, wait: float = 300.0) -> Callable:

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, field_validator
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, field_validator
 
 from recur.retrieval.search import MAX_QUERY_CHARS
+from recur.util.utf8 import clean
+
+# A JSON string may hold a lone surrogate ("\udcff"): it can be neither searched nor encoded in
+# the answer, so every string of a body is cleaned on the way in (U+FFFD, as a lenient UTF-8
+# decoder does) and what is echoed back, recorded or searched is the cleaned text.
+Str = Annotated[StrictStr, AfterValidator(clean)]
 
 MAX_TEXT = MAX_QUERY_CHARS  # characters of one query (a pasted log excerpt); the body limit caps it anyway
 MAX_TOP = 50  # same range as `recur suggest --top`
@@ -12,7 +20,7 @@ MAX_ALERTS = 100  # alerts answered from one webhook call; the rest are reported
 
 
 def _text(value: str, name: str, limit: int = MAX_TEXT) -> str:
-    value = value.strip()
+    value = clean(value).strip()
     if not value:
         raise ValueError(f"{name} must not be empty: describe what you see")
     if len(value) > limit:
@@ -60,12 +68,12 @@ class FeedbackIn(BaseModel):
 
 class Alert(BaseModel):
     model_config = ConfigDict(extra="ignore")
-    status: StrictStr = "firing"
-    labels: dict[StrictStr, StrictStr] = Field(default_factory=dict)
-    annotations: dict[StrictStr, StrictStr] = Field(default_factory=dict)
-    startsAt: StrictStr | None = None
-    generatorURL: StrictStr | None = None
-    fingerprint: StrictStr | None = None
+    status: Str = "firing"
+    labels: dict[Str, Str] = Field(default_factory=dict)
+    annotations: dict[Str, Str] = Field(default_factory=dict)
+    startsAt: Str | None = None
+    generatorURL: Str | None = None
+    fingerprint: Str | None = None
 
 
 WEBHOOK_VERSIONS = {"4": "alertmanager", "1": "grafana"}  # Grafana's webhook contact point sends version "1"
@@ -77,14 +85,14 @@ class AlertmanagerIn(BaseModel):
     reads are checked, others are ignored."""
 
     model_config = ConfigDict(extra="ignore")
-    version: StrictStr = Field(description='"4" (Alertmanager) or "1" (Grafana).')
-    status: StrictStr = "firing"
-    receiver: StrictStr | None = None
-    groupKey: StrictStr | None = None
-    groupLabels: dict[StrictStr, StrictStr] = Field(default_factory=dict)
-    commonLabels: dict[StrictStr, StrictStr] = Field(default_factory=dict)
-    commonAnnotations: dict[StrictStr, StrictStr] = Field(default_factory=dict)
-    externalURL: StrictStr | None = None
+    version: Str = Field(description='"4" (Alertmanager) or "1" (Grafana).')
+    status: Str = "firing"
+    receiver: Str | None = None
+    groupKey: Str | None = None
+    groupLabels: dict[Str, Str] = Field(default_factory=dict)
+    commonLabels: dict[Str, Str] = Field(default_factory=dict)
+    commonAnnotations: dict[Str, Str] = Field(default_factory=dict)
+    externalURL: Str | None = None
     alerts: list[Alert] = Field(description="The alerts of the group.")
 
     @field_validator("version")

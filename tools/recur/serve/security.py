@@ -19,6 +19,7 @@ from fastapi import Depends, Request
 from recur.serve.deps import Settings, get_settings
 from recur.serve.guard import ApiError
 from recur.util.errors import RecurError
+from recur.util.utf8 import decode
 
 TOKEN_SCOPES = ("write", "all")
 
@@ -27,8 +28,8 @@ def read_token(token_file=None, env_value: str | None = None) -> str | None:
     """The token from a file (first line, stripped) or the environment; None when neither is set."""
     if token_file:
         try:
-            with open(token_file, encoding="utf-8") as fh:
-                text = fh.read(4096)
+            with open(token_file, "rb") as fh:
+                text = decode(fh.read(4096), f"--token-file {token_file}")
         except OSError as exc:
             raise RecurError(f"--token-file {token_file}: cannot be read ({exc.strerror})") from None
         token = text.strip().splitlines()[0].strip() if text.strip() else ""

@@ -9,6 +9,7 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
+from recur.util import utf8
 from recur.util.errors import RecurError
 
 
@@ -32,6 +33,9 @@ def write_atomic(path, text: str, overwrite: bool = False) -> Path:
 def _write_atomic(path: Path, text: str, overwrite: bool) -> Path:
     if path.exists() and not overwrite:
         raise RecurError(f"{path}: already exists; refusing to overwrite it")
+    problem = utf8.problem(text)
+    if problem:  # every caller names its fields first: this is the last line, nothing half-written
+        raise RecurError(f"{path}: not written: the content {problem}")
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
