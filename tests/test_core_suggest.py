@@ -128,6 +128,17 @@ def test_queries_file_prints_one_json_line_per_query(run, tmp_path):
     assert lines[1]["results"][0]["id"] == "dns-failure" and len(lines[1]["results"]) == 3
 
 
+def test_text_and_queries_together_is_a_usage_error_and_an_empty_batch_says_so(run, tmp_path):
+    """Found by QA: TEXT next to --queries was dropped without a word."""
+    qf = tmp_path / "q.jsonl"
+    qf.write_text('{"query": "ENOSPC on /var"}\n')
+    res = run("suggest", "--queries", str(qf), "SERVFAIL from resolvers")
+    assert res.exit_code == 2 and "give TEXT or --queries FILE, not both" in res.output
+    (tmp_path / "empty.jsonl").write_text("\n")
+    res = run("suggest", "--queries", str(tmp_path / "empty.jsonl"))
+    assert res.exit_code == 0 and res.stdout == "" and "no queries in" in res.stderr and "empty.jsonl" in res.stderr
+
+
 @pytest.mark.parametrize(
     "content, message",
     [

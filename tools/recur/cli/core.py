@@ -155,6 +155,30 @@ def read_stdin() -> bytes:
     return stream.read() if stream is not None else sys.stdin.read().encode("utf-8", "surrogateescape")
 
 
+def _suggest_batch(kb_dir, index_dir, model, top, queries) -> None:
+    """One answer line per --queries line, in order."""
+    from recur.retrieval.engine import Engine
+    from recur.retrieval.search import MAX_QUERY_CHARS
+    from recur.tuning.data import retune_advice
+
+    items = _read_jsonl(queries)
+    if not items:
+        click.echo(f"recur: no queries in {queries.name}; nothing to answer.", err=True)
+        return
+    long = sum(len(q) > MAX_QUERY_CHARS for q, _ in items)
+    if long:
+        click.echo(
+            f"recur: {long} quer{'y is' if long == 1 else 'ies are'} over {MAX_QUERY_CHARS:,} characters; "
+            "only the first part of each is searched.",
+            err=True,
+        )
+    items = [(q[:MAX_QUERY_CHARS], extra) for q, extra in items]
+    engine = Engine.open(kb_dir, index_dir, model, advise=retune_advice)
+    answers = engine.answer_many([q for q, _ in items], top=top)
+    for (_, extra), answer in zip(items, answers):
+        click.echo(json.dumps(answer.to_json(**extra), ensure_ascii=False))
+
+
 @click.command()
 @kb_option
 @index_option
@@ -177,19 +201,9 @@ def suggest(kb_dir, index_dir, model, top, as_json, queries, steps, text):
     from recur.tuning.data import retune_advice
 
     if queries is not None:
-        items = _read_jsonl(queries)
-        long = sum(len(q) > MAX_QUERY_CHARS for q, _ in items)
-        if long:
-            click.echo(
-                f"recur: {long} quer{'y is' if long == 1 else 'ies are'} over {MAX_QUERY_CHARS:,} characters; "
-                "only the first part of each is searched.",
-                err=True,
-            )
-        items = [(q[:MAX_QUERY_CHARS], extra) for q, extra in items]
-        engine = Engine.open(kb_dir, index_dir, model, advise=retune_advice)
-        answers = engine.answer_many([q for q, _ in items], top=top)
-        for (_, extra), answer in zip(items, answers):
-            click.echo(json.dumps(answer.to_json(**extra), ensure_ascii=False))
+        if text:  # one of the two would be dropped without a word
+            raise click.UsageError("give TEXT or --queries FILE, not both")
+        _suggest_batch(kb_dir, index_dir, model, top, queries)
         return
     query = _read_query(text).strip()
     if not query:
