@@ -279,3 +279,8 @@ def test_batch_results_are_the_single_query_results(run, tmp_path):
         single = json.loads(run("suggest", "--json", "--top", "3", q).stdout)
         assert line["query"] == single["query"] and line["results"] == single["results"]
         assert all("look_alikes" in r for r in line["results"])
+
+
+def test_eval_with_a_missing_cases_file_names_it(run, tmp_path):
+    res = run("eval", "--cases", str(tmp_path / "nope.yml"))
+    assert res.exit_code == 1 and "nope.yml: no such file" in res.output

@@ -272,6 +272,8 @@ def eval_cmd(kb_dir, index_dir, model, cases_file, min_recall1, min_recall3, min
     from recur.tuning.data import retune_advice
 
     path = Path(cases_file) if cases_file else Path(kb_dir) / "eval" / "cases.yml"
+    if not path.is_file():
+        raise RecurError(f"{path}: no such file (retrieval cases: a list of {{query, expect: [ids]}})")
     cases, problems = read_cases(path, kb_dir)
     ids = {f.stem for f in (Path(kb_dir) / "patterns").rglob("*.md")}  # a pattern's id is its file name
     problems += expect_problems(cases, display_path(path), lambda pid: not ids or pid in ids)
