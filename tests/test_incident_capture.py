@@ -169,6 +169,19 @@ def test_flag_and_link_report_a_record_that_is_not_utf8_as_check_does(kb_dir):
     assert path.read_bytes() == raw
 
 
+def test_flag_and_link_report_broken_front_matter_as_check_does(kb_dir):
+    """Found by QA: the message gave PyYAML's line and column in an internal '<unicode string>'."""
+    path = kb_dir / "incidents/2026/INC-2026-0002.md"
+    text = path.read_text()
+    path.write_text(text.replace("\n", "\ntitle: [broken\n", 1))
+    shown = run("check", "--kb", str(kb_dir)).output
+    line = next(x for x in shown.splitlines() if "INC-2026-0002.md" in x and "front matter" in x)
+    for args in (["flag", "INC-2026-0002", "why"], ["link", "INC-2026-0002", "disk-full"]):
+        r = run("incident", *args, "--kb", str(kb_dir))
+        assert r.exit_code == 1 and r.output == f"Error: {line}; nothing written\n", r.output
+    assert "unicode string" not in r.output
+
+
 def test_a_record_is_never_written_with_text_that_cannot_be_encoded(kb_dir):
     """Callers check their fields first; the atomic write is the last line: an error, no file."""
     with pytest.raises(RecurError, match=r"INC-2026-0003\.md: not written: the content is not valid UTF-8 text"):

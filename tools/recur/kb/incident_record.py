@@ -167,8 +167,15 @@ def _read_record(path: Path) -> str:
 
 
 def _amend(path: Path, key: str, item_yaml: str, check) -> None:
+    from recur.kb.loader import display_path
+    from recur.kb.parse import ParseError, load_yaml
+
     text = _read_record(path)
     front, rest = _split(text, path)
+    try:  # the record as it is first: its own error, at its own line, as `recur check` says it
+        load_yaml("\n".join(front), offset=1)
+    except ParseError as exc:
+        raise RecurError(f"{display_path(path)}:{exc.line}: front matter: {exc.message}; nothing written") from None
     new_front = add_list_item(front, key, item_yaml, path)
     try:
         data = yaml.safe_load("\n".join(new_front)) or {}
