@@ -105,6 +105,18 @@ def test_a_format_that_is_not_a_version_names_file_line_and_field(tmp_path):
         assert res.exit_code == 1 and "recur.yml:1: format: " + words in res.output, res.output
 
 
+def test_a_misspelt_or_shapeless_recur_yml_is_reported(tmp_path):
+    """Found by QA: `fmt: 1` or a list passed as "format 1" without a word."""
+    dest = tmp_path / "kb-repo"
+    run("init", dest)
+    (dest / "kb/recur.yml").write_text("# the version\nfmt: 1\n")
+    res = run("check", "--kb", dest / "kb", "--strict")
+    assert res.exit_code == 1 and "recur.yml:2: fmt: warning: unknown key" in res.output, res.output
+    (dest / "kb/recur.yml").write_text("- 1\n")
+    res = run("check", "--kb", dest / "kb")
+    assert res.exit_code == 1 and "recur.yml:1: file: must be a mapping" in res.output, res.output
+
+
 def test_init_quotes_the_name_for_yaml_and_refuses_control_characters(tmp_path):
     import yaml
 

@@ -123,6 +123,10 @@ def _load_format(kb: KB) -> None:
     if doc is None:
         return
     shown, data = _shown(kb, path), doc.data if isinstance(doc.data, dict) else {}
+    if doc.data is not None and not isinstance(doc.data, dict):
+        kb.problems.append(Problem(shown, 1, "file", "must be a mapping such as 'format: 1'"))
+    for key in sorted(set(data) - {"format"}, key=str):  # a misspelt `format` must not pass as "format 1"
+        kb.problems.append(Problem(shown, doc.line(key), str(key), "unknown key (recur.yml holds `format`)", "warning"))
     version = data.get("format", KB_FORMAT)
     line = doc.line("format") if "format" in data else 1
     for problem in format_problems(version):
