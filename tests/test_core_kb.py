@@ -79,3 +79,15 @@ def test_draft_may_omit_root_cause_but_active_may_not(tmp_path):
     kb = load_kb(root)
     assert "d" in kb.patterns and "e" not in kb.patterns
     assert [(p.field, p.message) for p in kb.errors] == [("## Root cause", "required section is missing")]
+
+
+def test_a_pattern_listed_twice_by_an_incident_is_a_warning(kb_dir):
+    path = kb_dir / "incidents/2026/INC-2026-0001.md"
+    path.write_text(
+        path.read_text().replace("patterns: [db-pool-exhausted]", "patterns: [db-pool-exhausted, db-pool-exhausted]")
+    )
+    kb = load_kb(kb_dir)
+    found = [str(p) for p in run_checks(kb) if "listed twice" in p.message]
+    assert found == [
+        f"{kb.incident_files['INC-2026-0001'][0]}:6: patterns[1]: warning: 'db-pool-exhausted' is listed twice"
+    ]

@@ -69,6 +69,11 @@ def _record_refs(kb: KB) -> list[Problem]:
             for i, pid in enumerate(inc.patterns)
             if not kb.pattern_known(pid)
         ]
+        problems += [  # a slip: it links nothing more, and the author meant another id or none
+            Problem(shown, inc.line("patterns", i), f"patterns[{i}]", f"{pid!r} is listed twice", "warning")
+            for i, pid in enumerate(inc.patterns)
+            if pid in inc.patterns[:i]
+        ]
     for path in kb.paths.values():
         shown = _shown(kb, path.relpath)
         problems += [
