@@ -284,3 +284,21 @@ def test_batch_results_are_the_single_query_results(run, tmp_path):
 def test_eval_with_a_missing_cases_file_names_it(run, tmp_path):
     res = run("eval", "--cases", str(tmp_path / "nope.yml"))
     assert res.exit_code == 1 and "nope.yml: no such file" in res.output
+
+
+def test_an_out_of_date_index_that_cannot_be_rewritten_still_answers_with_a_warning(run, kb_dir, tmp_path):
+    """A read-only deployment (an image whose KB files got new mtimes): suggest answers from the
+    index it has instead of failing. The write is made to fail for real: a file sits where the
+    new index would be staged."""
+    import os
+
+    assert run("index").exit_code == 0
+    path = kb_dir / "patterns/capacity/disk-full.md"
+    path.write_text(path.read_text() + "\n")  # the KB changed: the index is out of date
+    (tmp_path / f"index.tmp-{os.getpid()}").write_text("in the way")
+    res = run("suggest", "--json", "No space left on device")
+    assert res.exit_code == 0, res.output
+    assert "cannot write the index there" in res.stderr and "answering from the index built" in res.stderr
+    assert json.loads(res.stdout)["results"][0]["id"] == "disk-full"
+    res = run("index")  # asked to index, it still fails and says so
+    assert res.exit_code == 1 and "cannot write the index there" in res.output

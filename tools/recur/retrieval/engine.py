@@ -16,7 +16,7 @@ from recur.retrieval import index as index_mod
 from recur.retrieval.models import active_model
 from recur.retrieval.results import Answer, Result, result_object  # noqa: F401 (Answer, Result re-exported)
 from recur.retrieval.search import MAX_QUERY_CHARS
-from recur.util.errors import RecurError
+from recur.util.errors import NotWritable, RecurError
 from recur.util.utf8 import clean
 
 
@@ -116,7 +116,13 @@ class Engine:
             elif manifest.get("model") == spec.model_id and not index_mod.is_fresh(index_dir, kb_dir, manifest):
                 if not quiet:
                     log(f"The knowledge base changed since the index was built: updating {index_dir}.")
-                ensure_index(kb_dir, index_dir, model, quiet=quiet, advise=advise)
+                try:
+                    ensure_index(kb_dir, index_dir, model, quiet=quiet, advise=advise)
+                except NotWritable as exc:  # a read-only deployment: answer from the index it has
+                    log(
+                        f"warning: {exc}; answering from the index built {manifest.get('built', '?')}: "
+                        "KB changes since then are not searched (run recur index where it can write)."
+                    )
         return cls(kb_dir, index_dir, model)
 
     def _load(self) -> None:

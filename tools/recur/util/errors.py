@@ -9,6 +9,11 @@ class RecurError(Exception):
     """An expected failure. The CLI and API turn it into one clean message, never a traceback."""
 
 
+class NotWritable(RecurError):
+    """The OS refused a write (read-only file system, no such folder, permission, disk full): a
+    caller with something to fall back on (an index that is only out of date) may carry on."""
+
+
 @dataclass(frozen=True)
 class Problem:
     """One finding about one place in the KB: printed as ``path:line: field: message``."""

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from recur.util import utf8
-from recur.util.errors import RecurError
+from recur.util.errors import NotWritable, RecurError
 
 
 @contextmanager
@@ -20,7 +20,7 @@ def writing(target, what: str):
     try:
         yield
     except OSError as exc:
-        raise RecurError(f"{target}: cannot write {what} there: {exc.strerror or exc}") from None
+        raise NotWritable(f"{target}: cannot write {what} there: {exc.strerror or exc}") from None
 
 
 def write_atomic(path, text: str, overwrite: bool = False) -> Path:
