@@ -113,7 +113,7 @@ def test_no_known_pattern_says_so_and_gives_the_incident_line(served, tmp_path):
     assert "for comparison only" in first
 
 
-@pytest.mark.parametrize("case", ["bad", "missing", "stale", "future", "not_a_number"])
+@pytest.mark.parametrize("case", ["bad", "missing", "stale", "future", "not_a_number", "superscript", "huge"])
 def test_bad_signatures_are_401_in_the_api_shape(served, case):
     body = command_body("ENOSPC")
     headers = {
@@ -122,6 +122,9 @@ def test_bad_signatures_are_401_in_the_api_shape(served, case):
         "future": signed(body, age=-(5 * 60 + 30)),
         "missing": {"Content-Type": "application/x-www-form-urlencoded"},
         "not_a_number": {**signed(body), "X-Slack-Request-Timestamp": "soon"},
+        # found by QA: str.isdigit() passed these and int() raised: a 500 before any signature check
+        "superscript": {**signed(body), "X-Slack-Request-Timestamp": "\u00b2".encode("latin-1")},
+        "huge": {**signed(body), "X-Slack-Request-Timestamp": "9" * 5000},
     }[case]
     r = httpx.post(served["base"] + "/api/slack/commands", content=body, headers=headers)
     assert r.status_code == 401 and r.json()["error"]["code"] == "bad_signature"
@@ -191,6 +194,38 @@ def test_interactions_are_verified_and_checked(served):
     assert httpx.post(url, content=junk, headers=signed(junk)).json()["error"]["code"] == "bad_json"
 
 
+@pytest.mark.parametrize(
+    "actions, code",
+    [
+        (5, "invalid_request"),
+        ([{"action_id": "recur_useful", "value": 5}], "invalid_request"),
+        ([{"action_id": ["x"], "value": "{}"}], "invalid_request"),  # no 👍 / 👎 in it
+        ([{"action_id": "recur_useful", "value": "[" * 3000 + "]" * 3000}], "invalid_request"),
+    ],
+)
+def test_signed_interactions_of_the_wrong_shape_are_4xx_not_500(served, actions, code):
+    """Found by QA: a signed payload with actions of the wrong type was a 500 and a traceback."""
+    url = served["base"] + "/api/slack/interactions"
+    body = urlencode({"payload": json.dumps({"type": "block_actions", "actions": actions})})
+    r = httpx.post(url, content=body, headers=signed(body))
+    assert r.status_code == 422 and r.json()["error"]["code"] == code, r.text
+    deep = urlencode({"payload": "[" * 5000 + "]" * 5000, "n": next(_n)})  # n: not a replay of another case
+    r = httpx.post(url, content=deep, headers=signed(deep))
+    assert r.status_code == 400 and r.json()["error"]["code"] == "bad_json", r.text
+
+
+def test_a_vote_block_with_an_unknown_pattern_writes_none_of_its_votes(served):
+    fb = served["feedback"]
+    before = fb.read_text() if fb.exists() else ""
+    good = json.dumps({"q": "ENOSPC", "p": "disk-full"})
+    bad = json.dumps({"q": "ENOSPC", "p": "no-such-thing"})
+    actions = [{"action_id": "recur_useful", "value": good}, {"action_id": "recur_useful", "value": bad}]
+    body = urlencode({"payload": json.dumps({"type": "block_actions", "actions": actions})})
+    r = httpx.post(served["base"] + "/api/slack/interactions", content=body, headers=signed(body))
+    assert r.status_code == 404 and r.json()["error"]["code"] == "pattern_not_found"
+    assert (fb.read_text() if fb.exists() else "") == before
+
+
 def test_slack_routes_without_a_secret_say_how_to_set_it_up(kb_dir, tmp_path):
     app = create_app(
         lambda: Engine.open(kb_dir, tmp_path / "index", model="fake:64", quiet=True),
@@ -254,3 +289,22 @@ def test_a_slow_answer_is_acknowledged_then_posted_to_response_url(tmp_path, kb_
     late = got[0]
     assert late["response_type"] == "ephemeral" and late["replace_original"] is False
     assert json.loads(late["blocks"][4]["elements"][0]["value"]) == {"q": "ENOSPC", "p": "disk-full"}
+
+
+def test_a_slack_vote_that_cannot_be_written_is_a_503_as_on_the_api(tmp_path):
+    kb = small_kb(tmp_path / "kb")
+    fb = tmp_path / "feedback.jsonl"
+    app = create_app(
+        lambda: Engine.open(kb, tmp_path / "index", model="fake:64", quiet=True),
+        site_dir=None,
+        feedback_path=fb,
+        slack_signing_secret=SECRET,
+    )
+    value = json.dumps({"q": "ENOSPC", "p": "disk-full"})
+    body = urlencode(
+        {"payload": json.dumps({"type": "block_actions", "actions": [{"action_id": "recur_useful", "value": value}]})}
+    )
+    with running(app) as base:
+        fb.mkdir()  # the file's place is taken after start-up
+        r = httpx.post(base + "/api/slack/interactions", content=body, headers=signed(body))
+    assert r.status_code == 503 and r.json()["error"]["code"] == "feedback_unavailable", r.text

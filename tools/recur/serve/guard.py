@@ -211,8 +211,8 @@ class BodyGuard:
             chunks.append(message.get("body", b""))
             size += len(chunks[-1])
             more = message.get("more_body", False)
-            if size > limit:
-                raise _Reject(413, "body_too_large", f"the request body is over the limit of {limit} bytes")
+            if size > limit:  # nothing left to drain when that was the last chunk: answer at once
+                raise _Reject(413, "body_too_large", f"the request body is over the limit of {limit} bytes", drain=more)
         return b"".join(chunks)
 
     @staticmethod

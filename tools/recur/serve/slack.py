@@ -30,6 +30,7 @@ from fastapi import Request  # at module level: the routes' annotations are reso
 
 from recur.retrieval.patterns import site_page
 from recur.serve.guard import ApiError
+from recur.util.errors import RecurError
 
 WINDOW = 5 * 60  # seconds: Slack's own bound on a request's age, and how long a signature is remembered
 SHOWN = 3  # patterns in a reply
@@ -62,13 +63,15 @@ class SlackGate:
         signature = headers.get("x-slack-signature")
         if not timestamp or not signature:
             raise _unauthorized("missing X-Slack-Signature or X-Slack-Request-Timestamp: requests must come from Slack")
-        if not timestamp.strip().isdigit():
+        timestamp = timestamp.strip()
+        # ASCII digits only: str.isdigit() passes '²', which int() refuses; 12 digits is year 33658
+        if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12):
             raise _unauthorized("X-Slack-Request-Timestamp is not a number")
         now = self.clock()
         if abs(now - int(timestamp)) > self.window:
             raise _unauthorized("the request is more than 5 minutes old (or from the future); check the clock")
         try:
-            valid = self.verifier.is_valid(body, timestamp.strip(), signature.strip())
+            valid = self.verifier.is_valid(body, timestamp, signature.strip())
         except UnicodeDecodeError:
             valid = False
         if not valid:
@@ -219,6 +222,10 @@ def slack_router(
 
         form = await verified_form(request)
         votes = _votes(form.get("payload", ""))
+        known = get_engine().docs  # every vote's pattern first: none is written when one is unknown
+        for v in votes:
+            if v.pattern not in known:
+                raise ApiError(404, "pattern_not_found", f"no pattern with id {v.pattern!r} in the index")
         recorded = [await run_in_threadpool(_record, get_engine, feedback_path, v) for v in votes]
         return JSONResponse({"status": "recorded", "votes": recorded})
 
@@ -302,20 +309,25 @@ def _votes(raw: str) -> list[dict]:
 
     try:
         payload = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: thousands of nested brackets
         raise ApiError(400, "bad_json", "the payload field is not valid JSON") from None
     if not isinstance(payload, dict) or payload.get("type") != "block_actions":
         raise ApiError(422, "invalid_request", "payload: only block_actions (the 👍 / 👎 buttons) are handled")
+    actions = payload.get("actions") or []
+    if not isinstance(actions, list):
+        raise ApiError(422, "invalid_request", "payload.actions: must be a list")
     votes = []
-    for action in payload.get("actions") or []:
-        if not isinstance(action, dict) or action.get("action_id") not in ACTIONS:
+    for action in actions:
+        action_id = action.get("action_id") if isinstance(action, dict) else None
+        if not isinstance(action_id, str) or action_id not in ACTIONS:
             continue
         try:
-            value = json.loads(action.get("value") or "")
-            vote = FeedbackIn(query=value.get("q"), pattern=value.get("p"), useful=ACTIONS[action["action_id"]])
+            value = action.get("value")
+            value = json.loads(value) if isinstance(value, str) else None
+            vote = FeedbackIn(query=value.get("q"), pattern=value.get("p"), useful=ACTIONS[action_id])
         except ValidationError as exc:  # before ValueError: pydantic's error is one
             raise ApiError(422, "invalid_request", invalid_message(exc.errors())) from None
-        except (ValueError, AttributeError):
+        except (ValueError, AttributeError, RecursionError):
             raise ApiError(422, "invalid_request", "payload: a button's value is not what Recur sent") from None
         votes.append(vote)
     if not votes:
@@ -328,7 +340,8 @@ def _record(get_engine: Callable, feedback_path, vote) -> dict:
     from recur.ingest import feedback as feedback_mod
 
     eng = get_engine()
-    if vote.pattern not in eng.docs:
-        raise ApiError(404, "pattern_not_found", f"no pattern with id {vote.pattern!r} in the index")
-    feedback_mod.record(feedback_path, vote.query, vote.pattern, vote.useful, build_id=eng.manifest.get("build_id"))
+    try:
+        feedback_mod.record(feedback_path, vote.query, vote.pattern, vote.useful, build_id=eng.manifest.get("build_id"))
+    except RecurError as exc:  # the server's disk, as on /api/feedback
+        raise ApiError(503, "feedback_unavailable", str(exc)) from None
     return {"pattern": vote.pattern, "useful": vote.useful}
