@@ -375,3 +375,37 @@ def test_http_mcp_needs_the_token_with_scope_all_and_slack_does_not(tmp_path):
         assert run_async(work()) == READ_TOOLS
         slack = httpx.post(base + "/api/slack/commands", data={"text": "disk full"})
         assert slack.status_code != 401 or slack.json()["error"]["code"] == "bad_signature"
+
+
+def test_idle_mcp_sessions_do_not_take_the_apis_slots(tmp_path):
+    """Found by QA: an MCP client may hold a GET /mcp event stream open while idle (the protocol's
+    channel for server messages); with --max-concurrent 4, four idle sessions turned every API
+    request away with 503. Sessions opened as the protocol says, by hand: the SDK client opens
+    that stream only in some versions."""
+    import contextlib
+
+    kb = small_kb(tmp_path / "kb")
+    app = create_app(
+        lambda: Engine.open(kb, tmp_path / "index", model="fake:64", quiet=True),
+        site_dir=None,
+        feedback_path=tmp_path / "fb.jsonl",
+        max_concurrent=4,
+    )
+    accept = {"Content-Type": "application/json", "Accept": "application/json, text/event-stream"}
+    init = {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "initialize",
+        "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}},
+    }
+    with running(app) as base, contextlib.ExitStack() as stack:
+        url = base + "/mcp"
+        for _ in range(4):
+            client = stack.enter_context(httpx.Client(timeout=30))
+            sid = client.post(url, headers=accept, json=init).headers["mcp-session-id"]
+            headers = {**accept, "mcp-session-id": sid, "mcp-protocol-version": "2025-06-18"}
+            client.post(url, headers=headers, json={"jsonrpc": "2.0", "method": "notifications/initialized"})
+            stream = stack.enter_context(client.stream("GET", url, headers={**headers, "Accept": "text/event-stream"}))
+            assert stream.status_code == 200
+        r = httpx.post(base + "/api/suggest", json={"text": "disk full"}, timeout=30)
+    assert r.status_code == 200, r.text

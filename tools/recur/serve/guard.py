@@ -269,34 +269,40 @@ async def send_error(send, status: int, code: str, message: str, headers: dict |
 class ConcurrencyLimit:
     """ASGI middleware: at most ``limit`` requests in the app at once; past it, a fast JSON 503
     with Retry-After instead of an unbounded queue. /healthz and /metrics are exempt so probes
-    and scrapes still answer while the server sheds load."""
+    and scrapes still answer while the server sheds load.
+
+    An MCP client's GET /mcp is an event stream that stays open while the client is idle: those
+    streams have their own, smaller pool (a quarter of ``limit``, at least 4), so idle assistants
+    can never take the slots the API answers from (found by QA: two idle sessions at
+    --max-concurrent 2 turned every API request away)."""
 
     EXEMPT = ("/healthz", "/metrics")
 
     def __init__(self, app, limit: int = 64, on_reject=None):
         self.app = app
         self.limit = limit
+        self.stream_limit = max(4, limit // 4)
         self.in_flight = 0
+        self.streams = 0
         self.on_reject = on_reject
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or scope["path"] in self.EXEMPT:
             return await self.app(scope, receive, send)
-        if self.in_flight >= self.limit:  # one event loop: no lock needed around the counter
+        stream = scope["method"] == "GET" and scope["path"].rstrip("/") == "/mcp"
+        pool, limit = ("streams", self.stream_limit) if stream else ("in_flight", self.limit)
+        if getattr(self, pool) >= limit:  # one event loop: no lock needed around the counters
             if self.on_reject:
                 self.on_reject()
+            what = "MCP event streams open" if stream else "requests in progress"
             return await send_error(
-                send,
-                503,
-                "overloaded",
-                f"the server is busy ({self.limit} requests in progress); retry in a second",
-                {"Retry-After": "1"},
+                send, 503, "overloaded", f"the server is busy ({limit} {what}); retry in a second", {"Retry-After": "1"}
             )
-        self.in_flight += 1
+        setattr(self, pool, getattr(self, pool) + 1)
         try:
             await self.app(scope, receive, send)
         finally:
-            self.in_flight -= 1
+            setattr(self, pool, getattr(self, pool) - 1)
 
 
 class SiteFiles(StaticFiles):
