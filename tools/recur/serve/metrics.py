@@ -87,7 +87,17 @@ class Metrics:
 
 # fixed API paths, for requests turned away before routing (413, 415, 408, 503 overloaded)
 FIXED_ROUTES = frozenset(
-    {"/api/suggest", "/api/alertmanager", "/api/feedback", "/api/patterns", "/healthz", "/metrics"}
+    {
+        "/api/suggest",
+        "/api/alertmanager",
+        "/api/feedback",
+        "/api/patterns",
+        "/api/slack/commands",
+        "/api/slack/interactions",
+        "/healthz",
+        "/metrics",
+        "/mcp",
+    }
 )
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
@@ -97,6 +107,8 @@ def _route_label(scope) -> str:
     if route is not None and getattr(route, "path", None):
         return route.path
     path = scope.get("path", "")
+    if path.rstrip("/") == "/mcp":  # a mounted app, not a route with a template: was "site"
+        return "/mcp"
     if path in FIXED_ROUTES:
         return path
     if path.startswith("/api/") or path == "/api":
