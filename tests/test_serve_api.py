@@ -371,3 +371,13 @@ def test_feedback_that_cannot_be_written_is_a_503_not_a_500(tmp_path):
     assert r.status_code == 503, r.text
     error = r.json()["error"]
     assert error["code"] == "feedback_unavailable" and str(fb) in error["message"]
+
+
+def test_head_is_answered_like_get_without_a_body(served):
+    """Found by QA: HEAD (how some load balancers probe) was a 405 on every GET route."""
+    for path in ("/healthz", "/api/patterns", "/api/patterns/disk-full", "/metrics"):
+        get = httpx.get(served["base"] + path, timeout=10)
+        head = httpx.head(served["base"] + path, timeout=10)
+        assert head.status_code == get.status_code == 200, path
+        assert head.content == b"" and head.headers["content-type"] == get.headers["content-type"]
+    assert httpx.head(served["base"] + "/api/suggest", timeout=10).status_code == 405

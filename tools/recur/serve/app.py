@@ -19,7 +19,14 @@ from types import SimpleNamespace
 
 from recur import config
 from recur.serve.deps import ALERTMANAGER_MAX_BODY, Settings, get_engine
-from recur.serve.guard import DEFAULT_MAX_BODY, BodyGuard, ConcurrencyLimit, error_body, install_error_handlers
+from recur.serve.guard import (
+    DEFAULT_MAX_BODY,
+    BodyGuard,
+    ConcurrencyLimit,
+    HeadAsGet,
+    error_body,
+    install_error_handlers,
+)
 from recur.serve.runtime import EngineHolder
 
 JSON_PATHS = frozenset({"/api/suggest", "/api/alertmanager", "/api/feedback"})
@@ -129,6 +136,7 @@ def _middleware(app, *, max_body: int, max_concurrent: int, body_timeout: float)
         body_timeout=body_timeout,
     )
     app.add_middleware(ConcurrencyLimit, limit=max_concurrent, on_reject=app.state.metrics.rejected.inc)
+    app.add_middleware(HeadAsGet)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     app.add_middleware(SecurityHeaders)
 

@@ -313,3 +313,23 @@ class SiteFiles(StaticFiles):
         if response.status_code == 404:
             raise StarletteHTTPException(404)
         return response
+
+
+class HeadAsGet:
+    """ASGI middleware: HEAD is answered as GET without the body (load balancers probe /healthz
+    with HEAD; FastAPI routes answer GET only, so HEAD was a 405). Not on /mcp, where a GET is
+    an event stream that stays open."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] != "HEAD" or scope["path"].rstrip("/") == "/mcp":
+            return await self.app(scope, receive, send)
+
+        async def without_body(message):
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, without_body)
