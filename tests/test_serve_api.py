@@ -381,3 +381,12 @@ def test_head_is_answered_like_get_without_a_body(served):
         assert head.status_code == get.status_code == 200, path
         assert head.content == b"" and head.headers["content-type"] == get.headers["content-type"]
     assert httpx.head(served["base"] + "/api/suggest", timeout=10).status_code == 405
+
+
+def test_a_nested_value_that_is_not_an_object_is_named_by_its_field(served):
+    """Found by QA: {"alerts": [null]} said 'the request body must be a JSON object'."""
+    for body in ({"version": "4", "alerts": [None]}, {"version": "4", "alerts": [1]}):
+        r = post(served["base"], "/api/alertmanager", body)
+        assert r.status_code == 422 and r.json()["error"]["message"].startswith("alerts.0"), r.text
+    r = post(served["base"], "/api/suggest", [1, 2])
+    assert r.status_code == 422 and r.json()["error"]["message"] == "the request body must be a JSON object"

@@ -65,7 +65,7 @@ def _validation_response(exc: RequestValidationError) -> JSONResponse:
         return error_response(400, "bad_json", f"the request body is not valid JSON ({detail})")
     if first.get("type") == "missing" and tuple(first.get("loc", ())) == ("body",):
         return error_response(400, "empty_body", "the request body is empty; send a JSON object")
-    if first.get("type") == "model_attributes_type" or tuple(first.get("loc", ())) == ("body",):
+    if tuple(first.get("loc", ())) == ("body",):  # the body itself; a nested object is named by its field
         return error_response(422, "invalid_request", "the request body must be a JSON object")
     return error_response(422, "invalid_request", invalid_message(errors))
 
