@@ -194,3 +194,20 @@ def test_many_clients_at_once_get_answers_or_fast_503s(base):
     [t.join() for t in threads]
     assert {c for c in codes} <= {(200, None), (503, "overloaded")}, codes
     assert (200, None) in codes
+
+
+@pytest.mark.parametrize(
+    "request_bytes",
+    [
+        b"FOO / HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"POST /api/suggest HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: abc\r\n\r\n{}",
+        b"POST /api/suggest HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n",
+    ],
+)
+def test_what_the_http_parser_cannot_read_is_a_400_in_the_json_shape(base, request_bytes):
+    """Found by QA: uvicorn answered these in plain text, without the security headers."""
+    with socket.create_connection(address(base), timeout=30) as s:
+        s.sendall(request_bytes)
+        status, headers, body = read_reply(s)
+    assert status == 400 and json.loads(body)["error"]["code"] == "bad_request", body
+    assert headers["content-type"] == "application/json" and headers["x-content-type-options"] == "nosniff"

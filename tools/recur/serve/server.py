@@ -55,14 +55,26 @@ class HeaderTimeoutProtocol(HttpToolsProtocol):
             return
         if self.cycle is not None and not self.cycle.response_complete:
             return  # a request is being answered; its own timeouts apply
-        body = json.dumps(
-            error_body("request_timeout", f"the request headers did not arrive within {self.header_timeout:g} s"),
-            separators=(",", ":"),
-        ).encode()
-        self.transport.write(
-            b"HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json\r\n"
-            b"content-length: " + str(len(body)).encode() + b"\r\nconnection: close\r\n\r\n" + body
+        self._raw_error(
+            b"408 Request Timeout",
+            "request_timeout",
+            f"the request headers did not arrive within {self.header_timeout:g} s",
         )
+
+    def send_400_response(self, msg: str) -> None:
+        """What the HTTP parser cannot read (an unknown method, a Content-Length that is not a
+        number, a broken chunk): the one JSON error shape, not uvicorn's plain text."""
+        self._raw_error(b"400 Bad Request", "bad_request", f"the request is not valid HTTP/1.1 ({msg.rstrip('.')})")
+
+    def _raw_error(self, status: bytes, code: str, message: str) -> None:
+        """An error written on the socket, before any app runs: the API's shape and the security
+        headers every response carries; then the connection is closed."""
+        from recur.serve.security import CSP, HEADERS
+
+        body = json.dumps(error_body(code, message), separators=(",", ":")).encode()
+        head = [b"HTTP/1.1 " + status, b"content-type: application/json", b"content-length: " + str(len(body)).encode()]
+        head += [name + b": " + value for name, value in [*HEADERS, (b"content-security-policy", CSP.encode())]]
+        self.transport.write(b"\r\n".join([*head, b"connection: close", b"", body]))
         self.transport.close()
 
 
