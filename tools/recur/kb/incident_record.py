@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from recur.kb.writer import flow_list, q
-from recur.util.dates import in_range, out_of_range
+from recur.util.dates import require_in_range
 from recur.util.errors import RecurError
 from recur.util.files import write_atomic
 
@@ -266,8 +266,8 @@ def record_incident(kb, new: NewIncident):
     if new.severity not in kb.severity:
         raise RecurError(f"severity: unknown {new.severity!r}; the framework has {', '.join(kb.severity)}")
     for what, day in (("date", new.date), ("review due", new.review_due)):
-        if day is not None and not in_range(day):
-            raise RecurError(f"{what}: {out_of_range(day)}")
+        if day is not None:
+            require_in_range(day, what)
     require_patterns(kb, new.patterns, "--pattern")
     iid = require_id(new.iid or next_id(kb, new.date.year))
     if iid in kb.incident_files:

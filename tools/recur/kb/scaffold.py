@@ -16,7 +16,7 @@ from recur.kb import placeholders, schema
 from recur.kb.incident_record import incident_text, next_id
 from recur.kb.records import KB
 from recur.kb.writer import Bullets, Numbered, Raw, flow_list, pattern_markdown, q
-from recur.util.dates import in_range, out_of_range
+from recur.util.dates import require_in_range
 from recur.util.errors import RecurError
 from recur.util.files import write_atomic
 from recur.util.text import slugify as text_slug
@@ -159,9 +159,7 @@ def incident_file(
     flags=(),
 ) -> tuple[Path, str]:
     title = _need(title, "--title", "a title")
-    date = date or dt.date.today()
-    if not in_range(date):
-        raise RecurError(f"--date: {out_of_range(date)}")
+    date = require_in_range(date or dt.date.today(), "--date")
     severity = _severity(kb, _need(severity, "--severity", "a severity"))
     iid = (id or "").strip() or next_id(kb, date.year)
     if not schema.INCIDENT_ID.match(iid):

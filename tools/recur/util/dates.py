@@ -45,6 +45,13 @@ def out_of_range(day: dt.date) -> str:
     return f"{day.isoformat()} is outside the dates Recur accepts ({RANGE})"
 
 
+def require_in_range(day: dt.date, what: str) -> dt.date:
+    """``day``, or a RecurError naming ``what`` (a flag, a field) when Recur does not accept it."""
+    if not in_range(day):
+        raise RecurError(f"{what}: {out_of_range(day)}")
+    return day
+
+
 def shift(day: dt.date, days: int) -> dt.date:
     """``day`` moved by ``days`` (either sign), stopping at date.min / date.max instead of raising
     OverflowError, whatever the dates and the number of days."""
@@ -68,6 +75,4 @@ def given_date(value, what: str) -> dt.date:
             day = dt.date.fromisoformat(str(value)[:10])
         except ValueError:
             raise RecurError(f"{what}: {value!r} is not a date (YYYY-MM-DD)") from None
-    if not in_range(day):
-        raise RecurError(f"{what}: {out_of_range(day)}")
-    return day
+    return require_in_range(day, what)
