@@ -13,7 +13,7 @@ import datetime as dt
 from pathlib import Path
 
 from recur.kb import placeholders, schema
-from recur.kb.incident_record import incident_text, next_id
+from recur.kb.incident_record import incident_text, next_id, require_id
 from recur.kb.records import KB
 from recur.kb.writer import Bullets, Numbered, Raw, flow_list, pattern_markdown, q
 from recur.util.dates import require_in_range
@@ -161,9 +161,7 @@ def incident_file(
     title = _need(title, "--title", "a title")
     date = require_in_range(date or dt.date.today(), "--date")
     severity = _severity(kb, _need(severity, "--severity", "a severity"))
-    iid = (id or "").strip() or next_id(kb, date.year)
-    if not schema.INCIDENT_ID.match(iid):
-        raise RecurError(f"--id: must be an id of letters, digits, '.', '_' or '-', not {iid!r}")
+    iid = require_id((id or "").strip() or next_id(kb, date.year))  # as `incident new` and `import` check it
     if iid in kb.incident_files or iid in kb.incidents:
         raise RecurError(f"--id: incident {iid!r} already exists")
     patterns = _known(kb, _clean(patterns), "--pattern")
