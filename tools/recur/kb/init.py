@@ -8,7 +8,6 @@ Nothing is overwritten: init lists every file that is in the way and writes noth
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import unicodedata
@@ -19,6 +18,7 @@ from recur.kb.loader import DEFAULT_SEVERITY, FORMAT_FILE, KB_FORMAT
 from recur.util.errors import RecurError
 from recur.util.files import write_atomic
 from recur.util.resources import starter_dir, templates_dir
+from recur.util.text import yaml_string
 
 EMPTY_CASES = """\
 # Retrieval cases: how a responder would describe a failure, and the pattern(s) that should come
@@ -38,7 +38,7 @@ def plan(name: str, starter: bool, version: str) -> dict[str, bytes]:
     root = templates_dir() / "init"
     for path in sorted(root.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
-            text = path.read_text(encoding="utf-8").replace("@@NAME_YAML@@", json.dumps(name, ensure_ascii=False))
+            text = path.read_text(encoding="utf-8").replace("@@NAME_YAML@@", yaml_string(name))
             text = text.replace("@@NAME@@", name).replace("@@VERSION@@", version)
             files[path.relative_to(root).as_posix()] = text.encode("utf-8")
     files[f"kb/{FORMAT_FILE}"] = (

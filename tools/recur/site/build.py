@@ -16,6 +16,7 @@ from pathlib import Path
 
 from recur.util.errors import RecurError
 from recur.util.files import writing
+from recur.util.text import yaml_string
 
 SITE_MARKER = ".recur-site"
 # What `recur site` builds with where there is no mkdocs.yml: the `recur` plugin supplies the rest.
@@ -43,14 +44,6 @@ def _own_pages(cfg_path: Path) -> Path | None:
 
     folder = cfg_path.parent / str(raw_config(cfg_path).get("docs_dir") or "docs")
     return folder if folder.is_dir() else None
-
-
-def yaml_string(text: str) -> str:
-    """``text`` as one double-quoted YAML scalar that reads back as ``text`` (a folder name such as
-    '[ops] #1: team' would otherwise be a list, a comment or a mapping)."""
-    import yaml
-
-    return yaml.safe_dump(text, default_style='"', allow_unicode=True, width=1 << 30).strip()
 
 
 def _config_file(config_file, kb_dir, work: Path) -> tuple[Path, Path | None]:

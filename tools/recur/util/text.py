@@ -110,3 +110,12 @@ def slugify(
     if max_len is not None:
         out = out[:max_len].strip("-")
     return out or empty
+
+
+def yaml_string(text: str) -> str:
+    """``text`` as one double-quoted YAML scalar that reads back as ``text`` (a name such as
+    '[ops] #1: team' would otherwise be a list, a comment or a mapping): mkdocs.yml's site_name,
+    written by `recur init` and by `recur site` without a config."""
+    import yaml
+
+    return yaml.safe_dump(text, default_style='"', allow_unicode=True, width=1 << 30).strip()
