@@ -67,9 +67,11 @@ def check(kb_dir, strict, similar, similar_threshold, index_dir, model, stale_da
             kb, only=files or None, index_dir=index_dir, model=model, threshold=similar_threshold
         )
     elsewhere = []
-    if named is not None:
-        elsewhere = [p for p in problems if not in_named(p, kb_dir, named)]
-        problems = [p for p in problems if in_named(p, kb_dir, named)]
+    if named is not None:  # each problem sorted once: in a named file, or elsewhere (counted, not shown)
+        shown = []
+        for p in problems:
+            (shown if in_named(p, kb_dir, named) else elsewhere).append(p)
+        problems = shown
     errors = [p for p in problems if p.is_error]
     warnings = [p for p in problems if p.level == "warning"]
     for p in problems:

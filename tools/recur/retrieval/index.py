@@ -347,6 +347,10 @@ def _manifest(index_dir: Path, expect_model: str | None = None) -> dict:
     return manifest
 
 
+def _inconsistent(index_dir: Path) -> RecurError:
+    return RecurError(f"the index at {index_dir} is inconsistent; rebuild it with: recur index --rebuild")
+
+
 def _damaged(index_dir: Path, exc: Exception) -> RecurError:
     return RecurError(f"the index at {index_dir} is damaged ({exc}); rebuild it with: recur index --rebuild")
 
@@ -367,7 +371,7 @@ def load_vectors(index_dir, manifest: dict | None = None) -> tuple[np.ndarray, l
         or vectors.shape[1:] != (manifest.get("dimension"),)
         or not all(isinstance(v, dict) and {"pattern", "kind", "text"} <= v.keys() for v in views)
     ):
-        raise RecurError(f"the index at {index_dir} is inconsistent; rebuild it with: recur index --rebuild")
+        raise _inconsistent(index_dir)
     return vectors, views
 
 
@@ -389,7 +393,7 @@ def load(index_dir, expect_model: str | None = None) -> LoadedIndex:
         and isinstance(ids, list)
         and set(ids) <= docs.keys()
     ):
-        raise RecurError(f"the index at {index_dir} is inconsistent; rebuild it with: recur index --rebuild")
+        raise _inconsistent(index_dir)
     return LoadedIndex(
         index_dir, manifest, vectors, views, docs, _load_bm25(index_dir, len(ids)), ids, frozenset(vocab)
     )
@@ -412,5 +416,5 @@ def _load_bm25(index_dir: Path, rows: int):
         or not all(isinstance(i, int) for i in vocab.values())
         or getattr(bm25, "scores", {}).get("num_docs") != rows
     ):
-        raise RecurError(f"the index at {index_dir} is inconsistent; rebuild it with: recur index --rebuild")
+        raise _inconsistent(index_dir)
     return bm25
