@@ -23,9 +23,8 @@ SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 SITE = "https://recur.example.com/kb"
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    root = tmp_path_factory.mktemp("slack")
+def slack_app(root):
+    """(an app with the Slack routes on a small KB under ``root``, the KB, its feedback file)."""
     kb = small_kb(root / "kb")
     fb = root / "feedback.jsonl"
     app = create_app(
@@ -35,6 +34,12 @@ def served(tmp_path_factory):
         slack_signing_secret=SECRET,
         site_url=SITE,
     )
+    return app, kb, fb
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    app, kb, fb = slack_app(tmp_path_factory.mktemp("slack"))
     with running(app) as base:
         yield {"base": base, "kb": kb, "feedback": fb}
 
@@ -292,14 +297,7 @@ def test_a_slow_answer_is_acknowledged_then_posted_to_response_url(tmp_path, kb_
 
 
 def test_a_slack_vote_that_cannot_be_written_is_a_503_as_on_the_api(tmp_path):
-    kb = small_kb(tmp_path / "kb")
-    fb = tmp_path / "feedback.jsonl"
-    app = create_app(
-        lambda: Engine.open(kb, tmp_path / "index", model="fake:64", quiet=True),
-        site_dir=None,
-        feedback_path=fb,
-        slack_signing_secret=SECRET,
-    )
+    app, _, fb = slack_app(tmp_path)
     value = json.dumps({"q": "ENOSPC", "p": "disk-full"})
     body = urlencode(
         {"payload": json.dumps({"type": "block_actions", "actions": [{"action_id": "recur_useful", "value": value}]})}
