@@ -417,3 +417,91 @@ def test_metrics_label_mcp_requests_as_mcp(served):
     text = httpx.get(served["base"] + "/metrics", timeout=10).text
     assert 'route="/mcp"' in text
     assert not [line for line in text.splitlines() if 'route="site"' in line and 'method="POST"' in line]
+
+
+def test_http_mcp_argument_errors_read_as_the_api(served):
+    """Found by QA: arguments that do not fit a tool's signature got the SDK's multi-line pydantic
+    dump; they are the API's invalid_request error, named by field, as a tool error."""
+
+    async def work(client):
+        return [
+            await call(client, "suggest_patterns", {"text": 5}),
+            await call(client, "suggest_patterns", {}),
+            await call(client, "suggest_patterns", {"text": "disk", "top": "abc"}),
+            await call(client, "get_pattern", {"id": ["disk-full"]}),
+            await call(client, "suggest_patterns", {"text": "ENOSPC", "top": 1}),
+        ]
+
+    wrong_type, missing, bad_top, bad_id, after = session(served["base"] + "/mcp", work)
+    for (err, body, text), args in ((wrong_type, {"text": 5}), (missing, {})):
+        status, expected = api(served, "/api/suggest", args)
+        assert err and status == 422 and body == expected and text == expected["error"]["message"]
+    assert bad_top[0] and bad_top[1]["error"]["code"] == "invalid_request" and bad_top[2].startswith("top: ")
+    assert bad_id[0] and bad_id[2] == "id: Input should be a valid string"
+    assert "\n" not in bad_top[2] + bad_id[2] and "pydantic" not in bad_top[2] + bad_id[2]
+    assert not after[0] and after[1]["results"][0]["id"] == "disk-full"  # the session still serves
+
+
+def test_http_mcp_refusals_are_json_rpc_errors(served):
+    """The SDK sent a wrong Content-Type, and (on loopback) a foreign Host or Origin, bare text with
+    no Content-Type; every /mcp refusal is now a JSON-RPC error body, status and message kept."""
+    url = served["base"] + "/mcp"
+    accept = {"Accept": "application/json, text/event-stream"}
+    cases = [
+        (400, "Invalid Content-Type header", {"content": b"{}", "headers": {**accept, "Content-Type": "text/plain"}}),
+        (421, "Invalid Host header", {"json": INIT, "headers": {**accept, "Host": "evil.example"}}),
+        (403, "Invalid Origin header", {"json": INIT, "headers": {**accept, "Origin": "http://evil.example"}}),
+        (404, "Session not found", {"json": INIT, "headers": {**accept, "mcp-session-id": "no-such-session"}}),
+    ]
+    for status, message, kwargs in cases:
+        r = httpx.post(url, timeout=30, **kwargs)
+        assert r.status_code == status and r.headers["content-type"] == "application/json", r.text
+        body = r.json()
+        assert body["jsonrpc"] == "2.0" and body["id"] is None and body["error"]["message"] == message
+        assert r.headers["x-content-type-options"] == "nosniff"  # still through the app's middleware
+
+
+INIT = {
+    "jsonrpc": "2.0",
+    "id": 1,
+    "method": "initialize",
+    "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}},
+}
+
+
+def test_http_mcp_session_cap_and_idle_timeout(tmp_path):
+    """--mcp-max-sessions: past it a new session gets the SDK's 503 while open ones and the API keep
+    working, and a closed session frees its place; --mcp-idle-timeout closes an idle session."""
+    kb = small_kb(tmp_path / "kb")
+    app = create_app(
+        lambda: Engine.open(kb, tmp_path / "index", model="fake:64", quiet=True),
+        site_dir=None,
+        feedback_path=tmp_path / "fb.jsonl",
+        mcp_max_sessions=2,
+        mcp_idle_seconds=1.5,
+    )
+    accept = {"Content-Type": "application/json", "Accept": "application/json, text/event-stream"}
+    ping = {"jsonrpc": "2.0", "id": 2, "method": "ping"}
+    with running(app) as base, httpx.Client(timeout=30) as client:
+        url = base + "/mcp"
+
+        def open_session():
+            return client.post(url, headers=accept, json=INIT)
+
+        def sid_headers(sid):
+            return {**accept, "mcp-session-id": sid, "mcp-protocol-version": "2025-06-18"}
+
+        first, second = (open_session().headers["mcp-session-id"] for _ in range(2))
+        refused = open_session()
+        assert refused.status_code == 503 and refused.json()["error"]["message"] == "Too many open sessions"
+        assert client.post(url, headers=sid_headers(first), json=ping).status_code == 200
+        assert client.post(base + "/api/suggest", json={"text": "disk full"}).status_code == 200
+        assert client.delete(url, headers=sid_headers(second)).status_code == 200
+        third = open_session()
+        assert third.status_code == 200, third.text
+        import time
+
+        time.sleep(3.5)  # both open sessions idle past 1.5 s
+        gone = client.post(url, headers=sid_headers(first), json=ping)
+        assert gone.status_code == 404 and gone.json()["error"]["message"] == "Session not found"
+        assert open_session().status_code == 200 and open_session().status_code == 200  # both places free again

@@ -46,6 +46,10 @@ SETTINGS: dict[str, Setting] = {
     "host": Setting("RECUR_HOST", "127.0.0.1", "address recur serve listens on"),
     "port": Setting("RECUR_PORT", 8000, "port recur serve listens on"),
     "site_url": Setting("RECUR_SITE_URL", None, "base URL of the built site, for links in Slack replies"),
+    "mcp_max_sessions": Setting(
+        "RECUR_MCP_MAX_SESSIONS", 1000, "MCP sessions recur serve keeps open at once on /mcp (~40 KiB each)"
+    ),
+    "mcp_idle_timeout": Setting("RECUR_MCP_IDLE_TIMEOUT", 1800.0, "seconds an idle MCP session on /mcp stays open"),
     "slack_signing_secret": Setting(
         "RECUR_SLACK_SIGNING_SECRET", None, "Slack app's signing secret (or recur serve --slack-signing-secret-file)"
     ),

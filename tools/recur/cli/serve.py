@@ -145,6 +145,20 @@ def _slack_secret(path) -> str | None:
     metavar="URL",
     help="Base URL of the built site, for pattern links in Slack replies (env RECUR_SITE_URL).",
 )
+@click.option(
+    "--mcp-max-sessions",
+    **setting("mcp_max_sessions"),
+    show_default=True,
+    type=click.IntRange(1, 100000),
+    help="MCP sessions open at once on /mcp (~40 KiB each); past it a new session gets 503 until one closes (env RECUR_MCP_MAX_SESSIONS).",
+)
+@click.option(
+    "--mcp-idle-timeout",
+    **setting("mcp_idle_timeout"),
+    show_default=True,
+    type=Range(1, 86400),
+    help="Seconds an MCP session may stay idle before it is closed (its client then opens a new one; env RECUR_MCP_IDLE_TIMEOUT).",
+)
 def serve(
     kb_dir,
     index_dir,
@@ -163,6 +177,8 @@ def serve(
     body_timeout,
     slack_secret_file,
     site_url,
+    mcp_max_sessions,
+    mcp_idle_timeout,
 ):
     """Serve suggestions over HTTP, the Alertmanager webhook and the built site.
 
@@ -224,6 +240,8 @@ def serve(
         slack_signing_secret=_slack_secret(slack_secret_file),
         site_url=site_url,
         host=host,
+        mcp_max_sessions=mcp_max_sessions,
+        mcp_idle_seconds=mcp_idle_timeout,
     )
     server = uvicorn.Server(
         serve_server.config(app, host, port, header_timeout=header_timeout, timeout_graceful_shutdown=5)

@@ -49,13 +49,16 @@ def create_app(
     slack_signing_secret: str | None = None,
     site_url: str | None = None,
     host: str | None = None,
+    mcp_max_sessions: int = config.default("mcp_max_sessions"),
+    mcp_idle_seconds: float = config.default("mcp_idle_timeout"),
 ):
     """Build the app. ``inference_threads`` bounds concurrent searches (default: one per CPU
     core; `recur serve` gives torch one thread per encode, so they do not fight for cores).
     ``token`` guards feedback (``token_scope="all"``: every API route and /metrics);
     ``max_concurrent`` requests at once, then 503; ``body_timeout`` seconds to send a body.
     ``slack_signing_secret`` turns on /api/slack/* (``site_url``: where pattern links in replies
-    point); the MCP server is at /mcp (``host``: the SDK's DNS-rebinding checks on loopback).
+    point); the MCP server is at /mcp (``host``: the SDK's DNS-rebinding checks on loopback; at
+    most ``mcp_max_sessions`` sessions open at once, each closed after ``mcp_idle_seconds`` idle).
 
     Every query goes through ``Engine.answer``, so an answer is exactly what
     ``recur suggest --json`` prints for the same text (no batch encoding: padding in a batch
@@ -95,12 +98,14 @@ def create_app(
     app.state.holder, app.state.settings, app.state.metrics = holder, settings, Metrics(holder)
     app.state.feedback_limiter = RateLimiter(feedback_per_minute)
     install_error_handlers(app)
-    _routes(app, settings, slack={"signing_secret": slack_signing_secret, "site_url": site_url}, host=host)
+    slack = {"signing_secret": slack_signing_secret, "site_url": site_url}
+    mcp = {"host": host, "max_sessions": mcp_max_sessions, "idle_seconds": mcp_idle_seconds}
+    _routes(app, settings, slack=slack, mcp=mcp)
     _middleware(app, max_body=max_body, max_concurrent=max_concurrent, body_timeout=body_timeout)
     return app
 
 
-def _routes(app, settings: Settings, *, slack: dict, host: str | None) -> None:
+def _routes(app, settings: Settings, *, slack: dict, mcp: dict) -> None:
     from recur.serve.mcp_server import http_router
     from recur.serve.routes import alertmanager, feedback, meta, patterns, site, suggest
     from recur.serve.security import TokenGate
@@ -111,10 +116,10 @@ def _routes(app, settings: Settings, *, slack: dict, host: str | None) -> None:
 
     # Slack requests carry Slack's signature, never our bearer token: its router checks that instead
     slack_api = slack_router(engine, feedback_path=settings.feedback_path, **slack)
-    mcp = http_router(engine, host=host)
-    for route in mcp.routes:  # a plain ASGI route: the token rule is applied around it (include_router
+    mcp_api = http_router(engine, **mcp)
+    for route in mcp_api.routes:  # a plain ASGI route: the token rule is applied around it (include_router
         route.endpoint = route.app = TokenGate(route.endpoint, settings)  # copies the endpoint)
-    app.state.api_routers = [m.router for m in (meta, suggest, patterns, alertmanager, feedback)] + [slack_api, mcp]
+    app.state.api_routers = [m.router for m in (meta, suggest, patterns, alertmanager, feedback)] + [slack_api, mcp_api]
     for router in app.state.api_routers:
         app.include_router(router)
     # the catch-all 404/405 for /api goes after every API route, and the site after everything

@@ -18,10 +18,11 @@ from collections.abc import Callable
 from typing import Annotated
 
 from mcp.server.mcpserver import MCPServer
-from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError
+from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError, ToolError, UnexpectedToolError
 from mcp.types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import Field, ValidationError
 
+from recur import config
 from recur.retrieval import patterns as pat
 from recur.serve.guard import ApiError, error_body, invalid_message
 from recur.serve.models import MAX_TOP, SuggestIn
@@ -86,12 +87,26 @@ def _query(text: str, top: int) -> SuggestIn:
     return SuggestIn(text=text, top=top)
 
 
+class _Server(MCPServer):
+    """The SDK's server, with one change: arguments that do not fit a tool's signature (``top: "abc"``,
+    a missing ``text``) are the API's ``invalid_request`` tool error, named by field as in
+    ``POST /api/suggest``, instead of the SDK's multi-line pydantic dump."""
+
+    async def call_tool(self, name, arguments, context=None):
+        try:
+            return await super().call_tool(name, arguments, context)
+        except ToolError as exc:
+            if isinstance(exc, UnexpectedToolError) or not isinstance(exc.__cause__, ValidationError):
+                raise
+            return _failure("invalid_request", invalid_message(exc.__cause__.errors()))
+
+
 def build_server(get_engine: Callable, *, allow_writes: bool = False) -> MCPServer:
     from recur import __version__
 
     root = logging.getLogger()
     kept = root.handlers[:], root.level
-    server = MCPServer(
+    server = _Server(
         "recur",
         title="Recur: known failure patterns",
         version=__version__,
@@ -380,18 +395,78 @@ def holder_engine(holder, wait: float = 300.0) -> Callable:
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
-def http_router(get_engine: Callable, *, host: str | None = None, path: str = "/mcp"):
+def http_router(
+    get_engine: Callable,
+    *,
+    host: str | None = None,
+    path: str = "/mcp",
+    max_sessions: int = config.default("mcp_max_sessions"),
+    idle_seconds: float = config.default("mcp_idle_timeout"),
+):
     """An ``APIRouter`` serving the MCP server at ``path`` (streamable HTTP, read-only tools), whose
     lifespan runs the SDK's session manager; ``app.include_router`` merges that lifespan into the app's.
-    On a loopback ``host`` the SDK's DNS-rebinding protection (Host / Origin checks) is on."""
+    On a loopback ``host`` the SDK's DNS-rebinding protection (Host / Origin checks) is on. Past
+    ``max_sessions`` open sessions a new one is refused with the SDK's 503 until one closes or idles
+    out (``idle_seconds``); open sessions are unaffected. The default cap is a tenth of the SDK's
+    10,000: an idle session holds ~40 KiB (measured: 2,000 sessions, +77 MiB), and sessions open at
+    ~150 a second, so the SDK's cap let one client pin ~400 MiB for the 30-minute idle timeout."""
     from fastapi import APIRouter
     from mcp.server.streamable_http_manager import StreamableHTTPASGIApp
     from mcp.server.transport_security import TransportSecuritySettings
 
     server = build_server(get_engine, allow_writes=False)
     security = None if host in LOOPBACK else TransportSecuritySettings(enable_dns_rebinding_protection=False)
-    server.streamable_http_app(streamable_http_path=path, transport_security=security, host=host or "0.0.0.0")
+    server.streamable_http_app(
+        streamable_http_path=path,
+        transport_security=security,
+        host=host or "0.0.0.0",
+        max_sessions=max_sessions,
+        session_idle_timeout=idle_seconds,
+    )
     manager = server.session_manager
     router = APIRouter(lifespan=lambda app: manager.run())
-    router.add_route(path, StreamableHTTPASGIApp(manager), include_in_schema=False)
+    router.add_route(path, JsonRpcErrors(StreamableHTTPASGIApp(manager)), include_in_schema=False)
     return router
+
+
+class JsonRpcErrors:
+    """The SDK answers most bad requests to /mcp with a JSON-RPC error body, but a few (a wrong
+    Content-Type, and on loopback a foreign Host or Origin) as bare text with no Content-Type.
+    This gives those the same JSON-RPC shape, status and message unchanged, so a client (or an
+    operator reading logs) parses one shape from /mcp."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        held: dict = {}
+
+        async def relay(message):
+            if message["type"] == "http.response.start" and message["status"] >= 400:
+                names = {k.lower() for k, _ in message.get("headers", [])}
+                if b"content-type" not in names:
+                    held["start"], held["body"] = message, b""
+                    return
+            if "start" in held and message["type"] == "http.response.body":
+                held["body"] += message.get("body", b"")
+                if not message.get("more_body"):
+                    await _send_json_rpc_error(send, held["start"]["status"], held["body"])
+                return
+            await send(message)
+
+        await self.app(scope, receive, relay)
+
+
+async def _send_json_rpc_error(send, status: int, text: bytes) -> None:
+    import json
+
+    from mcp.types import INVALID_REQUEST
+
+    message = text.decode("utf-8", "replace").strip() or HTTP_REASON.get(status, "request refused")
+    body = json.dumps({"jsonrpc": "2.0", "id": None, "error": {"code": INVALID_REQUEST, "message": message}}).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+HTTP_REASON = {400: "bad request", 403: "forbidden", 421: "misdirected request"}
