@@ -5,6 +5,7 @@ Runs against a real uvicorn server; after all the abuse the server must still an
 
 from __future__ import annotations
 
+import gzip
 import json
 import socket
 
@@ -92,6 +93,14 @@ CASES = [
         "unsupported_media_type",
     ),
     ("POST", "/api/suggest", {"data": {"text": "disk"}}, 415, "unsupported_media_type"),
+    (  # found by QA: a compressed body was read as bad JSON; a content coding is the 415 (RFC 7694)
+        "POST",
+        "/api/suggest",
+        {"content": gzip.compress(b'{"text": "disk"}'), "headers": {**JSON, "content-encoding": "gzip"}},
+        415,
+        "unsupported_media_type",
+    ),
+    ("POST", "/api/feedback", {"content": b"{}", "headers": {**JSON, "content-encoding": "br"}}, 415, None),
     ("GET", "/api/suggest", {}, 405, "method_not_allowed"),
     ("PUT", "/api/suggest", {"json": {"text": "disk"}}, 405, "method_not_allowed"),
     ("GET", "/api/suggest/", {}, 404, "not_found"),
@@ -194,3 +203,21 @@ def test_unicode_and_control_characters_are_fine(base):
 def test_site_is_served_at_root(base):
     r = httpx.get(base + "/")
     assert r.status_code == 200 and "Recur site" in r.text
+
+
+def test_identity_content_encoding_is_plain_json(tmp_path):
+    """Content-Encoding: identity means no coding at all, so the body is read as it is."""
+    kb = small_kb(tmp_path / "kb")
+    app = create_app(
+        lambda: Engine.open(kb, tmp_path / "index", model="fake:64", quiet=True),
+        site_dir=None,
+        feedback_path=tmp_path / "fb.jsonl",
+    )
+    with running(app) as base:
+        r = httpx.post(
+            base + "/api/suggest",
+            content=b'{"text": "disk full"}',
+            headers={"content-type": "application/json", "content-encoding": "identity"},
+            timeout=30,
+        )
+    assert r.status_code == 200 and r.json()["results"][0]["id"] == "disk-full"

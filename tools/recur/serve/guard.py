@@ -194,6 +194,11 @@ class BodyGuard:
                     "unsupported_media_type",
                     f"send the body as application/json (got Content-Type: {ctype or 'none'})",
                 )
+            coding = headers.get("content-encoding", "").strip().lower()
+            if coding not in ("", "identity"):  # RFC 7694: an unsupported content coding is a 415
+                raise _Reject(
+                    415, "unsupported_media_type", f"send the body uncompressed (got Content-Encoding: {coding[:40]})"
+                )
 
     async def _read(self, receive, limit: int) -> bytes:
         loop = asyncio.get_running_loop()
