@@ -505,3 +505,22 @@ def test_http_mcp_session_cap_and_idle_timeout(tmp_path):
         gone = client.post(url, headers=sid_headers(first), json=ping)
         assert gone.status_code == 404 and gone.json()["error"]["message"] == "Session not found"
         assert open_session().status_code == 200 and open_session().status_code == 200  # both places free again
+
+
+def test_http_text_that_is_not_valid_unicode_is_answered_as_over_stdio(served):
+    """Over HTTP the SDK's parser answered a lone surrogate escape with -32700 (parse error), where
+    stdio and the API read it as U+FFFD: /mcp now does the same."""
+    url = served["base"] + "/mcp"
+    accept = {"Content-Type": "application/json", "Accept": "application/json, text/event-stream"}
+    with httpx.Client(timeout=30) as client:
+        sid = client.post(url, headers=accept, json=INIT).headers["mcp-session-id"]
+        headers = {**accept, "mcp-session-id": sid, "mcp-protocol-version": "2025-06-18"}
+        client.post(url, headers=headers, json={"jsonrpc": "2.0", "method": "notifications/initialized"})
+        call_ = b'{"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "suggest_patterns", '
+        call_ += b'"arguments": {"text": "No space left \\udcff on device", "top": 1}}}'
+        r = client.post(url, headers=headers, content=call_)
+    assert r.status_code == 200, r.text
+    data = next(line[5:] for line in r.text.splitlines() if line.startswith("data:"))
+    result = json.loads(data)["result"]
+    assert not result["isError"] and result["structuredContent"]["query"] == "No space left \ufffd on device"
+    assert result["structuredContent"]["results"][0]["id"] == "disk-full"

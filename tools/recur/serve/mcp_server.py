@@ -433,12 +433,16 @@ class JsonRpcErrors:
     """The SDK answers most bad requests to /mcp with a JSON-RPC error body, but a few (a wrong
     Content-Type, and on loopback a foreign Host or Origin) as bare text with no Content-Type.
     This gives those the same JSON-RPC shape, status and message unchanged, so a client (or an
-    operator reading logs) parses one shape from /mcp."""
+    operator reading logs) parses one shape from /mcp. A POST body with a lone surrogate escape
+    (``"\\udcff"``), which the SDK's parser refuses as a parse error, reaches the tools as U+FFFD, as
+    over stdio (``run_stdio``) and in the API (BodyGuard has already read the body, bounded)."""
 
     def __init__(self, app):
         self.app = app
 
     async def __call__(self, scope, receive, send):
+        if scope.get("method") == "POST":
+            receive = await _cleaned(receive)
         held: dict = {}
 
         async def relay(message):
@@ -455,6 +459,32 @@ class JsonRpcErrors:
             await send(message)
 
         await self.app(scope, receive, relay)
+
+
+async def _cleaned(receive):
+    """``receive`` for a request whose body is read now and handed on once, cleaned."""
+    chunks, more = [], True
+    while more:
+        message = await receive()
+        if message["type"] != "http.request":  # a disconnect: pass it on as it is
+            return _replay(message, receive)
+        chunks.append(message.get("body", b""))
+        more = message.get("more_body", False)
+    body = utf8.clean_json_line(b"".join(chunks))
+    return _replay({"type": "http.request", "body": body, "more_body": False}, receive)
+
+
+def _replay(first: dict, receive):
+    sent = False
+
+    async def again():
+        nonlocal sent
+        if not sent:
+            sent = True
+            return first
+        return await receive()
+
+    return again
 
 
 async def _send_json_rpc_error(send, status: int, text: bytes) -> None:
