@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html.parser
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -283,3 +285,54 @@ def test_default_config_quotes_the_folder_name(tmp_path, monkeypatch):
     )
     assert r.exit_code == 0, r.output
     assert "[ops] #1: team</title>" in (tmp_path / "out" / "index.html").read_text()
+
+
+class _Active(html.parser.HTMLParser):
+    """What in a built page could run script: event-handler attributes, script/javascript:/data: URLs."""
+
+    def __init__(self):
+        super().__init__()
+        self.found: list = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            url = re.sub(r"[\x00-\x20]", "", value or "").lower()  # the parser has decoded entities
+            if name.startswith("on") or (name in ("href", "src", "action") and url.startswith(UNSAFE)):
+                self.found.append(f"<{tag} {name}={value!r}>")
+
+
+UNSAFE = ("javascript:", "vbscript:", "data:")
+
+
+def test_hostile_kb_text_is_inert_on_a_static_host(tmp_path):
+    """A static host has no Content-Security-Policy: KB text must not become links, attributes or
+    raw HTML in the page, whatever Markdown makes of it (titles, symptoms, tags, summaries, an
+    evidence section whose fence is indented into an admonition)."""
+    from kbfactory import pattern_text, small_kb, write
+
+    kb = small_kb(tmp_path / "kb")
+    write(kb, "patterns/capacity/disk-full.md", pattern_text(
+        "disk-full",
+        title='Disk [t](javascript:alert(1)) full {: onclick="alert(2)" }',
+        symptoms=("writes fail [s](javascript:alert(3))", 'up {: onmouseover="alert(4)" }', "code `a<b & c`"),
+        extra_front='tags: ["[tg](javascript:alert(5))"]\nservices: ["svc {: onclick=alert(6) }"]',
+        summary="A [r][1] and [e](java&#115;cript:alert(8)).\n\n[1]: javascript:alert(7)\n\n"
+        "```\n<img src=x onerror=alert(9)>\n~~~\n\n`[x](javascript:alert(10))``",
+        runbook=('step {: onclick="alert(11)" }',),
+        evidence=None,
+        root_cause="Why.\n\n## Evidence to preserve\n\n```\n<img src=x onerror=alert(12)>\n```\n",
+    ))  # fmt: skip
+    out = tmp_path / "out"
+    args = ["site", "--kb", str(kb), "--out", str(out), "--strict", "--no-browser-search", "--index", str(tmp_path)]
+    r = CliRunner().invoke(cli, args)
+    assert r.exit_code == 0, r.output  # --strict: the odd service name still has a working anchor
+    found = []
+    for page in out.rglob("*.html"):
+        parser = _Active()
+        parser.feed(page.read_text(encoding="utf-8"))
+        found += [f"{page.relative_to(out)}: {x}" for x in parser.found]
+    assert found == []
+    text = (out / "patterns/capacity/disk-full.html").read_text(encoding="utf-8")
+    assert 'Disk [t](javascript:alert(1)) full {: onclick="alert(2)" }</h1>' in text  # shown, as written
+    assert "<li>code <code>a&lt;b &amp; c</code></li>" in text  # once escaped by Markdown, not twice
+    assert '<li>up {: onmouseover="alert(4)" }</li>' in text

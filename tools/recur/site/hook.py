@@ -153,6 +153,16 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
     return markdown
 
 
+def on_page_content(html, page, config, files, **kwargs):
+    # pattern and incident pages carry KB Markdown: what Markdown made of it is rebuilt from an
+    # allow-list (recur.site.inert), so no KB text runs script on a static host with no CSP
+    if page.meta.get("recur_kind") in ("pattern", "incident"):
+        from recur.site.inert import inert_html
+
+        return inert_html(html)
+    return html
+
+
 _KEEP = re.compile(r"(<(pre|textarea|script|style)\b.*?</\2>)", re.S | re.I)
 _WS = re.compile(r"[ \t\r]*\n\s*")
 

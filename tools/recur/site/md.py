@@ -34,17 +34,35 @@ def kb_md(text) -> str:
     return "".join(parts)
 
 
+# Python-Markdown's own code-span rule (BACKTICK_RE): n backticks closed by n backticks. Text inside
+# stays as written (Markdown shows it as text); text outside is escaped.
+_SPAN = re.compile(r"(?<!\\)(`+)(.+?)(?<!`)\1(?!`)")
+# backslash first, so a written "\[" cannot undo the escape; brackets make links, braces attr_list
+# attributes ("{: onclick=...}" at the end of a title would become an attribute of the <h1>)
+_LITERAL = str.maketrans({"\\": "\\\\", "[": "\\[", "]": "\\]", "{": "\\{", "}": "\\}"})
+
+
+def _literal(text: str) -> str:
+    return html.escape(text, quote=False).translate(_LITERAL)
+
+
 def cell(text) -> str:
-    """Escape for a Markdown table cell (one line, no pipes, no raw HTML)."""
-    s = "" if text is None else str(text)
-    s = s.replace("\n", " ").replace("|", "\\|")
-    return html.escape(s, quote=False)
+    """A one-line KB field (title, symptom, tag, follow-up) for a Markdown table cell, list item or
+    heading: shown as text. Emphasis and `code` still render; raw HTML, links and attr_list
+    attributes do not (the field is data from a pull request, and a static host has no CSP)."""
+    s = ("" if text is None else str(text)).replace("\n", " ")
+    out, at = [], 0
+    for m in _SPAN.finditer(s):
+        out += [_literal(s[at : m.start()]), m.group(0)]
+        at = m.end()
+    out.append(_literal(s[at:]))
+    return "".join(out).replace("|", "\\|")
 
 
 def link_text(text) -> str:
-    """Escape for the text of a Markdown link."""
-    s = cell(text)
-    return s.replace("[", "\\[").replace("]", "\\]").replace("*", "\\*").replace("_", "\\_").replace("`", "\\`")
+    """Escape for the text of a Markdown link (no code spans or emphasis inside a link)."""
+    s = _literal(("" if text is None else str(text)).replace("\n", " ")).replace("|", "\\|")
+    return s.replace("*", "\\*").replace("_", "\\_").replace("`", "\\`")
 
 
 @functools.lru_cache(maxsize=65536)

@@ -204,17 +204,17 @@ def model_page(site: Site, model: dict | None) -> str:
     r, state = model["report"], model["state"]
     if state == "rejected":
         out.append('!!! warning "Rejected candidate: not in use"\n    `recur tune` measured this candidate as not '
-                   f"better than `{cell(r.get('compared_with', '?'))}` and did not activate it; suggestions still use "
+                   f"better than <code>{esc(r.get('compared_with', '?'))}</code> and did not activate it; suggestions still use "
                    "that model. The figures below show why.\n")
     newer = model.get("newer_rejected")
     if newer:
         out.append('!!! note "A newer candidate was rejected"\n    On '
                    f"{cell(str(newer.get('date', '?'))[:10])} `recur tune` trained "
-                   f"`{cell(newer.get('model_id', '?'))}` and measured it as not better; the model below stays "
+                   f"<code>{esc(newer.get('model_id', '?'))}</code> and measured it as not better; the model below stays "
                    "active.\n")
     out.append(_card(r, state, model["folder"]))
     out.append("## Before and after\n")
-    out.append(f"Measured on the eval cases with `{cell(r.get('compared_with', '?'))}` (before) and the tuned model "
+    out.append(f"Measured on the eval cases with <code>{esc(r.get('compared_with', '?'))}</code> (before) and the tuned model "
                "(after). recall@k: share of cases whose expected pattern is in the first k suggestions; MRR: mean "
                "of 1/rank.\n")
     out.append(_figures(r))

@@ -65,6 +65,9 @@ class RecurPlugin(BasePlugin[RecurConfig]):
     def on_page_markdown(self, markdown, page, config, files, **kwargs):
         return hook.on_page_markdown(markdown, page, config, files)
 
+    def on_page_content(self, html, page, config, files, **kwargs):
+        return hook.on_page_content(html, page, config, files)
+
     def on_post_page(self, output, page, config, **kwargs):
         return hook.on_post_page(output, page, config)
 
