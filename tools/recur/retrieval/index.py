@@ -296,7 +296,7 @@ def _write_atomically(index_dir: Path, manifest, vectors, views, docs, retriever
             retriever.index(corpus, show_progress=False)
             retriever.save(str(tmp / "bm25"))
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False))
-        swap_folder(tmp, index_dir)  # an interrupted swap leaves .old, which _recover restores
+        swap_folder(tmp, index_dir)  # where it takes two renames, an interrupted one leaves .old: _recover
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         _recover(index_dir)
@@ -376,8 +376,32 @@ def load_vectors(index_dir, manifest: dict | None = None) -> tuple[np.ndarray, l
 
 
 def load(index_dir, expect_model: str | None = None) -> LoadedIndex:
+    """The index, all of its files from one build. A ``recur index`` may swap a rebuilt folder in
+    while they are read (beside a ``recur suggest``, under ``recur serve``): files of two builds
+    would be "inconsistent" or, worse, consistent-looking but mismatched, so the read is repeated."""
     index_dir = _recover(Path(index_dir))
-    manifest = _manifest(index_dir, expect_model)
+    for attempt in range(1, _READS + 1):
+        manifest = _manifest(index_dir, expect_model)
+        try:
+            loaded = _load_files(index_dir, manifest)
+        except RecurError:
+            if attempt < _READS and _rebuilt_since(index_dir, manifest):
+                continue
+            raise
+        if not _rebuilt_since(index_dir, manifest):
+            return loaded
+    raise RecurError(f"the index at {index_dir} was rebuilt {_READS} times while it was read; try again")
+
+
+_READS = 5  # each retry means another whole build finished meanwhile
+
+
+def _rebuilt_since(index_dir: Path, manifest: dict) -> bool:
+    current = read_manifest(index_dir)
+    return current is not None and current.get("build_id") != manifest.get("build_id")
+
+
+def _load_files(index_dir: Path, manifest: dict) -> LoadedIndex:
     vectors, views = load_vectors(index_dir, manifest)
     try:
         docs = json.loads((index_dir / "docs.json").read_text())

@@ -3,8 +3,10 @@ a file and an interrupted write leaves the old one intact; folders are swapped t
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
+import sys
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -57,12 +59,40 @@ def _write_atomic(path: Path, text: str, overwrite: bool) -> Path:
 
 
 def swap_folder(tmp: Path, final: Path) -> None:
-    """Replace folder ``final`` by ``tmp`` with two renames. The previous one sits at
-    ``final.old`` between them (where an interrupted swap can be recovered from) and is removed
-    after."""
+    """Replace folder ``final`` by ``tmp``. Where the OS can exchange two names in one step (Linux
+    renameat2), ``final`` never stops existing: a reader (``recur serve`` reloading, a ``recur
+    suggest``, a site request) or a second writer swapping at the same moment always finds a whole
+    folder. Elsewhere, two renames: the previous folder sits at ``final.old`` between them (where an
+    interrupted swap can be recovered from). The previous folder is removed after."""
+    if _exchange(tmp, final):
+        shutil.rmtree(tmp, ignore_errors=True)  # now the previous folder
+        return
     old = final.with_name(final.name + ".old")
     shutil.rmtree(old, ignore_errors=True)
     if final.exists():
         os.rename(final, old)
     os.rename(tmp, final)
     shutil.rmtree(old, ignore_errors=True)
+
+
+_RENAME_EXCHANGE = 2  # linux/fs.h
+_AT_FDCWD = -100
+
+
+def _exchange(tmp: Path, final: Path) -> bool:
+    """Swap the two names atomically; False where that is not possible (not Linux, an old kernel or
+    C library, a file system without it, or no ``final`` yet: then a plain rename is atomic enough)."""
+    if not sys.platform.startswith("linux") or not final.exists():
+        return False
+    import ctypes
+
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(tmp), _AT_FDCWD, os.fsencode(final), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOENT):  # unsupported here, or ``final`` went meanwhile
+        return False
+    raise OSError(err, os.strerror(err), str(final))
