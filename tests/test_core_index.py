@@ -2,6 +2,7 @@
 
 import json
 
+import numpy as np
 import pytest
 from kbfactory import pattern_text, write
 
@@ -196,6 +197,28 @@ def test_loading_while_the_index_is_rebuilt_never_mixes_two_builds(kb_dir, tmp_p
         assert {v["pattern"] for v in loaded.views} == set(loaded.ids) == set(loaded.manifest["hashes"])
         assert len(loaded.vectors) == len(loaded.views) == loaded.manifest["views"]
     assert rebuilder.returncode == 0 and loads
+
+
+def test_a_temp_folder_left_by_a_killed_run_is_removed_by_the_next_and_a_live_ones_is_kept(kb_dir, tmp_path):
+    """`recur index` killed with SIGKILL while writing left `index.tmp-<pid>` (a copy of the whole
+    index) for ever; only the folder of the run's own pid was cleared. Now every run clears those of
+    processes that are gone, as `recur tune` does, and leaves a running build's alone."""
+    import subprocess
+    import sys
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead_pid = int(gone.stdout)
+    live = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE)
+    try:
+        for pid in (dead_pid, live.pid):
+            left = tmp_path / f"index.tmp-{pid}"
+            left.mkdir()
+            np.save(left / "vectors.npy", np.zeros((1000, 64), np.float32))
+        build(kb_dir, tmp_path / "index")
+        assert not (tmp_path / f"index.tmp-{dead_pid}").exists()
+        assert (tmp_path / f"index.tmp-{live.pid}" / "vectors.npy").is_file()
+    finally:
+        live.communicate(b"")
 
 
 def test_docs_carry_root_cause_and_look_alikes(kb_dir, tmp_path):

@@ -30,7 +30,7 @@ import numpy as np
 
 from recur import __version__
 from recur.util.errors import RecurError
-from recur.util.files import swap_folder, writing
+from recur.util.files import remove_stale, swap_folder, writing
 from recur.util.text import plain, tokens, words
 
 if TYPE_CHECKING:  # annotations only: a cold `recur suggest` reads docs.json and never parses the KB
@@ -285,6 +285,7 @@ def _embed_distinct(texts: list[str], encoder, progress: bool | None) -> np.ndar
 def _write_atomically(index_dir: Path, manifest, vectors, views, docs, retriever, corpus, vocab) -> None:
     index_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = index_dir.with_name(f"{index_dir.name}.tmp-{os.getpid()}")
+    remove_stale(index_dir)
     shutil.rmtree(tmp, ignore_errors=True)
     try:
         tmp.mkdir()

@@ -58,6 +58,18 @@ def _write_atomic(path: Path, text: str, overwrite: bool) -> Path:
     return path
 
 
+def remove_stale(final: Path) -> None:
+    """Remove ``final.tmp-<pid>`` folders whose process is gone: what a run killed by SIGKILL or a
+    power loss left (Ctrl-C and ``kill`` clean up their own). A live process's folder stays."""
+    for tmp in final.parent.glob(f"{final.name}.tmp-*"):
+        try:
+            os.kill(int(tmp.name.rsplit("-", 1)[1]), 0)
+        except ProcessLookupError:
+            shutil.rmtree(tmp, ignore_errors=True)
+        except (ValueError, OSError):  # not a pid, or another user's live process
+            continue
+
+
 def swap_folder(tmp: Path, final: Path) -> None:
     """Replace folder ``final`` by ``tmp``. Where the OS can exchange two names in one step (Linux
     renameat2), ``final`` never stops existing: a reader (``recur serve`` reloading, a ``recur
