@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from recur.util import utf8
-from recur.util.errors import NotWritable, RecurError
+from recur.util.errors import AlreadyExists, NotWritable, RecurError
 
 
 @contextmanager
@@ -34,7 +34,7 @@ def write_atomic(path, text: str, overwrite: bool = False) -> Path:
 
 def _write_atomic(path: Path, text: str, overwrite: bool) -> Path:
     if path.exists() and not overwrite:
-        raise RecurError(f"{path}: already exists; refusing to overwrite it")
+        raise AlreadyExists(f"{path}: already exists; refusing to overwrite it")
     problem = utf8.problem(text)
     if problem:  # every caller names its fields first: this is the last line, nothing half-written
         raise RecurError(f"{path}: not written: the content {problem}")
@@ -47,7 +47,7 @@ def _write_atomic(path: Path, text: str, overwrite: bool) -> Path:
             try:  # os.link fails if the target appeared meanwhile: never clobber a record
                 os.link(tmp, path)
             except FileExistsError:
-                raise RecurError(f"{path}: already exists; refusing to overwrite it") from None
+                raise AlreadyExists(f"{path}: already exists; refusing to overwrite it") from None
             except OSError:
                 os.replace(tmp, path)
         else:
