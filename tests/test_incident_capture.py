@@ -238,3 +238,25 @@ def test_an_id_asked_for_that_another_writer_took_is_refused_not_overwritten(kb_
     with pytest.raises(RecurError, match="INC-2026-0999.md: already exists"):
         record_incident(kb, NewIncident(title="Mine", severity="sev2", date=dt.date(2026, 5, 2), iid="INC-2026-0999"))
     assert theirs.read_text() == "theirs"
+
+
+def test_a_new_record_gets_the_umask_mode_and_an_edited_one_keeps_its_own(kb_dir, tmp_path):
+    """Records were written through mkstemp and came out 0o600: on a checkout a team shares (or that
+    `recur serve` reads as another user) nobody else could read a new incident, and `incident flag`
+    or `link` turned an author's 0o644 record into 0o600 too."""
+    import os
+    import stat
+
+    old_umask = os.umask(0o022)
+    try:
+        res = new(kb_dir, tmp_path, "-t", "Disk full", "-s", "sev2", "--no-suggest")
+        assert res.exit_code == 0, res.output
+        created = next(p for p in (kb_dir / "incidents/2026").glob("*.md") if "Disk full" in p.read_text())
+        assert stat.S_IMODE(created.stat().st_mode) == 0o644
+        edited = kb_dir / "incidents/2026/INC-2026-0001.md"
+        edited.chmod(0o640)
+        assert run("incident", "flag", "--kb", str(kb_dir), "INC-2026-0001", "why no alert?").exit_code == 0
+        assert "why no alert?" in edited.read_text() and stat.S_IMODE(edited.stat().st_mode) == 0o640
+    finally:
+        os.umask(old_umask)
+    assert not [p for p in kb_dir.rglob("*") if p.name.endswith(".tmp")]

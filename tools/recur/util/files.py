@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import errno
 import os
+import secrets
 import shutil
+import stat
 import sys
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -39,8 +40,10 @@ def _write_atomic(path: Path, text: str, overwrite: bool) -> Path:
     if problem:  # every caller names its fields first: this is the last line, nothing half-written
         raise RecurError(f"{path}: not written: the content {problem}")
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = _temp_file(path)
     try:
+        if overwrite and path.exists():  # an edit keeps the file's permissions
+            os.fchmod(fd, stat.S_IMODE(path.stat().st_mode))
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
         if not overwrite:
@@ -67,6 +70,18 @@ def remove_stale(final: Path) -> None:
         except ProcessLookupError:
             shutil.rmtree(tmp, ignore_errors=True)
         except (ValueError, OSError):  # not a pid, or another user's live process
+            continue
+
+
+def _temp_file(path: Path) -> tuple[int, str]:
+    """A new hidden file beside ``path``, made with mode 0o666 less the umask as any new file is:
+    mkstemp's 0o600 made every record, edited cases.yml and `recur init` file unreadable to the
+    rest of a team sharing the checkout (and to a `recur serve` running as another user)."""
+    while True:
+        tmp = str(path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp"))
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), tmp
+        except FileExistsError:  # 48 random bits taken: draw again
             continue
 
 
