@@ -2,6 +2,7 @@
 
 import json
 
+import numpy as np
 import pytest
 from kbfactory import pattern_text, write
 
@@ -119,6 +120,105 @@ def test_interrupted_swap_is_recovered(kb_dir, tmp_path):
     idx.rename(tmp_path / "index.old")  # as if killed between the two renames
     loaded = index_mod.load(idx)
     assert loaded.manifest["count"] == 3 and idx.is_dir()
+
+
+# A process that swaps folders in (or builds the index) while another reads: `recur index` beside
+# `recur serve`'s reload watcher or a `recur suggest`, two `recur index` at once.
+_SWAPPER = """
+import json, sys
+from pathlib import Path
+from recur.util.files import swap_folder
+final, failed = Path(sys.argv[1]), 0
+for i in range(int(sys.argv[2])):
+    tmp = final.with_name(f"{final.name}.tmp-{sys.argv[3]}-{i}")
+    tmp.mkdir()
+    (tmp / "manifest.json").write_text(json.dumps({"i": i}))
+    try:
+        swap_folder(tmp, final)
+    except OSError as exc:
+        failed += 1
+        print(exc, file=sys.stderr)
+print(failed)
+"""
+
+
+def _python(code, *args, **kw):
+    import subprocess
+    import sys
+
+    return subprocess.Popen([sys.executable, "-c", code, *map(str, args)], text=True, **kw)
+
+
+def test_a_folder_swap_never_leaves_the_index_missing_for_a_reader_or_a_second_writer(tmp_path):
+    """A reader that found no index folder mid-swap used to rename the previous one back (_recover),
+    and the writer's second rename then failed: `recur index` said "cannot write the index there:
+    Directory not empty" while `recur serve` polled the manifest. Two writers collided the same way."""
+    import subprocess
+
+    final = tmp_path / "index"
+    final.mkdir()
+    (final / "manifest.json").write_text("{}")
+    swappers = [_python(_SWAPPER, final, 1500, n, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for n in range(2)]
+    missing = 0
+    while any(s.poll() is None for s in swappers):  # read as recur serve's watcher does, all along
+        missing += index_mod.read_manifest(final) is None
+    outputs = [s.communicate() for s in swappers]
+    assert [out.strip() for out, _ in outputs] == ["0", "0"], [err[-500:] for _, err in outputs]
+    assert missing == 0 and json.loads((final / "manifest.json").read_text())["i"] == 1499
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["index"]  # every previous folder removed
+
+
+_REBUILDER = """
+import sys
+from recur.kb.loader import load_kb
+from recur.retrieval import embed, index
+kbs, enc = [load_kb(sys.argv[1]), load_kb(sys.argv[2])], embed.load_encoder("fake:64")
+for i in range(int(sys.argv[4])):
+    index.build(kbs[i % 2], sys.argv[3], enc, progress=False)
+"""
+
+
+def test_loading_while_the_index_is_rebuilt_never_mixes_two_builds(kb_dir, tmp_path):
+    """`recur suggest` (or serve's reload) reading while `recur index` swapped a rebuild in got the
+    manifest of one build and the vectors or docs of the next: "the index is inconsistent; rebuild
+    it", and a rebuild was exactly what had just happened. Builds alternate between 3 and 4 patterns."""
+    import shutil
+
+    other = tmp_path / "kb-plus"
+    shutil.copytree(kb_dir, other)
+    write(other, "patterns/network/new-one.md", pattern_text("new-one", "network"))
+    idx = tmp_path / "index"
+    build(kb_dir, idx)
+    rebuilder = _python(_REBUILDER, kb_dir, other, idx, 60)
+    loads = 0
+    while rebuilder.poll() is None:
+        loaded = index_mod.load(idx)
+        loads += 1
+        assert {v["pattern"] for v in loaded.views} == set(loaded.ids) == set(loaded.manifest["hashes"])
+        assert len(loaded.vectors) == len(loaded.views) == loaded.manifest["views"]
+    assert rebuilder.returncode == 0 and loads
+
+
+def test_a_temp_folder_left_by_a_killed_run_is_removed_by_the_next_and_a_live_ones_is_kept(kb_dir, tmp_path):
+    """`recur index` killed with SIGKILL while writing left `index.tmp-<pid>` (a copy of the whole
+    index) for ever; only the folder of the run's own pid was cleared. Now every run clears those of
+    processes that are gone, as `recur tune` does, and leaves a running build's alone."""
+    import subprocess
+    import sys
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead_pid = int(gone.stdout)
+    live = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE)
+    try:
+        for pid in (dead_pid, live.pid):
+            left = tmp_path / f"index.tmp-{pid}"
+            left.mkdir()
+            np.save(left / "vectors.npy", np.zeros((1000, 64), np.float32))
+        build(kb_dir, tmp_path / "index")
+        assert not (tmp_path / f"index.tmp-{dead_pid}").exists()
+        assert (tmp_path / f"index.tmp-{live.pid}" / "vectors.npy").is_file()
+    finally:
+        live.communicate(b"")
 
 
 def test_docs_carry_root_cause_and_look_alikes(kb_dir, tmp_path):

@@ -187,3 +187,76 @@ def test_a_record_is_never_written_with_text_that_cannot_be_encoded(kb_dir):
     with pytest.raises(RecurError, match=r"INC-2026-0003\.md: not written: the content is not valid UTF-8 text"):
         record_incident(load_kb(kb_dir), NewIncident(title="t \udcff", severity="sev2", date=dt.date(2026, 5, 2)))
     assert not list((kb_dir / "incidents").rglob("INC-2026-0003.md")) and not list(kb_dir.rglob(".*.tmp"))
+
+
+_RECORDER = """
+import datetime as dt, sys
+from recur.kb.loader import load_kb
+from recur.kb.incident_record import NewIncident, record_incident
+from recur.util.errors import RecurError
+kb = load_kb(sys.argv[1])
+print("ready", flush=True)
+sys.stdin.read(1)  # every writer is released at once
+try:
+    print(record_incident(kb, NewIncident(title="Race " + sys.argv[2], severity="sev2", date=dt.date(2026, 5, 2)))[0])
+except RecurError as exc:
+    print(exc)
+"""
+
+
+def test_writers_recording_at_the_same_moment_each_get_their_own_number(kb_dir):
+    """Several `recur incident new` (or MCP record_incident calls) at once each picked the same next
+    number, and the late ones failed: "INC-…: already exists; refusing to overwrite it" (1 to 4 of 8
+    writers released together). A number that was not asked for now moves on to the next free one."""
+    import subprocess
+    import sys
+
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", _RECORDER, str(kb_dir), str(n)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(8)
+    ]
+    for w in writers:
+        assert w.stdout.readline() == "ready\n"
+    for w in writers:
+        w.stdin.write("x")
+        w.stdin.flush()
+    ids = [w.communicate()[0].strip() for w in writers]
+    assert all(i.startswith("INC-2026-") for i in ids) and len(set(ids)) == 8, ids
+    kb = load_kb(kb_dir)
+    assert not kb.problems and {kb.incidents[i].title for i in ids} == {f"Race {n}" for n in range(8)}
+
+
+def test_an_id_asked_for_that_another_writer_took_is_refused_not_overwritten(kb_dir):
+    kb = load_kb(kb_dir)  # loaded before the other record is written
+    theirs = kb_dir / "incidents/2026/INC-2026-0999.md"
+    theirs.write_text("theirs")
+    with pytest.raises(RecurError, match="INC-2026-0999.md: already exists"):
+        record_incident(kb, NewIncident(title="Mine", severity="sev2", date=dt.date(2026, 5, 2), iid="INC-2026-0999"))
+    assert theirs.read_text() == "theirs"
+
+
+def test_a_new_record_gets_the_umask_mode_and_an_edited_one_keeps_its_own(kb_dir, tmp_path):
+    """Records were written through mkstemp and came out 0o600: on a checkout a team shares (or that
+    `recur serve` reads as another user) nobody else could read a new incident, and `incident flag`
+    or `link` turned an author's 0o644 record into 0o600 too."""
+    import os
+    import stat
+
+    old_umask = os.umask(0o022)
+    try:
+        res = new(kb_dir, tmp_path, "-t", "Disk full", "-s", "sev2", "--no-suggest")
+        assert res.exit_code == 0, res.output
+        created = next(p for p in (kb_dir / "incidents/2026").glob("*.md") if "Disk full" in p.read_text())
+        assert stat.S_IMODE(created.stat().st_mode) == 0o644
+        edited = kb_dir / "incidents/2026/INC-2026-0001.md"
+        edited.chmod(0o640)
+        assert run("incident", "flag", "--kb", str(kb_dir), "INC-2026-0001", "why no alert?").exit_code == 0
+        assert "why no alert?" in edited.read_text() and stat.S_IMODE(edited.stat().st_mode) == 0o640
+    finally:
+        os.umask(old_umask)
+    assert not [p for p in kb_dir.rglob("*") if p.name.endswith(".tmp")]

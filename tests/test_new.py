@@ -342,3 +342,28 @@ def test_first_pattern_starts_a_knowledge_base(tmp_path, monkeypatch):
     assert res.exit_code == 0, res.output
     assert "Started a knowledge base in team-kb/" in res.stderr
     assert list(load_kb("team-kb").patterns) == ["disk-full"]
+
+
+def test_kill_ends_a_command_through_its_clean_up_path_as_ctrl_c_does(kb_dir):
+    """SIGTERM (a CI timeout, a container stop) used to end `recur` at once: `finally` and `except`
+    blocks never ran, so a killed `recur index` left `index.tmp-<pid>` and a killed writer its
+    `.<file>.tmp`. Now it is Ctrl-C: here `recur new` at its first prompt ends with click's
+    "Aborted!" (exit 1), not by the signal."""
+    import signal
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "recur", "new", "pattern", "--kb", str(kb_dir)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    shown = b""
+    while b"Title" not in shown:  # the prompt is out: main() has long installed its handler
+        chunk = proc.stdout.read1(100)
+        assert chunk, proc.communicate()
+        shown += chunk
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1 and b"Aborted!" in err and b"Traceback" not in err

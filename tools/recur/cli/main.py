@@ -75,5 +75,16 @@ def cli():
     """
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 def main():
+    import signal
+
+    # `kill` (a CI timeout, systemd, a container stop) cleans up as Ctrl-C does: temp folders and
+    # files removed, the previous index, site and model left in place. Without this, Python dies at
+    # once and leaves `.recur/index.tmp-<pid>`, a site build folder or a `.<file>.tmp` in the KB.
+    # `recur serve` installs uvicorn's own handlers while it serves.
+    signal.signal(signal.SIGTERM, _interrupt)
     cli(prog_name="recur")

@@ -252,6 +252,11 @@ def serve(
         "Loading the model and index...",
         err=True,
     )
+    import signal
+
+    # uvicorn stops on SIGTERM and then raises it again to end the process: by the signal, as a
+    # service manager expects of `kill`, not through main()'s Ctrl-C path (exit 130)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     server.run()
     if failed:
         sys.exit(1)

@@ -14,10 +14,6 @@ from recur.tuning.tune import REFUSED, run_tune, summary_lines
 from recur.util.errors import RecurError
 
 
-def _interrupt(signum, frame):
-    raise KeyboardInterrupt
-
-
 @click.command()
 @kb_option
 @index_option
@@ -106,9 +102,6 @@ def tune(
         return
     if as_json:  # a script asking for JSON must not start an hour of training by accident
         raise click.UsageError("--json only goes with --report (what the last tuning changed, as JSON)")
-    import signal
-
-    signal.signal(signal.SIGTERM, _interrupt)  # `kill` cleans up like Ctrl-C does
     m = run_tune(
         kb_dir,
         out_dir,

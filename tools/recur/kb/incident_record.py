@@ -15,7 +15,7 @@ import yaml
 
 from recur.kb.writer import flow_list, q
 from recur.util.dates import require_in_range
-from recur.util.errors import RecurError
+from recur.util.errors import AlreadyExists, RecurError
 from recur.util.files import write_atomic
 
 ID_RE = re.compile(r"^INC-(\d{4})-(\d+)$")
@@ -33,6 +33,23 @@ def next_id(kb, year: int) -> str:
         if m and int(m.group(1)) == year:
             used.append(int(m.group(2)))
     return f"INC-{year}-{max(used) + 1:04d}"
+
+
+def write_new_record(kb, year: int, iid: str, text, numbered: bool) -> tuple[str, Path]:
+    """Write ``text(iid)`` as a new record; returns (id, path). A ``numbered`` id (the next free one,
+    not asked for) that another writer took meanwhile (a second ``recur incident new``, an MCP call,
+    each with its own view of the KB) is replaced by the next free one; a given id never is."""
+    for _ in range(_RETRIES):
+        try:
+            return iid, write_atomic(Path(kb.root) / "incidents" / str(year) / f"{iid}.md", text(iid))
+        except AlreadyExists:
+            if not numbered:
+                raise
+            iid = next_id(kb, year)  # it reads the year's folder again, where the taken one now is
+    raise RecurError(f"{kb.root}/incidents/{year}: no free incident number after {_RETRIES} tries; try again")
+
+
+_RETRIES = 100  # each try means another record was written in the meantime
 
 
 def incident_text(
@@ -274,17 +291,20 @@ def record_incident(kb, new: NewIncident):
         raise RecurError(f"incident {iid} already exists: {kb.incident_files[iid][0]}")
     given = {k: v for k, v in (("level", new.review_level), ("due", new.review_due)) if v}
     review = review_defaults(kb, new.severity, new.date, given)
-    text = incident_text(
-        iid=iid,
-        title=title,
-        date=new.date,
-        severity=new.severity,
-        services=new.services,
-        patterns=list(dict.fromkeys(new.patterns)),
-        duration_minutes=new.duration_minutes,
-        review=review,
-        flags=[" ".join(f.split()) for f in new.flags if f.strip()],
-        sections={"Summary": description or title},
-    )
-    path = write_atomic(kb.root / "incidents" / str(new.date.year) / f"{iid}.md", text)
+
+    def text(iid):
+        return incident_text(
+            iid=iid,
+            title=title,
+            date=new.date,
+            severity=new.severity,
+            services=new.services,
+            patterns=list(dict.fromkeys(new.patterns)),
+            duration_minutes=new.duration_minutes,
+            review=review,
+            flags=[" ".join(f.split()) for f in new.flags if f.strip()],
+            sections={"Summary": description or title},
+        )
+
+    iid, path = write_new_record(kb, new.date.year, iid, text, numbered=not new.iid)
     return iid, path, review

@@ -30,7 +30,7 @@ import numpy as np
 
 from recur import __version__
 from recur.util.errors import RecurError
-from recur.util.files import swap_folder, writing
+from recur.util.files import remove_stale, swap_folder, writing
 from recur.util.text import plain, tokens, words
 
 if TYPE_CHECKING:  # annotations only: a cold `recur suggest` reads docs.json and never parses the KB
@@ -285,6 +285,7 @@ def _embed_distinct(texts: list[str], encoder, progress: bool | None) -> np.ndar
 def _write_atomically(index_dir: Path, manifest, vectors, views, docs, retriever, corpus, vocab) -> None:
     index_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = index_dir.with_name(f"{index_dir.name}.tmp-{os.getpid()}")
+    remove_stale(index_dir)
     shutil.rmtree(tmp, ignore_errors=True)
     try:
         tmp.mkdir()
@@ -296,7 +297,7 @@ def _write_atomically(index_dir: Path, manifest, vectors, views, docs, retriever
             retriever.index(corpus, show_progress=False)
             retriever.save(str(tmp / "bm25"))
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False))
-        swap_folder(tmp, index_dir)  # an interrupted swap leaves .old, which _recover restores
+        swap_folder(tmp, index_dir)  # where it takes two renames, an interrupted one leaves .old: _recover
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         _recover(index_dir)
@@ -376,8 +377,32 @@ def load_vectors(index_dir, manifest: dict | None = None) -> tuple[np.ndarray, l
 
 
 def load(index_dir, expect_model: str | None = None) -> LoadedIndex:
+    """The index, all of its files from one build. A ``recur index`` may swap a rebuilt folder in
+    while they are read (beside a ``recur suggest``, under ``recur serve``): files of two builds
+    would be "inconsistent" or, worse, consistent-looking but mismatched, so the read is repeated."""
     index_dir = _recover(Path(index_dir))
-    manifest = _manifest(index_dir, expect_model)
+    for attempt in range(1, _READS + 1):
+        manifest = _manifest(index_dir, expect_model)
+        try:
+            loaded = _load_files(index_dir, manifest)
+        except RecurError:
+            if attempt < _READS and _rebuilt_since(index_dir, manifest):
+                continue
+            raise
+        if not _rebuilt_since(index_dir, manifest):
+            return loaded
+    raise RecurError(f"the index at {index_dir} was rebuilt {_READS} times while it was read; try again")
+
+
+_READS = 5  # each retry means another whole build finished meanwhile
+
+
+def _rebuilt_since(index_dir: Path, manifest: dict) -> bool:
+    current = read_manifest(index_dir)
+    return current is not None and current.get("build_id") != manifest.get("build_id")
+
+
+def _load_files(index_dir: Path, manifest: dict) -> LoadedIndex:
     vectors, views = load_vectors(index_dir, manifest)
     try:
         docs = json.loads((index_dir / "docs.json").read_text())

@@ -32,7 +32,7 @@ from recur.retrieval.models import DEFAULT_OUT
 from recur.tuning.data import INCIDENT_FLOOR, eval_kb, training_data
 from recur.tuning.report import REPORT, measured_on
 from recur.util.errors import RecurError
-from recur.util.files import swap_folder, writing
+from recur.util.files import remove_stale, swap_folder, writing
 
 REFUSED = 3
 
@@ -86,17 +86,6 @@ def _memory_encoder(model, model_id: str):
     from recur.retrieval.embed import SentenceTransformerEncoder
 
     return SentenceTransformerEncoder.from_model(model, model_id)
-
-
-def _remove_stale(out_dir: Path) -> None:
-    """Temp folders of runs that were killed (SIGKILL, power loss): their process is gone."""
-    for tmp in out_dir.parent.glob(f"{out_dir.name}.tmp-*"):
-        try:
-            os.kill(int(tmp.name.rsplit("-", 1)[1]), 0)
-        except ProcessLookupError:
-            shutil.rmtree(tmp, ignore_errors=True)
-        except (ValueError, OSError):
-            continue
 
 
 @dataclass
@@ -200,7 +189,7 @@ def _prepare(
     work = out_dir.with_name(f"{out_dir.name}.tmp-{os.getpid()}")
     with writing(out_dir, "the tuned model"):
         out_dir.parent.mkdir(parents=True, exist_ok=True)
-        _remove_stale(out_dir)
+        remove_stale(out_dir)
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir()
     return Run(

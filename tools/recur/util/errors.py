@@ -14,6 +14,11 @@ class NotWritable(RecurError):
     caller with something to fall back on (an index that is only out of date) may carry on."""
 
 
+class AlreadyExists(RecurError):
+    """A new file's name was taken, perhaps by another writer a moment ago: a caller that chose the
+    name itself (the next free incident number) may take another."""
+
+
 @dataclass(frozen=True)
 class Problem:
     """One finding about one place in the KB: printed as ``path:line: field: message``."""

@@ -3,14 +3,17 @@ a file and an interrupted write leaves the old one intact; folders are swapped t
 
 from __future__ import annotations
 
+import errno
 import os
+import secrets
 import shutil
-import tempfile
+import stat
+import sys
 from contextlib import contextmanager
 from pathlib import Path
 
 from recur.util import utf8
-from recur.util.errors import NotWritable, RecurError
+from recur.util.errors import AlreadyExists, NotWritable, RecurError
 
 
 @contextmanager
@@ -32,20 +35,22 @@ def write_atomic(path, text: str, overwrite: bool = False) -> Path:
 
 def _write_atomic(path: Path, text: str, overwrite: bool) -> Path:
     if path.exists() and not overwrite:
-        raise RecurError(f"{path}: already exists; refusing to overwrite it")
+        raise AlreadyExists(f"{path}: already exists; refusing to overwrite it")
     problem = utf8.problem(text)
     if problem:  # every caller names its fields first: this is the last line, nothing half-written
         raise RecurError(f"{path}: not written: the content {problem}")
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = _temp_file(path)
     try:
+        if overwrite and path.exists():  # an edit keeps the file's permissions
+            os.fchmod(fd, stat.S_IMODE(path.stat().st_mode))
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
         if not overwrite:
             try:  # os.link fails if the target appeared meanwhile: never clobber a record
                 os.link(tmp, path)
             except FileExistsError:
-                raise RecurError(f"{path}: already exists; refusing to overwrite it") from None
+                raise AlreadyExists(f"{path}: already exists; refusing to overwrite it") from None
             except OSError:
                 os.replace(tmp, path)
         else:
@@ -56,13 +61,65 @@ def _write_atomic(path: Path, text: str, overwrite: bool) -> Path:
     return path
 
 
+def remove_stale(final: Path) -> None:
+    """Remove ``final.tmp-<pid>`` folders whose process is gone: what a run killed by SIGKILL or a
+    power loss left (Ctrl-C and ``kill`` clean up their own). A live process's folder stays."""
+    for tmp in final.parent.glob(f"{final.name}.tmp-*"):
+        try:
+            os.kill(int(tmp.name.rsplit("-", 1)[1]), 0)
+        except ProcessLookupError:
+            shutil.rmtree(tmp, ignore_errors=True)
+        except (ValueError, OSError):  # not a pid, or another user's live process
+            continue
+
+
+def _temp_file(path: Path) -> tuple[int, str]:
+    """A new hidden file beside ``path``, made with mode 0o666 less the umask as any new file is:
+    mkstemp's 0o600 made every record, edited cases.yml and `recur init` file unreadable to the
+    rest of a team sharing the checkout (and to a `recur serve` running as another user)."""
+    while True:
+        tmp = str(path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp"))
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), tmp
+        except FileExistsError:  # 48 random bits taken: draw again
+            continue
+
+
 def swap_folder(tmp: Path, final: Path) -> None:
-    """Replace folder ``final`` by ``tmp`` with two renames. The previous one sits at
-    ``final.old`` between them (where an interrupted swap can be recovered from) and is removed
-    after."""
+    """Replace folder ``final`` by ``tmp``. Where the OS can exchange two names in one step (Linux
+    renameat2), ``final`` never stops existing: a reader (``recur serve`` reloading, a ``recur
+    suggest``, a site request) or a second writer swapping at the same moment always finds a whole
+    folder. Elsewhere, two renames: the previous folder sits at ``final.old`` between them (where an
+    interrupted swap can be recovered from). The previous folder is removed after."""
+    if _exchange(tmp, final):
+        shutil.rmtree(tmp, ignore_errors=True)  # now the previous folder
+        return
     old = final.with_name(final.name + ".old")
     shutil.rmtree(old, ignore_errors=True)
     if final.exists():
         os.rename(final, old)
     os.rename(tmp, final)
     shutil.rmtree(old, ignore_errors=True)
+
+
+_RENAME_EXCHANGE = 2  # linux/fs.h
+_AT_FDCWD = -100
+
+
+def _exchange(tmp: Path, final: Path) -> bool:
+    """Swap the two names atomically; False where that is not possible (not Linux, an old kernel or
+    C library, a file system without it, or no ``final`` yet: then a plain rename is atomic enough)."""
+    if not sys.platform.startswith("linux") or not final.exists():
+        return False
+    import ctypes
+
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(tmp), _AT_FDCWD, os.fsencode(final), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOENT):  # unsupported here, or ``final`` went meanwhile
+        return False
+    raise OSError(err, os.strerror(err), str(final))
