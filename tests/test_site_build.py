@@ -116,13 +116,30 @@ def test_rebuild_swaps_atomically_and_refuses_foreign_folders(built, tmp_path):
     (out / "stale.html").write_text("old")
     assert runner.invoke(cli, args).exit_code == 0
     assert not (out / "stale.html").exists() and (out / "index.html").is_file()
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temp folders left
+    leftover = [p.name for p in tmp_path.iterdir() if p.name.startswith(".") or ".tmp-" in p.name]
+    assert leftover == []  # no temp folders left
     foreign = tmp_path / "docs"
     foreign.mkdir()
     (foreign / "mine.txt").write_text("keep")
     result = runner.invoke(cli, ["site", "--kb", str(kb), "--out", str(foreign)])
     assert result.exit_code == 1 and "refusing to replace it" in result.output
     assert (foreign / "mine.txt").read_text() == "keep"
+
+
+def test_a_build_folder_left_by_a_killed_build_is_removed_by_the_next(built, tmp_path):
+    """A `recur site` killed by SIGKILL (or a power loss) cannot clean up: its build folder, named by
+    its process id, is removed by the next build; a live build's folder is left alone."""
+    kb, _ = built
+    out = tmp_path / "site"
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = out.with_name(f"site.tmp-{int(gone.stdout)}")
+    live = out.with_name(f"site.tmp-{os.getppid()}")  # this test's parent: alive
+    for folder in (dead, live):
+        (folder / "site").mkdir(parents=True)
+        (folder / "site" / "index.html").write_text("half a site")
+    args = ["site", "--kb", str(kb), "--out", str(out), "--as-of", AS_OF, "-q", "--index", str(tmp_path / "x")]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    assert not dead.exists() and live.is_dir() and (out / "index.html").is_file()
 
 
 def test_failed_build_keeps_the_previous_site(built, tmp_path):

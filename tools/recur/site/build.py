@@ -10,12 +10,11 @@ import datetime as dt
 import logging
 import os
 import shutil
-import tempfile
 import time
 from pathlib import Path
 
 from recur.util.errors import RecurError
-from recur.util.files import writing
+from recur.util.files import remove_stale, swap_folder, writing
 from recur.util.text import yaml_string
 
 SITE_MARKER = ".recur-site"
@@ -94,7 +93,10 @@ def build_site(kb_dir, out, *, config_file=None, as_of: dt.date | None = None, e
     browser = _browser_plan(kb_dir, index_dir, model, browser_search)
     with writing(out, "the site"):
         out.parent.mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=out.parent)).resolve()
+        remove_stale(out)  # a build killed by SIGKILL or a power loss left its folder behind
+        work = out.with_name(f"{out.name}.tmp-{os.getpid()}").resolve()
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir()
     capture = _Capture()
     mk_log = logging.getLogger("mkdocs")
     mk_log.addHandler(capture)
@@ -123,7 +125,7 @@ def build_site(kb_dir, out, *, config_file=None, as_of: dt.date | None = None, e
             _write_browser_bundle(dst, kb_dir, browser, model, stats)
         elif browser.get("skipped"):
             stats["browser_skipped"] = browser["skipped"]
-        _swap_in(dst, out, work, stats, capture.messages)
+        _swap_in(dst, out, stats, capture.messages)
         stats["seconds"] = time.perf_counter() - t0
         return stats
     finally:
@@ -131,15 +133,14 @@ def build_site(kb_dir, out, *, config_file=None, as_of: dt.date | None = None, e
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _swap_in(dst: Path, out: Path, work: Path, stats: dict, warnings: list) -> None:
-    """Mark the built site as Recur's, count it, and rename it over ``out`` (the old one moves aside)."""
+def _swap_in(dst: Path, out: Path, stats: dict, warnings: list) -> None:
+    """Mark the built site as Recur's, count it, and swap it in for ``out`` (``swap_folder``: in one
+    step on Linux, so a web server or `recur serve` never finds the folder missing)."""
     (dst / SITE_MARKER).write_text("built by recur site\n")
     files = [p for p in dst.rglob("*") if p.is_file()]
     stats.update(pages=sum(1 for p in files if p.suffix == ".html"), bytes=sum(p.stat().st_size for p in files),
                  warnings=list(warnings))
-    if out.exists():
-        os.rename(out, work / "old")
-    os.rename(dst, out)
+    swap_folder(dst, out)
 
 
 def _browser_plan(kb_dir, index_dir, model, wanted) -> dict:
