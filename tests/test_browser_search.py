@@ -37,8 +37,10 @@ const [indexFile, binFile, paramsFile, qFile] = process.argv.slice(2);
 const b = fs.readFileSync(binFile);
 const r = new Ranker(JSON.parse(fs.readFileSync(indexFile)), b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength),
                      JSON.parse(fs.readFileSync(paramsFile)));
-const out = JSON.parse(fs.readFileSync(qFile)).map(({text, q, fq}) =>
-  r.answer(text, r.search(text, Float32Array.from(q), fq ? Float32Array.from(fq) : null, 5)));
+const out = JSON.parse(fs.readFileSync(qFile)).map(({text, q, fq}) => {
+  const t = r.clipQuery(text);  /* as Engine.answer does */
+  return r.answer(t, r.search(t, Float32Array.from(q), fq ? Float32Array.from(fq) : null, 5));
+});
 process.stdout.write(JSON.stringify(out));
 """
 
@@ -54,6 +56,8 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
     from recur.retrieval import embed
     from recur.retrieval import index as index_mod
     from recur.retrieval.engine import Engine
+    from recur.retrieval.search import MAX_QUERY_CHARS
+    from recur.util.utf8 import clean
 
     index_mod.build(load_kb(kb_dir), tmp_path / "index", embed.FakeEncoder(64), progress=False)
     engine = Engine(kb_dir, tmp_path / "index", "fake:64")
@@ -64,7 +68,9 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
     shutil.copyfile(bundle.HERE / "ranker.js", tmp_path / "ranker.mjs")
     (tmp_path / "rank.mjs").write_text(RANK_JS)
     texts = QUERIES + ["writes fail ENOSPC", "nothing in this knowledge base talks about llamas or the moon"]
-    vecs = engine.searcher.encode_queries(texts)
+    # past MAX_QUERY_CHARS with emoji (two UTF-16 units each, one character in Python), a lone surrogate
+    texts += ["\U0001f631 " * 4000 + "disk full ENOSPC no space left on device " * 300, "disk full \ud83d ENOSPC"]
+    vecs = engine.searcher.encode_queries([clean(t)[:MAX_QUERY_CHARS] for t in texts])
     (tmp_path / "q.json").write_text(
         json.dumps(
             [
@@ -84,6 +90,7 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
     js = json.loads(run.stdout)
     py = [a.to_json() for a in engine.answer_many(texts)]
     for p, j in zip(py, js):
+        assert j["query"] == p["query"]  # the same text read: cut at the same character, surrogates cleaned
         assert [r["id"] for r in j["results"]] == [r["id"] for r in p["results"]]
         assert j["no_known_pattern"] == p["no_known_pattern"]
         for rp, rj in zip(p["results"], j["results"]):

@@ -6,7 +6,7 @@
  *   const engine = await load(bundleUrl, (done, total) => ...);   // fetch, decompress, initialise
  *   const answer = await engine.answer(text, 5);                   // {query, no_known_pattern, results}
  */
-import { Ranker } from "./ranker.js";
+import { Ranker, headCodePoints } from "./ranker.js";
 
 async function fetchBytes(url, onBytes) {
   const r = await fetch(url);
@@ -55,9 +55,11 @@ class Engine {
    * inside the exported graph. */
   clip(text) {
     const limit = this.maxLen * this.ranker.p.chars_per_token;
-    if (text.length <= limit) return text;
-    const cut = text.lastIndexOf(" ", limit - 1);
-    return text.slice(0, cut >= Math.floor(limit / 2) && cut > 0 ? cut : limit);
+    const head = headCodePoints(text, limit);  /* limit counts code points, as in Python */
+    if (head.length === text.length) return text;
+    const cut = head.lastIndexOf(" ");  /* a space is one unit: its index counts the code points before it */
+    const before = cut < 0 ? -1 : Array.from(head.slice(0, cut)).length;
+    return before >= Math.floor(limit / 2) && before > 0 ? head.slice(0, cut) : head;
   }
 
   async encode(text) {
