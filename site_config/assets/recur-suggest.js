@@ -105,7 +105,7 @@
   function Box(node) {
     this.node = node;
     this.api = (node.dataset.api || "/api").replace(/\/+$/, "");
-    this.mode = "probing";  /* probing | api | starting | browser | static */
+    this.mode = "probing";  /* probing | api | starting | browser | static | file */
     this.render();
     this.discover();
   }
@@ -147,6 +147,7 @@
      static host never sees (and the console never logs) a 404 for the API. */
   Box.prototype.discover = function () {
     var self = this;
+    if (window.location.protocol === "file:") return this.toFile();
     apiFetch(new URL("assets/recur-api.json", siteRoot()).href).then(function (r) {
       if (r.status === 200 && r.json && r.json.api === null) {
         return typeof r.json.browser === "string" ? self.toBrowser(r.json.browser) : self.toStatic();
@@ -183,6 +184,16 @@
     this.button.textContent = "Search the site";
     this.say(why || ("No suggestion API here: this copy of the site is static (served without `recur serve`). " +
              "Your text goes to the site's search instead, which matches words, not meaning."), "warn");
+  };
+
+  /* A page opened from disk (file://): the browser refuses fetch() there, so neither the model nor the
+     site search can load; asking the API would only fetch file:///api/healthz. Say what works instead. */
+  Box.prototype.toFile = function () {
+    this.mode = "file";
+    this.node.dataset.mode = "file";
+    this.say("Suggestions need the site served over HTTP: opened as a file (file://), the browser does not " +
+             "let this page load the suggestion model or the site search. In the site folder run " +
+             "`python -m http.server 8000` and open http://localhost:8000/ instead.", "warn");
   };
 
   /* The browser search bundle: nothing is loaded until the first question (about 30 MB, once). */
@@ -245,6 +256,7 @@
   Box.prototype.submit = function () {
     var text = this.text.value.trim();
     if (!text) { this.say("Type or paste what you see first.", "warn"); this.text.focus(); return; }
+    if (this.mode === "file") return this.toFile();
     if (this.mode === "static") return this.fallback(text);
     if (this.mode === "browser") return this.submitBrowser(text);
     if (this.mode !== "api") { this.say("Still waiting for the suggestion service\u2026", "warn"); return; }
