@@ -10,8 +10,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -253,3 +255,36 @@ def test_opened_as_a_file_the_box_says_to_serve_it_over_http(page, static_site):
     assert "served over HTTP" in status.inner_text()
     assert page.locator(".recur-suggest__card, .recur-suggest__fallback").count() == 0
     assert not [r for r in page.requests if "/api/" in r or "recur-browser" in r]
+
+
+@pytest.mark.browser
+def test_a_rebuilt_site_is_not_answered_from_the_last_builds_cache(page, static_site, tmp_path):
+    """A site built days ago, then rebuilt: on reload the box ranked with the cached old index (the
+    host sends Last-Modified and no Cache-Control, so the browser reuses what it has without asking)."""
+    *_, out = static_site
+    site = shutil.copytree(out, tmp_path / "site")
+    old = time.time() - 10 * 86400
+    for path in site.rglob("*"):
+        os.utime(path, (old, old))
+    ask = "no space left on device on the checkout host, writes failing"
+    title = ".recur-suggest__card[data-pattern=disk-full] a.recur-suggest__title"
+    with serve_dir(site) as url:
+        page.goto(url + "/suggest.html")
+        page.wait_for_selector("div.recur-suggest[data-mode=browser]")
+        _ask(page, ask)
+        assert page.locator(title).inner_text() == "Disk full on a host"
+        # the rebuild: a new title in index.json, its new version in bundle.json (as write_bundle writes them)
+        folder = site / bundle.OUT
+        index = json.loads((folder / "index.json").read_text())
+        index["docs"][index["ids"].index("disk-full")]["title"] = "Disk full on a host (rebuilt)"
+        (folder / "index.json").write_text(json.dumps(index))
+        manifest = json.loads((folder / "bundle.json").read_text())
+        manifest["versions"]["index.json"] = bundle.file_version(folder / "index.json")
+        (folder / "bundle.json").write_text(json.dumps(manifest))
+        page.reload()
+        page.wait_for_selector("div.recur-suggest[data-mode=browser]")
+        _ask(page, ask)
+        assert page.locator(title).inner_text() == "Disk full on a host (rebuilt)"
+        model = [r for r in page.requests if "/model.onnx.gz" in r]
+        assert len(model) == 2 and len(set(model)) == 1 and "?v=" in model[0]  # unchanged: the same URL, cacheable
+    assert page.errors == []

@@ -212,11 +212,21 @@
   Box.prototype.engine = function () {
     var self = this;
     if (!this.loading) {
-      this.loading = import(new URL("recur-browser-search.js", this.bundle).href).then(function (mod) {
-        return mod.load(self.bundle, function (done, total) {
-          self.say("Loading the suggestion model… " + Math.round(100 * done / Math.max(total, 1)) + "% of " +
-                   (total / 1e6).toFixed(0) + " MB (once)", "progress");
-          self.progress(done / Math.max(total, 1));
+      var bundle = this.bundle;
+      /* bundle.json revalidated, the loader asked for by its version: a rebuilt site's box must not run
+         the last build's code and index from the browser's cache */
+      this.loading = fetch(bundle, { cache: "no-cache" }).then(function (r) {
+        if (!r.ok) throw new Error(bundle + ": HTTP " + r.status);
+        return r.json();
+      }).then(function (manifest) {
+        var url = new URL("recur-browser-search.js", bundle), v = (manifest.versions || {})["recur-browser-search.js"];
+        if (v) url.searchParams.set("v", v);
+        return import(url.href).then(function (mod) {
+          return mod.load(bundle, function (done, total) {
+            self.say("Loading the suggestion model… " + Math.round(100 * done / Math.max(total, 1)) + "% of " +
+                     (total / 1e6).toFixed(0) + " MB (once)", "progress");
+            self.progress(done / Math.max(total, 1));
+          }, manifest);
         });
       });
       this.loading.then(null, function () { self.loading = null; });
