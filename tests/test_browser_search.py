@@ -288,3 +288,25 @@ def test_a_rebuilt_site_is_not_answered_from_the_last_builds_cache(page, static_
         model = [r for r in page.requests if "/model.onnx.gz" in r]
         assert len(model) == 2 and len(set(model)) == 1 and "?v=" in model[0]  # unchanged: the same URL, cacheable
     assert page.errors == []
+
+
+@pytest.mark.browser
+def test_loading_the_model_is_labelled_and_announced_in_few_steps(page, static_site):
+    """The status is an aria-live region: it was rewritten for every chunk of the 30 MB download, so a
+    screen reader queued a percentage per chunk (48 on localhost, more on a slow link); the progress bar had no name."""
+    url, *_ = static_site
+    page.goto(url + "/suggest.html")
+    page.wait_for_selector("div.recur-suggest[data-mode=browser]")
+    page.evaluate("""() => { const s = document.querySelector('.recur-suggest__status'); window.said = [];
+        new MutationObserver(() => window.said.push(s.textContent)).observe(s, {childList: true, characterData: true, subtree: true}); }""")
+    page.fill("textarea.recur-suggest__input", QUERIES[0])
+    page.click("button.recur-suggest__go")
+    page.wait_for_selector(".recur-suggest__card", timeout=60_000)
+    said = page.evaluate("window.said")
+    loading = [s for s in said if s.startswith("Loading the suggestion model") and "%" in s]
+    assert 1 <= len(loading) <= 11, loading
+    assert (
+        page.locator("progress.recur-suggest__progress").get_attribute("aria-label") == "Loading the suggestion model"
+    )
+    assert page.locator(".recur-suggest__status").get_attribute("aria-live") == "polite"
+    assert page.errors == []

@@ -222,10 +222,15 @@
         var url = new URL("recur-browser-search.js", bundle), v = (manifest.versions || {})["recur-browser-search.js"];
         if (v) url.searchParams.set("v", v);
         return import(url.href).then(function (mod) {
+          var said = -1;
           return mod.load(bundle, function (done, total) {
-            self.say("Loading the suggestion model… " + Math.round(100 * done / Math.max(total, 1)) + "% of " +
-                     (total / 1e6).toFixed(0) + " MB (once)", "progress");
+            var pct = Math.round(100 * done / Math.max(total, 1));
             self.progress(done / Math.max(total, 1));
+            /* the status is a live region: a screen reader would read every chunk's percentage (dozens,
+               more on a slow link); the bar shows each one, the status says every tenth */
+            if (Math.floor(pct / 10) === said) return;
+            said = Math.floor(pct / 10);
+            self.say("Loading the suggestion model… " + pct + "% of " + (total / 1e6).toFixed(0) + " MB (once)", "progress");
           }, manifest);
         });
       });
@@ -237,7 +242,7 @@
 
   Box.prototype.progress = function (fraction) {
     if (!this.bar) {
-      this.bar = el("progress", { class: "recur-suggest__progress", max: "1" });
+      this.bar = el("progress", { class: "recur-suggest__progress", max: "1", "aria-label": "Loading the suggestion model" });
       this.status.parentNode.insertBefore(this.bar, this.status.nextSibling);
     }
     this.bar.value = fraction;
