@@ -10,8 +10,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -37,8 +39,10 @@ const [indexFile, binFile, paramsFile, qFile] = process.argv.slice(2);
 const b = fs.readFileSync(binFile);
 const r = new Ranker(JSON.parse(fs.readFileSync(indexFile)), b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength),
                      JSON.parse(fs.readFileSync(paramsFile)));
-const out = JSON.parse(fs.readFileSync(qFile)).map(({text, q, fq}) =>
-  r.answer(text, r.search(text, Float32Array.from(q), fq ? Float32Array.from(fq) : null, 5)));
+const out = JSON.parse(fs.readFileSync(qFile)).map(({text, q, fq}) => {
+  const t = r.clipQuery(text);  /* as Engine.answer does */
+  return r.answer(t, r.search(t, Float32Array.from(q), fq ? Float32Array.from(fq) : null, 5));
+});
 process.stdout.write(JSON.stringify(out));
 """
 
@@ -54,6 +58,8 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
     from recur.retrieval import embed
     from recur.retrieval import index as index_mod
     from recur.retrieval.engine import Engine
+    from recur.retrieval.search import MAX_QUERY_CHARS
+    from recur.util.utf8 import clean
 
     index_mod.build(load_kb(kb_dir), tmp_path / "index", embed.FakeEncoder(64), progress=False)
     engine = Engine(kb_dir, tmp_path / "index", "fake:64")
@@ -64,7 +70,9 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
     shutil.copyfile(bundle.HERE / "ranker.js", tmp_path / "ranker.mjs")
     (tmp_path / "rank.mjs").write_text(RANK_JS)
     texts = QUERIES + ["writes fail ENOSPC", "nothing in this knowledge base talks about llamas or the moon"]
-    vecs = engine.searcher.encode_queries(texts)
+    # past MAX_QUERY_CHARS with emoji (two UTF-16 units each, one character in Python), a lone surrogate
+    texts += ["\U0001f631 " * 4000 + "disk full ENOSPC no space left on device " * 300, "disk full \ud83d ENOSPC"]
+    vecs = engine.searcher.encode_queries([clean(t)[:MAX_QUERY_CHARS] for t in texts])
     (tmp_path / "q.json").write_text(
         json.dumps(
             [
@@ -84,6 +92,7 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
     js = json.loads(run.stdout)
     py = [a.to_json() for a in engine.answer_many(texts)]
     for p, j in zip(py, js):
+        assert j["query"] == p["query"]  # the same text read: cut at the same character, surrogates cleaned
         assert [r["id"] for r in j["results"]] == [r["id"] for r in p["results"]]
         assert j["no_known_pattern"] == p["no_known_pattern"]
         for rp, rj in zip(p["results"], j["results"]):
@@ -230,3 +239,74 @@ def test_without_webassembly_the_box_falls_back_to_site_search(chromium, static_
         assert errors == []
     finally:
         page.close()
+
+
+@pytest.mark.browser
+def test_opened_as_a_file_the_box_says_to_serve_it_over_http(page, static_site):
+    """file:// pages cannot fetch(): the box said "no suggestion API, this copy is static", asked
+    file:///api/healthz and sent the text to a site search that cannot load there either."""
+    *_, out = static_site
+    page.goto((out / "suggest.html").as_uri())
+    page.wait_for_selector("div.recur-suggest[data-mode=file]")
+    status = page.locator(".recur-suggest__status")
+    assert "served over HTTP" in status.inner_text() and "python -m http.server" in status.inner_text()
+    page.fill("textarea.recur-suggest__input", "disk full")
+    page.click("button.recur-suggest__go")
+    assert "served over HTTP" in status.inner_text()
+    assert page.locator(".recur-suggest__card, .recur-suggest__fallback").count() == 0
+    assert not [r for r in page.requests if "/api/" in r or "recur-browser" in r]
+
+
+@pytest.mark.browser
+def test_a_rebuilt_site_is_not_answered_from_the_last_builds_cache(page, static_site, tmp_path):
+    """A site built days ago, then rebuilt: on reload the box ranked with the cached old index (the
+    host sends Last-Modified and no Cache-Control, so the browser reuses what it has without asking)."""
+    *_, out = static_site
+    site = shutil.copytree(out, tmp_path / "site")
+    old = time.time() - 10 * 86400
+    for path in site.rglob("*"):
+        os.utime(path, (old, old))
+    ask = "no space left on device on the checkout host, writes failing"
+    title = ".recur-suggest__card[data-pattern=disk-full] a.recur-suggest__title"
+    with serve_dir(site) as url:
+        page.goto(url + "/suggest.html")
+        page.wait_for_selector("div.recur-suggest[data-mode=browser]")
+        _ask(page, ask)
+        assert page.locator(title).inner_text() == "Disk full on a host"
+        # the rebuild: a new title in index.json, its new version in bundle.json (as write_bundle writes them)
+        folder = site / bundle.OUT
+        index = json.loads((folder / "index.json").read_text())
+        index["docs"][index["ids"].index("disk-full")]["title"] = "Disk full on a host (rebuilt)"
+        (folder / "index.json").write_text(json.dumps(index))
+        manifest = json.loads((folder / "bundle.json").read_text())
+        manifest["versions"]["index.json"] = bundle.file_version(folder / "index.json")
+        (folder / "bundle.json").write_text(json.dumps(manifest))
+        page.reload()
+        page.wait_for_selector("div.recur-suggest[data-mode=browser]")
+        _ask(page, ask)
+        assert page.locator(title).inner_text() == "Disk full on a host (rebuilt)"
+        model = [r for r in page.requests if "/model.onnx.gz" in r]
+        assert len(model) == 2 and len(set(model)) == 1 and "?v=" in model[0]  # unchanged: the same URL, cacheable
+    assert page.errors == []
+
+
+@pytest.mark.browser
+def test_loading_the_model_is_labelled_and_announced_in_few_steps(page, static_site):
+    """The status is an aria-live region: it was rewritten for every chunk of the 30 MB download, so a
+    screen reader queued a percentage per chunk (48 on localhost, more on a slow link); the progress bar had no name."""
+    url, *_ = static_site
+    page.goto(url + "/suggest.html")
+    page.wait_for_selector("div.recur-suggest[data-mode=browser]")
+    page.evaluate("""() => { const s = document.querySelector('.recur-suggest__status'); window.said = [];
+        new MutationObserver(() => window.said.push(s.textContent)).observe(s, {childList: true, characterData: true, subtree: true}); }""")
+    page.fill("textarea.recur-suggest__input", QUERIES[0])
+    page.click("button.recur-suggest__go")
+    page.wait_for_selector(".recur-suggest__card", timeout=60_000)
+    said = page.evaluate("window.said")
+    loading = [s for s in said if s.startswith("Loading the suggestion model") and "%" in s]
+    assert 1 <= len(loading) <= 11, loading
+    assert (
+        page.locator("progress.recur-suggest__progress").get_attribute("aria-label") == "Loading the suggestion model"
+    )
+    assert page.locator(".recur-suggest__status").get_attribute("aria-live") == "polite"
+    assert page.errors == []

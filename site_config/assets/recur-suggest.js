@@ -105,7 +105,7 @@
   function Box(node) {
     this.node = node;
     this.api = (node.dataset.api || "/api").replace(/\/+$/, "");
-    this.mode = "probing";  /* probing | api | starting | browser | static */
+    this.mode = "probing";  /* probing | api | starting | browser | static | file */
     this.render();
     this.discover();
   }
@@ -147,6 +147,7 @@
      static host never sees (and the console never logs) a 404 for the API. */
   Box.prototype.discover = function () {
     var self = this;
+    if (window.location.protocol === "file:") return this.toFile();
     apiFetch(new URL("assets/recur-api.json", siteRoot()).href).then(function (r) {
       if (r.status === 200 && r.json && r.json.api === null) {
         return typeof r.json.browser === "string" ? self.toBrowser(r.json.browser) : self.toStatic();
@@ -185,6 +186,16 @@
              "Your text goes to the site's search instead, which matches words, not meaning."), "warn");
   };
 
+  /* A page opened from disk (file://): the browser refuses fetch() there, so neither the model nor the
+     site search can load; asking the API would only fetch file:///api/healthz. Say what works instead. */
+  Box.prototype.toFile = function () {
+    this.mode = "file";
+    this.node.dataset.mode = "file";
+    this.say("Suggestions need the site served over HTTP: opened as a file (file://), the browser does not " +
+             "let this page load the suggestion model or the site search. In the site folder run " +
+             "`python -m http.server 8000` and open http://localhost:8000/ instead.", "warn");
+  };
+
   /* The browser search bundle: nothing is loaded until the first question (about 30 MB, once). */
   Box.prototype.toBrowser = function (bundle) {
     if (typeof WebAssembly !== "object" || typeof DecompressionStream !== "function") {
@@ -201,11 +212,26 @@
   Box.prototype.engine = function () {
     var self = this;
     if (!this.loading) {
-      this.loading = import(new URL("recur-browser-search.js", this.bundle).href).then(function (mod) {
-        return mod.load(self.bundle, function (done, total) {
-          self.say("Loading the suggestion model… " + Math.round(100 * done / Math.max(total, 1)) + "% of " +
-                   (total / 1e6).toFixed(0) + " MB (once)", "progress");
-          self.progress(done / Math.max(total, 1));
+      var bundle = this.bundle;
+      /* bundle.json revalidated, the loader asked for by its version: a rebuilt site's box must not run
+         the last build's code and index from the browser's cache */
+      this.loading = fetch(bundle, { cache: "no-cache" }).then(function (r) {
+        if (!r.ok) throw new Error(bundle + ": HTTP " + r.status);
+        return r.json();
+      }).then(function (manifest) {
+        var url = new URL("recur-browser-search.js", bundle), v = (manifest.versions || {})["recur-browser-search.js"];
+        if (v) url.searchParams.set("v", v);
+        return import(url.href).then(function (mod) {
+          var said = -1;
+          return mod.load(bundle, function (done, total) {
+            var pct = Math.round(100 * done / Math.max(total, 1));
+            self.progress(done / Math.max(total, 1));
+            /* the status is a live region: a screen reader would read every chunk's percentage (dozens,
+               more on a slow link); the bar shows each one, the status says every tenth */
+            if (Math.floor(pct / 10) === said) return;
+            said = Math.floor(pct / 10);
+            self.say("Loading the suggestion model… " + pct + "% of " + (total / 1e6).toFixed(0) + " MB (once)", "progress");
+          }, manifest);
         });
       });
       this.loading.then(null, function () { self.loading = null; });
@@ -216,7 +242,7 @@
 
   Box.prototype.progress = function (fraction) {
     if (!this.bar) {
-      this.bar = el("progress", { class: "recur-suggest__progress", max: "1" });
+      this.bar = el("progress", { class: "recur-suggest__progress", max: "1", "aria-label": "Loading the suggestion model" });
       this.status.parentNode.insertBefore(this.bar, this.status.nextSibling);
     }
     this.bar.value = fraction;
@@ -245,6 +271,7 @@
   Box.prototype.submit = function () {
     var text = this.text.value.trim();
     if (!text) { this.say("Type or paste what you see first.", "warn"); this.text.focus(); return; }
+    if (this.mode === "file") return this.toFile();
     if (this.mode === "static") return this.fallback(text);
     if (this.mode === "browser") return this.submitBrowser(text);
     if (this.mode !== "api") { this.say("Still waiting for the suggestion service\u2026", "warn"); return; }

@@ -318,6 +318,7 @@ def write_bundle(site_dir, kb_dir, index_dir, model: str | None = None, cache_ro
         shutil.copyfile(HERE / name, out / "runtime" / name)
     files = sorted(p for p in out.rglob("*") if p.is_file())
     sizes = {p.relative_to(out).as_posix(): p.stat().st_size for p in files}
+    versions = {p.relative_to(out).as_posix(): file_version(p) for p in files}
     manifest = {
         "format": FORMAT, "recur": __version__, "build_id": loaded.build_id, "patterns": len(data["ids"]),
         "model": {"id": spec.model_id, "file": "model.onnx.gz", "dim": info["dim"],
@@ -327,11 +328,20 @@ def write_bundle(site_dir, kb_dir, index_dir, model: str | None = None, cache_ro
         "index": {"json": "index.json", "bin": "index.bin"},
         "runtime": {key: f"runtime/{name}" for key, (_, name) in RUNTIME.items()},
         "params": ranking_params(), "bytes": sizes,
+        # the loader asks for each file as name?v=<version>: a rebuilt site is never read from a cache
+        # that still holds the last build (hosts send no Cache-Control, or max-age, for these names)
+        "versions": versions,
     }
     (out / "bundle.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False))
     _announce(Path(site_dir))
     total = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     return {"bytes": sizes, "total": total, "seconds": time.perf_counter() - t0, "model": spec.model_id}
+
+
+def file_version(path: Path) -> str:
+    """A file's version in bundle.json "versions": the start of its SHA-256."""
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()[:16]
 
 
 def _gzip_cached(src: Path, dst: Path, cache: Path | None = None) -> None:

@@ -62,6 +62,19 @@ function zscores(x) {
   return out;
 }
 
+/* utf8.clean: each lone surrogate replaced by U+FFFD */
+export function wellFormed(s) {
+  return s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD");
+}
+
+/* s[:n] in Python's terms: the first n code points of a well-formed string */
+export function headCodePoints(s, n) {
+  if (s.length <= n) return s;  /* n units hold at most n code points */
+  let i = 0;
+  for (let k = 0; k < n && i < s.length; k++) i += s.codePointAt(i) > 0xffff ? 2 : 1;
+  return s.slice(0, i);
+}
+
 const round = (x, d) => Math.round(x * 10 ** d) / 10 ** d;
 
 /* IEEE half-precision bits (index.bin's view vectors) to float32 */
@@ -128,8 +141,10 @@ export class Ranker {
     return kept.join(" ");
   }
 
-  /* the query text as the server reads it (engine: cut at max_query_chars) */
-  clipQuery(text) { return String(text).slice(0, this.p.max_query_chars); }
+  /* the query text as the server reads it (engine: clean(text)[:MAX_QUERY_CHARS]): a lone surrogate
+   * becomes U+FFFD, and the cut counts characters as Python does (code points), not UTF-16 units: an
+   * emoji is two units, and a pasted log with emoji lost its tail, and with it the verdict. */
+  clipQuery(text) { return headCodePoints(wellFormed(String(text)), this.p.max_query_chars); }
 
   similarities(q) {
     const nv = this.views.length, dim = this.dim, sims = new Float32Array(nv), v = this.vectors;

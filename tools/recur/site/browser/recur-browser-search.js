@@ -4,9 +4,12 @@
  * the "describe what you see" box calls load() on first use.
  *
  *   const engine = await load(bundleUrl, (done, total) => ...);   // fetch, decompress, initialise
+ *
+ * Every file is asked for as name?v=<its version in bundle.json>, and bundle.json itself is revalidated
+ * (cache: "no-cache"), so a rebuilt site is not answered from the last build's cached index or model.
+ * ranker.js is imported the same way (not statically), for the same reason.
  *   const answer = await engine.answer(text, 5);                   // {query, no_known_pattern, results}
  */
-import { Ranker } from "./ranker.js";
 
 async function fetchBytes(url, onBytes) {
   const r = await fetch(url);
@@ -44,9 +47,16 @@ export function supported() {
     && typeof DecompressionStream === "function" && typeof BigInt64Array === "function";
 }
 
+/* bundle.json, revalidated with the host on every load (a 304 when the site was not rebuilt) */
+export async function fetchManifest(bundleUrl) {
+  const r = await fetch(bundleUrl, { cache: "no-cache" });
+  if (!r.ok) throw new Error(`${bundleUrl}: HTTP ${r.status}`);
+  return r.json();
+}
+
 class Engine {
-  constructor(manifest, ort, tokenizer, session, ranker) {
-    Object.assign(this, { manifest, ort, tokenizer, session, ranker });
+  constructor(manifest, ort, tokenizer, session, ranker, rankerMod) {
+    Object.assign(this, { manifest, ort, tokenizer, session, ranker, headCodePoints: rankerMod.headCodePoints });
     this.maxLen = manifest.model.max_seq_length;
   }
 
@@ -55,9 +65,11 @@ class Engine {
    * inside the exported graph. */
   clip(text) {
     const limit = this.maxLen * this.ranker.p.chars_per_token;
-    if (text.length <= limit) return text;
-    const cut = text.lastIndexOf(" ", limit - 1);
-    return text.slice(0, cut >= Math.floor(limit / 2) && cut > 0 ? cut : limit);
+    const head = this.headCodePoints(text, limit);  /* limit counts code points, as in Python */
+    if (head.length === text.length) return text;
+    const cut = head.lastIndexOf(" ");  /* a space is one unit: its index counts the code points before it */
+    const before = cut < 0 ? -1 : Array.from(head.slice(0, cut)).length;
+    return before >= Math.floor(limit / 2) && before > 0 ? head.slice(0, cut) : head;
   }
 
   async encode(text) {
@@ -77,18 +89,24 @@ class Engine {
   }
 }
 
-/* Load everything the bundle names; onProgress(bytesDone, bytesTotal) while the large files arrive. */
-export async function load(bundleUrl, onProgress) {
+/* Load everything the bundle names; onProgress(bytesDone, bytesTotal) while the large files arrive.
+ * manifest: bundle.json when the caller has fetched it already (fetchManifest). */
+export async function load(bundleUrl, onProgress, manifest) {
   if (!supported()) throw new Error("this browser cannot run the model (no WebAssembly or DecompressionStream)");
   const base = new URL(".", bundleUrl);
-  const manifest = await (await fetch(bundleUrl)).json();
-  const at = (rel) => new URL(rel, base).href;
+  manifest = manifest || await fetchManifest(bundleUrl);
+  const versions = manifest.versions || {};
+  const at = (rel) => {
+    const u = new URL(rel, base);
+    if (versions[rel]) u.searchParams.set("v", versions[rel]);
+    return u.href;
+  };
   const big = [manifest.model.file, manifest.runtime.wasm, manifest.index.bin, manifest.index.json, manifest.tokenizer.json];
   const total = big.reduce((s, f) => s + (manifest.bytes[f] || 0), 0);
   let done = 0;
   const tick = (n) => { done += n; if (onProgress) onProgress(Math.min(done, total), total); };
-  const [ort, tokmod, model, wasm, bin, indexText, tokText, tokConfig] = await Promise.all([
-    import(at(manifest.runtime.ort)), import(at(manifest.runtime.tokenizers)),
+  const [rankerMod, ort, tokmod, model, wasm, bin, indexText, tokText, tokConfig] = await Promise.all([
+    import(at("ranker.js")), import(at(manifest.runtime.ort)), import(at(manifest.runtime.tokenizers)),
     fetchBytes(at(manifest.model.file), tick).then(gunzip), fetchBytes(at(manifest.runtime.wasm), tick).then(gunzip),
     fetchBytes(at(manifest.index.bin), tick), fetchBytes(at(manifest.index.json), tick),
     fetchBytes(at(manifest.tokenizer.json), tick), fetch(at(manifest.tokenizer.config)).then((r) => r.json())
@@ -101,9 +119,9 @@ export async function load(bundleUrl, onProgress) {
   ort.env.wasm.wasmPaths = { mjs: at(manifest.runtime.glue) };
   ort.env.logLevel = "error";
   const session = await ort.InferenceSession.create(model, { executionProviders: ["wasm"], graphOptimizationLevel: "all" });
-  const ranker = new Ranker(JSON.parse(dec.decode(indexText)), bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength),
+  const ranker = new rankerMod.Ranker(JSON.parse(dec.decode(indexText)), bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength),
                             manifest.params);
-  const engine = new Engine(manifest, ort, tokenizer, session, ranker);
+  const engine = new Engine(manifest, ort, tokenizer, session, ranker, rankerMod);
   await engine.encode("warm up");  /* the first run allocates; pay it while the progress bar is shown */
   return engine;
 }
