@@ -46,6 +46,8 @@ def _write_atomic(path: Path, text: str, overwrite: bool) -> Path:
             os.fchmod(fd, stat.S_IMODE(path.stat().st_mode))
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
+            fh.flush()  # on disk before the name points at it: after a power cut, the old file or
+            os.fsync(fh.fileno())  # the whole new one, never an empty or short one (ext4, xfs)
         if not overwrite:
             try:  # os.link fails if the target appeared meanwhile: never clobber a record
                 os.link(tmp, path)
