@@ -254,3 +254,50 @@ def test_broken_front_matter_is_an_error_with_its_line(kb_dir, tmp_path):
     r = imp(kb_dir, tmp_path, "pm.md", '+++\ndate = 2026-03-14\ntitle = "x\n+++\n\n## Summary\nIt broke for a while.\n')
     assert r.exit_code == 1 and f"{tmp_path / 'pm.md'}:3: front matter: not valid TOML" in r.output, r.output
     assert _files(kb_dir) == before
+
+
+_IMPORTER = """
+import datetime as dt, sys
+from recur.ingest.importer import import_postmortem
+from recur.util.errors import RecurError
+print("ready", flush=True)
+sys.stdin.read(1)  # every importer is released at once
+try:
+    out = import_postmortem(sys.argv[1], sys.argv[2], index_dir=sys.argv[3], model="fake:64",
+                            date=dt.date(2026, 5, 2), patterns=["db-pool-exhausted"])
+    print(out["incident"])
+except RecurError as exc:
+    print(exc)
+"""
+
+
+def test_imports_at_the_same_moment_each_get_their_own_number(kb_dir, tmp_path):
+    """Found by QA: postmortems imported at once (a script importing a folder in parallel) each chose
+    the same next incident number and the late ones failed with "already exists". A number import
+    chose (no --id) now moves on to the next free one; every record is written, none overwritten."""
+    import subprocess
+    import sys
+
+    docs = []
+    for n in range(8):
+        doc = tmp_path / f"pm-{n}.md"
+        doc.write_text(textwrap.dedent(GOOGLE).replace("# ", f"# Race {n}: ", 1))
+        docs.append(doc)
+    importers = [
+        subprocess.Popen(
+            [sys.executable, "-c", _IMPORTER, str(kb_dir), str(doc), str(tmp_path / "idx")],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for doc in docs
+    ]
+    for p in importers:
+        assert p.stdout.readline() == "ready\n"
+    for p in importers:
+        p.stdin.write("x")
+        p.stdin.flush()
+    ids = [p.communicate()[0].strip() for p in importers]
+    assert all(i.startswith("INC-2026-") for i in ids) and len(set(ids)) == 8, ids
+    kb = load_kb(kb_dir)
+    assert not kb.problems and len({kb.incidents[i].title for i in ids}) == 8

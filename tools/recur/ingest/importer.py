@@ -274,7 +274,7 @@ def import_postmortem(
     if dup:
         return _already(dup, pm)
     title, day, sev, triage, notes = resolve_meta(pm, kb, file, date=date, severity=severity, today=today)
-    iid = iid or next_id(kb, day.year)
+    numbered, iid = not iid, iid or next_id(kb, day.year)
     if iid in kb.incident_files:
         raise RecurError(f"incident {iid} already exists: {kb.incident_files[iid][0]}")
     if "Summary" not in pm.sections:
@@ -291,6 +291,7 @@ def import_postmortem(
     linked = list(dict.fromkeys(patterns)) or ([link] if link else [])
     meta = {
         "iid": iid,
+        "numbered": numbered,  # chosen here, not asked for: another free number will do
         "title": title,
         "day": day,
         "sev": sev,
@@ -352,7 +353,7 @@ def _already(dup, pm) -> dict:
 
 
 def _write(kb, pm, meta: dict, linked: list, cands: list, *, draft: bool, category, source_file) -> dict:
-    from recur.kb.incident_record import incident_text
+    from recur.kb.incident_record import incident_text, write_new_record
     from recur.kb.loader import review_defaults
     from recur.kb.schema import KEBAB
     from recur.util.files import write_atomic
@@ -386,8 +387,8 @@ def _write(kb, pm, meta: dict, linked: list, cands: list, *, draft: bool, catego
     if cands and not (linked and linked[0] in {c["id"] for c in cands[:1]} and not draft):
         extra["candidates"] = [{k: c[k] for k in ("id", "rank", "confidence", "score", "title", "why")} for c in cands]
     fus = [a for a in pm.action_items if a["title"]]
-    itext = incident_text(
-        iid=meta["iid"],
+    itext = lambda iid: incident_text(  # noqa: E731 - the text for whichever number is free
+        iid=iid,
         title=meta["title"],
         date=meta["day"],
         severity=meta["sev"],
@@ -400,10 +401,12 @@ def _write(kb, pm, meta: dict, linked: list, cands: list, *, draft: bool, catego
         extra=extra,
     )
     inc_path = kb.root / "incidents" / str(meta["day"].year) / f"{meta['iid']}.md"
-    for target in (inc_path, draft_path):  # every target checked before either is written
+    given = None if meta["numbered"] else inc_path  # a number chosen here is taken care of below
+    for target in (given, draft_path):  # every target checked before either is written
         if target is not None and (target.exists() or target.is_symlink()):
             raise RecurError(f"{target}: already exists; refusing to overwrite it")
-    write_atomic(inc_path, itext)
+    # another import or `recur incident new` may take the number meanwhile: then the next free one
+    meta["iid"], inc_path = write_new_record(kb, meta["day"].year, meta["iid"], itext, meta["numbered"])
     if draft_path is not None:
         try:
             write_atomic(draft_path, ptext)
