@@ -195,3 +195,44 @@ def test_report_of_a_damaged_report_file_says_so(tmp_path):
     assert res.exit_code == 1 and "report.json: not a readable tuning report" in res.output
     res = CliRunner().invoke(cli, ["tune", "--out", str(tmp_path / "none"), "--report"])
     assert res.exit_code == 1 and "no tuning report in" in res.output
+
+
+def test_a_second_tune_on_the_same_model_folder_is_refused_at_once(tmp_path):
+    """Two `recur tune` on one model folder shared its checkpoint (.partial): the first to end
+    deleted it under the other, and each swapped its model over the other's. While one runs, a
+    second is refused at once and writes nothing; the lock goes with its holder, however it ends."""
+    import subprocess
+    import sys
+
+    from kbfactory import small_kb
+
+    from recur.cli.main import cli
+
+    kb = small_kb(tmp_path / "kb")
+    out = tmp_path / "model"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", _HOLD, str(out.with_name("model.lock"))], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout.readline() == "held\n"
+        res = CliRunner().invoke(cli, ["tune", "--kb", str(kb), "--out", str(out)])
+        assert res.exit_code == 1 and "Traceback" not in res.output
+        assert f"{out}: recur tune: another run (process {holder.pid}) is working on it" in res.output
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["kb", "model.lock"]
+    finally:
+        holder.kill()  # SIGKILL: no clean-up of its own, and the lock is free all the same
+        holder.wait()
+    from recur.util.files import only_one
+
+    with only_one(out.with_name("model.lock"), "the model"):
+        pass
+
+
+_HOLD = """
+import sys
+from pathlib import Path
+from recur.util.files import only_one
+with only_one(Path(sys.argv[1]), "the model"):
+    print("held", flush=True)
+    import time; time.sleep(600)
+"""

@@ -32,7 +32,7 @@ from recur.retrieval.models import DEFAULT_OUT
 from recur.tuning.data import INCIDENT_FLOOR, eval_kb, training_data
 from recur.tuning.report import REPORT, measured_on
 from recur.util.errors import RecurError
-from recur.util.files import remove_stale, swap_folder, writing
+from recur.util.files import only_one, remove_stale, swap_folder, writing
 
 REFUSED = 3
 
@@ -135,15 +135,22 @@ def run_tune(
 
     t_start = time.perf_counter()
     cfg = TrainConfig(epochs=epochs or 0, seed=seed, batch_size=batch_size, lr=lr, freeze_layers=freeze_layers)
-    run = _prepare(Path(kb_dir), Path(out_dir), index_dir, base, cfg, min_gain, resume, progress, feedback, all_anchors)
-    try:
-        before, after, model, stats = _measure_and_train(run)
-        manifest = _manifest(run, before, after, stats, t_start)
-        _finish(run, manifest, before, after, model)
-        manifest["duration_s"] = round(time.perf_counter() - t_start, 1)
-        return manifest
-    finally:
-        shutil.rmtree(run.work, ignore_errors=True)
+    out = Path(out_dir)
+    run = _prepare(Path(kb_dir), out, index_dir, base, cfg, min_gain, resume, progress, feedback, all_anchors)
+    # two runs on one model folder would share its checkpoint (.partial) and swap over each other
+    with only_one(out.with_name(out.name + ".lock"), f"{out}: recur tune"):
+        with writing(out, "the tuned model"):
+            remove_stale(out)
+            shutil.rmtree(run.work, ignore_errors=True)
+            run.work.mkdir()
+        try:
+            before, after, model, stats = _measure_and_train(run)
+            manifest = _manifest(run, before, after, stats, t_start)
+            _finish(run, manifest, before, after, model)
+            manifest["duration_s"] = round(time.perf_counter() - t_start, 1)
+            return manifest
+        finally:
+            shutil.rmtree(run.work, ignore_errors=True)
 
 
 def _check_freeze(model_path: str, layers: int) -> None:
@@ -186,12 +193,7 @@ def _prepare(
         f"tuned:{base_spec.model_id}:{data.hash}:{cfg.seed}:{cfg.epochs}:{cfg.batch_size}:{cfg.lr:g}"
         f":f{cfg.freeze_layers}"
     )  # all that sets the weights
-    work = out_dir.with_name(f"{out_dir.name}.tmp-{os.getpid()}")
-    with writing(out_dir, "the tuned model"):
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
-        remove_stale(out_dir)
-        shutil.rmtree(work, ignore_errors=True)
-        work.mkdir()
+    work = out_dir.with_name(f"{out_dir.name}.tmp-{os.getpid()}")  # made by run_tune, under its lock
     return Run(
         kb_dir,
         kb,

@@ -125,3 +125,30 @@ def _exchange(tmp: Path, final: Path) -> bool:
     if err in (errno.ENOSYS, errno.EINVAL, errno.ENOENT):  # unsupported here, or ``final`` went meanwhile
         return False
     raise OSError(err, os.strerror(err), str(final))
+
+
+@contextmanager
+def only_one(lock: Path, what: str):
+    """Hold an exclusive lock on the file ``lock`` for the block; when another process holds it,
+    a RecurError at once naming ``what`` and that process. flock: the OS drops the lock when its
+    holder exits, however it exits, so a killed run never leaves a stale lock behind."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: no guard
+        yield
+        return
+    with writing(lock, "a lock file"):
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+            pid = f" (process {holder})" if holder.isdigit() else ""
+            raise RecurError(f"{what}: another run{pid} is working on it; wait for it to end, or stop it") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        yield
+    finally:
+        os.close(fd)
