@@ -63,7 +63,7 @@ ROWS = [
         "yaml-tab-indent",
         {P: pattern(*front(), "tags:", "\t- x")},
         f"{P}:11: front matter",
-        "YAML does not parse",
+        "YAML does not parse: found character that cannot start any token (a tab in the indentation: YAML indents with spaces)",
         "error",
     ),
     ("missing-title", {P: pattern(*front(title=None))}, f"{P}:2: title", "is required", "error"),
