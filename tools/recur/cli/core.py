@@ -268,11 +268,12 @@ def eval_cmd(kb_dir, index_dir, model, cases_file, min_recall1, min_recall3, min
     Exits 1 below the thresholds, so a KB's CI catches a change that makes search worse.
     """
     from recur.kb.check import expect_problems
-    from recur.kb.loader import display_path, read_cases
+    from recur.kb.loader import display_path, read_cases, require_kb_root
     from recur.retrieval.engine import Engine
     from recur.retrieval.evaluate import metrics, run_cases
     from recur.tuning.data import retune_advice
 
+    require_kb_root(kb_dir)  # run from the wrong folder: say so, not "no cases.yml"
     path = Path(cases_file) if cases_file else Path(kb_dir) / "eval" / "cases.yml"
     if not path.is_file():
         raise RecurError(f"{path}: no such file (retrieval cases: a list of {{query, expect: [ids]}})")
