@@ -64,6 +64,28 @@ def test_init_starter_copies_the_catalog_but_not_the_example_incidents(tmp_path)
     assert "report" in (dest / "Makefile").read_text().split("\ntest:", 1)[1].splitlines()[0]
 
 
+def test_a_blank_repository_passes_eval_until_its_first_case(tmp_path):
+    """Found by QA: `make test` in a blank repository (before and after the first pattern, as the
+    README and init's "Next:" lines say) failed at `recur eval`: "no retrieval cases"."""
+    dest = tmp_path / "blank"
+    assert run("init", dest).exit_code == 0
+    kb, index = dest / "kb", tmp_path / "index"
+    res = run("eval", "--kb", kb, "--index", index, "--model", "fake:64")
+    assert res.exit_code == 0, res.output
+    assert "No retrieval cases in" in res.output and "nothing to measure" in res.output
+    res = run("eval", "--kb", kb, "--index", index, "--model", "fake:64", "--json")
+    assert res.exit_code == 0 and '"cases": 0' in res.output
+    flags = ["--title", "Queue consumer lag grows", "--category", "capacity", "--severity", "sev3"]
+    flags += ["--symptom", "consumer lag keeps growing", "--signal", "KafkaConsumerLagHigh", "--no-input"]
+    assert run("new", "pattern", "--kb", kb, *flags).exit_code == 0
+    assert run("eval", "--kb", kb, "--index", index, "--model", "fake:64").exit_code == 0
+    # the first case is measured (and gates) as before
+    with (kb / "eval/cases.yml").open("a") as f:
+        f.write('- query: "KafkaConsumerLagHigh firing"\n  expect: [queue-consumer-lag-grows]\n')
+    res = run("eval", "--kb", kb, "--index", index, "--model", "fake:64")
+    assert res.exit_code == 0 and res.output.startswith("1 cases · recall@1 1.000"), res.output
+
+
 def test_init_never_overwrites_and_writes_nothing_on_a_conflict(tmp_path):
     dest = tmp_path / "existing"
     dest.mkdir()
