@@ -86,6 +86,40 @@ def test_a_blank_repository_passes_eval_until_its_first_case(tmp_path):
     assert res.exit_code == 0 and res.output.startswith("1 cases · recall@1 1.000"), res.output
 
 
+def test_the_pre_commit_hooks_run_with_the_venv_not_activated(tmp_path):
+    """Found by QA: the hooks' entry was a bare `recur` (language: system), so a commit from a shell
+    or editor where .venv/ is not activated failed "Executable `recur` not found". Each entry runs
+    here as pre-commit runs it: split, from the repository root, the changed file appended, on a
+    PATH without the venv; .venv/ is this environment, as `make install` leaves one."""
+    import os
+    import shlex
+    import subprocess
+    import sys
+
+    import yaml
+
+    dest = tmp_path / "team"
+    assert run("init", dest).exit_code == 0
+    flags = ["--title", "Queue consumer lag grows", "--category", "capacity", "--severity", "sev3"]
+    flags += ["--symptom", "consumer lag keeps growing", "--signal", "KafkaConsumerLagHigh", "--summary", "Lag."]
+    flags += [
+        "--step",
+        "Run `kafka-consumer-groups --describe --group orders`.",
+        "--evidence",
+        "Offsets.",
+        "--no-input",
+    ]
+    assert run("new", "pattern", "--kb", dest / "kb", *flags).exit_code == 0
+    (dest / ".venv").symlink_to(sys.prefix)
+    env = {**os.environ, "PATH": "/usr/bin:/bin", "RECUR_MODEL": "fake:64"}
+    hooks = yaml.safe_load((dest / ".pre-commit-config.yaml").read_text())["repos"][0]["hooks"]
+    assert [h["id"] for h in hooks] == ["recur-check", "recur-similar"]
+    for hook in hooks:
+        argv = [*shlex.split(hook["entry"]), "kb/patterns/capacity/queue-consumer-lag-grows.md"]
+        proc = subprocess.run(argv, cwd=dest, env=env, capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, (hook["id"], proc.stdout, proc.stderr)
+
+
 def test_init_never_overwrites_and_writes_nothing_on_a_conflict(tmp_path):
     dest = tmp_path / "existing"
     dest.mkdir()
