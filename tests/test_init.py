@@ -39,6 +39,8 @@ def test_init_blank_makes_an_empty_valid_kb_and_names_the_next_step(tmp_path):
     from recur import __version__
 
     assert f"recur=={__version__}" in (dest / "requirements.txt").read_text()
+    # found by QA: the README linked pypi.org/project/recur/, another project of that name
+    assert not [p for p in dest.rglob("*") if p.is_file() and "pypi.org/project/recur" in p.read_text()]
     assert "plugins:\n  - search\n  - recur" in (dest / "mkdocs.yml").read_text()
     assert run("check", "--kb", dest / "kb", "--strict").exit_code == 0
 
