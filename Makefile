@@ -10,7 +10,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 CHANGED ?=
 
-.PHONY: install browser lint test run index site serve check similar eval bench clean
+.PHONY: install browser lint test run index site serve check similar eval bench clean wheel
 
 # Re-installs only when pyproject.toml changes; safe to run again and again.
 $(BIN)/.installed: pyproject.toml
@@ -79,5 +79,13 @@ bench: install
 	$(BIN)/python bench/site.py
 	$(BIN)/python bench/serve.py
 
+# The wheel a team installs (README: "Use Recur for your team's KB"). A bare `pip wheel` in a fresh
+# checkout leaves out the browser runtime `make install` vendors from npm, and the team's site then
+# has no in-browser suggestions (a note, not an error): so this target refuses to build without it.
+wheel: install
+	@test -f $(VENDOR)/.copied || { echo "error: the browser search runtime is not in $(VENDOR): install npm, then make wheel" >&2; exit 1; }
+	rm -rf dist && $(BIN)/python -m pip wheel --no-deps -q -w dist .
+	@ls dist/*.whl
+
 clean:
-	rm -rf .recur $(SITE) bench/out .pytest_cache node_modules $(VENDOR)
+	rm -rf .recur $(SITE) bench/out .pytest_cache node_modules $(VENDOR) dist

@@ -63,7 +63,7 @@ ROWS = [
         "yaml-tab-indent",
         {P: pattern(*front(), "tags:", "\t- x")},
         f"{P}:11: front matter",
-        "YAML does not parse",
+        "YAML does not parse: found character that cannot start any token (a tab in the indentation: YAML indents with spaces)",
         "error",
     ),
     ("missing-title", {P: pattern(*front(title=None))}, f"{P}:2: title", "is required", "error"),
@@ -462,3 +462,28 @@ def test_a_folder_that_is_not_a_kb_is_refused(tmp_path, monkeypatch, where, mess
     (tmp_path / "empty").mkdir()
     res = CliRunner().invoke(cli, ["check", "--kb", where])
     assert res.exit_code == 1 and message in res.output and "OK" not in res.output
+
+
+@pytest.mark.parametrize(
+    "cwd, hint",
+    [
+        ("kb", "there is one at .: pass --kb ., or run recur from .."),
+        ("kb/patterns/capacity", "there is one at ../..: pass --kb ../.., or run recur from ../../.."),
+        ("docs", "there is one at ../kb: pass --kb ../kb, or run recur from .."),
+    ],
+)
+def test_run_from_inside_the_kb_repository_says_where_the_kb_is(tmp_path, monkeypatch, cwd, hint):
+    small_kb(tmp_path / "repo/kb")
+    (tmp_path / "repo/docs").mkdir()
+    monkeypatch.chdir(tmp_path / "repo" / cwd)
+    for command in (["check"], ["eval"]):  # eval named the missing cases.yml instead of the KB
+        res = CliRunner().invoke(cli, command)
+        assert res.exit_code == 1 and f"knowledge base folder not found: kb; {hint}" in res.output, res.output
+
+
+def test_a_stray_patterns_folder_above_is_not_taken_for_a_kb(tmp_path, monkeypatch):
+    (tmp_path / "patterns").mkdir()  # no recur.yml or severity.yml: not a sign of a KB
+    (tmp_path / "work").mkdir()
+    monkeypatch.chdir(tmp_path / "work")
+    res = CliRunner().invoke(cli, ["check"])
+    assert res.exit_code == 1 and "knowledge base folder not found: kb (pass --kb DIR or set RECUR_KB)" in res.output

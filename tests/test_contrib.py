@@ -149,3 +149,17 @@ def test_contributing_example_is_a_valid_pattern(tmp_path):
     _, problems = check_path(kb, today="2026-06-01")
     mine = [str(p) for p in problems if "tls-certificate-expired.md" in p.path]
     assert mine == []
+
+
+def test_the_wheel_the_readme_builds_carries_the_browser_runtime():
+    """Found by QA: the README said `pip wheel --no-deps -w dist .` in this checkout; from a fresh
+    clone that wheel has no vendored browser runtime (npm runs only in `make install`), so a team's
+    site quietly lost its in-browser suggestions. The README names `make wheel`, which installs
+    (vendors) first and refuses to build when the runtime is not there."""
+    _, recipes, prereqs = makefile()
+    readme = (ROOT / "README.md").read_text()
+    assert "Build the wheel once (`make wheel`" in readme
+    assert "install" in prereqs["wheel"]
+    guard, build = recipes["wheel"][0], recipes["wheel"][1]
+    assert guard.startswith("@test -f tools/recur/site/browser/vendor/.copied ||") and "exit 1" in guard
+    assert "pip wheel --no-deps" in build and guard != build

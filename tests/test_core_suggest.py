@@ -177,6 +177,7 @@ def test_usage_errors(run, args, code, message):
     res = run(*args, input="")
     assert res.exit_code == code, res.output
     assert message in res.output and "Traceback" not in res.output
+    assert "building it now" not in res.output  # found by QA: promised before a missing KB was named
 
 
 def test_a_huge_paste_is_cut_with_a_note(run):

@@ -158,6 +158,17 @@ def test_strict_with_no_readable_rules_fails(kb_dir, tmp_path):
     assert cov(rules_dir(tmp_path), "--strict").exit_code == 0
 
 
+def test_no_kb_is_named_before_the_rules_are_read(tmp_path):
+    """Found by QA: from the wrong folder, `recur coverage --rules DIR` read every YAML file under
+    DIR (a warning for each one without alerting rules) before saying there was no KB."""
+    write(tmp_path / "rules", "not-rules.yml", "a: 1\n")
+    r = CliRunner().invoke(
+        cli, ["coverage", "--kb", str(tmp_path / "kb"), "--rules", str(tmp_path / "rules"), "--no-propose"]
+    )
+    assert r.exit_code == 1 and "knowledge base folder not found" in r.output, r.output
+    assert "warning" not in r.output
+
+
 def test_site_url_must_be_an_http_url(kb_dir, tmp_path):
     rules = rules_dir(tmp_path)
     for bad in ("not a url", "recur.example", "ftp://recur.example/", "https://", "https://re cur.example/"):

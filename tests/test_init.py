@@ -39,6 +39,8 @@ def test_init_blank_makes_an_empty_valid_kb_and_names_the_next_step(tmp_path):
     from recur import __version__
 
     assert f"recur=={__version__}" in (dest / "requirements.txt").read_text()
+    # found by QA: the README linked pypi.org/project/recur/, another project of that name
+    assert not [p for p in dest.rglob("*") if p.is_file() and "pypi.org/project/recur" in p.read_text()]
     assert "plugins:\n  - search\n  - recur" in (dest / "mkdocs.yml").read_text()
     assert run("check", "--kb", dest / "kb", "--strict").exit_code == 0
 
@@ -62,6 +64,62 @@ def test_init_starter_copies_the_catalog_but_not_the_example_incidents(tmp_path)
     report = run("report", "--kb", dest / "kb", "--fail-on", "overdue", "--as-of", "2099-01-01")
     assert report.exit_code == 0, report.output
     assert "report" in (dest / "Makefile").read_text().split("\ntest:", 1)[1].splitlines()[0]
+
+
+def test_a_blank_repository_passes_eval_until_its_first_case(tmp_path):
+    """Found by QA: `make test` in a blank repository (before and after the first pattern, as the
+    README and init's "Next:" lines say) failed at `recur eval`: "no retrieval cases"."""
+    dest = tmp_path / "blank"
+    assert run("init", dest).exit_code == 0
+    kb, index = dest / "kb", tmp_path / "index"
+    res = run("eval", "--kb", kb, "--index", index, "--model", "fake:64")
+    assert res.exit_code == 0, res.output
+    assert "No retrieval cases in" in res.output and "nothing to measure" in res.output
+    res = run("eval", "--kb", kb, "--index", index, "--model", "fake:64", "--json")
+    assert res.exit_code == 0 and '"cases": 0' in res.output
+    flags = ["--title", "Queue consumer lag grows", "--category", "capacity", "--severity", "sev3"]
+    flags += ["--symptom", "consumer lag keeps growing", "--signal", "KafkaConsumerLagHigh", "--no-input"]
+    assert run("new", "pattern", "--kb", kb, *flags).exit_code == 0
+    assert run("eval", "--kb", kb, "--index", index, "--model", "fake:64").exit_code == 0
+    # the first case is measured (and gates) as before
+    with (kb / "eval/cases.yml").open("a") as f:
+        f.write('- query: "KafkaConsumerLagHigh firing"\n  expect: [queue-consumer-lag-grows]\n')
+    res = run("eval", "--kb", kb, "--index", index, "--model", "fake:64")
+    assert res.exit_code == 0 and res.output.startswith("1 cases · recall@1 1.000"), res.output
+
+
+def test_the_pre_commit_hooks_run_with_the_venv_not_activated(tmp_path):
+    """Found by QA: the hooks' entry was a bare `recur` (language: system), so a commit from a shell
+    or editor where .venv/ is not activated failed "Executable `recur` not found". Each entry runs
+    here as pre-commit runs it: split, from the repository root, the changed file appended, on a
+    PATH without the venv; .venv/ is this environment, as `make install` leaves one."""
+    import os
+    import shlex
+    import subprocess
+    import sys
+
+    import yaml
+
+    dest = tmp_path / "team"
+    assert run("init", dest).exit_code == 0
+    flags = ["--title", "Queue consumer lag grows", "--category", "capacity", "--severity", "sev3"]
+    flags += ["--symptom", "consumer lag keeps growing", "--signal", "KafkaConsumerLagHigh", "--summary", "Lag."]
+    flags += [
+        "--step",
+        "Run `kafka-consumer-groups --describe --group orders`.",
+        "--evidence",
+        "Offsets.",
+        "--no-input",
+    ]
+    assert run("new", "pattern", "--kb", dest / "kb", *flags).exit_code == 0
+    (dest / ".venv").symlink_to(sys.prefix)
+    env = {**os.environ, "PATH": "/usr/bin:/bin", "RECUR_MODEL": "fake:64"}
+    hooks = yaml.safe_load((dest / ".pre-commit-config.yaml").read_text())["repos"][0]["hooks"]
+    assert [h["id"] for h in hooks] == ["recur-check", "recur-similar"]
+    for hook in hooks:
+        argv = [*shlex.split(hook["entry"]), "kb/patterns/capacity/queue-consumer-lag-grows.md"]
+        proc = subprocess.run(argv, cwd=dest, env=env, capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, (hook["id"], proc.stdout, proc.stderr)
 
 
 def test_init_never_overwrites_and_writes_nothing_on_a_conflict(tmp_path):

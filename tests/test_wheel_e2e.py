@@ -71,6 +71,11 @@ def test_the_wheel_carries_what_recur_needs_at_run_time(installed):
         "recur/site/browser/ranker.js",
     ):
         assert needed in names, needed
+    if (
+        ROOT / "tools/recur/site/browser/vendor/.copied"
+    ).is_file():  # vendored by make install (npm), as make wheel needs
+        for needed in ("ort-wasm-simd-threaded.wasm", "ort.wasm.min.mjs", "tokenizers.min.mjs", "LICENSE.tokenizers"):
+            assert f"recur/site/browser/vendor/{needed}" in names, needed
     assert any(n.startswith("recur/starter/patterns/") and n.endswith(".md") for n in names)
     entry_points = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
     assert "[mkdocs.plugins]" in entry_points and "recur = recur.site.plugin:RecurPlugin" in entry_points

@@ -65,6 +65,7 @@ def coverage_cmd(kb_dir, index_dir, model, rules, site_url, no_propose, as_json,
 
     from recur.kb.loader import load_kb
 
+    kb = load_kb(kb_dir)  # first: run from the wrong folder, the missing KB is the one message, not a walk of --rules
     alerts, notes = read_rules(rules)
     for note in notes:
         click.echo(f"warning: {note}", err=True)
@@ -75,7 +76,6 @@ def coverage_cmd(kb_dir, index_dir, model, rules, site_url, no_propose, as_json,
         if strict:
             raise RecurError(f"--rules: {said}; --strict needs at least one")
         click.echo(f"warning: {said}", err=True)
-    kb = load_kb(kb_dir)
     c = coverage(kb, alerts, site_url=site_url)
     if not no_propose and c["undetected"] and alerts:
         from recur.retrieval.engine import Engine

@@ -77,14 +77,35 @@ def require_patterns(kb: KB, ids, field: str) -> None:
     )
 
 
-def load_kb(root: str | os.PathLike) -> KB:
+def require_kb_root(root: str | os.PathLike) -> Path:
+    """``root`` if it is a KB folder (one with ``patterns/``), else a RecurError that says where one is."""
     root = Path(root)
     if not root.is_dir():
-        raise RecurError(f"knowledge base folder not found: {root} (pass --kb DIR or set RECUR_KB)")
-    pdir = root / "patterns"
-    if not pdir.is_dir():  # the one folder the spec does not call optional (it may be empty)
+        raise RecurError(f"knowledge base folder not found: {root}{_where_is_the_kb(root)}")
+    if not (root / "patterns").is_dir():  # the one folder the spec does not call optional (it may be empty)
         hint = f"; did you mean --kb {root.parent}?" if root.name == "patterns" else " (pass --kb DIR or set RECUR_KB)"
         raise RecurError(f"{root}: not a knowledge base: it has no patterns/ folder{hint}")
+    return root
+
+
+def _where_is_the_kb(root: Path) -> str:
+    """The hint for a KB folder that is not there: a newcomer who ran recur inside the KB repository's
+    kb/ (or deeper) gets the --kb that works from there, instead of only "pass --kb DIR"."""
+    if not root.is_absolute():
+        here = Path.cwd()
+        for folder in (here, *here.parents):
+            for found in (folder / root, folder):
+                # a folder of the name asked for, or one that says it is a KB (any patterns/ is too weak a sign)
+                marked = found != folder or any((found / f).is_file() for f in (FORMAT_FILE, "severity.yml"))
+                if marked and (found / "patterns").is_dir():
+                    shown = os.path.relpath(found)
+                    return f"; there is one at {shown}: pass --kb {shown}, or run recur from {os.path.relpath(found.parent)}"
+    return " (pass --kb DIR or set RECUR_KB)"
+
+
+def load_kb(root: str | os.PathLike) -> KB:
+    root = require_kb_root(root)
+    pdir = root / "patterns"
     kb = KB(root=root)
     _load_format(kb)
     _load_severity(kb)

@@ -100,11 +100,22 @@ def load_yaml(text: str, offset: int = 0) -> YamlDoc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + offset) if mark else 1 + offset
         problem = exc.problem or exc.context or "invalid YAML"
-        raise ParseError(line, f"YAML does not parse: {problem}") from None
+        raise ParseError(line, f"YAML does not parse: {problem}{_tab_hint(text, mark)}") from None
     except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
         raise ParseError(1 + offset, f"YAML does not parse: {exc}") from None
     finally:
         loader.dispose()
+
+
+def _tab_hint(text: str, mark) -> str:
+    """PyYAML's message for a tab in the indentation ("found character that cannot start any token")
+    does not say tab; editors that indent with tabs make it the most common front-matter error."""
+    lines = text.split("\n")
+    if mark and mark.line < len(lines):
+        line = lines[mark.line]
+        if "\t" in line[: len(line) - len(line.lstrip(" \t"))]:
+            return " (a tab in the indentation: YAML indents with spaces)"
+    return ""
 
 
 def read_text(raw: bytes) -> str:

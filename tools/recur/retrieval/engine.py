@@ -110,6 +110,9 @@ class Engine:
             manifest = index_mod.read_manifest(Path(index_dir))
             spec = embed.resolve(active_model(kb_dir, model))
             if manifest is None:
+                from recur.kb.loader import require_kb_root
+
+                require_kb_root(kb_dir)  # no KB here (the wrong folder): say that, not "building it now"
                 if not quiet:
                     log(f"No index at {index_dir}: building it now.")
                 ensure_index(kb_dir, index_dir, model, quiet=quiet, advise=advise)
