@@ -260,3 +260,26 @@ def test_a_new_record_gets_the_umask_mode_and_an_edited_one_keeps_its_own(kb_dir
     finally:
         os.umask(old_umask)
     assert not [p for p in kb_dir.rglob("*") if p.name.endswith(".tmp")]
+
+
+def test_flag_and_link_keep_a_records_crlf_and_byte_order_mark(kb_dir):
+    """Found by QA: a record saved by a Windows editor (CRLF, a BOM) came back from `incident flag`
+    or `link` with LF and no BOM, so its diff showed every line changed. It keeps both now; only the
+    added lines differ."""
+    path = kb_dir / "incidents/2026/INC-2026-0002.md"
+    lf = path.read_bytes()
+    path.write_bytes(b"\xef\xbb\xbf" + lf.replace(b"\n", b"\r\n"))
+    assert run("incident", "flag", "--kb", str(kb_dir), "INC-2026-0002", "why no alert").exit_code == 0
+    assert run("incident", "link", "--kb", str(kb_dir), "INC-2026-0002", "disk-full").exit_code == 0
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and raw.count(b"\n") == raw.count(b"\r\n")
+    before, after = lf.decode().splitlines(), raw[3:].decode().split("\r\n")
+    assert [line for line in after if line not in before] == ["patterns: [disk-full]", "flags:", '  - "why no alert"']
+    assert [line for line in before if line not in after] == ["patterns: []"]
+    kb = load_kb(kb_dir)
+    assert not kb.problems and kb.incidents["INC-2026-0002"].flags[-1].text == "why no alert"
+    assert "disk-full" in kb.incidents["INC-2026-0002"].patterns
+    # a record written with LF stays LF
+    other = kb_dir / "incidents/2026/INC-2026-0001.md"
+    assert run("incident", "flag", "--kb", str(kb_dir), "INC-2026-0001", "plain").exit_code == 0
+    assert b"\r" not in other.read_bytes() and not other.read_bytes().startswith(b"\xef\xbb\xbf")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -169,25 +170,31 @@ def add_list_item(front: list[str], key: str, item: str, path: Path) -> list[str
     return front + [f"{key}:", f"  - {item}"]
 
 
-def _read_record(path: Path) -> str:
-    """The record's text, decoded as `recur check` decodes it; a file it would report (not UTF-8,
-    binary, too large) is the same one-line problem here, and nothing is written."""
+def _read_record(path: Path) -> tuple[str, Callable[[str], str]]:
+    """The record's text, decoded as `recur check` decodes it (LF line ends, no byte-order mark), and
+    the function that puts its own back on the text to write: an author on Windows whose editor
+    writes CRLF (and a BOM) sees the one added line in the diff, not every line changed. A file
+    `recur check` would report (not UTF-8, binary, too large) is the same one-line problem here, and
+    nothing is written."""
     from recur.kb.loader import display_path
     from recur.kb.parse import MAX_FILE_BYTES, ParseError, read_text
 
     with path.open("rb") as fh:
         raw = fh.read(MAX_FILE_BYTES + 1)
     try:
-        return read_text(raw)
+        text = read_text(raw)
     except ParseError as exc:
         raise RecurError(f"{display_path(path)}:{exc.line}: file: {exc.message}; nothing written") from None
+    bom = "\ufeff" if raw.startswith(b"\xef\xbb\xbf") else ""
+    crlf = b"\r\n" in raw
+    return text, lambda out: bom + (out.replace("\n", "\r\n") if crlf else out)
 
 
 def _amend(path: Path, key: str, item_yaml: str, check) -> None:
     from recur.kb.loader import display_path
     from recur.kb.parse import ParseError, load_yaml
 
-    text = _read_record(path)
+    text, as_written = _read_record(path)
     front, rest = _split(text, path)
     try:  # the record as it is first: its own error, at its own line, as `recur check` says it
         load_yaml("\n".join(front), offset=1)
@@ -200,7 +207,7 @@ def _amend(path: Path, key: str, item_yaml: str, check) -> None:
         raise RecurError(f"{path}: front matter: could not add to {key} safely ({exc}); nothing written") from None
     if not isinstance(data, dict) or not isinstance(data.get(key), list) or not check(data[key][-1]):
         raise RecurError(f"{path}: {key}: could not add the item safely; nothing written")
-    write_atomic(path, "\n".join(["---"] + new_front) + "\n" + rest, overwrite=True)
+    write_atomic(path, as_written("\n".join(["---"] + new_front) + "\n" + rest), overwrite=True)
 
 
 def add_flag(kb, iid: str, text: str) -> Path:
