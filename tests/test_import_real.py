@@ -330,3 +330,33 @@ def test_only_the_top_ranked_candidate_is_linked(kb_dir, tmp_path):
         text.replace("WAL volume filled", "Data volume filled").replace("2026-02-02", "2026-02-03"),
     )
     assert "Candidates (ranked):" in text_out.output and "why:" in text_out.output
+
+
+PAGERDUTY_ACTIONS = """\
+# Checkout API elevated 5xx
+
+**Date:** 2026-03-04
+
+## Overview
+
+Checkout returned 5xx to a third of requests after a database failover left the pool on the old primary.
+
+## Action Items
+
+| Priority | Description | Assignee | Due Date | Jira | Status |
+|---|---|---|---|---|---|
+| High | Enable testOnBorrow in the pool config | @dana | March 20th, 2026 | PAY-77 | In Progress |
+| Medium | Alert on pool errors | Sam Lee | 2026-04-01 | | Done |
+| Low | Document the failover drill | | | | Not started |
+"""
+
+
+def test_an_action_table_with_a_priority_column_keeps_it_out_of_the_ticket():
+    # "Priority" once matched the "pr" (pull request) ticket column: every follow-up got the
+    # ticket "High"/"Medium"/"Low"; the owner kept Slack's "@"
+    got = [(a["title"], a["owner"], a["due"], a["ticket"], a["status"]) for a in parse(PAGERDUTY_ACTIONS).action_items]
+    assert got == [
+        ("Enable testOnBorrow in the pool config", "dana", dt.date(2026, 3, 20), "PAY-77", "open"),
+        ("Alert on pool errors", "Sam Lee", dt.date(2026, 4, 1), None, "done"),
+        ("Document the failover drill", None, None, None, "open"),
+    ]

@@ -36,8 +36,10 @@ def _cells(row: str) -> list[str]:
 
 
 def _col(header: list[str], names) -> int | None:
+    """The first column whose header starts with one of ``names`` as a whole word (a plural too):
+    "Due date" is a due column, but "Priority" is not a "pr" (pull request) column."""
     for n, h in enumerate(header):
-        if any(h == name or h.startswith(name) for name in names):
+        if any(re.match(rf"{re.escape(name)}s?(?!\w)", h) for name in names):
             return n
     return None
 
@@ -69,7 +71,7 @@ def item(title: str, *, status_text: str = "", owner=None, due=None, ticket_text
     return {
         "title": title,
         "status": "done" if progress == "done" else "open",
-        "owner": (_plain(owner) or None) if owner and not is_placeholder(owner) else None,
+        "owner": (_plain(owner).lstrip("@") or None) if owner and not is_placeholder(owner) else None,
         "due": due,
         "ticket": ticket,
     }
