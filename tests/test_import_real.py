@@ -360,3 +360,49 @@ def test_an_action_table_with_a_priority_column_keeps_it_out_of_the_ticket():
         ("Alert on pool errors", "Sam Lee", dt.date(2026, 4, 1), None, "done"),
         ("Document the failover drill", None, None, None, "open"),
     ]
+
+
+PANDOC_SETEXT = """\
+Payments outage — Post-Incident Review
+=======================================
+
+**Incident date:** Tuesday, 3 March 2026\\
+**Severity:** SEV-2
+
+1\\. Summary
+-----------
+
+Card payments failed for 40 minutes because the acquirer endpoint's TLS certificate expired.
+
+2\\. Root Cause
+--------------
+
+The renewal job was disabled in January and nobody noticed.
+
+- the job's alert was muted
+---
+
+3\\. Action items
+----------------
+
+| # | Action | Owner | Target date | Ticket |
+|---|---|---|---|---|
+| 1 | Re-enable the renewal job | Priya | 10 Mar 2026 | SEC-12 |
+"""
+
+
+def test_setext_headings_of_a_pandoc_export_are_sections():
+    # Confluence/Word pages converted with pandoc get "Title\\n-----" level-2 headings and "1\\."
+    # escapes: every section used to be lost in the summary, with no follow-up read
+    pm = parse(PANDOC_SETEXT)
+    assert pm.title == "Payments outage" and pm.date == dt.date(2026, 3, 3) and pm.severity_text == "SEV-2"
+    assert pm.mapped == [
+        ("1. Summary", "Summary"),
+        ("2. Root Cause", "Root cause"),
+        ("3. Action items", "Action items"),
+    ]
+    assert pm.sections["Summary"].startswith("Card payments failed") and "----" not in pm.sections["Summary"]
+    assert "the job's alert was muted" in pm.sections["Root cause"]  # a list item over "---" is no heading
+    assert [(a["title"], a["owner"], a["due"], a["ticket"]) for a in pm.action_items] == [
+        ("Re-enable the renewal job", "Priya", dt.date(2026, 3, 10), "SEC-12")
+    ]

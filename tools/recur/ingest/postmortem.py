@@ -129,6 +129,14 @@ META = re.compile(
 )
 BOLD_LABEL = re.compile(r"^\s*(?:\*\*|__)([^*_]{2,70}?)\s*:?\s*(?:\*\*|__)\s*:?\s*(.*)$")
 HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
+
+
+def unescape(text: str) -> str:
+    """Markdown backslash escapes removed: pandoc writes "1\\. Summary" for a numbered heading."""
+    return re.sub(r"\\([\\`*_{}\[\]()#+\-.!|])", r"\1", text)
+
+
 SETEXT = re.compile(r"^(=+|-+)\s*$")
 
 
@@ -359,19 +367,30 @@ def _label_line(pm: Postmortem, w: _Walk, ln: str, n: int) -> bool:
     return w.current == "_preamble" or kind in ("severity", "status", "authors", "title")
 
 
+def _setext(lines: list[str], n: int) -> int:
+    """1 or 2 when line ``n`` is a Setext heading ("Title" over "====" or "----", as pandoc writes
+    a Confluence or Word export), else 0. A list item, table row or quote over "---" is not one."""
+    s, under = lines[n].strip(), lines[n + 1].strip() if n + 1 < len(lines) else ""
+    if not s or not SETEXT.match(under) or LIST_ITEM.match(lines[n]) or s.startswith(("|", ">")):
+        return 0
+    return 1 if under[0] == "=" else 2
+
+
 def _walk(pm: Postmortem, lines: list[str], offset: int) -> _Walk:
-    w, fence = _Walk(), None
+    w, fence, underline = _Walk(), None, -1
     for n, ln in enumerate(lines):
         s = ln.strip()
         if fence is None and s.startswith(("```", "~~~")):
             fence = s[:3]
         elif fence and s.startswith(fence):
             fence = None
+        if n == underline:
+            continue  # the "====" or "----" under a Setext heading
         m = HEADING.match(ln) if fence is None else None
-        if m is None and fence is None and s and n + 1 < len(lines) and re.fullmatch(r"=+", lines[n + 1].strip()):
-            m = re.match(r"(#)\s*(.+)", "# " + s)  # Setext "Title\n====="
+        if m is None and fence is None and (level := _setext(lines, n)):
+            m, underline = re.match(r"(#+) (.+)", "#" * level + " " + s), n + 1
         if m:
-            _heading(pm, w, len(m.group(1)), m.group(2))
+            _heading(pm, w, len(m.group(1)), unescape(m.group(2)))
             continue
         if fence is None and re.fullmatch(r"=+", s) and w.buf == [] and pm.title is not None:
             continue
