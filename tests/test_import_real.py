@@ -406,3 +406,41 @@ def test_setext_headings_of_a_pandoc_export_are_sections():
     assert [(a["title"], a["owner"], a["due"], a["ticket"]) for a in pm.action_items] == [
         ("Re-enable the renewal job", "Priya", dt.date(2026, 3, 10), "SEC-12")
     ]
+
+
+SLASH_DATE = """\
+# Orders queue backlog
+
+**Date:** {date}
+**Severity:** Sev2
+
+## Summary
+
+The orders queue backed up for two hours after the consumer group kept rebalancing. We had
+upgraded the client on 2026-02-20.
+
+## Action items
+
+| Action | Owner | Due |
+|---|---|---|
+| Pin the client version | ana | 31/03/2026 |
+"""
+
+
+def test_a_slash_date_is_read_only_when_its_order_is_certain(kb_dir, tmp_path):
+    # "03/04/2026" was skipped and the incident dated 2026-02-20 from an unrelated sentence
+    # (the client upgrade), saying only "from the first dated sentence"
+    r = imp(kb_dir, tmp_path, "ambiguous.md", SLASH_DATE.format(date="03/04/2026"), "--json", "--no-draft")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert out["triage"] == ["date"] and out["date"] == dt.date.today().isoformat()
+    assert any(
+        "could not read '03/04/2026' (the 'Date:' line 3): day and month could be either way round "
+        "(4 March 2026 or 3 April 2026)" in n
+        for n in out["notes"]
+    ), out["notes"]
+    pm = parse(SLASH_DATE.format(date="13/04/2026"))  # only 13 April: read, and so is 31/03/2026
+    assert pm.date == dt.date(2026, 4, 13) and pm.date_unread is None
+    assert pm.action_items[0]["due"] == dt.date(2026, 3, 31)
+    assert parse(SLASH_DATE.format(date="04/13/2026")).date == dt.date(2026, 4, 13)  # US order
+    assert parse(SLASH_DATE.format(date="")).date == dt.date(2026, 2, 20)  # no label: the prose, as before

@@ -141,8 +141,7 @@ def resolve_meta(pm, kb, file, *, date=None, severity=None, today=None):
         day = today or dt.date.today()
         triage.append("date")
         notes.append(
-            f"date: none found in the postmortem; recorded {day.isoformat()} (today) for triage "
-            "(set the real date, or pass --date)"
+            f"date: {_no_date(pm)}; recorded {day.isoformat()} (today) for triage (set the real date, or pass --date)"
         )
     sev = severity or severity_key(pm.severity_text, kb.severity)
     if severity and severity not in kb.severity:
@@ -157,6 +156,17 @@ def resolve_meta(pm, kb, file, *, date=None, severity=None, today=None):
         )
         notes.append(f"severity: {said}; recorded {sev} for triage (set the real one, or pass --severity)")
     return title, day, sev, triage, notes
+
+
+def _no_date(pm) -> str:
+    """Why an import has no date, in words: nothing found, or a date label it could not read."""
+    from recur.ingest.pm_text import ambiguous_date
+
+    if not pm.date_unread:
+        return "none found in the postmortem"
+    readings = ambiguous_date(pm.date_unread)
+    why = f": day and month could be either way round ({' or '.join(f'{d.day} {d:%B %Y}' for d in readings)})"
+    return f"could not read {pm.date_unread}{why if readings else ''}"
 
 
 def why_text(result: dict) -> str:

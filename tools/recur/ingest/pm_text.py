@@ -6,6 +6,7 @@ Used by ``postmortem.parse`` and ``action_items``; nothing here knows about the 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 
@@ -41,6 +42,8 @@ DATE_FORMS = [
     (re.compile(r"(?<![\d.])(\d{4})\.(\d{2})\.(\d{2})(?![\d.])"), "ymd"),
     (re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I), "mdy"),
     (re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+(\d{{4}})\b", re.I), "dmy"),
+    # 31/03/2026 or 03/31/2026: read only when one order alone makes a date (03/04/2026 is not read)
+    (re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4})(?![\d/])"), "slash"),
 ]
 PLACEHOLDER = re.compile(
     r"^\s*(\[[^\]]*\]|<[^>]*>|\{\{?[^}]*\}?\}|_{3,}|\.{3,}|…|x{3,}|tbd|todo|n/?a|"
@@ -75,8 +78,28 @@ _STATUS_MARK = re.compile(
 )
 
 
+def _slash_readings(a: str, b: str, year: str) -> list[dt.date]:
+    """The dates day/month/year and month/day/year readings of "a/b/year" make (one, two or none)."""
+    out = []
+    for day, month in ((a, b), (b, a)):
+        with contextlib.suppress(ValueError):  # 31/03 read month-first is no date
+            out.append(dt.date(int(year), int(month), int(day)))
+    return sorted(set(out))
+
+
+def ambiguous_date(text: str) -> list[dt.date]:
+    """The two readings of the first slash date in ``text`` whose day/month order cannot be told
+    ("03/04/2026": 3 April or 4 March), or [] when there is none."""
+    m = DATE_FORMS[-1][0].search(str(text or ""))
+    readings = _slash_readings(*m.groups()) if m else []
+    return readings if len(readings) == 2 else []
+
+
 def _mk(form: str, groups) -> dt.date | None:
     a, b, c = groups
+    if form == "slash":
+        readings = _slash_readings(a, b, c)
+        return readings[0] if len(readings) == 1 else None
     try:
         if form == "ymd":
             return dt.date(int(a), int(b), int(c))

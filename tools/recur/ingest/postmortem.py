@@ -145,6 +145,7 @@ class Postmortem:
     title: str | None = None
     date: dt.date | None = None
     date_source: str | None = None  # where the date was read, in words
+    date_unread: str | None = None  # a date label whose value could not be read: "'03/04/2026' (where)"
     severity_text: str | None = None
     services: list = field(default_factory=list)
     duration_minutes: int | None = None
@@ -264,20 +265,26 @@ def _apply_front(pm: Postmortem, data: dict) -> None:
         if key == "title" or kind == "title":
             pm.title = pm.title or clean_title(str(value))
         elif kind == "date" and pm.date is None:
-            day = parse_date(value)
-            if day:
-                pm.date, pm.date_source = day, f"front matter ({key})"
+            _set_date(pm, value, f"front matter ({key})")
         elif kind:
             _set_meta(pm, kind, value if kind == "services" else str(value))
         elif key == "duration minutes" and str(value).isdigit():
             pm.duration_minutes = int(value)
 
 
+def _set_date(pm: Postmortem, value, where: str) -> None:
+    """The date a label gives; one that reads as no date (03/04/2026: which order?) is kept in
+    ``date_unread``, so the date is not then guessed from elsewhere in the text."""
+    day = parse_date(value)
+    if day:
+        pm.date, pm.date_source = day, where
+    elif pm.date_unread is None and re.search(r"\b\d{4}\b|\d{1,2}/\d{1,2}", str(value)):
+        pm.date_unread = f"{str(value).strip()!r} ({where})"
+
+
 def _set_meta(pm: Postmortem, kind: str, value, where: str = "") -> None:
     if kind == "date" and pm.date is None:
-        day = parse_date(value)
-        if day:
-            pm.date, pm.date_source = day, where or "a Date: line"
+        _set_date(pm, value, where or "a Date: line")
     elif kind == "severity" and not pm.severity_text and not is_placeholder(str(value)):
         pm.severity_text = str(value).strip()
     elif kind == "services" and not pm.services:
@@ -423,7 +430,7 @@ def _sections(pm: Postmortem, w: _Walk) -> None:
 
 def _dates(pm: Postmortem, w: _Walk, body: str) -> None:
     """Dated headings (timeline first), then the first dated sentence, when nothing named the date."""
-    if pm.date is not None:
+    if pm.date is not None or pm.date_unread:  # a date label we cannot read: no guess
         return
     heads = [h for h in w.dated_headings if h[2]] or w.dated_headings
     if heads:
