@@ -71,8 +71,8 @@ def given_date(value, what: str) -> dt.date:
     elif isinstance(value, dt.date):
         day = value
     else:
-        try:
-            day = dt.date.fromisoformat(str(value)[:10])
-        except ValueError:
-            raise RecurError(f"{what}: {value!r} is not a date (YYYY-MM-DD)") from None
+        # the whole text, not its first ten characters: a typo such as 2026-04-015 is no date
+        day = iso_date(str(value))
+        if day is None:
+            raise RecurError(f"{what}: {value!r} is not a date (YYYY-MM-DD)")
     return require_in_range(day, what)
