@@ -182,3 +182,37 @@ def test_site_url_must_be_an_http_url(kb_dir, tmp_path):
             cli, ["coverage", "--kb", str(kb_dir), "--rules", str(rules), "--no-propose", "--site-url", good]
         )
         assert r.exit_code == 0, (good, r.output)
+
+
+def test_ruler_namespaces_and_dot_rules_files_are_read(tmp_path):
+    # a Mimir/Loki ruler's {namespace: [groups]} was "no alerting rules", and alert.rules (the
+    # name Prometheus's examples use) was passed over without a word
+    d = tmp_path / "rules"
+    write(
+        d,
+        "ruler-export.yaml",
+        """team-a:
+  - name: loki-alerts
+    rules:
+      - alert: LokiRequestErrors
+        expr: sum(rate(loki_request_duration_seconds_count{status_code=~"5.."}[1m])) > 10
+  - name: loki-recording
+    rules:
+      - record: job:loki:rate1m
+        expr: rate(x[1m])
+team-b:
+  - name: mimir
+    rules:
+      - alert: MimirIngesterUnhealthy
+        expr: min(cortex_ring_members{state="Unhealthy"}) > 0
+""",
+    )
+    write(d, "legacy/alert.rules", "groups:\n- name: legacy\n  rules:\n  - alert: DiskAlmostFull\n    expr: x > 1\n")
+    write(d, "README.md", "# not a rule file\n")
+    alerts, notes = read_rules(d)
+    assert notes == []
+    assert [(a.name, a.group, a.line, a.file) for a in alerts] == [
+        ("DiskAlmostFull", "legacy", 4, str(d / "legacy/alert.rules")),
+        ("LokiRequestErrors", "loki-alerts", 4, str(d / "ruler-export.yaml")),
+        ("MimirIngesterUnhealthy", "mimir", 13, str(d / "ruler-export.yaml")),
+    ]

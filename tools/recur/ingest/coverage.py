@@ -1,7 +1,8 @@
 """Detection coverage: the KB's patterns against Prometheus alerting rules.
 
-``read_rules(dir)`` reads rule files (plain ``groups:`` files, PrometheusRule objects with
-``spec.groups``, ``kind: List`` wrappers of them, Grafana-provisioned alert rules (``title``),
+``read_rules(dir)`` reads rule files (``*.yml``, ``*.yaml``, ``*.rules``: plain ``groups:`` files,
+PrometheusRule objects with ``spec.groups``, ``kind: List`` wrappers of them, a Mimir/Cortex/Loki
+ruler's ``{namespace: [groups]}``, Grafana-provisioned alert rules (``title``),
 several YAML documents per file allowed; a file it cannot read, such as a Helm template, is
 skipped with one warning); ``coverage(kb, alerts, site_url=, proposals=)`` reports (alert
 names compare case-insensitively)
@@ -69,7 +70,8 @@ def rule_files(path) -> list[Path]:
     if path.is_file():
         return [path]
     if path.is_dir():
-        return sorted(p for p in path.rglob("*") if p.suffix in (".yml", ".yaml") and p.is_file())
+        # .rules: the name Prometheus's own examples give rule files (alert.rules)
+        return sorted(p for p in path.rglob("*") if p.suffix in (".yml", ".yaml", ".rules") and p.is_file())
     raise RecurError(f"--rules: {path} is not a file or folder")
 
 
@@ -83,7 +85,18 @@ def _groups(doc) -> list:
     groups = doc.get("groups")
     if groups is None and isinstance(doc.get("spec"), dict):
         groups = doc["spec"].get("groups")
+    if groups is None and _namespaces(doc):  # {namespace: [groups]}: a Mimir/Cortex/Loki ruler's API
+        return [g for k, gs in doc.items() if k != "__line__" for g in gs]
     return groups if isinstance(groups, list) else []
+
+
+def _namespaces(doc: dict) -> bool:
+    """Whether ``doc`` maps rule namespaces to lists of rule groups, as the Mimir, Cortex and Loki
+    rulers' ``GET /config/v1/rules`` (and ``mimirtool rules print``) write them."""
+    values = [v for k, v in doc.items() if k != "__line__"]
+    return bool(values) and all(
+        isinstance(v, list) and v and all(isinstance(g, dict) and "rules" in g for g in v) for v in values
+    )
 
 
 def _alert(r: dict, f: Path, g: dict) -> Alert | None:
@@ -141,7 +154,7 @@ def read_file(f: Path) -> tuple[list[Alert], list[str]]:
 
 
 def read_rules(path) -> tuple[list[Alert], list[str]]:
-    """Alerting rules from a folder (recursively, *.yml / *.yaml) or one file; returns (alerts, warnings).
+    """Alerting rules from a folder (recursively, *.yml / *.yaml / *.rules) or one file; returns (alerts, warnings).
     Files that cannot be read are skipped with one warning each."""
     alerts, notes = [], []
     for f in rule_files(path):
