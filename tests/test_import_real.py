@@ -444,3 +444,16 @@ def test_a_slash_date_is_read_only_when_its_order_is_certain(kb_dir, tmp_path):
     assert pm.action_items[0]["due"] == dt.date(2026, 3, 31)
     assert parse(SLASH_DATE.format(date="04/13/2026")).date == dt.date(2026, 4, 13)  # US order
     assert parse(SLASH_DATE.format(date="")).date == dt.date(2026, 2, 20)  # no label: the prose, as before
+
+
+def test_an_owner_and_due_written_inline_leave_the_follow_up_title():
+    # the owner and due were read, but "— owner: Mo — due: 2026-02-15" stayed in the title
+    pm = parse(
+        "# Search latency spike\n\n**Date:** 2026-01-15\n\n## Summary\n\nSearch p99 went to 8 seconds for an hour.\n\n"
+        "## Corrective actions\n\n* TODO: capacity review — owner: Mo — due: 2026-02-15\n"
+        "* Tune the heap, owner: li; due 2026-02-01\n"
+    )
+    assert [(a["title"], a["owner"], a["due"]) for a in pm.action_items] == [
+        ("capacity review", "Mo", dt.date(2026, 2, 15)),
+        ("Tune the heap", "li", dt.date(2026, 2, 1)),
+    ]

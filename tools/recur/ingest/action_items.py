@@ -65,6 +65,10 @@ def item(title: str, *, status_text: str = "", owner=None, due=None, ticket_text
     d = re.search(r"\b(?:due|by)\s*[:=]?\s*(\d{4}-\d{2}-\d{2})", title, re.I)
     due = due or (parse_date(d.group(1)) if d else None)
     title = re.sub(r"\s*[(\[][^)\]]*(?:owner|due|@|\b[A-Z][A-Z0-9]+-\d+)[^)\]]*[)\]]\s*", " ", title)
+    # the same written inline: "capacity review — owner: Mo — due: 2026-02-15"
+    title = re.sub(
+        r"\s*[-–—,;]\s*(?:owner\s*[:=]\s*[\w.@-]+|due\s*[:=]?\s*\d{4}-\d{2}-\d{2})(?=\s*(?:[-–—,;]|$))", "", title
+    )
     if ticket:
         title = title.replace(ticket, " ")
     title = re.sub(r"\s*[-–—:,;]+\s*$", "", re.sub(r"\s*[(\[]\s*[)\]]", "", _plain(title))).strip()
