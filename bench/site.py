@@ -9,7 +9,8 @@ the same run, builds
   recur: `recur site` (load, board, page generation, mkdocs, atomic swap),
 and prints both times (wall and CPU, best of --repeat interleaved runs: on a shared machine CPU
 time is the steadier figure) and sizes and the ratios. Targets: time <= 2x bare, size <= 1.2x bare.
-Writes bench/out/site.json.
+The in-browser suggest bundle (model, index) is built once more on top and reported apart: the
+bare site has no model to compare with. Writes bench/out/site.json.
 """
 
 from __future__ import annotations
@@ -195,6 +196,26 @@ def timed(cmd, **kw) -> tuple[float, float]:
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
+def browser_bundle(kb: Path, work: Path, recur_cmd: list, env) -> dict:
+    """The in-browser suggest bundle on top of the site: one more build with it, after `recur index`
+    (timed apart: a team's CI has the index already), and the bundle's size. Not in the ratios: the
+    bare site has no model to compare with (bench/static_suggest.py measures the box itself)."""
+    subprocess.run([str(BIN / "recur"), "index", "--kb", str(kb), "--index", str(work / "no-index"), "-q"],
+                   check=True, env=env, cwd=ROOT)  # fmt: skip
+    with_bundle = [a for a in recur_cmd if a != "--no-browser-search"]
+    with_bundle[with_bundle.index("--out") + 1] = str(work / "recur-site-bundle")
+    wall, _ = timed(with_bundle, env=env, cwd=ROOT)
+    folder = work / "recur-site-bundle" / "assets" / "recur-browser"
+    model = sum(p.stat().st_size for p in folder.glob("model*") if p.is_file())
+    index = sum(p.stat().st_size for p in folder.glob("index*") if p.is_file())
+    return {
+        "site_with_bundle_seconds": round(wall, 1),
+        "bundle_mb": round(size(folder) / 1e6, 1),
+        "bundle_model_mb": round(model / 1e6, 1),
+        "bundle_index_mb": round(index / 1e6, 1),
+    }
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--patterns", type=int, default=1000)
@@ -237,11 +258,13 @@ def main():
             AS_OF.isoformat(),
             "--index",
             str(work / "no-index"),
+            "--no-browser-search",  # like for like: the bare site ships no model; the bundle is timed below
         ]
         bare_runs, recur_runs = [], []
         for _ in range(max(args.repeat, 1)):  # interleaved, so a busy neighbour slows both alike
             bare_runs.append(timed(bare_cmd, env=env))
             recur_runs.append(timed(recur_cmd, env=env, cwd=ROOT))
+        bundle = browser_bundle(kb, work, recur_cmd, env)
         t_bare, c_bare = min(r[0] for r in bare_runs), min(r[1] for r in bare_runs)
         t_recur, c_recur = min(r[0] for r in recur_runs), min(r[1] for r in recur_runs)
         s_bare, s_recur = size(work / "bare-site"), size(work / "recur-site")
@@ -264,6 +287,8 @@ def main():
             "search_index_mb_recur": round(si_recur / 1e6, 1),
             "time_ratio": round(t_recur / t_bare, 2),
             "size_ratio": round(s_recur / s_bare, 2),
+            **bundle,
+            "bundle_seconds": round(bundle["site_with_bundle_seconds"] - t_recur, 1),  # over the best plain build
         }
         print(f"{args.patterns} patterns + {args.incidents} incidents ({n_bare} source pages), same run:")
         print(
@@ -277,6 +302,11 @@ def main():
         print(
             f"  ratio wall {result['time_ratio']:.2f}x, CPU {result['cpu_ratio']:.2f}x (target <= 2.0); "
             f"size {result['size_ratio']:.2f}x (target <= 1.2)   [best of {args.repeat}, interleaved]"
+        )
+        print(
+            f"  + in-browser suggest bundle (recur site without --no-browser-search, index already built): "
+            f"+{result['bundle_seconds']:.1f} s wall, +{bundle['bundle_mb']:.1f} MB "
+            f"(model {bundle['bundle_model_mb']:.1f} MB; index vectors and texts {bundle['bundle_index_mb']:.1f} MB)"
         )
         out = ROOT / "bench" / "out"
         out.mkdir(parents=True, exist_ok=True)
