@@ -315,7 +315,7 @@
                "draft a pattern (recur new pattern) or recur import the postmortem. The closest patterns, for " +
                "comparison only" + where + ":", "warn");
     } else {
-      this.say(results.length + " pattern" + (results.length > 1 ? "s" : "") + " match, best first" + where + ".");
+      this.say(results.length + (results.length > 1 ? " patterns match" : " pattern matches") + ", best first" + where + ".");
     }
     results.forEach(function (r) { self.results.appendChild(self.card(query, r)); });
   };
