@@ -377,6 +377,27 @@ def test_http_mcp_needs_the_token_with_scope_all_and_slack_does_not(tmp_path):
         assert slack.status_code != 401 or slack.json()["error"]["code"] == "bad_signature"
 
 
+# /mcp driven by hand, as the protocol says (some tests need what the SDK client does not do)
+JSON_SSE = {"Content-Type": "application/json", "Accept": "application/json, text/event-stream"}
+INIT = {
+    "jsonrpc": "2.0",
+    "id": 1,
+    "method": "initialize",
+    "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}},
+}
+
+
+def session_headers(sid: str) -> dict:
+    return {**JSON_SSE, "mcp-session-id": sid, "mcp-protocol-version": "2025-06-18"}
+
+
+def open_session(client, url: str) -> dict:
+    """initialize, then notifications/initialized; the headers that name the session."""
+    headers = session_headers(client.post(url, headers=JSON_SSE, json=INIT).headers["mcp-session-id"])
+    client.post(url, headers=headers, json={"jsonrpc": "2.0", "method": "notifications/initialized"})
+    return headers
+
+
 def test_idle_mcp_sessions_do_not_take_the_apis_slots(tmp_path):
     """Found by QA: an MCP client may hold a GET /mcp event stream open while idle (the protocol's
     channel for server messages); with --max-concurrent 4, four idle sessions turned every API
@@ -391,20 +412,11 @@ def test_idle_mcp_sessions_do_not_take_the_apis_slots(tmp_path):
         feedback_path=tmp_path / "fb.jsonl",
         max_concurrent=4,
     )
-    accept = {"Content-Type": "application/json", "Accept": "application/json, text/event-stream"}
-    init = {
-        "jsonrpc": "2.0",
-        "id": 1,
-        "method": "initialize",
-        "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}},
-    }
     with running(app) as base, contextlib.ExitStack() as stack:
         url = base + "/mcp"
         for _ in range(4):
             client = stack.enter_context(httpx.Client(timeout=30))
-            sid = client.post(url, headers=accept, json=init).headers["mcp-session-id"]
-            headers = {**accept, "mcp-session-id": sid, "mcp-protocol-version": "2025-06-18"}
-            client.post(url, headers=headers, json={"jsonrpc": "2.0", "method": "notifications/initialized"})
+            headers = open_session(client, url)
             stream = stack.enter_context(client.stream("GET", url, headers={**headers, "Accept": "text/event-stream"}))
             assert stream.status_code == 200
         r = httpx.post(base + "/api/suggest", json={"text": "disk full"}, timeout=30)
@@ -461,14 +473,6 @@ def test_http_mcp_refusals_are_json_rpc_errors(served):
         assert r.headers["x-content-type-options"] == "nosniff"  # still through the app's middleware
 
 
-INIT = {
-    "jsonrpc": "2.0",
-    "id": 1,
-    "method": "initialize",
-    "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}},
-}
-
-
 def test_http_mcp_session_cap_and_idle_timeout(tmp_path):
     """--mcp-max-sessions: past it a new session gets the SDK's 503 while open ones and the API keep
     working, and a closed session frees its place; --mcp-idle-timeout closes an idle session."""
@@ -480,42 +484,35 @@ def test_http_mcp_session_cap_and_idle_timeout(tmp_path):
         mcp_max_sessions=2,
         mcp_idle_seconds=1.5,
     )
-    accept = {"Content-Type": "application/json", "Accept": "application/json, text/event-stream"}
     ping = {"jsonrpc": "2.0", "id": 2, "method": "ping"}
     with running(app) as base, httpx.Client(timeout=30) as client:
         url = base + "/mcp"
 
-        def open_session():
-            return client.post(url, headers=accept, json=INIT)
+        def initialize():  # the opening request alone: its status is what is checked
+            return client.post(url, headers=JSON_SSE, json=INIT)
 
-        def sid_headers(sid):
-            return {**accept, "mcp-session-id": sid, "mcp-protocol-version": "2025-06-18"}
-
-        first, second = (open_session().headers["mcp-session-id"] for _ in range(2))
-        refused = open_session()
+        first, second = (initialize().headers["mcp-session-id"] for _ in range(2))
+        refused = initialize()
         assert refused.status_code == 503 and refused.json()["error"]["message"] == "Too many open sessions"
-        assert client.post(url, headers=sid_headers(first), json=ping).status_code == 200
+        assert client.post(url, headers=session_headers(first), json=ping).status_code == 200
         assert client.post(base + "/api/suggest", json={"text": "disk full"}).status_code == 200
-        assert client.delete(url, headers=sid_headers(second)).status_code == 200
-        third = open_session()
+        assert client.delete(url, headers=session_headers(second)).status_code == 200
+        third = initialize()
         assert third.status_code == 200, third.text
         import time
 
         time.sleep(3.5)  # both open sessions idle past 1.5 s
-        gone = client.post(url, headers=sid_headers(first), json=ping)
+        gone = client.post(url, headers=session_headers(first), json=ping)
         assert gone.status_code == 404 and gone.json()["error"]["message"] == "Session not found"
-        assert open_session().status_code == 200 and open_session().status_code == 200  # both places free again
+        assert initialize().status_code == 200 and initialize().status_code == 200  # both places free again
 
 
 def test_http_text_that_is_not_valid_unicode_is_answered_as_over_stdio(served):
     """Over HTTP the SDK's parser answered a lone surrogate escape with -32700 (parse error), where
     stdio and the API read it as U+FFFD: /mcp now does the same."""
     url = served["base"] + "/mcp"
-    accept = {"Content-Type": "application/json", "Accept": "application/json, text/event-stream"}
     with httpx.Client(timeout=30) as client:
-        sid = client.post(url, headers=accept, json=INIT).headers["mcp-session-id"]
-        headers = {**accept, "mcp-session-id": sid, "mcp-protocol-version": "2025-06-18"}
-        client.post(url, headers=headers, json={"jsonrpc": "2.0", "method": "notifications/initialized"})
+        headers = open_session(client, url)
         call_ = b'{"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "suggest_patterns", '
         call_ += b'"arguments": {"text": "No space left \\udcff on device", "top": 1}}}'
         r = client.post(url, headers=headers, content=call_)
