@@ -86,3 +86,15 @@ def alert_payload(*alerts: dict, status: str = "firing") -> dict:
             for a in alerts
         ],
     }
+
+
+def fake_app(kb, root, **kw):
+    """`recur serve`'s app over ``kb`` with the fake encoder, its index and feedback file under
+    ``root``, no built site unless ``kw`` says otherwise (any create_app keyword)."""
+    from recur.retrieval.engine import Engine
+    from recur.serve import create_app
+
+    return create_app(
+        lambda: Engine.open(kb, root / "index", model="fake:64", quiet=True),
+        **{"site_dir": None, "feedback_path": root / "fb.jsonl", **kw},
+    )

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 from kbfactory import small_kb
 from mcp import Client, StdioServerParameters
-from serve_util import running
+from serve_util import fake_app, running
 
 from recur.cli.main import cli
 from recur.retrieval.engine import Engine
@@ -347,14 +347,7 @@ def test_http_mcp_needs_the_token_with_scope_all_and_slack_does_not(tmp_path):
     with the token, an MCP session works. Slack routes answer on their own signature instead."""
     kb = small_kb(tmp_path / "kb")
     token = "t0k3n-for-the-mcp-test-1234"
-    app = create_app(
-        lambda: Engine.open(kb, tmp_path / "idx", model="fake:64", quiet=True),
-        site_dir=None,
-        feedback_path=tmp_path / "fb.jsonl",
-        host="127.0.0.1",
-        token=token,
-        token_scope="all",
-    )
+    app = fake_app(kb, tmp_path, host="127.0.0.1", token=token, token_scope="all")
     with running(app) as base:
         r = httpx.post(base + "/mcp", json={}, headers={"Accept": "application/json, text/event-stream"})
         assert r.status_code == 401 and r.json()["error"]["code"] == "unauthorized"
@@ -406,12 +399,7 @@ def test_idle_mcp_sessions_do_not_take_the_apis_slots(tmp_path):
     import contextlib
 
     kb = small_kb(tmp_path / "kb")
-    app = create_app(
-        lambda: Engine.open(kb, tmp_path / "index", model="fake:64", quiet=True),
-        site_dir=None,
-        feedback_path=tmp_path / "fb.jsonl",
-        max_concurrent=4,
-    )
+    app = fake_app(kb, tmp_path, max_concurrent=4)
     with running(app) as base, contextlib.ExitStack() as stack:
         url = base + "/mcp"
         for _ in range(4):
@@ -477,13 +465,7 @@ def test_http_mcp_session_cap_and_idle_timeout(tmp_path):
     """--mcp-max-sessions: past it a new session gets the SDK's 503 while open ones and the API keep
     working, and a closed session frees its place; --mcp-idle-timeout closes an idle session."""
     kb = small_kb(tmp_path / "kb")
-    app = create_app(
-        lambda: Engine.open(kb, tmp_path / "index", model="fake:64", quiet=True),
-        site_dir=None,
-        feedback_path=tmp_path / "fb.jsonl",
-        mcp_max_sessions=2,
-        mcp_idle_seconds=1.5,
-    )
+    app = fake_app(kb, tmp_path, mcp_max_sessions=2, mcp_idle_seconds=1.5)
     ping = {"jsonrpc": "2.0", "id": 2, "method": "ping"}
     with running(app) as base, httpx.Client(timeout=30) as client:
         url = base + "/mcp"

@@ -5,10 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 from kbfactory import small_kb
-from serve_util import alert_payload, running
-
-from recur.retrieval.engine import Engine
-from recur.serve import create_app
+from serve_util import alert_payload, fake_app, running
 
 TOKEN = "s3cret-token-for-tests-0123456789"
 VOTE = {"query": "ENOSPC on the WAL", "pattern": "disk-full", "useful": True}
@@ -18,11 +15,7 @@ def app_for(root, **kw):
     kb = root / "kb"
     if not kb.exists():
         small_kb(kb)
-    return create_app(
-        lambda: Engine.open(kb, root / "index", model="fake:64", quiet=True),
-        feedback_path=root / "feedback.jsonl",
-        **kw,
-    )
+    return fake_app(kb, root, feedback_path=root / "feedback.jsonl", **kw)
 
 
 def assert_error(r, status, code):

@@ -12,7 +12,7 @@ import socket
 import httpx
 import pytest
 from kbfactory import small_kb
-from serve_util import alert_payload, running
+from serve_util import alert_payload, fake_app, running
 
 from recur.retrieval.engine import Engine
 from recur.serve import create_app
@@ -208,12 +208,7 @@ def test_site_is_served_at_root(base):
 def test_identity_content_encoding_is_plain_json(tmp_path):
     """Content-Encoding: identity means no coding at all, so the body is read as it is."""
     kb = small_kb(tmp_path / "kb")
-    app = create_app(
-        lambda: Engine.open(kb, tmp_path / "index", model="fake:64", quiet=True),
-        site_dir=None,
-        feedback_path=tmp_path / "fb.jsonl",
-    )
-    with running(app) as base:
+    with running(fake_app(kb, tmp_path)) as base:
         r = httpx.post(
             base + "/api/suggest",
             content=b'{"text": "disk full"}',

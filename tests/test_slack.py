@@ -12,7 +12,7 @@ import httpx
 import pytest
 from fastapi import FastAPI, Request
 from kbfactory import small_kb
-from serve_util import running
+from serve_util import fake_app, running
 from slack_sdk.signature import SignatureVerifier
 
 from recur.retrieval.engine import Engine
@@ -232,12 +232,7 @@ def test_a_vote_block_with_an_unknown_pattern_writes_none_of_its_votes(served):
 
 
 def test_slack_routes_without_a_secret_say_how_to_set_it_up(kb_dir, tmp_path):
-    app = create_app(
-        lambda: Engine.open(kb_dir, tmp_path / "index", model="fake:64", quiet=True),
-        site_dir=None,
-        feedback_path=tmp_path / "fb.jsonl",
-    )
-    with running(app) as base:
+    with running(fake_app(kb_dir, tmp_path)) as base:
         body = command_body("ENOSPC")
         r = httpx.post(base + "/api/slack/commands", content=body, headers=signed(body))
     assert r.status_code == 404 and r.json()["error"]["code"] == "slack_not_configured"

@@ -8,9 +8,8 @@ from __future__ import annotations
 import httpx
 import pytest
 from kbfactory import small_kb
-from serve_util import alert_payload, running
+from serve_util import alert_payload, fake_app, running
 
-from recur.retrieval.engine import Engine
 from recur.serve import create_app
 
 
@@ -54,12 +53,7 @@ def grafana_alert(name, summary="", status="firing", **labels):
 def fake_served(tmp_path_factory):
     root = tmp_path_factory.mktemp("hooks")
     kb = small_kb(root / "kb")
-    app = create_app(
-        lambda: Engine.open(kb, root / "index", model="fake:64", quiet=True),
-        site_dir=None,
-        feedback_path=root / "fb.jsonl",
-    )
-    with running(app) as base:
+    with running(fake_app(kb, root)) as base:
         yield base
 
 
