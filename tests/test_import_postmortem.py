@@ -275,29 +275,14 @@ def test_imports_at_the_same_moment_each_get_their_own_number(kb_dir, tmp_path):
     """Found by QA: postmortems imported at once (a script importing a folder in parallel) each chose
     the same next incident number and the late ones failed with "already exists". A number import
     chose (no --id) now moves on to the next free one; every record is written, none overwritten."""
-    import subprocess
-    import sys
+    from procs import released_together
 
     docs = []
     for n in range(8):
         doc = tmp_path / f"pm-{n}.md"
         doc.write_text(textwrap.dedent(GOOGLE).replace("# ", f"# Race {n}: ", 1))
         docs.append(doc)
-    importers = [
-        subprocess.Popen(
-            [sys.executable, "-c", _IMPORTER, str(kb_dir), str(doc), str(tmp_path / "idx")],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        for doc in docs
-    ]
-    for p in importers:
-        assert p.stdout.readline() == "ready\n"
-    for p in importers:
-        p.stdin.write("x")
-        p.stdin.flush()
-    ids = [p.communicate()[0].strip() for p in importers]
+    ids = released_together([[_IMPORTER, str(kb_dir), str(doc), str(tmp_path / "idx")] for doc in docs])
     assert all(i.startswith("INC-2026-") for i in ids) and len(set(ids)) == 8, ids
     kb = load_kb(kb_dir)
     assert not kb.problems and len({kb.incidents[i].title for i in ids}) == 8

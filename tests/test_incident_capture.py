@@ -208,24 +208,9 @@ def test_writers_recording_at_the_same_moment_each_get_their_own_number(kb_dir):
     """Several `recur incident new` (or MCP record_incident calls) at once each picked the same next
     number, and the late ones failed: "INC-…: already exists; refusing to overwrite it" (1 to 4 of 8
     writers released together). A number that was not asked for now moves on to the next free one."""
-    import subprocess
-    import sys
+    from procs import released_together
 
-    writers = [
-        subprocess.Popen(
-            [sys.executable, "-c", _RECORDER, str(kb_dir), str(n)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        for n in range(8)
-    ]
-    for w in writers:
-        assert w.stdout.readline() == "ready\n"
-    for w in writers:
-        w.stdin.write("x")
-        w.stdin.flush()
-    ids = [w.communicate()[0].strip() for w in writers]
+    ids = released_together([[_RECORDER, str(kb_dir), str(n)] for n in range(8)])
     assert all(i.startswith("INC-2026-") for i in ids) and len(set(ids)) == 8, ids
     kb = load_kb(kb_dir)
     assert not kb.problems and {kb.incidents[i].title for i in ids} == {f"Race {n}" for n in range(8)}
