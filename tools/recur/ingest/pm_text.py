@@ -36,14 +36,15 @@ _MONTH = (
     r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
 # (regex, order of the groups: y m d / m d y / d m y), tried everywhere in a text; the earliest match wins
+# 31/03/2026 or 03/31/2026: read only when one order alone makes a date (03/04/2026 is not read)
+SLASH_DATE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4})(?![\d/])")
 DATE_FORMS = [
     (re.compile(r"(?<![\d-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d])"), "ymd"),
     (re.compile(r"(?<![\d/])(\d{4})/(\d{1,2})/(\d{1,2})(?![\d/])"), "ymd"),
     (re.compile(r"(?<![\d.])(\d{4})\.(\d{2})\.(\d{2})(?![\d.])"), "ymd"),
     (re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I), "mdy"),
     (re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+(\d{{4}})\b", re.I), "dmy"),
-    # 31/03/2026 or 03/31/2026: read only when one order alone makes a date (03/04/2026 is not read)
-    (re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4})(?![\d/])"), "slash"),
+    (SLASH_DATE, "slash"),
 ]
 PLACEHOLDER = re.compile(
     r"^\s*(\[[^\]]*\]|<[^>]*>|\{\{?[^}]*\}?\}|_{3,}|\.{3,}|…|x{3,}|tbd|todo|n/?a|"
@@ -90,7 +91,7 @@ def _slash_readings(a: str, b: str, year: str) -> list[dt.date]:
 def ambiguous_date(text: str) -> list[dt.date]:
     """The two readings of the first slash date in ``text`` whose day/month order cannot be told
     ("03/04/2026": 3 April or 4 March), or [] when there is none."""
-    m = DATE_FORMS[-1][0].search(str(text or ""))
+    m = SLASH_DATE.search(str(text or ""))
     readings = _slash_readings(*m.groups()) if m else []
     return readings if len(readings) == 2 else []
 
