@@ -30,7 +30,7 @@ import numpy as np
 
 from recur import __version__
 from recur.util.errors import RecurError
-from recur.util.files import remove_stale, swap_folder, writing
+from recur.util.files import swap_folder, work_folder, writing
 from recur.util.text import plain, tokens, words
 
 if TYPE_CHECKING:  # annotations only: a cold `recur suggest` reads docs.json and never parses the KB
@@ -283,12 +283,8 @@ def _embed_distinct(texts: list[str], encoder, progress: bool | None) -> np.ndar
 
 
 def _write_atomically(index_dir: Path, manifest, vectors, views, docs, retriever, corpus, vocab) -> None:
-    index_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = index_dir.with_name(f"{index_dir.name}.tmp-{os.getpid()}")
-    remove_stale(index_dir)
-    shutil.rmtree(tmp, ignore_errors=True)
+    tmp = work_folder(index_dir)
     try:
-        tmp.mkdir()
         np.save(tmp / "vectors.npy", vectors)
         (tmp / "views.json").write_text(json.dumps(views, ensure_ascii=False))
         (tmp / "docs.json").write_text(json.dumps(docs, ensure_ascii=False))

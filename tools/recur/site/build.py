@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from recur.util.errors import RecurError
-from recur.util.files import remove_stale, swap_folder, writing
+from recur.util.files import swap_folder, work_folder, writing
 from recur.util.text import yaml_string
 
 SITE_MARKER = ".recur-site"
@@ -92,11 +92,7 @@ def build_site(kb_dir, out, *, config_file=None, as_of: dt.date | None = None, e
     _check_out(out)
     browser = _browser_plan(kb_dir, index_dir, model, browser_search)
     with writing(out, "the site"):
-        out.parent.mkdir(parents=True, exist_ok=True)
-        remove_stale(out)  # a build killed by SIGKILL or a power loss left its folder behind
-        work = out.with_name(f"{out.name}.tmp-{os.getpid()}").resolve()
-        shutil.rmtree(work, ignore_errors=True)
-        work.mkdir()
+        work = work_folder(out).resolve()
     capture = _Capture()
     mk_log = logging.getLogger("mkdocs")
     mk_log.addHandler(capture)

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import shutil
 import sys
 import time
@@ -32,7 +31,7 @@ from recur.retrieval.models import DEFAULT_OUT
 from recur.tuning.data import INCIDENT_FLOOR, eval_kb, training_data
 from recur.tuning.report import REPORT, measured_on
 from recur.util.errors import RecurError
-from recur.util.files import only_one, remove_stale, swap_folder, writing
+from recur.util.files import only_one, swap_folder, work_folder, writing
 
 REFUSED = 3
 
@@ -99,11 +98,11 @@ class Run:
     cfg: object  # tuning.train.TrainConfig
     model_id: str
     out_dir: Path
-    work: Path
     index_dir: Path | None
     min_gain: float
     resume: bool
     progress: bool | None
+    work: Path | None = None  # OUT.tmp-<pid>: made by run_tune under its lock (util.files.work_folder)
 
     @property
     def ckpt(self) -> Path:
@@ -140,9 +139,7 @@ def run_tune(
     # two runs on one model folder would share its checkpoint (.partial) and swap over each other
     with only_one(out.with_name(out.name + ".lock"), f"{out}: recur tune"):
         with writing(out, "the tuned model"):
-            remove_stale(out)
-            shutil.rmtree(run.work, ignore_errors=True)
-            run.work.mkdir()
+            run.work = work_folder(out)
         try:
             before, after, model, stats = _measure_and_train(run)
             manifest = _manifest(run, before, after, stats, t_start)
@@ -193,7 +190,6 @@ def _prepare(
         f"tuned:{base_spec.model_id}:{data.hash}:{cfg.seed}:{cfg.epochs}:{cfg.batch_size}:{cfg.lr:g}"
         f":f{cfg.freeze_layers}"
     )  # all that sets the weights
-    work = out_dir.with_name(f"{out_dir.name}.tmp-{os.getpid()}")  # made by run_tune, under its lock
     return Run(
         kb_dir,
         kb,
@@ -202,7 +198,6 @@ def _prepare(
         cfg,
         model_id,
         out_dir,
-        work,
         Path(index_dir) if index_dir else None,
         min_gain,
         resume,

@@ -75,6 +75,17 @@ def remove_stale(final: Path) -> None:
             continue
 
 
+def work_folder(final: Path) -> Path:
+    """A new, empty ``final.tmp-<pid>`` beside ``final``: where a build writes before
+    ``swap_folder`` puts it in place. Folders left by killed runs are removed first."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale(final)
+    work = final.with_name(f"{final.name}.tmp-{os.getpid()}")
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir()
+    return work
+
+
 def _temp_file(path: Path) -> tuple[int, str]:
     """A new hidden file beside ``path``, made with mode 0o666 less the umask as any new file is:
     mkstemp's 0o600 made every record, edited cases.yml and `recur init` file unreadable to the
