@@ -162,16 +162,9 @@ class BodyGuard:
             if r.drain:
                 await self._drain(receive)
             return await self._reply(send, r.status, r.code, r.message)
-        sent = False
-
-        async def replay():
-            nonlocal sent
-            if not sent:
-                sent = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        return await self.app(scope, replay, send)
+        return await self.app(
+            scope, replaying({"type": "http.request", "body": body, "more_body": False}, receive), send
+        )
 
     def _check_headers(self, scope, limit: int) -> None:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
@@ -236,6 +229,21 @@ class BodyGuard:
     @staticmethod
     async def _reply(send, status: int, code: str, message: str) -> None:
         await send_error(send, status, code, message)
+
+
+def replaying(first: dict, receive):
+    """A ``receive`` that gives the app ``first`` (a message already read: the whole body, as one),
+    then whatever the client sends next (a disconnect)."""
+    sent = False
+
+    async def replay():
+        nonlocal sent
+        if not sent:
+            sent = True
+            return first
+        return await receive()
+
+    return replay
 
 
 def _check_encoding(body: bytes) -> None:

@@ -24,7 +24,7 @@ from pydantic import Field, ValidationError
 
 from recur import config
 from recur.retrieval import patterns as pat
-from recur.serve.guard import ApiError, error_body, invalid_message
+from recur.serve.guard import ApiError, error_body, invalid_message, replaying
 from recur.serve.models import MAX_TOP, SuggestIn
 from recur.util import utf8
 from recur.util.errors import RecurError
@@ -462,29 +462,13 @@ class JsonRpcErrors:
 
 
 async def _cleaned(receive):
-    """``receive`` for a request whose body is read now and handed on once, cleaned."""
-    chunks, more = [], True
-    while more:
-        message = await receive()
-        if message["type"] != "http.request":  # a disconnect: pass it on as it is
-            return _replay(message, receive)
-        chunks.append(message.get("body", b""))
-        more = message.get("more_body", False)
-    body = utf8.clean_json_line(b"".join(chunks))
-    return _replay({"type": "http.request", "body": body, "more_body": False}, receive)
-
-
-def _replay(first: dict, receive):
-    sent = False
-
-    async def again():
-        nonlocal sent
-        if not sent:
-            sent = True
-            return first
-        return await receive()
-
-    return again
+    """``receive`` for a request whose body is handed on cleaned. BodyGuard, around every route, has
+    read the whole body (bounded in size and time) and gives it as one message; anything else is
+    passed on as it came."""
+    first = await receive()
+    if first["type"] == "http.request" and not first.get("more_body"):
+        first = {**first, "body": utf8.clean_json_line(first.get("body", b""))}
+    return replaying(first, receive)
 
 
 async def _send_json_rpc_error(send, status: int, text: bytes) -> None:
