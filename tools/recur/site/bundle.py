@@ -121,39 +121,17 @@ def export_model(spec, cache_root=None) -> Path:
 
 def _export(spec, tmp: Path) -> dict:
     """torch -> ONNX (one unpadded text in, its mean-pooled, normalised embedding out) -> int8."""
-    import warnings
-
-    import torch
-
-    from recur.retrieval.embed import load_encoder
+    from recur.retrieval.embed import load_torch_encoder
+    from recur.retrieval.onnx_encoder import export_graph, unsupported
 
     t0 = time.perf_counter()
-    encoder = load_encoder(spec)
+    encoder = load_torch_encoder(spec)
     st = encoder.model
-    names = [type(m).__name__ for m in st]
-    pooling = st[1] if len(st) > 1 else None
-    mode = getattr(pooling, "pooling_mode", None) or ("mean" if getattr(pooling, "pooling_mode_mean_tokens", False) else None)
-    if names[:1] != ["Transformer"] or names[1:2] != ["Pooling"] or mode != "mean":
-        raise RecurError(f"model {spec.model_id}: only a mean-pooled transformer can be exported ({names})")
-
-    class Sentence(torch.nn.Module):  # the browser encodes one text at a time: no padding, no mask input
-        def __init__(self, auto):
-            super().__init__()
-            self.auto = auto
-
-        def forward(self, input_ids):
-            hidden = self.auto(input_ids=input_ids, attention_mask=torch.ones_like(input_ids),
-                               token_type_ids=torch.zeros_like(input_ids)).last_hidden_state
-            return torch.nn.functional.normalize(hidden.mean(dim=1), dim=-1)
-
-    prep = getattr(st, "preprocess", None) or st.tokenize  # `tokenize` is deprecated in newer releases
-    ids = prep([PROBES[0]])["input_ids"]
+    why = unsupported(st)
+    if why:
+        raise RecurError(f"model {spec.model_id}: only a mean-pooled transformer can be exported ({why})")
     fp32 = tmp / "model-fp32.onnx"
-    with warnings.catch_warnings(), torch.inference_mode():
-        warnings.simplefilter("ignore")
-        torch.onnx.export(Sentence(st[0].auto_model).eval(), (ids,), str(fp32), input_names=["input_ids"],
-                          output_names=["embedding"], dynamic_axes={"input_ids": {1: "tokens"}},
-                          opset_version=17, dynamo=False)
+    export_graph(st, fp32, masked=False)  # the browser encodes one text at a time: no padding, no mask input
     import logging
 
     from onnxruntime.quantization import QuantType, quantize_dynamic

@@ -1,0 +1,158 @@
+"""The model run by ONNX Runtime (retrieval/onnx_encoder.py): the same vectors as PyTorch, no torch
+import once exported, and every way the cached export can be missing or damaged."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from recur.retrieval import embed, onnx_encoder
+from recur.util.errors import RecurError
+
+pytestmark = pytest.mark.model
+
+ROOT = Path(__file__).resolve().parents[1]
+TEXTS = [
+    "",
+    "   ",
+    "KubePodCrashLooping",
+    "Disk FULL on db-1: writes failing with ENOSPC since 03:00, the WAL volume at 100%",
+    "Größe der Warteschlange wächst, ÉTÉ, 数据库连接池耗尽, ошибка соединения, 🔥🔥 pager storm",
+    "checkout 502s after the deploy; pods restarting\tand the connection pool exhausted\n" * 3,
+    "x" * 3000,  # one word far past the token limit
+    " ".join(f"line {i}: upstream timed out (110: Connection timed out) while reading" for i in range(400)),
+]
+
+
+@pytest.fixture
+def fresh(monkeypatch, tmp_path):
+    """A process's first load: no encoder in memory, an empty cache folder of its own."""
+    monkeypatch.setenv("RECUR_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("RECUR_PRECISION", "fp32")
+    monkeypatch.delenv("RECUR_ENCODER", raising=False)
+    monkeypatch.setattr(embed, "_CACHE", {})
+    return tmp_path / "cache"
+
+
+def kb_texts() -> list[str]:
+    """Every pattern file of the shipped KB, cut in paragraphs: real view-like texts of every length."""
+    out = []
+    for path in sorted((ROOT / "kb" / "patterns").rglob("*.md"))[:25]:
+        out += [p for p in path.read_text().split("\n\n") if p.strip()]
+    return out
+
+
+def test_onnx_vectors_equal_pytorch_batched_and_one_by_one(fresh):
+    torch_encoder = embed.load_torch_encoder(embed.DEFAULT)
+    enc = embed.load_encoder(embed.DEFAULT)
+    assert isinstance(enc, onnx_encoder.OnnxEncoder)
+    texts = TEXTS + kb_texts()
+    assert len(texts) > 100
+    ref = torch_encoder.encode(texts, batch_size=128)
+    batched = enc.encode(texts, batch_size=128)
+    assert batched.dtype == np.float32 and batched.shape == ref.shape
+    assert float(np.abs(batched - ref).max()) < 1e-5
+    for text in TEXTS:
+        assert float(np.abs(enc.encode([text])[0] - torch_encoder.encode([text])[0]).max()) < 1e-5
+    assert enc.encode([]).shape == (0, enc.dim) and enc.model_id == torch_encoder.model_id
+
+
+def test_the_export_is_cached_by_model_id_and_later_runs_never_import_torch(fresh, tmp_path):
+    embed.load_encoder(embed.DEFAULT)  # exports into the fresh cache
+    [folder] = (fresh / "onnx").iterdir()
+    info = json.loads((folder / "info.json").read_text())
+    assert info["model_id"] == embed.resolve(embed.DEFAULT).model_id and info["max_diff"] < 1e-5
+    # a new process: index the shipped KB and ask it, then say whether torch was ever imported
+    code = (
+        "import sys\nfrom recur.cli.main import cli\n"
+        f"for args in (['index', '--kb', 'kb', '--index', {str(tmp_path / 'idx')!r}],"
+        f" ['suggest', '--kb', 'kb', '--index', {str(tmp_path / 'idx')!r}, '--json', 'disk full on db-1']):\n"
+        "    try:\n        cli.main(args, standalone_mode=False)\n    except SystemExit:\n        pass\n"
+        "print('TORCH' if 'torch' in sys.modules else 'NO TORCH', file=sys.stderr)\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "tools"))
+    res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    assert res.stderr.strip().endswith("NO TORCH"), res.stderr
+    assert json.loads(res.stdout)["results"][0]["id"] == "disk-full"
+
+
+def test_a_damaged_export_is_made_again(fresh):
+    embed.load_encoder(embed.DEFAULT)
+    [folder] = (fresh / "onnx").iterdir()
+    (folder / "model.onnx").write_bytes(b"not a graph")
+    embed._CACHE.clear()
+    enc = embed.load_encoder(embed.DEFAULT)
+    assert isinstance(enc, onnx_encoder.OnnxEncoder)
+    assert (folder / "model.onnx").stat().st_size > 1_000_000
+    ref = embed.load_torch_encoder(embed.DEFAULT).encode(TEXTS[:4])
+    assert float(np.abs(enc.encode(TEXTS[:4]) - ref).max()) < 1e-5
+
+
+def test_an_export_of_another_model_or_format_is_not_used(fresh):
+    embed.load_encoder(embed.DEFAULT)
+    spec = embed.resolve(embed.DEFAULT)
+    [folder] = (fresh / "onnx").iterdir()
+    info = json.loads((folder / "info.json").read_text())
+    assert onnx_encoder.cached(spec) is not None
+    for changed in ({"model_id": "another"}, {"format": onnx_encoder.FORMAT + 1}):
+        (folder / "info.json").write_text(json.dumps({**info, **changed}))
+        assert onnx_encoder.cached(spec) is None
+
+
+def test_an_unwritable_cache_falls_back_to_pytorch_unless_onnx_is_required(fresh, monkeypatch, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    monkeypatch.setenv("RECUR_CACHE", str(blocker / "cache"))  # under a file: cannot be made
+    assert isinstance(embed.load_encoder(embed.DEFAULT), embed.SentenceTransformerEncoder)
+    embed._CACHE.clear()
+    monkeypatch.setenv("RECUR_ENCODER", "onnx")
+    with pytest.raises(
+        RecurError, match="RECUR_ENCODER=onnx: .* cannot run on ONNX Runtime: its export cannot be cached"
+    ):
+        embed.load_encoder(embed.DEFAULT)
+
+
+def test_recur_encoder_torch_and_bf16_stay_on_pytorch(fresh, monkeypatch):
+    monkeypatch.setenv("RECUR_ENCODER", "torch")
+    assert isinstance(embed.load_encoder(embed.DEFAULT), embed.SentenceTransformerEncoder)
+    embed._CACHE.clear()
+    monkeypatch.setenv("RECUR_ENCODER", "auto")
+    monkeypatch.setenv("RECUR_PRECISION", "bf16")  # PyTorch's bf16 path is the fast one there
+    assert isinstance(embed.load_encoder(embed.DEFAULT), embed.SentenceTransformerEncoder)
+    assert not (fresh / "onnx").exists()
+
+
+def test_an_unknown_encoder_setting_is_a_clean_error(fresh, monkeypatch, tmp_path):
+    monkeypatch.setenv("RECUR_ENCODER", "gpu")
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "tools"))
+    res = subprocess.run(
+        [sys.executable, "-m", "recur", "suggest", "--kb", "kb", "--index", str(tmp_path / "i"), "disk full"],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    assert res.returncode == 1
+    assert "RECUR_ENCODER='gpu': expected one of auto, onnx, torch" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_a_model_that_is_not_mean_pooled_is_recorded_and_stays_on_pytorch(fresh, tmp_path):
+    """A CLS-pooled copy of the bundled model: exported vectors would differ, so it is marked unsupported."""
+    st = embed.load_torch_encoder(embed.DEFAULT).model
+    folder = tmp_path / "cls-model"
+    st.save(str(folder))
+    cfg = folder / "1_Pooling" / "config.json"
+    data = json.loads(cfg.read_text())
+    if "pooling_mode" in data:  # sentence-transformers 6
+        data["pooling_mode"] = "cls"
+    else:
+        data.update(pooling_mode_mean_tokens=False, pooling_mode_cls_token=True)
+    cfg.write_text(json.dumps(data))
+    enc = embed.load_encoder(str(folder))
+    assert isinstance(enc, embed.SentenceTransformerEncoder)
+    found = onnx_encoder.cached(embed.resolve(str(folder)))
+    assert found is not None and "not a mean-pooled transformer" in found[1]["unsupported"]
