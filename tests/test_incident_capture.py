@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -214,6 +215,36 @@ def test_writers_recording_at_the_same_moment_each_get_their_own_number(kb_dir):
     assert all(i.startswith("INC-2026-") for i in ids) and len(set(ids)) == 8, ids
     kb = load_kb(kb_dir)
     assert not kb.problems and {kb.incidents[i].title for i in ids} == {f"Race {n}" for n in range(8)}
+
+
+_SCAFFOLDER = """
+import sys
+from recur.cli.main import cli
+print("ready", flush=True)
+sys.stdin.read(1)
+args = ["new", "incident", "--kb", sys.argv[1], "--no-input", "--title", "Race " + sys.argv[2], "--severity", "sev2",
+        "--date", "2026-05-02"]
+try:
+    cli.main(args, standalone_mode=False)
+except SystemExit as exc:
+    if exc.code:
+        print("ERROR", exc.code)
+except Exception as exc:
+    print("ERROR", exc)
+"""
+
+
+def test_recur_new_incident_at_the_same_moment_each_get_their_own_number(kb_dir):
+    """`recur new incident` picked the next number without the retry `incident new` has: of several
+    run at once, the late ones failed with "already exists"."""
+    from procs import released_together
+
+    outs = released_together([[_SCAFFOLDER, str(kb_dir), str(n)] for n in range(8)])
+    assert not [o for o in outs if "ERROR" in o], outs
+    kb = load_kb(kb_dir)
+    titles = {r.title for r in kb.incidents.values()}
+    assert not kb.problems and {f"Race {n}" for n in range(8)} <= titles
+    assert len({Path(o.splitlines()[-1]).stem for o in outs}) == 8, outs
 
 
 def test_an_id_asked_for_that_another_writer_took_is_refused_not_overwritten(kb_dir):

@@ -43,12 +43,13 @@ def _ask_list(label: str, required: bool = False) -> list:
         items.append(text)
 
 
-def _finish(kb_dir, path, text) -> None:
+def _finish(kb_dir, path, text, written: bool = False) -> None:
     from recur.kb import scaffold
     from recur.kb.check import check_path
     from recur.kb.loader import display_path
 
-    scaffold.create(path, text)
+    if not written:
+        scaffold.create(path, text)
     shown = display_path(path)
     _, problems = check_path(kb_dir, stale_days=0)
     mine = [p for p in problems if p.path == shown]
@@ -207,9 +208,7 @@ def incident(kb_dir, iid, title, date, severity, patterns, services, duration, s
         severity = severity or click.prompt("Severity", type=click.Choice(sevs) if sevs else str)
         patterns = patterns or _ask_list("Matched pattern id (empty if unknown)")
         services = services or _ask_list("Service")
-    path, text = scaffold.incident_file(
-        kb,
-        id=iid,
+    fields = dict(
         title=title,
         date=date,
         severity=severity,
@@ -219,7 +218,18 @@ def incident(kb_dir, iid, title, date, severity, patterns, services, duration, s
         summary=summary,
         flags=flags,
     )
-    _finish(kb_dir, path, text)
+    path, text = scaffold.incident_file(kb, id=iid, **fields)
+    if (iid or "").strip():  # an id asked for is never replaced: create() refuses a taken one
+        _finish(kb_dir, path, text)
+        return
+    from recur.kb.incident_record import write_new_record
+
+    # the next free number, which another writer (a second `recur new incident`, `incident new`, an
+    # MCP call) may take first: then the one after it, as `recur incident new` does
+    _, path = write_new_record(
+        kb, int(path.parent.name), path.stem, lambda new_id: scaffold.incident_file(kb, id=new_id, **fields)[1], True
+    )
+    _finish(kb_dir, path, text, written=True)
 
 
 @new.command("path")
