@@ -149,6 +149,25 @@ def test_follow_ups_fixes_and_owners(pm_kb):
     assert len(lines) == 3 and any("INC-2" in x for x in lines)
 
 
+def test_one_owner_spelled_three_ways_is_counted_once(tmp_path):
+    """by_owner split "Bob" from "bob" (and "@bob", as trackers write it): one person's overdue
+    work looked like three people's, each with less of it."""
+    root = tmp_path / "kb"
+    write(root, "patterns/capacity/disk-full.md", pattern_text("disk-full", fix="fix: {status: open, owner: bob}"))
+    items = "".join(
+        f"  - {{title: Item {n}, owner: '{o}', due: 2026-05-01}}\n" for n, o in enumerate(["Bob", "bob", "@bob", "Bob"])
+    )
+    incident(
+        root, "INC-1", "2026-04-20", patterns=["disk-full"], extra="follow_ups:\n" + items + "  - {title: Nobody's}"
+    )
+    b = board(load_kb(root), AS_OF)
+    assert b["by_owner"] == {
+        "(unowned)": {"follow_ups": 1, "follow_ups_overdue": 0, "fixes": 0, "fixes_overdue": 0},
+        "Bob": {"follow_ups": 4, "follow_ups_overdue": 4, "fixes": 1, "fixes_overdue": 0},
+    }
+    assert [f["owner"] for f in b["follow_ups"]].count("@bob") == 1  # each item keeps its own spelling
+
+
 def test_unknown_flags_recurring_after_fix_and_trends(pm_kb):
     b = board(pm_kb, AS_OF)
     assert [u["incident"] for u in b["unknown"]] == ["INC-3"]

@@ -265,16 +265,19 @@ def _fixes(patterns, incidents, as_of: dt.date) -> list:
 
 
 def _by_owner(follow_ups: list, fixes: list) -> dict:
-    by_owner: dict = defaultdict(lambda: {"follow_ups": 0, "follow_ups_overdue": 0, "fixes": 0, "fixes_overdue": 0})
-    for f in follow_ups:
-        o = by_owner[f["owner"] or UNOWNED]
-        o["follow_ups"] += 1
-        o["follow_ups_overdue"] += f["overdue"]
-    for f in fixes:
-        o = by_owner[f["owner"] or UNOWNED]
-        o["fixes"] += 1
-        o["fixes_overdue"] += f["overdue"]
-    return {k: dict(by_owner[k]) for k in sorted(by_owner)}
+    """Counts per owner. "Bob", "bob" and "@bob" (records written by different people, or imported
+    from a tracker) are one owner, shown as the spelling used most (the first in order on a tie)."""
+    counts: dict = defaultdict(lambda: {"follow_ups": 0, "follow_ups_overdue": 0, "fixes": 0, "fixes_overdue": 0})
+    spellings: dict = defaultdict(Counter)
+    for kind, items in (("follow_ups", follow_ups), ("fixes", fixes)):
+        for f in items:
+            name = (f["owner"] or "").strip() or UNOWNED
+            key = name.lstrip("@").casefold() if name != UNOWNED else UNOWNED
+            spellings[key][name] += 1
+            counts[key][kind] += 1
+            counts[key][f"{kind}_overdue"] += f["overdue"]
+    shown = {key: min(c, key=lambda n: (-c[n], n)) for key, c in spellings.items()}
+    return {shown[k]: dict(counts[k]) for k in sorted(counts, key=lambda k: (shown[k].casefold(), shown[k]))}
 
 
 def _recurring(patterns, incidents, as_of: dt.date, top: int) -> dict:

@@ -26,7 +26,7 @@ def _late(item: dict) -> str:
 
 def _by_owner_name(items: list) -> list:
     """Follow-ups or fixes sorted by owner, the unowned last."""
-    return sorted(items, key=lambda f: f["owner"] or "~")
+    return sorted(items, key=lambda f: (not f["owner"], (f["owner"] or "").lstrip("@").casefold()))
 
 
 def _reviews(b: dict) -> tuple:
