@@ -446,6 +446,18 @@ def test_a_slash_date_is_read_only_when_its_order_is_certain(kb_dir, tmp_path):
     assert parse(SLASH_DATE.format(date="")).date == dt.date(2026, 2, 20)  # no label: the prose, as before
 
 
+def test_a_day_month_name_year_date_and_a_created_label_are_read():
+    # "3-Mar-2026" (Oracle, Excel, many ticket exports) was no date, and "*Created:*" no label: the
+    # incident was dated from an unrelated sentence (the client upgrade), or went to triage
+    pm = parse(SLASH_DATE.format(date="3-Mar-2026"))
+    assert pm.date == dt.date(2026, 3, 3) and "'Date:'" in pm.date_source
+    created = SLASH_DATE.replace("**Date:** {date}", "*Created:* 05-mar-2026 by ana")
+    pm = parse(created)
+    assert pm.date == dt.date(2026, 3, 5) and "Created" in pm.date_source
+    both = SLASH_DATE.replace("**Date:** {date}", "*Created:* 05-Mar-2026\n**Date:** 2026-03-01")
+    assert parse(both).date == dt.date(2026, 3, 1)  # the incident's own date wins over the document's
+
+
 def test_an_owner_and_due_written_inline_leave_the_follow_up_title():
     # the owner and due were read, but "— owner: Mo — due: 2026-02-15" stayed in the title
     pm = parse(

@@ -44,6 +44,7 @@ DATE_FORMS = [
     (re.compile(r"(?<![\d.])(\d{4})\.(\d{2})\.(\d{2})(?![\d.])"), "ymd"),
     (re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I), "mdy"),
     (re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+(\d{{4}})\b", re.I), "dmy"),
+    (re.compile(rf"(?<![\w-])(\d{{1,2}})-{_MONTH}-(\d{{4}})(?![\w-])", re.I), "dmy"),  # 3-Mar-2026 (Oracle, Excel)
     (SLASH_DATE, "slash"),
 ]
 PLACEHOLDER = re.compile(

@@ -102,6 +102,10 @@ META_KEYS = {
     "date/time": "date",
     "incident start": "date",
     "start time": "date",
+    "created": "created",
+    "created on": "created",
+    "created at": "created",
+    "date created": "created",
     "severity": "severity",
     "sev": "severity",
     "incident severity": "severity",
@@ -146,6 +150,7 @@ class Postmortem:
     date: dt.date | None = None
     date_source: str | None = None  # where the date was read, in words
     date_unread: str | None = None  # a date label whose value could not be read: "'03/04/2026' (where)"
+    created: tuple | None = None  # (date, where) of a "Created:" label: the document's date, a fallback
     severity_text: str | None = None
     services: list = field(default_factory=list)
     duration_minutes: int | None = None
@@ -285,6 +290,8 @@ def _set_date(pm: Postmortem, value, where: str) -> None:
 def _set_meta(pm: Postmortem, kind: str, value, where: str = "") -> None:
     if kind == "date" and pm.date is None:
         _set_date(pm, value, where or "a Date: line")
+    elif kind == "created" and pm.created is None and (day := parse_date(value)):
+        pm.created = (day, where or "a Created: line")
     elif kind == "severity" and not pm.severity_text and not is_placeholder(str(value)):
         pm.severity_text = str(value).strip()
     elif kind == "services" and not pm.services:
@@ -369,7 +376,7 @@ def _label_line(pm: Postmortem, w: _Walk, ln: str, n: int) -> bool:
         return False
     value = m.group(2).strip().strip("*_").strip()
     _set_meta(pm, kind, value, f"the '{m.group(1).strip()}:' line {n}")
-    if kind == "date":
+    if kind in ("date", "created"):
         return w.current == "_preamble" or parse_date(value) is not None
     return w.current == "_preamble" or kind in ("severity", "status", "authors", "title")
 
@@ -436,6 +443,9 @@ def _dates(pm: Postmortem, w: _Walk, body: str) -> None:
     if heads:
         pm.date = heads[0][0]
         pm.date_source = f"the {'timeline ' if heads[0][2] else ''}heading '{heads[0][1]}'"
+        return
+    if pm.created:  # when the document was written: often days after, but nearer than a guess from prose
+        pm.date, pm.date_source = pm.created
         return
     prose = re.sub(r"(?ms)^(```|~~~).*?^\1", "", body)
     day, words = find_date(prose)
