@@ -1,4 +1,5 @@
-"""Sentence encoders: the real sentence-transformers model, and a fake one for logic tests.
+"""Sentence encoders: the real sentence-transformers model (run by PyTorch, or by ONNX Runtime from
+a checked export: ``onnx_encoder``), and a fake one for logic tests.
 
 The model is named once and recorded in every index, so an index is never searched with
 vectors from another model. Nothing here downloads: the default model is the copy of
