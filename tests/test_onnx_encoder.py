@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -156,3 +157,18 @@ def test_a_model_that_is_not_mean_pooled_is_recorded_and_stays_on_pytorch(fresh,
     assert isinstance(enc, embed.SentenceTransformerEncoder)
     found = onnx_encoder.cached(embed.resolve(str(folder)))
     assert found is not None and "not a mean-pooled transformer" in found[1]["unsupported"]
+
+
+def test_old_exports_are_pruned_to_the_most_recently_used(fresh):
+    """Every `recur tune` makes a new model: without pruning, a team re-tuning weekly gathered a
+    90 MB export of each one in the cache."""
+    root = fresh / "onnx"
+    for n in range(onnx_encoder.KEEP + 2):  # exports of older models, used n days ago
+        folder = root / f"old-{n}"
+        folder.mkdir(parents=True)
+        (folder / "info.json").write_text("{}")
+        os.utime(folder / "info.json", (0, time.time() - 86400 * (n + 1)))
+    embed.load_encoder(embed.DEFAULT)  # a new export: the oldest go
+    names = {f.name for f in root.iterdir()}
+    assert len(names) == onnx_encoder.KEEP and onnx_encoder.cache_folder(embed.resolve(embed.DEFAULT)).name in names
+    assert {f"old-{n}" for n in range(onnx_encoder.KEEP - 1)} <= names  # the most recently used stay

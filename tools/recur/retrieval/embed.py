@@ -390,7 +390,9 @@ def _load_real(ms: ModelSpec) -> Encoder:
         if found is None or "unsupported" in found[1]:
             break
         try:
-            return onnx_encoder.OnnxEncoder(ms, *found)
+            encoder = onnx_encoder.OnnxEncoder(ms, *found)
+            onnx_encoder.mark_used(found[0])
+            return encoder
         except Exception:  # a damaged cached export (ORT and tokenizers raise many kinds): make it again
             found = None
     if kind == "onnx":

@@ -17,6 +17,7 @@ cache and stays on PyTorch, as does everything when the cache folder cannot be w
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -30,6 +31,7 @@ from recur.retrieval.embed import Encoder, ModelSpec, clip
 FORMAT = 1  # the graph's inputs and outputs; a cached export of another format is made again
 MAX_DIFF = 1e-5  # largest allowed |vector difference| to the PyTorch model on the probes
 BATCH = 16  # texts a forward pass, sorted by length: fewer pad tokens than 128 (measured best, 8-128)
+KEEP = 6  # exports kept in the cache, the most recently used: each is ~90 MB, and every tune makes a model
 PROBES = (
     "",
     "KubePodCrashLooping",
@@ -77,7 +79,29 @@ def export(spec: ModelSpec) -> tuple[Path, dict] | None:
         return None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    _prune(final.parent)
     return final, info
+
+
+def mark_used(folder: Path) -> None:
+    """Record that an export was used now (its info.json's mtime), for ``_prune``; best effort."""
+    with contextlib.suppress(OSError):
+        os.utime(folder / "info.json")
+
+
+def _prune(root: Path) -> None:
+    """Keep the ``KEEP`` most recently used exports: a team that re-tunes weekly would otherwise
+    gather a 90 MB export of every model it ever had. One removed by mistake is made again."""
+
+    def used(folder: Path) -> float:
+        try:
+            return (folder / "info.json").stat().st_mtime
+        except OSError:
+            return 0.0
+
+    exports = sorted((f for f in root.iterdir() if f.is_dir() and ".tmp-" not in f.name), key=used, reverse=True)
+    for old in exports[KEEP:]:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def _export_into(spec: ModelSpec, tmp: Path) -> dict:
