@@ -77,6 +77,44 @@ def test_export_appends_valid_cases(tmp_path):
     assert len(yaml.safe_load(target.read_text())) == 4
 
 
+def test_a_new_pattern_for_a_query_that_has_a_case_joins_that_case(tmp_path):
+    """Export appended a second case for a query the file already had (another pattern confirmed):
+    `recur eval` then counted a miss whenever the other pattern ranked first."""
+    kb = small_kb(tmp_path / "kb")
+    cases = kb / "eval" / "cases.yml"
+    cases.write_text(
+        "# our cases\n"
+        '- query: "FATAL: sorry, too many clients already"\n  expect: [db-pool-exhausted]\n'
+        "- query: ENOSPC while writing the WAL  # from INC-7\n  expect:\n    - disk-full\n"
+        "  note: kept\n"
+        "- query: pool or disk\n  expect:\n    - db-pool-exhausted  # an author's comment\n"
+    )
+    fb = tmp_path / "f.jsonl"
+    votes(
+        fb,
+        ("fatal: sorry, too many clients  already", "disk-full", True),  # same query, another pattern
+        ("ENOSPC while writing the WAL", "db-pool-exhausted", True),
+        ("pool or disk", "disk-full", True),  # its expect list holds a comment: appended as before
+        ("brand new", "disk-full", True),
+    )
+    n, _ = export(fb, kb)
+    assert n == 4
+    text = cases.read_text()
+    assert text.startswith("# our cases\n") and "# from INC-7" in text and "# an author's comment" in text
+    loaded = load_kb(kb)
+    assert not [p for p in loaded.problems if p.path.endswith("cases.yml") and p.is_error]
+    got = [(c.query, c.expect) for c in loaded.cases]
+    assert got == [
+        ("FATAL: sorry, too many clients already", ["db-pool-exhausted", "disk-full"]),
+        ("ENOSPC while writing the WAL", ["disk-full", "db-pool-exhausted"]),
+        ("pool or disk", ["db-pool-exhausted"]),
+        ("pool or disk", ["disk-full"]),
+        ("brand new", ["disk-full"]),
+    ]
+    assert yaml.safe_load(text)[1]["note"] == "kept"
+    assert export(fb, kb)[0] == 0  # nothing new the second time
+
+
 def test_export_cli_with_out_and_errors(tmp_path):
     kb = small_kb(tmp_path / "kb")
     fb = tmp_path / "f.jsonl"

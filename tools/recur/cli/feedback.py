@@ -34,7 +34,8 @@ def export_cmd(kb_dir, feedback_path, out):
 
     A vote counts when its latest verdict is 👍, its pattern exists and it is not already a
     case. Cases are appended to KB/eval/cases.yml (kept valid YAML) under a dated comment,
-    or written to --out; review them, then run `recur eval`.
+    or written to --out; a pattern confirmed for a query that already has a case in that file
+    joins the case's expect list. Review them, then run `recur eval`.
     """
     if not Path(feedback_path).is_file():
         raise RecurError(f"{feedback_path}: no feedback file (the server writes it when responders vote)")

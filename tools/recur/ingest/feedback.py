@@ -210,9 +210,12 @@ def export(feedback_path, kb_dir, out=None) -> tuple[int, Path]:
             raise RecurError(f"{target}:{line}: cases: not valid YAML; fix it before exporting feedback") from None
         if data is not None and not isinstance(data, list):
             raise RecurError(f"{target}:1: cases: must be a list of {{query, expect}} entries")
-    block = cases_yaml(pairs, f"recur feedback export from {feedback_path}")
+    old, merged, pairs = _merge_into_cases(old, pairs)
     added = len({q for q, _ in pairs})  # cases_yaml writes one case per query
-    text = old + ("\n" if old and not old.endswith("\n") else "") + ("\n" if old.strip() else "") + block
+    text = old
+    if pairs:
+        block = cases_yaml(pairs, f"recur feedback export from {feedback_path}")
+        text = old + ("\n" if old and not old.endswith("\n") else "") + ("\n" if old.strip() else "") + block
     try:  # appending text keeps the authors' comments; it only works on a block-style list
         appended = yaml.safe_load(text)
     except yaml.YAMLError:
@@ -223,4 +226,41 @@ def export(feedback_path, kb_dir, out=None) -> tuple[int, Path]:
             "cases as '- query: ...' entries, or export with --out FILE"
         )
     write_atomic(target, text, overwrite=True)
-    return added, target
+    return added + merged, target
+
+
+def _merge_into_cases(text: str, pairs: list[tuple[str, str]]) -> tuple[str, int, list]:
+    """A confirmed pattern for a query the file already has a case for goes into that case's
+    ``expect`` (rewritten as a flow list), rather than into a second case for the same query,
+    which ``recur eval`` would count as a miss whenever the other pattern ranks first.
+    Returns (text, cases changed, the pairs still to append). A case whose expect list holds a
+    comment is not rewritten (the comment would be lost): its pairs are appended as before."""
+    import yaml
+
+    try:
+        root = yaml.compose(text) if text.strip() else None
+    except yaml.YAMLError:
+        return text, 0, pairs
+    wanted: dict = {}
+    for query, pid in pairs:
+        wanted.setdefault(_key(query), []).append(pid)
+    edits = []
+    for item in root.value if isinstance(root, yaml.SequenceNode) else []:
+        fields = {k.value: v for k, v in item.value} if isinstance(item, yaml.MappingNode) else {}
+        q, e = fields.get("query"), fields.get("expect")
+        if not isinstance(q, yaml.ScalarNode) or e is None or _key(str(q.value)) not in wanted:
+            continue
+        have = [n.value for n in e.value] if isinstance(e, yaml.SequenceNode) else [e.value]
+        span = text[e.start_mark.index : e.end_mark.index]
+        if "#" in span or not all(isinstance(h, str) for h in have):
+            continue
+        new = have + [p for p in wanted.pop(_key(str(q.value))) if p not in have]
+        tail = span[len(span.rstrip()) :]  # a block list's span ends at the next line's indent: keep it
+        start, lead = e.start_mark.index, ""
+        key_end = len(text[:start].rstrip())
+        if text[key_end - 1 : key_end] == ":" and "\n" in text[key_end:start]:  # "expect:" over "- a" lines
+            start, lead = key_end, " "  # the list goes up onto the key's line
+        edits.append((start, e.end_mark.index, f"{lead}[{', '.join(new)}]{tail}"))
+    for start, end, replacement in sorted(edits, reverse=True):
+        text = text[:start] + replacement + text[end:]
+    return text, len(edits), [(q, p) for q, p in pairs if _key(q) in wanted]
