@@ -7,7 +7,8 @@
  * query vectors. No dependencies: it runs in a browser and in Node.
  */
 
-const WORD = /[A-Za-z][A-Za-z0-9_']*|\d+[A-Za-z]*/g;
+// \p{Nd}: every decimal digit, as Python's \d in util/text.py (Arabic-Indic, Devanagari, ...), not only 0-9
+const WORD = /[A-Za-z][A-Za-z0-9_']*|\p{Nd}+[A-Za-z]*/gu;
 const CAMEL = /(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])/g;
 const IDENT = /[A-Za-z0-9][A-Za-z0-9_.:/-]*[A-Za-z0-9]/g;
 
@@ -31,7 +32,7 @@ function strip(s, chars) {
 
 /* util.text.normalise_signal: lowercase, numbers masked, whitespace folded. */
 export function normaliseSignal(text) {
-  return strip(String(text).toLowerCase().replace(/\d+/g, "#").replace(/\s+/g, " "), " .");
+  return strip(String(text).toLowerCase().replace(/\p{Nd}+/gu, "#").replace(/\s+/g, " "), " .");
 }
 
 /* util.text.identifiers: alert names, error codes, metric names as written (lowercased). */
@@ -160,7 +161,7 @@ export class Ranker {
     if (!this.bm25) return null;
     const b = this.bm25, out = new Float32Array(b.rows.length);
     for (const w of words(text)) {
-      if (this.stop.has(w) || /^\d+$/.test(w) || w.length <= 1) continue;
+      if (this.stop.has(w) || /^\p{Nd}+$/u.test(w) || w.length <= 1) continue;
       const stem = Object.prototype.hasOwnProperty.call(this.stems, w) ? this.stems[w] : undefined;
       const t = stem === undefined ? undefined : b.vocab.get(stem);
       if (t === undefined) continue;
