@@ -73,7 +73,9 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
     # past MAX_QUERY_CHARS with emoji (two UTF-16 units each, one character in Python), a lone surrogate
     texts += ["\U0001f631 " * 4000 + "disk full ENOSPC no space left on device " * 300, "disk full \ud83d ENOSPC"]
     # Arabic-Indic digits are digits to Python's \d (masked in signals, no word alone): they were not in the browser
-    texts += ["HikariPool-\u0661 - Connection is not available, request timed out after \u0663\u0660\u0660\u0660\u0660ms"]
+    texts += [
+        "HikariPool-\u0661 - Connection is not available, request timed out after \u0663\u0660\u0660\u0660\u0660ms"
+    ]
     vecs = engine.searcher.encode_queries([clean(t)[:MAX_QUERY_CHARS] for t in texts])
     (tmp_path / "q.json").write_text(
         json.dumps(
