@@ -183,3 +183,34 @@ def test_old_exports_are_pruned_to_the_most_recently_used(fresh):
     names = {f.name for f in root.iterdir()}
     assert len(names) == onnx_encoder.KEEP and onnx_encoder.cache_folder(embed.resolve(embed.DEFAULT)).name in names
     assert {f"old-{n}" for n in range(onnx_encoder.KEEP - 1)} <= names  # the most recently used stay
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/PID/maps")
+def test_recur_serve_answers_without_loading_torch(fresh, tmp_path):
+    """`recur serve --threads 1` (its default) imported torch to set its thread count, even when the
+    model ran on ONNX Runtime: 5-11 s more start-up and the torch libraries in memory."""
+    import httpx
+    from serve_util import free_socket, wait_healthy
+
+    embed.load_encoder(embed.DEFAULT)  # the export is in the cache, as after any earlier run
+    sock = free_socket()
+    port = sock.getsockname()[1]
+    sock.close()
+    args = ["serve", "--kb", "kb", "--index", str(tmp_path / "idx"), "--port", str(port), "--site", str(tmp_path / "s")]
+    args += ["--feedback", str(tmp_path / "fb.jsonl")]
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "tools"))
+    proc = subprocess.Popen([sys.executable, "-m", "recur", *args], cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_healthy(base)
+        for _ in range(600):  # the index is built in the background first
+            r = httpx.post(base + "/api/suggest", json={"text": "disk full on db-1, no space left on device"})
+            if r.status_code == 200:
+                break
+            time.sleep(0.1)
+        assert r.json()["results"][0]["id"] == "disk-full"
+        maps = Path(f"/proc/{proc.pid}/maps").read_text()
+        assert "onnxruntime" in maps and "libtorch" not in maps
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

@@ -89,7 +89,7 @@ def _slack_secret(path) -> str | None:
     default=1,
     show_default=True,
     type=click.IntRange(0, 64),
-    help="Torch threads for the query encoder (0: one per CPU core). One is fastest for short "
+    help="Threads for the query encoder (0: one per CPU core). One is fastest for short "
     "queries on a small box and leaves a core for HTTP and ranking (bench/serve.py).",
 )
 @click.option(
@@ -220,11 +220,12 @@ def serve(
             server.should_exit = True
 
     def load_engine():
-        if threads and not str(model or "").startswith("fake"):
-            import torch  # the setting is process-wide; done here so the port opens at once
+        engine = Engine.open(kb_dir, index_dir, model, advise=retune_advice)
+        if threads and "torch" in sys.modules:  # the PyTorch encoder: its pool is process-wide. ONNX
+            import torch  # Runtime runs one thread a query, and OMP_NUM_THREADS above caps its batches
 
             torch.set_num_threads(threads)
-        return Engine.open(kb_dir, index_dir, model, advise=retune_advice)
+        return engine
 
     app = create_app(
         load_engine,
