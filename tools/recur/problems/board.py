@@ -264,6 +264,11 @@ def _fixes(patterns, incidents, as_of: dt.date) -> list:
     return fixes
 
 
+def owner_key(name: str) -> str:
+    """One owner however written: "Bob", "bob" and "@bob" (a tracker's mention) are the same."""
+    return name.strip().lstrip("@").casefold()
+
+
 def _by_owner(follow_ups: list, fixes: list) -> dict:
     """Counts per owner. "Bob", "bob" and "@bob" (records written by different people, or imported
     from a tracker) are one owner, shown as the spelling used most (the first in order on a tie)."""
@@ -272,7 +277,7 @@ def _by_owner(follow_ups: list, fixes: list) -> dict:
     for kind, items in (("follow_ups", follow_ups), ("fixes", fixes)):
         for f in items:
             name = (f["owner"] or "").strip() or UNOWNED
-            key = name.lstrip("@").casefold() if name != UNOWNED else UNOWNED
+            key = owner_key(name) if name != UNOWNED else UNOWNED
             spellings[key][name] += 1
             counts[key][kind] += 1
             counts[key][f"{kind}_overdue"] += f["overdue"]

@@ -5,7 +5,7 @@ All numbers come from ``problems.board``; this module only lays them out.
 
 from __future__ import annotations
 
-from recur.problems.board import UNOWNED
+from recur.problems.board import UNOWNED, owner_key
 
 FAIL_ON = ("overdue", "recurrence", "unknown")
 
@@ -26,7 +26,7 @@ def _late(item: dict) -> str:
 
 def _by_owner_name(items: list) -> list:
     """Follow-ups or fixes sorted by owner, the unowned last."""
-    return sorted(items, key=lambda f: (not f["owner"], (f["owner"] or "").lstrip("@").casefold()))
+    return sorted(items, key=lambda f: (not f["owner"], owner_key(f["owner"] or "")))
 
 
 def _reviews(b: dict) -> tuple:
