@@ -24,7 +24,7 @@ from recur.util.errors import RecurError
 DEFAULT = "default"
 PRECISIONS = ("auto", "fp32", "bf16")
 ENCODERS = ("auto", "onnx", "torch")
-CHARS_PER_TOKEN_BOUND = 32  # see SentenceTransformerEncoder._clip
+CHARS_PER_TOKEN_BOUND = 32  # see clip
 TUNED_MANIFEST = "recur-model.json"  # written by `recur tune` into a tuned model folder
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from recur.retrieval.embed import Encoder, ModelSpec, clip
+from recur.retrieval.embed import Encoder, ModelSpec, cache_root, clip, load_torch_encoder
 
 FORMAT = 1  # the graph's inputs and outputs; a cached export of another format is made again
 MAX_DIFF = 1e-5  # largest allowed |vector difference| to the PyTorch model on the probes
@@ -42,8 +42,6 @@ PROBES = (
 
 
 def cache_folder(spec: ModelSpec) -> Path:
-    from recur.retrieval.embed import cache_root
-
     return cache_root() / "onnx" / hashlib.sha256(spec.model_id.encode()).hexdigest()[:16]
 
 
@@ -105,8 +103,6 @@ def _prune(root: Path) -> None:
 
 
 def _export_into(spec: ModelSpec, tmp: Path) -> dict:
-    from recur.retrieval.embed import load_torch_encoder
-
     torch_encoder = load_torch_encoder(spec)  # a model that cannot load fails here, as it would on PyTorch
     st = torch_encoder.model
     info = {"model_id": spec.model_id, "format": FORMAT, "dim": int(torch_encoder.dim)}

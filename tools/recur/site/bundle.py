@@ -129,7 +129,7 @@ def _export(spec, tmp: Path) -> dict:
     st = encoder.model
     why = unsupported(st)
     if why:
-        raise RecurError(f"model {spec.model_id}: only a mean-pooled transformer can be exported ({why})")
+        raise RecurError(f"model {spec.model_id} cannot be exported for the browser: {why}")
     fp32 = tmp / "model-fp32.onnx"
     export_graph(st, fp32, masked=False)  # the browser encodes one text at a time: no padding, no mask input
     import logging
