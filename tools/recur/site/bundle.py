@@ -105,15 +105,13 @@ def export_model(spec, cache_root=None) -> Path:
             return folder
     except (OSError, ValueError):
         pass
-    root.mkdir(parents=True, exist_ok=True)
-    tmp = root / f".{folder.name}.tmp-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
+    from recur.util.files import swap_folder, work_folder
+
+    tmp = work_folder(folder)  # as the server's fp32 export (retrieval/onnx_encoder.py) is made
     try:
         meta = _export(spec, tmp)
         (tmp / "info.json").write_text(json.dumps(meta, indent=1))
-        shutil.rmtree(folder, ignore_errors=True)
-        os.rename(tmp, folder)
+        swap_folder(tmp, folder)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return folder
