@@ -353,3 +353,48 @@ def test_hostile_kb_text_is_inert_on_a_static_host(tmp_path):
     assert 'Disk [t](javascript:alert(1)) full {: onclick="alert(2)" }</h1>' in text  # shown, as written
     assert "<li>code <code>a&lt;b &amp; c</code></li>" in text  # once escaped by Markdown, not twice
     assert '<li>up {: onmouseover="alert(4)" }</li>' in text
+
+
+def test_recur_assets_are_asked_for_by_their_content_version(built, tmp_path):
+    """A rebuilt site must not run the last build's recur-suggest.js from a browser cache: every
+    page asks for Recur's own CSS/JS as name?v=<start of the file's SHA-256>, and a mkdocs.yml that
+    lists one of them itself still gets it once."""
+    import hashlib
+
+    _, out = built
+    page = (out / "patterns/capacity/disk-full.html").read_text()
+    refs = re.findall(r'(?:src|href)="(?:\.\./)*(assets/recur[^"?]*)\?v=([0-9a-f]+)"', page)
+    names = {name for name, _ in refs}
+    assert {"assets/recur.js", "assets/recur-suggest.js", "assets/recur.css", "assets/recur-md-base.js"} <= names
+    for name, version in refs:
+        assert hashlib.sha256((out / name).read_bytes()).hexdigest().startswith(version), name
+    assert not re.search(r'(?:src|href)="(?:\.\./)*assets/recur[^"?]*"', page), "an unversioned Recur asset"
+
+    kb, _ = built
+    cfg = tmp_path / "mkdocs.yml"
+    cfg.write_text(
+        "site_name: T\ntheme: {name: material}\nplugins: [search, recur]\n"
+        "extra_javascript: [assets/recur-suggest.js, extra.js]\n"
+    )
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "extra.js").write_text("// the team's own\n")
+    r = CliRunner().invoke(
+        cli,
+        [
+            "site",
+            "--kb",
+            str(kb),
+            "--out",
+            str(tmp_path / "out"),
+            "--config",
+            str(cfg),
+            "--index",
+            str(tmp_path / "none"),
+            "--no-browser-search",
+            "-q",
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    home = (tmp_path / "out" / "index.html").read_text()
+    assert len(re.findall(r'src="assets/recur-suggest\.js', home)) == 1
+    assert 'src="extra.js"' in home

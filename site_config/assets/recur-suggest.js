@@ -90,7 +90,8 @@
   }
 
   function apiFetch(url, body) {
-    var opts = body === undefined ? { method: "GET" } : {
+    /* GET revalidates: recur-api.json changes with the build (a bundle added) and with the host */
+    var opts = body === undefined ? { method: "GET", cache: "no-cache" } : {
       method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body)
     };
     opts.headers = Object.assign({ Accept: "application/json" }, opts.headers || {});

@@ -15,6 +15,8 @@ the KB. Whatever the file does set wins: it extends the defaults, it does not re
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import logging
 from pathlib import Path
 
@@ -53,6 +55,7 @@ class RecurPlugin(BasePlugin[RecurConfig]):
     @event_priority(100)  # before the search plugin, which copies its settings when it configures itself
     def on_config(self, config, **kwargs):
         user = _user_keys(config)
+        _asset_versions.cache_clear()  # once a build: `mkdocs serve` rebuilds after an asset is edited
         _theme_defaults(config, user)
         _page_defaults(config, user)
         if self.config.kb and not hook.settings.given("kb"):
@@ -117,14 +120,43 @@ def _page_defaults(config, user: dict) -> None:
             config.markdown_extensions.append(ext)
     if not config.nav:
         config.nav = list(NAV)
-    config.extra_css = list(dict.fromkeys([*config.extra_css, *ASSETS_CSS]))
-    config.extra_javascript = list(dict.fromkeys([*config.extra_javascript, *ASSETS_JS]))
+    config.extra_css = _with_assets(config.extra_css, ASSETS_CSS)
+    config.extra_javascript = _with_assets(config.extra_javascript, ASSETS_JS)
+    # for the theme overrides' own <script> tags (partials/javascripts/), which fall back to the bare name
+    config.extra["recur_assets"] = {p: versioned(p) for p in _asset_versions()}
     if "validation" not in user:
         config.validation.nav.omitted_files = logging.DEBUG  # patterns are reached through index pages
         config.validation.links.anchors = logging.WARNING
     for name, plugin in config.plugins.items():
         if name.endswith("search") and "separator" in plugin.config and not _search_separator_set(user):
             plugin.config["separator"] = SEARCH_SEPARATOR
+
+
+def versioned(path: str) -> str:
+    """``assets/recur.js`` -> ``assets/recur.js?v=<start of its SHA-256>`` for Recur's own assets
+    (others as given). A site rebuilt with a new Recur must not run last build's script from a
+    browser or proxy cache: static hosts send no Cache-Control, or a long max-age, for .js/.css, and
+    the generated pages and the API would then disagree with the script that calls them."""
+    version = _asset_versions().get(path)
+    return f"{path}?v={version}" if version else path
+
+
+@functools.cache
+def _asset_versions() -> dict[str, str]:
+    out = {}
+    assets = resources.assets_dir()
+    if assets.is_dir():
+        for f in sorted(assets.iterdir()):
+            if f.is_file():
+                out[f"assets/{f.name}"] = hashlib.sha256(f.read_bytes()).hexdigest()[:10]
+    return out
+
+
+def _with_assets(entries, ours: list[str]) -> list:
+    """The user's entries, then ours, versioned; a user entry naming one of ours (versioned or not)
+    gives way to it, so no file is loaded twice."""
+    kept = [e for e in entries if str(e).split("?", 1)[0] not in ours]
+    return [*kept, *(versioned(p) for p in ours)]
 
 
 def _search_separator_set(user: dict) -> bool:
