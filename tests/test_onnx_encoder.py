@@ -84,6 +84,51 @@ def test_the_export_is_cached_by_model_id_and_later_runs_never_import_torch(fres
     assert json.loads(res.stdout)["results"][0]["id"] == "disk-full"
 
 
+BROWSER_EXPORT = (
+    "import json, sys\nfrom pathlib import Path\nfrom recur.retrieval import embed\n"
+    "from recur.site.bundle import export_model\n"
+    "folder = export_model(embed.resolve(embed.DEFAULT), cache_root=Path(sys.argv[1]))\n"
+    "print(json.dumps(json.loads((folder / 'info.json').read_text())))\n"
+    "print('TORCH' if 'torch' in sys.modules else 'NO TORCH', file=sys.stderr)\n"
+)
+
+
+def _browser_model(cache: Path) -> tuple[dict, object, str]:
+    """The browser's int8 model, exported in a new process; its info and an ORT session on it."""
+    import onnxruntime as ort
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "tools"))
+    res = subprocess.run([sys.executable, "-c", BROWSER_EXPORT, str(cache)], env=env, capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    [folder] = [f for f in cache.iterdir() if (f / "model.onnx").is_file()]
+    session = ort.InferenceSession(str(folder / "model.onnx"), providers=["CPUExecutionProvider"])
+    return json.loads(res.stdout), session, res.stderr.strip()
+
+
+def test_the_browser_model_is_made_from_the_cached_export_without_torch(fresh, tmp_path):
+    """`recur site`'s int8 browser model loaded torch (+10 s) though the server's fp32 export was
+    cached: it is now that export with its mask made inside, quantised."""
+    embed.load_encoder(embed.DEFAULT)  # the server's export, as `recur index` leaves it
+    info, session, said = _browser_model(tmp_path / "browser")
+    assert said.endswith("NO TORCH"), said
+    assert [i.name for i in session.get_inputs()] == ["input_ids"]  # what the browser's loader feeds
+    assert info["min_cosine"] >= 0.99 and info["dim"] == 384
+    ref = embed.load_torch_encoder(embed.DEFAULT)
+    tok = ref.model.tokenizer
+    for text in TEXTS[2:6] + kb_texts()[:20]:
+        ids = np.array([tok(text, truncation=True, max_length=256)["input_ids"]], dtype=np.int64)
+        assert float(session.run(None, {"input_ids": ids})[0][0] @ ref.encode([text])[0]) > 0.98, text
+
+
+def test_the_browser_model_is_made_when_the_model_cache_cannot_be_written(fresh, monkeypatch, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    monkeypatch.setenv("RECUR_CACHE", str(blocker / "cache"))  # under a file: the fp32 export goes beside
+    info, session, _ = _browser_model(tmp_path / "browser")
+    assert info["min_cosine"] >= 0.99 and [i.name for i in session.get_inputs()] == ["input_ids"]
+    assert [f.name for f in (tmp_path / "browser").iterdir() if ".tmp-" in f.name] == []
+
+
 def test_a_damaged_export_is_made_again(fresh):
     embed.load_encoder(embed.DEFAULT)
     [folder] = (fresh / "onnx").iterdir()

@@ -81,6 +81,18 @@ def export(spec: ModelSpec) -> tuple[Path, dict] | None:
     return final, info
 
 
+def export_for(spec: ModelSpec, spare: Path) -> tuple[Path, dict]:
+    """The cached export of ``spec``'s model, made now if there is none; into ``spare`` (a folder the
+    caller removes) when the cache cannot be written. Its info has ``unsupported`` for a model that
+    cannot be exported."""
+    got = cached(spec) or export(spec)
+    if got is None:
+        spare.mkdir(parents=True, exist_ok=True)
+        got = spare, _export_into(spec, spare)
+    mark_used(got[0])
+    return got
+
+
 def mark_used(folder: Path) -> None:
     """Record that an export was used now (its info.json's mtime), for ``_prune``; best effort."""
     with contextlib.suppress(OSError):
@@ -111,7 +123,7 @@ def _export_into(spec: ModelSpec, tmp: Path) -> dict:
         return {**info, "unsupported": why}
     info["max_seq_length"] = int(st.max_seq_length or 512)
     try:
-        export_graph(st, tmp / "model.onnx", masked=True)
+        export_graph(st, tmp / "model.onnx")
         tok = json.loads(st.tokenizer.backend_tokenizer.to_str())  # as the loaded tokenizer runs, not as filed
         tok["padding"] = tok["truncation"] = None
         (tmp / "tokenizer.json").write_text(json.dumps(tok, ensure_ascii=False))
@@ -149,10 +161,10 @@ def unsupported(st) -> str | None:
     return None
 
 
-def export_graph(st, path: Path, masked: bool) -> None:
-    """The transformer, mean pooling and L2 normalisation as one fp32 ONNX graph: input_ids (and,
-    if ``masked``, attention_mask for padded batches) in, the normalised embedding out. Unmasked is
-    the browser's graph (one text at a time, no padding)."""
+def export_graph(st, path: Path) -> None:
+    """The transformer, mean pooling and L2 normalisation as one fp32 ONNX graph: input_ids and
+    attention_mask (padded batches) in, the normalised embedding out. The browser's graph is made
+    from it (site/bundle.py)."""
     import warnings
 
     import torch
@@ -162,27 +174,23 @@ def export_graph(st, path: Path, masked: bool) -> None:
             super().__init__()
             self.auto = auto
 
-        def forward(self, input_ids, attention_mask=None):
-            mask = torch.ones_like(input_ids) if attention_mask is None else attention_mask
+        def forward(self, input_ids, attention_mask):
             hidden = self.auto(
-                input_ids=input_ids, attention_mask=mask, token_type_ids=torch.zeros_like(input_ids)
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=torch.zeros_like(input_ids)
             ).last_hidden_state
-            if attention_mask is None:
-                return torch.nn.functional.normalize(hidden.mean(dim=1), dim=-1)
-            weights = mask.unsqueeze(-1).to(hidden.dtype)
+            weights = attention_mask.unsqueeze(-1).to(hidden.dtype)
             pooled = (hidden * weights).sum(dim=1) / weights.sum(dim=1).clamp(min=1e-9)
             return torch.nn.functional.normalize(pooled, dim=-1)
 
     prep = getattr(st, "preprocess", None) or st.tokenize  # `tokenize` is deprecated in newer releases
     feats = prep([PROBES[2], PROBES[1]])
-    args = (feats["input_ids"], feats["attention_mask"]) if masked else (feats["input_ids"][:1],)
-    names = ["input_ids", "attention_mask"][: len(args)]
+    names = ["input_ids", "attention_mask"]
     axes = {n: {0: "texts", 1: "tokens"} for n in names} | {"embedding": {0: "texts"}}
     with warnings.catch_warnings(), torch.inference_mode():
         warnings.simplefilter("ignore")
         torch.onnx.export(
-            Sentence(st[0].auto_model).eval(), args, str(path), input_names=names,
-            output_names=["embedding"], dynamic_axes=axes, opset_version=17, dynamo=False,
+            Sentence(st[0].auto_model).eval(), (feats["input_ids"], feats["attention_mask"]), str(path),
+            input_names=names, output_names=["embedding"], dynamic_axes=axes, opset_version=17, dynamo=False,
         )  # fmt: skip
 
 

@@ -5,8 +5,8 @@
     bundle.json        what the box reads first: the files and their sizes, the model's id and
                        limits, and the ranking parameters (imported from recur.retrieval.search,
                        never copied, so a ranking change reaches the browser by rebuilding)
-    model.onnx.gz      the KB's model (the bundled MiniLM or its tuned one), exported to ONNX and
-                       quantised to int8 at build time from the local weights; gzip-compressed
+    model.onnx.gz      the KB's model (the bundled MiniLM or its tuned one): the server's fp32 ONNX
+                       export, quantised to int8 at build time; gzip-compressed
     tokenizer.json     its WordPiece tokenizer (+ tokenizer_config.json)
     index.json         pattern ids, views (kind, text), what a result shows, exact signals, the
                        KB's words and their stems, the BM25 vocabulary
@@ -118,43 +118,62 @@ def export_model(spec, cache_root=None) -> Path:
 
 
 def _export(spec, tmp: Path) -> dict:
-    """torch -> ONNX (one unpadded text in, its mean-pooled, normalised embedding out) -> int8."""
-    from recur.retrieval.embed import load_torch_encoder
-    from recur.retrieval.onnx_encoder import export_graph, unsupported
+    """The server's fp32 ONNX export (retrieval/onnx_encoder.py; cached, so torch is loaded only when
+    no export of this model exists yet) -> the browser's graph (one unpadded text, no mask input) -> int8."""
+    from recur.retrieval.onnx_encoder import OnnxEncoder, export_for
 
     t0 = time.perf_counter()
-    encoder = load_torch_encoder(spec)
-    st = encoder.model
-    why = unsupported(st)
-    if why:
-        raise RecurError(f"model {spec.model_id} cannot be exported for the browser: {why}")
+    folder, info = export_for(spec, spare=tmp / "fp32")
+    if info.get("unsupported"):
+        raise RecurError(f"model {spec.model_id} cannot be exported for the browser: {info['unsupported']}")
     fp32 = tmp / "model-fp32.onnx"
-    export_graph(st, fp32, masked=False)  # the browser encodes one text at a time: no padding, no mask input
+    _without_mask(folder / "model.onnx", fp32)
+    _quantize(fp32, tmp / "model.onnx")
+    fp32.unlink()
+    max_len = int(info["max_seq_length"])
+    _tokenizer_files(Path(spec.path), tmp, max_len)
+    low = _check(OnnxEncoder(spec, folder, info), tmp / "model.onnx")
+    shutil.rmtree(tmp / "fp32", ignore_errors=True)
+    return {"model_id": spec.model_id, "dim": int(info["dim"]), "max_seq_length": max_len,
+            "quantisation": "int8 dynamic, per-channel, first layer float32 (onnxruntime.quantization)",
+            "min_cosine": low, "seconds": round(time.perf_counter() - t0, 1), "recur": __version__}
+
+
+def _without_mask(src: Path, dst: Path) -> None:
+    """The server's graph with its attention_mask input made inside it, all ones: the browser encodes
+    one text at a time, unpadded, so its loader feeds input_ids only (ranker.js, bundle FORMAT 1)."""
+    import onnx
+    from onnx import TensorProto, helper
+
+    model = onnx.load(str(src))
+    graph = model.graph
+    mask = next(i for i in graph.input if i.name == "attention_mask")
+    graph.input.remove(mask)
+    ones = helper.make_tensor("one", TensorProto.INT64, [1], [1])
+    graph.node.insert(0, helper.make_node("Shape", ["input_ids"], ["recur_ids_shape"]))
+    graph.node.insert(1, helper.make_node("ConstantOfShape", ["recur_ids_shape"], ["attention_mask"], value=ones))
+    onnx.checker.check_model(model)
+    onnx.save(model, str(dst))
+
+
+def _quantize(fp32: Path, out: Path) -> None:
     import logging
 
+    import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     # per-channel int8 (per-tensor lost too much: mean cosine 0.96 to the server's vectors on ../shared/eval's
     # dev texts), except the first layer's matrix products, the most sensitive to it: 0.995, for +5 MB gzipped
-    import onnx
-
     first = [n.name for n in onnx.load(str(fp32), load_external_data=False).graph.node
              if n.op_type == "MatMul" and "/layer.0/" in n.name]
     root = logging.getLogger()
     level = root.level
     root.setLevel(logging.ERROR)  # quantize_dynamic warns about pre-processing on the root logger; only while it runs:
     try:  # a root left at ERROR silenced every later warning in the process (mkdocs' among them)
-        quantize_dynamic(str(fp32), str(tmp / "model.onnx"), weight_type=QuantType.QInt8, per_channel=True,
+        quantize_dynamic(str(fp32), str(out), weight_type=QuantType.QInt8, per_channel=True,
                          nodes_to_exclude=first)
     finally:
         root.setLevel(level)
-    fp32.unlink()
-    max_len = int(st.max_seq_length or 512)
-    _tokenizer_files(Path(spec.path), tmp, max_len)
-    return {"model_id": spec.model_id, "dim": int(encoder.dim), "max_seq_length": max_len,
-            "quantisation": "int8 dynamic, per-channel, first layer float32 (onnxruntime.quantization)",
-            "min_cosine": _check(st, tmp / "model.onnx", max_len), "seconds": round(time.perf_counter() - t0, 1),
-            "recur": __version__}
 
 
 def _tokenizer_files(model_dir: Path, out: Path, max_len: int) -> None:
@@ -170,16 +189,18 @@ def _tokenizer_files(model_dir: Path, out: Path, max_len: int) -> None:
     (out / "tokenizer_config.json").write_text(json.dumps(cfg, ensure_ascii=False))
 
 
-def _check(st, onnx_path: Path, max_len: int) -> float:
-    """The lowest cosine between the int8 model's and the server's vectors on a few probe texts."""
+def _check(reference, onnx_path: Path) -> float:
+    """The lowest cosine between the int8 model's vectors and the server's (``reference``, an
+    OnnxEncoder: the same vectors as PyTorch's to 1e-5) on a few probe texts."""
     import onnxruntime as ort
 
+    from recur.retrieval.embed import clip
+
     session = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
-    ref = st.encode(list(PROBES), normalize_embeddings=True, convert_to_numpy=True)
-    prep = getattr(st, "preprocess", None) or st.tokenize
+    ref = reference.encode(list(PROBES))
     low = 1.0
     for text, r in zip(PROBES, ref):
-        ids = prep([text])["input_ids"][:, :max_len].numpy()
+        ids = np.array([reference.tokenizer.encode(clip(text, reference.max_seq_length)).ids], dtype=np.int64)
         v = session.run(None, {"input_ids": ids})[0][0]
         low = min(low, float(v @ r))
     return round(low, 4)
