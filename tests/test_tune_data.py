@@ -41,7 +41,7 @@ def test_pairs_cover_fields_and_incidents_but_never_eval_cases(kb_dir):
     )  # the linked incident's title + summary
     assert "old-retired" not in data.docs and all(pid != "old-retired" for _, pid in data.pairs)
     assert data.docs["disk-full"].startswith("Disk full on a host.")
-    assert data.eval_source == "eval/cases.yml" and len(data.cases) == 2
+    assert data.eval_source == "eval/cases.yml" and len(data.cases) == 2  # no pattern has 3 symptoms to hold out
     assert data.kinds["incident"] == 1 and set(data.kinds) == {"title", "symptom", "incident"}
     assert training_data(load_kb(kb_dir), all_anchors=False).hash == data.hash  # stable
 
@@ -121,6 +121,28 @@ def test_retune_advice_is_printed_by_recur_index(kb_dir, monkeypatch):
     res = CliRunner().invoke(cli, ["index", "--kb", str(kb_dir), "--index", str(kb_dir.parent / "idx")])
     assert res.exit_code == 0, res.output
     assert "a re-tune is worthwhile" in res.output
+
+
+def test_few_eval_cases_are_measured_with_held_out_symptoms_too(kb_dir):
+    """A gate on one or two eval cases passes any candidate that ties on them: below EVAL_FLOOR the
+    held-out symptoms are measured on too, and it says so; at the floor, the eval cases alone."""
+    from recur.tuning.data import EVAL_FLOOR
+
+    symptoms = ("hostnames do not resolve", "SERVFAIL from resolvers", "every dependency looks down")
+    write(kb_dir, "patterns/network/dns-failure.md",
+          pattern_text("dns-failure", "network", title="DNS resolution failure", symptoms=symptoms))  # fmt: skip
+    data = training_data(load_kb(kb_dir))
+    assert data.eval_source == "eval/cases.yml + held-out symptoms"
+    assert [c.source for c in data.cases] == ["eval/cases.yml"] * 2 + ["held-out symptom"]
+    assert data.cases[2].query == data.held_out["dns-failure"] in symptoms
+    assert data.held_out["dns-failure"] not in {a for a, _ in data.pairs}
+    assert f"only 2 eval case(s), fewer than {EVAL_FLOOR}, so held-out symptoms are measured on too" in data.note
+    many = "".join(f"- query: dns lookups fail {i}\n  expect: [dns-failure]\n" for i in range(EVAL_FLOOR - 2))
+    with open(kb_dir / "eval" / "cases.yml", "a") as fh:
+        fh.write(many)
+    data = training_data(load_kb(kb_dir))
+    assert data.eval_source == "eval/cases.yml" and len(data.cases) == EVAL_FLOOR and not data.held_out
+    assert "held-out symptoms are measured on too" not in data.note
 
 
 def test_not_worse_gate():

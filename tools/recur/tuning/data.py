@@ -16,8 +16,9 @@ What a candidate is measured on, in order:
   ``INCIDENT_FLOOR`` linked incidents covering ``INCIDENT_FLOOR_PATTERNS`` patterns: real
   queries in the reporters' words. They are left out of the training pairs and out of the
   measuring index (``eval_kb``);
-- else the eval cases;
-- else one held-out symptom per pattern with 3 or more.
+- else the eval cases, and when there are fewer than ``EVAL_FLOOR`` of them, one held-out symptom
+  per pattern with 3 or more as well (a gate on one or two cases passes any model that ties);
+- else those held-out symptoms alone.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from recur.retrieval.models import read_tuned_manifest, tuned_model_for
 RETUNE_SHARE = 0.10  # advise a re-tune when more than this share of patterns changed
 INCIDENT_FLOOR = 30  # linked incidents needed to measure on the KB's own incidents
 INCIDENT_FLOOR_PATTERNS = 10  # ... covering at least this many patterns
+EVAL_FLOOR = 10  # fewer eval cases than this: held-out symptoms are measured on too
 HOLD_OUT_SHARE = 0.30  # the newest share of linked incidents measures, the rest trains
 ANCHOR_KINDS = ("title", "symptom", "incident")  # plus feedback; all_anchors (the default) adds signal, cause, fix
 INCIDENT_SOURCE = "held-out incidents (time split)"
@@ -44,7 +46,7 @@ class TrainingData:
     pairs: list  # [(anchor text, pattern id)], in a stable order
     docs: dict  # pattern id -> positive text (the doc view)
     cases: list  # [EvalCase]: the eval set, never trained on
-    eval_source: str  # "kb/eval/cases.yml" or "held-out symptoms"
+    eval_source: str  # "eval/cases.yml", "eval/cases.yml + held-out symptoms", "held-out symptoms" or incidents
     pattern_hashes: dict  # pattern id -> hash of its training texts
     feedback: int = 0  # confirmed feedback pairs used
     held_out: dict = field(default_factory=dict)  # pattern id -> symptom kept out of training and eval index
@@ -160,11 +162,10 @@ def training_data(kb, feedback_path: Path | None = None, all_anchors: bool = Tru
 
     eval_set, source = eval_cases(kb)
     linked, held_inc, note = incident_split(kb)
-    cases = _incident_cases(kb, held_inc) if held_inc else eval_set
+    cases = _incident_cases(kb, held_inc) if held_inc else list(eval_set)
     source = INCIDENT_SOURCE if held_inc else source
-    held_out = not cases
-    if held_out:
-        source = "held-out symptoms"
+    held_out = not held_inc and len(cases) < EVAL_FLOOR
+    few = len(cases)
     banned = {_norm(c.query) for c in cases + eval_set}  # eval cases are never trained on, whatever measures
     wanted = None if all_anchors else set(ANCHOR_KINDS)
     pairs, docs, hashes, kinds, held = [], {}, {}, {}, {}
@@ -181,6 +182,12 @@ def training_data(kb, feedback_path: Path | None = None, all_anchors: bool = Tru
             if _norm(text) not in banned and (wanted is None or kind in wanted):
                 pairs.append((text, p.id))
                 kinds[kind] = kinds.get(kind, 0) + 1
+    if held and few:
+        source = f"{source} + held-out symptoms"
+        why = f"only {few} eval case(s), fewer than {EVAL_FLOOR}, so held-out symptoms are measured on too"
+        note = f"{note}; {why}" if note else why
+    elif held_out and not few:
+        source = "held-out symptoms"
     fb = [(q, pid) for q, pid in read_feedback(kb, feedback_path) if pid in docs and _norm(q) not in banned]
     pairs += fb
     if fb:
