@@ -170,6 +170,7 @@ def test_mkdocs_build_strict_from_the_repo_root(built, tmp_path):
         "RECUR_KB": str(kb),
         "RECUR_AS_OF": AS_OF,
         "RECUR_INDEX": str(tmp_path / "none"),
+        "RECUR_SITE_SRC": str(tmp_path / "src"),  # not a .recur/site-src-<hash> left in the checkout
         "NO_MKDOCS_2_WARNING": "1",
     }
     proc = subprocess.run(
