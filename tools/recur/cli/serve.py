@@ -189,50 +189,17 @@ def serve(
     documentation at /docs (works offline). MCP (streamable HTTP, read-only tools): /mcp.
     Slack: POST /api/slack/commands and /api/slack/interactions, with a signing secret.
     """
-    if threads:  # before numpy/torch load: BLAS and OpenMP pools of the same size, no idle spinning
-        for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-            os.environ.setdefault(var, str(threads))
-    import uvicorn
-
-    from recur.ingest.feedback import check_writable
-    from recur.retrieval.engine import Engine
-    from recur.serve import server as serve_server
+    _limit_threads(threads)
     from recur.serve.app import create_app
-    from recur.serve.security import read_token
-    from recur.tuning.data import retune_advice
 
-    if not Path(kb_dir).is_dir() and not (Path(index_dir) / "manifest.json").is_file():
-        raise RecurError(f"{kb_dir}: no knowledge base folder (and no index at {index_dir})")
-    token = read_token(token_file, config.given("token"))
-    check_writable(feedback_path)
-    _check_port(host, port)
-    site = Path(site_dir)
-    if not (site / "index.html").is_file():
-        click.echo(
-            f"warning: no built site at {site_dir} (run: recur site --out {site_dir}); serving the API only.", err=True
-        )
-    failed: list[str] = []
-    server: uvicorn.Server | None = None
-
-    def fatal(message: str) -> None:
-        failed.append(message)
-        if server is not None:
-            server.should_exit = True
-
-    def load_engine():
-        engine = Engine.open(kb_dir, index_dir, model, advise=retune_advice)
-        if threads and "torch" in sys.modules:  # the PyTorch encoder: its pool is process-wide. ONNX
-            import torch  # Runtime runs one thread a query, and OMP_NUM_THREADS above caps its batches
-
-            torch.set_num_threads(threads)
-        return engine
-
+    token, site = _preflight(kb_dir, index_dir, host, port, site_dir, feedback_path, token_file)
+    stop = _StopOnFatal()
     app = create_app(
-        load_engine,
+        _engine_loader(kb_dir, index_dir, model, threads),
         site_dir=site,
         feedback_path=feedback_path,
         max_body=max_body_kib * 1024,
-        on_fatal=fatal,
+        on_fatal=stop,
         token=token,
         token_scope=token_scope,
         feedback_per_minute=feedback_rate,
@@ -244,20 +211,85 @@ def serve(
         mcp_max_sessions=mcp_max_sessions,
         mcp_idle_seconds=mcp_idle_timeout,
     )
-    server = uvicorn.Server(
+    _run(app, stop, host, port, header_timeout, _access(token, token_scope))
+
+
+def _limit_threads(threads: int) -> None:
+    """Before numpy/torch load: BLAS and OpenMP pools of the same size, no idle spinning."""
+    if threads:
+        for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ.setdefault(var, str(threads))
+
+
+def _preflight(kb_dir, index_dir, host: str, port: int, site_dir, feedback_path, token_file) -> tuple:
+    """(token, site folder): every check that can fail made before the server starts; a missing
+    built site is only a warning (the API is served without it)."""
+    from recur.ingest.feedback import check_writable
+    from recur.serve.security import read_token
+
+    if not Path(kb_dir).is_dir() and not (Path(index_dir) / "manifest.json").is_file():
+        raise RecurError(f"{kb_dir}: no knowledge base folder (and no index at {index_dir})")
+    token = read_token(token_file, config.given("token"))
+    check_writable(feedback_path)
+    _check_port(host, port)
+    site = Path(site_dir)
+    if not (site / "index.html").is_file():
+        click.echo(
+            f"warning: no built site at {site_dir} (run: recur site --out {site_dir}); serving the API only.", err=True
+        )
+    return token, site
+
+
+def _engine_loader(kb_dir, index_dir, model, threads: int):
+    """What the server runs in the background to load the engine (and again on a rebuilt index)."""
+    from recur.retrieval.engine import Engine
+    from recur.tuning.data import retune_advice
+
+    def load_engine():
+        engine = Engine.open(kb_dir, index_dir, model, advise=retune_advice)
+        if threads and "torch" in sys.modules:  # the PyTorch encoder: its pool is process-wide. ONNX
+            import torch  # Runtime runs one thread a query, and OMP_NUM_THREADS above caps its batches
+
+            torch.set_num_threads(threads)
+        return engine
+
+    return load_engine
+
+
+class _StopOnFatal:
+    """create_app's ``on_fatal``: remembers the failure (the engine could not load) and asks the
+    server to exit; ``server`` is set once it exists."""
+
+    def __init__(self) -> None:
+        self.failed: list[str] = []
+        self.server = None
+
+    def __call__(self, message: str) -> None:
+        self.failed.append(message)
+        if self.server is not None:
+            self.server.should_exit = True
+
+
+def _run(app, stop: _StopOnFatal, host: str, port: int, header_timeout: float, access: str) -> None:
+    """Serve ``app`` with uvicorn until it stops; exit 1 when it stopped because of ``stop``."""
+    import signal
+
+    import uvicorn
+
+    from recur.serve import server as serve_server
+
+    stop.server = uvicorn.Server(
         serve_server.config(app, host, port, header_timeout=header_timeout, timeout_graceful_shutdown=5)
     )
     shown = f"[{host}]" if ":" in host else host
     click.echo(
-        f"Recur on http://{shown}:{port}/ (API docs: /docs, metrics: /metrics); {_access(token, token_scope)}. "
+        f"Recur on http://{shown}:{port}/ (API docs: /docs, metrics: /metrics); {access}. "
         "Loading the model and index...",
         err=True,
     )
-    import signal
-
     # uvicorn stops on SIGTERM and then raises it again to end the process: by the signal, as a
     # service manager expects of `kill`, not through main()'s Ctrl-C path (exit 130)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    server.run()
-    if failed:
+    stop.server.run()
+    if stop.failed:
         sys.exit(1)
