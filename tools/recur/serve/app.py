@@ -63,22 +63,11 @@ def create_app(
     Every query goes through ``Engine.answer``, so an answer is exactly what
     ``recur suggest --json`` prints for the same text (no batch encoding: padding in a batch
     moves scores in the last digits)."""
-    from fastapi_offline import FastAPIOffline
-
-    from recur import __version__
     from recur.serve.metrics import Metrics
     from recur.serve.security import RateLimiter
 
     holder = EngineHolder(engine_factory, reload_interval=reload_interval, on_fatal=on_fatal)
-    site = Path(site_dir) if site_dir else None
-    settings = Settings(
-        feedback_path=Path(feedback_path),
-        site=site,
-        site_ok=bool(site and (site / "index.html").is_file()),
-        token=token,
-        token_scope=token_scope,
-        gate=threading.BoundedSemaphore(max(1, inference_threads or os.cpu_count() or 1)),
-    )
+    settings = _settings(site_dir, feedback_path, token, token_scope, inference_threads)
 
     @asynccontextmanager
     async def lifespan(app):
@@ -86,15 +75,7 @@ def create_app(
         yield
         holder.stop()
 
-    app = FastAPIOffline(
-        title="Recur API",
-        version=__version__,
-        lifespan=lifespan,
-        static_url="/_docs-assets",
-        description="Suggestions of known failure patterns for what a responder sees. Every error is "
-        '`{"error": {"code", "message"}}` with a 4xx status; request bodies are limited to '
-        f"{max_body // 1024} KiB ({ALERTMANAGER_MAX_BODY // 1024} KiB for /api/alertmanager).",
-    )
+    app = _fastapi(lifespan, max_body)
     app.state.holder, app.state.settings, app.state.metrics = holder, settings, Metrics(holder)
     app.state.feedback_limiter = RateLimiter(feedback_per_minute)
     install_error_handlers(app)
@@ -103,6 +84,37 @@ def create_app(
     _routes(app, settings, slack=slack, mcp=mcp)
     _middleware(app, max_body=max_body, max_concurrent=max_concurrent, body_timeout=body_timeout)
     return app
+
+
+def _settings(site_dir, feedback_path, token, token_scope: str, inference_threads: int | None) -> Settings:
+    """What the routes read from ``app.state.settings``: where votes go, the site (and whether it is
+    built), the token and its scope, and the gate bounding concurrent searches."""
+    site = Path(site_dir) if site_dir else None
+    return Settings(
+        feedback_path=Path(feedback_path),
+        site=site,
+        site_ok=bool(site and (site / "index.html").is_file()),
+        token=token,
+        token_scope=token_scope,
+        gate=threading.BoundedSemaphore(max(1, inference_threads or os.cpu_count() or 1)),
+    )
+
+
+def _fastapi(lifespan, max_body: int):
+    """The bare app, with its title, version and the description /docs shows."""
+    from fastapi_offline import FastAPIOffline
+
+    from recur import __version__
+
+    return FastAPIOffline(
+        title="Recur API",
+        version=__version__,
+        lifespan=lifespan,
+        static_url="/_docs-assets",
+        description="Suggestions of known failure patterns for what a responder sees. Every error is "
+        '`{"error": {"code", "message"}}` with a 4xx status; request bodies are limited to '
+        f"{max_body // 1024} KiB ({ALERTMANAGER_MAX_BODY // 1024} KiB for /api/alertmanager).",
+    )
 
 
 def _routes(app, settings: Settings, *, slack: dict, mcp: dict) -> None:
