@@ -267,22 +267,12 @@ def eval_cmd(kb_dir, index_dir, model, cases_file, min_recall1, min_recall3, min
 
     Exits 1 below the thresholds, so a KB's CI catches a change that makes search worse.
     """
-    from recur.kb.check import expect_problems
-    from recur.kb.loader import display_path, read_cases, require_kb_root
+    from recur.kb.loader import display_path
     from recur.retrieval.engine import Engine
     from recur.retrieval.evaluate import metrics, run_cases
     from recur.tuning.data import retune_advice
 
-    require_kb_root(kb_dir)  # run from the wrong folder: say so, not "no cases.yml"
-    path = Path(cases_file) if cases_file else Path(kb_dir) / "eval" / "cases.yml"
-    if not path.is_file():
-        raise RecurError(f"{path}: no such file (retrieval cases: a list of {{query, expect: [ids]}})")
-    cases, problems = read_cases(path, kb_dir)
-    ids = {f.stem for f in (Path(kb_dir) / "patterns").rglob("*.md")}  # a pattern's id is its file name
-    problems += expect_problems(cases, display_path(path), lambda pid: not ids or pid in ids)
-    errs = [p for p in problems if p.is_error]
-    if errs:
-        raise RecurError("\n".join(map(str, errs)))
+    path, cases = _eval_cases(kb_dir, cases_file)
     if not cases:
         # a new KB (recur init) has none yet: its first `make test` must not fail on them
         click.echo(
@@ -303,12 +293,39 @@ def eval_cmd(kb_dir, index_dir, model, cases_file, min_recall1, min_recall3, min
         fails.append(f"recall@3 {m['recall@3']:.3f} < {min_recall3}")
     if m["mrr"] < min_mrr:
         fails.append(f"MRR {m['mrr']:.3f} < {min_mrr}")
+    _show_eval(m, engine.manifest["model"], results, fails, as_json=as_json, verbose=verbose)
+    if fails:
+        click.echo("FAILED: " + "; ".join(fails), err=True)
+        sys.exit(1)
+
+
+def _eval_cases(kb_dir, cases_file) -> tuple[Path, list]:
+    """(cases file, its cases); every error in it (an unknown pattern id included) raised at once."""
+    from recur.kb.check import expect_problems
+    from recur.kb.loader import display_path, read_cases, require_kb_root
+
+    require_kb_root(kb_dir)  # run from the wrong folder: say so, not "no cases.yml"
+    path = Path(cases_file) if cases_file else Path(kb_dir) / "eval" / "cases.yml"
+    if not path.is_file():
+        raise RecurError(f"{path}: no such file (retrieval cases: a list of {{query, expect: [ids]}})")
+    cases, problems = read_cases(path, kb_dir)
+    ids = {f.stem for f in (Path(kb_dir) / "patterns").rglob("*.md")}  # a pattern's id is its file name
+    problems += expect_problems(cases, display_path(path), lambda pid: not ids or pid in ids)
+    errs = [p for p in problems if p.is_error]
+    if errs:
+        raise RecurError("\n".join(map(str, errs)))
+    return path, cases
+
+
+def _show_eval(m: dict, model_id: str, results: list, fails: list, *, as_json: bool, verbose: bool) -> None:
+    """The metrics as JSON (with the misses), or as one line (and with --verbose each miss); ``model_id``
+    is the index's model, from its manifest."""
     if as_json:
         click.echo(
             json.dumps(
                 {
                     **m,
-                    "model": engine.manifest["model"],
+                    "model": model_id,
                     "failed": fails,
                     "misses": [
                         {"query": r.query, "expect": r.expect, "got": r.ranked[:3], "rank": r.rank}
@@ -322,7 +339,7 @@ def eval_cmd(kb_dir, index_dir, model, cases_file, min_recall1, min_recall3, min
     else:
         click.echo(
             f"{m['cases']} cases · recall@1 {m['recall@1']:.3f} · recall@3 {m['recall@3']:.3f} · "
-            f"recall@5 {m['recall@5']:.3f} · MRR {m['mrr']:.3f}  (model {engine.manifest['model']})"
+            f"recall@5 {m['recall@5']:.3f} · MRR {m['mrr']:.3f}  (model {model_id})"
         )
         if verbose:
             for r in results:
@@ -330,6 +347,3 @@ def eval_cmd(kb_dir, index_dir, model, cases_file, min_recall1, min_recall3, min
                     click.echo(
                         f"  line {r.line}: rank {r.rank or '>10'} for {r.expect} — got {r.ranked[:3]}: {r.query[:80]}"
                     )
-    if fails:
-        click.echo("FAILED: " + "; ".join(fails), err=True)
-        sys.exit(1)
