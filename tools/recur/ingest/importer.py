@@ -268,14 +268,10 @@ def import_postmortem(
 ) -> dict:
     """Write the incident record (and a draft pattern when no known pattern matches); returns what
     was written, or ``already`` when the same document was imported before (nothing written)."""
-    from recur.kb.incident_record import next_id, require_id
+    from recur.kb.incident_record import next_id
     from recur.kb.loader import load_kb, require_patterns
-    from recur.kb.scaffold import kebab
 
-    if iid:
-        require_id(iid)  # it becomes a file name: checked before anything is read or written
-    if category is not None:
-        kebab(category, "--category")  # a folder name, checked the same way
+    _check_names(iid, category)
     text, pm = _parsed(file)
     kb = load_kb(kb_dir)
     require_patterns(kb, patterns, "--pattern")
@@ -293,9 +289,7 @@ def import_postmortem(
     if patterns:
         link, reason, unknown, answer = list(patterns)[0], "given with --pattern", False, None
     else:
-        from recur.retrieval.engine import Engine
-
-        answer = Engine.open(kb_dir, index_dir, model, quiet=True).answer(_query(title, pm)[:4000], top=top)
+        answer = _search(kb_dir, index_dir, model, _query(title, pm), top)
         link, reason, unknown = choose_link(answer, drafts, threshold)
     cands = candidates_of(answer.results, drafts) if answer else []
     linked = list(dict.fromkeys(patterns)) or ([link] if link else [])
@@ -314,6 +308,24 @@ def import_postmortem(
         kb, pm, meta, linked, cands, draft=draft and not linked and unknown, category=category, source_file=file
     )
     return _imported(meta, pm, written, {"pattern": link, "reason": reason}, unknown, cands, notes)
+
+
+def _check_names(iid, category) -> None:
+    """--id and --category become a file and a folder name: checked before anything is read or written."""
+    from recur.kb.incident_record import require_id
+    from recur.kb.scaffold import kebab
+
+    if iid:
+        require_id(iid)  # a file name
+    if category is not None:
+        kebab(category, "--category")  # a folder name
+
+
+def _search(kb_dir, index_dir, model, query: str, top: int):
+    """The engine's answer for the postmortem's text (its first 4000 characters)."""
+    from recur.retrieval.engine import Engine
+
+    return Engine.open(kb_dir, index_dir, model, quiet=True).answer(query[:4000], top=top)
 
 
 def _imported(meta: dict, pm, written: dict, link: dict, unknown: bool, cands: list, notes: list) -> dict:
@@ -365,30 +377,11 @@ def _already(dup, pm) -> dict:
 def _write(kb, pm, meta: dict, linked: list, cands: list, *, draft: bool, category, source_file) -> dict:
     from recur.kb.incident_record import incident_text, write_new_record
     from recur.kb.loader import review_defaults
-    from recur.kb.schema import KEBAB
-    from recur.util.files import write_atomic
 
     draft_path = draft_id = ptext = None
     imported = {"source": meta["source"], "sha256": meta["digest"]}
     if draft:
-        cat = category or (_category(kb, cands[0]["id"]) if cands else None)
-        if not cat or not KEBAB.fullmatch(cat):
-            raise RecurError("--category: needed for the draft pattern (no existing pattern to take it from)")
-        draft_id = base = slugify(meta["title"], max_words=6, drop_stopwords=True, empty="imported")
-        n = 2
-        while kb.pattern_known(draft_id):
-            draft_id, n = f"{base}-{n}", n + 1
-        draft_path = kb.root / "patterns" / cat / f"{draft_id}.md"
-        ptext = draft_pattern_text(
-            draft_id,
-            pm,
-            title=meta["title"],
-            category=cat,
-            severity=meta["sev"],
-            closest=cands,
-            source=source_file,
-            imported=imported,
-        )
+        draft_id, draft_path, ptext = _draft(kb, pm, meta, cands, category, source_file, imported)
         linked = [draft_id]
     extra = {}
     if meta["triage"]:
@@ -418,19 +411,51 @@ def _write(kb, pm, meta: dict, linked: list, cands: list, *, draft: bool, catego
     # another import or `recur incident new` may take the number meanwhile: then the next free one
     meta["iid"], inc_path = write_new_record(kb, meta["day"].year, meta["iid"], itext, meta["numbered"])
     if draft_path is not None:
-        try:
-            write_atomic(draft_path, ptext)
-        except BaseException:  # the record would link a pattern that is not there: write neither
-            inc_path.unlink(missing_ok=True)
-            with contextlib.suppress(OSError):
-                inc_path.parent.rmdir()  # the year folder, when this import made it
-            raise
+        _write_draft(draft_path, ptext, inc_path)
     return {
         "incident_path": str(inc_path),
         "patterns": linked,
         "follow_ups": len(fus),
         "draft": {"id": draft_id, "path": str(draft_path)} if draft_path else None,
     }
+
+
+def _draft(kb, pm, meta: dict, cands: list, category, source_file, imported: dict) -> tuple:
+    """(id, path, text) of the draft pattern: a free id from the title, in --category or else the
+    closest candidate's."""
+    from recur.kb.schema import KEBAB
+
+    cat = category or (_category(kb, cands[0]["id"]) if cands else None)
+    if not cat or not KEBAB.fullmatch(cat):
+        raise RecurError("--category: needed for the draft pattern (no existing pattern to take it from)")
+    draft_id = base = slugify(meta["title"], max_words=6, drop_stopwords=True, empty="imported")
+    n = 2
+    while kb.pattern_known(draft_id):
+        draft_id, n = f"{base}-{n}", n + 1
+    text = draft_pattern_text(
+        draft_id,
+        pm,
+        title=meta["title"],
+        category=cat,
+        severity=meta["sev"],
+        closest=cands,
+        source=source_file,
+        imported=imported,
+    )
+    return draft_id, kb.root / "patterns" / cat / f"{draft_id}.md", text
+
+
+def _write_draft(path: Path, text: str, inc_path: Path) -> None:
+    """Write the draft pattern after its incident record; if that fails, remove the record again."""
+    from recur.util.files import write_atomic
+
+    try:
+        write_atomic(path, text)
+    except BaseException:  # the record would link a pattern that is not there: write neither
+        inc_path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            inc_path.parent.rmdir()  # the year folder, when this import made it
+        raise
 
 
 def _category(kb, pid: str):
