@@ -83,6 +83,36 @@ def new():
     """
 
 
+def _start_patterns(kb_dir) -> None:
+    """The first pattern starts a knowledge base: patterns/ in an existing folder that has none."""
+    start = Path(kb_dir)
+    if start.is_dir() and not (start / "patterns").exists():
+        (start / "patterns").mkdir()
+        click.echo(f"Started a knowledge base in {start}/ (patterns/ created).", err=True)
+
+
+def _ask_pattern(kb, title, pid, category, severity, symptoms, signals, summary, steps) -> tuple:
+    """Prompt for what `recur new pattern` was not given, in the order a person thinks of it; and,
+    since it is asking anyway, for the optional lists. Returns the same values, filled in."""
+    from recur.kb import scaffold
+
+    title = title or click.prompt("Title (the failure mode in a few words)", type=TEXT)
+    pid = pid or click.prompt("Id", default=scaffold.slugify(title))
+    cats = scaffold.categories(kb)
+    category = category or click.prompt("Category" + (f" ({', '.join(cats)}, or a new one)" if cats else ""))
+    sevs = list(kb.severity)
+    severity = severity or click.prompt(
+        "Severity", type=click.Choice(sevs) if sevs else str, default=sevs[len(sevs) // 2] if sevs else None
+    )
+    symptoms = symptoms or _ask_list("Symptom, as a responder would type it", required=True)
+    signals = signals or _ask_list("Signal (exact alert name, log line, error code)")
+    summary = summary or click.prompt(
+        "Summary (one paragraph; empty for a TODO)", default="", show_default=False, type=TEXT
+    )
+    steps = steps or _ask_list("Runbook step (a command, query or dashboard)")
+    return title, pid, category, severity, symptoms, signals, summary, steps
+
+
 @new.command()
 @kb_option
 @click.option("--id", "pid", help="Kebab-case id; the file name (default: from the title).")
@@ -139,27 +169,13 @@ def pattern(
     from recur.kb import scaffold
     from recur.kb.loader import load_kb
 
-    start = Path(kb_dir)
-    if start.is_dir() and not (start / "patterns").exists():  # the first pattern starts a knowledge base
-        (start / "patterns").mkdir()
-        click.echo(f"Started a knowledge base in {start}/ (patterns/ created).", err=True)
+    _start_patterns(kb_dir)
     kb = load_kb(kb_dir)
     missing = not (title and category and severity and symptoms)
     if missing and not no_input:
-        title = title or click.prompt("Title (the failure mode in a few words)", type=TEXT)
-        pid = pid or click.prompt("Id", default=scaffold.slugify(title))
-        cats = scaffold.categories(kb)
-        category = category or click.prompt("Category" + (f" ({', '.join(cats)}, or a new one)" if cats else ""))
-        sevs = list(kb.severity)
-        severity = severity or click.prompt(
-            "Severity", type=click.Choice(sevs) if sevs else str, default=sevs[len(sevs) // 2] if sevs else None
+        title, pid, category, severity, symptoms, signals, summary, steps = _ask_pattern(
+            kb, title, pid, category, severity, symptoms, signals, summary, steps
         )
-        symptoms = symptoms or _ask_list("Symptom, as a responder would type it", required=True)
-        signals = signals or _ask_list("Signal (exact alert name, log line, error code)")
-        summary = summary or click.prompt(
-            "Summary (one paragraph; empty for a TODO)", default="", show_default=False, type=TEXT
-        )
-        steps = steps or _ask_list("Runbook step (a command, query or dashboard)")
     path, text = scaffold.pattern_file(
         kb,
         id=pid,

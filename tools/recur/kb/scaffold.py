@@ -128,6 +128,13 @@ def pattern_file(
         ("related", Raw(f"[{', '.join(related)}]") if related else None),
         ("created", Raw((created or dt.date.today()).isoformat())),
     ]
+    hints, sections = _pattern_body(status, summary, steps, evidence, root_cause)
+    text = pattern_markdown(front, sections, preamble=hints)
+    return kb.root / "patterns" / category / f"{pid}.md", text
+
+
+def _pattern_body(status: str, summary, steps, evidence, root_cause) -> tuple[list, list]:
+    """(hints, sections) of a new pattern: what is not written yet is a TODO line."""
     # hints go before the first section: text there is not part of any section
     hints = [OPTIONAL_HINT]
     if status == "draft" and not (root_cause and root_cause.strip()):
@@ -141,8 +148,7 @@ def pattern_file(
         sections.append(("Root cause", root_cause.strip()))
     elif status != "draft":
         sections.append(("Root cause", TODO_CAUSE))
-    text = pattern_markdown(front, sections, preamble=hints)
-    return kb.root / "patterns" / category / f"{pid}.md", text
+    return hints, sections
 
 
 def incident_file(
