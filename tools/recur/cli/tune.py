@@ -116,6 +116,11 @@ def tune(
         all_anchors=all_anchors,
         freeze_layers=freeze_layers,
     )
+    _show_outcome(m, out_dir, index_dir, min_gain)
+
+
+def _show_outcome(m: dict, out_dir, index_dir, min_gain: float) -> None:
+    """The summary of a run, then whether the tuned model was activated (else exit REFUSED)."""
     for line in summary_lines(m):
         click.echo(line)
     if m["accepted"]:
