@@ -383,20 +383,8 @@ def render_text(c: dict, kb_dir: str = "kb") -> str:
             if not m["explicit"]
         ],
     )
-    rows = []
-    for f, groups in c["unmentioned_by_file"].items():
-        rows.append(f"{f}")
-        for g, names in groups.items():
-            rows.append(f"  {g}: {', '.join(names)}")
-    block("Alerts that no pattern mentions, by file and rule group", rows, n["unmentioned_alerts"])
-    rows = []
-    for u in c["undetected"]:
-        rows.append(f"{u['pattern']}" + ("" if u["has_detection_section"] else "  (and no ## Detection section)"))
-        if u.get("likely_alerts"):
-            rows.append(
-                "    likely alerts: " + ", ".join(f"{x['alert']} ({x['confidence']})" for x in u["likely_alerts"])
-            )
-    block("Patterns with no detection (no alert mentions or links to them)", rows, n["undetected"])
+    block("Alerts that no pattern mentions, by file and rule group", _unmentioned_rows(c), n["unmentioned_alerts"])
+    block("Patterns with no detection (no alert mentions or links to them)", _undetected_rows(c), n["undetected"])
     block(
         "runbook_url annotations that point at no pattern page",
         [f"{b['file']}:{b['line']}: {b['alert']}: {b['url']} {b['reason']}" for b in c["bad_runbook_urls"]],
@@ -415,3 +403,25 @@ def render_text(c: dict, kb_dir: str = "kb") -> str:
         n.get("external_runbook_urls", 0),
     )
     return "\n".join(out) + "\n"
+
+
+def _unmentioned_rows(c: dict) -> list[str]:
+    """render_text's rows for the alerts no pattern mentions: each file, then its rule groups."""
+    rows = []
+    for f, groups in c["unmentioned_by_file"].items():
+        rows.append(f"{f}")
+        for g, names in groups.items():
+            rows.append(f"  {g}: {', '.join(names)}")
+    return rows
+
+
+def _undetected_rows(c: dict) -> list[str]:
+    """render_text's rows for the patterns with no detection, each with its likely alerts."""
+    rows = []
+    for u in c["undetected"]:
+        rows.append(f"{u['pattern']}" + ("" if u["has_detection_section"] else "  (and no ## Detection section)"))
+        if u.get("likely_alerts"):
+            rows.append(
+                "    likely alerts: " + ", ".join(f"{x['alert']} ({x['confidence']})" for x in u["likely_alerts"])
+            )
+    return rows
