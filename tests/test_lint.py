@@ -1,7 +1,9 @@
-"""Authoring warnings (recur.kb.lint) through the real `recur check` command."""
+"""Authoring warnings (recur.kb.lint) through the real `recur check` command; and the house rule
+on Recur's own code that no linter checks: functions a reader can hold."""
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -298,3 +300,62 @@ def test_plain_check_does_not_import_the_model_stack(tmp_path):
     imported = {line.split("|")[-1].strip().split(".")[0] for line in res.stderr.splitlines() if "|" in line}
     assert "recur" in imported
     assert not imported & set(HEAVY)
+
+
+MAX_FUNCTION_LINES = 60  # docs/architecture.md: "functions a reader can hold"
+
+
+def _comments_above(lines: list[str], lineno: int) -> list[str]:
+    """The comment lines directly above line ``lineno`` (1-based), up to the first other line."""
+    block = []
+    n = lineno - 2
+    while n >= 0 and lines[n].lstrip().startswith("#"):
+        block.append(lines[n])
+        n -= 1
+    return block
+
+
+def _excused(lines: list[str], node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """A `# long:` comment saying why: right above the decorators (or the `def`), between the
+    decorators and the `def`, or on the `def` line itself."""
+    first = min([node.lineno] + [d.lineno for d in node.decorator_list])
+    near = _comments_above(lines, first) + _comments_above(lines, node.lineno) + [lines[node.lineno - 1]]
+    return any("# long:" in line for line in near)
+
+
+def long_functions(root: Path, base: Path = ROOT) -> list[str]:
+    """Every function under ``root`` over MAX_FUNCTION_LINES lines, from its `def` line (decorators
+    not counted) to its last line, with no `# long:` comment."""
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        lines = source.splitlines()
+        for node in ast.walk(ast.parse(source, str(path))):
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            length = node.end_lineno - node.lineno + 1
+            if length > MAX_FUNCTION_LINES and not _excused(lines, node):
+                found.append(f"{path.relative_to(base)}:{node.lineno}: {node.name} is {length} lines")
+    return found
+
+
+def test_functions_a_reader_can_hold():
+    """At most 60 lines a function in tools/recur, or a `# long:` comment at its `def` saying why."""
+    found = long_functions(ROOT / "tools" / "recur")
+    assert not found, "split these, or say why not with a `# long:` comment:\n" + "\n".join(found)
+
+
+def test_long_functions_counts_from_def_and_takes_a_reason(tmp_path):
+    body = "".join(f"    x{n} = {n}\n" for n in range(MAX_FUNCTION_LINES))  # with its def: 61 lines
+    write(tmp_path, "a.py", "def fits():\n" + body.split("\n", 1)[1])
+    write(tmp_path, "b.py", "import functools\n\n\n@functools.cache\ndef too_long():\n" + body)
+    write(tmp_path, "c.py", "# long: a table, one row a line\n@staticmethod\ndef above():\n" + body)
+    write(tmp_path, "d.py", "@staticmethod\n# long: a table, one row a line\ndef between():\n" + body)
+    write(tmp_path, "e.py", "def on_def():  # long: a table, one row a line\n" + body)
+    write(tmp_path, "f.py", "# long: not next to it\n\ndef apart():\n" + body)
+    write(tmp_path, "g.py", "async def too_long_async():\n" + body)
+    assert long_functions(tmp_path, tmp_path) == [
+        "b.py:5: too_long is 61 lines",
+        "f.py:3: apart is 61 lines",
+        "g.py:1: too_long_async is 61 lines",
+    ]
