@@ -147,6 +147,40 @@ def test_a_tampered_body_and_a_replay_are_refused(served):
     assert again.status_code == 401 and "replay" in again.json()["error"]["message"]
 
 
+def _raw_post(base: str, path: str, body: str, headers: dict) -> tuple[int, dict]:
+    """A POST written on the socket as given: httpx refuses header values with trailing whitespace."""
+    import socket
+
+    host, port = base.removeprefix("http://").split(":")
+    head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+    data = f"POST {path} HTTP/1.1\r\nHost: x\r\n{head}Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+    with socket.create_connection((host, int(port)), timeout=30) as s:
+        s.sendall(data.encode() + body.encode())
+        out = b""
+        while chunk := s.recv(65536):
+            out += chunk
+    head_bytes, _, payload = out.partition(b"\r\n\r\n")
+    return int(head_bytes.split()[1]), json.loads(payload)
+
+
+@pytest.mark.parametrize("pad", [" ", "\t", "  \t"])
+def test_a_replay_with_whitespace_after_the_signature_is_refused(served, pad):
+    """Found by QA: the replay memory was keyed by the header as sent, the check by its stripped value,
+    so a captured vote replayed with a space after X-Slack-Signature was verified and recorded again."""
+    query = f"ENOSPC replayed {len(pad)} {ord(pad[-1])}"
+    value = json.dumps({"q": query, "p": "disk-full"})
+    payload = {"type": "block_actions", "actions": [{"action_id": "recur_useful", "value": value}]}
+    body = urlencode({"payload": json.dumps(payload)})
+    headers = signed(body)
+    path = "/api/slack/interactions"
+    assert _raw_post(served["base"], path, body, headers)[0] == 200
+    replayed = {**headers, "X-Slack-Signature": headers["X-Slack-Signature"] + pad}
+    status, answer = _raw_post(served["base"], path, body, replayed)
+    assert status == 401 and "replay" in answer["error"]["message"], answer
+    votes = [line for line in served["feedback"].read_text().splitlines() if json.loads(line)["query"] == query]
+    assert len(votes) == 1
+
+
 def test_buttons_record_feedback_like_the_api(served):
     reply = slash(served, "FATAL: sorry, too many clients already").json()
     buttons = [b for b in reply["blocks"] if b["type"] == "actions"][0]["elements"]

@@ -63,7 +63,9 @@ class SlackGate:
         signature = headers.get("x-slack-signature")
         if not timestamp or not signature:
             raise _unauthorized("missing X-Slack-Signature or X-Slack-Request-Timestamp: requests must come from Slack")
-        timestamp = timestamp.strip()
+        # one value for the check and the replay memory: a space after a captured signature must
+        # not make it a new one
+        timestamp, signature = timestamp.strip(), signature.strip()
         # ASCII digits only: str.isdigit() passes '²', which int() refuses; 12 digits is year 33658
         if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12):
             raise _unauthorized("X-Slack-Request-Timestamp is not a number")
@@ -71,7 +73,7 @@ class SlackGate:
         if abs(now - int(timestamp)) > self.window:
             raise _unauthorized("the request is more than 5 minutes old (or from the future); check the clock")
         try:
-            valid = self.verifier.is_valid(body, timestamp, signature.strip())
+            valid = self.verifier.is_valid(body, timestamp, signature)
         except UnicodeDecodeError:
             valid = False
         if not valid:
