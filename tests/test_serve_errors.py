@@ -216,3 +216,21 @@ def test_identity_content_encoding_is_plain_json(tmp_path):
             timeout=30,
         )
     assert r.status_code == 200 and r.json()["results"][0]["id"] == "disk-full"
+
+
+UNPARSEABLE = {  # what json.loads raises on besides JSONDecodeError: FastAPI's own "error parsing the body"
+    "nested too deeply": b'{"text": "disk", "x": ' + b"[" * 20000 + b"]" * 20000 + b"}",
+    "a number of 5001 digits": b'{"text": "disk", "top": 1' + b"0" * 5000 + b"}",
+}
+
+
+@pytest.mark.parametrize("path", ["/api/suggest", "/api/feedback", "/api/alertmanager"])
+@pytest.mark.parametrize("what", list(UNPARSEABLE))
+def test_json_the_parser_cannot_read_is_bad_json(base, path, what):
+    """Found by QA: JSON nested past the parser's recursion limit, or an integer past Python's 4,300
+    digits, was answered 400 bad_request 'There was an error parsing the body' (the code for a
+    request HTTP cannot read), not the documented bad_json that names the reason."""
+    r = httpx.post(base + path, content=UNPARSEABLE[what], headers=JSON, timeout=30)
+    assert_error(r, 400, "bad_json")
+    assert r.json()["error"]["message"].startswith("the request body is not valid JSON (")
+    assert what in r.json()["error"]["message"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -91,6 +92,9 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):
         code = HTTP_CODES.get(exc.status_code, f"http_{exc.status_code}")
+        unreadable = _unreadable_json(exc)
+        if unreadable:
+            return error_response(400, "bad_json", f"the request body is not valid JSON ({unreadable})")
         if exc.status_code == 404:
             message = f"no such route: {request.method} {request.url.path}"
         elif exc.status_code == 405:
@@ -106,6 +110,22 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception):  # pragma: no cover - a bug, still one shape
         return error_response(500, "internal_error", f"unexpected {type(exc).__name__}; see the server log")
+
+
+def _unreadable_json(exc: StarletteHTTPException) -> str | None:
+    """Why FastAPI's JSON parsing failed other than by a syntax error (its bare 400 "There was an
+    error parsing the body"): nesting past the recursion limit, an integer past Python's digit limit."""
+    cause = exc.__cause__
+    if exc.status_code != 400 or cause is None:
+        return None
+    if isinstance(cause, RecursionError):
+        return "nested too deeply"
+    digits = re.search(r"\((\d+) digits\).*value has (\d+) digits", str(cause))
+    if isinstance(cause, ValueError) and digits:
+        return f"a number of {digits[2]} digits; at most {digits[1]} are read"
+    if isinstance(cause, ValueError):
+        return str(cause)[:200]
+    return None
 
 
 class _Reject(Exception):
