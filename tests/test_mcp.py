@@ -442,6 +442,27 @@ def test_http_mcp_argument_errors_read_as_the_api(served):
     assert not after[0] and after[1]["results"][0]["id"] == "disk-full"  # the session still serves
 
 
+def test_http_mcp_a_boolean_count_is_refused_as_by_the_api(served):
+    """Found by QA: the SDK's lax arguments read top=true as 1 and limit=true as 1, so a client's bool
+    silently got one result where POST /api/suggest answers 422 "top: Input should be a valid integer"."""
+
+    async def work(client):
+        return [
+            await call(client, "suggest_patterns", {"text": "disk", "top": True}),
+            await call(client, "suggest_patterns", {"text": "disk", "top": False}),
+            await call(client, "past_incidents", {"pattern_id": "disk-full", "limit": True}),
+            await call(client, "suggest_patterns", {"text": "ENOSPC", "top": 2}),
+        ]
+
+    top_true, top_false, limit_true, after = session(served["base"] + "/mcp", work)
+    status, expected = api(served, "/api/suggest", {"text": "disk", "top": True})
+    assert status == 422 and expected["error"]["message"] == "top: Input should be a valid integer"
+    for err, body, text in (top_true, top_false):
+        assert err and body == expected and text == expected["error"]["message"]
+    assert limit_true[0] and limit_true[2] == "limit: Input should be a valid integer"
+    assert not after[0] and len(after[1]["results"]) == 2
+
+
 def test_http_mcp_refusals_are_json_rpc_errors(served):
     """The SDK sent a wrong Content-Type, and (on loopback) a foreign Host or Origin, bare text with
     no Content-Type; every /mcp refusal is now a JSON-RPC error body, status and message kept."""

@@ -20,7 +20,8 @@ from typing import Annotated
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError, ToolError, UnexpectedToolError
 from mcp.types import CallToolResult, TextContent, ToolAnnotations
-from pydantic import Field, ValidationError
+from pydantic import BeforeValidator, Field, ValidationError
+from pydantic_core import PydanticCustomError
 
 from recur import config
 from recur.retrieval import patterns as pat
@@ -36,6 +37,16 @@ INSTRUCTIONS = (
 )
 READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
 
+
+def _not_bool(value):
+    """The SDK validates arguments laxly, where ``true`` is the integer 1: a count that is a boolean is
+    refused with the API's message (its StrictInt), not read as one result."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("int_type", "Input should be a valid integer")
+    return value
+
+
+Count = BeforeValidator(_not_bool)
 Text = Annotated[str, Field(description="What you see: a description, an alert, a log line (up to 20,000 characters).")]
 Top = Annotated[
     int,
@@ -43,6 +54,7 @@ Top = Annotated[
         description=f"How many patterns to return (1 to {MAX_TOP}).",
         json_schema_extra={"minimum": 1, "maximum": MAX_TOP},
     ),
+    Count,
 ]
 PatternId = Annotated[str, Field(description="A pattern id, e.g. disk-full (see list_patterns).")]
 
@@ -170,7 +182,9 @@ def _read_tools(server: MCPServer, get_engine: Callable) -> None:
             str | None, Field(description="Or: incidents of the patterns this description matches.")
         ] = None,
         limit: Annotated[
-            int, Field(description="At most this many (1 to 100).", json_schema_extra={"minimum": 1, "maximum": 100})
+            int,
+            Field(description="At most this many (1 to 100).", json_schema_extra={"minimum": 1, "maximum": 100}),
+            Count,
         ] = 20,
     ) -> CallToolResult:
         """Recorded incidents, newest first: those linked to a pattern (pattern_id), or those linked to the
