@@ -273,6 +273,49 @@ def test_picks_up_a_rebuilt_index_without_restart(tmp_path):
         assert httpx.get(base + "/healthz").json()["reloads"] == 1
 
 
+def test_a_rebuilt_index_that_cannot_be_loaded_shows_in_healthz_and_metrics(tmp_path):
+    """Found by QA: `recur index --model fake:32` beside a server on fake:64 was refused with one
+    line on stderr while /healthz kept saying ok with the old build and nothing in /metrics; the
+    next restart then failed (engine_failed). Health says the rebuilt index is not being served
+    and why, until one that loads replaces it; the server keeps answering from the old one."""
+    import time
+
+    from recur.kb.loader import load_kb
+    from recur.retrieval import embed
+    from recur.retrieval.index import build
+
+    kb = small_kb(tmp_path / "kb")
+    idx = tmp_path / "index"
+    app = create_app(
+        lambda: Engine.open(kb, idx, model="fake:64", quiet=True),
+        feedback_path=tmp_path / "f.jsonl",
+        reload_interval=0.1,
+    )
+
+    def health_when(cond):
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            h = httpx.get(base + "/healthz").json()
+            if cond(h):
+                return h
+            time.sleep(0.1)
+        raise AssertionError(h)
+
+    with running(app) as base:
+        first = httpx.get(base + "/healthz").json()
+        assert first["reload_error"] is None
+        build(load_kb(kb), idx, embed.load_encoder("fake:32"), progress=False)
+        h = health_when(lambda h: h["reload_error"])
+        assert h["status"] == "ok" and h["build_id"] == first["build_id"] and h["model"] == "fake-hash-64"
+        assert "fake-hash-32" in h["reload_error"] and "not reloading the rebuilt index" in h["reload_error"]
+        assert "recur_index_reload_failed 1.0" in httpx.get(base + "/metrics").text
+        assert post(base, "/api/suggest", {"text": "disk full", "top": 1}).status_code == 200
+        build(load_kb(kb), idx, embed.load_encoder("fake:64"), progress=False)
+        h = health_when(lambda h: h["reload_error"] is None)
+        assert h["reloads"] == 1 and h["build_id"] != first["build_id"]
+        assert "recur_index_reload_failed 0.0" in httpx.get(base + "/metrics").text
+
+
 def test_healthz_is_503_until_the_engine_is_warm(tmp_path):
     kb = small_kb(tmp_path / "kb")
     gate = threading.Event()

@@ -31,6 +31,11 @@ class _IndexCollector:
         reloads = CounterMetricFamily("recur_index_reloads", "Rebuilt indexes picked up without a restart")
         reloads.add_metric([], float(holder.reloads))
         yield reloads
+        failed = GaugeMetricFamily(
+            "recur_index_reload_failed", "1 while a rebuilt index on disk cannot be loaded (the old one is served)"
+        )
+        failed.add_metric([], 1.0 if holder.reload_error else 0.0)
+        yield failed
         if eng is None:
             return
         m = eng.manifest

@@ -34,6 +34,7 @@ class EngineHolder:
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._bad_build: str | None = None
+        self.reload_error: str | None = None  # why the rebuilt index on disk is not the one served
 
     # -- lifecycle -------------------------------------------------------------------------
     def start(self) -> None:
@@ -84,15 +85,20 @@ class EngineHolder:
         try:
             changed = engine.reload_if_changed()
         except RecurError as exc:
-            self._bad_build = build
-            print(f"warning: not reloading the rebuilt index: {exc}", file=sys.stderr)
-            return False
+            return self._refuse(build, str(exc))
         except Exception as exc:  # noqa: BLE001 - keep serving the old index
-            self._bad_build = build
-            print(f"warning: not reloading the rebuilt index: {type(exc).__name__}: {exc}", file=sys.stderr)
-            return False
+            return self._refuse(build, f"{type(exc).__name__}: {exc}")
+        if changed or build == engine.manifest.get("build_id"):
+            self.reload_error = None
         if changed:
             self.reloads += 1
             self.loaded_at = time.time()
             print(f"Reloaded the index ({len(engine.docs)} patterns, build {build}).", file=sys.stderr)
         return changed
+
+    def _refuse(self, build: str, why: str) -> bool:
+        """Keep serving the old index; /healthz and /metrics say the rebuilt one is not served."""
+        self._bad_build = build
+        self.reload_error = f"not reloading the rebuilt index (build {build}): {why}"
+        print(f"warning: {self.reload_error}", file=sys.stderr)
+        return False

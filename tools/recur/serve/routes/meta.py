@@ -25,6 +25,7 @@ def healthz(engine=Depends(get_engine), holder=Depends(get_holder), settings: Se
         "build_id": m.get("build_id"),
         "built": m.get("built"),
         "reloads": holder.reloads,
+        "reload_error": holder.reload_error,  # a rebuilt index on disk that could not be loaded
         "site": settings.site_ok,
     }
 
