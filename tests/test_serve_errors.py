@@ -234,3 +234,23 @@ def test_json_the_parser_cannot_read_is_bad_json(base, path, what):
     assert_error(r, 400, "bad_json")
     assert r.json()["error"]["message"].startswith("the request body is not valid JSON (")
     assert what in r.json()["error"]["message"]
+
+
+def test_a_site_folder_gone_while_serving_is_a_json_404_not_a_500(tmp_path):
+    """Found by QA: with the site folder away (`rm -rf site && recur site`) before the site's first
+    request, Starlette's one-off StaticFiles check raised: a 500 internal_error and a traceback in
+    the log. Now the site's JSON 404, /healthz says "site": false, and the rebuilt folder is served."""
+    kb = small_kb(tmp_path / "kb")
+    site = tmp_path / "site"
+    (site / "assets").mkdir(parents=True)
+    (site / "index.html").write_text("<h1>Recur site</h1>")
+    (site / "assets" / "a.js").write_text("1")
+    with running(fake_app(kb, tmp_path, site_dir=site)) as base:
+        site.rename(tmp_path / "site.away")
+        for path in ("/", "/assets/a.js"):
+            assert_error(httpx.get(base + path, timeout=30), 404, "not_found")
+        assert httpx.get(base + "/healthz").json()["site"] is False
+        (tmp_path / "site.away").rename(site)
+        r = httpx.get(base + "/", timeout=30)
+        assert r.status_code == 200 and "Recur site" in r.text
+        assert httpx.get(base + "/healthz").json()["site"] is True

@@ -339,7 +339,15 @@ class ConcurrencyLimit:
 
 
 class SiteFiles(StaticFiles):
-    """The built site. Missing files become the JSON 404 (not mkdocs' 404.html), like every route."""
+    """The built site. Missing files become the JSON 404 (not mkdocs' 404.html), like every route;
+    so does the whole folder while it is away (being rebuilt): Starlette's one-off check that it
+    exists raised on the first request, a 500."""
+
+    async def check_config(self) -> None:
+        try:
+            await super().check_config()
+        except RuntimeError:
+            raise StarletteHTTPException(404) from None
 
     async def get_response(self, path, scope):
         response = await super().get_response(path, scope)
