@@ -224,3 +224,52 @@ def test_headers_over_64_kib_are_a_431_and_ordinary_ones_pass(base):
     assert headers["x-content-type-options"] == "nosniff"
     r = httpx.get(base + "/healthz", headers={f"X-H{i}": "b" * 400 for i in range(40)}, timeout=10)
     assert r.status_code == 200  # 16 KB of headers: fine
+
+
+def test_clients_that_stop_reading_do_not_keep_the_slots(tmp_path):
+    """Found by QA: a client that asks for a large file of the site (the browser bundle's model is
+    23 MB) and then reads nothing held its concurrency slot for ever, waiting to write: with
+    --max-concurrent of them, every API request was a 503 overloaded until they went away. A
+    response that makes no progress for the send timeout now closes its connection."""
+    kb = small_kb(tmp_path / "kb")
+    site = tmp_path / "site"
+    (site / "assets").mkdir(parents=True)
+    (site / "index.html").write_text("<h1>Recur site</h1>")
+    (site / "assets" / "model.bin").write_bytes(b"\0" * (40 * 1024 * 1024))
+    app = create_app(
+        lambda: Engine.open(kb, tmp_path / "index", model="fake:64", quiet=True),
+        site_dir=site,
+        feedback_path=tmp_path / "feedback.jsonl",
+        max_concurrent=2,
+    )
+    with running(app, send_timeout=1.0) as base:
+        stalled = []
+        try:
+            for _ in range(2):
+                s = socket.socket()
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+                s.connect(address(base))
+                s.sendall(b"GET /assets/model.bin HTTP/1.1\r\nHost: x\r\n\r\n")
+                stalled.append(s)
+            deadline = time.monotonic() + 10
+            while in_flight(base) < 3 and time.monotonic() < deadline:  # the two, and this scrape
+                time.sleep(0.02)
+            time.sleep(1.5)  # past the send timeout with no progress
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                r = httpx.post(base + "/api/suggest", json={"text": "disk full"}, timeout=10)
+                if r.status_code != 503:
+                    break
+                time.sleep(0.1)
+            assert r.status_code == 200, r.text
+        finally:
+            for s in stalled:
+                s.close()
+        # a slow reader that keeps reading is not cut off: each read is progress
+        with httpx.stream("GET", base + "/assets/model.bin", timeout=30) as r:
+            got = 0
+            for chunk in r.iter_bytes(1024 * 1024):
+                got += len(chunk)
+                if got < 4 * 1024 * 1024:
+                    time.sleep(0.3)  # slow for the first MiBs
+        assert got == 40 * 1024 * 1024

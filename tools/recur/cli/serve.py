@@ -134,6 +134,13 @@ def _slack_secret(path) -> str | None:
     help="Seconds a client has to send its request body (then 408 and close).",
 )
 @click.option(
+    "--send-timeout",
+    default=60.0,
+    show_default=True,
+    type=Range(0.1, 3600),
+    help="Seconds a response may wait on a client that reads none of it (then the connection is dropped).",
+)
+@click.option(
     "--slack-signing-secret-file",
     "slack_secret_file",
     type=click.Path(dir_okay=False, exists=True),
@@ -175,6 +182,7 @@ def serve(
     max_concurrent,
     header_timeout,
     body_timeout,
+    send_timeout,
     slack_secret_file,
     site_url,
     mcp_max_sessions,
@@ -211,7 +219,7 @@ def serve(
         mcp_max_sessions=mcp_max_sessions,
         mcp_idle_seconds=mcp_idle_timeout,
     )
-    _run(app, stop, host, port, header_timeout, _access(token, token_scope))
+    _run(app, stop, host, port, (header_timeout, send_timeout), _access(token, token_scope))
 
 
 def _limit_threads(threads: int) -> None:
@@ -270,16 +278,20 @@ class _StopOnFatal:
             self.server.should_exit = True
 
 
-def _run(app, stop: _StopOnFatal, host: str, port: int, header_timeout: float, access: str) -> None:
-    """Serve ``app`` with uvicorn until it stops; exit 1 when it stopped because of ``stop``."""
+def _run(app, stop: _StopOnFatal, host: str, port: int, timeouts: tuple, access: str) -> None:
+    """Serve ``app`` with uvicorn until it stops; exit 1 when it stopped because of ``stop``.
+    ``timeouts``: (header, send) seconds."""
     import signal
 
     import uvicorn
 
     from recur.serve import server as serve_server
 
+    header_timeout, send_timeout = timeouts
     stop.server = uvicorn.Server(
-        serve_server.config(app, host, port, header_timeout=header_timeout, timeout_graceful_shutdown=5)
+        serve_server.config(
+            app, host, port, header_timeout=header_timeout, send_timeout=send_timeout, timeout_graceful_shutdown=5
+        )
     )
     shown = f"[{host}]" if ":" in host else host
     click.echo(

@@ -7,6 +7,12 @@ when each new request begins, stops it when the headers are complete, and answer
 JSON error shape (then closes) when it fires. Trickled bytes do not restart it. Slow
 bodies are bounded in the app (BodyGuard's ``body_timeout``); neither ties up a worker
 thread, since nothing reaches a route before its body is complete.
+
+The other way round, a client that stops reading its response (a large site file, a big
+Alertmanager answer) would keep the response waiting to be written, its concurrency slot and
+its buffered bytes for as long as the connection lives. When writing stays paused (the socket
+and transport buffers full) for ``send_timeout`` seconds with no progress, the connection is
+aborted; a slow reader that keeps reading resumes writing and is never cut off.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from recur.serve.guard import error_body
 
 DEFAULT_HEADER_TIMEOUT = 10.0
+DEFAULT_SEND_TIMEOUT = 60.0  # seconds a response may make no progress (the client reads nothing)
 # request line + headers; nginx's default buffers (4 x 8 KiB) are half of this. Without a bound the
 # parser kept an 8 MB header, and a 100 MB one raised the server's memory by 130 MB (found by QA).
 MAX_HEADER_BYTES = 64 * 1024
@@ -25,8 +32,10 @@ MAX_HEADER_BYTES = 64 * 1024
 
 class HeaderTimeoutProtocol(HttpToolsProtocol):
     header_timeout = DEFAULT_HEADER_TIMEOUT
+    send_timeout = DEFAULT_SEND_TIMEOUT
     _header_timer = None
     _header_bytes = 0
+    _send_timer = None
 
     def connection_made(self, transport) -> None:
         super().connection_made(transport)
@@ -60,7 +69,29 @@ class HeaderTimeoutProtocol(HttpToolsProtocol):
 
     def connection_lost(self, exc) -> None:
         self._disarm_header_timer()
+        self._disarm_send_timer()
         super().connection_lost(exc)
+
+    def pause_writing(self) -> None:
+        """The transport's buffer is full: the client has stopped reading, for now."""
+        super().pause_writing()
+        if self._send_timer is None:
+            self._send_timer = self.loop.call_later(self.send_timeout, self._send_stalled)
+
+    def resume_writing(self) -> None:
+        self._disarm_send_timer()
+        super().resume_writing()
+
+    def _disarm_send_timer(self) -> None:
+        if self._send_timer is not None:
+            self._send_timer.cancel()
+            self._send_timer = None
+
+    def _send_stalled(self) -> None:
+        """No byte of the response taken for ``send_timeout`` s: drop the connection (closing
+        would wait for the unread bytes); the response's pending write returns, the slot frees."""
+        self._send_timer = None
+        self.transport.abort()
 
     def _arm_header_timer(self) -> None:
         self._header_timer = self.loop.call_later(self.header_timeout, self._headers_too_slow)
@@ -99,15 +130,27 @@ class HeaderTimeoutProtocol(HttpToolsProtocol):
         self.transport.close()
 
 
-def protocol(header_timeout: float = DEFAULT_HEADER_TIMEOUT) -> type:
-    """A protocol class with this header timeout (uvicorn takes a class, not an instance)."""
-    return type("RecurHttpProtocol", (HeaderTimeoutProtocol,), {"header_timeout": float(header_timeout)})
+def protocol(header_timeout: float = DEFAULT_HEADER_TIMEOUT, send_timeout: float = DEFAULT_SEND_TIMEOUT) -> type:
+    """A protocol class with these timeouts (uvicorn takes a class, not an instance)."""
+    return type(
+        "RecurHttpProtocol",
+        (HeaderTimeoutProtocol,),
+        {"header_timeout": float(header_timeout), "send_timeout": float(send_timeout)},
+    )
 
 
-def config(app, host: str = "127.0.0.1", port: int = 8000, *, header_timeout: float = DEFAULT_HEADER_TIMEOUT, **kw):
-    """The uvicorn.Config `recur serve` uses (httptools, uvloop, the header timeout)."""
+def config(
+    app,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    *,
+    header_timeout: float = DEFAULT_HEADER_TIMEOUT,
+    send_timeout: float = DEFAULT_SEND_TIMEOUT,
+    **kw,
+):
+    """The uvicorn.Config `recur serve` uses (httptools, uvloop, the header and send timeouts)."""
     import uvicorn
 
     kw.setdefault("log_level", "warning")
     kw.setdefault("access_log", False)
-    return uvicorn.Config(app, host=host, port=port, http=protocol(header_timeout), **kw)
+    return uvicorn.Config(app, host=host, port=port, http=protocol(header_timeout, send_timeout), **kw)
