@@ -86,9 +86,11 @@ def test_resolved_alerts_are_reported_not_suggested(fake_served):
     assert resolved["resolved"] is True and resolved["status"] == "resolved"
     assert resolved["results"] == [] and resolved["no_known_pattern"] is None
     assert firing["resolved"] is False and firing["results"][0]["id"] == "disk-full"
+    assert r.json()["no_known_pattern"] is firing["no_known_pattern"] is False  # the group's verdict too
     grafana = grafana_payload(grafana_alert("DiskAlmostFull", "No space left", status="resolved"), status="resolved")
     r = httpx.post(fake_served + "/api/alertmanager", json=grafana, timeout=30)
     assert r.json()["status"] == "resolved" and r.json()["alerts"][0]["results"] == []
+    assert r.json()["no_known_pattern"] is False  # nothing firing: nothing to record
 
 
 def test_vague_grafana_test_alert_gets_no_known_pattern(real_engine):
@@ -100,3 +102,4 @@ def test_vague_grafana_test_alert_gets_no_known_pattern(real_engine):
     assert r.status_code == 200, r.text
     alert = r.json()["alerts"][0]
     assert alert["no_known_pattern"] is True, [(x["id"], x["confidence"]) for x in alert["results"]]
+    assert r.json()["no_known_pattern"] is True

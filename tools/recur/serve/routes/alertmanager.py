@@ -32,11 +32,15 @@ def alertmanager(
             by_query[q] = engine.answer(q, top=top)
         metrics.observe_answer(by_query[q])
     out = [alert_entry(a, q, by_query.get(q)) for a, q in zip(alerts, queries)]
+    firing = [e["no_known_pattern"] for e in out if not e["resolved"]]
     return JSONResponse(
         {
             "status": body.status,
             "groupKey": body.groupKey,
             "source": WEBHOOK_VERSIONS[body.version],
+            # the group's verdict, as every suggestion answer has one: no firing alert matches a
+            # known pattern (each alert has its own below; a group with none firing: false)
+            "no_known_pattern": bool(firing) and all(firing),
             "alerts": out,
             "skipped": max(0, len(body.alerts) - MAX_ALERTS),
         }
