@@ -381,3 +381,21 @@ def test_a_damaged_index_file_that_is_still_json_is_an_error_and_recur_index_reb
     assert res.exit_code == 0, res.output
     assert "up to date" not in res.output and "Indexed 3 patterns" in res.output
     assert [r["id"] for r in Engine(kb_dir, idx, FAKE).suggest("disk full", top=3)]
+
+
+def test_a_reload_onto_another_model_lets_the_old_one_go(kb_dir, tmp_path):
+    """A server picks up every `recur tune` (the KB's active model changes and the index is rebuilt
+    with it); each model it had loaded stayed in the per-process cache (~90 MB a model)."""
+    import gc
+    import weakref
+
+    idx = tmp_path / "index"
+    build(kb_dir, idx, "fake:64")
+    engine = Engine(kb_dir, idx, "fake:64")
+    old = weakref.ref(engine.searcher.encoder)
+    build(kb_dir, idx, "fake:32")
+    engine.model = "fake:32"  # what a tune's activation does to a server's model=None (active_model)
+    assert engine.reload_if_changed()
+    gc.collect()
+    assert old() is None and engine.searcher.encoder.model_id == "fake-hash-32"
+    assert engine.suggest("disk full")[0]["id"]

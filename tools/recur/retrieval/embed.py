@@ -362,6 +362,13 @@ def load_encoder(spec: str | ModelSpec | None) -> Encoder:
     return _CACHE[ms.model_id]
 
 
+def forget(model_id: str) -> None:
+    """Drop a model from the per-process caches: a server that picks up every `recur tune` kept
+    each model it ever loaded (~90 MB each). Whoever still holds the encoder keeps it alive."""
+    _CACHE.pop(model_id, None)
+    _TORCH.pop(model_id, None)
+
+
 def load_torch_encoder(spec: str | ModelSpec | None) -> SentenceTransformerEncoder:
     """The PyTorch encoder of a real model (once per process): for what needs the model itself
     (``recur tune``, exports)."""

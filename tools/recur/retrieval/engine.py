@@ -141,7 +141,10 @@ class Engine:
             )
         if self._trace_queries:  # a reload may bring a newly tuned model
             _trace(encoder)
+        old = self.searcher.encoder.model_id if self.searcher is not None else None
         self.searcher = Searcher(loaded, encoder)
+        if old is not None and old != encoder.model_id:
+            embed.forget(old)  # the model this engine used before a tune: freed once no query holds it
 
     def enable_traced(self) -> None:
         """For a long-running process: single queries through a traced graph (embed.enable_traced),
