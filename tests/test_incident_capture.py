@@ -299,3 +299,45 @@ def test_flag_and_link_keep_a_records_crlf_and_byte_order_mark(kb_dir):
     other = kb_dir / "incidents/2026/INC-2026-0001.md"
     assert run("incident", "flag", "--kb", str(kb_dir), "INC-2026-0001", "plain").exit_code == 0
     assert b"\r" not in other.read_bytes() and not other.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "## Root cause\nthe pool was too small",  # pasted notes that start with a heading
+        "pods restarting\n\n## Summary\nsame again",  # a heading the record already has
+        "```\n## not a heading in code\n",  # an unclosed fence in the pasted text
+    ],
+)
+def test_a_description_with_markdown_headings_stays_the_records_summary(kb_dir, tmp_path, description):
+    """Found by QA: `recur incident new -d` with pasted notes holding a `## ` heading wrote a
+    record whose Summary was empty (or a second Summary): `recur check` rejected it and the incident
+    was left out of the board and the report. The text stays in the Summary, headings one level down."""
+    r = new(kb_dir, tmp_path, "-t", "Pasted notes", "-s", "sev3", "-d", description, "--no-suggest")
+    assert r.exit_code == 0, r.output
+    kb = load_kb(kb_dir)
+    assert not kb.problems, [str(p) for p in kb.problems]
+    summary = kb.incidents["INC-2026-0003"].summary
+    assert [w for w in description.split() if w not in ("##", "```")] == [
+        w for w in summary.split() if w not in ("###", "##", "```")
+    ]
+    # `recur new incident --summary` goes through the same writer
+    r = run(
+        "new",
+        "incident",
+        "--kb",
+        str(kb_dir),
+        "--title",
+        "x",
+        "--severity",
+        "sev3",
+        "--no-input",
+        "--date",
+        "2026-05-02",
+        "--summary",
+        description,
+    )
+    assert r.exit_code == 0, r.output
+    kb = load_kb(kb_dir)
+    assert not kb.problems, [str(p) for p in kb.problems]
+    assert set(kb.incidents["INC-2026-0004"].sections) == {"Summary", "Timeline", "Decisions"}

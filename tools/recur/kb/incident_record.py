@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from recur.kb.writer import flow_list, q
+from recur.kb.writer import flow_list, q, section_text
 from recur.util.dates import require_in_range
 from recur.util.errors import AlreadyExists, RecurError
 from recur.util.files import write_atomic
@@ -101,7 +101,7 @@ def incident_text(
             lines.append(f"{key}: {text}")
     lines.append("---")
     for heading, text in (sections or {}).items():
-        lines += ["", f"## {heading}", text.strip()]
+        lines += ["", f"## {heading}", section_text(text)]
     return "\n".join(lines) + "\n"
 
 

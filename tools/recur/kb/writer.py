@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from recur.kb.parse import _FENCE, _H2
+
 
 def q(value) -> str:
     """A YAML scalar for any string: JSON strings are valid YAML double-quoted scalars."""
@@ -52,6 +54,23 @@ def front_matter_lines(items) -> list[str]:
         else:
             lines.append(f"{key}: {q(value)}")
     return lines
+
+
+def section_text(text: str) -> str:
+    """Free text (a pasted description) made safe as the body of one ``## `` section: a ``## ``
+    heading in it would start another section (an empty or a second Summary), so headings go one
+    level down; a code fence left open would swallow the sections after it, so it is closed."""
+    out, fence = [], None
+    for line in str(text).strip().split("\n"):
+        m = _FENCE.match(line)
+        if m:
+            fence = None if fence else m.group(1)
+        elif fence is None and _H2.match(line):
+            line = "#" + line
+        out.append(line)
+    if fence:
+        out.append(fence)
+    return "\n".join(out)
 
 
 def section_lines(body) -> list[str]:
