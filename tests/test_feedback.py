@@ -238,3 +238,32 @@ def test_tune_reads_feedback_with_a_torn_line(tmp_path, capsys):
         fh.write(b'{"query": "x", "pattern": "disk-fu')
     assert read_feedback(load_kb(kb), fb) == [("certificate expired on the api", "dns-failure")]
     assert "torn last line" in capsys.readouterr().err
+
+
+def test_exporting_to_the_same_out_file_twice_writes_nothing_the_second_time(tmp_path):
+    """Found by QA: `recur feedback export --out FILE` run twice said "Wrote 2 case(s)" the second
+    time, though the cases were already in FILE and nothing was added; a case written there with a
+    block-style expect list was rewritten as a flow list on the way. A pair FILE already has is not
+    counted, nor its case touched."""
+    kb = small_kb(tmp_path / "kb")
+    fb = tmp_path / "f.jsonl"
+    votes(fb, ("disk is full on node 7", "disk-full", True), ("checkout hangs on db", "db-pool-exhausted", True))
+    out = tmp_path / "new-cases.yml"
+    args = ["feedback", "export", "--kb", str(kb), "--feedback", str(fb), "--out", str(out)]
+    first = CliRunner().invoke(cli, args)
+    assert first.exit_code == 0 and "Wrote 2 case(s)" in first.output, first.output
+    out.write_text(out.read_text().replace("expect: [disk-full]", "expect:\n    - disk-full"))
+    written = out.read_text()
+    again = CliRunner().invoke(cli, args)
+    assert again.exit_code == 0, again.output
+    assert "nothing to export" in again.output and "Wrote" not in again.output
+    assert out.read_text() == written
+    assert export(fb, kb, out) == (0, out)
+    # a new pattern for one of those queries still joins its case, and only that one is counted
+    votes(fb, ("checkout hangs on db", "dns-failure", True))
+    assert export(fb, kb, out) == (1, out)
+    assert yaml.safe_load(out.read_text())[1] == {
+        "query": "checkout hangs on db",
+        "expect": ["db-pool-exhausted", "dns-failure"],
+    }
+    assert yaml.safe_load(out.read_text())[0] == {"query": "disk is full on node 7", "expect": ["disk-full"]}

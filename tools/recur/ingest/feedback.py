@@ -212,6 +212,8 @@ def export(feedback_path, kb_dir, out=None) -> tuple[int, Path]:
             raise RecurError(f"{target}:1: cases: must be a list of {{query, expect}} entries")
     old, merged, pairs = _merge_into_cases(old, pairs)
     added = len({q for q, _ in pairs})  # cases_yaml writes one case per query
+    if not added and not merged:  # every pair is already in the file: leave it as it is
+        return 0, target
     text = old
     if pairs:
         block = cases_yaml(pairs, f"recur feedback export from {feedback_path}")
@@ -255,6 +257,8 @@ def _merge_into_cases(text: str, pairs: list[tuple[str, str]]) -> tuple[str, int
         if "#" in span or not all(isinstance(h, str) for h in have):
             continue
         new = have + [p for p in wanted.pop(_key(str(q.value))) if p not in have]
+        if new == have:  # the file already says this (an export run twice): nothing to count or rewrite
+            continue
         tail = span[len(span.rstrip()) :]  # a block list's span ends at the next line's indent: keep it
         start, lead = e.start_mark.index, ""
         key_end = len(text[:start].rstrip())
