@@ -341,3 +341,29 @@ def test_a_description_with_markdown_headings_stays_the_records_summary(kb_dir, 
     kb = load_kb(kb_dir)
     assert not kb.problems, [str(p) for p in kb.problems]
     assert set(kb.incidents["INC-2026-0004"].sections) == {"Summary", "Timeline", "Decisions"}
+
+
+def test_suggestions_after_recording_never_match_the_record_itself(kb_dir, tmp_path):
+    """Found by QA: the record is written (and indexed as evidence of the patterns it links) before
+    the suggestions are made, so `--pattern disk-full` with an unrelated description showed disk-full
+    as a high-confidence match of its own text, `no_known_pattern` false, and "Link one later:
+    recur incident link ... disk-full" for a link already made. With nothing known, the hint named
+    a pattern shown "for comparison only", and a linked record was said to be "needs analysis"."""
+    hr = ("-t", "Vacation days", "-s", "sev3", "-d", "How many vacation days do I get this year")
+    r = new(kb_dir, tmp_path, *hr, "--pattern", "disk-full", "--json")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert out["linked"] == ["disk-full"] and out["no_known_pattern"] is True
+    assert "disk-full" not in [s["id"] for s in out["suggestions"]]
+    r = new(kb_dir, tmp_path, *hr, "--pattern", "disk-full")
+    assert r.exit_code == 0, r.output
+    assert "No other known pattern matches (linked: disk-full)." in r.output
+    assert "needs analysis" not in r.output and "Link one later" not in r.output
+    assert "  1. disk-full" not in r.output
+    r = new(kb_dir, tmp_path, "-t", "Badge reader", "-s", "sev3", "-d", "The office badge reader rejects my card")
+    assert r.exit_code == 0, r.output
+    assert 'No known pattern matches: it will show as "needs analysis"' in r.output
+    assert "Closest patterns, for comparison only:" in r.output and "Link one later" not in r.output
+    # a real match still gets its hint
+    r = new(kb_dir, tmp_path, "-t", "Pool", "-s", "sev3", "-d", "FATAL: sorry, too many clients already")
+    assert r.exit_code == 0 and "Link one later: recur incident link INC-2026-0006 db-pool-exhausted" in r.output

@@ -23,10 +23,12 @@ def incident():
     """
 
 
-def _answer(kb_dir, index_dir, model, text: str, top: int):
+def _answer(kb_dir, index_dir, model, text: str, top: int, linked=()):
+    """The known patterns that match ``text``, but for those the record already links: the record
+    is written first and indexed as their evidence, so each would match its own text."""
     from recur.retrieval.engine import Engine
 
-    return Engine.open(kb_dir, index_dir, model, quiet=True).answer(text, top=top)
+    return Engine.open(kb_dir, index_dir, model, quiet=True).answer(text, top=top, exclude=set(linked))
 
 
 @incident.command("new")
@@ -155,14 +157,14 @@ def _suggest_and_link(
     from recur.kb.loader import load_kb
 
     iid = out["id"]
-    answer = _answer(kb_dir, index_dir, model, query, top)
+    answer = _answer(kb_dir, index_dir, model, query, top, out["linked"])
     out["suggestions"] = results = answer.results
     out["no_known_pattern"] = answer.no_known_pattern
     chosen = []
     if link_top and results and results[0]["confidence"] == "high" and not answer.no_known_pattern:
         chosen = [results[0]["id"]]
     if not as_json:
-        _show(answer)
+        _show(answer, out["linked"])
         if tty and results and not chosen:
             picks = click.prompt("Link which? (numbers like 1,2; Enter for none)", default="", show_default=False)
             chosen = [
@@ -175,21 +177,23 @@ def _suggest_and_link(
         out["linked"] += added
         if not as_json and added:
             click.echo(f"Linked {iid} to {', '.join(added)}.")
-    elif not as_json and results:
+    elif not as_json and results and not answer.no_known_pattern:  # never a comparison-only pattern
         click.echo(f"Link one later: recur incident link {iid} {results[0]['id']}")
 
 
-def _show(answer) -> None:
+def _show(answer, linked=()) -> None:
     results = answer.results
     if answer.no_known_pattern:
         click.echo(
-            'No known pattern matches: it will show as "needs analysis" in recur report. Once the cause '
+            f"No other known pattern matches (linked: {', '.join(linked)})."
+            if linked  # it is not "needs analysis": it links a pattern
+            else 'No known pattern matches: it will show as "needs analysis" in recur report. Once the cause '
             "is understood, draft a pattern (recur new pattern) or recur import the postmortem."
         )
         if results:
             click.echo("Closest patterns, for comparison only:")
     else:
-        click.echo("Known patterns that match:")
+        click.echo("Other known patterns that match:" if linked else "Known patterns that match:")
     if not results:
         return
     for r in results:

@@ -175,16 +175,17 @@ class Engine:
         lone surrogate is searched as U+FFFD (recur.util.utf8.clean), as is the answer's query."""
         return self.suggest_many([text], top=top)[0]
 
-    def answer(self, text: str, top: int = 5) -> Answer:
-        """``suggest`` plus the answer-level verdict (``no_known_pattern``)."""
-        return self.answer_many([text], top=top)[0]
+    def answer(self, text: str, top: int = 5, *, exclude=None) -> Answer:
+        """``suggest`` plus the answer-level verdict (``no_known_pattern``); ``exclude``: pattern ids
+        answered as if they were not in the KB (those a new incident already links)."""
+        return self.answer_many([text], top=top, exclude=exclude)[0]
 
-    def answer_many(self, texts: list[str], top: int = 5) -> list[Answer]:
+    def answer_many(self, texts: list[str], top: int = 5, *, exclude=None) -> list[Answer]:
         texts = [clean(t)[:MAX_QUERY_CHARS] for t in texts]
-        lists = self.suggest_many(texts, top=top)
+        lists = self.suggest_many(texts, top=top, exclude=exclude)
         return [Answer(t, r, no_known_pattern(r)) for t, r in zip(texts, lists)]
 
-    def suggest_many(self, texts: list[str], top: int = 5, mode: str = "hybrid") -> list[list[Result]]:
+    def suggest_many(self, texts: list[str], top: int = 5, mode: str = "hybrid", exclude=None) -> list[list[Result]]:
         """``suggest`` for many texts, encoded in one batch."""
         from recur.retrieval.lookalikes import annotate  # close candidates get look_alikes (issue 6)
 
@@ -194,7 +195,7 @@ class Engine:
         vecs = searcher.encode_queries(texts) if texts else []
         out = []
         for text, vec in zip(texts, vecs):
-            hits = searcher.search(text, top=top, qvec=vec, mode=mode)
+            hits = searcher.search(text, top=top, qvec=vec, mode=mode, exclude=exclude)
             out.append(
                 annotate(
                     [result_object(i + 1, h, searcher.index.docs[h.id]) for i, h in enumerate(hits)],

@@ -189,9 +189,10 @@ class Searcher:
         return out
 
     # -- ranking ------------------------------------------------------------------
-    def search(self, text: str, top: int = 5, qvec=None, mode: str = "hybrid") -> list[Hit]:
+    def search(self, text: str, top: int = 5, qvec=None, mode: str = "hybrid", exclude=None) -> list[Hit]:
         """Rank patterns for ``text``. ``mode="dense"`` uses the embedding views only (for benchmarks).
-        ``qvec`` may be a vector or a (vector, focus vector) pair from ``encode_queries``."""
+        ``qvec`` may be a vector or a (vector, focus vector) pair from ``encode_queries``; ``exclude``
+        (pattern ids) ranks as if they were not in the KB (see ``score_candidates``)."""
         if not self.ids or not text.strip():
             return []
         if qvec is None:
@@ -201,7 +202,7 @@ class Searcher:
         else:
             q, fq = qvec, None
         dense_only = mode == "dense"
-        scored = self.score_candidates(text, q, fq, dense_only, top=top)
+        scored = self.score_candidates(text, q, fq, dense_only, exclude=exclude, top=top)
         if scored is None:
             return []
         cidx, comp, sig, allsims, fused = scored
