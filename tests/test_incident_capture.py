@@ -367,3 +367,25 @@ def test_suggestions_after_recording_never_match_the_record_itself(kb_dir, tmp_p
     # a real match still gets its hint
     r = new(kb_dir, tmp_path, "-t", "Pool", "-s", "sev3", "-d", "FATAL: sorry, too many clients already")
     assert r.exit_code == 0 and "Link one later: recur incident link INC-2026-0006 db-pool-exhausted" in r.output
+
+
+def test_flag_and_link_keep_a_comment_on_the_line_they_edit(kb_dir):
+    """Found by QA: the records are edited as text so that an author's comments survive, yet
+    `incident link` and `incident flag` rewrote `patterns: []  # to be analysed` (or a `flags:` line
+    with a comment) without its comment."""
+    path = kb_dir / "incidents/2026/INC-2026-0002.md"
+    text = path.read_text().replace("patterns: []", "patterns: []  # to be analysed")
+    path.write_text(text.replace("---\n\n", "flags:  # from the bridge call\n  - first\n---\n\n", 1))
+    other = kb_dir / "incidents/2026/INC-2026-0001.md"
+    other.write_text(other.read_text().replace("services: [checkout]", "flags: [a]  # ours\nservices: [checkout]"))
+    other.write_text(other.read_text().replace('flags: ["restored by restarting; pool metrics lost"]\n', ""))
+    assert run("incident", "link", "--kb", str(kb_dir), "INC-2026-0002", "disk-full").exit_code == 0
+    assert run("incident", "flag", "--kb", str(kb_dir), "INC-2026-0002", "why slow").exit_code == 0
+    assert run("incident", "flag", "--kb", str(kb_dir), "INC-2026-0001", "why no alert").exit_code == 0
+    lines = path.read_text().splitlines()
+    assert "patterns: [disk-full]  # to be analysed" in lines
+    assert lines[lines.index("flags:  # from the bridge call") + 1 :][:2] == ["  - first", '  - "why slow"']
+    assert 'flags: [a, "why no alert"]  # ours' in other.read_text().splitlines()
+    kb = load_kb(kb_dir)
+    assert not kb.errors and kb.incidents["INC-2026-0002"].patterns == ["disk-full"]
+    assert [f.text for f in kb.incidents["INC-2026-0001"].flags] == ["a", "why no alert"]

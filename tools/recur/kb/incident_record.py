@@ -145,10 +145,10 @@ def add_list_item(front: list[str], key: str, item: str, path: Path) -> list[str
         m = pat.match(line)
         if not m:
             continue
-        rest = m.group(1)
+        rest, comment = m.group(1), f"  {m.group(2)}" if m.group(2) else ""  # an author's comment stays
         if rest in ("", "[]", "null", "~"):
             if rest == "[]":
-                return front[:k] + [f"{key}: [{item}]"] + front[k + 1 :]
+                return front[:k] + [f"{key}: [{item}]{comment}"] + front[k + 1 :]
             end, indent = k, "  "
             for j in range(k + 1, len(front)):
                 ln = front[j]
@@ -161,11 +161,11 @@ def add_list_item(front: list[str], key: str, item: str, path: Path) -> list[str
                 else:
                     break
             if end == k:
-                return front[:k] + [f"{key}:", f"{indent}- {item}"] + front[k + 1 :]
+                return front[:k] + [f"{key}:{comment}", f"{indent}- {item}"] + front[k + 1 :]
             return front[: end + 1] + [f"{indent}- {item}"] + front[end + 1 :]
         if rest.startswith("[") and rest.endswith("]"):
             inner = rest[1:-1].strip()
-            return front[:k] + [f"{key}: [{inner + ', ' if inner else ''}{item}]"] + front[k + 1 :]
+            return front[:k] + [f"{key}: [{inner + ', ' if inner else ''}{item}]{comment}"] + front[k + 1 :]
         raise RecurError(f"{path}:{k + 2}: {key}: written in a layout this tool does not edit; add it by hand")
     return front + [f"{key}:", f"  - {item}"]
 
