@@ -216,3 +216,26 @@ def test_path_step_gist_keeps_identifiers():
         _first_sentence("A **bad** [thing](x.md) hit snake_case_names, _really_. Then.")
         == "A bad thing hit snake_case_names, really."
     )
+
+
+def test_pages_as_of_a_date_count_only_the_incidents_up_to_it_as_the_board_does(tmp_path):
+    """Found by QA: a site built --as-of a past date showed, on a pattern's card and on the home page's
+    "most recurring (all time)", incidents dated after it, and the incident list counted them under
+    "needs analysis", while the board of the same site (problems.board) leaves them out."""
+    from kbfactory import small_kb, write
+
+    root = small_kb(tmp_path / "kb")
+    later = (
+        "---\nid: {i}\ntitle: Later\ndate: {d}\nseverity: sev3\npatterns: [db-pool-exhausted]\n---\n\n## Summary\nx\n"
+    )
+    write(root, "incidents/2026/INC-2026-0003.md", later.format(i="INC-2026-0003", d="2026-04-01"))
+    write(root, "incidents/2026/INC-2026-0004.md", later.format(i="INC-2026-0004", d="2026-04-02"))
+    kb = load_kb(root)
+    day = dt.date(2026, 3, 5)
+    b = board(kb, day)
+    assert b["counts"]["unknown"] == 0 and b["counts"]["incidents_90"] == 1
+    out = pages(kb, as_of=day, board=b)
+    card = out["patterns/capacity/db-pool-exhausted.md"]
+    assert "1 incident, last on 2026-03-02" in card and "2026-04-0" not in card
+    assert "db-pool-exhausted.md" not in out["index.md"].split("## Most recurring")[1].split("## Ways in")[0]
+    assert "0 with no known pattern yet" in out["incidents/index.md"]

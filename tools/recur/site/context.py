@@ -34,8 +34,10 @@ class Site:
         self.lookalikes = lookalikes or {}
         self.edit_base = edit_base or None
         self.incidents = sorted(kb.incidents.values(), key=lambda i: (i.date, i.id))
-        self.by_pattern: dict = defaultdict(list)  # pattern id -> incidents, oldest first
+        self.by_pattern: dict = defaultdict(list)  # pattern id -> incidents up to as_of, oldest first
         for i in self.incidents:
+            if i.date > as_of:  # not happened yet as of the build date: the board does not count it either
+                continue
             for pid in dict.fromkeys(i.patterns):
                 self.by_pattern[pid].append(i)
         self.patterns = sorted(kb.patterns.values(), key=lambda p: (p.category, p.title.lower(), p.id))

@@ -58,7 +58,7 @@ def incident_page(site: Site, i) -> str:
 def incident_index(site: Site) -> str:
     page = INCIDENTS
     out = [front_matter(title="Incidents", search={"exclude": True}), "# Incidents\n"]
-    unknown = sum(1 for i in site.incidents if not i.patterns)
+    unknown = site.board["counts"]["unknown"]  # as the board counts them (up to as_of)
     years: dict = {}
     for i in reversed(site.incidents):
         years.setdefault(i.date.year, []).append(i)
