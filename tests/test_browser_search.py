@@ -30,6 +30,7 @@ QUERIES = [
     "KubePodCrashLooping after the deploy",
     "the database connection pool is exhausted and requests time out",
     "disk full",
+    "FATAL: remaining connection slots are reserved; ERROR: could not serve HTTP 503",  # log levels: no identifiers
 ]
 
 RANK_JS = """

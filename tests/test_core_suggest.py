@@ -56,6 +56,21 @@ def test_signal_matches_ignore_numbers(run):
     assert json.loads(res.stdout)["results"][0]["id"] == "db-pool-exhausted"
 
 
+def test_a_log_level_is_not_an_identifier_match(run):
+    """A "FATAL" or "ERROR" in a pasted log line is not an alert name or an error code: it matched
+    every signal with the same level as an identifier (0.9, a "high" signal)."""
+    from recur.util.text import identifiers
+
+    assert identifiers("FATAL: x; ERROR HTTP 503 from KubePodCrashLooping, ENOSPC, WARN") == {
+        "503",
+        "kubepodcrashlooping",
+        "enospc",
+    }
+    res = run("suggest", "--json", "FATAL: remaining connection slots are reserved for superuser")
+    why = [w for r in json.loads(res.stdout)["results"] for w in r["why"] if w["field"] == "signal"]
+    assert not [w for w in why if w["text"].startswith("FATAL") and w["score"] >= 0.9], why
+
+
 def test_missing_index_is_built_and_said_on_stderr(run):
     res = run("suggest", "disk full")
     assert "No index" in res.stderr and "building it now" in res.stderr

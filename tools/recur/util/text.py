@@ -77,6 +77,15 @@ def normalise_signal(text: str) -> str:
     return _SPACE.sub(" ", _DIGITS.sub("#", text.lower())).strip(" .")
 
 
+# Upper-case words every log line has: a log level or the protocol is not an identifier. As one,
+# "FATAL: remaining connection slots ..." matched the signal "FATAL: sorry, too many clients" (0.9).
+# A signal's identifiers never hold them, so the browser's port (site/browser/ranker.js, whose
+# signal identifiers come from here) needs no copy of the list.
+NOT_IDENTIFIERS = frozenset(
+    "error errors fatal panic warn warning info debug trace notice critical crit alert emerg severe http https".split()
+)
+
+
 def identifiers(text: str) -> set[str]:
     """Distinctive tokens as written: alert names, error codes, metric names (lowercased)."""
     out = set()
@@ -85,7 +94,7 @@ def identifiers(text: str) -> set[str]:
         looks_code = any(c.isdigit() for c in tok) or "_" in tok or tok.isupper() and len(tok) >= 4
         if has_inner_case or looks_code or ("." in tok and "/" not in tok and len(tok) > 6):
             out.add(tok.lower().strip(".:"))
-    return out
+    return out - NOT_IDENTIFIERS
 
 
 _SLUG_STOP = frozenset("the a an of on in for and to at with by after during".split())
