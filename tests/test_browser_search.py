@@ -30,6 +30,7 @@ QUERIES = [
     "KubePodCrashLooping after the deploy",
     "the database connection pool is exhausted and requests time out",
     "disk full",
+    "FATAL: sorry, too many clients already",  # a signal as written: found, and near its own view
     "FATAL: remaining connection slots are reserved; ERROR: could not serve HTTP 503",  # log levels: no identifiers
 ]
 
@@ -107,6 +108,8 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
             if rp["probability"] is not None:
                 assert rj["probability"] == pytest.approx(rp["probability"], abs=0.02)
             assert {w["field"] for w in rj["why"]} == {w["field"] for w in rp["why"]}
+            dupes = [len(r["why"]) - len({w["text"] for w in r["why"]}) for r in (rp, rj)]
+            assert dupes == [0, 0], (rp["why"], rj["why"])  # a signal found in the text is listed once
             assert [o["id"] for o in rj["look_alikes"]] == [o["id"] for o in rp["look_alikes"]]
             for key in ("title", "runbook", "evidence", "path", "incidents", "distinguish"):
                 assert rj[key] == rp[key]

@@ -48,6 +48,8 @@ def test_json_result_carries_the_documented_keys(run):
     assert set(top) >= RESULT_KEYS
     assert top["id"] == "db-pool-exhausted" and top["confidence"] == "high"
     assert {"field": "signal", "text": "FATAL: sorry, too many clients already", "score": 1.0} in top["why"]
+    # found in the text, the signal is not listed a second time as a meaning match of its view
+    assert [w["text"] for w in top["why"]].count("FATAL: sorry, too many clients already") == 1, top["why"]
     assert top["runbook"] and top["evidence"]
 
 

@@ -215,7 +215,10 @@ class Searcher:
             pid = self.pids[cidx[j]]
             sscore, sig_why = sig.get(pid, (0.0, []))
             sims = allsims[self.row_arr[pid]]
-            why = sig_why + self._dense_why(self.rows[pid], sims) + self._lexical_why(pid, text, comp["bm25"][j])
+            matched = {w["text"] for w in sig_why}  # a signal found in the text is not listed again by meaning
+            why = (
+                sig_why + self._dense_why(self.rows[pid], sims, matched) + self._lexical_why(pid, text, comp["bm25"][j])
+            )
             hits.append(
                 Hit(
                     pid,
@@ -320,11 +323,13 @@ class Searcher:
             out[pid] = (why[0]["score"], why[:WHY_PER_PART])
         return out
 
-    def _dense_why(self, prow, sims) -> list:
+    def _dense_why(self, prow, sims, matched=frozenset()) -> list:
         out = []
         for i in np.argsort(-sims)[: WHY_PER_PART + 2]:
             view = self.index.views[prow[i]]
             if view["kind"] == "doc" or sims[i] < WHY_MIN_COSINE:
+                continue
+            if view["kind"] == "signal" and view["text"] in matched:
                 continue
             out.append(
                 {"field": view["kind"], "text": view["text"][:WHY_TEXT_CHARS], "score": round(float(sims[i]), 3)}

@@ -247,7 +247,8 @@ export class Ranker {
       const c = cidx[j];
       const [sscore, sigWhy] = sig.get(c) || [0, []];
       const psims = this.rows[c].map((r) => sims[r]);
-      const why = [...sigWhy, ...this.denseWhy(this.rows[c], psims), ...this.lexicalWhy(c, text, comp.bm25[j])];
+      const matched = new Set(sigWhy.map((w) => w.text));  /* a signal found in the text: not again by meaning */
+      const why = [...sigWhy, ...this.denseWhy(this.rows[c], psims, matched), ...this.lexicalWhy(c, text, comp.bm25[j])];
       return { pidx: c, id: this.ids[c], score: fused[j], dense: comp.doc[j], lexical: comp.bm25[j], signal: sscore,
                why, best: Math.max(...psims), probability: probs[r] };
     });
@@ -275,12 +276,13 @@ export class Ranker {
     return s;
   }
 
-  denseWhy(rows, psims) {
+  denseWhy(rows, psims, matched = new Set()) {
     const w = this.p.why, out = [];
     const order = Array.from(psims.keys()).sort((a, b) => psims[b] - psims[a]).slice(0, w.per_part + 2);
     for (const i of order) {
       const view = this.views[rows[i]];
       if (view[1] === "doc" || psims[i] < w.min_cosine) continue;
+      if (view[1] === "signal" && matched.has(view[2])) continue;
       out.push({ field: view[1], text: view[2].slice(0, w.text_chars), score: round(psims[i], 3) });
     }
     return out.slice(0, w.per_part);
