@@ -21,6 +21,7 @@ import threading
 from pathlib import Path
 
 from recur import config
+from recur.kb.writer import q
 from recur.util import utf8
 from recur.util.errors import RecurError
 from recur.util.files import write_atomic
@@ -179,7 +180,7 @@ def cases_yaml(pairs: list[tuple[str, str]], source: str) -> str:
     today = dt.date.today().isoformat()
     lines = [f"# From responder feedback ({source}, {today}): review each case before merging."]
     for query, pids in grouped.items():
-        lines.append(f"- query: {json.dumps(query, ensure_ascii=False)}")
+        lines.append(f"- query: {q(query)}")
         lines.append(f"  expect: [{', '.join(pids)}]")
     return "\n".join(lines) + "\n"
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
 import re
 from pathlib import Path
 
 from recur.kb import placeholders
-from recur.kb.writer import Bullets, Numbered, Raw, pattern_markdown
+from recur.kb.writer import Bullets, Numbered, Raw, dumps, pattern_markdown
 from recur.util.dates import in_range, out_of_range
 from recur.util.errors import RecurError
 from recur.util.text import slugify
@@ -55,7 +54,7 @@ def draft_pattern_text(pid, pm, *, title, category, severity, closest, source, i
         ("status", Raw("draft")),
         ("symptoms", [x[:300] for x in symptoms]),
         ("signals", signals),
-        ("imported", Raw(json.dumps(imported, ensure_ascii=False)) if imported else None),
+        ("imported", Raw(dumps(imported)) if imported else None),
     ]
     sections = [("Summary", s.get("Summary", title).strip()), ("Runbook", Numbered(steps[:10]))]
     cause = "\n\n".join(s[k] for k in ("Root cause", "Trigger", "Five whys") if s.get(k))

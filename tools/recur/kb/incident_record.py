@@ -6,7 +6,6 @@ comments survive; every edit is re-parsed before the file is atomically replaced
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from recur.kb.writer import flow_list, q, section_text
+from recur.kb.writer import dumps, flow_list, q, section_text
 from recur.util.dates import require_in_range
 from recur.util.errors import AlreadyExists, RecurError
 from recur.util.files import write_atomic
@@ -95,9 +94,9 @@ def incident_text(
     for key, value in (extra or {}).items():  # a str as a quoted scalar; lists and mappings as JSON flow (valid YAML)
         if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
             lines.append(f"{key}:")
-            lines += [f"  - {json.dumps(v, ensure_ascii=False, default=str)}" for v in value]
+            lines += [f"  - {dumps(v, default=str)}" for v in value]
         else:
-            text = q(value) if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+            text = q(value) if isinstance(value, str) else dumps(value, default=str)
             lines.append(f"{key}: {text}")
     lines.append("---")
     for heading, text in (sections or {}).items():

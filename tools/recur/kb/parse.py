@@ -96,6 +96,8 @@ def load_yaml(text: str, offset: int = 0) -> YamlDoc:
         return YamlDoc(data, lines, duplicates)
     except ParseError:
         raise
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow raw (its message spans lines)
+        raise _reader_error(text, exc, offset) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + offset) if mark else 1 + offset
@@ -105,6 +107,21 @@ def load_yaml(text: str, offset: int = 0) -> YamlDoc:
         raise ParseError(1 + offset, f"YAML does not parse: {exc}") from None
     finally:
         loader.dispose()
+
+
+def _reader_error(text: str, exc, offset: int) -> ParseError:
+    """The line of a character YAML refuses raw (DEL, a C1 control, U+FFFE) and a one-line message.
+    The parser's own position is a byte offset with libyaml, a character index without it."""
+    code = exc.character if isinstance(exc.character, int) else None
+    at = text.find(chr(code)) if code is not None else -1
+    line = (text.count("\n", 0, at) if at >= 0 else 0) + 1 + offset
+    if code is None:
+        return ParseError(line, f"YAML does not parse: {exc.reason}")
+    return ParseError(
+        line,
+        f"YAML does not parse: character U+{code:04X} is not allowed in YAML (a control character; "
+        f"remove it, or write it as \\u{code:04x} inside double quotes)",
+    )
 
 
 def _tab_hint(text: str, mark) -> str:

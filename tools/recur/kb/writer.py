@@ -8,14 +8,26 @@ on, which ``recur check`` reports) has one definition.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 
 from recur.kb.parse import _FENCE, _H2
 
+# JSON leaves these raw, but YAML refuses them raw in a file (DEL, the C1 controls, U+FFFE/U+FFFF:
+# pasted terminal output, "didnâ\x80\x99t" from a mis-decoded export) or reads them as line
+# breaks (NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR). ``\uXXXX`` means the same in both.
+_NOT_RAW_IN_YAML = re.compile("[\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+
+
+def dumps(value, **kw) -> str:
+    """JSON text that is also valid YAML flow text meaning the same (a string, list or mapping)."""
+    text = json.dumps(value, ensure_ascii=False, **kw)
+    return _NOT_RAW_IN_YAML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
 
 def q(value) -> str:
     """A YAML scalar for any string: JSON strings are valid YAML double-quoted scalars."""
-    return json.dumps(str(value), ensure_ascii=False)
+    return dumps(str(value))
 
 
 def flow_list(items) -> str:
