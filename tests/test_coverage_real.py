@@ -190,3 +190,42 @@ def test_cli_never_aborts_and_warns_once_per_file(kb_dir, tmp_path):
     )
     assert "list.yaml" in text and "  postgres: PostgresqlTooManyConnections, PostgresqlDown" in text
     assert "runbooks.upstream.example: 1 alert(s)" in text
+
+
+# Prometheus's own annotation templating ({{ $labels.x }}, {{ $value }}, {{ .Labels.x }}) is in
+# nearly every real rule file: it is not a Helm template, and the file's alerts are read.
+TEMPLATED = """groups:
+  - name: node
+    rules:
+      - alert: NodeFilesystemAlmostOutOfSpace
+        expr: node_filesystem_avail_bytes / node_filesystem_size_bytes < 0.05
+        annotations:
+          summary: 'Filesystem on {{ $labels.instance }} has {{ printf "%.1f" $value }}% left'
+          description: |
+            {{ $labels.mountpoint }} at {{ .Labels.instance }}: {{ $value | humanizePercentage }} free.
+            {{ if gt $value 1.0 }}Slowly{{ else }}Quickly{{ end }} filling.
+          runbook_url: https://recur.example/patterns/capacity/disk-full/
+      - alert: HostDown
+        expr: up == 0
+        annotations: {summary: "{{- $labels.job }}/{{ .Labels.instance -}} is down ({{ .Value }})"}
+"""
+HELM_QUOTED = """groups:
+  - name: "{{ .Release.Name }}-node"
+    rules:
+      - alert: "{{ .Values.alertName }}"
+        expr: up == 0
+        annotations:
+          summary: "{{`{{ $labels.instance }}`}} down"
+"""
+
+
+def test_prometheus_annotation_templates_are_not_taken_for_helm(tmp_path):
+    write(tmp_path, "rules/node.yml", TEMPLATED)
+    write(tmp_path, "rules/chart/templates/quoted.yaml", HELM_QUOTED)
+    alerts, notes = read_rules(tmp_path / "rules")
+    assert sorted(a.name for a in alerts) == ["HostDown", "NodeFilesystemAlmostOutOfSpace"], notes
+    assert notes == [
+        f"{tmp_path / 'rules/chart/templates/quoted.yaml'}:2: skipped: a Helm template (render it first: helm template ...)"
+    ]
+    disk = next(a for a in alerts if a.name == "NodeFilesystemAlmostOutOfSpace")
+    assert disk.runbook_url == "https://recur.example/patterns/capacity/disk-full/" and disk.line == 4

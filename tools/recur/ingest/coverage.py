@@ -62,7 +62,29 @@ def _mapping_with_line(loader, node, deep=False):
 
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line)
-HELM = re.compile(r"\{\{-?\s*(?:\.|if\b|range\b|include\b|template\b|end\b|toYaml\b|\$)")
+# A Helm template action, told from Prometheus's own annotation templating ({{ $labels.instance }},
+# {{ $value | humanize }}, {{ .Labels.job }}, {{ if gt $value 1.0 }}...{{ end }} inside a string),
+# which nearly every rule file has: one naming a field Prometheus does not give templates
+# (.Values, .Release, .name from a range), a Helm function, or an if/range/end on a line of its own.
+ACTION = re.compile(r"\{\{-?(.*?)-?\}\}")
+PROMETHEUS_FIELDS = {"Labels", "Value", "ExternalLabels", "ExternalURL"}
+HELM_FIELD = re.compile(r"(?<![\w.])\.([A-Za-z_]\w*)")
+HELM_WORDS = re.compile(r"^\s*(?:include|template|define|toYaml|tpl|required)\b|\|\s*(?:nindent|indent|toYaml|quote)\b")
+CONTROL = re.compile(r"^\s*(?:if|else|end|range|with|define|block)\b")
+
+
+def helm_line(raw: str) -> int | None:
+    """The line of the first Helm template action in ``raw``, or None for a plain (rendered) file."""
+    for n, line in enumerate(raw.split("\n"), 1):
+        for m in ACTION.finditer(line):
+            action = re.sub(r'"(?:[^"\\]|\\.)*"|`[^`]*`', '""', m.group(1))  # strings in the action
+            if (
+                any(f not in PROMETHEUS_FIELDS for f in HELM_FIELD.findall(action))
+                or HELM_WORDS.search(action)
+                or (CONTROL.match(action) and line.strip() == m.group(0))
+            ):
+                return n
+    return None
 
 
 def rule_files(path) -> list[Path]:
@@ -130,8 +152,7 @@ def read_file(f: Path) -> tuple[list[Alert], list[str]]:
         raw = f.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return [], [f"{f}:1: skipped: cannot be read as UTF-8 text ({exc.__class__.__name__})"]
-    if HELM.search(raw):
-        line = raw[: HELM.search(raw).start()].count("\n") + 1
+    if (line := helm_line(raw)) is not None:
         return [], [f"{f}:{line}: skipped: a Helm template (render it first: helm template ...)"]
     try:
         docs = list(yaml.load_all(raw, Loader=_LineLoader))
