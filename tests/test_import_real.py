@@ -469,3 +469,32 @@ def test_an_owner_and_due_written_inline_leave_the_follow_up_title():
         ("capacity review", "Mo", dt.date(2026, 2, 15)),
         ("Tune the heap", "li", dt.date(2026, 2, 1)),
     ]
+
+
+RULED = """\
+# Checkout outage
+
+Date: 2026-03-04
+
+## Summary
+Checkout failed for 20 minutes: the payments pool ran out of connections.
+---
+## Root cause
+A report query held every connection. Nobody saw the pool metrics,
+so the page came late.
+---
+## Impact
+12% of orders failed.
+"""
+
+
+def test_a_rule_right_under_a_sentence_is_no_heading_and_the_sentence_is_kept():
+    # "text\\n---" is a Setext heading to CommonMark, but an author's sentence over a "---" separator
+    # is text: it used to become an empty unmapped heading, dropped, while the CLI said it was kept
+    pm = parse(RULED)
+    assert pm.mapped == [("Summary", "Summary"), ("Root cause", "Root cause"), ("Impact", "Impact")]
+    assert pm.unmapped == []
+    # the separator does not stay under the text, where Markdown would make the text a heading again
+    assert pm.sections["Summary"] == "Checkout failed for 20 minutes: the payments pool ran out of connections."
+    assert pm.sections["Root cause"].endswith("so the page came late.")
+    assert pm.sections["Impact"] == "12% of orders failed."

@@ -142,6 +142,7 @@ def unescape(text: str) -> str:
 
 
 SETEXT = re.compile(r"^(=+|-+)\s*$")
+RULES_AROUND = re.compile(r"\A(?:[ \t]*(?:-{3,}|\*{3,}|_{3,})[ \t]*\n)+|(?:\n[ \t]*(?:-{3,}|\*{3,}|_{3,})[ \t]*)+\Z")
 
 
 @dataclass
@@ -383,9 +384,13 @@ def _label_line(pm: Postmortem, w: _Walk, ln: str, n: int) -> bool:
 
 def _setext(lines: list[str], n: int) -> int:
     """1 or 2 when line ``n`` is a Setext heading ("Title" over "====" or "----", as pandoc writes
-    a Confluence or Word export), else 0. A list item, table row or quote over "---" is not one."""
+    a Confluence or Word export), else 0. A list item, table row or quote over "---" is not one,
+    nor is a sentence (ending in . ! ? , ;) or the last line of a paragraph over "---": that is an
+    author's text over a separator, as pandoc never writes a heading."""
     s, under = lines[n].strip(), lines[n + 1].strip() if n + 1 < len(lines) else ""
     if not s or not SETEXT.match(under) or LIST_ITEM.match(lines[n]) or s.startswith(("|", ">")):
+        return 0
+    if under[0] == "-" and (s.endswith((".", "!", "?", ",", ";")) or (n > 0 and lines[n - 1].strip())):
         return 0
     return 1 if under[0] == "=" else 2
 
@@ -420,6 +425,7 @@ def _walk(pm: Postmortem, lines: list[str], offset: int) -> _Walk:
 def _sections(pm: Postmortem, w: _Walk) -> None:
     for name, body, label in w.chunks:
         text = re.sub(r"<!--.*?-->", "", "\n".join(body), flags=re.S).strip()
+        text = RULES_AROUND.sub("", text).strip()  # a "---" separator before the next section
         if label and _norm(label) != name.lower() and (name in pm.sections or name == "Lessons learned"):
             text = f"**{label.strip(' *_:')}**\n{text}"  # "What went well" inside Lessons learned
         if name.startswith("_meta:"):
