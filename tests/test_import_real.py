@@ -498,3 +498,82 @@ def test_a_rule_right_under_a_sentence_is_no_heading_and_the_sentence_is_kept():
     assert pm.sections["Summary"] == "Checkout failed for 20 minutes: the payments pool ran out of connections."
     assert pm.sections["Root cause"].endswith("so the page came late.")
     assert pm.sections["Impact"] == "12% of orders failed."
+
+
+JIRA_WIKI = """\
+h1. Incident review: Logins fail after the IdP certificate expired
+
+||Field||Value||
+|Incident date|2026-03-11|
+|Severity|Sev 1|
+
+h2. Summary
+Users could not log in for 22 minutes because the identity provider's TLS certificate expired.
+
+h2. Root cause
+The renewal job had been failing silently since January:
+{noformat}
+x509: certificate has expired or is not yet valid
+{noformat}
+
+h2. Action items
+||Action||Owner||Due||
+|Alert on certificate expiry|Priya|2026-04-01|
+|Alert when the renewal job fails|Sam|2026-04-15|
+
+h2. Timeline
+# 10:20 logins start failing
+# 10:42 certificate renewed by hand
+"""
+
+CONFLUENCE_HTML = """\
+<h1>Post-incident review: Search latency</h1>
+<table><tbody>
+<tr><th>Incident date</th><td>2026-04-02</td></tr>
+<tr><th>Severity</th><td>SEV-2</td></tr>
+</tbody></table>
+<h2>Summary</h2>
+<p>Search p99 latency went from 200&nbsp;ms to 9&nbsp;s after the Elasticsearch cluster ran out of heap &amp;
+started GC thrashing.</p>
+<h2>Root cause</h2>
+<p>A new aggregation query loaded <code>fielddata</code> for a high-cardinality field.</p>
+<h2>Action items</h2>
+<ul><li>Disable fielddata on text fields (owner: @dana)</li><li>Alert on heap above 85%</li></ul>
+"""
+
+
+def test_jira_wiki_markup_is_read_as_headings_tables_and_lists():
+    # Jira and Confluence wiki text (h2. headings, ||header|| rows, # numbered items, {noformat}):
+    # the title was the file name and the whole document one Summary
+    pm = parse(JIRA_WIKI)
+    assert pm.title == "Logins fail after the IdP certificate expired"
+    assert pm.date == dt.date(2026, 3, 11) and pm.severity_text == "Sev 1"
+    assert [m[1] for m in pm.mapped] == ["Summary", "Root cause", "Action items", "Timeline"]
+    assert pm.sections["Summary"].startswith("Users could not log in for 22 minutes")
+    assert "```\nx509: certificate has expired" in pm.sections["Root cause"]
+    assert [(a["title"], a["owner"], a["due"]) for a in pm.action_items] == [
+        ("Alert on certificate expiry", "Priya", dt.date(2026, 4, 1)),
+        ("Alert when the renewal job fails", "Sam", dt.date(2026, 4, 15)),
+    ]
+    assert pm.sections["Timeline"] == "1. 10:20 logins start failing\n1. 10:42 certificate renewed by hand"
+
+
+def test_an_html_postmortem_is_read_as_its_headings_tables_and_lists():
+    # a Confluence page saved as HTML, or an HTML fragment: the tags used to be the incident's text
+    pm = parse(CONFLUENCE_HTML)
+    assert pm.title == "Search latency"
+    assert pm.date == dt.date(2026, 4, 2) and pm.severity_text == "SEV-2"
+    assert [m[1] for m in pm.mapped] == ["Summary", "Root cause", "Action items"]
+    assert pm.sections["Summary"] == (
+        "Search p99 latency went from 200 ms to 9 s after the Elasticsearch cluster ran out of heap & "
+        "started GC thrashing."
+    )
+    assert "`fielddata`" in pm.sections["Root cause"] and "<" not in "".join(pm.sections.values())
+    assert [(a["title"], a["owner"]) for a in pm.action_items] == [
+        ("Disable fielddata on text fields", "dana"),
+        ("Alert on heap above 85%", None),
+    ]
+    md = parse('<p align="center"><img src="logo.png"></p>\n\n# Search latency\n\n## Summary\nLine one.\nLine two.\n')
+    assert md.title == "Search latency" and md.sections["Summary"].endswith(
+        "\n\nLine one.\nLine two."
+    )  # Markdown stays

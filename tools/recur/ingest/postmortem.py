@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from recur.ingest.action_items import parse_action_items
+from recur.ingest.pm_markup import to_markdown
 from recur.ingest.pm_text import clean_title, find_date, is_placeholder, parse_date, strip_placeholders
 
 CANONICAL = {
@@ -482,7 +483,7 @@ def looks_unfilled(pm: Postmortem) -> bool:
 
 def parse(text: str) -> Postmortem:
     pm = Postmortem()
-    lines = text.replace("\r\n", "\n").lstrip("\ufeff").split("\n")
+    lines = to_markdown(text.replace("\r\n", "\n").lstrip("\ufeff")).split("\n")
     front, body_lines, pm.front_matter, pm.front_matter_error = _front_matter(lines)
     _apply_front(pm, front)
     offset = len(lines) - len(body_lines) + 1

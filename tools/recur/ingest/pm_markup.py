@@ -1,0 +1,145 @@
+"""Postmortems not written in Markdown, turned into the Markdown ``postmortem.parse`` reads:
+Jira / Confluence wiki markup (``h2. Summary``, ``||header||`` rows, ``# item``, ``{noformat}``)
+and HTML (a Confluence page saved as HTML, an HTML fragment pasted into a file).
+
+Text that is neither comes back unchanged; nothing here knows about the KB.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+JIRA_HEADING = re.compile(r"^h([1-6])\.\s+(.*?)\s*$")
+JIRA_BLOCK = re.compile(r"^\s*\{(?:code|noformat)(?::[^}]*)?\}\s*$")
+# an HTML document or fragment: its first tag (comments aside) is a block-level one
+HTML_START = re.compile(
+    r"\A\s*(?:<!--.*?-->\s*)*<(?:!doctype|html|head|body|meta|h[1-6]|p|div|table|section|article|ul|ol)\b", re.I | re.S
+)
+
+
+def to_markdown(text: str) -> str:
+    """``text`` as Markdown when it is HTML or Jira wiki markup; otherwise ``text`` unchanged."""
+    markdown_headings = re.search(r"(?m)^#{2,6}\s+\S", text)  # Markdown that starts with an HTML block
+    if HTML_START.match(text) and not markdown_headings:
+        return html_to_markdown(text)
+    lines = text.split("\n")
+    if not markdown_headings and any(JIRA_HEADING.match(ln) for ln in lines):
+        return jira_to_markdown(lines)
+    return text
+
+
+def jira_to_markdown(lines: list[str]) -> str:
+    out, fenced = [], False
+    for ln in lines:
+        if JIRA_BLOCK.match(ln):
+            fenced = not fenced
+            out.append("```")
+            continue
+        if fenced:
+            out.append(ln)
+            continue
+        if m := JIRA_HEADING.match(ln):
+            out.append(f"{'#' * int(m.group(1))} {m.group(2)}")
+        elif m := re.match(r"^(#+)\s+(.*)$", ln):  # a numbered list item in wiki markup
+            out.append(f"{'   ' * (len(m.group(1)) - 1)}1. {m.group(2)}")
+        elif ln.lstrip().startswith("||"):  # a header row
+            cells = [c.strip() for c in ln.strip().strip("|").split("||")]
+            out += ["| " + " | ".join(cells) + " |", "|" + "---|" * len(cells)]
+        else:
+            out.append(ln)
+    return "\n".join(out)
+
+
+class _Html(HTMLParser):
+    BLOCK = {"p", "div", "section", "article", "header", "footer", "blockquote", "ul", "ol", "table", "dl", "dt", "dd"}
+    SKIP = {"script", "style", "head", "title"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.row: list[str] | None = None
+        self.cell: list[str] | None = None
+        self.rows_in_table: list[int] = []
+        self.lists: list[str] = []
+        self.skip = 0
+        self.pre = 0
+
+    def _emit(self, text: str) -> None:
+        (self.cell if self.cell is not None else self.out).append(text)
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIP:
+            self.skip += 1
+        elif m := re.fullmatch(r"h([1-6])", tag):
+            self.out.append(f"\n\n{'#' * int(m.group(1))} ")
+        elif tag in self.BLOCK:
+            self.out.append("\n\n")
+            if tag in ("ul", "ol"):
+                self.lists.append(tag)
+            if tag == "table":
+                self.rows_in_table.append(0)
+        elif tag == "li":
+            depth = max(len(self.lists) - 1, 0)
+            self._emit(f"\n{'   ' * depth}{'1.' if self.lists[-1:] == ['ol'] else '-'} ")
+        elif tag == "br":
+            self._emit(" " if self.cell is not None else "\n")
+        elif tag == "tr":
+            self.row = []
+        elif tag in ("td", "th"):
+            self.cell = []
+        elif tag == "pre":
+            self.pre += 1
+            self.out.append("\n\n```\n")
+        elif tag == "code" and not self.pre:
+            self._emit("`")
+        elif tag in ("strong", "b"):
+            self._emit("**")
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIP:
+            self.skip = max(self.skip - 1, 0)
+        elif re.fullmatch(r"h[1-6]", tag) or tag in self.BLOCK:
+            self.out.append("\n\n")
+            if tag in ("ul", "ol") and self.lists:
+                self.lists.pop()
+            if tag == "table" and self.rows_in_table:
+                self.rows_in_table.pop()
+        elif tag in ("td", "th") and self.cell is not None:
+            if self.row is not None:
+                self.row.append(" ".join("".join(self.cell).split()).replace("|", "\\|"))
+            self.cell = None
+        elif tag == "tr" and self.row is not None:
+            if self.row:
+                self.out.append("\n| " + " | ".join(self.row) + " |")
+                if self.rows_in_table and self.rows_in_table[-1] == 0:
+                    self.out.append("\n|" + "---|" * len(self.row))
+                if self.rows_in_table:
+                    self.rows_in_table[-1] += 1
+            self.row = None
+        elif tag == "pre":
+            self.pre = max(self.pre - 1, 0)
+            self.out.append("\n```\n\n")
+        elif tag == "code" and not self.pre:
+            self._emit("`")
+        elif tag in ("strong", "b"):
+            self._emit("**")
+
+    def handle_data(self, data):
+        if self.skip:
+            return
+        data = data.replace("\xa0", " ")
+        if not self.pre:
+            data = re.sub(r"\s+", " ", data)
+            if self.out and self.out[-1].endswith(("\n", "# ", "- ", ". ")) and self.cell is None:
+                data = data.lstrip()
+        self._emit(data)
+
+
+def html_to_markdown(text: str) -> str:
+    parser = _Html()
+    parser.feed(text)
+    parser.close()
+    md = "".join(parser.out)
+    md = "\n".join(ln.rstrip() for ln in md.split("\n"))
+    return re.sub(r"\n{3,}", "\n\n", md).strip() + "\n"
