@@ -5,6 +5,7 @@ front matter, dated timeline headings, prose dates, wrapped list items, status m
 import datetime as dt
 import json
 import textwrap
+import time
 
 from click.testing import CliRunner
 from kbfactory import pattern_text, write
@@ -577,3 +578,18 @@ def test_an_html_postmortem_is_read_as_its_headings_tables_and_lists():
     assert md.title == "Search latency" and md.sections["Summary"].endswith(
         "\n\nLine one.\nLine two."
     )  # Markdown stays
+
+
+def test_long_runs_of_spaces_are_read_in_linear_time():
+    # a padded pandoc table or a pasted log has lines with thousands of spaces: regexes with two
+    # "\\s*" side by side took cubic time on them (1,000 spaces: 10 s a line; 5,000: many minutes)
+    gap = " " * 5000
+    doc = (
+        f"# Postmortem{gap}x\n\n**Date{gap}\n{gap}x\nSeverity: sev2{gap}x\n\n"
+        f"## Summary\nDisk full.\n## x{gap}y\n{gap}\n| a |{gap}| b |\n## Action items\n- fix it{gap}(owner: @sam)\n"
+    )
+    start = time.monotonic()
+    pm = parse(doc)
+    assert time.monotonic() - start < 3
+    assert pm.title == f"Postmortem{gap}x" and pm.severity_text == f"sev2{gap}x"
+    assert "\nDisk full." in pm.sections["Summary"] and pm.action_items[0]["owner"] == "sam"

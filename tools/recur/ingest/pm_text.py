@@ -55,11 +55,11 @@ PLACEHOLDER = re.compile(
 )
 TITLE_PREFIX = re.compile(
     r"^(?:post-?mortem|incident(?:\s+(?:report|review|post-?mortem))?|post-incident review|"
-    r"pir|rca|root cause analysis|retrospective)\s*(?:for|of)?\s*[:—–-]\s*",
+    r"pir|rca|root cause analysis|retrospective)\s*(?:(?:for|of)\s*)?[:—–-]\s*",
     re.I,
 )
 TITLE_SUFFIX = re.compile(
-    r"\s*[:—–-]?\s*(?:post-?mortem|incident report|post-incident review|rca)"
+    r"(?<!\s)\s*(?:[:—–-]\s*)?(?:post-?mortem|incident report|post-incident review|rca)"
     r"(?:\s*\([^)]*\))?\s*$",
     re.I,
 )

@@ -128,12 +128,22 @@ META_KEYS = {
     "title": "title",
     "incident title": "title",
 }
+# No two "\s*" may meet in these (nor "\s*" and a lazy group before "$"): on a line with a long run
+# of spaces (a padded pandoc table, a pasted log) such a regex takes cubic time, minutes per line.
 META = re.compile(
-    r"^\s*[-*]?\s*(?:\*\*|__)?\s*([A-Za-z][A-Za-z /]{1,24}?)\s*(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*"
-    r"(.+?)\s*$"
+    r"^\s*(?:[-*]\s*)?(?:(?:\*\*|__)\s*)?([A-Za-z][A-Za-z /]{1,24}?)\s*(?:(?:\*\*|__)\s*)?:\s*"
+    r"(?:(?:\*\*|__)\s*)?(.+)$"  # the value: stripped where it is used
 )
-BOLD_LABEL = re.compile(r"^\s*(?:\*\*|__)([^*_]{2,70}?)\s*:?\s*(?:\*\*|__)\s*:?\s*(.*)$")
-HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+BOLD_LABEL = re.compile(r"^\s*(?:\*\*|__)([^*_]{2,70}?)\s*(?::\s*)?(?:\*\*|__)\s*(?::\s*)?(.*)$")
+HEADING = re.compile(r"^(#{1,6})\s+(.+)$")  # the text: ``_atx_text`` takes off a closing "##"
+
+
+def _atx_text(text: str) -> str:
+    """An ATX heading's text without its trailing spaces and closing hashes ("Summary ##")."""
+    text = text.rstrip()
+    return text.rstrip("#").rstrip() or text[:1]
+
+
 LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
 
 
@@ -171,7 +181,10 @@ def _norm(heading: str) -> str:
     h = re.sub(r"^[^\w\[(]+", "", heading)  # emoji, bullets
     h = re.sub(r"^(?:\d+(?:\.\d+)*[.):]?|[ivx]+[.)])\s+", "", h.strip(), flags=re.I)
     h = re.sub(r"[*_`]+", "", h).strip().strip(":").strip().lower()
-    return re.sub(r"\s*\([^)]*\)$", "", h).strip()
+    if h.endswith(")"):  # "(optional)": cut by hand, as a regex from every "(" is quadratic
+        start = h.find("(", h.rfind(")", 0, len(h) - 1) + 1)
+        h = h[:start] if start >= 0 else h
+    return h.strip()
 
 
 def canonical(heading: str, keywords: bool = True) -> str | None:
@@ -407,10 +420,11 @@ def _walk(pm: Postmortem, lines: list[str], offset: int) -> _Walk:
         if n == underline:
             continue  # the "====" or "----" under a Setext heading
         m = HEADING.match(ln) if fence is None else None
+        text = _atx_text(m.group(2)) if m else ""
         if m is None and fence is None and (level := _setext(lines, n)):
-            m, underline = re.match(r"(#+) (.+)", "#" * level + " " + s), n + 1
+            m, underline, text = re.match(r"(#+) (.+)", "#" * level + " " + s), n + 1, s
         if m:
-            _heading(pm, w, len(m.group(1)), unescape(m.group(2)))
+            _heading(pm, w, len(m.group(1)), unescape(text))
             continue
         if fence is None and re.fullmatch(r"=+", s) and w.buf == [] and pm.title is not None:
             continue
@@ -472,7 +486,7 @@ def _template_stats(pm: Postmortem, body: str) -> None:
             flags=re.I,
         )
     )
-    text = strip_placeholders(re.sub(r"(?m)^\s*#{1,6}\s.*$|\*\*[^*]*\*\*\s*:?|^\s*\|?[-:| ]+\|?\s*$", " ", body))
+    text = strip_placeholders(re.sub(r"(?m)^[ \t]*#{1,6}\s.*$|\*\*[^*]*\*\*\s*:?|^[-:| \t]+$", " ", body))
     pm.words = len(re.findall(r"[A-Za-z]{3,}", text))
 
 
