@@ -7,6 +7,7 @@ import os
 import resource
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from kbfactory import pattern_text, small_kb, write
@@ -80,3 +81,22 @@ def test_symlink_inside_the_kb_still_works(tmp_path):
     r = check(kb)
     assert "pointing outside" not in r.stdout and "Traceback" not in r.stderr
     assert "alias.md:2: id:" in r.stdout  # read like any file (and then its id is a duplicate)
+
+
+def test_long_runs_of_spaces_in_headings_and_lines_are_checked_in_linear_time(tmp_path):
+    # "^##\s+(.+?)\s*#*\s*$" backtracked cubically: a heading with 2,000 spaces took 25 s, with
+    # 20,000 spaces hours: a pull request could hang CI's `recur check`
+    kb = small_kb(tmp_path / "kb")
+    gap = " " * 20000
+    text = (
+        pattern_text("spaces", summary=f"Something{gap}goes wrong.")
+        .replace("## Summary", f"## Summary{gap}##")
+        .replace("## Runbook", f"## Runbook{gap}x")
+    )
+    write(kb, "patterns/capacity/spaces.md", text)
+    start = time.monotonic()
+    r = check(kb)
+    assert time.monotonic() - start < 60 and "Traceback" not in r.stderr
+    lines = [ln for ln in r.stdout.splitlines() if "spaces.md:" in ln]
+    assert any("## Runbook: required section is missing" in ln for ln in lines), r.stdout
+    assert not any("## Summary" in ln for ln in lines), r.stdout  # "## Summary    ##" is the Summary

@@ -248,7 +248,7 @@ def _heading_line(kb: KB, relpath: str, name: str) -> int:
         lines = (kb.root / relpath).read_text(encoding="utf-8-sig").split("\n")
     except (OSError, UnicodeDecodeError):
         return 1
-    return next((n for n, line in enumerate(lines, 1) if re.match(rf"^##\s+{re.escape(name)}\s*#*\s*$", line)), 1)
+    return next((n for n, line in enumerate(lines, 1) if re.match(rf"^##\s+{re.escape(name)}\s*(?:#+\s*)?$", line)), 1)
 
 
 def _stale(kb: KB, p: Pattern, shown: str, stale_days: int, now: dt.date) -> list[Problem]:

@@ -165,7 +165,13 @@ class MarkdownDoc:
 
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
-_H2 = re.compile(r"^##\s+(.+?)\s*#*\s*$")
+_H2 = re.compile(r"^##\s+(.+)$")  # not "(.+?)\s*#*\s*$": cubic on a long run of spaces
+
+
+def heading_text(text: str) -> str:
+    """A ``## `` heading's text without its trailing spaces and closing hashes ("Runbook ##")."""
+    text = text.strip()
+    return text.rstrip("#").rstrip() or text[:1]
 
 
 def split_front_matter(text: str) -> MarkdownDoc:
@@ -197,7 +203,7 @@ def sections_of(body_lines: list, first_line: int) -> list:
         if m:
             if current:
                 sections.append(Section(current[0], current[1], "\n".join(buf).strip("\n")))
-            current = (m.group(1).strip(), first_line + i)
+            current = (heading_text(m.group(1)), first_line + i)
             buf = []
         elif current:
             buf.append(line)
