@@ -253,6 +253,61 @@ def test_mkdocs_serve_rebuilds_when_the_kb_changes(built, tmp_path):
             proc.wait()
 
 
+def test_mkdocs_serve_in_a_team_repository_rebuilds_on_its_own_pages_and_the_kb(tmp_path):
+    """A repository from `recur init` has no site_config/ (the demo's folder): `mkdocs serve` there
+    starts, and rebuilds when one of the team's own pages in docs/ or a KB file changes."""
+    import shutil
+    import socket
+    import time
+    import urllib.request
+
+    from recur.kb.init import init_repository
+
+    repo = tmp_path / "team-kb"
+    init_repository(repo, name="Team KB")
+    shutil.copytree(site_kb(tmp_path / "kb"), repo / "kb", dirs_exist_ok=True)
+    (repo / "docs/oncall.md").write_text("# On-call\n\nPage the storage team.\n")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RECUR_")}
+    env.update(RECUR_AS_OF=AS_OF, NO_MKDOCS_2_WARNING="1")
+    proc = subprocess.Popen(
+        [str(MKDOCS), "serve", "-a", f"127.0.0.1:{port}"],
+        cwd=repo,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+    def wait_for(path: str, text: str) -> bool:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                if text in urllib.request.urlopen(f"http://127.0.0.1:{port}/{path}", timeout=5).read().decode():
+                    return True
+            except OSError:
+                pass
+            time.sleep(0.3)
+        return False
+
+    try:
+        assert wait_for("oncall.html", "Page the storage team"), proc.stderr.read() if proc.poll() is not None else ""
+        (repo / "docs/oncall.md").write_text("# On-call\n\nPage the database team.\n")
+        assert wait_for("oncall.html", "Page the database team")
+        page = repo / "kb/patterns/capacity/disk-full.md"
+        page.write_text(page.read_text().replace("A filesystem runs out of bytes", "A volume fills to the brim"))
+        assert wait_for("patterns/capacity/disk-full.html", "A volume fills to the brim")
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
 def test_pattern_pages_show_look_alikes_from_a_fresh_index(built, tmp_path):
     """With a fresh index (here built with the deterministic fake encoder), pattern pages list look-alikes."""
     from recur.kb.loader import load_kb

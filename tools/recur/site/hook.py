@@ -18,7 +18,9 @@ from recur import config as settings  # `config` is mkdocs' config object in thi
 
 log = logging.getLogger("mkdocs.plugins.recur")
 
-state = {"pregenerated": False, "kb": None}  # pregenerated: recur.site.build drives mkdocs with its own tree
+# pregenerated: recur.site.build drives mkdocs with its own tree; own_pages: the docs_dir mkdocs.yml
+# names (the site's own pages), before on_config points docs_dir at the generated tree
+state = {"pregenerated": False, "kb": None, "own_pages": None}
 
 
 def config_dir(config) -> Path:
@@ -116,6 +118,7 @@ def on_config(config, **kwargs):
         return config
     kb = kb_dir(config)
     src = src_dir(config, kb)
+    state["own_pages"] = config.docs_dir
     stats = prepare(kb, src, as_of=as_of_date(), edit_url=edit_base(config), index_path=index_dir(config),
                     extra_dir=config.docs_dir)
     log.info(f"recur: generated {stats['files']} files from {kb} ({stats['written']} changed) into {src}")
@@ -129,7 +132,11 @@ def on_serve(server, config, builder, **kwargs):
     except Exception:
         pass
     server.watch(str(kb_dir(config)))
-    server.watch(str(config_dir(config) / "site_config"))
+    # the site's own pages (copied into the generated tree) and, in Recur's own checkout, site_config/;
+    # a KB repository from `recur init` has no site_config/, and watching a missing folder kills mkdocs serve
+    for folder in (state.get("own_pages"), config_dir(config) / "site_config"):
+        if folder and Path(folder).is_dir():
+            server.watch(str(folder))
     return server
 
 
