@@ -144,6 +144,22 @@ def test_init_into_an_empty_folder_and_a_file_in_the_way(tmp_path):
     assert res.exit_code != 0 and "Traceback" not in res.output
 
 
+def test_the_next_step_line_works_when_pasted_for_a_folder_with_spaces(tmp_path):
+    """The printed `cd DIR && git init && make install` is a shell line: a path with spaces (or
+    quotes) is quoted, so pasting it goes into the new repository."""
+    import subprocess
+
+    dest = tmp_path / "team kb's ünï"
+    res = run("init", dest)
+    assert res.exit_code == 0, res.output
+    line = next(ln.strip() for ln in res.output.splitlines() if ln.strip().startswith("cd "))
+    assert line.endswith(" && git init && make install"), line
+    cd = line.removesuffix(" && git init && make install")
+    proc = subprocess.run(["bash", "-c", f"{cd} && pwd -P"], capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == str(dest.resolve())
+
+
 def test_a_kb_newer_than_the_tool_is_a_clear_error(tmp_path):
     dest = tmp_path / "kb-repo"
     run("init", dest)

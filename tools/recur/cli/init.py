@@ -23,6 +23,8 @@ def init(directory, starter, name):
     a pull-request template, CONTRIBUTING.md and .gitignore. Existing files are never
     overwritten: init lists them and writes nothing.
     """
+    import shlex
+
     from recur.kb.init import init_repository
 
     written = init_repository(directory, starter=starter, name=name)
@@ -33,7 +35,7 @@ def init(directory, starter, name):
         + ")."
     )
     click.echo("Next:")
-    click.echo(f"  cd {directory} && git init && make install")
+    click.echo(f"  cd {shlex.quote(directory)} && git init && make install")
     if starter:
         click.echo("  make test      # check, near-duplicates, eval and the site, as CI runs them")
         click.echo("  make run       # the site and the suggest API on http://127.0.0.1:8000/")
