@@ -454,3 +454,27 @@ def test_recur_assets_are_asked_for_by_their_content_version(built, tmp_path):
     home = (tmp_path / "out" / "index.html").read_text()
     assert len(re.findall(r'src="assets/recur-suggest\.js', home)) == 1
     assert 'src="extra.js"' in home
+
+
+def test_an_own_page_at_a_generated_path_is_a_warning_not_silently_dropped(built, tmp_path):
+    """A team's docs/index.md (what `mkdocs new` starts with) sits where Recur generates its home
+    page: the generated page wins, and the build says so, naming the file (--strict: an error,
+    the previous site kept), instead of leaving the team's page out without a word."""
+    from recur.kb.init import init_repository
+
+    kb, _ = built
+    repo = tmp_path / "team-kb"
+    init_repository(repo, name="Team KB")
+    (repo / "docs/index.md").write_text("# Welcome to our team docs\n")
+    (repo / "docs/oncall.md").write_text("# On-call\n")
+    out = repo / "site"
+    args = ["site", "--kb", str(kb), "--out", str(out), "--config", str(repo / "mkdocs.yml"), "--as-of", AS_OF]
+    args += ["--index", str(tmp_path / "none"), "--no-browser-search"]
+    r = CliRunner().invoke(cli, args)
+    assert r.exit_code == 0, r.output
+    assert "warning: recur: " in r.output and str(repo / "docs" / "index.md") in r.output, r.output
+    assert "oncall.md" not in r.output
+    assert (out / "oncall.html").is_file() and "Welcome to our team docs" not in (out / "index.html").read_text()
+    strict = CliRunner().invoke(cli, [*args, "--strict"])
+    assert strict.exit_code == 1 and "index.md" in strict.output and "Traceback" not in strict.output
+    assert (out / "oncall.html").is_file()  # the previous site is kept

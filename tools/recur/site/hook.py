@@ -96,6 +96,9 @@ def prepare(kb_path, src_dir, *, as_of: dt.date, edit_url: str | None = None, in
                     f"the site (run: recur check --kb {kb_path}). First: {errors[0]}")
     stats = generate(kb, src_dir, as_of=as_of, board=board(kb, as_of), lookalikes=lookalikes_for(kb, index_path),
                      edit_base=edit_url, model=find_model(kb_path, model_dir), extra_dir=extra_dir)
+    for rel in stats["shadowed"]:
+        log.warning(f"recur: {Path(extra_dir) / rel}: the site generates a page of its own there, so this file is "
+                    f"left out; rename it (and link it from your nav or another page)")
     stats.update(patterns=len(kb.patterns), incidents=len(kb.incidents), paths=len(kb.paths))
     return stats
 
