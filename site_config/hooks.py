@@ -5,4 +5,4 @@ another knowledge base, RECUR_AS_OF (YYYY-MM-DD) for a reproducible problem boar
 for "edit this page" links, RECUR_SITE_SRC for where the pages are generated (default .recur/site-src).
 """
 
-from recur.site.hook import on_config, on_page_content, on_page_markdown, on_post_page, on_serve  # noqa: F401
+from recur.site.hook import on_config, on_page_content, on_page_markdown, on_post_build, on_post_page, on_serve  # noqa: F401

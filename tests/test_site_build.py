@@ -478,3 +478,23 @@ def test_an_own_page_at_a_generated_path_is_a_warning_not_silently_dropped(built
     strict = CliRunner().invoke(cli, [*args, "--strict"])
     assert strict.exit_code == 1 and "index.md" in strict.output and "Traceback" not in strict.output
     assert (out / "oncall.html").is_file()  # the previous site is kept
+
+
+def test_recur_site_replaces_the_site_that_mkdocs_build_made(built, tmp_path):
+    """In a repository from `recur init`, `mkdocs build` (the README's author command) writes
+    site/ with the recur plugin: `recur site` (make site) then replaces it, as it replaces its own,
+    instead of refusing it as a folder that is not a Recur site."""
+    from recur.kb.init import init_repository
+
+    kb, _ = built
+    repo = tmp_path / "team-kb"
+    init_repository(repo, name="Team KB")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RECUR_")}
+    env.update(RECUR_KB=str(kb), RECUR_AS_OF=AS_OF, RECUR_INDEX=str(tmp_path / "none"), NO_MKDOCS_2_WARNING="1")
+    proc = subprocess.run([str(MKDOCS), "build", "-q"], cwd=repo, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert (repo / "site/patterns/capacity/disk-full.html").is_file()
+    args = ["site", "--kb", str(kb), "--out", str(repo / "site"), "--config", str(repo / "mkdocs.yml")]
+    r = CliRunner().invoke(cli, [*args, "--as-of", AS_OF, "--index", str(tmp_path / "none"), "--no-browser-search"])
+    assert r.exit_code == 0, r.output
+    assert (repo / "site/patterns/capacity/disk-full.html").is_file()

@@ -200,3 +200,12 @@ def on_post_page(output, page, config, **kwargs):
     if blocks:
         output = _SLOT.sub(lambda m: blocks[int(m.group(1))], output)
     return compact_html(output)
+
+
+def on_post_build(config, **kwargs):
+    """Mark site_dir as a site Recur built (what `recur site` writes too), so `recur site --out` replaces
+    a site/ that `mkdocs build` made instead of refusing it as someone else's folder."""
+    from recur.site.build import SITE_MARKER
+
+    if not state["pregenerated"]:
+        (Path(config.site_dir) / SITE_MARKER).write_text("built by mkdocs with the recur plugin\n")

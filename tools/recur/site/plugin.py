@@ -74,6 +74,9 @@ class RecurPlugin(BasePlugin[RecurConfig]):
     def on_post_page(self, output, page, config, **kwargs):
         return hook.on_post_page(output, page, config)
 
+    def on_post_build(self, config, **kwargs):
+        return hook.on_post_build(config)
+
 
 def _user_keys(config) -> dict:
     """What the user's mkdocs.yml itself sets (not mkdocs' defaults)."""
