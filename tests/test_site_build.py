@@ -498,3 +498,17 @@ def test_recur_site_replaces_the_site_that_mkdocs_build_made(built, tmp_path):
     r = CliRunner().invoke(cli, [*args, "--as-of", AS_OF, "--index", str(tmp_path / "none"), "--no-browser-search"])
     assert r.exit_code == 0, r.output
     assert (repo / "site/patterns/capacity/disk-full.html").is_file()
+
+
+@pytest.mark.parametrize("extra", ['recur: "https://git.example.com/"', "recur: {edit_url: 5}", "recur: [a]"])
+def test_an_edit_url_of_the_wrong_shape_in_mkdocs_yml_names_the_field(built, tmp_path, extra):
+    """extra.recur / extra.recur.edit_url that is not a mapping / a URL is a clear error naming
+    mkdocs.yml and the field, not an AttributeError traceback."""
+    kb, _ = built
+    cfg = tmp_path / "mkdocs.yml"
+    cfg.write_text(f"site_name: T\ntheme: {{name: material}}\nplugins: [search, recur]\nextra:\n  {extra}\n")
+    args = ["site", "--kb", str(kb), "--out", str(tmp_path / "out"), "--config", str(cfg), "--no-browser-search"]
+    r = CliRunner().invoke(cli, [*args, "--index", str(tmp_path / "none")])
+    assert r.exit_code == 1 and isinstance(r.exception, SystemExit), r.output
+    assert str(cfg) in r.output and "extra.recur" in r.output, r.output
+    assert not (tmp_path / "out").exists()

@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 from recur import config as settings  # `config` is mkdocs' config object in this module
+from recur.util.errors import RecurError
 
 log = logging.getLogger("mkdocs.plugins.recur")
 
@@ -45,10 +46,24 @@ def edit_base(config=None, explicit: str | None = None) -> str | None:
     """The "edit this page" base URL: explicit, env RECUR_EDIT_URL, else mkdocs.yml extra.recur.edit_url."""
     value = explicit or settings.get("edit_url")
     if not value and config is not None:
-        value = ((config.extra or {}).get("recur") or {}).get("edit_url")
+        value = _configured_edit_url(config)
     if value and not value.endswith("/"):
         value += "/"
     return value or None
+
+
+def _configured_edit_url(config) -> str | None:
+    """mkdocs.yml's extra.recur.edit_url; a value of another shape is an error naming the field."""
+    where = f"{config.config_file_path or 'mkdocs.yml'}: extra.recur"
+    ours = (config.extra or {}).get("recur")
+    if ours is None:
+        return None
+    if not isinstance(ours, dict):
+        raise RecurError(f"{where}: must be a mapping (edit_url: URL), not {type(ours).__name__} {ours!r}")
+    value = ours.get("edit_url")
+    if value is not None and not isinstance(value, str):
+        raise RecurError(f"{where}.edit_url: must be a URL (text), not {type(value).__name__} {value!r}")
+    return value
 
 
 def index_dir(config) -> Path:
