@@ -512,3 +512,20 @@ def test_an_edit_url_of_the_wrong_shape_in_mkdocs_yml_names_the_field(built, tmp
     assert r.exit_code == 1 and isinstance(r.exception, SystemExit), r.output
     assert str(cfg) in r.output and "extra.recur" in r.output, r.output
     assert not (tmp_path / "out").exists()
+
+
+def test_mkdocs_build_with_a_kb_problem_is_an_error_not_a_traceback(tmp_path):
+    """mkdocs build / serve in a KB repository whose KB cannot be read (here the plugin's kb: names
+    a missing folder) fails with mkdocs' one-line error naming the folder, not a Python traceback."""
+    from recur.kb.init import init_repository
+
+    repo = tmp_path / "team-kb"
+    init_repository(repo, name="Team KB")
+    cfg = repo / "mkdocs.yml"
+    cfg.write_text(cfg.read_text().replace("  - recur\n", "  - recur:\n      kb: no-such-kb\n"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RECUR_")}
+    env.update(RECUR_INDEX=str(tmp_path / "none"), NO_MKDOCS_2_WARNING="1")
+    proc = subprocess.run([str(MKDOCS), "build", "-q"], cwd=repo, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode != 0
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert "knowledge base folder not found" in proc.stderr and "no-such-kb" in proc.stderr

@@ -137,8 +137,13 @@ def on_config(config, **kwargs):
     kb = kb_dir(config)
     src = src_dir(config, kb)
     state["own_pages"] = config.docs_dir
-    stats = prepare(kb, src, as_of=as_of_date(), edit_url=edit_base(config), index_path=index_dir(config),
-                    extra_dir=config.docs_dir)
+    try:
+        stats = prepare(kb, src, as_of=as_of_date(), edit_url=edit_base(config), index_path=index_dir(config),
+                        extra_dir=config.docs_dir)
+    except RecurError as exc:  # mkdocs' one-line "Error: ..." and exit 1, as for its own config errors
+        from mkdocs.exceptions import PluginError
+
+        raise PluginError(f"recur: {exc}") from None
     log.info(f"recur: generated {stats['files']} files from {kb} ({stats['written']} changed) into {src}")
     config.docs_dir = str(src)
     return config
