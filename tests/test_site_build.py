@@ -529,3 +529,24 @@ def test_mkdocs_build_with_a_kb_problem_is_an_error_not_a_traceback(tmp_path):
     assert proc.returncode != 0
     assert "Traceback" not in proc.stderr, proc.stderr
     assert "knowledge base folder not found" in proc.stderr and "no-such-kb" in proc.stderr
+
+
+def test_a_symlinked_out_folder_is_rebuilt_where_it_points(built, tmp_path):
+    """--out site where site is a symlink to the web root (/var/www/kb): the web root gets the new
+    site, swapped in atomically, and the link stays a link (it was replaced by a real folder, the
+    web root left with the previous build, while the summary said "Built")."""
+    kb, _ = built
+    webroot = tmp_path / "www" / "kb"
+    args = ["--kb", str(kb), "--as-of", AS_OF, "--index", str(tmp_path / "none"), "--no-browser-search", "-q"]
+    assert CliRunner().invoke(cli, ["site", "--out", str(webroot), *args]).exit_code == 0
+    (webroot / "left-from-before.html").write_text("<p>old</p>")
+    link = tmp_path / "repo" / "site"
+    link.parent.mkdir()
+    link.symlink_to(webroot, target_is_directory=True)
+    r = CliRunner().invoke(cli, ["site", "--out", str(link), *args])
+    assert r.exit_code == 0, r.output
+    assert link.is_symlink() and link.resolve() == webroot.resolve()
+    assert (webroot / "patterns/capacity/disk-full.html").is_file()
+    assert not (webroot / "left-from-before.html").exists()
+    assert sorted(p.name for p in link.parent.iterdir()) == ["site"]
+    assert sorted(p.name for p in webroot.parent.iterdir()) == ["kb"]

@@ -89,6 +89,8 @@ def build_site(kb_dir, out, *, config_file=None, as_of: dt.date | None = None, e
 
     t0 = time.perf_counter()
     out = Path(out)
+    if out.is_symlink():  # a link to the web root: build beside the folder it names and swap that one
+        out = out.resolve()
     _check_out(out)
     browser = _browser_plan(kb_dir, index_dir, model, browser_search)
     with writing(out, "the site"):
