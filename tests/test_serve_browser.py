@@ -185,3 +185,64 @@ def test_box_says_no_known_pattern_plainly_and_names_the_next_step(chromium, ser
         ask(page, "writes fail: No space left on device")
         page.wait_for_selector('.recur-suggest[data-no-known-pattern="false"]', timeout=15000)
         assert not errors, errors
+
+
+@contextmanager
+def behind_prefix(upstream: str, prefix: str = "/kb"):
+    """A reverse proxy that serves ``upstream`` under ``prefix`` and strips it (nginx's
+    ``location /kb/ { proxy_pass http://recur:8000/; }``); yields its base URL with the prefix."""
+    import http.server
+    import threading
+    import urllib.error
+    import urllib.request
+
+    class Proxy(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def _forward(self):
+            if not self.path.startswith(prefix + "/"):
+                self.send_error(404)
+                return
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0)) or None
+            headers = {k: v for k, v in self.headers.items() if k.lower() in ("content-type", "accept")}
+            req = urllib.request.Request(upstream + self.path[len(prefix) :], body, headers, method=self.command)
+            try:
+                resp = urllib.request.urlopen(req, timeout=30)
+            except urllib.error.HTTPError as exc:
+                resp = exc
+            data = resp.read()
+            self.send_response(resp.status)
+            for k, v in resp.headers.items():
+                if k.lower() not in ("transfer-encoding", "connection", "content-length", "date", "server"):
+                    self.send_header(k, v)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        do_GET = do_POST = _forward
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.mark.parametrize("path", ["/", "/guide/deep.html"])
+def test_box_uses_the_api_behind_a_reverse_proxy_sub_path(chromium, server, path):
+    """`recur serve` published under https://host/kb/ by a proxy that strips the prefix: the box
+    asks the API at /kb/api (beside the site it came with), not /api at the host's root, where
+    there is none and the box fell back to the site search."""
+    base, _ = server
+    with behind_prefix(base) as proxied, box_page(chromium, proxied + path, "api") as (page, errors):
+        ask(page, "writes fail: No space left on device")
+        page.wait_for_selector(".recur-suggest__card", timeout=15000)
+        assert page.query_selector(".recur-suggest__card").get_attribute("data-pattern") == "disk-full"
+        link = page.query_selector(".recur-suggest__card a.recur-suggest__title").get_attribute("href")
+        assert link == proxied + "/patterns/capacity/disk-full.html"
+        assert errors == []

@@ -45,6 +45,16 @@
     return new URL(base.replace(/\/?$/, "/"), window.location.href);
   }
 
+  /* `recur serve` answers the site and the API from one root, so its "/api" (and the page's
+     data-api="/api") is the API beside the site root, wherever that root is published: at https://host/
+     that is /api, behind a proxy that serves it under https://host/kb/ it is /kb/api. A full URL
+     (https://...) is taken as it is. */
+  function apiBase(api) {
+    api = String(api).replace(/\/+$/, "");
+    if (/^\/(?!\/)/.test(api)) return new URL(api.slice(1), siteRoot()).href.replace(/\/+$/, "");
+    return api;
+  }
+
   /* use_directory_urls: false -> pages are x.html; true -> x/. Decided from the page's own links. */
   function urlStyle(box) {
     if (box.dataset.urlStyle) return box.dataset.urlStyle;
@@ -105,7 +115,7 @@
 
   function Box(node) {
     this.node = node;
-    this.api = (node.dataset.api || "/api").replace(/\/+$/, "");
+    this.api = apiBase(node.dataset.api || "/api");
     this.mode = "probing";  /* probing | api | starting | browser | static | file */
     this.render();
     this.discover();
@@ -154,7 +164,7 @@
         return typeof r.json.browser === "string" ? self.toBrowser(r.json.browser) : self.toStatic();
       }
       if (r.status === 200 && r.json && typeof r.json.api === "string") {
-        self.api = r.json.api.replace(/\/+$/, "");
+        self.api = apiBase(r.json.api);
       }
       self.probe();
     }, function () { self.probe(); });
