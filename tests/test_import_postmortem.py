@@ -201,6 +201,14 @@ def test_a_bad_id_is_refused_before_anything_is_written(kb_dir, tmp_path):
     assert json.loads(r.output)["incident_path"].endswith("incidents/2026/PM-2026.checkout_1.md")
 
 
+def test_a_draft_from_a_title_with_accents_keeps_its_letters(kb_dir, tmp_path):
+    """The draft pattern's id is the title's words with accented letters as their base letters."""
+    pm = ATLASSIAN.replace("Thumbnails stopped rendering for every tenant", "Vorschaubilder fehlen für jeden Mandanten")
+    r = imp(kb_dir, tmp_path, "vorschau.md", pm, "--category", "software")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output)["draft"]["id"] == "vorschaubilder-fehlen-fur-jeden-mandanten"
+
+
 def test_a_draft_that_cannot_be_written_leaves_no_incident(kb_dir, tmp_path):
     # a file in the draft's place that does not load as a pattern (broken YAML): the draft cannot be written
     broken = kb_dir / "patterns/software/thumbnails-stopped-rendering-every-tenant.md"

@@ -367,3 +367,20 @@ def test_kill_ends_a_command_through_its_clean_up_path_as_ctrl_c_does(kb_dir):
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 1 and b"Aborted!" in err and b"Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Überlast — Datenbank fällt aus", "uberlast-datenbank-fallt-aus"),
+        ("Réplication en retard", "replication-en-retard"),
+        ("Straße gesperrt: Ærø-Fähre", "strasse-gesperrt-aero-fahre"),
+    ],
+)
+def test_an_id_from_a_title_with_accents_keeps_its_letters(kb, title, expected):
+    """The id (and so the file name and the page's URL, for good) is made from the title's
+    letters: an accented letter becomes its base letter, not a hyphen ('berlast-datenbank-f-llt-aus')."""
+    args = ["new", "pattern", "--kb", "kb", "--title", title, "--category", "capacity", "--severity", "sev2"]
+    res = run(*args, "--symptom", "writes fail", "--no-input")
+    assert res.exit_code == 0, res.output
+    assert f"kb/patterns/capacity/{expected}.md" in res.stdout.splitlines()

@@ -33,7 +33,7 @@ OPTIONAL_HINT = (
 
 def slugify(text: str) -> str:
     """A kebab-case id from a title: 'Disk full on /var' -> 'disk-full-on-var'."""
-    return text_slug(text, max_len=60)
+    return text_slug(text, max_len=60, fold=True)
 
 
 def _need(value, flag: str, what: str):

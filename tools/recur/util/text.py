@@ -100,6 +100,18 @@ def identifiers(text: str) -> set[str]:
 _SLUG_STOP = frozenset("the a an of on in for and to at with by after during".split())
 
 
+# lowercase letters NFKD does not take apart into a base letter and an accent
+_FOLD = str.maketrans({"ß": "ss", "æ": "ae", "ø": "o", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"})
+
+
+def _folded_lower(text: str) -> str:
+    """Lowercase, accented Latin letters as their base letters: 'Überlast fällt' -> 'uberlast fallt'."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", str(text).lower().translate(_FOLD))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def slugify(
     text: str,
     *,
@@ -107,10 +119,13 @@ def slugify(
     drop_stopwords: bool = False,
     max_len: int | None = None,
     empty: str = "",
+    fold: bool = False,
 ) -> str:
     """A kebab-case slug: 'Disk full on /var' -> 'disk-full-on-var'. Ids (``max_len``), ids from a
-    postmortem title (``max_words``, ``drop_stopwords``) and HTML anchors all cut it from here."""
-    parts = re.findall(r"[a-z0-9]+", str(text).lower())
+    postmortem title (``max_words``, ``drop_stopwords``) and HTML anchors all cut it from here.
+    ``fold`` (ids): accented letters become their base letters ('Réplication' -> 'replication')
+    instead of breaking the word; anchors keep the cut they always had."""
+    parts = re.findall(r"[a-z0-9]+", _folded_lower(text) if fold else str(text).lower())
     if drop_stopwords:
         parts = [p for p in parts if p not in _SLUG_STOP]
     if max_words is not None:
