@@ -144,6 +144,20 @@ def test_init_into_an_empty_folder_and_a_file_in_the_way(tmp_path):
     assert res.exit_code != 0 and "Traceback" not in res.output
 
 
+def test_a_file_where_init_needs_a_folder_is_a_conflict_and_nothing_is_written(tmp_path):
+    """A file named kb (or docs, .github) in an existing folder is in the way of kb/...: init lists
+    it and writes nothing, instead of writing the top-level files and then failing on kb/ (a
+    half-made repository whose files are all "in the way" of the next try)."""
+    dest = tmp_path / "existing"
+    dest.mkdir()
+    (dest / "kb").write_text("not a folder\n")
+    (dest / ".github").write_text("not a folder either\n")
+    res = run("init", dest)
+    assert res.exit_code == 1 and "Traceback" not in res.output
+    assert "nothing was written" in res.output and "  kb\n" in res.output and "  .github\n" in res.output
+    assert sorted(p.name for p in dest.iterdir()) == [".github", "kb"]
+
+
 def test_the_next_step_line_works_when_pasted_for_a_folder_with_spaces(tmp_path):
     """The printed `cd DIR && git init && make install` is a shell line: a path with spaces (or
     quotes) is quoted, so pasting it goes into the new repository."""

@@ -107,7 +107,7 @@ def init_repository(dest, *, starter: bool = False, name: str | None = None, ver
     if dest.exists() and not dest.is_dir():
         raise RecurError(f"{dest}: exists and is not a folder")
     files = plan(_site_name(name, dest), starter, version or __version__)
-    conflicts = sorted(rel for rel in files if (dest / rel).exists() or (dest / rel).is_symlink())
+    conflicts = sorted({c for rel in files if (c := _in_the_way(dest, rel))})
     if conflicts:
         shown = "\n  ".join(conflicts[:20]) + (f"\n  … and {len(conflicts) - 20} more" if len(conflicts) > 20 else "")
         raise RecurError(f"{dest}: {len(conflicts)} file(s) already exist; nothing was written:\n  {shown}")
@@ -117,6 +117,21 @@ def init_repository(dest, *, starter: bool = False, name: str | None = None, ver
         for rel, data in files.items():
             write_atomic(dest / rel, data.decode("utf-8"))
     return list(files)
+
+
+def _in_the_way(dest: Path, rel: str) -> str | None:
+    """What in ``dest`` keeps init from writing ``rel``: the file itself, or a file (anything but
+    a folder) where one of its folders goes; relative to ``dest``. None: the way is clear."""
+    parts = rel.split("/")
+    for n in range(1, len(parts) + 1):
+        path = dest.joinpath(*parts[:n])
+        if n == len(parts):
+            return rel if path.exists() or path.is_symlink() else None
+        if not path.is_dir() and (path.exists() or path.is_symlink()):  # a file, a broken link
+            return "/".join(parts[:n])
+        if not path.exists():
+            return None
+    return None
 
 
 # characters a one-line title cannot hold: controls (newline, tab, NUL, C1), line and paragraph
