@@ -550,3 +550,27 @@ def test_a_symlinked_out_folder_is_rebuilt_where_it_points(built, tmp_path):
     assert not (webroot / "left-from-before.html").exists()
     assert sorted(p.name for p in link.parent.iterdir()) == ["site"]
     assert sorted(p.name for p in webroot.parent.iterdir()) == ["kb"]
+
+
+def test_the_commented_theme_settings_of_an_init_repository_work_when_uncommented(tmp_path):
+    """The generated mkdocs.yml suggests a palette and a logo in comments: uncommented, with the
+    logo file put in docs/ (the folder for the site's own files), the page shows that logo
+    (the hint said docs/logo.png, a path mkdocs reads from inside docs/: a broken image)."""
+    from recur.kb.init import init_repository
+
+    repo = tmp_path / "team-kb"
+    init_repository(repo, name="Team KB")
+    cfg = repo / "mkdocs.yml"
+    text = cfg.read_text()
+    hint = re.search(r"^  # logo: (\S+)", text, re.M)
+    assert hint and "  # palette:" in text
+    cfg.write_text(text.replace("  # palette:", "  palette:").replace("  # logo:", "  logo:"))
+    logo = Path(hint.group(1)).name
+    (repo / "docs" / logo).write_bytes(b"\x89PNG\r\n\x1a\n")
+    out = tmp_path / "out"
+    args = ["site", "--kb", str(repo / "kb"), "--out", str(out), "--config", str(cfg), "--strict"]
+    r = CliRunner().invoke(cli, [*args, "--no-browser-search", "--index", str(tmp_path / "none"), "-q"])
+    assert r.exit_code == 0, r.output
+    assert 'data-md-color-primary="teal"' in (out / "index.html").read_text()
+    assert f'<img src="{logo}"' in (out / "index.html").read_text()
+    assert crawl(out)[1] == []
