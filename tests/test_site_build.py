@@ -574,3 +574,28 @@ def test_the_commented_theme_settings_of_an_init_repository_work_when_uncommente
     assert 'data-md-color-primary="teal"' in (out / "index.html").read_text()
     assert f'<img src="{logo}"' in (out / "index.html").read_text()
     assert crawl(out)[1] == []
+
+
+def test_settings_a_mkdocs_yml_inherits_are_the_teams_own(tmp_path):
+    """mkdocs.yml with INHERIT: base.yml (an organisation's shared settings): what the base sets
+    (palette, features, docs_dir) is the team's and wins over Recur's defaults, as in mkdocs.yml
+    itself; the plugin read only the file named, so they were replaced by Recur's defaults."""
+    from recur.kb.init import init_repository
+
+    repo = tmp_path / "team-kb"
+    init_repository(repo, name="Team KB")
+    (repo / "shared").mkdir()
+    (repo / "shared/base.yml").write_text(
+        "theme:\n  name: material\n  palette: {primary: teal}\n  features: [navigation.tabs]\ndocs_dir: pages\n"
+    )
+    (repo / "pages").mkdir()
+    (repo / "pages/oncall.md").write_text("# On-call\n")
+    cfg = repo / "mkdocs.yml"
+    cfg.write_text("INHERIT: shared/base.yml\nsite_name: Team KB\nplugins: [search, recur]\n")
+    out = tmp_path / "out"
+    args = ["site", "--kb", str(repo / "kb"), "--out", str(out), "--config", str(cfg), "--strict"]
+    r = CliRunner().invoke(cli, [*args, "--no-browser-search", "--index", str(tmp_path / "none"), "-q"])
+    assert r.exit_code == 0, r.output
+    home = (out / "index.html").read_text()
+    assert 'data-md-color-primary="teal"' in home and "md-tabs" in home
+    assert (out / "oncall.html").is_file()

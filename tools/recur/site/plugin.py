@@ -83,19 +83,35 @@ def _user_keys(config) -> dict:
     return raw_config(config.config_file_path) if config.config_file_path else {}
 
 
-def raw_config(path) -> dict:
-    """mkdocs.yml as written: a dict, with !ENV and !!python/name tags read as nothing."""
+def raw_config(path, _seen=()) -> dict:
+    """mkdocs.yml as written: a dict, with !ENV and !!python/name tags read as nothing, merged
+    over the file its ``INHERIT:`` names (relative to it), as mkdocs merges them: what the
+    inherited file sets is the team's own too."""
     import yaml
 
     class Loader(yaml.SafeLoader):
         pass
 
     Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    path = Path(path)
     try:
-        raw = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=Loader)
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=Loader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return {}
-    return raw if isinstance(raw, dict) else {}
+    if not isinstance(raw, dict):
+        return {}
+    parent = raw.pop("INHERIT", None)
+    if isinstance(parent, str) and parent and path.resolve() not in _seen:
+        raw = _merged(raw_config(path.parent / parent, (*_seen, path.resolve())), raw)
+    return raw
+
+
+def _merged(base: dict, over: dict) -> dict:
+    """``over`` merged into ``base``, mappings key by key (mkdocs' INHERIT: other values replaced)."""
+    out = dict(base)
+    for key, value in over.items():
+        out[key] = _merged(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
 
 
 def _theme_defaults(config, user: dict) -> None:
