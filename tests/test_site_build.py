@@ -599,3 +599,20 @@ def test_settings_a_mkdocs_yml_inherits_are_the_teams_own(tmp_path):
     home = (out / "index.html").read_text()
     assert 'data-md-color-primary="teal"' in home and "md-tabs" in home
     assert (out / "oncall.html").is_file()
+
+
+def test_recur_site_reads_mkdocs_yaml_as_mkdocs_does(tmp_path, monkeypatch):
+    """mkdocs looks for mkdocs.yml, then mkdocs.yaml: a repository whose file is mkdocs.yaml gets
+    its own settings from `recur site` too, not Recur's defaults without a word."""
+    from kbfactory import small_kb
+
+    kb = small_kb(tmp_path / "kb")
+    (tmp_path / "mkdocs.yaml").write_text(
+        "site_name: Yaml KB\ntheme: {name: material, palette: {primary: teal}}\nplugins: [search, recur]\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    args = ["site", "--kb", str(kb), "--out", str(tmp_path / "out"), "--no-browser-search", "-q"]
+    r = CliRunner().invoke(cli, [*args, "--index", str(tmp_path / "none")])
+    assert r.exit_code == 0, r.output
+    home = (tmp_path / "out/index.html").read_text()
+    assert "Yaml KB</title>" in home and 'data-md-color-primary="teal"' in home

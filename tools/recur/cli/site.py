@@ -23,7 +23,7 @@ from recur.cli.options import index_option, kb_option, setting
     "config_file",
     default=None,
     type=click.Path(dir_okay=False),
-    help="mkdocs config. Default: ./mkdocs.yml, else Recur's packaged defaults.",
+    help="mkdocs config. Default: ./mkdocs.yml (or ./mkdocs.yaml), else Recur's packaged defaults.",
 )
 @click.option(
     "--as-of",

@@ -29,12 +29,13 @@ plugins:
 
 
 def find_config(explicit=None) -> Path | None:
-    """mkdocs.yml: explicit (must exist), else ./mkdocs.yml, else None (Recur's packaged defaults)."""
+    """mkdocs.yml: explicit (must exist), else ./mkdocs.yml or ./mkdocs.yaml (as mkdocs looks), else
+    None (Recur's packaged defaults)."""
     if explicit:
         if not Path(explicit).is_file():
             raise RecurError(f"{explicit}: mkdocs config not found")
         return Path(explicit).resolve()
-    return Path("mkdocs.yml").resolve() if Path("mkdocs.yml").is_file() else None
+    return next((Path(name).resolve() for name in ("mkdocs.yml", "mkdocs.yaml") if Path(name).is_file()), None)
 
 
 def _own_pages(cfg_path: Path) -> Path | None:
