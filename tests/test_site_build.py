@@ -616,3 +616,34 @@ def test_recur_site_reads_mkdocs_yaml_as_mkdocs_does(tmp_path, monkeypatch):
     assert r.exit_code == 0, r.output
     home = (tmp_path / "out/index.html").read_text()
     assert "Yaml KB</title>" in home and 'data-md-color-primary="teal"' in home
+
+
+def test_the_teams_own_pages_keep_mkdocs_edit_link(built, tmp_path):
+    """With repo_url, edit_uri and content.action.edit in mkdocs.yml, the team's own page in docs/
+    has mkdocs' "edit this page" link to its file; generated pages never link into docs/ (a pattern
+    page's link is its KB file's, under extra.recur.edit_url)."""
+    from recur.kb.init import init_repository
+
+    kb, _ = built
+    repo = tmp_path / "team-kb"
+    init_repository(repo, name="Team KB")
+    (repo / "docs/oncall.md").write_text("# On-call\n")
+    cfg = repo / "mkdocs.yml"
+    cfg.write_text(
+        "site_name: Team KB\nrepo_url: https://git.example.com/team/kb\nedit_uri: edit/main/docs/\n"
+        "theme: {name: material, features: [content.action.edit]}\nplugins: [search, recur]\n"
+        "extra: {recur: {edit_url: 'https://git.example.com/team/kb/edit/main/kb/'}}\n"
+    )
+    out = tmp_path / "out"
+    args = ["site", "--kb", str(kb), "--out", str(out), "--config", str(cfg), "--as-of", AS_OF]
+    r = CliRunner().invoke(cli, [*args, "--no-browser-search", "--index", str(tmp_path / "none"), "-q"])
+    assert r.exit_code == 0, r.output
+    edits = {
+        rel: re.findall(r'href="(https://git\.example\.com/team/kb/edit/[^"]*)"', (out / rel).read_text())
+        for rel in ("oncall.html", "index.html", "patterns/index.html", "patterns/capacity/disk-full.html")
+    }
+    assert edits["oncall.html"] == ["https://git.example.com/team/kb/edit/main/docs/oncall.md"]
+    assert edits["index.html"] == [] and edits["patterns/index.html"] == []
+    assert set(edits["patterns/capacity/disk-full.html"]) == {
+        "https://git.example.com/team/kb/edit/main/kb/patterns/capacity/disk-full.md"
+    }

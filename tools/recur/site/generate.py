@@ -102,7 +102,7 @@ def generate(kb, out_dir, *, as_of: dt.date, board: dict, lookalikes=None, edit_
     "edit this page" link; ``model`` is what the Retrieval model page shows (``model_page.find_model``).
     The assets (CSS/JS) are copied into ``assets/`` so the tree is self-contained, and the files of
     ``extra_dir`` (a KB repository's own pages) beside the generated ones; a generated page wins
-    (``"shadowed"``: the own files left out for it, relative to ``extra_dir``).
+    (``"shadowed"``: the own files left out for it, ``"own"``: those copied, relative to ``extra_dir``).
     """
     files = {k: v.encode("utf-8") for k, v in pages(kb, as_of=as_of, board=board, lookalikes=lookalikes,
                                                       edit_base=edit_base, model=model).items()}
@@ -111,13 +111,14 @@ def generate(kb, out_dir, *, as_of: dt.date, board: dict, lookalikes=None, edit_
         for f in sorted(assets.iterdir()):
             if f.is_file() and not f.name.startswith("."):
                 files[f"assets/{f.name}"] = f.read_bytes()
-    shadowed = []
+    shadowed, own = [], []
     for rel, data in _extra_pages(extra_dir, out_dir).items():
         if rel in files:
             shadowed.append(rel)
         else:
             files[rel] = data
-    return {**sync(files, Path(out_dir)), "shadowed": shadowed}
+            own.append(rel)
+    return {**sync(files, Path(out_dir)), "shadowed": shadowed, "own": own}
 
 
 def _extra_pages(extra_dir, out_dir) -> dict:

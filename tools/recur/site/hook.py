@@ -20,8 +20,9 @@ from recur.util.errors import RecurError
 log = logging.getLogger("mkdocs.plugins.recur")
 
 # pregenerated: recur.site.build drives mkdocs with its own tree; own_pages: the docs_dir mkdocs.yml
-# names (the site's own pages), before on_config points docs_dir at the generated tree
-state = {"pregenerated": False, "kb": None, "own_pages": None}
+# names (the site's own pages), before on_config points docs_dir at the generated tree; own_files:
+# the files copied from it into the tree (paths in the tree)
+state = {"pregenerated": False, "kb": None, "own_pages": None, "own_files": frozenset()}
 
 
 def config_dir(config) -> Path:
@@ -111,6 +112,7 @@ def prepare(kb_path, src_dir, *, as_of: dt.date, edit_url: str | None = None, in
                     f"the site (run: recur check --kb {kb_path}). First: {errors[0]}")
     stats = generate(kb, src_dir, as_of=as_of, board=board(kb, as_of), lookalikes=lookalikes_for(kb, index_path),
                      edit_base=edit_url, model=find_model(kb_path, model_dir), extra_dir=extra_dir)
+    state["own_files"] = frozenset(stats["own"])
     for rel in stats["shadowed"]:
         log.warning(f"recur: {Path(extra_dir) / rel}: the site generates a page of its own there, so this file is "
                     f"left out; rename it (and link it from your nav or another page)")
@@ -168,8 +170,10 @@ _SLOT = re.compile(r"<!--recur-slot:(\d+)-->")
 
 
 def on_page_markdown(markdown, page, config, files, **kwargs):
-    # the edit link points at the KB file (front matter from the generator), never at the generated page
-    page.edit_url = page.meta.get("recur_edit_url")
+    # a generated page's edit link points at its KB file (front matter from the generator), never at the
+    # generated page; the site's own pages (from its docs_dir) keep the link mkdocs made from repo_url
+    if page.file.src_uri not in state["own_files"]:
+        page.edit_url = page.meta.get("recur_edit_url")
     # pre-rendered HTML blocks (md.raw) skip Markdown, mkdocs' HTML scan and the search plugin:
     # a one-token placeholder goes through instead and on_post_page puts the block back
     blocks: list = []
