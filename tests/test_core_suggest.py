@@ -176,6 +176,20 @@ def test_bad_queries_file_is_a_clean_error(run, tmp_path, content, message):
     assert res.exit_code == 1 and message in res.output and "Traceback" not in res.output
 
 
+def test_every_bad_queries_line_is_named_before_anything_is_answered(run, tmp_path):
+    """As `recur check` does: all the bad lines at once (it stopped at the first, one fix per run)."""
+    qf = tmp_path / "q.jsonl"
+    lines = ['{"query": "disk full"}', "not json", '{"query": ""}', b'{"query": "x \xff"}', '{"query": "dns"}']
+    qf.write_bytes(b"\n".join(x if isinstance(x, bytes) else x.encode() for x in lines) + b"\n")
+    res = run("suggest", "--queries", str(qf))
+    assert res.exit_code == 1 and "Traceback" not in res.output
+    assert "q.jsonl:2: query: not valid JSON" in res.output and "q.jsonl:3: query: each line must" in res.output
+    assert "q.jsonl:4: is not UTF-8 text" in res.output and '"query"' not in res.stdout  # nothing answered
+    qf.write_text("".join("not json\n" for _ in range(30)))
+    res = run("suggest", "--queries", str(qf))
+    assert res.output.count("not valid JSON") == 20 and "... and 10 more line(s) like these" in res.output
+
+
 @pytest.mark.parametrize(
     "args, code, message",
     [

@@ -228,28 +228,44 @@ def suggest(kb_dir, index_dir, model, top, as_json, queries, steps, text):
 
 
 def _read_jsonl(fh) -> list:
-    """(query, other fields) per line; a line that is not UTF-8 JSON text is an error naming it
-    (the answers echo each line's fields: a batch must not come back changed)."""
+    """(query, other fields) per line; lines that are not UTF-8 JSON objects with a query are
+    errors naming them, every one of them before anything is answered (the answers echo each
+    line's fields: a batch must not come back changed)."""
+    items, errors = [], []
+    for n, raw in enumerate(fh, 1):
+        try:
+            item = _jsonl_item(raw, f"{fh.name}:{n}")
+        except RecurError as exc:
+            errors.append(str(exc))
+            continue
+        if item is not None:
+            items.append(item)
+    if errors:
+        shown = errors[:MAX_SHOWN_ERRORS]
+        more = len(errors) - len(shown)
+        raise RecurError("\n".join(shown + ([f"... and {more} more line(s) like these"] if more else [])))
+    return items
+
+
+MAX_SHOWN_ERRORS = 20
+
+
+def _jsonl_item(raw: bytes, where: str):
     from recur.util import utf8
 
-    items = []
-    for n, raw in enumerate(fh, 1):
-        where = f"{fh.name}:{n}"
-        line = utf8.decode(raw, where)
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except ValueError as exc:
-            raise RecurError(f"{where}: query: not valid JSON ({exc.msg})") from None
-        if not isinstance(obj, dict) or not isinstance(obj.get("query"), str) or not obj["query"].strip():
-            raise RecurError(f'{where}: query: each line must be an object with a non-empty "query" string')
-        bad = utf8.bad_field(obj)
-        if bad:
-            raise RecurError(f"{where}: {bad[0]}: {bad[1]}")
-        extra = {k: v for k, v in obj.items() if k != "query"}
-        items.append((obj["query"], extra))
-    return items
+    line = utf8.decode(raw, where)
+    if not line.strip():
+        return None
+    try:
+        obj = json.loads(line)
+    except ValueError as exc:
+        raise RecurError(f"{where}: query: not valid JSON ({exc.msg})") from None
+    if not isinstance(obj, dict) or not isinstance(obj.get("query"), str) or not obj["query"].strip():
+        raise RecurError(f'{where}: query: each line must be an object with a non-empty "query" string')
+    bad = utf8.bad_field(obj)
+    if bad:
+        raise RecurError(f"{where}: {bad[0]}: {bad[1]}")
+    return obj["query"], {k: v for k, v in obj.items() if k != "query"}
 
 
 @click.command("eval")
