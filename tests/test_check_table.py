@@ -487,3 +487,16 @@ def test_a_stray_patterns_folder_above_is_not_taken_for_a_kb(tmp_path, monkeypat
     monkeypatch.chdir(tmp_path / "work")
     res = CliRunner().invoke(cli, ["check"])
     assert res.exit_code == 1 and "knowledge base folder not found: kb (pass --kb DIR or set RECUR_KB)" in res.output
+
+
+def test_a_pattern_whose_front_matter_does_not_parse_is_one_error_not_one_per_reference(tmp_path, monkeypatch):
+    """Its id is its file name: the incident, path and case naming it got "no pattern has id" each."""
+    monkeypatch.chdir(tmp_path)
+    small_kb(tmp_path / "kb")
+    path = tmp_path / "kb/patterns/capacity/db-pool-exhausted.md"
+    path.write_text(path.read_text().replace("title:", "title: [unclosed", 1))
+    res = CliRunner().invoke(cli, ["check", "--kb", "kb", "--stale-days", "0"])
+    assert res.exit_code == 1 and "Traceback" not in res.output
+    errors = [line for line in res.output.splitlines() if line.startswith("kb/") and ": warning: " not in line]
+    assert [e.split(":")[0] for e in errors] == ["kb/patterns/capacity/db-pool-exhausted.md"], res.output
+    assert "no pattern has id" not in res.output

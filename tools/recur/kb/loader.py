@@ -304,7 +304,8 @@ def _open_record(kb: KB, path: Path, shape: dict, files: dict):
             kb.problems.append(Problem(shown, 1, "file", "not a .md file; ignored", "warning"))
         return None
     md = _front_matter(kb, path)
-    if md is None:
+    if md is None:  # its own error is reported; by the format its id is its file name, and a record
+        files.setdefault(path.stem, []).append(shown)  # naming that id is not an error of its own too
         return None
     v = schema.Validator(shown, md.meta)
     _duplicate_keys(v, md.meta)
