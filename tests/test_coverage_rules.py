@@ -216,3 +216,20 @@ team-b:
         ("LokiRequestErrors", "loki-alerts", 4, str(d / "ruler-export.yaml")),
         ("MimirIngesterUnhealthy", "mimir", 13, str(d / "ruler-export.yaml")),
     ]
+
+
+def test_a_broken_link_and_an_alert_that_is_not_a_name_are_warnings_not_silence(tmp_path):
+    """Both were passed over without a word: the report then called their alerts missing."""
+    d = tmp_path / "rules"
+    write(
+        d,
+        "ok.yml",
+        "groups:\n- name: g\n  rules:\n  - alert: DiskAlmostFull\n    expr: x > 1\n"
+        "  - alert: [NotAName]\n    expr: y > 1\n  - record: job:x:rate1m\n    expr: rate(x[1m])\n",
+    )
+    (d / "gone.yml").symlink_to(tmp_path / "nowhere.yml")
+    alerts, notes = read_rules(d)
+    assert [a.name for a in alerts] == ["DiskAlmostFull"]
+    assert f"{d / 'gone.yml'}:1: skipped: cannot be read (No such file or directory)" in notes
+    assert f"{d / 'ok.yml'}:6: alert: not a name (['NotAName']); rule skipped" in notes
+    assert len(notes) == 2  # the recording rule is not an alert, and not a warning

@@ -93,7 +93,12 @@ def rule_files(path) -> list[Path]:
         return [path]
     if path.is_dir():
         # .rules: the name Prometheus's own examples give rule files (alert.rules)
-        return sorted(p for p in path.rglob("*") if p.suffix in (".yml", ".yaml", ".rules") and p.is_file())
+        # a broken symbolic link is listed too: reading it is a warning, not a rule file silently missing
+        return sorted(
+            p
+            for p in path.rglob("*")
+            if p.suffix in (".yml", ".yaml", ".rules") and (p.is_file() or (p.is_symlink() and not p.exists()))
+        )
     raise RecurError(f"--rules: {path} is not a file or folder")
 
 
@@ -150,8 +155,10 @@ def read_file(f: Path) -> tuple[list[Alert], list[str]]:
     """Alerts of one rule file, and warnings; a file that cannot be read is one warning, never an abort."""
     try:
         raw = f.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
         return [], [f"{f}:1: skipped: cannot be read as UTF-8 text ({exc.__class__.__name__})"]
+    except OSError as exc:
+        return [], [f"{f}:1: skipped: cannot be read ({exc.strerror or exc.__class__.__name__})"]
     if (line := helm_line(raw)) is not None:
         return [], [f"{f}:{line}: skipped: a Helm template (render it first: helm template ...)"]
     try:
@@ -169,6 +176,11 @@ def read_file(f: Path) -> tuple[list[Alert], list[str]]:
                     notes.append(f"{f}:{g.get('__line__', 1)}: rules: each group needs a list of rules (group skipped)")
                 continue
             alerts += [a for a in (_alert(r, f, g) for r in rules if isinstance(r, dict)) if a]
+            notes += [
+                f"{f}:{r.get('__line__', 1)}: alert: not a name ({r['alert']!r}); rule skipped"
+                for r in rules
+                if isinstance(r, dict) and "alert" in r and not (isinstance(r["alert"], str) and r["alert"].strip())
+            ]
     if not alerts and not notes:
         notes.append(f"{f}: no alerting rules (groups[].rules[].alert, or Grafana rules[].title) found")
     return alerts, notes
