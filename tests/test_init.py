@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from click.testing import CliRunner
 
 from recur.cli.main import cli
@@ -132,6 +134,26 @@ def test_init_never_overwrites_and_writes_nothing_on_a_conflict(tmp_path):
     assert "README.md" in res.output and "nothing was written" in res.output
     assert sorted(p.name for p in dest.iterdir()) == [".git", "README.md"]
     assert (dest / "README.md").read_text() == "ours\n"
+
+
+def test_keep_existing_adds_recur_to_a_team_repository_and_leaves_its_files(tmp_path):
+    """A team's repository already has a README and a .gitignore: init refused it outright."""
+    dest = tmp_path / "team-repo"
+    (dest / ".git").mkdir(parents=True)
+    (dest / "README.md").write_text("ours\n")
+    (dest / ".gitignore").write_text("node_modules/\n")
+    res = run("init", dest)
+    assert res.exit_code == 1 and "--keep-existing" in res.output
+    res = run("init", dest, "--keep-existing", "--name", "Team KB")
+    assert res.exit_code == 0, res.output
+    assert "Left as they were (2): .gitignore, README.md." in res.output
+    assert (dest / "README.md").read_text() == "ours\n" and (dest / ".gitignore").read_text() == "node_modules/\n"
+    assert (dest / "kb/recur.yml").is_file() and (dest / "mkdocs.yml").is_file() and (dest / "Makefile").is_file()
+    assert load_kb(dest / "kb").errors == []
+    (tmp_path / "x").mkdir()
+    (tmp_path / "x" / "kb").write_text("a file where kb/ goes")
+    res = run("init", tmp_path / "x", "--keep-existing")
+    assert res.exit_code == 1 and "nothing was written" in res.output and sorted(os.listdir(tmp_path / "x")) == ["kb"]
 
 
 def test_init_into_an_empty_folder_and_a_file_in_the_way(tmp_path):

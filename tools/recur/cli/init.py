@@ -13,7 +13,13 @@ import click
     help="Copy Recur's starter catalog (patterns, onboarding paths, eval cases; not the example incidents).",
 )
 @click.option("--name", help="Site and README title (default: the folder's name).")
-def init(directory, starter, name):
+@click.option(
+    "--keep-existing",
+    is_flag=True,
+    help="In a repository that already has some of these files (README.md, .gitignore, Makefile ...): "
+    "write the others and leave those as they are (listed, to merge by hand).",
+)
+def init(directory, starter, name, keep_existing):
     """Make DIRECTORY a new knowledge-base repository (DIRECTORY may be missing or empty).
 
     \b
@@ -21,19 +27,24 @@ def init(directory, starter, name):
     mkdocs.yml using Recur's theme, a Makefile and README with its two commands (make test,
     make run), requirements.txt pinning this Recur version, a CI workflow, pre-commit hooks,
     a pull-request template, CONTRIBUTING.md and .gitignore. Existing files are never
-    overwritten: init lists them and writes nothing.
+    overwritten: init lists them and writes nothing (with --keep-existing: writes the
+    rest and lists the ones it left).
     """
     import shlex
 
     from recur.kb.init import init_repository
 
-    written = init_repository(directory, starter=starter, name=name)
+    kept: list[str] | None = [] if keep_existing else None
+    written = init_repository(directory, starter=starter, name=name, keep=kept)
     patterns = sum(1 for p in written if p.startswith("kb/patterns/") and p.endswith(".md"))
     click.echo(
         f"Created a knowledge-base repository in {directory} ({len(written)} files"
         + (f", {patterns} starter patterns" if starter else "")
         + ")."
     )
+    if kept:
+        click.echo(f"Left as they were ({len(kept)}): {', '.join(kept)}.")
+        click.echo("  Merge Recur's lines into them by hand (to see its versions: recur init a-new-folder).")
     click.echo("Next:")
     click.echo(f"  cd {shlex.quote(directory)} && git init && make install")
     if starter:

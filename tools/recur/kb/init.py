@@ -98,9 +98,13 @@ def _without_fix(data: bytes) -> bytes:
     return data
 
 
-def init_repository(dest, *, starter: bool = False, name: str | None = None, version: str | None = None) -> list[str]:
+def init_repository(
+    dest, *, starter: bool = False, name: str | None = None, version: str | None = None, keep=None
+) -> list[str]:
     """Write a new KB repository into ``dest`` (missing or without any of init's files); returns
-    the paths written, relative to ``dest``."""
+    the paths written, relative to ``dest``. ``keep``: a list; with it, files that already exist
+    (a team repository's README.md, .gitignore ...) are left as they are and appended to it
+    instead of stopping init. A file where init needs a folder always stops it."""
     from recur import __version__
 
     dest = Path(dest)
@@ -108,9 +112,15 @@ def init_repository(dest, *, starter: bool = False, name: str | None = None, ver
         raise RecurError(f"{dest}: exists and is not a folder")
     files = plan(_site_name(name, dest), starter, version or __version__)
     conflicts = sorted({c for rel in files if (c := _in_the_way(dest, rel))})
+    if keep is not None:
+        kept = [c for c in conflicts if c in files and (dest / c).is_file()]
+        keep += kept
+        conflicts = [c for c in conflicts if c not in kept]
+        files = {rel: data for rel, data in files.items() if rel not in kept}
     if conflicts:
         shown = "\n  ".join(conflicts[:20]) + (f"\n  … and {len(conflicts) - 20} more" if len(conflicts) > 20 else "")
-        raise RecurError(f"{dest}: {len(conflicts)} file(s) already exist; nothing was written:\n  {shown}")
+        hint = "" if keep is not None else "\n(--keep-existing writes the others and leaves these as they are)"
+        raise RecurError(f"{dest}: {len(conflicts)} file(s) already exist; nothing was written:\n  {shown}{hint}")
     if not dest.exists():
         _write_new(dest, files)
     else:
