@@ -2,6 +2,7 @@
 
 import json
 import textwrap
+from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -209,16 +210,28 @@ def test_a_draft_from_a_title_with_accents_keeps_its_letters(kb_dir, tmp_path):
     assert json.loads(r.output)["draft"]["id"] == "vorschaubilder-fehlen-fur-jeden-mandanten"
 
 
+def test_a_postmortem_too_large_for_an_incident_record_is_refused_before_anything_is_written(kb_dir, tmp_path):
+    """It became a record `recur check` refuses (over its 1 MiB limit): an import check then failed."""
+    before = _files(kb_dir)
+    logs = "".join(f"12:00:{i % 60:02d} ERROR upstream timed out while reading {i}\n" for i in range(20_000))
+    r = imp(kb_dir, tmp_path, "big.md", GOOGLE + "\n## Logs\n" + logs)
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    assert "big.md: is over 1,048,576 bytes, the most an incident record may hold" in r.output
+    assert _files(kb_dir) == before
+
+
 def test_a_draft_that_cannot_be_written_leaves_no_incident(kb_dir, tmp_path):
-    # a file in the draft's place that does not load as a pattern (broken YAML): the draft cannot be written
+    # a file in the draft's place that does not load as a pattern (broken YAML) holds its id, as a
+    # pattern that loads does: the draft takes the next free id and the broken file is left alone
     broken = kb_dir / "patterns/software/thumbnails-stopped-rendering-every-tenant.md"
     broken.parent.mkdir(parents=True)
     broken.write_text("---\nid: [broken\n---\n")
-    before = _files(kb_dir)
     r = imp(kb_dir, tmp_path, "thumbs.md", ATLASSIAN, "--category", "software")
-    assert r.exit_code == 1 and "Traceback" not in r.output
-    assert f"{broken}: already exists; refusing to overwrite it" in r.output
-    assert _files(kb_dir) == before  # neither the incident nor the draft
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output)["draft"]["id"] == "thumbnails-stopped-rendering-every-tenant-2"
+    assert broken.read_text() == "---\nid: [broken\n---\n"
+    for made in (json.loads(r.output)["draft"]["path"], json.loads(r.output)["incident_path"]):
+        Path(made).unlink()
     # a draft that fails while it is written (its category folder is a file): the incident is taken back
     broken.unlink()
     broken.parent.rmdir()

@@ -227,8 +227,20 @@ def _incident_sections(pm, title: str, source: str) -> dict:
 
 
 def _read(file) -> str:
+    """The postmortem's text. Its sections become the incident record, which `recur check` refuses
+    over MAX_FILE_BYTES: a larger file (pasted logs, an export with images inline) is refused here,
+    before anything is written, rather than read whole and recorded as a file check rejects."""
+    from recur.kb.parse import MAX_FILE_BYTES
+
     try:
-        return open(file, encoding="utf-8").read()
+        with open(file, "rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            raise RecurError(
+                f"{file}: is over {MAX_FILE_BYTES:,} bytes, the most an incident record may hold (recur check's "
+                "limit); cut the pasted logs or attachments out of it and import again"
+            )
+        return raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise RecurError(f"{file}: cannot be read ({exc})") from None
 
