@@ -302,6 +302,68 @@ def test_plain_check_does_not_import_the_model_stack(tmp_path):
     assert not imported & set(HEAVY)
 
 
+# what no `--help`, `recur check`, `recur report` or `recur coverage --no-propose` needs: the model
+# stack, the site builder, the web server, the MCP and Slack SDKs (docs/architecture.md)
+LIGHT_FORBIDDEN = HEAVY + (
+    "onnxruntime",
+    "onnx",
+    "mkdocs",
+    "material",
+    "fastapi",
+    "starlette",
+    "uvicorn",
+    "mcp",
+    "slack_sdk",
+)
+LIGHT_PROBE = """
+import sys
+import click
+from click.testing import CliRunner
+from recur.cli.main import cli
+
+def commands(group, path):
+    for name in group.list_commands(None):
+        cmd = group.get_command(None, name)
+        yield path + [name]
+        if isinstance(cmd, click.Group):
+            yield from commands(cmd, path + [name])
+
+kb, rules = sys.argv[1], sys.argv[2]
+runs = [["--help"]] + [c + ["--help"] for c in commands(cli, [])]
+runs += [["check", "--kb", kb], ["report", "--kb", kb], ["report", "--kb", kb, "--format", "json"],
+         ["coverage", "--kb", kb, "--rules", rules, "--no-propose"]]
+for args in runs:
+    r = CliRunner().invoke(cli, args)
+    assert r.exception is None or isinstance(r.exception, SystemExit), (args, r.output, r.exception)
+    assert "Usage:" in r.output if "--help" in args else r.output, (args, r.output)
+    print("RAN:", " ".join(args))
+heavy = sorted({m.split(".")[0] for m in sys.modules} & set({FORBIDDEN!r}))
+print("HEAVY:", ",".join(heavy))
+"""
+
+
+def test_help_and_light_commands_import_no_heavy_stack(tmp_path):
+    """Every command's and subcommand's --help, `check`, `report` and `coverage --no-propose`
+    import none of torch, sentence_transformers, onnxruntime, mkdocs, fastapi, uvicorn, mcp."""
+    kb = small_kb(tmp_path / "kb")
+    rules = write(tmp_path, "rules.yml", "groups:\n- name: g\n  rules:\n  - alert: DiskFull\n    expr: up == 0\n")
+    probe = tmp_path / "probe.py"
+    probe.write_text(LIGHT_PROBE.replace("{FORBIDDEN!r}", repr(LIGHT_FORBIDDEN)))
+    res = subprocess.run([sys.executable, str(probe), str(kb), str(rules)], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stdout + res.stderr
+    ran = [line for line in res.stdout.splitlines() if line.startswith("RAN:")]
+    for cmd in ("serve --help", "site --help", "tune --help", "mcp --help", "new pattern --help"):
+        assert f"RAN: {cmd}" in ran, ran
+    assert "HEAVY: \n" in res.stdout or res.stdout.rstrip().endswith("HEAVY:"), res.stdout
+    # the real entry point agrees for `recur --help`, which imports every command's module
+    res = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "recur", "--help"], capture_output=True, text=True, timeout=120
+    )
+    imported = {line.split("|")[-1].strip().split(".")[0] for line in res.stderr.splitlines() if "|" in line}
+    assert "recur" in imported
+    assert not imported & set(LIGHT_FORBIDDEN), imported & set(LIGHT_FORBIDDEN)
+
+
 MAX_FUNCTION_LINES = 60  # docs/architecture.md: "functions a reader can hold"
 
 
