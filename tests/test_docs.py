@@ -1,0 +1,84 @@
+"""The README documents every command, every flag and every environment variable, and every
+``RECUR_*`` variable is a row of the one config table (docs/architecture.md)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import click
+import pytest
+
+from recur import config
+from recur.cli.main import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+# documented once for every command, in the paragraph under the command table
+SHARED = {"--kb", "--index", "--model", "--help"}
+
+
+def _section(title: str) -> str:
+    return README.split(f"\n## {title}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def _commands(group: click.Group, path: tuple = ()):
+    for name in group.list_commands(None):
+        cmd = group.get_command(None, name)
+        yield path + (name,), cmd
+        if isinstance(cmd, click.Group):
+            yield from _commands(cmd, path + (name,))
+
+
+COMMANDS = list(_commands(cli))
+
+
+def _mentions(text: str, word: str) -> bool:
+    return re.search(re.escape(word) + r"(?![\w-])", text) is not None
+
+
+@pytest.mark.parametrize("path,cmd", COMMANDS, ids=[" ".join(p) for p, _ in COMMANDS])
+def test_every_flag_of_every_command_is_in_the_readme(path, cmd):
+    """Each long flag is on a line of README's Commands section that names the command."""
+    name = "recur " + " ".join(path)
+    lines = "\n".join(line for line in _section("Commands").splitlines() if _mentions(line, name))
+    assert lines, f"README's Commands section has no line for `{name}`"
+    flags = [o for p in cmd.params if isinstance(p, click.Option) for o in p.opts + p.secondary_opts]
+    missing = [f for f in flags if f.startswith("--") and f not in SHARED and not _mentions(lines, f)]
+    assert not missing, f"`{name}`: {missing} not in README's Commands section"
+
+
+def test_shared_flags_are_documented_once():
+    commands = _section("Commands")
+    for flag in SHARED - {"--help"}:
+        assert re.search(rf"`{flag}` defaults to", commands) or f"`{flag}` to" in commands, flag
+
+
+def test_every_setting_has_a_row_in_the_readme():
+    table = _section("Commands").split("### Environment variables", 1)[1]
+    rows = {line.split("|")[1].strip().strip("`") for line in table.splitlines() if line.startswith("| `RECUR_")}
+    assert rows == {s.env for s in config.SETTINGS.values()}
+
+
+def test_options_take_their_variables_from_the_config_table():
+    declared = {s.env for s in config.SETTINGS.values()}
+    for path, cmd in COMMANDS:
+        for p in cmd.params:
+            envvars = [p.envvar] if isinstance(p.envvar, str) else list(p.envvar or [])
+            assert set(envvars) <= declared, (path, p.name, envvars)
+
+
+def test_recur_variables_are_declared_and_read_through_config():
+    """Every RECUR_* name the code mentions is in config.SETTINGS, and only config.py reads one
+    from os.environ."""
+    declared = {s.env for s in config.SETTINGS.values()}
+    package = ROOT / "tools" / "recur"
+    for source in sorted(package.rglob("*.py")):
+        text = source.read_text(encoding="utf-8")
+        names = set(re.findall(r"\bRECUR_[A-Z0-9_]*[A-Z0-9]", text))
+        assert names <= declared, (source.relative_to(ROOT), names - declared)
+        if source.name == "config.py" and source.parent == package:
+            continue
+        for n, line in enumerate(text.splitlines(), 1):
+            if re.search(r"environ|getenv", line):
+                assert "RECUR_" not in line and "config.env(" not in line, f"{source.relative_to(ROOT)}:{n}: {line}"
