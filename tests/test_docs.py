@@ -82,3 +82,11 @@ def test_recur_variables_are_declared_and_read_through_config():
         for n, line in enumerate(text.splitlines(), 1):
             if re.search(r"environ|getenv", line):
                 assert "RECUR_" not in line and "config.env(" not in line, f"{source.relative_to(ROOT)}:{n}: {line}"
+
+
+def test_every_variable_is_named_in_its_flags_help():
+    """`recur CMD --help` names the variable behind each flag, as the README's table does."""
+    for path, cmd in COMMANDS:
+        for p in cmd.params:
+            if isinstance(p, click.Option) and isinstance(p.envvar, str):
+                assert p.envvar in (p.help or ""), (" ".join(path), p.opts[0], p.envvar)

@@ -273,10 +273,24 @@ def _jsonl_item(raw: bytes, where: str):
 @index_option
 @model_option
 @click.option("--cases", "cases_file", type=click.Path(dir_okay=False), help="Cases file (default: KB/eval/cases.yml).")
-@click.option("--min-recall1", **setting("min_recall1"), show_default=True, type=UNIT)
-@click.option("--min-recall3", **setting("min_recall3"), show_default=True, type=UNIT)
-@click.option("--min-mrr", **setting("min_mrr"), show_default=True, type=UNIT)
-@click.option("--json", "as_json", is_flag=True)
+@click.option(
+    "--min-recall1",
+    **setting("min_recall1"),
+    show_default=True,
+    type=UNIT,
+    help="Fail below this recall@1 (env RECUR_MIN_RECALL1).",
+)
+@click.option(
+    "--min-recall3",
+    **setting("min_recall3"),
+    show_default=True,
+    type=UNIT,
+    help="Fail below this recall@3 (env RECUR_MIN_RECALL3).",
+)
+@click.option(
+    "--min-mrr", **setting("min_mrr"), show_default=True, type=UNIT, help="Fail below this MRR (env RECUR_MIN_MRR)."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the metrics and the misses as JSON.")
 @click.option("--verbose", "-v", is_flag=True, help="List every case that missed the top 3.")
 def eval_cmd(kb_dir, index_dir, model, cases_file, min_recall1, min_recall3, min_mrr, as_json, verbose):
     """Measure retrieval on the KB's own cases: recall@1, recall@3, MRR.

@@ -58,8 +58,10 @@ def _slack_secret(path) -> str | None:
 @kb_option
 @index_option
 @model_option
-@click.option("--host", **setting("host"), show_default=True, help="Address to listen on.")
-@click.option("--port", **setting("port"), show_default=True, type=click.IntRange(0, 65535))
+@click.option("--host", **setting("host"), show_default=True, help="Address to listen on (env RECUR_HOST).")
+@click.option(
+    "--port", **setting("port"), show_default=True, type=click.IntRange(0, 65535), help="Port (env RECUR_PORT)."
+)
 @click.option(
     "--site",
     "site_dir",
@@ -75,7 +77,7 @@ def _slack_secret(path) -> str | None:
     **setting("feedback"),
     show_default=True,
     type=click.Path(dir_okay=False),
-    help="Where 👍/👎 votes are appended.",
+    help="Where 👍/👎 votes are appended (env RECUR_FEEDBACK).",
 )
 @click.option(
     "--max-body-kib",

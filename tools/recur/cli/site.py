@@ -37,8 +37,8 @@ from recur.cli.options import index_option, kb_option, setting
     "edit_url",
     **setting("edit_url"),
     metavar="URL",
-    help="Base URL for 'edit this page' links; the record's KB path is appended "
-    "(default: mkdocs.yml extra.recur.edit_url; unset: the page names the file).",
+    help="Base URL for 'edit this page' links; the record's KB path is appended (env RECUR_EDIT_URL; "
+    "default: mkdocs.yml extra.recur.edit_url; unset: the page names the file).",
 )
 @click.option(
     "--model-dir",
