@@ -314,6 +314,7 @@ LIGHT_FORBIDDEN = HEAVY + (
     "uvicorn",
     "mcp",
     "slack_sdk",
+    "numpy",  # ~0.1 s on every `recur --help`: only commands that search or train need it
 )
 LIGHT_PROBE = """
 import sys

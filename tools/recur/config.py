@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 STATE_DIR = Path(".recur")  # the working state of a KB checkout: index, tuned model, feedback
+MODEL_DIR = STATE_DIR / "model"  # where `recur tune` puts the KB's tuned model (its active model)
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import click
 
+from recur import config
 from recur.cli.options import Range, index_option, kb_option, model_option
-from recur.retrieval.models import DEFAULT_OUT
-from recur.tuning.tune import REFUSED, run_tune, summary_lines
 from recur.util.errors import RecurError
+
+# recur.tuning (numpy, and torch when it trains) is imported when the command runs, not for --help
 
 
 @click.command()
@@ -21,7 +22,7 @@ from recur.util.errors import RecurError
 @click.option(
     "--out",
     "out_dir",
-    default=str(DEFAULT_OUT),
+    default=str(config.MODEL_DIR),
     show_default=True,
     type=click.Path(file_okay=False),
     help="Folder for the tuned model (the KB's active model when it is ./.recur/model).",
@@ -102,6 +103,8 @@ def tune(
         return
     if as_json:  # a script asking for JSON must not start an hour of training by accident
         raise click.UsageError("--json only goes with --report (what the last tuning changed, as JSON)")
+    from recur.tuning.tune import run_tune
+
     m = run_tune(
         kb_dir,
         out_dir,
@@ -121,6 +124,8 @@ def tune(
 
 def _show_outcome(m: dict, out_dir, index_dir, min_gain: float) -> None:
     """The summary of a run, then whether the tuned model was activated (else exit REFUSED)."""
+    from recur.tuning.tune import REFUSED, summary_lines
+
     for line in summary_lines(m):
         click.echo(line)
     if m["accepted"]:

@@ -14,7 +14,7 @@ from recur import config
 from recur.retrieval import embed
 from recur.retrieval.embed import TUNED_MANIFEST
 
-DEFAULT_OUT = config.STATE_DIR / "model"
+DEFAULT_OUT = config.MODEL_DIR
 
 
 def read_tuned_manifest(folder) -> dict | None:
