@@ -83,6 +83,9 @@ def test_reply_shape_top3_with_links_steps_evidence_and_buttons(served):
     assert r.status_code == 200, r.text
     reply = r.json()
     assert reply["response_type"] == "ephemeral" and "Disk full on a host" in reply["text"]
+    # the verdict of /api/suggest for the same text, at the top level as on every suggestion surface
+    api = httpx.post(served["base"] + "/api/suggest", json={"text": "No space left on device on the db host"}).json()
+    assert reply["no_known_pattern"] is False is api["no_known_pattern"]
     blocks = reply["blocks"]
     assert blocks[0]["type"] == "section" and "Known patterns" in blocks[0]["text"]["text"]
     assert [b["type"] for b in blocks[1:5]] == ["divider", "section", "section", "actions"]
@@ -116,6 +119,10 @@ def test_no_known_pattern_says_so_and_gives_the_incident_line(served, tmp_path):
     assert first.startswith("*No known pattern* matches")
     assert "```recur incident new -t 'what should we order for lunch on friday' -d 'what should we order" in first
     assert "for comparison only" in first
+    # the verdict is in the reply, and the next steps after recording it are named
+    assert reply["no_known_pattern"] is True
+    assert "draft a pattern (`recur new pattern`)" in first and "`recur import` the postmortem" in first
+    assert first.index("```recur incident new") < first.index("recur new pattern") < first.index("for comparison only")
 
 
 @pytest.mark.parametrize("case", ["bad", "missing", "stale", "future", "not_a_number", "superscript", "huge"])
@@ -298,6 +305,12 @@ def test_replies_stay_within_slacks_limits():
             assert len(e["value"]) <= 2000 and len(e["text"]["text"]) <= 75
     unknown = answer_reply({"query": "```x```" * 3000, "no_known_pattern": True, "results": []})
     assert len(unknown["blocks"]) == 1 and len(unknown["blocks"][0]["text"]["text"]) <= 3000
+    said = unknown["blocks"][0]["text"]["text"]
+    # the incident line's code block is closed, and the next step after it is kept whole
+    assert said.endswith(
+        "```\nThen draft a pattern (`recur new pattern`), or `recur import` the postmortem once it is written."
+    )
+    assert unknown["no_known_pattern"] is True and reply["no_known_pattern"] is False
 
 
 def test_a_slow_answer_is_acknowledged_then_posted_to_response_url(tmp_path, kb_dir):

@@ -149,9 +149,11 @@ def answer_reply(answer: dict, *, site_url: str | None = None, share: bool = Fal
     shown = _esc(_cut(query, 300))
     if answer["no_known_pattern"]:
         line = incident_line(query).replace("```", "'''")
-        intro = f"*No known pattern* matches “{shown}”. Record it, so it shows as needs analysis:\n```{line}```" + (
+        tail = "\nThen draft a pattern (`recur new pattern`), or `recur import` the postmortem once it is written." + (
             "\nClosest patterns, for comparison only:" if results else ""
         )
+        head = f"*No known pattern* matches “{shown}”. Record it, so it shows as needs analysis:\n```{line}```"
+        intro = _cut_block(head, MAX_SECTION - len(tail)) + tail
         fallback = f"Recur: no known pattern matches “{_cut(query, 100)}”"
     else:
         intro = f"*Known patterns* for “{shown}”:"
@@ -163,11 +165,13 @@ def answer_reply(answer: dict, *, site_url: str | None = None, share: bool = Fal
         "response_type": "in_channel" if share else "ephemeral",
         "text": fallback,
         "blocks": [b.to_dict() for b in blocks],
+        # the answer's verdict, as on every suggestion surface (issue 13); Slack ignores the key
+        "no_known_pattern": bool(answer["no_known_pattern"]),
     }
 
 
-def _cut_block(text: str) -> str:
-    return text if len(text) <= MAX_SECTION else text[: MAX_SECTION - 4] + "…```"
+def _cut_block(text: str, limit: int = MAX_SECTION) -> str:
+    return text if len(text) <= limit else text[: limit - 4] + "…```"
 
 
 def text_reply(text: str) -> dict:
