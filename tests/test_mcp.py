@@ -304,9 +304,15 @@ def test_http_mcp_on_a_live_server(served):
         good = await call(client, "suggest_patterns", {"text": "dial tcp: lookup api.internal: no such host", "top": 3})
         bad = await call(client, "get_pattern", {"id": "no-such-thing"})
         doc = await call(client, "get_pattern", {"id": "dns-failure"})
-        return names, good, bad, doc
+        unknown = await call(client, "suggest_patterns", {"text": "what should we order for lunch on friday"})
+        return names, good, bad, doc, unknown
 
-    names, good, bad, doc = session(url, work)
+    names, good, bad, doc, unknown = session(url, work)
+    # no known pattern: the API's verdict, and the text says so and names every next step
+    err, got, text = unknown
+    assert not err and got == api(served, "/api/suggest", {"text": "what should we order for lunch on friday"})[1]
+    assert got["no_known_pattern"] is True and text.startswith("No known pattern matches")
+    assert all(s in text for s in ("recur incident new", "recur new pattern", "recur import", "for comparison only"))
     assert names == READ_TOOLS  # the HTTP mount is read-only
     assert (
         not good[0]

@@ -321,9 +321,10 @@ def _resources(server: MCPServer, get_engine: Callable) -> None:
 def render_answer(answer: dict) -> str:
     results = answer["results"]
     if answer["no_known_pattern"]:
-        head = 'No known pattern matches: record the incident (recur incident new) so it shows as "needs analysis".' + (
-            " Closest patterns, for comparison only:" if results else ""
-        )
+        head = (
+            'No known pattern matches: record the incident (recur incident new) so it shows as "needs analysis", '
+            "then draft a pattern (recur new pattern) or recur import the postmortem once it is written."
+        ) + (" Closest patterns, for comparison only:" if results else "")
     else:
         head = "Known patterns that match:"
     lines = [head]
