@@ -303,6 +303,26 @@ def test_linking_is_top_ranked_only_and_drafts_do_not_capture(kb_dir, tmp_path):
     assert unknown[second["incident"]]["candidates"]
 
 
+def test_the_text_report_says_plainly_when_no_known_pattern_matches(kb_dir, tmp_path):
+    """No known pattern: the report says so, names the next step and shows the closest patterns as
+    comparison only, never as the one to link (as recur incident new)."""
+    lunch = "# Lunch order\nDate: 2026-01-05\nSeverity: sev3\n\n## Summary\nWhat should we order for lunch on friday.\n"
+    r = imp(kb_dir, tmp_path, "lunch.md", lunch, "--no-draft")
+    assert r.exit_code == 0, r.output
+    iid = r.output.split()[2].rstrip(":")
+    assert load_kb(kb_dir).incidents[iid].patterns == []
+    assert 'No known pattern matches: not linked; it shows as "needs analysis" in recur report.' in r.output
+    assert f"draft a pattern (recur new pattern), or link one that fits later: recur incident link {iid} PATTERN" in (
+        r.output
+    )
+    assert "Closest patterns, for comparison only (ranked):" in r.output and "Candidates (ranked)" not in r.output
+    assert "Link one after review" not in r.output
+    r = imp(kb_dir, tmp_path, "lunch2.md", lunch.replace("friday", "monday"))
+    assert r.exit_code == 0, r.output
+    assert "No known pattern matches: wrote draft pattern" in r.output
+    assert "Next: complete the draft" in r.output and "Closest patterns, for comparison only (ranked):" in r.output
+
+
 def test_only_the_top_ranked_candidate_is_linked(kb_dir, tmp_path):
     write(
         kb_dir,

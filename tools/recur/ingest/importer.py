@@ -486,19 +486,33 @@ def render_text(out: dict) -> str:
     lines += [f"Note: {n}" for n in out["notes"]]
     if out["triage"]:
         lines.append(f"Needs triage: {', '.join(out['triage'])} (placeholders; recur check and recur report list it).")
+    unknown = bool(out["no_known_pattern"])
     if out["draft"]:
         lines.append(f"No known pattern matches: wrote draft pattern {out['draft']['id']}: {out['draft']['path']}")
+        lines.append(
+            "Next: complete the draft (its TODOs; recur check lists what is missing) and have it reviewed; "
+            "it counts as a match for later imports once promoted (status: active)."
+        )
     elif out["link"] and out["link"]["pattern"] and out["patterns"]:
         lines.append(f"Linked to {', '.join(out['patterns'])}: {out['link']['reason']}.")
     elif out["patterns"]:
         lines.append(f"Linked to {', '.join(out['patterns'])} (given with --pattern).")
+    elif unknown:
+        # never a comparison-only candidate as the thing to link (as recur incident new)
+        why = out["link"]["reason"] if out["link"] else ""
+        why = f" ({why})" if why and why != "no known pattern matches" else ""
+        lines.append(f'No known pattern matches{why}: not linked; it shows as "needs analysis" in recur report.')
+        lines.append(
+            "Next: once the cause is understood, draft a pattern (recur new pattern), "
+            f"or link one that fits later: recur incident link {out['incident']} PATTERN"
+        )
     else:
         why = out["link"]["reason"] if out["link"] else "nothing matched"
         lines.append(f"Not linked ({why}): it shows as needs analysis in recur report.")
         if out["candidates"]:
             lines.append(f"Link one after review: recur incident link {out['incident']} {out['candidates'][0]['id']}")
     if out["candidates"]:
-        lines.append("Candidates (ranked):")
+        lines.append("Closest patterns, for comparison only (ranked):" if unknown else "Candidates (ranked):")
         for c in out["candidates"]:
             mark = "  [draft from an import]" if c.get("import_draft") else ""
             lines.append(f"  {c['rank']}. {c['id']}  {c['title']}  ({c['confidence']}, {c['score']:.2f}){mark}")
