@@ -215,6 +215,31 @@ def test_a_model_that_is_not_mean_pooled_is_recorded_and_stays_on_pytorch(fresh,
     assert found is not None and "not a mean-pooled transformer" in found[1]["unsupported"]
 
 
+def test_a_failed_export_is_tried_again_with_other_versions_and_a_missing_package_is_not_recorded(fresh, monkeypatch):
+    """Any export error was recorded as "unsupported" for good: a one-off failure (the onnx package
+    missing, memory) or one an upgrade fixes kept the model on PyTorch until the cache was cleared."""
+    spec = embed.resolve(embed.DEFAULT)
+
+    def no_onnx(*args, **kwargs):
+        raise ModuleNotFoundError("No module named 'onnx'")
+
+    real = onnx_encoder.export_graph
+    monkeypatch.setattr(onnx_encoder, "export_graph", no_onnx)  # what torch.onnx.export raises without onnx
+    assert isinstance(embed.load_encoder(embed.DEFAULT), embed.SentenceTransformerEncoder)
+    assert onnx_encoder.cached(spec) is None  # nothing recorded: the next run tries again
+    monkeypatch.setattr(onnx_encoder, "export_graph", real)
+    embed._CACHE.clear()  # the fixture's own: a new process
+    assert isinstance(embed.load_encoder(embed.DEFAULT), onnx_encoder.OnnxEncoder)
+    # an "unsupported" verdict made by other versions of the export stack is not believed
+    folder = onnx_encoder.cache_folder(spec)
+    info = json.loads((folder / "info.json").read_text())
+    stale = {**info, "unsupported": "export failed: some old bug", "versions": {"torch": "1.0"}}
+    (folder / "info.json").write_text(json.dumps(stale))
+    assert onnx_encoder.cached(spec) is None
+    (folder / "info.json").write_text(json.dumps({**stale, "versions": onnx_encoder.versions()}))
+    assert onnx_encoder.cached(spec)[1]["unsupported"] == "export failed: some old bug"
+
+
 def test_old_exports_are_pruned_to_the_most_recently_used(fresh):
     """Every `recur tune` makes a new model: without pruning, a team re-tuning weekly gathered a
     90 MB export of each one in the cache."""

@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from recur.retrieval.embed import Encoder, ModelSpec, cache_root, clip, load_torch_encoder
+from recur.util.errors import RecurError
 
 FORMAT = 1  # the graph's inputs and outputs; a cached export of another format is made again
 MAX_DIFF = 1e-5  # largest allowed |vector difference| to the PyTorch model on the probes
@@ -55,7 +56,24 @@ def cached(spec: ModelSpec) -> tuple[Path, dict] | None:
         return None
     if not isinstance(info, dict) or info.get("model_id") != spec.model_id or info.get("format") != FORMAT:
         return None
+    if "unsupported" in info and info.get("versions") != versions():
+        return None  # found not exportable by other versions of the export stack: try again with these
     return folder, info
+
+
+def versions() -> dict:
+    """The versions an export depends on (read from package metadata: no import)."""
+    from importlib import metadata
+
+    from recur import __version__
+
+    out = {"recur": __version__}
+    for name in ("torch", "transformers", "sentence-transformers", "onnx", "onnxruntime"):
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = None
+    return out
 
 
 def export(spec: ModelSpec) -> tuple[Path, dict] | None:
@@ -73,7 +91,7 @@ def export(spec: ModelSpec) -> tuple[Path, dict] | None:
         info = _export_into(spec, tmp)
         (tmp / "info.json").write_text(json.dumps(info, indent=1))
         swap_folder(tmp, final)
-    except OSError:
+    except (OSError, ImportError, MemoryError):  # nothing recorded: the next run tries again
         return None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -88,7 +106,10 @@ def export_for(spec: ModelSpec, spare: Path) -> tuple[Path, dict]:
     got = cached(spec) or export(spec)
     if got is None:
         spare.mkdir(parents=True, exist_ok=True)
-        got = spare, _export_into(spec, spare)
+        try:
+            got = spare, _export_into(spec, spare)
+        except (ImportError, MemoryError) as exc:
+            raise RecurError(f"model {spec.model_id} cannot be exported to ONNX here: {exc}") from None
     mark_used(got[0])
     return got
 
@@ -120,7 +141,7 @@ def _export_into(spec: ModelSpec, tmp: Path) -> dict:
     info = {"model_id": spec.model_id, "format": FORMAT, "dim": int(torch_encoder.dim)}
     why = unsupported(st)
     if why:
-        return {**info, "unsupported": why}
+        return {**info, "unsupported": why, "versions": versions()}
     info["max_seq_length"] = int(st.max_seq_length or 512)
     try:
         export_graph(st, tmp / "model.onnx")
@@ -128,12 +149,13 @@ def _export_into(spec: ModelSpec, tmp: Path) -> dict:
         tok["padding"] = tok["truncation"] = None
         (tmp / "tokenizer.json").write_text(json.dumps(tok, ensure_ascii=False))
         diff = _max_diff(st, OnnxEncoder(spec, tmp, info))
-    except OSError:
-        raise  # the cache folder, not the model: nothing is recorded
+    except (OSError, ImportError, MemoryError):
+        raise  # the cache folder or this environment (a package missing, memory), not the model: not recorded
     except Exception as exc:  # torch.onnx and ONNX Runtime raise many kinds: this model stays on PyTorch
-        return {**info, "unsupported": f"export failed: {(str(exc).splitlines() or [type(exc).__name__])[0]}"}
+        why = f"export failed: {(str(exc).splitlines() or [type(exc).__name__])[0]}"
+        return {**info, "unsupported": why, "versions": versions()}
     if not diff <= MAX_DIFF:  # also catches NaN
-        return {**info, "unsupported": f"exported vectors differ from PyTorch's by {diff:.2g}"}
+        return {**info, "unsupported": f"exported vectors differ from PyTorch's by {diff:.2g}", "versions": versions()}
     return {**info, "max_diff": diff}
 
 
