@@ -169,11 +169,15 @@ def test_cli_recipe_flags_and_automatic_epochs(tuned, tmp_path):
         (["--lr", "nan"], "'nan' is not a number"),
         (["--min-gain", "nan"], "'nan' is not a number"),
         (["--json"], "--json only goes with --report"),
+        (["--seed", "-1"], "--seed"),
+        (["--seed", str(2**32)], "--seed"),
     ],
 )
 def test_bad_recipe_arguments_fail_before_anything_is_trained_or_written(tmp_path, args, message):
     """Freezing all six layers used to fail in torch's first backward pass, a negative learning
-    rate in AdamW after the model had loaded, and --json without --report started a training."""
+    rate in AdamW after the model had loaded, --json without --report started a training, and a
+    seed numpy cannot take (negative, 2**32 or more) was a traceback once the current model had
+    been measured."""
     from kbfactory import small_kb
 
     from recur.cli.main import cli

@@ -33,7 +33,13 @@ from recur.util.errors import RecurError
     type=click.IntRange(1, 100),
     help="Passes over the pairs [default: enough for 60 optimiser steps, 1-3; 1 on a large KB].",
 )
-@click.option("--seed", default=0, show_default=True, type=int, help="Same KB + seed + epochs → same weights.")
+@click.option(
+    "--seed",
+    default=0,
+    show_default=True,
+    type=click.IntRange(0, 2**32 - 1),  # numpy's seed range: outside it, a traceback after measuring
+    help="Same KB + seed + epochs → same weights.",
+)
 @click.option("--batch-size", default=32, show_default=True, type=click.IntRange(2, 1024))
 @click.option("--lr", default=3e-5, show_default=True, type=Range(0, 1, min_open=True), help="Learning rate (AdamW).")
 @click.option(
