@@ -201,6 +201,85 @@ def test_report_of_a_damaged_report_file_says_so(tmp_path):
     assert res.exit_code == 1 and "no tuning report in" in res.output
 
 
+@pytest.mark.parametrize("as_json", [[], ["--json"]])
+@pytest.mark.parametrize(
+    "damage, field",
+    [
+        ({"summary": None}, "'summary'"),  # removed
+        ({"model_id": None}, "'model_id'"),
+        ({"before": {"hybrid": {}, "dense": {}}}, "'recall@1'"),
+        ({"cases": 3}, "cases"),
+        ({"date": 5}, "date"),
+    ],
+)
+def test_report_with_fields_missing_or_of_the_wrong_kind_says_which(tmp_path, damage, field, as_json):
+    """A report.json that parses but lacks a field (hand-edited, written by another version) was a
+    KeyError traceback in `recur tune --report`, and printed as it was by --json."""
+    from recur.cli.main import cli
+
+    report = json.loads(json.dumps(_REPORT))
+    for key, value in damage.items():
+        report.pop(key) if value is None else report.__setitem__(key, value)
+    (tmp_path / "model").mkdir()
+    (tmp_path / "model" / "report.json").write_text(json.dumps(report))
+    res = CliRunner().invoke(cli, ["tune", "--out", str(tmp_path / "model"), "--report", *as_json])
+    assert res.exit_code == 1 and "Traceback" not in res.output, res.output
+    assert f"{tmp_path / 'model' / 'report.json'}: not a readable tuning report" in res.output
+    assert field in res.output
+
+
+def test_report_of_an_intact_report_file(tmp_path):
+    from recur.cli.main import cli
+
+    (tmp_path / "model").mkdir()
+    (tmp_path / "model" / "report.json").write_text(json.dumps(_REPORT))
+    res = CliRunner().invoke(cli, ["tune", "--out", str(tmp_path / "model"), "--report"])
+    assert res.exit_code == 0 and "Tuned model tuned:x — active" in res.output and "↑   2 → 1" in res.output
+    res = CliRunner().invoke(cli, ["tune", "--out", str(tmp_path / "model"), "--report", "--json"])
+    assert res.exit_code == 0 and json.loads(res.output) == _REPORT
+
+
+_METRICS = {"cases": 1, "recall@1": 0.0, "recall@3": 1.0, "recall@5": 1.0, "mrr": 0.5}
+_REPORT = {
+    "model_id": "tuned:x",
+    "base_model": "base",
+    "compared_with": "base",
+    "kb": "/kb",
+    "date": "2025-01-01T00:00:00+00:00",
+    "accepted": True,
+    "eval_source": "eval/cases.yml",
+    "epochs": 1,
+    "seed": 0,
+    "pairs": 18,
+    "training_data_hash": "abc",
+    "gate": None,
+    "incident_note": "",
+    "linked_incidents": 0,
+    "before": {"hybrid": _METRICS, "dense": _METRICS},
+    "after": {"hybrid": {**_METRICS, "recall@1": 1.0, "mrr": 1.0}, "dense": _METRICS},
+    "summary": {"up": 1, "down": 0, "same": 0},
+    "cases": [
+        {
+            "query": "too many clients",
+            "expect": ["db"],
+            "source": "eval/cases.yml",
+            "line": 3,
+            "before": 2,
+            "after": 1,
+            "dense_before": 2,
+            "dense_after": 2,
+            "moved": 1,
+            "dense_moved": 0,
+            "top_before": ["disk", "db"],
+            "top_after": ["db", "disk"],
+        }
+    ],
+    "neighbours": [
+        {"a": "db", "b": "disk", "a_title": "D", "b_title": "E", "before": 0.3, "after": 0.2, "change": -0.1}
+    ],
+}
+
+
 def test_a_second_tune_on_the_same_model_folder_is_refused_at_once(tmp_path):
     """Two `recur tune` on one model folder shared its checkpoint (.partial): the first to end
     deleted it under the other, and each swapped its model over the other's. While one runs, a

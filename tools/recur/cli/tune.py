@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -149,16 +148,9 @@ def _show_outcome(m: dict, out_dir, index_dir, min_gain: float) -> None:
 
 
 def _show_report(out_dir, as_json: bool) -> None:
-    from recur.tuning.report import REPORT, find_report, render_report
+    from recur.tuning.report import report_text
 
-    out_dir = Path(out_dir)
-    report = find_report(out_dir)
-    if report is None:
-        present = [f for d in (out_dir, out_dir.with_name(out_dir.name + ".rejected")) if (f := d / REPORT).is_file()]
-        if present:
-            raise RecurError(f"{present[0]}: not a readable tuning report (damaged?); run recur tune again")
-        raise RecurError(f"no tuning report in {out_dir} (run: recur tune)")
-    click.echo(json.dumps(report, indent=1, ensure_ascii=False) if as_json else render_report(report))
+    click.echo(report_text(Path(out_dir), as_json))
 
 
 def _refusal_reason(m: dict, min_gain: float) -> str:

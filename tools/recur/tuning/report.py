@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
+from recur.util.errors import RecurError
+
 NEIGHBOURS = 3  # a pair is shown when either pattern is among the other's 3 nearest
 SHOW_PAIRS = 15
 OUTSIDE = 11  # rank used for "not in the top 10" when computing movement
@@ -135,10 +137,66 @@ def read_report(folder: Path, log=None) -> dict | None:
     return data
 
 
+def _folders(out_dir: Path) -> tuple:
+    return out_dir, out_dir.with_name(out_dir.name + ".rejected")
+
+
+def newest_report(out_dir: Path) -> tuple | None:
+    """(path, report) of the newest report among OUT (active) and OUT.rejected (refused candidate)."""
+    found = [(Path(f) / REPORT, r) for f in _folders(Path(out_dir)) if (r := read_report(f))]
+    return max(found, key=lambda t: str(t[1].get("date", ""))) if found else None
+
+
 def find_report(out_dir: Path) -> dict | None:
     """The newest report among OUT (active) and OUT.rejected (refused candidate)."""
-    found = [r for folder in (out_dir, out_dir.with_name(out_dir.name + ".rejected")) if (r := read_report(folder))]
-    return max(found, key=lambda r: r.get("date", "")) if found else None
+    found = newest_report(out_dir)
+    return found[1] if found else None
+
+
+_KINDS = {
+    "model_id": str,
+    "date": str,
+    "compared_with": str,
+    "eval_source": str,
+    "before": dict,
+    "after": dict,
+    "summary": dict,
+    "cases": list,
+    "neighbours": list,
+}
+
+
+def report_problem(r: dict) -> str | None:
+    """What keeps ``r`` from being shown (a field missing or of the wrong kind), or None."""
+    for key in (*_KINDS, "pairs", "epochs", "seed"):
+        if key not in r:
+            return f"no {key!r}"
+        if key in _KINDS and not isinstance(r[key], _KINDS[key]):
+            return f"{key!r} is not a {'text' if _KINDS[key] is str else _KINDS[key].__name__}"
+    try:
+        render_report(r)
+    except KeyError as exc:
+        return f"no {exc.args[0]!r}"
+    except (TypeError, ValueError, AttributeError, IndexError) as exc:
+        return f"a field of the wrong kind ({exc})"
+    return None
+
+
+def report_text(out_dir: Path, as_json: bool = False) -> str:
+    """`recur tune --report`: the newest report of OUT / OUT.rejected, rendered or as JSON; a
+    RecurError naming the file when there is none or it cannot be read."""
+    out_dir = Path(out_dir)
+    found = newest_report(out_dir)
+    if found is None:
+        present = [f for d in _folders(out_dir) if (f := d / REPORT).is_file()]
+        if present:
+            raise RecurError(f"{present[0]}: not a readable tuning report (damaged?); run recur tune again")
+        raise RecurError(f"no tuning report in {out_dir} (run: recur tune)")
+    path, report = found
+    problem = report_problem(report)
+    if problem:
+        raise RecurError(f"{path}: not a readable tuning report ({problem}; damaged?); run recur tune again")
+    return json.dumps(report, indent=1, ensure_ascii=False) if as_json else render_report(report)
 
 
 def _rank(r) -> str:
