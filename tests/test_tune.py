@@ -319,3 +319,29 @@ with only_one(Path(sys.argv[1]), "the model"):
     print("held", flush=True)
     import time; time.sleep(600)
 """
+
+
+def test_an_accepted_model_outside_the_lookup_is_not_called_active_nor_indexed(tmp_path, monkeypatch):
+    """`recur tune --out DIR` where `recur index`/`suggest`/`serve` do not look for the KB's model
+    said "Activated DIR; index rebuilt with it": the index then held the tuned model's vectors
+    while every other command used the bundled model, and `recur suggest` failed ("rebuild it with:
+    recur index"). It says the model is not active, how to use it, and leaves the index alone."""
+    from kbfactory import small_kb
+
+    from recur.cli.main import cli
+
+    monkeypatch.delenv("RECUR_TUNED", raising=False)
+    monkeypatch.chdir(tmp_path)
+    kb = small_kb(tmp_path / "kb")
+    index, out = tmp_path / "index", tmp_path / "elsewhere" / "model"
+    assert CliRunner().invoke(cli, ["index", "--kb", str(kb), "--index", str(index)]).exit_code == 0
+    before = json.loads((index / "manifest.json").read_text())["model"]
+    args = ["tune", "--kb", str(kb), "--out", str(out), "--index", str(index), "--epochs", "1", "--batch-size", "8"]
+    res = CliRunner().invoke(cli, args)
+    assert res.exit_code == 0, res.output
+    assert "Activated" not in res.output and f"{out}: accepted, but not this KB's active model" in res.output
+    assert f"RECUR_TUNED={out}" in res.output
+    assert (out / "recur-model.json").is_file()
+    assert json.loads((index / "manifest.json").read_text())["model"] == before
+    res = CliRunner().invoke(cli, ["suggest", "--kb", str(kb), "--index", str(index), "too many clients"])
+    assert res.exit_code == 0 and "db-pool-exhausted" in res.output, res.output

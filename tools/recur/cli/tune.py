@@ -133,7 +133,13 @@ def _show_outcome(m: dict, out_dir, index_dir, min_gain: float) -> None:
 
     for line in summary_lines(m):
         click.echo(line)
-    if m["accepted"]:
+    if m["accepted"] and not m.get("activated", True):
+        click.echo(
+            f"{out_dir}: accepted, but not this KB's active model: recur index, suggest and serve look for it "
+            "in RECUR_TUNED, ./.recur/model and <kb>/../.recur/model; index "
+            f"{index_dir} left as it was. To use it: RECUR_TUNED={Path(out_dir).resolve()} recur index"
+        )
+    elif m["accepted"]:
         click.echo(
             f"Activated {out_dir} ({m['model_id']}); index {index_dir} rebuilt with it. "
             "What changed: recur tune --report"

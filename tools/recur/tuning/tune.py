@@ -338,7 +338,7 @@ def _finish(run: Run, manifest: dict, before: Measure, after: Measure, model) ->
     """Write the model folder with its manifest and report; swap it in (and rebuild the index)
     when accepted, else keep it at OUT.rejected."""
     from recur.retrieval import embed
-    from recur.retrieval import index as index_mod
+    from recur.retrieval.models import tuned_model_for
     from recur.tuning.report import build_report
 
     accepted, out_dir = manifest["accepted"], run.out_dir
@@ -355,12 +355,23 @@ def _finish(run: Run, manifest: dict, before: Measure, after: Measure, model) ->
         return
     swap_folder(model_dir, out_dir)
     shutil.rmtree(out_dir.with_name(out_dir.name + ".rejected"), ignore_errors=True)
-    if run.index_dir is not None and eval_kb(run.kb, run.data) is not run.kb:  # the fold index lacks held-out text
+    # an OUT that `recur index`/`suggest`/`serve` do not find for this KB (RECUR_TUNED, ./.recur/model,
+    # <kb>/../.recur/model) is not active: an index built with it would not match the model they use
+    found = tuned_model_for(run.kb_dir)
+    manifest["activated"] = found is not None and found == out_dir.resolve()
+    if run.index_dir is not None and manifest["activated"]:
+        _rebuild_index(run, model)
+    shutil.rmtree(run.ckpt, ignore_errors=True)
+
+
+def _rebuild_index(run: Run, model) -> None:
+    from recur.retrieval import index as index_mod
+
+    if eval_kb(run.kb, run.data) is not run.kb:  # the fold index lacks held-out text
         index_mod.build(run.kb, run.index_dir, _memory_encoder(model, run.model_id), progress=False)
-    elif run.index_dir is not None:
+    else:
         run.index_dir.parent.mkdir(parents=True, exist_ok=True)
         swap_folder(run.work / "index", run.index_dir)  # built with the tuned model: no second embedding pass
-    shutil.rmtree(run.ckpt, ignore_errors=True)
 
 
 def summary_lines(m: dict) -> list:
