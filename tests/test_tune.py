@@ -345,3 +345,22 @@ def test_an_accepted_model_outside_the_lookup_is_not_called_active_nor_indexed(t
     assert json.loads((index / "manifest.json").read_text())["model"] == before
     res = CliRunner().invoke(cli, ["suggest", "--kb", str(kb), "--index", str(index), "too many clients"])
     assert res.exit_code == 0 and "db-pool-exhausted" in res.output, res.output
+
+
+def test_an_index_that_cannot_be_written_is_refused_before_anything_is_trained(tmp_path):
+    """An --index under a file (or a folder it may not write) failed only after training, once the
+    tuned model had been swapped in: exit 1 with "Error: FILE: File exists", the new model active
+    and the index not rebuilt. Now it is refused first, naming the index."""
+    from kbfactory import small_kb
+
+    from recur.cli.main import cli
+
+    kb = small_kb(tmp_path / "kb")
+    (tmp_path / "afile").write_text("")
+    index = tmp_path / "afile" / "index"
+    out = tmp_path / ".recur" / "model"  # the KB's active model once accepted
+    res = CliRunner().invoke(cli, ["tune", "--kb", str(kb), "--out", str(out), "--index", str(index), "--epochs", "1"])
+    assert res.exit_code == 1 and "Traceback" not in res.output, res.output
+    assert f"{index}: cannot write the index there: Not a directory" in res.output
+    assert "Measuring" not in res.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile", "kb"]
