@@ -364,3 +364,41 @@ def test_an_index_that_cannot_be_written_is_refused_before_anything_is_trained(t
     assert f"{index}: cannot write the index there: Not a directory" in res.output
     assert "Measuring" not in res.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["afile", "kb"]
+
+
+def test_interrupted_while_the_index_is_rebuilt_leaves_the_previous_model_and_index(tmp_path, monkeypatch):
+    """Measured over a copy of the KB without its held-out symptoms, an accepted model swapped
+    itself in first and only then re-embedded the whole KB into --index: Ctrl-C (or `kill`) during
+    that build left the new model active over the old index, and `recur suggest` failed until
+    `recur index`. The index is built before the model is swapped in, so an interrupt leaves both."""
+    from kbfactory import pattern_text, small_kb, write
+
+    from recur.cli.main import cli
+    from recur.retrieval import index as index_mod
+    from recur.retrieval.models import tuned_model_for
+    from recur.tuning.tune import run_tune
+
+    monkeypatch.delenv("RECUR_TUNED", raising=False)
+    monkeypatch.chdir(tmp_path)
+    kb = small_kb(tmp_path / "kb")
+    symptoms = ("the browser shows an expired certificate", "TLS handshakes fail", "x509: certificate expired")
+    write(kb, "patterns/network/cert-expired.md", pattern_text("cert-expired", "network", symptoms=symptoms))
+    index, out = tmp_path / ".recur" / "index", tmp_path / ".recur" / "model"
+    assert CliRunner().invoke(cli, ["index", "--kb", str(kb), "--index", str(index)]).exit_code == 0
+    index_before = (index / "manifest.json").read_text()
+    real_build, tuned_builds = index_mod.build, []
+
+    def build(kb_, index_dir, encoder, progress=None):
+        if encoder.model_id.startswith("tuned:"):
+            tuned_builds.append(index_dir)
+            if len(tuned_builds) == 2:  # the first measured the candidate; the second is the KB's index
+                raise KeyboardInterrupt
+        return real_build(kb_, index_dir, encoder, progress=progress)
+
+    monkeypatch.setattr(index_mod, "build", build)
+    with pytest.raises(KeyboardInterrupt):
+        run_tune(kb, out, index, epochs=1, batch_size=8, progress=False)
+    assert len(tuned_builds) == 2
+    assert tuned_model_for(kb) is None and not out.exists()
+    assert (index / "manifest.json").read_text() == index_before
+    assert not list(out.parent.glob("*.tmp-*"))

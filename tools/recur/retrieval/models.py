@@ -50,6 +50,19 @@ def tuned_model_for(kb_dir) -> Path | None:
     return None
 
 
+def would_be_found(kb_dir, folder) -> bool:
+    """Whether a tuned model of ``kb_dir`` put in ``folder`` would be the one ``tuned_model_for``
+    finds: ``folder`` is a place it looks, and no place before it holds a model of this KB."""
+    target = Path(folder).resolve()
+    for candidate in candidate_folders(kb_dir):
+        if candidate.resolve() == target:
+            return True
+        m = read_tuned_manifest(candidate)
+        if m and m.get("kb") and same_kb(m["kb"], kb_dir):
+            return False
+    return False
+
+
 def active_model(kb_dir, explicit: str | None = None) -> str:
     """The model to use: --model/RECUR_MODEL, else the KB's tuned model, else the bundled one."""
     if explicit:

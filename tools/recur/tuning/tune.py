@@ -351,7 +351,7 @@ def _finish(run: Run, manifest: dict, before: Measure, after: Measure, model) ->
     """Write the model folder with its manifest and report; swap it in (and rebuild the index)
     when accepted, else keep it at OUT.rejected."""
     from recur.retrieval import embed
-    from recur.retrieval.models import tuned_model_for
+    from recur.retrieval.models import would_be_found
     from recur.tuning.report import build_report
 
     accepted, out_dir = manifest["accepted"], run.out_dir
@@ -366,25 +366,28 @@ def _finish(run: Run, manifest: dict, before: Measure, after: Measure, model) ->
         swap_folder(model_dir, out_dir.with_name(out_dir.name + ".rejected"))
         shutil.rmtree(run.ckpt, ignore_errors=True)
         return
-    swap_folder(model_dir, out_dir)
-    shutil.rmtree(out_dir.with_name(out_dir.name + ".rejected"), ignore_errors=True)
     # an OUT that `recur index`/`suggest`/`serve` do not find for this KB (RECUR_TUNED, ./.recur/model,
     # <kb>/../.recur/model) is not active: an index built with it would not match the model they use
-    found = tuned_model_for(run.kb_dir)
-    manifest["activated"] = found is not None and found == out_dir.resolve()
-    if run.index_dir is not None and manifest["activated"]:
-        _rebuild_index(run, model)
+    manifest["activated"] = would_be_found(run.kb_dir, out_dir)
+    index = _final_index(run, model) if run.index_dir is not None and manifest["activated"] else None
+    # the index is ready before the model is swapped in: an interrupt until here leaves both as they were
+    swap_folder(model_dir, out_dir)
+    shutil.rmtree(out_dir.with_name(out_dir.name + ".rejected"), ignore_errors=True)
+    if index is not None:
+        run.index_dir.parent.mkdir(parents=True, exist_ok=True)
+        swap_folder(index, run.index_dir)
     shutil.rmtree(run.ckpt, ignore_errors=True)
 
 
-def _rebuild_index(run: Run, model) -> None:
+def _final_index(run: Run, model) -> Path:
+    """The KB's index built with the accepted model, in the work folder (swapped in by _finish)."""
     from recur.retrieval import index as index_mod
 
-    if eval_kb(run.kb, run.data) is not run.kb:  # the fold index lacks held-out text
-        index_mod.build(run.kb, run.index_dir, _memory_encoder(model, run.model_id), progress=False)
-    else:
-        run.index_dir.parent.mkdir(parents=True, exist_ok=True)
-        swap_folder(run.work / "index", run.index_dir)  # built with the tuned model: no second embedding pass
+    if eval_kb(run.kb, run.data) is run.kb:
+        return run.work / "index"  # measured over the whole KB: no second embedding pass
+    final = run.work / "index-final"  # the measuring index lacks the held-out text
+    index_mod.build(run.kb, final, _memory_encoder(model, run.model_id), progress=False)
+    return final
 
 
 def summary_lines(m: dict) -> list:
