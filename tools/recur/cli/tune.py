@@ -9,7 +9,6 @@ import click
 
 from recur import config
 from recur.cli.options import Range, index_option, kb_option, model_option
-from recur.util.errors import RecurError
 
 # recur.tuning (numpy, and torch when it trains) is imported when the command runs, not for --help
 
