@@ -399,3 +399,13 @@ def test_a_reload_onto_another_model_lets_the_old_one_go(kb_dir, tmp_path):
     gc.collect()
     assert old() is None and engine.searcher.encoder.model_id == "fake-hash-32"
     assert engine.suggest("disk full")[0]["id"]
+
+
+@pytest.mark.parametrize("content", ["[]", '"tuned"', "{}", "{not json", '{"model_id": "x"'])
+def test_a_damaged_tuned_model_manifest_is_a_clean_error(tmp_path, content):
+    """--model DIR whose recur-model.json is JSON but not an object was a TypeError traceback."""
+    folder = tmp_path / "model"
+    folder.mkdir()
+    (folder / "recur-model.json").write_text(content)
+    with pytest.raises(RecurError, match="recur-model.json: not a valid tuned-model manifest"):
+        embed.resolve(str(folder))

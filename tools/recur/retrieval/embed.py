@@ -123,7 +123,7 @@ def resolve(spec: str | None) -> ModelSpec:
             try:
                 data = json.loads(manifest.read_text())
                 return ModelSpec(str(data["model_id"]), str(path.resolve()))
-            except (ValueError, KeyError, OSError):
+            except (ValueError, KeyError, TypeError, OSError):  # TypeError: JSON that is not an object
                 raise RecurError(f"{manifest}: not a valid tuned-model manifest") from None
         if not (path / "config.json").is_file() and not (path / "modules.json").is_file():
             raise RecurError(f"{path}: not a sentence-transformers model folder (no config.json or modules.json)")
