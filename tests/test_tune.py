@@ -85,6 +85,19 @@ def test_report_lists_cases_and_neighbour_changes(tuned):
     assert "Nearest-neighbour pairs" in text and "recall@3" in text
 
 
+def test_report_without_out_is_the_report_of_the_model_the_kb_uses(tuned, tmp_path, monkeypatch):
+    """`--report --kb KB` read ./.recur/model only: from another folder it found no report, though
+    index, suggest and serve use the KB's model from <kb>/../.recur/model."""
+    from recur.cli.main import cli
+
+    kb, out, index, m = tuned
+    monkeypatch.chdir(tmp_path)  # no .recur/model here
+    monkeypatch.delenv("RECUR_TUNED", raising=False)
+    res = CliRunner().invoke(cli, ["tune", "--report", "--json", "--kb", str(kb)])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.output)["model_id"] == m["model_id"]
+
+
 @pytest.fixture(scope="module")
 def refused(tuned):
     """The same run again (same seed) but demanding an impossible MRR gain: refused."""

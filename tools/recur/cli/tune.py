@@ -103,7 +103,8 @@ def tune(
     checkpoint (each epoch, every 5 minutes within one, and the end of training).
     """
     if report_only:
-        _show_report(out_dir, as_json)
+        given = click.get_current_context().get_parameter_source("out_dir") != click.core.ParameterSource.DEFAULT
+        _show_report(out_dir if given else _report_folder(kb_dir, out_dir), as_json)
         return
     if as_json:  # a script asking for JSON must not start an hour of training by accident
         raise click.UsageError("--json only goes with --report (what the last tuning changed, as JSON)")
@@ -150,6 +151,15 @@ def _show_outcome(m: dict, out_dir, index_dir, min_gain: float) -> None:
             err=True,
         )
         sys.exit(REFUSED)
+
+
+def _report_folder(kb_dir, default) -> str:
+    """Without --out, the report of the model this KB uses (where index, suggest and serve find it:
+    RECUR_TUNED, ./.recur/model, <kb>/../.recur/model), else the default folder (a refused candidate)."""
+    from recur.retrieval.models import tuned_model_for
+
+    found = tuned_model_for(kb_dir)
+    return str(found) if found else default
 
 
 def _show_report(out_dir, as_json: bool) -> None:
