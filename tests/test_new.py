@@ -202,7 +202,8 @@ def test_refuses_to_overwrite(kb):
         "--symptom",
         "y",
     )
-    assert res.exit_code == 1 and "refusing to overwrite" in res.output
+    # its id is its file name, unreadable or not: the same refusal as for a pattern that loads
+    assert res.exit_code == 1 and "pattern 'broken' already exists (kb/patterns/capacity/broken.md)" in res.output
     assert (kb / "patterns/capacity/broken.md").read_text() == "not front matter\n"
     assert not list((kb / "patterns/capacity").glob(".*tmp"))
 
