@@ -74,3 +74,32 @@ def test_interrupted_epoch_resumes_to_the_same_weights(tmp_path, monkeypatch, re
         train_mod.load_trainable(path), PAIRS, DOCS, cfg, progress=False, checkpoint=ckpt, checkpoint_key="other"
     )
     assert other.steps == 5 and other.resumed_at_step == 0
+
+
+def test_no_resume_ignores_the_old_checkpoint_but_writes_its_own(tmp_path, real_encoder):
+    """--no-resume wrote no checkpoint at all: its own run could not be resumed, and the old
+    checkpoint stayed for the next run to pick up. A file that loads but is not a checkpoint (not a
+    dict, or keys missing) is ignored as a damaged one is, not a traceback."""
+    import torch
+
+    from recur.retrieval import embed
+    from recur.tuning import train as train_mod
+
+    path = embed.resolve(embed.DEFAULT).path
+    cfg = train_mod.TrainConfig(epochs=1, seed=5, batch_size=2)
+    ckpt = tmp_path / "model.partial"
+    train_mod.train(
+        train_mod.load_trainable(path), PAIRS, DOCS, cfg, progress=False, checkpoint=ckpt, checkpoint_key="k"
+    )
+    stats = train_mod.train(
+        train_mod.load_trainable(path), PAIRS, DOCS, cfg, progress=False, checkpoint=ckpt, checkpoint_key="k",
+        resume=False,
+    )  # fmt: skip
+    assert stats.steps == 5 and stats.resumed_at_step == 0  # trained again from the start
+    assert torch.load(ckpt / "state.pt", weights_only=False)["epoch"] == 1  # and left its own checkpoint
+    for junk in ([1, 2], {"key": "k"}, {"key": "k", "model": {}}):
+        torch.save(junk, ckpt / "state.pt")
+        stats = train_mod.train(
+            train_mod.load_trainable(path), PAIRS, DOCS, cfg, progress=False, checkpoint=ckpt, checkpoint_key="k"
+        )
+        assert stats.steps == 5, junk

@@ -188,8 +188,10 @@ def train(
     progress: bool | None = None,
     checkpoint: Path | None = None,
     checkpoint_key: str = "",
+    resume: bool = True,
 ) -> TrainStats:
-    """Tune ``model`` in place on (anchor, pattern id) pairs against ``docs[pattern id]``."""
+    """Tune ``model`` in place on (anchor, pattern id) pairs against ``docs[pattern id]``.
+    Checkpoints go to ``checkpoint``; ``resume=False`` ignores the one there (it is replaced)."""
     seed_everything(cfg.seed)
     stats = TrainStats()
     if not pairs:
@@ -199,7 +201,7 @@ def train(
     stats.frozen = freeze(model, cfg.freeze_layers)
     loop = _loop(model, pairs, cfg)
     start = (0, 0)
-    if checkpoint is not None:
+    if checkpoint is not None and resume:
         start = _resume(checkpoint, checkpoint_key, model, loop)
         stats.resumed_from_epoch, stats.resumed_at_step = start
     show = sys.stderr.isatty() if progress is None else progress
@@ -291,8 +293,9 @@ def _resume(folder: Path, key: str, model, loop: _Loop) -> tuple:
         state = torch.load(path, weights_only=False)
     except Exception:  # a damaged checkpoint is ignored, never fatal
         return (0, 0)
-    if state.get("key") != key:
-        return (0, 0)
+    needed = ("key", "model", "opt", "sched", "rng", "torch_rng", "epoch")
+    if not isinstance(state, dict) or state.get("key") != key or any(k not in state for k in needed):
+        return (0, 0)  # another run's, or not a checkpoint at all: start from the beginning
     model.load_state_dict(state["model"])
     loop.opt.load_state_dict(state["opt"])
     loop.sched.load_state_dict(state["sched"])

@@ -261,8 +261,9 @@ def _measure_and_train(run: Run) -> tuple:
         data.docs,
         run.cfg,
         progress=run.progress,
-        checkpoint=run.ckpt if run.resume else None,
+        checkpoint=run.ckpt,  # --no-resume ignores an old checkpoint, and still writes new ones
         checkpoint_key=run.model_id,
+        resume=run.resume,
     )
     log("Measuring the tuned model ...")
     after = measure(fold_kb, run.work / "index", _memory_encoder(model, run.model_id), data.cases)
