@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import html.parser
 import json
 import os
 import re
+import shutil
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -198,114 +203,82 @@ def test_help_does_not_import_mkdocs():
     assert "--out" in proc.stdout and "--kb" in proc.stdout and "--edit-url" in proc.stdout
 
 
-def test_mkdocs_serve_rebuilds_when_the_kb_changes(built, tmp_path):
-    """Live reload for authors: `mkdocs serve` watches the KB (not the generated tree)."""
-    import shutil
-    import socket
-    import time
-    import urllib.request
-
-    kb = tmp_path / "kb"
-    shutil.copytree(built[0], kb)
+@contextlib.contextmanager
+def _mkdocs_serve(cwd, env):
+    """`mkdocs serve` on a free port in ``cwd``: (process, base URL); stopped afterwards."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [str(MKDOCS), "serve", "-a", f"127.0.0.1:{port}"],
+        cwd=cwd,
+        env={**env, "NO_MKDOCS_2_WARNING": "1"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        yield proc, f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _page_shows(proc, url: str, text: str) -> bool:
+    """Whether ``url`` shows ``text`` within 60 s (False as soon as the server has exited)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            if text in urllib.request.urlopen(url, timeout=5).read().decode():
+                return True
+        except OSError:
+            pass
+        time.sleep(0.3)
+    return False
+
+
+def test_mkdocs_serve_rebuilds_when_the_kb_changes(built, tmp_path):
+    """Live reload for authors: `mkdocs serve` watches the KB (not the generated tree)."""
+    kb = tmp_path / "kb"
+    shutil.copytree(built[0], kb)
     env = {
         **os.environ,
         "RECUR_KB": str(kb),
         "RECUR_AS_OF": AS_OF,
         "RECUR_SITE_SRC": str(tmp_path / "src"),
         "RECUR_INDEX": str(tmp_path / "none"),
-        "NO_MKDOCS_2_WARNING": "1",
     }
-    proc = subprocess.Popen(
-        [str(MKDOCS), "serve", "-a", f"127.0.0.1:{port}"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}/patterns/capacity/disk-full.html"
-
-    def wait_for(text: str) -> bool:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if text in urllib.request.urlopen(url, timeout=5).read().decode():
-                    return True
-            except OSError:
-                pass
-            time.sleep(0.3)
-        return False
-
-    try:
-        assert wait_for("A filesystem runs out of bytes")
+    with _mkdocs_serve(ROOT, env) as (proc, base):
+        url = f"{base}/patterns/capacity/disk-full.html"
+        assert _page_shows(proc, url, "A filesystem runs out of bytes")
         page = kb / "patterns/capacity/disk-full.md"
         page.write_text(page.read_text().replace("A filesystem runs out of bytes", "A volume fills to the brim"))
-        assert wait_for("A volume fills to the brim")
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        assert _page_shows(proc, url, "A volume fills to the brim")
 
 
 def test_mkdocs_serve_in_a_team_repository_rebuilds_on_its_own_pages_and_the_kb(tmp_path):
     """A repository from `recur init` has no site_config/ (the demo's folder): `mkdocs serve` there
     starts, and rebuilds when one of the team's own pages in docs/ or a KB file changes."""
-    import shutil
-    import socket
-    import time
-    import urllib.request
-
     from recur.kb.init import init_repository
 
     repo = tmp_path / "team-kb"
     init_repository(repo, name="Team KB")
     shutil.copytree(site_kb(tmp_path / "kb"), repo / "kb", dirs_exist_ok=True)
     (repo / "docs/oncall.md").write_text("# On-call\n\nPage the storage team.\n")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
     env = {k: v for k, v in os.environ.items() if not k.startswith("RECUR_")}
-    env.update(RECUR_AS_OF=AS_OF, NO_MKDOCS_2_WARNING="1")
-    proc = subprocess.Popen(
-        [str(MKDOCS), "serve", "-a", f"127.0.0.1:{port}"],
-        cwd=repo,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-    def wait_for(path: str, text: str) -> bool:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and proc.poll() is None:
-            try:
-                if text in urllib.request.urlopen(f"http://127.0.0.1:{port}/{path}", timeout=5).read().decode():
-                    return True
-            except OSError:
-                pass
-            time.sleep(0.3)
-        return False
-
-    try:
-        assert wait_for("oncall.html", "Page the storage team"), proc.stderr.read() if proc.poll() is not None else ""
+    env.update(RECUR_AS_OF=AS_OF)
+    with _mkdocs_serve(repo, env) as (proc, base):
+        shown = _page_shows(proc, f"{base}/oncall.html", "Page the storage team")
+        assert shown, proc.stderr.read() if proc.poll() is not None else ""
         (repo / "docs/oncall.md").write_text("# On-call\n\nPage the database team.\n")
-        assert wait_for("oncall.html", "Page the database team")
+        assert _page_shows(proc, f"{base}/oncall.html", "Page the database team")
         page = repo / "kb/patterns/capacity/disk-full.md"
         page.write_text(page.read_text().replace("A filesystem runs out of bytes", "A volume fills to the brim"))
-        assert wait_for("patterns/capacity/disk-full.html", "A volume fills to the brim")
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        assert _page_shows(proc, f"{base}/patterns/capacity/disk-full.html", "A volume fills to the brim")
 
 
 def test_pattern_pages_show_look_alikes_from_a_fresh_index(built, tmp_path):
@@ -329,8 +302,6 @@ def test_pattern_pages_show_look_alikes_from_a_fresh_index(built, tmp_path):
 
 
 def test_kb_errors_warn_and_strict_fails(built, tmp_path):
-    import shutil
-
     kb = tmp_path / "kb"
     shutil.copytree(built[0], kb)
     (kb / "patterns/capacity/broken.md").write_text("---\nid: broken\ntitle: x\n---\n")
