@@ -13,7 +13,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from browser import page_errors, serve_dir  # the chromium fixture comes from conftest.py (one browser per session)
+from browser import (  # the chromium fixture comes from conftest.py (one browser per session)
+    page_errors,
+    serve_dir,
+    serve_handler,
+)
 from kbfactory import small_kb
 from serve_util import running
 
@@ -192,7 +196,6 @@ def behind_prefix(upstream: str, prefix: str = "/kb"):
     """A reverse proxy that serves ``upstream`` under ``prefix`` and strips it (nginx's
     ``location /kb/ { proxy_pass http://recur:8000/; }``); yields its base URL with the prefix."""
     import http.server
-    import threading
     import urllib.error
     import urllib.request
 
@@ -222,15 +225,8 @@ def behind_prefix(upstream: str, prefix: str = "/kb"):
 
         do_GET = do_POST = _forward
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serve_handler(Proxy) as url:
+        yield url + prefix
 
 
 @pytest.mark.parametrize("path", ["/", "/guide/deep.html"])
