@@ -234,11 +234,8 @@ def test_home_without_site_says_so(served):
     assert r.status_code == 200 and "No site" in r.text and "the API is running" in r.text
 
 
-def test_picks_up_a_rebuilt_index_without_restart(tmp_path):
-    from recur.kb.loader import load_kb
-    from recur.retrieval import embed
-    from recur.retrieval.index import build
-
+def _reloading_app(tmp_path):
+    """(kb, index folder, app) on a small KB with the fake encoder, checking for a rebuilt index every 0.1 s."""
     kb = small_kb(tmp_path / "kb")
     idx = tmp_path / "index"
     app = create_app(
@@ -246,6 +243,15 @@ def test_picks_up_a_rebuilt_index_without_restart(tmp_path):
         feedback_path=tmp_path / "f.jsonl",
         reload_interval=0.1,
     )
+    return kb, idx, app
+
+
+def test_picks_up_a_rebuilt_index_without_restart(tmp_path):
+    from recur.kb.loader import load_kb
+    from recur.retrieval import embed
+    from recur.retrieval.index import build
+
+    kb, idx, app = _reloading_app(tmp_path)
     with running(app) as base:
         assert "conntrack-full" not in [p["id"] for p in httpx.get(base + "/api/patterns").json()["patterns"]]
         write(
@@ -284,13 +290,7 @@ def test_a_rebuilt_index_that_cannot_be_loaded_shows_in_healthz_and_metrics(tmp_
     from recur.retrieval import embed
     from recur.retrieval.index import build
 
-    kb = small_kb(tmp_path / "kb")
-    idx = tmp_path / "index"
-    app = create_app(
-        lambda: Engine.open(kb, idx, model="fake:64", quiet=True),
-        feedback_path=tmp_path / "f.jsonl",
-        reload_interval=0.1,
-    )
+    kb, idx, app = _reloading_app(tmp_path)
 
     def health_when(cond):
         deadline = time.monotonic() + 10
