@@ -164,8 +164,8 @@ def training_data(kb, feedback_path: Path | None = None, all_anchors: bool = Tru
     linked, held_inc, note = incident_split(kb)
     cases = _incident_cases(kb, held_inc) if held_inc else list(eval_set)
     source = INCIDENT_SOURCE if held_inc else source
-    held_out = not held_inc and len(cases) < EVAL_FLOOR
-    few = len(cases)
+    n_eval = 0 if held_inc else len(cases)
+    held_out = not held_inc and n_eval < EVAL_FLOOR  # symptoms held out of training, to measure on
     banned = {_norm(c.query) for c in cases + eval_set}  # eval cases are never trained on, whatever measures
     wanted = None if all_anchors else set(ANCHOR_KINDS)
     pairs, docs, hashes, kinds, held = [], {}, {}, {}, {}
@@ -182,11 +182,11 @@ def training_data(kb, feedback_path: Path | None = None, all_anchors: bool = Tru
             if _norm(text) not in banned and (wanted is None or kind in wanted):
                 pairs.append((text, p.id))
                 kinds[kind] = kinds.get(kind, 0) + 1
-    if held and few:
+    if held and n_eval:
         source = f"{source} + held-out symptoms"
-        why = f"only {few} eval case(s), fewer than {EVAL_FLOOR}, so held-out symptoms are measured on too"
+        why = f"only {n_eval} eval case(s), fewer than {EVAL_FLOOR}, so held-out symptoms are measured on too"
         note = f"{note}; {why}" if note else why
-    elif held_out and not few:
+    elif held_out and not n_eval:
         source = "held-out symptoms"
     fb = [(q, pid) for q, pid in read_feedback(kb, feedback_path) if pid in docs and _norm(q) not in banned]
     pairs += fb
