@@ -23,6 +23,7 @@ from site_helpers import AS_OF, site_kb
 
 from recur.cli.main import cli
 from recur.site import bundle
+from recur.util.files import file_version
 
 NODE = shutil.which("node")
 QUERIES = [
@@ -287,7 +288,7 @@ def test_a_rebuilt_site_is_not_answered_from_the_last_builds_cache(page, static_
         index["docs"][index["ids"].index("disk-full")]["title"] = "Disk full on a host (rebuilt)"
         (folder / "index.json").write_text(json.dumps(index))
         manifest = json.loads((folder / "bundle.json").read_text())
-        manifest["versions"]["index.json"] = bundle.file_version(folder / "index.json")
+        manifest["versions"]["index.json"] = file_version(folder / "index.json")
         (folder / "bundle.json").write_text(json.dumps(manifest))
         page.reload()
         page.wait_for_selector("div.recur-suggest[data-mode=browser]")

@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from recur.util import resources
+from recur.util.files import file_version
 from recur import __version__, config
 from recur.util.errors import RecurError
 
@@ -335,18 +336,10 @@ def write_bundle(site_dir, kb_dir, index_dir, model: str | None = None, cache_ro
     return {"bytes": sizes, "total": total, "seconds": time.perf_counter() - t0, "model": spec.model_id}
 
 
-def file_version(path: Path) -> str:
-    """A file's version in bundle.json "versions": the start of its SHA-256."""
-    with open(path, "rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest()[:16]
-
-
 def _gzip_cached(src: Path, dst: Path, cache: Path | None = None) -> None:
     """gzip ``src`` into ``dst``; the compressed copy is kept next to the source (or in ``cache``) under
     a hash of the source's bytes, so an unchanged file is compressed once (level 9: ~1 s for the runtime)."""
-    with open(src, "rb") as fh:
-        digest = hashlib.file_digest(fh, "sha256").hexdigest()[:16]
-    key = f"{src.name}.{digest}.gz"
+    key = f"{src.name}.{file_version(src)}.gz"
     cached = (cache / "gz" / key) if cache else src.with_name(key)
     if not cached.is_file():
         cached.parent.mkdir(parents=True, exist_ok=True)

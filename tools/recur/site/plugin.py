@@ -16,7 +16,6 @@ the KB. Whatever the file does set wins: it extends the defaults, it does not re
 from __future__ import annotations
 
 import functools
-import hashlib
 import logging
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 
 from recur.site import hook
 from recur.util import resources
+from recur.util.files import file_version
 
 log = logging.getLogger("mkdocs.plugins.recur")
 
@@ -167,7 +167,7 @@ def _asset_versions() -> dict[str, str]:
     if assets.is_dir():
         for f in sorted(assets.iterdir()):
             if f.is_file():
-                out[f"assets/{f.name}"] = hashlib.sha256(f.read_bytes()).hexdigest()[:10]
+                out[f"assets/{f.name}"] = file_version(f)
     return out
 
 

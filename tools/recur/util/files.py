@@ -4,6 +4,7 @@ a file and an interrupted write leaves the old one intact; folders are swapped t
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import secrets
 import shutil
@@ -163,3 +164,10 @@ def only_one(lock: Path, what: str):
         yield
     finally:
         os.close(fd)
+
+
+def file_version(path) -> str:
+    """A file's content version: the start of its SHA-256 (the browser bundle's ``versions`` and the
+    site assets' ``?v=``, so a rebuilt site is never read from a cache that holds the last build)."""
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()[:16]
