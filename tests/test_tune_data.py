@@ -190,8 +190,13 @@ def test_incident_gate_decisions():
     down = decide([1, 1, 2, 1, 3] * 6, [2, 3, 2, 1, None] * 6)
     assert down.verdict == "worse" and down.mean_delta < 0
     noisy = decide([1, None, 1, 5, 2, 1, None, 3, 1, 1], [None, 1, 1, 5, 1, 1, 1, 3, None, 1])
-    assert noisy.verdict == "inconclusive" and noisy.interval[0] < -0.02 < noisy.mean_delta  # mean up, could be a loss
-    assert decide([1, 2] * 10, [1, 2] * 10).verdict == "inconclusive"  # no change is not better
+    # mean up but the interval reaches a loss: "never activate a model that measures worse" activates it, and says so
+    assert noisy.verdict == "better" and noisy.interval[0] < -0.02 < noisy.mean_delta
+    assert "does not rule out a loss" in noisy.reason and "rules out" in up.reason
+    same = decide([1, 2] * 10, [1, 2] * 10)
+    assert same.verdict == "inconclusive" and same.reason == "nothing changed"  # no change is not better
+    netzero = decide([1, 1, 2, 2], [2, 2, 1, 1])  # ups and downs that cancel: no gain and it may lose
+    assert netzero.mean_delta == 0 and netzero.verdict == "worse"
     assert decide([2, 3, None, 1, 2] * 6, [1, 1, 4, 1, 1] * 6, min_gain=0.9).verdict == "inconclusive"
     lost = decide([1, 2, 3, 9] * 8, [1, 1, 1, 1] * 4 + [4, 4, 4, 1] * 4)
     assert lost.recall3_lost > lost.recall3_allowed and lost.verdict == "inconclusive"

@@ -97,7 +97,7 @@ def tune(
     --model names the BASE model (default: the bundled all-MiniLM-L6-v2).
     \b
     Exit codes: 0 tuned model activated (and --index rebuilt with it); 3 not activated: measured
-    worse, or on incidents not measurably better; the current model stays active (the candidate
+    worse, or on incidents not better; the current model stays active (the candidate
     is kept at OUT.rejected); 1 error.
     Ctrl-C leaves the previous model and index as they were; a rerun resumes from the last
     checkpoint (each epoch, every 5 minutes within one, and the end of training).
@@ -178,7 +178,4 @@ def _refusal_reason(m: dict, min_gain: float) -> str:
         )
     if gate["verdict"] == "worse":
         return f"on your incidents the tuned model measured {gate['verdict']} than {m['compared_with']}"
-    return (
-        f"on your incidents the tuned model is not measurably better than {m['compared_with']} "
-        f"(inconclusive: {gate['reason']})"
-    )
+    return f"on your incidents the tuned model is not better than {m['compared_with']} (inconclusive: {gate['reason']})"

@@ -1,14 +1,21 @@
 """The decision on held-out incidents: the paired per-incident difference in reciprocal rank.
 
 For each held-out incident, delta = candidate 1/rank - current 1/rank (0 outside the top 10),
-both ranked by the full hybrid search over the same fold index construction. A mean over a few
-dozen incidents is noisy (its standard error is about 0.3/sqrt(n)), so the decision reads a
-paired-bootstrap interval too (docs/tuning.md):
+both ranked by the full hybrid search over the same fold index construction. The rule is the one
+``recur tune`` always had, "never activate a model that measures worse", on real queries:
 
-- better (activate): mean delta > 0 and >= --min-gain, the interval's lower end > -0.02, and
-  recall@3 loses at most one incident in 30 (at least one);
-- worse (refuse): mean delta < 0, or a lower end < -0.02 with no mean gain;
-- inconclusive (not activated): anything else, with the interval printed.
+- better (activate): mean delta > 0 and >= --min-gain, and recall@3 loses at most one incident in
+  30 (at least one);
+- worse (refuse): mean delta < 0, or no mean gain with an interval that reaches below -0.02;
+- inconclusive (not activated): no change, a gain below --min-gain, or too many recall@3 losses.
+
+A mean over a few dozen incidents is noisy (its standard error is about 0.3/sqrt(n)), so every
+decision prints a paired-bootstrap interval too, and says when it does not rule out a loss. The
+interval is not a condition for activating: at the 24 held-out incidents of an 80-incident KB, a
+rule "lower end > -0.02" would activate a candidate whose true gain is +0.06 MRR about a third
+of the time (0.37; normal approximation, standard error 0.3/sqrt(24)), against 0.84 for this one:
+that is the refusal of a helpful model issue 13 is about (docs/tuning.md). ``--min-gain``
+is there for a team that wants a margin.
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-LOWER_LIMIT = -0.02  # the interval's lower end may not fall below this
+LOWER_LIMIT = -0.02  # a loss this small is noise: the wording of a gain, and 'worse' for no gain
 LEVEL = 0.90  # two-sided interval
 RESAMPLES = 10_000
 LOSS_PER = 30  # recall@3 may lose one incident per this many (at least one)
@@ -62,14 +69,19 @@ def decide(before_ranks: list, after_ranks: list, min_gain: float = 0.0) -> Gate
     lost, allowed = hits_before - hits_after, max(1, n // LOSS_PER)
     if mean < 0 or (mean <= 0 and low < LOWER_LIMIT):
         verdict, reason = "worse", "the mean reciprocal rank went down" if mean < 0 else "no gain, and it may lose"
-    elif mean > 0 and mean >= min_gain - 1e-9 and low > LOWER_LIMIT and lost <= allowed:
-        verdict, reason = "better", "a mean gain, and the interval rules out a loss larger than 0.02"
+    elif mean > 0 and mean >= min_gain - 1e-9 and lost <= allowed:
+        verdict = "better"
+        reason = (
+            "a mean gain, and the interval rules out a loss larger than 0.02"
+            if low > LOWER_LIMIT
+            else "a mean gain, though the interval does not rule out a loss (few held-out incidents)"
+        )
     elif mean > 0 and mean < min_gain - 1e-9:
         verdict, reason = "inconclusive", f"the mean gain is below --min-gain {min_gain:g}"
     elif lost > allowed:
         verdict, reason = "inconclusive", f"recall@3 lost {lost} incident(s), at most {allowed} allowed"
     else:
-        verdict, reason = "inconclusive", "the interval does not rule out a loss (or nothing changed)"
+        verdict, reason = "inconclusive", "nothing changed"
     return Gate(verdict, n, mean, [low, high], lost, allowed, reason)
 
 

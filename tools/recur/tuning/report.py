@@ -214,7 +214,7 @@ def render_report(r: dict) -> str:
     b, a = r["before"], r["after"]
     gate = r.get("gate")
     if gate:
-        verdict = "measured worse" if gate["verdict"] == "worse" else "not measurably better"
+        verdict = "measured worse" if gate["verdict"] == "worse" else "not better"
         verdict += " on held-out incidents"
     else:
         verdict = "did not measure better"

@@ -13,7 +13,7 @@ active model only when the measurement says so:
 
 Everything is written into temp folders beside the output and renamed at the end, so Ctrl-C
 leaves the previous model and index untouched. Exit codes: 0 activated, 3 not activated
-(measured worse, or not measurably better on incidents; the candidate is kept at OUT.rejected),
+(measured worse, or not better on incidents; the candidate is kept at OUT.rejected),
 1 error, 130 interrupted.
 """
 
