@@ -161,6 +161,36 @@ def test_below_the_incident_floor_measures_as_before_and_says_so(kb_dir):
     assert "eval cases / held-out symptoms instead" in data.note
 
 
+def test_a_run_prints_the_data_floor_note_once(kb_dir):
+    """The note was logged at the start and printed again in the summary; the run's terminal
+    output (start line, then summary) now has it once, beside the measurement it explains."""
+    from recur.tuning.tune import start_line, summary_lines
+
+    data = training_data(load_kb(kb_dir))
+    metrics = {"recall@1": 0.5, "recall@3": 1.0, "mrr": 0.75}
+    m = {
+        "incident_note": data.note,
+        "eval_cases": len(data.cases),
+        "eval_source": data.eval_source,
+        "gate": None,
+        "eval_before": metrics,
+        "eval_after": metrics,
+        "eval_before_dense": metrics,
+        "eval_after_dense": metrics,
+        "pairs": len(data.pairs),
+        "epochs": 1,
+        "train_s": 1.0,
+        "pairs_per_s": 10.0,
+        "train_cpu_s": 1.0,
+        "threads": 1,
+        "duration_s": 2.0,
+    }
+    printed = "\n".join([start_line(data), *summary_lines(m)])
+    assert data.note and printed.count(data.note) == 1
+    assert f"note: {data.note}." in summary_lines(m)
+    assert "eval cases (eval/cases.yml), never trained on." in start_line(data)
+
+
 def test_enough_linked_incidents_measure_on_the_newest_ones(tmp_path):
     from kbfactory import incident_kb
 

@@ -101,7 +101,8 @@ def test_a_worse_candidate_is_refused_and_the_previous_model_kept(tuned):
 
 
 def test_data_floor_message_on_a_small_kb(tmp_path, real_encoder):
-    """Below the floor: the CLI says so and measures on the eval cases, as before."""
+    """Below the floor: the CLI says so (once, with the measurement) and measures on the eval
+    cases, as before."""
     from kbfactory import small_kb
 
     from recur.cli.main import cli
@@ -124,6 +125,7 @@ def test_data_floor_message_on_a_small_kb(tmp_path, real_encoder):
         ],
     )
     assert res.exit_code == 3, res.output
+    assert res.output.count("note: 1 linked incident(s)") == 1, res.output  # once, not at the start and the end
     assert (
         "note: 1 linked incident(s) covering 1 pattern(s); at least 30 covering 10 patterns are needed to "
         "measure a tuned model on your own incidents, so it is measured on eval cases / held-out symptoms "

@@ -228,13 +228,7 @@ def _measure_and_train(run: Run) -> tuple:
 
     data = run.data
     current = embed.resolve(active_model(run.kb_dir, None))  # the model this KB uses now: tuned, else bundled
-    log(
-        f"{len(data.pairs)} training pairs from {len(data.docs)} patterns "
-        f"({', '.join(f'{v} {k}' for k, v in sorted(data.kinds.items()))}); "
-        f"{len(data.cases)} {'incidents' if run.on_incidents else 'eval cases'} ({data.eval_source}), never trained on."
-    )
-    if data.note:
-        log(f"note: {data.note}.")
+    log(start_line(data))
     log(f"Measuring the current model ({current.model_id}) ...")
     fold_kb = eval_kb(run.kb, data)
     reuse = (
@@ -391,7 +385,20 @@ def _final_index(run: Run, model) -> Path:
     return final
 
 
+def start_line(data) -> str:
+    """What a run trains and measures on, logged before it measures. The data-floor note is not
+    here: ``summary_lines`` shows it once, beside the measurement it explains."""
+    what = "incidents" if data.held_incidents else "eval cases"
+    return (
+        f"{len(data.pairs)} training pairs from {len(data.docs)} patterns "
+        f"({', '.join(f'{v} {k}' for k, v in sorted(data.kinds.items()))}); "
+        f"{len(data.cases)} {what} ({data.eval_source}), never trained on."
+    )
+
+
 def summary_lines(m: dict) -> list:
+    """The end of a run's terminal output: the data-floor note (the only time a run prints it),
+    the measurement before → after, the gate, and the training cost."""
     b, a = m["eval_before"], m["eval_after"]
     bd, ad = m["eval_before_dense"], m["eval_after_dense"]
     lines = [f"note: {m['incident_note']}."] if m.get("incident_note") else []
