@@ -267,3 +267,24 @@ def test_exporting_to_the_same_out_file_twice_writes_nothing_the_second_time(tmp
         "expect": ["db-pool-exhausted", "dns-failure"],
     }
     assert yaml.safe_load(out.read_text())[0] == {"query": "disk is full on node 7", "expect": ["disk-full"]}
+
+
+def test_serve_feedback_path_checks_say_why_it_cannot_be_written(tmp_path):
+    """`serve --feedback` under a file said "cannot create its folder (File exists)": mkdir's words
+    for a file in the way. It shares recur.util.files.check_writable with `recur tune --index`, which
+    says what is wrong; a folder given as the file says so too."""
+    from recur.ingest.feedback import check_writable
+
+    (tmp_path / "a-file").write_text("")
+    path = tmp_path / "a-file" / "feedback.jsonl"
+    with pytest.raises(RecurError) as err:
+        check_writable(path)
+    assert str(err.value) == f"--feedback {path}: cannot create its folder (Not a directory)"
+    (tmp_path / "a-folder").mkdir()
+    with pytest.raises(RecurError) as err:
+        check_writable(tmp_path / "a-folder")
+    assert str(err.value) == (
+        f"--feedback {tmp_path / 'a-folder'}: votes could not be written there (not a writable file: Is a directory)"
+    )
+    check_writable(tmp_path / "new" / "feedback.jsonl")  # the folder is made, the file is not
+    assert (tmp_path / "new").is_dir() and not (tmp_path / "new" / "feedback.jsonl").exists()

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from recur import config
 from recur.kb.writer import q
-from recur.util import utf8
+from recur.util import files, utf8
 from recur.util.errors import RecurError
 from recur.util.files import write_atomic
 
@@ -79,12 +79,12 @@ def check_writable(path) -> None:
     Creates nothing but the folder."""
     path = Path(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        files.check_writable(path)
     except OSError as exc:
-        raise RecurError(f"--feedback {path}: cannot create its folder ({exc.strerror or exc})") from None
-    target, mode = (path, os.W_OK) if path.exists() else (path.parent, os.W_OK | os.X_OK)
-    if path.is_dir() or not os.access(target, mode):
-        raise RecurError(f"--feedback {path}: votes could not be written there (not a writable file)")
+        why = exc.strerror or exc
+        if not path.parent.is_dir():
+            raise RecurError(f"--feedback {path}: cannot create its folder ({why})") from None
+        raise RecurError(f"--feedback {path}: votes could not be written there (not a writable file: {why})") from None
 
 
 def _flock(fd: int) -> None:

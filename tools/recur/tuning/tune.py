@@ -20,9 +20,7 @@ leaves the previous model and index untouched. Exit codes: 0 activated, 3 not ac
 from __future__ import annotations
 
 import datetime as dt
-import errno
 import json
-import os
 import shutil
 import sys
 import time
@@ -33,7 +31,7 @@ from recur.retrieval.models import DEFAULT_OUT
 from recur.tuning.data import INCIDENT_FLOOR, eval_kb, training_data
 from recur.tuning.report import REPORT, measured_on
 from recur.util.errors import RecurError
-from recur.util.files import only_one, swap_folder, work_folder, writing
+from recur.util.files import check_writable, only_one, swap_folder, work_folder, writing
 
 REFUSED = 3
 
@@ -138,7 +136,8 @@ def run_tune(
     cfg = TrainConfig(epochs=epochs or 0, seed=seed, batch_size=batch_size, lr=lr, freeze_layers=freeze_layers)
     out = Path(out_dir)
     if index_dir is not None:  # rebuilt at the very end, after the model was swapped in: say it now
-        _check_writable(Path(index_dir), "the index")
+        with writing(index_dir, "the index"):
+            check_writable(Path(index_dir), folder=True)
     run = _prepare(Path(kb_dir), out, index_dir, base, cfg, min_gain, resume, progress, feedback, all_anchors)
     # two runs on one model folder would share its checkpoint (.partial) and swap over each other
     with only_one(out.with_name(out.name + ".lock"), f"{out}: recur tune"):
@@ -152,15 +151,6 @@ def run_tune(
             return manifest
         finally:
             shutil.rmtree(run.work, ignore_errors=True)
-
-
-def _check_writable(folder: Path, what: str) -> None:
-    with writing(folder, what):
-        if any(p.exists() and not p.is_dir() for p in folder.parents):  # mkdir would say "File exists"
-            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR))
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        if not os.access(folder.parent, os.W_OK | os.X_OK) or (folder.exists() and not os.access(folder, os.W_OK)):
-            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
 
 
 def _check_freeze(model_path: str, layers: int) -> None:

@@ -27,6 +27,26 @@ def writing(target, what: str):
         raise NotWritable(f"{target}: cannot write {what} there: {exc.strerror or exc}") from None
 
 
+def check_writable(path, folder: bool = False) -> None:
+    """Fail before the work, not after it, when ``path`` could not be written: a file to create or
+    append to, or (``folder``) a folder replaced whole by a rename in its parent. Makes the parent
+    folder, nothing else. Raises the OSError that says why (each caller names its path and field):
+    NotADirectoryError when a file is in the way of the parent (where mkdir would say "File
+    exists"), whatever mkdir raised, IsADirectoryError for a file that is a folder, PermissionError
+    when the OS would refuse the write."""
+    path = Path(path)
+    if any(p.exists() and not p.is_dir() for p in path.parents):
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not folder and path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
+    exists = path.exists()
+    if (folder or not exists) and not os.access(path.parent, os.W_OK | os.X_OK):  # a new file, or the rename
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+    if exists and not os.access(path, os.W_OK):
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+
+
 def write_atomic(path, text: str, overwrite: bool = False) -> Path:
     """Write ``text`` to ``path``; refuse an existing file unless ``overwrite``."""
     path = Path(path)
