@@ -164,8 +164,9 @@ class MarkdownDoc:
     sections: list
 
 
-_FENCE = re.compile(r"^\s*(```|~~~)")
-_H2 = re.compile(r"^##\s+(.+)$")  # not "(.+?)\s*#*\s*$": cubic on a long run of spaces
+# public: kb.writer finds sections the same way, so what it writes parses as it meant
+FENCE = re.compile(r"^\s*(```|~~~)")
+H2 = re.compile(r"^##\s+(.+)$")  # not "(.+?)\s*#*\s*$": cubic on a long run of spaces
 
 
 def heading_text(text: str) -> str:
@@ -197,9 +198,9 @@ def sections_of(body_lines: list, first_line: int) -> list:
     current = None
     buf: list = []
     for i, line in enumerate(body_lines):
-        if _FENCE.match(line):
+        if FENCE.match(line):
             in_fence = not in_fence
-        m = None if in_fence else _H2.match(line)
+        m = None if in_fence else H2.match(line)
         if m:
             if current:
                 sections.append(Section(current[0], current[1], "\n".join(buf).strip("\n")))
@@ -223,7 +224,7 @@ def list_items(text: str, numbered: bool) -> tuple[list, list]:
     stray: list = []
     in_fence = False
     for offset, line in enumerate(text.split("\n")):
-        if _FENCE.match(line):
+        if FENCE.match(line):
             in_fence = not in_fence
             if items:
                 items[-1] += "\n" + line

@@ -11,7 +11,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from recur.kb.parse import _FENCE, _H2
+from recur.kb.parse import FENCE, H2
 
 # JSON leaves these raw, but YAML refuses them raw in a file (DEL, the C1 controls, U+FFFE/U+FFFF:
 # pasted terminal output, "didnâ\x80\x99t" from a mis-decoded export) or reads them as line
@@ -74,10 +74,10 @@ def section_text(text: str) -> str:
     level down; a code fence left open would swallow the sections after it, so it is closed."""
     out, fence = [], None
     for line in str(text).strip().split("\n"):
-        m = _FENCE.match(line)
+        m = FENCE.match(line)
         if m:
             fence = None if fence else m.group(1)
-        elif fence is None and _H2.match(line):
+        elif fence is None and H2.match(line):
             line = "#" + line
         out.append(line)
     if fence:
