@@ -270,3 +270,14 @@ def test_init_makes_its_folder_with_the_normal_mode(tmp_path):
     finally:
         os.umask(old)
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]  # no staging folder left
+
+
+def test_a_long_conflict_list_is_cut_at_20_and_says_how_many_more(tmp_path):
+    dest = tmp_path / "twice"
+    assert run("init", dest, "--starter").exit_code == 0
+    res = run("init", dest, "--starter")
+    assert res.exit_code == 1 and "file(s) already exist; nothing was written:" in res.output, res.output
+    listed = res.output.split("nothing was written:\n", 1)[1].splitlines()
+    total = int(res.output.split(f"{dest}: ", 1)[1].split(" file(s)", 1)[0])
+    assert total > 20 and len(listed) == 22 and all(line.startswith("  ") for line in listed[:21])
+    assert listed[20] == f"  … and {total - 20} more" and listed[21].startswith("(--keep-existing")

@@ -241,9 +241,9 @@ def _read_jsonl(fh) -> list:
         if item is not None:
             items.append(item)
     if errors:
-        shown = errors[:MAX_SHOWN_ERRORS]
-        more = len(errors) - len(shown)
-        raise RecurError("\n".join(shown + ([f"... and {more} more line(s) like these"] if more else [])))
+        from recur.util.text import cut_list
+
+        raise RecurError("\n".join(cut_list(errors, MAX_SHOWN_ERRORS, "... and {n} more line(s) like these")))
     return items
 
 

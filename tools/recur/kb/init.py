@@ -18,7 +18,7 @@ from recur.kb.loader import DEFAULT_SEVERITY, FORMAT_FILE, KB_FORMAT
 from recur.util.errors import RecurError
 from recur.util.files import write_atomic
 from recur.util.resources import starter_dir, templates_dir
-from recur.util.text import yaml_string
+from recur.util.text import cut_list, yaml_string
 
 EMPTY_CASES = """\
 # Retrieval cases: how a responder would describe a failure, and the pattern(s) that should come
@@ -118,7 +118,7 @@ def init_repository(
         conflicts = [c for c in conflicts if c not in kept]
         files = {rel: data for rel, data in files.items() if rel not in kept}
     if conflicts:
-        shown = "\n  ".join(conflicts[:20]) + (f"\n  … and {len(conflicts) - 20} more" if len(conflicts) > 20 else "")
+        shown = "\n  ".join(cut_list(conflicts))
         hint = "" if keep is not None else "\n(--keep-existing writes the others and leaves these as they are)"
         raise RecurError(f"{dest}: {len(conflicts)} file(s) already exist; nothing was written:\n  {shown}{hint}")
     if not dest.exists():

@@ -143,3 +143,11 @@ def yaml_string(text: str) -> str:
     import yaml
 
     return yaml.safe_dump(text, default_style='"', allow_unicode=True, width=1 << 30).strip()
+
+
+def cut_list(lines, limit: int = 20, more: str = "… and {n} more") -> list[str]:
+    """The first ``limit`` of ``lines``, then, when some were left out, ``more`` with ``{n}`` the
+    number left out: a long list of problems shown in full would push the first ones off screen."""
+    lines = list(lines)
+    shown = lines[:limit]
+    return (shown + [more.format(n=len(lines) - limit)]) if len(lines) > limit else shown
