@@ -117,7 +117,7 @@ def load_kb(root: str | os.PathLike) -> KB:
         _load_path(kb, path)
     cases = root / "eval" / "cases.yml"
     if cases.is_file():
-        _load_cases(kb, cases)
+        load_cases(kb, cases)
     return kb
 
 
@@ -515,7 +515,8 @@ def _load_path(kb: KB, path: Path) -> None:
     )
 
 
-def _load_cases(kb: KB, path: Path) -> None:
+def load_cases(kb: KB, path: Path) -> None:
+    """Add one eval-cases YAML file's cases to ``kb.cases``; problems go to ``kb.problems``."""
     doc = _yaml_file(kb, path, "cases")
     if doc is None:
         return
@@ -538,5 +539,5 @@ def read_cases(path, kb_root=".") -> tuple[list, list]:
     Reads only that file, so ``recur eval`` does not load the whole KB to get its cases."""
     kb = KB(root=Path(kb_root))
     if Path(path).is_file():
-        _load_cases(kb, Path(path))
+        load_cases(kb, Path(path))
     return kb.cases, kb.problems

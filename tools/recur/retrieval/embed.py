@@ -35,7 +35,8 @@ class ModelSpec:
     fake_dim: int = 0
 
 
-def _offline_env() -> None:
+def offline_env() -> None:
+    """Nothing may download at run time: tell the Hugging Face libraries so before they load."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
@@ -165,7 +166,7 @@ class FakeEncoder(Encoder):
 
 class SentenceTransformerEncoder(Encoder):
     def __init__(self, spec: ModelSpec):
-        _offline_env()
+        offline_env()
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:  # pragma: no cover - broken install
@@ -384,7 +385,7 @@ def _load_real(ms: ModelSpec) -> Encoder:
     kind = encoder_kind()
     if kind == "torch" or (kind == "auto" and precision() == "bf16"):
         return load_torch_encoder(ms)
-    _offline_env()
+    offline_env()
     try:
         from recur.retrieval import onnx_encoder
     except ImportError:  # onnxruntime or tokenizers missing: a partial install

@@ -213,9 +213,9 @@ def _stems(vocab, bm25_vocab: dict) -> dict:
 
     The browser has no Snowball stemmer: a query word found here is stemmed exactly as the server
     does (PyStemmer); any other word has a stem the KB does not use, which adds nothing to BM25."""
-    from recur.util.text import _stemmer
+    from recur.util.text import stemmer as snowball
 
-    stemmer = _stemmer()
+    stemmer = snowball()
     cands = set()
     bases = set(bm25_vocab)
     for w in vocab:

@@ -76,7 +76,7 @@ def _stable_pick(pid: str, items: list) -> int:
 
 def eval_cases(kb) -> tuple[list, str]:
     """kb/eval/cases.yml plus any kb/eval/cases-*.yml, as EvalCase objects (never trained on)."""
-    from recur.kb.loader import _load_cases
+    from recur.kb.loader import load_cases
     from recur.kb.records import KB
 
     cases = [EvalCase(c.query, list(c.expect), c.line, "eval/cases.yml") for c in kb.cases]
@@ -84,7 +84,7 @@ def eval_cases(kb) -> tuple[list, str]:
     edir = Path(kb.root) / "eval"
     for path in sorted(edir.glob("cases-*.yml")) if edir.is_dir() else []:
         extra = KB(root=kb.root)
-        _load_cases(extra, path)
+        load_cases(extra, path)
         got = [EvalCase(c.query, list(c.expect), c.line, f"eval/{path.name}") for c in extra.cases]
         if got:
             cases += got

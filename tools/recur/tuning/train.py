@@ -84,9 +84,9 @@ def seed_everything(seed: int) -> None:
 
 def load_trainable(path: str):
     """A fresh, private copy of a model (tuning mutates weights: never the cached encoder's)."""
-    from recur.retrieval.embed import _offline_env
+    from recur.retrieval.embed import offline_env
 
-    _offline_env()
+    offline_env()
     from sentence_transformers import SentenceTransformer
 
     return SentenceTransformer(path, device="cpu")

@@ -32,7 +32,7 @@ still yet one two us
 
 
 @lru_cache(maxsize=1)
-def _stemmer():
+def stemmer():
     import Stemmer  # PyStemmer: Snowball, a C extension, light to import
 
     return Stemmer.Stemmer("english")
@@ -40,7 +40,7 @@ def _stemmer():
 
 @lru_cache(maxsize=200_000)
 def _stem(word: str) -> str:
-    return _stemmer().stemWord(word)
+    return stemmer().stemWord(word)
 
 
 def words(text: str) -> list[str]:
