@@ -5,6 +5,8 @@ The Grafana payload below follows the shape Grafana documents for its webhook co
 
 from __future__ import annotations
 
+import json
+
 import httpx
 import pytest
 from kbfactory import small_kb
@@ -103,3 +105,51 @@ def test_vague_grafana_test_alert_gets_no_known_pattern(real_engine):
     alert = r.json()["alerts"][0]
     assert alert["no_known_pattern"] is True, [(x["id"], x["confidence"]) for x in alert["results"]]
     assert r.json()["no_known_pattern"] is True
+
+
+JSON = {"content-type": "application/json"}
+# a result's fields that belong to the alert's query, not to the pattern (recur.serve.models.PER_QUERY)
+PER_QUERY = ("rank", "score", "confidence", "probability", "why", "scores", "look_alikes")
+
+
+def storm(n=100):
+    """A 100-alert group: ten alertnames, each alert its own service and host (100 distinct queries)."""
+    names = ("KubePodCrashLooping", "NodeFilesystemSpaceFillingUp", "CoreDNSErrorsHigh", "PostgresTooManyConnections")
+    names += ("HighErrorRate", "CertificateExpiringSoon", "KafkaConsumerLag", "TargetDown", "HostOutOfMemory", "X")
+    return alert_payload(
+        *[
+            {
+                "labels": {"alertname": names[i % 10], "instance": f"10.0.0.{i}:9100", "service": f"svc-{i}"},
+                "annotations": {"summary": f"{names[i % 10]} on host-{i}", "description": f"firing for svc-{i}"},
+                "fingerprint": f"{i:016x}",
+            }
+            for i in range(n)
+        ]
+    )
+
+
+def test_a_storm_answer_is_bounded_and_loses_nothing(real_engine):
+    """100 alerts x ?top=50 was ~270x the request (every alert carrying 50 whole result objects):
+    now at most 5 brief results per alert, every key kept, each pattern's body once in `patterns`."""
+    app = create_app(lambda: real_engine, site_dir=None)
+    body = storm()
+    request = json.dumps(body, separators=(",", ":")).encode()  # as Alertmanager sends it (Go's json.Marshal)
+    with running(app) as base:
+        r = httpx.post(base + "/api/alertmanager?top=50", content=request, headers=JSON, timeout=120)
+        assert r.status_code == 200, r.text
+        out = r.json()
+        one = out["alerts"][0]
+        direct = httpx.post(base + "/api/suggest", json={"text": one["query"], "top": 5}, timeout=60).json()
+    assert len(r.content) < 25 * len(request), (len(r.content), len(request))
+    assert out["top"] == 5 and {"status", "groupKey", "source", "no_known_pattern", "alerts", "skipped"} <= set(out)
+    assert all(1 <= len(a["results"]) <= 5 for a in out["alerts"])
+    for a in out["alerts"]:
+        for res in a["results"]:
+            assert res["brief"] is True and len(res["runbook"]) <= 2 and len(res["evidence"]) <= 1
+            assert set(direct["results"][0]) <= set(res)  # every key of the result object is still there
+            assert res["id"] in out["patterns"]
+    # nothing is lost: the alert's own fields plus the pattern's body give /api/suggest's result back
+    whole = [{**out["patterns"][res["id"]], **{k: res[k] for k in PER_QUERY if k in res}} for res in one["results"]]
+    assert whole == direct["results"]
+    body = out["patterns"][one["results"][0]["id"]]
+    assert body["runbook"] and body["summary"] and not set(PER_QUERY) & set(body)

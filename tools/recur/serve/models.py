@@ -17,6 +17,9 @@ Str = Annotated[StrictStr, AfterValidator(clean)]
 MAX_TEXT = MAX_QUERY_CHARS  # characters of one query (a pasted log excerpt); the body limit caps it anyway
 MAX_TOP = 50  # same range as `recur suggest --top`
 MAX_ALERTS = 100  # alerts answered from one webhook call; the rest are reported as skipped
+# Results per alert in a webhook answer: ?top takes 1..MAX_TOP as /api/suggest does, but a chat line
+# per alert has no use for more than a handful, and 100 alerts x 50 full results was ~280x the request.
+WEBHOOK_MAX_TOP = 5
 
 
 def _text(value: str, name: str, limit: int = MAX_TEXT) -> str:
@@ -111,7 +114,8 @@ def is_resolved(alert: Alert) -> bool:
 
 
 def alert_entry(alert: Alert, query: str, answer) -> dict:
-    """One alert of the webhook answer: resolved alerts carry no results and no verdict."""
+    """One alert of the webhook answer: resolved alerts carry no results and no verdict; the
+    results are brief (``brief_result``), their patterns' bodies are in the answer's ``patterns``."""
     resolved = is_resolved(alert)
     return {
         "alertname": alert.labels.get("alertname"),
@@ -121,8 +125,39 @@ def alert_entry(alert: Alert, query: str, answer) -> dict:
         "labels": alert.labels,
         "query": query,
         "no_known_pattern": None if resolved else (answer.no_known_pattern if answer else True),
-        "results": [] if resolved or answer is None else answer.results,
+        "results": [] if resolved or answer is None else [brief_result(r) for r in answer.results],
     }
+
+
+# The fields of a result object that belong to the query (why it matched, how well), not to the pattern.
+PER_QUERY = ("rank", "score", "confidence", "probability", "why", "scores", "look_alikes")
+# A brief result keeps every key; the pattern's long fields keep what Recur's Slack reply shows (the
+# first 2 runbook steps, the first evidence item) and the rest is empty: the body is in ``patterns``.
+BRIEF_LISTS = {"runbook": 2, "evidence": 1, "signals": 0, "related": 0, "distinguish": 0}
+
+
+def brief_result(result: dict) -> dict:
+    """A result object for one alert of a webhook answer: every key of the result object (the query's
+    fields whole), the pattern's long fields cut (``BRIEF_LISTS``, an empty summary), ``brief: true``."""
+    out = dict(result)
+    for key, keep in BRIEF_LISTS.items():
+        if key in out:
+            out[key] = list(out[key] or [])[:keep]
+    if "summary" in out:
+        out["summary"] = ""
+    out["brief"] = True
+    return out
+
+
+def pattern_bodies(answers) -> dict:
+    """{pattern id: its whole result body without the query's fields}, once per webhook answer, for
+    every pattern the answers suggest (in order of first appearance)."""
+    bodies = {}
+    for answer in answers:
+        for r in answer.results:
+            if r["id"] not in bodies:
+                bodies[r["id"]] = {k: v for k, v in r.items() if k not in PER_QUERY}
+    return bodies
 
 
 # Labels that identify where an alert fired, not what went wrong: left out of the query.

@@ -6,7 +6,17 @@ from fastapi import APIRouter, Depends
 
 from recur.serve.deps import JSONResponse, errors, get_engine, get_gate, get_metrics
 from recur.serve.guard import ApiError
-from recur.serve.models import MAX_ALERTS, WEBHOOK_VERSIONS, AlertmanagerIn, alert_entry, alert_query, is_resolved
+from recur.serve.models import (
+    MAX_ALERTS,
+    MAX_TOP,
+    WEBHOOK_MAX_TOP,
+    WEBHOOK_VERSIONS,
+    AlertmanagerIn,
+    alert_entry,
+    alert_query,
+    is_resolved,
+    pattern_bodies,
+)
 from recur.serve.security import require_read
 
 router = APIRouter(tags=["suggest"], dependencies=[Depends(require_read)])
@@ -20,10 +30,13 @@ def alertmanager(
     resolved alerts are reported as resolved, with no suggestions.
 
     The query is the alertname, then the summary and description annotations, then the
-    labels that say what is affected. Point a webhook receiver at this URL.
+    labels that say what is affected. Point a webhook receiver at this URL. Each alert gets at most
+    5 results (``top`` above 5 is answered with 5), brief: the first runbook steps and evidence;
+    each suggested pattern's whole body is in ``patterns``, once per answer.
     """
-    if not 1 <= top <= 50:
-        raise ApiError(422, "invalid_request", "top: must be between 1 and 50")
+    if not 1 <= top <= MAX_TOP:
+        raise ApiError(422, "invalid_request", f"top: must be between 1 and {MAX_TOP}")
+    top = min(top, WEBHOOK_MAX_TOP)
     alerts = body.alerts[:MAX_ALERTS]
     queries = [alert_query(a) for a in alerts]
     by_query = {}
@@ -43,5 +56,7 @@ def alertmanager(
             "no_known_pattern": bool(firing) and all(firing),
             "alerts": out,
             "skipped": max(0, len(body.alerts) - MAX_ALERTS),
+            "top": top,  # results per alert at most: ?top, up to WEBHOOK_MAX_TOP
+            "patterns": pattern_bodies(by_query.values()),
         }
     )
