@@ -191,6 +191,30 @@ def test_box_says_no_known_pattern_plainly_and_names_the_next_step(chromium, ser
         assert not errors, errors
 
 
+def test_an_empty_kb_names_the_same_next_steps_as_no_known_pattern(chromium, built, tmp_path):
+    """A KB with no patterns yet answers with no results at all: the box says no known pattern
+    matches, and names the same next steps as when nothing known matches (record the incident,
+    draft a pattern, import the postmortem), not only `recur new pattern`."""
+    kb, site = built
+    empty = tmp_path / "kb"
+    shutil.copytree(kb, empty, ignore=shutil.ignore_patterns("*.md"))  # the KB's folders and settings, no pattern
+    app = create_app(
+        lambda: Engine.open(empty, tmp_path / "index", model="fake:64", quiet=True),
+        site_dir=site,
+        feedback_path=tmp_path / "feedback.jsonl",
+    )
+    with running(app) as base, box_page(chromium, base + "/suggest.html", "api") as (page, errors):
+        ask(page, "writes fail: No space left on device")
+        page.wait_for_selector('.recur-suggest[data-no-known-pattern="true"]', timeout=15000)
+        status = page.inner_text(".recur-suggest__status")
+        assert "No known pattern matches this" in status and "no patterns yet" in status
+        for step in ("record the incident (recur incident new)", "draft a pattern (recur new pattern)"):
+            assert step in status, status
+        assert "recur import the postmortem" in status
+        assert not page.query_selector_all(".recur-suggest__card")
+        assert not errors, errors
+
+
 @contextmanager
 def behind_prefix(upstream: str, prefix: str = "/kb"):
     """A reverse proxy that serves ``upstream`` under ``prefix`` and strips it (nginx's

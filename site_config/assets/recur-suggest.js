@@ -13,6 +13,9 @@
   "use strict";
 
   var STEPS = 3, EVIDENCE = 3, WHY = 3, TOP = 5;
+  /* What to do when nothing known matches, whether the KB has patterns or not (as recur suggest says). */
+  var NEXT_STEPS = "If it is new, record the incident (recur incident new), then draft a pattern " +
+                   "(recur new pattern) or recur import the postmortem.";
 
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
@@ -317,14 +320,12 @@
     this.pathOf = {};  /* look-alikes are other results: link them by their paths */
     results.forEach(function (r) { self.pathOf[r.id] = r.path; });
     var where = this.mode === "browser" ? " (ranked in your browser" + (ms ? ", " + ms + " ms" : "") + ")" : "";
-    if (!results.length) {
-      this.say("No known pattern matches. If this turns out to be new, write it down: recur new pattern.", "warn");
+    if (!results.length) {  /* nothing to rank: the knowledge base has no patterns yet */
+      this.say("No known pattern matches this: the knowledge base has no patterns yet. " + NEXT_STEPS, "warn");
       return;
     }
     if (noKnown) {
-      this.say("No known pattern matches this. If it is new, record the incident (recur incident new), then " +
-               "draft a pattern (recur new pattern) or recur import the postmortem. The closest patterns, for " +
-               "comparison only" + where + ":", "warn");
+      this.say("No known pattern matches this. " + NEXT_STEPS + " The closest patterns, for comparison only" + where + ":", "warn");
     } else {
       this.say(results.length + (results.length > 1 ? " patterns match" : " pattern matches") + ", best first" + where + ".");
     }
