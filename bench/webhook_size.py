@@ -3,14 +3,14 @@
     python bench/webhook_size.py [--kb kb] [--model default] [--tops 3,5,10,50]
 
 Serves `recur serve`'s app (uvicorn, loopback) over --kb and posts three 100-alert groups, each
-body as Alertmanager sends it (compact JSON), at each ?top:
+body as Alertmanager sends it (compact JSON), at each ?top, for the whole answer (the default) and
+the brief one (?brief=true), in the same run:
 
   realistic       ten alertnames, each alert its own service and host: 100 distinct queries
   same-alertname  one alertname (Alertmanager's group_by: [alertname]), 100 pods: one query
   minimal         alerts with only an alertname: the smallest request, so the largest ratio
 
-To compare with another tree, run it with PYTHONPATH=<that tree>/tools. Prints a table and writes
-bench/out/webhook_size.json. Figures, not assertions.
+Prints a table and writes bench/out/webhook_size.json. Figures, not assertions.
 """
 
 from __future__ import annotations
@@ -88,9 +88,9 @@ def measure(base: str, tops: list[int]) -> list[dict]:
     rows = []
     for name, make in (("realistic", realistic), ("same-alertname", same_alertname), ("minimal", minimal)):
         request = json.dumps(make(100), separators=(",", ":")).encode()
-        for top in tops:
+        for top, brief in [(t, b) for t in tops for b in ("false", "true")]:
             r = httpx.post(
-                f"{base}/api/alertmanager?top={top}",
+                f"{base}/api/alertmanager?top={top}&brief={brief}",
                 content=request,
                 headers={"content-type": "application/json"},
                 timeout=600,
@@ -101,6 +101,7 @@ def measure(base: str, tops: list[int]) -> list[dict]:
                 {
                     "group": name,
                     "top": top,
+                    "brief": brief == "true",
                     "request_bytes": len(request),
                     "answer_bytes": len(r.content),
                     "ratio": round(len(r.content) / len(request), 1),
@@ -127,10 +128,10 @@ def main() -> None:
     )
     with running(app) as base:
         rows = measure(base, [int(t) for t in args.tops.split(",")])
-    print(f"{'group':15} {'top':>4} {'request':>9} {'answer':>10} {'ratio':>8} {'results':>8}")
+    print(f"{'group':15} {'top':>4} {'brief':>6} {'request':>9} {'answer':>10} {'ratio':>8} {'results':>8}")
     for r in rows:
         print(
-            f"{r['group']:15} {r['top']:>4} {r['request_bytes']:>9,} {r['answer_bytes']:>10,}"
+            f"{r['group']:15} {r['top']:>4} {str(r['brief']):>6} {r['request_bytes']:>9,} {r['answer_bytes']:>10,}"
             f" {r['ratio']:>7}x {r['results']:>8}"
         )
     out = ROOT / "bench" / "out"

@@ -108,6 +108,10 @@ def test_vague_grafana_test_alert_gets_no_known_pattern(real_engine):
 
 
 JSON = {"content-type": "application/json"}
+DISK_ALERT = {
+    "labels": {"alertname": "NodeFilesystemSpaceFillingUp", "instance": "db-1:9100"},
+    "annotations": {"summary": "disk is 100% full on db-1, no space left on device"},
+}
 # a result's fields that belong to the alert's query, not to the pattern (recur.serve.models.PER_QUERY)
 PER_QUERY = ("rank", "score", "confidence", "probability", "why", "scores", "look_alikes")
 
@@ -128,18 +132,27 @@ def storm(n=100):
     )
 
 
-def test_a_storm_answer_is_bounded_and_loses_nothing(real_engine):
-    """100 alerts x ?top=50 was ~270x the request (every alert carrying 50 whole result objects):
-    now at most 5 brief results per alert, every key kept, each pattern's body once in `patterns`."""
+def test_a_brief_storm_answer_is_bounded_and_loses_nothing(real_engine):
+    """100 alerts x ?top=50 is ~270x the request (every alert carrying 50 whole result objects):
+    ?brief=true gives at most 5 brief results per alert, every key kept, each pattern's body once in
+    `patterns`. Without it the answer is as it always was: whole results, ?top honoured."""
     app = create_app(lambda: real_engine, site_dir=None)
     body = storm()
     request = json.dumps(body, separators=(",", ":")).encode()  # as Alertmanager sends it (Go's json.Marshal)
     with running(app) as base:
-        r = httpx.post(base + "/api/alertmanager?top=50", content=request, headers=JSON, timeout=120)
+        r = httpx.post(base + "/api/alertmanager?top=50&brief=true", content=request, headers=JSON, timeout=120)
         assert r.status_code == 200, r.text
         out = r.json()
         one = out["alerts"][0]
         direct = httpx.post(base + "/api/suggest", json={"text": one["query"], "top": 5}, timeout=60).json()
+        full = httpx.post(base + "/api/alertmanager?top=10", json=alert_payload(DISK_ALERT), timeout=60).json()
+        full_direct = httpx.post(
+            base + "/api/suggest", json={"text": full["alerts"][0]["query"], "top": 10}, timeout=60
+        ).json()
+        bad = httpx.post(base + "/api/alertmanager?brief=maybe", json=alert_payload(DISK_ALERT), timeout=60)
+    assert full["top"] == 10 and "patterns" not in full
+    assert full["alerts"][0]["results"] == full_direct["results"] and len(full_direct["results"]) == 10
+    assert bad.status_code == 422 and set(bad.json()["error"]) >= {"code", "message"}
     assert len(r.content) < 25 * len(request), (len(r.content), len(request))
     assert out["top"] == 5 and {"status", "groupKey", "source", "no_known_pattern", "alerts", "skipped"} <= set(out)
     assert all(1 <= len(a["results"]) <= 5 for a in out["alerts"])

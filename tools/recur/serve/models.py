@@ -17,9 +17,9 @@ Str = Annotated[StrictStr, AfterValidator(clean)]
 MAX_TEXT = MAX_QUERY_CHARS  # characters of one query (a pasted log excerpt); the body limit caps it anyway
 MAX_TOP = 50  # same range as `recur suggest --top`
 MAX_ALERTS = 100  # alerts answered from one webhook call; the rest are reported as skipped
-# Results per alert in a webhook answer: ?top takes 1..MAX_TOP as /api/suggest does, but a chat line
-# per alert has no use for more than a handful, and 100 alerts x 50 full results was ~280x the request.
-WEBHOOK_MAX_TOP = 5
+# Results per alert in a brief webhook answer (?brief=true): a chat line per alert has no use for more
+# than a handful, and 100 alerts x 50 whole results is ~280x the request.
+WEBHOOK_BRIEF_TOP = 5
 
 
 def _text(value: str, name: str, limit: int = MAX_TEXT) -> str:
@@ -113,9 +113,9 @@ def is_resolved(alert: Alert) -> bool:
     return alert.status.strip().lower() == "resolved"
 
 
-def alert_entry(alert: Alert, query: str, answer) -> dict:
-    """One alert of the webhook answer: resolved alerts carry no results and no verdict; the
-    results are brief (``brief_result``), their patterns' bodies are in the answer's ``patterns``."""
+def alert_entry(alert: Alert, query: str, answer, brief: bool = False) -> dict:
+    """One alert of the webhook answer: resolved alerts carry no results and no verdict. ``brief``:
+    the results are brief (``brief_result``), their patterns' bodies are in the answer's ``patterns``."""
     resolved = is_resolved(alert)
     return {
         "alertname": alert.labels.get("alertname"),
@@ -125,7 +125,7 @@ def alert_entry(alert: Alert, query: str, answer) -> dict:
         "labels": alert.labels,
         "query": query,
         "no_known_pattern": None if resolved else (answer.no_known_pattern if answer else True),
-        "results": [] if resolved or answer is None else [brief_result(r) for r in answer.results],
+        "results": [] if resolved or answer is None else [brief_result(r) if brief else r for r in answer.results],
     }
 
 

@@ -9,7 +9,7 @@ from recur.serve.guard import ApiError
 from recur.serve.models import (
     MAX_ALERTS,
     MAX_TOP,
-    WEBHOOK_MAX_TOP,
+    WEBHOOK_BRIEF_TOP,
     WEBHOOK_VERSIONS,
     AlertmanagerIn,
     alert_entry,
@@ -24,19 +24,27 @@ router = APIRouter(tags=["suggest"], dependencies=[Depends(require_read)])
 
 @router.post("/api/alertmanager", responses=errors(400, 401, 408, 413, 415, 422, 503))
 def alertmanager(
-    body: AlertmanagerIn, top: int = 3, engine=Depends(get_engine), gate=Depends(get_gate), metrics=Depends(get_metrics)
+    body: AlertmanagerIn,
+    top: int = 3,
+    brief: bool = False,
+    engine=Depends(get_engine),
+    gate=Depends(get_gate),
+    metrics=Depends(get_metrics),
 ):
     """Alertmanager (payload version 4) or Grafana (version 1) webhook: suggestions for each firing alert;
     resolved alerts are reported as resolved, with no suggestions.
 
     The query is the alertname, then the summary and description annotations, then the
-    labels that say what is affected. Point a webhook receiver at this URL. Each alert gets at most
-    5 results (``top`` above 5 is answered with 5), brief: the first runbook steps and evidence;
-    each suggested pattern's whole body is in ``patterns``, once per answer.
+    labels that say what is affected. Point a webhook receiver at this URL.
+
+    ``brief=true`` (for a relay that posts a line per alert): each alert gets at most 5 results
+    (``top`` above 5 is answered with 5), brief: the first runbook steps and evidence; each
+    suggested pattern's whole body is in ``patterns``, once per answer.
     """
     if not 1 <= top <= MAX_TOP:
         raise ApiError(422, "invalid_request", f"top: must be between 1 and {MAX_TOP}")
-    top = min(top, WEBHOOK_MAX_TOP)
+    if brief:
+        top = min(top, WEBHOOK_BRIEF_TOP)
     alerts = body.alerts[:MAX_ALERTS]
     queries = [alert_query(a) for a in alerts]
     by_query = {}
@@ -44,19 +52,19 @@ def alertmanager(
         with gate:
             by_query[q] = engine.answer(q, top=top)
         metrics.observe_answer(by_query[q])
-    out = [alert_entry(a, q, by_query.get(q)) for a, q in zip(alerts, queries)]
+    out = [alert_entry(a, q, by_query.get(q), brief) for a, q in zip(alerts, queries)]
     firing = [e["no_known_pattern"] for e in out if not e["resolved"]]
-    return JSONResponse(
-        {
-            "status": body.status,
-            "groupKey": body.groupKey,
-            "source": WEBHOOK_VERSIONS[body.version],
-            # the group's verdict, as every suggestion answer has one: no firing alert matches a
-            # known pattern (each alert has its own below; a group with none firing: false)
-            "no_known_pattern": bool(firing) and all(firing),
-            "alerts": out,
-            "skipped": max(0, len(body.alerts) - MAX_ALERTS),
-            "top": top,  # results per alert at most: ?top, up to WEBHOOK_MAX_TOP
-            "patterns": pattern_bodies(by_query.values()),
-        }
-    )
+    answer = {
+        "status": body.status,
+        "groupKey": body.groupKey,
+        "source": WEBHOOK_VERSIONS[body.version],
+        # the group's verdict, as every suggestion answer has one: no firing alert matches a
+        # known pattern (each alert has its own below; a group with none firing: false)
+        "no_known_pattern": bool(firing) and all(firing),
+        "alerts": out,
+        "skipped": max(0, len(body.alerts) - MAX_ALERTS),
+        "top": top,  # results per alert at most: ?top (with ?brief, at most WEBHOOK_BRIEF_TOP)
+    }
+    if brief:
+        answer["patterns"] = pattern_bodies(by_query.values())
+    return JSONResponse(answer)
