@@ -13,6 +13,13 @@ fused score, signal score and whether it is an expected pattern. Query sets:
                                           inc-lopo     each incident's title + summary, its
                                                        pattern(s) taken out: a no-match question
                                           sym-lopo     each pattern's symptoms joined, it taken out
+                                          case-hard    kb/eval cases without their giveaway words
+                                                       (harden: words of the expected pattern that
+                                                       at most HARD_DF patterns use), pattern present
+                                          case-hard-lopo the same, the pattern taken out
+  starter KB without incidents:           inc-hard, inc-hard-lopo: the incidents, hardened likewise
+  starter KB:                             offtopic-fit, offtopic-check: bench/data/offtopic-*.txt,
+                                          questions about no failure at all (no-match)
   fixture KB (measurement only):          dev, nomatch, dev-lopo, and fx-sym-lopo (its own
                                           patterns' symptoms, each pattern taken out)
 
@@ -26,7 +33,9 @@ import hashlib
 import json
 import os
 import pickle
+import re
 import sys
+from collections import Counter
 from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -91,6 +100,34 @@ def records(searcher, cache, queries):
     return out
 
 
+HARD_DF = 3  # a word used by at most this many patterns gives its pattern away
+_RAW_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_'.:/-]*[A-Za-z0-9]|[A-Za-z]")
+
+
+def giveaways(kb) -> tuple[dict, Counter]:
+    """Each pattern's BM25 tokens (title, summary, root cause, symptoms, signals, tags) and in how
+    many patterns each token is."""
+    toks = {}
+    for pid, p in kb.patterns.items():
+        text = [p.title, plain(p.summary or ""), plain(p.root_cause or ""), *p.symptoms, *map(str, p.signals), *p.tags]
+        toks[pid] = set(tokens(" ".join(text)))
+    return toks, Counter(t for ts in toks.values() for t in ts)
+
+
+def harden(text: str, expect, toks: dict, df: Counter) -> str:
+    """The question without the words that give its pattern away: every word whose tokens are all
+    rare (at most HARD_DF patterns) and in an expected pattern. The starter KB's questions share the
+    patterns' words (same authors); another team's postmortem mostly does not, so these rows teach
+    the calibrator what a right answer looks like when only the meaning matches (docs/calibration.md)."""
+    give = {t for e in expect for t in toks.get(e, ()) if df[t] <= HARD_DF}
+
+    def drop(m):
+        ts = tokens(m.group(0))
+        return "" if ts and all(t in give for t in ts) else m.group(0)
+
+    return re.sub(r" {2,}", " ", _RAW_WORD.sub(drop, text)).strip()
+
+
 def open_kb(kb_dir, idx):
     ensure_index(kb_dir, idx, embed.DEFAULT, quiet=True, progress=False)
     return Engine(kb_dir, idx, embed.DEFAULT).searcher
@@ -119,6 +156,14 @@ def main(argv=None):
     for p in kb.patterns.values():
         if p.symptoms:
             qs.append(("sym-lopo", "; ".join(p.symptoms), [], [p.id]))
+    for name in ("offtopic-fit", "offtopic-check"):  # questions about no failure at all (written for this)
+        for line in (ROOT / "bench" / "data" / f"{name}.txt").read_text().splitlines():
+            if line.strip():
+                qs.append((name, line.strip(), [], []))
+    toks, df = giveaways(kb)
+    for c in kb.cases:
+        hard = harden(c.query, c.expect, toks, df)
+        qs += [("case-hard", hard, c.expect, []), ("case-hard-lopo", hard, [], list(c.expect))]
     recs = records(s, cache, qs)
     # the starter KB without its incidents: each incident is then an unseen long-prose question whose
     # pattern is in the KB (inc-pos), the kind of text a postmortem summary is
@@ -134,6 +179,9 @@ def main(argv=None):
     qs += [
         ("inc-pos-lopo", f"{inc.title}. {plain(inc.summary)}", [], list(inc.patterns)) for inc in kb.incidents.values()
     ]
+    for inc in kb.incidents.values():
+        hard = harden(f"{inc.title}. {plain(inc.summary)}", inc.patterns, toks, df)
+        qs += [("inc-hard", hard, list(inc.patterns), []), ("inc-hard-lopo", hard, [], list(inc.patterns))]
     recs += records(s3, cache3, qs)
     # fixture KB
     fx = Path(a.fixture)

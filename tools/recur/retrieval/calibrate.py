@@ -33,12 +33,12 @@ FEATURES = ("fused", "gap", "lead", "best", "zbest", "bm25", "zbm25", "signal", 
 
 # fitted by bench/calibrate_fit.py (see there for data and regularisation); replaced by the fit
 MODEL = {
-    "mean": [5.532605, -3.806583, 1.222205, 0.442621, 1.710069, 0.604827, 1.952969, 0.079091, 0.957498],
-    "scale": [2.646239, 3.693863, 1.957016, 0.102031, 0.986075, 0.283287, 1.47965, 0.25986, 0.568417],
-    "coef": [0.701608, -0.259477, 0.116709, 0.423943, -0.12898, -0.175477, 1.502175, 0.113018, -0.266008],
-    "intercept": -4.156118,
+    "mean": [5.464592, -3.651115, 1.182634, 0.421993, 1.673412, 0.598054, 1.935412, 0.067835, 0.957498],
+    "scale": [2.574639, 3.596851, 1.889171, 0.119162, 1.003677, 0.290943, 1.490027, 0.2425, 0.568417],
+    "coef": [0.690459, -0.240895, 0.143553, 0.710356, -0.217463, -0.079593, 1.396058, 0.14011, -0.243212],
+    "intercept": -4.296419,
 }
-NO_MATCH_BELOW = 0.187
+NO_MATCH_BELOW = 0.212
 HIGH_AT, MEDIUM_AT = 0.8, 0.4
 MIN_CANDIDATES = 10  # the features are z-scores over the candidates: with fewer patterns they mean little,
 #                      and results keep the rule-based confidence (search.Hit) with probability None
