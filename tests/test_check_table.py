@@ -242,6 +242,20 @@ ROWS = [
     ),
     # incidents
     (
+        "incident-not-in-a-year-folder",
+        {"incidents/INC-2026-0001.md": INC_TEXT},
+        "incidents/INC-2026-0001.md:1: file",
+        "incidents live in incidents/<year>/<id>.md",
+        "error",
+    ),
+    (
+        "incident-in-a-named-folder",
+        {"incidents/misc/INC-2026-0001.md": INC_TEXT},
+        "incidents/misc/INC-2026-0001.md:1: file",
+        "incidents live in incidents/<year>/<id>.md",
+        "error",
+    ),
+    (
         "incident-bad-date",
         {INC: INC_TEXT.replace("2026-03-02", "2026-02-30")},
         f"{INC}:4: date",
@@ -334,6 +348,13 @@ ROWS = [
         {"paths/first-week.yml": "title: T\nsteps: [\n"},
         "paths/first-week.yml:3: path",
         "YAML does not parse",
+        "error",
+    ),
+    (
+        "path-in-a-subfolder",
+        {"paths/team/first-week.yml": "title: T\nsteps:\n  - pattern: disk-full\n"},
+        "paths/team/first-week.yml:1: file",
+        "onboarding paths live in paths/<id>.yml",
         "error",
     ),
     # severity framework

@@ -443,13 +443,16 @@ def review_defaults(kb: KB, severity: str, date: dt.date, given: dict) -> Review
 
 def _load_incident(kb: KB, path: Path) -> None:
     shown = _shown(kb, path)
+    parts = path.relative_to(kb.root / "incidents").parts
+    if path.suffix == ".md" and not (len(parts) == 2 and parts[0].isdigit()):
+        kb.problems.append(Problem(shown, 1, "file", "incidents live in incidents/<year>/<id>.md"))
+        return
     opened = _open_record(kb, path, schema.INCIDENT, kb.incident_files)
     if opened is None:
         return
     v, md, meta, raw = opened
     _check_severity(kb, v, meta.get("severity"))
-    parts = path.relative_to(kb.root / "incidents").parts
-    if "date" in meta and len(parts) == 2 and parts[0].isdigit() and int(parts[0]) != meta["date"].year:
+    if "date" in meta and int(parts[0]) != meta["date"].year:
         v.warn(("date",), "date", f"incident of {meta['date'].year} filed under incidents/{parts[0]}/")
     sections, sec_lines = _sections(v, md)
     if "Summary" not in sections:
@@ -493,6 +496,9 @@ def _load_path(kb: KB, path: Path) -> None:
     if path.suffix not in (".yml", ".yaml"):
         if not path.name.startswith("."):
             kb.problems.append(Problem(shown, 1, "file", "not a .yml file; ignored", "warning"))
+        return
+    if len(path.relative_to(kb.root / "paths").parts) != 1:
+        kb.problems.append(Problem(shown, 1, "file", "onboarding paths live in paths/<id>.yml"))
         return
     doc = _yaml_file(kb, path, "path")
     if doc is None:
