@@ -618,3 +618,39 @@ def test_the_teams_own_pages_keep_mkdocs_edit_link(built, tmp_path):
     assert set(edits["patterns/capacity/disk-full.html"]) == {
         "https://git.example.com/team/kb/edit/main/kb/patterns/capacity/disk-full.md"
     }
+
+
+def test_the_teams_own_pages_are_in_the_navigation_after_recurs(built, tmp_path):
+    """A page the team adds to docs/ (README: "pages of your own in docs/ ... extend Recur's
+    defaults") is in the navigation after Recur's entries, titled by its heading, not only reachable
+    by URL; a nav the team's mkdocs.yml sets is used as it is."""
+    from recur.kb.init import init_repository
+
+    kb, _ = built
+    repo = tmp_path / "team-kb"
+    init_repository(repo, name="Team KB")
+    (repo / "docs/oncall.md").write_text("# On-call handbook\n\nPage the IC first.\n")
+    (repo / "docs/runbooks").mkdir()
+    (repo / "docs/runbooks/db.md").write_text("# Database runbook\n")
+    (repo / "docs/logo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    out = tmp_path / "out"
+    args = ["site", "--kb", str(kb), "--out", str(out), "--config", str(repo / "mkdocs.yml"), "--as-of", AS_OF]
+    r = CliRunner().invoke(cli, [*args, "--no-browser-search", "--index", str(tmp_path / "none"), "--strict", "-q"])
+    assert r.exit_code == 0, r.output
+    nav = _primary_nav(out / "suggest.html")
+    assert nav.index('href="board/index.html"') < nav.index('href="oncall.html"')  # after Recur's entries
+    assert "On-call handbook" in nav and 'href="runbooks/db.html"' in nav and "Database runbook" in nav
+    assert "logo.png" not in nav
+
+    cfg = repo / "mkdocs.yml"
+    cfg.write_text(cfg.read_text() + "nav:\n  - Home: index.md\n  - Handbook: oncall.md\n")
+    r = CliRunner().invoke(cli, [*args, "--no-browser-search", "--index", str(tmp_path / "none"), "-q"])
+    assert r.exit_code == 0, r.output
+    nav = _primary_nav(out / "suggest.html")
+    assert "Handbook" in nav and "board/index.html" not in nav and "runbooks/db.html" not in nav
+
+
+def _primary_nav(page: Path) -> str:
+    text = page.read_text()
+    start = text.index("md-nav--primary")
+    return text[start : text.index("</nav>", start)]

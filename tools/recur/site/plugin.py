@@ -60,7 +60,10 @@ class RecurPlugin(BasePlugin[RecurConfig]):
         _page_defaults(config, user)
         if self.config.kb and not hook.settings.given("kb"):
             hook.state["kb"] = self.config.kb
-        return hook.on_config(config)
+        config = hook.on_config(config)
+        if not user.get("nav"):  # the team's own pages (docs_dir) after Recur's, not only reachable by URL
+            config.nav = [*NAV, *own_nav_pages(hook.state["own_files"])]
+        return config
 
     def on_serve(self, server, config, builder, **kwargs):
         return hook.on_serve(server, config, builder)
@@ -76,6 +79,12 @@ class RecurPlugin(BasePlugin[RecurConfig]):
 
     def on_post_build(self, config, **kwargs):
         return hook.on_post_build(config)
+
+
+def own_nav_pages(own_files) -> list[str]:
+    """The site's own Markdown pages (copied from its docs_dir), as nav entries titled by the pages'
+    own headings, in path order."""
+    return sorted(rel for rel in own_files if rel.endswith(".md"))
 
 
 def _user_keys(config) -> dict:
