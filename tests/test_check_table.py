@@ -240,6 +240,35 @@ ROWS = [
         "patterns live in patterns/<category>/<id>.md",
         "error",
     ),
+    # an unknown id in a record that has an error of its own too is reported in the same run
+    (
+        "unknown-related-beside-another-error",
+        {P: pattern(*front(severity="sev9", extra=["related: [disk-full, nope]"]))},
+        f"{P}:10: related[1]",
+        "no pattern has id 'nope'",
+        "error",
+    ),
+    (
+        "unknown-distinguish-beside-another-error",
+        {P: pattern(*front(title=None, extra=["distinguish:", "  - {from: nope, by: it is slower}"]))},
+        f"{P}:10: distinguish[0].from",
+        "no pattern has id 'nope'",
+        "error",
+    ),
+    (
+        "unknown-incident-pattern-beside-another-error",
+        {INC: INC_TEXT.replace("[db-pool-exhausted]", "[nope]").replace("Checkout hung.", "")},
+        f"{INC}:6: patterns[0]",
+        "no pattern has id 'nope'",
+        "error",
+    ),
+    (
+        "unknown-path-step-beside-another-error",
+        {"paths/first-week.yml": "title: T\naudience: [a, b]\nsteps:\n  - pattern: nope\n"},
+        "paths/first-week.yml:4: steps[0].pattern",
+        "no pattern has id 'nope'",
+        "error",
+    ),
     # incidents
     (
         "incident-not-in-a-year-folder",

@@ -18,6 +18,11 @@ def cross_checks(kb: KB) -> list[Problem]:
         _duplicate_ids(kb)
         + _pattern_refs(kb)
         + _record_refs(kb)
+        + [
+            Problem(shown, line, name, f"no pattern has id {pid!r}")
+            for shown, name, line, pid in kb.unloaded_refs
+            if not kb.pattern_known(pid)
+        ]
         + expect_problems(kb.cases, _shown(kb, "eval/cases.yml"), kb.pattern_known)
         + triage_problems(kb)
     )

@@ -341,6 +341,7 @@ def _load_pattern(kb: KB, path: Path) -> None:
     runbook, evidence = _lists(v, shown, sections, sec_lines)
     kb.problems.extend(v.problems)
     if not v.ok:
+        _keep_refs(kb, v, raw, (("related", None), ("distinguish", "from")))
         return
     fix = None
     if "fix" in meta:
@@ -374,6 +375,21 @@ def _load_pattern(kb: KB, path: Path) -> None:
             lines=lines,
         ),
     )
+
+
+def _keep_refs(kb: KB, v: schema.Validator, raw: dict, fields) -> None:
+    """The pattern ids a record left out for its own errors names in ``fields`` ((key, sub-key or
+    None) pairs), into ``kb.unloaded_refs``, but for a field that has a problem of its own already."""
+    flagged = {p.field for p in v.problems}
+    for key, sub in fields:
+        items = raw.get(key)
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            pid = (item.get(sub) if isinstance(item, dict) else None) if sub else item
+            name = f"{key}[{i}].{sub}" if sub else f"{key}[{i}]"
+            if not isinstance(pid, str) or not pid.strip() or name in flagged or f"{key}[{i}]" in flagged:
+                continue
+            line = v.doc.line(*((key, i, sub) if sub else (key, i)))
+            kb.unloaded_refs.append((v.relpath, name, line, pid.strip()))
 
 
 def _required_sections(v: schema.Validator, shown: str, md, sections: dict, sec_lines: dict, status: str) -> None:
@@ -461,6 +477,7 @@ def _load_incident(kb: KB, path: Path) -> None:
         v.problems.append(Problem(shown, sec_lines["Summary"], "## Summary", "section is empty"))
     kb.problems.extend(v.problems)
     if not v.ok:
+        _keep_refs(kb, v, raw, (("patterns", None),))
         return
     review = review_defaults(kb, meta["severity"], meta["date"], meta.get("review", {}))
     lines = dict(md.meta.lines)
@@ -510,6 +527,7 @@ def _load_path(kb: KB, path: Path) -> None:
         v.error((), "file", f"path file name {path.stem!r} must be a kebab-case id")
     kb.problems.extend(v.problems)
     if not v.ok:
+        _keep_refs(kb, v, doc.data if isinstance(doc.data, dict) else {}, (("steps", "pattern"),))
         return
     kb.paths[path.stem] = OnboardingPath(
         id=path.stem,
