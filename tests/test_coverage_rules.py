@@ -233,3 +233,14 @@ def test_a_broken_link_and_an_alert_that_is_not_a_name_are_warnings_not_silence(
     assert f"{d / 'gone.yml'}:1: skipped: cannot be read (No such file or directory)" in notes
     assert f"{d / 'ok.yml'}:6: alert: not a name (['NotAName']); rule skipped" in notes
     assert len(notes) == 2  # the recording rule is not an alert, and not a warning
+
+
+def test_the_pattern_count_says_drafts_are_in_it_and_retired_ones_are_not(kb_dir, tmp_path):
+    """The KB format's `active` is one status; the count is of every pattern that is not retired,
+    drafts included, and the summary line says so instead of calling them all active."""
+    before = coverage(load_kb(kb_dir), read_rules(rules_dir(tmp_path))[0])["patterns"]
+    write(kb_dir / "patterns", "capacity/new-draft.md", pattern_text("new-draft", status="draft"))
+    write(kb_dir / "patterns", "capacity/old-gone.md", pattern_text("old-gone", status="retired"))
+    r = CliRunner().invoke(cli, ["coverage", "--kb", str(kb_dir), "--rules", str(tmp_path / "rules"), "--no-propose"])
+    assert r.exit_code == 0, r.output
+    assert f", {before + 1} pattern(s) (active and draft; retired ones left out):" in r.output.splitlines()[0]

@@ -14,7 +14,7 @@ names compare case-insensitively)
 - ``unmentioned_alerts``: alerts that no pattern mentions (in its signals or text) and whose
   ``runbook_url`` points at no pattern; one row per name per file and rule group (``lines``,
   ``count``), also as ``unmentioned_by_file`` {file: {group: [names]}}.
-- ``undetected``: active patterns that no alert mentions or links to, with ``likely_alerts``: the
+- ``undetected``: patterns (active or draft, not retired) that no alert mentions or links to, with ``likely_alerts``: the
   alerts the engine matches to the pattern from their name, summary and description.
 - ``bad_runbook_urls``: our alerts' ``runbook_url`` (under ``site_url``; without it, URLs that
   name a pattern) that do not point at an existing pattern page (a path segment equal to a
@@ -388,8 +388,8 @@ def render_text(c: dict, kb_dir: str = "kb") -> str:
     n = c["counts"]
     k = kb_dir.rstrip("/") + "/"
     out = [
-        f"{c['alerts']} alert rule(s) ({c.get('alert_names', c['alerts'])} names), {c['patterns']} active "
-        f"pattern(s): {n['detected']} pattern(s) have an alert."
+        f"{c['alerts']} alert rule(s) ({c.get('alert_names', c['alerts'])} names), {c['patterns']} "
+        f"pattern(s) (active and draft; retired ones left out): {n['detected']} pattern(s) have an alert."
     ]
 
     def block(title, rows, count=None):
