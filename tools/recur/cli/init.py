@@ -48,7 +48,7 @@ def init(directory, starter, name, keep_existing):
     click.echo("Next:")
     click.echo(f"  cd {shlex.quote(directory)} && git init && make install")
     if starter:
-        click.echo("  make test      # check, near-duplicates, eval and the site, as CI runs them")
+        click.echo("  make test      # check, near-duplicates, eval, the site, nothing overdue: as CI runs them")
         click.echo("  make run       # the site and the suggest API on http://127.0.0.1:8000/")
     else:
         click.echo("  .venv/bin/recur new pattern    # your first failure pattern (asks for what it needs)")
