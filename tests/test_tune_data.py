@@ -2,7 +2,7 @@
 
 import json
 
-from kbfactory import pattern_text, write
+from kbfactory import pattern_text, small_kb, write
 
 from recur.kb.loader import load_kb
 from recur.retrieval.models import tuned_model_for
@@ -96,6 +96,36 @@ def test_tuned_model_for_matches_the_kb(kb_dir, tmp_path):
     other = tmp_path / "other" / "kb"
     other.mkdir(parents=True)
     assert tuned_model_for(other) is None
+
+
+def test_a_repository_moved_or_copied_with_its_recur_folder_keeps_its_tuned_model(tmp_path, monkeypatch):
+    """The manifest records the KB's absolute path and, since, its place relative to the model folder:
+    a checkout moved, renamed or copied elsewhere (a clone, a CI workspace) with its .recur/ still
+    finds its tuned model, so its index (built with that model) is not refused; another KB does not."""
+    import shutil
+
+    from recur.retrieval.models import active_model
+
+    repo = tmp_path / "team-kb"
+    small_kb(repo / "kb")
+    folder = repo / ".recur" / "model"
+    folder.mkdir(parents=True)
+    manifest = {"model_id": "tuned:x", "kb": str((repo / "kb").resolve()), "kb_relative": "../../kb"}
+    (folder / "recur-model.json").write_text(json.dumps(manifest))
+    moved = tmp_path / "elsewhere" / "kb-renamed"
+    shutil.copytree(repo, moved)
+    shutil.rmtree(repo)  # moved: the recorded absolute path is gone
+    monkeypatch.chdir(tmp_path)
+    assert tuned_model_for(moved / "kb") == (moved / ".recur/model").resolve()
+    assert active_model(moved / "kb") == str((moved / ".recur/model").resolve())
+    shutil.copytree(moved, tmp_path / "copy")  # copied: both have their model
+    assert tuned_model_for(tmp_path / "copy/kb") == (tmp_path / "copy/.recur/model").resolve()
+    assert tuned_model_for(moved / "kb") == (moved / ".recur/model").resolve()
+    other = small_kb(tmp_path / "other" / "kb")
+    assert tuned_model_for(other) is None
+    manifest.pop("kb_relative")  # a model tuned before kb_relative was recorded: the absolute path only
+    (moved / ".recur/model/recur-model.json").write_text(json.dumps(manifest))
+    assert tuned_model_for(moved / "kb") is None
 
 
 def test_retune_advice_after_enough_change(kb_dir):

@@ -32,6 +32,18 @@ def same_kb(a, b) -> bool:
         return str(Path(a).resolve()) == str(Path(b).resolve())
 
 
+def tuned_on(folder, manifest: dict | None, kb_dir) -> bool:
+    """Whether the model (or report) in ``folder`` was tuned on ``kb_dir``: the KB path its manifest
+    records, or the KB at the same place relative to ``folder`` (``kb_relative``), so a repository
+    moved, renamed or copied with its ``.recur/`` keeps its tuned model."""
+    if not manifest or not manifest.get("kb"):
+        return False
+    if same_kb(manifest["kb"], kb_dir):
+        return True
+    rel = manifest.get("kb_relative")
+    return isinstance(rel, str) and bool(rel) and same_kb(Path(folder) / rel, kb_dir)
+
+
 def candidate_folders(kb_dir) -> list:
     """Where a KB's tuned model is looked for: RECUR_TUNED, ./.recur/model, <kb>/../.recur/model."""
     out = []
@@ -44,8 +56,7 @@ def candidate_folders(kb_dir) -> list:
 def tuned_model_for(kb_dir) -> Path | None:
     """The active tuned model folder for this KB, or None. Cheap: reads one small JSON file."""
     for folder in candidate_folders(kb_dir):
-        m = read_tuned_manifest(folder)
-        if m and m.get("kb") and same_kb(m["kb"], kb_dir):
+        if tuned_on(folder, read_tuned_manifest(folder), kb_dir):
             return folder.resolve()
     return None
 
@@ -57,8 +68,7 @@ def would_be_found(kb_dir, folder) -> bool:
     for candidate in candidate_folders(kb_dir):
         if candidate.resolve() == target:
             return True
-        m = read_tuned_manifest(candidate)
-        if m and m.get("kb") and same_kb(m["kb"], kb_dir):
+        if tuned_on(candidate, read_tuned_manifest(candidate), kb_dir):
             return False
     return False
 

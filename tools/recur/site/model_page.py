@@ -8,7 +8,6 @@ loads the model or torch: it is one small JSON file.
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 
@@ -27,10 +26,10 @@ def _read(folder: Path) -> dict | None:
     return read_report(folder, log=log.info)
 
 
-def _same_kb(report: dict, kb_dir) -> bool:
-    from recur.retrieval.models import same_kb as same
+def _same_kb(report: dict, kb_dir, folder) -> bool:
+    from recur.retrieval.models import tuned_on
 
-    return bool(report.get("kb")) and same(report["kb"], kb_dir)
+    return tuned_on(folder, report, kb_dir)
 
 
 def find_model(kb_dir, model_dir=None) -> dict | None:
@@ -49,9 +48,10 @@ def find_model(kb_dir, model_dir=None) -> dict | None:
         folders, active = candidate_folders(kb_dir), tuned_model_for(kb_dir)
     rejected = []
     for folder in folders:
-        r = _read(folder.with_name(folder.name + ".rejected"))
-        if r is not None and (model_dir is not None or _same_kb(r, kb_dir)):
-            rejected.append((str(r.get("date", "")), folder.with_name(folder.name + ".rejected"), r))
+        refused = folder.with_name(folder.name + ".rejected")
+        r = _read(refused)
+        if r is not None and (model_dir is not None or _same_kb(r, kb_dir, refused)):
+            rejected.append((str(r.get("date", "")), refused, r))
     newest = max(rejected, key=lambda t: t[0]) if rejected else None
     report = _read(active) if active is not None else None
     if report is not None:

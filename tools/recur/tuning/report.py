@@ -105,6 +105,7 @@ def build_report(manifest: dict, data, before, after, kb) -> dict:
                 "training_data_hash",
             )
         },
+        "kb_relative": manifest.get("kb_relative"),
         "gate": manifest.get("gate"),
         "incident_note": manifest.get("incident_note", ""),
         "linked_incidents": manifest.get("linked_incidents", 0),

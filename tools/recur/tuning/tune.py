@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 import sys
 import time
@@ -272,6 +273,8 @@ def _manifest(run: Run, before: Measure, after: Measure, stats, t_start: float) 
         "base_model": run.base.model_id,
         "base_path": run.base.path,
         "kb": str(run.kb_dir.resolve()),
+        # the KB from the model folder: a checkout moved or copied with its .recur/ keeps its model
+        "kb_relative": os.path.relpath(run.kb_dir.resolve(), run.out_dir.resolve()),
         "training_data_hash": data.hash,
         "pairs": len(data.pairs),
         "pair_kinds": data.kinds,
