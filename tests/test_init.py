@@ -281,3 +281,17 @@ def test_a_long_conflict_list_is_cut_at_20_and_says_how_many_more(tmp_path):
     total = int(res.output.split(f"{dest}: ", 1)[1].split(" file(s)", 1)[0])
     assert total > 20 and len(listed) == 22 and all(line.startswith("  ") for line in listed[:21])
     assert listed[20] == f"  … and {total - 20} more" and listed[21].startswith("(--keep-existing")
+
+
+def test_the_next_step_line_in_the_current_folder_or_an_existing_repository(tmp_path, monkeypatch):
+    """`recur init . --keep-existing` in the team's own git repository: no `cd .`, no `git init` of a
+    repository that exists; a new folder still gets both."""
+    repo = tmp_path / "ours"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "README.md").write_text("# Ours\n")
+    monkeypatch.chdir(repo)
+    res = run("init", ".", "--keep-existing")
+    assert res.exit_code == 0, res.output
+    assert "  make install" in res.output.splitlines() and "cd ." not in res.output and "git init" not in res.output
+    res = run("init", tmp_path / "fresh")
+    assert f"  cd {tmp_path / 'fresh'} && git init && make install" in res.output.splitlines()

@@ -30,8 +30,6 @@ def init(directory, starter, name, keep_existing):
     overwritten: init lists them and writes nothing (with --keep-existing: writes the
     rest and lists the ones it left).
     """
-    import shlex
-
     from recur.kb.init import init_repository
 
     kept: list[str] | None = [] if keep_existing else None
@@ -46,10 +44,22 @@ def init(directory, starter, name, keep_existing):
         click.echo(f"Left as they were ({len(kept)}): {', '.join(kept)}.")
         click.echo("  Merge Recur's lines into them by hand (to see its versions: recur init a-new-folder).")
     click.echo("Next:")
-    click.echo(f"  cd {shlex.quote(directory)} && git init && make install")
+    click.echo("  " + _first_step(directory))
     if starter:
         click.echo("  make test      # check, near-duplicates, eval, the site, nothing overdue: as CI runs them")
         click.echo("  make run       # the site and the suggest API on http://127.0.0.1:8000/")
     else:
         click.echo("  .venv/bin/recur new pattern    # your first failure pattern (asks for what it needs)")
         click.echo("  make test                      # then check it as CI will")
+
+
+def _first_step(directory: str) -> str:
+    """``cd DIR && git init && make install``, without the ``cd`` into the folder recur already runs
+    in and without ``git init`` in a repository git already tracks (``--keep-existing``'s usual case)."""
+    import shlex
+    from pathlib import Path
+
+    steps = [] if Path(directory).resolve() == Path.cwd().resolve() else [f"cd {shlex.quote(directory)}"]
+    if not (Path(directory) / ".git").exists():
+        steps.append("git init")
+    return " && ".join([*steps, "make install"])
