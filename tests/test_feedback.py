@@ -62,8 +62,8 @@ def test_export_appends_valid_cases(tmp_path):
         ("pool and disk", "db-pool-exhausted", True),
         ("pool and disk", "disk-full", True),
     )
-    n, target = export(fb, kb)
-    assert n == 2 and target == kb / "eval" / "cases.yml"
+    added, merged, target = export(fb, kb)
+    assert (added, merged) == (2, 0) and target == kb / "eval" / "cases.yml"
     text = target.read_text()
     assert "# From responder feedback" in text and text.startswith('- query: "FATAL')
     loaded = load_kb(kb)
@@ -73,7 +73,7 @@ def test_export_appends_valid_cases(tmp_path):
     assert cases["pool and disk"] == ["db-pool-exhausted", "disk-full"]
     assert len(loaded.cases) == 4
     # a second export finds nothing new: the cases are there now
-    assert export(fb, kb)[0] == 0
+    assert export(fb, kb)[:2] == (0, 0)
     assert len(yaml.safe_load(target.read_text())) == 4
 
 
@@ -97,8 +97,8 @@ def test_a_new_pattern_for_a_query_that_has_a_case_joins_that_case(tmp_path):
         ("pool or disk", "disk-full", True),  # its expect list holds a comment: appended as before
         ("brand new", "disk-full", True),
     )
-    n, _ = export(fb, kb)
-    assert n == 4
+    added, merged, _ = export(fb, kb)
+    assert (added, merged) == (2, 2)  # two new cases, two cases that gained a pattern
     text = cases.read_text()
     assert text.startswith("# our cases\n") and "# from INC-7" in text and "# an author's comment" in text
     loaded = load_kb(kb)
@@ -112,7 +112,21 @@ def test_a_new_pattern_for_a_query_that_has_a_case_joins_that_case(tmp_path):
         ("brand new", ["disk-full"]),
     ]
     assert yaml.safe_load(text)[1]["note"] == "kept"
-    assert export(fb, kb)[0] == 0  # nothing new the second time
+    assert export(fb, kb)[:2] == (0, 0)  # nothing new the second time
+
+
+def test_export_cli_says_when_it_only_added_patterns_to_existing_cases(tmp_path):
+    """It said "Wrote 1 case(s)" when it had written no case, only joined a pattern to one."""
+    kb = small_kb(tmp_path / "kb")
+    (kb / "eval" / "cases.yml").write_text("- query: disk and pool trouble\n  expect: [disk-full]\n")
+    fb = tmp_path / "f.jsonl"
+    votes(fb, ("disk and pool trouble", "db-pool-exhausted", True))
+    r = CliRunner().invoke(cli, ["feedback", "export", "--kb", str(kb), "--feedback", str(fb)])
+    assert r.exit_code == 0 and "Added a pattern to 1 existing case(s)" in r.output, r.output
+    assert "Wrote" not in r.output
+    votes(fb, ("disk and pool trouble", "dns-failure", True), ("a new one", "disk-full", True))
+    r = CliRunner().invoke(cli, ["feedback", "export", "--kb", str(kb), "--feedback", str(fb)])
+    assert "Wrote 1 case(s) and added a pattern to 1 existing case(s)" in r.output, r.output
 
 
 def test_export_cli_with_out_and_errors(tmp_path):
@@ -258,10 +272,10 @@ def test_exporting_to_the_same_out_file_twice_writes_nothing_the_second_time(tmp
     assert again.exit_code == 0, again.output
     assert "nothing to export" in again.output and "Wrote" not in again.output
     assert out.read_text() == written
-    assert export(fb, kb, out) == (0, out)
+    assert export(fb, kb, out) == (0, 0, out)
     # a new pattern for one of those queries still joins its case, and only that one is counted
     votes(fb, ("checkout hangs on db", "dns-failure", True))
-    assert export(fb, kb, out) == (1, out)
+    assert export(fb, kb, out) == (0, 1, out)  # no new case: one case gained a pattern
     assert yaml.safe_load(out.read_text())[1] == {
         "query": "checkout hangs on db",
         "expect": ["db-pool-exhausted", "dns-failure"],

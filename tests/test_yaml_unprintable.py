@@ -59,13 +59,13 @@ def test_feedback_export_of_a_query_with_control_characters(tmp_path):
     kb = small_kb(tmp_path / "kb")
     fb = tmp_path / "feedback.jsonl"
     record(fb, f"writes fail {ODD}", "disk-full", True)
-    n, target = export(fb, kb)
-    assert n == 1 and target == kb / "eval" / "cases.yml"
+    added, merged, target = export(fb, kb)
+    assert (added, merged) == (1, 0) and target == kb / "eval" / "cases.yml"
     assert f"writes fail {ODD}" in [c.query for c in load_kb(kb).cases]
     assert check(kb).exit_code == 0
     out = tmp_path / "new-cases.yml"  # a fresh --out file too
     record(fb, f"writes fail again {ODD}", "disk-full", True)
-    assert export(fb, kb, out)[0] == 1
+    assert export(fb, kb, out)[:2] == (1, 0)
 
 
 def test_check_names_the_line_of_a_raw_control_character(tmp_path):

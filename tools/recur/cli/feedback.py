@@ -39,8 +39,13 @@ def export_cmd(kb_dir, feedback_path, out):
     """
     if not Path(feedback_path).is_file():
         raise RecurError(f"{feedback_path}: no feedback file (the server writes it when responders vote)")
-    n, target = export(feedback_path, kb_dir, out)
-    if n == 0:
+    added, merged, target = export(feedback_path, kb_dir, out)
+    if not added and not merged:
         click.echo(f"No new confirmed feedback in {feedback_path}: nothing to export.", err=True)
+        return
+    to_cases = f"a pattern to {merged} existing case(s) in {target}"
+    if not merged:
+        done = f"Wrote {added} case(s) to {target}"
     else:
-        click.echo(f"Wrote {n} case(s) to {target}: review them in a PR, then run `recur eval`.", err=True)
+        done = f"Wrote {added} case(s) and added {to_cases}" if added else f"Added {to_cases}"
+    click.echo(f"{done}: review them in a PR, then run `recur eval`.", err=True)

@@ -185,10 +185,10 @@ def cases_yaml(pairs: list[tuple[str, str]], source: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def export(feedback_path, kb_dir, out=None) -> tuple[int, Path]:
+def export(feedback_path, kb_dir, out=None) -> tuple[int, int, Path]:
     """Append confirmed feedback as cases to ``out`` (default KB/eval/cases.yml), atomically.
 
-    Returns (number of cases written, file). The result is checked to load as a YAML list
+    Returns (new cases written, existing cases that got a pattern added to ``expect``, file). The result is checked to load as a YAML list
     before it replaces the file, so a bad existing file is reported, not made worse.
     """
     import yaml
@@ -199,7 +199,7 @@ def export(feedback_path, kb_dir, out=None) -> tuple[int, Path]:
     pairs = confirmed_feedback(feedback_path, kb)
     target = Path(out) if out else Path(kb_dir) / "eval" / "cases.yml"
     if not pairs:
-        return 0, target
+        return 0, 0, target
     old = utf8.decode(target.read_bytes(), str(target)) if target.is_file() else ""
     data = None
     if old.strip():
@@ -214,7 +214,7 @@ def export(feedback_path, kb_dir, out=None) -> tuple[int, Path]:
     old, merged, pairs = _merge_into_cases(old, pairs)
     added = len({q for q, _ in pairs})  # cases_yaml writes one case per query
     if not added and not merged:  # every pair is already in the file: leave it as it is
-        return 0, target
+        return 0, 0, target
     text = old
     if pairs:
         block = cases_yaml(pairs, f"recur feedback export from {feedback_path}")
@@ -229,7 +229,7 @@ def export(feedback_path, kb_dir, out=None) -> tuple[int, Path]:
             "cases as '- query: ...' entries, or export with --out FILE"
         )
     write_atomic(target, text, overwrite=True)
-    return added + merged, target
+    return added, merged, target
 
 
 def _merge_into_cases(text: str, pairs: list[tuple[str, str]]) -> tuple[str, int, list]:
