@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from click.testing import CliRunner
 
 from recur.cli.main import cli
@@ -295,3 +296,24 @@ def test_the_next_step_line_in_the_current_folder_or_an_existing_repository(tmp_
     assert "  make install" in res.output.splitlines() and "cd ." not in res.output and "git init" not in res.output
     res = run("init", tmp_path / "fresh")
     assert f"  cd {tmp_path / 'fresh'} && git init && make install" in res.output.splitlines()
+
+
+def test_make_run_takes_host_and_port_and_otherwise_leaves_them_to_recur_serve(tmp_path):
+    """The team Makefile had no HOST/PORT (Recur's own has them); unset, recur serve's own defaults
+    and RECUR_HOST / RECUR_PORT still decide, so the flags are passed only when given."""
+    import shutil
+    import subprocess
+
+    dest = tmp_path / "team"
+    assert run("init", dest).exit_code == 0
+    if shutil.which("make") is None:
+        pytest.skip("no make")
+
+    def serve_line(*args):
+        out = subprocess.run(["make", "-n", "run", *args], cwd=dest, capture_output=True, text=True, check=True)
+        return next(line for line in out.stdout.splitlines() if " serve " in line)
+
+    given = serve_line("HOST=0.0.0.0", "PORT=9000")
+    assert "--host 0.0.0.0" in given and "--port 9000" in given
+    plain = serve_line()
+    assert "--host" not in plain and "--port" not in plain and "--site site" in plain
