@@ -26,12 +26,6 @@ def _read(folder: Path) -> dict | None:
     return read_report(folder, log=log.info)
 
 
-def _same_kb(report: dict, kb_dir, folder) -> bool:
-    from recur.retrieval.models import tuned_on
-
-    return tuned_on(folder, report, kb_dir)
-
-
 def find_model(kb_dir, model_dir=None) -> dict | None:
     """The tuning report to show for ``kb_dir``: {"report", "folder", "state", "newer_rejected"} or None.
 
@@ -40,7 +34,7 @@ def find_model(kb_dir, model_dir=None) -> dict | None:
     the search (RECUR_TUNED, ./.recur/model, <kb>/../.recur/model): that folder and its
     ``.rejected`` sibling are read whatever KB they were tuned on.
     """
-    from recur.retrieval.models import candidate_folders, tuned_model_for
+    from recur.retrieval.models import candidate_folders, tuned_model_for, tuned_on
 
     if model_dir is not None:
         folders, active = [Path(model_dir)], Path(model_dir)
@@ -50,7 +44,7 @@ def find_model(kb_dir, model_dir=None) -> dict | None:
     for folder in folders:
         refused = folder.with_name(folder.name + ".rejected")
         r = _read(refused)
-        if r is not None and (model_dir is not None or _same_kb(r, kb_dir, refused)):
+        if r is not None and (model_dir is not None or tuned_on(refused, r, kb_dir)):
             rejected.append((str(r.get("date", "")), refused, r))
     newest = max(rejected, key=lambda t: t[0]) if rejected else None
     report = _read(active) if active is not None else None
