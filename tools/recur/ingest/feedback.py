@@ -188,8 +188,9 @@ def cases_yaml(pairs: list[tuple[str, str]], source: str) -> str:
 def export(feedback_path, kb_dir, out=None) -> tuple[int, int, Path]:
     """Append confirmed feedback as cases to ``out`` (default KB/eval/cases.yml), atomically.
 
-    Returns (new cases written, existing cases that got a pattern added to ``expect``, file). The result is checked to load as a YAML list
-    before it replaces the file, so a bad existing file is reported, not made worse.
+    Returns (new cases written, existing cases that got a pattern added to ``expect``, file).
+    The result is checked to load as a YAML list before it replaces the file, so a bad existing
+    file is reported, not made worse.
     """
     import yaml
 
