@@ -66,6 +66,29 @@ ROWS = [
         "YAML does not parse: found character that cannot start any token (a tab in the indentation: YAML indents with spaces)",
         "error",
     ),
+    (
+        # YAML reads an unclosed quote on over the lines below; the parser stops lines later (9)
+        "yaml-unclosed-quote",
+        {P: pattern(*front(title='"Broken thing'))},
+        f"{P}:3: front matter",
+        "this quoted value is not closed on its line, so YAML read on to line 9",
+        "error",
+    ),
+    (
+        "yaml-unclosed-single-quote-in-a-list",
+        {P: pattern(*front()[:5], "  - 'it is slow", "  - it is down", "signals:", "  - 'XBrokenAlert'")},
+        f"{P}:7: front matter",
+        "this quoted value is not closed on its line",
+        "error",
+    ),
+    (
+        # a quoted value may run over lines on purpose: a later mistake is still reported where it is
+        "yaml-multiline-quote-is-not-blamed",
+        {P: pattern("id: x-broken", 'title: "Broken', '  thing"', *front()[2:], "tags:", "\t- x")},
+        f"{P}:12: front matter",
+        "(a tab in the indentation: YAML indents with spaces)",
+        "error",
+    ),
     ("missing-title", {P: pattern(*front(title=None))}, f"{P}:2: title", "is required", "error"),
     ("empty-title", {P: pattern(*front(title='""'))}, f"{P}:3: title", "must not be empty", "error"),
     ("empty-symptoms", {P: pattern(*front()[:4], "symptoms: []")}, f"{P}:6: symptoms", "must not be empty", "error"),

@@ -102,6 +102,13 @@ def load_yaml(text: str, offset: int = 0) -> YamlDoc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + offset) if mark else 1 + offset
         problem = exc.problem or exc.context or "invalid YAML"
+        opened = _unclosed_quote(text, mark)
+        if opened is not None:
+            raise ParseError(
+                opened + 1 + offset,
+                f"YAML does not parse: this quoted value is not closed on its line, so YAML read on "
+                f"to line {line} ({problem}); close the quote",
+            ) from None
         raise ParseError(line, f"YAML does not parse: {problem}{_tab_hint(text, mark)}") from None
     except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
         raise ParseError(1 + offset, f"YAML does not parse: {exc}") from None
@@ -122,6 +129,43 @@ def _reader_error(text: str, exc, offset: int) -> ParseError:
         f"YAML does not parse: character U+{code:04X} is not allowed in YAML (a control character; "
         f"remove it, or write it as \\u{code:04x} inside double quotes)",
     )
+
+
+# a value that opens a quote after "key: " or "- ": the quote character and the rest of the line
+_QUOTED_VALUE = re.compile(r"""^\s*(?:-\s+|[^\s#"'][^:#]*:\s+)(["'])(.*)$""")
+
+
+def _unclosed_quote(text: str, mark) -> int | None:
+    """The 0-based line of a quoted value, at or before the parser's stop, that is not closed on its
+    own line and whose closing lets the parse get further. YAML lets a quoted scalar run over lines,
+    so an unclosed quote swallows the lines after it and the parser complains where the next quote
+    lands, lines below the mistake. Asked only once parsing has failed, and a deliberate multi-line
+    quoted value is not blamed: closing it would not get the parse past the error."""
+    if not mark:
+        return None
+    lines = text.split("\n")
+    for number, raw in enumerate(lines[: mark.line + 1]):
+        m = _QUOTED_VALUE.match(raw)
+        if not m:
+            continue
+        quote, rest = m.groups()
+        # '' is a quote inside single quotes; \" (and \\) are escapes inside double quotes
+        rest = rest.replace("''", "") if quote == "'" else re.sub(r"\\.", "", rest)
+        if quote not in rest and _parses_further(lines, number, quote, mark.line):
+            return number
+    return None
+
+
+def _parses_further(lines: list[str], number: int, quote: str, stop: int) -> bool:
+    closed = lines[:number] + [lines[number].rstrip() + quote] + lines[number + 1 :]
+    try:
+        yaml.safe_load("\n".join(closed))
+    except yaml.MarkedYAMLError as exc:
+        again = exc.problem_mark or exc.context_mark
+        return bool(again) and again.line > stop
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError):
+        return False
+    return True
 
 
 def _tab_hint(text: str, mark) -> str:
