@@ -317,3 +317,28 @@ def test_make_run_takes_host_and_port_and_otherwise_leaves_them_to_recur_serve(t
     assert "--host 0.0.0.0" in given and "--port 9000" in given
     plain = serve_line()
     assert "--host" not in plain and "--port" not in plain and "--site site" in plain
+
+
+def test_make_run_leaves_host_and_port_from_the_environment_to_recur_serve(tmp_path):
+    """tcsh exports HOST (the machine's name) and hosting platforms export PORT: make reads every
+    environment variable as a make variable, so `make run` bound the server to the network (or another
+    port) nobody asked for, over RECUR_HOST / RECUR_PORT. Only HOST=/PORT= given to make count."""
+    import shutil
+    import subprocess
+
+    dest = tmp_path / "team"
+    assert run("init", dest).exit_code == 0
+    if shutil.which("make") is None:
+        pytest.skip("no make")
+
+    def serve_line(*args):
+        env = {**os.environ, "HOST": "build-box.example", "PORT": "5555"}
+        out = subprocess.run(
+            ["make", "-n", "run", *args], cwd=dest, env=env, capture_output=True, text=True, check=True
+        )
+        return next(line for line in out.stdout.splitlines() if " serve " in line)
+
+    plain = serve_line()
+    assert "--host" not in plain and "--port" not in plain, plain
+    given = serve_line("HOST=0.0.0.0", "PORT=9000")
+    assert "--host 0.0.0.0" in given and "--port 9000" in given
