@@ -307,6 +307,13 @@ ROWS = [
         "incidents live in incidents/<year>/<id>.md",
         "error",
     ),
+    (  # str.isdigit() passes '²', which int() refuses: the year check raised ValueError
+        "incident-in-a-superscript-digit-folder",
+        {"incidents/²/INC-2026-0001.md": INC_TEXT},
+        "incidents/²/INC-2026-0001.md:1: file",
+        "incidents live in incidents/<year>/<id>.md",
+        "error",
+    ),
     (
         "incident-bad-date",
         {INC: INC_TEXT.replace("2026-03-02", "2026-02-30")},

@@ -460,7 +460,8 @@ def review_defaults(kb: KB, severity: str, date: dt.date, given: dict) -> Review
 def _load_incident(kb: KB, path: Path) -> None:
     shown = _shown(kb, path)
     parts = path.relative_to(kb.root / "incidents").parts
-    if path.suffix == ".md" and not (len(parts) == 2 and parts[0].isdigit()):
+    # ASCII digits only: str.isdigit() passes '²', which int() below refuses
+    if path.suffix == ".md" and not (len(parts) == 2 and parts[0].isascii() and parts[0].isdigit()):
         kb.problems.append(Problem(shown, 1, "file", "incidents live in incidents/<year>/<id>.md"))
         return
     opened = _open_record(kb, path, schema.INCIDENT, kb.incident_files)
