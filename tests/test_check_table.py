@@ -285,6 +285,13 @@ ROWS = [
         "no pattern has id 'nope'",
         "error",
     ),
+    (  # a number is an id to the schema ('404'), as it is when the incident has no other error
+        "unknown-numeric-incident-pattern-beside-another-error",
+        {INC: INC_TEXT.replace("[db-pool-exhausted]", "[404]").replace("Checkout hung.", "")},
+        f"{INC}:6: patterns[0]",
+        "no pattern has id '404'",
+        "error",
+    ),
     (
         "unknown-path-step-beside-another-error",
         {"paths/first-week.yml": "title: T\naudience: [a, b]\nsteps:\n  - pattern: nope\n"},

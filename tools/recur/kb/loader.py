@@ -386,10 +386,13 @@ def _keep_refs(kb: KB, v: schema.Validator, raw: dict, fields) -> None:
         for i, item in enumerate(items if isinstance(items, list) else []):
             pid = (item.get(sub) if isinstance(item, dict) else None) if sub else item
             name = f"{key}[{i}].{sub}" if sub else f"{key}[{i}]"
-            if not isinstance(pid, str) or not pid.strip() or name in flagged or f"{key}[{i}]" in flagged:
+            # a number (404) is an id as the schema reads it (schema.Validator.scalar): str() of it
+            if pid is None or isinstance(pid, (bool, list, dict)) or not str(pid).strip():
+                continue
+            if name in flagged or f"{key}[{i}]" in flagged:
                 continue
             line = v.doc.line(*((key, i, sub) if sub else (key, i)))
-            kb.unloaded_refs.append((v.relpath, name, line, pid.strip()))
+            kb.unloaded_refs.append((v.relpath, name, line, str(pid).strip()))
 
 
 def _required_sections(v: schema.Validator, shown: str, md, sections: dict, sec_lines: dict, status: str) -> None:
