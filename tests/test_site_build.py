@@ -654,3 +654,28 @@ def _primary_nav(page: Path) -> str:
     text = page.read_text()
     start = text.index("md-nav--primary")
     return text[start : text.index("</nav>", start)]
+
+
+def test_the_teams_own_pages_mkdocs_leaves_out_are_not_in_the_navigation(built, tmp_path):
+    """mkdocs builds no page for docs/templates/ (its default exclusion) nor for what exclude_docs
+    names: the navigation linked them anyway, a dead link on every page."""
+    from recur.kb.init import init_repository
+
+    kb, _ = built
+    repo = tmp_path / "team-kb"
+    init_repository(repo, name="Team KB")
+    (repo / "docs/oncall.md").write_text("# On-call handbook\n")
+    (repo / "docs/templates").mkdir()
+    (repo / "docs/templates/postmortem.md").write_text("# Postmortem template\n")
+    (repo / "docs/drafts").mkdir()
+    (repo / "docs/drafts/wip.md").write_text("# Work in progress\n")
+    cfg = repo / "mkdocs.yml"
+    cfg.write_text(cfg.read_text() + "exclude_docs: |\n  drafts/\n")
+    out = tmp_path / "out"
+    args = ["site", "--kb", str(kb), "--out", str(out), "--config", str(cfg), "--as-of", AS_OF]
+    r = CliRunner().invoke(cli, [*args, "--no-browser-search", "--index", str(tmp_path / "none"), "--strict", "-q"])
+    assert r.exit_code == 0, r.output
+    nav = _primary_nav(out / "suggest.html")
+    assert 'href="oncall.html"' in nav
+    assert not (out / "templates/postmortem.html").exists() and not (out / "drafts/wip.html").exists()
+    assert "templates/postmortem" not in nav and "drafts/wip" not in nav, nav

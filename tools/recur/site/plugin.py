@@ -61,9 +61,19 @@ class RecurPlugin(BasePlugin[RecurConfig]):
         if self.config.kb and not hook.settings.given("kb"):
             hook.state["kb"] = self.config.kb
         config = hook.on_config(config)
-        if not user.get("nav"):  # the team's own pages (docs_dir) after Recur's, not only reachable by URL
+        self.own_nav = not user.get("nav")
+        if self.own_nav:  # the team's own pages (docs_dir) after Recur's, not only reachable by URL
             config.nav = [*NAV, *own_nav_pages(hook.state["own_files"])]
         return config
+
+    def on_files(self, files, config, **kwargs):
+        # on_config named every own page before mkdocs sorted its files: those it does not build or
+        # keeps out of the nav (its default templates/, exclude_docs, draft_docs, not_in_nav) would be
+        # dead or unwanted nav links, so they leave the nav the plugin made (a team's nav: is its own)
+        if getattr(self, "own_nav", False):
+            shown = [rel for rel in own_nav_pages(hook.state["own_files"]) if _in_nav(files.get_file_from_path(rel))]
+            config.nav = [*NAV, *shown]
+        return files
 
     def on_serve(self, server, config, builder, **kwargs):
         return hook.on_serve(server, config, builder)
@@ -85,6 +95,10 @@ def own_nav_pages(own_files) -> list[str]:
     """The site's own Markdown pages (copied from its docs_dir), as nav entries titled by the pages'
     own headings, in path order."""
     return sorted(rel for rel in own_files if rel.endswith(".md"))
+
+
+def _in_nav(file) -> bool:
+    return file is not None and file.inclusion.is_in_nav()
 
 
 def _user_keys(config) -> dict:
