@@ -255,6 +255,8 @@ def test_incident_gate_decisions():
     assert "does not rule out a loss" in noisy.reason and "rules out" in up.reason
     same = decide([1, 2] * 10, [1, 2] * 10)
     assert same.verdict == "inconclusive" and same.reason == "nothing changed"  # no change is not better
+    swapped = decide([5, 6] + [1] * 38, [6, 5] + [1] * 38)  # ranks moved, cancelling, within the noise
+    assert swapped.verdict == "inconclusive" and swapped.mean_delta == 0 and swapped.reason != "nothing changed"
     netzero = decide([1, 1, 2, 2], [2, 2, 1, 1])  # ups and downs that cancel: no gain and it may lose
     assert netzero.mean_delta == 0 and netzero.verdict == "worse"
     assert decide([2, 3, None, 1, 2] * 6, [1, 1, 4, 1, 1] * 6, min_gain=0.9).verdict == "inconclusive"

@@ -80,6 +80,8 @@ def decide(before_ranks: list, after_ranks: list, min_gain: float = 0.0) -> Gate
         verdict, reason = "inconclusive", f"the mean gain is below --min-gain {min_gain:g}"
     elif lost > allowed:
         verdict, reason = "inconclusive", f"recall@3 lost {lost} incident(s), at most {allowed} allowed"
+    elif delta.any():  # incidents moved, but the ups and downs cancel (within the noise)
+        verdict, reason = "inconclusive", "no mean gain: the incidents that moved up and down cancel out"
     else:
         verdict, reason = "inconclusive", "nothing changed"
     return Gate(verdict, n, mean, [low, high], lost, allowed, reason)
