@@ -90,3 +90,12 @@ def test_every_variable_is_named_in_its_flags_help():
         for p in cmd.params:
             if isinstance(p, click.Option) and isinstance(p.envvar, str):
                 assert p.envvar in (p.help or ""), (" ".join(path), p.opts[0], p.envvar)
+
+
+def test_tune_model_is_the_base_model_in_its_help():
+    """`recur tune --model` names the model it fine-tunes (default: the bundled one), not the model
+    the KB answers with, so its help must not promise the KB's tuned model as the default."""
+    tune = cli.get_command(None, "tune")
+    text = next(p for p in tune.params if p.name == "model").help
+    assert "BASE" in text and "all-MiniLM-L6-v2" in text, text
+    assert "tuned model if there is one" not in text, text

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from recur import config
-from recur.cli.options import Range, index_option, kb_option, model_option
+from recur.cli.options import Range, index_option, kb_option, setting
 
 # recur.tuning (numpy, and torch when it trains) is imported when the command runs, not for --help
 
@@ -16,7 +16,14 @@ from recur.cli.options import Range, index_option, kb_option, model_option
 @click.command()
 @kb_option
 @index_option
-@model_option
+@click.option(
+    "--model",
+    "model",
+    **setting("model"),
+    metavar="BASE",
+    help="The BASE model to fine-tune: a local sentence-transformers folder or 'default' (env RECUR_MODEL). "
+    "Default: the bundled all-MiniLM-L6-v2, whatever model the KB uses now (that one is measured against).",
+)
 @click.option(
     "--out",
     "out_dir",
