@@ -1,5 +1,6 @@
 """The README documents every command, every flag and every environment variable, and every
-``RECUR_*`` variable is a row of the one config table (docs/architecture.md)."""
+``RECUR_*`` variable is a row of the one config table (docs/architecture.md). The other docs
+(docs/*.md, CONTRIBUTING.md) name only commands, flags and modules that exist."""
 
 from __future__ import annotations
 
@@ -99,3 +100,78 @@ def test_tune_model_is_the_base_model_in_its_help():
     text = next(p for p in tune.params if p.name == "model").help
     assert "BASE" in text and "all-MiniLM-L6-v2" in text, text
     assert "tuned model if there is one" not in text, text
+
+
+DOCS = [ROOT / "CONTRIBUTING.md", *sorted((ROOT / "docs").glob("*.md"))]
+PACKAGE = ROOT / "tools" / "recur"
+
+
+def _code_spans(text: str) -> list[str]:
+    """The text of every `code` span and fenced block."""
+    fenced = re.findall(r"```[a-z]*\n(.*?)```", text, re.S)
+    rest = re.sub(r"```[a-z]*\n.*?```", "", text, flags=re.S)
+    return fenced + re.findall(r"`([^`\n]+)`", rest)
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=lambda p: p.name)
+def test_every_recur_command_and_flag_the_docs_name_exists(doc):
+    """`recur CMD [SUB] ... --flag` in a code span or block: the command exists and takes the flag."""
+    wrong = []
+    for span in _code_spans(doc.read_text(encoding="utf-8")):
+        for line in span.splitlines():
+            line = re.sub(r"\s#.*", "", line)  # a shell comment is prose
+            for m in re.finditer(r"(?:^|[\s(])recur ([a-z][a-z-]*)((?: [a-z][a-z-]*)?)([^|;&]*)", line):
+                cmd = cli.get_command(None, m.group(1))
+                if cmd is None:
+                    wrong.append(f"no command `recur {m.group(1)}`: {line}")
+                    continue
+                if isinstance(cmd, click.Group) and m.group(2).strip():
+                    cmd = cmd.get_command(None, m.group(2).strip())
+                    if cmd is None:
+                        wrong.append(f"no command `recur {m.group(1)}{m.group(2)}`: {line}")
+                        continue
+                opts = {o for p in cmd.params for o in getattr(p, "opts", []) + getattr(p, "secondary_opts", [])}
+                for flag in re.findall(r"(?<![\w-])(--[a-z][a-z0-9-]*)", m.group(3)):
+                    if flag not in opts | {"--help"}:
+                        wrong.append(f"`{flag}` is not an option of `recur {m.group(1)}{m.group(2)}`: {line}")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=lambda p: p.name)
+def test_every_module_path_the_docs_name_exists(doc):
+    """`retrieval/search.py`, `tools/recur/tuning/data.py`, `bench/tune_cost.py`: a file of the
+    package or the repository; `recur.x.y.NAME`: importable, with that attribute."""
+    import importlib
+
+    text = doc.read_text(encoding="utf-8")
+    missing = []
+    for path in set(re.findall(r"`([\w./-]+\.py)\b", text)):
+        if not any((base / path).is_file() for base in (ROOT, PACKAGE, PACKAGE / "serve")):
+            missing.append(path)
+    for dotted in set(re.findall(r"`(recur(?:\.\w+)+)", text)) - {"recur.yml"}:
+        parts = dotted.split(".")
+        for cut in range(len(parts), 0, -1):
+            try:
+                obj = importlib.import_module(".".join(parts[:cut]))
+            except ImportError:
+                continue
+            for attr in parts[cut:]:
+                obj = getattr(obj, attr, None)
+            if obj is None:
+                missing.append(dotted)
+            break
+    assert not missing, f"{doc.name} names what does not exist: {sorted(missing)}"
+
+
+def test_architecture_names_every_module():
+    """Each module of a layer is a row of docs/architecture.md's "Where things live" (site/ and
+    serve/ are described as folders)."""
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    unnamed = [
+        rel
+        for source in sorted(PACKAGE.glob("*/*.py"))
+        if source.stem != "__init__"
+        and source.parent.name not in ("site", "serve")
+        and f"`{(rel := f'{source.parent.name}/{source.name}')}`" not in text
+    ]
+    assert not unnamed, f"docs/architecture.md does not say what these hold: {unnamed}"
