@@ -385,3 +385,21 @@ def test_an_id_from_a_title_with_accents_keeps_its_letters(kb, title, expected):
     res = run(*args, "--symptom", "writes fail", "--no-input")
     assert res.exit_code == 0, res.output
     assert f"kb/patterns/capacity/{expected}.md" in res.stdout.splitlines()
+
+
+@pytest.mark.parametrize("folder", ["kb", "team-kb"])
+def test_the_check_command_it_prints_runs_on_the_new_file(tmp_path, monkeypatch, folder):
+    """`Created FILE; ... then run: recur check --strict FILE` names the KB when it is not the
+    default one: without `--kb` that command would refuse a file outside ./kb."""
+    import shlex
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("RECUR_KB", raising=False)
+    small_kb(tmp_path / folder)
+    res = run("new", "path", "--kb", folder, "--title", "Databases", "--step", "disk-full: first", "--no-input")
+    assert res.exit_code == 0, res.output
+    printed = res.stderr.rsplit("run: ", 1)[1].strip()
+    assert printed.startswith("recur check ") and "--strict" in printed, printed
+    again = run(*shlex.split(printed)[1:])
+    assert "not in the knowledge base" not in again.output, (printed, again.output)
+    assert again.exit_code == 0, (printed, again.output)

@@ -8,10 +8,12 @@ a missing value is then a clear error, as in CI scripts.
 from __future__ import annotations
 
 import datetime as dt
+import shlex
 from pathlib import Path
 
 import click
 
+from recur import config
 from recur.cli.options import TEXT, kb_option
 from recur.util.dates import given_date
 from recur.util.errors import RecurError
@@ -59,13 +61,11 @@ def _finish(kb_dir, path, text, written: bool = False) -> None:
     if any(p.is_error for p in mine):  # a bug in the scaffold, never the author's fault
         raise RecurError(f"{shown}: the new file does not pass recur check (see above)")
     todo = text.count("TODO")
+    # `recur check` reads ./kb unless told: a file of another KB needs its --kb to be found
+    kb_flag = "" if Path(kb_dir) == Path(config.default("kb")) else f"--kb {shlex.quote(str(kb_dir))} "
+    command = f"recur check {kb_flag}--strict {shlex.quote(shown)}"
     click.echo(
-        f"Created {shown}"
-        + (
-            f"; fill in the {todo} TODO(s), then run: recur check --strict {shown}"
-            if todo
-            else "; run: recur check --strict " + shown
-        ),
+        f"Created {shown}" + (f"; fill in the {todo} TODO(s), then run: {command}" if todo else f"; run: {command}"),
         err=True,
     )
 
