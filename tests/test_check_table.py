@@ -346,7 +346,7 @@ ROWS = [
         "incident-negative-duration",
         {INC: INC_TEXT.replace("patterns:", "duration_minutes: -5\npatterns:")},
         f"{INC}:6: duration_minutes",
-        "must be a whole number of 0 or more",
+        "must be a whole number of 0 or more, not -5",
         "error",
     ),
     (

@@ -198,7 +198,11 @@ class Validator:
             return parsed
         if kind == "int":
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                self.error(path, dotted, f"must be a whole number of 0 or more, not {_show(value)}")
+                # a number is shown as written (-5, 1.5): "not a number" would be wrong about it
+                number = isinstance(value, (int, float)) and not isinstance(value, bool)
+                self.error(
+                    path, dotted, f"must be a whole number of 0 or more, not {value if number else _show(value)}"
+                )
                 return None
             if rule.maximum is not None and value > rule.maximum:
                 self.error(path, dotted, f"must be at most {rule.maximum}, not {value}")
