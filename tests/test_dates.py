@@ -216,3 +216,14 @@ def test_import_refuses_out_of_range_dates_and_writes_nothing(kb_dir, tmp_path):
     res = run(*common, "--date", "2026-04-02", "--json")  # the real date overrides the typo
     assert res.exit_code == 0, res.output
     assert json.loads(res.output)["date"] == "2026-04-02"
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_an_out_of_range_date_from_the_environment_names_the_variable(kb_dir, tmp_path, monkeypatch, day):
+    """RECUR_TODAY / RECUR_AS_OF set by CI: the error says which variable, not a flag nobody passed."""
+    monkeypatch.setenv("RECUR_TODAY", day)
+    res = run("check", "--kb", kb_dir)
+    assert res.exit_code == 1 and f"Error: RECUR_TODAY: {day} {RANGE}" in res.output, res.output
+    monkeypatch.setenv("RECUR_AS_OF", day)
+    res = run("site", "--kb", kb_dir, "--out", tmp_path / "site", "--no-browser-search")
+    assert res.exit_code == 1 and f"Error: RECUR_AS_OF: {day} {RANGE}" in res.output, res.output

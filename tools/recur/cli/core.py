@@ -57,7 +57,8 @@ def check(kb_dir, strict, similar, similar_threshold, index_dir, model, stale_da
     from recur.kb.check import check_path, in_named, named_files
     from recur.util.dates import given_date
 
-    today = given_date(today, "--today") if today else None
+    from_env = click.get_current_context().get_parameter_source("today") == click.core.ParameterSource.ENVIRONMENT
+    today = given_date(today, config.env("today") if from_env else "--today") if today else None
     named = named_files(kb_dir, files) if files else None
     kb, problems = check_path(kb_dir, stale_days=stale_days, today=today)
     if similar:
