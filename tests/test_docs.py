@@ -175,3 +175,14 @@ def test_architecture_names_every_module():
         and f"`{(rel := f'{source.parent.name}/{source.name}')}`" not in text
     ]
     assert not unnamed, f"docs/architecture.md does not say what these hold: {unnamed}"
+
+
+def test_every_option_has_help():
+    """`recur CMD --help` says what each option does: a bare `--quiet` or `--format` says nothing."""
+    bare = [
+        f"recur {' '.join(path)} {p.opts[0]}"
+        for path, cmd in COMMANDS
+        for p in cmd.params
+        if isinstance(p, click.Option) and not p.help
+    ]
+    assert not bare, bare

@@ -115,7 +115,7 @@ def _check_summary(kb, kb_dir, problems: list, named: list | None, elsewhere: li
 @index_option
 @model_option
 @click.option("--rebuild", is_flag=True, help="Re-embed every pattern instead of only the changed ones.")
-@click.option("--quiet", "-q", is_flag=True)
+@click.option("--quiet", "-q", is_flag=True, help="No progress notes or summary line (errors still print).")
 def index(kb_dir, index_dir, model, rebuild, quiet):
     """Build or update the search index (only changed patterns are re-embedded)."""
     import time

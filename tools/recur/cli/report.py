@@ -14,7 +14,14 @@ from recur.util.dates import given_date
 
 @click.command()
 @kb_option
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="text for a terminal, markdown for a review document or wiki page, json for scripts.",
+)
 @click.option("--as-of", "as_of", metavar="DATE", help="Review as of this date (YYYY-MM-DD; default today).")
 @click.option(
     "--fail-on",

@@ -45,7 +45,13 @@ from recur.cli.options import Range, index_option, kb_option, setting
     type=click.IntRange(0, 2**32 - 1),  # numpy's seed range: outside it, a traceback after measuring
     help="Same KB + seed + epochs → same weights.",
 )
-@click.option("--batch-size", default=32, show_default=True, type=click.IntRange(2, 1024))
+@click.option(
+    "--batch-size",
+    default=32,
+    show_default=True,
+    type=click.IntRange(2, 1024),
+    help="Pairs per optimiser step (the other pairs of a batch are each pair's negatives).",
+)
 @click.option("--lr", default=3e-5, show_default=True, type=Range(0, 1, min_open=True), help="Learning rate (AdamW).")
 @click.option(
     "--min-gain",
