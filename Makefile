@@ -6,8 +6,10 @@ RECUR  := $(BIN)/recur
 KB     ?= kb
 INDEX  ?= .recur/index
 SITE   ?= site
-HOST   ?= 127.0.0.1
-PORT   ?= 8000
+# make run HOST=0.0.0.0 PORT=9000. Not taken from the environment, where make would find them too:
+# tcsh exports HOST (the machine's name) and hosting platforms PORT; `make run` serves 127.0.0.1:8000.
+HOST   := $(or $(if $(filter environment,$(origin HOST)),,$(HOST)),127.0.0.1)
+PORT   := $(or $(if $(filter environment,$(origin PORT)),,$(PORT)),8000)
 CHANGED ?=
 
 .PHONY: install browser lint test run index site serve check similar eval bench clean wheel

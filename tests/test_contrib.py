@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 import shlex
+import subprocess
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -163,3 +165,22 @@ def test_the_wheel_the_readme_builds_carries_the_browser_runtime():
     guard, build = recipes["wheel"][0], recipes["wheel"][1]
     assert guard.startswith("@test -f tools/recur/site/browser/vendor/.copied ||") and "exit 1" in guard
     assert "pip wheel --no-deps" in build and guard != build
+
+
+def test_make_run_serves_loopback_whatever_host_and_port_the_environment_exports():
+    """`make run` serves 127.0.0.1:8000. make reads every environment variable as a make variable, and
+    tcsh exports HOST (the machine's name), hosting platforms PORT: with `HOST ?= 127.0.0.1` the server
+    was bound to the network unasked. Only HOST=/PORT= given to make count."""
+    import os
+    import shutil
+
+    if shutil.which("make") is None:
+        pytest.skip("no make")
+
+    def serve_line(*args):
+        env = {**os.environ, "HOST": "build-box.example", "PORT": "5555"}
+        out = subprocess.run(["make", "-n", "run", *args], cwd=ROOT, env=env, capture_output=True, text=True)
+        return next(line for line in out.stdout.splitlines() if " serve " in line)
+
+    assert "--host 127.0.0.1 --port 8000" in serve_line()
+    assert "--host 0.0.0.0 --port 9000" in serve_line("HOST=0.0.0.0", "PORT=9000")
