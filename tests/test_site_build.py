@@ -679,3 +679,45 @@ def test_the_teams_own_pages_mkdocs_leaves_out_are_not_in_the_navigation(built, 
     assert 'href="oncall.html"' in nav
     assert not (out / "templates/postmortem.html").exists() and not (out / "drafts/wip.html").exists()
     assert "templates/postmortem" not in nav and "drafts/wip" not in nav, nav
+
+
+def test_a_readme_in_docs_is_the_folders_readme_not_a_page_and_strict_still_builds(built, tmp_path):
+    """docs/README.md (what a repository shows when its docs/ folder is browsed) turns into
+    index.html in mkdocs, where Recur generates its home page: mkdocs warned that it conflicts
+    with index.md and --strict (make site, make test) failed. It is left out of the site without
+    a warning, as one beside a folder's index.md is; a README that is a folder's only index page
+    is still that page; a docs/index.md of the team still warns
+    (test_an_own_page_at_a_generated_path_is_a_warning_not_silently_dropped)."""
+    from recur.kb.init import init_repository
+
+    kb, _ = built
+    repo = tmp_path / "team-kb"
+    init_repository(repo, name="Team KB")
+    (repo / "docs/README.md").write_text("# Our docs folder\n\nPages of our own; see [the KB](../kb/).\n")
+    (repo / "docs/patterns").mkdir()
+    (repo / "docs/patterns/README.md").write_text("# Pattern notes folder\n")
+    (repo / "docs/runbooks").mkdir()
+    (repo / "docs/runbooks/README.md").write_text("# Runbooks folder\n")
+    (repo / "docs/runbooks/index.md").write_text("# Runbooks\n")
+    (repo / "docs/guides").mkdir()
+    (repo / "docs/guides/README.md").write_text("# Guides\n")
+    out = tmp_path / "out"
+    args = ["site", "--kb", str(kb), "--out", str(out), "--config", str(repo / "mkdocs.yml"), "--as-of", AS_OF]
+    r = CliRunner().invoke(cli, [*args, "--no-browser-search", "--index", str(tmp_path / "none"), "--strict"])
+    assert r.exit_code == 0, r.output
+    assert "README" not in r.output and "warning" not in r.output.lower(), r.output
+    assert "Our docs folder" not in (out / "index.html").read_text()
+    assert "Pattern notes folder" not in (out / "patterns/index.html").read_text()
+    assert "Runbooks folder" not in (out / "runbooks/index.html").read_text()
+    assert "Guides" in (out / "guides/index.html").read_text()  # mkdocs' README-as-index, as before
+    assert not list(out.rglob("README*"))
+    nav = _primary_nav(out / "suggest.html")
+    assert 'href="guides/index.html"' in nav and 'href="runbooks/index.html"' in nav
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RECUR_")}
+    env.update(RECUR_KB=str(kb), RECUR_AS_OF=AS_OF, RECUR_INDEX=str(tmp_path / "none"), NO_MKDOCS_2_WARNING="1")
+    proc = subprocess.run(
+        [str(MKDOCS), "build", "--strict", "-q"], cwd=repo, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "Our docs folder" not in (repo / "site/index.html").read_text()

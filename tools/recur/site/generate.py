@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from recur.util.errors import RecurError
 from recur.site import board_pages, model_page, pattern_pages, record_pages
@@ -102,7 +102,8 @@ def generate(kb, out_dir, *, as_of: dt.date, board: dict, lookalikes=None, edit_
     "edit this page" link; ``model`` is what the Retrieval model page shows (``model_page.find_model``).
     The assets (CSS/JS) are copied into ``assets/`` so the tree is self-contained, and the files of
     ``extra_dir`` (a KB repository's own pages) beside the generated ones; a generated page wins
-    (``"shadowed"``: the own files left out for it, ``"own"``: those copied, relative to ``extra_dir``).
+    (``"shadowed"``: the own files left out for it, ``"own"``: those copied, ``"readmes"``: README.md files
+    left out beside an index page (``_readme_beside_index``), relative to ``extra_dir``).
     """
     files = {k: v.encode("utf-8") for k, v in pages(kb, as_of=as_of, board=board, lookalikes=lookalikes,
                                                       edit_base=edit_base, model=model).items()}
@@ -111,14 +112,35 @@ def generate(kb, out_dir, *, as_of: dt.date, board: dict, lookalikes=None, edit_
         for f in sorted(assets.iterdir()):
             if f.is_file() and not f.name.startswith("."):
                 files[f"assets/{f.name}"] = f.read_bytes()
+    extra = _extra_pages(extra_dir, out_dir)
+    readmes = [rel for rel in extra if _readme_beside_index(rel, files.keys() | extra.keys())]
     shadowed, own = [], []
-    for rel, data in _extra_pages(extra_dir, out_dir).items():
+    for rel, data in extra.items():
         if rel in files:
             shadowed.append(rel)
-        else:
+        elif rel not in readmes:
             files[rel] = data
             own.append(rel)
-    return {**sync(files, Path(out_dir)), "shadowed": shadowed, "own": own}
+    return {**sync(files, Path(out_dir)), "shadowed": shadowed, "own": own, "readmes": readmes}
+
+
+# what mkdocs reads as pages (mkdocs.utils.markdown_extensions; not imported: `recur --help` stays light)
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
+
+
+def _readme_beside_index(rel: str, tree) -> bool:
+    """Whether ``rel`` is a README.md in a folder that has an index page (Recur's or the team's).
+
+    mkdocs makes README.md its folder's index.html, so beside an index.md it conflicts, and mkdocs
+    says so with a warning that fails --strict. Such a README is the folder's readme for whoever
+    browses the repository (docs/README.md: "our own pages go here"), written for the repository
+    (its links to ../kb/ are dead on the site): it is left out of the site, without a warning,
+    rather than served under another name. A README with no index beside it is mkdocs' index page
+    of its folder, as in any mkdocs project."""
+    path = PurePosixPath(rel)
+    if path.stem != "README" or path.suffix not in MARKDOWN_SUFFIXES:  # mkdocs' test: case-sensitive
+        return False
+    return any((path.parent / f"index{suffix}").as_posix() in tree for suffix in MARKDOWN_SUFFIXES)
 
 
 def _extra_pages(extra_dir, out_dir) -> dict:

@@ -116,6 +116,8 @@ def prepare(kb_path, src_dir, *, as_of: dt.date, edit_url: str | None = None, in
     for rel in stats["shadowed"]:
         log.warning(f"recur: {Path(extra_dir) / rel}: the site generates a page of its own there, so this file is "
                     f"left out; rename it (and link it from your nav or another page)")
+    for rel in stats["readmes"]:  # not a warning: a folder's readme is for the repository, not the site
+        log.info(f"recur: {Path(extra_dir) / rel}: the folder's readme, left out of the site (it has an index page)")
     stats.update(patterns=len(kb.patterns), incidents=len(kb.incidents), paths=len(kb.paths))
     return stats
 
