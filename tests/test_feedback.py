@@ -302,3 +302,29 @@ def test_serve_feedback_path_checks_say_why_it_cannot_be_written(tmp_path):
     )
     check_writable(tmp_path / "new" / "feedback.jsonl")  # the folder is made, the file is not
     assert (tmp_path / "new").is_dir() and not (tmp_path / "new" / "feedback.jsonl").exists()
+
+
+@pytest.mark.parametrize("folder", ["new-folder/", "existing"])
+def test_export_out_naming_a_folder_is_an_error_naming_out_not_a_file_named_like_it(tmp_path, folder):
+    """`--out outdir/` (a trailing slash: a folder) wrote a file named outdir; an existing folder
+    was already refused by click. Both are now the same usage error naming --out (exit 2), and
+    nothing is written: --out takes a file (its help: "Write the cases here")."""
+    kb = small_kb(tmp_path / "kb")
+    fb = tmp_path / "f.jsonl"
+    votes(fb, ("certificate expired on the api", "dns-failure", True))
+    (tmp_path / "existing").mkdir()
+    before = (kb / "eval" / "cases.yml").read_text()
+    out = f"{tmp_path}/{folder}"
+    r = CliRunner().invoke(cli, ["feedback", "export", "--kb", str(kb), "--feedback", str(fb), "--out", out])
+    assert r.exit_code == 2 and "Invalid value for '--out'" in r.output and "Traceback" not in r.output, r.output
+    assert not (tmp_path / "new-folder").exists() and list((tmp_path / "existing").iterdir()) == []
+    assert (kb / "eval" / "cases.yml").read_text() == before
+
+
+def test_serve_feedback_naming_a_folder_is_an_error_naming_feedback(tmp_path):
+    """`serve --feedback votes/` appended the votes to a file named votes: refused before anything
+    starts, as `feedback export --out DIR/` is (an unknown --kb is checked only after the options)."""
+    args = ["serve", "--kb", str(tmp_path / "no-kb"), "--index", str(tmp_path / "no-index")]
+    r = CliRunner().invoke(cli, [*args, "--feedback", f"{tmp_path}/votes/"])
+    assert r.exit_code == 2 and "Invalid value for '--feedback'" in r.output and "Traceback" not in r.output, r.output
+    assert not (tmp_path / "votes").exists()

@@ -72,3 +72,13 @@ def test_as_of_with_trailing_characters_is_not_a_date(kb_dir):
         assert r.exit_code == 1 and f"Error: --as-of: {typo!r} is not a date" in r.output, (typo, r.output)
     stamp = run("report", "--kb", str(kb_dir), "--as-of", "2026-05-01T09:30:00Z", "--format", "json")
     assert stamp.exit_code == 0 and json.loads(stamp.output)["as_of"] == "2026-05-01"  # a timestamp: its date
+
+
+def test_out_naming_a_folder_is_an_error_naming_out(kb_dir, tmp_path):
+    """`--out reports/` (a trailing slash: a folder that does not exist yet) wrote the report to a
+    file named reports; it is refused as an existing folder is, with click's error naming --out."""
+    (tmp_path / "existing").mkdir()
+    for out in (f"{tmp_path}/reports/", str(tmp_path / "existing"), f"{tmp_path}/existing/"):
+        r = CliRunner().invoke(cli, ["report", "--kb", str(kb_dir), "--as-of", "2026-05-01", "--out", out])
+        assert r.exit_code == 2 and "Invalid value for '--out'" in r.output and "Traceback" not in r.output, r.output
+    assert not (tmp_path / "reports").exists() and list((tmp_path / "existing").iterdir()) == []

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from recur.cli.options import kb_option, setting
+from recur.cli.options import OutFile, kb_option, setting
 from recur.ingest.feedback import export
 from recur.util.errors import RecurError
 
@@ -26,9 +26,7 @@ def feedback():
     type=click.Path(dir_okay=False),
     help="Feedback file written by `recur serve` (env RECUR_FEEDBACK).",
 )
-@click.option(
-    "--out", type=click.Path(dir_okay=False), help="Write the cases here instead of appending to KB/eval/cases.yml."
-)
+@click.option("--out", type=OutFile(), help="Write the cases here instead of appending to KB/eval/cases.yml.")
 def export_cmd(kb_dir, feedback_path, out):
     """Turn confirmed feedback into retrieval cases for an author to review in a PR.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 
 import click
 
@@ -26,6 +27,22 @@ class Range(click.FloatRange):
 
 
 UNIT = Range(0, 1)  # a fraction: a recall, an MRR, a cosine threshold
+
+
+class OutFile(click.Path):
+    """A file a command writes (--out FILE, serve --feedback): click.Path refuses an existing
+    folder, but a path ending in a slash ("reports/", a folder still to be made) went through, and
+    the slash fell off on the way to the file, which was written as a file named like the folder.
+    Refused the same way, with click's usage error naming the option: these options take a file
+    (their help says so), and guessing a name inside the folder would hide the mistake."""
+
+    def __init__(self):
+        super().__init__(dir_okay=False)
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and value.endswith(("/", os.sep)):
+            self.fail(f"{value!r} ends in a slash: it names a folder; give a file's path.", param, ctx)
+        return super().convert(value, param, ctx)
 
 
 kb_option = click.option(

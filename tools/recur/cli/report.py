@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from recur.cli.options import kb_option
+from recur.cli.options import OutFile, kb_option
 from recur.problems.report import FAIL_ON, failures, render_markdown, render_text
 from recur.util.dates import given_date
 
@@ -31,7 +31,7 @@ from recur.util.dates import given_date
     help="Exit 1 when there is anything of this kind (repeatable): overdue reviews/follow-ups/fixes, "
     "recurrence after a fix, incidents with no known pattern. For a CI or cron gate.",
 )
-@click.option("--out", "out", type=click.Path(dir_okay=False), help="Write the report to a file (atomically).")
+@click.option("--out", "out", type=OutFile(), help="Write the report to a file (atomically).")
 def report(kb_dir, fmt, as_of, fail_on, out):
     """The weekly problem-management review.
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from recur import config
-from recur.cli.options import Range, index_option, kb_option, model_option, setting
+from recur.cli.options import OutFile, Range, index_option, kb_option, model_option, setting
 from recur.util.errors import RecurError
 
 
@@ -76,7 +76,7 @@ def _slack_secret(path) -> str | None:
     "feedback_path",
     **setting("feedback"),
     show_default=True,
-    type=click.Path(dir_okay=False),
+    type=OutFile(),
     help="Where 👍/👎 votes are appended (env RECUR_FEEDBACK).",
 )
 @click.option(
