@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import shutil
 import time
 from pathlib import Path
@@ -82,7 +81,6 @@ def build_site(kb_dir, out, *, config_file=None, as_of: dt.date | None = None, e
 
     ``browser_search`` (default: setting browser_search, on) writes the in-browser search bundle
     (recur.site.bundle); it needs the index, which is brought up to date first."""
-    from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
@@ -112,13 +110,7 @@ def build_site(kb_dir, out, *, config_file=None, as_of: dt.date | None = None, e
         stats["seconds_generate"] = time.perf_counter() - t0
         if strict and capture.messages:  # as mkdocs --strict: KB files left out of the site fail the build
             raise RecurError("site not built (--strict): " + "\n  ".join(capture.messages[:10]))
-        hook.state["pregenerated"] = True
-        try:
-            build(cfg)
-        except MkDocsException as exc:
-            raise RecurError(f"site build failed: {exc}" + "".join(f"\n  {m}" for m in capture.messages[:10])) from None
-        finally:
-            hook.state["pregenerated"] = False
+        _mkdocs_build(cfg, capture.messages)
         stats["seconds_mkdocs"] = time.perf_counter() - t0 - stats["seconds_generate"]
         if browser.get("index_dir"):
             _write_browser_bundle(dst, kb_dir, browser, model, stats)
@@ -130,6 +122,22 @@ def build_site(kb_dir, out, *, config_file=None, as_of: dt.date | None = None, e
     finally:
         mk_log.removeHandler(capture)
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _mkdocs_build(cfg, messages: list) -> None:
+    """mkdocs over the pre-generated tree (the plugin's hook does not generate it again)."""
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import MkDocsException
+
+    from recur.site import hook
+
+    hook.state["pregenerated"] = True
+    try:
+        build(cfg)
+    except MkDocsException as exc:
+        raise RecurError(f"site build failed: {exc}" + "".join(f"\n  {m}" for m in messages[:10])) from None
+    finally:
+        hook.state["pregenerated"] = False
 
 
 def _swap_in(dst: Path, out: Path, stats: dict, warnings: list) -> None:

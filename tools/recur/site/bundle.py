@@ -31,10 +31,10 @@ from pathlib import Path
 
 import numpy as np
 
-from recur.util import resources
-from recur.util.files import file_version
 from recur import __version__, config
+from recur.util import resources
 from recur.util.errors import RecurError
+from recur.util.files import file_version
 
 FORMAT = 1
 HERE = resources.browser_dir()

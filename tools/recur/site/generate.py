@@ -12,12 +12,24 @@ import json
 import os
 from pathlib import Path, PurePosixPath
 
-from recur.util.errors import RecurError
 from recur.site import board_pages, model_page, pattern_pages, record_pages
-from recur.util import resources
-from recur.site.context import (BOARD, BY_SERVICE, BY_SEVERITY, BY_TAG, HOME, INCIDENTS, MODEL, PATHS, PATTERNS,
-                                SUGGEST, TRENDS, Site)
+from recur.site.context import (
+    BOARD,
+    BY_SERVICE,
+    BY_SEVERITY,
+    BY_TAG,
+    HOME,
+    INCIDENTS,
+    MODEL,
+    PATHS,
+    PATTERNS,
+    SUGGEST,
+    TRENDS,
+    Site,
+)
 from recur.site.md import cell, front_matter, mdlink, table
+from recur.util import resources
+from recur.util.errors import RecurError
 
 MARKER = ".recur-generated"
 
@@ -172,7 +184,7 @@ def sync(files: dict, out: Path) -> dict:
         os.replace(tmp, target)
         written += 1
     wanted = {Path(p).as_posix() for p in files} | {MARKER}
-    for dirpath, dirnames, filenames in os.walk(out, topdown=False):
+    for dirpath, _dirnames, filenames in os.walk(out, topdown=False):
         for name in filenames:
             rel = (Path(dirpath) / name).relative_to(out).as_posix()
             if rel not in wanted:

@@ -8,9 +8,9 @@ pattern rebuilds the site. ``recur site`` generates the tree itself and sets ``p
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
-import os
 import re
 from pathlib import Path
 
@@ -154,10 +154,9 @@ def on_config(config, **kwargs):
 
 
 def on_serve(server, config, builder, **kwargs):
-    try:  # the generated tree changes on every KB edit; watching it too would rebuild twice
+    # the generated tree changes on every KB edit; watching it too would rebuild twice
+    with contextlib.suppress(Exception):  # not watched (yet): nothing to undo
         server.unwatch(config.docs_dir)
-    except Exception:
-        pass
     server.watch(str(kb_dir(config)))
     # the site's own pages (copied into the generated tree) and, in Recur's own checkout, site_config/;
     # a KB repository from `recur init` has no site_config/, and watching a missing folder kills mkdocs serve

@@ -60,7 +60,6 @@ def card(site: Site, p) -> str:
 
 
 def pattern_page(site: Site, p) -> str:
-    page = p.relpath
     out = [front_matter(title=p.title, recur_kind="pattern", recur_id=p.id, recur_source=p.relpath,
                         recur_edit_url=site.edit_url(p.relpath)),
            f"# {cell(p.title)}\n", card(site, p)]
