@@ -383,6 +383,25 @@ def test_a_damaged_index_file_that_is_still_json_is_an_error_and_recur_index_reb
     assert [r["id"] for r in Engine(kb_dir, idx, FAKE).suggest("disk full", top=3)]
 
 
+def test_a_deleted_bm25_folder_is_damaged_and_recur_index_rebuilds_it(kb_dir, tmp_path):
+    """Found by QA: with bm25/ gone the index loaded as if it had no lexical part, so `recur suggest`
+    searched by meaning alone (exit 0, exact signals missed) and `recur index` called it up to date."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from recur.cli.main import cli
+
+    idx = tmp_path / "index"
+    ensure_index(kb_dir, idx, FAKE, quiet=True)
+    shutil.rmtree(idx / "bm25")
+    with pytest.raises(RecurError, match="damaged .*bm25/ folder is missing"):
+        Engine(kb_dir, idx, FAKE)
+    res = CliRunner().invoke(cli, ["index", "--kb", str(kb_dir), "--index", str(idx), "--model", FAKE])
+    assert res.exit_code == 0 and "Indexed 3 patterns" in res.output, res.output
+    assert (idx / "bm25").is_dir() and Engine(kb_dir, idx, FAKE).searcher.index.bm25 is not None
+
+
 def test_a_reload_onto_another_model_lets_the_old_one_go(kb_dir, tmp_path):
     """A server picks up every `recur tune` (the KB's active model changes and the index is rebuilt
     with it); each model it had loaded stayed in the per-process cache (~90 MB a model)."""

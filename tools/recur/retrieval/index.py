@@ -348,7 +348,7 @@ def _inconsistent(index_dir: Path) -> RecurError:
     return RecurError(f"the index at {index_dir} is inconsistent; rebuild it with: recur index --rebuild")
 
 
-def _damaged(index_dir: Path, exc: Exception) -> RecurError:
+def _damaged(index_dir: Path, exc: Exception | str) -> RecurError:
     return RecurError(f"the index at {index_dir} is damaged ({exc}); rebuild it with: recur index --rebuild")
 
 
@@ -422,8 +422,12 @@ def _load_files(index_dir: Path, manifest: dict) -> LoadedIndex:
 
 def _load_bm25(index_dir: Path, rows: int):
     """The lexical index, checked: bm25s reads its files without checking their shape, and a
-    damaged one fails only at the first query (``num_docs`` None, a vocabulary of non-ids)."""
+    damaged one fails only at the first query (``num_docs`` None, a vocabulary of non-ids). Only an
+    index of no patterns has none: a deleted ``bm25/`` searched by meaning alone and missed exact
+    signals ("No known pattern matches this") while ``recur index`` called it up to date."""
     if not (index_dir / "bm25").is_dir():
+        if rows:
+            raise _damaged(index_dir, "its bm25/ folder is missing")
         return None
     import bm25s
 
