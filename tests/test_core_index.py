@@ -402,6 +402,48 @@ def test_a_deleted_bm25_folder_is_damaged_and_recur_index_rebuilds_it(kb_dir, tm
     assert (idx / "bm25").is_dir() and Engine(kb_dir, idx, FAKE).searcher.index.bm25 is not None
 
 
+def _spoil_manifest(idx, key, value):
+    manifest = json.loads((idx / "manifest.json").read_text())
+    manifest[key] = value
+    (idx / "manifest.json").write_text(json.dumps(manifest))
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        lambda idx: _spoil_manifest(idx, "hashes", 5),
+        lambda idx: _spoil_manifest(idx, "hashes", {"disk-full": ["x"]}),
+        lambda idx: _spoil_manifest(idx, "dimension", "x"),
+        lambda idx: (idx / "views.json").write_text(json.dumps(["x"] * 20)),
+        lambda idx: (idx / "views.json").write_text(json.dumps([{"pattern": ["x"], "kind": "doc", "text": "t"}])),
+        lambda idx: np.save(idx / "vectors.npy", np.zeros(20, dtype=np.float32)),
+        lambda idx: np.save(idx / "vectors.npy", np.zeros((20, 8), dtype=np.float32)),
+    ],
+    ids=[
+        "hashes-a-number",
+        "hash-a-list",
+        "dimension-text",
+        "views-strings",
+        "view-pattern-list",
+        "vectors-1d",
+        "vectors-8d",
+    ],
+)
+def test_an_update_over_a_damaged_index_embeds_again_instead_of_crashing(kb_dir, tmp_path, spoil):
+    """Found by QA: after a KB edit, `recur index` (and the update a `recur suggest` runs) reused
+    vectors from the previous index without checking it: AttributeError/TypeError/IndexError
+    tracebacks, or 8-wide vectors written under a manifest that says 64 (exit 0, and then every
+    search 'inconsistent')."""
+    idx = tmp_path / "index"
+    build(kb_dir, idx)
+    spoil(idx)
+    path = kb_dir / "patterns/capacity/disk-full.md"
+    path.write_text(path.read_text().replace("writes fail", "writes fail with EIO"))
+    stats = build(kb_dir, idx)
+    assert stats.patterns == 3 and stats.reused == 0
+    assert Engine(kb_dir, idx, FAKE).suggest("disk full", top=1)[0]["id"]
+
+
 def test_a_reload_onto_another_model_lets_the_old_one_go(kb_dir, tmp_path):
     """A server picks up every `recur tune` (the KB's active model changes and the index is rebuilt
     with it); each model it had loaded stayed in the per-process cache (~90 MB a model)."""

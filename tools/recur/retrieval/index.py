@@ -141,12 +141,19 @@ class BuildStats:
 
 
 def read_manifest(index_dir: Path) -> dict | None:
+    """The manifest, or None when there is none that could be one: not JSON, not an object, or
+    ``hashes`` (what an update reuses vectors by) not a table of ids to hashes."""
     index_dir = _recover(Path(index_dir))
     try:
         manifest = json.loads((index_dir / "manifest.json").read_text())
     except (OSError, ValueError):
         return None
-    return manifest if isinstance(manifest, dict) else None  # valid JSON, not a manifest: no index
+    if not isinstance(manifest, dict):  # valid JSON, not a manifest: no index
+        return None
+    hashes = manifest.get("hashes", {})
+    if not (isinstance(hashes, dict) and all(isinstance(h, str) for h in hashes.values())):
+        return None
+    return manifest
 
 
 def _recover(index_dir: Path) -> Path:
@@ -236,15 +243,14 @@ def _add_look_alikes(docs: dict, vectors: np.ndarray, views: list) -> None:
 def _reusable(old: dict | None, index_dir: Path, encoder, stats: BuildStats) -> dict:
     """{content hash: that pattern's view vectors} from the previous index, when the same model built it."""
     if old and old.get("format") in VECTORS_FROM and old.get("model") == encoder.model_id:
-        try:
-            old_vecs = np.load(index_dir / "vectors.npy")
-            old_views = json.loads((index_dir / "views.json").read_text())
-            rows: dict = {}
-            for row, view in enumerate(old_views):
-                rows.setdefault(view["pattern"], []).append(row)
-            return {h: old_vecs[rows[pid]] for pid, h in old.get("hashes", {}).items() if pid in rows}
-        except (OSError, ValueError, KeyError):
+        try:  # checked as a search checks it: a damaged previous index is only a cache to skip
+            old_vecs, old_views = load_vectors(index_dir, old)
+        except RecurError:
             return {}
+        rows: dict = {}
+        for row, view in enumerate(old_views):
+            rows.setdefault(view["pattern"], []).append(row)
+        return {h: old_vecs[rows[pid]] for pid, h in old.get("hashes", {}).items() if pid in rows}
     if old and old.get("model") != encoder.model_id:
         stats.model_changed = True
         stats.notes.append(f"model changed from {old.get('model')} to {encoder.model_id}: re-embedding every pattern")
@@ -367,6 +373,7 @@ def load_vectors(index_dir, manifest: dict | None = None) -> tuple[np.ndarray, l
         or vectors.ndim != 2
         or vectors.shape[1:] != (manifest.get("dimension"),)
         or not all(isinstance(v, dict) and {"pattern", "kind", "text"} <= v.keys() for v in views)
+        or not all(isinstance(v["pattern"], str) for v in views)
     ):
         raise _inconsistent(index_dir)
     return vectors, views
