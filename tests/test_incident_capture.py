@@ -157,6 +157,18 @@ def test_text_that_is_not_utf8_is_refused_naming_the_flag_and_nothing_is_written
     assert "why" not in (kb_dir / "incidents/2026/INC-2026-0001.md").read_text()
 
 
+def test_a_description_holding_a_nul_byte_is_refused_and_nothing_is_written(kb_dir):
+    """Found by QA: `... | recur incident new -d -` with a NUL in the pasted text (a binary log line)
+    wrote a record that `recur check` then refused as a binary file, dropping the incident from the KB."""
+    before = sorted((kb_dir / "incidents").rglob("*"))
+    args = ("incident", "new", "--kb", str(kb_dir), "-t", "x", "-s", "sev2", "-d", "-", "--no-suggest")
+    r = run(*args, input=b"pods down\nraw \x00 bytes\n")
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    assert "description: line 2 holds a NUL byte (binary data, not text)" in r.output, r.output
+    assert sorted((kb_dir / "incidents").rglob("*")) == before
+    assert run("check", "--kb", str(kb_dir)).exit_code == 0
+
+
 def test_flag_and_link_report_a_record_that_is_not_utf8_as_check_does(kb_dir):
     path = kb_dir / "incidents/2026/INC-2026-0002.md"
     raw = path.read_bytes() + b"\nLatin-1 caf\xe9\n"

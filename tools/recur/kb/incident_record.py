@@ -17,6 +17,7 @@ from recur.kb.writer import dumps, flow_list, q, section_text
 from recur.util.dates import require_in_range
 from recur.util.errors import AlreadyExists, RecurError
 from recur.util.files import write_atomic
+from recur.util.utf8 import nul_line
 
 ID_RE = re.compile(r"^INC-(\d{4})-(\d+)$")
 
@@ -286,6 +287,12 @@ def record_incident(kb, new: NewIncident):
     title, description = " ".join(new.title.split()), (new.description or "").strip()
     if not title:
         raise RecurError("title: is empty")
+    line = nul_line(new.description or "")  # the Summary is written raw (the front matter escapes its NULs)
+    if line:
+        raise RecurError(
+            f"description: line {line} holds a NUL byte (binary data, not text); recur check would refuse the "
+            "record as a binary file: nothing written"
+        )
     if new.severity not in kb.severity:
         raise RecurError(f"severity: unknown {new.severity!r}; the framework has {', '.join(kb.severity)}")
     for what, day in (("date", new.date), ("review due", new.review_due)):

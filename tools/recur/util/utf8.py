@@ -44,6 +44,13 @@ def check(text: str, what: str, *, escaped: bool = False) -> str:
     return text
 
 
+def nul_line(text: str) -> int | None:
+    """The line of ``text``'s first NUL character, or None. NUL is valid UTF-8, but `recur check`
+    reads a KB file that holds one as binary and leaves the record out: a writer refuses it."""
+    at = text.find("\x00")
+    return None if at < 0 else text.count("\n", 0, at) + 1
+
+
 def count_bad(text: str) -> int:
     """How many lone surrogates ``text`` has (bytes that were not UTF-8, with ``surrogateescape``)."""
     return len(_SURROGATE.findall(text))
