@@ -220,6 +220,30 @@ def test_a_postmortem_too_large_for_an_incident_record_is_refused_before_anythin
     assert _files(kb_dir) == before
 
 
+def test_a_postmortem_that_is_binary_or_not_utf8_is_refused_naming_its_line(kb_dir, tmp_path):
+    """Found by QA: a NUL in the postmortem (a pasted binary log line) was imported into the record's
+    body, which `recur check` then refused as a binary file; a Word "Unicode" (UTF-16) or Latin-1
+    export was "cannot be read ('utf-8' codec can't decode byte 0xe9 in position 33...)"."""
+    before = _files(kb_dir)
+    cases = [
+        (GOOGLE.replace("## Summary", "## Summary\nraw \x00 bytes", 1).encode(), ":{line}: holds a NUL byte"),
+        (GOOGLE.encode("utf-16"), ": is not UTF-8 text (byte 0xff at line 1, column 1)"),
+        (
+            GOOGLE.replace("## Summary", "## Summary caf\xe9", 1).encode("latin-1"),
+            ": is not UTF-8 text (byte 0xe9 at line",
+        ),
+    ]
+    for raw, message in cases:
+        path = tmp_path / "pm.md"
+        path.write_bytes(raw)
+        line = raw.split(b"\x00")[0].count(b"\n") + 1
+        args = ["import", "--kb", str(kb_dir), "--index", str(tmp_path / "idx"), "--model", "fake:64", str(path)]
+        r = CliRunner().invoke(cli, args)
+        assert r.exit_code == 1 and "Traceback" not in r.output
+        assert f"{path}{message.format(line=line)}" in r.output, r.output
+        assert _files(kb_dir) == before
+
+
 def test_a_draft_that_cannot_be_written_leaves_no_incident(kb_dir, tmp_path):
     # a file in the draft's place that does not load as a pattern (broken YAML) holds its id, as a
     # pattern that loads does: the draft takes the next free id and the broken file is left alone

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from recur.kb import placeholders
 from recur.kb.writer import Bullets, Numbered, Raw, dumps, pattern_markdown
+from recur.util import utf8
 from recur.util.dates import in_range, out_of_range
 from recur.util.errors import RecurError
 from recur.util.text import slugify
@@ -240,9 +241,13 @@ def _read(file) -> str:
                 f"{file}: is over {MAX_FILE_BYTES:,} bytes, the most an incident record may hold (recur check's "
                 "limit); cut the pasted logs or attachments out of it and import again"
             )
-        return raw.decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RecurError(f"{file}: cannot be read ({exc})") from None
+    except OSError as exc:
+        raise RecurError(f"{file}: cannot be read ({exc.strerror or exc})") from None
+    text = utf8.decode(raw, str(file))  # names the line and column of a byte that is not UTF-8
+    line = utf8.nul_line(text)  # its sections are written raw: a NUL would make a record check rejects
+    if line:
+        raise RecurError(f"{file}:{line}: holds a NUL byte (binary data, not text); nothing imported")
+    return text
 
 
 def _parsed(file):
