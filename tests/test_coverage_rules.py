@@ -171,7 +171,15 @@ def test_no_kb_is_named_before_the_rules_are_read(tmp_path):
 
 def test_site_url_must_be_an_http_url(kb_dir, tmp_path):
     rules = rules_dir(tmp_path)
-    for bad in ("not a url", "recur.example", "ftp://recur.example/", "https://", "https://re cur.example/"):
+    bad_urls = (
+        "not a url",
+        "recur.example",
+        "ftp://recur.example/",
+        "https://",
+        "https://re cur.example/",
+        "http://[::1",
+    )
+    for bad in bad_urls:  # "http://[::1": urlparse's ValueError was a traceback
         r = CliRunner().invoke(
             cli, ["coverage", "--kb", str(kb_dir), "--rules", str(rules), "--no-propose", "--site-url", bad]
         )
@@ -182,6 +190,23 @@ def test_site_url_must_be_an_http_url(kb_dir, tmp_path):
             cli, ["coverage", "--kb", str(kb_dir), "--rules", str(rules), "--no-propose", "--site-url", good]
         )
         assert r.exit_code == 0, (good, r.output)
+
+
+def test_a_runbook_url_that_is_not_a_url_is_reported_broken_not_a_traceback(kb_dir, tmp_path):
+    """Found by QA: a rule's runbook_url with an unclosed '[' ("http://[runbooks/disk") made urlparse
+    raise, and `recur coverage` died with a ValueError traceback instead of reporting it."""
+    d = tmp_path / "rules"
+    write(
+        d,
+        "a.yml",
+        'groups:\n- name: g\n  rules:\n  - alert: DiskAlmostFull\n    annotations: {runbook_url: "http://[runbooks/disk"}\n',
+    )
+    for extra in ([], ["--site-url", "https://recur.example/"]):
+        r = CliRunner().invoke(
+            cli, ["coverage", "--kb", str(kb_dir), "--rules", str(d), "--no-propose", "--strict", *extra]
+        )
+        assert r.exit_code == 1 and "Traceback" not in r.output, r.output
+        assert f"{d / 'a.yml'}:4: DiskAlmostFull: http://[runbooks/disk is not a URL (Invalid IPv6 URL)" in r.output
 
 
 def test_ruler_namespaces_and_dot_rules_files_are_read(tmp_path):

@@ -15,7 +15,10 @@ def _http_url(ctx, param, value):
 
     if value is None:
         return None
-    url = urlparse(value)
+    try:
+        url = urlparse(value)
+    except ValueError:  # "http://[::1": an unclosed IPv6 bracket
+        url = urlparse("")
     if url.scheme not in ("http", "https") or not url.hostname or any(c.isspace() for c in value):
         raise click.BadParameter(f"must be an http:// or https:// URL (like https://kb.example.com/), not {value!r}")
     return value

@@ -266,8 +266,13 @@ def _runbooks(alerts: list[Alert], patterns: dict, site_url: str | None) -> tupl
         if not a.runbook_url or (a.name.lower(), a.runbook_url) in seen:
             continue
         seen.add((a.name.lower(), a.runbook_url))
-        pid = url_pattern(a.runbook_url, patterns)
         row = {"alert": a.name, "url": a.runbook_url, "file": a.file, "line": a.line}
+        try:
+            urlparse(a.runbook_url)
+        except ValueError as exc:  # "http://[runbooks/x": urlparse raises; no reader can follow it either
+            bad.append({**row, "reason": f"is not a URL ({exc})"})
+            continue
+        pid = url_pattern(a.runbook_url, patterns)
         if site_url and not is_ours(a.runbook_url, site_url) or (not site_url and pid is None):
             external.append({**row, "host": urlparse(a.runbook_url).netloc or "(no host)"})
         elif pid is None:
