@@ -346,7 +346,14 @@ ROWS = [
         "incident-negative-duration",
         {INC: INC_TEXT.replace("patterns:", "duration_minutes: -5\npatterns:")},
         f"{INC}:6: duration_minutes",
-        "must be a whole number of 0 or more, not -5",
+        "must be a whole number of 0 or more, not -5",  # it said "not a number"
+        "error",
+    ),
+    (
+        "incident-date-written-as-a-number",
+        {INC: INC_TEXT.replace("2026-03-02", "20260302")},
+        f"{INC}:4: date",
+        "must be a date like 2026-01-31, not 20260302",
         "error",
     ),
     (

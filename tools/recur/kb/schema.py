@@ -198,11 +198,7 @@ class Validator:
             return parsed
         if kind == "int":
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                # a number is shown as written (-5, 1.5): "not a number" would be wrong about it
-                number = isinstance(value, (int, float)) and not isinstance(value, bool)
-                self.error(
-                    path, dotted, f"must be a whole number of 0 or more, not {value if number else _show(value)}"
-                )
+                self.error(path, dotted, f"must be a whole number of 0 or more, not {_show(value)}")
                 return None
             if rule.maximum is not None and value > rule.maximum:
                 self.error(path, dotted, f"must be at most {rule.maximum}, not {value}")
@@ -286,5 +282,7 @@ def _kind(value) -> str:
 
 
 def _show(value) -> str:
-    text = repr(value) if isinstance(value, str) else _kind(value)
+    # a number is shown as written: "not a number" for -5 or 20260304 said the opposite of the fault
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    text = repr(value) if isinstance(value, str) or number else _kind(value)
     return text if len(text) < 60 else text[:57] + "..."
