@@ -167,6 +167,9 @@ def test_text_and_queries_together_is_a_usage_error_and_an_empty_batch_says_so(r
             "q.jsonl:1: query: is not valid UTF-8 text: character 6 is an unpaired \\udcff escape",
         ),
         ('{"query": "ok", "case": {"id": "\\ud800"}}\n', "q.jsonl:1: case.id: is not valid UTF-8 text"),
+        # Python's json reads these; echoed back with the line's other keys they made the output not JSON
+        ('{"query": "ok", "top": NaN}\n', "q.jsonl:1: query: not valid JSON (NaN is not JSON)"),
+        ('{"query": "ok", "case": {"w": -Infinity}}\n', "q.jsonl:1: query: not valid JSON (-Infinity is not JSON)"),
     ],
 )
 def test_bad_queries_file_is_a_clean_error(run, tmp_path, content, message):

@@ -251,6 +251,12 @@ def _read_jsonl(fh) -> list:
 MAX_SHOWN_ERRORS = 20
 
 
+def _not_json(name: str):
+    """Python's json reads NaN and Infinity, which JSON has not: the extra keys of a line are echoed
+    in the answer, and a NaN there would make the output unreadable to jq and other strict readers."""
+    raise ValueError(f"{name} is not JSON")
+
+
 def _jsonl_item(raw: bytes, where: str):
     from recur.util import utf8
 
@@ -258,9 +264,9 @@ def _jsonl_item(raw: bytes, where: str):
     if not line.strip():
         return None
     try:
-        obj = json.loads(line)
+        obj = json.loads(line, parse_constant=_not_json)
     except ValueError as exc:
-        raise RecurError(f"{where}: query: not valid JSON ({exc.msg})") from None
+        raise RecurError(f"{where}: query: not valid JSON ({getattr(exc, 'msg', exc)})") from None
     if not isinstance(obj, dict) or not isinstance(obj.get("query"), str) or not obj["query"].strip():
         raise RecurError(f'{where}: query: each line must be an object with a non-empty "query" string')
     bad = utf8.bad_field(obj)
