@@ -328,3 +328,19 @@ def test_serve_feedback_naming_a_folder_is_an_error_naming_feedback(tmp_path):
     r = CliRunner().invoke(cli, [*args, "--feedback", f"{tmp_path}/votes/"])
     assert r.exit_code == 2 and "Invalid value for '--feedback'" in r.output and "Traceback" not in r.output, r.output
     assert not (tmp_path / "votes").exists()
+
+
+def test_export_into_a_crlf_cases_file_keeps_its_line_endings(tmp_path):
+    """A cases.yml saved on Windows has CRLF line ends: the exported cases (and a pattern added to an
+    existing case) follow them, so the file does not end up with both kinds."""
+    kb = small_kb(tmp_path / "kb")
+    cases = kb / "eval" / "cases.yml"
+    cases.write_bytes(cases.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"))
+    before = yaml.safe_load(cases.read_text())
+    fb = tmp_path / "f.jsonl"
+    votes(fb, ("pool and disk", "disk-full", True), (before[0]["query"], "disk-full", True))
+    assert export(fb, kb)[:2] == (1, 1)
+    raw = cases.read_bytes()
+    assert raw.count(b"\n") == raw.count(b"\r\n") > 0
+    after = yaml.safe_load(raw.decode())
+    assert len(after) == len(before) + 1 and "disk-full" in after[0]["expect"]

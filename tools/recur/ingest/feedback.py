@@ -229,6 +229,8 @@ def export(feedback_path, kb_dir, out=None) -> tuple[int, int, Path]:
             f"{target}:1: cases: cannot append to this file (a flow-style [...] list?); write its "
             "cases as '- query: ...' entries, or export with --out FILE"
         )
+    if "\r\n" in old:  # an editor on Windows wrote CRLF: the new lines follow it, not a mix of both
+        text = text.replace("\r\n", "\n").replace("\n", "\r\n")
     write_atomic(target, text, overwrite=True)
     return added, merged, target
 
