@@ -75,6 +75,15 @@ def test_a_broken_symlink_is_reported_not_skipped(tmp_path):
     assert "ghost.md:1: file: cannot be read" in r.stdout, r.stdout + r.stderr
 
 
+def test_a_symlink_loop_is_reported_as_one_not_as_pointing_outside(tmp_path):
+    kb = small_kb(tmp_path / "kb")
+    (kb / "patterns" / "capacity" / "loop.md").symlink_to("loop.md")
+    r = check(kb)
+    assert r.returncode == 1 and "Traceback" not in r.stderr + r.stdout
+    assert "loop.md:1: file: cannot be read: it is a symlink that leads to no file (broken, or a loop)" in r.stdout
+    assert "pointing outside" not in r.stdout
+
+
 def test_symlink_inside_the_kb_still_works(tmp_path):
     kb = small_kb(tmp_path / "kb")
     (kb / "patterns" / "capacity" / "alias.md").symlink_to(kb / "patterns" / "capacity" / "disk-full.md")

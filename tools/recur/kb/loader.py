@@ -181,15 +181,9 @@ def _read(kb: KB, path: Path):
     KB files arrive in pull requests: a symlink out of the KB (to a secret, to /dev/zero) is
     not followed, and a huge file is refused from its size, before anything is read."""
     try:
-        if _escapes(kb.root, path):
-            kb.problems.append(
-                Problem(
-                    _shown(kb, path),
-                    1,
-                    "file",
-                    "is a symlink pointing outside the knowledge base; not read (copy the file into the KB instead)",
-                )
-            )
+        escapes = _escapes(kb.root, path)
+        if escapes:
+            kb.problems.append(Problem(_shown(kb, path), 1, "file", escapes))
             return None
         size = path.stat().st_size
         if size > MAX_FILE_BYTES or not path.is_file():
@@ -209,16 +203,21 @@ def _read(kb: KB, path: Path):
     return None
 
 
-def _escapes(root: Path, path: Path) -> bool:
-    """A file found inside the KB whose real location is outside it (a symlink, or a file under
-    a symlinked folder). Files named from outside (``recur eval --cases FILE``) are the caller's."""
+def _escapes(root: Path, path: Path) -> str:
+    """Why a file found inside the KB is not read: its real location is outside it (a symlink, or a
+    file under a symlinked folder), or it is a symlink that never reaches a file. "" to read it.
+    Files named from outside (``recur eval --cases FILE``) are the caller's."""
     if not os.path.abspath(path).startswith(os.path.abspath(root) + os.sep):
-        return False
+        return ""
     try:
-        path.resolve().relative_to(root.resolve())
-    except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop
-        return True
-    return False
+        path.resolve(strict=True).relative_to(root.resolve())
+    except (OSError, RuntimeError):  # RuntimeError: a loop, on Pythons before 3.13 (OSError after)
+        if path.exists():  # resolve(strict=True) failed on the way, not on a link: read it and report that
+            return ""
+        return "cannot be read: it is a symlink that leads to no file (broken, or a loop)"
+    except ValueError:
+        return "is a symlink pointing outside the knowledge base; not read (copy the file into the KB instead)"
+    return ""
 
 
 def _parsed(kb: KB, path: Path, parse, field: str):
