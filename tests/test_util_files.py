@@ -1,11 +1,11 @@
 """recur.util.files.check_writable: the one start-up check behind `serve --feedback` (a file) and
-`tune --index` (a folder)."""
+`tune --index` (a folder); and `writing`, which names the target when the OS refuses a write."""
 
 import os
 
 import pytest
 
-from recur.util.files import check_writable
+from recur.util.files import NotWritable, check_writable, writing
 
 
 def test_a_file_in_the_way_is_not_a_directory_for_files_and_folders(tmp_path):
@@ -45,3 +45,13 @@ def test_what_the_os_would_refuse_is_a_permission_error(tmp_path):
             check_writable(ro / "votes.jsonl")
     finally:
         ro.chmod(0o700)
+
+
+def test_writing_under_a_file_names_the_file_in_the_way(tmp_path):
+    """mkdir under a file says "File exists" (or "Not a directory"), which names neither the file nor
+    the fault: the message says which path is a file where a folder is needed."""
+    (tmp_path / "afile").write_text("x")
+    for target in (tmp_path / "afile" / "index", tmp_path / "afile" / "deep" / "site"):
+        with pytest.raises(NotWritable) as err, writing(target, "the index"):
+            target.mkdir(parents=True)
+        assert str(err.value) == f"{target}: cannot write the index there: {tmp_path / 'afile'} is a file, not a folder"

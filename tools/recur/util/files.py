@@ -24,7 +24,11 @@ def writing(target, what: str):
     try:
         yield
     except OSError as exc:
-        raise NotWritable(f"{target}: cannot write {what} there: {exc.strerror or exc}") from None
+        why = exc.strerror or str(exc)
+        if exc.errno in (errno.EEXIST, errno.ENOTDIR):  # mkdir's "File exists" hid what is in the way
+            blocker = next((p for p in Path(target).parents if p.exists() and not p.is_dir()), None)
+            why = f"{blocker} is a file, not a folder" if blocker is not None else why
+        raise NotWritable(f"{target}: cannot write {what} there: {why}") from None
 
 
 def check_writable(path, folder: bool = False) -> None:
