@@ -272,6 +272,28 @@ def test_a_vote_block_with_an_unknown_pattern_writes_none_of_its_votes(served):
     assert (fb.read_text() if fb.exists() else "") == before
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a log line as a log shipper stores it: JSON in a JSON string in a JSON string
+        (json.dumps({"message": json.dumps({"log": json.dumps({"msg": "No space left on device"})})}) + " ") * 30,
+        "No space left on device \x1b[31m\x01" * 200,  # a terminal paste: control characters
+    ],
+)
+def test_a_query_json_escapes_lengthen_still_gets_its_buttons(served, text):
+    """Found by QA: a button's value is the query as JSON; quotes, backslashes and control characters
+    grow under escaping, so 1,500 characters of a pasted JSON log became a value of more than Slack's
+    2,000: slack_sdk refused the blocks and the reply was "Recur could not answer"."""
+    r = slash(served, text)
+    assert r.status_code == 200, r.text
+    reply = r.json()
+    assert "could not answer" not in reply["text"] and reply.get("blocks"), reply
+    values = [e["value"] for b in reply["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert values and all(len(v) <= 2000 for v in values)
+    vote = json.loads(values[0])
+    assert 1000 < len(vote["q"]) <= 1500 and " ".join(text.split()).startswith(vote["q"].strip())
+
+
 def test_slack_routes_without_a_secret_say_how_to_set_it_up(kb_dir, tmp_path):
     with running(fake_app(kb_dir, tmp_path)) as base:
         body = command_body("ENOSPC")

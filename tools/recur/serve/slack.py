@@ -37,6 +37,7 @@ SHOWN = 3  # patterns in a reply
 ACTIONS = {"recur_useful": True, "recur_not_useful": False}
 MAX_SECTION = 3000  # Slack's limit on a section's text
 MAX_VALUE_QUERY = 1500  # characters of the query kept in a button's value (Slack: 2,000 per value)
+MAX_VALUE = 2000  # Slack's limit on a button's value, which slack_sdk enforces by refusing the blocks
 USAGE = (
     "Usage: `/recur <what you see>` (a description, an alert, a log line): the known failure patterns, "
     "only for you. `/recur share <what you see>` posts them in the channel."
@@ -125,7 +126,7 @@ def _result_blocks(r: dict, query: str, site_url: str | None) -> list:
     body = (["*First steps*"] + body) if body else []
     if r["evidence"]:
         body.append(f"*Preserve first:* {_esc(_cut(r['evidence'][0], 600))}")
-    value = json.dumps({"q": query[:MAX_VALUE_QUERY], "p": r["id"]}, ensure_ascii=False)
+    value = _vote_value(query, r["id"])
     blocks = [DividerBlock(), SectionBlock(text=MarkdownTextObject(text=_cut(head, MAX_SECTION)))]
     if body:
         blocks.append(SectionBlock(text=MarkdownTextObject(text="\n".join(body)[:MAX_SECTION])))
@@ -139,6 +140,19 @@ def _result_blocks(r: dict, query: str, site_url: str | None) -> list:
         )
     )
     return blocks
+
+
+def _vote_value(query: str, pattern_id: str) -> str:
+    """A button's value: the query and the pattern as JSON, within ``MAX_VALUE``. Escaping lengthens
+    quotes, backslashes and control characters (a pasted JSON log, an ANSI colour code: up to 6
+    characters each), so the query is cut further until the encoded value fits."""
+    q = query[:MAX_VALUE_QUERY]
+    while True:
+        value = json.dumps({"q": q, "p": pattern_id}, ensure_ascii=False)
+        over = len(value) - MAX_VALUE
+        if over <= 0 or not q:
+            return value
+        q = q[: max(0, len(q) - over)]  # each character cut shortens the value by at least one
 
 
 def answer_reply(answer: dict, *, site_url: str | None = None, share: bool = False) -> dict:
