@@ -95,6 +95,32 @@ def test_resolved_alerts_are_reported_not_suggested(fake_served):
     assert r.json()["no_known_pattern"] is False  # nothing firing: nothing to record
 
 
+def test_past_100_alerts_the_firing_ones_are_answered_before_the_resolved(fake_served):
+    """Found by QA: the first 100 alerts of a group were answered whatever their status. Alertmanager
+    orders a group's alerts by labels, not by status, so after a storm that mostly resolved, the
+    alerts still firing came after 100 resolved ones: they were only counted in `skipped`, and the
+    group's verdict was about no firing alert at all."""
+    resolved = [
+        {"labels": {"alertname": "NodeDown", "instance": f"a{i:03}"}, "fingerprint": f"r{i}"} for i in range(150)
+    ]
+    firing = {
+        "labels": {"alertname": "DiskAlmostFull", "instance": "z"},
+        "annotations": {"description": "No space left on device"},
+        "fingerprint": "f1",
+    }
+    body = alert_payload(*resolved, firing)
+    for a in body["alerts"][:150]:
+        a["status"] = "resolved"
+    r = httpx.post(fake_served + "/api/alertmanager", json=body, timeout=60)
+    assert r.status_code == 200, r.text
+    out = r.json()
+    assert len(out["alerts"]) == 100 and out["skipped"] == 51
+    last = out["alerts"][-1]  # the payload's order is kept
+    assert last["fingerprint"] == "f1" and last["resolved"] is False and last["results"][0]["id"] == "disk-full"
+    assert [a["fingerprint"] for a in out["alerts"][:99]] == [f"r{i}" for i in range(99)]
+    assert out["no_known_pattern"] is last["no_known_pattern"] is False
+
+
 def test_vague_grafana_test_alert_gets_no_known_pattern(real_engine):
     """Grafana's "Test" button sends a made-up alert; the real model must not claim a known pattern."""
     app = create_app(lambda: real_engine, site_dir=None)

@@ -113,6 +113,16 @@ def is_resolved(alert: Alert) -> bool:
     return alert.status.strip().lower() == "resolved"
 
 
+def answered(alerts: list[Alert]) -> list[Alert]:
+    """The alerts one webhook call answers: at most ``MAX_ALERTS``, firing ones first (they are what
+    the call is for; a resolved one costs no search), in the payload's order. Alertmanager orders a
+    group's alerts by labels, not by status: taking the first ``MAX_ALERTS`` could leave every
+    firing alert of a mostly resolved group out."""
+    firing = [i for i, a in enumerate(alerts) if not is_resolved(a)][:MAX_ALERTS]
+    resolved = [i for i, a in enumerate(alerts) if is_resolved(a)][: MAX_ALERTS - len(firing)]
+    return [alerts[i] for i in sorted(firing + resolved)]
+
+
 def alert_entry(alert: Alert, query: str, answer, brief: bool = False) -> dict:
     """One alert of the webhook answer: resolved alerts carry no results and no verdict. ``brief``:
     the results are brief (``brief_result``), their patterns' bodies are in the answer's ``patterns``."""

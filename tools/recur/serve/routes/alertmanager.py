@@ -7,13 +7,13 @@ from fastapi import APIRouter, Depends
 from recur.serve.deps import JSONResponse, errors, get_engine, get_gate, get_metrics
 from recur.serve.guard import ApiError
 from recur.serve.models import (
-    MAX_ALERTS,
     MAX_TOP,
     WEBHOOK_BRIEF_TOP,
     WEBHOOK_VERSIONS,
     AlertmanagerIn,
     alert_entry,
     alert_query,
+    answered,
     is_resolved,
     pattern_bodies,
 )
@@ -45,7 +45,7 @@ def alertmanager(
         raise ApiError(422, "invalid_request", f"top: must be between 1 and {MAX_TOP}")
     if brief:
         top = min(top, WEBHOOK_BRIEF_TOP)
-    alerts = body.alerts[:MAX_ALERTS]
+    alerts = answered(body.alerts)
     queries = [alert_query(a) for a in alerts]
     by_query = {}
     for q in dict.fromkeys(q for a, q in zip(alerts, queries) if q and not is_resolved(a)):  # each query once
@@ -62,7 +62,7 @@ def alertmanager(
         # known pattern (each alert has its own below; a group with none firing: false)
         "no_known_pattern": bool(firing) and all(firing),
         "alerts": out,
-        "skipped": max(0, len(body.alerts) - MAX_ALERTS),
+        "skipped": len(body.alerts) - len(alerts),
         "top": top,  # results per alert at most: ?top (with ?brief, at most WEBHOOK_BRIEF_TOP)
     }
     if brief:
