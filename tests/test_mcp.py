@@ -226,6 +226,33 @@ def test_record_incident_writes_what_the_cli_writes(tmp_path):
     assert written.read_text() == expected.read_text()
 
 
+def test_record_incident_refuses_a_record_the_kb_could_not_read(tmp_path):
+    """Found by QA: a description with a NUL character (a pasted binary log) or of more than 1 MiB was
+    written and reported as recorded; Recur's reader refuses such a file (binary / too large), so
+    the incident was missing from past_incidents and problem_report and `recur check` failed. The
+    CLI's `-d -` (stdin) wrote the same files."""
+    kb = small_kb(tmp_path / "kb")
+    before = sorted((kb / "incidents").rglob("*.md"))
+    base = {"title": "Checkout down", "severity": "sev2"}
+
+    async def work(client):
+        return [
+            await call(client, "record_incident", {**base, "description": "core dumped \x00\x00 ELF"}),
+            await call(client, "record_incident", {**base, "description": "No space left on device. " * 50_000}),
+            await call(client, "record_incident", {**base, "description": "d", "flags": ["a \x00"]}),
+        ]
+
+    for err, body, text in session(stdio(kb, tmp_path / "index", "--allow-writes"), work):
+        assert err and body["error"]["code"] == "invalid_request" and text.endswith("nothing written"), text
+    by_cli = CliRunner().invoke(
+        cli, ["incident", "new", "--kb", str(kb), "-t", "x", "-s", "sev2", "-d", "-", "--no-suggest"], input="a\x00b"
+    )
+    assert by_cli.exit_code != 0 and "NUL" in by_cli.output
+    assert sorted((kb / "incidents").rglob("*.md")) == before
+    check = CliRunner().invoke(cli, ["check", "--kb", str(kb)])
+    assert check.exit_code == 0, check.output
+
+
 class RawStdio:
     """`recur mcp` spoken to by hand, one JSON-RPC line at a time: the SDK's client will not encode a
     lone surrogate, which is the point of the test that uses this."""

@@ -319,5 +319,23 @@ def record_incident(kb, new: NewIncident):
             sections={"Summary": description or title},
         )
 
+    _readable(text(iid), title, description, *new.flags)
     iid, path = write_new_record(kb, new.date.year, iid, text, numbered=not new.iid)
     return iid, path, review
+
+
+def _readable(record: str, *fields: str) -> None:
+    """Refuse a record the KB's own reader would refuse (``parse.read_text``): it would be written
+    and reported as recorded, then be missing from every report and search and fail `recur check`.
+    The description can come from stdin (``-d -``) or an MCP client, so neither NUL nor size is
+    bounded on the way in."""
+    from recur.kb.parse import MAX_FILE_BYTES
+
+    if any("\x00" in f for f in fields):
+        raise RecurError("the text has a NUL character (U+0000): Recur reads such a file as binary; nothing written")
+    size = len(record.encode("utf-8", "surrogatepass"))  # text that is not UTF-8: write_atomic says so
+    if size > MAX_FILE_BYTES:
+        raise RecurError(
+            f"the record would be {size:,} bytes; Recur reads KB files up to {MAX_FILE_BYTES:,}: "
+            "shorten the description; nothing written"
+        )
