@@ -123,7 +123,7 @@ CASES = [
     ("POST", "/api/alertmanager", {"json": {**GOOD_ALERT, "alerts": [{"labels": ["x"]}]}}, 422, None),
     ("POST", "/api/alertmanager?top=abc", {"json": GOOD_ALERT}, 422, "invalid_request"),
     ("POST", "/api/alertmanager?top=0", {"json": GOOD_ALERT}, 422, "invalid_request"),
-    ("POST", "/api/alertmanager", {"content": b"x" * (600 * 1024), "headers": JSON}, 413, "body_too_large"),
+    ("POST", "/api/alertmanager", {"content": b"x" * (4 * 1024 * 1024 + 1), "headers": JSON}, 413, "body_too_large"),
     ("POST", "/api/alertmanager", {"content": b"{}", "headers": {"content-type": "application/xml"}}, 415, None),
     ("GET", "/api/alertmanager", {}, 405, "method_not_allowed"),
     ("POST", "/api/patterns", {"json": {}}, 405, "method_not_allowed"),

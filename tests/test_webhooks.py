@@ -121,6 +121,30 @@ def test_past_100_alerts_the_firing_ones_are_answered_before_the_resolved(fake_s
     assert out["no_known_pattern"] is last["no_known_pattern"] is False
 
 
+def test_a_storm_group_over_half_a_mebibyte_is_answered_not_refused(fake_served):
+    """A group of 1,000 alerts with their labels and annotations is over 1 MB. Under a 512 KiB limit it
+    was refused whole (413): none of its alerts got an answer."""
+    note = "node-exporter reports the root filesystem is read-only after an fsck on boot; " * 4
+    resolved = [
+        {
+            "labels": {"alertname": "NodeDown", "instance": f"node-{i:04}.eu-west-1.prod.example"},
+            "annotations": {"description": note},
+            "fingerprint": f"r{i}",
+        }
+        for i in range(1000)
+    ]
+    firing = {"labels": {"alertname": "DiskAlmostFull"}, "annotations": {"description": "No space left"}}
+    body = alert_payload(*resolved, firing)
+    for a in body["alerts"][:1000]:
+        a["status"] = "resolved"
+    size = len(json.dumps(body))
+    assert size > 512 * 1024, size
+    r = httpx.post(fake_served + "/api/alertmanager", json=body, timeout=60)
+    assert r.status_code == 200, r.text[:300]
+    out = r.json()
+    assert len(out["alerts"]) == 100 and out["skipped"] == 901 and out["alerts"][-1]["resolved"] is False
+
+
 def test_vague_grafana_test_alert_gets_no_known_pattern(real_engine):
     """Grafana's "Test" button sends a made-up alert; the real model must not claim a known pattern."""
     app = create_app(lambda: real_engine, site_dir=None)

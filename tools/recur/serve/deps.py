@@ -17,7 +17,9 @@ from fastapi.responses import JSONResponse as _JSONResponse
 
 from recur.serve.guard import ApiError
 
-ALERTMANAGER_MAX_BODY = 512 * 1024
+# A storm group of ~1,000 alerts with their labels and annotations is 1-2 MB; refused whole, none of
+# them got an answer (only the first 100 are answered: the rest cost parsing, not search).
+ALERTMANAGER_MAX_BODY = 4 * 1024 * 1024
 
 
 def _plain(obj):
