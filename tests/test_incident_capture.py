@@ -92,6 +92,15 @@ def test_new_links_explicit_and_top_patterns(kb_dir, tmp_path):
     assert inc.patterns == ["db-pool-exhausted"] and inc.review.due.isoformat() == "2026-05-09"
 
 
+def test_a_severity_written_in_another_case_is_the_frameworks_key(kb_dir, tmp_path):
+    """ "SEV2" from a chat or an MCP client is sev2 (list_patterns reads it so): the record says sev2,
+    which is what `recur check` requires."""
+    r = new(kb_dir, tmp_path, "-t", "Checkout slow", "-s", " SEV2", "--no-suggest", "--json")
+    assert r.exit_code == 0, r.output
+    inc = load_kb(kb_dir).incidents[json.loads(r.stdout)["id"]]
+    assert inc.severity == "sev2"
+
+
 def test_new_refuses_bad_input_and_existing_ids(kb_dir, tmp_path):
     r = new(kb_dir, tmp_path, "-t", "x", "-s", "sev9", "--no-suggest")
     assert r.exit_code == 1 and "severity: unknown 'sev9'" in r.output

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
@@ -278,6 +278,17 @@ def require_id(iid: str, flag: str = "--id") -> str:
     return iid
 
 
+def _severity_key(kb, given: str) -> str:
+    """The framework's key for ``given``: "SEV2" or " Sev2" from a chat or an MCP client is sev2, as
+    list_patterns reads it; a key that differs from two only by case stays an error."""
+    if given in kb.severity:
+        return given
+    same = [k for k in kb.severity if k.lower() == str(given).strip().lower()]
+    if len(same) == 1:
+        return same[0]
+    raise RecurError(f"severity: unknown {given!r}; the framework has {', '.join(kb.severity)}")
+
+
 def record_incident(kb, new: NewIncident):
     """Validate ``new`` against ``kb`` and write its record atomically; returns (id, path, review).
 
@@ -293,8 +304,7 @@ def record_incident(kb, new: NewIncident):
             f"description: line {line} holds a NUL byte (binary data, not text); recur check would refuse the "
             "record as a binary file: nothing written"
         )
-    if new.severity not in kb.severity:
-        raise RecurError(f"severity: unknown {new.severity!r}; the framework has {', '.join(kb.severity)}")
+    new = replace(new, severity=_severity_key(kb, new.severity))
     for what, day in (("date", new.date), ("review due", new.review_due)):
         if day is not None:
             require_in_range(day, what)
