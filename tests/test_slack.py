@@ -110,6 +110,19 @@ def test_share_posts_in_the_channel_and_empty_text_shows_usage(served):
     assert "blocks" not in usage
 
 
+def test_the_text_slack_escaped_is_searched_and_shown_as_typed(served):
+    """Slack sends what the user typed with &, < and > as &amp;, &lt; and &gt;. Searched that way, and
+    escaped again for the reply, "df -h > 95% & rising" came back as "df -h &amp;gt; 95% &amp;amp; rising"."""
+    typed = "df -h > 95% & rising <on db-1>"
+    reply = slash(served, typed.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")).json()
+    first = reply["blocks"][0]["text"]["text"]
+    assert "df -h &gt; 95% &amp; rising &lt;on db-1&gt;" in first and "&amp;gt;" not in first, first
+    value = next(b for b in reply["blocks"] if b["type"] == "actions")["elements"][0]["value"]
+    assert json.loads(value)["q"] == typed  # the vote records what the user typed
+    api = httpx.post(served["base"] + "/api/suggest", json={"text": typed}).json()
+    assert reply["no_known_pattern"] is api["no_known_pattern"]
+
+
 def test_no_known_pattern_says_so_and_gives_the_incident_line(served, tmp_path):
     text = "what should we order for lunch on friday"
     assert httpx.post(served["base"] + "/api/suggest", json={"text": text}).json()["no_known_pattern"]

@@ -253,7 +253,9 @@ def slack_router(
 
 
 def _command_text(text: str) -> tuple[str, bool]:
-    text = text.strip()
+    # Slack sends &, < and > of what the user typed as &amp;, &lt; and &gt; (its control characters):
+    # searched as typed, and escaped once, not twice, in the reply. &amp; last, so "&amp;lt;" stays "&lt;".
+    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").strip()
     head, _, rest = text.partition(" ")
     if head.lower() == "share":
         return rest.strip(), True
