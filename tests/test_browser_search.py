@@ -319,3 +319,17 @@ def test_loading_the_model_is_labelled_and_announced_in_few_steps(page, static_s
     )
     assert page.locator(".recur-suggest__status").get_attribute("aria-live") == "polite"
     assert page.errors == []
+
+
+@pytest.mark.browser
+def test_the_progress_bar_goes_away_once_the_model_has_loaded(page, static_site):
+    """The box set the bar's hidden attribute once loaded, but its display: block outranked it: a full
+    bar stayed under the answer for good."""
+    url, *_ = static_site
+    page.goto(url + "/suggest.html")
+    page.wait_for_selector("div.recur-suggest[data-mode=browser]")
+    _ask(page, QUERIES[0])
+    bar = page.locator("progress.recur-suggest__progress")
+    assert bar.get_attribute("hidden") is not None
+    assert not bar.is_visible()
+    assert page.errors == []
