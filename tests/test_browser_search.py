@@ -333,3 +333,25 @@ def test_the_progress_bar_goes_away_once_the_model_has_loaded(page, static_site)
     assert bar.get_attribute("hidden") is not None
     assert not bar.is_visible()
     assert page.errors == []
+
+
+@pytest.mark.browser
+def test_a_model_that_fails_to_load_is_said_once_and_not_overwritten_by_progress(page, static_site, tmp_path):
+    """A file of the bundle missing (a half-copied site): the box said the model could not be loaded, then
+    the other files, still arriving, wrote "Loading the suggestion model… N%" over it, and the bar came back."""
+    *_, out = static_site
+    site = shutil.copytree(out, tmp_path / "site")
+    (site / bundle.OUT / "model.onnx.gz").unlink()
+    with serve_dir(site) as url:
+        page.goto(url + "/suggest.html")
+        page.wait_for_selector("div.recur-suggest[data-mode=browser]")
+        page.fill("textarea.recur-suggest__input", QUERIES[0])
+        page.click("button.recur-suggest__go")
+        page.wait_for_selector("div.recur-suggest[data-mode=static]", timeout=60_000)
+        page.wait_for_load_state("networkidle")  # the other files of the bundle have arrived
+        page.wait_for_timeout(500)
+        status = page.locator(".recur-suggest__status").inner_text()
+        assert "could not be loaded" in status and "model.onnx.gz" in status, status
+        assert not page.locator("progress.recur-suggest__progress").is_visible()
+        assert page.locator(".recur-suggest__fallback a").is_visible()  # and the text went to the site search
+    assert [e for e in page.errors if "404" not in e] == []

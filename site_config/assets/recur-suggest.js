@@ -238,6 +238,8 @@
         return import(url.href).then(function (mod) {
           var said = -1;
           return mod.load(bundle, function (done, total) {
+            /* one file failed: the load is over (the box has said so), but the others still arrive */
+            if (self.mode !== "browser") return;
             var pct = Math.round(100 * done / Math.max(total, 1));
             self.progress(done / Math.max(total, 1));
             /* the status is a live region: a screen reader would read every chunk's percentage (dozens,
