@@ -355,3 +355,19 @@ def test_a_model_that_fails_to_load_is_said_once_and_not_overwritten_by_progress
         assert not page.locator("progress.recur-suggest__progress").is_visible()
         assert page.locator(".recur-suggest__fallback a").is_visible()  # and the text went to the site search
     assert [e for e in page.errors if "404" not in e] == []
+
+
+@pytest.mark.browser
+def test_a_long_pasted_log_is_said_to_be_read_in_part(page, static_site):
+    """The model reads the first MAX_QUERY_CHARS characters of a text, as recur suggest does; recur suggest
+    says so, the box did not."""
+    url, *_ = static_site
+    page.goto(url + "/suggest.html")
+    page.wait_for_selector("div.recur-suggest[data-mode=browser]")
+    log = QUERIES[0] + "\n" + "10:00:00 INFO request served in 12 ms\n" * 800
+    assert _ask(page, log)
+    status = page.locator(".recur-suggest__status").inner_text()
+    assert f"Only the first 20,000 characters of your text were read (it has {len(log.strip()):,})" in status
+    assert _ask(page, QUERIES[0])
+    assert "Only the first" not in page.locator(".recur-suggest__status").inner_text()
+    assert page.errors == []

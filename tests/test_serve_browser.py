@@ -148,9 +148,31 @@ def test_votes_reach_the_feedback_file(chromium, server):
 def test_error_from_the_api_is_shown(chromium, server):
     base, _ = server
     with box_page(chromium, base + "/", "api") as (page, _):
-        ask(page, "x" * 25000)
+        ask(page, "\x1c\x1f")  # not blank to the box (JavaScript's trim), blank to the API (Python's strip)
         page.wait_for_selector(".recur-suggest__status--error")
-        assert "limit" in page.inner_text(".recur-suggest__status")
+        assert "must not be empty" in page.inner_text(".recur-suggest__status")
+
+
+def test_a_long_pasted_log_is_cut_to_what_is_read_and_the_box_says_so(chromium, server):
+    """recur suggest and the static site's box read the first MAX_QUERY_CHARS characters of a long log; the
+    served box sent it whole and showed the API's refusal ("the request body is 89617 bytes; the limit is
+    65536 bytes"): no suggestion, no next step, for the paste an on-call responder makes first."""
+    from recur.retrieval.search import MAX_QUERY_CHARS
+
+    base, _ = server
+    log = "writes fail: No space left on device\n" + "".join(
+        f"10:00:{i % 60:02d} ERROR checkout upstream connect error or disconnect/reset before headers {i:08x}\n"
+        for i in range(900)
+    )
+    assert len(log) > 65536 and MAX_QUERY_CHARS == 20000
+    with box_page(chromium, base + "/", "api") as (page, errors):
+        ask(page, log)
+        page.wait_for_selector(".recur-suggest__card", timeout=15000)
+        status = page.inner_text(".recur-suggest__status")
+        assert "Only the first 20,000 characters of your text were read" in status, status
+        assert f"(it has {len(log.strip()):,})" in status
+        assert page.query_selector(".recur-suggest__card").get_attribute("data-pattern") == "disk-full"
+        assert not errors, errors
 
 
 def test_static_site_says_so_and_falls_back_to_search(chromium, built):

@@ -13,6 +13,9 @@
   "use strict";
 
   var STEPS = 3, EVIDENCE = 3, WHY = 3, TOP = 5;
+  /* search.MAX_QUERY_CHARS: what recur suggest and the browser model read of a text (code points); the API
+     refuses more, so a long pasted log is cut to it here, as recur suggest cuts it, and the box says so */
+  var MAX_CHARS = 20000;
   /* What to do when nothing known matches, whether the KB has patterns or not (as recur suggest says). */
   var NEXT_STEPS = "If it is new, record the incident (recur incident new), then draft a pattern " +
                    "(recur new pattern) or recur import the postmortem.";
@@ -287,6 +290,9 @@
   Box.prototype.submit = function () {
     var text = this.text.value.trim();
     if (!text) { this.say("Type or paste what you see first.", "warn"); this.text.focus(); return; }
+    var chars = Array.from(text);
+    this.cut = chars.length > MAX_CHARS ? chars.length : 0;
+    if (this.cut) text = chars.slice(0, MAX_CHARS).join("");
     if (this.mode === "file") return this.toFile();
     if (this.mode === "static") return this.fallback(text);
     if (this.mode === "browser") return this.submitBrowser(text);
@@ -322,14 +328,16 @@
     this.pathOf = {};  /* look-alikes are other results: link them by their paths */
     results.forEach(function (r) { self.pathOf[r.id] = r.path; });
     var where = this.mode === "browser" ? " (ranked in your browser" + (ms ? ", " + ms + " ms" : "") + ")" : "";
+    var cut = this.cut ? " Only the first " + MAX_CHARS.toLocaleString("en-US") + " characters of your text were read (it has " +
+                         this.cut.toLocaleString("en-US") + ")." : "";
     if (!results.length) {  /* nothing to rank: the knowledge base has no patterns yet */
-      this.say("No known pattern matches this: the knowledge base has no patterns yet. " + NEXT_STEPS, "warn");
+      this.say("No known pattern matches this: the knowledge base has no patterns yet. " + NEXT_STEPS + cut, "warn");
       return;
     }
     if (noKnown) {
-      this.say("No known pattern matches this. " + NEXT_STEPS + " The closest patterns, for comparison only" + where + ":", "warn");
+      this.say("No known pattern matches this." + cut + " " + NEXT_STEPS + " The closest patterns, for comparison only" + where + ":", "warn");
     } else {
-      this.say(results.length + (results.length > 1 ? " patterns match" : " pattern matches") + ", best first" + where + ".");
+      this.say(results.length + (results.length > 1 ? " patterns match" : " pattern matches") + ", best first" + where + "." + cut);
     }
     results.forEach(function (r) { self.results.appendChild(self.card(query, r)); });
   };
