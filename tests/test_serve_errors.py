@@ -156,6 +156,18 @@ def test_error_shape(base, method, path, kwargs, status, code):
     assert_error(r, status, code)
 
 
+def test_a_browser_following_a_stale_link_gets_the_sites_404_page(base):
+    """A responder who follows a stale link to a page gets the site's own 404 page (navigation,
+    search), not a JSON error; still status 404. Scripts and fetch() (no text/html in Accept) and API
+    routes keep the JSON 404."""
+    browser = {"accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+    r = httpx.get(base + "/patterns/gone/old-page.html", headers=browser)
+    assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
+    assert "<h1>mkdocs 404</h1>" in r.text
+    assert_error(httpx.get(base + "/patterns/gone/old-page.html"), 404, "not_found")
+    assert_error(httpx.get(base + "/api/patterns/no-such-thing", headers=browser), 404)
+
+
 def raw(base: str, data: bytes) -> bytes:
     host, port = base.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=10) as s:

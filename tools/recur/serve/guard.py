@@ -339,9 +339,11 @@ class ConcurrencyLimit:
 
 
 class SiteFiles(StaticFiles):
-    """The built site. Missing files become the JSON 404 (not mkdocs' 404.html), like every route;
-    so does the whole folder while it is away (being rebuilt): Starlette's one-off check that it
-    exists raised on the first request, a 500."""
+    """The built site. Missing files become the JSON 404, like every route, except for a browser
+    asking for a page (Accept: text/html), which gets the site's own 404 page (mkdocs' 404.html, with
+    its navigation and search), still with status 404: a responder who follows a stale link should
+    not land on a JSON error. The whole folder while it is away (being rebuilt) is the JSON 404 too:
+    Starlette's one-off check that it exists raised on the first request, a 500."""
 
     async def check_config(self) -> None:
         try:
@@ -351,9 +353,15 @@ class SiteFiles(StaticFiles):
 
     async def get_response(self, path, scope):
         response = await super().get_response(path, scope)
-        if response.status_code == 404:
+        if response.status_code == 404 and not (_wants_html(scope) and response.media_type == "text/html"):
             raise StarletteHTTPException(404)
         return response
+
+
+def _wants_html(scope) -> bool:
+    """A browser navigating (its Accept names text/html); curl, scripts and fetch() send */* or JSON."""
+    accept = dict(scope.get("headers") or []).get(b"accept", b"")
+    return b"text/html" in accept
 
 
 class HeadAsGet:
