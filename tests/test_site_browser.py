@@ -132,6 +132,23 @@ def test_problem_board_and_trends(page, base):
     assert page.errors == []
 
 
+def test_trend_charts_stay_readable_on_a_phone(chromium, base):
+    """At 390px the 640-wide charts were scaled to the screen, their labels 5px high: they keep a
+    readable size and their box scrolls sideways, while the page itself does not."""
+    url, _ = base
+    pg = chromium.new_page()
+    pg.set_viewport_size({"width": 390, "height": 800})
+    try:
+        pg.goto(url + "/board/trends.html")
+        tick = pg.locator(".recur-chart-box svg.recur-chart text.tk").first
+        assert tick.bounding_box()["height"] >= 8, tick.bounding_box()
+        box = pg.locator(".recur-chart-box").first
+        assert box.evaluate("b => b.scrollWidth > b.clientWidth")  # the chart scrolls inside its box
+        assert pg.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    finally:
+        pg.close()
+
+
 def test_search_finds_error_strings_and_alert_names(page, base):
     url, _ = base
     page.goto(url + "/index.html")
