@@ -51,3 +51,24 @@ Pool exhausted again.
     assert [(r["pattern"], r["count"]) for r in rec] == [("db-pool-exhausted", 2)]
     text = CliRunner().invoke(cli, ["report", "--kb", str(kb_dir), "--as-of", "2026-05-01"]).output
     assert "Nothing recurred" in text  # the 30-day window still has only one
+
+
+def test_services_past_the_first_ten_are_summed_not_dropped(tmp_path):
+    """The trends section showed ten services and silently left out the rest: a service with
+    incidents this year was simply missing from the review, with nothing saying the list was cut."""
+    root = tmp_path / "kb"
+    write(root, "patterns/.gitkeep", "")
+    for n in range(12):
+        write(
+            root,
+            f"incidents/2026/INC-2026-{n + 1:04d}.md",
+            f"---\nid: INC-2026-{n + 1:04d}\ntitle: t\ndate: 2026-04-{n + 1:02d}\nseverity: sev4\n"
+            f"services: [svc-{n:02d}]\n---\n\n## Summary\nx\n",
+        )
+    b = board(load_kb(root), dt.date(2026, 5, 1))
+    assert len(b["trends"]["by_service"]) == 12
+    md = render_markdown(b)
+    shown = [ln for ln in md.splitlines() if ln.startswith("| service svc-")]
+    assert len(shown) == 10
+    more = next(ln for ln in md.splitlines() if "2 more service(s)" in ln)
+    assert more.rstrip(" |").endswith("| 2")  # the two left-out services' incidents, counted

@@ -137,12 +137,19 @@ def _recurring(b: dict, days: str) -> tuple:
     )
 
 
+TOP_SERVICES = 10  # service rows shown in the trends section; the rest share one row
+
+
 def _trends(b: dict) -> tuple:
     t = b["trends"]
     span = f"{t['months'][0]} … {t['months'][-1]}" if t["months"] else ""
     rows = [["(all)", _sparkline(t["total"]), str(sum(t["total"]))]]
     rows += [[f"category {k}", _sparkline(v), str(sum(v))] for k, v in t["by_category"].items()]
-    rows += [[f"service {k}", _sparkline(v), str(sum(v))] for k, v in list(t["by_service"].items())[:10]]
+    services = list(t["by_service"].items())
+    rows += [[f"service {k}", _sparkline(v), str(sum(v))] for k, v in services[:TOP_SERVICES]]
+    if services[TOP_SERVICES:]:  # summed in one row: cut silently, a busy service looked like a quiet one
+        rest = [sum(v[n] for _, v in services[TOP_SERVICES:]) for n in range(len(t["months"]))]
+        rows.append([f"{len(services) - TOP_SERVICES} more service(s)", _sparkline(rest), str(sum(rest))])
     return (f"Incidents per month {span} (· = none that month)", ["", "trend", "total"], rows)
 
 
