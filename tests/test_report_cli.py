@@ -82,3 +82,22 @@ def test_out_naming_a_folder_is_an_error_naming_out(kb_dir, tmp_path):
         r = CliRunner().invoke(cli, ["report", "--kb", str(kb_dir), "--as-of", "2026-05-01", "--out", out])
         assert r.exit_code == 2 and "Invalid value for '--out'" in r.output and "Traceback" not in r.output, r.output
     assert not (tmp_path / "reports").exists() and list((tmp_path / "existing").iterdir()) == []
+
+
+def test_an_open_flags_note_is_shown_as_on_the_board(tmp_path):
+    """A flag written as {text, note} lost its note in the text and Markdown review (the site's
+    board shows "text (note)"): the reviewer did not see who was asked or what was already known."""
+    from kbfactory import write
+
+    root = tmp_path / "kb"
+    write(root, "patterns/.gitkeep", "")
+    write(
+        root,
+        "incidents/2026/INC-2026-0001.md",
+        "---\nid: INC-2026-0001\ntitle: t\ndate: 2026-04-20\nseverity: sev4\n"
+        "flags:\n  - {text: why no alert, note: asked SRE on the 21st}\n  - plain flag\n---\n\n## Summary\nx\n",
+    )
+    for fmt in ("text", "markdown"):
+        out = run("report", "--kb", str(root), "--as-of", "2026-05-01", "--format", fmt).output
+        assert "why no alert (asked SRE on the 21st)" in out, fmt
+        assert "plain flag" in out and "plain flag (" not in out

@@ -112,7 +112,11 @@ def _flags(b: dict) -> tuple:
     return (
         f"Dig into this later: open flags ({b['counts']['flags_open']})",
         ["incident", "date", "age", "flag"],
-        [[f["incident"], f["date"], f"{f['age_days']}d", f["text"]] for f in b["flags"]],
+        # the note as the site's board shows it: what was asked or found so far
+        [
+            [f["incident"], f["date"], f"{f['age_days']}d", f["text"] + (f" ({f['note']})" if f.get("note") else "")]
+            for f in b["flags"]
+        ],
     )
 
 
