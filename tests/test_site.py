@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -239,3 +240,29 @@ def test_pages_as_of_a_date_count_only_the_incidents_up_to_it_as_the_board_does(
     assert "1 incident, last on 2026-03-02" in card and "2026-04-0" not in card
     assert "db-pool-exhausted.md" not in out["index.md"].split("## Most recurring")[1].split("## Ways in")[0]
     assert "0 with no known pattern yet" in out["incidents/index.md"]
+
+
+def test_board_follow_ups_group_one_owner_however_spelt(tmp_path):
+    """The board's follow-up table sorted owners by their spelling: "alice", "Alice" and "@alice"
+    (one person, counted once in the by-owner table above it) were three groups, with Bob's items
+    in between."""
+    from kbfactory import write
+
+    root = tmp_path / "kb"
+    write(root, "patterns/.gitkeep", "")
+    items = "".join(
+        f"  - {{title: Item {n}, owner: '{o}', due: 2026-04-2{n}}}\n"
+        for n, o in enumerate(["alice", "Bob", "Alice", "@alice", "bob"])
+    )
+    write(
+        root,
+        "incidents/2026/INC-2026-0001.md",
+        f"---\nid: INC-2026-0001\ntitle: t\ndate: 2026-04-20\nseverity: sev4\nfollow_ups:\n{items}"
+        "  - {title: Item 9}\n---\n\n## Summary\nx\n",
+    )
+    kb = load_kb(root)
+    page = pages(kb, as_of=DAY, board=board(kb, DAY))["board/index.md"]
+    table = page.split("## Open follow-ups")[1].split("## Needs analysis")[0]
+    order = [int(n) for n in re.findall(r"Item (\d)", table)]
+    assert set(order[:3]) == {0, 2, 3}, order  # alice's, whichever the spelling
+    assert set(order[3:5]) == {1, 4} and order[5] == 9, order  # then Bob's, the unowned last

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from recur.problems.board import UNOWNED
+from recur.problems.board import UNOWNED, owner_key
 from recur.site import charts
 from recur.site.context import BOARD, TRENDS, Site
 from recur.site.md import badge, esc, front_matter, href, html_table, mdlink, raw, raw_table
@@ -61,7 +61,7 @@ def board_page(site: Site) -> str:
     out.append("## Open follow-ups\n")
     rows = [[esc(f["owner"] or UNOWNED), _il(site, page, f["incident"]), esc(f["due"] or "-"), _late(f),
              f"{f['age_days']}d", esc(f["ticket"] or "-"), esc(f["title"])]
-            for f in sorted(b["follow_ups"], key=lambda f: (f["owner"] or "~", -f["days_overdue"]))]
+            for f in sorted(b["follow_ups"], key=_owner_then_most_overdue)]
     out.append(raw_table(["owner", "incident", "due", "", "age", "ticket", "follow-up"], rows, "No open follow-up.\n"))
 
     out.append("## Needs analysis\n\nIncidents that matched no known pattern: analyse them and write the pattern.\n")
@@ -110,6 +110,11 @@ def trends_page(site: Site) -> str:
         out.append(f"## Top recurring patterns, last {days} days\n")
         out.append(_recurring_chart(site, page, b["recurring"][days], f"top recurring patterns, last {days} days"))
     return "\n".join(out)
+
+
+def _owner_then_most_overdue(f: dict) -> tuple:
+    # one owner however spelt ("alice", "Alice", "@alice"), as the by-owner table counts them; the unowned last
+    return (not f["owner"], owner_key(f["owner"] or ""), -f["days_overdue"])
 
 
 def _candidates(cands) -> str:
