@@ -266,3 +266,25 @@ def test_board_follow_ups_group_one_owner_however_spelt(tmp_path):
     order = [int(n) for n in re.findall(r"Item (\d)", table)]
     assert set(order[:3]) == {0, 2, 3}, order  # alice's, whichever the spelling
     assert set(order[3:5]) == {1, 4} and order[5] == 9, order  # then Bob's, the unowned last
+
+
+def test_board_recurred_after_fix_names_the_incident_date_column(tmp_path):
+    """The "Recurred after the fix" table had two columns headed "incident", the second holding
+    the incident's date; `recur report` heads it "date"."""
+    from kbfactory import pattern_text, write
+
+    root = tmp_path / "kb"
+    write(
+        root, "patterns/capacity/disk-full.md", pattern_text("disk-full", fix="fix: {status: done, done: 2026-04-01}")
+    )
+    write(
+        root,
+        "incidents/2026/INC-2026-0001.md",
+        "---\nid: INC-2026-0001\ntitle: t\ndate: 2026-04-20\nseverity: sev4\npatterns: [disk-full]\n---\n\n"
+        "## Summary\nx\n",
+    )
+    kb = load_kb(root)
+    page = pages(kb, as_of=DAY, board=board(kb, DAY))["board/index.md"]
+    table = page.split("## Recurred after the fix")[1]
+    head = re.findall(r"<th>(.*?)</th>", table)[:5]
+    assert head == ["incident", "pattern", "fix done", "date", "after"], head

@@ -83,7 +83,7 @@ def board_page(site: Site) -> str:
     out.append("## Recurred after the fix\n\nThe permanent fix was marked done, yet the pattern struck again.\n")
     rows = [[_il(site, page, r["incident"]), _pl(site, page, r["pattern"], r["pattern_title"]), esc(r["fix_done"]),
              esc(r["incident_date"]), f"{r['days_after_fix']}d"] for r in b["recurrence_after_fix"]]
-    out.append(raw_table(["incident", "pattern", "fix done", "incident", "after"], rows, "None.\n"))
+    out.append(raw_table(["incident", "pattern", "fix done", "date", "after"], rows, "None.\n"))
     return "\n".join(out)
 
 
