@@ -410,3 +410,14 @@ def test_flag_and_link_keep_a_comment_on_the_line_they_edit(kb_dir):
     kb = load_kb(kb_dir)
     assert not kb.errors and kb.incidents["INC-2026-0002"].patterns == ["disk-full"]
     assert [f.text for f in kb.incidents["INC-2026-0001"].flags] == ["a", "why no alert"]
+
+
+def test_json_without_suggestions_still_has_every_documented_key(kb_dir, tmp_path):
+    """--help promises {id, path, review, suggestions, no_known_pattern, linked}; with --no-suggest
+    (or --top 0) no_known_pattern was missing, and a script reading it failed with a KeyError."""
+    for extra in (("--no-suggest",), ("--top", "0")):
+        r = new(kb_dir, tmp_path, "-t", "Checkout slow", "-s", "sev3", "--json", *extra)
+        assert r.exit_code == 0, r.output
+        out = json.loads(r.output)
+        assert set(out) == {"id", "path", "review", "suggestions", "no_known_pattern", "linked"}, extra
+        assert out["no_known_pattern"] is None and out["suggestions"] == []  # not asked: unknown, not false

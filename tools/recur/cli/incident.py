@@ -125,6 +125,7 @@ def _recorded(iid, path, review, patterns) -> dict:
             "due": review.due.isoformat() if review.due else None,
         },
         "suggestions": [],
+        "no_known_pattern": None,  # not asked (--no-suggest, --top 0) until suggestions are made: a key scripts can read
         "linked": list(dict.fromkeys(patterns)),
     }
 
