@@ -421,3 +421,15 @@ def test_json_without_suggestions_still_has_every_documented_key(kb_dir, tmp_pat
         out = json.loads(r.output)
         assert set(out) == {"id", "path", "review", "suggestions", "no_known_pattern", "linked"}, extra
         assert out["no_known_pattern"] is None and out["suggestions"] == []  # not asked: unknown, not false
+
+
+def test_linking_a_retired_pattern_says_it_struck_again(kb_dir, tmp_path):
+    """A retired pattern was thought gone, and while retired it is out of suggestions and the board's
+    fixes: an incident linked to it is recorded, with a note to reconsider the retirement."""
+    r = run("incident", "link", "--kb", str(kb_dir), "INC-2026-0002", "old-retired", "disk-full")
+    assert r.exit_code == 0 and "Linked INC-2026-0002 to old-retired, disk-full" in r.stdout
+    assert "note: old-retired is retired" in r.stderr and "set status: active" in r.stderr
+    assert "disk-full is retired" not in r.stderr
+    r = new(kb_dir, tmp_path, "-t", "Old deploy bug again", "-s", "sev3", "--pattern", "old-retired", "--no-suggest")
+    assert r.exit_code == 0 and "note: old-retired is retired" in r.stderr
+    assert load_kb(kb_dir).incidents[r.stdout.split()[1]].patterns == ["old-retired"]

@@ -107,6 +107,7 @@ def new(
     if not as_json:
         shown_due = f", due {review.due}" if review.due else ""
         click.echo(f"Recorded {iid} in {path} (review: {review.level}{shown_due}).")
+    _retired_note(kb, out["linked"])
     if not no_suggest and top:
         query = f"{' '.join(title.split())}. {(description or '').strip()}".strip()
         _suggest_and_link(out, kb_dir, index_dir, model, query, top, link_top, tty, as_json)
@@ -248,3 +249,17 @@ def link(kb_dir, incident_id, pattern_ids):
         if added
         else f"{incident_id} already links {', '.join(pattern_ids)}."
     )
+    _retired_note(kb, added)
+
+
+def _retired_note(kb, pattern_ids) -> None:
+    """A retired pattern was thought gone: one that strikes again deserves a look, and while it is
+    retired it is left out of suggestions and its open fix out of the board."""
+    for pid in pattern_ids:
+        p = kb.patterns.get(pid)
+        if p is not None and p.status == "retired":
+            click.echo(
+                f"note: {pid} is retired, and {p.relpath} says so; it struck again: if it can recur, set "
+                "status: active (retired patterns are left out of suggestions and the board's fixes)",
+                err=True,
+            )
