@@ -157,6 +157,8 @@ def test_board_pages_come_from_problems_board(kb):
     assert f"As of **{AS_OF}**" in page
     assert '<a href="../patterns/capacity/disk-full.html">Disk full on a host</a>' in page and "overdue 30d" in page
     assert "team-storage" in page and "Log rotation on checkout hosts" in page  # by owner, follow-ups
+    # the by-owner table counts follow-ups too, and its heading says so
+    assert "## Open fixes and follow-ups by owner" in page and "follow-ups open" in page
     assert '<a href="../incidents/2026/INC-2026-0002.html">INC-2026-0002</a>' in page  # needs analysis
     assert "why did the disk alert not fire?" in page and "restored by restarting" in page  # open flags
     assert b["reviews"] and all(r["incident"] in page for r in b["reviews"])

@@ -40,7 +40,7 @@ def board_page(site: Site) -> str:
     out = [front_matter(title="Problem board", hide=["navigation"], search={"exclude": True}), "# Problem board\n",
            f"As of **{b['as_of']}**. " + mdlink(page, TRENDS, "Trends and charts") + "\n", _tiles(b["counts"])]
 
-    out.append("## Permanent fixes by owner\n")
+    out.append("## Open fixes and follow-ups by owner\n")
     rows = [[esc(o), str(v["fixes"]), str(v["fixes_overdue"] or ""), str(v["follow_ups"]), str(v["follow_ups_overdue"] or "")]
             for o, v in sorted(b["by_owner"].items(), key=lambda kv: (-kv[1]["fixes_overdue"] - kv[1]["follow_ups_overdue"], kv[0]))]
     out.append(raw_table(["owner", "fixes open", "overdue", "follow-ups open", "overdue"], rows, "Nothing open.\n"))
