@@ -115,6 +115,20 @@ def test_a_new_pattern_for_a_query_that_has_a_case_joins_that_case(tmp_path):
     assert export(fb, kb)[:2] == (0, 0)  # nothing new the second time
 
 
+def test_one_query_in_two_spellings_confirmed_for_two_patterns_is_one_case(tmp_path):
+    """Queries are compared case- and whitespace-insensitively, but export grouped the new cases by
+    exact text: two responders' spellings of one query became two cases, and `recur eval` counted a
+    miss for one of them whichever pattern ranked first."""
+    kb = small_kb(tmp_path / "kb")
+    fb = tmp_path / "f.jsonl"
+    votes(fb, ("Disk at 100% on the DB", "disk-full", True), ("disk at 100%  on the db", "db-pool-exhausted", True))
+    added, merged, target = export(fb, kb)
+    assert (added, merged) == (1, 0)
+    new = [c for c in load_kb(kb).cases if "100%" in c.query]
+    assert [(c.query, c.expect) for c in new] == [("Disk at 100% on the DB", ["disk-full", "db-pool-exhausted"])]
+    assert export(fb, kb)[:2] == (0, 0)
+
+
 def test_export_cli_says_when_it_only_added_patterns_to_existing_cases(tmp_path):
     """It said "Wrote 1 case(s)" when it had written no case, only joined a pattern to one."""
     kb = small_kb(tmp_path / "kb")

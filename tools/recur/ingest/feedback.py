@@ -173,13 +173,15 @@ def confirmed_feedback(path, kb) -> list[tuple[str, str]]:
 
 
 def cases_yaml(pairs: list[tuple[str, str]], source: str) -> str:
-    """YAML list entries for cases.yml: one case per query, every confirmed pattern expected."""
+    """YAML list entries for cases.yml: one case per query, every confirmed pattern expected.
+    Queries are grouped as they are compared (case and spacing ignored), under their first wording:
+    two cases for one query would count a miss whichever of their patterns ranked first."""
     grouped: dict = {}
     for query, pid in pairs:
-        grouped.setdefault(query, []).append(pid)
+        grouped.setdefault(_key(query), (query, []))[1].append(pid)
     today = dt.date.today().isoformat()
     lines = [f"# From responder feedback ({source}, {today}): review each case before merging."]
-    for query, pids in grouped.items():
+    for query, pids in grouped.values():
         lines.append(f"- query: {q(query)}")
         lines.append(f"  expect: [{', '.join(pids)}]")
     return "\n".join(lines) + "\n"
@@ -213,7 +215,7 @@ def export(feedback_path, kb_dir, out=None) -> tuple[int, int, Path]:
         if data is not None and not isinstance(data, list):
             raise RecurError(f"{target}:1: cases: must be a list of {{query, expect}} entries")
     old, merged, pairs = _merge_into_cases(old, pairs)
-    added = len({q for q, _ in pairs})  # cases_yaml writes one case per query
+    added = len({_key(q) for q, _ in pairs})  # cases_yaml writes one case per query (as compared)
     if not added and not merged:  # every pair is already in the file: leave it as it is
         return 0, 0, target
     text = old
