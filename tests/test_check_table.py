@@ -475,6 +475,13 @@ ROWS = [
         "error",
     ),
     (
+        "cases-retired-pattern",  # never indexed: the case could only ever be a miss, silently
+        {"eval/cases.yml": "- query: q\n  expect: [disk-full]\n- query: r\n  expect: [old-retired]\n"},
+        "eval/cases.yml:3: [1].expect",
+        "'old-retired' is retired, and retired patterns are never suggested",
+        "warning",
+    ),
+    (
         "cases-empty-expect",
         {"eval/cases.yml": "- query: q\n  expect: []\n"},
         "eval/cases.yml:2: [0].expect",

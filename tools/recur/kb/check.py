@@ -19,6 +19,7 @@ def cross_checks(kb: KB) -> list[Problem]:
         + _pattern_refs(kb)
         + _record_refs(kb)
         + expect_problems(kb.cases, _shown(kb, "eval/cases.yml"), kb.pattern_known)
+        + retired_expect_warnings(kb)
         + triage_problems(kb)
     )
 
@@ -132,6 +133,25 @@ def expect_problems(cases, shown: str, known) -> list[Problem]:
         for n, case in enumerate(cases)
         for pid in case.expect
         if not known(pid)
+    ]
+
+
+def retired_expect_warnings(kb: KB) -> list[Problem]:
+    """Cases expecting a retired pattern: retired patterns are never indexed nor suggested, so
+    that id can never match and `recur eval` counts the case a miss (it ranked ">10")."""
+    shown = _shown(kb, "eval/cases.yml")
+    return [
+        Problem(
+            shown,
+            case.line,
+            f"[{n}].expect",
+            f"{pid!r} is retired, and retired patterns are never suggested: this id can never match; "
+            "expect the pattern that replaced it, or remove it",
+            "warning",
+        )
+        for n, case in enumerate(kb.cases)
+        for pid in case.expect
+        if pid in kb.patterns and kb.patterns[pid].status == "retired"
     ]
 
 
