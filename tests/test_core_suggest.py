@@ -277,6 +277,21 @@ def test_eval_refuses_cases_that_expect_no_such_pattern(run, tmp_path):
     assert "recall@3" not in res.output
 
 
+def test_eval_names_the_cases_that_expect_only_a_retired_pattern(run, tmp_path):
+    """A retired pattern is never indexed: a case expecting only it is a miss no ranking can fix,
+    and eval counted it among the ranking failures ("rank >10") without saying why."""
+    cases = tmp_path / "cases.yml"
+    cases.write_text(
+        "- query: too many clients\n  expect: [db-pool-exhausted]\n"
+        "- query: deploy broke everything\n  expect: [old-retired]\n"
+        "- query: no space left on device\n  expect: [old-retired, disk-full]\n"
+    )
+    res = run("eval", "--cases", str(cases), "--min-recall3", "0", "--min-mrr", "0")
+    assert res.exit_code == 0 and "3 cases" in res.stdout, res.output
+    assert "1 case(s) expect only patterns the index does not have (retired" in res.stderr, res.stderr
+    assert f"{cases}:3: old-retired" in res.stderr and ":5:" not in res.stderr
+
+
 def test_focus_is_for_long_prose_only(kb_dir, tmp_path):
     """A long description is also matched cut down to the KB's own words; an alert or a log
     line is not cut (nothing to cut, and it would double the encoding work)."""

@@ -321,6 +321,7 @@ def eval_cmd(kb_dir, index_dir, model, cases_file, min_recall1, min_recall3, min
             click.echo(json.dumps({"cases": 0, "failed": [], "misses": []}, indent=1))
         return
     engine = Engine.open(kb_dir, index_dir, model, advise=retune_advice)
+    _note_unsearchable(path, cases, set(engine.searcher.index.docs))
     results = run_cases(engine, cases)
     m = metrics(results)
     fails = []
@@ -334,6 +335,23 @@ def eval_cmd(kb_dir, index_dir, model, cases_file, min_recall1, min_recall3, min
     if fails:
         click.echo("FAILED: " + "; ".join(fails), err=True)
         sys.exit(1)
+
+
+def _note_unsearchable(path: Path, cases: list, indexed: set) -> None:
+    """Name the cases none of whose patterns is in the index (retired, or left out of the KB for an
+    error): they can only miss, and counted among the others they looked like ranking failures."""
+    from recur.kb.loader import display_path
+    from recur.util.text import cut_list
+
+    lost = [c for c in cases if not indexed.intersection(c.expect)]
+    if lost:
+        rows = [f"  {display_path(path)}:{c.line}: {', '.join(c.expect)}" for c in lost]
+        click.echo(
+            f"note: {len(lost)} case(s) expect only patterns the index does not have (retired, or left out for "
+            "an error: recur check says which); they count as misses:\n"
+            + "\n".join(cut_list(rows, MAX_SHOWN_ERRORS, "  ... and {n} more")),
+            err=True,
+        )
 
 
 def _eval_cases(kb_dir, cases_file) -> tuple[Path, list]:
