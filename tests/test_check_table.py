@@ -482,6 +482,15 @@ ROWS = [
         "warning",
     ),
     (
+        "cases-duplicate-query",  # eval ranks each apart: one misses whenever the other's pattern is first
+        {
+            "eval/cases.yml": "- query: Disk is full\n  expect: [disk-full]\n- query: disk is  FULL\n  expect: [dns-failure]\n"
+        },
+        "eval/cases.yml:3: [1].query",
+        "the same query as [0] (line 1): merge the two cases",
+        "warning",
+    ),
+    (
         "cases-empty-expect",
         {"eval/cases.yml": "- query: q\n  expect: []\n"},
         "eval/cases.yml:2: [0].expect",

@@ -20,6 +20,7 @@ def cross_checks(kb: KB) -> list[Problem]:
         + _record_refs(kb)
         + expect_problems(kb.cases, _shown(kb, "eval/cases.yml"), kb.pattern_known)
         + retired_expect_warnings(kb)
+        + duplicate_case_warnings(kb)
         + triage_problems(kb)
     )
 
@@ -153,6 +154,30 @@ def retired_expect_warnings(kb: KB) -> list[Problem]:
         for pid in case.expect
         if pid in kb.patterns and kb.patterns[pid].status == "retired"
     ]
+
+
+def duplicate_case_warnings(kb: KB) -> list[Problem]:
+    """A query that has a case already (case and spacing ignored, as `recur feedback export`
+    compares them): `recur eval` ranks each case apart, so one of the two misses whenever the
+    other's pattern ranks first (or, expecting the same, the query counts twice)."""
+    shown, first, out = _shown(kb, "eval/cases.yml"), {}, []
+    for n, case in enumerate(kb.cases):
+        key = " ".join(case.query.split()).casefold()
+        if key in first:
+            m, line = first[key]
+            out.append(
+                Problem(
+                    shown,
+                    case.line,
+                    f"[{n}].query",
+                    f"the same query as [{m}] (line {line}): merge the two cases into one whose expect "
+                    "lists every right pattern",
+                    "warning",
+                )
+            )
+        else:
+            first[key] = (n, case.line)
+    return out
 
 
 def _shown(kb: KB, relpath: str) -> str:
