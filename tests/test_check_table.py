@@ -491,6 +491,13 @@ ROWS = [
         "warning",
     ),
     (
+        "path-pattern-twice",  # a slip, as in an incident's patterns: the meant pattern is missing
+        {"paths/first-week.yml": "title: T\naudience: a\nsteps:\n  - pattern: disk-full\n  - pattern: disk-full\n"},
+        "paths/first-week.yml:5: steps[1].pattern",
+        "'disk-full' is already steps[0]",
+        "warning",
+    ),
+    (
         "cases-empty-expect",
         {"eval/cases.yml": "- query: q\n  expect: []\n"},
         "eval/cases.yml:2: [0].expect",

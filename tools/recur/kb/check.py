@@ -90,6 +90,17 @@ def _record_refs(kb: KB) -> list[Problem]:
             for i, step in enumerate(path.steps)
             if not kb.pattern_known(step.pattern)
         ]
+        problems += [  # as in an incident: a slip, the newcomer reads the same page twice and the meant one never
+            Problem(
+                shown,
+                path.line("steps", i, "pattern"),
+                f"steps[{i}].pattern",
+                f"{step.pattern!r} is already steps[{[s.pattern for s in path.steps].index(step.pattern)}]",
+                "warning",
+            )
+            for i, step in enumerate(path.steps)
+            if step.pattern in [s.pattern for s in path.steps[:i]]
+        ]
     return problems
 
 
