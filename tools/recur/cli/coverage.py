@@ -33,7 +33,7 @@ def _http_url(ctx, param, value):
     "rules",
     required=True,
     type=click.Path(exists=True),
-    help="Alerting rules: a file or folder (*.yml, *.yaml): Prometheus rule files, PrometheusRule "
+    help="Alerting rules: a file or folder (*.yml, *.yaml, *.rules): Prometheus rule files, PrometheusRule "
     "objects, kind: List, Grafana-provisioned alert rules.",
 )
 @click.option(
@@ -75,7 +75,7 @@ def coverage_cmd(kb_dir, index_dir, model, rules, site_url, no_propose, as_json,
     if not alerts:  # an empty folder, the wrong folder, nothing that parses: say so, and never pass --strict
         files = rule_files(rules)
         found = f"{len(files)} file(s) found, none with an alerting rule that could be read" if files else ""
-        said = f"no alerting rules could be read from {rules} ({found or 'no *.yml or *.yaml file in it'})"
+        said = f"no alerting rules could be read from {rules} ({found or 'no *.yml, *.yaml or *.rules file in it'})"
         if strict:
             raise RecurError(f"--rules: {said}; --strict needs at least one")
         click.echo(f"warning: {said}", err=True)
