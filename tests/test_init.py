@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -80,6 +81,9 @@ def test_a_blank_repository_passes_eval_until_its_first_case(tmp_path):
     assert "No retrieval cases in" in res.output and "nothing to measure" in res.output
     res = run("eval", "--kb", kb, "--index", index, "--model", "fake:64", "--json")
     assert res.exit_code == 0 and '"cases": 0' in res.output
+    # the keys a measured run has, so a script reads them either way (nothing measured: null)
+    shown = json.loads(res.stdout)
+    assert shown["recall@3"] is None and shown["mrr"] is None and "model" in shown and shown["misses"] == []
     flags = ["--title", "Queue consumer lag grows", "--category", "capacity", "--severity", "sev3"]
     flags += ["--symptom", "consumer lag keeps growing", "--signal", "KafkaConsumerLagHigh", "--no-input"]
     assert run("new", "pattern", "--kb", kb, *flags).exit_code == 0

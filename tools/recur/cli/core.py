@@ -318,7 +318,9 @@ def eval_cmd(kb_dir, index_dir, model, cases_file, min_recall1, min_recall3, min
             err=True,
         )
         if as_json:
-            click.echo(json.dumps({"cases": 0, "failed": [], "misses": []}, indent=1))
+            # the keys of a measured run, so a script reads them either way: nothing measured is null
+            empty = {"cases": 0, "recall@1": None, "recall@3": None, "recall@5": None, "mrr": None, "model": None}
+            click.echo(json.dumps({**empty, "failed": [], "misses": []}, indent=1))
         return
     engine = Engine.open(kb_dir, index_dir, model, advise=retune_advice)
     _note_unsearchable(path, cases, set(engine.searcher.index.docs))
