@@ -94,3 +94,11 @@ def test_lookalikes_command(kb_dir, tmp_path):
     assert "df -i shows 100% IUse%" in r.output
     r = CliRunner().invoke(cli, args + ["nope"])
     assert r.exit_code == 1 and "unknown or retired pattern id(s): nope" in r.output
+
+
+def test_lookalikes_on_a_kb_with_no_patterns_says_so(tmp_path):
+    assert CliRunner().invoke(cli, ["init", str(tmp_path / "team")]).exit_code == 0
+    args = ["lookalikes", "--kb", str(tmp_path / "team" / "kb"), "--index", str(tmp_path / "idx"), "--model", "fake:64"]
+    r = CliRunner().invoke(cli, args)
+    assert r.exit_code == 0 and "No patterns in the index yet" in r.stderr and r.stdout == ""
+    assert json.loads(CliRunner().invoke(cli, args + ["--json"]).stdout) == {}

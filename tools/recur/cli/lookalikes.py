@@ -36,6 +36,8 @@ def lookalikes_cmd(kb_dir, index_dir, model, top, as_json, pattern_ids):
     if as_json:
         click.echo(json.dumps(table, ensure_ascii=False, indent=1))
         return
+    if not table:  # a new KB: say so, not a blank screen
+        click.echo("No patterns in the index yet: nothing to compare (recur new pattern, then recur index).", err=True)
     for pid, items in table.items():
         click.echo(click.style(pid, bold=True))
         for x in items:
