@@ -358,3 +358,27 @@ def test_export_into_a_crlf_cases_file_keeps_its_line_endings(tmp_path):
     assert raw.count(b"\n") == raw.count(b"\r\n") > 0
     after = yaml.safe_load(raw.decode())
     assert len(after) == len(before) + 1 and "disk-full" in after[0]["expect"]
+
+
+def test_nothing_to_export_says_what_the_votes_were(tmp_path):
+    """A file whose votes all name patterns since deleted looked the same as an empty one."""
+    kb = small_kb(tmp_path / "kb")
+    fb = tmp_path / "f.jsonl"
+    votes(
+        fb,
+        ("ghost query", "deleted-pattern", True),
+        ("another ghost", "renamed-pattern", True),
+        ("slow pages", "db-pool-exhausted", False),
+        ("deploy broke", "old-retired", True),
+    )
+    r = CliRunner().invoke(cli, ["feedback", "export", "--kb", str(kb), "--feedback", str(fb)])
+    assert r.exit_code == 0 and "nothing to export (1 not useful, 2 unknown pattern, 1 retired pattern)." in r.stderr
+    out = tmp_path / "cases-out.yml"
+    votes(fb, ("pool and disk", "disk-full", True))
+    args = ["feedback", "export", "--kb", str(kb), "--feedback", str(fb), "--out", str(out)]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    again = CliRunner().invoke(cli, args)
+    assert (
+        "nothing to export (1 not useful, 2 unknown pattern, 1 retired pattern, 1 already in the output file)"
+        in again.stderr
+    )

@@ -39,7 +39,10 @@ def export_cmd(kb_dir, feedback_path, out):
         raise RecurError(f"{feedback_path}: no feedback file (the server writes it when responders vote)")
     added, merged, target = export(feedback_path, kb_dir, out)
     if not added and not merged:
-        click.echo(f"No new confirmed feedback in {feedback_path}: nothing to export.", err=True)
+        click.echo(
+            f"No new confirmed feedback in {feedback_path}: nothing to export{_why_none(feedback_path, kb_dir)}.",
+            err=True,
+        )
         return
     to_cases = f"a pattern to {merged} existing case(s) in {target}"
     if not merged:
@@ -47,3 +50,17 @@ def export_cmd(kb_dir, feedback_path, out):
     else:
         done = f"Wrote {added} case(s) and added {to_cases}" if added else f"Added {to_cases}"
     click.echo(f"{done}: review them in a PR, then run `recur eval`.", err=True)
+
+
+def _why_none(feedback_path, kb_dir) -> str:
+    """What the votes were, when none is new: a file of votes for patterns that no longer exist
+    looked the same as an empty one."""
+    from recur.ingest.feedback import vote_tally
+
+    tally = vote_tally(feedback_path, kb_dir)
+    if not tally:
+        return " (no votes in it)"
+    # confirmed yet not exported: already in the --out file, which the KB's cases do not include
+    names = {"confirmed": "already in the output file"}
+    order = ("already a case", "not useful", "unknown pattern", "retired pattern", "confirmed")
+    return " (" + ", ".join(f"{tally[k]} {names.get(k, k)}" for k in order if tally.get(k)) + ")"

@@ -152,6 +152,19 @@ def confirmed_feedback(path, kb) -> list[tuple[str, str]]:
     pattern exists and is not retired, and no case in the KB already expects that pattern
     for that query (queries compared case- and whitespace-insensitively).
     """
+    return [(query, pid) for query, pid, why in _judged(path, kb) if why == "confirmed"]
+
+
+def vote_tally(path, kb) -> dict:
+    """How the latest vote of each (query, pattern) was judged: {"confirmed", "not useful",
+    "unknown pattern", "retired pattern", "already a case": count}, for saying why nothing is new."""
+    from collections import Counter
+
+    return dict(Counter(why for _, _, why in _judged(path, kb)))
+
+
+def _judged(path, kb) -> list[tuple[str, str, str]]:
+    """(first wording of the query, pattern id, verdict) per (query, pattern), in first-vote order."""
     if not hasattr(kb, "patterns"):
         from recur.kb.loader import load_kb
 
@@ -167,8 +180,18 @@ def confirmed_feedback(path, kb) -> list[tuple[str, str]]:
     out = []
     for (qkey, pid), (query, useful) in latest.items():
         p = kb.patterns.get(pid)
-        if useful and p is not None and p.status != "retired" and (qkey, pid) not in existing:
-            out.append((query, pid))
+        why = (
+            "not useful"
+            if not useful
+            else "unknown pattern"
+            if p is None
+            else "retired pattern"
+            if p.status == "retired"
+            else "already a case"
+            if (qkey, pid) in existing
+            else "confirmed"
+        )
+        out.append((query, pid, why))
     return out
 
 
