@@ -123,6 +123,16 @@ def test_the_text_slack_escaped_is_searched_and_shown_as_typed(served):
     assert reply["no_known_pattern"] is api["no_known_pattern"]
 
 
+@pytest.mark.parametrize("typed", ["share <!channel> No space left on device", "share <!here> what is for lunch"])
+def test_text_shown_as_typed_never_becomes_slack_markup(served, typed):
+    """The text Slack unescaped (&lt;!channel&gt; -> <!channel>) is escaped again wherever the reply
+    shows it: raw in the notification text or the incident line, <!channel> would ping the channel."""
+    reply = slash(served, typed.replace("<", "&lt;").replace(">", "&gt;")).json()
+    shown = [reply["text"]] + [b["text"]["text"] for b in reply["blocks"] if b["type"] == "section"]
+    assert not [s for s in shown if "<!" in s], shown
+    assert any("&lt;!" in s for s in shown)
+
+
 def test_no_known_pattern_says_so_and_gives_the_incident_line(served, tmp_path):
     text = "what should we order for lunch on friday"
     assert httpx.post(served["base"] + "/api/suggest", json={"text": text}).json()["no_known_pattern"]

@@ -160,18 +160,20 @@ def answer_reply(answer: dict, *, site_url: str | None = None, share: bool = Fal
     from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 
     query, results = answer["query"], answer["results"][:SHOWN]
+    # the query is as the user typed it (_command_text unescaped Slack's entities): escaped wherever it is
+    # shown, or a typed <!channel> would ping the channel from the notification text or the code block
     shown = _esc(_cut(query, 300))
     if answer["no_known_pattern"]:
-        line = incident_line(query).replace("```", "'''")
+        line = _esc(incident_line(query).replace("```", "'''"))
         tail = "\nThen draft a pattern (`recur new pattern`), or `recur import` the postmortem once it is written." + (
             "\nClosest patterns, for comparison only:" if results else ""
         )
         head = f"*No known pattern* matches “{shown}”. Record it, so it shows as needs analysis:\n```{line}```"
         intro = _cut_block(head, MAX_SECTION - len(tail)) + tail
-        fallback = f"Recur: no known pattern matches “{_cut(query, 100)}”"
+        fallback = f"Recur: no known pattern matches “{_esc(_cut(query, 100))}”"
     else:
         intro = f"*Known patterns* for “{shown}”:"
-        fallback = f"Recur: {results[0]['title']} and {len(results) - 1} more for “{_cut(query, 100)}”"
+        fallback = f"Recur: {results[0]['title']} and {len(results) - 1} more for “{_esc(_cut(query, 100))}”"
     blocks = [SectionBlock(text=MarkdownTextObject(text=_cut_block(intro)))]
     for r in results:
         blocks += _result_blocks(r, query, site_url)
