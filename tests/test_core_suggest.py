@@ -170,6 +170,8 @@ def test_text_and_queries_together_is_a_usage_error_and_an_empty_batch_says_so(r
         # Python's json reads these; echoed back with the line's other keys they made the output not JSON
         ('{"query": "ok", "top": NaN}\n', "q.jsonl:1: query: not valid JSON (NaN is not JSON)"),
         ('{"query": "ok", "case": {"w": -Infinity}}\n', "q.jsonl:1: query: not valid JSON (-Infinity is not JSON)"),
+        # a number too large for a float is read as inf, and was echoed back as Infinity all the same
+        ('{"query": "ok", "case": {"w": 1e999}}\n', "q.jsonl:1: query: not valid JSON (1e999 is too large a number)"),
     ],
 )
 def test_bad_queries_file_is_a_clean_error(run, tmp_path, content, message):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -257,6 +258,14 @@ def _not_json(name: str):
     raise ValueError(f"{name} is not JSON")
 
 
+def _finite(text: str) -> float:
+    """A number past a float's range (1e999) is read as inf, which is echoed as Infinity: not JSON either."""
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError(f"{text} is too large a number")
+    return value
+
+
 def _jsonl_item(raw: bytes, where: str):
     from recur.util import utf8
 
@@ -264,7 +273,7 @@ def _jsonl_item(raw: bytes, where: str):
     if not line.strip():
         return None
     try:
-        obj = json.loads(line, parse_constant=_not_json)
+        obj = json.loads(line, parse_constant=_not_json, parse_float=_finite)
     except ValueError as exc:
         raise RecurError(f"{where}: query: not valid JSON ({getattr(exc, 'msg', exc)})") from None
     if not isinstance(obj, dict) or not isinstance(obj.get("query"), str) or not obj["query"].strip():
