@@ -109,3 +109,15 @@ def test_long_runs_of_spaces_in_headings_and_lines_are_checked_in_linear_time(tm
     lines = [ln for ln in r.stdout.splitlines() if "spaces.md:" in ln]
     assert any("## Runbook: required section is missing" in ln for ln in lines), r.stdout
     assert not any("## Summary" in ln for ln in lines), r.stdout  # "## Summary    ##" is the Summary
+
+
+def test_many_lines_opening_a_quote_do_not_make_the_unclosed_quote_hint_quadratic(tmp_path):
+    # the hint for an unclosed quote parsed the front matter again for every line that opens a quote
+    # and does not close it, with PyYAML's pure-Python parser: 2,000 such lines took 50 s, a MiB days
+    kb = small_kb(tmp_path / "kb")
+    front = '---\nid: quotes\ntitle: "Quotes\n' + "- 'a\n" * 2000 + "---\n\n## Summary\nIt breaks.\n"
+    write(kb, "patterns/capacity/quotes.md", front)
+    start = time.monotonic()
+    r = check(kb)
+    assert time.monotonic() - start < 20 and "Traceback" not in r.stderr, r.stderr
+    assert "quotes.md:2003: front matter: YAML does not parse: found unexpected end of stream" in r.stdout, r.stdout

@@ -133,6 +133,9 @@ def _reader_error(text: str, exc, offset: int) -> ParseError:
 
 # a value that opens a quote after "key: " or "- ": the quote character and the rest of the line
 _QUOTED_VALUE = re.compile(r"""^\s*(?:-\s+|[^\s#"'][^:#]*:\s+)(["'])(.*)$""")
+# lines tried by closing their quote (each try parses the whole text again): unbounded, a front matter
+# of 2,000 lines opening a quote inside one long quoted value took 50 s: quadratic in its length
+MAX_QUOTE_TRIES = 8
 
 
 def _unclosed_quote(text: str, mark) -> int | None:
@@ -143,7 +146,7 @@ def _unclosed_quote(text: str, mark) -> int | None:
     quoted value is not blamed: closing it would not get the parse past the error."""
     if not mark:
         return None
-    lines = text.split("\n")
+    lines, tries = text.split("\n"), 0
     for number, raw in enumerate(lines[: mark.line + 1]):
         m = _QUOTED_VALUE.match(raw)
         if not m:
@@ -151,20 +154,30 @@ def _unclosed_quote(text: str, mark) -> int | None:
         quote, rest = m.groups()
         # '' is a quote inside single quotes; \" (and \\) are escapes inside double quotes
         rest = rest.replace("''", "") if quote == "'" else re.sub(r"\\.", "", rest)
-        if quote not in rest and _parses_further(lines, number, quote, mark.line):
+        if quote in rest:
+            continue
+        if tries == MAX_QUOTE_TRIES:  # past it, the parser's own message (where it stopped) is said
+            return None
+        tries += 1
+        if _parses_further(lines, number, quote, mark.line):
             return number
     return None
 
 
 def _parses_further(lines: list[str], number: int, quote: str, stop: int) -> bool:
     closed = lines[:number] + [lines[number].rstrip() + quote] + lines[number + 1 :]
+    # load_yaml's parser (libyaml's, when there is one: yaml.safe_load's pure-Python one took 8 s a
+    # MiB), composed only: whether the text parses is the question, not what it builds
+    loader = _Loader("\n".join(closed))
     try:
-        yaml.safe_load("\n".join(closed))
+        loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         again = exc.problem_mark or exc.context_mark
         return bool(again) and again.line > stop
     except (yaml.YAMLError, ValueError, TypeError, RecursionError):
         return False
+    finally:
+        loader.dispose()
     return True
 
 
