@@ -178,6 +178,16 @@ def test_a_description_holding_a_nul_byte_is_refused_and_nothing_is_written(kb_d
     assert run("check", "--kb", str(kb_dir)).exit_code == 0
 
 
+def test_a_flag_holding_a_nul_is_written_escaped_as_recur_incident_flag_writes_it(kb_dir):
+    """A flag is written quoted in the front matter ("\\u0000"), so the record stays text that `recur
+    check` reads; a check added for the description refused such a flag, saying it would be binary."""
+    new = NewIncident(title="t", severity="sev2", date=dt.date(2026, 5, 2), flags=("ask \x00 why",))
+    iid, path, _ = record_incident(load_kb(kb_dir), new)
+    assert b"\x00" not in path.read_bytes()
+    assert run("check", "--kb", str(kb_dir)).exit_code == 0
+    assert [f.text for f in load_kb(kb_dir).incidents[iid].flags] == ["ask \x00 why"]
+
+
 def test_flag_and_link_report_a_record_that_is_not_utf8_as_check_does(kb_dir):
     path = kb_dir / "incidents/2026/INC-2026-0002.md"
     raw = path.read_bytes() + b"\nLatin-1 caf\xe9\n"

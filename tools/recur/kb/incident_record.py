@@ -329,22 +329,19 @@ def record_incident(kb, new: NewIncident):
             sections={"Summary": description or title},
         )
 
-    _readable(text(iid), new.flags)
+    _readable(text(iid))
     iid, path = write_new_record(kb, new.date.year, iid, text, numbered=not new.iid)
     return iid, path, review
 
 
-def _readable(record: str, flags) -> None:
+def _readable(record: str) -> None:
     """Refuse a record the KB's own reader would refuse (``parse.read_text``): it would be written
     and reported as recorded, then be missing from every report and search and fail `recur check`.
     The description can come from stdin (``-d -``) or an MCP client, so its size is not bounded on
-    the way in; a NUL in it is refused above, naming its line, and flags are written raw too."""
+    the way in; a NUL in it is refused above, naming its line. Flags, like the title, are written
+    quoted in the front matter (a NUL as "\\u0000"), as `recur incident flag` writes them: not refused."""
     from recur.kb.parse import MAX_FILE_BYTES
 
-    if any("\x00" in f for f in flags):
-        raise RecurError(
-            "flags: a flag has a NUL character (U+0000): Recur reads such a file as binary; nothing written"
-        )
     size = len(record.encode("utf-8", "surrogatepass"))  # text that is not UTF-8: write_atomic says so
     if size > MAX_FILE_BYTES:
         raise RecurError(
