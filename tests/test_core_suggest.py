@@ -354,3 +354,29 @@ def test_an_out_of_date_index_that_cannot_be_rewritten_still_answers_with_a_warn
     assert json.loads(res.stdout)["results"][0]["id"] == "disk-full"
     res = run("index")  # asked to index, it still fails and says so
     assert res.exit_code == 1 and "cannot write the index there" in res.output
+
+
+def test_the_terminal_shows_runbook_steps_and_evidence_whole(run, kb_dir):
+    """A step is an instruction: cut at 200 characters, it lost its caveat ("only if ...") or ended
+    inside a command a responder would copy. The number of steps is --steps' business, not their length."""
+    step = (
+        "Fastest mitigation: if the sequence is int but the column is already bigint, raise the sequence max "
+        "(`ALTER SEQUENCE <seq> AS bigint MAXVALUE 9223372036854775807;`). If the column is int, consider "
+        "cycling into the negative range only if the application tolerates negative ids."
+    )
+    keep = "The sequence's last value and growth rate, and every int32 column that references the id. " * 2
+    write(
+        kb_dir,
+        "patterns/data/id-overflow.md",
+        pattern_text(
+            "id-overflow",
+            "data",
+            signals=("reached maximum value of sequence",),
+            runbook=(step,),
+            evidence=(keep.strip(),),
+        ),
+    )
+    res = run("suggest", "--top", "1", "nextval: reached maximum value of sequence")
+    assert res.exit_code == 0, res.output
+    assert "1. Id overflow" in res.stdout
+    assert step in res.stdout and keep.strip() in res.stdout, res.stdout

@@ -49,11 +49,11 @@ def render_results(query: str, results: list[dict], steps: int = 3, kb_dir: str 
             out.append(f"   seen before: {r['incidents']} incident(s)")
         if r["evidence"]:
             out.append(click.style("   Preserve before restoring:", fg="magenta", bold=True))
-            out.extend(f"     - {_short(e, 150)}" for e in r["evidence"][:4])
+            out.extend(f"     - {_flat(e)}" for e in r["evidence"][:4])
         if r["runbook"]:
             out.append(click.style("   First steps:", bold=True))
             for i, step in enumerate(r["runbook"][:steps], 1):
-                out.append(f"     {i}. {_short(step, 200)}")
+                out.append(f"     {i}. {_flat(step)}")
             more = len(r["runbook"]) - steps
             if more > 0:
                 out.append(f"     … {more} more step(s)")
@@ -64,6 +64,13 @@ def render_results(query: str, results: list[dict], steps: int = 3, kb_dir: str 
     return "\n".join(out).rstrip()
 
 
+def _flat(text: str) -> str:
+    """One line, never cut: steps and evidence are instructions, and a cut one lost its caveat
+    ("only if ...") or ended inside a command; the terminal wraps a long line, copy-paste intact."""
+    return " ".join(text.split())
+
+
 def _short(text: str, n: int) -> str:
-    text = " ".join(text.split())
+    """For quotes (why): an excerpt is enough to recognise what matched."""
+    text = _flat(text)
     return text if len(text) <= n else text[: n - 1] + "…"
