@@ -380,3 +380,18 @@ def test_the_terminal_shows_runbook_steps_and_evidence_whole(run, kb_dir):
     assert res.exit_code == 0, res.output
     assert "1. Id overflow" in res.stdout
     assert step in res.stdout and keep.strip() in res.stdout, res.stdout
+
+
+def test_no_color_turns_the_terminal_colours_off(kb_dir, tmp_path, monkeypatch):
+    """NO_COLOR (no-color.org) set to anything but "" means plain text even on a terminal; click
+    does not read it, so a responder who set it for a log-scraping terminal still got escape codes."""
+    monkeypatch.setenv("RECUR_MODEL", "fake:64")
+    monkeypatch.setenv("RECUR_KB", str(kb_dir))
+    monkeypatch.setenv("RECUR_INDEX", str(tmp_path / "index"))
+    runner = CliRunner()
+    args = ["suggest", "FATAL: sorry, too many clients already"]
+    coloured = runner.invoke(cli, args, color=True, env={"NO_COLOR": ""}, catch_exceptions=False)  # "" is unset
+    assert coloured.exit_code == 0 and "\x1b[" in coloured.stdout
+    plain = runner.invoke(cli, args, color=True, env={"NO_COLOR": "1"}, catch_exceptions=False)
+    assert plain.exit_code == 0 and "First steps:" in plain.stdout
+    assert "\x1b[" not in plain.stdout, plain.stdout

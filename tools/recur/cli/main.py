@@ -64,7 +64,8 @@ class LazyGroup(click.Group):
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="recur")
-def cli():
+@click.pass_context
+def cli(ctx):
     """Recur: a searchable knowledge base of failure patterns.
 
     \b
@@ -73,6 +74,12 @@ def cli():
     Responders:  recur suggest "what you see", recur serve
     Everyone:    recur site, recur report
     """
+    import os
+
+    # NO_COLOR (no-color.org): any value but "" means no escape codes, even on a terminal; click
+    # only strips them off a pipe. Set here, every command's context inherits it.
+    if os.environ.get("NO_COLOR"):
+        ctx.color = False
 
 
 def _interrupt(signum, frame):
