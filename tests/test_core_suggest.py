@@ -395,3 +395,17 @@ def test_no_color_turns_the_terminal_colours_off(kb_dir, tmp_path, monkeypatch):
     plain = runner.invoke(cli, args, color=True, env={"NO_COLOR": "1"}, catch_exceptions=False)
     assert plain.exit_code == 0 and "First steps:" in plain.stdout
     assert "\x1b[" not in plain.stdout, plain.stdout
+
+
+def test_every_item_of_evidence_to_preserve_is_shown(run, kb_dir):
+    """Only the first four were printed, with no word of the rest: a fifth thing to keep was lost
+    with the restart that followed. There is no option for them as --steps is for the runbook."""
+    keep = tuple(f"Item {n} to keep before restoring." for n in range(1, 7))
+    write(
+        kb_dir,
+        "patterns/data/many-keeps.md",
+        pattern_text("many-keeps", "data", signals=("ERR_MANY_KEEPS",), evidence=keep),
+    )
+    res = run("suggest", "--top", "1", "ERR_MANY_KEEPS")
+    assert res.exit_code == 0 and "1. Many keeps" in res.stdout, res.output
+    assert all(f"     - {k}\n" in res.stdout for k in keep), res.stdout

@@ -49,7 +49,8 @@ def render_results(query: str, results: list[dict], steps: int = 3, kb_dir: str 
             out.append(f"   seen before: {r['incidents']} incident(s)")
         if r["evidence"]:
             out.append(click.style("   Preserve before restoring:", fg="magenta", bold=True))
-            out.extend(f"     - {_flat(e)}" for e in r["evidence"][:4])
+            # all of it: what is not kept now is gone once restored, and a cut list did not say so
+            out.extend(f"     - {_flat(e)}" for e in r["evidence"])
         if r["runbook"]:
             out.append(click.style("   First steps:", bold=True))
             for i, step in enumerate(r["runbook"][:steps], 1):
