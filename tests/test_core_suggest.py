@@ -2,6 +2,7 @@
 
 import json
 
+import click
 import pytest
 from click.testing import CliRunner
 from kbfactory import pattern_text, write
@@ -409,3 +410,30 @@ def test_every_item_of_evidence_to_preserve_is_shown(run, kb_dir):
     res = run("suggest", "--top", "1", "ERR_MANY_KEEPS")
     assert res.exit_code == 0 and "1. Many keeps" in res.stdout, res.output
     assert all(f"     - {k}\n" in res.stdout for k in keep), res.stdout
+
+
+@pytest.mark.parametrize(
+    ("probability", "shown"),
+    [(0.996, "(>99% likely right)"), (0.5, "(50% likely right)"), (0.004, "(<1% likely right)"), (0.0, "(<1% likely")],
+)
+def test_a_probability_is_never_shown_as_certain(probability, shown):
+    """Rounded to whole percents, 0.996 read "100% likely right" and 0.004 "0%": a certainty the
+    calibration (a logistic fit on the starter KB) never has. The JSON keeps the number."""
+    from recur.cli.render import render_results
+
+    result = {
+        "rank": 1,
+        "id": "tls-expired",
+        "title": "TLS certificate expired",
+        "draft": False,
+        "severity": "sev1",
+        "category": "dependencies",
+        "confidence": "high" if probability > 0.8 else "low",
+        "probability": probability,
+        "score": 17.2,
+        "why": [],
+        "evidence": [],
+        "runbook": [],
+        "path": "patterns/dependencies/tls-expired.md",
+    }
+    assert shown in click.unstyle(render_results("q", [result]))

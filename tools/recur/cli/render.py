@@ -36,7 +36,7 @@ def render_results(query: str, results: list[dict], steps: int = 3, kb_dir: str 
     for r in results:
         tag = " [DRAFT]" if r["draft"] else ""
         sev = click.style(r["severity"], fg=SEV_COLOUR.get(r["severity"], "white"), bold=True)
-        chance = f" ({r['probability']:.0%} likely right)" if r.get("probability") is not None else ""
+        chance = f" ({_percent(r['probability'])} likely right)" if r.get("probability") is not None else ""
         conf = click.style(f"{r['confidence']} confidence{chance}", fg=CONF_COLOUR[r["confidence"]])
         out.append(
             click.style(f"{r['rank']}. {r['title']}{tag}", bold=True)
@@ -63,6 +63,16 @@ def render_results(query: str, results: list[dict], steps: int = 3, kb_dir: str 
         out.append(f"   read more: {kb_dir.rstrip('/')}/{r['path']}")
         out.append("")
     return "\n".join(out).rstrip()
+
+
+def _percent(p: float) -> str:
+    """Whole percents, but never 0% or 100%: a fitted probability is not a certainty, and a
+    responder reading "100% likely right" would stop looking."""
+    if p >= 0.995:
+        return ">99%"
+    if p < 0.005:
+        return "<1%"
+    return f"{p:.0%}"
 
 
 def _flat(text: str) -> str:
