@@ -437,3 +437,29 @@ def test_a_probability_is_never_shown_as_certain(probability, shown):
         "path": "patterns/dependencies/tls-expired.md",
     }
     assert shown in click.unstyle(render_results("q", [result]))
+
+
+class _Keyboard:
+    """stdin as a terminal: what `recur suggest -` reads when nothing is piped in."""
+
+    def __init__(self, text: str):
+        import io
+
+        self.buffer = io.BytesIO(text.encode())
+
+    def isatty(self):
+        return True
+
+
+def test_dash_on_a_terminal_says_how_to_end_the_paste(monkeypatch, capsys):
+    """`recur suggest -` typed at a terminal waited in silence: nothing said the text was being read,
+    nor that Ctrl-D ends it. Piped in, stdin is read without a word (the output may be a file)."""
+    from recur.cli import core
+
+    monkeypatch.setattr("sys.stdin", _Keyboard("pods OOMKilled\n"))
+    assert core._read_query(("-",)) == "pods OOMKilled\n"
+    assert "Ctrl-D" in capsys.readouterr().err
+
+    monkeypatch.setattr("sys.stdin", _Keyboard("pods OOMKilled\n"))
+    monkeypatch.setattr(_Keyboard, "isatty", lambda self: False)
+    assert core._read_query(("-",)) == "pods OOMKilled\n" and capsys.readouterr().err == ""

@@ -144,6 +144,8 @@ def _read_query(text: tuple) -> str:
     from recur.util import utf8
 
     if text == ("-",) or (not text and not sys.stdin.isatty()):
+        if sys.stdin.isatty():  # `recur suggest -` typed at a terminal: a silent wait looks like a hang
+            click.echo("Paste the text, then press Ctrl-D on a line of its own.", err=True)
         data = read_stdin().decode("utf-8", "surrogateescape")
     else:
         data = " ".join(text)  # arguments arrive decoded with surrogateescape
