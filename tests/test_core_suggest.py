@@ -383,6 +383,12 @@ def test_the_terminal_shows_runbook_steps_and_evidence_whole(run, kb_dir):
     assert step in res.stdout and keep.strip() in res.stdout, res.stdout
 
 
+def test_steps_zero_leaves_the_runbook_out_not_an_empty_heading(run):
+    res = run("suggest", "--top", "1", "--steps", "0", "FATAL: sorry, too many clients already")
+    assert res.exit_code == 0 and "1. " in res.stdout
+    assert "First steps:" not in res.stdout and "more step(s)" not in res.stdout, res.stdout
+
+
 def test_no_color_turns_the_terminal_colours_off(kb_dir, tmp_path, monkeypatch):
     """NO_COLOR (no-color.org) set to anything but "" means plain text even on a terminal; click
     does not read it, so a responder who set it for a log-scraping terminal still got escape codes."""

@@ -51,7 +51,7 @@ def render_results(query: str, results: list[dict], steps: int = 3, kb_dir: str 
             out.append(click.style("   Preserve before restoring:", fg="magenta", bold=True))
             # all of it: what is not kept now is gone once restored, and a cut list did not say so
             out.extend(f"     - {_flat(e)}" for e in r["evidence"])
-        if r["runbook"]:
+        if r["runbook"] and steps > 0:  # --steps 0: no heading over nothing
             out.append(click.style("   First steps:", bold=True))
             for i, step in enumerate(r["runbook"][:steps], 1):
                 out.append(f"     {i}. {_flat(step)}")
