@@ -383,6 +383,19 @@ def test_the_terminal_shows_runbook_steps_and_evidence_whole(run, kb_dir):
     assert step in res.stdout and keep.strip() in res.stdout, res.stdout
 
 
+def test_the_verdict_is_said_again_at_the_end_where_the_terminal_is(run):
+    """Five results run to ~60 lines; a terminal shows the bottom, so the verdict closes the output too."""
+    res = run("suggest", "--top", "3", "FATAL: sorry, too many clients already")
+    last = res.stdout.rstrip().splitlines()[-1]
+    first = json.loads(run("suggest", "--json", "--top", "3", "FATAL: sorry, too many clients already").stdout)
+    best = first["results"][0]
+    assert last == f"↑ Best match: {best['title']} ({best['id']}, {best['confidence']} confidence), first above."
+    res = run("suggest", "--top", "2", "what should we order for lunch on friday")
+    assert res.stdout.rstrip().splitlines()[-1].startswith("↑ No known pattern matches")
+    one = run("suggest", "--top", "1", "FATAL: sorry, too many clients already")  # one result: nothing to repeat
+    assert "↑" not in one.stdout
+
+
 def test_steps_zero_leaves_the_runbook_out_not_an_empty_heading(run):
     res = run("suggest", "--top", "1", "--steps", "0", "FATAL: sorry, too many clients already")
     assert res.exit_code == 0 and "1. " in res.stdout

@@ -16,16 +16,37 @@ NO_KNOWN_PATTERN = (
 
 
 def render_answer(answer, steps: int = 3, kb_dir: str = "kb") -> str:
-    """An Answer (engine.Answer): the verdict first when nothing known matches, then the closest."""
+    """An Answer (engine.Answer): the verdict first when nothing known matches, then the closest,
+    and with two or more results the verdict once more at the end: five results run to ~60 lines, and
+    a terminal shows the bottom of them, not the top."""
     if not answer.no_known_pattern:
-        return render_results(answer.query, answer.results, steps=steps, kb_dir=kb_dir)
+        body = render_results(answer.query, answer.results, steps=steps, kb_dir=kb_dir)
+        best = answer.results[0] if answer.results else None
+        if best is None or len(answer.results) < 2:
+            return body
+        return (
+            body
+            + "\n"
+            + click.style(
+                f"↑ Best match: {best['title']} ({best['id']}, {best['confidence']} confidence), first above.", dim=True
+            )
+        )
     head = click.style(NO_KNOWN_PATTERN, fg="yellow", bold=True)
     if not answer.results:
         return head
+    tail = (
+        ""
+        if len(answer.results) < 2
+        else "\n"
+        + click.style(
+            "↑ No known pattern matches: the patterns above are the closest, for comparison only.", fg="yellow"
+        )
+    )
     return (
         head
         + "\n\nClosest patterns, for comparison only:\n\n"
         + render_results(answer.query, answer.results, steps=steps, kb_dir=kb_dir)
+        + tail
     )
 
 
