@@ -24,6 +24,7 @@ from recur.serve.guard import (
     BodyGuard,
     ConcurrencyLimit,
     HeadAsGet,
+    StopAnswer,
     error_body,
     install_error_handlers,
 )
@@ -141,7 +142,8 @@ def _routes(app, settings: Settings, *, slack: dict, mcp: dict) -> None:
 
 def _middleware(app, *, max_body: int, max_concurrent: int, body_timeout: float) -> None:
     """Outermost last: security headers on everything, then metrics (they see every status,
-    503s included), then the concurrency bound, then the body guard."""
+    503s included), then the answer to a request cut short by a stop, then the concurrency bound,
+    then the body guard."""
     from recur.serve.metrics import MetricsMiddleware
     from recur.serve.security import SecurityHeaders
 
@@ -154,6 +156,7 @@ def _middleware(app, *, max_body: int, max_concurrent: int, body_timeout: float)
     )
     app.add_middleware(ConcurrencyLimit, limit=max_concurrent, on_reject=app.state.metrics.rejected.inc)
     app.add_middleware(HeadAsGet)
+    app.add_middleware(StopAnswer)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     app.add_middleware(SecurityHeaders)
 

@@ -338,6 +338,38 @@ class ConcurrencyLimit:
             setattr(self, pool, getattr(self, pool) - 1)
 
 
+class StopAnswer:
+    """ASGI middleware: the answer to a request cut short by the server's stop. On SIGTERM uvicorn
+    lets requests in progress finish for a few seconds, then cancels the rest; it answered those
+    with a plain-text 500 and logged each with a traceback (an ordinary stop read as a crash). A
+    cancelled request that has not started its answer gets a JSON 503 ``shutting_down`` with
+    Retry-After instead, which Alertmanager and load balancers retry. Only uvicorn's stop cancels a
+    request's task, so nothing else is answered this way."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        started = False
+
+        async def tracked(message):
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracked)
+        except asyncio.CancelledError:
+            if started:  # half an answer cannot be replaced; uvicorn closes the connection
+                raise
+            # swallowed on purpose: this task is the request's own and ends here
+            await send_error(
+                send, 503, "shutting_down", "the server is stopping; retry in a few seconds", {"Retry-After": "5"}
+            )
+
+
 class SiteFiles(StaticFiles):
     """The built site. Missing files become the JSON 404, like every route, except for a browser
     asking for a page (Accept: text/html), which gets the site's own 404 page (mkdocs' 404.html, with
