@@ -416,6 +416,23 @@ def test_feedback_that_cannot_be_written_is_a_503_not_a_500(tmp_path):
     assert error["code"] == "feedback_unavailable" and str(fb) in error["message"]
 
 
+def test_a_vote_that_cannot_be_written_is_in_the_server_log(tmp_path, capfd):
+    """The voter got the 503; the operator, who can free the disk, saw nothing: no line in the
+    log said votes were being lost. Each lost vote is a warning naming the file and why."""
+    kb = small_kb(tmp_path / "kb")
+    fb = tmp_path / "feedback.jsonl"
+    app = create_app(
+        lambda: Engine.open(kb, tmp_path / "index", model="fake:64", quiet=True), site_dir=None, feedback_path=fb
+    )
+    with running(app) as base:
+        fb.mkdir()  # the file's place is taken after start-up: the append cannot happen
+        capfd.readouterr()
+        r = post(base, "/api/feedback", {"query": "ENOSPC", "pattern": "disk-full", "useful": True})
+        assert r.status_code == 503, r.text
+        log = capfd.readouterr().err
+    assert f"warning: {fb}: cannot record the vote (" in log, log
+
+
 def test_head_is_answered_like_get_without_a_body(served):
     """Found by QA: HEAD (how some load balancers probe) was a 405 on every GET route."""
     for path in ("/healthz", "/api/patterns", "/api/patterns/disk-full", "/metrics"):

@@ -30,7 +30,6 @@ from fastapi import Request  # at module level: the routes' annotations are reso
 
 from recur.retrieval.patterns import site_page
 from recur.serve.guard import ApiError
-from recur.util.errors import RecurError
 
 WINDOW = 5 * 60  # seconds: Slack's own bound on a request's age, and how long a signature is remembered
 SHOWN = 3  # patterns in a reply
@@ -361,11 +360,7 @@ def _votes(raw: str) -> list[dict]:
 
 def _record(get_engine: Callable, feedback_path, vote) -> dict:
     """Exactly what ``POST /api/feedback`` does with a vote."""
-    from recur.ingest import feedback as feedback_mod
+    from recur.serve.routes.feedback import record_vote
 
-    eng = get_engine()
-    try:
-        feedback_mod.record(feedback_path, vote.query, vote.pattern, vote.useful, build_id=eng.manifest.get("build_id"))
-    except RecurError as exc:  # the server's disk, as on /api/feedback
-        raise ApiError(503, "feedback_unavailable", str(exc)) from None
+    record_vote(feedback_path, get_engine(), vote.query, vote.pattern, vote.useful)
     return {"pattern": vote.pattern, "useful": vote.useful}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from fastapi import APIRouter, Depends
 
 from recur.ingest import feedback as feedback_mod
@@ -20,10 +22,16 @@ def feedback(body: FeedbackIn, engine=Depends(get_engine), settings: Settings = 
     """Record a 👍/👎 on a suggestion; `recur feedback export` turns 👍 into eval cases."""
     if body.pattern not in engine.docs:
         raise ApiError(404, "pattern_not_found", f"no pattern with id {body.pattern!r} in the index")
-    try:
-        feedback_mod.record(
-            settings.feedback_path, body.query, body.pattern, body.useful, build_id=engine.manifest.get("build_id")
-        )
-    except RecurError as exc:  # the server's disk, not the client's request: 503, and the vote was not taken
-        raise ApiError(503, "feedback_unavailable", str(exc)) from None
+    record_vote(settings.feedback_path, engine, body.query, body.pattern, body.useful)
     return JSONResponse({"status": "recorded", "pattern": body.pattern, "useful": body.useful}, status_code=201)
+
+
+def record_vote(path, engine, query: str, pattern: str, useful: bool) -> None:
+    """Append one vote (the API's and Slack's). A write that fails is the server's disk, not the
+    client's request: a 503 (the vote was not taken) and a warning in the server's log, since the
+    operator, not the voter, can fix it and lost votes must not go unnoticed."""
+    try:
+        feedback_mod.record(path, query, pattern, useful, build_id=engine.manifest.get("build_id"))
+    except RecurError as exc:
+        print(f"warning: {exc}", file=sys.stderr)
+        raise ApiError(503, "feedback_unavailable", str(exc)) from None
