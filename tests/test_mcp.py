@@ -514,6 +514,23 @@ def test_http_mcp_refusals_are_json_rpc_errors(served):
         assert r.headers["x-content-type-options"] == "nosniff"  # still through the app's middleware
 
 
+def test_http_mcp_behind_a_reverse_proxy_accepts_the_host_it_is_told(tmp_path):
+    """Caddy, Traefik and nginx with `proxy_set_header Host $host` pass the public host name to a
+    server bound to loopback, where the SDK refuses any Host but loopback (421): every MCP request
+    through the proxy failed. --mcp-allowed-host names the proxy's host; others are still refused."""
+    kb = small_kb(tmp_path / "kb")
+    app = fake_app(kb, tmp_path, host="127.0.0.1", mcp_allowed_hosts=("kb.example.com",))
+    with running(app) as base, httpx.Client(timeout=30) as client:
+        url = base + "/mcp"
+        proxied = {**JSON_SSE, "Host": "kb.example.com", "Origin": "https://kb.example.com"}
+        assert client.post(url, headers=proxied, json=INIT).status_code == 200
+        assert client.post(url, headers={**JSON_SSE, "Host": "kb.example.com:8443"}, json=INIT).status_code == 200
+        assert client.post(url, headers=JSON_SSE, json=INIT).status_code == 200  # loopback as before
+        assert client.post(url, headers={**JSON_SSE, "Host": "evil.example"}, json=INIT).status_code == 421
+        evil = {**JSON_SSE, "Host": "kb.example.com", "Origin": "https://evil.example"}
+        assert client.post(url, headers=evil, json=INIT).status_code == 403
+
+
 def test_http_mcp_session_cap_and_idle_timeout(tmp_path):
     """--mcp-max-sessions: past it a new session gets the SDK's 503 while open ones and the API keep
     working, and a closed session frees its place; --mcp-idle-timeout closes an idle session."""

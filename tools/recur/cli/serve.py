@@ -168,6 +168,16 @@ def _slack_secret(path) -> str | None:
     type=Range(1, 86400),
     help="Seconds an MCP session may stay idle before it is closed (its client then opens a new one; env RECUR_MCP_IDLE_TIMEOUT).",
 )
+@click.option(
+    "--mcp-allowed-host",
+    "mcp_allowed_hosts",
+    **setting("mcp_allowed_hosts"),
+    multiple=True,
+    metavar="HOST",
+    help="Bound to loopback behind a reverse proxy that passes its own Host (Caddy, Traefik, nginx with "
+    "proxy_set_header Host): also accept this host name on /mcp, where the MCP SDK refuses foreign hosts "
+    "(421) against DNS rebinding. Repeatable (env RECUR_MCP_ALLOWED_HOSTS, space-separated).",
+)
 def serve(
     kb_dir,
     index_dir,
@@ -189,6 +199,7 @@ def serve(
     site_url,
     mcp_max_sessions,
     mcp_idle_timeout,
+    mcp_allowed_hosts,
 ):
     """Serve suggestions over HTTP, the Alertmanager webhook and the built site.
 
@@ -220,6 +231,7 @@ def serve(
         host=host,
         mcp_max_sessions=mcp_max_sessions,
         mcp_idle_seconds=mcp_idle_timeout,
+        mcp_allowed_hosts=tuple(mcp_allowed_hosts or ()),
     )
     _run(app, stop, host, port, (header_timeout, send_timeout), _access(token, token_scope))
 

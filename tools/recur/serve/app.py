@@ -52,6 +52,7 @@ def create_app(
     host: str | None = None,
     mcp_max_sessions: int = config.default("mcp_max_sessions"),
     mcp_idle_seconds: float = config.default("mcp_idle_timeout"),
+    mcp_allowed_hosts: tuple = (),
 ):
     """Build the app. ``inference_threads`` bounds concurrent searches (default: one per CPU
     core; `recur serve` gives torch one thread per encode, so they do not fight for cores).
@@ -59,7 +60,8 @@ def create_app(
     ``max_concurrent`` requests at once, then 503; ``body_timeout`` seconds to send a body.
     ``slack_signing_secret`` turns on /api/slack/* (``site_url``: where pattern links in replies
     point); the MCP server is at /mcp (``host``: the SDK's DNS-rebinding checks on loopback; at
-    most ``mcp_max_sessions`` sessions open at once, each closed after ``mcp_idle_seconds`` idle).
+    most ``mcp_max_sessions`` sessions open at once, each closed after ``mcp_idle_seconds`` idle;
+    ``mcp_allowed_hosts``: a reverse proxy's host names those checks also accept).
 
     Every query goes through ``Engine.answer``, so an answer is exactly what
     ``recur suggest --json`` prints for the same text (no batch encoding: padding in a batch
@@ -81,7 +83,12 @@ def create_app(
     app.state.feedback_limiter = RateLimiter(feedback_per_minute)
     install_error_handlers(app)
     slack = {"signing_secret": slack_signing_secret, "site_url": site_url}
-    mcp = {"host": host, "max_sessions": mcp_max_sessions, "idle_seconds": mcp_idle_seconds}
+    mcp = {
+        "host": host,
+        "max_sessions": mcp_max_sessions,
+        "idle_seconds": mcp_idle_seconds,
+        "allowed_hosts": mcp_allowed_hosts,
+    }
     _routes(app, settings, slack=slack, mcp=mcp)
     _middleware(app, max_body=max_body, max_concurrent=max_concurrent, body_timeout=body_timeout)
     return app

@@ -417,6 +417,7 @@ def http_router(
     path: str = "/mcp",
     max_sessions: int = config.default("mcp_max_sessions"),
     idle_seconds: float = config.default("mcp_idle_timeout"),
+    allowed_hosts: tuple = (),
 ):
     """An ``APIRouter`` serving the MCP server at ``path`` (streamable HTTP, read-only tools), whose
     lifespan runs the SDK's session manager; ``app.include_router`` merges that lifespan into the app's.
@@ -431,6 +432,8 @@ def http_router(
 
     server = build_server(get_engine, allow_writes=False)
     security = None if host in LOOPBACK else TransportSecuritySettings(enable_dns_rebinding_protection=False)
+    if host in LOOPBACK and allowed_hosts:
+        security = _proxied(allowed_hosts)
     server.streamable_http_app(
         streamable_http_path=path,
         transport_security=security,
@@ -442,6 +445,20 @@ def http_router(
     router = APIRouter(lifespan=lambda app: manager.run())
     router.add_route(path, JsonRpcErrors(StreamableHTTPASGIApp(manager)), include_in_schema=False)
     return router
+
+
+def _proxied(hosts: tuple):
+    """The SDK's loopback checks (Host and Origin must be loopback: a web page cannot reach the
+    server by rebinding a name it controls to 127.0.0.1) widened by the names a reverse proxy in front
+    passes on, which the operator named: on any port, over http or https."""
+    from mcp.server.transport_security import TransportSecuritySettings
+
+    names = ["127.0.0.1", "localhost", "[::1]", *hosts]
+    return TransportSecuritySettings(
+        enable_dns_rebinding_protection=True,
+        allowed_hosts=[h for n in names for h in (n, f"{n}:*")],
+        allowed_origins=[o for n in names for s in ("http", "https") for o in (f"{s}://{n}", f"{s}://{n}:*")],
+    )
 
 
 class JsonRpcErrors:
