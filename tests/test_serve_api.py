@@ -400,25 +400,10 @@ def test_site_discovery_file_names_the_api(served):
     assert shipped["api"] is None
 
 
-def test_feedback_that_cannot_be_written_is_a_503_not_a_500(tmp_path):
+def test_feedback_that_cannot_be_written_is_a_503_not_a_500_and_is_logged(tmp_path, capfd):
     """Found by QA: a feedback file that became unwritable answered 500 'unexpected
-    FileNotFoundError'; the vote is refused with the one error shape and a 503."""
-    kb = small_kb(tmp_path / "kb")
-    fb = tmp_path / "feedback.jsonl"
-    app = create_app(
-        lambda: Engine.open(kb, tmp_path / "index", model="fake:64", quiet=True), site_dir=None, feedback_path=fb
-    )
-    with running(app) as base:
-        fb.mkdir()  # the file's place is taken after start-up: the append cannot happen
-        r = post(base, "/api/feedback", {"query": "ENOSPC", "pattern": "disk-full", "useful": True})
-    assert r.status_code == 503, r.text
-    error = r.json()["error"]
-    assert error["code"] == "feedback_unavailable" and str(fb) in error["message"]
-
-
-def test_a_vote_that_cannot_be_written_is_in_the_server_log(tmp_path, capfd):
-    """The voter got the 503; the operator, who can free the disk, saw nothing: no line in the
-    log said votes were being lost. Each lost vote is a warning naming the file and why."""
+    FileNotFoundError'; the vote is refused with the one error shape and a 503. And the operator,
+    who can free the disk, saw nothing: each lost vote is a warning naming the file and why."""
     kb = small_kb(tmp_path / "kb")
     fb = tmp_path / "feedback.jsonl"
     app = create_app(
@@ -428,8 +413,10 @@ def test_a_vote_that_cannot_be_written_is_in_the_server_log(tmp_path, capfd):
         fb.mkdir()  # the file's place is taken after start-up: the append cannot happen
         capfd.readouterr()
         r = post(base, "/api/feedback", {"query": "ENOSPC", "pattern": "disk-full", "useful": True})
-        assert r.status_code == 503, r.text
         log = capfd.readouterr().err
+    assert r.status_code == 503, r.text
+    error = r.json()["error"]
+    assert error["code"] == "feedback_unavailable" and str(fb) in error["message"]
     assert f"warning: {fb}: cannot record the vote (" in log, log
 
 

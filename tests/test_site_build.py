@@ -656,6 +656,15 @@ def _primary_nav(page: Path) -> str:
     return text[start : text.index("</nav>", start)]
 
 
+def _team_site(kb, repo, tmp_path, *extra):
+    """`recur site --strict` of ``kb`` with the team repository ``repo``'s mkdocs.yml (its own docs/
+    pages), no browser bundle: (the CliRunner result, the built folder)."""
+    out = tmp_path / "out"
+    args = ["site", "--kb", str(kb), "--out", str(out), "--config", str(repo / "mkdocs.yml"), "--as-of", AS_OF]
+    args += ["--no-browser-search", "--index", str(tmp_path / "none"), "--strict", *extra]
+    return CliRunner().invoke(cli, args), out
+
+
 def test_the_teams_own_pages_mkdocs_leaves_out_are_not_in_the_navigation(built, tmp_path):
     """mkdocs builds no page for docs/templates/ (its default exclusion) nor for what exclude_docs
     names: the navigation linked them anyway, a dead link on every page."""
@@ -671,9 +680,7 @@ def test_the_teams_own_pages_mkdocs_leaves_out_are_not_in_the_navigation(built, 
     (repo / "docs/drafts/wip.md").write_text("# Work in progress\n")
     cfg = repo / "mkdocs.yml"
     cfg.write_text(cfg.read_text() + "exclude_docs: |\n  drafts/\n")
-    out = tmp_path / "out"
-    args = ["site", "--kb", str(kb), "--out", str(out), "--config", str(cfg), "--as-of", AS_OF]
-    r = CliRunner().invoke(cli, [*args, "--no-browser-search", "--index", str(tmp_path / "none"), "--strict", "-q"])
+    r, out = _team_site(kb, repo, tmp_path, "-q")
     assert r.exit_code == 0, r.output
     nav = _primary_nav(out / "suggest.html")
     assert 'href="oncall.html"' in nav
@@ -701,9 +708,7 @@ def test_a_readme_in_docs_is_the_folders_readme_not_a_page_and_strict_still_buil
     (repo / "docs/runbooks/index.md").write_text("# Runbooks\n")
     (repo / "docs/guides").mkdir()
     (repo / "docs/guides/README.md").write_text("# Guides\n")
-    out = tmp_path / "out"
-    args = ["site", "--kb", str(kb), "--out", str(out), "--config", str(repo / "mkdocs.yml"), "--as-of", AS_OF]
-    r = CliRunner().invoke(cli, [*args, "--no-browser-search", "--index", str(tmp_path / "none"), "--strict"])
+    r, out = _team_site(kb, repo, tmp_path)
     assert r.exit_code == 0, r.output
     assert "README" not in r.output and "warning" not in r.output.lower(), r.output
     assert "Our docs folder" not in (out / "index.html").read_text()
