@@ -374,7 +374,7 @@ def test_an_index_that_cannot_be_written_is_refused_before_anything_is_trained(t
     out = tmp_path / ".recur" / "model"  # the KB's active model once accepted
     res = CliRunner().invoke(cli, ["tune", "--kb", str(kb), "--out", str(out), "--index", str(index), "--epochs", "1"])
     assert res.exit_code == 1 and "Traceback" not in res.output, res.output
-    assert f"{index}: cannot write the index there: Not a directory" in res.output
+    assert f"{index}: cannot write the index there: {tmp_path / 'afile'} is a file, not a folder" in res.output
     assert "Measuring" not in res.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["afile", "kb"]
 
