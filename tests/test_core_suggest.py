@@ -292,7 +292,9 @@ def test_eval_names_the_cases_that_expect_only_a_retired_pattern(run, tmp_path):
     res = run("eval", "--cases", str(cases), "--min-recall3", "0", "--min-mrr", "0")
     assert res.exit_code == 0 and "3 cases" in res.stdout, res.output
     assert "1 case(s) expect only patterns the index does not have (retired" in res.stderr, res.stderr
-    assert f"{cases}:3: old-retired" in res.stderr and ":5:" not in res.stderr
+    from recur.kb.loader import display_path  # relative to the working directory, as messages show it
+
+    assert f"{display_path(cases)}:3: old-retired" in res.stderr and ":5:" not in res.stderr
 
 
 def test_focus_is_for_long_prose_only(kb_dir, tmp_path):
