@@ -25,6 +25,7 @@ from recur.kb.writer import q
 from recur.util import files, utf8
 from recur.util.errors import RecurError
 from recur.util.files import write_atomic
+from recur.util.text import query_key
 
 DEFAULT_PATH = Path(config.default("feedback"))
 _LOCK = threading.Lock()
@@ -141,10 +142,6 @@ def read_votes(path, warn=None) -> list[dict]:
     return votes
 
 
-def _key(query: str) -> str:
-    return " ".join(query.split()).casefold()
-
-
 def confirmed_feedback(path, kb) -> list[tuple[str, str]]:
     """(query, pattern_id) pairs confirmed useful, in first-vote order.
 
@@ -169,30 +166,30 @@ def _judged(path, kb) -> list[tuple[str, str, str]]:
         from recur.kb.loader import load_kb
 
         kb = load_kb(kb)
-    existing = {(_key(c.query), pid) for c in kb.cases for pid in c.expect}
+    existing = {(query_key(c.query), pid) for c in kb.cases for pid in c.expect}
     latest: dict = {}
     for vote in read_votes(path):
-        k = (_key(vote["query"]), vote["pattern"])
+        k = (query_key(vote["query"]), vote["pattern"])
         if k in latest:
             latest[k] = (latest[k][0], vote["useful"])  # keep the first wording, the latest verdict
         else:
             latest[k] = (vote["query"].strip(), vote["useful"])
     out = []
     for (qkey, pid), (query, useful) in latest.items():
-        p = kb.patterns.get(pid)
-        why = (
-            "not useful"
-            if not useful
-            else "unknown pattern"
-            if p is None
-            else "retired pattern"
-            if p.status == "retired"
-            else "already a case"
-            if (qkey, pid) in existing
-            else "confirmed"
-        )
+        why = _verdict(useful, kb.patterns.get(pid), (qkey, pid) in existing)
         out.append((query, pid, why))
     return out
+
+
+def _verdict(useful: bool, pattern, is_case: bool) -> str:
+    """How a (query, pattern)'s latest vote counts for export: only "confirmed" is exported."""
+    if not useful:
+        return "not useful"
+    if pattern is None:
+        return "unknown pattern"
+    if pattern.status == "retired":
+        return "retired pattern"
+    return "already a case" if is_case else "confirmed"
 
 
 def cases_yaml(pairs: list[tuple[str, str]], source: str) -> str:
@@ -201,7 +198,7 @@ def cases_yaml(pairs: list[tuple[str, str]], source: str) -> str:
     two cases for one query would count a miss whichever of their patterns ranked first."""
     grouped: dict = {}
     for query, pid in pairs:
-        grouped.setdefault(_key(query), (query, []))[1].append(pid)
+        grouped.setdefault(query_key(query), (query, []))[1].append(pid)
     today = dt.date.today().isoformat()
     lines = [f"# From responder feedback ({source}, {today}): review each case before merging."]
     for query, pids in grouped.values():
@@ -238,7 +235,7 @@ def export(feedback_path, kb_dir, out=None) -> tuple[int, int, Path]:
         if data is not None and not isinstance(data, list):
             raise RecurError(f"{target}:1: cases: must be a list of {{query, expect}} entries")
     old, merged, pairs = _merge_into_cases(old, pairs)
-    added = len({_key(q) for q, _ in pairs})  # cases_yaml writes one case per query (as compared)
+    added = len({query_key(q) for q, _ in pairs})  # cases_yaml writes one case per query (as compared)
     if not added and not merged:  # every pair is already in the file: leave it as it is
         return 0, 0, target
     text = old
@@ -274,18 +271,18 @@ def _merge_into_cases(text: str, pairs: list[tuple[str, str]]) -> tuple[str, int
         return text, 0, pairs
     wanted: dict = {}
     for query, pid in pairs:
-        wanted.setdefault(_key(query), []).append(pid)
+        wanted.setdefault(query_key(query), []).append(pid)
     edits = []
     for item in root.value if isinstance(root, yaml.SequenceNode) else []:
         fields = {k.value: v for k, v in item.value} if isinstance(item, yaml.MappingNode) else {}
         q, e = fields.get("query"), fields.get("expect")
-        if not isinstance(q, yaml.ScalarNode) or e is None or _key(str(q.value)) not in wanted:
+        if not isinstance(q, yaml.ScalarNode) or e is None or query_key(str(q.value)) not in wanted:
             continue
         have = [n.value for n in e.value] if isinstance(e, yaml.SequenceNode) else [e.value]
         span = text[e.start_mark.index : e.end_mark.index]
         if "#" in span or not all(isinstance(h, str) for h in have):
             continue
-        new = have + [p for p in wanted.pop(_key(str(q.value))) if p not in have]
+        new = have + [p for p in wanted.pop(query_key(str(q.value))) if p not in have]
         if new == have:  # the file already says this (an export run twice): nothing to count or rewrite
             continue
         tail = span[len(span.rstrip()) :]  # a block list's span ends at the next line's indent: keep it
@@ -296,4 +293,4 @@ def _merge_into_cases(text: str, pairs: list[tuple[str, str]]) -> tuple[str, int
         edits.append((start, e.end_mark.index, f"{lead}[{', '.join(new)}]{tail}"))
     for start, end, replacement in sorted(edits, reverse=True):
         text = text[:start] + replacement + text[end:]
-    return text, len(edits), [(q, p) for q, p in pairs if _key(q) in wanted]
+    return text, len(edits), [(q, p) for q, p in pairs if query_key(q) in wanted]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from recur.kb.loader import load_kb
 from recur.kb.records import KB
 from recur.util.errors import Problem
+from recur.util.text import query_key
 
 
 def cross_checks(kb: KB) -> list[Problem]:
@@ -77,9 +78,8 @@ def _record_refs(kb: KB) -> list[Problem]:
             if not kb.pattern_known(pid)
         ]
         problems += [  # a slip: it links nothing more, and the author meant another id or none
-            Problem(shown, inc.line("patterns", i), f"patterns[{i}]", f"{pid!r} is listed twice", "warning")
-            for i, pid in enumerate(inc.patterns)
-            if pid in inc.patterns[:i]
+            Problem(shown, inc.line("patterns", i), f"patterns[{i}]", f"{inc.patterns[i]!r} is listed twice", "warning")
+            for i, _ in _repeats(inc.patterns)
         ]
     for path in kb.paths.values():
         shown = _shown(kb, path.relpath)
@@ -95,13 +95,18 @@ def _record_refs(kb: KB) -> list[Problem]:
                 shown,
                 path.line("steps", i, "pattern"),
                 f"steps[{i}].pattern",
-                f"{step.pattern!r} is already steps[{[s.pattern for s in path.steps].index(step.pattern)}]",
+                f"{path.steps[i].pattern!r} is already steps[{first}]",
                 "warning",
             )
-            for i, step in enumerate(path.steps)
-            if step.pattern in [s.pattern for s in path.steps[:i]]
+            for i, first in _repeats([s.pattern for s in path.steps])
         ]
     return problems
+
+
+def _repeats(ids: list) -> list[tuple[int, int]]:
+    """(position, position of its first listing) for every id listed again."""
+    first: dict = {}
+    return [(i, first[pid]) for i, pid in enumerate(ids) if first.setdefault(pid, i) != i]
 
 
 def triage_problems(kb: KB) -> list[Problem]:
@@ -173,7 +178,7 @@ def duplicate_case_warnings(kb: KB) -> list[Problem]:
     other's pattern ranks first (or, expecting the same, the query counts twice)."""
     shown, first, out = _shown(kb, "eval/cases.yml"), {}, []
     for n, case in enumerate(kb.cases):
-        key = " ".join(case.query.split()).casefold()
+        key = query_key(case.query)
         if key in first:
             m, line = first[key]
             out.append(

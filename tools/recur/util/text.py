@@ -151,3 +151,8 @@ def cut_list(lines, limit: int = 20, more: str = "… and {n} more") -> list[str
     lines = list(lines)
     shown = lines[:limit]
     return (shown + [more.format(n=len(lines) - limit)]) if len(lines) > limit else shown
+
+
+def query_key(query: str) -> str:
+    """A query as retrieval cases and feedback compare them: case and runs of spacing ignored."""
+    return " ".join(query.split()).casefold()
