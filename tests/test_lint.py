@@ -141,6 +141,38 @@ def test_strict_fails_on_warnings_not_on_notices(tmp_path):
     assert res.exit_code == 0, res.output
 
 
+def test_dates_after_today_are_warnings(tmp_path, monkeypatch):
+    """An incident dated 2062 for 2026, a pattern 'created' next year, a fix 'done' tomorrow: typos
+    that sort the record first everywhere. Warned on their own line; today's date is not."""
+    monkeypatch.chdir(tmp_path)
+    kb = small_kb(Path("kb"))  # its incidents are dated 2026-03-02 and earlier
+    write(
+        kb,
+        "patterns/network/dns-failure.md",
+        pattern_text(
+            "dns-failure", "network", signals=("SERVFAIL",), extra_front="created: 2027-01-05\nfix:\n  done: 2026-06-02"
+        ),
+    )
+    res = _run(["--strict", "--today", "2026-06-01"], kb)
+    f = "kb/patterns/network/dns-failure.md"
+    text = (kb / "patterns/network/dns-failure.md").read_text().split("\n")
+    created = next(n for n, ln in enumerate(text, 1) if ln.startswith("created:"))
+    done = next(n for n, ln in enumerate(text, 1) if ln.strip().startswith("done:"))
+    assert (
+        f"{f}:{created}: created: warning: the pattern's creation date 2027-01-05 is after today (2026-06-01)"
+        in res.output
+    )
+    assert f"{f}:{done}: fix.done: warning: the fix's done date 2026-06-02 is after today" in res.output
+    assert "incident's date" not in res.output
+    assert res.exit_code == 1
+    # the incidents of the small KB are in the future of an earlier 'today'
+    res = _run(["--today", "2026-01-01"], kb)
+    assert (
+        "incidents/2026/" in res.output and "date: warning: the incident's date 2026-03-02 is after today" in res.output
+    )
+    assert "after today" not in _run(["--today", "2027-01-05"], kb).output
+
+
 def test_stale_measured_from_last_incident_and_configurable(tmp_path):
     kb = small_kb(tmp_path / "kb")  # db-pool-exhausted matched on 2026-03-02
     k = load_kb(kb)

@@ -169,6 +169,7 @@ def authoring_warnings(
         if stale_days and stale_days > 0:
             out += _stale(kb, p, shown, stale_days, now)
     out += _placeholders_elsewhere(kb)
+    out += _future_dates(kb, now)
     return out
 
 
@@ -241,6 +242,28 @@ def _placeholders_elsewhere(kb: KB) -> list[Problem]:
                 line = path.line("steps", i, "why")
                 out.append(Problem(shown, line, f"steps[{i}].why", _still_placeholder(by), "warning"))
     return out
+
+
+def _future_dates(kb: KB, now: dt.date) -> list[Problem]:
+    """Dates of things that have happened (an incident, a pattern written, a fix done) set after
+    today: a typo (2062 for 2026) that would sort the incident first on every page and count it in
+    no report until then."""
+    found = [(i.relpath, i.line("date"), "date", i.date, "the incident's date") for i in kb.incidents.values()]
+    for p in kb.patterns.values():
+        found.append((p.relpath, p.line("created"), "created", p.created, "the pattern's creation date"))
+        done = p.fix.done if p.fix else None
+        found.append((p.relpath, p.line("fix", "done"), "fix.done", done, "the fix's done date"))
+    return [
+        Problem(
+            display_path(kb.root / relpath),
+            line,
+            name,
+            f"{what} {day.isoformat()} is after today ({now.isoformat()}): a typo in the year?",
+            "warning",
+        )
+        for relpath, line, name, day, what in sorted(found, key=lambda f: (f[0], f[1]))
+        if day is not None and day > now
+    ]
 
 
 def _heading_line(kb: KB, relpath: str, name: str) -> int:
