@@ -207,6 +207,20 @@ def test_as_of_earlier_hides_later_incidents(pm_kb):
     assert b["recurrence_after_fix"] == [] and b["counts"]["incidents_90"] == 1
 
 
+def test_as_of_earlier_reopens_fixes_done_later(pm_kb):
+    """disk-full's fix was done on 2026-02-01: as of 2026-01-20 it was still open, and overdue."""
+    before = {f["pattern"]: f for f in board(pm_kb, dt.date(2026, 1, 20))["fixes"]}
+    assert before["disk-full"]["status"] == "open" and before["disk-full"]["owner"] == "team-a"
+    assert not before["disk-full"]["overdue"]
+    late = {f["pattern"]: f for f in board(pm_kb, dt.date(2026, 2, 1))["fixes"]}
+    assert "disk-full" not in late  # done that day
+    later = pattern_text("later", "network", extra_front="created: 2026-04-01\nfix: {status: open}")
+    write(pm_kb.root, "patterns/network/later.md", later)
+    k = load_kb(pm_kb.root)
+    assert "later" not in {f["pattern"] for f in board(k, dt.date(2026, 3, 31))["fixes"]}
+    assert "later" in {f["pattern"] for f in board(k, dt.date(2026, 4, 1))["fixes"]}
+
+
 def test_month_range_crosses_years():
     assert month_range(dt.date(2026, 2, 3), 4) == ["2025-11", "2025-12", "2026-01", "2026-02"]
 

@@ -13,7 +13,8 @@ Keys of the returned dict:
   level, due, overdue, days_overdue, path}; most overdue first.
 - ``follow_ups``: open follow-ups: {incident, title, owner, due, ticket, age_days (since the incident),
   overdue, days_overdue, path}; most overdue first, then oldest.
-- ``fixes``: patterns (not retired) whose permanent fix is ``open`` / ``in-progress``: {pattern, title,
+- ``fixes``: patterns (not retired) whose permanent fix is ``open`` / ``in-progress`` on ``as_of`` (a fix
+  ``done`` after it counts as ``open``; a pattern ``created`` after it is left out): {pattern, title,
   category, status, owner, due, overdue, days_overdue, tickets, incidents (count), last_incident,
   age_days (since the first matched incident or ``created``; null if neither), path}.
 - ``by_owner``: {owner: {follow_ups, follow_ups_overdue, fixes, fixes_overdue}}; ``(unowned)`` for none.
@@ -238,7 +239,8 @@ def _fixes(patterns, incidents, as_of: dt.date) -> list:
             matched[pid].append(i)
     fixes = []
     for p in patterns.values():
-        if p.status == "retired" or p.fix is None or p.fix.status not in OPEN_FIX:
+        status = _fix_status(p, as_of)
+        if p.status == "retired" or status not in OPEN_FIX:
             continue
         late, days = _overdue(p.fix.due, as_of)
         seen = matched.get(p.id, [])
@@ -248,7 +250,7 @@ def _fixes(patterns, incidents, as_of: dt.date) -> list:
                 "pattern": p.id,
                 "title": p.title,
                 "category": p.category,
-                "status": p.fix.status,
+                "status": status,
                 "owner": p.fix.owner or p.owner,
                 "due": _iso(p.fix.due),
                 "overdue": late,
@@ -262,6 +264,16 @@ def _fixes(patterns, incidents, as_of: dt.date) -> list:
         )
     fixes.sort(key=lambda f: (-f["days_overdue"], f["due"] or "9999", -f["incidents"], f["pattern"]))
     return fixes
+
+
+def _fix_status(p, as_of: dt.date) -> str | None:
+    """The fix's status on ``as_of``: a fix ``done`` after that date was still open then (``open``: the
+    record keeps no date for ``in-progress``), and a pattern written after it had no fix yet."""
+    if p.fix is None or (p.created is not None and p.created > as_of):
+        return None
+    if p.fix.status == "done" and p.fix.done is not None and p.fix.done > as_of:
+        return "open"
+    return p.fix.status
 
 
 def owner_key(name: str) -> str:
