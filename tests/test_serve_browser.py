@@ -8,6 +8,7 @@ emits (``<div class="recur-suggest" data-api="/api">``) and ``use_directory_urls
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from contextlib import contextmanager
 from pathlib import Path
@@ -170,6 +171,22 @@ def test_a_long_pasted_log_is_cut_to_what_is_read_and_the_box_says_so(chromium, 
         page.wait_for_selector(".recur-suggest__card", timeout=15000)
         status = page.inner_text(".recur-suggest__status")
         assert "Only the first 20,000 characters of your text were read" in status, status
+        assert f"(it has {len(log.strip()):,})" in status
+        assert page.query_selector(".recur-suggest__card").get_attribute("data-pattern") == "disk-full"
+        assert not errors, errors
+
+
+def test_a_paste_of_wide_characters_is_cut_to_the_body_limit(chromium, server):
+    """20,000 characters of CJK or emoji are 60-80 KB of JSON, over the API's 64 KiB: the box showed
+    the 413 ("the request body is ... bytes") instead of suggestions. It now cuts to what fits."""
+    base, _ = server
+    log = "writes fail: No space left on device\n" + "\U0001f525" * 19000
+    with box_page(chromium, base + "/", "api") as (page, errors):
+        ask(page, log)
+        page.wait_for_selector(".recur-suggest__card", timeout=15000)
+        status = page.inner_text(".recur-suggest__status")
+        kept = int(re.search(r"Only the first ([\d,]+) characters", status).group(1).replace(",", ""))
+        assert 15000 < kept < 17000, status  # 4 bytes each: 65,536 bytes hold ~16,370 of them
         assert f"(it has {len(log.strip()):,})" in status
         assert page.query_selector(".recur-suggest__card").get_attribute("data-pattern") == "disk-full"
         assert not errors, errors

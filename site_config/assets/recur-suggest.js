@@ -105,6 +105,20 @@
     return line.trim().slice(0, 120);
   }
 
+  /* How many of ``chars`` (at most ``n``) fit the API's body limit as the JSON apiFetch sends: 20,000
+     characters of CJK, emoji or escaped control characters are 60-120 KB, over the default 64 KiB. */
+  function fitBody(chars, n, limit) {
+    var enc = new TextEncoder();
+    function fits(k) { return enc.encode(JSON.stringify({ text: chars.slice(0, k).join(""), top: TOP })).length <= limit; }
+    if (!limit || fits(n)) return n;
+    var lo = 0, hi = n;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (fits(mid)) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  }
+
   function apiFetch(url, body) {
     /* GET revalidates: recur-api.json changes with the build (a bundle added) and with the host */
     var opts = body === undefined ? { method: "GET", cache: "no-cache" } : {
@@ -122,6 +136,7 @@
   function Box(node) {
     this.node = node;
     this.api = apiBase(node.dataset.api || "/api");
+    this.maxBody = 64 * 1024;  /* recur serve's default (--max-body-kib), until recur-api.json says */
     this.mode = "probing";  /* probing | api | starting | browser | static | file */
     this.render();
     this.discover();
@@ -171,6 +186,7 @@
       }
       if (r.status === 200 && r.json && typeof r.json.api === "string") {
         self.api = apiBase(r.json.api);
+        if (typeof r.json.max_body === "number") self.maxBody = r.json.max_body;
       }
       self.probe();
     }, function () { self.probe(); });
@@ -291,8 +307,11 @@
     var text = this.text.value.trim();
     if (!text) { this.say("Type or paste what you see first.", "warn"); this.text.focus(); return; }
     var chars = Array.from(text);
-    this.cut = chars.length > MAX_CHARS ? chars.length : 0;
-    if (this.cut) text = chars.slice(0, MAX_CHARS).join("");
+    var kept = Math.min(chars.length, MAX_CHARS);
+    if (this.mode === "api") kept = fitBody(chars, kept, this.maxBody);
+    this.cut = kept < chars.length ? chars.length : 0;
+    this.kept = kept;
+    if (this.cut) text = chars.slice(0, kept).join("");
     if (this.mode === "file") return this.toFile();
     if (this.mode === "static") return this.fallback(text);
     if (this.mode === "browser") return this.submitBrowser(text);
@@ -328,7 +347,7 @@
     this.pathOf = {};  /* look-alikes are other results: link them by their paths */
     results.forEach(function (r) { self.pathOf[r.id] = r.path; });
     var where = this.mode === "browser" ? " (ranked in your browser" + (ms ? ", " + ms + " ms" : "") + ")" : "";
-    var cut = this.cut ? " Only the first " + MAX_CHARS.toLocaleString("en-US") + " characters of your text were read (it has " +
+    var cut = this.cut ? " Only the first " + this.kept.toLocaleString("en-US") + " characters of your text were read (it has " +
                          this.cut.toLocaleString("en-US") + ")." : "";
     if (!results.length) {  /* nothing to rank: the knowledge base has no patterns yet */
       this.say("No known pattern matches this: the knowledge base has no patterns yet. " + NEXT_STEPS + cut, "warn");

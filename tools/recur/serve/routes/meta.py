@@ -39,10 +39,12 @@ def metrics(m=Depends(get_metrics)):
 
 
 @router.get("/assets/recur-api.json", include_in_schema=False)
-def api_discovery():
+def api_discovery(request: Request):
     """Tells the site's suggest box that an API stands behind this copy of the site (the
-    static build ships the same file with {"api": null}, so a static host sees no 404)."""
-    return {"api": "/api"}
+    static build ships the same file with {"api": null}, so a static host sees no 404), and the
+    request body limit, so the box cuts a long paste of wide characters to fit it instead of
+    meeting a 413."""
+    return {"api": "/api", "max_body": request.app.state.max_body}
 
 
 @fallback_router.api_route(
