@@ -53,6 +53,30 @@ def test_serve_process_answers_and_stops(kb_dir, tmp_path):
     # stopped by SIGTERM as a service manager expects (main() turns SIGTERM into Ctrl-C for the
     # commands that write; serve hands it back to uvicorn, which ends the process by the signal)
     assert result["returncode"] == -signal.SIGTERM and "Interrupted" not in out
+    assert '"POST /api/suggest' not in out  # no access log unless asked for
+
+
+def test_access_log_one_combined_format_line_per_request(kb_dir, tmp_path):
+    """--access-log (here by its variable): one nginx-style line per request, a hostile user agent
+    kept on its one line; without it, no request is logged (the test above's output)."""
+    import re
+
+    env = {**os.environ, "RECUR_ACCESS_LOG": "1"}
+    with serve_process(kb_dir, tmp_path, env=env) as (base, result):
+        wait_healthy(base)
+        httpx.post(base + "/api/suggest", json={"text": "ENOSPC", "top": 1}, headers={"User-Agent": 'x"\\\t" 1.2.3.4'})
+        httpx.get(base + "/api/patterns/nope?x=1")
+    lines = result["out"].splitlines()
+    pat = r'^127\.0\.0\.1 - - \[\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d \+0000\] "%s" %d (\d+) "-" "%s" \d+ms$'
+    suggest = [
+        ln for ln in lines if re.match(pat % (r"POST /api/suggest HTTP/1\.1", 200, r'x\\"\\\\\\x09\\" 1\.2\.3\.4'), ln)
+    ]
+    assert len(suggest) == 1, lines
+    assert int(re.match(pat % (".*", 200, ".*"), suggest[0]).group(1)) > 100  # the answer's bytes
+    assert any(
+        re.match(pat % (r"GET /api/patterns/nope\?x=1 HTTP/1\.1", 404, r"python-httpx/[\d.]+"), ln) for ln in lines
+    )
+    assert not any(ln.startswith("1.2.3.4") for ln in lines)
 
 
 def test_sigterm_answers_a_request_still_running_at_the_deadline_in_the_error_shape(kb_dir, tmp_path):

@@ -47,6 +47,7 @@ SETTINGS: dict[str, Setting] = {
     "token": Setting("RECUR_TOKEN", None, "bearer token recur serve requires (see --token-scope)"),
     "host": Setting("RECUR_HOST", "127.0.0.1", "address recur serve listens on"),
     "port": Setting("RECUR_PORT", 8000, "port recur serve listens on"),
+    "access_log": Setting("RECUR_ACCESS_LOG", False, "recur serve writes an access log line per request to stderr"),
     "site_url": Setting("RECUR_SITE_URL", None, "base URL of the built site, for links in Slack replies"),
     "mcp_max_sessions": Setting(
         "RECUR_MCP_MAX_SESSIONS", 1000, "MCP sessions recur serve keeps open at once on /mcp (~40 KiB each)"

@@ -169,6 +169,13 @@ def _slack_secret(path) -> str | None:
     help="Seconds an MCP session may stay idle before it is closed (its client then opens a new one; env RECUR_MCP_IDLE_TIMEOUT).",
 )
 @click.option(
+    "--access-log",
+    **setting("access_log"),
+    is_flag=True,
+    help="Write one line per request to stderr, in the Combined Log Format nginx writes, with the time "
+    "taken (env RECUR_ACCESS_LOG=1). Off by default: query strings can carry what a responder typed.",
+)
+@click.option(
     "--mcp-allowed-host",
     "mcp_allowed_hosts",
     **setting("mcp_allowed_hosts"),
@@ -200,6 +207,7 @@ def serve(
     mcp_max_sessions,
     mcp_idle_timeout,
     mcp_allowed_hosts,
+    access_log,
 ):
     """Serve suggestions over HTTP, the Alertmanager webhook and the built site.
 
@@ -212,6 +220,11 @@ def serve(
     """
     _limit_threads(threads)
     from recur.serve.app import create_app
+
+    if access_log:
+        from recur.serve.access import enable
+
+        enable(sys.stderr)
 
     token, site = _preflight(kb_dir, index_dir, host, port, site_dir, feedback_path, token_file)
     stop = _StopOnFatal()

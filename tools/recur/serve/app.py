@@ -81,6 +81,7 @@ def create_app(
     app = _fastapi(lifespan, max_body)
     app.state.holder, app.state.settings, app.state.metrics = holder, settings, Metrics(holder)
     app.state.feedback_limiter = RateLimiter(feedback_per_minute)
+    app.state.max_body = max_body  # the suggest box cuts a long paste to fit it (assets/recur-api.json)
     install_error_handlers(app)
     slack = {"signing_secret": slack_signing_secret, "site_url": site_url}
     mcp = {
@@ -148,9 +149,10 @@ def _routes(app, settings: Settings, *, slack: dict, mcp: dict) -> None:
 
 
 def _middleware(app, *, max_body: int, max_concurrent: int, body_timeout: float) -> None:
-    """Outermost last: security headers on everything, then metrics (they see every status,
-    503s included), then the answer to a request cut short by a stop, then the concurrency bound,
+    """Outermost last: security headers on everything, then the access log and metrics (they see
+    every status, 503s included), then the answer to a request cut short by a stop, then the concurrency bound,
     then the body guard."""
+    from recur.serve.access import AccessLog
     from recur.serve.metrics import MetricsMiddleware
     from recur.serve.security import SecurityHeaders
 
@@ -165,6 +167,7 @@ def _middleware(app, *, max_body: int, max_concurrent: int, body_timeout: float)
     app.add_middleware(HeadAsGet)
     app.add_middleware(StopAnswer)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
+    app.add_middleware(AccessLog)
     app.add_middleware(SecurityHeaders)
 
 
