@@ -66,6 +66,9 @@ def test_access_log_one_combined_format_line_per_request(kb_dir, tmp_path):
         wait_healthy(base)
         httpx.post(base + "/api/suggest", json={"text": "ENOSPC", "top": 1}, headers={"User-Agent": 'x"\\\t" 1.2.3.4'})
         httpx.get(base + "/api/patterns/nope?x=1")
+        with socket.create_connection(("127.0.0.1", int(base.rsplit(":", 1)[1])), timeout=30) as s:
+            s.sendall(b"FOO / HTTP/1.1\r\nHost: x\r\n\r\n")  # answered by the protocol, before the app
+            s.recv(65536)
     lines = result["out"].splitlines()
     pat = r'^127\.0\.0\.1 - - \[\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d \+0000\] "%s" %d (\d+) "-" "%s" \d+ms$'
     suggest = [
@@ -77,6 +80,7 @@ def test_access_log_one_combined_format_line_per_request(kb_dir, tmp_path):
         re.match(pat % (r"GET /api/patterns/nope\?x=1 HTTP/1\.1", 404, r"python-httpx/[\d.]+"), ln) for ln in lines
     )
     assert not any(ln.startswith("1.2.3.4") for ln in lines)
+    assert any(re.match(r'^127\.0\.0\.1 - - \[[^]]+\] "-" 400 \d+ "-" "-" -$', ln) for ln in lines), lines
 
 
 def test_sigterm_answers_a_request_still_running_at_the_deadline_in_the_error_shape(kb_dir, tmp_path):

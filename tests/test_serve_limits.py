@@ -230,6 +230,27 @@ def test_headers_over_64_kib_are_a_431_and_ordinary_ones_pass(base):
     assert r.status_code == 200  # 16 KB of headers: fine
 
 
+def _protocol_count(base: str, status: int) -> float:
+    text = httpx.get(base + "/metrics", timeout=10).text
+    key = f'recur_http_requests_total{{method="OTHER",route="(protocol)",status="{status}"}} '
+    return next((float(ln.removeprefix(key)) for ln in text.splitlines() if ln.startswith(key)), 0.0)
+
+
+def test_errors_answered_before_the_app_are_in_the_metrics(base):
+    """A 400 the parser answers, a 431 and a 408 never reach the app: /metrics did not count them,
+    so a flood of broken requests was invisible to the error-rate alert."""
+    before = {code: _protocol_count(base, code) for code in (400, 408, 431)}
+    for request in (b"FOO / HTTP/1.1\r\nHost: x\r\n\r\n", b"GET / HTTP/1.1\r\nX-Big: " + b"a" * 70000):
+        with socket.create_connection(address(base), timeout=30) as s:
+            s.sendall(request)
+            read_reply(s)
+    with socket.create_connection(address(base), timeout=30) as s:
+        s.sendall(b"GET / HTTP/1.1\r\n")  # and nothing more: the header timeout (1.5 s here)
+        assert read_reply(s)[0] == 408
+    after = {code: _protocol_count(base, code) for code in (400, 408, 431)}
+    assert {code: after[code] - before[code] for code in after} == {400: 1, 408: 1, 431: 1}
+
+
 def test_clients_that_stop_reading_do_not_keep_the_slots(tmp_path):
     """Found by QA: a client that asks for a large file of the site (the browser bundle's model is
     23 MB) and then reads nothing held its concurrency slot for ever, waiting to write: with

@@ -45,6 +45,15 @@ def line(scope, status: int, size: int, seconds: float, now: dt.datetime | None 
     return f'{client} - - [{when}] "{request}" {status} {size} "{referer}" "{agent}" {round(seconds * 1000)}ms'
 
 
+def protocol_error(status: int, size: int, client) -> None:
+    """Log an error the HTTP protocol answered before any app ran (408, 431, 400): no request
+    line could be read, so it is ``"-"``, as nginx logs it."""
+    if LOG.isEnabledFor(logging.INFO):
+        host = (client or ("-",))[0] or "-"
+        when = dt.datetime.now(dt.timezone.utc).strftime("%d/%b/%Y:%H:%M:%S %z")
+        LOG.info(f'{host} - - [{when}] "-" {status} {size} "-" "-" -')
+
+
 class AccessLog:
     """ASGI middleware: logs every answered HTTP request to ``recur.access`` at INFO, when that
     logger is on (it costs one check per request when it is off)."""

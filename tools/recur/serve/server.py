@@ -33,6 +33,9 @@ MAX_HEADER_BYTES = 64 * 1024
 class HeaderTimeoutProtocol(HttpToolsProtocol):
     header_timeout = DEFAULT_HEADER_TIMEOUT
     send_timeout = DEFAULT_SEND_TIMEOUT
+    # (status, bytes written, client address) of each error answered here, before any app runs:
+    # the app's metrics and access log never see these requests
+    on_raw_error = None
     _header_timer = None
     _header_bytes = 0
     _send_timer = None
@@ -126,17 +129,42 @@ class HeaderTimeoutProtocol(HttpToolsProtocol):
         body = json.dumps(error_body(code, message), separators=(",", ":")).encode()
         head = [b"HTTP/1.1 " + status, b"content-type: application/json", b"content-length: " + str(len(body)).encode()]
         head += [name + b": " + value for name, value in [*HEADERS, (b"content-security-policy", CSP.encode())]]
-        self.transport.write(b"\r\n".join([*head, b"connection: close", b"", body]))
+        raw = b"\r\n".join([*head, b"connection: close", b"", body])
+        self.transport.write(raw)
         self.transport.close()
+        if self.on_raw_error is not None:
+            self.on_raw_error(int(status[:3]), len(raw), getattr(self, "client", None))
 
 
-def protocol(header_timeout: float = DEFAULT_HEADER_TIMEOUT, send_timeout: float = DEFAULT_SEND_TIMEOUT) -> type:
-    """A protocol class with these timeouts (uvicorn takes a class, not an instance)."""
+def protocol(
+    header_timeout: float = DEFAULT_HEADER_TIMEOUT, send_timeout: float = DEFAULT_SEND_TIMEOUT, on_raw_error=None
+) -> type:
+    """A protocol class with these timeouts (uvicorn takes a class, not an instance);
+    ``on_raw_error(status, size, client)`` is told of each error answered before the app."""
     return type(
         "RecurHttpProtocol",
         (HeaderTimeoutProtocol,),
-        {"header_timeout": float(header_timeout), "send_timeout": float(send_timeout)},
+        {
+            "header_timeout": float(header_timeout),
+            "send_timeout": float(send_timeout),
+            "on_raw_error": staticmethod(on_raw_error) if on_raw_error else None,
+        },
     )
+
+
+def _observer(app):
+    """What counts and logs the errors the protocol answers itself (408, 431, 400): in the app's
+    metrics, as route ``(protocol)``, and in the access log when it is on."""
+    from recur.serve.access import protocol_error
+
+    metrics = getattr(getattr(app, "state", None), "metrics", None)
+
+    def observe(status: int, size: int, client) -> None:
+        if metrics is not None:
+            metrics.requests.labels("(protocol)", "OTHER", str(status)).inc()
+        protocol_error(status, size, client)
+
+    return observe
 
 
 def config(
@@ -153,4 +181,5 @@ def config(
 
     kw.setdefault("log_level", "warning")
     kw.setdefault("access_log", False)
-    return uvicorn.Config(app, host=host, port=port, http=protocol(header_timeout, send_timeout), **kw)
+    http = protocol(header_timeout, send_timeout, _observer(app))
+    return uvicorn.Config(app, host=host, port=port, http=http, **kw)
