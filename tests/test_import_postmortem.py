@@ -138,6 +138,27 @@ def test_parse_helpers():
     assert severity_key("Major", levels) == "sev2" and severity_key("purple", levels) is None
 
 
+def test_comments_placeholders_and_links_in_a_postmortem_as_before_the_linear_rewrite():
+    """The comment, placeholder and link patterns were rewritten so that unclosed "<!--", "[", "{{"
+    cost linear time (bench/import_parse.py measures it); what they remove is unchanged."""
+    from recur.ingest.pm_markup import drop_html_comments, to_markdown
+    from recur.ingest.pm_text import strip_placeholders
+
+    assert drop_html_comments("a<!-- x -->b<!--y\nz-->c") == "a b c"
+    assert drop_html_comments("a<!-- x -->b<!-- never closed", "") == "ab<!-- never closed"
+    assert drop_html_comments("<!-- a <!-- b -->c") == " c"  # ends at the first "-->", as HTML does
+    assert strip_placeholders("[Describe the impact] done {{date}} <insert owner>").split() == ["done"]
+    assert "<!--" in strip_placeholders("ok <!-- unclosed [insert x")
+    html = "<!-- exported -->\n<!-- by tool -->\n<h2>Summary</h2><p>Disk full.</p>"
+    assert "## Summary" in to_markdown(html)
+    assert to_markdown("<!-- never closed <h2>Summary</h2>") == "<!-- never closed <h2>Summary</h2>"
+    pm = parse("# T\n\n## Summary\n\nSee [the runbook](https://x/y) and [Incident name] {{date}} YYYY-MM-DD.\n")
+    assert pm.placeholders == 3 and pm.sections["Summary"].startswith("See [the runbook]")
+    many = "".join(f"### Odd heading {i}\nline {i}\n" for i in range(300))  # unknown sub-headings
+    pm = parse("# T\n\n## Impact\n\n" + many)
+    assert len(pm.unmapped) == 0 and "**Odd heading 299**" in pm.sections["Impact"]
+
+
 def test_google_postmortem_matching_a_known_pattern(kb_dir, tmp_path):
     r = imp(kb_dir, tmp_path, "pm.md", GOOGLE)
     assert r.exit_code == 0, r.output

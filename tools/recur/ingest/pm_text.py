@@ -10,6 +10,8 @@ import contextlib
 import datetime as dt
 import re
 
+from recur.ingest.pm_markup import drop_html_comments
+
 _MON = {
     m: n
     for n, names in enumerate(
@@ -142,22 +144,22 @@ def is_placeholder(text: str | None) -> bool:
 
 def strip_placeholders(text: str) -> str:
     """Text with template placeholders and HTML comments removed."""
-    text = re.sub(r"<!--.*?-->", " ", text, flags=re.S)
+    text = drop_html_comments(text)
     text = re.sub(
         r"\[(?:insert|add|describe|enter|list|summar|explain|link|include|what|who|when|how|date|"
-        r"your|e\.g\.|example|todo|tbd|name|owner|title|yyyy|hh)[^\]]*\]",
+        r"your|e\.g\.|example|todo|tbd|name|owner|title|yyyy|hh)[^\]]{0,300}\]",  # bounded: an unclosed "[insert" scanned to the end
         " ",
         text,
         flags=re.I,
     )
     text = re.sub(
         r"<(?:insert|add|describe|enter|list|summar|explain|link|include|what|who|when|how|date|your|"
-        r"e\.g\.|example|todo|tbd|name|owner|title)[^>]*>",
+        r"e\.g\.|example|todo|tbd|name|owner|title)[^>]{0,300}>",
         " ",
         text,
         flags=re.I,
     )
-    return re.sub(r"\{\{[^}]*\}\}", " ", text)
+    return re.sub(r"\{\{[^}]{0,300}\}\}", " ", text)  # each bounded: an unclosed "{{" scanned to the end
 
 
 def clean_title(text: str | None) -> str | None:

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from recur.ingest.action_items import parse_action_items
-from recur.ingest.pm_markup import to_markdown
+from recur.ingest.pm_markup import drop_html_comments, to_markdown
 from recur.ingest.pm_text import clean_title, find_date, is_placeholder, parse_date, strip_placeholders
 
 CANONICAL = {
@@ -323,6 +323,7 @@ class _Walk:
     buf: list = field(default_factory=list)
     chunks: list = field(default_factory=list)  # (section, lines)
     dated_headings: list = field(default_factory=list)  # (date, heading as written, in timeline?)
+    unmapped: set = field(default_factory=set)  # pm.unmapped as a set: a heading is looked up in it
 
     label: str = ""
 
@@ -338,7 +339,7 @@ def _heading(pm: Postmortem, w: _Walk, level: int, text: str) -> None:
         w.dated_headings.append((day, text, w.current == "Timeline"))
         w.buf.append(f"**{text}**")
         return
-    first = w.current == "_preamble" and not w.chunks[1:] and not any(x.strip() for x in w.buf)
+    first = w.current == "_preamble" and len(w.chunks) <= 1 and not any(x.strip() for x in w.buf)
     if pm.title is None and (level == 1 or (first and not canonical(text) and not meta_key(text) and day is None)):
         pm.title = clean_title(text) or ""  # "" marks "a heading was there, but a placeholder"
         return
@@ -346,7 +347,7 @@ def _heading(pm: Postmortem, w: _Walk, level: int, text: str) -> None:
     if kind in ("date", "severity", "services", "duration"):
         w.start(f"_meta:{kind}:{text}")
         return
-    mapped_here = w.current != "_preamble" and not w.current.startswith("_meta") and w.current not in pm.unmapped
+    mapped_here = w.current != "_preamble" and not w.current.startswith("_meta") and w.current not in w.unmapped
     name = canonical(text, keywords=level <= 2 or not mapped_here)
     if name is None and level > 2 and w.current != "_preamble":
         w.buf.append(f"**{text}**")  # an unknown sub-heading stays in its section
@@ -356,6 +357,7 @@ def _heading(pm: Postmortem, w: _Walk, level: int, text: str) -> None:
         pm.mapped.append((text, name))
     else:
         pm.unmapped.append(text)
+        w.unmapped.add(text)
 
 
 def _kv_row(pm: Postmortem, w: _Walk, ln: str) -> bool:
@@ -439,7 +441,7 @@ def _walk(pm: Postmortem, lines: list[str], offset: int) -> _Walk:
 
 def _sections(pm: Postmortem, w: _Walk) -> None:
     for name, body, label in w.chunks:
-        text = re.sub(r"<!--.*?-->", "", "\n".join(body), flags=re.S).strip()
+        text = drop_html_comments("\n".join(body), "").strip()
         text = RULES_AROUND.sub("", text).strip()  # a "---" separator before the next section
         if label and _norm(label) != name.lower() and (name in pm.sections or name == "Lessons learned"):
             text = f"**{label.strip(' *_:')}**\n{text}"  # "What went well" inside Lessons learned
@@ -480,9 +482,9 @@ def _dates(pm: Postmortem, w: _Walk, body: str) -> None:
 def _template_stats(pm: Postmortem, body: str) -> None:
     pm.placeholders = len(
         re.findall(
-            r"\[[^\]\n]{2,60}\]|<[a-z][^>\n]{2,60}>|\{\{[^}\n]*\}\}|\bYYYY-MM-DD\b|"
+            r"\[[^\]\n]{2,60}\]|<[a-z][^>\n]{2,60}>|\{\{[^}\n]{0,200}\}\}|\bYYYY-MM-DD\b|"
             r"\bTBD\b|\bhh:mm\b",
-            re.sub(r"\[[^\]]*\]\([^)]*\)", "", body),
+            re.sub(r"\[[^\]]{0,500}\]\([^)]{0,2000}\)", "", body),  # links; bounded: an unclosed "[" scanned to the end
             flags=re.I,
         )
     )

@@ -1,0 +1,72 @@
+"""How `recur import`'s postmortem parser scales with hostile input, against ordinary text.
+
+    python bench/import_parse.py [--size 40000] [--factor 4]
+
+A postmortem file may be up to 1 MiB. For each kind of input, the parser is timed at --size
+characters and at --factor times that, in the same run; the ratio of the two times is ~factor for
+linear work and ~factor² for quadratic. The baseline is ordinary postmortem prose repeated. Before
+the rewrite of the comment, placeholder and link patterns, 80 KB of unclosed "<!--" took 86 s and
+of "[" 35 s (quadratic: from each one, a regex scanned to the end of the file).
+
+Prints a table and writes bench/out/import_parse.json. Figures, not assertions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+
+from recur.ingest.postmortem import parse  # noqa: E402
+
+PROSE = (
+    "The checkout service returned errors for 40 minutes after a deploy. Engineers rolled back and "
+    "the error rate recovered. Root cause: a connection pool sized for the old traffic.\n"
+)
+KINDS = {
+    "baseline: prose": lambda n: PROSE * (n // len(PROSE) + 1),
+    'unclosed "<!--"': lambda n: "<!--" * (n // 4),
+    'unclosed "["': lambda n: "[" * n,
+    'unclosed "[insert "': lambda n: "[insert " * (n // 8),
+    'unclosed "{{"': lambda n: "{{" * (n // 2),
+    'unclosed "<insert "': lambda n: "<insert " * (n // 8),
+    "setext headings": lambda n: "a\n=\n" * (n // 4),
+    "distinct sub-headings": lambda n: "".join(f"### x{i}\n" for i in range(n // 8)),
+    "table rows": lambda n: "".join(f"| Impact{i} | v |\n" for i in range(n // 16)),
+    "action items": lambda n: "".join(f"- [ ] fix {i} @a due 2026-01-01\n" for i in range(n // 32)),
+}
+
+
+def timed(text: str) -> float:
+    t0 = time.perf_counter()
+    parse(text)
+    return time.perf_counter() - t0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--size", type=int, default=40000)
+    ap.add_argument("--factor", type=int, default=4)
+    args = ap.parse_args()
+    parse("warm up")
+    rows = []
+    print(f"{'input':24} {'t(size)':>9} {'t(size×' + str(args.factor) + ')':>11} {'ratio':>6}")
+    for name, make in KINDS.items():
+        small = "## Impact\n" + make(args.size)[: args.size]
+        large = "## Impact\n" + make(args.size * args.factor)[: args.size * args.factor]
+        a, b = timed(small), timed(large)
+        rows.append({"input": name, "seconds": a, "seconds_large": b, "ratio": b / max(a, 1e-6)})
+        print(f"{name:24} {a:9.3f} {b:11.3f} {b / max(a, 1e-6):6.1f}")
+    out = ROOT / "bench" / "out" / "import_parse.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"size": args.size, "factor": args.factor, "rows": rows}, indent=2) + "\n")
+    print(f"(linear work: ratio ~{args.factor}; quadratic: ~{args.factor**2}) -> {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
