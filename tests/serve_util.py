@@ -98,3 +98,124 @@ def fake_app(kb, root, **kw):
         lambda: Engine.open(kb, root / "index", model="fake:64", quiet=True),
         **{"site_dir": None, "feedback_path": root / "fb.jsonl", **kw},
     )
+
+
+# The nginx location README's "Behind a reverse proxy" gives (PREFIX and UPSTREAM filled in):
+# the trailing slash of proxy_pass strips the prefix.
+NGINX_LOCATION = """
+    location PREFIX/ {
+        proxy_pass http://UPSTREAM/;
+        proxy_set_header Host $http_host;
+        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        proxy_set_header X-Forwarded-Proto $scheme;
+        proxy_http_version 1.1;
+        proxy_buffering off;
+    }
+"""
+
+
+def nginx_missing_reason() -> str | None:
+    import shutil
+
+    if shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/usr/local/sbin"):
+        return None
+    return "nginx is not installed (apt-get install nginx-light); the Python proxy covers the same requests"
+
+
+@contextlib.contextmanager
+def nginx_proxy(upstream: str, prefix: str, workdir):
+    """nginx on 127.0.0.1:<free port> serving ``upstream`` (http://host:port) under ``prefix`` with
+    NGINX_LOCATION; yields the public base URL, prefix included. Call nginx_missing_reason first."""
+    import shutil
+    import subprocess
+
+    exe = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/usr/local/sbin")
+    sock = free_socket()
+    port = sock.getsockname()[1]
+    sock.close()
+    workdir.mkdir(parents=True, exist_ok=True)
+    temps = "".join(
+        f"  {kind}_temp_path {workdir / kind};\n" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    location = NGINX_LOCATION.replace("PREFIX", prefix).replace("UPSTREAM", upstream.split("://", 1)[1])
+    conf = workdir / "nginx.conf"
+    conf.write_text(
+        f"daemon off;\nworker_processes 1;\npid {workdir / 'nginx.pid'};\nerror_log stderr warn;\n"
+        f"events {{ worker_connections 64; }}\nhttp {{\n  access_log off;\n{temps}"
+        # bodies in memory: run as root, nginx's workers (nobody) cannot write pytest's private tmp
+        "  client_body_buffer_size 1m;\n"
+        f"  server {{\n    listen 127.0.0.1:{port};\n{location}  }}\n}}\n"
+    )
+    proc = subprocess.Popen([exe, "-c", str(conf), "-p", str(workdir)], stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_listening(port, proc)
+        yield base + prefix
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=10)
+
+
+def _wait_listening(port: int, proc, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"nginx stopped: {proc.stderr.read()}")
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise RuntimeError(f"nginx is not listening on {port}")
+
+
+@contextlib.contextmanager
+def prefix_proxy(upstream: str, prefix: str):
+    """A small reverse proxy in Python doing what NGINX_LOCATION does: ``prefix`` + "/..." is
+    passed to ``upstream`` without the prefix, with the client's Host and X-Forwarded-For/Proto;
+    redirects are passed back as they are, not followed; ``prefix`` alone redirects to ``prefix/``
+    (as nginx does). Yields the public base URL, prefix included."""
+    import http.server
+
+    hop = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-connection"}
+    client = httpx.Client(follow_redirects=False, timeout=30)
+
+    class Proxy(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args):
+            pass
+
+        def _forward(self):
+            if self.path == prefix or self.path.startswith(prefix + "?"):
+                return self._reply(301, [("Location", prefix + "/" + self.path[len(prefix) :])], b"")
+            if not self.path.startswith(prefix + "/"):
+                return self._reply(404, [("Content-Type", "text/plain")], b"not proxied\n")
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            headers = [(k, v) for k, v in self.headers.items() if k.lower() not in hop | {"content-length"}]
+            headers += [("X-Forwarded-For", self.client_address[0]), ("X-Forwarded-Proto", "http")]
+            url = upstream + self.path[len(prefix) :]
+            r = client.request(self.command, url, headers=headers, content=body or None)
+            kept = [(k, v) for k, v in r.headers.multi_items() if k.lower() not in hop | {"content-length"}]
+            self._reply(r.status_code, kept, r.content)
+
+        def _reply(self, status: int, headers: list, body: bytes):
+            self.send_response(status)
+            for k, v in headers:
+                self.send_header(k, v)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+        do_GET = do_POST = do_HEAD = do_PUT = do_DELETE = _forward
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+        client.close()

@@ -19,14 +19,15 @@ RECUR = [sys.executable, "-m", "recur"]
 
 
 @contextlib.contextmanager
-def serve_process(kb_dir, tmp_path, env=None):
-    """`recur serve` on a free port with the fake model and no site; yields (base URL, a dict whose
-    "out" is the process's output once it has stopped)."""
+def serve_process(kb_dir, tmp_path, env=None, extra=()):
+    """`recur serve` on a free port with the fake model and no site (``extra``: more arguments);
+    yields (base URL, a dict whose "out" is the process's output once it has stopped)."""
     sock = free_socket()
     port = sock.getsockname()[1]
     sock.close()
     args = ["--kb", str(kb_dir), "--index", str(tmp_path / "index"), "--model", "fake:64"]
     args += ["--site", str(tmp_path / "no-site"), "--port", str(port), "--feedback", str(tmp_path / "fb.jsonl")]
+    args += list(extra)
     proc = subprocess.Popen(
         RECUR + ["serve", *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
     )
@@ -249,3 +250,32 @@ def test_a_timeout_that_is_not_a_number_is_a_usage_error(kb_dir, tmp_path):
         args = ["serve", "--kb", str(kb_dir), "--model", "fake:64", "--port", str(port), flag, "nan"]
         r = subprocess.run(RECUR + args, capture_output=True, text=True, timeout=60, env=env)
         assert r.returncode == 2 and f"Invalid value for '{flag}': 'nan' is not a number" in r.stderr, r.stderr
+
+
+def test_root_path_puts_the_api_docs_under_the_proxys_prefix(kb_dir, tmp_path):
+    """Behind a proxy that publishes Recur under /recur/ and strips it, /docs loaded /openapi.json and
+    its scripts from the host's root; --root-path (or RECUR_ROOT_PATH) names the prefix. Requests
+    that come straight to the server, without it (probes), are answered as before."""
+    for extra, env in ((["--root-path", "/recur/"], None), ((), {**os.environ, "RECUR_ROOT_PATH": "/recur"})):
+        with serve_process(kb_dir, tmp_path, env=env, extra=extra) as (base, result):
+            wait_healthy(base)
+            docs = httpx.get(base + "/docs").text
+            assert "url: '/recur/openapi.json'" in docs and 'src="/recur/_docs-assets/swagger-ui-bundle.js"' in docs
+            assert httpx.get(base + "/openapi.json").json()["servers"] == [{"url": "/recur"}]
+            r = httpx.post(base + "/api/suggest", json={"text": "ENOSPC", "top": 1})
+            assert r.json()["results"][0]["id"] == "disk-full"
+        assert "published by a proxy under /recur/" in result["out"], result["out"]
+    with serve_process(kb_dir, tmp_path) as (base, _):
+        wait_healthy(base)
+        assert "servers" not in httpx.get(base + "/openapi.json").json()
+
+
+def test_a_root_path_that_is_not_a_path_prefix_is_a_usage_error(kb_dir, tmp_path):
+    """The prefix is written into /docs' page and script as given: only plain path segments."""
+    for value in ("recur", "/re cur", "/recur?x", "//evil.example", "/r'ecur", "/r%C3%A9cur"):
+        args = ["serve", "--kb", str(kb_dir), "--model", "fake:64", "--port", "0", "--root-path", value]
+        r = subprocess.run(RECUR + args, capture_output=True, text=True, timeout=60)
+        assert r.returncode == 2 and "Invalid value for '--root-path'" in r.stderr and "e.g. /recur" in r.stderr, (
+            value,
+            r.stderr,
+        )

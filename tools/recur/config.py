@@ -48,6 +48,9 @@ SETTINGS: dict[str, Setting] = {
     "host": Setting("RECUR_HOST", "127.0.0.1", "address recur serve listens on"),
     "port": Setting("RECUR_PORT", 8000, "port recur serve listens on"),
     "access_log": Setting("RECUR_ACCESS_LOG", False, "recur serve writes an access log line per request to stderr"),
+    "root_path": Setting(
+        "RECUR_ROOT_PATH", None, "path prefix a reverse proxy serves recur serve under, and strips (e.g. /recur)"
+    ),
     "site_url": Setting("RECUR_SITE_URL", None, "base URL of the built site, for links in Slack replies"),
     "mcp_max_sessions": Setting(
         "RECUR_MCP_MAX_SESSIONS", 1000, "MCP sessions recur serve keeps open at once on /mcp (~40 KiB each)"

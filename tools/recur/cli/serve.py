@@ -30,6 +30,21 @@ def _check_port(host: str, port: int) -> None:
             ) from None
 
 
+def _root_path(value: str | None) -> str:
+    """--root-path as uvicorn takes it: "" for none, else "/recur" (no trailing slash). Plain
+    segments only: the prefix is written into /docs' page and script as it is."""
+    import re
+
+    raw = (value or "").strip()
+    prefix = raw.rstrip("/")
+    if prefix and not re.fullmatch(r"(/[A-Za-z0-9._~-]+)+", prefix):
+        raise click.BadParameter(
+            f"{raw!r} is not a path prefix; give the one the proxy serves Recur under, e.g. /recur "
+            "(segments of letters, digits, '.', '_', '~' and '-')"
+        )
+    return prefix
+
+
 def _access(token: str | None, scope: str) -> str:
     """The start-up line says who may write: an open server must not be a surprise."""
     if not token:
@@ -185,6 +200,15 @@ def _slack_secret(path) -> str | None:
     "proxy_set_header Host): also accept this host name on /mcp, where the MCP SDK refuses foreign hosts "
     "(421) against DNS rebinding. Repeatable (env RECUR_MCP_ALLOWED_HOSTS, space-separated).",
 )
+@click.option(
+    "--root-path",
+    **setting("root_path"),
+    metavar="PREFIX",
+    callback=lambda ctx, param, value: _root_path(value),
+    help="Behind a reverse proxy that serves Recur under PREFIX (https://host/recur/) and strips it: the "
+    "prefix, e.g. /recur, so /docs and openapi.json point under it (env RECUR_ROOT_PATH). The site and "
+    "its suggest box work under a prefix without it.",
+)
 def serve(
     kb_dir,
     index_dir,
@@ -208,6 +232,7 @@ def serve(
     mcp_idle_timeout,
     mcp_allowed_hosts,
     access_log,
+    root_path,
 ):
     """Serve suggestions over HTTP, the Alertmanager webhook and the built site.
 
@@ -246,7 +271,7 @@ def serve(
         mcp_idle_seconds=mcp_idle_timeout,
         mcp_allowed_hosts=tuple(mcp_allowed_hosts or ()),
     )
-    _run(app, stop, host, port, (header_timeout, send_timeout), _access(token, token_scope))
+    _run(app, stop, (host, port, root_path), (header_timeout, send_timeout), _access(token, token_scope))
 
 
 def _limit_threads(threads: int) -> None:
@@ -305,24 +330,32 @@ class _StopOnFatal:
             self.server.should_exit = True
 
 
-def _run(app, stop: _StopOnFatal, host: str, port: int, timeouts: tuple, access: str) -> None:
+def _run(app, stop: _StopOnFatal, where: tuple, timeouts: tuple, access: str) -> None:
     """Serve ``app`` with uvicorn until it stops; exit 1 when it stopped because of ``stop``.
-    ``timeouts``: (header, send) seconds."""
+    ``where``: (host, port, root path); ``timeouts``: (header, send) seconds."""
     import signal
 
     import uvicorn
 
     from recur.serve import server as serve_server
 
+    host, port, root_path = where
     header_timeout, send_timeout = timeouts
     stop.server = uvicorn.Server(
         serve_server.config(
-            app, host, port, header_timeout=header_timeout, send_timeout=send_timeout, timeout_graceful_shutdown=5
+            app,
+            host,
+            port,
+            header_timeout=header_timeout,
+            send_timeout=send_timeout,
+            timeout_graceful_shutdown=5,
+            root_path=root_path,
         )
     )
     shown = f"[{host}]" if ":" in host else host
+    proxied = f", published by a proxy under {root_path}/" if root_path else ""
     click.echo(
-        f"Recur on http://{shown}:{port}/ (API docs: /docs, metrics: /metrics); {access}. "
+        f"Recur on http://{shown}:{port}/{proxied} (API docs: /docs, metrics: /metrics); {access}. "
         "Loading the model and index...",
         err=True,
     )

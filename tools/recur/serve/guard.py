@@ -10,13 +10,16 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from pathlib import Path
 
+import anyio
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from recur.serve.prefix import rebase_404, relative_redirect, route_path, up_to_root
 from recur.util.errors import RecurError
 
 DEFAULT_MAX_BODY = 64 * 1024
@@ -170,11 +173,12 @@ class BodyGuard:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
             return await self.app(scope, receive, send)
-        limit = self.limits.get(scope["path"], self.max_body)
+        path = route_path(scope)  # behind --root-path, scope["path"] starts with the prefix
+        limit = self.limits.get(path, self.max_body)
         try:
-            self._check_headers(scope, limit)
+            self._check_headers(scope, path, limit)
             body = await self._read(receive, limit)
-            if scope["method"] == "POST" and scope["path"] in self.json_paths:
+            if scope["method"] == "POST" and path in self.json_paths:
                 _check_encoding(body)
         except _Gone:
             return
@@ -186,7 +190,7 @@ class BodyGuard:
             scope, replaying({"type": "http.request", "body": body, "more_body": False}, receive), send
         )
 
-    def _check_headers(self, scope, limit: int) -> None:
+    def _check_headers(self, scope, path: str, limit: int) -> None:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
         length = headers.get("content-length")
         if length is not None:
@@ -199,7 +203,7 @@ class BodyGuard:
                     f"the request body is {int(length)} bytes; the limit is {limit} bytes",
                     drain=int(length) <= DRAIN_MAX_BYTES,
                 )
-        if scope["method"] == "POST" and scope["path"] in self.json_paths:
+        if scope["method"] == "POST" and path in self.json_paths:
             ctype = headers.get("content-type", "").split(";")[0].strip().lower()
             if ctype != "application/json" and not (ctype.startswith("application/") and ctype.endswith("+json")):
                 raise _Reject(
@@ -320,9 +324,9 @@ class ConcurrencyLimit:
         self.on_reject = on_reject
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or scope["path"] in self.EXEMPT:
+        if scope["type"] != "http" or route_path(scope) in self.EXEMPT:
             return await self.app(scope, receive, send)
-        stream = scope["method"] == "GET" and scope["path"].rstrip("/") == "/mcp"
+        stream = scope["method"] == "GET" and route_path(scope).rstrip("/") == "/mcp"
         pool, limit = ("streams", self.stream_limit) if stream else ("in_flight", self.limit)
         if getattr(self, pool) >= limit:  # one event loop: no lock needed around the counters
             if self.on_reject:
@@ -384,9 +388,19 @@ class SiteFiles(StaticFiles):
             raise StarletteHTTPException(404) from None
 
     async def get_response(self, path, scope):
+        """Behind a proxy that serves the site under a prefix (/recur/), the folder redirect and
+        the 404 page must not point at the host's root: both are made relative (prefix.py)."""
         response = await super().get_response(path, scope)
-        if response.status_code == 404 and not (_wants_html(scope) and response.media_type == "text/html"):
-            raise StarletteHTTPException(404)
+        if response.status_code == 404:
+            if not (_wants_html(scope) and response.media_type == "text/html"):
+                raise StarletteHTTPException(404)
+            try:
+                page = await anyio.to_thread.run_sync(Path(response.path).read_bytes)
+            except OSError:  # gone since it was found: the site is being swapped for a rebuild
+                raise StarletteHTTPException(404) from None
+            return HTMLResponse(rebase_404(page, up_to_root(scope)), status_code=404)
+        if isinstance(response, RedirectResponse):  # /patterns -> /patterns/
+            response.headers["location"] = relative_redirect(scope)
         return response
 
 
@@ -405,7 +419,7 @@ class HeadAsGet:
         self.app = app
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or scope["method"] != "HEAD" or scope["path"].rstrip("/") == "/mcp":
+        if scope["type"] != "http" or scope["method"] != "HEAD" or route_path(scope).rstrip("/") == "/mcp":
             return await self.app(scope, receive, send)
 
         async def without_body(message):

@@ -13,6 +13,8 @@ import time
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
+from recur.serve.prefix import route_path
+
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 
 
@@ -111,7 +113,7 @@ def _route_label(scope) -> str:
     route = scope.get("route")
     if route is not None and getattr(route, "path", None):
         return route.path
-    path = scope.get("path", "")
+    path = route_path(scope)
     if path.rstrip("/") == "/mcp":  # a mounted app, not a route with a template: was "site"
         return "/mcp"
     if path in FIXED_ROUTES:

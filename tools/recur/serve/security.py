@@ -18,6 +18,7 @@ from fastapi import Depends, Request
 
 from recur.serve.deps import Settings, get_settings
 from recur.serve.guard import ApiError
+from recur.serve.prefix import route_path
 from recur.util.errors import RecurError
 from recur.util.utf8 import decode
 
@@ -173,7 +174,7 @@ class SecurityHeaders:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        if scope["path"] in DOC_PAGES:
+        if route_path(scope) in DOC_PAGES:
             return await self._doc_page(scope, receive, send)
 
         async def with_headers(message):

@@ -7,6 +7,7 @@ from fastapi.responses import Response
 
 from recur.serve.deps import Settings, errors, get_engine, get_holder, get_metrics, get_settings
 from recur.serve.guard import ApiError
+from recur.serve.prefix import route_path
 from recur.serve.security import require_read
 
 router = APIRouter()
@@ -56,7 +57,7 @@ def api_fallback(request: Request, rest: str):
     from fastapi.routing import APIRoute
     from starlette.routing import Match
 
-    scope = {"type": "http", "path": request.url.path, "method": request.method}
+    scope = {"type": "http", "path": route_path(request.scope), "method": request.method}
     routes = [r for router in request.app.state.api_routers for r in router.routes]
     for route in routes:
         if isinstance(route, APIRoute):

@@ -1,0 +1,71 @@
+"""Serving under a path prefix: a reverse proxy publishes `recur serve` at https://host/recur/ and
+strips /recur before passing a request on.
+
+The built site links relatively (mkdocs), and the suggest box finds the API beside the site root,
+so most of it works under any prefix as it is. Two answers of the site were not relative: the
+redirect of a folder URL to its trailing slash (Starlette writes an absolute URL from the path it
+saw, without the prefix) and the 404 page (mkdocs builds it with root-absolute links, ``/assets/…``,
+as it is served at any depth). Both are made relative to the URL the browser asked for, so they
+work behind any prefix, and without one, with no setting.
+
+What must know the prefix (/docs, /redoc and openapi.json, which FastAPI builds from ASGI's
+``root_path``) is told it by uvicorn's ``root_path`` (`recur serve --root-path`). uvicorn then puts
+the prefix in front of ``scope["path"]``; the middleware that picks a path's limits or exemptions
+reads ``route_path(scope)``, the path without it, as Starlette's routing does.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import quote
+
+# the 404 page's root-absolute references: attributes (href, src, and the data-scope of
+# recur-md-base.js) and mkdocs-material's config JSON ("base", "search"); never "//host" ones
+_ATTR = r'(\s(?:href|src|data-scope)=")'
+_CONFIG = re.compile(rb'<script id="__config" type="application/json">(.*?)</script>', re.S)
+
+
+def route_path(scope) -> str:
+    """The request's path without the ``root_path`` uvicorn put in front of it (Starlette's rule)."""
+    path, root = scope.get("path", ""), scope.get("root_path", "")
+    if root and path.startswith(root) and (len(path) == len(root) or path[len(root)] == "/"):
+        return path[len(root) :] or "/"
+    return path
+
+
+def up_to_root(scope) -> str:
+    """The relative URL from the page the browser asked for to the site root: "./" for /x,
+    "../../" for /a/b/c (empty segments count, as the browser resolves them)."""
+    raw, root = scope.get("raw_path") or scope.get("path", "").encode(), scope.get("root_path", "").encode()
+    if root and raw.startswith(root):
+        raw = raw[len(root) :]
+    depth = raw.split(b"?")[0].count(b"/") - 1
+    return "../" * depth if depth > 0 else "./"
+
+
+def relative_redirect(scope) -> str:
+    """The Location of a folder URL's redirect to its trailing slash, relative to the folder
+    itself ("./patterns/" for /patterns), so it keeps whatever prefix the browser used; "./"
+    keeps a segment with a colon from reading as a scheme."""
+    segment = route_path(scope).rsplit("/", 1)[-1]
+    query = scope.get("query_string", b"").decode("latin-1")
+    return "./" + quote(segment, safe="!$&'()*+,;=:@~") + "/" + ("?" + query if query else "")
+
+
+def rebase_404(page: bytes, up: str) -> bytes:
+    """mkdocs' 404 page with its root-absolute references made relative (``up``: from
+    ``up_to_root``). The root they start from is the page's own "base" (mkdocs: the path of
+    ``site_url``, "/" without one)."""
+    config = _CONFIG.search(page)
+    try:
+        base = json.loads(config.group(1))["base"] if config else "/"
+    except (ValueError, KeyError, TypeError):
+        return page
+    if not isinstance(base, str) or not base.startswith("/"):
+        return page  # already relative (a site built otherwise): nothing to do
+    base = base.rstrip("/") + "/"
+    attr = re.compile((_ATTR + re.escape(base) + r"(?!/)").encode())
+    page = attr.sub(lambda m: m.group(1) + up.encode(), page)
+    value = re.compile(rb'("(?:base|search)": ")' + re.escape(base.encode()) + rb"(?!/)")
+    return value.sub(lambda m: m.group(1) + up.encode(), page)
