@@ -243,13 +243,8 @@ def serve(
     documentation at /docs (works offline). MCP (streamable HTTP, read-only tools): /mcp.
     Slack: POST /api/slack/commands and /api/slack/interactions, with a signing secret.
     """
-    _limit_threads(threads)
+    _process_setup(threads, access_log)
     from recur.serve.app import create_app
-
-    if access_log:
-        from recur.serve.access import enable
-
-        enable(sys.stderr)
 
     token, site = _preflight(kb_dir, index_dir, host, port, site_dir, feedback_path, token_file)
     stop = _StopOnFatal()
@@ -274,11 +269,16 @@ def serve(
     _run(app, stop, (host, port, root_path), (header_timeout, send_timeout), _access(token, token_scope))
 
 
-def _limit_threads(threads: int) -> None:
-    """Before numpy/torch load: BLAS and OpenMP pools of the same size, no idle spinning."""
+def _process_setup(threads: int, access_log: bool) -> None:
+    """Before numpy/torch load: BLAS and OpenMP pools of the same size, no idle spinning. And the
+    access log on stderr, when asked for."""
     if threads:
         for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
             os.environ.setdefault(var, str(threads))
+    if access_log:
+        from recur.serve.access import enable
+
+        enable(sys.stderr)
 
 
 def _preflight(kb_dir, index_dir, host: str, port: int, site_dir, feedback_path, token_file) -> tuple:
