@@ -231,6 +231,34 @@ def test_a_draft_from_a_title_with_accents_keeps_its_letters(kb_dir, tmp_path):
     assert json.loads(r.output)["draft"]["id"] == "vorschaubilder-fehlen-fur-jeden-mandanten"
 
 
+def test_a_draft_from_one_very_long_word_has_an_id_a_file_system_takes(kb_dir, tmp_path):
+    """Found by fuzzing: a title of one 300-letter word made a 300-character id and file name
+    ("File name too long"), and nothing was imported."""
+    pm = ATLASSIAN.replace("Thumbnails stopped rendering for every tenant", "thumbnail" * 35 + " broke")
+    r = imp(kb_dir, tmp_path, "long.md", pm, "--category", "software")
+    assert r.exit_code == 0, r.output
+    draft = json.loads(r.output)["draft"]["id"]
+    assert draft.startswith("thumbnailthumbnail") and len(draft) <= 60
+
+
+def test_a_draft_keeps_its_sections_whatever_the_postmortem_has_in_them(kb_dir, tmp_path):
+    """Found by fuzzing: a Fault section with a code fence left open (or a '## ' line in a table
+    cell) swallowed the draft's Runbook, and recur check then failed on the imported draft."""
+    pm = ATLASSIAN.replace("so the worker retried forever.", "so the worker retried forever.\n```log\nretry 1")
+    pm = pm.replace(
+        "## Leadup", "## Summary\nThumbnails broke:\n~~~\nImageDecodeError (the paste ends here)\n\n## Leadup"
+    )
+    r = imp(kb_dir, tmp_path, "fence.md", pm, "--category", "software")
+    assert r.exit_code == 0, r.output
+    draft = json.loads(r.output)["draft"]
+    check = CliRunner().invoke(cli, ["check", "--kb", str(kb_dir), "--quiet"])
+    assert check.exit_code == 0, check.output
+    p = load_kb(kb_dir).patterns[draft["id"]]
+    # Markdown's rule: the open fence runs to the end of the postmortem, all of it in the Summary
+    assert p.runbook and "ImageDecodeError" in p.summary and "retry 1" in p.summary
+    assert [s for s in p.sections] == ["Summary", "Runbook", "Compare with", "References"]
+
+
 def test_a_postmortem_too_large_for_an_incident_record_is_refused_before_anything_is_written(kb_dir, tmp_path):
     """It became a record `recur check` refuses (over its 1 MiB limit): an import check then failed."""
     before = _files(kb_dir)

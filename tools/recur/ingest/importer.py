@@ -444,7 +444,7 @@ def _draft(kb, pm, meta: dict, cands: list, category, source_file, imported: dic
     cat = category or (_category(kb, cands[0]["id"]) if cands else None)
     if not cat or not KEBAB.fullmatch(cat):
         raise RecurError("--category: needed for the draft pattern (no existing pattern to take it from)")
-    draft_id = base = slugify(meta["title"], max_words=6, drop_stopwords=True, empty="imported", fold=True)
+    draft_id = base = slugify(meta["title"], max_words=6, drop_stopwords=True, max_len=60, empty="imported", fold=True)
     n = 2
     while kb.pattern_known(draft_id):
         draft_id, n = f"{base}-{n}", n + 1

@@ -86,11 +86,18 @@ def section_text(text: str) -> str:
 
 
 def section_lines(body) -> list[str]:
+    """A section's lines. Text goes through ``section_text`` and a list item is kept on its one
+    line: text from a postmortem or a flag with a ``## `` line or an open fence in it wrote a file
+    whose later sections (the Runbook) were swallowed, and ``recur check`` then failed on it."""
     if isinstance(body, Numbered):
-        return [f"{n}. {item}" for n, item in enumerate(body.items, 1)]
+        return [f"{n}. {_one_line(item)}" for n, item in enumerate(body.items, 1)]
     if isinstance(body, Bullets):
-        return [f"- {item}" for item in body.items]
-    return [str(body).strip()]
+        return [f"- {_one_line(item)}" for item in body.items]
+    return [section_text(body)]
+
+
+def _one_line(item) -> str:
+    return " ".join(str(item).split())
 
 
 def pattern_markdown(front, sections, preamble=()) -> str:
