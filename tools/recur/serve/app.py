@@ -18,7 +18,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from recur import config
-from recur.serve.deps import ALERTMANAGER_MAX_BODY, Settings, get_engine
+from recur.serve.deps import ALERTMANAGER_MAX_BODY, Settings, errors, get_engine
 from recur.serve.guard import (
     DEFAULT_MAX_BODY,
     BodyGuard,
@@ -126,6 +126,25 @@ def _fastapi(lifespan, max_body: int):
     )
 
 
+def _one_error_shape(app) -> None:
+    """The published 422s in the one error shape: FastAPI documents its own validation error body
+    (HTTPValidationError) on a route with parameters that does not list 422 itself, a body this
+    server never sends (install_error_handlers answers validation errors in the one shape)."""
+    plain = app.openapi  # builds the document once and keeps it (app.openapi_schema)
+
+    def openapi() -> dict:
+        spec = plain()
+        for operation in (op for path in spec.get("paths", {}).values() for op in path.values()):
+            responses = operation.get("responses", {})
+            if "HTTPValidationError" in str(responses.get("422", "")):
+                responses["422"] = errors(422)[422]
+        for name in ("HTTPValidationError", "ValidationError"):
+            spec.get("components", {}).get("schemas", {}).pop(name, None)
+        return spec
+
+    app.openapi = openapi
+
+
 def _routes(app, settings: Settings, *, slack: dict, mcp: dict) -> None:
     from recur.serve.mcp_server import http_router
     from recur.serve.routes import alertmanager, feedback, meta, patterns, site, suggest
@@ -146,6 +165,7 @@ def _routes(app, settings: Settings, *, slack: dict, mcp: dict) -> None:
     # the catch-all 404/405 for /api goes after every API route, and the site after everything
     app.include_router(meta.fallback_router)
     site.mount_site(app, settings)
+    _one_error_shape(app)
 
 
 def _middleware(app, *, max_body: int, max_concurrent: int, body_timeout: float) -> None:

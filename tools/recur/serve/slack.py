@@ -29,6 +29,7 @@ from urllib.parse import parse_qs
 from fastapi import Request  # at module level: the routes' annotations are resolved in this module's globals
 
 from recur.retrieval.patterns import site_page
+from recur.serve.deps import errors
 from recur.serve.guard import ApiError
 
 WINDOW = 5 * 60  # seconds: Slack's own bound on a request's age, and how long a signature is remembered
@@ -223,7 +224,7 @@ def slack_router(
         gate.check(body, request.headers)
         return {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True).items()}
 
-    @router.post("/api/slack/commands", include_in_schema=True)
+    @router.post("/api/slack/commands", **COMMAND_DOC)
     async def slack_command(request: Request):
         """A Slack slash command (`/recur <what you see>`, form-encoded, signed by Slack)."""
         form = await verified_form(request)
@@ -236,7 +237,7 @@ def slack_router(
             )
         )
 
-    @router.post("/api/slack/interactions", include_in_schema=True)
+    @router.post("/api/slack/interactions", **INTERACTION_DOC)
     async def slack_interaction(request: Request):
         """Slack's interactivity payloads: the 👍 / 👎 buttons of a reply, recorded as feedback."""
         from fastapi.concurrency import run_in_threadpool
@@ -251,6 +252,41 @@ def slack_router(
         return JSONResponse({"status": "recorded", "votes": recorded})
 
     return router
+
+
+# What the published OpenAPI document says of the routes' requests: the form fields read, and Slack's
+# signature headers (404 slack_not_configured without a signing secret, 401 bad_signature without them).
+COMMAND_FORM = {
+    "text": {"type": "string", "description": "What the user typed after /recur ('share ...' posts in the channel)."},
+    "response_url": {"type": "string", "description": "Where a late answer is posted."},
+}
+INTERACTION_FORM = {
+    "payload": {"type": "string", "description": "Slack's block_actions payload (JSON): the 👍 / 👎 button pressed."}
+}
+SIGNATURE_HEADERS = {
+    "X-Slack-Signature": "v0=<hex HMAC-SHA256 of v0:<timestamp>:<body> with the signing secret>",
+    "X-Slack-Request-Timestamp": "Unix time the request was signed; at most 5 minutes off.",
+}
+
+
+def _signed_form(fields: dict) -> dict:
+    """``openapi_extra`` of a Slack route: its form-encoded body and signature headers (the route reads
+    the raw body itself, to check the signature, so FastAPI cannot describe them)."""
+    form = {"type": "object", "properties": fields}
+    return {
+        "parameters": [
+            {"name": name, "in": "header", "required": True, "description": text, "schema": {"type": "string"}}
+            for name, text in SIGNATURE_HEADERS.items()
+        ],
+        "requestBody": {"content": {"application/x-www-form-urlencoded": {"schema": form}}},
+    }
+
+
+COMMAND_DOC = {"responses": errors(400, 401, 404, 408, 413, 503), "openapi_extra": _signed_form(COMMAND_FORM)}
+INTERACTION_DOC = {
+    "responses": errors(400, 401, 404, 408, 413, 422, 503),
+    "openapi_extra": _signed_form(INTERACTION_FORM),
+}
 
 
 def _command_text(text: str) -> tuple[str, bool]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import Response
+from fastapi.responses import PlainTextResponse, Response
 
 from recur.serve.deps import Settings, errors, get_engine, get_holder, get_metrics, get_settings
 from recur.serve.guard import ApiError
@@ -31,7 +31,14 @@ def healthz(engine=Depends(get_engine), holder=Depends(get_holder), settings: Se
     }
 
 
-@router.get("/metrics", tags=["health"], dependencies=[Depends(require_read)], responses=errors(401))
+# response_class: the published 200 is text/plain (Prometheus text format), not FastAPI's default JSON
+@router.get(
+    "/metrics",
+    tags=["health"],
+    dependencies=[Depends(require_read)],
+    response_class=PlainTextResponse,
+    responses=errors(401),
+)
 def metrics(m=Depends(get_metrics)):
     """The server's own metrics in Prometheus text format."""
     from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
