@@ -7,11 +7,14 @@ Runs against a real uvicorn server (fake:64 encoder); the checks use jsonschema 
 
 from __future__ import annotations
 
+import re
+import sys
+
 import httpx
 import jsonschema
 import pytest
 from kbfactory import small_kb
-from serve_util import fake_app, running
+from serve_util import alert_payload, fake_app, running
 
 from recur.serve.deps import ERROR_SCHEMA
 
@@ -78,3 +81,50 @@ def test_slack_routes_publish_their_form_and_signature(served):
             "X-Slack-Signature",
             "X-Slack-Request-Timestamp",
         }
+
+
+FEEDBACK = {"query": "disk is full", "pattern": "disk-full", "useful": True}
+BODIES = [
+    ("/api/suggest", {"text": "disk full", "top": 2}),
+    ("/api/suggest", {"text": "\ufeffdisk"}),  # U+FEFF is not white space to str.strip()
+    ("/api/suggest", {"text": ""}),
+    ("/api/suggest", {"text": " \t\u3000\u2028"}),
+    ("/api/suggest", {"text": "\x1c"}),  # white space to str.strip(), text to a JSON Schema \S
+    ("/api/suggest", {"text": "disk", "top": 2.5}),
+    ("/api/suggest", {"text": "disk", "top": True}),
+    ("/api/suggest", {"text": "disk", "top": 51.0}),
+    ("/api/feedback", FEEDBACK),
+    ("/api/feedback", {**FEEDBACK, "query": "\x1f\x85"}),
+    ("/api/feedback", {**FEEDBACK, "pattern": " "}),
+    ("/api/alertmanager", alert_payload({"labels": {"alertname": "DiskFull"}})),
+    ("/api/alertmanager", {**alert_payload({"labels": {"alertname": "DiskFull"}}), "version": "1"}),
+    ("/api/alertmanager", {**alert_payload(), "version": ""}),  # was schema-valid (any string), then a 422
+    ("/api/alertmanager", {**alert_payload(), "version": "5"}),
+]
+
+
+@pytest.mark.parametrize("path, body", BODIES)
+def test_a_body_is_accepted_exactly_when_it_fits_the_published_schema(served, path, body):
+    base, spec = served
+    schema = spec["paths"][path]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    r = httpx.post(base + path, json=body, timeout=30)
+    assert_documented(spec, "POST", path, r)
+    assert r.is_success == check(spec, schema, body), (body, r.status_code, r.text[:200])
+
+
+@pytest.mark.parametrize("top, ok", [("0", False), ("1", True), ("50", True), ("51", False)])
+def test_alertmanager_top_range_is_published(served, top, ok):
+    base, spec = served
+    (param,) = [p for p in spec["paths"]["/api/alertmanager"]["post"]["parameters"] if p["name"] == "top"]
+    assert check(spec, param["schema"], int(top)) is ok
+    r = httpx.post(base + "/api/alertmanager", params={"top": top}, json=alert_payload(), timeout=30)
+    assert r.is_success is ok, r.text
+
+
+def test_not_blank_pattern_is_python_white_space_exactly():
+    """The published pattern agrees with str.strip() on every code point."""
+    from recur.serve.models import NOT_BLANK
+
+    pattern = re.compile(NOT_BLANK["pattern"])
+    wrong = [hex(c) for c in range(sys.maxunicode + 1) if bool(pattern.fullmatch(chr(c))) == chr(c).isspace()]
+    assert not wrong

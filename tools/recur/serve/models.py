@@ -16,6 +16,11 @@ Str = Annotated[StrictStr, AfterValidator(clean)]
 
 MAX_TEXT = MAX_QUERY_CHARS  # characters of one query (a pasted log excerpt); the body limit caps it anyway
 MAX_TOP = 50  # same range as `recur suggest --top`
+# The published schema of a text field: at least one character that is not white space (JSON Schema's
+# ``pattern`` matches anywhere in the string), as ``_text`` checks; a blank one is a 422. The white space
+# is spelled out, every character str.strip() removes: a JSON Schema ``\S`` (ECMA-262) counts U+001C-U+001F
+# and U+0085 as text and U+FEFF as space, where Python does the opposite.
+NOT_BLANK = {"pattern": r"[^\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"}
 MAX_ALERTS = 100  # alerts answered from one webhook call; the rest are reported as skipped
 # Alerts read from one webhook call, counted before any is parsed. Each costs ~10 µs and ~800 bytes to
 # parse: 4 MiB of empty alerts ({}) was 1.4 million of them, 13 s of the event loop and 1.2 GB. A real
@@ -40,7 +45,10 @@ class SuggestIn(BaseModel):
         extra="ignore",
         json_schema_extra={"examples": [{"text": "checkout 502s after deploy, pods restarting", "top": 5}]},
     )
-    text: StrictStr = Field(description="What you see: a description, an alert, a log line.")
+    text: StrictStr = Field(
+        description=f"What you see: a description, an alert, a log line (not blank; at most {MAX_TEXT:,} characters).",
+        json_schema_extra=NOT_BLANK,
+    )
     top: StrictInt = Field(5, ge=1, le=MAX_TOP, description="How many patterns to return.")
 
     @field_validator("text")
@@ -54,12 +62,21 @@ class FeedbackIn(BaseModel):
         extra="ignore",
         json_schema_extra={
             "examples": [
-                {"query": "FATAL: sorry, too many clients already", "pattern": "db-pool-exhausted", "useful": True}
+                {
+                    "query": "FATAL: sorry, too many clients already",
+                    "pattern": "db-connection-pool-exhausted",
+                    "useful": True,
+                }
             ]
         },
     )
-    query: StrictStr = Field(description="The text the suggestion was made for.")
-    pattern: StrictStr = Field(description="The pattern id that was suggested.")
+    query: StrictStr = Field(
+        description="The text the suggestion was made for (not blank).", json_schema_extra=NOT_BLANK
+    )
+    pattern: StrictStr = Field(
+        description="The pattern id that was suggested (not blank; at most 200 characters).",
+        json_schema_extra=NOT_BLANK,
+    )
     useful: StrictBool = Field(description="true for 👍, false for 👎.")
 
     @field_validator("query")
@@ -92,7 +109,9 @@ class AlertmanagerIn(BaseModel):
     reads are checked, others are ignored."""
 
     model_config = ConfigDict(extra="ignore")
-    version: Str = Field(description='"4" (Alertmanager) or "1" (Grafana).')
+    version: Str = Field(
+        description='"4" (Alertmanager) or "1" (Grafana).', json_schema_extra={"enum": list(WEBHOOK_VERSIONS)}
+    )
     status: Str = "firing"
     receiver: Str | None = None
     groupKey: Str | None = None

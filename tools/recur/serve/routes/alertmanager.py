@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 
 from recur.serve.deps import JSONResponse, errors, get_engine, get_gate, get_metrics
 from recur.serve.guard import ApiError
@@ -25,7 +25,8 @@ router = APIRouter(tags=["suggest"], dependencies=[Depends(require_read)])
 @router.post("/api/alertmanager", responses=errors(400, 401, 408, 413, 415, 422, 503))
 def alertmanager(
     body: AlertmanagerIn,
-    top: int = 3,
+    # the range is published here and checked in the route, for the message that names the limit
+    top: int = Query(3, json_schema_extra={"minimum": 1, "maximum": MAX_TOP}),
     brief: bool = False,
     engine=Depends(get_engine),
     gate=Depends(get_gate),
