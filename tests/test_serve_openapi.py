@@ -86,6 +86,7 @@ def test_slack_routes_publish_their_form_and_signature(served):
 FEEDBACK = {"query": "disk is full", "pattern": "disk-full", "useful": True}
 BODIES = [
     ("/api/suggest", {"text": "disk full", "top": 2}),
+    ("/api/suggest", {"text": "disk full", "top": 20.0}),  # JSON Schema's integer: refused before
     ("/api/suggest", {"text": "\ufeffdisk"}),  # U+FEFF is not white space to str.strip()
     ("/api/suggest", {"text": ""}),
     ("/api/suggest", {"text": " \t\u3000\u2028"}),

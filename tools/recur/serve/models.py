@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    field_validator,
+)
 
 from recur.retrieval.search import MAX_QUERY_CHARS
 from recur.util.utf8 import clean
@@ -40,6 +50,18 @@ def _text(value: str, name: str, limit: int = MAX_TEXT) -> str:
     return value
 
 
+def _whole(value):
+    """A JSON number without a fraction (``20.0``) is the integer it names: the published type
+    ``integer`` (JSON Schema) includes it, some encoders write every number so, and the MCP tool
+    took it already. ``true``, ``"5"`` and ``2.5`` are still refused (StrictInt)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+Count = Annotated[StrictInt, BeforeValidator(_whole)]
+
+
 class SuggestIn(BaseModel):
     model_config = ConfigDict(
         extra="ignore",
@@ -49,7 +71,7 @@ class SuggestIn(BaseModel):
         description=f"What you see: a description, an alert, a log line (not blank; at most {MAX_TEXT:,} characters).",
         json_schema_extra=NOT_BLANK,
     )
-    top: StrictInt = Field(5, ge=1, le=MAX_TOP, description="How many patterns to return.")
+    top: Count = Field(5, ge=1, le=MAX_TOP, description="How many patterns to return.")
 
     @field_validator("text")
     @classmethod
