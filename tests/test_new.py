@@ -405,3 +405,40 @@ def test_the_check_command_it_prints_runs_on_the_new_file(tmp_path, monkeypatch,
     again = run(*shlex.split(printed)[1:])
     assert "not in the knowledge base" not in again.output, (printed, again.output)
     assert again.exit_code == 0, (printed, again.output)
+
+
+@pytest.mark.parametrize("title", ["Yes", "null", "0x1f", "2026-01-01", "012"])
+def test_an_id_yaml_would_read_as_something_else_is_written_quoted(kb, title):
+    """Found by fuzzing: "Yes" made `id: yes` (read back as true), "null" an empty id, "0x1f" the
+    id 31. Such ids are quoted where they are written, so the new pattern, a path step naming it
+    and an incident linked to it all pass check."""
+    common = ["--kb", "kb", "--no-input"]
+    res = run(
+        "new", "pattern", *common, "--title", title, "--category", "capacity", "--severity", "sev2", "--symptom", "x"
+    )
+    assert res.exit_code == 0, res.output
+    pid = title.lower()
+    assert pid in load_kb(kb).patterns
+    res = run("new", "path", *common, "--title", f"Path for {title}", "--step", f"{pid}: the first one")
+    assert res.exit_code == 0, res.output
+    res = run("new", "incident", *common, "--title", "It broke", "--severity", "sev3", "--pattern", pid)
+    assert res.exit_code == 0, res.output
+    assert check().exit_code == 0, check().output
+    k = load_kb(kb)
+    assert any(s.pattern == pid for p in k.paths.values() for s in p.steps)
+    assert any(pid in i.patterns for i in k.incidents.values())
+
+
+def test_text_with_lone_carriage_returns_and_nul_keeps_the_sections(kb):
+    """Found by fuzzing: a summary with "text\\r```" opened a fence the writer did not see (the
+    reader takes a lone CR as a line break) and swallowed the Runbook; a NUL made the whole file
+    "binary". Prompted text can carry both (a paste from a terminal)."""
+    summary = "Writes fail.\r```\rdf -h\x00 shows 100%"
+    res = run(
+        "new", "pattern", "--kb", "kb", "--no-input", "--title", "Pasted", "--category", "capacity",
+        "--severity", "sev2", "--symptom", "writes fail", "--summary", summary, "--step", "Run `df -h`.",
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert check().exit_code == 0, check().output
+    p = load_kb(kb).patterns["pasted"]
+    assert p.runbook == ["Run `df -h`."] and "df -h shows 100%" in p.summary

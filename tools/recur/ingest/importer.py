@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 from recur.kb import placeholders
-from recur.kb.writer import Bullets, Numbered, Raw, dumps, pattern_markdown
+from recur.kb.writer import Bullets, Numbered, Raw, dumps, pattern_markdown, plain
 from recur.util import utf8
 from recur.util.dates import in_range, out_of_range
 from recur.util.errors import RecurError
@@ -48,10 +48,10 @@ def draft_pattern_text(pid, pm, *, title, category, severity, closest, source, i
     signals = [c for c in pm.code_spans if not c.startswith(("kubectl ", "curl "))][:6]
     steps = _items(s.get("Resolution", "")) or _items(s.get("Response", "")) or [placeholders.IMPORT_STEP]
     front = [
-        ("id", Raw(pid)),
+        ("id", Raw(plain(pid))),
         ("title", title),
-        ("category", Raw(category)),
-        ("severity", Raw(severity)),
+        ("category", Raw(plain(category))),
+        ("severity", Raw(plain(severity))),
         ("status", Raw("draft")),
         ("symptoms", [x[:300] for x in symptoms]),
         ("signals", signals),

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from recur.kb.writer import dumps, flow_list, q, section_text
+from recur.kb.writer import dumps, flow_list, plain, q, section_text
 from recur.util.dates import require_in_range
 from recur.util.errors import AlreadyExists, RecurError
 from recur.util.files import write_atomic
@@ -230,7 +230,7 @@ def link_patterns(kb, iid: str, pattern_ids) -> tuple[Path, list]:
     for pid in pattern_ids:
         if pid in have or pid in added:
             continue
-        _amend(path, "patterns", pid, lambda v, pid=pid: v == pid)
+        _amend(path, "patterns", plain(pid), lambda v, pid=pid: v == pid)
         added.append(pid)
     return path, added
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from recur.kb import placeholders, schema
 from recur.kb.incident_record import incident_text, next_id, require_id
 from recur.kb.records import KB
-from recur.kb.writer import Bullets, Numbered, Raw, flow_list, pattern_markdown, q
+from recur.kb.writer import Bullets, Numbered, Raw, flow_list, id_list, pattern_markdown, plain, q, section_text
 from recur.util.dates import require_in_range
 from recur.util.errors import RecurError
 from recur.util.files import write_atomic
@@ -115,17 +115,17 @@ def pattern_file(
         )
     related = _known(kb, _clean(related), "--related")
     front = [
-        ("id", Raw(pid)),
+        ("id", Raw(plain(pid))),
         ("title", title),
-        ("category", Raw(category)),
-        ("severity", Raw(severity)),
+        ("category", Raw(plain(category))),
+        ("severity", Raw(plain(severity))),
         ("status", Raw(status)),
         ("symptoms", symptoms),
         ("signals", _clean(signals)),
         ("tags", _clean(tags)),
         ("services", _clean(services)),
         ("owner", owner.strip() if owner and owner.strip() else None),
-        ("related", Raw(f"[{', '.join(related)}]") if related else None),
+        ("related", Raw(id_list(related)) if related else None),
         ("created", Raw((created or dt.date.today()).isoformat())),
     ]
     hints, sections = _pattern_body(status, summary, steps, evidence, root_cause)
@@ -136,15 +136,16 @@ def pattern_file(
 def _pattern_body(status: str, summary, steps, evidence, root_cause) -> tuple[list, list]:
     """(hints, sections) of a new pattern: what is not written yet is a TODO line."""
     # hints go before the first section: text there is not part of any section
+    summary, root_cause = section_text(summary or ""), section_text(root_cause or "")  # as written
     hints = [OPTIONAL_HINT]
-    if status == "draft" and not (root_cause and root_cause.strip()):
+    if status == "draft" and not root_cause.strip():
         hints.append("<!-- ## Root cause is optional while status is draft; required once it is active. -->")
     sections = [
-        ("Summary", (summary or "").strip() or TODO_SUMMARY),
+        ("Summary", summary.strip() or TODO_SUMMARY),
         ("Runbook", Numbered(_clean(steps) or [TODO_STEP])),
         ("Evidence to preserve", Bullets(_clean(evidence) or [TODO_EVIDENCE])),
     ]
-    if root_cause and root_cause.strip():
+    if root_cause.strip():
         sections.append(("Root cause", root_cause.strip()))
     elif status != "draft":
         sections.append(("Root cause", TODO_CAUSE))
@@ -206,7 +207,7 @@ def path_file(kb: KB, *, id: str | None, title: str, audience: str | None = None
         lines.append(f"audience: {q(audience.strip())}")
     lines.append("steps:")
     for p, why in steps:
-        lines.append(f"  - pattern: {p}")
+        lines.append(f"  - pattern: {plain(p)}")
         lines.append(f"    why: {q(why or placeholders.PATH_WHY)}")
     return target, "\n".join(lines) + "\n"
 

@@ -30,6 +30,25 @@ def q(value) -> str:
     return dumps(str(value))
 
 
+def plain(value: str) -> str:
+    """``value`` (an id, a category, a severity) as a YAML scalar: as it is when the KB's reader
+    gets the same string back, else quoted. ``yes``, ``null``, ``0x1f`` and ``2026-01-01`` are
+    kebab-case, but unquoted they read as true, nothing, 31 and a date: ``recur new pattern`` with
+    the title "Yes" wrote a file ``recur check`` refused."""
+    from recur.kb.parse import ParseError, load_yaml
+
+    try:
+        same = load_yaml(f"v: {value}").data == {"v": value}
+    except ParseError:
+        same = False
+    return value if same else q(value)
+
+
+def id_list(ids) -> str:
+    """A flow list of ids, each ``plain``: ``[disk-full, "yes"]``."""
+    return "[" + ", ".join(plain(i) for i in ids) + "]"
+
+
 def flow_list(items) -> str:
     return "[" + ", ".join(q(i) for i in items) + "]"
 
@@ -71,9 +90,12 @@ def front_matter_lines(items) -> list[str]:
 def section_text(text: str) -> str:
     """Free text (a pasted description) made safe as the body of one ``## `` section: a ``## ``
     heading in it would start another section (an empty or a second Summary), so headings go one
-    level down; a code fence left open would swallow the sections after it, so it is closed."""
+    level down; a code fence left open would swallow the sections after it, so it is closed. Line
+    breaks are read as the KB's reader reads them (a lone CR is one: "text\\r```" opened a fence
+    this did not see), and a NUL, which makes the reader refuse the whole file, is dropped."""
     out, fence = [], None
-    for line in str(text).strip().split("\n"):
+    text = str(text).replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    for line in text.strip().split("\n"):
         m = FENCE.match(line)
         if m:
             fence = None if fence else m.group(1)
@@ -97,7 +119,7 @@ def section_lines(body) -> list[str]:
 
 
 def _one_line(item) -> str:
-    return " ".join(str(item).split())
+    return " ".join(str(item).replace("\x00", "").split())
 
 
 def pattern_markdown(front, sections, preamble=()) -> str:
