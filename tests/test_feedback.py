@@ -246,6 +246,18 @@ def test_a_vote_with_text_that_is_not_utf8_is_skipped_with_a_warning_and_never_w
     assert len(fb.read_bytes().splitlines()) == 3
 
 
+@pytest.mark.parametrize("query", ["", "  ", "\n\t", "\u2028", "\x85"])
+def test_record_refuses_a_blank_query_that_every_reader_would_skip(tmp_path, query):
+    """Found by fuzzing: record() wrote blank queries (a line break pasted alone: U+2028, NEL)
+    that read_votes then skipped as 'not a vote', and the vote was lost without a word."""
+    fb = tmp_path / "f.jsonl"
+    with pytest.raises(RecurError, match="query: must not be empty"):
+        record(fb, query, "disk-full", True)
+    with pytest.raises(RecurError, match="pattern: must not be empty"):
+        record(fb, "disk full", " ", True)
+    assert not fb.exists()
+
+
 def test_export_names_a_cases_file_that_is_not_utf8(tmp_path):
     kb = small_kb(tmp_path / "kb")
     fb = tmp_path / "f.jsonl"

@@ -44,6 +44,9 @@ def record(path, query: str, pattern: str, useful: bool, **extra) -> dict:
     # gets here (serve.models), so this is never their 503 feedback_unavailable
     utf8.check(query, "query", escaped=True)
     utf8.check(pattern, "pattern", escaped=True)
+    for name, value in (("query", query), ("pattern", pattern)):
+        if not value.strip():  # read_votes skips such a line: refuse it here, not lose it there
+            raise RecurError(f"{name}: must not be empty")
     entry = {
         "ts": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "query": query,
