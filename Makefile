@@ -12,7 +12,7 @@ HOST   := $(or $(if $(filter environment,$(origin HOST)),,$(HOST)),127.0.0.1)
 PORT   := $(or $(if $(filter environment,$(origin PORT)),,$(PORT)),8000)
 CHANGED ?=
 
-.PHONY: install browser lint test run index site serve check similar eval bench clean wheel
+.PHONY: install browser proxy lint test run index site serve check similar eval bench clean wheel
 
 # Re-installs only when pyproject.toml changes; safe to run again and again.
 $(BIN)/.installed: pyproject.toml
@@ -46,6 +46,15 @@ browser:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
 	    echo "warning: could not install chromium; browser tests will be skipped"; }
 
+# The reverse-proxy tests put Debian's nginx in front of recur serve (README's location block); without
+# it they run through a small Python proxy only.
+proxy:
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || \
+	  { echo "Installing Debian's nginx-light for the reverse-proxy tests"; \
+	    (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null 2>&1 || \
+	     (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null)) || \
+	    echo "warning: could not install nginx; the nginx proxy tests will be skipped"; }
+
 check: install
 	$(RECUR) check --kb $(KB) --strict
 
@@ -62,7 +71,7 @@ lint: install
 	$(BIN)/ruff format --check tools tests bench site_config
 	$(BIN)/lint-imports
 
-test: install browser lint check eval similar
+test: install browser proxy lint check eval similar
 	$(BIN)/python -m pytest -q
 
 index: install
