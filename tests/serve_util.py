@@ -209,13 +209,10 @@ def prefix_proxy(upstream: str, prefix: str):
 
         do_GET = do_POST = do_HEAD = do_PUT = do_DELETE = _forward
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    from browser import serve_handler
+
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
+        with serve_handler(Proxy) as base:
+            yield base + prefix
     finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
         client.close()

@@ -355,17 +355,21 @@ def test_hostile_kb_text_is_inert_on_a_static_host(tmp_path):
     from kbfactory import pattern_text, small_kb, write
 
     kb = small_kb(tmp_path / "kb")
-    write(kb, "patterns/capacity/disk-full.md", pattern_text(
+    text = pattern_text(
         "disk-full",
         title='Disk [t](javascript:alert(1)) full {: onclick="alert(2)" }',
         symptoms=("writes fail [s](javascript:alert(3))", 'up {: onmouseover="alert(4)" }', "code `a<b & c`"),
         extra_front='tags: ["[tg](javascript:alert(5))"]\nservices: ["svc {: onclick=alert(6) }"]',
-        summary="A [r][1] and [e](java&#115;cript:alert(8)).\n\n[1]: javascript:alert(7)\n\n"
-        "```\n<img src=x onerror=alert(9)>\n~~~\n\n`[x](javascript:alert(10))``",
+        summary="SUMMARY",
         runbook=('step {: onclick="alert(11)" }',),
         evidence=None,
-        root_cause="Why.\n\n## Evidence to preserve\n\n```\n<img src=x onerror=alert(12)>\n```\n",
-    ))  # fmt: skip
+        root_cause="ROOT CAUSE",
+    )  # fmt: skip
+    # as an author might write them by hand (the writer would close the fence and demote the heading)
+    text = text.replace("SUMMARY", "A [r][1] and [e](java&#115;cript:alert(8)).\n\n[1]: javascript:alert(7)\n\n"
+        "```\n<img src=x onerror=alert(9)>\n~~~\n\n`[x](javascript:alert(10))``")  # fmt: skip
+    text = text.replace("ROOT CAUSE", "Why.\n\n## Evidence to preserve\n\n```\n<img src=x onerror=alert(12)>\n```\n")
+    write(kb, "patterns/capacity/disk-full.md", text)
     out = tmp_path / "out"
     args = ["site", "--kb", str(kb), "--out", str(out), "--strict", "--no-browser-search", "--index", str(tmp_path)]
     r = CliRunner().invoke(cli, args)
