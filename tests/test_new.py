@@ -423,6 +423,12 @@ def test_an_id_yaml_would_read_as_something_else_is_written_quoted(kb, title):
     assert res.exit_code == 0, res.output
     res = run("new", "incident", *common, "--title", "It broke", "--severity", "sev3", "--pattern", pid)
     assert res.exit_code == 0, res.output
+    res = run("new", "incident", *common, "--title", "Again", "--severity", "sev3")
+    assert res.exit_code == 0, res.output
+    again = next(i.id for i in load_kb(kb).incidents.values() if i.title == "Again")
+    res = run("incident", "link", "--kb", "kb", again, pid)  # re-reads the record with PyYAML
+    assert res.exit_code == 0, res.output
+    assert load_kb(kb).incidents[again].patterns == [pid]
     assert check().exit_code == 0, check().output
     k = load_kb(kb)
     assert any(s.pattern == pid for p in k.paths.values() for s in p.steps)

@@ -208,7 +208,7 @@ def test_as_of_earlier_hides_later_incidents(pm_kb):
 
 
 def test_as_of_earlier_reopens_fixes_done_later(pm_kb):
-    """disk-full's fix was done on 2026-02-01: as of 2026-01-20 it was still open, and overdue."""
+    """disk-full's fix was done on 2026-02-01: as of 2026-01-20 it was still open (not yet due)."""
     before = {f["pattern"]: f for f in board(pm_kb, dt.date(2026, 1, 20))["fixes"]}
     assert before["disk-full"]["status"] == "open" and before["disk-full"]["owner"] == "team-a"
     assert not before["disk-full"]["overdue"]

@@ -178,8 +178,9 @@ def test_a_long_pasted_log_is_cut_to_what_is_read_and_the_box_says_so(chromium, 
 
 def test_a_paste_of_wide_characters_is_cut_to_the_body_limit(chromium, server):
     """20,000 characters of CJK or emoji are 60-80 KB of JSON, over the API's 64 KiB: the box showed
-    the 413 ("the request body is ... bytes") instead of suggestions. It now cuts to what fits."""
-    base, _ = server
+    the 413 ("the request body is ... bytes") instead of suggestions. It now cuts to what fits, with
+    room for the vote, which sends the same text with more keys."""
+    base, fb = server
     log = "writes fail: No space left on device\n" + "\U0001f525" * 19000
     with box_page(chromium, base + "/", "api") as (page, errors):
         ask(page, log)
@@ -188,8 +189,13 @@ def test_a_paste_of_wide_characters_is_cut_to_the_body_limit(chromium, server):
         kept = int(re.search(r"Only the first ([\d,]+) characters", status).group(1).replace(",", ""))
         assert 15000 < kept < 17000, status  # 4 bytes each: 65,536 bytes hold ~16,370 of them
         assert f"(it has {len(log.strip()):,})" in status
-        assert page.query_selector(".recur-suggest__card").get_attribute("data-pattern") == "disk-full"
+        card = page.query_selector(".recur-suggest__card")
+        assert card.get_attribute("data-pattern") == "disk-full"
+        card.query_selector_all(".recur-vote")[0].click()  # the vote sends the same text and more keys
+        page.wait_for_selector(".recur-vote--chosen")
         assert not errors, errors
+    vote = json.loads(fb.read_text(encoding="utf-8").splitlines()[-1])
+    assert vote["pattern"] == "disk-full" and len(vote["query"]) == kept
 
 
 def test_static_site_says_so_and_falls_back_to_search(chromium, built):

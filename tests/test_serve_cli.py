@@ -279,3 +279,17 @@ def test_a_root_path_that_is_not_a_path_prefix_is_a_usage_error(kb_dir, tmp_path
             value,
             r.stderr,
         )
+
+
+def test_access_log_escapes_a_client_address_taken_from_x_forwarded_for():
+    """uvicorn takes the client from X-Forwarded-For when the peer is trusted (loopback): whatever
+    that header held was written first on the line, unescaped, and could forge its fields."""
+    from recur.serve.access import line
+
+    forged = '1.2.3.4 - - [01/Jan/2026:00:00:00 +0000] "GET /x HTTP/1.1" 200 1 "-" "-" 1ms\n#'
+    scope = {"client": (forged, 0), "method": "GET", "path": "/", "http_version": "1.1", "headers": []}
+    out = line(scope, 200, 5, 0.001)
+    assert "\n" not in out and out.count('"') == out.count('\\"') + 6  # only the format's own six quotes
+    assert out.startswith(
+        '1.2.3.4 - - [01/Jan/2026:00:00:00 +0000] \\"GET /x HTTP/1.1\\" 200 1 \\"-\\" \\"-\\" 1ms\\x0A# - - ['
+    )

@@ -106,10 +106,13 @@
   }
 
   /* How many of ``chars`` (at most ``n``) fit the API's body limit as the JSON apiFetch sends: 20,000
-     characters of CJK, emoji or escaped control characters are 60-120 KB, over the default 64 KiB. */
+     characters of CJK, emoji or escaped control characters are 60-120 KB, over the default 64 KiB.
+     The vote on an answer sends the same text with a pattern id (up to 200 characters) and more keys,
+     so the text is cut to fit that body: 512 bytes are kept for them. */
+  var VOTE_ROOM = 512;
   function fitBody(chars, n, limit) {
     var enc = new TextEncoder();
-    function fits(k) { return enc.encode(JSON.stringify({ text: chars.slice(0, k).join(""), top: TOP })).length <= limit; }
+    function fits(k) { return enc.encode(JSON.stringify({ text: chars.slice(0, k).join(""), top: TOP })).length + VOTE_ROOM <= limit; }
     if (!limit || fits(n)) return n;
     var lo = 0, hi = n;
     while (lo < hi) {

@@ -35,11 +35,14 @@ def plain(value: str) -> str:
     gets the same string back, else quoted. ``yes``, ``null``, ``0x1f`` and ``2026-01-01`` are
     kebab-case, but unquoted they read as true, nothing, 31 and a date: ``recur new pattern`` with
     the title "Yes" wrote a file ``recur check`` refused."""
+    import yaml
+
     from recur.kb.parse import ParseError, load_yaml
 
-    try:
-        same = load_yaml(f"v: {value}").data == {"v": value}
-    except ParseError:
+    line = f"v: {value}"
+    try:  # the KB's reader keeps a date as its text, PyYAML's safe_load (other tools, _amend) does not
+        same = load_yaml(line).data == {"v": value} and yaml.safe_load(line) == {"v": value}
+    except (ParseError, yaml.YAMLError):
         same = False
     return value if same else q(value)
 

@@ -35,7 +35,7 @@ def _header(scope, name: bytes) -> str:
 
 def line(scope, status: int, size: int, seconds: float, now: dt.datetime | None = None) -> str:
     """The log line for one answered request (``scope``: the ASGI scope)."""
-    client = (scope.get("client") or ("-",))[0] or "-"
+    client = _escape(str((scope.get("client") or ("-",))[0] or "-"))  # X-Forwarded-For, as uvicorn took it
     when = (now or dt.datetime.now(dt.timezone.utc)).strftime("%d/%b/%Y:%H:%M:%S %z")
     path = (scope.get("raw_path") or scope.get("path", "").encode("utf-8")).decode("latin-1")
     query = scope.get("query_string") or b""
@@ -49,7 +49,7 @@ def protocol_error(status: int, size: int, client) -> None:
     """Log an error the HTTP protocol answered before any app ran (408, 431, 400): no request
     line could be read, so it is ``"-"``, as nginx logs it."""
     if LOG.isEnabledFor(logging.INFO):
-        host = (client or ("-",))[0] or "-"
+        host = _escape(str((client or ("-",))[0] or "-"))
         when = dt.datetime.now(dt.timezone.utc).strftime("%d/%b/%Y:%H:%M:%S %z")
         LOG.info(f'{host} - - [{when}] "-" {status} {size} "-" "-" -')
 

@@ -132,8 +132,9 @@ class HeaderTimeoutProtocol(HttpToolsProtocol):
         raw = b"\r\n".join([*head, b"connection: close", b"", body])
         self.transport.write(raw)
         self.transport.close()
-        if self.on_raw_error is not None:
-            self.on_raw_error(int(status[:3]), len(raw), getattr(self, "client", None))
+        # a connection that sent nothing (a browser's preconnect left idle) is not a request: not counted
+        if self.on_raw_error is not None and (self._header_bytes or status[:3] != b"408"):
+            self.on_raw_error(int(status[:3]), len(body), getattr(self, "client", None))
 
 
 def protocol(
