@@ -1,4 +1,6 @@
+import atexit
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -13,8 +15,11 @@ from kbfactory import small_kb  # noqa: E402
 # `recur site` writes the browser search bundle by default (a model export and ~24 MB per site): the
 # tests that build sites for other reasons leave it out; tests/test_browser_search.py asks for it.
 os.environ.setdefault("RECUR_BROWSER_SEARCH", "off")
-# model folder ids are cached under ~/.cache/recur by default: the tests' folders go elsewhere
-os.environ.setdefault("RECUR_CACHE", tempfile.mkdtemp(prefix="recur-test-cache-"))
+# model folder ids are cached under ~/.cache/recur by default: the tests' folders go elsewhere, into a
+# folder removed when the session ends (it holds ONNX exports: it was left behind, ~260 MB a run)
+if not os.environ.get("RECUR_CACHE"):
+    os.environ["RECUR_CACHE"] = tempfile.mkdtemp(prefix="recur-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["RECUR_CACHE"], ignore_errors=True)
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
