@@ -454,3 +454,48 @@ def test_long_functions_counts_from_def_and_takes_a_reason(tmp_path):
         "f.py:3: apart is 61 lines",
         "g.py:1: too_long_async is 61 lines",
     ]
+
+
+@pytest.mark.parametrize(
+    "body, line, says",
+    [
+        ("```\nsudo du -sh /var\n~~~\n", 4, "does not close the ``` code fence of line {open}"),
+        ("````\nx\n```\n", 4, "does not close the ```` code fence of line {open}"),
+        ("```\nx\n``` sh\n", 4, "does not close the ``` code fence of line {open}"),
+        ("Run ```df -h``` first.\n", None, None),  # not at the start of a line: no fence for either
+        ("```df -h```\n", 2, "is inline code to Markdown, but recur reads it as opening a code fence"),
+        ("~~~\nx\n", 2, "the ~~~ code fence opened here is never closed"),
+        ("```sh\ndf -h\n```\n\n~~~~\nx\n~~~~~\n", None, None),  # closed by its own kind, as long or longer
+    ],
+)
+def test_code_fences_check_and_the_site_would_read_differently_are_a_warning(tmp_path, body, line, says):
+    """recur's reader takes any ``` or ~~~ line as opening or closing a fence; Markdown (the site)
+    does not: a ~~~ inside a ``` block showed the rest of the page as code while check passed."""
+    kb = small_kb(tmp_path / "kb")
+    text = pattern_text("dns-failure", "network", signals=("SERVFAIL",), summary="SUMMARY")
+    path = write(kb, "patterns/network/dns-failure.md", text.replace("SUMMARY", "Resolvers fail.\n" + body))
+    start = path.read_text().split("\n").index("Resolvers fail.") + 1  # the summary's first line
+    got = [p for p in authoring_warnings(load_kb(kb), today="2026-06-01") if p.field == "code fence"]
+    if line is None:
+        assert got == []
+    else:
+        assert [(p.line, p.level) for p in got] == [(start + line - 1, "warning")]
+        assert says.format(open=start + 1) in got[0].message, got[0].message
+
+
+def test_what_the_writer_writes_the_reader_and_markdown_read_alike():
+    """section_text escapes a fence line Markdown would not take as one and closes an open fence
+    with its own marker: text from anywhere becomes one section on which check and the site agree."""
+    import random
+
+    from recur.kb.lint import fence_trouble
+    from recur.kb.parse import sections_of
+    from recur.kb.writer import section_text
+
+    rng = random.Random(7)
+    parts = ["```", "````", "~~~", "~~~~", "``` sh", "```x```", "  ```", "## Runbook", "text", "", "\r", "a ``` b"]
+    for _ in range(2000):
+        text = section_text("\n".join(rng.choice(parts) for _ in range(rng.randrange(1, 9))) or "x")
+        lines = ["## Summary", *text.split("\n"), "## Runbook", "1. Run `df -h`."]
+        assert fence_trouble(lines) is None, text
+        assert [s.title for s in sections_of(lines, 1)] == ["Summary", "Runbook"], text

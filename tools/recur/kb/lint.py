@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 from recur import config
 from recur.kb import placeholders
 from recur.kb.loader import display_path
+from recur.kb.parse import FENCE_LINE, fence_step
 from recur.kb.records import KB, Pattern
 from recur.util.dates import given_date
 from recur.util.errors import Problem
@@ -170,6 +172,7 @@ def authoring_warnings(
             out += _stale(kb, p, shown, stale_days, now)
     out += _placeholders_elsewhere(kb)
     out += _future_dates(kb, now)
+    out += _fence_warnings(kb)
     return out
 
 
@@ -264,6 +267,53 @@ def _future_dates(kb: KB, now: dt.date) -> list[Problem]:
         for relpath, line, name, day, what in sorted(found, key=lambda f: (f[0], f[1]))
         if day is not None and day > now
     ]
+
+
+def fence_trouble(lines: list[str], first: int = 1) -> tuple[int, str] | None:
+    """(line, message) for the first code fence where recur's reader and Markdown (the site) part
+    ways, else None. The reader takes any line starting with ``` or ~~~ as opening or closing a
+    fence; Markdown closes a fence only with the same character, at least as many of them and
+    nothing after, and "```code```" opens none. ``first``: the file line of ``lines[0]``."""
+    opened, at = None, 0
+    for n, line in enumerate(lines, first):
+        m = FENCE_LINE.match(line)
+        if not m:
+            continue
+        was = opened
+        opened, toggled = fence_step(opened, m.group(1), m.group(2))
+        if toggled:
+            at = n
+        elif was is None:
+            return (
+                n,
+                f"'{_short(line.strip(), 30)}' is inline code to Markdown, but recur reads it as opening a code fence",
+            )
+        else:
+            return n, (
+                f"this line does not close the {was} code fence of line {at} for Markdown, so the site "
+                f"shows what follows as code; recur reads it as closed. End the block with a {was} line"
+            )
+    if opened:
+        return at, f"the {opened} code fence opened here is never closed: the rest of the file is code"
+    return None
+
+
+def _fence_warnings(kb: KB) -> list[Problem]:
+    """Code fences that `recur check` and the site would read differently, in every pattern and
+    incident file read, loaded or not: a fence that swallowed the Runbook left the pattern out
+    with only "required section is missing", and this says why."""
+    shown = {s for files in (kb.pattern_files, kb.incident_files) for paths in files.values() for s in paths}
+    out = []
+    for name in sorted(shown):
+        try:  # shown paths are the loader's own: relative to the working directory, or absolute
+            lines = Path(name).read_text(encoding="utf-8-sig").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        except (OSError, UnicodeDecodeError):
+            continue
+        body = next((n for n in range(1, len(lines)) if lines[n].rstrip() in ("---", "...")), len(lines)) + 1
+        found = fence_trouble(lines[body:], body + 1)
+        if found:
+            out.append(Problem(name, found[0], "code fence", found[1], "warning"))
+    return out
 
 
 def _heading_line(kb: KB, relpath: str, name: str) -> int:

@@ -222,7 +222,23 @@ class MarkdownDoc:
 
 
 # public: kb.writer finds sections the same way, so what it writes parses as it meant
-FENCE = re.compile(r"^\s*(```|~~~)")
+FENCE = re.compile(r"^\s*(```|~~~)")  # what this reader takes as opening or closing a code fence
+# a fence line as Markdown reads it: closed only by the same character, as many or more, nothing after
+# (recur.kb.lint warns where the two part ways; recur.kb.writer writes text on which they agree)
+FENCE_LINE = re.compile(r"^\s*(`{3,}|~{3,})(.*)$")
+
+
+def fence_step(opened: str | None, marker: str, rest: str) -> tuple[str | None, bool]:
+    """Markdown's reading of a fence line (``marker``, then ``rest``) while ``opened`` (the opening
+    marker, or None) is open: (the marker open after it, whether this line opened or closed one).
+    "```code```" opens nothing: a backtick fence's info string has no backtick."""
+    if opened is None:
+        if marker[0] == "`" and "`" in rest:
+            return None, False
+        return marker, True
+    if marker[0] == opened[0] and len(marker) >= len(opened) and not rest.strip():
+        return None, True
+    return opened, False
 H2 = re.compile(r"^##\s+(.+)$")  # not "(.+?)\s*#*\s*$": cubic on a long run of spaces
 
 

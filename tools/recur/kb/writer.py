@@ -11,7 +11,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from recur.kb.parse import FENCE, H2
+from recur.kb.parse import FENCE_LINE, H2, fence_step
 
 # JSON leaves these raw, but YAML refuses them raw in a file (DEL, the C1 controls, U+FFFE/U+FFFF:
 # pasted terminal output, "didnâ\x80\x99t" from a mis-decoded export) or reads them as line
@@ -93,20 +93,24 @@ def front_matter_lines(items) -> list[str]:
 def section_text(text: str) -> str:
     """Free text (a pasted description) made safe as the body of one ``## `` section: a ``## ``
     heading in it would start another section (an empty or a second Summary), so headings go one
-    level down; a code fence left open would swallow the sections after it, so it is closed. Line
+    level down; a code fence left open would swallow the sections after it, so it is closed with its
+    own marker, and a fence line Markdown would not take as one ("```code```", a ~~~ inside a ```
+    block) is escaped, so that the KB's reader and the site read the same blocks. Line
     breaks are read as the KB's reader reads them (a lone CR is one: "text\\r```" opened a fence
     this did not see), and a NUL, which makes the reader refuse the whole file, is dropped."""
-    out, fence = [], None
+    out, opened = [], None
     text = str(text).replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
     for line in text.strip().split("\n"):
-        m = FENCE.match(line)
+        m = FENCE_LINE.match(line)
         if m:
-            fence = None if fence else m.group(1)
-        elif fence is None and H2.match(line):
+            opened, toggled = fence_step(opened, m.group(1), m.group(2))
+            if not toggled:  # Markdown reads no fence here, the KB's reader would: escaped, for both none
+                line = line.replace(m.group(1), "\\" + m.group(1), 1)
+        elif opened is None and H2.match(line):
             line = "#" + line
         out.append(line)
-    if fence:
-        out.append(fence)
+    if opened:
+        out.append(opened)
     return "\n".join(out)
 
 
