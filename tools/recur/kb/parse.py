@@ -239,6 +239,8 @@ def fence_step(opened: str | None, marker: str, rest: str) -> tuple[str | None, 
     if marker[0] == opened[0] and len(marker) >= len(opened) and not rest.strip():
         return None, True
     return opened, False
+
+
 H2 = re.compile(r"^##\s+(.+)$")  # not "(.+?)\s*#*\s*$": cubic on a long run of spaces
 
 
