@@ -10,6 +10,7 @@ page whose links left the prefix), and /docs loaded Swagger UI and openapi.json 
 
 from __future__ import annotations
 
+import contextlib
 import html.parser
 import re
 from contextlib import contextmanager
@@ -226,12 +227,20 @@ def failed_requests(page) -> list[str]:
     return failed
 
 
+@contextlib.contextmanager
+def watched_page(chromium):
+    """A new page with its JavaScript errors and failed requests collected; closed afterwards."""
+    page = chromium.new_page()
+    try:
+        yield page, page_errors(page), failed_requests(page)
+    finally:
+        page.close()
+
+
 @pytest.mark.browser
 @api_setups()
 def test_the_suggest_box_and_the_site_search_in_a_browser(chromium, proxied):
-    page = chromium.new_page()
-    errors, failed = page_errors(page), failed_requests(page)
-    try:
+    with watched_page(chromium) as (page, errors, failed):
         page.goto(proxied.url + "/")
         page.wait_for_selector('.recur-suggest[data-mode="api"]', timeout=15000)
         page.fill(".recur-suggest__input", "writes fail: No space left on device")
@@ -245,8 +254,6 @@ def test_the_suggest_box_and_the_site_search_in_a_browser(chromium, proxied):
         search(page, "ENOSPC")
         assert page.get_attribute(".md-search-result__item a", "href").startswith(proxied.url + "/patterns/")
         assert not errors and not failed, (errors, failed)
-    finally:
-        page.close()
 
 
 def search(page, text: str) -> None:
@@ -258,9 +265,7 @@ def search(page, text: str) -> None:
 @pytest.mark.browser
 @api_setups()
 def test_the_404_page_and_a_folder_redirect_in_a_browser(chromium, proxied):
-    page = chromium.new_page()
-    errors, failed = page_errors(page), failed_requests(page)
-    try:
+    with watched_page(chromium) as (page, errors, failed):
         answer = page.goto(proxied.url + "/patterns/capacity/gone.html")
         assert answer.status == 404
         page.wait_for_selector(".md-search__input")
@@ -273,19 +278,15 @@ def test_the_404_page_and_a_folder_redirect_in_a_browser(chromium, proxied):
         assert "Disk full on a host" in page.inner_text("body")
         assert failed == [f"404 {proxied.url}/patterns/capacity/gone.html"], failed
         assert [e for e in errors if "404" not in e] == [], errors
-    finally:
-        page.close()
 
 
 @pytest.mark.browser
 @api_setups()
 def test_swagger_ui_tries_a_request_under_the_prefix(chromium, proxied):
     """/docs renders (its assets and openapi.json found) and "Try it out" calls /recur/healthz."""
-    page = chromium.new_page()
-    errors, failed = page_errors(page), failed_requests(page)
-    sent: list[str] = []
-    page.on("request", lambda r: sent.append(r.url))
-    try:
+    with watched_page(chromium) as (page, errors, failed):
+        sent: list[str] = []
+        page.on("request", lambda r: sent.append(r.url))
         page.goto(proxied.url + "/docs")
         page.wait_for_selector(".opblock", timeout=15000)
         page.click(".opblock-get .opblock-summary-path >> text=/healthz")
@@ -295,8 +296,6 @@ def test_swagger_ui_tries_a_request_under_the_prefix(chromium, proxied):
         assert page.inner_text(".live-responses-table tbody .response-col_status").strip() == "200"
         assert proxied.url + "/healthz" in sent
         assert not errors and not failed, (errors, failed)
-    finally:
-        page.close()
 
 
 def test_a_404_page_built_with_a_site_url_is_made_relative_too():
