@@ -1,0 +1,68 @@
+"""README's systemd unit for `recur serve`: its commands and flags are Recur's own, and systemd reads it.
+
+The unit is taken from README.md (the ```ini block after ``<!-- systemd-unit -->``), so the
+documentation is what is checked. No systemd runs here as PID 1: `systemd-analyze verify` reads the
+unit as systemd would load it, and checks that each command is an executable.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from recur.cli.main import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = "/srv/recur/venv/bin/recur"  # the path README's unit uses
+
+
+def readme_unit() -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    m = re.search(r"<!-- systemd-unit -->\s*```ini\n(.*?)\n\s*```", text, re.S)
+    assert m, "README.md has no ```ini block after <!-- systemd-unit -->"
+    return "\n".join(line.strip() for line in m.group(1).split("\n")) + "\n"
+
+
+def commands(unit: str) -> list[list[str]]:
+    return [shlex.split(v) for k, _, v in (ln.partition("=") for ln in unit.splitlines()) if k.startswith("ExecStart")]
+
+
+def test_the_unit_runs_recur_commands_with_flags_they_have():
+    """A renamed or dropped flag would make the unit fail at start: each command's flags are in its --help."""
+    cmds = commands(readme_unit())
+    assert [c[1] for c in cmds] == ["index", "site", "serve"]
+    for cmd in cmds:
+        assert cmd[0] == BIN
+        shown = CliRunner().invoke(cli, [cmd[1], "--help"]).output
+        flags = set(re.findall(r"(?<![\w-])--[a-z][a-z-]*", shown))
+        used = {a for a in cmd[2:] if a.startswith("--")}
+        assert used <= flags, (cmd[1], used - flags)
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed")
+def test_systemd_reads_the_unit(tmp_path):
+    """With this checkout's recur in place of /srv/recur/venv/bin/recur (verify checks that it is an
+    executable), systemd-analyze finds nothing to say about the unit."""
+    recur = Path(sys.executable).with_name("recur")
+    if not recur.is_file():
+        pytest.skip(f"{recur}: no recur console script beside this Python")
+    unit = tmp_path / "recur.service"
+    unit.write_text(readme_unit().replace(BIN, str(recur)))
+    res = subprocess.run(
+        ["systemd-analyze", "verify", "--man=no", str(unit)], capture_output=True, text=True, timeout=60
+    )
+    said = [ln for ln in (res.stdout + res.stderr).splitlines() if "recur.service" in ln]
+    assert res.returncode == 0 and said == [], res.stdout + res.stderr
+    # and it does say something when the unit is wrong: the test can fail
+    unit.write_text(readme_unit().replace(BIN, str(recur)).replace("TimeoutStopSec=15", "TimeoutStopSec=soon"))
+    res = subprocess.run(
+        ["systemd-analyze", "verify", "--man=no", str(unit)], capture_output=True, text=True, timeout=60
+    )
+    assert "recur.service:" in res.stderr and "Failed to parse" in res.stderr, res.stderr
