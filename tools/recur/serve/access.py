@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-import time
 
 LOG = logging.getLogger("recur.access")
 _UNSAFE = re.compile(r'["\\\x00-\x1f\x7f-\xff]')
@@ -33,54 +32,36 @@ def _header(scope, name: bytes) -> str:
     return "-"
 
 
-def line(scope, status: int, size: int, seconds: float, now: dt.datetime | None = None) -> str:
+def _entry(client, request: str, status: int, size: int, referer: str, agent: str, took: str) -> str:
+    """One line of the log; ``client``: ASGI's (host, port) or None. The host comes from
+    X-Forwarded-For when uvicorn trusts the peer, so it is escaped like the other client parts."""
+    host = _escape(str((client or ("-",))[0] or "-"))
+    when = dt.datetime.now(dt.timezone.utc).strftime("%d/%b/%Y:%H:%M:%S %z")
+    return f'{host} - - [{when}] "{request}" {status} {size} "{referer}" "{agent}" {took}'
+
+
+def line(scope, status: int, size: int, seconds: float) -> str:
     """The log line for one answered request (``scope``: the ASGI scope)."""
-    client = _escape(str((scope.get("client") or ("-",))[0] or "-"))  # X-Forwarded-For, as uvicorn took it
-    when = (now or dt.datetime.now(dt.timezone.utc)).strftime("%d/%b/%Y:%H:%M:%S %z")
     path = (scope.get("raw_path") or scope.get("path", "").encode("utf-8")).decode("latin-1")
     query = scope.get("query_string") or b""
     target = path + ("?" + query.decode("latin-1") if query else "")
     request = _escape(f"{scope.get('method', '-')} {target} HTTP/{scope.get('http_version', '1.1')}")
     referer, agent = _header(scope, b"referer"), _header(scope, b"user-agent")
-    return f'{client} - - [{when}] "{request}" {status} {size} "{referer}" "{agent}" {round(seconds * 1000)}ms'
+    return _entry(scope.get("client"), request, status, size, referer, agent, f"{round(seconds * 1000)}ms")
 
 
 def protocol_error(status: int, size: int, client) -> None:
     """Log an error the HTTP protocol answered before any app ran (408, 431, 400): no request
     line could be read, so it is ``"-"``, as nginx logs it."""
     if LOG.isEnabledFor(logging.INFO):
-        host = _escape(str((client or ("-",))[0] or "-"))
-        when = dt.datetime.now(dt.timezone.utc).strftime("%d/%b/%Y:%H:%M:%S %z")
-        LOG.info(f'{host} - - [{when}] "-" {status} {size} "-" "-" -')
+        LOG.info(_entry(client, "-", status, size, "-", "-", "-"))
 
 
-class AccessLog:
-    """ASGI middleware: logs every answered HTTP request to ``recur.access`` at INFO, when that
-    logger is on (it costs one check per request when it is off)."""
-
-    def __init__(self, app):
-        self.app = app
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or not LOG.isEnabledFor(logging.INFO):
-            return await self.app(scope, receive, send)
-        status, size, t0 = 499, 0, time.perf_counter()  # 499: the client left before any answer
-
-        async def record(message):
-            nonlocal status, size
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            elif message["type"] == "http.response.body":
-                size += len(message.get("body", b""))
-            await send(message)
-
-        try:
-            await self.app(scope, receive, record)
-        except Exception:
-            status = 500 if status == 499 else status  # uvicorn answers 500 for an exception
-            raise
-        finally:
-            LOG.info(line(scope, status, size, time.perf_counter() - t0))
+def answered(scope, status: int, size: int, seconds: float) -> None:
+    """Log one answered request, when the log is on. Called by MetricsMiddleware, which already
+    sees every response's status, size and time (one wrapper of each answer, not two)."""
+    if LOG.isEnabledFor(logging.INFO):
+        LOG.info(line(scope, status, size, seconds))
 
 
 def enable(stream) -> None:

@@ -169,10 +169,9 @@ def _routes(app, settings: Settings, *, slack: dict, mcp: dict) -> None:
 
 
 def _middleware(app, *, max_body: int, max_concurrent: int, body_timeout: float) -> None:
-    """Outermost last: security headers on everything, then the access log and metrics (they see
-    every status, 503s included), then the answer to a request cut short by a stop, then the concurrency bound,
-    then the body guard."""
-    from recur.serve.access import AccessLog
+    """Outermost last: security headers on everything, then metrics and the access log (they see
+    every status, 503s included), then the answer to a request cut short by a stop, then the
+    concurrency bound, then the body guard."""
     from recur.serve.metrics import MetricsMiddleware
     from recur.serve.security import SecurityHeaders
 
@@ -187,7 +186,6 @@ def _middleware(app, *, max_body: int, max_concurrent: int, body_timeout: float)
     app.add_middleware(HeadAsGet)
     app.add_middleware(StopAnswer)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
-    app.add_middleware(AccessLog)
     app.add_middleware(SecurityHeaders)
 
 

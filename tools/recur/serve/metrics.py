@@ -13,6 +13,7 @@ import time
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
+from recur.serve.access import answered
 from recur.serve.prefix import route_path
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
@@ -126,7 +127,8 @@ def _route_label(scope) -> str:
 
 
 class MetricsMiddleware:
-    """ASGI middleware: counts and times every response, whichever layer produced it."""
+    """ASGI middleware: counts and times every response, whichever layer produced it, and hands
+    it to the access log (``recur serve --access-log``)."""
 
     def __init__(self, app, metrics: Metrics):
         self.app = app
@@ -135,24 +137,28 @@ class MetricsMiddleware:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        status = "499"  # nginx's "client closed request": the client left before any answer
+        status, size = 499, 0  # nginx's "client closed request": the client left before any answer
         t0 = time.perf_counter()
 
         async def record(message):
-            nonlocal status
+            nonlocal status, size
             if message["type"] == "http.response.start":
                 status = message["status"]
+            elif message["type"] == "http.response.body":
+                size += len(message.get("body", b""))
             await send(message)
 
         self.metrics.in_flight.inc()
         try:
             await self.app(scope, receive, record)
         except Exception:
-            status = 500 if status == "499" else status  # uvicorn answers 500 for an exception
+            status = 500 if status == 499 else status  # uvicorn answers 500 for an exception
             raise
         finally:
+            seconds = time.perf_counter() - t0
             self.metrics.in_flight.dec()
             route = _route_label(scope)
             method = scope["method"] if scope["method"] in METHODS else "OTHER"
             self.metrics.requests.labels(route, method, str(status)).inc()
-            self.metrics.latency.labels(route).observe(time.perf_counter() - t0)
+            self.metrics.latency.labels(route).observe(seconds)
+            answered(scope, status, size, seconds)

@@ -33,7 +33,7 @@ MAX_HEADER_BYTES = 64 * 1024
 class HeaderTimeoutProtocol(HttpToolsProtocol):
     header_timeout = DEFAULT_HEADER_TIMEOUT
     send_timeout = DEFAULT_SEND_TIMEOUT
-    # (status, bytes written, client address) of each error answered here, before any app runs:
+    # (status, body bytes, client address) of each error answered here, before any app runs:
     # the app's metrics and access log never see these requests
     on_raw_error = None
     _header_timer = None
@@ -129,8 +129,7 @@ class HeaderTimeoutProtocol(HttpToolsProtocol):
         body = json.dumps(error_body(code, message), separators=(",", ":")).encode()
         head = [b"HTTP/1.1 " + status, b"content-type: application/json", b"content-length: " + str(len(body)).encode()]
         head += [name + b": " + value for name, value in [*HEADERS, (b"content-security-policy", CSP.encode())]]
-        raw = b"\r\n".join([*head, b"connection: close", b"", body])
-        self.transport.write(raw)
+        self.transport.write(b"\r\n".join([*head, b"connection: close", b"", body]))
         self.transport.close()
         # a connection that sent nothing (a browser's preconnect left idle) is not a request: not counted
         if self.on_raw_error is not None and (self._header_bytes or status[:3] != b"408"):
