@@ -324,9 +324,10 @@ class ConcurrencyLimit:
         self.on_reject = on_reject
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or route_path(scope) in self.EXEMPT:
+        path = route_path(scope) if scope["type"] == "http" else ""
+        if scope["type"] != "http" or path in self.EXEMPT:
             return await self.app(scope, receive, send)
-        stream = scope["method"] == "GET" and route_path(scope).rstrip("/") == "/mcp"
+        stream = scope["method"] == "GET" and path.rstrip("/") == "/mcp"
         pool, limit = ("streams", self.stream_limit) if stream else ("in_flight", self.limit)
         if getattr(self, pool) >= limit:  # one event loop: no lock needed around the counters
             if self.on_reject:
