@@ -18,7 +18,7 @@ from pathlib import Path
 from recur import config
 from recur.kb import placeholders
 from recur.kb.loader import display_path
-from recur.kb.parse import FENCE_LINE, fence_step
+from recur.kb.parse import FENCE_LINE, ParseError, fence_step, front_matter_end, read_text
 from recur.kb.records import KB, Pattern
 from recur.util.dates import given_date
 from recur.util.errors import Problem
@@ -306,10 +306,10 @@ def _fence_warnings(kb: KB) -> list[Problem]:
     out = []
     for name in sorted(shown):
         try:  # shown paths are the loader's own: relative to the working directory, or absolute
-            lines = Path(name).read_text(encoding="utf-8-sig").replace("\r\n", "\n").replace("\r", "\n").split("\n")
-        except (OSError, UnicodeDecodeError):
+            lines = read_text(Path(name).read_bytes()).split("\n")
+        except (OSError, ParseError):  # reported by the loader already
             continue
-        body = next((n for n in range(1, len(lines)) if lines[n].rstrip() in ("---", "...")), len(lines)) + 1
+        body = (front_matter_end(lines) or len(lines)) + 1
         found = fence_trouble(lines[body:], body + 1)
         if found:
             out.append(Problem(name, found[0], "code fence", found[1], "warning"))

@@ -250,15 +250,16 @@ def heading_text(text: str) -> str:
     return text.rstrip("#").rstrip() or text[:1]
 
 
+def front_matter_end(lines: list[str]) -> int | None:
+    """The index of the line that closes the front matter opened by ``lines[0]`` ("---" or "...")."""
+    return next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+
+
 def split_front_matter(text: str) -> MarkdownDoc:
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
         raise ParseError(1, "file must start with '---' and YAML front matter")
-    end = None
-    for i in range(1, len(lines)):
-        if lines[i].rstrip() in ("---", "..."):
-            end = i
-            break
+    end = front_matter_end(lines)
     if end is None:
         raise ParseError(1, "front matter is not closed by a '---' line")
     meta = load_yaml("\n".join(lines[1:end]), offset=1)
