@@ -19,35 +19,28 @@ def render_answer(answer, steps: int = 3, kb_dir: str = "kb") -> str:
     """An Answer (engine.Answer): the verdict first when nothing known matches, then the closest,
     and with two or more results the verdict once more at the end: five results run to ~60 lines, and
     a terminal shows the bottom of them, not the top."""
-    if not answer.no_known_pattern:
-        body = render_results(answer.query, answer.results, steps=steps, kb_dir=kb_dir)
-        best = answer.results[0] if answer.results else None
-        if best is None or len(answer.results) < 2:
-            return body
-        return (
-            body
-            + "\n"
-            + click.style(
-                f"↑ Best match: {best['title']} ({best['id']}, {best['confidence']} confidence), first above.", dim=True
-            )
+    results = answer.results
+    if answer.no_known_pattern and not results:
+        return click.style(NO_KNOWN_PATTERN, fg="yellow", bold=True)
+    body = render_results(answer.query, results, steps=steps, kb_dir=kb_dir)
+    if answer.no_known_pattern:
+        body = (
+            click.style(NO_KNOWN_PATTERN, fg="yellow", bold=True)
+            + "\n\nClosest patterns, for comparison only:\n\n"
+            + body
         )
-    head = click.style(NO_KNOWN_PATTERN, fg="yellow", bold=True)
-    if not answer.results:
-        return head
-    tail = (
-        ""
-        if len(answer.results) < 2
-        else "\n"
-        + click.style(
+    if len(results) < 2:
+        return body
+    if answer.no_known_pattern:
+        again = click.style(
             "↑ No known pattern matches: the patterns above are the closest, for comparison only.", fg="yellow"
         )
-    )
-    return (
-        head
-        + "\n\nClosest patterns, for comparison only:\n\n"
-        + render_results(answer.query, answer.results, steps=steps, kb_dir=kb_dir)
-        + tail
-    )
+    else:
+        best = results[0]
+        again = click.style(
+            f"↑ Best match: {best['title']} ({best['id']}, {best['confidence']} confidence), first above.", dim=True
+        )
+    return body + "\n" + again
 
 
 def render_results(query: str, results: list[dict], steps: int = 3, kb_dir: str = "kb") -> str:
