@@ -371,3 +371,29 @@ def test_a_long_pasted_log_is_said_to_be_read_in_part(page, static_site):
     assert _ask(page, QUERIES[0])
     assert "Only the first" not in page.locator(".recur-suggest__status").inner_text()
     assert page.errors == []
+
+
+@pytest.mark.browser
+def test_only_the_newest_question_is_answered(page, static_site):
+    """Ctrl+Enter sends while an answer is on its way (the button is disabled, the keys are not): a long
+    log, then, while the model was still loading, a short question. The log's answer (two encodes: the
+    text and its focus) arrived last and replaced the short question's cards, under the short question."""
+    url, kb, index, _ = static_site
+    box = "textarea.recur-suggest__input"
+    page.goto(url + "/suggest.html")
+    page.wait_for_selector("div.recur-suggest[data-mode=browser]")
+    page.evaluate("""() => { window.tops = []; new MutationObserver(() => { const c = document.querySelector(
+        '.recur-suggest__card'); window.tops.push(c && c.dataset.pattern); })
+        .observe(document.querySelector('.recur-suggest__results'), {childList: true}); }""")
+    log = (QUERIES[0] + ", ext4 errors in the kernel log on the data volume since the nightly batch\n") * 250
+    page.fill(box, log)
+    page.press(box, "Control+Enter")
+    page.fill(box, "CoreDNSErrorsHigh")
+    page.press(box, "Control+Enter")
+    page.wait_for_function("window.tops.length > 0", timeout=60_000)
+    page.wait_for_timeout(2000)  # time for the log's answer to arrive too
+    shown = page.eval_on_selector_all(".recur-suggest__card", "els => els.map(e => e.dataset.pattern)")
+    assert shown[:3] == _suggest_cli(kb, index, "CoreDNSErrorsHigh")[:3] and shown[0] == "dns-failure"
+    assert "Only the first" not in page.locator(".recur-suggest__status").inner_text()
+    assert page.locator("button.recur-suggest__go").is_enabled()
+    assert page.errors == []

@@ -287,17 +287,19 @@
     this.bar.hidden = fraction >= 1;
   };
 
-  Box.prototype.submitBrowser = function (text) {
+  Box.prototype.submitBrowser = function (text, asked) {
     var self = this, t0 = performance.now();
     this.button.disabled = true;
     this.say(this.loading ? "Looking for matching patterns…" : "Loading the suggestion model…", "progress");
     this.engine().then(function (engine) {
       if (self.bar) self.bar.hidden = true;
       return engine.answer(text, TOP).then(function (answer) {
+        if (asked !== self.asked) return;  /* a newer question was sent meanwhile: its answer is the one to show */
         self.button.disabled = false;
         self.show(text, answer.results, answer.no_known_pattern, Math.round(performance.now() - t0));
       });
     }).then(null, function (err) {
+      if (asked !== self.asked) return;
       self.button.disabled = false;
       if (self.bar) self.bar.hidden = true;
       self.toStatic("The suggestion model could not be loaded here (" + (err && err.message || err) +
@@ -315,20 +317,25 @@
     this.cut = kept < chars.length ? chars.length : 0;
     this.kept = kept;
     if (this.cut) text = chars.slice(0, kept).join("");
+    /* Ctrl+Enter sends while an answer is still on its way (the button is disabled, the keys are not): only
+       the newest question's answer is shown, or a slower earlier one (a long log) replaced it on arrival */
+    var asked = this.asked = (this.asked || 0) + 1;
     if (this.mode === "file") return this.toFile();
     if (this.mode === "static") return this.fallback(text);
-    if (this.mode === "browser") return this.submitBrowser(text);
+    if (this.mode === "browser") return this.submitBrowser(text, asked);
     if (this.mode !== "api") { this.say("Still waiting for the suggestion service\u2026", "warn"); return; }
     var self = this;
     this.button.disabled = true;
     this.say("Looking for matching patterns\u2026");
     apiFetch(this.api + "/suggest", { text: text, top: TOP }).then(function (r) {
+      if (asked !== self.asked) return;
       self.button.disabled = false;
       if (r.status === 200 && r.json && Array.isArray(r.json.results)) return self.show(text, r.json.results, r.json.no_known_pattern);
       if (r.json && r.json.error) return self.say(r.json.error.message, "error");
       self.toStatic();
       self.fallback(text);
     }, function () {
+      if (asked !== self.asked) return;
       self.button.disabled = false;
       self.toStatic();
       self.fallback(text);
