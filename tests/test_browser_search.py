@@ -148,6 +148,19 @@ def test_no_browser_search_leaves_the_bundle_out(tmp_path):
     assert "browser" not in json.loads((out / "assets" / "recur-api.json").read_text())
 
 
+def test_the_site_carries_the_licence_texts_of_what_it_redistributes(static_site):
+    """The site redistributes @huggingface/tokenizers and the MiniLM model (Apache-2.0, whose section 4
+    asks for a copy of the licence): LICENSES.md pointed at a file of the recur package instead."""
+    *_, out = static_site
+    runtime = out / bundle.OUT / "runtime"
+    apache = (runtime / "LICENSE-Apache-2.0.txt").read_text()
+    assert "Apache License" in apache and "Version 2.0" in apache and "TERMS AND CONDITIONS" in apache
+    notes = (runtime / "LICENSES.md").read_text()
+    assert "`LICENSE-Apache-2.0.txt`" in notes and "Permission is hereby granted" in notes  # MIT's text inline
+    for name in ("ort.wasm.min.js", "ort-wasm-simd-threaded.js", "ort-wasm-simd-threaded.wasm.gz", "tokenizers.min.js"):
+        assert (runtime / name).is_file() and f"`{name}`" in notes
+
+
 # -- in Chromium ---------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def static_site(tmp_path_factory):

@@ -50,6 +50,9 @@ RUNTIME = {
     "tokenizers": ("tokenizers.min.mjs", "tokenizers.min.js"),  # @huggingface/tokenizers (Apache-2.0)
 }
 LICENCES = ("LICENSES.md",)
+# licence texts the site must carry next to the code it redistributes: vendored file -> its name in the site
+# (Apache-2.0, @huggingface/tokenizers and the MiniLM model, asks for a copy of the licence itself)
+LICENCE_TEXTS = {"LICENSE.tokenizers": "LICENSE-Apache-2.0.txt"}
 SOURCES = ("recur-browser-search.js", "ranker.js")
 # endings tried on every KB word and stem when building the stem table (see _stems)
 STEM_SUFFIXES = ("", "s", "es", "ed", "d", "ing", "er", "ers", "or", "ors", "ion", "ions", "ation", "ations",
@@ -86,6 +89,7 @@ def ranking_params() -> dict:
 def runtime_missing() -> str | None:
     """Why the bundle cannot be written from this install, or None."""
     missing = [src for src, _ in RUNTIME.values() if not (VENDOR / src).is_file()]
+    missing += [src for src in LICENCE_TEXTS if not (VENDOR / src).is_file()]
     missing += [name for name in SOURCES + LICENCES if not (HERE / name).is_file()]
     if missing:
         return (f"the vendored browser runtime is missing ({', '.join(missing)} in {VENDOR}); "
@@ -314,6 +318,8 @@ def write_bundle(site_dir, kb_dir, index_dir, model: str | None = None, cache_ro
             shutil.copyfile(VENDOR / src, out / "runtime" / name)
     for name in LICENCES:
         shutil.copyfile(HERE / name, out / "runtime" / name)
+    for src, name in LICENCE_TEXTS.items():
+        shutil.copyfile(VENDOR / src, out / "runtime" / name)
     files = sorted(p for p in out.rglob("*") if p.is_file())
     sizes = {p.relative_to(out).as_posix(): p.stat().st_size for p in files}
     versions = {p.relative_to(out).as_posix(): file_version(p) for p in files}
