@@ -79,6 +79,8 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
     texts += [
         "HikariPool-\u0661 - Connection is not available, request timed out after \u0663\u0660\u0660\u0660\u0660ms"
     ]
+    # blank to Python's str.strip (NEL, information separators), not to JS's trim: ranked in the browser only
+    texts += ["\x85 \x1c\x1f\u3000"]
     vecs = engine.searcher.encode_queries([clean(t)[:MAX_QUERY_CHARS] for t in texts])
     (tmp_path / "q.json").write_text(
         json.dumps(
@@ -409,4 +411,20 @@ def test_only_the_newest_question_is_answered(page, static_site):
     assert shown[:3] == _suggest_cli(kb, index, "CoreDNSErrorsHigh")[:3] and shown[0] == "dns-failure"
     assert "Only the first" not in page.locator(".recur-suggest__status").inner_text()
     assert page.locator("button.recur-suggest__go").is_enabled()
+    assert page.errors == []
+
+
+@pytest.mark.browser
+def test_a_text_blank_to_recur_suggest_is_asked_for_again(page, static_site):
+    """NEL and the information separators are blank to recur suggest (str.strip) but not to JS's trim: the box
+    ranked them in the browser, and the server answered no results, which the box called an empty KB."""
+    url, *_ = static_site
+    page.goto(url + "/suggest.html")
+    page.wait_for_selector("div.recur-suggest[data-mode=browser]")
+    page.fill("textarea.recur-suggest__input", "\x85 \x1c\x1f")
+    page.click("button.recur-suggest__go")
+    page.wait_for_timeout(300)
+    assert page.locator(".recur-suggest__status").inner_text() == "Type or paste what you see first."
+    assert page.locator(".recur-suggest__card").count() == 0
+    assert not [r for r in page.requests if "recur-browser" in r]  # nothing loaded for it
     assert page.errors == []

@@ -146,12 +146,30 @@ def test_votes_reach_the_feedback_file(chromium, server):
         assert json.loads(fb.read_text().splitlines()[-1])["useful"] is False
 
 
-def test_error_from_the_api_is_shown(chromium, server):
+def test_error_from_the_api_is_shown(chromium, built, tmp_path):
+    """The API's own error message, as it says it (here: --token-scope all, and the box sends no token)."""
+    kb, site = built
+    app = create_app(
+        lambda: Engine.open(kb, tmp_path / "index", model="fake:64", quiet=True),
+        site_dir=site,
+        feedback_path=tmp_path / "feedback.jsonl",
+        token="s3cret",
+        token_scope="all",
+    )
+    with running(app) as base, box_page(chromium, base + "/", "api") as (page, _):
+        ask(page, "disk full")
+        page.wait_for_selector(".recur-suggest__status--error")
+        assert "needs 'Authorization: Bearer <token>'" in page.inner_text(".recur-suggest__status")
+
+
+def test_a_text_blank_to_the_api_is_asked_for_again(chromium, server):
+    """U+001C-U+001F and NEL are blank to the API (Python's strip), not to JavaScript's trim: the box sent
+    them and showed the API's 422 instead of asking for a text, as it does for spaces."""
     base, _ = server
     with box_page(chromium, base + "/", "api") as (page, _):
-        ask(page, "\x1c\x1f")  # not blank to the box (JavaScript's trim), blank to the API (Python's strip)
-        page.wait_for_selector(".recur-suggest__status--error")
-        assert "must not be empty" in page.inner_text(".recur-suggest__status")
+        ask(page, "\x1c\x1f\x85")
+        page.wait_for_timeout(300)
+        assert page.inner_text(".recur-suggest__status") == "Type or paste what you see first."
 
 
 def test_a_long_pasted_log_is_cut_to_what_is_read_and_the_box_says_so(chromium, server):

@@ -308,9 +308,13 @@
     });
   };
 
+  /* Blank as recur suggest reads it (Python's str.strip): NEL (U+0085) and U+001C-U+001F too, which trim() keeps.
+     The server answers such a text with no results at all, which the box would call an empty knowledge base. */
+  var BLANK = /^[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]*$/;
+
   Box.prototype.submit = function () {
     var text = this.text.value.trim();
-    if (!text) { this.say("Type or paste what you see first.", "warn"); this.text.focus(); return; }
+    if (!text || BLANK.test(text)) { this.say("Type or paste what you see first.", "warn"); this.text.focus(); return; }
     var chars = Array.from(text);
     var kept = Math.min(chars.length, MAX_CHARS);
     if (this.mode === "api") kept = fitBody(chars, kept, this.maxBody);

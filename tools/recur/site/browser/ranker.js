@@ -23,6 +23,11 @@ export function words(text) {
   return out;
 }
 
+/* Python's str.isspace() characters: text of these only is blank to search.py (text.strip()). JS's trim and \s
+ * differ: they leave NEL (U+0085) and the information separators U+001C-U+001F, and take U+FEFF. */
+const PY_BLANK = /^[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$/;
+export function blank(text) { return PY_BLANK.test(String(text)); }
+
 function strip(s, chars) {
   let a = 0, b = s.length;
   while (a < b && chars.includes(s[a])) a++;
@@ -203,7 +208,7 @@ export class Ranker {
 
   /* Searcher.search: ranked hits for text, given its vector q and its focus vector fq (or null). */
   search(text, q, fq, top) {
-    if (!this.ids.length || !String(text).trim()) return [];
+    if (!this.ids.length || blank(text)) return [];
     const sims = this.similarities(q);
     const cand = new Set();
     const k = Math.min(this.views.length, this.p.candidate_views);
