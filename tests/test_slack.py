@@ -393,3 +393,90 @@ def test_a_slack_vote_that_cannot_be_written_is_a_503_as_on_the_api(tmp_path):
         fb.mkdir()  # the file's place is taken after start-up
         r = httpx.post(base + "/api/slack/interactions", content=body, headers=signed(body))
     assert r.status_code == 503 and r.json()["error"]["code"] == "feedback_unavailable", r.text
+
+
+def slack_click(reply: dict, shared: bool) -> str:
+    """The form Slack posts when the first 👍 of ``reply`` is pressed: a block_actions payload that, for a
+    message posted in the channel, carries the whole message (its blocks and every button's value)."""
+    button = next(b for b in reply["blocks"] if b["type"] == "actions")["elements"][0]
+    payload = {
+        "type": "block_actions",
+        "user": {"id": "U0123ABC", "username": "jo", "name": "jo", "team_id": "T1"},
+        "api_app_id": "A0123",
+        "token": "legacy",
+        "container": {
+            "type": "message",
+            "message_ts": "1701490000.000100",
+            "channel_id": "C1",
+            "is_ephemeral": not shared,
+        },
+        "trigger_id": "1234567890.123456.abcdef",
+        "team": {"id": "T1", "domain": "example"},
+        "channel": {"id": "C1", "name": "incidents"},
+        "state": {"values": {}},
+        "response_url": "https://hooks.slack.com/actions/T1/1/x",
+        "actions": [{**button, "block_id": "recur_feedback_1", "action_ts": "1701490010.000200"}],
+    }
+    if shared:
+        payload["message"] = {
+            "type": "message",
+            "text": reply["text"],
+            "ts": "1701490000.000100",
+            "blocks": reply["blocks"],
+        }
+    return urlencode({"payload": json.dumps(payload, ensure_ascii=False)})
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "ディスクが満杯で書き込みに失敗しました。" * 75,  # a non-Latin paste: 9 bytes a character, form-encoded
+        '"a" ' * 500,  # quotes: escaped twice (value, payload), then percent-encoded
+    ],
+)
+def test_a_vote_on_a_shared_reply_to_a_long_query_is_recorded(served, typed):
+    """Found in an audit: Slack's button payload repeats the message, so every button's value (up to
+    2,000 characters of the query) comes back, escaped and form-encoded: over the API's 64 KiB body
+    limit, and the 👍 was refused 413 and lost."""
+    reply = slash(served, "share " + typed).json()
+    body = slack_click(reply, shared=True)
+    assert len(body.encode()) > 64 * 1024  # what Slack sends for it
+    r = httpx.post(served["base"] + "/api/slack/interactions", content=body, headers=signed(body), timeout=30)
+    assert r.status_code == 200, r.text
+    last = json.loads(served["feedback"].read_text().splitlines()[-1])
+    assert last["useful"] is True and " ".join(typed.split()).startswith(last["query"])
+
+
+@pytest.mark.parametrize("sep", ["\n", "\t", "  \n "])
+def test_share_then_a_line_break_still_shares(served, sep):
+    """Found in an audit: only a space after "share" was read as the keyword; "/recur share⏎<log line>"
+    searched for "share <log line>" and answered only to the user."""
+    reply = slash(served, f"share{sep}ENOSPC").json()
+    assert reply["response_type"] == "in_channel"
+    assert json.loads(reply["blocks"][4]["elements"][0]["value"])["q"] == "ENOSPC"
+
+
+def test_the_notification_text_of_a_short_answer(served):
+    """Found in an audit: with fewer than three results the notification read "<title> and 0 more",
+    and the title was not escaped there as it is in the blocks."""
+    result = {
+        "rank": 1,
+        "id": "p",
+        "title": "Disk <!channel> & more",
+        "confidence": "high",
+        "severity": "sev2",
+        "path": "patterns/c/p.md",
+        "runbook": ["step"],
+        "evidence": [],
+    }
+    one = answer_reply({"query": "ENOSPC", "no_known_pattern": False, "results": [result]})
+    assert one["text"] == "Recur: Disk &lt;!channel&gt; &amp; more for “ENOSPC”"
+    two = answer_reply({"query": "ENOSPC", "no_known_pattern": False, "results": [result, {**result, "rank": 2}]})
+    assert two["text"] == "Recur: Disk &lt;!channel&gt; &amp; more and 1 more for “ENOSPC”"
+
+
+def test_an_interaction_without_a_payload_says_so(served):
+    body = urlencode({"team_id": "T1", "n": next(_n)})
+    r = httpx.post(served["base"] + "/api/slack/interactions", content=body, headers=signed(body))
+    assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_request", r.text
+    assert r.json()["error"]["message"] == "payload: missing (Slack sends the button press in this form field)"

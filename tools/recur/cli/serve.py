@@ -99,7 +99,7 @@ def _slack_secret(path) -> str | None:
     default=64,
     show_default=True,
     type=click.IntRange(1, 4096),
-    help="Request body limit for the API (Alertmanager: 4 MiB).",
+    help="Request body limit for the API (Alertmanager: 4 MiB; Slack: 1 MiB).",
 )
 @click.option(
     "--threads",

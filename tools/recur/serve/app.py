@@ -114,6 +114,7 @@ def _fastapi(lifespan, max_body: int):
     from fastapi_offline import FastAPIOffline
 
     from recur import __version__
+    from recur.serve.slack import MAX_BODY as SLACK_MAX_BODY
 
     return FastAPIOffline(
         title="Recur API",
@@ -122,7 +123,8 @@ def _fastapi(lifespan, max_body: int):
         static_url="/_docs-assets",
         description="Suggestions of known failure patterns for what a responder sees. Every error is "
         '`{"error": {"code", "message"}}` with a 4xx status; request bodies are limited to '
-        f"{max_body // 1024} KiB ({ALERTMANAGER_MAX_BODY // 1024} KiB for /api/alertmanager).",
+        f"{max_body // 1024} KiB ({ALERTMANAGER_MAX_BODY // 1024} KiB for /api/alertmanager, "
+        f"{max(max_body, SLACK_MAX_BODY) // 1024} KiB for /api/slack/*).",
     )
 
 
@@ -174,11 +176,17 @@ def _middleware(app, *, max_body: int, max_concurrent: int, body_timeout: float)
     concurrency bound, then the body guard."""
     from recur.serve.metrics import MetricsMiddleware
     from recur.serve.security import SecurityHeaders
+    from recur.serve.slack import MAX_BODY as SLACK_MAX_BODY
 
+    slack = max(max_body, SLACK_MAX_BODY)
     app.add_middleware(
         BodyGuard,
         max_body=max_body,
-        limits={"/api/alertmanager": ALERTMANAGER_MAX_BODY},
+        limits={
+            "/api/alertmanager": ALERTMANAGER_MAX_BODY,
+            "/api/slack/commands": slack,
+            "/api/slack/interactions": slack,
+        },
         json_paths=JSON_PATHS,
         body_timeout=body_timeout,
     )

@@ -38,6 +38,11 @@ ACTIONS = {"recur_useful": True, "recur_not_useful": False}
 MAX_SECTION = 3000  # Slack's limit on a section's text
 MAX_VALUE_QUERY = 1500  # characters of the query kept in a button's value (Slack: 2,000 per value)
 MAX_VALUE = 2000  # Slack's limit on a button's value, which slack_sdk enforces by refusing the blocks
+# The body limit of both routes (the API's is 64 KiB). A button press on a reply posted in the channel
+# carries the whole message back: six buttons' values and up to ten sections, JSON-escaped inside a
+# JSON payload and then form-encoded (a quote: 12 bytes; a CJK character: 9), so a reply to a long
+# paste is well over 64 KiB. 1 MiB holds the largest reply answer_reply can make.
+MAX_BODY = 1024 * 1024
 USAGE = (
     "Usage: `/recur <what you see>` (a description, an alert, a log line): the known failure patterns, "
     "only for you. `/recur share <what you see>` posts them in the channel."
@@ -173,7 +178,8 @@ def answer_reply(answer: dict, *, site_url: str | None = None, share: bool = Fal
         fallback = f"Recur: no known pattern matches “{_esc(_cut(query, 100))}”"
     else:
         intro = f"*Known patterns* for “{shown}”:"
-        fallback = f"Recur: {results[0]['title']} and {len(results) - 1} more for “{_esc(_cut(query, 100))}”"
+        more = f" and {len(results) - 1} more" if len(results) > 1 else ""
+        fallback = f"Recur: {_esc(_cut(results[0]['title'], 200))}{more} for “{_esc(_cut(query, 100))}”"
     blocks = [SectionBlock(text=MarkdownTextObject(text=_cut_block(intro)))]
     for r in results:
         blocks += _result_blocks(r, query, site_url)
@@ -243,7 +249,7 @@ def slack_router(
         from fastapi.concurrency import run_in_threadpool
 
         form = await verified_form(request)
-        votes = _votes(form.get("payload", ""))
+        votes = _votes(form.get("payload"))
         known = get_engine().docs  # every vote's pattern first: none is written when one is unknown
         for v in votes:
             if v.pattern not in known:
@@ -293,9 +299,9 @@ def _command_text(text: str) -> tuple[str, bool]:
     # Slack sends &, < and > of what the user typed as &amp;, &lt; and &gt; (its control characters):
     # searched as typed, and escaped once, not twice, in the reply. &amp; last, so "&amp;lt;" stays "&lt;".
     text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").strip()
-    head, _, rest = text.partition(" ")
-    if head.lower() == "share":
-        return rest.strip(), True
+    words = text.split(None, 1)  # "share" then any white space: a line break too
+    if words and words[0].lower() == "share":
+        return (words[1] if len(words) > 1 else ""), True
     return text, False
 
 
@@ -359,13 +365,15 @@ def _post(response_url: str, reply: dict) -> None:
         print(f"warning: could not post the late reply to Slack ({type(exc).__name__}: {exc})", file=sys.stderr)
 
 
-def _votes(raw: str) -> list[dict]:
+def _votes(raw: str | None) -> list[dict]:
     """The 👍 / 👎 actions of a ``block_actions`` payload as FeedbackIn bodies."""
     from pydantic import ValidationError
 
     from recur.serve.guard import invalid_message
     from recur.serve.models import FeedbackIn
 
+    if raw is None:
+        raise ApiError(422, "invalid_request", "payload: missing (Slack sends the button press in this form field)")
     try:
         payload = json.loads(raw)
     except (ValueError, RecursionError):  # RecursionError: thousands of nested brackets
