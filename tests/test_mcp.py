@@ -573,3 +573,72 @@ def test_http_text_that_is_not_valid_unicode_is_answered_as_over_stdio(served):
     result = json.loads(data)["result"]
     assert not result["isError"] and result["structuredContent"]["query"] == "No space left \ufffd on device"
     assert result["structuredContent"]["results"][0]["id"] == "disk-full"
+
+
+def test_every_pattern_is_a_listed_resource_over_stdio_and_http(served):
+    """Found in an audit: resources/list was empty (the patterns were only a URI template), so a client
+    that offers the listed resources (an assistant's attach menu) offered no pattern."""
+
+    async def work(client):
+        listed = (await client.list_resources()).resources
+        return listed, await client.read_resource(listed[0].uri)
+
+    patterns = api(served, "/api/patterns")[1]["patterns"]
+    for server in (stdio(served["kb"], served["index"]), served["base"] + "/mcp"):
+        listed, first = session(server, work)
+        assert [str(r.uri) for r in listed] == [f"recur://patterns/{p['id']}" for p in patterns]
+        assert [(r.name, r.title) for r in listed] == [(p["id"], p["title"]) for p in patterns]
+        assert all(
+            r.mime_type == "text/markdown" and r.description.startswith(p["category"]) for r, p in zip(listed, patterns)
+        )
+        assert first.contents[0].text == (Path(served["kb"]) / patterns[0]["path"]).read_text()
+
+
+def test_past_incidents_takes_a_pattern_or_a_text_not_both(served):
+    """Found in an audit: given both, the text was dropped without a word and the pattern's incidents
+    came back as if they answered it."""
+
+    async def work(client):
+        both = {"pattern_id": "disk-full", "text": "FATAL: sorry, too many clients already"}
+        return await call(client, "past_incidents", both)
+
+    err, body, text = session(served["base"] + "/mcp", work)
+    assert err and body == {"error": {"code": "invalid_request", "message": "give pattern_id or text (one of them)"}}
+    assert text == "give pattern_id or text (one of them)"
+
+
+def test_record_incident_answers_what_incident_new_json_prints(tmp_path):
+    """Found in an audit: `recur incident new --json` prints {id, path, review, suggestions,
+    no_known_pattern, linked}; record_incident gave neither the suggestions nor the verdict, so the
+    assistant that recorded an incident was not told whether a known pattern describes it."""
+    mcp_kb, cli_kb = small_kb(tmp_path / "a" / "kb"), small_kb(tmp_path / "b" / "kb")
+    cases = [
+        {
+            "title": "DB connections refused",
+            "severity": "sev2",
+            "description": "FATAL: sorry, too many clients already",
+        },
+        {"title": "Lunch", "severity": "sev4", "description": "what should we order for lunch on friday"},
+        {**{"title": "Pool", "severity": "sev2", "description": "too many clients"}, "patterns": ["db-pool-exhausted"]},
+    ]
+
+    async def work(client):
+        return [await call(client, "record_incident", args) for args in cases]
+
+    got = session(stdio(mcp_kb, tmp_path / "a" / "index", "--allow-writes"), work)
+    for args, (err, out, _) in zip(cases, got):
+        cmd = ["incident", "new", "--kb", str(cli_kb), "--index", str(tmp_path / "b" / "index"), "--model", "fake:64"]
+        cmd += ["-t", args["title"], "-s", args["severity"], "-d", args["description"], "--json"]
+        cmd += [f"--pattern={p}" for p in args.get("patterns", [])]
+        r = CliRunner().invoke(cli, cmd)
+        assert r.exit_code == 0, r.output
+        by_cli = json.loads(r.stdout)
+        assert not err and list(out) == list(by_cli)
+        assert out["no_known_pattern"] is by_cli["no_known_pattern"]
+        assert [s["id"] for s in out["suggestions"]] == [s["id"] for s in by_cli["suggestions"]]
+        assert out["linked"] == by_cli["linked"] == args.get("patterns", [])
+        assert not set(out["linked"]) & {s["id"] for s in out["suggestions"]}
+    (_, found, text), (_, unknown, said), _ = got
+    assert found["no_known_pattern"] is False and found["suggestions"][0]["id"] == "db-pool-exhausted"
+    assert f"recur incident link {found['id']}" in text and "db-pool-exhausted" in text
+    assert unknown["no_known_pattern"] is True and "needs analysis" in said

@@ -80,7 +80,7 @@ def new(
     KB/incidents/<year>/<id>.md, with the review level and due date from the severity
     framework unless given. On a terminal you can then pick suggestions to link.
     """
-    from recur.kb.incident_record import NewIncident, record_incident
+    from recur.kb.incident_record import NewIncident, record_incident, suggestion_query
     from recur.kb.loader import load_kb
 
     kb = load_kb(kb_dir)
@@ -109,7 +109,7 @@ def new(
         click.echo(f"Recorded {iid} in {path} (review: {review.level}{shown_due}).")
     _retired_note(kb, out["linked"])
     if not no_suggest and top:
-        query = f"{' '.join(title.split())}. {(description or '').strip()}".strip()
+        query = suggestion_query(title, description)
         _suggest_and_link(out, kb_dir, index_dir, model, query, top, link_top, tty, as_json)
     if as_json:
         click.echo(json.dumps(out, ensure_ascii=False, indent=1))

@@ -268,6 +268,12 @@ class NewIncident:
     review_due: dt.date | None = None
 
 
+def suggestion_query(title: str, description: str | None) -> str:
+    """The text ``recur incident new`` (and MCP's record_incident) searches for a new record: its
+    title, then what was seen."""
+    return f"{' '.join(title.split())}. {(description or '').strip()}".strip()
+
+
 def require_id(iid: str, flag: str = "--id") -> str:
     """``iid`` when it is a valid incident id (it becomes a file name: no '/', no leading '.');
     else the error ``recur incident new --id`` gives."""

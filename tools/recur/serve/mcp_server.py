@@ -100,9 +100,36 @@ def _query(text: str, top: int) -> SuggestIn:
 
 
 class _Server(MCPServer):
-    """The SDK's server, with one change: arguments that do not fit a tool's signature (``top: "abc"``,
+    """The SDK's server, with two changes: arguments that do not fit a tool's signature (``top: "abc"``,
     a missing ``text``) are the API's ``invalid_request`` tool error, named by field as in
-    ``POST /api/suggest``, instead of the SDK's multi-line pydantic dump."""
+    ``POST /api/suggest``, instead of the SDK's multi-line pydantic dump; and ``resources/list`` lists
+    every indexed pattern as ``recur://patterns/{id}`` (a URI template alone lists none, so a client
+    that offers the listed resources offered no pattern)."""
+
+    def __init__(self, *args, get_engine: Callable, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._get_engine = get_engine
+
+    async def list_resources(self):
+        from mcp.shared.exceptions import MCPError
+        from mcp.types import INTERNAL_ERROR, Resource
+
+        try:
+            docs = self._get_engine().docs
+        except ApiError as exc:
+            raise MCPError(INTERNAL_ERROR, exc.message) from None
+        except RecurError as exc:
+            raise MCPError(INTERNAL_ERROR, str(exc)) from None
+        return [*await super().list_resources()] + [
+            Resource(
+                uri=f"recur://patterns/{pid}",
+                name=pid,
+                title=doc.get("title"),
+                description=_about(doc),
+                mime_type="text/markdown",
+            )
+            for pid, doc in sorted(docs.items())
+        ]
 
     async def call_tool(self, name, arguments, context=None):
         try:
@@ -113,6 +140,14 @@ class _Server(MCPServer):
             return _failure("invalid_request", invalid_message(exc.__cause__.errors()))
 
 
+def _about(doc: dict, limit: int = 200) -> str:
+    """A listed pattern's description: category, severity and the start of its summary."""
+    summary = " ".join(str(doc.get("summary") or "").split())
+    if len(summary) > limit:
+        summary = summary[: limit - 1].rsplit(" ", 1)[0] + "…"
+    return f"{doc.get('category')} · {doc.get('severity')}: {summary}".rstrip(": ")
+
+
 def build_server(get_engine: Callable, *, allow_writes: bool = False) -> MCPServer:
     from recur import __version__
 
@@ -120,6 +155,7 @@ def build_server(get_engine: Callable, *, allow_writes: bool = False) -> MCPServ
     kept = root.handlers[:], root.level
     server = _Server(
         "recur",
+        get_engine=get_engine,
         title="Recur: known failure patterns",
         version=__version__,
         instructions=INSTRUCTIONS,
@@ -201,6 +237,8 @@ def _past_incidents(get_engine: Callable, pattern_id, text, limit: int) -> tuple
 
     if not 1 <= limit <= 100:
         raise pat.ApiFailure("limit: must be between 1 and 100")
+    if pattern_id is not None and text is not None:
+        raise pat.ApiFailure("give pattern_id or text (one of them)")
     engine = get_engine()
     answer = None
     if text is not None and pattern_id is None:
@@ -249,7 +287,9 @@ def _write_tools(server: MCPServer, get_engine: Callable) -> None:
         patterns: Annotated[list[str], Field(description="Known pattern ids to link now.")] = [],  # noqa: B006
     ) -> CallToolResult:
         """Record an incident in the knowledge base, dated today: exactly the record `recur incident new`
-        writes (review level and due date from the severity framework). Returns its id, path and review."""
+        writes (review level and due date from the severity framework). Returns what `recur incident new
+        --json` prints: its id, path and review, the known patterns that match its title and description
+        (suggestions, not linked) and no_known_pattern."""
 
         def work():
             from recur.kb.incident_record import NewIncident
@@ -258,28 +298,49 @@ def _write_tools(server: MCPServer, get_engine: Callable) -> None:
             from recur.util.dates import given_date
 
             _intact(title=title, description=description, flags=flags)
-            kb = load_kb(get_engine().kb_dir)
-            iid, path, review = write(
-                kb,
-                NewIncident(
-                    title=title,
-                    severity=severity,
-                    date=given_date(None, "date"),
-                    description=description,
-                    flags=tuple(flags),
-                    patterns=tuple(patterns),
-                ),
+            engine = get_engine()
+            new = NewIncident(
+                title=title,
+                severity=severity,
+                date=given_date(None, "date"),
+                description=description,
+                flags=tuple(flags),
+                patterns=tuple(patterns),
             )
-            due = review.due.isoformat() if review.due else None
-            out = {
-                "id": iid,
-                "path": str(path),
-                "review": {"level": review.level, "status": review.status, "due": due},
-                "linked": list(dict.fromkeys(patterns)),
-            }
-            return out, f"Recorded {iid} in {path} (review: {review.level}{f', due {due}' if due else ''})."
+            iid, path, review = write(load_kb(engine.kb_dir), new)
+            return _recorded(engine, new, iid, path, review)
 
         return run_tool(work)
+
+
+def _recorded(engine, new, iid: str, path, review) -> tuple[dict, str]:
+    """The answer of record_incident: `recur incident new --json`'s object, its suggestions made as the
+    CLI makes them (title and description, top 3, the linked patterns left out; none is linked)."""
+    from recur.kb.incident_record import suggestion_query
+
+    linked = list(dict.fromkeys(new.patterns))
+    answer = engine.answer(suggestion_query(new.title, new.description), top=3, exclude=set(linked))
+    due = review.due.isoformat() if review.due else None
+    out = {
+        "id": iid,
+        "path": str(path),
+        "review": {"level": review.level, "status": review.status, "due": due},
+        "suggestions": answer.results,
+        "no_known_pattern": answer.no_known_pattern,
+        "linked": linked,
+    }
+    lines = [f"Recorded {iid} in {path} (review: {review.level}{f', due {due}' if due else ''})."]
+    if answer.no_known_pattern:
+        lines.append(
+            f"No other known pattern matches (linked: {', '.join(linked)})."
+            if linked
+            else 'No known pattern matches: it shows as "needs analysis" in the problem report. Once the cause '
+            "is understood, draft a pattern (recur new pattern) or recur import the postmortem."
+        )
+    else:
+        lines.append(f"Known patterns that match (link one: recur incident link {iid} PATTERN_ID):")
+        lines += [f"- {r['id']}: {r['title']} ({r['confidence']} confidence)" for r in answer.results]
+    return out, "\n".join(lines)
 
 
 def _intact(**fields) -> None:
