@@ -642,3 +642,17 @@ def test_record_incident_answers_what_incident_new_json_prints(tmp_path):
     assert found["no_known_pattern"] is False and found["suggestions"][0]["id"] == "db-pool-exhausted"
     assert f"recur incident link {found['id']}" in text and "db-pool-exhausted" in text
     assert unknown["no_known_pattern"] is True and "needs analysis" in said
+
+
+def test_record_incident_names_its_own_argument_in_errors(tmp_path):
+    """Found in an audit: an unknown pattern id was reported as "--pattern: unknown pattern id(s) ...",
+    the CLI's flag, which an MCP client never sent; it names the tool's argument, patterns."""
+    kb = small_kb(tmp_path / "kb")
+
+    async def work(client):
+        args = {"title": "t", "severity": "sev2", "description": "d", "patterns": ["disk-ful"]}
+        return await call(client, "record_incident", args)
+
+    err, body, text = session(stdio(kb, tmp_path / "index", "--allow-writes"), work)
+    assert err and body["error"]["code"] == "invalid_request"
+    assert text.startswith("patterns: unknown pattern id(s) disk-ful (did you mean disk-full?)"), text

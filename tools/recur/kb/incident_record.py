@@ -295,10 +295,11 @@ def _severity_key(kb, given: str) -> str:
     raise RecurError(f"severity: unknown {given!r}; the framework has {', '.join(kb.severity)}")
 
 
-def record_incident(kb, new: NewIncident):
+def record_incident(kb, new: NewIncident, *, patterns_field: str = "--pattern"):
     """Validate ``new`` against ``kb`` and write its record atomically; returns (id, path, review).
 
-    Nothing is written when a field is wrong (unknown severity or pattern, a bad or taken id)."""
+    Nothing is written when a field is wrong (unknown severity or pattern, a bad or taken id).
+    ``patterns_field``: what an unknown pattern id's error calls the list (the caller's own name)."""
     from recur.kb.loader import require_patterns, review_defaults
 
     title, description = " ".join(new.title.split()), (new.description or "").strip()
@@ -314,7 +315,7 @@ def record_incident(kb, new: NewIncident):
     for what, day in (("date", new.date), ("review due", new.review_due)):
         if day is not None:
             require_in_range(day, what)
-    require_patterns(kb, new.patterns, "--pattern")
+    require_patterns(kb, new.patterns, patterns_field)
     iid = require_id(new.iid or next_id(kb, new.date.year))
     if iid in kb.incident_files:
         raise RecurError(f"incident {iid} already exists: {kb.incident_files[iid][0]}")

@@ -307,7 +307,7 @@ def _write_tools(server: MCPServer, get_engine: Callable) -> None:
                 flags=tuple(flags),
                 patterns=tuple(patterns),
             )
-            iid, path, review = write(load_kb(engine.kb_dir), new)
+            iid, path, review = write(load_kb(engine.kb_dir), new, patterns_field="patterns")
             return _recorded(engine, new, iid, path, review)
 
         return run_tool(work)
