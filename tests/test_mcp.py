@@ -656,3 +656,22 @@ def test_record_incident_names_its_own_argument_in_errors(tmp_path):
     err, body, text = session(stdio(kb, tmp_path / "index", "--allow-writes"), work)
     assert err and body["error"]["code"] == "invalid_request"
     assert text.startswith("patterns: unknown pattern id(s) disk-ful (did you mean disk-full?)"), text
+
+
+@pytest.mark.parametrize("top", ["abc", 2.5, 1e300, [1], -1])
+def test_a_count_of_the_wrong_kind_reads_word_for_word_as_the_api(served, top):
+    """Found in an audit: the tools read a count laxly (only a boolean was refused), so "abc", 2.5 or
+    1e300 got pydantic's lax messages ("..., unable to parse string as an integer", "..., got a number
+    with a fractional part", "... exceeded maximum size") where POST /api/suggest says "top: Input
+    should be a valid integer" or names the range."""
+
+    async def work(client):
+        return [
+            await call(client, "suggest_patterns", {"text": "disk", "top": top}),
+            await call(client, "past_incidents", {"pattern_id": "disk-full", "limit": top}),
+        ]
+
+    (err, body, text), (limit_err, _, limit_text) = session(served["base"] + "/mcp", work)
+    status, expected = api(served, "/api/suggest", {"text": "disk", "top": top})
+    assert status == 422 and err and body == expected and text == expected["error"]["message"]
+    assert limit_err and limit_text.startswith("limit: ") and limit_text[7:] in (text[5:], "must be between 1 and 100")

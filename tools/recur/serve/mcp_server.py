@@ -20,13 +20,12 @@ from typing import Annotated
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError, ToolError, UnexpectedToolError
 from mcp.types import CallToolResult, TextContent, ToolAnnotations
-from pydantic import BeforeValidator, Field, ValidationError
-from pydantic_core import PydanticCustomError
+from pydantic import Field, ValidationError
 
 from recur import config
 from recur.retrieval import patterns as pat
 from recur.serve.guard import ApiError, error_body, invalid_message, replaying
-from recur.serve.models import MAX_TOP, SuggestIn
+from recur.serve.models import MAX_TOP, Count, SuggestIn
 from recur.util import utf8
 from recur.util.errors import RecurError
 
@@ -38,23 +37,16 @@ INSTRUCTIONS = (
 READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
 
 
-def _not_bool(value):
-    """The SDK validates arguments laxly, where ``true`` is the integer 1: a count that is a boolean is
-    refused with the API's message (its StrictInt), not read as one result."""
-    if isinstance(value, bool):
-        raise PydanticCustomError("int_type", "Input should be a valid integer")
-    return value
-
-
-Count = BeforeValidator(_not_bool)
+# A count is read as the API reads it (models.Count: a whole number, ``20.0`` included; ``true``, ``2.5``
+# and ``"abc"`` refused with the API's words), not by the SDK's lax rules, where ``true`` is 1 and
+# each wrong kind has a message of its own.
 Text = Annotated[str, Field(description="What you see: a description, an alert, a log line (up to 20,000 characters).")]
 Top = Annotated[
-    int,
+    Count,
     Field(
         description=f"How many patterns to return (1 to {MAX_TOP}).",
         json_schema_extra={"minimum": 1, "maximum": MAX_TOP},
     ),
-    Count,
 ]
 PatternId = Annotated[str, Field(description="A pattern id, e.g. disk-full (see list_patterns).")]
 
@@ -218,9 +210,7 @@ def _read_tools(server: MCPServer, get_engine: Callable) -> None:
             str | None, Field(description="Or: incidents of the patterns this description matches.")
         ] = None,
         limit: Annotated[
-            int,
-            Field(description="At most this many (1 to 100).", json_schema_extra={"minimum": 1, "maximum": 100}),
-            Count,
+            Count, Field(description="At most this many (1 to 100).", json_schema_extra={"minimum": 1, "maximum": 100})
         ] = 20,
     ) -> CallToolResult:
         """Recorded incidents, newest first: those linked to a pattern (pattern_id), or those linked to the
