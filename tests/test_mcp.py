@@ -368,9 +368,17 @@ def test_an_engine_that_cannot_load_is_a_tool_error_not_a_dead_server(kb_dir, tm
     build(load_kb(kb_dir), tmp_path / "index", embed.load_encoder("fake:32"), progress=False)
 
     async def work(client):
-        return [await call(client, "suggest_patterns", {"text": "ENOSPC"}) for _ in range(2)]
+        from mcp.shared.exceptions import MCPError
 
-    for err, body, text in session(stdio(kb_dir, tmp_path / "index"), work):
+        try:
+            listed = (await client.list_resources()).resources
+        except MCPError as exc:  # the patterns cannot be listed: the reason, as a JSON-RPC error
+            listed = exc.error.message
+        return listed, [await call(client, "suggest_patterns", {"text": "ENOSPC"}) for _ in range(2)]
+
+    listed, calls = session(stdio(kb_dir, tmp_path / "index"), work)
+    assert isinstance(listed, str) and listed.startswith("the search engine failed to load"), listed
+    for err, body, text in calls:
         assert err and body["error"]["code"] == "engine_failed" and text.startswith("the search engine failed to load")
 
 
