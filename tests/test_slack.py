@@ -480,3 +480,11 @@ def test_an_interaction_without_a_payload_says_so(served):
     r = httpx.post(served["base"] + "/api/slack/interactions", content=body, headers=signed(body))
     assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_request", r.text
     assert r.json()["error"]["message"] == "payload: missing (Slack sends the button press in this form field)"
+
+
+@pytest.mark.parametrize("typed", ["help", " Help "])
+def test_help_shows_the_usage(served, typed):
+    """Found in an audit: `/recur help` searched for "help" and answered with patterns."""
+    reply = slash(served, typed).json()
+    assert reply["response_type"] == "ephemeral" and reply["text"].startswith("Usage: `/recur <what you see>`")
+    assert "blocks" not in reply

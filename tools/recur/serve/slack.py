@@ -235,7 +235,7 @@ def slack_router(
         """A Slack slash command (`/recur <what you see>`, form-encoded, signed by Slack)."""
         form = await verified_form(request)
         text, share = _command_text(form.get("text", ""))
-        if not text:
+        if not text or (text.lower() == "help" and not share):  # `/recur help`: how to use it, not a search
             return JSONResponse(text_reply(USAGE))
         return JSONResponse(
             await _reply_in_time(
