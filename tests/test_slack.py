@@ -488,3 +488,23 @@ def test_help_shows_the_usage(served, typed):
     reply = slash(served, typed).json()
     assert reply["response_type"] == "ephemeral" and reply["text"].startswith("Usage: `/recur <what you see>`")
     assert "blocks" not in reply
+
+
+def test_slacks_ssl_check_gets_an_empty_200_signed_or_not(served):
+    """Slack checks a command URL's certificate with ssl_check=1, and slack_bolt answers it before
+    verifying a signature: a 401 would read to Slack as a broken URL. Nothing is searched or written."""
+    url = served["base"] + "/api/slack/commands"
+    before = served["feedback"].read_bytes() if served["feedback"].exists() else b""
+    body = urlencode({"ssl_check": "1", "token": "legacy"})
+    plain = httpx.post(url, content=body, headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert plain.status_code == 200 and plain.content == b""
+    assert httpx.post(url, content=body, headers=signed(body)).status_code == 200
+    # only the command route, and only ssl_check=1: anything else unsigned is still refused
+    for path, form in [("/api/slack/interactions", {"ssl_check": "1"}), ("/api/slack/commands", {"ssl_check": "0"})]:
+        r = httpx.post(
+            served["base"] + path,
+            content=urlencode(form),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
+        assert r.status_code == 401 and r.json()["error"]["code"] == "bad_signature"
+    assert (served["feedback"].read_bytes() if served["feedback"].exists() else b"") == before
