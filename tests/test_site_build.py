@@ -730,3 +730,34 @@ def test_a_readme_in_docs_is_the_folders_readme_not_a_page_and_strict_still_buil
     )
     assert proc.returncode == 0, proc.stderr
     assert "Our docs folder" not in (repo / "site/index.html").read_text()
+
+
+def test_a_mkdocs_yml_without_the_recur_plugin_is_an_error_naming_the_fix(built, tmp_path):
+    """A team's own mkdocs.yml, kept by `recur init --keep-existing` (the README: merge Recur's lines
+    by hand), has no `recur` plugin: `recur site` built from it without a word, even --strict, a site
+    without Recur's assets (the suggest box dead, no styles) and with directory URLs. It now stops,
+    naming the file and the line to add, and keeps the previous site."""
+    from recur.kb.init import init_repository
+
+    kb, _ = built
+    repo = tmp_path / "docs-repo"
+    repo.mkdir()
+    cfg = repo / "mkdocs.yml"
+    cfg.write_text("site_name: Our docs\ntheme:\n  name: material\n")
+    (repo / "docs").mkdir()
+    (repo / "docs/guide.md").write_text("# Guide\n")
+    kept: list = []
+    init_repository(repo, name="Team KB", keep=kept)
+    assert kept == ["mkdocs.yml"]
+    out = tmp_path / "out"
+    args = ["site", "--kb", str(kb), "--out", str(out), "--config", str(cfg), "--as-of", AS_OF]
+    args += ["--no-browser-search", "--index", str(tmp_path / "none")]
+    r = CliRunner().invoke(cli, args)
+    assert r.exit_code == 1 and "Traceback" not in r.output, r.output
+    assert str(cfg) in r.output and "plugins: [search, recur]" in r.output, r.output
+    assert not out.exists()
+    cfg.write_text(cfg.read_text() + "plugins:\n  - search\n  - recur\n")
+    r = CliRunner().invoke(cli, [*args, "--strict"])
+    assert r.exit_code == 0, r.output
+    assert 'src="assets/recur-suggest.js' in (out / "suggest.html").read_text()
+    assert (out / "guide.html").is_file()

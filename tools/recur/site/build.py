@@ -56,6 +56,15 @@ def _config_file(config_file, kb_dir, work: Path) -> tuple[Path, Path | None]:
     return default, None
 
 
+def _require_plugin(cfg, cfg_path: Path) -> None:
+    """Recur's theme, assets and page settings come from the ``recur`` plugin. A mkdocs.yml without it
+    (a team's own, kept by ``recur init --keep-existing``) built, without a word, a site with no suggest
+    box script, no styles and directory URLs."""
+    if "recur" not in cfg.plugins:
+        raise RecurError(f"{cfg_path}: plugins: has no `recur`; add it (plugins: [search, recur]): Recur's "
+                         f"theme, assets and page settings come from it, and `mkdocs serve` needs it for the KB")
+
+
 def _check_out(out: Path) -> None:
     if out.exists() and not out.is_dir():
         raise RecurError(f"{out}: exists and is not a folder")
@@ -105,6 +114,7 @@ def build_site(kb_dir, out, *, config_file=None, as_of: dt.date | None = None, e
             cfg = load_config(config_file=str(cfg_path), docs_dir=str(src), site_dir=str(dst), strict=strict)
         except MkDocsException as exc:
             raise RecurError(f"{cfg_path}: {exc}" + "".join(f"\n  {m}" for m in capture.messages[:10])) from None
+        _require_plugin(cfg, cfg_path)
         stats = hook.prepare(kb_dir, src, as_of=as_of or hook.as_of_date(), edit_url=hook.edit_base(cfg, edit_url),
                              index_path=browser.get("index_dir", index_dir), model_dir=model_dir, extra_dir=own_pages)
         stats["seconds_generate"] = time.perf_counter() - t0
