@@ -346,3 +346,41 @@ def test_make_run_leaves_host_and_port_from_the_environment_to_recur_serve(tmp_p
     assert "--host" not in plain and "--port" not in plain, plain
     given = serve_line("HOST=0.0.0.0", "PORT=9000")
     assert "--host 0.0.0.0" in given and "--port 9000" in given
+
+
+def test_ci_checks_a_pattern_moved_to_another_category_for_near_duplicates(tmp_path):
+    """The workflow's near-duplicate step listed changed patterns with `--diff-filter=AM`: a pattern
+    moved to another category (git sees a rename, R) was left out, and a pull request that only moved
+    one said "No pattern changed." The step runs here as CI runs it, on a real git history, with make
+    printing (not running) what `make similar` would run."""
+    import shutil
+    import subprocess
+
+    import yaml
+
+    if shutil.which("make") is None or shutil.which("git") is None:
+        pytest.skip("no make or git")
+    dest = tmp_path / "team"
+    assert run("init", dest, "--starter").exit_code == 0
+
+    def git(*args):
+        cmd = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args]
+        return subprocess.run(cmd, cwd=dest, capture_output=True, text=True, check=True).stdout.strip()
+
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-qm", "start")
+    base = git("rev-parse", "HEAD")
+    (dest / "kb/patterns/storage").mkdir()
+    git("mv", "kb/patterns/capacity/disk-full.md", "kb/patterns/storage/disk-full.md")
+    moved = dest / "kb/patterns/storage/disk-full.md"
+    moved.write_text(moved.read_text().replace("\ncategory: capacity\n", "\ncategory: storage\n", 1))
+    git("commit", "-qam", "move disk-full to storage")
+    steps = yaml.safe_load((dest / ".github/workflows/kb.yml").read_text())["jobs"]["kb"]["steps"]
+    script = next(s["run"] for s in steps if str(s.get("name", "")).startswith("Near-duplicates"))
+    script = script.replace("${{ github.event.pull_request.base.sha }}", base)
+    env = {**os.environ, "MAKEFLAGS": "n"}
+    proc = subprocess.run(["bash", "-e", "-c", script], cwd=dest, env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    line = next((ln for ln in proc.stdout.splitlines() if "--similar" in ln), proc.stdout)
+    assert "kb/patterns/storage/disk-full.md" in line, proc.stdout
