@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -384,3 +385,35 @@ def test_ci_checks_a_pattern_moved_to_another_category_for_near_duplicates(tmp_p
     assert proc.returncode == 0, proc.stderr
     line = next((ln for ln in proc.stdout.splitlines() if "--similar" in ln), proc.stdout)
     assert "kb/patterns/storage/disk-full.md" in line, proc.stdout
+
+
+def test_what_an_interrupted_or_running_build_leaves_is_ignored_by_git(tmp_path):
+    """`recur site` builds in site.tmp-<pid>/ beside site/ (site.old/ between the two renames where
+    the OS cannot swap folders in one step), and a record is written through a hidden .<name>.<hex>.tmp
+    beside it. While a build runs, or after one was killed, `git status` listed them and `git add -A`
+    took a whole site (or a half-written record) into the repository: .gitignore had only site/."""
+    import shutil
+    import subprocess
+
+    from recur.util.files import _temp_file, work_folder
+
+    if shutil.which("git") is None:
+        pytest.skip("no git")
+    dest = tmp_path / "team"
+    assert run("init", dest).exit_code == 0
+    subprocess.run(["git", "init", "-q"], cwd=dest, check=True)
+    work = work_folder(dest / "site")  # as `recur site` names it, here for this (live) process
+    (work / "index.html").write_text("<html></html>\n")
+    (dest / "site.old").mkdir()
+    (dest / "site.old" / "index.html").write_text("<html></html>\n")
+    fd, tmp = _temp_file(dest / "kb/patterns/capacity.md")
+    os.close(fd)
+    assert Path(tmp).exists()
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all", "--", "site.old", str(work.name), tmp],
+        cwd=dest,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert status == "", status
