@@ -458,6 +458,25 @@ def test_a_probability_is_never_shown_as_certain(probability, shown):
         "path": "patterns/dependencies/tls-expired.md",
     }
     assert shown in click.unstyle(render_results("q", [result]))
+    assert "confidence (" in click.unstyle(render_results("q", [result])) and ", score 17.20)" in click.unstyle(
+        render_results("q", [result])
+    )
+
+
+def test_a_kb_too_small_to_calibrate_says_its_confidence_is_a_rule(run, kb_dir, tmp_path):
+    """Found in an audit: on a KB under 10 patterns (no probability) a lone candidate read "high
+    confidence, score 0.00": the fused score is a z-score over the candidates, meaningless for a
+    handful of them. The view says the confidence is a rule's, and leaves the score out."""
+    res = run("suggest", "--top", "1", "FATAL: sorry, too many clients already")
+    line = click.unstyle(res.stdout).splitlines()[0]
+    assert line.endswith(
+        "(db-pool-exhausted · sev2 · capacity · high confidence by rule: too few patterns to estimate)"
+    ), line
+    assert "score" not in click.unstyle(res.stdout)
+    rec = run("incident", "new", "-t", "pool", "-s", "sev2", "-d", "FATAL: sorry, too many clients already")
+    assert rec.exit_code == 0, rec.output
+    assert "db-pool-exhausted" in rec.stdout and "(high confidence by rule: too few patterns to estimate)" in rec.stdout
+    assert ", 0.00)" not in rec.stdout and "score" not in rec.stdout
 
 
 class _Keyboard:

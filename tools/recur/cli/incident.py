@@ -8,6 +8,7 @@ import sys
 import click
 
 from recur.cli.options import TEXT, index_option, kb_option, model_option
+from recur.cli.render import confidence_text
 from recur.util.dates import given_date
 
 
@@ -200,7 +201,7 @@ def _show(answer, linked=()) -> None:
         return
     for r in results:
         first = r["runbook"][0] if r["runbook"] else ""
-        click.echo(f"  {r['rank']}. {r['id']}  {r['title']}  ({r['confidence']}, {r['score']:.2f})")
+        click.echo(f"  {r['rank']}. {r['id']}  {r['title']}  ({confidence_text(r)})")
         if r["evidence"]:
             click.echo(f"     preserve first: {r['evidence'][0][:120]}")
         if first:

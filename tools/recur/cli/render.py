@@ -50,11 +50,11 @@ def render_results(query: str, results: list[dict], steps: int = 3, kb_dir: str 
     for r in results:
         tag = " [DRAFT]" if r["draft"] else ""
         sev = click.style(r["severity"], fg=SEV_COLOUR.get(r["severity"], "white"), bold=True)
-        chance = f" ({_percent(r['probability'])} likely right)" if r.get("probability") is not None else ""
-        conf = click.style(f"{r['confidence']} confidence{chance}", fg=CONF_COLOUR[r["confidence"]])
+        conf = click.style(confidence_text(r), fg=CONF_COLOUR[r["confidence"]])
+        score = f", score {r['score']:.2f}" if r.get("probability") is not None else ""
         out.append(
             click.style(f"{r['rank']}. {r['title']}{tag}", bold=True)
-            + f"  ({r['id']} · {sev} · {r['category']} · {conf}, score {r['score']:.2f})"
+            + f"  ({r['id']} · {sev} · {r['category']} · {conf}{score})"
         )
         if r["why"]:
             parts = [f"{w['field']} “{_short(w['text'], 90)}”" for w in r["why"][:3]]
@@ -77,6 +77,16 @@ def render_results(query: str, results: list[dict], steps: int = 3, kb_dir: str 
         out.append(f"   read more: {kb_dir.rstrip('/')}/{r['path']}")
         out.append("")
     return "\n".join(out).rstrip()
+
+
+def confidence_text(r: dict) -> str:
+    """A result's confidence as a responder reads it. Calibrated: with its chance of being right. A KB
+    too small to calibrate on (under 10 patterns, ``probability`` null) has a rule's confidence instead
+    (an exact signal or a close match), said so; its fused score is left out, as a z-score over a
+    handful of candidates means nothing (a lone pattern scored 0.00 beside "high confidence")."""
+    if r.get("probability") is None:
+        return f"{r['confidence']} confidence by rule: too few patterns to estimate"
+    return f"{r['confidence']} confidence ({_percent(r['probability'])} likely right)"
 
 
 def _percent(p: float) -> str:
