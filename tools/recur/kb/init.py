@@ -42,7 +42,9 @@ def plan(name: str, starter: bool, version: str) -> dict[str, bytes]:
             text = text.replace("@@NAME@@", name).replace("@@VERSION@@", version)
             files[path.relative_to(root).as_posix()] = text.encode("utf-8")
     files[f"kb/{FORMAT_FILE}"] = (
-        f"# The KB format version this knowledge base is written to (docs: kb-format.md).\nformat: {KB_FORMAT}\n"
+        "# The KB format version this knowledge base is written to. recur check reads it and names a KB\n"
+        "# newer than the installed recur (the format is described in Recur's own docs/kb-format.md).\n"
+        f"format: {KB_FORMAT}\n"
     ).encode()
     files["kb/severity.yml"] = _severity_yaml().encode()
     files["kb/eval/cases.yml"] = EMPTY_CASES.encode()
