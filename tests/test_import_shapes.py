@@ -3,8 +3,21 @@ action-item list, an action restated in a table and a list, pandoc's grid tables
 document, numbered H1 sections, a postmortem re-saved at the same path. Our own text."""
 
 import datetime as dt
+import json
+import textwrap
 
+from click.testing import CliRunner
+
+from recur.cli.main import cli
 from recur.ingest.action_items import parse_action_items
+from recur.kb.loader import load_kb
+
+
+def imp(kb_dir, path, text, *extra):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text))
+    args = ["import", "--kb", str(kb_dir), "--index", str(kb_dir.parent / "idx"), "--model", "fake:64"]
+    return CliRunner().invoke(cli, [*args, str(path), "--no-draft", *extra])
 
 
 def test_a_paragraph_after_the_action_item_list_is_not_part_of_the_last_item():
@@ -52,3 +65,43 @@ def test_an_owner_written_inline_as_a_mention_leaves_the_title():
         "jin",
         dt.date(2026, 4, 15),
     )
+
+
+WEBHOOKS = """\
+# Payment webhooks dropped during the load balancer move
+
+Date: 2026-03-09
+Severity: sev2
+
+## Summary
+Webhooks got 502s for 40 minutes: the new load balancer had no rule for /hooks.
+"""
+BACKUP = """\
+# Nightly backup fills the NFS share
+
+Date: 2026-04-02
+Severity: sev3
+
+## Summary
+The backup job wrote full copies after a typo in its config, and the share filled up.
+"""
+
+
+def test_another_postmortem_saved_at_the_same_path_is_a_new_incident(kb_dir, tmp_path):
+    # "Already imported (same source path)", nothing written, for a different postmortem that a team
+    # saved where the last one was (downloads/postmortem.md)
+    path = tmp_path / "downloads" / "postmortem.md"
+    first = json.loads(imp(kb_dir, path, WEBHOOKS, "--json").output)
+    r = imp(kb_dir, path, BACKUP, "--json")
+    second = json.loads(r.output)
+    assert second["already"] is None and second["incident"] != first["incident"], r.output
+    assert any(f"imported before as {first['incident']}, a different postmortem" in n for n in second["notes"])
+    kb = load_kb(kb_dir)
+    assert kb.incidents[second["incident"]].title == "Nightly backup fills the NFS share"
+    # the same document edited (a line added, the title kept) is still recognised by its path
+    edited = json.loads(imp(kb_dir, path, BACKUP + "Reviewed on 2026-04-09.\n", "--json").output)
+    assert edited["already"] == {"incident": second["incident"], "path": second["incident_path"], "by": "source path"}
+    # and so is one whose title was corrected but whose date is the same
+    retitled = json.loads(imp(kb_dir, path, BACKUP.replace("Nightly backup", "Backup"), "--json").output)
+    assert retitled["already"]["incident"] == second["incident"]
+    assert len(load_kb(kb_dir).incidents) == 4  # two shipped + two imported

@@ -100,16 +100,37 @@ def source_key(kb, file) -> str:
         return path.as_posix()
 
 
-def find_duplicate(kb, digest: str, source: str):
-    """(incident id, path, "content"|"source path") of an earlier import of the same document, or None."""
+def find_duplicate(kb, digest: str, source: str, title=None, day=None):
+    """(incident id, path, "content"|"source path") of an earlier import of the same document, or None.
+
+    The same source path is the same document edited only when the record has the title or the date
+    the document now gives (``title``, ``day``: what it says itself, None when it says nothing): a
+    team that saves each postmortem as ``postmortem.md`` in turn imports different documents there."""
     for by in ("content", "source path"):
         for inc in sorted(kb.incidents.values(), key=lambda i: i.id):
             imp = inc.imported or {}
             if (by == "content" and imp.get("sha256") == digest) or (
-                by == "source path" and imp.get("source") == source
+                by == "source path" and imp.get("source") == source and _same_document(inc, title, day)
             ):
                 return inc.id, str(Path(kb.root) / inc.relpath), by
     return None
+
+
+def _same_document(inc, title, day) -> bool:
+    """Whether a record imported from a path is the document now at that path: the same title or date."""
+    if title is None and day is None:
+        return True  # nothing to tell them apart by
+    return (title is not None and inc.title.strip() == title.strip()) or (day is not None and inc.date == day)
+
+
+def _same_source_notes(kb, source: str) -> list:
+    """A note per earlier import from this path that is another postmortem (title and date differ)."""
+    earlier = sorted(i.id for i in kb.incidents.values() if (i.imported or {}).get("source") == source)
+    return [
+        f"{source} was imported before as {iid}, a different postmortem (its title and date differ); "
+        "this one is recorded as a new incident"
+        for iid in earlier
+    ]
 
 
 def placeholder_severity(kb) -> str:
@@ -292,10 +313,11 @@ def import_postmortem(
     kb = load_kb(kb_dir)
     require_patterns(kb, patterns, "--pattern")
     digest, source = content_hash(text), source_key(kb, file)
-    dup = find_duplicate(kb, digest, source)
+    dup = find_duplicate(kb, digest, source, pm.title, date or pm.date)
     if dup:
         return _already(dup, pm)
     title, day, sev, triage, notes = resolve_meta(pm, kb, file, date=date, severity=severity, today=today)
+    notes += _same_source_notes(kb, source)
     numbered, iid = not iid, iid or next_id(kb, day.year)
     if iid in kb.incident_files:
         raise RecurError(f"incident {iid} already exists: {kb.incident_files[iid][0]}")
