@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from recur.cli.main import cli
 from recur.ingest.action_items import parse_action_items
+from recur.ingest.postmortem import parse
 from recur.kb.loader import load_kb
 
 
@@ -105,3 +106,71 @@ def test_another_postmortem_saved_at_the_same_path_is_a_new_incident(kb_dir, tmp
     retitled = json.loads(imp(kb_dir, path, BACKUP.replace("Nightly backup", "Backup"), "--json").output)
     assert retitled["already"]["incident"] == second["incident"]
     assert len(load_kb(kb_dir).incidents) == 4  # two shipped + two imported
+
+
+# What pandoc writes for a Word report: a bold title line, numbered Heading 1 sections (Setext "===",
+# escaped "1\\."), and a grid table for a table whose cells wrap.
+WORD = """\
+**Incident Report -- Warehouse Scanner Outage**
+
+**Date:** 2026-04-22
+
+1\\. Executive Summary
+=====================
+
+Scanners in the Leeds warehouse could not reach the inventory service for four hours after a
+firewall change blocked port 8443 from the scanner VLAN.
+
+2\\. Corrective Actions
+======================
+
++---------------------------------+-------------+------------+--------------+
+| Action                          | Owner       | Due        | Status       |
++=================================+=============+============+==============+
+| Review firewall changes against | NetOps      | 2026-05-01 | Complete     |
+| the VLAN allow-list             |             |            |              |
++---------------------------------+-------------+------------+--------------+
+| Add a synthetic check from the  | Ops Eng     | 2026-05-15 | Open         |
+| scanner VLAN                    |             |            |              |
++---------------------------------+-------------+------------+--------------+
+"""
+
+
+def test_a_word_export_reads_its_title_sections_and_grid_table():
+    pm = parse(WORD)
+    # the title was "1. Executive Summary", and the grid table's wrapped rows were read as rows
+    # of their own: "the VLAN allow-list" and "scanner VLAN" were two open follow-ups, owners and
+    # due dates lost
+    assert pm.title == "Warehouse Scanner Outage"
+    assert [m[1] for m in pm.mapped] == ["Summary", "Action items"]
+    assert pm.sections["Summary"].endswith("blocked port 8443 from the scanner VLAN.")
+    assert "Incident Report" not in pm.sections["Summary"]
+    assert [(a["title"], a["owner"], a["due"], a["status"]) for a in pm.action_items] == [
+        ("Review firewall changes against the VLAN allow-list", "NetOps", dt.date(2026, 5, 1), "done"),
+        ("Add a synthetic check from the scanner VLAN", "Ops Eng", dt.date(2026, 5, 15), "open"),
+    ]
+    # the record keeps the table as a pipe table (a grid table renders as text on the site)
+    assert (
+        "| Review firewall changes against the VLAN allow-list | NetOps | 2026-05-01 | Complete |"
+        in (pm.sections["Action items"])
+    )
+    # a grid table inside a code block stays as it is
+    fenced = parse("# T\n\n## Summary\nText here about it.\n\n```\n+---+---+\n| a | b |\n+---+---+\n```\n")
+    assert "+---+---+\n| a | b |" in fenced.sections["Summary"]
+
+
+def test_sections_written_as_h3_keep_an_unknown_section_of_their_own():
+    # "# Title" then every section a "###": "Supporting information" was folded into the Timeline
+    # as a sub-heading, and "Authors" into the Date, where its text was lost
+    pm = parse(
+        "# Search outage\n\n### Date\n\n2026-02-11\n\n### Authors\n\n* priya, lee\n\n"
+        "### Summary\n\nSearch was down for 52 minutes.\n\n### Timeline\n\n* 18:02 deploy\n\n"
+        "### Supporting information\n\n* dashboard: search / thread pools\n"
+    )
+    assert pm.date == dt.date(2026, 2, 11) and pm.unmapped == ["Authors", "Supporting information"]
+    assert pm.sections["Timeline"] == "* 18:02 deploy"
+    assert pm.sections["Supporting information"] == "* dashboard: search / thread pools"
+    assert pm.sections["Authors"] == "* priya, lee"
+    # under "##" sections a "###" nobody maps is still a sub-heading of its section
+    nested = parse("# T\n\n## Timeline\n\n* 18:02 deploy\n\n### Notes\n\n* taken by lee\n")
+    assert nested.unmapped == [] and "**Notes**" in nested.sections["Timeline"]

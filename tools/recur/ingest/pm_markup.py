@@ -164,3 +164,56 @@ def html_to_markdown(text: str) -> str:
     md = "".join(parser.out)
     md = "\n".join(ln.rstrip() for ln in md.split("\n"))
     return re.sub(r"\n{3,}", "\n\n", md).strip() + "\n"
+
+
+GRID_BORDER = re.compile(r"^\s*\+(?:[-=:]+\+)+\s*$")
+
+
+def grid_tables(text: str) -> str:
+    """``text`` with each pandoc grid table (``+----+----+`` borders, ``| a | b |`` rows whose cells
+    wrap onto several lines: what pandoc writes for a Word or Confluence table with long cells) written
+    as a pipe table, one line per row, so its rows read as the rows they are. Code blocks are left alone."""
+    lines, out, fence, n = text.split("\n"), [], None, 0
+    while n < len(lines):
+        s = lines[n].strip()
+        if fence is None and s.startswith(("```", "~~~")):
+            fence = s[:3]
+        elif fence and s.startswith(fence):
+            fence = None
+        if (
+            fence is None
+            and GRID_BORDER.match(lines[n])
+            and n + 1 < len(lines)
+            and lines[n + 1].lstrip().startswith("|")
+        ):
+            rows, n = _grid_rows(lines, n)
+            out += rows
+            continue
+        out.append(lines[n])
+        n += 1
+    return "\n".join(out)
+
+
+def _grid_rows(lines: list[str], start: int) -> tuple[list[str], int]:
+    """(the pipe-table lines of the grid table starting at line ``start``, the line after it)."""
+    border = lines[start]
+    cuts = [i for i, ch in enumerate(border) if ch == "+"]
+    rows, parts, n = [], None, start
+    while n < len(lines) and (GRID_BORDER.match(lines[n]) or lines[n].lstrip().startswith("|")):
+        ln = lines[n]
+        if GRID_BORDER.match(ln):
+            if parts and any(parts):
+                rows.append(parts)
+            parts = None
+        else:
+            cells = [ln[a + 1 : b].strip() for a, b in zip(cuts, cuts[1:])]
+            parts = [f"{p} {c}".strip() for p, c in zip(parts, cells)] if parts else cells
+        n += 1
+    if parts and any(parts):
+        rows.append(parts)
+    out = []
+    for i, row in enumerate(rows):
+        out.append("| " + " | ".join(" ".join(c.replace("|", "\\|").split()) for c in row) + " |")
+        if i == 0:
+            out.append("|" + "---|" * len(row))
+    return out, n

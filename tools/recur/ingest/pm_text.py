@@ -57,7 +57,7 @@ PLACEHOLDER = re.compile(
 )
 TITLE_PREFIX = re.compile(
     r"^(?:post-?mortem|incident(?:\s+(?:report|review|post-?mortem))?|post-incident review|"
-    r"pir|rca|root cause analysis|retrospective)\s*(?:(?:for|of)\s*)?[:—–-]\s*",
+    r"pir|rca|root cause analysis|retrospective)\s*(?:(?:for|of)\s*)?[:—–-]{1,2}\s*",  # "--": pandoc's en dash
     re.I,
 )
 TITLE_SUFFIX = re.compile(

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from recur.ingest.action_items import parse_action_items
-from recur.ingest.pm_markup import drop_html_comments, to_markdown
+from recur.ingest.pm_markup import drop_html_comments, grid_tables, to_markdown
 from recur.ingest.pm_text import clean_title, find_date, is_placeholder, parse_date, strip_placeholders
 
 CANONICAL = {
@@ -324,6 +324,7 @@ class _Walk:
     chunks: list = field(default_factory=list)  # (section, lines)
     dated_headings: list = field(default_factory=list)  # (date, heading as written, in timeline?)
     unmapped: set = field(default_factory=set)  # pm.unmapped as a set: a heading is looked up in it
+    level: int | None = None  # the level of the first section heading: every "###" when the document uses those
 
     label: str = ""
 
@@ -340,16 +341,24 @@ def _heading(pm: Postmortem, w: _Walk, level: int, text: str) -> None:
         w.buf.append(f"**{text}**")
         return
     first = w.current == "_preamble" and len(w.chunks) <= 1 and not any(x.strip() for x in w.buf)
-    if pm.title is None and (level == 1 or (first and not canonical(text) and not meta_key(text) and day is None)):
+    section = canonical(text, keywords=False)  # "1. Executive Summary": a section (pandoc's H1s), never the title
+    if (
+        pm.title is None
+        and not section
+        and (level == 1 or (first and not canonical(text) and not meta_key(text) and day is None))
+    ):
         pm.title = clean_title(text) or ""  # "" marks "a heading was there, but a placeholder"
         return
     kind = meta_key(text)
     if kind in ("date", "severity", "services", "duration"):
+        w.level = w.level or level
         w.start(f"_meta:{kind}:{text}")
         return
+    top = max(w.level or 2, 2)  # deeper than the document's sections: a sub-heading
     mapped_here = w.current != "_preamble" and not w.current.startswith("_meta") and w.current not in w.unmapped
-    name = canonical(text, keywords=level <= 2 or not mapped_here)
-    if name is None and level > 2 and w.current != "_preamble":
+    name = canonical(text, keywords=level <= top or not mapped_here)
+    w.level = w.level or (level if name else None)
+    if name is None and level > top and w.current != "_preamble":
         w.buf.append(f"**{text}**")  # an unknown sub-heading stays in its section
         return
     w.start(name or text, label=text)
@@ -439,6 +448,21 @@ def _walk(pm: Postmortem, lines: list[str], offset: int) -> _Walk:
     return w
 
 
+def _bold_title(pm: Postmortem, w: _Walk) -> None:
+    """A Word document's title is often a bold first line, not a heading ("**Incident Report: X**"):
+    the title when nothing else gave one, and then not part of the summary."""
+    if pm.title is not None or not w.chunks or w.chunks[0][0] != "_preamble":
+        return
+    body = w.chunks[0][1]
+    at = next((n for n, ln in enumerate(body) if ln.strip()), None)
+    m = re.fullmatch(r"\s*(\*\*|__)([^*_]{3,200})\1\s*", body[at]) if at is not None else None
+    label = m.group(2).strip() if m else ""
+    if m and not label.endswith(":") and not canonical(label, keywords=False) and not meta_key(label):
+        pm.title = clean_title(label)
+        if pm.title:
+            del body[at]
+
+
 def _sections(pm: Postmortem, w: _Walk) -> None:
     for name, body, label in w.chunks:
         text = drop_html_comments("\n".join(body), "").strip()
@@ -499,12 +523,13 @@ def looks_unfilled(pm: Postmortem) -> bool:
 
 def parse(text: str) -> Postmortem:
     pm = Postmortem()
-    lines = to_markdown(text.replace("\r\n", "\n").lstrip("\ufeff")).split("\n")
+    lines = grid_tables(to_markdown(text.replace("\r\n", "\n").lstrip("\ufeff"))).split("\n")
     front, body_lines, pm.front_matter, pm.front_matter_error = _front_matter(lines)
     _apply_front(pm, front)
     offset = len(lines) - len(body_lines) + 1
     body = "\n".join(body_lines)
     w = _walk(pm, body_lines, offset)
+    _bold_title(pm, w)
     _sections(pm, w)
     _dates(pm, w, body)
     pm.title = pm.title or None
