@@ -174,3 +174,46 @@ def test_sections_written_as_h3_keep_an_unknown_section_of_their_own():
     # under "##" sections a "###" nobody maps is still a sub-heading of its section
     nested = parse("# T\n\n## Timeline\n\n* 18:02 deploy\n\n### Notes\n\n* taken by lee\n")
     assert nested.unmapped == [] and "**Notes**" in nested.sections["Timeline"]
+
+
+JIRA_FIELDS = """\
+# Checkout errors after the tax service deploy
+
+| Field | Value |
+|---|---|
+| Priority | P3 |
+| Severity | SEV-1 |
+| Date | 2026-05-04 |
+
+## Summary
+Checkout failed for every EU customer for 20 minutes after the tax service deploy.
+"""
+
+
+def test_a_severity_field_wins_over_a_priority_field_before_it(kb_dir, tmp_path):
+    # Jira and ServiceNow exports have both: the first one read won, so a SEV-1 with priority P3 was
+    # recorded as sev3 (a light review, not a full one), with nothing marked for triage
+    assert parse(JIRA_FIELDS).severity_text == "SEV-1"
+    out = json.loads(imp(kb_dir, tmp_path / "jira.md", JIRA_FIELDS, "--json").output)
+    assert out["severity"] == "sev1" and out["triage"] == []
+    assert "severity: sev1 from 'SEV-1'" in out["notes"]
+    # a priority alone still gives the severity, and says so
+    only = JIRA_FIELDS.replace("| Severity | SEV-1 |\n", "").replace("tax service", "tax svc")
+    out = json.loads(imp(kb_dir, tmp_path / "prio.md", only, "--json").output)
+    assert out["severity"] == "sev3"
+    assert "severity: sev3 from 'P3' (a Priority field; no severity was named)" in out["notes"]
+
+
+def test_severities_as_gitlab_and_word_reports_write_them(kb_dir):
+    from recur.ingest.postmortem import severity_key
+
+    levels = load_kb(kb_dir).severity  # sev1..sev4
+    got = {t: severity_key(t, levels) for t in ("S2", "severity::1", "1 - Critical", "Sev - 3", "High", "Users 2")}
+    assert got == {
+        "S2": "sev2",
+        "severity::1": "sev1",
+        "1 - Critical": "sev1",
+        "Sev - 3": "sev3",
+        "High": None,
+        "Users 2": None,
+    }

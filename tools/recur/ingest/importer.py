@@ -167,6 +167,9 @@ def resolve_meta(pm, kb, file, *, date=None, severity=None, today=None):
     sev = severity or severity_key(pm.severity_text, kb.severity)
     if severity and severity not in kb.severity:
         raise RecurError(f"--severity: unknown {severity!r}; the framework has {', '.join(kb.severity)}")
+    if sev is not None and not severity:
+        via = " (a Priority field; no severity was named)" if pm.severity_from_priority else ""
+        notes.append(f"severity: {sev} from {pm.severity_text!r}{via}")
     if sev is None:
         sev = placeholder_severity(kb)
         triage.append("severity")

@@ -110,7 +110,7 @@ META_KEYS = {
     "severity": "severity",
     "sev": "severity",
     "incident severity": "severity",
-    "priority": "severity",
+    "priority": "priority",  # a severity only when no severity is given (Jira has both fields)
     "severity level": "severity",
     "service": "services",
     "services": "services",
@@ -164,6 +164,8 @@ class Postmortem:
     date_unread: str | None = None  # a date label whose value could not be read: "'03/04/2026' (where)"
     created: tuple | None = None  # (date, where) of a "Created:" label: the document's date, a fallback
     severity_text: str | None = None
+    priority_text: str | None = None  # a "Priority:" field: the severity when none is named
+    severity_from_priority: bool = False
     services: list = field(default_factory=list)
     duration_minutes: int | None = None
     sections: dict = field(default_factory=dict)  # canonical or original heading -> text
@@ -217,7 +219,8 @@ def severity_key(text: str | None, levels: dict) -> str | None:
     t = str(text).strip().lower()
     if t.isdigit():
         t = f"sev{t}"
-    m = re.search(r"\b(?:sev|severity|p|level)\s*[-_ ]?\s*(\d)\b", t)
+    # "SEV-1", "Sev 2", "P1", "S2" (GitLab), "severity::2" (a GitLab label), "1 - Critical"
+    m = re.search(r"\b(?:sev|severity|s|p|level)[\s\-_:]{0,4}(\d)\b", t) or re.match(r"(\d)\b", t)
     if m:
         for key in levels:
             if re.sub(r"\D", "", key) == m.group(1):
@@ -309,6 +312,8 @@ def _set_meta(pm: Postmortem, kind: str, value, where: str = "") -> None:
         pm.created = (day, where or "a Created: line")
     elif kind == "severity" and not pm.severity_text and not is_placeholder(str(value)):
         pm.severity_text = str(value).strip()
+    elif kind == "priority" and not pm.priority_text and not is_placeholder(str(value)):
+        pm.priority_text = str(value).strip()
     elif kind == "services" and not pm.services:
         pm.services = _split_list(value)
     elif kind == "duration" and pm.duration_minutes is None:
@@ -350,7 +355,7 @@ def _heading(pm: Postmortem, w: _Walk, level: int, text: str) -> None:
         pm.title = clean_title(text) or ""  # "" marks "a heading was there, but a placeholder"
         return
     kind = meta_key(text)
-    if kind in ("date", "severity", "services", "duration"):
+    if kind in ("date", "severity", "priority", "services", "duration"):
         w.level = w.level or level
         w.start(f"_meta:{kind}:{text}")
         return
@@ -404,7 +409,7 @@ def _label_line(pm: Postmortem, w: _Walk, ln: str, n: int) -> bool:
     _set_meta(pm, kind, value, f"the '{m.group(1).strip()}:' line {n}")
     if kind in ("date", "created"):
         return w.current == "_preamble" or parse_date(value) is not None
-    return w.current == "_preamble" or kind in ("severity", "status", "authors", "title")
+    return w.current == "_preamble" or kind in ("severity", "priority", "status", "authors", "title")
 
 
 def _setext(lines: list[str], n: int) -> int:
@@ -532,6 +537,8 @@ def parse(text: str) -> Postmortem:
     _bold_title(pm, w)
     _sections(pm, w)
     _dates(pm, w, body)
+    if not pm.severity_text and pm.priority_text:
+        pm.severity_text, pm.severity_from_priority = pm.priority_text, True
     pm.title = pm.title or None
     if "Action items" in pm.sections:
         pm.action_items = parse_action_items(pm.sections["Action items"])
