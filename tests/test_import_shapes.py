@@ -217,3 +217,33 @@ def test_severities_as_gitlab_and_word_reports_write_them(kb_dir):
         "High": None,
         "Users 2": None,
     }
+
+
+CONFLUENCE_EXPORT = """\
+# Postmortem: Orders stuck in pending
+
+Created by Jane Doe, last modified by Sam Lee on Apr 02, 2026
+
+## Leadup
+
+On 2026-03-01 we upgraded the payment SDK to 7.2.
+
+## Incident summary
+
+On March 28, 2026 at 14:10 UTC orders stopped moving from pending to paid for 35 minutes.
+"""
+
+
+def test_the_first_dated_sentence_is_about_the_incident():
+    # a Confluence export's "last modified on" line and the Leadup (what came before) gave the date
+    pm = parse(CONFLUENCE_EXPORT)
+    assert pm.date == dt.date(2026, 3, 28), pm.date_source
+    assert pm.date_source.startswith('the first dated sentence: "On March 28, 2026 at 14:10 UTC')
+    assert parse(CONFLUENCE_EXPORT.replace("## Incident summary", "## Leadup too")).date == dt.date(2026, 3, 1)
+    only = parse("# Orders stuck\n\nLast updated: 2026-04-02\n\n## Summary\nOrders failed for an hour.\n")
+    assert only.date == dt.date(2026, 4, 2)  # nothing else dated: the document's date, and it says so
+    assert "Last updated: 2026-04-02" in only.date_source
+    # day-first dotted dates (a German or French report) are read, in a label or a due column
+    assert parse("# Ausfall\n\nDate: 04.03.2026\n\n## Summary\nOrders failed for an hour.\n").date == dt.date(
+        2026, 3, 4
+    )

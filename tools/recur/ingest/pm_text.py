@@ -48,6 +48,7 @@ DATE_FORMS = [
     (re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+(\d{{4}})\b", re.I), "dmy"),
     (re.compile(rf"(?<![\w-])(\d{{1,2}})-{_MONTH}-(\d{{4}})(?![\w-])", re.I), "dmy"),  # 3-Mar-2026 (Oracle, Excel)
     (SLASH_DATE, "slash"),
+    (re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?![\d.])"), "dmy."),  # 04.03.2026: day first (de, fr, ru)
 ]
 PLACEHOLDER = re.compile(
     r"^\s*(\[[^\]]*\]|<[^>]*>|\{\{?[^}]*\}?\}|_{3,}|\.{3,}|…|x{3,}|tbd|todo|n/?a|"
@@ -109,6 +110,8 @@ def _mk(form: str, groups) -> dt.date | None:
             return dt.date(int(a), int(b), int(c))
         if form == "mdy":
             return dt.date(int(c), _MON[a.lower()[:3]], int(b))
+        if form == "dmy.":
+            return dt.date(int(c), int(b), int(a))
         return dt.date(int(c), _MON[b.lower()[:3]], int(a))
     except (ValueError, KeyError):
         return None

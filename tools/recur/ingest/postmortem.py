@@ -500,12 +500,32 @@ def _dates(pm: Postmortem, w: _Walk, body: str) -> None:
         pm.date, pm.date_source = pm.created
         return
     prose = re.sub(r"(?ms)^(```|~~~).*?^\1", "", body)
-    day, words = find_date(prose)
+    day, words, prose = _first_dated(prose, pm.sections.get("Leadup"))
     if day is not None:
         at = prose.find(words)
         start = max(prose.rfind(". ", 0, at) + 2, prose.rfind("\n", 0, at) + 1, 0)
         sentence = " ".join(prose[start : at + len(words) + 40].split())
         pm.date, pm.date_source = day, f'the first dated sentence: "{sentence[:90]}…"'
+
+
+# a line about the document, not the incident: "Created by Jane, last modified by Sam on Apr 02, 2026"
+DOC_DATE_LINE = re.compile(
+    r"(?im)^.*\b(?:created|(?:last\s+)?(?:modified|updated|edited|reviewed)|published|posted|exported|printed)\b"
+    r"(?:\s+by\b[^\n]{0,80}?)?(?:\s+on\b|\s+at\b|:|,)[^\n]*$"
+)
+
+
+def _first_dated(prose: str, leadup: str | None) -> tuple:
+    """(date, its words, the text it was found in) of the first dated sentence about the incident:
+    lines about the document (created, last modified) and the Leadup (what came before) are read
+    only when nothing else is dated."""
+    texts = [DOC_DATE_LINE.sub("", prose.replace(leadup, "") if leadup else prose)]
+    texts += [DOC_DATE_LINE.sub("", prose), prose]
+    for text in texts:
+        day, words = find_date(text)
+        if day is not None:
+            return day, words, text
+    return None, None, prose
 
 
 def _template_stats(pm: Postmortem, body: str) -> None:
