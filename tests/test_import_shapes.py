@@ -247,3 +247,40 @@ def test_the_first_dated_sentence_is_about_the_incident():
     assert parse("# Ausfall\n\nDate: 04.03.2026\n\n## Summary\nOrders failed for an hour.\n").date == dt.date(
         2026, 3, 4
     )
+
+
+PAGERDUTY = """\
+# Login failures after certificate rotation
+
+| | |
+|---|---|
+| Date | March 3, 2026 |
+| Severity | SEV-1 |
+
+## Overview
+Mobile clients could not log in for 72 minutes: the edge served a chain without its intermediate.
+
+## How'd We Do?
+
+### What went well
+- Paging worked.
+
+### What didn't go so well
+- It took 40 minutes to suspect the certificate.
+
+## Action Items
+- [ ] Synthetic login probe from a mobile TLS stack
+"""
+
+
+def test_pagerduty_and_gitlab_review_headings_are_lessons_learned():
+    # "How'd We Do?" (PagerDuty) and "What can be improved" (GitLab) were left unmapped
+    pm = parse(PAGERDUTY)
+    assert pm.unmapped == [] and pm.sections["Lessons learned"] == (
+        "**What went well**\n- Paging worked.\n\n**What didn't go so well**\n"
+        "- It took 40 minutes to suspect the certificate."
+    )
+    gitlab = parse(
+        "## Summary\nPushes failed.\n\n## What went well\n- Fast rollout.\n\n## What can be improved\n- Keys.\n"
+    )
+    assert gitlab.unmapped == [] and "**What can be improved**\n- Keys." in gitlab.sections["Lessons learned"]

@@ -73,6 +73,14 @@ CANONICAL = {
         "learnings",
         "lessons we learned",
         "lessons learnt",
+        "how'd we do?",  # PagerDuty's template, over "What went well" / "What didn't go so well"
+        "how'd we do",
+        "how did we do",
+        "what didn't go so well",
+        "what didn't go well",
+        "what could be improved",
+        "what can be improved",  # GitLab's incident review
+        "what could have gone better",
     ],
     "Timeline": ["timeline", "timeline of events", "chronology"],
 }
@@ -472,7 +480,7 @@ def _sections(pm: Postmortem, w: _Walk) -> None:
     for name, body, label in w.chunks:
         text = drop_html_comments("\n".join(body), "").strip()
         text = RULES_AROUND.sub("", text).strip()  # a "---" separator before the next section
-        if label and _norm(label) != name.lower() and (name in pm.sections or name == "Lessons learned"):
+        if label and text and _norm(label) != name.lower() and (name in pm.sections or name == "Lessons learned"):
             text = f"**{label.strip(' *_:')}**\n{text}"  # "What went well" inside Lessons learned
         if name.startswith("_meta:"):
             _, kind, heading = name.split(":", 2)
