@@ -60,7 +60,7 @@ HELM = """groups:
       - alert: {{ .name }}
 {{- end }}
 """
-ODD = "groups:\n  - name: odd\n    rules:\n      - alert: Weird\n        expr: =\n"
+ODD = "groups:\n  - name: odd\n    rules: [\n      - alert: Weird\n        expr: x\n"  # an unclosed flow list
 
 
 def rules(tmp_path):
@@ -229,3 +229,16 @@ def test_prometheus_annotation_templates_are_not_taken_for_helm(tmp_path):
     ]
     disk = next(a for a in alerts if a.name == "NodeFilesystemAlmostOutOfSpace")
     assert disk.runbook_url == "https://recur.example/patterns/capacity/disk-full/" and disk.line == 4
+
+
+def test_a_bare_equals_sign_is_a_string_as_prometheus_reads_it(tmp_path):
+    # valid YAML that Prometheus loads; PyYAML's "=" value tag made the whole file "not YAML this tool
+    # can read", and every alert in it was left out
+    write(
+        tmp_path,
+        "eq.yml",
+        "groups:\n  - name: odd\n    rules:\n      - alert: Weird\n        expr: up == 0\n"
+        "        annotations:\n          summary: =\n      - alert: Other\n        expr: =\n",
+    )
+    alerts, notes = read_rules(tmp_path / "eq.yml")
+    assert notes == [] and [(a.name, a.summary, a.line) for a in alerts] == [("Weird", "=", 4), ("Other", "", 8)]

@@ -55,6 +55,14 @@ class _LineLoader(yaml.SafeLoader):
     pass
 
 
+# YAML 1.1's "=" (the value key of a merge-like type PyYAML cannot construct) is a plain string to
+# Prometheus's YAML reader: "expr: =" or "summary: =" must not cost the whole file.
+_LineLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:value"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def _mapping_with_line(loader, node, deep=False):
     mapping = loader.construct_mapping(node, deep=deep)
     mapping["__line__"] = node.start_mark.line + 1
