@@ -284,3 +284,12 @@ def test_pagerduty_and_gitlab_review_headings_are_lessons_learned():
         "## Summary\nPushes failed.\n\n## What went well\n- Fast rollout.\n\n## What can be improved\n- Keys.\n"
     )
     assert gitlab.unmapped == [] and "**What can be improved**\n- Keys." in gitlab.sections["Lessons learned"]
+
+
+def test_check_does_not_say_the_postmortem_named_no_severity_when_it_named_one_import_cannot_read(kb_dir, tmp_path):
+    text = "# Scanner outage\n\nDate: 2026-04-22\nSeverity: High\n\n## Summary\nScanners lost the inventory service.\n"
+    out = json.loads(imp(kb_dir, tmp_path / "w.md", text, "--json").output)
+    assert out["triage"] == ["severity"] and any("could not read 'High'" in n for n in out["notes"])
+    check = CliRunner().invoke(cli, ["check", "--kb", str(kb_dir)]).output
+    assert "needs triage: sev3 is a placeholder (recur import found none it could read in the postmortem)" in check
+    assert "did not say" not in check

@@ -134,7 +134,7 @@ def triage_problems(kb: KB) -> list[Problem]:
                     shown,
                     inc.line(name),
                     name,
-                    f"needs triage: {value} is a placeholder (the postmortem did not say); "
+                    f"needs triage: {value} is a placeholder (recur import found none it could read in the postmortem); "
                     f"set the real {name} and remove {name!r} from triage",
                     "warning",
                 )
