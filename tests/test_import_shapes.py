@@ -293,3 +293,58 @@ def test_check_does_not_say_the_postmortem_named_no_severity_when_it_named_one_i
     check = CliRunner().invoke(cli, ["check", "--kb", str(kb_dir)]).output
     assert "needs triage: sev3 is a placeholder (recur import found none it could read in the postmortem)" in check
     assert "did not say" not in check
+
+
+THUMBS = """\
+# Thumbnails render blank for CMYK uploads
+
+Date: 2026-05-02
+Severity: sev3
+
+## Summary
+Product thumbnails rendered as blank grey squares because the image worker rejected CMYK JPEG files
+uploaded by a new supplier; the resize step failed with `unsupported color space`.
+
+## Root cause
+The image worker's libvips build lacked CMYK ICC profile support.
+"""
+THUMBS_AGAIN = """\
+# Blank product images after a supplier upload
+
+Date: 2026-06-10
+Severity: sev3
+
+## Summary
+After another supplier upload, product thumbnails showed as blank grey squares: the image worker
+logged `unsupported color space` for CMYK JPEG files.
+
+## Root cause
+The rebuilt image worker again lacked CMYK ICC profile support in libvips.
+"""
+
+
+def test_the_same_failure_as_an_earlier_imports_draft_writes_no_second_draft(kb_dir, tmp_path):
+    # the draft is not linked (a person must promote it), but a second draft of the same failure was
+    # written beside it, splitting one failure over two patterns; the real model ranks it
+    def run(name, text, *extra):
+        path = tmp_path / name
+        path.write_text(text)
+        args = ["import", "--kb", str(kb_dir), "--index", str(tmp_path / "idx"), str(path), "--json", *extra]
+        r = CliRunner().invoke(cli, args)
+        assert r.exit_code == 0, r.output
+        return json.loads(r.output)
+
+    first = run("thumbs.md", THUMBS, "--category", "media")
+    draft = first["draft"]["id"]
+    second = run("thumbs2.md", THUMBS_AGAIN)
+    assert second["candidates"][0]["id"] == draft and second["candidates"][0]["confidence"] in ("high", "medium")
+    assert second["draft"] is None and second["patterns"] == [] and second["link"]["pending_draft"] == draft
+    assert f"no new draft written: {draft}, a draft an earlier import wrote, is the best candidate" in second["notes"]
+    kb = load_kb(kb_dir)
+    assert sorted(kb.import_drafts()) == [draft] and kb.incidents[second["incident"]].candidates[0]["id"] == draft
+    path = tmp_path / "thumbs3.md"
+    path.write_text(THUMBS_AGAIN.replace("2026-06-10", "2026-07-01").replace("another", "a third"))
+    args = ["import", "--kb", str(kb_dir), "--index", str(tmp_path / "idx"), str(path)]
+    shown = CliRunner().invoke(cli, args).output
+    assert f"Next: review the draft {draft} (it looks like the same failure)" in shown and "wrote draft" not in shown
+    assert sorted(load_kb(kb_dir).import_drafts()) == [draft]

@@ -326,13 +326,8 @@ def import_postmortem(
         raise RecurError(f"incident {iid} already exists: {kb.incident_files[iid][0]}")
     if "Summary" not in pm.sections:
         notes.append("no summary section; used the title")
-    drafts = kb.import_drafts()
-    if patterns:
-        link, reason, unknown, answer = list(patterns)[0], "given with --pattern", False, None
-    else:
-        answer = _search(kb_dir, index_dir, model, _query(title, pm), top)
-        link, reason, unknown = choose_link(answer, drafts, threshold)
-    cands = candidates_of(answer.results, drafts) if answer else []
+    search = (lambda q: _search(kb_dir, index_dir, model, q, top)) if not patterns else None
+    link, reason, unknown, cands, pending = _link(kb, search, _query(title, pm), patterns, threshold)
     linked = list(dict.fromkeys(patterns)) or ([link] if link else [])
     meta = {
         "iid": iid,
@@ -345,10 +340,33 @@ def import_postmortem(
         "source": source,
         "date_from": "--date" if date else pm.date_source,
     }
-    written = _write(
-        kb, pm, meta, linked, cands, draft=draft and not linked and unknown, category=category, source_file=file
-    )
-    return _imported(meta, pm, written, {"pattern": link, "reason": reason}, unknown, cands, notes)
+    draft = draft and not linked and unknown and not pending  # a second draft would split one failure in two
+    written = _write(kb, pm, meta, linked, cands, draft=draft, category=category, source_file=file)
+    if pending:
+        notes.append(f"no new draft written: {pending}, a draft an earlier import wrote, is the best candidate")
+    link_out = {"pattern": link, "reason": reason, "pending_draft": pending}
+    return _imported(meta, pm, written, link_out, unknown, cands, notes)
+
+
+def _link(kb, search, query: str, patterns, threshold: str) -> tuple:
+    """(pattern to link or None, why, no known pattern?, candidates, pending draft id or None): the
+    --pattern given, else the engine's answer for ``query`` under ``choose_link``."""
+    if patterns:
+        return list(patterns)[0], "given with --pattern", False, [], None
+    drafts = kb.import_drafts()
+    answer = search(query)
+    link, reason, unknown = choose_link(answer, drafts, threshold)
+    cands = candidates_of(answer.results, drafts)
+    return link, reason, unknown, cands, None if link else _pending_draft(cands, threshold)
+
+
+def _pending_draft(cands: list, accept: str):
+    """The id of the top-ranked candidate when it is an unpromoted draft from an earlier import that
+    would have been linked at ``accept`` were it promoted, else None."""
+    top = cands[0] if cands else None
+    if top and top["import_draft"] and CONFIDENCE[top["confidence"]] >= CONFIDENCE[accept]:
+        return top["id"]
+    return None
 
 
 def _check_names(iid, category) -> None:
@@ -532,8 +550,12 @@ def render_text(out: dict) -> str:
         why = out["link"]["reason"] if out["link"] else ""
         why = f" ({why})" if why and why != "no known pattern matches" else ""
         lines.append(f'No known pattern matches{why}: not linked; it shows as "needs analysis" in recur report.')
+        pending = (out["link"] or {}).get("pending_draft")
         lines.append(
-            "Next: once the cause is understood, draft a pattern (recur new pattern), "
+            f"Next: review the draft {pending} (it looks like the same failure), promote it (status: active), "
+            f"then: recur incident link {out['incident']} {pending}"
+            if pending
+            else "Next: once the cause is understood, draft a pattern (recur new pattern), "
             f"or link one that fits later: recur incident link {out['incident']} PATTERN"
         )
     else:
