@@ -348,3 +348,68 @@ def test_the_same_failure_as_an_earlier_imports_draft_writes_no_second_draft(kb_
     shown = CliRunner().invoke(cli, args).output
     assert f"Next: review the draft {draft} (it looks like the same failure)" in shown and "wrote draft" not in shown
     assert sorted(load_kb(kb_dir).import_drafts()) == [draft]
+
+
+ATLASSIAN_BLANK = """\
+# Incident postmortem: {{Incident name}}
+
+| | |
+|---|---|
+| **Incident date** | YYYY-MM-DD |
+| **Owner** | @mention |
+
+## Incident summary
+Briefly summarize the incident. Include the following information:
+- What happened?
+- When did it happen?
+
+## Leadup
+Describe the sequence of events that led to the incident.
+
+## Fault
+Describe what didn't work as expected.
+
+## Five whys
+1. Why?
+2. Why?
+
+## Corrective actions
+Describe the corrective actions ordered to prevent this class of incident in the future.
+"""
+PAGERDUTY_BLANK = """\
+# [Incident Title] Postmortem
+
+**Date**: YYYY-MM-DD
+**Severity**: SEV-X
+
+## Overview
+<!-- A sentence or two summarizing the contributing factors, timeline summary, and the impact. -->
+
+## Action Items
+| Owner | Action | Jira |
+|-------|--------|------|
+|       |        |      |
+"""
+
+
+def test_unfilled_templates_whose_instructions_are_prose_are_refused(kb_dir, tmp_path):
+    # the template's own instructions ("Describe ...", "What happened?") and an empty table's header
+    # counted as the author's words: both were recorded as incidents dated today, for triage
+    for name, text in (("atl.md", ATLASSIAN_BLANK), ("pd.md", PAGERDUTY_BLANK)):
+        r = imp(kb_dir, tmp_path / name, text)
+        assert r.exit_code != 0 and "looks like an unfilled postmortem template" in r.output, r.output
+        assert f"{name}" in r.output
+    assert len(load_kb(kb_dir).incidents) == 2  # the two shipped ones: nothing written
+    # filled in, the same layout imports, its questions answered and its actions listed
+    filled = ATLASSIAN_BLANK.replace("{{Incident name}}", "Orders stuck").replace("YYYY-MM-DD", "2026-03-28")
+    filled = filled.replace("Describe the sequence of events that led to the incident.", "We upgraded the SDK.")
+    filled += "\n- Add a dead-letter queue (NOTIF-77)\n"
+    r = imp(kb_dir, tmp_path / "filled.md", filled, "--json")
+    assert r.exit_code == 0, r.output
+    inc = load_kb(kb_dir).incidents[json.loads(r.output)["incident"]]
+    assert inc.title == "Orders stuck" and [(f.title, f.ticket) for f in inc.follow_ups] == [
+        ("Add a dead-letter queue", "NOTIF-77")
+    ]
+    # a terse real postmortem is not taken for a template
+    short = "# Disk full on db-3\n\nDate: 2026-02-02\n\n## Summary\nWAL filled the disk; we grew the volume.\n"
+    assert imp(kb_dir, tmp_path / "short.md", short).exit_code == 0

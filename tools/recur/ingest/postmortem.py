@@ -545,8 +545,33 @@ def _template_stats(pm: Postmortem, body: str) -> None:
             flags=re.I,
         )
     )
-    text = strip_placeholders(re.sub(r"(?m)^[ \t]*#{1,6}\s.*$|\*\*[^*]*\*\*\s*:?|^[-:| \t]+$", " ", body))
+    text = strip_placeholders(re.sub(r"(?m)^[ \t]*#{1,6}\s.*$|\*\*[^*]*\*\*\s*:?|^[-:| \t]+$", " ", _own_lines(body)))
     pm.words = len(re.findall(r"[A-Za-z]{3,}", text))
+
+
+# A template's instructions to its author ("Describe how the incident impacted users.", "Briefly
+# summarize the incident"), and its bare prompts ("What happened?", "1. Why?"): not the author's text.
+INSTRUCTION = re.compile(
+    r"(?:describe|briefly|summari[sz]e|explain|provide|outline|enter|insert|fill in|replace this|"
+    r"include the following|add (?:a|an|any|the) (?:short|brief|description|summary|details?|link))\b",
+    re.I,
+)
+TABLE_RULE = re.compile(r"\|?[ \t:|-]*-{3,}[ \t:|-]*")
+
+
+def _own_lines(body: str) -> str:
+    """``body`` without a template's instructions, bare prompts and table header rows (an empty
+    action-item table's "| Owner | Action | Jira |" is the template's, not the author's)."""
+    lines, out = body.split("\n"), []
+    for n, ln in enumerate(lines):
+        s = re.sub(r"^[\s>*+\-\d.)]*(?:\*\*|__)?", "", ln).strip()
+        nxt = lines[n + 1].strip() if n + 1 < len(lines) else ""
+        if ln.lstrip().startswith("|") and TABLE_RULE.fullmatch(nxt):
+            continue
+        if INSTRUCTION.match(s) or (s.endswith("?") and len(s.split()) <= 6):
+            continue
+        out.append(ln)
+    return "\n".join(out)
 
 
 def looks_unfilled(pm: Postmortem) -> bool:
