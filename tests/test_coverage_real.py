@@ -242,3 +242,49 @@ def test_a_bare_equals_sign_is_a_string_as_prometheus_reads_it(tmp_path):
     )
     alerts, notes = read_rules(tmp_path / "eq.yml")
     assert notes == [] and [(a.name, a.summary, a.line) for a in alerts] == [("Weird", "=", 4), ("Other", "", 8)]
+
+
+def test_rule_groups_written_as_json_in_a_folder_are_read_and_dashboards_beside_them_are_not(tmp_path):
+    # Grafana provisions (and exports) alert rules as JSON too, and `kubectl get prometheusrules -o json`
+    # writes JSON: in a --rules folder they were never looked at, with no warning
+    grafana = {
+        "apiVersion": 1,
+        "groups": [
+            {
+                "orgId": 1,
+                "name": "disk",
+                "folder": "Infra",
+                "interval": "1m",
+                "rules": [
+                    {
+                        "uid": "x1",
+                        "title": "Disk almost full",
+                        "condition": "B",
+                        "data": [],
+                        "annotations": {"summary": "Disk above 90%"},
+                    }
+                ],
+            }
+        ],
+    }
+    crd_list = {
+        "apiVersion": "v1",
+        "kind": "List",
+        "items": [
+            {
+                "apiVersion": "monitoring.coreos.com/v1",
+                "kind": "PrometheusRule",
+                "metadata": {"name": "pg"},
+                "spec": {"groups": [{"name": "pg", "rules": [{"alert": "PostgresqlDown", "expr": "pg_up == 0"}]}]},
+            }
+        ],
+    }
+    write(tmp_path, "rules/grafana/alerting.json", json.dumps(grafana, indent=1))
+    write(tmp_path, "rules/k8s/prometheusrules.json", json.dumps(crd_list))
+    write(tmp_path, "rules/dashboards/node.json", json.dumps({"title": "Node", "panels": [{"type": "graph"}]}))
+    alerts, notes = read_rules(tmp_path / "rules")
+    assert sorted((a.name, a.source) for a in alerts) == [
+        ("Disk almost full", "grafana"),
+        ("PostgresqlDown", "prometheus"),
+    ]
+    assert notes == []  # the dashboard is not a rule file: no "no alerting rules" warning for it

@@ -33,8 +33,8 @@ def _http_url(ctx, param, value):
     "rules",
     required=True,
     type=click.Path(exists=True),
-    help="Alerting rules: a file or folder (*.yml, *.yaml, *.rules): Prometheus rule files, PrometheusRule "
-    "objects, kind: List, Grafana-provisioned alert rules.",
+    help="Alerting rules: a file or folder (*.yml, *.yaml, *.rules, and *.json holding rule groups): Prometheus "
+    "rule files, PrometheusRule objects, kind: List, Grafana-provisioned alert rules.",
 )
 @click.option(
     "--site-url",

@@ -105,7 +105,7 @@ def rule_files(path) -> list[Path]:
         return sorted(
             p
             for p in path.rglob("*")
-            if p.suffix in (".yml", ".yaml", ".rules") and (p.is_file() or (p.is_symlink() and not p.exists()))
+            if p.suffix in (".yml", ".yaml", ".rules", ".json") and (p.is_file() or (p.is_symlink() and not p.exists()))
         )
     raise RecurError(f"--rules: {path} is not a file or folder")
 
@@ -195,14 +195,29 @@ def read_file(f: Path) -> tuple[list[Alert], list[str]]:
 
 
 def read_rules(path) -> tuple[list[Alert], list[str]]:
-    """Alerting rules from a folder (recursively, *.yml / *.yaml / *.rules) or one file; returns (alerts, warnings).
+    """Alerting rules from a folder (recursively, *.yml / *.yaml / *.rules, and *.json that hold rule groups)
+    or one file; returns (alerts, warnings).
     Files that cannot be read are skipped with one warning each."""
     alerts, notes = [], []
     for f in rule_files(path):
+        if f.suffix == ".json" and Path(path).is_dir() and not _json_rules(f):
+            continue  # a dashboard or other JSON beside the rules: not a rule file, no warning
         a, n = read_file(f)
         alerts += a
         notes += n
     return alerts, notes
+
+
+def _json_rules(f: Path) -> bool:
+    """Whether a JSON file found in a rules folder holds rule groups (Grafana's provisioning or export
+    as JSON, `kubectl get prometheusrules -o json`); one that cannot be read is left to read_file's warning."""
+    import json
+
+    try:
+        doc = json.loads(f.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return True
+    return bool(_groups(doc))
 
 
 def signal_alerts(signal: str) -> list[tuple[str, bool]]:
