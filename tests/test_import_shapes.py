@@ -56,6 +56,14 @@ def test_an_action_restated_in_a_table_and_a_list_is_one_follow_up():
         ("Add a dead-letter queue", "marco", "NOTIF-77", "done"),
         ("Page on crash loops", None, None, "open"),
     ]
+    # the same words for two teams are two actions
+    two = parse_action_items(
+        "| Action | Owner |\n|---|---|\n| Update the runbook | payments |\n| Update the runbook | search |\n"
+    )
+    assert [(i["title"], i["owner"]) for i in two] == [
+        ("Update the runbook", "payments"),
+        ("Update the runbook", "search"),
+    ]
 
 
 def test_an_owner_written_inline_as_a_mention_leaves_the_title():

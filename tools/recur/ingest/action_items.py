@@ -169,16 +169,24 @@ def parse_action_items(text: str) -> list[dict]:
 
 def _merged(items: list[dict]) -> list[dict]:
     """One follow-up per action: the same title twice (a table and a list restating it, a summary list
-    above the detailed one) is one item, its owner, due date and ticket taken from whichever says them."""
-    seen: dict = {}
+    above the detailed one) is one item, its owner, due date and ticket taken from whichever says them.
+    Two with different owners, due dates or tickets ("Update the runbook" for two teams) stay two."""
+    out: list[dict] = []
     for it in items:
-        key = re.sub(r"\W+", " ", it["title"].casefold()).strip()
-        if key not in seen:
-            seen[key] = dict(it)
+        same = next((o for o in out if _key(o) == _key(it) and _agree(o, it)), None)
+        if same is None:
+            out.append(dict(it))
             continue
-        first = seen[key]
-        for field in ("owner", "due", "ticket"):
-            first[field] = first[field] or it[field]
+        for name in ("owner", "due", "ticket"):
+            same[name] = same[name] or it[name]
         if it["status"] == "done":
-            first["status"] = "done"
-    return list(seen.values())
+            same["status"] = "done"
+    return out
+
+
+def _key(it: dict) -> str:
+    return re.sub(r"\W+", " ", it["title"].casefold()).strip()
+
+
+def _agree(a: dict, b: dict) -> bool:
+    return all(not a[n] or not b[n] or a[n] == b[n] for n in ("owner", "due", "ticket"))
