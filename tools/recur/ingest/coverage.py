@@ -9,8 +9,11 @@ names compare case-insensitively)
 
 - ``missing_alerts``: a pattern's signal names an alert no rule defines. A signal names an alert
   explicitly as ``alertname="X"``, ``alertname=X``, ``alert: X`` or ``ALERTS{alertname="X"}``
-  (``explicit: true``); a signal that is a single CamelCase word (``KubePodCrashLooping``) is
-  alert-like but may be a metric or an error code (``explicit: false``).
+  (``explicit: true``).
+- ``alert_like_unknown``: a signal that is a single CamelCase word (``KubePodCrashLooping``) no rule
+  defines: alert-like, but it may be a metric or an error code (``explicit: false``). Until
+  2026-12-02 these were rows of ``missing_alerts`` too, whose length then disagreed with
+  ``counts.missing_alerts``; every count now is the length of the list of the same name.
 - ``unmentioned_alerts``: alerts that no pattern mentions (in its signals or text) and whose
   ``runbook_url`` points at no pattern; one row per name per file and rule group (``lines``,
   ``count``), also as ``unmentioned_by_file`` {file: {group: [names]}}.
@@ -371,14 +374,15 @@ def coverage(kb, alerts: list[Alert], *, site_url: str | None = None, proposals:
         "site_url": site_url,
         "counts": {
             "missing_alerts": sum(m["explicit"] for m in missing),
-            "alert_like_unknown": sum(not m["explicit"] for m in missing),
+            "alert_like_unknown": sum(not m["explicit"] for m in missing),  # each count is its list's length
             "unmentioned_alerts": len(unmentioned),
             "undetected": len(undetected),
             "bad_runbook_urls": len(bad_urls),
             "external_runbook_urls": len(external),
             "detected": len(detected),
         },
-        "missing_alerts": missing,
+        "missing_alerts": [m for m in missing if m["explicit"]],
+        "alert_like_unknown": [m for m in missing if not m["explicit"]],
         "unmentioned_alerts": unmentioned,
         "unmentioned_by_file": by_file(unmentioned),
         "undetected": undetected,
@@ -433,16 +437,11 @@ def render_text(c: dict, kb_dir: str = "kb") -> str:
         [
             f"{k}{m['path']}:{m['line']}: {m['pattern']}: no alert rule named {m['alert']}{dym(m)}"
             for m in c["missing_alerts"]
-            if m["explicit"]
         ],
     )
     block(
         "Alert-like signals no rule defines (an alert name, or a metric or error code?)",
-        [
-            f"{k}{m['path']}:{m['line']}: {m['pattern']}: {m['alert']}{dym(m)}"
-            for m in c["missing_alerts"]
-            if not m["explicit"]
-        ],
+        [f"{k}{m['path']}:{m['line']}: {m['pattern']}: {m['alert']}{dym(m)}" for m in c.get("alert_like_unknown", [])],
     )
     block("Alerts that no pattern mentions, by file and rule group", _unmentioned_rows(c), n["unmentioned_alerts"])
     block("Patterns with no detection (no alert mentions or links to them)", _undetected_rows(c), n["undetected"])
