@@ -70,6 +70,12 @@ def test_grafana_payload_is_accepted_like_alertmanager(fake_served):
     assert r.status_code == 422
     r = httpx.post(fake_served + "/api/alertmanager", json={**body, "version": "2"}, timeout=30)
     assert r.status_code == 422 and 'Grafana version "1"' in r.json()["error"]["message"]
+    # Grafana's legacy alerting (gone in Grafana 11) posts another shape, with no version
+    legacy = {"title": "[Alerting] Disk", "ruleId": 1, "ruleName": "Disk", "state": "alerting", "evalMatches": []}
+    r = httpx.post(fake_served + "/api/alertmanager", json=legacy, timeout=30)
+    assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_request", r.text
+    assert "Grafana's legacy alert notification" in r.json()["error"]["message"], r.text
+    assert "unified alerting" in r.json()["error"]["message"]
 
 
 def test_resolved_alerts_are_reported_not_suggested(fake_served):

@@ -69,7 +69,9 @@ def _validation_response(exc: RequestValidationError) -> JSONResponse:
         return error_response(400, "bad_json", f"the request body is not valid JSON ({detail})")
     if first.get("type") == "missing" and tuple(first.get("loc", ())) == ("body",):
         return error_response(400, "empty_body", "the request body is empty; send a JSON object")
-    if tuple(first.get("loc", ())) == ("body",):  # the body itself; a nested object is named by its field
+    # the body itself is not an object (a nested one is named by its field); a check of the whole
+    # body (value_error: the legacy Grafana payload) says what it found instead
+    if tuple(first.get("loc", ())) == ("body",) and first.get("type") != "value_error":
         return error_response(422, "invalid_request", "the request body must be a JSON object")
     return error_response(422, "invalid_request", invalid_message(errors))
 

@@ -14,6 +14,7 @@ from pydantic import (
     StrictInt,
     StrictStr,
     field_validator,
+    model_validator,
 )
 
 from recur.retrieval.search import MAX_QUERY_CHARS
@@ -152,6 +153,18 @@ class AlertmanagerIn(BaseModel):
                 f"answers {MAX_ALERTS}): set max_alerts in the webhook config"
             )
         return v
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy_grafana(cls, data):
+        """Grafana's legacy alerting (before unified alerting; gone in Grafana 11) posts a payload of
+        another shape, with no version: without this it got 'version: Field required'."""
+        if isinstance(data, dict) and "version" not in data and {"ruleName", "evalMatches"} & set(data):
+            raise ValueError(
+                "this is Grafana's legacy alert notification (ruleName, evalMatches), which Recur does not read: "
+                'use a contact point of type webhook in Grafana\'s unified alerting (Grafana 9 and later send version "1")'
+            )
+        return data
 
     @field_validator("version")
     @classmethod
