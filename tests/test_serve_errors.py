@@ -230,6 +230,29 @@ def test_identity_content_encoding_is_plain_json(tmp_path):
     assert r.status_code == 200 and r.json()["results"][0]["id"] == "disk-full"
 
 
+@pytest.mark.parametrize("given", ["bytes=99999-", "bytes=5-3", "bytes=-", "bytes=0-1,99999-"])
+def test_a_range_that_selects_nothing_is_the_json_416(base, given):
+    """Found in the service audit: Starlette answered a site file's unsatisfiable Range with an
+    empty text/plain 416, and an invalid one (bytes=5-3) with a text/plain 400 sentence."""
+    r = httpx.get(base + "/index.html", headers={"Range": given}, timeout=30)
+    assert_error(r, 416, "range_not_satisfiable")
+    size = len("<h1>Recur site</h1>")
+    assert r.headers["content-range"] == f"bytes */{size}"
+    assert r.headers["x-content-type-options"] == "nosniff" and "content-security-policy" in r.headers
+
+
+@pytest.mark.parametrize("given", ["items=0-3", "0-3", "BYTES"])
+def test_a_range_in_another_unit_is_ignored(base, given):
+    """RFC 9110 14.2: a Range in a unit the server does not use is ignored; Starlette answered 400."""
+    r = httpx.get(base + "/index.html", headers={"Range": given}, timeout=30)
+    assert r.status_code == 200 and r.text == "<h1>Recur site</h1>"
+
+
+def test_a_byte_range_of_a_site_file_is_still_served(base):
+    r = httpx.get(base + "/index.html", headers={"Range": "bytes=0-3"}, timeout=30)
+    assert r.status_code == 206 and r.text == "<h1>" and r.headers["content-range"] == "bytes 0-3/19"
+
+
 UNPARSEABLE = {  # what json.loads raises on besides JSONDecodeError: FastAPI's own "error parsing the body"
     "nested too deeply": b'{"text": "disk", "x": ' + b"[" * 20000 + b"]" * 20000 + b"}",
     "a number of 5001 digits": b'{"text": "disk", "top": 1' + b"0" * 5000 + b"}",

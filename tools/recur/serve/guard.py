@@ -17,7 +17,10 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import FileResponse, MalformedRangeHeader, RangeNotSatisfiable
+from starlette.staticfiles import NotModifiedResponse
 
 from recur.serve.prefix import rebase_404, relative_redirect, route_path, up_to_root
 from recur.util.errors import RecurError
@@ -33,6 +36,7 @@ HTTP_CODES = {
     408: "request_timeout",
     413: "body_too_large",
     415: "unsupported_media_type",
+    416: "range_not_satisfiable",
     422: "invalid_request",
     429: "too_many_requests",
     503: "not_ready",
@@ -405,6 +409,35 @@ class SiteFiles(StaticFiles):
         if isinstance(response, RedirectResponse):  # /patterns -> /patterns/
             response.headers["location"] = relative_redirect(scope)
         return response
+
+    def file_response(self, full_path, stat_result, scope, status_code: int = 200):
+        """Starlette's, with the Range rules of ``SiteFile``."""
+        response = SiteFile(full_path, status_code=status_code, stat_result=stat_result)
+        if self.is_not_modified(response.headers, Headers(scope=scope)):
+            return NotModifiedResponse(response.headers)
+        return response
+
+
+class SiteFile(FileResponse):
+    """A site file, with a Range header read as RFC 9110 (section 14.2) says: one in a unit other
+    than bytes, or with no unit, is ignored and the whole file is sent; bytes ranges that are
+    invalid or start past the end are the JSON 416 ``range_not_satisfiable`` with
+    ``Content-Range: bytes */size``. Starlette answered these itself, in plain text: a 400 with
+    a sentence, an empty 416."""
+
+    @classmethod
+    def _parse_range_header(cls, http_range: str, file_size: int) -> list[tuple[int, int]]:
+        unit, has_ranges, _ = http_range.partition("=")
+        if not has_ranges or unit.strip().lower() != "bytes":
+            return []  # no ranges: the whole file
+        try:
+            return super()._parse_range_header(http_range, file_size)
+        except (MalformedRangeHeader, RangeNotSatisfiable):
+            raise StarletteHTTPException(
+                416,
+                f"Range {http_range[:80]!r} selects nothing of this file ({file_size} bytes)",
+                headers={"Content-Range": f"bytes */{file_size}"},
+            ) from None
 
 
 def _wants_html(scope) -> bool:
