@@ -66,6 +66,29 @@ def test_symlink_out_of_the_kb_is_not_followed(tmp_path):
     assert "SECRET-CONTENT" not in r.stdout + r.stderr and "stolen" not in r.stdout
 
 
+def test_a_symlinked_folder_out_of_the_kb_is_reported_not_skipped(tmp_path):
+    """Found in the service audit: a folder linked in from outside (patterns/vendor -> /elsewhere)
+    was not walked and not reported either; its patterns went missing and check said nothing."""
+    kb = small_kb(tmp_path / "kb")
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "stolen.md").write_text(pattern_text("stolen", title="SECRET-CONTENT"))
+    (kb / "patterns" / "vendor").symlink_to(outside, target_is_directory=True)
+    (kb / "incidents" / "2031").symlink_to(outside, target_is_directory=True)
+    r = check(kb)
+    assert r.returncode == 1 and "Traceback" not in r.stderr + r.stdout
+    for link in ("patterns/vendor", "incidents/2031"):
+        assert f"{link}:1: file: is a symlink to a folder outside the knowledge base" in r.stdout, r.stdout
+    assert "SECRET-CONTENT" not in r.stdout + r.stderr and "stolen" not in r.stdout
+
+
+def test_a_symlinked_folder_inside_the_kb_is_not_an_error(tmp_path):
+    kb = small_kb(tmp_path / "kb")
+    (kb / "patterns" / "again").symlink_to(kb / "patterns" / "capacity", target_is_directory=True)
+    r = check(kb)
+    assert "again" not in r.stdout and r.returncode == 0, r.stdout + r.stderr
+
+
 def test_a_broken_symlink_is_reported_not_skipped(tmp_path):
     """Found by QA: a dangling link named like a pattern was skipped and check said OK."""
     kb = small_kb(tmp_path / "kb")

@@ -109,11 +109,11 @@ def load_kb(root: str | os.PathLike) -> KB:
     kb = KB(root=root)
     _load_format(kb)
     _load_severity(kb)
-    for path in _files(pdir):
+    for path in _files(pdir, kb):
         _load_pattern(kb, path)
-    for path in _files(root / "incidents"):
+    for path in _files(root / "incidents", kb):
         _load_incident(kb, path)
-    for path in _files(root / "paths"):
+    for path in _files(root / "paths", kb):
         _load_path(kb, path)
     cases = root / "eval" / "cases.yml"
     if cases.is_file():
@@ -121,18 +121,20 @@ def load_kb(root: str | os.PathLike) -> KB:
     return kb
 
 
-def _files(folder: Path) -> list:
+def _files(folder: Path, kb: KB) -> list:
     """The files under ``folder`` (none when it is missing), sorted; hidden ones (.gitkeep, an
     editor's swap file) are not KB records. A broken symbolic link is kept, so that reading it
-    reports the file instead of the record silently going missing."""
+    reports the file instead of the record silently going missing. A symlinked folder is not
+    walked into; one that leads out of the KB is a problem of its own, not records gone missing
+    without a word."""
     if not folder.is_dir():
         return []
-    return [
-        p
-        for p in sorted(folder.rglob("*"))
-        if (p.is_file() or (p.is_symlink() and not p.exists()))
-        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
-    ]
+    found = [p for p in sorted(folder.rglob("*")) if not any(x.startswith(".") for x in p.relative_to(folder).parts)]
+    for linked in (p for p in found if p.is_symlink() and p.is_dir()):
+        if _escapes(kb.root, linked):
+            what = "is a symlink to a folder outside the knowledge base; its files are not read (copy them into the KB)"
+            kb.problems.append(Problem(_shown(kb, linked), 1, "file", what))
+    return [p for p in found if p.is_file() or (p.is_symlink() and not p.exists())]
 
 
 def _load_format(kb: KB) -> None:
