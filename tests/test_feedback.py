@@ -220,6 +220,21 @@ def test_a_torn_last_line_is_skipped_with_a_warning(tmp_path):
     assert "f.jsonl:2: not a vote" in warnings[-1]
 
 
+def test_export_with_nothing_new_warns_of_a_torn_line_once(tmp_path):
+    """Found in the service audit: with nothing to export, the file was read again to say why, and
+    each torn line was warned of twice."""
+    kb = small_kb(tmp_path / "kb")
+    fb = tmp_path / "f.jsonl"
+    votes(fb, ("certificate expired on the api", "dns-failure", False))
+    with fb.open("ab") as fh:
+        fh.write(b'{"ts": "2026-01-01T00:00:00+00:00", "query": "resolvers time out", "pat')
+    r = CliRunner().invoke(
+        cli, ["feedback", "export", "--kb", str(kb), "--feedback", str(fb), "--out", str(tmp_path / "cases.yml")]
+    )
+    assert r.exit_code == 0 and "nothing to export (1 not useful)" in r.output, r.output
+    assert r.output.count("torn last line") == 1, r.output
+
+
 def test_a_vote_with_text_that_is_not_utf8_is_skipped_with_a_warning_and_never_written(tmp_path):
     kb = small_kb(tmp_path / "kb")
     fb = tmp_path / "f.jsonl"

@@ -157,13 +157,14 @@ def confirmed_feedback(path, kb) -> list[tuple[str, str]]:
 
 def vote_tally(path, kb) -> dict:
     """How the latest vote of each (query, pattern) was judged: {"confirmed", "not useful",
-    "unknown pattern", "retired pattern", "already a case": count}, for saying why nothing is new."""
+    "unknown pattern", "retired pattern", "already a case": count}, for saying why nothing is new.
+    Quiet about malformed lines: it follows a read that has warned of each once already."""
     from collections import Counter
 
-    return dict(Counter(why for _, _, why in _judged(path, kb)))
+    return dict(Counter(why for _, _, why in _judged(path, kb, warn=lambda _message: None)))
 
 
-def _judged(path, kb) -> list[tuple[str, str, str]]:
+def _judged(path, kb, warn=None) -> list[tuple[str, str, str]]:
     """(first wording of the query, pattern id, verdict) per (query, pattern), in first-vote order."""
     if not hasattr(kb, "patterns"):
         from recur.kb.loader import load_kb
@@ -171,7 +172,7 @@ def _judged(path, kb) -> list[tuple[str, str, str]]:
         kb = load_kb(kb)
     existing = {(query_key(c.query), pid) for c in kb.cases for pid in c.expect}
     latest: dict = {}
-    for vote in read_votes(path):
+    for vote in read_votes(path, warn):
         k = (query_key(vote["query"]), vote["pattern"])
         if k in latest:
             latest[k] = (latest[k][0], vote["useful"])  # keep the first wording, the latest verdict
