@@ -96,14 +96,18 @@ def test_metrics_count_requests_answers_and_the_index(tmp_path):
         httpx.post(base + "/api/suggest", json={"text": "x" * 70000})
         httpx.get(base + "/api/patterns/nope")
         httpx.get(base + "/api/random/path/1")
+        httpx.post(base + "/api/random/path/2", json={"text": "x" * 70000})  # turned away before routing
         r = httpx.get(base + "/metrics")
         assert r.status_code == 200 and r.headers["content-type"].startswith("text/plain")
         m = r.text
     assert metric(m, "recur_http_requests_total", route="/api/suggest", method="POST", status="200") == 1
     assert metric(m, "recur_http_requests_total", route="/api/suggest", method="POST", status="413") == 1
     assert metric(m, "recur_http_requests_total", route="/api/patterns/{pattern_id}", status="404") == 1
-    assert metric(m, "recur_http_requests_total", route="/api/{rest:path}", status="404") == 1
-    assert "/api/random" not in m  # raw paths never become labels
+    # one label for /api paths no route has, whichever layer answered (found in the service audit:
+    # the 404 was "/api/{rest:path}", the fallback's template, and the 413 "/api/{unknown}")
+    assert metric(m, "recur_http_requests_total", route="/api/{unknown}", status="404") == 1
+    assert metric(m, "recur_http_requests_total", route="/api/{unknown}", status="413") == 1
+    assert "/api/random" not in m and "rest:path" not in m  # raw paths never become labels
     assert metric(m, "recur_http_request_duration_seconds_count", route="/api/suggest") == 2
     assert metric(m, "recur_suggest_answers_total") == 1  # the 413 never reached the engine
     assert metric(m, "recur_suggest_answers_total", confidence="high", no_known_pattern="false") == 1

@@ -110,17 +110,21 @@ FIXED_ROUTES = frozenset(
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
+UNKNOWN_API = "/api/{unknown}"  # any /api path no route has: the same label whoever answered it
+
+
 def _route_label(scope) -> str:
     route = scope.get("route")
     if route is not None and getattr(route, "path", None):
-        return route.path
+        # the JSON 404/405 fallback matches every /api path: labelled as a request turned away before routing is
+        return UNKNOWN_API if route.path == "/api/{rest:path}" else route.path
     path = route_path(scope)
     if path.rstrip("/") == "/mcp":  # a mounted app, not a route with a template: was "site"
         return "/mcp"
     if path in FIXED_ROUTES:
         return path
     if path.startswith("/api/") or path == "/api":
-        return "/api/{unknown}"
+        return UNKNOWN_API
     if path.startswith(("/docs", "/redoc", "/_docs-assets", "/openapi.json")):
         return "docs"
     return "site"
