@@ -159,28 +159,95 @@ def suggest_once_a_slot_is_free(base: str, pause: float) -> httpx.Response:
         time.sleep(pause)
 
 
-def test_past_the_concurrency_limit_a_fast_503(base):
-    """Four clients hold the four slots by sending half a body; the fifth request is turned away
-    at once with Retry-After; /healthz and /metrics still answer; the slots come back."""
-    holders = []
+def site_with_a_big_file(root) -> object:
+    site = root / "site"
+    (site / "assets").mkdir(parents=True)
+    (site / "index.html").write_text("<h1>Recur site</h1>")
+    (site / "assets" / "model.bin").write_bytes(b"\0" * (16 * 1024 * 1024))
+    return site
+
+
+def stalled_download(base: str) -> socket.socket:
+    """A client that asks for a large site file and reads none of it: its answer waits to be
+    written, holding a slot (for the send timeout, 60 s by default)."""
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s.connect(address(base))
+    s.sendall(b"GET /assets/model.bin HTTP/1.1\r\nHost: x\r\n\r\n")
+    return s
+
+
+def test_past_the_concurrency_limit_a_fast_503(tmp_path):
+    """Four clients hold the four slots (answers they do not read); the fifth request is turned
+    away at once with Retry-After; /healthz and /metrics still answer; the slots come back."""
+    kb = small_kb(tmp_path / "kb")
+    app = create_app(
+        lambda: Engine.open(kb, tmp_path / "index", model="fake:64", quiet=True),
+        site_dir=site_with_a_big_file(tmp_path),
+        feedback_path=tmp_path / "feedback.jsonl",
+        max_concurrent=4,
+    )
+    with running(app) as base:
+        holders = []
+        try:
+            holders = [stalled_download(base) for _ in range(4)]
+            deadline = time.monotonic() + 10
+            while in_flight(base) < 5 and time.monotonic() < deadline:  # the four, and this scrape
+                time.sleep(0.02)
+            t0 = time.monotonic()
+            r = httpx.post(base + "/api/suggest", json={"text": "disk full"}, timeout=10)
+            assert r.status_code == 503 and r.headers["retry-after"] == "1" and time.monotonic() - t0 < 2
+            assert r.json()["error"]["code"] == "overloaded"
+            assert httpx.get(base + "/healthz", timeout=10).status_code == 200
+            assert "recur_overload_rejections_total 1.0" in httpx.get(base + "/metrics").text
+        finally:
+            for s in holders:
+                s.close()
+        assert suggest_once_a_slot_is_free(base, pause=0.05).status_code == 200
+
+
+def half_bodies(base: str, n: int, path: bytes = b"/api/suggest", length: int = 100, sent: bytes = b"{"):
+    """``n`` clients that send their headers and the start of a body, then stall."""
+    socks = []
+    for _ in range(n):
+        s = socket.create_connection(address(base), timeout=30)
+        s.sendall(
+            b"POST " + path + b" HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Content-Length: %d\r\n\r\n" % length + sent
+        )
+        socks.append(s)
+    return socks
+
+
+def test_clients_stalling_their_bodies_hold_no_slot(base):
+    """Found in the service audit: --max-concurrent clients that sent one byte of body and
+    stalled held every slot until the body timeout: the site and the API were a 503 overloaded
+    for everyone (30 s by default, again as soon as they reconnected)."""
+    stalled = half_bodies(base, 8)  # twice the four slots
     try:
-        for _ in range(4):
-            s = socket.create_connection(address(base), timeout=30)
-            s.sendall(
-                b"POST /api/suggest HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                b"Content-Length: 100\r\n\r\n{"
-            )
-            holders.append(s)
-        deadline = time.monotonic() + 10
-        while in_flight(base) < 4 and time.monotonic() < deadline:
-            time.sleep(0.02)
+        time.sleep(0.3)
+        assert httpx.get(base + "/api/patterns", timeout=10).status_code == 200
         r = httpx.post(base + "/api/suggest", json={"text": "disk full"}, timeout=10)
-        assert r.status_code == 503 and r.headers["retry-after"] == "1"
-        assert r.json()["error"]["code"] == "overloaded"
-        assert httpx.get(base + "/healthz", timeout=10).status_code == 200
-        assert "recur_overload_rejections_total 1.0" in httpx.get(base + "/metrics").text
+        assert r.status_code == 200, r.text
     finally:
-        for s in holders:
+        for s in stalled:
+            s.close()
+
+
+def test_the_bodies_held_at_once_are_bounded(base):
+    """What bounds memory now that a body being sent holds no slot: the bytes of bodies held at
+    once, at most --max-concurrent times the largest limit (4 x 4 MiB here). Past it, POSTs are a
+    503 overloaded with Retry-After; GETs are still answered; the room comes back."""
+    part = b'{"version": "4", "alerts": [], "x": "' + b"a" * (4 * 1024 * 1024 - 100)
+    stalled = half_bodies(base, 4, b"/api/alertmanager", 4 * 1024 * 1024, part)
+    try:
+        time.sleep(0.5)
+        status, headers, body = blocking_post(base, big_json(30 * 1024))
+        assert status == 503 and headers["retry-after"] == "1", body
+        assert json.loads(body)["error"]["code"] == "overloaded"
+        assert httpx.get(base + "/api/patterns", timeout=10).status_code == 200
+    finally:
+        for s in stalled:
             s.close()
     assert suggest_once_a_slot_is_free(base, pause=0.05).status_code == 200
 

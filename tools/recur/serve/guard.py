@@ -138,9 +138,9 @@ def _unreadable_json(exc: StarletteHTTPException) -> str | None:
 
 
 class _Reject(Exception):
-    def __init__(self, status: int, code: str, message: str, drain: bool = True):
+    def __init__(self, status: int, code: str, message: str, drain: bool = True, headers: dict | None = None):
         super().__init__(message)
-        self.status, self.code, self.message, self.drain = status, code, message, drain
+        self.status, self.code, self.message, self.drain, self.headers = status, code, message, drain, headers
 
 
 class _Gone(Exception):
@@ -160,6 +160,13 @@ class BodyGuard:
     ``limits`` maps a path to its own limit (Alertmanager groups can be larger than one query).
     The body is read here once (bounded in size and in time: ``body_timeout`` seconds for the
     whole body) and replayed to the app.
+
+    It runs outside the concurrency bound: a client still sending its body holds no slot, so
+    clients that send headers and then trickle (or stall) their bodies cannot turn every other
+    request away for ``body_timeout`` (found in the service audit: --max-concurrent of them, one
+    byte of body each, made the site and the API a 503 for 30 s). What bounds the memory instead
+    is ``budget``: the bytes of all bodies held at once, being read or in the app; a body that
+    would pass it is a 503 ``overloaded`` with Retry-After.
     """
 
     def __init__(
@@ -169,32 +176,41 @@ class BodyGuard:
         limits: dict | None = None,
         json_paths: frozenset = frozenset(),
         body_timeout: float = 30.0,
+        budget: int = 64 * 4 * 1024 * 1024,
+        on_reject=None,
     ):
         self.app = app
         self.max_body = max_body
         self.limits = limits or {}
         self.json_paths = json_paths  # POST routes that take a JSON body (others answer 404/405)
         self.body_timeout = body_timeout
+        self.budget, self.held = budget, 0  # one event loop: no lock needed around the count
+        self.on_reject = on_reject
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
             return await self.app(scope, receive, send)
         path = route_path(scope)  # behind --root-path, scope["path"] starts with the prefix
         limit = self.limits.get(path, self.max_body)
+        held = [0]  # the bytes of this body counted in self.held, until the app is done with them
         try:
             self._check_headers(scope, path, limit)
-            body = await self._read(receive, limit)
+            body = await self._read(receive, limit, held)
             if scope["method"] == "POST" and path in self.json_paths:
                 _check_encoding(body)
+            return await self.app(
+                scope, replaying({"type": "http.request", "body": body, "more_body": False}, receive), send
+            )
         except _Gone:
             return
         except _Reject as r:
+            self.held -= held[0]
+            held[0] = 0
             if r.drain:
                 await self._drain(receive)
-            return await self._reply(send, r.status, r.code, r.message)
-        return await self.app(
-            scope, replaying({"type": "http.request", "body": body, "more_body": False}, receive), send
-        )
+            return await send_error(send, r.status, r.code, r.message, r.headers)
+        finally:
+            self.held -= held[0]
 
     def _check_headers(self, scope, path: str, limit: int) -> None:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
@@ -223,7 +239,7 @@ class BodyGuard:
                     415, "unsupported_media_type", f"send the body uncompressed (got Content-Encoding: {coding[:40]})"
                 )
 
-    async def _read(self, receive, limit: int) -> bytes:
+    async def _read(self, receive, limit: int, held: list) -> bytes:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.body_timeout
         chunks, size, more = [], 0, True
@@ -241,6 +257,18 @@ class BodyGuard:
             more = message.get("more_body", False)
             if size > limit:  # nothing left to drain when that was the last chunk: answer at once
                 raise _Reject(413, "body_too_large", f"the request body is over the limit of {limit} bytes", drain=more)
+            self.held += len(chunks[-1])
+            held[0] = size
+            if self.held > self.budget:
+                if self.on_reject:
+                    self.on_reject()
+                raise _Reject(
+                    503,
+                    "overloaded",
+                    f"the server is busy (request bodies of {self.budget // 1024} KiB held); retry in a second",
+                    drain=more,
+                    headers={"Retry-After": "1"},
+                )
         return b"".join(chunks)
 
     @staticmethod
@@ -255,10 +283,6 @@ class BodyGuard:
             seen += len(message.get("body", b""))
             if message["type"] == "http.disconnect" or not message.get("more_body", False):
                 return
-
-    @staticmethod
-    async def _reply(send, status: int, code: str, message: str) -> None:
-        await send_error(send, status, code, message)
 
 
 def replaying(first: dict, receive):
