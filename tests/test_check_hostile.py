@@ -66,6 +66,19 @@ def test_symlink_out_of_the_kb_is_not_followed(tmp_path):
     assert "SECRET-CONTENT" not in r.stdout + r.stderr and "stolen" not in r.stdout
 
 
+def test_a_file_the_loader_refused_is_not_read_by_the_lint_either(tmp_path):
+    """Found in the service audit: the code-fence lint read again every pattern file the loader
+    had met, refused or not, whole and through links: it warned about a fence in a file outside
+    the KB, and a link to /dev/zero read until memory ran out (a MemoryError traceback)."""
+    kb = small_kb(tmp_path / "kb")
+    secret = tmp_path / "secret.md"
+    secret.write_text(pattern_text("stolen") + "\n```\nunclosed fence\n")
+    (kb / "patterns" / "capacity" / "link.md").symlink_to(secret)
+    r = check(kb)
+    assert r.returncode == 1 and "Traceback" not in r.stderr + r.stdout
+    assert "link.md:1: file: is a symlink pointing outside" in r.stdout and "code fence" not in r.stdout, r.stdout
+
+
 def test_a_symlinked_folder_out_of_the_kb_is_reported_not_skipped(tmp_path):
     """Found in the service audit: a folder linked in from outside (patterns/vendor -> /elsewhere)
     was not walked and not reported either; its patterns went missing and check said nothing."""
@@ -87,6 +100,18 @@ def test_a_symlinked_folder_inside_the_kb_is_not_an_error(tmp_path):
     (kb / "patterns" / "again").symlink_to(kb / "patterns" / "capacity", target_is_directory=True)
     r = check(kb)
     assert "again" not in r.stdout and r.returncode == 0, r.stdout + r.stderr
+
+
+def test_a_symlink_to_a_device_is_reported_not_skipped(tmp_path):
+    """Found in the service audit: a link to /dev/zero (not a regular file) was left out of the
+    files to read, so check said nothing about it."""
+    kb = small_kb(tmp_path / "kb")
+    (kb / "patterns" / "capacity" / "zero.md").symlink_to("/dev/zero")
+    (kb / "paths" / "zero.yml").symlink_to("/dev/zero")
+    r = check(kb)
+    assert r.returncode == 1 and "Traceback" not in r.stderr + r.stdout
+    for link in ("patterns/capacity/zero.md", "paths/zero.yml"):
+        assert f"{link}:1: file: is a symlink pointing outside the knowledge base" in r.stdout, r.stdout
 
 
 def test_a_broken_symlink_is_reported_not_skipped(tmp_path):

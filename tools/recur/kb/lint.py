@@ -17,7 +17,7 @@ from pathlib import Path
 
 from recur import config
 from recur.kb import placeholders
-from recur.kb.loader import display_path
+from recur.kb.loader import display_path, readable
 from recur.kb.parse import FENCE_LINE, ParseError, fence_step, front_matter_end, read_text
 from recur.kb.records import KB, Pattern
 from recur.util.dates import given_date
@@ -305,6 +305,8 @@ def _fence_warnings(kb: KB) -> list[Problem]:
     shown = {s for files in (kb.pattern_files, kb.incident_files) for paths in files.values() for s in paths}
     out = []
     for name in sorted(shown):
+        if not readable(kb.root, Path(name)):  # refused by the loader (too large, a link out of the KB)
+            continue
         try:  # shown paths are the loader's own: relative to the working directory, or absolute
             lines = read_text(Path(name).read_bytes()).split("\n")
         except (OSError, ParseError):  # reported by the loader already

@@ -124,7 +124,8 @@ def load_kb(root: str | os.PathLike) -> KB:
 def _files(folder: Path, kb: KB) -> list:
     """The files under ``folder`` (none when it is missing), sorted; hidden ones (.gitkeep, an
     editor's swap file) are not KB records. A broken symbolic link is kept, so that reading it
-    reports the file instead of the record silently going missing. A symlinked folder is not
+    reports the file instead of the record silently going missing, and so is a link to something
+    that is not a regular file (a device, such as /dev/zero). A symlinked folder is not
     walked into; one that leads out of the KB is a problem of its own, not records gone missing
     without a word."""
     if not folder.is_dir():
@@ -134,7 +135,8 @@ def _files(folder: Path, kb: KB) -> list:
         if _escapes(kb.root, linked):
             what = "is a symlink to a folder outside the knowledge base; its files are not read (copy them into the KB)"
             kb.problems.append(Problem(_shown(kb, linked), 1, "file", what))
-    return [p for p in found if p.is_file() or (p.is_symlink() and not p.exists())]
+    # a link to a device (/dev/zero) is no regular file either: kept, so that reading it says so
+    return [p for p in found if p.is_file() or (p.is_symlink() and not p.is_dir())]
 
 
 def _load_format(kb: KB) -> None:
@@ -203,6 +205,15 @@ def _read(kb: KB, path: Path):
     except OSError as exc:
         kb.problems.append(Problem(_shown(kb, path), 1, "file", f"cannot be read: {exc.strerror}"))
     return None
+
+
+def readable(root: Path, path: Path) -> bool:
+    """Whether the loader reads ``path`` of the KB at ``root``: a regular file within the size limit
+    that does not lead out of the KB. What reads a KB file again (lint) asks this first."""
+    try:
+        return not _escapes(root, path) and path.is_file() and path.stat().st_size <= MAX_FILE_BYTES
+    except OSError:
+        return False
 
 
 def _escapes(root: Path, path: Path) -> str:
