@@ -362,3 +362,40 @@ def test_clients_that_stop_reading_do_not_keep_the_slots(tmp_path):
                 if got < 4 * 1024 * 1024:
                     time.sleep(0.3)  # slow for the first MiBs
         assert got == 40 * 1024 * 1024
+
+
+def test_health_and_reads_are_answered_while_searches_wait_for_the_model(tmp_path):
+    """Found in the service audit: routes run in AnyIO's pool of 40 threads, and a search waiting
+    for its inference slot holds its thread. 60 clients searching made /healthz take up to 1.4 s and
+    the site 2 s: past a Kubernetes probe's 1 s. Here the one inference slot is held, 50
+    searches wait for it, and /healthz, /metrics, the site and a pattern read still answer at once."""
+    kb = small_kb(tmp_path / "kb")
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<h1>Recur site</h1>")
+    app = create_app(
+        lambda: Engine.open(kb, tmp_path / "index", model="fake:64", quiet=True),
+        site_dir=site,
+        feedback_path=tmp_path / "feedback.jsonl",
+        inference_threads=1,
+    )
+    with running(app) as base:
+        codes = []
+
+        def search():
+            codes.append(httpx.post(base + "/api/suggest", json={"text": "disk full"}, timeout=60).status_code)
+
+        gate = app.state.settings.gate
+        gate.acquire()
+        waiting = [threading.Thread(target=search) for _ in range(50)]
+        try:
+            [t.start() for t in waiting]
+            time.sleep(1.0)  # all 50 in the app, each holding a thread while it waits for the slot
+            for path in ("/healthz", "/metrics", "/", "/api/patterns/disk-full"):
+                t0 = time.monotonic()
+                r = httpx.get(base + path, timeout=5)
+                assert r.status_code == 200 and time.monotonic() - t0 < 1.0, (path, time.monotonic() - t0)
+        finally:
+            gate.release()
+            [t.join() for t in waiting]
+    assert codes == [200] * 50

@@ -72,13 +72,7 @@ def create_app(
     holder = EngineHolder(engine_factory, reload_interval=reload_interval, on_fatal=on_fatal)
     settings = _settings(site_dir, feedback_path, token, token_scope, inference_threads)
 
-    @asynccontextmanager
-    async def lifespan(app):
-        holder.start()
-        yield
-        holder.stop()
-
-    app = _fastapi(lifespan, max_body)
+    app = _fastapi(_lifespan(holder, max_concurrent), max_body)
     app.state.holder, app.state.settings, app.state.metrics = holder, settings, Metrics(holder)
     app.state.feedback_limiter = RateLimiter(feedback_per_minute)
     app.state.max_body = max_body  # the suggest box cuts a long paste to fit it (assets/recur-api.json)
@@ -93,6 +87,36 @@ def create_app(
     _routes(app, settings, slack=slack, mcp=mcp)
     _middleware(app, max_body=max_body, max_concurrent=max_concurrent, body_timeout=body_timeout)
     return app
+
+
+def _lifespan(holder: EngineHolder, max_concurrent: int):
+    """At start: room in the thread pool, then the engine loads in the background; at stop, it stops."""
+
+    @asynccontextmanager
+    async def lifespan(app):
+        _thread_room(max_concurrent)
+        holder.start()
+        yield
+        holder.stop()
+
+    return lifespan
+
+
+# worker threads beyond --max-concurrent: for what is exempt from it (/healthz, /metrics) and the site
+THREAD_HEADROOM = 16
+
+
+def _thread_room(max_concurrent: int) -> None:
+    """Enough worker threads that the requests the concurrency bound lets in cannot take them all.
+    Routes and their dependencies run in AnyIO's thread pool (40 threads); a search waiting for its
+    inference slot holds its thread, so 40 searches queued behind the two slots left /healthz,
+    /metrics, the site and the pattern reads waiting for a thread, for seconds under load (found in
+    the service audit: with 60 clients searching, /healthz took up to 1.4 s and the site 2 s, past
+    the 1 s a Kubernetes probe waits). Threads are only started when needed."""
+    import anyio.to_thread
+
+    limiter = anyio.to_thread.current_default_thread_limiter()  # this event loop's
+    limiter.total_tokens = max(limiter.total_tokens, max_concurrent + THREAD_HEADROOM)
 
 
 def _settings(site_dir, feedback_path, token, token_scope: str, inference_threads: int | None) -> Settings:
