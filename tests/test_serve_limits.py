@@ -87,6 +87,24 @@ def test_over_limit_chunked_body_without_length_gets_its_413(base):
     assert status == 413 and json.loads(body)["error"]["code"] == "body_too_large"
 
 
+@pytest.mark.parametrize(
+    ("ctype", "length", "status"), [("application/json", 20 * 1024 * 1024, 413), ("text/plain", 100, 415)]
+)
+def test_a_client_that_waits_for_100_continue_gets_the_refusal_instead(base, ctype, length, status):
+    """curl sends Expect: 100-continue for bodies over 1 MB and waits before uploading. A body refused
+    from its headers is answered at once, without the 100 that would start a 20 MB upload for nothing
+    (found by the serve audit: the guard's drain read the body, and reading is what sends the 100)."""
+    head = (
+        f"POST /api/suggest HTTP/1.1\r\nHost: x\r\nContent-Type: {ctype}\r\n"
+        f"Content-Length: {length}\r\nExpect: 100-continue\r\n\r\n"
+    )
+    with socket.create_connection(address(base), timeout=30) as s:
+        s.sendall(head.encode())  # and no body: the client waits for the server's word
+        code, _, body = read_reply(s)
+    assert code == status, (code, body)  # read_reply reads the first status line: not a 100
+    assert json.loads(body)["error"]["code"] == {413: "body_too_large", 415: "unsupported_media_type"}[status]
+
+
 def test_chunked_body_within_the_limit_is_answered(base):
     status, _, body = blocking_post(base, b'{"text": "No space left on device", "top": 1}', chunked=True)
     assert status == 200 and json.loads(body)["results"][0]["id"] == "disk-full"

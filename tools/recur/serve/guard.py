@@ -194,7 +194,7 @@ class BodyGuard:
         limit = self.limits.get(path, self.max_body)
         held = [0]  # the bytes of this body counted in self.held, until the app is done with them
         try:
-            self._check_headers(scope, path, limit)
+            self._check_headers(scope, path, limit, _expects_continue(scope))
             body = await self._read(receive, limit, held)
             if scope["method"] == "POST" and path in self.json_paths:
                 _check_encoding(body)
@@ -212,7 +212,11 @@ class BodyGuard:
         finally:
             self.held -= held[0]
 
-    def _check_headers(self, scope, path: str, limit: int) -> None:
+    def _check_headers(self, scope, path: str, limit: int, waiting: bool = False) -> None:
+        """The checks the headers allow, before any body is read. ``waiting``: the client sent ``Expect:
+        100-continue`` and sends the body only once told to (uvicorn says so at the first read), so a
+        refusal here drains nothing and the client never uploads what would be thrown away (curl does
+        this for bodies over 1 MB); others are drained so that they read the answer, not a reset."""
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
         length = headers.get("content-length")
         if length is not None:
@@ -223,7 +227,7 @@ class BodyGuard:
                     413,
                     "body_too_large",
                     f"the request body is {int(length)} bytes; the limit is {limit} bytes",
-                    drain=int(length) <= DRAIN_MAX_BYTES,
+                    drain=int(length) <= DRAIN_MAX_BYTES and not waiting,
                 )
         if scope["method"] == "POST" and path in self.json_paths:
             ctype = headers.get("content-type", "").split(";")[0].strip().lower()
@@ -232,11 +236,15 @@ class BodyGuard:
                     415,
                     "unsupported_media_type",
                     f"send the body as application/json (got Content-Type: {ctype or 'none'})",
+                    drain=not waiting,
                 )
             coding = headers.get("content-encoding", "").strip().lower()
             if coding not in ("", "identity"):  # RFC 7694: an unsupported content coding is a 415
                 raise _Reject(
-                    415, "unsupported_media_type", f"send the body uncompressed (got Content-Encoding: {coding[:40]})"
+                    415,
+                    "unsupported_media_type",
+                    f"send the body uncompressed (got Content-Encoding: {coding[:40]})",
+                    drain=not waiting,
                 )
 
     async def _read(self, receive, limit: int, held: list) -> bytes:
@@ -283,6 +291,11 @@ class BodyGuard:
             seen += len(message.get("body", b""))
             if message["type"] == "http.disconnect" or not message.get("more_body", False):
                 return
+
+
+def _expects_continue(scope) -> bool:
+    """The client waits for ``100 Continue`` before it sends the body (RFC 9110 §10.1.1)."""
+    return any(k.lower() == b"expect" and v.strip().lower() == b"100-continue" for k, v in scope.get("headers", []))
 
 
 def replaying(first: dict, receive):
