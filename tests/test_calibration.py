@@ -83,3 +83,41 @@ def test_every_surface_carries_the_verdict(real_engine, tmp_path, monkeypatch):
     assert api["no_known_pattern"] is True
     assert [r["probability"] for r in api["results"]] == [r["probability"] for r in single["results"]]
     assert single["results"][0]["probability"] == pytest.approx(lines[0]["results"][0]["probability"], abs=0.002)
+
+
+# A probability just under a cut-off is shown rounded to 3 decimals (0.79996 → 0.8): its confidence
+# must be read from the shown value, or the answer says "probability 0.8, medium" (and the CLI
+# "medium confidence (80% likely right)") against HIGH_AT = 0.8.
+EDGES = [(0.79996, 0.8, "high"), (0.39996, 0.4, "medium"), (0.7994, 0.799, "medium"), (0.3994, 0.399, "low")]
+
+
+@pytest.mark.parametrize("raw, shown, conf", EDGES)
+def test_confidence_agrees_with_the_probability_shown_at_the_cut_offs(raw, shown, conf):
+    from recur.retrieval.results import result_object
+    from recur.retrieval.search import Hit
+
+    doc = {"title": "t", "category": "c", "severity": "sev2", "status": "active", "runbook": [], "evidence": []}
+    doc |= {"summary": "", "signals": [], "path": "patterns/c/p.md"}
+    r = result_object(1, Hit("p", 1.0, 0.5, 0.5, 0.0, probability=raw), doc)
+    assert (r["probability"], r["confidence"]) == (shown, conf)
+    assert r["confidence"] == calibrate.confidence(r["probability"])
+
+
+@pytest.mark.skipif(not __import__("shutil").which("node"), reason="node is not installed")
+def test_the_browser_ranker_reads_confidence_from_the_probability_shown(tmp_path):
+    """ranker.js (the static site's box) rounds as results.result_object does: the same confidence."""
+    import shutil
+    import subprocess
+
+    from recur.site import bundle
+
+    shutil.copyfile(bundle.HERE / "ranker.js", tmp_path / "ranker.mjs")
+    (tmp_path / "edge.mjs").write_text(
+        'import { Ranker } from "./ranker.mjs";\n'
+        f"const self = {{ p: {{ calibration: {{ high_at: {calibrate.HIGH_AT}, medium_at: {calibrate.MEDIUM_AT} }} }} }};\n"
+        f"const out = {json.dumps([e[0] for e in EDGES])}.map((p) => Ranker.prototype.confidence.call(self, "
+        "{ probability: p }));\nprocess.stdout.write(JSON.stringify(out));\n"
+    )
+    run = subprocess.run(["node", "edge.mjs"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout) == [e[2] for e in EDGES]

@@ -22,7 +22,8 @@ the KB) as no-match examples — and stored below. Pure numpy; nothing here impo
 that flags 70% of the starter KB's own leave-one-pattern-out questions (cross-validated). Refit:
 ``python bench/calibrate_data.py && python bench/calibrate_fit.py --balance --write``;
 measured results in docs/calibration.md.
-``confidence`` comes from the probability: high >= HIGH_AT, medium >= MEDIUM_AT, else low.
+``confidence`` comes from the probability as shown (``shown``: 3 decimals): high >= HIGH_AT,
+medium >= MEDIUM_AT, else low, so a result's two keys never disagree at a cut-off.
 """
 
 from __future__ import annotations
@@ -89,7 +90,14 @@ def probability(X: np.ndarray, model: dict | None = None) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-(z @ np.asarray(m["coef"]) + m["intercept"])))
 
 
+def shown(p: float) -> float:
+    """A probability as every answer carries it (``probability``): 3 decimals."""
+    return round(float(p), 3)
+
+
 def confidence(p: float) -> str:
+    """high / medium / low from the probability as shown: 0.7996 is shown as 0.8, and is high."""
+    p = shown(p)
     return "high" if p >= HIGH_AT else "medium" if p >= MEDIUM_AT else "low"
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypedDict
 
+from recur.retrieval import calibrate
+
 
 class Why(TypedDict):
     field: str
@@ -55,7 +57,7 @@ def result_object(rank: int, hit, doc: dict) -> Result:
         "title": doc["title"],
         "score": round(hit.score, 4),
         "confidence": hit.confidence,
-        "probability": None if hit.probability is None else round(hit.probability, 3),
+        "probability": None if hit.probability is None else calibrate.shown(hit.probability),
         "category": doc["category"],
         "severity": doc["severity"],
         "status": doc["status"],

@@ -307,11 +307,13 @@ export class Ranker {
     return [{ field: "terms", text: shared.slice(0, w.terms).join(", "), score: round(bm25, 3) }];
   }
 
-  /* Hit.confidence: from the probability when there is one, else the rule of a KB too small to calibrate */
+  /* Hit.confidence: from the probability as shown (3 decimals, calibrate.shown) when there is one, else
+     the rule of a KB too small to calibrate */
   confidence(hit) {
     const cal = this.p.calibration;
     if (hit.probability !== null && hit.probability !== undefined) {
-      return hit.probability >= cal.high_at ? "high" : hit.probability >= cal.medium_at ? "medium" : "low";
+      const p = round(hit.probability, 3);
+      return p >= cal.high_at ? "high" : p >= cal.medium_at ? "medium" : "low";
     }
     if (hit.signal >= this.p.signal_match.identifier || hit.best >= this.p.high_cosine) return "high";  /* 0.9: an identifier match */
     if (hit.signal > 0 || hit.best >= this.p.medium_cosine) return "medium";
