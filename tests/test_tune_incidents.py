@@ -132,3 +132,51 @@ def test_data_floor_message_on_a_small_kb(tmp_path, real_encoder):
         "instead."
     ) in res.output
     assert "2 eval cases (eval/cases.yml)" in res.output and "does not beat" in res.output
+
+
+def test_a_retune_is_not_measured_against_a_model_trained_on_the_held_out_incidents(tuned):
+    """The active model learned every incident (the held-out ones in its final pass): measured on
+    them, it scored its own training data, and rerunning the very same recipe (the same weights)
+    was refused as worse. The candidate is compared with the base model, which has seen none, and
+    the run says why."""
+    from recur.tuning.tune import run_tune
+
+    kb, out, index, m = tuned
+    if not m["accepted"]:
+        pytest.skip("the first candidate was not activated: no tuned model to compare with")
+    active = json.loads((out / "recur-model.json").read_text())
+    again = run_tune(kb, out, index, epochs=1, seed=3, batch_size=8, progress=False)
+    assert again["accepted"] and again["gate"] == m["gate"]  # was: refused, "worse" than itself
+    assert again["compared_with"] == m["base_model"] and again["model_id"] == m["model_id"]
+    assert again["eval_before"] == m["eval_before"] and again["eval_after"] == m["eval_after"]
+    assert set(m["held_out_incidents"]) <= set(active["trained_incidents"])  # recorded, final pass included
+    assert "was trained on 11 of the 11 held-out incidents" in again["compared_note"]
+
+
+def test_the_current_model_is_kept_as_the_comparison_when_it_has_not_seen_the_held_out_incidents(tmp_path):
+    """fair_comparison without a model: the base is never swapped for itself; a tuned model is kept
+    when its recorded incidents miss the held-out ones; one tuned before the ids were recorded
+    counts as having seen every incident when it trained on incidents."""
+    from types import SimpleNamespace
+
+    from recur.retrieval.embed import ModelSpec
+    from recur.tuning.tune import fair_comparison
+
+    base = ModelSpec("base@1", str(tmp_path / "base"))
+    data = SimpleNamespace(held_incidents=["INC-3", "INC-4"])
+    run = SimpleNamespace(data=data, base=base, kb=SimpleNamespace(incidents={f"INC-{i}": None for i in range(5)}))
+    assert fair_comparison(run, base) == (base, "")
+    folder = tmp_path / "tuned"
+    folder.mkdir()
+    current = ModelSpec("tuned:x", str(folder))
+    assert fair_comparison(run, current) == (current, "")  # a folder without a manifest: not tuned here
+    (folder / "recur-model.json").write_text(json.dumps({"trained_incidents": ["INC-0", "INC-1"]}))
+    assert fair_comparison(run, current) == (current, "")
+    (folder / "recur-model.json").write_text(json.dumps({"trained_incidents": ["INC-1", "INC-4"]}))
+    model, note = fair_comparison(run, current)
+    assert model == base and "tuned:x was trained on 1 of the 2 held-out incidents" in note
+    (folder / "recur-model.json").write_text(json.dumps({"pair_kinds": {"title": 3, "incident": 2}}))
+    assert fair_comparison(run, current)[0] == base
+    (folder / "recur-model.json").write_text(json.dumps({"pair_kinds": {"title": 3}}))
+    assert fair_comparison(run, current) == (current, "")
+    assert fair_comparison(SimpleNamespace(data=SimpleNamespace(held_incidents=[]), base=base), current)[0] == current

@@ -56,6 +56,7 @@ class TrainingData:
     linked: int = 0  # linked incidents in the KB
     linked_patterns: int = 0  # patterns they cover
     note: str = ""  # why the measurement is not on incidents (the data floor), or ""
+    trained_incidents: list = field(default_factory=list)  # ids of the incidents whose pairs are trained on
 
     @property
     def hash(self) -> str:
@@ -207,6 +208,7 @@ def training_data(kb, feedback_path: Path | None = None, all_anchors: bool = Tru
         linked=len(linked) + len(held_inc),
         linked_patterns=len({pid for i in linked + held_inc for pid in i.patterns if pid in docs}),
         note=note,
+        trained_incidents=[i.id for i in linked],
     )
 
 

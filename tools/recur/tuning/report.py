@@ -4,7 +4,8 @@
 ``model_id, base_model, compared_with, kb, date, accepted, eval_source, before {hybrid, dense},
 after {hybrid, dense}, cases [...], neighbours [...], summary {up, down, same}``, and (issue 13)
 ``gate`` (the decision on held-out incidents, tuning.gate; null when measured on eval cases or
-symptoms), ``incident_note`` (why not on incidents), ``linked_incidents``. Each case:
+symptoms), ``incident_note`` (why not on incidents), ``compared_note`` (why compared with the
+base model, not the active one: tune.fair_comparison), ``linked_incidents``. Each case:
 ``query, expect, source, line, before, after, dense_before, dense_after`` (ranks 1-10 or
 null when outside the top 10), ``moved`` (+ = closer to the top), ``top_before``,
 ``top_after``. Each neighbour pair: ``a, b, a_title, b_title, before, after, change``
@@ -108,6 +109,7 @@ def build_report(manifest: dict, data, before, after, kb) -> dict:
         "kb_relative": manifest.get("kb_relative"),
         "gate": manifest.get("gate"),
         "incident_note": manifest.get("incident_note", ""),
+        "compared_note": manifest.get("compared_note", ""),
         "linked_incidents": manifest.get("linked_incidents", 0),
         "before": {"hybrid": before.hybrid, "dense": before.dense},
         "after": {"hybrid": after.hybrid, "dense": after.dense},
@@ -236,8 +238,7 @@ def render_report(r: dict) -> str:
         from recur.tuning.gate import gate_line
 
         lines.append("  " + gate_line(gate))
-    if r.get("incident_note"):
-        lines.append(f"  note: {r['incident_note']}.")
+    lines += [f"  note: {r[k]}." for k in ("incident_note", "compared_note") if r.get(k)]
     s = r["summary"]
     lines.append(f"\nCases (hybrid rank before → after): {s['up']} up, {s['down']} down, {s['same']} unchanged")
     for c in r["cases"]:

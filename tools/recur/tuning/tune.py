@@ -104,6 +104,7 @@ class Run:
     resume: bool
     progress: bool | None
     work: Path | None = None  # OUT.tmp-<pid>: made by run_tune under its lock (util.files.work_folder)
+    compared_note: str = ""  # why the candidate is compared with the base, not the current model (fair_comparison)
 
     @property
     def ckpt(self) -> Path:
@@ -219,7 +220,8 @@ def _measure_and_train(run: Run) -> tuple:
 
     data = run.data
     current = embed.resolve(active_model(run.kb_dir, None))  # the model this KB uses now: tuned, else bundled
-    log(start_line(data))
+    current, run.compared_note = fair_comparison(run, current)
+    log(start_line(data))  # the note of fair_comparison is in summary_lines, beside the measurement
     log(f"Measuring the current model ({current.model_id}) ...")
     fold_kb = eval_kb(run.kb, data)
     reuse = (
@@ -253,6 +255,35 @@ def _measure_and_train(run: Run) -> tuple:
     log("Measuring the tuned model ...")
     after = measure(fold_kb, run.work / "index", _memory_encoder(model, run.model_id), data.cases)
     return before, after, model, stats
+
+
+def fair_comparison(run: Run, current) -> tuple:
+    """(the model the candidate is compared with, why it is not the current one or ""). A tuned model
+    learned the incidents it was tuned on, the held-out ones too once accepted (``_final_pass``):
+    measured on those it would be measured on its own training data, and a re-tune, even one
+    giving the same weights, would be refused as worse. Then the candidate is compared with the
+    model it is tuned from, which has seen none of them."""
+    from recur.retrieval import embed
+
+    held = run.data.held_incidents
+    if not held or current.path is None or current.model_id == run.base.model_id:
+        return current, ""
+    try:
+        manifest = json.loads((Path(current.path) / embed.TUNED_MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return current, ""  # not a tuned model (a --model folder): it has seen none of the KB's incidents
+    seen = manifest.get("trained_incidents") if isinstance(manifest, dict) else None
+    if not isinstance(seen, list):  # tuned before the ids were recorded: any incident, if it trained on some
+        kinds = manifest.get("pair_kinds") if isinstance(manifest, dict) else None
+        seen = list(run.kb.incidents) if isinstance(kinds, dict) and kinds.get("incident") else []
+    learned = set(held) & set(seen)
+    if not learned:
+        return current, ""
+    return run.base, (
+        f"the active model {current.model_id} was trained on {len(learned)} of the {len(held)} held-out "
+        f"incidents, so measuring it on them would flatter it; the candidate is compared with "
+        f"{run.base.model_id}, the model it is tuned from, which has seen none of them"
+    )
 
 
 def _decide(run: Run, before: Measure, after: Measure) -> tuple:
@@ -298,6 +329,8 @@ def _manifest(run: Run, before: Measure, after: Measure, stats, t_start: float) 
         "linked_patterns": data.linked_patterns,
         "held_out_incidents": data.held_incidents,
         "incident_note": data.note,
+        "compared_note": run.compared_note,
+        "trained_incidents": data.trained_incidents,  # before the final pass; it adds the held-out ones
         "gate": gate,
         "final_pass_pairs": 0,
         "train_s": round(stats.seconds, 1),
@@ -331,6 +364,7 @@ def _final_pass(run: Run, model, manifest: dict) -> None:
     log(f"Learning the {len(run.data.held_incidents)} held-out incidents too ({len(pairs)} pairs, one pass) ...")
     stats = train(model, pairs, run.data.docs, cfg, progress=run.progress)
     manifest["final_pass_pairs"] = len(pairs)
+    manifest["trained_incidents"] = manifest["trained_incidents"] + list(run.data.held_incidents)
     manifest["train_s"] = round(manifest["train_s"] + stats.seconds, 1)
     manifest["train_cpu_s"] = round(manifest["train_cpu_s"] + stats.cpu_seconds, 1)
 
@@ -394,7 +428,7 @@ def summary_lines(m: dict) -> list:
     the measurement before → after, the gate, and the training cost."""
     b, a = m["eval_before"], m["eval_after"]
     bd, ad = m["eval_before_dense"], m["eval_after_dense"]
-    lines = [f"note: {m['incident_note']}."] if m.get("incident_note") else []
+    lines = [f"note: {m[k]}." for k in ("incident_note", "compared_note") if m.get(k)]
     lines += [
         f"{measured_on(m['eval_cases'], m['eval_source'], m.get('gate'))}:",
         f"  hybrid      recall@1 {b['recall@1']:.3f} → {a['recall@1']:.3f} · recall@3 {b['recall@3']:.3f} → "
