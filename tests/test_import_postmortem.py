@@ -181,6 +181,8 @@ def test_atlassian_postmortem_with_no_match_writes_a_draft(kb_dir, tmp_path):
     draft = out["draft"]
     assert draft and draft["id"] == "thumbnails-stopped-rendering-every-tenant"
     assert out["patterns"] == [draft["id"]] and len(out["closest"]) >= 1
+    # each candidate is a suggestion result: its probability beside its confidence (null: a KB under 10 patterns)
+    assert all("probability" in c for c in out["candidates"] + out["closest"])
     kb = load_kb(kb_dir)
     assert not kb.problems, kb.problems
     p = kb.patterns[draft["id"]]
@@ -380,3 +382,35 @@ def test_imports_at_the_same_moment_each_get_their_own_number(kb_dir, tmp_path):
     assert all(i.startswith("INC-2026-") for i in ids) and len(set(ids)) == 8, ids
     kb = load_kb(kb_dir)
     assert not kb.problems and len({kb.incidents[i].title for i in ids}) == 8
+
+
+def test_import_candidates_carry_the_calibrated_probability_of_their_result():
+    """`recur import --json`'s candidates are the suggestion's results: each keeps its probability,
+    which its confidence comes from (issue 13), not the confidence alone."""
+    from recur.ingest.importer import candidates_of
+
+    results = [
+        {
+            "id": "disk-full",
+            "rank": 1,
+            "confidence": "high",
+            "probability": 0.956,
+            "score": 12.431,
+            "title": "t",
+            "why": [],
+        },
+        {
+            "id": "inode-exhaustion",
+            "rank": 2,
+            "confidence": "low",
+            "probability": 0.12,
+            "score": 7.1,
+            "title": "u",
+            "why": [],
+        },
+    ]
+    cands = candidates_of(results, set())
+    assert [(c["id"], c["confidence"], c["probability"]) for c in cands] == [
+        ("disk-full", "high", 0.956),
+        ("inode-exhaustion", "low", 0.12),
+    ]

@@ -204,6 +204,7 @@ def candidates_of(results: list, import_drafts: set) -> list:
             "id": r["id"],
             "rank": r["rank"],
             "confidence": r["confidence"],
+            "probability": r.get("probability"),  # calibrated, as in every suggestion answer (null on a tiny KB)
             "score": round(r["score"], 2),
             "title": r["title"],
             "why": why_text(r),
@@ -398,7 +399,7 @@ def _imported(meta: dict, pm, written: dict, link: dict, unknown: bool, cands: l
         "link": link,
         "no_known_pattern": unknown,
         "candidates": cands,
-        "closest": [{k: c[k] for k in ("id", "title", "score", "confidence", "why")} for c in cands],
+        "closest": [{k: c[k] for k in ("id", "title", "score", "confidence", "probability", "why")} for c in cands],
         "triage": meta["triage"],
         "date": meta["day"].isoformat(),
         "date_source": meta["date_from"],
