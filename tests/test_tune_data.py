@@ -273,3 +273,32 @@ def test_auto_epochs_gives_small_kbs_enough_steps_and_large_ones_one_pass():
     assert auto_epochs(MIN_STEPS * 32 // 2, 32) == 2
     assert auto_epochs(10, 32) == MAX_AUTO_EPOCHS  # a tiny KB: capped, never dozens of passes
     assert auto_epochs(0, 32) == MAX_AUTO_EPOCHS
+
+
+def test_the_incident_floor_counts_live_patterns_only(tmp_path):
+    """'At least 30 linked incidents covering 10 patterns': a retired pattern is neither trained nor
+    measured on, so incidents that also name one do not bring a KB over the floor (9 live patterns)."""
+    import re
+
+    from kbfactory import _INCIDENT_KB, incident_kb
+
+    from recur.kb.loader import load_kb
+    from recur.tuning.data import incident_split, training_data
+
+    kb_dir = incident_kb(tmp_path / "kb")
+    retired = [pid for pid, *_ in _INCIDENT_KB[-3:]]
+    for path in (kb_dir / "patterns").rglob("*.md"):
+        text = path.read_text()
+        if re.search(r"(?m)^id: (.+)$", text).group(1) in retired:
+            path.write_text(re.sub(r"(?m)^severity: (.*)$", r"severity: \1\nstatus: retired", text, count=1))
+    for path in (kb_dir / "incidents").rglob("*.md"):
+        text = path.read_text()
+        for pid in retired:
+            text = text.replace(f'patterns: ["{pid}"]', f'patterns: ["{_INCIDENT_KB[0][0]}", "{pid}"]')
+        path.write_text(text)
+    kb = load_kb(kb_dir)
+    assert {kb.patterns[pid].status for pid in retired} == {"retired"}
+    train, held, note = incident_split(kb)
+    assert held == [] and len(train) == 37
+    assert note.startswith("37 linked incident(s) covering 9 pattern(s); at least 30 covering 10 patterns")
+    assert training_data(kb).linked_patterns == 9

@@ -141,7 +141,8 @@ def incident_split(kb) -> tuple[list, list, str]:
     """(training incidents, held-out incidents, note). Held out: the newest ``HOLD_OUT_SHARE``
     when the data floor is met; else none, and the note says why."""
     linked = linked_incidents(kb)
-    covered = {pid for i in linked for pid in i.patterns if pid in kb.patterns}
+    live = {pid for pid, p in kb.patterns.items() if p.status != "retired"}
+    covered = {pid for i in linked for pid in i.patterns if pid in live}  # a retired pattern is not learned
     if len(linked) < INCIDENT_FLOOR or len(covered) < INCIDENT_FLOOR_PATTERNS:
         note = (
             f"{len(linked)} linked incident(s) covering {len(covered)} pattern(s); at least {INCIDENT_FLOOR} "
