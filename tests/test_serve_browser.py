@@ -329,3 +329,29 @@ def test_box_uses_the_api_behind_a_reverse_proxy_sub_path(chromium, server, path
         link = page.query_selector(".recur-suggest__card a.recur-suggest__title").get_attribute("href")
         assert link == proxied + "/patterns/capacity/disk-full.html"
         assert errors == []
+
+
+@pytest.mark.model
+def test_box_shows_a_probability_as_the_terminal_does_never_0_or_100_percent(chromium, built, real_engine, tmp_path):
+    """A fitted probability is not a certainty: `recur suggest` says "<1% likely right" and ">99%",
+    and the box's badge says the same, not "low match · 0%" (the shipped KB, the real model)."""
+    import httpx
+
+    from recur.cli.render import confidence_text
+
+    _, site = built
+    text = "The office coffee machine is leaking water and makes a grinding noise"
+    app = create_app(lambda: real_engine, site_dir=site, feedback_path=tmp_path / "fb.jsonl")
+    with running(app) as base:
+        answer = httpx.post(base + "/api/suggest", json={"text": text, "top": 5}, timeout=60).json()
+        assert any(r["probability"] < 0.005 for r in answer["results"])  # what the badge used to call 0%
+        with box_page(chromium, base + "/suggest.html", "api") as (page, errors):
+            ask(page, text)
+            page.wait_for_selector('.recur-suggest[data-no-known-pattern="true"]', timeout=30000)
+            badges = page.eval_on_selector_all(
+                ".recur-suggest__card .recur-badge:first-child", "els => els.map(e => e.textContent)"
+            )
+            assert not errors, errors
+    shown = [confidence_text(r).split("(")[1].split(" likely")[0] for r in answer["results"]]
+    assert badges == [f"{r['confidence']} match · {p}" for r, p in zip(answer["results"], shown)]
+    assert "<1%" in shown

@@ -375,12 +375,17 @@
     results.forEach(function (r) { self.results.appendChild(self.card(query, r)); });
   };
 
+  /* render._percent: whole percents, never 0% or 100% (a fitted probability is not a certainty) */
+  function percent(p) {
+    return p >= 0.995 ? ">99%" : p < 0.005 ? "<1%" : Math.round(p * 100) + "%";
+  }
+
   Box.prototype.card = function (query, r) {
     var self = this;
     var title = el("a", { href: patternUrl(this.node, r), class: "recur-suggest__title", text: r.title });
     var badges = el("span", { class: "recur-suggest__badges" }, [
       el("span", { class: "recur-badge recur-badge--" + r.confidence, text: r.confidence + " match" +
-        (typeof r.probability === "number" ? " · " + Math.round(r.probability * 100) + "%" : "") }),
+        (typeof r.probability === "number" ? " · " + percent(r.probability) : "") }),
       el("span", { class: "recur-badge", text: r.severity }),
       el("span", { class: "recur-badge", text: r.category }),
       r.draft ? el("span", { class: "recur-badge recur-badge--draft", text: "draft" }) : null
