@@ -222,7 +222,7 @@ def _measure_and_train(run: Run) -> tuple:
     current = embed.resolve(active_model(run.kb_dir, None))  # the model this KB uses now: tuned, else bundled
     current, run.compared_note = fair_comparison(run, current)
     log(start_line(data))  # the note of fair_comparison is in summary_lines, beside the measurement
-    log(f"Measuring the current model ({current.model_id}) ...")
+    log(f"Measuring the {'base' if run.compared_note else 'current'} model ({current.model_id}) ...")
     fold_kb = eval_kb(run.kb, data)
     reuse = (
         fold_kb is run.kb
