@@ -503,3 +503,26 @@ def test_dash_on_a_terminal_says_how_to_end_the_paste(monkeypatch, capsys):
     monkeypatch.setattr("sys.stdin", _Keyboard("pods OOMKilled\n"))
     monkeypatch.setattr(_Keyboard, "isatty", lambda self: False)
     assert core._read_query(("-",)) == "pods OOMKilled\n" and capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("spec", ["fake:abc", "fake:", "fake:0", "fake:-3", "fake:1e3", "fake:99999999999"])
+def test_a_bad_fake_model_is_one_error_line(run, spec):
+    """`--model fake:N` with an N that is not a small positive whole number was a traceback
+    (ValueError from int(), ZeroDivisionError, numpy's negative or 326 TiB array)."""
+    res = CliRunner().invoke(cli, ["suggest", "--model", spec, "disk full"])
+    assert res.exit_code == 1, res.output
+    assert not isinstance(res.exception, Exception) or isinstance(res.exception, SystemExit), res.exception
+    assert f"Error: model '{spec}': the fake encoder is 'fake:N'" in res.output, res.output
+
+
+def test_a_model_folder_whose_name_starts_with_fake_is_a_folder(tmp_path, monkeypatch):
+    """Only `fake` and `fake:N` name the fake encoder: a local folder `fake-model` was silently
+    replaced by it (any --model starting with "fake" was)."""
+    from recur.retrieval import embed
+    from recur.util.errors import RecurError
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "fake-model").mkdir()
+    with pytest.raises(RecurError, match="not a sentence-transformers model folder"):
+        embed.resolve("fake-model")
+    assert embed.resolve("fake").fake_dim == 64 and embed.resolve("fake:32").model_id == "fake-hash-32"

