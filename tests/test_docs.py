@@ -5,6 +5,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -83,6 +85,45 @@ def test_recur_variables_are_declared_and_read_through_config():
         for n, line in enumerate(text.splitlines(), 1):
             if re.search(r"environ|getenv", line):
                 assert "RECUR_" not in line and "config.env(" not in line, f"{source.relative_to(ROOT)}:{n}: {line}"
+
+
+DEFAULTS_PROBE = """
+import click
+from recur import config
+
+for name, s in list(config.SETTINGS.items()):  # every number and text default changed
+    if isinstance(s.default, bool) or s.default is None:
+        continue
+    new = 7777 if isinstance(s.default, int) else 0.25 if isinstance(s.default, float) else "x-" + s.default
+    config.SETTINGS[name] = config.Setting(s.env, new, s.help)
+from recur.cli.main import cli
+
+def commands(group, path=()):
+    for name in group.list_commands(None):
+        cmd = group.get_command(None, name)
+        yield path + (name,), cmd
+        if isinstance(cmd, click.Group):
+            yield from commands(cmd, path + (name,))
+
+envs = {s.env: s.default for s in config.SETTINGS.values()}
+for path, cmd in commands(cli):
+    for p in cmd.params:
+        default = envs.get(p.envvar) if isinstance(p, click.Option) and isinstance(p.envvar, str) else None
+        if default is None or isinstance(default, bool):
+            continue
+        said = f"{default:.2f}" if isinstance(default, float) else str(default)
+        if p.default != default and f"default: {said}" not in (p.help or ""):
+            print("STALE:", " ".join(path), p.opts[0], repr(p.default), p.help)
+"""
+
+
+def test_flags_take_their_defaults_from_the_config_table():
+    """A flag backed by a setting shows the table's default, as its value or in its help: `check
+    --similar-threshold` and `--stale-days` wrote 0.90 and 365 into their help a second time, which
+    a change to config.SETTINGS would have left behind."""
+    res = subprocess.run([sys.executable, "-c", DEFAULTS_PROBE], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert "STALE" not in res.stdout, res.stdout
 
 
 def test_every_variable_is_named_in_its_flags_help():

@@ -27,7 +27,8 @@ from recur.util.errors import RecurError
     "--similar-threshold",
     type=UNIT,
     envvar=config.env("similar_threshold"),
-    help="Cosine (doc view) at which --similar reports a duplicate [default: 0.90; env RECUR_SIMILAR_THRESHOLD].",
+    help="Cosine (doc view) at which --similar reports a duplicate "
+    f"[default: {config.default('similar_threshold'):.2f}; env RECUR_SIMILAR_THRESHOLD].",
 )
 @index_option
 @model_option
@@ -36,7 +37,7 @@ from recur.util.errors import RecurError
     type=click.IntRange(0),
     envvar=config.env("stale_days"),
     help="Notice for patterns no incident has matched for this many days (from the last matching "
-    "incident, else `created:`); 0 turns it off [default: 365; env RECUR_STALE_DAYS].",
+    f"incident, else `created:`); 0 turns it off [default: {config.default('stale_days')}; env RECUR_STALE_DAYS].",
 )
 @click.option(
     "--today",
