@@ -145,6 +145,16 @@ CASES = [
     ("GET", "/assets/missing.js", {}, 404, "not_found"),
     ("GET", "/../../etc/passwd", {}, 404, None),
     ("GET", "/_docs-assets/nope.js", {}, 404, "not_found"),
+    # the routes nothing above reached with a bad request
+    ("PUT", "/metrics", {}, 405, "method_not_allowed"),
+    ("POST", "/api/healthz", {"json": {}}, 405, "method_not_allowed"),
+    ("POST", "/assets/recur-api.json", {"json": {}}, 405, "method_not_allowed"),
+    ("POST", "/redoc", {}, 405, "method_not_allowed"),
+    ("POST", "/docs/oauth2-redirect", {}, 405, "method_not_allowed"),
+    ("GET", "/api/slack/commands", {}, 405, "method_not_allowed"),
+    ("GET", "/api/slack/interactions", {}, 405, "method_not_allowed"),
+    ("POST", "/api/slack/commands", {"data": {"text": "disk"}}, 404, "slack_not_configured"),
+    ("POST", "/api/slack/interactions", {"data": {"payload": "{}"}}, 404, "slack_not_configured"),
 ]
 
 
@@ -154,6 +164,18 @@ CASES = [
 def test_error_shape(base, method, path, kwargs, status, code):
     r = httpx.request(method, base + path, timeout=30, **kwargs)
     assert_error(r, status, code)
+
+
+def test_every_published_route_has_a_bad_request_above(base):
+    """A route added to the API gets a case in CASES: every path of /openapi.json is matched by
+    one (its {parameters} by any segment). /mcp is not published: it answers in JSON-RPC's error
+    shape, as the protocol requires (test_mcp.py)."""
+    import re
+
+    published = httpx.get(base + "/openapi.json", timeout=30).json()["paths"]
+    tested = {path.split("?")[0] for _, path, *_ in CASES}
+    untested = [p for p in published if not any(re.fullmatch(re.sub(r"\{[^}]+\}", "[^/]+", p), t) for t in tested)]
+    assert not untested, f"no error case in CASES for {untested}"
 
 
 def test_a_browser_following_a_stale_link_gets_the_sites_404_page(base):
