@@ -114,13 +114,21 @@ for path, cmd in commands(cli):
         said = f"{default:.2f}" if isinstance(default, float) else str(default)
         if p.default != default and f"default: {said}" not in (p.help or ""):
             print("STALE:", " ".join(path), p.opts[0], repr(p.default), p.help)
+
+import inspect
+from recur.serve import server  # the uvicorn config's own defaults, for callers other than the CLI
+
+for name in ("host", "port"):
+    if inspect.signature(server.config).parameters[name].default != config.default(name):
+        print("STALE: recur.serve.server.config", name)
 """
 
 
 def test_flags_take_their_defaults_from_the_config_table():
     """A flag backed by a setting shows the table's default, as its value or in its help: `check
     --similar-threshold` and `--stale-days` wrote 0.90 and 365 into their help a second time, which
-    a change to config.SETTINGS would have left behind."""
+    a change to config.SETTINGS would have left behind. So does serve.server.config (it wrote
+    127.0.0.1 and 8000 again)."""
     res = subprocess.run([sys.executable, "-c", DEFAULTS_PROBE], capture_output=True, text=True, timeout=120)
     assert res.returncode == 0, res.stderr
     assert "STALE" not in res.stdout, res.stdout

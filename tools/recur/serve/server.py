@@ -21,6 +21,7 @@ import json
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from recur import config as settings
 from recur.serve.guard import error_body
 
 DEFAULT_HEADER_TIMEOUT = 10.0
@@ -169,8 +170,8 @@ def _observer(app):
 
 def config(
     app,
-    host: str = "127.0.0.1",
-    port: int = 8000,
+    host: str = settings.default("host"),
+    port: int = settings.default("port"),
     *,
     header_timeout: float = DEFAULT_HEADER_TIMEOUT,
     send_timeout: float = DEFAULT_SEND_TIMEOUT,
