@@ -428,3 +428,14 @@ def test_a_text_blank_to_recur_suggest_is_asked_for_again(page, static_site):
     assert page.locator(".recur-suggest__card").count() == 0
     assert not [r for r in page.requests if "recur-browser" in r]  # nothing loaded for it
     assert page.errors == []
+
+
+def test_a_browser_search_setting_that_is_neither_on_nor_off_is_an_error(tmp_path):
+    """Found in the architecture audit: any value but off/0/false/no (a typo such as 'of') meant on."""
+    kb, out = site_kb(tmp_path / "kb"), tmp_path / "out"
+    args = ["site", "--kb", str(kb), "--out", str(out), "--as-of", AS_OF, "--index", str(tmp_path / "index")]
+    result = CliRunner(env={"RECUR_BROWSER_SEARCH": "of"}).invoke(cli, args)
+    assert result.exit_code == 1, result.output
+    assert "RECUR_BROWSER_SEARCH='of': use on or off" in result.output and "Traceback" not in result.output
+    assert not out.exists()  # nothing half-built
+    assert CliRunner(env={"RECUR_BROWSER_SEARCH": " OFF "}).invoke(cli, args).exit_code == 0
