@@ -409,10 +409,12 @@ def test_health_and_reads_are_answered_while_searches_wait_for_the_model(tmp_pat
         try:
             [t.start() for t in waiting]
             time.sleep(1.0)  # all 50 in the app, each holding a thread while it waits for the slot
+            # answered while the slot is still held: with the old pool every thread waited on it, and
+            # these waited with them until the slot was released (after them: a timeout). Liveness,
+            # not speed: no timing is asserted (the machine may be loaded), the timeout only ends a hang.
             for path in ("/healthz", "/metrics", "/", "/api/patterns/disk-full"):
-                t0 = time.monotonic()
-                r = httpx.get(base + path, timeout=5)
-                assert r.status_code == 200 and time.monotonic() - t0 < 1.0, (path, time.monotonic() - t0)
+                assert httpx.get(base + path, timeout=30).status_code == 200, path
+            assert codes == []  # and every search is still waiting
         finally:
             gate.release()
             [t.join() for t in waiting]
