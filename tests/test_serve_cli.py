@@ -252,6 +252,22 @@ def test_a_timeout_that_is_not_a_number_is_a_usage_error(kb_dir, tmp_path):
         assert r.returncode == 2 and f"Invalid value for '{flag}': 'nan' is not a number" in r.stderr, r.stderr
 
 
+def test_service_limits_come_from_the_environment_too(kb_dir, tmp_path):
+    """A container sets recur serve's limits by environment (found in the architecture audit: the
+    defaults of --max-body-kib, --max-concurrent, the timeouts and the feedback rate were written
+    in the CLI and again in the server, with no variable)."""
+    env = {**os.environ, "RECUR_MAX_BODY_KIB": "1", "RECUR_TOKEN_SCOPE": "all", "RECUR_TOKEN": "t" * 20}
+    with serve_process(kb_dir, tmp_path, env=env) as (base, result):
+        wait_healthy(base)
+        auth = {"Authorization": "Bearer " + "t" * 20}
+        assert httpx.post(base + "/api/suggest", json={"text": "ENOSPC"}).status_code == 401  # scope: all
+        big = httpx.post(base + "/api/suggest", json={"text": "x" * 2000}, headers=auth)
+        assert big.status_code == 413 and "limit is 1024 bytes" in big.json()["error"]["message"], big.text
+    bad = {**os.environ, "RECUR_MAX_CONCURRENT": "lots"}
+    r = subprocess.run(RECUR + ["serve", "--kb", str(kb_dir)], capture_output=True, text=True, timeout=60, env=bad)
+    assert r.returncode == 2 and "Invalid value for '--max-concurrent'" in r.stderr, r.stderr
+
+
 def test_root_path_puts_the_api_docs_under_the_proxys_prefix(kb_dir, tmp_path):
     """Behind a proxy that publishes Recur under /recur/ and strips it, /docs loaded /openapi.json and
     its scripts from the host's root; --root-path (or RECUR_ROOT_PATH) names the prefix. Requests

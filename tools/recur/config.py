@@ -48,6 +48,16 @@ SETTINGS: dict[str, Setting] = {
     "host": Setting("RECUR_HOST", "127.0.0.1", "address recur serve listens on"),
     "port": Setting("RECUR_PORT", 8000, "port recur serve listens on"),
     "access_log": Setting("RECUR_ACCESS_LOG", False, "recur serve writes an access log line per request to stderr"),
+    "max_body_kib": Setting("RECUR_MAX_BODY_KIB", 64, "recur serve's request body limit for the API, in KiB"),
+    "threads": Setting("RECUR_THREADS", 1, "threads for recur serve's query encoder (0: one per CPU core)"),
+    "token_scope": Setting("RECUR_TOKEN_SCOPE", "write", "what recur serve's token guards: write (feedback) | all"),
+    "feedback_rate": Setting("RECUR_FEEDBACK_RATE", 60, "votes per minute per client recur serve takes; 0 = no limit"),
+    "max_concurrent": Setting("RECUR_MAX_CONCURRENT", 64, "requests recur serve handles at once; past it, 503"),
+    "header_timeout": Setting("RECUR_HEADER_TIMEOUT", 10.0, "seconds a client has to send its request headers"),
+    "body_timeout": Setting("RECUR_BODY_TIMEOUT", 30.0, "seconds a client has to send its request body"),
+    "send_timeout": Setting(
+        "RECUR_SEND_TIMEOUT", 60.0, "seconds a response may wait on a client that reads none of it"
+    ),
     "root_path": Setting(
         "RECUR_ROOT_PATH", None, "path prefix a reverse proxy serves recur serve under, and strips (e.g. /recur)"
     ),

@@ -96,17 +96,17 @@ def _slack_secret(path) -> str | None:
 )
 @click.option(
     "--max-body-kib",
-    default=64,
+    **setting("max_body_kib"),
     show_default=True,
     type=click.IntRange(1, 4096),
-    help="Request body limit for the API (Alertmanager: 4 MiB; Slack: 1 MiB).",
+    help="Request body limit for the API (Alertmanager: 4 MiB; Slack: 1 MiB); env RECUR_MAX_BODY_KIB.",
 )
 @click.option(
     "--threads",
-    default=1,
+    **setting("threads"),
     show_default=True,
     type=click.IntRange(0, 64),
-    help="Threads for the query encoder (0: one per CPU core). One is fastest for short "
+    help="Threads for the query encoder (0: one per CPU core; env RECUR_THREADS). One is fastest for short "
     "queries on a small box and leaves a core for HTTP and ranking (bench/serve.py).",
 )
 @click.option(
@@ -118,44 +118,47 @@ def _slack_secret(path) -> str | None:
 @click.option(
     "--token-scope",
     type=click.Choice(["write", "all"]),
-    default="write",
+    **setting("token_scope"),
     show_default=True,
-    help="write: the token guards feedback; all: every API route and /metrics (/healthz and the site stay open).",
+    help="write: the token guards feedback; all: every API route and /metrics (/healthz and the site stay "
+    "open). Env RECUR_TOKEN_SCOPE.",
 )
 @click.option(
     "--feedback-rate",
-    default=60,
+    **setting("feedback_rate"),
     show_default=True,
     type=click.IntRange(0, 100000),
-    help="Votes per minute per client address (bursts of half that); past it, 429. 0: no limit.",
+    help="Votes per minute per client address (bursts of half that); past it, 429. 0: no limit "
+    "(env RECUR_FEEDBACK_RATE).",
 )
 @click.option(
     "--max-concurrent",
-    default=64,
+    **setting("max_concurrent"),
     show_default=True,
     type=click.IntRange(1, 10000),
-    help="Requests handled at once; past it, a fast 503 with Retry-After (not a queue).",
+    help="Requests handled at once; past it, a fast 503 with Retry-After (not a queue); env RECUR_MAX_CONCURRENT.",
 )
 @click.option(
     "--header-timeout",
-    default=10.0,
+    **setting("header_timeout"),
     show_default=True,
     type=Range(0.1, 600),
-    help="Seconds a client has to send its request headers (then 408 and close).",
+    help="Seconds a client has to send its request headers (then 408 and close); env RECUR_HEADER_TIMEOUT.",
 )
 @click.option(
     "--body-timeout",
-    default=30.0,
+    **setting("body_timeout"),
     show_default=True,
     type=Range(0.1, 3600),
-    help="Seconds a client has to send its request body (then 408 and close).",
+    help="Seconds a client has to send its request body (then 408 and close); env RECUR_BODY_TIMEOUT.",
 )
 @click.option(
     "--send-timeout",
-    default=60.0,
+    **setting("send_timeout"),
     show_default=True,
     type=Range(0.1, 3600),
-    help="Seconds a response may wait on a client that reads none of it (then the connection is dropped).",
+    help="Seconds a response may wait on a client that reads none of it (then the connection is dropped); "
+    "env RECUR_SEND_TIMEOUT.",
 )
 @click.option(
     "--slack-signing-secret-file",

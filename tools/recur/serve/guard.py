@@ -22,10 +22,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import FileResponse, MalformedRangeHeader, RangeNotSatisfiable
 from starlette.staticfiles import NotModifiedResponse
 
+from recur import config
 from recur.serve.prefix import rebase_404, relative_redirect, route_path, up_to_root
 from recur.util.errors import RecurError
 
-DEFAULT_MAX_BODY = 64 * 1024
+DEFAULT_MAX_BODY = config.default("max_body_kib") * 1024
 
 HTTP_CODES = {
     400: "bad_request",
