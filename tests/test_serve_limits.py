@@ -212,9 +212,9 @@ def test_past_the_concurrency_limit_a_fast_503(tmp_path):
             deadline = time.monotonic() + 10
             while in_flight(base) < 5 and time.monotonic() < deadline:  # the four, and this scrape
                 time.sleep(0.02)
-            t0 = time.monotonic()
+            # turned away, not queued: a queued request would wait for a slot (and time out here)
             r = httpx.post(base + "/api/suggest", json={"text": "disk full"}, timeout=10)
-            assert r.status_code == 503 and r.headers["retry-after"] == "1" and time.monotonic() - t0 < 2
+            assert r.status_code == 503 and r.headers["retry-after"] == "1"
             assert r.json()["error"]["code"] == "overloaded"
             assert httpx.get(base + "/healthz", timeout=10).status_code == 200
             assert "recur_overload_rejections_total 1.0" in httpx.get(base + "/metrics").text
