@@ -176,7 +176,7 @@ class BodyGuard:
         max_body: int = DEFAULT_MAX_BODY,
         limits: dict | None = None,
         json_paths: frozenset = frozenset(),
-        body_timeout: float = 30.0,
+        body_timeout: float = config.default("body_timeout"),
         budget: int = 64 * 4 * 1024 * 1024,
         on_reject=None,
     ):
@@ -195,7 +195,7 @@ class BodyGuard:
         limit = self.limits.get(path, self.max_body)
         held = [0]  # the bytes of this body counted in self.held, until the app is done with them
         try:
-            self._check_headers(scope, path, limit, _expects_continue(scope))
+            self._check_headers(scope, path, limit)
             body = await self._read(receive, limit, held)
             if scope["method"] == "POST" and path in self.json_paths:
                 _check_encoding(body)
@@ -213,12 +213,13 @@ class BodyGuard:
         finally:
             self.held -= held[0]
 
-    def _check_headers(self, scope, path: str, limit: int, waiting: bool = False) -> None:
-        """The checks the headers allow, before any body is read. ``waiting``: the client sent ``Expect:
-        100-continue`` and sends the body only once told to (uvicorn says so at the first read), so a
+    def _check_headers(self, scope, path: str, limit: int) -> None:
+        """The checks the headers allow, before any body is read. When the client sent ``Expect:
+        100-continue`` it sends the body only once told to (uvicorn says so at the first read), so a
         refusal here drains nothing and the client never uploads what would be thrown away (curl does
         this for bodies over 1 MB); others are drained so that they read the answer, not a reset."""
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        waiting = headers.get("expect", "").strip().lower() == "100-continue"  # RFC 9110 section 10.1.1
         length = headers.get("content-length")
         if length is not None:
             if not length.strip().isdigit():
@@ -292,11 +293,6 @@ class BodyGuard:
             seen += len(message.get("body", b""))
             if message["type"] == "http.disconnect" or not message.get("more_body", False):
                 return
-
-
-def _expects_continue(scope) -> bool:
-    """The client waits for ``100 Continue`` before it sends the body (RFC 9110 §10.1.1)."""
-    return any(k.lower() == b"expect" and v.strip().lower() == b"100-continue" for k, v in scope.get("headers", []))
 
 
 def replaying(first: dict, receive):

@@ -25,9 +25,8 @@ from recur import config as settings
 from recur.serve.guard import error_body
 
 DEFAULT_HEADER_TIMEOUT = settings.default("header_timeout")
-DEFAULT_SEND_TIMEOUT = settings.default(
-    "send_timeout"
-)  # seconds a response may make no progress (the client reads nothing)
+# seconds a response may make no progress (the client reads nothing)
+DEFAULT_SEND_TIMEOUT = settings.default("send_timeout")
 # request line + headers; nginx's default buffers (4 x 8 KiB) are half of this. Without a bound the
 # parser kept an 8 MB header, and a 100 MB one raised the server's memory by 130 MB (found by QA).
 MAX_HEADER_BYTES = 64 * 1024
