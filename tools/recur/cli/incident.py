@@ -187,12 +187,9 @@ def _suggest_and_link(
 def _show(answer, linked=()) -> None:
     results = answer.results
     if answer.no_known_pattern:
-        click.echo(
-            f"No other known pattern matches (linked: {', '.join(linked)})."
-            if linked  # it is not "needs analysis": it links a pattern
-            else 'No known pattern matches: it will show as "needs analysis" in recur report. Once the cause '
-            "is understood, draft a pattern (recur new pattern) or recur import the postmortem."
-        )
+        from recur.kb.incident_record import no_match_text
+
+        click.echo(no_match_text(linked))
         if results:
             click.echo("Closest patterns, for comparison only:")
     else:

@@ -274,6 +274,18 @@ def suggestion_query(title: str, description: str | None) -> str:
     return f"{' '.join(title.split())}. {(description or '').strip()}".strip()
 
 
+def no_match_text(linked, report: str = "recur report") -> str:
+    """What a new record's answer says when no known pattern matches (``recur incident new`` and MCP's
+    record_incident): with a linked pattern it is not "needs analysis"; without one it is, and the
+    next step is a pattern. ``report``: how the caller names the problem report."""
+    if linked:
+        return f"No other known pattern matches (linked: {', '.join(linked)})."
+    return (
+        f'No known pattern matches: it will show as "needs analysis" in {report}. Once the cause is understood, '
+        "draft a pattern (recur new pattern) or recur import the postmortem."
+    )
+
+
 def require_id(iid: str, flag: str = "--id") -> str:
     """``iid`` when it is a valid incident id (it becomes a file name: no '/', no leading '.');
     else the error ``recur incident new --id`` gives."""

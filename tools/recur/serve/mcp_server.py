@@ -306,7 +306,7 @@ def _write_tools(server: MCPServer, get_engine: Callable) -> None:
 def _recorded(engine, new, iid: str, path, review) -> tuple[dict, str]:
     """The answer of record_incident: `recur incident new --json`'s object, its suggestions made as the
     CLI makes them (title and description, top 3, the linked patterns left out; none is linked)."""
-    from recur.kb.incident_record import suggestion_query
+    from recur.kb.incident_record import no_match_text, suggestion_query
 
     linked = list(dict.fromkeys(new.patterns))
     answer = engine.answer(suggestion_query(new.title, new.description), top=3, exclude=set(linked))
@@ -321,12 +321,7 @@ def _recorded(engine, new, iid: str, path, review) -> tuple[dict, str]:
     }
     lines = [f"Recorded {iid} in {path} (review: {review.level}{f', due {due}' if due else ''})."]
     if answer.no_known_pattern:
-        lines.append(
-            f"No other known pattern matches (linked: {', '.join(linked)})."
-            if linked
-            else 'No known pattern matches: it shows as "needs analysis" in the problem report. Once the cause '
-            "is understood, draft a pattern (recur new pattern) or recur import the postmortem."
-        )
+        lines.append(no_match_text(linked, report="the problem report"))
     else:
         lines.append(f"Known patterns that match (link one: recur incident link {iid} PATTERN_ID):")
         lines += [f"- {r['id']}: {r['title']} ({r['confidence']} confidence)" for r in answer.results]
