@@ -12,6 +12,7 @@ import shutil
 import time
 from pathlib import Path
 
+from recur import config
 from recur.util.errors import RecurError
 from recur.util.files import swap_folder, work_folder, writing
 from recur.util.text import yaml_string
@@ -163,7 +164,7 @@ def _swap_in(dst: Path, out: Path, stats: dict, warnings: list) -> None:
 ON, OFF = ("on", "1", "true", "yes"), ("off", "0", "false", "no")
 
 
-def _browser_search_env(config) -> bool:
+def _browser_search_env() -> bool:
     """RECUR_BROWSER_SEARCH as on or off; another value is an error, not a silent 'on' (it was)."""
     raw = str(config.get("browser_search")).strip().lower()
     if raw not in ON + OFF:
@@ -174,10 +175,8 @@ def _browser_search_env(config) -> bool:
 def _browser_plan(kb_dir, index_dir, model, wanted) -> dict:
     """{"index_dir": fresh index} when the bundle will be written, {"skipped": why} when it cannot be,
     {} when it is not wanted. The index is brought up to date first, so look-alikes use it too."""
-    from recur import config
-
     if wanted is None:
-        wanted = _browser_search_env(config)
+        wanted = _browser_search_env()
     if not wanted:
         return {}
     from recur.retrieval.engine import ensure_index
