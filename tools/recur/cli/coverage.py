@@ -80,7 +80,7 @@ def coverage_cmd(kb_dir, index_dir, model, rules, site_url, no_propose, as_json,
             raise RecurError(f"--rules: {said}; --strict needs at least one")
         click.echo(f"warning: {said}", err=True)
     c = coverage(kb, alerts, site_url=site_url)
-    if not no_propose and c["undetected"] and alerts:
+    if not no_propose and c.undetected and alerts:
         from recur.retrieval.engine import Engine
 
         engine = Engine.open(kb_dir, index_dir, model, quiet=True)
@@ -88,13 +88,13 @@ def coverage_cmd(kb_dir, index_dir, model, rules, site_url, no_propose, as_json,
             kb,
             alerts,
             site_url=site_url,
-            proposals=propose_alerts(engine, alerts, [u["pattern"] for u in c["undetected"]]),
+            proposals=propose_alerts(engine, alerts, [u["pattern"] for u in c.undetected]),
         )
-    click.echo(json.dumps(c, ensure_ascii=False, indent=1) if as_json else render_text(c, kb_dir), nl=as_json)
-    if strict and (c["counts"]["missing_alerts"] or c["counts"]["bad_runbook_urls"]):
+    click.echo(json.dumps(c.to_json(), ensure_ascii=False, indent=1) if as_json else render_text(c, kb_dir), nl=as_json)
+    if strict and (c.missing_alerts or c.bad_runbook_urls):
         click.echo(
-            f"FAILED --strict: {c['counts']['missing_alerts']} missing alert(s), "
-            f"{c['counts']['bad_runbook_urls']} broken runbook_url(s)",
+            f"FAILED --strict: {len(c.missing_alerts)} missing alert(s), "
+            f"{len(c.bad_runbook_urls)} broken runbook_url(s)",
             err=True,
         )
         sys.exit(1)

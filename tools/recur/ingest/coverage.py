@@ -4,8 +4,8 @@
 PrometheusRule objects with ``spec.groups``, ``kind: List`` wrappers of them, a Mimir/Cortex/Loki
 ruler's ``{namespace: [groups]}``, Grafana-provisioned alert rules (``title``),
 several YAML documents per file allowed; a file it cannot read, such as a Helm template, is
-skipped with one warning); ``coverage(kb, alerts, site_url=, proposals=)`` reports (alert
-names compare case-insensitively)
+skipped with one warning); ``coverage(kb, alerts, site_url=, proposals=)`` reports, as a ``Coverage``
+record whose ``to_json()`` is `recur coverage --json` (alert names compare case-insensitively)
 
 - ``missing_alerts``: a pattern's signal names an alert no rule defines. A signal names an alert
   explicitly as ``alertname="X"``, ``alertname=X``, ``alert: X`` or ``ALERTS{alertname="X"}``
@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypedDict
 from urllib.parse import urlparse
 
 import yaml
@@ -52,6 +53,32 @@ class Alert:
     summary: str = ""
     description: str = ""
     source: str = "prometheus"  # "prometheus" | "grafana"
+
+
+class MissingAlert(TypedDict):
+    """A pattern's signal naming an alert no rule defines (``explicit``: named as an alert)."""
+
+    pattern: str
+    alert: str
+    explicit: bool
+    signal: str
+    path: str
+    line: int
+    did_you_mean: list[str]
+
+
+class LikelyAlert(TypedDict):
+    alert: str
+    rank: int
+    confidence: str
+
+
+class Undetected(TypedDict):
+    pattern: str
+    title: str
+    path: str
+    has_detection_section: bool
+    likely_alerts: list[LikelyAlert]
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -263,7 +290,7 @@ def did_you_mean(name: str, names: list[str]) -> list[str]:
     return [lower[m] for m in difflib.get_close_matches(name.lower(), list(lower), n=3, cutoff=0.75)]
 
 
-def _missing(active: dict, names: list[str]) -> list[dict]:
+def _missing(active: dict, names: list[str]) -> list[MissingAlert]:
     known = {n.lower() for n in names}
     out = []
     for pid, p in sorted(active.items()):
@@ -338,7 +365,64 @@ def by_file(rows: list[dict]) -> dict:
     return out
 
 
-def coverage(kb, alerts: list[Alert], *, site_url: str | None = None, proposals: dict | None = None) -> dict:
+# the counts, each the length of the list of the same name; JSON_KEYS: the report's, in their order
+COUNTED = [
+    "missing_alerts",
+    "alert_like_unknown",
+    "unmentioned_alerts",
+    "undetected",
+    "bad_runbook_urls",
+    "external_runbook_urls",
+    "detected",
+]
+JSON_KEYS = [
+    "alerts",
+    "alert_names",
+    "patterns",
+    "site_url",
+    "counts",
+    *COUNTED[:3],
+    "unmentioned_by_file",
+    *COUNTED[3:],
+]
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """The coverage report (see the module docstring); ``to_json`` is `recur coverage --json`.
+    Each count is the length of the list of the same name; rows are dicts, as in the JSON."""
+
+    alerts: int
+    alert_names: int
+    patterns: int  # active and draft, not retired
+    site_url: str | None
+    missing_alerts: list[MissingAlert]  # explicit
+    alert_like_unknown: list[MissingAlert]  # not explicit
+    unmentioned_alerts: list[dict]  # _fold's rows
+    undetected: list[Undetected]
+    bad_runbook_urls: list[dict]  # alert, url, file, line, reason
+    external_runbook_urls: list[dict]  # alert, url, file, line, host
+    detected: dict[str, list[str]]  # pattern id -> alerts mentioning or linking it
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {k: len(getattr(self, k)) for k in COUNTED}
+
+    @property
+    def unmentioned_by_file(self) -> dict:
+        return by_file(self.unmentioned_alerts)
+
+    def to_json(self) -> dict:
+        return {k: getattr(self, k) for k in JSON_KEYS}
+
+    def __getitem__(self, key: str):
+        """A key of the JSON, for a caller that reads the report as it (``report["counts"]``)."""
+        if key not in JSON_KEYS:
+            raise KeyError(key)
+        return getattr(self, key)
+
+
+def coverage(kb, alerts: list[Alert], *, site_url: str | None = None, proposals: dict | None = None) -> Coverage:
     """The coverage report (see the module docstring); ``proposals``: pattern id -> alerts likely to
     detect it by meaning (``propose_alerts``), shown with undetected patterns."""
     patterns = dict(kb.patterns)
@@ -349,9 +433,8 @@ def coverage(kb, alerts: list[Alert], *, site_url: str | None = None, proposals:
     linked, bad_urls, external = _runbooks(alerts, patterns, site_url)
     mentioned = {pid: sorted({n for n in names if _mentions(texts[pid], n)}) for pid in patterns}
     covered = {n.lower() for v in mentioned.values() for n in v} | {n.lower() for v in linked.values() for n in v}
-    unmentioned = _fold([a for a in alerts if a.name.lower() not in covered])
     proposals = proposals or {}
-    undetected = [
+    undetected: list[Undetected] = [
         {
             "pattern": pid,
             "title": p.title,
@@ -367,29 +450,19 @@ def coverage(kb, alerts: list[Alert], *, site_url: str | None = None, proposals:
         for pid in sorted(active)
         if mentioned[pid] or linked.get(pid)
     }
-    return {
-        "alerts": len(alerts),
-        "alert_names": len({n.lower() for n in names}),
-        "patterns": len(active),
-        "site_url": site_url,
-        "counts": {
-            "missing_alerts": sum(m["explicit"] for m in missing),
-            "alert_like_unknown": sum(not m["explicit"] for m in missing),  # each count is its list's length
-            "unmentioned_alerts": len(unmentioned),
-            "undetected": len(undetected),
-            "bad_runbook_urls": len(bad_urls),
-            "external_runbook_urls": len(external),
-            "detected": len(detected),
-        },
-        "missing_alerts": [m for m in missing if m["explicit"]],
-        "alert_like_unknown": [m for m in missing if not m["explicit"]],
-        "unmentioned_alerts": unmentioned,
-        "unmentioned_by_file": by_file(unmentioned),
-        "undetected": undetected,
-        "bad_runbook_urls": bad_urls,
-        "external_runbook_urls": external,
-        "detected": detected,
-    }
+    return Coverage(
+        alerts=len(alerts),
+        alert_names=len({n.lower() for n in names}),
+        patterns=len(active),
+        site_url=site_url,
+        missing_alerts=[m for m in missing if m["explicit"]],
+        alert_like_unknown=[m for m in missing if not m["explicit"]],
+        unmentioned_alerts=_fold([a for a in alerts if a.name.lower() not in covered]),
+        undetected=undetected,
+        bad_runbook_urls=bad_urls,
+        external_runbook_urls=external,
+        detected=detected,
+    )
 
 
 def alert_text(a: Alert) -> str:
@@ -398,7 +471,9 @@ def alert_text(a: Alert) -> str:
     return ". ".join(x for x in (f"{a.name} {words}", a.summary, a.description) if x.strip())
 
 
-def propose_alerts(engine, alerts: list[Alert], pattern_ids, top: int = 3, per_pattern: int = 3) -> dict:
+def propose_alerts(
+    engine, alerts: list[Alert], pattern_ids, top: int = 3, per_pattern: int = 3
+) -> dict[str, list[LikelyAlert]]:
     """pattern id -> the alerts whose name, summary and description the engine matches to it
     (in its top ``top``, not a low-confidence guess), best first."""
     wanted = set(pattern_ids)
@@ -416,11 +491,11 @@ def propose_alerts(engine, alerts: list[Alert], pattern_ids, top: int = 3, per_p
     }
 
 
-def render_text(c: dict, kb_dir: str = "kb") -> str:
-    n = c["counts"]
+def render_text(c: Coverage, kb_dir: str = "kb") -> str:
+    n = c.counts
     k = kb_dir.rstrip("/") + "/"
     out = [
-        f"{c['alerts']} alert rule(s) ({c.get('alert_names', c['alerts'])} names), {c['patterns']} "
+        f"{c.alerts} alert rule(s) ({c.alert_names} names), {c.patterns} "
         f"pattern(s) (active and draft; retired ones left out): {n['detected']} pattern(s) have an alert."
     ]
 
@@ -436,49 +511,49 @@ def render_text(c: dict, kb_dir: str = "kb") -> str:
         "Patterns naming alerts that do not exist",
         [
             f"{k}{m['path']}:{m['line']}: {m['pattern']}: no alert rule named {m['alert']}{dym(m)}"
-            for m in c["missing_alerts"]
+            for m in c.missing_alerts
         ],
     )
     block(
         "Alert-like signals no rule defines (an alert name, or a metric or error code?)",
-        [f"{k}{m['path']}:{m['line']}: {m['pattern']}: {m['alert']}{dym(m)}" for m in c.get("alert_like_unknown", [])],
+        [f"{k}{m['path']}:{m['line']}: {m['pattern']}: {m['alert']}{dym(m)}" for m in c.alert_like_unknown],
     )
     block("Alerts that no pattern mentions, by file and rule group", _unmentioned_rows(c), n["unmentioned_alerts"])
     block("Patterns with no detection (no alert mentions or links to them)", _undetected_rows(c), n["undetected"])
     block(
         "runbook_url annotations that point at no pattern page",
-        [f"{b['file']}:{b['line']}: {b['alert']}: {b['url']} {b['reason']}" for b in c["bad_runbook_urls"]],
+        [f"{b['file']}:{b['line']}: {b['alert']}: {b['url']} {b['reason']}" for b in c.bad_runbook_urls],
     )
     hosts: dict = {}
-    for e in c.get("external_runbook_urls", []):
+    for e in c.external_runbook_urls:
         hosts.setdefault(e["host"], []).append(e)
     block(
         "External runbook_urls (not ours"
-        + (f": outside {c['site_url']}" if c.get("site_url") else "; --site-url says which are")
+        + (f": outside {c.site_url}" if c.site_url else "; --site-url says which are")
         + "), by host",
         [
             f"{h}: {len(es)} alert(s), e.g. {es[0]['url']} ({es[0]['alert']})"
             for h, es in sorted(hosts.items(), key=lambda x: (-len(x[1]), x[0]))
         ],
-        n.get("external_runbook_urls", 0),
+        n["external_runbook_urls"],
     )
     return "\n".join(out) + "\n"
 
 
-def _unmentioned_rows(c: dict) -> list[str]:
+def _unmentioned_rows(c: Coverage) -> list[str]:
     """render_text's rows for the alerts no pattern mentions: each file, then its rule groups."""
     rows = []
-    for f, groups in c["unmentioned_by_file"].items():
+    for f, groups in c.unmentioned_by_file.items():
         rows.append(f"{f}")
         for g, names in groups.items():
             rows.append(f"  {g}: {', '.join(names)}")
     return rows
 
 
-def _undetected_rows(c: dict) -> list[str]:
+def _undetected_rows(c: Coverage) -> list[str]:
     """render_text's rows for the patterns with no detection, each with its likely alerts."""
     rows = []
-    for u in c["undetected"]:
+    for u in c.undetected:
         rows.append(f"{u['pattern']}" + ("" if u["has_detection_section"] else "  (and no ## Detection section)"))
         if u.get("likely_alerts"):
             rows.append(
