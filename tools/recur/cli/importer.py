@@ -54,7 +54,7 @@ def import_cmd(kb_dir, index_dir, model, file, iid, date, severity, patterns, ca
         threshold=accept,
     )
     if as_json:
-        click.echo(json.dumps(out, ensure_ascii=False, indent=1))
+        click.echo(json.dumps(out.to_json(), ensure_ascii=False, indent=1))
         return
     click.echo(render_text(out))
     sys.stdout.flush()

@@ -1,12 +1,15 @@
 """`recur import FILE.md`: a postmortem becomes an incident record, and a draft pattern when
-no existing pattern matches it well (with the closest ones listed to compare)."""
+no existing pattern matches it well (with the closest ones listed to compare). What was written
+is an ``Imported`` record; its ``to_json()`` is `recur import --json`."""
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
 import re
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TypedDict
 
 from recur.kb import placeholders
 from recur.kb.writer import Bullets, Numbered, Raw, dumps, pattern_markdown, plain
@@ -14,6 +17,120 @@ from recur.util import utf8
 from recur.util.dates import in_range, out_of_range
 from recur.util.errors import RecurError
 from recur.util.text import slugify
+
+
+class Candidate(TypedDict):
+    """A ranked pattern for the postmortem: its suggestion result, shortened."""
+
+    id: str
+    rank: int
+    confidence: str
+    probability: float | None  # calibrated, as in every suggestion answer (None on a tiny KB)
+    score: float
+    title: str
+    why: str
+    import_draft: bool  # a draft an earlier import wrote, not yet promoted
+
+
+CLOSEST_KEYS = ("id", "title", "score", "confidence", "probability", "why")
+
+
+@dataclass(frozen=True)
+class Link:
+    """Which pattern the import linked (None: none) and why; ``pending_draft``: an earlier import's
+    unpromoted draft that is the best candidate."""
+
+    pattern: str | None
+    reason: str
+    pending_draft: str | None
+
+    def to_json(self) -> dict:
+        return {"pattern": self.pattern, "reason": self.reason, "pending_draft": self.pending_draft}
+
+
+@dataclass(frozen=True)
+class Draft:
+    id: str
+    path: str
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "path": self.path}
+
+
+@dataclass(frozen=True)
+class Already:
+    """An earlier import of the same document: its incident, file, and how it was recognised
+    ("content" or "source path")."""
+
+    incident: str
+    path: str
+    by: str
+
+    def to_json(self) -> dict:
+        return {"incident": self.incident, "path": self.path, "by": self.by}
+
+
+@dataclass(frozen=True)
+class Written:
+    """What ``_write`` wrote: the record's path, the patterns it links, its follow-ups, the draft."""
+
+    incident_path: str
+    patterns: list[str]
+    follow_ups: int
+    draft: Draft | None
+
+
+@dataclass(frozen=True)
+class Imported:
+    """What ``import_postmortem`` reports; ``to_json()`` is `recur import --json`. For a document
+    imported before (``already``), nothing was written and the fields of a new import are empty."""
+
+    incident: str
+    incident_path: str
+    patterns: list[str]
+    already: Already | None
+    draft: Draft | None
+    link: Link | None
+    no_known_pattern: bool | None
+    candidates: list[Candidate]
+    triage: list[str]
+    date: dt.date | None
+    date_source: str | None
+    severity: str | None
+    mapped: list[tuple[str, str]]  # (postmortem heading, incident section)
+    unmapped: list[str]
+    follow_ups: int
+    notes: list[str]
+
+    @property
+    def closest(self) -> list[dict]:
+        return [{k: c[k] for k in CLOSEST_KEYS} for c in self.candidates]
+
+    def to_json(self) -> dict:
+        return {
+            "incident": self.incident,
+            "incident_path": self.incident_path,
+            "patterns": self.patterns,
+            "already": self.already.to_json() if self.already else None,
+            "draft": self.draft.to_json() if self.draft else None,
+            "link": self.link.to_json() if self.link else None,
+            "no_known_pattern": self.no_known_pattern,
+            "candidates": self.candidates,
+            "closest": self.closest,
+            "triage": self.triage,
+            "date": self.date.isoformat() if self.date else None,
+            "date_source": self.date_source,
+            "severity": self.severity,
+            "mapped": [{"heading": h, "section": c} for h, c in self.mapped],
+            "unmapped": self.unmapped,
+            "follow_ups": self.follow_ups,
+            "notes": self.notes,
+        }
+
+    def __getitem__(self, key: str):
+        """A key of the JSON, for a caller that reads the answer as it (``out["incident"]``)."""
+        return self.to_json()[key]
+
 
 INCIDENT_ORDER = [
     "Summary",
@@ -198,7 +315,7 @@ def why_text(result: dict) -> str:
     return "; ".join(parts)
 
 
-def candidates_of(results: list, import_drafts: set) -> list:
+def candidates_of(results: list, import_drafts: set) -> list[Candidate]:
     return [
         {
             "id": r["id"],
@@ -306,7 +423,7 @@ def import_postmortem(
     threshold="medium",
     top=5,
     today=None,
-) -> dict:
+) -> Imported:
     """Write the incident record (and a draft pattern when no known pattern matches); returns what
     was written, or ``already`` when the same document was imported before (nothing written)."""
     from recur.kb.incident_record import next_id
@@ -345,8 +462,7 @@ def import_postmortem(
     written = _write(kb, pm, meta, linked, cands, draft=draft, category=category, source_file=file)
     if pending:
         notes.append(f"no new draft written: {pending}, a draft an earlier import wrote, is the best candidate")
-    link_out = {"pattern": link, "reason": reason, "pending_draft": pending}
-    return _imported(meta, pm, written, link_out, unknown, cands, notes)
+    return _imported(meta, pm, written, Link(link, reason, pending), unknown, cands, notes)
 
 
 def _link(kb, search, query: str, patterns, threshold: str) -> tuple:
@@ -388,53 +504,51 @@ def _search(kb_dir, index_dir, model, query: str, top: int):
     return Engine.open(kb_dir, index_dir, model, quiet=True).answer(query[:4000], top=top)
 
 
-def _imported(meta: dict, pm, written: dict, link: dict, unknown: bool, cands: list, notes: list) -> dict:
+def _imported(meta: dict, pm, written: Written, link: Link, unknown: bool, cands: list, notes: list) -> Imported:
     """What ``import_postmortem`` reports (the JSON of `recur import --json`)."""
-    return {
-        "incident": meta["iid"],
-        "incident_path": written["incident_path"],
-        "patterns": written["patterns"],
-        "already": None,
-        "draft": written["draft"],
-        "link": link,
-        "no_known_pattern": unknown,
-        "candidates": cands,
-        "closest": [{k: c[k] for k in ("id", "title", "score", "confidence", "probability", "why")} for c in cands],
-        "triage": meta["triage"],
-        "date": meta["day"].isoformat(),
-        "date_source": meta["date_from"],
-        "severity": meta["sev"],
-        "mapped": [{"heading": h, "section": c} for h, c in pm.mapped],
-        "unmapped": pm.unmapped,
-        "follow_ups": written["follow_ups"],
-        "notes": notes,
-    }
+    return Imported(
+        incident=meta["iid"],
+        incident_path=written.incident_path,
+        patterns=written.patterns,
+        already=None,
+        draft=written.draft,
+        link=link,
+        no_known_pattern=unknown,
+        candidates=cands,
+        triage=meta["triage"],
+        date=meta["day"],
+        date_source=meta["date_from"],
+        severity=meta["sev"],
+        mapped=list(pm.mapped),
+        unmapped=pm.unmapped,
+        follow_ups=written.follow_ups,
+        notes=notes,
+    )
 
 
-def _already(dup, pm) -> dict:
+def _already(dup, pm) -> Imported:
     iid, path, by = dup
-    return {
-        "incident": iid,
-        "incident_path": path,
-        "patterns": [],
-        "already": {"incident": iid, "path": path, "by": by},
-        "draft": None,
-        "link": None,
-        "no_known_pattern": None,
-        "candidates": [],
-        "closest": [],
-        "triage": [],
-        "date": None,
-        "date_source": None,
-        "severity": None,
-        "mapped": [{"heading": h, "section": c} for h, c in pm.mapped],
-        "unmapped": pm.unmapped,
-        "follow_ups": 0,
-        "notes": [f"already imported as {iid} (same {by}): {path}; nothing written"],
-    }
+    return Imported(
+        incident=iid,
+        incident_path=path,
+        patterns=[],
+        already=Already(iid, path, by),
+        draft=None,
+        link=None,
+        no_known_pattern=None,
+        candidates=[],
+        triage=[],
+        date=None,
+        date_source=None,
+        severity=None,
+        mapped=list(pm.mapped),
+        unmapped=pm.unmapped,
+        follow_ups=0,
+        notes=[f"already imported as {iid} (same {by}): {path}; nothing written"],
+    )
 
 
-def _write(kb, pm, meta: dict, linked: list, cands: list, *, draft: bool, category, source_file) -> dict:
+def _write(kb, pm, meta: dict, linked: list, cands: list, *, draft: bool, category, source_file) -> Written:
     from recur.kb.incident_record import incident_text, write_new_record
     from recur.kb.loader import review_defaults
 
@@ -472,12 +586,7 @@ def _write(kb, pm, meta: dict, linked: list, cands: list, *, draft: bool, catego
     meta["iid"], inc_path = write_new_record(kb, meta["day"].year, meta["iid"], itext, meta["numbered"])
     if draft_path is not None:
         _write_draft(draft_path, ptext, inc_path)
-    return {
-        "incident_path": str(inc_path),
-        "patterns": linked,
-        "follow_ups": len(fus),
-        "draft": {"id": draft_id, "path": str(draft_path)} if draft_path else None,
-    }
+    return Written(str(inc_path), linked, len(fus), Draft(draft_id, str(draft_path)) if draft_path else None)
 
 
 def _draft(kb, pm, meta: dict, cands: list, category, source_file, imported: dict) -> tuple:
@@ -523,52 +632,57 @@ def _category(kb, pid: str):
     return p.category if p else None
 
 
-def render_text(out: dict) -> str:
+def render_text(out: Imported) -> str:
     """The import's text report: what was written, what was read from where, and always the candidates."""
-    if out["already"]:
-        a = out["already"]
-        return f"Already imported as {a['incident']} (same {a['by']}): {a['path']}. Nothing written."
-    lines = [f"Wrote incident {out['incident']}: {out['incident_path']} ({out['follow_ups']} follow-up(s))."]
-    lines.append("Mapped: " + (", ".join(f"{m['heading']} → {m['section']}" for m in out["mapped"]) or "nothing"))
-    if out["unmapped"]:
-        lines.append("Could not map (kept as they are): " + ", ".join(out["unmapped"]))
-    lines += [f"Note: {n}" for n in out["notes"]]
-    if out["triage"]:
-        lines.append(f"Needs triage: {', '.join(out['triage'])} (placeholders; recur check and recur report list it).")
-    unknown = bool(out["no_known_pattern"])
-    if out["draft"]:
-        lines.append(f"No known pattern matches: wrote draft pattern {out['draft']['id']}: {out['draft']['path']}")
-        lines.append(
-            "Next: complete the draft (its TODOs; recur check lists what is missing) and have it reviewed; "
-            "it counts as a match for later imports once promoted (status: active)."
-        )
-    elif out["link"] and out["link"]["pattern"] and out["patterns"]:
-        lines.append(f"Linked to {', '.join(out['patterns'])}: {out['link']['reason']}.")
-    elif out["patterns"]:
-        lines.append(f"Linked to {', '.join(out['patterns'])} (given with --pattern).")
-    elif unknown:
-        # never a comparison-only candidate as the thing to link (as recur incident new)
-        why = out["link"]["reason"] if out["link"] else ""
-        why = f" ({why})" if why and why != "no known pattern matches" else ""
-        lines.append(f'No known pattern matches{why}: not linked; it shows as "needs analysis" in recur report.')
-        pending = (out["link"] or {}).get("pending_draft")
-        lines.append(
-            f"Next: review the draft {pending} (it looks like the same failure), promote it (status: active), "
-            f"then: recur incident link {out['incident']} {pending}"
-            if pending
-            else "Next: once the cause is understood, draft a pattern (recur new pattern), "
-            f"or link one that fits later: recur incident link {out['incident']} PATTERN"
-        )
-    else:
-        why = out["link"]["reason"] if out["link"] else "nothing matched"
-        lines.append(f"Not linked ({why}): it shows as needs analysis in recur report.")
-        if out["candidates"]:
-            lines.append(f"Link one after review: recur incident link {out['incident']} {out['candidates'][0]['id']}")
-    if out["candidates"]:
+    if out.already:
+        a = out.already
+        return f"Already imported as {a.incident} (same {a.by}): {a.path}. Nothing written."
+    lines = [f"Wrote incident {out.incident}: {out.incident_path} ({out.follow_ups} follow-up(s))."]
+    lines.append("Mapped: " + (", ".join(f"{h} → {c}" for h, c in out.mapped) or "nothing"))
+    if out.unmapped:
+        lines.append("Could not map (kept as they are): " + ", ".join(out.unmapped))
+    lines += [f"Note: {n}" for n in out.notes]
+    if out.triage:
+        lines.append(f"Needs triage: {', '.join(out.triage)} (placeholders; recur check and recur report list it).")
+    unknown = bool(out.no_known_pattern)
+    lines += _link_lines(out, unknown)
+    if out.candidates:
         lines.append("Closest patterns, for comparison only (ranked):" if unknown else "Candidates (ranked):")
-        for c in out["candidates"]:
+        for c in out.candidates:
             mark = "  [draft from an import]" if c.get("import_draft") else ""
             lines.append(f"  {c['rank']}. {c['id']}  {c['title']}  ({c['confidence']}, {c['score']:.2f}){mark}")
             if c["why"]:
                 lines.append(f"     why: {c['why']}")
     return "\n".join(lines)
+
+
+def _link_lines(out: Imported, unknown: bool) -> list[str]:
+    """render_text's lines on what was linked, or drafted, and what to do next."""
+    if out.draft:
+        return [
+            f"No known pattern matches: wrote draft pattern {out.draft.id}: {out.draft.path}",
+            "Next: complete the draft (its TODOs; recur check lists what is missing) and have it reviewed; "
+            "it counts as a match for later imports once promoted (status: active).",
+        ]
+    if out.link and out.link.pattern and out.patterns:
+        return [f"Linked to {', '.join(out.patterns)}: {out.link.reason}."]
+    if out.patterns:
+        return [f"Linked to {', '.join(out.patterns)} (given with --pattern)."]
+    if unknown:
+        # never a comparison-only candidate as the thing to link (as recur incident new)
+        why = out.link.reason if out.link else ""
+        why = f" ({why})" if why and why != "no known pattern matches" else ""
+        pending = out.link.pending_draft if out.link else None
+        return [
+            f'No known pattern matches{why}: not linked; it shows as "needs analysis" in recur report.',
+            f"Next: review the draft {pending} (it looks like the same failure), promote it (status: active), "
+            f"then: recur incident link {out.incident} {pending}"
+            if pending
+            else "Next: once the cause is understood, draft a pattern (recur new pattern), "
+            f"or link one that fits later: recur incident link {out.incident} PATTERN",
+        ]
+    why = out.link.reason if out.link else "nothing matched"
+    lines = [f"Not linked ({why}): it shows as needs analysis in recur report."]
+    if out.candidates:
+        lines.append(f"Link one after review: recur incident link {out.incident} {out.candidates[0]['id']}")
+    return lines
