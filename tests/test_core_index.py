@@ -470,3 +470,29 @@ def test_a_damaged_tuned_model_manifest_is_a_clean_error(tmp_path, content):
     (folder / "recur-model.json").write_text(content)
     with pytest.raises(RecurError, match="recur-model.json: not a valid tuned-model manifest"):
         embed.resolve(str(folder))
+
+
+@pytest.mark.parametrize("model_id", [42, 1.5, ["tuned:x"], {"id": "tuned:x"}, None, True, "", "  "])
+def test_a_tuned_model_manifest_whose_model_id_is_not_text_is_refused(kb_dir, tmp_path, monkeypatch, model_id):
+    """recur-model.json's model_id names the model in every index built with it. A number, a list or
+    null was made text ("42", "['tuned:x']", "None") and accepted; an empty one turned off the check
+    that an index was built by the model searching it. Refused, naming the file and the field, by
+    --model DIR and for the KB's own tuned model (RECUR_TUNED) at the command line."""
+    from click.testing import CliRunner
+
+    from recur.cli.main import cli
+
+    folder = tmp_path / "model"
+    folder.mkdir()
+    manifest = folder / "recur-model.json"
+    manifest.write_text(json.dumps({"model_id": model_id, "kb": str(kb_dir.resolve())}))
+    said = (
+        f"{manifest}: not a valid tuned-model manifest ('model_id' must be non-empty text, not {json.dumps(model_id)})"
+    )
+    with pytest.raises(RecurError) as err:
+        embed.resolve(str(folder))
+    assert str(err.value) == said
+    monkeypatch.setenv("RECUR_TUNED", str(folder))
+    res = CliRunner().invoke(cli, ["suggest", "--kb", str(kb_dir), "--index", str(tmp_path / "idx"), "disk full"])
+    assert res.exit_code == 1 and "Traceback" not in res.output, res.output
+    assert res.output == f"Error: {said}\n"

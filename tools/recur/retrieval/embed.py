@@ -114,6 +114,21 @@ def _fake_dim(spec: str) -> int:
     return int(raw)
 
 
+def _tuned_model_id(manifest: Path) -> str:
+    """The ``model_id`` of a tuned model's manifest: non-empty text, as every index built with the
+    model records it (a number or a list is refused, not made text; an empty one would turn off the
+    check that an index was built by the model searching it)."""
+    try:
+        model_id = json.loads(manifest.read_text())["model_id"]
+    except (ValueError, KeyError, TypeError, OSError):  # TypeError: JSON that is not an object
+        raise RecurError(f"{manifest}: not a valid tuned-model manifest") from None
+    if not isinstance(model_id, str) or not model_id.strip():
+        raise RecurError(
+            f"{manifest}: not a valid tuned-model manifest ('model_id' must be non-empty text, not {json.dumps(model_id)})"
+        )
+    return model_id
+
+
 def resolve(spec: str | None) -> ModelSpec:
     """Turn a --model value into a ModelSpec, without importing the model stack."""
     spec = (spec or DEFAULT).strip()
@@ -132,11 +147,7 @@ def resolve(spec: str | None) -> ModelSpec:
     if path.is_dir():
         manifest = path / TUNED_MANIFEST
         if manifest.is_file():
-            try:
-                data = json.loads(manifest.read_text())
-                return ModelSpec(str(data["model_id"]), str(path.resolve()))
-            except (ValueError, KeyError, TypeError, OSError):  # TypeError: JSON that is not an object
-                raise RecurError(f"{manifest}: not a valid tuned-model manifest") from None
+            return ModelSpec(_tuned_model_id(manifest), str(path.resolve()))
         if not (path / "config.json").is_file() and not (path / "modules.json").is_file():
             raise RecurError(f"{path}: not a sentence-transformers model folder (no config.json or modules.json)")
         return ModelSpec(f"local:{path.resolve().name}:{_folder_fingerprint(path)}", str(path.resolve()))
