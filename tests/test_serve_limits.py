@@ -6,6 +6,7 @@ simple clients behave. The server must answer the JSON 413, not reset the connec
 
 from __future__ import annotations
 
+import gzip
 import json
 import socket
 import threading
@@ -53,9 +54,9 @@ def read_reply(sock: socket.socket) -> tuple[int, dict, bytes]:
     return int(lines[0].split()[1]), headers, body
 
 
-def blocking_post(base: str, body: bytes, chunked: bool = False) -> tuple[int, dict, bytes]:
-    """Send the whole request, then read: no peeking at an early answer."""
-    head = b"POST /api/suggest HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+def blocking_post(base: str, body: bytes, chunked: bool = False, extra: bytes = b"") -> tuple[int, dict, bytes]:
+    """Send the whole request, then read: no peeking at an early answer. ``extra``: more header lines."""
+    head = b"POST /api/suggest HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" + extra
     if chunked:
         head += b"Transfer-Encoding: chunked\r\n\r\n"
         step = 64 * 1024
@@ -108,6 +109,28 @@ def test_a_client_that_waits_for_100_continue_gets_the_refusal_instead(base, cty
 def test_chunked_body_within_the_limit_is_answered(base):
     status, _, body = blocking_post(base, b'{"text": "No space left on device", "top": 1}', chunked=True)
     assert status == 200 and json.loads(body)["results"][0]["id"] == "disk-full"
+
+
+@pytest.mark.parametrize("chunked", [False, True])
+@pytest.mark.parametrize("codings", [["gzip"], ["br"], ["identity, gzip"], ["gzip", "identity"], ["identity", "gzip"]])
+def test_a_content_coding_the_server_does_not_decode_is_a_415_however_the_body_is_framed(base, chunked, codings):
+    """A body in a content coding the server does not decode (RFC 7694: 415) is refused the same
+    with Transfer-Encoding: chunked as with Content-Length, and so is one whose Content-Encoding
+    comes in two header lines: they are one list (RFC 9110 section 5.3). Only the last line was
+    read, so "gzip" then "identity" let a gzip body through, answered as bad JSON (a 400)."""
+    body = gzip.compress(b'{"text": "No space left on device"}')
+    extra = b"".join(b"Content-Encoding: %s\r\n" % c.encode() for c in codings)
+    status, headers, reply = blocking_post(base, body, chunked=chunked, extra=extra)
+    assert status == 415 and headers["content-type"] == "application/json", reply
+    said = ", ".join(codings)
+    assert json.loads(reply)["error"] == {
+        "code": "unsupported_media_type",
+        "message": f"send the body uncompressed (got Content-Encoding: {said})",
+    }
+    plain = b'{"text": "No space left on device", "top": 1}'
+    extra = b"Content-Encoding: identity\r\nConnection: close\r\n"  # closed after the answer: read_reply returns
+    status, _, reply = blocking_post(base, plain, chunked=chunked, extra=extra)
+    assert status == 200 and json.loads(reply)["results"][0]["id"] == "disk-full"
 
 
 def test_urllib_sees_the_413(base):

@@ -240,7 +240,11 @@ class BodyGuard:
                     f"send the body as application/json (got Content-Type: {ctype or 'none'})",
                     drain=not waiting,
                 )
-            coding = headers.get("content-encoding", "").strip().lower()
+            # every line of it: repeated lines of a field are one comma-separated list (RFC 9110 section 5.3)
+            lines = [
+                v.decode("latin-1").strip() for k, v in scope.get("headers", []) if k.lower() == b"content-encoding"
+            ]
+            coding = ", ".join(v for v in lines if v).lower()
             if coding not in ("", "identity"):  # RFC 7694: an unsupported content coding is a 415
                 raise _Reject(
                     415,
