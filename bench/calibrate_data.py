@@ -18,7 +18,7 @@ fused score, signal score and whether it is an expected pattern. Query sets:
                                                        at most HARD_DF patterns use), pattern present
                                           case-hard-lopo the same, the pattern taken out
   starter KB without incidents:           inc-hard, inc-hard-lopo: the incidents, hardened likewise
-  starter KB:                             offtopic-fit, offtopic-check: bench/data/offtopic-*.txt,
+  starter KB:                             offtopic-fit, offtopic-check, offtopic-ask: bench/data/offtopic-*.txt,
                                           questions about no failure at all (no-match)
   fixture KB (measurement only):          dev, nomatch, dev-lopo, and fx-sym-lopo (its own
                                           patterns' symptoms, each pattern taken out)
@@ -156,7 +156,8 @@ def main(argv=None):
     for p in kb.patterns.values():
         if p.symptoms:
             qs.append(("sym-lopo", "; ".join(p.symptoms), [], [p.id]))
-    for name in ("offtopic-fit", "offtopic-check"):  # questions about no failure at all (written for this)
+    # questions about no failure at all (written for this; offtopic-ask after the one-shared-word failure)
+    for name in ("offtopic-fit", "offtopic-check", "offtopic-ask"):
         for line in (ROOT / "bench" / "data" / f"{name}.txt").read_text().splitlines():
             if line.strip():
                 qs.append((name, line.strip(), [], []))

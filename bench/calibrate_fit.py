@@ -93,7 +93,8 @@ def main(argv=None):
         w = np.where(qpos, 1.0, qpos.sum() / max((~qpos).sum(), 1))
     m = cal.fit_logistic(X[:, use], y, l2=a.l2, weights=w)
     full = {"mean": [0.0] * len(use), "scale": [1.0] * len(use), "coef": [0.0] * len(use), "intercept": m["intercept"]}
-    for k in ("mean", "scale", "coef"):
+    full.update(lo=[0.0] * len(use), hi=[0.0] * len(use))  # an unused feature: coefficient 0, clipped to 0
+    for k in ("mean", "scale", "coef", "lo", "hi"):
         vals = iter(m[k])
         full[k] = [next(vals) if u else full[k][i] for i, u in enumerate(use)]
     print("coef:", dict(zip(cal.FEATURES, full["coef"])), "intercept", full["intercept"])
@@ -125,7 +126,7 @@ def main(argv=None):
         f"starter CV: no_known_pattern on leave-one-pattern-out {np.mean(cv_p[first][lopo] < cal.NO_MATCH_BELOW):.2f}, "
         f"on answerable {np.mean(cv_p[first][qpos] < cal.NO_MATCH_BELOW):.2f}"
     )
-    for s in sets + [x for x in ("offtopic-check",) if x not in sets]:
+    for s in sets + [x for x in ("offtopic-check", "offtopic-ask") if x not in sets]:
         report(f"starter {s}", [r for r in recs if r["set"] == s], full)
     print("--- fixture KB (never fitted on) ---")
     for s in ("dev", "nomatch", "dev-lopo"):

@@ -62,6 +62,47 @@ def test_logistic_fit_recovers_a_separable_rule():
     assert ((p > 0.5) == (y > 0.5)).mean() > 0.95
 
 
+def test_a_feature_beyond_the_fitted_range_counts_as_its_edge():
+    """A linear logit extrapolates: a row far past every fitting row must not become near-certain."""
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(2000, len(calibrate.FEATURES)))
+    y = (X[:, 6] + rng.normal(size=2000) > 0).astype(float)
+    model = calibrate.fit_logistic(X, y)
+    Z = (X - np.asarray(model["mean"])) / np.asarray(model["scale"])
+    lo, hi = np.asarray(model["lo"]), np.asarray(model["hi"])
+    inside = np.logical_and(lo <= Z, np.less_equal(Z, hi)).mean(axis=0)
+    assert (inside > 0.985).all() and (inside < 1).all()  # the central 99%: the tails are clipped
+    edge, far = np.zeros((1, X.shape[1])), np.zeros((1, X.shape[1]))
+    edge[0, 6] = model["mean"][6] + model["hi"][6] * model["scale"][6]
+    far[0, 6] = edge[0, 6] + 50.0
+    assert calibrate.probability(far, model)[0] == pytest.approx(calibrate.probability(edge, model)[0])
+    assert calibrate.probability(edge, model)[0] > calibrate.probability(np.zeros((1, X.shape[1])), model)[0]
+
+
+def test_one_shared_everyday_word_is_not_a_likely_answer(real_engine):
+    """'office' is in one starter pattern's symptoms and no other pattern's text: that pattern is then
+    the only candidate with any BM25, its z-BM25 beyond every fitted row. It stays a guess (it was
+    0.794, a step under high, before the features were clipped to their fitted range)."""
+    top = real_engine.answer("where can I get a coffee in the office", top=3).results[0]
+    assert top["probability"] < 0.6 and top["confidence"] != "high"
+
+
+def _one_word(engine, text: str) -> dict:
+    s = engine.searcher
+    q, fq = s.encode_queries([text])[0]
+    cidx, comp, *_ = s.score_candidates(text, q, fq)
+    return {s.pids[c]: bool(o) for c, o in zip(cidx, comp["one_word"])}
+
+
+def test_a_lone_shared_word_is_marked_only_in_a_query_of_several(real_engine):
+    assert _one_word(real_engine, "where can I get a coffee in the office")["firewall-rule-blocks-traffic"]
+    assert not _one_word(real_engine, "database deadlock detected, transaction rolled back")["database-deadlock"]
+    # a one-word query (an alert name, an error code): its one word is all it says
+    assert not any(_one_word(real_engine, "deadlock").values())
+    top = real_engine.answer("deadlock", top=3).results[0]
+    assert (top["id"], top["confidence"]) == ("database-deadlock", "high")
+
+
 def test_every_surface_carries_the_verdict(real_engine, tmp_path, monkeypatch):
     """CLI --json, --queries lines and /api/suggest: the same no_known_pattern and probabilities."""
     idx = real_engine.index_dir

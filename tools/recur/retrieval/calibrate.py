@@ -12,7 +12,12 @@ features into P(this result is a right answer):
 * ``bm25``      BM25 relative to the best pattern for this query;
 * ``zbm25``     BM25 standardised over the candidates (how far it stands out lexically);
 * ``signal``    exact signal match score;
-* ``lrank``     log(rank).
+* ``lrank``     log(rank);
+* ``zbm25_1``   ``zbm25`` again when the pattern shares at most one distinct word with a query of
+  several (``comp["one_word"]``; 0 otherwise): the fit learns what a lone shared word is worth.
+  One everyday word ("office") in one pattern's text made it the only candidate with any BM25,
+  its z-BM25 the largest of all, and an off-topic question got 0.79. A one-word query ("DNS",
+  "ENOSPC") is not touched: its one word is all it says.
 
 Coefficients are fitted by bench/calibrate_fit.py on the starter KB (kb/) — its eval cases and
 incidents, plus leave-one-pattern-out questions (the same texts with their pattern taken out of
@@ -30,16 +35,21 @@ from __future__ import annotations
 
 import numpy as np
 
-FEATURES = ("fused", "gap", "lead", "best", "zbest", "bm25", "zbm25", "signal", "lrank")
+FEATURES = ("fused", "gap", "lead", "best", "zbest", "bm25", "zbm25", "signal", "lrank", "zbm25_1")
 
 # fitted by bench/calibrate_fit.py (see there for data and regularisation); replaced by the fit
 MODEL = {
-    "mean": [5.464592, -3.651115, 1.182634, 0.421993, 1.673412, 0.598054, 1.935412, 0.067835, 0.957498],
-    "scale": [2.574639, 3.596851, 1.889171, 0.119162, 1.003677, 0.290943, 1.490027, 0.2425, 0.568417],
-    "coef": [0.690459, -0.240895, 0.143553, 0.710356, -0.217463, -0.079593, 1.396058, 0.14011, -0.243212],
-    "intercept": -4.296419,
+    "mean": [5.459822, -3.674698, 1.187603, 0.421859, 1.670741, 0.597485, 1.927486, 0.067412, 0.957498, 0.114972],
+    "scale": [2.595376, 3.635519, 1.917992, 0.119302, 1.008195, 0.291917, 1.495495, 0.241831, 0.568417, 0.571742],
+    "coef": [0.687174, -0.24509, 0.066502, 0.664064, -0.222206, -0.099659, 1.435438, 0.105759, -0.331572, -0.510451],
+    "intercept": -4.373099,
+    "lo": [-1.159318, -2.98382, -0.617012, -2.637426, -2.209406, -2.046758, -1.698686, -0.278756, -1.6845, -1.261544],
+    "hi": [4.315264, 1.010777, 5.332512, 2.747126, 3.2053, 1.378867, 3.132813, 3.856367, 1.146939, 6.221628],
 }
-NO_MATCH_BELOW = 0.212
+# A linear logit extrapolates: a feature far beyond every fitted row would carry the logit with it.
+# Each standardised feature is clipped to the 0.5th..99.5th percentile of the fitting rows.
+CLIP_SHARE = 0.005
+NO_MATCH_BELOW = 0.229
 HIGH_AT, MEDIUM_AT = 0.8, 0.4
 MIN_CANDIDATES = 10  # the features are z-scores over the candidates: with fewer patterns they mean little,
 #                      and results keep the rule-based confidence (search.Hit) with probability None
@@ -64,6 +74,8 @@ def features(fused, comp: dict, signal, top: int | None = None) -> tuple[np.ndar
     bm = np.asarray(comp["bm25"], dtype=np.float64)
     sdb = float(bm.std()) if n > 1 else 0.0
     zbm = (bm - float(bm.mean())) / sdb if sdb > 1e-9 else np.zeros(n)
+    one_word = comp.get("one_word")
+    lone = np.zeros(n) if one_word is None else np.where(one_word, zbm, 0.0)
     f = fused[order]
     nxt = np.append(f[1:], f[-1] if n else 0.0)
     rows = []
@@ -79,6 +91,7 @@ def features(fused, comp: dict, signal, top: int | None = None) -> tuple[np.ndar
                 zbm[j],
                 float(signal[j]),
                 np.log(r + 1.0),
+                lone[j],
             ]
         )
     return order_top, np.asarray(rows, dtype=np.float64).reshape(-1, len(FEATURES))
@@ -87,6 +100,8 @@ def features(fused, comp: dict, signal, top: int | None = None) -> tuple[np.ndar
 def probability(X: np.ndarray, model: dict | None = None) -> np.ndarray:
     m = model or MODEL
     z = (X - np.asarray(m["mean"])) / np.asarray(m["scale"])
+    if "lo" in m:  # no extrapolation: a feature beyond what the fit saw counts as its edge (CLIP_SHARE)
+        z = np.clip(z, np.asarray(m["lo"]), np.asarray(m["hi"]))
     return 1.0 / (1.0 + np.exp(-(z @ np.asarray(m["coef"]) + m["intercept"])))
 
 
@@ -112,13 +127,16 @@ def no_known_pattern(probs, confidences=()) -> bool:
 
 
 def fit_logistic(X, y, l2: float = 1.0, weights=None, iters: int = 50) -> dict:
-    """L2-regularised logistic regression by Newton steps on standardised features."""
+    """L2-regularised logistic regression by Newton steps on standardised features, each clipped
+    to the central 1 - 2 * CLIP_SHARE of the fitting rows (``lo``/``hi``, standardised units)."""
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     w_s = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=np.float64)
     mean, scale = X.mean(axis=0), X.std(axis=0)
     scale[scale < 1e-9] = 1.0
-    Z = np.hstack([(X - mean) / scale, np.ones((len(X), 1))])
+    Z = (X - mean) / scale
+    lo, hi = np.quantile(Z, CLIP_SHARE, axis=0), np.quantile(Z, 1 - CLIP_SHARE, axis=0)
+    Z = np.hstack([np.clip(Z, lo, hi), np.ones((len(X), 1))])
     beta = np.zeros(Z.shape[1])
     reg = np.full(Z.shape[1], l2)
     reg[-1] = 0.0
@@ -135,4 +153,6 @@ def fit_logistic(X, y, l2: float = 1.0, weights=None, iters: int = 50) -> dict:
         "scale": scale.round(6).tolist(),
         "coef": beta[:-1].round(6).tolist(),
         "intercept": round(float(beta[-1]), 6),
+        "lo": lo.round(6).tolist(),
+        "hi": hi.round(6).tolist(),
     }

@@ -26,7 +26,7 @@ import numpy as np
 
 from recur.retrieval import calibrate
 from recur.retrieval.index import LoadedIndex
-from recur.util.text import STOPWORDS, identifiers, normalise_signal, tokens, words
+from recur.util.text import STOPWORDS, identifiers, normalise_signal, query_words, tokens, words
 
 WEIGHTS = {"doc": 1.0, "focus": 0.5, "title": 0.25, "best": 0.25, "bm25": 1.0}
 DENSE_WEIGHTS = {"doc": 1.0, "focus": 0.5, "title": 0.25, "best": 0.25}
@@ -257,6 +257,7 @@ class Searcher:
         if not cidx.size:
             return None
         comp = self._components(cidx, allsims, fq, lex)
+        comp["one_word"] = self._one_word(text, cidx) if lex is not None else np.zeros(len(cidx), dtype=bool)
         weights = DENSE_WEIGHTS if dense_only else WEIGHTS
         fused = sum(w * _z(comp[name]) for name, w in weights.items()).astype(np.float64)
         if sig:  # every signal's pattern is a candidate (added above)
@@ -293,6 +294,20 @@ class Searcher:
         if not qt:
             return np.zeros(len(self.ids), dtype=np.float32)
         return np.asarray(self.index.bm25.get_scores(qt), dtype=np.float32)
+
+    def _one_word(self, text: str, cidx) -> np.ndarray:
+        """Per candidate: it shares at most one distinct token with a query of two or more words
+        (calibrate's ``zbm25_1``: one shared word is not lexical agreement; a one-word query's word
+        is all it says). Counted from the index's token -> rows postings; not ranked on."""
+        if len(query_words(text)) < 2:
+            return np.zeros(len(cidx), dtype=bool)
+        sc, vocab = self.index.bm25.scores, self.index.bm25.vocab_dict
+        ts = sorted({vocab[t] for t in tokens(text) if t in vocab})
+        rows = [sc["indices"][sc["indptr"][t] : sc["indptr"][t + 1]] for t in ts]
+        flat = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+        shared = np.bincount(flat, minlength=len(self.ids))
+        lex_rows = self.lex_of[cidx]
+        return np.where(lex_rows >= 0, shared[np.maximum(lex_rows, 0)], 0) <= 1
 
     def _signals(self, text: str) -> dict:
         """pattern id -> (score in [0,1], why entries) for signals found in the query."""

@@ -62,6 +62,11 @@ def _split(raw: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def query_words(text: str) -> set[str]:
+    """The distinct words BM25 reads (before stemming): no stopwords, bare numbers or single letters."""
+    return {w for w in words(text) if w not in STOPWORDS and not w.isdigit() and len(w) > 1}
+
+
 def tokens(text: str) -> list[str]:
     """BM25 tokens: stemmed words without stopwords or bare numbers."""
     return [_stem(w) for w in words(text) if w not in STOPWORDS and not w.isdigit() and len(w) > 1]

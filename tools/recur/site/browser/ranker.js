@@ -162,16 +162,23 @@ export class Ranker {
     return sims;
   }
 
+  /* BM25 per row; out.terms: distinct query tokens per row (Searcher._one_word), out.words:
+     the query's distinct words (text.query_words). */
   lexical(text) {
     if (!this.bm25) return null;
-    const b = this.bm25, out = new Float32Array(b.rows.length);
+    const b = this.bm25, out = new Float32Array(b.rows.length), seen = new Set(), qwords = new Set();
+    out.terms = new Float64Array(b.rows.length);
     for (const w of words(text)) {
       if (this.stop.has(w) || /^\p{Nd}+$/u.test(w) || w.length <= 1) continue;
+      qwords.add(w);
       const stem = Object.prototype.hasOwnProperty.call(this.stems, w) ? this.stems[w] : undefined;
       const t = stem === undefined ? undefined : b.vocab.get(stem);
       if (t === undefined) continue;
       for (let j = b.indptr[t]; j < b.indptr[t + 1]; j++) out[b.indices[j]] += b.data[j];
+      if (!seen.has(t)) for (let j = b.indptr[t]; j < b.indptr[t + 1]; j++) out.terms[b.indices[j]] += 1;
+      seen.add(t);
     }
+    out.words = qwords.size;
     return out;
   }
 
@@ -231,7 +238,9 @@ export class Ranker {
     comp.focus = fq ? cidx.map((c) => this.rowDot(this.docRow[c], fq)) : comp.doc;
     comp.best = cidx.map((c, j) => this.others[c].length ? Math.max(...this.others[c].map((r) => sims[r])) : comp.doc[j]);
     comp.bm25 = new Array(n).fill(0);
+    comp.oneWord = new Array(n).fill(false);  /* calibrate zbm25_1: one word shared with a query of several */
     if (lex) {  /* relative to the best candidate (Searcher._components) */
+      comp.oneWord = cidx.map((c) => (this.lexOf[c] >= 0 ? lex.terms[this.lexOf[c]] : 0) <= 1 && lex.words >= 2);
       const raw = cidx.map((c) => (this.lexOf[c] >= 0 ? lex[this.lexOf[c]] : 0));
       let lexMax = 0;
       for (const x of raw) lexMax = Math.max(lexMax, x);
@@ -268,9 +277,13 @@ export class Ranker {
     return ranked.map((j, r) => {
       const next = r + 1 < n ? f[r + 1] : f[n - 1];
       const x = [f[r], f[r] - f[0], f[r] - next, best[j], zbest[j], comp.bm25[j], zbm[j],
-                 sig.has(cidx[j]) ? sig.get(cidx[j])[0] : 0, Math.log(r + 1)];
+                 sig.has(cidx[j]) ? sig.get(cidx[j])[0] : 0, Math.log(r + 1), comp.oneWord[j] ? zbm[j] : 0];
       let z = m.intercept;
-      for (let k = 0; k < x.length; k++) z += ((x[k] - m.mean[k]) / m.scale[k]) * m.coef[k];
+      for (let k = 0; k < x.length; k++) {
+        let zk = (x[k] - m.mean[k]) / m.scale[k];
+        if (m.lo) zk = Math.min(Math.max(zk, m.lo[k]), m.hi[k]);  /* no extrapolation, as calibrate.probability */
+        z += zk * m.coef[k];
+      }
       return 1 / (1 + Math.exp(-z));
     });
   }
