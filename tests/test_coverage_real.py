@@ -107,25 +107,25 @@ def test_case_site_url_folding_and_counts(kb_dir, tmp_path):
     )
     alerts, _ = read_rules(rules(tmp_path))
     c = coverage(load_kb(kb_dir), alerts, site_url="https://recur.example/patterns")
-    missing = {m["alert"]: m for m in c["missing_alerts"]}
+    missing = {m["alert"]: m for m in c.missing_alerts}
     assert "PostgreSQLTooManyConnections" not in missing  # same name, other case
     assert missing["PostgresDown"]["did_you_mean"] == ["PostgresqlDown"]
-    assert [b["url"] for b in c["bad_runbook_urls"]] == ["https://recur.example/patterns/capacity/nope/"]
-    assert [e["host"] for e in c["external_runbook_urls"]] == ["runbooks.upstream.example"]
-    assert c["detected"]["disk-full"] == ["BlackboxSslCertificateWillExpireSoon"]  # its runbook_url is ours
-    for key in c["counts"]:  # every count is the length of its list (or of the detected map)
-        assert c["counts"][key] == len(c[key]), key
-    assert all(m["explicit"] for m in c["missing_alerts"]) and not any(m["explicit"] for m in c["alert_like_unknown"])
-    assert c["missing_alerts"] and c["alert_like_unknown"], "both kinds must occur for the counts to mean something"
-    assert sum(len(v) for g in c["unmentioned_by_file"].values() for v in g.values()) == len(c["unmentioned_alerts"])
+    assert [b["url"] for b in c.bad_runbook_urls] == ["https://recur.example/patterns/capacity/nope/"]
+    assert [e["host"] for e in c.external_runbook_urls] == ["runbooks.upstream.example"]
+    assert c.detected["disk-full"] == ["BlackboxSslCertificateWillExpireSoon"]  # its runbook_url is ours
+    for key in c.counts:  # every count is the length of its list (or of the detected map)
+        assert c.counts[key] == len(getattr(c, key)), key
+    assert all(m["explicit"] for m in c.missing_alerts) and not any(m["explicit"] for m in c.alert_like_unknown)
+    assert c.missing_alerts and c.alert_like_unknown, "both kinds must occur for the counts to mean something"
+    assert sum(len(v) for g in c.unmentioned_by_file.values() for v in g.values()) == len(c.unmentioned_alerts)
 
 
 def test_duplicates_folded_and_grouped(kb_dir, tmp_path):
     alerts, _ = read_rules(rules(tmp_path))
     c = coverage(load_kb(kb_dir), alerts)
-    rows = [r for r in c["unmentioned_alerts"] if r["alert"] == "PostgresqlTooManyConnections"]
+    rows = [r for r in c.unmentioned_alerts if r["alert"] == "PostgresqlTooManyConnections"]
     assert len(rows) == 1 and rows[0]["count"] == 2 and len(rows[0]["lines"]) == 2
-    listing = next(v for f, v in c["unmentioned_by_file"].items() if f.endswith("list.yaml"))
+    listing = next(v for f, v in c.unmentioned_by_file.items() if f.endswith("list.yaml"))
     assert listing == {"postgres": ["PostgresqlTooManyConnections", "PostgresqlDown"]}
 
 
@@ -145,7 +145,7 @@ def test_undetected_proposes_alerts_by_meaning(kb_dir, tmp_path):
     engine = Engine.open(kb_dir, tmp_path / "idx", "fake:64", quiet=True)
     proposals = propose_alerts(engine, alerts, ["tls-certificate-expired"])
     c = coverage(load_kb(kb_dir), alerts, proposals=proposals)
-    u = next(x for x in c["undetected"] if x["pattern"] == "tls-certificate-expired")
+    u = next(x for x in c.undetected if x["pattern"] == "tls-certificate-expired")
     assert [x["alert"] for x in u["likely_alerts"]][:1] == ["BlackboxSslCertificateWillExpireSoon"]
 
 

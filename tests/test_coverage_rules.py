@@ -67,21 +67,21 @@ def test_coverage_report(kb_dir, tmp_path):
     assert sorted(a.name for a in alerts) == ["CoreDNSErrorsHigh", "DiskAlmostFull", "OrphanAlert", "PoolSaturated"]
     assert any("no alerting rules" in n for n in notes) is False
     c = coverage(load_kb(kb_dir), alerts)
-    assert [(m["pattern"], m["alert"], m["explicit"]) for m in c["missing_alerts"]] == [
+    assert [(m["pattern"], m["alert"], m["explicit"]) for m in c.missing_alerts] == [
         ("cert-expired", "CertExpiringSoon", True)
     ]
-    assert c["missing_alerts"][0]["line"] == 9  # the signal's own line
-    assert [a["alert"] for a in c["unmentioned_alerts"]] == ["OrphanAlert"]
-    assert c["detected"] == {
+    assert c.missing_alerts[0]["line"] == 9  # the signal's own line
+    assert [a["alert"] for a in c.unmentioned_alerts] == ["OrphanAlert"]
+    assert c.detected == {
         "db-pool-exhausted": ["PoolSaturated"],
         "disk-full": ["DiskAlmostFull"],
         "dns-failure": ["CoreDNSErrorsHigh"],
     }
-    assert [u["pattern"] for u in c["undetected"]] == ["cert-expired"]  # old-retired is not counted
+    assert [u["pattern"] for u in c.undetected] == ["cert-expired"]  # old-retired is not counted
     # issue 14: a URL that names no pattern and is not under --site-url is external, not broken
-    assert c["bad_runbook_urls"] == [] and [e["alert"] for e in c["external_runbook_urls"]] == ["CoreDNSErrorsHigh"]
+    assert c.bad_runbook_urls == [] and [e["alert"] for e in c.external_runbook_urls] == ["CoreDNSErrorsHigh"]
     c = coverage(load_kb(kb_dir), alerts, site_url="https://wiki.example/")
-    assert [(b["alert"], b["reason"]) for b in c["bad_runbook_urls"]] == [
+    assert [(b["alert"], b["reason"]) for b in c.bad_runbook_urls] == [
         ("CoreDNSErrorsHigh", "points at no pattern page")
     ]
 
@@ -263,7 +263,7 @@ def test_a_broken_link_and_an_alert_that_is_not_a_name_are_warnings_not_silence(
 def test_the_pattern_count_says_drafts_are_in_it_and_retired_ones_are_not(kb_dir, tmp_path):
     """The KB format's `active` is one status; the count is of every pattern that is not retired,
     drafts included, and the summary line says so instead of calling them all active."""
-    before = coverage(load_kb(kb_dir), read_rules(rules_dir(tmp_path))[0])["patterns"]
+    before = coverage(load_kb(kb_dir), read_rules(rules_dir(tmp_path))[0]).patterns
     write(kb_dir / "patterns", "capacity/new-draft.md", pattern_text("new-draft", status="draft"))
     write(kb_dir / "patterns", "capacity/old-gone.md", pattern_text("old-gone", status="retired"))
     r = CliRunner().invoke(cli, ["coverage", "--kb", str(kb_dir), "--rules", str(tmp_path / "rules"), "--no-propose"])

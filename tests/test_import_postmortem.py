@@ -361,7 +361,7 @@ sys.stdin.read(1)  # every importer is released at once
 try:
     out = import_postmortem(sys.argv[1], sys.argv[2], index_dir=sys.argv[3], model="fake:64",
                             date=dt.date(2026, 5, 2), patterns=["db-pool-exhausted"])
-    print(out["incident"])
+    print(out.incident)
 except RecurError as exc:
     print(exc)
 """

@@ -415,12 +415,6 @@ class Coverage:
     def to_json(self) -> dict:
         return {k: getattr(self, k) for k in JSON_KEYS}
 
-    def __getitem__(self, key: str):
-        """A key of the JSON, for a caller that reads the report as it (``report["counts"]``)."""
-        if key not in JSON_KEYS:
-            raise KeyError(key)
-        return getattr(self, key)
-
 
 def coverage(kb, alerts: list[Alert], *, site_url: str | None = None, proposals: dict | None = None) -> Coverage:
     """The coverage report (see the module docstring); ``proposals``: pattern id -> alerts likely to

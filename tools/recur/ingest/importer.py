@@ -127,10 +127,6 @@ class Imported:
             "notes": self.notes,
         }
 
-    def __getitem__(self, key: str):
-        """A key of the JSON, for a caller that reads the answer as it (``out["incident"]``)."""
-        return self.to_json()[key]
-
 
 INCIDENT_ORDER = [
     "Summary",
