@@ -496,3 +496,29 @@ def test_a_tuned_model_manifest_whose_model_id_is_not_text_is_refused(kb_dir, tm
     res = CliRunner().invoke(cli, ["suggest", "--kb", str(kb_dir), "--index", str(tmp_path / "idx"), "disk full"])
     assert res.exit_code == 1 and "Traceback" not in res.output, res.output
     assert res.output == f"Error: {said}\n"
+
+
+@pytest.mark.parametrize("kb", [42, 1.5, ["kb"], {"path": "kb"}, None, True, "", "  "])
+def test_a_tuned_model_manifest_whose_kb_is_not_text_is_refused(kb_dir, tmp_path, monkeypatch, kb):
+    """recur-model.json's kb says which KB finds the model (index, suggest, serve, tune --report).
+    A number, a list or a mapping was a TypeError traceback from os.stat; null, "" and true passed
+    as "another KB's", so the KB's own model could be passed over in silence. Refused like a damaged
+    model_id, naming the file and the field, by each command that looks for the KB's model; with
+    --model the tuned model is not used, and `recur index` only notes it after indexing."""
+    from click.testing import CliRunner
+
+    from recur.cli.main import cli
+
+    folder = tmp_path / "model"
+    folder.mkdir()
+    manifest = folder / "recur-model.json"
+    manifest.write_text(json.dumps({"model_id": "tuned:x", "kb": kb}))
+    said = f"{manifest}: not a valid tuned-model manifest ('kb' must be non-empty text, not {json.dumps(kb)})"
+    monkeypatch.setenv("RECUR_TUNED", str(folder))
+    common = ["--kb", str(kb_dir), "--index", str(tmp_path / "idx")]
+    for args in (["suggest", *common, "disk full"], ["index", *common], ["tune", "--kb", str(kb_dir), "--report"]):
+        res = CliRunner().invoke(cli, args)
+        assert res.exit_code == 1 and "Traceback" not in res.output, (args, res.output)
+        assert res.output == f"Error: {said}\n", (args, res.output)
+    res = CliRunner().invoke(cli, ["index", *common, "--model", "fake:32"])  # the re-tune advice reads it
+    assert res.exit_code == 0 and f"note: {said}\n" in res.output, res.output

@@ -244,6 +244,13 @@ def test_a_model_tuned_on_another_kb_is_not_shown(kb_dir, tmp_path):
     assert find_model(kb_dir) is None
 
 
+def test_a_rejected_report_whose_kb_is_not_text_is_left_out(kb_dir, tmp_path):
+    """A report.json's kb decides whether the site shows a refused candidate: a number was a TypeError
+    traceback from `recur site` (os.stat); not text, the report is no KB's and is left out."""
+    write_model(tmp_path / ".recur" / "model.rejected", {**report(kb_dir, accepted=False), "kb": 42})
+    assert find_model(kb_dir) is None
+
+
 def test_model_dir_overrides_the_search(kb_dir, tmp_path):
     write_model(tmp_path / "elsewhere" / "m", report(tmp_path / "other-kb"))
     found = find_model(kb_dir, tmp_path / "elsewhere" / "m")

@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 from kbfactory import pattern_text, small_kb, write
 
 from recur.kb.loader import load_kb
@@ -98,6 +99,16 @@ def test_tuned_model_for_matches_the_kb(kb_dir, tmp_path):
     assert tuned_model_for(other) is None
 
 
+def test_a_kb_path_with_a_nul_in_it_names_no_kb(kb_dir):
+    """recur-model.json's kb "a\\u0000b" is text, but no path: os.stat's ValueError was a traceback
+    from every command looking for the KB's model. It names no KB, like a path that does not exist."""
+    folder = kb_dir.parent / ".recur" / "model"
+    folder.mkdir(parents=True)
+    manifest = {"model_id": "tuned:x", "kb": f"{kb_dir}\u0000", "kb_relative": "../../kb\u0000"}
+    (folder / "recur-model.json").write_text(json.dumps(manifest))
+    assert tuned_model_for(kb_dir) is None
+
+
 def test_a_repository_moved_or_copied_with_its_recur_folder_keeps_its_tuned_model(tmp_path, monkeypatch):
     """The manifest records the KB's absolute path and, since, its place relative to the model folder:
     a checkout moved, renamed or copied elsewhere (a clone, a CI workspace) with its .recur/ still
@@ -151,6 +162,25 @@ def test_retune_advice_is_printed_by_recur_index(kb_dir, monkeypatch):
     res = CliRunner().invoke(cli, ["index", "--kb", str(kb_dir), "--index", str(kb_dir.parent / "idx")])
     assert res.exit_code == 0, res.output
     assert "a re-tune is worthwhile" in res.output
+
+
+@pytest.mark.parametrize("date", [42, None, ["2026-01-01"], {"day": 1}, ""])
+def test_retune_advice_with_a_date_that_is_not_text_leaves_the_date_out(kb_dir, monkeypatch, date):
+    """recur-model.json's date only dates the advice: a number, null or a mapping was a TypeError
+    traceback from `recur index` (date[:10]); a list was printed as a list. Shown as "?"."""
+    from click.testing import CliRunner
+
+    from recur.cli.main import cli
+
+    monkeypatch.chdir(kb_dir.parent)
+    folder = kb_dir.parent / ".recur" / "model"
+    _fake_tuned(folder, kb_dir, {"gone": "x"})  # every pattern differs
+    manifest = json.loads((folder / "recur-model.json").read_text())
+    (folder / "recur-model.json").write_text(json.dumps({**manifest, "date": date}))
+    monkeypatch.setenv("RECUR_MODEL", "fake:32")  # the fake manifest above is not a loadable model
+    res = CliRunner().invoke(cli, ["index", "--kb", str(kb_dir), "--index", str(kb_dir.parent / "idx")])
+    assert res.exit_code == 0 and "Traceback" not in res.output, res.output
+    assert "since the model was tuned (?): a re-tune is worthwhile" in res.output, res.output
 
 
 def test_few_eval_cases_are_measured_with_held_out_symptoms_too(kb_dir):

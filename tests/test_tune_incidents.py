@@ -180,3 +180,28 @@ def test_the_current_model_is_kept_as_the_comparison_when_it_has_not_seen_the_he
     (folder / "recur-model.json").write_text(json.dumps({"pair_kinds": {"title": 3}}))
     assert fair_comparison(run, current) == (current, "")
     assert fair_comparison(SimpleNamespace(data=SimpleNamespace(held_incidents=[]), base=base), current)[0] == current
+
+
+@pytest.mark.parametrize("seen", [[["INC-4"]], [{"id": "INC-4"}], ["INC-4", 7], "INC-4", 42, None])
+def test_trained_incidents_that_are_not_a_list_of_ids_count_as_not_recorded(tmp_path, seen):
+    """recur-model.json's trained_incidents only tells fair_comparison which incidents the current
+    model saw: a list holding lists or mappings was a TypeError traceback from `recur tune` (set()
+    of unhashable items). Not a list of ids, it is read as not recorded: any incident, if the model
+    trained on incidents (pair_kinds), else none."""
+    from types import SimpleNamespace
+
+    from recur.retrieval.embed import ModelSpec
+    from recur.tuning.tune import fair_comparison
+
+    base = ModelSpec("base@1", str(tmp_path / "base"))
+    data = SimpleNamespace(held_incidents=["INC-3", "INC-4"])
+    run = SimpleNamespace(data=data, base=base, kb=SimpleNamespace(incidents={f"INC-{i}": None for i in range(5)}))
+    folder = tmp_path / "tuned"
+    folder.mkdir()
+    current = ModelSpec("tuned:x", str(folder))
+    manifest = folder / "recur-model.json"
+    manifest.write_text(json.dumps({"trained_incidents": seen, "pair_kinds": {"incident": 2}}))
+    model, note = fair_comparison(run, current)
+    assert model == base and "was trained on 2 of the 2 held-out incidents" in note
+    manifest.write_text(json.dumps({"trained_incidents": seen, "pair_kinds": {"title": 3}}))
+    assert fair_comparison(run, current) == (current, "")

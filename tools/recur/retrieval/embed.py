@@ -114,6 +114,13 @@ def _fake_dim(spec: str) -> int:
     return int(raw)
 
 
+def bad_manifest_field(manifest: Path, field: str, value) -> RecurError:
+    """The error for a field of a tuned model's manifest that is not non-empty text."""
+    return RecurError(
+        f"{manifest}: not a valid tuned-model manifest ({field!r} must be non-empty text, not {json.dumps(value)})"
+    )
+
+
 def _tuned_model_id(manifest: Path) -> str:
     """The ``model_id`` of a tuned model's manifest: non-empty text, as every index built with the
     model records it (a number or a list is refused, not made text; an empty one would turn off the
@@ -123,9 +130,7 @@ def _tuned_model_id(manifest: Path) -> str:
     except (ValueError, KeyError, TypeError, OSError):  # TypeError: JSON that is not an object
         raise RecurError(f"{manifest}: not a valid tuned-model manifest") from None
     if not isinstance(model_id, str) or not model_id.strip():
-        raise RecurError(
-            f"{manifest}: not a valid tuned-model manifest ('model_id' must be non-empty text, not {json.dumps(model_id)})"
-        )
+        raise bad_manifest_field(manifest, "model_id", model_id)
     return model_id
 
 

@@ -18,11 +18,20 @@ DEFAULT_OUT = config.MODEL_DIR
 
 
 def read_tuned_manifest(folder) -> dict | None:
+    """The manifest of the tuned model in ``folder``, or None when there is none. Its ``kb`` decides
+    which KB the model is found for: when present it must be non-empty text, else RecurError naming
+    the file and the field (it cannot tell whether the model is this KB's, as a damaged ``model_id``
+    cannot name the model). A manifest without it is no KB's (a model used only with --model)."""
+    path = Path(folder) / TUNED_MANIFEST
     try:
-        data = json.loads((Path(folder) / TUNED_MANIFEST).read_text())
+        data = json.loads(path.read_text())
     except (OSError, ValueError):
         return None
-    return data if isinstance(data, dict) and "model_id" in data else None
+    if not (isinstance(data, dict) and "model_id" in data):
+        return None
+    if "kb" in data and not (isinstance(data["kb"], str) and data["kb"].strip()):
+        raise embed.bad_manifest_field(path, "kb", data["kb"])
+    return data
 
 
 def same_kb(a, b) -> bool:
@@ -30,14 +39,16 @@ def same_kb(a, b) -> bool:
         return os.path.samefile(a, b)
     except OSError:
         return str(Path(a).resolve()) == str(Path(b).resolve())
+    except ValueError:  # a path with a NUL in it ("kb": "a\u0000b") names no folder
+        return False
 
 
 def tuned_on(folder, manifest: dict | None, kb_dir) -> bool:
     """Whether the model (or report) in ``folder`` was tuned on ``kb_dir``: the KB path its manifest
     records, or the KB at the same place relative to ``folder`` (``kb_relative``), so a repository
     moved, renamed or copied with its ``.recur/`` keeps its tuned model."""
-    if not manifest or not manifest.get("kb"):
-        return False
+    if not manifest or not isinstance(manifest.get("kb"), str) or not manifest["kb"]:
+        return False  # read_tuned_manifest refuses such a kb; a report.json (the site's model page) is left out
     if same_kb(manifest["kb"], kb_dir):
         return True
     rel = manifest.get("kb_relative")

@@ -31,6 +31,7 @@ from pathlib import Path
 from recur import config
 from recur.kb.records import EvalCase
 from recur.retrieval.models import read_tuned_manifest, tuned_model_for
+from recur.util.errors import RecurError
 
 RETUNE_SHARE = 0.10  # advise a re-tune when more than this share of patterns changed
 INCIDENT_FLOOR = 30  # linked incidents needed to measure on the KB's own incidents
@@ -244,9 +245,13 @@ def changed_share(old: dict, new: dict) -> tuple[int, int]:
 
 
 def retune_advice(kb_dir, kb) -> str | None:
-    """One line when the KB changed enough since tuning that `recur tune` is worthwhile."""
-    folder = tuned_model_for(kb_dir)
-    manifest = read_tuned_manifest(folder) if folder else None
+    """One line when the KB changed enough since tuning that `recur tune` is worthwhile (or when
+    the tuned model's manifest is damaged: the command goes on)."""
+    try:
+        folder = tuned_model_for(kb_dir)
+        manifest = read_tuned_manifest(folder) if folder else None
+    except RecurError as exc:  # a damaged recur-model.json (`recur index --model M` does not use it): said, not fatal
+        return f"note: {exc}"
     if not manifest or not isinstance(manifest.get("pattern_hashes"), dict):
         return None
     try:
@@ -254,9 +259,10 @@ def retune_advice(kb_dir, kb) -> str | None:
     except Exception:  # advice must never break indexing
         return None
     moved, base = changed_share(manifest["pattern_hashes"], current)
+    date = manifest.get("date")  # informational: a date that is not text is left out, not a traceback
     if moved and moved > RETUNE_SHARE * max(base, 1):
         return (
             f"note: {moved} of {base} patterns were added, changed or removed since the model was tuned "
-            f"({manifest.get('date', '?')[:10]}): a re-tune is worthwhile (run: recur tune)"
+            f"({date[:10] if isinstance(date, str) and date else '?'}): a re-tune is worthwhile (run: recur tune)"
         )
     return None

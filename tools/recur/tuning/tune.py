@@ -273,7 +273,9 @@ def fair_comparison(run: Run, current) -> tuple:
     except (OSError, ValueError):
         return current, ""  # not a tuned model (a --model folder): it has seen none of the KB's incidents
     seen = manifest.get("trained_incidents") if isinstance(manifest, dict) else None
-    if not isinstance(seen, list):  # tuned before the ids were recorded: any incident, if it trained on some
+    # not a list of ids (tuned before they were recorded, or damaged: [["INC-1"]] was a TypeError
+    # traceback; the field only informs this choice): any incident, if it trained on some
+    if not (isinstance(seen, list) and all(isinstance(i, str) for i in seen)):
         kinds = manifest.get("pair_kinds") if isinstance(manifest, dict) else None
         seen = list(run.kb.incidents) if isinstance(kinds, dict) and kinds.get("incident") else []
     learned = set(held) & set(seen)
