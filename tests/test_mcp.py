@@ -522,6 +522,36 @@ def test_http_mcp_refusals_are_json_rpc_errors(served):
         assert r.headers["x-content-type-options"] == "nosniff"  # still through the app's middleware
 
 
+@pytest.mark.parametrize("codings", [["gzip"], ["deflate"], ["identity", "gzip"]])
+def test_http_mcp_refuses_a_content_coding_as_a_json_rpc_415(served, codings):
+    """The SDK does not decode a content coding: a gzip body was read as its compressed bytes, a
+    400 parse error (-32700). Refused as the API's routes refuse it (415), in /mcp's JSON-RPC shape,
+    with the SDK's own wording for a media type it does not take."""
+    import gzip
+
+    url = served["base"] + "/mcp"
+    encoding = [("Content-Encoding", c) for c in codings]
+    with httpx.Client(timeout=30) as client:
+        r = client.post(url, headers=[*JSON_SSE.items(), *encoding], content=gzip.compress(json.dumps(INIT).encode()))
+        assert r.status_code == 415 and r.headers["content-type"] == "application/json", r.text
+        said = ", ".join(codings)
+        assert r.json() == {
+            "jsonrpc": "2.0",
+            "id": None,
+            "error": {
+                "code": -32600,
+                "message": f"Unsupported Media Type: send the body uncompressed (got Content-Encoding: {said})",
+            },
+        }
+        assert r.headers["x-content-type-options"] == "nosniff"  # still through the app's middleware
+        headers = open_session(client, url)  # within a session too
+        ping = json.dumps({"jsonrpc": "2.0", "id": 2, "method": "ping"}).encode()
+        r = client.post(url, headers=[*headers.items(), *encoding], content=gzip.compress(ping))
+        assert r.status_code == 415 and r.json()["error"]["code"] == -32600, r.text
+        r = client.post(url, headers={**headers, "Content-Encoding": "identity"}, content=ping)
+        assert r.status_code == 200, r.text
+
+
 def test_http_mcp_behind_a_reverse_proxy_accepts_the_host_it_is_told(tmp_path):
     """Caddy, Traefik and nginx with `proxy_set_header Host $host` pass the public host name to a
     server bound to loopback, where the SDK refuses any Host but loopback (421): every MCP request

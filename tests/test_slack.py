@@ -475,6 +475,48 @@ def test_the_notification_text_of_a_short_answer(served):
     assert two["text"] == "Recur: Disk &lt;!channel&gt; &amp; more and 1 more for “ENOSPC”"
 
 
+def _signed_bytes(body: bytes) -> dict:
+    """Slack's signature over bytes that need not be UTF-8 (slack_sdk's signer takes text only)."""
+    import hashlib
+    import hmac
+
+    ts = str(int(time.time()))
+    digest = hmac.new(SECRET.encode(), b"v0:" + ts.encode() + b":" + body, hashlib.sha256).hexdigest()
+    return {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Slack-Request-Timestamp": ts,
+        "X-Slack-Signature": f"v0={digest}",
+    }
+
+
+@pytest.mark.parametrize("path", ["/api/slack/commands", "/api/slack/interactions"])
+@pytest.mark.parametrize("compressed", [True, False])
+@pytest.mark.parametrize("codings", [["gzip"], ["br"], ["gzip", "identity"]])
+def test_a_content_coding_is_a_415_on_the_slack_routes_as_on_the_api(served, path, compressed, codings):
+    """The Slack routes read the body as sent: a gzip body, signed as sent, was searched as its
+    compressed bytes (a usage reply, or "payload: missing"), or failed the signature check as if forged;
+    a plain body labelled with a coding was answered as if none. Refused before anything is read,
+    as on the JSON routes: 415 unsupported_media_type, in the API's error shape."""
+    import gzip
+
+    form = command_body("ENOSPC") if path.endswith("commands") else urlencode({"payload": "{}", "n": next(_n)})
+    body = gzip.compress(form.encode()) if compressed else form.encode()
+    headers = [*_signed_bytes(body).items(), *(("Content-Encoding", c) for c in codings)]
+    r = httpx.post(served["base"] + path, content=body, headers=headers, timeout=30)
+    assert r.status_code == 415 and r.headers["content-type"] == "application/json", r.text
+    said = ", ".join(codings)
+    assert r.json() == {
+        "error": {
+            "code": "unsupported_media_type",
+            "message": f"send the body uncompressed (got Content-Encoding: {said})",
+        }
+    }
+    plain = command_body("ENOSPC").encode()  # Content-Encoding: identity is no coding
+    headers = {**_signed_bytes(plain), "Content-Encoding": "identity"}
+    r = httpx.post(served["base"] + "/api/slack/commands", content=plain, headers=headers, timeout=30)
+    assert r.status_code == 200 and r.json()["blocks"], r.text
+
+
 def test_an_interaction_without_a_payload_says_so(served):
     body = urlencode({"team_id": "T1", "n": next(_n)})
     r = httpx.post(served["base"] + "/api/slack/interactions", content=body, headers=signed(body))

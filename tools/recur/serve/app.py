@@ -31,6 +31,7 @@ from recur.serve.guard import (
 from recur.serve.runtime import EngineHolder
 
 JSON_PATHS = frozenset({"/api/suggest", "/api/alertmanager", "/api/feedback"})
+SLACK_PATHS = frozenset({"/api/slack/commands", "/api/slack/interactions"})  # signed forms, read as sent
 
 
 def create_app(
@@ -204,17 +205,14 @@ def _middleware(app, *, max_body: int, max_concurrent: int, body_timeout: float)
     from recur.serve.slack import MAX_BODY as SLACK_MAX_BODY
 
     slack = max(max_body, SLACK_MAX_BODY)
-    limits = {
-        "/api/alertmanager": ALERTMANAGER_MAX_BODY,
-        "/api/slack/commands": slack,
-        "/api/slack/interactions": slack,
-    }
+    limits = {"/api/alertmanager": ALERTMANAGER_MAX_BODY, **dict.fromkeys(SLACK_PATHS, slack)}
     app.add_middleware(ConcurrencyLimit, limit=max_concurrent, on_reject=app.state.metrics.rejected.inc)
     app.add_middleware(
         BodyGuard,
         max_body=max_body,
         limits=limits,
         json_paths=JSON_PATHS,
+        plain_paths=SLACK_PATHS,  # /mcp refuses a content coding itself, as JSON-RPC (mcp_server.JsonRpcErrors)
         body_timeout=body_timeout,
         budget=max_concurrent * max(max_body, *limits.values()),
         on_reject=app.state.metrics.rejected.inc,

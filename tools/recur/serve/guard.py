@@ -179,11 +179,14 @@ class BodyGuard:
         body_timeout: float = config.default("body_timeout"),
         budget: int = 64 * 4 * 1024 * 1024,
         on_reject=None,
+        plain_paths: frozenset = frozenset(),
     ):
         self.app = app
         self.max_body = max_body
         self.limits = limits or {}
         self.json_paths = json_paths  # POST routes that take a JSON body (others answer 404/405)
+        # POST routes that read their body as sent, not as JSON (the Slack forms): no content coding either
+        self.uncoded_paths = json_paths | plain_paths
         self.body_timeout = body_timeout
         self.budget, self.held = budget, 0  # one event loop: no lock needed around the count
         self.on_reject = on_reject
@@ -240,18 +243,9 @@ class BodyGuard:
                     f"send the body as application/json (got Content-Type: {ctype or 'none'})",
                     drain=not waiting,
                 )
-            # every line of it: repeated lines of a field are one comma-separated list (RFC 9110 section 5.3)
-            lines = [
-                v.decode("latin-1").strip() for k, v in scope.get("headers", []) if k.lower() == b"content-encoding"
-            ]
-            coding = ", ".join(v for v in lines if v).lower()
-            if coding not in ("", "identity"):  # RFC 7694: an unsupported content coding is a 415
-                raise _Reject(
-                    415,
-                    "unsupported_media_type",
-                    f"send the body uncompressed (got Content-Encoding: {coding[:40]})",
-                    drain=not waiting,
-                )
+        coding = refused_content_coding(scope)
+        if scope["method"] == "POST" and path in self.uncoded_paths and coding is not None:
+            raise _Reject(415, "unsupported_media_type", uncompressed(coding), drain=not waiting)
 
     async def _read(self, receive, limit: int, held: list) -> bytes:
         loop = asyncio.get_running_loop()
@@ -297,6 +291,29 @@ class BodyGuard:
             seen += len(message.get("body", b""))
             if message["type"] == "http.disconnect" or not message.get("more_body", False):
                 return
+
+
+def _header_list(scope, name: bytes) -> str:
+    """Every line of a header, lower-cased: repeated lines of a field are one comma-separated list
+    (RFC 9110 section 5.3); "" when the request has none."""
+    lines = [v.decode("latin-1").strip() for k, v in scope.get("headers", []) if k.lower() == name]
+    return ", ".join(v for v in lines if v).lower()
+
+
+def _codings(value: str) -> list[str]:
+    return [c.split(";")[0].strip() for c in value.split(",") if c.strip()]
+
+
+def refused_content_coding(scope) -> str | None:
+    """The request's Content-Encoding when it names a coding other than identity (no route decodes
+    one: RFC 7694, a 415), else None."""
+    coding = _header_list(scope, b"content-encoding")
+    return coding if any(c != "identity" for c in _codings(coding)) else None
+
+
+def uncompressed(coding: str) -> str:
+    """The message of the 415 for a body in a content coding."""
+    return f"send the body uncompressed (got Content-Encoding: {coding[:40]})"
 
 
 def replaying(first: dict, receive):

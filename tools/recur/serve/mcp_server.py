@@ -24,7 +24,7 @@ from pydantic import Field, ValidationError
 
 from recur import config
 from recur.retrieval import patterns as pat
-from recur.serve.guard import ApiError, error_body, invalid_message, replaying
+from recur.serve.guard import ApiError, error_body, invalid_message, refused_content_coding, replaying, uncompressed
 from recur.serve.models import MAX_TOP, Count, SuggestIn
 from recur.util import utf8
 from recur.util.errors import RecurError
@@ -511,7 +511,8 @@ class JsonRpcErrors:
     """The SDK answers most bad requests to /mcp with a JSON-RPC error body, but a few (a wrong
     Content-Type, and on loopback a foreign Host or Origin) as bare text with no Content-Type.
     This gives those the same JSON-RPC shape, status and message unchanged, so a client (or an
-    operator reading logs) parses one shape from /mcp. A POST body with a lone surrogate escape
+    operator reading logs) parses one shape from /mcp. A POST body in a content coding (gzip), which
+    the SDK does not decode, is a 415 in that shape, as the API's routes refuse it. A POST body with a lone surrogate escape
     (``"\\udcff"``), which the SDK's parser refuses as a parse error, reaches the tools as U+FFFD, as
     over stdio (``run_stdio``) and in the API (BodyGuard has already read the body, bounded)."""
 
@@ -520,6 +521,9 @@ class JsonRpcErrors:
 
     async def __call__(self, scope, receive, send):
         if scope.get("method") == "POST":
+            coding = refused_content_coding(scope)
+            if coding is not None:  # the SDK would read the compressed bytes as JSON: a parse error
+                return await _send_json_rpc_error(send, 415, f"Unsupported Media Type: {uncompressed(coding)}".encode())
             receive = await _cleaned(receive)
         held: dict = {}
 
