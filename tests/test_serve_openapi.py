@@ -60,14 +60,16 @@ def test_every_answer_is_documented(served, method, path, url):
 
 
 @pytest.mark.parametrize("path", ["/api/suggest", "/api/slack/commands", "/api/slack/interactions"])
-def test_a_compressed_body_is_documented(served, path):
-    """The 415 for a Content-Encoding (on the Slack routes it was not refused) is a published answer
-    of the routes that take a body."""
+def test_a_compressed_body_and_a_transfer_coding_are_documented(served, path):
+    """The 415 for a Content-Encoding (the Slack routes: it was not refused) and the 501 for a transfer
+    coding other than chunked are published answers of the routes that take a body."""
     base, spec = served
     ctype = "application/json" if path == "/api/suggest" else "application/x-www-form-urlencoded"
     r = httpx.post(base + path, content=b"{}", headers={"Content-Type": ctype, "Content-Encoding": "gzip"})
     assert r.status_code == 415
     assert_documented(spec, "POST", path, r)
+    # httpx sends no transfer coding but chunked (tests/test_serve_limits.py sends one on a socket)
+    assert spec["paths"][path]["post"]["responses"]["501"]["content"]["application/json"]["schema"] == ERROR_SCHEMA
 
 
 def test_published_errors_are_the_one_error_shape(served):

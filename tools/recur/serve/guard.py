@@ -40,6 +40,7 @@ HTTP_CODES = {
     416: "range_not_satisfiable",
     422: "invalid_request",
     429: "too_many_requests",
+    501: "not_implemented",
     503: "not_ready",
 }
 
@@ -156,7 +157,8 @@ DRAIN_SECONDS = 10.0
 
 
 class BodyGuard:
-    """ASGI middleware: size-limit request bodies and require JSON on POSTs, before parsing.
+    """ASGI middleware: size-limit request bodies and require JSON on POSTs, before parsing; on any
+    method, a transfer coding other than chunked is a 501 (RFC 9112 section 6.1).
 
     ``limits`` maps a path to its own limit (Alertmanager groups can be larger than one query).
     The body is read here once (bounded in size and in time: ``body_timeout`` seconds for the
@@ -192,7 +194,9 @@ class BodyGuard:
         self.on_reject = on_reject
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        if scope["method"] not in ("POST", "PUT", "PATCH") and unknown_transfer_coding(scope) is None:
             return await self.app(scope, receive, send)
         path = route_path(scope)  # behind --root-path, scope["path"] starts with the prefix
         limit = self.limits.get(path, self.max_body)
@@ -223,6 +227,15 @@ class BodyGuard:
         this for bodies over 1 MB); others are drained so that they read the answer, not a reset."""
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
         waiting = headers.get("expect", "").strip().lower() == "100-continue"  # RFC 9110 section 10.1.1
+        transfer = unknown_transfer_coding(scope)
+        if transfer is not None:  # RFC 9112 section 6.1: a transfer coding the server does not understand, 501
+            raise _Reject(
+                501,
+                "not_implemented",
+                f"this server decodes no transfer coding but chunked (got Transfer-Encoding: {transfer[:60]}); "
+                "send the body uncompressed, with Content-Length or Transfer-Encoding: chunked",
+                drain=not waiting,
+            )
         length = headers.get("content-length")
         if length is not None:
             if not length.strip().isdigit():
@@ -314,6 +327,15 @@ def refused_content_coding(scope) -> str | None:
 def uncompressed(coding: str) -> str:
     """The message of the 415 for a body in a content coding."""
     return f"send the body uncompressed (got Content-Encoding: {coding[:40]})"
+
+
+def unknown_transfer_coding(scope) -> str | None:
+    """The request's Transfer-Encoding when it names a coding other than chunked (uvicorn's parser
+    takes off the chunked framing and nothing else: "gzip, chunked" reached the routes as gzip bytes);
+    "identity", a no-op in RFC 2616, passes. None when there is nothing else. A Transfer-Encoding
+    whose last coding is not chunked never gets here: the parser answers it with a 400."""
+    coding = _header_list(scope, b"transfer-encoding")
+    return coding if any(c not in ("chunked", "identity") for c in _codings(coding)) else None
 
 
 def replaying(first: dict, receive):
