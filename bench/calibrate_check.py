@@ -1,5 +1,6 @@
 """End to end: what `recur suggest --json` says (no_known_pattern, probability, confidence) on
-the fixture KB's dev sets and on the starter KB's own eval cases.
+the fixture KB's dev sets, the starter KB's own eval cases, and questions about no failure at
+all asked of the starter KB (bench/data/offtopic-*.txt).
 
     python bench/calibrate_check.py [--fixture ../shared/eval]
 
@@ -100,9 +101,25 @@ def main(argv=None):
         p2, y2, _ = summarise("fixture dev-nomatch", nom, lists[len(dev) :])
         print("  reliability, fixture dev + dev-nomatch (top-5 results):")
         buckets(np.r_[p1, p2], np.r_[y1, y2])
-        p3, y3, _ = summarise("starter kb/eval cases", own, run(ROOT / "kb", own, t2))
+        # questions about no failure at all (bench/data/offtopic-*.txt; only -fit is fitted on)
+        off = {
+            name: [
+                {"query": x.strip(), "expect": []}
+                for x in (ROOT / "bench" / "data" / f"{name}.txt").open()
+                if x.strip()
+            ]
+            for name in ("offtopic-fit", "offtopic-check", "offtopic-ask")
+        }
+        lists = run(ROOT / "kb", own + [c for cs in off.values() for c in cs], t2)
+        p3, y3, _ = summarise("starter kb/eval cases", own, lists[: len(own)])
         print("  reliability, starter kb/eval cases (in-sample for the fit):")
         buckets(p3, y3)
+        at = len(own)
+        for name, cases in off.items():
+            got = lists[at : at + len(cases)]
+            at += len(cases)
+            summarise(f"starter {name}", cases, got)
+            print(f"    highest top probability {max(r[0]['probability'] for r in got):.3f}")
 
 
 if __name__ == "__main__":
