@@ -162,24 +162,23 @@ export class Ranker {
     return sims;
   }
 
-  /* BM25 per row; out.terms: distinct query tokens per row (Searcher._one_word), out.words:
-     the query's distinct words (text.query_words). */
+  /* BM25 per row (scores), the distinct query tokens each row's text has (terms; Searcher._one_word)
+     and the query's distinct words (words; text.query_words). */
   lexical(text) {
     if (!this.bm25) return null;
-    const b = this.bm25, out = new Float32Array(b.rows.length), seen = new Set(), qwords = new Set();
-    out.terms = new Float64Array(b.rows.length);
+    const b = this.bm25, scores = new Float32Array(b.rows.length), terms = new Float64Array(b.rows.length);
+    const seen = new Set(), qwords = new Set();
     for (const w of words(text)) {
       if (this.stop.has(w) || /^\p{Nd}+$/u.test(w) || w.length <= 1) continue;
       qwords.add(w);
       const stem = Object.prototype.hasOwnProperty.call(this.stems, w) ? this.stems[w] : undefined;
       const t = stem === undefined ? undefined : b.vocab.get(stem);
       if (t === undefined) continue;
-      for (let j = b.indptr[t]; j < b.indptr[t + 1]; j++) out[b.indices[j]] += b.data[j];
-      if (!seen.has(t)) for (let j = b.indptr[t]; j < b.indptr[t + 1]; j++) out.terms[b.indices[j]] += 1;
+      for (let j = b.indptr[t]; j < b.indptr[t + 1]; j++) scores[b.indices[j]] += b.data[j];
+      if (!seen.has(t)) for (let j = b.indptr[t]; j < b.indptr[t + 1]; j++) terms[b.indices[j]] += 1;
       seen.add(t);
     }
-    out.words = qwords.size;
-    return out;
+    return { scores, terms, words: qwords.size };
   }
 
   /* Searcher._signals: pattern index -> [score, why entries] for signals found in the query. */
@@ -224,8 +223,9 @@ export class Ranker {
     for (let i = 0; i < k; i++) cand.add(this.views[order[i]][0]);
     const lex = this.lexical(text);
     if (lex) {
-      const lorder = Array.from(lex.keys()).sort((a, b) => lex[b] - lex[a]).slice(0, Math.max(top * 4, 50));
-      for (const row of lorder) if (lex[row] > 0 && this.bm25.rows[row] >= 0) cand.add(this.bm25.rows[row]);
+      const ls = lex.scores;
+      const lorder = Array.from(ls.keys()).sort((a, b) => ls[b] - ls[a]).slice(0, Math.max(top * 4, 50));
+      for (const row of lorder) if (ls[row] > 0 && this.bm25.rows[row] >= 0) cand.add(this.bm25.rows[row]);
     }
     const sig = this.signalMatches(text);
     for (const pidx of sig.keys()) cand.add(pidx);
@@ -241,7 +241,7 @@ export class Ranker {
     comp.oneWord = new Array(n).fill(false);  /* calibrate zbm25_1: one word shared with a query of several */
     if (lex) {  /* relative to the best candidate (Searcher._components) */
       comp.oneWord = cidx.map((c) => (this.lexOf[c] >= 0 ? lex.terms[this.lexOf[c]] : 0) <= 1 && lex.words >= 2);
-      const raw = cidx.map((c) => (this.lexOf[c] >= 0 ? lex[this.lexOf[c]] : 0));
+      const raw = cidx.map((c) => (this.lexOf[c] >= 0 ? lex.scores[this.lexOf[c]] : 0));
       let lexMax = 0;
       for (const x of raw) lexMax = Math.max(lexMax, x);
       if (!(lexMax > 0)) lexMax = 1;
