@@ -512,9 +512,10 @@ class JsonRpcErrors:
     Content-Type, and on loopback a foreign Host or Origin) as bare text with no Content-Type.
     This gives those the same JSON-RPC shape, status and message unchanged, so a client (or an
     operator reading logs) parses one shape from /mcp. A POST body in a content coding (gzip), which
-    the SDK does not decode, is a 415 in that shape, as the API's routes refuse it. A POST body with a lone surrogate escape
-    (``"\\udcff"``), which the SDK's parser refuses as a parse error, reaches the tools as U+FFFD, as
-    over stdio (``run_stdio``) and in the API (BodyGuard has already read the body, bounded)."""
+    the SDK does not decode, is a 415 in that shape, as the API's routes refuse it. A POST body with
+    a lone surrogate escape (``"\\udcff"``), which the SDK's parser refuses as a parse error, reaches
+    the tools as U+FFFD, as over stdio (``run_stdio``) and in the API (BodyGuard has already read the
+    body, bounded)."""
 
     def __init__(self, app):
         self.app = app
