@@ -26,7 +26,7 @@ import numpy as np
 
 from recur.retrieval import calibrate
 from recur.retrieval.index import LoadedIndex
-from recur.util.text import STOPWORDS, identifiers, normalise_signal, query_words, tokens, words
+from recur.util.text import STOPWORDS, bm25_words, identifiers, normalise_signal, stems, words
 
 WEIGHTS = {"doc": 1.0, "focus": 0.5, "title": 0.25, "best": 0.25, "bm25": 1.0}
 DENSE_WEIGHTS = {"doc": 1.0, "focus": 0.5, "title": 0.25, "best": 0.25}
@@ -241,7 +241,8 @@ class Searcher:
         not in the KB (leave-one-pattern-out measurements; BM25 IDF still counts them)."""
         allsims, ranked = self.view_similarities(q)  # every view's cosine; candidates index into it
         parts = [self.row_pidx[ranked]]
-        lex = None if dense_only else self._lexical(text)
+        terms = None if dense_only or self.index.bm25 is None else self._query_terms(text)
+        lex = None if terms is None else self._bm25(terms[0])
         if lex is not None:
             order = np.argsort(-lex)[: max(top * 4, 50)]
             parts.append(self.ids_pidx[order[lex[order] > 0]])
@@ -257,7 +258,7 @@ class Searcher:
         if not cidx.size:
             return None
         comp = self._components(cidx, allsims, fq, lex)
-        comp["one_word"] = self._one_word(text, cidx) if lex is not None else np.zeros(len(cidx), dtype=bool)
+        comp["one_word"] = np.zeros(len(cidx), dtype=bool) if terms is None else self._one_word(*terms, cidx)
         weights = DENSE_WEIGHTS if dense_only else WEIGHTS
         fused = sum(w * _z(comp[name]) for name, w in weights.items()).astype(np.float64)
         if sig:  # every signal's pattern is a candidate (added above)
@@ -288,21 +289,29 @@ class Searcher:
         return comp
 
     def _lexical(self, text: str):
-        if self.index.bm25 is None:
-            return None
-        qt = [t for t in tokens(text) if t in self.index.bm25.vocab_dict]
+        """BM25 of every row for ``text`` (None without a BM25 index)."""
+        return None if self.index.bm25 is None else self._bm25(self._query_terms(text)[0])
+
+    def _query_terms(self, text: str) -> tuple[list[str], int]:
+        """The query's BM25 tokens the index knows (repeats kept: BM25 counts them), and how many
+        distinct words BM25 reads in it (known or not): read once for BM25 and for ``_one_word``."""
+        ws = bm25_words(text)
+        vocab = self.index.bm25.vocab_dict
+        return [t for t in stems(ws) if t in vocab], len(set(ws))
+
+    def _bm25(self, qt: list[str]) -> np.ndarray:
         if not qt:
             return np.zeros(len(self.ids), dtype=np.float32)
         return np.asarray(self.index.bm25.get_scores(qt), dtype=np.float32)
 
-    def _one_word(self, text: str, cidx) -> np.ndarray:
+    def _one_word(self, qt: list[str], n_words: int, cidx) -> np.ndarray:
         """Per candidate: it shares at most one distinct token with a query of two or more words
         (calibrate's ``zbm25_1``: one shared word is not lexical agreement; a one-word query's word
         is all it says). Counted from the index's token -> rows postings; not ranked on."""
-        if len(query_words(text)) < 2:
+        if n_words < 2:
             return np.zeros(len(cidx), dtype=bool)
         sc, vocab = self.index.bm25.scores, self.index.bm25.vocab_dict
-        ts = sorted({vocab[t] for t in tokens(text) if t in vocab})
+        ts = sorted({vocab[t] for t in qt})
         rows = [sc["indices"][sc["indptr"][t] : sc["indptr"][t + 1]] for t in ts]
         flat = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
         shared = np.bincount(flat, minlength=len(self.ids))

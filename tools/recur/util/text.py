@@ -62,14 +62,18 @@ def _split(raw: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def query_words(text: str) -> set[str]:
-    """The distinct words BM25 reads (before stemming): no stopwords, bare numbers or single letters."""
-    return {w for w in words(text) if w not in STOPWORDS and not w.isdigit() and len(w) > 1}
+def bm25_words(text: str) -> list[str]:
+    """The words BM25 reads, in order and before stemming: no stopwords, bare numbers or single letters."""
+    return [w for w in words(text) if w not in STOPWORDS and not w.isdigit() and len(w) > 1]
+
+
+def stems(ws) -> list[str]:
+    return [_stem(w) for w in ws]
 
 
 def tokens(text: str) -> list[str]:
     """BM25 tokens: stemmed words without stopwords or bare numbers."""
-    return [_stem(w) for w in words(text) if w not in STOPWORDS and not w.isdigit() and len(w) > 1]
+    return stems(bm25_words(text))
 
 
 def plain(text: str) -> str:

@@ -163,7 +163,7 @@ export class Ranker {
   }
 
   /* BM25 per row (scores), the distinct query tokens each row's text has (terms; Searcher._one_word)
-     and the query's distinct words (words; text.query_words). */
+     and the query's distinct words (words; Searcher._query_terms). */
   lexical(text) {
     if (!this.bm25) return null;
     const b = this.bm25, scores = new Float32Array(b.rows.length), terms = new Float64Array(b.rows.length);
@@ -174,9 +174,12 @@ export class Ranker {
       const stem = Object.prototype.hasOwnProperty.call(this.stems, w) ? this.stems[w] : undefined;
       const t = stem === undefined ? undefined : b.vocab.get(stem);
       if (t === undefined) continue;
-      for (let j = b.indptr[t]; j < b.indptr[t + 1]; j++) scores[b.indices[j]] += b.data[j];
-      if (!seen.has(t)) for (let j = b.indptr[t]; j < b.indptr[t + 1]; j++) terms[b.indices[j]] += 1;
+      const first = !seen.has(t);  /* a repeated word adds to BM25 again, not to the distinct count */
       seen.add(t);
+      for (let j = b.indptr[t]; j < b.indptr[t + 1]; j++) {
+        scores[b.indices[j]] += b.data[j];
+        if (first) terms[b.indices[j]] += 1;
+      }
     }
     return { scores, terms, words: qwords.size };
   }
