@@ -196,13 +196,14 @@ class BodyGuard:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        if scope["method"] not in ("POST", "PUT", "PATCH") and unknown_transfer_coding(scope) is None:
+        transfer = unknown_transfer_coding(scope)
+        if scope["method"] not in ("POST", "PUT", "PATCH") and transfer is None:
             return await self.app(scope, receive, send)
         path = route_path(scope)  # behind --root-path, scope["path"] starts with the prefix
         limit = self.limits.get(path, self.max_body)
         held = [0]  # the bytes of this body counted in self.held, until the app is done with them
         try:
-            self._check_headers(scope, path, limit)
+            self._check_headers(scope, path, limit, transfer)
             body = await self._read(receive, limit, held)
             if scope["method"] == "POST" and path in self.json_paths:
                 _check_encoding(body)
@@ -220,14 +221,14 @@ class BodyGuard:
         finally:
             self.held -= held[0]
 
-    def _check_headers(self, scope, path: str, limit: int) -> None:
+    def _check_headers(self, scope, path: str, limit: int, transfer: str | None) -> None:
         """The checks the headers allow, before any body is read. When the client sent ``Expect:
         100-continue`` it sends the body only once told to (uvicorn says so at the first read), so a
         refusal here drains nothing and the client never uploads what would be thrown away (curl does
-        this for bodies over 1 MB); others are drained so that they read the answer, not a reset."""
+        this for bodies over 1 MB); others are drained so that they read the answer, not a reset.
+        ``transfer``: ``unknown_transfer_coding(scope)``, read by the caller for every request."""
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
         waiting = headers.get("expect", "").strip().lower() == "100-continue"  # RFC 9110 section 10.1.1
-        transfer = unknown_transfer_coding(scope)
         if transfer is not None:  # RFC 9112 section 6.1: a transfer coding the server does not understand, 501
             raise _Reject(
                 501,
