@@ -1,6 +1,6 @@
 """End to end: what `recur suggest --json` says (no_known_pattern, probability, confidence) on
-the fixture KB's dev sets, the starter KB's own eval cases, and questions about no failure at
-all asked of the starter KB (bench/data/offtopic-*.txt).
+the fixture KB's dev sets and one-word questions (each pattern's first tag), the starter KB's own
+eval cases, and questions about no failure at all asked of the starter KB (bench/data/offtopic-*.txt).
 
     python bench/calibrate_check.py [--fixture ../shared/eval]
 
@@ -20,6 +20,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
+
+from calibrate_data import short_questions  # noqa: E402  (bench/, the script's own folder)
 
 from recur.kb.loader import load_kb  # noqa: E402
 from recur.retrieval import embed  # noqa: E402
@@ -95,10 +97,12 @@ def main(argv=None):
     dev = [json.loads(x) for x in (fx / "dev.jsonl").read_text().splitlines() if x.strip()]
     nom = [json.loads(x) for x in (fx / "dev-nomatch.jsonl").read_text().splitlines() if x.strip()]
     own = [{"query": c.query, "expect": list(c.expect)} for c in load_kb(ROOT / "kb").cases]
+    tags = [{"query": q, "expect": e} for _, q, e, _ in short_questions(load_kb(fx / "kb"), "fx-tag") if e]
     with tempfile.TemporaryDirectory() as t1, tempfile.TemporaryDirectory() as t2:
-        lists = run(fx / "kb", dev + nom, t1)
+        lists = run(fx / "kb", dev + nom + tags, t1)
         p1, y1, _ = summarise("fixture dev", dev, lists[: len(dev)])
-        p2, y2, _ = summarise("fixture dev-nomatch", nom, lists[len(dev) :])
+        p2, y2, _ = summarise("fixture dev-nomatch", nom, lists[len(dev) : len(dev) + len(nom)])
+        summarise("fixture one-word (first tags)", tags, lists[len(dev) + len(nom) :])
         print("  reliability, fixture dev + dev-nomatch (top-5 results):")
         buckets(np.r_[p1, p2], np.r_[y1, y2])
         # questions about no failure at all (bench/data/offtopic-*.txt; only -fit is fitted on)
@@ -108,7 +112,7 @@ def main(argv=None):
                 for x in (ROOT / "bench" / "data" / f"{name}.txt").open()
                 if x.strip()
             ]
-            for name in ("offtopic-fit", "offtopic-check", "offtopic-ask")
+            for name in ("offtopic-fit", "offtopic-check", "offtopic-ask", "offtopic-words-fit", "offtopic-words-check")
         }
         lists = run(ROOT / "kb", own + [c for cs in off.values() for c in cs], t2)
         p3, y3, _ = summarise("starter kb/eval cases", own, lists[: len(own)])

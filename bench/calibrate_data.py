@@ -39,6 +39,8 @@ from collections import Counter
 from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
+# fitted on the reference arithmetic: where the CPU has bf16, `auto` would fit on bf16 vectors
+os.environ.setdefault("RECUR_PRECISION", "fp32")
 import numpy as np  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -133,6 +135,18 @@ def open_kb(kb_dir, idx):
     return Engine(kb_dir, idx, embed.DEFAULT).searcher
 
 
+def short_questions(kb, name: str) -> list:
+    """A search-box question: each pattern's first tag (its author's main word for it), hyphens as
+    spaces, answerable by every pattern with that tag; and the same with those patterns taken out."""
+    by_tag: dict = {}
+    for p in kb.patterns.values():
+        for t in p.tags:
+            by_tag.setdefault(t, []).append(p.id)
+    firsts = sorted({p.tags[0] for p in kb.patterns.values() if p.tags})
+    qs = [(name, t.replace("-", " "), by_tag[t], []) for t in firsts]
+    return qs + [(f"{name}-lopo", t.replace("-", " "), [], by_tag[t]) for t in firsts]
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default="bench/out/calib")
@@ -157,10 +171,11 @@ def main(argv=None):
         if p.symptoms:
             qs.append(("sym-lopo", "; ".join(p.symptoms), [], [p.id]))
     # questions about no failure at all (written for this; offtopic-ask after the one-shared-word failure)
-    for name in ("offtopic-fit", "offtopic-check", "offtopic-ask"):
+    for name in ("offtopic-fit", "offtopic-check", "offtopic-ask", "offtopic-words-fit", "offtopic-words-check"):
         for line in (ROOT / "bench" / "data" / f"{name}.txt").read_text().splitlines():
             if line.strip():
                 qs.append((name, line.strip(), [], []))
+    qs += short_questions(kb, "tag")
     toks, df = giveaways(kb)
     for c in kb.cases:
         hard = harden(c.query, c.expect, toks, df)
@@ -170,10 +185,10 @@ def main(argv=None):
     # pattern is in the KB (inc-pos), the kind of text a postmortem summary is
     import shutil
 
-    noinc = out / "kb-noinc"
-    if not noinc.exists():
-        shutil.copytree(ROOT / "kb", noinc, ignore=shutil.ignore_patterns("incidents"))
-        (noinc / "incidents").mkdir()
+    noinc = out / "kb-noinc"  # copied afresh: a copy kept from an earlier run misses the KB's later edits
+    shutil.rmtree(noinc, ignore_errors=True)
+    shutil.copytree(ROOT / "kb", noinc, ignore=shutil.ignore_patterns("incidents"))
+    (noinc / "incidents").mkdir()
     s3 = open_kb(noinc, out / "idx-noinc")
     cache3 = VecCache(out / "vec-starter.npz", s3)
     qs = [("inc-pos", f"{inc.title}. {plain(inc.summary)}", list(inc.patterns), []) for inc in kb.incidents.values()]
@@ -197,6 +212,7 @@ def main(argv=None):
     for p in fkb.patterns.values():  # the KB's own no-match questions (no dev text): see calibrate.null_threshold
         if p.symptoms:
             qs.append(("fx-sym-lopo", "; ".join(p.symptoms), [], [p.id]))
+    qs += short_questions(fkb, "fx-tag")
     for line in (fx / "dev-nomatch.jsonl").read_text().splitlines():
         c = json.loads(line)
         qs.append(("nomatch", c["query"], [], []))

@@ -25,7 +25,8 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 from recur.retrieval import calibrate as cal  # noqa: E402
 
-TRAIN_SETS = "case,case-lopo,inc-pos,inc-pos-lopo,inc-lopo,sym-lopo,offtopic-fit"
+TRAIN_SETS = "case,case-lopo,inc-pos,inc-pos-lopo,inc-lopo,sym-lopo,offtopic-fit,tag,tag-lopo,offtopic-words-fit"
+CHECK_SETS = ("offtopic-check", "offtopic-ask", "offtopic-words-check")  # starter KB, never fitted
 K = 5
 
 
@@ -126,10 +127,10 @@ def main(argv=None):
         f"starter CV: no_known_pattern on leave-one-pattern-out {np.mean(cv_p[first][lopo] < cal.NO_MATCH_BELOW):.2f}, "
         f"on answerable {np.mean(cv_p[first][qpos] < cal.NO_MATCH_BELOW):.2f}"
     )
-    for s in sets + [x for x in ("offtopic-check", "offtopic-ask") if x not in sets]:
+    for s in sets + [x for x in CHECK_SETS if x not in sets]:
         report(f"starter {s}", [r for r in recs if r["set"] == s], full)
     print("--- fixture KB (never fitted on) ---")
-    for s in ("dev", "nomatch", "dev-lopo"):
+    for s in ("dev", "nomatch", "dev-lopo", "fx-tag", "fx-tag-lopo"):
         report(f"fixture {s}", [r for r in recs if r["set"] == s], full)
     p, yy, qq = report("fixture dev+nomatch", [r for r in recs if r["set"] in ("dev", "nomatch")], full)
     print("fixture dev+nomatch reliability (top-5 rows):", *buckets(p, yy), sep="\n  ")

@@ -74,6 +74,7 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
     (tmp_path / "rank.mjs").write_text(RANK_JS)
     texts = QUERIES + ["writes fail ENOSPC", "nothing in this knowledge base talks about llamas or the moon"]
     texts += ["where can I get a coffee in the office"]  # one pattern with any BM25: z-BM25 clipped to the fit
+    texts += ["deadlock", "parking", "disk full"]  # one-word queries: calibrate's best_1 and zbm25_1
     # past MAX_QUERY_CHARS with emoji (two UTF-16 units each, one character in Python), a lone surrogate
     texts += ["\U0001f631 " * 4000 + "disk full ENOSPC no space left on device " * 300, "disk full \ud83d ENOSPC"]
     # Arabic-Indic digits are digits to Python's \d (masked in signals, no word alone): they were not in the browser

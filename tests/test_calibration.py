@@ -87,20 +87,33 @@ def test_one_shared_everyday_word_is_not_a_likely_answer(real_engine):
     assert top["probability"] < 0.6 and top["confidence"] != "high"
 
 
-def _one_word(engine, text: str) -> dict:
+def _one_word(engine, text: str) -> tuple[dict, bool]:
     s = engine.searcher
     q, fq = s.encode_queries([text])[0]
     cidx, comp, *_ = s.score_candidates(text, q, fq)
-    return {s.pids[c]: bool(o) for c, o in zip(cidx, comp["one_word"])}
+    return {s.pids[c]: bool(o) for c, o in zip(cidx, comp["one_word"])}, bool(comp["solo"].all())
 
 
-def test_a_lone_shared_word_is_marked_only_in_a_query_of_several(real_engine):
-    assert _one_word(real_engine, "where can I get a coffee in the office")["firewall-rule-blocks-traffic"]
-    assert not _one_word(real_engine, "database deadlock detected, transaction rolled back")["database-deadlock"]
-    # a one-word query (an alert name, an error code): its one word is all it says
-    assert not any(_one_word(real_engine, "deadlock").values())
+def test_a_lone_shared_word_and_a_one_word_query_are_marked(real_engine):
+    lone, solo = _one_word(real_engine, "where can I get a coffee in the office")
+    assert lone["firewall-rule-blocks-traffic"] and not solo
+    lone, solo = _one_word(real_engine, "database deadlock detected, transaction rolled back")
+    assert not lone["database-deadlock"] and not solo
+    lone, solo = _one_word(real_engine, "deadlock")  # every pattern shares at most the query's one word
+    assert all(lone.values()) and solo
     top = real_engine.answer("deadlock", top=3).results[0]
     assert (top["id"], top["confidence"]) == ("database-deadlock", "high")
+
+
+def test_a_one_word_question_is_weighed_by_its_meaning(real_engine):
+    """A search box gets one word. An everyday word in one pattern's text made that pattern the only
+    one with any BM25 ("parking" 0.49, "presentation" 0.51 before ``best_1``); a failure's own
+    word was held back by the same z-BM25 that carried them ("dns" 0.62, medium)."""
+    for word in ("parking", "presentation", "contract", "flight"):
+        assert real_engine.answer(word, top=3).no_known_pattern, word
+    for word, pid in (("dns", "dns-resolution-failure"), ("replication", "db-replication-lag")):
+        top = real_engine.answer(word, top=3).results[0]
+        assert (top["id"], top["confidence"]) == (pid, "high"), word
 
 
 def test_every_surface_carries_the_verdict(real_engine, tmp_path, monkeypatch):
@@ -162,3 +175,4 @@ def test_the_browser_ranker_reads_confidence_from_the_probability_shown(tmp_path
     run = subprocess.run(["node", "edge.mjs"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout) == [e[2] for e in EDGES]
+

@@ -258,7 +258,9 @@ class Searcher:
         if not cidx.size:
             return None
         comp = self._components(cidx, allsims, fq, lex)
-        comp["one_word"] = np.zeros(len(cidx), dtype=bool) if terms is None else self._one_word(*terms, cidx)
+        comp["one_word"] = np.zeros(len(cidx), dtype=bool) if terms is None else self._one_word(terms[0], cidx)
+        # a question of one word (a search box: "dns", "marketing"): calibrate weighs it on its own
+        comp["solo"] = np.full(len(cidx), terms is not None and terms[1] < 2)
         weights = DENSE_WEIGHTS if dense_only else WEIGHTS
         fused = sum(w * _z(comp[name]) for name, w in weights.items()).astype(np.float64)
         if sig:  # every signal's pattern is a candidate (added above)
@@ -294,7 +296,7 @@ class Searcher:
 
     def _query_terms(self, text: str) -> tuple[list[str], int]:
         """The query's BM25 tokens the index knows (repeats kept: BM25 counts them), and how many
-        distinct words BM25 reads in it (known or not): read once for BM25 and for ``_one_word``."""
+        distinct words BM25 reads in it (known or not): read once for BM25, ``_one_word`` and ``solo``."""
         ws = bm25_words(text)
         vocab = self.index.bm25.vocab_dict
         return [t for t in stems(ws) if t in vocab], len(set(ws))
@@ -304,12 +306,11 @@ class Searcher:
             return np.zeros(len(self.ids), dtype=np.float32)
         return np.asarray(self.index.bm25.get_scores(qt), dtype=np.float32)
 
-    def _one_word(self, qt: list[str], n_words: int, cidx) -> np.ndarray:
-        """Per candidate: it shares at most one distinct token with a query of two or more words
-        (calibrate's ``zbm25_1``: one shared word is not lexical agreement; a one-word query's word
-        is all it says). Counted from the index's token -> rows postings; not ranked on."""
-        if n_words < 2:
-            return np.zeros(len(cidx), dtype=bool)
+    def _one_word(self, qt: list[str], cidx) -> np.ndarray:
+        """Per candidate: it shares at most one distinct token with the query (calibrate's
+        ``zbm25_1``: one shared word is weak lexical agreement; with ``solo`` the fit also learns
+        what the word of a one-word query is worth). Counted from the index's token -> rows
+        postings; not ranked on."""
         sc, vocab = self.index.bm25.scores, self.index.bm25.vocab_dict
         ts = sorted({vocab[t] for t in qt})
         rows = [sc["indices"][sc["indptr"][t] : sc["indptr"][t + 1]] for t in ts]
