@@ -176,3 +176,11 @@ def test_the_browser_ranker_reads_confidence_from_the_probability_shown(tmp_path
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout) == [e[2] for e in EDGES]
 
+
+def test_a_probability_is_said_in_whole_percents_halves_up_never_0_or_100():
+    """The terminal and the site's badge (Math.round) say the same: Python's format rounds a half
+    to even, and a probability of 0.005 was "0% likely right" in the terminal, "1%" on the site."""
+    from recur.cli.render import confidence_text
+
+    said = {p: confidence_text({"confidence": "low", "probability": p}) for p in (0.004, 0.005, 0.025, 0.994, 0.995)}
+    assert [t.split("(")[1].split(" likely")[0] for t in said.values()] == ["<1%", "1%", "3%", "99%", ">99%"]

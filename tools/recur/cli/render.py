@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import click
 
 SEV_COLOUR = {"sev1": "red", "sev2": "yellow", "sev3": "cyan", "sev4": "white"}
@@ -96,7 +98,8 @@ def _percent(p: float) -> str:
         return ">99%"
     if p < 0.005:
         return "<1%"
-    return f"{p:.0%}"
+    # halves round up, as the site's badge (Math.round) does: format's half-to-even made 0.005 "0%"
+    return f"{math.floor(p * 100 + 0.5)}%"
 
 
 def _flat(text: str) -> str:
