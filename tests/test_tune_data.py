@@ -295,6 +295,23 @@ def test_incident_gate_decisions():
     assert "90% paired-bootstrap interval" in gate_line(up.to_json())
 
 
+def test_a_gain_carried_by_bm25_while_the_model_collapsed_is_refused():
+    """The hybrid ranking gained, but the vectors alone lost nearly everything (what a learning rate
+    1,000 times too high did, and the hybrid-only gate activated): refused, and the line says why."""
+    from recur.tuning.gate import decide, gate_line
+
+    hybrid = ([2, 3, None, 1, 2] * 6, [1, 1, 4, 1, 1] * 6)
+    collapsed = decide(*hybrid, dense=([1, 1, 2, 1, 3] * 6, [None, 7, None, 9, None] * 6))
+    assert collapsed.verdict == "worse" and collapsed.mean_delta > 0 and collapsed.dense_interval[1] < -0.02
+    assert "dense-only" in collapsed.reason and "dense-only" in gate_line(collapsed.to_json())
+    helped = decide(*hybrid, dense=([2, 3, None, 1, 2] * 6, [1, 2, 5, 1, 1] * 6))
+    assert helped.verdict == "better" and helped.dense_mean_delta > 0
+    noise = decide(*hybrid, dense=([1, None, 1, 5, 2, 1, None, 3, 1, 1] * 3, [None, 1, 1, 5, 1, 1, 1, 3, None, 1] * 3))
+    assert noise.verdict == "better"  # a dense change within the noise does not decide
+    before_dense = {k: v for k, v in decide(*hybrid).to_json().items() if not k.startswith("dense")}
+    assert "dense-only" not in gate_line(before_dense)  # a manifest written before the dense figures
+
+
 def test_auto_epochs_gives_small_kbs_enough_steps_and_large_ones_one_pass():
     from recur.tuning.train import MAX_AUTO_EPOCHS, MIN_STEPS, auto_epochs
 

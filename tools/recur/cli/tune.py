@@ -183,12 +183,18 @@ def _show_report(out_dir, as_json: bool) -> None:
 
 def _refusal_reason(m: dict, min_gain: float) -> str:
     """Why the candidate was not activated, in the words of the gate that measured it."""
-    gate = m.get("gate")
+    gate, dense = m.get("gate"), m.get("dense_check") or {}
+    if not gate and dense.get("clearly_worse"):
+        low, high = dense["interval"]
+        return (
+            f"the tuned model's own ranking (dense-only) measured clearly worse than {m['compared_with']} "
+            f"(mean Δ reciprocal rank {dense['mean_delta']:+.3f}, {low:+.3f} … {high:+.3f})"
+        )
     if not gate:
         return (
             f"the tuned model does not beat {m['compared_with']} (MRR gain ≥ {min_gain}, "
             "recall@3 down at most one case)"
         )
     if gate["verdict"] == "worse":
-        return f"on your incidents the tuned model measured {gate['verdict']} than {m['compared_with']}"
+        return f"on your incidents the tuned model measured worse than {m['compared_with']} ({gate['reason']})"
     return f"on your incidents the tuned model is not better than {m['compared_with']} (inconclusive: {gate['reason']})"

@@ -6,7 +6,11 @@ both ranked by the full hybrid search over the same fold index construction. The
 
 - better (activate): mean delta > 0 and >= --min-gain, and recall@3 loses at most one incident in
   30 (at least one);
-- worse (refuse): mean delta < 0, or no mean gain with an interval that reaches below -0.02;
+- worse (refuse): mean delta < 0, or no mean gain with an interval that reaches below -0.02, or
+  the model's own ranking (dense-only, same incidents) clearly worse: its whole interval below
+  -0.02. BM25 carries the hybrid ranking, so a model whose vectors collapsed (a learning rate 1,000
+  times too high: dense-only MRR 0.62 -> 0.29) can still tie or gain there on a few incidents;
+  its probabilities, look-alikes and every question BM25 cannot read rest on those vectors;
 - inconclusive (not activated): no change, a gain below --min-gain, or too many recall@3 losses.
 
 A mean over a few dozen incidents is noisy (its standard error is about 0.3/sqrt(n)), so every
@@ -39,6 +43,8 @@ class Gate:
     recall3_lost: int  # incidents in the top 3 before and not after, net
     recall3_allowed: int
     reason: str
+    dense_mean_delta: float | None = None  # the same, ranked by the vectors alone (None: not measured)
+    dense_interval: list | None = None
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -58,8 +64,32 @@ def bootstrap_interval(delta: np.ndarray, level: float = LEVEL, resamples: int =
     return [round(float(v), 4) for v in np.percentile(means, [tail, 100 - tail])]
 
 
-def decide(before_ranks: list, after_ranks: list, min_gain: float = 0.0) -> Gate:
-    """The verdict on paired ranks (1-10 or None), one per held-out incident, same order."""
+def dense_loss(before_ranks: list, after_ranks: list) -> tuple[float, list, bool]:
+    """(mean delta, interval, clearly worse) of the dense-only ranks: clearly worse when the whole
+    interval lies below LOWER_LIMIT, a loss larger than noise whatever the hybrid ranking says."""
+    delta = _rr(after_ranks) - _rr(before_ranks)
+    mean = round(float(delta.mean()), 4) if len(delta) else 0.0
+    low, high = bootstrap_interval(delta)
+    return mean, [low, high], bool(len(delta)) and high < LOWER_LIMIT
+
+
+def decide(before_ranks: list, after_ranks: list, min_gain: float = 0.0, dense: tuple | None = None) -> Gate:
+    """The verdict on paired ranks (1-10 or None), one per held-out incident, same order; ``dense``:
+    (before, after) dense-only ranks of the same incidents, a model's own ranking."""
+    g = _decide_hybrid(before_ranks, after_ranks, min_gain)
+    if dense is not None:
+        g.dense_mean_delta, g.dense_interval, worse = dense_loss(*dense)
+        if worse and g.verdict != "worse":
+            g.verdict = "worse"
+            g.reason = (
+                f"the model's own ranking (dense-only) measured clearly worse, mean Δ reciprocal rank "
+                f"{g.dense_mean_delta:+.3f} ({g.dense_interval[0]:+.3f} … {g.dense_interval[1]:+.3f}): "
+                "BM25 carried the hybrid ranking"
+            )
+    return g
+
+
+def _decide_hybrid(before_ranks: list, after_ranks: list, min_gain: float) -> Gate:
     delta = _rr(after_ranks) - _rr(before_ranks)
     n = len(delta)
     mean = round(float(delta.mean()), 4) if n else 0.0
@@ -92,8 +122,12 @@ def gate_line(g: dict) -> str:
     low, high = g["interval"]
     lost = g["recall3_lost"]  # net: negative when the candidate put more incidents in the top 3
     moved = f"lost {lost}" if lost >= 0 else f"gained {-lost}"
+    dense = ""
+    if g.get("dense_mean_delta") is not None:  # older manifests have no dense figures
+        dlow, dhigh = g["dense_interval"]
+        dense = f"; dense-only {g['dense_mean_delta']:+.3f} ({dlow:+.3f} … {dhigh:+.3f})"
     return (
         f"decision on {g['n']} held-out incidents: mean Δ reciprocal rank {g['mean_delta']:+.3f} "
-        f"({int(LEVEL * 100)}% paired-bootstrap interval {low:+.3f} … {high:+.3f}); recall@3 {moved} "
+        f"({int(LEVEL * 100)}% paired-bootstrap interval {low:+.3f} … {high:+.3f}){dense}; recall@3 {moved} "
         f"(at most {g['recall3_allowed']} lost) → {g['verdict']}: {g['reason']}"
     )

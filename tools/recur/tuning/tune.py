@@ -289,18 +289,22 @@ def fair_comparison(run: Run, current) -> tuple:
 
 
 def _decide(run: Run, before: Measure, after: Measure) -> tuple:
-    """(accepted, gate dict or None)."""
-    if not run.on_incidents:
-        return not_worse(before.hybrid, after.hybrid, run.min_gain), None
-    from recur.tuning.gate import decide
+    """(accepted, gate dict or None, dense check): on either kind of case, never a model whose own
+    ranking (dense-only) clearly lost, whatever BM25 made of the hybrid one (tuning.gate)."""
+    from recur.tuning.gate import decide, dense_loss
 
-    g = decide([r["hybrid"] for r in before.ranks], [r["hybrid"] for r in after.ranks], run.min_gain)
-    return g.verdict == "better", g.to_json()
+    dense = ([r["dense"] for r in before.ranks], [r["dense"] for r in after.ranks])
+    mean, interval, worse = dense_loss(*dense)
+    check = {"mean_delta": mean, "interval": interval, "clearly_worse": worse}
+    if not run.on_incidents:
+        return not_worse(before.hybrid, after.hybrid, run.min_gain) and not worse, None, check
+    g = decide([r["hybrid"] for r in before.ranks], [r["hybrid"] for r in after.ranks], run.min_gain, dense)
+    return g.verdict == "better", g.to_json(), check
 
 
 def _manifest(run: Run, before: Measure, after: Measure, stats, t_start: float) -> dict:
     data, cfg = run.data, run.cfg
-    accepted, gate = _decide(run, before, after)
+    accepted, gate, dense_check = _decide(run, before, after)
     return {
         "model_id": run.model_id,
         "base_model": run.base.model_id,
@@ -334,6 +338,7 @@ def _manifest(run: Run, before: Measure, after: Measure, stats, t_start: float) 
         "compared_note": run.compared_note,
         "trained_incidents": data.trained_incidents,  # before the final pass; it adds the held-out ones
         "gate": gate,
+        "dense_check": dense_check,  # dense-only Δ reciprocal rank on the same cases (tuning.gate.dense_loss)
         "final_pass_pairs": 0,
         "train_s": round(stats.seconds, 1),
         "train_cpu_s": round(stats.cpu_seconds, 1),
