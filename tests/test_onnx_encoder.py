@@ -38,6 +38,8 @@ def fresh(monkeypatch, tmp_path):
     monkeypatch.setenv("RECUR_PRECISION", "fp32")
     monkeypatch.delenv("RECUR_ENCODER", raising=False)
     monkeypatch.setattr(embed, "_CACHE", {})
+    # and no PyTorch encoder an earlier test loaded: where the CPU has bf16 it ran in bf16 (auto)
+    monkeypatch.setattr(embed, "_TORCH", {})
     return tmp_path / "cache"
 
 
