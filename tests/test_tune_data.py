@@ -349,3 +349,14 @@ def test_the_incident_floor_counts_live_patterns_only(tmp_path):
     assert held == [] and len(train) == 37
     assert note.startswith("37 linked incident(s) covering 9 pattern(s); at least 30 covering 10 patterns")
     assert training_data(kb).linked_patterns == 9
+
+
+def test_a_refusal_by_the_dense_check_says_so_on_eval_cases_too():
+    from recur.cli.tune import _refusal_reason
+
+    m = {"compared_with": "base", "gate": None}
+    m["dense_check"] = {"mean_delta": -0.31, "interval": [-0.42, -0.2], "clearly_worse": True}
+    assert "own ranking (dense-only) measured clearly worse than base" in _refusal_reason(m, 0.0)
+    m["dense_check"]["clearly_worse"] = False  # refused by MRR / recall@3, as before
+    assert _refusal_reason(m, 0.0).startswith("the tuned model does not beat base")
+    assert _refusal_reason({"compared_with": "base"}, 0.0).startswith("the tuned model does not beat")  # older manifest

@@ -60,6 +60,11 @@ def test_report_shows_the_incident_measurement(tuned):
     res = CliRunner().invoke(cli, ["tune", "--out", str(folder), "--report", "--json"])
     report = json.loads(res.output)
     assert report["gate"] == m["gate"] and len(report["cases"]) == 11
+    assert report["dense_check"] == m["dense_check"] and set(m["dense_check"]) == {
+        "mean_delta",
+        "interval",
+        "clearly_worse",
+    }
     assert all(c["source"].startswith("incident ") for c in report["cases"])
 
 

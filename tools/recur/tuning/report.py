@@ -4,7 +4,8 @@
 ``model_id, base_model, compared_with, kb, date, accepted, eval_source, before {hybrid, dense},
 after {hybrid, dense}, cases [...], neighbours [...], summary {up, down, same}``, and (issue 13)
 ``gate`` (the decision on held-out incidents, tuning.gate; null when measured on eval cases or
-symptoms), ``incident_note`` (why not on incidents), ``compared_note`` (why compared with the
+symptoms), ``dense_check`` (the dense-only Δ reciprocal rank on the same cases that can refuse
+a candidate: tuning.gate.dense_loss), ``incident_note`` (why not on incidents), ``compared_note`` (why compared with the
 base model, not the active one: tune.fair_comparison), ``linked_incidents``. Each case:
 ``query, expect, source, line, before, after, dense_before, dense_after`` (ranks 1-10 or
 null when outside the top 10), ``moved`` (+ = closer to the top), ``top_before``,
@@ -108,6 +109,7 @@ def build_report(manifest: dict, data, before, after, kb) -> dict:
         },
         "kb_relative": manifest.get("kb_relative"),
         "gate": manifest.get("gate"),
+        "dense_check": manifest.get("dense_check"),  # null in a manifest from before it
         "incident_note": manifest.get("incident_note", ""),
         "compared_note": manifest.get("compared_note", ""),
         "linked_incidents": manifest.get("linked_incidents", 0),
