@@ -18,10 +18,12 @@ fused score, signal score and whether it is an expected pattern. Query sets:
                                                        at most HARD_DF patterns use), pattern present
                                           case-hard-lopo the same, the pattern taken out
   starter KB without incidents:           inc-hard, inc-hard-lopo: the incidents, hardened likewise
-  starter KB:                             offtopic-fit, offtopic-check, offtopic-ask: bench/data/offtopic-*.txt,
-                                          questions about no failure at all (no-match)
-  fixture KB (measurement only):          dev, nomatch, dev-lopo, and fx-sym-lopo (its own
-                                          patterns' symptoms, each pattern taken out)
+  starter KB:                             offtopic-fit, offtopic-check, offtopic-ask, offtopic-words-fit,
+                                          offtopic-words-check: bench/data/offtopic-*.txt, questions
+                                          about no failure at all (no-match; -words: one word or two)
+                                          tag, tag-lopo: one-word questions (short_questions)
+  fixture KB (measurement only):          dev, nomatch, dev-lopo, fx-sym-lopo (its own
+                                          patterns' symptoms, each pattern taken out), fx-tag, fx-tag-lopo
 
 Query vectors are cached (npz keyed by text) so experiments do not re-encode.
 """
@@ -39,8 +41,6 @@ from collections import Counter
 from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
-# fitted on the reference arithmetic: where the CPU has bf16, `auto` would fit on bf16 vectors
-os.environ.setdefault("RECUR_PRECISION", "fp32")
 import numpy as np  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -154,6 +154,9 @@ def main(argv=None):
     a = ap.parse_args(argv)
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
+    # fitted on the reference arithmetic: where the CPU has bf16, `auto` would fit on bf16 vectors
+    # (here, not at import: calibrate_check imports short_questions and asks as recur suggest does)
+    os.environ.setdefault("RECUR_PRECISION", "fp32")
     import torch
 
     torch.set_num_threads(1)
