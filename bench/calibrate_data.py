@@ -157,13 +157,14 @@ def main(argv=None):
     # fitted on the reference arithmetic: where the CPU has bf16, `auto` would fit on bf16 vectors
     # (here, not at import: calibrate_check imports short_questions and asks as recur suggest does)
     os.environ.setdefault("RECUR_PRECISION", "fp32")
+    arith = embed.precision()  # vectors and indexes are kept per arithmetic: a cache is keyed by text alone
     import torch
 
     torch.set_num_threads(1)
     # starter KB
     kb = load_kb(ROOT / "kb")
-    s = open_kb(ROOT / "kb", out / "idx-starter")
-    cache = VecCache(out / "vec-starter.npz", s)
+    s = open_kb(ROOT / "kb", out / f"idx-starter-{arith}")
+    cache = VecCache(out / f"vec-starter-{arith}.npz", s)
     qs = []
     for c in kb.cases:
         qs.append(("case", c.query, c.expect, []))
@@ -192,8 +193,8 @@ def main(argv=None):
     shutil.rmtree(noinc, ignore_errors=True)
     shutil.copytree(ROOT / "kb", noinc, ignore=shutil.ignore_patterns("incidents"))
     (noinc / "incidents").mkdir()
-    s3 = open_kb(noinc, out / "idx-noinc")
-    cache3 = VecCache(out / "vec-starter.npz", s3)
+    s3 = open_kb(noinc, out / f"idx-noinc-{arith}")
+    cache3 = VecCache(out / f"vec-starter-{arith}.npz", s3)
     qs = [("inc-pos", f"{inc.title}. {plain(inc.summary)}", list(inc.patterns), []) for inc in kb.incidents.values()]
     qs += [
         ("inc-pos-lopo", f"{inc.title}. {plain(inc.summary)}", [], list(inc.patterns)) for inc in kb.incidents.values()
@@ -204,8 +205,8 @@ def main(argv=None):
     recs += records(s3, cache3, qs)
     # fixture KB
     fx = Path(a.fixture)
-    s2 = open_kb(fx / "kb", out / "idx-fixture")
-    cache2 = VecCache(out / "vec-fixture.npz", s2)
+    s2 = open_kb(fx / "kb", out / f"idx-fixture-{arith}")
+    cache2 = VecCache(out / f"vec-fixture-{arith}.npz", s2)
     qs = []
     for line in (fx / "dev.jsonl").read_text().splitlines():
         c = json.loads(line)
