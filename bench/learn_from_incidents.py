@@ -98,6 +98,9 @@ def run_fold(kb: Path, cases: list, fold: list, seed: int, epochs, tmp: Path, **
         "tune_s": round(tune_s, 1),
         "gate_before": m["eval_before"],
         "gate_after": m["eval_after"],
+        "dense_check": m.get("dense_check"),
+        "gate_before_dense": m["eval_before_dense"],
+        "gate_after_dense": m["eval_after_dense"],
     }
 
 
@@ -138,6 +141,11 @@ def main(argv=None):
             f = run_fold(Path(args.kb), cases, fold, args.seed, args.epochs, Path(tmp), **recipe)
         results.append(f)
         gate = f"gate on {f['eval_source']}: MRR {f['gate_before']['mrr']:.3f} → {f['gate_after']['mrr']:.3f}"
+        dense = f["dense_check"] or {}
+        gate += (
+            f" (dense-only {f['gate_before_dense']['mrr']:.3f} → {f['gate_after_dense']['mrr']:.3f}, "
+            f"clearly worse: {dense.get('clearly_worse')})"
+        )
         print(
             f"fold {k + 1}/{args.folds}: {len(cases) - len(fold)} incidents recorded, {len(fold)} asked; "
             f"{f['pairs']} pairs; {gate}, accepted={f['accepted']}; tune {f['tune_s']:.0f}s; fold MRR "
