@@ -298,15 +298,16 @@ def test_incident_gate_decisions():
 def test_a_gain_carried_by_bm25_while_the_model_collapsed_is_refused():
     """The hybrid ranking gained, but the vectors alone lost nearly everything (what a learning rate
     1,000 times too high did, and the hybrid-only gate activated): refused, and the line says why."""
-    from recur.tuning.gate import decide, gate_line
+    from recur.tuning.gate import decide, dense_loss, gate_line
 
     hybrid = ([2, 3, None, 1, 2] * 6, [1, 1, 4, 1, 1] * 6)
-    collapsed = decide(*hybrid, dense=([1, 1, 2, 1, 3] * 6, [None, 7, None, 9, None] * 6))
+    collapsed = decide(*hybrid, dense=dense_loss([1, 1, 2, 1, 3] * 6, [None, 7, None, 9, None] * 6))
     assert collapsed.verdict == "worse" and collapsed.mean_delta > 0 and collapsed.dense_interval[1] < -0.02
     assert "dense-only" in collapsed.reason and "dense-only" in gate_line(collapsed.to_json())
-    helped = decide(*hybrid, dense=([2, 3, None, 1, 2] * 6, [1, 2, 5, 1, 1] * 6))
+    helped = decide(*hybrid, dense=dense_loss([2, 3, None, 1, 2] * 6, [1, 2, 5, 1, 1] * 6))
     assert helped.verdict == "better" and helped.dense_mean_delta > 0
-    noise = decide(*hybrid, dense=([1] * 30, [2] + [1] * 29))  # one incident down a rank: a loss within the noise
+    # one incident down a rank: a loss within the noise
+    noise = decide(*hybrid, dense=dense_loss([1] * 30, [2] + [1] * 29))
     assert noise.verdict == "better" and noise.dense_mean_delta < 0 and noise.dense_interval[1] >= -0.02
     before_dense = {k: v for k, v in decide(*hybrid).to_json().items() if not k.startswith("dense")}
     assert "dense-only" not in gate_line(before_dense)  # a manifest written before the dense figures

@@ -64,22 +64,23 @@ def bootstrap_interval(delta: np.ndarray, level: float = LEVEL, resamples: int =
     return [round(float(v), 4) for v in np.percentile(means, [tail, 100 - tail])]
 
 
-def dense_loss(before_ranks: list, after_ranks: list) -> tuple[float, list, bool]:
-    """(mean delta, interval, clearly worse) of the dense-only ranks: clearly worse when the whole
-    interval lies below LOWER_LIMIT, a loss larger than noise whatever the hybrid ranking says."""
+def dense_loss(before_ranks: list, after_ranks: list) -> dict:
+    """The dense-only ranks compared, as the manifest keeps it (``dense_check``): mean delta, its
+    interval, and whether it is clearly worse, i.e. the whole interval below LOWER_LIMIT, a loss
+    larger than noise whatever the hybrid ranking says."""
     delta = _rr(after_ranks) - _rr(before_ranks)
     mean = round(float(delta.mean()), 4) if len(delta) else 0.0
     low, high = bootstrap_interval(delta)
-    return mean, [low, high], bool(len(delta)) and high < LOWER_LIMIT
+    return {"mean_delta": mean, "interval": [low, high], "clearly_worse": bool(len(delta)) and high < LOWER_LIMIT}
 
 
-def decide(before_ranks: list, after_ranks: list, min_gain: float = 0.0, dense: tuple | None = None) -> Gate:
+def decide(before_ranks: list, after_ranks: list, min_gain: float = 0.0, dense: dict | None = None) -> Gate:
     """The verdict on paired ranks (1-10 or None), one per held-out incident, same order; ``dense``:
-    (before, after) dense-only ranks of the same incidents, a model's own ranking."""
+    ``dense_loss`` of the same incidents' dense-only ranks, a model's own ranking."""
     g = _decide_hybrid(before_ranks, after_ranks, min_gain)
     if dense is not None:
-        g.dense_mean_delta, g.dense_interval, worse = dense_loss(*dense)
-        if worse and g.verdict != "worse":
+        g.dense_mean_delta, g.dense_interval = dense["mean_delta"], dense["interval"]
+        if dense["clearly_worse"] and g.verdict != "worse":
             g.verdict = "worse"
             g.reason = (
                 f"the model's own ranking (dense-only) measured clearly worse, mean Δ reciprocal rank "

@@ -293,12 +293,10 @@ def _decide(run: Run, before: Measure, after: Measure) -> tuple:
     ranking (dense-only) clearly lost, whatever BM25 made of the hybrid one (tuning.gate)."""
     from recur.tuning.gate import decide, dense_loss
 
-    dense = ([r["dense"] for r in before.ranks], [r["dense"] for r in after.ranks])
-    mean, interval, worse = dense_loss(*dense)
-    check = {"mean_delta": mean, "interval": interval, "clearly_worse": worse}
+    check = dense_loss([r["dense"] for r in before.ranks], [r["dense"] for r in after.ranks])
     if not run.on_incidents:
-        return not_worse(before.hybrid, after.hybrid, run.min_gain) and not worse, None, check
-    g = decide([r["hybrid"] for r in before.ranks], [r["hybrid"] for r in after.ranks], run.min_gain, dense)
+        return not_worse(before.hybrid, after.hybrid, run.min_gain) and not check["clearly_worse"], None, check
+    g = decide([r["hybrid"] for r in before.ranks], [r["hybrid"] for r in after.ranks], run.min_gain, check)
     return g.verdict == "better", g.to_json(), check
 
 
