@@ -84,6 +84,19 @@ def test_published_errors_are_the_one_error_shape(served):
                     assert response["content"]["application/json"]["schema"] == ERROR_SCHEMA, (method, path, status)
 
 
+def test_every_route_publishes_the_501_for_a_transfer_coding(served):
+    """The body guard answers a transfer coding other than chunked with a 501 on every route, GETs
+    too (tests/test_serve_limits.py sends one to /healthz); the GET routes did not publish it."""
+    _, spec = served
+    missing = [
+        (method, path)
+        for path, operations in spec["paths"].items()
+        for method, operation in operations.items()
+        if "501" not in operation["responses"]
+    ]
+    assert missing == []
+
+
 def test_slack_routes_publish_their_form_and_signature(served):
     _, spec = served
     for path, field in (("/api/slack/commands", "text"), ("/api/slack/interactions", "payload")):
