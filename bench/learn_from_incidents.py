@@ -3,6 +3,7 @@
     python bench/learn_from_incidents.py [--kb ../shared/eval/kb] [--cases ../shared/eval/dev.jsonl]
                                          [--folds 4] [--seed 0] [--epochs N]
                                          [--freeze-layers N] [--core-anchors]
+                                         [--lr X] [--batch-size N] [--out FILE]
 
 For each fold: copy the KB to a temp folder, record every case *not* in the fold as an incident
 linked to its expected patterns (title = its first sentence, summary = its text, dates in case
@@ -13,7 +14,7 @@ refused candidate is measured too, and "as deployed" uses the tuned model only w
 accepted it). Both models rank over the same KB copy (its incidents indexed), full hybrid.
 Prints recall@1, recall@3, MRR pooled over folds (and the base model on the KB with nothing
 recorded, for scale), the paired MRR difference tuned - base with a 90% bootstrap interval, and
-writes bench/out/learn_from_incidents.json.
+writes bench/out/learn_from_incidents.json (or --out).
 
 The cases are only measured with: nothing here is tuned to them beyond what a KB would record.
 """
@@ -130,11 +131,18 @@ def main(argv=None):
     ap.add_argument("--epochs", type=int, default=None, help="recur tune --epochs (default: tune's)")
     ap.add_argument("--freeze-layers", type=int, default=None, help="recur tune --freeze-layers (default: tune's)")
     ap.add_argument("--core-anchors", action="store_true", help="recur tune --core-anchors")
+    ap.add_argument("--lr", type=float, default=None, help="recur tune --lr (default: tune's)")
+    ap.add_argument("--batch-size", type=int, default=None, help="recur tune --batch-size (default: tune's)")
+    ap.add_argument("--out", default=str(OUT / "learn_from_incidents.json"), help="where the JSON goes")
     args = ap.parse_args(argv)
     cases = load_cases(Path(args.cases))
     recipe = {"all_anchors": not args.core_anchors}
     if args.freeze_layers is not None:
         recipe["freeze_layers"] = args.freeze_layers
+    if args.lr is not None:
+        recipe["lr"] = args.lr
+    if args.batch_size is not None:
+        recipe["batch_size"] = args.batch_size
     t0, results = time.perf_counter(), []
     for k, fold in enumerate(folds(len(cases), args.folds, args.seed)):
         with tempfile.TemporaryDirectory() as tmp:
@@ -165,8 +173,8 @@ def main(argv=None):
         f"tuned - base MRR {s['mrr_delta']:+.3f} (90% paired bootstrap {s['mrr_delta_90'][0]:+.3f} … "
         f"{s['mrr_delta_90'][1]:+.3f}); {s['up']} cases up, {s['down']} down; {time.perf_counter() - t0:.0f}s"
     )
-    OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "learn_from_incidents.json").write_text(
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(
         json.dumps(
             {
                 "cases": args.cases,
