@@ -36,7 +36,7 @@ from recur.cli.options import Range, index_option, kb_option, setting
     "--epochs",
     default=None,
     type=click.IntRange(1, 100),
-    help="Passes over the pairs [default: enough for 60 optimiser steps, 1-3; 1 on a large KB].",
+    help="Passes over the pairs [default: enough for 100 optimiser steps, 1-5; 1 on a large KB].",
 )
 @click.option(
     "--seed",
