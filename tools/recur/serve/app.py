@@ -156,7 +156,9 @@ def _fastapi(lifespan, max_body: int):
 def _one_error_shape(app) -> None:
     """The published 422s in the one error shape: FastAPI documents its own validation error body
     (HTTPValidationError) on a route with parameters that does not list 422 itself, a body this
-    server never sends (install_error_handlers answers validation errors in the one shape)."""
+    server never sends (install_error_handlers answers validation errors in the one shape). And the
+    501 on every operation: the body guard answers it, before routing, to any request with a
+    transfer coding other than chunked, so no route lists it itself."""
     plain = app.openapi  # builds the document once and keeps it (app.openapi_schema)
 
     def openapi() -> dict:
@@ -165,6 +167,7 @@ def _one_error_shape(app) -> None:
             responses = operation.get("responses", {})
             if "HTTPValidationError" in str(responses.get("422", "")):
                 responses["422"] = errors(422)[422]
+            responses.setdefault("501", errors(501)[501])
         for name in ("HTTPValidationError", "ValidationError"):
             spec.get("components", {}).get("schemas", {}).pop(name, None)
         return spec

@@ -302,9 +302,9 @@ def _signed_form(fields: dict) -> dict:
     }
 
 
-COMMAND_DOC = {"responses": errors(400, 401, 404, 408, 413, 415, 501, 503), "openapi_extra": _signed_form(COMMAND_FORM)}
+COMMAND_DOC = {"responses": errors(400, 401, 404, 408, 413, 415, 503), "openapi_extra": _signed_form(COMMAND_FORM)}
 INTERACTION_DOC = {
-    "responses": errors(400, 401, 404, 408, 413, 415, 422, 501, 503),
+    "responses": errors(400, 401, 404, 408, 413, 415, 422, 503),
     "openapi_extra": _signed_form(INTERACTION_FORM),
 }
 

@@ -22,7 +22,7 @@ from recur.serve.security import require_read
 router = APIRouter(tags=["suggest"], dependencies=[Depends(require_read)])
 
 
-@router.post("/api/alertmanager", responses=errors(400, 401, 408, 413, 415, 422, 501, 503))
+@router.post("/api/alertmanager", responses=errors(400, 401, 408, 413, 415, 422, 503))
 def alertmanager(
     body: AlertmanagerIn,
     # the range is published here and checked in the route, for the message that names the limit

@@ -17,7 +17,7 @@ from recur.util.errors import RecurError
 router = APIRouter(tags=["feedback"], dependencies=[Depends(require_write), Depends(rate_limited)])
 
 
-@router.post("/api/feedback", status_code=201, responses=errors(400, 401, 404, 408, 413, 415, 422, 429, 501, 503))
+@router.post("/api/feedback", status_code=201, responses=errors(400, 401, 404, 408, 413, 415, 422, 429, 503))
 def feedback(body: FeedbackIn, engine=Depends(get_engine), settings: Settings = Depends(get_settings)):
     """Record a 👍/👎 on a suggestion; `recur feedback export` turns 👍 into eval cases."""
     if body.pattern not in engine.docs:

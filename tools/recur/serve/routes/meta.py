@@ -14,8 +14,8 @@ router = APIRouter()
 fallback_router = APIRouter()  # included after every API router
 
 
-@router.get("/healthz", tags=["health"], responses=errors(501, 503))
-@router.get("/api/healthz", tags=["health"], responses=errors(501, 503), include_in_schema=False)
+@router.get("/healthz", tags=["health"], responses=errors(503))
+@router.get("/api/healthz", tags=["health"], responses=errors(503), include_in_schema=False)
 def healthz(engine=Depends(get_engine), holder=Depends(get_holder), settings: Settings = Depends(get_settings)):
     """200 once the index is loaded and the model has answered one query; 503 before."""
     m = engine.manifest
@@ -37,7 +37,7 @@ def healthz(engine=Depends(get_engine), holder=Depends(get_holder), settings: Se
     tags=["health"],
     dependencies=[Depends(require_read)],
     response_class=PlainTextResponse,
-    responses=errors(401, 501),
+    responses=errors(401),
 )
 def metrics(m=Depends(get_metrics)):
     """The server's own metrics in Prometheus text format."""

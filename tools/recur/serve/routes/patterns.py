@@ -12,13 +12,13 @@ router = APIRouter(tags=["patterns"], dependencies=[Depends(require_read)])
 BRIEF = ("id", "title", "category", "severity", "status", "summary", "path")
 
 
-@router.get("/api/patterns", responses=errors(401, 501, 503))
+@router.get("/api/patterns", responses=errors(401, 503))
 def patterns(engine=Depends(get_engine)):
     """Every indexed pattern, briefly."""
     return JSONResponse({"patterns": [{k: d.get(k) for k in BRIEF} for _, d in sorted(engine.docs.items())]})
 
 
-@router.get("/api/patterns/{pattern_id}", responses=errors(401, 404, 501, 503))
+@router.get("/api/patterns/{pattern_id}", responses=errors(401, 404, 503))
 def pattern(pattern_id: str, engine=Depends(get_engine)):
     """One pattern as indexed: symptoms, signals, runbook, evidence, fix, incidents."""
     doc = engine.docs.get(pattern_id)

@@ -13,7 +13,7 @@ from recur.serve.security import require_read
 router = APIRouter(tags=["suggest"], dependencies=[Depends(require_read)])
 
 
-@router.post("/api/suggest", responses=errors(400, 401, 408, 413, 415, 422, 501, 503))
+@router.post("/api/suggest", responses=errors(400, 401, 408, 413, 415, 422, 503))
 def suggest(body: SuggestIn, engine=Depends(get_engine), gate=Depends(get_gate), metrics=Depends(get_metrics)):
     """Ranked patterns for a description: the same result objects as `recur suggest --json`."""
     t0 = time.perf_counter()
