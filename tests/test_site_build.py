@@ -8,6 +8,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -220,7 +221,7 @@ def _mkdocs_serve(cwd, env):
     try:
         yield proc, f"http://127.0.0.1:{port}"
     finally:
-        proc.terminate()
+        proc.send_signal(signal.SIGINT)  # as Ctrl-C: mkdocs serve then removes its temporary site folder
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
