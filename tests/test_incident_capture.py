@@ -278,6 +278,58 @@ def test_recur_new_incident_at_the_same_moment_each_get_their_own_number(kb_dir)
     assert len({Path(o.splitlines()[-1]).stem for o in outs}) == 8, outs
 
 
+_FLAGGER = """
+import sys
+from recur.cli.main import cli
+print("ready", flush=True)
+sys.stdin.read(1)
+try:
+    cli.main(["incident", "flag", "INC-2026-0002", "flag " + sys.argv[2], "--kb", sys.argv[1]], standalone_mode=False)
+except SystemExit as exc:
+    if exc.code:
+        print("ERROR", exc.code)
+except Exception as exc:
+    print("ERROR", exc)
+"""
+
+
+def test_flags_added_at_the_same_moment_are_all_kept(kb_dir):
+    """Found in review: each `recur incident flag` read the record, added its line and renamed the
+    new file in, so of 6 run at once 2 flags were lost (each run said "Flagged"). The edit now holds
+    a lock on the record's folder from read to rename."""
+    from procs import released_together
+
+    outs = released_together([[_FLAGGER, str(kb_dir), str(n)] for n in range(6)])
+    assert not [o for o in outs if "ERROR" in o], outs
+    flags = [f.text for f in load_kb(kb_dir).incidents["INC-2026-0002"].flags]
+    assert {f"flag {n}" for n in range(6)} <= set(flags), flags
+
+
+def test_flag_and_link_on_a_record_with_an_impossible_date_are_no_traceback(kb_dir):
+    """Found in review: `date: 2026-02-30` passes the KB's reader (dates stay text, `recur check`
+    names it) but the edit's re-read turned it into a date and raised ValueError: a traceback."""
+    path = kb_dir / "incidents/2026/INC-2026-0002.md"
+    path.write_text(path.read_text().replace("\ndate: 2026-04-10\n", "\ndate: 2026-02-30\n", 1))
+    for args in (["flag", "INC-2026-0002", "check the pool"], ["link", "INC-2026-0002", "disk-full"]):
+        r = run("incident", *args, "--kb", str(kb_dir))
+        assert r.exit_code == 0 and r.exception is None, r.output
+    text = path.read_text()
+    assert "check the pool" in text and "disk-full" in text
+    assert "2026-02-30" in run("check", "--kb", str(kb_dir)).output  # still reported where it belongs
+
+
+def test_flag_edits_a_record_whose_front_matter_is_closed_by_yaml_dots(kb_dir):
+    """`recur check` accepts front matter closed by YAML's `...`; flag said it did not parse."""
+    path = kb_dir / "incidents/2026/INC-2026-0002.md"
+    lines = path.read_text().split("\n")
+    end = lines.index("---", 1)
+    path.write_text("\n".join(lines[:end] + ["..."] + lines[end + 1 :]))
+    assert run("check", "--kb", str(kb_dir)).exit_code == 0
+    r = run("incident", "flag", "INC-2026-0002", "why so slow", "--kb", str(kb_dir))
+    assert r.exit_code == 0, r.output
+    assert [f.text for f in load_kb(kb_dir).incidents["INC-2026-0002"].flags] == ["why so slow"]
+
+
 def test_an_id_asked_for_that_another_writer_took_is_refused_not_overwritten(kb_dir):
     kb = load_kb(kb_dir)  # loaded before the other record is written
     theirs = kb_dir / "incidents/2026/INC-2026-0999.md"

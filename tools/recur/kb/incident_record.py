@@ -11,12 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import yaml
-
 from recur.kb.writer import dumps, flow_list, plain, q, section_text
 from recur.util.dates import require_in_range
 from recur.util.errors import AlreadyExists, RecurError
-from recur.util.files import write_atomic
+from recur.util.files import editing, write_atomic
 from recur.util.utf8 import nul_line
 
 ID_RE = re.compile(r"^INC-(\d{4})-(\d+)$")
@@ -129,13 +127,17 @@ def find_incident(kb, iid: str) -> Path:
 
 
 def _split(text: str, path: Path) -> tuple[list[str], str]:
+    """(front-matter lines, the rest from the closing line on), closed as `recur check` reads it
+    (``---`` or YAML's ``...``)."""
+    from recur.kb.parse import front_matter_end
+
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
         raise RecurError(f"{path}:1: front matter: the file must start with a --- line")
-    for n in range(1, len(lines)):
-        if lines[n].strip() == "---":
-            return lines[1:n], "\n".join(lines[n:])
-    raise RecurError(f"{path}:1: front matter: no closing --- line")
+    end = front_matter_end(lines)
+    if end is None:
+        raise RecurError(f"{path}:1: front matter: no closing --- line")
+    return lines[1:end], "\n".join(lines[end:])
 
 
 def add_list_item(front: list[str], key: str, item: str, path: Path) -> list[str]:
@@ -192,6 +194,13 @@ def _read_record(path: Path) -> tuple[str, Callable[[str], str]]:
 
 def _amend(path: Path, key: str, item_yaml: str, check) -> None:
     from recur.kb.loader import display_path
+
+    with editing(path.parent, display_path(path)):  # read to replace under one lock: no edit lost
+        _amend_locked(path, key, item_yaml, check)
+
+
+def _amend_locked(path: Path, key: str, item_yaml: str, check) -> None:
+    from recur.kb.loader import display_path
     from recur.kb.parse import ParseError, load_yaml
 
     text, as_written = _read_record(path)
@@ -201,10 +210,12 @@ def _amend(path: Path, key: str, item_yaml: str, check) -> None:
     except ParseError as exc:
         raise RecurError(f"{display_path(path)}:{exc.line}: front matter: {exc.message}; nothing written") from None
     new_front = add_list_item(front, key, item_yaml, path)
-    try:
-        data = yaml.safe_load("\n".join(new_front)) or {}
-    except yaml.YAMLError as exc:
-        raise RecurError(f"{path}: front matter: could not add to {key} safely ({exc}); nothing written") from None
+    try:  # read as `recur check` reads it (dates stay text: "2026-02-30" is its own error, not a crash)
+        data = load_yaml("\n".join(new_front), offset=1).data or {}
+    except ParseError as exc:
+        raise RecurError(
+            f"{path}: front matter: could not add to {key} safely ({exc.message}); nothing written"
+        ) from None
     if not isinstance(data, dict) or not isinstance(data.get(key), list) or not check(data[key][-1]):
         raise RecurError(f"{path}: {key}: could not add the item safely; nothing written")
     write_atomic(path, as_written("\n".join(["---"] + new_front) + "\n" + rest), overwrite=True)

@@ -190,6 +190,36 @@ def only_one(lock: Path, what: str):
         os.close(fd)
 
 
+@contextmanager
+def editing(folder: Path, what: str, wait_s: float = 30.0):
+    """Hold an exclusive lock on ``folder`` while a file in it is read, changed and replaced, so two
+    edits at once (two responders flagging one incident) are made one after the other, not one lost:
+    the rename is atomic, the read-modify-write is not. It waits for the other edit (at most
+    ``wait_s``), unlike ``only_one``. The lock is on the folder itself (flock on its descriptor), so
+    no lock file is left in the KB, and the replaced file's new inode does not escape it."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: no guard
+        yield
+        return
+    import time
+
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        deadline = time.monotonic() + wait_s
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise RecurError(f"{what}: another edit has held it for {wait_s:.0f} s; try again") from None
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(fd)
+
+
 def file_version(path) -> str:
     """A file's content version: the start of its SHA-256 (the browser bundle's ``versions`` and the
     site assets' ``?v=``, so a rebuilt site is never read from a cache that holds the last build)."""
