@@ -414,3 +414,21 @@ def test_import_candidates_carry_the_calibrated_probability_of_their_result():
         ("disk-full", "high", 0.956),
         ("inode-exhaustion", "low", 0.12),
     ]
+
+
+def test_a_severity_framework_with_no_usable_level_is_named_not_a_traceback(kb_dir, tmp_path):
+    """Found in review: with every level of severity.yml in error, an import whose postmortem names
+    no severity raised IndexError (the placeholder is the framework's last reviewed level), and
+    `recur incident new -s sev1` said "unknown 'sev1'; the framework has " (nothing)."""
+    (kb_dir / "severity.yml").write_text("levels:\n  sev1: {name: Critical, review: ful, review_within_days: 5}\n")
+    before = _files(kb_dir)
+    no_severity = "\n".join(line for line in GOOGLE.splitlines() if not line.startswith("**Severity"))
+    named = "severity.yml:2: levels.sev1.review: must be one of full, light, none, not 'ful'; so the severity framework"
+    r = imp(kb_dir, tmp_path, "pm.md", no_severity, "--pattern", "disk-full")
+    assert r.exit_code == 1, r.output
+    assert named in r.output and "Traceback" not in r.output, r.output
+    r = CliRunner().invoke(
+        cli, ["incident", "new", "--kb", str(kb_dir), "-t", "Disk full", "-s", "sev1", "--no-suggest"]
+    )
+    assert r.exit_code == 1 and named in r.output, r.output
+    assert _files(kb_dir) == before

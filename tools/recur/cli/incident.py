@@ -144,9 +144,10 @@ def _ask(kb, tty: bool, title, severity, description):
             raise click.UsageError("--title is required (what happened, in a few words)")
         title = click.prompt("Title", type=TEXT)
     if not severity:
+        levels = kb.require_severity()
         if not tty:
-            raise click.UsageError(f"--severity is required ({', '.join(kb.severity)})")
-        severity = click.prompt("Severity", type=click.Choice(list(kb.severity)))
+            raise click.UsageError(f"--severity is required ({', '.join(levels)})")
+        severity = click.prompt("Severity", type=click.Choice(list(levels)))
     if description is None and tty:
         description = click.prompt("What do you see", default="", show_default=False, type=TEXT)
     return title, severity, description

@@ -249,8 +249,9 @@ def _same_source_notes(kb, source: str) -> list:
 def placeholder_severity(kb) -> str:
     """The severity written when a postmortem names none: the least severe level that still has a
     review, so the record shows up for review (and triage) on the board."""
-    reviewed = [k for k, lv in kb.severity.items() if lv.review != "none"]
-    return (reviewed or list(kb.severity))[-1]
+    levels = kb.require_severity()
+    reviewed = [k for k, lv in levels.items() if lv.review != "none"]
+    return (reviewed or list(levels))[-1]
 
 
 def resolve_meta(pm, kb, file, *, date=None, severity=None, today=None):

@@ -310,7 +310,7 @@ def require_id(iid: str, flag: str = "--id") -> str:
 def _severity_key(kb, given: str) -> str:
     """The framework's key for ``given``: "SEV2" or " Sev2" from a chat or an MCP client is sev2, as
     list_patterns reads it; a key that differs from two only by case stays an error."""
-    if given in kb.severity:
+    if given in kb.require_severity():
         return given
     same = [k for k in kb.severity if k.lower() == str(given).strip().lower()]
     if len(same) == 1:

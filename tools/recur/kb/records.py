@@ -7,6 +7,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from recur.util.errors import RecurError
+
 
 def _line_of(lines: dict, path: tuple) -> int:
     for end in range(len(path), 0, -1):
@@ -179,6 +181,17 @@ class KB:
 
     def incidents_for(self, pattern_id: str) -> list:
         return sorted((i for i in self.incidents.values() if pattern_id in i.patterns), key=lambda i: i.date)
+
+    def require_severity(self) -> dict:
+        """The severity framework, or a RecurError naming severity.yml when none of its levels can be
+        used (each has an error): an incident cannot be recorded without one, and what to fix is there."""
+        if self.severity:
+            return self.severity
+        first = next((p for p in self.errors if Path(p.path).name == "severity.yml"), None)
+        where = str(first) if first else "severity.yml"
+        raise RecurError(
+            f"{where}; so the severity framework has no usable level: fix it first (recur check lists every problem)"
+        )
 
     def pattern_known(self, pattern_id: str) -> bool:
         return pattern_id in self.pattern_files
