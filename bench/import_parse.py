@@ -38,6 +38,12 @@ KINDS = {
     "setext headings": lambda n: "a\n=\n" * (n // 4),
     "distinct sub-headings": lambda n: "".join(f"### x{i}\n" for i in range(n // 8)),
     "table rows": lambda n: "".join(f"| Impact{i} | v |\n" for i in range(n // 16)),
+    "key/value table": lambda n: (
+        "| Field | Value |\n|---|---|\n"
+        + "".join(f"| Row{i} | v |\n" for i in range(n // 32))
+        + "| Summary | s |\n"
+        + "".join(f"| More{i} | v |\n" for i in range(n // 32))
+    ),
     "action items": lambda n: "".join(f"- [ ] fix {i} @a due 2026-01-01\n" for i in range(n // 32)),
 }
 

@@ -432,3 +432,65 @@ def test_a_severity_framework_with_no_usable_level_is_named_not_a_traceback(kb_d
     )
     assert r.exit_code == 1 and named in r.output, r.output
     assert _files(kb_dir) == before
+
+
+IMPACT_TABLE = """# Payments outage
+
+**Date:** 2026-03-14
+**Severity:** SEV-2
+
+## Summary
+Card payments failed because the vault connection pool was exhausted by a slow query.
+
+## Impact
+| Measure | Value |
+|---|---|
+| Customers affected | 1,200 |
+| Regions | eu-west-1 |
+| Duration | 70 minutes |
+
+## Root Causes
+A report query held vault connections.
+
+## References
+- Dashboard: https://grafana.example.com/d/payments
+- OPS-4411
+"""
+
+KV_TABLE = """# Incident: Thumbnails blank for every tenant
+
+| Field | Value |
+|---|---|
+| Customer tier | enterprise |
+| Incident summary | Thumbnails rendered blank for all tenants for 80 minutes after a library upgrade. |
+| Fault | The new library rejected CMYK JPEGs and the worker retried forever. |
+| Related records | PAY-99, INC-2025-0012 |
+| Date | 2026-03-03 |
+| Severity | sev2 |
+"""
+
+
+def test_a_table_inside_a_section_and_the_postmortems_own_references_are_kept(kb_dir, tmp_path):
+    """Found in review: a 'Duration' row in the Impact table was read as metadata and every row above
+    it was dropped with it (the record had no Impact section, the output said 'Impact → Impact');
+    and the record's References held only the 'Imported from' line, the postmortem's links gone."""
+    r = imp(kb_dir, tmp_path, "pm.md", IMPACT_TABLE, "--pattern", "disk-full")
+    assert r.exit_code == 0, r.output
+    inc = load_kb(kb_dir).incidents[json.loads(r.output)["incident"]]
+    impact = inc.sections["Impact"]
+    assert "| Customers affected | 1,200 |" in impact and "| Duration | 70 minutes |" in impact, impact
+    assert inc.duration_minutes == 70  # still read from the row
+    refs = inc.sections["References"]
+    assert "https://grafana.example.com/d/payments" in refs and "OPS-4411" in refs and "Imported from" in refs
+
+
+def test_a_first_page_table_row_no_section_has_becomes_its_own_section(kb_dir, tmp_path):
+    """Atlassian's first-page table: a row with a label Recur has no section for ('Related records',
+    'Customer tier') was dropped without a word; now it is a section, listed as unmapped."""
+    r = imp(kb_dir, tmp_path, "pm.md", KV_TABLE, "--pattern", "disk-full")
+    out = json.loads(r.output)
+    assert r.exit_code == 0 and {"Related records", "Customer tier"} <= set(out["unmapped"]), r.output
+    inc = load_kb(kb_dir).incidents[out["incident"]]
+    assert inc.sections["Related records"] == "PAY-99, INC-2025-0012" and inc.sections["Customer tier"] == "enterprise"
+    assert inc.sections["Summary"].startswith("Thumbnails rendered blank") and "| Field" not in inc.sections["Summary"]
+    assert inc.sections["Root cause"].startswith("The new library") and str(inc.date) == "2026-03-03"

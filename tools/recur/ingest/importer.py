@@ -362,7 +362,8 @@ def _incident_sections(pm, title: str, source: str) -> dict:
     sections = {"Summary": pm.sections.get("Summary") or title}
     sections.update({k: pm.sections[k] for k in INCIDENT_ORDER[1:] if pm.sections.get(k)})
     sections.update({k: v for k, v in pm.sections.items() if k not in sections and k not in INCIDENT_ORDER})
-    sections["References"] = f"- Imported from postmortem `{source}`"
+    own = sections.get("References", "").rstrip()  # the postmortem's own links stay, the source is added
+    sections["References"] = (own + "\n" if own else "") + f"- Imported from postmortem `{source}`"
     return sections
 
 

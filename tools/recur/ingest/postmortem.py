@@ -340,6 +340,7 @@ class _Walk:
     level: int | None = None  # the level of the first section heading: every "###" when the document uses those
 
     label: str = ""
+    kv_table: bool = False  # inside a key/value table of the first page (_kv_row)
 
     def start(self, name: str, first: str = "", label: str = "") -> None:
         self.chunks.append((self.current, self.buf, self.label))
@@ -382,24 +383,62 @@ def _heading(pm: Postmortem, w: _Walk, level: int, text: str) -> None:
         w.unmapped.add(text)
 
 
-def _kv_row(pm: Postmortem, w: _Walk, ln: str) -> bool:
-    """A two-column table row naming a section or a metadata field ("| Leadup | text |")."""
+def _kv_row(pm: Postmortem, w: _Walk, ln: str, nxt: str) -> bool:
+    """A two-column table row naming a section or a metadata field ("| Leadup | text |"), as
+    Atlassian's template and Word exports lay out a postmortem's first page. Only before the first
+    section: a table inside a section is that section's text, and a metadata row in it ("| Duration |
+    70 minutes |" in an Impact table) is read but stays there. A row under a table's first known row
+    whose label is no section ("| Related records | PAY-99 |") becomes a section of its own, listed
+    as unmapped, instead of being lost; a header row (the next line is the |---| rule) is no row."""
     cells = [c.strip() for c in ln.strip().strip("|").split("|")]
-    if len(cells) < 2 or w.current in ("Action items", "Timeline"):
+    if len(cells) < 2 or w.current in ("Action items", "Timeline") or TABLE_RULE.fullmatch(nxt.strip()):
         return False
     label, value = cells[0], " ".join(c for c in cells[1:] if c).strip()
     name, kind = canonical(label, keywords=False), meta_key(label)
-    if not (name or kind):
+    if w.current != "_preamble" and not w.current.startswith("_meta"):
+        if kind:
+            _set_meta(pm, kind, value, f"the {label.strip('* ')} row of a table")
         return False
-    while w.buf and w.buf[-1].strip().startswith("|"):  # the table's header and separator rows
-        w.buf.pop()
+    if not (name or kind or w.kv_table):
+        return False
+    if not w.kv_table:
+        _open_kv_table(pm, w)
     if kind:
         _set_meta(pm, kind, value, f"the {label.strip('* ')} row of a table")
     else:
-        pm.mapped.append((label.strip("* "), name))
-        w.start(name, value.replace("<br>", "\n"))
-        w.start("_preamble")
+        _kv_section(pm, w, label, name, value)
     return True
+
+
+def _open_kv_table(pm: Postmortem, w: _Walk) -> None:
+    """At a key/value table's first known row: its header and rule rows go, and the rows between
+    them and this one (labels no section has) become sections of their own."""
+    w.kv_table = True
+    rows = []
+    while w.buf and w.buf[-1].strip().startswith("|") and not TABLE_RULE.fullmatch(w.buf[-1].strip()):
+        rows.append(w.buf.pop())
+    rows.reverse()
+    if not (w.buf and TABLE_RULE.fullmatch(w.buf[-1].strip())):
+        w.buf.extend(rows)  # a table without a header: the rows above stay as they were
+        return
+    w.buf.pop()
+    if w.buf and w.buf[-1].strip().startswith("|"):
+        w.buf.pop()
+    for row in rows:
+        cells = [c.strip() for c in row.strip().strip("|").split("|")]
+        if len(cells) >= 2 and cells[0]:
+            _kv_section(pm, w, cells[0], None, " ".join(c for c in cells[1:] if c).strip())
+
+
+def _kv_section(pm: Postmortem, w: _Walk, label: str, name: str | None, value: str) -> None:
+    label = label.strip("* ")
+    if name:
+        pm.mapped.append((label, name))
+    elif label not in w.unmapped:
+        pm.unmapped.append(label)
+        w.unmapped.add(label)
+    w.start(name or label, value.replace("<br>", "\n"))
+    w.start("_preamble")
 
 
 def _label_line(pm: Postmortem, w: _Walk, ln: str, n: int) -> bool:
@@ -452,7 +491,9 @@ def _walk(pm: Postmortem, lines: list[str], offset: int) -> _Walk:
             continue
         if fence is None and re.fullmatch(r"=+", s) and w.buf == [] and pm.title is not None:
             continue
-        if fence is None and s.startswith("|") and _kv_row(pm, w, ln):
+        if not s.startswith("|"):
+            w.kv_table = False  # a key/value table ends at its first line that is no row
+        if fence is None and s.startswith("|") and _kv_row(pm, w, ln, lines[n + 1] if n + 1 < len(lines) else ""):
             continue
         if fence is None and _label_line(pm, w, ln, n + offset):
             continue
