@@ -494,3 +494,14 @@ def test_a_first_page_table_row_no_section_has_becomes_its_own_section(kb_dir, t
     assert inc.sections["Related records"] == "PAY-99, INC-2025-0012" and inc.sections["Customer tier"] == "enterprise"
     assert inc.sections["Summary"].startswith("Thumbnails rendered blank") and "| Field" not in inc.sections["Summary"]
     assert inc.sections["Root cause"].startswith("The new library") and str(inc.date) == "2026-03-03"
+
+
+def test_a_label_line_inside_a_section_stays_in_its_text(kb_dir, tmp_path):
+    """Found in review: inside a section, a line starting 'Status:', 'Severity:' or 'Title:' was
+    taken as metadata and dropped from the section."""
+    text = GOOGLE.replace("1. Killed the report query.", "1. Killed the report query.\nStatus: rolled back at 14:05")
+    r = imp(kb_dir, tmp_path, "pm.md", text, "--pattern", "disk-full")
+    assert r.exit_code == 0, r.output
+    inc = load_kb(kb_dir).incidents[json.loads(r.output)["incident"]]
+    assert "Status: rolled back at 14:05" in inc.sections["Resolution"], inc.sections
+    assert inc.severity == "sev2" and str(inc.date) == "2026-03-14"  # the first page's labels are still metadata

@@ -454,9 +454,9 @@ def _label_line(pm: Postmortem, w: _Walk, ln: str, n: int) -> bool:
         return False
     value = m.group(2).strip().strip("*_").strip()
     _set_meta(pm, kind, value, f"the '{m.group(1).strip()}:' line {n}")
-    if kind in ("date", "created"):
-        return w.current == "_preamble" or parse_date(value) is not None
-    return w.current == "_preamble" or kind in ("severity", "priority", "status", "authors", "title")
+    # before the first section the line is metadata only; inside one it is read and stays, as its
+    # text ("Status: rolled back at 14:05" in a Resolution section)
+    return w.current == "_preamble" or w.current.startswith("_meta")
 
 
 def _setext(lines: list[str], n: int) -> int:
