@@ -101,3 +101,17 @@ def test_an_open_flags_note_is_shown_as_on_the_board(tmp_path):
         out = run("report", "--kb", str(root), "--as-of", "2026-05-01", "--format", fmt).output
         assert "why no alert (asked SRE on the 21st)" in out, fmt
         assert "plain flag" in out and "plain flag (" not in out
+
+
+def test_a_second_file_with_an_incidents_id_is_named_by_check_at_its_id_line_and_warned_of_by_report(kb_dir):
+    """Found in review: the loader keeps the first record with an id and leaves the other out, which
+    `recur report` did not warn of (its warning counted only files with errors of their own), and
+    `recur check` gave the second file line 2 wherever its `id:` was."""
+    original = kb_dir / "incidents/2026/INC-2026-0001.md"
+    copy = kb_dir / "incidents/2025/INC-2026-0001.md"  # filed under the wrong year: a warning, no error
+    copy.parent.mkdir()
+    copy.write_text(original.read_text().replace("---\n", "---\n# a copy\n\n", 1))
+    checked = run("check", "--kb", str(kb_dir)).output
+    assert "incidents/2025/INC-2026-0001.md:4: id: duplicate incident id 'INC-2026-0001'" in checked, checked
+    res = CliRunner().invoke(cli, ["report", "--kb", str(kb_dir), "--as-of", "2026-05-01"])
+    assert res.exit_code == 0 and "warning: 1 file(s) with errors left out of the report" in res.stderr, res.stderr

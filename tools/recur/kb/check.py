@@ -16,7 +16,7 @@ from recur.util.text import query_key
 def cross_checks(kb: KB) -> list[Problem]:
     """The checks that need the whole KB: duplicate ids, and ids that other files refer to."""
     return (
-        _duplicate_ids(kb)
+        duplicate_ids(kb)
         + _pattern_refs(kb)
         + _record_refs(kb)
         + expect_problems(kb.cases, _shown(kb, "eval/cases.yml"), kb.pattern_known)
@@ -26,15 +26,24 @@ def cross_checks(kb: KB) -> list[Problem]:
     )
 
 
-def _duplicate_ids(kb: KB) -> list[Problem]:
+def duplicate_ids(kb: KB) -> list[Problem]:
+    """One error per file whose pattern or incident id another file has too (the loader keeps the
+    first it read; the others are left out of everything built from the KB)."""
     problems = []
     for what, table in (("pattern", kb.pattern_files), ("incident", kb.incident_files)):
         for rid, files in table.items():
             for f in files if len(files) > 1 else ():
                 others = ", ".join(x for x in files if x != f)
-                line = _id_line(kb, rid, f) if what == "pattern" else 2
+                line = kb.id_lines.get(f, 2)
                 problems.append(Problem(f, line, "id", f"duplicate {what} id {rid!r} (also in {others})"))
     return problems
+
+
+def left_out(kb: KB) -> set[str]:
+    """The files not in the KB as loaded (what `recur index` and `recur report` warn of): those with
+    errors of their own, and those whose id the record the loader kept has too."""
+    kept = {_shown(kb, r.relpath) for r in [*kb.patterns.values(), *kb.incidents.values()]}
+    return {p.path for p in kb.errors} | {p.path for p in duplicate_ids(kb) if p.path not in kept}
 
 
 def _pattern_refs(kb: KB) -> list[Problem]:
@@ -200,11 +209,6 @@ def _shown(kb: KB, relpath: str) -> str:
     from recur.kb.loader import display_path
 
     return display_path(kb.root / relpath)
-
-
-def _id_line(kb: KB, pid: str, shown: str) -> int:
-    p = kb.patterns.get(pid)
-    return p.line("id") if p and kb.pattern_files[pid][0] == shown else 2
 
 
 def run_checks(kb: KB, lint: bool = True, **lint_options) -> list[Problem]:

@@ -325,6 +325,7 @@ def _open_record(kb: KB, path: Path, shape: dict, files: dict):
     raw = md.meta.data if isinstance(md.meta.data, dict) else {}
     if "id" in meta:
         files.setdefault(meta["id"], []).append(shown)
+        kb.id_lines[shown] = md.meta.line("id")
         if meta["id"] != path.stem:
             v.error(("id",), "id", f"{meta['id']!r} must equal the file name {path.stem!r}")
     return v, md, meta, raw

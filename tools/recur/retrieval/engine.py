@@ -62,7 +62,9 @@ def ensure_index(
     stats = index_mod.build(kb, index_dir, encoder, progress=progress)
     if advise is not None:
         stats.notes.extend(filter(None, [advise(kb_dir, kb)]))
-    bad = {p.path for p in kb.errors if "/patterns/" in "/" + p.path.replace(os.sep, "/")}
+    from recur.kb.check import left_out
+
+    bad = {f for f in left_out(kb) if "/patterns/" in "/" + f.replace(os.sep, "/")}
     stats.skipped_with_errors = len(bad)
     if not quiet:
         for note in stats.notes:
