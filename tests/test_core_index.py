@@ -522,3 +522,60 @@ def test_a_tuned_model_manifest_whose_kb_is_not_text_is_refused(kb_dir, tmp_path
         assert res.output == f"Error: {said}\n", (args, res.output)
     res = CliRunner().invoke(cli, ["index", *common, "--model", "fake:32"])  # the re-tune advice reads it
     assert res.exit_code == 0 and f"note: {said}\n" in res.output, res.output
+
+
+def test_an_interrupted_rebuild_leaves_the_previous_index_in_place(kb_dir, tmp_path, monkeypatch):
+    """Found in review: `recur index --rebuild` deleted the index before building the new one, so
+    Ctrl-C left none (and a search meanwhile started a second full build)."""
+    idx = tmp_path / "index"
+    ensure_index(kb_dir, idx, FAKE, quiet=True)
+    before = (idx / "manifest.json").read_text()
+    monkeypatch.setattr(embed.FakeEncoder, "encode", Exploding.encode)
+    with pytest.raises(KeyboardInterrupt):
+        ensure_index(kb_dir, idx, FAKE, rebuild=True, quiet=True)
+    assert (idx / "manifest.json").read_text() == before
+    index_mod.load(idx, expect_model="fake-hash-64")
+
+
+def test_a_file_edited_while_the_kb_is_indexed_leaves_the_index_stale_not_wrong(kb_dir, tmp_path):
+    """Found in review: the manifest recorded the KB's files as they were at the end of the build,
+    so an edit made while it embedded was in the signature but not in the index, which then said
+    'up to date' for good. The signature is now taken before the KB is read."""
+    idx = tmp_path / "index"
+    kb = load_kb(kb_dir)
+    path = kb_dir / "patterns/capacity/disk-full.md"
+    path.write_text(path.read_text().replace("writes fail", "writes fail with XYZZY"))  # during the build
+    index_mod.build(kb, idx, embed.load_encoder(FAKE), progress=False)
+    assert not index_mod.is_fresh(idx, kb_dir)
+    assert ensure_index(kb_dir, idx, FAKE, quiet=True).embedded == 1
+    assert "XYZZY" in json.dumps([v["text"] for v in index_mod.load(idx).views])
+
+
+def test_a_severity_framework_change_makes_the_index_stale(kb_dir, tmp_path):
+    """Found in review: a pattern left out for an unknown severity stayed out of the index after the
+    level was added to severity.yml ('up to date'); the framework decides what loads."""
+    idx = tmp_path / "index"
+    path = kb_dir / "patterns/capacity/disk-full.md"
+    path.write_text(path.read_text().replace("severity: sev2", "severity: sev5"))
+    ensure_index(kb_dir, idx, FAKE, quiet=True)
+    assert "disk-full" not in index_mod.read_manifest(idx)["ids"]
+    with (kb_dir / "severity.yml").open("a") as fh:
+        fh.write("  sev5: {name: Trivial, review: none}\n")
+    assert load_kb(kb_dir).patterns.get("disk-full") is not None
+    assert ensure_index(kb_dir, idx, FAKE, quiet=True) is not None
+    assert "disk-full" in index_mod.read_manifest(idx)["ids"]
+
+
+def test_an_index_a_newer_recur_wrote_is_refused_not_written_over(kb_dir, tmp_path, capsys):
+    idx = tmp_path / "index"
+    ensure_index(kb_dir, idx, FAKE, quiet=True)
+    m = json.loads((idx / "manifest.json").read_text())
+    (idx / "manifest.json").write_text(json.dumps({**m, "format": index_mod.FORMAT + 1}))
+    for call in (lambda: ensure_index(kb_dir, idx, FAKE), lambda: Engine.open(kb_dir, idx, FAKE)):
+        with pytest.raises(RecurError, match=f"format {index_mod.FORMAT + 1}, written by a newer recur"):
+            call()
+    assert json.loads((idx / "manifest.json").read_text())["format"] == index_mod.FORMAT + 1
+    assert ensure_index(kb_dir, idx, FAKE, rebuild=True, quiet=True).embedded == 3  # asked for: replaced
+    (idx / "manifest.json").write_text(json.dumps({**m, "format": 2}))
+    Engine.open(kb_dir, idx, FAKE)
+    assert f"has format 2; this recur writes {index_mod.FORMAT}: updating it" in capsys.readouterr().err

@@ -103,10 +103,27 @@ def _where_is_the_kb(root: Path) -> str:
     return " (pass --kb DIR or set RECUR_KB)"
 
 
+def files_signature(root: Path) -> dict:
+    """Size and mtime of every file a search index is built from: the patterns and incidents, and
+    severity.yml and recur.yml, which decide which of them load. A stat walk, no reading."""
+    sig = {}
+    paths = [root / name for name in ("severity.yml", FORMAT_FILE)]
+    for sub in ("patterns", "incidents"):
+        if (root / sub).is_dir():
+            paths += sorted((root / sub).rglob("*"))
+    for path in paths:
+        if path.is_file():
+            st = path.stat()
+            sig[path.relative_to(root).as_posix()] = [st.st_size, st.st_mtime_ns]
+    return sig
+
+
 def load_kb(root: str | os.PathLike) -> KB:
     root = require_kb_root(root)
     pdir = root / "patterns"
-    kb = KB(root=root)
+    # taken before anything is read: a file edited while the KB is read (and an index built from it)
+    # then differs from the signature that index records, which makes it stale instead of wrong
+    kb = KB(root=root, signature=files_signature(root))
     _load_format(kb)
     _load_severity(kb)
     for path in _files(pdir, kb):

@@ -44,6 +44,8 @@ def ensure_index(
 
     spec = embed.resolve(active_model(kb_dir, model))
     manifest = index_mod.read_manifest(Path(index_dir))
+    if manifest and not rebuild:
+        index_mod.refuse_newer(manifest, index_dir)
     if (
         not rebuild
         and manifest
@@ -55,11 +57,9 @@ def ensure_index(
         rebuild = True
     kb = load_kb(kb_dir)
     encoder = embed.LazyEncoder(spec)  # loaded only if some pattern's views changed
-    if rebuild:
-        import shutil
-
-        shutil.rmtree(index_dir, ignore_errors=True)
-    stats = index_mod.build(kb, index_dir, encoder, progress=progress)
+    # a rebuild re-embeds everything into a new folder that replaces the old one at the end: the old
+    # index is not deleted first, so Ctrl-C leaves it as it was, and a search meanwhile still has one
+    stats = index_mod.build(kb, index_dir, encoder, progress=progress, reuse_vectors=not rebuild)
     if advise is not None:
         stats.notes.extend(filter(None, [advise(kb_dir, kb)]))
     from recur.kb.check import left_out
@@ -119,8 +119,9 @@ class Engine:
                     log(f"No index at {index_dir}: building it now.")
                 ensure_index(kb_dir, index_dir, model, quiet=quiet, advise=advise)
             elif manifest.get("model") == spec.model_id and not index_mod.is_fresh(index_dir, kb_dir, manifest):
+                index_mod.refuse_newer(manifest, index_dir)
                 if not quiet:
-                    log(f"The knowledge base changed since the index was built: updating {index_dir}.")
+                    log(index_mod.stale_reason(manifest, index_dir))
                 try:
                     ensure_index(kb_dir, index_dir, model, quiet=quiet, advise=advise)
                 except NotWritable as exc:  # a read-only deployment: answer from the index it has

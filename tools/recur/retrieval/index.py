@@ -47,16 +47,10 @@ ENCODE_BATCH = 128
 
 
 def kb_signature(kb_root: Path) -> dict:
-    """size and mtime of every file the index depends on: a stat walk, no reading."""
-    sig = {}
-    for sub in ("patterns", "incidents"):
-        base = kb_root / sub
-        if base.is_dir():
-            for path in base.rglob("*"):
-                if path.is_file():
-                    st = path.stat()
-                    sig[path.relative_to(kb_root).as_posix()] = [st.st_size, st.st_mtime_ns]
-    return sig
+    """The KB's files as an index records them (kb.loader.files_signature): a stat walk, no reading."""
+    from recur.kb.loader import files_signature
+
+    return files_signature(Path(kb_root))
 
 
 def pattern_views(p: Pattern, kb: KB) -> list[tuple[str, str]]:
@@ -167,16 +161,17 @@ def _recover(index_dir: Path) -> Path:
     return index_dir
 
 
-def build(kb: KB, index_dir, encoder, progress: bool | None = None) -> BuildStats:
+def build(kb: KB, index_dir, encoder, progress: bool | None = None, reuse_vectors: bool = True) -> BuildStats:
     """Build or update the index for ``kb`` with ``encoder``; atomic and incremental.
 
     ``encoder`` may be lazy (``embed.LazyEncoder``): its vectors, dimension and precision are only
     asked for when some pattern's views changed, so an update that re-embeds nothing (a runbook
-    edit, a new incident field) never loads the model."""
+    edit, a new incident field) never loads the model. ``reuse_vectors=False`` (a rebuild) embeds
+    every pattern again; the previous index stays in place, and in use, until the new one replaces it."""
     index_dir = _recover(Path(index_dir))
     stats = BuildStats()
     old = read_manifest(index_dir)
-    reuse = _reusable(old, index_dir, encoder, stats)
+    reuse = _reusable(old, index_dir, encoder, stats) if reuse_vectors else {}
     patterns = sorted((p for p in kb.patterns.values() if p.status != "retired"), key=lambda p: p.id)
     per_pattern = []
     for p in patterns:
@@ -206,7 +201,7 @@ def build(kb: KB, index_dir, encoder, progress: bool | None = None) -> BuildStat
         "built": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "kb": str(kb.root.resolve()),
         "hashes": hashes,
-        "files": kb_signature(kb.root),
+        "files": kb.signature if kb.signature is not None else kb_signature(kb.root),
         "ids": [p.id for p, _, _ in per_pattern],
         "build_id": os.urandom(8).hex(),
     }
@@ -330,6 +325,24 @@ class LoadedIndex:
     @property
     def build_id(self) -> str:
         return self.manifest.get("build_id", "")
+
+
+def refuse_newer(manifest: dict, index_dir) -> None:
+    """An index a newer recur wrote is not updated here: that would write an older format over it
+    (and re-embed everything) each time the two versions take turns."""
+    fmt = manifest.get("format")
+    if isinstance(fmt, int) and fmt > FORMAT:
+        raise RecurError(
+            f"the index at {index_dir} has format {fmt}, written by a newer recur (this one reads format "
+            f"{FORMAT}); upgrade recur, or replace it with: recur index --rebuild"
+        )
+
+
+def stale_reason(manifest: dict, index_dir) -> str:
+    """Why an index is brought up to date, as `recur suggest` says it."""
+    if manifest.get("format") != FORMAT:
+        return f"The index at {index_dir} has format {manifest.get('format')}; this recur writes {FORMAT}: updating it."
+    return f"The knowledge base changed since the index was built: updating {index_dir}."
 
 
 def _manifest(index_dir: Path, expect_model: str | None = None) -> dict:
