@@ -526,3 +526,26 @@ def test_a_model_folder_whose_name_starts_with_fake_is_a_folder(tmp_path, monkey
     with pytest.raises(RecurError, match="not a sentence-transformers model folder"):
         embed.resolve("fake-model")
     assert embed.resolve("fake").fake_dim == 64 and embed.resolve("fake:32").model_id == "fake-hash-32"
+
+
+def test_an_endless_stdin_is_read_only_as_far_as_is_searched(tmp_path):
+    """Found in review: `recur suggest -` read all of stdin before searching its first 20,000
+    characters: `kubectl logs -f ... | recur suggest -` never ended, and `yes | recur suggest -` ran out
+    of memory (a MemoryError traceback). A real process on a pipe that never closes."""
+    import subprocess
+    import sys
+
+    from kbfactory import small_kb
+
+    kb = small_kb(tmp_path / "kb")
+    cmd = [sys.executable, "-m", "recur", "suggest", "--kb", str(kb), "--index", str(tmp_path / "idx")]
+    cmd += ["--model", "fake:64", "--json", "-"]
+    feeder = subprocess.Popen(["yes", "FATAL: sorry, too many clients already"], stdout=subprocess.PIPE)
+    try:
+        res = subprocess.run(cmd, stdin=feeder.stdout, capture_output=True, text=True, timeout=120)
+    finally:
+        feeder.kill()
+        feeder.wait()
+    assert res.returncode == 0, res.stderr
+    assert len(json.loads(res.stdout)["query"]) == 20_000
+    assert "stdin holds more than 20,000 characters; searching its first 20,000" in res.stderr

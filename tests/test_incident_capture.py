@@ -17,7 +17,7 @@ def run(*args, input=None):
     return CliRunner().invoke(cli, list(args), input=input)
 
 
-def new(kb_dir, tmp_path, *extra):
+def new(kb_dir, tmp_path, *extra, input=None):
     return run(
         "incident",
         "new",
@@ -30,6 +30,7 @@ def new(kb_dir, tmp_path, *extra):
         "--date",
         "2026-05-02",
         *extra,
+        input=input,
     )
 
 
@@ -495,3 +496,10 @@ def test_linking_a_retired_pattern_says_it_struck_again(kb_dir, tmp_path):
     r = new(kb_dir, tmp_path, "-t", "Old deploy bug again", "-s", "sev3", "--pattern", "old-retired", "--no-suggest")
     assert r.exit_code == 0 and "note: old-retired is retired" in r.stderr
     assert load_kb(kb_dir).incidents[r.stdout.split()[1]].patterns == ["old-retired"]
+
+
+def test_a_description_on_stdin_larger_than_a_record_can_hold_is_refused_unread(kb_dir, tmp_path):
+    """stdin is read only up to what an incident record may hold (recur check's 1 MiB), not whole."""
+    r = new(kb_dir, tmp_path, "-t", "Big paste", "-s", "sev2", "-d", "-", "--no-suggest", input="x" * (1024 * 1024 + 1))
+    assert r.exit_code == 2 and "--description - (stdin): more than 1048576 bytes" in r.output, r.output
+    assert not list((kb_dir / "incidents").rglob("INC-2026-0003.md"))

@@ -147,7 +147,19 @@ def _read_query(text: tuple) -> str:
     if text == ("-",) or (not text and not sys.stdin.isatty()):
         if sys.stdin.isatty():  # `recur suggest -` typed at a terminal: a silent wait looks like a hang
             click.echo("Paste the text, then press Ctrl-D on a line of its own.", err=True)
-        data = read_stdin().decode("utf-8", "surrogateescape")
+        from recur.retrieval.search import MAX_QUERY_CHARS
+
+        limit = 4 * (MAX_QUERY_CHARS + 1)  # bytes enough for one character more than is searched
+        raw = read_stdin(limit)
+        data = raw.decode("utf-8", "surrogateescape")
+        if len(raw) >= limit:  # the rest is not read: a log followed with -f never ends
+            click.echo(
+                f"recur: stdin holds more than {MAX_QUERY_CHARS:,} characters; searching its first "
+                f"{MAX_QUERY_CHARS:,} (the rest is not read). Pass the part that matters, e.g. "
+                "tail -n 200 app.log | recur suggest -",
+                err=True,
+            )
+            data = data[:MAX_QUERY_CHARS]
     else:
         data = " ".join(text)  # arguments arrive decoded with surrogateescape
     bad = utf8.count_bad(data)
@@ -156,10 +168,21 @@ def _read_query(text: tuple) -> str:
     return utf8.clean(data)
 
 
-def read_stdin() -> bytes:
-    """stdin as bytes: decoding is the caller's choice (a strict locale would raise on a bad byte)."""
+def read_stdin(limit: int) -> bytes:
+    """At most ``limit`` bytes of stdin (a pasted log may be endless: `kubectl logs -f | recur
+    suggest -`, or larger than memory); decoding is the caller's choice (a strict locale would
+    raise on a bad byte)."""
     stream = getattr(sys.stdin, "buffer", None)
-    return stream.read() if stream is not None else sys.stdin.read().encode("utf-8", "surrogateescape")
+    if stream is None:  # a text stream (tests, an embedding host)
+        return sys.stdin.read(limit).encode("utf-8", "surrogateescape")[:limit]
+    chunks, size = [], 0
+    while size < limit:  # read() returns less than asked on a pipe: read until EOF or the limit
+        chunk = stream.read(limit - size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
 
 
 def _suggest_batch(kb_dir, index_dir, model, top, queries) -> None:

@@ -136,9 +136,15 @@ def _ask(kb, tty: bool, title, severity, description):
     """Prompt for what is missing on a terminal; a usage error elsewhere (scripts, --json)."""
     if description == "-":
         from recur.cli.core import read_stdin
+        from recur.kb.parse import MAX_FILE_BYTES
         from recur.util.utf8 import decode
 
-        description = decode(read_stdin(), "--description - (stdin)")
+        raw = read_stdin(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:  # the record could not hold it (recur check's limit): not read on
+            raise click.UsageError(
+                f"--description - (stdin): more than {MAX_FILE_BYTES} bytes; an incident record holds at most that"
+            )
+        description = decode(raw, "--description - (stdin)")
     if not title:
         if not tty:
             raise click.UsageError("--title is required (what happened, in a few words)")
