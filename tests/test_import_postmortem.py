@@ -505,3 +505,13 @@ def test_a_label_line_inside_a_section_stays_in_its_text(kb_dir, tmp_path):
     inc = load_kb(kb_dir).incidents[json.loads(r.output)["incident"]]
     assert "Status: rolled back at 14:05" in inc.sections["Resolution"], inc.sections
     assert inc.severity == "sev2" and str(inc.date) == "2026-03-14"  # the first page's labels are still metadata
+
+
+def test_yaml_aliases_in_a_postmortems_front_matter_are_refused_not_expanded(kb_dir, tmp_path):
+    """Found in review: the front matter was read with yaml.safe_load, which expands aliases: a 1 KB
+    chain of 7 anchors (10 aliases each) took 10 s and 360 MB, 10x more per level."""
+    bomb = ["---", "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    bomb += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 8)]
+    text = "\n".join([*bomb, "title: *a7", "---", GOOGLE])
+    r = imp(kb_dir, tmp_path, "pm.md", text, "--pattern", "disk-full")
+    assert r.exit_code == 1 and "pm.md:2: front matter: not valid YAML (YAML anchors and aliases" in r.output, r.output
