@@ -293,10 +293,11 @@ def test_json_the_parser_cannot_read_is_bad_json(base, path, what):
     assert what in r.json()["error"]["message"]
 
 
-def test_a_site_folder_gone_while_serving_is_a_json_404_not_a_500(tmp_path):
+def test_a_site_folder_gone_while_serving_is_no_500_and_served_again(tmp_path):
     """Found by QA: with the site folder away (`rm -rf site && recur site`) before the site's first
     request, Starlette's one-off StaticFiles check raised: a 500 internal_error and a traceback in
-    the log. Now the site's JSON 404, /healthz says "site": false, and the rebuilt folder is served."""
+    the log. Now its files are the JSON 404, / the page that says it is not built, /healthz says
+    "site": false, and the rebuilt folder is served."""
     kb = small_kb(tmp_path / "kb")
     site = tmp_path / "site"
     (site / "assets").mkdir(parents=True)
@@ -304,10 +305,27 @@ def test_a_site_folder_gone_while_serving_is_a_json_404_not_a_500(tmp_path):
     (site / "assets" / "a.js").write_text("1")
     with running(fake_app(kb, tmp_path, site_dir=site)) as base:
         site.rename(tmp_path / "site.away")
-        for path in ("/", "/assets/a.js"):
-            assert_error(httpx.get(base + path, timeout=30), 404, "not_found")
+        assert_error(httpx.get(base + "/assets/a.js", timeout=30), 404, "not_found")
+        home = httpx.get(base + "/", timeout=30)  # the page that says how to build it, as at start-up
+        assert home.status_code == 200 and "not built" in home.text
         assert httpx.get(base + "/healthz").json()["site"] is False
         (tmp_path / "site.away").rename(site)
         r = httpx.get(base + "/", timeout=30)
         assert r.status_code == 200 and "Recur site" in r.text
+        assert httpx.get(base + "/healthz").json()["site"] is True
+
+
+def test_a_site_built_after_serve_started_is_served_without_a_restart(tmp_path):
+    """Found in review: whether there was a site was decided once, at start-up: a site built into
+    the --site folder afterwards was never served (/ kept saying 'not built', /healthz "site": false)."""
+    kb = small_kb(tmp_path / "kb")
+    site = tmp_path / "site"
+    with running(fake_app(kb, tmp_path, site_dir=site)) as base:
+        assert "not built" in httpx.get(base + "/", timeout=30).text
+        assert_error(httpx.get(base + "/patterns/", timeout=30), 404, "not_found")
+        (site / "patterns").mkdir(parents=True)
+        (site / "index.html").write_text("<h1>Recur site</h1>")
+        (site / "patterns" / "index.html").write_text("<h1>Patterns</h1>")
+        assert "Recur site" in httpx.get(base + "/", timeout=30).text
+        assert "Patterns" in httpx.get(base + "/patterns/", timeout=30).text
         assert httpx.get(base + "/healthz").json()["site"] is True

@@ -298,7 +298,9 @@ def _preflight(kb_dir, index_dir, host: str, port: int, site_dir, feedback_path,
     site = Path(site_dir)
     if not (site / "index.html").is_file():
         click.echo(
-            f"warning: no built site at {site_dir} (run: recur site --out {site_dir}); serving the API only.", err=True
+            f"warning: no built site at {site_dir} yet (run: recur site --out {site_dir}); "
+            "serving the API, and the site once it is built.",
+            err=True,
         )
     return token, site
 

@@ -127,7 +127,6 @@ def _settings(site_dir, feedback_path, token, token_scope: str, inference_thread
     return Settings(
         feedback_path=Path(feedback_path),
         site=site,
-        site_ok=bool(site and (site / "index.html").is_file()),
         token=token,
         token_scope=token_scope,
         gate=threading.BoundedSemaphore(max(1, inference_threads or os.cpu_count() or 1)),

@@ -66,10 +66,14 @@ class Settings:
 
     feedback_path: Path
     site: Path | None = None
-    site_ok: bool = False
     token: str | None = None  # None: the server is open (the start-up line says so)
     token_scope: str = "write"  # "write": feedback only; "all": every API route and /metrics
     gate: threading.BoundedSemaphore = field(default_factory=lambda: threading.BoundedSemaphore(1))
+
+    @property
+    def site_built(self) -> bool:
+        """Whether the site folder holds a built site now (it may be built, or swapped, after start-up)."""
+        return bool(self.site and (self.site / "index.html").is_file())
 
 
 def get_settings(request: Request) -> Settings:

@@ -27,7 +27,7 @@ def healthz(engine=Depends(get_engine), holder=Depends(get_holder), settings: Se
         "built": m.get("built"),
         "reloads": holder.reloads,
         "reload_error": holder.reload_error,  # a rebuilt index on disk that could not be loaded
-        "site": settings.site_ok and (settings.site / "index.html").is_file(),  # now, not at start-up
+        "site": settings.site_built,  # now, not at start-up
     }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from pathlib import Path
 
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.responses import HTMLResponse
@@ -15,8 +16,11 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/")
 def home(settings: Settings = Depends(get_settings)):
-    """Only routed when there is no built site (the site mount answers / otherwise)."""
-    site = settings.site
+    """Only routed when no site folder was given (--site)."""
+    return _home_page(settings.site)
+
+
+def _home_page(site) -> HTMLResponse:
     note = (
         f"The static site is not built at {html.escape(str(site))} (run: recur site --out "
         f"{html.escape(str(site))}); the API is running."
@@ -31,9 +35,27 @@ def home(settings: Settings = Depends(get_settings)):
     )
 
 
+class SiteOrHome(SiteFiles):
+    """The site folder, looked at on every request: a site built (or rebuilt) after `recur serve`
+    started is served without a restart (it was decided once, at start-up). While the folder holds
+    no site, / is the page that says how to build it, and any other path the JSON 404."""
+
+    def __init__(self, site: Path):
+        super().__init__(directory=str(site), html=True, check_dir=False)
+        self.site = site
+
+    async def check_config(self) -> None:
+        """Nothing to check once: each request looks the folder up, and finds nothing while it is away."""
+
+    async def get_response(self, path, scope):
+        if path in ("", ".") and not (self.site / "index.html").is_file():
+            return _home_page(self.site)
+        return await super().get_response(path, scope)
+
+
 def mount_site(app: FastAPI, settings: Settings) -> None:
     """Last of all routes: the site answers every path no API route took."""
-    if settings.site_ok:
-        app.mount("/", SiteFiles(directory=str(settings.site), html=True), name="site")
+    if settings.site:
+        app.mount("/", SiteOrHome(settings.site), name="site")
     else:
         app.include_router(router)
