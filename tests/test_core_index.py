@@ -579,3 +579,13 @@ def test_an_index_a_newer_recur_wrote_is_refused_not_written_over(kb_dir, tmp_pa
     (idx / "manifest.json").write_text(json.dumps({**m, "format": 2}))
     Engine.open(kb_dir, idx, FAKE)
     assert f"has format 2; this recur writes {index_mod.FORMAT}: updating it" in capsys.readouterr().err
+
+
+def test_an_index_given_without_its_kb_answers_as_built(kb_dir, tmp_path, capsys):
+    """recur serve and recur mcp start with an index and no KB folder (a deployment that ships the
+    index), but loading it then failed: 'knowledge base folder not found'. It answers as built."""
+    idx = tmp_path / "index"
+    ensure_index(kb_dir, idx, FAKE, quiet=True)
+    engine = Engine.open(tmp_path / "no-kb", idx, FAKE)
+    assert engine.answer("No space left on device", top=1).results[0]["id"] == "disk-full"
+    assert "no knowledge base at" in capsys.readouterr().err

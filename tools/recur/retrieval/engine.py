@@ -108,6 +108,11 @@ class Engine:
 
     @classmethod
     def open(cls, kb_dir, index_dir, model: str | None = None, update: bool = True, quiet: bool = False, advise=None):
+        if update and not Path(kb_dir).is_dir() and index_mod.read_manifest(Path(index_dir)):
+            # a deployment given the index without its KB (recur serve and recur mcp allow it): answer
+            # from the index as built, instead of failing on the KB it cannot compare it with
+            log(f"warning: no knowledge base at {kb_dir}; answering from the index at {index_dir} as it was built.")
+            update = False
         if update:
             manifest = index_mod.read_manifest(Path(index_dir))
             spec = embed.resolve(active_model(kb_dir, model))
