@@ -309,3 +309,24 @@ def test_access_log_escapes_a_client_address_taken_from_x_forwarded_for():
     assert out.startswith(
         '1.2.3.4 - - [01/Jan/2026:00:00:00 +0000] \\"GET /x HTTP/1.1\\" 200 1 \\"-\\" \\"-\\" 1ms\\x0A# - - ['
     )
+
+
+def test_port_0_serves_on_a_free_port_and_says_which(kb_dir, tmp_path):
+    """Found in review: `--port 0` was accepted and the start-up line said http://127.0.0.1:0/,
+    while uvicorn listened on a port nobody was told."""
+    import re
+
+    args = ["serve", "--kb", str(kb_dir), "--index", str(tmp_path / "i"), "--model", "fake:64", "--port", "0"]
+    args += ["--feedback", str(tmp_path / "fb.jsonl"), "--site", str(tmp_path / "no-site")]
+    proc = subprocess.Popen(RECUR + args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        port = None
+        for line in proc.stdout:
+            if m := re.search(r"Recur on http://127\.0\.0\.1:(\d+)/", line):
+                port = int(m.group(1))
+                break
+        assert port, "no start-up line"
+        assert wait_healthy(f"http://127.0.0.1:{port}")["patterns"] == 3
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=30)

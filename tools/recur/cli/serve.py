@@ -14,6 +14,15 @@ from recur.cli.options import OutFile, Range, index_option, kb_option, model_opt
 from recur.util.errors import RecurError
 
 
+def _any_free_port(host: str) -> socket.socket:
+    """A socket bound to a free port on ``host`` (--port 0), for uvicorn to listen on."""
+    family, _, _, _, addr = socket.getaddrinfo(host, 0, type=socket.SOCK_STREAM)[0]
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(addr)
+    return sock
+
+
 def _check_port(host: str, port: int) -> None:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
@@ -357,6 +366,10 @@ def _run(app, stop: _StopOnFatal, where: tuple, timeouts: tuple, access: str) ->
             root_path=root_path,
         )
     )
+    sockets = None
+    if port == 0:  # any free port: bound here, so that the line below can say which one
+        sockets = [_any_free_port(host)]
+        port = sockets[0].getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
     proxied = f", published by a proxy under {root_path}/" if root_path else ""
     click.echo(
@@ -367,6 +380,6 @@ def _run(app, stop: _StopOnFatal, where: tuple, timeouts: tuple, access: str) ->
     # uvicorn stops on SIGTERM and then raises it again to end the process: by the signal, as a
     # service manager expects of `kill`, not through main()'s Ctrl-C path (exit 130)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    stop.server.run()
+    stop.server.run(sockets=sockets)
     if stop.failed:
         sys.exit(1)
