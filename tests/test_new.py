@@ -347,6 +347,17 @@ def test_first_pattern_starts_a_knowledge_base(tmp_path, monkeypatch):
     assert list(load_kb("team-kb").patterns) == ["disk-full"]
 
 
+def test_a_first_pattern_that_fails_leaves_no_knowledge_base_behind(tmp_path, monkeypatch):
+    """Found in review: patterns/ was made before the arguments were checked, so a `recur new
+    pattern` missing its title left an empty KB that `recur check` then passed ('OK: 0 files')."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "team-kb").mkdir()
+    res = run("new", "pattern", "--kb", "team-kb", "--no-input")
+    assert res.exit_code == 1 and "--title: a title is required" in res.output, res.output
+    assert list((tmp_path / "team-kb").iterdir()) == [] and "Started a knowledge base" not in res.output
+    assert run("check", "--kb", "team-kb").exit_code == 1  # still not a knowledge base
+
+
 def test_kill_ends_a_command_through_its_clean_up_path_as_ctrl_c_does(kb_dir):
     """SIGTERM (a CI timeout, a container stop) used to end `recur` at once: `finally` and `except`
     blocks never ran, so a killed `recur index` left `index.tmp-<pid>` and a killed writer its

@@ -7,6 +7,7 @@ a missing value is then a clear error, as in CI scripts.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import shlex
 from pathlib import Path
@@ -83,11 +84,23 @@ def new():
     """
 
 
-def _start_patterns(kb_dir) -> None:
-    """The first pattern starts a knowledge base: patterns/ in an existing folder that has none."""
+@contextlib.contextmanager
+def _starting_patterns(kb_dir):
+    """The first pattern starts a knowledge base: patterns/ in an existing folder that has none.
+    It is made before the KB is read (a KB is a folder with patterns/), and removed again when no
+    pattern was written (a missing title, Ctrl-C at a prompt): a mistyped command leaves no empty
+    KB behind, which `recur check` would pass as 'OK: 0 files'."""
     start = Path(kb_dir)
-    if start.is_dir() and not (start / "patterns").exists():
+    made = start.is_dir() and not (start / "patterns").exists()
+    if made:
         (start / "patterns").mkdir()
+    try:
+        yield
+    except BaseException:
+        if made and not any((start / "patterns").iterdir()):
+            (start / "patterns").rmdir()
+        raise
+    if made:
         click.echo(f"Started a knowledge base in {start}/ (patterns/ created).", err=True)
 
 
@@ -169,32 +182,32 @@ def pattern(
     from recur.kb import scaffold
     from recur.kb.loader import load_kb
 
-    _start_patterns(kb_dir)
-    kb = load_kb(kb_dir)
-    missing = not (title and category and severity and symptoms)
-    if missing and not no_input:
-        title, pid, category, severity, symptoms, signals, summary, steps = _ask_pattern(
-            kb, title, pid, category, severity, symptoms, signals, summary, steps
+    with _starting_patterns(kb_dir):
+        kb = load_kb(kb_dir)
+        missing = not (title and category and severity and symptoms)
+        if missing and not no_input:
+            title, pid, category, severity, symptoms, signals, summary, steps = _ask_pattern(
+                kb, title, pid, category, severity, symptoms, signals, summary, steps
+            )
+        path, text = scaffold.pattern_file(
+            kb,
+            id=pid,
+            title=title,
+            category=category,
+            severity=severity,
+            symptoms=symptoms,
+            signals=signals,
+            tags=tags,
+            services=services,
+            related=related,
+            owner=owner,
+            status=status,
+            summary=summary,
+            steps=steps,
+            evidence=evidence,
+            root_cause=root_cause,
         )
-    path, text = scaffold.pattern_file(
-        kb,
-        id=pid,
-        title=title,
-        category=category,
-        severity=severity,
-        symptoms=symptoms,
-        signals=signals,
-        tags=tags,
-        services=services,
-        related=related,
-        owner=owner,
-        status=status,
-        summary=summary,
-        steps=steps,
-        evidence=evidence,
-        root_cause=root_cause,
-    )
-    _finish(kb_dir, path, text)
+        _finish(kb_dir, path, text)
 
 
 @new.command()
