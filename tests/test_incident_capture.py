@@ -503,3 +503,21 @@ def test_a_description_on_stdin_larger_than_a_record_can_hold_is_refused_unread(
     r = new(kb_dir, tmp_path, "-t", "Big paste", "-s", "sev2", "-d", "-", "--no-suggest", input="x" * (1024 * 1024 + 1))
     assert r.exit_code == 2 and "--description - (stdin): more than 1048576 bytes" in r.output, r.output
     assert not list((kb_dir / "incidents").rglob("INC-2026-0003.md"))
+
+
+def test_a_record_is_not_written_through_a_folder_that_leads_outside_the_kb(kb_dir, tmp_path):
+    """Found in review: with incidents/2026 a symlink to a folder outside the KB, `recur incident new`
+    said 'Recorded' and wrote the record there, where the loader (which refuses such folders) and so
+    `recur report` never saw it."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (kb_dir / "incidents/2026").rename(tmp_path / "2026.away")
+    (kb_dir / "incidents/2026").symlink_to(outside)
+    r = new(kb_dir, tmp_path, "-t", "Disk full", "-s", "sev2", "--no-suggest")
+    assert r.exit_code == 1 and "leads outside the knowledge base (a symbolic link)" in r.output, r.output
+    assert list(outside.iterdir()) == []
+    (kb_dir / "patterns/zz").symlink_to(outside)
+    args = ["--title", "Zed", "--category", "zz", "--severity", "sev2", "--symptom", "x y", "--no-input"]
+    r = run("new", "pattern", "--kb", str(kb_dir), *args)
+    assert r.exit_code == 1 and "patterns/zz leads outside the knowledge base" in r.output, r.output
+    assert list(outside.iterdir()) == []

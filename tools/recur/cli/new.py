@@ -52,7 +52,7 @@ def _finish(kb_dir, path, text, written: bool = False) -> None:
     from recur.kb.loader import display_path
 
     if not written:
-        scaffold.create(path, text)
+        scaffold.create(path, text, root=kb_dir)
     shown = display_path(path)
     _, problems = check_path(kb_dir, stale_days=0)
     mine = [p for p in problems if p.path == shown]

@@ -548,7 +548,7 @@ def _already(dup, pm) -> Imported:
 
 def _write(kb, pm, meta: dict, linked: list, cands: list, *, draft: bool, category, source_file) -> Written:
     from recur.kb.incident_record import incident_text, write_new_record
-    from recur.kb.loader import review_defaults
+    from recur.kb.loader import require_inside, review_defaults
 
     draft_path = draft_id = ptext = None
     imported = {"source": meta["source"], "sha256": meta["digest"]}
@@ -577,7 +577,10 @@ def _write(kb, pm, meta: dict, linked: list, cands: list, *, draft: bool, catego
     )
     inc_path = kb.root / "incidents" / str(meta["day"].year) / f"{meta['iid']}.md"
     given = None if meta["numbered"] else inc_path  # a number chosen here is taken care of below
-    for target in (given, draft_path):  # every target checked before either is written
+    for target in (inc_path, draft_path):  # every target checked before either is written
+        if target is not None:
+            require_inside(kb.root, target)
+    for target in (given, draft_path):
         if target is not None and (target.exists() or target.is_symlink()):
             raise RecurError(f"{target}: already exists; refusing to overwrite it")
     # another import or `recur incident new` may take the number meanwhile: then the next free one

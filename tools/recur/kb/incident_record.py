@@ -38,6 +38,9 @@ def write_new_record(kb, year: int, iid: str, text, numbered: bool) -> tuple[str
     """Write ``text(iid)`` as a new record; returns (id, path). A ``numbered`` id (the next free one,
     not asked for) that another writer took meanwhile (a second ``recur incident new``, an MCP call,
     each with its own view of the KB) is replaced by the next free one; a given id never is."""
+    from recur.kb.loader import require_inside
+
+    require_inside(kb.root, Path(kb.root) / "incidents" / str(year) / f"{iid}.md")
     for _ in range(_RETRIES):
         try:
             return iid, write_atomic(Path(kb.root) / "incidents" / str(year) / f"{iid}.md", text(iid))

@@ -233,6 +233,21 @@ def readable(root: Path, path: Path) -> bool:
         return False
 
 
+def require_inside(root, path: Path) -> None:
+    """Before a new file is written into the KB: its folder must not lead outside the KB (a symlinked
+    folder), where the file would land elsewhere and the loader would not read it back."""
+    probe = Path(path).parent
+    while not probe.exists() and probe != probe.parent:  # the nearest folder that is there
+        probe = probe.parent
+    try:
+        probe.resolve().relative_to(Path(root).resolve())
+    except ValueError:
+        raise RecurError(
+            f"{display_path(Path(path))}: not written: {display_path(probe)} leads outside the knowledge base "
+            "(a symbolic link), where recur would not read it back; write inside the KB"
+        ) from None
+
+
 def _escapes(root: Path, path: Path) -> str:
     """Why a file found inside the KB is not read: its real location is outside it (a symlink, or a
     file under a symlinked folder), or it is a symlink that never reaches a file. "" to read it.

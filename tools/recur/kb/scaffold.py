@@ -218,8 +218,12 @@ def parse_step(text: str) -> tuple[str, str]:
     return pid.strip(), why.strip()
 
 
-def create(path: Path, text: str) -> Path:
-    """Write a new file atomically; an existing file is never replaced."""
+def create(path: Path, text: str, root=None) -> Path:
+    """Write a new file atomically into the KB at ``root``; an existing file is never replaced."""
+    from recur.kb.loader import require_inside
+
+    if root is not None:
+        require_inside(root, path)
     if path.exists():
         raise RecurError(f"{path}: already exists; refusing to overwrite it (edit it, or choose another --id)")
     return write_atomic(path, text)
