@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 from serve_util import free_socket, wait_healthy
 
 RECUR = [sys.executable, "-m", "recur"]
@@ -330,3 +331,14 @@ def test_port_0_serves_on_a_free_port_and_says_which(kb_dir, tmp_path):
     finally:
         proc.terminate()
         proc.communicate(timeout=30)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["serve", "--site-url", "notaurl"], ["serve", "--site-url", "/patterns"], ["site", "--edit-url", "not a url"]],
+)
+def test_a_url_option_that_is_not_an_http_url_is_a_usage_error(args, tmp_path):
+    """Found in review: `recur serve --site-url notaurl` started and Slack replies linked
+    '<notaurl/patterns/...>'; `recur site --edit-url 'not a url'` built every page's link from it."""
+    r = subprocess.run(RECUR + args, capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert r.returncode == 2 and "must be an http:// or https:// URL" in r.stderr, r.stderr

@@ -4,24 +4,9 @@ from __future__ import annotations
 
 import click
 
-from recur.cli.options import index_option, kb_option, model_option
+from recur.cli.options import http_url, index_option, kb_option, model_option
 from recur.ingest.coverage import coverage, propose_alerts, read_rules, render_text, rule_files
 from recur.util.errors import RecurError
-
-
-def _http_url(ctx, param, value):
-    """--site-url: an absolute http(s) URL (anything else silently matched nothing)."""
-    from urllib.parse import urlparse
-
-    if value is None:
-        return None
-    try:
-        url = urlparse(value)
-    except ValueError:  # "http://[::1": an unclosed IPv6 bracket
-        url = urlparse("")
-    if url.scheme not in ("http", "https") or not url.hostname or any(c.isspace() for c in value):
-        raise click.BadParameter(f"must be an http:// or https:// URL (like https://kb.example.com/), not {value!r}")
-    return value
 
 
 @click.command("coverage")
@@ -40,7 +25,7 @@ def _http_url(ctx, param, value):
     "--site-url",
     "site_url",
     metavar="URL",
-    callback=_http_url,
+    callback=http_url,
     help="Where our pattern pages are published (http:// or https://): only runbook_urls under it are "
     "checked; others are listed as external.",
 )

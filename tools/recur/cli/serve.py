@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from recur import config
-from recur.cli.options import OutFile, Range, index_option, kb_option, model_option, setting
+from recur.cli.options import OutFile, Range, http_url, index_option, kb_option, model_option, setting
 from recur.util.errors import RecurError
 
 
@@ -179,6 +179,7 @@ def _slack_secret(path) -> str | None:
     "--site-url",
     **setting("site_url"),
     metavar="URL",
+    callback=http_url,
     help="Base URL of the built site, for pattern links in Slack replies (env RECUR_SITE_URL).",
 )
 @click.option(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from recur.cli.options import index_option, kb_option, setting
+from recur.cli.options import http_url, index_option, kb_option, setting
 
 
 @click.command("site")
@@ -37,6 +37,7 @@ from recur.cli.options import index_option, kb_option, setting
     "edit_url",
     **setting("edit_url"),
     metavar="URL",
+    callback=http_url,
     help="Base URL for 'edit this page' links; the record's KB path is appended (env RECUR_EDIT_URL; "
     "default: mkdocs.yml extra.recur.edit_url; unset: the page names the file).",
 )
