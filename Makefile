@@ -21,7 +21,7 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $@
 
-# The browser search runtime (onnxruntime-web, @huggingface/tokenizers), pinned by package-lock.json:
+# The browser search runtime (onnxruntime-web, @huggingface/tokenizers, porter2), pinned by package-lock.json:
 # `npm ci` runs only when the lockfile changed, then the files `recur site` puts into the site are
 # copied into the package (recur/site/browser/vendor/, package data: a wheel carries them, so a team
 # without Node can build the site). No npm: the site is built without browser search (a warning).
@@ -35,7 +35,10 @@ $(VENDOR)/.copied: node_modules/.package-lock.json
 	  mkdir -p $(VENDOR) && \
 	  cp node_modules/onnxruntime-web/dist/ort.wasm.min.mjs node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.mjs \
 	     node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm node_modules/@huggingface/tokenizers/dist/tokenizers.min.mjs $(VENDOR)/ && \
-	  cp node_modules/@huggingface/tokenizers/LICENSE $(VENDOR)/LICENSE.tokenizers && touch $@
+	  cp node_modules/@huggingface/tokenizers/LICENSE $(VENDOR)/LICENSE.tokenizers && \
+	  { echo "const exports = {};  // porter2 is CommonJS: its one export, as an ES module"; \
+	    cat node_modules/porter2/dist/index.js; echo "export const stem = exports.stem;"; } > $(VENDOR)/porter2.mjs && \
+	  cp node_modules/porter2/LICENSE $(VENDOR)/LICENSE.porter2 && touch $@
 
 install: $(BIN)/.installed $(VENDOR)/.copied
 

@@ -48,6 +48,7 @@ RUNTIME = {
     "glue": ("ort-wasm-simd-threaded.mjs", "ort-wasm-simd-threaded.js"),  # its Emscripten loader
     "wasm": ("ort-wasm-simd-threaded.wasm", "ort-wasm-simd-threaded.wasm.gz"),  # the runtime, gzip-compressed
     "tokenizers": ("tokenizers.min.mjs", "tokenizers.min.js"),  # @huggingface/tokenizers (Apache-2.0)
+    "stemmer": ("porter2.mjs", "porter2.js"),  # porter2, Snowball English for words the stem table lacks (MIT)
 }
 LICENCES = ("LICENSES.md",)
 # licence texts the site must carry next to the code it redistributes: vendored file -> its name in the site
@@ -215,8 +216,9 @@ def _check(reference, onnx_path: Path) -> float:
 def _stems(vocab, bm25_vocab: dict) -> dict:
     """{word: BM25 stem} for the KB's words and their common inflections whose stem the index knows.
 
-    The browser has no Snowball stemmer: a query word found here is stemmed exactly as the server
-    does (PyStemmer); any other word has a stem the KB does not use, which adds nothing to BM25."""
+    A query word found here is stemmed exactly as the server does (PyStemmer, Snowball 3); any other
+    word by the browser's porter2 (an older Snowball English: on 358k English words, the stem that
+    BM25 scores differs from the server's for 6 with the table, 246 with the table alone)."""
     from recur.util.text import stemmer as snowball
 
     stemmer = snowball()

@@ -4,7 +4,7 @@
  * Every number comes from the bundle (bundle.json "params", exported from search.py by
  * recur/site/bundle.py): change the ranking there and rebuild the site. What this file holds is the
  * structure; tests/test_browser_bundle.py checks that it ranks as the server does, given the same
- * query vectors. No dependencies: it runs in a browser and in Node.
+ * query vectors. No imports (the stemmer is passed in): it runs in a browser and in Node.
  */
 
 // \p{Nd}: every decimal digit, as Python's \d in util/text.py (Arabic-Indic, Devanagari, ...), not only 0-9
@@ -94,8 +94,10 @@ function halfToFloat(h) {
 }
 
 export class Ranker {
-  /* index: index.json; bin: index.bin (ArrayBuffer); params: bundle.json "params". */
-  constructor(index, bin, params) {
+  /* index: index.json; bin: index.bin (ArrayBuffer); params: bundle.json "params"; stem: a Snowball
+     English stemmer (word -> stem) for query words the index's stem table lacks (the site passes the
+     vendored porter2; without one, such a word adds nothing to BM25). */
+  constructor(index, bin, params, stem = null) {
     this.p = params;
     this.stop = new Set(params.stopwords);
     this.ids = index.ids;
@@ -103,6 +105,7 @@ export class Ranker {
     this.views = index.views;
     this.vocab = new Set(index.vocab);
     this.stems = index.stems;
+    this.stemWord = stem;
     const arr = (name, Type) => {
       const a = index.arrays[name];
       return a ? new Type(bin, a.offset, a.length) : new Type(0);
@@ -171,7 +174,8 @@ export class Ranker {
     for (const w of words(text)) {
       if (this.stop.has(w) || /^\p{Nd}+$/u.test(w) || w.length <= 1) continue;
       qwords.add(w);
-      const stem = Object.prototype.hasOwnProperty.call(this.stems, w) ? this.stems[w] : undefined;
+      /* the table first: the server's own stems for the KB's words and their inflections */
+      const stem = Object.prototype.hasOwnProperty.call(this.stems, w) ? this.stems[w] : this.stemWord ? this.stemWord(w) : undefined;
       const t = stem === undefined ? undefined : b.vocab.get(stem);
       if (t === undefined) continue;
       const first = !seen.has(t);  /* a repeated word adds to BM25 again, not to the distinct count */

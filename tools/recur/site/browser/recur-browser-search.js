@@ -105,8 +105,9 @@ export async function load(bundleUrl, onProgress, manifest) {
   const total = big.reduce((s, f) => s + (manifest.bytes[f] || 0), 0);
   let done = 0;
   const tick = (n) => { done += n; if (onProgress) onProgress(Math.min(done, total), total); };
-  const [rankerMod, ort, tokmod, model, wasm, bin, indexText, tokText, tokConfig] = await Promise.all([
+  const [rankerMod, ort, tokmod, stemmer, model, wasm, bin, indexText, tokText, tokConfig] = await Promise.all([
     import(at("ranker.js")), import(at(manifest.runtime.ort)), import(at(manifest.runtime.tokenizers)),
+    import(at(manifest.runtime.stemmer)),
     fetchBytes(at(manifest.model.file), tick).then(gunzip), fetchBytes(at(manifest.runtime.wasm), tick).then(gunzip),
     fetchBytes(at(manifest.index.bin), tick), fetchBytes(at(manifest.index.json), tick),
     fetchBytes(at(manifest.tokenizer.json), tick), fetch(at(manifest.tokenizer.config)).then((r) => r.json())
@@ -120,7 +121,7 @@ export async function load(bundleUrl, onProgress, manifest) {
   ort.env.logLevel = "error";
   const session = await ort.InferenceSession.create(model, { executionProviders: ["wasm"], graphOptimizationLevel: "all" });
   const ranker = new rankerMod.Ranker(JSON.parse(dec.decode(indexText)), bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength),
-                            manifest.params);
+                            manifest.params, stemmer.stem);
   const engine = new Engine(manifest, ort, tokenizer, session, ranker, rankerMod);
   await engine.encode("warm up");  /* the first run allocates; pay it while the progress bar is shown */
   return engine;
