@@ -14,6 +14,7 @@ and listed in ``unmapped``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -264,13 +265,27 @@ def _front_matter(lines: list[str]) -> tuple[dict, list[str], str | None, tuple 
         else:  # the KB's own YAML reader: aliases refused (a 1 KB "billion laughs" took 10 s and 360 MB
             from recur.kb.parse import load_yaml  # at 7 levels, x10 a level), dates kept as written
 
-            data = load_yaml(raw, offset=1).data
+            data = _iso_dates(load_yaml(raw, offset=1).data)
     except Exception as exc:  # noqa: BLE001 - any parser error is reported with its line
         error = _front_error(exc, kind, end)
     if error is None and not isinstance(data, dict):  # a scalar or a list: read it line by line
         sep = "=" if kind == "toml" else ":"
         data = {k.strip(): v.strip().strip("\"'") for k, _, v in (ln.partition(sep) for ln in lines[1:end]) if v}
     return data or {}, lines[end + 1 :], kind, error
+
+
+def _iso_dates(data):
+    """Top-level values written as YAML dates (2026-03-14) as dates, as YAML itself reads them: a date
+    is then checked as a date (its range), while one that is no date (2026-02-30) stays text."""
+    if not isinstance(data, dict):
+        return data
+    out = {}
+    for key, value in data.items():
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            with contextlib.suppress(ValueError):
+                value = dt.date.fromisoformat(value)
+        out[key] = value
+    return out
 
 
 def _front_error(exc: Exception, kind: str, end: int) -> tuple[int, str]:
