@@ -68,6 +68,9 @@ def test_kb_without_cases_holds_out_one_symptom_per_pattern(kb_dir):
     assert held not in {a for a, _ in data.pairs}
     assert held not in without_held_out(kb, data.held_out).patterns["dns-failure"].symptoms
     assert held in kb.patterns["dns-failure"].symptoms  # the KB itself is untouched
+    # found in review: the positive every anchor trains against is the pattern's doc view, which
+    # lists every symptom; the held-out one was trained on there, word for word
+    assert held not in data.docs["dns-failure"] and kb.patterns["dns-failure"].symptoms[0] in data.docs["dns-failure"]
 
 
 def test_confirmed_feedback_becomes_pairs(kb_dir, tmp_path):
@@ -361,3 +364,13 @@ def test_a_refusal_by_the_dense_check_says_so_on_eval_cases_too():
     m["dense_check"]["clearly_worse"] = False  # refused by MRR / recall@3, as before
     assert _refusal_reason(m, 0.0).startswith("the tuned model does not beat base")
     assert _refusal_reason({"compared_with": "base"}, 0.0).startswith("the tuned model does not beat")  # older manifest
+
+
+def test_eval_cases_that_expect_only_retired_patterns_are_not_counted(kb_dir):
+    """Found in review: a case whose patterns are all retired can never be matched (recur check says
+    so), yet it counted towards the eval floor, which then kept held-out symptoms from being used."""
+    path = kb_dir / "patterns/capacity/disk-full.md"
+    path.write_text(path.read_text().replace("\nseverity: ", "\nstatus: retired\nseverity: ", 1))
+    kb = load_kb(kb_dir)
+    assert kb.patterns["disk-full"].status == "retired"
+    assert all(c.expect != ["disk-full"] for c in training_data(kb).cases)

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from recur import config
@@ -91,8 +91,8 @@ def eval_cases(kb) -> tuple[list, str]:
         if got:
             cases += got
             sources.append(f"eval/{path.name}")
-    known = set(kb.patterns)
-    cases = [c for c in cases if any(e in known for e in c.expect)]
+    live = {pid for pid, p in kb.patterns.items() if p.status != "retired"}  # a retired one is never suggested
+    cases = [c for c in cases if any(e in live for e in c.expect)]
     return cases, " + ".join(sources)
 
 
@@ -173,14 +173,18 @@ def training_data(kb, feedback_path: Path | None = None, all_anchors: bool = Tru
     wanted = None if all_anchors else set(ANCHOR_KINDS)
     pairs, docs, hashes, kinds, held = [], {}, {}, {}, {}
     for p in sorted((p for p in kb.patterns.values() if p.status != "retired"), key=lambda p: p.id):
-        docs[p.id] = dict(pattern_views(p, kb))["doc"]
         anchors = _anchors(p, kb)
-        hashes[p.id] = hashlib.sha256(json.dumps([docs[p.id], anchors], ensure_ascii=False).encode()).hexdigest()[:12]
+        full_doc = dict(pattern_views(p, kb))["doc"]
+        hashes[p.id] = hashlib.sha256(json.dumps([full_doc, anchors], ensure_ascii=False).encode()).hexdigest()[:12]
+        docs[p.id] = full_doc
         if held_out and len(p.symptoms) >= 3:
             text = p.symptoms[_stable_pick(p.id, p.symptoms)]
             cases.append(EvalCase(text, [p.id], p.line("symptoms"), "held-out symptom"))
             banned.add(_norm(text))
             held[p.id] = text
+            # the positive it trains against is the doc view without it, as the measuring index has it:
+            # the doc view lists every symptom, and the held-out one was trained on there, word for word
+            docs[p.id] = dict(pattern_views(replace(p, symptoms=[s for s in p.symptoms if s != text]), kb))["doc"]
         for kind, text in anchors:
             if _norm(text) not in banned and (wanted is None or kind in wanted):
                 pairs.append((text, p.id))
