@@ -387,6 +387,38 @@ def test_hostile_kb_text_is_inert_on_a_static_host(tmp_path):
     assert '<li>up {: onmouseover="alert(4)" }</li>' in text
 
 
+def test_hostile_kb_text_cannot_reach_the_page_past_the_sanitiser(tmp_path):
+    """Found in review, each ran script on the built page while check --strict and site --strict passed:
+    - the markers of a pre-rendered block inside an indented fence (code to recur, not to Markdown):
+      the block was lifted out before sanitising and put back after it;
+    - a C1 control character in a title: YAML refused the generated front matter, the page lost its
+      kind, and the sanitiser skipped it;
+    - a severity key with spaces became attributes of the by-severity page's heading (not sanitised)."""
+    from kbfactory import pattern_text, small_kb, write
+
+    kb = small_kb(tmp_path / "kb")
+    fence = "See this:\n\n  ```\n<!-- recur:html -->\n<img src=x onerror=alert(1)>\n<!-- /recur:html -->\n  ```\n"
+    text = pattern_text("disk-full", summary="SUMMARY", root_cause="ROOT CAUSE").replace("SUMMARY", fence)
+    write(kb, "patterns/capacity/disk-full.md", text)
+    c1 = "See:\n\n  ```\n\n<img src=x onerror=alert(2)>\n\n  ```\n"
+    write(kb, "patterns/capacity/c1.md", pattern_text("c1", title="Ctrl \x80 char", summary=c1, root_cause="Why."))
+    severity = kb / "severity.yml"
+    severity.write_text(severity.read_text() + '  "P1 onclick=alert(3) x": {name: X, review: none}\n')
+    write(kb, "patterns/capacity/odd-sev.md", pattern_text("odd-sev", severity="P1 onclick=alert(3) x"))
+    assert CliRunner().invoke(cli, ["check", "--kb", str(kb)]).exit_code == 0
+    out = tmp_path / "out"
+    args = ["site", "--kb", str(kb), "--out", str(out), "--strict", "--no-browser-search", "--index", str(tmp_path)]
+    r = CliRunner().invoke(cli, args)
+    assert r.exit_code == 0, r.output
+    found = []
+    for page in out.rglob("*.html"):
+        parser = _Active()
+        parser.feed(page.read_text(encoding="utf-8"))
+        found += [f"{page.relative_to(out)}: {x}" for x in parser.found]
+    assert found == []
+    assert "Ctrl \x80 char</h1>" in (out / "patterns/capacity/c1.html").read_text(encoding="utf-8")
+
+
 def test_recur_assets_are_asked_for_by_their_content_version(built, tmp_path):
     """A rebuilt site must not run the last build's recur-suggest.js from a browser cache: every
     page asks for Recur's own CSS/JS as name?v=<start of the file's SHA-256>, and a mkdocs.yml that

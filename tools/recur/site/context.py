@@ -44,6 +44,7 @@ class Site:
         self.cat_anchor = Anchors("category")
         self.svc_anchor = Anchors("service")
         self.tag_anchor = Anchors("tag")
+        self.sev_anchor = Anchors("severity")  # a severity key is any YAML key: slugified like the others
         self.services = Counter(s for p in self.patterns for s in dict.fromkeys(p.services))
         self.tags = Counter(t for p in self.patterns for t in dict.fromkeys(p.tags))
 

@@ -191,7 +191,10 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
 def on_page_content(html, page, config, files, **kwargs):
     # pattern and incident pages carry KB Markdown: what Markdown made of it is rebuilt from an
     # allow-list (recur.site.inert), so no KB text runs script on a static host with no CSP
-    if page.meta.get("recur_kind") in ("pattern", "incident"):
+    generated = page.file.src_uri not in state["own_files"]
+    if page.meta.get("recur_kind") in ("pattern", "incident") or (
+        generated and page.file.src_uri.startswith(("patterns/", "incidents/"))  # if its front matter was lost
+    ):
         from recur.site.inert import inert_html
 
         return inert_html(html)

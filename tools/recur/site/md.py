@@ -31,7 +31,12 @@ def kb_md(text) -> str:
     for i in range(0, len(parts), 2):  # even parts are outside code
         part = _AUTOLINK.sub("\x00", parts[i]).replace("<", "&lt;").replace("\x00", "<")
         parts[i] = _SCRIPT_URL.sub("](#", part)
-    return "".join(parts)
+    # the markers of pre-rendered blocks (raw) never come from KB text, even in what looks like code
+    # here: an indented fence is no code to Markdown, and a block put back after sanitising is not sanitised
+    return _RAW_MARK.sub(r"\1 \2", "".join(parts))
+
+
+_RAW_MARK = re.compile(r"(<!--)(\s*/?\s*recur:html)", re.I)
 
 
 # Python-Markdown's own code-span rule (BACKTICK_RE): n backticks closed by n backticks. Text inside
@@ -130,7 +135,16 @@ def front_matter(**meta) -> str:
         clean["title"] = html.escape(clean["title"], quote=False)
     if not clean:
         return ""
-    return "---\n" + "".join(f"{k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in clean.items()) + "---\n\n"
+    # characters YAML does not allow raw (C1 controls, DEL) escaped: written raw, YAML refused the front
+    # matter, and mkdocs showed it as text and lost its keys (recur_kind among them, which decides sanitising)
+    return "---\n" + "".join(f"{k}: {_yaml_safe(json.dumps(v, ensure_ascii=False))}\n" for k, v in clean.items()) + "---\n\n"
+
+
+_NOT_YAML = re.compile("[\x7f-\x9f\u2028\u2029\ufffe\uffff]")  # and what YAML reads as a line break
+
+
+def _yaml_safe(text: str) -> str:
+    return _NOT_YAML.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
 
 def table(headers: list, rows: list) -> str:

@@ -192,5 +192,5 @@ def tag_index(site: Site) -> str:
 def severity_index(site: Site) -> str:
     used = {p.severity for p in site.patterns}
     names = [k for k in site.kb.severity if k in used] + sorted(used - set(site.kb.severity))
-    return _grouped_index(site, BY_SEVERITY, "Patterns by severity", names, lambda k: f"severity-{k}",
+    return _grouped_index(site, BY_SEVERITY, "Patterns by severity", names, site.sev_anchor,
                           lambda k: [p for p in site.patterns if p.severity == k])
