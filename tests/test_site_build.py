@@ -794,3 +794,19 @@ def test_a_mkdocs_yml_without_the_recur_plugin_is_an_error_naming_the_fix(built,
     assert r.exit_code == 0, r.output
     assert 'src="assets/recur-suggest.js' in (out / "suggest.html").read_text()
     assert (out / "guide.html").is_file()
+
+
+def test_site_strict_fails_on_what_check_fails_across_files(tmp_path):
+    """Found in review: `recur site --strict` passed a KB whose incident names a pattern that does not
+    exist (and one with a duplicate pattern id): recur check fails on both; the site dropped or
+    showed them without a word."""
+    from kbfactory import small_kb
+
+    kb = small_kb(tmp_path / "kb")
+    inc = kb / "incidents/2026/INC-2026-0002.md"
+    inc.write_text(inc.read_text().replace("patterns: []", "patterns: [no-such-thing]"))
+    assert CliRunner().invoke(cli, ["check", "--kb", str(kb)]).exit_code == 1
+    args = ["site", "--kb", str(kb), "--out", str(tmp_path / "out"), "--strict", "--no-browser-search"]
+    r = CliRunner().invoke(cli, [*args, "--index", str(tmp_path)])
+    assert r.exit_code == 1 and "no pattern has id 'no-such-thing'" in r.output, r.output
+    assert not (tmp_path / "out").exists()

@@ -100,13 +100,16 @@ def prepare(kb_path, src_dir, *, as_of: dt.date, edit_url: str | None = None, in
     ``model_dir``: the tuned model folder whose report the Retrieval model page shows (default: the
     KB's active tuned model, else its newest rejected candidate). ``extra_dir``: the site's own
     pages (mkdocs.yml's docs_dir), copied in beside the generated ones."""
+    from recur.kb.check import cross_checks
     from recur.kb.loader import load_kb
     from recur.problems.board import board
     from recur.site.generate import generate
     from recur.site.model_page import find_model
 
     kb = load_kb(kb_path)
-    errors = kb.errors
+    # with the checks across files (a duplicate id, an unknown pattern named): as recur check fails
+    # on them, so does recur site --strict (the warning), instead of dropping a file without a word
+    errors = kb.errors + [p for p in cross_checks(kb) if p.is_error]
     if errors:
         log.warning(f"recur: {len(errors)} KB file problem(s) in {kb_path}; files with errors are left out of "
                     f"the site (run: recur check --kb {kb_path}). First: {errors[0]}")
