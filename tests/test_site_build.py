@@ -810,3 +810,29 @@ def test_site_strict_fails_on_what_check_fails_across_files(tmp_path):
     r = CliRunner().invoke(cli, [*args, "--index", str(tmp_path)])
     assert r.exit_code == 1 and "no pattern has id 'no-such-thing'" in r.output, r.output
     assert not (tmp_path / "out").exists()
+
+
+def test_runbook_steps_with_a_code_block_or_a_sub_list_stay_one_step(tmp_path):
+    """Found in review: continuation lines of a step lost their indentation, so a fenced block in a
+    step became inline code and its sub-bullets became steps of their own (renumbering the rest,
+    and 'Copy all steps' copied the wrong numbers)."""
+    from kbfactory import small_kb
+
+    kb = small_kb(tmp_path / "kb")
+    path = kb / "patterns/capacity/disk-full.md"
+    text = path.read_text()
+    steps = (
+        "## Runbook\n1. Run:\n\n   ```bash\n   kubectl get pods -o wide\n\n   kubectl top pods\n   ```\n"
+        "2. Restart it with `kubectl rollout restart deploy/app`\n   - first `kubectl get rs`\n"
+        "   - then `kubectl get events`\n3. Check `df -h /var` again\n\n"
+    )
+    start, end = text.index("## Runbook"), text.index("## ", text.index("## Runbook") + 3)
+    path.write_text(text[:start] + steps + text[end:])
+    out = tmp_path / "out"
+    args = ["site", "--kb", str(kb), "--out", str(out), "--no-browser-search", "--index", str(tmp_path)]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    page = (out / "patterns/capacity/disk-full.html").read_text(encoding="utf-8")
+    runbook = page[page.index('id="runbook"') :].split("</ol>")[0]
+    assert runbook.count("<li>") == 5  # three steps, two sub-bullets
+    assert "<pre><code>kubectl get pods -o wide\n\nkubectl top pods\n</code></pre>" in runbook
+    assert "<ul>\n<li>first <code>kubectl get rs</code></li>" in runbook

@@ -299,20 +299,32 @@ def list_items(text: str, numbered: bool) -> tuple[list, list]:
     items: list = []
     stray: list = []
     in_fence = False
+    col = 0  # where the current item's text starts: its continuation lines keep what they have beyond it
     for offset, line in enumerate(text.split("\n")):
         if FENCE.match(line):
             in_fence = not in_fence
             if items:
-                items[-1] += "\n" + line
+                items[-1] += "\n" + _dedent(line, col)
             continue
         want = _NUMBERED.match(line) if numbered else _BULLET.match(line)
         other = _BULLET.match(line) if numbered else _NUMBERED.match(line)
         if not in_fence and want and len(want.group(1)) < 2:
-            items.append(want.group(3 if numbered else 2).strip())
+            group = 3 if numbered else 2
+            items.append(want.group(group).strip())
+            col = want.start(group)
         elif not in_fence and other and len(other.group(1)) < 2:
             stray.append((offset, line.strip()))
-        elif items and (line.startswith((" ", "\t")) or in_fence) and line.strip():
-            items[-1] += "\n" + line.strip()
-        elif items and line.strip() and not in_fence:
+        elif items and in_fence:  # a code block's lines as written, blank ones too
+            items[-1] += "\n" + _dedent(line, col)
+        elif items and line.startswith((" ", "\t")) and line.strip():
+            items[-1] += "\n" + _dedent(line, col)  # a sub-list or paragraph: its own indentation kept
+        elif items and line.strip():
             items[-1] += " " + line.strip()  # lazy continuation
     return items, stray
+
+
+def _dedent(line: str, col: int) -> str:
+    """``line`` less up to ``col`` leading spaces (a tab counts as four), its end trimmed."""
+    expanded = line.expandtabs(4)
+    lead = len(expanded) - len(expanded.lstrip(" "))
+    return expanded[min(lead, col) :].rstrip()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from recur.site import charts
 from recur.site.context import BY_SERVICE, BY_SEVERITY, BY_TAG, PATTERNS, Site
 from recur.site.md import alink, badge, cell, esc, front_matter, href, html_table, kb_md, mdlink, raw, raw_table
@@ -77,12 +79,12 @@ def pattern_page(site: Site, p) -> str:
     evidence = p.sections.get("Evidence to preserve", "").strip()
     if evidence:
         items = p.evidence or [evidence]
-        body = "\n".join(f"    - {kb_md(e)}" for e in items) if p.evidence else "\n".join(
+        body = "\n".join(_item("    - ", kb_md(e), "        ") for e in items) if p.evidence else "\n".join(
             "    " + line for line in kb_md(evidence).splitlines())
         out.append(f'!!! danger "Evidence to preserve: capture it before you restore"\n{body}\n')
     out.append("## Runbook {: .recur-runbook }\n")  # recur.js adds copy buttons to the list after it
     if p.runbook:
-        out.append("\n".join(f"{n}. {kb_md(step)}" for n, step in enumerate(p.runbook, 1)) + "\n")
+        out.append("\n".join(_item(f"{n}. ", kb_md(step), "    ") for n, step in enumerate(p.runbook, 1)) + "\n")
     else:
         out.append(kb_md(p.sections.get("Runbook", "").strip()) + "\n")
     for name in LATER_SECTIONS:
@@ -95,6 +97,28 @@ def pattern_page(site: Site, p) -> str:
     out.append(_incidents(site, p))
     out.append(site.edit_line(p.relpath))
     return "\n".join(x for x in out if x)
+
+
+def _item(marker: str, text: str, indent: str) -> str:
+    """A list item whose text has more lines (a code block, a sub-list): those lines indented under the
+    item, as Markdown needs them to stay in it (at the margin, a fence became inline code and
+    sub-bullets became steps of their own, renumbering the rest). Python-Markdown reads no fence
+    inside a list item, so a fenced block becomes an indented one there (its language is dropped)."""
+    first, *rest = text.split("\n")
+    out, fence = [marker + first], None
+    for line in rest:
+        opener = re.match(r"\s*(`{3,}|~{3,})", line)
+        if fence is None and opener:
+            fence = opener.group(1)
+            out.append("")  # a code block starts after a blank line
+        elif fence is not None and line.strip().startswith(fence[0] * len(fence)) and not line.strip().strip(fence[0]):
+            fence = None
+            out.append("")
+        elif fence is not None:
+            out.append(indent + "    " + line if line.strip() else "")
+        else:
+            out.append(indent + line if line.strip() else "")
+    return "\n".join(out)
 
 
 def _related(site: Site, p) -> str:
