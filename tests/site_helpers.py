@@ -32,7 +32,7 @@ def site_kb(root: Path) -> Path:
             ),
             evidence=("`du` output of the full filesystem", "the log file that grew"),
             extra_front="tags: [disk, storage]\nservices: [checkout, postgres-main]\nowner: team-storage\n"
-            'distinguish:\n  - {from: db-pool-exhausted, by: "df shows 100% on the data volume"}\n'
+            'distinguish:\n  - {from: db-pool-exhausted, by: "`df` shows 100% on the data volume"}\n'
             "fix:\n  status: in-progress\n  owner: team-storage\n  due: 2026-04-01\n  tickets: [PRB-7]",
         ),
     )

@@ -79,7 +79,8 @@ def test_pattern_page_card_sections_and_links(kb):
     assert "<code>ENOSPC</code>" in page and "<code>KubePodCrashLooping</code>" in page
     assert '<a href="db-pool-exhausted.html">Database connection pool exhausted</a> · capacity' in page
     assert (
-        'Not to be confused with <a href="db-pool-exhausted.html">Database connection pool exhausted</a>: df shows 100%'
+        'Not to be confused with <a href="db-pool-exhausted.html">Database connection pool exhausted</a>: '
+        "<code>df</code> shows 100%"  # a code span shown as code (found in review: its backticks were shown)
     ) in page
     assert '<a href="../../incidents/2026/INC-2026-0003.html">INC-2026-0003</a>' in page
     assert 'href="https://git.example.com/kb/-/edit/main/kb/patterns/capacity/disk-full.md"' in page

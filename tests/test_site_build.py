@@ -298,7 +298,9 @@ def test_pattern_pages_show_look_alikes_from_a_fresh_index(built, tmp_path):
     assert "Look-alikes</strong>" in html
     import re
 
-    assert re.search(r"Look-alikes</strong>.*similarity [0-9.]+.*: df shows 100% on the data volume", html, re.S)
+    assert re.search(
+        r"Look-alikes</strong>.*similarity [0-9.]+.*: <code>df</code> shows 100% on the data volume", html, re.S
+    )
     assert crawl(out)[1] == []
 
 

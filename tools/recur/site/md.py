@@ -64,6 +64,18 @@ def cell(text) -> str:
     return "".join(out).replace("|", "\\|")
 
 
+def inline_html(text) -> str:
+    """A one-line KB field as HTML for a raw block (no Markdown runs there): escaped, with its
+    `code spans` as <code>, as Markdown would show them."""
+    s = "" if text is None else str(text)
+    out, at = [], 0
+    for m in _SPAN.finditer(s):
+        out += [esc(s[at : m.start()]), f"<code>{esc(m.group(2).strip())}</code>"]
+        at = m.end()
+    out.append(esc(s[at:]))
+    return "".join(out)
+
+
 def link_text(text) -> str:
     """Escape for the text of a Markdown link (no code spans or emphasis inside a link)."""
     s = _literal(("" if text is None else str(text)).replace("\n", " ")).replace("|", "\\|")

@@ -6,7 +6,20 @@ import re
 
 from recur.site import charts
 from recur.site.context import BY_SERVICE, BY_SEVERITY, BY_TAG, PATTERNS, Site
-from recur.site.md import alink, badge, cell, esc, front_matter, href, html_table, kb_md, mdlink, raw, raw_table
+from recur.site.md import (
+    alink,
+    badge,
+    cell,
+    esc,
+    front_matter,
+    href,
+    html_table,
+    inline_html,
+    kb_md,
+    mdlink,
+    raw,
+    raw_table,
+)
 from recur.util.dates import shift
 
 # body sections in the order a responder needs them; Summary and Evidence/Runbook are placed by hand
@@ -128,7 +141,7 @@ def _related(site: Site, p) -> str:
         if q is not None and rid != p.id:
             lines.append(f"<li>{alink(page, q.relpath, q.title)} · {esc(q.category)} · {esc(q.severity)}</li>")
     for d in p.distinguish:
-        lines.append(f"<li>Not to be confused with {site.pattern_link(page, d['from'])}: {esc(d['by'])}</li>")
+        lines.append(f"<li>Not to be confused with {site.pattern_link(page, d['from'])}: {inline_html(d['by'])}</li>")
     looks = [x for x in site.lookalikes.get(p.id, []) if x.get("id") in site.kb.patterns and x.get("id") != p.id]
     if looks:
         lines.append("</ul>\n<p><strong>Look-alikes</strong>: patterns that read much like this one; "
@@ -140,7 +153,7 @@ def _related(site: Site, p) -> str:
                 notes.append(f"similarity {x['similarity']:.2f}")
             if x.get("co_incidents"):
                 notes.append(f"{x['co_incidents']} incident(s) matched both")
-            by = f": {esc(x['by'])}" if x.get("by") else ""
+            by = f": {inline_html(x['by'])}" if x.get("by") else ""
             lines.append(f"<li>{alink(page, q.relpath, q.title)}" + (f" ({', '.join(notes)})" if notes else "") + f"{by}</li>")
     if not lines:
         return ""
