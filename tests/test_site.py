@@ -291,3 +291,14 @@ def test_board_recurred_after_fix_names_the_incident_date_column(tmp_path):
     table = page.split("## Recurred after the fix")[1]
     head = re.findall(r"<th>(.*?)</th>", table)[:5]
     assert head == ["incident", "pattern", "fix done", "date", "after"], head
+
+
+def test_lists_of_incidents_stop_at_as_of_as_the_board_does(kb):
+    """Found in review: with --as-of before some incidents, the home page's 'Latest incidents' and the
+    incident index listed them (and counted them), while the board and the pattern pages left them out."""
+    late = dt.date(2026, 4, 20)  # INC-2026-0003's date
+    out = pages(kb, as_of=late - dt.timedelta(days=1), board=board(kb, late - dt.timedelta(days=1)))
+    assert "INC-2026-0003" not in out["index.md"] and "INC-2026-0003" not in out["incidents/index.md"]
+    listed = sum(1 for i in kb.incidents.values() if i.date < late)
+    assert f"{listed} incidents;" in out["incidents/index.md"]
+    assert "INC-2026-0003" in _pages(kb)["incidents/index.md"]  # listed once the build date reaches it

@@ -33,11 +33,12 @@ class Site:
         self.board = board
         self.lookalikes = lookalikes or {}
         self.edit_base = edit_base or None
-        self.incidents = sorted(kb.incidents.values(), key=lambda i: (i.date, i.id))
+        self.incidents = sorted(kb.incidents.values(), key=lambda i: (i.date, i.id))  # each has its page
+        # up to as_of, as the board counts them: what the lists show (a later one has not happened yet
+        # as of the build date; listed, it linked to pattern pages that did not list it)
+        self.listed = [i for i in self.incidents if i.date <= as_of]
         self.by_pattern: dict = defaultdict(list)  # pattern id -> incidents up to as_of, oldest first
-        for i in self.incidents:
-            if i.date > as_of:  # not happened yet as of the build date: the board does not count it either
-                continue
+        for i in self.listed:
             for pid in dict.fromkeys(i.patterns):
                 self.by_pattern[pid].append(i)
         self.patterns = sorted(kb.patterns.values(), key=lambda p: (p.category, p.title.lower(), p.id))

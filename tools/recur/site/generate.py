@@ -63,12 +63,12 @@ def home_page(site: Site) -> str:
     out += [f"- {mdlink(page, PATTERNS, 'Patterns by category')} · {mdlink(page, BY_SERVICE, 'by service')} · "
             f"{mdlink(page, BY_TAG, 'by tag')} · {mdlink(page, BY_SEVERITY, 'by severity')} "
             f"({len(site.kb.patterns)} patterns)",
-            f"- {mdlink(page, INCIDENTS, 'Incidents')} ({len(site.incidents)})",
+            f"- {mdlink(page, INCIDENTS, 'Incidents')} ({len(site.listed)})",
             f"- {mdlink(page, PATHS, 'Onboarding paths')} for new on-call engineers ({len(site.kb.paths)})",
             f"- {mdlink(page, BOARD, 'Problem board')} and {mdlink(page, TRENDS, 'trends')} for problem managers",
             f"- {mdlink(page, MODEL, 'Retrieval model')}: which model ranks the suggestions, and what tuning it on "
             "this KB changed", ""]
-    recent = site.incidents[-5:][::-1]
+    recent = site.listed[-5:][::-1]
     if recent:
         out.append("## Latest incidents\n")
         out.append(table(["date", "incident", "severity", "title"],

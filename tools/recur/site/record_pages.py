@@ -60,9 +60,9 @@ def incident_index(site: Site) -> str:
     out = [front_matter(title="Incidents", search={"exclude": True}), "# Incidents\n"]
     unknown = site.board["counts"]["unknown"]  # as the board counts them (up to as_of)
     years: dict = {}
-    for i in reversed(site.incidents):
+    for i in reversed(site.listed):
         years.setdefault(i.date.year, []).append(i)
-    out.append(f"{len(site.incidents)} incidents; {unknown} with no known pattern yet (needs analysis). "
+    out.append(f"{len(site.listed)} incidents; {unknown} with no known pattern yet (needs analysis). "
                + " · ".join(mdlink(page, page, f"{y} ({len(v)})", f"year-{y}") for y, v in years.items()) + "\n")
     for y, items in years.items():
         rows = []
