@@ -838,3 +838,18 @@ def test_runbook_steps_with_a_code_block_or_a_sub_list_stay_one_step(tmp_path):
     assert runbook.count("<li>") == 5  # three steps, two sub-bullets
     assert "<pre><code>kubectl get pods -o wide\n\nkubectl top pods\n</code></pre>" in runbook
     assert "<ul>\n<li>first <code>kubectl get rs</code></li>" in runbook
+
+
+def test_a_script_link_in_kb_text_is_dropped_whole_and_the_strict_build_passes(tmp_path):
+    """Found in review: only 'javascript:' was cut from '[bad](javascript:void(0))', leaving a link
+    to '#void(0)', and `recur site --strict` failed on it as a missing anchor."""
+    from kbfactory import pattern_text, small_kb, write
+
+    kb = small_kb(tmp_path / "kb")
+    write(kb, "patterns/capacity/disk-full.md", pattern_text("disk-full", summary="See [bad](javascript:void(0)) now."))
+    out = tmp_path / "out"
+    args = ["site", "--kb", str(kb), "--out", str(out), "--strict", "--no-browser-search", "--index", str(tmp_path)]
+    r = CliRunner().invoke(cli, args)
+    assert r.exit_code == 0, r.output
+    page = (out / "patterns/capacity/disk-full.html").read_text(encoding="utf-8")
+    assert 'See <a href="#">bad</a> now.' in page and "void" not in page

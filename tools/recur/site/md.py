@@ -19,7 +19,9 @@ def esc(text) -> str:
 # fenced blocks and inline code spans: Markdown already shows their contents as text
 _CODE = re.compile(r"(^[ \t]*(?:```|~~~).*?^[ \t]*(?:```|~~~)[^\n]*$|`+[^`\n]*`+)", re.M | re.S)
 _AUTOLINK = re.compile(r"<(?=(?:https?|mailto):[^\s<>]*>)")
-_SCRIPT_URL = re.compile(r"\]\(\s*(?:javascript|vbscript|data):", re.I)
+# the whole script URL, with one level of parentheses ("javascript:void(0)"): what is left after it
+# must not read as a link of its own (a leftover "#void(0)" failed --strict as a missing anchor)
+_SCRIPT_URL = re.compile(r"\]\(\s*(?:javascript|vbscript|data):[^()\s]*(?:\([^()]*\)[^()\s]*)*", re.I)
 
 
 def kb_md(text) -> str:
