@@ -853,3 +853,21 @@ def test_a_script_link_in_kb_text_is_dropped_whole_and_the_strict_build_passes(t
     assert r.exit_code == 0, r.output
     page = (out / "patterns/capacity/disk-full.html").read_text(encoding="utf-8")
     assert 'See <a href="#">bad</a> now.' in page and "void" not in page
+
+
+def test_one_line_fields_keep_their_code_spans_and_start_no_block(tmp_path):
+    """Found in review: a pipe in a title's code span was shown as '\\|' (escaped for tables, inside
+    code), and a symptom '# x' became a heading inside the list, '1. x' a nested list."""
+    from kbfactory import pattern_text, small_kb, write
+
+    kb = small_kb(tmp_path / "kb")
+    text = pattern_text(
+        "disk-full", title="Disk full: `df | sort` shows 100%", symptoms=("# of inodes at 100%", "1. nothing")
+    )
+    write(kb, "patterns/capacity/disk-full.md", text)
+    out = tmp_path / "out"
+    args = ["site", "--kb", str(kb), "--out", str(out), "--strict", "--no-browser-search", "--index", str(tmp_path)]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    page = (out / "patterns/capacity/disk-full.html").read_text(encoding="utf-8")
+    assert "Disk full: <code>df | sort</code> shows 100%</h1>" in page
+    assert "<li># of inodes at 100%</li>" in page and "<li>1. nothing</li>" in page

@@ -59,11 +59,15 @@ def cell(text) -> str:
     attributes do not (the field is data from a pull request, and a static host has no CSP)."""
     s = ("" if text is None else str(text)).replace("\n", " ")
     out, at = [], 0
-    for m in _SPAN.finditer(s):
-        out += [_literal(s[at : m.start()]), m.group(0)]
+    for m in _SPAN.finditer(s):  # a pipe in a code span is the tables extension's to leave alone: not escaped
+        out += [_literal(s[at : m.start()]).replace("|", "\\|"), m.group(0)]
         at = m.end()
-    out.append(_literal(s[at:]))
-    return "".join(out).replace("|", "\\|")
+    out.append(_literal(s[at:]).replace("|", "\\|"))
+    # what would start a block where the field is a list item or a heading ("# x", "- x", "1. x", "> x")
+    return _BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2), "".join(out), count=1)
+
+
+_BLOCK_START = re.compile(r"^(\s*\d*)((?<=\d)[.)](?=\s)|(?<![\d])#{1,6}(?=\s|$)|(?<![\d])[-+*](?=\s))")
 
 
 def inline_html(text) -> str:
