@@ -302,3 +302,25 @@ def test_lists_of_incidents_stop_at_as_of_as_the_board_does(kb):
     listed = sum(1 for i in kb.incidents.values() if i.date < late)
     assert f"{listed} incidents;" in out["incidents/index.md"]
     assert "INC-2026-0003" in _pages(kb)["incidents/index.md"]  # listed once the build date reaches it
+
+
+@pytest.mark.parametrize(
+    "written, shown",
+    [
+        ("The pool ran out because:\n- a slow query\n- a leak", "<p>The pool ran out because:</p>\n<ul>\n<li>a slow"),
+        ("- a\n  - b\n    - c\n- d", "<li>a<ul>\n<li>b<ul>\n<li>c</li>"),
+        ("1. one\n   - sub\n2. two", "<li>one<ul>\n<li>sub</li>\n</ul>\n</li>\n<li>two</li>"),
+        ("In\n2026. we moved", "<p>In\n2026. we moved</p>"),  # as GitHub: only a list from 1 interrupts
+        ("Text\n\n```\n- not a list\n  - nope\n```", "<code>- not a list\n  - nope\n</code>"),
+    ],
+)
+def test_kb_lists_render_as_github_shows_them(written, shown):
+    """Found in review: a list right under a paragraph line ran into the paragraph as text, and a list
+    nested by 2 spaces did not nest (Python-Markdown needs a blank line first and 4 spaces a level)."""
+    import markdown
+
+    from recur.site.md import kb_md
+    from recur.site.plugin import EXTENSIONS
+
+    html = markdown.markdown(kb_md(written), extensions=EXTENSIONS)
+    assert shown in html, html

@@ -24,12 +24,46 @@ _AUTOLINK = re.compile(r"<(?=(?:https?|mailto):[^\s<>]*>)")
 _SCRIPT_URL = re.compile(r"\]\(\s*(?:javascript|vbscript|data):[^()\s]*(?:\([^()]*\)[^()\s]*)*", re.I)
 
 
+_LIST_LINE = re.compile(r"^( *)(?:[-*+]|\d{1,9}[.)])[ \t]+\S")
+_FENCE_LINE = re.compile(r"^ *(```|~~~)")
+
+
+def gfm_lists(text: str) -> str:
+    """Lists as GitHub reads them, which is how authors check their Markdown, made so for
+    Python-Markdown: a list right under a paragraph line starts a list (Python-Markdown needs a blank
+    line first, else the items run into the paragraph as text), and a nested list indented by 2 or 3
+    spaces nests (Python-Markdown needs 4 per level). Fenced blocks are left as they are."""
+    lines, out, fence, prev, unit = text.split("\n"), [], None, "blank", 0
+    for line in lines:
+        if fence is not None or _FENCE_LINE.match(line):
+            opener = _FENCE_LINE.match(line)
+            fence = None if fence is not None and opener and opener.group(1) == fence else (fence or opener.group(1))
+            out.append(line)
+            prev = "text"
+            continue
+        item = _LIST_LINE.match(line)
+        indent = len(line) - len(line.lstrip(" "))
+        if not line.strip():
+            prev = "blank" if prev != "list" else "list-gap"
+        elif item:
+            if indent == 0 and prev == "text" and (not line[0].isdigit() or re.match(r"1[.)]", line)):
+                out.append("")  # as CommonMark: a bullet, or an ordered list from 1, interrupts a paragraph
+            unit = indent if indent and (not unit or indent < unit) and prev in ("list", "list-gap") else unit
+            prev = "list"
+        elif indent == 0:
+            prev, unit = "text", 0
+        if unit and 0 < unit < 4 and indent and prev in ("list", "list-gap") and line.strip():
+            line = " " * ((indent // unit) * 4 + indent % unit) + line.lstrip(" ")
+        out.append(line)
+    return "\n".join(out)
+
+
 def kb_md(text) -> str:
     """Markdown written in the KB, made inert: raw HTML (``<img onerror=...>``, ``</script>``) is
     shown as text, not passed through to the page, and links cannot be ``javascript:`` URLs.
     Code spans and fenced blocks are left alone (Markdown already escapes them); autolinks
     (``<https://...>``) keep working. KB files arrive in pull requests: their text is data."""
-    parts = _CODE.split("" if text is None else str(text))
+    parts = _CODE.split(gfm_lists("" if text is None else str(text)))
     for i in range(0, len(parts), 2):  # even parts are outside code
         part = _AUTOLINK.sub("\x00", parts[i]).replace("<", "&lt;").replace("\x00", "<")
         parts[i] = _SCRIPT_URL.sub("](#", part)
