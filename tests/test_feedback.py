@@ -88,17 +88,19 @@ def test_a_new_pattern_for_a_query_that_has_a_case_joins_that_case(tmp_path):
         "- query: ENOSPC while writing the WAL  # from INC-7\n  expect:\n    - disk-full\n"
         "  note: kept\n"
         "- query: pool or disk\n  expect:\n    - db-pool-exhausted  # an author's comment\n"
+        "- query: disk or pool\n  expect:\n    # the usual one\n    - disk-full\n"
     )
     fb = tmp_path / "f.jsonl"
     votes(
         fb,
         ("fatal: sorry, too many clients  already", "disk-full", True),  # same query, another pattern
         ("ENOSPC while writing the WAL", "db-pool-exhausted", True),
-        ("pool or disk", "disk-full", True),  # its expect list holds a comment: appended as before
+        ("pool or disk", "disk-full", True),  # a comment after its list stays where it is
+        ("disk or pool", "db-pool-exhausted", True),  # a comment over its list stays too
         ("brand new", "disk-full", True),
     )
     added, merged, _ = export(fb, kb)
-    assert (added, merged) == (2, 2)  # two new cases, two cases that gained a pattern
+    assert (added, merged) == (1, 4)  # one new case, four cases that gained a pattern
     text = cases.read_text()
     assert text.startswith("# our cases\n") and "# from INC-7" in text and "# an author's comment" in text
     loaded = load_kb(kb)
@@ -107,12 +109,57 @@ def test_a_new_pattern_for_a_query_that_has_a_case_joins_that_case(tmp_path):
     assert got == [
         ("FATAL: sorry, too many clients already", ["db-pool-exhausted", "disk-full"]),
         ("ENOSPC while writing the WAL", ["disk-full", "db-pool-exhausted"]),
-        ("pool or disk", ["db-pool-exhausted"]),
-        ("pool or disk", ["disk-full"]),
+        ("pool or disk", ["db-pool-exhausted", "disk-full"]),
+        ("disk or pool", ["disk-full", "db-pool-exhausted"]),
         ("brand new", ["disk-full"]),
     ]
+    assert "expect: [db-pool-exhausted, disk-full]  # an author's comment" in text and "# the usual one" in text
     assert yaml.safe_load(text)[1]["note"] == "kept"
     assert export(fb, kb)[:2] == (0, 0)  # nothing new the second time
+
+
+def test_exported_ids_that_yaml_reads_as_something_else_are_quoted(tmp_path):
+    """Found in review: ids were written bare, and a pattern id 'on' (kebab-case, valid) came back as
+    true, '2024-01-01' as a date: cases.yml then failed recur check. Existing quoted ids stay quoted."""
+    from kbfactory import pattern_text, write
+
+    kb = small_kb(tmp_path / "kb")
+    for pid in ("on", "2024-01-01"):  # quoted in the pattern file, as recur new writes them
+        text = pattern_text(pid, title=f"Pattern {pid}").replace(f"id: {pid}\n", f'id: "{pid}"\n')
+        write(kb, f"patterns/capacity/{pid}.md", text)
+    assert {"on", "2024-01-01"} <= set(load_kb(kb).patterns)
+    cases = kb / "eval" / "cases.yml"
+    cases.write_text('- query: "pager storm"\n  expect: ["2024-01-01"]\n')
+    fb = tmp_path / "f.jsonl"
+    votes(fb, ("pager storm", "on", True), ("certificate generator crash", "on", True))
+    assert export(fb, kb)[:2] == (1, 1)
+    loaded = load_kb(kb)
+    assert not [p for p in loaded.problems if p.path.endswith("cases.yml") and p.is_error], loaded.problems
+    assert [(c.query, c.expect) for c in loaded.cases] == [
+        ("pager storm", ["2024-01-01", "on"]),
+        ("certificate generator crash", ["on"]),
+    ]
+
+
+def test_a_block_expect_list_followed_by_a_comment_is_joined_not_duplicated(tmp_path):
+    """Found in review: a block list's node runs on over the comment lines after it, so a section
+    heading comment after a case made export append a second case for the same query."""
+    kb = small_kb(tmp_path / "kb")
+    cases = kb / "eval" / "cases.yml"
+    cases.write_text(
+        '- query: "node has DiskPressure"\n  expect:\n    - disk-full\n\n# --- network ---\n'
+        '- query: "dns lookups time out"\n  expect: [db-pool-exhausted]\n'
+    )
+    fb = tmp_path / "f.jsonl"
+    votes(fb, ("node has DiskPressure", "db-pool-exhausted", True))
+    assert export(fb, kb)[:2] == (0, 1)
+    text = cases.read_text()
+    assert "# --- network ---" in text
+    got = [(c.query, c.expect) for c in load_kb(kb).cases]
+    assert got == [
+        ("node has DiskPressure", ["disk-full", "db-pool-exhausted"]),
+        ("dns lookups time out", ["db-pool-exhausted"]),
+    ]
 
 
 def test_one_query_in_two_spellings_confirmed_for_two_patterns_is_one_case(tmp_path):

@@ -21,7 +21,7 @@ import threading
 from pathlib import Path
 
 from recur import config
-from recur.kb.writer import q
+from recur.kb.writer import plain, q
 from recur.util import files, utf8
 from recur.util.errors import RecurError
 from recur.util.files import write_atomic
@@ -207,8 +207,15 @@ def cases_yaml(pairs: list[tuple[str, str]], source: str) -> str:
     lines = [f"# From responder feedback ({source}, {today}): review each case before merging."]
     for query, pids in grouped.values():
         lines.append(f"- query: {q(query)}")
-        lines.append(f"  expect: [{', '.join(pids)}]")
+        lines.append(f"  expect: {_ids(pids)}")
     return "\n".join(lines) + "\n"
+
+
+def _ids(pids) -> str:
+    """A flow list of pattern ids, each quoted when YAML would read it as something else: an id may
+    be ``on``, ``null``, ``503`` or ``2024-01-01`` (kebab-case), and unquoted the file no longer
+    passed recur check (found in review)."""
+    return "[" + ", ".join(plain(p) for p in pids) + "]"
 
 
 def export(feedback_path, kb_dir, out=None) -> tuple[int, int, Path]:
@@ -266,7 +273,8 @@ def _merge_into_cases(text: str, pairs: list[tuple[str, str]]) -> tuple[str, int
     ``expect`` (rewritten as a flow list), rather than into a second case for the same query,
     which ``recur eval`` would count as a miss whenever the other pattern ranks first.
     Returns (text, cases changed, the pairs still to append). A case whose expect list holds a
-    comment is not rewritten (the comment would be lost): its pairs are appended as before."""
+    comment between its items is not rewritten (the comment would be lost): its pairs are appended
+    as before; a comment over the list or after its last item stays where it is."""
     import yaml
 
     try:
@@ -283,7 +291,11 @@ def _merge_into_cases(text: str, pairs: list[tuple[str, str]]) -> tuple[str, int
         if not isinstance(q, yaml.ScalarNode) or e is None or query_key(str(q.value)) not in wanted:
             continue
         have = [n.value for n in e.value] if isinstance(e, yaml.SequenceNode) else [e.value]
-        span = text[e.start_mark.index : e.end_mark.index]
+        # a block list's node runs on to the next token, over any comment lines after its last item
+        # (a "# --- network ---" heading): the list ends where its last item does
+        block = isinstance(e, yaml.SequenceNode) and e.value and not e.flow_style
+        end = e.value[-1].end_mark.index if block else e.end_mark.index
+        span = text[e.start_mark.index : end]
         if "#" in span or not all(isinstance(h, str) for h in have):
             continue
         new = have + [p for p in wanted.pop(query_key(str(q.value))) if p not in have]
@@ -294,7 +306,7 @@ def _merge_into_cases(text: str, pairs: list[tuple[str, str]]) -> tuple[str, int
         key_end = len(text[:start].rstrip())
         if text[key_end - 1 : key_end] == ":" and "\n" in text[key_end:start]:  # "expect:" over "- a" lines
             start, lead = key_end, " "  # the list goes up onto the key's line
-        edits.append((start, e.end_mark.index, f"{lead}[{', '.join(new)}]{tail}"))
+        edits.append((start, end, f"{lead}{_ids(new)}{tail}"))
     for start, end, replacement in sorted(edits, reverse=True):
         text = text[:start] + replacement + text[end:]
     return text, len(edits), [(q, p) for q, p in pairs if query_key(q) in wanted]
