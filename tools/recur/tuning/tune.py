@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from recur.retrieval.models import DEFAULT_OUT
-from recur.tuning.data import INCIDENT_FLOOR, eval_kb, training_data
+from recur.tuning.data import INCIDENT_FLOOR, INCIDENT_FLOOR_PATTERNS, eval_kb, training_data
 from recur.tuning.report import REPORT, measured_on
 from recur.util.errors import RecurError
 from recur.util.files import check_writable, only_one, swap_folder, work_folder, writing
@@ -178,10 +178,11 @@ def _prepare(
     data = training_data(kb, feedback, all_anchors=all_anchors)
     if not data.pairs:
         raise RecurError(f"{kb_dir}: no patterns to learn from (patterns/ is empty or every file has errors)")
-    if not data.cases:
+    if not data.cases:  # what is there, so the missing part is plain (36 incidents covering 2 patterns)
         raise RecurError(
-            f"{kb_dir}: nothing to measure with: add {kb_dir / 'eval' / 'cases.yml'}, patterns "
-            f"with 3+ symptoms, or {INCIDENT_FLOOR}+ incidents linked to patterns"
+            f"{kb_dir}: nothing to measure with: add cases to {kb_dir / 'eval' / 'cases.yml'}, give patterns "
+            f"3+ symptoms, or link {INCIDENT_FLOOR}+ incidents covering {INCIDENT_FLOOR_PATTERNS}+ patterns "
+            f"(now: {data.note.split(';')[0] if data.note else 'none'})"
         )
     if not cfg.epochs:  # none asked for: enough passes for a small KB to move the model
         from recur.tuning.train import auto_epochs
