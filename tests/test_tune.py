@@ -85,6 +85,23 @@ def test_report_lists_cases_and_neighbour_changes(tuned):
     assert "Nearest-neighbour pairs" in text and "recall@3" in text
 
 
+def test_a_report_says_whether_the_accepted_model_is_the_one_the_kb_uses(tuned):
+    """Found in review: 'activated' was decided after report.json and recur-model.json were written,
+    so `tune --report --out OTHER` and the site's model page (--model-dir OTHER) called a model tuned
+    into a folder this KB never reads 'active'."""
+    from recur.site.model_page import _card
+    from recur.tuning.report import find_report, render_report
+
+    kb, out, index, m = tuned
+    report = find_report(out)
+    assert report["activated"] is True and json.loads((out / "recur-model.json").read_text())["activated"] is True
+    assert f"{m['model_id']} — active" in render_report(report)
+    elsewhere = {**report, "activated": False}  # as `recur tune --out ../alt/model` writes it
+    text = render_report(elsewhere)
+    assert "accepted, but not this KB's active model" in text and "— active" not in text
+    assert "<b>not</b> this KB's model" in _card(elsewhere, "active", out)
+
+
 def test_report_without_out_is_the_report_of_the_model_the_kb_uses(tuned, tmp_path, monkeypatch):
     """`--report --kb KB` read ./.recur/model only: from another folder it found no report, though
     index, suggest and serve use the KB's model from <kb>/../.recur/model."""

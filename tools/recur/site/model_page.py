@@ -78,9 +78,12 @@ def _row(label: str, value: str) -> str:
 
 
 def _card(r: dict, state: str, folder) -> str:
-    status = (badge("active", "st-active") + " this KB's model: <code>recur index</code>, suggestions and search use it"
-              if state == "active" else
-              badge("rejected", "overdue") + " measured not better: <b>not</b> in use; the previous model stays")
+    if state == "active" and r.get("activated", True) is False:  # --model-dir: a folder this KB does not use
+        status = badge("accepted", "st-draft") + " measured better, but <b>not</b> this KB's model (tuned into another folder)"
+    elif state == "active":
+        status = badge("active", "st-active") + " this KB's model: <code>recur index</code>, suggestions and search use it"
+    else:
+        status = badge("rejected", "overdue") + " measured not better: <b>not</b> in use; the previous model stays"
     ev = r.get("before", {}).get("hybrid", {})
     rows = [_row("Status", status),
             _row("Tuned model", f"<code>{esc(r.get('model_id', '?'))}</code>"),

@@ -108,6 +108,7 @@ def build_report(manifest: dict, data, before, after, kb) -> dict:
             )
         },
         "kb_relative": manifest.get("kb_relative"),
+        "activated": manifest.get("activated"),  # accepted, and where this KB finds it (None: not accepted)
         "gate": manifest.get("gate"),
         "dense_check": manifest.get("dense_check"),  # null in a manifest from before it
         "incident_note": manifest.get("incident_note", ""),
@@ -223,7 +224,10 @@ def render_report(r: dict) -> str:
         verdict += " on held-out incidents"
     else:
         verdict = "did not measure better"
-    state = "active" if r.get("accepted") else f"NOT activated ({verdict}; kept for inspection)"
+    if r.get("accepted"):  # an older report has no "activated": it was written for the active model
+        state = "active" if r.get("activated", True) else "accepted, but not this KB's active model (--out elsewhere)"
+    else:
+        state = f"NOT activated ({verdict}; kept for inspection)"
     lines = [
         f"Tuned model {r['model_id']} — {state}",
         f"  tuned {r['date'][:16]} on {r['pairs']} pairs, {r['epochs']} epoch(s), seed {r['seed']}; "

@@ -385,6 +385,10 @@ def _finish(run: Run, manifest: dict, before: Measure, after: Measure, model) ->
     accepted, out_dir = manifest["accepted"], run.out_dir
     if accepted and run.on_incidents:
         _final_pass(run, model, manifest)
+    if accepted:  # decided before the report and manifest are written: both say whether it is in use
+        # an OUT that `recur index`/`suggest`/`serve` do not find for this KB (RECUR_TUNED, ./.recur/model,
+        # <kb>/../.recur/model) is not active: an index built with it would not match the model they use
+        manifest["activated"] = would_be_found(run.kb_dir, out_dir)
     model_dir = run.work / "model"
     model.save(str(model_dir))
     report = build_report(manifest, run.data, before, after, run.kb)
@@ -394,9 +398,6 @@ def _finish(run: Run, manifest: dict, before: Measure, after: Measure, model) ->
         swap_folder(model_dir, out_dir.with_name(out_dir.name + ".rejected"))
         shutil.rmtree(run.ckpt, ignore_errors=True)
         return
-    # an OUT that `recur index`/`suggest`/`serve` do not find for this KB (RECUR_TUNED, ./.recur/model,
-    # <kb>/../.recur/model) is not active: an index built with it would not match the model they use
-    manifest["activated"] = would_be_found(run.kb_dir, out_dir)
     index = _final_index(run, model) if run.index_dir is not None and manifest["activated"] else None
     # the index is ready before the model is swapped in: an interrupt until here leaves both as they were
     swap_folder(model_dir, out_dir)
