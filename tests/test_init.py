@@ -417,3 +417,24 @@ def test_what_an_interrupted_or_running_build_leaves_is_ignored_by_git(tmp_path)
         check=True,
     ).stdout
     assert status == "", status
+
+
+def test_init_in_a_folder_of_a_git_repository_says_where_ci_config_must_go(tmp_path):
+    """Found in review: only DIR/.git was looked for, so `recur init team-kb` inside a repository
+    advised `git init` (a nested repository) and said nothing of the workflow and pre-commit files,
+    which GitHub and pre-commit read only at the repository's root."""
+    (tmp_path / ".git").mkdir()
+    res = run("init", tmp_path / "team-kb")
+    assert res.exit_code == 0, res.output
+    assert f"is inside the git repository at {tmp_path}" in res.output and "git init" not in res.output
+
+
+def test_keep_existing_with_the_teams_own_makefile_does_not_advise_its_missing_targets(tmp_path):
+    """Found in review: with the team's Makefile kept, the next steps said `make install` (no such
+    target) and `make test` (the team's own tests); the workflow calls Recur's targets too."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "Makefile").write_text("test:\n\t@echo team tests\n")
+    res = run("init", tmp_path, "--keep-existing")
+    assert res.exit_code == 0 and "Left as they were (1): Makefile." in res.output, res.output
+    assert "make install" not in res.output and "recur check --strict" in res.output
+    assert "kb.yml calls those make targets" in res.output

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 
@@ -43,7 +45,19 @@ def init(directory, starter, name, keep_existing):
     if kept:
         click.echo(f"Left as they were ({len(kept)}): {', '.join(kept)}.")
         click.echo("  Merge Recur's lines into them by hand (to see its versions: recur init a-new-folder).")
+    top = _repository_root(directory)
+    if top is not None and top != Path(directory).resolve():
+        click.echo(
+            f"Note: {directory} is inside the git repository at {top}. GitHub Actions and pre-commit read "
+            f"their config only at a repository's root: move .github/workflows/kb.yml and .pre-commit-config.yaml "
+            f"there, running in {directory}/ (working-directory, a files: pattern)."
+        )
     click.echo("Next:")
+    if kept and "Makefile" in kept:  # the team's own Makefile has none of Recur's targets
+        click.echo("  recur check --strict            # your Makefile was kept: run Recur's commands directly,")
+        click.echo("  recur site --strict && recur serve  # or merge its install/check/site/test/run targets")
+        click.echo("  (.github/workflows/kb.yml calls those make targets: merge them before the first pull request)")
+        return
     click.echo("  " + _first_step(directory))
     if starter:
         click.echo("  make test      # check, near-duplicates, eval, the site, nothing overdue: as CI runs them")
@@ -60,6 +74,14 @@ def _first_step(directory: str) -> str:
     from pathlib import Path
 
     steps = [] if Path(directory).resolve() == Path.cwd().resolve() else [f"cd {shlex.quote(directory)}"]
-    if not (Path(directory) / ".git").exists():
+    if _repository_root(directory) is None:
         steps.append("git init")
     return " && ".join([*steps, "make install"])
+
+
+def _repository_root(directory: str):
+    """The git repository ``directory`` is in (it or a folder above holding .git), else None."""
+    from pathlib import Path
+
+    here = Path(directory).resolve()
+    return next((d for d in (here, *here.parents) if (d / ".git").exists()), None)
