@@ -348,6 +348,16 @@ def test_http_mcp_on_a_live_server(served):
     assert doc[1] == api(served, "/api/patterns/dns-failure")[1]
 
 
+def test_http_mcp_answers_with_a_trailing_slash_too(served):
+    """Found in review: POST /mcp/ (how some MCP clients are configured) fell through to the site and
+    got the API's 405 'POST is not allowed on /mcp/'."""
+
+    async def work(client):
+        return {t.name for t in (await client.list_tools()).tools}
+
+    assert session(served["base"] + "/mcp/", work) == READ_TOOLS
+
+
 def test_http_mcp_goes_through_the_app_middleware(served):
     """/mcp is a route of the app, so its guards (and the token rules) apply: an oversized body gets
     the API's 413 before the MCP SDK reads it."""

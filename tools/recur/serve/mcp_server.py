@@ -489,7 +489,11 @@ def http_router(
     )
     manager = server.session_manager
     router = APIRouter(lifespan=lambda app: manager.run())
-    router.add_route(path, JsonRpcErrors(StreamableHTTPASGIApp(manager)), include_in_schema=False)
+    app = JsonRpcErrors(StreamableHTTPASGIApp(manager))
+    router.add_route(path, app, include_in_schema=False)
+    # some MCP clients are configured with a trailing slash: /mcp/ is the same endpoint (it fell through
+    # to the site, whose 405 said POST was not allowed there)
+    router.add_route(path.rstrip("/") + "/", app, include_in_schema=False)
     return router
 
 
