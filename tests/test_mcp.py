@@ -348,14 +348,22 @@ def test_http_mcp_on_a_live_server(served):
     assert doc[1] == api(served, "/api/patterns/dns-failure")[1]
 
 
-def test_http_mcp_answers_with_a_trailing_slash_too(served):
-    """Found in review: POST /mcp/ (how some MCP clients are configured) fell through to the site and
-    got the API's 405 'POST is not allowed on /mcp/'."""
+def test_http_mcp_answers_with_a_trailing_slash_too(served, tmp_path):
+    """Found in review: POST /mcp/ (how some MCP clients are configured) fell through to the site
+    (`recur serve` always has a --site folder, built or not) and got the API's 405 'POST is not
+    allowed on /mcp/'."""
+    app = create_app(
+        lambda: Engine.open(served["kb"], served["index"], model="fake:64", quiet=True),
+        site_dir=tmp_path / "site",
+        feedback_path=tmp_path / "fb.jsonl",
+        host="127.0.0.1",
+    )
 
     async def work(client):
         return {t.name for t in (await client.list_tools()).tools}
 
-    assert session(served["base"] + "/mcp/", work) == READ_TOOLS
+    with running(app) as base:
+        assert session(base + "/mcp/", work) == READ_TOOLS
 
 
 def test_http_mcp_goes_through_the_app_middleware(served):
