@@ -731,3 +731,35 @@ def test_a_count_of_the_wrong_kind_reads_word_for_word_as_the_api(served, top):
     status, expected = api(served, "/api/suggest", {"text": "disk", "top": top})
     assert status == 422 and err and body == expected and text == expected["error"]["message"]
     assert limit_err and limit_text.startswith("limit: ") and limit_text[7:] in (text[5:], "must be between 1 and 100")
+
+
+def test_http_mcp_searches_wait_for_the_same_slots_as_the_api(served, tmp_path):
+    """Found in review: MCP tools (and Slack replies) called the engine directly, beside the gate
+    that bounds how many searches run at once for /api/suggest. With every slot taken, an MCP
+    search now waits for one instead of running anyway."""
+    import threading
+
+    app = create_app(
+        lambda: Engine.open(served["kb"], served["index"], model="fake:64", quiet=True),
+        site_dir=None,
+        feedback_path=tmp_path / "fb.jsonl",
+        host="127.0.0.1",
+        inference_threads=1,
+    )
+    gate = app.state.settings.gate
+
+    async def work(client):
+        return await call(client, "suggest_patterns", {"text": "dial tcp: no such host", "top": 1})
+
+    with running(app) as base:
+        out = []
+        gate.acquire()  # the one slot: as a long /api/suggest search would hold it
+        try:
+            t = threading.Thread(target=lambda: out.append(session(base + "/mcp", work)))
+            t.start()
+            t.join(3)
+            assert t.is_alive() and not out  # waiting for the slot, not answered beside it
+        finally:
+            gate.release()
+        t.join(60)
+        assert out and not out[0][0]  # answered once the slot was free

@@ -174,14 +174,29 @@ def _one_error_shape(app) -> None:
     app.openapi = openapi
 
 
+class _Gated:
+    """An engine whose ``answer`` waits for a slot of ``gate`` (the bound on searches at once)."""
+
+    def __init__(self, engine, gate):
+        self._engine, self._gate = engine, gate
+
+    def answer(self, *args, **kwargs):
+        with self._gate:
+            return self._engine.answer(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._engine, name)
+
+
 def _routes(app, settings: Settings, *, slack: dict, mcp: dict) -> None:
     from recur.serve.mcp_server import http_router
     from recur.serve.routes import alertmanager, feedback, meta, patterns, site, suggest
     from recur.serve.security import TokenGate
     from recur.serve.slack import slack_router
 
-    def engine():  # the MCP and Slack surfaces take a getter: the same engine, or the same 503
-        return get_engine(SimpleNamespace(app=app))
+    def engine():  # the MCP and Slack surfaces take a getter: the same engine, or the same 503, whose
+        # searches take a slot of the same gate as /api/suggest's (they ran beside it, unbounded)
+        return _Gated(get_engine(SimpleNamespace(app=app)), settings.gate)
 
     # Slack requests carry Slack's signature, never our bearer token: its router checks that instead
     slack_api = slack_router(engine, feedback_path=settings.feedback_path, **slack)
