@@ -61,6 +61,6 @@ def _why_none(feedback_path, kb_dir) -> str:
     if not tally:
         return " (no votes in it)"
     # confirmed yet not exported: already in the --out file, which the KB's cases do not include
-    names = {"confirmed": "already in the output file"}
-    order = ("already a case", "not useful", "unknown pattern", "retired pattern", "confirmed")
+    names = {"confirmed": "already in the output file", "query cut": "for a query Slack cut short"}
+    order = ("already a case", "not useful", "unknown pattern", "retired pattern", "query cut", "confirmed")
     return " (" + ", ".join(f"{tally[k]} {names.get(k, k)}" for k in order if tally.get(k)) + ")"

@@ -174,13 +174,14 @@ def _judged(path, kb, warn=None) -> list[tuple[str, str, str]]:
     latest: dict = {}
     for vote in read_votes(path, warn):
         k = (query_key(vote["query"]), vote["pattern"])
+        cut = vote.get("query_cut") is True  # Slack kept only the query's start in the button
         if k in latest:
-            latest[k] = (latest[k][0], vote["useful"])  # keep the first wording, the latest verdict
+            latest[k] = (latest[k][0], vote["useful"], cut)  # keep the first wording, the latest verdict
         else:
-            latest[k] = (vote["query"].strip(), vote["useful"])
+            latest[k] = (vote["query"].strip(), vote["useful"], cut)
     out = []
-    for (qkey, pid), (query, useful) in latest.items():
-        why = _verdict(useful, kb.patterns.get(pid), (qkey, pid) in existing)
+    for (qkey, pid), (query, useful, cut) in latest.items():
+        why = "query cut" if useful and cut else _verdict(useful, kb.patterns.get(pid), (qkey, pid) in existing)
         out.append((query, pid, why))
     return out
 

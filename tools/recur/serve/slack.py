@@ -153,7 +153,9 @@ def _vote_value(query: str, pattern_id: str) -> str:
     characters each), so the query is cut further until the encoded value fits."""
     q = query[:MAX_VALUE_QUERY]
     while True:
-        value = json.dumps({"q": q, "p": pattern_id}, ensure_ascii=False)
+        # "c": the query was cut; the vote is then recorded as such, and `recur feedback export` does not
+        # make an eval case of it (the shown results were ranked for the whole text, not this part)
+        value = json.dumps({"q": q, "p": pattern_id, **({"c": 1} if q != query else {})}, ensure_ascii=False)
         over = len(value) - MAX_VALUE
         if over <= 0 or not q:
             return value
@@ -261,10 +263,10 @@ def slack_router(
         form = await _verified_form(gate, request)
         votes = _votes(form.get("payload"))
         known = get_engine().docs  # every vote's pattern first: none is written when one is unknown
-        for v in votes:
+        for v, _cut in votes:
             if v.pattern not in known:
                 raise ApiError(404, "pattern_not_found", f"no pattern with id {v.pattern!r} in the index")
-        recorded = [await run_in_threadpool(_record, get_engine, feedback_path, v) for v in votes]
+        recorded = [await run_in_threadpool(_record, get_engine, feedback_path, v, cut) for v, cut in votes]
         return JSONResponse({"status": "recorded", "votes": recorded})
 
     return router
@@ -379,8 +381,8 @@ def _post(response_url: str, reply: dict) -> None:
         print(f"warning: could not post the late reply to Slack ({type(exc).__name__}: {exc})", file=sys.stderr)
 
 
-def _votes(raw: str | None) -> list[dict]:
-    """The 👍 / 👎 actions of a ``block_actions`` payload as FeedbackIn bodies."""
+def _votes(raw: str | None) -> list[tuple]:
+    """The 👍 / 👎 actions of a ``block_actions`` payload: (FeedbackIn body, whether its query was cut)."""
     from pydantic import ValidationError
 
     from recur.serve.guard import invalid_message
@@ -397,7 +399,7 @@ def _votes(raw: str | None) -> list[dict]:
     actions = payload.get("actions") or []
     if not isinstance(actions, list):
         raise ApiError(422, "invalid_request", "payload.actions: must be a list")
-    votes = []
+    votes, vote_cut = [], {}
     for action in actions:
         action_id = action.get("action_id") if isinstance(action, dict) else None
         if not isinstance(action_id, str) or action_id not in ACTIONS:
@@ -406,6 +408,7 @@ def _votes(raw: str | None) -> list[dict]:
             value = action.get("value")
             value = json.loads(value) if isinstance(value, str) else None
             vote = FeedbackIn(query=value.get("q"), pattern=value.get("p"), useful=ACTIONS[action_id])
+            vote_cut[id(vote)] = value.get("c") == 1
         except ValidationError as exc:  # before ValueError: pydantic's error is one
             raise ApiError(422, "invalid_request", invalid_message(exc.errors())) from None
         except (ValueError, AttributeError, RecursionError):
@@ -413,12 +416,13 @@ def _votes(raw: str | None) -> list[dict]:
         votes.append(vote)
     if not votes:
         raise ApiError(422, "invalid_request", "payload: no 👍 / 👎 action in it")
-    return votes
+    return [(v, vote_cut[id(v)]) for v in votes]
 
 
-def _record(get_engine: Callable, feedback_path, vote) -> dict:
-    """Exactly what ``POST /api/feedback`` does with a vote."""
+def _record(get_engine: Callable, feedback_path, vote, cut: bool = False) -> dict:
+    """Exactly what ``POST /api/feedback`` does with a vote (and ``query_cut`` when the button's value
+    held only the start of the query)."""
     from recur.serve.routes.feedback import record_vote
 
-    record_vote(feedback_path, get_engine(), vote.query, vote.pattern, vote.useful)
+    record_vote(feedback_path, get_engine(), vote.query, vote.pattern, vote.useful, query_cut=cut)
     return {"pattern": vote.pattern, "useful": vote.useful}

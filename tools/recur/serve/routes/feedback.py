@@ -26,12 +26,13 @@ def feedback(body: FeedbackIn, engine=Depends(get_engine), settings: Settings = 
     return JSONResponse({"status": "recorded", "pattern": body.pattern, "useful": body.useful}, status_code=201)
 
 
-def record_vote(path, engine, query: str, pattern: str, useful: bool) -> None:
+def record_vote(path, engine, query: str, pattern: str, useful: bool, query_cut: bool = False) -> None:
     """Append one vote (the API's and Slack's). A write that fails is the server's disk, not the
     client's request: a 503 (the vote was not taken) and a warning in the server's log, since the
     operator, not the voter, can fix it and lost votes must not go unnoticed."""
     try:
-        feedback_mod.record(path, query, pattern, useful, build_id=engine.manifest.get("build_id"))
+        extra = {"query_cut": True} if query_cut else {}  # only the start of the query: not an eval case
+        feedback_mod.record(path, query, pattern, useful, build_id=engine.manifest.get("build_id"), **extra)
     except RecurError as exc:
         print(f"warning: {exc}", file=sys.stderr)
         raise ApiError(503, "feedback_unavailable", str(exc)) from None
