@@ -249,21 +249,28 @@ def test_writers_recording_at_the_same_moment_each_get_their_own_number(kb_dir):
     assert not kb.problems and {kb.incidents[i].title for i in ids} == {f"Race {n}" for n in range(8)}
 
 
-_SCAFFOLDER = """
+def _cli_racer(args: str) -> str:
+    """A script for procs.released_together: ``recur`` with ``args`` (a Python list expression of
+    sys.argv), run when released; prints ERROR and why when it fails."""
+    return f"""
 import sys
 from recur.cli.main import cli
 print("ready", flush=True)
 sys.stdin.read(1)
-args = ["new", "incident", "--kb", sys.argv[1], "--no-input", "--title", "Race " + sys.argv[2], "--severity", "sev2",
-        "--date", "2026-05-02"]
 try:
-    cli.main(args, standalone_mode=False)
+    cli.main({args}, standalone_mode=False)
 except SystemExit as exc:
     if exc.code:
         print("ERROR", exc.code)
 except Exception as exc:
     print("ERROR", exc)
 """
+
+
+_SCAFFOLDER = _cli_racer(
+    '["new", "incident", "--kb", sys.argv[1], "--no-input", "--title", "Race " + sys.argv[2], "--severity", "sev2", '
+    '"--date", "2026-05-02"]'
+)
 
 
 def test_recur_new_incident_at_the_same_moment_each_get_their_own_number(kb_dir):
@@ -279,19 +286,7 @@ def test_recur_new_incident_at_the_same_moment_each_get_their_own_number(kb_dir)
     assert len({Path(o.splitlines()[-1]).stem for o in outs}) == 8, outs
 
 
-_FLAGGER = """
-import sys
-from recur.cli.main import cli
-print("ready", flush=True)
-sys.stdin.read(1)
-try:
-    cli.main(["incident", "flag", "INC-2026-0002", "flag " + sys.argv[2], "--kb", sys.argv[1]], standalone_mode=False)
-except SystemExit as exc:
-    if exc.code:
-        print("ERROR", exc.code)
-except Exception as exc:
-    print("ERROR", exc)
-"""
+_FLAGGER = _cli_racer('["incident", "flag", "INC-2026-0002", "flag " + sys.argv[2], "--kb", sys.argv[1]]')
 
 
 def test_flags_added_at_the_same_moment_are_all_kept(kb_dir):

@@ -351,6 +351,16 @@ class _Active(html.parser.HTMLParser):
 UNSAFE = ("javascript:", "vbscript:", "data:")
 
 
+def _active_html(out) -> list:
+    """Every event handler or script URL in the built site's pages, as 'page: <tag attr=...>'."""
+    found = []
+    for page in out.rglob("*.html"):
+        parser = _Active()
+        parser.feed(page.read_text(encoding="utf-8"))
+        found += [f"{page.relative_to(out)}: {x}" for x in parser.found]
+    return found
+
+
 def test_hostile_kb_text_is_inert_on_a_static_host(tmp_path):
     """A static host has no Content-Security-Policy: KB text must not become links, attributes or
     raw HTML in the page, whatever Markdown makes of it (titles, symptoms, tags, summaries, an
@@ -377,12 +387,7 @@ def test_hostile_kb_text_is_inert_on_a_static_host(tmp_path):
     args = ["site", "--kb", str(kb), "--out", str(out), "--strict", "--no-browser-search", "--index", str(tmp_path)]
     r = CliRunner().invoke(cli, args)
     assert r.exit_code == 0, r.output  # --strict: the odd service name still has a working anchor
-    found = []
-    for page in out.rglob("*.html"):
-        parser = _Active()
-        parser.feed(page.read_text(encoding="utf-8"))
-        found += [f"{page.relative_to(out)}: {x}" for x in parser.found]
-    assert found == []
+    assert _active_html(out) == []
     text = (out / "patterns/capacity/disk-full.html").read_text(encoding="utf-8")
     assert 'Disk [t](javascript:alert(1)) full {: onclick="alert(2)" }</h1>' in text  # shown, as written
     assert "<li>code <code>a&lt;b &amp; c</code></li>" in text  # once escaped by Markdown, not twice
@@ -412,12 +417,7 @@ def test_hostile_kb_text_cannot_reach_the_page_past_the_sanitiser(tmp_path):
     args = ["site", "--kb", str(kb), "--out", str(out), "--strict", "--no-browser-search", "--index", str(tmp_path)]
     r = CliRunner().invoke(cli, args)
     assert r.exit_code == 0, r.output
-    found = []
-    for page in out.rglob("*.html"):
-        parser = _Active()
-        parser.feed(page.read_text(encoding="utf-8"))
-        found += [f"{page.relative_to(out)}: {x}" for x in parser.found]
-    assert found == []
+    assert _active_html(out) == []
     assert "Ctrl \x80 char</h1>" in (out / "patterns/capacity/c1.html").read_text(encoding="utf-8")
 
 
