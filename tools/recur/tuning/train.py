@@ -32,7 +32,8 @@ CHECKPOINT_EVERY_S = 300.0  # within an epoch, a checkpoint at most this often
 # Epochs when none are asked for: enough passes for MIN_STEPS optimiser steps, at most MAX_AUTO_EPOCHS.
 # One epoch over a 60-pattern KB is ~20 steps, which barely moves the model. On real incidents
 # (bench/learn_from_incidents.py, 60-pattern KB, ~25 incidents) the tuned model's MRR gain was
-# +0.024 at 20 steps, +0.039 at 60, +0.056 at 100 and +0.043 at 160 (docs/tuning.md). A KB of
+# +0.024 at 20 steps, +0.039 at 60, +0.056 at 100 and +0.043 at 160; +0.034 at 100 once the held-out
+# symptoms were kept out of the positives too (docs/tuning.md). A KB of
 # 1,000 patterns has ~240 steps per epoch and gets one, which keeps the 1,000 + 1,000 run within
 # its time budget (bench/tune_cost.py).
 MIN_STEPS, MAX_AUTO_EPOCHS = 100, 5
