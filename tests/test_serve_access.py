@@ -66,6 +66,22 @@ def test_scope_all_guards_every_api_route(tmp_path):
         assert httpx.get(base + "/healthz").status_code == 200  # probes stay open
 
 
+def test_a_route_that_needs_the_token_refuses_before_it_reads_the_body(tmp_path):
+    """Found in review: the token was checked by the routes' dependencies, which FastAPI runs after
+    parsing the body: without a token, '{bad' got 400 bad_json and '[]' 401, and an oversized body
+    413. A request that needs the token and lacks it now gets the 401 whatever its body."""
+    json_header = {"Content-Type": "application/json"}
+    with running(app_for(tmp_path, token=TOKEN, token_scope="all")) as base:
+        for path in ("/api/suggest", "/api/feedback", "/api/alertmanager"):
+            for body in (b"{bad", b"[]", b"{" + b" " * (70 * 1024) + b"}"):
+                assert_error(httpx.post(base + path, content=body, headers=json_header), 401, "unauthorized")
+        auth = {**json_header, "Authorization": f"Bearer {TOKEN}"}
+        assert_error(httpx.post(base + "/api/suggest", content=b"{bad", headers=auth), 400, "bad_json")
+    with running(app_for(tmp_path / "w", token=TOKEN)) as base:  # scope write: reads stay open
+        assert_error(httpx.post(base + "/api/suggest", content=b"{bad", headers=json_header), 400, "bad_json")
+        assert_error(httpx.post(base + "/api/feedback", content=b"{bad", headers=json_header), 401, "unauthorized")
+
+
 def test_feedback_is_rate_limited_per_client(tmp_path):
     with running(app_for(tmp_path, feedback_per_minute=6)) as base:  # bursts of 3
         codes = [httpx.post(base + "/api/feedback", json=VOTE).status_code for _ in range(5)]

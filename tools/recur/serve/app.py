@@ -214,11 +214,11 @@ def _routes(app, settings: Settings, *, slack: dict, mcp: dict) -> None:
 
 def _middleware(app, *, max_body: int, max_concurrent: int, body_timeout: float) -> None:
     """Outermost last: security headers on everything, then metrics and the access log (they see
-    every status, 503s included), then the answer to a request cut short by a stop, then the
-    body guard (a client still sending its body holds no slot; the bodies held at once are
+    every status, 503s included), then the answer to a request cut short by a stop, then the token
+    (a route that needs it is refused before its body is read), then the body guard (a client still sending its body holds no slot; the bodies held at once are
     bounded to what ``max_concurrent`` of the largest could hold), then the concurrency bound."""
     from recur.serve.metrics import MetricsMiddleware
-    from recur.serve.security import SecurityHeaders
+    from recur.serve.security import SecurityHeaders, TokenFirst
     from recur.serve.slack import MAX_BODY as SLACK_MAX_BODY
 
     slack = max(max_body, SLACK_MAX_BODY)
@@ -234,6 +234,7 @@ def _middleware(app, *, max_body: int, max_concurrent: int, body_timeout: float)
         budget=max_concurrent * max(max_body, *limits.values()),
         on_reject=app.state.metrics.rejected.inc,
     )
+    app.add_middleware(TokenFirst, settings=app.state.settings, fastapi_app=app)  # before any body is read
     app.add_middleware(HeadAsGet)
     app.add_middleware(StopAnswer)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)

@@ -75,6 +75,46 @@ def require_read(request: Request, settings: Settings = Depends(get_settings)) -
         _check(request, settings)
 
 
+class TokenFirst:
+    """The token rule at the door: a request to a route that needs the token and does not carry it
+    is answered 401 before its body is read. The routes' own dependencies (require_write/read) ran
+    only after FastAPI had parsed the body, so an unauthenticated client's malformed JSON was told
+    400 bad_json, and its body read and parsed. They still check (and document) it."""
+
+    def __init__(self, app, settings: Settings, fastapi_app):
+        self.app, self.settings, self.fastapi_app = app, settings, fastapi_app
+        self.guarded = None  # (route, "write" | "read"), found on the first request (routes are all in by then)
+
+    def _guarded(self) -> list:
+        if self.guarded is None:
+            needs = {require_write: "write", require_read: "read"}
+            routes = [r for router in self.fastapi_app.state.api_routers for r in router.routes]  # as declared
+            self.guarded = [
+                (route, next(needs[d.dependency] for d in route.dependencies if d.dependency in needs))
+                for route in routes
+                if any(d.dependency in needs for d in getattr(route, "dependencies", None) or [])
+            ]
+        return self.guarded
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and self.settings.token:
+            from starlette.routing import Match
+
+            for route, need in self._guarded():
+                if route.matches(scope)[0] != Match.FULL:
+                    continue
+                if need == "write" or self.settings.token_scope == "all":
+                    try:
+                        _check(Request(scope), self.settings)
+                    except ApiError as exc:
+                        from recur.serve.guard import error_response
+
+                        await error_response(exc.status, exc.code, exc.message, exc.headers)(scope, receive, send)
+                        return
+                break
+        await self.app(scope, receive, send)
+
+
 class TokenGate:
     """The read-route token rule for a plain ASGI route (``/mcp``: FastAPI dependencies do not run
     there): with ``--token-scope all``, no valid bearer token, no entry; the same 401 as the API."""
