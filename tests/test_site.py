@@ -312,11 +312,15 @@ def test_lists_of_incidents_stop_at_as_of_as_the_board_does(kb):
         ("1. one\n   - sub\n2. two", "<li>one<ul>\n<li>sub</li>\n</ul>\n</li>\n<li>two</li>"),
         ("In\n2026. we moved", "<p>In\n2026. we moved</p>"),  # as GitHub: only a list from 1 interrupts
         ("Text\n\n```\n- not a list\n  - nope\n```", "<code>- not a list\n  - nope\n</code>"),
+        # an indented code block is code: escaped once (it showed '&lt;node>' on the page)
+        ("Run:\n\n    kubectl describe node <node>\n\nThen.", "<code>kubectl describe node &lt;node&gt;\n</code>"),
+        ("- item\n\n    more of the item", "<p>more of the item</p>"),  # in a list: not code
     ],
 )
 def test_kb_lists_render_as_github_shows_them(written, shown):
-    """Found in review: a list right under a paragraph line ran into the paragraph as text, and a list
-    nested by 2 spaces did not nest (Python-Markdown needs a blank line first and 4 spaces a level)."""
+    """Found in review: a list right under a paragraph line ran into the paragraph as text, a list
+    nested by 2 spaces did not nest (Python-Markdown needs a blank line first and 4 spaces a level),
+    and an indented code block was escaped twice."""
     import markdown
 
     from recur.site.md import kb_md

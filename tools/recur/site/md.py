@@ -28,6 +28,55 @@ _LIST_LINE = re.compile(r"^( *)(?:[-*+]|\d{1,9}[.)])[ \t]+\S")
 _FENCE_LINE = re.compile(r"^ *(```|~~~)")
 
 
+def indented_code_fenced(text: str) -> str:
+    """An indented code block (4+ spaces after a blank line, outside a list) written as a fenced one:
+    what follows escapes raw HTML outside code, and it did not know an indented block for code, so
+    ``<node>`` in one was escaped twice and shown as ``&lt;node>``. Lines in a list stay as they are
+    (there 4 spaces continue an item)."""
+    out, fence, prev, block = [], None, "blank", False
+    for line in text.split("\n"):
+        opener = _FENCE_LINE.match(line)
+        if fence is not None or (opener and not block):
+            fence = None if fence is not None and opener and opener.group(1) == fence else (fence or opener.group(1))
+            out.append(line)
+            prev = "text"
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        if block and line.strip() and indent < 4:
+            _close_block(out)
+            block = False
+        if not block and prev == "blank" and indent >= 4 and line.strip():
+            out.append("```")
+            block = True
+        if block:
+            out.append(line[4:] if line.strip() else "")
+            continue
+        prev = _line_kind(line, indent, prev)
+        out.append(line)
+    if block:
+        _close_block(out)
+    return "\n".join(out)
+
+
+def _close_block(out: list) -> None:
+    """End a fenced block before the blank lines that followed it (they stay after the fence)."""
+    blanks = 0
+    while out and not out[-1].strip():
+        out.pop()
+        blanks += 1
+    out.append("```")
+    out.extend([""] * blanks)
+
+
+def _line_kind(line: str, indent: int, prev: str) -> str:
+    """blank | list-gap (a blank line in a list) | list (an item or a line indented under one) | text."""
+    if not line.strip():
+        return "list-gap" if prev in ("list", "list-gap") else "blank"
+    if _LIST_LINE.match(line) or (indent and prev in ("list", "list-gap")):
+        return "list"
+    return "text"
+
+
 def gfm_lists(text: str) -> str:
     """Lists as GitHub reads them, which is how authors check their Markdown, made so for
     Python-Markdown: a list right under a paragraph line starts a list (Python-Markdown needs a blank
@@ -63,7 +112,7 @@ def kb_md(text) -> str:
     shown as text, not passed through to the page, and links cannot be ``javascript:`` URLs.
     Code spans and fenced blocks are left alone (Markdown already escapes them); autolinks
     (``<https://...>``) keep working. KB files arrive in pull requests: their text is data."""
-    parts = _CODE.split(gfm_lists("" if text is None else str(text)))
+    parts = _CODE.split(gfm_lists(indented_code_fenced("" if text is None else str(text))))
     for i in range(0, len(parts), 2):  # even parts are outside code
         part = _AUTOLINK.sub("\x00", parts[i]).replace("<", "&lt;").replace("\x00", "<")
         parts[i] = _SCRIPT_URL.sub("](#", part)
