@@ -589,3 +589,17 @@ def test_an_index_given_without_its_kb_answers_as_built(kb_dir, tmp_path, capsys
     engine = Engine.open(tmp_path / "no-kb", idx, FAKE)
     assert engine.answer("No space left on device", top=1).results[0]["id"] == "disk-full"
     assert "no knowledge base at" in capsys.readouterr().err
+
+
+def test_the_kbs_file_signature_leaves_out_hidden_and_vanished_files(kb_dir):
+    """Found by the concurrency test on a fresh clone: load_kb stat-walks the KB, and another writer's
+    temporary file (.INC-….md.<hex>.tmp) listed by the walk was renamed away before its stat: a
+    FileNotFoundError out of `recur new incident`. Hidden files are no records; gone ones are skipped."""
+    from recur.kb.loader import files_signature
+
+    folder = kb_dir / "incidents/2026"
+    (folder / ".INC-2026-0009.md.0123abcd.tmp").write_text("being written")
+    (folder / "INC-2026-0010.md").symlink_to(folder / "gone.md")  # a name whose file is not there
+    sig = files_signature(kb_dir)
+    assert "incidents/2026/INC-2026-0001.md" in sig and "severity.yml" in sig
+    assert not [k for k in sig if "/." in k or k.endswith("INC-2026-0010.md")]

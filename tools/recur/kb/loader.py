@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import stat
 from pathlib import Path
 
 from recur.kb import schema
@@ -105,15 +106,23 @@ def _where_is_the_kb(root: Path) -> str:
 
 def files_signature(root: Path) -> dict:
     """Size and mtime of every file a search index is built from: the patterns and incidents, and
-    severity.yml and recur.yml, which decide which of them load. A stat walk, no reading."""
+    severity.yml and recur.yml, which decide which of them load. A stat walk, no reading. Hidden
+    files are no KB records (another writer's temporary file, an editor's swap file), and a file
+    gone between the walk and its stat (that temporary file, renamed into place) is left out: a
+    writer running beside `recur new` made it a FileNotFoundError."""
     sig = {}
     paths = [root / name for name in ("severity.yml", FORMAT_FILE)]
     for sub in ("patterns", "incidents"):
         if (root / sub).is_dir():
-            paths += sorted((root / sub).rglob("*"))
-    for path in paths:
-        if path.is_file():
+            paths += [
+                p for p in (root / sub).rglob("*") if not any(x.startswith(".") for x in p.relative_to(root).parts)
+            ]
+    for path in sorted(paths):
+        try:
             st = path.stat()
+        except OSError:
+            continue
+        if stat.S_ISREG(st.st_mode):
             sig[path.relative_to(root).as_posix()] = [st.st_size, st.st_mtime_ns]
     return sig
 
