@@ -151,6 +151,19 @@ def test_path_page_has_ordered_steps_why_and_checklist(kb):
     assert "For storage on-call." in page
 
 
+def test_a_path_step_on_a_retired_pattern_says_so(kb):
+    """Found in review: an onboarding step pointing at a retired pattern was shown like any other;
+    a new hire should know the failure no longer happens."""
+    import dataclasses
+
+    kb.patterns["db-pool-exhausted"] = dataclasses.replace(kb.patterns["db-pool-exhausted"], status="retired")
+    page = _pages(kb)["paths/storage-basics.md"]
+    step = page[page.index('data-step="2-db-pool-exhausted"') :].split("</li>")[0]
+    assert "(retired: kept for history)" in step
+    first = page[page.index('data-step="1-disk-full"') :].split("</li>")[0]
+    assert "retired" not in first
+
+
 def test_board_pages_come_from_problems_board(kb):
     b = board(kb, DAY)
     out = pages(kb, as_of=DAY, board=b)

@@ -89,6 +89,8 @@ def path_page(site: Site, path) -> str:
         p = site.kb.patterns.get(step.pattern)
         key = f"{n}-{step.pattern}"
         title = esc(p.title) if p else f"<code>{esc(step.pattern)}</code>"
+        if p is not None and p.status == "retired":  # a new hire should know it no longer happens
+            title += " <i>(retired: kept for history)</i>"
         read = f' <a class="recur-step-link" href="{href(page, p.relpath)}">read the pattern</a>' if p else ""
         why = f'<p class="recur-why"><strong>Why it matters:</strong> {esc(step.why)}</p>' if step.why else ""
         gist = f'<p class="recur-gist">{esc(_first_sentence(p.summary))}</p>' if p and p.summary else ""
