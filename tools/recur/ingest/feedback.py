@@ -21,7 +21,7 @@ import threading
 from pathlib import Path
 
 from recur import config
-from recur.kb.writer import plain, q
+from recur.kb.writer import id_list, q
 from recur.util import files, utf8
 from recur.util.errors import RecurError
 from recur.util.files import write_atomic
@@ -208,15 +208,8 @@ def cases_yaml(pairs: list[tuple[str, str]], source: str) -> str:
     lines = [f"# From responder feedback ({source}, {today}): review each case before merging."]
     for query, pids in grouped.values():
         lines.append(f"- query: {q(query)}")
-        lines.append(f"  expect: {_ids(pids)}")
+        lines.append(f"  expect: {id_list(pids)}")  # quoted where YAML would read an id as another type
     return "\n".join(lines) + "\n"
-
-
-def _ids(pids) -> str:
-    """A flow list of pattern ids, each quoted when YAML would read it as something else: an id may
-    be ``on``, ``null``, ``503`` or ``2024-01-01`` (kebab-case), and unquoted the file no longer
-    passed recur check (found in review)."""
-    return "[" + ", ".join(plain(p) for p in pids) + "]"
 
 
 def export(feedback_path, kb_dir, out=None) -> tuple[int, int, Path]:
@@ -307,7 +300,7 @@ def _merge_into_cases(text: str, pairs: list[tuple[str, str]]) -> tuple[str, int
         key_end = len(text[:start].rstrip())
         if text[key_end - 1 : key_end] == ":" and "\n" in text[key_end:start]:  # "expect:" over "- a" lines
             start, lead = key_end, " "  # the list goes up onto the key's line
-        edits.append((start, end, f"{lead}{_ids(new)}{tail}"))
+        edits.append((start, end, f"{lead}{id_list(new)}{tail}"))
     for start, end, replacement in sorted(edits, reverse=True):
         text = text[:start] + replacement + text[end:]
     return text, len(edits), [(q, p) for q, p in pairs if query_key(q) in wanted]
