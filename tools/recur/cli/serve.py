@@ -14,29 +14,27 @@ from recur.cli.options import OutFile, Range, http_url, index_option, kb_option,
 from recur.util.errors import RecurError
 
 
-def _any_free_port(host: str) -> socket.socket:
-    """A socket bound to a free port on ``host`` (--port 0), for uvicorn to listen on."""
-    family, _, _, _, addr = socket.getaddrinfo(host, 0, type=socket.SOCK_STREAM)[0]
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(addr)
-    return sock
-
-
-def _check_port(host: str, port: int) -> None:
+def _bind(host: str, port: int) -> socket.socket:
+    """A socket bound to ``host``:``port`` (0: a free port), or the RecurError that says why not."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
         raise RecurError(f"--host {host}: cannot resolve ({exc.strerror})") from None
     family, _, _, _, addr = infos[0]
-    with socket.socket(family, socket.SOCK_STREAM) as s:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            s.bind(addr)
-        except OSError as exc:
-            raise RecurError(
-                f"cannot listen on {host}:{port} ({exc.strerror}); is another server running? Pick another --port."
-            ) from None
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(addr)
+    except OSError as exc:
+        sock.close()
+        raise RecurError(
+            f"cannot listen on {host}:{port} ({exc.strerror}); is another server running? Pick another --port."
+        ) from None
+    return sock
+
+
+def _check_port(host: str, port: int) -> None:
+    _bind(host, port).close()
 
 
 def _root_path(value: str | None) -> str:
@@ -369,7 +367,7 @@ def _run(app, stop: _StopOnFatal, where: tuple, timeouts: tuple, access: str) ->
     )
     sockets = None
     if port == 0:  # any free port: bound here, so that the line below can say which one
-        sockets = [_any_free_port(host)]
+        sockets = [_bind(host, 0)]
         port = sockets[0].getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
     proxied = f", published by a proxy under {root_path}/" if root_path else ""
