@@ -399,7 +399,7 @@ def _votes(raw: str | None) -> list[tuple]:
     actions = payload.get("actions") or []
     if not isinstance(actions, list):
         raise ApiError(422, "invalid_request", "payload.actions: must be a list")
-    votes, vote_cut = [], {}
+    votes = []
     for action in actions:
         action_id = action.get("action_id") if isinstance(action, dict) else None
         if not isinstance(action_id, str) or action_id not in ACTIONS:
@@ -408,15 +408,14 @@ def _votes(raw: str | None) -> list[tuple]:
             value = action.get("value")
             value = json.loads(value) if isinstance(value, str) else None
             vote = FeedbackIn(query=value.get("q"), pattern=value.get("p"), useful=ACTIONS[action_id])
-            vote_cut[id(vote)] = value.get("c") == 1
         except ValidationError as exc:  # before ValueError: pydantic's error is one
             raise ApiError(422, "invalid_request", invalid_message(exc.errors())) from None
         except (ValueError, AttributeError, RecursionError):
             raise ApiError(422, "invalid_request", "payload: a button's value is not what Recur sent") from None
-        votes.append(vote)
+        votes.append((vote, value.get("c") == 1))
     if not votes:
         raise ApiError(422, "invalid_request", "payload: no 👍 / 👎 action in it")
-    return [(v, vote_cut[id(v)]) for v in votes]
+    return votes
 
 
 def _record(get_engine: Callable, feedback_path, vote, cut: bool = False) -> dict:
