@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-from pathlib import Path
 
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.responses import HTMLResponse
@@ -40,22 +39,22 @@ class SiteOrHome(SiteFiles):
     started is served without a restart (it was decided once, at start-up). While the folder holds
     no site, / is the page that says how to build it, and any other path the JSON 404."""
 
-    def __init__(self, site: Path):
-        super().__init__(directory=str(site), html=True, check_dir=False)
-        self.site = site
+    def __init__(self, settings: Settings):
+        super().__init__(directory=str(settings.site), html=True, check_dir=False)
+        self.settings = settings
 
     async def check_config(self) -> None:
         """Nothing to check once: each request looks the folder up, and finds nothing while it is away."""
 
     async def get_response(self, path, scope):
-        if path in ("", ".") and not (self.site / "index.html").is_file():
-            return _home_page(self.site)
+        if path in ("", ".") and not self.settings.site_built:
+            return _home_page(self.settings.site)
         return await super().get_response(path, scope)
 
 
 def mount_site(app: FastAPI, settings: Settings) -> None:
     """Last of all routes: the site answers every path no API route took."""
     if settings.site:
-        app.mount("/", SiteOrHome(settings.site), name="site")
+        app.mount("/", SiteOrHome(settings), name="site")
     else:
         app.include_router(router)
