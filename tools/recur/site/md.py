@@ -28,6 +28,14 @@ _LIST_LINE = re.compile(r"^( *)(?:[-*+]|\d{1,9}[.)])[ \t]+\S")
 _FENCE_LINE = re.compile(r"^ *(```|~~~)")
 
 
+def _fenced(line: str, fence: str | None) -> tuple[bool, str | None]:
+    """(whether ``line`` opens, closes or is inside a fenced block, the fence still open after it)."""
+    opener = _FENCE_LINE.match(line)
+    if fence is not None:
+        return True, None if opener and opener.group(1) == fence else fence
+    return (True, opener.group(1)) if opener else (False, None)
+
+
 def indented_code_fenced(text: str) -> str:
     """An indented code block (4+ spaces after a blank line, outside a list) written as a fenced one:
     what follows escapes raw HTML outside code, and it did not know an indented block for code, so
@@ -35,9 +43,8 @@ def indented_code_fenced(text: str) -> str:
     (there 4 spaces continue an item)."""
     out, fence, prev, block = [], None, "blank", False
     for line in text.split("\n"):
-        opener = _FENCE_LINE.match(line)
-        if fence is not None or (opener and not block):
-            fence = None if fence is not None and opener and opener.group(1) == fence else (fence or opener.group(1))
+        fenced, fence = _fenced(line, fence) if not block else (False, None)
+        if fenced:
             out.append(line)
             prev = "text"
             continue
@@ -84,9 +91,8 @@ def gfm_lists(text: str) -> str:
     spaces nests (Python-Markdown needs 4 per level). Fenced blocks are left as they are."""
     lines, out, fence, prev, unit = text.split("\n"), [], None, "blank", 0
     for line in lines:
-        if fence is not None or _FENCE_LINE.match(line):
-            opener = _FENCE_LINE.match(line)
-            fence = None if fence is not None and opener and opener.group(1) == fence else (fence or opener.group(1))
+        fenced, fence = _fenced(line, fence)
+        if fenced:
             out.append(line)
             prev = "text"
             continue
