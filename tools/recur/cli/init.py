@@ -71,7 +71,6 @@ def _first_step(directory: str) -> str:
     """``cd DIR && git init && make install``, without the ``cd`` into the folder recur already runs
     in and without ``git init`` in a repository git already tracks (``--keep-existing``'s usual case)."""
     import shlex
-    from pathlib import Path
 
     steps = [] if Path(directory).resolve() == Path.cwd().resolve() else [f"cd {shlex.quote(directory)}"]
     if _repository_root(directory) is None:
@@ -81,7 +80,5 @@ def _first_step(directory: str) -> str:
 
 def _repository_root(directory: str):
     """The git repository ``directory`` is in (it or a folder above holding .git), else None."""
-    from pathlib import Path
-
     here = Path(directory).resolve()
     return next((d for d in (here, *here.parents) if (d / ".git").exists()), None)

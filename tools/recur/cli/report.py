@@ -44,12 +44,11 @@ def report(kb_dir, fmt, as_of, fail_on, out):
     recur report --as-of 2026-06-01 --format markdown > review.md
     recur report --fail-on overdue     # exit 1 if anything is overdue
     """
+    from recur.kb.check import left_out
     from recur.kb.loader import load_kb
     from recur.problems.board import board
 
     day = given_date(as_of, "--as-of")
-    from recur.kb.check import left_out
-
     kb = load_kb(kb_dir)
     bad = left_out(kb)  # a file with errors, or a second file with one id: its incidents are not counted
     if bad:
