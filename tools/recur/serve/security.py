@@ -83,16 +83,16 @@ class TokenFirst:
 
     def __init__(self, app, settings: Settings, fastapi_app):
         self.app, self.settings, self.fastapi_app = app, settings, fastapi_app
-        self.guarded = None  # (route, "write" | "read"), found on the first request (routes are all in by then)
+        self.guarded = None  # (route, its rule: require_write or require_read), found on the first request
 
     def _guarded(self) -> list:
         if self.guarded is None:
-            needs = {require_write: "write", require_read: "read"}
+            rules = (require_write, require_read)
             routes = [r for router in self.fastapi_app.state.api_routers for r in router.routes]  # as declared
             self.guarded = [
-                (route, next(needs[d.dependency] for d in route.dependencies if d.dependency in needs))
+                (route, next(d.dependency for d in route.dependencies if d.dependency in rules))
                 for route in routes
-                if any(d.dependency in needs for d in getattr(route, "dependencies", None) or [])
+                if any(d.dependency in rules for d in getattr(route, "dependencies", None) or [])
             ]
         return self.guarded
 
@@ -100,18 +100,15 @@ class TokenFirst:
         if scope["type"] == "http" and self.settings.token:
             from starlette.routing import Match
 
-            for route, need in self._guarded():
-                if route.matches(scope)[0] != Match.FULL:
-                    continue
-                if need == "write" or self.settings.token_scope == "all":
-                    try:
-                        _check(Request(scope), self.settings)
-                    except ApiError as exc:
-                        from recur.serve.guard import error_response
+            rule = next((r for route, r in self._guarded() if route.matches(scope)[0] == Match.FULL), None)
+            try:
+                if rule is not None:
+                    rule(Request(scope), self.settings)  # the route's own rule (write, or read under scope all)
+            except ApiError as exc:
+                from recur.serve.guard import error_response
 
-                        await error_response(exc.status, exc.code, exc.message, exc.headers)(scope, receive, send)
-                        return
-                break
+                await error_response(exc.status, exc.code, exc.message, exc.headers)(scope, receive, send)
+                return
         await self.app(scope, receive, send)
 
 
