@@ -38,7 +38,7 @@ from recur.cli.options import http_url, index_option, kb_option, setting
     **setting("edit_url"),
     metavar="URL",
     callback=http_url,
-    help="Base URL for 'edit this page' links; the record's KB path is appended (env RECUR_EDIT_URL; "
+    help="Base URL (http:// or https://) for 'edit this page' links; the record's KB path is appended (env RECUR_EDIT_URL; "
     "default: mkdocs.yml extra.recur.edit_url; unset: the page names the file).",
 )
 @click.option(
