@@ -411,6 +411,11 @@ def test_http_mcp_needs_the_token_with_scope_all_and_slack_does_not(tmp_path):
         assert r.status_code == 401 and r.json()["error"]["code"] == "unauthorized"
         wrong = httpx.post(base + "/mcp", json={}, headers={"Authorization": "Bearer nope"})
         assert wrong.status_code == 401
+        for path in ("/mcp", "/mcp/"):  # refused at the door: no token, no body read (was the body guard's 413)
+            big = httpx.post(
+                base + path, content=b"{" + b" " * (70 * 1024) + b"}", headers={"Content-Type": "application/json"}
+            )
+            assert big.status_code == 401 and big.json()["error"]["code"] == "unauthorized", (path, big.text)
 
         async def work():
             from mcp.client.streamable_http import streamable_http_client

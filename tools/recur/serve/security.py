@@ -75,6 +75,15 @@ def require_read(request: Request, settings: Settings = Depends(get_settings)) -
         _check(request, settings)
 
 
+def _rule_of(route):
+    """A route's token rule: its require_write/require_read dependency, or require_read for a plain
+    ASGI route behind a TokenGate (/mcp), whose body guard would otherwise answer 413 before the 401."""
+    if isinstance(getattr(route, "app", None), TokenGate):
+        return require_read
+    rules = (require_write, require_read)
+    return next((d.dependency for d in getattr(route, "dependencies", None) or [] if d.dependency in rules), None)
+
+
 class TokenFirst:
     """The token rule at the door: a request to a route that needs the token and does not carry it
     is answered 401 before its body is read. The routes' own dependencies (require_write/read) ran
@@ -87,12 +96,11 @@ class TokenFirst:
 
     def _guarded(self) -> list:
         if self.guarded is None:
-            rules = (require_write, require_read)
-            routes = [r for router in self.fastapi_app.state.api_routers for r in router.routes]  # as declared
             self.guarded = [
-                (route, next(d.dependency for d in route.dependencies if d.dependency in rules))
-                for route in routes
-                if any(d.dependency in rules for d in getattr(route, "dependencies", None) or [])
+                (route, rule)
+                for router in self.fastapi_app.state.api_routers  # as declared
+                for route in router.routes
+                if (rule := _rule_of(route)) is not None
             ]
         return self.guarded
 
