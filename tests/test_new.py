@@ -213,7 +213,7 @@ def test_refuses_to_overwrite(kb):
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["--no-input", "--title", "x"], "--category: a category"),
+        (["--no-input", "--title", "x"], "--category, --severity, --symptom are required with --no-input"),
         (
             ["--no-input", "--title", "x", "--category", "capacity", "--severity", "sev9", "--symptom", "y"],
             "unknown severity 'sev9'",
@@ -353,7 +353,7 @@ def test_a_first_pattern_that_fails_leaves_no_knowledge_base_behind(tmp_path, mo
     monkeypatch.chdir(tmp_path)
     (tmp_path / "team-kb").mkdir()
     res = run("new", "pattern", "--kb", "team-kb", "--no-input")
-    assert res.exit_code == 1 and "--title: a title is required" in res.output, res.output
+    assert res.exit_code == 2 and "--title, --category, --severity, --symptom are required" in res.output, res.output
     assert list((tmp_path / "team-kb").iterdir()) == [] and "Started a knowledge base" not in res.output
     assert run("check", "--kb", "team-kb").exit_code == 1  # still not a knowledge base
 
@@ -459,3 +459,21 @@ def test_text_with_lone_carriage_returns_and_nul_keeps_the_sections(kb):
     assert check().exit_code == 0, check().output
     p = load_kb(kb).patterns["pasted"]
     assert p.runbook == ["Run `df -h`."] and "df -h shows 100%" in p.summary
+
+
+@pytest.mark.parametrize(
+    "args, named",
+    [
+        (["pattern", "--title", "Disk full", "--severity", "sev2"], "--category, --symptom are required"),
+        (["incident", "--title", "  "], "--title, --severity are required"),
+        (["incident", "--severity", "sev2"], "--title is required"),
+        (["path", "--title", "First week"], "--step is required"),
+    ],
+)
+def test_no_input_names_every_missing_value_as_a_usage_error(kb, args, named):
+    """--no-input with required values missing is a usage error, exit 2 like `recur incident new`
+    without --title (it was exit 1, one value at a time), and nothing is written."""
+    before = sorted(p for p in kb.rglob("*") if p.is_file())
+    res = run("new", *args, "--kb", str(kb), "--no-input")
+    assert res.exit_code == 2 and named in res.output, res.output
+    assert sorted(p for p in kb.rglob("*") if p.is_file()) == before

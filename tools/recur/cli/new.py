@@ -28,6 +28,21 @@ def _prompted_date(text: str) -> dt.date:
         raise click.UsageError(str(exc)) from None
 
 
+def _given_or_usage(no_input: bool, **values) -> None:
+    """With --no-input, every required value missing is one usage error (exit 2, as for any missing
+    option, and as `recur incident new` says it), named together; without it they are asked for."""
+    if not no_input:
+        return
+    missing = [
+        "--" + name.replace("_", "-")
+        for name, value in values.items()
+        if value is None or (isinstance(value, str) and not value.strip()) or value == ()
+    ]
+    if missing:
+        verb = "is" if len(missing) == 1 else "are"
+        raise click.UsageError(f"{', '.join(missing)} {verb} required with --no-input (leave it out to be asked)")
+
+
 def _ask_list(label: str, required: bool = False) -> list:
     """Prompt for items until an empty answer."""
     items: list = []
@@ -182,6 +197,7 @@ def pattern(
     from recur.kb import scaffold
     from recur.kb.loader import load_kb
 
+    _given_or_usage(no_input, title=title, category=category, severity=severity, symptom=symptoms)
     with _starting_patterns(kb_dir):
         kb = load_kb(kb_dir)
         missing = not (title and category and severity and symptoms)
@@ -227,6 +243,7 @@ def incident(kb_dir, iid, title, date, severity, patterns, services, duration, s
     from recur.kb import scaffold
     from recur.kb.loader import load_kb
 
+    _given_or_usage(no_input, title=title, severity=severity)
     date = given_date(date, "--date") if date else None
     kb = load_kb(kb_dir)
     if not (title and severity) and not no_input:
@@ -279,6 +296,7 @@ def path_cmd(kb_dir, pid, title, audience, steps, no_input):
     from recur.kb import scaffold
     from recur.kb.loader import load_kb
 
+    _given_or_usage(no_input, title=title, step=steps)
     kb = load_kb(kb_dir)
     if not (title and steps) and not no_input:
         title = title or click.prompt("Title", type=TEXT)
