@@ -328,6 +328,12 @@ def test_lists_of_incidents_stop_at_as_of_as_the_board_does(kb):
         # an indented code block is code: escaped once (it showed '&lt;node>' on the page)
         ("Run:\n\n    kubectl describe node <node>\n\nThen.", "<code>kubectl describe node &lt;node&gt;\n</code>"),
         ("- item\n\n    more of the item", "<p>more of the item</p>"),  # in a list: not code
+        # in a list with a blank line in it, the next item was read as more of the line above
+        ("- a\n\n    more\n- b", "<p>more</p>\n</li>\n<li>\n<p>b</p>"),
+        ("1. a\n\n    more\n2. b\n3. c", "<p>more</p>\n</li>\n<li>\n<p>b</p>\n</li>\n<li>c</li>"),
+        ("- a\n\n  - n1\n  - n2\n- b", "<li>n2</li>\n</ul>\n</li>\n<li>\n<p>b</p>"),
+        ("- a\n\n    more\n    - nested\n- b", "<p>more</p>\n<ul>\n<li>nested</li>\n</ul>\n</li>\n<li>\n<p>b</p>"),
+        ("- a\n  - n1\n- b", "<li>a<ul>\n<li>n1</li>\n</ul>\n</li>\n<li>b</li>"),  # no blank line: stays tight
     ],
 )
 def test_kb_lists_render_as_github_shows_them(written, shown):

@@ -87,9 +87,10 @@ def _line_kind(line: str, indent: int, prev: str) -> str:
 def gfm_lists(text: str) -> str:
     """Lists as GitHub reads them, which is how authors check their Markdown, made so for
     Python-Markdown: a list right under a paragraph line starts a list (Python-Markdown needs a blank
-    line first, else the items run into the paragraph as text), and a nested list indented by 2 or 3
-    spaces nests (Python-Markdown needs 4 per level). Fenced blocks are left as they are."""
-    lines, out, fence, prev, unit = text.split("\n"), [], None, "blank", 0
+    line first, else the items run into the paragraph as text), a nested list indented by 2 or 3
+    spaces nests (Python-Markdown needs 4 per level), and in a list with a blank line in it an item
+    is not taken into the block above it (``_absorbed``). Fenced blocks are left as they are."""
+    lines, out, fence, prev, unit, loose = text.split("\n"), [], None, "blank", 0, False
     for line in lines:
         fenced, fence = _fenced(line, fence)
         if fenced:
@@ -98,19 +99,39 @@ def gfm_lists(text: str) -> str:
             continue
         item = _LIST_LINE.match(line)
         indent = len(line) - len(line.lstrip(" "))
+        interrupts = in_loose_list = False
         if not line.strip():
             prev = "blank" if prev != "list" else "list-gap"
+            loose = loose or prev == "list-gap"
         elif item:
-            if indent == 0 and prev == "text" and (not line[0].isdigit() or re.match(r"1[.)]", line)):
-                out.append("")  # as CommonMark: a bullet, or an ordered list from 1, interrupts a paragraph
+            # as CommonMark: a bullet, or an ordered list from 1, interrupts a paragraph
+            interrupts = indent == 0 and prev == "text" and (not line[0].isdigit() or bool(re.match(r"1[.)]", line)))
+            in_loose_list = loose and prev != "text"
             unit = indent if indent and (not unit or indent < unit) and prev in ("list", "list-gap") else unit
             prev = "list"
         elif indent == 0:
-            prev, unit = "text", 0
+            prev, unit, loose = "text", 0, False
         if unit and 0 < unit < 4 and indent and prev in ("list", "list-gap") and line.strip():
             line = " " * ((indent // unit) * 4 + indent % unit) + line.lstrip(" ")
+        if interrupts or (in_loose_list and _absorbed(out[-1], _indent(line))):  # (once re-indented)
+            out.append("")
         out.append(line)
     return "\n".join(out)
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _absorbed(above: str, indent: int) -> bool:
+    """Whether Python-Markdown, in a list with a blank line in it, would take an item at ``indent``
+    right under the line ``above`` into that line's block, where CommonMark starts an item: an outer
+    item under a deeper line ("- a", "", "    more", "- b": "- b" became text of the paragraph
+    "more", or an item of the nested list above), or a nested item right under a paragraph
+    line of its item. A blank line before it keeps it apart in both."""
+    if not above.strip():
+        return False
+    return indent < _indent(above) or (indent == _indent(above) and not _LIST_LINE.match(above))
 
 
 def kb_md(text) -> str:
