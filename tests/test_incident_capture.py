@@ -93,6 +93,20 @@ def test_new_links_explicit_and_top_patterns(kb_dir, tmp_path):
     assert inc.patterns == ["db-pool-exhausted"] and inc.review.due.isoformat() == "2026-05-09"
 
 
+def test_link_top_links_nothing_more_when_a_pattern_is_given(kb_dir, tmp_path):
+    """Found in review: the suggestions leave out what --pattern linked, so --link-top linked the
+    runner-up (a look-alike of the given pattern, its probability raised by ranking without it)."""
+    text = "FATAL: sorry, too many clients already"
+    r = new(
+        kb_dir, tmp_path, "-t", "Pool", "-s", "sev3", "-d", text, "--pattern", "dns-failure", "--link-top", "--json"
+    )
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert out["linked"] == ["dns-failure"] and out["suggestions"][0]["id"] == "db-pool-exhausted"
+    assert "--link-top: nothing more linked; dns-failure linked by --pattern" in r.stderr
+    assert load_kb(kb_dir).incidents[out["id"]].patterns == ["dns-failure"]
+
+
 def test_a_severity_written_in_another_case_is_the_frameworks_key(kb_dir, tmp_path):
     """ "SEV2" from a chat or an MCP client is sev2 (list_patterns reads it so): the record says sev2,
     which is what `recur check` requires."""

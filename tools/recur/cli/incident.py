@@ -51,7 +51,9 @@ def _answer(kb_dir, index_dir, model, text: str, top: int, linked=()):
 @click.option("--review-due", metavar="DATE", help="Default: date + review_within_days of the severity.")
 @click.option("--top", default=3, show_default=True, type=click.IntRange(0, 10), help="Suggestions to show.")
 @click.option("--no-suggest", is_flag=True, help="Do not load the model; just write the record.")
-@click.option("--link-top", is_flag=True, help="Link the top suggestion when its confidence is high.")
+@click.option(
+    "--link-top", is_flag=True, help="Link the top suggestion when its confidence is high (not with --pattern)."
+)
 @click.option(
     "--json", "as_json", is_flag=True, help="Print {id, path, review, suggestions, no_known_pattern, linked} as JSON."
 )
@@ -171,7 +173,11 @@ def _suggest_and_link(
     out["suggestions"] = results = answer.results
     out["no_known_pattern"] = answer.no_known_pattern
     chosen = []
-    if link_top and results and results[0]["confidence"] == "high" and not answer.no_known_pattern:
+    if link_top and out["linked"]:
+        # the suggestions leave out what is linked, so their top is the runner-up (ranked without the
+        # match, its probability is higher than it would be): --link-top would add a look-alike
+        click.echo(f"--link-top: nothing more linked; {', '.join(out['linked'])} linked by --pattern.", err=True)
+    elif link_top and results and results[0]["confidence"] == "high" and not answer.no_known_pattern:
         chosen = [results[0]["id"]]
     if not as_json:
         _show(answer, out["linked"])
