@@ -1,5 +1,6 @@
 """`recur import`: postmortems in the Google SRE and Atlassian templates, and unknown layouts."""
 
+import datetime as dt
 import json
 import textwrap
 from pathlib import Path
@@ -193,6 +194,25 @@ def test_atlassian_postmortem_with_no_match_writes_a_draft(kb_dir, tmp_path):
     # importing again is recognised (issue 14): nothing new is written, the answer names the incident
     again = json.loads(imp(kb_dir, tmp_path, "thumbs.md", ATLASSIAN, "--category", "software").output)
     assert again["already"]["incident"] == out["incident"] and again["draft"] is None
+
+
+def test_an_incident_linked_only_to_its_own_unpromoted_draft_still_needs_analysis(kb_dir, tmp_path):
+    """Found in review: the import links the incident to the draft it wrote, so the incident left
+    "needs analysis" (and `recur report --fail-on unknown`) while the draft was all TODOs."""
+    from recur.problems.board import board
+
+    out = json.loads(imp(kb_dir, tmp_path, "thumbs.md", ATLASSIAN, "--category", "software").output)
+    inc, draft = out["incident"], out["draft"]["id"]
+    as_of = dt.date(2027, 1, 1)
+    b = board(load_kb(kb_dir), as_of)
+    row = next(u for u in b["unknown"] if u["incident"] == inc)
+    assert row["drafts"] == [draft] and b["counts"]["unknown"] == len(b["unknown"])
+    assert sum(b["trends"]["by_category"].get("software", [])) == 0  # not yet a known software failure
+    r = CliRunner().invoke(cli, ["report", "--kb", str(kb_dir), "--as-of", "2027-01-01", "--fail-on", "unknown"])
+    assert r.exit_code == 1 and f"{inc} has no known pattern" in r.output and f"draft {draft} (to complete)" in r.output
+    path = kb_dir / load_kb(kb_dir).patterns[draft].relpath
+    path.write_text(path.read_text().replace("status: draft", "status: active", 1))  # a person promoted it
+    assert inc not in {u["incident"] for u in board(load_kb(kb_dir), as_of)["unknown"]}
 
 
 def test_unknown_layout_and_bad_input(kb_dir, tmp_path):

@@ -19,8 +19,10 @@ Keys of the returned dict:
   age_days (since the first matched incident or ``created``; null if neither), path}.
 - ``by_owner``: {owner: {follow_ups, follow_ups_overdue, fixes, fixes_overdue}}; ``(unowned)`` for none.
 - ``unknown``: incidents with no known pattern, "needs analysis": {incident, title, date, severity,
-  services, age_days, path, candidates}; newest first. ``candidates`` are the ranked patterns
-  ``recur import`` stored for the reviewer ({id, rank, confidence, score, title, why}; may be empty).
+  services, age_days, path, candidates, drafts}; newest first. ``candidates`` are the ranked patterns
+  ``recur import`` stored for the reviewer ({id, rank, confidence, score, title, why}; may be empty);
+  ``drafts``: the drafts ``recur import`` wrote from it and linked, not yet promoted (``status:
+  active``), which are no known pattern yet (usually empty).
 - ``triage``: incidents whose ``triage:`` lists fields ``recur import`` filled with a placeholder
   (no date or severity in the postmortem): {incident, title, date, severity, fields, path}.
 - ``flags``: open "dig into this later" flags: {incident, text, note, date, age_days, severity, path}.
@@ -31,7 +33,8 @@ Keys of the returned dict:
   fix_done, incident_date, days_after_fix}; newest first.
 - ``trends``: {"months": ["YYYY-MM", ...] (the ``months`` months ending with as_of's month),
   "total": [count per month], "by_category": {category: [counts]}, "by_service": {service: [counts]}}.
-  An incident counts once per distinct category of its patterns (``unknown`` when it has none) and
+  An incident counts once per distinct category of its patterns (``unknown`` when it has none but
+  unpromoted import drafts) and
   once per service it lists (``(none)`` when it lists none).
 """
 
@@ -98,7 +101,8 @@ def board(kb, as_of: dt.date, *, top: int = 10, months: int = 12) -> Board:
     patterns = kb.patterns
     reviews, follow_ups = _reviews(incidents, as_of), _follow_ups(incidents, as_of)
     fixes = _fixes(patterns, incidents, as_of)
-    unknown, triage, flags = _unknown(incidents, as_of), _triage(incidents), _flags(incidents, as_of)
+    drafts = kb.import_drafts()  # an import's own draft, not yet promoted, is no analysis: still "unknown"
+    unknown, triage, flags = _unknown(incidents, as_of, drafts), _triage(incidents), _flags(incidents, as_of)
     after_fix = _after_fix(patterns, incidents)
     counts = {
         "reviews_pending": len(reviews),
@@ -126,12 +130,14 @@ def board(kb, as_of: dt.date, *, top: int = 10, months: int = 12) -> Board:
         "flags": flags,
         "recurring": _recurring(patterns, incidents, as_of, top),
         "recurrence_after_fix": after_fix,
-        "trends": _trends(patterns, incidents, as_of, months),
+        "trends": _trends(patterns, incidents, as_of, months, drafts),
     }
 
 
-def _unknown(incidents, as_of: dt.date) -> list:
-    """Incidents linked to no pattern ("needs analysis"), newest first."""
+def _unknown(incidents, as_of: dt.date, drafts: set) -> list:
+    """Incidents linked to no pattern ("needs analysis"), newest first; or only to drafts an import
+    wrote and no person has promoted (``drafts``: the import links its incident to the draft it wrote
+    from it, full of TODOs)."""
     return [
         {
             "incident": i.id,
@@ -142,9 +148,10 @@ def _unknown(incidents, as_of: dt.date) -> list:
             "age_days": (as_of - i.date).days,
             "path": i.relpath,
             "candidates": list(i.candidates),
+            "drafts": list(i.patterns),
         }
         for i in reversed(incidents)
-        if not i.patterns
+        if set(i.patterns) <= drafts
     ]
 
 
@@ -345,7 +352,7 @@ def _after_fix(patterns, incidents) -> list:
     return after_fix
 
 
-def _trends(patterns, incidents, as_of: dt.date, months: int) -> dict:
+def _trends(patterns, incidents, as_of: dt.date, months: int, drafts: set = frozenset()) -> dict:
     month_keys = month_range(as_of, months)
     slot = {m: n for n, m in enumerate(month_keys)}
     total = [0] * len(month_keys)
@@ -356,7 +363,7 @@ def _trends(patterns, incidents, as_of: dt.date, months: int) -> dict:
         if n is None:
             continue
         total[n] += 1
-        cats = {patterns[pid].category for pid in i.patterns if pid in patterns} or {"unknown"}
+        cats = {patterns[pid].category for pid in i.patterns if pid in patterns and pid not in drafts} or {"unknown"}
         for c in cats:
             by_cat[c][n] += 1
         for s in dict.fromkeys(i.services or ["(none)"]):

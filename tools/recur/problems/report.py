@@ -98,7 +98,7 @@ def _triage(b: dict) -> tuple:
 
 def _unknown(b: dict) -> tuple:
     rows = [
-        [u["incident"], u["date"], u["severity"], f"{u['age_days']}d", candidates_cell(u.get("candidates")), u["title"]]
+        [u["incident"], u["date"], u["severity"], f"{u['age_days']}d", unknown_cell(u), u["title"]]
         for u in b["unknown"]
     ]
     return (
@@ -106,6 +106,13 @@ def _unknown(b: dict) -> tuple:
         ["incident", "date", "severity", "age", "candidates", "title"],
         rows,
     )
+
+
+def unknown_cell(u: dict) -> str:
+    """The draft an import wrote for it, to complete and promote, else the ranked candidates."""
+    if u.get("drafts"):
+        return "draft " + ", ".join(u["drafts"]) + " (to complete)"
+    return candidates_cell(u.get("candidates"))
 
 
 def _flags(b: dict) -> tuple:

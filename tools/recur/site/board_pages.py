@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from recur.problems.board import UNOWNED, owner_key
+from recur.problems.report import unknown_cell
 from recur.site import charts
 from recur.site.context import BOARD, TRENDS, Site
 from recur.site.md import badge, esc, front_matter, href, html_table, mdlink, raw, raw_table
@@ -66,7 +67,7 @@ def board_page(site: Site) -> str:
 
     out.append("## Needs analysis\n\nIncidents that matched no known pattern: analyse them and write the pattern.\n")
     rows = [[_il(site, page, u["incident"]), esc(u["date"]), esc(u["severity"]), esc(", ".join(u["services"]) or "-"),
-             f"{u['age_days']}d", esc(_candidates(u.get("candidates"))), esc(u["title"])] for u in b["unknown"]]
+             f"{u['age_days']}d", esc(unknown_cell(u)), esc(u["title"])] for u in b["unknown"]]
     out.append(raw_table(["incident", "date", "severity", "services", "age", "candidates", "title"], rows,
                          "Every incident has a pattern.\n"))
     if b.get("triage"):
@@ -115,8 +116,3 @@ def trends_page(site: Site) -> str:
 def _owner_then_most_overdue(f: dict) -> tuple:
     # one owner however spelt ("alice", "Alice", "@alice"), as the by-owner table counts them; the unowned last
     return (not f["owner"], owner_key(f["owner"] or ""), -f["days_overdue"])
-
-
-def _candidates(cands) -> str:
-    """Candidates stored by recur import for an unlinked incident: "disk-full (medium), …"."""
-    return ", ".join(f"{c['id']} ({c.get('confidence') or '?'})" for c in (cands or [])[:3]) or "-"
