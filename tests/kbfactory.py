@@ -167,6 +167,35 @@ steps:
     return root
 
 
+def tune_kb(root: Path) -> Path:
+    """small_kb with nine eval cases, what `recur tune` needs at least to measure a candidate."""
+    small_kb(root)
+    write(
+        root,
+        "eval/cases.yml",
+        """- query: "FATAL: sorry, too many clients already"
+  expect: [db-pool-exhausted]
+- query: "ENOSPC while writing the WAL"
+  expect: [disk-full]
+- query: "checkout requests hang, no database connection free"
+  expect: [db-pool-exhausted]
+- query: "connection is not available, request timed out after 30000ms"
+  expect: [db-pool-exhausted]
+- query: "no space left on device when the job writes its output"
+  expect: [disk-full]
+- query: "the volume is at 100% and writes fail"
+  expect: [disk-full]
+- query: "services cannot resolve each other's hostnames"
+  expect: [dns-failure]
+- query: "NXDOMAIN for an internal name that worked yesterday"
+  expect: [dns-failure]
+- query: "lookups time out against the resolver"
+  expect: [dns-failure]
+""",
+    )
+    return root
+
+
 # Twelve patterns, each with three incident reports in a reporter's words (not the pattern's).
 _INCIDENT_KB = [
     (

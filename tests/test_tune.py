@@ -15,12 +15,12 @@ pytestmark = pytest.mark.model
 
 @pytest.fixture(scope="module")
 def tuned(tmp_path_factory, real_encoder):
-    from kbfactory import small_kb
+    from kbfactory import tune_kb
 
     from recur.tuning.tune import run_tune
 
     root = tmp_path_factory.mktemp("tune")
-    kb = small_kb(root / "kb")
+    kb = tune_kb(root / "kb")
     out, index = root / ".recur" / "model", root / ".recur" / "index"
     manifest = run_tune(kb, out, index, epochs=1, seed=7, batch_size=8, progress=False)
     return kb, out, index, manifest
@@ -31,7 +31,7 @@ def test_tune_writes_an_active_model_with_its_manifest(tuned):
     from recur.retrieval.models import tuned_model_for
 
     kb, out, index, m = tuned
-    assert m["accepted"] is True  # 1.0 before, 1.0 after: not worse
+    assert m["accepted"] is True  # not worse on the 9 cases
     on_disk = json.loads((out / "recur-model.json").read_text())
     assert on_disk["model_id"] == m["model_id"] == f"tuned:{m['base_model']}:{m['training_data_hash']}:7:1:8:3e-05:f0"
     for key in (
@@ -77,7 +77,7 @@ def test_report_lists_cases_and_neighbour_changes(tuned):
     kb, out, index, m = tuned
     report = find_report(out)
     assert report["model_id"] == m["model_id"] and report["accepted"] is True
-    assert len(report["cases"]) == 2 and {"before", "after", "moved", "query"} <= set(report["cases"][0])
+    assert len(report["cases"]) == 9 and {"before", "after", "moved", "query"} <= set(report["cases"][0])
     pair = report["neighbours"][0]
     assert {"a", "b", "before", "after", "change"} <= set(pair) and pair["a"] != pair["b"]
     assert abs(pair["after"] - pair["before"] - pair["change"]) < 1e-3
@@ -208,11 +208,11 @@ def test_bad_recipe_arguments_fail_before_anything_is_trained_or_written(tmp_pat
     rate in AdamW after the model had loaded, --json without --report started a training, and a
     seed numpy cannot take (negative, 2**32 or more) was a traceback once the current model had
     been measured."""
-    from kbfactory import small_kb
+    from kbfactory import tune_kb
 
     from recur.cli.main import cli
 
-    kb = small_kb(tmp_path / "kb")
+    kb = tune_kb(tmp_path / "kb")
     out = tmp_path / "model"
     res = CliRunner().invoke(cli, ["tune", "--kb", str(kb), "--out", str(out), *args])
     assert res.exit_code == (1 if args[0] == "--freeze-layers" else 2)  # 2: click's usage errors
@@ -317,11 +317,11 @@ def test_a_second_tune_on_the_same_model_folder_is_refused_at_once(tmp_path):
     import subprocess
     import sys
 
-    from kbfactory import small_kb
+    from kbfactory import tune_kb
 
     from recur.cli.main import cli
 
-    kb = small_kb(tmp_path / "kb")
+    kb = tune_kb(tmp_path / "kb")
     out = tmp_path / "model"
     holder = subprocess.Popen(
         [sys.executable, "-c", _HOLD, str(out.with_name("model.lock"))], stdout=subprocess.PIPE, text=True
@@ -356,13 +356,13 @@ def test_an_accepted_model_outside_the_lookup_is_not_called_active_nor_indexed(t
     said "Activated DIR; index rebuilt with it": the index then held the tuned model's vectors
     while every other command used the bundled model, and `recur suggest` failed ("rebuild it with:
     recur index"). It says the model is not active, how to use it, and leaves the index alone."""
-    from kbfactory import small_kb
+    from kbfactory import tune_kb
 
     from recur.cli.main import cli
 
     monkeypatch.delenv("RECUR_TUNED", raising=False)
     monkeypatch.chdir(tmp_path)
-    kb = small_kb(tmp_path / "kb")
+    kb = tune_kb(tmp_path / "kb")
     index, out = tmp_path / "index", tmp_path / "elsewhere" / "model"
     assert CliRunner().invoke(cli, ["index", "--kb", str(kb), "--index", str(index)]).exit_code == 0
     before = json.loads((index / "manifest.json").read_text())["model"]
@@ -381,11 +381,11 @@ def test_an_index_that_cannot_be_written_is_refused_before_anything_is_trained(t
     """An --index under a file (or a folder it may not write) failed only after training, once the
     tuned model had been swapped in: exit 1 with "Error: FILE: File exists", the new model active
     and the index not rebuilt. Now it is refused first, naming the index."""
-    from kbfactory import small_kb
+    from kbfactory import tune_kb
 
     from recur.cli.main import cli
 
-    kb = small_kb(tmp_path / "kb")
+    kb = tune_kb(tmp_path / "kb")
     (tmp_path / "afile").write_text("")
     index = tmp_path / "afile" / "index"
     out = tmp_path / ".recur" / "model"  # the KB's active model once accepted
@@ -401,7 +401,7 @@ def test_interrupted_while_the_index_is_rebuilt_leaves_the_previous_model_and_in
     itself in first and only then re-embedded the whole KB into --index: Ctrl-C (or `kill`) during
     that build left the new model active over the old index, and `recur suggest` failed until
     `recur index`. The index is built before the model is swapped in, so an interrupt leaves both."""
-    from kbfactory import pattern_text, small_kb, write
+    from kbfactory import pattern_text, tune_kb, write
 
     from recur.cli.main import cli
     from recur.retrieval import index as index_mod
@@ -410,7 +410,7 @@ def test_interrupted_while_the_index_is_rebuilt_leaves_the_previous_model_and_in
 
     monkeypatch.delenv("RECUR_TUNED", raising=False)
     monkeypatch.chdir(tmp_path)
-    kb = small_kb(tmp_path / "kb")
+    kb = tune_kb(tmp_path / "kb")
     symptoms = ("the browser shows an expired certificate", "TLS handshakes fail", "x509: certificate expired")
     write(kb, "patterns/network/cert-expired.md", pattern_text("cert-expired", "network", symptoms=symptoms))
     index, out = tmp_path / ".recur" / "index", tmp_path / ".recur" / "model"

@@ -110,11 +110,11 @@ def test_a_worse_candidate_is_refused_and_the_previous_model_kept(tuned):
 def test_data_floor_message_on_a_small_kb(tmp_path, real_encoder):
     """Below the floor: the CLI says so (once, with the measurement) and measures on the eval
     cases, as before."""
-    from kbfactory import small_kb
+    from kbfactory import tune_kb
 
     from recur.cli.main import cli
 
-    kb = small_kb(tmp_path / "kb")
+    kb = tune_kb(tmp_path / "kb")
     res = CliRunner().invoke(
         cli,
         [
@@ -138,7 +138,23 @@ def test_data_floor_message_on_a_small_kb(tmp_path, real_encoder):
         "measure a tuned model on your own incidents, so it is measured on eval cases / held-out symptoms "
         "instead."
     ) in res.output
-    assert "2 eval cases (eval/cases.yml)" in res.output and "does not beat" in res.output
+    assert "9 eval cases (eval/cases.yml)" in res.output and "does not beat" in res.output
+
+
+def test_too_few_questions_to_measure_on_is_refused_before_training(tmp_path):
+    """Found in review: a KB of a few patterns tuned, measured on 2–4 questions the base model
+    already answered, tied, and the candidate was activated. Below the floor nothing is trained."""
+    from kbfactory import small_kb
+
+    from recur.cli.main import cli
+
+    kb = small_kb(tmp_path / "kb")  # 2 eval cases; no pattern has 3 symptoms to hold one out
+    res = CliRunner().invoke(
+        cli, ["tune", "--kb", str(kb), "--out", str(tmp_path / "m"), "--index", str(tmp_path / "i")]
+    )
+    assert res.exit_code == 1 and "Traceback" not in res.output, res.output
+    assert "too little to measure a tuned model with: 2 question(s) (eval/cases.yml); at least 9" in res.output
+    assert not (tmp_path / "m").exists() and not (tmp_path / "i").exists()
 
 
 def test_a_retune_is_not_measured_against_a_model_trained_on_the_held_out_incidents(tuned):

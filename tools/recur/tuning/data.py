@@ -37,6 +37,10 @@ RETUNE_SHARE = 0.10  # advise a re-tune when more than this share of patterns ch
 INCIDENT_FLOOR = 30  # linked incidents needed to measure on the KB's own incidents
 INCIDENT_FLOOR_PATTERNS = 10  # ... covering at least this many patterns
 EVAL_FLOOR = 10  # fewer eval cases than this: held-out symptoms are measured on too
+# fewer questions to measure on than this and a candidate is not trained: on 2 or 4 (a small KB's cases,
+# often all right already) any candidate ties and "not worse" would activate it; 9 is what the
+# incident floor holds out (30% of 30)
+MEASURE_FLOOR = 9
 HOLD_OUT_SHARE = 0.30  # the newest share of linked incidents measures, the rest trains
 ANCHOR_KINDS = ("title", "symptom", "incident")  # plus feedback; all_anchors (the default) adds signal, cause, fix
 INCIDENT_SOURCE = "held-out incidents (time split)"

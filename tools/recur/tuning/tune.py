@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from recur.retrieval.models import DEFAULT_OUT
-from recur.tuning.data import INCIDENT_FLOOR, INCIDENT_FLOOR_PATTERNS, eval_kb, training_data
+from recur.tuning.data import INCIDENT_FLOOR, INCIDENT_FLOOR_PATTERNS, MEASURE_FLOOR, eval_kb, training_data
 from recur.tuning.report import REPORT, measured_on
 from recur.util.errors import RecurError
 from recur.util.files import check_writable, only_one, swap_folder, work_folder, writing
@@ -183,6 +183,13 @@ def _prepare(
             f"{kb_dir}: nothing to measure with: add cases to {kb_dir / 'eval' / 'cases.yml'}, give patterns "
             f"3+ symptoms, or link {INCIDENT_FLOOR}+ incidents covering {INCIDENT_FLOOR_PATTERNS}+ patterns "
             f"(now: {data.note.split(';')[0] if data.note else 'none'})"
+        )
+    if len(data.cases) < MEASURE_FLOOR:
+        raise RecurError(
+            f"{kb_dir}: too little to measure a tuned model with: {len(data.cases)} question(s) "
+            f"({data.eval_source}); at least {MEASURE_FLOOR} are needed, or a candidate that changes nothing "
+            f"on them would be activated. Add cases to {kb_dir / 'eval' / 'cases.yml'}, give patterns 3+ "
+            f"symptoms, or link {INCIDENT_FLOOR}+ incidents covering {INCIDENT_FLOOR_PATTERNS}+ patterns"
         )
     if not cfg.epochs:  # none asked for: enough passes for a small KB to move the model
         from recur.tuning.train import auto_epochs
