@@ -838,6 +838,8 @@ def test_runbook_steps_with_a_code_block_or_a_sub_list_stay_one_step(tmp_path):
     assert runbook.count("<li>") == 5  # three steps, two sub-bullets
     assert "<pre><code>kubectl get pods -o wide\n\nkubectl top pods\n</code></pre>" in runbook
     assert "<ul>\n<li>first <code>kubectl get rs</code></li>" in runbook
+    # step 3 is a step, not a third bullet of step 2's sub-list (found in a later review)
+    assert runbook.index("</ul>") < runbook.index("Check <code>df -h /var</code>"), runbook
 
 
 def test_a_script_link_in_kb_text_is_dropped_whole_and_the_strict_build_passes(tmp_path):

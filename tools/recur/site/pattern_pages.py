@@ -92,12 +92,12 @@ def pattern_page(site: Site, p) -> str:
     evidence = p.sections.get("Evidence to preserve", "").strip()
     if evidence:
         items = p.evidence or [evidence]
-        body = "\n".join(_item("    - ", kb_md(e), "        ") for e in items) if p.evidence else "\n".join(
+        body = _items(_item("    - ", kb_md(e), "        ") for e in items) if p.evidence else "\n".join(
             "    " + line for line in kb_md(evidence).splitlines())
         out.append(f'!!! danger "Evidence to preserve: capture it before you restore"\n{body}\n')
     out.append("## Runbook {: .recur-runbook }\n")  # recur.js adds copy buttons to the list after it
     if p.runbook:
-        out.append("\n".join(_item(f"{n}. ", kb_md(step), "    ") for n, step in enumerate(p.runbook, 1)) + "\n")
+        out.append(_items(_item(f"{n}. ", kb_md(step), "    ") for n, step in enumerate(p.runbook, 1)) + "\n")
     else:
         out.append(kb_md(p.sections.get("Runbook", "").strip()) + "\n")
     for name in LATER_SECTIONS:
@@ -110,6 +110,18 @@ def pattern_page(site: Site, p) -> str:
     out.append(_incidents(site, p))
     out.append(site.edit_line(p.relpath))
     return "\n".join(x for x in out if x)
+
+
+def _items(items) -> str:
+    """List items one after another; after an item with a blank line in it (a sub-list under its text,
+    a code block) a blank line, or Python-Markdown reads the next item's marker as more of that item's
+    last block: "2. Restart" became a bullet of step 1's sub-list, and the steps lost their numbers."""
+    out: list = []
+    for item in items:
+        if out and "\n\n" in out[-1]:
+            out.append("")
+        out.append(item)
+    return "\n".join(out)
 
 
 def _item(marker: str, text: str, indent: str) -> str:
