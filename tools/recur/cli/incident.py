@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 
@@ -231,8 +232,10 @@ def flag(kb_dir, incident_id, text):
     from recur.kb.incident_record import add_flag
     from recur.kb.loader import load_kb
 
-    path = add_flag(load_kb(kb_dir), incident_id, " ".join(text))
+    kb = load_kb(kb_dir)
+    path = add_flag(kb, incident_id, " ".join(text))
     click.echo(f"Flagged {incident_id} ({path}).")
+    _left_out_note(kb, incident_id)
 
 
 @incident.command("link")
@@ -261,6 +264,20 @@ def link(kb_dir, incident_id, pattern_ids):
         else f"{incident_id} already links {', '.join(pattern_ids)}."
     )
     _retired_note(kb, added)
+    _left_out_note(kb, incident_id)
+
+
+def _left_out_note(kb, incident_id: str) -> None:
+    """The edit is written, but a record with errors of its own is left out of the report, the board
+    and the site: say so now, not in a "files left out" line of next week's report."""
+    if incident_id in kb.incidents:
+        return
+    first = next((p for p in kb.errors if Path(str(p.path)).stem == incident_id), None)
+    click.echo(
+        f"warning: {incident_id} has errors recur check reports{f' ({first})' if first else ''}; until they are "
+        "fixed it is left out of recur report, the board and the site.",
+        err=True,
+    )
 
 
 def _retired_note(kb, pattern_ids) -> None:

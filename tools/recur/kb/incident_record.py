@@ -212,6 +212,12 @@ def _amend_locked(path: Path, key: str, item_yaml: str, check) -> None:
         load_yaml("\n".join(front), offset=1)
     except ParseError as exc:
         raise RecurError(f"{display_path(path)}:{exc.line}: front matter: {exc.message}; nothing written") from None
+    first = next((k for k, line in enumerate(front) if line.strip() and not line.lstrip().startswith("#")), None)
+    if first is not None and front[first].lstrip()[:1] in "{[":  # valid YAML, but not a line per key
+        raise RecurError(
+            f"{display_path(path)}:{first + 2}: front matter: written as one {{...}} mapping, a layout this tool "
+            f"does not edit (nothing written); add to {key} by hand, or write a line per key as `recur new` does"
+        )
     new_front = add_list_item(front, key, item_yaml, path)
     try:  # read as `recur check` reads it (dates stay text: "2026-02-30" is its own error, not a crash)
         data = load_yaml("\n".join(new_front), offset=1).data or {}
