@@ -509,3 +509,47 @@ def test_health_and_reads_are_answered_while_searches_wait_for_the_model(tmp_pat
             gate.release()
             [t.join() for t in waiting]
     assert codes == [200] * 50
+
+
+def test_an_mcp_client_that_waits_for_each_answer_is_not_refused_at_max_concurrent_1():
+    """Found in review: at --max-concurrent 1, an MCP client got a 503 now and then, because it sends
+    its next POST while the server is still closing the last one's event stream. MCP requests have a
+    pool of their own (at least 4): two at once are both answered, and the API's one slot is still free."""
+    import asyncio
+
+    from recur.serve.guard import ConcurrencyLimit
+
+    release, entered, statuses = asyncio.Event(), [], []
+
+    async def app(scope, receive, send):  # the app behind the guard: the first /mcp POST stays open
+        entered.append(scope["path"])
+        if len(entered) == 1:
+            await release.wait()
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"{}"})
+
+    guard = ConcurrencyLimit(app, limit=1)
+
+    async def call(method, path):
+        sent = []
+
+        async def send(message):
+            sent.append(message)
+
+        async def receive():
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        scope = {"type": "http", "method": method, "path": path, "root_path": "", "headers": []}
+        await guard(scope, receive, send)
+        statuses.append((path, sent[0]["status"]))
+
+    async def main():
+        first = asyncio.create_task(call("POST", "/mcp"))
+        await asyncio.sleep(0.05)  # the first is in the app, its stream not yet closed
+        await call("POST", "/mcp")
+        await call("POST", "/api/suggest")
+        release.set()
+        await first
+
+    asyncio.run(main())
+    assert sorted(statuses) == [("/api/suggest", 200), ("/mcp", 200), ("/mcp", 200)], statuses

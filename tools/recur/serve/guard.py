@@ -395,7 +395,13 @@ class ConcurrencyLimit:
     An MCP client's GET /mcp is an event stream that stays open while the client is idle: those
     streams have their own, smaller pool (a quarter of ``limit``, at least 4), so idle assistants
     can never take the slots the API answers from (found by QA: two idle sessions at
-    --max-concurrent 2 turned every API request away)."""
+    --max-concurrent 2 turned every API request away).
+
+    An MCP client's other requests (POST, DELETE) have a pool of their own too, of ``limit`` but at
+    least 4: the SDK answers a POST on an event stream, and the client reads the answer and sends its
+    next request while the server is still closing the last one, so at --max-concurrent 1 a client
+    that waited for every answer was refused with 503 now and then (found in review). What they
+    search takes a slot of the engine's own gate, as /api/suggest does (app._Gated)."""
 
     EXEMPT = ("/healthz", "/metrics")
 
@@ -403,20 +409,25 @@ class ConcurrencyLimit:
         self.app = app
         self.limit = limit
         self.stream_limit = max(4, limit // 4)
+        self.mcp_limit = max(4, limit)
         self.in_flight = 0
         self.streams = 0
+        self.mcp = 0
         self.on_reject = on_reject
 
     async def __call__(self, scope, receive, send):
         path = route_path(scope) if scope["type"] == "http" else ""
         if scope["type"] != "http" or path in self.EXEMPT:
             return await self.app(scope, receive, send)
-        stream = scope["method"] == "GET" and path.rstrip("/") == "/mcp"
-        pool, limit = ("streams", self.stream_limit) if stream else ("in_flight", self.limit)
+        mcp = path.rstrip("/") == "/mcp"
+        stream = mcp and scope["method"] == "GET"
+        pool, limit = (
+            ("streams", self.stream_limit) if stream else ("mcp", self.mcp_limit) if mcp else ("in_flight", self.limit)
+        )
         if getattr(self, pool) >= limit:  # one event loop: no lock needed around the counters
             if self.on_reject:
                 self.on_reject()
-            what = "MCP event streams open" if stream else "requests in progress"
+            what = "MCP event streams open" if stream else "MCP requests in progress" if mcp else "requests in progress"
             return await send_error(
                 send, 503, "overloaded", f"the server is busy ({limit} {what}); retry in a second", {"Retry-After": "1"}
             )
