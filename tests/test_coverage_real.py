@@ -50,7 +50,7 @@ groups:
         annotations:
           summary: The TLS certificate of the probed site expires in less than three days
           description: x509 certificate expiry is close; renew the certificate
-          runbook_url: https://recur.example/patterns/network/disk-full/
+          runbook_url: https://recur.example/patterns/capacity/disk-full.html
         labels: {severity: warning}
 """
 HELM = """groups:
@@ -289,3 +289,22 @@ def test_rule_groups_written_as_json_in_a_folder_are_read_and_dashboards_beside_
         ("PostgresqlDown", "prometheus"),
     ]
     assert notes == []  # the dashboard is not a rule file: no "no alerting rules" warning for it
+
+
+def test_a_runbook_url_under_the_site_must_be_the_page_the_site_writes(kb_dir):
+    """Found in review: any URL under --site-url whose last segment was a pattern id counted as its
+    page, so a link to the wrong category (a pattern moved) or to a directory URL, 404s on the
+    site, counted as detection and was not reported."""
+    from recur.ingest.coverage import Alert
+
+    urls = {
+        "Right": "https://kb.example/recur/patterns/capacity/disk-full.html#runbook",
+        "OtherCategory": "https://kb.example/recur/patterns/network/disk-full.html",
+        "DirectoryUrl": "https://kb.example/recur/patterns/capacity/disk-full/",
+    }
+    alerts = [Alert(name, "rules.yml", n + 1, runbook_url=url) for n, (name, url) in enumerate(urls.items())]
+    c = coverage(load_kb(kb_dir), alerts, site_url="https://kb.example/recur/")
+    assert c.detected["disk-full"] == ["Right"]
+    bad = {b["alert"]: b["reason"] for b in c.bad_runbook_urls}
+    assert set(bad) == {"OtherCategory", "DirectoryUrl"}
+    assert bad["OtherCategory"] == "is not the page of disk-full, which is .../patterns/capacity/disk-full.html"

@@ -16,7 +16,7 @@ RULES = """groups:
       - alert: DiskAlmostFull
         expr: node_filesystem_avail_bytes / node_filesystem_size_bytes < 0.05
         annotations:
-          runbook_url: https://recur.example/patterns/capacity/disk-full/
+          runbook_url: https://recur.example/patterns/capacity/disk-full.html
       - alert: CoreDNSErrorsHigh
         expr: rate(coredns_dns_responses_total{rcode="SERVFAIL"}[5m]) > 1
         annotations: {runbook_url: "https://wiki.example/dns"}

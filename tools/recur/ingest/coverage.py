@@ -21,7 +21,8 @@ record whose ``to_json()`` is `recur coverage --json` (alert names compare case-
   alerts the engine matches to the pattern from their name, summary and description.
 - ``bad_runbook_urls``: our alerts' ``runbook_url`` (under ``site_url``; without it, URLs that
   name a pattern) that do not point at an existing pattern page (a path segment equal to a
-  pattern id, ``.html``/``.md``/``/`` suffixes ignored); ``external_runbook_urls``: the others.
+  pattern id, ``.html``/``.md``/``/`` suffixes ignored; under ``site_url``, the page `recur site`
+  writes for it, a path ending ``patterns/<category>/<id>.html``); ``external_runbook_urls``: the others.
 """
 
 from __future__ import annotations
@@ -275,6 +276,12 @@ def _mentions(text: str, name: str) -> bool:
     return re.search(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])", text, re.I) is not None
 
 
+def site_page(relpath: str) -> str:
+    """The page `recur site` writes for the KB file ``relpath`` (``x.md`` is ``x.html``: the site
+    turns directory URLs off, so ``.../x/`` is no page on a static host)."""
+    return re.sub(r"\.md$", ".html", relpath)
+
+
 def is_ours(url: str, site_url: str | None) -> bool:
     """True when ``url`` is under ``site_url`` (same host, path below it)."""
     if not site_url:
@@ -332,6 +339,10 @@ def _runbooks(alerts: list[Alert], patterns: dict, site_url: str | None) -> tupl
             bad.append({**row, "reason": "points at no pattern page"})
         elif patterns[pid].status == "retired":
             bad.append({**row, "reason": f"points at retired pattern {pid}"})
+        elif site_url and not urlparse(a.runbook_url).path.endswith("/" + (page := site_page(patterns[pid].relpath))):
+            # the site has one page per pattern, under its category: a URL naming the id elsewhere (a
+            # pattern moved to another category, a guessed path) is a 404 for the responder
+            bad.append({**row, "reason": f"is not the page of {pid}, which is .../{page}"})
         else:
             linked.setdefault(pid, []).append(a.name)
     return linked, bad, external
