@@ -308,3 +308,24 @@ def test_a_runbook_url_under_the_site_must_be_the_page_the_site_writes(kb_dir):
     bad = {b["alert"]: b["reason"] for b in c.bad_runbook_urls}
     assert set(bad) == {"OtherCategory", "DirectoryUrl"}
     assert bad["OtherCategory"] == "is not the page of disk-full, which is .../patterns/capacity/disk-full.html"
+
+
+def test_an_alert_named_by_a_plain_word_is_not_detection_when_the_word_is_in_prose(kb_dir):
+    """Found in review: the match was any whole word of a pattern's text, so kube-prometheus's
+    always-firing `Watchdog` "detected" a pattern whose symptom said "watchdog reset"."""
+    from recur.ingest.coverage import Alert
+
+    write(
+        kb_dir,
+        "patterns/hardware/hw-reset.md",
+        pattern_text("hw-reset", "hardware", symptoms=("BMC log says watchdog reset",)),
+    )
+    write(
+        kb_dir,
+        "patterns/hardware/hw-hang.md",
+        pattern_text("hw-hang", "hardware", summary="The `Watchdog` alert stops; NodeClockSkewDetected fires first."),
+    )
+    alerts = [Alert(n, "rules.yml", k + 1) for k, n in enumerate(["Watchdog", "NodeClockSkewDetected"])]
+    c = coverage(load_kb(kb_dir), alerts)
+    assert "hw-reset" not in c.detected
+    assert c.detected["hw-hang"] == ["NodeClockSkewDetected", "Watchdog"]

@@ -14,7 +14,8 @@ record whose ``to_json()`` is `recur coverage --json` (alert names compare case-
   defines: alert-like, but it may be a metric or an error code (``explicit: false``). Until
   2026-12-02 these were rows of ``missing_alerts`` too, whose length then disagreed with
   ``counts.missing_alerts``; every count now is the length of the list of the same name.
-- ``unmentioned_alerts``: alerts that no pattern mentions (in its signals or text) and whose
+- ``unmentioned_alerts``: alerts that no pattern mentions (in its signals, or in its text: there a
+  name that is also a plain word, ``Watchdog``, counts only inside a code span) and whose
   ``runbook_url`` points at no pattern; one row per name per file and rule group (``lines``,
   ``count``), also as ``unmentioned_by_file`` {file: {group: [names]}}.
 - ``undetected``: patterns (active or draft, not retired) that no alert mentions or links to, with ``likely_alerts``: the
@@ -276,6 +277,18 @@ def _mentions(text: str, name: str) -> bool:
     return re.search(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])", text, re.I) is not None
 
 
+def _mentioned_by(p, name: str) -> bool:
+    """Whether pattern ``p`` names alert ``name``: in a signal, or in its prose when the name reads as an
+    identifier (NodeDiskFull, KubePodCrashLooping, etc_2); a name that is also a word (Watchdog,
+    Unrelated) only in a code span there, or "watchdog reset" in a symptom counted as detection."""
+    if _mentions("\n".join(p.signals), name):
+        return True
+    prose = "\n".join([p.title, *p.symptoms, *p.sections.values()])
+    if re.search(r"[a-z][A-Z]|[0-9_:]", name):
+        return _mentions(prose, name)
+    return any(_mentions(span, name) for span in re.findall(r"`([^`\n]+)`", prose))
+
+
 def site_page(relpath: str) -> str:
     """The page `recur site` writes for the KB file ``relpath`` (``x.md`` is ``x.html``: the site
     turns directory URLs off, so ``.../x/`` is no page on a static host)."""
@@ -432,11 +445,10 @@ def coverage(kb, alerts: list[Alert], *, site_url: str | None = None, proposals:
     detect it by meaning (``propose_alerts``), shown with undetected patterns."""
     patterns = dict(kb.patterns)
     active = {pid: p for pid, p in patterns.items() if p.status != "retired"}
-    texts = {pid: "\n".join([p.title, *p.symptoms, *p.signals, *p.sections.values()]) for pid, p in patterns.items()}
     names = list(dict.fromkeys(a.name for a in alerts))
     missing = _missing(active, names)
     linked, bad_urls, external = _runbooks(alerts, patterns, site_url)
-    mentioned = {pid: sorted({n for n in names if _mentions(texts[pid], n)}) for pid in patterns}
+    mentioned = {pid: sorted({n for n in names if _mentioned_by(p, n)}) for pid, p in patterns.items()}
     covered = {n.lower() for v in mentioned.values() for n in v} | {n.lower() for v in linked.values() for n in v}
     proposals = proposals or {}
     undetected: list[Undetected] = [
