@@ -421,3 +421,29 @@ def test_unfilled_templates_whose_instructions_are_prose_are_refused(kb_dir, tmp
     # a terse real postmortem is not taken for a template
     short = "# Disk full on db-3\n\nDate: 2026-02-02\n\n## Summary\nWAL filled the disk; we grew the volume.\n"
     assert imp(kb_dir, tmp_path / "short.md", short).exit_code == 0
+
+
+def test_a_title_row_after_a_generic_heading_is_the_title():
+    """Found in review: "# Postmortem" then a metadata table with a Title row gave the incident the
+    title "Postmortem" (the table's Date and Severity were used)."""
+    table = "| Field | Value |\n|---|---|\n| Title | Kafka consumer lag |\n| Date | 2026-11-05 |\n| Severity | P2 |\n"
+    pm = parse(f"# Postmortem\n\n{table}\n## Summary\nConsumer lag grew to 2 million messages.\n")
+    assert (pm.title, pm.date, pm.severity_text) == ("Kafka consumer lag", dt.date(2026, 11, 5), "P2")
+    pm = parse(f"# Checkout outage\n\n{table}\n## Summary\nx y z\n")  # a heading that names it stays
+    assert pm.title == "Checkout outage"
+    front = "---\ntitle: Kafka consumer lag\n---\n# Incident report\n\n## Summary\nx y z\n"
+    assert parse(front).title == "Kafka consumer lag"
+
+
+def test_a_front_matter_date_that_is_not_a_date_is_named_as_unread(kb_dir, tmp_path):
+    """Found in review: `date: "last tuesday"` gave "date: none found in the postmortem", though the
+    postmortem has a date field; a date like 2026-02-30 was already named ("could not read")."""
+    r = imp(
+        kb_dir,
+        tmp_path / "pm.md",
+        '---\ntitle: Cache stampede\ndate: "last tuesday"\nseverity: sev2\n---\n\n## Summary\nThe cache expired at noon and every request went to the database, which fell over under the load.\n',
+        "--json",
+    )
+    assert r.exit_code == 0, r.output
+    notes = " ".join(json.loads(r.stdout)["notes"])
+    assert "could not read 'last tuesday' (front matter (date))" in notes and "none found" not in notes

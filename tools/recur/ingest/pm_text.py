@@ -165,6 +165,19 @@ def strip_placeholders(text: str) -> str:
     return re.sub(r"\{\{[^}]{0,300}\}\}", " ", text)  # each bounded: an unclosed "{{" scanned to the end
 
 
+# a heading that names the kind of document, not the incident: a Title field after it says more
+_GENERIC_TITLE = re.compile(
+    r"(?:incident\s+)?(?:post-?\s?mortem|incident|incident report|incident review|post-incident review|pir|rca|"
+    r"root cause analysis|retrospective|outage report)(?:\s+(?:report|document|template))?",
+    re.I,
+)
+
+
+def is_generic_title(title: str | None) -> bool:
+    """ "Postmortem", "Incident report", "RCA": a title that says what the document is, not what happened."""
+    return bool(title) and _GENERIC_TITLE.fullmatch(re.sub(r"[^\w\s-]+", "", title).strip()) is not None
+
+
 def clean_title(text: str | None) -> str | None:
     """A heading as a title: "Postmortem: X" -> "X", "X Postmortem (incident #465)" -> "X"; None for placeholders."""
     if text is None:

@@ -21,7 +21,14 @@ from dataclasses import dataclass, field
 
 from recur.ingest.action_items import parse_action_items
 from recur.ingest.pm_markup import drop_html_comments, grid_tables, to_markdown
-from recur.ingest.pm_text import clean_title, find_date, is_placeholder, parse_date, strip_placeholders
+from recur.ingest.pm_text import (
+    clean_title,
+    find_date,
+    is_generic_title,
+    is_placeholder,
+    parse_date,
+    strip_placeholders,
+)
 
 CANONICAL = {
     "Summary": [
@@ -313,7 +320,7 @@ def _apply_front(pm: Postmortem, data: dict) -> None:
             continue
         kind = meta_key(key) or ("date" if key in ("start", "started at", "incident date") else None)
         if key == "title" or kind == "title":
-            pm.title = pm.title or clean_title(str(value))
+            pm.title = clean_title(str(value)) if not pm.title or is_generic_title(pm.title) else pm.title
         elif kind == "date" and pm.date is None:
             _set_date(pm, value, f"front matter ({key})")
         elif kind:
@@ -328,7 +335,10 @@ def _set_date(pm: Postmortem, value, where: str) -> None:
     day = parse_date(value)
     if day:
         pm.date, pm.date_source = day, where
-    elif pm.date_unread is None and re.search(r"\b\d{4}\b|\d{1,2}/\d{1,2}", str(value)):
+    elif pm.date_unread is None and (
+        where.startswith("front matter") or re.search(r"\b\d{4}\b|\d{1,2}/\d{1,2}", str(value))
+    ):
+        # a front-matter date: field is a date whatever it says ("last tuesday"); in the text, only what looks like one
         pm.date_unread = f"{str(value).strip()!r} ({where})"
 
 
@@ -345,8 +355,8 @@ def _set_meta(pm: Postmortem, kind: str, value, where: str = "") -> None:
         pm.services = _split_list(value)
     elif kind == "duration" and pm.duration_minutes is None:
         pm.duration_minutes = parse_duration(str(value))
-    elif kind == "title" and pm.title is None:
-        pm.title = clean_title(str(value))
+    elif kind == "title" and (pm.title is None or is_generic_title(pm.title)):  # "# Postmortem", then a Title row
+        pm.title = clean_title(str(value)) or pm.title
 
 
 @dataclass
