@@ -146,6 +146,20 @@ def test_queries_file_prints_one_json_line_per_query(run, tmp_path):
     assert lines[1]["results"][0]["id"] == "dns-failure" and len(lines[1]["results"]) == 3
 
 
+def test_a_queries_line_with_its_own_top_is_answered_with_it(run, tmp_path):
+    """Found in review: a line's "top" was echoed back but -n decided how many results it got."""
+    qf = tmp_path / "q.jsonl"
+    qf.write_text(
+        '{"query": "ENOSPC on /var", "top": 1}\n{"query": "SERVFAIL from resolvers"}\n{"query": "x", "top": 3}\n'
+    )
+    lines = [json.loads(x) for x in run("suggest", "--queries", str(qf), "--top", "2").stdout.splitlines()]
+    assert [(x["query"], x.get("top"), len(x["results"])) for x in lines] == [
+        ("ENOSPC on /var", 1, 1),
+        ("SERVFAIL from resolvers", None, 2),
+        ("x", 3, 3),
+    ]
+
+
 def test_text_and_queries_together_is_a_usage_error_and_an_empty_batch_says_so(run, tmp_path):
     """Found by QA: TEXT next to --queries was dropped without a word."""
     qf = tmp_path / "q.jsonl"
@@ -170,6 +184,8 @@ def test_text_and_queries_together_is_a_usage_error_and_an_empty_batch_says_so(r
         ('{"query": "ok", "case": {"id": "\\ud800"}}\n', "q.jsonl:1: case.id: is not valid UTF-8 text"),
         # Python's json reads these; echoed back with the line's other keys they made the output not JSON
         ('{"query": "ok", "top": NaN}\n', "q.jsonl:1: query: not valid JSON (NaN is not JSON)"),
+        ('{"query": "ok", "top": 0}\n', "q.jsonl:1: top: must be a whole number from 1 to 50, not 0"),
+        ('{"query": "ok", "top": "3"}\n', 'q.jsonl:1: top: must be a whole number from 1 to 50, not "3"'),
         ('{"query": "ok", "case": {"w": -Infinity}}\n', "q.jsonl:1: query: not valid JSON (-Infinity is not JSON)"),
         # a number too large for a float is read as inf, and was echoed back as Infinity all the same
         ('{"query": "ok", "case": {"w": 1e999}}\n', "q.jsonl:1: query: not valid JSON (1e999 is too large a number)"),

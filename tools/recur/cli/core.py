@@ -87,6 +87,9 @@ def check(kb_dir, strict, similar, similar_threshold, index_dir, model, stale_da
     sys.exit(1 if failed else 0)
 
 
+MAX_TOP = 50  # suggest --top's range, and a --queries line's "top"
+
+
 def _check_summary(kb, kb_dir, problems: list, named: list | None, elsewhere: list) -> str:
     """The last line of `recur check`: what was checked and what was found, nothing more (with
     FILES: only the named files, and how many problems the rest of the KB has, not shown)."""
@@ -204,7 +207,11 @@ def _suggest_batch(kb_dir, index_dir, model, top, queries) -> None:
         )
     items = [(q[:MAX_QUERY_CHARS], extra) for q, extra in items]
     engine = Engine.open(kb_dir, index_dir, model, advise=retune_advice)
-    answers = engine.answer_many([q for q, _ in items], top=top)
+    answers: list = [None] * len(items)
+    for n in sorted({extra.get("top", top) for _, extra in items}):  # one batch per top asked for
+        rows = [k for k, (_, extra) in enumerate(items) if extra.get("top", top) == n]
+        for k, answer in zip(rows, engine.answer_many([items[k][0] for k in rows], top=n)):
+            answers[k] = answer
     for (_, extra), answer in zip(items, answers):
         click.echo(json.dumps(answer.to_json(**extra), ensure_ascii=False))
 
@@ -213,9 +220,20 @@ def _suggest_batch(kb_dir, index_dir, model, top, queries) -> None:
 @kb_option
 @index_option
 @model_option
-@click.option("--top", "-n", default=5, show_default=True, type=click.IntRange(1, 50), help="How many patterns.")
+@click.option(
+    "--top",
+    "-n",
+    default=5,
+    show_default=True,
+    type=click.IntRange(1, MAX_TOP),
+    help='How many patterns (a --queries line\'s own "top" wins).',
+)
 @click.option("--json", "as_json", is_flag=True, help="Print {query, no_known_pattern, results} as JSON.")
-@click.option("--queries", type=click.File("rb"), help='JSONL file of {"query": ...}; prints one JSON line per query.')
+@click.option(
+    "--queries",
+    type=click.File("rb"),
+    help='JSONL file of {"query": ..., "top": N (optional)}; prints one JSON line per query.',
+)
 @click.option("--steps", default=3, show_default=True, type=click.IntRange(0, 50), help="Runbook steps to show.")
 @click.argument("text", nargs=-1)
 def suggest(kb_dir, index_dir, model, top, as_json, queries, steps, text):
@@ -307,6 +325,9 @@ def _jsonl_item(raw: bytes, where: str):
     bad = utf8.bad_field(obj)
     if bad:
         raise RecurError(f"{where}: {bad[0]}: {bad[1]}")
+    top = obj.get("top", 1)  # a line's own "top" is answered (it was echoed back, and -n answered)
+    if isinstance(top, bool) or not isinstance(top, int) or not 1 <= top <= MAX_TOP:
+        raise RecurError(f"{where}: top: must be a whole number from 1 to {MAX_TOP}, not {json.dumps(obj['top'])}")
     return obj["query"], {k: v for k, v in obj.items() if k != "query"}
 
 
