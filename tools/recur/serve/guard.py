@@ -23,7 +23,7 @@ from starlette.responses import FileResponse, MalformedRangeHeader, RangeNotSati
 from starlette.staticfiles import NotModifiedResponse
 
 from recur import config
-from recur.serve.prefix import rebase_404, relative_redirect, route_path, up_to_root
+from recur.serve.prefix import not_found_message, rebase_404, relative_redirect, route_path, up_to_root
 from recur.util.errors import RecurError
 
 DEFAULT_MAX_BODY = config.default("max_body_kib") * 1024
@@ -107,7 +107,7 @@ def install_error_handlers(app: FastAPI) -> None:
         if unreadable:
             return error_response(400, "bad_json", f"the request body is not valid JSON ({unreadable})")
         if exc.status_code == 404:
-            message = f"no such route: {request.method} {request.url.path}"
+            message = not_found_message(request.method, request.scope)
         elif exc.status_code == 405:
             message = f"{request.method} is not allowed on {request.url.path}"
         else:

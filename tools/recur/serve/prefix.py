@@ -34,6 +34,19 @@ def route_path(scope) -> str:
     return path
 
 
+def not_found_message(method: str, scope) -> str:
+    """The 404's message: the path as the client asked for it (behind a proxy that strips
+    ``--root-path``, with the prefix back on). A path that still starts with the prefix reached the
+    server unstripped: said so, not shown with the prefix twice (``/recur/recur/api/x``)."""
+    root, path = scope.get("root_path", ""), route_path(scope)
+    if root and (path == root or path.startswith(root + "/")):
+        return (
+            f"no such route: {method} {path} (this server runs with --root-path {root}: the proxy in front "
+            f"must strip {root} before passing a request on)"
+        )
+    return f"no such route: {method} {root}{path}"
+
+
 def up_to_root(scope) -> str:
     """The relative URL from the page the browser asked for to the site root: "./" for /x,
     "../../" for /a/b/c (empty segments count, as the browser resolves them)."""

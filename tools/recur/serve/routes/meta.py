@@ -7,7 +7,7 @@ from fastapi.responses import PlainTextResponse, Response
 
 from recur.serve.deps import Settings, errors, get_engine, get_holder, get_metrics, get_settings
 from recur.serve.guard import ApiError
-from recur.serve.prefix import route_path
+from recur.serve.prefix import not_found_message, route_path
 from recur.serve.security import require_read
 
 router = APIRouter()
@@ -77,4 +77,4 @@ def api_fallback(request: Request, rest: str):
                     f"{request.method} is not allowed on {request.url.path} (allowed: {allow})",
                     {"Allow": allow},
                 )
-    raise ApiError(404, "not_found", f"no such route: {request.method} {request.url.path}")
+    raise ApiError(404, "not_found", not_found_message(request.method, request.scope))
