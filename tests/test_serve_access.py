@@ -113,6 +113,8 @@ def test_metrics_count_requests_answers_and_the_index(tmp_path):
         httpx.get(base + "/api/patterns/nope")
         httpx.get(base + "/api/random/path/1")
         httpx.post(base + "/api/random/path/2", json={"text": "x" * 70000})  # turned away before routing
+        httpx.get(base + "/api/suggest")  # a known route, the wrong method: a 405 of /api/suggest
+        httpx.delete(base + "/api/patterns/disk-full")
         r = httpx.get(base + "/metrics")
         assert r.status_code == 200 and r.headers["content-type"].startswith("text/plain")
         m = r.text
@@ -123,8 +125,11 @@ def test_metrics_count_requests_answers_and_the_index(tmp_path):
     # the 404 was "/api/{rest:path}", the fallback's template, and the 413 "/api/{unknown}")
     assert metric(m, "recur_http_requests_total", route="/api/{unknown}", status="404") == 1
     assert metric(m, "recur_http_requests_total", route="/api/{unknown}", status="413") == 1
+    assert metric(m, "recur_http_requests_total", route="/api/suggest", method="GET", status="405") == 1
+    assert metric(m, "recur_http_requests_total", route="/api/patterns/{pattern_id}", status="405") == 1
+    assert metric(m, "recur_http_requests_total", route="/api/{unknown}", status="405") == 0
     assert "/api/random" not in m and "rest:path" not in m  # raw paths never become labels
-    assert metric(m, "recur_http_request_duration_seconds_count", route="/api/suggest") == 2
+    assert metric(m, "recur_http_request_duration_seconds_count", route="/api/suggest") == 3  # the 405 too
     assert metric(m, "recur_suggest_answers_total") == 1  # the 413 never reached the engine
     assert metric(m, "recur_suggest_answers_total", confidence="high", no_known_pattern="false") == 1
     assert metric(m, "recur_index_patterns") == 3 and metric(m, "recur_ready") == 1

@@ -70,6 +70,7 @@ def api_fallback(request: Request, rest: str):
         if isinstance(route, APIRoute):
             match, _ = route.matches(scope)
             if match == Match.PARTIAL:
+                request.scope["route"] = route  # the metrics label: this route's, not "/api/{unknown}"
                 allow = ", ".join(sorted(route.methods))
                 raise ApiError(
                     405,
