@@ -405,6 +405,17 @@ def test_headers_over_64_kib_are_a_431_and_ordinary_ones_pass(base):
     assert r.status_code == 200  # 16 KB of headers: fine
 
 
+@pytest.mark.parametrize("size", [70_000, 100_000])
+def test_a_whole_header_block_over_64_kib_in_one_read_is_a_431_too(base, size):
+    """Found in review: headers that ended within the read that took them past the limit were only
+    counted while incomplete, so 70-128 KB of them, arriving at once, were parsed and answered 200."""
+    request = b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * size + b"\r\nConnection: close\r\n\r\n"
+    with socket.create_connection(address(base), timeout=30) as s:
+        s.sendall(request)
+        status, _, body = read_reply(s)
+    assert status == 431 and json.loads(body)["error"]["code"] == "headers_too_large", body
+
+
 def _protocol_count(base: str, status: int) -> float:
     text = httpx.get(base + "/metrics", timeout=10).text
     key = f'recur_http_requests_total{{method="OTHER",route="(protocol)",status="{status}"}} '
