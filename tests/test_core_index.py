@@ -603,3 +603,19 @@ def test_the_kbs_file_signature_leaves_out_hidden_and_vanished_files(kb_dir):
     sig = files_signature(kb_dir)
     assert "incidents/2026/INC-2026-0001.md" in sig and "severity.yml" in sig
     assert not [k for k in sig if "/." in k or k.endswith("INC-2026-0010.md")]
+
+
+def test_a_vectors_file_of_random_bytes_is_damaged_without_numpys_advice_to_unpickle_it(kb_dir, tmp_path):
+    """Found in review: numpy's message for a bad .npy ends "If you trust the file you can load it
+    unsafely using the allow_pickle= keyword argument or pickle.load()", and it reached /healthz and
+    the server's log as part of what to do. Only the rebuild is advised."""
+    import os
+
+    idx = tmp_path / "index"
+    ensure_index(kb_dir, idx, FAKE, quiet=True)
+    (idx / "vectors.npy").write_bytes(os.urandom(4000))
+    with pytest.raises(RecurError) as err:
+        Engine(kb_dir, idx, FAKE).suggest("disk full")
+    message = str(err.value)
+    assert "is damaged" in message and message.endswith("rebuild it with: recur index --rebuild"), message
+    assert "pickle" not in message.split("damaged", 1)[1].replace("pickled", ""), message

@@ -215,7 +215,10 @@ def test_every_bad_queries_line_is_named_before_anything_is_answered(run, tmp_pa
 @pytest.mark.parametrize(
     "args, code, message",
     [
-        (["suggest"], 2, "give a description"),
+        # stdin that holds nothing is said to be empty (it was told to use "-", which it had)
+        (["suggest"], 2, "stdin held no text to search: pipe it in"),
+        (["suggest", "-"], 2, "stdin held no text to search: pipe it in"),
+        (["suggest", "  "], 2, "give a description"),
         (["suggest", "--top", "0", "x"], 2, "--top"),
         (["index", "--model", "/nonexistent/model"], 1, "model folder not found"),
         (

@@ -142,12 +142,16 @@ def index(kb_dir, index_dir, model, rebuild, quiet):
         )
 
 
+def _reads_stdin(text: tuple) -> bool:
+    return text == ("-",) or (not text and not sys.stdin.isatty())
+
+
 def _read_query(text: tuple) -> str:
     """The text to search: the arguments, or stdin. Bytes that are not UTF-8 (a binary log line,
     a Latin-1 paste) are searched as U+FFFD, with a note: the rest of the text still counts."""
     from recur.util import utf8
 
-    if text == ("-",) or (not text and not sys.stdin.isatty()):
+    if _reads_stdin(text):
         if sys.stdin.isatty():  # `recur suggest -` typed at a terminal: a silent wait looks like a hang
             click.echo("Paste the text, then press Ctrl-D on a line of its own.", err=True)
         from recur.retrieval.search import MAX_QUERY_CHARS
@@ -254,6 +258,8 @@ def suggest(kb_dir, index_dir, model, top, as_json, queries, steps, text):
         _suggest_batch(kb_dir, index_dir, model, top, queries)
         return
     query = _read_query(text).strip()
+    if not query and _reads_stdin(text):
+        raise click.UsageError("stdin held no text to search: pipe it in, e.g. tail -n 200 app.log | recur suggest -")
     if not query:
         raise click.UsageError('give a description: recur suggest "what you see" (or - to read stdin)')
     if len(query) > MAX_QUERY_CHARS:

@@ -368,7 +368,10 @@ def _inconsistent(index_dir: Path) -> RecurError:
 
 
 def _damaged(index_dir: Path, exc: Exception | str) -> RecurError:
-    return RecurError(f"the index at {index_dir} is damaged ({exc}); rebuild it with: recur index --rebuild")
+    # the reader's own words, up to its advice: numpy's for a bad .npy is to load it "unsafely" as a
+    # pickle, which must never reach an operator's screen as what to do
+    why = str(exc).split(" If you trust the file")[0].strip()
+    return RecurError(f"the index at {index_dir} is damaged ({why}); rebuild it with: recur index --rebuild")
 
 
 def load_vectors(index_dir, manifest: dict | None = None) -> tuple[np.ndarray, list]:
