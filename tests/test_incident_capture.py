@@ -151,6 +151,17 @@ def test_flag_appends_to_block_flow_and_missing_lists(kb_dir):
     assert "# a comment" in p.read_text()
 
 
+def test_the_same_flag_twice_is_stored_once(kb_dir):
+    """Found in review: flagging the same text twice stored it twice, and both counted as open flags."""
+    path = kb_dir / "incidents/2026/INC-2026-0002.md"
+    assert run("incident", "flag", "--kb", str(kb_dir), "INC-2026-0002", "heap dump lost").exit_code == 0
+    before = path.read_bytes()
+    r = run("incident", "flag", "--kb", str(kb_dir), "INC-2026-0002", " heap  dump lost ")
+    assert r.exit_code == 0 and "INC-2026-0002 has that flag already" in r.output, r.output
+    assert path.read_bytes() == before
+    assert [f.text for f in load_kb(kb_dir).incidents["INC-2026-0002"].flags] == ["heap dump lost"]
+
+
 def test_flag_and_link_errors(kb_dir):
     r = run("incident", "flag", "--kb", str(kb_dir), "INC-404", "x")
     assert r.exit_code == 1 and "no incident 'INC-404'" in r.output

@@ -233,8 +233,8 @@ def flag(kb_dir, incident_id, text):
     from recur.kb.loader import load_kb
 
     kb = load_kb(kb_dir)
-    path = add_flag(kb, incident_id, " ".join(text))
-    click.echo(f"Flagged {incident_id} ({path}).")
+    path, added = add_flag(kb, incident_id, " ".join(text))
+    click.echo(f"Flagged {incident_id} ({path})." if added else f"{incident_id} has that flag already ({path}).")
     _left_out_note(kb, incident_id)
 
 

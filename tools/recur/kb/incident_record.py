@@ -195,21 +195,24 @@ def _read_record(path: Path) -> tuple[str, Callable[[str], str]]:
     return text, lambda out: bom + (out.replace("\n", "\r\n") if crlf else out)
 
 
-def _amend(path: Path, key: str, item_yaml: str, check) -> None:
+def _amend(path: Path, key: str, item_yaml: str, check) -> bool:
+    """Add the item to the record's list ``key``; False (nothing written) when an item there is it
+    already (``check``), as read under the lock: a second `recur incident flag` with the same text
+    stored it twice, and both counted as open flags."""
     from recur.kb.loader import display_path
 
     with editing(path.parent, display_path(path)):  # read to replace under one lock: no edit lost
-        _amend_locked(path, key, item_yaml, check)
+        return _amend_locked(path, key, item_yaml, check)
 
 
-def _amend_locked(path: Path, key: str, item_yaml: str, check) -> None:
+def _amend_locked(path: Path, key: str, item_yaml: str, check) -> bool:
     from recur.kb.loader import display_path
     from recur.kb.parse import ParseError, load_yaml
 
     text, as_written = _read_record(path)
     front, rest = _split(text, path)
     try:  # the record as it is first: its own error, at its own line, as `recur check` says it
-        load_yaml("\n".join(front), offset=1)
+        have = load_yaml("\n".join(front), offset=1).data
     except ParseError as exc:
         raise RecurError(f"{display_path(path)}:{exc.line}: front matter: {exc.message}; nothing written") from None
     first = next((k for k, line in enumerate(front) if line.strip() and not line.lstrip().startswith("#")), None)
@@ -218,6 +221,9 @@ def _amend_locked(path: Path, key: str, item_yaml: str, check) -> None:
             f"{display_path(path)}:{first + 2}: front matter: written as one {{...}} mapping, a layout this tool "
             f"does not edit (nothing written); add to {key} by hand, or write a line per key as `recur new` does"
         )
+    items = have.get(key) if isinstance(have, dict) else None
+    if isinstance(items, list) and any(check(v) for v in items):
+        return False
     new_front = add_list_item(front, key, item_yaml, path)
     try:  # read as `recur check` reads it (dates stay text: "2026-02-30" is its own error, not a crash)
         data = load_yaml("\n".join(new_front), offset=1).data or {}
@@ -228,15 +234,17 @@ def _amend_locked(path: Path, key: str, item_yaml: str, check) -> None:
     if not isinstance(data, dict) or not isinstance(data.get(key), list) or not check(data[key][-1]):
         raise RecurError(f"{path}: {key}: could not add the item safely; nothing written")
     write_atomic(path, as_written("\n".join(["---"] + new_front) + "\n" + rest), overwrite=True)
+    return True
 
 
-def add_flag(kb, iid: str, text: str) -> Path:
+def add_flag(kb, iid: str, text: str) -> tuple[Path, bool]:
+    """(the record, whether the flag was added: False when it has that flag already)."""
     text = " ".join(text.split())
     if not text:
         raise RecurError("flag: the text is empty; say what to dig into later")
     path = find_incident(kb, iid)
-    _amend(path, "flags", q(text), lambda v: v == text or (isinstance(v, dict) and v.get("text") == text))
-    return path
+    added = _amend(path, "flags", q(text), lambda v: v == text or (isinstance(v, dict) and v.get("text") == text))
+    return path, added
 
 
 def link_patterns(kb, iid: str, pattern_ids) -> tuple[Path, list]:
@@ -250,8 +258,8 @@ def link_patterns(kb, iid: str, pattern_ids) -> tuple[Path, list]:
     for pid in pattern_ids:
         if pid in have or pid in added:
             continue
-        _amend(path, "patterns", plain(pid), lambda v, pid=pid: v == pid)
-        added.append(pid)
+        if _amend(path, "patterns", plain(pid), lambda v, pid=pid: v == pid):  # (linked meanwhile: not twice)
+            added.append(pid)
     return path, added
 
 
