@@ -565,3 +565,18 @@ def test_a_record_is_not_written_through_a_folder_that_leads_outside_the_kb(kb_d
     r = run("new", "pattern", "--kb", str(kb_dir), *args)
     assert r.exit_code == 1 and "patterns/zz leads outside the knowledge base" in r.output, r.output
     assert list(outside.iterdir()) == []
+
+
+def test_a_review_due_before_the_incident_is_warned_of_when_recorded_and_by_check(kb_dir, tmp_path):
+    """Found in review: --review-due before --date was taken without a word, and the board showed
+    the review overdue from the day it was recorded."""
+    r = new(kb_dir, tmp_path, "-t", "Pool", "-s", "sev2", "--review-due", "2026-04-01", "--no-suggest", "--json")
+    assert r.exit_code == 0 and "warning: --review-due 2026-04-01 is before the incident's date 2026-05-02" in r.stderr
+    iid = json.loads(r.stdout)["id"]
+    check = run("check", "--kb", str(kb_dir), "--today", "2026-06-01")
+    assert (
+        f"{iid}.md:" in check.output
+        and "review.due: warning: the review is due 2026-04-01, before the incident's date 2026-05-02" in check.output
+    )
+    r = new(kb_dir, tmp_path, "-t", "Pool", "-s", "sev2", "--review-due", "2026-05-09", "--no-suggest")
+    assert "warning" not in r.stderr

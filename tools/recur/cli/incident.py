@@ -91,12 +91,15 @@ def new(
     tty = sys.stdin.isatty() and not as_json
     title, severity, description = _ask(kb, tty, title, severity, description)
     due = given_date(review_due, "--review-due") if review_due else None
+    day = given_date(date, "--date")  # (today when not given)
+    if due and due < day:  # the board would show it overdue from the day it is recorded
+        click.echo(f"warning: --review-due {due} is before the incident's date {day}.", err=True)
     iid, path, review = record_incident(
         kb,
         NewIncident(
             title=title,
             severity=severity,
-            date=given_date(date, "--date"),
+            date=day,
             description=description,
             services=services,
             flags=flags,

@@ -172,8 +172,25 @@ def authoring_warnings(
             out += _stale(kb, p, shown, stale_days, now)
     out += _placeholders_elsewhere(kb)
     out += _future_dates(kb, now)
+    out += _review_before_incident(kb)
     out += _fence_warnings(kb)
     return out
+
+
+def _review_before_incident(kb: KB) -> list[Problem]:
+    """A review due before the incident happened (a typo, or a date copied from another record):
+    the board shows it overdue from the day it is recorded."""
+    return [
+        Problem(
+            display_path(kb.root / i.relpath),
+            i.line("review", "due"),
+            "review.due",
+            f"the review is due {i.review.due.isoformat()}, before the incident's date {i.date.isoformat()}",
+            "warning",
+        )
+        for i in sorted(kb.incidents.values(), key=lambda i: i.relpath)
+        if i.review and i.review.due and i.date and i.review.due < i.date
+    ]
 
 
 def _runbook_warnings(kb: KB, p, shown: str) -> list[Problem]:
