@@ -35,8 +35,15 @@ ACTIONABLE = [
     "See https://status.example.com for the provider's view.",
     "Query pg_stat_activity for idle in transaction sessions.",
     "Scale the consumer group to 12 replicas.",
+    # a bare command, no backticks (found in review: warned "nothing actionable")
+    "kubectl get pods",
+    "sudo journalctl -u nginx --since -1h",
+    "df -h",
+    "ps aux | grep java",
 ]
 NOT_ACTIONABLE = [
+    "host is down, check it",
+    "dig into it",
     "Check the logs.",
     "Investigate the issue.",
     "Escalate if needed.",

@@ -90,10 +90,7 @@ def new(
     kb = load_kb(kb_dir)
     tty = sys.stdin.isatty() and not as_json
     title, severity, description = _ask(kb, tty, title, severity, description)
-    due = given_date(review_due, "--review-due") if review_due else None
-    day = given_date(date, "--date")  # (today when not given)
-    if due and due < day:  # the board would show it overdue from the day it is recorded
-        click.echo(f"warning: --review-due {due} is before the incident's date {day}.", err=True)
+    day, due = _dates(date, review_due)
     iid, path, review = record_incident(
         kb,
         NewIncident(
@@ -163,6 +160,16 @@ def _ask(kb, tty: bool, title, severity, description):
     if description is None and tty:
         description = click.prompt("What do you see", default="", show_default=False, type=TEXT)
     return title, severity, description
+
+
+def _dates(date, review_due) -> tuple:
+    """(the incident's date, today when not given; the review's due date or None), and a warning
+    when the review is due before the incident: the board would show it overdue from the start."""
+    day = given_date(date, "--date")
+    due = given_date(review_due, "--review-due") if review_due else None
+    if due and due < day:
+        click.echo(f"warning: --review-due {due} is before the incident's date {day}.", err=True)
+    return day, due
 
 
 def _suggest_and_link(

@@ -74,6 +74,15 @@ back sure else need needs step steps fine ok okay root outage incident failure w
 _CLAUSE = re.compile(r"[.;:!?,()]|\bthen\b|\band\b|\bor\b|—|–")
 _LEAD = frozenset("do not don't never first immediately also now then just quickly temporarily".split())
 _WORDS = re.compile(r"[A-Za-z][A-Za-z0-9'-]*")
+# a step that is a bare command, without backticks ("kubectl get pods", "df -h"): an operations tool
+# first (after sudo), or a lower-case word and a -flag
+_TOOLS = (  # (not the ones that are also English words: host, kill, top, free, tail, mount, dig)
+    "kubectl|helm|docker|podman|crictl|systemctl|journalctl|terraform|aws|gcloud|az|psql|mysql|"
+    "redis-cli|mongosh?|etcdctl|consul|vault|nomad|ansible|curl|wget|nslookup|traceroute|mtr|"
+    "openssl|netstat|lsof|df|du|htop|iostat|vmstat|ps|pkill|jq|git|ssh|tcpdump|strace|dmesg|lsblk|"
+    "iptables|nft|sysctl|ulimit"
+)
+_COMMAND = re.compile(rf"^\s*(?:sudo\s+)?(?:(?:{_TOOLS})\s+\S|[a-z][a-z0-9_.-]*\s+--?[A-Za-z])")
 
 
 def is_actionable(step: str) -> bool:
@@ -86,7 +95,7 @@ def is_actionable(step: str) -> bool:
     """
     if _CODE.search(step) or _LINK.search(step) or _QUOTED.search(step):
         return True
-    if _SPECIFIC.search(step):
+    if _SPECIFIC.search(step) or _COMMAND.match(step):
         return True
     verbs = STRONG_VERBS | WEAK_VERBS
     # the object may sit in another clause ("If a batch job is one side, pause it"), so the
