@@ -580,3 +580,12 @@ def test_a_review_due_before_the_incident_is_warned_of_when_recorded_and_by_chec
     )
     r = new(kb_dir, tmp_path, "-t", "Pool", "-s", "sev2", "--review-due", "2026-05-09", "--no-suggest")
     assert "warning" not in r.stderr
+
+
+@pytest.mark.parametrize("extra", [["--top", "0"], ["--no-suggest"]])
+def test_link_top_with_no_suggestions_asked_for_is_a_usage_error(kb_dir, tmp_path, extra):
+    """Found in review: --top 0 --link-top linked nothing, and said nothing; nothing is recorded now."""
+    before = sorted((kb_dir / "incidents").rglob("*.md"))
+    r = new(kb_dir, tmp_path, "-t", "Pool", "-s", "sev3", "-d", "too many clients", "--link-top", *extra)
+    assert r.exit_code == 2 and "--link-top links the top suggestion: not with --no-suggest or --top 0" in r.output
+    assert sorted((kb_dir / "incidents").rglob("*.md")) == before

@@ -87,6 +87,8 @@ def new(
     from recur.kb.incident_record import NewIncident, record_incident, suggestion_query
     from recur.kb.loader import load_kb
 
+    if link_top and (no_suggest or not top):  # it links a suggestion: with none asked for, silently nothing
+        raise click.UsageError("--link-top links the top suggestion: not with --no-suggest or --top 0")
     kb = load_kb(kb_dir)
     tty = sys.stdin.isatty() and not as_json
     title, severity, description = _ask(kb, tty, title, severity, description)
