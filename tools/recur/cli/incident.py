@@ -87,8 +87,7 @@ def new(
     from recur.kb.incident_record import NewIncident, record_incident, suggestion_query
     from recur.kb.loader import load_kb
 
-    if link_top and (no_suggest or not top):  # it links a suggestion: with none asked for, silently nothing
-        raise click.UsageError("--link-top links the top suggestion: not with --no-suggest or --top 0")
+    _link_top_needs_suggestions(link_top, no_suggest, top)
     kb = load_kb(kb_dir)
     tty = sys.stdin.isatty() and not as_json
     title, severity, description = _ask(kb, tty, title, severity, description)
@@ -162,6 +161,11 @@ def _ask(kb, tty: bool, title, severity, description):
     if description is None and tty:
         description = click.prompt("What do you see", default="", show_default=False, type=TEXT)
     return title, severity, description
+
+
+def _link_top_needs_suggestions(link_top: bool, no_suggest: bool, top: int) -> None:
+    if link_top and (no_suggest or not top):  # it links a suggestion: with none asked for, silently nothing
+        raise click.UsageError("--link-top links the top suggestion: not with --no-suggest or --top 0")
 
 
 def _dates(date, review_due) -> tuple:
