@@ -148,6 +148,33 @@ def test_pattern_by_prompts(kb):
     assert check().exit_code == 0
 
 
+def test_a_wrong_id_or_category_at_the_prompt_is_asked_again(kb):
+    """Found in review: the id and category were checked after every prompt, so a typo in either
+    threw all the answers away (exit 1); and the id offered from a taken title was itself refused."""
+    answers = "\n".join(
+        [
+            "Disk full",  # title: its id, disk-full, is taken, so none is offered
+            "Bad_ID",  # refused, asked again
+            "disk-full",  # taken, asked again
+            "disk-full-on-var",
+            "Bad Cat",  # refused, asked again
+            "capacity",
+            "sev2",
+            "writes fail on /var",
+            "",
+            "",
+            "",
+            "",
+        ]
+    )
+    res = run("new", "pattern", "--kb", "kb", input=answers + "\n")
+    assert res.exit_code == 0, res.output
+    assert "Id [disk-full]" not in res.output
+    assert "Error: must be a kebab-case id (lowercase words joined by '-'), not 'Bad_ID'" in res.output
+    assert "Error: pattern 'disk-full' already exists" in res.output and "not 'Bad Cat'" in res.output
+    assert load_kb(kb).patterns["disk-full-on-var"].category == "capacity"
+
+
 def test_refuses_to_overwrite(kb):
     before = (kb / "patterns/capacity/disk-full.md").read_text()
     res = run(

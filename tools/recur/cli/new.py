@@ -20,6 +20,20 @@ from recur.util.dates import given_date
 from recur.util.errors import RecurError
 
 
+def _asked_again_unless(check):
+    """A prompt's value_proc: the answer as ``check`` returns it, or the same question again with
+    why (click re-prompts on UsageError): an id or category found wrong only after every other
+    answer threw all of them away."""
+
+    def proc(text: str):
+        try:
+            return check(text.strip())
+        except RecurError as exc:
+            raise click.UsageError(str(exc).removeprefix("--id: ").removeprefix("--category: ")) from None
+
+    return proc
+
+
 def _prompted_date(text: str) -> dt.date:
     """A date typed at the prompt; a wrong one is asked for again (click re-prompts on UsageError)."""
     try:
@@ -125,9 +139,17 @@ def _ask_pattern(kb, title, pid, category, severity, symptoms, signals, summary,
     from recur.kb import scaffold
 
     title = title or click.prompt("Title (the failure mode in a few words)", type=TEXT)
-    pid = pid or click.prompt("Id", default=scaffold.slugify(title))
+    suggested = scaffold.slugify(title)
+    pid = pid or click.prompt(
+        "Id",
+        default=None if not suggested or kb.pattern_known(suggested) else suggested,
+        value_proc=_asked_again_unless(lambda v: scaffold.free_pattern_id(kb, v)),
+    )
     cats = scaffold.categories(kb)
-    category = category or click.prompt("Category" + (f" ({', '.join(cats)}, or a new one)" if cats else ""))
+    category = category or click.prompt(
+        "Category" + (f" ({', '.join(cats)}, or a new one)" if cats else ""),
+        value_proc=_asked_again_unless(lambda v: scaffold.kebab(v, "--category")),
+    )
     sevs = list(kb.severity)
     severity = severity or click.prompt(
         "Severity", type=click.Choice(sevs) if sevs else str, default=sevs[len(sevs) // 2] if sevs else None

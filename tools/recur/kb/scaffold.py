@@ -49,6 +49,16 @@ def _id(given: str | None, title: str) -> str:
     return kebab(_need(given or slugify(title), "--id", "an id"), "--id")
 
 
+def free_pattern_id(kb: KB, pid: str) -> str:
+    """``pid`` when it is a kebab-case id no pattern has (a file with errors counts), else why not."""
+    kebab(pid, "--id")
+    if kb.pattern_known(pid):
+        raise RecurError(
+            f"--id: pattern {pid!r} already exists ({kb.pattern_files[pid][0]}); extend it, or choose another id"
+        )
+    return pid
+
+
 def kebab(value: str, flag: str) -> str:
     if not schema.KEBAB.fullmatch(value):
         raise RecurError(f"{flag}: must be a kebab-case id (lowercase words joined by '-'), not {value!r}")
@@ -109,10 +119,7 @@ def pattern_file(
         raise RecurError("--symptom: at least one symptom is required (what a responder sees, in their words)")
     if status not in schema.PATTERN_STATUS:
         raise RecurError(f"--status: must be one of {', '.join(schema.PATTERN_STATUS)}, not {status!r}")
-    if kb.pattern_known(pid):
-        raise RecurError(
-            f"--id: pattern {pid!r} already exists ({kb.pattern_files[pid][0]}); extend it, or choose another id"
-        )
+    free_pattern_id(kb, pid)
     related = _known(kb, _clean(related), "--related")
     front = [
         ("id", Raw(plain(pid))),
