@@ -329,3 +329,20 @@ def test_an_alert_named_by_a_plain_word_is_not_detection_when_the_word_is_in_pro
     c = coverage(load_kb(kb_dir), alerts)
     assert "hw-reset" not in c.detected
     assert c.detected["hw-hang"] == ["NodeClockSkewDetected", "Watchdog"]
+
+
+def test_rules_and_groups_that_are_not_mappings_are_warned_of_without_internal_keys(tmp_path):
+    """Found in review: a rule or group written as a plain string was skipped without a word, and a
+    warning showed the reader's own line key ({'a': 'b', '__line__': 8})."""
+    root = tmp_path / "rules"
+    write(
+        root,
+        "r.yml",
+        'groups:\n  - name: g\n    rules:\n      - alert: {a: b}\n        expr: x\n      - "str"\n      - alert: Good\n        expr: y\n  - "plain group"\n',
+    )
+    alerts, notes = read_rules(root)
+    assert [a.name for a in alerts] == ["Good"]
+    shown = "\n".join(notes)
+    assert "r.yml:4: alert: not a name ({'a': 'b'}); rule skipped" in shown and "__line__" not in shown
+    assert "r.yml:2: rules: a rule is a mapping, not 'str' (rule skipped)" in shown
+    assert "rules: a group is a mapping, not 'plain group' (group skipped)" in shown

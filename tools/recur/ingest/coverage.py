@@ -212,18 +212,36 @@ def read_file(f: Path) -> tuple[list[Alert], list[str]]:
         for g in _groups(doc):
             rules = g.get("rules") if isinstance(g, dict) else None
             if not isinstance(rules, list):
-                if isinstance(g, dict):
-                    notes.append(f"{f}:{g.get('__line__', 1)}: rules: each group needs a list of rules (group skipped)")
+                where = g.get("__line__", 1) if isinstance(g, dict) else doc.get("__line__", 1)
+                what = (
+                    "each group needs a list of rules"
+                    if isinstance(g, dict)
+                    else f"a group is a mapping, not {_shown(g)}"
+                )
+                notes.append(f"{f}:{where}: rules: {what} (group skipped)")
                 continue
             alerts += [a for a in (_alert(r, f, g) for r in rules if isinstance(r, dict)) if a]
             notes += [
-                f"{f}:{r.get('__line__', 1)}: alert: not a name ({r['alert']!r}); rule skipped"
+                f"{f}:{r.get('__line__', 1)}: alert: not a name ({_shown(r['alert'])}); rule skipped"
                 for r in rules
                 if isinstance(r, dict) and "alert" in r and not (isinstance(r["alert"], str) and r["alert"].strip())
+            ]
+            notes += [
+                f"{f}:{g.get('__line__', 1)}: rules: a rule is a mapping, not {_shown(r)} (rule skipped)"
+                for r in rules
+                if not isinstance(r, dict)
             ]
     if not alerts and not notes:
         notes.append(f"{f}: no alerting rules (groups[].rules[].alert, or Grafana rules[].title) found")
     return alerts, notes
+
+
+def _shown(value) -> str:
+    """A value of a rule file as a warning shows it: without the line numbers this reader adds."""
+    if isinstance(value, dict):
+        value = {k: v for k, v in value.items() if k != "__line__"}
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def read_rules(path) -> tuple[list[Alert], list[str]]:
