@@ -438,3 +438,28 @@ def test_keep_existing_with_the_teams_own_makefile_does_not_advise_its_missing_t
     assert res.exit_code == 0 and "Left as they were (1): Makefile." in res.output, res.output
     assert "make install" not in res.output and "recur check --strict" in res.output
     assert "kb.yml calls those make targets" in res.output
+
+
+def test_starter_with_a_kept_severity_framework_that_lacks_its_levels_is_refused(tmp_path):
+    """Found in review: `init --keep-existing --starter` kept the team's severity.yml (P1 only) and
+    wrote 60 starter patterns that all failed `recur check` against it, and said it had succeeded."""
+    dest = tmp_path / "team"
+    (dest / "kb").mkdir(parents=True)
+    (dest / "kb/severity.yml").write_text("levels:\n  P1: {name: Crit, review: full, review_within_days: 3}\n")
+    res = run("init", dest, "--keep-existing", "--starter")
+    assert res.exit_code == 1 and "Traceback" not in res.output
+    assert (
+        "the starter patterns use severities sev1, sev2, sev3, which this kept framework does not have (P1)"
+        in res.output
+    )
+    assert sorted(p.relative_to(dest).as_posix() for p in dest.rglob("*")) == ["kb", "kb/severity.yml"]
+    (dest / "kb/severity.yml").write_text(
+        "levels:\n"
+        + "".join(
+            f"  {k}: {{name: {k}, review: light, review_within_days: 9}}\n"
+            for k in ("sev1", "sev2", "sev3", "sev4", "P1")
+        )
+    )
+    res = run("init", dest, "--keep-existing", "--starter")
+    assert res.exit_code == 0, res.output
+    assert run("check", "--kb", dest / "kb").exit_code == 0

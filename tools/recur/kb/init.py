@@ -9,6 +9,7 @@ Nothing is overwritten: init lists every file that is in the way and writes noth
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import unicodedata
 import uuid
@@ -119,6 +120,8 @@ def init_repository(
         keep += kept
         conflicts = [c for c in conflicts if c not in kept]
         files = {rel: data for rel, data in files.items() if rel not in kept}
+    if starter and keep is not None and "kb/severity.yml" in keep:
+        _starter_fits(dest / "kb/severity.yml", files)
     if conflicts:
         shown = "\n  ".join(cut_list(conflicts))
         hint = "" if keep is not None else "\n(--keep-existing writes the others and leaves these as they are)"
@@ -129,6 +132,31 @@ def init_repository(
         for rel, data in files.items():
             write_atomic(dest / rel, data.decode("utf-8"))
     return list(files)
+
+
+def _starter_fits(kept: Path, files: dict[str, bytes]) -> None:
+    """The starter catalog's records name severities (sev1..sev4): with the team's own severity.yml
+    kept, every one must be a level of it, or all 60 starter patterns fail `recur check` (init said
+    it had succeeded)."""
+    import yaml
+
+    try:
+        levels = (yaml.safe_load(kept.read_text(encoding="utf-8")) or {}).get("levels") or {}
+        have = {str(k) for k in levels} if isinstance(levels, dict) else set()
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, AttributeError):
+        have = set()
+    used = {
+        m.group(1)
+        for rel, data in files.items()
+        if rel.startswith(("kb/patterns/", "kb/incidents/"))
+        for m in re.finditer(r"(?m)^severity:\s*([\w-]+)", data.decode("utf-8"))
+    }
+    if used - have:
+        raise RecurError(
+            f"{kept}: the starter patterns use severities {', '.join(sorted(used - have))}, which this kept "
+            f"framework does not have ({', '.join(sorted(have)) or 'no levels read'}); nothing was written. "
+            "Add those levels, or run init without --starter"
+        )
 
 
 def _in_the_way(dest: Path, rel: str) -> str | None:
