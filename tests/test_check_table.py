@@ -445,6 +445,16 @@ ROWS = [
         "is required when review is full",
         "error",
     ),
+    (  # every level has an error: a record's unknown severity is still reported in the same run
+        "severity-all-levels-broken-record-unknown",
+        {
+            "severity.yml": "levels:\n  sev1: {name: A}\n  sev2: {name: B}\n",
+            "patterns/capacity/x-broken.md": pattern(*front(severity="sev9")),
+        },
+        "patterns/capacity/x-broken.md:5: severity",
+        "unknown severity 'sev9'; the framework has sev1, sev2",
+        "error",
+    ),
     (
         "severity-no-levels",
         {"severity.yml": "sev1: Critical\n"},

@@ -301,6 +301,7 @@ def _load_severity(kb: KB) -> None:
             if not isinstance(doc.data, dict) or not isinstance(doc.data.get("levels"), dict) or not doc.data["levels"]:
                 v.error(("levels",), "levels", "must be a mapping of severity keys (e.g. sev1) to levels")
             else:
+                kb.severity_declared = [str(k) for k in doc.data["levels"]]
                 for key, value in doc.data["levels"].items():
                     before = len(v.problems)
                     cleaned = v.mapping(value, schema.SEVERITY_LEVEL, ("levels", key), f"levels.{key}")
@@ -320,8 +321,9 @@ def _load_severity(kb: KB) -> None:
 
 
 def _check_severity(kb: KB, v: schema.Validator, value) -> None:
-    if value is not None and kb.severity and value not in kb.severity:
-        v.error(("severity",), "severity", f"unknown severity {value!r}; the framework has {', '.join(kb.severity)}")
+    keys = list(kb.severity) or kb.severity_declared  # (levels that all have errors are still its keys)
+    if value is not None and keys and value not in keys and str(value) not in kb.severity_declared:
+        v.error(("severity",), "severity", f"unknown severity {value!r}; the framework has {', '.join(keys)}")
 
 
 def _front_matter(kb: KB, path: Path):

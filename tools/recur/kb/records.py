@@ -163,6 +163,9 @@ class KB:
     incidents: dict = field(default_factory=dict)
     paths: dict = field(default_factory=dict)
     severity: dict = field(default_factory=dict)  # key -> SeverityLevel, in file order
+    # every key severity.yml declares, a level with errors of its own too: a record's severity is
+    # checked against them, so a sev9 is reported in the same run as the framework's own errors
+    severity_declared: list = field(default_factory=list)
     cases: list = field(default_factory=list)
     problems: list = field(default_factory=list)
     # every id seen in a file, even one with errors, so cross-references don't cascade
