@@ -562,5 +562,8 @@ def test_an_mcp_client_that_waits_for_each_answer_is_not_refused_at_max_concurre
         release.set()
         await first
 
-    asyncio.run(main())
+    # in a thread of its own: a browser test's playwright may hold an event loop in this one
+    worker = threading.Thread(target=asyncio.run, args=(main(),))
+    worker.start()
+    worker.join(30)
     assert sorted(statuses) == [("/api/suggest", 200), ("/mcp", 200), ("/mcp", 200)], statuses
