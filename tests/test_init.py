@@ -196,6 +196,8 @@ def test_the_next_step_line_works_when_pasted_for_a_folder_with_spaces(tmp_path)
     assert res.exit_code == 0, res.output
     line = next(ln.strip() for ln in res.output.splitlines() if ln.strip().startswith("cd "))
     assert line.endswith(" && git init && make install"), line
+    # before it, where pip finds recur: the pin in requirements.txt is not on the public PyPI (found in review)
+    assert res.output.index("PIP_INDEX_URL") < res.output.index(line), res.output
     cd = line.removesuffix(" && git init && make install")
     proc = subprocess.run(["bash", "-c", f"{cd} && pwd -P"], capture_output=True, text=True, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
