@@ -170,29 +170,17 @@ steps:
 def tune_kb(root: Path) -> Path:
     """small_kb with nine eval cases, what `recur tune` needs at least to measure a candidate."""
     small_kb(root)
-    write(
-        root,
-        "eval/cases.yml",
-        """- query: "FATAL: sorry, too many clients already"
-  expect: [db-pool-exhausted]
-- query: "ENOSPC while writing the WAL"
-  expect: [disk-full]
-- query: "checkout requests hang, no database connection free"
-  expect: [db-pool-exhausted]
-- query: "connection is not available, request timed out after 30000ms"
-  expect: [db-pool-exhausted]
-- query: "no space left on device when the job writes its output"
-  expect: [disk-full]
-- query: "the volume is at 100% and writes fail"
-  expect: [disk-full]
-- query: "services cannot resolve each other's hostnames"
-  expect: [dns-failure]
-- query: "NXDOMAIN for an internal name that worked yesterday"
-  expect: [dns-failure]
-- query: "lookups time out against the resolver"
-  expect: [dns-failure]
-""",
-    )
+    cases = root / "eval/cases.yml"
+    more = [
+        ("checkout requests hang, no database connection free", "db-pool-exhausted"),
+        ("connection is not available, request timed out after 30000ms", "db-pool-exhausted"),
+        ("no space left on device when the job writes its output", "disk-full"),
+        ("the volume is at 100% and writes fail", "disk-full"),
+        ("services cannot resolve each other's hostnames", "dns-failure"),
+        ("NXDOMAIN for an internal name that worked yesterday", "dns-failure"),
+        ("lookups time out against the resolver", "dns-failure"),
+    ]
+    cases.write_text(cases.read_text() + "".join(f'- query: "{q}"\n  expect: [{pid}]\n' for q, pid in more))
     return root
 
 

@@ -58,9 +58,7 @@ def init(directory, starter, name, keep_existing):
         click.echo("  recur site --strict && recur serve  # or merge its install/check/site/test/run targets")
         click.echo("  (.github/workflows/kb.yml calls those make targets: merge them before the first pull request)")
         return
-    click.echo(
-        "  first, tell pip where recur comes from: requirements.txt pins it, and the `recur` on the public PyPI"
-    )
+    click.echo("  first, tell pip where recur comes from: requirements.txt pins it, and the `recur` on the public PyPI")
     click.echo("  is another project (set PIP_INDEX_URL to your index, or name the wheel file: see its comment)")
     click.echo("  " + _first_step(directory))
     if starter:

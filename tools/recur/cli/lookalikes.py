@@ -7,18 +7,14 @@ import click
 from recur.cli.options import index_option, kb_option, model_option
 from recur.retrieval.lookalikes import look_alikes
 
+TOP_HELP = "Nearest patterns by meaning, per pattern; patterns an incident matched together are listed too."
+
 
 @click.command("lookalikes")
 @kb_option
 @index_option
 @model_option
-@click.option(
-    "--top",
-    default=3,
-    show_default=True,
-    type=click.IntRange(1, 20),
-    help="Nearest patterns by meaning, per pattern; patterns an incident matched together are listed too.",
-)
+@click.option("--top", default=3, show_default=True, type=click.IntRange(1, 20), help=TOP_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print {pattern: [{id, title, similarity, co_incidents, by}]}.")
 @click.argument("pattern_ids", nargs=-1)
 def lookalikes_cmd(kb_dir, index_dir, model, top, as_json, pattern_ids):
