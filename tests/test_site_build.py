@@ -873,3 +873,31 @@ def test_one_line_fields_keep_their_code_spans_and_start_no_block(tmp_path):
     page = (out / "patterns/capacity/disk-full.html").read_text(encoding="utf-8")
     assert "Disk full: <code>df | sort</code> shows 100%</h1>" in page
     assert "<li># of inodes at 100%</li>" in page and "<li>1. nothing</li>" in page
+
+
+def test_a_runbook_step_with_a_second_paragraph_or_a_table_keeps_them(tmp_path):
+    """Found in review: blank lines inside a step were dropped when it was read, so a second
+    paragraph ran into the first and a table became a line of pipes on the page."""
+    from kbfactory import small_kb
+
+    from recur.kb.loader import load_kb
+
+    kb = small_kb(tmp_path / "kb")
+    path = kb / "patterns/capacity/disk-full.md"
+    text = path.read_text()
+    steps = (
+        "## Runbook\n1. Run `df -h /var`\n\n   Then a second paragraph of step 1.\n\n"
+        "2. Compare with the table:\n\n   | mount | limit |\n   |---|---|\n   | /var | 90% |\n3. Check `du -sh /var/log`\n\n"
+    )
+    start, end = text.index("## Runbook"), text.index("## ", text.index("## Runbook") + 3)
+    path.write_text(text[:start] + steps + text[end:])
+    runbook = load_kb(kb).patterns["disk-full"].runbook
+    assert runbook[0] == "Run `df -h /var`\n\nThen a second paragraph of step 1." and len(runbook) == 3
+    out = tmp_path / "out"
+    args = ["site", "--kb", str(kb), "--out", str(out), "--no-browser-search", "--strict", "--index", str(tmp_path)]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    page = (out / "patterns/capacity/disk-full.html").read_text(encoding="utf-8")
+    section = page[page.index('id="runbook"') :].split("</ol>")[0]
+    assert "<p>Then a second paragraph of step 1.</p>" in section
+    assert "<th>mount</th>" in section and "<td>/var</td>" in section and "|---|" not in section
+    assert section.index("</table>") < section.index("Check <code>du -sh /var/log</code>")

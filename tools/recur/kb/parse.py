@@ -298,9 +298,13 @@ def list_items(text: str, numbered: bool) -> tuple[list, list]:
     list items of the other kind (a bullet in a numbered runbook). Continuation lines join their item."""
     items: list = []
     stray: list = []
-    in_fence = False
+    in_fence = gap = False  # gap: a blank line since the item's last line (kept before an indented one)
     col = 0  # where the current item's text starts: its continuation lines keep what they have beyond it
     for offset, line in enumerate(text.split("\n")):
+        if not in_fence and not line.strip():
+            gap = bool(items)
+            continue
+        blank_before, gap = gap, False
         if FENCE.match(line):
             in_fence = not in_fence
             if items:
@@ -317,7 +321,9 @@ def list_items(text: str, numbered: bool) -> tuple[list, list]:
         elif items and in_fence:  # a code block's lines as written, blank ones too
             items[-1] += "\n" + _dedent(line, col)
         elif items and line.startswith((" ", "\t")) and line.strip():
-            items[-1] += "\n" + _dedent(line, col)  # a sub-list or paragraph: its own indentation kept
+            # a sub-list, a table or another paragraph: its own indentation kept, and the blank line
+            # before it (without it a second paragraph ran into the first, a table into plain text)
+            items[-1] += ("\n\n" if blank_before else "\n") + _dedent(line, col)
         elif items and line.strip():
             items[-1] += " " + line.strip()  # lazy continuation
     return items, stray
