@@ -901,3 +901,18 @@ def test_a_runbook_step_with_a_second_paragraph_or_a_table_keeps_them(tmp_path):
     assert "<p>Then a second paragraph of step 1.</p>" in section
     assert "<th>mount</th>" in section and "<td>/var</td>" in section and "|---|" not in section
     assert section.index("</table>") < section.index("Check <code>du -sh /var/log</code>")
+
+
+def test_trends_with_no_incidents_say_so_instead_of_empty_charts(tmp_path):
+    """Found in review: a KB with no incidents got two empty 0-1 charts on the trends page."""
+    import shutil
+
+    from kbfactory import small_kb
+
+    kb = small_kb(tmp_path / "kb")
+    shutil.rmtree(kb / "incidents")
+    out = tmp_path / "out"
+    args = ["site", "--kb", str(kb), "--out", str(out), "--no-browser-search", "--strict", "--index", str(tmp_path)]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    page = (out / "board/trends.html").read_text(encoding="utf-8")
+    assert page.count("No incident in these months.") == 2 and "recur-chart-box" not in page.split("Top recurring")[0]

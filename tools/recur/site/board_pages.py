@@ -100,10 +100,13 @@ def trends_page(site: Site) -> str:
     out = [front_matter(title="Trends", search={"exclude": True}), "# Trends\n",
            f"Incidents per month, {t['months'][0]} to {t['months'][-1]} (as of {b['as_of']}). "
            + mdlink(page, BOARD, "Back to the problem board") + "\n"]
-    out.append("## Incidents per month by category\n")
-    out.append(raw(f'<div class="recur-chart-box">{charts.stacked_bars(t["months"], t["by_category"], label="incidents per month by category")}</div>'))
-    out.append("## Incidents per month by service\n")
-    out.append(raw(f'<div class="recur-chart-box">{charts.stacked_bars(t["months"], t["by_service"], label="incidents per month by service")}</div>'))
+    for by, what in (("by_category", "category"), ("by_service", "service")):
+        out.append(f"## Incidents per month by {what}\n")
+        if not any(t["total"]):  # two empty 0-1 charts said less than this
+            out.append("No incident in these months.\n")
+            continue
+        chart = charts.stacked_bars(t["months"], t[by], label=f"incidents per month by {what}")
+        out.append(raw(f'<div class="recur-chart-box">{chart}</div>'))
     rows = [[esc(m), str(n)] for m, n in zip(t["months"], t["total"])]
     out.append(raw('<details class="info" data-search-exclude><summary>The numbers</summary>\n'
                    + html_table(["month", "incidents"], rows) + "</details>"))
