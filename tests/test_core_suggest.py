@@ -150,7 +150,7 @@ def test_a_queries_line_with_its_own_top_is_answered_with_it(run, tmp_path):
     """Found in review: a line's "top" was echoed back but -n decided how many results it got."""
     qf = tmp_path / "q.jsonl"
     qf.write_text(
-        '{"query": "ENOSPC on /var", "top": 1}\n{"query": "SERVFAIL from resolvers"}\n{"query": "x", "top": 3}\n'
+        '{"query": "ENOSPC on /var", "top": 1}\n{"query": "SERVFAIL from resolvers", "top": null}\n{"query": "x", "top": 3}\n'
     )
     lines = [json.loads(x) for x in run("suggest", "--queries", str(qf), "--top", "2").stdout.splitlines()]
     assert [(x["query"], x.get("top"), len(x["results"])) for x in lines] == [

@@ -338,11 +338,11 @@ def test_rules_and_groups_that_are_not_mappings_are_warned_of_without_internal_k
     write(
         root,
         "r.yml",
-        'groups:\n  - name: g\n    rules:\n      - alert: {a: b}\n        expr: x\n      - "str"\n      - alert: Good\n        expr: y\n  - "plain group"\n',
+        'groups:\n  - name: g\n    rules:\n      - alert: {a: {b: c}}\n        expr: x\n      - "str"\n      - alert: Good\n        expr: y\n  - "plain group"\n',
     )
     alerts, notes = read_rules(root)
     assert [a.name for a in alerts] == ["Good"]
     shown = "\n".join(notes)
-    assert "r.yml:4: alert: not a name ({'a': 'b'}); rule skipped" in shown and "__line__" not in shown
+    assert "r.yml:4: alert: not a name ({'a': {'b': 'c'}}); rule skipped" in shown and "__line__" not in shown
     assert "r.yml:2: rules: a rule is a mapping, not 'str' (rule skipped)" in shown
     assert "rules: a group is a mapping, not 'plain group' (group skipped)" in shown

@@ -212,8 +212,8 @@ def _suggest_batch(kb_dir, index_dir, model, top, queries) -> None:
     items = [(q[:MAX_QUERY_CHARS], extra) for q, extra in items]
     engine = Engine.open(kb_dir, index_dir, model, advise=retune_advice)
     answers: list = [None] * len(items)
-    for n in sorted({extra.get("top", top) for _, extra in items}):  # one batch per top asked for
-        rows = [k for k, (_, extra) in enumerate(items) if extra.get("top", top) == n]
+    for n in sorted({extra.get("top") or top for _, extra in items}):  # one batch per top asked for
+        rows = [k for k, (_, extra) in enumerate(items) if (extra.get("top") or top) == n]
         for k, answer in zip(rows, engine.answer_many([items[k][0] for k in rows], top=n)):
             answers[k] = answer
     for (_, extra), answer in zip(items, answers):
@@ -331,8 +331,8 @@ def _jsonl_item(raw: bytes, where: str):
     bad = utf8.bad_field(obj)
     if bad:
         raise RecurError(f"{where}: {bad[0]}: {bad[1]}")
-    top = obj.get("top", 1)  # a line's own "top" is answered (it was echoed back, and -n answered)
-    if isinstance(top, bool) or not isinstance(top, int) or not 1 <= top <= MAX_TOP:
+    top = obj.get("top")  # a line's own "top" is answered (it was echoed back, and -n answered); null: -n
+    if top is not None and (isinstance(top, bool) or not isinstance(top, int) or not 1 <= top <= MAX_TOP):
         raise RecurError(f"{where}: top: must be a whole number from 1 to {MAX_TOP}, not {json.dumps(obj['top'])}")
     return obj["query"], {k: v for k, v in obj.items() if k != "query"}
 

@@ -238,10 +238,16 @@ def read_file(f: Path) -> tuple[list[Alert], list[str]]:
 
 def _shown(value) -> str:
     """A value of a rule file as a warning shows it: without the line numbers this reader adds."""
-    if isinstance(value, dict):
-        value = {k: v for k, v in value.items() if k != "__line__"}
-    text = repr(value)
+    text = repr(_without_lines(value))
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _without_lines(value):
+    if isinstance(value, dict):
+        return {k: _without_lines(v) for k, v in value.items() if k != "__line__"}
+    if isinstance(value, list):
+        return [_without_lines(v) for v in value]
+    return value
 
 
 def read_rules(path) -> tuple[list[Alert], list[str]]:
