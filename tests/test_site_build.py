@@ -814,22 +814,28 @@ def test_site_strict_fails_on_what_check_fails_across_files(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
-def test_runbook_steps_with_a_code_block_or_a_sub_list_stay_one_step(tmp_path):
-    """Found in review: continuation lines of a step lost their indentation, so a fenced block in a
-    step became inline code and its sub-bullets became steps of their own (renumbering the rest,
-    and 'Copy all steps' copied the wrong numbers)."""
+def _kb_with_runbook(tmp_path, runbook: str):
+    """small_kb with disk-full's ## Runbook section replaced by ``runbook``."""
     from kbfactory import small_kb
 
     kb = small_kb(tmp_path / "kb")
     path = kb / "patterns/capacity/disk-full.md"
     text = path.read_text()
-    steps = (
+    start, end = text.index("## Runbook"), text.index("## ", text.index("## Runbook") + 3)
+    path.write_text(text[:start] + runbook + text[end:])
+    return kb
+
+
+def test_runbook_steps_with_a_code_block_or_a_sub_list_stay_one_step(tmp_path):
+    """Found in review: continuation lines of a step lost their indentation, so a fenced block in a
+    step became inline code and its sub-bullets became steps of their own (renumbering the rest,
+    and 'Copy all steps' copied the wrong numbers)."""
+    kb = _kb_with_runbook(
+        tmp_path,
         "## Runbook\n1. Run:\n\n   ```bash\n   kubectl get pods -o wide\n\n   kubectl top pods\n   ```\n"
         "2. Restart it with `kubectl rollout restart deploy/app`\n   - first `kubectl get rs`\n"
-        "   - then `kubectl get events`\n3. Check `df -h /var` again\n\n"
+        "   - then `kubectl get events`\n3. Check `df -h /var` again\n\n",
     )
-    start, end = text.index("## Runbook"), text.index("## ", text.index("## Runbook") + 3)
-    path.write_text(text[:start] + steps + text[end:])
     out = tmp_path / "out"
     args = ["site", "--kb", str(kb), "--out", str(out), "--no-browser-search", "--index", str(tmp_path)]
     assert CliRunner().invoke(cli, args).exit_code == 0
@@ -878,19 +884,13 @@ def test_one_line_fields_keep_their_code_spans_and_start_no_block(tmp_path):
 def test_a_runbook_step_with_a_second_paragraph_or_a_table_keeps_them(tmp_path):
     """Found in review: blank lines inside a step were dropped when it was read, so a second
     paragraph ran into the first and a table became a line of pipes on the page."""
-    from kbfactory import small_kb
-
     from recur.kb.loader import load_kb
 
-    kb = small_kb(tmp_path / "kb")
-    path = kb / "patterns/capacity/disk-full.md"
-    text = path.read_text()
-    steps = (
+    kb = _kb_with_runbook(
+        tmp_path,
         "## Runbook\n1. Run `df -h /var`\n\n   Then a second paragraph of step 1.\n\n"
-        "2. Compare with the table:\n\n   | mount | limit |\n   |---|---|\n   | /var | 90% |\n3. Check `du -sh /var/log`\n\n"
+        "2. Compare with the table:\n\n   | mount | limit |\n   |---|---|\n   | /var | 90% |\n3. Check `du -sh /var/log`\n\n",
     )
-    start, end = text.index("## Runbook"), text.index("## ", text.index("## Runbook") + 3)
-    path.write_text(text[:start] + steps + text[end:])
     runbook = load_kb(kb).patterns["disk-full"].runbook
     assert runbook[0] == "Run `df -h /var`\n\nThen a second paragraph of step 1." and len(runbook) == 3
     out = tmp_path / "out"
