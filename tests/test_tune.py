@@ -432,3 +432,50 @@ def test_interrupted_while_the_index_is_rebuilt_leaves_the_previous_model_and_in
     assert tuned_model_for(kb) is None and not out.exists()
     assert (index / "manifest.json").read_text() == index_before
     assert not list(out.parent.glob("*.tmp-*"))
+
+
+def _tree(root) -> list:
+    return sorted((p.relative_to(root).as_posix(), p.read_bytes() if p.is_file() else b"") for p in root.rglob("*"))
+
+
+@pytest.mark.parametrize("where", ["kb", "models", "index", ".", ".."])
+def test_an_out_folder_that_is_not_a_tuned_model_is_refused_before_anything_is_trained(tmp_path, monkeypatch, where):
+    """Found in review: --out is replaced whole when a candidate is accepted, so `--out kb` deleted
+    the knowledge base (exit 0), `--out models` a folder of other files and `--out INDEX` the index;
+    `--out .` was a traceback."""
+    from kbfactory import tune_kb
+
+    from recur.cli.main import cli
+
+    (tmp_path / "work").mkdir()
+    monkeypatch.chdir(tmp_path / "work")
+    kb = tune_kb(tmp_path / "kb")
+    (tmp_path / "models" / "other-model").mkdir(parents=True)
+    (tmp_path / "models" / "important.txt").write_text("keep")
+    index = ["--index", str(tmp_path / "index"), "--model", "fake:32"]
+    assert CliRunner().invoke(cli, ["index", "--kb", str(kb), *index]).exit_code == 0
+    out = where if where in (".", "..") else str(tmp_path / where)
+    before = _tree(tmp_path)
+    res = CliRunner().invoke(cli, ["tune", "--kb", str(kb), "--out", out, "--epochs", "1"])
+    assert res.exit_code == 1 and "Traceback" not in res.output, res.output
+    assert f"--out {out}: " in res.output and (
+        "not a tuned-model folder" in res.output or "name a folder" in res.output
+    )
+    assert _tree(tmp_path) == before
+
+
+def test_the_tuned_model_of_another_kb_is_not_replaced(tmp_path):
+    """Found in review: run from one checkout with --kb of another, the default --out (./.recur/model)
+    took the other KB's model over, and the first KB's index then failed to load."""
+    from kbfactory import tune_kb
+
+    from recur.cli.main import cli
+
+    kb = tune_kb(tmp_path / "b" / "kb")
+    out = tmp_path / "a" / ".recur" / "model"
+    out.mkdir(parents=True)
+    manifest = {"model_id": "tuned:x", "kb": str((tmp_path / "a" / "kb").resolve()), "kb_relative": "../../kb"}
+    (out / "recur-model.json").write_text(json.dumps(manifest))
+    res = CliRunner().invoke(cli, ["tune", "--kb", str(kb), "--out", str(out), "--epochs", "1"])
+    assert res.exit_code == 1 and "holds the tuned model of another knowledge base" in res.output, res.output
+    assert json.loads((out / "recur-model.json").read_text()) == manifest

@@ -150,7 +150,9 @@ def _show_outcome(m: dict, out_dir, index_dir, min_gain: float) -> None:
         click.echo(
             f"{out_dir}: accepted, but not this KB's active model: recur index, suggest and serve look for it "
             "in RECUR_TUNED, ./.recur/model and <kb>/../.recur/model; index "
-            f"{index_dir} left as it was. To use it: RECUR_TUNED={Path(out_dir).resolve()} recur index"
+            f"{index_dir} left as it was. To use it, set RECUR_TUNED={Path(out_dir).resolve()} for every command "
+            "(recur index, suggest, eval, serve: an index built with it is refused without it), or tune into "
+            "the KB's own folder (the default --out)"
         )
     elif m["accepted"]:
         click.echo(

@@ -137,6 +137,7 @@ def run_tune(
     t_start = time.perf_counter()
     cfg = TrainConfig(epochs=epochs or 0, seed=seed, batch_size=batch_size, lr=lr, freeze_layers=freeze_layers)
     out = Path(out_dir)
+    _check_out(out, Path(kb_dir))
     if index_dir is not None:  # rebuilt at the very end, after the model was swapped in: say it now
         with writing(index_dir, "the index"):
             check_writable(Path(index_dir), folder=True)
@@ -153,6 +154,37 @@ def run_tune(
             return manifest
         finally:
             shutil.rmtree(run.work, ignore_errors=True)
+
+
+def _check_out(out: Path, kb_dir: Path) -> None:
+    """``--out`` is replaced whole when a candidate is accepted: it must be a new folder or this KB's
+    tuned model. Found in review: `--out kb` deleted the knowledge base (exit 0), `--out models` a
+    folder of other files, the index folder became a model folder, `--out .` was a traceback, and
+    the default folder of one checkout took another KB's model over."""
+    if out.name in ("", ".", "..") or out.resolve() == Path(out.resolve().anchor):
+        raise RecurError(f"--out {out}: name a folder for the tuned model (it is replaced whole), not {out}")
+    if not out.is_dir() or not any(out.iterdir()):
+        return
+    manifest = out / "recur-model.json"
+    if not manifest.is_file():
+        raise RecurError(
+            f"--out {out}: exists and is not a tuned-model folder (no recur-model.json); recur tune replaces "
+            "the folder it names, so it must be a new folder or this KB's tuned model"
+        )
+    try:
+        m = json.loads(manifest.read_text(encoding="utf-8"))
+        kb, rel, here = m.get("kb"), m.get("kb_relative"), kb_dir.resolve()
+        # (a repository moved or cloned elsewhere still finds its KB at the same relative place)
+        ours = (
+            (kb is None and rel is None) or kb == str(here) or (isinstance(rel, str) and (out / rel).resolve() == here)
+        )
+    except (OSError, ValueError, AttributeError, TypeError):
+        ours = True  # a damaged manifest: the model it describes cannot be told apart; replacing it is the fix
+    if not ours:
+        raise RecurError(
+            f"--out {out}: holds the tuned model of another knowledge base ({m.get('kb')}); give --out for "
+            f"this KB's model (recur tune --kb {kb_dir} --out NEW-FOLDER)"
+        )
 
 
 def _check_freeze(model_path: str, layers: int) -> None:
