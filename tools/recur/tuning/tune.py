@@ -28,7 +28,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from recur.retrieval.models import DEFAULT_OUT
+from recur.retrieval.embed import TUNED_MANIFEST
+from recur.retrieval.models import DEFAULT_OUT, read_tuned_manifest, tuned_on
 from recur.tuning.data import INCIDENT_FLOOR, INCIDENT_FLOOR_PATTERNS, MEASURE_FLOOR, eval_kb, training_data
 from recur.tuning.report import REPORT, measured_on
 from recur.util.errors import RecurError
@@ -165,25 +166,21 @@ def _check_out(out: Path, kb_dir: Path) -> None:
         raise RecurError(f"--out {out}: name a folder for the tuned model (it is replaced whole), not {out}")
     if not out.is_dir() or not any(out.iterdir()):
         return
-    manifest = out / "recur-model.json"
-    if not manifest.is_file():
+    if not (out / TUNED_MANIFEST).is_file():
         raise RecurError(
-            f"--out {out}: exists and is not a tuned-model folder (no recur-model.json); recur tune replaces "
+            f"--out {out}: exists and is not a tuned-model folder (no {TUNED_MANIFEST}); recur tune replaces "
             "the folder it names, so it must be a new folder or this KB's tuned model"
         )
     try:
-        m = json.loads(manifest.read_text(encoding="utf-8"))
-        kb, rel, here = m.get("kb"), m.get("kb_relative"), kb_dir.resolve()
-        # (a repository moved or cloned elsewhere still finds its KB at the same relative place)
-        ours = (
-            (kb is None and rel is None) or kb == str(here) or (isinstance(rel, str) and (out / rel).resolve() == here)
-        )
-    except (OSError, ValueError, AttributeError, TypeError):
-        ours = True  # a damaged manifest: the model it describes cannot be told apart; replacing it is the fix
+        m = read_tuned_manifest(out)  # None: damaged, the model cannot be told apart; replacing it is the fix
+        # the lookup's own rule: the KB path it records, or the same place relative to the folder
+        ours = m is None or ("kb" not in m and "kb_relative" not in m) or tuned_on(out, m, kb_dir)
+    except RecurError:  # a "kb" that is not a path: whose model it is cannot be told
+        m, ours = {}, False
     if not ours:
         raise RecurError(
-            f"--out {out}: holds the tuned model of another knowledge base ({m.get('kb')}); give --out for "
-            f"this KB's model (recur tune --kb {kb_dir} --out NEW-FOLDER)"
+            f"--out {out}: holds the tuned model of another knowledge base ({m.get('kb', 'unreadable')}); give "
+            f"--out for this KB's model (recur tune --kb {kb_dir} --out NEW-FOLDER)"
         )
 
 
