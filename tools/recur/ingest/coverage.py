@@ -301,16 +301,22 @@ def _mentions(text: str, name: str) -> bool:
     return re.search(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])", text, re.I) is not None
 
 
-def _mentioned_by(p, name: str) -> bool:
-    """Whether pattern ``p`` names alert ``name``: in a signal, or in its prose when the name reads as an
-    identifier (NodeDiskFull, KubePodCrashLooping, etc_2); a name that is also a word (Watchdog,
-    Unrelated) only in a code span there, or "watchdog reset" in a symptom counted as detection."""
-    if _mentions("\n".join(p.signals), name):
-        return True
+def _texts(p) -> tuple[str, str, list]:
+    """A pattern's text as alerts are looked for in it: (its signals, its prose, the code spans of its prose)."""
     prose = "\n".join([p.title, *p.symptoms, *p.sections.values()])
+    return "\n".join(p.signals), prose, re.findall(r"`([^`\n]+)`", prose)
+
+
+def _mentioned_by(texts: tuple, name: str) -> bool:
+    """Whether a pattern (its ``_texts``) names alert ``name``: in a signal, or in its prose when the
+    name reads as an identifier (NodeDiskFull, KubePodCrashLooping, etc_2); a name that is also a word
+    (Watchdog, Unrelated) only in a code span there, or "watchdog reset" in a symptom counted as detection."""
+    signals, prose, spans = texts
+    if _mentions(signals, name):
+        return True
     if re.search(r"[a-z][A-Z]|[0-9_:]", name):
         return _mentions(prose, name)
-    return any(_mentions(span, name) for span in re.findall(r"`([^`\n]+)`", prose))
+    return any(_mentions(span, name) for span in spans)
 
 
 def site_page(relpath: str) -> str:
@@ -472,7 +478,8 @@ def coverage(kb, alerts: list[Alert], *, site_url: str | None = None, proposals:
     names = list(dict.fromkeys(a.name for a in alerts))
     missing = _missing(active, names)
     linked, bad_urls, external = _runbooks(alerts, patterns, site_url)
-    mentioned = {pid: sorted({n for n in names if _mentioned_by(p, n)}) for pid, p in patterns.items()}
+    texts = {pid: _texts(p) for pid, p in patterns.items()}  # once per pattern, not once per alert
+    mentioned = {pid: sorted({n for n in names if _mentioned_by(texts[pid], n)}) for pid in patterns}
     covered = {n.lower() for v in mentioned.values() for n in v} | {n.lower() for v in linked.values() for n in v}
     proposals = proposals or {}
     undetected: list[Undetected] = [
