@@ -321,9 +321,11 @@ def _load_severity(kb: KB) -> None:
 
 
 def _check_severity(kb: KB, v: schema.Validator, value) -> None:
-    keys = list(kb.severity) or kb.severity_declared  # (levels that all have errors are still its keys)
-    if value is not None and keys and value not in keys and str(value) not in kb.severity_declared:
-        v.error(("severity",), "severity", f"unknown severity {value!r}; the framework has {', '.join(keys)}")
+    # what severity.yml declares (a level with errors of its own is still a key), else the default framework
+    known = kb.severity_declared or list(kb.severity)
+    if value is not None and known and value not in known:
+        shown = ", ".join(kb.severity or known)
+        v.error(("severity",), "severity", f"unknown severity {value!r}; the framework has {shown}")
 
 
 def _front_matter(kb: KB, path: Path):
