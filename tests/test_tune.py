@@ -158,6 +158,8 @@ def test_refused_model_keeps_the_previous_one(tuned, refused):
     assert json.loads((index / "manifest.json").read_text())["model"] == m["model_id"]
     res = CliRunner().invoke(cli, ["tune", "--out", str(out), "--report"])
     assert res.exit_code == 0 and "NOT activated" in res.output  # the newest report: the refused run
+    # and which model stays in use for the KB (it did not say): the tuned one of the first run
+    assert f"in use for {kb}: {m['model_id']}" in res.output
 
 
 def test_same_seed_same_weights(tuned, refused):
@@ -258,15 +260,53 @@ def test_report_with_fields_missing_or_of_the_wrong_kind_says_which(tmp_path, da
     assert field in res.output
 
 
-def test_report_of_an_intact_report_file(tmp_path):
+def _placed_report(tmp_path, kb_name="kb", **changes):
+    """A report (and the manifest the lookup reads) in <tmp>/.recur/model, tuned on <tmp>/<kb_name>."""
+    kb = tmp_path / kb_name
+    kb.mkdir(parents=True, exist_ok=True)
+    model = tmp_path / ".recur" / "model"
+    model.mkdir(parents=True)
+    report = {**_REPORT, "kb": str(kb), **changes}
+    (model / "report.json").write_text(json.dumps(report))
+    (model / "recur-model.json").write_text(json.dumps({"model_id": report["model_id"], "kb": str(kb)}))
+    return model, report
+
+
+def test_report_of_an_intact_report_file(tmp_path, monkeypatch):
     from recur.cli.main import cli
 
-    (tmp_path / "model").mkdir()
-    (tmp_path / "model" / "report.json").write_text(json.dumps(_REPORT))
-    res = CliRunner().invoke(cli, ["tune", "--out", str(tmp_path / "model"), "--report"])
+    monkeypatch.delenv("RECUR_TUNED", raising=False)
+    model, report = _placed_report(tmp_path)
+    res = CliRunner().invoke(cli, ["tune", "--out", str(model), "--report"])
     assert res.exit_code == 0 and "Tuned model tuned:x — active" in res.output and "↑   2 → 1" in res.output
-    res = CliRunner().invoke(cli, ["tune", "--out", str(tmp_path / "model"), "--report", "--json"])
-    assert res.exit_code == 0 and json.loads(res.output) == _REPORT
+    assert "in use for" not in res.output
+    res = CliRunner().invoke(cli, ["tune", "--out", str(model), "--report", "--json"])
+    assert res.exit_code == 0 and json.loads(res.output) == report
+
+
+def test_report_says_what_the_kb_uses_when_the_model_is_not_its_own(tmp_path, monkeypatch):
+    """Found in review: in a checkout whose .recur/model held another KB's tuned model, `recur tune
+    --report --kb kb` showed that model as "active" (it recorded so when it was written), and a
+    model that is no longer the one in use (found nowhere) was "active" too."""
+    from recur.cli.main import cli
+
+    monkeypatch.delenv("RECUR_TUNED", raising=False)
+    _placed_report(tmp_path / "a")  # team A's checkout and model
+    other = tmp_path / "b"
+    (other / "kb").mkdir(parents=True)
+    (other / ".recur").mkdir()
+    (tmp_path / "a" / ".recur" / "model").rename(other / ".recur" / "model")  # copied into B's checkout
+    monkeypatch.chdir(other)
+    res = CliRunner().invoke(cli, ["tune", "--report", "--kb", "kb"])
+    assert res.exit_code == 0, res.output
+    head = res.output.splitlines()[0]
+    assert "— active" not in head and f"tuned on another knowledge base ({tmp_path / 'a' / 'kb'}), not kb" in head
+    assert "in use for kb: the bundled base model" in res.output
+    # from elsewhere, its own KB does not find it either (it moved): not "active" there
+    monkeypatch.chdir(tmp_path)
+    res = CliRunner().invoke(cli, ["tune", "--report", "--out", "b/.recur/model"])
+    assert "— accepted, but not this KB's active model" in res.output.splitlines()[0]
+    assert f"in use for {tmp_path / 'a' / 'kb'}: the bundled base model" in res.output
 
 
 _METRICS = {"cases": 1, "recall@1": 0.0, "recall@3": 1.0, "recall@5": 1.0, "mrr": 0.5}

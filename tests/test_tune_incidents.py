@@ -150,11 +150,12 @@ def test_too_few_questions_to_measure_on_is_refused_before_training(tmp_path):
 
     kb = small_kb(tmp_path / "kb")  # 2 eval cases; no pattern has 3 symptoms to hold one out
     res = CliRunner().invoke(
-        cli, ["tune", "--kb", str(kb), "--out", str(tmp_path / "m"), "--index", str(tmp_path / "i")]
+        cli, ["tune", "--kb", str(kb), "--out", str(tmp_path / "m"), "--index", str(tmp_path / ".recur" / "i")]
     )
     assert res.exit_code == 1 and "Traceback" not in res.output, res.output
     assert "too little to measure a tuned model with: 2 question(s) (eval/cases.yml); at least 9" in res.output
-    assert not (tmp_path / "m").exists() and not (tmp_path / "i").exists()
+    # nothing left behind: the index's parent (.recur/) was made before the refusal
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kb"]
 
 
 def test_a_retune_is_not_measured_against_a_model_trained_on_the_held_out_incidents(tuned):

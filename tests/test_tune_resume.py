@@ -63,12 +63,17 @@ def test_interrupted_epoch_resumes_to_the_same_weights(tmp_path, monkeypatch, re
     resumed = train_mod.load_trainable(path)
     stats = train_mod.train(resumed, PAIRS, DOCS, cfg, progress=False, checkpoint=ckpt, checkpoint_key="k")
     assert (stats.resumed_from_epoch, stats.resumed_at_step, stats.steps) == (0, 2, 3)  # 2 saved, 3 left of 5
+    # the interrupted run's training counts: 2 steps of 2 pairs before, 3 now
+    assert stats.earlier["pairs_seen"] == 4 and stats.pairs_seen == 6
+    assert stats.total_seconds > stats.seconds > 0
     a, b = _weights(straight), _weights(resumed)
     assert all(torch.equal(a[k], b[k]) for k in a)
     # a finished run leaves a checkpoint "after training": a rerun does not train again
     again = train_mod.load_trainable(path)
     stats = train_mod.train(again, PAIRS, DOCS, cfg, progress=False, checkpoint=ckpt, checkpoint_key="k")
     assert stats.steps == 0 and all(torch.equal(a[k], v) for k, v in _weights(again).items())
+    # nothing trained now, yet the model took its time: the report said "0s, 0.0 pairs/s"
+    assert stats.earlier["pairs_seen"] == 10 and stats.total_seconds > 0 and stats.total_pairs_per_s > 0
     # another key (other data or settings) starts from scratch
     other = train_mod.train(
         train_mod.load_trainable(path), PAIRS, DOCS, cfg, progress=False, checkpoint=ckpt, checkpoint_key="other"

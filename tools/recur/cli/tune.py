@@ -116,8 +116,7 @@ def tune(
     checkpoint (each epoch, every 5 minutes within one, and the end of training).
     """
     if report_only:
-        given = click.get_current_context().get_parameter_source("out_dir") != click.core.ParameterSource.DEFAULT
-        _show_report(out_dir if given else _report_folder(kb_dir, out_dir), as_json)
+        _show_report(kb_dir, out_dir, as_json)
         return
     if as_json:  # a script asking for JSON must not start an hour of training by accident
         raise click.UsageError("--json only goes with --report (what the last tuning changed, as JSON)")
@@ -177,10 +176,15 @@ def _report_folder(kb_dir, default) -> str:
     return str(found) if found else default
 
 
-def _show_report(out_dir, as_json: bool) -> None:
+def _show_report(kb_dir, out_dir, as_json: bool) -> None:
+    """--out alone: that model's report, beside what its own KB uses; else the report of the model
+    this KB uses (or the default folder's), beside what this KB uses."""
     from recur.tuning.report import report_text
 
-    click.echo(report_text(Path(out_dir), as_json))
+    ctx = click.get_current_context()
+    given = {k for k in ("out_dir", "kb_dir") if ctx.get_parameter_source(k) != click.core.ParameterSource.DEFAULT}
+    folder = out_dir if "out_dir" in given else _report_folder(kb_dir, out_dir)
+    click.echo(report_text(Path(folder), as_json, kb_dir if given != {"out_dir"} else None))
 
 
 def _refusal_reason(m: dict, min_gain: float) -> str:

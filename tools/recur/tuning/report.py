@@ -188,9 +188,10 @@ def report_problem(r: dict) -> str | None:
     return None
 
 
-def report_text(out_dir: Path, as_json: bool = False) -> str:
+def report_text(out_dir: Path, as_json: bool = False, kb_dir=None) -> str:
     """`recur tune --report`: the newest report of OUT / OUT.rejected, rendered or as JSON; a
-    RecurError naming the file when there is none or it cannot be read."""
+    RecurError naming the file when there is none or it cannot be read. ``kb_dir``: the KB asked
+    about (else the report's own), whose model in use the rendered report names."""
     out_dir = Path(out_dir)
     found = newest_report(out_dir)
     if found is None:
@@ -202,7 +203,49 @@ def report_text(out_dir: Path, as_json: bool = False) -> str:
     problem = report_problem(report)
     if problem:
         raise RecurError(f"{path}: not a readable tuning report ({problem}; damaged?); run recur tune again")
-    return json.dumps(report, indent=1, ensure_ascii=False) if as_json else render_report(report)
+    if as_json:
+        return json.dumps(report, indent=1, ensure_ascii=False)
+    return render_report(report, in_use(path.parent, report, kb_dir))
+
+
+def in_use(folder: Path, r: dict, kb_dir=None) -> dict:
+    """What the KB uses now, looked up (not what the report recorded when it was written): found in
+    review, `--report` in a checkout whose .recur/model held another KB's model called it "active",
+    and the report of a refused candidate did not say which model stayed in use.
+    {"kb", "active": this folder is the KB's model, "ours": tuned on that KB, "uses": model id}."""
+    from recur.retrieval.models import read_tuned_manifest, tuned_model_for, tuned_on
+
+    kb = kb_dir if kb_dir is not None else r.get("kb")
+    if not isinstance(kb, str | Path) or not str(kb):
+        return {}
+    try:
+        model = tuned_model_for(kb)
+        uses = (read_tuned_manifest(model) or {}).get("model_id", str(model)) if model else None
+    except RecurError:  # a damaged manifest in one of the places looked in: what is in use is unknown
+        return {}
+    return {
+        "kb": str(kb),
+        "active": model is not None and model == Path(folder).resolve(),
+        "ours": tuned_on(folder, r, kb),
+        "uses": uses or "the bundled base model",
+    }
+
+
+def _state(r: dict, live: dict) -> str:
+    """The headline's verdict: active or not, and why not."""
+    gate = r.get("gate")
+    if not r.get("accepted"):
+        verdict = "did not measure better"
+        if gate:
+            verdict = ("measured worse" if gate["verdict"] == "worse" else "not better") + " on held-out incidents"
+        return f"NOT activated ({verdict}; kept for inspection)"
+    if not live:  # an older report has no "activated": it was written for the active model
+        return "active" if r.get("activated", True) else "accepted, but not this KB's active model (--out elsewhere)"
+    if live["active"]:
+        return "active"
+    if not live["ours"]:
+        return f"tuned on another knowledge base ({r.get('kb')}), not {live['kb']}"
+    return "accepted, but not this KB's active model (--out elsewhere, or replaced since)"
 
 
 def _rank(r) -> str:
@@ -216,24 +259,18 @@ def measured_on(n: int, source: str, gate) -> str:
     return f"{n} {source}" if source.startswith(what) else f"{n} {what} ({source})"
 
 
-def render_report(r: dict) -> str:
+def render_report(r: dict, live: dict | None = None) -> str:
+    """The report as text; ``live`` (in_use) says what the KB uses now, else the report's record."""
     b, a = r["before"], r["after"]
     gate = r.get("gate")
-    if gate:
-        verdict = "measured worse" if gate["verdict"] == "worse" else "not better"
-        verdict += " on held-out incidents"
-    else:
-        verdict = "did not measure better"
-    if r.get("accepted"):  # an older report has no "activated": it was written for the active model
-        state = "active" if r.get("activated", True) else "accepted, but not this KB's active model (--out elsewhere)"
-    else:
-        state = f"NOT activated ({verdict}; kept for inspection)"
     lines = [
-        f"Tuned model {r['model_id']} — {state}",
+        f"Tuned model {r['model_id']} — {_state(r, live or {})}",
         f"  tuned {r['date'][:16]} on {r['pairs']} pairs, {r['epochs']} epoch(s), seed {r['seed']}; "
         f"compared with {r['compared_with']}",
-        f"  {measured_on(len(r['cases']), r['eval_source'], gate)}:",
     ]
+    if live and not live["active"]:
+        lines.append(f"  in use for {live['kb']}: {live['uses']}")
+    lines.append(f"  {measured_on(len(r['cases']), r['eval_source'], gate)}:")
     for mode in ("hybrid", "dense"):
         lines.append(
             f"    {mode:7} recall@1 {b[mode]['recall@1']:.3f} → {a[mode]['recall@1']:.3f} · recall@3 "

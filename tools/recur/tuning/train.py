@@ -20,7 +20,7 @@ import math
 import random
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -60,10 +60,34 @@ class TrainStats:
     resumed_from_epoch: int = 0
     resumed_at_step: int = 0  # within that epoch
     frozen: int = 0  # parameter tensors frozen
+    # what the interrupted runs before this one spent (from the checkpoint): a resumed run that found
+    # training finished reported "0s" and "0.0 pairs/s" for a model that took minutes to train
+    earlier: dict = field(default_factory=lambda: {"seconds": 0.0, "cpu_seconds": 0.0, "pairs_seen": 0})
 
     @property
     def pairs_per_s(self) -> float:
         return self.pairs_seen / self.seconds if self.seconds else 0.0
+
+    @property
+    def total_seconds(self) -> float:
+        return self.earlier["seconds"] + self.seconds
+
+    @property
+    def total_cpu_seconds(self) -> float:
+        return self.earlier["cpu_seconds"] + self.cpu_seconds
+
+    @property
+    def total_pairs_per_s(self) -> float:
+        total = self.earlier["pairs_seen"] + self.pairs_seen
+        return total / self.total_seconds if self.total_seconds else 0.0
+
+    def spent(self, t0: float, c0: float) -> dict:
+        """All runs' training so far, for a checkpoint written now (this run began at t0, c0)."""
+        return {
+            "seconds": self.earlier["seconds"] + time.perf_counter() - t0,
+            "cpu_seconds": self.earlier["cpu_seconds"] + time.process_time() - c0,
+            "pairs_seen": self.earlier["pairs_seen"] + self.pairs_seen,
+        }
 
 
 def steps_per_epoch(pairs: int, batch_size: int) -> int:
@@ -205,7 +229,7 @@ def train(
     loop = _loop(model, pairs, cfg)
     start = (0, 0)
     if checkpoint is not None and resume:
-        start = _resume(checkpoint, checkpoint_key, model, loop)
+        start = _resume(checkpoint, checkpoint_key, model, loop, stats)
         stats.resumed_from_epoch, stats.resumed_at_step = start
     show = sys.stderr.isatty() if progress is None else progress
     from tqdm.auto import tqdm
@@ -222,7 +246,7 @@ def train(
     t0, c0 = time.perf_counter(), time.process_time()
     model.train()
     try:
-        _epochs(model, pairs, docs, cfg, loop, start, stats, bar, show, (checkpoint, checkpoint_key))
+        _epochs(model, pairs, docs, cfg, loop, start, stats, bar, show, (checkpoint, checkpoint_key, t0, c0))
     finally:
         bar.close()
         stats.seconds = time.perf_counter() - t0
@@ -235,7 +259,7 @@ def train(
 
 
 def _epochs(model, pairs, docs, cfg, loop: _Loop, start: tuple, stats: TrainStats, bar, show: bool, ckpt) -> None:
-    folder, key = ckpt
+    folder, key, t0, c0 = ckpt
     began = saved = time.perf_counter()
     for epoch in range(start[0], cfg.epochs):
         epoch_rng = loop.rng.getstate()  # before the shuffle: a resumed run replays this epoch's order
@@ -249,7 +273,7 @@ def _epochs(model, pairs, docs, cfg, loop: _Loop, start: tuple, stats: TrainStat
             bar.set_postfix(epoch=f"{epoch + 1}/{cfg.epochs}", loss=f"{stats.last_loss:.3f}", refresh=False)
             bar.update(1)
             if folder is not None and k + 1 < len(batches) and time.perf_counter() - saved > CHECKPOINT_EVERY_S:
-                _save_checkpoint(folder, key, (epoch, k + 1), model, loop, epoch_rng)
+                _save_checkpoint(folder, key, (epoch, k + 1), model, loop, epoch_rng, stats.spent(t0, c0))
                 saved = time.perf_counter()
         if not show:  # a log line per epoch where there is no progress bar (CI, a pipe)
             print(
@@ -257,13 +281,14 @@ def _epochs(model, pairs, docs, cfg, loop: _Loop, start: tuple, stats: TrainStat
                 file=sys.stderr,
             )
         if folder is not None:  # after the last epoch too: a rerun interrupted while measuring skips training
-            _save_checkpoint(folder, key, (epoch + 1, 0), model, loop, loop.rng.getstate())
+            _save_checkpoint(folder, key, (epoch + 1, 0), model, loop, loop.rng.getstate(), stats.spent(t0, c0))
             saved = time.perf_counter()
 
 
-def _save_checkpoint(folder: Path, key: str, at: tuple, model, loop: _Loop, rng_state) -> None:
+def _save_checkpoint(folder: Path, key: str, at: tuple, model, loop: _Loop, rng_state, spent: dict) -> None:
     """Atomic: the state goes to a temp file renamed over the previous checkpoint. ``at`` is
-    (epoch, finished steps in it); ``rng_state`` the batch-order state at that epoch's start."""
+    (epoch, finished steps in it); ``rng_state`` the batch-order state at that epoch's start;
+    ``spent`` the training time and pairs of every run so far (TrainStats.spent)."""
     import torch
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -278,15 +303,16 @@ def _save_checkpoint(folder: Path, key: str, at: tuple, model, loop: _Loop, rng_
             "sched": loop.sched.state_dict(),
             "rng": rng_state,
             "torch_rng": torch.get_rng_state(),
+            "spent": spent,
         },
         tmp,
     )
     tmp.replace(folder / "state.pt")
 
 
-def _resume(folder: Path, key: str, model, loop: _Loop) -> tuple:
+def _resume(folder: Path, key: str, model, loop: _Loop, stats: TrainStats) -> tuple:
     """Load a checkpoint made for the same training data, seed and settings: (epoch, step)
-    to continue at; else (0, 0)."""
+    to continue at, and what the earlier runs spent into ``stats.earlier``; else (0, 0)."""
     import torch
 
     path = folder / "state.pt"
@@ -304,6 +330,9 @@ def _resume(folder: Path, key: str, model, loop: _Loop) -> tuple:
     loop.sched.load_state_dict(state["sched"])
     loop.rng.setstate(state["rng"])
     torch.set_rng_state(state["torch_rng"])
+    spent = state.get("spent")  # absent in a checkpoint from before it was recorded: unknown, 0
+    if isinstance(spent, dict) and all(isinstance(spent.get(k), (int, float)) for k in stats.earlier):
+        stats.earlier = {k: spent[k] for k in stats.earlier}
     at = (int(state["epoch"]), int(state.get("step", 0)))
     where = f"after epoch {at[0]}" if not at[1] else f"at step {at[1]} of epoch {at[0] + 1}"
     print(f"Resuming from the checkpoint {where}.", file=sys.stderr)

@@ -139,10 +139,11 @@ def run_tune(
     cfg = TrainConfig(epochs=epochs or 0, seed=seed, batch_size=batch_size, lr=lr, freeze_layers=freeze_layers)
     out = Path(out_dir)
     _check_out(out, Path(kb_dir))
+    # the KB and its data first (cheap, no model): a run refused there leaves no folder behind
+    run = _prepare(Path(kb_dir), out, index_dir, base, cfg, min_gain, resume, progress, feedback, all_anchors)
     if index_dir is not None:  # rebuilt at the very end, after the model was swapped in: say it now
         with writing(index_dir, "the index"):
-            check_writable(Path(index_dir), folder=True)
-    run = _prepare(Path(kb_dir), out, index_dir, base, cfg, min_gain, resume, progress, feedback, all_anchors)
+            check_writable(Path(index_dir), folder=True)  # makes its parent folder (.recur/)
     # two runs on one model folder would share its checkpoint (.partial) and swap over each other
     with only_one(out.with_name(out.name + ".lock"), f"{out}: recur tune"):
         with writing(out, "the tuned model"):
@@ -375,10 +376,11 @@ def _manifest(run: Run, before: Measure, after: Measure, stats, t_start: float) 
         "gate": gate,
         "dense_check": dense_check,  # dense-only Δ reciprocal rank on the same cases (tuning.gate.dense_loss)
         "final_pass_pairs": 0,
-        "train_s": round(stats.seconds, 1),
-        "train_cpu_s": round(stats.cpu_seconds, 1),
+        # every run's training, an interrupted one's too: a resumed run is not "trained in 0s"
+        "train_s": round(stats.total_seconds, 1),
+        "train_cpu_s": round(stats.total_cpu_seconds, 1),
         "threads": __import__("torch").get_num_threads(),
-        "pairs_per_s": round(stats.pairs_per_s, 1),
+        "pairs_per_s": round(stats.total_pairs_per_s, 1),
         "resumed_from_epoch": stats.resumed_from_epoch,
         "resumed_at_step": stats.resumed_at_step,
         "duration_s": round(time.perf_counter() - t_start, 1),
@@ -458,11 +460,10 @@ def _final_index(run: Run, model) -> Path:
 def start_line(data) -> str:
     """What a run trains and measures on, logged before it measures. The data-floor note is not
     here: ``summary_lines`` shows it once, beside the measurement it explains."""
-    what = "incidents" if data.held_incidents else "eval cases"
     return (
         f"{len(data.pairs)} training pairs from {len(data.docs)} patterns "
         f"({', '.join(f'{v} {k}' for k, v in sorted(data.kinds.items()))}); "
-        f"{len(data.cases)} {what} ({data.eval_source}), never trained on."
+        f"{measured_on(len(data.cases), data.eval_source, data.held_incidents)}, never trained on."
     )
 
 
@@ -483,8 +484,11 @@ def summary_lines(m: dict) -> list:
         from recur.tuning.gate import gate_line
 
         lines.append("  " + gate_line(m["gate"]))
+    resumed = (
+        " (with the interrupted run it resumed)" if m.get("resumed_from_epoch") or m.get("resumed_at_step") else ""
+    )
     lines.append(
-        f"{m['pairs']} pairs × {m['epochs']} epoch(s) in {m['train_s']:.0f}s ({m['pairs_per_s']:.1f} pairs/s, "
+        f"{m['pairs']} pairs × {m['epochs']} epoch(s) in {m['train_s']:.0f}s{resumed} ({m['pairs_per_s']:.1f} pairs/s, "
         f"{m['train_cpu_s']:.0f} CPU-s on {m['threads']} thread{'s' if m['threads'] != 1 else ''}); {m['duration_s']:.0f}s in all."
     )
     return lines
