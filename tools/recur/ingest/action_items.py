@@ -31,8 +31,12 @@ _DUE_COLS = ("due", "deadline", "target", "eta", "by when", "date")
 _STATUS_COLS = ("status", "state", "done", "progress")
 
 
-def _cells(row: str) -> list[str]:
-    return [c.strip() for c in re.split(r"(?<!\\)\|", row.strip().strip("|"))]
+def table_cells(row: str) -> list[str]:
+    """A table row's cells; an escaped pipe (``\\|``) is a pipe inside a cell, and its text then."""
+    row = row.strip()
+    row = row[1:] if row.startswith("|") else row
+    row = row[:-1] if row.endswith("|") and not row.endswith("\\|") else row
+    return [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", row)]
 
 
 def _col(header: list[str], names) -> int | None:
@@ -85,7 +89,7 @@ def item(title: str, *, status_text: str = "", owner=None, due=None, ticket_text
 
 
 def from_table(rows: list[str]) -> list[dict]:
-    header = [_plain(c).lower() for c in _cells(rows[0])]
+    header = [_plain(c).lower() for c in table_cells(rows[0])]
     title_n = _col(header, _TITLE_COLS)
     title_n = 0 if title_n is None else title_n
     cols = {
@@ -94,7 +98,7 @@ def from_table(rows: list[str]) -> list[dict]:
     }
     out = []
     for row in rows[1:]:
-        cells = _cells(row)
+        cells = table_cells(row)
         if all(set(c) <= set("-: ") for c in cells):
             continue
 

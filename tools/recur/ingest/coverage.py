@@ -113,17 +113,30 @@ HELM_WORDS = re.compile(r"^\s*(?:include|template|define|toYaml|tpl|required)\b|
 CONTROL = re.compile(r"^\s*(?:if|else|end|range|with|define|block)\b")
 
 
+BLOCK_SCALAR = re.compile(r"(?:^|:|-)\s*[|>][-+0-9]*\s*(?:#.*)?$")  # "description: |", "- >-"
+
+
 def helm_line(raw: str) -> int | None:
-    """The line of the first Helm template action in ``raw``, or None for a plain (rendered) file."""
+    """The line of the first Helm template action in ``raw``, or None for a plain (rendered) file.
+    An if/range/end alone on a line is Helm's only outside a block scalar: inside one it is the
+    text of an annotation (Prometheus's ``{{ if gt $value 1.0 }}`` on its own line in a
+    ``description: |``), and such a file was skipped as a Helm template, its alerts lost."""
+    block = None  # the indent of the line that opened the block scalar we are in
     for n, line in enumerate(raw.split("\n"), 1):
+        indent = len(line) - len(line.lstrip(" "))
+        if block is not None and line.strip() and indent <= block:
+            block = None  # the block scalar ended at a line no deeper than its key
+        in_block = block is not None
         for m in ACTION.finditer(line):
             action = re.sub(r'"(?:[^"\\]|\\.)*"|`[^`]*`', '""', m.group(1))  # strings in the action
             if (
                 any(f not in PROMETHEUS_FIELDS for f in HELM_FIELD.findall(action))
                 or HELM_WORDS.search(action)
-                or (CONTROL.match(action) and line.strip() == m.group(0))
+                or (CONTROL.match(action) and line.strip() == m.group(0) and not in_block)
             ):
                 return n
+        if not in_block and BLOCK_SCALAR.search(line):
+            block = indent
     return None
 
 
@@ -194,9 +207,11 @@ def _alert(r: dict, f: Path, g: dict) -> Alert | None:
 def read_file(f: Path) -> tuple[list[Alert], list[str]]:
     """Alerts of one rule file, and warnings; a file that cannot be read is one warning, never an abort."""
     try:
-        raw = f.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        return [], [f"{f}:1: skipped: cannot be read as UTF-8 text ({exc.__class__.__name__})"]
+        data = f.read_bytes()
+        raw = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:  # the line of the bad byte, as `recur import` names it (it said ":1")
+        line = data.count(b"\n", 0, exc.start) + 1
+        return [], [f"{f}:{line}: skipped: cannot be read as UTF-8 text"]
     except OSError as exc:
         return [], [f"{f}:1: skipped: cannot be read ({exc.strerror or exc.__class__.__name__})"]
     if (line := helm_line(raw)) is not None:

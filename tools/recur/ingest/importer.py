@@ -230,17 +230,30 @@ def find_duplicate(kb, digest: str, source: str, title=None, day=None):
 
 
 def _same_document(inc, title, day) -> bool:
-    """Whether a record imported from a path is the document now at that path: the same title or date."""
+    """Whether a record imported from a path is the document now at that path: the same title, or
+    the same date and a title sharing most of its words (one corrected: "Nightly backup fills the
+    share" → "Backup fills the share"). The date alone was enough, and a team's second postmortem
+    of the day saved as postmortem.md was "already imported"."""
     if title is None and day is None:
         return True  # nothing to tell them apart by
-    return (title is not None and inc.title.strip() == title.strip()) or (day is not None and inc.date == day)
+    if title is not None and inc.title.strip() == title.strip():
+        return True
+    return day is not None and inc.date == day and (title is None or _titles_overlap(inc.title, title))
+
+
+def _titles_overlap(a: str, b: str) -> bool:
+    """At least half the words of the shorter title (3+ letters or digits) are in the other."""
+    wa, wb = ({w for w in re.findall(r"\w{3,}", t.lower())} for t in (a, b))
+    if not wa or not wb:
+        return True  # a title of short words only: the date decides, as before
+    return len(wa & wb) * 2 >= min(len(wa), len(wb))
 
 
 def _same_source_notes(kb, source: str) -> list:
-    """A note per earlier import from this path that is another postmortem (title and date differ)."""
+    """A note per earlier import from this path that is another postmortem (_same_document said so)."""
     earlier = sorted(i.id for i in kb.incidents.values() if (i.imported or {}).get("source") == source)
     return [
-        f"{source} was imported before as {iid}, a different postmortem (its title and date differ); "
+        f"{source} was imported before as {iid}, a different postmortem (another title, or another date); "
         "this one is recorded as a new incident"
         for iid in earlier
     ]
@@ -394,6 +407,8 @@ def _parsed(file):
     from recur.ingest.postmortem import looks_unfilled, parse
 
     text = _read(file)
+    if not text.strip():  # not "an unfilled template (0 placeholders)": there is nothing in it at all
+        raise RecurError(f"{file}: is empty; nothing imported")
     pm = parse(text)
     if pm.front_matter_error:
         line, problem = pm.front_matter_error

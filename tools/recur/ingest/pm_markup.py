@@ -41,11 +41,13 @@ def _after_comments(text: str) -> str:
 
 def to_markdown(text: str) -> str:
     """``text`` as Markdown when it is HTML or Jira wiki markup; otherwise ``text`` unchanged."""
-    markdown_headings = re.search(r"(?m)^#{2,6}\s+\S", text)  # Markdown that starts with an HTML block
+    markdown_headings = re.findall(r"(?m)^#{2,6}\s+\S", text)  # Markdown that starts with an HTML block
     if HTML_START.match(_after_comments(text)) and not markdown_headings:
         return html_to_markdown(text)
     lines = text.split("\n")
-    if not markdown_headings and any(JIRA_HEADING.match(ln) for ln in lines):
+    # "## step" is a nested numbered item in wiki markup as much as a Markdown heading: wiki markup
+    # when its own headings (h2. …) outnumber those (a Jira timeline with a sub-step was left raw)
+    if sum(bool(JIRA_HEADING.match(ln)) for ln in lines) > len(markdown_headings):
         return jira_to_markdown(lines)
     return text
 
@@ -83,17 +85,31 @@ class _Html(HTMLParser):
         self.cell: list[str] | None = None
         self.rows_in_table: list[int] = []
         self.lists: list[str] = []
+        self.li = 0  # depth of the list item open now (0: none)
         self.skip = 0
         self.pre = 0
 
     def _emit(self, text: str) -> None:
         (self.cell if self.cell is not None else self.out).append(text)
 
+    def _inline_block(self, tag) -> bool:
+        """A paragraph or div inside a table cell or a list item (Google Docs and Confluence put a
+        <p> in every cell and item): a space, not a paragraph break, or the row or item falls apart
+        (a table of action items came out as 0 follow-ups)."""
+        if tag in ("ul", "ol", "table") or (self.cell is None and self.li < 1):
+            return False
+        target = self.cell if self.cell is not None else self.out
+        if target and not target[-1].endswith((" ", "\n")):
+            target.append(" ")
+        return True
+
     def handle_starttag(self, tag, attrs):
         if tag in self.SKIP:
             self.skip += 1
         elif m := re.fullmatch(r"h([1-6])", tag):
             self.out.append(f"\n\n{'#' * int(m.group(1))} ")
+        elif tag in self.BLOCK and self._inline_block(tag):
+            pass
         elif tag in self.BLOCK:
             self.out.append("\n\n")
             if tag in ("ul", "ol"):
@@ -101,6 +117,7 @@ class _Html(HTMLParser):
             if tag == "table":
                 self.rows_in_table.append(0)
         elif tag == "li":
+            self.li = len(self.lists)  # an item open at this depth (an unclosed <li> before it ends here)
             depth = max(len(self.lists) - 1, 0)
             self._emit(f"\n{'   ' * depth}{'1.' if self.lists[-1:] == ['ol'] else '-'} ")
         elif tag == "br":
@@ -120,24 +137,18 @@ class _Html(HTMLParser):
     def handle_endtag(self, tag):
         if tag in self.SKIP:
             self.skip = max(self.skip - 1, 0)
+        elif tag in self.BLOCK and self._inline_block(tag):
+            pass
         elif re.fullmatch(r"h[1-6]", tag) or tag in self.BLOCK:
-            self.out.append("\n\n")
-            if tag in ("ul", "ol") and self.lists:
-                self.lists.pop()
-            if tag == "table" and self.rows_in_table:
-                self.rows_in_table.pop()
+            self._end_block(tag)
+        elif tag == "li":
+            self.li = len(self.lists) - 1
         elif tag in ("td", "th") and self.cell is not None:
             if self.row is not None:
                 self.row.append(" ".join("".join(self.cell).split()).replace("|", "\\|"))
             self.cell = None
         elif tag == "tr" and self.row is not None:
-            if self.row:
-                self.out.append("\n| " + " | ".join(self.row) + " |")
-                if self.rows_in_table and self.rows_in_table[-1] == 0:
-                    self.out.append("\n|" + "---|" * len(self.row))
-                if self.rows_in_table:
-                    self.rows_in_table[-1] += 1
-            self.row = None
+            self._end_row()
         elif tag == "pre":
             self.pre = max(self.pre - 1, 0)
             self.out.append("\n```\n\n")
@@ -145,6 +156,23 @@ class _Html(HTMLParser):
             self._emit("`")
         elif tag in ("strong", "b"):
             self._emit("**")
+
+    def _end_block(self, tag) -> None:
+        self.out.append("\n\n")
+        if tag in ("ul", "ol") and self.lists:
+            self.lists.pop()
+            self.li = min(self.li, len(self.lists))  # back in the enclosing item, if any
+        if tag == "table" and self.rows_in_table:
+            self.rows_in_table.pop()
+
+    def _end_row(self) -> None:
+        if self.row:
+            self.out.append("\n| " + " | ".join(self.row) + " |")
+            if self.rows_in_table and self.rows_in_table[-1] == 0:
+                self.out.append("\n|" + "---|" * len(self.row))
+            if self.rows_in_table:
+                self.rows_in_table[-1] += 1
+        self.row = None
 
     def handle_data(self, data):
         if self.skip:

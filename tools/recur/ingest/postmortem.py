@@ -19,7 +19,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from recur.ingest.action_items import parse_action_items
+from recur.ingest.action_items import parse_action_items, table_cells
 from recur.ingest.pm_markup import drop_html_comments, grid_tables, to_markdown
 from recur.ingest.pm_text import (
     clean_title,
@@ -370,6 +370,7 @@ class _Walk:
 
     label: str = ""
     kv_table: bool = False  # inside a key/value table of the first page (_kv_row)
+    weak: list = field(default_factory=list)  # (kind, value, where) of labels in content sections: _section_meta
 
     def start(self, name: str, first: str = "", label: str = "") -> None:
         self.chunks.append((self.current, self.buf, self.label))
@@ -385,14 +386,17 @@ def _heading(pm: Postmortem, w: _Walk, level: int, text: str) -> None:
         return
     first = w.current == "_preamble" and len(w.chunks) <= 1 and not any(x.strip() for x in w.buf)
     section = canonical(text, keywords=False)  # "1. Executive Summary": a section (pandoc's H1s), never the title
+    kind = meta_key(text)
+    # "# Severity" over "SEV-1" (a Google Doc whose fields are H1s) is a field, never the title: only
+    # "# Title" may be one, a template's placeholder title
     if (
         pm.title is None
         and not section
-        and (level == 1 or (first and not canonical(text) and not meta_key(text) and day is None))
+        and kind in (None, "title")
+        and (level == 1 or (first and not canonical(text) and kind is None and day is None))
     ):
         pm.title = clean_title(text) or ""  # "" marks "a heading was there, but a placeholder"
         return
-    kind = meta_key(text)
     if kind in ("date", "severity", "priority", "services", "duration"):
         w.level = w.level or level
         w.start(f"_meta:{kind}:{text}")
@@ -416,17 +420,18 @@ def _kv_row(pm: Postmortem, w: _Walk, ln: str, nxt: str) -> bool:
     """A two-column table row naming a section or a metadata field ("| Leadup | text |"), as
     Atlassian's template and Word exports lay out a postmortem's first page. Only before the first
     section: a table inside a section is that section's text, and a metadata row in it ("| Duration |
-    70 minutes |" in an Impact table) is read but stays there. A row under a table's first known row
-    whose label is no section ("| Related records | PAY-99 |") becomes a section of its own, listed
-    as unmapped, instead of being lost; a header row (the next line is the |---| rule) is no row."""
-    cells = [c.strip() for c in ln.strip().strip("|").split("|")]
+    70 minutes |" in an Impact table) stays there and is read as _section_meta says. A row under a
+    table's first known row whose label is no section ("| Related records | PAY-99 |") becomes a
+    section of its own, listed as unmapped, instead of being lost; a header row (the next line is the
+    |---| rule) is no row."""
+    cells = table_cells(ln)
     if len(cells) < 2 or w.current in ("Action items", "Timeline") or TABLE_RULE.fullmatch(nxt.strip()):
         return False
     label, value = cells[0], " ".join(c for c in cells[1:] if c).strip()
     name, kind = canonical(label, keywords=False), meta_key(label)
     if w.current != "_preamble" and not w.current.startswith("_meta"):
         if kind:
-            _set_meta(pm, kind, value, f"the {label.strip('* ')} row of a table")
+            _section_meta(pm, w, kind, value, f"the {label.strip('* ')} row of a table")
         return False
     if not (name or kind or w.kv_table):
         return False
@@ -454,7 +459,7 @@ def _open_kv_table(pm: Postmortem, w: _Walk) -> None:
     if w.buf and w.buf[-1].strip().startswith("|"):
         w.buf.pop()
     for row in rows:
-        cells = [c.strip() for c in row.strip().strip("|").split("|")]
+        cells = table_cells(row)
         if len(cells) >= 2 and cells[0]:
             _kv_section(pm, w, cells[0], None, " ".join(c for c in cells[1:] if c).strip())
 
@@ -481,11 +486,44 @@ def _label_line(pm: Postmortem, w: _Walk, ln: str, n: int) -> bool:
     kind = meta_key(m.group(1)) if m else None
     if not kind:
         return False
-    value = m.group(2).strip().strip("*_").strip()
-    _set_meta(pm, kind, value, f"the '{m.group(1).strip()}:' line {n}")
-    # before the first section the line is metadata only; inside one it is read and stays, as its
-    # text ("Status: rolled back at 14:05" in a Resolution section)
-    return w.current == "_preamble" or w.current.startswith("_meta")
+    value, where = m.group(2).strip().strip("*_").strip(), f"the '{m.group(1).strip()}:' line {n}"
+    # before the first section the line is metadata only; inside one it stays, as its text ("Status:
+    # rolled back at 14:05" in a Resolution section), and is read as _section_meta says
+    if w.current == "_preamble" or w.current.startswith("_meta"):
+        _set_meta(pm, kind, value, where)
+        return True
+    _section_meta(pm, w, kind, value, where)
+    return False
+
+
+# words of a sentence, not of a field's value: "Component: the renewal job, which had been failing"
+SENTENCE_WORDS = re.compile(r"\b(?:was|were|is|are|had|has|have|been|which|that|because|when|while)\b", re.I)
+
+
+def _section_meta(pm: Postmortem, w: _Walk, kind: str, value: str, where: str) -> None:
+    """A metadata label or row inside a section. In one that maps to nothing ("## Metadata",
+    "## Details") it is the document's field. In a content section (Root cause, Impact, …) it is the
+    author's text ("- Duration: the cert was valid for 90 days and nobody watched it"): kept, when it
+    reads as a value ("45 minutes", "edge-proxy, api-gateway"), for a field nothing else gives
+    (_weak_meta), as the first such line used to win over the real field further down."""
+    if w.current in w.unmapped:
+        _set_meta(pm, kind, value, where)
+        return
+    v = value.strip().rstrip(".")
+    if not v or re.search(r"[.!?]\s", v) or SENTENCE_WORDS.search(v):
+        return
+    parts = re.split(r"[,;]", v) if kind == "services" else [v]
+    if all(len(p.split()) <= (3 if kind == "services" else 5) for p in parts):
+        w.weak.append((kind, value, where))
+
+
+def _weak_meta(pm: Postmortem, w: _Walk) -> None:
+    """The labels of content sections (_section_meta), for the fields the preamble, front matter,
+    field headings and other sections left empty: after _sections, which reads the field headings."""
+    for kind, value, where in w.weak:
+        if kind == "date" and pm.date_unread:  # a Date: field we cannot read is still the field
+            continue
+        _set_meta(pm, kind, value, where)
 
 
 def _setext(lines: list[str], n: int) -> int:
@@ -559,9 +597,9 @@ def _sections(pm: Postmortem, w: _Walk) -> None:
         if name in ("_end",) or not strip_placeholders(text).strip(" \n-*|:"):
             continue
         if name == "_preamble":
-            name = "Summary" if "Summary" not in pm.sections else "_preamble"
-            if name == "_preamble":
-                continue
+            # text before any section: the summary. A key/value table restarts the preamble after each
+            # row (_kv_section), so the paragraph under one is added to the summary, not dropped
+            name = "Summary"
         pm.sections[name] = (pm.sections[name] + "\n\n" + text) if name in pm.sections else text
 
 
@@ -651,7 +689,8 @@ def looks_unfilled(pm: Postmortem) -> bool:
 
 def parse(text: str) -> Postmortem:
     pm = Postmortem()
-    lines = grid_tables(to_markdown(text.replace("\r\n", "\n").lstrip("\ufeff"))).split("\n")
+    text = re.sub(r"\r\n?", "\n", text)  # a lone "\r" (old Mac files) is a line break too, not one long line
+    lines = grid_tables(to_markdown(text.lstrip("\ufeff"))).split("\n")
     front, body_lines, pm.front_matter, pm.front_matter_error = _front_matter(lines)
     _apply_front(pm, front)
     offset = len(lines) - len(body_lines) + 1
@@ -659,6 +698,7 @@ def parse(text: str) -> Postmortem:
     w = _walk(pm, body_lines, offset)
     _bold_title(pm, w)
     _sections(pm, w)
+    _weak_meta(pm, w)
     _dates(pm, w, body)
     if not pm.severity_text and pm.priority_text:
         pm.severity_text, pm.severity_from_priority = pm.priority_text, True

@@ -42,8 +42,9 @@ def write_new_record(kb, year: int, iid: str, text, numbered: bool) -> tuple[str
 
     require_inside(kb.root, Path(kb.root) / "incidents" / str(year) / f"{iid}.md")
     for _ in range(_RETRIES):
+        path = Path(kb.root) / "incidents" / str(year) / f"{iid}.md"
         try:
-            return iid, write_atomic(Path(kb.root) / "incidents" / str(year) / f"{iid}.md", text(iid))
+            return iid, write_atomic(path, _within_limit(path, text(iid)))
         except AlreadyExists:
             if not numbered:
                 raise
@@ -52,6 +53,22 @@ def write_new_record(kb, year: int, iid: str, text, numbered: bool) -> tuple[str
 
 
 _RETRIES = 100  # each try means another record was written in the meantime
+
+
+def _within_limit(path: Path, text: str) -> str:
+    """``text``, unless it is larger than a KB file may be: `recur import` of a postmortem with
+    thousands of action items (each one in the front matter too) wrote a record `recur check` then
+    refused and left out of the KB, so a second import could not see it and wrote it again."""
+    from recur.kb.parse import MAX_FILE_BYTES
+
+    size = len(text.encode("utf-8", "surrogatepass"))  # a lone surrogate: write_atomic names it
+    if size > MAX_FILE_BYTES:
+        raise RecurError(
+            f"{path}: not written: the record would be {size:,} bytes, over the {MAX_FILE_BYTES:,} a KB file "
+            "may hold (recur check's limit); shorten what goes into it (pasted logs, a very long list of "
+            "action items) and try again"
+        )
+    return text
 
 
 def incident_text(
