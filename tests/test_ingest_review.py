@@ -167,3 +167,13 @@ def test_an_empty_postmortem_says_it_is_empty(kb_dir, tmp_path):
 def test_an_escaped_pipe_in_an_action_item_cell_is_a_pipe():
     items = parse_action_items("| Action | Owner |\n|---|---|\n| Escape the \\| delimiter in the parser | kim |\n")
     assert [(i["title"], i["owner"]) for i in items] == [("Escape the | delimiter in the parser", "kim")]
+
+
+def test_a_superscript_digit_in_the_front_matter_is_no_traceback(kb_dir, tmp_path):
+    # "²".isdigit() is True and int("²") a ValueError: `recur import` ended in a traceback
+    from recur.util.text import ascii_int
+
+    text = '---\ntitle: Disk filled on the report host\ndate: 2025-03-03\nseverity: sev2\nduration minutes: "²"\n---\n'
+    r = imp(kb_dir, tmp_path / "pm.md", text + "## Summary\nThe report host disk filled and jobs failed overnight.\n")
+    assert r.exit_code == 0 and "Traceback" not in r.output, r.output
+    assert [ascii_int(t) for t in ("12", " 7 ", "²", "٣", "-1", "1.5", "")] == [12, 7, None, None, None, None, None]

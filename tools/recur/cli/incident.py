@@ -11,6 +11,7 @@ import click
 from recur.cli.options import TEXT, index_option, kb_option, model_option
 from recur.cli.render import confidence_text
 from recur.util.dates import given_date
+from recur.util.text import ascii_int
 
 
 @click.group()
@@ -200,11 +201,8 @@ def _suggest_and_link(
         _show(answer, out["linked"])
         if tty and results and not chosen:
             picks = click.prompt("Link which? (numbers like 1,2; Enter for none)", default="", show_default=False)
-            chosen = [
-                results[int(n) - 1]["id"]
-                for n in picks.replace(",", " ").split()
-                if n.isdigit() and 1 <= int(n) <= len(results)
-            ]
+            numbers = [ascii_int(n) for n in picks.replace(",", " ").split()]
+            chosen = [results[n - 1]["id"] for n in numbers if n is not None and 1 <= n <= len(results)]
     if chosen:
         _, added = link_patterns(load_kb(kb_dir), iid, chosen)
         out["linked"] += added

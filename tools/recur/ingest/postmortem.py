@@ -29,6 +29,7 @@ from recur.ingest.pm_text import (
     parse_date,
     strip_placeholders,
 )
+from recur.util.text import ascii_int
 
 CANONICAL = {
     "Summary": [
@@ -325,8 +326,8 @@ def _apply_front(pm: Postmortem, data: dict) -> None:
             _set_date(pm, value, f"front matter ({key})")
         elif kind:
             _set_meta(pm, kind, value if kind == "services" else str(value))
-        elif key == "duration minutes" and str(value).isdigit():
-            pm.duration_minutes = int(value)
+        elif key == "duration minutes" and ascii_int(value) is not None:
+            pm.duration_minutes = ascii_int(value)
 
 
 def _set_date(pm: Postmortem, value, where: str) -> None:

@@ -28,6 +28,7 @@ import numpy as np
 
 from recur.retrieval.embed import Encoder, ModelSpec, cache_root, clip, load_torch_encoder
 from recur.util.errors import RecurError
+from recur.util.text import ascii_int
 
 FORMAT = 1  # the graph's inputs and outputs; a cached export of another format is made again
 MAX_DIFF = 1e-5  # largest allowed |vector difference| to the PyTorch model on the probes
@@ -273,9 +274,9 @@ class OnnxEncoder(Encoder):
 
 def _cores() -> int:
     """Runs at once: OMP_NUM_THREADS if set (as it limits torch), else the cores this process may use."""
-    threads = os.environ.get("OMP_NUM_THREADS", "")
-    if threads.isdigit() and int(threads) > 0:
-        return int(threads)
+    threads = ascii_int(os.environ.get("OMP_NUM_THREADS", ""))
+    if threads:
+        return threads
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not Linux

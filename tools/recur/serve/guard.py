@@ -25,6 +25,7 @@ from starlette.staticfiles import NotModifiedResponse
 from recur import config
 from recur.serve.prefix import not_found_message, rebase_404, relative_redirect, route_path, up_to_root
 from recur.util.errors import RecurError
+from recur.util.text import ascii_int
 
 DEFAULT_MAX_BODY = config.default("max_body_kib") * 1024
 
@@ -239,7 +240,7 @@ class BodyGuard:
             )
         length = headers.get("content-length")
         if length is not None:
-            if not length.strip().isdigit():
+            if ascii_int(length) is None:
                 raise _Reject(400, "bad_request", "Content-Length is not a number", drain=False)
             if int(length) > limit:
                 raise _Reject(

@@ -18,6 +18,15 @@ _UNDERSCORE = re.compile(r"[_']")
 _SPACE = re.compile(r"\s+")
 _MD = re.compile(r"`|\*\*|__|\[|\]\([^)]*\)")
 
+
+def ascii_int(text) -> int | None:
+    """``text`` as a non-negative int when it is ASCII digits (spaces around allowed), else None.
+    Not ``str.isdigit``: it passes "²" and "٣", which int() then refuses or reads as another number,
+    and a traceback followed (a front-matter "duration minutes", an interactive pick, OMP_NUM_THREADS)."""
+    t = str(text).strip()
+    return int(t) if t.isascii() and t.isdigit() else None
+
+
 STOPWORDS = frozenset(
     """
 a about above after again against all am an and any are as at be because been before being below
