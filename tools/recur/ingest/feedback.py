@@ -20,14 +20,12 @@ import sys
 import threading
 from pathlib import Path
 
-from recur import config
 from recur.kb.writer import id_list, q
 from recur.util import files, utf8
 from recur.util.errors import RecurError
 from recur.util.files import write_atomic
 from recur.util.text import query_key
 
-DEFAULT_PATH = Path(config.default("feedback"))
 _LOCK = threading.Lock()
 
 

@@ -24,7 +24,6 @@ from recur.util.dates import given_date
 from recur.util.errors import Problem
 from recur.util.text import STOPWORDS
 
-DEFAULT_STALE_DAYS = config.default("stale_days")
 PLACEHOLDER = placeholders.WORD  # the exact lines ``recur new`` leaves to replace: recur.kb.placeholders
 
 # -- actionable runbook steps -------------------------------------------------------------

@@ -112,10 +112,6 @@ class Incident:
 
     summary = _section("Summary")
 
-    @property
-    def needs_triage(self) -> bool:
-        return bool(self.triage)
-
 
 @dataclass
 class PathStep:

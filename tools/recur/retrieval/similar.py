@@ -14,8 +14,6 @@ from recur.retrieval.engine import ensure_index
 from recur.retrieval.index import load_vectors
 from recur.util.errors import Problem
 
-DEFAULT_SIMILAR_THRESHOLD = config.default("similar_threshold")
-
 
 def similar_warnings(
     kb: KB, only=None, index_dir=None, model: str | None = None, threshold: float | None = None

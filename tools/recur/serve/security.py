@@ -22,8 +22,6 @@ from recur.serve.prefix import route_path
 from recur.util.errors import RecurError
 from recur.util.utf8 import decode
 
-TOKEN_SCOPES = ("write", "all")
-
 
 def read_token(token_file=None, env_value: str | None = None) -> str | None:
     """The token from a file (first line, stripped) or the environment; None when neither is set."""
