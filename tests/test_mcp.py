@@ -526,6 +526,34 @@ def test_http_mcp_a_boolean_count_is_refused_as_by_the_api(served):
     assert not after[0] and len(after[1]["results"]) == 2
 
 
+def test_a_rebuilt_index_is_picked_up_after_a_failed_first_load(kb_dir, tmp_path):
+    """Found in review: the message says "rebuild it with: recur index --rebuild", but `recur mcp`
+    (which an editor starts, and a user cannot easily restart) kept the failed load until a restart."""
+    from recur.kb.loader import load_kb
+    from recur.retrieval import embed
+    from recur.retrieval.index import build
+
+    index = tmp_path / "index"
+    build(load_kb(kb_dir), index, embed.load_encoder("fake:32"), progress=False)  # another model's index
+
+    async def work(client):
+        first = await call(client, "suggest_patterns", {"text": "ENOSPC"})
+        rebuilt = CliRunner().invoke(
+            cli, ["index", "--kb", str(kb_dir), "--index", str(index), "--model", "fake:64", "--rebuild"]
+        )
+        assert rebuilt.exit_code == 0, rebuilt.output
+        for _ in range(300):  # the holder polls the index every second
+            again = await call(client, "suggest_patterns", {"text": "ENOSPC"})
+            if not again[0]:
+                return first, again
+            await asyncio.sleep(0.2)
+        return first, again
+
+    (err1, body1, _), (err2, body2, _) = session(stdio(kb_dir, index), work)
+    assert err1 and body1["error"]["code"] == "engine_failed"
+    assert not err2 and "no_known_pattern" in body2 and body2["results"], body2
+
+
 def test_http_mcp_refusals_are_json_rpc_errors(served):
     """The SDK sent a wrong Content-Type, and (on loopback) a foreign Host or Origin, bare text with
     no Content-Type; every /mcp refusal is now a JSON-RPC error body, status and message kept."""

@@ -30,12 +30,15 @@ def mcp(kb_dir, index_dir, model, allow_writes):
     """
     from recur.retrieval.engine import Engine
     from recur.serve.mcp_server import build_server, holder_engine, run_stdio
-    from recur.serve.runtime import EngineHolder
+    from recur.serve.runtime import EngineHolder, index_signature
     from recur.tuning.data import retune_advice
 
     if not Path(kb_dir).is_dir() and not (Path(index_dir) / "manifest.json").is_file():
         raise RecurError(f"{kb_dir}: no knowledge base folder (and no index at {index_dir})")
-    holder = EngineHolder(lambda: Engine.open(kb_dir, index_dir, model, advise=retune_advice))
+    holder = EngineHolder(
+        lambda: Engine.open(kb_dir, index_dir, model, advise=retune_advice),
+        retry_when=lambda: index_signature(index_dir),
+    )
     holder.start()
     server = build_server(holder_engine(holder), allow_writes=allow_writes)
     writes = "record_incident enabled" if allow_writes else "read-only"

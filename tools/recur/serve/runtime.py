@@ -13,19 +13,37 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from recur.util.errors import RecurError
 
 WARM_QUERY = "service returns errors after deploy, pods restarting, disk full"
 
 
+def index_signature(index_dir) -> tuple | None:
+    """What changes when the index is rebuilt: its manifest's size and modification time."""
+    try:
+        st = (Path(index_dir) / "manifest.json").stat()
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size)
+
+
 class EngineHolder:
     def __init__(
-        self, engine_factory: Callable, reload_interval: float = 1.0, on_fatal: Callable[[str], None] | None = None
+        self,
+        engine_factory: Callable,
+        reload_interval: float = 1.0,
+        on_fatal: Callable[[str], None] | None = None,
+        retry_when: Callable[[], object] | None = None,
     ):
         self._factory = engine_factory
         self.reload_interval = reload_interval
         self.on_fatal = on_fatal
+        # without on_fatal (recur mcp, which an editor starts and a user cannot easily restart): a
+        # first load that failed is tried again when this value changes (index_signature: the index
+        # was rebuilt, as the error message says to do); it stayed failed until a restart
+        self.retry_when = retry_when
         self.engine = None
         self.error: str | None = None
         self.ready = threading.Event()
@@ -48,22 +66,35 @@ class EngineHolder:
             t.join(timeout=5)
 
     def _load_then_watch(self) -> None:
-        try:
-            engine = self._factory()
-            getattr(engine, "enable_traced", lambda: None)()  # query graph, no Python between layers
-            engine.suggest(WARM_QUERY, top=3)  # one real encode + search: model warm, caches filled
-        except RecurError as exc:
-            self._fail(str(exc))
-            return
-        except Exception as exc:  # a broken model or index must not kill the server silently
-            self._fail(f"cannot load the search engine: {type(exc).__name__}: {exc}")
-            return
+        while (engine := self._load()) is None:
+            if self.on_fatal or self.retry_when is None:
+                return
+            seen = self.retry_when()
+            while self.retry_when() == seen:
+                if self._stop.wait(self.reload_interval):
+                    return
+            print("The index changed: loading it again.", file=sys.stderr)
+        self.error = None
         self.engine = engine
         self.loaded_at = time.time()
         self.ready.set()
         print(f"Ready: {len(engine.docs)} patterns, model {engine.manifest.get('model')}.", file=sys.stderr)
         while not self._stop.wait(self.reload_interval):
             self.check_reload()
+
+    def _load(self):
+        """The engine, loaded and warm; None when it failed (self.error says why)."""
+        try:
+            engine = self._factory()
+            getattr(engine, "enable_traced", lambda: None)()  # query graph, no Python between layers
+            engine.suggest(WARM_QUERY, top=3)  # one real encode + search: model warm, caches filled
+        except RecurError as exc:
+            self._fail(str(exc))
+            return None
+        except Exception as exc:  # a broken model or index must not kill the server silently
+            self._fail(f"cannot load the search engine: {type(exc).__name__}: {exc}")
+            return None
+        return engine
 
     def _fail(self, message: str) -> None:
         self.error = message
