@@ -123,6 +123,28 @@ def test_the_text_slack_escaped_is_searched_and_shown_as_typed(served):
     assert reply["no_known_pattern"] is api["no_known_pattern"]
 
 
+@pytest.mark.parametrize(
+    "sent",
+    [
+        "<@U0G9QF9C6|alice> No space left on device on the db host",
+        "No space left on device on <#C024BE7LR|ops> the db host",
+        "<!here> No space left on device on the db host",
+        "No space left on device on the db host <https://grafana.example/d?orgId=1&amp;var-host=db-3|dashboard>",
+    ],
+)
+def test_slacks_own_markup_is_not_searched(served, sent):
+    """Found in review: a mention, a channel or a link Slack wrote into the text was searched as words
+    (its ids and URL), and the verdict changed; a mention alone flipped a match to no known pattern."""
+    plain = "No space left on device on the db host"
+    reply = slash(served, sent).json()
+    api = httpx.post(served["base"] + "/api/suggest", json={"text": plain}).json()
+    value = next(b for b in reply["blocks"] if b["type"] == "actions")["elements"][0]["value"]
+    searched = json.loads(value)["q"]
+    assert "U0G9QF9C6" not in searched and "C024BE7LR" not in searched and "grafana" not in searched
+    assert reply["no_known_pattern"] is api["no_known_pattern"] is False
+    assert "Disk full on a host" in reply["text"]
+
+
 @pytest.mark.parametrize("typed", ["share <!channel> No space left on device", "share <!here> what is for lunch"])
 def test_text_shown_as_typed_never_becomes_slack_markup(served, typed):
     """The text Slack unescaped (&lt;!channel&gt; -> <!channel>) is escaped again wherever the reply

@@ -19,6 +19,7 @@ posted to the command's ``response_url`` when ready.
 from __future__ import annotations
 
 import json
+import re
 import shlex
 import threading
 import time
@@ -311,9 +312,23 @@ INTERACTION_DOC = {
 }
 
 
+# Slack's own markup in a command's text (a bare < > of the user's arrives as &lt; &gt;): a mention
+# <@U123|alice>, a channel <#C123|ops>, <!here>, a link <https://…|label> or <https://…>
+_SLACK_MARKUP = re.compile(r"<([@#!])[^<>]*>|<([^<>|]+)(?:\|([^<>]*))?>")
+
+
+def _unmarked(m: re.Match) -> str:
+    """A mention or channel says nothing of the failure, and its id swayed the search (a mention in
+    front of "disk full on db-3" flagged it no known pattern): dropped. A link: its label, or the URL."""
+    if m.group(1):
+        return " "
+    return m.group(3) if m.group(3) else m.group(2)
+
+
 def _command_text(text: str) -> tuple[str, bool]:
     # Slack sends &, < and > of what the user typed as &amp;, &lt; and &gt; (its control characters):
     # searched as typed, and escaped once, not twice, in the reply. &amp; last, so "&amp;lt;" stays "&lt;".
+    text = _SLACK_MARKUP.sub(_unmarked, text)
     text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").strip()
     words = text.split(None, 1)  # "share" then any white space: a line break too
     if words and words[0].lower() == "share":
