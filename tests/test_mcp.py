@@ -239,10 +239,18 @@ def test_record_incident_refuses_a_record_the_kb_could_not_read(tmp_path):
         return [
             await call(client, "record_incident", {**base, "description": "core dumped \x00\x00 ELF"}),
             await call(client, "record_incident", {**base, "description": "No space left on device. " * 50_000}),
-        ]  # a flag with a NUL is written quoted ("\u0000"): readable, not refused (test_incident_capture)
+            # a terminal's escape sequence in a title: `recur report` printed it raw (found in review)
+            await call(
+                client, "record_incident", {**base, "title": "db slow \x1b]0;pwned\x07\x1b[2J", "description": "ok"}
+            ),
+            await call(client, "record_incident", {**base, "description": "ok", "flags": ["a\x00b"]}),
+        ]
 
-    for err, body, text in session(stdio(kb, tmp_path / "index", "--allow-writes"), work):
-        assert err and body["error"]["code"] == "invalid_request" and text.endswith("nothing written"), text
+    answers = session(stdio(kb, tmp_path / "index", "--allow-writes"), work)
+    for err, body, text in answers:
+        assert err and body["error"]["code"] == "invalid_request" and "nothing written" in text, text
+    assert answers[2][2].startswith("title: has the control character U+001B at character 9")
+    assert answers[3][2].startswith("flags[0]: has the control character U+0000")
     by_cli = CliRunner().invoke(
         cli, ["incident", "new", "--kb", str(kb), "-t", "x", "-s", "sev2", "-d", "-", "--no-suggest"], input="a\x00b"
     )

@@ -14,6 +14,7 @@ content is the API's error shape ``{"error": {"code", "message"}}``; the server 
 """
 
 import logging
+import re
 from collections.abc import Callable
 from typing import Annotated
 
@@ -287,7 +288,7 @@ def _write_tools(server: MCPServer, get_engine: Callable) -> None:
             from recur.kb.loader import load_kb
             from recur.util.dates import given_date
 
-            _intact(title=title, description=description, flags=flags)
+            _intact(("description",), title=title, description=description, flags=flags)
             engine = get_engine()
             new = NewIncident(
                 title=title,
@@ -328,17 +329,29 @@ def _recorded(engine, new, iid: str, path, review) -> tuple[dict, str]:
     return out, "\n".join(lines)
 
 
-def _intact(**fields) -> None:
-    """Text to be written into the KB must have arrived whole: U+FFFD is what the transport puts
-    in place of bytes that are not UTF-8 and of lone surrogate escapes (see ``run_stdio``), and a
-    record must not keep it silently."""
+# C0 and C1 control characters and DEL; a line break and a tab only where text may have lines
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROL_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _intact(multiline=(), **fields) -> None:
+    """Text to be written into the KB must have arrived whole and be text: U+FFFD is what the
+    transport puts in place of bytes that are not UTF-8 and of lone surrogate escapes (see
+    ``run_stdio``), and a record must not keep it silently. A control character is refused too:
+    an assistant's call wrote "\\x1b]0;…\\x07" (a terminal's escape sequence) into a title, and
+    `recur report` printed it to the problem manager's terminal (found in review)."""
     for name, value in fields.items():
         for n, text in enumerate(value) if isinstance(value, list) else [(None, value)]:
+            where = name if n is None else f"{name}[{n}]"
             if utf8.REPLACEMENT in text:
-                where = name if n is None else f"{name}[{n}]"
                 raise RecurError(
                     f"{where}: has U+FFFD in place of text that was not valid UTF-8 (a byte that is not UTF-8, "
                     "or a lone surrogate escape such as \\udcff); nothing written: send the text as UTF-8"
+                )
+            if m := (_CONTROL if name in multiline else _CONTROL_ONE_LINE).search(text):
+                raise RecurError(
+                    f"{where}: has the control character U+{ord(m.group()):04X} at character {m.start() + 1}; "
+                    "nothing written: send plain text"
                 )
 
 
