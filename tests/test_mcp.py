@@ -376,13 +376,15 @@ def test_http_mcp_answers_with_a_trailing_slash_too(served, tmp_path):
 
 def test_http_mcp_goes_through_the_app_middleware(served):
     """/mcp is a route of the app, so its guards (and the token rules) apply: an oversized body gets
-    the API's 413 before the MCP SDK reads it."""
+    the API's 413 before the MCP SDK reads it, as a JSON-RPC error (the API's code in its data)."""
     r = httpx.post(
         served["base"] + "/mcp",
         content=b"{" + b" " * (70 * 1024) + b"}",
         headers={"Content-Type": "application/json", "Accept": "application/json, text/event-stream"},
     )
-    assert r.status_code == 413 and r.json()["error"]["code"] == "body_too_large"
+    body = r.json()
+    assert r.status_code == 413 and body["error"]["data"]["code"] == "body_too_large"
+    assert body["jsonrpc"] == "2.0" and body["id"] is None and "the limit is" in body["error"]["message"]
 
 
 def test_an_engine_that_cannot_load_is_a_tool_error_not_a_dead_server(kb_dir, tmp_path):
@@ -416,14 +418,35 @@ def test_http_mcp_needs_the_token_with_scope_all_and_slack_does_not(tmp_path):
     app = fake_app(kb, tmp_path, host="127.0.0.1", token=token, token_scope="all")
     with running(app) as base:
         r = httpx.post(base + "/mcp", json={}, headers={"Accept": "application/json, text/event-stream"})
-        assert r.status_code == 401 and r.json()["error"]["code"] == "unauthorized"
+        # the API's 401, as a JSON-RPC error body (an MCP client showed "Server returned an error response")
+        assert r.status_code == 401 and r.json()["error"]["data"]["code"] == "unauthorized"
+        assert r.json()["jsonrpc"] == "2.0" and "token" in r.json()["error"]["message"]
+        assert r.headers["www-authenticate"].startswith("Bearer")
         wrong = httpx.post(base + "/mcp", json={}, headers={"Authorization": "Bearer nope"})
         assert wrong.status_code == 401
         for path in ("/mcp", "/mcp/"):  # refused at the door: no token, no body read (was the body guard's 413)
             big = httpx.post(
                 base + path, content=b"{" + b" " * (70 * 1024) + b"}", headers={"Content-Type": "application/json"}
             )
-            assert big.status_code == 401 and big.json()["error"]["code"] == "unauthorized", (path, big.text)
+            assert big.status_code == 401 and big.json()["error"]["data"]["code"] == "unauthorized", (path, big.text)
+        api = httpx.get(base + "/api/patterns")  # the API's own routes keep the API's shape
+        assert api.status_code == 401 and api.json()["error"]["code"] == "unauthorized"
+
+        async def without_token():
+            from mcp.client.streamable_http import streamable_http_client
+            from mcp.shared.exceptions import MCPError
+
+            try:
+                async with Client(streamable_http_client(base + "/mcp"), read_timeout_seconds=60) as client:
+                    await client.list_tools()
+            except Exception as exc:  # noqa: BLE001 - the SDK raises it inside an ExceptionGroup
+                while getattr(exc, "exceptions", None):  # an ExceptionGroup (Python 3.11+), nested
+                    exc = exc.exceptions[0]
+                assert isinstance(exc, MCPError), exc
+                return exc.error.message
+            return "connected"
+
+        assert "token" in run_async(without_token())  # what the server said, not a generic error
 
         async def work():
             from mcp.client.streamable_http import streamable_http_client

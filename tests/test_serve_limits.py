@@ -164,11 +164,15 @@ def test_a_transfer_coding_other_than_chunked_is_a_501(base, compressed, method,
     status, headers, reply = raw_exchange(base, head + b"\r\n" + b"%x\r\n%s\r\n0\r\n\r\n" % (len(body), body))
     assert status == 501 and headers["content-type"] == "application/json", reply
     said = b", ".join(lines).decode()
-    assert json.loads(reply)["error"] == {
-        "code": "not_implemented",
-        "message": f"this server decodes no transfer coding but chunked (got Transfer-Encoding: {said}); "
-        "send the body uncompressed, with Content-Length or Transfer-Encoding: chunked",
-    }
+    message = (
+        f"this server decodes no transfer coding but chunked (got Transfer-Encoding: {said}); "
+        "send the body uncompressed, with Content-Length or Transfer-Encoding: chunked"
+    )
+    error = json.loads(reply)["error"]
+    if path == "/mcp":  # the same refusal as a JSON-RPC error, the API's code in its data
+        assert error == {"code": -32600, "message": message, "data": {"code": "not_implemented"}}
+    else:
+        assert error == {"code": "not_implemented", "message": message}
     assert headers["x-content-type-options"] == "nosniff"
 
 

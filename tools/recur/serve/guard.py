@@ -62,6 +62,32 @@ def error_response(status: int, code: str, message: str, headers: dict | None = 
     return JSONResponse(error_body(code, message), status_code=status, headers=headers)
 
 
+JSON_RPC_INVALID_REQUEST = -32600  # mcp.types.INVALID_REQUEST, without importing the SDK here
+
+
+def is_mcp(scope) -> bool:
+    return scope.get("type") == "http" and route_path(scope).rstrip("/") == "/mcp"
+
+
+def error_payload(scope, code: str, message: str) -> dict:
+    """The error body for this request: the API's shape, or on /mcp a JSON-RPC error (the API's code
+    in ``data``). The guards in front of every route (token, body size, busy, stopping) answered /mcp
+    in the API's shape, which an MCP client shows as "Server returned an error response" only: a
+    wrong token could not be told from an overload (found in review)."""
+    if scope is not None and is_mcp(scope):
+        return {
+            "jsonrpc": "2.0",
+            "id": None,
+            "error": {"code": JSON_RPC_INVALID_REQUEST, "message": message, "data": {"code": code}},
+        }
+    return error_body(code, message)
+
+
+def refusal(scope, status: int, code: str, message: str, headers: dict | None = None) -> JSONResponse:
+    """error_response, in the shape this request's route answers in (error_payload)."""
+    return JSONResponse(error_payload(scope, code, message), status_code=status, headers=headers)
+
+
 def _field(loc) -> str:
     parts = [str(p) for p in loc if p not in ("body",)]
     return ".".join(parts) or "body"
@@ -218,7 +244,7 @@ class BodyGuard:
             held[0] = 0
             if r.drain:
                 await self._drain(receive)
-            return await send_error(send, r.status, r.code, r.message, r.headers)
+            return await send_error(send, r.status, r.code, r.message, r.headers, scope)
         finally:
             self.held -= held[0]
 
@@ -369,9 +395,10 @@ def _check_encoding(body: bytes) -> None:
         ) from None
 
 
-async def send_error(send, status: int, code: str, message: str, headers: dict | None = None) -> None:
-    """The JSON error shape from plain ASGI middleware; the connection is closed after it."""
-    payload = json.dumps(error_body(code, message), separators=(",", ":")).encode()
+async def send_error(send, status: int, code: str, message: str, headers: dict | None = None, scope=None) -> None:
+    """The JSON error shape from plain ASGI middleware (on /mcp a JSON-RPC error: error_payload); the
+    connection is closed after it."""
+    payload = json.dumps(error_payload(scope, code, message), separators=(",", ":")).encode()
     extra = [(k.lower().encode(), str(v).encode()) for k, v in (headers or {}).items()]
     await send(
         {
@@ -430,7 +457,12 @@ class ConcurrencyLimit:
                 self.on_reject()
             what = "MCP event streams open" if stream else "MCP requests in progress" if mcp else "requests in progress"
             return await send_error(
-                send, 503, "overloaded", f"the server is busy ({limit} {what}); retry in a second", {"Retry-After": "1"}
+                send,
+                503,
+                "overloaded",
+                f"the server is busy ({limit} {what}); retry in a second",
+                {"Retry-After": "1"},
+                scope,
             )
         setattr(self, pool, getattr(self, pool) + 1)
         try:
@@ -467,7 +499,12 @@ class StopAnswer:
                 raise
             # swallowed on purpose: this task is the request's own and ends here
             await send_error(
-                send, 503, "shutting_down", "the server is stopping; retry in a few seconds", {"Retry-After": "5"}
+                send,
+                503,
+                "shutting_down",
+                "the server is stopping; retry in a few seconds",
+                {"Retry-After": "5"},
+                scope,
             )
 
 

@@ -41,7 +41,13 @@ READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempot
 # A count is read as the API reads it (models.Count: a whole number, ``20.0`` included; ``true``, ``2.5``
 # and ``"abc"`` refused with the API's words), not by the SDK's lax rules, where ``true`` is 1 and
 # each wrong kind has a message of its own.
-Text = Annotated[str, Field(description="What you see: a description, an alert, a log line (up to 20,000 characters).")]
+Text = Annotated[
+    str,
+    Field(
+        description="What you see: a description, an alert, a log line (up to 20,000 characters; over HTTP "
+        "the whole request within the server's body limit, 64 KiB unless set)."
+    ),
+]
 Top = Annotated[
     Count,
     Field(
