@@ -580,3 +580,21 @@ def test_slacks_ssl_check_gets_an_empty_200_signed_or_not(served):
         )
         assert r.status_code == 401 and r.json()["error"]["code"] == "bad_signature"
     assert (served["feedback"].read_bytes() if served["feedback"].exists() else b"") == before
+
+
+@pytest.mark.parametrize("query", ["x" + "<" * 3000, "a & b > c " * 600, "disk full on db-3"])
+def test_the_record_command_is_whole_however_long_its_escaped_text(query):
+    """Found in review: escaping makes "<" four characters, the line ran past the block's limit, and
+    the block was cut inside the quoted description: a command with an unclosed quote."""
+    import html
+    import re
+    import shlex
+
+    from recur.serve.slack import MAX_SECTION, answer_reply
+
+    text = answer_reply({"query": query, "results": [], "no_known_pattern": True})["blocks"][0]["text"]["text"]
+    assert len(text) <= MAX_SECTION
+    command = shlex.split(html.unescape(re.search(r"```(recur incident new .*)```", text, re.S).group(1)))
+    assert command[:4] == ["recur", "incident", "new", "-t"] and command[5] == "-d"
+    description = command[6]
+    assert query.startswith(description.rstrip("…")) and len(description) >= min(len(query), 300)

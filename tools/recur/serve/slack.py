@@ -109,10 +109,22 @@ def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def incident_line(query: str) -> str:
+def incident_line(query: str, limit: int = 1500) -> str:
     """The ``recur incident new`` command that records this text (severity is asked on a terminal)."""
     title = _cut(query.splitlines()[0] if query.strip() else query, 80)
-    return f"recur incident new -t {shlex.quote(title)} -d {shlex.quote(_cut(query, 1500))}"
+    return f"recur incident new -t {shlex.quote(title)} -d {shlex.quote(_cut(query, limit))}"
+
+
+def _record_line(query: str, budget: int) -> str:
+    """incident_line as shown (escaped for Slack) within ``budget`` characters, the description cut
+    to fit. Escaping makes "<" four characters: a text full of them ran the line past the block's
+    limit, and the block was cut inside the quoted description, an unclosed quote (found in review)."""
+    limit = 1500
+    while True:
+        line = _esc(incident_line(query, limit).replace("```", "'''"))
+        if len(line) <= budget or limit <= 10:
+            return line
+        limit = max(10, min(limit - 1, limit * budget // len(line)))
 
 
 def _button(label: str, action: str, value: str, style: str | None = None):
@@ -172,11 +184,11 @@ def answer_reply(answer: dict, *, site_url: str | None = None, share: bool = Fal
     # shown, or a typed <!channel> would ping the channel from the notification text or the code block
     shown = _esc(_cut(query, 300))
     if answer["no_known_pattern"]:
-        line = _esc(incident_line(query).replace("```", "'''"))
         tail = "\nThen draft a pattern (`recur new pattern`), or `recur import` the postmortem once it is written." + (
             "\nClosest patterns, for comparison only:" if results else ""
         )
-        head = f"*No known pattern* matches “{shown}”. Record it, so it shows as needs analysis:\n```{line}```"
+        head = f"*No known pattern* matches “{shown}”. Record it, so it shows as needs analysis:\n```"
+        head += _record_line(query, MAX_SECTION - len(tail) - len(head) - 3) + "```"
         intro = _cut_block(head, MAX_SECTION - len(tail)) + tail
         fallback = f"Recur: no known pattern matches “{_esc(_cut(query, 100))}”"
     else:
