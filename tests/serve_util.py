@@ -216,3 +216,17 @@ def prefix_proxy(upstream: str, prefix: str):
             yield base + prefix
     finally:
         client.close()
+
+
+def metric(text: str, name: str, **labels) -> float:
+    """The sum of a metric's series (with these labels) in a /metrics text."""
+    want = ",".join(f'{k}="{v}"' for k, v in labels.items())
+    key = f"{name}{{{want}}}" if want else name
+    total = 0.0
+    for line in text.splitlines():
+        if line.startswith("#"):
+            continue
+        series, _, value = line.rpartition(" ")
+        if series == key or (series.startswith(name + "{") and all(f'{k}="{v}"' in series for k, v in labels.items())):
+            total += float(value)
+    return total

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 from kbfactory import small_kb
-from serve_util import alert_payload, fake_app, running
+from serve_util import alert_payload, fake_app, metric, running
 
 TOKEN = "s3cret-token-for-tests-0123456789"
 VOTE = {"query": "ENOSPC on the WAL", "pattern": "disk-full", "useful": True}
@@ -91,19 +91,6 @@ def test_feedback_is_rate_limited_per_client(tmp_path):
         assert int(r.headers["retry-after"]) >= 1
         assert httpx.post(base + "/api/suggest", json={"text": "disk full"}).status_code == 200
     assert len((tmp_path / "feedback.jsonl").read_text().splitlines()) == 3
-
-
-def metric(text: str, name: str, **labels) -> float:
-    want = ",".join(f'{k}="{v}"' for k, v in labels.items())
-    key = f"{name}{{{want}}}" if want else name
-    total = 0.0
-    for line in text.splitlines():
-        if line.startswith("#"):
-            continue
-        series, _, value = line.rpartition(" ")
-        if series == key or (series.startswith(name + "{") and all(f'{k}="{v}"' in series for k, v in labels.items())):
-            total += float(value)
-    return total
 
 
 def test_metrics_count_requests_answers_and_the_index(tmp_path):

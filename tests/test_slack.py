@@ -598,3 +598,15 @@ def test_the_record_command_is_whole_however_long_its_escaped_text(query):
     assert command[:4] == ["recur", "incident", "new", "-t"] and command[5] == "-d"
     description = command[6]
     assert query.startswith(description.rstrip("…")) and len(description) >= min(len(query), 300)
+
+
+def test_slack_answers_are_counted_with_the_apis(served):
+    """Found in review: recur_suggest_answers_total counted API and Alertmanager answers only, so an
+    operator watching the no_known_pattern rate saw none of the Slack traffic."""
+    from serve_util import metric
+
+    before = metric(httpx.get(served["base"] + "/metrics").text, "recur_suggest_answers_total")
+    assert slash(served, "No space left on device on the db host").status_code == 200
+    assert slash(served, "help").status_code == 200  # usage, no search: not an answer
+    after = metric(httpx.get(served["base"] + "/metrics").text, "recur_suggest_answers_total")
+    assert after == before + 1

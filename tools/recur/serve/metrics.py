@@ -81,7 +81,7 @@ class Metrics:
         self.in_flight = Gauge("recur_http_requests_in_flight", "Requests being answered now", registry=r)
         self.answers = Counter(
             "recur_suggest_answers",
-            "Suggestion answers (API and Alertmanager) by the top result's confidence and by no_known_pattern",
+            "Suggestion answers (API, Alertmanager and Slack) by the top result's confidence and by no_known_pattern",
             ["confidence", "no_known_pattern"],
             registry=r,
         )

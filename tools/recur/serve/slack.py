@@ -262,9 +262,12 @@ def slack_router(
         text, share = _command_text(form.get("text", ""))
         if not text or (text.lower() == "help" and not share):  # `/recur help`: how to use it, not a search
             return JSONResponse(text_reply(USAGE))
+        # counted with the API's answers: an operator watching the no_known_pattern rate saw no Slack traffic
+        metrics = getattr(request.app.state, "metrics", None)
+        observe = metrics.observe_answer if metrics is not None else None
         return JSONResponse(
             await _reply_in_time(
-                lambda: _answer(get_engine, text, share, site_url), form.get("response_url"), reply_within
+                lambda: _answer(get_engine, text, share, site_url, observe), form.get("response_url"), reply_within
             )
         )
 
@@ -348,8 +351,9 @@ def _command_text(text: str) -> tuple[str, bool]:
     return text, False
 
 
-def _answer(get_engine: Callable, text: str, share: bool, site_url: str | None) -> dict:
-    """The reply for a command: the answer as blocks, or one line saying why there is none."""
+def _answer(get_engine: Callable, text: str, share: bool, site_url: str | None, observe=None) -> dict:
+    """The reply for a command: the answer as blocks, or one line saying why there is none.
+    ``observe``: told of each answer (the metrics)."""
     from pydantic import ValidationError
 
     from recur.serve.guard import invalid_message
@@ -357,7 +361,10 @@ def _answer(get_engine: Callable, text: str, share: bool, site_url: str | None) 
 
     try:
         q = SuggestIn(text=text, top=SHOWN)
-        return answer_reply(get_engine().answer(q.text, top=q.top).to_json(), site_url=site_url, share=share)
+        answer = get_engine().answer(q.text, top=q.top)
+        if observe is not None:
+            observe(answer)
+        return answer_reply(answer.to_json(), site_url=site_url, share=share)
     except ApiError as exc:
         return text_reply(exc.message)
     except ValidationError as exc:
