@@ -41,6 +41,19 @@ def serve_process(kb_dir, tmp_path, env=None, extra=()):
         result["returncode"] = proc.returncode
 
 
+def test_sighup_checks_for_a_rebuilt_index_and_keeps_serving(kb_dir, tmp_path):
+    """Found in review: SIGHUP (systemctl reload) ended the server at once, requests lost, nothing
+    logged. It now checks the index for a rebuild, as the server does every second by itself."""
+    with serve_process(kb_dir, tmp_path) as (base, result):
+        wait_healthy(base)
+        result["proc"].send_signal(signal.SIGHUP)
+        time.sleep(1)
+        assert result["proc"].poll() is None  # still running
+        assert httpx.post(base + "/api/suggest", json={"text": "ENOSPC", "top": 1}).status_code == 200
+    assert "SIGHUP: checking the index for a rebuild" in result["out"]
+    assert result["returncode"] == -signal.SIGTERM
+
+
 def test_serve_process_answers_and_stops(kb_dir, tmp_path):
     with serve_process(kb_dir, tmp_path) as (base, result):
         assert wait_healthy(base)["patterns"] == 3
