@@ -916,3 +916,24 @@ def test_trends_with_no_incidents_say_so_instead_of_empty_charts(tmp_path):
     assert CliRunner().invoke(cli, args).exit_code == 0
     page = (out / "board/trends.html").read_text(encoding="utf-8")
     assert page.count("No incident in these months.") == 2 and "recur-chart-box" not in page.split("Top recurring")[0]
+
+
+def test_a_damaged_index_leaves_look_alikes_out_with_a_warning(built, tmp_path, caplog):
+    """The look-alikes section is optional, but it was left out of every page at info level, which
+    `recur site` does not show: a damaged index removed it in silence (found in review)."""
+    import logging
+
+    from recur.kb.loader import load_kb
+    from recur.retrieval import embed
+    from recur.retrieval.index import build
+    from recur.site.hook import lookalikes_for
+
+    kb = load_kb(built[0])
+    index = tmp_path / "index"
+    build(kb, index, embed.load_encoder("fake:64"), progress=False)
+    vectors = next(p for p in index.iterdir() if p.suffix == ".npy")
+    vectors.write_bytes(vectors.read_bytes()[:100])  # cut short after the build: the manifest still fresh
+    with caplog.at_level(logging.INFO):
+        assert lookalikes_for(kb, index) is None
+    warned = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert warned and "look-alikes left out of the pattern pages" in warned[0].getMessage()

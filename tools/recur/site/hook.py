@@ -88,8 +88,9 @@ def lookalikes_for(kb, index_path):
             log.info(f"recur: look-alikes skipped: the index {index_path} is not up to date (run: recur index)")
             return None
         return look_alikes(load(index_path), top=3)
-    except Exception as exc:  # an optional section must not break the site
-        log.info(f"recur: look-alikes skipped: {exc}")
+    except Exception as exc:  # an optional section must not break the site, but must not vanish unsaid:
+        # at info (not shown by `recur site`) a damaged index removed it from every page in silence
+        log.warning(f"recur: look-alikes left out of the pattern pages: {type(exc).__name__}: {exc}")
         return None
 
 
