@@ -26,7 +26,7 @@ import numpy as np
 
 from recur.retrieval import calibrate
 from recur.retrieval.index import LoadedIndex
-from recur.util.text import STOPWORDS, bm25_words, identifiers, normalise_signal, stems, words
+from recur.util.text import STOPWORDS, bm25_words, identifiers, normalise_signal, signal_words, stems, words
 
 WEIGHTS = {"doc": 1.0, "focus": 0.5, "title": 0.25, "best": 0.25, "bm25": 1.0}
 DENSE_WEIGHTS = {"doc": 1.0, "focus": 0.5, "title": 0.25, "best": 0.25}
@@ -123,7 +123,7 @@ class Searcher:
         self.signals_always = []  # signals with no indexable word: checked for every query
         for pid, doc in index.docs.items():
             for s in doc.get("signals", []):
-                toks = {w for w in words(s) if w not in STOPWORDS and not w.isdigit()}
+                toks = signal_words(s)
                 ids = identifiers(s)
                 n = len(self.signal_list)
                 self.signal_list.append((pid, s, normalise_signal(s), toks, ids))

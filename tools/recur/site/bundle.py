@@ -240,7 +240,7 @@ def _stems(vocab, bm25_vocab: dict) -> dict:
 
 def index_data(loaded) -> tuple[dict, bytes]:
     """(index.json, index.bin) for a loaded index: everything the ranking reads, nothing it does not."""
-    from recur.util.text import STOPWORDS, identifiers, normalise_signal, words
+    from recur.util.text import identifiers, normalise_signal, signal_words
 
     ids = sorted({v["pattern"] for v in loaded.views})
     pos = {pid: i for i, pid in enumerate(ids)}
@@ -262,7 +262,7 @@ def index_data(loaded) -> tuple[dict, bytes]:
     signals = []
     for pid in ids:
         for s in loaded.docs.get(pid, {}).get("signals", []):
-            toks = sorted({w for w in words(s) if w not in STOPWORDS and not w.isdigit()})
+            toks = sorted(signal_words(s))
             signals.append([pos[pid], s, normalise_signal(s), toks, sorted(identifiers(s))])
     data = {
         "format": FORMAT, "model": loaded.model_id, "build_id": loaded.build_id, "ids": ids,

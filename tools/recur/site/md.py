@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import functools
 import html
-import json
 import posixpath
 import re
 
+from recur.kb.writer import dumps
 from recur.util.text import slugify
 
 
@@ -265,14 +265,7 @@ def front_matter(**meta) -> str:
         return ""
     # characters YAML does not allow raw (C1 controls, DEL) escaped: written raw, YAML refused the front
     # matter, and mkdocs showed it as text and lost its keys (recur_kind among them, which decides sanitising)
-    return "---\n" + "".join(f"{k}: {_yaml_safe(json.dumps(v, ensure_ascii=False))}\n" for k, v in clean.items()) + "---\n\n"
-
-
-_NOT_YAML = re.compile("[\x7f-\x9f\u2028\u2029\ufffe\uffff]")  # and what YAML reads as a line break
-
-
-def _yaml_safe(text: str) -> str:
-    return _NOT_YAML.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+    return "---\n" + "".join(f"{k}: {dumps(v)}\n" for k, v in clean.items()) + "---\n\n"
 
 
 def table(headers: list, rows: list) -> str:

@@ -76,6 +76,12 @@ def bm25_words(text: str) -> list[str]:
     return [w for w in words(text) if w not in STOPWORDS and not w.isdigit() and len(w) > 1]
 
 
+def signal_words(signal: str) -> set[str]:
+    """The words a signal is looked up by (no stopwords, no bare numbers): the server's search and the
+    browser's ranker (site/bundle) both read them from here, so the two match signals alike."""
+    return {w for w in words(signal) if w not in STOPWORDS and not w.isdigit()}
+
+
 def stems(ws) -> list[str]:
     return [_stem(w) for w in ws]
 
