@@ -74,11 +74,16 @@ def test_a_log_level_is_not_an_identifier_match(run):
     assert not [w for w in why if w["text"].startswith("FATAL") and w["score"] >= 0.9], why
 
 
-def test_missing_index_is_built_and_said_on_stderr(run):
+def test_missing_index_is_built_and_said_on_stderr(run, tmp_path):
     res = run("suggest", "disk full")
     assert "No index" in res.stderr and "building it now" in res.stderr
     assert "Disk full on a host" in res.stdout
     assert "First steps:" in res.stdout and "Preserve before restoring:" in res.stdout
+    # a damaged manifest is not "no index" (found in review): said so, and built again
+    (tmp_path / "index" / "manifest.json").write_text("{not json")
+    res = run("suggest", "disk full")
+    assert "cannot be read (its manifest.json is damaged): building it again" in res.stderr
+    assert "No index" not in res.stderr and "Disk full on a host" in res.stdout
 
 
 def test_stale_index_is_updated_first(run, kb_dir):

@@ -120,8 +120,13 @@ class Engine:
                 from recur.kb.loader import require_kb_root
 
                 require_kb_root(kb_dir)  # no KB here (the wrong folder): say that, not "building it now"
-                if not quiet:
-                    log(f"No index at {index_dir}: building it now.")
+                if not quiet:  # a manifest that cannot be read is not "no index" (found in review)
+                    damaged = (Path(index_dir) / "manifest.json").exists()
+                    log(
+                        f"The index at {index_dir} cannot be read (its manifest.json is damaged): building it again."
+                        if damaged
+                        else f"No index at {index_dir}: building it now."
+                    )
                 ensure_index(kb_dir, index_dir, model, quiet=quiet, advise=advise)
             elif manifest.get("model") == spec.model_id and not index_mod.is_fresh(index_dir, kb_dir, manifest):
                 index_mod.refuse_newer(manifest, index_dir)
