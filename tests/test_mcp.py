@@ -101,6 +101,9 @@ def test_stdio_tools_match_the_api(served):
     schema = tools["suggest_patterns"].input_schema
     assert schema["required"] == ["text"] and schema["properties"]["top"]["type"] == "integer"
     assert all(t.description and len(t.description) > 40 for t in tools.values())
+    # the docstring without its indentation (an assistant was shown "\n        " at every line break)
+    assert not [t.name for t in tools.values() if "\n " in t.description]
+    assert "probability" in tools["suggest_patterns"].description
 
     err, got, text = out["suggest"]
     assert (

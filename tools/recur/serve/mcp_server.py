@@ -109,6 +109,18 @@ class _Server(MCPServer):
         super().__init__(*args, **kwargs)
         self._get_engine = get_engine
 
+    def tool(self, *args, description: str | None = None, **kwargs):
+        """The SDK's decorator, the description the docstring without its indentation: an assistant
+        was shown every line break followed by eight spaces (found in review)."""
+        import inspect
+
+        register = super().tool
+
+        def decorate(fn):
+            return register(*args, description=description or inspect.cleandoc(fn.__doc__ or ""), **kwargs)(fn)
+
+        return decorate
+
     async def list_resources(self):
         from mcp.shared.exceptions import MCPError
         from mcp.types import INTERNAL_ERROR, Resource
@@ -173,9 +185,10 @@ def _read_tools(server: MCPServer, get_engine: Callable) -> None:
     @server.tool(annotations=READ_ONLY)
     def suggest_patterns(text: Text, top: Top = 5) -> CallToolResult:
         """The known failure patterns for a description, an alert or a log line, best first: for each, why it
-        matched, the first runbook steps, the evidence to preserve and a confidence (high, medium, low).
-        no_known_pattern is true when nothing in the knowledge base describes the text (the results are then
-        only the closest patterns, for comparison). The same answer as POST /api/suggest."""
+        matched, the first runbook steps, the evidence to preserve, a probability (the estimated chance that
+        it is a right answer; null on a KB of fewer than 10 patterns) and a confidence from it (high, medium,
+        low). no_known_pattern is true when nothing in the knowledge base describes the text (the results
+        are then only the closest patterns, for comparison). The same answer as POST /api/suggest."""
 
         def work():
             q = _query(text, top)
