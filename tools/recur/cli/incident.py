@@ -85,7 +85,7 @@ def new(
     KB/incidents/<year>/<id>.md, with the review level and due date from the severity
     framework unless given. On a terminal you can then pick suggestions to link.
     """
-    from recur.kb.incident_record import NewIncident, record_incident, suggestion_query
+    from recur.kb.incident_record import NewIncident, record_incident, recorded_json, suggestion_query
     from recur.kb.loader import load_kb
 
     _link_top_needs_suggestions(link_top, no_suggest, top)
@@ -109,7 +109,7 @@ def new(
             review_due=due,
         ),
     )
-    out = _recorded(iid, path, review, patterns)
+    out = recorded_json(iid, path, review, patterns)
     if not as_json:
         shown_due = f", due {review.due}" if review.due else ""
         click.echo(f"Recorded {iid} in {path} (review: {review.level}{shown_due}).")
@@ -119,22 +119,6 @@ def new(
         _suggest_and_link(out, kb_dir, index_dir, model, query, top, link_top, tty, as_json)
     if as_json:
         click.echo(json.dumps(out, ensure_ascii=False, indent=1))
-
-
-def _recorded(iid, path, review, patterns) -> dict:
-    """The `--json` answer before suggestions: what was written and where, and what it links."""
-    return {
-        "id": iid,
-        "path": str(path),
-        "review": {
-            "level": review.level,
-            "status": review.status,
-            "due": review.due.isoformat() if review.due else None,
-        },
-        "suggestions": [],
-        "no_known_pattern": None,  # not asked (--no-suggest, --top 0) until suggestions are made: a key scripts can read
-        "linked": list(dict.fromkeys(patterns)),
-    }
 
 
 def _ask(kb, tty: bool, title, severity, description):

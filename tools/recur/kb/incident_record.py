@@ -352,6 +352,25 @@ def _severity_key(kb, given: str) -> str:
     raise RecurError(f"severity: unknown {given!r}; the framework has {', '.join(kb.severity)}")
 
 
+def recorded_json(iid: str, path, review, patterns) -> dict:
+    """What `recur incident new --json` and MCP's record_incident answer for a written record, before
+    suggestions: one definition, as the MCP tool promises the CLI's object (found in review: two
+    copies). ``suggestions`` and ``no_known_pattern`` are filled in by whoever makes suggestions;
+    ``no_known_pattern`` stays null when none are asked for (--no-suggest, --top 0)."""
+    return {
+        "id": iid,
+        "path": str(path),
+        "review": {
+            "level": review.level,
+            "status": review.status,
+            "due": review.due.isoformat() if review.due else None,
+        },
+        "suggestions": [],
+        "no_known_pattern": None,
+        "linked": list(dict.fromkeys(patterns)),
+    }
+
+
 def record_incident(kb, new: NewIncident, *, patterns_field: str = "--pattern"):
     """Validate ``new`` against ``kb`` and write its record atomically; returns (id, path, review).
 

@@ -326,19 +326,12 @@ def _write_tools(server: MCPServer, get_engine: Callable) -> None:
 def _recorded(engine, new, iid: str, path, review) -> tuple[dict, str]:
     """The answer of record_incident: `recur incident new --json`'s object, its suggestions made as the
     CLI makes them (title and description, top 3, the linked patterns left out; none is linked)."""
-    from recur.kb.incident_record import no_match_text, suggestion_query
+    from recur.kb.incident_record import no_match_text, recorded_json, suggestion_query
 
-    linked = list(dict.fromkeys(new.patterns))
+    out = recorded_json(iid, path, review, new.patterns)
+    linked, due = out["linked"], out["review"]["due"]
     answer = engine.answer(suggestion_query(new.title, new.description), top=3, exclude=set(linked))
-    due = review.due.isoformat() if review.due else None
-    out = {
-        "id": iid,
-        "path": str(path),
-        "review": {"level": review.level, "status": review.status, "due": due},
-        "suggestions": answer.results,
-        "no_known_pattern": answer.no_known_pattern,
-        "linked": linked,
-    }
+    out.update(suggestions=answer.results, no_known_pattern=answer.no_known_pattern)
     lines = [f"Recorded {iid} in {path} (review: {review.level}{f', due {due}' if due else ''})."]
     if answer.no_known_pattern:
         lines.append(no_match_text(linked, report="the problem report"))
