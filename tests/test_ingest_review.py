@@ -177,3 +177,12 @@ def test_a_superscript_digit_in_the_front_matter_is_no_traceback(kb_dir, tmp_pat
     r = imp(kb_dir, tmp_path / "pm.md", text + "## Summary\nThe report host disk filled and jobs failed overnight.\n")
     assert r.exit_code == 0 and "Traceback" not in r.output, r.output
     assert [ascii_int(t) for t in ("12", " 7 ", "²", "٣", "-1", "1.5", "")] == [12, 7, None, None, None, None, None]
+
+
+def test_a_byline_date_is_not_the_incident_date():
+    # "*Written by the platform team, 4 March 2025*" was taken as the incident's date (found in review)
+    pm = parse(
+        "# Queue backlog after the broker upgrade\n\n*Written by the platform team, 4 March 2025*\n\n"
+        "## Summary\nOn 3 March 2025 the broker upgrade left consumers disconnected for an hour.\n"
+    )
+    assert str(pm.date) == "2025-03-03"

@@ -627,7 +627,7 @@ def _dates(pm: Postmortem, w: _Walk, body: str) -> None:
 
 # a line about the document, not the incident: "Created by Jane, last modified by Sam on Apr 02, 2026"
 DOC_DATE_LINE = re.compile(
-    r"(?im)^.*\b(?:created|(?:last\s+)?(?:modified|updated|edited|reviewed)|published|posted|exported|printed)\b"
+    r"(?im)^.*\b(?:created|(?:last\s+)?(?:modified|updated|edited|reviewed)|published|posted|exported|printed|written|authored|prepared|drafted)\b"
     r"(?:\s+by\b[^\n]{0,80}?)?(?:\s+on\b|\s+at\b|:|,)[^\n]*$"
 )
 
