@@ -186,3 +186,14 @@ def test_a_byline_date_is_not_the_incident_date():
         "## Summary\nOn 3 March 2025 the broker upgrade left consumers disconnected for an hour.\n"
     )
     assert str(pm.date) == "2025-03-03"
+
+
+def test_fields_a_record_cannot_hold_are_named_in_the_notes(kb_dir, tmp_path):
+    # the Google SRE template's Authors and Status lines were read and dropped without a word
+    text = (
+        "# Cache stampede after the deploy\n\nDate: 2026-04-02\nSeverity: sev2\nAuthors: kim, lee\n"
+        "Status: complete, action items in progress\n\n## Summary\nThe cache emptied and the database took every read.\n"
+    )
+    out = json.loads(imp(kb_dir, tmp_path / "pm.md", text, "--json").output)
+    note = next(n for n in out["notes"] if n.startswith("not recorded"))
+    assert "authors: kim, lee" in note and "status: complete, action items in progress" in note

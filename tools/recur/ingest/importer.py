@@ -457,6 +457,8 @@ def import_postmortem(
         raise RecurError(f"incident {iid} already exists: {kb.incident_files[iid][0]}")
     if "Summary" not in pm.sections:
         notes.append("no summary section; used the title")
+    if pm.unkept:
+        notes.append(f"not recorded (an incident record has no field for them): {'; '.join(pm.unkept)}")
     search = (lambda q: _search(kb_dir, index_dir, model, q, top)) if not patterns else None
     link, reason, unknown, cands, pending = _link(kb, search, _query(title, pm), patterns, threshold)
     linked = list(dict.fromkeys(patterns)) or ([link] if link else [])

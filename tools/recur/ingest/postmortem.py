@@ -194,6 +194,7 @@ class Postmortem:
     front_matter_error: tuple | None = None  # (file line, problem) when the front matter does not parse
     placeholders: int = 0  # template placeholders seen ("[Incident name]", "{{date}}", "YYYY-MM-DD")
     words: int = 0  # words of real content (placeholders, headings and labels left out)
+    unkept: list = field(default_factory=list)  # "authors: …" fields read that no record field holds
 
 
 def _norm(heading: str) -> str:
@@ -358,6 +359,9 @@ def _set_meta(pm: Postmortem, kind: str, value, where: str = "") -> None:
         pm.duration_minutes = parse_duration(str(value))
     elif kind == "title" and (pm.title is None or is_generic_title(pm.title)):  # "# Postmortem", then a Title row
         pm.title = clean_title(str(value)) or pm.title
+    elif kind in ("status", "authors", "owner") and str(value).strip() and not is_placeholder(str(value)):
+        # no field of an incident record holds these: said in the import's notes, not dropped unsaid
+        pm.unkept.append(f"{kind}: {' '.join(str(value).split())[:120]}")
 
 
 @dataclass
