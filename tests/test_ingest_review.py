@@ -197,3 +197,12 @@ def test_fields_a_record_cannot_hold_are_named_in_the_notes(kb_dir, tmp_path):
     out = json.loads(imp(kb_dir, tmp_path / "pm.md", text, "--json").output)
     note = next(n for n in out["notes"] if n.startswith("not recorded"))
     assert "authors: kim, lee" in note and "status: complete, action items in progress" in note
+
+
+def test_a_renamed_edited_copy_is_recorded_with_a_note(kb_dir, tmp_path):
+    # "postmortem (1).md", a line added: another path and hash, recorded again without a word
+    text = "# Cache stampede after the deploy\n\nDate: 2026-04-02\nSeverity: sev2\n\n## Summary\nThe cache emptied.\n"
+    first = json.loads(imp(kb_dir, tmp_path / "pm.md", text, "--json").output)
+    copy = json.loads(imp(kb_dir, tmp_path / "pm (1).md", text + "Reviewed on 2026-04-09.\n", "--json").output)
+    assert copy["incident"] != first["incident"]
+    assert any(n.startswith(f"{first['incident']} has the same title and date") for n in copy["notes"])

@@ -259,6 +259,20 @@ def _same_source_notes(kb, source: str) -> list:
     ]
 
 
+def _look_alike_notes(kb, title: str, day) -> list:
+    """A note per recorded incident of the same date and title: a copy of the postmortem saved under
+    another name ("postmortem (1).md") and edited a little has another path and another hash, and
+    was recorded a second time without a word. Only a note: two incidents may share both."""
+    same = sorted(
+        i.id for i in kb.incidents.values() if i.date == day and i.title.strip().casefold() == title.strip().casefold()
+    )
+    return [
+        f"{iid} has the same title and date: if it is this postmortem (a copy saved under another name), "
+        "remove one of the two records"
+        for iid in same
+    ]
+
+
 def placeholder_severity(kb) -> str:
     """The severity written when a postmortem names none: the least severe level that still has a
     review, so the record shows up for review (and triage) on the board."""
@@ -452,6 +466,7 @@ def import_postmortem(
         return _already(dup, pm)
     title, day, sev, triage, notes = resolve_meta(pm, kb, file, date=date, severity=severity, today=today)
     notes += _same_source_notes(kb, source)
+    notes += _look_alike_notes(kb, title, day)
     numbered, iid = not iid, iid or next_id(kb, day.year)
     if iid in kb.incident_files:
         raise RecurError(f"incident {iid} already exists: {kb.incident_files[iid][0]}")
