@@ -8,3 +8,23 @@ def test_cut_list_keeps_a_short_list_and_says_how_many_it_left_out():
     assert cut_list(iter("abc"), 2) == ["a", "b", "… and 1 more"]
     assert cut_list([str(n) for n in range(25)])[-2:] == ["19", "… and 5 more"]
     assert cut_list(["x"] * 3, 1, "... and {n} more line(s) like these") == ["x", "... and 2 more line(s) like these"]
+
+
+def test_config_reads_a_setting_as_its_defaults_type_or_says_which_variable_is_wrong(monkeypatch):
+    """Found in review: a bool setting came back as its text ("0" was true) and an int's "abc" was a
+    bare ValueError; click reads most settings first, the library reads them too."""
+    import pytest
+
+    from recur import config
+    from recur.util.errors import RecurError
+
+    monkeypatch.setenv("RECUR_ACCESS_LOG", "0")
+    assert config.get("access_log") is False
+    monkeypatch.setenv("RECUR_ACCESS_LOG", " Yes ")
+    assert config.get("access_log") is True
+    monkeypatch.setenv("RECUR_STALE_DAYS", "30")
+    assert config.get("stale_days") == 30
+    for name, value, said in (("access_log", "maybe", "use one of"), ("stale_days", "abc", "not a whole number")):
+        monkeypatch.setenv(config.env(name), value)
+        with pytest.raises(RecurError, match=f"{config.env(name)}='{value}': {said}"):
+            config.get(name)

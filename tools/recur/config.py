@@ -90,13 +90,29 @@ def given(name: str) -> str | None:
     return raw if raw and raw.strip() else None
 
 
+ON, OFF = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+
 def get(name: str):
     """The setting's value: its environment variable when set and not empty, else its default,
-    converted to the default's type (int, float) when it has one."""
+    converted to the default's type (bool, int, float) when it has one. A value that is not of that
+    type is a RecurError naming the variable (a bool's "0" read as text was true; an int's "abc" a
+    bare ValueError). Click reads most of these first; the library reads them too."""
+    from recur.util.errors import RecurError
+
     s = SETTINGS[name]
     raw = os.environ.get(s.env)
     if raw is None or raw.strip() == "":
         return s.default
-    if isinstance(s.default, bool) or s.default is None or isinstance(s.default, str):
+    if isinstance(s.default, bool):
+        if raw.strip().lower() not in ON + OFF:
+            raise RecurError(f"{s.env}={raw!r}: use one of {', '.join(ON)} or {', '.join(OFF)}")
+        return raw.strip().lower() in ON
+    if s.default is None or isinstance(s.default, str):
         return raw
-    return type(s.default)(raw)
+    try:
+        return type(s.default)(raw)
+    except ValueError:
+        raise RecurError(
+            f"{s.env}={raw!r}: not a {'whole number' if isinstance(s.default, int) else 'number'}"
+        ) from None
