@@ -206,3 +206,16 @@ def test_a_renamed_edited_copy_is_recorded_with_a_note(kb_dir, tmp_path):
     copy = json.loads(imp(kb_dir, tmp_path / "pm (1).md", text + "Reviewed on 2026-04-09.\n", "--json").output)
     assert copy["incident"] != first["incident"]
     assert any(n.startswith(f"{first['incident']} has the same title and date") for n in copy["notes"])
+
+
+def test_a_file_name_that_is_not_utf8_is_named_as_the_problem(kb_dir, tmp_path):
+    # "caf\xe9.md" was refused as "content is not valid UTF-8 … character 597": the name, not the content
+    import os
+
+    name = os.fsdecode(b"caf\xe9.md")
+    r = imp(
+        kb_dir,
+        tmp_path / name,
+        "# Cache stampede\n\nDate: 2026-04-02\nSeverity: sev2\n\n## Summary\nThe cache emptied.\n",
+    )
+    assert r.exit_code == 1 and "the file name is not valid UTF-8" in r.output, r.output

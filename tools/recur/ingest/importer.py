@@ -400,6 +400,9 @@ def _read(file) -> str:
     before anything is written, rather than read whole and recorded as a file check rejects."""
     from recur.kb.parse import MAX_FILE_BYTES
 
+    if utf8.problem(str(file)):  # the record keeps the path: said as the name's problem, not the content's
+        shown = str(file).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        raise RecurError(f"{shown}: the file name is not valid UTF-8 (it is recorded as the source); rename the file")
     try:
         with open(file, "rb") as fh:
             raw = fh.read(MAX_FILE_BYTES + 1)
