@@ -506,3 +506,28 @@ def test_what_the_writer_writes_the_reader_and_markdown_read_alike():
         lines = ["## Summary", *text.split("\n"), "## Runbook", "1. Run `df -h`."]
         assert fence_trouble(lines) is None, text
         assert [s.title for s in sections_of(lines, 1)] == ["Summary", "Runbook"], text
+
+
+def test_a_relative_link_to_a_file_the_kb_lacks_is_a_warning_with_its_line(tmp_path):
+    """Found in review: `recur check --strict` passed a broken link in a pattern's text; the first to
+    say so was the site build in CI (mkdocs --strict), with no line."""
+    kb = small_kb(tmp_path / "kb")
+    summary = (
+        "See [the disk runbook](../capacity/disk-full.md#runbook) and [a missing page](../capacity/no-such-thing.md).\n"
+        "Not links: `[x](nowhere.md)`, [the vendor](https://example.com/x.md), [here](#runbook), [root](/x.md).\n"
+        "![graph](img/missing%20graph.png) and [out](../../../../README.md)\n\n"
+        "```\n[in a fence](also-nowhere.md)\n```\n\n[ref]: ./gone.md"
+    )
+    write(kb, "patterns/capacity/linked.md", pattern_text("linked", signals=("X",), summary=summary))
+    found = [p for p in authoring_warnings(load_kb(kb), today="2026-06-01") if p.field == "link"]
+    text = (tmp_path / "kb/patterns/capacity/linked.md").read_text().split("\n")
+    line = next(n for n, ln in enumerate(text, 1) if "a missing page" in ln)
+    assert [(p.line - line, p.message.split("'")[1]) for p in found] == [
+        (0, "../capacity/no-such-thing.md"),
+        (2, "img/missing%20graph.png"),
+        (2, "../../../../README.md"),
+        (8, "./gone.md"),
+    ], [str(p) for p in found]
+    assert "points outside the knowledge base" in found[2].message and all(p.level == "warning" for p in found)
+    res = CliRunner().invoke(cli, ["check", "--kb", str(kb), "--strict"])
+    assert res.exit_code == 1 and "linked.md:" in res.output and "no-such-thing.md' is not a file" in res.output

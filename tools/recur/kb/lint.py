@@ -182,6 +182,7 @@ def authoring_warnings(
     out += _future_dates(kb, now)
     out += _review_before_incident(kb)
     out += _fence_warnings(kb)
+    out += _link_warnings(kb)
     return out
 
 
@@ -323,24 +324,77 @@ def fence_trouble(lines: list[str], first: int = 1) -> tuple[int, str] | None:
     return None
 
 
-def _fence_warnings(kb: KB) -> list[Problem]:
-    """Code fences that `recur check` and the site would read differently, in every pattern and
-    incident file read, loaded or not: a fence that swallowed the Runbook left the pattern out
-    with only "required section is missing", and this says why."""
+def _bodies(kb: KB):
+    """(shown path, lines, file line of the body's first line) of every pattern and incident file
+    read, loaded or not; shown paths are the loader's own (relative to the working directory, or
+    absolute). A file the loader refused is left to its error."""
     shown = {s for files in (kb.pattern_files, kb.incident_files) for paths in files.values() for s in paths}
-    out = []
     for name in sorted(shown):
         if not readable(kb.root, Path(name)):  # refused by the loader (too large, a link out of the KB)
             continue
-        try:  # shown paths are the loader's own: relative to the working directory, or absolute
+        try:
             lines = read_text(Path(name).read_bytes()).split("\n")
         except (OSError, ParseError):  # reported by the loader already
             continue
         body = (front_matter_end(lines) or len(lines)) + 1
-        found = fence_trouble(lines[body:], body + 1)
+        yield name, lines[body:], body + 1
+
+
+def _fence_warnings(kb: KB) -> list[Problem]:
+    """Code fences that `recur check` and the site would read differently: a fence that swallowed
+    the Runbook left the pattern out with only "required section is missing", and this says why."""
+    out = []
+    for name, body, first in _bodies(kb):
+        found = fence_trouble(body, first)
         if found:
             out.append(Problem(name, found[0], "code fence", found[1], "warning"))
     return out
+
+
+# [text](target) and ![alt](target), and a reference definition "[name]: target"
+_LINK = re.compile(
+    r"!?\[[^\]\n]*\]\(\s*<?([^()\s<>]+)>?(?:\s+[\"'(][^)]*)?\)|^\s{0,3}\[[^\]\n]+\]:\s*<?(\S+?)>?(?:\s|$)"
+)
+_CODE_SPAN = re.compile(r"(`+)[^`]*?\1")
+
+
+def _link_warnings(kb: KB) -> list[Problem]:
+    """Relative links in a pattern's or an incident's text to a file the KB does not have. Found in
+    review: `recur check --strict` passed them, and the first to say so was the site build in CI
+    (mkdocs --strict), with no line. The site mirrors the KB's folders, so a target is checked
+    against the KB's own files."""
+    root = Path(kb.root).resolve()
+    out = []
+    for name, body, first in _bodies(kb):
+        opened = None
+        for n, line in enumerate(body, first):
+            if m := FENCE_LINE.match(line):
+                opened = fence_step(opened, m.group(1), m.group(2))[0]
+                continue
+            if opened is not None:
+                continue
+            for link in _LINK.finditer(_CODE_SPAN.sub("", line)):
+                problem = _missing_target(root, Path(name).resolve().parent, link.group(1) or link.group(2))
+                if problem:
+                    out.append(Problem(name, n, "link", problem, "warning"))
+    return out
+
+
+def _missing_target(root: Path, here: Path, target: str) -> str | None:
+    """Why a link's ``target`` names no file of the KB, or None (a URL, an anchor, a file that exists)."""
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", target) or target.startswith(("#", "/")):
+        return None  # a URL (https:, mailto:), a place on the same page, a path from the site's root
+    path = target.split("#", 1)[0].split("?", 1)[0]
+    if not path:
+        return None
+    from urllib.parse import unquote
+
+    resolved = (here / unquote(path)).resolve()
+    if resolved != root and root not in resolved.parents:
+        return f"{target!r} points outside the knowledge base: the site has no such page"
+    if not resolved.exists():
+        return f"{target!r} is not a file of the knowledge base (the site build fails on it with --strict)"
+    return None
 
 
 def _heading_line(kb: KB, relpath: str, name: str) -> int:
