@@ -35,6 +35,12 @@ QUERIES = [
     "FATAL: remaining connection slots are reserved; ERROR: could not serve HTTP 503",  # log levels: no identifiers
 ]
 
+NOISE = "".join(
+    f"2026-05-11T14:00:{i:02d}.582Z INFO [cart-worker-3] c.a.cart.Handler : handled GET /api/cart/{5000 + i} "
+    f"status=200 dur=18ms trace=ab{i}cd\n"
+    for i in range(40)
+)
+
 RANK_JS = """
 import { Ranker } from "./ranker.mjs";
 import { stem } from "./porter2.mjs";
@@ -89,6 +95,8 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
     ]
     # blank to Python's str.strip (NEL, information separators), not to JS's trim: ranked in the browser only
     texts += ["\x85 \x1c\x1f\u3000"]
+    # a specific signal whole in a long paste after ordinary lines: first, at least the floor (search.VERBATIM)
+    texts += [NOISE + "ERROR HikariPool-1 - Connection is not available, request timed out after 30000ms.\n"]
     vecs = engine.searcher.encode_queries([clean(t)[:MAX_QUERY_CHARS] for t in texts])
     (tmp_path / "q.json").write_text(
         json.dumps(
@@ -108,6 +116,10 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
     assert run.returncode == 0, run.stderr
     js = json.loads(run.stdout)
     py = [a.to_json() for a in engine.answer_many(texts)]
+    if which == "shipped":  # the pasted log: its pattern first and not "no known pattern" (found in review)
+        top = py[-1]["results"][0]
+        assert top["id"] == "db-connection-pool-exhausted" and top["probability"] >= 0.6, py[-1]["results"][:2]
+        assert py[-1]["no_known_pattern"] is False
     for p, j in zip(py, js):
         assert j["query"] == p["query"]  # the same text read: cut at the same character, surrogates cleaned
         assert [r["id"] for r in j["results"]] == [r["id"] for r in p["results"]]

@@ -41,6 +41,15 @@ SIGNAL_MATCH = {
     "words_min": 3,
     "words_share": 0.75,
 }
+# A signal found whole in the text that is long and specific (at least MIN_WORDS signal words and
+# MIN_CHARS characters, and no other pattern has a long signal containing it or contained in it:
+# "HikariPool-1 - Connection is not available, request timed out after 30000ms.", not "HTTP 503
+# Service Unavailable", which three starter patterns list) is ranked before every other result, with
+# a probability of at least FLOOR. Found in review: a pasted log holding such a line word for word
+# came back "no known pattern" once a few ordinary log lines stood before it (the dense and lexical
+# scores of a long paste are mostly its noise). On the starter KB, 10 of 95 kb/eval cases hold one,
+# all of their own pattern; no dev or dev-nomatch summary holds one.
+VERBATIM = {"min_words": 4, "min_chars": 32, "floor": 0.6}
 CANDIDATE_VIEWS = 2048  # faiss top-k views that nominate candidate patterns
 MIN_FOCUS_WORDS = 4
 FOCUS_MIN_QUERY_WORDS = 16  # shorter queries (an alert, a log line, a symptom) have no trivia to cut
@@ -49,6 +58,40 @@ HIGH_COSINE, MEDIUM_COSINE = 0.60, 0.42  # MiniLM cosines: paraphrase-close vs. 
 # the "why" shown with a result (display only, not ranking): up to WHY_PER_PART views at cosine
 # >= WHY_MIN_COSINE (text cut to WHY_TEXT_CHARS), and the shared words when BM25 > WHY_MIN_BM25
 WHY_MIN_COSINE, WHY_TEXT_CHARS, WHY_PER_PART, WHY_MIN_BM25, WHY_TERMS = 0.35, 240, 3, 0.3, 8
+
+
+def specific_signals(signals: list) -> list[bool]:
+    """Per signal (pattern id, normalised text, signal words): whether it is specific (VERBATIM). A
+    long signal that is inside another pattern's long signal has all of its words: only the signals
+    holding every word of it are compared, not every pair (a KB of 1,000 patterns has ~5,000)."""
+    long = [len(norm) >= VERBATIM["min_chars"] and len(toks) >= VERBATIM["min_words"] for _, norm, toks in signals]
+    by_word: dict = {}
+    for n, (_, _, toks) in enumerate(signals):
+        if long[n]:
+            for t in toks:
+                by_word.setdefault(t, set()).add(n)
+    out = list(long)
+    for i, (pid, norm, toks) in enumerate(signals):
+        if not long[i]:
+            continue
+        holders = set.intersection(*(by_word[t] for t in toks))
+        for j in holders:
+            if signals[j][0] != pid and norm in signals[j][1]:  # i inside j: neither tells the two apart
+                out[i] = out[j] = False
+    return out
+
+
+def _verbatim_first(order, probs, verbatim: list) -> tuple:
+    """``order`` and ``probs`` with the results whose text holds a specific signal whole (VERBATIM)
+    first, in their order, each with a probability of at least VERBATIM["floor"]."""
+    if not any(verbatim):
+        return order, probs
+    moved = sorted(range(len(order)), key=lambda r: (not verbatim[r], r))
+    floor = VERBATIM["floor"]
+    return (
+        np.asarray([order[r] for r in moved], dtype=np.int64),
+        [probs[r] if probs[r] is None or not verbatim[r] else max(float(probs[r]), floor) for r in moved],
+    )
 
 
 @dataclass
@@ -131,6 +174,7 @@ class Searcher:
                     self.signals_by_word.setdefault(key, []).append(n)
                 if not toks and not ids:
                     self.signals_always.append(n)
+        self.specific = specific_signals([(pid, norm, toks) for pid, _, norm, toks, _ in self.signal_list])
 
     @property
     def faiss(self):
@@ -207,13 +251,15 @@ class Searcher:
             return []
         cidx, comp, sig, allsims, fused = scored
         sigarr = np.asarray([sig.get(self.pids[c], (0.0,))[0] for c in cidx], dtype=np.float64)
-        order, feats = calibrate.features(fused, comp, sigarr, top=top)  # best first, ties by id
+        order, feats = calibrate.features(fused, comp, sigarr)  # best first, ties by id
         calibrated = not dense_only and len(cidx) >= calibrate.MIN_CANDIDATES
         probs = calibrate.probability(feats) if calibrated else [None] * len(order)
+        verbatim = [sig.get(self.pids[cidx[j]], (0.0, [], False))[2] for j in order]
+        order, probs = _verbatim_first(order, probs, verbatim)
         hits = []
-        for j, prob in zip(order, probs):  # the why only for what is shown
+        for j, prob in zip(order[:top], probs[:top]):  # the why only for what is shown
             pid = self.pids[cidx[j]]
-            sscore, sig_why = sig.get(pid, (0.0, []))
+            sscore, sig_why, _ = sig.get(pid, (0.0, [], False))
             sims = allsims[self.row_arr[pid]]
             matched = {w["text"] for w in sig_why}  # a signal found in the text is not listed again by meaning
             why = (
@@ -320,7 +366,8 @@ class Searcher:
         return np.where(lex_rows >= 0, shared[np.maximum(lex_rows, 0)], 0) <= 1
 
     def _signals(self, text: str) -> dict:
-        """pattern id -> (score in [0,1], why entries) for signals found in the query."""
+        """pattern id -> (score in [0,1], why entries, whether a specific signal is in it whole:
+        VERBATIM) for signals found in the query."""
         norm_q = normalise_signal(text)
         q_words = {w for w in words(text) if w not in STOPWORDS}
         q_ids = identifiers(text)
@@ -328,11 +375,14 @@ class Searcher:
         for key in q_words | q_ids:
             near.update(self.signals_by_word.get(key, ()))
         found: dict = {}
+        verbatim = set()
         for n in sorted(near):
             pid, raw, norm, toks, ids = self.signal_list[n]
             m = SIGNAL_MATCH
             if len(norm) >= m["exact_min_chars"] and norm in norm_q:
                 score = m["exact"]
+                if self.specific[n]:
+                    verbatim.add(pid)
             elif ids and not ids.isdisjoint(q_ids):
                 score = m["identifier"]
             elif len(toks) >= m["words_min"] and (shared := len(toks & q_words)) >= m["words_share"] * len(toks):
@@ -345,7 +395,7 @@ class Searcher:
         out: dict = {}
         for pid, why in found.items():
             why.sort(key=lambda w: -w["score"])
-            out[pid] = (why[0]["score"], why[:WHY_PER_PART])
+            out[pid] = (why[0]["score"], why[:WHY_PER_PART], pid in verbatim)
         return out
 
     def _dense_why(self, prow, sims, matched=frozenset()) -> list:

@@ -74,6 +74,7 @@ def ranking_params() -> dict:
 
     return {
         "weights": dict(search.WEIGHTS), "signal_bonus": search.SIGNAL_BONUS, "signal_match": dict(search.SIGNAL_MATCH),
+        "verbatim": dict(search.VERBATIM),
         "candidate_views": search.CANDIDATE_VIEWS, "min_focus_words": search.MIN_FOCUS_WORDS,
         "focus_min_query_words": search.FOCUS_MIN_QUERY_WORDS, "max_query_chars": search.MAX_QUERY_CHARS,
         "high_cosine": search.HIGH_COSINE, "medium_cosine": search.MEDIUM_COSINE,
@@ -240,6 +241,7 @@ def _stems(vocab, bm25_vocab: dict) -> dict:
 
 def index_data(loaded) -> tuple[dict, bytes]:
     """(index.json, index.bin) for a loaded index: everything the ranking reads, nothing it does not."""
+    from recur.retrieval.search import specific_signals
     from recur.util.text import identifiers, normalise_signal, signal_words
 
     ids = sorted({v["pattern"] for v in loaded.views})
@@ -264,6 +266,9 @@ def index_data(loaded) -> tuple[dict, bytes]:
         for s in loaded.docs.get(pid, {}).get("signals", []):
             toks = sorted(signal_words(s))
             signals.append([pos[pid], s, normalise_signal(s), toks, sorted(identifiers(s))])
+    # whether each is specific (search.VERBATIM), decided here once as the server decides it
+    for entry, specific in zip(signals, specific_signals([(e[0], e[2], set(e[3])) for e in signals])):
+        entry.append(specific)
     data = {
         "format": FORMAT, "model": loaded.model_id, "build_id": loaded.build_id, "ids": ids,
         "views": [[pos[v["pattern"]], v["kind"], v["text"]] for v in loaded.views],

@@ -125,7 +125,8 @@ export class Ranker {
     this.others = this.rows.map((rows, i) => rows.filter((r) => r !== this.docRow[i] && r !== this.titleRow[i]));
     this.lexOf = new Int32Array(n).fill(-1);  /* pattern -> BM25 row */
     if (this.bm25) this.bm25.rows.forEach((pidx, row) => { if (pidx >= 0) this.lexOf[pidx] = row; });
-    this.signals = index.signals.map(([pidx, raw, norm, toks, ids]) => ({ pidx, raw, norm, toks: new Set(toks), ids: new Set(ids) }));
+    this.signals = index.signals.map(([pidx, raw, norm, toks, ids, specific]) =>
+      ({ pidx, raw, norm, toks: new Set(toks), ids: new Set(ids), specific: Boolean(specific) }));
     this.signalsByWord = new Map();
     this.signalsAlways = [];
     this.signals.forEach((s, n) => {
@@ -188,7 +189,8 @@ export class Ranker {
     return { scores, terms, words: qwords.size };
   }
 
-  /* Searcher._signals: pattern index -> [score, why entries] for signals found in the query. */
+  /* Searcher._signals: pattern index -> [score, why entries, a specific signal whole in the text] for
+     signals found in the query. */
   signalMatches(text) {
     const m = this.p.signal_match;
     const normQ = normaliseSignal(text);
@@ -196,11 +198,14 @@ export class Ranker {
     const qIds = identifiers(text);
     const near = new Set(this.signalsAlways);
     for (const key of new Set([...qWords, ...qIds])) for (const n of this.signalsByWord.get(key) || []) near.add(n);
-    const found = new Map();
+    const found = new Map(), verbatim = new Set();
     for (const n of [...near].sort((a, b) => a - b)) {
       const s = this.signals[n];
       let score;
-      if (s.norm.length >= m.exact_min_chars && normQ.includes(s.norm)) score = m.exact;
+      if (s.norm.length >= m.exact_min_chars && normQ.includes(s.norm)) {
+        score = m.exact;
+        if (s.specific) verbatim.add(s.pidx);
+      }
       else if (s.ids.size && [...s.ids].some((i) => qIds.has(i))) score = m.identifier;
       else {
         const shared = [...s.toks].filter((t) => qWords.has(t)).length;
@@ -214,7 +219,7 @@ export class Ranker {
     const out = new Map();
     for (const [pidx, why] of found) {
       why.sort((a, b) => b.score - a.score);
-      out.set(pidx, [why[0].score, why.slice(0, this.p.why.per_part)]);
+      out.set(pidx, [why[0].score, why.slice(0, this.p.why.per_part), verbatim.has(pidx)]);
     }
     return out;
   }
@@ -263,9 +268,13 @@ export class Ranker {
     }
     cidx.forEach((c, j) => { if (sig.has(c)) fused[j] += this.p.signal_bonus * sig.get(c)[0]; });
     const byScore = Array.from(fused.keys()).sort((a, b) => (fused[b] - fused[a]) || (cidx[a] - cidx[b]));
-    const ranked = byScore.slice(0, top);
-    const probs = n >= this.p.calibration.min_candidates ? this.probabilities(byScore, ranked, fused, comp, cidx, sig)
-      : ranked.map(() => null);
+    const all = n >= this.p.calibration.min_candidates ? this.probabilities(byScore, byScore, fused, comp, cidx, sig)
+      : byScore.map(() => null);
+    /* search._verbatim_first: a specific signal found whole first, its probability at least the floor */
+    const isVerbatim = (j) => Boolean(sig.has(cidx[j]) && sig.get(cidx[j])[2]);
+    const moved = byScore.map((j, r) => r).sort((a, b) => (isVerbatim(byScore[a]) ? 0 : 1) - (isVerbatim(byScore[b]) ? 0 : 1) || a - b);
+    const ranked = moved.slice(0, top).map((r) => byScore[r]);
+    const probs = moved.slice(0, top).map((r) => (all[r] === null || !isVerbatim(byScore[r]) ? all[r] : Math.max(all[r], this.p.verbatim.floor)));
     return ranked.map((j, r) => {
       const c = cidx[j];
       const [sscore, sigWhy] = sig.get(c) || [0, []];
