@@ -69,6 +69,7 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
     from recur.retrieval import index as index_mod
     from recur.retrieval.engine import Engine
     from recur.retrieval.search import MAX_QUERY_CHARS
+    from recur.util.text import strip_ansi
     from recur.util.utf8 import clean
 
     index_mod.build(load_kb(kb_dir), tmp_path / "index", embed.FakeEncoder(64), progress=False)
@@ -95,9 +96,11 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
     ]
     # blank to Python's str.strip (NEL, information separators), not to JS's trim: ranked in the browser only
     texts += ["\x85 \x1c\x1f\u3000"]
+    # a terminal's colour codes and title sequence: not words of the text, on either side (util.text.strip_ansi)
+    texts += ["\x1b[1;31mERROR\x1b[0m \x1b[36mdb-07\x1b[0m write failed: ENOSPC \x1b]0;title\x07no space left"]
     # a specific signal whole in a long paste after ordinary lines: first, at least the floor (search.VERBATIM)
     texts += [NOISE + "ERROR HikariPool-1 - Connection is not available, request timed out after 30000ms.\n"]
-    vecs = engine.searcher.encode_queries([clean(t)[:MAX_QUERY_CHARS] for t in texts])
+    vecs = engine.searcher.encode_queries([clean(strip_ansi(t))[:MAX_QUERY_CHARS] for t in texts])  # as Engine
     (tmp_path / "q.json").write_text(
         json.dumps(
             [

@@ -573,3 +573,13 @@ def test_an_endless_stdin_is_read_only_as_far_as_is_searched(tmp_path):
     assert res.returncode == 0, res.stderr
     assert len(json.loads(res.stdout)["query"]) == 20_000
     assert "stdin holds more than 20,000 characters; searching its first 20,000" in res.stderr
+
+
+def test_colour_codes_in_a_pasted_line_are_not_searched(run):
+    """Found in review: a coloured log line was searched with "1", "31m" and "0m" in it, and another
+    pattern came first than for the same line without colour."""
+    plain = "[CRIT] db-07 write failed: ENOSPC no space left on device /var/lib/mysql"
+    coloured = "\x1b[1;31m[CRIT]\x1b[0m \x1b[36mdb-07\x1b[0m write failed: \x1b[1mENOSPC\x1b[0m no space left on device /var/lib/mysql"
+    a, b = (json.loads(run("suggest", "--json", t).stdout) for t in (plain, coloured))
+    assert b["query"] == plain
+    assert [(r["id"], r["score"]) for r in b["results"]] == [(r["id"], r["score"]) for r in a["results"]]

@@ -589,3 +589,25 @@ def test_link_top_with_no_suggestions_asked_for_is_a_usage_error(kb_dir, tmp_pat
     r = new(kb_dir, tmp_path, "-t", "Pool", "-s", "sev3", "-d", "too many clients", "--link-top", *extra)
     assert r.exit_code == 2 and "--link-top links the top suggestion: not with --no-suggest or --top 0" in r.output
     assert sorted((kb_dir / "incidents").rglob("*.md")) == before
+
+
+def test_colour_codes_of_a_pasted_line_are_not_written_into_the_record(kb_dir, tmp_path):
+    """Found in review: `-d -` kept a coloured log's ESC[31m in the Summary, and the board and the
+    site showed it (recur check accepted it)."""
+    coloured = "\x1b[1;31mERROR\x1b[0m db-07 write failed: \x1b[1mENOSPC\x1b[0m\n"
+    res = new(
+        kb_dir,
+        tmp_path,
+        "-t",
+        "\x1b[31mDisk\x1b[0m full",
+        "-s",
+        "sev2",
+        "-d",
+        "-",
+        "--no-suggest",
+        "--json",
+        input=coloured,
+    )
+    assert res.exit_code == 0, res.output
+    text = Path(json.loads(res.output)["path"]).read_text()
+    assert "\x1b" not in text and "ERROR db-07 write failed: ENOSPC" in text and 'title: "Disk full"' in text

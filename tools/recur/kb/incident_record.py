@@ -15,6 +15,7 @@ from recur.kb.writer import dumps, flow_list, plain, q, section_text
 from recur.util.dates import require_in_range
 from recur.util.errors import AlreadyExists, RecurError
 from recur.util.files import editing, write_atomic
+from recur.util.text import strip_ansi
 from recur.util.utf8 import nul_line
 
 ID_RE = re.compile(r"^INC-(\d{4})-(\d+)$")
@@ -378,7 +379,8 @@ def record_incident(kb, new: NewIncident, *, patterns_field: str = "--pattern"):
     ``patterns_field``: what an unknown pattern id's error calls the list (the caller's own name)."""
     from recur.kb.loader import require_patterns, review_defaults
 
-    title, description = " ".join(new.title.split()), (new.description or "").strip()
+    # a pasted terminal line's colour codes are not its text: the record, the board and the site show it
+    title, description = " ".join(strip_ansi(new.title).split()), strip_ansi(new.description or "").strip()
     if not title:
         raise RecurError("title: is empty")
     line = nul_line(new.description or "")  # the Summary is written raw (the front matter escapes its NULs)

@@ -17,6 +17,7 @@ from recur.retrieval.models import active_model
 from recur.retrieval.results import Answer, Result, result_object  # noqa: F401 (Answer, Result re-exported)
 from recur.retrieval.search import MAX_QUERY_CHARS
 from recur.util.errors import NotWritable, RecurError
+from recur.util.text import strip_ansi
 from recur.util.utf8 import clean
 
 
@@ -194,7 +195,7 @@ class Engine:
         return self.answer_many([text], top=top, exclude=exclude)[0]
 
     def answer_many(self, texts: list[str], top: int = 5, *, exclude=None) -> list[Answer]:
-        texts = [clean(t)[:MAX_QUERY_CHARS] for t in texts]
+        texts = [clean(strip_ansi(t))[:MAX_QUERY_CHARS] for t in texts]
         lists = self.suggest_many(texts, top=top, exclude=exclude)
         return [Answer(t, r, no_known_pattern(r)) for t, r in zip(texts, lists)]
 
@@ -203,8 +204,9 @@ class Engine:
         from recur.retrieval.lookalikes import annotate  # close candidates get look_alikes (issue 6)
 
         searcher = self.searcher
-        # a lone surrogate (a byte that is not UTF-8, a bad JSON escape) would break the tokenizer
-        texts = [clean(t)[:MAX_QUERY_CHARS] for t in texts]
+        # a lone surrogate (a byte that is not UTF-8, a bad JSON escape) would break the tokenizer;
+        # a terminal's colour codes are not words of the text
+        texts = [clean(strip_ansi(t))[:MAX_QUERY_CHARS] for t in texts]
         vecs = searcher.encode_queries(texts) if texts else []
         out = []
         for text, vec in zip(texts, vecs):

@@ -70,7 +70,7 @@ def ranking_params() -> dict:
     """Every number and word list the browser's ranking needs, from the modules that define them."""
     from recur.retrieval import calibrate, lookalikes, search
     from recur.retrieval.embed import CHARS_PER_TOKEN_BOUND
-    from recur.util.text import STOPWORDS
+    from recur.util.text import ANSI, STOPWORDS
 
     return {
         "weights": dict(search.WEIGHTS), "signal_bonus": search.SIGNAL_BONUS, "signal_match": dict(search.SIGNAL_MATCH),
@@ -81,7 +81,7 @@ def ranking_params() -> dict:
         "why": {"min_cosine": search.WHY_MIN_COSINE, "text_chars": search.WHY_TEXT_CHARS,
                 "per_part": search.WHY_PER_PART, "min_bm25": search.WHY_MIN_BM25, "terms": search.WHY_TERMS},
         "lookalike_margin": lookalikes.MARGIN, "chars_per_token": CHARS_PER_TOKEN_BOUND,
-        "stopwords": sorted(STOPWORDS),
+        "stopwords": sorted(STOPWORDS), "ansi": ANSI,
         "calibration": {"model": calibrate.MODEL, "features": list(calibrate.FEATURES),
                         "min_candidates": calibrate.MIN_CANDIDATES, "no_match_below": calibrate.NO_MATCH_BELOW,
                         "high_at": calibrate.HIGH_AT, "medium_at": calibrate.MEDIUM_AT},

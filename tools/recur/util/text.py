@@ -19,6 +19,19 @@ _SPACE = re.compile(r"\s+")
 _MD = re.compile(r"`|\*\*|__|\[|\]\([^)]*\)")
 
 
+# a terminal's escape sequences: colour and cursor (CSI "\x1b[1;31m"), title (OSC "\x1b]0;…\x07"), and
+# the two-character ones; the browser ranker takes this very pattern (site.bundle.ranking_params)
+ANSI = r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-_])"
+_ANSI = re.compile(ANSI)
+
+
+def strip_ansi(text: str) -> str:
+    """``text`` without terminal escape sequences. Found in review: a coloured log line
+    (``\x1b[1;31mERROR\x1b[0m …``) was searched with "1", "31m" and "0m" in it, and the answer
+    changed (another pattern first) from what the same line without colour gave."""
+    return _ANSI.sub("", text) if "\x1b" in text else text
+
+
 def ascii_int(text) -> int | None:
     """``text`` as a non-negative int when it is ASCII digits (spaces around allowed), else None.
     Not ``str.isdigit``: it passes "²" and "٣", which int() then refuses or reads as another number,

@@ -154,7 +154,12 @@ export class Ranker {
   /* the query text as the server reads it (engine: clean(text)[:MAX_QUERY_CHARS]): a lone surrogate
    * becomes U+FFFD, and the cut counts characters as Python does (code points), not UTF-16 units: an
    * emoji is two units, and a pasted log with emoji lost its tail, and with it the verdict. */
-  clipQuery(text) { return headCodePoints(wellFormed(String(text)), this.p.max_query_chars); }
+  /* Engine.answer_many: colour codes out (util.text.strip_ansi, the same pattern), lone surrogates
+     as U+FFFD, cut at max_query_chars */
+  clipQuery(text) {
+    const plain = String(text).includes("\x1b") ? String(text).replace(new RegExp(this.p.ansi, "g"), "") : String(text);
+    return headCodePoints(wellFormed(plain), this.p.max_query_chars);
+  }
 
   similarities(q) {
     const nv = this.views.length, dim = this.dim, sims = new Float32Array(nv), v = this.vectors;
