@@ -611,3 +611,30 @@ def test_colour_codes_of_a_pasted_line_are_not_written_into_the_record(kb_dir, t
     assert res.exit_code == 0, res.output
     text = Path(json.loads(res.output)["path"]).read_text()
     assert "\x1b" not in text and "ERROR db-07 write failed: ENOSPC" in text and 'title: "Disk full"' in text
+
+
+def test_link_top_leaves_two_high_suggestions_to_the_responder(kb_dir, tmp_path):
+    """Found in review: two `high` suggestions for competing causes, and --link-top linked the first."""
+    r = new(
+        kb_dir, tmp_path, "-t", "Pool and disk", "-s", "sev3", "--link-top",
+        "-d", "FATAL: sorry, too many clients already; then ENOSPC: No space left on device",
+    )  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert "--link-top: nothing linked: " in r.output and "are all high confidence" in r.output
+    assert load_kb(kb_dir).incidents["INC-2026-0003"].patterns == []
+
+
+def test_a_future_date_is_said_at_once_and_failed_suggestions_keep_the_record(kb_dir, tmp_path):
+    """Found in review: a --date in the future was written without a word (check --strict failed on it
+    in CI), and when the suggestions failed, --json printed only the error: no id of the record written."""
+    future = (dt.date.today() + dt.timedelta(days=400)).isoformat()
+    r = run("incident", "new", "--kb", str(kb_dir), "-t", "Typo year", "-s", "sev3", "--date", future, "--no-suggest")
+    assert r.exit_code == 0 and f"warning: --date {future} is after today" in r.output
+    r = run(
+        "incident", "new", "--kb", str(kb_dir), "--index", str(tmp_path / "idx"), "--model", str(tmp_path / "nope"),
+        "-t", "Model missing", "-s", "sev3", "--json",
+    )  # fmt: skip
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert "model folder not found" in out["suggest_error"] and out["no_known_pattern"] is None
+    assert Path(out["path"]).is_file() and f"warning: {out['id']} is recorded, but no suggestions" in r.stderr

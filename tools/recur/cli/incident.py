@@ -11,6 +11,7 @@ import click
 from recur.cli.options import TEXT, index_option, kb_option, model_option
 from recur.cli.render import confidence_text
 from recur.util.dates import given_date
+from recur.util.errors import RecurError
 from recur.util.text import ascii_int
 
 
@@ -160,6 +161,9 @@ def _dates(date, review_due) -> tuple:
     due = given_date(review_due, "--review-due") if review_due else None
     if due and due < day:
         click.echo(f"warning: --review-due {due} is before the incident's date {day}.", err=True)
+    today = given_date(None, "--date")
+    if day > today:  # recur check --strict then fails on it in CI: said now, while it is easy to fix
+        click.echo(f"warning: --date {day} is after today ({today}): a typo in the year?", err=True)
     return day, due
 
 
@@ -171,22 +175,21 @@ def _suggest_and_link(
     from recur.kb.loader import load_kb
 
     iid = out["id"]
-    answer = _answer(kb_dir, index_dir, model, query, top, out["linked"])
+    try:
+        answer = _answer(kb_dir, index_dir, model, query, top, out["linked"])
+    except RecurError as exc:
+        # the record is written: said with its id, and the --json object still printed (found in review:
+        # a bot saw only the error, no id, and recorded the incident again)
+        out["suggest_error"] = str(exc)
+        click.echo(f"warning: {iid} is recorded, but no suggestions: {exc}", err=True)
+        return
     out["suggestions"] = results = answer.results
     out["no_known_pattern"] = answer.no_known_pattern
-    chosen = []
-    if link_top and out["linked"]:
-        # the suggestions leave out what is linked, so their top is the runner-up (ranked without the
-        # match, its probability is higher than it would be): --link-top would add a look-alike
-        click.echo(f"--link-top: nothing more linked; {', '.join(out['linked'])} linked by --pattern.", err=True)
-    elif link_top and results and results[0]["confidence"] == "high" and not answer.no_known_pattern:
-        chosen = [results[0]["id"]]
+    chosen = _link_top(out, answer) if link_top else []
     if not as_json:
         _show(answer, out["linked"])
         if tty and results and not chosen:
-            picks = click.prompt("Link which? (numbers like 1,2; Enter for none)", default="", show_default=False)
-            numbers = [ascii_int(n) for n in picks.replace(",", " ").split()]
-            chosen = [results[n - 1]["id"] for n in numbers if n is not None and 1 <= n <= len(results)]
+            chosen = _picked(results)
     if chosen:
         _, added = link_patterns(load_kb(kb_dir), iid, chosen)
         out["linked"] += added
@@ -194,6 +197,40 @@ def _suggest_and_link(
             click.echo(f"Linked {iid} to {', '.join(added)}.")
     elif not as_json and results and not answer.no_known_pattern:  # never a comparison-only pattern
         click.echo(f"Link one later: recur incident link {iid} {results[0]['id']}")
+
+
+def _link_top(out: dict, answer) -> list:
+    """What --link-top links: the top suggestion when it is high confidence and no other is. Two
+    `high`s for competing causes ("403 Forbidden": a WAF rule or expired credentials) are a choice
+    for the responder, not for the flag (found in review)."""
+    results = answer.results
+    if out["linked"]:
+        # the suggestions leave out what is linked, so their top is the runner-up (ranked without the
+        # match, its probability is higher than it would be): --link-top would add a look-alike
+        click.echo(f"--link-top: nothing more linked; {', '.join(out['linked'])} linked by --pattern.", err=True)
+        return []
+    if not results or results[0]["confidence"] != "high" or answer.no_known_pattern:
+        return []
+    rivals = [r["id"] for r in results[1:] if r["confidence"] == "high"]
+    if rivals:
+        click.echo(
+            f"--link-top: nothing linked: {results[0]['id']} and {', '.join(rivals)} are all high confidence; "
+            f"link the right one: recur incident link {out['id']} PATTERN_ID",
+            err=True,
+        )
+        return []
+    return [results[0]["id"]]
+
+
+def _picked(results: list) -> list:
+    """The suggestions picked at the "Link which?" prompt; what is not one of their numbers is said."""
+    picks = click.prompt("Link which? (numbers like 1,2; Enter for none)", default="", show_default=False)
+    words = picks.replace(",", " ").split()
+    numbers = [ascii_int(n) for n in words]
+    ignored = [w for w, n in zip(words, numbers) if n is None or not 1 <= n <= len(results)]
+    if ignored:
+        click.echo(f"Ignored (not a number from 1 to {len(results)}): {', '.join(ignored)}", err=True)
+    return list(dict.fromkeys(results[n - 1]["id"] for n in numbers if n is not None and 1 <= n <= len(results)))
 
 
 def _show(answer, linked=()) -> None:
