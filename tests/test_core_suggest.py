@@ -48,7 +48,10 @@ def test_json_result_carries_the_documented_keys(run):
     top = out["results"][0]
     assert set(top) >= RESULT_KEYS
     assert top["id"] == "db-pool-exhausted" and top["confidence"] == "high"
-    assert {"field": "signal", "text": "FATAL: sorry, too many clients already", "score": 1.0} in top["why"]
+    sig = {"field": "signal", "text": "FATAL: sorry, too many clients already", "score": 1.0, "match": "exact"}
+    assert sig in top["why"]
+    # a view close in meaning is said so, not passed off as found in the text (found in review)
+    assert all(w["match"] == "meaning" for w in top["why"] if w["field"] not in ("signal", "terms"))
     # found in the text, the signal is not listed a second time as a meaning match of its view
     assert [w["text"] for w in top["why"]].count("FATAL: sorry, too many clients already") == 1, top["why"]
     assert top["runbook"] and top["evidence"]

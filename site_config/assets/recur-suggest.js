@@ -398,7 +398,9 @@
     if (why.length) {
       li.appendChild(el("p", { class: "recur-suggest__h", text: "Why it matched" }));
       li.appendChild(el("ul", { class: "recur-suggest__why" }, why.map(function (w) {
-        return el("li", {}, [el("span", { class: "recur-suggest__field", text: w.field }), " ", inline(w.text)]);
+        /* close in meaning, not found in the text: said so (a "signal" read as found; review) */
+        var field = w.match === "meaning" ? "like the " + w.field : w.field;
+        return el("li", {}, [el("span", { class: "recur-suggest__field", text: field }), " ", inline(w.text)]);
       })));
     }
     var steps = (r.runbook || []).slice(0, STEPS);

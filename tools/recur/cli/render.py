@@ -59,7 +59,7 @@ def render_results(query: str, results: list[dict], steps: int = 3, kb_dir: str 
             + f"  ({r['id']} · {sev} · {r['category']} · {conf}{score})"
         )
         if r["why"]:
-            parts = [f"{w['field']} “{_short(w['text'], 90)}”" for w in r["why"][:3]]
+            parts = [f"{_why_field(w)} “{_short(w['text'], 90)}”" for w in r["why"][:3]]
             out.append("   why: " + "; ".join(parts))
         if r.get("incidents"):
             out.append(f"   seen before: {r['incidents']} incident(s)")
@@ -112,3 +112,8 @@ def _short(text: str, n: int) -> str:
     """For quotes (why): an excerpt is enough to recognise what matched."""
     text = _flat(text)
     return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _why_field(w: dict) -> str:
+    """A why entry's label: "like the signal" when it is close in meaning, not found in the text."""
+    return f"like the {w['field']}" if w.get("match") == "meaning" else w["field"]

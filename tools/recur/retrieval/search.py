@@ -380,18 +380,18 @@ class Searcher:
             pid, raw, norm, toks, ids = self.signal_list[n]
             m = SIGNAL_MATCH
             if len(norm) >= m["exact_min_chars"] and norm in norm_q:
-                score = m["exact"]
+                score, how = m["exact"], "exact"
                 if self.specific[n]:
                     verbatim.add(pid)
             elif ids and not ids.isdisjoint(q_ids):
-                score = m["identifier"]
+                score, how = m["identifier"], "identifier"
             elif len(toks) >= m["words_min"] and (shared := len(toks & q_words)) >= m["words_share"] * len(toks):
-                score = m["words"] * shared / len(toks)
+                score, how = m["words"] * shared / len(toks), "words"
             else:
                 continue
             why = found.setdefault(pid, [])
             if all(w["text"] != raw for w in why):
-                why.append({"field": "signal", "text": raw, "score": round(score, 3)})
+                why.append({"field": "signal", "text": raw, "score": round(score, 3), "match": how})
         out: dict = {}
         for pid, why in found.items():
             why.sort(key=lambda w: -w["score"])
@@ -407,7 +407,13 @@ class Searcher:
             if view["kind"] == "signal" and view["text"] in matched:
                 continue
             out.append(
-                {"field": view["kind"], "text": view["text"][:WHY_TEXT_CHARS], "score": round(float(sims[i]), 3)}
+                {
+                    "field": view["kind"],
+                    "text": view["text"][:WHY_TEXT_CHARS],
+                    "score": round(float(sims[i]), 3),
+                    # close in meaning, not found in the text: a "signal" said so was read as found (review)
+                    "match": "meaning",
+                }
             )
         return out[:WHY_PER_PART]
 

@@ -207,19 +207,20 @@ export class Ranker {
     for (const n of [...near].sort((a, b) => a - b)) {
       const s = this.signals[n];
       let score;
+      let how;
       if (s.norm.length >= m.exact_min_chars && normQ.includes(s.norm)) {
-        score = m.exact;
+        score = m.exact; how = "exact";
         if (s.specific) verbatim.add(s.pidx);
       }
-      else if (s.ids.size && [...s.ids].some((i) => qIds.has(i))) score = m.identifier;
+      else if (s.ids.size && [...s.ids].some((i) => qIds.has(i))) { score = m.identifier; how = "identifier"; }
       else {
         const shared = [...s.toks].filter((t) => qWords.has(t)).length;
-        if (s.toks.size >= m.words_min && shared >= m.words_share * s.toks.size) score = m.words * shared / s.toks.size;
+        if (s.toks.size >= m.words_min && shared >= m.words_share * s.toks.size) { score = m.words * shared / s.toks.size; how = "words"; }
         else continue;
       }
       if (!found.has(s.pidx)) found.set(s.pidx, []);
       const why = found.get(s.pidx);
-      if (why.every((w) => w.text !== s.raw)) why.push({ field: "signal", text: s.raw, score: round(score, 3) });
+      if (why.every((w) => w.text !== s.raw)) why.push({ field: "signal", text: s.raw, score: round(score, 3), match: how });
     }
     const out = new Map();
     for (const [pidx, why] of found) {
@@ -325,7 +326,7 @@ export class Ranker {
       const view = this.views[rows[i]];
       if (view[1] === "doc" || psims[i] < w.min_cosine) continue;
       if (view[1] === "signal" && matched.has(view[2])) continue;
-      out.push({ field: view[1], text: view[2].slice(0, w.text_chars), score: round(psims[i], 3) });
+      out.push({ field: view[1], text: view[2].slice(0, w.text_chars), score: round(psims[i], 3), match: "meaning" });
     }
     return out.slice(0, w.per_part);
   }
