@@ -473,7 +473,7 @@ ROWS = [
     (
         "cases-unknown-pattern",
         {"eval/cases.yml": "- query: q\n  expect: [disk-full]\n- query: r\n  expect: [nope]\n"},
-        "eval/cases.yml:3: [1].expect",
+        "eval/cases.yml:4: [1].expect",  # the id's line, not the case's first (found in review)
         "no pattern has id 'nope'",
         "error",
     ),
@@ -487,7 +487,7 @@ ROWS = [
     (
         "cases-retired-pattern",  # never indexed: the case could only ever be a miss, silently
         {"eval/cases.yml": "- query: q\n  expect: [disk-full]\n- query: r\n  expect: [old-retired]\n"},
-        "eval/cases.yml:3: [1].expect",
+        "eval/cases.yml:4: [1].expect",
         "'old-retired' is retired, and retired patterns are never suggested",
         "warning",
     ),

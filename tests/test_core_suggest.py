@@ -300,10 +300,11 @@ def test_eval_refuses_cases_that_expect_no_such_pattern(run, tmp_path):
     cases = tmp_path / "cases.yml"
     cases.write_text(
         "- query: too many clients\n  expect: [db-pool-exhausted]\n"
-        "- query: disk full\n  expect: [disk-ful, dns-failure]\n"
+        "- query: disk full\n  expect:\n    - dns-failure\n    - disk-ful\n"
     )
     res = run("eval", "--cases", str(cases))
-    assert res.exit_code == 1 and ":3: [1].expect: no pattern has id 'disk-ful'" in res.output
+    # the line of the id itself, not of the case's query (found in review)
+    assert res.exit_code == 1 and ":6: [1].expect: no pattern has id 'disk-ful'" in res.output
     assert "recall@3" not in res.output
 
 

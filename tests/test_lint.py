@@ -531,3 +531,13 @@ def test_a_relative_link_to_a_file_the_kb_lacks_is_a_warning_with_its_line(tmp_p
     assert "points outside the knowledge base" in found[2].message and all(p.level == "warning" for p in found)
     res = CliRunner().invoke(cli, ["check", "--kb", str(kb), "--strict"])
     assert res.exit_code == 1 and "linked.md:" in res.output and "no-such-thing.md' is not a file" in res.output
+
+
+def test_a_category_folder_that_is_not_kebab_case_is_a_warning(tmp_path):
+    """Found in review: `Billing/` passed check and site, but `recur new --category Billing` refuses it,
+    and it is the same folder as `billing/` on macOS and Windows."""
+    kb = small_kb(tmp_path / "kb")
+    write(kb, "patterns/Billing/invoice-run-stuck.md", pattern_text("invoice-run-stuck", "Billing", signals=("X",)))
+    found = [p for p in authoring_warnings(load_kb(kb), today="2026-06-01") if p.field == "category"]
+    assert len(found) == 1 and "'Billing' is not kebab-case" in found[0].message and found[0].level == "warning"
+    assert found[0].path.endswith("invoice-run-stuck.md") and found[0].line == 4

@@ -155,11 +155,17 @@ def expect_problems(cases, shown: str, known) -> list[Problem]:
     """Cases expecting a pattern id that no file has: a miss that no ranking could fix.
     ``known(pid)`` says whether a pattern has that id."""
     return [
-        Problem(shown, case.line, f"[{n}].expect", f"no pattern has id {pid!r}")
+        Problem(shown, _expect_line(case, k), f"[{n}].expect", f"no pattern has id {pid!r}")
         for n, case in enumerate(cases)
-        for pid in case.expect
+        for k, pid in enumerate(case.expect)
         if not known(pid)
     ]
+
+
+def _expect_line(case, k: int) -> int:
+    """The line of a case's k-th expected id (it was the case's first line, the query's; review)."""
+    lines = getattr(case, "expect_lines", ())
+    return lines[k] if k < len(lines) else case.line
 
 
 def retired_expect_warnings(kb: KB) -> list[Problem]:
@@ -169,14 +175,14 @@ def retired_expect_warnings(kb: KB) -> list[Problem]:
     return [
         Problem(
             shown,
-            case.line,
+            _expect_line(case, k),
             f"[{n}].expect",
             f"{pid!r} is retired, and retired patterns are never suggested: this id can never match; "
             "expect the pattern that replaced it, or remove it",
             "warning",
         )
         for n, case in enumerate(kb.cases)
-        for pid in case.expect
+        for k, pid in enumerate(case.expect)
         if pid in kb.patterns and kb.patterns[pid].status == "retired"
     ]
 

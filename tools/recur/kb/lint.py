@@ -176,6 +176,7 @@ def authoring_warnings(
                 )
             )
         out += _one_way_links(kb, p, shown)
+        out += _category_name(p, shown)
         if stale_days and stale_days > 0:
             out += _stale(kb, p, shown, stale_days, now)
     out += _placeholders_elsewhere(kb)
@@ -184,6 +185,26 @@ def authoring_warnings(
     out += _fence_warnings(kb)
     out += _link_warnings(kb)
     return out
+
+
+def _category_name(p, shown: str) -> list[Problem]:
+    """A category folder that is not kebab-case ("Billing"): the format allows it (any folder name),
+    but `recur new` refuses it, and "Billing/" beside "billing/" is one folder on macOS and Windows
+    checkouts, two categories on the site (found in review)."""
+    from recur.kb.schema import KEBAB
+
+    if KEBAB.fullmatch(p.category or ""):
+        return []
+    return [
+        Problem(
+            shown,
+            p.line("category"),
+            "category",
+            f"{p.category!r} is not kebab-case (lowercase words and hyphens): `recur new` refuses it, and a "
+            "folder that differs only in case is the same folder on macOS and Windows; rename the folder",
+            "warning",
+        )
+    ]
 
 
 def _review_before_incident(kb: KB) -> list[Problem]:

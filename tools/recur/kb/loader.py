@@ -616,7 +616,8 @@ def load_cases(kb: KB, path: Path) -> None:
             before = len(v.problems)
             case = v.mapping(item, schema.CASE, (i,), f"[{i}]")
             if not any(p.is_error for p in v.problems[before:]):
-                kb.cases.append(EvalCase(case["query"], case["expect"], doc.line(i)))
+                lines = tuple(doc.line(i, "expect", k) for k in range(len(case["expect"])))
+                kb.cases.append(EvalCase(case["query"], case["expect"], doc.line(i), expect_lines=lines))
     kb.problems.extend(v.problems)
 
 

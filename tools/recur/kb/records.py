@@ -150,6 +150,7 @@ class EvalCase:
     expect: list
     line: int = 0
     source: str = ""
+    expect_lines: tuple = ()  # the file line of each expected id (a problem names it, not the case's first line)
 
 
 @dataclass
