@@ -541,3 +541,17 @@ def test_a_category_folder_that_is_not_kebab_case_is_a_warning(tmp_path):
     found = [p for p in authoring_warnings(load_kb(kb), today="2026-06-01") if p.field == "category"]
     assert len(found) == 1 and "'Billing' is not kebab-case" in found[0].message and found[0].level == "warning"
     assert found[0].path.endswith("invoice-run-stuck.md") and found[0].line == 4
+
+
+def test_a_required_section_written_in_another_case_is_named_at_its_line(tmp_path):
+    """Found in review: "## Root Cause" was "required section is missing", at the file's last line."""
+    kb = small_kb(tmp_path / "kb")
+    path = kb / "patterns/capacity/disk-full.md"
+    path.write_text(path.read_text().replace("## Root cause", "## Root Cause"))
+    line = path.read_text().split("\n").index("## Root Cause") + 1
+    res = CliRunner().invoke(cli, ["check", "--kb", str(kb)])
+    assert res.exit_code == 1
+    assert (
+        f"disk-full.md:{line}: ## Root cause: required section is missing: write '## Root Cause' as '## Root cause'"
+        in res.output
+    )

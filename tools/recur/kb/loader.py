@@ -458,6 +458,19 @@ def _required_sections(v: schema.Validator, shown: str, md, sections: dict, sec_
     end_line = md.body_line + md.body.rstrip("\n").count("\n")  # the last line of the file, not past it
     for name in required:
         if name not in sections:
+            # "## Root Cause": the section is there, written another way; said at its line (it was "missing",
+            # at the end of the file; found in review)
+            near = next((h for h in sections if " ".join(h.split()).casefold() == name.casefold()), None)
+            if near is not None:
+                v.problems.append(
+                    Problem(
+                        shown,
+                        sec_lines[near],
+                        f"## {name}",
+                        f"required section is missing: write '## {near}' as '## {name}'",
+                    )
+                )
+                continue
             v.problems.append(
                 Problem(shown, end_line if md.sections else md.body_line, f"## {name}", "required section is missing")
             )
