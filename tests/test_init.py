@@ -465,3 +465,21 @@ def test_starter_with_a_kept_severity_framework_that_lacks_its_levels_is_refused
     res = run("init", dest, "--keep-existing", "--starter")
     assert res.exit_code == 0, res.output
     assert run("check", "--kb", dest / "kb").exit_code == 0
+
+
+def test_keep_existing_starter_refuses_ids_the_team_has_in_another_folder(tmp_path):
+    """Found in review: the team's patterns/storage/disk-full.md beside the starter's
+    patterns/capacity/disk-full.md made both "duplicate pattern id" errors; init said it had succeeded."""
+    dest = tmp_path / "repo"
+    assert run("init", dest).exit_code == 0
+    own = dest / "kb/patterns/storage/disk-full.md"
+    own.parent.mkdir(parents=True)
+    own.write_text("---\nid: disk-full\n---\n")
+    before = sorted(p.relative_to(dest) for p in dest.rglob("*"))
+    res = run("init", dest, "--keep-existing", "--starter")
+    assert res.exit_code == 1 and "kb/patterns/storage/disk-full.md" in res.output, res.output
+    assert "have the id of a starter pattern or incident in another folder" in res.output
+    assert sorted(p.relative_to(dest) for p in dest.rglob("*")) == before  # nothing written
+    own.unlink()
+    assert run("init", dest, "--keep-existing", "--starter").exit_code == 0
+    assert run("init", dest, "--keep-existing", "--starter").exit_code == 0  # its own starter files: no clash

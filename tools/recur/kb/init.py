@@ -122,6 +122,8 @@ def init_repository(
         files = {rel: data for rel, data in files.items() if rel not in kept}
     if starter and keep is not None and "kb/severity.yml" in keep:
         _starter_fits(dest / "kb/severity.yml", files)
+    if starter and keep is not None:
+        _starter_ids_free(dest / "kb", files, keep)
     if conflicts:
         shown = "\n  ".join(cut_list(conflicts))
         hint = "" if keep is not None else "\n(--keep-existing writes the others and leaves these as they are)"
@@ -156,6 +158,26 @@ def _starter_fits(kept: Path, files: dict[str, bytes]) -> None:
             f"{kept}: the starter patterns use severities {', '.join(sorted(used - have))}, which this kept "
             f"framework does not have ({', '.join(sorted(have)) or 'no levels read'}); nothing was written. "
             "Add those levels, or run init without --starter"
+        )
+
+
+def _starter_ids_free(kb: Path, files: dict[str, bytes], kept: list) -> None:
+    """No starter pattern or incident may take an id the kept KB has in another file: a team's own
+    patterns/storage/disk-full.md beside the starter's patterns/capacity/disk-full.md made both
+    "duplicate pattern id" errors, left out of the site and search, and init said it had succeeded
+    (found in review)."""
+    ours = {rel.rsplit("/", 1)[-1] for rel in {*files, *kept} if rel.startswith(("kb/patterns/", "kb/incidents/"))}
+    clashes = sorted(
+        str(p.relative_to(kb.parent))
+        for folder in ("patterns", "incidents")
+        if (kb / folder).is_dir()
+        for p in (kb / folder).rglob("*.md")
+        if p.name in ours and f"kb/{p.relative_to(kb).as_posix()}" not in {*files, *kept}  # not the same file
+    )
+    if clashes:
+        raise RecurError(
+            f"{kb}: {len(clashes)} of the team's file(s) have the id of a starter pattern or incident in another "
+            f"folder ({', '.join(cut_list(clashes))}); nothing was written. Rename them, or run init without --starter"
         )
 
 
