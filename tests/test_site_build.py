@@ -510,7 +510,17 @@ def test_recur_site_replaces_the_site_that_mkdocs_build_made(built, tmp_path):
     assert (repo / "site/patterns/capacity/disk-full.html").is_file()
 
 
-@pytest.mark.parametrize("extra", ['recur: "https://git.example.com/"', "recur: {edit_url: 5}", "recur: [a]"])
+@pytest.mark.parametrize(
+    "extra",
+    [
+        'recur: "https://git.example.com/"',
+        "recur: {edit_url: 5}",
+        "recur: [a]",
+        # not a URL the links could use: checked as --edit-url is (found in review)
+        'recur: {edit_url: "git.example.com/team/kb/-/edit/main/kb"}',
+        'recur: {edit_url: "javascript:alert(1)//"}',
+    ],
+)
 def test_an_edit_url_of_the_wrong_shape_in_mkdocs_yml_names_the_field(built, tmp_path, extra):
     """extra.recur / extra.recur.edit_url that is not a mapping / a URL is a clear error naming
     mkdocs.yml and the field, not an AttributeError traceback."""

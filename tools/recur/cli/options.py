@@ -91,14 +91,10 @@ TEXT = Utf8Text()
 def http_url(ctx, param, value):
     """A URL option (--site-url, --edit-url): an absolute http(s) URL. Anything else was taken as
     given and silently matched nothing (coverage) or made broken links (Slack replies, the site)."""
-    from urllib.parse import urlparse
+    from recur.util.text import is_http_url
 
     if value is None:
         return None
-    try:
-        url = urlparse(value)
-    except ValueError:  # "http://[::1": an unclosed IPv6 bracket
-        url = urlparse("")
-    if url.scheme not in ("http", "https") or not url.hostname or any(c.isspace() for c in value):
+    if not is_http_url(value):
         raise click.BadParameter(f"must be an http:// or https:// URL (like https://kb.example.com/), not {value!r}")
     return value

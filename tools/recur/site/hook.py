@@ -64,6 +64,10 @@ def _configured_edit_url(config) -> str | None:
     value = ours.get("edit_url")
     if value is not None and not isinstance(value, str):
         raise RecurError(f"{where}.edit_url: must be a URL (text), not {type(value).__name__} {value!r}")
+    from recur.util.text import is_http_url
+
+    if value and not is_http_url(value):  # checked as --edit-url is: "javascript:…" or no scheme made every edit link
+        raise RecurError(f"{where}.edit_url: must be an http:// or https:// URL, not {value!r}")
     return value
 
 

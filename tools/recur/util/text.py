@@ -32,6 +32,18 @@ def strip_ansi(text: str) -> str:
     return _ANSI.sub("", text) if "\x1b" in text else text
 
 
+def is_http_url(value: str) -> bool:
+    """An absolute http(s) URL with a host and no white space: what a link base must be (--site-url,
+    --edit-url, mkdocs.yml's extra.recur.edit_url)."""
+    from urllib.parse import urlparse
+
+    try:
+        url = urlparse(value)
+    except ValueError:  # "http://[::1": an unclosed IPv6 bracket
+        return False
+    return url.scheme in ("http", "https") and bool(url.hostname) and not any(c.isspace() for c in value)
+
+
 def ascii_int(text) -> int | None:
     """``text`` as a non-negative int when it is ASCII digits (spaces around allowed), else None.
     Not ``str.isdigit``: it passes "²" and "٣", which int() then refuses or reads as another number,
