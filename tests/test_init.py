@@ -483,3 +483,15 @@ def test_keep_existing_starter_refuses_ids_the_team_has_in_another_folder(tmp_pa
     own.unlink()
     assert run("init", dest, "--keep-existing", "--starter").exit_code == 0
     assert run("init", dest, "--keep-existing", "--starter").exit_code == 0  # its own starter files: no clash
+
+
+def test_init_run_again_says_there_is_nothing_to_write(tmp_path):
+    """Found in review: a second `init --keep-existing` said "Created … (0 files)", listed init's own
+    files as kept, and advised merging its Makefile into itself."""
+    dest = tmp_path / "repo"
+    assert run("init", dest, "--starter").exit_code == 0
+    res = run("init", dest, "--keep-existing", "--starter")
+    assert res.exit_code == 0 and "Nothing to write" in res.output and "merge" not in res.output.lower(), res.output
+    (dest / "README.md").write_text("# Our KB\n")  # a team file: still listed as kept
+    res = run("init", dest, "--keep-existing", "--starter")
+    assert "Left as they were (1): README.md." in res.output, res.output

@@ -37,6 +37,9 @@ def init(directory, starter, name, keep_existing):
     kept: list[str] | None = [] if keep_existing else None
     written = init_repository(directory, starter=starter, name=name, keep=kept)
     patterns = sum(1 for p in written if p.startswith("kb/patterns/") and p.endswith(".md"))
+    if not written and not kept:  # init run again: it said "Created … (0 files)" and advised a merge
+        click.echo(f"Nothing to write: {directory} has every file init makes, as init makes them.")
+        return
     click.echo(
         f"Created a knowledge-base repository in {directory} ({len(written)} files"
         + (f", {patterns} starter patterns" if starter else "")

@@ -117,7 +117,8 @@ def init_repository(
     conflicts = sorted({c for rel in files if (c := _in_the_way(dest, rel))})
     if keep is not None:
         kept = [c for c in conflicts if c in files and (dest / c).is_file()]
-        keep += kept
+        # a file as init writes it (init run again) is left too, but is no team file to merge by hand
+        keep += [c for c in kept if _read_bytes(dest / c) != files[c]]
         conflicts = [c for c in conflicts if c not in kept]
         files = {rel: data for rel, data in files.items() if rel not in kept}
     if starter and keep is not None and "kb/severity.yml" in keep:
@@ -134,6 +135,13 @@ def init_repository(
         for rel, data in files.items():
             write_atomic(dest / rel, data.decode("utf-8"))
     return list(files)
+
+
+def _read_bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
 def _starter_fits(kept: Path, files: dict[str, bytes]) -> None:
