@@ -93,10 +93,15 @@ def runtime_missing() -> str | None:
     missing = [src for src, _ in RUNTIME.values() if not (VENDOR / src).is_file()]
     missing += [src for src in LICENCE_TEXTS if not (VENDOR / src).is_file()]
     missing += [name for name in SOURCES + LICENCES if not (HERE / name).is_file()]
-    if missing:
-        return (f"the vendored browser runtime is missing ({', '.join(missing)} in {VENDOR}); "
-                "run: make install (npm ci), or install a recur wheel built after it")
-    return None
+    if not missing:
+        return None
+    # in Recur's own checkout `make install` vendors it; an installed wheel built without Node has none,
+    # and "make install" in a team's KB repository only runs pip (found in review)
+    checkout = (HERE.parents[3] / "package-lock.json").is_file()
+    fix = ("run: make install (npm ci)" if checkout else
+           "this recur was built without it: install a recur wheel built by `make wheel` in Recur's own checkout "
+           "(it runs npm ci and vendors the runtime)")
+    return f"the vendored browser runtime is missing ({', '.join(missing)} in {VENDOR}); {fix}"
 
 
 # -- the model ------------------------------------------------------------------------------------
