@@ -259,7 +259,7 @@ def test_refuses_to_overwrite(kb):
         ),
         (
             ["--no-input", "--title", "!!!", "--category", "capacity", "--severity", "sev2", "--symptom", "y"],
-            "--id: the title '!!!' has no letters or digits to make an id from",
+            "--id: the title '!!!' has no Latin letters or digits to make an id from",
         ),
         # $'x\xff': a byte that is not UTF-8 arrives as a lone surrogate; refused, never written as junk
         (

@@ -45,7 +45,9 @@ def _need(value, flag: str, what: str):
 def _id(given: str | None, title: str) -> str:
     """--id, else one made from the title."""
     if given is None and not slugify(title):
-        raise RecurError(f"--id: the title {title!r} has no letters or digits to make an id from; give one with --id")
+        raise RecurError(
+            f"--id: the title {title!r} has no Latin letters or digits to make an id from (ids are lowercase a-z, 0-9 and hyphens); give one with --id"
+        )
     return kebab(_need(given or slugify(title), "--id", "an id"), "--id")
 
 
