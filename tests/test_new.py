@@ -111,6 +111,7 @@ def test_complete_pattern_from_flags_passes_strict(kb):
         "team-core",
     )
     assert res.exit_code == 0, res.output
+    assert "Also add cache-stampede to the related list of db-pool-exhausted" in res.output  # said at once
     # related is one-way until the other pattern links back: the only authoring warning
     out = check("--strict", "kb/patterns/software/cache-stampede.md")
     assert [ln for ln in out.output.splitlines() if "cache-stampede.md:" in ln] == [

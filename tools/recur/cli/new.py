@@ -246,6 +246,8 @@ def pattern(
             root_cause=root_cause,
         )
         _finish(kb_dir, path, text)
+        for rid in dict.fromkeys(related):  # check --strict warns of a one-way link: said now (found in review)
+            click.echo(f"Also add {pid} to the related list of {rid}: a link goes both ways.")
 
 
 @new.command()
