@@ -129,6 +129,8 @@ def _ask(kb, tty: bool, title, severity, description):
         from recur.kb.parse import MAX_FILE_BYTES
         from recur.util.utf8 import decode
 
+        if sys.stdin.isatty():  # it waited without a word, as `recur suggest -` does not (found in review)
+            click.echo("Paste the description, then press Ctrl-D on a line of its own.", err=True)
         raw = read_stdin(MAX_FILE_BYTES + 1)
         if len(raw) > MAX_FILE_BYTES:  # the record could not hold it (recur check's limit): not read on
             raise click.UsageError(
