@@ -21,7 +21,8 @@ _MD = re.compile(r"`|\*\*|__|\[|\]\([^)]*\)")
 
 # a terminal's escape sequences: colour and cursor (CSI "\x1b[1;31m"), title (OSC "\x1b]0;…\x07"), and
 # the two-character ones; the browser ranker takes this very pattern (site.bundle.ranking_params)
-ANSI = r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-_])"
+# (an OSC's text is bounded: unterminated ones, each scanned to the end of a pasted megabyte, were quadratic)
+ANSI = r"\x1b(?:\[[0-?]{0,64}[ -/]{0,8}[@-~]|\][^\x07\x1b]{0,512}(?:\x07|\x1b\\)|[@-_])"
 _ANSI = re.compile(ANSI)
 
 
