@@ -41,11 +41,11 @@ SIGNAL_MATCH = {
     "words_min": 3,
     "words_share": 0.75,
 }
-# A signal found whole in the text that is long and specific (at least MIN_WORDS signal words and
-# MIN_CHARS characters, and no other pattern has a long signal containing it or contained in it:
+# A signal found whole in the text that is long and specific (at least min_words signal words and
+# min_chars characters, and no other pattern has a long signal containing it or contained in it:
 # "HikariPool-1 - Connection is not available, request timed out after 30000ms.", not "HTTP 503
 # Service Unavailable", which three starter patterns list) is ranked before every other result, with
-# a probability of at least FLOOR. Found in review: a pasted log holding such a line word for word
+# a probability of at least the floor. Found in review: a pasted log holding such a line word for word
 # came back "no known pattern" once a few ordinary log lines stood before it (the dense and lexical
 # scores of a long paste are mostly its noise). On the starter KB, 10 of 95 kb/eval cases hold one,
 # all of their own pattern; no dev or dev-nomatch summary holds one.
@@ -251,7 +251,9 @@ class Searcher:
             return []
         cidx, comp, sig, allsims, fused = scored
         sigarr = np.asarray([sig.get(self.pids[c], (0.0,))[0] for c in cidx], dtype=np.float64)
-        order, feats = calibrate.features(fused, comp, sigarr)  # best first, ties by id
+        # every candidate's features only when a specific signal may move one up from beyond ``top``
+        some_verbatim = any(v[2] for v in sig.values())
+        order, feats = calibrate.features(fused, comp, sigarr, top=None if some_verbatim else top)  # ties by id
         calibrated = not dense_only and len(cidx) >= calibrate.MIN_CANDIDATES
         probs = calibrate.probability(feats) if calibrated else [None] * len(order)
         verbatim = [sig.get(self.pids[cidx[j]], (0.0, [], False))[2] for j in order]
