@@ -20,6 +20,7 @@ from recur.kb import placeholders
 from recur.kb.loader import display_path, readable
 from recur.kb.parse import FENCE_LINE, ParseError, fence_step, front_matter_end, read_text
 from recur.kb.records import KB, Pattern
+from recur.kb.schema import KEBAB
 from recur.util.dates import given_date
 from recur.util.errors import Problem
 from recur.util.text import STOPWORDS
@@ -182,8 +183,9 @@ def authoring_warnings(
     out += _placeholders_elsewhere(kb)
     out += _future_dates(kb, now)
     out += _review_before_incident(kb)
-    out += _fence_warnings(kb)
-    out += _link_warnings(kb)
+    bodies = list(_bodies(kb))  # every file read once for both
+    out += _fence_warnings(bodies)
+    out += _link_warnings(kb, bodies)
     return out
 
 
@@ -191,8 +193,6 @@ def _category_name(p, shown: str) -> list[Problem]:
     """A category folder that is not kebab-case ("Billing"): the format allows it (any folder name),
     but `recur new` refuses it, and "Billing/" beside "billing/" is one folder on macOS and Windows
     checkouts, two categories on the site (found in review)."""
-    from recur.kb.schema import KEBAB
-
     if KEBAB.fullmatch(p.category or ""):
         return []
     return [
@@ -361,11 +361,11 @@ def _bodies(kb: KB):
         yield name, lines[body:], body + 1
 
 
-def _fence_warnings(kb: KB) -> list[Problem]:
+def _fence_warnings(bodies: list) -> list[Problem]:
     """Code fences that `recur check` and the site would read differently: a fence that swallowed
     the Runbook left the pattern out with only "required section is missing", and this says why."""
     out = []
-    for name, body, first in _bodies(kb):
+    for name, body, first in bodies:
         found = fence_trouble(body, first)
         if found:
             out.append(Problem(name, found[0], "code fence", found[1], "warning"))
@@ -379,15 +379,15 @@ _LINK = re.compile(
 _CODE_SPAN = re.compile(r"(`+)[^`]*?\1")
 
 
-def _link_warnings(kb: KB) -> list[Problem]:
+def _link_warnings(kb: KB, bodies: list) -> list[Problem]:
     """Relative links in a pattern's or an incident's text to a file the KB does not have. Found in
     review: `recur check --strict` passed them, and the first to say so was the site build in CI
     (mkdocs --strict), with no line. The site mirrors the KB's folders, so a target is checked
     against the KB's own files."""
     root = Path(kb.root).resolve()
     out = []
-    for name, body, first in _bodies(kb):
-        opened = None
+    for name, body, first in bodies:
+        here, opened = Path(name).resolve().parent, None
         for n, line in enumerate(body, first):
             if m := FENCE_LINE.match(line):
                 opened = fence_step(opened, m.group(1), m.group(2))[0]
@@ -396,7 +396,7 @@ def _link_warnings(kb: KB) -> list[Problem]:
             if opened is not None or ("](" not in line and "]:" not in line) or len(line) > 10_000:
                 continue
             for link in _LINK.finditer(_CODE_SPAN.sub("", line)):
-                problem = _missing_target(root, Path(name).resolve().parent, link.group(1) or link.group(2))
+                problem = _missing_target(root, here, link.group(1) or link.group(2))
                 if problem:
                     out.append(Problem(name, n, "link", problem, "warning"))
     return out
