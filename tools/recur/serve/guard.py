@@ -23,7 +23,7 @@ from starlette.responses import FileResponse, MalformedRangeHeader, RangeNotSati
 from starlette.staticfiles import NotModifiedResponse
 
 from recur import config
-from recur.serve.prefix import not_found_message, rebase_404, relative_redirect, route_path, up_to_root
+from recur.serve.prefix import is_mcp_path, not_found_message, rebase_404, relative_redirect, route_path, up_to_root
 from recur.util.errors import RecurError
 from recur.util.text import ascii_int
 
@@ -58,15 +58,12 @@ def error_body(code: str, message: str) -> dict:
     return {"error": {"code": code, "message": message}}
 
 
-def error_response(status: int, code: str, message: str, headers: dict | None = None) -> JSONResponse:
-    return JSONResponse(error_body(code, message), status_code=status, headers=headers)
+def error_response(status: int, code: str, message: str, headers: dict | None = None, scope=None) -> JSONResponse:
+    """The one error shape; with the request's ``scope``, in the shape its route answers in (error_payload)."""
+    return JSONResponse(error_payload(scope, code, message), status_code=status, headers=headers)
 
 
 JSON_RPC_INVALID_REQUEST = -32600  # mcp.types.INVALID_REQUEST, without importing the SDK here
-
-
-def is_mcp(scope) -> bool:
-    return scope.get("type") == "http" and route_path(scope).rstrip("/") == "/mcp"
 
 
 def error_payload(scope, code: str, message: str) -> dict:
@@ -74,18 +71,13 @@ def error_payload(scope, code: str, message: str) -> dict:
     in ``data``). The guards in front of every route (token, body size, busy, stopping) answered /mcp
     in the API's shape, which an MCP client shows as "Server returned an error response" only: a
     wrong token could not be told from an overload (found in review)."""
-    if scope is not None and is_mcp(scope):
+    if scope is not None and scope.get("type") == "http" and is_mcp_path(route_path(scope)):
         return {
             "jsonrpc": "2.0",
             "id": None,
             "error": {"code": JSON_RPC_INVALID_REQUEST, "message": message, "data": {"code": code}},
         }
     return error_body(code, message)
-
-
-def refusal(scope, status: int, code: str, message: str, headers: dict | None = None) -> JSONResponse:
-    """error_response, in the shape this request's route answers in (error_payload)."""
-    return JSONResponse(error_payload(scope, code, message), status_code=status, headers=headers)
 
 
 def _field(loc) -> str:
@@ -447,7 +439,7 @@ class ConcurrencyLimit:
         path = route_path(scope) if scope["type"] == "http" else ""
         if scope["type"] != "http" or path in self.EXEMPT:
             return await self.app(scope, receive, send)
-        mcp = path.rstrip("/") == "/mcp"
+        mcp = is_mcp_path(path)
         stream = mcp and scope["method"] == "GET"
         pool, limit = (
             ("streams", self.stream_limit) if stream else ("mcp", self.mcp_limit) if mcp else ("in_flight", self.limit)
@@ -582,7 +574,7 @@ class HeadAsGet:
         self.app = app
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or scope["method"] != "HEAD" or route_path(scope).rstrip("/") == "/mcp":
+        if scope["type"] != "http" or scope["method"] != "HEAD" or is_mcp_path(route_path(scope)):
             return await self.app(scope, receive, send)
 
         async def without_body(message):

@@ -14,7 +14,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
 from recur.serve.access import answered
-from recur.serve.prefix import route_path
+from recur.serve.prefix import is_mcp_path, route_path
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 
@@ -119,7 +119,7 @@ def _route_label(scope) -> str:
         # the JSON 404/405 fallback matches every /api path: labelled as a request turned away before routing is
         return UNKNOWN_API if route.path == "/api/{rest:path}" else route.path
     path = route_path(scope)
-    if path.rstrip("/") == "/mcp":  # a mounted app, not a route with a template: was "site"
+    if is_mcp_path(path):  # a mounted app, not a route with a template: was "site"
         return "/mcp"
     if path in FIXED_ROUTES:
         return path

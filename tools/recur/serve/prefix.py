@@ -34,6 +34,11 @@ def route_path(scope) -> str:
     return path
 
 
+def is_mcp_path(path: str) -> bool:
+    """Whether a route path (``route_path``) is the MCP endpoint, with or without its trailing slash."""
+    return path.rstrip("/") == "/mcp"
+
+
 def not_found_message(method: str, scope) -> str:
     """The 404's message: the path as the client asked for it (behind a proxy that strips
     ``--root-path``, with the prefix back on). A path that still starts with the prefix reached the

@@ -111,9 +111,9 @@ class TokenFirst:
                 if rule is not None:
                     rule(Request(scope), self.settings)  # the route's own rule (write, or read under scope all)
             except ApiError as exc:
-                from recur.serve.guard import refusal
+                from recur.serve.guard import error_response
 
-                await refusal(scope, exc.status, exc.code, exc.message, exc.headers)(scope, receive, send)
+                await error_response(exc.status, exc.code, exc.message, exc.headers, scope)(scope, receive, send)
                 return
         await self.app(scope, receive, send)
 
@@ -130,9 +130,9 @@ class TokenGate:
             try:
                 _check(Request(scope), self.settings)
             except ApiError as exc:
-                from recur.serve.guard import refusal
+                from recur.serve.guard import error_response
 
-                await refusal(scope, exc.status, exc.code, exc.message, exc.headers)(scope, receive, send)
+                await error_response(exc.status, exc.code, exc.message, exc.headers, scope)(scope, receive, send)
                 return
         await self.app(scope, receive, send)
 
