@@ -274,13 +274,15 @@ export class Ranker {
     }
     cidx.forEach((c, j) => { if (sig.has(c)) fused[j] += this.p.signal_bonus * sig.get(c)[0]; });
     const byScore = Array.from(fused.keys()).sort((a, b) => (fused[b] - fused[a]) || (cidx[a] - cidx[b]));
-    const all = n >= this.p.calibration.min_candidates ? this.probabilities(byScore, byScore, fused, comp, cidx, sig)
-      : byScore.map(() => null);
-    /* search._verbatim_first: a specific signal found whole first, its probability at least the floor */
+    /* search._verbatim_first: a specific signal found whole first, its probability at least the floor; every
+       candidate is scored only then (one may move up from beyond top), else the top as before */
     const isVerbatim = (j) => Boolean(sig.has(cidx[j]) && sig.get(cidx[j])[2]);
-    const moved = byScore.map((j, r) => r).sort((a, b) => (isVerbatim(byScore[a]) ? 0 : 1) - (isVerbatim(byScore[b]) ? 0 : 1) || a - b);
-    const ranked = moved.slice(0, top).map((r) => byScore[r]);
-    const probs = moved.slice(0, top).map((r) => (all[r] === null || !isVerbatim(byScore[r]) ? all[r] : Math.max(all[r], this.p.verbatim.floor)));
+    const pool = [...sig.values()].some((v) => v[2]) ? byScore : byScore.slice(0, top);
+    const all = n >= this.p.calibration.min_candidates ? this.probabilities(byScore, pool, fused, comp, cidx, sig)
+      : pool.map(() => null);
+    const moved = pool.map((j, r) => r).sort((a, b) => (isVerbatim(pool[a]) ? 0 : 1) - (isVerbatim(pool[b]) ? 0 : 1) || a - b);
+    const ranked = moved.slice(0, top).map((r) => pool[r]);
+    const probs = moved.slice(0, top).map((r) => (all[r] === null || !isVerbatim(pool[r]) ? all[r] : Math.max(all[r], this.p.verbatim.floor)));
     return ranked.map((j, r) => {
       const c = cidx[j];
       const [sscore, sigWhy] = sig.get(c) || [0, []];
