@@ -327,8 +327,8 @@ def _apply_front(pm: Postmortem, data: dict) -> None:
             _set_date(pm, value, f"front matter ({key})")
         elif kind:
             _set_meta(pm, kind, value if kind == "services" else str(value))
-        elif key == "duration minutes" and ascii_int(value) is not None:
-            pm.duration_minutes = ascii_int(value)
+        elif key == "duration minutes" and (minutes := ascii_int(value)) is not None:
+            pm.duration_minutes = minutes
 
 
 def _set_date(pm: Postmortem, value, where: str) -> None:
