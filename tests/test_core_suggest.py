@@ -183,7 +183,8 @@ def test_text_and_queries_together_is_a_usage_error_and_an_empty_batch_says_so(r
     "content, message",
     [
         ('{"query": 3}\n', "q.jsonl:1: query: each line must be an object"),
-        ('{"query": "ok"}\nnot json\n', "q.jsonl:2: query: not valid JSON"),
+        ('{"query": "ok"}\nnot json\n', "q.jsonl:2: column 1: not valid JSON (Expecting value)"),
+        ('{"query": "ok",}\n', "q.jsonl:1: column 16: not valid JSON (Expecting property name"),
         (b'{"query": "ok"}\n{"query": "disk \xff full"}\n', "q.jsonl:2: is not UTF-8 text (byte 0xff at column 17)"),
         (
             '{"query": "disk \\udcff full"}\n',
@@ -191,12 +192,12 @@ def test_text_and_queries_together_is_a_usage_error_and_an_empty_batch_says_so(r
         ),
         ('{"query": "ok", "case": {"id": "\\ud800"}}\n', "q.jsonl:1: case.id: is not valid UTF-8 text"),
         # Python's json reads these; echoed back with the line's other keys they made the output not JSON
-        ('{"query": "ok", "top": NaN}\n', "q.jsonl:1: query: not valid JSON (NaN is not JSON)"),
+        ('{"query": "ok", "top": NaN}\n', "q.jsonl:1: not valid JSON (NaN is not JSON)"),
         ('{"query": "ok", "top": 0}\n', "q.jsonl:1: top: must be a whole number from 1 to 50, not 0"),
         ('{"query": "ok", "top": "3"}\n', 'q.jsonl:1: top: must be a whole number from 1 to 50, not "3"'),
-        ('{"query": "ok", "case": {"w": -Infinity}}\n', "q.jsonl:1: query: not valid JSON (-Infinity is not JSON)"),
+        ('{"query": "ok", "case": {"w": -Infinity}}\n', "q.jsonl:1: not valid JSON (-Infinity is not JSON)"),
         # a number too large for a float is read as inf, and was echoed back as Infinity all the same
-        ('{"query": "ok", "case": {"w": 1e999}}\n', "q.jsonl:1: query: not valid JSON (1e999 is too large a number)"),
+        ('{"query": "ok", "case": {"w": 1e999}}\n', "q.jsonl:1: not valid JSON (1e999 is too large a number)"),
     ],
 )
 def test_bad_queries_file_is_a_clean_error(run, tmp_path, content, message):
@@ -213,7 +214,7 @@ def test_every_bad_queries_line_is_named_before_anything_is_answered(run, tmp_pa
     qf.write_bytes(b"\n".join(x if isinstance(x, bytes) else x.encode() for x in lines) + b"\n")
     res = run("suggest", "--queries", str(qf))
     assert res.exit_code == 1 and "Traceback" not in res.output
-    assert "q.jsonl:2: query: not valid JSON" in res.output and "q.jsonl:3: query: each line must" in res.output
+    assert "q.jsonl:2: column 1: not valid JSON" in res.output and "q.jsonl:3: query: each line must" in res.output
     assert "q.jsonl:4: is not UTF-8 text" in res.output and '"query"' not in res.stdout  # nothing answered
     qf.write_text("".join("not json\n" for _ in range(30)))
     res = run("suggest", "--queries", str(qf))

@@ -15,6 +15,7 @@ from pathlib import Path
 
 STATE_DIR = Path(".recur")  # the working state of a KB checkout: index, tuned model, feedback
 MODEL_DIR = STATE_DIR / "model"  # where `recur tune` puts the KB's tuned model (its active model)
+MAX_TOP = 50  # the most results one question may ask for: suggest --top, a --queries line, the API, MCP
 
 
 @dataclass(frozen=True)

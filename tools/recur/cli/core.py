@@ -87,9 +87,6 @@ def check(kb_dir, strict, similar, similar_threshold, index_dir, model, stale_da
     sys.exit(1 if failed else 0)
 
 
-MAX_TOP = 50  # suggest --top's range, and a --queries line's "top"
-
-
 def _check_summary(kb, kb_dir, problems: list, named: list | None, elsewhere: list) -> str:
     """The last line of `recur check`: what was checked and what was found, nothing more (with
     FILES: only the named files, and how many problems the rest of the KB has, not shown)."""
@@ -229,7 +226,7 @@ def _suggest_batch(kb_dir, index_dir, model, top, queries) -> None:
     "-n",
     default=5,
     show_default=True,
-    type=click.IntRange(1, MAX_TOP),
+    type=click.IntRange(1, config.MAX_TOP),
     help='How many patterns (a --queries line\'s own "top" wins).',
 )
 @click.option("--json", "as_json", is_flag=True, help="Print {query, no_known_pattern, results} as JSON.")
@@ -324,16 +321,20 @@ def _jsonl_item(raw: bytes, where: str):
         return None
     try:
         obj = json.loads(line, parse_constant=_not_json, parse_float=_finite)
-    except ValueError as exc:
-        raise RecurError(f"{where}: query: not valid JSON ({getattr(exc, 'msg', exc)})") from None
+    except json.JSONDecodeError as exc:  # no field to name: where in the line it broke
+        raise RecurError(f"{where}: column {exc.colno}: not valid JSON ({exc.msg})") from None
+    except ValueError as exc:  # NaN, Infinity or 1e999, in whichever field
+        raise RecurError(f"{where}: not valid JSON ({exc})") from None
     if not isinstance(obj, dict) or not isinstance(obj.get("query"), str) or not obj["query"].strip():
         raise RecurError(f'{where}: query: each line must be an object with a non-empty "query" string')
     bad = utf8.bad_field(obj)
     if bad:
         raise RecurError(f"{where}: {bad[0]}: {bad[1]}")
     top = obj.get("top")  # a line's own "top" is answered (it was echoed back, and -n answered); null: -n
-    if top is not None and (isinstance(top, bool) or not isinstance(top, int) or not 1 <= top <= MAX_TOP):
-        raise RecurError(f"{where}: top: must be a whole number from 1 to {MAX_TOP}, not {json.dumps(obj['top'])}")
+    if top is not None and (isinstance(top, bool) or not isinstance(top, int) or not 1 <= top <= config.MAX_TOP):
+        raise RecurError(
+            f"{where}: top: must be a whole number from 1 to {config.MAX_TOP}, not {json.dumps(obj['top'])}"
+        )
     return obj["query"], {k: v for k, v in obj.items() if k != "query"}
 
 

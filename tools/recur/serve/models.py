@@ -17,6 +17,7 @@ from pydantic import (
     model_validator,
 )
 
+from recur import config
 from recur.retrieval.search import MAX_QUERY_CHARS
 from recur.util.utf8 import clean
 
@@ -26,7 +27,7 @@ from recur.util.utf8 import clean
 Str = Annotated[StrictStr, AfterValidator(clean)]
 
 MAX_TEXT = MAX_QUERY_CHARS  # characters of one query (a pasted log excerpt); the body limit caps it anyway
-MAX_TOP = 50  # same range as `recur suggest --top`
+MAX_TOP = config.MAX_TOP
 # The published schema of a text field: at least one character that is not white space (JSON Schema's
 # ``pattern`` matches anywhere in the string), as ``_text`` checks; a blank one is a 422. The white space
 # is spelled out, every character str.strip() removes: a JSON Schema ``\S`` (ECMA-262) counts U+001C-U+001F

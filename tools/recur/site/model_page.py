@@ -35,6 +35,7 @@ def find_model(kb_dir, model_dir=None) -> dict | None:
     ``.rejected`` sibling are read whatever KB they were tuned on.
     """
     from recur.retrieval.models import candidate_folders, tuned_model_for, tuned_on
+    from recur.tuning.report import rejected_dir
 
     if model_dir is not None:
         folders, active = [Path(model_dir)], Path(model_dir)
@@ -42,7 +43,7 @@ def find_model(kb_dir, model_dir=None) -> dict | None:
         folders, active = candidate_folders(kb_dir), tuned_model_for(kb_dir)
     rejected = []
     for folder in folders:
-        refused = folder.with_name(folder.name + ".rejected")
+        refused = rejected_dir(folder)
         r = _read(refused)
         if r is not None and (model_dir is not None or tuned_on(refused, r, kb_dir)):
             rejected.append((str(r.get("date", "")), refused, r))

@@ -143,8 +143,13 @@ def read_report(folder: Path, log=None) -> dict | None:
     return data
 
 
+def rejected_dir(out_dir: Path) -> Path:
+    """Where a refused candidate of OUT is kept (OUT.rejected, beside it)."""
+    return out_dir.with_name(out_dir.name + ".rejected")
+
+
 def _folders(out_dir: Path) -> tuple:
-    return out_dir, out_dir.with_name(out_dir.name + ".rejected")
+    return out_dir, rejected_dir(out_dir)
 
 
 def newest_report(out_dir: Path) -> tuple | None:

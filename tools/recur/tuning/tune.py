@@ -31,7 +31,7 @@ from pathlib import Path
 from recur.retrieval.embed import TUNED_MANIFEST
 from recur.retrieval.models import DEFAULT_OUT, read_tuned_manifest, tuned_on
 from recur.tuning.data import INCIDENT_FLOOR, INCIDENT_FLOOR_PATTERNS, MEASURE_FLOOR, eval_kb, training_data
-from recur.tuning.report import REPORT, measured_on
+from recur.tuning.report import REPORT, measured_on, rejected_dir
 from recur.util.errors import RecurError
 from recur.util.files import check_writable, only_one, swap_folder, work_folder, writing
 
@@ -433,13 +433,13 @@ def _finish(run: Run, manifest: dict, before: Measure, after: Measure, model) ->
     (model_dir / REPORT).write_text(json.dumps(report, indent=1, ensure_ascii=False))
     (model_dir / embed.TUNED_MANIFEST).write_text(json.dumps(manifest, indent=1, ensure_ascii=False))
     if not accepted:
-        swap_folder(model_dir, out_dir.with_name(out_dir.name + ".rejected"))
+        swap_folder(model_dir, rejected_dir(out_dir))
         shutil.rmtree(run.ckpt, ignore_errors=True)
         return
     index = _final_index(run, model) if run.index_dir is not None and manifest["activated"] else None
     # the index is ready before the model is swapped in: an interrupt until here leaves both as they were
     swap_folder(model_dir, out_dir)
-    shutil.rmtree(out_dir.with_name(out_dir.name + ".rejected"), ignore_errors=True)
+    shutil.rmtree(rejected_dir(out_dir), ignore_errors=True)
     if index is not None:
         run.index_dir.parent.mkdir(parents=True, exist_ok=True)
         swap_folder(index, run.index_dir)
