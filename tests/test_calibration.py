@@ -32,6 +32,34 @@ def test_an_unrelated_question_is_no_known_pattern_and_a_known_failure_is_not(re
     assert on.results[0]["probability"] > off.results[0]["probability"]
 
 
+def test_the_verdict_reads_the_first_three_results():
+    """A rank-2 or rank-3 result likely enough to be right is not "no known pattern" (it read the
+    top result alone, and a medium rank-3 result sat under the verdict); a rank-4 one does not count."""
+    below, above = calibrate.NO_MATCH_BELOW - 0.05, calibrate.NO_MATCH_BELOW + 0.05
+    assert calibrate.no_known_pattern([below, above, 0.01]) is False
+    assert calibrate.no_known_pattern([below, 0.01, above]) is False
+    assert calibrate.no_known_pattern([below, 0.01, 0.01, above]) is True
+    assert calibrate.no_known_pattern([below]) is True
+
+
+def test_no_answer_contradicts_itself_and_top_does_not_change_the_verdict(real_engine):
+    """Every tag of the shipped KB asked alone: under "no known pattern" no result of the first three
+    is medium or high, and asking for one result gives the verdict asking for five does (in review,
+    "credential-stuffing" was flagged with its pattern at rank 3, medium, 53%)."""
+    from recur.kb.loader import load_kb
+
+    tags = sorted({t for p in load_kb(ROOT / "kb").patterns.values() for t in p.tags})
+    flagged = 0
+    for tag in tags:
+        five, one = real_engine.answer(tag, top=5), real_engine.answer(tag, top=1)
+        assert one.no_known_pattern is five.no_known_pattern, tag
+        assert one.results[0]["id"] == five.results[0]["id"] and len(one.results) == 1
+        if five.no_known_pattern:
+            flagged += 1
+            assert all(r["confidence"] == "low" for r in five.results[:3]), (tag, five.results[:3])
+    assert 0 < flagged < len(tags)  # both verdicts occur: the check above is not vacuous
+
+
 def test_probabilities_fall_with_rank(real_engine):
     for text in (KNOWN, "checkout pods keep restarting right after the release, CrashLoopBackOff"):
         probs = [r["probability"] for r in real_engine.answer(text, top=5).results]

@@ -619,3 +619,31 @@ def test_a_vectors_file_of_random_bytes_is_damaged_without_numpys_advice_to_unpi
     message = str(err.value)
     assert "is damaged" in message and message.endswith("rebuild it with: recur index --rebuild"), message
     assert "pickle" not in message.split("damaged", 1)[1].replace("pickled", ""), message
+
+
+def test_a_server_does_not_reload_an_index_another_kb_took(kb_dir, tmp_path):
+    """Two KBs given one --index: `recur suggest --kb kb2` rebuilt it for kb2, said "the knowledge base
+    changed", and the server of kb reloaded it and answered from kb2 (a pattern gone from its answers)."""
+    import shutil
+
+    from recur.serve.runtime import EngineHolder
+
+    idx = tmp_path / "index"
+    build(kb_dir, idx)
+    engine = Engine(kb_dir, idx, FAKE)
+    other = tmp_path / "kb2"
+    shutil.copytree(kb_dir, other)
+    (other / "patterns/capacity/disk-full.md").unlink()
+    manifest = index_mod.read_manifest(idx)
+    reason = index_mod.stale_reason(manifest, idx, other)
+    assert f"was built for the knowledge base at {kb_dir.resolve()}, not {other.resolve()}" in reason
+    assert "changed" not in reason
+    build(other, idx)
+    with pytest.raises(RecurError, match="built for the knowledge base at .*kb2, not"):
+        engine.reload_if_changed()
+    holder = EngineHolder(lambda: engine)
+    holder.engine = engine  # as after its first load
+    assert holder.check_reload() is False and "kb2" in holder.reload_error
+    assert "disk-full" in engine.docs and engine.suggest("disk full", top=1)[0]["id"] == "disk-full"
+    build(kb_dir, idx)  # rebuilt for its own KB: reloaded as before
+    assert holder.check_reload() and holder.reload_error is None and "disk-full" in engine.docs

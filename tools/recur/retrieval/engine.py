@@ -91,6 +91,18 @@ def no_known_pattern(results: list) -> bool:
     return calibrate.no_known_pattern([r.get("probability") for r in results], [r["confidence"] for r in results])
 
 
+def _shown(results: list, top: int) -> list:
+    """The first ``top`` results, their look-alikes among those shown (as when only they were asked)."""
+    if len(results) <= top:
+        return results
+    shown = results[:top]
+    ids = {r["id"] for r in shown}
+    for r in shown:
+        if "look_alikes" in r:
+            r["look_alikes"] = [a for a in r["look_alikes"] if a["id"] in ids]
+    return shown
+
+
 class Engine:
     """A loaded index plus its encoder. Thread-safe for queries; ``reload_if_changed`` swaps
     in a rebuilt index without a restart."""
@@ -132,7 +144,7 @@ class Engine:
             elif manifest.get("model") == spec.model_id and not index_mod.is_fresh(index_dir, kb_dir, manifest):
                 index_mod.refuse_newer(manifest, index_dir)
                 if not quiet:
-                    log(index_mod.stale_reason(manifest, index_dir))
+                    log(index_mod.stale_reason(manifest, index_dir, kb_dir))
                 try:
                     ensure_index(kb_dir, index_dir, model, quiet=quiet, advise=advise)
                 except NotWritable as exc:  # a read-only deployment: answer from the index it has
@@ -178,6 +190,12 @@ class Engine:
         current = index_mod.read_manifest(self.index_dir)
         if not current or current.get("build_id") == self.searcher.index.build_id:
             return False
+        other = index_mod.built_for_other_kb(current, self.kb_dir)
+        if other:  # another KB's `recur index` or `suggest` given the same --index: not this KB's answers
+            raise RecurError(
+                f"it was built for the knowledge base at {other}, not {self.kb_dir.resolve()} "
+                "(give each KB its own --index; `recur index` here rebuilds it for this one)"
+            )
         with self._lock:
             if current.get("build_id") != self.searcher.index.build_id:
                 self._load()
@@ -196,8 +214,9 @@ class Engine:
 
     def answer_many(self, texts: list[str], top: int = 5, *, exclude=None) -> list[Answer]:
         texts = [clean(strip_ansi(t))[:MAX_QUERY_CHARS] for t in texts]
-        lists = self.suggest_many(texts, top=top, exclude=exclude)
-        return [Answer(t, r, no_known_pattern(r)) for t, r in zip(texts, lists)]
+        # the verdict reads the first VERDICT_TOP results whatever is shown: `-n 1` and `-n 5` agree
+        lists = self.suggest_many(texts, top=max(top, calibrate.VERDICT_TOP), exclude=exclude)
+        return [Answer(t, _shown(r, top), no_known_pattern(r)) for t, r in zip(texts, lists)]
 
     def suggest_many(self, texts: list[str], top: int = 5, mode: str = "hybrid", exclude=None) -> list[list[Result]]:
         """``suggest`` for many texts, encoded in one batch."""

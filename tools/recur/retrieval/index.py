@@ -338,10 +338,27 @@ def refuse_newer(manifest: dict, index_dir) -> None:
         )
 
 
-def stale_reason(manifest: dict, index_dir) -> str:
+def built_for_other_kb(manifest: dict, kb_dir) -> str | None:
+    """The KB an index says it was built for when that is another KB than ``kb_dir`` (which exists):
+    two KBs given one --index take it from each other."""
+    from recur.retrieval.models import same_kb
+
+    built_for = manifest.get("kb")
+    if not isinstance(built_for, str) or not built_for or not Path(kb_dir).is_dir():
+        return None
+    return None if same_kb(built_for, kb_dir) else built_for
+
+
+def stale_reason(manifest: dict, index_dir, kb_dir=None) -> str:
     """Why an index is brought up to date, as `recur suggest` says it."""
     if manifest.get("format") != FORMAT:
         return f"The index at {index_dir} has format {manifest.get('format')}; this recur writes {FORMAT}: updating it."
+    other = built_for_other_kb(manifest, kb_dir) if kb_dir is not None else None
+    if other:  # it said "the knowledge base changed" when another KB had taken the index (found in review)
+        return (
+            f"The index at {index_dir} was built for the knowledge base at {other}, not "
+            f"{Path(kb_dir).resolve()}: rebuilding it for this one (give each KB its own --index)."
+        )
     return f"The knowledge base changed since the index was built: updating {index_dir}."
 
 

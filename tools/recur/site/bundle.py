@@ -84,6 +84,7 @@ def ranking_params() -> dict:
         "stopwords": sorted(STOPWORDS), "ansi": ANSI,
         "calibration": {"model": calibrate.MODEL, "features": list(calibrate.FEATURES),
                         "min_candidates": calibrate.MIN_CANDIDATES, "no_match_below": calibrate.NO_MATCH_BELOW,
+                        "verdict_top": calibrate.VERDICT_TOP,
                         "high_at": calibrate.HIGH_AT, "medium_at": calibrate.MEDIUM_AT},
     }
 

@@ -360,8 +360,9 @@ export class Ranker {
     return "low";
   }
 
-  /* results.result_object, then lookalikes.annotate, then the answer's verdict (engine.no_known_pattern). */
-  answer(text, hits) {
+  /* results.result_object, then lookalikes.annotate, then the answer's verdict (engine.no_known_pattern)
+     on the first verdict_top results, then the first `top` shown (engine._shown) */
+  answer(text, hits, top = hits.length) {
     const results = hits.map((h, i) => {
       const d = this.docs[h.pidx];
       return {
@@ -384,8 +385,12 @@ export class Ranker {
         && o.confidence !== "low" && r.confidence !== "low").map((o) => ({ id: o.id, title: o.title, by: distinction(r.id, o.id) }));
     }
     /* engine.no_known_pattern (calibrate.no_known_pattern) */
+    const first = results.slice(0, this.p.calibration.verdict_top);
     const verdict = !results.length ? true : results[0].probability === null
-      ? results.every((r) => r.confidence === "low") : results[0].probability < this.p.calibration.no_match_below;
-    return { query: text, no_known_pattern: verdict, results };
+      ? results.every((r) => r.confidence === "low")
+      : Math.max(...first.map((r) => r.probability)) < this.p.calibration.no_match_below;
+    const shown = results.slice(0, top), ids = new Set(shown.map((r) => r.id));
+    for (const r of shown) r.look_alikes = r.look_alikes.filter((a) => ids.has(a.id));
+    return { query: text, no_known_pattern: verdict, results: shown };
   }
 }

@@ -85,7 +85,8 @@ class Engine {
     const q = await this.encode(t);
     const focus = this.ranker.focusText(t);
     const fq = focus ? await this.encode(focus) : null;
-    return this.ranker.answer(t, this.ranker.search(t, q, fq, top));
+    const asked = Math.max(top, this.ranker.p.calibration.verdict_top);  /* the verdict reads the first 3, as the server */
+    return this.ranker.answer(t, this.ranker.search(t, q, fq, asked), top);
   }
 }
 
