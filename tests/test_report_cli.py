@@ -19,7 +19,7 @@ def test_json_is_the_board(kb_dir):
 
     r = run("report", "--kb", str(kb_dir), "--as-of", "2026-05-01", "--format", "json")
     assert r.exit_code == 0
-    assert json.loads(r.output) == board(load_kb(kb_dir), dt.date(2026, 5, 1))
+    assert json.loads(r.output) == {**board(load_kb(kb_dir), dt.date(2026, 5, 1)), "left_out": []}
 
 
 def test_text_and_markdown_show_every_section(kb_dir):
@@ -115,3 +115,43 @@ def test_a_second_file_with_an_incidents_id_is_named_by_check_at_its_id_line_and
     assert "incidents/2025/INC-2026-0001.md:4: id: duplicate incident id 'INC-2026-0001'" in checked, checked
     res = CliRunner().invoke(cli, ["report", "--kb", str(kb_dir), "--as-of", "2026-05-01"])
     assert res.exit_code == 0 and "warning: 1 file(s) with errors left out of the report" in res.stderr, res.stderr
+
+
+def _break_yaml(kb_dir):
+    """INC-2026-0001 (its review overdue from 2026-03-12) with a title YAML cannot read: a colon unquoted."""
+    path = kb_dir / "incidents/2026/INC-2026-0001.md"
+    path.write_text(path.read_text().replace("title: Checkout hung", "title: Checkout: hung", 1))
+    return "incidents/2026/INC-2026-0001.md:3: front matter: YAML does not parse"
+
+
+def test_a_file_left_out_is_named_and_fails_the_gate(kb_dir):
+    """An overdue incident with a YAML error was left out of the report and `--fail-on overdue`
+    passed, with a warning that counted the file but did not name it: the warning names it, its
+    line and problem (as `recur check`), and a gate fails, as it cannot vouch for what it did not read."""
+    where = _break_yaml(kb_dir)
+    res = CliRunner().invoke(cli, ["report", "--kb", str(kb_dir), "--as-of", "2026-04-01", "--fail-on", "overdue"])
+    assert res.exit_code == 1, res.output
+    assert "warning: 1 file(s) with errors left out of the report" in res.stderr
+    assert where in res.stderr and "mapping values are not allowed" in res.stderr, res.stderr
+    assert "FAILED --fail-on overdue: 1 item(s); 1 file(s) with errors left out of the report" in res.stderr
+    assert "cannot vouch" in res.stderr and "Traceback" not in res.output
+    plain = CliRunner().invoke(cli, ["report", "--kb", str(kb_dir), "--as-of", "2026-04-01"])
+    assert plain.exit_code == 0 and where in plain.stderr  # no gate: a warning only
+
+
+def test_json_markdown_and_text_say_which_files_were_left_out(kb_dir, tmp_path):
+    clean = json.loads(run("report", "--kb", str(kb_dir), "--as-of", "2026-04-01", "--format", "json").output)
+    assert clean["left_out"] == []
+    where = _break_yaml(kb_dir)
+    r = CliRunner().invoke(cli, ["report", "--kb", str(kb_dir), "--as-of", "2026-04-01", "--format", "json"])
+    b = json.loads(r.stdout)
+    assert set(clean) == set(b) and "counts" in b and "reviews" in b  # the other keys are unchanged
+    [left] = b["left_out"]  # the path as `recur check` shows it (relative to the working folder)
+    assert left["path"].endswith("kb/incidents/2026/INC-2026-0001.md") and left["line"] == 3
+    assert left["field"] == "front matter" and left["message"].startswith("YAML does not parse")
+    for fmt in ("markdown", "text"):
+        out = tmp_path / f"review.{fmt}"
+        args = ["report", "--kb", str(kb_dir), "--as-of", "2026-04-01", "--format", fmt, "--out", str(out)]
+        assert CliRunner().invoke(cli, args).exit_code == 0
+        text = out.read_text()
+        assert "Left out of this report: 1 file(s) with errors" in text and where in text, (fmt, text)

@@ -490,6 +490,31 @@ def test_an_own_page_at_a_generated_path_is_a_warning_not_silently_dropped(built
     assert (out / "oncall.html").is_file()  # the previous site is kept
 
 
+def test_own_pages_that_are_not_utf8_are_a_clean_error_naming_each(built, tmp_path, monkeypatch):
+    """A team page in docs/ saved as Latin-1 stopped `recur site` with mkdocs' raw
+    UnicodeDecodeError traceback: it is a clean error naming every such page (and the bad byte),
+    before mkdocs runs, and no site is written."""
+    from recur.kb.init import init_repository
+
+    kb, _ = built
+    repo = tmp_path / "team-kb"
+    init_repository(repo, name="Team KB")
+    (repo / "docs/bad.md").write_bytes(b"# Caf\xe9\n")
+    (repo / "docs/sub").mkdir()
+    (repo / "docs/sub/worse.md").write_bytes(b"# Fine\n\nna\xefve \xff\n")
+    (repo / "docs/fine.md").write_text("# Fine\n")
+    monkeypatch.chdir(repo)
+    out = repo / "site"
+    args = ["site", "--kb", str(kb), "--out", str(out), "--as-of", AS_OF]
+    r = CliRunner().invoke(cli, [*args, "--index", str(tmp_path / "none"), "--no-browser-search"])
+    assert r.exit_code == 1, r.output
+    assert not isinstance(r.exception, UnicodeDecodeError) and "Traceback" not in r.output
+    assert "docs/bad.md: is not UTF-8 text (byte 0xe9 at column 6)" in r.output, r.output
+    assert "docs/sub/worse.md: is not UTF-8 text (byte 0xef at line 3, column 3)" in r.output, r.output
+    assert "fine.md" not in r.output
+    assert not out.exists()
+
+
 def test_recur_site_replaces_the_site_that_mkdocs_build_made(built, tmp_path):
     """In a repository from `recur init`, `mkdocs build` (the README's author command) writes
     site/ with the recur plugin: `recur site` (make site) then replaces it, as it replaces its own,

@@ -8,7 +8,7 @@ import sys
 import click
 
 from recur.cli.options import OutFile, kb_option
-from recur.problems.report import FAIL_ON, failures, render_markdown, render_text
+from recur.problems.report import FAIL_ON, failures, left_out_json, render_markdown, render_text
 from recur.util.dates import given_date
 
 
@@ -44,16 +44,18 @@ def report(kb_dir, fmt, as_of, fail_on, out):
     recur report --as-of 2026-06-01 --format markdown > review.md
     recur report --fail-on overdue     # exit 1 if anything is overdue
     """
-    from recur.kb.check import left_out
+    from recur.kb.check import left_out_problems
     from recur.kb.loader import load_kb
     from recur.problems.board import board
 
     day = given_date(as_of, "--as-of")
     kb = load_kb(kb_dir)
-    bad = left_out(kb)  # a file with errors, or a second file with one id: its incidents are not counted
+    bad = left_out_problems(kb)  # a file with errors, or a second file with one id: its incidents are not counted
     if bad:
-        click.echo(f"warning: {len(bad)} file(s) with errors left out of the report (run: recur check)", err=True)
-    b = board(kb, day)
+        click.echo(f"warning: {len(bad)} file(s) with errors left out of the report (run: recur check):", err=True)
+        for p in bad:
+            click.echo(f"  {p}", err=True)
+    b = {**board(kb, day), "left_out": left_out_json(bad)}
     if fmt == "json":
         text = json.dumps(b, ensure_ascii=False, indent=1) + "\n"
     elif fmt == "markdown":
@@ -66,10 +68,23 @@ def report(kb_dir, fmt, as_of, fail_on, out):
         write_atomic(out, click.unstyle(text), overwrite=True)
     else:
         click.echo(text, nl=False)
+    _gate(b, fail_on)
+
+
+def _gate(b: dict, fail_on: tuple) -> None:
+    """Exit 1, listing why, when ``--fail-on`` finds anything; a file left out of the report fails it too."""
     problems = failures(b, fail_on)
     if problems:
         for line in problems[:20]:
             click.echo(f"  {line}", err=True)
         more = f" (+{len(problems) - 20} more)" if len(problems) > 20 else ""
-        click.echo(f"FAILED --fail-on {','.join(fail_on)}: {len(problems)} item(s){more}", err=True)
+        why = (
+            (
+                f"; {len(b['left_out'])} file(s) with errors left out of the report, which the gate cannot "
+                "vouch for (fix them: recur check)"
+            )
+            if b.get("left_out")
+            else ""
+        )
+        click.echo(f"FAILED --fail-on {','.join(fail_on)}: {len(problems)} item(s){more}{why}", err=True)
         sys.exit(1)

@@ -42,8 +42,19 @@ def duplicate_ids(kb: KB) -> list[Problem]:
 def left_out(kb: KB) -> set[str]:
     """The files not in the KB as loaded (what `recur index` and `recur report` warn of): those with
     errors of their own, and those whose id the record the loader kept has too."""
+    return {p.path for p in left_out_problems(kb)}
+
+
+def left_out_problems(kb: KB) -> list[Problem]:
+    """One error per file ``left_out`` names, sorted by path: its first error, as `recur check`
+    prints it (``path:line: field: message``), so a warning can say which file and why."""
     kept = {_shown(kb, r.relpath) for r in [*kb.patterns.values(), *kb.incidents.values()]}
-    return {p.path for p in kb.errors} | {p.path for p in duplicate_ids(kb) if p.path not in kept}
+    found = list(kb.errors)
+    found += [p for p in duplicate_ids(kb) if p.path not in kept]
+    first: dict[str, Problem] = {}
+    for p in sorted(found, key=Problem.sort_key):
+        first.setdefault(p.path, p)
+    return list(first.values())
 
 
 def _pattern_refs(kb: KB) -> list[Problem]:

@@ -195,6 +195,8 @@ def render_text(b: dict, style=_plain) -> str:
         f"{c['fixes_overdue']} permanent fix(es) overdue.",
         "",
     ]
+    if b.get("left_out"):
+        lines += [style(left_out_heading(b), bold=True), *(f"  {left_out_line(x)}" for x in b["left_out"]), ""]
     for title, cols, rows, empty in sections(b):
         lines.append(style(title, bold=True))
         if not rows:
@@ -222,6 +224,13 @@ def render_markdown(b: dict) -> str:
         f"{c['fixes_overdue']} permanent fix(es) overdue.",
         "",
     ]
+    if b.get("left_out"):
+        lines += [
+            f"**{left_out_heading(b)}**",
+            "",
+            *(f"- `{left_out_line(x)}`".replace("\n", " ") for x in b["left_out"]),
+            "",
+        ]
     for title, cols, rows, empty in sections(b):
         lines += [f"## {title}", ""]
         if not rows:
@@ -234,10 +243,31 @@ def render_markdown(b: dict) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def left_out_json(problems) -> list[dict]:
+    """The files left out of the report (``kb.check.left_out_problems``) as the JSON ``left_out`` key."""
+    return [{"path": p.path, "line": p.line, "field": p.field, "message": p.message} for p in problems]
+
+
+def left_out_line(x: dict) -> str:
+    """One file left out, as `recur check` prints it: ``path:line: field: message``."""
+    return f"{x['path']}:{x['line']}: {x['field']}: {x['message']}"
+
+
+def left_out_heading(b: dict) -> str:
+    return (
+        f"Left out of this report: {len(b['left_out'])} file(s) with errors, their incidents "
+        "and patterns not counted (run: recur check)"
+    )
+
+
 def failures(b: dict, fail_on: tuple) -> list[str]:
+    """What fails ``--fail-on``; a file left out of the report fails any gate: it was not read, so
+    the gate cannot vouch for it (an overdue incident with a YAML error passed)."""
     from recur.problems.board import overdue_items
 
-    out = []
+    out = (
+        [f"{left_out_line(x)} (left out of the report: not checked)" for x in b.get("left_out", [])] if fail_on else []
+    )
     if "overdue" in fail_on:
         out += overdue_items(b)
     if "recurrence" in fail_on:

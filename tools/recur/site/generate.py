@@ -28,7 +28,7 @@ from recur.site.context import (
     Site,
 )
 from recur.site.md import cell, front_matter, mdlink, table
-from recur.util import resources
+from recur.util import resources, utf8
 from recur.util.errors import RecurError
 
 MARKER = ".recur-generated"
@@ -160,8 +160,34 @@ def _extra_pages(extra_dir, out_dir) -> dict:
     if not extra_dir or not Path(extra_dir).is_dir() or Path(extra_dir).resolve() == Path(out_dir).resolve():
         return {}
     root = Path(extra_dir)
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)}
+    pages = {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+             if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)}
+    _check_utf8(root, pages)
+    return pages
+
+
+def _shown_path(path: Path) -> str:
+    """``path`` relative to the working folder when it is inside it (``docs/bad.md``), else as is."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _check_utf8(root: Path, pages: dict) -> None:
+    """A RecurError naming every own Markdown page that is not UTF-8 (mkdocs reads them strictly and
+    stopped with a raw UnicodeDecodeError); raised before anything is written, so no half-built site."""
+    bad = []
+    for rel, data in pages.items():
+        if PurePosixPath(rel).suffix not in MARKDOWN_SUFFIXES:
+            continue
+        try:
+            utf8.decode(data, _shown_path(root / rel))
+        except RecurError as exc:
+            bad.append(str(exc))
+    if bad:
+        raise RecurError("site not built: page(s) that are not UTF-8 text (save them as UTF-8):\n  "
+                         + "\n  ".join(bad))
 
 
 def sync(files: dict, out: Path) -> dict:
