@@ -95,6 +95,21 @@ def test_patterns_list_and_detail(served):
     assert r.status_code == 404 and r.json()["error"]["code"] == "pattern_not_found"
 
 
+def test_patterns_list_takes_the_filters_list_patterns_takes(served):
+    """?category= and the rest were ignored (every pattern, 200) while MCP's list_patterns filtered."""
+    base = served["base"] + "/api/patterns"
+    everything = httpx.get(base).json()["patterns"]
+    category = everything[0]["category"]
+    r = httpx.get(base, params={"category": category.upper()})
+    want = [p["id"] for p in everything if p["category"] == category]
+    assert r.status_code == 200 and [p["id"] for p in r.json()["patterns"]] == want and len(want) < len(everything)
+    r = httpx.get(base, params={"severity": "sev9"})
+    assert r.status_code == 200 and r.json()["patterns"] == []
+    r = httpx.get(base, params={"categry": category})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_request"
+    assert "categry" in r.json()["error"]["message"]
+
+
 def test_alertmanager_suggests_per_alert(served):
     payload = alert_payload(
         {

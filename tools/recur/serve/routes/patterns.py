@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 
 from recur.retrieval import patterns as pat
 from recur.serve.deps import JSONResponse, errors, get_engine
@@ -13,10 +13,27 @@ from recur.serve.security import require_read
 router = APIRouter(tags=["patterns"], dependencies=[Depends(require_read)])
 
 
-@router.get("/api/patterns", responses=errors(401, 503))
-def patterns(engine=Depends(get_engine)):
-    """Every indexed pattern, briefly."""
-    return JSONResponse({"patterns": pat.pattern_list(engine.docs)})
+@router.get("/api/patterns", responses=errors(401, 422, 503))
+def patterns(
+    request: Request,
+    category: str | None = None,
+    service: str | None = None,
+    tag: str | None = None,
+    severity: str | None = None,
+    engine=Depends(get_engine),
+):
+    """Every indexed pattern, briefly; `category`, `service`, `tag` and `severity` filter it
+    (case-insensitive, exact; a service or tag matches any of the pattern's), as MCP's list_patterns."""
+    # an unknown or misspelt filter is an error: it was ignored, and ?categry=x listed every pattern
+    unknown = sorted(set(request.query_params) - set(pat.FILTERS))
+    if unknown:
+        raise ApiError(
+            422,
+            "invalid_request",
+            f"unknown query parameter(s): {', '.join(unknown)} (filters: {', '.join(pat.FILTERS)})",
+        )
+    filters = {"category": category, "service": service, "tag": tag, "severity": severity}
+    return JSONResponse({"patterns": pat.pattern_list(engine.docs, **filters)})
 
 
 @router.get("/api/patterns/{pattern_id}", responses=errors(401, 404, 503))
