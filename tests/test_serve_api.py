@@ -452,3 +452,22 @@ def test_a_nested_value_that_is_not_an_object_is_named_by_its_field(served):
         assert r.status_code == 422 and r.json()["error"]["message"].startswith("alerts.0"), r.text
     r = post(served["base"], "/api/suggest", [1, 2])
     assert r.status_code == 422 and r.json()["error"]["message"] == "the request body must be a JSON object"
+
+
+def test_a_pattern_left_out_for_errors_is_named_where_answers_are_given(tmp_path, capsys):
+    """A typo (severity: sev9) took a pattern out of the index: `recur index` warned once, then
+    `recur suggest` answered without it saying nothing, and /healthz said ok with one pattern fewer."""
+    kb = small_kb(tmp_path / "kb")
+    path = kb / "patterns/capacity/disk-full.md"
+    path.write_text(path.read_text().replace("severity: sev2", "severity: sev9"))
+    idx = tmp_path / "index"
+    Engine.open(kb, idx, model="fake:64")  # builds it
+    capsys.readouterr()
+    engine = Engine.open(kb, idx, model="fake:64")  # fresh: answers from it
+    assert "1 pattern file(s) with errors are not searched: patterns/capacity/disk-full.md" in capsys.readouterr().err
+    app = create_app(lambda: engine, site_dir=None, feedback_path=tmp_path / "fb.jsonl")
+    with running(app) as base:
+        health = httpx.get(base + "/healthz").json()
+        metrics = httpx.get(base + "/metrics").text
+    assert health["left_out"] == ["patterns/capacity/disk-full.md"] and health["patterns"] == 2
+    assert "recur_index_patterns_left_out 1.0" in metrics

@@ -6,7 +6,6 @@ object is built in one place (``result_object``) and looks the same everywhere.
 
 from __future__ import annotations
 
-import os
 import sys
 import threading
 from pathlib import Path
@@ -63,16 +62,20 @@ def ensure_index(
     stats = index_mod.build(kb, index_dir, encoder, progress=progress, reuse_vectors=not rebuild)
     if advise is not None:
         stats.notes.extend(filter(None, [advise(kb_dir, kb)]))
-    from recur.kb.check import left_out
-
-    bad = {f for f in left_out(kb) if "/patterns/" in "/" + f.replace(os.sep, "/")}
-    stats.skipped_with_errors = len(bad)
+    stats.skipped_with_errors = len(index_mod.left_out_patterns(kb))
     if not quiet:
         for note in stats.notes:
             log(note)
-        if bad:
-            log(f"warning: {len(bad)} pattern file(s) with errors left out of the index (run: recur check)")
+        warn_left_out({"left_out": index_mod.left_out_patterns(kb)})
     return stats
+
+
+def warn_left_out(manifest: dict) -> None:
+    """Each answer from an index that left pattern files out says which (they are not searched)."""
+    bad = manifest.get("left_out") or []
+    if bad:
+        shown = ", ".join(bad[:5]) + (f" and {len(bad) - 5} more" if len(bad) > 5 else "")
+        log(f"warning: {len(bad)} pattern file(s) with errors are not searched: {shown} (run: recur check)")
 
 
 def _intact(index_dir, model_id: str, quiet: bool) -> bool:
@@ -126,6 +129,7 @@ class Engine:
             # from the index as built, instead of failing on the KB it cannot compare it with
             log(f"warning: no knowledge base at {kb_dir}; answering from the index at {index_dir} as it was built.")
             update = False
+        said = False  # a rebuild here named the files it left out already
         if update:
             manifest = index_mod.read_manifest(Path(index_dir))
             spec = embed.resolve(active_model(kb_dir, model))
@@ -140,19 +144,22 @@ class Engine:
                         if damaged
                         else f"No index at {index_dir}: building it now."
                     )
-                ensure_index(kb_dir, index_dir, model, quiet=quiet, advise=advise)
+                said = ensure_index(kb_dir, index_dir, model, quiet=quiet, advise=advise) is not None
             elif manifest.get("model") == spec.model_id and not index_mod.is_fresh(index_dir, kb_dir, manifest):
                 index_mod.refuse_newer(manifest, index_dir)
                 if not quiet:
                     log(index_mod.stale_reason(manifest, index_dir, kb_dir))
                 try:
-                    ensure_index(kb_dir, index_dir, model, quiet=quiet, advise=advise)
+                    said = ensure_index(kb_dir, index_dir, model, quiet=quiet, advise=advise) is not None
                 except NotWritable as exc:  # a read-only deployment: answer from the index it has
                     log(
                         f"warning: {exc}; answering from the index built {manifest.get('built', '?')}: "
                         "KB changes since then are not searched (run recur index where it can write)."
                     )
-        return cls(kb_dir, index_dir, model)
+        engine = cls(kb_dir, index_dir, model)
+        if not quiet and not said:
+            warn_left_out(engine.manifest)
+        return engine
 
     def _load(self) -> None:
         from recur.retrieval.search import Searcher

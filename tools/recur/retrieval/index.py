@@ -161,6 +161,23 @@ def _recover(index_dir: Path) -> Path:
     return index_dir
 
 
+def left_out_patterns(kb: KB) -> list[str]:
+    """Pattern files with errors, so not in the index (KB-relative): `recur index` warned of them
+    once, and then a typo took a pattern out of every answer with nothing said where people look;
+    the manifest keeps them for `recur suggest` and /healthz to name."""
+    from recur.kb.check import left_out
+
+    root, out = kb.root.resolve(), []
+    for shown in left_out(kb):
+        try:
+            rel = Path(shown).resolve().relative_to(root).as_posix()
+        except ValueError:
+            continue
+        if rel.startswith("patterns/"):
+            out.append(rel)
+    return sorted(out)
+
+
 def build(kb: KB, index_dir, encoder, progress: bool | None = None, reuse_vectors: bool = True) -> BuildStats:
     """Build or update the index for ``kb`` with ``encoder``; atomic and incremental.
 
@@ -203,6 +220,7 @@ def build(kb: KB, index_dir, encoder, progress: bool | None = None, reuse_vector
         "hashes": hashes,
         "files": kb.signature if kb.signature is not None else kb_signature(kb.root),
         "ids": [p.id for p, _, _ in per_pattern],
+        "left_out": left_out_patterns(kb),
         "build_id": os.urandom(8).hex(),
     }
     docs = {p.id: pattern_doc(p, kb) for p, _, _ in per_pattern}

@@ -50,6 +50,11 @@ class _IndexCollector:
         patterns = GaugeMetricFamily("recur_index_patterns", "Patterns in the index being served")
         patterns.add_metric([], float(len(eng.docs)))
         yield patterns
+        left_out = GaugeMetricFamily(
+            "recur_index_patterns_left_out", "Pattern files with errors, not in the served index (recur check)"
+        )
+        left_out.add_metric([], float(len(m.get("left_out") or [])))
+        yield left_out
         built = _timestamp(m.get("built"))
         if built is not None:
             age = GaugeMetricFamily("recur_index_age_seconds", "Seconds since the served index was built")
