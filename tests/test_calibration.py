@@ -212,3 +212,13 @@ def test_a_probability_is_said_in_whole_percents_halves_up_never_0_or_100():
 
     said = {p: confidence_text({"confidence": "low", "probability": p}) for p in (0.004, 0.005, 0.025, 0.994, 0.995)}
     assert [t.split("(")[1].split(" likely")[0] for t in said.values()] == ["<1%", "1%", "3%", "99%", ">99%"]
+
+
+def test_a_question_gets_the_same_answer_alone_and_in_a_batch(real_engine):
+    """`recur suggest --queries` and `recur eval` encode many questions at once; padded to the
+    batch's longest, a near-tie swapped at rank 1 against the API's answer to the same text."""
+    text = "checkout pool drained and half of pg_stat_activity is stuck on a lock queued behind the DDL"
+    others = ["disk", "pods restart after the deploy " * 12, "TLS handshake failed: certificate has expired"]
+    alone = real_engine.answer(text, top=5)
+    batch = real_engine.answer_many([others[0], text, *others[1:]], top=5)[1]
+    assert batch.to_json() == alone.to_json()

@@ -146,7 +146,8 @@ def test_retired_patterns_are_never_suggested_and_drafts_are_marked(run, kb_dir)
 
 def test_queries_file_prints_one_json_line_per_query(run, tmp_path):
     qf = tmp_path / "q.jsonl"
-    qf.write_text('{"query": "ENOSPC on /var", "expect": ["disk-full"]}\n\n{"query": "SERVFAIL from resolvers"}\n')
+    # the second line's spaces are not part of the question (a single question is stripped too)
+    qf.write_text('{"query": "ENOSPC on /var", "expect": ["disk-full"]}\n\n{"query": "  SERVFAIL from resolvers\\n"}\n')
     res = run("suggest", "--queries", str(qf), "--top", "3")
     lines = [json.loads(x) for x in res.stdout.splitlines()]
     assert [x["query"] for x in lines] == ["ENOSPC on /var", "SERVFAIL from resolvers"]

@@ -335,7 +335,8 @@ def _jsonl_item(raw: bytes, where: str):
         raise RecurError(
             f"{where}: top: must be a whole number from 1 to {config.MAX_TOP}, not {json.dumps(obj['top'])}"
         )
-    return obj["query"], {k: v for k, v in obj.items() if k != "query"}
+    # stripped as a single question is (the answer echoed "  OOMKilled  " where the API said "OOMKilled")
+    return obj["query"].strip(), {k: v for k, v in obj.items() if k != "query"}
 
 
 @click.command("eval")
