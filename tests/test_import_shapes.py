@@ -4,6 +4,7 @@ document, numbered H1 sections, a postmortem re-saved at the same path. Our own 
 
 import datetime as dt
 import json
+import re
 import textwrap
 
 from click.testing import CliRunner
@@ -447,3 +448,62 @@ def test_a_front_matter_date_that_is_not_a_date_is_named_as_unread(kb_dir, tmp_p
     assert r.exit_code == 0, r.output
     notes = " ".join(json.loads(r.stdout)["notes"])
     assert "could not read 'last tuesday' (front matter (date))" in notes and "none found" not in notes
+
+
+# Setext headings, as pandoc writes Markdown by default and people write by hand: "Title" over "===",
+# sections over "---", numbered ones too; a "---" after a blank line is a rule, a table's "|---|" no heading.
+SETEXT_PM = """\
+---
+service: dns-resolver
+---
+Resolver cache poisoning drops internal names
+=============================================
+
+Severity: SEV3
+
+1. Summary
+----------
+Internal lookups for `*.corp` failed for 25 minutes after a resolver cache filled with NXDOMAIN answers.
+
+---
+
+Root cause
+----------
+The negative-cache TTL was raised to one day in a config change.
+
+| Step | Note |
+|------|------|
+| 1 | TTL raised |
+
+3. Follow-ups
+-------------
+- Cap the negative-cache TTL at 60 seconds
+- Alert on NXDOMAIN rate (DNS-88)
+"""
+
+
+def test_setext_headings_map_sections_like_atx_ones():
+    # "1. Summary" over "----" was read as a list item, not a heading: nothing was mapped, the whole
+    # postmortem was the summary and no follow-up was read
+    pm = parse(SETEXT_PM)
+    atx_text = re.sub(r"(?m)^(=|-){10,}\n", "", SETEXT_PM).replace("Resolver cache", "# Resolver cache")
+    atx = parse(re.sub(r"(?m)^(1\. Summary|Root cause|3\. Follow-ups)$", r"## \1", atx_text))
+    assert pm.title == atx.title == "Resolver cache poisoning drops internal names"
+    assert (
+        pm.mapped
+        == atx.mapped
+        == [("1. Summary", "Summary"), ("Root cause", "Root cause"), ("3. Follow-ups", "Action items")]
+    )
+    assert pm.severity_text == "SEV3" and pm.front_matter == "yaml"
+    assert pm.sections["Summary"].startswith("Internal lookups") and pm.sections["Summary"].endswith(
+        "NXDOMAIN answers."
+    )
+    assert "| 1 | TTL raised |" in pm.sections["Root cause"]  # the table stays text
+    assert [(a["title"], a["ticket"]) for a in pm.action_items] == [
+        ("Cap the negative-cache TTL at 60 seconds", None),
+        ("Alert on NXDOMAIN rate", "DNS-88"),
+    ]
+    assert [(a["title"], a["ticket"]) for a in atx.action_items] == [(a["title"], a["ticket"]) for a in pm.action_items]
+    # a numbered list over a rule is still a list
+    listed = parse("# T\n\n## Summary\nWhat we saw:\n\n1. The cache filled\n---\n\nMore text.\n")
+    assert "1. The cache filled" in listed.sections["Summary"] and listed.unmapped == []

@@ -531,13 +531,28 @@ def _weak_meta(pm: Postmortem, w: _Walk) -> None:
         _set_meta(pm, kind, value, where)
 
 
+def _numbered_heading(lines: list[str], n: int, s: str, under: str) -> bool:
+    """ "1. Executive Summary" over "----" or "====": a numbered section heading written by hand (pandoc
+    escapes it "1\\."), not a list item over a rule, when it stands alone after a blank line, is no
+    sentence and its underline is about as long as it (a rule under a list is "---"). These were
+    read as list items, and a whole setext postmortem fell into its summary."""
+    return (
+        re.match(r"\d+(?:\.\d+)*[.)]\s", s) is not None
+        and (n == 0 or not lines[n - 1].strip())
+        and not s.endswith((".", "!", "?", ",", ";"))
+        and len(under) * 2 >= len(s)
+    )
+
+
 def _setext(lines: list[str], n: int) -> int:
     """1 or 2 when line ``n`` is a Setext heading ("Title" over "====" or "----", as pandoc writes
     a Confluence or Word export), else 0. A list item, table row or quote over "---" is not one,
     nor is a sentence (ending in . ! ? , ;) or the last line of a paragraph over "---": that is an
     author's text over a separator, as pandoc never writes a heading."""
     s, under = lines[n].strip(), lines[n + 1].strip() if n + 1 < len(lines) else ""
-    if not s or not SETEXT.match(under) or LIST_ITEM.match(lines[n]) or s.startswith(("|", ">")):
+    if not s or not SETEXT.match(under) or s.startswith(("|", ">")):
+        return 0
+    if LIST_ITEM.match(lines[n]) and not _numbered_heading(lines, n, s, under):
         return 0
     if under[0] == "-" and (s.endswith((".", "!", "?", ",", ";")) or (n > 0 and lines[n - 1].strip())):
         return 0
