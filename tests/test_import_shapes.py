@@ -507,3 +507,18 @@ def test_setext_headings_map_sections_like_atx_ones():
     # a numbered list over a rule is still a list
     listed = parse("# T\n\n## Summary\nWhat we saw:\n\n1. The cache filled\n---\n\nMore text.\n")
     assert "1. The cache filled" in listed.sections["Summary"] and listed.unmapped == []
+
+
+def test_a_line_of_dot_separated_fields_gives_each_field():
+    # "Ticket: … · Severity: **SEV2** · Date: …" was one "Ticket:" label: the severity was lost
+    pm = parse(
+        "# Queue backlog delays invoices\n\n"
+        "Ticket: OPS-311 · Severity: **SEV2** · Date: 2026-06-02 · Duration: 50 min\n\n"
+        "## Summary\nInvoice emails were 50 minutes late because the mail queue consumer stalled.\n"
+    )
+    assert pm.severity_text == "SEV2" and pm.date == dt.date(2026, 6, 2) and pm.duration_minutes == 50
+    assert pm.unkept == ["ticket: OPS-311"]  # said in the notes, not dropped unsaid
+    assert "Severity" not in pm.sections["Summary"]
+    # a sentence with a middle dot is no field line
+    prose = parse("# T\n\nWe paged at 10:02 · the queue drained by 10:40.\n\n## Impact\nLate mail.\n")
+    assert prose.severity_text is None and "10:02 · the queue" in prose.sections["Summary"]

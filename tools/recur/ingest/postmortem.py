@@ -487,6 +487,8 @@ def _label_line(pm: Postmortem, w: _Walk, ln: str, n: int) -> bool:
         w.start(name, m.group(2), label=m.group(1))
         pm.mapped.append((m.group(1).strip(), name))
         return True
+    if w.current == "_preamble" and _field_row(pm, ln, n):
+        return True
     m = META.match(ln) if w.current not in ("Timeline", "Action items") else None
     kind = meta_key(m.group(1)) if m else None
     if not kind:
@@ -499,6 +501,23 @@ def _label_line(pm: Postmortem, w: _Walk, ln: str, n: int) -> bool:
         return True
     _section_meta(pm, w, kind, value, where)
     return False
+
+
+def _field_row(pm: Postmortem, ln: str, n: int) -> bool:
+    """A line of fields separated by middle dots before the first section ("Incident ID: INC-1 ·
+    Severity: **SEV2** · Date: 2026-09-30"): each field read. The line used to be read as one
+    "Incident ID:" label, no field, and the severity was lost."""
+    parts = [p for p in ln.split("·") if p.strip()] if "·" in ln else []
+    fields = [(m, meta_key(m.group(1))) for m in map(META.match, parts) if m]
+    if len(parts) < 2 or len(fields) < len(parts) or not any(kind for _, kind in fields):
+        return False
+    for m, kind in fields:
+        label, value = m.group(1).strip(), m.group(2).strip().strip("*_").strip()
+        if kind:
+            _set_meta(pm, kind, value, f"the '{label}:' field, line {n}")
+        else:  # "Incident ID: INC-4821": said in the import's notes, not dropped unsaid
+            pm.unkept.append(f"{label.lower()}: {value[:120]}")
+    return True
 
 
 # words of a sentence, not of a field's value: "Component: the renewal job, which had been failing"
