@@ -522,3 +522,53 @@ def test_a_line_of_dot_separated_fields_gives_each_field():
     # a sentence with a middle dot is no field line
     prose = parse("# T\n\nWe paged at 10:02 · the queue drained by 10:40.\n\n## Impact\nLate mail.\n")
     assert prose.severity_text is None and "10:02 · the queue" in prose.sections["Summary"]
+
+
+CANCELLED_ITEMS = """\
+# Search index rebuild stalls
+
+**Date:** 2026-08-04
+**Severity:** SEV-3
+
+## Summary
+The nightly search index rebuild stalled for six hours on a lock held by a stuck vacuum job.
+
+## Action items
+
+| Action | Owner | Due | Status |
+|---|---|---|---|
+| Time out vacuum after 30 minutes | Lee | 2026-08-20 | Open |
+| Move the rebuild off the primary | Lee | H2 2027 | Not started |
+| Rewrite the rebuild in Go | Ana | | Won't do |
+| Page on lock waits over 10 minutes | Ana | 2026-08-11 | Cancelled |
+| ~~Upgrade the database first~~ | Sam | | |
+| Check lock graphs in the **~~old~~ new** dashboard | Sam | 2026-08-15 | Done |
+"""
+
+
+def test_cancelled_action_items_are_no_open_follow_ups_and_an_unread_due_is_said(kb_dir, tmp_path):
+    # "Won't do", "Cancelled" and ~~struck~~ items were open follow-ups (the "~~" kept in the title),
+    # and a due date no reader knew ("H2 2027") was dropped without a word
+    pm = parse(CANCELLED_ITEMS)
+    assert [(a["title"], a["status"], a["due"]) for a in pm.action_items] == [
+        ("Time out vacuum after 30 minutes", "open", dt.date(2026, 8, 20)),
+        ("Move the rebuild off the primary", "open", None),
+        ("Check lock graphs in the old new dashboard", "done", dt.date(2026, 8, 15)),
+    ]
+    assert pm.cancelled_items == [
+        "Rewrite the rebuild in Go",
+        "Page on lock waits over 10 minutes",
+        "Upgrade the database first",
+    ]
+    assert pm.unread_dues == [("Move the rebuild off the primary", "H2 2027")]
+    for status in ("Won’t fix", "wontfix", "Dropped", "Obsolete", "Canceled"):
+        assert parse_action_items(f"| Action | Status |\n|---|---|\n| Shard the index | {status} |\n")[0]["cancelled"]
+    out = json.loads(imp(kb_dir, tmp_path / "pm" / "search.md", CANCELLED_ITEMS, "--json").output)
+    notes = out["notes"]
+    assert (
+        "not imported as follow-ups (cancelled): Rewrite the rebuild in Go; Page on lock waits over 10 minutes; Upgrade the database first"
+        in notes
+    )
+    assert "follow-up 'Move the rebuild off the primary': due 'H2 2027' not read as a date, left empty" in notes
+    inc = load_kb(kb_dir).incidents[out["incident"]]
+    assert [(f.title, f.status) for f in inc.follow_ups] == [(a["title"], a["status"]) for a in pm.action_items]

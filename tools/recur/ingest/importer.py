@@ -438,6 +438,19 @@ def _parsed(file):
     return text, pm
 
 
+def _unrecorded_notes(pm) -> list[str]:
+    """What the postmortem says that the record will not hold: fields with no place, cancelled action
+    items (a follow-up is open or done), due dates not read."""
+    notes = []
+    if pm.unkept:
+        notes.append(f"not recorded (an incident record has no field for them): {'; '.join(pm.unkept)}")
+    if pm.cancelled_items:
+        notes.append(f"not imported as follow-ups (cancelled): {'; '.join(pm.cancelled_items)}")
+    for title, due in pm.unread_dues:
+        notes.append(f"follow-up {title!r}: due {due!r} not read as a date, left empty")
+    return notes
+
+
 def import_postmortem(
     kb_dir,
     file,
@@ -475,8 +488,7 @@ def import_postmortem(
         raise RecurError(f"incident {iid} already exists: {kb.incident_files[iid][0]}")
     if "Summary" not in pm.sections:
         notes.append("no summary section; used the title")
-    if pm.unkept:
-        notes.append(f"not recorded (an incident record has no field for them): {'; '.join(pm.unkept)}")
+    notes += _unrecorded_notes(pm)
     search = (lambda q: _search(kb_dir, index_dir, model, q, top)) if not patterns else None
     link, reason, unknown, cands, pending = _link(kb, search, _query(title, pm), patterns, threshold)
     linked = list(dict.fromkeys(patterns)) or ([link] if link else [])

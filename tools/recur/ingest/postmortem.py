@@ -189,6 +189,8 @@ class Postmortem:
     mapped: list = field(default_factory=list)  # (original heading, canonical)
     unmapped: list = field(default_factory=list)  # original headings kept as they were
     action_items: list = field(default_factory=list)  # {title, status, owner, due, ticket}
+    cancelled_items: list = field(default_factory=list)  # titles of action items that will not be done
+    unread_dues: list = field(default_factory=list)  # (title, due as written) of due dates not read
     code_spans: list = field(default_factory=list)
     front_matter: str | None = None  # "yaml" | "toml" | None
     front_matter_error: tuple | None = None  # (file line, problem) when the front matter does not parse
@@ -726,6 +728,18 @@ def looks_unfilled(pm: Postmortem) -> bool:
     return pm.words < 5 or (pm.placeholders >= 3 and pm.date is None and pm.placeholders * 10 > pm.words)
 
 
+def _action_items(pm: Postmortem, items: list[dict]) -> None:
+    """The follow-ups of ``items``; a cancelled one ("Won't do", ~~struck~~) is left out, as the KB's
+    follow-ups are only open or done, and named in ``cancelled_items``, as is a due date not read."""
+    for it in items:
+        if it.pop("cancelled", False):
+            pm.cancelled_items.append(it["title"])
+            continue
+        if unread := it.pop("due_unread", None):
+            pm.unread_dues.append((it["title"], unread))
+        pm.action_items.append(it)
+
+
 def parse(text: str) -> Postmortem:
     pm = Postmortem()
     text = re.sub(r"\r\n?", "\n", text)  # a lone "\r" (old Mac files) is a line break too, not one long line
@@ -743,7 +757,7 @@ def parse(text: str) -> Postmortem:
         pm.severity_text, pm.severity_from_priority = pm.priority_text, True
     pm.title = pm.title or None
     if "Action items" in pm.sections:
-        pm.action_items = parse_action_items(pm.sections["Action items"])
+        _action_items(pm, parse_action_items(pm.sections["Action items"]))
     pm.code_spans = list(dict.fromkeys(s for s in re.findall(r"`([^`\n]{4,120})`", body)))
     if pm.duration_minutes is None and "Impact" in pm.sections:
         m = re.search(
