@@ -572,3 +572,25 @@ def test_cancelled_action_items_are_no_open_follow_ups_and_an_unread_due_is_said
     assert "follow-up 'Move the rebuild off the primary': due 'H2 2027' not read as a date, left empty" in notes
     inc = load_kb(kb_dir).incidents[out["incident"]]
     assert [(f.title, f.status) for f in inc.follow_ups] == [(a["title"], a["status"]) for a in pm.action_items]
+
+
+def test_a_jira_json_or_csv_export_is_refused_not_imported_as_prose(kb_dir, tmp_path):
+    # the export was read as prose: titled from the file name, the raw JSON recorded as the summary
+    issue = {"key": "WEB-41", "fields": {"summary": "CDN purge wiped the image cache", "priority": {"name": "High"}}}
+    rows = 'Issue key,Summary,Priority\nWEB-41,"CDN purge wiped the image cache",High\n'
+    for name, text in (("web41.json", json.dumps(issue)), ("export.txt", json.dumps([issue])), ("web41.csv", rows)):
+        res = imp(kb_dir, tmp_path / "pm" / name, text)
+        assert res.exit_code != 0
+        assert (
+            str(tmp_path / "pm" / name) in res.output
+            and "export the postmortem itself as Markdown or text" in res.output
+        )
+        assert ("CSV" if name.endswith(".csv") else "JSON") in res.output
+    assert len(load_kb(kb_dir).incidents) == 2  # the two shipped ones: nothing written
+    # a Markdown postmortem that starts with a bracket is still a postmortem
+    ok = imp(
+        kb_dir,
+        tmp_path / "pm" / "ok.md",
+        "[Draft] CDN purge wiped the image cache\n\n## Summary\nA purge of /img/* emptied the CDN cache; origin load went 9x for 40 minutes on 2026-05-02.\n",
+    )
+    assert ok.exit_code == 0, ok.output

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -420,12 +421,30 @@ def _read(file) -> str:
     return text
 
 
+def _refuse_data_export(file, text: str) -> None:
+    """A Jira or spreadsheet export (JSON, CSV) is data, not a postmortem: it was imported as prose, the
+    incident titled from the file name and the raw JSON or rows recorded as its summary."""
+    kind = "CSV" if Path(str(file)).suffix.lower() in (".csv", ".tsv") else None
+    if kind is None and text.lstrip().startswith(("{", "[")):
+        try:
+            json.loads(text)
+            kind = "JSON"
+        except ValueError:
+            pass
+    if kind:
+        raise RecurError(
+            f"{file}: is a {kind} export (an issue tracker's or a spreadsheet's data), not a postmortem; "
+            "export the postmortem itself as Markdown or text and import that; nothing imported"
+        )
+
+
 def _parsed(file):
     from recur.ingest.postmortem import looks_unfilled, parse
 
     text = _read(file)
     if not text.strip():  # not "an unfilled template (0 placeholders)": there is nothing in it at all
         raise RecurError(f"{file}: is empty; nothing imported")
+    _refuse_data_export(file, text)
     pm = parse(text)
     if pm.front_matter_error:
         line, problem = pm.front_matter_error
