@@ -4,6 +4,7 @@ document, numbered H1 sections, a postmortem re-saved at the same path. Our own 
 
 import datetime as dt
 import json
+import re
 import textwrap
 
 from click.testing import CliRunner
@@ -447,3 +448,149 @@ def test_a_front_matter_date_that_is_not_a_date_is_named_as_unread(kb_dir, tmp_p
     assert r.exit_code == 0, r.output
     notes = " ".join(json.loads(r.stdout)["notes"])
     assert "could not read 'last tuesday' (front matter (date))" in notes and "none found" not in notes
+
+
+# Setext headings, as pandoc writes Markdown by default and people write by hand: "Title" over "===",
+# sections over "---", numbered ones too; a "---" after a blank line is a rule, a table's "|---|" no heading.
+SETEXT_PM = """\
+---
+service: dns-resolver
+---
+Resolver cache poisoning drops internal names
+=============================================
+
+Severity: SEV3
+
+1. Summary
+----------
+Internal lookups for `*.corp` failed for 25 minutes after a resolver cache filled with NXDOMAIN answers.
+
+---
+
+Root cause
+----------
+The negative-cache TTL was raised to one day in a config change.
+
+| Step | Note |
+|------|------|
+| 1 | TTL raised |
+
+3. Follow-ups
+-------------
+- Cap the negative-cache TTL at 60 seconds
+- Alert on NXDOMAIN rate (DNS-88)
+"""
+
+
+def test_setext_headings_map_sections_like_atx_ones():
+    # "1. Summary" over "----" was read as a list item, not a heading: nothing was mapped, the whole
+    # postmortem was the summary and no follow-up was read
+    pm = parse(SETEXT_PM)
+    atx_text = re.sub(r"(?m)^(=|-){10,}\n", "", SETEXT_PM).replace("Resolver cache", "# Resolver cache")
+    atx = parse(re.sub(r"(?m)^(1\. Summary|Root cause|3\. Follow-ups)$", r"## \1", atx_text))
+    assert pm.title == atx.title == "Resolver cache poisoning drops internal names"
+    assert (
+        pm.mapped
+        == atx.mapped
+        == [("1. Summary", "Summary"), ("Root cause", "Root cause"), ("3. Follow-ups", "Action items")]
+    )
+    assert pm.severity_text == "SEV3" and pm.front_matter == "yaml"
+    assert pm.sections["Summary"].startswith("Internal lookups") and pm.sections["Summary"].endswith(
+        "NXDOMAIN answers."
+    )
+    assert "| 1 | TTL raised |" in pm.sections["Root cause"]  # the table stays text
+    assert [(a["title"], a["ticket"]) for a in pm.action_items] == [
+        ("Cap the negative-cache TTL at 60 seconds", None),
+        ("Alert on NXDOMAIN rate", "DNS-88"),
+    ]
+    assert [(a["title"], a["ticket"]) for a in atx.action_items] == [(a["title"], a["ticket"]) for a in pm.action_items]
+    # a numbered list over a rule is still a list
+    listed = parse("# T\n\n## Summary\nWhat we saw:\n\n1. The cache filled\n---\n\nMore text.\n")
+    assert "1. The cache filled" in listed.sections["Summary"] and listed.unmapped == []
+
+
+def test_a_line_of_dot_separated_fields_gives_each_field():
+    # "Ticket: … · Severity: **SEV2** · Date: …" was one "Ticket:" label: the severity was lost
+    pm = parse(
+        "# Queue backlog delays invoices\n\n"
+        "Ticket: OPS-311 · Severity: **SEV2** · Date: 2026-06-02 · Duration: 50 min\n\n"
+        "## Summary\nInvoice emails were 50 minutes late because the mail queue consumer stalled.\n"
+    )
+    assert pm.severity_text == "SEV2" and pm.date == dt.date(2026, 6, 2) and pm.duration_minutes == 50
+    assert pm.unkept == ["ticket: OPS-311"]  # said in the notes, not dropped unsaid
+    assert "Severity" not in pm.sections["Summary"]
+    # a sentence with a middle dot is no field line
+    prose = parse("# T\n\nWe paged at 10:02 · the queue drained by 10:40.\n\n## Impact\nLate mail.\n")
+    assert prose.severity_text is None and "10:02 · the queue" in prose.sections["Summary"]
+
+
+CANCELLED_ITEMS = """\
+# Search index rebuild stalls
+
+**Date:** 2026-08-04
+**Severity:** SEV-3
+
+## Summary
+The nightly search index rebuild stalled for six hours on a lock held by a stuck vacuum job.
+
+## Action items
+
+| Action | Owner | Due | Status |
+|---|---|---|---|
+| Time out vacuum after 30 minutes | Lee | 2026-08-20 | Open |
+| Move the rebuild off the primary | Lee | H2 2027 | Not started |
+| Rewrite the rebuild in Go | Ana | | Won't do |
+| Page on lock waits over 10 minutes | Ana | 2026-08-11 | Cancelled |
+| ~~Upgrade the database first~~ | Sam | | |
+| Check lock graphs in the **~~old~~ new** dashboard | Sam | 2026-08-15 | Done |
+"""
+
+
+def test_cancelled_action_items_are_no_open_follow_ups_and_an_unread_due_is_said(kb_dir, tmp_path):
+    # "Won't do", "Cancelled" and ~~struck~~ items were open follow-ups (the "~~" kept in the title),
+    # and a due date no reader knew ("H2 2027") was dropped without a word
+    pm = parse(CANCELLED_ITEMS)
+    assert [(a["title"], a["status"], a["due"]) for a in pm.action_items] == [
+        ("Time out vacuum after 30 minutes", "open", dt.date(2026, 8, 20)),
+        ("Move the rebuild off the primary", "open", None),
+        ("Check lock graphs in the old new dashboard", "done", dt.date(2026, 8, 15)),
+    ]
+    assert pm.cancelled_items == [
+        "Rewrite the rebuild in Go",
+        "Page on lock waits over 10 minutes",
+        "Upgrade the database first",
+    ]
+    assert pm.unread_dues == [("Move the rebuild off the primary", "H2 2027")]
+    for status in ("Won’t fix", "wontfix", "Dropped", "Obsolete", "Canceled"):
+        assert parse_action_items(f"| Action | Status |\n|---|---|\n| Shard the index | {status} |\n")[0]["cancelled"]
+    out = json.loads(imp(kb_dir, tmp_path / "pm" / "search.md", CANCELLED_ITEMS, "--json").output)
+    notes = out["notes"]
+    assert (
+        "not imported as follow-ups (cancelled): Rewrite the rebuild in Go; Page on lock waits over 10 minutes; Upgrade the database first"
+        in notes
+    )
+    assert "follow-up 'Move the rebuild off the primary': due 'H2 2027' not read as a date, left empty" in notes
+    inc = load_kb(kb_dir).incidents[out["incident"]]
+    assert [(f.title, f.status) for f in inc.follow_ups] == [(a["title"], a["status"]) for a in pm.action_items]
+
+
+def test_a_jira_json_or_csv_export_is_refused_not_imported_as_prose(kb_dir, tmp_path):
+    # the export was read as prose: titled from the file name, the raw JSON recorded as the summary
+    issue = {"key": "WEB-41", "fields": {"summary": "CDN purge wiped the image cache", "priority": {"name": "High"}}}
+    rows = 'Issue key,Summary,Priority\nWEB-41,"CDN purge wiped the image cache",High\n'
+    for name, text in (("web41.json", json.dumps(issue)), ("export.txt", json.dumps([issue])), ("web41.csv", rows)):
+        res = imp(kb_dir, tmp_path / "pm" / name, text)
+        assert res.exit_code != 0
+        assert (
+            str(tmp_path / "pm" / name) in res.output
+            and "export the postmortem itself as Markdown or text" in res.output
+        )
+        assert ("CSV" if name.endswith(".csv") else "JSON") in res.output
+    assert len(load_kb(kb_dir).incidents) == 2  # the two shipped ones: nothing written
+    # a Markdown postmortem that starts with a bracket is still a postmortem
+    ok = imp(
+        kb_dir,
+        tmp_path / "pm" / "ok.md",
+        "[Draft] CDN purge wiped the image cache\n\n## Summary\nA purge of /img/* emptied the CDN cache; origin load went 9x for 40 minutes on 2026-05-02.\n",
+    )
+    assert ok.exit_code == 0, ok.output

@@ -1,6 +1,7 @@
 """Action items of a postmortem, from Markdown tables and lists, as follow-ups.
 
-Each item is ``{title, status, owner, due, ticket}``; status is ``done`` or ``open`` (the KB
+Each item is ``{title, status, owner, due, ticket}``, and ``cancelled`` (won't do) or ``due_unread``
+(a due date written in no way we read) when they apply; status is ``done`` or ``open`` (the KB
 format's follow-up states: "in progress" is still open). Status words (DONE, TODO, in progress, ✅) and ticket
 references are taken out of the title wherever they are written: a column, a cell, the item.
 """
@@ -31,6 +32,13 @@ _DUE_COLS = ("due", "deadline", "target", "eta", "by when", "date")
 _STATUS_COLS = ("status", "state", "done", "progress")
 
 
+# a status that says the item will not be done: no open follow-up (the KB's follow-ups are open or done)
+CANCELLED = re.compile(
+    r"^\W*(?:won[’']?t\s*(?:do|fix)|wontfix|cancell?ed|dropped|obsolete|abandoned|not doing|descoped)\W*$", re.I
+)
+STRUCK = re.compile(r"^\s*~~(.+?)~~\s*$")
+
+
 def table_cells(row: str) -> list[str]:
     """A table row's cells; an escaped pipe (``\\|``) is a pipe inside a cell, and its text then."""
     row = row.strip()
@@ -49,11 +57,14 @@ def _col(header: list[str], names) -> int | None:
 
 
 def _plain(text: str) -> str:
-    return re.sub(r"\s{2,}", " ", re.sub(r"(\*\*|__|`)", "", text)).strip()
+    return re.sub(r"\s{2,}", " ", re.sub(r"(\*\*|__|`|~~)", "", text)).strip()
 
 
 def item(title: str, *, status_text: str = "", owner=None, due=None, ticket_text: str = "", checked=None) -> dict:
-    """One follow-up from its parts; status words and tickets found anywhere are taken out of the title."""
+    """One follow-up from its parts; status words and tickets found anywhere are taken out of the title.
+    One struck through (``~~title~~``) or whose status says it will not be done ("Won't do",
+    "Cancelled") is marked ``cancelled``: it was imported as an open follow-up, "~~" and all."""
+    cancelled = bool(STRUCK.match(title) or CANCELLED.match(status_text.strip()))
     progress, title = status_of(title)
     for extra in (status_text, ticket_text):
         st, _ = status_of(extra) if extra else (None, "")
@@ -79,13 +90,14 @@ def item(title: str, *, status_text: str = "", owner=None, due=None, ticket_text
         title = title.replace(ticket, " ")
     title = re.sub(r"\s*[(\[]\s*[)\]]", "", _plain(title))
     title = re.sub(r"\s*[-–—:,;]+\s*$", "", re.sub(r"\s+([,;])", r"\1", title)).strip()
-    return {
+    it = {
         "title": title,
         "status": "done" if progress == "done" else "open",
         "owner": (_plain(owner).lstrip("@") or None) if owner and not is_placeholder(owner) else None,
         "due": due,
         "ticket": ticket,
     }
+    return {**it, "cancelled": True} if cancelled else it
 
 
 def from_table(rows: list[str]) -> list[dict]:
@@ -108,13 +120,16 @@ def from_table(rows: list[str]) -> list[dict]:
         rest = " ".join(c for n, c in enumerate(cells) if n != title_n and n not in cols.values())
         title = cells[title_n] if title_n < len(cells) else ""
         status_text = get("status") or (rest if status_of(rest)[0] else "")
+        due_text = _plain(get("due"))
         it = item(
             title,
             status_text=status_text,
             owner=get("owner") or None,
-            due=parse_date(get("due")),
+            due=parse_date(due_text),
             ticket_text=get("ticket") or (rest if ticket_of(rest) else ""),
         )
+        if it["due"] is None and re.search(r"\w", due_text) and not is_placeholder(due_text):
+            it["due_unread"] = due_text  # "Q1 2027", "Nov 30": said in the import's notes, not dropped unsaid
         if it["title"] and not is_placeholder(it["title"]):
             out.append(it)
     return out

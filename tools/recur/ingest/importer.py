@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -420,12 +421,30 @@ def _read(file) -> str:
     return text
 
 
+def _refuse_data_export(file, text: str) -> None:
+    """A Jira or spreadsheet export (JSON, CSV) is data, not a postmortem: it was imported as prose, the
+    incident titled from the file name and the raw JSON or rows recorded as its summary."""
+    kind = "CSV" if Path(str(file)).suffix.lower() in (".csv", ".tsv") else None
+    if kind is None and text.lstrip().startswith(("{", "[")):
+        try:
+            json.loads(text)
+            kind = "JSON"
+        except ValueError:
+            pass
+    if kind:
+        raise RecurError(
+            f"{file}: is a {kind} export (an issue tracker's or a spreadsheet's data), not a postmortem; "
+            "export the postmortem itself as Markdown or text and import that; nothing imported"
+        )
+
+
 def _parsed(file):
     from recur.ingest.postmortem import looks_unfilled, parse
 
     text = _read(file)
     if not text.strip():  # not "an unfilled template (0 placeholders)": there is nothing in it at all
         raise RecurError(f"{file}: is empty; nothing imported")
+    _refuse_data_export(file, text)
     pm = parse(text)
     if pm.front_matter_error:
         line, problem = pm.front_matter_error
@@ -436,6 +455,19 @@ def _parsed(file):
             f"{pm.words} word(s) of its own text); fill it in, then import it"
         )
     return text, pm
+
+
+def _unrecorded_notes(pm) -> list[str]:
+    """What the postmortem says that the record will not hold: fields with no place, cancelled action
+    items (a follow-up is open or done), due dates not read."""
+    notes = []
+    if pm.unkept:
+        notes.append(f"not recorded (an incident record has no field for them): {'; '.join(pm.unkept)}")
+    if pm.cancelled_items:
+        notes.append(f"not imported as follow-ups (cancelled): {'; '.join(pm.cancelled_items)}")
+    for title, due in pm.unread_dues:
+        notes.append(f"follow-up {title!r}: due {due!r} not read as a date, left empty")
+    return notes
 
 
 def import_postmortem(
@@ -475,8 +507,7 @@ def import_postmortem(
         raise RecurError(f"incident {iid} already exists: {kb.incident_files[iid][0]}")
     if "Summary" not in pm.sections:
         notes.append("no summary section; used the title")
-    if pm.unkept:
-        notes.append(f"not recorded (an incident record has no field for them): {'; '.join(pm.unkept)}")
+    notes += _unrecorded_notes(pm)
     search = (lambda q: _search(kb_dir, index_dir, model, q, top)) if not patterns else None
     link, reason, unknown, cands, pending = _link(kb, search, _query(title, pm), patterns, threshold)
     linked = list(dict.fromkeys(patterns)) or ([link] if link else [])

@@ -189,6 +189,8 @@ class Postmortem:
     mapped: list = field(default_factory=list)  # (original heading, canonical)
     unmapped: list = field(default_factory=list)  # original headings kept as they were
     action_items: list = field(default_factory=list)  # {title, status, owner, due, ticket}
+    cancelled_items: list = field(default_factory=list)  # titles of action items that will not be done
+    unread_dues: list = field(default_factory=list)  # (title, due as written) of due dates not read
     code_spans: list = field(default_factory=list)
     front_matter: str | None = None  # "yaml" | "toml" | None
     front_matter_error: tuple | None = None  # (file line, problem) when the front matter does not parse
@@ -487,6 +489,8 @@ def _label_line(pm: Postmortem, w: _Walk, ln: str, n: int) -> bool:
         w.start(name, m.group(2), label=m.group(1))
         pm.mapped.append((m.group(1).strip(), name))
         return True
+    if w.current == "_preamble" and _field_row(pm, ln, n):
+        return True
     m = META.match(ln) if w.current not in ("Timeline", "Action items") else None
     kind = meta_key(m.group(1)) if m else None
     if not kind:
@@ -499,6 +503,23 @@ def _label_line(pm: Postmortem, w: _Walk, ln: str, n: int) -> bool:
         return True
     _section_meta(pm, w, kind, value, where)
     return False
+
+
+def _field_row(pm: Postmortem, ln: str, n: int) -> bool:
+    """A line of fields separated by middle dots before the first section ("Incident ID: INC-1 ·
+    Severity: **SEV2** · Date: 2026-09-30"): each field read. The line used to be read as one
+    "Incident ID:" label, no field, and the severity was lost."""
+    parts = [p for p in ln.split("·") if p.strip()] if "·" in ln else []
+    fields = [(m, meta_key(m.group(1))) for m in map(META.match, parts) if m]
+    if len(parts) < 2 or len(fields) < len(parts) or not any(kind for _, kind in fields):
+        return False
+    for m, kind in fields:
+        label, value = m.group(1).strip(), m.group(2).strip().strip("*_").strip()
+        if kind:
+            _set_meta(pm, kind, value, f"the '{label}:' field, line {n}")
+        else:  # "Incident ID: INC-4821": said in the import's notes, not dropped unsaid
+            pm.unkept.append(f"{label.lower()}: {value[:120]}")
+    return True
 
 
 # words of a sentence, not of a field's value: "Component: the renewal job, which had been failing"
@@ -531,13 +552,28 @@ def _weak_meta(pm: Postmortem, w: _Walk) -> None:
         _set_meta(pm, kind, value, where)
 
 
+def _numbered_heading(lines: list[str], n: int, s: str, under: str) -> bool:
+    """ "1. Executive Summary" over "----" or "====": a numbered section heading written by hand (pandoc
+    escapes it "1\\."), not a list item over a rule, when it stands alone after a blank line, is no
+    sentence and its underline is about as long as it (a rule under a list is "---"). These were
+    read as list items, and a whole setext postmortem fell into its summary."""
+    return (
+        re.match(r"\d+(?:\.\d+)*[.)]\s", s) is not None
+        and (n == 0 or not lines[n - 1].strip())
+        and not s.endswith((".", "!", "?", ",", ";"))
+        and len(under) * 2 >= len(s)
+    )
+
+
 def _setext(lines: list[str], n: int) -> int:
     """1 or 2 when line ``n`` is a Setext heading ("Title" over "====" or "----", as pandoc writes
     a Confluence or Word export), else 0. A list item, table row or quote over "---" is not one,
     nor is a sentence (ending in . ! ? , ;) or the last line of a paragraph over "---": that is an
     author's text over a separator, as pandoc never writes a heading."""
     s, under = lines[n].strip(), lines[n + 1].strip() if n + 1 < len(lines) else ""
-    if not s or not SETEXT.match(under) or LIST_ITEM.match(lines[n]) or s.startswith(("|", ">")):
+    if not s or not SETEXT.match(under) or s.startswith(("|", ">")):
+        return 0
+    if LIST_ITEM.match(lines[n]) and not _numbered_heading(lines, n, s, under):
         return 0
     if under[0] == "-" and (s.endswith((".", "!", "?", ",", ";")) or (n > 0 and lines[n - 1].strip())):
         return 0
@@ -692,6 +728,18 @@ def looks_unfilled(pm: Postmortem) -> bool:
     return pm.words < 5 or (pm.placeholders >= 3 and pm.date is None and pm.placeholders * 10 > pm.words)
 
 
+def _action_items(pm: Postmortem, items: list[dict]) -> None:
+    """The follow-ups of ``items``; a cancelled one ("Won't do", ~~struck~~) is left out, as the KB's
+    follow-ups are only open or done, and named in ``cancelled_items``, as is a due date not read."""
+    for it in items:
+        if it.pop("cancelled", False):
+            pm.cancelled_items.append(it["title"])
+            continue
+        if unread := it.pop("due_unread", None):
+            pm.unread_dues.append((it["title"], unread))
+        pm.action_items.append(it)
+
+
 def parse(text: str) -> Postmortem:
     pm = Postmortem()
     text = re.sub(r"\r\n?", "\n", text)  # a lone "\r" (old Mac files) is a line break too, not one long line
@@ -709,7 +757,7 @@ def parse(text: str) -> Postmortem:
         pm.severity_text, pm.severity_from_priority = pm.priority_text, True
     pm.title = pm.title or None
     if "Action items" in pm.sections:
-        pm.action_items = parse_action_items(pm.sections["Action items"])
+        _action_items(pm, parse_action_items(pm.sections["Action items"]))
     pm.code_spans = list(dict.fromkeys(s for s in re.findall(r"`([^`\n]{4,120})`", body)))
     if pm.duration_minutes is None and "Impact" in pm.sections:
         m = re.search(
