@@ -62,8 +62,10 @@ now of off on once only or other our ours out over own same she should so some s
 their theirs them then there these they this those through to too under until up very was we were
 what when where which while who whom why will with would you your yours also via per got get gets
 still yet one two us
+didn didnt doesn doesnt don dont isn isnt wasn wasnt weren werent aren arent hasn hasnt haven havent
+hadn hadnt couldn couldnt shouldn shouldnt wouldn wouldnt won wont can cant cannot ll ve re ain
 """.split()
-)
+)  # the last two lines: what "didn't", "we'll" split into; "didn" was shown as a shared term (review)
 
 
 @lru_cache(maxsize=1)
