@@ -594,3 +594,19 @@ def test_a_jira_json_or_csv_export_is_refused_not_imported_as_prose(kb_dir, tmp_
         "[Draft] CDN purge wiped the image cache\n\n## Summary\nA purge of /img/* emptied the CDN cache; origin load went 9x for 40 minutes on 2026-05-02.\n",
     )
     assert ok.exit_code == 0, ok.output
+
+
+def test_two_candidates_as_confident_are_left_for_a_person_to_pick():
+    """As `incident new --link-top`: import linked rank 1 (medium, 0.49) over rank 2 (medium, 0.53)."""
+    from recur.ingest.importer import choose_link
+    from recur.retrieval.results import Answer
+
+    def answer(*confidences):
+        results = [{"id": f"p{i}", "rank": i + 1, "confidence": c} for i, c in enumerate(confidences)]
+        return Answer("q", results, False)
+
+    link, reason, unknown = choose_link(answer("medium", "medium", "low"), set())
+    assert link is None and not unknown and "p0 and p1 are all medium confidence" in reason
+    assert choose_link(answer("medium", "low"), set())[0] == "p0"
+    assert choose_link(answer("high", "medium"), set())[0] == "p0"
+    assert choose_link(answer("medium", "medium"), {"p1"})[0] == "p0"  # an unpromoted draft is no rival

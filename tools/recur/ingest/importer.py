@@ -379,6 +379,15 @@ def choose_link(answer, import_drafts: set, accept: str = "medium") -> tuple:
         )
     if CONFIDENCE[top["confidence"]] < CONFIDENCE[accept]:
         return None, f"the best candidate {top['id']} is only {top['confidence']} confidence", False
+    # as `incident new --link-top`: two candidates as confident are a choice for a person. It linked
+    # rank 1 at 0.49 over rank 2 at 0.53, both medium, and kept no candidates to choose from after
+    rivals = [r["id"] for r in results[1:] if r["confidence"] == top["confidence"] and r["id"] not in import_drafts]
+    if rivals:
+        return (
+            None,
+            f"{top['id']} and {', '.join(rivals)} are all {top['confidence']} confidence; a person picks one",
+            False,
+        )
     return top["id"], f"{top['id']} is the top-ranked candidate ({top['confidence']} confidence)", False
 
 
