@@ -478,6 +478,15 @@ ROWS = [
         "error",
     ),
     (
+        "cases-unknown-pattern-after-invalid-case",  # the index is the file position (it counted valid cases)
+        {
+            "eval/cases.yml": '- query: q\n  expect: [disk-full]\n- query: ""\n  expect: [disk-full]\n- query: r\n  expect: [missing-id]\n'
+        },
+        "eval/cases.yml:6: [2].expect",
+        "no pattern has id 'missing-id'",
+        "error",
+    ),
+    (
         "cases-missing-query",
         {"eval/cases.yml": "- query: q\n  expect: [disk-full]\n- expect: [disk-full]\n"},
         "eval/cases.yml:3: [1].query",
@@ -553,6 +562,21 @@ def test_malformed_input(tmp_path, monkeypatch, name, files, where, fragment, le
         assert res.exit_code == 0, res.output
         strict = runner.invoke(cli, ["check", "--kb", "kb", "--stale-days", "0", "--strict"])
         assert strict.exit_code == 1 and "Failing because of --strict" in strict.output
+
+
+def test_case_warnings_after_an_invalid_case_name_its_file_position(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    small_kb(tmp_path / "kb")
+    cases = (
+        '- query: ""\n  expect: [disk-full]\n'
+        "- query: Disk is full\n  expect: [disk-full]\n"
+        "- query: disk is  FULL\n  expect: [dns-failure]\n"
+        "- query: r\n  expect: [old-retired]\n"
+    )
+    write(tmp_path / "kb", "eval/cases.yml", cases)
+    out = CliRunner().invoke(cli, ["check", "--kb", "kb", "--stale-days", "0"]).output
+    assert "kb/eval/cases.yml:5: [2].query: warning: the same query as [1] (line 3)" in out, out
+    assert "kb/eval/cases.yml:8: [3].expect: warning: 'old-retired' is retired" in out, out
 
 
 def test_the_valid_kb_has_no_problems(tmp_path, monkeypatch):

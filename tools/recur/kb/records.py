@@ -151,6 +151,7 @@ class EvalCase:
     line: int = 0
     source: str = ""
     expect_lines: tuple = ()  # the file line of each expected id (a problem names it, not the case's first line)
+    index: int | None = None  # its position in the file (invalid entries before it are not cases but count)
 
 
 @dataclass
