@@ -101,6 +101,27 @@ ROWS = [
     ),
     ("title-is-a-list", {P: pattern(*front(title="[a, b]"))}, f"{P}:3: title", "must be a string, not a list", "error"),
     (
+        "title-is-yes",  # YAML 1.1 reads a bare yes/no/on/off as a boolean: the message said only true/false
+        {P: pattern(*front(title="yes"))},
+        f"{P}:3: title",
+        "must be a string, not true/false (YAML reads yes/no/on/off/true/false as a boolean: quote it, 'yes')",
+        "error",
+    ),
+    (
+        "symptom-is-on",
+        {P: pattern(*front()[:4], "symptoms: [it is slow, on]")},
+        f"{P}:6: symptoms[1]",
+        "must be a string, not true/false (YAML reads yes/no/on/off/true/false as a boolean: quote it, 'yes')",
+        "error",
+    ),
+    (
+        "tag-is-no",
+        {P: pattern(*front(extra=["tags: [no]"]))},
+        f"{P}:10: tags[0]",
+        "(YAML reads yes/no/on/off/true/false as a boolean: quote it, 'yes')",
+        "error",
+    ),
+    (
         "status-not-allowed",
         {P: pattern(*front(extra=["status: live"]))},
         f"{P}:10: status",
