@@ -485,6 +485,18 @@ ROWS = [
     ),
     # retrieval cases
     (
+        "incident-review-level-not-its-severitys",  # kept from recur import's placeholder severity (sev3)
+        {
+            INC: GOOD_INC.replace("severity: sev2", "severity: sev1").replace(
+                "patterns: [db-pool-exhausted]\n",
+                "patterns: [db-pool-exhausted]\nreview: {level: light, status: pending}\n",
+            )
+        },
+        f"{INC}:7: review.level",
+        "light, but sev1 asks for a full review within 5 days (severity.yml); set it, or keep it on purpose",
+        "warning",
+    ),
+    (
         "cases-not-a-list",
         {"eval/cases.yml": "query: x\nexpect: [disk-full]\n"},
         "eval/cases.yml:1: cases",
@@ -598,6 +610,18 @@ def test_case_warnings_after_an_invalid_case_name_its_file_position(tmp_path, mo
     out = CliRunner().invoke(cli, ["check", "--kb", "kb", "--stale-days", "0"]).output
     assert "kb/eval/cases.yml:5: [2].query: warning: the same query as [1] (line 3)" in out, out
     assert "kb/eval/cases.yml:8: [3].expect: warning: 'old-retired' is retired" in out, out
+
+
+def test_no_review_level_warning_while_severity_is_a_placeholder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    small_kb(tmp_path / "kb")
+    text = GOOD_INC.replace("patterns: [db-pool-exhausted]\n", "review: {level: none}\ntriage: [severity]\n")
+    write(tmp_path / "kb", INC, text)
+    out = CliRunner().invoke(cli, ["check", "--kb", "kb", "--stale-days", "0"]).output
+    assert "needs triage" in out and "review.level" not in out, out
+    write(tmp_path / "kb", INC, text.replace("triage: [severity]\n", ""))
+    out = CliRunner().invoke(cli, ["check", "--kb", "kb", "--stale-days", "0"]).output
+    assert f"kb/{INC}:6: review.level: warning: none, but sev2 asks for a full review within 10 days" in out, out
 
 
 def test_the_valid_kb_has_no_problems(tmp_path, monkeypatch):
