@@ -101,6 +101,27 @@ ROWS = [
     ),
     ("title-is-a-list", {P: pattern(*front(title="[a, b]"))}, f"{P}:3: title", "must be a string, not a list", "error"),
     (
+        "title-is-yes",  # YAML 1.1 reads a bare yes/no/on/off as a boolean: the message said only true/false
+        {P: pattern(*front(title="yes"))},
+        f"{P}:3: title",
+        "must be a string, not true/false (YAML reads yes/no/on/off/true/false as a boolean: quote it, 'yes')",
+        "error",
+    ),
+    (
+        "symptom-is-on",
+        {P: pattern(*front()[:4], "symptoms: [it is slow, on]")},
+        f"{P}:6: symptoms[1]",
+        "must be a string, not true/false (YAML reads yes/no/on/off/true/false as a boolean: quote it, 'yes')",
+        "error",
+    ),
+    (
+        "tag-is-no",
+        {P: pattern(*front(extra=["tags: [no]"]))},
+        f"{P}:10: tags[0]",
+        "(YAML reads yes/no/on/off/true/false as a boolean: quote it, 'yes')",
+        "error",
+    ),
+    (
         "status-not-allowed",
         {P: pattern(*front(extra=["status: live"]))},
         f"{P}:10: status",
@@ -464,6 +485,18 @@ ROWS = [
     ),
     # retrieval cases
     (
+        "incident-review-level-not-its-severitys",  # kept from recur import's placeholder severity (sev3)
+        {
+            INC: GOOD_INC.replace("severity: sev2", "severity: sev1").replace(
+                "patterns: [db-pool-exhausted]\n",
+                "patterns: [db-pool-exhausted]\nreview: {level: light, status: pending}\n",
+            )
+        },
+        f"{INC}:7: review.level",
+        "light, but sev1 asks for a full review within 5 days (severity.yml); set it, or keep it on purpose",
+        "warning",
+    ),
+    (
         "cases-not-a-list",
         {"eval/cases.yml": "query: x\nexpect: [disk-full]\n"},
         "eval/cases.yml:1: cases",
@@ -475,6 +508,15 @@ ROWS = [
         {"eval/cases.yml": "- query: q\n  expect: [disk-full]\n- query: r\n  expect: [nope]\n"},
         "eval/cases.yml:4: [1].expect",  # the id's line, not the case's first (found in review)
         "no pattern has id 'nope'",
+        "error",
+    ),
+    (
+        "cases-unknown-pattern-after-invalid-case",  # the index is the file position (it counted valid cases)
+        {
+            "eval/cases.yml": '- query: q\n  expect: [disk-full]\n- query: ""\n  expect: [disk-full]\n- query: r\n  expect: [missing-id]\n'
+        },
+        "eval/cases.yml:6: [2].expect",
+        "no pattern has id 'missing-id'",
         "error",
     ),
     (
@@ -553,6 +595,33 @@ def test_malformed_input(tmp_path, monkeypatch, name, files, where, fragment, le
         assert res.exit_code == 0, res.output
         strict = runner.invoke(cli, ["check", "--kb", "kb", "--stale-days", "0", "--strict"])
         assert strict.exit_code == 1 and "Failing because of --strict" in strict.output
+
+
+def test_case_warnings_after_an_invalid_case_name_its_file_position(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    small_kb(tmp_path / "kb")
+    cases = (
+        '- query: ""\n  expect: [disk-full]\n'
+        "- query: Disk is full\n  expect: [disk-full]\n"
+        "- query: disk is  FULL\n  expect: [dns-failure]\n"
+        "- query: r\n  expect: [old-retired]\n"
+    )
+    write(tmp_path / "kb", "eval/cases.yml", cases)
+    out = CliRunner().invoke(cli, ["check", "--kb", "kb", "--stale-days", "0"]).output
+    assert "kb/eval/cases.yml:5: [2].query: warning: the same query as [1] (line 3)" in out, out
+    assert "kb/eval/cases.yml:8: [3].expect: warning: 'old-retired' is retired" in out, out
+
+
+def test_no_review_level_warning_while_severity_is_a_placeholder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    small_kb(tmp_path / "kb")
+    text = GOOD_INC.replace("patterns: [db-pool-exhausted]\n", "review: {level: none}\ntriage: [severity]\n")
+    write(tmp_path / "kb", INC, text)
+    out = CliRunner().invoke(cli, ["check", "--kb", "kb", "--stale-days", "0"]).output
+    assert "needs triage" in out and "review.level" not in out, out
+    write(tmp_path / "kb", INC, text.replace("triage: [severity]\n", ""))
+    out = CliRunner().invoke(cli, ["check", "--kb", "kb", "--stale-days", "0"]).output
+    assert f"kb/{INC}:6: review.level: warning: none, but sev2 asks for a full review within 10 days" in out, out
 
 
 def test_the_valid_kb_has_no_problems(tmp_path, monkeypatch):

@@ -57,6 +57,21 @@ def test_new_incident_refuses_an_out_of_range_date_and_writes_nothing(kb_dir, da
     assert run("check", "--kb", kb_dir, "--today", "2026-06-01").exit_code == 0  # the KB still loads
 
 
+@pytest.mark.parametrize("day", ["2026-02-30", "2029-13-01"])
+def test_an_impossible_date_is_no_such_date_not_a_format_error(kb_dir, tmp_path, monkeypatch, day):
+    # click's DateTime leaked strptime's "does not match the format '%Y-%m-%d'" for a well-formed date
+    before = files(kb_dir)
+    res = run("new", "incident", "--kb", kb_dir, "--no-input", "--title", "x", "--severity", "sev1", "--date", day)
+    assert res.exit_code == 1 and f"Error: --date: no such date: {day}" in res.output, res.output
+    assert files(kb_dir) == before
+    res = run("check", "--kb", kb_dir, "--today", day)
+    assert res.exit_code == 1 and f"Error: --today: no such date: {day}" in res.output, res.output
+    monkeypatch.setenv("RECUR_TODAY", day)
+    res = run("check", "--kb", kb_dir)
+    assert res.exit_code == 1 and f"Error: RECUR_TODAY: no such date: {day}" in res.output, res.output
+    assert "%Y" not in res.output
+
+
 def test_new_incident_prompt_asks_again_for_an_out_of_range_date(kb_dir):
     res = run("new", "incident", "--kb", kb_dir, input="Login slow\n9999-12-31\n2026-05-04\nsev3\n\n\n")
     assert res.exit_code == 0, res.output

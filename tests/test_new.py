@@ -505,3 +505,29 @@ def test_no_input_names_every_missing_value_as_a_usage_error(kb, args, named):
     res = run("new", *args, "--kb", str(kb), "--no-input")
     assert res.exit_code == 2 and named in res.output, res.output
     assert sorted(p for p in kb.rglob("*") if p.is_file()) == before
+
+
+def test_a_severity_whose_level_has_errors_is_named_as_such_not_unknown(kb, tmp_path):
+    # a typo in severity.yml (review: ful) left sev2 out of the framework, and `recur new` said
+    # "unknown severity 'sev2'; the framework has sev1, sev3, sev4" as if the flag were the typo
+    sev = kb / "severity.yml"
+    sev.write_text(sev.read_text().replace("sev2: {name: Major, review: full", "sev2: {name: Major, review: ful"))
+    want = (
+        "sev2 is defined in severity.yml but that level has errors (kb/severity.yml:3: levels.sev2.review: "
+        "must be one of full, light, none, not 'ful'); fix it there"
+    )
+    res = run("new", "incident", "--kb", "kb", "--title", "x", "--severity", "sev2", "--no-input")
+    assert res.exit_code == 1 and f"Error: --severity: {want}" in res.output, res.output
+    args = ["--title", "x", "--category", "capacity", "--severity", "sev2", "--symptom", "y", "--no-input"]
+    res = run("new", "pattern", "--kb", "kb", *args)
+    assert res.exit_code == 1 and f"Error: --severity: {want}" in res.output, res.output
+    res = run("incident", "new", "--kb", "kb", "-t", "x", "-s", "SEV2", "--no-suggest")
+    assert res.exit_code == 1 and f"Error: severity: {want}" in res.output, res.output
+    (tmp_path / "pm.md").write_text(
+        "# Checkout hung\n\n## Summary\nCheckout requests hung for twenty minutes after the database "
+        "connection pool ran out during the evening traffic peak; restarting the workers restored it.\n"
+    )
+    res = run("import", "--kb", "kb", str(tmp_path / "pm.md"), "--severity", "sev2", "--pattern", "disk-full")
+    assert res.exit_code == 1 and f"Error: --severity: {want}" in res.output, res.output
+    res = run("new", "incident", "--kb", "kb", "--title", "x", "--severity", "sev9", "--no-input")
+    assert "unknown severity 'sev9'; the framework has sev1, sev3, sev4" in res.output, res.output

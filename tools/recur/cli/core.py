@@ -41,7 +41,7 @@ from recur.util.errors import RecurError
 )
 @click.option(
     "--today",
-    type=click.DateTime(["%Y-%m-%d"]),
+    metavar="DATE",  # read by given_date: an impossible date is "no such date", not a format error
     envvar=config.env("today"),
     help="Date to measure staleness from (default: the clock; env RECUR_TODAY).",
 )

@@ -254,7 +254,7 @@ def pattern(
 @kb_option
 @click.option("--id", "iid", help="Incident id (default: the next INC-<year>-NNNN).")
 @click.option("--title", type=TEXT, help="What happened, in a line.")
-@click.option("--date", type=click.DateTime(["%Y-%m-%d"]), help="When it started (default: today).")
+@click.option("--date", metavar="DATE", help="When it started (YYYY-MM-DD; default: today).")
 @click.option("--severity", help="A key of the severity framework (e.g. sev2).")
 @click.option("--pattern", "patterns", multiple=True, help="Id of a pattern it matched (repeatable; must exist).")
 @click.option("--service", "services", multiple=True, type=TEXT, help="Affected service (repeatable).")

@@ -166,11 +166,17 @@ def expect_problems(cases, shown: str, known) -> list[Problem]:
     """Cases expecting a pattern id that no file has: a miss that no ranking could fix.
     ``known(pid)`` says whether a pattern has that id."""
     return [
-        Problem(shown, _expect_line(case, k), f"[{n}].expect", f"no pattern has id {pid!r}")
+        Problem(shown, _expect_line(case, k), f"[{_pos(case, n)}].expect", f"no pattern has id {pid!r}")
         for n, case in enumerate(cases)
         for k, pid in enumerate(case.expect)
         if not known(pid)
     ]
+
+
+def _pos(case, n: int) -> int:
+    """A case's position in its file (the n-th valid case may come after invalid entries)."""
+    index = getattr(case, "index", None)
+    return n if index is None else index
 
 
 def _expect_line(case, k: int) -> int:
@@ -187,7 +193,7 @@ def retired_expect_warnings(kb: KB) -> list[Problem]:
         Problem(
             shown,
             _expect_line(case, k),
-            f"[{n}].expect",
+            f"[{_pos(case, n)}].expect",
             f"{pid!r} is retired, and retired patterns are never suggested: this id can never match; "
             "expect the pattern that replaced it, or remove it",
             "warning",
@@ -211,14 +217,14 @@ def duplicate_case_warnings(kb: KB) -> list[Problem]:
                 Problem(
                     shown,
                     case.line,
-                    f"[{n}].query",
+                    f"[{_pos(case, n)}].query",
                     f"the same query as [{m}] (line {line}): merge the two cases into one whose expect "
                     "lists every right pattern",
                     "warning",
                 )
             )
         else:
-            first[key] = (n, case.line)
+            first[key] = (_pos(case, n), case.line)
     return out
 
 

@@ -183,6 +183,7 @@ def authoring_warnings(
     out += _placeholders_elsewhere(kb)
     out += _future_dates(kb, now)
     out += _review_before_incident(kb)
+    out += _review_level_mismatch(kb)
     bodies = list(_bodies(kb))  # every file read once for both
     out += _fence_warnings(bodies)
     out += _link_warnings(kb, bodies)
@@ -221,6 +222,31 @@ def _review_before_incident(kb: KB) -> list[Problem]:
         for i in sorted(kb.incidents.values(), key=lambda i: i.relpath)
         if i.review and i.review.due and i.date and i.review.due < i.date
     ]
+
+
+def _review_level_mismatch(kb: KB) -> list[Problem]:
+    """A review level other than the one the incident's severity asks for: typically a level derived
+    from `recur import`'s placeholder severity and kept after the real severity was set (sev3's light
+    review on a sev1). A warning, as a team may choose another level on purpose. Skipped while
+    severity is still in ``triage`` (the placeholder's review is the consistent one then)."""
+    where = "severity.yml" if (kb.root / "severity.yml").is_file() else "the default severity framework"
+    out = []
+    for i in sorted(kb.incidents.values(), key=lambda i: i.relpath):
+        want = kb.severity.get(i.severity)
+        if not (i.review and want) or i.review.level == want.review or "severity" in i.triage:
+            continue
+        within = f" within {want.review_within_days} days" if want.review_within_days is not None else ""
+        asks = "no review" if want.review == "none" else f"a {want.review} review{within}"
+        out.append(
+            Problem(
+                display_path(kb.root / i.relpath),
+                i.line("review", "level"),
+                "review.level",
+                f"{i.review.level}, but {i.severity} asks for {asks} ({where}); set it, or keep it on purpose",
+                "warning",
+            )
+        )
+    return out
 
 
 def _runbook_warnings(kb: KB, p, shown: str) -> list[Problem]:

@@ -630,7 +630,7 @@ def load_cases(kb: KB, path: Path) -> None:
             case = v.mapping(item, schema.CASE, (i,), f"[{i}]")
             if not any(p.is_error for p in v.problems[before:]):
                 lines = tuple(doc.line(i, "expect", k) for k in range(len(case["expect"])))
-                kb.cases.append(EvalCase(case["query"], case["expect"], doc.line(i), expect_lines=lines))
+                kb.cases.append(EvalCase(case["query"], case["expect"], doc.line(i), expect_lines=lines, index=i))
     kb.problems.extend(v.problems)
 
 

@@ -151,6 +151,7 @@ class EvalCase:
     line: int = 0
     source: str = ""
     expect_lines: tuple = ()  # the file line of each expected id (a problem names it, not the case's first line)
+    index: int | None = None  # its position in the file (invalid entries before it are not cases but count)
 
 
 @dataclass
@@ -194,6 +195,19 @@ class KB:
         raise RecurError(
             f"{where}; so the severity framework has no usable level: fix it first (recur check lists every problem)"
         )
+
+    def broken_severity(self, given) -> str | None:
+        """The message for ``given`` when severity.yml declares that key (case aside) but its level
+        has errors, so it is not in the framework: says so and quotes the level's first error, which
+        is what to fix (it said "unknown severity", as if the key were a typo); else None."""
+        want = str(given).strip().lower()
+        key = next((k for k in self.severity_declared if k not in self.severity and k.lower() == want), None)
+        if key is None:
+            return None
+        own = (f"levels.{key}", f"levels.{key}.")
+        first = next((p for p in self.errors if Path(p.path).name == "severity.yml" and p.field.startswith(own)), None)
+        why = f" ({first})" if first else ""
+        return f"{key} is defined in severity.yml but that level has errors{why}; fix it there"
 
     def pattern_known(self, pattern_id: str) -> bool:
         return pattern_id in self.pattern_files

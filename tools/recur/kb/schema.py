@@ -137,6 +137,10 @@ def _is_empty(value) -> bool:
     return value is None or (isinstance(value, (str, list, dict)) and len(value) == 0)
 
 
+# a bare yes, no, on or off is a boolean to YAML 1.1 (PyYAML), as true and false are
+BOOL_HINT = " (YAML reads yes/no/on/off/true/false as a boolean: quote it, 'yes')"
+
+
 class Validator:
     """Collects problems for one file."""
 
@@ -252,7 +256,9 @@ class Validator:
 
     def scalar(self, value, kind: str, path: tuple, dotted: str):
         if isinstance(value, bool) or value is None or isinstance(value, (list, dict)):
-            self.error(path, dotted, f"must be a string, not {_kind(value)}")
+            self.error(
+                path, dotted, f"must be a string, not {_kind(value)}" + (BOOL_HINT if isinstance(value, bool) else "")
+            )
             return None
         text = str(value).strip()
         if not text:

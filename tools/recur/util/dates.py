@@ -8,12 +8,14 @@ Every date Recur accepts, in a KB file or on the command line, lies between ``EA
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from recur.util.errors import RecurError
 
 EARLIEST = dt.date(1970, 1, 1)
 LATEST = dt.date(2999, 12, 31)
 RANGE = f"{EARLIEST.isoformat()} to {LATEST.isoformat()}"
+DATE_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def iso_date(value) -> dt.date | None:
@@ -73,6 +75,8 @@ def given_date(value, what: str) -> dt.date:
     else:
         # the whole text, not its first ten characters: a typo such as 2026-04-015 is no date
         day = iso_date(str(value))
+        if day is None and DATE_SHAPE.fullmatch(str(value).strip()):  # 2026-02-30, 2029-13-01
+            raise RecurError(f"{what}: no such date: {str(value).strip()}")
         if day is None:
             raise RecurError(f"{what}: {value!r} is not a date (YYYY-MM-DD)")
     return require_in_range(day, what)
