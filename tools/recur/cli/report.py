@@ -8,7 +8,7 @@ import sys
 import click
 
 from recur.cli.options import OutFile, kb_option
-from recur.problems.report import FAIL_ON, failures, left_out_json, render_markdown, render_text
+from recur.problems.report import FAIL_ON, failures, left_out_line, render_markdown, render_text, report_board
 from recur.util.dates import given_date
 
 
@@ -44,18 +44,15 @@ def report(kb_dir, fmt, as_of, fail_on, out):
     recur report --as-of 2026-06-01 --format markdown > review.md
     recur report --fail-on overdue     # exit 1 if anything is overdue
     """
-    from recur.kb.check import left_out_problems
     from recur.kb.loader import load_kb
-    from recur.problems.board import board
 
     day = given_date(as_of, "--as-of")
-    kb = load_kb(kb_dir)
-    bad = left_out_problems(kb)  # a file with errors, or a second file with one id: its incidents are not counted
+    b = report_board(load_kb(kb_dir), day)
+    bad = b["left_out"]  # a file with errors, or a second file with one id: its incidents are not counted
     if bad:
         click.echo(f"warning: {len(bad)} file(s) with errors left out of the report (run: recur check):", err=True)
-        for p in bad:
-            click.echo(f"  {p}", err=True)
-    b = {**board(kb, day), "left_out": left_out_json(bad)}
+        for x in bad:
+            click.echo(f"  {left_out_line(x)}", err=True)
     if fmt == "json":
         text = json.dumps(b, ensure_ascii=False, indent=1) + "\n"
     elif fmt == "markdown":

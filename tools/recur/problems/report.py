@@ -243,6 +243,15 @@ def render_markdown(b: dict) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def report_board(kb, day) -> dict:
+    """The board as `recur report` and MCP's problem_report give it: with ``left_out``, the files
+    with errors it could not count (``kb.check.left_out_problems``)."""
+    from recur.kb.check import left_out_problems
+    from recur.problems.board import board
+
+    return {**board(kb, day), "left_out": left_out_json(left_out_problems(kb))}
+
+
 def left_out_json(problems) -> list[dict]:
     """The files left out of the report (``kb.check.left_out_problems``) as the JSON ``left_out`` key."""
     return [{"path": p.path, "line": p.line, "field": p.field, "message": p.message} for p in problems]

@@ -273,11 +273,10 @@ def _report_tools(server: MCPServer, get_engine: Callable) -> None:
 
         def work():
             from recur.kb.loader import load_kb
-            from recur.problems.board import board
-            from recur.problems.report import render_text
+            from recur.problems.report import render_text, report_board
             from recur.util.dates import given_date
 
-            b = board(load_kb(get_engine().kb_dir), given_date(as_of, "as_of"))
+            b = report_board(load_kb(get_engine().kb_dir), given_date(as_of, "as_of"))
             return b, render_text(b)
 
         return run_tool(work)
