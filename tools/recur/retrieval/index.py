@@ -414,7 +414,12 @@ def load_vectors(index_dir, manifest: dict | None = None) -> tuple[np.ndarray, l
     index_dir = _recover(Path(index_dir))
     manifest = manifest or _manifest(index_dir)
     try:
-        vectors = np.load(index_dir / "vectors.npy")
+        vectors = np.load(index_dir / "vectors.npy", allow_pickle=False)
+    except ValueError:  # numpy's words for junk bytes ("This file contains pickled (object) data") are untrue
+        raise _damaged(index_dir, "vectors.npy is not a saved array of vectors") from None
+    except OSError as exc:
+        raise _damaged(index_dir, exc) from None
+    try:
         views = json.loads((index_dir / "views.json").read_text())
     except (OSError, ValueError) as exc:
         raise _damaged(index_dir, exc) from None
