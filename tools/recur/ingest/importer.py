@@ -307,9 +307,9 @@ def resolve_meta(pm, kb, file, *, date=None, severity=None, today=None):
             f"date: {_no_date(pm)}; recorded {day.isoformat()} (today) for triage (set the real date, or pass --date)"
         )
     sev = severity or severity_key(pm.severity_text, kb.severity)
-    if severity and severity not in kb.severity and kb.broken_severity(severity):
-        raise RecurError(f"--severity: {kb.broken_severity(severity)}")
     if severity and severity not in kb.severity:
+        if broken := kb.broken_severity(severity):
+            raise RecurError(f"--severity: {broken}")
         raise RecurError(f"--severity: unknown {severity!r}; the framework has {', '.join(kb.severity)}")
     if sev is not None and not severity:
         via = " (a Priority field; no severity was named)" if pm.severity_from_priority else ""

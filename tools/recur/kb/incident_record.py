@@ -350,8 +350,8 @@ def _severity_key(kb, given: str) -> str:
     same = [k for k in kb.severity if k.lower() == str(given).strip().lower()]
     if len(same) == 1:
         return same[0]
-    if kb.broken_severity(given):
-        raise RecurError(f"severity: {kb.broken_severity(given)}")
+    if broken := kb.broken_severity(given):
+        raise RecurError(f"severity: {broken}")
     raise RecurError(f"severity: unknown {given!r}; the framework has {', '.join(kb.severity)}")
 
 

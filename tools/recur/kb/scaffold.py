@@ -69,8 +69,8 @@ def kebab(value: str, flag: str) -> str:
 
 def _severity(kb: KB, value: str) -> str:
     if kb.severity and value not in kb.severity:
-        if kb.broken_severity(value):
-            raise RecurError(f"--severity: {kb.broken_severity(value)}")
+        if broken := kb.broken_severity(value):
+            raise RecurError(f"--severity: {broken}")
         raise RecurError(f"--severity: unknown severity {value!r}; the framework has {', '.join(kb.severity)}")
     return value
 

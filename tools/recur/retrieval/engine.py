@@ -62,17 +62,15 @@ def ensure_index(
     stats = index_mod.build(kb, index_dir, encoder, progress=progress, reuse_vectors=not rebuild)
     if advise is not None:
         stats.notes.extend(filter(None, [advise(kb_dir, kb)]))
-    stats.skipped_with_errors = len(index_mod.left_out_patterns(kb))
     if not quiet:
         for note in stats.notes:
             log(note)
-        warn_left_out({"left_out": index_mod.left_out_patterns(kb)})
+        warn_left_out(stats.left_out)
     return stats
 
 
-def warn_left_out(manifest: dict) -> None:
+def warn_left_out(bad: list) -> None:
     """Each answer from an index that left pattern files out says which (they are not searched)."""
-    bad = manifest.get("left_out") or []
     if bad:
         shown = ", ".join(bad[:5]) + (f" and {len(bad) - 5} more" if len(bad) > 5 else "")
         log(f"warning: {len(bad)} pattern file(s) with errors are not searched: {shown} (run: recur check)")
@@ -158,7 +156,7 @@ class Engine:
                     )
         engine = cls(kb_dir, index_dir, model)
         if not quiet and not said:
-            warn_left_out(engine.manifest)
+            warn_left_out(engine.manifest.get("left_out") or [])
         return engine
 
     def _load(self) -> None:

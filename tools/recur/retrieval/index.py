@@ -130,7 +130,7 @@ class BuildStats:
     reused: int = 0
     removed: int = 0
     model_changed: bool = False
-    skipped_with_errors: int = 0
+    left_out: list = field(default_factory=list)  # pattern files with errors, not indexed (the manifest's)
     notes: list = field(default_factory=list)
 
 
@@ -207,6 +207,7 @@ def build(kb: KB, index_dir, encoder, progress: bool | None = None, reuse_vector
     retriever = bm25s.BM25()
     lexical = [lexical_text(p, kb) for p, _, _ in per_pattern]
     corpus = [tokens(text) or ["<empty>"] for text in lexical]
+    stats.left_out = left_out_patterns(kb)
     manifest = {
         "format": FORMAT,
         "tool_version": __version__,
@@ -220,7 +221,7 @@ def build(kb: KB, index_dir, encoder, progress: bool | None = None, reuse_vector
         "hashes": hashes,
         "files": kb.signature if kb.signature is not None else kb_signature(kb.root),
         "ids": [p.id for p, _, _ in per_pattern],
-        "left_out": left_out_patterns(kb),
+        "left_out": stats.left_out,
         "build_id": os.urandom(8).hex(),
     }
     docs = {p.id: pattern_doc(p, kb) for p, _, _ in per_pattern}

@@ -12,6 +12,7 @@ import json
 import os
 from pathlib import Path, PurePosixPath
 
+from recur.kb.loader import display_path
 from recur.site import board_pages, model_page, pattern_pages, record_pages
 from recur.site.context import (
     BOARD,
@@ -166,14 +167,6 @@ def _extra_pages(extra_dir, out_dir) -> dict:
     return pages
 
 
-def _shown_path(path: Path) -> str:
-    """``path`` relative to the working folder when it is inside it (``docs/bad.md``), else as is."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return str(path)
-
-
 def _check_utf8(root: Path, pages: dict) -> None:
     """A RecurError naming every own Markdown page that is not UTF-8 (mkdocs reads them strictly and
     stopped with a raw UnicodeDecodeError); raised before anything is written, so no half-built site."""
@@ -182,7 +175,7 @@ def _check_utf8(root: Path, pages: dict) -> None:
         if PurePosixPath(rel).suffix not in MARKDOWN_SUFFIXES:
             continue
         try:
-            utf8.decode(data, _shown_path(root / rel))
+            utf8.decode(data, display_path(root / rel))
         except RecurError as exc:
             bad.append(str(exc))
     if bad:
