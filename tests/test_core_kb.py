@@ -91,3 +91,50 @@ def test_a_pattern_listed_twice_by_an_incident_is_a_warning(kb_dir):
     assert found == [
         f"{kb.incident_files['INC-2026-0001'][0]}:6: patterns[1]: warning: 'db-pool-exhausted' is listed twice"
     ]
+
+
+def test_a_misspelt_required_section_is_named_at_its_heading(tmp_path):
+    # "## Runbok" was reported as "## Runbook: required section is missing" at the end of the file,
+    # with nothing pointing at the heading that was meant
+    root = tmp_path / "kb"
+    text = pattern_text("d").replace("## Runbook", "## Runbok")
+    write(root, "patterns/capacity/d.md", text)
+    kb = load_kb(root)
+    line = text.splitlines().index("## Runbok") + 1
+    assert [(p.line, p.field, p.message) for p in kb.errors] == [
+        (line, "## Runbook", "required section is missing: write '## Runbok' as '## Runbook'")
+    ]
+
+
+def test_a_misspelt_optional_section_is_a_warning_at_its_heading(tmp_path):
+    # "## Detecton" and "## Permanent Fix" were kept as unknown sections without a word: their text
+    # never reached the pattern's detection or permanent fix
+    root = tmp_path / "kb"
+    text = pattern_text("d") + "\n## Detecton\nAlert on it.\n\n## Permanent Fix\nFix it.\n\n## Timeline notes\nx\n"
+    write(root, "patterns/capacity/d.md", text)
+    kb = load_kb(root)
+    lines = text.splitlines()
+    found = [(p.line, p.field, p.message, p.level) for p in kb.problems]
+    assert found == [
+        (
+            lines.index("## Permanent Fix") + 1,
+            "## Permanent Fix",
+            "not a section Recur reads, so its text is not used as '## Permanent fix': write it as '## Permanent fix'",
+            "warning",
+        ),
+        (
+            lines.index("## Detecton") + 1,
+            "## Detecton",
+            "not a section Recur reads, so its text is not used as '## Detection': write it as '## Detection'",
+            "warning",
+        ),
+    ]
+    assert "d" in kb.patterns  # a warning: the pattern still loads
+
+
+def test_a_section_name_is_never_taken_for_another(tmp_path):
+    root = tmp_path / "kb"
+    text = pattern_text("d", root_cause=None) + "\n## Detection\nAlert on it.\n"
+    write(root, "patterns/capacity/d.md", text)
+    kb = load_kb(root)
+    assert [(p.field, p.message) for p in kb.problems] == [("## Root cause", "required section is missing")]

@@ -396,6 +396,7 @@ def _load_pattern(kb: KB, path: Path) -> None:
     sections, sec_lines = _sections(v, md)
     status = meta.get("status", "active")
     _required_sections(v, shown, md, sections, sec_lines, status)
+    _unread_sections(v, shown, sections, sec_lines)
     runbook, evidence = _lists(v, shown, sections, sec_lines)
     kb.problems.extend(v.problems)
     if not v.ok:
@@ -453,6 +454,39 @@ def _keep_refs(kb: KB, v: schema.Validator, raw: dict, fields) -> None:
             kb.unloaded_refs.append((v.relpath, name, line, str(pid).strip()))
 
 
+def _looks_like(name: str, sections: dict) -> str | None:
+    """The heading among ``sections`` that is section ``name`` written another way: another case or
+    spacing ("## Root Cause") or a slip of a letter or two ("## Runbok"), or None. A heading that is
+    itself a section name is never taken for another one ("## Detection" is not "## Description")."""
+    import difflib
+
+    other = [h for h in sections if h not in schema.PATTERN_SECTIONS and len(h) <= 200]
+    key = {" ".join(h.split()).casefold(): h for h in other}
+    if name.casefold() in key:
+        return key[name.casefold()]
+    close = difflib.get_close_matches(name.casefold(), list(key), n=1, cutoff=0.8)
+    return key[close[0]] if close else None
+
+
+def _unread_sections(v: schema.Validator, shown: str, sections: dict, sec_lines: dict) -> None:
+    """A warning at a heading that looks like an optional section but is not one ("## Detecton",
+    "## Permanent Fix"): Recur reads sections by name, so its text would be left out of the pattern's
+    fields without a word (the required ones are errors, in ``_required_sections``)."""
+    optional = [n for n in schema.PATTERN_SECTIONS if n not in ("Summary", "Runbook", "Root cause")]
+    for name in optional:
+        near = None if name in sections else _looks_like(name, sections)
+        if near is not None:
+            v.problems.append(
+                Problem(
+                    shown,
+                    sec_lines[near],
+                    f"## {' '.join(near.split())}",
+                    f"not a section Recur reads, so its text is not used as '## {name}': write it as '## {name}'",
+                    "warning",
+                )
+            )
+
+
 def _required_sections(v: schema.Validator, shown: str, md, sections: dict, sec_lines: dict, status: str) -> None:
     required = ["Summary", "Runbook"] + ([] if status == "draft" else ["Root cause"])
     end_line = md.body_line + md.body.rstrip("\n").count("\n")  # the last line of the file, not past it
@@ -460,14 +494,14 @@ def _required_sections(v: schema.Validator, shown: str, md, sections: dict, sec_
         if name not in sections:
             # "## Root Cause": the section is there, written another way; said at its line (it was "missing",
             # at the end of the file; found in review)
-            near = next((h for h in sections if " ".join(h.split()).casefold() == name.casefold()), None)
+            near = _looks_like(name, sections)
             if near is not None:
                 v.problems.append(
                     Problem(
                         shown,
                         sec_lines[near],
                         f"## {name}",
-                        f"required section is missing: write '## {near}' as '## {name}'",
+                        f"required section is missing: write '## {' '.join(near.split())}' as '## {name}'",
                     )
                 )
                 continue
