@@ -555,3 +555,38 @@ def test_a_required_section_written_in_another_case_is_named_at_its_line(tmp_pat
         f"disk-full.md:{line}: ## Root cause: required section is missing: write '## Root Cause' as '## Root cause'"
         in res.output
     )
+
+
+IMAGE = b"\x89PNG\r\n\x1a\n" + bytes(range(256))  # the bytes are copied, not read: a signature is enough
+
+
+def test_images_beside_patterns_are_attachments_and_other_files_are_not(tmp_path):
+    """An image beside a pattern was 'not a .md file; ignored' (failing check --strict), and the site
+    did not copy it, so `![graph](graph.png)` broke the site build while `recur check` passed."""
+    kb = small_kb(tmp_path / "kb")
+    (kb / "patterns/capacity/graph.png").write_bytes(IMAGE)
+    (kb / "patterns/capacity/diagram.svg").write_text("<svg onload='alert(1)'/>")
+    (kb / "patterns/capacity/secret.png").symlink_to(tmp_path / "outside.txt")
+    (tmp_path / "outside.txt").write_text("a secret")
+    loaded = load_kb(kb)
+    assert loaded.attachments == ["patterns/capacity/graph.png"]
+    assert "patterns/capacity/disk-full.md" in loaded.signature  # an index is not made stale by an image
+    assert not any(name.endswith(".png") for name in loaded.signature)
+    found = sorted((Path(p.path).name, p.message) for p in loaded.problems)
+    assert found == [
+        ("diagram.svg", "not a .md file; an SVG can carry scripts: use a PNG"),
+        ("secret.png", "image is a symlink; the site does not copy it (put the image itself in the KB)"),
+    ]
+
+
+def test_a_link_to_a_kb_file_the_site_does_not_carry_is_a_warning(tmp_path):
+    kb = small_kb(tmp_path / "kb")
+    (kb / "patterns/capacity/graph.png").write_bytes(IMAGE)
+    summary = (
+        "![graph](graph.png) and [the disk runbook](disk-full.md), [the path](../../paths/first-week.yml),\n"
+        "[severities](../../severity.yml) and [the folder](../)."
+    )
+    write(kb, "patterns/capacity/linked.md", pattern_text("linked", signals=("X",), summary=summary))
+    found = [p for p in authoring_warnings(load_kb(kb), today="2026-06-01") if p.field == "link"]
+    assert [p.message.split("'")[1] for p in found] == ["../../paths/first-week.yml", "../../severity.yml", "../"]
+    assert all("is not a page or an image of the site" in p.message for p in found)

@@ -972,3 +972,25 @@ def test_a_damaged_index_leaves_look_alikes_out_with_a_warning(built, tmp_path, 
         assert lookalikes_for(kb, index) is None
     warned = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert warned and "look-alikes left out of the pattern pages" in warned[0].getMessage()
+
+
+def test_an_image_beside_a_pattern_is_on_its_page(tmp_path):
+    """`![graph](graph.png)` beside a pattern passed `recur check --strict` and failed the site build
+    (mkdocs --strict: the image was never copied); now both pass and the page shows it."""
+    from kbfactory import pattern_text, small_kb, write
+
+    kb = small_kb(tmp_path / "kb")
+    image = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
+    (kb / "patterns/capacity/graph.png").write_bytes(image)
+    summary = "Writes fail when the disk fills. ![disk usage climbing to 100%](graph.png)"
+    write(kb, "patterns/capacity/pictured.md", pattern_text("pictured", signals=("X",), summary=summary))
+    check = CliRunner().invoke(cli, ["check", "--kb", str(kb), "--strict"])
+    assert check.exit_code == 0, check.output
+    out = tmp_path / "out"
+    args = ["site", "--kb", str(kb), "--out", str(out), "--as-of", AS_OF, "--strict", "--index", str(tmp_path / "i")]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert (out / "patterns/capacity/graph.png").read_bytes() == image
+    page = (out / "patterns/capacity/pictured.html").read_text()
+    assert re.search(r'<img alt="disk usage climbing to 100%" src="graph.png"', page), page
+    assert crawl(out)[1] == []

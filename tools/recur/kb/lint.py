@@ -411,6 +411,7 @@ def _link_warnings(kb: KB, bodies: list) -> list[Problem]:
     (mkdocs --strict), with no line. The site mirrors the KB's folders, so a target is checked
     against the KB's own files."""
     root = Path(kb.root).resolve()
+    carried = _site_files(kb)
     out = []
     for name, body, first in bodies:
         here, opened = Path(name).resolve().parent, None
@@ -422,14 +423,24 @@ def _link_warnings(kb: KB, bodies: list) -> list[Problem]:
             if opened is not None or ("](" not in line and "]:" not in line) or len(line) > 10_000:
                 continue
             for link in _LINK.finditer(_CODE_SPAN.sub("", line)):
-                problem = _missing_target(root, here, link.group(1) or link.group(2))
+                problem = _missing_target(root, here, link.group(1) or link.group(2), carried)
                 if problem:
                     out.append(Problem(name, n, "link", problem, "warning"))
     return out
 
 
-def _missing_target(root: Path, here: Path, target: str) -> str | None:
-    """Why a link's ``target`` names no file of the KB, or None (a URL, an anchor, a file that exists)."""
+def _site_files(kb: KB) -> set:
+    """The KB files the site has at the same place: pattern and incident pages, and the images
+    beside them (a link to another file of the KB, such as paths/onboarding.yml or severity.yml,
+    passed `recur check --strict` and failed the site build's)."""
+    root = Path(kb.root).resolve()  # pages by place, loaded or not: a record with errors has errors of its own
+    pages = {f.relative_to(root).as_posix() for sub in ("patterns", "incidents") for f in root.glob(f"{sub}/*/*.md")}
+    return pages | set(kb.attachments)
+
+
+def _missing_target(root: Path, here: Path, target: str, carried: set) -> str | None:
+    """Why a link's ``target`` names no file of the KB, or none the site has; or None (a URL, an
+    anchor, a page or image the site carries)."""
     if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", target) or target.startswith(("#", "/")):
         return None  # a URL (https:, mailto:), a place on the same page, a path from the site's root
     path = target.split("#", 1)[0].split("?", 1)[0]
@@ -442,6 +453,11 @@ def _missing_target(root: Path, here: Path, target: str) -> str | None:
         return f"{target!r} points outside the knowledge base: the site has no such page"
     if not resolved.exists():
         return f"{target!r} is not a file of the knowledge base (the site build fails on it with --strict)"
+    if resolved.relative_to(root).as_posix() not in carried:
+        return (
+            f"{target!r} is not a page or an image of the site, which has the pattern and incident pages "
+            "and the images beside them (the site build fails on it with --strict)"
+        )
     return None
 
 

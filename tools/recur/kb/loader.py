@@ -45,6 +45,12 @@ DEFAULT_SEVERITY = {
 }
 
 
+# images a pattern or an incident may show (![graph](graph.png)), kept beside it. Not SVG: an SVG is a
+# document that can carry scripts, and opened at its own address on the site it would run them
+ATTACHMENT_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+
+
 def rel(root: Path, path: Path) -> str:
     try:
         return path.relative_to(root).as_posix()
@@ -114,8 +120,11 @@ def files_signature(root: Path) -> dict:
     paths = [root / name for name in ("severity.yml", FORMAT_FILE)]
     for sub in ("patterns", "incidents"):
         if (root / sub).is_dir():
-            paths += [
-                p for p in (root / sub).rglob("*") if not any(x.startswith(".") for x in p.relative_to(root).parts)
+            paths += [  # an image beside a pattern is not searched: changing it leaves the index current
+                p
+                for p in (root / sub).rglob("*")
+                if not any(x.startswith(".") for x in p.relative_to(root).parts)
+                and p.suffix.lower() not in ATTACHMENT_SUFFIXES
             ]
     for path in sorted(paths):
         try:
@@ -350,6 +359,24 @@ def _sections(v: schema.Validator, md) -> tuple[dict, dict]:
     return out, lines
 
 
+def _attachment(kb: KB, path: Path, shown: str) -> None:
+    """An image beside a record: listed for the site to copy, or a warning saying why it is not.
+    A symlink is not followed (a pull request's "graph.png" could lead to a secret, and the site
+    would publish it)."""
+    why = None
+    if path.is_symlink():
+        why = "is a symlink; the site does not copy it (put the image itself in the KB)"
+    elif not path.is_file():
+        why = "is not a regular file; the site does not copy it"
+    elif path.stat().st_size > MAX_ATTACHMENT_BYTES:
+        size = path.stat().st_size / 1024 / 1024
+        why = f"is {size:.1f} MB, over the {MAX_ATTACHMENT_BYTES // 1024 // 1024} MB the site copies; make it smaller"
+    if why:
+        kb.problems.append(Problem(shown, 1, "file", f"image {why}", "warning"))
+        return
+    kb.attachments.append(rel(kb.root, path))
+
+
 def _open_record(kb: KB, path: Path, shape: dict, files: dict):
     """A Markdown record (pattern or incident) with its front matter checked against ``shape``:
     (validator, parsed file, meta, raw front matter), or None if it is not a .md file or its
@@ -357,8 +384,11 @@ def _open_record(kb: KB, path: Path, shape: dict, files: dict):
     found from it) and checks that the id equals the file name."""
     shown = _shown(kb, path)
     if path.suffix != ".md":
-        if not path.name.startswith("."):
-            kb.problems.append(Problem(shown, 1, "file", "not a .md file; ignored", "warning"))
+        if path.suffix.lower() in ATTACHMENT_SUFFIXES:
+            _attachment(kb, path, shown)
+        elif not path.name.startswith("."):
+            what = "an SVG can carry scripts: use a PNG" if path.suffix.lower() == ".svg" else "ignored"
+            kb.problems.append(Problem(shown, 1, "file", f"not a .md file; {what}", "warning"))
         return None
     md = _front_matter(kb, path)
     if md is None:  # its own error is reported; by the format its id is its file name, and a record

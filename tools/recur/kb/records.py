@@ -174,6 +174,9 @@ class KB:
     # (file, field, line, pattern id) named by records left out for errors of their own: checked too,
     # so an unknown id is reported in the same run as those errors, not after they are fixed
     unloaded_refs: list = field(default_factory=list)
+    # images beside the patterns and incidents (loader.ATTACHMENT_SUFFIXES), KB-relative POSIX paths:
+    # the site copies them to the same place, so a pattern's ![graph](graph.png) shows there
+    attachments: list = field(default_factory=list)
 
     @property
     def errors(self) -> list:

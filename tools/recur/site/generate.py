@@ -120,6 +120,8 @@ def generate(kb, out_dir, *, as_of: dt.date, board: dict, lookalikes=None, edit_
     """
     files = {k: v.encode("utf-8") for k, v in pages(kb, as_of=as_of, board=board, lookalikes=lookalikes,
                                                       edit_base=edit_base, model=model).items()}
+    for relpath in kb.attachments:  # the images beside patterns and incidents, where their pages link them
+        files.setdefault(relpath, (Path(kb.root) / relpath).read_bytes())
     assets = Path(assets_dir) if assets_dir else resources.assets_dir()
     if assets.is_dir():
         for f in sorted(assets.iterdir()):
