@@ -72,3 +72,20 @@ def test_services_past_the_first_ten_are_summed_not_dropped(tmp_path):
     assert len(shown) == 10
     more = next(ln for ln in md.splitlines() if "2 more service(s)" in ln)
     assert more.rstrip(" |").endswith("| 2")  # the two left-out services' incidents, counted
+
+
+def test_markdown_cells_show_kb_text_not_html(tmp_path):
+    """An incident title "Checkout shows <blank> page & <script>x</script>" went into the Markdown
+    review as raw HTML: pasted into a wiki or an issue, "<blank>" vanished and the script was a tag."""
+    root = tmp_path / "kb"
+    write(root, "patterns/.gitkeep", "")
+    title = "Checkout shows <blank> page & <script>x</script> | see `a<b`"
+    write(
+        root,
+        "incidents/2026/INC-2026-0001.md",
+        f"---\nid: INC-2026-0001\ntitle: '{title}'\ndate: 2026-04-01\nseverity: sev4\n---\n\n## Summary\nx\n",
+    )
+    md = render_markdown(board(load_kb(root), dt.date(2026, 5, 1)))
+    row = next(ln for ln in md.splitlines() if ln.startswith("| INC-2026-0001 |"))
+    assert row.endswith("| Checkout shows &lt;blank&gt; page &amp; &lt;script&gt;x&lt;/script&gt; \\| see `a<b` |"), row
+    assert "<script>" not in md and "<blank>" not in md

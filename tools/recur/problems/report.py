@@ -5,6 +5,9 @@ All numbers come from ``problems.board``; this module only lays them out.
 
 from __future__ import annotations
 
+import html
+import re
+
 from recur.problems.board import UNOWNED, owner_key
 
 FAIL_ON = ("overdue", "recurrence", "unknown")
@@ -210,8 +213,20 @@ def render_text(b: dict, style=_plain) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+# a code span as Markdown reads it (n backticks closed by n): text in it is shown as written
+_SPAN = re.compile(r"(?<!\\)(`+)(.+?)(?<!`)\1(?!`)")
+
+
 def _md_cell(v) -> str:
-    return str(v).replace("|", "\\|").replace("\n", " ")
+    """A KB value (an incident title, a flag) as a table cell: its text, not markup. "Checkout shows
+    <blank> page" lost "<blank>" as an HTML tag wherever the review was pasted (a wiki, an issue);
+    inside a code span the text is left as written, where Markdown shows it as text already."""
+    s, out, at = str(v).replace("\n", " "), [], 0
+    for m in _SPAN.finditer(s):
+        out += [html.escape(s[at : m.start()], quote=False), m.group(0)]
+        at = m.end()
+    out.append(html.escape(s[at:], quote=False))
+    return "".join(out).replace("|", "\\|")
 
 
 def render_markdown(b: dict) -> str:
