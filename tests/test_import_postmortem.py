@@ -298,7 +298,7 @@ def test_a_postmortem_that_is_binary_or_not_utf8_is_refused_naming_its_line(kb_d
     before = _files(kb_dir)
     cases = [
         (GOOGLE.replace("## Summary", "## Summary\nraw \x00 bytes", 1).encode(), ":{line}: holds a NUL byte"),
-        (GOOGLE.encode("utf-16"), ": is not UTF-8 text (byte 0xff at line 1, column 1)"),
+        (GOOGLE.encode("utf-16") + b"\x00", ": starts as UTF-16 text but is not UTF-16 throughout; save it as UTF-8"),
         (
             GOOGLE.replace("## Summary", "## Summary caf\xe9", 1).encode("latin-1"),
             ": is not UTF-8 text (byte 0xe9 at line",
@@ -313,6 +313,23 @@ def test_a_postmortem_that_is_binary_or_not_utf8_is_refused_naming_its_line(kb_d
         assert r.exit_code == 1 and "Traceback" not in r.output
         assert f"{path}{message.format(line=line)}" in r.output, r.output
         assert _files(kb_dir) == before
+
+
+def test_a_utf16_postmortem_imports_as_its_utf8_twin(kb_dir, tmp_path):
+    """Word's and Notepad's "Unicode text" is UTF-16 with a byte-order mark: it was refused as "byte
+    0xff at line 1, column 1". It now reads as the same text saved as UTF-8 would."""
+    text = GOOGLE.replace("## Summary", "## Summary\nCafé checkout — naïve retry loop", 1)
+    encoded = [text.encode("utf-16"), b"\xfe\xff" + text.encode("utf-16-be"), text.encode()]
+    made = []
+    for n, raw in enumerate(encoded):
+        (tmp_path / f"pm{n}.md").write_bytes(raw)
+        args = ["import", "--kb", str(kb_dir), "--index", str(tmp_path / "idx"), "--model", "fake:64", "--no-draft"]
+        r = CliRunner().invoke(cli, [*args, "--json", "--id", f"INC-2026-090{n}", str(tmp_path / f"pm{n}.md")])
+        assert r.exit_code == 0, r.output
+        record = Path(json.loads(r.output)["incident_path"]).read_text().splitlines()
+        made.append([ln for ln in record if not ln.startswith(("id:", "imported:"))])  # the id, the source's hash
+    assert "Café checkout — naïve retry loop" in made[2]
+    assert made[0] == made[1] == made[2]
 
 
 def test_a_draft_that_cannot_be_written_leaves_no_incident(kb_dir, tmp_path):

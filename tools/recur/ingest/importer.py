@@ -425,11 +425,27 @@ def _read(file) -> str:
             )
     except OSError as exc:
         raise RecurError(f"{file}: cannot be read ({exc.strerror or exc})") from None
-    text = utf8.decode(raw, str(file))  # names the line and column of a byte that is not UTF-8
+    text = _decode(raw, str(file))
     line = utf8.nul_line(text)  # its sections are written raw: a NUL would make a record check rejects
     if line:
         raise RecurError(f"{file}:{line}: holds a NUL byte (binary data, not text); nothing imported")
     return text
+
+
+def _decode(raw: bytes, file: str) -> str:
+    """A postmortem's text: UTF-8, or UTF-16 with its byte-order mark (Word's and Notepad's "Unicode
+    text", which was refused as "byte 0xff at column 1"). Any other encoding is refused, naming the
+    line and column of the first byte that is not UTF-8: Windows-1252 and Latin-1 cannot be told
+    apart from the bytes, and a wrong guess would record wrong letters without a word."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            raise RecurError(f"{file}: starts as UTF-16 text but is not UTF-16 throughout; save it as UTF-8") from None
+    try:
+        return utf8.decode(raw, file)  # names the line and column of a byte that is not UTF-8
+    except RecurError as exc:
+        raise RecurError(f"{exc}; save it as UTF-8 and import again") from None
 
 
 def _refuse_data_export(file, text: str) -> None:
