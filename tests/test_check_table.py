@@ -55,8 +55,23 @@ ROWS = [
     (
         "yaml-does-not-parse",
         {P: pattern(*front(extra=["tags: [unclosed"]))},
-        f"{P}:11: front matter",
+        f"{P}:10: front matter",  # the line of the "[" (it was 11, past the front matter's last line)
         "YAML does not parse",
+        "error",
+    ),
+    (
+        # an unclosed [ list or { mapping was said at the next key's line (12), one after the line to fix
+        "yaml-unclosed-flow-list",
+        {P: pattern(*front(extra=["tags: [disk, storage", "owner: team-storage"]))},
+        f"{P}:10: front matter",
+        "this [ list is not closed, so YAML read on to line 11 (did not find expected ',' or ']'); close it with ]",
+        "error",
+    ),
+    (
+        "yaml-unclosed-flow-mapping",
+        {P: pattern(*front(extra=["fix: {status: open, owner: team-storage", "owner: team-storage"]))},
+        f"{P}:10: front matter",
+        "this { mapping is not closed, so YAML read on to line 11 (did not find expected ',' or '}'); close it with }",
         "error",
     ),
     (

@@ -109,11 +109,29 @@ def load_yaml(text: str, offset: int = 0) -> YamlDoc:
                 f"YAML does not parse: this quoted value is not closed on its line, so YAML read on "
                 f"to line {line} ({problem}); close the quote",
             ) from None
+        unclosed = _unclosed_flow(exc, offset)
+        if unclosed is not None:
+            raise unclosed from None
         raise ParseError(line, f"YAML does not parse: {problem}{_tab_hint(text, mark)}") from None
     except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
         raise ParseError(1 + offset, f"YAML does not parse: {exc}") from None
     finally:
         loader.dispose()
+
+
+def _unclosed_flow(exc, offset: int) -> ParseError | None:
+    """A ``[`` list or ``{`` mapping left open: PyYAML notices it on a later line (the next key) and
+    said so there, one line after the one to fix. Said at the line that opened it, or None."""
+    context, opened, found = exc.context or "", exc.context_mark, exc.problem_mark
+    kind = "[ list" if "flow sequence" in context else "{ mapping" if "flow mapping" in context else None
+    if kind is None or opened is None or found is None or opened.line >= found.line:
+        return None
+    close = kind[0].replace("[", "]").replace("{", "}")
+    return ParseError(
+        opened.line + 1 + offset,
+        f"YAML does not parse: this {kind} is not closed, so YAML read on to line {found.line + 1 + offset} "
+        f"({exc.problem}); close it with {close}",
+    )
 
 
 def _reader_error(text: str, exc, offset: int) -> ParseError:
