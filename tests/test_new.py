@@ -531,3 +531,19 @@ def test_a_severity_whose_level_has_errors_is_named_as_such_not_unknown(kb, tmp_
     assert res.exit_code == 1 and f"Error: --severity: {want}" in res.output, res.output
     res = run("new", "incident", "--kb", "kb", "--title", "x", "--severity", "sev9", "--no-input")
     assert "unknown severity 'sev9'; the framework has sev1, sev3, sev4" in res.output, res.output
+
+
+def test_a_step_typed_with_its_number_is_numbered_once_and_a_related_id_from_the_title_is_named(kb):
+    # "--step '1. restart redis'" wrote "1. 1. restart redis"; and without --id the reminder to link
+    # back said "Also add None to the related list of ..."
+    res = run(
+        "new", "pattern", "--kb", "kb", "--no-input", "--title", "Redis out of memory", "--category", "data",
+        "--severity", "sev2", "--symptom", "writes refused", "--signal", "OOM command not allowed",
+        "--step", "1. Check `redis-cli info memory`.", "--step", "2) Raise maxmemory.",
+        "--evidence", "- the INFO output", "--related", "db-pool-exhausted",
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert "Also add redis-out-of-memory to the related list of db-pool-exhausted" in res.output
+    text = Path("kb/patterns/data/redis-out-of-memory.md").read_text()
+    assert "1. Check `redis-cli info memory`.\n2. Raise maxmemory.\n" in text
+    assert "\n- the INFO output\n" in text and "1. 1." not in text and "- - " not in text

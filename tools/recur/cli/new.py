@@ -247,7 +247,8 @@ def pattern(
         )
         _finish(kb_dir, path, text)
         for rid in dict.fromkeys(related):  # check --strict warns of a one-way link: said now (found in review)
-            click.echo(f"Also add {pid} to the related list of {rid}: a link goes both ways.")
+            # path.stem: the id written, also when it came from the title (pid was None: "Also add None")
+            click.echo(f"Also add {path.stem} to the related list of {rid}: a link goes both ways.")
 
 
 @new.command()

@@ -10,6 +10,7 @@ that ``recur check`` points at (a warning, so ``--strict`` fails until it is fil
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 from recur.kb import placeholders, schema
@@ -89,6 +90,15 @@ def _clean(items) -> list:
     return [s.strip() for s in items or () if s and s.strip()]
 
 
+# a list marker the author typed as well ("--step '1. restart redis'"): the file numbers the steps
+# itself, and "1. 1. restart redis" passed check as a step whose text starts with "1."
+_MARKER = re.compile(r"^(?:\d{1,3}[.)]|[-*+])\s+")
+
+
+def _items(items) -> list:
+    return [t for t in (_MARKER.sub("", s, count=1).strip() for s in _clean(items)) if t]
+
+
 def categories(kb: KB) -> list:
     base = kb.root / "patterns"
     return sorted(p.name for p in base.iterdir() if p.is_dir()) if base.is_dir() else []
@@ -153,8 +163,8 @@ def _pattern_body(status: str, summary, steps, evidence, root_cause) -> tuple[li
         hints.append("<!-- ## Root cause is optional while status is draft; required once it is active. -->")
     sections = [
         ("Summary", summary.strip() or TODO_SUMMARY),
-        ("Runbook", Numbered(_clean(steps) or [TODO_STEP])),
-        ("Evidence to preserve", Bullets(_clean(evidence) or [TODO_EVIDENCE])),
+        ("Runbook", Numbered(_items(steps) or [TODO_STEP])),
+        ("Evidence to preserve", Bullets(_items(evidence) or [TODO_EVIDENCE])),
     ]
     if root_cause.strip():
         sections.append(("Root cause", root_cause.strip()))
