@@ -138,3 +138,17 @@ def test_a_section_name_is_never_taken_for_another(tmp_path):
     write(root, "patterns/capacity/d.md", text)
     kb = load_kb(root)
     assert [(p.field, p.message) for p in kb.problems] == [("## Root cause", "required section is missing")]
+
+
+def test_a_required_section_at_another_heading_level_is_named_at_its_line(tmp_path):
+    # "### Runbook" was "required section is missing" at the end of the file; a "### Runbook" in a
+    # code block is code, not a heading
+    root = tmp_path / "kb"
+    text = pattern_text("d").replace("## Runbook", "```\n### Runbook\n```\n\n### Runbook")
+    write(root, "patterns/capacity/d.md", text)
+    kb = load_kb(root)
+    line = text.splitlines().index("### Runbook", text.splitlines().index("```") + 3) + 1
+    assert [(p.line, p.field, p.message) for p in kb.errors] == [
+        (line, "## Runbook", "required section is missing: '### Runbook' is a heading of another level; "
+         "write it as '## Runbook'")
+    ]  # fmt: skip

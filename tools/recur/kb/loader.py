@@ -10,11 +10,21 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import stat
 from pathlib import Path
 
 from recur.kb import schema
-from recur.kb.parse import MAX_FILE_BYTES, ParseError, list_items, load_yaml, read_text, split_front_matter
+from recur.kb.parse import (
+    FENCE_LINE,
+    MAX_FILE_BYTES,
+    ParseError,
+    fence_step,
+    list_items,
+    load_yaml,
+    read_text,
+    split_front_matter,
+)
 from recur.kb.records import (  # noqa: F401 (re-exported)
     KB,
     EvalCase,
@@ -517,6 +527,20 @@ def _unread_sections(v: schema.Validator, shown: str, sections: dict, sec_lines:
             )
 
 
+def _other_level(md, name: str) -> tuple[int, str] | None:
+    """(line, the heading as written) of the first heading outside code that names section ``name``
+    at another level than ## ("# Runbook", "### Root cause"), or None. Only ## headings are sections, so it was
+    "required section is missing" at the end of the file, with nothing pointing at the heading."""
+    heading = re.compile(rf"^(?:#|#{{3,6}})[ \t]+{re.escape(name)}[ \t]*#*[ \t]*$", re.IGNORECASE)
+    opened = None
+    for n, line in enumerate(md.body.split("\n")):
+        if m := FENCE_LINE.match(line):
+            opened = fence_step(opened, m.group(1), m.group(2))[0]
+        elif opened is None and heading.match(line):
+            return md.body_line + n, " ".join(line.split())
+    return None
+
+
 def _required_sections(v: schema.Validator, shown: str, md, sections: dict, sec_lines: dict, status: str) -> None:
     required = ["Summary", "Runbook"] + ([] if status == "draft" else ["Root cause"])
     end_line = md.body_line + md.body.rstrip("\n").count("\n")  # the last line of the file, not past it
@@ -534,6 +558,14 @@ def _required_sections(v: schema.Validator, shown: str, md, sections: dict, sec_
                         f"required section is missing: write '## {' '.join(near.split())}' as '## {name}'",
                     )
                 )
+                continue
+            level = _other_level(md, name)
+            if level is not None:  # "### Runbook": the section is there as a heading of another level
+                line, written = level
+                what = (
+                    f"required section is missing: '{written}' is a heading of another level; write it as '## {name}'"
+                )
+                v.problems.append(Problem(shown, line, f"## {name}", what))
                 continue
             v.problems.append(
                 Problem(shown, end_line if md.sections else md.body_line, f"## {name}", "required section is missing")
