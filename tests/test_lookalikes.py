@@ -102,3 +102,15 @@ def test_lookalikes_on_a_kb_with_no_patterns_says_so(tmp_path):
     r = CliRunner().invoke(cli, args)
     assert r.exit_code == 0 and "No patterns in the index yet" in r.stderr and r.stdout == ""
     assert json.loads(CliRunner().invoke(cli, args + ["--json"]).stdout) == {}
+
+
+def test_lookalikes_of_a_pattern_with_errors_names_its_file(kb_dir, tmp_path):
+    # "unknown or retired pattern id(s): disk-full" when disk-full.md had a typo: it is not indexed
+    kb_with_lookalike(kb_dir)
+    path = kb_dir / "patterns/capacity/disk-full.md"
+    path.write_text(path.read_text().replace("symptoms:", "symptom:", 1))
+    args = ["lookalikes", "--kb", str(kb_dir), "--index", str(tmp_path / "idx"), "--model", "fake:64"]
+    r = CliRunner().invoke(cli, args + ["disk-full", "nope"])
+    assert r.exit_code == 1, r.output
+    assert "disk-full: its file " in r.output and "disk-full.md has errors, so it is not in the index" in r.output
+    assert "unknown or retired pattern id(s): nope" in r.output and "Traceback" not in r.output

@@ -32,7 +32,7 @@ def lookalikes_cmd(kb_dir, index_dir, model, top, as_json, pattern_ids):
     table = look_alikes(engine.searcher.index, top=top)
     unknown = [p for p in pattern_ids if p not in table]
     if unknown:
-        raise RecurError(f"unknown or retired pattern id(s): {', '.join(unknown)}")
+        raise RecurError(_unknown_message(unknown, engine.kb_dir, engine.manifest.get("left_out") or []))
     if pattern_ids:
         table = {p: table[p] for p in pattern_ids}
     if as_json:
@@ -46,3 +46,19 @@ def lookalikes_cmd(kb_dir, index_dir, model, top, as_json, pattern_ids):
             sim = f"{x['similarity']:.2f}" if x["similarity"] is not None else "-"
             co = f", {x['co_incidents']} shared incident(s)" if x["co_incidents"] else ""
             click.echo(f"  {x['id']} (similarity {sim}{co}): {x['by'] or 'no distinguishing signal declared'}")
+
+
+def _unknown_message(unknown: list, kb_dir, left_out: list) -> str:
+    """Why these ids have no look-alikes: a pattern whose file has errors is not in the index, and
+    "unknown or retired" sent its author looking for a typo in the id (found in review)."""
+    from pathlib import Path
+
+    from recur.kb.loader import display_path
+
+    broken = {Path(rel).stem: display_path(Path(kb_dir) / rel) for rel in left_out}
+    parts = [f"{pid}: its file {broken[pid]} has errors, so it is not in the index (run: recur check)"
+             for pid in unknown if pid in broken]  # fmt: skip
+    rest = [pid for pid in unknown if pid not in broken]
+    if rest:
+        parts.append(f"unknown or retired pattern id(s): {', '.join(rest)}")
+    return "; ".join(parts)
