@@ -590,3 +590,27 @@ def test_a_link_to_a_kb_file_the_site_does_not_carry_is_a_warning(tmp_path):
     found = [p for p in authoring_warnings(load_kb(kb), today="2026-06-01") if p.field == "link"]
     assert [p.message.split("'")[1] for p in found] == ["../../paths/first-week.yml", "../../severity.yml", "../"]
     assert all("is not a page or an image of the site" in p.message for p in found)
+
+
+def test_an_unquoted_hash_that_cuts_a_value_short_is_a_warning(tmp_path):
+    """`title: Disk full #2 on logging nodes` passed check as the title "Disk full": YAML reads " #2 ..."
+    as a comment. A comment written as one ("# was sev1") and a # in a quoted value or a block of
+    text are left alone."""
+    kb = small_kb(tmp_path / "kb")
+    text = pattern_text("cut", signals=("X",)).replace(
+        "title: ", "title: Disk full #2 on logging nodes\nold_title: ", 1
+    )
+    text = text.replace("severity: sev2", "severity: sev2  # was sev1\nnotes: |\n  kept #1 as text\nsee: 'a #b'", 1)
+    text = text.replace('  - "X"\n', '  - "X"\n  - error #42 in the log\n', 1)
+    write(kb, "patterns/capacity/cut.md", text)
+    loaded = load_kb(kb)
+    assert loaded.patterns["cut"].title == "Disk full"  # what YAML reads: why it is worth a warning
+    found = [
+        (p.field, p.message) for p in authoring_warnings(loaded, today="2026-06-01") if "as a comment" in p.message
+    ]
+    assert found == [
+        ("title", "YAML reads ' #2 on logging nodes' as a comment, so the value is 'Disk full': put the value in "
+         "quotes to keep the rest"),
+        ("front matter", "YAML reads ' #42 in the log' as a comment, so the value is 'error': put the value in "
+         "quotes to keep the rest"),
+    ]  # fmt: skip

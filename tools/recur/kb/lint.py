@@ -184,7 +184,8 @@ def authoring_warnings(
     out += _future_dates(kb, now)
     out += _review_before_incident(kb)
     out += _review_level_mismatch(kb)
-    bodies = list(_bodies(kb))  # every file read once for both
+    bodies = list(_bodies(kb))  # every file read once for all three
+    out += _comment_cuts(bodies)
     out += _fence_warnings(bodies)
     out += _link_warnings(kb, bodies)
     return out
@@ -372,7 +373,7 @@ def fence_trouble(lines: list[str], first: int = 1) -> tuple[int, str] | None:
 
 
 def _bodies(kb: KB):
-    """(shown path, lines, file line of the body's first line) of every pattern and incident file
+    """(shown path, body lines, file line of the body's first line, front-matter lines) of every pattern and incident file
     read, loaded or not; shown paths are the loader's own (relative to the working directory, or
     absolute). A file the loader refused is left to its error."""
     shown = {s for files in (kb.pattern_files, kb.incident_files) for paths in files.values() for s in paths}
@@ -383,15 +384,53 @@ def _bodies(kb: KB):
             lines = read_text(Path(name).read_bytes()).split("\n")
         except (OSError, ParseError):  # reported by the loader already
             continue
-        body = (front_matter_end(lines) or len(lines)) + 1
-        yield name, lines[body:], body + 1
+        end = front_matter_end(lines) or len(lines)
+        yield name, lines[end + 1 :], end + 2, lines[1:end]
+
+
+# an unquoted value ("title: Disk full #2 on logging nodes", "- error #42 in the log") with " #"
+# and no space after it: YAML reads the rest as a comment, so the value is cut to "Disk full"
+# without a word. "# was sev1", with a space, reads as a comment written on purpose and is left alone.
+_KEY = re.compile(r"([A-Za-z_][\w-]*):(?:\s+|$)")
+_BLOCK = re.compile(r"(?:^|:)\s*[|>][-+0-9]*\s*(?:#.*)?$")  # "key: |": the lines under it are text
+
+
+def _comment_cut(line: str) -> tuple | None:
+    """(key or None, the value YAML reads, the text it reads as a comment) of a front-matter line
+    whose plain value a " #word" cuts short, else None."""
+    rest, key = line.strip(), None
+    if rest.startswith("- "):
+        rest = rest[2:].lstrip()
+    if m := _KEY.match(rest):
+        key, rest = m.group(1), rest[m.end() :]
+    if not rest or rest[0] in "\"'#[{|>&*!%@`":  # quoted, a comment, a flow collection, a block, a tag
+        return None
+    cut = re.search(r"\s#(\S.*)$", rest)
+    return (key, rest[: cut.start()].strip(), cut.group(1)) if cut else None
+
+
+def _comment_cuts(bodies: list) -> list[Problem]:
+    out = []
+    for name, _, _, front in bodies:
+        block = None  # the indent of a "key: |" line while the lines under it are read
+        for n, line in enumerate(front, 2):
+            indent = len(line) - len(line.lstrip())
+            if block is not None and (not line.strip() or indent > block):
+                continue
+            block = indent if _BLOCK.search(line) else None
+            found = _comment_cut(line)
+            if found:
+                key, value, rest = found
+                what = f"YAML reads ' #{rest}' as a comment, so the value is {value!r}: put the value in quotes to keep the rest"
+                out.append(Problem(name, n, key or "front matter", what, "warning"))
+    return out
 
 
 def _fence_warnings(bodies: list) -> list[Problem]:
     """Code fences that `recur check` and the site would read differently: a fence that swallowed
     the Runbook left the pattern out with only "required section is missing", and this says why."""
     out = []
-    for name, body, first in bodies:
+    for name, body, first, _ in bodies:
         found = fence_trouble(body, first)
         if found:
             out.append(Problem(name, found[0], "code fence", found[1], "warning"))
@@ -413,7 +452,7 @@ def _link_warnings(kb: KB, bodies: list) -> list[Problem]:
     root = Path(kb.root).resolve()
     carried = _site_files(kb)
     out = []
-    for name, body, first in bodies:
+    for name, body, first, _ in bodies:
         here, opened = Path(name).resolve().parent, None
         for n, line in enumerate(body, first):
             if m := FENCE_LINE.match(line):
