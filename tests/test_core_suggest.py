@@ -169,6 +169,23 @@ def test_a_queries_line_with_its_own_top_is_answered_with_it(run, tmp_path):
     ]
 
 
+def test_a_queries_line_echoes_any_key_and_takes_a_whole_float_top(run, tmp_path):
+    """Found in review: a line's own "self" key was a TypeError after the whole batch was answered
+    (the echoed keys were passed as **kwargs), and "top": 2.0, which the API answers, was refused."""
+    qf = tmp_path / "q.jsonl"
+    qf.write_text('{"query": "ENOSPC on /var", "self": 1, "extra": "x", "top": 2.0}\n')
+    res = run("suggest", "--queries", str(qf))
+    assert res.exit_code == 0, res.output
+    line = json.loads(res.stdout)
+    assert (line["self"], line["extra"], line["top"], len(line["results"])) == (1, "x", 2, 2)
+
+
+def test_a_dash_with_more_text_is_a_usage_error(run):
+    # "recur suggest - foo" searched the text "- foo" and read no stdin
+    res = run("suggest", "-", "disk", "full")
+    assert res.exit_code == 2 and "- reads the text from stdin: give - alone, or the text without it" in res.output
+
+
 def test_text_and_queries_together_is_a_usage_error_and_an_empty_batch_says_so(run, tmp_path):
     """Found by QA: TEXT next to --queries was dropped without a word."""
     qf = tmp_path / "q.jsonl"
@@ -197,6 +214,11 @@ def test_text_and_queries_together_is_a_usage_error_and_an_empty_batch_says_so(r
         ('{"query": "ok", "top": 0}\n', "q.jsonl:1: top: must be a whole number from 1 to 50, not 0"),
         ('{"query": "ok", "top": "3"}\n', 'q.jsonl:1: top: must be a whole number from 1 to 50, not "3"'),
         ('{"query": "ok", "case": {"w": -Infinity}}\n', "q.jsonl:1: not valid JSON (-Infinity is not JSON)"),
+        # a RecursionError traceback; the API's 400 says "nested too deeply" too
+        (
+            '{"query": "ok", "x": ' + "[" * 5000 + "]" * 5000 + "}\n",
+            "q.jsonl:1: not valid JSON here (nested too deeply)",
+        ),
         # a number too large for a float is read as inf, and was echoed back as Infinity all the same
         ('{"query": "ok", "case": {"w": 1e999}}\n', "q.jsonl:1: not valid JSON (1e999 is too large a number)"),
     ],
