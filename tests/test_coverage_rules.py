@@ -269,3 +269,24 @@ def test_the_pattern_count_says_drafts_are_in_it_and_retired_ones_are_not(kb_dir
     r = CliRunner().invoke(cli, ["coverage", "--kb", str(kb_dir), "--rules", str(tmp_path / "rules"), "--no-propose"])
     assert r.exit_code == 0, r.output
     assert f", {before + 1} pattern(s) (active and draft; retired ones left out):" in r.output.splitlines()[0]
+
+
+def test_a_site_beside_ours_sharing_its_prefix_is_external(kb_dir, tmp_path):
+    """Found by QA: with --site-url .../team-kb/, a runbook_url under .../team-kb-old/ was ours, and
+    its page named disk-full, so the pattern was detected by an alert linking another site."""
+    d = tmp_path / "rules"
+    old = "https://kb.example.com/team-kb-old/patterns/capacity/disk-full.html"
+    ours = "https://kb.example.com/team-kb/patterns/capacity/disk-full.html"
+    write(
+        d,
+        "r.yml",
+        "groups:\n- name: urls\n  rules:\n"
+        f'  - alert: LegacyDiskAlert\n    expr: up == 0\n    annotations: {{runbook_url: "{old}"}}\n'
+        f'  - alert: TeamDiskAlert\n    expr: up == 0\n    annotations: {{runbook_url: "{ours}"}}\n',
+    )
+    alerts, _ = read_rules(d)
+    for site in ("https://kb.example.com/team-kb/", "https://kb.example.com/team-kb"):
+        c = coverage(load_kb(kb_dir), alerts, site_url=site)
+        assert c.detected.get("disk-full") == ["TeamDiskAlert"], (site, c.detected)
+        assert [(e["alert"], e["url"]) for e in c.external_runbook_urls] == [("LegacyDiskAlert", old)]
+        assert c.bad_runbook_urls == []

@@ -345,7 +345,10 @@ def is_ours(url: str, site_url: str | None) -> bool:
     if not site_url:
         return False
     a, b = urlparse(url), urlparse(site_url if "://" in site_url else "https://" + site_url)
-    return a.netloc.lower() == b.netloc.lower() and a.path.startswith(b.path.rstrip("/"))
+    base = b.path.rstrip("/")
+    # below it at a '/' boundary: another site beside ours (/team-kb-old/ next to /team-kb/) is
+    # not ours, and its pages must not count as links to our patterns
+    return a.netloc.lower() == b.netloc.lower() and (a.path == base or a.path.startswith(base + "/"))
 
 
 def did_you_mean(name: str, names: list[str]) -> list[str]:
