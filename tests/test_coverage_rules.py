@@ -6,7 +6,7 @@ from click.testing import CliRunner
 from kbfactory import pattern_text, write
 
 from recur.cli.main import cli
-from recur.ingest.coverage import coverage, read_rules, signal_alerts, url_pattern
+from recur.ingest.coverage import coverage, read_rules, signal_alerts, signal_regexes, url_pattern
 from recur.kb.loader import load_kb
 
 RULES = """groups:
@@ -269,3 +269,67 @@ def test_the_pattern_count_says_drafts_are_in_it_and_retired_ones_are_not(kb_dir
     r = CliRunner().invoke(cli, ["coverage", "--kb", str(kb_dir), "--rules", str(tmp_path / "rules"), "--no-propose"])
     assert r.exit_code == 0, r.output
     assert f", {before + 1} pattern(s) (active and draft; retired ones left out):" in r.output.splitlines()[0]
+
+
+def test_a_site_beside_ours_sharing_its_prefix_is_external(kb_dir, tmp_path):
+    """Found by QA: with --site-url .../team-kb/, a runbook_url under .../team-kb-old/ was ours, and
+    its page named disk-full, so the pattern was detected by an alert linking another site."""
+    d = tmp_path / "rules"
+    old = "https://kb.example.com/team-kb-old/patterns/capacity/disk-full.html"
+    ours = "https://kb.example.com/team-kb/patterns/capacity/disk-full.html"
+    write(
+        d,
+        "r.yml",
+        "groups:\n- name: urls\n  rules:\n"
+        f'  - alert: LegacyDiskAlert\n    expr: up == 0\n    annotations: {{runbook_url: "{old}"}}\n'
+        f'  - alert: TeamDiskAlert\n    expr: up == 0\n    annotations: {{runbook_url: "{ours}"}}\n',
+    )
+    alerts, _ = read_rules(d)
+    for site in ("https://kb.example.com/team-kb/", "https://kb.example.com/team-kb"):
+        c = coverage(load_kb(kb_dir), alerts, site_url=site)
+        assert c.detected.get("disk-full") == ["TeamDiskAlert"], (site, c.detected)
+        assert [(e["alert"], e["url"]) for e in c.external_runbook_urls] == [("LegacyDiskAlert", old)]
+        assert c.bad_runbook_urls == []
+
+
+def test_an_alertname_regex_matcher_is_a_regex_not_a_name(kb_dir, tmp_path):
+    """Found by QA: ALERTS{alertname=~"NodeFilesystem.*"} was read as the alert NodeFilesystem, and
+    --strict failed with 'no alert rule named NodeFilesystem' though NodeFilesystemAlmostOutOfSpace exists."""
+    signals = (
+        'ALERTS{alertname=~"NodeFilesystem.*"}',
+        "ALERTS{alertname=~'KubeJob(Failed|Completion)', severity=\"critical\"}",
+        'ALERTS{alertname!="Watchdog"}',
+        'ALERTS{alertname!~"Orphan.*"}',
+    )
+    write(kb_dir, "patterns/capacity/fs.md", pattern_text("fs", "capacity", signals=signals))
+    rules = "groups:\n- name: g\n  rules:\n" + "".join(
+        f"  - alert: {n}\n    expr: up == 0\n"
+        for n in ("NodeFilesystemAlmostOutOfSpace", "KubeJob", "Watchdog", "OrphanX")
+    )
+    write(tmp_path / "rules", "r.yml", rules)
+    alerts, _ = read_rules(tmp_path / "rules")
+    c = coverage(load_kb(kb_dir), alerts)
+    # KubeJob is a word of the regex, not a name it matches; != and !~ exclude, they name nothing
+    assert c.detected["fs"] == ["NodeFilesystemAlmostOutOfSpace"]
+    assert [(m["alert"], m.get("regex")) for m in c.missing_alerts] == [("KubeJob(Failed|Completion)", True)]
+    assert {"Watchdog", "OrphanX", "KubeJob"} <= {a["alert"] for a in c.unmentioned_alerts}
+    r = CliRunner().invoke(
+        cli, ["coverage", "--kb", str(kb_dir), "--rules", str(tmp_path / "rules"), "--no-propose", "--strict"]
+    )
+    assert r.exit_code == 1 and "no alert rule named NodeFilesystem" not in r.output, r.output
+    assert signal_alerts(signals[0]) == [] and signal_alerts(signals[2]) == []
+    assert 'fs: the regex alertname=~"KubeJob(Failed|Completion)" matched no alert rule' in r.output, r.output
+    write(kb_dir, "patterns/capacity/fs.md", pattern_text("fs", "capacity", signals=('alertname=~"Node(Fs.*"',)))
+    r = CliRunner().invoke(
+        cli, ["coverage", "--kb", str(kb_dir), "--rules", str(tmp_path / "rules"), "--no-propose", "--strict"]
+    )
+    assert r.exit_code == 1 and "Traceback" not in r.output, r.output
+    assert signal_regexes("alertname=~`a{99999999999999999999}`")[0][2] == "the repetition number is too large"
+    assert (
+        'fs: alertname=~"Node(Fs.*" is not a regex this tool can read (missing ), unterminated subpattern' in r.output
+    )
+    write(kb_dir, "patterns/capacity/fs.md", pattern_text("fs", "capacity", signals=signals[:1]))
+    r = CliRunner().invoke(
+        cli, ["coverage", "--kb", str(kb_dir), "--rules", str(tmp_path / "rules"), "--no-propose", "--strict"]
+    )
+    assert r.exit_code == 0, r.output

@@ -9,7 +9,10 @@ record whose ``to_json()`` is `recur coverage --json` (alert names compare case-
 
 - ``missing_alerts``: a pattern's signal names an alert no rule defines. A signal names an alert
   explicitly as ``alertname="X"``, ``alertname=X``, ``alert: X`` or ``ALERTS{alertname="X"}``
-  (``explicit: true``).
+  (``explicit: true``). A regex matcher ``alertname=~"Node.*"`` names the alerts it matches whole
+  (PromQL's regexes are anchored; read with Python's ``re``, case-insensitively as names compare):
+  its row, when it matches none or does not compile, has ``alert`` the regex, ``regex: true``
+  and, for one that does not compile, ``regex_error``. ``alertname!=``/``!~`` name no alert.
 - ``alert_like_unknown``: a signal that is a single CamelCase word (``KubePodCrashLooping``) no rule
   defines: alert-like, but it may be a metric or an error code (``explicit: false``). Until
   2026-12-02 these were rows of ``missing_alerts`` too, whose length then disagreed with
@@ -39,9 +42,11 @@ import yaml
 from recur.util.errors import RecurError
 
 EXPLICIT = [
-    re.compile(r'alertname\s*=~?\s*"?([A-Za-z_:][A-Za-z0-9_:]*)"?'),
+    re.compile(r'alertname\s*=(?!~)\s*"?([A-Za-z_:][A-Za-z0-9_:]*)"?'),
     re.compile(r'^\s*alert\s*:\s*"?([A-Za-z_:][A-Za-z0-9_:]*)"?\s*$', re.I),
 ]
+# an alertname label matcher of PromQL or Alertmanager: its operator and value, quoted ("", '', ``) or bare
+MATCHER = re.compile(r"""alertname\s*(=~|!~|!=|=)\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`|[^\s,}"'`]+)""")
 CAMEL = re.compile(r"^[A-Z][a-z0-9]+(?:[A-Z0-9][a-z0-9]*)+$")
 
 
@@ -57,9 +62,7 @@ class Alert:
     source: str = "prometheus"  # "prometheus" | "grafana"
 
 
-class MissingAlert(TypedDict):
-    """A pattern's signal naming an alert no rule defines (``explicit``: named as an alert)."""
-
+class _Missing(TypedDict):
     pattern: str
     alert: str
     explicit: bool
@@ -67,6 +70,15 @@ class MissingAlert(TypedDict):
     path: str
     line: int
     did_you_mean: list[str]
+
+
+class MissingAlert(_Missing, total=False):
+    """A pattern's signal naming an alert no rule defines (``explicit``: named as an alert); for an
+    ``alertname=~`` regex, ``alert`` is the regex and ``regex`` is true (``regex_error``: it does not
+    compile). Keys a row need not have, not NotRequired: that is Python 3.11, and 3.10 is supported."""
+
+    regex: bool
+    regex_error: str
 
 
 class LikelyAlert(TypedDict):
@@ -299,6 +311,24 @@ def signal_alerts(signal: str) -> list[tuple[str, bool]]:
     return names
 
 
+def signal_regexes(signal: str) -> list[tuple[str, re.Pattern | None, str | None]]:
+    """The ``alertname=~`` regexes of a signal: [(regex, compiled or None, why it does not compile)]."""
+    out = []
+    for m in MATCHER.finditer(signal):
+        if m.group(1) != "=~":
+            continue
+        value = m.group(2)
+        if value[:1] in ('"', "'"):  # a quoted PromQL string: \" and \\ are escapes, the regex's \. is kept
+            value = re.sub(r"""\\(["'\\])""", r"\1", value[1:-1])
+        elif value[:1] == "`":
+            value = value[1:-1]
+        try:
+            out.append((value, re.compile(value, re.I), None))
+        except (re.error, OverflowError) as exc:  # OverflowError: a{99999999999999999999}
+            out.append((value, None, str(exc)))
+    return out
+
+
 def url_pattern(url: str, patterns: dict) -> str | None:
     """The pattern id a runbook URL points at, or None."""
     parts = [p for p in urlparse(url).path.split("/") if p]
@@ -316,18 +346,24 @@ def _mentions(text: str, name: str) -> bool:
     return re.search(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])", text, re.I) is not None
 
 
-def _texts(p) -> tuple[str, str, list]:
-    """A pattern's text as alerts are looked for in it: (its signals, its prose, the code spans of its prose)."""
+def _texts(p) -> tuple[str, str, list, list]:
+    """A pattern's text as alerts are looked for in it: (its signals, its prose, the code spans of its
+    prose, its signals' alertname regexes)."""
     prose = "\n".join([p.title, *p.symptoms, *p.sections.values()])
-    return "\n".join(p.signals), prose, re.findall(r"`([^`\n]+)`", prose)
+    signals = "\n".join(p.signals)
+    # alertname!="Watchdog" excludes Watchdog and alertname=~"KubeJob(Failed|X)" names no KubeJob:
+    # the words of such matchers are not mentions; a regex's alerts are those it matches whole
+    plain = MATCHER.sub(lambda m: m.group(0) if m.group(1) == "=" else " ", signals)
+    regexes = [rx for s in p.signals for _, rx, _ in signal_regexes(s) if rx]
+    return plain, prose, re.findall(r"`([^`\n]+)`", prose), regexes
 
 
 def _mentioned_by(texts: tuple, name: str) -> bool:
     """Whether a pattern (its ``_texts``) names alert ``name``: in a signal, or in its prose when the
     name reads as an identifier (NodeDiskFull, KubePodCrashLooping, etc_2); a name that is also a word
     (Watchdog, Unrelated) only in a code span there, or "watchdog reset" in a symptom counted as detection."""
-    signals, prose, spans = texts
-    if _mentions(signals, name):
+    signals, prose, spans, regexes = texts
+    if _mentions(signals, name) or any(rx.fullmatch(name) for rx in regexes):
         return True
     if re.search(r"[a-z][A-Z]|[0-9_:]", name):
         return _mentions(prose, name)
@@ -345,7 +381,10 @@ def is_ours(url: str, site_url: str | None) -> bool:
     if not site_url:
         return False
     a, b = urlparse(url), urlparse(site_url if "://" in site_url else "https://" + site_url)
-    return a.netloc.lower() == b.netloc.lower() and a.path.startswith(b.path.rstrip("/"))
+    base = b.path.rstrip("/")
+    # below it at a '/' boundary: another site beside ours (/team-kb-old/ next to /team-kb/) is
+    # not ours, and its pages must not count as links to our patterns
+    return a.netloc.lower() == b.netloc.lower() and (a.path == base or a.path.startswith(base + "/"))
 
 
 def did_you_mean(name: str, names: list[str]) -> list[str]:
@@ -357,23 +396,32 @@ def did_you_mean(name: str, names: list[str]) -> list[str]:
 
 def _missing(active: dict, names: list[str]) -> list[MissingAlert]:
     known = {n.lower() for n in names}
-    out = []
+    out: list[MissingAlert] = []
     for pid, p in sorted(active.items()):
         for n, s in enumerate(p.signals):
+            row = {"pattern": pid, "signal": s, "path": p.relpath, "line": p.line("signals", n)}
             for name, explicit in signal_alerts(s):
                 if name.lower() not in known:
-                    out.append(
-                        {
-                            "pattern": pid,
-                            "alert": name,
-                            "explicit": explicit,
-                            "signal": s,
-                            "path": p.relpath,
-                            "line": p.line("signals", n),
-                            "did_you_mean": did_you_mean(name, names),
-                        }
-                    )
+                    out.append(_missing_row(row, name, explicit, names))
+            for source, rx, error in signal_regexes(s):
+                if error is not None:
+                    out.append({**_missing_row(row, source, True, names), "regex": True, "regex_error": error})
+                elif not any(rx.fullmatch(name) for name in names):
+                    out.append({**_missing_row(row, source, True, names), "regex": True})
     return out
+
+
+def _missing_row(row: dict, alert: str, explicit: bool, names: list[str]) -> MissingAlert:
+    """A row of ``_missing``, its keys in the order the JSON has always had them."""
+    return {
+        "pattern": row["pattern"],
+        "alert": alert,
+        "explicit": explicit,
+        "signal": row["signal"],
+        "path": row["path"],
+        "line": row["line"],
+        "did_you_mean": did_you_mean(alert, names),
+    }
 
 
 def _runbooks(alerts: list[Alert], patterns: dict, site_url: str | None) -> tuple[dict, list, list]:
@@ -572,10 +620,7 @@ def render_text(c: Coverage, kb_dir: str = "kb") -> str:
 
     block(
         "Patterns naming alerts that do not exist",
-        [
-            f"{k}{m['path']}:{m['line']}: {m['pattern']}: no alert rule named {m['alert']}{dym(m)}"
-            for m in c.missing_alerts
-        ],
+        [f"{k}{m['path']}:{m['line']}: {m['pattern']}: {_missing_what(m)}{dym(m)}" for m in c.missing_alerts],
     )
     block(
         "Alert-like signals no rule defines (an alert name, or a metric or error code?)",
@@ -601,6 +646,15 @@ def render_text(c: Coverage, kb_dir: str = "kb") -> str:
         n["external_runbook_urls"],
     )
     return "\n".join(out) + "\n"
+
+
+def _missing_what(m: MissingAlert) -> str:
+    """What a row of missing_alerts says is wrong: no rule by that name, or a regex matching none."""
+    if m.get("regex_error"):
+        return f'alertname=~"{m["alert"]}" is not a regex this tool can read ({m["regex_error"]})'
+    if m.get("regex"):
+        return f'the regex alertname=~"{m["alert"]}" matched no alert rule'
+    return f"no alert rule named {m['alert']}"
 
 
 def _unmentioned_rows(c: Coverage) -> list[str]:
