@@ -205,13 +205,21 @@ def test_the_browser_ranker_reads_confidence_from_the_probability_shown(tmp_path
     assert json.loads(run.stdout) == [e[2] for e in EDGES]
 
 
-def test_a_probability_is_said_in_whole_percents_halves_up_never_0_or_100():
-    """The terminal and the site's badge (Math.round) say the same: Python's format rounds a half
-    to even, and a probability of 0.005 was "0% likely right" in the terminal, "1%" on the site."""
+def test_a_probability_is_said_in_whole_percents_rounded_down_never_0_or_100():
+    """The terminal and the site's badge say the same: Python's format rounded a half to even, and
+    0.005 was "0% likely right" in the terminal, "1%" on the site. Rounded down, the number agrees
+    with the word: 0.795 was "medium confidence (80% likely right)", 0.395 "low (40%)"."""
     from recur.cli.render import confidence_text
 
-    said = {p: confidence_text({"confidence": "low", "probability": p}) for p in (0.004, 0.005, 0.025, 0.994, 0.995)}
-    assert [t.split("(")[1].split(" likely")[0] for t in said.values()] == ["<1%", "1%", "3%", "99%", ">99%"]
+    ps = (0.004, 0.005, 0.025, 0.29, 0.395, 0.4, 0.795, 0.8, 0.994, 0.995)
+    said = [confidence_text({"confidence": calibrate.confidence(p), "probability": p}) for p in ps]
+    assert said == [
+        "low confidence (<1% likely right)", "low confidence (1% likely right)", "low confidence (2% likely right)",
+        "low confidence (29% likely right)", "low confidence (39% likely right)",
+        "medium confidence (40% likely right)", "medium confidence (79% likely right)",
+        "high confidence (80% likely right)", "high confidence (99% likely right)",
+        "high confidence (>99% likely right)",
+    ]  # fmt: skip
 
 
 def test_a_question_gets_the_same_answer_alone_and_in_a_batch(real_engine):

@@ -375,9 +375,9 @@
     results.forEach(function (r) { self.results.appendChild(self.card(query, r)); });
   };
 
-  /* render._percent: whole percents, never 0% or 100% (a fitted probability is not a certainty) */
+  /* render._percent: whole percents rounded down (so 0.795, medium, is not "80%"), never 0% or 100% */
   function percent(p) {
-    return p >= 0.995 ? ">99%" : p < 0.005 ? "<1%" : Math.round(p * 100) + "%";
+    return p >= 0.995 ? ">99%" : p < 0.005 ? "<1%" : Math.max(1, Math.floor(p * 100 + 1e-9)) + "%";
   }
 
   Box.prototype.card = function (query, r) {

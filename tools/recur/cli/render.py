@@ -98,8 +98,10 @@ def _percent(p: float) -> str:
         return ">99%"
     if p < 0.005:
         return "<1%"
-    # halves round up, as the site's badge (Math.round) does: format's half-to-even made 0.005 "0%"
-    return f"{math.floor(p * 100 + 0.5)}%"
+    # rounded down, so the number agrees with the word: confidence is read from the probability
+    # (high from 0.8), and 0.795 rounded to "medium confidence (80% likely right)"; 1e-9: 0.29 * 100
+    # is 28.999999999999996. The site's badge does the same (recur-suggest.js)
+    return f"{max(1, math.floor(p * 100 + 1e-9))}%"
 
 
 def _flat(text: str) -> str:
