@@ -38,11 +38,28 @@ def render_answer(answer, steps: int = 3, kb_dir: str = "kb") -> str:
             "↑ No known pattern matches: the patterns above are the closest, for comparison only.", fg="yellow"
         )
     else:
-        best = results[0]
-        again = click.style(
-            f"↑ Best match: {best['title']} ({best['id']}, {best['confidence']} confidence), first above.", dim=True
-        )
+        again = click.style(_best_match(results), dim=True)
     return body + "\n" + again
+
+
+def _best_match(results: list[dict]) -> str:
+    """The footer naming the first result; and, when one below it is rated more likely right, that
+    one too. The ranking (fused scores) and each result's probability (the calibrator) can disagree
+    ("latency": rank 1 at 27%, rank 3 at 40%), and a footer naming only the first, under a higher
+    percentage further up the screen, read as a mistake. Both are said: check both."""
+    best = results[0]
+    line = f"↑ Best match: {best['title']} ({best['id']}, {best['confidence']} confidence), first above."
+    probs = [r.get("probability") for r in results]
+    if None in probs:
+        return line
+    k = max(range(len(results)), key=lambda i: (probs[i], -i))
+    if k == 0 or _percent(probs[k]) == _percent(probs[0]):
+        return line
+    other = results[k]
+    return (
+        f"{line[:-1]}; {other['id']} (#{other['rank']}) is rated more likely right "
+        f"({_percent(probs[k])} against {_percent(probs[0])}): check both."
+    )
 
 
 def render_results(query: str, results: list[dict], steps: int = 3, kb_dir: str = "kb") -> str:
