@@ -214,7 +214,7 @@ def _suggest_batch(kb_dir, index_dir, model, top, queries) -> None:
         for k, answer in zip(rows, engine.answer_many([items[k][0] for k in rows], top=n)):
             answers[k] = answer
     for (_, extra), answer in zip(items, answers):
-        click.echo(json.dumps(answer.to_json(**extra), ensure_ascii=False))
+        click.echo(json.dumps(answer.to_json(extra), ensure_ascii=False))
 
 
 @click.command()
@@ -254,6 +254,8 @@ def suggest(kb_dir, index_dir, model, top, as_json, queries, steps, text):
             raise click.UsageError("give TEXT or --queries FILE, not both")
         _suggest_batch(kb_dir, index_dir, model, top, queries)
         return
+    if len(text) > 1 and "-" in text:  # "recur suggest - foo" searched the text "- foo", reading no stdin
+        raise click.UsageError("- reads the text from stdin: give - alone, or the text without it")
     query = _read_query(text).strip()
     if not query and _reads_stdin(text):
         raise click.UsageError("stdin held no text to search: pipe it in, e.g. tail -n 200 app.log | recur suggest -")
@@ -325,12 +327,16 @@ def _jsonl_item(raw: bytes, where: str):
         raise RecurError(f"{where}: column {exc.colno}: not valid JSON ({exc.msg})") from None
     except ValueError as exc:  # NaN, Infinity or 1e999, in whichever field
         raise RecurError(f"{where}: not valid JSON ({exc})") from None
+    except RecursionError:  # [[[[...]]]] a thousand deep: the API's 400 says the same
+        raise RecurError(f"{where}: not valid JSON here (nested too deeply)") from None
     if not isinstance(obj, dict) or not isinstance(obj.get("query"), str) or not obj["query"].strip():
         raise RecurError(f'{where}: query: each line must be an object with a non-empty "query" string')
     bad = utf8.bad_field(obj)
     if bad:
         raise RecurError(f"{where}: {bad[0]}: {bad[1]}")
     top = obj.get("top")  # a line's own "top" is answered (it was echoed back, and -n answered); null: -n
+    if isinstance(top, float) and top.is_integer():  # 2.0, as some encoders write every number: the API takes it
+        top = obj["top"] = int(top)
     if top is not None and (isinstance(top, bool) or not isinstance(top, int) or not 1 <= top <= config.MAX_TOP):
         raise RecurError(
             f"{where}: top: must be a whole number from 1 to {config.MAX_TOP}, not {json.dumps(obj['top'])}"

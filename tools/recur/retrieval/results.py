@@ -84,5 +84,12 @@ class Answer:
     results: list[Result]
     no_known_pattern: bool
 
-    def to_json(self, **extra) -> dict:
-        return {**extra, "query": self.query, "no_known_pattern": self.no_known_pattern, "results": self.results}
+    def to_json(self, extra: dict | None = None) -> dict:
+        """The answer as JSON; ``extra``: a --queries line's other keys, echoed first (a dict, not
+        **kwargs: a line's own "self" key was a TypeError after the whole batch had been answered)."""
+        return {
+            **(extra or {}),
+            "query": self.query,
+            "no_known_pattern": self.no_known_pattern,
+            "results": self.results,
+        }
