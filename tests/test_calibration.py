@@ -230,3 +230,20 @@ def test_a_question_gets_the_same_answer_alone_and_in_a_batch(real_engine):
     alone = real_engine.answer(text, top=5)
     batch = real_engine.answer_many([others[0], text, *others[1:]], top=5)[1]
     assert batch.to_json() == alone.to_json()
+
+
+def test_the_best_match_footer_names_a_result_below_that_is_rated_more_likely_right():
+    """Found in review: "latency" gave rank 1 at 27% and rank 3 at 40%, and the footer named only
+    rank 1 as the best match: the ranking and the calibrator disagreeing read as a mistake."""
+    from recur.cli.render import _best_match
+
+    def r(rank, pid, p):
+        return {"rank": rank, "id": pid, "title": pid.title(), "confidence": calibrate.confidence(p), "probability": p}
+
+    assert _best_match([r(1, "leap", 0.27), r(2, "pool", 0.13), r(3, "cpu", 0.395)]) == (
+        "↑ Best match: Leap (leap, low confidence), first above; cpu (#3) is rated more likely right "
+        "(39% against 27%): check both."
+    )
+    agree = "↑ Best match: Disk (disk, high confidence), first above."
+    assert _best_match([r(1, "disk", 0.9), r(2, "inode", 0.5)]) == agree
+    assert _best_match([r(1, "disk", 0.9), r(2, "inode", 0.904)]) == agree  # both "90%": no disagreement shown
