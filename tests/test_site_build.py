@@ -938,6 +938,41 @@ def test_a_runbook_step_with_a_second_paragraph_or_a_table_keeps_them(tmp_path):
     assert section.index("</table>") < section.index("Check <code>du -sh /var/log</code>")
 
 
+def test_text_before_and_after_the_runbook_and_evidence_lists_is_shown_in_place_not_as_a_step(tmp_path):
+    """Found in review: the site showed only the list items, so a paragraph before the first step
+    ("Do NOT restart ...") was lost, and one after the list (a line at the margin after a blank line,
+    which ends the list) was glued onto the last step, and was a step's text in the API and `suggest`."""
+    from kbfactory import small_kb
+
+    from recur.kb.loader import load_kb
+
+    kb = small_kb(tmp_path / "kb")
+    path = kb / "patterns/capacity/disk-full.md"
+    text = path.read_text()
+    start, end = text.index("## Runbook"), text.index("## Root cause")
+    path.write_text(
+        text[:start] + "## Runbook\nDo NOT restart the host before the dump is taken.\n\n1. Run `df -h /var`\n\n"
+        "   Still step 1.\n2. Check `du -sh /var/log`\n\nIf none of this helps, page team-storage.\n\n"
+        "## Evidence to preserve\nBefore anything else:\n\n- the dump\n\nKeep it for a week.\n\n" + text[end:]
+    )
+    p = load_kb(kb).patterns["disk-full"]
+    assert p.runbook == ["Run `df -h /var`\n\nStill step 1.", "Check `du -sh /var/log`"]
+    assert p.evidence == ["the dump"]
+    out = tmp_path / "out"
+    args = ["site", "--kb", str(kb), "--out", str(out), "--no-browser-search", "--strict", "--index", str(tmp_path)]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    page = (out / "patterns/capacity/disk-full.html").read_text(encoding="utf-8")
+    runbook = page[page.index('id="runbook"') :]
+    assert runbook.startswith(
+        'id="runbook">Runbook</h2>\n<p>Do NOT restart the host before the dump is taken.</p>\n<ol>'
+    )
+    steps, after = runbook.split("</ol>", 1)
+    assert steps.count("<li>") == 2 and "<p>Still step 1.</p>" in steps and "team-storage" not in steps
+    assert after.startswith("\n<p>If none of this helps, page team-storage.</p>")
+    evidence = page[page.index("Evidence to preserve: capture") :].split("</div>")[0]
+    assert "<p>Before anything else:</p>\n<ul>\n<li>the dump</li>\n</ul>\n<p>Keep it for a week.</p>" in evidence
+
+
 def test_trends_with_no_incidents_say_so_instead_of_empty_charts(tmp_path):
     """Found in review: a KB with no incidents got two empty 0-1 charts on the trends page."""
     import shutil

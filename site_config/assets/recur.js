@@ -37,7 +37,9 @@
 
   function setupRunbooks(root) {
     root.querySelectorAll("h2.recur-runbook").forEach(function (heading) {
+      // the steps are the first list under the heading: a paragraph written before them comes first
       var list = heading.nextElementSibling;
+      while (list && list.tagName !== "OL" && !/^H[1-6]$/.test(list.tagName)) list = list.nextElementSibling;
       if (!list || list.tagName !== "OL" || list.dataset.recurReady) return;
       list.dataset.recurReady = "1";
       list.classList.add("recur-runbook-steps");
