@@ -916,6 +916,27 @@ def test_one_line_fields_keep_their_code_spans_and_start_no_block(tmp_path):
     assert "<li># of inodes at 100%</li>" in page and "<li>1. nothing</li>" in page
 
 
+def test_a_heading_keeps_a_hash_at_the_end_of_a_title_service_or_tag(tmp_path):
+    """Found in review: Markdown reads '#'s at the end of a heading line as its closing markers, so
+    "Thread pool starvation in C#" was headed "... in C", service billing-C# "billing-C", tag c# "c"."""
+    from kbfactory import pattern_text, small_kb, write
+
+    kb = small_kb(tmp_path / "kb")
+    front = "tags: [c#, f##]\nservices: [billing-C#]\n"
+    text = pattern_text("disk-full", title="Thread pool starvation in C#", extra_front=front)
+    write(kb, "patterns/capacity/disk-full.md", text)
+    out = tmp_path / "out"
+    args = ["site", "--kb", str(kb), "--out", str(out), "--strict", "--no-browser-search", "--index", str(tmp_path)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    page = (out / "patterns/capacity/disk-full.html").read_text(encoding="utf-8")
+    assert re.search(r"<h1[^>]*>Thread pool starvation in C#</h1>", page), page
+    by_service = (out / "patterns/by-service.html").read_text(encoding="utf-8")
+    assert re.search(r'<h2 id="[^"]+">billing-C#</h2>', by_service), by_service
+    by_tag = (out / "patterns/by-tag.html").read_text(encoding="utf-8")
+    assert re.search(r'<h2 id="[^"]+">c#</h2>', by_tag) and re.search(r'<h2 id="[^"]+">f##</h2>', by_tag), by_tag
+
+
 def test_a_runbook_step_with_a_second_paragraph_or_a_table_keeps_them(tmp_path):
     """Found in review: blank lines inside a step were dropped when it was read, so a second
     paragraph ran into the first and a table became a line of pipes on the page."""
