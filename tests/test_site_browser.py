@@ -180,3 +180,26 @@ def test_every_page_loads_without_errors_and_every_link_resolves(page, base, chr
     broken = [t for t in sorted(targets) if chromium.request.get(t).status != 200]
     assert broken == []
     assert {f"{url}/{rel}" for rel in pages} <= targets  # every page is reachable by a link
+
+
+def test_a_runbook_with_a_paragraph_before_its_steps_still_gets_copy_buttons(chromium, tmp_path):
+    """The site now shows a paragraph written before the steps (it was lost); recur.js took only the
+    element right after the heading for the steps, so that paragraph would have cost them their buttons."""
+    from kbfactory import pattern_text, small_kb, write
+
+    kb = small_kb(tmp_path / "kb")
+    text = pattern_text("disk-full", runbook=("Run `df -h`", "Run `du -sh /var`"))
+    write(kb, "patterns/capacity/disk-full.md", text.replace("## Runbook\n", "## Runbook\nDo NOT reboot.\n\n", 1))
+    out = tmp_path / "out"
+    args = ["site", "--kb", str(kb), "--out", str(out), "--strict", "-q", "--no-browser-search"]
+    args += ["--index", str(tmp_path)]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    with serve_dir(out) as url:
+        page = chromium.new_page()
+        errors = page_errors(page)
+        page.goto(url + "/patterns/capacity/disk-full.html")
+        assert page.locator("h2.recur-runbook + p").inner_text() == "Do NOT reboot."
+        assert page.locator("ol.recur-runbook-steps > li .recur-copy").count() == 2
+        assert page.locator(".recur-copy-all").count() == 1
+        assert errors == []
+        page.close()

@@ -916,6 +916,27 @@ def test_one_line_fields_keep_their_code_spans_and_start_no_block(tmp_path):
     assert "<li># of inodes at 100%</li>" in page and "<li>1. nothing</li>" in page
 
 
+def test_a_heading_keeps_a_hash_at_the_end_of_a_title_service_or_tag(tmp_path):
+    """Found in review: Markdown reads '#'s at the end of a heading line as its closing markers, so
+    "Thread pool starvation in C#" was headed "... in C", service billing-C# "billing-C", tag c# "c"."""
+    from kbfactory import pattern_text, small_kb, write
+
+    kb = small_kb(tmp_path / "kb")
+    front = "tags: [c#, f##]\nservices: [billing-C#]\n"
+    text = pattern_text("disk-full", title="Thread pool starvation in C#", extra_front=front)
+    write(kb, "patterns/capacity/disk-full.md", text)
+    out = tmp_path / "out"
+    args = ["site", "--kb", str(kb), "--out", str(out), "--strict", "--no-browser-search", "--index", str(tmp_path)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    page = (out / "patterns/capacity/disk-full.html").read_text(encoding="utf-8")
+    assert re.search(r"<h1[^>]*>Thread pool starvation in C#</h1>", page), page
+    by_service = (out / "patterns/by-service.html").read_text(encoding="utf-8")
+    assert re.search(r'<h2 id="[^"]+">billing-C#</h2>', by_service), by_service
+    by_tag = (out / "patterns/by-tag.html").read_text(encoding="utf-8")
+    assert re.search(r'<h2 id="[^"]+">c#</h2>', by_tag) and re.search(r'<h2 id="[^"]+">f##</h2>', by_tag), by_tag
+
+
 def test_a_runbook_step_with_a_second_paragraph_or_a_table_keeps_them(tmp_path):
     """Found in review: blank lines inside a step were dropped when it was read, so a second
     paragraph ran into the first and a table became a line of pipes on the page."""
@@ -936,6 +957,41 @@ def test_a_runbook_step_with_a_second_paragraph_or_a_table_keeps_them(tmp_path):
     assert "<p>Then a second paragraph of step 1.</p>" in section
     assert "<th>mount</th>" in section and "<td>/var</td>" in section and "|---|" not in section
     assert section.index("</table>") < section.index("Check <code>du -sh /var/log</code>")
+
+
+def test_text_before_and_after_the_runbook_and_evidence_lists_is_shown_in_place_not_as_a_step(tmp_path):
+    """Found in review: the site showed only the list items, so a paragraph before the first step
+    ("Do NOT restart ...") was lost, and one after the list (a line at the margin after a blank line,
+    which ends the list) was glued onto the last step, and was a step's text in the API and `suggest`."""
+    from kbfactory import small_kb
+
+    from recur.kb.loader import load_kb
+
+    kb = small_kb(tmp_path / "kb")
+    path = kb / "patterns/capacity/disk-full.md"
+    text = path.read_text()
+    start, end = text.index("## Runbook"), text.index("## Root cause")
+    path.write_text(
+        text[:start] + "## Runbook\nDo NOT restart the host before the dump is taken.\n\n1. Run `df -h /var`\n\n"
+        "   Still step 1.\n2. Check `du -sh /var/log`\n\nIf none of this helps, page team-storage.\n\n"
+        "## Evidence to preserve\nBefore anything else:\n\n- the dump\n\nKeep it for a week.\n\n" + text[end:]
+    )
+    p = load_kb(kb).patterns["disk-full"]
+    assert p.runbook == ["Run `df -h /var`\n\nStill step 1.", "Check `du -sh /var/log`"]
+    assert p.evidence == ["the dump"]
+    out = tmp_path / "out"
+    args = ["site", "--kb", str(kb), "--out", str(out), "--no-browser-search", "--strict", "--index", str(tmp_path)]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    page = (out / "patterns/capacity/disk-full.html").read_text(encoding="utf-8")
+    runbook = page[page.index('id="runbook"') :]
+    assert runbook.startswith(
+        'id="runbook">Runbook</h2>\n<p>Do NOT restart the host before the dump is taken.</p>\n<ol>'
+    )
+    steps, after = runbook.split("</ol>", 1)
+    assert steps.count("<li>") == 2 and "<p>Still step 1.</p>" in steps and "team-storage" not in steps
+    assert after.startswith("\n<p>If none of this helps, page team-storage.</p>")
+    evidence = page[page.index("Evidence to preserve: capture") :].split("</div>")[0]
+    assert "<p>Before anything else:</p>\n<ul>\n<li>the dump</li>\n</ul>\n<p>Keep it for a week.</p>" in evidence
 
 
 def test_trends_with_no_incidents_say_so_instead_of_empty_charts(tmp_path):

@@ -313,38 +313,86 @@ _BULLET = re.compile(r"^(\s*)[-*+]\s+(.*)$")
 
 def list_items(text: str, numbered: bool) -> tuple[list, list]:
     """Top-level list items of a section: (items, stray) where stray are top-level lines that are
-    list items of the other kind (a bullet in a numbered runbook). Continuation lines join their item."""
+    list items of the other kind (a bullet in a numbered runbook). Continuation lines join their item;
+    the text before the first item and after the last is no item (see ``list_parts``)."""
+    parts = list_parts(text, numbered)
+    return parts.items, parts.stray
+
+
+@dataclass
+class ListParts:
+    """A list section read as CommonMark reads it: the text before the list (``intro``), its items,
+    the text after it (``outro``), and the stray items of the other kind."""
+
+    intro: str = ""
+    items: list = field(default_factory=list)
+    outro: str = ""
+    stray: list = field(default_factory=list)
+
+
+def list_parts(text: str, numbered: bool) -> ListParts:
+    """The section's list and the text around it. A paragraph between two items (at the margin after a
+    blank line) joins the item above it as a paragraph of its own: apart, Python-Markdown would number
+    the items after it from 1 again."""
+    blocks, stray = _list_blocks(text, numbered)
+    kinds = [kind for kind, _ in blocks]
+    if "item" not in kinds:
+        return ListParts(intro="\n".join("\n".join(b) for k, b in blocks).strip("\n"), stray=stray)
+    first, last = kinds.index("item"), len(kinds) - 1 - kinds[::-1].index("item")
     items: list = []
+    for kind, body in blocks[first : last + 1]:
+        if kind == "item":
+            items.append(body)
+        elif "\n".join(body).strip():
+            items[-1] += "\n\n" + "\n".join(body).strip("\n")
+    return ListParts(
+        intro="\n".join("\n".join(b) for _, b in blocks[:first]).strip("\n"),
+        items=items,
+        outro="\n".join("\n".join(b) for _, b in blocks[last + 1 :]).strip("\n"),
+        stray=stray,
+    )
+
+
+def _list_blocks(text: str, numbered: bool) -> tuple[list, list]:
+    """[kind, body] in order: ("item", its text) for each top-level item, ("text", [lines as written])
+    for the lines outside any item; and the stray items of the other kind (offset, line)."""
+    blocks: list = []
     stray: list = []
-    in_fence = gap = False  # gap: a blank line since the item's last line (kept before an indented one)
+    in_fence = gap = False  # gap: a blank line since the last line (kept before an indented one)
     col = 0  # where the current item's text starts: its continuation lines keep what they have beyond it
     for offset, line in enumerate(text.split("\n")):
         if not in_fence and not line.strip():
-            gap = bool(items)
+            gap = True
+            if blocks and blocks[-1][0] == "text":
+                blocks[-1][1].append("")
             continue
         blank_before, gap = gap, False
-        if FENCE.match(line):
-            in_fence = not in_fence
-            if items:
-                items[-1] += "\n" + _dedent(line, col)
-            continue
-        want = _NUMBERED.match(line) if numbered else _BULLET.match(line)
-        other = _BULLET.match(line) if numbered else _NUMBERED.match(line)
-        if not in_fence and want and len(want.group(1)) < 2:
+        want = None if in_fence else (_NUMBERED if numbered else _BULLET).match(line)
+        other = None if in_fence else (_BULLET if numbered else _NUMBERED).match(line)
+        in_item = bool(blocks) and blocks[-1][0] == "item"
+        if want and len(want.group(1)) < 2:
             group = 3 if numbered else 2
-            items.append(want.group(group).strip())
+            blocks.append(["item", want.group(group).strip()])
             col = want.start(group)
-        elif not in_fence and other and len(other.group(1)) < 2:
+        elif other and len(other.group(1)) < 2:
             stray.append((offset, line.strip()))
-        elif items and in_fence:  # a code block's lines as written, blank ones too
-            items[-1] += "\n" + _dedent(line, col)
-        elif items and line.startswith((" ", "\t")) and line.strip():
+        elif in_item and (in_fence or FENCE.match(line)) and (in_fence or not blank_before or line[:1] in " \t"):
+            blocks[-1][1] += "\n" + _dedent(line, col)  # a code block's lines as written, blank ones too
+        elif in_item and line.startswith((" ", "\t")):
             # a sub-list, a table or another paragraph: its own indentation kept, and the blank line
             # before it (without it a second paragraph ran into the first, a table into plain text)
-            items[-1] += ("\n\n" if blank_before else "\n") + _dedent(line, col)
-        elif items and line.strip():
-            items[-1] += " " + line.strip()  # lazy continuation
-    return items, stray
+            blocks[-1][1] += ("\n\n" if blank_before else "\n") + _dedent(line, col)
+        elif in_item and not blank_before:
+            blocks[-1][1] += " " + line.strip()  # lazy continuation
+        else:
+            # before the first item, or at the margin after a blank line, which ends the item (as
+            # CommonMark and Python-Markdown read it): text of the section, not of a step
+            if not blocks or blocks[-1][0] != "text":
+                blocks.append(["text", []])
+            blocks[-1][1].append(line)
+        if FENCE.match(line):
+            in_fence = not in_fence
+    return blocks, stray
 
 
 def _dedent(line: str, col: int) -> str:

@@ -174,9 +174,13 @@ def cell(text) -> str:
         at = m.end()
     out.append(_literal(s[at:]).replace("|", "\\|"))
     # what would start a block where the field is a list item or a heading ("# x", "- x", "1. x", "> x")
-    return _BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2), "".join(out), count=1)
+    s = _BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2), "".join(out), count=1)
+    # and what would end a heading: '#'s at the end of its line are closing markers, cut from the text
+    # ("... in C#" headed "... in C"); the last one escaped keeps them all ("C#\\#" reads "C##")
+    return _CLOSING_HASH.sub(r"\1\\\2", s)
 
 
+_CLOSING_HASH = re.compile(r"(?<!\\)((?:\\\\)*)(#\s*)$")  # a '#' not escaped already (after even backslashes)
 _BLOCK_START = re.compile(r"^(\s*\d*)((?<=\d)[.)](?=\s)|(?<![\d])#{1,6}(?=\s|$)|(?<![\d])[-+*](?=\s))")
 
 

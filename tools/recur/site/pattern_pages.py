@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from recur.kb.parse import list_parts
 from recur.site import charts
 from recur.site.context import BY_SERVICE, BY_SEVERITY, BY_TAG, PATTERNS, Site
 from recur.site.md import (
@@ -89,15 +90,12 @@ def pattern_page(site: Site, p) -> str:
         out.append("\n**Signals** (alert names, log lines, error codes):\n")
         out += [f"- <code>{esc(s)}</code>" for s in p.signals]
     out.append("")
-    evidence = p.sections.get("Evidence to preserve", "").strip()
-    if evidence:
-        items = p.evidence or [evidence]
-        body = _items(_item("    - ", kb_md(e), "        ") for e in items) if p.evidence else "\n".join(
-            "    " + line for line in kb_md(evidence).splitlines())
-        out.append(f'!!! danger "Evidence to preserve: capture it before you restore"\n{body}\n')
-    out.append("## Runbook {: .recur-runbook }\n")  # recur.js adds copy buttons to the list after it
-    if p.runbook:
-        out.append(_items(_item(f"{n}. ", kb_md(step), "    ") for n, step in enumerate(p.runbook, 1)) + "\n")
+    out.append(_evidence(p))
+    out.append("## Runbook {: .recur-runbook }\n")  # recur.js adds copy buttons to the first list after it
+    runbook = list_parts(p.sections.get("Runbook", "").strip(), numbered=True)
+    if runbook.items:
+        steps = _items(_item(f"{n}. ", kb_md(step), "    ") for n, step in enumerate(runbook.items, 1))
+        out.append(_around(runbook, steps, "") + "\n")
     else:
         out.append(kb_md(p.sections.get("Runbook", "").strip()) + "\n")
     for name in LATER_SECTIONS:
@@ -110,6 +108,33 @@ def pattern_page(site: Site, p) -> str:
     out.append(_incidents(site, p))
     out.append(site.edit_line(p.relpath))
     return "\n".join(x for x in out if x)
+
+
+def _evidence(p) -> str:
+    """The evidence admonition: its list, and the text before and after the list, in place."""
+    evidence = p.sections.get("Evidence to preserve", "").strip()
+    if not evidence:
+        return ""
+    parts = list_parts(evidence, numbered=False)
+    if not parts.items:
+        parts = list_parts(evidence, numbered=True)
+    if parts.items:
+        body = _around(parts, _items(_item("    - ", kb_md(e), "        ") for e in parts.items), "    ")
+    else:
+        body = "\n".join("    " + line for line in kb_md(evidence).splitlines())
+    return f'!!! danger "Evidence to preserve: capture it before you restore"\n{body}\n'
+
+
+def _around(parts, items_md: str, indent: str) -> str:
+    """A section's list with the text written before and after it, as paragraphs in place (only the
+    items were shown: an opening "Do NOT restart before the dump" was lost, a closing line glued onto
+    the last step)."""
+    out = [items_md]
+    if parts.intro:
+        out.insert(0, "\n".join(indent + line for line in kb_md(parts.intro).splitlines()))
+    if parts.outro:
+        out.append("\n".join(indent + line for line in kb_md(parts.outro).splitlines()))
+    return "\n\n".join(out)
 
 
 def _items(items) -> str:
