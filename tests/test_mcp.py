@@ -830,3 +830,23 @@ def test_http_mcp_searches_wait_for_the_same_slots_as_the_api(served, tmp_path):
             gate.release()
         t.join(60)
         assert out and not out[0][0]  # answered once the slot was free
+
+
+def test_an_argument_a_tool_does_not_take_is_refused_as_the_api_refuses_it(served):
+    """Found in review: list_patterns {"categry": "x"} listed every pattern (the SDK drops arguments
+    it does not know), where GET /api/patterns?categry=x is a 422 naming the parameter."""
+
+    async def work(client):
+        return [
+            await call(client, "list_patterns", {"categry": "capacity"}),
+            await call(client, "suggest_patterns", {"text": "disk full", "limit": 2}),
+            await call(client, "list_patterns", {"category": "capacity"}),
+        ]
+
+    misspelt, extra, fine = session(stdio(served["kb"], served["index"]), work)
+    assert misspelt[0] and misspelt[1]["error"]["code"] == "invalid_request"
+    assert misspelt[2] == "unknown argument(s): categry (list_patterns takes category, service, severity, tag)"
+    assert extra[0] and extra[2] == "unknown argument(s): limit (suggest_patterns takes text, top)"
+    assert not fine[0] and fine[1]["patterns"] and all(p["category"] == "capacity" for p in fine[1]["patterns"])
+    status, body = api(served, "/api/patterns?categry=capacity")
+    assert status == 422 and body["error"]["code"] == misspelt[1]["error"]["code"]

@@ -143,12 +143,28 @@ class _Server(MCPServer):
         ]
 
     async def call_tool(self, name, arguments, context=None):
+        unknown = self._unknown_arguments(name, arguments)
+        if unknown:
+            return _failure("invalid_request", unknown)
         try:
             return await super().call_tool(name, arguments, context)
         except ToolError as exc:
             if isinstance(exc, UnexpectedToolError) or not isinstance(exc.__cause__, ValidationError):
                 raise
             return _failure("invalid_request", invalid_message(exc.__cause__.errors()))
+
+    def _unknown_arguments(self, name: str, arguments) -> str | None:
+        """The API's refusal of an argument a tool does not take, or None. The SDK drops it: a misspelt
+        filter (list_patterns {"categry": "x"}) listed every pattern as the filtered answer, where
+        GET /api/patterns?categry=x is a 422 naming it (found in review)."""
+        tool = self._tool_manager.get_tool(name)
+        if tool is None or not isinstance(arguments, dict):
+            return None
+        known = set((tool.parameters or {}).get("properties", {}))
+        extra = sorted(str(k) for k in arguments if k not in known)
+        if not extra:
+            return None
+        return f"unknown argument(s): {', '.join(extra)} ({name} takes {', '.join(sorted(known)) or 'none'})"
 
 
 def _about(doc: dict, limit: int = 200) -> str:
