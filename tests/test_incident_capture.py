@@ -638,3 +638,14 @@ def test_a_future_date_is_said_at_once_and_failed_suggestions_keep_the_record(kb
     out = json.loads(r.stdout)
     assert "model folder not found" in out["suggest_error"] and out["no_known_pattern"] is None
     assert Path(out["path"]).is_file() and f"warning: {out['id']} is recorded, but no suggestions" in r.stderr
+
+
+def test_an_empty_service_is_dropped_not_written_into_a_record_check_rejects(kb_dir, tmp_path):
+    """Found in review: `--service "$SVC"` with an empty variable recorded a sev1 as services: [""],
+    which `recur check` rejects, so the report left the incident out."""
+    args = ("-t", "Checkout down", "-s", "sev1", "--no-suggest", "--json")
+    r = new(kb_dir, tmp_path, *args, "--service", "", "--service", " checkout ", "--service", "checkout")
+    assert r.exit_code == 0, r.output
+    kb = load_kb(kb_dir)
+    assert not kb.errors, kb.errors
+    assert kb.incidents[json.loads(r.stdout)["id"]].services == ["checkout"]

@@ -408,7 +408,9 @@ def record_incident(kb, new: NewIncident, *, patterns_field: str = "--pattern"):
             title=title,
             date=new.date,
             severity=new.severity,
-            services=new.services,
+            # an empty --service "$SVC" (an unset variable in a script) wrote services: [""], a record
+            # check rejects and the report leaves out: dropped, as empty flags are
+            services=list(dict.fromkeys(s.strip() for s in new.services if s and s.strip())),
             patterns=list(dict.fromkeys(new.patterns)),
             duration_minutes=new.duration_minutes,
             review=review,
