@@ -611,3 +611,35 @@ def test_colour_codes_in_a_pasted_line_are_not_searched(run):
     a, b = (json.loads(run("suggest", "--json", t).stdout) for t in (plain, coloured))
     assert b["query"] == plain
     assert [(r["id"], r["score"]) for r in b["results"]] == [(r["id"], r["score"]) for r in a["results"]]
+
+
+def test_one_ctrl_d_ends_a_paste_at_a_terminal(kb_dir, tmp_path):
+    """Found in review: "press Ctrl-D on a line of its own" needed it twice at a terminal (the read
+    went on after the first end of input), and the next prompt's answer was taken as paste."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    tools = str(Path(__file__).resolve().parents[1] / "tools")
+    master, slave = os.openpty()
+    args = ["-m", "recur", "suggest", "--kb", str(kb_dir), "--index", str(tmp_path / "i"), "--model", "fake:64"]
+    proc = subprocess.Popen(
+        [sys.executable, *args, "--json", "-"],
+        stdin=slave,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": tools},
+    )
+    os.close(slave)
+    os.write(master, b"No space left on device\n\x04")  # the line, then one Ctrl-D on a line of its own
+    try:
+        out, err = proc.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        raise AssertionError("still waiting for input after one Ctrl-D") from None
+    finally:
+        os.close(master)
+    assert proc.returncode == 0, err
+    assert json.loads(out)["query"] == "No space left on device"

@@ -180,12 +180,17 @@ def read_stdin(limit: int) -> bytes:
     if stream is None:  # a text stream (tests, an embedding host)
         return sys.stdin.read(limit).encode("utf-8", "surrogateescape")[:limit]
     chunks, size = [], 0
+    tty = sys.stdin.isatty()
     while size < limit:  # read() returns less than asked on a pipe: read until EOF or the limit
         chunk = stream.read(limit - size)
         if not chunk:
             break
         chunks.append(chunk)
         size += len(chunk)
+        # at a terminal, a short read is the Ctrl-D the prompt asked for: reading on waited for a
+        # second one, and the answer to the next prompt was taken as more of the paste (found in review)
+        if tty and len(chunk) < limit - (size - len(chunk)):
+            break
     return b"".join(chunks)
 
 
