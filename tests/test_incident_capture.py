@@ -649,3 +649,17 @@ def test_an_empty_service_is_dropped_not_written_into_a_record_check_rejects(kb_
     kb = load_kb(kb_dir)
     assert not kb.errors, kb.errors
     assert kb.incidents[json.loads(r.stdout)["id"]].services == ["checkout"]
+
+
+def test_a_review_level_other_than_the_severitys_or_with_no_due_date_is_said_when_recorded(kb_dir, tmp_path):
+    """Found in review: --review-level none on a sev2 and light on a sev4 were written without a
+    word, then failed `recur check --strict`; the sev4's light review had no due date, never overdue."""
+    r = new(kb_dir, tmp_path, "-t", "x", "-s", "sev2", "--review-level", "none", "--no-suggest")
+    assert r.exit_code == 0 and "warning: --review-level none, but sev2 asks for a full review" in r.output
+    r = new(kb_dir, tmp_path, "-t", "y", "-s", "sev4", "--review-level", "light", "--no-suggest")
+    assert r.exit_code == 0 and "but sev4 asks for no review" in r.output
+    assert "warning: the light review has no due date, so it is never overdue: give --review-due." in r.output
+    r = new(kb_dir, tmp_path, "-t", "z", "-s", "sev4", "--review-level", "light", "--review-due", "2026-05-09")
+    assert r.exit_code == 0 and "no due date" not in r.output
+    r = new(kb_dir, tmp_path, "-t", "w", "-s", "sev2", "--no-suggest")
+    assert r.exit_code == 0 and "warning" not in r.output

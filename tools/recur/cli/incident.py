@@ -115,6 +115,7 @@ def new(
         shown_due = f", due {review.due}" if review.due else ""
         click.echo(f"Recorded {iid} in {path} (review: {review.level}{shown_due}).")
     _retired_note(kb, out["linked"])
+    _review_note(kb, severity, review_level, review)
     if not no_suggest and top:
         query = suggestion_query(title, description)
         _suggest_and_link(out, kb_dir, index_dir, model, query, top, link_top, tty, as_json)
@@ -149,6 +150,20 @@ def _ask(kb, tty: bool, title, severity, description):
     if description is None and tty:
         description = click.prompt("What do you see", default="", show_default=False, type=TEXT)
     return title, severity, description
+
+
+def _review_note(kb, severity: str, level_given, review) -> None:
+    """Warnings about the review just recorded, said now rather than by `recur check --strict` in CI:
+    a --review-level other than the severity's, and a review with no due date, which the board never
+    shows overdue (sev4 with --review-level light: the framework gives it no days). Found in review."""
+    want = next((lv for key, lv in kb.severity.items() if key.casefold() == severity.strip().casefold()), None)
+    if level_given and want and level_given != want.review:
+        asks = "no review" if want.review == "none" else f"a {want.review} review"
+        click.echo(f"warning: --review-level {level_given}, but {severity.strip()} asks for {asks}; "
+                   "recur check warns of it until the level or the severity changes.", err=True)  # fmt: skip
+    if review.level != "none" and review.status != "done" and not review.due:
+        click.echo(f"warning: the {review.level} review has no due date, so it is never overdue: "
+                   "give --review-due.", err=True)  # fmt: skip
 
 
 def _link_top_needs_suggestions(link_top: bool, no_suggest: bool, top: int) -> None:
