@@ -150,6 +150,28 @@ def test_alertmanager_top_parameter_and_wrong_version(served):
     assert r.status_code == 422 and "version" in r.json()["error"]["message"]
 
 
+def test_a_query_parameter_a_route_does_not_read_or_one_given_twice_is_refused(served):
+    """Found in review: POST /api/suggest?top=1 answered 5 results (top goes in the body), a relay's
+    ?breif=true got full answers, ?category=a&category=b used b alone: each without a word."""
+    base, fb = served["base"], served["feedback"]
+    before = fb.read_text() if fb.exists() else ""
+    payload = alert_payload({"labels": {"alertname": "CoreDNSErrorsHigh"}})
+    vote = {"query": "ENOSPC", "pattern": "disk-full", "useful": True}
+    cases = [
+        ("/api/suggest?top=1", {"text": "disk full"}, "unknown query parameter(s): top (it takes none: the request is the JSON body)"),
+        ("/api/alertmanager?breif=true", payload, "unknown query parameter(s): breif (it takes top, brief)"),
+        ("/api/alertmanager?top=1&top=2", payload, "query parameter(s) given more than once: top"),
+        ("/api/feedback?useful=false", vote, "unknown query parameter(s): useful (it takes none: the request is the JSON body)"),
+    ]  # fmt: skip
+    for path, body, message in cases:
+        r = post(base, path, body)
+        assert (r.status_code, r.json()["error"]) == (422, {"code": "invalid_request", "message": message}), path
+    assert (fb.read_text() if fb.exists() else "") == before  # the refused vote is not recorded
+    r = httpx.get(base + "/api/patterns?category=capacity&category=network")
+    assert r.status_code == 422 and r.json()["error"]["message"] == "query parameter(s) given more than once: category"
+    assert post(base, "/api/alertmanager?top=1&brief=true", payload).status_code == 200
+
+
 def test_feedback_appends_a_line(served):
     fb = served["feedback"]
     before = fb.read_text().count("\n") if fb.exists() else 0

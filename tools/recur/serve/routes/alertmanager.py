@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query
 
-from recur.serve.deps import JSONResponse, errors, get_engine, get_gate, get_metrics
+from recur.serve.deps import JSONResponse, errors, get_engine, get_gate, get_metrics, only_query
 from recur.serve.guard import ApiError
 from recur.serve.models import (
     MAX_TOP,
@@ -22,7 +22,11 @@ from recur.serve.security import require_read
 router = APIRouter(tags=["suggest"], dependencies=[Depends(require_read)])
 
 
-@router.post("/api/alertmanager", responses=errors(400, 401, 408, 413, 415, 422, 503))
+@router.post(
+    "/api/alertmanager",
+    responses=errors(400, 401, 408, 413, 415, 422, 503),
+    dependencies=[Depends(only_query("top", "brief"))],
+)
 def alertmanager(
     body: AlertmanagerIn,
     # the range is published here and checked in the route, for the message that names the limit

@@ -7,7 +7,7 @@ import sys
 from fastapi import APIRouter, Depends
 
 from recur.ingest import feedback as feedback_mod
-from recur.serve.deps import JSONResponse, Settings, errors, get_engine, get_settings
+from recur.serve.deps import JSONResponse, Settings, errors, get_engine, get_settings, only_query
 from recur.serve.guard import ApiError
 from recur.serve.models import FeedbackIn
 from recur.serve.security import rate_limited, require_write
@@ -17,7 +17,12 @@ from recur.util.errors import RecurError
 router = APIRouter(tags=["feedback"], dependencies=[Depends(require_write), Depends(rate_limited)])
 
 
-@router.post("/api/feedback", status_code=201, responses=errors(400, 401, 404, 408, 413, 415, 422, 429, 503))
+@router.post(
+    "/api/feedback",
+    status_code=201,
+    responses=errors(400, 401, 404, 408, 413, 415, 422, 429, 503),
+    dependencies=[Depends(only_query())],
+)
 def feedback(body: FeedbackIn, engine=Depends(get_engine), settings: Settings = Depends(get_settings)):
     """Record a 👍/👎 on a suggestion; `recur feedback export` turns 👍 into eval cases."""
     if body.pattern not in engine.docs:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 
 from recur.retrieval import patterns as pat
-from recur.serve.deps import JSONResponse, errors, get_engine
+from recur.serve.deps import JSONResponse, errors, get_engine, only_query
 from recur.serve.guard import ApiError
 from recur.serve.security import require_read
 
@@ -32,6 +32,7 @@ def patterns(
             "invalid_request",
             f"unknown query parameter(s): {', '.join(unknown)} (filters: {', '.join(pat.FILTERS)})",
         )
+    only_query(*pat.FILTERS)(request)  # a filter given twice: ?category=a&category=b used b alone
     filters = {"category": category, "service": service, "tag": tag, "severity": severity}
     return JSONResponse({"patterns": pat.pattern_list(engine.docs, **filters)})
 
