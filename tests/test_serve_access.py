@@ -43,6 +43,22 @@ def test_feedback_needs_the_token(write_only):
     assert len((root / "feedback.jsonl").read_text().splitlines()) == 1
 
 
+def test_a_401_says_whether_the_token_or_the_scheme_is_wrong(write_only):
+    """Found in review: 'Authorization: Token <the right token>' was "(the token is wrong)"."""
+    base, _ = write_only
+    said = {}
+    for header in (None, "Bearer wrong", f"Token {TOKEN}", TOKEN):
+        r = httpx.post(base + "/api/feedback", json=VOTE, headers={"Authorization": header} if header else {})
+        assert_error(r, 401, "unauthorized")
+        said[header] = r.json()["error"]["message"].split("(")[1].rstrip(")")
+    assert said == {
+        None: "the token is missing",
+        "Bearer wrong": "the token is wrong",
+        f"Token {TOKEN}": "the scheme is 'Token', not Bearer",
+        TOKEN: "no scheme before the token",
+    }
+
+
 def test_reads_stay_open_with_a_write_token(write_only):
     base, _ = write_only
     assert httpx.post(base + "/api/suggest", json={"text": "disk full"}).status_code == 200

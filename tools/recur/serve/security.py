@@ -52,11 +52,14 @@ def _check(request: Request, settings: Settings) -> None:
     # compare_digest: the time taken does not tell an attacker how much of the token matched
     ok = scheme.lower() == "bearer" and hmac.compare_digest(value.strip().encode(), settings.token.encode())
     if not ok:
-        why = "missing" if not given else "wrong"
+        # "Token <t>" or "Basic ..." with the right token was "the token is wrong" (found in review)
+        why = "the token is missing" if not given else "the token is wrong"
+        if given and scheme.lower() != "bearer":
+            why = f"the scheme is {scheme[:20]!r}, not Bearer" if value.strip() else "no scheme before the token"
         raise ApiError(
             401,
             "unauthorized",
-            f"this route needs 'Authorization: Bearer <token>' (the token is {why})",
+            f"this route needs 'Authorization: Bearer <token>' ({why})",
             {"WWW-Authenticate": 'Bearer realm="recur"'},
         )
 
