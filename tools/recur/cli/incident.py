@@ -111,11 +111,7 @@ def new(
         ),
     )
     out = recorded_json(iid, path, review, patterns)
-    if not as_json:
-        shown_due = f", due {review.due}" if review.due else ""
-        click.echo(f"Recorded {iid} in {path} (review: {review.level}{shown_due}).")
-    _retired_note(kb, out["linked"])
-    _review_note(kb, severity, review_level, review)
+    _say_recorded(kb, out, review, severity, review_level, as_json)
     if not no_suggest and top:
         query = suggestion_query(title, description)
         _suggest_and_link(out, kb_dir, index_dir, model, query, top, link_top, tty, as_json)
@@ -150,6 +146,15 @@ def _ask(kb, tty: bool, title, severity, description):
     if description is None and tty:
         description = click.prompt("What do you see", default="", show_default=False, type=TEXT)
     return title, severity, description
+
+
+def _say_recorded(kb, out: dict, review, severity: str, level_given, as_json: bool) -> None:
+    """The line saying what was written (not with --json: the JSON says it), then its notes."""
+    if not as_json:
+        shown_due = f", due {review.due}" if review.due else ""
+        click.echo(f"Recorded {out['id']} in {out['path']} (review: {review.level}{shown_due}).")
+    _retired_note(kb, out["linked"])
+    _review_note(kb, severity, level_given, review)
 
 
 def _review_note(kb, severity: str, level_given, review) -> None:
