@@ -165,3 +165,14 @@ def test_a_list_section_is_read_as_commonmark_reads_it_with_the_text_around_the_
     # text between two items stays with the item above: apart, the site would number the rest from 1
     assert parts.items == ["a lazy", "b\n\nindented\n\nBetween.", "c"]
     assert list_items(text, numbered=True) == (parts.items, [])
+
+
+def test_an_id_with_a_look_alike_character_names_it(tmp_path):
+    # "inode‑exhaustion" with U+2011 printed the same as the valid id: the error looked wrong
+    root = tmp_path / "kb"
+    write(root, "patterns/capacity/d.md", pattern_text("d", related=("inode\u2011exhaustion",)))
+    kb = load_kb(root)
+    assert [p.message for p in kb.errors] == [
+        "must be a kebab-case id (lowercase words joined by '-'), not 'inode\u2011exhaustion'; it holds "
+        "U+2011 NON-BREAKING HYPHEN at position 6, not ASCII: type it again"
+    ]

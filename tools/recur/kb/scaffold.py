@@ -20,6 +20,7 @@ from recur.kb.writer import Bullets, Numbered, Raw, flow_list, id_list, pattern_
 from recur.util.dates import require_in_range
 from recur.util.errors import RecurError
 from recur.util.files import write_atomic
+from recur.util.text import odd_characters
 from recur.util.text import slugify as text_slug
 
 TODO_SUMMARY = placeholders.PATTERN_SUMMARY
@@ -64,7 +65,9 @@ def free_pattern_id(kb: KB, pid: str) -> str:
 
 def kebab(value: str, flag: str) -> str:
     if not schema.KEBAB.fullmatch(value):
-        raise RecurError(f"{flag}: must be a kebab-case id (lowercase words joined by '-'), not {value!r}")
+        raise RecurError(
+            f"{flag}: must be a kebab-case id (lowercase words joined by '-'), not {value!r}{odd_characters(value)}"
+        )
     return value
 
 

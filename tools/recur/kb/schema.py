@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from recur.util.dates import RANGE, in_range, iso_date
 from recur.util.errors import Problem
+from recur.util.text import odd_characters
 
 KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 INCIDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -265,10 +266,13 @@ class Validator:
             self.error(path, dotted, "must not be empty")
             return None
         if kind == "kebab" and not KEBAB.match(text):
-            self.error(path, dotted, f"must be a kebab-case id (lowercase words joined by '-'), not {text!r}")
+            what = f"must be a kebab-case id (lowercase words joined by '-'), not {text!r}{odd_characters(text)}"
+            self.error(path, dotted, what)
             return None
         if kind == "ident" and not INCIDENT_ID.match(text):
-            self.error(path, dotted, f"must be an id of letters, digits, '.', '_' or '-', not {text!r}")
+            self.error(
+                path, dotted, f"must be an id of letters, digits, '.', '_' or '-', not {text!r}{odd_characters(text)}"
+            )
             return None
         return text
 

@@ -208,3 +208,17 @@ def cut_list(lines, limit: int = 20, more: str = "… and {n} more") -> list[str
 def query_key(query: str) -> str:
     """A query as retrieval cases and feedback compare them: case and runs of spacing ignored."""
     return " ".join(query.split()).casefold()
+
+
+def odd_characters(text: str, limit: int = 3) -> str:
+    """A note naming the characters of an id that are not ASCII ("; it holds U+2011 NON-BREAKING
+    HYPHEN at position 6, a look-alike: type it again"), or "". Such an id prints the same as the
+    valid one, so "must be a kebab-case id, not 'inode‑exhaustion'" looked wrong (found in review)."""
+    import unicodedata
+
+    odd = [(n, ch) for n, ch in enumerate(text, 1) if not ch.isascii()]
+    if not odd:
+        return ""
+    named = [f"U+{ord(ch):04X} {unicodedata.name(ch, 'UNNAMED')} at position {n}" for n, ch in odd[:limit]]
+    more = f" and {len(odd) - limit} more" if len(odd) > limit else ""
+    return f"; it holds {', '.join(named)}{more}, not ASCII: type it again"
