@@ -146,6 +146,11 @@ def test_strict_fails_on_warnings_not_on_notices(tmp_path):
     res = _run(["--strict", "--today", "2026-06-01"], clean)
     assert "notice: stale" in res.output
     assert res.exit_code == 0, res.output
+    # -q (the pre-commit hook's check --strict -q): errors and warnings only; notices printed every commit
+    quiet = _run(["--strict", "-q", "--today", "2026-06-01"], clean)
+    assert quiet.exit_code == 0 and quiet.output == "", quiet.output
+    loud = _run(["--strict", "-q", "--today", "2026-06-01"], kb)
+    assert loud.exit_code == 1 and "warning: pattern has no signals" in loud.output and "notice" not in loud.output
 
 
 def test_dates_after_today_are_warnings(tmp_path, monkeypatch):
