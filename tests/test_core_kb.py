@@ -1,6 +1,7 @@
 """The loader: typed records, defaults from the severity framework, tolerant of extensions."""
 
 import datetime as dt
+from pathlib import Path
 
 from kbfactory import pattern_text, write
 
@@ -175,4 +176,20 @@ def test_an_id_with_a_look_alike_character_names_it(tmp_path):
     assert [p.message for p in kb.errors] == [
         "must be a kebab-case id (lowercase words joined by '-'), not 'inode\u2011exhaustion'; it holds "
         "U+2011 NON-BREAKING HYPHEN at position 6, not ASCII: type it again"
+    ]
+
+
+def test_a_pattern_file_in_the_wrong_place_or_named_md_in_capitals_holds_its_id(tmp_path):
+    """Found in review: a pattern moved a folder too deep, or named disk-full.MD, was one error of its
+    own and then "no pattern has id 'disk-full'" in every record naming it."""
+    root = tmp_path / "kb"
+    write(root, "patterns/capacity/sub/deep.md", pattern_text("deep"))
+    write(root, "patterns/capacity/caps.MD", pattern_text("caps"))
+    write(root, "patterns/capacity/user.md", pattern_text("user", related=("deep", "caps", "gone")))
+    kb = load_kb(root)
+    found = sorted((Path(p.path).name, p.field, p.message) for p in run_checks(kb) if p.is_error)
+    assert found == [
+        ("caps.MD", "file", "name it caps.md: only .md files are read"),
+        ("deep.md", "file", "patterns live in patterns/<category>/<id>.md"),
+        ("user.md", "related[2]", "no pattern has id 'gone'"),
     ]
