@@ -425,9 +425,7 @@ def _load_pattern(kb: KB, path: Path) -> None:
     parts = path.relative_to(kb.root / "patterns").parts
     if path.suffix == ".md" and len(parts) != 2:
         kb.problems.append(Problem(shown, 1, "file", "patterns live in patterns/<category>/<id>.md"))
-        # its id is taken, as a file whose front matter does not parse holds its id: every record naming
-        # it had "no pattern has id" too, errors that go away when the file is moved (found in review)
-        kb.pattern_files.setdefault(path.stem, []).append(shown)
+        kb.pattern_files.setdefault(path.stem, []).append(shown)  # holds its id: no "no pattern has id" cascade
         return
     opened = _open_record(kb, path, schema.PATTERN, kb.pattern_files)
     if opened is None:
