@@ -1,0 +1,72 @@
+"""`recur import` on fields written other ways than headings and tables: owners and due dates inside
+list items, content in YAML front matter, an email's header lines, a Jira issue's fields. Our own text."""
+
+import datetime as dt
+import json
+import textwrap
+
+from click.testing import CliRunner
+
+from recur.cli.main import cli
+from recur.ingest.action_items import parse_action_items
+from recur.kb.loader import load_kb
+
+
+def imp(kb_dir, path, text, *extra):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text))
+    args = ["import", "--kb", str(kb_dir), "--index", str(kb_dir.parent / "idx"), "--model", "fake:64"]
+    return CliRunner().invoke(cli, [*args, str(path), "--no-draft", "--json", *extra])
+
+
+def strict_check(kb_dir):
+    check = CliRunner().invoke(cli, ["check", "--kb", str(kb_dir), "--strict", "--stale-days", "0"])
+    assert check.exit_code == 0, check.output
+
+
+LIST_ITEMS = """\
+# Reconciliation deadlock
+
+Date: 2026-11-20
+Severity: sev2
+
+## Summary
+The reconciliation job and the export job locked each other's rows for an hour.
+
+## Action items
+- Add lock timeout to reconciliation (owner: Pat Smith, due: Q1 2027)
+- Rotate export temp files (owner: Kim Lee, due: Dec 20, 2026)
+- Document cleanup — Owner: Jo Lee — Due: 12/18/2026
+1. Alert on CoreDNS restarts (Priya, by 2026-12-07)
+"""
+
+
+def test_owners_and_due_dates_in_list_items_are_read_as_a_table_reads_them(kb_dir, tmp_path):
+    # owners were cut at the first space ("Pat"), "Dec 20, 2026" and "Q1 2027" deleted with their
+    # parentheses unsaid, "Owner:/Due:" left in the title, "(Priya, by …)" kept in it with no owner
+    items = parse_action_items(LIST_ITEMS.split("## Action items\n")[1])
+    assert [(i["title"], i["owner"], i["due"], i.get("due_unread")) for i in items] == [
+        ("Add lock timeout to reconciliation", "Pat Smith", None, "Q1 2027"),
+        ("Rotate export temp files", "Kim Lee", dt.date(2026, 12, 20), None),
+        ("Document cleanup", "Jo Lee", dt.date(2026, 12, 18), None),
+        ("Alert on CoreDNS restarts", "Priya", dt.date(2026, 12, 7), None),
+    ]
+    # prose is no field: "due to", "by 50%", a mention inside a sentence, a bracket of other words
+    [a, b, c] = parse_action_items(
+        "- Retry writes due to timeouts by 50% (see runbook, owner: Ana Ruiz)\n"
+        "- Ask @kim to review the config\n"
+        "- Extend the deadline to 30 days (due: TBD)\n"
+    )
+    assert (a["title"], a["owner"], a["due"]) == ("Retry writes due to timeouts by 50% (see runbook)", "Ana Ruiz", None)
+    assert (b["title"], b["owner"]) == ("Ask @kim to review the config", "kim")
+    assert (c["title"], c["due"], c.get("due_unread")) == ("Extend the deadline to 30 days", None, None)
+    out = json.loads(imp(kb_dir, tmp_path / "pm" / "recon.md", LIST_ITEMS).output)
+    assert (
+        "follow-up 'Add lock timeout to reconciliation': due 'Q1 2027' not read as a date, left empty" in out["notes"]
+    )
+    inc = load_kb(kb_dir).incidents[out["incident"]]
+    assert [(f.title, f.owner) for f in inc.follow_ups][:2] == [
+        ("Add lock timeout to reconciliation", "Pat Smith"),
+        ("Rotate export temp files", "Kim Lee"),
+    ]
+    strict_check(kb_dir)
