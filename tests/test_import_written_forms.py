@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from recur.cli.main import cli
 from recur.ingest.action_items import parse_action_items
+from recur.ingest.postmortem import parse
 from recur.kb.loader import load_kb
 
 
@@ -69,4 +70,62 @@ def test_owners_and_due_dates_in_list_items_are_read_as_a_table_reads_them(kb_di
         ("Add lock timeout to reconciliation", "Pat Smith"),
         ("Rotate export temp files", "Kim Lee"),
     ]
+    strict_check(kb_dir)
+
+
+FRONT_ONLY = """\
+---
+title: Payment webhooks dropped
+date: 2026-11-02
+severity: sev2
+incident_id: INC-7781
+tags: [payments, webhooks]
+impact_minutes: 42
+summary: >
+  Webhooks to the payment provider returned 502 for 42 minutes after the
+  load balancer migration dropped the /hooks route.
+root_cause: The new load balancer config had no rule for the /hooks path.
+action_items:
+  - title: Add a synthetic check for /hooks
+    owner: Pat Smith
+    due: 2026-12-01
+  - title: Diff LB rules before cutover
+    owner: Kim Lee
+    due: Q1 2027
+---
+See the fields above.
+"""
+
+
+def test_a_postmortem_kept_in_front_matter_is_imported_with_its_content(kb_dir, tmp_path):
+    # summary, root_cause, action_items and impact_minutes were skipped unsaid, and the file was
+    # refused as an unfilled template: only the body's 4 words were counted as its own text
+    pm = parse(FRONT_ONLY)
+    assert pm.sections["Summary"].startswith("Webhooks to the payment provider returned 502")
+    assert pm.sections["Summary"].endswith("See the fields above.")
+    assert pm.sections["Root cause"] == "The new load balancer config had no rule for the /hooks path."
+    assert pm.duration_minutes == 42
+    assert [(a["title"], a["owner"], a["due"]) for a in pm.action_items] == [
+        ("Add a synthetic check for /hooks", "Pat Smith", dt.date(2026, 12, 1)),
+        ("Diff LB rules before cutover", "Kim Lee", None),
+    ]
+    # a body's own Summary heading wins; follow_ups: plain strings are follow-ups too
+    own = parse(
+        "---\nsummary: from the front\nfollow_ups:\n  - Page on 502s at the edge\n---\n## Summary\nThe body's.\n"
+    )
+    assert own.sections["Summary"] == "The body's." and own.action_items[0]["title"] == "Page on 502s at the edge"
+    r = imp(kb_dir, tmp_path / "pm" / "hooks.md", FRONT_ONLY)
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert "follow-up 'Diff LB rules before cutover': due 'Q1 2027' not read as a date, left empty" in out["notes"]
+    assert (
+        "not recorded (an incident record has no field for them): incident_id: INC-7781; tags: payments, webhooks"
+        in out["notes"]
+    )
+    inc = load_kb(kb_dir).incidents[out["incident"]]
+    assert [(f.title, f.owner) for f in inc.follow_ups] == [
+        ("Add a synthetic check for /hooks", "Pat Smith"),
+        ("Diff LB rules before cutover", "Kim Lee"),
+    ]
+    assert "no rule for the /hooks path" in (kb_dir / out["incident_path"]).read_text()
     strict_check(kb_dir)

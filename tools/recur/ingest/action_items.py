@@ -204,8 +204,40 @@ def from_table(rows: list[str]) -> list[dict]:
             due=parse_date(due_text),
             ticket_text=get("ticket") or (rest if ticket_of(rest) else ""),
         )
-        if it["due"] is None and re.search(r"\w", due_text) and not is_placeholder(due_text):
-            it["due_unread"] = due_text  # "Q1 2027", "Nov 30": said in the import's notes, not dropped unsaid
+        if it["title"] and not is_placeholder(it["title"]):
+            out.append(_due_unread(it, due_text))
+    return out
+
+
+def _due_unread(it: dict, due_text: str) -> dict:
+    if it["due"] is None and re.search(r"\w", due_text) and not is_placeholder(due_text):
+        it["due_unread"] = due_text  # "Q1 2027", "Nov 30": said in the import's notes, not dropped unsaid
+    return it
+
+
+def from_mappings(entries) -> list[dict]:
+    """Follow-ups kept as data (front matter's ``action_items:``): mappings whose keys are named as a
+    table's columns are ({title, owner, due, status, ticket}), or plain strings, each read as a list item."""
+    out = []
+    for entry in entries if isinstance(entries, list) else [entries]:
+        if isinstance(entry, dict):
+            low = {str(k).strip().lower().replace("_", " "): v for k, v in entry.items() if v not in (None, "")}
+
+            def get(names, low=low) -> str:
+                value = next((v for k, v in low.items() if _col([k], names) == 0), "")
+                return ("done" if value else "open") if isinstance(value, bool) else _plain(str(value))
+
+            due_text = get(_DUE_COLS)
+            it = item(
+                get(_TITLE_COLS),
+                status_text=get(_STATUS_COLS),
+                owner=get(_OWNER_COLS) or None,
+                due=parse_date(due_text),
+                ticket_text=get(_TICKET_COLS),
+            )
+            it = _due_unread(it, due_text)
+        else:
+            it = item(str(entry))
         if it["title"] and not is_placeholder(it["title"]):
             out.append(it)
     return out
@@ -259,10 +291,10 @@ def parse_action_items(text: str) -> list[dict]:
         table = []
         rest.append(ln)
     out += from_list(rest)
-    return _merged(out)
+    return merged(out)
 
 
-def _merged(items: list[dict]) -> list[dict]:
+def merged(items: list[dict]) -> list[dict]:
     """One follow-up per action: the same title twice (a table and a list restating it, a summary list
     above the detailed one) is one item, its owner, due date and ticket taken from whichever says them.
     Two with different owners, due dates or tickets ("Update the runbook" for two teams) stay two."""

@@ -19,7 +19,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from recur.ingest.action_items import parse_action_items, table_cells
+from recur.ingest.action_items import from_mappings, merged, parse_action_items, table_cells
 from recur.ingest.pm_markup import drop_html_comments, grid_tables, to_markdown
 from recur.ingest.pm_text import (
     clean_title,
@@ -317,20 +317,61 @@ def _front_error(exc: Exception, kind: str, end: int) -> tuple[int, str]:
     return line, f"not valid {kind.upper()} ({' '.join((problem or str(exc)).split())})"
 
 
-def _apply_front(pm: Postmortem, data: dict) -> None:
-    low = {str(k).lower().replace("_", " ").replace("-", " "): v for k, v in data.items()}
-    for key, value in low.items():
-        if value in (None, "", []):
+def _apply_front(pm: Postmortem, data: dict) -> tuple[dict, list]:
+    """The front matter's fields; returns the sections (``summary:``, ``root_cause:``) and follow-ups
+    (``action_items:``) it holds, which the body's own win over. A key used for nothing is named in
+    ``unkept``: such content used to be dropped unsaid."""
+    sections: dict = {}
+    items: list = []
+    for raw, value in data.items():
+        key = str(raw).lower().replace("_", " ").replace("-", " ").strip()
+        if value in (None, "", [], {}):
             continue
         kind = meta_key(key) or ("date" if key in ("start", "started at", "incident date") else None)
+        name = canonical(key, keywords=False)
         if key == "title" or kind == "title":
             pm.title = clean_title(str(value)) if not pm.title or is_generic_title(pm.title) else pm.title
         elif kind == "date" and pm.date is None:
             _set_date(pm, value, f"front matter ({key})")
         elif kind:
             _set_meta(pm, kind, value if kind == "services" else str(value))
-        elif key == "duration minutes" and (minutes := ascii_int(value)) is not None:
-            pm.duration_minutes = minutes
+        elif key in ("duration minutes", "impact minutes", "duration mins"):
+            minutes = ascii_int(value) if isinstance(value, int) else parse_duration(f"{value} min")
+            pm.duration_minutes = pm.duration_minutes if pm.duration_minutes is not None else minutes
+        elif name == "Action items":
+            items += from_mappings(value)
+        elif name and strip_placeholders(text := _front_text(value)).strip():
+            sections[name] = text
+        else:
+            pm.unkept.append(f"{raw}: {_flat(value)[:120]}")
+    return sections, items
+
+
+def _flat(value) -> str:
+    """A front-matter value on one line, for a note: "tags: payments, webhooks"."""
+    if isinstance(value, list):
+        return ", ".join(_flat(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_flat(v)}" for k, v in value.items())
+    return " ".join(str(value).split())
+
+
+def _front_text(value) -> str:
+    """A front-matter value as text: a list as a Markdown list, a mapping as "key: value" lines."""
+    if isinstance(value, list):
+        return "\n".join(f"- {' '.join(_front_text(v).split())}" for v in value)
+    if isinstance(value, dict):
+        return "\n".join(f"{k}: {' '.join(_front_text(v).split())}" for k, v in value.items())
+    return str(value).strip()
+
+
+def _front_sections(pm: Postmortem, sections: dict) -> None:
+    """The front matter's sections where the body has none. Text before the body's first heading is a
+    summary only for want of one: a front-matter summary goes before it ("See the fields above.")."""
+    for name, text in sections.items():
+        if name == "Summary" and "Summary" in pm.sections and not any(c == "Summary" for _, c in pm.mapped):
+            pm.sections["Summary"] = text + "\n\n" + pm.sections["Summary"]
+        pm.sections.setdefault(name, text)
 
 
 def _set_date(pm: Postmortem, value, where: str) -> None:
@@ -745,19 +786,20 @@ def parse(text: str) -> Postmortem:
     text = re.sub(r"\r\n?", "\n", text)  # a lone "\r" (old Mac files) is a line break too, not one long line
     lines = grid_tables(to_markdown(text.lstrip("\ufeff"))).split("\n")
     front, body_lines, pm.front_matter, pm.front_matter_error = _front_matter(lines)
-    _apply_front(pm, front)
+    front_sections, front_items = _apply_front(pm, front)
     offset = len(lines) - len(body_lines) + 1
     body = "\n".join(body_lines)
     w = _walk(pm, body_lines, offset)
     _bold_title(pm, w)
     _sections(pm, w)
+    _front_sections(pm, front_sections)
     _weak_meta(pm, w)
     _dates(pm, w, body)
     if not pm.severity_text and pm.priority_text:
         pm.severity_text, pm.severity_from_priority = pm.priority_text, True
     pm.title = pm.title or None
-    if "Action items" in pm.sections:
-        _action_items(pm, parse_action_items(pm.sections["Action items"]))
+    if "Action items" in pm.sections or front_items:
+        _action_items(pm, merged(parse_action_items(pm.sections.get("Action items", "")) + front_items))
     pm.code_spans = list(dict.fromkeys(s for s in re.findall(r"`([^`\n]{4,120})`", body)))
     if pm.duration_minutes is None and "Impact" in pm.sections:
         m = re.search(
@@ -766,5 +808,6 @@ def parse(text: str) -> Postmortem:
             re.I,
         )
         pm.duration_minutes = parse_duration(m.group(1)) if m else None
-    _template_stats(pm, body)
+    # front matter's content is the author's own text too: all of a postmortem may be kept there
+    _template_stats(pm, "\n".join([body, *front_sections.values(), *(it["title"] for it in front_items)]))
     return pm
