@@ -129,3 +129,43 @@ def test_a_postmortem_kept_in_front_matter_is_imported_with_its_content(kb_dir, 
     ]
     assert "no rule for the /hooks path" in (kb_dir / out["incident_path"]).read_text()
     strict_check(kb_dir)
+
+
+EMAIL = """\
+From: Alex <a@x.com>
+To: eng@x.com
+Date: Tue, 17 Nov 2026 18:02:11 +0000
+Subject: Re: Postmortem: DNS outage on Nov 16
+
+Hi all,
+
+What happened
+-------------
+CoreDNS pods were OOMKilled; lookups timed out.
+
+Follow-ups
+----------
+1. Alert on CoreDNS restarts (Priya, by 2026-12-07)
+"""
+
+
+def test_an_emailed_write_up_takes_its_title_and_date_from_the_headers(kb_dir, tmp_path):
+    # the Subject was ignored (titled "email" from the file name) and the header lines were the summary's
+    pm = parse(EMAIL)
+    assert pm.title == "DNS outage on Nov 16"
+    assert (pm.date, pm.date_source) == (dt.date(2026, 11, 17), "the email's Date: header")
+    assert "From:" not in pm.sections["Summary"] and "Subject" not in pm.sections["Summary"]
+    assert pm.unkept == ["from: Alex <a@x.com>", "to: eng@x.com"]
+    assert parse("Subject: Fwd: Incident: Cache stampede\nFrom: a@x.com\n\nThe cache fell over.\n").title == (
+        "Cache stampede"
+    )
+    # "Date:" and "Severity:" fields of a postmortem are no email
+    plain = parse("Date: 2026-03-01\nSeverity: sev2\n\nThe cache fell over at noon.\n")
+    assert plain.date_source == "the 'Date:' line 1" and plain.severity_text == "sev2"
+    r = imp(kb_dir, tmp_path / "pm" / "email.txt", EMAIL, "--severity", "sev3")  # the email names none
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    inc = load_kb(kb_dir).incidents[out["incident"]]
+    assert inc.title == "DNS outage on Nov 16" and str(inc.date) == "2026-11-17"
+    assert [(f.title, f.owner) for f in inc.follow_ups] == [("Alert on CoreDNS restarts", "Priya")]
+    strict_check(kb_dir)

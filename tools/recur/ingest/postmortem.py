@@ -781,6 +781,49 @@ def _action_items(pm: Postmortem, items: list[dict]) -> None:
         pm.action_items.append(it)
 
 
+# An email's header block ("From: … / To: … / Date: … / Subject: …" down to the first blank line): the
+# Subject is the title, the Date the date, the rest metadata; they used to be the summary's first lines.
+EMAIL_HEADER = re.compile(r"^(from|to|cc|bcc|date|sent|subject|reply-to|message-id|in-reply-to)\s*:[ \t]*(.*)$", re.I)
+REPLY_PREFIX = re.compile(r"^(?:(?:re|fwd?|aw|wg)\s*:\s*)+", re.I)
+
+
+def _email_headers(pm: Postmortem, lines: list[str]) -> list[str]:
+    """``lines`` with an email's header block at the top blanked (line numbers kept), its fields read."""
+    start = next((n for n, ln in enumerate(lines) if ln.strip()), len(lines))
+    fields, end = [], start
+    for ln in lines[start:]:
+        m = EMAIL_HEADER.match(ln)
+        if m:
+            fields.append([m.group(1).lower(), m.group(2).strip()])
+        elif fields and ln[:1] in (" ", "\t") and ln.strip():
+            fields[-1][1] += " " + ln.strip()  # a folded header line
+        else:
+            break
+        end += 1
+    names = {name for name, _ in fields}
+    if end == start or (end < len(lines) and lines[end].strip()) or len(fields) < 2:
+        return lines  # no block of headers alone: "Date: …" lines of a postmortem's own
+    if "subject" not in names and not ({"from", "to"} <= names):
+        return lines
+    for name, value in fields:
+        _email_field(pm, name, value)
+    return [""] * end + lines[end:]
+
+
+def _email_field(pm: Postmortem, name: str, value: str) -> None:
+    if name == "subject" and (pm.title is None or is_generic_title(pm.title)):
+        pm.title = clean_title(REPLY_PREFIX.sub("", value)) or pm.title
+    elif name in ("date", "sent") and pm.date is None:
+        from email.utils import parsedate_to_datetime
+
+        try:
+            pm.date, pm.date_source = parsedate_to_datetime(value).date(), f"the email's {name.title()}: header"
+        except (TypeError, ValueError, IndexError):  # "Sent: Tuesday, November 17, 2026 6:02 PM" (Outlook)
+            _set_date(pm, value, f"the email's {name.title()}: header")
+    elif name in ("from", "to", "cc") and value:
+        pm.unkept.append(f"{name}: {' '.join(value.split())[:120]}")
+
+
 def parse(text: str) -> Postmortem:
     pm = Postmortem()
     text = re.sub(r"\r\n?", "\n", text)  # a lone "\r" (old Mac files) is a line break too, not one long line
@@ -788,6 +831,7 @@ def parse(text: str) -> Postmortem:
     front, body_lines, pm.front_matter, pm.front_matter_error = _front_matter(lines)
     front_sections, front_items = _apply_front(pm, front)
     offset = len(lines) - len(body_lines) + 1
+    body_lines = _email_headers(pm, body_lines)
     body = "\n".join(body_lines)
     w = _walk(pm, body_lines, offset)
     _bold_title(pm, w)
