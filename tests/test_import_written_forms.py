@@ -169,3 +169,40 @@ def test_an_emailed_write_up_takes_its_title_and_date_from_the_headers(kb_dir, t
     assert inc.title == "DNS outage on Nov 16" and str(inc.date) == "2026-11-17"
     assert [(f.title, f.owner) for f in inc.follow_ups] == [("Alert on CoreDNS restarts", "Priya")]
     strict_check(kb_dir)
+
+
+JIRA = """\
+h1. [INC-4411] Orders API latency spike - Postmortem
+
+*Priority:* Highest
+*Reporter:* Dana Wu
+*Created:* 2026-11-08 14:22
+*Resolved:* 2026-11-08 16:05
+*Labels:* postmortem
+*Assignee:* Sam Okafor
+
+h2. Summary
+
+Orders API p99 rose to 12 s after an unindexed query shipped.
+"""
+
+
+def test_a_jira_issues_fields_stay_out_of_the_summary_and_are_named(kb_dir, tmp_path):
+    # Priority and Created were read, but Reporter, Resolved and Labels were the summary's first lines
+    pm = parse(JIRA)
+    assert pm.sections["Summary"] == "Orders API p99 rose to 12 s after an unindexed query shipped."
+    assert pm.unkept == [
+        "reporter: Dana Wu",
+        "resolved: 2026-11-08 16:05",
+        "labels: postmortem",
+        "assignee: Sam Okafor",
+    ]
+    r = imp(kb_dir, tmp_path / "pm" / "jira.md", JIRA, "--severity", "sev1")  # "Highest" names no severity level
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert (
+        "not recorded (an incident record has no field for them): reporter: Dana Wu; "
+        "resolved: 2026-11-08 16:05; labels: postmortem; assignee: Sam Okafor" in out["notes"]
+    )
+    assert "Dana Wu" not in (kb_dir / out["incident_path"]).read_text()
+    strict_check(kb_dir)

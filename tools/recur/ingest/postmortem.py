@@ -144,7 +144,31 @@ META_KEYS = {
     "owner": "owner",
     "title": "title",
     "incident title": "title",
+    # fields of a Jira issue or a tracker's export that no record field holds: kept out of the summary
+    # and named in the import's notes ("*Reporter:* Dana Wu" was the summary's first line)
+    "reporter": "reporter",
+    "assignee": "assignee",
+    "resolved": "resolved",
+    "resolved at": "resolved",
+    "resolved on": "resolved",
+    "date resolved": "resolved",
+    "updated": "updated",
+    "last updated": "updated",
+    "labels": "labels",
+    "label": "labels",
+    "issue type": "issue type",
+    "fix version": "fix versions",
+    "fix versions": "fix versions",
+    "fix version/s": "fix versions",
+    "affects version": "affects versions",
+    "affects versions": "affects versions",
+    "affects version/s": "affects versions",
+    "watchers": "watchers",
+    "sprint": "sprint",
+    "epic link": "epic link",
 }
+# the META_KEYS kinds no record field holds: said in the import's notes, not dropped unsaid
+UNKEPT_KINDS = set(META_KEYS.values()) - {"date", "created", "severity", "priority", "services", "duration", "title"}
 # No two "\s*" may meet in these (nor "\s*" and a lazy group before "$"): on a line with a long run
 # of spaces (a padded pandoc table, a pasted log) such a regex takes cubic time, minutes per line.
 META = re.compile(
@@ -334,7 +358,7 @@ def _apply_front(pm: Postmortem, data: dict) -> tuple[dict, list]:
         elif kind == "date" and pm.date is None:
             _set_date(pm, value, f"front matter ({key})")
         elif kind:
-            _set_meta(pm, kind, value if kind == "services" else str(value))
+            _set_meta(pm, kind, value if kind == "services" else _flat(value))
         elif key in ("duration minutes", "impact minutes", "duration mins"):
             minutes = ascii_int(value) if isinstance(value, int) else parse_duration(f"{value} min")
             pm.duration_minutes = pm.duration_minutes if pm.duration_minutes is not None else minutes
@@ -402,7 +426,7 @@ def _set_meta(pm: Postmortem, kind: str, value, where: str = "") -> None:
         pm.duration_minutes = parse_duration(str(value))
     elif kind == "title" and (pm.title is None or is_generic_title(pm.title)):  # "# Postmortem", then a Title row
         pm.title = clean_title(str(value)) or pm.title
-    elif kind in ("status", "authors", "owner") and str(value).strip() and not is_placeholder(str(value)):
+    elif kind in UNKEPT_KINDS and str(value).strip() and not is_placeholder(str(value)):
         # no field of an incident record holds these: said in the import's notes, not dropped unsaid
         pm.unkept.append(f"{kind}: {' '.join(str(value).split())[:120]}")
 
