@@ -114,6 +114,9 @@ def test_a_postmortem_kept_in_front_matter_is_imported_with_its_content(kb_dir, 
         "---\nsummary: from the front\nfollow_ups:\n  - Page on 502s at the edge\n---\n## Summary\nThe body's.\n"
     )
     assert own.sections["Summary"] == "The body's." and own.action_items[0]["title"] == "Page on 502s at the edge"
+    # a template's placeholder is no section, nor a field "not recorded"
+    blank = parse('---\nsummary: "{{summary}}"\nroot_cause: "[describe the root cause]"\n---\n## Impact\nNone.\n')
+    assert list(blank.sections) == ["Impact"] and blank.unkept == []
     r = imp(kb_dir, tmp_path / "pm" / "hooks.md", FRONT_ONLY)
     assert r.exit_code == 0, r.output
     out = json.loads(r.output)

@@ -364,8 +364,9 @@ def _apply_front(pm: Postmortem, data: dict) -> tuple[dict, list]:
             pm.duration_minutes = pm.duration_minutes if pm.duration_minutes is not None else minutes
         elif name == "Action items":
             items += from_mappings(value)
-        elif name and strip_placeholders(text := _front_text(value)).strip():
-            sections[name] = text
+        elif name:  # a template's "summary: <describe the incident>" is nothing to keep
+            text = _front_text(value)
+            sections.update({name: text} if strip_placeholders(text).strip() else {})
         else:
             pm.unkept.append(f"{raw}: {_flat(value)[:120]}")
     return sections, items
