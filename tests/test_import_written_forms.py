@@ -159,6 +159,9 @@ def test_an_emailed_write_up_takes_its_title_and_date_from_the_headers(kb_dir, t
     assert (pm.date, pm.date_source) == (dt.date(2026, 11, 17), "the email's Date: header")
     assert "From:" not in pm.sections["Summary"] and "Subject" not in pm.sections["Summary"]
     assert pm.unkept == ["from: Alex <a@x.com>", "to: eng@x.com"]
+    # when the mail was sent is a fallback: a date the write-up names itself is the outage's
+    dated = parse(EMAIL.replace("Hi all,", "Hi all,\n\n**Date:** 2026-11-16"))
+    assert (dated.date, dated.date_source) == (dt.date(2026, 11, 16), "the 'Date:' line 8")
     assert parse("Subject: Fwd: Incident: Cache stampede\nFrom: a@x.com\n\nThe cache fell over.\n").title == (
         "Cache stampede"
     )

@@ -838,13 +838,17 @@ def _email_headers(pm: Postmortem, lines: list[str]) -> list[str]:
 def _email_field(pm: Postmortem, name: str, value: str) -> None:
     if name == "subject" and (pm.title is None or is_generic_title(pm.title)):
         pm.title = clean_title(REPLY_PREFIX.sub("", value)) or pm.title
-    elif name in ("date", "sent") and pm.date is None:
+    elif name in ("date", "sent") and pm.created is None:
+        # when the mail was sent, often a day or more after the outage: the date only for want of one
+        # the postmortem names itself (a Date: line, a dated timeline), as a Created: line is
         from email.utils import parsedate_to_datetime
 
+        where = f"the email's {name.title()}: header"
         try:
-            pm.date, pm.date_source = parsedate_to_datetime(value).date(), f"the email's {name.title()}: header"
+            pm.created = (parsedate_to_datetime(value).date(), where)
         except (TypeError, ValueError, IndexError):  # "Sent: Tuesday, November 17, 2026 6:02 PM" (Outlook)
-            _set_date(pm, value, f"the email's {name.title()}: header")
+            day = parse_date(value)
+            pm.created = (day, where) if day else None
     elif name in ("from", "to", "cc") and value:
         pm.unkept.append(f"{name}: {' '.join(value.split())[:120]}")
 
