@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from recur.ingest.pm_text import is_placeholder, parse_date, status_of, strip_placeholders, ticket_of
+from recur.ingest.pm_text import find_date, is_placeholder, parse_date, status_of, strip_placeholders, ticket_of
 
 LIST_ITEM = re.compile(r"^(\s*)(?:[-*+•]|\d+[.)])\s+(?:\[([ xX✓])\]\s*)?(.*)$")
 _TITLE_COLS = (
@@ -60,6 +60,88 @@ def _plain(text: str) -> str:
     return re.sub(r"\s{2,}", " ", re.sub(r"(\*\*|__|`|~~)", "", text)).strip()
 
 
+# An owner or due date written in an item's text: "(owner: Pat Smith, due: Dec 20, 2026)", "— Owner:
+# Jo Lee — Due: 12/18/2026", "(Priya, by 2026-12-07)". A value runs to the next separator (a comma for
+# an owner, " — ", ";", a bracket) or the next label; a name has spaces ("Pat Smith" was read "Pat").
+_OWNER_LABEL = re.compile(r"\b(?:owner|assignee|assigned to)\s*[:=]\s*", re.I)
+_MENTION = re.compile(r"(?<![\w.])@([\w.-]+)")
+# "due to the freeze" is no due date; "by" names one only when a date follows it ("by default")
+_DUE_LABEL = re.compile(r"\b(?:(due)(?:\s+date)?(?!\s+to\b)|deadline|(by))\b\s*(?:([:=])\s*)?", re.I)
+_VALUE_END = re.compile(r"\s+[-–—]+(?:\s|$)|[;()\[\]]|\b(?:owner|assignee|due(?:\s+date)?|deadline)\s*[:=]", re.I)
+_WEEKDAY = re.compile(r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+", re.I)
+# "(Priya, by 2026-12-07)": the bracket's other words are its owner only when they are a name alone
+_NAME = re.compile(r"@[\w.-]+|[A-Z][a-z][\w.'’-]*(?:\s[A-Z][a-z][\w.'’-]*){0,2}")
+# a bracket that says who or which ticket, in no form read above: dropped from the title, as before
+_BRACKET_META = re.compile(r"\bowner\b|@|\b[A-Z][A-Z0-9]+-\d+", re.I)
+
+
+def _value(text: str, start: int) -> str:
+    end = _VALUE_END.search(text, start)
+    return text[start : end.start() if end else len(text)]
+
+
+def _owner(text: str, bracketed: bool) -> tuple:
+    """(owner, its span to take out of the title or None)."""
+    m = _OWNER_LABEL.search(text)
+    if m:
+        value = re.split(r",|\s(?:due|by)\s", _value(text, m.end()), maxsplit=1, flags=re.I)[0].rstrip(" .*_")
+        return value or None, (m.start(), m.end() + len(value))
+    m = _MENTION.search(text)
+    if m is None:
+        return None, None
+    # "Ask @kim to review" keeps its words; "— @jin —" and "(@jin)" only say who
+    alone = re.fullmatch(r"(?:.*[-–—,;])?\s*", text[: m.start()]) and re.match(r"\s*(?:[-–—,;]|$)", text[m.end() :])
+    return m.group(1), (m.span() if bracketed or alone else None)
+
+
+def _due(text: str) -> tuple:
+    """(date, the due as written when it reads as no date, its span) of the first due label."""
+    for m in _DUE_LABEL.finditer(text):
+        value = _value(text, m.end())
+        skip = _WEEKDAY.match(value).end() if _WEEKDAY.match(value) else 0  # "Fri, Dec 20, 2026"
+        day, words = find_date(value)
+        if day is not None and value.find(words) == skip:
+            return day, None, (m.start(), m.end() + skip + len(words))
+        said = value.split(",")[0].rstrip(" .*_")
+        if m.group(3) or (m.group(1) and said[:1].isdigit()):  # "due: Q1 2027", "due 12/2026": a due date
+            unread = None if is_placeholder(said) else said
+            return None, unread, (m.start(), m.end() + len(said))
+    return None, None, None
+
+
+def _fields(text: str, bracketed: bool) -> tuple[dict, str]:
+    """The owner and due date ``text`` says, and ``text`` without them (and the separator before each)."""
+    owner, o_span = _owner(text, bracketed)
+    due, unread, d_span = _due(text)
+    got = {"owner": owner, "due": due, "due_unread": unread}
+    for start, end in sorted((s for s in (o_span, d_span) if s), reverse=True):
+        head = re.sub(r"(?:\s*[,;]|\s+[-–—]+)?\s*$", "", text[:start])
+        text = head + " " + text[end:]
+    return got, text
+
+
+def _inline_fields(title: str) -> tuple[str, dict]:
+    """``title`` without the owner and due date written in it, and those (the first of each)."""
+    said: dict = {"owner": None, "due": None, "due_unread": None}
+
+    def bracket(m):
+        got, rest = _fields(m.group(1), bracketed=True)
+        rest = rest.strip(" ,;-–—")
+        if got["due"] and not got["owner"] and _NAME.fullmatch(rest):
+            got["owner"], rest = rest, ""  # "(Priya, by 2026-12-07)"
+        for k, v in got.items():
+            said[k] = said[k] or v
+        if any(got.values()):
+            return f" ({rest}) " if rest else " "
+        return " " if _BRACKET_META.search(m.group(1)) else m.group(0)
+
+    title = re.sub(r"\s*[(\[]([^()\[\]]*)[)\]]", bracket, title)
+    got, title = _fields(title, bracketed=False)
+    for k, v in got.items():
+        said[k] = said[k] or v
+    return title, said
+
+
 def item(title: str, *, status_text: str = "", owner=None, due=None, ticket_text: str = "", checked=None) -> dict:
     """One follow-up from its parts; status words and tickets found anywhere are taken out of the title.
     One struck through (``~~title~~``) or whose status says it will not be done ("Won't do",
@@ -75,17 +157,9 @@ def item(title: str, *, status_text: str = "", owner=None, due=None, ticket_text
     if ticket is None and ticket_text and not is_placeholder(ticket_text):
         rest = status_of(ticket_text)[1]
         ticket = _plain(rest) or None if rest and not re.fullmatch(r"(?i)n/?a|none|-+", rest.strip()) else None
-    m = re.search(r"(?:\bowner\s*[:=]\s*|(?<![\w.])@)([\w.-]+)", title, re.I)
-    owner = owner or (m.group(1) if m else None)
-    d = re.search(r"\b(?:due|by)\s*[:=]?\s*(\d{4}-\d{2}-\d{2})", title, re.I)
-    due = due or (parse_date(d.group(1)) if d else None)
-    title = re.sub(r"\s*[(\[][^)\]]*(?:owner|due|@|\b[A-Z][A-Z0-9]+-\d+)[^)\]]*[)\]]\s*", " ", title)
-    # the same written inline: "capacity review — owner: Mo — due: 2026-02-15"
-    title = re.sub(
-        r"\s*[-–—,;]\s*(?:owner\s*[:=]\s*[\w.@-]+|@[\w.-]+|due\s*[:=]?\s*\d{4}-\d{2}-\d{2})(?=\s*(?:[-–—,;]|$))",
-        "",
-        title,
-    )
+    title, said = _inline_fields(title)
+    owner = owner or said["owner"]
+    due = due or said["due"]
     if ticket:
         title = title.replace(ticket, " ")
     title = re.sub(r"\s*[(\[]\s*[)\]]", "", _plain(title))
@@ -97,6 +171,8 @@ def item(title: str, *, status_text: str = "", owner=None, due=None, ticket_text
         "due": due,
         "ticket": ticket,
     }
+    if due is None and said["due_unread"]:
+        it["due_unread"] = said["due_unread"]  # "due: Q1 2027": said in the import's notes, not dropped unsaid
     return {**it, "cancelled": True} if cancelled else it
 
 
@@ -128,8 +204,40 @@ def from_table(rows: list[str]) -> list[dict]:
             due=parse_date(due_text),
             ticket_text=get("ticket") or (rest if ticket_of(rest) else ""),
         )
-        if it["due"] is None and re.search(r"\w", due_text) and not is_placeholder(due_text):
-            it["due_unread"] = due_text  # "Q1 2027", "Nov 30": said in the import's notes, not dropped unsaid
+        if it["title"] and not is_placeholder(it["title"]):
+            out.append(_due_unread(it, due_text))
+    return out
+
+
+def _due_unread(it: dict, due_text: str) -> dict:
+    if it["due"] is None and re.search(r"\w", due_text) and not is_placeholder(due_text):
+        it["due_unread"] = due_text  # "Q1 2027", "Nov 30": said in the import's notes, not dropped unsaid
+    return it
+
+
+def from_mappings(entries) -> list[dict]:
+    """Follow-ups kept as data (front matter's ``action_items:``): mappings whose keys are named as a
+    table's columns are ({title, owner, due, status, ticket}), or plain strings, each read as a list item."""
+    out = []
+    for entry in entries if isinstance(entries, list) else [entries]:
+        if isinstance(entry, dict):
+            low = {str(k).strip().lower().replace("_", " "): v for k, v in entry.items() if v not in (None, "")}
+
+            def get(names, low=low) -> str:
+                value = next((v for k, v in low.items() if _col([k], names) == 0), "")
+                return ("done" if value else "open") if isinstance(value, bool) else _plain(str(value))
+
+            due_text = get(_DUE_COLS)
+            it = item(
+                get(_TITLE_COLS),
+                status_text=get(_STATUS_COLS),
+                owner=get(_OWNER_COLS) or None,
+                due=parse_date(due_text),
+                ticket_text=get(_TICKET_COLS),
+            )
+            it = _due_unread(it, due_text)
+        else:
+            it = item(str(entry))
         if it["title"] and not is_placeholder(it["title"]):
             out.append(it)
     return out
@@ -183,10 +291,10 @@ def parse_action_items(text: str) -> list[dict]:
         table = []
         rest.append(ln)
     out += from_list(rest)
-    return _merged(out)
+    return merged(out)
 
 
-def _merged(items: list[dict]) -> list[dict]:
+def merged(items: list[dict]) -> list[dict]:
     """One follow-up per action: the same title twice (a table and a list restating it, a summary list
     above the detailed one) is one item, its owner, due date and ticket taken from whichever says them.
     Two with different owners, due dates or tickets ("Update the runbook" for two teams) stay two."""

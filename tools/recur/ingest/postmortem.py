@@ -19,7 +19,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from recur.ingest.action_items import parse_action_items, table_cells
+from recur.ingest.action_items import from_mappings, merged, parse_action_items, table_cells
 from recur.ingest.pm_markup import drop_html_comments, grid_tables, to_markdown
 from recur.ingest.pm_text import (
     clean_title,
@@ -144,7 +144,31 @@ META_KEYS = {
     "owner": "owner",
     "title": "title",
     "incident title": "title",
+    # fields of a Jira issue or a tracker's export that no record field holds: kept out of the summary
+    # and named in the import's notes ("*Reporter:* Dana Wu" was the summary's first line)
+    "reporter": "reporter",
+    "assignee": "assignee",
+    "resolved": "resolved",
+    "resolved at": "resolved",
+    "resolved on": "resolved",
+    "date resolved": "resolved",
+    "updated": "updated",
+    "last updated": "updated",
+    "labels": "labels",
+    "label": "labels",
+    "issue type": "issue type",
+    "fix version": "fix versions",
+    "fix versions": "fix versions",
+    "fix version/s": "fix versions",
+    "affects version": "affects versions",
+    "affects versions": "affects versions",
+    "affects version/s": "affects versions",
+    "watchers": "watchers",
+    "sprint": "sprint",
+    "epic link": "epic link",
 }
+# the META_KEYS kinds no record field holds: said in the import's notes, not dropped unsaid
+UNKEPT_KINDS = set(META_KEYS.values()) - {"date", "created", "severity", "priority", "services", "duration", "title"}
 # No two "\s*" may meet in these (nor "\s*" and a lazy group before "$"): on a line with a long run
 # of spaces (a padded pandoc table, a pasted log) such a regex takes cubic time, minutes per line.
 META = re.compile(
@@ -317,20 +341,62 @@ def _front_error(exc: Exception, kind: str, end: int) -> tuple[int, str]:
     return line, f"not valid {kind.upper()} ({' '.join((problem or str(exc)).split())})"
 
 
-def _apply_front(pm: Postmortem, data: dict) -> None:
-    low = {str(k).lower().replace("_", " ").replace("-", " "): v for k, v in data.items()}
-    for key, value in low.items():
-        if value in (None, "", []):
+def _apply_front(pm: Postmortem, data: dict) -> tuple[dict, list]:
+    """The front matter's fields; returns the sections (``summary:``, ``root_cause:``) and follow-ups
+    (``action_items:``) it holds, which the body's own win over. A key used for nothing is named in
+    ``unkept``: such content used to be dropped unsaid."""
+    sections: dict = {}
+    items: list = []
+    for raw, value in data.items():
+        key = str(raw).lower().replace("_", " ").replace("-", " ").strip()
+        if value in (None, "", [], {}):
             continue
         kind = meta_key(key) or ("date" if key in ("start", "started at", "incident date") else None)
+        name = canonical(key, keywords=False)
         if key == "title" or kind == "title":
             pm.title = clean_title(str(value)) if not pm.title or is_generic_title(pm.title) else pm.title
         elif kind == "date" and pm.date is None:
             _set_date(pm, value, f"front matter ({key})")
         elif kind:
-            _set_meta(pm, kind, value if kind == "services" else str(value))
-        elif key == "duration minutes" and (minutes := ascii_int(value)) is not None:
-            pm.duration_minutes = minutes
+            _set_meta(pm, kind, value if kind == "services" else _flat(value))
+        elif key in ("duration minutes", "impact minutes", "duration mins"):
+            minutes = ascii_int(value) if isinstance(value, int) else parse_duration(f"{value} min")
+            pm.duration_minutes = pm.duration_minutes if pm.duration_minutes is not None else minutes
+        elif name == "Action items":
+            items += from_mappings(value)
+        elif name:  # a template's "summary: <describe the incident>" is nothing to keep
+            text = _front_text(value)
+            sections.update({name: text} if strip_placeholders(text).strip() else {})
+        else:
+            pm.unkept.append(f"{raw}: {_flat(value)[:120]}")
+    return sections, items
+
+
+def _flat(value) -> str:
+    """A front-matter value on one line, for a note: "tags: payments, webhooks"."""
+    if isinstance(value, list):
+        return ", ".join(_flat(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_flat(v)}" for k, v in value.items())
+    return " ".join(str(value).split())
+
+
+def _front_text(value) -> str:
+    """A front-matter value as text: a list as a Markdown list, a mapping as "key: value" lines."""
+    if isinstance(value, list):
+        return "\n".join(f"- {' '.join(_front_text(v).split())}" for v in value)
+    if isinstance(value, dict):
+        return "\n".join(f"{k}: {' '.join(_front_text(v).split())}" for k, v in value.items())
+    return str(value).strip()
+
+
+def _front_sections(pm: Postmortem, sections: dict) -> None:
+    """The front matter's sections where the body has none. Text before the body's first heading is a
+    summary only for want of one: a front-matter summary goes before it ("See the fields above.")."""
+    for name, text in sections.items():
+        if name == "Summary" and "Summary" in pm.sections and not any(c == "Summary" for _, c in pm.mapped):
+            pm.sections["Summary"] = text + "\n\n" + pm.sections["Summary"]
+        pm.sections.setdefault(name, text)
 
 
 def _set_date(pm: Postmortem, value, where: str) -> None:
@@ -361,7 +427,7 @@ def _set_meta(pm: Postmortem, kind: str, value, where: str = "") -> None:
         pm.duration_minutes = parse_duration(str(value))
     elif kind == "title" and (pm.title is None or is_generic_title(pm.title)):  # "# Postmortem", then a Title row
         pm.title = clean_title(str(value)) or pm.title
-    elif kind in ("status", "authors", "owner") and str(value).strip() and not is_placeholder(str(value)):
+    elif kind in UNKEPT_KINDS and str(value).strip() and not is_placeholder(str(value)):
         # no field of an incident record holds these: said in the import's notes, not dropped unsaid
         pm.unkept.append(f"{kind}: {' '.join(str(value).split())[:120]}")
 
@@ -740,24 +806,73 @@ def _action_items(pm: Postmortem, items: list[dict]) -> None:
         pm.action_items.append(it)
 
 
+# An email's header block ("From: … / To: … / Date: … / Subject: …" down to the first blank line): the
+# Subject is the title, the Date the date, the rest metadata; they used to be the summary's first lines.
+EMAIL_HEADER = re.compile(r"^(from|to|cc|bcc|date|sent|subject|reply-to|message-id|in-reply-to)\s*:[ \t]*(.*)$", re.I)
+REPLY_PREFIX = re.compile(r"^(?:(?:re|fwd?|aw|wg)\s*:\s*)+", re.I)
+
+
+def _email_headers(pm: Postmortem, lines: list[str]) -> list[str]:
+    """``lines`` with an email's header block at the top blanked (line numbers kept), its fields read."""
+    start = next((n for n, ln in enumerate(lines) if ln.strip()), len(lines))
+    fields, end = [], start
+    for ln in lines[start:]:
+        m = EMAIL_HEADER.match(ln)
+        if m:
+            fields.append([m.group(1).lower(), m.group(2).strip()])
+        elif fields and ln[:1] in (" ", "\t") and ln.strip():
+            fields[-1][1] += " " + ln.strip()  # a folded header line
+        else:
+            break
+        end += 1
+    names = {name for name, _ in fields}
+    if end == start or (end < len(lines) and lines[end].strip()) or len(fields) < 2:
+        return lines  # no block of headers alone: "Date: …" lines of a postmortem's own
+    if "subject" not in names and not ({"from", "to"} <= names):
+        return lines
+    for name, value in fields:
+        _email_field(pm, name, value)
+    return [""] * end + lines[end:]
+
+
+def _email_field(pm: Postmortem, name: str, value: str) -> None:
+    if name == "subject" and (pm.title is None or is_generic_title(pm.title)):
+        pm.title = clean_title(REPLY_PREFIX.sub("", value)) or pm.title
+    elif name in ("date", "sent") and pm.created is None:
+        # when the mail was sent, often a day or more after the outage: the date only for want of one
+        # the postmortem names itself (a Date: line, a dated timeline), as a Created: line is
+        from email.utils import parsedate_to_datetime
+
+        where = f"the email's {name.title()}: header"
+        try:
+            pm.created = (parsedate_to_datetime(value).date(), where)
+        except (TypeError, ValueError, IndexError):  # "Sent: Tuesday, November 17, 2026 6:02 PM" (Outlook)
+            day = parse_date(value)
+            pm.created = (day, where) if day else None
+    elif name in ("from", "to", "cc") and value:
+        pm.unkept.append(f"{name}: {' '.join(value.split())[:120]}")
+
+
 def parse(text: str) -> Postmortem:
     pm = Postmortem()
     text = re.sub(r"\r\n?", "\n", text)  # a lone "\r" (old Mac files) is a line break too, not one long line
     lines = grid_tables(to_markdown(text.lstrip("\ufeff"))).split("\n")
     front, body_lines, pm.front_matter, pm.front_matter_error = _front_matter(lines)
-    _apply_front(pm, front)
+    front_sections, front_items = _apply_front(pm, front)
     offset = len(lines) - len(body_lines) + 1
+    body_lines = _email_headers(pm, body_lines)
     body = "\n".join(body_lines)
     w = _walk(pm, body_lines, offset)
     _bold_title(pm, w)
     _sections(pm, w)
+    _front_sections(pm, front_sections)
     _weak_meta(pm, w)
     _dates(pm, w, body)
     if not pm.severity_text and pm.priority_text:
         pm.severity_text, pm.severity_from_priority = pm.priority_text, True
     pm.title = pm.title or None
-    if "Action items" in pm.sections:
-        _action_items(pm, parse_action_items(pm.sections["Action items"]))
+    if "Action items" in pm.sections or front_items:
+        _action_items(pm, merged(parse_action_items(pm.sections.get("Action items", "")) + front_items))
     pm.code_spans = list(dict.fromkeys(s for s in re.findall(r"`([^`\n]{4,120})`", body)))
     if pm.duration_minutes is None and "Impact" in pm.sections:
         m = re.search(
@@ -766,5 +881,6 @@ def parse(text: str) -> Postmortem:
             re.I,
         )
         pm.duration_minutes = parse_duration(m.group(1)) if m else None
-    _template_stats(pm, body)
+    # front matter's content is the author's own text too: all of a postmortem may be kept there
+    _template_stats(pm, "\n".join([body, *front_sections.values(), *(it["title"] for it in front_items)]))
     return pm

@@ -1,0 +1,214 @@
+"""`recur import` on fields written other ways than headings and tables: owners and due dates inside
+list items, content in YAML front matter, an email's header lines, a Jira issue's fields. Our own text."""
+
+import datetime as dt
+import json
+import textwrap
+
+from click.testing import CliRunner
+
+from recur.cli.main import cli
+from recur.ingest.action_items import parse_action_items
+from recur.ingest.postmortem import parse
+from recur.kb.loader import load_kb
+
+
+def imp(kb_dir, path, text, *extra):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text))
+    args = ["import", "--kb", str(kb_dir), "--index", str(kb_dir.parent / "idx"), "--model", "fake:64"]
+    return CliRunner().invoke(cli, [*args, str(path), "--no-draft", "--json", *extra])
+
+
+def strict_check(kb_dir):
+    check = CliRunner().invoke(cli, ["check", "--kb", str(kb_dir), "--strict", "--stale-days", "0"])
+    assert check.exit_code == 0, check.output
+
+
+LIST_ITEMS = """\
+# Reconciliation deadlock
+
+Date: 2026-11-20
+Severity: sev2
+
+## Summary
+The reconciliation job and the export job locked each other's rows for an hour.
+
+## Action items
+- Add lock timeout to reconciliation (owner: Pat Smith, due: Q1 2027)
+- Rotate export temp files (owner: Kim Lee, due: Dec 20, 2026)
+- Document cleanup — Owner: Jo Lee — Due: 12/18/2026
+1. Alert on CoreDNS restarts (Priya, by 2026-12-07)
+"""
+
+
+def test_owners_and_due_dates_in_list_items_are_read_as_a_table_reads_them(kb_dir, tmp_path):
+    # owners were cut at the first space ("Pat"), "Dec 20, 2026" and "Q1 2027" deleted with their
+    # parentheses unsaid, "Owner:/Due:" left in the title, "(Priya, by …)" kept in it with no owner
+    items = parse_action_items(LIST_ITEMS.split("## Action items\n")[1])
+    assert [(i["title"], i["owner"], i["due"], i.get("due_unread")) for i in items] == [
+        ("Add lock timeout to reconciliation", "Pat Smith", None, "Q1 2027"),
+        ("Rotate export temp files", "Kim Lee", dt.date(2026, 12, 20), None),
+        ("Document cleanup", "Jo Lee", dt.date(2026, 12, 18), None),
+        ("Alert on CoreDNS restarts", "Priya", dt.date(2026, 12, 7), None),
+    ]
+    # prose is no field: "due to", "by 50%", a mention inside a sentence, a bracket of other words
+    [a, b, c] = parse_action_items(
+        "- Retry writes due to timeouts by 50% (see runbook, owner: Ana Ruiz)\n"
+        "- Ask @kim to review the config\n"
+        "- Extend the deadline to 30 days (due: TBD)\n"
+    )
+    assert (a["title"], a["owner"], a["due"]) == ("Retry writes due to timeouts by 50% (see runbook)", "Ana Ruiz", None)
+    assert (b["title"], b["owner"]) == ("Ask @kim to review the config", "kim")
+    assert (c["title"], c["due"], c.get("due_unread")) == ("Extend the deadline to 30 days", None, None)
+    out = json.loads(imp(kb_dir, tmp_path / "pm" / "recon.md", LIST_ITEMS).output)
+    assert (
+        "follow-up 'Add lock timeout to reconciliation': due 'Q1 2027' not read as a date, left empty" in out["notes"]
+    )
+    inc = load_kb(kb_dir).incidents[out["incident"]]
+    assert [(f.title, f.owner) for f in inc.follow_ups][:2] == [
+        ("Add lock timeout to reconciliation", "Pat Smith"),
+        ("Rotate export temp files", "Kim Lee"),
+    ]
+    strict_check(kb_dir)
+
+
+FRONT_ONLY = """\
+---
+title: Payment webhooks dropped
+date: 2026-11-02
+severity: sev2
+incident_id: INC-7781
+tags: [payments, webhooks]
+impact_minutes: 42
+summary: >
+  Webhooks to the payment provider returned 502 for 42 minutes after the
+  load balancer migration dropped the /hooks route.
+root_cause: The new load balancer config had no rule for the /hooks path.
+action_items:
+  - title: Add a synthetic check for /hooks
+    owner: Pat Smith
+    due: 2026-12-01
+  - title: Diff LB rules before cutover
+    owner: Kim Lee
+    due: Q1 2027
+---
+See the fields above.
+"""
+
+
+def test_a_postmortem_kept_in_front_matter_is_imported_with_its_content(kb_dir, tmp_path):
+    # summary, root_cause, action_items and impact_minutes were skipped unsaid, and the file was
+    # refused as an unfilled template: only the body's 4 words were counted as its own text
+    pm = parse(FRONT_ONLY)
+    assert pm.sections["Summary"].startswith("Webhooks to the payment provider returned 502")
+    assert pm.sections["Summary"].endswith("See the fields above.")
+    assert pm.sections["Root cause"] == "The new load balancer config had no rule for the /hooks path."
+    assert pm.duration_minutes == 42
+    assert [(a["title"], a["owner"], a["due"]) for a in pm.action_items] == [
+        ("Add a synthetic check for /hooks", "Pat Smith", dt.date(2026, 12, 1)),
+        ("Diff LB rules before cutover", "Kim Lee", None),
+    ]
+    # a body's own Summary heading wins; follow_ups: plain strings are follow-ups too
+    own = parse(
+        "---\nsummary: from the front\nfollow_ups:\n  - Page on 502s at the edge\n---\n## Summary\nThe body's.\n"
+    )
+    assert own.sections["Summary"] == "The body's." and own.action_items[0]["title"] == "Page on 502s at the edge"
+    # a template's placeholder is no section, nor a field "not recorded"
+    blank = parse('---\nsummary: "{{summary}}"\nroot_cause: "[describe the root cause]"\n---\n## Impact\nNone.\n')
+    assert list(blank.sections) == ["Impact"] and blank.unkept == []
+    r = imp(kb_dir, tmp_path / "pm" / "hooks.md", FRONT_ONLY)
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert "follow-up 'Diff LB rules before cutover': due 'Q1 2027' not read as a date, left empty" in out["notes"]
+    assert (
+        "not recorded (an incident record has no field for them): incident_id: INC-7781; tags: payments, webhooks"
+        in out["notes"]
+    )
+    inc = load_kb(kb_dir).incidents[out["incident"]]
+    assert [(f.title, f.owner) for f in inc.follow_ups] == [
+        ("Add a synthetic check for /hooks", "Pat Smith"),
+        ("Diff LB rules before cutover", "Kim Lee"),
+    ]
+    assert "no rule for the /hooks path" in (kb_dir / out["incident_path"]).read_text()
+    strict_check(kb_dir)
+
+
+EMAIL = """\
+From: Alex <a@x.com>
+To: eng@x.com
+Date: Tue, 17 Nov 2026 18:02:11 +0000
+Subject: Re: Postmortem: DNS outage on Nov 16
+
+Hi all,
+
+What happened
+-------------
+CoreDNS pods were OOMKilled; lookups timed out.
+
+Follow-ups
+----------
+1. Alert on CoreDNS restarts (Priya, by 2026-12-07)
+"""
+
+
+def test_an_emailed_write_up_takes_its_title_and_date_from_the_headers(kb_dir, tmp_path):
+    # the Subject was ignored (titled "email" from the file name) and the header lines were the summary's
+    pm = parse(EMAIL)
+    assert pm.title == "DNS outage on Nov 16"
+    assert (pm.date, pm.date_source) == (dt.date(2026, 11, 17), "the email's Date: header")
+    assert "From:" not in pm.sections["Summary"] and "Subject" not in pm.sections["Summary"]
+    assert pm.unkept == ["from: Alex <a@x.com>", "to: eng@x.com"]
+    # when the mail was sent is a fallback: a date the write-up names itself is the outage's
+    dated = parse(EMAIL.replace("Hi all,", "Hi all,\n\n**Date:** 2026-11-16"))
+    assert (dated.date, dated.date_source) == (dt.date(2026, 11, 16), "the 'Date:' line 8")
+    assert parse("Subject: Fwd: Incident: Cache stampede\nFrom: a@x.com\n\nThe cache fell over.\n").title == (
+        "Cache stampede"
+    )
+    # "Date:" and "Severity:" fields of a postmortem are no email
+    plain = parse("Date: 2026-03-01\nSeverity: sev2\n\nThe cache fell over at noon.\n")
+    assert plain.date_source == "the 'Date:' line 1" and plain.severity_text == "sev2"
+    r = imp(kb_dir, tmp_path / "pm" / "email.txt", EMAIL, "--severity", "sev3")  # the email names none
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    inc = load_kb(kb_dir).incidents[out["incident"]]
+    assert inc.title == "DNS outage on Nov 16" and str(inc.date) == "2026-11-17"
+    assert [(f.title, f.owner) for f in inc.follow_ups] == [("Alert on CoreDNS restarts", "Priya")]
+    strict_check(kb_dir)
+
+
+JIRA = """\
+h1. [INC-4411] Orders API latency spike - Postmortem
+
+*Priority:* Highest
+*Reporter:* Dana Wu
+*Created:* 2026-11-08 14:22
+*Resolved:* 2026-11-08 16:05
+*Labels:* postmortem
+*Assignee:* Sam Okafor
+
+h2. Summary
+
+Orders API p99 rose to 12 s after an unindexed query shipped.
+"""
+
+
+def test_a_jira_issues_fields_stay_out_of_the_summary_and_are_named(kb_dir, tmp_path):
+    # Priority and Created were read, but Reporter, Resolved and Labels were the summary's first lines
+    pm = parse(JIRA)
+    assert pm.sections["Summary"] == "Orders API p99 rose to 12 s after an unindexed query shipped."
+    assert pm.unkept == [
+        "reporter: Dana Wu",
+        "resolved: 2026-11-08 16:05",
+        "labels: postmortem",
+        "assignee: Sam Okafor",
+    ]
+    r = imp(kb_dir, tmp_path / "pm" / "jira.md", JIRA, "--severity", "sev1")  # "Highest" names no severity level
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert (
+        "not recorded (an incident record has no field for them): reporter: Dana Wu; "
+        "resolved: 2026-11-08 16:05; labels: postmortem; assignee: Sam Okafor" in out["notes"]
+    )
+    assert "Dana Wu" not in (kb_dir / out["incident_path"]).read_text()
+    strict_check(kb_dir)
