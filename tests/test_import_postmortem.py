@@ -552,3 +552,14 @@ def test_yaml_aliases_in_a_postmortems_front_matter_are_refused_not_expanded(kb_
     text = "\n".join([*bomb, "title: *a7", "---", GOOGLE])
     r = imp(kb_dir, tmp_path, "pm.md", text, "--pattern", "disk-full")
     assert r.exit_code == 1 and "pm.md:2: front matter: not valid YAML (YAML anchors and aliases" in r.output, r.output
+
+
+def test_a_date_after_today_is_warned_and_a_severity_in_capitals_is_the_frameworks_key(kb_dir, tmp_path):
+    """Found in review: a postmortem dated 2027 by a typo was imported without a word, then failed
+    `recur check --strict`; --severity SEV1 was refused where `incident new -s SEV1` records sev1."""
+    r = imp(kb_dir, tmp_path, "future.md", GOOGLE.replace("2026-03-14", "2099-03-14"), "--severity", "SEV1")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert any(n.startswith("warning: the date 2099-03-14 is after today (") for n in out["notes"]), out["notes"]
+    inc = load_kb(kb_dir).incidents[out["incident"]]
+    assert inc.severity == "sev1" and str(inc.date) == "2099-03-14"

@@ -306,6 +306,12 @@ def resolve_meta(pm, kb, file, *, date=None, severity=None, today=None):
         notes.append(
             f"date: {_no_date(pm)}; recorded {day.isoformat()} (today) for triage (set the real date, or pass --date)"
         )
+    now = today or dt.date.today()
+    if day > now:  # recur check --strict then fails on it in CI: said now, as incident new does
+        notes.append(f"warning: the date {day.isoformat()} is after today ({now.isoformat()}): a typo in the year?")
+    same = [k for k in kb.severity if k.lower() == str(severity or "").strip().lower()]
+    if severity and severity not in kb.severity and len(same) == 1:  # "SEV1", as incident new takes it
+        severity = same[0]
     sev = severity or severity_key(pm.severity_text, kb.severity)
     if severity and severity not in kb.severity:
         if broken := kb.broken_severity(severity):
