@@ -531,7 +531,10 @@ def import_postmortem(
     digest, source = content_hash(text), source_key(kb, file)
     dup = find_duplicate(kb, digest, source, pm.title, date or pm.date)
     if dup:
-        return _already(dup, pm)
+        given = [
+            f for f, v in (("--id", iid), ("--date", date), ("--severity", severity), ("--pattern", patterns)) if v
+        ]
+        return _already(dup, pm, given)
     title, day, sev, triage, notes = resolve_meta(pm, kb, file, date=date, severity=severity, today=today)
     notes += _same_source_notes(kb, source)
     notes += _look_alike_notes(kb, title, day)
@@ -623,8 +626,16 @@ def _imported(meta: dict, pm, written: Written, link: Link, unknown: bool, cands
     )
 
 
-def _already(dup, pm) -> Imported:
+def _already(dup, pm, given: list) -> Imported:
+    """Nothing written, and why. Found in review: an edited document at the same path (a due date
+    corrected) or a --severity given to fix a triage placeholder was "already imported" without a
+    word that the edit or the flag was not applied."""
     iid, path, by = dup
+    notes = [f"already imported as {iid} (same {by}): {path}; nothing written"]
+    if by == "source path":
+        notes.append(f"the document changed since it was imported: {iid} is not updated; edit it by hand")
+    if given:
+        notes.append(f"{', '.join(given)} not applied: set it in {iid} by hand (recur incident link for patterns)")
     return Imported(
         incident=iid,
         incident_path=path,
@@ -641,7 +652,7 @@ def _already(dup, pm) -> Imported:
         mapped=list(pm.mapped),
         unmapped=pm.unmapped,
         follow_ups=0,
-        notes=[f"already imported as {iid} (same {by}): {path}; nothing written"],
+        notes=notes,
     )
 
 
@@ -736,7 +747,8 @@ def render_text(out: Imported) -> str:
     """The import's text report: what was written, what was read from where, and always the candidates."""
     if out.already:
         a = out.already
-        return f"Already imported as {a.incident} (same {a.by}): {a.path}. Nothing written."
+        return "\n".join([f"Already imported as {a.incident} (same {a.by}): {a.path}. Nothing written."]
+                         + [f"Note: {n}" for n in out.notes[1:]])  # fmt: skip
     lines = [f"Wrote incident {out.incident}: {out.incident_path} ({out.follow_ups} follow-up(s))."]
     lines.append("Mapped: " + (", ".join(f"{h} → {c}" for h, c in out.mapped) or "nothing"))
     if out.unmapped:
