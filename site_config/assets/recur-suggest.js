@@ -13,6 +13,7 @@
   "use strict";
 
   var STEPS = 3, EVIDENCE = 3, WHY = 3, TOP = 5;
+  var WHY_TEXT_CHARS = 240;  /* search.WHY_TEXT_CHARS: the API cuts a why text there */
   /* search.MAX_QUERY_CHARS: what recur suggest and the browser model read of a text (code points); the API
      refuses more, so a long pasted log is cut to it here, as recur suggest cuts it, and the box says so */
   var MAX_CHARS = 20000;
@@ -370,10 +371,32 @@
     if (noKnown) {
       this.say("No known pattern matches this." + cut + " " + NEXT_STEPS + " The closest patterns, for comparison only" + where + ":", "warn");
     } else {
-      this.say(results.length + (results.length > 1 ? " patterns match" : " pattern matches") + ", best first" + where + "." + cut);
+      this.say(matchLine(results) + where + "." + cut + checkBoth(results));
     }
     results.forEach(function (r) { self.results.appendChild(self.card(query, r)); });
   };
+
+  /* What matches, counted by confidence: "5 patterns match" over one at 98% and four near 1% claimed
+     four matches the cards called low (found in review). */
+  function matchLine(results) {
+    var credible = results.filter(function (r) { return r.confidence === "high" || r.confidence === "medium"; }).length;
+    var rest = results.length - credible;
+    if (!credible) return "Possible matches, all of low confidence, best first";
+    var line = credible + (credible > 1 ? " patterns match" : " pattern matches") + " with medium or high confidence";
+    return line + (rest ? ", then " + rest + " more of low confidence for comparison" : "") + ", best first";
+  }
+
+  /* render._best_match: the ranking and a result's probability can disagree ("latency": #1 at 27%,
+     #3 at 40%); "best first" over a higher percentage further down read as a mistake. Said, as the
+     terminal says it. */
+  function checkBoth(results) {
+    if (results.some(function (r) { return typeof r.probability !== "number"; })) return "";
+    var k = 0;
+    results.forEach(function (r, i) { if (r.probability > results[k].probability) k = i; });
+    if (!k || percent(results[k].probability) === percent(results[0].probability)) return "";
+    return " " + results[k].title + " (#" + (k + 1) + ") is rated more likely right (" + percent(results[k].probability) +
+      " against " + percent(results[0].probability) + "): check both.";
+  }
 
   /* render._percent: whole percents rounded down (so 0.795, medium, is not "80%"), never 0% or 100% */
   function percent(p) {
@@ -400,7 +423,9 @@
       li.appendChild(el("ul", { class: "recur-suggest__why" }, why.map(function (w) {
         /* close in meaning, not found in the text: said so (a "signal" read as found; review) */
         var field = w.match === "meaning" ? "like the " + w.field : w.field;
-        return el("li", {}, [el("span", { class: "recur-suggest__field", text: field }), " ", inline(w.text)]);
+        /* the API and the bundle cut a view's text at why.text_chars (240): said with an ellipsis, as the terminal does */
+        var text = w.text.length >= WHY_TEXT_CHARS ? w.text.replace(/\s+\S*$/, "") + "\u2026" : w.text;
+        return el("li", {}, [el("span", { class: "recur-suggest__field", text: field }), " ", inline(text)]);
       })));
     }
     var steps = (r.runbook || []).slice(0, STEPS);
