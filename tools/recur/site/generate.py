@@ -50,7 +50,8 @@ def home_page(site: Site) -> str:
            "# What are you seeing?\n",
            '<div class="recur-suggest recur-suggest-home" data-api="/api"></div>\n',
            "Describe it in your own words, or paste an alert name or a log line: the box suggests the known "
-           "failure patterns that match, with their first steps. Or use the search at the top of the page.\n"]
+           "failure patterns that match, with their first steps (on a static host, a site built without its "
+           "browser search bundle searches the site instead). Or use the search at the top of the page.\n"]
     out.append(f"## Most recurring patterns ({window})\n")
     rows = []
     for r in recurring:
@@ -83,8 +84,9 @@ def suggest_page(site: Site) -> str:
                       "# Describe what you see\n",
                       '<div class="recur-suggest recur-suggest-home" data-api="/api"></div>\n',
                       "Paste an alert, a log line or a sentence. When the site is served by `recur serve`, the "
-                      "matching patterns come from Recur's search; on a plain static host the site's own "
-                      "search answers instead.\n"])
+                      "matching patterns come from Recur's search; on a plain static host they are ranked in "
+                      "your browser, by the model the site carries (built with `--no-browser-search`, the "
+                      "site's own search answers instead).\n"])
 
 
 def pages(kb, *, as_of: dt.date, board: dict, lookalikes=None, edit_base: str | None = None, model=None) -> dict:

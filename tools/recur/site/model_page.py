@@ -13,6 +13,7 @@ from pathlib import Path
 
 from recur.site.context import MODEL, Site
 from recur.site.md import badge, cell, esc, front_matter, html_table, raw, raw_table
+from recur.tuning.data import HOLD_OUT_SHARE, INCIDENT_FLOOR, INCIDENT_FLOOR_PATTERNS
 
 log = logging.getLogger("mkdocs.plugins.recur")
 
@@ -186,8 +187,11 @@ def _no_model(site: Site) -> list:
             "exists for this knowledge base yet.\n",
             "## Tune it on this knowledge base\n",
             "`recur tune` fine-tunes a copy of the model on the KB's own text (each pattern's symptoms, signals "
-            "and titles, linked incidents' summaries, confirmed 👍 feedback), measures it on `kb/eval/cases.yml` "
-            "before and after, and makes it the active model only when it is not worse:\n",
+            "and titles, linked incidents' summaries, confirmed 👍 feedback), measures it before and after on the "
+            f"newest {round(HOLD_OUT_SHARE * 100)}% of the linked incidents when there are {INCIDENT_FLOOR} or more "
+            f"covering {INCIDENT_FLOOR_PATTERNS} patterns (else on `kb/eval/cases.yml`, or on "
+            "held-out symptoms), never on what it trained on, and makes it the active model only when it is not "
+            "worse:\n",
             "```\nrecur tune            # fine-tune, measure before/after, activate only when not worse\n"
             "recur tune --report   # what changed\nrecur site            # this page then shows what moved\n```\n"]
 
