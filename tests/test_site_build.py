@@ -1050,3 +1050,28 @@ def test_an_image_beside_a_pattern_is_on_its_page(tmp_path):
     page = (out / "patterns/capacity/pictured.html").read_text()
     assert re.search(r'<img alt="disk usage climbing to 100%" src="graph.png"', page), page
     assert crawl(out)[1] == []
+
+
+def test_trends_say_when_an_incident_of_two_categories_stands_in_both_stacks(tmp_path):
+    """Found in review: a month's category bars summed to 7 over 6 incidents, with nothing saying an
+    incident linked to patterns of two categories counts in each."""
+    import datetime as dt
+
+    from kbfactory import small_kb, write
+
+    from recur.kb.loader import load_kb
+    from recur.problems.board import board
+    from recur.site.generate import pages
+
+    kb_dir = small_kb(tmp_path / "kb")
+    note = "An incident of more than one category counts once in each"
+    day = dt.date(2026, 5, 1)
+    assert note not in pages(load_kb(kb_dir), as_of=day, board=board(load_kb(kb_dir), day))["board/trends.md"]
+    write(
+        kb_dir,
+        "incidents/2026/INC-2026-0009.md",
+        "---\nid: INC-2026-0009\ntitle: Both at once\ndate: 2026-04-02\nseverity: sev3\n"
+        "patterns: [disk-full, dns-failure]\n---\n\n## Summary\nThe disk filled and DNS failed.\n",
+    )
+    kb = load_kb(kb_dir)
+    assert not kb.errors and note in pages(kb, as_of=day, board=board(kb, day))["board/trends.md"]

@@ -107,6 +107,11 @@ def trends_page(site: Site) -> str:
             continue
         chart = charts.stacked_bars(t["months"], t[by], label=f"incidents per month by {what}")
         out.append(raw(f'<div class="recur-chart-box">{chart}</div>'))
+        # an incident of two categories or services is in both stacks: bars over "The numbers" below
+        # read as a miscount (found in review)
+        if any(sum(c[i] for c in t[by].values()) > n for i, n in enumerate(t["total"])):
+            out.append(f"An incident of more than one {what} counts once in each, so a month's bar can stand "
+                       "higher than its number of incidents (the numbers below).\n")
     rows = [[esc(m), str(n)] for m, n in zip(t["months"], t["total"])]
     out.append(raw('<details class="info" data-search-exclude><summary>The numbers</summary>\n'
                    + html_table(["month", "incidents"], rows) + "</details>"))
