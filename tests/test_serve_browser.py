@@ -228,6 +228,12 @@ def test_static_site_says_so_and_falls_back_to_search(chromium, built):
         assert "Disk full on a host" in page.inner_text(".md-search-result")
         link = page.get_attribute(".recur-suggest__search-link", "href")
         assert link == base + "/index.html?q=ENOSPC" or link.endswith("?q=ENOSPC")
+        # a pasted log: its error line, without its timestamp and level (its first line found nothing)
+        log = "2026-12-01T10:00:00Z INFO starting worker\n2026-12-01T10:00:01Z ERROR write /data/x: ENOSPC"
+        page.goto(base + "/index.html")  # the search the first question opened covers the box
+        page.wait_for_selector('.recur-suggest[data-mode="static"]', timeout=15000)
+        ask(page, log)
+        page.wait_for_function("document.querySelector('.md-search__input').value === 'write /data/x: ENOSPC'")
         real = [e for e in errors if "Failed to load resource" not in e]  # the 404 of the API probe
         assert not real, real
 

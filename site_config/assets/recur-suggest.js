@@ -101,9 +101,16 @@
     return true;
   }
 
-  function searchQuery(text) {  /* a pasted log is too long for a keyword search: its first line */
-    var line = text.split(/\r?\n/).filter(function (l) { return l.trim(); })[0] || text;
-    return line.trim().slice(0, 120);
+  /* A pasted log is too long for a keyword search: one line of it, the first that reads as an error
+     (its first line was searched, "... INFO starting worker", and found nothing; found in review),
+     without the timestamp and level in front, which no page has. */
+  var ERROR_LINE = /\b(error|err|fatal|fail(ed|ure)?|exception|panic|refused|denied|timed? ?out|unavailable|killed|crash\w*|no space|cannot|can't|unable)\b/i;
+  var LOG_PREFIX = /^\s*(\[?\d{4}-\d{2}-\d{2}[T ][\d:.,]+Z?\]?|\w{3} +\d+ [\d:]{8})?\s*(\[?(TRACE|DEBUG|INFO|WARN(ING)?|ERROR|FATAL|CRITICAL)\]?:?\s+)?/i;
+  function searchQuery(text) {
+    var lines = text.split(/\r?\n/).filter(function (l) { return l.trim(); });
+    var line = lines.filter(function (l) { return ERROR_LINE.test(l); })[0] || lines[0] || text;
+    var rest = line.replace(LOG_PREFIX, "").trim();
+    return (rest || line.trim()).slice(0, 120);
   }
 
   /* How many of ``chars`` (at most ``n``) fit the API's body limit as the JSON apiFetch sends: 20,000
