@@ -137,8 +137,11 @@ def test_bad_token_file_is_a_clean_error(kb_dir, tmp_path):
     short.write_text("abc\n")
     latin1 = tmp_path / "latin1"
     latin1.write_bytes(b"s3cr\xe9t-0123456789abcdef\n")
+    accented = tmp_path / "accented"  # taken, then never matched a header: every request a 401 (found in review)
+    accented.write_text("p\u00e4ssw\u00f6rd-p\u00e4ssw\u00f6rd-1234\n")
     cases = (
         ("--token-file", short, "shorter than 16"),
+        ("--token-file", accented, "may hold only printable ASCII characters without spaces"),
         ("--token-file", tmp_path / "missing", "cannot be read"),
         ("--token-file", latin1, f"Error: --token-file {latin1}: is not UTF-8 text (byte 0xe9 at column 5)"),
         ("--slack-signing-secret-file", latin1, f"--slack-signing-secret-file {latin1}: is not UTF-8 text (byte 0xe9"),

@@ -43,6 +43,13 @@ def read_token(token_file=None, env_value: str | None = None) -> str | None:
             "the API token is shorter than 16 characters; generate one with: "
             "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
         )
+    # a header carries a bearer token as printable ASCII (RFC 6750's token68); "pässwörd…" was taken
+    # and then never matched what clients sent, every request a 401 "the token is wrong" (found in review)
+    if not all(" " < ch <= "~" for ch in token):
+        raise RecurError(
+            "the API token may hold only printable ASCII characters without spaces (a header cannot carry "
+            "others as they are); generate one with: python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+        )
     return token
 
 
