@@ -495,3 +495,26 @@ def test_init_run_again_says_there_is_nothing_to_write(tmp_path):
     (dest / "README.md").write_text("# Our KB\n")  # a team file: still listed as kept
     res = run("init", dest, "--keep-existing", "--starter")
     assert "Left as they were (1): README.md." in res.output, res.output
+
+
+def test_make_install_takes_torch_from_the_cpu_index_as_ci_does(tmp_path):
+    """Found in review: the workflow installs with PyTorch's CPU index, the team Makefile did not, so
+    every teammate's `make install` on Linux downloaded the CUDA build (several GB)."""
+    import shutil
+    import subprocess
+
+    import yaml
+
+    dest = tmp_path / "team"
+    assert run("init", dest).exit_code == 0
+    if shutil.which("make") is None:
+        pytest.skip("no make")
+    flow = yaml.safe_load((dest / ".github/workflows/kb.yml").read_text())
+    ci_index = next(job["env"]["PIP_EXTRA_INDEX_URL"] for job in flow["jobs"].values() if "env" in job)
+
+    def install_line(*args):
+        out = subprocess.run(["make", "-n", "install", *args], cwd=dest, capture_output=True, text=True, check=True)
+        return next(line for line in out.stdout.splitlines() if "pip install" in line)
+
+    assert f"--extra-index-url {ci_index} -r requirements.txt" in install_line()
+    assert "--extra-index-url" not in install_line("TORCH_INDEX=")
