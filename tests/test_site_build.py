@@ -1075,3 +1075,13 @@ def test_trends_say_when_an_incident_of_two_categories_stands_in_both_stacks(tmp
     )
     kb = load_kb(kb_dir)
     assert not kb.errors and note in pages(kb, as_of=day, board=board(kb, day))["board/trends.md"]
+
+
+def test_every_board_table_column_has_a_heading(built):
+    # found in review: the overdue badges sat under an empty heading in three tables (a screen reader
+    # announced a nameless column)
+    _, out = built
+    page = (out / "board/index.html").read_text(encoding="utf-8")
+    headings = re.findall(r"<th[^>]*>(.*?)</th>", page, re.S)
+    assert headings and all(h.strip() for h in headings), headings
+    assert "overdue" in headings

@@ -50,20 +50,20 @@ def board_page(site: Site) -> str:
     rows = [[_pl(site, page, f["pattern"], f["title"]), esc(f["owner"] or UNOWNED), esc(f["status"]),
              esc(f["due"] or "-"), _late(f), f"{f['age_days']}d" if f["age_days"] is not None else "-",
              str(f["incidents"]), esc(", ".join(f["tickets"]) or "-")] for f in b["fixes"]]
-    out.append(raw_table(["pattern", "owner", "status", "due", "", "age", "incidents", "tickets"], rows,
+    out.append(raw_table(["pattern", "owner", "status", "due", "overdue", "age", "incidents", "tickets"], rows,
                          "No open permanent fixes.\n"))
 
     out.append("## Reviews pending or overdue\n\nUnder the severity framework: each severity sets the review "
                "level and how many days it may take.\n")
     rows = [[_il(site, page, r["incident"]), esc(r["severity"]), esc(r["level"]), esc(r["due"] or "-"), _late(r),
              esc(r["title"])] for r in b["reviews"]]
-    out.append(raw_table(["incident", "severity", "review", "due", "", "title"], rows, "No review pending.\n"))
+    out.append(raw_table(["incident", "severity", "review", "due", "overdue", "title"], rows, "No review pending.\n"))
 
     out.append("## Open follow-ups\n")
     rows = [[esc(f["owner"] or UNOWNED), _il(site, page, f["incident"]), esc(f["due"] or "-"), _late(f),
              f"{f['age_days']}d", esc(f["ticket"] or "-"), esc(f["title"])]
             for f in sorted(b["follow_ups"], key=_owner_then_most_overdue)]
-    out.append(raw_table(["owner", "incident", "due", "", "age", "ticket", "follow-up"], rows, "No open follow-up.\n"))
+    out.append(raw_table(["owner", "incident", "due", "overdue", "age", "ticket", "follow-up"], rows, "No open follow-up.\n"))
 
     out.append("## Needs analysis\n\nIncidents that matched no known pattern: analyse them and write the pattern.\n")
     rows = [[_il(site, page, u["incident"]), esc(u["date"]), esc(u["severity"]), esc(", ".join(u["services"]) or "-"),
