@@ -410,3 +410,23 @@ def test_the_status_counts_matches_by_confidence_and_says_when_a_lower_one_is_mo
             # a why text the API cut (at 240 characters) ends with an ellipsis, as in the terminal
             cut = [w["text"] for r in answer["results"] for w in r["why"][:3] if len(w["text"]) >= 240]
             assert cut and all(any(x.endswith("\u2026") and w[:60] in x for x in shown) for w in cut), shown
+
+
+def test_the_ctrl_enter_hint_is_not_shown_on_a_phone(chromium, server):
+    """Found in review: a phone showed "Ctrl+Enter to send", a key it does not have."""
+    base, _ = server
+    seen = {}
+    for name in ("desktop", "phone"):
+        page = chromium.new_page()
+        try:
+            if name == "phone":  # a touch screen: CSS's (pointer: coarse), as on a phone
+                cdp = page.context.new_cdp_session(page)
+                cdp.send("Emulation.setTouchEmulationEnabled", {"enabled": True, "maxTouchPoints": 5})
+                cdp.send("Emulation.setEmitTouchEventsForMouse", {"enabled": True, "configuration": "mobile"})
+            page.goto(base + "/suggest.html")
+            page.wait_for_selector('.recur-suggest[data-mode="api"]', timeout=15000)
+            assert page.evaluate("matchMedia('(pointer: coarse)').matches") == (name == "phone")
+            seen[name] = page.is_visible(".recur-suggest__hint")
+        finally:
+            page.close()
+    assert seen == {"desktop": True, "phone": False}
