@@ -184,6 +184,8 @@ def test_a_dash_with_more_text_is_a_usage_error(run):
     # "recur suggest - foo" searched the text "- foo" and read no stdin
     res = run("suggest", "-", "disk", "full")
     assert res.exit_code == 2 and "- reads the text from stdin: give - alone, or the text without it" in res.output
+    res = run("suggest", "--json", "502", "-", "bad", "gateway")  # a dash inside the text is text
+    assert res.exit_code == 0 and json.loads(res.stdout)["query"] == "502 - bad gateway", res.output
 
 
 def test_text_and_queries_together_is_a_usage_error_and_an_empty_batch_says_so(run, tmp_path):
