@@ -212,3 +212,33 @@ def test_a_jira_issues_fields_stay_out_of_the_summary_and_are_named(kb_dir, tmp_
     )
     assert "Dana Wu" not in (kb_dir / out["incident_path"]).read_text()
     strict_check(kb_dir)
+
+
+def test_an_owner_said_with_a_mention_leaves_no_label_or_mention_in_the_title():
+    """Found in review of the list-item change: "(owner @lee)" left "(owner)" in the title, "(@lee,
+    @kim)" left "(@kim)", "— @ana, @bob" left ", @bob", "Owner: Ana - add …" a leading dash."""
+    from recur.ingest.action_items import item
+
+    said = {
+        t: (item(t)["title"], item(t)["owner"])
+        for t in (
+            "Fix X (owner @lee)",
+            "Add alerts (assigned to @ana)",
+            "Migrate the DB (due 2026-12-01; owner @lee)",
+            "Fix X (@lee, @kim)",
+            "Add capacity alerts — @ana, @bob",
+            "Owner: Ana - add capacity alerts",
+            "Ask @kim to review the runbook",
+            "Fix X (see runbook)",
+        )
+    }
+    assert said == {
+        "Fix X (owner @lee)": ("Fix X", "lee"),
+        "Add alerts (assigned to @ana)": ("Add alerts", "ana"),
+        "Migrate the DB (due 2026-12-01; owner @lee)": ("Migrate the DB", "lee"),
+        "Fix X (@lee, @kim)": ("Fix X", "lee"),
+        "Add capacity alerts — @ana, @bob": ("Add capacity alerts", "ana"),
+        "Owner: Ana - add capacity alerts": ("add capacity alerts", "Ana"),
+        "Ask @kim to review the runbook": ("Ask @kim to review the runbook", "kim"),
+        "Fix X (see runbook)": ("Fix X (see runbook)", None),
+    }

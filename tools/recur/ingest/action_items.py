@@ -63,7 +63,10 @@ def _plain(text: str) -> str:
 # An owner or due date written in an item's text: "(owner: Pat Smith, due: Dec 20, 2026)", "— Owner:
 # Jo Lee — Due: 12/18/2026", "(Priya, by 2026-12-07)". A value runs to the next separator (a comma for
 # an owner, " — ", ";", a bracket) or the next label; a name has spaces ("Pat Smith" was read "Pat").
-_OWNER_LABEL = re.compile(r"\b(?:owner|assignee|assigned to)\s*[:=]\s*", re.I)
+# "owner: Pat", and "owner @lee" without the colon (the mention says it is a name)
+_OWNER_LABEL = re.compile(r"\b(?:owner|assignee|assigned to)\s*(?:[:=]\s*|(?=@))", re.I)
+# what is left of a bracket or a tail once its owner and due date are read: labels, mentions, separators
+_LEFTOVER = re.compile(r"@[\w.-]+|\b(?:owner|assignee|assigned to|due(?:\s+date)?|deadline|by)\b|[\s,;:=–—-]+", re.I)
 _MENTION = re.compile(r"(?<![\w.])@([\w.-]+)")
 # "due to the freeze" is no due date; "by" names one only when a date follows it ("by default")
 _DUE_LABEL = re.compile(r"\b(?:(due)(?:\s+date)?(?!\s+to\b)|deadline|(by))\b\s*(?:([:=])\s*)?", re.I)
@@ -85,7 +88,7 @@ def _owner(text: str, bracketed: bool) -> tuple:
     m = _OWNER_LABEL.search(text)
     if m:
         value = re.split(r",|\s(?:due|by)\s", _value(text, m.end()), maxsplit=1, flags=re.I)[0].rstrip(" .*_")
-        return value or None, (m.start(), m.end() + len(value))
+        return value.lstrip("@") or None, (m.start(), m.end() + len(value))
     m = _MENTION.search(text)
     if m is None:
         return None, None
@@ -131,15 +134,17 @@ def _inline_fields(title: str) -> tuple[str, dict]:
             got["owner"], rest = rest, ""  # "(Priya, by 2026-12-07)"
         for k, v in got.items():
             said[k] = said[k] or v
-        if any(got.values()):
-            return f" ({rest}) " if rest else " "
+        if any(got.values()):  # "(owner @lee)", "(@lee, @kim)": nothing but who and when is dropped whole
+            return f" ({rest}) " if _LEFTOVER.sub("", rest) else " "
         return " " if _BRACKET_META.search(m.group(1)) else m.group(0)
 
     title = re.sub(r"\s*[(\[]([^()\[\]]*)[)\]]", bracket, title)
     got, title = _fields(title, bracketed=False)
     for k, v in got.items():
         said[k] = said[k] or v
-    return title, said
+    # what a read owner leaves at either end: "— @ana, @bob" ("…, @bob"), "Owner: Ana - add …" ("- add …")
+    title = re.sub(r"(?:\s*[,;]\s*@[\w.-]+)+\s*$", "", title) if said["owner"] else title
+    return re.sub(r"^\s*[-–—,;:]+\s*", "", title), said
 
 
 def item(title: str, *, status_text: str = "", owner=None, due=None, ticket_text: str = "", checked=None) -> dict:
