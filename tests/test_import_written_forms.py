@@ -242,3 +242,14 @@ def test_an_owner_said_with_a_mention_leaves_no_label_or_mention_in_the_title():
         "Ask @kim to review the runbook": ("Ask @kim to review the runbook", "kim"),
         "Fix X (see runbook)": ("Fix X (see runbook)", None),
     }
+
+
+def test_a_date_and_subject_block_without_a_sender_is_no_email_and_a_front_summary_the_body_overrides_is_named():
+    """Found in review: "Date: / Subject:" at the top of a write-up was read as an email (its date then
+    only a fallback), and a front-matter description was dropped without a note when the body had a
+    Summary of its own."""
+    pm = parse("Date: 2026-11-17\nSubject: Checkout outage\n\n## Summary\nCheckout failed for an hour.\n")
+    assert pm.date_source == "the 'Date:' line 1"
+    pm = parse("---\ntitle: T\ndescription: What the front matter says.\n---\n\n## Summary\nWhat the body says.\n")
+    assert pm.sections["Summary"] == "What the body says."
+    assert any("What the front matter says." in u for u in pm.unkept), pm.unkept

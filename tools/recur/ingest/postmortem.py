@@ -396,6 +396,8 @@ def _front_sections(pm: Postmortem, sections: dict) -> None:
     for name, text in sections.items():
         if name == "Summary" and "Summary" in pm.sections and not any(c == "Summary" for _, c in pm.mapped):
             pm.sections["Summary"] = text + "\n\n" + pm.sections["Summary"]
+        elif name in pm.sections:  # the body's own section wins: the front matter's is named, not dropped unsaid
+            pm.unkept.append(f"{name.lower()} (front matter; the body has its own): {' '.join(text.split())[:120]}")
         pm.sections.setdefault(name, text)
 
 
@@ -828,7 +830,7 @@ def _email_headers(pm: Postmortem, lines: list[str]) -> list[str]:
     names = {name for name, _ in fields}
     if end == start or (end < len(lines) and lines[end].strip()) or len(fields) < 2:
         return lines  # no block of headers alone: "Date: …" lines of a postmortem's own
-    if "subject" not in names and not ({"from", "to"} <= names):
+    if "from" not in names:  # every mail has a sender; "Date: / Subject:" alone is a write-up's own fields
         return lines
     for name, value in fields:
         _email_field(pm, name, value)
