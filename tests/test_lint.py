@@ -619,3 +619,18 @@ def test_an_unquoted_hash_that_cuts_a_value_short_is_a_warning(tmp_path):
         ("front matter", "YAML reads ' #42 in the log' as a comment, so the value is 'error': put the value in "
          "quotes to keep the rest"),
     ]  # fmt: skip
+
+
+def test_a_hash_yaml_keeps_as_text_is_no_comment_cut(tmp_path):
+    """Found in review: block text under a list item ("- |"), a quoted value running over two lines,
+    and a file with no front matter at all ("See ticket #42" in its body) were warned of as cut."""
+    kb = small_kb(tmp_path / "kb")
+    text = pattern_text("kept", signals=("X",)).replace(
+        "symptoms:\n", "symptoms:\n  - |\n    error #1 on the node\n  - >-\n    then #2 follows\n", 1
+    )
+    text = text.replace('title: "Kept"', 'title: "Filesystem out of inodes\n  while bytes #remain free"', 1)
+    write(kb, "patterns/capacity/kept.md", text)
+    write(kb, "patterns/capacity/bare.md", "# No front matter\n\nSee ticket #42 and #43.\n")
+    loaded = load_kb(kb)
+    assert loaded.patterns["kept"].title == "Filesystem out of inodes while bytes #remain free"
+    assert not [p for p in authoring_warnings(loaded, today="2026-06-01") if "as a comment" in p.message]

@@ -384,46 +384,49 @@ def _bodies(kb: KB):
             lines = read_text(Path(name).read_bytes()).split("\n")
         except (OSError, ParseError):  # reported by the loader already
             continue
-        end = front_matter_end(lines) or len(lines)
-        yield name, lines[end + 1 :], end + 2, lines[1:end]
+        end = front_matter_end(lines)  # none: no front matter to read (the file has that error already)
+        body = (end or len(lines)) + 1
+        yield name, lines[body:], body + 1, lines[1:end] if end else []
 
 
-# an unquoted value ("title: Disk full #2 on logging nodes", "- error #42 in the log") with " #"
-# and no space after it: YAML reads the rest as a comment, so the value is cut to "Disk full"
-# without a word. "# was sev1", with a space, reads as a comment written on purpose and is left alone.
-_KEY = re.compile(r"([A-Za-z_][\w-]*):(?:\s+|$)")
-_BLOCK = re.compile(r"(?:^|:)\s*[|>][-+0-9]*\s*(?:#.*)?$")  # "key: |": the lines under it are text
-
-
-def _comment_cut(line: str) -> tuple | None:
-    """(key or None, the value YAML reads, the text it reads as a comment) of a front-matter line
-    whose plain value a " #word" cuts short, else None."""
-    rest, key = line.strip(), None
-    if rest.startswith("- "):
-        rest = rest[2:].lstrip()
-    if m := _KEY.match(rest):
-        key, rest = m.group(1), rest[m.end() :]
-    if not rest or rest[0] in "\"'#[{|>&*!%@`":  # quoted, a comment, a flow collection, a block, a tag
-        return None
-    cut = re.search(r"\s#(\S.*)$", rest)
-    return (key, rest[: cut.start()].strip(), cut.group(1)) if cut else None
+# An unquoted value ("title: Disk full #2 on logging nodes", "- error #42 in the log") with " #" and
+# no space after it: YAML reads the rest as a comment, so the value is cut to "Disk full" without a
+# word. "# was sev1", with a space, reads as a comment written on purpose and is left alone. YAML's own
+# scanner says where each plain (unquoted) value ends, so block text (|, >), quoted values, and values
+# running over lines are read as YAML reads them (a line-by-line reading warned on them; found in review).
+_CUT = re.compile(r"\s+#(\S.*)$")
 
 
 def _comment_cuts(bodies: list) -> list[Problem]:
     out = []
     for name, _, _, front in bodies:
-        block = None  # the indent of a "key: |" line while the lines under it are read
-        for n, line in enumerate(front, 2):
-            indent = len(line) - len(line.lstrip())
-            if block is not None and (not line.strip() or indent > block):
-                continue
-            block = indent if _BLOCK.search(line) else None
-            found = _comment_cut(line)
-            if found:
-                key, value, rest = found
-                what = f"YAML reads ' #{rest}' as a comment, so the value is {value!r}: put the value in quotes to keep the rest"
-                out.append(Problem(name, n, key or "front matter", what, "warning"))
+        for line, key, value, rest in _cut_values(front):
+            what = f"YAML reads ' #{rest}' as a comment, so the value is {value!r}: put the value in quotes to keep the rest"
+            out.append(Problem(name, line + 2, key or "front matter", what, "warning"))  # front[0] is line 2
     return out
+
+
+def _cut_values(front: list[str]) -> list[tuple]:
+    """(index in ``front``, its key or None, the value YAML reads, what it reads as a comment) of
+    each plain value a " #word" ends."""
+    import yaml
+
+    try:
+        tokens = list(yaml.scan("\n".join(front), Loader=yaml.SafeLoader))
+    except yaml.YAMLError:  # a front matter that does not parse has its own error
+        return []
+    found, key, prev = [], None, None
+    for tok in tokens:
+        if isinstance(tok, yaml.ScalarToken) and isinstance(prev, yaml.KeyToken):
+            key = tok.value
+        elif isinstance(tok, yaml.ScalarToken) and tok.plain:
+            m = _CUT.match(front[tok.end_mark.line][tok.end_mark.column :])
+            if m:
+                found.append(
+                    (tok.end_mark.line, key if isinstance(prev, yaml.ValueToken) else None, tok.value, m.group(1))
+                )
+        prev = tok
+    return found
 
 
 def _fence_warnings(bodies: list) -> list[Problem]:
