@@ -68,6 +68,14 @@ ROWS = [
         "error",
     ),
     (
+        # a closed list running over lines, a comma missing inside it: said where YAML stopped, not "not closed"
+        "yaml-flow-list-missing-comma",
+        {P: pattern(*front(extra=['tags: ["disk",', '  "storage"', '  "wal"]', "owner: team-storage"]))},
+        f"{P}:12: front matter",
+        "YAML does not parse: did not find expected ',' or ']'",
+        "error",
+    ),
+    (
         "yaml-unclosed-flow-mapping",
         {P: pattern(*front(extra=["fix: {status: open, owner: team-storage", "owner: team-storage"]))},
         f"{P}:10: front matter",

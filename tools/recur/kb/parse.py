@@ -109,7 +109,7 @@ def load_yaml(text: str, offset: int = 0) -> YamlDoc:
                 f"YAML does not parse: this quoted value is not closed on its line, so YAML read on "
                 f"to line {line} ({problem}); close the quote",
             ) from None
-        unclosed = _unclosed_flow(exc, offset)
+        unclosed = _unclosed_flow(exc, offset, text)
         if unclosed is not None:
             raise unclosed from None
         raise ParseError(line, f"YAML does not parse: {problem}{_tab_hint(text, mark)}") from None
@@ -119,12 +119,19 @@ def load_yaml(text: str, offset: int = 0) -> YamlDoc:
         loader.dispose()
 
 
-def _unclosed_flow(exc, offset: int) -> ParseError | None:
+def _unclosed_flow(exc, offset: int, text: str) -> ParseError | None:
     """A ``[`` list or ``{`` mapping left open: PyYAML notices it on a later line (the next key) and
-    said so there, one line after the one to fix. Said at the line that opened it, or None."""
+    said so there, one line after the one to fix. Said at the line that opened it, or None. Only when
+    YAML stopped at the end or at a key no further in than the opening line: a list running over lines
+    with a comma missing inside it (``"d"`` then ``"e"]``) stops there, at the mistake (found in review)."""
     context, opened, found = exc.context or "", exc.context_mark, exc.problem_mark
     kind = "[ list" if "flow sequence" in context else "{ mapping" if "flow mapping" in context else None
     if kind is None or opened is None or found is None or opened.line >= found.line:
+        return None
+    lines = text.split("\n")
+    at = lines[found.line] if found.line < len(lines) else ""
+    indent = len(lines[opened.line]) - len(lines[opened.line].lstrip())
+    if at.strip() and not re.match(rf"^ {{0,{indent}}}[^\s#\[\]{{}},][^:#]*:(\s|$)", at):
         return None
     close = kind[0].replace("[", "]").replace("{", "}")
     return ParseError(
