@@ -143,7 +143,7 @@ def _slack_secret(path) -> str | None:
     **setting("max_concurrent"),
     show_default=True,
     type=click.IntRange(1, 10000),
-    help="Requests handled at once; past it, a fast 503 with Retry-After (not a queue); env RECUR_MAX_CONCURRENT.",
+    help="Searches handled at once, and as many other requests (the site, pattern reads); past it, a fast 503 with Retry-After (not a queue); env RECUR_MAX_CONCURRENT.",
 )
 @click.option(
     "--header-timeout",
