@@ -15,7 +15,7 @@ import time
 import httpx
 import pytest
 from kbfactory import small_kb
-from serve_util import running
+from serve_util import metric, running
 
 from recur.retrieval.engine import Engine
 from recur.serve import create_app
@@ -574,6 +574,44 @@ def test_searches_queued_for_the_model_leave_the_site_and_pattern_reads_their_sl
             gate.release()
             [t.join() for t in waiting]
     assert codes == [200] * 4
+
+
+def test_a_search_whose_client_has_gone_is_not_run_and_counted_as_499(tmp_path, caplog):
+    """Found in an operator's review: clients that gave up while their search waited for the model
+    left it queued; each was searched for in turn, delaying the next real request, and counted and
+    logged as a 200 with its full size. Here the inference slot is held while a client gives up; when
+    the slot is free, its search is not run (no answer is counted) and it is a 499 with 0 bytes."""
+    import logging
+
+    caplog.set_level(logging.INFO, logger="recur.access")
+    kb = small_kb(tmp_path / "kb")
+    app = create_app(
+        lambda: Engine.open(kb, tmp_path / "index", model="fake:64", quiet=True),
+        feedback_path=tmp_path / "feedback.jsonl",
+        inference_threads=1,
+    )
+    with running(app) as base:
+        answers = metric(httpx.get(base + "/metrics").text, "recur_suggest_answers_total")
+        gate = app.state.settings.gate
+        gate.acquire()
+        try:
+            with pytest.raises(httpx.ReadTimeout):
+                httpx.post(base + "/api/suggest", json={"text": "disk full"}, timeout=httpx.Timeout(30, read=0.5))
+            httpx.get(base + "/healthz", timeout=30)  # the server's loop has read the close by the time it answers
+            time.sleep(0.3)  # (and a margin for a loaded machine: the close must be seen before the slot frees)
+        finally:
+            gate.release()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not metric(
+            text := httpx.get(base + "/metrics").text, "recur_http_requests_total", route="/api/suggest"
+        ):
+            time.sleep(0.05)
+        assert metric(text, "recur_http_requests_total", route="/api/suggest", status="499") == 1, text
+        assert metric(text, "recur_http_requests_total", route="/api/suggest", status="200") == 0
+        assert metric(text, "recur_suggest_answers_total") == answers  # the engine was not asked
+        assert httpx.post(base + "/api/suggest", json={"text": "disk full"}, timeout=30).status_code == 200
+    logged = [r.getMessage() for r in caplog.records if "POST /api/suggest" in r.getMessage()]
+    assert '" 499 0 "' in logged[0] and '" 200 ' in logged[1], logged
 
 
 def test_an_mcp_client_that_waits_for_each_answer_is_not_refused_at_max_concurrent_1():

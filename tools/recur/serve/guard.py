@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.responses import FileResponse, MalformedRangeHeader, RangeNotSatisfiable
+from starlette.responses import FileResponse, MalformedRangeHeader, RangeNotSatisfiable, Response
 from starlette.staticfiles import NotModifiedResponse
 
 from recur import config
@@ -52,6 +52,21 @@ class ApiError(Exception):
     def __init__(self, status: int, code: str, message: str, headers: dict | None = None):
         super().__init__(message)
         self.status, self.code, self.message, self.headers = status, code, message, headers
+
+
+class ClientGone(Exception):
+    """The client closed its connection before a route began its work: nothing is answered, so the
+    metrics and the access log count the request as 499, nginx's "client closed request"."""
+
+
+class _NoAnswer(Response):
+    """A response that sends nothing: there is nobody left to send it to."""
+
+    def __init__(self):
+        super().__init__(status_code=499)
+
+    async def __call__(self, scope, receive, send) -> None:
+        return None
 
 
 def error_body(code: str, message: str) -> dict:
@@ -132,6 +147,10 @@ def install_error_handlers(app: FastAPI) -> None:
         else:
             message = str(exc.detail)
         return error_response(exc.status_code, code, message, getattr(exc, "headers", None))
+
+    @app.exception_handler(ClientGone)
+    async def _gone(request: Request, exc: ClientGone):
+        return _NoAnswer()
 
     @app.exception_handler(RecurError)
     async def _recur(request: Request, exc: RecurError):
