@@ -326,6 +326,12 @@ def is_fresh(index_dir, kb_root, manifest: dict | None = None) -> bool:
     return bool(m) and m.get("format") == FORMAT and m.get("files") == kb_signature(Path(kb_root))
 
 
+def changed_files(manifest: dict, kb_root) -> list[str]:
+    """The KB's files (KB-relative) added, removed or changed since the index was built: a stat walk."""
+    built, now = manifest.get("files") or {}, kb_signature(Path(kb_root))
+    return sorted(name for name in built.keys() | now.keys() if built.get(name) != now.get(name))
+
+
 @dataclass
 class LoadedIndex:
     path: Path
