@@ -150,6 +150,20 @@ def read_manifest(index_dir: Path) -> dict | None:
     return manifest
 
 
+def manifest_damage(index_dir) -> str | None:
+    """Why the index's manifest.json, which is there, cannot be read ("the index at X has a
+    manifest.json that cannot be read: ..."); None when it reads, or when there is none."""
+    path = _recover(Path(index_dir)) / "manifest.json"
+    if not path.exists() or read_manifest(Path(index_dir)) is not None:
+        return None
+    try:
+        json.loads(path.read_text())
+        why = "it is not an index manifest"
+    except (OSError, ValueError) as exc:
+        why = str(exc)
+    return f"the index at {index_dir} has a manifest.json that cannot be read: {why}"
+
+
 def _recover(index_dir: Path) -> Path:
     """If a swap was interrupted between its two renames, the previous index is at .old."""
     old = index_dir.with_name(index_dir.name + ".old")

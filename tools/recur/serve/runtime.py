@@ -120,7 +120,13 @@ class EngineHolder:
             return False
         from recur.retrieval import index as index_mod
 
-        manifest = index_mod.read_manifest(engine.index_dir) or {}
+        manifest = index_mod.read_manifest(engine.index_dir)
+        if manifest is None:  # damaged under a running server: a restart would fail, so say so now
+            damage = index_mod.manifest_damage(engine.index_dir)
+            if damage and damage != self.reload_error:
+                self.reload_error = damage
+                print(f"warning: {damage}", file=sys.stderr)
+            return False
         build = manifest.get("build_id")
         if not build or build == self._bad_build:
             return False
