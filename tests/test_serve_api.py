@@ -353,6 +353,80 @@ def test_a_rebuilt_index_that_cannot_be_loaded_shows_in_healthz_and_metrics(tmp_
         assert "recur_index_reload_failed 0.0" in httpx.get(base + "/metrics").text
 
 
+def test_a_kb_changed_since_the_index_was_built_shows_in_healthz_and_metrics(tmp_path):
+    """Found in an operator's review: a `git pull` of the KB with the server running left it
+    answering from the old index with a green /healthz. Health says the KB changed, naming the file
+    (status stays ok: the old index still answers), until the rebuilt index is loaded."""
+    import time
+
+    from serve_util import metric
+
+    from recur.kb.loader import load_kb
+    from recur.retrieval import embed
+    from recur.retrieval.index import build
+
+    kb, idx, app = _reloading_app(tmp_path)
+
+    def health_when(cond):
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            h = httpx.get(base + "/healthz").json()
+            if cond(h):
+                return h
+            time.sleep(0.1)
+        raise AssertionError(h)
+
+    with running(app) as base:
+        first = httpx.get(base + "/healthz").json()
+        assert first["stale"] is None
+        assert metric(httpx.get(base + "/metrics").text, "recur_index_stale") == 0
+        path = kb / "patterns" / "capacity" / "disk-full.md"
+        path.write_text(path.read_text().replace("Disk full on a host", "Disk full on a database host"))
+        h = health_when(lambda h: h["stale"])
+        assert h["status"] == "ok" and h["build_id"] == first["build_id"]
+        assert "patterns/capacity/disk-full.md" in h["stale"] and "changed" in h["stale"], h["stale"]
+        assert metric(httpx.get(base + "/metrics").text, "recur_index_stale") == 1
+        build(load_kb(kb), idx, embed.load_encoder("fake:64"), progress=False)  # what `recur index` does
+        h = health_when(lambda h: h["stale"] is None)
+        assert h["reloads"] == 1 and h["build_id"] != first["build_id"]
+        assert metric(httpx.get(base + "/metrics").text, "recur_index_stale") == 0
+
+
+def test_a_manifest_damaged_under_an_index_only_server_is_a_reload_error(tmp_path):
+    """Found in an operator's review: with the index and no KB folder, a manifest.json damaged while
+    serving left /healthz's reload_error null and recur_index_reload_failed 0, and the restart then
+    failed with "knowledge base folder not found". Both now name the damaged manifest."""
+    import time
+
+    from serve_util import metric
+
+    from recur.kb.loader import load_kb
+    from recur.retrieval import embed
+    from recur.retrieval.index import build
+    from recur.util.errors import RecurError
+
+    kb, idx = small_kb(tmp_path / "kb"), tmp_path / "index"
+    build(load_kb(kb), idx, embed.load_encoder("fake:64"), progress=False)
+    absent = tmp_path / "no-kb"
+    app = create_app(
+        lambda: Engine.open(absent, idx, model="fake:64", quiet=True),
+        feedback_path=tmp_path / "f.jsonl",
+        reload_interval=0.1,
+    )
+    with running(app) as base:
+        assert httpx.get(base + "/healthz").json()["reload_error"] is None
+        (idx / "manifest.json").write_text('{"build_id": ')
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not (h := httpx.get(base + "/healthz").json())["reload_error"]:
+            time.sleep(0.1)
+        assert h["status"] == "ok" and "manifest.json that cannot be read" in h["reload_error"], h
+        assert str(idx) in h["reload_error"]
+        assert metric(httpx.get(base + "/metrics").text, "recur_index_reload_failed") == 1
+        assert post(base, "/api/suggest", {"text": "disk full"}).status_code == 200  # the old index answers
+    with pytest.raises(RecurError, match="manifest.json that cannot be read"):
+        Engine.open(absent, idx, model="fake:64", quiet=True)
+
+
 def test_healthz_is_503_until_the_engine_is_warm(tmp_path):
     kb = small_kb(tmp_path / "kb")
     gate = threading.Event()

@@ -358,3 +358,32 @@ def test_a_url_option_that_is_not_an_http_url_is_a_usage_error(args, tmp_path):
     '<notaurl/patterns/...>'; `recur site --edit-url 'not a url'` built every page's link from it."""
     r = subprocess.run(RECUR + args, capture_output=True, text=True, timeout=60, cwd=tmp_path)
     assert r.returncode == 2 and "must be an http:// or https:// URL" in r.stderr, r.stderr
+
+
+def test_ctrl_c_while_the_first_index_is_built_exits_130_without_an_abort(tmp_path):
+    """Found in an operator's review: Ctrl-C while `recur serve` built its first index printed
+    "Interrupted." and then "terminate called without an active exception": Python shut down around
+    the engine thread still in the model's native code, and the process died of SIGABRT (rc -6).
+    The shipped KB with the real model takes seconds to build: the signal lands in the middle."""
+    import shutil
+
+    kb = tmp_path / "kb"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "kb", kb)
+    args = ["serve", "--kb", str(kb), "--index", str(tmp_path / "index"), "--site", str(tmp_path / "no-site")]
+    args += ["--port", "0", "--feedback", str(tmp_path / "fb.jsonl")]
+    proc = subprocess.Popen(RECUR + args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        said = []
+        for line in proc.stdout:  # up to the line saying the build has begun
+            said.append(line)
+            if "building it now" in line:
+                break
+        assert not (tmp_path / "index" / "manifest.json").exists(), said  # still building
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert "terminate called" not in out, out
+    assert proc.returncode == 130 and out.strip().endswith("Interrupted."), (proc.returncode, "".join(said) + out)

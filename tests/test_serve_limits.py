@@ -15,7 +15,7 @@ import time
 import httpx
 import pytest
 from kbfactory import small_kb
-from serve_util import running
+from serve_util import metric, running
 
 from recur.retrieval.engine import Engine
 from recur.serve import create_app
@@ -263,9 +263,14 @@ def in_flight(base: str) -> float:
 
 def suggest_once_a_slot_is_free(base: str, pause: float) -> httpx.Response:
     """A suggest asked again every ``pause`` s while it is a 503 (for up to 10 s): the last answer."""
+    return once_a_slot_is_free(lambda: httpx.post(base + "/api/suggest", json={"text": "disk full"}, timeout=10), pause)
+
+
+def once_a_slot_is_free(ask, pause: float) -> httpx.Response:
+    """``ask()`` again every ``pause`` s while it is a 503 (for up to 10 s): the last answer."""
     deadline = time.monotonic() + 10
     while True:
-        r = httpx.post(base + "/api/suggest", json={"text": "disk full"}, timeout=10)
+        r = ask()
         if r.status_code != 503 or time.monotonic() >= deadline:
             return r
         time.sleep(pause)
@@ -291,7 +296,8 @@ def stalled_download(base: str) -> socket.socket:
 
 def test_past_the_concurrency_limit_a_fast_503(tmp_path):
     """Four clients hold the four slots (answers they do not read); the fifth request is turned
-    away at once with Retry-After; /healthz and /metrics still answer; the slots come back."""
+    away at once with Retry-After; /healthz and /metrics still answer, and so does a search (its
+    pool is another); the slots come back."""
     kb = small_kb(tmp_path / "kb")
     app = create_app(
         lambda: Engine.open(kb, tmp_path / "index", model="fake:64", quiet=True),
@@ -307,15 +313,16 @@ def test_past_the_concurrency_limit_a_fast_503(tmp_path):
             while in_flight(base) < 5 and time.monotonic() < deadline:  # the four, and this scrape
                 time.sleep(0.02)
             # turned away, not queued: a queued request would wait for a slot (and time out here)
-            r = httpx.post(base + "/api/suggest", json={"text": "disk full"}, timeout=10)
+            r = httpx.get(base + "/api/patterns/disk-full", timeout=10)
             assert r.status_code == 503 and r.headers["retry-after"] == "1"
             assert r.json()["error"]["code"] == "overloaded"
             assert httpx.get(base + "/healthz", timeout=10).status_code == 200
             assert "recur_overload_rejections_total 1.0" in httpx.get(base + "/metrics").text
+            assert httpx.post(base + "/api/suggest", json={"text": "disk full"}, timeout=10).status_code == 200
         finally:
             for s in holders:
                 s.close()
-        assert suggest_once_a_slot_is_free(base, pause=0.05).status_code == 200
+        assert once_a_slot_is_free(lambda: httpx.get(base + "/", timeout=10), pause=0.05).status_code == 200
 
 
 def half_bodies(base: str, n: int, path: bytes = b"/api/suggest", length: int = 100, sent: bytes = b"{"):
@@ -472,7 +479,7 @@ def test_clients_that_stop_reading_do_not_keep_the_slots(tmp_path):
             while in_flight(base) < 3 and time.monotonic() < deadline:  # the two, and this scrape
                 time.sleep(0.02)
             time.sleep(1.5)  # past the send timeout with no progress
-            r = suggest_once_a_slot_is_free(base, pause=0.1)
+            r = once_a_slot_is_free(lambda: httpx.get(base + "/api/patterns/disk-full", timeout=10), pause=0.1)
             assert r.status_code == 200, r.text
         finally:
             for s in stalled:
@@ -524,6 +531,87 @@ def test_health_and_reads_are_answered_while_searches_wait_for_the_model(tmp_pat
             gate.release()
             [t.join() for t in waiting]
     assert codes == [200] * 50
+
+
+def test_searches_queued_for_the_model_leave_the_site_and_pattern_reads_their_slots(tmp_path):
+    """Found in an operator's review: --max-concurrent searches queued for the model filled the one
+    pool every request shared, and a browser asking for a page then got a JSON 503. Here the one
+    inference slot is held and four searches wait for it at --max-concurrent 4: a fifth search is
+    turned away, while the site, the pattern reads and the API docs still answer."""
+    kb = small_kb(tmp_path / "kb")
+    site = tmp_path / "site"
+    (site / "patterns").mkdir(parents=True)
+    (site / "index.html").write_text("<h1>Recur site</h1>")
+    (site / "patterns" / "index.html").write_text("<h1>Patterns</h1>")
+    app = create_app(
+        lambda: Engine.open(kb, tmp_path / "index", model="fake:64", quiet=True),
+        site_dir=site,
+        feedback_path=tmp_path / "feedback.jsonl",
+        inference_threads=1,
+        max_concurrent=4,
+    )
+    with running(app) as base:
+        codes = []
+
+        def search():
+            codes.append(httpx.post(base + "/api/suggest", json={"text": "disk full"}, timeout=60).status_code)
+
+        gate = app.state.settings.gate
+        gate.acquire()
+        waiting = [threading.Thread(target=search) for _ in range(4)]
+        try:
+            [t.start() for t in waiting]
+            deadline = time.monotonic() + 30
+            while in_flight(base) < 5 and time.monotonic() < deadline:  # the four, and this scrape
+                time.sleep(0.02)
+            r = httpx.post(base + "/api/suggest", json={"text": "disk full"}, timeout=30)
+            assert r.status_code == 503 and r.json()["error"]["code"] == "overloaded", r.text
+            for path in ("/", "/patterns/", "/api/patterns", "/api/patterns/disk-full", "/openapi.json", "/docs"):
+                r = httpx.get(base + path, timeout=30)
+                assert r.status_code == 200, (path, r.text)
+            assert codes == []  # the four are still waiting for the model
+        finally:
+            gate.release()
+            [t.join() for t in waiting]
+    assert codes == [200] * 4
+
+
+def test_a_search_whose_client_has_gone_is_not_run_and_counted_as_499(tmp_path, caplog):
+    """Found in an operator's review: clients that gave up while their search waited for the model
+    left it queued; each was searched for in turn, delaying the next real request, and counted and
+    logged as a 200 with its full size. Here the inference slot is held while a client gives up; when
+    the slot is free, its search is not run (no answer is counted) and it is a 499 with 0 bytes."""
+    import logging
+
+    caplog.set_level(logging.INFO, logger="recur.access")
+    kb = small_kb(tmp_path / "kb")
+    app = create_app(
+        lambda: Engine.open(kb, tmp_path / "index", model="fake:64", quiet=True),
+        feedback_path=tmp_path / "feedback.jsonl",
+        inference_threads=1,
+    )
+    with running(app) as base:
+        answers = metric(httpx.get(base + "/metrics").text, "recur_suggest_answers_total")
+        gate = app.state.settings.gate
+        gate.acquire()
+        try:
+            with pytest.raises(httpx.ReadTimeout):
+                httpx.post(base + "/api/suggest", json={"text": "disk full"}, timeout=httpx.Timeout(30, read=0.5))
+            httpx.get(base + "/healthz", timeout=30)  # the server's loop has read the close by the time it answers
+            time.sleep(0.3)  # (and a margin for a loaded machine: the close must be seen before the slot frees)
+        finally:
+            gate.release()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not metric(
+            text := httpx.get(base + "/metrics").text, "recur_http_requests_total", route="/api/suggest"
+        ):
+            time.sleep(0.05)
+        assert metric(text, "recur_http_requests_total", route="/api/suggest", status="499") == 1, text
+        assert metric(text, "recur_http_requests_total", route="/api/suggest", status="200") == 0
+        assert metric(text, "recur_suggest_answers_total") == answers  # the engine was not asked
+        assert httpx.post(base + "/api/suggest", json={"text": "disk full"}, timeout=30).status_code == 200
+    logged = [r.getMessage() for r in caplog.records if "POST /api/suggest" in r.getMessage()]
+    assert '" 499 0 "' in logged[0] and '" 200 ' in logged[1], logged
 
 
 def test_an_mcp_client_that_waits_for_each_answer_is_not_refused_at_max_concurrent_1():

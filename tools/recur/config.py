@@ -53,7 +53,9 @@ SETTINGS: dict[str, Setting] = {
     "threads": Setting("RECUR_THREADS", 1, "threads for recur serve's query encoder (0: one per CPU core)"),
     "token_scope": Setting("RECUR_TOKEN_SCOPE", "write", "what recur serve's token guards: write (feedback) | all"),
     "feedback_rate": Setting("RECUR_FEEDBACK_RATE", 60, "votes per minute per client recur serve takes; 0 = no limit"),
-    "max_concurrent": Setting("RECUR_MAX_CONCURRENT", 64, "requests recur serve handles at once; past it, 503"),
+    "max_concurrent": Setting(
+        "RECUR_MAX_CONCURRENT", 64, "searches recur serve handles at once, and as many other requests; past it, 503"
+    ),
     "header_timeout": Setting("RECUR_HEADER_TIMEOUT", 10.0, "seconds a client has to send its request headers"),
     "body_timeout": Setting("RECUR_BODY_TIMEOUT", 30.0, "seconds a client has to send its request body"),
     "send_timeout": Setting(

@@ -143,7 +143,7 @@ def _slack_secret(path) -> str | None:
     **setting("max_concurrent"),
     show_default=True,
     type=click.IntRange(1, 10000),
-    help="Requests handled at once; past it, a fast 503 with Retry-After (not a queue); env RECUR_MAX_CONCURRENT.",
+    help="Searches handled at once, and as many other requests (the site, pattern reads); past it, a fast 503 with Retry-After (not a queue); env RECUR_MAX_CONCURRENT.",
 )
 @click.option(
     "--header-timeout",
@@ -395,6 +395,23 @@ def _run(app, stop: _StopOnFatal, where: tuple, timeouts: tuple, access: str) ->
     # service manager expects of `kill`, not through main()'s Ctrl-C path (exit 130)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _reload_on_hup(app.state.holder)
-    stop.server.run(sockets=sockets)
+    try:
+        stop.server.run(sockets=sockets)
+    except KeyboardInterrupt:  # uvicorn stops on SIGINT too, then raises it again
+        _interrupted(app.state.holder)
     if stop.failed:
         sys.exit(1)
+
+
+def _interrupted(holder) -> None:
+    """Ctrl-C: exit 130 as main() does, without letting Python shut down around an engine thread still
+    in the model's native code (building the index at first start): that aborted the process with
+    "terminate called without an active exception" (SIGABRT) after "Interrupted.". Skipping Python's
+    shutdown loses nothing: the build writes its index to a work folder only after encoding and swaps
+    it in when whole, and the next build removes a folder a killed one left (util.files.work_folder)."""
+    if not holder.loading():
+        raise KeyboardInterrupt
+    click.echo("Interrupted.", err=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(130)

@@ -134,6 +134,9 @@ class Engine:
             if manifest is None:
                 from recur.kb.loader import require_kb_root
 
+                damage = None if Path(kb_dir).is_dir() else index_mod.manifest_damage(index_dir)
+                if damage:  # an index-only deployment: the damaged manifest, not the KB it never had
+                    raise RecurError(f"{damage} (restore it, or rebuild the index with recur index)")
                 require_kb_root(kb_dir)  # no KB here (the wrong folder): say that, not "building it now"
                 if not quiet:  # a manifest that cannot be read is not "no index" (found in review)
                     damaged = (Path(index_dir) / "manifest.json").exists()

@@ -150,6 +150,20 @@ def read_manifest(index_dir: Path) -> dict | None:
     return manifest
 
 
+def manifest_damage(index_dir) -> str | None:
+    """Why the index's manifest.json, which is there, cannot be read ("the index at X has a
+    manifest.json that cannot be read: ..."); None when it reads, or when there is none."""
+    path = _recover(Path(index_dir)) / "manifest.json"
+    if not path.exists() or read_manifest(Path(index_dir)) is not None:
+        return None
+    try:
+        json.loads(path.read_text())
+        why = "it is not an index manifest"
+    except (OSError, ValueError) as exc:
+        why = str(exc)
+    return f"the index at {index_dir} has a manifest.json that cannot be read: {why}"
+
+
 def _recover(index_dir: Path) -> Path:
     """If a swap was interrupted between its two renames, the previous index is at .old."""
     old = index_dir.with_name(index_dir.name + ".old")
@@ -324,6 +338,12 @@ def is_fresh(index_dir, kb_root, manifest: dict | None = None) -> bool:
     """Does the index match the KB's files? Pass ``manifest`` when it was just read."""
     m = manifest if manifest is not None else read_manifest(Path(index_dir))
     return bool(m) and m.get("format") == FORMAT and m.get("files") == kb_signature(Path(kb_root))
+
+
+def changed_files(manifest: dict, kb_root) -> list[str]:
+    """The KB's files (KB-relative) added, removed or changed since the index was built: a stat walk."""
+    built, now = manifest.get("files") or {}, kb_signature(Path(kb_root))
+    return sorted(name for name in built.keys() | now.keys() if built.get(name) != now.get(name))
 
 
 @dataclass

@@ -32,6 +32,8 @@ from recur.serve.runtime import EngineHolder
 
 JSON_PATHS = frozenset({"/api/suggest", "/api/alertmanager", "/api/feedback"})
 SLACK_PATHS = frozenset({"/api/slack/commands", "/api/slack/interactions"})  # signed forms, read as sent
+# the routes that search, and so wait for an inference slot: their own --max-concurrent pool (guard.ConcurrencyLimit)
+SEARCH_PATHS = frozenset({"/api/suggest", "/api/alertmanager"}) | SLACK_PATHS
 
 
 def create_app(
@@ -117,7 +119,8 @@ def _thread_room(max_concurrent: int) -> None:
     import anyio.to_thread
 
     limiter = anyio.to_thread.current_default_thread_limiter()  # this event loop's
-    limiter.total_tokens = max(limiter.total_tokens, max_concurrent + THREAD_HEADROOM)
+    # two pools of max_concurrent (searches, and the rest): a full one of searches leaves the reads their threads
+    limiter.total_tokens = max(limiter.total_tokens, 2 * max_concurrent + THREAD_HEADROOM)
 
 
 def _settings(site_dir, feedback_path, token, token_scope: str, inference_threads: int | None) -> Settings:
@@ -223,7 +226,9 @@ def _middleware(app, *, max_body: int, max_concurrent: int, body_timeout: float)
 
     slack = max(max_body, SLACK_MAX_BODY)
     limits = {"/api/alertmanager": ALERTMANAGER_MAX_BODY, **dict.fromkeys(SLACK_PATHS, slack)}
-    app.add_middleware(ConcurrencyLimit, limit=max_concurrent, on_reject=app.state.metrics.rejected.inc)
+    app.add_middleware(
+        ConcurrencyLimit, limit=max_concurrent, on_reject=app.state.metrics.rejected.inc, search_paths=SEARCH_PATHS
+    )
     app.add_middleware(
         BodyGuard,
         max_body=max_body,

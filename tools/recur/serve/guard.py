@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.responses import FileResponse, MalformedRangeHeader, RangeNotSatisfiable
+from starlette.responses import FileResponse, MalformedRangeHeader, RangeNotSatisfiable, Response
 from starlette.staticfiles import NotModifiedResponse
 
 from recur import config
@@ -52,6 +52,21 @@ class ApiError(Exception):
     def __init__(self, status: int, code: str, message: str, headers: dict | None = None):
         super().__init__(message)
         self.status, self.code, self.message, self.headers = status, code, message, headers
+
+
+class ClientGone(Exception):
+    """The client closed its connection before a route began its work: nothing is answered, so the
+    metrics and the access log count the request as 499, nginx's "client closed request"."""
+
+
+class _NoAnswer(Response):
+    """A response that sends nothing: there is nobody left to send it to."""
+
+    def __init__(self):
+        super().__init__(status_code=499)
+
+    async def __call__(self, scope, receive, send) -> None:
+        return None
 
 
 def error_body(code: str, message: str) -> dict:
@@ -132,6 +147,10 @@ def install_error_handlers(app: FastAPI) -> None:
         else:
             message = str(exc.detail)
         return error_response(exc.status_code, code, message, getattr(exc, "headers", None))
+
+    @app.exception_handler(ClientGone)
+    async def _gone(request: Request, exc: ClientGone):
+        return _NoAnswer()
 
     @app.exception_handler(RecurError)
     async def _recur(request: Request, exc: RecurError):
@@ -421,16 +440,23 @@ class ConcurrencyLimit:
     least 4: the SDK answers a POST on an event stream, and the client reads the answer and sends its
     next request while the server is still closing the last one, so at --max-concurrent 1 a client
     that waited for every answer was refused with 503 now and then (found in review). What they
-    search takes a slot of the engine's own gate, as /api/suggest does (app._Gated)."""
+    search takes a slot of the engine's own gate, as /api/suggest does (app._Gated).
+
+    The routes that search (``search_paths``: /api/suggest, Alertmanager, Slack) have a pool of
+    ``limit`` apart from the rest (the site, pattern reads, feedback, docs): a search waits for one
+    of the few inference slots, so ``limit`` searches queued for the model filled the one shared
+    pool, and a browser asking for a page then got a JSON 503 (found in an operator's review)."""
 
     EXEMPT = ("/healthz", "/metrics")
 
-    def __init__(self, app, limit: int = 64, on_reject=None):
+    def __init__(self, app, limit: int = 64, on_reject=None, search_paths=frozenset()):
         self.app = app
         self.limit = limit
         self.stream_limit = max(4, limit // 4)
         self.mcp_limit = max(4, limit)
+        self.search_paths = frozenset(search_paths)
         self.in_flight = 0
+        self.searches = 0
         self.streams = 0
         self.mcp = 0
         self.on_reject = on_reject
@@ -439,15 +465,10 @@ class ConcurrencyLimit:
         path = route_path(scope) if scope["type"] == "http" else ""
         if scope["type"] != "http" or path in self.EXEMPT:
             return await self.app(scope, receive, send)
-        mcp = is_mcp_path(path)
-        stream = mcp and scope["method"] == "GET"
-        pool, limit = (
-            ("streams", self.stream_limit) if stream else ("mcp", self.mcp_limit) if mcp else ("in_flight", self.limit)
-        )
+        pool, limit, what = self._pool(path, scope["method"])
         if getattr(self, pool) >= limit:  # one event loop: no lock needed around the counters
             if self.on_reject:
                 self.on_reject()
-            what = "MCP event streams open" if stream else "MCP requests in progress" if mcp else "requests in progress"
             return await send_error(
                 send,
                 503,
@@ -461,6 +482,16 @@ class ConcurrencyLimit:
             await self.app(scope, receive, send)
         finally:
             setattr(self, pool, getattr(self, pool) - 1)
+
+    def _pool(self, path: str, method: str) -> tuple[str, int, str]:
+        """The counter a request takes a place in, its bound, and what the 503 says is full."""
+        if is_mcp_path(path):
+            if method == "GET":
+                return "streams", self.stream_limit, "MCP event streams open"
+            return "mcp", self.mcp_limit, "MCP requests in progress"
+        if path in self.search_paths:
+            return "searches", self.limit, "searches in progress"
+        return "in_flight", self.limit, "requests in progress"
 
 
 class StopAnswer:

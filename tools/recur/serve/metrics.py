@@ -39,6 +39,11 @@ class _IndexCollector:
         )
         failed.add_metric([], 1.0 if holder.reload_error else 0.0)
         yield failed
+        stale = GaugeMetricFamily(
+            "recur_index_stale", "1 while the KB has changes the served index was not built from (/healthz says which)"
+        )
+        stale.add_metric([], 1.0 if holder.stale else 0.0)
+        yield stale
         if eng is None:
             return
         m = eng.manifest

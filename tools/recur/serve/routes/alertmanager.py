@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query
 
-from recur.serve.deps import JSONResponse, errors, get_engine, get_gate, get_metrics, only_query
+from recur.serve.deps import JSONResponse, errors, get_engine, get_metrics, get_slot, only_query
 from recur.serve.guard import ApiError
 from recur.serve.models import (
     MAX_TOP,
@@ -33,7 +33,7 @@ def alertmanager(
     top: int = Query(3, json_schema_extra={"minimum": 1, "maximum": MAX_TOP}),
     brief: bool = False,
     engine=Depends(get_engine),
-    gate=Depends(get_gate),
+    slot=Depends(get_slot),
     metrics=Depends(get_metrics),
 ):
     """Alertmanager (payload version 4) or Grafana (version 1) webhook: suggestions for each firing alert;
@@ -54,7 +54,7 @@ def alertmanager(
     queries = [alert_query(a) for a in alerts]
     by_query = {}
     for q in dict.fromkeys(q for a, q in zip(alerts, queries) if q and not is_resolved(a)):  # each query once
-        with gate:
+        with slot():
             by_query[q] = engine.answer(q, top=top)
         metrics.observe_answer(by_query[q])
     out = [alert_entry(a, q, by_query.get(q), brief) for a, q in zip(alerts, queries)]

@@ -27,6 +27,7 @@ def healthz(engine=Depends(get_engine), holder=Depends(get_holder), settings: Se
         "built": m.get("built"),
         "reloads": holder.reloads,
         "reload_error": holder.reload_error,  # a rebuilt index on disk that could not be loaded
+        "stale": holder.stale,  # the KB changed since the served index was built (null: it did not)
         "left_out": m.get("left_out", []),  # pattern files with errors, not searched (recur check)
         "site": settings.site_built,  # now, not at start-up
     }

@@ -6,7 +6,7 @@ import time
 
 from fastapi import APIRouter, Depends
 
-from recur.serve.deps import JSONResponse, errors, get_engine, get_gate, get_metrics, only_query
+from recur.serve.deps import JSONResponse, errors, get_engine, get_metrics, get_slot, only_query
 from recur.serve.models import SuggestIn
 from recur.serve.security import require_read
 
@@ -14,10 +14,10 @@ router = APIRouter(tags=["suggest"], dependencies=[Depends(require_read)])
 
 
 @router.post("/api/suggest", responses=errors(400, 401, 408, 413, 415, 422, 503), dependencies=[Depends(only_query())])
-def suggest(body: SuggestIn, engine=Depends(get_engine), gate=Depends(get_gate), metrics=Depends(get_metrics)):
+def suggest(body: SuggestIn, engine=Depends(get_engine), slot=Depends(get_slot), metrics=Depends(get_metrics)):
     """Ranked patterns for a description: the same result objects as `recur suggest --json`."""
     t0 = time.perf_counter()
-    with gate:
+    with slot():
         t1 = time.perf_counter()
         answer = engine.answer(body.text, top=body.top)
     t2 = time.perf_counter()
