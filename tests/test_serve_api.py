@@ -415,6 +415,7 @@ def test_a_manifest_damaged_under_an_index_only_server_is_a_reload_error(tmp_pat
     )
     with running(app) as base:
         assert httpx.get(base + "/healthz").json()["reload_error"] is None
+        good = (idx / "manifest.json").read_text()
         (idx / "manifest.json").write_text('{"build_id": ')
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and not (h := httpx.get(base + "/healthz").json())["reload_error"]:
@@ -423,6 +424,12 @@ def test_a_manifest_damaged_under_an_index_only_server_is_a_reload_error(tmp_pat
         assert str(idx) in h["reload_error"]
         assert metric(httpx.get(base + "/metrics").text, "recur_index_reload_failed") == 1
         assert post(base, "/api/suggest", {"text": "disk full"}).status_code == 200  # the old index answers
+        (idx / "manifest.json").write_text(good)  # put back: the warning goes with the damage
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and (h := httpx.get(base + "/healthz").json())["reload_error"]:
+            time.sleep(0.1)
+        assert h["reload_error"] is None and metric(httpx.get(base + "/metrics").text, "recur_index_reload_failed") == 0
+        (idx / "manifest.json").write_text('{"build_id": ')
     with pytest.raises(RecurError, match="manifest.json that cannot be read"):
         Engine.open(absent, idx, model="fake:64", quiet=True)
 
