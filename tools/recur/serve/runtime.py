@@ -57,7 +57,6 @@ class EngineHolder:
         self._bad_build: str | None = None
         self.reload_error: str | None = None  # why the rebuilt index on disk is not the one served
         self.stale: str | None = None  # how the KB differs from what the served index was built from
-        self._damage: str | None = None  # the reload_error of a manifest that could not be read, while it is one
         self._stale_checked = float("-inf")
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -125,11 +124,9 @@ class EngineHolder:
         if manifest is None:  # damaged under a running server: a restart would fail, so say so now
             damage = index_mod.manifest_damage(engine.index_dir)
             if damage and damage != self.reload_error:
-                self.reload_error = self._damage = damage
+                self.reload_error = damage
                 print(f"warning: {damage}", file=sys.stderr)
             return False
-        if self._damage and self.reload_error == self._damage:  # the manifest was put back: nothing to say
-            self.reload_error = self._damage = None
         build = manifest.get("build_id")
         if not build or build == self._bad_build:
             return False
