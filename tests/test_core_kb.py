@@ -193,3 +193,13 @@ def test_a_pattern_file_in_the_wrong_place_or_named_md_in_capitals_holds_its_id(
         ("deep.md", "file", "patterns live in patterns/<category>/<id>.md"),
         ("user.md", "related[2]", "no pattern has id 'gone'"),
     ]
+
+
+def test_a_heading_of_its_own_is_not_taken_for_a_misspelt_section(tmp_path):
+    # found in review: difflib's ratio (0.8) took "Detection gap", "Detector", "Deflection",
+    # "Re-detection" and "Preferences" for Detection and References, warnings that failed --strict
+    root = tmp_path / "kb"
+    own = ("Detection gap", "Detector", "Deflection", "Re-detection", "Preferences")
+    write(root, "patterns/capacity/d.md", pattern_text("d") + "".join(f"\n## {h}\nText.\n" for h in own))
+    kb = load_kb(root)
+    assert kb.problems == [] and "d" in kb.patterns

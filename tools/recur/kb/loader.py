@@ -500,16 +500,35 @@ def _keep_refs(kb: KB, v: schema.Validator, raw: dict, fields) -> None:
 
 def _looks_like(name: str, sections: dict) -> str | None:
     """The heading among ``sections`` that is section ``name`` written another way: another case or
-    spacing ("## Root Cause") or a slip of a letter or two ("## Runbok"), or None. A heading that is
-    itself a section name is never taken for another one ("## Detection" is not "## Description")."""
-    import difflib
-
+    spacing ("## Root Cause") or a slip of a letter or two ("## Runbok", "## Detecton"), or None. A
+    slip keeps the first letter and the number of words: "Detection gap", "Detector" and "Preferences"
+    are headings of their own (difflib's ratio took them for sections; found in review). A heading that
+    is itself a section name is never taken for another one ("## Detection" is not "## Description")."""
     other = [h for h in sections if h not in schema.PATTERN_SECTIONS and len(h) <= 200]
     key = {" ".join(h.split()).casefold(): h for h in other}
-    if name.casefold() in key:
-        return key[name.casefold()]
-    close = difflib.get_close_matches(name.casefold(), list(key), n=1, cutoff=0.8)
-    return key[close[0]] if close else None
+    want = name.casefold()
+    if want in key:
+        return key[want]
+    for written, heading in key.items():
+        same_shape = written[:1] == want[:1] and len(written.split()) == len(want.split())
+        most = max(1, len(want) // 5)  # a slip per five letters: "Root cuase" (2), not "Detector" (2 of 9)
+        if same_shape and _edits(written, want, most) <= most:
+            return heading
+    return None
+
+
+def _edits(a: str, b: str, most: int) -> int:
+    """Levenshtein distance between ``a`` and ``b``, or ``most + 1`` once it is over ``most``."""
+    if abs(len(a) - len(b)) > most:
+        return most + 1
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
+        if min(row) > most:
+            return most + 1
+    return row[-1]
 
 
 def _unread_sections(v: schema.Validator, shown: str, sections: dict, sec_lines: dict) -> None:
