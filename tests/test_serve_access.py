@@ -47,7 +47,7 @@ def test_a_401_says_whether_the_token_or_the_scheme_is_wrong(write_only):
     """Found in review: 'Authorization: Token <the right token>' was "(the token is wrong)"."""
     base, _ = write_only
     said = {}
-    for header in (None, "Bearer wrong", f"Token {TOKEN}", TOKEN):
+    for header in (None, "Bearer wrong", f"Token {TOKEN}", TOKEN, "Bearer", "Token"):
         r = httpx.post(base + "/api/feedback", json=VOTE, headers={"Authorization": header} if header else {})
         assert_error(r, 401, "unauthorized")
         said[header] = r.json()["error"]["message"].split("(")[1].rstrip(")")
@@ -56,6 +56,8 @@ def test_a_401_says_whether_the_token_or_the_scheme_is_wrong(write_only):
         "Bearer wrong": "the token is wrong",
         f"Token {TOKEN}": "the scheme is 'Token', not Bearer",
         TOKEN: "no scheme before the token",
+        "Bearer": "the token is missing after the scheme",
+        "Token": "the token is missing after the scheme",
     }
 
 

@@ -61,7 +61,10 @@ def _check(request: Request, settings: Settings) -> None:
     if not ok:
         # "Token <t>" or "Basic ..." with the right token was "the token is wrong" (found in review)
         why = "the token is missing" if not given else "the token is wrong"
-        if given and scheme.lower() != "bearer":
+        lone_scheme = not value.strip() and scheme.lower() in ("bearer", "token", "basic", "digest", "negotiate")
+        if lone_scheme:  # "Authorization: Bearer" or "Token" with nothing after it
+            why = "the token is missing after the scheme"
+        elif given and scheme.lower() != "bearer":
             why = f"the scheme is {scheme[:20]!r}, not Bearer" if value.strip() else "no scheme before the token"
         raise ApiError(
             401,
