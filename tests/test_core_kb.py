@@ -203,3 +203,14 @@ def test_a_heading_of_its_own_is_not_taken_for_a_misspelt_section(tmp_path):
     write(root, "patterns/capacity/d.md", pattern_text("d") + "".join(f"\n## {h}\nText.\n" for h in own))
     kb = load_kb(root)
     assert kb.problems == [] and "d" in kb.patterns
+
+
+def test_a_misplaced_copy_of_a_pattern_is_no_duplicate_of_the_right_one(tmp_path):
+    # found in review: holding the misplaced file's id made the right file "duplicate pattern id"
+    root = tmp_path / "kb"
+    write(root, "patterns/capacity/d.md", pattern_text("d"))
+    write(root, "patterns/capacity/old/d.md", pattern_text("d"))
+    kb = load_kb(root)
+    found = [(Path(p.path).as_posix().split("/kb/")[-1], p.message) for p in run_checks(kb) if p.is_error]
+    assert found == [("patterns/capacity/old/d.md", "patterns live in patterns/<category>/<id>.md")]
+    assert "d" in kb.patterns

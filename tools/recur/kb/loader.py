@@ -396,7 +396,7 @@ def _open_record(kb: KB, path: Path, shape: dict, files: dict):
     if path.suffix != ".md":
         if path.suffix.lower() == ".md":  # "disk-full.MD": a record all the same, but not read as one
             kb.problems.append(Problem(shown, 1, "file", f"name it {path.stem}.md: only .md files are read"))
-            files.setdefault(path.stem, []).append(shown)
+            kb.misplaced.setdefault(path.stem, []).append(shown)
         elif path.suffix.lower() in ATTACHMENT_SUFFIXES:
             _attachment(kb, path, shown)
         elif not path.name.startswith("."):
@@ -425,7 +425,7 @@ def _load_pattern(kb: KB, path: Path) -> None:
     parts = path.relative_to(kb.root / "patterns").parts
     if path.suffix == ".md" and len(parts) != 2:
         kb.problems.append(Problem(shown, 1, "file", "patterns live in patterns/<category>/<id>.md"))
-        kb.pattern_files.setdefault(path.stem, []).append(shown)  # holds its id: no "no pattern has id" cascade
+        kb.misplaced.setdefault(path.stem, []).append(shown)  # its id is known: no "no pattern has id" cascade
         return
     opened = _open_record(kb, path, schema.PATTERN, kb.pattern_files)
     if opened is None:

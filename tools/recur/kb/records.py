@@ -177,6 +177,9 @@ class KB:
     # images beside the patterns and incidents (loader.ATTACHMENT_SUFFIXES), KB-relative POSIX paths:
     # the site copies them to the same place, so a pattern's ![graph](graph.png) shows there
     attachments: list = field(default_factory=list)
+    # id -> [shown path] of record files in the wrong place or named .MD: each has its own error, and a
+    # reference to its id is not one more (not in pattern_files: a copy there is no duplicate of the right one)
+    misplaced: dict = field(default_factory=dict)
 
     @property
     def errors(self) -> list:
@@ -213,7 +216,7 @@ class KB:
         return f"{key} is defined in severity.yml but that level has errors{why}; fix it there"
 
     def pattern_known(self, pattern_id: str) -> bool:
-        return pattern_id in self.pattern_files
+        return pattern_id in self.pattern_files or pattern_id in self.misplaced
 
     def import_drafts(self) -> set:
         """Draft patterns written by recur import and not yet promoted by a person: they never
