@@ -431,7 +431,8 @@
         /* close in meaning, not found in the text: said so (a "signal" read as found; review) */
         var field = w.match === "meaning" ? "like the " + w.field : w.field;
         /* the API and the bundle cut a view's text at why.text_chars (240): said with an ellipsis, as the terminal does */
-        var text = w.text.length >= WHY_TEXT_CHARS ? w.text.replace(/\s+\S*$/, "") + "\u2026" : w.text;
+        /* counted in code points, as Python cuts (an emoji is two UTF-16 units of .length) */
+        var text = Array.from(w.text).length >= WHY_TEXT_CHARS ? w.text.replace(/\s+\S*$/, "") + "\u2026" : w.text;
         return el("li", {}, [el("span", { class: "recur-suggest__field", text: field }), " ", inline(text)]);
       })));
     }
