@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from pathlib import Path
 
 import httpx
@@ -271,6 +272,18 @@ def test_home_without_site_says_so(served):
     assert r.status_code == 200 and "No site" in r.text and "the API is running" in r.text
 
 
+def health_when(base: str, cond, wait: float = 30):
+    """/healthz once ``cond`` holds of it (the watcher looks every 0.1 s); an AssertionError naming the
+    last answer after ``wait`` seconds (a bound on a hang, not a speed asserted)."""
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        h = httpx.get(base + "/healthz").json()
+        if cond(h):
+            return h
+        time.sleep(0.1)
+    raise AssertionError(h)
+
+
 def _reloading_app(tmp_path):
     """(kb, index folder, app) on a small KB with the fake encoder, checking for a rebuilt index every 0.1 s."""
     kb = small_kb(tmp_path / "kb")
@@ -321,7 +334,6 @@ def test_a_rebuilt_index_that_cannot_be_loaded_shows_in_healthz_and_metrics(tmp_
     line on stderr while /healthz kept saying ok with the old build and nothing in /metrics; the
     next restart then failed (engine_failed). Health says the rebuilt index is not being served
     and why, until one that loads replaces it; the server keeps answering from the old one."""
-    import time
 
     from recur.kb.loader import load_kb
     from recur.retrieval import embed
@@ -329,26 +341,17 @@ def test_a_rebuilt_index_that_cannot_be_loaded_shows_in_healthz_and_metrics(tmp_
 
     kb, idx, app = _reloading_app(tmp_path)
 
-    def health_when(cond):
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            h = httpx.get(base + "/healthz").json()
-            if cond(h):
-                return h
-            time.sleep(0.1)
-        raise AssertionError(h)
-
     with running(app) as base:
         first = httpx.get(base + "/healthz").json()
         assert first["reload_error"] is None
         build(load_kb(kb), idx, embed.load_encoder("fake:32"), progress=False)
-        h = health_when(lambda h: h["reload_error"])
+        h = health_when(base, lambda h: h["reload_error"])
         assert h["status"] == "ok" and h["build_id"] == first["build_id"] and h["model"] == "fake-hash-64"
         assert "fake-hash-32" in h["reload_error"] and "not reloading the rebuilt index" in h["reload_error"]
         assert "recur_index_reload_failed 1.0" in httpx.get(base + "/metrics").text
         assert post(base, "/api/suggest", {"text": "disk full", "top": 1}).status_code == 200
         build(load_kb(kb), idx, embed.load_encoder("fake:64"), progress=False)
-        h = health_when(lambda h: h["reload_error"] is None)
+        h = health_when(base, lambda h: h["reload_error"] is None)
         assert h["reloads"] == 1 and h["build_id"] != first["build_id"]
         assert "recur_index_reload_failed 0.0" in httpx.get(base + "/metrics").text
 
@@ -357,7 +360,6 @@ def test_a_kb_changed_since_the_index_was_built_shows_in_healthz_and_metrics(tmp
     """Found in an operator's review: a `git pull` of the KB with the server running left it
     answering from the old index with a green /healthz. Health says the KB changed, naming the file
     (status stays ok: the old index still answers), until the rebuilt index is loaded."""
-    import time
 
     from serve_util import metric
 
@@ -367,27 +369,18 @@ def test_a_kb_changed_since_the_index_was_built_shows_in_healthz_and_metrics(tmp
 
     kb, idx, app = _reloading_app(tmp_path)
 
-    def health_when(cond):
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            h = httpx.get(base + "/healthz").json()
-            if cond(h):
-                return h
-            time.sleep(0.1)
-        raise AssertionError(h)
-
     with running(app) as base:
         first = httpx.get(base + "/healthz").json()
         assert first["stale"] is None
         assert metric(httpx.get(base + "/metrics").text, "recur_index_stale") == 0
         path = kb / "patterns" / "capacity" / "disk-full.md"
         path.write_text(path.read_text().replace("Disk full on a host", "Disk full on a database host"))
-        h = health_when(lambda h: h["stale"])
+        h = health_when(base, lambda h: h["stale"])
         assert h["status"] == "ok" and h["build_id"] == first["build_id"]
         assert "patterns/capacity/disk-full.md" in h["stale"] and "changed" in h["stale"], h["stale"]
         assert metric(httpx.get(base + "/metrics").text, "recur_index_stale") == 1
         build(load_kb(kb), idx, embed.load_encoder("fake:64"), progress=False)  # what `recur index` does
-        h = health_when(lambda h: h["stale"] is None)
+        h = health_when(base, lambda h: h["stale"] is None)
         assert h["reloads"] == 1 and h["build_id"] != first["build_id"]
         assert metric(httpx.get(base + "/metrics").text, "recur_index_stale") == 0
 

@@ -11,6 +11,7 @@ import json
 import socket
 import threading
 import time
+from contextlib import contextmanager
 
 import httpx
 import pytest
@@ -494,6 +495,26 @@ def test_clients_that_stop_reading_do_not_keep_the_slots(tmp_path):
         assert got == 40 * 1024 * 1024
 
 
+@contextmanager
+def searches_waiting(app, base: str, n: int):
+    """``n`` searches sent while the one inference slot is held, each waiting in the app for it: the
+    list their status codes go to, filled once the block ends and the slot is given back."""
+    codes: list = []
+
+    def search():
+        codes.append(httpx.post(base + "/api/suggest", json={"text": "disk full"}, timeout=60).status_code)
+
+    gate = app.state.settings.gate
+    gate.acquire()
+    waiting = [threading.Thread(target=search) for _ in range(n)]
+    try:
+        [t.start() for t in waiting]
+        yield codes
+    finally:
+        gate.release()
+        [t.join() for t in waiting]
+
+
 def test_health_and_reads_are_answered_while_searches_wait_for_the_model(tmp_path):
     """Found in the service audit: routes run in AnyIO's pool of 40 threads, and a search waiting
     for its inference slot holds its thread. 60 clients searching made /healthz take up to 1.4 s and
@@ -509,27 +530,14 @@ def test_health_and_reads_are_answered_while_searches_wait_for_the_model(tmp_pat
         feedback_path=tmp_path / "feedback.jsonl",
         inference_threads=1,
     )
-    with running(app) as base:
-        codes = []
-
-        def search():
-            codes.append(httpx.post(base + "/api/suggest", json={"text": "disk full"}, timeout=60).status_code)
-
-        gate = app.state.settings.gate
-        gate.acquire()
-        waiting = [threading.Thread(target=search) for _ in range(50)]
-        try:
-            [t.start() for t in waiting]
-            time.sleep(1.0)  # all 50 in the app, each holding a thread while it waits for the slot
-            # answered while the slot is still held: with the old pool every thread waited on it, and
-            # these waited with them until the slot was released (after them: a timeout). Liveness,
-            # not speed: no timing is asserted (the machine may be loaded), the timeout only ends a hang.
-            for path in ("/healthz", "/metrics", "/", "/api/patterns/disk-full"):
-                assert httpx.get(base + path, timeout=30).status_code == 200, path
-            assert codes == []  # and every search is still waiting
-        finally:
-            gate.release()
-            [t.join() for t in waiting]
+    with running(app) as base, searches_waiting(app, base, 50) as codes:
+        time.sleep(1.0)  # all 50 in the app, each holding a thread while it waits for the slot
+        # answered while the slot is still held: with the old pool every thread waited on it, and
+        # these waited with them until the slot was released (after them: a timeout). Liveness,
+        # not speed: no timing is asserted (the machine may be loaded), the timeout only ends a hang.
+        for path in ("/healthz", "/metrics", "/", "/api/patterns/disk-full"):
+            assert httpx.get(base + path, timeout=30).status_code == 200, path
+        assert codes == []  # and every search is still waiting
     assert codes == [200] * 50
 
 
@@ -550,29 +558,16 @@ def test_searches_queued_for_the_model_leave_the_site_and_pattern_reads_their_sl
         inference_threads=1,
         max_concurrent=4,
     )
-    with running(app) as base:
-        codes = []
-
-        def search():
-            codes.append(httpx.post(base + "/api/suggest", json={"text": "disk full"}, timeout=60).status_code)
-
-        gate = app.state.settings.gate
-        gate.acquire()
-        waiting = [threading.Thread(target=search) for _ in range(4)]
-        try:
-            [t.start() for t in waiting]
-            deadline = time.monotonic() + 30
-            while in_flight(base) < 5 and time.monotonic() < deadline:  # the four, and this scrape
-                time.sleep(0.02)
-            r = httpx.post(base + "/api/suggest", json={"text": "disk full"}, timeout=30)
-            assert r.status_code == 503 and r.json()["error"]["code"] == "overloaded", r.text
-            for path in ("/", "/patterns/", "/api/patterns", "/api/patterns/disk-full", "/openapi.json", "/docs"):
-                r = httpx.get(base + path, timeout=30)
-                assert r.status_code == 200, (path, r.text)
-            assert codes == []  # the four are still waiting for the model
-        finally:
-            gate.release()
-            [t.join() for t in waiting]
+    with running(app) as base, searches_waiting(app, base, 4) as codes:
+        deadline = time.monotonic() + 30
+        while in_flight(base) < 5 and time.monotonic() < deadline:  # the four, and this scrape
+            time.sleep(0.02)
+        r = httpx.post(base + "/api/suggest", json={"text": "disk full"}, timeout=30)
+        assert r.status_code == 503 and r.json()["error"]["code"] == "overloaded", r.text
+        for path in ("/", "/patterns/", "/api/patterns", "/api/patterns/disk-full", "/openapi.json", "/docs"):
+            r = httpx.get(base + path, timeout=30)
+            assert r.status_code == 200, (path, r.text)
+        assert codes == []  # the four are still waiting for the model
     assert codes == [200] * 4
 
 
