@@ -161,10 +161,11 @@ def _review_note(kb, severity: str, level_given, review) -> None:
     """Warnings about the review just recorded, said now rather than by `recur check --strict` in CI:
     a --review-level other than the severity's, and a review with no due date, which the board never
     shows overdue (sev4 with --review-level light: the framework gives it no days). Found in review."""
-    want = next((lv for key, lv in kb.severity.items() if key.casefold() == severity.strip().casefold()), None)
-    if level_given and want and level_given != want.review:
-        asks = "no review" if want.review == "none" else f"a {want.review} review"
-        click.echo(f"warning: --review-level {level_given}, but {severity.strip()} asks for {asks}; "
+    from recur.kb.incident_record import framework_severity
+
+    want = kb.severity[framework_severity(kb, severity)]  # recorded already: a key of the framework
+    if level_given and level_given != want.review:
+        click.echo(f"warning: --review-level {level_given}, but {severity.strip()} asks for {want.asks(within=False)}; "
                    "recur check warns of it until the level or the severity changes.", err=True)  # fmt: skip
     if review.level != "none" and review.status != "done" and not review.due:
         click.echo(f"warning: the {review.level} review has no due date, so it is never overdue: "

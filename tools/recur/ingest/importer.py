@@ -286,6 +286,7 @@ def resolve_meta(pm, kb, file, *, date=None, severity=None, today=None):
     """(title, date, severity, triage fields, notes): what the postmortem says, else a placeholder
     marked for triage. Never raises for something missing; only for an unknown --severity."""
     from recur.ingest.postmortem import severity_key
+    from recur.kb.incident_record import framework_severity
 
     notes, triage = [], []
     title = pm.title or re.sub(r"[-_]+", " ", Path(file).stem).strip() or "Imported postmortem"
@@ -296,27 +297,22 @@ def resolve_meta(pm, kb, file, *, date=None, severity=None, today=None):
         where = "--date" if date else f"{file}: date"
         hint = "" if date else f" (read from {pm.date_source}); pass --date with the real one"
         raise RecurError(f"{where}: {out_of_range(day)}{hint}")
+    now = today or dt.date.today()
     if date:
         notes.append("date: from --date")
     elif day is not None:
         notes.append(f"date: {day.isoformat()} from {pm.date_source}")
     else:
-        day = today or dt.date.today()
+        day = now
         triage.append("date")
         notes.append(
             f"date: {_no_date(pm)}; recorded {day.isoformat()} (today) for triage (set the real date, or pass --date)"
         )
-    now = today or dt.date.today()
     if day > now:  # recur check --strict then fails on it in CI: said now, as incident new does
         notes.append(f"warning: the date {day.isoformat()} is after today ({now.isoformat()}): a typo in the year?")
-    same = [k for k in kb.severity if k.lower() == str(severity or "").strip().lower()]
-    if severity and severity not in kb.severity and len(same) == 1:  # "SEV1", as incident new takes it
-        severity = same[0]
+    if severity:  # "SEV1" is sev1, as incident new takes it; an unknown one is refused, naming --severity
+        severity = framework_severity(kb, severity, "--severity")
     sev = severity or severity_key(pm.severity_text, kb.severity)
-    if severity and severity not in kb.severity:
-        if broken := kb.broken_severity(severity):
-            raise RecurError(f"--severity: {broken}")
-        raise RecurError(f"--severity: unknown {severity!r}; the framework has {', '.join(kb.severity)}")
     if sev is not None and not severity:
         via = " (a Priority field; no severity was named)" if pm.severity_from_priority else ""
         notes.append(f"severity: {sev} from {pm.severity_text!r}{via}")

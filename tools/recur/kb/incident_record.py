@@ -342,17 +342,18 @@ def require_id(iid: str, flag: str = "--id") -> str:
     return iid
 
 
-def _severity_key(kb, given: str) -> str:
+def framework_severity(kb, given: str, field: str = "severity") -> str:
     """The framework's key for ``given``: "SEV2" or " Sev2" from a chat or an MCP client is sev2, as
-    list_patterns reads it; a key that differs from two only by case stays an error."""
+    list_patterns reads it; a key that differs from two only by case stays an error, named as
+    ``field`` (`recur import` says --severity)."""
     if given in kb.require_severity():
         return given
     same = [k for k in kb.severity if k.lower() == str(given).strip().lower()]
     if len(same) == 1:
         return same[0]
     if broken := kb.broken_severity(given):
-        raise RecurError(f"severity: {broken}")
-    raise RecurError(f"severity: unknown {given!r}; the framework has {', '.join(kb.severity)}")
+        raise RecurError(f"{field}: {broken}")
+    raise RecurError(f"{field}: unknown {given!r}; the framework has {', '.join(kb.severity)}")
 
 
 def recorded_json(iid: str, path, review, patterns) -> dict:
@@ -391,7 +392,7 @@ def record_incident(kb, new: NewIncident, *, patterns_field: str = "--pattern"):
             f"description: line {line} holds a NUL byte (binary data, not text); recur check would refuse the "
             "record as a binary file: nothing written"
         )
-    new = replace(new, severity=_severity_key(kb, new.severity))
+    new = replace(new, severity=framework_severity(kb, new.severity))
     for what, day in (("date", new.date), ("review due", new.review_due)):
         if day is not None:
             require_in_range(day, what)

@@ -236,14 +236,12 @@ def _review_level_mismatch(kb: KB) -> list[Problem]:
         want = kb.severity.get(i.severity)
         if not (i.review and want) or i.review.level == want.review or "severity" in i.triage:
             continue
-        within = f" within {want.review_within_days} days" if want.review_within_days is not None else ""
-        asks = "no review" if want.review == "none" else f"a {want.review} review{within}"
         out.append(
             Problem(
                 display_path(kb.root / i.relpath),
                 i.line("review", "level"),
                 "review.level",
-                f"{i.review.level}, but {i.severity} asks for {asks} ({where}); set it, or keep it on purpose",
+                f"{i.review.level}, but {i.severity} asks for {want.asks()} ({where}); set it, or keep it on purpose",
                 "warning",
             )
         )

@@ -140,6 +140,13 @@ class SeverityLevel:
     review: str
     review_within_days: int | None = None
 
+    def asks(self, within: bool = True) -> str:
+        """The review this level asks for, in words: "no review", "a full review within 10 days"."""
+        if self.review == "none":
+            return "no review"
+        days = f" within {self.review_within_days} days" if within and self.review_within_days is not None else ""
+        return f"a {self.review} review{days}"
+
 
 @dataclass
 class EvalCase:
