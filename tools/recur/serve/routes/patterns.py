@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 
 from recur.retrieval import patterns as pat
 from recur.serve.deps import JSONResponse, errors, get_engine, only_query
@@ -13,9 +13,11 @@ from recur.serve.security import require_read
 router = APIRouter(tags=["patterns"], dependencies=[Depends(require_read)])
 
 
-@router.get("/api/patterns", responses=errors(401, 422, 503))
+# an unknown or misspelt filter is an error: it was ignored, and ?categry=x listed every pattern
+@router.get(
+    "/api/patterns", responses=errors(401, 422, 503), dependencies=[Depends(only_query(*pat.FILTERS, named="filters"))]
+)
 def patterns(
-    request: Request,
     category: str | None = None,
     service: str | None = None,
     tag: str | None = None,
@@ -24,15 +26,6 @@ def patterns(
 ):
     """Every indexed pattern, briefly; `category`, `service`, `tag` and `severity` filter it
     (case-insensitive, exact; a service or tag matches any of the pattern's), as MCP's list_patterns."""
-    # an unknown or misspelt filter is an error: it was ignored, and ?categry=x listed every pattern
-    unknown = sorted(set(request.query_params) - set(pat.FILTERS))
-    if unknown:
-        raise ApiError(
-            422,
-            "invalid_request",
-            f"unknown query parameter(s): {', '.join(unknown)} (filters: {', '.join(pat.FILTERS)})",
-        )
-    only_query(*pat.FILTERS)(request)  # a filter given twice: ?category=a&category=b used b alone
     filters = {"category": category, "service": service, "tag": tag, "severity": severity}
     return JSONResponse({"patterns": pat.pattern_list(engine.docs, **filters)})
 
