@@ -19,6 +19,7 @@ from recur.kb.parse import (
     FENCE_LINE,
     MAX_FILE_BYTES,
     ParseError,
+    evidence_parts,
     fence_step,
     list_items,
     load_yaml,
@@ -622,9 +623,7 @@ def _lists(v: schema.Validator, shown: str, sections: dict, sec_lines: dict) -> 
                 )
             )
     if sections.get("Evidence to preserve", "").strip():
-        evidence, _ = list_items(sections["Evidence to preserve"], numbered=False)
-        if not evidence:
-            evidence, _ = list_items(sections["Evidence to preserve"], numbered=True)
+        evidence = evidence_parts(sections["Evidence to preserve"]).items
         if not evidence:
             v.problems.append(
                 Problem(

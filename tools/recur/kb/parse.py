@@ -360,6 +360,12 @@ def list_parts(text: str, numbered: bool) -> ListParts:
     )
 
 
+def evidence_parts(text: str) -> ListParts:
+    """The Evidence to preserve section's list: bullets, or numbered items when it has no bullets."""
+    parts = list_parts(text, numbered=False)
+    return parts if parts.items else list_parts(text, numbered=True)
+
+
 def _list_blocks(text: str, numbered: bool) -> tuple[list, list]:
     """[kind, body] in order: ("item", its text) for each top-level item, ("text", [lines as written])
     for the lines outside any item; and the stray items of the other kind (offset, line)."""

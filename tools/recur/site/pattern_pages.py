@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from recur.kb.parse import list_parts
+from recur.kb.parse import evidence_parts, list_parts
 from recur.site import charts
 from recur.site.context import BY_SERVICE, BY_SEVERITY, BY_TAG, PATTERNS, Site
 from recur.site.md import (
@@ -115,9 +115,7 @@ def _evidence(p) -> str:
     evidence = p.sections.get("Evidence to preserve", "").strip()
     if not evidence:
         return ""
-    parts = list_parts(evidence, numbered=False)
-    if not parts.items:
-        parts = list_parts(evidence, numbered=True)
+    parts = evidence_parts(evidence)
     if parts.items:
         body = _around(parts, _items(_item("    - ", kb_md(e), "        ") for e in parts.items), "    ")
     else:
