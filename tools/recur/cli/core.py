@@ -262,9 +262,8 @@ def suggest(kb_dir, index_dir, model, top, as_json, queries, steps, text):
             raise click.UsageError("give TEXT or --queries FILE, not both")
         _suggest_batch(kb_dir, index_dir, model, top, queries)
         return
-    if (
-        len(text) > 1 and text[0] == "-"
-    ):  # "recur suggest - foo" searched "- foo", reading no stdin ("502 - bad" is text)
+    # "recur suggest - foo" searched "- foo" and read no stdin; a dash inside the text ("502 - bad") is text
+    if len(text) > 1 and text[0] == "-":
         raise click.UsageError("- reads the text from stdin: give - alone, or the text without it")
     query = _read_query(text).strip()
     if not query and _reads_stdin(text):

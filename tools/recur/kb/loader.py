@@ -379,9 +379,8 @@ def _attachment(kb: KB, path: Path, shown: str) -> None:
         why = "is a symlink; the site does not copy it (put the image itself in the KB)"
     elif not path.is_file():
         why = "is not a regular file; the site does not copy it"
-    elif path.stat().st_size > MAX_ATTACHMENT_BYTES:
-        size = path.stat().st_size / 1024 / 1024
-        why = f"is {size:.1f} MB, over the {MAX_ATTACHMENT_BYTES // 1024 // 1024} MB the site copies; make it smaller"
+    elif (size := path.stat().st_size) > MAX_ATTACHMENT_BYTES:
+        why = f"is {size / 1024 / 1024:.1f} MB, over the {MAX_ATTACHMENT_BYTES // 1024 // 1024} MB the site copies; make it smaller"
     if why:
         kb.problems.append(Problem(shown, 1, "file", f"image {why}", "warning"))
         return
