@@ -451,7 +451,7 @@ def _link_warnings(kb: KB, bodies: list) -> list[Problem]:
     (mkdocs --strict), with no line. The site mirrors the KB's folders, so a target is checked
     against the KB's own files."""
     root = Path(kb.root).resolve()
-    carried = _site_files(kb)
+    carried = _site_files(kb, bodies)
     out = []
     for name, body, first, _ in bodies:
         here, opened = Path(name).resolve().parent, None
@@ -469,13 +469,13 @@ def _link_warnings(kb: KB, bodies: list) -> list[Problem]:
     return out
 
 
-def _site_files(kb: KB) -> set:
-    """The KB files the site has at the same place: pattern and incident pages, and the images
-    beside them (a link to another file of the KB, such as paths/onboarding.yml or severity.yml,
-    passed `recur check --strict` and failed the site build's)."""
-    root = Path(kb.root).resolve()  # pages by place, loaded or not: a record with errors has errors of its own
-    pages = {f.relative_to(root).as_posix() for sub in ("patterns", "incidents") for f in root.glob(f"{sub}/*/*.md")}
-    return pages | set(kb.attachments)
+def _site_files(kb: KB, bodies: list) -> set:
+    """The KB files the site has at the same place: the pattern and incident files read (``bodies``),
+    loaded or not (a record with errors has errors of its own), and the images beside them. A link
+    to another file of the KB, such as paths/onboarding.yml or severity.yml, passed `recur check
+    --strict` and failed the site build's."""
+    root = Path(kb.root).resolve()
+    return {Path(name).resolve().relative_to(root).as_posix() for name, *_ in bodies} | set(kb.attachments)
 
 
 def _missing_target(root: Path, here: Path, target: str, carried: set) -> str | None:
