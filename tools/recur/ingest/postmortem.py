@@ -368,8 +368,14 @@ def _apply_front(pm: Postmortem, data: dict) -> tuple[dict, list]:
             text = _front_text(value)
             sections.update({name: text} if strip_placeholders(text).strip() else {})
         else:
-            pm.unkept.append(f"{raw}: {_flat(value)[:120]}")
+            _unkept(pm, raw, value)
     return sections, items
+
+
+def _unkept(pm: Postmortem, label, value) -> None:
+    """Something the postmortem says that no field of the record holds, for the import's notes:
+    "reporter: Dana Wu", on one line and cut at 120 characters (not dropped unsaid)."""
+    pm.unkept.append(f"{label}: {_flat(value)[:120]}")
 
 
 def _flat(value) -> str:
@@ -397,7 +403,7 @@ def _front_sections(pm: Postmortem, sections: dict) -> None:
         if name == "Summary" and "Summary" in pm.sections and not any(c == "Summary" for _, c in pm.mapped):
             pm.sections["Summary"] = text + "\n\n" + pm.sections["Summary"]
         elif name in pm.sections:  # the body's own section wins: the front matter's is named, not dropped unsaid
-            pm.unkept.append(f"{name.lower()} (front matter; the body has its own): {' '.join(text.split())[:120]}")
+            _unkept(pm, f"{name.lower()} (front matter; the body has its own)", text)
         pm.sections.setdefault(name, text)
 
 
@@ -431,7 +437,7 @@ def _set_meta(pm: Postmortem, kind: str, value, where: str = "") -> None:
         pm.title = clean_title(str(value)) or pm.title
     elif kind in UNKEPT_KINDS and str(value).strip() and not is_placeholder(str(value)):
         # no field of an incident record holds these: said in the import's notes, not dropped unsaid
-        pm.unkept.append(f"{kind}: {' '.join(str(value).split())[:120]}")
+        _unkept(pm, kind, value)
 
 
 @dataclass
@@ -586,7 +592,7 @@ def _field_row(pm: Postmortem, ln: str, n: int) -> bool:
         if kind:
             _set_meta(pm, kind, value, f"the '{label}:' field, line {n}")
         else:  # "Incident ID: INC-4821": said in the import's notes, not dropped unsaid
-            pm.unkept.append(f"{label.lower()}: {value[:120]}")
+            _unkept(pm, label.lower(), value)
     return True
 
 
@@ -852,7 +858,7 @@ def _email_field(pm: Postmortem, name: str, value: str) -> None:
             day = parse_date(value)
             pm.created = (day, where) if day else None
     elif name in ("from", "to", "cc") and value:
-        pm.unkept.append(f"{name}: {' '.join(value.split())[:120]}")
+        _unkept(pm, name, value)
 
 
 def parse(text: str) -> Postmortem:
