@@ -189,6 +189,28 @@ def test_probes_straight_to_the_server_still_answer(proxied):
 
 
 @api_setups()
+def test_the_access_log_shows_the_path_the_client_asked_for(proxied, caplog):
+    """uvicorn puts --root-path in front of every request's path (raw_path too), and the access log
+    wrote that: a health probe straight to the server for /healthz was logged as /recur/healthz, and a
+    request that reached it unstripped as /recur/recur/api/patterns. A request line is logged as the
+    server received it, as nginx does; the proxy's own log has the public URL."""
+    import logging
+
+    caplog.set_level(logging.INFO, logger="recur.access")
+    asked = {
+        proxied.url + "/healthz?from=proxy": "GET /healthz?from=proxy",  # the proxy strips /recur
+        proxied.upstream + "/healthz?from=probe": "GET /healthz?from=probe",  # a probe on the host itself
+        proxied.upstream + PREFIX + "/api/patterns": f"GET {PREFIX}/api/patterns",  # a proxy that does not strip
+    }
+    for url in asked:
+        httpx.get(url)
+    logged = [r.getMessage().split('"')[1] for r in caplog.records if r.name == "recur.access"]
+    for request in asked.values():
+        assert f"{request} HTTP/1.1" in logged, logged
+    assert not [r for r in logged if r.split()[1].startswith((PREFIX + "/healthz", PREFIX + PREFIX))], logged
+
+
+@api_setups()
 @pytest.mark.parametrize("page", ["/docs", "/redoc"])
 def test_api_docs_load_their_assets_and_openapi_json_under_the_prefix(proxied, page):
     """FastAPI builds them from ASGI's root_path: /docs loaded /openapi.json and /_docs-assets/ from the host's root."""

@@ -17,6 +17,8 @@ import datetime as dt
 import logging
 import re
 
+from recur.serve.prefix import received_path
+
 LOG = logging.getLogger("recur.access")
 _UNSAFE = re.compile(r'["\\\x00-\x1f\x7f-\xff]')
 
@@ -42,7 +44,7 @@ def _entry(client, request: str, status: int, size: int, referer: str, agent: st
 
 def line(scope, status: int, size: int, seconds: float) -> str:
     """The log line for one answered request (``scope``: the ASGI scope)."""
-    path = (scope.get("raw_path") or scope.get("path", "").encode("utf-8")).decode("latin-1")
+    path = received_path(scope).decode("latin-1")  # as received: without the --root-path uvicorn added
     query = scope.get("query_string") or b""
     target = path + ("?" + query.decode("latin-1") if query else "")
     request = _escape(f"{scope.get('method', '-')} {target} HTTP/{scope.get('http_version', '1.1')}")

@@ -34,6 +34,14 @@ def route_path(scope) -> str:
     return path
 
 
+def received_path(scope) -> bytes:
+    """The path as the client sent it, undecoded: ``raw_path`` without the ``root_path`` uvicorn puts in
+    front of every request's (a probe straight to the server for /healthz reads /recur/healthz there,
+    one through a proxy that does not strip the prefix /recur/recur/x)."""
+    raw, root = scope.get("raw_path") or scope.get("path", "").encode("utf-8"), scope.get("root_path", "").encode()
+    return raw[len(root) :] if root and raw.startswith(root) else raw
+
+
 def is_mcp_path(path: str) -> bool:
     """Whether a route path (``route_path``) is the MCP endpoint, with or without its trailing slash."""
     return path.rstrip("/") == "/mcp"
@@ -55,10 +63,7 @@ def not_found_message(method: str, scope) -> str:
 def up_to_root(scope) -> str:
     """The relative URL from the page the browser asked for to the site root: "./" for /x,
     "../../" for /a/b/c (empty segments count, as the browser resolves them)."""
-    raw, root = scope.get("raw_path") or scope.get("path", "").encode(), scope.get("root_path", "").encode()
-    if root and raw.startswith(root):
-        raw = raw[len(root) :]
-    depth = raw.split(b"?")[0].count(b"/") - 1
+    depth = received_path(scope).split(b"?")[0].count(b"/") - 1
     return "../" * depth if depth > 0 else "./"
 
 
