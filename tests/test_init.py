@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -518,3 +519,129 @@ def test_make_install_takes_torch_from_the_cpu_index_as_ci_does(tmp_path):
 
     assert f"--extra-index-url {ci_index} -r requirements.txt" in install_line()
     assert "--extra-index-url" not in install_line("TORCH_INDEX=")
+
+
+def test_constraints_pin_recurs_installed_dependencies_and_pip_applies_them(tmp_path):
+    """Found in review: requirements.txt pinned recur alone, so a team's CI installed whatever torch,
+    sentence-transformers, faiss-cpu or mkdocs-material had released that day. constraints.txt pins
+    recur's dependency closure at the versions installed here (not the rest of this environment:
+    pytest, ruff ...), and requirements.txt applies it, as pip reads it."""
+    import subprocess
+    import sys
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+
+    from recur import __version__
+
+    dest = tmp_path / "team"
+    assert run("init", dest).exit_code == 0
+    pins = {}
+    for line in (dest / "constraints.txt").read_text().splitlines():
+        if line and not line.startswith("#"):
+            req = Requirement(line)
+            (spec,) = req.specifier
+            assert spec.operator == "==" and not req.marker and not req.extras, line
+            pins[req.name] = spec.version
+    assert pins, "nothing pinned"
+    for name, version in pins.items():
+        assert metadata.version(name).split("+")[0] == version, name
+    assert pins["torch"] == "2.13.0"  # the CPU build's 2.13.0+cpu, without its local label
+    direct = [Requirement(r) for r in metadata.requires("recur")]
+    direct = [r.name for r in direct if not r.marker or r.marker.evaluate({"extra": ""})]
+    assert {"torch", "sentence-transformers", "faiss-cpu", "bm25s", "mkdocs-material", "uvicorn"} <= set(direct)
+    for name in direct:
+        assert re.sub(r"[-_.]+", "-", name).lower() in pins, name
+    for transitive in ("huggingface-hub", "scipy", "jinja2", "pydantic"):  # needed by what recur needs
+        assert transitive in pins, transitive
+    for outside in ("recur", "pytest", "ruff", "playwright", "pip"):  # recur's own pin is requirements.txt's
+        assert outside not in pins, outside
+    requirements = (dest / "requirements.txt").read_text()
+    lines = [ln for ln in requirements.splitlines() if ln and not ln.startswith("#")]
+    assert lines == [f"recur=={__version__}", "-c constraints.txt"]
+
+    def pip_offline(*args):  # --no-index: pip resolves against what is installed here, nothing fetched
+        argv = [sys.executable, "-m", "pip", "install", "--dry-run", "--no-index", "-r", dest / "requirements.txt"]
+        return subprocess.run([*argv, *args], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+
+    ok = pip_offline()
+    assert ok.returncode == 0, ok.stdout[-2000:] + ok.stderr[-2000:]
+    text = (dest / "constraints.txt").read_text()
+    (dest / "constraints.txt").write_text(text.replace(f"\nfaiss-cpu=={pins['faiss-cpu']}\n", "\nfaiss-cpu==0.0.1\n"))
+    refused = pip_offline()  # the constraint is read (relative to requirements.txt): no faiss-cpu 0.0.1 here
+    assert refused.returncode != 0 and "faiss-cpu" in refused.stdout + refused.stderr, refused.stdout[-2000:]
+
+
+def test_constraints_only_writes_the_file_again_and_nothing_else(tmp_path):
+    """`make constraints` (after recur's pin changed) runs `recur init --constraints-only .`: the one
+    file init replaces; any other option, or a folder that is not there, is refused."""
+    import shutil
+    import subprocess
+
+    dest = tmp_path / "team"
+    assert run("init", dest).exit_code == 0
+    fresh = (dest / "constraints.txt").read_text()
+    (dest / "constraints.txt").write_text("mcp==0.0.1\n")
+    (dest / "README.md").write_text("ours\n")
+    res = run("init", dest, "--constraints-only")
+    assert res.exit_code == 0 and "constraints.txt" in res.output, res.output
+    assert (dest / "constraints.txt").read_text() == fresh and (dest / "README.md").read_text() == "ours\n"
+    for extra in (["--starter"], ["--keep-existing"], ["--name", "X"]):
+        res = run("init", dest, "--constraints-only", *extra)
+        assert res.exit_code == 2 and "takes no other option" in res.output, res.output
+    res = run("init", tmp_path / "missing", "--constraints-only")
+    assert res.exit_code == 1 and "is not a folder" in res.output and not (tmp_path / "missing").exists()
+    if shutil.which("make") is None:
+        pytest.skip("no make")
+    steps = subprocess.run(["make", "-n", "constraints"], cwd=dest, capture_output=True, text=True, check=True)
+    lines = steps.stdout.splitlines()
+    assert any("sed '/^-c /d' requirements.txt" in ln for ln in lines), lines
+    assert any("pip install" in ln and "--upgrade-strategy eager" in ln and " -c " not in ln for ln in lines), lines
+    assert any(ln.endswith("init --constraints-only .") for ln in lines), lines
+    # a changed constraints.txt makes `make install` install again
+    (dest / ".venv/bin").mkdir(parents=True)
+    (dest / ".venv/bin/.installed").touch()
+    os.utime(dest / ".venv/bin/.installed", (2e9, 2e9))
+
+    def install_steps():
+        return subprocess.run(["make", "-n", "install"], cwd=dest, capture_output=True, text=True).stdout
+
+    assert "pip install" not in install_steps()
+    os.utime(dest / "constraints.txt", (2e9 + 10, 2e9 + 10))
+    assert "pip install" in install_steps()
+
+
+def test_the_closure_follows_markers_and_extras_and_pins_exact_requirements(tmp_path, monkeypatch):
+    """installed_closure reads real installed metadata (dist-info folders here): a requirement counts
+    when its marker holds, an extra's requirements only when that extra was asked for; one not
+    installed is its own pin when exact (as recur's torch==…), else named as missing."""
+    from recur.util.pins import installed_closure
+
+    def dist(name, version, *requires):
+        info = tmp_path / f"{name.replace('-', '_')}-{version}.dist-info"
+        info.mkdir()
+        meta = [f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}"] + [f"Requires-Dist: {r}" for r in requires]
+        (info / "METADATA").write_text("\n".join(meta) + "\n")
+
+    dist("top-pkg", "1.0", "alpha[x]>=1", "beta; sys_platform == 'no-such-platform'", "gamma==3.1", "delta>=1")
+    dist("alpha", "2.0+local", "epsilon; extra == 'x'", "zeta; extra == 'y'", "Eta_Pkg")
+    dist("epsilon", "5.0")
+    dist("eta-pkg", "6.0")
+    dist("zeta", "7.0")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    pins = installed_closure("top-pkg")
+    assert pins.versions == {"alpha": "2.0", "epsilon": "5.0", "eta-pkg": "6.0", "gamma": "3.1"}
+    assert pins.missing == ["delta"]
+
+
+def test_a_teams_own_constraints_file_is_in_the_way_like_any_other(tmp_path):
+    """constraints.txt follows init's rules: an existing one stops init (nothing written), and with
+    --keep-existing it is left as it is and listed."""
+    dest = tmp_path / "repo"
+    dest.mkdir()
+    (dest / "constraints.txt").write_text("numpy==1.26.4\n")
+    res = run("init", dest)
+    assert res.exit_code == 1 and "constraints.txt" in res.output and os.listdir(dest) == ["constraints.txt"]
+    res = run("init", dest, "--keep-existing")
+    assert res.exit_code == 0 and "Left as they were (1): constraints.txt." in res.output, res.output
+    assert (dest / "constraints.txt").read_text() == "numpy==1.26.4\n"

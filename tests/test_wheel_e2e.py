@@ -177,6 +177,9 @@ def test_a_blank_repository_and_its_first_pattern(installed):
     out = _sh([recur, "init", "blank"], cwd=work, env=env).stdout
     assert "recur new pattern" in out
     repo = work / "blank"
+    # the installed wheel's own dependency closure, pinned (not "ran from a source tree")
+    pins = (repo / "constraints.txt").read_text()
+    assert "torch==2.13.0" in pins.splitlines() and "faiss-cpu==" in pins and "source tree" not in pins, pins
     _sh(
         [
             recur,

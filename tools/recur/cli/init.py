@@ -21,19 +21,31 @@ import click
     help="In a repository that already has some of these files (README.md, .gitignore, Makefile ...): "
     "write the others and leave those as they are (listed, to merge by hand).",
 )
-def init(directory, starter, name, keep_existing):
+@click.option(
+    "--constraints-only",
+    is_flag=True,
+    help="Only write DIRECTORY/constraints.txt again (replacing it): the versions of the dependencies installed "
+    "with this recur. The repository's `make constraints` runs it after recur's pin changed.",
+)
+def init(directory, starter, name, keep_existing, constraints_only):
     """Make DIRECTORY a new knowledge-base repository (DIRECTORY may be missing or empty).
 
     \b
     It gets kb/ (patterns, incidents, paths, severity.yml, eval/cases.yml, recur.yml), a
     mkdocs.yml using Recur's theme, a Makefile and README with its two commands (make test,
-    make run), requirements.txt pinning this Recur version, a CI workflow, pre-commit hooks,
+    make run), requirements.txt pinning this Recur version, constraints.txt pinning its
+    dependencies at the versions installed here, a CI workflow, pre-commit hooks,
     a pull-request template, CONTRIBUTING.md and .gitignore. Existing files are never
     overwritten: init lists them and writes nothing (with --keep-existing: writes the
     rest and lists the ones it left).
     """
-    from recur.kb.init import init_repository
+    from recur.kb.init import init_repository, write_constraints
 
+    if constraints_only:
+        if starter or name is not None or keep_existing:
+            raise click.UsageError("--constraints-only writes constraints.txt alone: it takes no other option")
+        click.echo(f"Wrote {write_constraints(directory)}.")
+        return
     kept: list[str] | None = [] if keep_existing else None
     written = init_repository(directory, starter=starter, name=name, keep=kept)
     patterns = sum(1 for p in written if p.startswith("kb/patterns/") and p.endswith(".md"))

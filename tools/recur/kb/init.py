@@ -30,6 +30,7 @@ EMPTY_CASES = """\
 #   expect: [bad-deploy-crashloop]
 """
 KEEP = "Kept so git records the folder; recur ignores hidden files.\n"
+CONSTRAINTS = "constraints.txt"
 
 
 def plan(name: str, starter: bool, version: str) -> dict[str, bytes]:
@@ -42,6 +43,7 @@ def plan(name: str, starter: bool, version: str) -> dict[str, bytes]:
             text = path.read_text(encoding="utf-8").replace("@@NAME_YAML@@", yaml_string(name))
             text = text.replace("@@NAME@@", name).replace("@@VERSION@@", version)
             files[path.relative_to(root).as_posix()] = text.encode("utf-8")
+    files[CONSTRAINTS] = constraints(version).encode("utf-8")
     files[f"kb/{FORMAT_FILE}"] = (
         "# The KB format version this knowledge base is written to. recur check reads it and names a KB\n"
         "# newer than the installed recur (the format is described in Recur's own docs/kb-format.md).\n"
@@ -54,6 +56,41 @@ def plan(name: str, starter: bool, version: str) -> dict[str, bytes]:
     if starter:
         files.update(_starter_files())
     return files
+
+
+def constraints(version: str) -> str:
+    """constraints.txt: the versions of recur's dependencies (its closure, not the whole
+    environment) installed with the recur running init; requirements.txt applies it with ``-c``."""
+    import platform
+
+    from recur.util.pins import installed_closure
+
+    pins = installed_closure("recur")
+    where = f"Python {platform.python_version()}, {platform.system()} {platform.machine()}"
+    lines = [
+        f"# The versions of recur's dependencies installed with recur {version} where `recur init` ran ({where}).",
+        "# requirements.txt applies them (-c), so `make install` and CI install these, not whatever was released",
+        "# since. A constraint installs nothing: on another platform the packages it does not need are skipped.",
+        "# After changing recur's pin in requirements.txt, `make constraints` writes this file again.",
+    ]
+    if "recur" in pins.missing:  # run from a source tree: which dependencies it has is not known
+        lines.append("# recur ran from a source tree, not an installed package: nothing is pinned.")
+    elif pins.missing:  # required here, but not installed where init ran: nothing known to pin
+        lines.append(f"# Not installed where init ran, so not pinned: {', '.join(pins.missing)}")
+    lines += [f"{name}=={pins.versions[name]}" for name in sorted(pins.versions)]
+    return "\n".join(lines) + "\n"
+
+
+def write_constraints(dest) -> Path:
+    """Write ``dest``/constraints.txt again (``recur init --constraints-only``, which `make constraints`
+    runs after recur's pin changed): the one file init replaces, in a repository it made before."""
+    from recur import __version__
+
+    dest = Path(dest)
+    if not dest.is_dir():
+        raise RecurError(f"{dest}: is not a folder (--constraints-only writes constraints.txt into a KB repository)")
+    write_atomic(dest / CONSTRAINTS, constraints(__version__), overwrite=True)
+    return dest / CONSTRAINTS
 
 
 def _severity_yaml() -> str:
