@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 from kbfactory import small_kb
 from mcp import Client, StdioServerParameters
+from mcp.shared.exceptions import MCPError
 from serve_util import fake_app, running
 
 from recur.cli.main import cli
@@ -152,7 +153,11 @@ def test_stdio_errors_are_tool_errors_with_the_api_messages(served):
         out["past_empty"] = await call(client, "past_incidents", {"text": " "})
         out["report_date"] = await call(client, "problem_report", {"as_of": "yesterday"})
         out["report_range"] = await call(client, "problem_report", {"as_of": "0001-01-01"})
-        out["write"] = await client.call_tool("record_incident", {"title": "t", "severity": "sev2", "description": "d"})
+        try:
+            await client.call_tool("record_incident", {"title": "t", "severity": "sev2", "description": "d"})
+            out["write"] = None
+        except MCPError as exc:  # a tool this server does not offer: a JSON-RPC error
+            out["write"] = exc.error
         try:
             await client.read_resource("recur://patterns/no-such-thing")
             out["resource"] = None
@@ -173,7 +178,7 @@ def test_stdio_errors_are_tool_errors_with_the_api_messages(served):
     assert out["report_range"][0] and out["report_range"][2] == (
         "as_of: 0001-01-01 is outside the dates Recur accepts (1970-01-01 to 2999-12-31)"
     )
-    assert out["write"].is_error and "record_incident" in out["write"].content[0].text  # unknown without --allow-writes
+    assert out["write"].code == -32602 and "recur mcp --allow-writes" in out["write"].message  # not offered
     assert out["resource"] and "no pattern with id 'no-such-thing' in the index" in out["resource"]
     assert not out["after"][0] and out["after"][1]["results"][0]["id"] == "disk-full"
 
@@ -850,3 +855,29 @@ def test_an_argument_a_tool_does_not_take_is_refused_as_the_api_refuses_it(serve
     assert not fine[0] and fine[1]["patterns"] and all(p["category"] == "capacity" for p in fine[1]["patterns"])
     status, body = api(served, "/api/patterns?categry=capacity")
     assert status == 422 and body["error"]["code"] == misspelt[1]["error"]["code"]
+
+
+def test_an_unknown_tool_is_a_json_rpc_invalid_params_error_over_stdio_and_http(served):
+    """Found in review: a call of a tool the server does not have was answered as a tool result with
+    isError (the SDK's default), which says a tool ran and failed. The MCP specification makes an unknown
+    tool a protocol error, its example -32602 "Unknown tool: ..."; the session serves on after it."""
+
+    async def work(client):
+        out = []
+        for name in ("suggest_pattern", "x" * 500):
+            try:
+                out.append(await client.call_tool(name, {"text": "disk full"}))
+            except MCPError as exc:
+                out.append(exc.error)
+        out.append(await call(client, "suggest_patterns", {"text": "ENOSPC", "top": 1}))
+        return out
+
+    for server in (stdio(served["kb"], served["index"]), served["base"] + "/mcp"):
+        misspelt, long_name, after = session(server, work)
+        assert misspelt.code == -32602, misspelt
+        assert misspelt.message == (
+            "Unknown tool: suggest_pattern; this server's tools: "
+            "get_pattern, list_patterns, past_incidents, problem_report, suggest_patterns"
+        )
+        assert long_name.code == -32602 and long_name.message.startswith("Unknown tool: " + "x" * 99 + "…;")
+        assert not after[0] and after[1]["results"][0]["id"] == "disk-full"

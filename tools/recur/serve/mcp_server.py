@@ -10,7 +10,9 @@ so the app's middleware (body limit, token rules) applies to it as to ``/api``.
 
 Every tool returns the API's JSON as structured content plus a short text rendering. A bad argument
 or an unknown id is a tool error (``is_error``) whose text is the API's message and whose structured
-content is the API's error shape ``{"error": {"code", "message"}}``; the server never goes down.
+content is the API's error shape ``{"error": {"code", "message"}}``; the server never goes down. A
+tool the server does not have is not a tool error but a JSON-RPC error, -32602, as the MCP specification
+says of unknown tools.
 """
 
 import logging
@@ -143,6 +145,8 @@ class _Server(MCPServer):
         ]
 
     async def call_tool(self, name, arguments, context=None):
+        if self._tool_manager.get_tool(name) is None:
+            raise self._unknown_tool(name)
         unknown = self._unknown_arguments(name, arguments)
         if unknown:
             return _failure("invalid_request", unknown)
@@ -152,6 +156,19 @@ class _Server(MCPServer):
             if isinstance(exc, UnexpectedToolError) or not isinstance(exc.__cause__, ValidationError):
                 raise
             return _failure("invalid_request", invalid_message(exc.__cause__.errors()))
+
+    def _unknown_tool(self, name) -> Exception:
+        """A call of a tool this server does not have: a JSON-RPC error, -32602 (invalid params), as the MCP
+        specification says ("Protocol Errors: ... Unknown tools", its example ``-32602 "Unknown tool: ..."``).
+        The SDK answered it as a tool result with ``isError`` (a failure of a tool that ran), so a client
+        could not tell a misspelt or absent tool from one that ran and failed (found in review)."""
+        from mcp.shared.exceptions import MCPError
+        from mcp.types import INVALID_PARAMS
+
+        shown = str(name) if len(str(name)) <= 100 else str(name)[:99] + "…"
+        offered = sorted(t.name for t in self._tool_manager.list_tools())
+        hint = " (offered only by `recur mcp --allow-writes`)" if name == "record_incident" else ""
+        return MCPError(INVALID_PARAMS, f"Unknown tool: {shown}{hint}; this server's tools: {', '.join(offered)}")
 
     def _unknown_arguments(self, name: str, arguments) -> str | None:
         """The API's refusal of an argument a tool does not take, or None. The SDK drops it: a misspelt
