@@ -338,6 +338,55 @@ def test_stdio_text_that_is_not_valid_unicode_is_answered_not_dropped(tmp_path):
     assert sorted((kb / "incidents").rglob("*.md")) == before
 
 
+@pytest.mark.parametrize(
+    ("line", "code", "ident", "says"),
+    [
+        (b"hello, not JSON", -32700, None, "Parse error: the line is not JSON"),
+        (b'{"jsonrpc": "2.0", "id": 5, "method": "tools/list"', -32700, None, "Parse error"),  # cut short
+        (b"[1, 2]", -32600, None, "Invalid Request: a message is one JSON object (MCP has no JSON-RPC batches)"),
+        (b'{"foo": 1}', -32600, None, 'Invalid Request: a message has "jsonrpc": "2.0"'),
+        (b'{"jsonrpc": "2.0", "id": 6, "method": 7}', -32600, 6, "Invalid Request: not a JSON-RPC request"),
+        (b'{"jsonrpc": "1.0", "id": "a", "method": "ping"}', -32600, "a", "Invalid Request"),
+        (b'{"jsonrpc": "2.0", "id": 3}', -32600, None, "Invalid Request"),  # a response's id is not echoed
+    ],
+)
+def test_stdio_a_line_that_is_not_a_message_gets_the_json_rpc_error_and_the_server_serves_on(
+    served, line, code, ident, says
+):
+    """Found in review: the SDK's stdio reader dropped a line it could not read as a JSON-RPC message
+    without a word, so a client that sent one waited for an answer that never came. It is answered as
+    JSON-RPC 2.0 says: -32700 for a line that is not JSON, -32600 for JSON that is not a message (with
+    the request's id when it has one); a blank line is no message and is skipped. Nothing but JSON-RPC
+    reaches stdout, and the server keeps serving."""
+    import subprocess
+
+    params = stdio(served["kb"], served["index"])
+    proc = subprocess.Popen(
+        [params.command, *params.args],
+        env=params.env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    hello = {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "raw", "version": "1"}}
+    init = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": hello}).encode()
+    ping = b'{"jsonrpc": "2.0", "id": 99, "method": "ping"}'
+    lines = [init, b'{"jsonrpc": "2.0", "method": "notifications/initialized"}', b"", b"  ", line, ping]
+    proc.stdin.write(b"\n".join(lines) + b"\n")
+    proc.stdin.flush()
+    answers = []  # every line of stdout is JSON-RPC; stdin stays open until the ping's answer (EOF ends the server)
+    while not answers or answers[-1].get("id") != 99:
+        answers.append(json.loads(proc.stdout.readline() or b"null") or {"id": 99, "eof": True})
+    out, err = proc.communicate(timeout=60)
+    assert out == b""
+    assert [a["id"] for a in answers] == [1, ident, 99], answers
+    refused = answers[1]
+    assert refused["error"]["code"] == code and refused["error"]["message"].startswith(says), refused
+    assert "result" not in refused and answers[2]["result"] == {}  # and the server still serves
+    assert proc.returncode == 0 and b"Traceback" not in err, err.decode()
+    assert err.decode().count("(answered)") == 1  # the refused line is logged on stderr, the blank ones are not
+
+
 def test_http_mcp_on_a_live_server(served):
     url = served["base"] + "/mcp"
 

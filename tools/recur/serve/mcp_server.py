@@ -4,7 +4,8 @@ assistants, over the same engine and result objects as the CLI and the API.
 ``build_server(get_engine, allow_writes=False)`` makes the server; ``get_engine()`` returns the
 loaded ``Engine`` or raises (``ApiError`` 503 / ``RecurError`` while loading or after a failed
 load). ``recur mcp`` serves it over stdio (``run_stdio``: lone surrogate escapes arrive as U+FFFD
-instead of being dropped unanswered; ``holder_engine`` waits for ``EngineHolder``);
+instead of being dropped unanswered, and a line that is not a JSON-RPC message gets the JSON-RPC
+error for it; ``holder_engine`` waits for ``EngineHolder``);
 ``recur serve`` mounts it at ``/mcp`` as streamable HTTP (``http_router``), as a route of the app,
 so the app's middleware (body limit, token rules) applies to it as to ``/api``.
 
@@ -471,30 +472,107 @@ def render_pattern(doc: dict) -> str:
 
 
 def run_stdio(server: MCPServer) -> None:
-    """``server.run("stdio")`` behind a filter on stdin. The SDK's JSON parser refuses a lone
-    surrogate escape (``"\\udcff"``, not valid Unicode) and drops that message unanswered: the
-    client would wait forever. Each message line goes through ``utf8.clean_json_line`` on its way
-    in, so such text reaches the tools as U+FFFD, as bytes that are not UTF-8 already do (the SDK
-    decodes stdin with ``errors="replace"``)."""
+    """The server on stdio: the SDK's transport, reading the lines of ``_StdinLines``. The SDK's
+    reader drops a line it cannot read as a message without a word, so a lone surrogate escape
+    (``"\\udcff"``, not valid Unicode), a line that is not JSON and JSON that is not a JSON-RPC message
+    each left the client waiting for an answer that never came. Such text now reaches the tools as
+    U+FFFD (as bytes that are not UTF-8 already did), and the other two are answered with the JSON-RPC
+    error for them; the server serves on."""
+    import anyio
+
+    anyio.run(_serve_stdio, server)
+
+
+async def _serve_stdio(server: MCPServer) -> None:
+    from mcp.server.stdio import stdio_server
+
+    lines = _StdinLines(_take_stdin())
+    async with stdio_server(stdin=lines) as (read_stream, write_stream):
+        lines.answer_on(write_stream)
+        low = server._lowlevel_server  # what MCPServer.run("stdio") serves, on these streams
+        await low.run(read_stream, write_stream, low.create_initialization_options())
+
+
+def _take_stdin() -> int:
+    """The client's stdin on a descriptor of its own, with /dev/null as fd 0, as the SDK does with a
+    stdin it opens itself: a tool (or a process it starts) cannot read the client's messages."""
     import os
-    import threading
 
     source = os.dup(0)
-    read_end, write_end = os.pipe()
-    os.dup2(read_end, 0)  # the SDK claims fd 0 as it finds it: now the filtered pipe
-    os.close(read_end)
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    return source
 
-    def pump():
-        try:
-            with os.fdopen(source, "rb") as src, os.fdopen(write_end, "wb") as dst:
-                for line in src:
-                    dst.write(utf8.clean_json_line(line))
-                    dst.flush()
-        except OSError:  # the server has gone (a closed pipe): nothing left to forward to
-            pass
 
-    threading.Thread(target=pump, name="recur-mcp-stdin", daemon=True).start()
-    server.run("stdio")
+class _StdinLines:
+    """The client's messages, one a line, as the SDK's stdio reader takes them (``async for line``).
+    Each line goes through ``utf8.clean_json_line`` and is decoded as the SDK decodes stdin (bytes that
+    are not UTF-8 become U+FFFD); a line the SDK would not read as a message is answered here instead,
+    on the transport's own write stream (``answer_on``), and not passed on. A blank line is no message
+    and is skipped (the SDK dropped it too)."""
+
+    def __init__(self, fd: int):
+        import os
+
+        import anyio
+
+        self._file = anyio.wrap_file(os.fdopen(fd, "rb"))
+        self._write, self._ready = None, anyio.Event()
+
+    def answer_on(self, write_stream) -> None:
+        self._write = write_stream
+        self._ready.set()
+
+    async def __aiter__(self):
+        import sys
+
+        from mcp.shared.message import SessionMessage
+
+        n = 0
+        async for raw in self._file:
+            n += 1
+            line = utf8.clean_json_line(raw).decode("utf-8", "replace")
+            if not line.strip():
+                continue
+            refusal = not_a_message(line)
+            if refusal is None:
+                yield line
+                continue
+            print(f"recur mcp: stdin line {n}: {refusal.error.message} (answered)", file=sys.stderr)
+            await self._ready.wait()
+            await self._write.send(SessionMessage(refusal))
+
+
+def not_a_message(line: str):
+    """None for a line the SDK reads as a JSON-RPC message; else the ``JSONRPCError`` that answers it,
+    as JSON-RPC 2.0 has it (section 5.1): -32700 for a line that is not JSON, -32600 for JSON that is not
+    a message, with the request's id when it has one, else null."""
+    import json
+
+    from mcp.types import INVALID_REQUEST, PARSE_ERROR, ErrorData, JSONRPCError, jsonrpc_message_adapter
+
+    try:
+        jsonrpc_message_adapter.validate_json(line, by_name=False)  # exactly the SDK's reading
+        return None
+    except Exception:  # noqa: BLE001 - whatever the SDK's reader would drop is answered
+        pass
+    try:
+        obj = json.loads(line)
+    except (ValueError, RecursionError):
+        error = ErrorData(code=PARSE_ERROR, message="Parse error: the line is not JSON (one JSON-RPC message a line)")
+        return JSONRPCError(jsonrpc="2.0", id=None, error=error)
+    ident = obj.get("id") if isinstance(obj, dict) and "method" in obj else None
+    if isinstance(ident, bool) or not isinstance(ident, str | int):
+        ident = None  # no request's id (a response's is the client's answer to one of ours: not echoed)
+    if not isinstance(obj, dict):
+        why = "a message is one JSON object" + (" (MCP has no JSON-RPC batches)" if isinstance(obj, list) else "")
+    elif obj.get("jsonrpc") != "2.0":
+        why = 'a message has "jsonrpc": "2.0"'
+    else:
+        why = "not a JSON-RPC request, notification or response (a request has an id, a method and object params)"
+    error = ErrorData(code=INVALID_REQUEST, message=f"Invalid Request: {why}")
+    return JSONRPCError(jsonrpc="2.0", id=ident, error=error)
 
 
 def holder_engine(holder, wait: float = 300.0) -> Callable:
