@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from kbfactory import small_kb
 from mcp import Client, StdioServerParameters
 from mcp.shared.exceptions import MCPError
-from serve_util import fake_app, running
+from serve_util import CountedGate, asked_engine, fake_app, running
 
 from recur.cli.main import cli
 from recur.retrieval.engine import Engine
@@ -930,3 +930,37 @@ def test_an_unknown_tool_is_a_json_rpc_invalid_params_error_over_stdio_and_http(
         )
         assert long_name.code == -32602 and long_name.message.startswith("Unknown tool: " + "x" * 99 + "…;")
         assert not after[0] and after[1]["results"][0]["id"] == "disk-full"
+
+
+def test_http_mcp_a_search_whose_client_has_gone_is_not_made(served, tmp_path):
+    """Found in review: /api/suggest skips a search whose client left while it waited for the model,
+    but an MCP tool call over HTTP was searched for whatever happened to its client, each in turn, ahead
+    of the searches of clients still waiting. Here the one slot is held while two calls wait for it: one
+    whose HTTP connection closes (driven by hand), one the SDK's client gives up on (its read timeout:
+    it sends notifications/cancelled). Once the slot is free neither is searched for, and the session
+    answers its next call."""
+    engine, asked = asked_engine(served["kb"], served["index"])
+    app = create_app(lambda: engine, feedback_path=tmp_path / "fb.jsonl", host="127.0.0.1", inference_threads=1)
+    gate = app.state.settings.gate = CountedGate()
+    call_body = {"jsonrpc": "2.0", "id": 2, "method": "tools/call"}
+    call_body["params"] = {"name": "suggest_patterns", "arguments": {"text": "closed connection"}}
+
+    async def work(client):
+        from mcp.shared.exceptions import MCPError
+
+        with pytest.raises(MCPError):  # the SDK client's read timeout
+            await client.call_tool("suggest_patterns", {"text": "gave up"}, read_timeout_seconds=0.5)
+        with httpx.Client(timeout=30) as raw:
+            headers = open_session(raw, base + "/mcp")
+        with pytest.raises(httpx.ReadTimeout):
+            httpx.post(base + "/mcp", headers=headers, json=call_body, timeout=httpx.Timeout(30, read=0.5))
+        await asyncio.sleep(0.5)  # the server's loop has read the close and the cancel before the slot frees
+        gate.release()
+        gate.wait_returned(3)  # the test's own slot, then the two waiting calls' (skipped or made)
+        return await call(client, "suggest_patterns", {"text": "ENOSPC", "top": 1})
+
+    with running(app) as base:
+        gate.acquire()  # the one slot, as a long search would hold it
+        err, body, _ = session(base + "/mcp", work)
+    assert not err and body["results"][0]["id"] == "disk-full"
+    assert asked == ["ENOSPC"], asked  # neither call whose client had gone was searched for

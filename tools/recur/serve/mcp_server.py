@@ -28,7 +28,17 @@ from pydantic import Field, ValidationError
 
 from recur import config
 from recur.retrieval import patterns as pat
-from recur.serve.guard import ApiError, error_body, invalid_message, refused_content_coding, replaying, uncompressed
+from recur.serve.guard import (
+    CLIENT_GONE,
+    ApiError,
+    ClientGone,
+    disconnected,
+    error_body,
+    invalid_message,
+    refused_content_coding,
+    replaying,
+    uncompressed,
+)
 from recur.serve.models import MAX_TOP, Count, SuggestIn
 from recur.util import utf8
 from recur.util.errors import RecurError
@@ -89,6 +99,8 @@ def run_tool(work: Callable[[], tuple[dict, str]]) -> CallToolResult:
         structured, text = work()
     except ApiError as exc:
         return _failure(exc.code, exc.message)
+    except ClientGone:  # not searched: nobody is left to read this (see _gone_check)
+        return _failure("client_gone", "the client cancelled the call or closed its connection; not searched")
     except ValidationError as exc:
         return _failure("invalid_request", invalid_message(exc.errors()))
     except RecurError as exc:
@@ -151,12 +163,15 @@ class _Server(MCPServer):
         unknown = self._unknown_arguments(name, arguments)
         if unknown:
             return _failure("invalid_request", unknown)
+        wanted = CLIENT_GONE.set(_gone_check(context))  # copied into the tool's worker thread
         try:
             return await super().call_tool(name, arguments, context)
         except ToolError as exc:
             if isinstance(exc, UnexpectedToolError) or not isinstance(exc.__cause__, ValidationError):
                 raise
             return _failure("invalid_request", invalid_message(exc.__cause__.errors()))
+        finally:
+            CLIENT_GONE.reset(wanted)
 
     def _unknown_tool(self, name) -> Exception:
         """A call of a tool this server does not have: a JSON-RPC error, -32602 (invalid params), as the MCP
@@ -183,6 +198,33 @@ class _Server(MCPServer):
         if not extra:
             return None
         return f"unknown argument(s): {', '.join(extra)} ({name} takes {', '.join(sorted(known)) or 'none'})"
+
+
+def _gone_check(context) -> Callable[[], bool]:
+    """Whether nobody is left to take a tool call's answer, asked from the tool's worker thread once
+    its search has a slot (``CLIENT_GONE``): the client cancelled the call (``notifications/cancelled``,
+    which the SDK's client sends when it stops waiting; the SDK then cancels the call's task, but not
+    the worker thread, which waits for its slot all the same), or, over HTTP, it closed the connection
+    the answer was to go back on. A client that gave up left its search queued, and each was made in
+    turn ahead of the searches of clients still waiting (found in review)."""
+    import anyio
+    import anyio.from_thread
+    from starlette.requests import Request
+
+    cancelled = anyio.get_cancelled_exc_class()
+    try:
+        request = context.request_context.request if context is not None else None
+    except ValueError:  # a context outside a request: nothing to ask
+        request = None
+
+    def gone() -> bool:
+        try:
+            anyio.from_thread.check_cancelled()
+        except cancelled:
+            return True
+        return isinstance(request, Request) and disconnected(request)
+
+    return gone
 
 
 def _about(doc: dict, limit: int = 200) -> str:
