@@ -230,3 +230,32 @@ def metric(text: str, name: str, **labels) -> float:
         if series == key or (series.startswith(name + "{") and all(f'{k}="{v}"' in series for k, v in labels.items())):
             total += float(value)
     return total
+
+
+class CountedGate(threading.BoundedSemaphore):
+    """The app's gate, counting the slots given back: a search that had its slot and is done (made,
+    or skipped) has given its slot back."""
+
+    def __init__(self, value: int = 1):
+        super().__init__(value)
+        self.returned = 0
+
+    def release(self, n: int = 1) -> None:
+        super().release(n)
+        self.returned += n
+
+    def wait_returned(self, n: int, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while self.returned < n:
+            assert time.monotonic() < deadline, f"{self.returned} slot(s) given back, not {n}"
+            time.sleep(0.02)
+
+
+def asked_engine(kb, index) -> tuple:
+    """The real engine (fake:64 encoder), and the list of texts it has been asked to answer."""
+    from recur.retrieval.engine import Engine
+
+    engine = Engine.open(kb, index, model="fake:64", quiet=True)
+    asked, answer = [], engine.answer
+    engine.answer = lambda text, **kw: (asked.append(text), answer(text, **kw))[1]
+    return engine, asked

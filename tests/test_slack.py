@@ -612,3 +612,55 @@ def test_slack_answers_are_counted_with_the_apis(served):
     assert slash(served, "help").status_code == 200  # usage, no search: not an answer
     after = metric(httpx.get(served["base"] + "/metrics").text, "recur_suggest_answers_total")
     assert after == before + 1
+
+
+def test_a_command_whose_client_has_gone_is_searched_only_when_its_response_url_can_take_the_answer(tmp_path):
+    """Found in review: /api/suggest skips a search whose client left while it waited for the model; a
+    Slack command was searched for regardless. Without a response_url the answer can only go back on
+    the connection: a command whose client has gone by the time the search has a slot is not searched
+    for, and is a 499 as on /api/suggest. With one (every command Slack sends) the user is still there
+    when the connection is not: the search is made and its answer posted to the response_url, even
+    when it is ready before the 2.5 s in which it would have been the reply."""
+    from serve_util import CountedGate, asked_engine, metric
+
+    engine, asked = asked_engine(small_kb(tmp_path / "kb"), tmp_path / "index")
+    app = create_app(lambda: engine, feedback_path=tmp_path / "fb.jsonl", slack_signing_secret=SECRET)
+    gate = app.state.settings.gate = CountedGate()
+    hook, got, arrived = FastAPI(), [], threading.Event()
+
+    @hook.post("/hook")
+    async def take(request: Request):
+        got.append(await request.json())
+        arrived.set()
+        return {"ok": True}
+
+    with running(hook, wait_ready=False) as hook_base, running(app) as base:
+        gate.acquire()  # the one slot, as a long search would hold it
+        try:
+            for text, url in (("no one to answer", ""), ("ENOSPC", hook_base + "/hook")):
+                body = command_body(text, response_url=url)
+                with pytest.raises(httpx.ReadTimeout):
+                    httpx.post(
+                        base + "/api/slack/commands",
+                        content=body,
+                        headers=signed(body),
+                        timeout=httpx.Timeout(30, read=0.3),
+                    )
+            httpx.get(base + "/healthz", timeout=30)  # the server's loop has read both closes by then
+            time.sleep(0.3)
+        finally:
+            gate.release()
+        gate.wait_returned(3)  # the test's slot, then the two commands'
+        assert arrived.wait(30), "the answer never reached the response_url"
+        deadline = time.monotonic() + 30
+        while (
+            time.monotonic() < deadline
+            and metric(
+                text := httpx.get(base + "/metrics").text, "recur_http_requests_total", route="/api/slack/commands"
+            )
+            < 2
+        ):
+            time.sleep(0.05)
+    assert asked == ["ENOSPC"], asked  # the command with no response_url was not searched for
+    assert metric(text, "recur_http_requests_total", route="/api/slack/commands", status="499") == 1, text
+    assert got[0]["blocks"] and json.loads(got[0]["blocks"][4]["elements"][0]["value"])["q"] == "ENOSPC"

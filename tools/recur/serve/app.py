@@ -20,8 +20,10 @@ from types import SimpleNamespace
 from recur import config
 from recur.serve.deps import ALERTMANAGER_MAX_BODY, Settings, errors, get_engine
 from recur.serve.guard import (
+    CLIENT_GONE,
     DEFAULT_MAX_BODY,
     BodyGuard,
+    ClientGone,
     ConcurrencyLimit,
     HeadAsGet,
     StopAnswer,
@@ -178,13 +180,18 @@ def _one_error_shape(app) -> None:
 
 
 class _Gated:
-    """An engine whose ``answer`` waits for a slot of ``gate`` (the bound on searches at once)."""
+    """An engine whose ``answer`` waits for a slot of ``gate`` (the bound on searches at once). Once it
+    has one, a search whose client has gone (``CLIENT_GONE``, set by the MCP and Slack transports) is
+    not made: ``ClientGone`` instead, and the slot goes to the next search at once."""
 
     def __init__(self, engine, gate):
         self._engine, self._gate = engine, gate
 
     def answer(self, *args, **kwargs):
         with self._gate:
+            gone = CLIENT_GONE.get()
+            if gone is not None and gone():
+                raise ClientGone
             return self._engine.answer(*args, **kwargs)
 
     def __getattr__(self, name):

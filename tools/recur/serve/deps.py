@@ -13,11 +13,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import anyio.from_thread
 from fastapi import Request
 from fastapi.responses import JSONResponse as _JSONResponse
 
-from recur.serve.guard import ApiError, ClientGone
+from recur.serve.guard import ApiError, ClientGone, disconnected
 
 # A storm group of ~1,000 alerts with their labels and annotations is 1-2 MB; refused whole, none of
 # them got an answer (only the first 100 are answered: the rest cost parsing, not search).
@@ -114,7 +113,7 @@ def get_slot(request: Request):
     @contextmanager
     def slot():
         with gate:
-            if anyio.from_thread.run(request.is_disconnected):
+            if disconnected(request):
                 raise ClientGone
             yield
 

@@ -10,9 +10,12 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from collections.abc import Callable
+from contextvars import ContextVar
 from pathlib import Path
 
 import anyio
+import anyio.from_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
@@ -57,6 +60,19 @@ class ApiError(Exception):
 class ClientGone(Exception):
     """The client closed its connection before a route began its work: nothing is answered, so the
     metrics and the access log count the request as 499, nginx's "client closed request"."""
+
+
+# For a search made on a request's behalf away from deps.get_slot (the MCP tools, a Slack command):
+# whether nobody is left to take its answer. The transport sets it around the work (the value is
+# copied into the worker thread the work runs in); the gate reads it once a slot is free (app._Gated)
+# and skips the search, as get_slot does for /api/suggest.
+CLIENT_GONE: ContextVar[Callable[[], bool] | None] = ContextVar("recur_client_gone", default=None)
+
+
+def disconnected(request: Request) -> bool:
+    """From a worker thread of the event loop: whether ``request``'s client has closed its connection
+    (the check hops to the loop, where the connection is)."""
+    return anyio.from_thread.run(request.is_disconnected)
 
 
 class _NoAnswer(Response):

@@ -4,13 +4,16 @@ assistants, over the same engine and result objects as the CLI and the API.
 ``build_server(get_engine, allow_writes=False)`` makes the server; ``get_engine()`` returns the
 loaded ``Engine`` or raises (``ApiError`` 503 / ``RecurError`` while loading or after a failed
 load). ``recur mcp`` serves it over stdio (``run_stdio``: lone surrogate escapes arrive as U+FFFD
-instead of being dropped unanswered; ``holder_engine`` waits for ``EngineHolder``);
+instead of being dropped unanswered, and a line that is not a JSON-RPC message gets the JSON-RPC
+error for it; ``holder_engine`` waits for ``EngineHolder``);
 ``recur serve`` mounts it at ``/mcp`` as streamable HTTP (``http_router``), as a route of the app,
 so the app's middleware (body limit, token rules) applies to it as to ``/api``.
 
 Every tool returns the API's JSON as structured content plus a short text rendering. A bad argument
 or an unknown id is a tool error (``is_error``) whose text is the API's message and whose structured
-content is the API's error shape ``{"error": {"code", "message"}}``; the server never goes down.
+content is the API's error shape ``{"error": {"code", "message"}}``; the server never goes down. A
+tool the server does not have is not a tool error but a JSON-RPC error, -32602, as the MCP specification
+says of unknown tools.
 """
 
 import logging
@@ -25,7 +28,17 @@ from pydantic import Field, ValidationError
 
 from recur import config
 from recur.retrieval import patterns as pat
-from recur.serve.guard import ApiError, error_body, invalid_message, refused_content_coding, replaying, uncompressed
+from recur.serve.guard import (
+    CLIENT_GONE,
+    ApiError,
+    ClientGone,
+    disconnected,
+    error_body,
+    invalid_message,
+    refused_content_coding,
+    replaying,
+    uncompressed,
+)
 from recur.serve.models import MAX_TOP, Count, SuggestIn
 from recur.util import utf8
 from recur.util.errors import RecurError
@@ -86,6 +99,8 @@ def run_tool(work: Callable[[], tuple[dict, str]]) -> CallToolResult:
         structured, text = work()
     except ApiError as exc:
         return _failure(exc.code, exc.message)
+    except ClientGone:  # not searched: nobody is left to read this (see _gone_check)
+        return _failure("client_gone", "the client cancelled the call or closed its connection; not searched")
     except ValidationError as exc:
         return _failure("invalid_request", invalid_message(exc.errors()))
     except RecurError as exc:
@@ -143,15 +158,33 @@ class _Server(MCPServer):
         ]
 
     async def call_tool(self, name, arguments, context=None):
+        if self._tool_manager.get_tool(name) is None:
+            raise self._unknown_tool(name)
         unknown = self._unknown_arguments(name, arguments)
         if unknown:
             return _failure("invalid_request", unknown)
+        wanted = CLIENT_GONE.set(_gone_check(context))  # copied into the tool's worker thread
         try:
             return await super().call_tool(name, arguments, context)
         except ToolError as exc:
             if isinstance(exc, UnexpectedToolError) or not isinstance(exc.__cause__, ValidationError):
                 raise
             return _failure("invalid_request", invalid_message(exc.__cause__.errors()))
+        finally:
+            CLIENT_GONE.reset(wanted)
+
+    def _unknown_tool(self, name) -> Exception:
+        """A call of a tool this server does not have: a JSON-RPC error, -32602 (invalid params), as the MCP
+        specification says ("Protocol Errors: ... Unknown tools", its example ``-32602 "Unknown tool: ..."``).
+        The SDK answered it as a tool result with ``isError`` (a failure of a tool that ran), so a client
+        could not tell a misspelt or absent tool from one that ran and failed (found in review)."""
+        from mcp.shared.exceptions import MCPError
+        from mcp.types import INVALID_PARAMS
+
+        shown = str(name) if len(str(name)) <= 100 else str(name)[:99] + "…"
+        offered = sorted(t.name for t in self._tool_manager.list_tools())
+        hint = " (offered only by `recur mcp --allow-writes`)" if name == "record_incident" else ""
+        return MCPError(INVALID_PARAMS, f"Unknown tool: {shown}{hint}; this server's tools: {', '.join(offered)}")
 
     def _unknown_arguments(self, name: str, arguments) -> str | None:
         """The API's refusal of an argument a tool does not take, or None. The SDK drops it: a misspelt
@@ -165,6 +198,33 @@ class _Server(MCPServer):
         if not extra:
             return None
         return f"unknown argument(s): {', '.join(extra)} ({name} takes {', '.join(sorted(known)) or 'none'})"
+
+
+def _gone_check(context) -> Callable[[], bool]:
+    """Whether nobody is left to take a tool call's answer, asked from the tool's worker thread once
+    its search has a slot (``CLIENT_GONE``): the client cancelled the call (``notifications/cancelled``,
+    which the SDK's client sends when it stops waiting; the SDK then cancels the call's task, but not
+    the worker thread, which waits for its slot all the same), or, over HTTP, it closed the connection
+    the answer was to go back on. A client that gave up left its search queued, and each was made in
+    turn ahead of the searches of clients still waiting (found in review)."""
+    import anyio
+    import anyio.from_thread
+    from starlette.requests import Request
+
+    cancelled = anyio.get_cancelled_exc_class()
+    try:
+        request = context.request_context.request if context is not None else None
+    except ValueError:  # a context outside a request: nothing to ask
+        request = None
+
+    def gone() -> bool:
+        try:
+            anyio.from_thread.check_cancelled()
+        except cancelled:
+            return True
+        return isinstance(request, Request) and disconnected(request)
+
+    return gone
 
 
 def _about(doc: dict, limit: int = 200) -> str:
@@ -454,30 +514,107 @@ def render_pattern(doc: dict) -> str:
 
 
 def run_stdio(server: MCPServer) -> None:
-    """``server.run("stdio")`` behind a filter on stdin. The SDK's JSON parser refuses a lone
-    surrogate escape (``"\\udcff"``, not valid Unicode) and drops that message unanswered: the
-    client would wait forever. Each message line goes through ``utf8.clean_json_line`` on its way
-    in, so such text reaches the tools as U+FFFD, as bytes that are not UTF-8 already do (the SDK
-    decodes stdin with ``errors="replace"``)."""
+    """The server on stdio: the SDK's transport, reading the lines of ``_StdinLines``. The SDK's
+    reader drops a line it cannot read as a message without a word, so a lone surrogate escape
+    (``"\\udcff"``, not valid Unicode), a line that is not JSON and JSON that is not a JSON-RPC message
+    each left the client waiting for an answer that never came. Such text now reaches the tools as
+    U+FFFD (as bytes that are not UTF-8 already did), and the other two are answered with the JSON-RPC
+    error for them; the server serves on."""
+    import anyio
+
+    anyio.run(_serve_stdio, server)
+
+
+async def _serve_stdio(server: MCPServer) -> None:
+    from mcp.server.stdio import stdio_server
+
+    lines = _StdinLines(_take_stdin())
+    async with stdio_server(stdin=lines) as (read_stream, write_stream):
+        lines.answer_on(write_stream)
+        low = server._lowlevel_server  # what MCPServer.run("stdio") serves, on these streams
+        await low.run(read_stream, write_stream, low.create_initialization_options())
+
+
+def _take_stdin() -> int:
+    """The client's stdin on a descriptor of its own, with /dev/null as fd 0, as the SDK does with a
+    stdin it opens itself: a tool (or a process it starts) cannot read the client's messages."""
     import os
-    import threading
 
     source = os.dup(0)
-    read_end, write_end = os.pipe()
-    os.dup2(read_end, 0)  # the SDK claims fd 0 as it finds it: now the filtered pipe
-    os.close(read_end)
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    return source
 
-    def pump():
-        try:
-            with os.fdopen(source, "rb") as src, os.fdopen(write_end, "wb") as dst:
-                for line in src:
-                    dst.write(utf8.clean_json_line(line))
-                    dst.flush()
-        except OSError:  # the server has gone (a closed pipe): nothing left to forward to
-            pass
 
-    threading.Thread(target=pump, name="recur-mcp-stdin", daemon=True).start()
-    server.run("stdio")
+class _StdinLines:
+    """The client's messages, one a line, as the SDK's stdio reader takes them (``async for line``).
+    Each line goes through ``utf8.clean_json_line`` and is decoded as the SDK decodes stdin (bytes that
+    are not UTF-8 become U+FFFD); a line the SDK would not read as a message is answered here instead,
+    on the transport's own write stream (``answer_on``), and not passed on. A blank line is no message
+    and is skipped (the SDK dropped it too)."""
+
+    def __init__(self, fd: int):
+        import os
+
+        import anyio
+
+        self._file = anyio.wrap_file(os.fdopen(fd, "rb"))
+        self._write, self._ready = None, anyio.Event()
+
+    def answer_on(self, write_stream) -> None:
+        self._write = write_stream
+        self._ready.set()
+
+    async def __aiter__(self):
+        import sys
+
+        from mcp.shared.message import SessionMessage
+
+        n = 0
+        async for raw in self._file:
+            n += 1
+            line = utf8.clean_json_line(raw).decode("utf-8", "replace")
+            if not line.strip():
+                continue
+            refusal = not_a_message(line)
+            if refusal is None:
+                yield line
+                continue
+            print(f"recur mcp: stdin line {n}: {refusal.error.message} (answered)", file=sys.stderr)
+            await self._ready.wait()
+            await self._write.send(SessionMessage(refusal))
+
+
+def not_a_message(line: str):
+    """None for a line the SDK reads as a JSON-RPC message; else the ``JSONRPCError`` that answers it,
+    as JSON-RPC 2.0 has it (section 5.1): -32700 for a line that is not JSON, -32600 for JSON that is not
+    a message, with the request's id when it has one, else null."""
+    import json
+
+    from mcp.types import INVALID_REQUEST, PARSE_ERROR, ErrorData, JSONRPCError, jsonrpc_message_adapter
+
+    try:
+        jsonrpc_message_adapter.validate_json(line, by_name=False)  # exactly the SDK's reading
+        return None
+    except Exception:  # noqa: BLE001 - whatever the SDK's reader would drop is answered
+        pass
+    try:
+        obj = json.loads(line)
+    except (ValueError, RecursionError):
+        error = ErrorData(code=PARSE_ERROR, message="Parse error: the line is not JSON (one JSON-RPC message a line)")
+        return JSONRPCError(jsonrpc="2.0", id=None, error=error)
+    ident = obj.get("id") if isinstance(obj, dict) and "method" in obj else None
+    if isinstance(ident, bool) or not isinstance(ident, str | int):
+        ident = None  # no request's id (a response's is the client's answer to one of ours: not echoed)
+    if not isinstance(obj, dict):
+        why = "a message is one JSON object" + (" (MCP has no JSON-RPC batches)" if isinstance(obj, list) else "")
+    elif obj.get("jsonrpc") != "2.0":
+        why = 'a message has "jsonrpc": "2.0"'
+    else:
+        why = "not a JSON-RPC request, notification or response (a request has an id, a method and object params)"
+    error = ErrorData(code=INVALID_REQUEST, message=f"Invalid Request: {why}")
+    return JSONRPCError(jsonrpc="2.0", id=ident, error=error)
 
 
 def holder_engine(holder, wait: float = 300.0) -> Callable:

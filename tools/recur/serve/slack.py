@@ -13,7 +13,9 @@ exactly as ``POST /api/feedback`` does. Both verify Slack's signature with
 
 Slack wants the reply within 3 s. The answer takes milliseconds once the model is warm; if it has
 not come within ``reply_within`` seconds (2.5), Slack gets "searching…" at once and the answer is
-posted to the command's ``response_url`` when ready.
+posted to the command's ``response_url`` when ready (and so is an answer ready in time whose connection
+Slack has closed). A command with a ``response_url`` is searched for whatever becomes of its connection;
+one without (not from Slack) is not once its client has gone, as on /api/suggest (``_reply_in_time``).
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from fastapi import Request  # at module level: the routes' annotations are reso
 
 from recur.retrieval.patterns import site_page
 from recur.serve.deps import errors
-from recur.serve.guard import ApiError
+from recur.serve.guard import CLIENT_GONE, ApiError, ClientGone, disconnected
 
 WINDOW = 5 * 60  # seconds: Slack's own bound on a request's age, and how long a signature is remembered
 SHOWN = 3  # patterns in a reply
@@ -267,7 +269,10 @@ def slack_router(
         observe = metrics.observe_answer if metrics is not None else None
         return JSONResponse(
             await _reply_in_time(
-                lambda: _answer(get_engine, text, share, site_url, observe), form.get("response_url"), reply_within
+                lambda: _answer(get_engine, text, share, site_url, observe),
+                form.get("response_url"),
+                reply_within,
+                request,
             )
         )
 
@@ -371,20 +376,32 @@ def _answer(get_engine: Callable, text: str, share: bool, site_url: str | None, 
         return text_reply(invalid_message(exc.errors()))
 
 
-async def _reply_in_time(compute: Callable[[], dict], response_url: str | None, budget: float) -> dict:
+async def _reply_in_time(
+    compute: Callable[[], dict], response_url: str | None, budget: float, request: Request | None = None
+) -> dict:
     """``compute()`` if it is done within ``budget`` seconds; else "searching…" now and the
-    answer posted to ``response_url`` when ready (``budget`` 0: always that way)."""
+    answer posted to ``response_url`` when ready (``budget`` 0: always that way).
+
+    Without a ``response_url`` the answer can only go back on ``request``'s connection: it is awaited
+    whatever it takes, and a client that has closed that connection by the time the search has a slot
+    is not searched for (``ClientGone``: a 499, as on /api/suggest). With one (every command Slack
+    sends), a closed connection leaves someone to answer: the user, whose answer the response_url
+    still takes (for 30 minutes), so the search is made, and an answer ready in time for a connection
+    that has closed is posted there too."""
     import anyio
 
-    box: dict = {"late": budget <= 0 and bool(response_url)}
+    compute = _never_silent(compute)
+    if not response_url:
+        gone = CLIENT_GONE.set((lambda: disconnected(request)) if request is not None else None)
+        try:
+            return await anyio.to_thread.run_sync(compute)  # the context, CLIENT_GONE with it, is copied
+        finally:
+            CLIENT_GONE.reset(gone)
+    box: dict = {"late": budget <= 0}
     lock = threading.Lock()
 
     def run():
-        try:
-            reply = compute()
-        except Exception as exc:  # noqa: BLE001 - a bug: still a reply, never a silent drop
-            reply = text_reply(f"Recur could not answer: unexpected {type(exc).__name__}; see the server log")
-            traceback.print_exc()
+        reply = compute()
         with lock:
             box["reply"] = reply
             late = box["late"]
@@ -394,12 +411,30 @@ async def _reply_in_time(compute: Callable[[], dict], response_url: str | None, 
     worker = threading.Thread(target=run, name="recur-slack", daemon=True)
     worker.start()
     if not box["late"]:
-        await anyio.to_thread.run_sync(worker.join, budget if response_url else None)
+        await anyio.to_thread.run_sync(worker.join, budget)
     with lock:
-        if "reply" in box and not box["late"]:
-            return box["reply"]
-        box["late"] = True  # the worker posts the answer to response_url when it has it
-    return text_reply("Searching the known failure patterns… the answer follows in a moment.")
+        reply = box.get("reply") if not box["late"] else None
+        box["late"] = reply is None  # the worker posts the answer to response_url when it has it
+    if reply is None:
+        return text_reply("Searching the known failure patterns… the answer follows in a moment.")
+    if request is not None and await request.is_disconnected():  # the answer in time, and nobody on the line
+        threading.Thread(target=_post, args=(response_url, reply), name="recur-slack", daemon=True).start()
+    return reply
+
+
+def _never_silent(compute: Callable[[], dict]) -> Callable[[], dict]:
+    """``compute``, with a bug's exception made a reply that says so (and its traceback logged)."""
+
+    def run() -> dict:
+        try:
+            return compute()
+        except ClientGone:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a bug: still a reply, never a silent drop
+            traceback.print_exc()
+            return text_reply(f"Recur could not answer: unexpected {type(exc).__name__}; see the server log")
+
+    return run
 
 
 def _post(response_url: str, reply: dict) -> None:
