@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
 import re
+from pathlib import Path
 
 import pytest
-from browser import page_errors, serve_dir  # the chromium fixture comes from conftest.py (one browser per session)
+from browser import page_errors, serve_dir, serve_handler  # the chromium fixture comes from conftest.py
 from click.testing import CliRunner
 from site_helpers import AS_OF, site_kb
 
@@ -275,3 +278,55 @@ java.net.SocketTimeoutException, ERR_SSL_PROTOCOL_ERROR in browsers, and lookup 
         "Payments network": "INC-2026-0009.html",
     }
     assert errors == []
+
+
+class _UnderPrefix(http.server.SimpleHTTPRequestHandler):
+    """A static host publishing the site at /recur/ and answering a missing page with its 404.html,
+    status 404 (nginx: ``location /recur/ {alias .../site/; error_page 404 /recur/404.html;}``)."""
+
+    def log_message(self, *args):
+        pass
+
+    def translate_path(self, path):
+        return super().translate_path(path[len("/recur") :] if path.startswith("/recur/") else "/-missing-" + path)
+
+    def send_error(self, code, message=None, explain=None):
+        if code != 404:
+            return super().send_error(code, message, explain)
+        body = (Path(self.directory) / "404.html").read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+def test_the_404_page_of_a_static_host_under_a_sub_path(chromium, tmp_path):
+    """Built with --site-url, the 404 page a static host shows for any missing URL under /recur/ loads
+    its styles and scripts, and its links lead into the site (from "/" they all failed)."""
+    from kbfactory import small_kb
+
+    out = tmp_path / "out"
+    args = ["site", "--kb", str(small_kb(tmp_path / "kb")), "--out", str(out), "--no-browser-search", "-q"]
+    args += ["--index", str(tmp_path), "--site-url", "https://kb.example.com/recur/"]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    with serve_handler(functools.partial(_UnderPrefix, directory=str(out))) as url:
+        page = chromium.new_page()
+        errors = page_errors(page)
+        failed = []
+        page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+        answer = page.goto(url + "/recur/patterns/capacity/gone/deeper.html")
+        assert answer.status == 404
+        page.wait_for_load_state("networkidle")
+        assert failed == [f"404 {url}/recur/patterns/capacity/gone/deeper.html"], failed
+        assert page.locator("h1", has_text="404").is_visible()
+        # the theme's stylesheet is applied: the header has the palette's colour, not a transparent box
+        assert (
+            page.locator("header.md-header").evaluate("h => getComputedStyle(h).backgroundColor") != "rgba(0, 0, 0, 0)"
+        )
+        page.locator("a.md-header__button.md-logo").click()
+        page.wait_for_url(url + "/recur/index.html")
+        assert page.locator("div.recur-suggest").first.is_visible()
+        page.close()
+    assert [e for e in errors if "404" not in e] == [], errors
