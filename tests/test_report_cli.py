@@ -45,6 +45,24 @@ def test_text_and_markdown_show_every_section(kb_dir):
     assert "| INC-2026-0001 | sev2 | full | 2026-03-12 | OVERDUE 50d |" in md
 
 
+def test_the_overdue_column_has_a_name_in_text_and_markdown(tmp_path):
+    """The column that flags overdue reviews, follow-ups and fixes had a blank header: "due" then a
+    nameless column in the text table, "| |" in Markdown. Named as the JSON key it shows, overdue."""
+    from site_helpers import site_kb  # follow-ups and a permanent fix, overdue on 2026-05-01
+
+    kb_dir = site_kb(tmp_path / "kb")
+    text = run("report", "--kb", str(kb_dir), "--as-of", "2026-05-01").output.splitlines()
+    header = text[next(n for n, line in enumerate(text) if line.startswith("Reviews pending")) + 1].split()
+    assert header == ["incident", "severity", "level", "due", "overdue", "title"]
+    md = run("report", "--kb", str(kb_dir), "--as-of", "2026-05-01", "--format", "markdown").output
+    assert "| incident | severity | level | due | overdue | title |" in md
+    assert "| owner | incident | due | age | overdue | ticket | title |" in md
+    assert "| owner | pattern | status | due | age | overdue | incidents |" in md
+    board = json.loads(run("report", "--kb", str(kb_dir), "--as-of", "2026-05-01", "--format", "json").output)
+    for kind in ("reviews", "follow_ups", "fixes"):  # the keys it shows, unchanged
+        assert any(x["overdue"] and x["days_overdue"] > 0 for x in board[kind]), kind
+
+
 def test_fail_on_overdue_is_a_gate(kb_dir):
     early = run("report", "--kb", str(kb_dir), "--as-of", "2026-03-05", "--fail-on", "overdue")
     assert early.exit_code == 0  # INC-2026-0001's review is due 2026-03-12

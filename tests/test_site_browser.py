@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
+import re
+from pathlib import Path
+
 import pytest
-from browser import page_errors, serve_dir  # the chromium fixture comes from conftest.py (one browser per session)
+from browser import page_errors, serve_dir, serve_handler  # the chromium fixture comes from conftest.py
 from click.testing import CliRunner
 from site_helpers import AS_OF, site_kb
 
 from recur.cli.main import cli
+from recur.site.plugin import SEARCH_SEPARATOR
 
 pytestmark = pytest.mark.browser
 
@@ -203,3 +209,124 @@ def test_a_runbook_with_a_paragraph_before_its_steps_still_gets_copy_buttons(chr
         assert page.locator(".recur-copy-all").count() == 1
         assert errors == []
         page.close()
+
+
+def _first_search_result(page, query: str) -> str:
+    """The page the site search (mkdocs-material's, typed into its box) lists first for ``query``."""
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    box = page.locator("input.md-search__input")
+    box.fill("")
+    box.press_sequentially(query, delay=20)  # material searches on key events, not on fill()
+    # material answers every keystroke; a result's link names the words it was found by (?h=), and only
+    # the answer to the whole query has its last word whole, so wait for that answer before reading it
+    last = [w for w in re.split(SEARCH_SEPARATOR, query) if w][-1].lower()
+    page.wait_for_function(
+        """last => [...document.querySelectorAll(".md-search-result__item > a")]
+                   .some(a => (new URL(a.href).searchParams.get("h") || "").split(" ").includes(last))""",
+        arg=last,
+        timeout=10000,
+    )
+    first = page.locator(".md-search-result__item > a").first.get_attribute("href")
+    page.keyboard.press("Escape")
+    return first.split("?")[0].split("#")[0].rsplit("/", 1)[-1]
+
+
+def test_a_pasted_error_token_finds_the_pattern_that_lists_it_first(chromium, tmp_path):
+    """An incident quoting a pattern's signal tied with the pattern and came first (indexed first); a
+    dotted name was searched piece by piece, so titles holding "payments" or "net" (a prefix of
+    "network") came first; "HikariPool-1" is looked up as "hikaripool" and "1*", and every pattern's
+    "Incidents (1)" heading answered the "1" at title weight."""
+    from kbfactory import pattern_text, small_kb, write
+
+    kb = small_kb(tmp_path / "kb")
+    signals = ("java.net.SocketTimeoutException: Read timed out", "ERR_SSL_PROTOCOL_ERROR",
+               "lookup payments.svc.cluster.local: i/o timeout")  # fmt: skip
+    write(kb, "patterns/network/upstream-timeout.md",
+          pattern_text("upstream-timeout", "network", title="Upstream calls time out", signals=signals))  # fmt: skip
+    write(kb, "incidents/2026/INC-2026-0009.md", """---
+id: INC-2026-0009
+title: Payments network down for a long time
+date: 2026-04-12
+severity: sev2
+patterns: [upstream-timeout, db-pool-exhausted]
+---
+
+## Summary
+Checkout logged HikariPool-1 - Connection is not available, then HikariPool-1 again, with
+java.net.SocketTimeoutException, ERR_SSL_PROTOCOL_ERROR in browsers, and lookup payments.svc.cluster.local failures.
+""")  # fmt: skip
+    out = tmp_path / "out"
+    args = ["site", "--kb", str(kb), "--out", str(out), "--strict", "-q", "--no-browser-search"]
+    assert CliRunner().invoke(cli, [*args, "--index", str(tmp_path)]).exit_code == 0
+    with serve_dir(out) as url:
+        page = chromium.new_page()
+        errors = page_errors(page)
+        page.goto(url + "/index.html")
+        found = {q: _first_search_result(page, q) for q in (
+            "HikariPool-1", "ERR_SSL_PROTOCOL_ERROR", "java.net.SocketTimeoutException", "payments.svc.cluster.local",
+            "SocketTimeoutException",  # a class is still found without its package
+            "connection pool", "Payments network",  # ordinary words: a title still counts most
+        )}  # fmt: skip
+        page.close()
+    assert found == {
+        "HikariPool-1": "db-pool-exhausted.html",
+        "ERR_SSL_PROTOCOL_ERROR": "upstream-timeout.html",
+        "java.net.SocketTimeoutException": "upstream-timeout.html",
+        "payments.svc.cluster.local": "upstream-timeout.html",
+        "SocketTimeoutException": "upstream-timeout.html",
+        "connection pool": "db-pool-exhausted.html",
+        "Payments network": "INC-2026-0009.html",
+    }
+    assert errors == []
+
+
+class _UnderPrefix(http.server.SimpleHTTPRequestHandler):
+    """A static host publishing the site at /recur/ and answering a missing page with its 404.html,
+    status 404 (nginx: ``location /recur/ {alias .../site/; error_page 404 /recur/404.html;}``)."""
+
+    def log_message(self, *args):
+        pass
+
+    def translate_path(self, path):
+        return super().translate_path(path[len("/recur") :] if path.startswith("/recur/") else "/-missing-" + path)
+
+    def send_error(self, code, message=None, explain=None):
+        if code != 404:
+            return super().send_error(code, message, explain)
+        body = (Path(self.directory) / "404.html").read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+def test_the_404_page_of_a_static_host_under_a_sub_path(chromium, tmp_path):
+    """Built with --site-url, the 404 page a static host shows for any missing URL under /recur/ loads
+    its styles and scripts, and its links lead into the site (from "/" they all failed)."""
+    from kbfactory import small_kb
+
+    out = tmp_path / "out"
+    args = ["site", "--kb", str(small_kb(tmp_path / "kb")), "--out", str(out), "--no-browser-search", "-q"]
+    args += ["--index", str(tmp_path), "--site-url", "https://kb.example.com/recur/"]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    with serve_handler(functools.partial(_UnderPrefix, directory=str(out))) as url:
+        page = chromium.new_page()
+        errors = page_errors(page)
+        failed = []
+        page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+        answer = page.goto(url + "/recur/patterns/capacity/gone/deeper.html")
+        assert answer.status == 404
+        page.wait_for_load_state("networkidle")
+        assert failed == [f"404 {url}/recur/patterns/capacity/gone/deeper.html"], failed
+        assert page.locator("h1", has_text="404").is_visible()
+        # the theme's stylesheet is applied: the header has the palette's colour, not a transparent box
+        assert (
+            page.locator("header.md-header").evaluate("h => getComputedStyle(h).backgroundColor") != "rgba(0, 0, 0, 0)"
+        )
+        page.locator("a.md-header__button.md-logo").click()
+        page.wait_for_url(url + "/recur/index.html")
+        assert page.locator("div.recur-suggest").first.is_visible()
+        page.close()
+    assert [e for e in errors if "404" not in e] == [], errors

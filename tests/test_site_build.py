@@ -113,6 +113,36 @@ def test_search_finds_alert_names_and_error_strings(built):
     assert not any("team-storage" in d["text"] for d in docs)
 
 
+def test_the_404_page_links_from_the_site_url_and_without_one_a_note_says_so(tmp_path, monkeypatch):
+    """mkdocs roots the 404 page (served at whatever URL was missing, so no relative link works) at
+    site_url's path, "/" without one: on a static host under a sub-path it loaded no CSS and its links
+    were dead. `recur site --site-url` (env RECUR_SITE_URL) passes it on; without any, a note says so."""
+    from kbfactory import small_kb
+
+    monkeypatch.delenv("RECUR_SITE_URL", raising=False)
+    kb = small_kb(tmp_path / "kb")
+    args = ["site", "--kb", str(kb), "--index", str(tmp_path / "x"), "--no-browser-search", "--out"]
+    plain = CliRunner().invoke(cli, [*args, str(tmp_path / "plain")])
+    assert plain.exit_code == 0, plain.output
+    assert "note: no site URL (--site-url, env RECUR_SITE_URL, or site_url in mkdocs.yml)" in plain.stderr
+    assert 'href="/assets/' in (tmp_path / "plain/404.html").read_text()
+    sub = CliRunner().invoke(cli, [*args, str(tmp_path / "sub"), "--site-url", "https://kb.example.com/recur"])
+    assert sub.exit_code == 0, sub.output
+    assert "no site URL" not in sub.stderr
+    page = (tmp_path / "sub/404.html").read_text()
+    assert 'href="/recur/assets/' in page and 'href="/assets/' not in page and 'href="/index.html"' not in page
+    assert 'href="/recur/index.html"' in page  # the header's home link
+    # the other pages link relatively, as before; they gain a canonical link, and the sitemap its URLs
+    assert (
+        '<link rel="canonical" href="https://kb.example.com/recur/patterns/capacity/disk-full.html">'
+        in (tmp_path / "sub/patterns/capacity/disk-full.html").read_text()
+    )
+    env = CliRunner().invoke(cli, [*args, str(tmp_path / "env"), "-q"], env={"RECUR_SITE_URL": "https://h.example/kb/"})
+    assert env.exit_code == 0 and 'href="/kb/assets/' in (tmp_path / "env/404.html").read_text()
+    bad = CliRunner().invoke(cli, [*args, str(tmp_path / "bad"), "--site-url", "/recur/"])
+    assert bad.exit_code == 2 and "must be an http:// or https:// URL" in bad.output
+
+
 def test_rebuild_swaps_atomically_and_refuses_foreign_folders(built, tmp_path):
     kb, _ = built
     out = tmp_path / "site"

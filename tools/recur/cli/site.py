@@ -42,6 +42,16 @@ from recur.cli.options import http_url, index_option, kb_option, setting
     "default: mkdocs.yml extra.recur.edit_url; unset: the page names the file).",
 )
 @click.option(
+    "--site-url",
+    "site_url",
+    **setting("site_url"),
+    metavar="URL",
+    callback=http_url,
+    help="The URL the site is published at (mkdocs' site_url; env RECUR_SITE_URL; default: mkdocs.yml's). "
+    "The 404 page, shown at any depth, links from its path: without it, from the host's root, which "
+    "a site under a sub-path (https://host/recur/) on a static host is not.",
+)
+@click.option(
     "--model-dir",
     "model_dir",
     default=None,
@@ -59,7 +69,7 @@ from recur.cli.options import http_url, index_option, kb_option, setting
 )
 @click.option("--strict", is_flag=True, help="Fail on any mkdocs warning (as mkdocs build --strict).")
 @click.option("--quiet", "-q", is_flag=True, help="No summary line.")
-def site(kb_dir, index_dir, out_dir, config_file, as_of, edit_url, model_dir, browser_search, strict, quiet):
+def site(kb_dir, index_dir, out_dir, config_file, as_of, edit_url, site_url, model_dir, browser_search, strict, quiet):
     """Build the knowledge base into a static site (mkdocs-material) in --out.
 
     \b
@@ -79,6 +89,7 @@ def site(kb_dir, index_dir, out_dir, config_file, as_of, edit_url, model_dir, br
         config_file=config_file,
         as_of=hook.as_of_date(as_of),
         edit_url=edit_url,
+        site_url=site_url,
         strict=strict,
         index_dir=index_dir,
         model_dir=model_dir,
@@ -96,6 +107,13 @@ def site(kb_dir, index_dir, out_dir, config_file, as_of, edit_url, model_dir, br
             f"{stats['seconds_mkdocs']:.1f}s mkdocs).",
             err=True,
         )
+        if not stats.get("site_url"):
+            click.echo(
+                "note: no site URL (--site-url, env RECUR_SITE_URL, or site_url in mkdocs.yml): the 404 page links "
+                "from the host's root, so a static host serving the site under a sub-path (https://host/recur/) "
+                "shows it unstyled with dead links; `recur serve` (--root-path) corrects it by itself.",
+                err=True,
+            )
         if stats.get("browser"):
             click.echo(
                 f"Browser search: {stats['browser']['total'] / 1e6:.1f} MB in {out_dir}/assets/recur-browser/ "

@@ -23,6 +23,9 @@ def _sparkline(counts: list) -> str:
     return "".join(bars[0 if not c else max(1, round(c / top * 8))] for c in counts) if top else ZERO * len(counts)
 
 
+LATE = "overdue"  # the column of _late: the JSON's overdue / days_overdue (it had no name: a blank header)
+
+
 def _late(item: dict) -> str:
     return f"OVERDUE {item['days_overdue']}d" if item.get("overdue") else ""
 
@@ -36,7 +39,7 @@ def _reviews(b: dict) -> tuple:
     c = b["counts"]
     return (
         f"Reviews pending ({c['reviews_pending']}, {c['reviews_overdue']} overdue)",
-        ["incident", "severity", "level", "due", "", "title"],
+        ["incident", "severity", "level", "due", LATE, "title"],
         [[r["incident"], r["severity"], r["level"], r["due"] or "-", _late(r), r["title"]] for r in b["reviews"]],
     )
 
@@ -57,7 +60,7 @@ def _follow_ups(b: dict) -> tuple:
     ]
     return (
         f"Open follow-ups ({c['follow_ups_open']}, {c['follow_ups_overdue']} overdue)",
-        ["owner", "incident", "due", "age", "", "ticket", "title"],
+        ["owner", "incident", "due", "age", LATE, "ticket", "title"],
         rows,
     )
 
@@ -78,7 +81,7 @@ def _fixes(b: dict) -> tuple:
     ]
     return (
         f"Open permanent fixes ({c['fixes_open']}, {c['fixes_overdue']} overdue)",
-        ["owner", "pattern", "status", "due", "age", "", "incidents"],
+        ["owner", "pattern", "status", "due", "age", LATE, "incidents"],
         rows,
     )
 

@@ -84,10 +84,14 @@ class _Capture(logging.Handler):
 
 
 def build_site(kb_dir, out, *, config_file=None, as_of: dt.date | None = None, edit_url: str | None = None,
-               strict: bool = False, index_dir=None, model_dir=None, browser_search: bool | None = None,
-               model: str | None = None) -> dict:
-    """Build the site for ``kb_dir`` into ``out``; returns stats (files, pages, bytes, seconds, warnings, and
-    ``browser``: the search bundle's sizes, or ``browser_skipped``: why it was left out).
+               site_url: str | None = None, strict: bool = False, index_dir=None, model_dir=None,
+               browser_search: bool | None = None, model: str | None = None) -> dict:
+    """Build the site for ``kb_dir`` into ``out``; returns stats (files, pages, bytes, seconds, warnings,
+    ``site_url``: the one built with, or None, and ``browser``: the search bundle's sizes, or
+    ``browser_skipped``: why it was left out).
+
+    ``site_url`` (default: mkdocs.yml's) is mkdocs' site_url: the 404 page, served at whatever URL was
+    missing, links from its path, as no relative link works at every depth (from "/" without one).
 
     ``browser_search`` (default: setting browser_search, on) writes the in-browser search bundle
     (recur.site.bundle); it needs the index, which is brought up to date first."""
@@ -112,13 +116,14 @@ def build_site(kb_dir, out, *, config_file=None, as_of: dt.date | None = None, e
         src.mkdir()
         cfg_path, own_pages = _config_file(config_file, kb_dir, work)
         try:
-            cfg = load_config(config_file=str(cfg_path), docs_dir=str(src), site_dir=str(dst), strict=strict)
+            cfg = load_config(config_file=str(cfg_path), docs_dir=str(src), site_dir=str(dst), strict=strict,
+                              site_url=site_url)  # None: mkdocs.yml's
         except MkDocsException as exc:
             raise RecurError(f"{cfg_path}: {exc}" + "".join(f"\n  {m}" for m in capture.messages[:10])) from None
         _require_plugin(cfg, cfg_path)
         stats = hook.prepare(kb_dir, src, as_of=as_of or hook.as_of_date(), edit_url=hook.edit_base(cfg, edit_url),
                              index_path=browser.get("index_dir", index_dir), model_dir=model_dir, extra_dir=own_pages)
-        stats["seconds_generate"] = time.perf_counter() - t0
+        stats.update(seconds_generate=time.perf_counter() - t0, site_url=cfg.site_url)
         if strict and capture.messages:  # as mkdocs --strict: KB files left out of the site fail the build
             raise RecurError("site not built (--strict): " + "\n  ".join(capture.messages[:10]))
         _mkdocs_build(cfg, capture.messages)

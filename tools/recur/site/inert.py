@@ -30,6 +30,7 @@ ATTRIBUTES = {
     "td": {"colspan", "rowspan", "style"},
     "th": {"colspan", "rowspan", "style"},
     "details": {"open"},
+    "h2": {"data-search-exclude"},  # a generated section heading kept out of the site search (pattern_pages)
 }
 
 

@@ -26,6 +26,15 @@ from recur.util.dates import shift
 # body sections in the order a responder needs them; Summary and Evidence/Runbook are placed by hand
 LATER_SECTIONS = ("Root cause", "Permanent fix", "Detection", "References")
 HANDLED = {"Summary", "Runbook", "Evidence to preserve", *LATER_SECTIONS}
+# A pattern page's weight in the site search (mkdocs-material's `search: boost`). An incident that
+# quotes a signal scores as much as the pattern listing it (lunr, with this theme, does not count a
+# section's length), and ties went to the incident, indexed first. lunr's credit for repeating a
+# word tops out at 2.2x one mention, so at 3 the pattern listing a signal once comes before any
+# incident section repeating it; a word in an incident's title or headings (weighted 1000x) still wins.
+SEARCH_BOOST = 3
+# the heading of a section whose content is out of the search index: its title alone was indexed,
+# at title weight, so "Incidents (12)" answered a search for "1" or "incidents" on every pattern page
+NO_SEARCH = " {: data-search-exclude }"
 
 
 def _row(label: str, value: str) -> str:
@@ -77,7 +86,7 @@ def card(site: Site, p) -> str:
 
 def pattern_page(site: Site, p) -> str:
     out = [front_matter(title=p.title, recur_kind="pattern", recur_id=p.id, recur_source=p.relpath,
-                        recur_edit_url=site.edit_url(p.relpath)),
+                        recur_edit_url=site.edit_url(p.relpath), search={"boost": SEARCH_BOOST}),
            f"# {cell(p.title)}\n", card(site, p)]
     if p.status == "draft":
         out.append('!!! note "Draft"\n    This pattern is still being written; check it against what you see.\n')
@@ -193,7 +202,7 @@ def _related(site: Site, p) -> str:
     if not lines:
         return ""
     # raw HTML, out of the search index: these only repeat other pages' titles
-    return "## Related patterns\n" + raw('<div class="recur-links" data-search-exclude>\n<ul class="recur-links">\n'
+    return f"## Related patterns{NO_SEARCH}\n" + raw('<div class="recur-links" data-search-exclude>\n<ul class="recur-links">\n'
                                           + "\n".join(lines) + "\n</ul>\n</div>")
 
 
@@ -203,7 +212,7 @@ def _incidents(site: Site, p) -> str:
         return ""
     rows = [[i.date.isoformat(), alink(p.relpath, i.relpath, i.id), esc(i.severity), esc(i.title)]
             for i in reversed(seen)]
-    return f"## Incidents ({len(seen)})\n" + raw(html_table(["date", "incident", "severity", "title"], rows,
+    return f"## Incidents ({len(seen)}){NO_SEARCH}\n" + raw(html_table(["date", "incident", "severity", "title"], rows,
                                                           attrs=" data-search-exclude"))
 
 

@@ -40,9 +40,16 @@ NAV = [
 ]
 ASSETS_CSS = ["assets/recur.css", "assets/recur-suggest.css"]
 ASSETS_JS = ["assets/recur.js", "assets/recur-suggest.js"]
-# Split on spaces and punctuation, but keep alert names (KubePodCrashLooping), error codes
-# (ENOSPC, ERR_CONNECTION_REFUSED) and versions (1.2.3) whole so they are found as typed.
-SEARCH_SEPARATOR = r'[\s\-,:;!=\[\]()"/|<>{}' + "'" + r"]+|\.(?!\d)"
+# How the site search (mkdocs-material's lunr) cuts page text and what is typed into words. An
+# identifier is one word, found as pasted: alert names (KubePodCrashLooping), error codes (ENOSPC,
+# ERR_SSL_PROTOCOL_ERROR), versions and addresses (1.2.3, 10.0.0.7) and dotted names
+# (payments.svc.cluster.local, max.poll.interval.ms). Cut into pieces, a pasted dotted name was a
+# search for each piece, and titles holding "java" or "net" (a prefix of "network") outranked the
+# pattern that lists java.net.BindException. A dot before a capital does start a word, so the class
+# is found on its own (java.net + BindException); a dot before a space or at the end ends a sentence.
+# The hyphen stays a separator: lunr's query parser cuts every typed word at '-' whatever this says
+# (HikariPool-1 is looked up as HikariPool and 1*), so a page word kept whole across one never matched.
+SEARCH_SEPARATOR = r'(?:[\s\-,:;!=\[\]()"/|<>{}' + "'" + r"]\.*|\.(?![a-z0-9_])|^\.)+"
 # Lean on purpose: every feature is rendered into each of thousands of pages.
 FEATURES = ["content.code.copy", "search.highlight", "navigation.top"]
 
