@@ -45,7 +45,7 @@ def incident_page(site: Site, i) -> str:
         rows = [[cell(f.title), cell(f.status), cell(f.owner or "-"), f.due.isoformat() if f.due else "-",
                  (badge(f"overdue {site.overdue(f.due)}d", "overdue") if f.status == "open" and site.overdue(f.due) else ""),
                  cell(f.ticket or "-")] for f in i.follow_ups]
-        out.append("## Follow-ups\n\n" + table(["follow-up", "status", "owner", "due", "", "ticket"], rows))
+        out.append("## Follow-ups\n\n" + table(["follow-up", "status", "owner", "due", "overdue", "ticket"], rows))
     if i.flags:
         out.append('## Dig into this later\n')
         out += [f"- {badge(f.status, 'flag-' + f.status)} {cell(f.text)}"
