@@ -137,7 +137,14 @@ def test_incident_pages_and_list(kb):
         assert text in inc, text
     # the follow-ups table names every column (the overdue one had a blank header), as recur report does
     header = next(line for line in inc.split("## Follow-ups")[1].splitlines() if line.startswith("|"))
-    assert [c.strip() for c in header.strip("|").split("|")] == ["follow-up", "status", "owner", "due", "overdue", "ticket"]
+    assert [c.strip() for c in header.strip("|").split("|")] == [
+        "follow-up",
+        "status",
+        "owner",
+        "due",
+        "overdue",
+        "ticket",
+    ]
     assert "unknown: needs analysis" in out["incidents/2026/INC-2026-0002.md"]
     listing = out["incidents/index.md"]
     assert listing.index("INC-2026-0003") < listing.index("INC-2025-0009")  # newest first
