@@ -161,22 +161,11 @@ def _swap_in(dst: Path, out: Path, stats: dict, warnings: list) -> None:
     swap_folder(dst, out)
 
 
-ON, OFF = ("on", "1", "true", "yes"), ("off", "0", "false", "no")
-
-
-def _browser_search_env() -> bool:
-    """RECUR_BROWSER_SEARCH as on or off; another value is an error, not a silent 'on' (it was)."""
-    raw = str(config.get("browser_search")).strip().lower()
-    if raw not in ON + OFF:
-        raise RecurError(f"{config.env('browser_search')}={raw!r}: use on or off (or --[no-]browser-search)")
-    return raw in ON
-
-
 def _browser_plan(kb_dir, index_dir, model, wanted) -> dict:
     """{"index_dir": fresh index} when the bundle will be written, {"skipped": why} when it cannot be,
     {} when it is not wanted. The index is brought up to date first, so look-alikes use it too."""
-    if wanted is None:
-        wanted = _browser_search_env()
+    if wanted is None:  # the setting: on/off, 1/0, true/false, yes/no; another value is an error naming it
+        wanted = config.get("browser_search")
     if not wanted:
         return {}
     from recur.retrieval.engine import ensure_index
