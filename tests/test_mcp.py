@@ -850,3 +850,41 @@ def test_an_argument_a_tool_does_not_take_is_refused_as_the_api_refuses_it(serve
     assert not fine[0] and fine[1]["patterns"] and all(p["category"] == "capacity" for p in fine[1]["patterns"])
     status, body = api(served, "/api/patterns?categry=capacity")
     assert status == 422 and body["error"]["code"] == misspelt[1]["error"]["code"]
+
+
+NUMBERS_PROBE = """
+import asyncio, json
+from dataclasses import replace
+
+from recur import config
+from recur.retrieval import patterns, search
+
+config.SETTINGS["max_body_kib"] = replace(config.SETTINGS["max_body_kib"], default=96)
+search.MAX_QUERY_CHARS, patterns.MAX_INCIDENTS = 12_345, 77
+from mcp import Client
+
+from recur.serve.mcp_server import build_server
+
+
+async def main():
+    async with Client(build_server(lambda: None)) as client:
+        return {t.name: t.input_schema["properties"] for t in (await client.list_tools()).tools}
+
+print(json.dumps(asyncio.run(main())))
+"""
+
+
+def test_tool_arguments_say_the_limits_the_server_applies():
+    """Found in review: the text argument said "up to 20,000 characters … 64 KiB unless set" and
+    past_incidents "1 to 100" as literals beside MAX_QUERY_CHARS, the max_body_kib setting and
+    MAX_INCIDENTS. Changed before the server is built, the descriptions follow."""
+    import subprocess
+
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    res = subprocess.run([sys.executable, "-c", NUMBERS_PROBE], capture_output=True, text=True, env=env, timeout=120)
+    assert res.returncode == 0, res.stderr
+    props = json.loads(res.stdout)
+    text = props["suggest_patterns"]["text"]["description"]
+    assert "up to 12,345 characters" in text and "96 KiB unless set" in text, text
+    limit = props["past_incidents"]["limit"]
+    assert limit["maximum"] == 77 and "(1 to 77)" in limit["description"], limit
