@@ -22,7 +22,7 @@ def tuned(tmp_path_factory, real_encoder):
     root = tmp_path_factory.mktemp("tune")
     kb = tune_kb(root / "kb")
     out, index = root / ".recur" / "model", root / ".recur" / "index"
-    manifest = run_tune(kb, out, index, epochs=1, seed=7, batch_size=8, progress=False)
+    manifest = run_tune(kb, out, index, epochs=1, seed=7, batch_size=8, progress=False).manifest
     return kb, out, index, manifest
 
 
