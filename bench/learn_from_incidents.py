@@ -82,7 +82,9 @@ def run_fold(kb: Path, cases: list, fold: list, seed: int, epochs, tmp: Path, **
     record_incidents(kb_copy, cases, [i for i in range(len(cases)) if i not in set(fold)])
     out = tmp / "model"
     t0 = time.perf_counter()
-    m = run_tune(kb_copy, out, index_dir=None, epochs=epochs, seed=seed, resume=False, progress=False, **recipe)
+    m = run_tune(
+        kb_copy, out, index_dir=None, epochs=epochs, seed=seed, resume=False, progress=False, **recipe
+    ).manifest
     tune_s = time.perf_counter() - t0
     folder = out if m["accepted"] else out.with_name("model.rejected")
     asked = [cases[i] for i in fold]

@@ -43,13 +43,13 @@ def recall_at(ranked: list[list[str]], cases: list[dict], k: int) -> float:
     return sum(hits) / max(len(hits), 1)
 
 
-def build(kb: Path, work: Path) -> tuple[Path, dict]:
+def build(kb: Path, work: Path) -> tuple[Path, object]:
     from recur.site.build import build_site
 
-    stats = build_site(kb, work / "site", index_dir=work / "index", browser_search=True)
-    if not stats.get("browser"):
-        sys.exit(f"no browser bundle: {stats.get('browser_skipped')}")
-    return work / "site", stats
+    built = build_site(kb, work / "site", index_dir=work / "index", browser_search=True)
+    if not built.browser:
+        sys.exit(f"no browser bundle: {built.browser_skipped}")
+    return work / "site", built
 
 
 def server_answers(kb: Path, work: Path, texts: list[str]) -> list[dict]:
@@ -112,7 +112,7 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     try:
         t0 = time.perf_counter()
-        site, stats = build(kb, work)
+        site, built = build(kb, work)
         build_s = time.perf_counter() - t0
         texts = [c["query"] for c in cases] + [c["query"] for c in nomatch]
         server = server_answers(kb, work, texts)
@@ -148,9 +148,9 @@ def main() -> None:
             "p90": round(sorted(ms)[int(0.9 * (len(ms) - 1))], 1),
             "max": round(max(ms), 1),
         },
-        "bundle_bytes": stats["browser"]["total"],
-        "bundle_files": stats["browser"]["bytes"],
-        "site_bytes": stats["bytes"],
+        "bundle_bytes": built.browser.total,
+        "bundle_files": built.browser.bytes,
+        "site_bytes": built.bytes,
         "build_s": round(build_s, 1),
         "console_errors": browser["errors"],
         "disagreements": [

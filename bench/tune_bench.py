@@ -51,7 +51,7 @@ def tuned_model(kb_dir, epochs: int = 1, seed: int = 0, fresh: bool = False, out
             and m.get("epochs") == epochs
         ):
             return folder, m
-    m = run_tune(kb_dir, out, index_dir=None, epochs=epochs, seed=seed, resume=False)
+    m = run_tune(kb_dir, out, index_dir=None, epochs=epochs, seed=seed, resume=False).manifest
     return (out if m["accepted"] else out.with_name(out.name + ".rejected")), m
 
 

@@ -48,7 +48,7 @@ RECIPES = {
 def run_recipe(kb: Path, work: Path, name: str) -> dict:
     out, index = work / f"model-{name}", work / f"index-{name}"
     t0, c0 = time.perf_counter(), time.process_time()
-    m = run_tune(kb, out, index, seed=0, resume=False, progress=False, **RECIPES[name])
+    m = run_tune(kb, out, index, seed=0, resume=False, progress=False, **RECIPES[name]).manifest
     return {
         "wall_s": round(time.perf_counter() - t0, 1),
         "cpu_s": round(time.process_time() - c0, 1),

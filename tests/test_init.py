@@ -645,3 +645,22 @@ def test_a_teams_own_constraints_file_is_in_the_way_like_any_other(tmp_path):
     res = run("init", dest, "--keep-existing")
     assert res.exit_code == 0 and "Left as they were (1): constraints.txt." in res.output, res.output
     assert (dest / "constraints.txt").read_text() == "numpy==1.26.4\n"
+
+
+def test_the_address_make_run_serves_on_is_recur_serves_default(tmp_path, monkeypatch):
+    """The README init writes and its "Next:" lines spelt 127.0.0.1:8000 themselves; they follow the
+    config table's host and port (what `make run`, recur serve with its defaults, listens on)."""
+    from dataclasses import replace
+
+    from recur import config
+
+    res = run("init", tmp_path / "now", "--starter")
+    assert res.exit_code == 0, res.output
+    readme = (tmp_path / "now/README.md").read_text()
+    assert "http://127.0.0.1:8000/" in res.output and "http://127.0.0.1:8000/" in readme and "@@" not in readme
+    monkeypatch.setitem(config.SETTINGS, "host", replace(config.SETTINGS["host"], default="127.0.0.9"))
+    monkeypatch.setitem(config.SETTINGS, "port", replace(config.SETTINGS["port"], default=8123))
+    res = run("init", tmp_path / "moved", "--starter")
+    assert res.exit_code == 0, res.output
+    assert "make run       # the site and the suggest API on http://127.0.0.9:8123/" in res.output
+    assert "http://127.0.0.9:8123/" in (tmp_path / "moved/README.md").read_text()

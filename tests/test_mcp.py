@@ -964,3 +964,41 @@ def test_http_mcp_a_search_whose_client_has_gone_is_not_made(served, tmp_path):
         err, body, _ = session(base + "/mcp", work)
     assert not err and body["results"][0]["id"] == "disk-full"
     assert asked == ["ENOSPC"], asked  # neither call whose client had gone was searched for
+
+
+NUMBERS_PROBE = """
+import asyncio, json
+from dataclasses import replace
+
+from recur import config
+from recur.retrieval import patterns, search
+
+config.SETTINGS["max_body_kib"] = replace(config.SETTINGS["max_body_kib"], default=96)
+search.MAX_QUERY_CHARS, patterns.MAX_INCIDENTS = 12_345, 77
+from mcp import Client
+
+from recur.serve.mcp_server import build_server
+
+
+async def main():
+    async with Client(build_server(lambda: None)) as client:
+        return {t.name: t.input_schema["properties"] for t in (await client.list_tools()).tools}
+
+print(json.dumps(asyncio.run(main())))
+"""
+
+
+def test_tool_arguments_say_the_limits_the_server_applies():
+    """Found in review: the text argument said "up to 20,000 characters … 64 KiB unless set" and
+    past_incidents "1 to 100" as literals beside MAX_QUERY_CHARS, the max_body_kib setting and
+    MAX_INCIDENTS. Changed before the server is built, the descriptions follow."""
+    import subprocess
+
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    res = subprocess.run([sys.executable, "-c", NUMBERS_PROBE], capture_output=True, text=True, env=env, timeout=120)
+    assert res.returncode == 0, res.stderr
+    props = json.loads(res.stdout)
+    text = props["suggest_patterns"]["text"]["description"]
+    assert "up to 12,345 characters" in text and "96 KiB unless set" in text, text
+    limit = props["past_incidents"]["limit"]
+    assert limit["maximum"] == 77 and "(1 to 77)" in limit["description"], limit

@@ -155,3 +155,16 @@ def test_not_blank_pattern_is_python_white_space_exactly():
     pattern = re.compile(NOT_BLANK["pattern"])
     wrong = [hex(c) for c in range(sys.maxunicode + 1) if bool(pattern.fullmatch(chr(c))) == chr(c).isspace()]
     assert not wrong
+
+
+def test_a_votes_pattern_id_limit_is_the_one_its_description_publishes():
+    """The description said "at most 200 characters" and the validator took 200 again, as two literals."""
+    from pydantic import ValidationError
+
+    from recur.serve.models import MAX_PATTERN_ID, FeedbackIn
+
+    said = FeedbackIn.model_json_schema()["properties"]["pattern"]["description"]
+    assert f"at most {MAX_PATTERN_ID} characters" in said
+    assert FeedbackIn(query="q", pattern="p" * MAX_PATTERN_ID, useful=True).pattern == "p" * MAX_PATTERN_ID
+    with pytest.raises(ValidationError, match=f"the limit is {MAX_PATTERN_ID}"):
+        FeedbackIn(query="q", pattern="p" * (MAX_PATTERN_ID + 1), useful=True)

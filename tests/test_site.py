@@ -357,3 +357,25 @@ def test_kb_lists_render_as_github_shows_them(written, shown):
 
     html = markdown.markdown(kb_md(written), extensions=EXTENSIONS)
     assert shown in html, html
+
+
+def test_mkdocs_build_puts_its_state_where_the_config_table_says(tmp_path, monkeypatch):
+    """The hook's index and generated tree sit beside mkdocs.yml under config.STATE_DIR (.recur/): it
+    spelt ".recur" itself, so a change to the table would have left `mkdocs build` reading another folder."""
+    from dataclasses import replace
+
+    from mkdocs.config.defaults import MkDocsConfig
+
+    from recur import config
+    from recur.site import hook
+
+    for name in ("index", "site_src"):
+        monkeypatch.delenv(config.env(name), raising=False)
+    cfg = MkDocsConfig(config_file_path=str(tmp_path / "mkdocs.yml"))
+    assert hook.index_dir(cfg) == tmp_path / ".recur" / "index"
+    assert hook.src_dir(cfg, tmp_path / "kb") == tmp_path / ".recur" / "site-src"
+    assert hook.src_dir(cfg, tmp_path / "other").parent == tmp_path / ".recur"
+    monkeypatch.setattr(config, "STATE_DIR", config.Path("state"))
+    monkeypatch.setitem(config.SETTINGS, "index", replace(config.SETTINGS["index"], default="state/idx"))
+    assert hook.index_dir(cfg) == tmp_path / "state" / "idx"
+    assert hook.src_dir(cfg, tmp_path / "kb") == tmp_path / "state" / "site-src"

@@ -1115,3 +1115,33 @@ def test_every_board_table_column_has_a_heading(built):
     headings = re.findall(r"<th[^>]*>(.*?)</th>", page, re.S)
     assert headings and all(h.strip() for h in headings), headings
     assert "overdue" in headings
+
+
+def test_build_site_returns_a_typed_record_of_what_it_built(tmp_path):
+    """Found in review: build_site returned a dict that `recur site` read by keys (a key misspelt on
+    either side was a KeyError, or a summary without its note). Its record is frozen; a bundle that
+    cannot be written (a test encoder) is a reason, and one written is in the summary."""
+    import dataclasses
+
+    from recur.site import bundle
+    from recur.site.build import SiteBuild, build_site
+
+    kb = site_kb(tmp_path / "kb")
+    made = build_site(kb, tmp_path / "out", browser_search=False, index_dir=tmp_path / "none")
+    assert isinstance(made, SiteBuild) and (made.patterns, made.incidents, made.paths) == (4, 4, 2)
+    assert made.pages == len(list((tmp_path / "out").rglob("*.html"))) and made.bytes > 0
+    assert made.warnings == () and made.browser is None and made.browser_skipped is None
+    assert made.seconds >= made.seconds_generate + made.seconds_mkdocs > 0
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.pages = 0
+    fake = build_site(kb, tmp_path / "out", browser_search=True, index_dir=tmp_path / "index", model="fake:64")
+    assert fake.browser is None and fake.browser_skipped == (
+        bundle.runtime_missing() or "model fake-hash-64 cannot run in a browser (a test encoder)"
+    )
+    if bundle.runtime_missing():
+        return
+    args = ["site", "--kb", str(kb), "--out", str(tmp_path / "out"), "--as-of", AS_OF, "--browser-search"]
+    result = CliRunner().invoke(cli, [*args, "--index", str(tmp_path / "index"), "--site-url", "https://kb.example/"])
+    assert result.exit_code == 0, result.output
+    assert "pages from 4 patterns, 4 incidents, 2 paths" in result.output and "note:" not in result.output
+    assert re.search(r"Browser search: \d+\.\d MB in .*/assets/recur-browser/ \(\d+\.\ds\)", result.output)

@@ -254,6 +254,38 @@ def test_a_run_prints_the_data_floor_note_once(kb_dir):
     assert "eval cases (eval/cases.yml), never trained on." in start_line(data)
 
 
+def test_a_runs_outcome_is_a_record_of_what_recur_tune_says(kb_dir):
+    """Found in review: run_tune returned its manifest and `recur tune` read it by keys ("activated"
+    absent meant active). The outcome is a frozen record built from the manifest, which it carries."""
+    import dataclasses
+
+    from recur.tuning.tune import TuneOutcome, outcome, refusal_reason, summary_lines
+
+    metrics = {"recall@1": 0.5, "recall@3": 1.0, "mrr": 0.75}
+    m = {
+        "model_id": "tuned:x",
+        "compared_with": "base",
+        "accepted": True,
+        "incident_note": "",
+        "eval_cases": 4,
+        "eval_source": "eval/cases.yml",
+        "gate": None,
+        "dense_check": {"mean_delta": -0.31, "interval": [-0.42, -0.2], "clearly_worse": True},
+        **{k: metrics for k in ("eval_before", "eval_after", "eval_before_dense", "eval_after_dense")},
+        **{"pairs": 10, "epochs": 1, "train_s": 1.0, "pairs_per_s": 10.0, "train_cpu_s": 1.0, "threads": 1},
+        "duration_s": 2.0,
+    }
+    done = outcome(m, 0.0)
+    assert isinstance(done, TuneOutcome) and done.manifest is m and done.summary == tuple(summary_lines(m))
+    assert (done.accepted, done.activated, done.model_id, done.refusal) == (True, True, "tuned:x", "")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        done.accepted = False
+    assert outcome({**m, "activated": False}, 0.0).activated is False  # tuned into a folder the KB never reads
+    refused = outcome({**m, "accepted": False}, 0.0)
+    assert not refused.activated and refused.refusal == refusal_reason(m, 0.0)
+    assert "own ranking (dense-only) measured clearly worse than base" in refused.refusal
+
+
 def test_enough_linked_incidents_measure_on_the_newest_ones(tmp_path):
     from kbfactory import incident_kb
 
@@ -359,14 +391,14 @@ def test_the_incident_floor_counts_live_patterns_only(tmp_path):
 
 
 def test_a_refusal_by_the_dense_check_says_so_on_eval_cases_too():
-    from recur.cli.tune import _refusal_reason
+    from recur.tuning.tune import refusal_reason
 
     m = {"compared_with": "base", "gate": None}
     m["dense_check"] = {"mean_delta": -0.31, "interval": [-0.42, -0.2], "clearly_worse": True}
-    assert "own ranking (dense-only) measured clearly worse than base" in _refusal_reason(m, 0.0)
+    assert "own ranking (dense-only) measured clearly worse than base" in refusal_reason(m, 0.0)
     m["dense_check"]["clearly_worse"] = False  # refused by MRR / recall@3, as before
-    assert _refusal_reason(m, 0.0).startswith("the tuned model does not beat base")
-    assert _refusal_reason({"compared_with": "base"}, 0.0).startswith("the tuned model does not beat")  # older manifest
+    assert refusal_reason(m, 0.0).startswith("the tuned model does not beat base")
+    assert refusal_reason({"compared_with": "base"}, 0.0).startswith("the tuned model does not beat")  # older manifest
 
 
 def test_eval_cases_that_expect_only_retired_patterns_are_not_counted(kb_dir):

@@ -22,7 +22,7 @@ def tuned(tmp_path_factory, real_encoder):
     root = tmp_path_factory.mktemp("tune-inc")
     kb = incident_kb(root / "kb")
     out, index = root / ".recur" / "model", root / ".recur" / "index"
-    manifest = run_tune(kb, out, index, epochs=1, seed=3, batch_size=8, progress=False)
+    manifest = run_tune(kb, out, index, epochs=1, seed=3, batch_size=8, progress=False).manifest
     return kb, out, index, manifest
 
 
@@ -169,7 +169,7 @@ def test_a_retune_is_not_measured_against_a_model_trained_on_the_held_out_incide
     if not m["accepted"]:
         pytest.skip("the first candidate was not activated: no tuned model to compare with")
     active = json.loads((out / "recur-model.json").read_text())
-    again = run_tune(kb, out, index, epochs=1, seed=3, batch_size=8, progress=False)
+    again = run_tune(kb, out, index, epochs=1, seed=3, batch_size=8, progress=False).manifest
     assert again["accepted"] and again["gate"] == m["gate"]  # was: refused, "worse" than itself
     assert again["compared_with"] == m["base_model"] and again["model_id"] == m["model_id"]
     assert again["eval_before"] == m["eval_before"] and again["eval_after"] == m["eval_after"]

@@ -38,3 +38,22 @@ def test_a_contraction_is_not_a_search_term():
     got = tokens("the on-call phone didn't ring, we'll page again; it wasn't paged and can't be")
     assert not {"didn", "didnt", "ll", "wasn", "wasnt", "cant"} & set(got)
     assert {"phone", "ring", "page"} <= set(got)
+
+
+def test_browser_search_is_a_switch_of_the_config_table(monkeypatch):
+    """Found in review: its default was the text "on", so config.get could not read it as a switch and
+    recur.site.build kept a second on/off list of its own. The values the README lists still work, and
+    another value is still the error naming the variable and the flag."""
+    import pytest
+
+    from recur import config
+    from recur.util.errors import RecurError
+
+    monkeypatch.delenv("RECUR_BROWSER_SEARCH", raising=False)
+    assert config.get("browser_search") is True
+    for raw, wanted in (("off", False), (" No ", False), ("0", False), ("false", False), ("ON", True), ("1", True)):
+        monkeypatch.setenv("RECUR_BROWSER_SEARCH", raw)
+        assert config.get("browser_search") is wanted, raw
+    monkeypatch.setenv("RECUR_BROWSER_SEARCH", "of")
+    with pytest.raises(RecurError, match=r"^RECUR_BROWSER_SEARCH='of': use on or off \(or --\[no-\]browser-search\)$"):
+        config.get("browser_search")

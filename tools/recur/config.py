@@ -23,6 +23,7 @@ class Setting:
     env: str
     default: object
     help: str
+    flag: str | None = None  # the command-line option that stands in for it, named when its value is wrong
 
 
 SETTINGS: dict[str, Setting] = {
@@ -36,7 +37,12 @@ SETTINGS: dict[str, Setting] = {
     "cache": Setting("RECUR_CACHE", None, "folder for caches (model ids, ONNX exports); default ~/.cache/recur"),
     "site": Setting("RECUR_SITE", "site", "folder recur site builds into and recur serve serves"),
     "site_src": Setting("RECUR_SITE_SRC", None, "where the mkdocs hook writes the generated Markdown"),
-    "browser_search": Setting("RECUR_BROWSER_SEARCH", "on", "recur site writes the in-browser search bundle: on | off"),
+    "browser_search": Setting(
+        "RECUR_BROWSER_SEARCH",
+        True,
+        "recur site writes the in-browser search bundle: on | off",
+        "--[no-]browser-search",
+    ),
     "edit_url": Setting("RECUR_EDIT_URL", None, "base URL of 'edit this page' links"),
     "as_of": Setting("RECUR_AS_OF", None, "date the site's board is computed for (YYYY-MM-DD)"),
     "today": Setting("RECUR_TODAY", None, "date staleness is measured from (YYYY-MM-DD)"),
@@ -111,6 +117,8 @@ def get(name: str):
         return s.default
     if isinstance(s.default, bool):
         if raw.strip().lower() not in ON + OFF:
+            if s.flag:  # a switch its help calls on/off: said so, with the option that overrides it
+                raise RecurError(f"{s.env}={raw!r}: use on or off (or {s.flag})")
             raise RecurError(f"{s.env}={raw!r}: use one of {', '.join(ON)} or {', '.join(OFF)}")
         return raw.strip().lower() in ON
     if s.default is None or isinstance(s.default, str):

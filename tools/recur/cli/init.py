@@ -78,7 +78,9 @@ def init(directory, starter, name, keep_existing, constraints_only):
     click.echo("  " + _first_step(directory))
     if starter:
         click.echo("  make test      # check, near-duplicates, eval, the site, nothing overdue: as CI runs them")
-        click.echo("  make run       # the site and the suggest API on http://127.0.0.1:8000/")
+        from recur.kb.init import serve_url
+
+        click.echo(f"  make run       # the site and the suggest API on {serve_url()}")
     else:
         click.echo("  .venv/bin/recur new pattern    # your first failure pattern (asks for what it needs)")
         click.echo("  make test                      # then check it as CI will")

@@ -83,7 +83,7 @@ def site(kb_dir, index_dir, out_dir, config_file, as_of, edit_url, site_url, mod
     from recur.site import hook
     from recur.site.build import build_site
 
-    stats = build_site(
+    built = build_site(
         kb_dir,
         out_dir,
         config_file=config_file,
@@ -95,28 +95,28 @@ def site(kb_dir, index_dir, out_dir, config_file, as_of, edit_url, site_url, mod
         model_dir=model_dir,
         browser_search=browser_search,
     )
-    for message in stats["warnings"]:
+    for message in built.warnings:
         click.echo(f"warning: {message}", err=True)
-    if stats.get("browser_skipped"):
-        click.echo(f"note: browser search left out: {stats['browser_skipped']}", err=True)
+    if built.browser_skipped:
+        click.echo(f"note: browser search left out: {built.browser_skipped}", err=True)
     if not quiet:
         click.echo(
-            f"Built {out_dir}/: {stats['pages']} pages from {stats['patterns']} patterns, "
-            f"{stats['incidents']} incidents, {stats['paths']} paths "
-            f"({stats['bytes'] / 1e6:.1f} MB, {stats['seconds']:.1f}s: {stats['seconds_generate']:.1f}s generating, "
-            f"{stats['seconds_mkdocs']:.1f}s mkdocs).",
+            f"Built {out_dir}/: {built.pages} pages from {built.patterns} patterns, "
+            f"{built.incidents} incidents, {built.paths} paths "
+            f"({built.bytes / 1e6:.1f} MB, {built.seconds:.1f}s: {built.seconds_generate:.1f}s generating, "
+            f"{built.seconds_mkdocs:.1f}s mkdocs).",
             err=True,
         )
-        if not stats.get("site_url"):
+        if not built.site_url:
             click.echo(
                 "note: no site URL (--site-url, env RECUR_SITE_URL, or site_url in mkdocs.yml): the 404 page links "
                 "from the host's root, so a static host serving the site under a sub-path (https://host/recur/) "
                 "shows it unstyled with dead links; `recur serve` (--root-path) corrects it by itself.",
                 err=True,
             )
-        if stats.get("browser"):
+        if built.browser:
             click.echo(
-                f"Browser search: {stats['browser']['total'] / 1e6:.1f} MB in {out_dir}/assets/recur-browser/ "
-                f"({stats['browser']['seconds']:.1f}s).",
+                f"Browser search: {built.browser.total / 1e6:.1f} MB in {out_dir}/assets/recur-browser/ "
+                f"({built.browser.seconds:.1f}s).",
                 err=True,
             )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -11,6 +12,8 @@ from recur import config
 from recur.cli.options import Range, index_option, kb_option, setting
 
 # recur.tuning (numpy, and torch when it trains) is imported when the command runs, not for --help
+if TYPE_CHECKING:
+    from recur.tuning.tune import TuneOutcome
 
 
 @click.command()
@@ -122,7 +125,7 @@ def tune(
         raise click.UsageError("--json only goes with --report (what the last tuning changed, as JSON)")
     from recur.tuning.tune import run_tune
 
-    m = run_tune(
+    done = run_tune(
         kb_dir,
         out_dir,
         index_dir,
@@ -136,16 +139,16 @@ def tune(
         all_anchors=all_anchors,
         freeze_layers=freeze_layers,
     )
-    _show_outcome(m, out_dir, index_dir, min_gain)
+    _show_outcome(done, out_dir, index_dir)
 
 
-def _show_outcome(m: dict, out_dir, index_dir, min_gain: float) -> None:
+def _show_outcome(done: TuneOutcome, out_dir, index_dir) -> None:
     """The summary of a run, then whether the tuned model was activated (else exit REFUSED)."""
-    from recur.tuning.tune import REFUSED, summary_lines
+    from recur.tuning.tune import REFUSED
 
-    for line in summary_lines(m):
+    for line in done.summary:
         click.echo(line)
-    if m["accepted"] and not m.get("activated", True):
+    if done.accepted and not done.activated:
         click.echo(
             f"{out_dir}: accepted, but not this KB's active model: recur index, suggest and serve look for it "
             "in RECUR_TUNED, ./.recur/model and <kb>/../.recur/model; index "
@@ -153,14 +156,14 @@ def _show_outcome(m: dict, out_dir, index_dir, min_gain: float) -> None:
             "(recur index, suggest, eval, serve: an index built with it is refused without it), or tune into "
             "the KB's own folder (the default --out)"
         )
-    elif m["accepted"]:
+    elif done.accepted:
         click.echo(
-            f"Activated {out_dir} ({m['model_id']}); index {index_dir} rebuilt with it. "
+            f"Activated {out_dir} ({done.model_id}); index {index_dir} rebuilt with it. "
             "What changed: recur tune --report"
         )
     else:
         click.echo(
-            f"Not activated: {_refusal_reason(m, min_gain)}. The current model stays; the candidate is in {out_dir}.rejected "
+            f"Not activated: {done.refusal}. The current model stays; the candidate is in {out_dir}.rejected "
             f"(to inspect: recur tune --report --out {out_dir}.rejected).",
             err=True,
         )
@@ -185,22 +188,3 @@ def _show_report(kb_dir, out_dir, as_json: bool) -> None:
     given = {k for k in ("out_dir", "kb_dir") if ctx.get_parameter_source(k) != click.core.ParameterSource.DEFAULT}
     folder = out_dir if "out_dir" in given else _report_folder(kb_dir, out_dir)
     click.echo(report_text(Path(folder), as_json, kb_dir if given != {"out_dir"} else None))
-
-
-def _refusal_reason(m: dict, min_gain: float) -> str:
-    """Why the candidate was not activated, in the words of the gate that measured it."""
-    gate, dense = m.get("gate"), m.get("dense_check") or {}
-    if not gate and dense.get("clearly_worse"):
-        low, high = dense["interval"]
-        return (
-            f"the tuned model's own ranking (dense-only) measured clearly worse than {m['compared_with']} "
-            f"(mean Δ reciprocal rank {dense['mean_delta']:+.3f}, {low:+.3f} … {high:+.3f})"
-        )
-    if not gate:
-        return (
-            f"the tuned model does not beat {m['compared_with']} (MRR gain ≥ {min_gain}, "
-            "recall@3 down at most one case)"
-        )
-    if gate["verdict"] == "worse":
-        return f"on your incidents the tuned model measured worse than {m['compared_with']} ({gate['reason']})"
-    return f"on your incidents the tuned model is not better than {m['compared_with']} (inconclusive: {gate['reason']})"

@@ -15,6 +15,7 @@ import unicodedata
 import uuid
 from pathlib import Path
 
+from recur import config
 from recur.kb.loader import DEFAULT_SEVERITY, FORMAT_FILE, KB_FORMAT
 from recur.util.errors import RecurError
 from recur.util.files import write_atomic
@@ -33,6 +34,11 @@ KEEP = "Kept so git records the folder; recur ignores hidden files.\n"
 CONSTRAINTS = "constraints.txt"
 
 
+def serve_url() -> str:
+    """Where `make run` (recur serve with its defaults) serves: the README and init's next steps name it."""
+    return f"http://{config.default('host')}:{config.default('port')}/"
+
+
 def plan(name: str, starter: bool, version: str) -> dict[str, bytes]:
     """{path relative to the new repository: content} for everything init writes. ``name`` is
     one line (``site_name``): mkdocs.yml gets it as a quoted YAML string, the comments as it is."""
@@ -41,7 +47,7 @@ def plan(name: str, starter: bool, version: str) -> dict[str, bytes]:
     for path in sorted(root.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
             text = path.read_text(encoding="utf-8").replace("@@NAME_YAML@@", yaml_string(name))
-            text = text.replace("@@NAME@@", name).replace("@@VERSION@@", version)
+            text = text.replace("@@NAME@@", name).replace("@@VERSION@@", version).replace("@@SERVE_URL@@", serve_url())
             files[path.relative_to(root).as_posix()] = text.encode("utf-8")
     files[CONSTRAINTS] = constraints(version).encode("utf-8")
     files[f"kb/{FORMAT_FILE}"] = (

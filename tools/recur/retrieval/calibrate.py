@@ -200,7 +200,10 @@ def no_known_pattern(probs, confidences=()) -> bool:
 
 def fit_logistic(X, y, l2: float = 1.0, weights=None, iters: int = 50) -> dict:
     """L2-regularised logistic regression by Newton steps on standardised features, each clipped
-    to the central 1 - 2 * CLIP_SHARE of the fitting rows (``lo``/``hi``, standardised units)."""
+    to the central 1 - 2 * CLIP_SHARE of the fitting rows (``lo``/``hi``, standardised units).
+
+    The offline refit: bench/calibrate_fit.py calls it to fit the coefficients stored in this module
+    (``--write``); nothing at run time does (recur only applies them)."""
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     w_s = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=np.float64)

@@ -39,7 +39,7 @@ from recur.serve.guard import (
     replaying,
     uncompressed,
 )
-from recur.serve.models import MAX_TOP, Count, SuggestIn
+from recur.serve.models import MAX_TEXT, MAX_TOP, Count, SuggestIn
 from recur.util import utf8
 from recur.util.errors import RecurError
 
@@ -57,8 +57,8 @@ READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempot
 Text = Annotated[
     str,
     Field(
-        description="What you see: a description, an alert, a log line (up to 20,000 characters; over HTTP "
-        "the whole request within the server's body limit, 64 KiB unless set)."
+        description=f"What you see: a description, an alert, a log line (up to {MAX_TEXT:,} characters; over HTTP "
+        f"the whole request within the server's body limit, {config.default('max_body_kib')} KiB unless set)."
     ),
 ]
 Top = Annotated[
@@ -66,6 +66,13 @@ Top = Annotated[
     Field(
         description=f"How many patterns to return (1 to {MAX_TOP}).",
         json_schema_extra={"minimum": 1, "maximum": MAX_TOP},
+    ),
+]
+Limit = Annotated[
+    Count,
+    Field(
+        description=f"At most this many (1 to {pat.MAX_INCIDENTS}).",
+        json_schema_extra={"minimum": 1, "maximum": pat.MAX_INCIDENTS},
     ),
 ]
 PatternId = Annotated[str, Field(description="A pattern id, e.g. disk-full (see list_patterns).")]
@@ -305,9 +312,7 @@ def _read_tools(server: MCPServer, get_engine: Callable) -> None:
         text: Annotated[
             str | None, Field(description="Or: incidents of the patterns this description matches.")
         ] = None,
-        limit: Annotated[
-            Count, Field(description="At most this many (1 to 100).", json_schema_extra={"minimum": 1, "maximum": 100})
-        ] = 20,
+        limit: Limit = 20,
     ) -> CallToolResult:
         """Recorded incidents, newest first: those linked to a pattern (pattern_id), or those linked to the
         patterns a description matches with high or medium confidence (text). Give one of the two."""
@@ -321,8 +326,8 @@ def _read_tools(server: MCPServer, get_engine: Callable) -> None:
 def _past_incidents(get_engine: Callable, pattern_id, text, limit: int) -> tuple[dict, str]:
     from recur.kb.loader import load_kb
 
-    if not 1 <= limit <= 100:
-        raise pat.ApiFailure("limit: must be between 1 and 100")
+    if not 1 <= limit <= pat.MAX_INCIDENTS:
+        raise pat.ApiFailure(f"limit: must be between 1 and {pat.MAX_INCIDENTS}")
     if pattern_id is not None and text is not None:
         raise pat.ApiFailure("give pattern_id or text (one of them)")
     engine = get_engine()

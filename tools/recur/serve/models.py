@@ -28,6 +28,7 @@ Str = Annotated[StrictStr, AfterValidator(clean)]
 
 MAX_TEXT = MAX_QUERY_CHARS  # characters of one query (a pasted log excerpt); the body limit caps it anyway
 MAX_TOP = config.MAX_TOP
+MAX_PATTERN_ID = 200  # characters of a pattern id in a vote: ids are short slugs; a longer one is not an id
 # The published schema of a text field: at least one character that is not white space (JSON Schema's
 # ``pattern`` matches anywhere in the string), as ``_text`` checks; a blank one is a 422. The white space
 # is spelled out, every character str.strip() removes: a JSON Schema ``\S`` (ECMA-262) counts U+001C-U+001F
@@ -98,7 +99,7 @@ class FeedbackIn(BaseModel):
         description="The text the suggestion was made for (not blank).", json_schema_extra=NOT_BLANK
     )
     pattern: StrictStr = Field(
-        description="The pattern id that was suggested (not blank; at most 200 characters).",
+        description=f"The pattern id that was suggested (not blank; at most {MAX_PATTERN_ID} characters).",
         json_schema_extra=NOT_BLANK,
     )
     useful: StrictBool = Field(description="true for 👍, false for 👎.")
@@ -111,7 +112,7 @@ class FeedbackIn(BaseModel):
     @field_validator("pattern")
     @classmethod
     def _check_pattern(cls, v):
-        return _text(v, "pattern", 200)
+        return _text(v, "pattern", MAX_PATTERN_ID)
 
 
 class Alert(BaseModel):

@@ -10,12 +10,17 @@ import datetime as dt
 import logging
 import shutil
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from recur import config
 from recur.util.errors import RecurError
 from recur.util.files import swap_folder, work_folder, writing
 from recur.util.text import yaml_string
+
+if TYPE_CHECKING:  # recur.site.bundle (numpy) is imported only when the bundle is written
+    from recur.site.bundle import Bundle
 
 SITE_MARKER = ".recur-site"
 # What `recur site` builds with where there is no mkdocs.yml: the `recur` plugin supplies the rest.
@@ -26,6 +31,26 @@ plugins:
   - search
   - recur
 """
+
+
+@dataclass(frozen=True)
+class SiteBuild:
+    """What ``build_site`` built, for `recur site`'s summary: the site's pages and bytes, the KB records
+    they came from, the seconds it took in all and per step, mkdocs' warnings, and the browser search
+    bundle (``recur.site.bundle.Bundle``) or why it was left out when it was wanted."""
+
+    pages: int
+    bytes: int
+    patterns: int
+    incidents: int
+    paths: int
+    seconds: float
+    seconds_generate: float
+    seconds_mkdocs: float
+    warnings: tuple[str, ...]
+    browser: Bundle | None = None
+    browser_skipped: str | None = None
+    site_url: str | None = None  # the one built with (mkdocs' site_url), None without one
 
 
 def find_config(explicit=None) -> Path | None:
@@ -85,10 +110,8 @@ class _Capture(logging.Handler):
 
 def build_site(kb_dir, out, *, config_file=None, as_of: dt.date | None = None, edit_url: str | None = None,
                site_url: str | None = None, strict: bool = False, index_dir=None, model_dir=None,
-               browser_search: bool | None = None, model: str | None = None) -> dict:
-    """Build the site for ``kb_dir`` into ``out``; returns stats (files, pages, bytes, seconds, warnings,
-    ``site_url``: the one built with, or None, and ``browser``: the search bundle's sizes, or
-    ``browser_skipped``: why it was left out).
+               browser_search: bool | None = None, model: str | None = None) -> SiteBuild:
+    """Build the site for ``kb_dir`` into ``out``; returns what was built (``SiteBuild``).
 
     ``site_url`` (default: mkdocs.yml's) is mkdocs' site_url: the 404 page, served at whatever URL was
     missing, links from its path, as no relative link works at every depth (from "/" without one).
@@ -121,20 +144,20 @@ def build_site(kb_dir, out, *, config_file=None, as_of: dt.date | None = None, e
         except MkDocsException as exc:
             raise RecurError(f"{cfg_path}: {exc}" + "".join(f"\n  {m}" for m in capture.messages[:10])) from None
         _require_plugin(cfg, cfg_path)
-        stats = hook.prepare(kb_dir, src, as_of=as_of or hook.as_of_date(), edit_url=hook.edit_base(cfg, edit_url),
-                             index_path=browser.get("index_dir", index_dir), model_dir=model_dir, extra_dir=own_pages)
-        stats.update(seconds_generate=time.perf_counter() - t0, site_url=cfg.site_url)
+        made = hook.prepare(kb_dir, src, as_of=as_of or hook.as_of_date(), edit_url=hook.edit_base(cfg, edit_url),
+                            index_path=browser.get("index_dir", index_dir), model_dir=model_dir, extra_dir=own_pages)
+        generated = time.perf_counter() - t0
         if strict and capture.messages:  # as mkdocs --strict: KB files left out of the site fail the build
             raise RecurError("site not built (--strict): " + "\n  ".join(capture.messages[:10]))
         _mkdocs_build(cfg, capture.messages)
-        stats["seconds_mkdocs"] = time.perf_counter() - t0 - stats["seconds_generate"]
-        if browser.get("index_dir"):
-            _write_browser_bundle(dst, kb_dir, browser, model, stats)
-        elif browser.get("skipped"):
-            stats["browser_skipped"] = browser["skipped"]
-        _swap_in(dst, out, stats, capture.messages)
-        stats["seconds"] = time.perf_counter() - t0
-        return stats
+        built = time.perf_counter() - t0
+        bundle, skipped = _browser_bundle(dst, kb_dir, browser, model)
+        warnings = tuple(capture.messages)
+        pages, size = _swap_in(dst, out)
+        return SiteBuild(pages=pages, bytes=size, patterns=made["patterns"], incidents=made["incidents"],
+                         paths=made["paths"], seconds=time.perf_counter() - t0, seconds_generate=generated,
+                         seconds_mkdocs=built - generated, warnings=warnings, browser=bundle, browser_skipped=skipped,
+                         site_url=cfg.site_url or None)
     finally:
         mk_log.removeHandler(capture)
         shutil.rmtree(work, ignore_errors=True)
@@ -156,32 +179,21 @@ def _mkdocs_build(cfg, messages: list) -> None:
         hook.state["pregenerated"] = False
 
 
-def _swap_in(dst: Path, out: Path, stats: dict, warnings: list) -> None:
-    """Mark the built site as Recur's, count it, and swap it in for ``out`` (``swap_folder``: in one
-    step on Linux, so a web server or `recur serve` never finds the folder missing)."""
+def _swap_in(dst: Path, out: Path) -> tuple[int, int]:
+    """Mark the built site as Recur's, count it (HTML pages, bytes), and swap it in for ``out``
+    (``swap_folder``: in one step on Linux, so a web server or `recur serve` never finds the folder missing)."""
     (dst / SITE_MARKER).write_text("built by recur site\n")
     files = [p for p in dst.rglob("*") if p.is_file()]
-    stats.update(pages=sum(1 for p in files if p.suffix == ".html"), bytes=sum(p.stat().st_size for p in files),
-                 warnings=list(warnings))
+    counted = sum(1 for p in files if p.suffix == ".html"), sum(p.stat().st_size for p in files)
     swap_folder(dst, out)
-
-
-ON, OFF = ("on", "1", "true", "yes"), ("off", "0", "false", "no")
-
-
-def _browser_search_env() -> bool:
-    """RECUR_BROWSER_SEARCH as on or off; another value is an error, not a silent 'on' (it was)."""
-    raw = str(config.get("browser_search")).strip().lower()
-    if raw not in ON + OFF:
-        raise RecurError(f"{config.env('browser_search')}={raw!r}: use on or off (or --[no-]browser-search)")
-    return raw in ON
+    return counted
 
 
 def _browser_plan(kb_dir, index_dir, model, wanted) -> dict:
     """{"index_dir": fresh index} when the bundle will be written, {"skipped": why} when it cannot be,
     {} when it is not wanted. The index is brought up to date first, so look-alikes use it too."""
-    if wanted is None:
-        wanted = _browser_search_env()
+    if wanted is None:  # the setting: on/off, 1/0, true/false, yes/no; another value is an error naming it
+        wanted = config.get("browser_search")
     if not wanted:
         return {}
     from recur.retrieval.engine import ensure_index
@@ -198,10 +210,13 @@ def _browser_plan(kb_dir, index_dir, model, wanted) -> dict:
     return {"index_dir": index_dir}
 
 
-def _write_browser_bundle(site_dir: Path, kb_dir, browser: dict, model, stats: dict) -> None:
+def _browser_bundle(site_dir: Path, kb_dir, browser: dict, model) -> tuple:
+    """(the bundle written, None) as planned; (None, why not) when it could not be; (None, None) unwanted."""
+    if not browser.get("index_dir"):
+        return None, browser.get("skipped")
     from recur.site import bundle
 
     try:
-        stats["browser"] = bundle.write_bundle(site_dir, kb_dir, browser["index_dir"], model=model)
+        return bundle.write_bundle(site_dir, kb_dir, browser["index_dir"], model=model), None
     except RecurError as exc:
-        stats["browser_skipped"] = str(exc)
+        return None, str(exc)

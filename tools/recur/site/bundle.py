@@ -27,6 +27,7 @@ import json
 import os
 import shutil
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -37,6 +38,17 @@ from recur.util.errors import RecurError
 from recur.util.files import file_version
 
 FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """What ``write_bundle`` wrote: each file's size (path under OUT -> bytes), their total, the
+    seconds it took and the model it carries."""
+
+    bytes: dict[str, int]
+    total: int
+    seconds: float
+    model: str
 HERE = resources.browser_dir()
 VENDOR = HERE / "vendor"
 CACHE = config.STATE_DIR / "browser-model"
@@ -295,8 +307,8 @@ def _doc(doc: dict) -> dict:
 
 
 # -- the bundle -----------------------------------------------------------------------------------
-def write_bundle(site_dir, kb_dir, index_dir, model: str | None = None, cache_root=None) -> dict:
-    """Write assets/recur-browser/ into a built site; returns {"bytes": {part: n}, "total": n, "seconds": s}."""
+def write_bundle(site_dir, kb_dir, index_dir, model: str | None = None, cache_root=None) -> Bundle:
+    """Write assets/recur-browser/ into a built site; returns its sizes and the time it took."""
     from recur.retrieval import embed
     from recur.retrieval import index as index_mod
     from recur.retrieval.engine import ensure_index
@@ -352,7 +364,7 @@ def write_bundle(site_dir, kb_dir, index_dir, model: str | None = None, cache_ro
     (out / "bundle.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False))
     _announce(Path(site_dir))
     total = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
-    return {"bytes": sizes, "total": total, "seconds": time.perf_counter() - t0, "model": spec.model_id}
+    return Bundle(bytes=sizes, total=total, seconds=time.perf_counter() - t0, model=spec.model_id)
 
 
 def _gzip_cached(src: Path, dst: Path, cache: Path | None = None) -> None:

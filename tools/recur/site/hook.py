@@ -72,8 +72,9 @@ def _configured_edit_url(config) -> str | None:
 
 
 def index_dir(config) -> Path:
+    """RECUR_INDEX, else the index setting's default (.recur/index) beside mkdocs.yml."""
     env = settings.given("index")
-    return Path(env).resolve() if env else config_dir(config) / ".recur" / "index"
+    return Path(env).resolve() if env else config_dir(config) / settings.default("index")
 
 
 def lookalikes_for(kb, index_path):
@@ -135,7 +136,7 @@ def src_dir(config, kb: Path) -> Path:
     env = settings.get("site_src")
     if env:
         return Path(env).resolve()
-    base = config_dir(config) / ".recur"
+    base = config_dir(config) / settings.STATE_DIR
     if kb == config_dir(config) / "kb":
         return base / "site-src"
     import hashlib

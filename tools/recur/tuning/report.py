@@ -158,12 +158,6 @@ def newest_report(out_dir: Path) -> tuple | None:
     return max(found, key=lambda t: str(t[1].get("date", ""))) if found else None
 
 
-def find_report(out_dir: Path) -> dict | None:
-    """The newest report among OUT (active) and OUT.rejected (refused candidate)."""
-    found = newest_report(out_dir)
-    return found[1] if found else None
-
-
 _KINDS = {
     "model_id": str,
     "date": str,

@@ -116,6 +116,32 @@ class Run:
         return bool(self.data.held_incidents)
 
 
+@dataclass(frozen=True)
+class TuneOutcome:
+    """How one run ended, for `recur tune`'s last lines: whether the candidate was accepted and is the
+    KB's active model, its id, the summary of the measurement, and why it was refused (else "")."""
+
+    accepted: bool
+    activated: bool  # accepted, and where index, suggest and serve look for this KB's model
+    model_id: str
+    summary: tuple[str, ...]  # summary_lines: the data-floor note, before → after, the gate, the cost
+    refusal: str
+    manifest: dict  # recur-model.json as written (a file format; benches read its fields)
+
+
+def outcome(manifest: dict, min_gain: float) -> TuneOutcome:
+    """The outcome a manifest records (``refusal`` in the words of the gate that measured it)."""
+    accepted = bool(manifest["accepted"])
+    return TuneOutcome(
+        accepted=accepted,
+        activated=accepted and bool(manifest.get("activated", True)),
+        model_id=manifest["model_id"],
+        summary=tuple(summary_lines(manifest)),
+        refusal="" if accepted else refusal_reason(manifest, min_gain),
+        manifest=manifest,
+    )
+
+
 def run_tune(
     kb_dir,
     out_dir=DEFAULT_OUT,
@@ -131,8 +157,8 @@ def run_tune(
     feedback: Path | None = None,
     all_anchors: bool = True,
     freeze_layers: int = 0,
-) -> dict:
-    """Tune, measure, and activate when the measurement allows. Returns the manifest (key "accepted")."""
+) -> TuneOutcome:
+    """Tune, measure, and activate when the measurement allows. Returns how it ended, with the manifest."""
     from recur.tuning.train import TrainConfig
 
     t_start = time.perf_counter()
@@ -153,7 +179,7 @@ def run_tune(
             manifest = _manifest(run, before, after, stats, t_start)
             _finish(run, manifest, before, after, model)
             manifest["duration_s"] = round(time.perf_counter() - t_start, 1)
-            return manifest
+            return outcome(manifest, min_gain)
         finally:
             shutil.rmtree(run.work, ignore_errors=True)
 
@@ -492,3 +518,22 @@ def summary_lines(m: dict) -> list:
         f"{m['train_cpu_s']:.0f} CPU-s on {m['threads']} thread{'s' if m['threads'] != 1 else ''}); {m['duration_s']:.0f}s in all."
     )
     return lines
+
+
+def refusal_reason(m: dict, min_gain: float) -> str:
+    """Why the candidate was not activated, in the words of the gate that measured it."""
+    gate, dense = m.get("gate"), m.get("dense_check") or {}
+    if not gate and dense.get("clearly_worse"):
+        low, high = dense["interval"]
+        return (
+            f"the tuned model's own ranking (dense-only) measured clearly worse than {m['compared_with']} "
+            f"(mean Δ reciprocal rank {dense['mean_delta']:+.3f}, {low:+.3f} … {high:+.3f})"
+        )
+    if not gate:
+        return (
+            f"the tuned model does not beat {m['compared_with']} (MRR gain ≥ {min_gain}, "
+            "recall@3 down at most one case)"
+        )
+    if gate["verdict"] == "worse":
+        return f"on your incidents the tuned model measured worse than {m['compared_with']} ({gate['reason']})"
+    return f"on your incidents the tuned model is not better than {m['compared_with']} (inconclusive: {gate['reason']})"
