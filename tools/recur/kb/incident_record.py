@@ -135,9 +135,19 @@ def follow_up_yaml(f: dict) -> str:
 
 
 def find_incident(kb, iid: str) -> Path:
+    """The one file of incident ``iid`` (a record with errors too, and one filed in the wrong folder,
+    which `recur check` names). The id is checked and compared with file names as text: put into a
+    glob, "INC-2026-022?" picked a record by wildcard and "../patterns/capacity/disk-full" left
+    incidents/, and `recur incident flag` wrote a flag into that pattern file (found in review)."""
+    require_id(iid, "INCIDENT_ID")
     files = kb.incident_files.get(iid) or []
     root = Path(kb.root)
-    hits = sorted((root / "incidents").rglob(f"{iid}.md")) if (root / "incidents").is_dir() else []
+    folder = root / "incidents"
+    hits = sorted(
+        p
+        for p in (folder.rglob("*.md") if folder.is_dir() else ())
+        if p.stem == iid and not any(x.startswith(".") for x in p.relative_to(folder).parts)
+    )
     if not hits and files:
         hits = [Path(files[0])]
     if not hits:
