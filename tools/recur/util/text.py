@@ -95,6 +95,19 @@ def is_http_url(value: str) -> bool:
     return url.scheme in ("http", "https") and bool(url.hostname) and not any(c.isspace() for c in value)
 
 
+def require_http_url(value: str, where: str = "") -> str:
+    """``value`` when ``is_http_url``, else a RecurError naming ``where`` (a variable, a field of
+    mkdocs.yml; click names an option itself): the one check of a link base, whichever source gave
+    it. RECUR_EDIT_URL read by the mkdocs hook skipped it, and `mkdocs build` put
+    "javascript:alert(1)//" into every pattern page's edit link (found in review)."""
+    from recur.util.errors import RecurError
+
+    if not is_http_url(value):
+        why = f"must be an http:// or https:// URL (like https://kb.example.com/), not {value!r}"
+        raise RecurError(f"{where}: {why}" if where else why)
+    return value
+
+
 def ascii_int(text) -> int | None:
     """``text`` as a non-negative int when it is ASCII digits (spaces around allowed), else None.
     Not ``str.isdigit``: it passes "²" and "٣", which int() then refuses or reads as another number,
