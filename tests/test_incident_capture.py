@@ -177,6 +177,36 @@ def test_flag_and_link_errors(kb_dir):
     assert f"ids are the file names under {display_path(kb_dir / 'patterns')}/" in r.output
 
 
+def _tree(root: Path) -> dict:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize(
+    "iid", ["INC-2026-000?", "INC-2026-000[1]", "INC-2026-*", "../patterns/capacity/disk-full", "2026/INC-2026-0001"]
+)
+@pytest.mark.parametrize("command", ["flag", "link", "link-pattern"])
+def test_an_incident_id_is_a_file_name_not_a_glob_or_a_path(kb_dir, iid, command):
+    """Found in review: the id went into rglob, so a wildcard picked a record and "../patterns/…"
+    wrote a flag into a pattern file outside incidents/. Now it is refused, nothing written."""
+    before = _tree(kb_dir)
+    args = {"flag": ["flag", iid, "x"], "link": ["link", iid], "link-pattern": ["link", iid, "dns-failure"]}[command]
+    r = run("incident", args[0], "--kb", str(kb_dir), *args[1:])
+    assert r.exit_code == 1 and isinstance(r.exception, SystemExit), r.output  # a message, no traceback
+    assert f"INCIDENT_ID: {iid!r} is not a valid incident id" in r.output
+    assert "Traceback" not in r.output
+    assert _tree(kb_dir) == before
+
+
+def test_an_incident_is_found_by_its_exact_file_name(kb_dir):
+    """A wrongly filed record (no year folder) is still found by its exact name, as before."""
+    (kb_dir / "incidents" / "2026" / "INC-2026-0001.md").rename(kb_dir / "incidents" / "INC-2026-0001.md")
+    r = run("incident", "flag", "--kb", str(kb_dir), "INC-2026-0001", "dig")
+    assert r.exit_code == 0, r.output
+    assert '"dig"' in (kb_dir / "incidents" / "INC-2026-0001.md").read_text()
+    r = run("incident", "flag", "--kb", str(kb_dir), "INC-2026-000", "dig")  # a prefix is no match
+    assert r.exit_code == 1 and "no incident 'INC-2026-000'" in r.output
+
+
 def test_text_that_is_not_utf8_is_refused_naming_the_flag_and_nothing_is_written(kb_dir, tmp_path):
     before = sorted((kb_dir / "incidents").rglob("*.md"))
     # $'x\xff' on the command line arrives as "x\udcff" (surrogateescape)
@@ -204,14 +234,15 @@ def test_a_description_holding_a_nul_byte_is_refused_and_nothing_is_written(kb_d
     assert run("check", "--kb", str(kb_dir)).exit_code == 0
 
 
-def test_a_flag_holding_a_nul_is_written_escaped_as_recur_incident_flag_writes_it(kb_dir):
-    """A flag is written quoted in the front matter ("\\u0000"), so the record stays text that `recur
-    check` reads; a check added for the description refused such a flag, saying it would be binary."""
+def test_a_flag_holding_a_nul_is_recorded_without_it(kb_dir):
+    """A flag is one line of text: a NUL in it is a control character, taken out as `recur incident
+    flag` takes it out (a check added for the description refused such a flag, saying it would be
+    binary; the record stays one `recur check` reads)."""
     new = NewIncident(title="t", severity="sev2", date=dt.date(2026, 5, 2), flags=("ask \x00 why",))
     iid, path, _ = record_incident(load_kb(kb_dir), new)
-    assert b"\x00" not in path.read_bytes()
+    assert b"\x00" not in path.read_bytes() and b"\\u0000" not in path.read_bytes()
     assert run("check", "--kb", str(kb_dir)).exit_code == 0
-    assert [f.text for f in load_kb(kb_dir).incidents[iid].flags] == ["ask \x00 why"]
+    assert [f.text for f in load_kb(kb_dir).incidents[iid].flags] == ["ask why"]
 
 
 def test_flag_and_link_report_a_record_that_is_not_utf8_as_check_does(kb_dir):

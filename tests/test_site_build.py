@@ -429,7 +429,7 @@ def test_hostile_kb_text_cannot_reach_the_page_past_the_sanitiser(tmp_path):
     - the markers of a pre-rendered block inside an indented fence (code to recur, not to Markdown):
       the block was lifted out before sanitising and put back after it;
     - a C1 control character in a title: YAML refused the generated front matter, the page lost its
-      kind, and the sanitiser skipped it;
+      kind, and the sanitiser skipped it (now an error of `recur check`, and the record left out);
     - a severity key with spaces became attributes of the by-severity page's heading (not sanitised)."""
     from kbfactory import pattern_text, small_kb, write
 
@@ -442,13 +442,15 @@ def test_hostile_kb_text_cannot_reach_the_page_past_the_sanitiser(tmp_path):
     severity = kb / "severity.yml"
     severity.write_text(severity.read_text() + '  "P1 onclick=alert(3) x": {name: X, review: none}\n')
     write(kb, "patterns/capacity/odd-sev.md", pattern_text("odd-sev", severity="P1 onclick=alert(3) x"))
+    r = CliRunner().invoke(cli, ["check", "--kb", str(kb)])
+    assert r.exit_code == 1 and "c1.md:3: title: has the control character U+0080 at character 6" in r.output
+    (kb / "patterns/capacity/c1.md").unlink()
     assert CliRunner().invoke(cli, ["check", "--kb", str(kb)]).exit_code == 0
     out = tmp_path / "out"
     args = ["site", "--kb", str(kb), "--out", str(out), "--strict", "--no-browser-search", "--index", str(tmp_path)]
     r = CliRunner().invoke(cli, args)
     assert r.exit_code == 0, r.output
     assert _active_html(out) == []
-    assert "Ctrl \x80 char</h1>" in (out / "patterns/capacity/c1.html").read_text(encoding="utf-8")
 
 
 def test_recur_assets_are_asked_for_by_their_content_version(built, tmp_path):
@@ -587,6 +589,50 @@ def test_an_edit_url_of_the_wrong_shape_in_mkdocs_yml_names_the_field(built, tmp
     assert r.exit_code == 1 and isinstance(r.exception, SystemExit), r.output
     assert str(cfg) in r.output and "extra.recur" in r.output, r.output
     assert not (tmp_path / "out").exists()
+
+
+def test_a_recur_edit_url_that_is_not_a_url_fails_mkdocs_build_naming_the_variable(built, tmp_path):
+    """Found in review: `mkdocs build` took RECUR_EDIT_URL as it was (the --edit-url flag and
+    mkdocs.yml's edit_url are checked), and "javascript:alert(1)//" was every pattern page's edit
+    link. Now mkdocs' one-line error names the variable, and no site is written."""
+    from recur.kb.init import init_repository
+
+    kb, _ = built
+    repo = tmp_path / "team-kb"
+    init_repository(repo, name="Team KB")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RECUR_")}
+    env.update(RECUR_KB=str(kb), RECUR_AS_OF=AS_OF, RECUR_INDEX=str(tmp_path / "none"), NO_MKDOCS_2_WARNING="1")
+    env["RECUR_EDIT_URL"] = "javascript:alert(1)//"
+    proc = subprocess.run([str(MKDOCS), "build", "-q"], cwd=repo, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr, proc.stderr
+    assert "recur: RECUR_EDIT_URL: must be an http:// or https:// URL" in proc.stderr, proc.stderr
+    assert "'javascript:alert(1)//'" in proc.stderr
+    assert not (repo / "site").exists()
+    env["RECUR_EDIT_URL"] = "https://git.example.com/team/kb/-/edit/main/kb"  # a URL: the links under it
+    proc = subprocess.run([str(MKDOCS), "build", "-q"], cwd=repo, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    page = (repo / "site/patterns/capacity/disk-full.html").read_text()
+    assert 'href="https://git.example.com/team/kb/-/edit/main/kb/patterns/capacity/disk-full.md"' in page
+
+
+def test_every_source_of_the_edit_url_is_checked_alike(monkeypatch, tmp_path):
+    """One check (util.text.require_http_url) whichever source gives it, the error naming that source."""
+    from recur.site.hook import edit_base
+    from recur.util.errors import RecurError
+
+    monkeypatch.setenv("RECUR_EDIT_URL", "javascript:alert(1)//")
+    with pytest.raises(RecurError, match=r"^RECUR_EDIT_URL: must be an http:// or https:// URL .*javascript"):
+        edit_base()
+    with pytest.raises(RecurError, match=r"^--edit-url: must be an http:// or https:// URL .*'ftp://x'"):
+        edit_base(explicit="ftp://x")
+    assert edit_base(explicit="https://git.example.com/kb") == "https://git.example.com/kb/"  # the flag comes first
+    monkeypatch.setenv("RECUR_EDIT_URL", "https://git.example.com/kb")
+    assert edit_base() == "https://git.example.com/kb/"
+    monkeypatch.setenv("RECUR_EDIT_URL", "javascript:alert(1)//")
+    args = ["site", "--kb", str(tmp_path / "kb"), "--out", str(tmp_path / "out"), "--no-browser-search"]
+    r = CliRunner().invoke(cli, args)  # `recur site` reads the variable through its --edit-url option
+    assert r.exit_code == 2 and "Invalid value for '--edit-url'" in r.output, r.output
+    assert "not 'javascript:alert(1)//' (from RECUR_EDIT_URL)" in r.output
 
 
 def test_mkdocs_build_with_a_kb_problem_is_an_error_not_a_traceback(tmp_path):

@@ -9,6 +9,7 @@ from recur.kb.loader import load_kb
 from recur.retrieval.models import tuned_model_for
 from recur.tuning.data import changed_share, retune_advice, training_data, without_held_out
 from recur.tuning.tune import not_worse
+from recur.util.errors import RecurError
 
 
 def test_pairs_cover_fields_and_incidents_but_never_eval_cases(kb_dir):
@@ -152,6 +153,39 @@ def test_retune_advice_after_enough_change(kb_dir):
     advice = retune_advice(kb_dir, kb)
     assert advice and "1 of 3 patterns" in advice and "recur tune" in advice
     assert changed_share({"a": "1", "b": "2"}, {"a": "1", "b": "3", "c": "4"}) == (2, 2)
+
+
+@pytest.mark.parametrize("error", [OSError(5, "Input/output error"), ValueError("bad"), RecurError("x: bad")])
+def test_retune_advice_is_left_out_when_the_training_data_cannot_be_read(kb_dir, monkeypatch, error):
+    """What reading the training data may raise (a file of the KB or the feedback log): no advice,
+    indexing goes on."""
+    from recur.tuning import data
+
+    kb = load_kb(kb_dir)
+    _fake_tuned(kb_dir.parent / ".recur" / "model", kb_dir, {"gone": "x"})  # advice, when it can be computed
+    assert retune_advice(kb_dir, kb)
+
+    def fails(*_a, **_k):
+        raise error
+
+    monkeypatch.setattr(data, "training_data", fails)
+    assert retune_advice(kb_dir, kb) is None
+
+
+def test_a_bug_in_the_training_data_is_not_hidden_by_the_retune_advice(kb_dir, monkeypatch):
+    """Found in review: `except Exception` around training_data hid any bug in it: a typo there only
+    made the advice vanish, and every command that indexes went on as if nothing had happened."""
+    from recur.tuning import data
+
+    kb = load_kb(kb_dir)
+    _fake_tuned(kb_dir.parent / ".recur" / "model", kb_dir, {"gone": "x"})
+
+    def bug(*_a, **_k):
+        return None.pattern_hashes  # an AttributeError, as a typo would make
+
+    monkeypatch.setattr(data, "training_data", bug)
+    with pytest.raises(AttributeError):
+        retune_advice(kb_dir, kb)
 
 
 def test_retune_advice_is_printed_by_recur_index(kb_dir, monkeypatch):

@@ -101,10 +101,79 @@ def test_no_resume_ignores_the_old_checkpoint_but_writes_its_own(tmp_path, real_
         resume=False,
     )  # fmt: skip
     assert stats.steps == 5 and stats.resumed_at_step == 0  # trained again from the start
-    assert torch.load(ckpt / "state.pt", weights_only=False)["epoch"] == 1  # and left its own checkpoint
+    assert torch.load(ckpt / "state.pt", weights_only=True)["epoch"] == 1  # and left its own checkpoint
     for junk in ([1, 2], {"key": "k"}, {"key": "k", "model": {}}):
         torch.save(junk, ckpt / "state.pt")
         stats = train_mod.train(
             train_mod.load_trainable(path), PAIRS, DOCS, cfg, progress=False, checkpoint=ckpt, checkpoint_key="k"
         )
         assert stats.steps == 5, junk
+
+
+class _RunsCode:
+    """What a pickle may hold: a call made when it is loaded (here: writing a file)."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        from pathlib import Path
+
+        return (Path.write_text, (self.marker, "ran"))
+
+
+def test_a_checkpoint_that_cannot_be_used_is_said_and_tuning_starts_over(tmp_path, capsys, real_encoder):
+    """Found in review: the checkpoint was loaded with weights_only=False (a state.pt in the working
+    tree could run code when `recur tune` unpickled it) and any error discarded it in silence. Now it
+    is loaded as tensors and plain values only, and one note says why tuning starts from the beginning."""
+    import torch
+
+    from recur.retrieval import embed
+    from recur.tuning import train as train_mod
+    from recur.util.errors import RecurError
+
+    path = embed.resolve(embed.DEFAULT).path
+    cfg = train_mod.TrainConfig(epochs=1, seed=5, batch_size=2)
+    ckpt = tmp_path / "model.partial"
+    ckpt.mkdir()
+    state = ckpt / "state.pt"
+
+    def tune():
+        stats = train_mod.train(
+            train_mod.load_trainable(path), PAIRS, DOCS, cfg, progress=False, checkpoint=ckpt, checkpoint_key="k"
+        )
+        assert stats.steps == 5 and stats.resumed_at_step == 0
+        notes = [ln for ln in capsys.readouterr().err.splitlines() if ln.startswith("note:")]
+        assert len(notes) == 1 and notes[0].endswith("; tuning starts from the beginning."), notes
+        return (
+            notes[0].removeprefix(f"note: {state}: not resumed: ").removesuffix("; tuning starts from the beginning.")
+        )
+
+    marker = tmp_path / "ran-code"
+    torch.save({"key": "k", "model": _RunsCode(marker)}, state)
+    assert tune().startswith("it could not be read (UnpicklingError: Weights only load failed")
+    assert not marker.exists()  # the pickled call was not made
+    good = state.read_bytes()  # the run above left a checkpoint of its own, after its one epoch
+    state.write_bytes(good[: len(good) // 2])
+    assert tune().startswith("it could not be read (RuntimeError: PytorchStreamReader failed")
+    state.write_bytes(b"")
+    assert tune() == "it could not be read (EOFError)"
+    torch.save([1, 2], state)
+    assert tune() == "it is not a checkpoint of recur tune"
+    state.write_bytes(good)
+    train_mod.train(
+        train_mod.load_trainable(path), PAIRS, DOCS, cfg, progress=False, checkpoint=ckpt, checkpoint_key="k"
+    )  # the good one: nothing left to train, and no note
+    assert "note:" not in capsys.readouterr().err
+    state.write_bytes(good)
+    stats = train_mod.train(
+        train_mod.load_trainable(path), PAIRS, DOCS, cfg, progress=False, checkpoint=ckpt, checkpoint_key="other"
+    )
+    assert stats.steps == 5
+    assert "not resumed: it was made for other training data, seed or settings" in capsys.readouterr().err
+    # this run's checkpoint, but its content does not fit: an error (part of it may be applied already)
+    torch.save({**torch.load(state, weights_only=True), "key": "k", "rng": (3, (1, 2), None)}, state)
+    with pytest.raises(RecurError, match=r"the checkpoint does not fit this run \(ValueError: .*--no-resume"):
+        train_mod.train(
+            train_mod.load_trainable(path), PAIRS, DOCS, cfg, progress=False, checkpoint=ckpt, checkpoint_key="k"
+        )

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from recur.cli.options import TEXT, index_option, kb_option, model_option
-from recur.cli.render import confidence_text
+from recur.cli.render import confidence_text, for_terminal
 from recur.util.dates import given_date
 from recur.util.errors import RecurError
 from recur.util.text import ascii_int
@@ -257,7 +257,7 @@ def _picked(results: list) -> list:
 
 
 def _show(answer, linked=()) -> None:
-    results = answer.results
+    results = for_terminal(answer.results)
     if answer.no_known_pattern:
         from recur.kb.incident_record import no_match_text
 

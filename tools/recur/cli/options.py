@@ -91,10 +91,13 @@ TEXT = Utf8Text()
 def http_url(ctx, param, value):
     """A URL option (--site-url, --edit-url): an absolute http(s) URL. Anything else was taken as
     given and silently matched nothing (coverage) or made broken links (Slack replies, the site)."""
-    from recur.util.text import is_http_url
+    from recur.util.errors import RecurError
+    from recur.util.text import require_http_url
 
     if value is None:
         return None
-    if not is_http_url(value):
-        raise click.BadParameter(f"must be an http:// or https:// URL (like https://kb.example.com/), not {value!r}")
-    return value
+    try:
+        return require_http_url(value)
+    except RecurError as exc:  # click's usage error names the option; the variable, when it came from there
+        from_env = ctx.get_parameter_source(param.name) == click.core.ParameterSource.ENVIRONMENT
+        raise click.BadParameter(f"{exc} (from {param.envvar})" if from_env else str(exc)) from None

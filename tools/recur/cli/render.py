@@ -17,6 +17,22 @@ NO_KNOWN_PATTERN = (
 )
 
 
+def for_terminal(value):
+    """``value`` (a suggestion result, the board) with each string's control characters shown
+    escaped (``\\x1b``): text from the KB printed as it is could clear the screen or set the window
+    title of whoever reads it (a runbook step, a file name; front matter that holds one is an error
+    of `recur check`, and its record is left out). Lists, tuples and mappings alike."""
+    from recur.util.text import escape_controls
+
+    if isinstance(value, str):
+        return escape_controls(value)
+    if isinstance(value, dict):
+        return {k: for_terminal(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(for_terminal(v) for v in value)
+    return value
+
+
 def render_answer(answer, steps: int = 3, kb_dir: str = "kb") -> str:
     """An Answer (engine.Answer): the verdict first when nothing known matches, then the closest,
     and with two or more results the verdict once more at the end: five results run to ~60 lines, and
@@ -47,6 +63,7 @@ def _best_match(results: list[dict]) -> str:
     one too. The ranking (fused scores) and each result's probability (the calibrator) can disagree
     ("latency": rank 1 at 27%, rank 3 at 40%), and a footer naming only the first, under a higher
     percentage further up the screen, read as a mistake. Both are said: check both."""
+    results = for_terminal(results)
     best = results[0]
     line = f"↑ Best match: {best['title']} ({best['id']}, {best['confidence']} confidence), first above."
     probs = [r.get("probability") for r in results]
@@ -65,6 +82,7 @@ def _best_match(results: list[dict]) -> str:
 def render_results(query: str, results: list[dict], steps: int = 3, kb_dir: str = "kb") -> str:
     if not results:
         return NO_KNOWN_PATTERN
+    results, kb_dir = for_terminal(results), for_terminal(kb_dir)
     out = []
     for r in results:
         tag = " [DRAFT]" if r["draft"] else ""

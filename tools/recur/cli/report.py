@@ -8,6 +8,7 @@ import sys
 import click
 
 from recur.cli.options import OutFile, kb_option
+from recur.cli.render import for_terminal
 from recur.problems.report import FAIL_ON, failures, left_out_line, render_markdown, render_text, report_board
 from recur.util.dates import given_date
 
@@ -48,7 +49,8 @@ def report(kb_dir, fmt, as_of, fail_on, out):
 
     day = given_date(as_of, "--as-of")
     b = report_board(load_kb(kb_dir), day)
-    bad = b["left_out"]  # a file with errors, or a second file with one id: its incidents are not counted
+    shown = for_terminal(b)  # text for people: no control character from the KB acts on their terminal
+    bad = shown["left_out"]  # a file with errors, or a second file with one id: its incidents are not counted
     if bad:
         click.echo(f"warning: {len(bad)} file(s) with errors left out of the report (run: recur check):", err=True)
         for x in bad:
@@ -56,16 +58,16 @@ def report(kb_dir, fmt, as_of, fail_on, out):
     if fmt == "json":
         text = json.dumps(b, ensure_ascii=False, indent=1) + "\n"
     elif fmt == "markdown":
-        text = render_markdown(b)
+        text = render_markdown(shown)
     else:
-        text = render_text(b, style=click.style)
+        text = render_text(shown, style=click.style)
     if out:
         from recur.util.files import write_atomic
 
         write_atomic(out, click.unstyle(text), overwrite=True)
     else:
         click.echo(text, nl=False)
-    _gate(b, fail_on)
+    _gate(shown, fail_on)
 
 
 def _gate(b: dict, fail_on: tuple) -> None:

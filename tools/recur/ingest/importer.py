@@ -488,7 +488,7 @@ def _parsed(file):
 
 def _unrecorded_notes(pm) -> list[str]:
     """What the postmortem says that the record will not hold: fields with no place, cancelled action
-    items (a follow-up is open or done), due dates not read."""
+    items (a follow-up is open or done), due dates not read, control characters."""
     notes = []
     if pm.unkept:
         notes.append(f"not recorded (an incident record has no field for them): {'; '.join(pm.unkept)}")
@@ -496,6 +496,11 @@ def _unrecorded_notes(pm) -> list[str]:
         notes.append(f"not imported as follow-ups (cancelled): {'; '.join(pm.cancelled_items)}")
     for title, due in pm.unread_dues:
         notes.append(f"follow-up {title!r}: due {due!r} not read as a date, left empty")
+    if pm.controls:
+        notes.append(
+            f"took {pm.controls} control character(s) out of the text (terminal escape sequences and the like: "
+            "not text, and a terminal showing the record would act on them)"
+        )
     return notes
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from recur.ingest.action_items import from_mappings, merged, parse_action_items, table_cells
 from recur.ingest.pm_markup import drop_html_comments, grid_tables, to_markdown
@@ -29,7 +29,7 @@ from recur.ingest.pm_text import (
     parse_date,
     strip_placeholders,
 )
-from recur.util.text import ascii_int
+from recur.util.text import ascii_int, control_character, count_controls, one_line, without_controls
 
 CANONICAL = {
     "Summary": [
@@ -221,6 +221,7 @@ class Postmortem:
     placeholders: int = 0  # template placeholders seen ("[Incident name]", "{{date}}", "YYYY-MM-DD")
     words: int = 0  # words of real content (placeholders, headings and labels left out)
     unkept: list = field(default_factory=list)  # "authors: …" fields read that no record field holds
+    controls: int = 0  # control characters taken out of the text (terminal escape sequences and the like)
 
 
 def _norm(heading: str) -> str:
@@ -863,7 +864,8 @@ def _email_field(pm: Postmortem, name: str, value: str) -> None:
 
 def parse(text: str) -> Postmortem:
     pm = Postmortem()
-    text = re.sub(r"\r\n?", "\n", text)  # a lone "\r" (old Mac files) is a line break too, not one long line
+    controls = count_controls(text)  # taken out before parsing; _plain_text takes out decoded ones
+    text = re.sub(r"\r\n?", "\n", without_controls(text))  # a lone "\r" (old Mac files) is a line break too
     lines = grid_tables(to_markdown(text.lstrip("\ufeff"))).split("\n")
     front, body_lines, pm.front_matter, pm.front_matter_error = _front_matter(lines)
     front_sections, front_items = _apply_front(pm, front)
@@ -891,4 +893,43 @@ def parse(text: str) -> Postmortem:
         pm.duration_minutes = parse_duration(m.group(1)) if m else None
     # front matter's content is the author's own text too: all of a postmortem may be kept there
     _template_stats(pm, "\n".join([body, *front_sections.values(), *(it["title"] for it in front_items)]))
+    _plain_text(pm, controls)
     return pm
+
+
+def _plain_text(pm: Postmortem, controls: int) -> None:
+    """Every text ``pm`` holds without control characters, which are not text: a document (a pasted
+    terminal session, an export) with "\\x1b]0;…\\x07" in its title wrote it into the record, and
+    `recur report` printed it to the problem manager's terminal (found in review). The raw text is
+    cleaned before it is parsed; this takes out what its decoding made (front matter's "\\e", an HTML
+    "&#27;"). A one-line field becomes ``one_line``; a section keeps its lines. ``pm.controls``
+    counts them all, for the import's note."""
+    taken = controls  # before parsing: spacing left where a sequence was ("evicted  keys") is folded too
+    for f in fields(pm):
+        value = getattr(pm, f.name)
+        controls += _count(value)
+        setattr(pm, f.name, _cleaned(value, lines=f.name == "sections", fold=bool(taken)))
+    pm.controls = controls
+
+
+def _count(value) -> int:
+    if isinstance(value, str):
+        return count_controls(value)
+    if isinstance(value, dict):
+        return sum(_count(k) + _count(v) for k, v in value.items())
+    return sum(map(_count, value)) if isinstance(value, (list, tuple)) else 0
+
+
+def _cleaned(value, lines: bool = False, fold: bool = False):
+    """``value`` with each string as ``one_line`` (a section's text, ``lines``: ``without_controls``)
+    when it holds a control character, or (``fold``) one-line text always; lists, tuples and
+    mappings alike; anything else as it is."""
+    if isinstance(value, str):
+        if lines:
+            return without_controls(value)
+        return one_line(value) if fold or control_character(value) else value
+    if isinstance(value, dict):
+        return {_cleaned(k, fold=fold): _cleaned(v, lines, fold) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_cleaned(v, lines, fold) for v in value)
+    return value

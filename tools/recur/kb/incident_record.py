@@ -15,7 +15,7 @@ from recur.kb.writer import dumps, flow_list, plain, q, section_text
 from recur.util.dates import require_in_range
 from recur.util.errors import AlreadyExists, RecurError
 from recur.util.files import editing, write_atomic
-from recur.util.text import strip_ansi
+from recur.util.text import one_line, without_controls
 from recur.util.utf8 import nul_line
 
 ID_RE = re.compile(r"^INC-(\d{4})-(\d+)$")
@@ -135,9 +135,19 @@ def follow_up_yaml(f: dict) -> str:
 
 
 def find_incident(kb, iid: str) -> Path:
+    """The one file of incident ``iid`` (a record with errors too, and one filed in the wrong folder,
+    which `recur check` names). The id is checked and compared with file names as text: put into a
+    glob, "INC-2026-022?" picked a record by wildcard and "../patterns/capacity/disk-full" left
+    incidents/, and `recur incident flag` wrote a flag into that pattern file (found in review)."""
+    require_id(iid, "INCIDENT_ID")
     files = kb.incident_files.get(iid) or []
     root = Path(kb.root)
-    hits = sorted((root / "incidents").rglob(f"{iid}.md")) if (root / "incidents").is_dir() else []
+    folder = root / "incidents"
+    hits = sorted(
+        p
+        for p in (folder.rglob("*.md") if folder.is_dir() else ())
+        if p.stem == iid and not any(x.startswith(".") for x in p.relative_to(folder).parts)
+    )
     if not hits and files:
         hits = [Path(files[0])]
     if not hits:
@@ -257,7 +267,7 @@ def _amend_locked(path: Path, key: str, item_yaml: str, check) -> bool:
 
 def add_flag(kb, iid: str, text: str) -> tuple[Path, bool]:
     """(the record, whether the flag was added: False when it has that flag already)."""
-    text = " ".join(text.split())
+    text = one_line(text)
     if not text:
         raise RecurError("flag: the text is empty; say what to dig into later")
     path = find_incident(kb, iid)
@@ -382,8 +392,9 @@ def record_incident(kb, new: NewIncident, *, patterns_field: str = "--pattern"):
     ``patterns_field``: what an unknown pattern id's error calls the list (the caller's own name)."""
     from recur.kb.loader import require_patterns, review_defaults
 
-    # a pasted terminal line's colour codes are not its text: the record, the board and the site show it
-    title, description = " ".join(strip_ansi(new.title).split()), strip_ansi(new.description or "").strip()
+    # a pasted terminal line's colour codes are not its text: the record, the board and the site show
+    # it; one-line fields lose every control character (`recur report` would print it to a terminal)
+    title, description = one_line(new.title), without_controls(new.description or "").strip()
     if not title:
         raise RecurError("title: is empty")
     line = nul_line(new.description or "")  # the Summary is written raw (the front matter escapes its NULs)
@@ -411,11 +422,11 @@ def record_incident(kb, new: NewIncident, *, patterns_field: str = "--pattern"):
             severity=new.severity,
             # an empty --service "$SVC" (an unset variable in a script) wrote services: [""], a record
             # check rejects and the report leaves out: dropped, as empty flags are
-            services=list(dict.fromkeys(s.strip() for s in new.services if s and s.strip())),
+            services=list(dict.fromkeys(s for s in map(one_line, new.services) if s)),
             patterns=list(dict.fromkeys(new.patterns)),
             duration_minutes=new.duration_minutes,
             review=review,
-            flags=[" ".join(f.split()) for f in new.flags if f.strip()],
+            flags=[f for f in map(one_line, new.flags) if f],
             sections={"Summary": description or title},
         )
 

@@ -149,9 +149,11 @@ def _reader_error(text: str, exc, offset: int) -> ParseError:
     line = (text.count("\n", 0, at) if at >= 0 else 0) + 1 + offset
     if code is None:
         return ParseError(line, f"YAML does not parse: {exc.reason}")
+    if code <= 0x9F:  # a control character is no text in a record written as an escape either (recur check)
+        return ParseError(line, f"YAML does not parse: character U+{code:04X} is a control character: remove it")
     return ParseError(
         line,
-        f"YAML does not parse: character U+{code:04X} is not allowed in YAML (a control character; "
+        f"YAML does not parse: character U+{code:04X} is not allowed in YAML ("
         f"remove it, or write it as \\u{code:04x} inside double quotes)",
     )
 

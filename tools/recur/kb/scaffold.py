@@ -20,7 +20,7 @@ from recur.kb.writer import Bullets, Numbered, Raw, flow_list, id_list, pattern_
 from recur.util.dates import require_in_range
 from recur.util.errors import RecurError
 from recur.util.files import write_atomic
-from recur.util.text import odd_characters
+from recur.util.text import odd_characters, one_line, without_controls
 from recur.util.text import slugify as text_slug
 
 TODO_SUMMARY = placeholders.PATTERN_SUMMARY
@@ -90,7 +90,17 @@ def _known(kb: KB, ids, flag: str) -> list:
 
 
 def _clean(items) -> list:
-    return [s.strip() for s in items or () if s and s.strip()]
+    """The items given, each one line of text (``one_line``: as `recur incident new` writes them),
+    empty ones left out."""
+    return [t for t in map(one_line, items or ()) if t]
+
+
+def _line(value, flag: str, what: str) -> str:
+    """A required one-line field (a title): ``one_line``, and still not empty."""
+    text = one_line(_need(value, flag, what))
+    if not text:  # escape sequences alone: nothing of it is text
+        raise RecurError(f"{flag}: {what} is required (the one given is only control characters)")
+    return text
 
 
 # a list marker the author typed as well ("--step '1. restart redis'"): the file numbers the steps
@@ -127,7 +137,7 @@ def pattern_file(
     root_cause: str | None = None,
     created: dt.date | None = None,
 ) -> tuple[Path, str]:
-    title = _need(title, "--title", "a title")
+    title = _line(title, "--title", "a title")
     pid = _id(id, title)
     category = kebab(_need(category, "--category", "a category (the folder under patterns/)"), "--category")
     severity = _severity(kb, _need(severity, "--severity", "a severity"))
@@ -148,7 +158,7 @@ def pattern_file(
         ("signals", _clean(signals)),
         ("tags", _clean(tags)),
         ("services", _clean(services)),
-        ("owner", owner.strip() if owner and owner.strip() else None),
+        ("owner", one_line(owner or "") or None),
         ("related", Raw(id_list(related)) if related else None),
         ("created", Raw((created or dt.date.today()).isoformat())),
     ]
@@ -160,7 +170,8 @@ def pattern_file(
 def _pattern_body(status: str, summary, steps, evidence, root_cause) -> tuple[list, list]:
     """(hints, sections) of a new pattern: what is not written yet is a TODO line."""
     # hints go before the first section: text there is not part of any section
-    summary, root_cause = section_text(summary or ""), section_text(root_cause or "")  # as written
+    # as written, but for control characters (as `recur incident new` writes its description)
+    summary, root_cause = (section_text(without_controls(t or "")) for t in (summary, root_cause))
     hints = [OPTIONAL_HINT]
     if status == "draft" and not root_cause.strip():
         hints.append("<!-- ## Root cause is optional while status is draft; required once it is active. -->")
@@ -189,7 +200,7 @@ def incident_file(
     summary: str | None = None,
     flags=(),
 ) -> tuple[Path, str]:
-    title = _need(title, "--title", "a title")
+    title = _line(title, "--title", "a title")
     date = require_in_range(date or dt.date.today(), "--date")
     severity = _severity(kb, _need(severity, "--severity", "a severity"))
     iid = require_id((id or "").strip() or next_id(kb, date.year))  # as `incident new` and `import` check it
@@ -197,7 +208,7 @@ def incident_file(
         raise RecurError(f"--id: incident {iid!r} already exists")
     patterns = _known(kb, _clean(patterns), "--pattern")
     sections = {
-        "Summary": (summary or "").strip() or placeholders.INCIDENT_SUMMARY,
+        "Summary": without_controls(summary or "").strip() or placeholders.INCIDENT_SUMMARY,
         "Timeline": "<!-- - HH:MM first signal / - HH:MM mitigated -->",
         "Decisions": "<!-- What was decided during the response, and why. -->",
     }
@@ -217,18 +228,18 @@ def incident_file(
 
 def path_file(kb: KB, *, id: str | None, title: str, audience: str | None = None, steps=()) -> tuple[Path, str]:
     """``steps``: (pattern id, why) pairs; why may be empty."""
-    title = _need(title, "--title", "a title")
+    title = _line(title, "--title", "a title")
     pid = _id(id, title)
     target = kb.root / "paths" / f"{pid}.yml"
     if target.exists() or (kb.root / "paths" / f"{pid}.yaml").exists():
         raise RecurError(f"--id: onboarding path {pid!r} already exists ({target})")
-    steps = [(p.strip(), (w or "").strip()) for p, w in steps if p and p.strip()]
+    steps = [(p.strip(), one_line(w or "")) for p, w in steps if p and p.strip()]
     if not steps:
         raise RecurError("--step: at least one step is required (a pattern id, optionally 'id: why it matters')")
     _known(kb, [p for p, _ in steps], "--step")
     lines = [f"title: {q(title)}"]
-    if audience and audience.strip():
-        lines.append(f"audience: {q(audience.strip())}")
+    if audience and one_line(audience):
+        lines.append(f"audience: {q(one_line(audience))}")
     lines.append("steps:")
     for p, why in steps:
         lines.append(f"  - pattern: {plain(p)}")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from recur.util.dates import RANGE, in_range, iso_date
 from recur.util.errors import Problem
-from recur.util.text import odd_characters
+from recur.util.text import LINE_SPACING, control_character, odd_characters
 
 KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 INCIDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -145,9 +145,11 @@ BOOL_HINT = " (YAML reads yes/no/on/off/true/false as a boolean: quote it, 'yes'
 class Validator:
     """Collects problems for one file."""
 
-    def __init__(self, relpath: str, doc):
+    def __init__(self, relpath: str, doc, *, controls: bool = False):
+        """``controls``: strings may hold control characters (eval queries: pasted log lines)."""
         self.relpath = relpath
         self.doc = doc
+        self.controls = controls
         self.problems: list[Problem] = []
 
     def error(self, path: tuple, field: str, message: str) -> None:
@@ -243,10 +245,10 @@ class Validator:
         for i, item in enumerate(value):
             if kind == "flags" and isinstance(item, (str, int, float)) and not isinstance(item, bool):
                 text = str(item).strip()
-                if text:
-                    out.append({"text": text, "status": "open"})
-                else:
+                if not text:
                     self.error(path + (i,), f"{dotted}[{i}]", "must not be empty")
+                elif self.plain_text(text, path + (i,), f"{dotted}[{i}]"):
+                    out.append({"text": text, "status": "open"})
                 continue
             before = len(self.problems)
             rec = self.mapping(item, rule.schema, path + (i,), f"{dotted}[{i}]")
@@ -274,7 +276,23 @@ class Validator:
                 path, dotted, f"must be an id of letters, digits, '.', '_' or '-', not {text!r}{odd_characters(text)}"
             )
             return None
-        return text
+        return text if self.plain_text(text, path, dotted) else None
+
+    def plain_text(self, text: str, path: tuple, dotted: str) -> bool:
+        """Whether ``text`` is free of control characters; an error when not. Every front-matter value
+        is one line (free text is a section): a control character in it is an escape sequence (a
+        title that clears the screen or sets the window title of whoever runs `recur report`), or
+        mojibake, never text. YAML refuses them raw, so it is written as an escape ("\\e", "\\u001b")."""
+        found = None if self.controls else control_character(text, LINE_SPACING)
+        if found:
+            at, ch = found
+            self.error(
+                path,
+                dotted,
+                f"has the control character U+{ord(ch):04X} at character {at} (a terminal escape sequence or "
+                "other non-text): remove it",
+            )
+        return not found
 
 
 def _kind(value) -> str:

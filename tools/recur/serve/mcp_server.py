@@ -17,7 +17,6 @@ says of unknown tools.
 """
 
 import logging
-import re
 from collections.abc import Callable
 from typing import Annotated
 
@@ -42,6 +41,7 @@ from recur.serve.guard import (
 from recur.serve.models import MAX_TEXT, MAX_TOP, Count, SuggestIn
 from recur.util import utf8
 from recur.util.errors import RecurError
+from recur.util.text import TEXT_SPACING, control_character
 
 INSTRUCTIONS = (
     "Recur knows this team's failure patterns (what was learned in postmortems). Call suggest_patterns with "
@@ -421,11 +421,6 @@ def _recorded(engine, new, iid: str, path, review) -> tuple[dict, str]:
     return out, "\n".join(lines)
 
 
-# C0 and C1 control characters and DEL; a line break and a tab only where text may have lines
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_CONTROL_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
 def _intact(multiline=(), **fields) -> None:
     """Text to be written into the KB must have arrived whole and be text: U+FFFD is what the
     transport puts in place of bytes that are not UTF-8 and of lone surrogate escapes (see
@@ -440,9 +435,10 @@ def _intact(multiline=(), **fields) -> None:
                     f"{where}: has U+FFFD in place of text that was not valid UTF-8 (a byte that is not UTF-8, "
                     "or a lone surrogate escape such as \\udcff); nothing written: send the text as UTF-8"
                 )
-            if m := (_CONTROL if name in multiline else _CONTROL_ONE_LINE).search(text):
+            # the KB's one rule (recur.util.text); refused here, not cleaned: the caller is a program
+            if found := control_character(text, TEXT_SPACING if name in multiline else ""):
                 raise RecurError(
-                    f"{where}: has the control character U+{ord(m.group()):04X} at character {m.start() + 1}; "
+                    f"{where}: has the control character U+{ord(found[1]):04X} at character {found[0]}; "
                     "nothing written: send plain text"
                 )
 

@@ -44,9 +44,16 @@ def as_of_date(value: str | None = None) -> dt.date:
 
 
 def edit_base(config=None, explicit: str | None = None) -> str | None:
-    """The "edit this page" base URL: explicit, env RECUR_EDIT_URL, else mkdocs.yml extra.recur.edit_url."""
-    value = explicit or settings.get("edit_url")
-    if not value and config is not None:
+    """The "edit this page" base URL: explicit (--edit-url), env RECUR_EDIT_URL, else mkdocs.yml
+    extra.recur.edit_url; each checked by ``require_http_url``, an error naming where it came from."""
+    from recur.util.text import require_http_url
+
+    value = None
+    if explicit:
+        value = require_http_url(explicit, "--edit-url")
+    elif env := settings.given("edit_url"):
+        value = require_http_url(env, settings.env("edit_url"))
+    elif config is not None:
         value = _configured_edit_url(config)
     if value and not value.endswith("/"):
         value += "/"
@@ -64,11 +71,10 @@ def _configured_edit_url(config) -> str | None:
     value = ours.get("edit_url")
     if value is not None and not isinstance(value, str):
         raise RecurError(f"{where}.edit_url: must be a URL (text), not {type(value).__name__} {value!r}")
-    from recur.util.text import is_http_url
+    from recur.util.text import require_http_url
 
-    if value and not is_http_url(value):  # checked as --edit-url is: "javascript:…" or no scheme made every edit link
-        raise RecurError(f"{where}.edit_url: must be an http:// or https:// URL, not {value!r}")
-    return value
+    # checked as --edit-url is: "javascript:…" or no scheme made every edit link
+    return require_http_url(value, f"{where}.edit_url") if value else None
 
 
 def index_dir(config) -> Path:

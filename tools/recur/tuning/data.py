@@ -264,7 +264,9 @@ def retune_advice(kb_dir, kb) -> str | None:
         return None
     try:
         current = training_data(kb).pattern_hashes
-    except Exception:  # advice must never break indexing
+    except (RecurError, OSError, ValueError):  # advice must never break indexing; a bug must show, though
+        # what reading the KB's extra eval files and the feedback log may raise (the loader turns YAML's
+        # errors into problems, read_feedback its own into no feedback); `except Exception` hid any bug
         return None
     moved, base = changed_share(manifest["pattern_hashes"], current)
     date = manifest.get("date")  # informational: a date that is not text is left out, not a traceback

@@ -17,6 +17,7 @@ Cost (issue 13): one epoch on a large KB (``auto_epochs``); optionally the embed
 from __future__ import annotations
 
 import math
+import pickle
 import random
 import sys
 import time
@@ -24,6 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+
+from recur.util.errors import RecurError
 
 SCALE = 20.0  # cosine similarity scale, as in sentence-transformers' MNRL
 
@@ -312,24 +315,36 @@ def _save_checkpoint(folder: Path, key: str, at: tuple, model, loop: _Loop, rng_
 
 def _resume(folder: Path, key: str, model, loop: _Loop, stats: TrainStats) -> tuple:
     """Load a checkpoint made for the same training data, seed and settings: (epoch, step)
-    to continue at, and what the earlier runs spent into ``stats.earlier``; else (0, 0)."""
+    to continue at, and what the earlier runs spent into ``stats.earlier``; else (0, 0), with a
+    note saying why. Loaded with ``weights_only``: it holds only tensors and plain values (the RNG
+    state is a tuple of ints), and a file in the working tree is no reason to run its pickled code."""
     import torch
 
     path = folder / "state.pt"
     if not path.is_file():
         return (0, 0)
     try:
-        state = torch.load(path, weights_only=False)
-    except Exception:  # a damaged checkpoint is ignored, never fatal
-        return (0, 0)
+        state = torch.load(path, weights_only=True)
+    except (OSError, EOFError, RuntimeError, ValueError, KeyError, pickle.UnpicklingError) as exc:
+        # what a damaged file raises (truncated: RuntimeError, empty: EOFError, not torch's: KeyError or
+        # UnicodeDecodeError); UnpicklingError also for content weights_only refuses (code to run)
+        return _restart(path, f"it could not be read ({_said(exc)})")
     needed = ("key", "model", "opt", "sched", "rng", "torch_rng", "epoch")
-    if not isinstance(state, dict) or state.get("key") != key or any(k not in state for k in needed):
-        return (0, 0)  # another run's, or not a checkpoint at all: start from the beginning
-    model.load_state_dict(state["model"])
-    loop.opt.load_state_dict(state["opt"])
-    loop.sched.load_state_dict(state["sched"])
-    loop.rng.setstate(state["rng"])
-    torch.set_rng_state(state["torch_rng"])
+    if not isinstance(state, dict) or any(k not in state for k in needed):
+        return _restart(path, "it is not a checkpoint of recur tune")
+    if state["key"] != key:
+        return _restart(path, "it was made for other training data, seed or settings")
+    try:
+        model.load_state_dict(state["model"])
+        loop.opt.load_state_dict(state["opt"])
+        loop.sched.load_state_dict(state["sched"])
+        loop.rng.setstate(state["rng"])
+        torch.set_rng_state(state["torch_rng"])
+    except (RuntimeError, ValueError, TypeError, KeyError) as exc:  # half applied: not trained on from here
+        raise RecurError(
+            f"{path}: the checkpoint does not fit this run ({_said(exc)}); "
+            "run with --no-resume to start from the beginning (it replaces the checkpoint)"
+        ) from None
     spent = state.get("spent")  # absent in a checkpoint from before it was recorded: unknown, 0
     if isinstance(spent, dict) and all(isinstance(spent.get(k), (int, float)) for k in stats.earlier):
         stats.earlier = {k: spent[k] for k in stats.earlier}
@@ -337,3 +352,17 @@ def _resume(folder: Path, key: str, model, loop: _Loop, stats: TrainStats) -> tu
     where = f"after epoch {at[0]}" if not at[1] else f"at step {at[1]} of epoch {at[0] + 1}"
     print(f"Resuming from the checkpoint {where}.", file=sys.stderr)
     return at
+
+
+def _restart(path: Path, why: str) -> tuple:
+    """(0, 0), and the note saying why: a checkpoint discarded in silence (a damaged one was) looked
+    like a resume that did not happen, and the training time like a hang."""
+    print(f"note: {path}: not resumed: {why}; tuning starts from the beginning.", file=sys.stderr)
+    return (0, 0)
+
+
+def _said(exc: BaseException) -> str:
+    """The exception's type and the first line of its message (torch's run to a page), cut short."""
+    text = str(exc).strip().split("\n", 1)[0]
+    text = text if len(text) <= 160 else text[:159] + "…"
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

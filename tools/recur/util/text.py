@@ -33,6 +33,56 @@ def strip_ansi(text: str) -> str:
     return _ANSI.sub("", text) if "\x1b" in text else text
 
 
+# C0 and C1 control characters and DEL: not text. The one rule for what a KB field may not hold;
+# writers clean their input with ``one_line``/``without_controls``, MCP refuses it and `recur check`
+# reports it with ``control_character``, and the terminal shows it escaped (``escape_controls``).
+# Found in review: "\x1b]0;…\x07" (set the terminal's title) and "\x1b[2J" (clear the screen) in an
+# imported title were printed as they are to the problem manager's terminal by `recur report`.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+LINE_SPACING = "\t\n"  # what a one-line field of the front matter may hold all the same (YAML's | and >)
+TEXT_SPACING = "\t\n\r"  # and text that has lines
+
+
+def control_character(text: str, allow: str = "") -> tuple[int, str] | None:
+    """(position from 1, character) of the first control character of ``text`` that is not in
+    ``allow`` (``LINE_SPACING``, ``TEXT_SPACING``), or None."""
+    for m in _CONTROL.finditer(text):
+        if m.group() not in allow:
+            return m.start() + 1, m.group()
+    return None
+
+
+def one_line(text: str) -> str:
+    """``text`` as one line of text for a one-line field (a title, an owner, a service, a flag):
+    terminal escape sequences (a pasted coloured line) and other control characters removed,
+    spacing (tabs, line breaks, NEL) folded into single spaces."""
+    return " ".join(_CONTROL.sub(lambda m: " " if m.group().isspace() else "", strip_ansi(text)).split())
+
+
+def without_controls(text: str) -> str:
+    """``text`` with its lines kept (tab, LF and CR), terminal escape sequences and other control
+    characters removed: a vertical tab or form feed (a page break of a text export) becomes a line
+    break, other spacing (NEL, the separators U+001C-U+001F) a space, anything else is dropped.
+    NEL is no line break here: in mojibake it is a letter's broken half, and a title ended at it."""
+    if not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub(lambda m: _SPACING.get(m.group(), " " if m.group().isspace() else ""), strip_ansi(text))
+
+
+_SPACING = {"\t": "\t", "\n": "\n", "\r": "\r", "\v": "\n", "\f": "\n"}
+
+
+def count_controls(text: str, allow: str = TEXT_SPACING) -> int:
+    """How many control characters ``text`` holds, but for ``allow``."""
+    return sum(1 for ch in _CONTROL.findall(text) if ch not in allow)
+
+
+def escape_controls(text: str, keep: str = "\t\n") -> str:
+    """``text`` for a terminal: each control character but ``keep`` shown as ``\\x1b``, so that text
+    from the KB (a runbook step, a file name) cannot clear the screen or set the window's title."""
+    return _CONTROL.sub(lambda m: m.group() if m.group() in keep else f"\\x{ord(m.group()):02x}", text)
+
+
 def is_http_url(value: str) -> bool:
     """An absolute http(s) URL with a host and no white space: what a link base must be (--site-url,
     --edit-url, mkdocs.yml's extra.recur.edit_url)."""
@@ -43,6 +93,19 @@ def is_http_url(value: str) -> bool:
     except ValueError:  # "http://[::1": an unclosed IPv6 bracket
         return False
     return url.scheme in ("http", "https") and bool(url.hostname) and not any(c.isspace() for c in value)
+
+
+def require_http_url(value: str, where: str = "") -> str:
+    """``value`` when ``is_http_url``, else a RecurError naming ``where`` (a variable, a field of
+    mkdocs.yml; click names an option itself): the one check of a link base, whichever source gave
+    it. RECUR_EDIT_URL read by the mkdocs hook skipped it, and `mkdocs build` put
+    "javascript:alert(1)//" into every pattern page's edit link (found in review)."""
+    from recur.util.errors import RecurError
+
+    if not is_http_url(value):
+        why = f"must be an http:// or https:// URL (like https://kb.example.com/), not {value!r}"
+        raise RecurError(f"{where}: {why}" if where else why)
+    return value
 
 
 def ascii_int(text) -> int | None:
