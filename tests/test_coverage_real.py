@@ -346,3 +346,42 @@ def test_rules_and_groups_that_are_not_mappings_are_warned_of_without_internal_k
     assert "r.yml:4: alert: not a name ({'a': {'b': 'c'}}); rule skipped" in shown and "__line__" not in shown
     assert "r.yml:2: rules: a rule is a mapping, not 'str' (rule skipped)" in shown
     assert "rules: a group is a mapping, not 'plain group' (group skipped)" in shown
+
+
+# LogQL's line_format and label_format take a Go template whose .name is a log label: a Loki rule
+# file using them was skipped as "a Helm template", 0 alerts read (found in a user review).
+LOKI_FORMATS = """groups:
+  - name: ingress-logs
+    rules:
+      - alert: IngressHigh5xxByPath
+        expr: |
+          sum by (path) (
+            count_over_time({app="ingress-nginx"} | json | status >= 500 | line_format "{{.method}} {{.path}}" [5m])
+          ) > 50
+        annotations:
+          summary: "Many 5xx on {{ $labels.path }} ({{ $value | humanize }})"
+      - alert: DiskFullFromLogs
+        expr: count_over_time({job="syslog"} |= "No space left" | label_format host="{{ .hostname }}", unit=src [5m]) > 0
+      - alert: SlowQueries
+        expr: "count_over_time({app=\\"pg\\"} | logfmt | line_format `{{ if .err }}{{ .err | ToUpper }}{{ end }}` [5m]) > 3"
+      - alert: Quoted
+        expr: "count_over_time({app=\\"x\\"} | line_format \\"{{ .msg }}\\" [5m]) > 0"
+"""
+LOKI_CHART = """groups:
+  - name: ingress-logs
+    rules:
+      - alert: IngressLogs
+        expr: count_over_time({app="x"} | line_format "{{ .Values.logFormat }}" [5m]) > 0
+"""
+
+
+def test_loki_format_templates_are_not_taken_for_helm(tmp_path):
+    write(tmp_path, "rules/loki.yaml", LOKI_FORMATS)
+    write(tmp_path, "rules/chart/templates/loki.yaml", LOKI_CHART)
+    alerts, notes = read_rules(tmp_path / "rules")
+    assert [a.name for a in alerts] == ["IngressHigh5xxByPath", "DiskFullFromLogs", "SlowQueries", "Quoted"], notes
+    assert alerts[0].summary == "Many 5xx on {{ $labels.path }} ({{ $value | humanize }})"
+    # Helm's own objects inside such a string are still Helm's: the chart is skipped, as before
+    assert notes == [
+        f"{tmp_path / 'rules/chart/templates/loki.yaml'}:5: skipped: a Helm template (render it first: helm template ...)"
+    ]

@@ -126,29 +126,55 @@ CONTROL = re.compile(r"^\s*(?:if|else|end|range|with|define|block)\b")
 
 
 BLOCK_SCALAR = re.compile(r"(?:^|:|-)\s*[|>][-+0-9]*\s*(?:#.*)?$")  # "description: |", "- >-"
+# LogQL's line_format and label_format take a Go template in a string, where .name is a log label
+# (``line_format "{{.method}} {{.path}}"``, ``label_format host="{{ .hostname }}"``): a Loki rule
+# file using them was skipped as a Helm template, 0 alerts read. Inside such a string only what is
+# Helm's alone marks Helm: its built-in objects and its own functions. The string is double-quoted,
+# backquoted, or \"-quoted when the expr is itself a double-quoted YAML string.
+_LOGQL_STRING = r'"(?:[^"\\\n]|\\.)*"|`[^`]*`|\\".*?\\"'
+_LOGQL_LABEL = rf"\w+\s*=\s*(?:{_LOGQL_STRING}|\w+)"  # dst="{{ .src }}", or dst=src (a rename)
+LOGQL_FORMAT = re.compile(
+    rf"\bline_format\s*(?:{_LOGQL_STRING})|\blabel_format\s+{_LOGQL_LABEL}(?:\s*,\s*{_LOGQL_LABEL})*"
+)
+HELM_OBJECTS = {"Values", "Release", "Chart", "Capabilities", "Files", "Template", "Subcharts"}
+HELM_FUNCTIONS = re.compile(r"(?:^|[|(])\s*(?:include|tpl|toYaml|toJson|required|template|define|lookup)\b")
+
+
+def _is_helm(action: str, alone: bool, in_block: bool, in_logql: bool) -> bool:
+    """Whether a template action's text (its strings blanked) is Helm's; ``alone``: the action is the
+    whole line; ``in_logql``: it is inside a LogQL line_format/label_format string."""
+    fields = HELM_FIELD.findall(action)
+    if in_logql:
+        return any(f in HELM_OBJECTS for f in fields) or HELM_FUNCTIONS.search(action) is not None
+    return (
+        any(f not in PROMETHEUS_FIELDS for f in fields)
+        or HELM_WORDS.search(action) is not None
+        or (CONTROL.match(action) is not None and alone and not in_block)
+    )
 
 
 def helm_line(raw: str) -> int | None:
     """The line of the first Helm template action in ``raw``, or None for a plain (rendered) file.
     An if/range/end alone on a line is Helm's only outside a block scalar: inside one it is the
     text of an annotation (Prometheus's ``{{ if gt $value 1.0 }}`` on its own line in a
-    ``description: |``), and such a file was skipped as a Helm template, its alerts lost."""
+    ``description: |``), and such a file was skipped as a Helm template, its alerts lost. Inside a
+    LogQL format string (``LOGQL_FORMAT``) only Helm's objects and functions count."""
+    logql = [m.span() for m in LOGQL_FORMAT.finditer(raw)]
     block = None  # the indent of the line that opened the block scalar we are in
+    start = 0  # the offset of the line in raw
     for n, line in enumerate(raw.split("\n"), 1):
         indent = len(line) - len(line.lstrip(" "))
         if block is not None and line.strip() and indent <= block:
             block = None  # the block scalar ended at a line no deeper than its key
-        in_block = block is not None
         for m in ACTION.finditer(line):
             action = re.sub(r'"(?:[^"\\]|\\.)*"|`[^`]*`', '""', m.group(1))  # strings in the action
-            if (
-                any(f not in PROMETHEUS_FIELDS for f in HELM_FIELD.findall(action))
-                or HELM_WORDS.search(action)
-                or (CONTROL.match(action) and line.strip() == m.group(0) and not in_block)
-            ):
+            at = start + m.start()
+            in_logql = any(a <= at < b for a, b in logql)
+            if _is_helm(action, line.strip() == m.group(0), block is not None, in_logql):
                 return n
-        if not in_block and BLOCK_SCALAR.search(line):
+        if block is None and BLOCK_SCALAR.search(line):
             block = indent
+        start += len(line) + 1
     return None
 
 
