@@ -9,7 +9,8 @@ record whose ``to_json()`` is `recur coverage --json` (alert names compare case-
 
 - ``missing_alerts``: a pattern's signal names an alert no rule defines. A signal names an alert
   explicitly as ``alertname="X"``, ``alertname=X``, ``alert: X`` or ``ALERTS{alertname="X"}``
-  (``explicit: true``). A regex matcher ``alertname=~"Node.*"`` names the alerts it matches whole
+  (``explicit: true``; a quoted X is the whole string, spaces and hyphens in it, as Grafana's alert
+  names have them: they are its rules' titles). A regex matcher ``alertname=~"Node.*"`` names the alerts it matches whole
   (PromQL's regexes are anchored; read with Python's ``re``, case-insensitively as names compare):
   its row, when it matches none or does not compile, has ``alert`` the regex, ``regex: true``
   and, for one that does not compile, ``regex_error``. ``alertname!=``/``!~`` name no alert.
@@ -41,10 +42,11 @@ import yaml
 
 from recur.util.errors import RecurError
 
-EXPLICIT = [
-    re.compile(r'alertname\s*=(?!~)\s*"?([A-Za-z_:][A-Za-z0-9_:]*)"?'),
-    re.compile(r'^\s*alert\s*:\s*"?([A-Za-z_:][A-Za-z0-9_:]*)"?\s*$', re.I),
-]
+# an alert name a signal gives unquoted: a Prometheus identifier (alertname=NodeDown, alert: NodeDown)
+BARE_NAME = re.compile(r"[A-Za-z_:][A-Za-z0-9_:]*")
+# "alert: X" alone on a line; a quoted X is taken whole: Grafana's alert names are its rules' titles,
+# spaces and hyphens in them ("Postgres connections near max_connections", "pg-conn-saturation")
+ALERT_KEY = re.compile(r"""^\s*alert\s*:\s*("(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z_:][A-Za-z0-9_:]*)\s*$""", re.I)
 # an alertname label matcher of PromQL or Alertmanager: its operator and value, quoted ("", '', ``) or bare
 MATCHER = re.compile(r"""alertname\s*(=~|!~|!=|=)\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`|[^\s,}"'`]+)""")
 CAMEL = re.compile(r"^[A-Z][a-z0-9]+(?:[A-Z0-9][a-z0-9]*)+$")
@@ -329,9 +331,28 @@ def _json_rules(f: Path) -> bool:
     return bool(_groups(doc))
 
 
+def _unquoted(value: str) -> str:
+    """A name or regex as a signal writes it (``MATCHER``'s value, ``ALERT_KEY``'s) without its quotes:
+    in a quoted PromQL string \\" and \\\\ are escapes (a regex's \\. is kept); a backquoted one is raw."""
+    if value[:1] in ('"', "'"):
+        return re.sub(r"""\\(["'\\])""", r"\1", value[1:-1])
+    return value[1:-1] if value[:1] == "`" else value
+
+
 def signal_alerts(signal: str) -> list[tuple[str, bool]]:
-    """Alert names a signal names: [(name, explicit)]."""
-    names = [(m.group(1), True) for rx in EXPLICIT for m in rx.finditer(signal)]
+    """Alert names a signal names: [(name, explicit)]. A quoted name is the whole string (a Grafana
+    alert's title: ``alertname="pg-conn-saturation"`` named an alert "pg"); an unquoted one is the
+    identifier it starts with, as before."""
+    names = []
+    for m in MATCHER.finditer(signal):
+        bare = BARE_NAME.match(m.group(2))
+        name = _unquoted(m.group(2)).strip() if m.group(2)[:1] in "\"'`" else bare.group(0) if bare else ""
+        if m.group(1) == "=" and name:
+            names.append((name, True))
+    for m in ALERT_KEY.finditer(signal):
+        name = _unquoted(m.group(1)).strip()
+        if name:
+            names.append((name, True))
     if not names and CAMEL.match(signal.strip()):
         names.append((signal.strip(), False))
     return names
@@ -343,11 +364,7 @@ def signal_regexes(signal: str) -> list[tuple[str, re.Pattern | None, str | None
     for m in MATCHER.finditer(signal):
         if m.group(1) != "=~":
             continue
-        value = m.group(2)
-        if value[:1] in ('"', "'"):  # a quoted PromQL string: \" and \\ are escapes, the regex's \. is kept
-            value = re.sub(r"""\\(["'\\])""", r"\1", value[1:-1])
-        elif value[:1] == "`":
-            value = value[1:-1]
+        value = _unquoted(m.group(2))
         try:
             out.append((value, re.compile(value, re.I), None))
         except (re.error, OverflowError) as exc:  # OverflowError: a{99999999999999999999}
