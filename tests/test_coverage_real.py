@@ -385,3 +385,32 @@ def test_loki_format_templates_are_not_taken_for_helm(tmp_path):
     assert notes == [
         f"{tmp_path / 'rules/chart/templates/loki.yaml'}:5: skipped: a Helm template (render it first: helm template ...)"
     ]
+
+
+def test_a_configmap_mounted_as_a_folder_is_read_once(kb_dir, tmp_path):
+    """Found in a user review: a Kubernetes ConfigMap mounted as a folder holds each key twice (the key
+    a link into ..data, ..data a link to a timestamped folder holding the file): every alert was
+    counted twice, "4 alert rule(s) (2 names)". Its .. entries are skipped and each file read once,
+    by what it resolves to, under the key's name."""
+    mount = tmp_path / "rules"
+    write(mount / "..2026_03_01_10_00_00.123", "slo.yml", RULES_TWO)
+    (mount / "..data").symlink_to("..2026_03_01_10_00_00.123")
+    (mount / "slo.yml").symlink_to("..data/slo.yml")
+    (mount / "again.yml").symlink_to("slo.yml")  # two names for one file: one file
+    alerts, notes = read_rules(mount)
+    assert notes == [] and [(a.name, a.file) for a in alerts] == [
+        ("CheckoutErrorBudgetBurn", str(mount / "again.yml")),
+        ("EtcdNoLeader", str(mount / "again.yml")),
+    ]
+    r = CliRunner().invoke(cli, ["coverage", "--kb", str(kb_dir), "--rules", str(mount), "--no-propose"])
+    assert r.exit_code == 0 and r.output.startswith("2 alert rule(s) (2 names)"), r.output
+
+
+RULES_TWO = """groups:
+- name: slo
+  rules:
+  - alert: CheckoutErrorBudgetBurn
+    expr: sum(rate(http_requests_total{code=~"5.."}[1h])) > 0.0144
+  - alert: EtcdNoLeader
+    expr: etcd_server_has_leader == 0
+"""

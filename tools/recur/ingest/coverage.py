@@ -3,7 +3,7 @@
 ``read_rules(dir)`` reads rule files (``*.yml``, ``*.yaml``, ``*.rules``: plain ``groups:`` files,
 PrometheusRule objects with ``spec.groups``, ``kind: List`` wrappers of them, a Mimir/Cortex/Loki
 ruler's ``{namespace: [groups]}``, Grafana-provisioned alert rules (``title``),
-several YAML documents per file allowed; a file it cannot read, such as a Helm template, is
+several YAML documents per file allowed; each file once, ``..`` entries of a ConfigMap mount skipped; a file it cannot read, such as a Helm template, is
 skipped with one warning); ``coverage(kb, alerts, site_url=, proposals=)`` reports, as a ``Coverage``
 record whose ``to_json()`` is `recur coverage --json` (alert names compare case-insensitively)
 
@@ -187,12 +187,29 @@ def rule_files(path) -> list[Path]:
     if path.is_dir():
         # .rules: the name Prometheus's own examples give rule files (alert.rules)
         # a broken symbolic link is listed too: reading it is a warning, not a rule file silently missing
-        return sorted(
+        return _distinct(
             p
-            for p in path.rglob("*")
-            if p.suffix in (".yml", ".yaml", ".rules", ".json") and (p.is_file() or (p.is_symlink() and not p.exists()))
+            for p in sorted(path.rglob("*"))
+            if p.suffix in (".yml", ".yaml", ".rules", ".json")
+            and not any(part.startswith("..") for part in p.relative_to(path).parts)
+            and (p.is_file() or (p.is_symlink() and not p.exists()))
         )
     raise RecurError(f"--rules: {path} is not a file or folder")
+
+
+def _distinct(files) -> list[Path]:
+    """Each file once, by the file it resolves to. A Kubernetes ConfigMap mounted as a folder holds
+    each key twice: ``slo.yml -> ..data/slo.yml``, ``..data -> ..2026_03_01_10_00_00.123/``, the
+    timestamped folder holding the file itself: its alerts were counted twice ("4 alert rule(s)
+    (2 names)"). The ``..`` entries are left out by the caller (the name a user knows is the key's);
+    two links to one file are one file, under its first name."""
+    seen, out = set(), []
+    for f in files:
+        real = f.resolve()
+        if real not in seen:
+            seen.add(real)
+            out.append(f)
+    return out
 
 
 def _groups(doc) -> list:
