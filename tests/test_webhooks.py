@@ -112,6 +112,21 @@ def test_grafana_datasource_alerts_say_the_rule_did_not_fire_and_reserved_annota
     assert "Replica lag above 30s" not in no_data["query"] + error["query"]  # the condition that did not fire
 
 
+def test_alerts_alertmanager_left_out_are_reported(fake_served):
+    """Found in a user review: Alertmanager's truncatedAlerts (the alerts its max_alerts left out of the
+    call) was ignored: `alerts: []` with 250 of them was answered `skipped: 0`, as if the group were whole."""
+    body = {**alert_payload(), "truncatedAlerts": 250}
+    r = httpx.post(fake_served + "/api/alertmanager", json=body, timeout=30)
+    assert r.status_code == 200, r.text
+    assert r.json()["truncated_by_alertmanager"] == 250 and r.json()["skipped"] == 0 and r.json()["alerts"] == []
+    body = alert_payload({"labels": {"alertname": "DiskAlmostFull"}})
+    assert httpx.post(fake_served + "/api/alertmanager", json=body, timeout=30).json()["truncated_by_alertmanager"] == 0
+    del body["truncatedAlerts"]  # an older Alertmanager does not send it
+    assert httpx.post(fake_served + "/api/alertmanager", json=body, timeout=30).json()["truncated_by_alertmanager"] == 0
+    r = httpx.post(fake_served + "/api/alertmanager", json={**body, "truncatedAlerts": -1}, timeout=30)
+    assert r.status_code == 422 and "truncatedAlerts" in r.json()["error"]["message"], r.text
+
+
 def test_resolved_alerts_are_reported_not_suggested(fake_served):
     body = alert_payload(
         {"labels": {"alertname": "CoreDNSErrorsHigh"}, "fingerprint": "r1"},

@@ -144,6 +144,9 @@ class AlertmanagerIn(BaseModel):
     commonAnnotations: dict[Str, Str] = Field(default_factory=dict)
     externalURL: Str | None = None
     alerts: list[Alert] = Field(description="The alerts of the group.")
+    truncatedAlerts: Count | None = Field(
+        None, ge=0, description="Alerts of the group Alertmanager left out (its max_alerts); reported, never searched."
+    )
 
     @field_validator("alerts", mode="before")
     @classmethod

@@ -37,7 +37,8 @@ def alertmanager(
     metrics=Depends(get_metrics),
 ):
     """Alertmanager (payload version 4) or Grafana (version 1) webhook: suggestions for each firing alert;
-    resolved alerts are reported as resolved, with no suggestions.
+    resolved alerts are reported as resolved, with no suggestions; ``skipped``: alerts past the first 100,
+    not answered; ``truncated_by_alertmanager``: alerts Alertmanager left out (``truncatedAlerts``).
 
     The query is the alertname, then the summary and description annotations, then the
     labels that say what is affected. Point a webhook receiver at this URL.
@@ -68,6 +69,9 @@ def alertmanager(
         "no_known_pattern": bool(firing) and all(firing),
         "alerts": out,
         "skipped": len(body.alerts) - len(alerts),
+        # alerts Alertmanager dropped before sending (the receiver's max_alerts): neither answered nor in
+        # `skipped`; `alerts: []` with 250 of them said "skipped: 0", as if the group were whole
+        "truncated_by_alertmanager": body.truncatedAlerts or 0,
         "top": top,  # results per alert at most: ?top (with ?brief, at most WEBHOOK_BRIEF_TOP)
     }
     if brief:
