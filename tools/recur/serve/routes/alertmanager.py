@@ -55,7 +55,7 @@ def alertmanager(
     queries = [alert_query(a) for a in alerts]
     by_query = {}
     for q in dict.fromkeys(q for a, q in zip(alerts, queries) if q and not is_resolved(a)):  # each query once
-        with slot():
+        with slot(webhook=True):  # the webhooks' share of the model, after any responder waiting (SearchGate)
             by_query[q] = engine.answer(q, top=top)
         metrics.observe_answer(by_query[q])
     out = [alert_entry(a, q, by_query.get(q), brief) for a, q in zip(alerts, queries)]
