@@ -346,3 +346,71 @@ def test_rules_and_groups_that_are_not_mappings_are_warned_of_without_internal_k
     assert "r.yml:4: alert: not a name ({'a': {'b': 'c'}}); rule skipped" in shown and "__line__" not in shown
     assert "r.yml:2: rules: a rule is a mapping, not 'str' (rule skipped)" in shown
     assert "rules: a group is a mapping, not 'plain group' (group skipped)" in shown
+
+
+# LogQL's line_format and label_format take a Go template whose .name is a log label: a Loki rule
+# file using them was skipped as "a Helm template", 0 alerts read (found in a user review).
+LOKI_FORMATS = """groups:
+  - name: ingress-logs
+    rules:
+      - alert: IngressHigh5xxByPath
+        expr: |
+          sum by (path) (
+            count_over_time({app="ingress-nginx"} | json | status >= 500 | line_format "{{.method}} {{.path}}" [5m])
+          ) > 50
+        annotations:
+          summary: "Many 5xx on {{ $labels.path }} ({{ $value | humanize }})"
+      - alert: DiskFullFromLogs
+        expr: count_over_time({job="syslog"} |= "No space left" | label_format host="{{ .hostname }}", unit=src [5m]) > 0
+      - alert: SlowQueries
+        expr: "count_over_time({app=\\"pg\\"} | logfmt | line_format `{{ if .err }}{{ .err | ToUpper }}{{ end }}` [5m]) > 3"
+      - alert: Quoted
+        expr: "count_over_time({app=\\"x\\"} | line_format \\"{{ .msg }}\\" [5m]) > 0"
+"""
+LOKI_CHART = """groups:
+  - name: ingress-logs
+    rules:
+      - alert: IngressLogs
+        expr: count_over_time({app="x"} | line_format "{{ .Values.logFormat }}" [5m]) > 0
+"""
+
+
+def test_loki_format_templates_are_not_taken_for_helm(tmp_path):
+    write(tmp_path, "rules/loki.yaml", LOKI_FORMATS)
+    write(tmp_path, "rules/chart/templates/loki.yaml", LOKI_CHART)
+    alerts, notes = read_rules(tmp_path / "rules")
+    assert [a.name for a in alerts] == ["IngressHigh5xxByPath", "DiskFullFromLogs", "SlowQueries", "Quoted"], notes
+    assert alerts[0].summary == "Many 5xx on {{ $labels.path }} ({{ $value | humanize }})"
+    # Helm's own objects inside such a string are still Helm's: the chart is skipped, as before
+    assert notes == [
+        f"{tmp_path / 'rules/chart/templates/loki.yaml'}:5: skipped: a Helm template (render it first: helm template ...)"
+    ]
+
+
+def test_a_configmap_mounted_as_a_folder_is_read_once(kb_dir, tmp_path):
+    """Found in a user review: a Kubernetes ConfigMap mounted as a folder holds each key twice (the key
+    a link into ..data, ..data a link to a timestamped folder holding the file): every alert was
+    counted twice, "4 alert rule(s) (2 names)". Its .. entries are skipped and each file read once,
+    by what it resolves to, under the key's name."""
+    mount = tmp_path / "rules"
+    write(mount / "..2026_03_01_10_00_00.123", "slo.yml", RULES_TWO)
+    (mount / "..data").symlink_to("..2026_03_01_10_00_00.123")
+    (mount / "slo.yml").symlink_to("..data/slo.yml")
+    (mount / "again.yml").symlink_to("slo.yml")  # two names for one file: one file
+    alerts, notes = read_rules(mount)
+    assert notes == [] and [(a.name, a.file) for a in alerts] == [
+        ("CheckoutErrorBudgetBurn", str(mount / "again.yml")),
+        ("EtcdNoLeader", str(mount / "again.yml")),
+    ]
+    r = CliRunner().invoke(cli, ["coverage", "--kb", str(kb_dir), "--rules", str(mount), "--no-propose"])
+    assert r.exit_code == 0 and r.output.startswith("2 alert rule(s) (2 names)"), r.output
+
+
+RULES_TWO = """groups:
+- name: slo
+  rules:
+  - alert: CheckoutErrorBudgetBurn
+    expr: sum(rate(http_requests_total{code=~"5.."}[1h])) > 0.0144
+  - alert: EtcdNoLeader
+    expr: etcd_server_has_leader == 0
+"""

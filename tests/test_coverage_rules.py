@@ -333,3 +333,52 @@ def test_an_alertname_regex_matcher_is_a_regex_not_a_name(kb_dir, tmp_path):
         cli, ["coverage", "--kb", str(kb_dir), "--rules", str(tmp_path / "rules"), "--no-propose", "--strict"]
     )
     assert r.exit_code == 0, r.output
+
+
+GRAFANA_TITLES = """apiVersion: 1
+groups:
+  - orgId: 1
+    name: databases
+    folder: Databases
+    interval: 1m
+    rules:
+      - uid: fe1kq9
+        title: Postgres connections near max_connections
+        condition: C
+        data:
+          - refId: A
+            datasourceUid: prom
+            model: {expr: sum(pg_stat_activity_count) / pg_settings_max_connections * 100}
+        for: 5m
+      - uid: ab12cd
+        title: pg-conn-saturation
+        condition: C
+        data: []
+"""
+
+
+def test_a_quoted_alert_name_is_taken_whole_as_grafana_titles_have_spaces_and_hyphens(kb_dir, tmp_path):
+    """Found in a user review: a Grafana alert's name is its rule's title, and a signal naming one,
+    ALERTS{alertname="Postgres connections near max_connections"}, was read as the alert "Postgres"
+    (and alertname="pg-conn-saturation" as "pg"): 'no alert rule named Postgres', --strict failed."""
+    signals = (
+        'ALERTS{alertname="Postgres connections near max_connections"}',
+        "alertname='pg-conn-saturation'",
+        'alert: "Postgres connections near max_connections"',
+    )
+    write(kb_dir, "patterns/capacity/pg.md", pattern_text("pg", "capacity", signals=signals))
+    write(tmp_path / "rules", "grafana.yaml", GRAFANA_TITLES)
+    assert [signal_alerts(s) for s in signals] == [
+        [("Postgres connections near max_connections", True)],
+        [("pg-conn-saturation", True)],
+        [("Postgres connections near max_connections", True)],
+    ]
+    assert signal_alerts("alertname=NodeDown, severity=page") == [("NodeDown", True)]  # bare: as before
+    alerts, notes = read_rules(tmp_path / "rules")
+    c = coverage(load_kb(kb_dir), alerts)
+    assert notes == [] and c.missing_alerts == []
+    assert c.detected["pg"] == ["pg-conn-saturation", "Postgres connections near max_connections"]
+    r = CliRunner().invoke(
+        cli, ["coverage", "--kb", str(kb_dir), "--rules", str(tmp_path / "rules"), "--no-propose", "--strict"]
+    )
+    assert r.exit_code == 0 and "no alert rule named" not in r.output, r.output

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 import httpx
 import pytest
 from kbfactory import small_kb
-from serve_util import metric, running
+from serve_util import alert_payload, metric, running
 
 from recur.retrieval.engine import Engine
 from recur.serve import create_app
@@ -654,3 +654,117 @@ def test_an_mcp_client_that_waits_for_each_answer_is_not_refused_at_max_concurre
     worker.start()
     worker.join(30)
     assert sorted(statuses) == [("/api/suggest", 200), ("/mcp", 200), ("/mcp", 200)], statuses
+
+
+def held_engine(kb, index) -> tuple:
+    """The real engine (fake:64 encoder) whose answer to a text with HOLD in it waits for ``go``:
+    (engine, the texts it began answering in order, go)."""
+    engine = Engine.open(kb, index, model="fake:64", quiet=True)
+    began, go, answer = [], threading.Event(), engine.answer
+
+    def held(text, **kw):
+        began.append(text)
+        if "HOLD" in text:
+            go.wait(60)
+        return answer(text, **kw)
+
+    engine.answer = held
+    return engine, began, go
+
+
+def posted(base: str, path: str, body: dict, codes: list) -> threading.Thread:
+    """A POST in a thread of its own, its status appended to ``codes`` once answered."""
+    thread = threading.Thread(
+        target=lambda: codes.append(httpx.post(base + path, json=body, timeout=90).status_code), daemon=True
+    )
+    thread.start()
+    return thread
+
+
+def waiting_in_app(base: str, n: int) -> None:
+    """Until ``n`` requests are in the app (and this scrape), then a margin for them to reach the gate."""
+    deadline = time.monotonic() + 30
+    while in_flight(base) < n + 1 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.3)
+
+
+def test_a_responder_is_answered_while_webhook_searches_hold_their_share_of_the_model(tmp_path):
+    """Found in a user review: three 150-alert groups posted at once made one /api/suggest wait 16 s
+    behind their searches. Webhook searches take at most their share of the inference slots (half:
+    one of two here): two webhook calls whose searches are held, and a search from the site's box
+    is still answered at once, on the other slot, while both calls wait (the second for the share)."""
+    kb = small_kb(tmp_path / "kb")
+    engine, began, go = held_engine(kb, tmp_path / "index")
+    app = create_app(lambda: engine, feedback_path=tmp_path / "feedback.jsonl", inference_threads=2)
+    hooks, hook_codes, codes = [], [], []
+    with running(app) as base:
+        try:
+            for n in (1, 2):
+                body = alert_payload({"labels": {"alertname": f"HOLD{n}"}, "annotations": {"summary": "disk full"}})
+                hooks.append(posted(base, "/api/alertmanager", body, hook_codes))
+            waiting_in_app(base, 2)
+            suggest = posted(base, "/api/suggest", {"text": "No space left on device"}, codes)
+            suggest.join(30)  # only ends a hang: on one shared gate the two webhooks held both slots
+            assert codes == [200], "the responder's search waited behind the webhooks'"
+            assert len([t for t in began if "HOLD" in t]) == 1  # the other webhook waits for the share
+            assert hook_codes == [] and all(t.is_alive() for t in hooks)
+        finally:
+            go.set()
+            [t.join(60) for t in hooks]
+    assert hook_codes == [200, 200]
+    assert sorted(t for t in began if "HOLD" in t) == ["HOLD1. disk full", "HOLD2. disk full"]
+
+
+def test_a_responder_waiting_for_the_one_slot_goes_before_webhook_searches(tmp_path):
+    """With one inference slot, the webhooks' share is that slot: a search from /api/suggest that is
+    waiting for it goes before any webhook search waiting, whichever came first (on one FIFO gate the
+    webhook's next search went first, and a storm's hundreds of searches before the responder's)."""
+    kb = small_kb(tmp_path / "kb")
+    engine, began, go = held_engine(kb, tmp_path / "index")
+    app = create_app(lambda: engine, feedback_path=tmp_path / "feedback.jsonl", inference_threads=1)
+    codes: list = []
+    with running(app) as base:
+        try:
+            holding = posted(base, "/api/alertmanager", alert_payload({"labels": {"alertname": "HOLD"}}), codes)
+            waiting_in_app(base, 1)
+            second = posted(base, "/api/alertmanager", alert_payload({"labels": {"alertname": "Second"}}), codes)
+            waiting_in_app(base, 2)  # the second webhook waits for the slot first
+            suggest = posted(base, "/api/suggest", {"text": "No space left on device"}, codes)
+            deadline = time.monotonic() + 30
+            while app.state.settings.gate.waiting < 1 and time.monotonic() < deadline:  # it waits for the slot
+                time.sleep(0.02)
+        finally:
+            go.set()
+        for t in (holding, second, suggest):
+            t.join(60)
+    assert codes == [200, 200, 200]
+    assert [t for t in began if t in ("HOLD", "Second", "No space left on device")] == [
+        "HOLD",
+        "No space left on device",
+        "Second",
+    ]
+
+
+def test_webhook_calls_have_their_own_smaller_pool_of_max_concurrent(tmp_path):
+    """Webhook calls wait for their share of the model, so a storm's groups could fill the pool that
+    /api/suggest searches from (--max-concurrent of searches), and a responder got a 503. They have a
+    pool of their own, a share of --max-concurrent (--webhook-share, half: one of two here); past it a
+    webhook call is the fast 503 Alertmanager retries, and the responders' pool is untouched."""
+    kb = small_kb(tmp_path / "kb")
+    engine, began, go = held_engine(kb, tmp_path / "index")
+    app = create_app(lambda: engine, feedback_path=tmp_path / "feedback.jsonl", inference_threads=2, max_concurrent=2)
+    codes: list = []
+    with running(app) as base:
+        try:
+            holding = posted(base, "/api/alertmanager", alert_payload({"labels": {"alertname": "HOLD"}}), codes)
+            waiting_in_app(base, 1)
+            r = httpx.post(base + "/api/alertmanager", json=alert_payload({"labels": {"alertname": "X"}}), timeout=30)
+            assert r.status_code == 503 and r.json()["error"]["code"] == "overloaded", r.text
+            assert "(1 webhook calls in progress)" in r.json()["error"]["message"] and r.headers["retry-after"] == "1"
+            for _ in range(2):  # the responders' pool of two is whole
+                assert httpx.post(base + "/api/suggest", json={"text": "disk full"}, timeout=30).status_code == 200
+        finally:
+            go.set()
+        holding.join(60)
+    assert codes == [200]

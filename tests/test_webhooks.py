@@ -78,6 +78,55 @@ def test_grafana_payload_is_accepted_like_alertmanager(fake_served):
     assert "unified alerting" in r.json()["error"]["message"]
 
 
+def test_grafana_datasource_alerts_say_the_rule_did_not_fire_and_reserved_annotations_are_not_searched(fake_served):
+    """Found in a user review: Grafana's DatasourceNoData alert (the rule's query returned no data; the
+    rule's title in `rulename`) was searched with the rule's summary, and matched as if the rule had
+    fired (db-replication-lag, medium); and Grafana's reserved annotations (__dashboardUid__, __panelId__
+    ...) were in every query, ids read as words."""
+    reserved = {"__dashboardUid__": "f3e1kq9", "__panelId__": "14", "__orgId__": "1", "__alertImageToken__": "tok9"}
+    disk = grafana_alert("DiskAlmostFull", "No space left on device on db-1")
+    disk["annotations"].update(reserved)
+    ids = {"datasource_uid": "P1809F7CD0C75ACF3", "ref_id": "A", "grafana_folder": "Databases"}
+    no_data = grafana_alert("DatasourceNoData", "Replica lag above 30s", rulename="Replication lag on replicas", **ids)
+    error = grafana_alert("DatasourceError", "Replica lag above 30s", rulename="Replication lag on replicas", **ids)
+    error["annotations"]["Error"] = "failed to execute query A: dial tcp 10.0.0.5:9090: connect: connection refused"
+    r = httpx.post(fake_served + "/api/alertmanager", json=grafana_payload(disk, no_data, error), timeout=30)
+    assert r.status_code == 200, r.text
+    disk, no_data, error = r.json()["alerts"]
+    assert (
+        disk["query"] == "DiskAlmostFull. No space left on device on db-1" and disk["results"][0]["id"] == "disk-full"
+    )
+    assert disk["datasource_problem"] is None and disk["note"] is None
+    assert (
+        no_data["query"]
+        == "DatasourceNoData. no data from data source. Replication lag on replicas. grafana_folder Databases"
+    )
+    assert no_data["datasource_problem"] == "no_data"
+    assert 'the query of alert rule "Replication lag on replicas" returned no data' in no_data["note"]
+    assert "(it did not fire)" in no_data["note"]
+    assert error["query"] == (
+        "DatasourceError. data source query error. Replication lag on replicas. failed to execute query A: dial tcp "
+        "10.0.0.5:9090: connect: connection refused. grafana_folder Databases"
+    )
+    assert error["datasource_problem"] == "error" and "failed (failed to execute query A: dial tcp" in error["note"]
+    assert "Replica lag above 30s" not in no_data["query"] + error["query"]  # the condition that did not fire
+
+
+def test_alerts_alertmanager_left_out_are_reported(fake_served):
+    """Found in a user review: Alertmanager's truncatedAlerts (the alerts its max_alerts left out of the
+    call) was ignored: `alerts: []` with 250 of them was answered `skipped: 0`, as if the group were whole."""
+    body = {**alert_payload(), "truncatedAlerts": 250}
+    r = httpx.post(fake_served + "/api/alertmanager", json=body, timeout=30)
+    assert r.status_code == 200, r.text
+    assert r.json()["truncated_by_alertmanager"] == 250 and r.json()["skipped"] == 0 and r.json()["alerts"] == []
+    body = alert_payload({"labels": {"alertname": "DiskAlmostFull"}})
+    assert httpx.post(fake_served + "/api/alertmanager", json=body, timeout=30).json()["truncated_by_alertmanager"] == 0
+    del body["truncatedAlerts"]  # an older Alertmanager does not send it
+    assert httpx.post(fake_served + "/api/alertmanager", json=body, timeout=30).json()["truncated_by_alertmanager"] == 0
+    r = httpx.post(fake_served + "/api/alertmanager", json={**body, "truncatedAlerts": -1}, timeout=30)
+    assert r.status_code == 422 and "truncatedAlerts" in r.json()["error"]["message"], r.text
+
+
 def test_resolved_alerts_are_reported_not_suggested(fake_served):
     body = alert_payload(
         {"labels": {"alertname": "CoreDNSErrorsHigh"}, "fingerprint": "r1"},

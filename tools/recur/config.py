@@ -62,6 +62,11 @@ SETTINGS: dict[str, Setting] = {
     "max_concurrent": Setting(
         "RECUR_MAX_CONCURRENT", 64, "searches recur serve handles at once, and as many other requests; past it, 503"
     ),
+    "webhook_share": Setting(
+        "RECUR_WEBHOOK_SHARE",
+        0.5,
+        "share of recur serve's search slots and --max-concurrent webhook searches may take; responders go first",
+    ),
     "header_timeout": Setting("RECUR_HEADER_TIMEOUT", 10.0, "seconds a client has to send its request headers"),
     "body_timeout": Setting("RECUR_BODY_TIMEOUT", 30.0, "seconds a client has to send its request body"),
     "send_timeout": Setting(

@@ -146,6 +146,15 @@ def _slack_secret(path) -> str | None:
     help="Searches handled at once, and as many other requests (the site, pattern reads); past it, a fast 503 with Retry-After (not a queue); env RECUR_MAX_CONCURRENT.",
 )
 @click.option(
+    "--webhook-share",
+    **setting("webhook_share"),
+    show_default=True,
+    type=Range(0, 1, min_open=True),
+    help="Share of the search slots (one per CPU core) and of --max-concurrent that webhook calls "
+    "(/api/alertmanager) may take at once, at least one each; searches from /api/suggest, MCP and Slack go "
+    "before theirs, so a storm of alert groups does not queue ahead of a responder. Env RECUR_WEBHOOK_SHARE.",
+)
+@click.option(
     "--header-timeout",
     **setting("header_timeout"),
     show_default=True,
@@ -234,6 +243,7 @@ def serve(
     token_scope,
     feedback_rate,
     max_concurrent,
+    webhook_share,
     header_timeout,
     body_timeout,
     send_timeout,
@@ -269,6 +279,7 @@ def serve(
         token_scope=token_scope,
         feedback_per_minute=feedback_rate,
         max_concurrent=max_concurrent,
+        webhook_share=webhook_share,
         body_timeout=body_timeout,
         slack_signing_secret=_slack_secret(slack_secret_file),
         site_url=site_url,

@@ -3,13 +3,14 @@
 ``read_rules(dir)`` reads rule files (``*.yml``, ``*.yaml``, ``*.rules``: plain ``groups:`` files,
 PrometheusRule objects with ``spec.groups``, ``kind: List`` wrappers of them, a Mimir/Cortex/Loki
 ruler's ``{namespace: [groups]}``, Grafana-provisioned alert rules (``title``),
-several YAML documents per file allowed; a file it cannot read, such as a Helm template, is
+several YAML documents per file allowed; each file once, ``..`` entries of a ConfigMap mount skipped; a file it cannot read, such as a Helm template, is
 skipped with one warning); ``coverage(kb, alerts, site_url=, proposals=)`` reports, as a ``Coverage``
 record whose ``to_json()`` is `recur coverage --json` (alert names compare case-insensitively)
 
 - ``missing_alerts``: a pattern's signal names an alert no rule defines. A signal names an alert
   explicitly as ``alertname="X"``, ``alertname=X``, ``alert: X`` or ``ALERTS{alertname="X"}``
-  (``explicit: true``). A regex matcher ``alertname=~"Node.*"`` names the alerts it matches whole
+  (``explicit: true``; a quoted X is the whole string, spaces and hyphens in it, as Grafana's alert
+  names have them: they are its rules' titles). A regex matcher ``alertname=~"Node.*"`` names the alerts it matches whole
   (PromQL's regexes are anchored; read with Python's ``re``, case-insensitively as names compare):
   its row, when it matches none or does not compile, has ``alert`` the regex, ``regex: true``
   and, for one that does not compile, ``regex_error``. ``alertname!=``/``!~`` name no alert.
@@ -41,10 +42,11 @@ import yaml
 
 from recur.util.errors import RecurError
 
-EXPLICIT = [
-    re.compile(r'alertname\s*=(?!~)\s*"?([A-Za-z_:][A-Za-z0-9_:]*)"?'),
-    re.compile(r'^\s*alert\s*:\s*"?([A-Za-z_:][A-Za-z0-9_:]*)"?\s*$', re.I),
-]
+# an alert name a signal gives unquoted: a Prometheus identifier (alertname=NodeDown, alert: NodeDown)
+BARE_NAME = re.compile(r"[A-Za-z_:][A-Za-z0-9_:]*")
+# "alert: X" alone on a line; a quoted X is taken whole: Grafana's alert names are its rules' titles,
+# spaces and hyphens in them ("Postgres connections near max_connections", "pg-conn-saturation")
+ALERT_KEY = re.compile(r"""^\s*alert\s*:\s*("(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z_:][A-Za-z0-9_:]*)\s*$""", re.I)
 # an alertname label matcher of PromQL or Alertmanager: its operator and value, quoted ("", '', ``) or bare
 MATCHER = re.compile(r"""alertname\s*(=~|!~|!=|=)\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`|[^\s,}"'`]+)""")
 CAMEL = re.compile(r"^[A-Z][a-z0-9]+(?:[A-Z0-9][a-z0-9]*)+$")
@@ -126,29 +128,55 @@ CONTROL = re.compile(r"^\s*(?:if|else|end|range|with|define|block)\b")
 
 
 BLOCK_SCALAR = re.compile(r"(?:^|:|-)\s*[|>][-+0-9]*\s*(?:#.*)?$")  # "description: |", "- >-"
+# LogQL's line_format and label_format take a Go template in a string, where .name is a log label
+# (``line_format "{{.method}} {{.path}}"``, ``label_format host="{{ .hostname }}"``): a Loki rule
+# file using them was skipped as a Helm template, 0 alerts read. Inside such a string only what is
+# Helm's alone marks Helm: its built-in objects and its own functions. The string is double-quoted,
+# backquoted, or \"-quoted when the expr is itself a double-quoted YAML string.
+_LOGQL_STRING = r'"(?:[^"\\\n]|\\.)*"|`[^`]*`|\\".*?\\"'
+_LOGQL_LABEL = rf"\w+\s*=\s*(?:{_LOGQL_STRING}|\w+)"  # dst="{{ .src }}", or dst=src (a rename)
+LOGQL_FORMAT = re.compile(
+    rf"\bline_format\s*(?:{_LOGQL_STRING})|\blabel_format\s+{_LOGQL_LABEL}(?:\s*,\s*{_LOGQL_LABEL})*"
+)
+HELM_OBJECTS = {"Values", "Release", "Chart", "Capabilities", "Files", "Template", "Subcharts"}
+HELM_FUNCTIONS = re.compile(r"(?:^|[|(])\s*(?:include|tpl|toYaml|toJson|required|template|define|lookup)\b")
+
+
+def _is_helm(action: str, alone: bool, in_block: bool, in_logql: bool) -> bool:
+    """Whether a template action's text (its strings blanked) is Helm's; ``alone``: the action is the
+    whole line; ``in_logql``: it is inside a LogQL line_format/label_format string."""
+    fields = HELM_FIELD.findall(action)
+    if in_logql:
+        return any(f in HELM_OBJECTS for f in fields) or HELM_FUNCTIONS.search(action) is not None
+    return (
+        any(f not in PROMETHEUS_FIELDS for f in fields)
+        or HELM_WORDS.search(action) is not None
+        or (CONTROL.match(action) is not None and alone and not in_block)
+    )
 
 
 def helm_line(raw: str) -> int | None:
     """The line of the first Helm template action in ``raw``, or None for a plain (rendered) file.
     An if/range/end alone on a line is Helm's only outside a block scalar: inside one it is the
     text of an annotation (Prometheus's ``{{ if gt $value 1.0 }}`` on its own line in a
-    ``description: |``), and such a file was skipped as a Helm template, its alerts lost."""
+    ``description: |``), and such a file was skipped as a Helm template, its alerts lost. Inside a
+    LogQL format string (``LOGQL_FORMAT``) only Helm's objects and functions count."""
+    logql = [m.span() for m in LOGQL_FORMAT.finditer(raw)]
     block = None  # the indent of the line that opened the block scalar we are in
+    start = 0  # the offset of the line in raw
     for n, line in enumerate(raw.split("\n"), 1):
         indent = len(line) - len(line.lstrip(" "))
         if block is not None and line.strip() and indent <= block:
             block = None  # the block scalar ended at a line no deeper than its key
-        in_block = block is not None
         for m in ACTION.finditer(line):
             action = re.sub(r'"(?:[^"\\]|\\.)*"|`[^`]*`', '""', m.group(1))  # strings in the action
-            if (
-                any(f not in PROMETHEUS_FIELDS for f in HELM_FIELD.findall(action))
-                or HELM_WORDS.search(action)
-                or (CONTROL.match(action) and line.strip() == m.group(0) and not in_block)
-            ):
+            at = start + m.start()
+            in_logql = any(a <= at < b for a, b in logql)
+            if _is_helm(action, line.strip() == m.group(0), block is not None, in_logql):
                 return n
-        if not in_block and BLOCK_SCALAR.search(line):
+        if block is None and BLOCK_SCALAR.search(line):
             block = indent
+        start += len(line) + 1
     return None
 
 
@@ -159,12 +187,29 @@ def rule_files(path) -> list[Path]:
     if path.is_dir():
         # .rules: the name Prometheus's own examples give rule files (alert.rules)
         # a broken symbolic link is listed too: reading it is a warning, not a rule file silently missing
-        return sorted(
+        return _distinct(
             p
-            for p in path.rglob("*")
-            if p.suffix in (".yml", ".yaml", ".rules", ".json") and (p.is_file() or (p.is_symlink() and not p.exists()))
+            for p in sorted(path.rglob("*"))
+            if p.suffix in (".yml", ".yaml", ".rules", ".json")
+            and not any(part.startswith("..") for part in p.relative_to(path).parts)
+            and (p.is_file() or (p.is_symlink() and not p.exists()))
         )
     raise RecurError(f"--rules: {path} is not a file or folder")
+
+
+def _distinct(files) -> list[Path]:
+    """Each file once, by the file it resolves to. A Kubernetes ConfigMap mounted as a folder holds
+    each key twice: ``slo.yml -> ..data/slo.yml``, ``..data -> ..2026_03_01_10_00_00.123/``, the
+    timestamped folder holding the file itself: its alerts were counted twice ("4 alert rule(s)
+    (2 names)"). The ``..`` entries are left out by the caller (the name a user knows is the key's);
+    two links to one file are one file, under its first name."""
+    seen, out = set(), []
+    for f in files:
+        real = f.resolve()
+        if real not in seen:
+            seen.add(real)
+            out.append(f)
+    return out
 
 
 def _groups(doc) -> list:
@@ -303,9 +348,28 @@ def _json_rules(f: Path) -> bool:
     return bool(_groups(doc))
 
 
+def _unquoted(value: str) -> str:
+    """A name or regex as a signal writes it (``MATCHER``'s value, ``ALERT_KEY``'s) without its quotes:
+    in a quoted PromQL string \\" and \\\\ are escapes (a regex's \\. is kept); a backquoted one is raw."""
+    if value[:1] in ('"', "'"):
+        return re.sub(r"""\\(["'\\])""", r"\1", value[1:-1])
+    return value[1:-1] if value[:1] == "`" else value
+
+
 def signal_alerts(signal: str) -> list[tuple[str, bool]]:
-    """Alert names a signal names: [(name, explicit)]."""
-    names = [(m.group(1), True) for rx in EXPLICIT for m in rx.finditer(signal)]
+    """Alert names a signal names: [(name, explicit)]. A quoted name is the whole string (a Grafana
+    alert's title: ``alertname="pg-conn-saturation"`` named an alert "pg"); an unquoted one is the
+    identifier it starts with, as before."""
+    names = []
+    for m in MATCHER.finditer(signal):
+        bare = BARE_NAME.match(m.group(2))
+        name = _unquoted(m.group(2)).strip() if m.group(2)[:1] in "\"'`" else bare.group(0) if bare else ""
+        if m.group(1) == "=" and name:
+            names.append((name, True))
+    for m in ALERT_KEY.finditer(signal):
+        name = _unquoted(m.group(1)).strip()
+        if name:
+            names.append((name, True))
     if not names and CAMEL.match(signal.strip()):
         names.append((signal.strip(), False))
     return names
@@ -317,11 +381,7 @@ def signal_regexes(signal: str) -> list[tuple[str, re.Pattern | None, str | None
     for m in MATCHER.finditer(signal):
         if m.group(1) != "=~":
             continue
-        value = m.group(2)
-        if value[:1] in ('"', "'"):  # a quoted PromQL string: \" and \\ are escapes, the regex's \. is kept
-            value = re.sub(r"""\\(["'\\])""", r"\1", value[1:-1])
-        elif value[:1] == "`":
-            value = value[1:-1]
+        value = _unquoted(m.group(2))
         try:
             out.append((value, re.compile(value, re.I), None))
         except (re.error, OverflowError) as exc:  # OverflowError: a{99999999999999999999}

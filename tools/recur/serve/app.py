@@ -11,14 +11,13 @@ the event loop.
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from types import SimpleNamespace
 
 from recur import config
-from recur.serve.deps import ALERTMANAGER_MAX_BODY, Settings, errors, get_engine
+from recur.serve.deps import ALERTMANAGER_MAX_BODY, SearchGate, Settings, errors, get_engine, share_of
 from recur.serve.guard import (
     CLIENT_GONE,
     DEFAULT_MAX_BODY,
@@ -35,7 +34,10 @@ from recur.serve.runtime import EngineHolder
 JSON_PATHS = frozenset({"/api/suggest", "/api/alertmanager", "/api/feedback"})
 SLACK_PATHS = frozenset({"/api/slack/commands", "/api/slack/interactions"})  # signed forms, read as sent
 # the routes that search, and so wait for an inference slot: their own --max-concurrent pool (guard.ConcurrencyLimit)
-SEARCH_PATHS = frozenset({"/api/suggest", "/api/alertmanager"}) | SLACK_PATHS
+SEARCH_PATHS = frozenset({"/api/suggest"}) | SLACK_PATHS
+# the webhook's searches: a pool of their own, a share of --max-concurrent, so a storm's groups never
+# take the places responders search from (and a share of the inference slots: deps.SearchGate)
+WEBHOOK_PATHS = frozenset({"/api/alertmanager"})
 
 
 def create_app(
@@ -51,6 +53,7 @@ def create_app(
     token_scope: str = config.default("token_scope"),
     feedback_per_minute: int = config.default("feedback_rate"),
     max_concurrent: int = config.default("max_concurrent"),
+    webhook_share: float = config.default("webhook_share"),
     body_timeout: float = config.default("body_timeout"),
     slack_signing_secret: str | None = None,
     site_url: str | None = None,
@@ -62,7 +65,8 @@ def create_app(
     """Build the app. ``inference_threads`` bounds concurrent searches (default: one per CPU
     core; `recur serve` gives torch one thread per encode, so they do not fight for cores).
     ``token`` guards feedback (``token_scope="all"``: every API route and /metrics);
-    ``max_concurrent`` requests at once, then 503; ``body_timeout`` seconds to send a body.
+    ``max_concurrent`` requests at once, then 503 (webhooks: ``webhook_share`` of it, and of the
+    inference slots, after any responder waiting); ``body_timeout`` seconds to send a body.
     ``slack_signing_secret`` turns on /api/slack/* (``site_url``: where pattern links in replies
     point); the MCP server is at /mcp (``host``: the SDK's DNS-rebinding checks on loopback; at
     most ``mcp_max_sessions`` sessions open at once, each closed after ``mcp_idle_seconds`` idle;
@@ -75,9 +79,11 @@ def create_app(
     from recur.serve.security import RateLimiter
 
     holder = EngineHolder(engine_factory, reload_interval=reload_interval, on_fatal=on_fatal)
-    settings = _settings(site_dir, feedback_path, token, token_scope, inference_threads)
+    gate = SearchGate(max(1, inference_threads or os.cpu_count() or 1), webhook_share)
+    settings = _settings(site_dir, feedback_path, token, token_scope, gate)
+    webhooks = share_of(max_concurrent, webhook_share)
 
-    app = _fastapi(_lifespan(holder, max_concurrent), max_body)
+    app = _fastapi(_lifespan(holder, 2 * max_concurrent + webhooks), max_body)
     app.state.holder, app.state.settings, app.state.metrics = holder, settings, Metrics(holder)
     app.state.feedback_limiter = RateLimiter(feedback_per_minute)
     app.state.max_body = max_body  # the suggest box cuts a long paste to fit it (assets/recur-api.json)
@@ -90,16 +96,16 @@ def create_app(
         "allowed_hosts": mcp_allowed_hosts,
     }
     _routes(app, settings, slack=slack, mcp=mcp)
-    _middleware(app, max_body=max_body, max_concurrent=max_concurrent, body_timeout=body_timeout)
+    _middleware(app, max_body=max_body, pools=(max_concurrent, webhooks), body_timeout=body_timeout)
     return app
 
 
-def _lifespan(holder: EngineHolder, max_concurrent: int):
+def _lifespan(holder: EngineHolder, bounded: int):
     """At start: room in the thread pool, then the engine loads in the background; at stop, it stops."""
 
     @asynccontextmanager
     async def lifespan(app):
-        _thread_room(max_concurrent)
+        _thread_room(bounded)
         holder.start()
         yield
         holder.stop()
@@ -111,31 +117,26 @@ def _lifespan(holder: EngineHolder, max_concurrent: int):
 THREAD_HEADROOM = 16
 
 
-def _thread_room(max_concurrent: int) -> None:
+def _thread_room(bounded: int) -> None:
     """Enough worker threads that the requests the concurrency bound lets in cannot take them all.
     Routes and their dependencies run in AnyIO's thread pool (40 threads); a search waiting for its
     inference slot holds its thread, so 40 searches queued behind the two slots left /healthz,
     /metrics, the site and the pattern reads waiting for a thread, for seconds under load (found in
     the service audit: with 60 clients searching, /healthz took up to 1.4 s and the site 2 s, past
-    the 1 s a Kubernetes probe waits). Threads are only started when needed."""
+    the 1 s a Kubernetes probe waits). Threads are only started when needed. ``bounded``: the places
+    of the bounded pools together (searches and the rest, max_concurrent each, and the webhooks')."""
     import anyio.to_thread
 
     limiter = anyio.to_thread.current_default_thread_limiter()  # this event loop's
-    # two pools of max_concurrent (searches, and the rest): a full one of searches leaves the reads their threads
-    limiter.total_tokens = max(limiter.total_tokens, 2 * max_concurrent + THREAD_HEADROOM)
+    # full pools of searches and webhooks leave the reads their threads
+    limiter.total_tokens = max(limiter.total_tokens, bounded + THREAD_HEADROOM)
 
 
-def _settings(site_dir, feedback_path, token, token_scope: str, inference_threads: int | None) -> Settings:
+def _settings(site_dir, feedback_path, token, token_scope: str, gate: SearchGate) -> Settings:
     """What the routes read from ``app.state.settings``: where votes go, the site (and whether it is
     built), the token and its scope, and the gate bounding concurrent searches."""
     site = Path(site_dir) if site_dir else None
-    return Settings(
-        feedback_path=Path(feedback_path),
-        site=site,
-        token=token,
-        token_scope=token_scope,
-        gate=threading.BoundedSemaphore(max(1, inference_threads or os.cpu_count() or 1)),
-    )
+    return Settings(feedback_path=Path(feedback_path), site=site, token=token, token_scope=token_scope, gate=gate)
 
 
 def _fastapi(lifespan, max_body: int):
@@ -222,19 +223,26 @@ def _routes(app, settings: Settings, *, slack: dict, mcp: dict) -> None:
     _one_error_shape(app)
 
 
-def _middleware(app, *, max_body: int, max_concurrent: int, body_timeout: float) -> None:
+def _middleware(app, *, max_body: int, pools: tuple[int, int], body_timeout: float) -> None:
     """Outermost last: security headers on everything, then metrics and the access log (they see
     every status, 503s included), then the answer to a request cut short by a stop, then the token
     (a route that needs it is refused before its body is read), then the body guard (a client still sending its body holds no slot; the bodies held at once are
-    bounded to what ``max_concurrent`` of the largest could hold), then the concurrency bound."""
+    bounded to what ``max_concurrent`` of the largest could hold), then the concurrency bound (``pools``:
+    ``max_concurrent``, and the webhooks' share of it)."""
     from recur.serve.metrics import MetricsMiddleware
     from recur.serve.security import SecurityHeaders, TokenFirst
     from recur.serve.slack import MAX_BODY as SLACK_MAX_BODY
 
+    max_concurrent, webhooks = pools
     slack = max(max_body, SLACK_MAX_BODY)
     limits = {"/api/alertmanager": ALERTMANAGER_MAX_BODY, **dict.fromkeys(SLACK_PATHS, slack)}
     app.add_middleware(
-        ConcurrencyLimit, limit=max_concurrent, on_reject=app.state.metrics.rejected.inc, search_paths=SEARCH_PATHS
+        ConcurrencyLimit,
+        limit=max_concurrent,
+        on_reject=app.state.metrics.rejected.inc,
+        search_paths=SEARCH_PATHS,
+        webhook_paths=WEBHOOK_PATHS,
+        webhook_limit=webhooks,
     )
     app.add_middleware(
         BodyGuard,

@@ -61,6 +61,70 @@ def errors(*statuses: int) -> dict:
     }
 
 
+def share_of(total: int, share: float) -> int:
+    """``share`` of ``total`` places, rounded down, at least one and at most ``total``."""
+    return max(1, min(total, int(total * share)))
+
+
+class SearchGate:
+    """The inference slots: at most ``slots`` searches at once (``with gate:``, as a semaphore). A
+    webhook search (Alertmanager, Grafana: ``with gate.webhook():``) takes at most ``webhook_slots``
+    of them, and none while an interactive search (/api/suggest, MCP, Slack, the site's box) waits
+    for one. Found in a user review: three 150-alert groups posted at once made one /api/suggest take
+    16 s, queued behind ~300 webhook searches that each took the one gate again as soon as it let go.
+    Now a responder waits at most for the searches already running, and webhooks keep the rest."""
+
+    def __init__(self, slots: int, webhook_share: float = 0.5):
+        self.slots = max(1, slots)
+        self.webhook_slots = share_of(self.slots, webhook_share)
+        self._cond = threading.Condition()
+        self._busy = self._webhooks = self._waiting = 0  # slots taken, by webhooks; interactive waiting
+
+    @property
+    def waiting(self) -> int:
+        """Interactive searches waiting for a slot now."""
+        return self._waiting
+
+    def acquire(self, webhook: bool = False) -> None:
+        with self._cond:
+            if webhook:
+                self._cond.wait_for(
+                    lambda: self._busy < self.slots and self._webhooks < self.webhook_slots and not self._waiting
+                )
+                self._webhooks += 1
+            else:
+                self._waiting += 1
+                try:
+                    self._cond.wait_for(lambda: self._busy < self.slots)
+                finally:
+                    self._waiting -= 1
+            self._busy += 1
+
+    def release(self, webhook: bool = False) -> None:
+        with self._cond:
+            if self._busy == 0 or (webhook and self._webhooks == 0):
+                raise ValueError("SearchGate released more often than acquired")
+            self._busy -= 1
+            if webhook:
+                self._webhooks -= 1
+            self._cond.notify_all()  # a webhook waiter may go only once no interactive one waits
+
+    def __enter__(self):
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.release()
+
+    @contextmanager
+    def webhook(self):
+        self.acquire(webhook=True)
+        try:
+            yield self
+        finally:
+            self.release(webhook=True)
+
+
 @dataclass
 class Settings:
     """What ``create_app`` was told; read by routes through ``get_settings``."""
@@ -69,7 +133,7 @@ class Settings:
     site: Path | None = None
     token: str | None = None  # None: the server is open (the start-up line says so)
     token_scope: str = "write"  # "write": feedback only; "all": every API route and /metrics
-    gate: threading.BoundedSemaphore = field(default_factory=lambda: threading.BoundedSemaphore(1))
+    gate: SearchGate = field(default_factory=lambda: SearchGate(1))
 
     @property
     def site_built(self) -> bool:
@@ -103,16 +167,17 @@ def get_engine(request: Request):
 
 
 def get_slot(request: Request):
-    """The route's way to take an inference slot: ``with slot(): engine.answer(...)``. A client that
-    left while its search waited for the slot is not searched for: found in an operator's review, 60
-    clients that gave up after 0.3 s left 60 searches queued, the next real request waited ~4 s
-    behind them, and each was logged as a 200 with its full size. Called from the route's worker
+    """The route's way to take an inference slot: ``with slot(): engine.answer(...)``; a webhook's
+    searches ``with slot(webhook=True)``, the smaller share that yields to responders (SearchGate). A
+    client that left while its search waited for the slot is not searched for: found in an operator's
+    review, 60 clients that gave up after 0.3 s left 60 searches queued, the next real request waited
+    ~4 s behind them, and each was logged as a 200 with its full size. Called from the route's worker
     thread (routes are plain ``def``), so the check hops to the event loop, where the connection is."""
     gate = request.app.state.settings.gate
 
     @contextmanager
-    def slot():
-        with gate:
+    def slot(webhook: bool = False):
+        with gate.webhook() if webhook else gate:
             if disconnected(request):
                 raise ClientGone
             yield

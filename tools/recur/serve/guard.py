@@ -458,21 +458,30 @@ class ConcurrencyLimit:
     that waited for every answer was refused with 503 now and then (found in review). What they
     search takes a slot of the engine's own gate, as /api/suggest does (app._Gated).
 
-    The routes that search (``search_paths``: /api/suggest, Alertmanager, Slack) have a pool of
+    The routes that search (``search_paths``: /api/suggest, Slack) have a pool of
     ``limit`` apart from the rest (the site, pattern reads, feedback, docs): a search waits for one
     of the few inference slots, so ``limit`` searches queued for the model filled the one shared
-    pool, and a browser asking for a page then got a JSON 503 (found in an operator's review)."""
+    pool, and a browser asking for a page then got a JSON 503 (found in an operator's review).
+
+    The webhook (``webhook_paths``: Alertmanager and Grafana) has a pool of its own, of
+    ``webhook_limit`` (a share of ``limit``): a storm's groups, each waiting for its share of the
+    model (deps.SearchGate), can never fill the pool responders search from."""
 
     EXEMPT = ("/healthz", "/metrics")
 
-    def __init__(self, app, limit: int = 64, on_reject=None, search_paths=frozenset()):
+    def __init__(
+        self, app, limit: int = 64, on_reject=None, search_paths=frozenset(), webhook_paths=frozenset(), webhook_limit=0
+    ):
         self.app = app
         self.limit = limit
         self.stream_limit = max(4, limit // 4)
         self.mcp_limit = max(4, limit)
         self.search_paths = frozenset(search_paths)
+        self.webhook_paths = frozenset(webhook_paths)
+        self.webhook_limit = webhook_limit or limit
         self.in_flight = 0
         self.searches = 0
+        self.webhooks = 0
         self.streams = 0
         self.mcp = 0
         self.on_reject = on_reject
@@ -507,6 +516,8 @@ class ConcurrencyLimit:
             return "mcp", self.mcp_limit, "MCP requests in progress"
         if path in self.search_paths:
             return "searches", self.limit, "searches in progress"
+        if path in self.webhook_paths:
+            return "webhooks", self.webhook_limit, "webhook calls in progress"
         return "in_flight", self.limit, "requests in progress"
 
 

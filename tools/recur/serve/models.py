@@ -145,6 +145,9 @@ class AlertmanagerIn(BaseModel):
     commonAnnotations: dict[Str, Str] = Field(default_factory=dict)
     externalURL: Str | None = None
     alerts: list[Alert] = Field(description="The alerts of the group.")
+    truncatedAlerts: Count | None = Field(
+        None, ge=0, description="Alerts of the group Alertmanager left out (its max_alerts); reported, never searched."
+    )
 
     @field_validator("alerts", mode="before")
     @classmethod
@@ -206,6 +209,9 @@ def alert_entry(alert: Alert, query: str, answer, brief: bool = False) -> dict:
         "query": query,
         "no_known_pattern": None if resolved else (answer.no_known_pattern if answer else True),
         "results": [] if resolved or answer is None else [brief_result(r) if brief else r for r in answer.results],
+        # Grafana's DatasourceNoData / DatasourceError ("no_data", "error"; else null) and what it means
+        "datasource_problem": datasource_problem(alert),
+        "note": alert_note(alert),
     }
 
 
@@ -266,26 +272,70 @@ NOISE_LABELS = {
 TEXT_ANNOTATIONS = ("summary", "description", "message")
 
 
+# Grafana's alerts about a rule's evaluation, not its condition: the rule's query returned no data
+# (DatasourceNoData) or failed (DatasourceError), so the condition was never evaluated; Grafana names
+# the rule in the rulename label. Matched as if the condition had fired (a "Replication lag on
+# replicas" rule with no data got db-replication-lag, medium), they sent the responder to the wrong problem.
+DATASOURCE_ALERTS = {"DatasourceNoData": "no_data", "DatasourceError": "error"}
+DATASOURCE_LABELS = {"rulename", "datasource_uid", "ref_id"}  # said in the query's words, or an id
+
+
+def datasource_problem(alert: Alert) -> str | None:
+    """The problem ("no_data" or "error") of Grafana's DatasourceNoData / DatasourceError alerts, else None."""
+    return DATASOURCE_ALERTS.get(alert.labels.get("alertname", "").strip())
+
+
+def _error_text(alert: Alert) -> str:
+    """The error Grafana gives a DatasourceError alert (its ``Error`` annotation), or ''."""
+    return next((v.strip() for k, v in alert.annotations.items() if k.lower() == "error" and v.strip()), "")
+
+
+def alert_note(alert: Alert) -> str | None:
+    """What a responder must know before the results: for a DatasourceNoData/DatasourceError alert,
+    that the rule's condition did not fire and what to look at instead; else None."""
+    problem = datasource_problem(alert)
+    if problem is None:
+        return None
+    rule = alert.labels.get("rulename", "").strip()
+    rule = f'alert rule "{rule}"' if rule else "an alert rule"
+    if problem == "no_data":
+        return (
+            f"Grafana's DatasourceNoData: the query of {rule} returned no data, so its condition was not "
+            "evaluated (it did not fire). Find out why the data is missing: the exporter or scrape target, "
+            "a renamed metric or label, the data source."
+        )
+    error = _error_text(alert)
+    return (
+        f"Grafana's DatasourceError: the query of {rule} failed{f' ({error})' if error else ''}, so its "
+        "condition was not evaluated (it did not fire). Find out why the data source could not be queried."
+    )
+
+
 def alert_query(alert: Alert) -> str:
     """alertname first (it is often a pattern's exact signal), then summary, description,
-    other text annotations, then the labels that say what is affected (service, reason...)."""
-    parts = []
+    other text annotations, then the labels that say what is affected (service, reason...).
+    Annotations Grafana reserves (``__dashboardUid__``, ``__panelId__``...) are ids, left out as
+    ``__`` labels are. For a DatasourceNoData/DatasourceError alert: what happened to the rule's
+    query and the rule's name instead of its annotations (they describe a condition that did not fire)."""
     name = alert.labels.get("alertname", "").strip()
-    if name:
-        parts.append(name)
-    for key in TEXT_ANNOTATIONS:
-        value = alert.annotations.get(key, "").strip()
-        if value:
-            parts.append(value)
-    for key, value in sorted(alert.annotations.items()):
-        value = value.strip()
-        if key in TEXT_ANNOTATIONS or not value or "url" in key.lower() or value.startswith(("http://", "https://")):
-            continue
-        parts.append(value)
+    parts = [name] if name else []
+    problem = datasource_problem(alert)
+    if problem is not None:
+        parts.append("no data from data source" if problem == "no_data" else "data source query error")
+        parts += [x for x in (alert.labels.get("rulename", "").strip(), _error_text(alert)) if x]
+    else:
+        parts += [v.strip() for k in TEXT_ANNOTATIONS if (v := alert.annotations.get(k, "")).strip()]
+        for key, value in sorted(alert.annotations.items()):
+            value = value.strip()
+            if key in TEXT_ANNOTATIONS or key.startswith("__") or not value or "url" in key.lower():
+                continue
+            if not value.startswith(("http://", "https://")):
+                parts.append(value)
+    skip = NOISE_LABELS | (DATASOURCE_LABELS if problem else set())
     labels = [
         f"{k} {v.strip()}"
         for k, v in sorted(alert.labels.items())
-        if k not in NOISE_LABELS and not k.startswith("__") and v.strip() and "://" not in v
+        if k not in skip and not k.startswith("__") and v.strip() and "://" not in v
     ]
     if labels:
         parts.append(", ".join(labels))

@@ -37,7 +37,8 @@ def alertmanager(
     metrics=Depends(get_metrics),
 ):
     """Alertmanager (payload version 4) or Grafana (version 1) webhook: suggestions for each firing alert;
-    resolved alerts are reported as resolved, with no suggestions.
+    resolved alerts are reported as resolved, with no suggestions; ``skipped``: alerts past the first 100,
+    not answered; ``truncated_by_alertmanager``: alerts Alertmanager left out (``truncatedAlerts``).
 
     The query is the alertname, then the summary and description annotations, then the
     labels that say what is affected. Point a webhook receiver at this URL.
@@ -54,7 +55,7 @@ def alertmanager(
     queries = [alert_query(a) for a in alerts]
     by_query = {}
     for q in dict.fromkeys(q for a, q in zip(alerts, queries) if q and not is_resolved(a)):  # each query once
-        with slot():
+        with slot(webhook=True):  # the webhooks' share of the model, after any responder waiting (SearchGate)
             by_query[q] = engine.answer(q, top=top)
         metrics.observe_answer(by_query[q])
     out = [alert_entry(a, q, by_query.get(q), brief) for a, q in zip(alerts, queries)]
@@ -68,6 +69,9 @@ def alertmanager(
         "no_known_pattern": bool(firing) and all(firing),
         "alerts": out,
         "skipped": len(body.alerts) - len(alerts),
+        # alerts Alertmanager dropped before sending (the receiver's max_alerts): neither answered nor in
+        # `skipped`; `alerts: []` with 250 of them said "skipped: 0", as if the group were whole
+        "truncated_by_alertmanager": body.truncatedAlerts or 0,
         "top": top,  # results per alert at most: ?top (with ?brief, at most WEBHOOK_BRIEF_TOP)
     }
     if brief:
