@@ -285,9 +285,6 @@ def placeholder_severity(kb) -> str:
 def resolve_meta(pm, kb, file, *, date=None, severity=None, today=None):
     """(title, date, severity, triage fields, notes): what the postmortem says, else a placeholder
     marked for triage. Never raises for something missing; only for an unknown --severity."""
-    from recur.ingest.postmortem import severity_key
-    from recur.kb.incident_record import framework_severity
-
     notes, triage = [], []
     title = pm.title or re.sub(r"[-_]+", " ", Path(file).stem).strip() or "Imported postmortem"
     if not pm.title:
@@ -310,22 +307,68 @@ def resolve_meta(pm, kb, file, *, date=None, severity=None, today=None):
         )
     if day > now:  # recur check --strict then fails on it in CI: said now, as incident new does
         notes.append(f"warning: the date {day.isoformat()} is after today ({now.isoformat()}): a typo in the year?")
-    if severity:  # "SEV1" is sev1, as incident new takes it; an unknown one is refused, naming --severity
-        severity = framework_severity(kb, severity, "--severity")
-    sev = severity or severity_key(pm.severity_text, kb.severity)
-    if sev is not None and not severity:
-        via = " (a Priority field; no severity was named)" if pm.severity_from_priority else ""
-        notes.append(f"severity: {sev} from {pm.severity_text!r}{via}")
+    sev, note = _severity(pm, kb, severity)
     if sev is None:
         sev = placeholder_severity(kb)
         triage.append("severity")
-        said = (
-            f"could not read {pm.severity_text!r} as one of {', '.join(kb.severity)}"
-            if pm.severity_text
-            else "none found in the postmortem"
-        )
-        notes.append(f"severity: {said}; recorded {sev} for triage (set the real one, or pass --severity)")
+        note += f"; recorded {sev} for triage (set the real one, or pass --severity)"
+    notes += [note] if note else []
     return title, day, sev, triage, notes
+
+
+def _severity(pm, kb, given) -> tuple:
+    """(the framework's key or None, the note saying where it came from or why there is none): --severity,
+    else the postmortem's Severity (or Priority) field, else what its text says (``_said_severity``)."""
+    from recur.ingest.postmortem import severity_key
+    from recur.kb.incident_record import framework_severity
+
+    if given:  # "SEV1" is sev1, as incident new takes it; an unknown one is refused, naming --severity
+        return framework_severity(kb, given, "--severity"), None
+    if pm.severity_text:
+        sev = severity_key(pm.severity_text, kb.severity)
+        if sev is None:
+            return None, f"severity: could not read {pm.severity_text!r} as one of {', '.join(kb.severity)}"
+        via = " (a Priority field; no severity was named)" if pm.severity_from_priority else ""
+        return sev, f"severity: {sev} from {pm.severity_text!r}{via}"
+    if pm.severity_mentions:
+        sev, note = _said_severity(pm.severity_mentions, kb)
+        unused = f"; the Priority field {pm.priority_text!r} is no severity" if pm.priority_text else ""
+        return sev, note + unused
+    return None, "severity: none found in the postmortem"
+
+
+def _said_severity(found: list, kb) -> tuple:
+    """(key or None, note) for a severity the text says (``pm_severity``): read when every mention
+    stands for one level of the framework; two different levels are not guessed between."""
+    keyed = [(_mention_key(m, kb), m) for m in found]
+    first = {}  # level (unread: its number, or its word) -> its first mention
+    for key, m in keyed:
+        first.setdefault(key or m.number or m.written.lower(), m)
+    if len(first) > 1:
+        named = ", ".join(f"{m.written!r} (line {m.line})" for m in list(first.values())[:4])
+        return None, f"severity: the postmortem names {len(first)} different levels: {named}; not guessed"
+    key, m = keyed[0]
+    if key is None:
+        return None, f"severity: could not read {m.written!r} (line {m.line}) as one of {', '.join(kb.severity)}"
+    said = {"label": "a labelled line in the text", "text": "said in the text; no Severity field"}.get(
+        m.kind, "a priority; no severity was named"
+    )
+    more = f"; {len(found)} mentions, all {key}" if len(found) > 1 else ""
+    return key, f"severity: {key} from {m.written!r}, line {m.line}: {m.context!r} ({said}{more})"
+
+
+def _mention_key(m, kb):
+    """The framework's key for a severity the text says, as --severity is mapped (framework_severity:
+    "Sev-1" is sev1), else by its number as a Severity field's "SEV-1" or "P1" is (severity_key)."""
+    from recur.ingest.postmortem import severity_key
+    from recur.kb.incident_record import framework_severity
+
+    if m.number is None:  # a word on a "Severity:" line: "Major", a level's name
+        return severity_key(m.written, kb.severity)
+    token = ("p" if m.kind.startswith("priority") else "sev") + m.number
+    with contextlib.suppress(RecurError):
+        return framework_severity(kb, token)
+    return severity_key(token, kb.severity)
 
 
 def _no_date(pm) -> str:
