@@ -5,6 +5,7 @@ are not guessed between: the severity is left for triage, and the notes say why.
 
 import json
 import textwrap
+import time
 
 from click.testing import CliRunner
 from kbfactory import pattern_text, write
@@ -247,3 +248,14 @@ def test_the_level_is_mapped_through_the_kbs_own_framework(tmp_path):
     )
     check = CliRunner().invoke(cli, ["check", "--kb", str(kb), "--stale-days", "0"])
     assert check.exit_code == 0, check.output
+
+
+def test_long_runs_of_spaces_are_read_in_linear_time():
+    # a pasted log or a padded table has lines of thousands of spaces: the label pattern had two runs
+    # of spaces side by side and took quadratic time on them (40,000 leading spaces: 50 s a line)
+    gap = " " * 60_000
+    doc = f"# T\n\n## Summary\n\n{gap}x\n**{gap}x\nSeverity{gap}x\nSev{gap}1\n{'a P1 ' * 20_000}\nThis was a Sev-2.\n"
+    start = time.monotonic()
+    pm = parse(doc)
+    assert time.monotonic() - start < 30  # a hang guard, not a speed test
+    assert {m.written for m in pm.severity_mentions} == {"Sev-2"}  # "Sev   1" is no mention: not one word

@@ -18,10 +18,11 @@ from recur.ingest.pm_text import is_placeholder
 # what should happen next time, not a verdict on this incident: "page on-call for any Sev-2"
 NOT_ABOUT_THIS_INCIDENT = frozenset({"Action items", "Lessons learned"})
 
-# A level is one digit, not followed by a word character or a decimal ("Sev 2.5" is no level). No two
-# "[ \t]*" meet (see postmortem.META): on a line with a long run of spaces that is quadratic.
+# A level is one digit, not followed by a word character or a decimal ("Sev 2.5" is no level), a few
+# spaces or a separator after its word ("SEV - 1", "severity::2"). No two "[ \t]*" meet (see
+# postmortem.META): on a line with a long run of spaces that is quadratic.
 _DIGIT = r"([0-5])(?!\w)(?!\.\d)"
-_SEP = r"[ \t]*(?:[-_:#]{1,2}[ \t]*)?"
+_SEP = r"[ \t]{0,3}(?:[-_:#]{1,2}[ \t]{0,3})?"
 # "Sev-1", "SEV 3", "sev2", "Severity 2", "severity: 2", "Severity level 2", "impact level 1", "severity::2"
 SEVERITY = re.compile(r"\b(?:sev(?:erity)?(?:[ \t]+level)?|impact[ \t]+level)" + _SEP + _DIGIT, re.I)
 # "priority 1", "Priority: P2", "priority-P3"
@@ -32,7 +33,7 @@ P_AFTER = re.compile(r"(?:incidents?|outages?|issues?|events?|severity|sev)\b", 
 P_BEFORE = frozenset({"a", "an", "as", "was", "is", "to", "declared", "raised", "opened", "rated", "classified"})
 # a labelled line: "Severity: …", "**Impact level:** …", "- Priority: …" (the label at the line's start)
 LABEL = re.compile(
-    r"^[ \t>*+-]*(?:\*\*|__)?[ \t]*(severity(?:[ \t]+level)?|sev|incident[ \t]+severity|impact[ \t]+level|priority)"
+    r"^[ \t>*+-]*(?:(?:\*\*|__)[ \t]*)?(severity(?:[ \t]+level)?|sev|incident[ \t]+severity|impact[ \t]+level|priority)"
     r"(?:[ \t]*(?:\*\*|__))?[ \t]*:(.*)$",
     re.I,
 )
@@ -117,10 +118,9 @@ def _line_mentions(text: str, line: int) -> list[Mention]:
 def _p_said(text: str, m: re.Match) -> bool:
     """A bare "P1" is a priority said of the incident when a word around it says so ("a P1 incident",
     "escalated to P1"), not in "the P2 replica" or a list of node names."""
-    before = text[: m.start()].split()[-1:]
-    return bool(P_AFTER.match(text[m.end() :].lstrip())) or (
-        bool(before) and before[0].strip("*_(").lower() in P_BEFORE
-    )
+    # the words next to it, in a window: a line of many "P1"s stays linear
+    before, after = text[max(0, m.start() - 40) : m.start()].split()[-1:], text[m.end() : m.end() + 40].lstrip()
+    return bool(P_AFTER.match(after)) or (bool(before) and before[0].strip("*_(").lower() in P_BEFORE)
 
 
 def _context(text: str) -> str:
