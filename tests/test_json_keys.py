@@ -70,6 +70,11 @@ IMPORT_KEYS = [
     "follow_ups",
     "notes",
 ]
+# `recur incident new --json`'s keys, as they were (its --help names them)
+INCIDENT_NEW_KEYS = ["id", "path", "review", "suggestions", "no_known_pattern", "linked"]
+# each command's object gained the other's keys for the same facts, after its own (docs/incident-json.md)
+IMPORT_ADDED = ["id", "path", "linked", "review", "suggestions"]
+INCIDENT_NEW_ADDED = ["incident", "incident_path", "patterns", "date", "severity", "candidates", "triage", "follow_ups"]
 CANDIDATE_KEYS = ["id", "rank", "confidence", "probability", "score", "title", "why", "import_draft"]
 POSTMORTEM = """# Postmortem: Thumbnails stopped rendering for every tenant
 
@@ -129,14 +134,55 @@ def test_import_json_keys(kb_dir, tmp_path):
     (tmp_path / "pm.md").write_text(textwrap.dedent(POSTMORTEM))
     common = ("--kb", str(kb_dir), "--index", str(tmp_path / "idx"), "--model", "fake:64", "--json")
     out = run("import", *common, "--category", "software", str(tmp_path / "pm.md"))
-    assert list(out) == IMPORT_KEYS
+    assert list(out) == IMPORT_KEYS + IMPORT_ADDED
     assert list(out["link"]) == ["pattern", "reason", "pending_draft"]
     assert list(out["draft"]) == ["id", "path"]
     assert out["candidates"] and all(list(c) == CANDIDATE_KEYS for c in out["candidates"])
     assert all(list(c) == ["id", "title", "score", "confidence", "probability", "why"] for c in out["closest"])
     assert all(list(m) == ["heading", "section"] for m in out["mapped"])
     again = run("import", *common, str(tmp_path / "pm.md"))
-    assert list(again) == IMPORT_KEYS and list(again["already"]) == ["incident", "path", "by"]
+    assert list(again) == IMPORT_KEYS + IMPORT_ADDED and list(again["already"]) == ["incident", "path", "by"]
     (tmp_path / "pm2.md").write_text(textwrap.dedent(POSTMORTEM).replace("every tenant", "one tenant"))
     given = run("import", *common, "--pattern", "disk-full", "--date", "2026-03-04", str(tmp_path / "pm2.md"))
-    assert list(given) == IMPORT_KEYS and given["link"]["reason"] == "given with --pattern"
+    assert list(given) == IMPORT_KEYS + IMPORT_ADDED and given["link"]["reason"] == "given with --pattern"
+
+
+def _same_record_facts(out: dict, kb_dir) -> None:
+    """The keys both objects share say the same thing, and what the record on disk says."""
+    from recur.kb.loader import load_kb
+
+    assert (out["id"], out["path"], out["linked"]) == (out["incident"], out["incident_path"], out["patterns"])
+    inc = load_kb(kb_dir).incidents[out["id"]]
+    assert out["path"].endswith(inc.relpath) and out["linked"] == inc.patterns
+    assert (out["date"], out["severity"], out["triage"]) == (inc.date.isoformat(), inc.severity, inc.triage)
+    due = inc.review.due.isoformat() if inc.review.due else None
+    assert out["review"] == {"level": inc.review.level, "status": inc.review.status, "due": due}
+    assert out["follow_ups"] == len(inc.follow_ups)
+
+
+def test_incident_new_and_import_describe_a_new_record_with_the_same_keys(kb_dir, tmp_path):
+    # the same facts had other names: id/incident, path/incident_path, linked/patterns, suggestions
+    # (result objects)/candidates (shortened); import had no review, incident new no date or severity
+    (tmp_path / "pm.md").write_text(textwrap.dedent(POSTMORTEM))
+    common = ("--kb", str(kb_dir), "--index", str(tmp_path / "idx"), "--model", "fake:64", "--json")
+    imported = run("import", *common, "--no-draft", str(tmp_path / "pm.md"))
+    new = run("incident", "new", *common, "-t", "Thumbnails broken", "-s", "SEV2", "-d", "ImageDecodeError on CMYK")
+    assert list(new) == INCIDENT_NEW_KEYS + INCIDENT_NEW_ADDED
+    shared = INCIDENT_NEW_KEYS + INCIDENT_NEW_ADDED
+    assert set(shared) <= set(imported) and set(IMPORT_KEYS) - set(shared) == {
+        "already", "draft", "link", "closest", "date_source", "mapped", "unmapped", "notes"
+    }  # fmt: skip
+    for out in (imported, new):
+        _same_record_facts(out, kb_dir)
+        assert out["suggestions"] and [c["id"] for c in out["candidates"]] == [r["id"] for r in out["suggestions"]]
+        assert all(list(c) == CANDIDATE_KEYS for c in out["candidates"])
+    assert list(imported["suggestions"][0]) == list(new["suggestions"][0])  # `recur suggest --json`'s result objects
+    assert new["severity"] == "sev2" and imported["severity"] == "sev2" and imported["review"]["level"] == "full"
+    # a pattern linked with --pattern is under both keys; no search: no suggestions, as import with --pattern
+    linked = run("incident", "new", *common, "-t", "Disk", "-s", "sev3", "--pattern", "disk-full", "--no-suggest")
+    _same_record_facts(linked, kb_dir)
+    assert linked["patterns"] == ["disk-full"] and linked["suggestions"] == linked["candidates"] == []
+    # a document imported before: the earlier record's id and path, nothing linked or reviewed by this run
+    again = run("import", *common, str(tmp_path / "pm.md"))
+    assert (again["id"], again["path"]) == (imported["id"], imported["path"])
+    assert again["linked"] == [] and again["review"] is None and again["suggestions"] == []

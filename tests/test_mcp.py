@@ -229,6 +229,9 @@ def test_record_incident_writes_what_the_cli_writes(tmp_path):
     assert r.exit_code == 0, r.output
     by_cli = json.loads(r.stdout)
     assert by_cli["id"] == out["id"] and by_cli["review"] == out["review"]
+    # the same object: with the keys `recur import --json` has for the same facts too (docs/incident-json.md)
+    assert list(out) == list(by_cli) and out["patterns"] == out["linked"] and out["incident"] == out["id"]
+    assert [c["id"] for c in out["candidates"]] == [r["id"] for r in out["suggestions"]]
     written, expected = Path(out["path"]), Path(by_cli["path"])
     assert written.relative_to(mcp_kb) == expected.relative_to(cli_kb)
     assert written.read_text() == expected.read_text()

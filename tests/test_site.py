@@ -379,3 +379,33 @@ def test_mkdocs_build_puts_its_state_where_the_config_table_says(tmp_path, monke
     monkeypatch.setitem(config.SETTINGS, "index", replace(config.SETTINGS["index"], default="state/idx"))
     assert hook.index_dir(cfg) == tmp_path / "state" / "idx"
     assert hook.src_dir(cfg, tmp_path / "kb") == tmp_path / "state" / "site-src"
+
+
+def test_an_incident_linked_only_to_an_import_draft_is_needs_analysis_on_its_page_and_in_the_list(tmp_path):
+    """The board and the report count an incident whose only pattern is a draft `recur import` wrote
+    and no person promoted under "needs analysis" (README: it stays so until the draft is promoted, as
+    nobody has analysed it yet; a draft a person wrote and linked is analysis and is not counted). The
+    incident list's heading gave that count, but its rows marked only the incidents with no pattern,
+    and the incident's page showed the import's draft as its matched pattern, needing nothing."""
+    from kbfactory import pattern_text, small_kb, write
+
+    root = small_kb(tmp_path / "kb")
+    imported = "imported: {source: postmortems/flux.md, sha256: 9f2c}"
+    write(root, "patterns/software/flux-desync.md", pattern_text("flux-desync", "software", status="draft",
+                                                                  root_cause=None, extra_front=imported))  # fmt: skip
+    write(root, "patterns/capacity/cache-stampede.md", pattern_text("cache-stampede", status="draft"))
+    inc = "---\nid: {i}\ntitle: {t}\ndate: 2026-04-20\nseverity: sev3\npatterns: [{p}]\n---\n\n## Summary\nx\n"
+    write(root, "incidents/2026/INC-2026-0003.md", inc.format(i="INC-2026-0003", t="Flux", p="flux-desync"))
+    write(root, "incidents/2026/INC-2026-0004.md", inc.format(i="INC-2026-0004", t="Stampede", p="cache-stampede"))
+    kb = load_kb(root)
+    assert not kb.errors, kb.errors
+    b = board(kb, DAY)
+    assert [u["incident"] for u in b["unknown"]] == ["INC-2026-0003", "INC-2026-0002"]  # not the person's draft
+    out = pages(kb, as_of=DAY, board=b)
+    listing = out["incidents/index.md"]
+    assert f"{b['counts']['unknown']} with no known pattern yet (needs analysis)" in listing
+    rows = {re.search(r"INC-\d{4}-\d{4}", r).group(): r for r in listing.split("<tr>")[1:] if "INC-" in r}
+    assert sorted(i for i, r in rows.items() if "needs analysis" in r) == ["INC-2026-0002", "INC-2026-0003"]
+    assert "(draft: needs analysis)" in rows["INC-2026-0003"] and "flux-desync.html" in rows["INC-2026-0003"]
+    assert "draft: needs analysis" in out["incidents/2026/INC-2026-0003.md"]
+    assert "needs analysis" not in out["incidents/2026/INC-2026-0004.md"] + rows["INC-2026-0004"]

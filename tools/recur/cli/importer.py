@@ -30,7 +30,13 @@ from recur.ingest.importer import import_postmortem, render_text
     help="Lowest confidence at which the top-ranked existing pattern is linked (never when the "
     "answer is 'no known pattern').",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print what was written as JSON (with recur incident new --json's keys for the same facts: id, path, "
+    "linked, review, suggestions).",
+)
 def import_cmd(kb_dir, index_dir, model, file, iid, date, severity, patterns, category, no_draft, accept, as_json):
     """Import a postmortem (Google SRE or Atlassian template, or close) as an incident record.
 

@@ -58,7 +58,11 @@ def _answer(kb_dir, index_dir, model, text: str, top: int, linked=()):
     "--link-top", is_flag=True, help="Link the top suggestion when its confidence is high (not with --pattern)."
 )
 @click.option(
-    "--json", "as_json", is_flag=True, help="Print {id, path, review, suggestions, no_known_pattern, linked} as JSON."
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print {id, path, review, suggestions, no_known_pattern, linked} as JSON, and the same facts under "
+    "recur import --json's keys (incident, incident_path, patterns, date, severity, candidates, ...).",
 )
 def new(
     kb_dir,
@@ -86,6 +90,7 @@ def new(
     KB/incidents/<year>/<id>.md, with the review level and due date from the severity
     framework unless given. On a terminal you can then pick suggestions to link.
     """
+    from recur.ingest.importer import candidates_of
     from recur.kb.incident_record import NewIncident, record_incident, recorded_json, suggestion_query
     from recur.kb.loader import load_kb
 
@@ -94,27 +99,27 @@ def new(
     tty = sys.stdin.isatty() and not as_json
     title, severity, description = _ask(kb, tty, title, severity, description)
     day, due = _dates(date, review_due)
-    iid, path, review = record_incident(
-        kb,
-        NewIncident(
-            title=title,
-            severity=severity,
-            date=day,
-            description=description,
-            services=services,
-            flags=flags,
-            patterns=patterns,
-            iid=iid,
-            duration_minutes=duration,
-            review_level=review_level,
-            review_due=due,
-        ),
+    given = NewIncident(
+        title=title,
+        severity=severity,
+        date=day,
+        description=description,
+        services=services,
+        flags=flags,
+        patterns=patterns,
+        iid=iid,
+        duration_minutes=duration,
+        review_level=review_level,
+        review_due=due,
     )
-    out = recorded_json(iid, path, review, patterns)
+    iid, path, review = record_incident(kb, given)
+    out = recorded_json(kb, given, iid, path, review)
     _say_recorded(kb, out, review, severity, review_level, as_json)
     if not no_suggest and top:
         query = suggestion_query(title, description)
         _suggest_and_link(out, kb_dir, index_dir, model, query, top, link_top, tty, as_json)
+        # the suggestions as `recur import --json` gives its candidates (docs/incident-json.md)
+        out["candidates"] = candidates_of(out["suggestions"], kb.import_drafts())
     if as_json:
         click.echo(json.dumps(out, ensure_ascii=False, indent=1))
 
@@ -194,7 +199,7 @@ def _suggest_and_link(
     out: dict, kb_dir, index_dir, model, query: str, top: int, link_top: bool, tty: bool, as_json: bool
 ) -> None:
     """Show the matching patterns and link the chosen ones (--link-top, or picked on a terminal)."""
-    from recur.kb.incident_record import link_patterns
+    from recur.kb.incident_record import add_linked, link_patterns
     from recur.kb.loader import load_kb
 
     iid = out["id"]
@@ -215,7 +220,7 @@ def _suggest_and_link(
             chosen = _picked(results)
     if chosen:
         _, added = link_patterns(load_kb(kb_dir), iid, chosen)
-        out["linked"] += added
+        add_linked(out, added)
         if not as_json and added:
             click.echo(f"Linked {iid} to {', '.join(added)}.")
     elif not as_json and results and not answer.no_known_pattern:  # never a comparison-only pattern

@@ -8,11 +8,13 @@ import contextlib
 import datetime as dt
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypedDict
 
 from recur.kb import placeholders
+from recur.kb.incident_record import review_json
+from recur.kb.records import Review
 from recur.kb.writer import Bullets, Numbered, Raw, dumps, pattern_markdown, plain
 from recur.util import utf8
 from recur.util.dates import in_range, out_of_range
@@ -73,12 +75,14 @@ class Already:
 
 @dataclass(frozen=True)
 class Written:
-    """What ``_write`` wrote: the record's path, the patterns it links, its follow-ups, the draft."""
+    """What ``_write`` wrote: the record's path, the patterns it links, its follow-ups, the draft,
+    its review (level, status and due date from the severity framework)."""
 
     incident_path: str
     patterns: list[str]
     follow_ups: int
     draft: Draft | None
+    review: Review
 
 
 @dataclass(frozen=True)
@@ -102,6 +106,8 @@ class Imported:
     unmapped: list[str]
     follow_ups: int
     notes: list[str]
+    review: Review | None = None  # the record's review; None when nothing was written (``already``)
+    suggestions: list = ()  # the engine's result objects for the postmortem; none with --pattern
 
     @property
     def closest(self) -> list[dict]:
@@ -126,6 +132,13 @@ class Imported:
             "unmapped": self.unmapped,
             "follow_ups": self.follow_ups,
             "notes": self.notes,
+            # the same facts under the keys `recur incident new --json` gives them (``recorded_json``):
+            # a script reads a new record the same way from either (docs/incident-json.md)
+            "id": self.incident,
+            "path": self.incident_path,
+            "linked": list(self.patterns),
+            "review": review_json(self.review) if self.review else None,
+            "suggestions": list(self.suggestions),
         }
 
 
@@ -285,9 +298,6 @@ def placeholder_severity(kb) -> str:
 def resolve_meta(pm, kb, file, *, date=None, severity=None, today=None):
     """(title, date, severity, triage fields, notes): what the postmortem says, else a placeholder
     marked for triage. Never raises for something missing; only for an unknown --severity."""
-    from recur.ingest.postmortem import severity_key
-    from recur.kb.incident_record import framework_severity
-
     notes, triage = [], []
     title = pm.title or re.sub(r"[-_]+", " ", Path(file).stem).strip() or "Imported postmortem"
     if not pm.title:
@@ -310,22 +320,68 @@ def resolve_meta(pm, kb, file, *, date=None, severity=None, today=None):
         )
     if day > now:  # recur check --strict then fails on it in CI: said now, as incident new does
         notes.append(f"warning: the date {day.isoformat()} is after today ({now.isoformat()}): a typo in the year?")
-    if severity:  # "SEV1" is sev1, as incident new takes it; an unknown one is refused, naming --severity
-        severity = framework_severity(kb, severity, "--severity")
-    sev = severity or severity_key(pm.severity_text, kb.severity)
-    if sev is not None and not severity:
-        via = " (a Priority field; no severity was named)" if pm.severity_from_priority else ""
-        notes.append(f"severity: {sev} from {pm.severity_text!r}{via}")
+    sev, note = _severity(pm, kb, severity)
     if sev is None:
         sev = placeholder_severity(kb)
         triage.append("severity")
-        said = (
-            f"could not read {pm.severity_text!r} as one of {', '.join(kb.severity)}"
-            if pm.severity_text
-            else "none found in the postmortem"
-        )
-        notes.append(f"severity: {said}; recorded {sev} for triage (set the real one, or pass --severity)")
+        note += f"; recorded {sev} for triage (set the real one, or pass --severity)"
+    notes += [note] if note else []
     return title, day, sev, triage, notes
+
+
+def _severity(pm, kb, given) -> tuple:
+    """(the framework's key or None, the note saying where it came from or why there is none): --severity,
+    else the postmortem's Severity (or Priority) field, else what its text says (``_said_severity``)."""
+    from recur.ingest.postmortem import severity_key
+    from recur.kb.incident_record import framework_severity
+
+    if given:  # "SEV1" is sev1, as incident new takes it; an unknown one is refused, naming --severity
+        return framework_severity(kb, given, "--severity"), None
+    if pm.severity_text:
+        sev = severity_key(pm.severity_text, kb.severity)
+        if sev is None:
+            return None, f"severity: could not read {pm.severity_text!r} as one of {', '.join(kb.severity)}"
+        via = " (a Priority field; no severity was named)" if pm.severity_from_priority else ""
+        return sev, f"severity: {sev} from {pm.severity_text!r}{via}"
+    if pm.severity_mentions:
+        sev, note = _said_severity(pm.severity_mentions, kb)
+        unused = f"; the Priority field {pm.priority_text!r} is no severity" if pm.priority_text else ""
+        return sev, note + unused
+    return None, "severity: none found in the postmortem"
+
+
+def _said_severity(found: list, kb) -> tuple:
+    """(key or None, note) for a severity the text says (``pm_severity``): read when every mention
+    stands for one level of the framework; two different levels are not guessed between."""
+    keyed = [(_mention_key(m, kb), m) for m in found]
+    first = {}  # level (unread: its number, or its word) -> its first mention
+    for key, m in keyed:
+        first.setdefault(key or m.number or m.written.lower(), m)
+    if len(first) > 1:
+        named = ", ".join(f"{m.written!r} (line {m.line})" for m in list(first.values())[:4])
+        return None, f"severity: the postmortem names {len(first)} different levels: {named}; not guessed"
+    key, m = keyed[0]
+    if key is None:
+        return None, f"severity: could not read {m.written!r} (line {m.line}) as one of {', '.join(kb.severity)}"
+    said = {"label": "a labelled line in the text", "text": "said in the text; no Severity field"}.get(
+        m.kind, "a priority; no severity was named"
+    )
+    more = f"; {len(found)} mentions, all {key}" if len(found) > 1 else ""
+    return key, f"severity: {key} from {m.written!r}, line {m.line}: {m.context!r} ({said}{more})"
+
+
+def _mention_key(m, kb):
+    """The framework's key for a severity the text says, as --severity is mapped (framework_severity:
+    "Sev-1" is sev1), else by its number as a Severity field's "SEV-1" or "P1" is (severity_key)."""
+    from recur.ingest.postmortem import severity_key
+    from recur.kb.incident_record import framework_severity
+
+    if m.number is None:  # a word on a "Severity:" line: "Major", a level's name
+        return severity_key(m.written, kb.severity)
+    token = ("p" if m.kind.startswith("priority") else "sev") + m.number
+    with contextlib.suppress(RecurError):
+        return framework_severity(kb, token)
+    return severity_key(token, kb.severity)
 
 
 def _no_date(pm) -> str:
@@ -532,10 +588,7 @@ def import_postmortem(
     digest, source = content_hash(text), source_key(kb, file)
     dup = find_duplicate(kb, digest, source, pm.title, date or pm.date)
     if dup:
-        given = [
-            f for f, v in (("--id", iid), ("--date", date), ("--severity", severity), ("--pattern", patterns)) if v
-        ]
-        return _already(dup, pm, given)
+        return _already(dup, pm, (("--id", iid), ("--date", date), ("--severity", severity), ("--pattern", patterns)))
     title, day, sev, triage, notes = resolve_meta(pm, kb, file, date=date, severity=severity, today=today)
     notes += _same_source_notes(kb, source)
     notes += _look_alike_notes(kb, title, day)
@@ -546,7 +599,8 @@ def import_postmortem(
         notes.append("no summary section; used the title")
     notes += _unrecorded_notes(pm)
     search = (lambda q: _search(kb_dir, index_dir, model, q, top)) if not patterns else None
-    link, reason, unknown, cands, pending = _link(kb, search, _query(title, pm), patterns, threshold)
+    link, reason, unknown, results, pending = _link(kb, search, _query(title, pm), patterns, threshold)
+    cands = candidates_of(results, kb.import_drafts())
     linked = list(dict.fromkeys(patterns)) or ([link] if link else [])
     meta = {
         "iid": iid,
@@ -563,19 +617,20 @@ def import_postmortem(
     written = _write(kb, pm, meta, linked, cands, draft=draft, category=category, source_file=file)
     if pending:
         notes.append(f"no new draft written: {pending}, a draft an earlier import wrote, is the best candidate")
-    return _imported(meta, pm, written, Link(link, reason, pending), unknown, cands, notes)
+    out = _imported(meta, pm, written, Link(link, reason, pending), unknown, cands, notes)
+    return replace(out, suggestions=results)  # the whole result objects, as `recur incident new --json` has them
 
 
 def _link(kb, search, query: str, patterns, threshold: str) -> tuple:
-    """(pattern to link or None, why, no known pattern?, candidates, pending draft id or None): the
-    --pattern given, else the engine's answer for ``query`` under ``choose_link``."""
+    """(pattern to link or None, why, no known pattern?, the answer's results, pending draft id or
+    None): the --pattern given, else the engine's answer for ``query`` under ``choose_link``."""
     if patterns:
         return list(patterns)[0], "given with --pattern", False, [], None
     drafts = kb.import_drafts()
     answer = search(query)
     link, reason, unknown = choose_link(answer, drafts, threshold)
-    cands = candidates_of(answer.results, drafts)
-    return link, reason, unknown, cands, None if link else _pending_draft(cands, threshold)
+    pending = None if link else _pending_draft(candidates_of(answer.results, drafts), threshold)
+    return link, reason, unknown, answer.results, pending
 
 
 def _pending_draft(cands: list, accept: str):
@@ -624,14 +679,16 @@ def _imported(meta: dict, pm, written: Written, link: Link, unknown: bool, cands
         unmapped=pm.unmapped,
         follow_ups=written.follow_ups,
         notes=notes,
+        review=written.review,
     )
 
 
-def _already(dup, pm, given: list) -> Imported:
-    """Nothing written, and why. Found in review: an edited document at the same path (a due date
-    corrected) or a --severity given to fix a triage placeholder was "already imported" without a
-    word that the edit or the flag was not applied."""
+def _already(dup, pm, flags: tuple) -> Imported:
+    """Nothing written, and why; ``flags``: (flag, value given or not). Found in review: an edited
+    document at the same path (a due date corrected) or a --severity given to fix a triage placeholder
+    was "already imported" without a word that the edit or the flag was not applied."""
     iid, path, by = dup
+    given = [flag for flag, value in flags if value]
     notes = [f"already imported as {iid} (same {by}): {path}; nothing written"]
     if by == "source path":
         notes.append(f"the document changed since it was imported: {iid} is not updated; edit it by hand")
@@ -673,6 +730,7 @@ def _write(kb, pm, meta: dict, linked: list, cands: list, *, draft: bool, catego
     if cands and not (linked and linked[0] in {c["id"] for c in cands[:1]} and not draft):
         extra["candidates"] = [{k: c[k] for k in ("id", "rank", "confidence", "score", "title", "why")} for c in cands]
     fus = [a for a in pm.action_items if a["title"]]
+    review = review_defaults(kb, meta["sev"], meta["day"], {})
     itext = lambda iid: incident_text(  # noqa: E731 - the text for whichever number is free
         iid=iid,
         title=meta["title"],
@@ -681,7 +739,7 @@ def _write(kb, pm, meta: dict, linked: list, cands: list, *, draft: bool, catego
         services=pm.services,
         patterns=linked,
         duration_minutes=pm.duration_minutes,
-        review=review_defaults(kb, meta["sev"], meta["day"], {}),
+        review=review,
         follow_ups=fus,
         sections=_incident_sections(pm, meta["title"], source_file),
         extra=extra,
@@ -698,7 +756,7 @@ def _write(kb, pm, meta: dict, linked: list, cands: list, *, draft: bool, catego
     meta["iid"], inc_path = write_new_record(kb, meta["day"].year, meta["iid"], itext, meta["numbered"])
     if draft_path is not None:
         _write_draft(draft_path, ptext, inc_path)
-    return Written(str(inc_path), linked, len(fus), Draft(draft_id, str(draft_path)) if draft_path else None)
+    return Written(str(inc_path), linked, len(fus), Draft(draft_id, str(draft_path)) if draft_path else None, review)
 
 
 def _draft(kb, pm, meta: dict, cands: list, category, source_file, imported: dict) -> tuple:

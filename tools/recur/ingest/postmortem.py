@@ -6,7 +6,8 @@ Root cause identification: The Five Whys, Corrective actions; as headings or as 
 table), and common variants. Front matter may be YAML (``---``) or TOML (``+++``).
 
 Metadata is read from front matter, ``Date:``/``Severity:`` labels (plain, bold or table
-rows) and ``## Date`` headings. The date may also come from dated timeline headings
+rows) and ``## Date`` headings; with no severity field, the severities the text says ("This was a
+Sev-1 incident") are collected for the importer (``pm_severity``). The date may also come from dated timeline headings
 (``### 2023-07-19``) or, last, the first dated sentence; ``date_source`` says which.
 Action items become follow-ups (``action_items``). Headings that map to nothing are kept
 and listed in ``unmapped``.
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field, fields
 
 from recur.ingest.action_items import from_mappings, merged, parse_action_items, table_cells
 from recur.ingest.pm_markup import drop_html_comments, grid_tables, to_markdown
+from recur.ingest.pm_severity import candidates, mentions
 from recur.ingest.pm_text import (
     clean_title,
     find_date,
@@ -129,6 +131,7 @@ META_KEYS = {
     "incident severity": "severity",
     "priority": "priority",  # a severity only when no severity is given (Jira has both fields)
     "severity level": "severity",
+    "impact level": "severity",  # a scale some teams name so ("Impact level: 2")
     "service": "services",
     "services": "services",
     "affected service": "services",
@@ -207,6 +210,9 @@ class Postmortem:
     severity_text: str | None = None
     priority_text: str | None = None  # a "Priority:" field: the severity when none is named
     severity_from_priority: bool = False
+    # no Severity field: the severities the text says ("This was a Sev-1 incident"), with their lines,
+    # for the importer to map through the framework (pm_severity.candidates)
+    severity_mentions: list = field(default_factory=list)
     services: list = field(default_factory=list)
     duration_minutes: int | None = None
     sections: dict = field(default_factory=dict)  # canonical or original heading -> text
@@ -453,6 +459,7 @@ class _Walk:
     label: str = ""
     kv_table: bool = False  # inside a key/value table of the first page (_kv_row)
     weak: list = field(default_factory=list)  # (kind, value, where) of labels in content sections: _section_meta
+    line_sections: list = field(default_factory=list)  # the section each line is in; None in a code block
 
     def start(self, name: str, first: str = "", label: str = "") -> None:
         self.chunks.append((self.current, self.buf, self.label))
@@ -663,6 +670,7 @@ def _walk(pm: Postmortem, lines: list[str], offset: int) -> _Walk:
             fence = s[:3]
         elif fence and s.startswith(fence):
             fence = None
+        w.line_sections.append(None if fence else w.current)
         if n == underline:
             continue  # the "====" or "----" under a Setext heading
         m = HEADING.match(ln) if fence is None else None
@@ -878,7 +886,9 @@ def parse(text: str) -> Postmortem:
     _front_sections(pm, front_sections)
     _weak_meta(pm, w)
     _dates(pm, w, body)
-    if not pm.severity_text and pm.priority_text:
+    if not pm.severity_text:  # a severity said in the text speaks before a Priority field, as a Severity field does
+        pm.severity_mentions = candidates(mentions(body_lines, w.line_sections, offset), bool(pm.priority_text))
+    if not pm.severity_text and not pm.severity_mentions and pm.priority_text:
         pm.severity_text, pm.severity_from_priority = pm.priority_text, True
     pm.title = pm.title or None
     if "Action items" in pm.sections or front_items:

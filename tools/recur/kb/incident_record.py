@@ -366,23 +366,44 @@ def framework_severity(kb, given: str, field: str = "severity") -> str:
     raise RecurError(f"{field}: unknown {given!r}; the framework has {', '.join(kb.severity)}")
 
 
-def recorded_json(iid: str, path, review, patterns) -> dict:
+def review_json(review) -> dict:
+    """A new record's review as `recur incident new --json` and `recur import --json` give it."""
+    return {"level": review.level, "status": review.status, "due": review.due.isoformat() if review.due else None}
+
+
+def recorded_json(kb, new: NewIncident, iid: str, path, review) -> dict:
     """What `recur incident new --json` and MCP's record_incident answer for a written record, before
     suggestions: one definition, as the MCP tool promises the CLI's object (found in review: two
-    copies). ``suggestions`` and ``no_known_pattern`` are filled in by whoever makes suggestions;
-    ``no_known_pattern`` stays null when none are asked for (--no-suggest, --top 0)."""
+    copies). ``suggestions``, ``candidates`` and ``no_known_pattern`` are filled in by whoever makes
+    suggestions (``importer.answered``); ``no_known_pattern`` stays null when none are asked for
+    (--no-suggest, --top 0). Patterns linked afterwards go in with ``add_linked``.
+
+    After its own keys come the same facts under the keys `recur import --json` gives them
+    (``incident``, ``incident_path``, ``patterns``, ...), and import's object has these keys too: a
+    script reads a new record the same way from either (docs/incident-json.md)."""
+    linked = list(dict.fromkeys(new.patterns))
     return {
         "id": iid,
         "path": str(path),
-        "review": {
-            "level": review.level,
-            "status": review.status,
-            "due": review.due.isoformat() if review.due else None,
-        },
+        "review": review_json(review),
         "suggestions": [],
         "no_known_pattern": None,
-        "linked": list(dict.fromkeys(patterns)),
+        "linked": linked,
+        "incident": iid,
+        "incident_path": str(path),
+        "patterns": list(linked),
+        "date": new.date.isoformat(),
+        "severity": framework_severity(kb, new.severity),  # as recorded: "SEV2" given is sev2
+        "candidates": [],
+        "triage": [],  # every field was given: no placeholder
+        "follow_ups": 0,
     }
+
+
+def add_linked(out: dict, added) -> None:
+    """Patterns linked to a new record after its object was made (``recorded_json``), under both keys."""
+    out["linked"] += [pid for pid in added if pid not in out["linked"]]
+    out["patterns"] = list(out["linked"])
 
 
 def record_incident(kb, new: NewIncident, *, patterns_field: str = "--pattern"):

@@ -134,6 +134,13 @@ def board(kb, as_of: dt.date, *, top: int = 10, months: int = 12) -> Board:
     }
 
 
+def needs_analysis(incident, drafts: set) -> bool:
+    """No known pattern explains ``incident`` yet: it links none, or only drafts ``recur import`` wrote
+    that no person has promoted (``drafts``: ``kb.import_drafts()``). The board, the report and the
+    site's incident pages ask this one question."""
+    return set(incident.patterns) <= drafts
+
+
 def _unknown(incidents, as_of: dt.date, drafts: set) -> list:
     """Incidents linked to no pattern ("needs analysis"), newest first; or only to drafts an import
     wrote and no person has promoted (``drafts``: the import links its incident to the draft it wrote
@@ -151,7 +158,7 @@ def _unknown(incidents, as_of: dt.date, drafts: set) -> list:
             "drafts": list(i.patterns),
         }
         for i in reversed(incidents)
-        if set(i.patterns) <= drafts
+        if needs_analysis(i, drafts)
     ]
 
 

@@ -397,21 +397,26 @@ def _write_tools(server: MCPServer, get_engine: Callable) -> None:
                 flags=tuple(flags),
                 patterns=tuple(patterns),
             )
-            iid, path, review = write(load_kb(engine.kb_dir), new, patterns_field="patterns")
-            return _recorded(engine, new, iid, path, review)
+            kb = load_kb(engine.kb_dir)
+            iid, path, review = write(kb, new, patterns_field="patterns")
+            return _recorded(engine, kb, new, (iid, path, review))
 
         return run_tool(work)
 
 
-def _recorded(engine, new, iid: str, path, review) -> tuple[dict, str]:
+def _recorded(engine, kb, new, written: tuple) -> tuple[dict, str]:
     """The answer of record_incident: `recur incident new --json`'s object, its suggestions made as the
-    CLI makes them (title and description, top 3, the linked patterns left out; none is linked)."""
+    CLI makes them (title and description, top 3, the linked patterns left out; none is linked).
+    ``written``: what record_incident returned, (id, path, review)."""
+    from recur.ingest.importer import candidates_of
     from recur.kb.incident_record import no_match_text, recorded_json, suggestion_query
 
-    out = recorded_json(iid, path, review, new.patterns)
+    iid, path, review = written
+    out = recorded_json(kb, new, iid, path, review)
     linked, due = out["linked"], out["review"]["due"]
     answer = engine.answer(suggestion_query(new.title, new.description), top=3, exclude=set(linked))
     out.update(suggestions=answer.results, no_known_pattern=answer.no_known_pattern)
+    out["candidates"] = candidates_of(answer.results, kb.import_drafts())
     lines = [f"Recorded {iid} in {path} (review: {review.level}{f', due {due}' if due else ''})."]
     if answer.no_known_pattern:
         lines.append(no_match_text(linked, report="the problem report"))

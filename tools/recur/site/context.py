@@ -42,6 +42,8 @@ class Site:
             for pid in dict.fromkeys(i.patterns):
                 self.by_pattern[pid].append(i)
         self.patterns = sorted(kb.patterns.values(), key=lambda p: (p.category, p.title.lower(), p.id))
+        # linked to an incident, they leave it "needs analysis" (problems.board.needs_analysis)
+        self.import_drafts = kb.import_drafts()
         self.cat_anchor = Anchors("category")
         self.svc_anchor = Anchors("service")
         self.tag_anchor = Anchors("tag")

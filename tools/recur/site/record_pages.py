@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from recur.problems.board import needs_analysis
 from recur.site.context import INCIDENTS, PATHS, Site
 from recur.site.md import alink, badge, cell, esc, front_matter, href, kb_md, mdlink, raw, raw_table, table
 
@@ -20,7 +21,8 @@ def incident_page(site: Site, i) -> str:
     if i.services:
         rows.append(_row("Services", ", ".join(esc(s) for s in i.services)))
     if i.patterns:
-        rows.append(_row("Matched patterns", ", ".join(site.pattern_link(page, pid) for pid in i.patterns)))
+        rows.append(_row("Matched patterns", ", ".join(site.pattern_link(page, pid) for pid in i.patterns)
+                         + _draft_mark(site, i, badge("draft: needs analysis", "unknown"))))
     else:
         rows.append(_row("Matched patterns", badge("unknown: needs analysis", "unknown")))
     r = i.review
@@ -67,10 +69,17 @@ def incident_index(site: Site) -> str:
     for y, items in years.items():
         rows = []
         for i in items:
-            pats = ", ".join(site.pattern_link(page, pid) for pid in i.patterns) or "<i>needs analysis</i>"
+            links = ", ".join(site.pattern_link(page, pid) for pid in i.patterns)
+            pats = links + _draft_mark(site, i, "<i>(draft: needs analysis)</i>") or "<i>needs analysis</i>"
             rows.append([i.date.isoformat(), alink(page, i.relpath, i.id), esc(i.severity), esc(i.title), pats])
         out.append(f"## {y} {{#year-{y}}}\n" + raw_table(["date", "incident", "severity", "title", "patterns"], rows))
     return "\n".join(out)
+
+
+def _draft_mark(site: Site, i, mark: str) -> str:
+    """``mark`` after the links of an incident whose patterns are all unpromoted import drafts: the board
+    counts it under "needs analysis" (the list's heading says how many), so its row and page say so too."""
+    return " " + mark if i.patterns and needs_analysis(i, site.import_drafts) else ""
 
 
 def _first_sentence(text: str) -> str:
