@@ -52,8 +52,10 @@ def _best_match(results: list[dict]) -> str:
     probs = [r.get("probability") for r in results]
     if None in probs:
         return line
-    k = max(range(len(results)), key=lambda i: (probs[i], -i))
-    if k == 0 or _percent(probs[k]) == _percent(probs[0]):
+    from recur.retrieval.results import rivals  # the rule import and --link-top decide by, too
+
+    k = max(rivals(results), key=lambda i: (probs[i], -i), default=0)
+    if probs[k] <= probs[0] or _percent(probs[k]) == _percent(probs[0]):
         return line
     other = results[k]
     return (
