@@ -94,6 +94,8 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
     texts += [
         "HikariPool-\u0661 - Connection is not available, request timed out after \u0663\u0660\u0660\u0660\u0660ms"
     ]
+    # a bare number is no identifier but an HTTP status not followed by a unit (util.text.identifiers)
+    texts += ['checkout is slow: p99 took 200 ms on 14 pods, "status": 200, the clients got 429 from us, 503/s']
     # blank to Python's str.strip (NEL, information separators), not to JS's trim: ranked in the browser only
     texts += ["\x85 \x1c\x1f\u3000"]
     # a terminal's colour codes and title sequence: not words of the text, on either side (util.text.strip_ansi)

@@ -645,3 +645,39 @@ def test_one_ctrl_d_ends_a_paste_at_a_terminal(kb_dir, tmp_path):
         os.close(master)
     assert proc.returncode == 0, err
     assert json.loads(out)["query"] == "No space left on device"
+
+
+def test_a_bare_number_or_a_hex_id_is_not_an_identifier_match(run, kb_dir):
+    """Found in review: any token with a digit was an identifier, so "status": 200 in a JSON access log
+    matched the signal "All threads (200) are currently busy" (0.9, high) and "duration_ms": 14 the
+    signal "yaml: line 14". A value is not a name; an HTTP status is the one number kept: in a signal
+    written as one ("HTTP 429"), in a query alone ("got 429") unless it is a measure ("200 ms")."""
+    from recur.util.text import identifiers
+
+    assert identifiers('{"status": 200, "duration_ms": 14, "took": "200 ms", "port": "10.0.0.7:5432"}') == {
+        "200",
+        "duration_ms",
+    }
+    assert identifiers("All threads (200) are currently busy", signal=True) == set()
+    assert identifiers("HTTP 429 Too Many Requests; codes: [404]; status=503", signal=True) == {"429", "404", "503"}
+    assert identifiers("trace 4bf92f3577b34da6a3ce929d0e0e4736 req 550e8400-e29b-41d4-a716-446655440000") == set()
+    assert identifiers("ORA-00060 E11000 0x80004005 HikariPool-1 p99 took 200ms") == {
+        "ora-00060",
+        "e11000",
+        "0x80004005",
+        "hikaripool-1",
+        "p99",
+        "200ms",
+    }
+    for pid, signal in [
+        ("tomcat-threads", "All threads (200) are currently busy, waiting. Increase maxThreads"),
+        ("bad-yaml", "yaml: line 14: mapping values are not allowed in this context"),
+        ("rate-limited", "HTTP 429 Too Many Requests"),
+    ]:
+        write(kb_dir, f"patterns/software/{pid}.md", pattern_text(pid, "software", signals=(signal,)))
+    line = (
+        '{"msg": "request completed", "status": 200, "duration_ms": 14, "trace_id": "4bf92f3577b34da6a3ce929d0e0e4736"}'
+    )
+    res = run("suggest", "--json", "--top", "20", "-", input="\n".join([line] * 5) + "\nthe clients got 429 from us\n")
+    found = {r["id"]: w for r in json.loads(res.stdout)["results"] for w in r["why"] if w["field"] == "signal"}
+    assert set(found) == {"rate-limited"} and found["rate-limited"]["match"] == "identifier", found

@@ -167,7 +167,7 @@ class Searcher:
         for pid, doc in index.docs.items():
             for s in doc.get("signals", []):
                 toks = signal_words(s)
-                ids = identifiers(s)
+                ids = identifiers(s, signal=True)
                 n = len(self.signal_list)
                 self.signal_list.append((pid, s, normalise_signal(s), toks, ids))
                 for key in toks | ids:

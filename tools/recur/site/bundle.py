@@ -271,7 +271,7 @@ def index_data(loaded) -> tuple[dict, bytes]:
     for pid in ids:
         for s in loaded.docs.get(pid, {}).get("signals", []):
             toks = sorted(signal_words(s))
-            signals.append([pos[pid], s, normalise_signal(s), toks, sorted(identifiers(s))])
+            signals.append([pos[pid], s, normalise_signal(s), toks, sorted(identifiers(s, signal=True))])
     # whether each is specific (search.VERBATIM), decided here once as the server decides it
     for entry, specific in zip(signals, specific_signals([(e[0], e[2], set(e[3])) for e in signals])):
         entry.append(specific)

@@ -40,15 +40,32 @@ export function normaliseSignal(text) {
   return strip(String(text).toLowerCase().replace(/\p{Nd}+/gu, "#").replace(/\s+/g, " "), " .");
 }
 
-/* util.text.identifiers: alert names, error codes, metric names as written (lowercased). */
+/* util.text._HEX_VALUE: a UUID, a trace or commit id (a long hex run with a digit) is a value, not a name */
+const HEX_VALUE = /^(?=[0-9a-f-]*[0-9])(?:[0-9a-f]{8,}|[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12})$/;
+/* util.text.STATUS_CODE and _MEASURE_AFTER: the one bare number a query's identifiers keep, an HTTP status
+ * not followed by a unit ("got 429", not "200 ms") */
+const STATUS_CODE = /^[1-5][0-9][0-9]$/;
+const MEASURE_AFTER = /[ \t]*(?:ms|millis\w*|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|days?|%|[kmgt]i?b|bytes|req\w*|\/s)(?!\w)/iy;
+
+/* util.text.identifiers (a query's: the signals' come from the bundle): alert names, error codes, metric
+ * names as written (lowercased); never a bare value (no letter: "14", "10.0.0.7:5432"; a long hex id)
+ * but an HTTP status. */
 export function identifiers(text) {
   const out = new Set();
-  for (const tok of String(text).match(IDENT) || []) {
+  const t = String(text);
+  for (const m of t.matchAll(IDENT)) {
+    const tok = m[0];
+    if (!/[A-Za-z]/.test(tok)) {
+      MEASURE_AFTER.lastIndex = m.index + tok.length;
+      if (STATUS_CODE.test(tok) && !MEASURE_AFTER.test(t)) out.add(tok);
+      continue;
+    }
     const innerCase = /[A-Z]/.test(tok.slice(1)) && /[a-z]/.test(tok);
     const upper = /[A-Z]/.test(tok) && !/[a-z]/.test(tok);
     const code = /\d/.test(tok) || tok.includes("_") || (upper && tok.length >= 4);
     if (innerCase || code || (tok.includes(".") && !tok.includes("/") && tok.length > 6)) {
-      out.add(strip(tok.toLowerCase(), ".:"));
+      const ident = strip(tok.toLowerCase(), ".:");
+      if (!HEX_VALUE.test(ident)) out.add(ident);
     }
   }
   return out;
