@@ -26,6 +26,7 @@ import numpy as np
 
 from recur.retrieval import calibrate
 from recur.retrieval.index import LoadedIndex
+from recur.retrieval.query import MAX_QUERY_CHARS  # noqa: F401 (re-exported: the bundle and callers read it here)
 from recur.util.text import STOPWORDS, bm25_words, identifiers, normalise_signal, signal_words, stems, words
 
 WEIGHTS = {"doc": 1.0, "focus": 0.5, "title": 0.25, "best": 0.25, "bm25": 1.0}
@@ -53,7 +54,6 @@ VERBATIM = {"min_words": 4, "min_chars": 32, "floor": 0.6}
 CANDIDATE_VIEWS = 2048  # faiss top-k views that nominate candidate patterns
 MIN_FOCUS_WORDS = 4
 FOCUS_MIN_QUERY_WORDS = 16  # shorter queries (an alert, a log line, a symptom) have no trivia to cut
-MAX_QUERY_CHARS = 20_000  # a pasted log excerpt; longer text is cut (CLI) or refused (API)
 HIGH_COSINE, MEDIUM_COSINE = 0.60, 0.42  # MiniLM cosines: paraphrase-close vs. same topic
 # the "why" shown with a result (display only, not ranking): up to WHY_PER_PART views at cosine
 # >= WHY_MIN_COSINE (text cut to WHY_TEXT_CHARS), and the shared words when BM25 > WHY_MIN_BM25

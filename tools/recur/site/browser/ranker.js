@@ -4,7 +4,8 @@
  * Every number comes from the bundle (bundle.json "params", exported from search.py by
  * recur/site/bundle.py): change the ranking there and rebuild the site. What this file holds is the
  * structure; tests/test_browser_bundle.py checks that it ranks as the server does, given the same
- * query vectors. No imports (the stemmer is passed in): it runs in a browser and in Node.
+ * query vectors. No imports (the stemmer and the page's query condenser are passed in): it runs in a
+ * browser and in Node.
  */
 
 // \p{Nd}: every decimal digit, as Python's \d in util/text.py (Arabic-Indic, Devanagari, ...), not only 0-9
@@ -114,7 +115,10 @@ export class Ranker {
   /* index: index.json; bin: index.bin (ArrayBuffer); params: bundle.json "params"; stem: a Snowball
      English stemmer (word -> stem) for query words the index's stem table lacks (the site passes the
      vendored porter2; without one, such a word adds nothing to BM25). */
-  constructor(index, bin, params, stem = null) {
+  /* prepare: RecurQuery.prepare of assets/recur-query.js (the page's, or imported in Node) */
+  constructor(index, bin, params, stem = null, prepare = null) {
+    if (typeof prepare !== "function") throw new Error("Ranker: give it RecurQuery.prepare (assets/recur-query.js)");
+    this.prepare = prepare;
     this.p = params;
     this.stop = new Set(params.stopwords);
     this.ids = index.ids;
@@ -168,14 +172,14 @@ export class Ranker {
     return kept.join(" ");
   }
 
-  /* the query text as the server reads it (engine: clean(text)[:MAX_QUERY_CHARS]): a lone surrogate
-   * becomes U+FFFD, and the cut counts characters as Python does (code points), not UTF-16 units: an
-   * emoji is two units, and a pasted log with emoji lost its tail, and with it the verdict. */
-  /* Engine.answer_many: colour codes out (util.text.strip_ansi, the same pattern), lone surrogates
-     as U+FFFD, cut at max_query_chars */
+  /* the query text as the server reads it (retrieval.query.prepare, as Engine.answer_many): colour codes
+   * out (util.text.strip_ansi, the same pattern), a lone surrogate as U+FFFD, a text over max_query_chars
+   * condensed by the page's recur-query.js (given to the constructor), which counts characters as Python
+   * does (code points), not UTF-16 units: an emoji is two units, and a pasted log with emoji lost its
+   * tail, and with it the verdict. */
   clipQuery(text) {
     const plain = String(text).includes("\x1b") ? String(text).replace(new RegExp(this.p.ansi, "g"), "") : String(text);
-    return headCodePoints(wellFormed(plain), this.p.max_query_chars);
+    return this.prepare(wellFormed(plain), this.p.max_query_chars).text;
   }
 
   similarities(q) {
