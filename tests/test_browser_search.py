@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from browser import page_errors, serve_dir
 from click.testing import CliRunner
+from kbfactory import import_draft_text, write
 from site_helpers import AS_OF, site_kb
 from test_query import java_trace
 
@@ -66,7 +67,18 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
     """The ranking's structure, not the model: the fake encoder's vectors go to both sides. The
     shipped KB has enough patterns to be calibrated (probability, its confidence and verdict)."""
     if which == "shipped":
-        kb_dir = Path(__file__).resolve().parents[1] / "kb"
+        kb_dir = tmp_path / "shipped-kb"
+        shutil.copytree(Path(__file__).resolve().parents[1] / "kb", kb_dir)
+    # an unpromoted draft of recur import, found by its signal: rated at most medium, after reviewed
+    # results rated as likely (search.IMPORT_DRAFT), in both rankers
+    write(
+        kb_dir,
+        "patterns/data/ledger-disk-filled.md",
+        import_draft_text(
+            "ledger-disk-filled", "data", "Ledger disk filled up", "Writes failed: No space left on device.",
+            signals=("ledger disk filled up", "ENOSPC"), symptoms=("ledger writes fail",),
+        ),
+    )  # fmt: skip
     from recur.kb.loader import load_kb
     from recur.retrieval import embed
     from recur.retrieval import index as index_mod
@@ -96,6 +108,7 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
     texts += [
         "HikariPool-\u0661 - Connection is not available, request timed out after \u0663\u0660\u0660\u0660\u0660ms"
     ]
+    texts += ["ledger disk filled up: writes fail with ENOSPC, No space left on device"]  # the import draft
     # a bare number is no identifier but an HTTP status not followed by a unit (util.text.identifiers)
     texts += ['checkout is slow: p99 took 200 ms on 14 pods, "status": 200, the clients got 429 from us, 503/s']
     # blank to Python's str.strip (NEL, information separators), not to JS's trim: ranked in the browser only
@@ -129,6 +142,9 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
         top = py[-1]["results"][0]
         assert top["id"] == "db-connection-pool-exhausted" and top["probability"] >= 0.6, py[-1]["results"][:2]
         assert py[-1]["no_known_pattern"] is False
+    drafted = py[texts.index("ledger disk filled up: writes fail with ENOSPC, No space left on device")]
+    mine = [r for r in drafted["results"] if r["id"] == "ledger-disk-filled"]
+    assert mine and mine[0]["import_draft"] is True and mine[0]["confidence"] != "high", drafted["results"]
     for p, j in zip(py, js):
         assert j["query"] == p["query"]  # the same text read: cut at the same character, surrogates cleaned
         assert [r["id"] for r in j["results"]] == [r["id"] for r in p["results"]]
@@ -143,7 +159,7 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
             dupes = [len(r["why"]) - len({w["text"] for w in r["why"]}) for r in (rp, rj)]
             assert dupes == [0, 0], (rp["why"], rj["why"])  # a signal found in the text is listed once
             assert [o["id"] for o in rj["look_alikes"]] == [o["id"] for o in rp["look_alikes"]]
-            for key in ("title", "runbook", "evidence", "path", "incidents", "distinguish"):
+            for key in ("title", "runbook", "evidence", "path", "incidents", "distinguish", "import_draft", "draft"):
                 assert rj[key] == rp[key]
 
 

@@ -682,3 +682,48 @@ def test_a_bare_number_or_a_hex_id_is_not_an_identifier_match(run, kb_dir):
     res = run("suggest", "--json", "--top", "20", "-", input="\n".join([line] * 5) + "\nthe clients got 429 from us\n")
     found = {r["id"]: w for r in json.loads(res.stdout)["results"] for w in r["why"] if w["field"] == "signal"}
     assert set(found) == {"rate-limited"} and found["rate-limited"]["match"] == "identifier", found
+
+
+def test_an_unpromoted_import_draft_is_never_high_and_says_it_is_not_reviewed(run, kb_dir):
+    """Found in review: a draft `recur import` wrote (a TODO runbook) came first at "high confidence".
+    On a KB too small to calibrate, an exact signal is high by rule: not for such a draft; a draft a
+    person wrote (no ``imported:``) is ranked as before."""
+    from kbfactory import import_draft_text
+
+    write(
+        kb_dir,
+        "patterns/data/ledger-export-empty.md",
+        import_draft_text(
+            "ledger-export-empty", "data", "Ledger export empty", "The nightly export wrote no rows.",
+            signals=("ledger export wrote zero rows",),
+        ),
+    )  # fmt: skip
+    write(
+        kb_dir,
+        "patterns/data/ledger-import-stuck.md",
+        pattern_text("ledger-import-stuck", "data", status="draft", signals=("ledger import stuck at batch",)),
+    )
+    out = json.loads(run("suggest", "--json", "--top", "10", "ledger export wrote zero rows").stdout)
+    draft = next(r for r in out["results"] if r["id"] == "ledger-export-empty")
+    assert draft["why"][0]["match"] == "exact" and draft["confidence"] == "medium", draft["confidence"]
+    assert draft["import_draft"] is True and draft["draft"] is True and draft["status"] == "draft"
+    own = json.loads(run("suggest", "--json", "ledger import stuck at batch").stdout)["results"][0]
+    assert own["id"] == "ledger-import-stuck" and own["confidence"] == "high" and own["import_draft"] is False
+    text = run("suggest", "ledger export wrote zero rows").stdout
+    assert "Ledger export empty [DRAFT: imported, not yet reviewed]" in text
+
+
+def test_an_import_draft_goes_after_the_reviewed_results_rated_at_least_as_likely():
+    import numpy as np
+
+    from recur.retrieval.search import IMPORT_DRAFT, _import_drafts_after
+
+    assert IMPORT_DRAFT["cap"] < 0.8  # never "high"
+    order, probs = _import_drafts_after(np.arange(3), [0.93, 0.88, 0.1], [True, False, False])
+    assert order.tolist() == [1, 0, 2] and probs == [0.88, 0.6, 0.1]
+    order, probs = _import_drafts_after(np.arange(3), [0.93, 0.3, 0.9], [True, False, False])
+    assert order.tolist() == [0, 1, 2] and probs == [0.6, 0.3, 0.9]  # only past those rated as likely
+    order, probs = _import_drafts_after(np.arange(3), [0.95, 0.9, 0.7], [True, True, False])
+    assert order.tolist() == [2, 0, 1] and probs == [0.7, 0.6, 0.6]
+    order, probs = _import_drafts_after(np.arange(2), [None, None], [True, False])  # uncalibrated: as ranked
+    assert order.tolist() == [0, 1] and probs == [None, None]

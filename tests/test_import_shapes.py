@@ -654,3 +654,14 @@ def test_import_leaves_the_choice_when_a_lower_ranked_candidate_is_more_confiden
     link, reason, _ = choose_link(answer, set())
     assert link is None and reason.startswith("cache-stampede (#2, high, ")
     assert "cache-stampede (#2) is rated more likely right" in _best_match(answer.results)  # what suggest says
+
+
+def test_an_import_draft_rated_medium_is_still_the_pending_draft_at_accept_high():
+    """Search rates an unpromoted import draft at most medium (search.IMPORT_DRAFT): at --accept high the
+    draft an import matches best must still be named (and no second draft written), not passed over."""
+    from recur.ingest.importer import _pending_draft
+
+    draft = {"id": "orders-wal-full", "import_draft": True, "confidence": "medium"}
+    assert _pending_draft([draft], "high") == _pending_draft([draft], "medium") == "orders-wal-full"
+    assert _pending_draft([{**draft, "confidence": "low"}], "medium") is None
+    assert _pending_draft([{**draft, "import_draft": False, "confidence": "high"}], "high") is None

@@ -422,7 +422,8 @@
         (typeof r.probability === "number" ? " · " + percent(r.probability) : "") }),
       el("span", { class: "recur-badge", text: r.severity }),
       el("span", { class: "recur-badge", text: r.category }),
-      r.draft ? el("span", { class: "recur-badge recur-badge--draft", text: "draft" }) : null
+      r.draft ? el("span", { class: "recur-badge recur-badge--draft",
+                             text: r.import_draft ? "draft: imported, not yet reviewed" : "draft" }) : null
     ]);
     var li = el("li", { class: "recur-suggest__card", "data-pattern": r.id }, [
       el("div", { class: "recur-suggest__head" }, [title, badges])

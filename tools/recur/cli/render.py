@@ -69,7 +69,8 @@ def render_results(query: str, results: list[dict], steps: int = 3, kb_dir: str 
         return NO_KNOWN_PATTERN
     out = []
     for r in results:
-        tag = " [DRAFT]" if r["draft"] else ""
+        # an import's draft: its runbook is a TODO until a person reviews and promotes it (rated at most medium)
+        tag = " [DRAFT: imported, not yet reviewed]" if r.get("import_draft") else " [DRAFT]" if r["draft"] else ""
         sev = click.style(r["severity"], fg=SEV_COLOUR.get(r["severity"], "white"), bold=True)
         conf = click.style(confidence_text(r), fg=CONF_COLOUR[r["confidence"]])
         score = f", score {r['score']:.2f}" if r.get("probability") is not None else ""

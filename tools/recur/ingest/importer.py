@@ -590,7 +590,10 @@ def _pending_draft(cands: list, accept: str):
     """The id of the top-ranked candidate when it is an unpromoted draft from an earlier import that
     would have been linked at ``accept`` were it promoted, else None."""
     top = cands[0] if cands else None
-    if top and top["import_draft"] and CONFIDENCE[top["confidence"]] >= CONFIDENCE[accept]:
+    # search rates an unpromoted import draft at most medium (search.IMPORT_DRAFT): at --accept high, one
+    # that matches this postmortem as closely as can be would otherwise never be said, and a second written
+    need = min(CONFIDENCE[accept], CONFIDENCE["medium"])
+    if top and top["import_draft"] and CONFIDENCE[top["confidence"]] >= need:
         return top["id"]
     return None
 

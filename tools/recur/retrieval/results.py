@@ -36,6 +36,7 @@ class Result(TypedDict, total=False):
     severity: str
     status: str
     draft: bool
+    import_draft: bool  # a draft of recur import no person has promoted: rated at most medium, not reviewed
     why: list[Why]
     runbook: list[str]
     evidence: list[str]
@@ -82,6 +83,7 @@ def result_object(rank: int, hit, doc: dict) -> Result:
         "severity": doc["severity"],
         "status": doc["status"],
         "draft": doc["status"] == "draft",
+        "import_draft": bool(doc.get("import_draft")),
         "why": hit.why,
         "runbook": doc["runbook"],
         "evidence": doc["evidence"],

@@ -302,8 +302,23 @@ export class Ranker {
     const all = n >= this.p.calibration.min_candidates ? this.probabilities(byScore, pool, fused, comp, cidx, sig)
       : pool.map(() => null);
     const moved = pool.map((j, r) => r).sort((a, b) => (isVerbatim(pool[a]) ? 0 : 1) - (isVerbatim(pool[b]) ? 0 : 1) || a - b);
-    const ranked = moved.slice(0, top).map((r) => pool[r]);
-    const probs = moved.slice(0, top).map((r) => (all[r] === null || !isVerbatim(pool[r]) ? all[r] : Math.max(all[r], this.p.verbatim.floor)));
+    const floored = moved.map((r) => (all[r] === null || !isVerbatim(pool[r]) ? all[r] : Math.max(all[r], this.p.verbatim.floor)));
+    /* search._import_drafts_after: an unpromoted import draft rated at most the cap, after the reviewed
+       results under it rated at least as likely right */
+    const isDraft = moved.map((r) => Boolean(this.docs[cidx[pool[r]]].import_draft));
+    const probs0 = floored.map((p, i) => (p === null || !isDraft[i] ? p : Math.min(p, this.p.import_draft.cap)));
+    const at = moved.map((r, i) => i);
+    for (let k = at.length - 1; k >= 0; k--) {
+      if (!isDraft[k]) continue;
+      let pos = at.indexOf(k);
+      while (pos + 1 < at.length && probs0[k] !== null) {
+        const nxt = at[pos + 1];
+        if (isDraft[nxt] || probs0[nxt] === null || probs0[nxt] < probs0[k]) break;
+        at[pos] = nxt; at[pos + 1] = k; pos++;
+      }
+    }
+    const ranked = at.slice(0, top).map((i) => pool[moved[i]]);
+    const probs = at.slice(0, top).map((i) => probs0[i]);
     return ranked.map((j, r) => {
       const c = cidx[j];
       const [sscore, sigWhy] = sig.get(c) || [0, []];
@@ -311,7 +326,7 @@ export class Ranker {
       const matched = new Set(sigWhy.map((w) => w.text));  /* a signal found in the text: not again by meaning */
       const why = [...sigWhy, ...this.denseWhy(this.rows[c], psims, matched), ...this.lexicalWhy(c, text, comp.bm25[j])];
       return { pidx: c, id: this.ids[c], score: fused[j], dense: comp.doc[j], lexical: comp.bm25[j], signal: sscore,
-               why, best: Math.max(...psims), probability: probs[r] };
+               why, best: Math.max(...psims), probability: probs[r], importDraft: Boolean(this.docs[c].import_draft) };
     });
   }
 
@@ -376,7 +391,7 @@ export class Ranker {
       const p = round(hit.probability, 3);
       return p >= cal.high_at ? "high" : p >= cal.medium_at ? "medium" : "low";
     }
-    if (hit.signal >= this.p.signal_match.identifier || hit.best >= this.p.high_cosine) return "high";  /* 0.9: an identifier match */
+    if ((hit.signal >= this.p.signal_match.identifier || hit.best >= this.p.high_cosine) && !hit.importDraft) return "high";  /* 0.9: an identifier match */
     if (hit.signal > 0 || hit.best >= this.p.medium_cosine) return "medium";
     return "low";
   }
@@ -389,7 +404,8 @@ export class Ranker {
       return {
         rank: i + 1, id: h.id, title: d.title, score: round(h.score, 4), confidence: this.confidence(h),
         probability: h.probability === null || h.probability === undefined ? null : round(h.probability, 3),
-        category: d.category, severity: d.severity, status: d.status, draft: d.status === "draft", why: h.why,
+        category: d.category, severity: d.severity, status: d.status, draft: d.status === "draft",
+        import_draft: Boolean(d.import_draft), why: h.why,
         runbook: d.runbook, evidence: d.evidence, summary: d.summary, signals: d.signals, path: d.path,
         incidents: d.incidents, related: d.related || [], distinguish: d.distinguish || [],
         scores: { dense: round(h.dense, 4), lexical: round(h.lexical, 4), signal: round(h.signal, 4) }
