@@ -354,3 +354,21 @@ def incident_kb(root: Path) -> Path:
                 ),
             )
     return root
+
+
+def import_draft_text(pid: str, category: str, title: str, summary: str, signals=(), symptoms=None) -> str:
+    """A draft pattern as `recur import` writes one (status draft, ``imported:``, a TODO runbook; its
+    symptom the title unless given)."""
+    return pattern_text(
+        pid,
+        category,
+        title=title,
+        status="draft",
+        symptoms=symptoms or (title,),
+        signals=signals,
+        summary=summary,
+        runbook=("TODO: write the first concrete step a responder should take (a command, a query, a dashboard).",),
+        evidence=(),
+        root_cause=None,
+        extra_front=f'imported: {{"source": "/tmp/{pid}.md", "sha256": "{"0" * 63}1"}}',
+    )

@@ -75,3 +75,37 @@ def test_cli_entry_point_with_real_model(real_engine, tmp_path):
     top = json.loads(out.stdout)["results"][0]
     assert top["id"] == "db-connection-pool-exhausted"
     assert "Traceback" not in out.stderr
+
+
+def test_an_import_draft_does_not_outrank_the_reviewed_pattern_it_resembles(tmp_path, real_encoder):
+    """Found in review: a draft `recur import` wrote from a disk-full postmortem (status draft, a TODO
+    runbook) was suggested first at "high confidence (93% likely right)", over disk-full and its
+    runbook. It is rated at most medium (search.IMPORT_DRAFT) and goes after disk-full."""
+    import shutil
+
+    from kbfactory import import_draft_text, write
+
+    from recur.retrieval.engine import Engine
+    from recur.retrieval.index import build
+
+    kb_dir = tmp_path / "kb"
+    shutil.copytree(ROOT / "kb", kb_dir)
+    write(
+        kb_dir,
+        "patterns/data/ledger-wal-disk-filled.md",
+        import_draft_text(
+            "ledger-wal-disk-filled",
+            "data",
+            "Ledger database WAL disk filled up",
+            "The ledger Postgres primary stopped taking writes: its WAL disk filled up and every write failed "
+            "with No space left on device.",
+        ),
+    )
+    build(load_kb(kb_dir), tmp_path / "index", real_encoder, progress=False)
+    answer = Engine(kb_dir, tmp_path / "index", "default").answer(
+        "ledger database WAL volume full, postgres writes fail with No space left on device", top=5
+    )
+    first, second = answer.results[:2]
+    assert first["id"] == "disk-full" and first["confidence"] == "high", [r["id"] for r in answer.results]
+    assert second["id"] == "ledger-wal-disk-filled" and second["import_draft"] is True
+    assert second["confidence"] == "medium" and second["probability"] <= 0.6

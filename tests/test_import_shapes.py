@@ -610,3 +610,58 @@ def test_two_candidates_as_confident_are_left_for_a_person_to_pick():
     assert choose_link(answer("medium", "low"), set())[0] == "p0"
     assert choose_link(answer("high", "medium"), set())[0] == "p0"
     assert choose_link(answer("medium", "medium"), {"p1"})[0] == "p0"  # an unpromoted draft is no rival
+
+
+def test_a_candidate_below_the_first_rated_more_likely_right_is_not_passed_over():
+    """Found in review: a postmortem quoting a Postgres connection-slots error ranked the pool pattern
+    first (a specific signal found whole goes first) at 60%, medium, over the cache stampede it
+    described at 96%, high; import linked rank 1, while `recur suggest` on the same text said "check
+    both". A candidate at least as confident as the first is a choice for a person."""
+    from recur.ingest.importer import choose_link
+    from recur.retrieval.results import Answer
+
+    def answer(*rated):
+        results = [{"id": f"p{i}", "rank": i + 1, "confidence": c, "probability": p} for i, (c, p) in enumerate(rated)]
+        return Answer("q", results, False)
+
+    link, reason, unknown = choose_link(answer(("medium", 0.6), ("high", 0.96), ("low", 0.01)), set())
+    assert link is None and not unknown
+    assert reason == (
+        "p1 (#2, high, 96%) is rated at least as likely right as the top-ranked p0 (medium, 60%); a person picks one"
+    )
+    # further down counts too, and the drafts an earlier import wrote still do not
+    assert choose_link(answer(("medium", 0.6), ("low", 0.2), ("high", 0.9)), set())[0] is None
+    assert choose_link(answer(("medium", 0.6), ("high", 0.96)), {"p1"})[0] == "p0"
+    assert choose_link(answer(("high", 0.9), ("medium", 0.7)), set())[0] == "p0"
+
+
+def test_import_leaves_the_choice_when_a_lower_ranked_candidate_is_more_confident(real_engine):
+    """The same, on the shipped KB with the real model: our own postmortem text of a cache stampede
+    that quotes the database's refusal word for word."""
+    from recur.cli.render import _best_match
+    from recur.ingest.importer import choose_link
+
+    text = (
+        "Cache stampede on the catalog database after a Redis failover. The Redis primary was replaced and the "
+        "cache came back cold, so every product page request hit Postgres at once. FATAL: remaining connection "
+        "slots are reserved for non-replication superuser connections. No single-flight on cache misses; keys "
+        "expire together on the hour."
+    )
+    answer = real_engine.answer(text, top=5)
+    first, second = answer.results[:2]
+    assert first["id"] == "db-connection-pool-exhausted" and second["id"] == "cache-stampede"
+    assert first["confidence"] == "medium" and second["confidence"] == "high"
+    link, reason, _ = choose_link(answer, set())
+    assert link is None and reason.startswith("cache-stampede (#2, high, ")
+    assert "cache-stampede (#2) is rated more likely right" in _best_match(answer.results)  # what suggest says
+
+
+def test_an_import_draft_rated_medium_is_still_the_pending_draft_at_accept_high():
+    """Search rates an unpromoted import draft at most medium (search.IMPORT_DRAFT): at --accept high the
+    draft an import matches best must still be named (and no second draft written), not passed over."""
+    from recur.ingest.importer import _pending_draft
+
+    draft = {"id": "orders-wal-full", "import_draft": True, "confidence": "medium"}
+    assert _pending_draft([draft], "high") == _pending_draft([draft], "medium") == "orders-wal-full"
+    assert _pending_draft([{**draft, "confidence": "low"}], "medium") is None
+    assert _pending_draft([{**draft, "import_draft": False, "confidence": "high"}], "high") is None

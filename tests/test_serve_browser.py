@@ -44,6 +44,7 @@ def built(tmp_path_factory):
     # the theme override and its two assets: mkdocs-material's inline scripts as files, as the
     # real site has them, so the pages run under recur serve's CSP (no inline script)
     for name in (
+        "recur-query.js",
         "recur-suggest.js",
         "recur-suggest.css",
         "recur-md-base.js",
@@ -68,7 +69,7 @@ def built(tmp_path_factory):
         f"site_name: Recur test\ntheme:\n  name: material\n  font: false\n  custom_dir: {OVERRIDES}\n"
         "use_directory_urls: false\n"
         "plugins: [search]\nextra_css: [assets/recur-suggest.css]\n"
-        "extra_javascript: [assets/recur-suggest.js]\n"
+        "extra_javascript: [assets/recur-query.js, assets/recur-suggest.js]\n"
     )
     build(load_config(str(cfg), site_dir=str(root / "site")))
     return kb, root / "site"
@@ -172,11 +173,12 @@ def test_a_text_blank_to_the_api_is_asked_for_again(chromium, server):
         assert page.inner_text(".recur-suggest__status") == "Type or paste what you see first."
 
 
-def test_a_long_pasted_log_is_cut_to_what_is_read_and_the_box_says_so(chromium, server):
-    """recur suggest and the static site's box read the first MAX_QUERY_CHARS characters of a long log; the
-    served box sent it whole and showed the API's refusal ("the request body is 89617 bytes; the limit is
-    65536 bytes"): no suggestion, no next step, for the paste an on-call responder makes first."""
-    from recur.retrieval.search import MAX_QUERY_CHARS
+def test_a_long_pasted_log_is_condensed_to_what_is_read_and_the_box_says_so(chromium, server):
+    """recur suggest and the static site's box condense a long log to MAX_QUERY_CHARS characters
+    (recur.retrieval.query); the served box sent it whole and showed the API's refusal ("the request body
+    is 89617 bytes; the limit is 65536 bytes"): no suggestion, no next step, for the paste an on-call
+    responder makes first."""
+    from recur.retrieval.query import MAX_QUERY_CHARS, prepare
 
     base, _ = server
     log = "writes fail: No space left on device\n" + "".join(
@@ -184,14 +186,38 @@ def test_a_long_pasted_log_is_cut_to_what_is_read_and_the_box_says_so(chromium, 
         for i in range(900)
     )
     assert len(log) > 65536 and MAX_QUERY_CHARS == 20000
+    note = prepare(log.strip()).note
+    assert "characters left out of its middle" in note
     with box_page(chromium, base + "/", "api") as (page, errors):
         ask(page, log)
         page.wait_for_selector(".recur-suggest__card", timeout=15000)
         status = page.inner_text(".recur-suggest__status")
-        assert "Only the first 20,000 characters of your text were read" in status, status
-        assert f"(it has {len(log.strip()):,})" in status
+        assert note[0].upper() + note[1:] + "." in status, status
         assert page.query_selector(".recur-suggest__card").get_attribute("data-pattern") == "disk-full"
         assert not errors, errors
+
+
+def test_a_long_stack_trace_is_asked_with_its_root_cause(chromium, server):
+    """Found in review: a long Java trace's root cause ("Caused by: ... No space left on device") is its
+    last line; the box sent its first 20,000 characters, all frames. It sends what recur suggest searches."""
+    from test_query import ROOT_CAUSE, java_trace
+
+    from recur.retrieval.query import prepare
+
+    base, fb = server
+    trace = java_trace()
+    with box_page(chromium, base + "/", "api") as (page, errors):
+        ask(page, trace)
+        page.wait_for_selector(".recur-suggest__card", timeout=15000)
+        status = page.inner_text(".recur-suggest__status")
+        assert "191 repeated stack-frame lines ('at ...', '... N more') left out." in status, status
+        card = page.query_selector(".recur-suggest__card")
+        assert card.get_attribute("data-pattern") == "disk-full"
+        card.query_selector_all(".recur-vote")[0].click()  # the vote sends the text that was searched
+        page.wait_for_selector(".recur-vote--chosen")
+        assert not errors, errors
+    vote = json.loads(fb.read_text(encoding="utf-8").splitlines()[-1])
+    assert vote["query"] == prepare(trace.strip()).text and ROOT_CAUSE in vote["query"]
 
 
 def test_a_paste_of_wide_characters_is_cut_to_the_body_limit(chromium, server):

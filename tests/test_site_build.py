@@ -69,6 +69,7 @@ def test_every_page_is_built(built):
         "board/board.json",
         "assets/recur.js",
         "assets/recur.css",
+        "assets/recur-query.js",
         "assets/recur-suggest.js",
         "assets/recur-suggest.css",
         "search/search_index.json",

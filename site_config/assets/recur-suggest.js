@@ -14,9 +14,10 @@
 
   var STEPS = 3, EVIDENCE = 3, WHY = 3, TOP = 5;
   var WHY_TEXT_CHARS = 240;  /* search.WHY_TEXT_CHARS: the API cuts a why text there */
-  /* search.MAX_QUERY_CHARS: what recur suggest and the browser model read of a text (code points); the API
-     refuses more, so a long pasted log is cut to it here, as recur suggest cuts it, and the box says so */
-  var MAX_CHARS = 20000;
+  /* query.MAX_QUERY_CHARS: what recur suggest and the browser model read of a text (code points); the API
+     refuses more, so a long pasted log is condensed to it here (assets/recur-query.js), as recur suggest
+     condenses it, and the box says so */
+  var MAX_CHARS = window.RecurQuery.MAX_QUERY_CHARS;
   /* What to do when nothing known matches, whether the KB has patterns or not (as recur suggest says). */
   var NEXT_STEPS = "If it is new, record the incident (recur incident new), then draft a pattern " +
                    "(recur new pattern) or recur import the postmortem.";
@@ -277,7 +278,7 @@
             if (Math.floor(pct / 10) === said) return;
             said = Math.floor(pct / 10);
             self.say("Loading the suggestion model… " + pct + "% of " + (total / 1e6).toFixed(0) + " MB (once)", "progress");
-          }, manifest);
+          }, manifest, window.RecurQuery.prepare);
         });
       });
       this.loading.then(null, function () { self.loading = null; });
@@ -323,12 +324,16 @@
   Box.prototype.submit = function () {
     var text = this.text.value.trim();
     if (!text || BLANK.test(text)) { this.say("Type or paste what you see first.", "warn"); this.text.focus(); return; }
-    var chars = Array.from(text);
-    var kept = Math.min(chars.length, MAX_CHARS);
+    /* a long paste condensed as the server does (a stack trace's root cause is at its end), said so */
+    var prepared = window.RecurQuery.prepare(text, MAX_CHARS);
+    var condensed = window.RecurQuery.note(prepared);
+    var chars = Array.from(prepared.text);
+    var kept = chars.length;
     if (this.mode === "api") kept = fitBody(chars, kept, this.maxBody);
-    this.cut = kept < chars.length ? chars.length : 0;
-    this.kept = kept;
-    if (this.cut) text = chars.slice(0, kept).join("");
+    this.readNote = (condensed ? " " + condensed.charAt(0).toUpperCase() + condensed.slice(1) + "." : "") +
+      (kept < chars.length ? " Only the first " + kept.toLocaleString("en-US") + " characters of " +
+       (condensed ? "that" : "your text") + " were read (it has " + chars.length.toLocaleString("en-US") + ")." : "");
+    text = kept < chars.length || condensed ? chars.slice(0, kept).join("") : text;
     /* Ctrl+Enter sends while an answer is still on its way (the button is disabled, the keys are not): only
        the newest question's answer is shown, or a slower earlier one (a long log) replaced it on arrival */
     var asked = this.asked = (this.asked || 0) + 1;
@@ -369,8 +374,7 @@
     this.pathOf = {};  /* look-alikes are other results: link them by their paths */
     results.forEach(function (r) { self.pathOf[r.id] = r.path; });
     var where = this.mode === "browser" ? " (ranked in your browser" + (ms ? ", " + ms + " ms" : "") + ")" : "";
-    var cut = this.cut ? " Only the first " + this.kept.toLocaleString("en-US") + " characters of your text were read (it has " +
-                         this.cut.toLocaleString("en-US") + ")." : "";
+    var cut = this.readNote || "";
     if (!results.length) {  /* nothing to rank: the knowledge base has no patterns yet */
       this.say("No known pattern matches this: the knowledge base has no patterns yet. " + NEXT_STEPS + cut, "warn");
       return;
@@ -418,7 +422,8 @@
         (typeof r.probability === "number" ? " · " + percent(r.probability) : "") }),
       el("span", { class: "recur-badge", text: r.severity }),
       el("span", { class: "recur-badge", text: r.category }),
-      r.draft ? el("span", { class: "recur-badge recur-badge--draft", text: "draft" }) : null
+      r.draft ? el("span", { class: "recur-badge recur-badge--draft",
+                             text: r.import_draft ? "draft: imported, not yet reviewed" : "draft" }) : null
     ]);
     var li = el("li", { class: "recur-suggest__card", "data-pattern": r.id }, [
       el("div", { class: "recur-suggest__head" }, [title, badges])

@@ -154,19 +154,21 @@ def _read_query(text: tuple) -> str:
     if _reads_stdin(text):
         if sys.stdin.isatty():  # `recur suggest -` typed at a terminal: a silent wait looks like a hang
             click.echo("Paste the text, then press Ctrl-D on a line of its own.", err=True)
-        from recur.retrieval.search import MAX_QUERY_CHARS
+        from recur.retrieval.query import MAX_PASTE_CHARS
 
-        limit = 4 * (MAX_QUERY_CHARS + 1)  # bytes enough for one character more than is searched
+        # read past what is searched: a long paste is condensed (retrieval.query), and a stack trace's
+        # root cause is at its end; bytes enough for one character more than is read
+        limit = 4 * (MAX_PASTE_CHARS + 1)
         raw = read_stdin(limit)
         data = raw.decode("utf-8", "surrogateescape")
-        if len(raw) >= limit:  # the rest is not read: a log followed with -f never ends
+        if len(data) > MAX_PASTE_CHARS:  # the rest is not read: a log followed with -f never ends
             click.echo(
-                f"recur: stdin holds more than {MAX_QUERY_CHARS:,} characters; searching its first "
-                f"{MAX_QUERY_CHARS:,} (the rest is not read). Pass the part that matters, e.g. "
+                f"recur: stdin holds more than {MAX_PASTE_CHARS:,} characters; reading its first "
+                f"{MAX_PASTE_CHARS:,} (the rest is not read). Pass the part that matters, e.g. "
                 "tail -n 200 app.log | recur suggest -",
                 err=True,
             )
-            data = data[:MAX_QUERY_CHARS]
+            data = data[:MAX_PASTE_CHARS]
     else:
         data = " ".join(text)  # arguments arrive decoded with surrogateescape
     bad = utf8.count_bad(data)
@@ -200,7 +202,7 @@ def read_stdin(limit: int) -> bytes:
 def _suggest_batch(kb_dir, index_dir, model, top, queries) -> None:
     """One answer line per --queries line, in order."""
     from recur.retrieval.engine import Engine
-    from recur.retrieval.search import MAX_QUERY_CHARS
+    from recur.retrieval.query import MAX_QUERY_CHARS
     from recur.tuning.data import retune_advice
 
     items = _read_jsonl(queries)
@@ -208,13 +210,12 @@ def _suggest_batch(kb_dir, index_dir, model, top, queries) -> None:
         click.echo(f"recur: no queries in {queries.name}; nothing to answer.", err=True)
         return
     long = sum(len(q) > MAX_QUERY_CHARS for q, _ in items)
-    if long:
+    if long:  # each is condensed by the engine (retrieval.query), as recur suggest - does
         click.echo(
             f"recur: {long} quer{'y is' if long == 1 else 'ies are'} over {MAX_QUERY_CHARS:,} characters; "
-            "only the first part of each is searched.",
+            "each is condensed to fit: repeated stack-frame lines, then the middle but its error lines, left out.",
             err=True,
         )
-    items = [(q[:MAX_QUERY_CHARS], extra) for q, extra in items]
     engine = Engine.open(kb_dir, index_dir, model, advise=retune_advice)
     answers: list = [None] * len(items)
     for n in sorted({extra.get("top") or top for _, extra in items}):  # one batch per top asked for
@@ -254,7 +255,7 @@ def suggest(kb_dir, index_dir, model, top, as_json, queries, steps, text):
     recur suggest --queries cases.jsonl --top 10 > results.jsonl
     """
     from recur.retrieval.engine import Engine
-    from recur.retrieval.search import MAX_QUERY_CHARS
+    from recur.retrieval.query import prepare
     from recur.tuning.data import retune_advice
 
     if queries is not None:
@@ -270,13 +271,9 @@ def suggest(kb_dir, index_dir, model, top, as_json, queries, steps, text):
         raise click.UsageError("stdin held no text to search: pipe it in, e.g. tail -n 200 app.log | recur suggest -")
     if not query:
         raise click.UsageError('give a description: recur suggest "what you see" (or - to read stdin)')
-    if len(query) > MAX_QUERY_CHARS:
-        click.echo(
-            f"recur: the text is {len(query):,} characters; searching its first {MAX_QUERY_CHARS:,}. "
-            "Pass the part that matters, e.g. tail -n 200 app.log | recur suggest -",
-            err=True,
-        )
-        query = query[:MAX_QUERY_CHARS]
+    prepared = prepare(query)  # what the engine searches: a long paste condensed, said here
+    if prepared.note:
+        click.echo(f"recur: {prepared.note}.", err=True)
     engine = Engine.open(kb_dir, index_dir, model, advise=retune_advice)
     answer = engine.answer(query, top=top)
     if as_json:

@@ -239,7 +239,9 @@ def _link_top(out: dict, answer) -> list:
         return []
     if not results or results[0]["confidence"] != "high" or answer.no_known_pattern:
         return []
-    rivals = [r["id"] for r in results[1:] if r["confidence"] == "high"]
+    from recur.retrieval.results import rivals as rated_as_high  # the top is high: so are they
+
+    rivals = [results[i]["id"] for i in rated_as_high(results)]
     if rivals:
         click.echo(
             f"--link-top: nothing linked: {results[0]['id']} and {', '.join(rivals)} are all high confidence; "

@@ -69,8 +69,10 @@ def _best_match(results: list[dict]) -> str:
     probs = [r.get("probability") for r in results]
     if None in probs:
         return line
-    k = max(range(len(results)), key=lambda i: (probs[i], -i))
-    if k == 0 or _percent(probs[k]) == _percent(probs[0]):
+    from recur.retrieval.results import rivals  # the rule import and --link-top decide by, too
+
+    k = max(rivals(results), key=lambda i: (probs[i], -i), default=0)
+    if probs[k] <= probs[0] or _percent(probs[k]) == _percent(probs[0]):
         return line
     other = results[k]
     return (
@@ -85,7 +87,8 @@ def render_results(query: str, results: list[dict], steps: int = 3, kb_dir: str 
     results, kb_dir = for_terminal(results), for_terminal(kb_dir)
     out = []
     for r in results:
-        tag = " [DRAFT]" if r["draft"] else ""
+        # an import's draft: its runbook is a TODO until a person reviews and promotes it (rated at most medium)
+        tag = " [DRAFT: imported, not yet reviewed]" if r.get("import_draft") else " [DRAFT]" if r["draft"] else ""
         sev = click.style(r["severity"], fg=SEV_COLOUR.get(r["severity"], "white"), bold=True)
         conf = click.style(confidence_text(r), fg=CONF_COLOUR[r["confidence"]])
         score = f", score {r['score']:.2f}" if r.get("probability") is not None else ""

@@ -421,6 +421,7 @@ def choose_link(answer, import_drafts: set, accept: str = "medium") -> tuple:
     only when the answer is not "no known pattern", it is at least ``accept`` confident and it is
     not a draft another import wrote (a person must promote that first)."""
     from recur.retrieval.engine import no_known_pattern
+    from recur.retrieval.results import rivals
 
     results = answer.results
     if not results or answer.no_known_pattern:
@@ -439,16 +440,28 @@ def choose_link(answer, import_drafts: set, accept: str = "medium") -> tuple:
         )
     if CONFIDENCE[top["confidence"]] < CONFIDENCE[accept]:
         return None, f"the best candidate {top['id']} is only {top['confidence']} confidence", False
-    # as `incident new --link-top`: two candidates as confident are a choice for a person. It linked
-    # rank 1 at 0.49 over rank 2 at 0.53, both medium, and kept no candidates to choose from after
-    rivals = [r["id"] for r in results[1:] if r["confidence"] == top["confidence"] and r["id"] not in import_drafts]
-    if rivals:
-        return (
-            None,
-            f"{top['id']} and {', '.join(rivals)} are all {top['confidence']} confidence; a person picks one",
-            False,
-        )
+    # as `incident new --link-top`: another candidate as confident or more is a choice for a person. It
+    # linked rank 1 at 0.49 over rank 2 at 0.53, both medium, and kept no candidates to choose from after;
+    # and rank 1 at 60% (medium, a quoted error string puts it first) over rank 2 at 96% (high)
+    others = [results[i] for i in rivals(results, skip=import_drafts)]
+    if others:
+        return None, _rivals_reason(top, others), False
     return top["id"], f"{top['id']} is the top-ranked candidate ({top['confidence']} confidence)", False
+
+
+def _rivals_reason(top: dict, others: list) -> str:
+    """Why nothing is linked when candidates below the first are rated at least as likely right."""
+    if all(r["confidence"] == top["confidence"] for r in others):
+        ids = ", ".join(r["id"] for r in others)
+        return f"{top['id']} and {ids} are all {top['confidence']} confidence; a person picks one"
+
+    def rated(r: dict) -> str:
+        p = r.get("probability")
+        return r["confidence"] + ("" if p is None else f", {min(int(p * 100 + 1e-9), 99)}%")  # as suggest shows it
+
+    named = ", ".join(f"{r['id']} (#{r['rank']}, {rated(r)})" for r in others)
+    verb = "is" if len(others) == 1 else "are"
+    return f"{named} {verb} rated at least as likely right as the top-ranked {top['id']} ({rated(top)}); a person picks one"
 
 
 def _query(title: str, pm) -> str:
@@ -637,7 +650,10 @@ def _pending_draft(cands: list, accept: str):
     """The id of the top-ranked candidate when it is an unpromoted draft from an earlier import that
     would have been linked at ``accept`` were it promoted, else None."""
     top = cands[0] if cands else None
-    if top and top["import_draft"] and CONFIDENCE[top["confidence"]] >= CONFIDENCE[accept]:
+    # search rates an unpromoted import draft at most medium (search.IMPORT_DRAFT): at --accept high, one
+    # that matches this postmortem as closely as can be would otherwise never be said, and a second written
+    need = min(CONFIDENCE[accept], CONFIDENCE["medium"])
+    if top and top["import_draft"] and CONFIDENCE[top["confidence"]] >= need:
         return top["id"]
     return None
 

@@ -63,6 +63,14 @@ class Pattern:
     permanent_fix = _section("Permanent fix")
     detection = _section("Detection")
 
+    @property
+    def import_draft(self) -> bool:
+        """A draft `recur import` wrote (its runbook a TODO) that no person has promoted yet: it never
+        counts as a match for another import, and search rates it at most medium (search.IMPORT_DRAFT)."""
+        return self.status == "draft" and bool(
+            self.imported or "Imported from postmortem" in self.sections.get("References", "")
+        )
+
 
 @dataclass
 class Review:
@@ -228,8 +236,4 @@ class KB:
     def import_drafts(self) -> set:
         """Draft patterns written by recur import and not yet promoted by a person: they never
         count as a match for another import."""
-        return {
-            p.id
-            for p in self.patterns.values()
-            if p.status == "draft" and (p.imported or "Imported from postmortem" in p.sections.get("References", ""))
-        }
+        return {p.id for p in self.patterns.values() if p.import_draft}

@@ -13,11 +13,9 @@ from pathlib import Path
 from recur.retrieval import calibrate, embed
 from recur.retrieval import index as index_mod
 from recur.retrieval.models import active_model
+from recur.retrieval.query import prepare
 from recur.retrieval.results import Answer, Result, result_object  # noqa: F401 (Answer, Result re-exported)
-from recur.retrieval.search import MAX_QUERY_CHARS
 from recur.util.errors import NotWritable, RecurError
-from recur.util.text import strip_ansi
-from recur.util.utf8 import clean
 
 
 def log(msg: str) -> None:
@@ -211,8 +209,9 @@ class Engine:
         return False
 
     def suggest(self, text: str, top: int = 5) -> list[Result]:
-        """Results for ``text``; text past ``MAX_QUERY_CHARS`` is not read (callers say so), and a
-        lone surrogate is searched as U+FFFD (recur.util.utf8.clean), as is the answer's query."""
+        """Results for ``text``; a text over ``MAX_QUERY_CHARS`` is condensed to it (recur.retrieval.query:
+        callers say so), and a lone surrogate is searched as U+FFFD (recur.util.utf8.clean), as is the
+        answer's query."""
         return self.suggest_many([text], top=top)[0]
 
     def answer(self, text: str, top: int = 5, *, exclude=None) -> Answer:
@@ -221,7 +220,7 @@ class Engine:
         return self.answer_many([text], top=top, exclude=exclude)[0]
 
     def answer_many(self, texts: list[str], top: int = 5, *, exclude=None) -> list[Answer]:
-        texts = [clean(strip_ansi(t))[:MAX_QUERY_CHARS] for t in texts]
+        texts = [prepare(t).text for t in texts]
         # the verdict reads the first VERDICT_TOP results whatever is shown: `-n 1` and `-n 5` agree
         lists = self.suggest_many(texts, top=max(top, calibrate.VERDICT_TOP), exclude=exclude)
         return [Answer(t, _shown(r, top), no_known_pattern(r)) for t, r in zip(texts, lists)]
@@ -231,9 +230,9 @@ class Engine:
         from recur.retrieval.lookalikes import annotate  # close candidates get look_alikes (issue 6)
 
         searcher = self.searcher
-        # a lone surrogate (a byte that is not UTF-8, a bad JSON escape) would break the tokenizer;
-        # a terminal's colour codes are not words of the text
-        texts = [clean(strip_ansi(t))[:MAX_QUERY_CHARS] for t in texts]
+        # a lone surrogate (a byte that is not UTF-8, a bad JSON escape) would break the tokenizer; a
+        # terminal's colour codes are not words of the text; a long paste is condensed (retrieval.query)
+        texts = [prepare(t).text for t in texts]
         vecs = searcher.encode_queries(texts) if texts else []
         out = []
         for text, vec in zip(texts, vecs):

@@ -36,8 +36,9 @@ from recur.util.text import plain, tokens, words
 if TYPE_CHECKING:  # annotations only: a cold `recur suggest` reads docs.json and never parses the KB
     from recur.kb.records import KB, Pattern
 
-FORMAT = 3  # 3: docs carry root_cause, detection, permanent_fix and look_alikes (issue 17)
-VECTORS_FROM = (2, FORMAT)  # formats whose vectors and views this one reuses as they are
+# 3: docs carry root_cause, detection, permanent_fix and look_alikes (issue 17); 4: and import_draft
+FORMAT = 4
+VECTORS_FROM = (2, 3, FORMAT)  # formats whose vectors and views this one reuses as they are
 MAX_VIEW_CHARS = 1200
 # Texts per forward pass when indexing. sentence-transformers sorts texts by length first, so a
 # batch pads little; 128 rather than 64 halves the thread barriers, which is what a busy machine
@@ -96,6 +97,7 @@ def pattern_doc(p: Pattern, kb: KB) -> dict:
         "category": p.category,
         "severity": p.severity,
         "status": p.status,
+        "import_draft": p.import_draft,  # ranked as unreviewed (search.IMPORT_DRAFT)
         "symptoms": p.symptoms,
         "signals": p.signals,
         "tags": p.tags,

@@ -36,6 +36,7 @@ class Result(TypedDict, total=False):
     severity: str
     status: str
     draft: bool
+    import_draft: bool  # a draft of recur import no person has promoted: rated at most medium, not reviewed
     why: list[Why]
     runbook: list[str]
     evidence: list[str]
@@ -47,6 +48,26 @@ class Result(TypedDict, total=False):
     distinguish: list[dict]
     scores: dict  # {dense, lexical, signal}
     look_alikes: list[LookAlike]  # added by lookalikes.annotate
+
+
+CONFIDENCE_RANK = {"low": 0, "medium": 1, "high": 2}
+
+
+def rivals(results: list, skip=frozenset()) -> list[int]:
+    """Positions of the results after the first that are rated at least as likely right as the
+    first: a confidence as high as its own or higher (calibrated, confidence follows the probability,
+    so every result with a probability at or above the first's is one). The ranking (fused scores, a
+    specific signal found whole put first: search.VERBATIM) and the probabilities can disagree: a
+    postmortem quoting a connection-pool error ranked that pattern first at 60% over the cache
+    stampede it described at 96%. Then the first is not the answer on its own: `recur suggest` says
+    "check both", and `recur import` and `incident new --link-top` link neither, for a person to
+    pick. ``skip``: ids that do not count (import: drafts an earlier import wrote, not promoted)."""
+    if not results:
+        return []
+    first = CONFIDENCE_RANK[results[0]["confidence"]]
+    return [
+        i for i, r in enumerate(results[1:], 1) if r["id"] not in skip and CONFIDENCE_RANK[r["confidence"]] >= first
+    ]
 
 
 def result_object(rank: int, hit, doc: dict) -> Result:
@@ -62,6 +83,7 @@ def result_object(rank: int, hit, doc: dict) -> Result:
         "severity": doc["severity"],
         "status": doc["status"],
         "draft": doc["status"] == "draft",
+        "import_draft": bool(doc.get("import_draft")),
         "why": hit.why,
         "runbook": doc["runbook"],
         "evidence": doc["evidence"],

@@ -26,6 +26,7 @@ import numpy as np
 
 from recur.retrieval import calibrate
 from recur.retrieval.index import LoadedIndex
+from recur.retrieval.query import MAX_QUERY_CHARS  # noqa: F401 (re-exported: the bundle and callers read it here)
 from recur.util.text import STOPWORDS, bm25_words, identifiers, normalise_signal, signal_words, stems, words
 
 WEIGHTS = {"doc": 1.0, "focus": 0.5, "title": 0.25, "best": 0.25, "bm25": 1.0}
@@ -50,10 +51,14 @@ SIGNAL_MATCH = {
 # scores of a long paste are mostly its noise). On the starter KB, 10 of 95 kb/eval cases hold one,
 # all of their own pattern; no dev or dev-nomatch summary holds one.
 VERBATIM = {"min_words": 4, "min_chars": 32, "floor": 0.6}
+# A draft `recur import` wrote and no person has promoted (its runbook a TODO, kb Pattern.import_draft)
+# is rated at most ``cap`` (medium, never high) and goes after the results below it that are not
+# such drafts and are rated at least as likely right. Found in review: one imported from a disk-full
+# postmortem came first at "high confidence (93% likely right)", over disk-full and its runbook.
+IMPORT_DRAFT = {"cap": 0.6}
 CANDIDATE_VIEWS = 2048  # faiss top-k views that nominate candidate patterns
 MIN_FOCUS_WORDS = 4
 FOCUS_MIN_QUERY_WORDS = 16  # shorter queries (an alert, a log line, a symptom) have no trivia to cut
-MAX_QUERY_CHARS = 20_000  # a pasted log excerpt; longer text is cut (CLI) or refused (API)
 HIGH_COSINE, MEDIUM_COSINE = 0.60, 0.42  # MiniLM cosines: paraphrase-close vs. same topic
 # the "why" shown with a result (display only, not ranking): up to WHY_PER_PART views at cosine
 # >= WHY_MIN_COSINE (text cut to WHY_TEXT_CHARS), and the shared words when BM25 > WHY_MIN_BM25
@@ -94,6 +99,26 @@ def _verbatim_first(order, probs, verbatim: list) -> tuple:
     )
 
 
+def _import_drafts_after(order, probs, drafts: list) -> tuple:
+    """``order`` and ``probs`` with each unpromoted import draft (``drafts``, per result) rated at
+    most IMPORT_DRAFT["cap"] and moved down past the results under it that are not such drafts and are
+    rated at least as likely right (none on a KB too small to calibrate: probabilities are None)."""
+    if not any(drafts):
+        return order, probs
+    cap = IMPORT_DRAFT["cap"]
+    probs = [p if p is None or not d else min(float(p), cap) for p, d in zip(probs, drafts)]
+    at = list(range(len(order)))
+    for k in reversed([i for i, d in enumerate(drafts) if d]):  # the lowest first: each sinks past reviewed ones
+        pos = at.index(k)
+        while pos + 1 < len(at) and probs[k] is not None:
+            nxt = at[pos + 1]
+            if drafts[nxt] or probs[nxt] is None or probs[nxt] < probs[k]:
+                break
+            at[pos], at[pos + 1] = nxt, k
+            pos += 1
+    return np.asarray([order[i] for i in at], dtype=np.int64), [probs[i] for i in at]
+
+
 @dataclass
 class Hit:
     id: str
@@ -104,6 +129,7 @@ class Hit:
     why: list = field(default_factory=list)
     best: float = 0.0  # best raw cosine over all of the pattern's views
     probability: float | None = None  # calibrated P(this result is a right answer), recur.retrieval.calibrate
+    import_draft: bool = False  # an unpromoted draft of recur import: never high (IMPORT_DRAFT)
 
     @property
     def confidence(self) -> str:
@@ -111,7 +137,7 @@ class Hit:
         an absolute judgement: an exact signal or a close view is strong evidence."""
         if self.probability is not None:
             return calibrate.confidence(self.probability)
-        if self.signal >= 0.9 or self.best >= HIGH_COSINE:
+        if (self.signal >= 0.9 or self.best >= HIGH_COSINE) and not self.import_draft:
             return "high"
         if self.signal > 0 or self.best >= MEDIUM_COSINE:
             return "medium"
@@ -167,7 +193,7 @@ class Searcher:
         for pid, doc in index.docs.items():
             for s in doc.get("signals", []):
                 toks = signal_words(s)
-                ids = identifiers(s)
+                ids = identifiers(s, signal=True)
                 n = len(self.signal_list)
                 self.signal_list.append((pid, s, normalise_signal(s), toks, ids))
                 for key in toks | ids:
@@ -256,6 +282,8 @@ class Searcher:
         probs = calibrate.probability(feats) if calibrated else [None] * len(order)
         verbatim = [sig.get(self.pids[cidx[j]], (0.0, [], False))[2] for j in order]
         order, probs = _verbatim_first(order, probs, verbatim)
+        drafts = [bool(self.index.docs[self.pids[cidx[j]]].get("import_draft")) for j in order]
+        order, probs = _import_drafts_after(order, probs, drafts)
         hits = []
         for j, prob in zip(order[:top], probs[:top]):  # the why only for what is shown
             pid = self.pids[cidx[j]]
@@ -275,6 +303,7 @@ class Searcher:
                     why,
                     best=float(sims.max()),
                     probability=None if prob is None else float(prob),
+                    import_draft=bool(self.index.docs[pid].get("import_draft")),
                 )
             )
         return hits

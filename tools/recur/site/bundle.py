@@ -86,7 +86,7 @@ def ranking_params() -> dict:
 
     return {
         "weights": dict(search.WEIGHTS), "signal_bonus": search.SIGNAL_BONUS, "signal_match": dict(search.SIGNAL_MATCH),
-        "verbatim": dict(search.VERBATIM),
+        "verbatim": dict(search.VERBATIM), "import_draft": dict(search.IMPORT_DRAFT),
         "candidate_views": search.CANDIDATE_VIEWS, "min_focus_words": search.MIN_FOCUS_WORDS,
         "focus_min_query_words": search.FOCUS_MIN_QUERY_WORDS, "max_query_chars": search.MAX_QUERY_CHARS,
         "high_cosine": search.HIGH_COSINE, "medium_cosine": search.MEDIUM_COSINE,
@@ -283,7 +283,7 @@ def index_data(loaded) -> tuple[dict, bytes]:
     for pid in ids:
         for s in loaded.docs.get(pid, {}).get("signals", []):
             toks = sorted(signal_words(s))
-            signals.append([pos[pid], s, normalise_signal(s), toks, sorted(identifiers(s))])
+            signals.append([pos[pid], s, normalise_signal(s), toks, sorted(identifiers(s, signal=True))])
     # whether each is specific (search.VERBATIM), decided here once as the server decides it
     for entry, specific in zip(signals, specific_signals([(e[0], e[2], set(e[3])) for e in signals])):
         entry.append(specific)
@@ -299,8 +299,8 @@ def index_data(loaded) -> tuple[dict, bytes]:
 
 def _doc(doc: dict) -> dict:
     """What result_object and the lexical why read from a pattern's indexed doc."""
-    keys = ("id", "title", "category", "severity", "status", "runbook", "evidence", "summary", "signals", "path",
-            "related", "distinguish", "symptoms", "tags")
+    keys = ("id", "title", "category", "severity", "status", "import_draft", "runbook", "evidence", "summary",
+            "signals", "path", "related", "distinguish", "symptoms", "tags")
     out = {k: doc.get(k) for k in keys}
     out["incidents"] = len(doc.get("incidents", []) or [])
     return out

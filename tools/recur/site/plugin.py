@@ -39,7 +39,7 @@ NAV = [
     {"Problem board": "board/index.md"},
 ]
 ASSETS_CSS = ["assets/recur.css", "assets/recur-suggest.css"]
-ASSETS_JS = ["assets/recur.js", "assets/recur-suggest.js"]
+ASSETS_JS = ["assets/recur.js", "assets/recur-query.js", "assets/recur-suggest.js"]  # recur-query.js: the box uses it
 # How the site search (mkdocs-material's lunr) cuts page text and what is typed into words. An
 # identifier is one word, found as pasted: alert names (KubePodCrashLooping), error codes (ENOSPC,
 # ERR_SSL_PROTOCOL_ERROR), versions and addresses (1.2.3, 10.0.0.7) and dotted names

@@ -201,14 +201,48 @@ NOT_IDENTIFIERS = frozenset(
 )
 
 
-def identifiers(text: str) -> set[str]:
-    """Distinctive tokens as written: alert names, error codes, metric names (lowercased)."""
+# A value, not a name: a token with no letter (a count, a port, an address, a time: "14",
+# "10.0.0.7:5432", "02:30:00") or a long hex run with a digit (a UUID, a trace or commit id, a WAL
+# segment). Such values differ from incident to incident, and as identifiers they matched by chance:
+# "duration_ms: 14" in a JSON log matched the signal "yaml: line 14", and a status 200 the signal "All
+# threads (200) are currently busy" (0.9: put first, "high"). Exact signal matching masks numbers
+# anyway (normalise_signal), so a signal quoted whole still matches.
+_NO_LETTER = re.compile(r"[^A-Za-z]*")
+_HEX_VALUE = re.compile(r"(?=[0-9a-f-]*[0-9])(?:[0-9a-f]{8,}|[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12})")
+# The one bare number kept: an HTTP status. A responder writes it alone ("the clients got 429 from
+# us", "a 403 page"; one of kb/eval's cases), so in a query any 3-digit 100-599 counts that is not a
+# measure ("200 ms", "503 requests/s"). A signal holds it only written as a status ("HTTP 503", "status
+# code: 500", "codes: [404]", "Error 403"), so a count that happens to be 200 in a signal is not one.
+STATUS_CODE = re.compile(r"[1-5][0-9][0-9]")
+# ASCII only, as the browser's port of the query side (site/browser/ranker.js MEASURE_AFTER) reads it
+_MEASURE_AFTER = re.compile(
+    r"[ \t]*(?:ms|millis\w*|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|days?|%|[kmgt]i?b|bytes|req\w*|/s)(?!\w)",
+    re.I | re.ASCII,
+)
+_STATUS_BEFORE = re.compile(r"(?:http|status|statuscode|status_code|code|codes|error)\W{0,4}$", re.I | re.ASCII)
+
+
+def identifiers(text: str, *, signal: bool = False) -> set[str]:
+    """Distinctive tokens as written: alert names, error codes, metric names (lowercased); never a
+    bare value (``_NO_LETTER``, ``_HEX_VALUE``) but an HTTP status (``STATUS_CODE``): in a query
+    any not followed by a unit, in a ``signal`` only one written as a status."""
     out = set()
-    for tok in _IDENT.findall(text):
+    for m in _IDENT.finditer(text):
+        tok = m.group()
+        if _NO_LETTER.fullmatch(tok):
+            if STATUS_CODE.fullmatch(tok) and (
+                _STATUS_BEFORE.search(text, max(0, m.start() - 16), m.start())
+                if signal
+                else not _MEASURE_AFTER.match(text, m.end())
+            ):
+                out.add(tok)
+            continue
         has_inner_case = any(c.isupper() for c in tok[1:]) and any(c.islower() for c in tok)
         looks_code = any(c.isdigit() for c in tok) or "_" in tok or tok.isupper() and len(tok) >= 4
         if has_inner_case or looks_code or ("." in tok and "/" not in tok and len(tok) > 6):
-            out.add(tok.lower().strip(".:"))
+            ident = tok.lower().strip(".:")
+            if not _HEX_VALUE.fullmatch(ident):
+                out.add(ident)
     return out - NOT_IDENTIFIERS
 
 

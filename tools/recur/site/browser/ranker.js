@@ -4,7 +4,8 @@
  * Every number comes from the bundle (bundle.json "params", exported from search.py by
  * recur/site/bundle.py): change the ranking there and rebuild the site. What this file holds is the
  * structure; tests/test_browser_bundle.py checks that it ranks as the server does, given the same
- * query vectors. No imports (the stemmer is passed in): it runs in a browser and in Node.
+ * query vectors. No imports (the stemmer and the page's query condenser are passed in): it runs in a
+ * browser and in Node.
  */
 
 // \p{Nd}: every decimal digit, as Python's \d in util/text.py (Arabic-Indic, Devanagari, ...), not only 0-9
@@ -40,15 +41,32 @@ export function normaliseSignal(text) {
   return strip(String(text).toLowerCase().replace(/\p{Nd}+/gu, "#").replace(/\s+/g, " "), " .");
 }
 
-/* util.text.identifiers: alert names, error codes, metric names as written (lowercased). */
+/* util.text._HEX_VALUE: a UUID, a trace or commit id (a long hex run with a digit) is a value, not a name */
+const HEX_VALUE = /^(?=[0-9a-f-]*[0-9])(?:[0-9a-f]{8,}|[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12})$/;
+/* util.text.STATUS_CODE and _MEASURE_AFTER: the one bare number a query's identifiers keep, an HTTP status
+ * not followed by a unit ("got 429", not "200 ms") */
+const STATUS_CODE = /^[1-5][0-9][0-9]$/;
+const MEASURE_AFTER = /[ \t]*(?:ms|millis\w*|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|days?|%|[kmgt]i?b|bytes|req\w*|\/s)(?!\w)/iy;
+
+/* util.text.identifiers (a query's: the signals' come from the bundle): alert names, error codes, metric
+ * names as written (lowercased); never a bare value (no letter: "14", "10.0.0.7:5432"; a long hex id)
+ * but an HTTP status. */
 export function identifiers(text) {
   const out = new Set();
-  for (const tok of String(text).match(IDENT) || []) {
+  const t = String(text);
+  for (const m of t.matchAll(IDENT)) {
+    const tok = m[0];
+    if (!/[A-Za-z]/.test(tok)) {
+      MEASURE_AFTER.lastIndex = m.index + tok.length;
+      if (STATUS_CODE.test(tok) && !MEASURE_AFTER.test(t)) out.add(tok);
+      continue;
+    }
     const innerCase = /[A-Z]/.test(tok.slice(1)) && /[a-z]/.test(tok);
     const upper = /[A-Z]/.test(tok) && !/[a-z]/.test(tok);
     const code = /\d/.test(tok) || tok.includes("_") || (upper && tok.length >= 4);
     if (innerCase || code || (tok.includes(".") && !tok.includes("/") && tok.length > 6)) {
-      out.add(strip(tok.toLowerCase(), ".:"));
+      const ident = strip(tok.toLowerCase(), ".:");
+      if (!HEX_VALUE.test(ident)) out.add(ident);
     }
   }
   return out;
@@ -97,7 +115,10 @@ export class Ranker {
   /* index: index.json; bin: index.bin (ArrayBuffer); params: bundle.json "params"; stem: a Snowball
      English stemmer (word -> stem) for query words the index's stem table lacks (the site passes the
      vendored porter2; without one, such a word adds nothing to BM25). */
-  constructor(index, bin, params, stem = null) {
+  /* prepare: RecurQuery.prepare of assets/recur-query.js (the page's, or imported in Node) */
+  constructor(index, bin, params, stem = null, prepare = null) {
+    if (typeof prepare !== "function") throw new Error("Ranker: give it RecurQuery.prepare (assets/recur-query.js)");
+    this.prepare = prepare;
     this.p = params;
     this.stop = new Set(params.stopwords);
     this.ids = index.ids;
@@ -151,14 +172,14 @@ export class Ranker {
     return kept.join(" ");
   }
 
-  /* the query text as the server reads it (engine: clean(text)[:MAX_QUERY_CHARS]): a lone surrogate
-   * becomes U+FFFD, and the cut counts characters as Python does (code points), not UTF-16 units: an
-   * emoji is two units, and a pasted log with emoji lost its tail, and with it the verdict. */
-  /* Engine.answer_many: colour codes out (util.text.strip_ansi, the same pattern), lone surrogates
-     as U+FFFD, cut at max_query_chars */
+  /* the query text as the server reads it (retrieval.query.prepare, as Engine.answer_many): colour codes
+   * out (util.text.strip_ansi, the same pattern), a lone surrogate as U+FFFD, a text over max_query_chars
+   * condensed by the page's recur-query.js (given to the constructor), which counts characters as Python
+   * does (code points), not UTF-16 units: an emoji is two units, and a pasted log with emoji lost its
+   * tail, and with it the verdict. */
   clipQuery(text) {
     const plain = String(text).includes("\x1b") ? String(text).replace(new RegExp(this.p.ansi, "g"), "") : String(text);
-    return headCodePoints(wellFormed(plain), this.p.max_query_chars);
+    return this.prepare(wellFormed(plain), this.p.max_query_chars).text;
   }
 
   similarities(q) {
@@ -281,8 +302,23 @@ export class Ranker {
     const all = n >= this.p.calibration.min_candidates ? this.probabilities(byScore, pool, fused, comp, cidx, sig)
       : pool.map(() => null);
     const moved = pool.map((j, r) => r).sort((a, b) => (isVerbatim(pool[a]) ? 0 : 1) - (isVerbatim(pool[b]) ? 0 : 1) || a - b);
-    const ranked = moved.slice(0, top).map((r) => pool[r]);
-    const probs = moved.slice(0, top).map((r) => (all[r] === null || !isVerbatim(pool[r]) ? all[r] : Math.max(all[r], this.p.verbatim.floor)));
+    const floored = moved.map((r) => (all[r] === null || !isVerbatim(pool[r]) ? all[r] : Math.max(all[r], this.p.verbatim.floor)));
+    /* search._import_drafts_after: an unpromoted import draft rated at most the cap, after the reviewed
+       results under it rated at least as likely right */
+    const isDraft = moved.map((r) => Boolean(this.docs[cidx[pool[r]]].import_draft));
+    const probs0 = floored.map((p, i) => (p === null || !isDraft[i] ? p : Math.min(p, this.p.import_draft.cap)));
+    const at = moved.map((r, i) => i);
+    for (let k = at.length - 1; k >= 0; k--) {
+      if (!isDraft[k]) continue;
+      let pos = at.indexOf(k);
+      while (pos + 1 < at.length && probs0[k] !== null) {
+        const nxt = at[pos + 1];
+        if (isDraft[nxt] || probs0[nxt] === null || probs0[nxt] < probs0[k]) break;
+        at[pos] = nxt; at[pos + 1] = k; pos++;
+      }
+    }
+    const ranked = at.slice(0, top).map((i) => pool[moved[i]]);
+    const probs = at.slice(0, top).map((i) => probs0[i]);
     return ranked.map((j, r) => {
       const c = cidx[j];
       const [sscore, sigWhy] = sig.get(c) || [0, []];
@@ -290,7 +326,7 @@ export class Ranker {
       const matched = new Set(sigWhy.map((w) => w.text));  /* a signal found in the text: not again by meaning */
       const why = [...sigWhy, ...this.denseWhy(this.rows[c], psims, matched), ...this.lexicalWhy(c, text, comp.bm25[j])];
       return { pidx: c, id: this.ids[c], score: fused[j], dense: comp.doc[j], lexical: comp.bm25[j], signal: sscore,
-               why, best: Math.max(...psims), probability: probs[r] };
+               why, best: Math.max(...psims), probability: probs[r], importDraft: Boolean(this.docs[c].import_draft) };
     });
   }
 
@@ -355,7 +391,7 @@ export class Ranker {
       const p = round(hit.probability, 3);
       return p >= cal.high_at ? "high" : p >= cal.medium_at ? "medium" : "low";
     }
-    if (hit.signal >= this.p.signal_match.identifier || hit.best >= this.p.high_cosine) return "high";  /* 0.9: an identifier match */
+    if ((hit.signal >= this.p.signal_match.identifier || hit.best >= this.p.high_cosine) && !hit.importDraft) return "high";  /* 0.9: an identifier match */
     if (hit.signal > 0 || hit.best >= this.p.medium_cosine) return "medium";
     return "low";
   }
@@ -368,7 +404,8 @@ export class Ranker {
       return {
         rank: i + 1, id: h.id, title: d.title, score: round(h.score, 4), confidence: this.confidence(h),
         probability: h.probability === null || h.probability === undefined ? null : round(h.probability, 3),
-        category: d.category, severity: d.severity, status: d.status, draft: d.status === "draft", why: h.why,
+        category: d.category, severity: d.severity, status: d.status, draft: d.status === "draft",
+        import_draft: Boolean(d.import_draft), why: h.why,
         runbook: d.runbook, evidence: d.evidence, summary: d.summary, signals: d.signals, path: d.path,
         incidents: d.incidents, related: d.related || [], distinguish: d.distinguish || [],
         scores: { dense: round(h.dense, 4), lexical: round(h.lexical, 4), signal: round(h.signal, 4) }

@@ -91,8 +91,10 @@ class Engine {
 }
 
 /* Load everything the bundle names; onProgress(bytesDone, bytesTotal) while the large files arrive.
- * manifest: bundle.json when the caller has fetched it already (fetchManifest). */
-export async function load(bundleUrl, onProgress, manifest) {
+ * manifest: bundle.json when the caller has fetched it already (fetchManifest). prepare: how a long
+ * text is condensed (RecurQuery.prepare, the page's assets/recur-query.js), by default the page's. */
+export async function load(bundleUrl, onProgress, manifest, prepare) {
+  prepare = prepare || (globalThis.RecurQuery && globalThis.RecurQuery.prepare);
   if (!supported()) throw new Error("this browser cannot run the model (no WebAssembly or DecompressionStream)");
   const base = new URL(".", bundleUrl);
   manifest = manifest || await fetchManifest(bundleUrl);
@@ -122,7 +124,7 @@ export async function load(bundleUrl, onProgress, manifest) {
   ort.env.logLevel = "error";
   const session = await ort.InferenceSession.create(model, { executionProviders: ["wasm"], graphOptimizationLevel: "all" });
   const ranker = new rankerMod.Ranker(JSON.parse(dec.decode(indexText)), bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength),
-                            manifest.params, stemmer.stem);
+                            manifest.params, stemmer.stem, prepare);
   const engine = new Engine(manifest, ort, tokenizer, session, ranker, rankerMod);
   await engine.encode("warm up");  /* the first run allocates; pay it while the progress bar is shown */
   return engine;

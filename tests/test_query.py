@@ -1,0 +1,103 @@
+"""A long pasted text is condensed to what is searched (recur.retrieval.query), not cut at its end.
+
+Found in review: a 196-line, 34 KB Java stack trace with ``Caused by: java.io.IOException: No space
+left on device`` at its bottom lost it: `recur suggest -` searched the first 20,000 characters (all
+frames of the outer exception) and answered "no known pattern". Our own generated traces below."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from recur.cli.main import cli
+from recur.retrieval.query import MAX_QUERY_CHARS, prepare
+
+ROOT_CAUSE = "Caused by: java.io.IOException: No space left on device"
+
+
+def java_trace(frames: int = 190) -> str:
+    """An export job's trace: a wrapper exception, a long run of frames, the root cause last."""
+    lines = [
+        "2026-04-02 03:10:00.001 ERROR 7 --- [batch-3] o.e.export.ExportJob : export step failed",
+        "com.example.export.ExportFailedException: could not write batch 42 to /srv/exports/invoices.csv",
+    ]
+    lines += [
+        f"\tat com.example.export.writer.CsvBatchWriter$$Proxy$$9f8e.write{i}(CsvBatchWriter.java:{200 + i}) "
+        "~[export-core-3.2.0.jar!/:3.2.0]"
+        for i in range(frames)
+    ]
+    lines += [
+        ROOT_CAUSE,
+        "\tat java.base/sun.nio.ch.FileDispatcherImpl.write0(Native Method)",
+        "\tat java.base/sun.nio.ch.IOUtil.write(IOUtil.java:58)",
+        "\t... 61 common frames omitted",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def test_a_short_text_is_searched_as_it_is():
+    text = "checkout 502s after the deploy\n\tat com.example.Checkout.pay(Checkout.java:12)\n" * 10
+    p = prepare(text)
+    assert p.text == text and p.note is None and (p.frames, p.middle) == (0, 0)
+
+
+def test_a_long_trace_loses_its_repeated_frames_and_keeps_its_root_cause():
+    trace = java_trace()
+    assert len(trace) > MAX_QUERY_CHARS
+    p = prepare(trace)
+    assert p.text.splitlines() == [
+        "2026-04-02 03:10:00.001 ERROR 7 --- [batch-3] o.e.export.ExportJob : export step failed",
+        "com.example.export.ExportFailedException: could not write batch 42 to /srv/exports/invoices.csv",
+        "\tat com.example.export.writer.CsvBatchWriter$$Proxy$$9f8e.write0(CsvBatchWriter.java:200) "
+        "~[export-core-3.2.0.jar!/:3.2.0]",
+        ROOT_CAUSE,
+        "\tat java.base/sun.nio.ch.FileDispatcherImpl.write0(Native Method)",
+    ]
+    assert (p.frames, p.middle) == (191, 0)  # 189 + 1 frames past the first of their runs, and "... 61 ..."
+    assert p.note == (
+        f"the text is {len(trace):,} characters, over the 20,000 searched: 191 repeated stack-frame lines "
+        "('at ...', '... N more') left out"
+    )
+    assert prepare(p.text) == type(p)(p.text, len(p.text))  # what is searched is searched as it is
+
+
+def test_a_long_text_still_too_long_keeps_its_start_its_end_and_the_error_lines_between():
+    lines = [f"10:00:{i % 60:02d} INFO request {i} served in 12 ms by worker-{i % 7}" for i in range(1200)]
+    lines[600] = "10:10:00 ERROR writes fail: disk quota exceeded on /srv/data"
+    lines[700] = "java.lang.IllegalStateException: buffer closed"
+    text = "\n".join(lines)
+    p = prepare(text)
+    assert len(p.text) <= MAX_QUERY_CHARS and p.frames == 0 and p.middle == len(text) - len(p.text)
+    kept = p.text.split("\n")
+    assert kept[0] == lines[0] and kept[-1] == lines[-1]
+    assert lines[600] in kept and lines[700] in kept
+    assert kept.index(lines[600]) < kept.index(lines[700])  # in their order
+    assert "left out of its middle (its start and end are searched" in p.note
+    one_line = "x" * 30_000 + " Exception " + "y" * 30_000  # no line to cut at (a minified JSON document)
+    p = prepare(one_line)
+    assert p.text.startswith("x" * 8000) and p.text.endswith("y" * 8000) and len(p.text) <= MAX_QUERY_CHARS
+
+
+@pytest.fixture
+def run(kb_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("RECUR_MODEL", "fake:64")
+    monkeypatch.setenv("RECUR_KB", str(kb_dir))
+    monkeypatch.setenv("RECUR_INDEX", str(tmp_path / "index"))
+    return lambda *args, input=None: CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
+
+
+def test_recur_suggest_searches_a_long_traces_root_cause_and_says_what_it_left_out(run):
+    trace = java_trace()
+    res = run("suggest", "--json", "--top", "3", "-", input=trace)
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert ROOT_CAUSE in out["query"]
+    top = out["results"][0]
+    assert top["id"] == "disk-full" and top["why"][0]["match"] == "exact", top["why"]
+    assert f"recur: the text is {len(trace.strip()):,} characters, over the 20,000 searched: 191 repeated" in res.stderr
+
+
+def test_a_long_trace_finds_its_root_causes_pattern_on_the_shipped_kb(real_engine):
+    answer = real_engine.answer(java_trace(), top=5)
+    assert ROOT_CAUSE in answer.query
+    assert "disk-full" in [r["id"] for r in answer.results[:3]], [r["id"] for r in answer.results]
