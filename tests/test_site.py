@@ -409,3 +409,38 @@ def test_an_incident_linked_only_to_an_import_draft_is_needs_analysis_on_its_pag
     assert "(draft: needs analysis)" in rows["INC-2026-0003"] and "flux-desync.html" in rows["INC-2026-0003"]
     assert "draft: needs analysis" in out["incidents/2026/INC-2026-0003.md"]
     assert "needs analysis" not in out["incidents/2026/INC-2026-0004.md"] + rows["INC-2026-0004"]
+
+
+def test_a_fix_marked_done_that_did_not_hold_is_flagged_on_its_pattern_page(tmp_path):
+    """The pattern page showed a green "done · done 2025-12-01" while the board listed the pattern under
+    "Recurred after the fix": by the board's own rule, the fix row warns how soon it recurred and names
+    the incidents, which are marked in the page's incidents table (the one before the fix is not)."""
+    from kbfactory import write
+
+    root = site_kb(tmp_path / "kb")
+    path = root / "patterns/capacity/disk-full.md"
+    path.write_text(path.read_text().replace("status: in-progress", "status: done\n  done: 2025-12-01"))
+    kb = load_kb(root)
+    assert not kb.errors, kb.errors
+    b = board(kb, DAY)
+    assert [(r["incident"], r["days_after_fix"]) for r in b["recurrence_after_fix"]] == [("INC-2026-0003", 140)]
+    page = pages(kb, as_of=DAY, board=b)["patterns/capacity/disk-full.md"]
+    card = page[page.index('<dl class="recur-card"') : page.index("</dl>")]
+    fix = card.split("<dt>Permanent fix</dt>")[1].split("</dd>")[0]
+    assert '<b class="rb r-recurred">recurred 140 days after the fix</b>' in fix
+    assert '<a href="../../incidents/2026/INC-2026-0003.html">INC-2026-0003</a>' in fix
+    rows = {re.search(r"INC-\d{4}-\d{4}", r).group(): r for r in page.split("## Incidents")[1].split("<tr>")[2:]}
+    assert '<b class="rb r-recurred">after the fix (+140 days)</b>' in rows["INC-2026-0003"]
+    assert "after the fix" not in rows["INC-2025-0009"]  # before the fix was done
+    # a second incident after the fix: counted, both named
+    write(root, "incidents/2026/INC-2026-0004.md", "---\nid: INC-2026-0004\ntitle: Again\ndate: 2026-04-28\n"
+          "severity: sev3\npatterns: [disk-full]\n---\n\n## Summary\nx\n")  # fmt: skip
+    kb = load_kb(root)
+    fix = pages(kb, as_of=DAY, board=board(kb, DAY))["patterns/capacity/disk-full.md"].split("Permanent fix</dt>")[1]
+    fix = fix.split("</dd>")[0]
+    assert "recurred 140 days after the fix, and 1 more time</b>" in fix
+    assert fix.index("INC-2026-0003") < fix.index("INC-2026-0004")
+    # a fix done after the last incident held: no warning
+    path.write_text(path.read_text().replace("done: 2025-12-01", "done: 2026-04-29"))
+    kb = load_kb(root)
+    assert "r-recurred" not in pages(kb, as_of=DAY, board=board(kb, DAY))["patterns/capacity/disk-full.md"]
