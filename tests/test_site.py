@@ -444,3 +444,51 @@ def test_a_fix_marked_done_that_did_not_hold_is_flagged_on_its_pattern_page(tmp_
     path.write_text(path.read_text().replace("done: 2025-12-01", "done: 2026-04-29"))
     kb = load_kb(root)
     assert "r-recurred" not in pages(kb, as_of=DAY, board=board(kb, DAY))["patterns/capacity/disk-full.md"]
+
+
+def test_board_tiles_link_to_their_sections_overdue_comes_early_and_counts_show_0(kb):
+    """Found in review: the count tiles were not links, the age columns were not explained, a by-owner
+    cell was blank or 0 for the same nothing, and "overdue" was the 4th to 5th column (off a phone's screen)."""
+    page = _pages(kb)["board/index.md"]
+    tiles = page.split('<section class="recur-tiles"')[1].split("</section>")[0]
+    targets = re.findall(r'<a class="recur-tile" href="([^"]+)">', tiles)
+    assert len(targets) == 8 and targets[-2:] == ["trends.html", "trends.html"]
+    for target in targets[:-2]:  # each one a section heading of the page
+        assert re.search(r"^## .*\{" + re.escape(target) + r"\}$", page, re.M), target
+    assert "**Age** counts days up to the as-of date" in page and "from the incident's date" in page
+    owners = page.split("## Open fixes and follow-ups by owner")[1].split("## ")[0]
+    assert "<td></td>" not in owners
+    for heading, name in (("## Open and overdue", "pattern"), ("## Reviews pending", "incident"),
+                          ("## Open follow-ups", "follow-up")):  # fmt: skip
+        head = re.findall(r"<th>(.*?)</th>", page.split(heading)[1])
+        assert head[:2] == [name, "overdue"], head
+    fixes = page.split("## Open and overdue")[1].split("</tr>")[1]
+    assert re.search(r"Disk full on a host</a></td><td><b class=\"rb r-overdue\">overdue 30d", fixes), fixes
+
+
+def test_board_json_and_report_keep_their_keys_and_columns(kb):
+    """The board page's new column order is the page's own: board.json keeps its keys."""
+    b = board(kb, DAY)
+    assert list(b["fixes"][0])[:5] == ["pattern", "title", "category", "status", "owner"]
+    assert list(b["follow_ups"][0])[:3] == ["incident", "title", "owner"]
+
+
+@pytest.mark.parametrize("day, label", [("2026-12-03", "Dec 1–3"), ("2026-05-01", "May 1"), ("2026-02-28", None),
+                                        ("2028-02-28", "Feb 1–28"), ("2026-12-31", None)])  # fmt: skip
+def test_the_month_still_running_is_labelled_so_far(day, label):
+    from recur.site.board_pages import month_so_far
+
+    assert month_so_far(dt.date.fromisoformat(day)) == label
+
+
+def test_trends_mark_the_last_month_as_partial(kb):
+    """The current month was drawn as an empty bar that read "no incidents": it is labelled by the days
+    it counts so far, in the chart, the intro and the numbers."""
+    trends = _pages(kb)["board/trends.md"]  # as of 2026-05-01
+    assert "the last bar counts May 1 only, as the month is not over" in trends
+    chart = trends[trends.index("<svg") : trends.index("</svg>")]
+    assert '<rect class="pt"' in chart and ">so far</text>" in chart and ">May 1</text>" in chart
+    assert ">26-05</text>" not in chart
+    ET.fromstring(chart + "</svg>")
+    assert "<td>2026-05 (May 1, so far)</td>" in trends
+    assert "so far" not in charts.stacked_bars(["2026-01"], {"a": [1]})

@@ -115,6 +115,40 @@ def test_onboarding_path_progress_persists(page, base):
     assert page.errors == []
 
 
+def test_the_board_reads_on_a_phone(chromium, base):
+    """At 390x844 the board's tables (808 px wide) put "overdue" fifth, off-screen: it comes right after
+    the item's name, each table scrolls sideways in its own box while the page does not, and the count
+    tiles lead to their sections."""
+    url, _ = base
+    pg = chromium.new_page()
+    pg.set_viewport_size({"width": 390, "height": 844})
+    errors = page_errors(pg)
+    try:
+        pg.goto(url + "/board/index.html")
+        assert pg.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        for section, name in (("fixes", "pattern"), ("reviews", "incident"), ("follow-ups", "follow-up")):
+            table = pg.locator(f"h2#{section} ~ * table").first
+            heads = table.locator("thead th").all_inner_texts()
+            assert heads[:2] == [name, "overdue"], (section, heads)
+            late = table.locator("tbody td:nth-child(2) .r-overdue").first
+            assert late.bounding_box()["x"] + late.bounding_box()["width"] <= 390, section
+        # a table wider than the screen is in a box that scrolls sideways (it scrolls when told to)
+        scrolls = pg.evaluate("""() => [...document.querySelectorAll("article table")]
+            .filter(t => t.scrollWidth > window.innerWidth).map(t => {
+              let box = t;
+              while (box && !(box.scrollWidth > box.clientWidth && /auto|scroll/.test(getComputedStyle(box).overflowX)))
+                box = box.parentElement;
+              if (!box || box === document.documentElement || box === document.body) return false;
+              box.scrollLeft = 200;
+              return box.scrollLeft > 0 && box.getBoundingClientRect().right <= window.innerWidth; })""")
+        assert len(scrolls) >= 3 and all(scrolls), scrolls
+        pg.locator("a.recur-tile", has_text="Follow-ups open").click()
+        pg.wait_for_url("**/board/index.html#follow-ups")
+        assert errors == []
+    finally:
+        pg.close()
+
+
 def test_problem_board_and_trends(page, base):
     url, _ = base
     page.goto(url + "/board/index.html")
