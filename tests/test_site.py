@@ -154,7 +154,7 @@ def test_incident_pages_and_list(kb):
 def test_path_page_has_ordered_steps_why_and_checklist(kb):
     page = _pages(kb)["paths/storage-basics.md"]
     assert 'data-path="storage-basics"' in page and "0 of 2 done" in page
-    assert page.index('data-step="1-disk-full"') < page.index('data-step="2-db-pool-exhausted"')
+    assert page.index('data-step="disk-full"') < page.index('data-step="db-pool-exhausted"')
     assert "Why it matters:</strong> the disk fills before anything else does" in page
     assert 'href="../patterns/capacity/disk-full.html"' in page
     assert "A filesystem runs out of bytes and writes fail." in page  # the gist, first sentence only
@@ -168,9 +168,9 @@ def test_a_path_step_on_a_retired_pattern_says_so(kb):
 
     kb.patterns["db-pool-exhausted"] = dataclasses.replace(kb.patterns["db-pool-exhausted"], status="retired")
     page = _pages(kb)["paths/storage-basics.md"]
-    step = page[page.index('data-step="2-db-pool-exhausted"') :].split("</li>")[0]
+    step = page[page.index('data-step="db-pool-exhausted"') :].split("</li>")[0]
     assert "(retired: kept for history)" in step
-    first = page[page.index('data-step="1-disk-full"') :].split("</li>")[0]
+    first = page[page.index('data-step="disk-full"') :].split("</li>")[0]
     assert "retired" not in first
 
 
@@ -492,3 +492,44 @@ def test_trends_mark_the_last_month_as_partial(kb):
     ET.fromstring(chart + "</svg>")
     assert "<td>2026-05 (May 1, so far)</td>" in trends
     assert "so far" not in charts.stacked_bars(["2026-01"], {"a": [1]})
+
+
+def test_path_steps_are_keyed_by_pattern_and_drafts_are_marked(kb):
+    """A checklist keyed "<step number>-<pattern>" un-ticked every step after one inserted above it; a
+    draft pattern in a path read as finished (a retired one was already marked)."""
+    import dataclasses
+
+    before = _pages(kb)["paths/storage-basics.md"]
+    kb.paths["storage-basics"].steps.insert(0, kb.paths["first-week"].steps[1])  # a step inserted first
+    kb.patterns["disk-full"] = dataclasses.replace(kb.patterns["disk-full"], status="draft")
+    page = _pages(kb)["paths/storage-basics.md"]
+    keys = re.findall(r'data-step="([^"]+)"', page)
+    assert keys == ["dns-failure", "disk-full", "db-pool-exhausted"]
+    assert set(re.findall(r'data-step="([^"]+)"', before)) <= set(keys)  # the ticks kept
+    step = page[page.index('data-step="disk-full"') :].split("</li>")[0]
+    assert "(draft: still being written)" in step
+    assert '<span class="recur-progress-text" aria-live="polite">0 of 3 done</span>' in page
+    assert "read it and walked through its first steps" in page and "never run them in production" in page
+
+
+def test_paths_are_listed_by_their_order_then_title_with_a_progress_cell(tmp_path):
+    """/paths/ listed paths by title, so "First week on call" came last: an `order` (a Recur extension of
+    the path file) puts a path first; the rest follow by title."""
+    from kbfactory import write
+
+    root = site_kb(tmp_path / "kb")
+    write(root, "paths/zz-first.yml", "title: Zz first week\norder: 1\nsteps:\n  - pattern: disk-full\n")
+    kb = load_kb(root)
+    assert not kb.problems, kb.problems  # a known key: no "unknown key" warning
+    listing = _pages(kb)["paths/index.md"]
+    titles = re.findall(r'<a href="[^"]+">([^<]+)</a>', listing)
+    assert titles == ["Zz first week", "First week", "Storage basics"]
+    assert '<span class="recur-path-progress" data-patterns="disk-full db-pool-exhausted"></span>' in listing
+    write(root, "paths/bad.yml", "title: Bad\norder: first\nsteps:\n  - pattern: disk-full\n")
+    assert any(p.field == "order" and p.line == 2 for p in load_kb(root).errors)
+
+
+def test_home_intro_says_in_plain_words_what_the_box_does_without_suggestions(kb):
+    home = _pages(kb)["index.md"]
+    assert "browser search bundle" not in home
+    assert "If the box says it cannot suggest here, it searches the site's pages for your words instead." in home

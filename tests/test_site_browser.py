@@ -109,9 +109,50 @@ def test_onboarding_path_progress_persists(page, base):
     page.goto(url + "/paths/first-week.html")  # another path keeps its own progress
     assert not page.locator("input.recur-step-check").first.is_checked()
     page.goto(url + "/paths/storage-basics.html")
+    page.once("dialog", lambda d: d.accept())  # Reset progress asks first
     page.locator(".recur-reset").click()
     page.reload()
     assert not page.locator("input.recur-step-check").first.is_checked()
+    assert page.errors == []
+
+
+def _steps(page) -> dict:
+    """{pattern id: ticked} of the path page's checklist."""
+    checks = page.locator("input.recur-step-check")
+    return {checks.nth(n).get_attribute("data-step"): checks.nth(n).is_checked() for n in range(checks.count())}
+
+
+def test_path_progress_is_kept_by_pattern_shared_by_paths_and_old_progress_is_kept(page, base):
+    """Progress was kept per path as "<step number>-<pattern>": a step inserted above un-ticked every step
+    after it. It is kept by pattern, once for the site (storage-basics and first-week share
+    db-pool-exhausted), and what the old keys held is read into it once."""
+    url, _ = base
+    page.goto(url + "/paths/storage-basics.html")
+    page.evaluate("""() => { localStorage.clear();
+        localStorage.setItem("recur:path:storage-basics", JSON.stringify(["1-disk-full"]));
+        localStorage.setItem("recur:path:first-week", JSON.stringify(["2-dns-failure"])); }""")
+    page.reload()
+    assert _steps(page) == {"disk-full": True, "db-pool-exhausted": False}  # the old progress, kept
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('recur:path:'))") == []
+    assert page.locator(".recur-progress-text").get_attribute("aria-live") == "polite"
+    page.locator('input[data-step="db-pool-exhausted"]').check()
+    assert page.locator(".recur-progress-text").inner_text() == "2 of 2 done"
+    page.goto(url + "/paths/first-week.html")  # read on one path, read on the other
+    assert _steps(page) == {"db-pool-exhausted": True, "dns-failure": True}
+    page.goto(url + "/paths/index.html")  # the list says how far each path is
+    progress = page.locator(".recur-path-progress")
+    assert sorted(progress.nth(n).inner_text() for n in range(progress.count())) == ["2 of 2 done", "2 of 2 done"]
+    page.goto(url + "/paths/storage-basics.html")
+    page.once("dialog", lambda d: d.dismiss())  # asked, and said no: nothing is lost
+    page.locator(".recur-reset").click()
+    page.reload()
+    assert _steps(page) == {"disk-full": True, "db-pool-exhausted": True}
+    page.once("dialog", lambda d: d.accept())
+    page.locator(".recur-reset").click()
+    assert _steps(page) == {"disk-full": False, "db-pool-exhausted": False}
+    page.goto(url + "/paths/first-week.html")
+    assert _steps(page) == {"db-pool-exhausted": False, "dns-failure": True}
+    page.evaluate("localStorage.clear()")
     assert page.errors == []
 
 
