@@ -154,7 +154,7 @@ def test_incident_pages_and_list(kb):
 def test_path_page_has_ordered_steps_why_and_checklist(kb):
     page = _pages(kb)["paths/storage-basics.md"]
     assert 'data-path="storage-basics"' in page and "0 of 2 done" in page
-    assert page.index('data-step="1-disk-full"') < page.index('data-step="2-db-pool-exhausted"')
+    assert page.index('data-step="disk-full"') < page.index('data-step="db-pool-exhausted"')
     assert "Why it matters:</strong> the disk fills before anything else does" in page
     assert 'href="../patterns/capacity/disk-full.html"' in page
     assert "A filesystem runs out of bytes and writes fail." in page  # the gist, first sentence only
@@ -168,9 +168,9 @@ def test_a_path_step_on_a_retired_pattern_says_so(kb):
 
     kb.patterns["db-pool-exhausted"] = dataclasses.replace(kb.patterns["db-pool-exhausted"], status="retired")
     page = _pages(kb)["paths/storage-basics.md"]
-    step = page[page.index('data-step="2-db-pool-exhausted"') :].split("</li>")[0]
+    step = page[page.index('data-step="db-pool-exhausted"') :].split("</li>")[0]
     assert "(retired: kept for history)" in step
-    first = page[page.index('data-step="1-disk-full"') :].split("</li>")[0]
+    first = page[page.index('data-step="disk-full"') :].split("</li>")[0]
     assert "retired" not in first
 
 
@@ -409,3 +409,127 @@ def test_an_incident_linked_only_to_an_import_draft_is_needs_analysis_on_its_pag
     assert "(draft: needs analysis)" in rows["INC-2026-0003"] and "flux-desync.html" in rows["INC-2026-0003"]
     assert "draft: needs analysis" in out["incidents/2026/INC-2026-0003.md"]
     assert "needs analysis" not in out["incidents/2026/INC-2026-0004.md"] + rows["INC-2026-0004"]
+
+
+def test_a_fix_marked_done_that_did_not_hold_is_flagged_on_its_pattern_page(tmp_path):
+    """The pattern page showed a green "done · done 2025-12-01" while the board listed the pattern under
+    "Recurred after the fix": by the board's own rule, the fix row warns how soon it recurred and names
+    the incidents, which are marked in the page's incidents table (the one before the fix is not)."""
+    from kbfactory import write
+
+    root = site_kb(tmp_path / "kb")
+    path = root / "patterns/capacity/disk-full.md"
+    path.write_text(path.read_text().replace("status: in-progress", "status: done\n  done: 2025-12-01"))
+    kb = load_kb(root)
+    assert not kb.errors, kb.errors
+    b = board(kb, DAY)
+    assert [(r["incident"], r["days_after_fix"]) for r in b["recurrence_after_fix"]] == [("INC-2026-0003", 140)]
+    page = pages(kb, as_of=DAY, board=b)["patterns/capacity/disk-full.md"]
+    card = page[page.index('<dl class="recur-card"') : page.index("</dl>")]
+    fix = card.split("<dt>Permanent fix</dt>")[1].split("</dd>")[0]
+    assert '<b class="rb r-recurred">recurred 140 days after the fix</b>' in fix
+    assert '<a href="../../incidents/2026/INC-2026-0003.html">INC-2026-0003</a>' in fix
+    rows = {re.search(r"INC-\d{4}-\d{4}", r).group(): r for r in page.split("## Incidents")[1].split("<tr>")[2:]}
+    assert '<b class="rb r-recurred">after the fix (+140 days)</b>' in rows["INC-2026-0003"]
+    assert "after the fix" not in rows["INC-2025-0009"]  # before the fix was done
+    # a second incident after the fix: counted, both named
+    write(root, "incidents/2026/INC-2026-0004.md", "---\nid: INC-2026-0004\ntitle: Again\ndate: 2026-04-28\n"
+          "severity: sev3\npatterns: [disk-full]\n---\n\n## Summary\nx\n")  # fmt: skip
+    kb = load_kb(root)
+    fix = pages(kb, as_of=DAY, board=board(kb, DAY))["patterns/capacity/disk-full.md"].split("Permanent fix</dt>")[1]
+    fix = fix.split("</dd>")[0]
+    assert "recurred 140 days after the fix, and 1 more time</b>" in fix
+    assert fix.index("INC-2026-0003") < fix.index("INC-2026-0004")
+    # a fix done after the last incident held: no warning
+    path.write_text(path.read_text().replace("done: 2025-12-01", "done: 2026-04-29"))
+    kb = load_kb(root)
+    assert "r-recurred" not in pages(kb, as_of=DAY, board=board(kb, DAY))["patterns/capacity/disk-full.md"]
+
+
+def test_board_tiles_link_to_their_sections_overdue_comes_early_and_counts_show_0(kb):
+    """Found in review: the count tiles were not links, the age columns were not explained, a by-owner
+    cell was blank or 0 for the same nothing, and "overdue" was the 4th to 5th column (off a phone's screen)."""
+    page = _pages(kb)["board/index.md"]
+    tiles = page.split('<section class="recur-tiles"')[1].split("</section>")[0]
+    targets = re.findall(r'<a class="recur-tile" href="([^"]+)">', tiles)
+    assert len(targets) == 8 and targets[-2:] == ["trends.html", "trends.html"]
+    for target in targets[:-2]:  # each one a section heading of the page
+        assert re.search(r"^## .*\{" + re.escape(target) + r"\}$", page, re.M), target
+    assert "**Age** counts days up to the as-of date" in page and "from the incident's date" in page
+    owners = page.split("## Open fixes and follow-ups by owner")[1].split("## ")[0]
+    assert "<td></td>" not in owners
+    for heading, name in (("## Open and overdue", "pattern"), ("## Reviews pending", "incident"),
+                          ("## Open follow-ups", "follow-up")):  # fmt: skip
+        head = re.findall(r"<th>(.*?)</th>", page.split(heading)[1])
+        assert head[:2] == [name, "overdue"], head
+    fixes = page.split("## Open and overdue")[1].split("</tr>")[1]
+    assert re.search(r"Disk full on a host</a></td><td><b class=\"rb r-overdue\">overdue 30d", fixes), fixes
+
+
+def test_board_json_and_report_keep_their_keys_and_columns(kb):
+    """The board page's new column order is the page's own: board.json keeps its keys."""
+    b = board(kb, DAY)
+    assert list(b["fixes"][0])[:5] == ["pattern", "title", "category", "status", "owner"]
+    assert list(b["follow_ups"][0])[:3] == ["incident", "title", "owner"]
+
+
+@pytest.mark.parametrize("day, label", [("2026-12-03", "Dec 1–3"), ("2026-05-01", "May 1"), ("2026-02-28", None),
+                                        ("2028-02-28", "Feb 1–28"), ("2026-12-31", None)])  # fmt: skip
+def test_the_month_still_running_is_labelled_so_far(day, label):
+    from recur.site.board_pages import month_so_far
+
+    assert month_so_far(dt.date.fromisoformat(day)) == label
+
+
+def test_trends_mark_the_last_month_as_partial(kb):
+    """The current month was drawn as an empty bar that read "no incidents": it is labelled by the days
+    it counts so far, in the chart, the intro and the numbers."""
+    trends = _pages(kb)["board/trends.md"]  # as of 2026-05-01
+    assert "the last bar counts May 1 only, as the month is not over" in trends
+    chart = trends[trends.index("<svg") : trends.index("</svg>")]
+    assert '<rect class="pt"' in chart and ">so far</text>" in chart and ">May 1</text>" in chart
+    assert ">26-05</text>" not in chart
+    ET.fromstring(chart + "</svg>")
+    assert "<td>2026-05 (May 1, so far)</td>" in trends
+    assert "so far" not in charts.stacked_bars(["2026-01"], {"a": [1]})
+
+
+def test_path_steps_are_keyed_by_pattern_and_drafts_are_marked(kb):
+    """A checklist keyed "<step number>-<pattern>" un-ticked every step after one inserted above it; a
+    draft pattern in a path read as finished (a retired one was already marked)."""
+    import dataclasses
+
+    before = _pages(kb)["paths/storage-basics.md"]
+    kb.paths["storage-basics"].steps.insert(0, kb.paths["first-week"].steps[1])  # a step inserted first
+    kb.patterns["disk-full"] = dataclasses.replace(kb.patterns["disk-full"], status="draft")
+    page = _pages(kb)["paths/storage-basics.md"]
+    keys = re.findall(r'data-step="([^"]+)"', page)
+    assert keys == ["dns-failure", "disk-full", "db-pool-exhausted"]
+    assert set(re.findall(r'data-step="([^"]+)"', before)) <= set(keys)  # the ticks kept
+    step = page[page.index('data-step="disk-full"') :].split("</li>")[0]
+    assert "(draft: still being written)" in step
+    assert '<span class="recur-progress-text" aria-live="polite">0 of 3 done</span>' in page
+    assert "read it and walked through its first steps" in page and "never run them in production" in page
+
+
+def test_paths_are_listed_by_their_order_then_title_with_a_progress_cell(tmp_path):
+    """/paths/ listed paths by title, so "First week on call" came last: an `order` (a Recur extension of
+    the path file) puts a path first; the rest follow by title."""
+    from kbfactory import write
+
+    root = site_kb(tmp_path / "kb")
+    write(root, "paths/zz-first.yml", "title: Zz first week\norder: 1\nsteps:\n  - pattern: disk-full\n")
+    kb = load_kb(root)
+    assert not kb.problems, kb.problems  # a known key: no "unknown key" warning
+    listing = _pages(kb)["paths/index.md"]
+    titles = re.findall(r'<a href="[^"]+">([^<]+)</a>', listing)
+    assert titles == ["Zz first week", "First week", "Storage basics"]
+    assert '<span class="recur-path-progress" data-patterns="disk-full db-pool-exhausted"></span>' in listing
+    write(root, "paths/bad.yml", "title: Bad\norder: first\nsteps:\n  - pattern: disk-full\n")
+    assert any(p.field == "order" and p.line == 2 for p in load_kb(root).errors)
+
+
+def test_home_intro_says_in_plain_words_what_the_box_does_without_suggestions(kb):
+    home = _pages(kb)["index.md"]
+    assert "browser search bundle" not in home
+    assert "If the box says it cannot suggest here, it searches the site's pages for your words instead." in home

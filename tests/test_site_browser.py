@@ -109,10 +109,85 @@ def test_onboarding_path_progress_persists(page, base):
     page.goto(url + "/paths/first-week.html")  # another path keeps its own progress
     assert not page.locator("input.recur-step-check").first.is_checked()
     page.goto(url + "/paths/storage-basics.html")
+    page.once("dialog", lambda d: d.accept())  # Reset progress asks first
     page.locator(".recur-reset").click()
     page.reload()
     assert not page.locator("input.recur-step-check").first.is_checked()
     assert page.errors == []
+
+
+def _steps(page) -> dict:
+    """{pattern id: ticked} of the path page's checklist."""
+    checks = page.locator("input.recur-step-check")
+    return {checks.nth(n).get_attribute("data-step"): checks.nth(n).is_checked() for n in range(checks.count())}
+
+
+def test_path_progress_is_kept_by_pattern_shared_by_paths_and_old_progress_is_kept(page, base):
+    """Progress was kept per path as "<step number>-<pattern>": a step inserted above un-ticked every step
+    after it. It is kept by pattern, once for the site (storage-basics and first-week share
+    db-pool-exhausted), and what the old keys held is read into it once."""
+    url, _ = base
+    page.goto(url + "/paths/storage-basics.html")
+    page.evaluate("""() => { localStorage.clear();
+        localStorage.setItem("recur:path:storage-basics", JSON.stringify(["1-disk-full"]));
+        localStorage.setItem("recur:path:first-week", JSON.stringify(["2-dns-failure"])); }""")
+    page.reload()
+    assert _steps(page) == {"disk-full": True, "db-pool-exhausted": False}  # the old progress, kept
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('recur:path:'))") == []
+    assert page.locator(".recur-progress-text").get_attribute("aria-live") == "polite"
+    page.locator('input[data-step="db-pool-exhausted"]').check()
+    assert page.locator(".recur-progress-text").inner_text() == "2 of 2 done"
+    page.goto(url + "/paths/first-week.html")  # read on one path, read on the other
+    assert _steps(page) == {"db-pool-exhausted": True, "dns-failure": True}
+    page.goto(url + "/paths/index.html")  # the list says how far each path is
+    progress = page.locator(".recur-path-progress")
+    assert sorted(progress.nth(n).inner_text() for n in range(progress.count())) == ["2 of 2 done", "2 of 2 done"]
+    page.goto(url + "/paths/storage-basics.html")
+    page.once("dialog", lambda d: d.dismiss())  # asked, and said no: nothing is lost
+    page.locator(".recur-reset").click()
+    page.reload()
+    assert _steps(page) == {"disk-full": True, "db-pool-exhausted": True}
+    page.once("dialog", lambda d: d.accept())
+    page.locator(".recur-reset").click()
+    assert _steps(page) == {"disk-full": False, "db-pool-exhausted": False}
+    page.goto(url + "/paths/first-week.html")
+    assert _steps(page) == {"db-pool-exhausted": False, "dns-failure": True}
+    page.evaluate("localStorage.clear()")
+    assert page.errors == []
+
+
+def test_the_board_reads_on_a_phone(chromium, base):
+    """At 390x844 the board's tables (808 px wide) put "overdue" fifth, off-screen: it comes right after
+    the item's name, each table scrolls sideways in its own box while the page does not, and the count
+    tiles lead to their sections."""
+    url, _ = base
+    pg = chromium.new_page()
+    pg.set_viewport_size({"width": 390, "height": 844})
+    errors = page_errors(pg)
+    try:
+        pg.goto(url + "/board/index.html")
+        assert pg.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        for section, name in (("fixes", "pattern"), ("reviews", "incident"), ("follow-ups", "follow-up")):
+            table = pg.locator(f"h2#{section} ~ * table").first
+            heads = table.locator("thead th").all_inner_texts()
+            assert heads[:2] == [name, "overdue"], (section, heads)
+            late = table.locator("tbody td:nth-child(2) .r-overdue").first
+            assert late.bounding_box()["x"] + late.bounding_box()["width"] <= 390, section
+        # a table wider than the screen is in a box that scrolls sideways (it scrolls when told to)
+        scrolls = pg.evaluate("""() => [...document.querySelectorAll("article table")]
+            .filter(t => t.scrollWidth > window.innerWidth).map(t => {
+              let box = t;
+              while (box && !(box.scrollWidth > box.clientWidth && /auto|scroll/.test(getComputedStyle(box).overflowX)))
+                box = box.parentElement;
+              if (!box || box === document.documentElement || box === document.body) return false;
+              box.scrollLeft = 200;
+              return box.scrollLeft > 0 && box.getBoundingClientRect().right <= window.innerWidth; })""")
+        assert len(scrolls) >= 3 and all(scrolls), scrolls
+        pg.locator("a.recur-tile", has_text="Follow-ups open").click()
+        pg.wait_for_url("**/board/index.html#follow-ups")
+        assert errors == []
+    finally:
+        pg.close()
 
 
 def test_problem_board_and_trends(page, base):

@@ -441,15 +441,24 @@
         return el("li", {}, [el("span", { class: "recur-suggest__field", text: field }), " ", inline(text)]);
       })));
     }
+    /* A low match's runbook (a "find ... -delete" among its steps) stood as plainly as a 99% match's:
+       it is folded away, closed, under a summary that says to check the pattern fits first. */
+    var low = r.confidence === "low", hold = low ? el("details", { class: "recur-suggest__unsure" }) : li;
+    if (low) li.className += " recur-suggest__card--low";
     var steps = (r.runbook || []).slice(0, STEPS);
+    if (steps.length && !low) hold.appendChild(el("p", { class: "recur-suggest__h", text: "First steps" }));
     if (steps.length) {
-      li.appendChild(el("p", { class: "recur-suggest__h", text: "First steps" }));
-      li.appendChild(el("ol", { class: "recur-suggest__steps" }, steps.map(function (s) { return el("li", {}, [inline(s)]); })));
+      hold.appendChild(el("ol", { class: "recur-suggest__steps" }, steps.map(function (s) { return el("li", {}, [inline(s)]); })));
     }
     var ev = (r.evidence || []).slice(0, EVIDENCE);
     if (ev.length) {
-      li.appendChild(el("p", { class: "recur-suggest__h", text: "Evidence to preserve" }));
-      li.appendChild(el("ul", { class: "recur-suggest__evidence" }, ev.map(function (s) { return el("li", {}, [inline(s)]); })));
+      if (steps.length || !low) hold.appendChild(el("p", { class: "recur-suggest__h", text: "Evidence to preserve" }));
+      hold.appendChild(el("ul", { class: "recur-suggest__evidence" }, ev.map(function (s) { return el("li", {}, [inline(s)]); })));
+    }
+    if (low && (steps.length || ev.length)) {
+      hold.insertBefore(el("summary", { class: "recur-suggest__h", text: (steps.length ? "First steps" : "Evidence to preserve") +
+        " (low match: check it fits first)" }), hold.firstChild);
+      li.appendChild(hold);
     }
     var alikes = r.look_alikes || [];
     if (alikes.length) {

@@ -1,4 +1,5 @@
-/* Recur site behaviour: copy buttons on runbook steps, and onboarding-path checklists kept in localStorage. */
+/* Recur site behaviour: copy buttons on runbook steps, and onboarding-path checklists kept in localStorage
+   (the progress on each path's page and on the list of paths). */
 (function () {
   "use strict";
 
@@ -67,47 +68,99 @@
     });
   }
 
-  function storageKey(pathId) { return "recur:path:" + pathId; }
-
-  function load(pathId) {
-    try { return JSON.parse(localStorage.getItem(storageKey(pathId)) || "[]"); } catch (e) { return []; }
+  /* Onboarding progress: one set of the patterns ticked as read, for the whole site (a pattern read on one
+     path is read on every path that lists it), kept in localStorage under the site's root. It was a list
+     per path of "<step number>-<pattern>" keys: a step inserted above un-ticked every step after it. */
+  function readKey() {
+    var scope = window.__md_scope ? window.__md_scope.pathname : "/";  /* recur-md-base.js: the site root */
+    return "recur:read:" + scope;
   }
 
-  function save(pathId, done) {
-    try { localStorage.setItem(storageKey(pathId), JSON.stringify(done)); } catch (e) { /* private mode */ }
+  function loadRead() {
+    var read = [];
+    try { read = JSON.parse(localStorage.getItem(readKey()) || "[]"); } catch (e) { read = []; }
+    if (!Array.isArray(read)) read = [];
+    return migrate(read);
+  }
+
+  /* The old per-path lists, read once into the set and then removed: kept, they would tick again a
+     pattern unticked since. Their keys are "<n>-<pattern id>". */
+  function migrate(read) {
+    var old = [], moved = false;
+    try {
+      for (var i = 0; i < localStorage.length; i++) {
+        var key = localStorage.key(i);
+        if (key && key.indexOf("recur:path:") === 0) old.push(key);
+      }
+    } catch (e) { return read; }
+    old.forEach(function (key) {
+      var steps = [];
+      try { steps = JSON.parse(localStorage.getItem(key) || "[]"); } catch (e) { steps = []; }
+      (Array.isArray(steps) ? steps : []).forEach(function (step) {
+        var pid = String(step).replace(/^\d+-/, "");
+        if (pid && read.indexOf(pid) < 0) read.push(pid);
+      });
+      moved = true;
+    });
+    if (moved && saveRead(read)) old.forEach(function (key) { localStorage.removeItem(key); });
+    return read;
+  }
+
+  function saveRead(read) {
+    try { localStorage.setItem(readKey(), JSON.stringify(read)); return true; } catch (e) { return false; /* private mode */ }
   }
 
   function setupPaths(root) {
     root.querySelectorAll(".recur-path[data-path]").forEach(function (box) {
       if (box.dataset.recurReady) return;
       box.dataset.recurReady = "1";
-      var pathId = box.dataset.path;
       var checks = box.querySelectorAll("input.recur-step-check");
       var text = box.querySelector(".recur-progress-text");
-      function refresh() {
-        var done = [];
+      function show(read) {
+        var n = 0;
         checks.forEach(function (c) {
+          c.checked = read.indexOf(c.dataset.step) >= 0;
           c.closest(".recur-step").classList.toggle("recur-done", c.checked);
-          if (c.checked) done.push(c.dataset.step);
+          if (c.checked) n++;
         });
-        if (text) text.textContent = done.length + " of " + checks.length + " done";
-        return done;
+        if (text) text.textContent = n + " of " + checks.length + " done";
       }
-      var saved = load(pathId);
       checks.forEach(function (c) {
-        c.checked = saved.indexOf(c.dataset.step) >= 0;
-        c.addEventListener("change", function () { save(pathId, refresh()); });
+        c.addEventListener("change", function () {
+          var read = loadRead().filter(function (pid) { return pid !== c.dataset.step; });
+          if (c.checked) read.push(c.dataset.step);
+          saveRead(read);
+          show(read);  /* the same pattern twice on a path: both boxes follow */
+        });
       });
       var reset = box.querySelector(".recur-reset");
       if (reset) reset.addEventListener("click", function () {
-        checks.forEach(function (c) { c.checked = false; });
-        save(pathId, refresh());
+        var mine = Array.prototype.map.call(checks, function (c) { return c.dataset.step; });
+        var ticked = loadRead().filter(function (pid) { return mine.indexOf(pid) >= 0; });
+        if (!ticked.length) return;
+        if (!window.confirm("Untick the " + ticked.length + " step(s) you ticked on this path? They are unticked " +
+                            "on the other paths that list them too.")) return;
+        var read = loadRead().filter(function (pid) { return mine.indexOf(pid) < 0; });
+        saveRead(read);
+        show(read);
       });
-      refresh();
+      show(loadRead());
     });
   }
 
-  function setup() { setupRunbooks(document); setupPaths(document); }
+  /* The list of paths: "3 of 11 done" per path, from the same set. */
+  function setupPathList(root) {
+    var cells = root.querySelectorAll(".recur-path-progress[data-patterns]");
+    if (!cells.length) return;
+    var read = loadRead();
+    cells.forEach(function (cell) {
+      var steps = cell.dataset.patterns.split(" ").filter(Boolean);
+      var n = steps.filter(function (pid) { return read.indexOf(pid) >= 0; }).length;
+      cell.textContent = n + " of " + steps.length + " done";
+    });
+  }
+
+  function setup() { setupRunbooks(document); setupPaths(document); setupPathList(document); }
 
   if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
     window.document$.subscribe(setup); // mkdocs-material: also runs after instant navigation

@@ -728,6 +728,7 @@ def _load_path(kb: KB, path: Path) -> None:
         audience=meta.get("audience"),
         steps=[PathStep(s["pattern"], s.get("why"), s["_line"]) for s in meta["steps"]],
         lines=dict(doc.lines),
+        order=meta.get("order"),
     )
 
 

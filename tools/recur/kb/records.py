@@ -136,6 +136,7 @@ class OnboardingPath:
     audience: str | None = None
     steps: list = field(default_factory=list)
     lines: dict = field(default_factory=dict)
+    order: int | None = None  # extension: its place in the site's list of paths (lowest first)
 
     def line(self, *path) -> int:
         return _line_of(self.lines, path)

@@ -115,6 +115,7 @@ PATH = {
     "title": Field("str", required=True),
     "audience": Field("str"),
     "steps": Field("records", required=True, schema=PATH_STEP),
+    "order": Field("int", doc="extension: where the path comes in the site's list of paths (lowest first)"),
 }
 SEVERITY_LEVEL = {
     "name": Field("str", required=True),

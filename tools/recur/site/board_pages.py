@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from recur.problems.board import UNOWNED, owner_key
 from recur.problems.report import unknown_cell
 from recur.site import charts
@@ -21,51 +23,77 @@ def _il(site: Site, page: str, iid: str) -> str:
     return site.incident_link(page, iid)
 
 
+# each tile links to the section of the board that lists what it counts (the incident counts, to the trends)
+SECTIONS = {"fixes": "fixes", "reviews": "reviews", "follow_ups": "follow-ups", "unknown": "needs-analysis",
+            "flags": "flags", "after_fix": "recurred-after-fix"}
+AGE_LEGEND = ("**Age** counts days up to the as-of date: for a permanent fix, from the first incident of its "
+              "pattern (or the day the pattern was written, if no incident matched it yet); for a follow-up, a "
+              "flag or an incident that needs analysis, from the incident's date.\n")
+
+
 def _tiles(c: dict) -> str:
-    tiles = [("Permanent fixes open", c["fixes_open"], c["fixes_overdue"]),
-             ("Reviews pending", c["reviews_pending"], c["reviews_overdue"]),
-             ("Follow-ups open", c["follow_ups_open"], c["follow_ups_overdue"]),
-             ("Needs analysis", c["unknown"], None), ("Flags open", c["flags_open"], None),
-             ("Recurred after fix", c["recurrence_after_fix"], None),
-             ("Incidents, last 30 days", c["incidents_30"], None), ("Incidents, last 90 days", c["incidents_90"], None)]
+    trends = href(BOARD, TRENDS)
+    tiles = [("Permanent fixes open", c["fixes_open"], c["fixes_overdue"], "#" + SECTIONS["fixes"]),
+             ("Reviews pending", c["reviews_pending"], c["reviews_overdue"], "#" + SECTIONS["reviews"]),
+             ("Follow-ups open", c["follow_ups_open"], c["follow_ups_overdue"], "#" + SECTIONS["follow_ups"]),
+             ("Needs analysis", c["unknown"], None, "#" + SECTIONS["unknown"]),
+             ("Flags open", c["flags_open"], None, "#" + SECTIONS["flags"]),
+             ("Recurred after fix", c["recurrence_after_fix"], None, "#" + SECTIONS["after_fix"]),
+             ("Incidents, last 30 days", c["incidents_30"], None, trends),
+             ("Incidents, last 90 days", c["incidents_90"], None, trends)]
     out = []
-    for label, n, late in tiles:
+    for label, n, late, target in tiles:
         sub = f'<span class="recur-tile-late">{late} overdue</span>' if late else ""
-        out.append(f'<div class="recur-tile"><span class="recur-tile-n">{n}</span>'
-                   f'<span class="recur-tile-label">{esc(label)}</span>{sub}</div>')
+        out.append(f'<a class="recur-tile" href="{target}"><span class="recur-tile-n">{n}</span>'
+                   f'<span class="recur-tile-label">{esc(label)}</span>{sub}</a>')
     return raw('<section class="recur-tiles" data-search-exclude>\n' + "\n".join(out) + "\n</section>")
 
 
 def board_page(site: Site) -> str:
     b, page = site.board, BOARD
     out = [front_matter(title="Problem board", hide=["navigation"], search={"exclude": True}), "# Problem board\n",
-           f"As of **{b['as_of']}**. " + mdlink(page, TRENDS, "Trends and charts") + "\n", _tiles(b["counts"])]
+           f"As of **{b['as_of']}**. " + mdlink(page, TRENDS, "Trends and charts") + "\n", _tiles(b["counts"]),
+           AGE_LEGEND]
 
     out.append("## Open fixes and follow-ups by owner\n")
-    rows = [[esc(o), str(v["fixes"]), str(v["fixes_overdue"] or ""), str(v["follow_ups"]), str(v["follow_ups_overdue"] or "")]
+    # every count shown, 0 too: a blank "overdue" beside a 0 "open" read as a missing number
+    rows = [[esc(o), str(v["fixes"]), str(v["fixes_overdue"]), str(v["follow_ups"]), str(v["follow_ups_overdue"])]
             for o, v in sorted(b["by_owner"].items(), key=lambda kv: (-kv[1]["fixes_overdue"] - kv[1]["follow_ups_overdue"], kv[0]))]
     out.append(raw_table(["owner", "fixes open", "overdue", "follow-ups open", "overdue"], rows, "Nothing open.\n"))
+    out += _work_tables(site, b, page)
+    out += _analysis_tables(site, b, page)
+    return "\n".join(out)
 
-    out.append("## Open and overdue permanent fixes\n")
-    rows = [[_pl(site, page, f["pattern"], f["title"]), esc(f["owner"] or UNOWNED), esc(f["status"]),
-             esc(f["due"] or "-"), _late(f), f"{f['age_days']}d" if f["age_days"] is not None else "-",
+
+# In the fixes, reviews and follow-ups tables "overdue" comes right after the item's name: on a phone a
+# table shows its first columns and scrolls sideways for the rest, and the overdue badge is what a
+# problem manager reads it for (board.json and recur report keep their own order).
+def _work_tables(site: Site, b: dict, page: str) -> list:
+    out = [f"## Open and overdue permanent fixes {{#{SECTIONS['fixes']}}}\n"]
+    rows = [[_pl(site, page, f["pattern"], f["title"]), _late(f), esc(f["owner"] or UNOWNED), esc(f["status"]),
+             esc(f["due"] or "-"), f"{f['age_days']}d" if f["age_days"] is not None else "-",
              str(f["incidents"]), esc(", ".join(f["tickets"]) or "-")] for f in b["fixes"]]
-    out.append(raw_table(["pattern", "owner", "status", "due", "overdue", "age", "incidents", "tickets"], rows,
+    out.append(raw_table(["pattern", "overdue", "owner", "status", "due", "age", "incidents", "tickets"], rows,
                          "No open permanent fixes.\n"))
 
-    out.append("## Reviews pending or overdue\n\nUnder the severity framework: each severity sets the review "
-               "level and how many days it may take.\n")
-    rows = [[_il(site, page, r["incident"]), esc(r["severity"]), esc(r["level"]), esc(r["due"] or "-"), _late(r),
+    out.append(f"## Reviews pending or overdue {{#{SECTIONS['reviews']}}}\n\nUnder the severity framework: each "
+               "severity sets the review level and how many days it may take.\n")
+    rows = [[_il(site, page, r["incident"]), _late(r), esc(r["severity"]), esc(r["level"]), esc(r["due"] or "-"),
              esc(r["title"])] for r in b["reviews"]]
-    out.append(raw_table(["incident", "severity", "review", "due", "overdue", "title"], rows, "No review pending.\n"))
+    out.append(raw_table(["incident", "overdue", "severity", "review", "due", "title"], rows, "No review pending.\n"))
 
-    out.append("## Open follow-ups\n")
-    rows = [[esc(f["owner"] or UNOWNED), _il(site, page, f["incident"]), esc(f["due"] or "-"), _late(f),
-             f"{f['age_days']}d", esc(f["ticket"] or "-"), esc(f["title"])]
+    out.append(f"## Open follow-ups {{#{SECTIONS['follow_ups']}}}\n")
+    rows = [[esc(f["title"]), _late(f), esc(f["owner"] or UNOWNED), _il(site, page, f["incident"]), esc(f["due"] or "-"),
+             f"{f['age_days']}d", esc(f["ticket"] or "-")]
             for f in sorted(b["follow_ups"], key=_owner_then_most_overdue)]
-    out.append(raw_table(["owner", "incident", "due", "overdue", "age", "ticket", "follow-up"], rows, "No open follow-up.\n"))
+    out.append(raw_table(["follow-up", "overdue", "owner", "incident", "due", "age", "ticket"], rows,
+                         "No open follow-up.\n"))
+    return out
 
-    out.append("## Needs analysis\n\nIncidents that matched no known pattern: analyse them and write the pattern.\n")
+
+def _analysis_tables(site: Site, b: dict, page: str) -> list:
+    out = [f"## Needs analysis {{#{SECTIONS['unknown']}}}\n\nIncidents that matched no known pattern: analyse them "
+           "and write the pattern.\n"]
     rows = [[_il(site, page, u["incident"]), esc(u["date"]), esc(u["severity"]), esc(", ".join(u["services"]) or "-"),
              f"{u['age_days']}d", esc(unknown_cell(u)), esc(u["title"])] for u in b["unknown"]]
     out.append(raw_table(["incident", "date", "severity", "services", "age", "candidates", "title"], rows,
@@ -76,16 +104,18 @@ def board_page(site: Site) -> str:
                  esc(t["title"])] for t in b["triage"]]
         out.append(raw_table(["incident", "date", "severity", "placeholders", "title"], rows, ""))
 
-    out.append('## "Dig into this later"\n\nFlags set during the response and not yet addressed.\n')
+    out.append(f'## "Dig into this later" {{#{SECTIONS["flags"]}}}\n\nFlags set during the response and not yet '
+               "addressed.\n")
     rows = [[_il(site, page, f["incident"]), esc(f["date"]), f"{f['age_days']}d", esc(f["text"]) +
              (f" ({esc(f['note'])})" if f.get("note") else "")] for f in b["flags"]]
     out.append(raw_table(["incident", "date", "age", "flag"], rows, "No open flag.\n"))
 
-    out.append("## Recurred after the fix\n\nThe permanent fix was marked done, yet the pattern struck again.\n")
+    out.append(f"## Recurred after the fix {{#{SECTIONS['after_fix']}}}\n\nThe permanent fix was marked done, yet "
+               "the pattern struck again.\n")
     rows = [[_il(site, page, r["incident"]), _pl(site, page, r["pattern"], r["pattern_title"]), esc(r["fix_done"]),
              esc(r["incident_date"]), f"{r['days_after_fix']}d"] for r in b["recurrence_after_fix"]]
     out.append(raw_table(["incident", "pattern", "fix done", "date", "after"], rows, "None.\n"))
-    return "\n".join(out)
+    return out
 
 
 def _recurring_chart(site: Site, page: str, items: list, label: str) -> str:
@@ -97,28 +127,43 @@ def _recurring_chart(site: Site, page: str, items: list, label: str) -> str:
 def trends_page(site: Site) -> str:
     b, page = site.board, TRENDS
     t = b["trends"]
+    partial = month_so_far(dt.date.fromisoformat(b["as_of"]))
     out = [front_matter(title="Trends", search={"exclude": True}), "# Trends\n",
-           f"Incidents per month, {t['months'][0]} to {t['months'][-1]} (as of {b['as_of']}). "
+           f"Incidents per month, {t['months'][0]} to {t['months'][-1]} (as of {b['as_of']}"
+           + (f"; the last bar counts {partial} only, as the month is not over" if partial else "") + "). "
            + mdlink(page, BOARD, "Back to the problem board") + "\n"]
     for by, what in (("by_category", "category"), ("by_service", "service")):
         out.append(f"## Incidents per month by {what}\n")
         if not any(t["total"]):  # two empty 0-1 charts said less than this
             out.append("No incident in these months.\n")
             continue
-        chart = charts.stacked_bars(t["months"], t[by], label=f"incidents per month by {what}")
+        chart = charts.stacked_bars(t["months"], t[by], label=f"incidents per month by {what}", partial=partial)
         out.append(raw(f'<div class="recur-chart-box">{chart}</div>'))
         # an incident of two categories or services is in both stacks: bars over "The numbers" below
         # read as a miscount (found in review)
         if any(sum(c[i] for c in t[by].values()) > n for i, n in enumerate(t["total"])):
             out.append(f"An incident of more than one {what} counts once in each, so a month's bar can stand "
                        "higher than its number of incidents (the numbers below).\n")
-    rows = [[esc(m), str(n)] for m, n in zip(t["months"], t["total"])]
+    rows = [[esc(m) + (f" ({esc(partial)}, so far)" if partial and m == t["months"][-1] else ""), str(n)]
+            for m, n in zip(t["months"], t["total"])]
     out.append(raw('<details class="info" data-search-exclude><summary>The numbers</summary>\n'
                    + html_table(["month", "incidents"], rows) + "</details>"))
     for days in ("30", "90"):
         out.append(f"## Top recurring patterns, last {days} days\n")
         out.append(_recurring_chart(site, page, b["recurring"][days], f"top recurring patterns, last {days} days"))
     return "\n".join(out)
+
+
+def month_so_far(as_of: dt.date) -> str | None:
+    """The days of as_of's month counted so far ("Dec 1–3") while that month is still running (the
+    chart's last bar counts only those days); None on its last day."""
+    if (as_of + dt.timedelta(days=1)).month == as_of.month:
+        days = "1" if as_of.day == 1 else f"1\u2013{as_of.day}"
+        return f"{MONTHS[as_of.month - 1]} {days}"
+    return None
+
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")  # not the locale's
 
 
 def _owner_then_most_overdue(f: dict) -> tuple:

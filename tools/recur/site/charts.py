@@ -42,8 +42,11 @@ def timeline(events: list, start: dt.date, end: dt.date, *, width: int = 360, he
 
 
 def stacked_bars(months: list, series: dict, *, top: int = 6, width: int = 640, height: int = 220,
-                 label: str = "incidents per month") -> str:
-    """Stacked monthly bars for the ``top`` largest series, the rest summed as "other", with a legend."""
+                 label: str = "incidents per month", partial: str | None = None) -> str:
+    """Stacked monthly bars for the ``top`` largest series, the rest summed as "other", with a legend.
+
+    ``partial`` labels the last month when it is not over yet ("Dec 1–3"): its slot gets a dashed
+    outline marked "so far" and that label under it, as an empty bar there read "no incidents"."""
     names = list(series)[:top]
     rest = [sum(series[k][n] for k in list(series)[top:]) for n in range(len(months))]
     layers = [(name, series[name], f"c{i % PALETTE}") for i, name in enumerate(names)]
@@ -68,7 +71,11 @@ def stacked_bars(months: list, series: dict, *, top: int = 6, width: int = 640, 
             y -= h
             body.append(f'<rect class="{cls}" x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}">'
                         f'<title>{esc(month)} {esc(name)}: {counts[n]}</title></rect>')
-        if len(months) <= 12 or n % 2 == 0:
+        if partial and n == len(months) - 1:
+            body.append(_so_far(x, bar, top_pad, plot_h, f"{month} so far ({partial})"))
+            body.append(f'<text class="tk" x="{x + bar / 2:.1f}" y="{top_pad + plot_h + 12}" '
+                        f'text-anchor="middle">{esc(partial)}</text>')
+        elif len(months) <= 12 or n % 2 == 0:
             body.append(f'<text class="tk" x="{x + bar / 2:.1f}" y="{top_pad + plot_h + 12}" '
                         f'text-anchor="middle">{esc(month[2:])}</text>')
     lx, ly = left, height - 12
@@ -82,6 +89,12 @@ def stacked_bars(months: list, series: dict, *, top: int = 6, width: int = 640, 
     if ly > height - 12:  # legend wrapped: grow the canvas
         height = ly + 6
     return _svg(width, height, body, label)
+
+
+def _so_far(x: float, bar: float, top_pad: int, plot_h: int, title: str) -> str:
+    """The month still running: a dashed box the height of the plot, "so far" at its top."""
+    return (f'<rect class="pt" x="{x:.1f}" y="{top_pad}" width="{bar:.1f}" height="{plot_h}"><title>{esc(title)}</title>'
+            f'</rect><text class="tk" x="{x + bar / 2:.1f}" y="{top_pad + 10}" text-anchor="middle">so far</text>')
 
 
 def hbars(items: list, *, width: int = 640, label: str = "top recurring patterns") -> str:

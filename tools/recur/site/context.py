@@ -41,6 +41,11 @@ class Site:
         for i in self.listed:
             for pid in dict.fromkeys(i.patterns):
                 self.by_pattern[pid].append(i)
+        # incidents that struck after a pattern's fix was done, by the board's own rule (its
+        # "recurrence_after_fix"): the pattern page warns by its green "done" and marks them
+        self.after_fix: dict = defaultdict(list)  # pattern id -> entries, oldest first
+        for r in reversed(board.get("recurrence_after_fix", [])):
+            self.after_fix[r["pattern"]].append(r)
         self.patterns = sorted(kb.patterns.values(), key=lambda p: (p.category, p.title.lower(), p.id))
         # linked to an incident, they leave it "needs analysis" (problems.board.needs_analysis)
         self.import_drafts = kb.import_drafts()

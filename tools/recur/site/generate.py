@@ -50,8 +50,8 @@ def home_page(site: Site) -> str:
            "# What are you seeing?\n",
            '<div class="recur-suggest recur-suggest-home" data-api="/api"></div>\n',
            "Describe it in your own words, or paste an alert name or a log line: the box suggests the known "
-           "failure patterns that match, with their first steps (on a static host, a site built without its "
-           "browser search bundle searches the site instead). Or use the search at the top of the page.\n"]
+           "failure patterns that match, with their first steps. If the box says it cannot suggest here, it "
+           "searches the site's pages for your words instead. Or use the search at the top of the page.\n"]
     out.append(f"## Most recurring patterns ({window})\n")
     rows = []
     for r in recurring:

@@ -55,7 +55,24 @@ def _fix(site: Site, p) -> str:
         parts.append(f"done {f.done.isoformat()}")
     if f.tickets:
         parts.append("tickets " + ", ".join(f"<code>{esc(t)}</code>" for t in f.tickets))
-    return " · ".join(parts)
+    return " · ".join(parts) + _recurred(site, p)
+
+
+def _days(n: int) -> str:
+    return f"{n} day{'s' if n != 1 else ''}"
+
+
+def _recurred(site: Site, p) -> str:
+    """The warning by a fix marked done that did not hold: a green "done" alone read as solved while the
+    board listed the pattern under "Recurred after the fix" (its rule: ``site.after_fix``)."""
+    after = site.after_fix.get(p.id)
+    if not after:
+        return ""
+    text = f"recurred {_days(after[0]['days_after_fix'])} after the fix"
+    if len(after) > 1:
+        text += f", and {len(after) - 1} more time{'s' if len(after) > 2 else ''}"
+    links = ", ".join(site.incident_link(p.relpath, r["incident"]) for r in after)
+    return f'<br>{badge(text, "recurred")} ({links})'
 
 
 def card(site: Site, p) -> str:
@@ -210,11 +227,16 @@ def _incidents(site: Site, p) -> str:
     seen = site.by_pattern.get(p.id, [])
     if not seen:
         return ""
-    rows = [[i.date.isoformat(), alink(p.relpath, i.relpath, i.id), esc(i.severity), esc(i.title)]
-            for i in reversed(seen)]
+    after = {r["incident"]: r["days_after_fix"] for r in site.after_fix.get(p.id, [])}
+    rows = [[i.date.isoformat(), alink(p.relpath, i.relpath, i.id) + _after_mark(after.get(i.id)), esc(i.severity),
+             esc(i.title)] for i in reversed(seen)]
     return f"## Incidents ({len(seen)}){NO_SEARCH}\n" + raw(html_table(["date", "incident", "severity", "title"], rows,
                                                           attrs=" data-search-exclude"))
 
+
+def _after_mark(days: int | None) -> str:
+    """An incident row's mark when it struck after the fix was done (the card's warning names them too)."""
+    return "" if days is None else " " + badge(f"after the fix (+{_days(days)})", "recurred")
 
 
 def _pattern_rows(site: Site, page: str, patterns) -> list:

@@ -6,7 +6,7 @@ import re
 
 from recur.problems.board import needs_analysis
 from recur.site.context import INCIDENTS, PATHS, Site
-from recur.site.md import alink, badge, cell, esc, front_matter, href, kb_md, mdlink, raw, raw_table, table
+from recur.site.md import alink, badge, cell, esc, front_matter, href, inline_html, kb_md, mdlink, raw, raw_table, table
 
 
 def _row(label: str, value: str) -> str:
@@ -91,33 +91,48 @@ def _first_sentence(text: str) -> str:
     return s if len(s) <= 240 else s[:239] + "…"
 
 
+def _step_mark(p) -> str:
+    """What a new hire should know about a step's pattern before reading it."""
+    if p is not None and p.status == "retired":  # it no longer happens
+        return " <i>(retired: kept for history)</i>"
+    if p is not None and p.status == "draft":  # check it against what you see
+        return " <i>(draft: still being written)</i>"
+    return ""
+
+
 def path_page(site: Site, path) -> str:
     page = site.path_page(path.id)
     items = []
-    for n, step in enumerate(path.steps, 1):
+    for step in path.steps:
         p = site.kb.patterns.get(step.pattern)
-        key = f"{n}-{step.pattern}"
-        title = esc(p.title) if p else f"<code>{esc(step.pattern)}</code>"
-        if p is not None and p.status == "retired":  # a new hire should know it no longer happens
-            title += " <i>(retired: kept for history)</i>"
+        title = (esc(p.title) if p else f"<code>{esc(step.pattern)}</code>") + _step_mark(p)
         read = f' <a class="recur-step-link" href="{href(page, p.relpath)}">read the pattern</a>' if p else ""
         why = f'<p class="recur-why"><strong>Why it matters:</strong> {esc(step.why)}</p>' if step.why else ""
         gist = f'<p class="recur-gist">{esc(_first_sentence(p.summary))}</p>' if p and p.summary else ""
+        # keyed by the pattern, not the step's number: a step inserted above un-ticked every step after it,
+        # and a pattern read on one path is read on every path listing it (recur.js keeps one set per site)
         items.append(f'<li class="recur-step"><label><input type="checkbox" class="recur-step-check" '
-                     f'data-step="{esc(key)}"> <span class="recur-step-title">{title}</span></label>{read}{why}{gist}</li>')
+                     f'data-step="{esc(step.pattern)}"> <span class="recur-step-title">{title}</span></label>'
+                     f'{read}{why}{gist}</li>')
     out = [front_matter(title=path.title, recur_kind="path", recur_id=path.id, recur_source=path.relpath,
                         recur_edit_url=site.edit_url(path.relpath)),
            f"# {cell(path.title)}\n"]
     if path.audience:
         out.append(f"For {cell(path.audience)}.\n")
-    out.append(f"{len(path.steps)} steps, in order. Tick each one when you have read the pattern and tried "
-               "its first runbook steps; your progress is kept in this browser.\n")
+    out.append(f"{len(path.steps)} steps, in order. Tick each one when you have read it and walked through its "
+               "first steps (to learn them: never run them in production to practise). Your progress is kept in "
+               "this browser, and a pattern ticked here is ticked on every path that lists it.\n")
     out.append(raw(f'<div class="recur-path" data-path="{esc(path.id)}" data-search-exclude>\n'
-               f'<p class="recur-progress"><span class="recur-progress-text">0 of {len(path.steps)} done</span> '
-               f'<button type="button" class="md-button recur-reset">Reset progress</button></p>\n'
+               f'<p class="recur-progress"><span class="recur-progress-text" aria-live="polite">0 of {len(path.steps)} '
+               f'done</span> <button type="button" class="md-button recur-reset">Reset progress</button></p>\n'
                f'<ol class="recur-steps">\n' + "\n".join(items) + "\n</ol>\n</div>"))
     out.append(site.edit_line(path.relpath))
     return "\n".join(out)
+
+
+def path_order(path) -> tuple:
+    """Paths with an ``order`` first, by it; then the others; each by title."""
+    return (path.order is None, path.order or 0, path.title.lower(), path.id)
 
 
 def path_index(site: Site) -> str:
@@ -125,7 +140,10 @@ def path_index(site: Site) -> str:
     out = [front_matter(title="Onboarding paths", search={"exclude": True}), "# Onboarding paths\n",
            "Ordered reading lists: each step is a failure pattern and why it matters. "
            "Progress is kept in your browser.\n"]
-    rows = [[mdlink(page, site.path_page(p.id), p.title), cell(p.audience or "-"), str(len(p.steps))]
-            for p in sorted(site.kb.paths.values(), key=lambda p: p.title.lower())]
-    out.append(table(["path", "for", "steps"], rows) or "No onboarding paths yet: add one under `kb/paths/`.\n")
+    # the progress cell is filled by recur.js from what this browser has ticked (empty without it)
+    rows = [[alink(page, site.path_page(p.id), p.title), inline_html(p.audience or "-"), str(len(p.steps)),
+             f'<span class="recur-path-progress" data-patterns="{esc(" ".join(s.pattern for s in p.steps))}"></span>']
+            for p in sorted(site.kb.paths.values(), key=path_order)]
+    out.append(raw_table(["path", "for", "steps", "your progress"], rows,
+                         "No onboarding paths yet: add one under `kb/paths/`.\n"))
     return "\n".join(out)
