@@ -488,8 +488,9 @@ def _parsed(file):
 
 def _unrecorded_notes(pm) -> list[str]:
     """What the postmortem says that the record will not hold: fields with no place, cancelled action
-    items (a follow-up is open or done), due dates not read, control characters."""
-    notes = []
+    items (a follow-up is open or done), due dates not read, control characters; and how the
+    duration was read when that needs saying (the first of several, a value read as none)."""
+    notes = [pm.duration_note] if pm.duration_note else []
     if pm.unkept:
         notes.append(f"not recorded (an incident record has no field for them): {'; '.join(pm.unkept)}")
     if pm.cancelled_items:

@@ -27,6 +27,7 @@ from recur.ingest.pm_text import (
     is_generic_title,
     is_placeholder,
     parse_date,
+    read_duration,
     strip_placeholders,
 )
 from recur.util.text import ascii_int, control_character, count_controls, one_line, without_controls
@@ -209,6 +210,7 @@ class Postmortem:
     severity_from_priority: bool = False
     services: list = field(default_factory=list)
     duration_minutes: int | None = None
+    duration_note: str | None = None  # how a duration was read when it needs saying, or that it was not
     sections: dict = field(default_factory=dict)  # canonical or original heading -> text
     mapped: list = field(default_factory=list)  # (original heading, canonical)
     unmapped: list = field(default_factory=list)  # original headings kept as they were
@@ -249,12 +251,27 @@ def meta_key(label: str) -> str | None:
 
 
 def parse_duration(text: str) -> int | None:
-    total, found = 0, False
-    for n, unit in re.findall(r"(\d+(?:\.\d+)?)\s*(h|hr|hrs|hours?|m|min|mins|minutes?|d|days?)\b", text, re.I):
-        u = unit.lower()
-        total += float(n) * (1440 if u.startswith("d") else 60 if u.startswith("h") else 1)
-        found = True
-    return int(round(total)) if found else None
+    """Minutes of the first duration in ``text`` (``pm_text.read_duration``), or None."""
+    read = read_duration(text)
+    return read.minutes if read else None
+
+
+def _set_duration(pm: Postmortem, value, where: str) -> None:
+    """The duration a field gives, and a note when the reading needs one: the first of several
+    durations, a range of times, a bare number (minutes), or a value read as none."""
+    text = " ".join(str(value).split())
+    if re.fullmatch(r"\d+(?:\.\d+)?", text):  # "duration: 45": minutes, the record's unit
+        pm.duration_minutes = int(round(float(text)))
+        pm.duration_note = f"duration: {text!r} ({where}) has no unit; read as {pm.duration_minutes} minutes"
+        return
+    read = read_duration(text)
+    if read is None:
+        if not is_placeholder(text):
+            pm.duration_note = f"duration: {text[:80]!r} ({where}) not read as a duration; left empty"
+        return
+    pm.duration_minutes = read.minutes
+    if read.note:
+        pm.duration_note = f"duration: {read.minutes} minutes from {where}: {read.note}"
 
 
 def severity_key(text: str | None, levels: dict) -> str | None:
@@ -359,7 +376,7 @@ def _apply_front(pm: Postmortem, data: dict) -> tuple[dict, list]:
         elif kind == "date" and pm.date is None:
             _set_date(pm, value, f"front matter ({key})")
         elif kind:
-            _set_meta(pm, kind, value if kind == "services" else _flat(value))
+            _set_meta(pm, kind, value if kind == "services" else _flat(value), f"front matter ({key})")
         elif key in ("duration minutes", "impact minutes", "duration mins"):
             minutes = ascii_int(value) if isinstance(value, int) else parse_duration(f"{value} min")
             pm.duration_minutes = pm.duration_minutes if pm.duration_minutes is not None else minutes
@@ -433,7 +450,7 @@ def _set_meta(pm: Postmortem, kind: str, value, where: str = "") -> None:
     elif kind == "services" and not pm.services:
         pm.services = _split_list(value)
     elif kind == "duration" and pm.duration_minutes is None:
-        pm.duration_minutes = parse_duration(str(value))
+        _set_duration(pm, value, where or "a Duration: line")
     elif kind == "title" and (pm.title is None or is_generic_title(pm.title)):  # "# Postmortem", then a Title row
         pm.title = clean_title(str(value)) or pm.title
     elif kind in UNKEPT_KINDS and str(value).strip() and not is_placeholder(str(value)):
@@ -885,12 +902,11 @@ def parse(text: str) -> Postmortem:
         _action_items(pm, merged(parse_action_items(pm.sections.get("Action items", "")) + front_items))
     pm.code_spans = list(dict.fromkeys(s for s in re.findall(r"`([^`\n]{4,120})`", body)))
     if pm.duration_minutes is None and "Impact" in pm.sections:
-        m = re.search(
-            r"for\s+(\d+\s*(?:minutes?|mins?|hours?|h)\b(?:\s+(?:and\s+)?\d+\s*(?:minutes?|mins?))?)",
-            pm.sections["Impact"],
-            re.I,
-        )
-        pm.duration_minutes = parse_duration(m.group(1)) if m else None
+        # "failed for 92 minutes", "for 1h30m": a duration right after "for", never a later number
+        m = re.search(r"\bfor[ \t]+(?:about |around |roughly |nearly |over |~)?(?=\d)", pm.sections["Impact"], re.I)
+        read = read_duration(pm.sections["Impact"][m.end() : m.end() + 80], at_start=True) if m else None
+        # days in the prose are how long something went unnoticed, not the outage ("latent for 3 days")
+        pm.duration_minutes = read.minutes if read and not re.search(r"\dd|day", read.words, re.I) else None
     # front matter's content is the author's own text too: all of a postmortem may be kept there
     _template_stats(pm, "\n".join([body, *front_sections.values(), *(it["title"] for it in front_items)]))
     _plain_text(pm, controls)
