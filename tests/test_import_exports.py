@@ -84,3 +84,54 @@ def test_a_duration_in_the_impact_after_for_is_read_with_compound_units():
     assert pm.duration_minutes == 80  # the old reader's "\b" after "h" read nothing here
     latent = parse("# Cart outage\n\n## Impact\nThe bad config had been live for 3 days before it hurt.\n")
     assert latent.duration_minutes is None  # how long a cause lay unnoticed is not the outage
+
+
+# --- an edited postmortem imported again -----------------------------------------------------------
+
+REPLICA = """\
+# Read replica fell behind during the reindex
+
+Date: 2026-06-03
+Severity: sev2
+
+## Summary
+The reporting replica fell 40 minutes behind while the nightly reindex ran on the primary.
+
+## Action items
+- [ ] Throttle the reindex to 200 rows a batch (owner: @mo)
+- [ ] Page on replica lag over 5 minutes
+"""
+
+
+def test_an_edited_postmortem_imported_again_exits_3_naming_the_incident_and_what_changed(kb_dir, tmp_path):
+    path = tmp_path / "pm" / "replica.md"
+    first = imp(kb_dir, path, REPLICA, "--json")
+    iid = json.loads(first.output)["incident"]
+    # the same document again: nothing to do, exit 0 (a nightly job imports every file every night)
+    again = imp(kb_dir, path, REPLICA)
+    assert again.exit_code == 0 and again.output.startswith(f"Already imported as {iid} (same content)")
+    # edited: a follow-up done, one added, the summary corrected. It exited 0 with "edit it by hand",
+    # and a nightly import job dropped every such update without a sign
+    edited = (
+        REPLICA.replace("- [ ] Page on", "- [x] Page on")
+        .replace("40 minutes", "45 minutes")
+        .replace("## Action items\n", "## Action items\n- [ ] Move the reindex off the primary\n")
+    )
+    r = imp(kb_dir, path, edited)
+    assert r.exit_code == 3, r.output
+    note = next(ln for ln in r.output.splitlines() if "changed since it was imported" in ln)
+    assert f"differs from {iid} in: Summary section; Action items section" in note
+    assert "follow-ups added: 'Move the reindex off the primary'" in note
+    assert "follow-ups changed: 'Page on replica lag over 5 minutes'" in note
+    assert f"{iid} is not updated" in note
+    # the record is as it was; --json says the same, with the same status
+    assert load_kb(kb_dir).incidents[iid].follow_ups[1].status == "open"
+    rj = imp(kb_dir, path, edited, "--json")
+    assert rj.exit_code == 3 and json.loads(rj.stdout)["already"]["by"] == "source path"
+    # once the record is updated by hand and its sha256 set as the note says, the import is quiet again
+    digest = note.split('field to "')[1].split('"')[0]
+    record = kb_dir / "incidents" / "2026" / f"{iid}.md"
+    text = record.read_text()
+    old = json.loads(text.split("imported: ")[1].split("\n")[0])["sha256"]
+    record.write_text(text.replace(old, digest))
+    assert imp(kb_dir, path, edited).exit_code == 0

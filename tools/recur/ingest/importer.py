@@ -102,6 +102,9 @@ class Imported:
     unmapped: list[str]
     follow_ups: int
     notes: list[str]
+    # an earlier import of this path whose document has changed since: nothing was written, and
+    # `recur import` exits CHANGED, so that a scheduled import does not drop the edit unseen
+    changed: bool = False
 
     @property
     def closest(self) -> list[dict]:
@@ -193,6 +196,9 @@ def draft_pattern_text(pid, pm, *, title, category, severity, closest, source, i
 
 
 CONFIDENCE = {"low": 0, "medium": 1, "high": 2}
+# the exit status of `recur import` when the document was imported before and has changed since:
+# not 0 (the edit is not applied) and not 1 (an error: nothing is wrong with the document)
+CHANGED = 3
 
 
 def content_hash(text: str) -> str:
@@ -532,11 +538,11 @@ def import_postmortem(
     require_patterns(kb, patterns, "--pattern")
     digest, source = content_hash(text), source_key(kb, file)
     dup = find_duplicate(kb, digest, source, pm.title, date or pm.date)
-    if dup:
+    if dup:  # the same path with other content: a changed document, what differs named
         given = [
             f for f, v in (("--id", iid), ("--date", date), ("--severity", severity), ("--pattern", patterns)) if v
         ]
-        return _already(dup, pm, given)
+        return _already(dup, pm, given, _changes(kb, dup[0], pm, source) if dup[2] == "source path" else None, digest)
     title, day, sev, triage, notes = resolve_meta(pm, kb, file, date=date, severity=severity, today=today)
     notes += _same_source_notes(kb, source)
     notes += _look_alike_notes(kb, title, day)
@@ -628,14 +634,19 @@ def _imported(meta: dict, pm, written: Written, link: Link, unknown: bool, cands
     )
 
 
-def _already(dup, pm, given: list) -> Imported:
+def _already(dup, pm, given: list, changes: list | None = None, digest: str = "") -> Imported:
     """Nothing written, and why. Found in review: an edited document at the same path (a due date
     corrected) or a --severity given to fix a triage placeholder was "already imported" without a
-    word that the edit or the flag was not applied."""
+    word that the edit or the flag was not applied. A changed document (``changes`` is not None)
+    is ``changed``: the command exits CHANGED, naming what the document now says otherwise."""
     iid, path, by = dup
     notes = [f"already imported as {iid} (same {by}): {path}; nothing written"]
-    if by == "source path":
-        notes.append(f"the document changed since it was imported: {iid} is not updated; edit it by hand")
+    if changes is not None:
+        differs = f"it now differs from {iid} in: {'; '.join(changes)}" if changes else f"{iid} holds what it says"
+        notes.append(
+            f"the document changed since it was imported ({differs}); {iid} is not updated: edit it by hand, "
+            f'then set "sha256" in its imported: field to "{digest}", so this version counts as imported'
+        )
     if given:
         notes.append(f"{', '.join(given)} not applied: set it in {iid} by hand (recur incident link for patterns)")
     return Imported(
@@ -655,7 +666,56 @@ def _already(dup, pm, given: list) -> Imported:
         unmapped=pm.unmapped,
         follow_ups=0,
         notes=notes,
+        changed=changes is not None,
     )
+
+
+def _changes(kb, iid: str, pm, source: str) -> list[str]:
+    """What the postmortem now says that incident ``iid`` (imported from it) does not: the fields it
+    names, the sections whose text differs, the follow-ups added, gone or changed. The record may
+    have been edited since: a difference is said, not judged."""
+    from recur.ingest.postmortem import severity_key
+    from recur.kb.writer import section_text
+
+    inc = kb.incidents[iid]
+    said = {
+        "title": (pm.title, inc.title),
+        "date": (pm.date, inc.date),
+        "severity": (severity_key(pm.severity_text, kb.severity), inc.severity),
+        "services": (sorted(pm.services) or None, sorted(inc.services)),
+        "duration": (pm.duration_minutes, inc.duration_minutes),
+    }
+    out = [
+        f"{name} ({', '.join(now) if isinstance(now, list) else now})"
+        for name, (now, was) in said.items()
+        if now is not None and now != was
+    ]
+    flat = lambda text: " ".join(section_text(text).split())  # noqa: E731 - as written, then compared
+    sections = _incident_sections(pm, pm.title or inc.title, source)
+    sections.pop("References", None)  # the source line is added on import; the rest is the document's
+    out += [f"{name} section" for name, text in sections.items() if flat(text) != flat(inc.sections.get(name, ""))]
+    return out + _follow_up_changes(pm.action_items, inc.follow_ups)
+
+
+def _follow_up_changes(items: list, recorded: list) -> list[str]:
+    """The follow-ups added to, gone from or changed in the postmortem against those recorded."""
+    was = {f.title: f for f in recorded}
+    now = {it["title"]: it for it in items if it["title"]}
+    added = [t for t in now if t not in was]
+    gone = [t for t in was if t not in now]
+    changed = [
+        t
+        for t, it in now.items()
+        if t in was
+        and any(it.get(k) is not None and it.get(k) != getattr(was[t], k) for k in ("status", "owner", "due", "ticket"))
+    ]
+    out = []
+    for what, titles in (("added", added), ("gone", gone), ("changed", changed)):
+        if titles:
+            out.append(
+                f"follow-ups {what}: " + ", ".join(repr(t) for t in titles[:3]) + (" …" if len(titles) > 3 else "")
+            )
+    return out
 
 
 def _write(kb, pm, meta: dict, linked: list, cands: list, *, draft: bool, category, source_file) -> Written:
