@@ -5,6 +5,7 @@ an edited postmortem imported again. Our own texts, in the shapes those exports 
 
 import json
 import textwrap
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -135,3 +136,113 @@ def test_an_edited_postmortem_imported_again_exits_3_naming_the_incident_and_wha
     old = json.loads(text.split("imported: ")[1].split("\n")[0])["sha256"]
     record.write_text(text.replace(old, digest))
     assert imp(kb_dir, path, edited).exit_code == 0
+
+
+# --- a Confluence "Export to Word" file (MIME) ------------------------------------------------------
+
+BROKER_PAGE = """\
+<!DOCTYPE html>
+<html><head><title>OPS : Queue backlog after broker failover</title></head>
+<body><div id="page"><div id="main-header">
+<div id="breadcrumb-section"><ol id="breadcrumbs">
+<li class="first"><span><a href="index.html">OPS</a></span></li>
+<li><span><a href="Reviews_77.html">Reviews</a></span></li></ol></div>
+<h1 id="title-heading" class="pagetitle"><span id="title-text">OPS : Queue backlog after broker failover</span></h1>
+</div>
+<div class="page-metadata">Created by <span class="author">Ines Ford</span>, last modified on Apr 20, 2026</div>
+<div id="main-content" class="wiki-content group">
+<table class="confluenceTable"><tbody>
+<tr><th class="confluenceTh">Incident date</th><td class="confluenceTd"><time datetime="2026-04-02">02 Apr 2026</time></td></tr>
+<tr><th class="confluenceTh">Severity</th><td class="confluenceTd"><span class="status-macro">SEV2</span></td></tr>
+</tbody></table>
+<h2 id="Review-Summary">Summary</h2>
+<p>After the primary broker failed over, consumers kept their old connections and the order queue grew to 2&nbsp;million messages.</p>
+<h2 id="Review-Actionitems">Action items</h2>
+<ul class="inline-task-list" data-inline-tasks-content-id="9">
+<li class="checked" data-inline-task-id="1"><span>Enable client failover reconnect <a class="confluence-userlink user-mention" href="/display/~ines">Ines Ford</a> <time datetime="2026-04-09">09 Apr 2026</time></span></li>
+<li data-inline-task-id="2"><span>Alert on queue depth over 100k <a class="confluence-userlink user-mention" href="/display/~raj">Raj Patel</a> <time datetime="2026-04-30">30 Apr 2026</time></span></li>
+</ul>
+</div></div></body></html>
+"""
+
+
+def word_export(html: str, *, parts: str = "html", sender: str = "") -> bytes:
+    """A MIME file as Confluence's "Export to Word" writes it: the page as quoted-printable HTML."""
+    import quopri
+
+    boundary = "----=_Part_7_99.1776680000000"
+    qp = quopri.encodestring(html.encode("utf-8")).decode("ascii")
+    html_part = (
+        f"--{boundary}\nContent-Type: text/html; charset=UTF-8\n"
+        f"Content-Transfer-Encoding: quoted-printable\nContent-Location: file:///C:/page.htm\n\n{qp}\n"
+    )
+    image = f"--{boundary}\nContent-Type: image/png\nContent-Transfer-Encoding: base64\n\niVBORw0KGgo=\n"
+    head = (
+        f"{sender}Date: Mon, 20 Apr 2026 16:05:11 +0000 (UTC)\nMessage-ID: <77.99@wiki.example.org>\n"
+        "Subject: Exported From Confluence\nMIME-Version: 1.0\n"
+        f'Content-Type: multipart/related;\n\tboundary="{boundary}"\n\n'
+    )
+    body = (html_part if "html" in parts else "") + (image if "image" in parts else "")
+    return (head + body + f"--{boundary}--\n").encode("ascii")
+
+
+def test_a_confluence_word_export_is_read_through_its_html_part(kb_dir, tmp_path):
+    # it was "Mapped: nothing", titled by the file name, dated by the export's Date: header (20 Apr),
+    # its summary raw "=3D" HTML, and it passed recur check
+    r = imp(kb_dir, tmp_path / "Queue+backlog.doc", None, "--json", raw=word_export(BROKER_PAGE, parts="html image"))
+    out = json.loads(r.output)
+    assert [m["section"] for m in out["mapped"]] == ["Summary", "Action items"], r.output
+    assert out["date"] == "2026-04-02" and out["date_source"] == "the Incident date row of a table"
+    assert out["severity"] == "sev2" and out["follow_ups"] == 2
+    inc = load_kb(kb_dir).incidents[out["incident"]]
+    assert "Queue backlog after broker failover" in inc.title
+    assert "=3D" not in inc.summary and "<p>" not in inc.summary
+    assert "consumers kept their old connections" in inc.summary
+    assert any("read the text/html part of a MIME file" in n for n in out["notes"])
+
+
+def test_a_mime_file_without_text_is_refused_and_an_email_keeps_its_subject(kb_dir, tmp_path):
+    r = imp(kb_dir, tmp_path / "images.doc", None, raw=word_export(BROKER_PAGE, parts="image"))
+    assert r.exit_code == 1 and "is a MIME file (an export or a saved email) with no HTML or text part" in r.output
+    # an email saved with its MIME headers: From, Subject and Date read as an email's, as before
+    mail = word_export(
+        BROKER_PAGE.replace("<title>OPS : Queue backlog after broker failover</title>", "").replace(
+            '<h1 id="title-heading" class="pagetitle"><span id="title-text">OPS : Queue backlog after broker failover</span></h1>',
+            "",
+        ),
+        sender="From: Ines Ford <ines@example.org>\n",
+    ).replace(b"Subject: Exported From Confluence", b"Subject: Re: Postmortem: Broker failover backlog")
+    out = json.loads(imp(kb_dir, tmp_path / "mail.eml", None, "--json", raw=mail).output)
+    assert load_kb(kb_dir).incidents[out["incident"]].title == "Broker failover backlog"
+    assert any("read the text/html part of an email" in n for n in out["notes"]), out["notes"]
+
+
+# --- Google Docs Markdown: inline images ------------------------------------------------------------
+
+
+def test_inline_base64_images_are_taken_out_before_the_size_limit(kb_dir, tmp_path):
+    import base64
+    import random
+
+    blob = base64.b64encode(random.Random(7).randbytes(1_200_000)).decode("ascii")  # 1.6 MB of base64
+    doc = (
+        "# Cache nodes evicted during the kernel upgrade\n\n**Incident date:** 2026-05-19\n**Severity:** SEV3\n\n"
+        "## Summary\n\nThe rolling kernel upgrade drained two cache nodes at once and hit rates fell to 40%.\n\n"
+        "![][image1]\n\nHit rate during the upgrade, above.\n\n"
+        "![inline](data:image/gif;base64,R0lGODlhAQABAAAAACw=)\n\n"
+        f"[image1]: <data:image/png;base64,{blob}>\n"
+    )
+    path = tmp_path / "export.md"
+    path.write_text(doc)
+    assert path.stat().st_size > 1024 * 1024
+    r = imp(kb_dir, path, None, "--json", raw=doc.encode())
+    assert r.exit_code == 0, r.output  # was "is over 1,048,576 bytes", nothing imported
+    out = json.loads(r.output)
+    assert any(n.startswith("took out 2 inline image(s)") for n in out["notes"]), out["notes"]
+    record = Path(out["incident_path"]).read_text()
+    assert "data:image" not in record and "![][image1]" not in record
+    assert "Hit rate during the upgrade, above." in record
+    # pasted text over the limit is still refused, images or not
+    big = doc.replace("Hit rate during", "x" * (1024 * 1024) + " Hit rate during")
+    r2 = imp(kb_dir, tmp_path / "big.md", None, raw=big.encode())
+    assert r2.exit_code == 1 and "is over 1,048,576 bytes (its inline images taken out)" in r2.output

@@ -414,10 +414,14 @@ def _incident_sections(pm, title: str, source: str) -> dict:
     return sections
 
 
-def _read(file) -> str:
-    """The postmortem's text. Its sections become the incident record, which `recur check` refuses
-    over MAX_FILE_BYTES: a larger file (pasted logs, an export with images inline) is refused here,
-    before anything is written, rather than read whole and recorded as a file check rejects."""
+def _read(file):
+    """The postmortem's text to read (a ``pm_markup.Prepared``): a MIME file's text part, inline images
+    taken out. Its sections become the incident record, which `recur check` refuses over
+    MAX_FILE_BYTES: a longer text (pasted logs) is refused here, before anything is written, rather
+    than recorded as a file check rejects. Inline images are not text and are taken out first: a
+    Google Docs export of 2 MB, nearly all one image, was refused."""
+    from recur.config import MAX_IMPORT_READ_BYTES
+    from recur.ingest.pm_markup import prepared
     from recur.kb.parse import MAX_FILE_BYTES
 
     if utf8.problem(str(file)):  # the record keeps the path: said as the name's problem, not the content's
@@ -425,19 +429,29 @@ def _read(file) -> str:
         raise RecurError(f"{shown}: the file name is not valid UTF-8 (it is recorded as the source); rename the file")
     try:
         with open(file, "rb") as fh:
-            raw = fh.read(MAX_FILE_BYTES + 1)
-        if len(raw) > MAX_FILE_BYTES:
-            raise RecurError(
-                f"{file}: is over {MAX_FILE_BYTES:,} bytes, the most an incident record may hold (recur check's "
-                "limit); cut the pasted logs or attachments out of it and import again"
-            )
+            raw = fh.read(MAX_IMPORT_READ_BYTES + 1)
     except OSError as exc:
         raise RecurError(f"{file}: cannot be read ({exc.strerror or exc})") from None
+    if len(raw) > MAX_IMPORT_READ_BYTES:
+        raise RecurError(
+            f"{file}: is over {MAX_IMPORT_READ_BYTES:,} bytes, the most recur import reads; nothing imported"
+        )
     text = _decode(raw, str(file))
     line = utf8.nul_line(text)  # its sections are written raw: a NUL would make a record check rejects
     if line:
         raise RecurError(f"{file}:{line}: holds a NUL byte (binary data, not text); nothing imported")
-    return text
+    prep = prepared(text)
+    if prep.mime == "":
+        raise RecurError(
+            f"{file}: is a MIME file (an export or a saved email) with no HTML or text part; nothing imported"
+        )
+    if len(prep.text.encode("utf-8")) > MAX_FILE_BYTES:
+        shown = " (its inline images taken out)" if prep.images else ""
+        raise RecurError(
+            f"{file}: is over {MAX_FILE_BYTES:,} bytes{shown}, the most an incident record may hold (recur "
+            "check's limit); cut the pasted logs or attachments out of it and import again"
+        )
+    return prep
 
 
 def _decode(raw: bytes, file: str) -> str:
@@ -474,9 +488,11 @@ def _refuse_data_export(file, text: str) -> None:
 
 
 def _parsed(file):
+    """(the text read, its parse, notes on what of the file was not read as text)."""
     from recur.ingest.postmortem import looks_unfilled, parse
 
-    text = _read(file)
+    prep = _read(file)
+    text = prep.text
     if not text.strip():  # not "an unfilled template (0 placeholders)": there is nothing in it at all
         raise RecurError(f"{file}: is empty; nothing imported")
     _refuse_data_export(file, text)
@@ -489,7 +505,23 @@ def _parsed(file):
             f"{file}: this looks like an unfilled postmortem template ({pm.placeholders} placeholder(s), "
             f"{pm.words} word(s) of its own text); fill it in, then import it"
         )
-    return text, pm
+    return text, pm, _file_notes(prep)
+
+
+def _file_notes(prep) -> list[str]:
+    notes = []
+    if prep.mime and prep.mime.endswith("an email"):
+        notes.append(f"read the {prep.mime} (its From, Subject and Date as an email's)")
+    elif prep.mime:  # a Confluence "Export to Word" .doc, a web page saved as one file (.mht)
+        notes.append(
+            f"read the {prep.mime}; its headers (Date:, Subject:) are the export's, not the incident's: not read"
+        )
+    if prep.images:
+        notes.append(
+            f"took out {prep.images} inline image(s) ({prep.image_chars:,} characters of data: URIs): "
+            "the record keeps the text; link the images from the References section if they matter"
+        )
+    return notes
 
 
 def _unrecorded_notes(pm) -> list[str]:
@@ -533,7 +565,7 @@ def import_postmortem(
     from recur.kb.loader import load_kb, require_patterns
 
     _check_names(iid, category)
-    text, pm = _parsed(file)
+    text, pm, read_notes = _parsed(file)
     kb = load_kb(kb_dir)
     require_patterns(kb, patterns, "--pattern")
     digest, source = content_hash(text), source_key(kb, file)
@@ -551,7 +583,7 @@ def import_postmortem(
         raise RecurError(f"incident {iid} already exists: {kb.incident_files[iid][0]}")
     if "Summary" not in pm.sections:
         notes.append("no summary section; used the title")
-    notes += _unrecorded_notes(pm)
+    notes += read_notes + _unrecorded_notes(pm)
     search = (lambda q: _search(kb_dir, index_dir, model, q, top)) if not patterns else None
     link, reason, unknown, cands, pending = _link(kb, search, _query(title, pm), patterns, threshold)
     linked = list(dict.fromkeys(patterns)) or ([link] if link else [])

@@ -8,6 +8,7 @@ Text that is neither comes back unchanged; nothing here knows about the KB.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from html.parser import HTMLParser
 
 JIRA_HEADING = re.compile(r"^h([1-6])\.\s+(.*?)\s*$")
@@ -245,3 +246,98 @@ def _grid_rows(lines: list[str], start: int) -> tuple[list[str], int]:
         if i == 0:
             out.append("|" + "---|" * len(row))
     return out, n
+
+
+# --- what a file holds besides its text: a MIME wrapper, inline images ---------------------------------
+
+# a MIME file's first header lines: "Date: …", "Subject: …", "MIME-Version: 1.0", "Content-Type: …"
+# (folded lines start with a space or tab). Confluence's "Export to Word" writes one as a ".doc", as
+# do a web page saved as a single file (.mht) and a saved email (.eml).
+_HEADER_LINE = re.compile(r"[A-Za-z][A-Za-z0-9-]{0,60}:[^\n]*|[ \t][^\n]*")
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The text of a postmortem file to read: a MIME file's text part (``mime`` says which, "" when it
+    has none), with inline images (``data:`` URIs) taken out (``images``, ``image_chars``)."""
+
+    text: str
+    mime: str | None = None
+    images: int = 0
+    image_chars: int = 0
+
+
+def _mime_headers(text: str) -> bool:
+    """Whether ``text`` starts with a MIME header block: header lines only, down to a blank line,
+    MIME-Version and Content-Type among them."""
+    head = text.lstrip("\ufeff").split("\n\n", 1)[0][:8000].split("\n")
+    names = {ln.split(":", 1)[0].strip().lower() for ln in head if ln[:1] not in (" ", "\t")}
+    return all(_HEADER_LINE.fullmatch(ln) for ln in head) and {"mime-version", "content-type"} <= names
+
+
+def _part_text(part) -> str:
+    try:
+        return part.get_content()
+    except (LookupError, ValueError):  # an unknown charset: the bytes as UTF-8, wrong letters replaced
+        payload = part.get_payload(decode=True) or b""
+        return payload.decode("utf-8", "replace")
+
+
+def mime_text(text: str) -> tuple[str, str] | None:
+    """(the postmortem's text, which part it is) when ``text`` is a MIME file, else None: its
+    text/html part as Markdown (its quoted-printable or base64 undone), else its text/plain part; ""
+    when it has neither. Its headers are the export's, not the incident's ("Date:" is when it was
+    exported), and are dropped, except an email's From/Subject/Date, which ``postmortem`` reads as
+    an email's (the Subject a title, the Date a fallback)."""
+    if not _mime_headers(text):
+        return None
+    import email
+    from email import policy
+
+    msg = email.message_from_string(text.lstrip("\ufeff"), policy=policy.default)
+    parts = [p for p in msg.walk() if not p.is_multipart() and p.get_content_disposition() != "attachment"]
+    part = next((p for p in parts if p.get_content_type() == "text/html"), None)
+    part = part or next((p for p in parts if p.get_content_type() == "text/plain"), None)
+    if part is None:
+        return "", ""
+    body = _part_text(part).replace("\r\n", "\n")
+    body = html_to_markdown(body) if part.get_content_type() == "text/html" else body
+    head = [f"{k}: {msg[k]}" for k in ("From", "Subject", "Date") if msg[k]] if msg["From"] else []
+    kind = "an email" if head else "a MIME file"
+    return "\n".join(head) + ("\n\n" if head else "") + body, f"{part.get_content_type()} part of {kind}"
+
+
+# inline images: Google Docs' Markdown export ends with "[image1]: <data:image/png;base64,…>" per
+# image, megabytes of base64 that are no text; each bounded, linear on a long line
+_DATA_REF = re.compile(r"(?m)^[ \t]{0,3}\[([^\]\n]{1,200})\]:[ \t]*<?data:[^\s>]*>?[^\n]*$")
+_DATA_INLINE = re.compile(r"!\[[^\]\n]{0,300}\]\([ \t]*<?data:[^\s)>]*>?(?:[ \t]+\"[^\"\n]{0,300}\")?[ \t]*\)")
+_DATA_IMG = re.compile(r"<img\b[^>]{0,2000}?\bsrc\s?=\s?[\"']?data:[^\"'\s>]*[\"']?[^>]{0,2000}>", re.I)
+
+
+def without_inline_images(text: str) -> tuple[str, int, int]:
+    """``text`` without images written inline as ``data:`` URIs (a Markdown reference definition and
+    the ``![][label]`` using it, an inline ``![](data:…)``, an HTML ``<img src="data:…">``): (text, how
+    many, how many characters). A 2 MB Google Docs export, nearly all one image, was refused as over
+    1 MiB; its text is what a record holds."""
+    count, chars = 0, 0
+
+    def drop(m) -> str:
+        nonlocal count, chars
+        count, chars = count + 1, chars + len(m.group(0))
+        return ""
+
+    labels = [m.group(1) for m in _DATA_REF.finditer(text)]
+    text = _DATA_REF.sub(drop, text)
+    text = _DATA_INLINE.sub(drop, text)
+    text = _DATA_IMG.sub(drop, text)
+    for label in dict.fromkeys(labels):  # the uses of a definition taken out: "![][image1]"
+        text = re.sub(r"!\[[^\]\n]{0,300}\]\[" + re.escape(label) + r"\]", "", text, flags=re.I)
+    return text, count, chars
+
+
+def prepared(text: str) -> Prepared:
+    """What of a postmortem file is read: a MIME file's text part, without inline images."""
+    mime = mime_text(text)
+    body = mime[0] if mime else text
+    body, images, chars = without_inline_images(body)
+    return Prepared(body, mime[1] if mime else None, images, chars)

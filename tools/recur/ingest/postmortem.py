@@ -121,6 +121,9 @@ META_KEYS = {
     "date/time": "date",
     "incident start": "date",
     "start time": "date",
+    "started": "date",  # FireHydrant's "**Started:** 2026-01-20 22:41:03 UTC"
+    "reported": "date",  # incident.io's "| **Reported** | 12 Feb 2026, 08:14 GMT |"
+    "reported at": "date",
     "created": "created",
     "created on": "created",
     "created at": "created",
@@ -143,6 +146,12 @@ META_KEYS = {
     "author": "authors",
     "authors": "authors",
     "owner": "owner",
+    # who led the response: no record field holds it; it was the summary's first line ("Incident commander: …")
+    "incident commander": "incident lead",
+    "commander": "incident lead",
+    "incident lead": "incident lead",
+    "lead": "incident lead",
+    "incident manager": "incident lead",
     "title": "title",
     "incident title": "title",
     # fields of a Jira issue or a tracker's export that no record field holds: kept out of the summary
@@ -556,11 +565,25 @@ def _open_kv_table(pm: Postmortem, w: _Walk) -> None:
         return
     w.buf.pop()
     if w.buf and w.buf[-1].strip().startswith("|"):
-        w.buf.pop()
+        _kv_header(pm, w, w.buf.pop())
     for row in rows:
         cells = table_cells(row)
         if len(cells) >= 2 and cells[0]:
             _kv_section(pm, w, cells[0], None, " ".join(c for c in cells[1:] if c).strip())
+
+
+def _kv_header(pm: Postmortem, w: _Walk, row: str) -> None:
+    """A key/value table's header row when it is its first row of fields ("| Incident date | 10 Mar
+    2026 |": a Confluence page-properties table, whose rows all start with a <th>, or a Word table
+    without a header, as pandoc writes them): read as a row. It was dropped as a header, and the
+    date came from the first dated sentence instead."""
+    cells = table_cells(row)
+    label, value = (cells[0], " ".join(c for c in cells[1:] if c).strip()) if len(cells) >= 2 else ("", "")
+    kind, name = meta_key(label), canonical(label, keywords=False)
+    if kind and value:
+        _set_meta(pm, kind, value, f"the {label.strip('* ')} row of a table")
+    elif name and value:
+        _kv_section(pm, w, label, name, value)
 
 
 def _kv_section(pm: Postmortem, w: _Walk, label: str, name: str | None, value: str) -> None:
