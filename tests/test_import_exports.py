@@ -3,6 +3,7 @@ the ways incident tools write them, a Confluence "Export to Word" (MIME) file, C
 Docs HTML, Google Docs Markdown with inline images, FireHydrant / incident.io / PagerDuty layouts, and
 an edited postmortem imported again. Our own texts, in the shapes those exports have."""
 
+import datetime as dt
 import json
 import textwrap
 from pathlib import Path
@@ -246,3 +247,41 @@ def test_inline_base64_images_are_taken_out_before_the_size_limit(kb_dir, tmp_pa
     big = doc.replace("Hit rate during", "x" * (1024 * 1024) + " Hit rate during")
     r2 = imp(kb_dir, tmp_path / "big.md", None, raw=big.encode())
     assert r2.exit_code == 1 and "is over 1,048,576 bytes (its inline images taken out)" in r2.output
+
+
+# --- Confluence and Google Docs HTML ----------------------------------------------------------------
+
+
+def test_a_confluence_page_reads_its_tasks_title_and_leaves_the_page_chrome_out():
+    pm = parse(BROKER_PAGE)
+    # the space prefix "OPS : " stayed in the title
+    assert pm.title == "Queue backlog after broker failover"
+    # checked tasks were open follow-ups (overdue on the board), and the mention and the date were
+    # pasted into the title: "Enable client failover reconnect Ines Ford 09 Apr 2026"
+    assert [(a["title"], a["status"], a["owner"], a["due"]) for a in pm.action_items] == [
+        ("Enable client failover reconnect", "done", "Ines Ford", dt.date(2026, 4, 9)),
+        ("Alert on queue depth over 100k", "open", "Raj Patel", dt.date(2026, 4, 30)),
+    ]
+    # the summary started with the breadcrumbs and "Created by … last modified on …"
+    assert pm.sections["Summary"].startswith("After the primary broker failed over")
+    assert "Created by" not in pm.sections["Summary"] and "Reviews" not in pm.sections["Summary"]
+    assert pm.date == dt.date(2026, 4, 2) and pm.date_source == "the Incident date row of a table"
+    # a heading of another page with " : " in it is its own text; a mention outside a task is a name
+    other = parse(
+        "<h1>Checkout : payment retries doubled</h1><p>Date: 2026-04-03</p>"
+        '<h2>Summary</h2><p>Retries doubled, said <a class="user-mention">Ines Ford</a>.</p>'
+    )
+    assert other.title == "Checkout : payment retries doubled"
+    assert other.sections["Summary"] == "Retries doubled, said Ines Ford."
+
+
+def test_a_google_docs_html_export_takes_its_title_paragraph_as_the_title():
+    pm = parse(
+        '<html><head><style>.title{font-size:26pt}</style></head><body class="doc-content">'
+        '<p class="c4 title" id="h.t"><span class="c2">Incident review: Image uploads failed in eu-west</span></p>'
+        '<p class="c1"><span class="c3">Date:</span><span class="c0">&nbsp;2026-05-06</span></p>'
+        '<h2 class="c7"><span>Summary</span></h2><p class="c1"><span>Uploads failed for 25 minutes.</span></p>'
+        "</body></html>"
+    )
+    assert pm.title == "Image uploads failed in eu-west"  # the file name was the title
+    assert pm.sections["Summary"] == "Uploads failed for 25 minutes."

@@ -58,7 +58,8 @@ PLACEHOLDER = re.compile(
     re.I,
 )
 TITLE_PREFIX = re.compile(
-    r"^(?:post-?mortem|incident(?:\s+(?:report|review|post-?mortem))?|post-incident review|"
+    r"^(?:\d{4}-\d{2}-\d{2}\s+)?"  # Confluence's page name "2026-03-10 Postmortem - …"
+    r"(?:post-?mortem|incident(?:\s+(?:report|review|post-?mortem))?|post-incident review|"
     r"pir|rca|root cause analysis|retrospective)\s*(?:(?:for|of)\s*)?[:—–-]{1,2}\s*",  # "--": pandoc's en dash
     re.I,
 )
