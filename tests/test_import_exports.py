@@ -285,3 +285,24 @@ def test_a_google_docs_html_export_takes_its_title_paragraph_as_the_title():
     )
     assert pm.title == "Image uploads failed in eu-west"  # the file name was the title
     assert pm.sections["Summary"] == "Uploads failed for 25 minutes."
+
+
+# --- Google Docs Markdown: backslash escapes -----------------------------------------------------------
+
+
+def test_markdown_escapes_are_taken_out_of_one_line_fields_not_sections():
+    pm = parse(
+        "# **Postmortem: Search timeouts \\(eu\\-west\\)**\n\n**Incident date:** May 7, 2026\n\n"
+        "## **Summary**\n\nQueries over 2\\.5 s timed out for \\~20% of users\\.\n\n"
+        "## **Action Items**\n\n| Action Item | Owner | Status |\n| :---- | :---- | :---- |\n"
+        "| Alert when p99 \\> 2 s for 10m | @nia | TODO |\n| Cap shard\\_count at 12 per node | @ole | Done |\n\n"
+        "* Document the \\#search\\-oncall escalation\n"
+    )
+    assert pm.title == "Search timeouts (eu-west)"
+    assert [(a["title"], a["owner"], a["status"]) for a in pm.action_items] == [
+        ("Alert when p99 > 2 s for 10m", "nia", "open"),  # was "p99 \\> 2 s"
+        ("Cap shard_count at 12 per node", "ole", "done"),  # was "shard\\_count"
+        ("Document the #search-oncall escalation", None, "open"),
+    ]
+    # a section stays Markdown: its escapes render as the characters they escape
+    assert pm.sections["Summary"] == "Queries over 2\\.5 s timed out for \\~20% of users\\."

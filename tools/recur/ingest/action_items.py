@@ -10,7 +10,15 @@ from __future__ import annotations
 
 import re
 
-from recur.ingest.pm_text import find_date, is_placeholder, parse_date, status_of, strip_placeholders, ticket_of
+from recur.ingest.pm_text import (
+    find_date,
+    is_placeholder,
+    parse_date,
+    status_of,
+    strip_placeholders,
+    ticket_of,
+    unescape,
+)
 
 LIST_ITEM = re.compile(r"^(\s*)(?:[-*+•]|\d+[.)])\s+(?:\[([ xX✓])\]\s*)?(.*)$")
 _TITLE_COLS = (
@@ -282,6 +290,14 @@ def from_list(lines: list[str]) -> list[dict]:
     return out
 
 
+def _unescaped(items: list[dict]) -> list[dict]:
+    """Items read from Markdown with its backslash escapes taken out of their one-line fields: a
+    Google Docs export's "worker\\_count" and "\\> 0" were kept in follow-up titles."""
+    for it in items:
+        it.update({k: unescape(it[k]) for k in ("title", "owner", "ticket") if isinstance(it.get(k), str)})
+    return items
+
+
 def parse_action_items(text: str) -> list[dict]:
     """Follow-ups from a section's Markdown: every table, then every list outside tables."""
     text = strip_placeholders(text)
@@ -296,7 +312,7 @@ def parse_action_items(text: str) -> list[dict]:
         table = []
         rest.append(ln)
     out += from_list(rest)
-    return merged(out)
+    return merged(_unescaped(out))
 
 
 def merged(items: list[dict]) -> list[dict]:

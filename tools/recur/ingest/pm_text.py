@@ -190,6 +190,14 @@ def clean_title(text: str | None) -> str | None:
     return None if is_placeholder(t) or is_placeholder(strip_placeholders(t)) else t
 
 
+def unescape(text: str) -> str:
+    """``text`` without Markdown's backslash escapes: any ASCII punctuation may be escaped, and Google
+    Docs' Markdown export escapes much of it ("worker\\_count", "\\> 0", "max 20\\)"); pandoc writes
+    "1\\. Summary" for a numbered heading. For one-line fields (a title, a follow-up), which are
+    not rendered as Markdown: the backslashes were kept in follow-up titles."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text)
+
+
 def status_of(text: str) -> tuple[str | None, str]:
     """(status, text without the status word): "done" / "in-progress" / "open", or None when none is said."""
     t = text.strip()

@@ -29,6 +29,7 @@ from recur.ingest.pm_text import (
     parse_date,
     read_duration,
     strip_placeholders,
+    unescape,
 )
 from recur.util.text import ascii_int, control_character, count_controls, one_line, without_controls
 
@@ -196,11 +197,6 @@ def _atx_text(text: str) -> str:
 
 
 LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
-
-
-def unescape(text: str) -> str:
-    """Markdown backslash escapes removed: pandoc writes "1\\. Summary" for a numbered heading."""
-    return re.sub(r"\\([\\`*_{}\[\]()#+\-.!|])", r"\1", text)
 
 
 SETEXT = re.compile(r"^(=+|-+)\s*$")
@@ -461,7 +457,7 @@ def _set_meta(pm: Postmortem, kind: str, value, where: str = "") -> None:
     elif kind == "duration" and pm.duration_minutes is None:
         _set_duration(pm, value, where or "a Duration: line")
     elif kind == "title" and (pm.title is None or is_generic_title(pm.title)):  # "# Postmortem", then a Title row
-        pm.title = clean_title(str(value)) or pm.title
+        pm.title = clean_title(unescape(str(value))) or pm.title
     elif kind in UNKEPT_KINDS and str(value).strip() and not is_placeholder(str(value)):
         # no field of an incident record holds these: said in the import's notes, not dropped unsaid
         _unkept(pm, kind, value)
@@ -735,7 +731,7 @@ def _bold_title(pm: Postmortem, w: _Walk) -> None:
     m = re.fullmatch(r"\s*(\*\*|__)([^*_]{3,200})\1\s*", body[at]) if at is not None else None
     label = m.group(2).strip() if m else ""
     if m and not label.endswith(":") and not canonical(label, keywords=False) and not meta_key(label):
-        pm.title = clean_title(label)
+        pm.title = clean_title(unescape(label))
         if pm.title:
             del body[at]
 
