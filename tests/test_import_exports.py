@@ -306,3 +306,116 @@ def test_markdown_escapes_are_taken_out_of_one_line_fields_not_sections():
     ]
     # a section stays Markdown: its escapes render as the characters they escape
     assert pm.sections["Summary"] == "Queries over 2\\.5 s timed out for \\~20% of users\\."
+
+
+# --- FireHydrant, incident.io and PagerDuty layouts -----------------------------------------------------
+
+FIREHYDRANT = """\
+# Retrospective: Search indexer stalled on a poison document
+
+**Incident:** #2210 Search indexer stalled
+**Started:** 2026-06-14 03:12:40 UTC
+**Severity:** SEV3
+**Incident commander:** Lena Ortiz
+
+## Description
+
+The indexer retried one malformed document forever and new listings did not show up in search for 3 hours.
+
+## Milestones
+
+| Milestone | Time |
+|---|---|
+| Started | 2026-06-14 03:12 |
+| Resolved | 2026-06-14 06:20 |
+
+## Tasks
+
+| Task | Assignee | State |
+|---|---|---|
+| Send poison documents to a dead-letter index | ada@example.org | Done |
+| Alert on indexer lag over 10 minutes | Unassigned | Open |
+"""
+
+
+def test_firehydrant_tasks_and_milestones_are_follow_ups_and_the_timeline():
+    pm = parse(FIREHYDRANT)
+    # "## Tasks" mapped to nothing: 0 follow-ups; "## Milestones" was not the timeline
+    assert [(a["title"], a["owner"], a["status"]) for a in pm.action_items] == [
+        ("Send poison documents to a dead-letter index", "ada@example.org", "done"),
+        ("Alert on indexer lag over 10 minutes", None, "open"),  # "Unassigned" is nobody
+    ]
+    assert ("Milestones", "Timeline") in pm.mapped and "| Resolved | 2026-06-14 06:20 |" in pm.sections["Timeline"]
+    # "Started:" is the date field, "Incident commander:" a field no record holds; both were summary lines
+    assert pm.date == dt.date(2026, 6, 14) and pm.date_source == "the 'Started:' line 4"
+    assert "incident lead: Lena Ortiz" in pm.unkept
+    assert "Incident commander" not in pm.sections["Summary"] and "Started" not in pm.sections["Summary"]
+
+
+INCIDENT_IO = """\
+# INC-512: Login page blank after CDN purge
+
+| | |
+| --- | --- |
+| **Severity** | Minor |
+| **Reported** | 3 Jun 2026, 10:02 BST |
+| **Lead** | Kofi Mensah |
+| **Duration** | 1h 05m |
+
+## 📝 Summary
+
+A CDN purge removed the login bundle and the page loaded blank for 65 minutes.
+
+## ✅ Follow-ups
+
+- [x] Pin the login bundle in the CDN — **Kofi Mensah** — WEB-301
+- [ ] Synthetic check of the login page — **Mei** — WEB-302 — due 2026-07-01
+- [ ] Review who may purge the CDN — *Unassigned*
+"""
+
+
+def test_incident_io_owners_between_dashes_and_unassigned_leave_the_title():
+    pm = parse(INCIDENT_IO)
+    assert [(a["title"], a["owner"], a["ticket"], a["status"], a["due"]) for a in pm.action_items] == [
+        ("Pin the login bundle in the CDN", "Kofi Mensah", "WEB-301", "done", None),  # was "… CDN — Kofi Mensah"
+        ("Synthetic check of the login page", "Mei", "WEB-302", "open", dt.date(2026, 7, 1)),
+        ("Review who may purge the CDN", None, None, "open", None),  # was "… CDN — *Unassigned*"
+    ]
+    assert pm.date == dt.date(2026, 6, 3) and pm.date_source == "the Reported row of a table"
+    assert pm.duration_minutes == 65 and pm.unmapped == []  # "Reported" and "Lead" were sections of their own
+    # a bold word between dashes that is no name stays in the title
+    from recur.ingest.action_items import parse_action_items
+
+    [it] = parse_action_items("- [ ] Rotate the signing key — **Blocked** — SEC-9\n")
+    assert (it["title"], it["owner"]) == ("Rotate the signing key — Blocked", None)
+
+
+PAGERDUTY = """\
+Postmortem Report
+=================
+
+Overview
+--------
+On May 21, 2026 between 11:40 and 12:25 CEST the image service returned 503s for thumbnails. A config push halved its workers.
+
+Corrective Actions
+------------------
+1. Validate worker counts in the config pipeline (owner: @ravi)
+"""
+
+
+def test_a_title_that_only_names_the_document_falls_back_to_something_specific(kb_dir, tmp_path):
+    pm = parse(PAGERDUTY)
+    assert pm.title == "The image service returned 503s for thumbnails"  # was "Postmortem Report"
+    # a heading under the generic one, before any section, says more: it is the title
+    named = parse(
+        PAGERDUTY.replace(
+            "Overview\n",
+            "Thumbnails failed after a config push\n-------------------------------------\n\nOverview\n",
+            1,
+        )
+    )
+    assert named.title == "Thumbnails failed after a config push" and named.sections["Summary"].startswith("On May 21")
+    out = json.loads(imp(kb_dir, tmp_path / "pd.md", PAGERDUTY, "--json").output)
+    assert load_kb(kb_dir).incidents[out["incident"]].title == "The image service returned 503s for thumbnails"
+    assert any(n.startswith("title: 'Postmortem Report' names the kind of document") for n in out["notes"])

@@ -298,6 +298,8 @@ def resolve_meta(pm, kb, file, *, date=None, severity=None, today=None):
     title = pm.title or re.sub(r"[-_]+", " ", Path(file).stem).strip() or "Imported postmortem"
     if not pm.title:
         notes.append(f"no title found; used the file name {title!r}")
+    elif pm.title_note:
+        notes.append(pm.title_note)
     day = date or pm.date
     if day is not None and not in_range(day):
         where = "--date" if date else f"{file}: date"

@@ -74,6 +74,9 @@ CANONICAL = {
         "preventive actions",
         "action items and follow-ups",
         "postmortem actions",
+        "tasks",  # FireHydrant's retrospective: "## Tasks", a Task | Assignee | State table
+        "follow-up tasks",
+        "action items and tasks",
     ],
     "Lessons learned": [
         "lessons learned",
@@ -93,7 +96,7 @@ CANONICAL = {
         "what can be improved",  # GitLab's incident review
         "what could have gone better",
     ],
-    "Timeline": ["timeline", "timeline of events", "chronology"],
+    "Timeline": ["timeline", "timeline of events", "chronology", "milestones", "key milestones"],  # FireHydrant
 }
 _LOOKUP = {alias: name for name, aliases in CANONICAL.items() for alias in aliases}
 # headings no alias names, by their words (order matters: "Root cause identification: The Five Whys")
@@ -216,6 +219,7 @@ class Postmortem:
     services: list = field(default_factory=list)
     duration_minutes: int | None = None
     duration_note: str | None = None  # how a duration was read when it needs saying, or that it was not
+    title_note: str | None = None  # where the title came from when the document's own only names its kind
     sections: dict = field(default_factory=dict)  # canonical or original heading -> text
     mapped: list = field(default_factory=list)  # (original heading, canonical)
     unmapped: list = field(default_factory=list)  # original headings kept as they were
@@ -501,6 +505,8 @@ def _heading(pm: Postmortem, w: _Walk, level: int, text: str) -> None:
     ):
         pm.title = clean_title(text) or ""  # "" marks "a heading was there, but a placeholder"
         return
+    if _specific_heading(pm, w, text, section, kind, day):
+        return
     if kind in ("date", "severity", "priority", "services", "duration"):
         w.level = w.level or level
         w.start(f"_meta:{kind}:{text}")
@@ -518,6 +524,58 @@ def _heading(pm: Postmortem, w: _Walk, level: int, text: str) -> None:
     else:
         pm.unmapped.append(text)
         w.unmapped.add(text)
+
+
+def _specific_heading(pm: Postmortem, w: _Walk, text: str, section, kind, day) -> bool:
+    """A heading right after a title that only names the kind of document ("Postmortem Report",
+    as PagerDuty's template starts) and before any section: the title, said in ``title_note``."""
+    if not (pm.title and is_generic_title(pm.title)) or section or kind or day or canonical(text):
+        return False
+    if w.current != "_preamble" or pm.mapped or any(x.strip() for x in w.buf) or not clean_title(text):
+        return False
+    pm.title_note = f"title: {pm.title!r} names the kind of document; used the heading {text.strip()!r} after it"
+    pm.title = clean_title(text)
+    return True
+
+
+# what opens a summary's first sentence before its subject: "On Jan 5, 2026", "between 03:10 and 03:55 PT"
+_DATE_LEAD = re.compile(r"\s*(?:on\s+)?(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?", re.I)
+_TIME_LEAD = re.compile(
+    r"(?:at|around|from|between|starting at|since)\s+\d{1,2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?"
+    r"(?:\s*(?:and|to|until|till|-|–)\s*\d{1,2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?)?(?:\s+(?-i:[A-Z]{1,4}T|UTC|GMT)\b)?,?\s*",
+    re.I,
+)
+
+
+def _without_lead_in(sentence: str) -> str:
+    """``sentence`` without the date and times it opens with."""
+    day, words = find_date(sentence[:60])
+    at = sentence.find(words) if day else -1
+    if at >= 0 and _DATE_LEAD.fullmatch(sentence[:at]):
+        sentence = re.sub(r"^,?\s*", "", sentence[at + len(words) :])
+    while m := _TIME_LEAD.match(sentence):
+        sentence = sentence[m.end() :]
+    return sentence
+
+
+def _subject_title(pm: Postmortem) -> None:
+    """A title for a postmortem whose title only names the kind of document ("Postmortem Report") and
+    whose first heading is a section: the summary's first sentence without its lead-in of dates and
+    times, up to 80 characters, said in ``title_note`` (the record was titled "Postmortem Report")."""
+    if not (pm.title and is_generic_title(pm.title)) or not pm.sections.get("Summary"):
+        return
+    first = re.sub(r"[*_`]+|\[([^\]]*)\]\([^)]*\)", r"\1", pm.sections["Summary"].strip().split("\n")[0])
+    sentence = re.split(r"(?<=[.!?])\s", first, maxsplit=1)[0].rstrip(".!? ")
+    subject = _without_lead_in(sentence).strip(" ,;:-")
+    if len(subject) > 80:
+        subject = subject[:80].rsplit(" ", 1)[0].rstrip(" ,;:-") + "…"
+    if len(subject.split()) < 3:
+        return
+    pm.title_note = (
+        f"title: {pm.title!r} names the kind of document; used the summary's first sentence "
+        f"{subject[:1].upper() + subject[1:]!r} (set the real title in the record)"
+    )
+    pm.title = subject[:1].upper() + subject[1:]
 
 
 def _kv_row(pm: Postmortem, w: _Walk, ln: str, nxt: str) -> bool:
@@ -912,6 +970,7 @@ def parse(text: str) -> Postmortem:
     _bold_title(pm, w)
     _sections(pm, w)
     _front_sections(pm, front_sections)
+    _subject_title(pm)
     _weak_meta(pm, w)
     _dates(pm, w, body)
     if not pm.severity_text and pm.priority_text:
