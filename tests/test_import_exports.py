@@ -419,3 +419,18 @@ def test_a_title_that_only_names_the_document_falls_back_to_something_specific(k
     out = json.loads(imp(kb_dir, tmp_path / "pd.md", PAGERDUTY, "--json").output)
     assert load_kb(kb_dir).incidents[out["incident"]].title == "The image service returned 503s for thumbnails"
     assert any(n.startswith("title: 'Postmortem Report' names the kind of document") for n in out["notes"])
+
+
+def test_jira_wiki_markup_tick_and_cross_icons_and_user_mentions_in_action_items():
+    pm = parse(
+        "h1. PIR: Search shards unassigned after node loss\n\n||Field||Value||\n|Incident date|2026-06-20|\n\n"
+        "h2. Summary\nTwo data nodes were lost and 40 shards stayed unassigned for an hour.\n\n"
+        "h2. Action items\n# (/) Raise the shard allocation retries - [~nia] - SRCH-71\n"
+        "# (x) Spread replicas across zones - [~ole.berg] - SRCH-72\n* Document the recovery - unassigned\n"
+    )
+    # the icons and "[~nia]" stayed in the titles, and the done item was open
+    assert [(a["title"], a["status"], a["owner"], a["ticket"]) for a in pm.action_items] == [
+        ("Raise the shard allocation retries", "done", "nia", "SRCH-71"),
+        ("Spread replicas across zones", "open", "ole.berg", "SRCH-72"),
+        ("Document the recovery", "open", None, None),
+    ]

@@ -65,14 +65,24 @@ def jira_to_markdown(lines: list[str]) -> str:
             continue
         if m := JIRA_HEADING.match(ln):
             out.append(f"{'#' * int(m.group(1))} {m.group(2)}")
-        elif m := re.match(r"^(#+)\s+(.*)$", ln):  # a numbered list item in wiki markup
-            out.append(f"{'   ' * (len(m.group(1)) - 1)}1. {m.group(2)}")
+        elif m := re.match(r"^(#+|\*+)\s+(.*)$", ln):  # a list item in wiki markup
+            marker = "1." if m.group(1)[0] == "#" else "-"
+            out.append(f"{'   ' * (len(m.group(1)) - 1)}{marker} {_jira_item(m.group(2))}")
         elif ln.lstrip().startswith("||"):  # a header row
             cells = [c.strip() for c in ln.strip().strip("|").split("||")]
             out += ["| " + " | ".join(cells) + " |", "|" + "---|" * len(cells)]
         else:
             out.append(ln)
     return "\n".join(out)
+
+
+def _jira_item(text: str) -> str:
+    """A wiki-markup list item as Markdown: its tick icon "(/)" a checked box and its cross "(x)" an
+    unchecked one, a user mention "[~jdoe]" an @mention (the owner). They stayed in follow-up titles
+    ("(/) Add jitter to TTLs - [~jdoe]"), and a done item was open."""
+    text = re.sub(r"^\(/\)\s*", "[x] ", text)
+    text = re.sub(r"^\(x\)\s*", "[ ] ", text)
+    return re.sub(r"\[~([\w.@-]+)\]", r"@\1", text)
 
 
 class _Html(HTMLParser):
