@@ -200,6 +200,10 @@ def test_a_confluence_word_export_is_read_through_its_html_part(kb_dir, tmp_path
     assert "=3D" not in inc.summary and "<p>" not in inc.summary
     assert "consumers kept their old connections" in inc.summary
     assert any("read the text/html part of a MIME file" in n for n in out["notes"])
+    # saved with CRLF line ends, as Windows tools write MIME, it is the same page
+    crlf = word_export(BROKER_PAGE.replace("Queue backlog", "Order backlog")).replace(b"\n", b"\r\n")
+    again = json.loads(imp(kb_dir, tmp_path / "crlf.doc", None, "--json", raw=crlf).output)
+    assert [m["section"] for m in again["mapped"]] == ["Summary", "Action items"] and again["follow_ups"] == 2
 
 
 def test_a_mime_file_without_text_is_refused_and_an_email_keeps_its_subject(kb_dir, tmp_path):

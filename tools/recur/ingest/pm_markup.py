@@ -371,6 +371,7 @@ def mime_text(text: str) -> tuple[str, str] | None:
     when it has neither. Its headers are the export's, not the incident's ("Date:" is when it was
     exported), and are dropped, except an email's From/Subject/Date, which ``postmortem`` reads as
     an email's (the Subject a title, the Date a fallback)."""
+    text = text.replace("\r\n", "\n")  # a MIME file's lines end in CRLF as often as not
     if not _mime_headers(text):
         return None
     import email
@@ -393,7 +394,9 @@ def mime_text(text: str) -> tuple[str, str] | None:
 # image, megabytes of base64 that are no text; each bounded, linear on a long line
 _DATA_REF = re.compile(r"(?m)^[ \t]{0,3}\[([^\]\n]{1,200})\]:[ \t]*<?data:[^\s>]*>?[^\n]*$")
 _DATA_INLINE = re.compile(r"!\[[^\]\n]{0,300}\]\([ \t]*<?data:[^\s)>]*>?(?:[ \t]+\"[^\"\n]{0,300}\")?[ \t]*\)")
-_DATA_IMG = re.compile(r"<img\b[^>]{0,2000}?\bsrc\s?=\s?[\"']?data:[^\"'\s>]*[\"']?[^>]{0,2000}>", re.I)
+# an HTML image's data: URI only (the converter leaves <img> out anyway): nothing after it to match, so
+# a tag without its ">" costs no backtracking over a megabyte of base64
+_DATA_IMG = re.compile(r"(<img\b[^>]{0,2000}?\bsrc\s?=\s?[\"']?)data:[^\"'\s>]*", re.I)
 
 
 def without_inline_images(text: str) -> tuple[str, int, int]:
@@ -405,8 +408,9 @@ def without_inline_images(text: str) -> tuple[str, int, int]:
 
     def drop(m) -> str:
         nonlocal count, chars
-        count, chars = count + 1, chars + len(m.group(0))
-        return ""
+        kept = m.group(1) if m.re is _DATA_IMG else ""
+        count, chars = count + 1, chars + len(m.group(0)) - len(kept)
+        return kept
 
     labels = [m.group(1) for m in _DATA_REF.finditer(text)]
     text = _DATA_REF.sub(drop, text)
