@@ -392,6 +392,9 @@ def test_incident_io_owners_between_dashes_and_unassigned_leave_the_title():
 
     [it] = parse_action_items("- [ ] Rotate the signing key — **Blocked** — SEC-9\n")
     assert (it["title"], it["owner"]) == ("Rotate the signing key — Blocked", None)
+    # "unassigned" as the title's own word, not after a dash, stays
+    [own] = parse_action_items("- [ ] Find out why the pages went unassigned\n")
+    assert own["title"] == "Find out why the pages went unassigned"
 
 
 PAGERDUTY = """\

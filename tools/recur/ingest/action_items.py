@@ -89,9 +89,9 @@ _BRACKET_META = re.compile(r"\bowner\b|@|\b[A-Z][A-Z0-9]+-\d+", re.I)
 # incident.io's follow-ups: "Restore the IAM policy — **Sam Okafor** — ENG-4411": a bold name between
 # dashes (or after the last) is the owner; "— *Unassigned*" says there is none. Both stayed in the title.
 _DASH_OWNER = re.compile(r"\s[-–—]+[ \t]*(\*\*|__)([A-Z][\w.'’-]*(?:[ \t][A-Z][\w.'’-]*){0,3})\1(?=[ \t]*(?:[-–—]|$))")
-_NO_OWNER = re.compile(
-    r"(?:\s[-–—]+[ \t]*)?([*_]{0,2})(?:unassigned|unowned|no owner|nobody)\1(?=[ \t]*(?:[-–—]|$))", re.I
-)
+_NO_OWNER = re.compile(r"([*_]{0,2})(?:unassigned|unowned|no owner|nobody)\1", re.I)
+# "— *Unassigned*" after a dash only: "Find out why alerts were unassigned" keeps its last word
+_DASH_NO_OWNER = re.compile(r"\s[-–—]+[ \t]*" + _NO_OWNER.pattern + r"(?=[ \t]*(?:[-–—]|$))", re.I)
 # bold words that say how urgent or how far along, not who
 _NOT_A_NAME = re.compile(r"(?:blocked|critical|urgent|high|medium|low|p\d|sev\d|optional|stretch|new)", re.I)
 
@@ -120,10 +120,8 @@ def _dash_owner(text: str) -> tuple:
     m = _DASH_OWNER.search(text)
     if m and not _NOT_A_NAME.fullmatch(m.group(2)):
         return m.group(2), m.span()
-    m = _NO_OWNER.search(text)
-    if m and (m.start() > 0 or m.group(0).strip() != text.strip()):  # not a title of that word alone
-        return "", m.span()
-    return None, None
+    m = _DASH_NO_OWNER.search(text)
+    return ("", m.span()) if m else (None, None)
 
 
 def _due(text: str) -> tuple:
