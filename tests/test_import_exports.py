@@ -423,6 +423,11 @@ def test_a_title_that_only_names_the_document_falls_back_to_something_specific(k
         )
     )
     assert named.title == "Thumbnails failed after a config push" and named.sections["Summary"].startswith("On May 21")
+    # one over the document's fields is not
+    fields = parse(
+        "# Incident report\n\n## Incident details\n\nDate: 2026-05-21\n\n## Summary\nThumbnails failed for an hour.\n"
+    )
+    assert fields.title == "Thumbnails failed for an hour" and fields.date == dt.date(2026, 5, 21)
     out = json.loads(imp(kb_dir, tmp_path / "pd.md", PAGERDUTY, "--json").output)
     assert load_kb(kb_dir).incidents[out["incident"]].title == "The image service returned 503s for thumbnails"
     assert any(n.startswith("title: 'Postmortem Report' names the kind of document") for n in out["notes"])

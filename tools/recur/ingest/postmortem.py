@@ -526,10 +526,20 @@ def _heading(pm: Postmortem, w: _Walk, level: int, text: str) -> None:
         w.unmapped.add(text)
 
 
+# headings over a document's fields or its bookkeeping, never its title
+ABOUT_THE_DOCUMENT = re.compile(
+    r"\b(?:details?|metadata|info(?:rmation)?|fields|properties|contents|document|status|owners?|authors?|"
+    r"participants|attendees|revisions?|history|changelog|approvals?|reviewers?)\b",
+    re.I,
+)
+
+
 def _specific_heading(pm: Postmortem, w: _Walk, text: str, section, kind, day) -> bool:
     """A heading right after a title that only names the kind of document ("Postmortem Report",
     as PagerDuty's template starts) and before any section: the title, said in ``title_note``."""
     if not (pm.title and is_generic_title(pm.title)) or section or kind or day or canonical(text):
+        return False
+    if is_generic_title(text) or ABOUT_THE_DOCUMENT.search(text):  # "## Incident details": fields follow
         return False
     if w.current != "_preamble" or pm.mapped or any(x.strip() for x in w.buf) or not clean_title(text):
         return False
