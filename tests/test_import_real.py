@@ -259,7 +259,8 @@ def test_reimport_is_recognised_by_content_or_path(kb_dir, tmp_path):
     assert f"Already imported as {first['incident']} (same source path)" in edited.output
     assert len(load_kb(kb_dir).incidents) == 3  # two shipped + one
     # found in review: the edit and the flag were dropped without a word
-    assert f"Note: the document changed since it was imported: {first['incident']} is not updated" in edited.output
+    assert "Note: the document changed since it was imported (" in edited.output
+    assert f"{first['incident']} is not updated" in edited.output and edited.exit_code == 3
     assert f"Note: --severity not applied: set it in {first['incident']} by hand" in edited.output
     same = imp(kb_dir, tmp_path / "..", "copy.md", SRE_LABELS)  # the same content: nothing changed to say
     assert "changed" not in same.output and "not applied" not in same.output

@@ -156,7 +156,7 @@ def test_a_second_postmortem_of_the_same_day_at_the_same_path_is_a_new_incident(
         f"# Nightly batch job filled the disk\n\n{DAY}The reporting disk filled up overnight and reports failed; fixed.\n",
         "--json",
     )
-    assert json.loads(again.output)["already"]["incident"] == second["incident"]
+    assert json.loads(again.stdout)["already"]["incident"] == second["incident"] and again.exit_code == 3
 
 
 def test_an_empty_postmortem_says_it_is_empty(kb_dir, tmp_path):

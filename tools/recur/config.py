@@ -16,6 +16,9 @@ from pathlib import Path
 STATE_DIR = Path(".recur")  # the working state of a KB checkout: index, tuned model, feedback
 MODEL_DIR = STATE_DIR / "model"  # where `recur tune` puts the KB's tuned model (its active model)
 MAX_TOP = 50  # the most results one question may ask for: suggest --top, a --queries line, the API, MCP
+# the most `recur import` reads of a postmortem file: inline images (data: URIs) and a MIME file's other
+# parts are taken out before the record's own limit (1 MiB, recur check's) applies to the text
+MAX_IMPORT_READ_BYTES = 32 * 1024 * 1024
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import sys
 import click
 
 from recur.cli.options import index_option, kb_option, model_option
-from recur.ingest.importer import import_postmortem, render_text
+from recur.ingest.importer import CHANGED, import_postmortem, render_text
 
 
 @click.command("import")
@@ -43,6 +43,10 @@ def import_cmd(kb_dir, index_dir, model, file, iid, date, severity, patterns, ca
     When no existing pattern matches it well, also writes a draft pattern pre-filled from
     the postmortem, listing the closest existing patterns to compare. Sections that map to
     nothing are kept in the incident and reported.
+
+    \b
+    Exit status: 0 imported, or imported before and unchanged; 1 an error (nothing written);
+    3 imported before and changed since: the incident is not updated, what differs is named.
     """
     from recur.util.dates import given_date
 
@@ -61,6 +65,9 @@ def import_cmd(kb_dir, index_dir, model, file, iid, date, severity, patterns, ca
     )
     if as_json:
         click.echo(json.dumps(out.to_json(), ensure_ascii=False, indent=1))
-        return
-    click.echo(render_text(out))
+    else:
+        click.echo(render_text(out))
     sys.stdout.flush()
+    if out.changed:  # a scheduled import must see an edit it did not apply: said on stderr too
+        click.echo(f"{file}: changed since it was imported as {out.incident}; not updated (exit {CHANGED})", err=True)
+        sys.exit(CHANGED)

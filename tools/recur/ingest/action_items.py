@@ -10,7 +10,15 @@ from __future__ import annotations
 
 import re
 
-from recur.ingest.pm_text import find_date, is_placeholder, parse_date, status_of, strip_placeholders, ticket_of
+from recur.ingest.pm_text import (
+    find_date,
+    is_placeholder,
+    parse_date,
+    status_of,
+    strip_placeholders,
+    ticket_of,
+    unescape,
+)
 
 LIST_ITEM = re.compile(r"^(\s*)(?:[-*+•]|\d+[.)])\s+(?:\[([ xX✓])\]\s*)?(.*)$")
 _TITLE_COLS = (
@@ -78,6 +86,16 @@ _NAME = re.compile(r"@[\w.-]+|[A-Z][a-z][\w.'’-]*(?:\s[A-Z][a-z][\w.'’-]*){0
 _BRACKET_META = re.compile(r"\bowner\b|@|\b[A-Z][A-Z0-9]+-\d+", re.I)
 
 
+# incident.io's follow-ups: "Restore the IAM policy — **Sam Okafor** — ENG-4411": a bold name between
+# dashes (or after the last) is the owner; "— *Unassigned*" says there is none. Both stayed in the title.
+_DASH_OWNER = re.compile(r"\s[-–—]+[ \t]*(\*\*|__)([A-Z][\w.'’-]*(?:[ \t][A-Z][\w.'’-]*){0,3})\1(?=[ \t]*(?:[-–—]|$))")
+_NO_OWNER = re.compile(r"([*_]{0,2})(?:unassigned|unowned|no owner|nobody)\1", re.I)
+# "— *Unassigned*" after a dash only: "Find out why alerts were unassigned" keeps its last word
+_DASH_NO_OWNER = re.compile(r"\s[-–—]+[ \t]*" + _NO_OWNER.pattern + r"(?=[ \t]*(?:[-–—]|$))", re.I)
+# bold words that say how urgent or how far along, not who
+_NOT_A_NAME = re.compile(r"(?:blocked|critical|urgent|high|medium|low|p\d|sev\d|optional|stretch|new)", re.I)
+
+
 def _value(text: str, start: int) -> str:
     end = _VALUE_END.search(text, start)
     return text[start : end.start() if end else len(text)]
@@ -91,10 +109,19 @@ def _owner(text: str, bracketed: bool) -> tuple:
         return value.lstrip("@") or None, (m.start(), m.end() + len(value))
     m = _MENTION.search(text)
     if m is None:
-        return None, None
+        return _dash_owner(text)
     # "Ask @kim to review" keeps its words; "— @jin —" and "(@jin)" only say who
     alone = re.fullmatch(r"(?:.*[-–—,;])?\s*", text[: m.start()]) and re.match(r"\s*(?:[-–—,;]|$)", text[m.end() :])
     return m.group(1), (m.span() if bracketed or alone else None)
+
+
+def _dash_owner(text: str) -> tuple:
+    """(owner, its span) of a bold name between dashes; ("", span) for "— *Unassigned*"."""
+    m = _DASH_OWNER.search(text)
+    if m and not _NOT_A_NAME.fullmatch(m.group(2)):
+        return m.group(2), m.span()
+    m = _DASH_NO_OWNER.search(text)
+    return ("", m.span()) if m else (None, None)
 
 
 def _due(text: str) -> tuple:
@@ -172,13 +199,18 @@ def item(title: str, *, status_text: str = "", owner=None, due=None, ticket_text
     it = {
         "title": title,
         "status": "done" if progress == "done" else "open",
-        "owner": (_plain(owner).lstrip("@") or None) if owner and not is_placeholder(owner) else None,
+        "owner": (_plain(owner).lstrip("@") or None) if owner and not _ownerless(owner) else None,
         "due": due,
         "ticket": ticket,
     }
     if due is None and said["due_unread"]:
         it["due_unread"] = said["due_unread"]  # "due: Q1 2027": said in the import's notes, not dropped unsaid
     return {**it, "cancelled": True} if cancelled else it
+
+
+def _ownerless(owner: str) -> bool:
+    """An owner cell or label that names nobody: a placeholder, "Unassigned", "*Unowned*"."""
+    return is_placeholder(owner) or _NO_OWNER.fullmatch(owner.strip()) is not None
 
 
 def from_table(rows: list[str]) -> list[dict]:
@@ -282,6 +314,14 @@ def from_list(lines: list[str]) -> list[dict]:
     return out
 
 
+def _unescaped(items: list[dict]) -> list[dict]:
+    """Items read from Markdown with its backslash escapes taken out of their one-line fields: a
+    Google Docs export's "worker\\_count" and "\\> 0" were kept in follow-up titles."""
+    for it in items:
+        it.update({k: unescape(it[k]) for k in ("title", "owner", "ticket") if isinstance(it.get(k), str)})
+    return items
+
+
 def parse_action_items(text: str) -> list[dict]:
     """Follow-ups from a section's Markdown: every table, then every list outside tables."""
     text = strip_placeholders(text)
@@ -296,7 +336,7 @@ def parse_action_items(text: str) -> list[dict]:
         table = []
         rest.append(ln)
     out += from_list(rest)
-    return merged(out)
+    return merged(_unescaped(out))
 
 
 def merged(items: list[dict]) -> list[dict]:

@@ -108,6 +108,9 @@ class Imported:
     notes: list[str]
     review: Review | None = None  # the record's review; None when nothing was written (``already``)
     suggestions: list = ()  # the engine's result objects for the postmortem; none with --pattern
+    # an earlier import of this path whose document has changed since: nothing was written, and
+    # `recur import` exits CHANGED, so that a scheduled import does not drop the edit unseen
+    changed: bool = False
 
     @property
     def closest(self) -> list[dict]:
@@ -206,6 +209,9 @@ def draft_pattern_text(pid, pm, *, title, category, severity, closest, source, i
 
 
 CONFIDENCE = {"low": 0, "medium": 1, "high": 2}
+# the exit status of `recur import` when the document was imported before and has changed since:
+# not 0 (the edit is not applied) and not 1 (an error: nothing is wrong with the document)
+CHANGED = 3
 
 
 def content_hash(text: str) -> str:
@@ -302,6 +308,8 @@ def resolve_meta(pm, kb, file, *, date=None, severity=None, today=None):
     title = pm.title or re.sub(r"[-_]+", " ", Path(file).stem).strip() or "Imported postmortem"
     if not pm.title:
         notes.append(f"no title found; used the file name {title!r}")
+    elif pm.title_note:
+        notes.append(pm.title_note)
     day = date or pm.date
     if day is not None and not in_range(day):
         where = "--date" if date else f"{file}: date"
@@ -477,10 +485,14 @@ def _incident_sections(pm, title: str, source: str) -> dict:
     return sections
 
 
-def _read(file) -> str:
-    """The postmortem's text. Its sections become the incident record, which `recur check` refuses
-    over MAX_FILE_BYTES: a larger file (pasted logs, an export with images inline) is refused here,
-    before anything is written, rather than read whole and recorded as a file check rejects."""
+def _read(file):
+    """The postmortem's text to read (a ``pm_markup.Prepared``): a MIME file's text part, inline images
+    taken out. Its sections become the incident record, which `recur check` refuses over
+    MAX_FILE_BYTES: a longer text (pasted logs) is refused here, before anything is written, rather
+    than recorded as a file check rejects. Inline images are not text and are taken out first: a
+    Google Docs export of 2 MB, nearly all one image, was refused."""
+    from recur.config import MAX_IMPORT_READ_BYTES
+    from recur.ingest.pm_markup import prepared
     from recur.kb.parse import MAX_FILE_BYTES
 
     if utf8.problem(str(file)):  # the record keeps the path: said as the name's problem, not the content's
@@ -488,19 +500,29 @@ def _read(file) -> str:
         raise RecurError(f"{shown}: the file name is not valid UTF-8 (it is recorded as the source); rename the file")
     try:
         with open(file, "rb") as fh:
-            raw = fh.read(MAX_FILE_BYTES + 1)
-        if len(raw) > MAX_FILE_BYTES:
-            raise RecurError(
-                f"{file}: is over {MAX_FILE_BYTES:,} bytes, the most an incident record may hold (recur check's "
-                "limit); cut the pasted logs or attachments out of it and import again"
-            )
+            raw = fh.read(MAX_IMPORT_READ_BYTES + 1)
     except OSError as exc:
         raise RecurError(f"{file}: cannot be read ({exc.strerror or exc})") from None
+    if len(raw) > MAX_IMPORT_READ_BYTES:
+        raise RecurError(
+            f"{file}: is over {MAX_IMPORT_READ_BYTES:,} bytes, the most recur import reads; nothing imported"
+        )
     text = _decode(raw, str(file))
     line = utf8.nul_line(text)  # its sections are written raw: a NUL would make a record check rejects
     if line:
         raise RecurError(f"{file}:{line}: holds a NUL byte (binary data, not text); nothing imported")
-    return text
+    prep = prepared(text)
+    if prep.mime == "":
+        raise RecurError(
+            f"{file}: is a MIME file (an export or a saved email) with no HTML or text part; nothing imported"
+        )
+    if len(prep.text.encode("utf-8")) > MAX_FILE_BYTES:
+        shown = " (its inline images taken out)" if prep.images else ""
+        raise RecurError(
+            f"{file}: is over {MAX_FILE_BYTES:,} bytes{shown}, the most an incident record may hold (recur "
+            "check's limit); cut the pasted logs or attachments out of it and import again"
+        )
+    return prep
 
 
 def _decode(raw: bytes, file: str) -> str:
@@ -537,9 +559,11 @@ def _refuse_data_export(file, text: str) -> None:
 
 
 def _parsed(file):
+    """(the text read, its parse, notes on what of the file was not read as text)."""
     from recur.ingest.postmortem import looks_unfilled, parse
 
-    text = _read(file)
+    prep = _read(file)
+    text = prep.text
     if not text.strip():  # not "an unfilled template (0 placeholders)": there is nothing in it at all
         raise RecurError(f"{file}: is empty; nothing imported")
     _refuse_data_export(file, text)
@@ -552,13 +576,30 @@ def _parsed(file):
             f"{file}: this looks like an unfilled postmortem template ({pm.placeholders} placeholder(s), "
             f"{pm.words} word(s) of its own text); fill it in, then import it"
         )
-    return text, pm
+    return text, pm, _file_notes(prep)
+
+
+def _file_notes(prep) -> list[str]:
+    notes = []
+    if prep.mime and prep.mime.endswith("an email"):
+        notes.append(f"read the {prep.mime} (its From, Subject and Date as an email's)")
+    elif prep.mime:  # a Confluence "Export to Word" .doc, a web page saved as one file (.mht)
+        notes.append(
+            f"read the {prep.mime}; its headers (Date:, Subject:) are the export's, not the incident's: not read"
+        )
+    if prep.images:
+        notes.append(
+            f"took out {prep.images} inline image(s) ({prep.image_chars:,} characters of data: URIs): "
+            "the record keeps the text; link the images from the References section if they matter"
+        )
+    return notes
 
 
 def _unrecorded_notes(pm) -> list[str]:
     """What the postmortem says that the record will not hold: fields with no place, cancelled action
-    items (a follow-up is open or done), due dates not read, control characters."""
-    notes = []
+    items (a follow-up is open or done), due dates not read, control characters; and how the
+    duration was read when that needs saying (the first of several, a value read as none)."""
+    notes = [pm.duration_note] if pm.duration_note else []
     if pm.unkept:
         notes.append(f"not recorded (an incident record has no field for them): {'; '.join(pm.unkept)}")
     if pm.cancelled_items:
@@ -595,13 +636,14 @@ def import_postmortem(
     from recur.kb.loader import load_kb, require_patterns
 
     _check_names(iid, category)
-    text, pm = _parsed(file)
+    text, pm, read_notes = _parsed(file)
     kb = load_kb(kb_dir)
     require_patterns(kb, patterns, "--pattern")
     digest, source = content_hash(text), source_key(kb, file)
     dup = find_duplicate(kb, digest, source, pm.title, date or pm.date)
-    if dup:
-        return _already(dup, pm, (("--id", iid), ("--date", date), ("--severity", severity), ("--pattern", patterns)))
+    if dup:  # the same path with other content: a changed document, what differs named
+        given = [f for f, v in zip(("--id", "--date", "--severity", "--pattern"), (iid, date, severity, patterns)) if v]
+        return _already(dup, pm, given, _changes(kb, dup[0], pm, source) if dup[2] == "source path" else None, digest)
     title, day, sev, triage, notes = resolve_meta(pm, kb, file, date=date, severity=severity, today=today)
     notes += _same_source_notes(kb, source)
     notes += _look_alike_notes(kb, title, day)
@@ -610,7 +652,7 @@ def import_postmortem(
         raise RecurError(f"incident {iid} already exists: {kb.incident_files[iid][0]}")
     if "Summary" not in pm.sections:
         notes.append("no summary section; used the title")
-    notes += _unrecorded_notes(pm)
+    notes += read_notes + _unrecorded_notes(pm)
     search = (lambda q: _search(kb_dir, index_dir, model, q, top)) if not patterns else None
     link, reason, unknown, results, pending = _link(kb, search, _query(title, pm), patterns, threshold)
     cands = candidates_of(results, kb.import_drafts())
@@ -699,15 +741,19 @@ def _imported(meta: dict, pm, written: Written, link: Link, unknown: bool, cands
     )
 
 
-def _already(dup, pm, flags: tuple) -> Imported:
-    """Nothing written, and why; ``flags``: (flag, value given or not). Found in review: an edited
-    document at the same path (a due date corrected) or a --severity given to fix a triage placeholder
-    was "already imported" without a word that the edit or the flag was not applied."""
+def _already(dup, pm, given: list, changes: list | None = None, digest: str = "") -> Imported:
+    """Nothing written, and why. Found in review: an edited document at the same path (a due date
+    corrected) or a --severity given to fix a triage placeholder was "already imported" without a
+    word that the edit or the flag was not applied. A changed document (``changes`` is not None)
+    is ``changed``: the command exits CHANGED, naming what the document now says otherwise."""
     iid, path, by = dup
-    given = [flag for flag, value in flags if value]
     notes = [f"already imported as {iid} (same {by}): {path}; nothing written"]
-    if by == "source path":
-        notes.append(f"the document changed since it was imported: {iid} is not updated; edit it by hand")
+    if changes is not None:
+        differs = f"it now differs from {iid} in: {'; '.join(changes)}" if changes else f"{iid} holds what it says"
+        notes.append(
+            f"the document changed since it was imported ({differs}); {iid} is not updated: edit it by hand, "
+            f'then set "sha256" in its imported: field to "{digest}", so this version counts as imported'
+        )
     if given:
         notes.append(f"{', '.join(given)} not applied: set it in {iid} by hand (recur incident link for patterns)")
     return Imported(
@@ -727,7 +773,56 @@ def _already(dup, pm, flags: tuple) -> Imported:
         unmapped=pm.unmapped,
         follow_ups=0,
         notes=notes,
+        changed=changes is not None,
     )
+
+
+def _changes(kb, iid: str, pm, source: str) -> list[str]:
+    """What the postmortem now says that incident ``iid`` (imported from it) does not: the fields it
+    names, the sections whose text differs, the follow-ups added, gone or changed. The record may
+    have been edited since: a difference is said, not judged."""
+    from recur.ingest.postmortem import severity_key
+    from recur.kb.writer import section_text
+
+    inc = kb.incidents[iid]
+    said = {
+        "title": (pm.title, inc.title),
+        "date": (pm.date, inc.date),
+        "severity": (severity_key(pm.severity_text, kb.severity), inc.severity),
+        "services": (sorted(pm.services) or None, sorted(inc.services)),
+        "duration": (pm.duration_minutes, inc.duration_minutes),
+    }
+    out = [
+        f"{name} ({', '.join(now) if isinstance(now, list) else now})"
+        for name, (now, was) in said.items()
+        if now is not None and now != was
+    ]
+    flat = lambda text: " ".join(section_text(text).split())  # noqa: E731 - as written, then compared
+    sections = _incident_sections(pm, pm.title or inc.title, source)
+    sections.pop("References", None)  # the source line is added on import; the rest is the document's
+    out += [f"{name} section" for name, text in sections.items() if flat(text) != flat(inc.sections.get(name, ""))]
+    return out + _follow_up_changes(pm.action_items, inc.follow_ups)
+
+
+def _follow_up_changes(items: list, recorded: list) -> list[str]:
+    """The follow-ups added to, gone from or changed in the postmortem against those recorded."""
+    was = {f.title: f for f in recorded}
+    now = {it["title"]: it for it in items if it["title"]}
+    added = [t for t in now if t not in was]
+    gone = [t for t in was if t not in now]
+    changed = [
+        t
+        for t, it in now.items()
+        if t in was
+        and any(it.get(k) is not None and it.get(k) != getattr(was[t], k) for k in ("status", "owner", "due", "ticket"))
+    ]
+    out = []
+    for what, titles in (("added", added), ("gone", gone), ("changed", changed)):
+        if titles:
+            out.append(
+                f"follow-ups {what}: " + ", ".join(repr(t) for t in titles[:3]) + (" …" if len(titles) > 3 else "")
+            )
+    return out
 
 
 def _write(kb, pm, meta: dict, linked: list, cands: list, *, draft: bool, category, source_file) -> Written:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
+from dataclasses import dataclass
 
 from recur.ingest.pm_markup import drop_html_comments
 
@@ -57,7 +58,8 @@ PLACEHOLDER = re.compile(
     re.I,
 )
 TITLE_PREFIX = re.compile(
-    r"^(?:post-?mortem|incident(?:\s+(?:report|review|post-?mortem))?|post-incident review|"
+    r"^(?:\d{4}-\d{2}-\d{2}\s+)?"  # Confluence's page name "2026-03-10 Postmortem - …"
+    r"(?:post-?mortem|incident(?:\s+(?:report|review|post-?mortem))?|post-incident review|"
     r"pir|rca|root cause analysis|retrospective)\s*(?:(?:for|of)\s*)?[:—–-]{1,2}\s*",  # "--": pandoc's en dash
     re.I,
 )
@@ -188,6 +190,14 @@ def clean_title(text: str | None) -> str | None:
     return None if is_placeholder(t) or is_placeholder(strip_placeholders(t)) else t
 
 
+def unescape(text: str) -> str:
+    """``text`` without Markdown's backslash escapes: any ASCII punctuation may be escaped, and Google
+    Docs' Markdown export escapes much of it ("worker\\_count", "\\> 0", "max 20\\)"); pandoc writes
+    "1\\. Summary" for a numbered heading. For one-line fields (a title, a follow-up), which are
+    not rendered as Markdown: the backslashes were kept in follow-up titles."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text)
+
+
 def status_of(text: str) -> tuple[str | None, str]:
     """(status, text without the status word): "done" / "in-progress" / "open", or None when none is said."""
     t = text.strip()
@@ -213,3 +223,93 @@ def _kind(word: str) -> str:
 def ticket_of(text: str) -> str | None:
     m = TICKET.search(text or "")
     return m.group(0).strip() if m else None
+
+
+# Durations. A unit ends where no letter follows it, not at a word boundary: there is none between
+# "h" and "3" in "1h30m", which was read as 30 minutes (and "1d2h" as 120). "5 ms" and "18 months"
+# are no durations in minutes: no unit is followed by a letter.
+_UNIT_MINUTES = {"d": 1440.0, "h": 60.0, "m": 1.0, "s": 1 / 60}
+# a one-letter unit only in lower case: "4M requests" is no 4 minutes
+_DURATION_UNIT = r"(\d+(?:\.\d+)?)\s*((?i:days?|hours?|hrs?|minutes?|mins?|seconds?|secs?)|[dhms])(?![A-Za-z])"
+DURATION_PART = re.compile(_DURATION_UNIT)
+# the next part of a compound duration: "1h 30m", "1 hour, 30 minutes", "1 hour and 30 minutes"
+_DURATION_NEXT = re.compile(r"(?:[ \t]*,)?[ \t]*(?:and[ \t]+)?" + _DURATION_UNIT)
+CLOCK = re.compile(r"(?<![\d:.])(\d{1,3}):([0-5]\d)(?::([0-5]\d))?(?![\d:])")
+# "14:02–14:49": a time range, read as the time between
+_CLOCK_RANGE = re.compile(r"[ \t]*(?:-{1,2}|–|—|to|until|till|and)[ \t]*", re.I)
+# "10:30 pm", "09:12 UTC": a time of day, not a duration
+_TIME_OF_DAY = re.compile(r"[ \t]*(?:(?i:[ap]\.?m\b|utc\b|gmt\b|z\b)|[A-Z]{1,4}T\b|[+-]\d{2}:?\d{2}\b)")
+
+
+@dataclass(frozen=True)
+class Duration:
+    """A duration read from text: minutes, the words read, and ``note`` when the reading is one of
+    several ("45 mins (detection 12m)": the first is the duration, the rest are other measures)."""
+
+    minutes: int
+    words: str
+    note: str | None = None
+
+
+def _clock_minutes(m) -> float:
+    return int(m.group(1)) * 60 + int(m.group(2)) + int(m.group(3) or 0) / 60
+
+
+def _clock_at(text: str, m) -> tuple[float, int, str] | None:
+    """(minutes, end, how) of an H:MM[:SS] match: a duration ("1:10"), the time between the two ends
+    of a range ("14:02–14:49", over midnight too), or None for a time of day ("09:12 UTC")."""
+    sep = _CLOCK_RANGE.match(text, m.end())
+    other = CLOCK.match(text, sep.end()) if sep else None
+    if other:
+        minutes = (_clock_minutes(other) - _clock_minutes(m)) % 1440
+        return minutes, other.end(), f"the time from {m.group(0)} to {other.group(0)}"
+    if _TIME_OF_DAY.match(text, m.end()):
+        return None
+    return _clock_minutes(m), m.end(), ""
+
+
+def _units_at(text: str, m) -> tuple[float, int]:
+    """(minutes, end) of the compound duration starting with the part ``m``: each next part in a
+    smaller unit ("1d2h", "1h 30m", "1 hour and 30 minutes"); "30m 1h" is two durations."""
+    total, end = float(m.group(1)) * _UNIT_MINUTES[m.group(2)[0].lower()], m.end()
+    unit = list(_UNIT_MINUTES).index(m.group(2)[0].lower())
+    while (nxt := _DURATION_NEXT.match(text, end)) and list(_UNIT_MINUTES).index(nxt.group(2)[0].lower()) > unit:
+        unit = list(_UNIT_MINUTES).index(nxt.group(2)[0].lower())
+        total, end = total + float(nxt.group(1)) * _UNIT_MINUTES[nxt.group(2)[0].lower()], nxt.end()
+    return total, end
+
+
+def _durations(text: str, start: int = 0):
+    """Each duration expression in ``text`` from ``start``: (minutes, start, end, how)."""
+    at = start
+    while at < len(text):
+        unit, clock = DURATION_PART.search(text, at), CLOCK.search(text, at)
+        if clock and (unit is None or clock.start() < unit.start()):
+            read = _clock_at(text, clock)
+            if read is not None:
+                yield read[0], clock.start(), read[1], read[2]
+            at = read[1] if read else clock.end()
+        elif unit:
+            minutes, end = _units_at(text, unit)
+            yield minutes, unit.start(), end, ""
+            at = end
+        else:
+            return
+
+
+def read_duration(text: str, *, at_start: bool = False) -> Duration | None:
+    """The first duration written in ``text`` (every part of a compound one: "1d2h", "1h30m",
+    "1 hour 30 minutes", "90 min"; "1:10", "01:10:00"; a range of times "14:02–14:49"), or None.
+    Only the first is read: "45 mins (detection 12m)" is 45, where all of them were summed (57).
+    ``at_start``: only one that starts the text (after spaces)."""
+    found = _durations(str(text or ""))
+    first = next(found, None)
+    if first is None or (at_start and str(text)[: first[1]].strip()):
+        return None
+    minutes, start, end, how = first
+    words = str(text)[start:end]
+    others = [str(text)[s:e] for _, s, e, _ in found]
+    notes = [how] if how else []
+    if others:
+        notes.append(f"the first of the durations in {' '.join(str(text).split())[:120]!r}; not {', '.join(others)}")
+    return Duration(int(round(minutes)), words, "; ".join(notes) or None)

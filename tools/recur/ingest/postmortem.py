@@ -29,7 +29,9 @@ from recur.ingest.pm_text import (
     is_generic_title,
     is_placeholder,
     parse_date,
+    read_duration,
     strip_placeholders,
+    unescape,
 )
 from recur.util.text import ascii_int, control_character, count_controls, one_line, without_controls
 
@@ -74,6 +76,9 @@ CANONICAL = {
         "preventive actions",
         "action items and follow-ups",
         "postmortem actions",
+        "tasks",  # FireHydrant's retrospective: "## Tasks", a Task | Assignee | State table
+        "follow-up tasks",
+        "action items and tasks",
     ],
     "Lessons learned": [
         "lessons learned",
@@ -93,7 +98,7 @@ CANONICAL = {
         "what can be improved",  # GitLab's incident review
         "what could have gone better",
     ],
-    "Timeline": ["timeline", "timeline of events", "chronology"],
+    "Timeline": ["timeline", "timeline of events", "chronology", "milestones", "key milestones"],  # FireHydrant
 }
 _LOOKUP = {alias: name for name, aliases in CANONICAL.items() for alias in aliases}
 # headings no alias names, by their words (order matters: "Root cause identification: The Five Whys")
@@ -122,6 +127,9 @@ META_KEYS = {
     "date/time": "date",
     "incident start": "date",
     "start time": "date",
+    "started": "date",  # FireHydrant's "**Started:** 2026-01-20 22:41:03 UTC"
+    "reported": "date",  # incident.io's "| **Reported** | 12 Feb 2026, 08:14 GMT |"
+    "reported at": "date",
     "created": "created",
     "created on": "created",
     "created at": "created",
@@ -145,6 +153,12 @@ META_KEYS = {
     "author": "authors",
     "authors": "authors",
     "owner": "owner",
+    # who led the response: no record field holds it; it was the summary's first line ("Incident commander: …")
+    "incident commander": "incident lead",
+    "commander": "incident lead",
+    "incident lead": "incident lead",
+    "lead": "incident lead",
+    "incident manager": "incident lead",
     "title": "title",
     "incident title": "title",
     # fields of a Jira issue or a tracker's export that no record field holds: kept out of the summary
@@ -191,11 +205,6 @@ def _atx_text(text: str) -> str:
 LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
 
 
-def unescape(text: str) -> str:
-    """Markdown backslash escapes removed: pandoc writes "1\\. Summary" for a numbered heading."""
-    return re.sub(r"\\([\\`*_{}\[\]()#+\-.!|])", r"\1", text)
-
-
 SETEXT = re.compile(r"^(=+|-+)\s*$")
 RULES_AROUND = re.compile(r"\A(?:[ \t]*(?:-{3,}|\*{3,}|_{3,})[ \t]*\n)+|(?:\n[ \t]*(?:-{3,}|\*{3,}|_{3,})[ \t]*)+\Z")
 
@@ -215,6 +224,8 @@ class Postmortem:
     severity_mentions: list = field(default_factory=list)
     services: list = field(default_factory=list)
     duration_minutes: int | None = None
+    duration_note: str | None = None  # how a duration was read when it needs saying, or that it was not
+    title_note: str | None = None  # where the title came from when the document's own only names its kind
     sections: dict = field(default_factory=dict)  # canonical or original heading -> text
     mapped: list = field(default_factory=list)  # (original heading, canonical)
     unmapped: list = field(default_factory=list)  # original headings kept as they were
@@ -255,12 +266,27 @@ def meta_key(label: str) -> str | None:
 
 
 def parse_duration(text: str) -> int | None:
-    total, found = 0, False
-    for n, unit in re.findall(r"(\d+(?:\.\d+)?)\s*(h|hr|hrs|hours?|m|min|mins|minutes?|d|days?)\b", text, re.I):
-        u = unit.lower()
-        total += float(n) * (1440 if u.startswith("d") else 60 if u.startswith("h") else 1)
-        found = True
-    return int(round(total)) if found else None
+    """Minutes of the first duration in ``text`` (``pm_text.read_duration``), or None."""
+    read = read_duration(text)
+    return read.minutes if read else None
+
+
+def _set_duration(pm: Postmortem, value, where: str) -> None:
+    """The duration a field gives, and a note when the reading needs one: the first of several
+    durations, a range of times, a bare number (minutes), or a value read as none."""
+    text = " ".join(str(value).split())
+    if re.fullmatch(r"\d+(?:\.\d+)?", text):  # "duration: 45": minutes, the record's unit
+        pm.duration_minutes = int(round(float(text)))
+        pm.duration_note = f"duration: {text!r} ({where}) has no unit; read as {pm.duration_minutes} minutes"
+        return
+    read = read_duration(text)
+    if read is None:
+        if not is_placeholder(text):
+            pm.duration_note = f"duration: {text[:80]!r} ({where}) not read as a duration; left empty"
+        return
+    pm.duration_minutes = read.minutes
+    if read.note:
+        pm.duration_note = f"duration: {read.minutes} minutes from {where}: {read.note}"
 
 
 def severity_key(text: str | None, levels: dict) -> str | None:
@@ -365,7 +391,7 @@ def _apply_front(pm: Postmortem, data: dict) -> tuple[dict, list]:
         elif kind == "date" and pm.date is None:
             _set_date(pm, value, f"front matter ({key})")
         elif kind:
-            _set_meta(pm, kind, value if kind == "services" else _flat(value))
+            _set_meta(pm, kind, value if kind == "services" else _flat(value), f"front matter ({key})")
         elif key in ("duration minutes", "impact minutes", "duration mins"):
             minutes = ascii_int(value) if isinstance(value, int) else parse_duration(f"{value} min")
             pm.duration_minutes = pm.duration_minutes if pm.duration_minutes is not None else minutes
@@ -439,9 +465,9 @@ def _set_meta(pm: Postmortem, kind: str, value, where: str = "") -> None:
     elif kind == "services" and not pm.services:
         pm.services = _split_list(value)
     elif kind == "duration" and pm.duration_minutes is None:
-        pm.duration_minutes = parse_duration(str(value))
+        _set_duration(pm, value, where or "a Duration: line")
     elif kind == "title" and (pm.title is None or is_generic_title(pm.title)):  # "# Postmortem", then a Title row
-        pm.title = clean_title(str(value)) or pm.title
+        pm.title = clean_title(unescape(str(value))) or pm.title
     elif kind in UNKEPT_KINDS and str(value).strip() and not is_placeholder(str(value)):
         # no field of an incident record holds these: said in the import's notes, not dropped unsaid
         _unkept(pm, kind, value)
@@ -486,6 +512,8 @@ def _heading(pm: Postmortem, w: _Walk, level: int, text: str) -> None:
     ):
         pm.title = clean_title(text) or ""  # "" marks "a heading was there, but a placeholder"
         return
+    if _specific_heading(pm, w, text, section, kind, day):
+        return
     if kind in ("date", "severity", "priority", "services", "duration"):
         w.level = w.level or level
         w.start(f"_meta:{kind}:{text}")
@@ -503,6 +531,68 @@ def _heading(pm: Postmortem, w: _Walk, level: int, text: str) -> None:
     else:
         pm.unmapped.append(text)
         w.unmapped.add(text)
+
+
+# headings over a document's fields or its bookkeeping, never its title
+ABOUT_THE_DOCUMENT = re.compile(
+    r"\b(?:details?|metadata|info(?:rmation)?|fields|properties|contents|document|status|owners?|authors?|"
+    r"participants|attendees|revisions?|history|changelog|approvals?|reviewers?)\b",
+    re.I,
+)
+
+
+def _specific_heading(pm: Postmortem, w: _Walk, text: str, section, kind, day) -> bool:
+    """A heading right after a title that only names the kind of document ("Postmortem Report",
+    as PagerDuty's template starts) and before any section: the title, said in ``title_note``."""
+    if not (pm.title and is_generic_title(pm.title)) or section or kind or day or canonical(text):
+        return False
+    if is_generic_title(text) or ABOUT_THE_DOCUMENT.search(text):  # "## Incident details": fields follow
+        return False
+    if w.current != "_preamble" or pm.mapped or any(x.strip() for x in w.buf) or not clean_title(text):
+        return False
+    pm.title_note = f"title: {pm.title!r} names the kind of document; used the heading {text.strip()!r} after it"
+    pm.title = clean_title(text)
+    return True
+
+
+# what opens a summary's first sentence before its subject: "On Jan 5, 2026", "between 03:10 and 03:55 PT"
+_DATE_LEAD = re.compile(r"\s*(?:on\s+)?(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?", re.I)
+_TIME_LEAD = re.compile(
+    r"(?:at|around|from|between|starting at|since)\s+\d{1,2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?"
+    r"(?:\s*(?:and|to|until|till|-|–)\s*\d{1,2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?)?(?:\s+(?-i:[A-Z]{1,4}T|UTC|GMT)\b)?,?\s*",
+    re.I,
+)
+
+
+def _without_lead_in(sentence: str) -> str:
+    """``sentence`` without the date and times it opens with."""
+    day, words = find_date(sentence[:60])
+    at = sentence.find(words) if day else -1
+    if at >= 0 and _DATE_LEAD.fullmatch(sentence[:at]):
+        sentence = re.sub(r"^,?\s*", "", sentence[at + len(words) :])
+    while m := _TIME_LEAD.match(sentence):
+        sentence = sentence[m.end() :]
+    return sentence
+
+
+def _subject_title(pm: Postmortem) -> None:
+    """A title for a postmortem whose title only names the kind of document ("Postmortem Report") and
+    whose first heading is a section: the summary's first sentence without its lead-in of dates and
+    times, up to 80 characters, said in ``title_note`` (the record was titled "Postmortem Report")."""
+    if not (pm.title and is_generic_title(pm.title)) or not pm.sections.get("Summary"):
+        return
+    first = re.sub(r"[*_`]+|\[([^\]]*)\]\([^)]*\)", r"\1", pm.sections["Summary"].strip().split("\n")[0])
+    sentence = re.split(r"(?<=[.!?])\s", first, maxsplit=1)[0].rstrip(".!? ")
+    subject = _without_lead_in(sentence).strip(" ,;:-")
+    if len(subject) > 80:
+        subject = subject[:80].rsplit(" ", 1)[0].rstrip(" ,;:-") + "…"
+    if len(subject.split()) < 3:
+        return
+    pm.title_note = (
+        f"title: {pm.title!r} names the kind of document; used the summary's first sentence "
+        f"{subject[:1].upper() + subject[1:]!r} (set the real title in the record)"
+    )
+    pm.title = subject[:1].upper() + subject[1:]
 
 
 def _kv_row(pm: Postmortem, w: _Walk, ln: str, nxt: str) -> bool:
@@ -546,11 +636,25 @@ def _open_kv_table(pm: Postmortem, w: _Walk) -> None:
         return
     w.buf.pop()
     if w.buf and w.buf[-1].strip().startswith("|"):
-        w.buf.pop()
+        _kv_header(pm, w, w.buf.pop())
     for row in rows:
         cells = table_cells(row)
         if len(cells) >= 2 and cells[0]:
             _kv_section(pm, w, cells[0], None, " ".join(c for c in cells[1:] if c).strip())
+
+
+def _kv_header(pm: Postmortem, w: _Walk, row: str) -> None:
+    """A key/value table's header row when it is its first row of fields ("| Incident date | 10 Mar
+    2026 |": a Confluence page-properties table, whose rows all start with a <th>, or a Word table
+    without a header, as pandoc writes them): read as a row. It was dropped as a header, and the
+    date came from the first dated sentence instead."""
+    cells = table_cells(row)
+    label, value = (cells[0], " ".join(c for c in cells[1:] if c).strip()) if len(cells) >= 2 else ("", "")
+    kind, name = meta_key(label), canonical(label, keywords=False)
+    if kind and value:
+        _set_meta(pm, kind, value, f"the {label.strip('* ')} row of a table")
+    elif name and value:
+        _kv_section(pm, w, label, name, value)
 
 
 def _kv_section(pm: Postmortem, w: _Walk, label: str, name: str | None, value: str) -> None:
@@ -703,7 +807,7 @@ def _bold_title(pm: Postmortem, w: _Walk) -> None:
     m = re.fullmatch(r"\s*(\*\*|__)([^*_]{3,200})\1\s*", body[at]) if at is not None else None
     label = m.group(2).strip() if m else ""
     if m and not label.endswith(":") and not canonical(label, keywords=False) and not meta_key(label):
-        pm.title = clean_title(label)
+        pm.title = clean_title(unescape(label))
         if pm.title:
             del body[at]
 
@@ -884,6 +988,7 @@ def parse(text: str) -> Postmortem:
     _bold_title(pm, w)
     _sections(pm, w)
     _front_sections(pm, front_sections)
+    _subject_title(pm)
     _weak_meta(pm, w)
     _dates(pm, w, body)
     if not pm.severity_text:  # a severity said in the text speaks before a Priority field, as a Severity field does
@@ -895,12 +1000,11 @@ def parse(text: str) -> Postmortem:
         _action_items(pm, merged(parse_action_items(pm.sections.get("Action items", "")) + front_items))
     pm.code_spans = list(dict.fromkeys(s for s in re.findall(r"`([^`\n]{4,120})`", body)))
     if pm.duration_minutes is None and "Impact" in pm.sections:
-        m = re.search(
-            r"for\s+(\d+\s*(?:minutes?|mins?|hours?|h)\b(?:\s+(?:and\s+)?\d+\s*(?:minutes?|mins?))?)",
-            pm.sections["Impact"],
-            re.I,
-        )
-        pm.duration_minutes = parse_duration(m.group(1)) if m else None
+        # "failed for 92 minutes", "for 1h30m": a duration right after "for", never a later number
+        m = re.search(r"\bfor[ \t]+(?:about |around |roughly |nearly |over |~)?(?=\d)", pm.sections["Impact"], re.I)
+        read = read_duration(pm.sections["Impact"][m.end() : m.end() + 80], at_start=True) if m else None
+        # days in the prose are how long something went unnoticed, not the outage ("latent for 3 days")
+        pm.duration_minutes = read.minutes if read and not re.search(r"\dd|day", read.words, re.I) else None
     # front matter's content is the author's own text too: all of a postmortem may be kept there
     _template_stats(pm, "\n".join([body, *front_sections.values(), *(it["title"] for it in front_items)]))
     _plain_text(pm, controls)
