@@ -304,7 +304,7 @@
       return engine.answer(text, TOP).then(function (answer) {
         if (asked !== self.asked) return;  /* a newer question was sent meanwhile: its answer is the one to show */
         self.button.disabled = false;
-        self.show(text, answer.results, answer.no_known_pattern, Math.round(performance.now() - t0));
+        self.show(text, answer.results, answer.no_known_pattern, Math.round(performance.now() - t0), answer.borderline);
       });
     }).then(null, function (err) {
       if (asked !== self.asked) return;
@@ -362,13 +362,19 @@
     if (!openSiteSearch(q)) window.location.href = searchUrl(q);
   };
 
-  Box.prototype.show = function (query, results, noKnown, ms) {
+  /* ranker.borderline: the browser's int8 model within a few hundredths of a cut-off (or of its second
+     result), where the server may say otherwise ("latency": low on the server, medium here). Browser mode only:
+     the API's answer is the server's own. */
+  var BORDERLINE = " Borderline: the server may rank these differently; check both.";
+
+  Box.prototype.show = function (query, results, noKnown, ms, borderline) {
     var self = this;
     this.results.textContent = "";
     this.node.dataset.noKnownPattern = noKnown ? "true" : "false";
     this.pathOf = {};  /* look-alikes are other results: link them by their paths */
     results.forEach(function (r) { self.pathOf[r.id] = r.path; });
     var where = this.mode === "browser" ? " (ranked in your browser" + (ms ? ", " + ms + " ms" : "") + ")" : "";
+    var edge = this.mode === "browser" && borderline === true ? BORDERLINE : "";
     var cut = this.cut ? " Only the first " + this.kept.toLocaleString("en-US") + " characters of your text were read (it has " +
                          this.cut.toLocaleString("en-US") + ")." : "";
     if (!results.length) {  /* nothing to rank: the knowledge base has no patterns yet */
@@ -376,9 +382,10 @@
       return;
     }
     if (noKnown) {
-      this.say("No known pattern matches this." + cut + " " + NEXT_STEPS + " The closest patterns, for comparison only" + where + ":", "warn");
+      this.say("No known pattern matches this." + cut + " " + NEXT_STEPS + " The closest patterns, for comparison only" + where + ":" + edge, "warn");
     } else {
-      this.say(matchLine(results) + where + "." + cut + checkBoth(results));
+      var both = checkBoth(results);  /* it already says "check both": the borderline note does not repeat it */
+      this.say(matchLine(results) + where + "." + cut + both + (both ? edge.replace(/; check both\.$/, ".") : edge));
     }
     results.forEach(function (r) { self.results.appendChild(self.card(query, r)); });
   };
