@@ -342,8 +342,10 @@ def test_without_webassembly_the_box_falls_back_to_site_search(chromium, static_
         assert "WebAssembly" in status and "\n" not in status.strip()
         page.fill("textarea.recur-suggest__input", "ENOSPC")
         page.click("button.recur-suggest__go")
-        page.locator(".recur-suggest__fallback a").wait_for()
-        assert page.locator("input.md-search__input").input_value() == "ENOSPC"
+        page.locator(".recur-suggest__search-link").wait_for()
+        # the pattern pages with its words, ranked in the box; the whole site's search a link away
+        assert page.locator(".recur-suggest__words").first.get_attribute("data-pattern") == "disk-full"
+        assert page.locator(".recur-suggest__search-link").get_attribute("href").endswith("?q=ENOSPC")
         assert errors == []
     finally:
         page.close()
@@ -452,7 +454,8 @@ def test_a_model_that_fails_to_load_is_said_once_and_not_overwritten_by_progress
         status = page.locator(".recur-suggest__status").inner_text()
         assert "could not be loaded" in status and "model.onnx.gz" in status, status
         assert not page.locator("progress.recur-suggest__progress").is_visible()
-        assert page.locator(".recur-suggest__fallback a").is_visible()  # and the text went to the site search
+        assert page.locator(".recur-suggest__search-link").is_visible()  # and the text went to the word search
+        assert page.locator(".recur-suggest__words").first.get_attribute("data-pattern") == "disk-full"
     assert [e for e in page.errors if "404" not in e] == []
 
 

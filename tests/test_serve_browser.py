@@ -249,17 +249,25 @@ def test_static_site_says_so_and_falls_back_to_search(chromium, built):
         assert "No suggestion API here" in status and "site's search" in status
         assert page.inner_text(".recur-suggest__go") == "Search the site"
         ask(page, "ENOSPC\nsecond line of a pasted log")
+        page.wait_for_selector(".recur-suggest__words", timeout=15000)  # ranked in the box, by words
+        assert page.get_attribute(".recur-suggest__words", "data-pattern") == "disk-full"
+        link = page.get_attribute(".recur-suggest__search-link", "href")
+        assert link == base + "/index.html?q=ENOSPC" or link.endswith("?q=ENOSPC")
+        page.click(".recur-suggest__search-link")  # the whole site's search, with the same words
         page.wait_for_function("document.querySelector('.md-search__input').value === 'ENOSPC'")
         page.wait_for_selector(".md-search-result__item", timeout=15000)
         assert "Disk full on a host" in page.inner_text(".md-search-result")
-        link = page.get_attribute(".recur-suggest__search-link", "href")
-        assert link == base + "/index.html?q=ENOSPC" or link.endswith("?q=ENOSPC")
-        # a pasted log: its error line, without its timestamp and level (its first line found nothing)
+        # a pasted log: its error line, without its timestamp and level (its first line found nothing),
+        # the errno first, and no colon lunr would read as a field name
         log = "2026-12-01T10:00:00Z INFO starting worker\n2026-12-01T10:00:01Z ERROR write /data/x: ENOSPC"
         page.goto(base + "/index.html")  # the search the first question opened covers the box
         page.wait_for_selector('.recur-suggest[data-mode="static"]', timeout=15000)
         ask(page, log)
-        page.wait_for_function("document.querySelector('.md-search__input').value === 'write /data/x: ENOSPC'")
+        page.wait_for_selector(".recur-suggest__words", timeout=15000)
+        assert (
+            page.inner_text(".recur-suggest__search-link")
+            == "Search the whole site for \u201cENOSPC write data/x\u201d"
+        )
         real = [e for e in errors if "Failed to load resource" not in e]  # the 404 of the API probe
         assert not real, real
 

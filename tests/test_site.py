@@ -532,4 +532,7 @@ def test_paths_are_listed_by_their_order_then_title_with_a_progress_cell(tmp_pat
 def test_home_intro_says_in_plain_words_what_the_box_does_without_suggestions(kb):
     home = _pages(kb)["index.md"]
     assert "browser search bundle" not in home
-    assert "If the box says it cannot suggest here, it searches the site's pages for your words instead." in home
+    assert (
+        "If the box says it cannot suggest here, it lists the pattern pages that share your text's telling words instead."
+        in home
+    )

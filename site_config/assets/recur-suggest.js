@@ -6,8 +6,10 @@
  * buttons that POST {api}/feedback. On a plain static host, when `recur site` wrote the browser
  * search bundle (assets/recur-api.json names it), the box loads it on first use and ranks the
  * patterns in the page (assets/recur-browser/recur-browser-search.js: the KB's model in
- * WebAssembly, the server's ranking). With neither, or without WebAssembly, it says so and hands
- * the text to the site's own search (mkdocs-material). No external resources; no build step.
+ * WebAssembly, the server's ranking). With neither, or without WebAssembly, it says so and ranks
+ * the pattern pages by the text's words from the site search's index (search/search_index.json),
+ * with a link to the site's own search (mkdocs-material). It answers ?describe=<text> on load, and
+ * puts a link to itself under the header search's results. No external resources; no build step.
  */
 (function () {
   "use strict";
@@ -102,16 +104,157 @@
     return true;
   }
 
-  /* A pasted log is too long for a keyword search: one line of it, the first that reads as an error
-     (its first line was searched, "... INFO starting worker", and found nothing; found in review),
-     without the timestamp and level in front, which no page has. */
-  var ERROR_LINE = /\b(error|err|fatal|fail(ed|ure)?|exception|panic|refused|denied|timed? ?out|unavailable|killed|crash\w*|no space|cannot|can't|unable)\b/i;
-  var LOG_PREFIX = /^\s*(\[?\d{4}-\d{2}-\d{2}[T ][\d:.,]+Z?\]?|\w{3} +\d+ [\d:]{8})?\s*(\[?(TRACE|DEBUG|INFO|WARN(ING)?|ERROR|FATAL|CRITICAL)\]?:?\s+)?/i;
-  function searchQuery(text) {
+  /* The fallback (no API, no browser bundle) searches words. A pasted log is too long for that: its
+     error-shaped lines are read, the most telling first ("Servlet.service() ... threw exception" is
+     not the cause; the next line's SQLTransientConnectionException: HikariPool-1 - Connection is not
+     available is; found in review), never a stack frame. A line scores for an exception or error class
+     name, an errno (ENOSPC), "Caused by:", an error level written as a level, and error words. */
+  var ERROR_WORDS = /\b(error|err|fatal|fail(ed|ure|s)?|exception|panic|refused|denied|timed? ?out|unavailable|not available|unreachable|killed|crash\w*|no space|cannot|can't|unable|expired|invalid|exceeded|exhausted|OOM\w*)\b/i;
+  var ERROR_CLASS = /\b[A-Z]\w*(Exception|Error|Fault)\b|\bE(?!RROR\b|MERG\b)[A-Z]{3,}\b|\bERR_[A-Z_]+\b|\bx509\b|\b[A-Z][a-z]+[A-Z]\w*(BackOff|Killed|Failed|Error)\b/;
+  var ERROR_LEVEL = /(^|[\s\[|])(FATAL|ERROR|CRITICAL|CRIT|PANIC|SEVERE|EMERG)\b/;
+  var FRAME = /^\s*(at\s+[\w$.<>\/]+\s*\(|\.\.\.\s*\d+\s+(more|common frames))|^\s*File "[^"]*", line \d+|^\s*goroutine \d+|^\s*[\w.\/-]+\.go:\d+/;
+  /* syslog's "Dec  3 10:01:02 db-07 postgres[811]:": the host is the writer's own name, in no pattern */
+  var SYSLOG = /^\s*[A-Z][a-z]{2} +\d{1,2} \d{2}:\d{2}:\d{2} \S+ [^\s:]+:/;
+  var TIMESTAMP = /\b\d{4}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?|\b[A-Z][a-z]{2} +\d{1,2} \d{2}:\d{2}:\d{2}\b|\b\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?\b/g;
+  var LEVEL_WORD = /(^|\s)\[?(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|FATAL|CRITICAL|CRIT|SEVERE|PANIC)\]?:?(?=\s|$)/g;
+  var STOP = ("a an and are as at be been but by did do does for from had has have he her his i if in into is it its " +
+              "me my of on or our over so than that the their them then there these they this to up was we were what " +
+              "when which while who will with after before again all also any about just out very").split(" ");
+
+  function lineScore(line) {
+    if (FRAME.test(line)) return -1;
+    return (ERROR_CLASS.test(line) ? 3 : 0) + (/^\s*Caused by:/.test(line) ? 2 : 0) +
+           (ERROR_LEVEL.test(line) ? 1 : 0) + (ERROR_WORDS.test(line) ? 1 : 0);
+  }
+
+  /* The lines a keyword search reads, best first: the three that score most (in their order in the
+     text when tied), or, with none reading as an error, the first lines (a description). */
+  function queryLines(text) {
     var lines = text.split(/\r?\n/).filter(function (l) { return l.trim(); });
-    var line = lines.filter(function (l) { return ERROR_LINE.test(l); })[0] || lines[0] || text;
-    var rest = line.replace(LOG_PREFIX, "").trim();
-    return (rest || line.trim()).slice(0, 120);
+    var scored = lines.map(function (l, i) { return { line: l, i: i, score: lineScore(l) }; });
+    var errors = scored.filter(function (s) { return s.score > 0; });
+    errors.sort(function (a, b) { return b.score - a.score || a.i - b.i; });
+    if (errors.length) return errors.slice(0, 3).map(function (s) { return s.line; });
+    var plain = scored.filter(function (s) { return s.score === 0; }).slice(0, 5);
+    return (plain.length ? plain : scored.slice(0, 1)).map(function (s) { return s.line; });
+  }
+
+  /* A line's words as a search engine should read them: no timestamps, levels or [bracketed] log
+     prefixes (thread names, request ids), no abbreviated logger names (o.a.c.c.C), and nothing lunr's
+     query syntax would act on: "x509:" or "OutOfMemoryError:" is read as a field name (no results at
+     all; found in review), a leading + or - requires or excludes a word, ~ ^ * are operators. */
+  function queryWords(line) {
+    var words = [];
+    line.replace(SYSLOG, " ").replace(/\[[^\]]*\]/g, " ").replace(TIMESTAMP, " ").replace(LEVEL_WORD, " ")
+      .replace(/["`\u201c\u201d]/g, " ").split(/\s+/).forEach(function (raw) {
+        raw.split(":").forEach(function (w) {
+          w = w.replace(/^[+\-~^*=(<{'.,;|\/\\]+/, "").replace(/[~^]\d*$/, "").replace(/[*.,;!?)>}'|\/\\~^]+$/, "");
+          if (!w || !/[A-Za-z0-9]/.test(w) || /^([A-Za-z]\.){2,}/.test(w) || /^\d{1,2}$/.test(w)) return;
+          if (/^[a-z]+$/.test(w) && STOP.indexOf(w) >= 0) return;
+          words.push(w);
+        });
+      });
+    return words;
+  }
+
+  /* Distinctive: a word a tool prints rather than prose: CamelCase, an UPPER_CODE, snake_case, a dotted
+     name, letters with digits (x509, HikariPool-1); not a number with its unit (502s, 30000ms). */
+  function distinctive(w) {
+    return !/^\d+[A-Za-z]{0,3}$/.test(w) && /[a-z][A-Z]|[A-Z]{3,}|_|\w\.\w|[A-Za-z]\d|\d[A-Za-z]/.test(w);
+  }
+
+  /* The site search's query for a text: the most telling line's words, distinctive ones first, each
+     once, at most 10 (every word is OR-ed, so a long line pulls in pages that share a common word). */
+  function searchQuery(text) {
+    var words = queryWords(queryLines(text)[0] || text), seen = {};
+    words = words.filter(function (w) { var k = w.toLowerCase(); return !seen[k] && (seen[k] = true); });
+    var firsts = words.filter(distinctive), rest = words.filter(function (w) { return !distinctive(w); });
+    var q = firsts.concat(rest).slice(0, 10).join(" ");
+    return q.length > 120 ? q.slice(0, 120).replace(/\s+\S*$/, "") : q;
+  }
+
+  /* -- ranking pattern pages by words, from the site search's own index (search/search_index.json) -- */
+
+  /* One word as both sides are compared: lower case, cut at anything but letters, digits and _, common
+     endings dropped (restarting, restarts, restarted: restart), "502s" also as 502. */
+  function stem(w) {
+    if (!/^[a-z]+$/.test(w) || w.length <= 3) return w;
+    w = w.replace(/ies$/, "y").replace(/(ss|us|is)$/, "$1#").replace(/(s|x|ch|sh)es$/, "$1").replace(/s$/, "").replace(/#$/, "");
+    w = w.length > 5 ? w.replace(/(ing|ed)$/, "") : w;
+    return w.length > 4 ? w.replace(/e$/, "") : w;
+  }
+  function terms(text) {
+    var out = [];
+    String(text).toLowerCase().split(/[^a-z0-9_]+/).forEach(function (w) {
+      if (!w || /^\d{1,2}$/.test(w)) return;
+      out.push(stem(w));
+      var n = /^(\d{3,})[a-z]{1,2}$/.exec(w);
+      if (n) out.push(n[1]);
+    });
+    return out;
+  }
+
+  /* The pattern pages of search_index.json, one document each (its sections joined): {url, title, tf,
+     len} per field. Anything else the index holds (incidents, paths) is left out: the box answers with
+     failure patterns. */
+  function patternDocs(index, root) {
+    var pages = {}, order = [];
+    (index.docs || []).forEach(function (d) {
+      var loc = String(d.location || ""), page = loc.split("#")[0];
+      if (!/^patterns\/[^\/]+\/[^\/]+(\.html|\/)$/.test(page) || /\/index\.html$/.test(page)) return;
+      var doc = pages[page];
+      if (!doc) { doc = pages[page] = { url: new URL(page, root).href, title: "", text: [] }; order.push(doc); }
+      var text = String(d.text || "").replace(/<[^>]*>/g, " ").replace(/&lt;/g, "<").replace(/&gt;/g, ">")
+        .replace(/&quot;/g, "\"").replace(/&#0?39;/g, "'").replace(/&amp;/g, "&");
+      if (loc === page) doc.title = d.title || ""; else doc.text.push(d.title || "");
+      doc.text.push(text);  /* the page's own entry holds what comes before its first section */
+    });
+    return order.map(function (doc) {
+      var f = { url: doc.url, title: doc.title, category: doc.url.split("/").slice(-2)[0] };
+      [["t", terms(doc.title)], ["b", terms(doc.text.join(" "))]].forEach(function (pair) {
+        var tf = {};
+        pair[1].forEach(function (w) { tf[w] = (tf[w] || 0) + 1; });
+        f[pair[0]] = { tf: tf, len: pair[1].length };
+      });
+      return f;
+    });
+  }
+
+  /* BM25 over the pattern pages (title words count 3x), a distinctive word of the text thrice: the rare
+     CrashLoopBackOff or OutOfMemoryError decides, not "space" or "deploy", which many pages share.
+     [{doc, score, found: the text's words the page has}], best first, those within 20% of the best. */
+  function rankPatterns(docs, text) {
+    var want = {}, shown = {};
+    queryLines(text).forEach(function (line) {
+      queryWords(line).forEach(function (w) {
+        w.split(/[^A-Za-z0-9_]+/).forEach(function (piece) {  /* java.lang.OutOfMemoryError: its class counts */
+          terms(piece).forEach(function (t) {
+            want[t] = Math.max(want[t] || 0, distinctive(piece) ? 3 : 1);
+            if (!shown[t]) shown[t] = piece;  /* said as written */
+          });
+        });
+      });
+    });
+    var n = docs.length, avg = { t: 0, b: 0 };
+    docs.forEach(function (d) { avg.t += d.t.len / n; avg.b += d.b.len / n; });
+    var scored = docs.map(function (d) {
+      var score = 0, found = [];
+      Object.keys(want).forEach(function (t) {
+        var df = docs.filter(function (o) { return o.t.tf[t] || o.b.tf[t]; }).length;
+        if (!df || !(d.t.tf[t] || d.b.tf[t])) return;
+        var idf = Math.log(1 + (n - df + 0.5) / (df + 0.5)), s = 0;
+        [["t", 3], ["b", 1]].forEach(function (fw) {
+          var tf = d[fw[0]].tf[t] || 0, len = d[fw[0]].len, k = 1.2 * (0.25 + 0.75 * len / Math.max(avg[fw[0]], 1));
+          if (tf) s += fw[1] * tf * 2.2 / (tf + k);
+        });
+        score += want[t] * idf * s;
+        if (found.indexOf(shown[t]) < 0) found.push(shown[t]);
+      });
+      return { doc: d, score: score, found: found };
+    }).filter(function (r) { return r.score > 0; });
+    scored.sort(function (a, b) { return b.score - a.score; });
+    var best = scored.length ? scored[0].score : 0;
+    return scored.filter(function (r) { return r.score >= best * 0.2; }).slice(0, TOP);
   }
 
   /* How many of ``chars`` (at most ``n``) fit the API's body limit as the JSON apiFetch sends: 20,000
@@ -179,6 +322,7 @@
     this.node.appendChild(this.results);
     var q = new URLSearchParams(window.location.search).get("describe");
     if (q) this.text.value = q;
+    this.fromUrl = !!(q && q.trim());  /* answered once the mode is known, a static one too */
   };
 
   Box.prototype.say = function (msg, kind) {
@@ -229,6 +373,7 @@
     this.button.textContent = "Search the site";
     this.say(why || ("No suggestion API here: this copy of the site is static (served without `recur serve`). " +
              "Your text goes to the site's search instead, which matches words, not meaning."), "warn");
+    if (this.fromUrl) this.submit();  /* sent here by ?describe= (the header search's "Ask the describe box") */
   };
 
   /* A page opened from disk (file://): the browser refuses fetch() there, so neither the model nor the
@@ -305,7 +450,7 @@
       return engine.answer(text, TOP).then(function (answer) {
         if (asked !== self.asked) return;  /* a newer question was sent meanwhile: its answer is the one to show */
         self.button.disabled = false;
-        self.show(text, answer.results, answer.no_known_pattern, Math.round(performance.now() - t0));
+        self.show(text, answer.results, answer.no_known_pattern, Math.round(performance.now() - t0), answer.borderline);
       });
     }).then(null, function (err) {
       if (asked !== self.asked) return;
@@ -322,6 +467,7 @@
   var BLANK = /^[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]*$/;
 
   Box.prototype.submit = function () {
+    this.fromUrl = false;
     var text = this.text.value.trim();
     if (!text || BLANK.test(text)) { this.say("Type or paste what you see first.", "warn"); this.text.focus(); return; }
     /* a long paste condensed as the server does (a stack trace's root cause is at its end), said so */
@@ -359,30 +505,79 @@
     });
   };
 
+  /* The site search's index (search/search_index.json) as pattern documents, fetched once per page on
+     the first fallback; rejected (and asked again next time) when the site has none. */
+  var patternIndex = null;
+  function loadPatternDocs() {
+    if (!patternIndex) {
+      var root = siteRoot();
+      patternIndex = fetch(new URL("search/search_index.json", root).href).then(function (r) {
+        if (!r.ok) throw new Error("HTTP " + r.status);
+        return r.json();
+      }).then(function (index) { return patternDocs(index, root); });
+      patternIndex.then(null, function () { patternIndex = null; });
+    }
+    return patternIndex;
+  }
+
+  /* No model to rank by meaning: the pattern pages that share the text's most telling words, ranked
+     here from the site search's index (mkdocs-material's own search ranked every page, incidents too,
+     read "word:" as a field, and put a BGP page first for a CrashLoopBackOff; found in review), and a
+     link to the whole site's search with the cleaned-up words. Without that index, or when no pattern
+     page shares a word, the site search opens with them, as before. */
   Box.prototype.fallback = function (text) {
-    var q = searchQuery(text);
+    var self = this, q = searchQuery(text), asked = this.asked;
     this.results.textContent = "";
-    var link = el("a", { href: searchUrl(q), class: "recur-suggest__search-link", text: "Search the site for \u201c" + q + "\u201d" });
-    this.results.appendChild(el("li", { class: "recur-suggest__fallback" }, [link]));
-    if (!openSiteSearch(q)) window.location.href = searchUrl(q);
+    var link = el("a", { href: searchUrl(q), class: "recur-suggest__search-link", text: "Search the whole site for \u201c" + q + "\u201d" });
+    link.addEventListener("click", function (e) { if (openSiteSearch(q)) e.preventDefault(); });
+    var more = el("li", { class: "recur-suggest__fallback" }, [link]);
+    loadPatternDocs().then(function (docs) {
+      if (asked !== self.asked) return;
+      var found = rankPatterns(docs, text);
+      if (!found.length) throw new Error("no pattern page shares a word with the text");
+      self.results.appendChild(el("li", { class: "recur-suggest__fallback", text: "Pattern pages with the most of your " +
+        "text\u2019s telling words, most first (matched by words, not meaning):" }));
+      found.forEach(function (r) { self.results.appendChild(self.wordMatch(r)); });
+      self.results.appendChild(more);
+    }).then(null, function () {
+      if (asked !== self.asked) return;
+      self.results.appendChild(more);
+      if (!openSiteSearch(q)) window.location.href = searchUrl(q);
+    });
   };
 
-  Box.prototype.show = function (query, results, noKnown, ms) {
+  Box.prototype.wordMatch = function (r) {
+    var id = r.doc.url.replace(/(\.html|\/)$/, "").split("/").pop();
+    return el("li", { class: "recur-suggest__fallback recur-suggest__words", "data-pattern": id }, [
+      el("a", { href: r.doc.url, class: "recur-suggest__title", text: r.doc.title || id }), " ",
+      el("span", { class: "recur-badge", text: r.doc.category }),
+      el("span", { class: "recur-suggest__found", text: " \u2014 words found: " + r.found.slice(0, 6).join(", ") })
+    ]);
+  };
+
+  /* ranker.borderline: the browser's int8 model within a few hundredths of a cut-off (or of its second
+     result), where the server may say otherwise ("latency": low on the server, medium here). Browser mode only:
+     the API's answer is the server's own. */
+  var BORDERLINE = " Borderline: the server may rank these differently; check both.";
+
+  Box.prototype.show = function (query, results, noKnown, ms, borderline) {
     var self = this;
     this.results.textContent = "";
     this.node.dataset.noKnownPattern = noKnown ? "true" : "false";
     this.pathOf = {};  /* look-alikes are other results: link them by their paths */
     results.forEach(function (r) { self.pathOf[r.id] = r.path; });
     var where = this.mode === "browser" ? " (ranked in your browser" + (ms ? ", " + ms + " ms" : "") + ")" : "";
+    var edge = this.mode === "browser" && borderline === true ? BORDERLINE : "";
     var cut = this.readNote || "";
     if (!results.length) {  /* nothing to rank: the knowledge base has no patterns yet */
       this.say("No known pattern matches this: the knowledge base has no patterns yet. " + NEXT_STEPS + cut, "warn");
       return;
     }
     if (noKnown) {
-      this.say("No known pattern matches this." + cut + " " + NEXT_STEPS + " The closest patterns, for comparison only" + where + ":", "warn");
+      this.say("No known pattern matches this." + cut + " " + NEXT_STEPS + " The closest patterns, for comparison only" + where + ":" + edge, "warn");
     } else {
-      this.say(matchLine(results) + where + "." + cut + checkBoth(results));
+      var both = checkBoth(results);  /* it already says "check both": the borderline note does not repeat it */
+      this.say(matchLine(results) + where + "." + cut + both + (both ? edge.replace(/; check both\.$/, ".") : edge));
     }
     results.forEach(function (r) { self.results.appendChild(self.card(query, r)); });
   };
@@ -496,11 +691,41 @@
     return el("div", { class: "recur-suggest__votes" }, [el("span", { text: "Did this help?" }), up, down, note]);
   };
 
+  /* The home page's box with ``text`` in it (?describe=, which the box reads and answers on load). */
+  function describeUrl(text) {
+    var u = new URL(urlStyle({ dataset: {} }) === "html" ? "index.html" : "./", siteRoot());
+    u.searchParams.set("describe", text);
+    return u.href;
+  }
+
+  /* The header search (mkdocs-material's) matches words of page text: a pasted error line finds little,
+     "OutOfMemoryError:" nothing (a field name to its query parser; found in review). Under its results, a
+     link hands what was typed to the describe box, which reads whole lines. Styled as the results' own
+     count line (.md-search-result__meta), placed after it: material updates the first one only. */
+  function searchHint() {
+    var input = document.querySelector("input.md-search__input, input[data-md-component=search-query]");
+    var result = document.querySelector(".md-search-result");
+    if (!input || !result || result.querySelector(".recur-search-ask")) return;
+    var link = el("a", { href: describeUrl(""), class: "recur-search-ask__link", text: "Ask the describe box instead" });
+    var hint = el("div", { class: "md-search-result__meta recur-search-ask" },
+                  ["Pasted an error or a log line? ", link, " (it reads whole lines)"]);
+    var meta = result.querySelector(".md-search-result__meta");
+    result.insertBefore(hint, meta ? meta.nextSibling : result.firstChild);
+    function update() {
+      var q = input.value.trim();
+      hint.hidden = !q;
+      link.href = describeUrl(q);
+    }
+    ["input", "keyup", "change"].forEach(function (name) { input.addEventListener(name, update); });
+    update();
+  }
+
   function init() {
     var boxes = document.querySelectorAll("div.recur-suggest");
     for (var i = 0; i < boxes.length; i++) {
       if (!boxes[i].dataset.ready) { boxes[i].dataset.ready = "1"; new Box(boxes[i]); }
     }
+    searchHint();
   }
 
   /* mkdocs-material's instant navigation swaps pages without a reload: re-run on each page. */

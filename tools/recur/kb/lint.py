@@ -184,6 +184,7 @@ def authoring_warnings(
     out += _future_dates(kb, now)
     out += _review_before_incident(kb)
     out += _review_level_mismatch(kb)
+    out += _ticket_due_conflicts(kb)
     bodies = list(_bodies(kb))  # every file read once for all three
     out += _comment_cuts(bodies)
     out += _fence_warnings(bodies)
@@ -245,6 +246,48 @@ def _review_level_mismatch(kb: KB) -> list[Problem]:
                 "warning",
             )
         )
+    return out
+
+
+def _open_ticket_dues(kb: KB) -> dict:
+    """Every due date an open item sets for a ticket: {ticket key: [(shown ticket, due, file, line, field)]}.
+    A permanent fix (open, in-progress) lists its tickets; an incident's open follow-up names one."""
+    found: dict = {}
+    for p in kb.patterns.values():
+        if p.fix and p.fix.due and p.fix.status in ("open", "in-progress"):
+            for ticket in p.fix.tickets:
+                found.setdefault(str(ticket).strip().casefold(), []).append(
+                    (str(ticket), p.fix.due, display_path(kb.root / p.relpath), p.line("fix", "due"), "fix.due")
+                )
+    for i in kb.incidents.values():
+        for n, f in enumerate(i.follow_ups):
+            if f.ticket and f.due and f.status == "open":
+                where = (display_path(kb.root / i.relpath), i.line("follow_ups", n, "due"), f"follow_ups[{n}].due")
+                found.setdefault(str(f.ticket).strip().casefold(), []).append((str(f.ticket), f.due, *where))
+    return found
+
+
+def _ticket_due_conflicts(kb: KB) -> list[Problem]:
+    """One ticket due on two dates: a pattern's permanent fix and an incident's follow-up (or two
+    follow-ups) tracked in the same ticket with different due dates. The problem board showed the
+    same ticket overdue in one table and on time in the other (found in review: eight tickets in
+    the demo KB). Each place gets a warning naming the others, so either file's review shows it."""
+    out = []
+    for entries in _open_ticket_dues(kb).values():
+        if len({e[1] for e in entries}) < 2:
+            continue
+        for ticket, due, path, line, field in entries:
+            others = "; ".join(f"{o[1].isoformat()} in {o[2]}:{o[3]} ({o[4]})" for o in entries if o[1] != due)
+            out.append(
+                Problem(
+                    path,
+                    line,
+                    field,
+                    f"ticket {ticket} is due {due.isoformat()} here but {others}: the problem board judges it late "
+                    "against each date apart; give it one due date in every file",
+                    "warning",
+                )
+            )
     return out
 
 

@@ -12,11 +12,14 @@ Keys of the returned dict:
 - ``reviews``: incidents whose review is pending (level not ``none``): {incident, title, date, severity,
   level, due, overdue, days_overdue, path}; most overdue first.
 - ``follow_ups``: open follow-ups: {incident, title, owner, due, ticket, age_days (since the incident),
-  overdue, days_overdue, path}; most overdue first, then oldest.
+  overdue, days_overdue, path, other_dues}; most overdue first, then oldest. ``other_dues``: the
+  other due dates the same ticket has on this board ({ticket, due, record}: a pattern's open fix or
+  another open follow-up tracked in it, due another day; ``recur check`` warns of it); usually empty.
 - ``fixes``: patterns (not retired) whose permanent fix is ``open`` / ``in-progress`` on ``as_of`` (a fix
   ``done`` after it counts as ``open``; a pattern ``created`` after it is left out): {pattern, title,
   category, status, owner, due, overdue, days_overdue, tickets, incidents (count), last_incident,
-  age_days (since the first matched incident or ``created``; null if neither), path}.
+  age_days (since the first matched incident or ``created``; null if neither), path, other_dues (as
+  for follow-ups: the open follow-ups of its tickets due another day)}.
 - ``by_owner``: {owner: {follow_ups, follow_ups_overdue, fixes, fixes_overdue}}; ``(unowned)`` for none.
 - ``unknown``: incidents with no known pattern, "needs analysis": {incident, title, date, severity,
   services, age_days, path, candidates, drafts}; newest first. ``candidates`` are the ranked patterns
@@ -101,6 +104,7 @@ def board(kb, as_of: dt.date, *, top: int = 10, months: int = 12) -> Board:
     patterns = kb.patterns
     reviews, follow_ups = _reviews(incidents, as_of), _follow_ups(incidents, as_of)
     fixes = _fixes(patterns, incidents, as_of)
+    _other_dues(fixes, follow_ups)
     drafts = kb.import_drafts()  # an import's own draft, not yet promoted, is no analysis: still "unknown"
     unknown, triage, flags = _unknown(incidents, as_of, drafts), _triage(incidents), _flags(incidents, as_of)
     after_fix = _after_fix(patterns, incidents)
@@ -278,6 +282,33 @@ def _fixes(patterns, incidents, as_of: dt.date) -> list:
         )
     fixes.sort(key=lambda f: (-f["days_overdue"], f["due"] or "9999", -f["incidents"], f["pattern"]))
     return fixes
+
+
+def _other_dues(fixes: list, follow_ups: list) -> None:
+    """Give each row ``other_dues``: the due dates other open rows set for one of its tickets. A fix and
+    a follow-up tracked in one ticket with two dues showed it overdue in one table and on time in the
+    other (found in review), with nothing on either row to say they were the same ticket."""
+    rows = [(f, f["tickets"], f["pattern"]) for f in fixes] + [
+        (f, [f["ticket"]] if f["ticket"] else [], f["incident"]) for f in follow_ups
+    ]
+    dues: dict = defaultdict(list)  # ticket key -> [(ticket, due, record, row)]
+    for row, tickets, record in rows:
+        for t in dict.fromkeys(tickets):
+            if row["due"]:
+                dues[str(t).strip().casefold()].append((str(t), row["due"], record, row))
+    for row, *_ in rows:
+        row["other_dues"] = []
+    for entries in dues.values():
+        for _t, due, _r, row in entries:
+            row["other_dues"] += [
+                {"ticket": t, "due": d, "record": r} for t, d, r, o in entries if o is not row and d != due
+            ]
+
+
+def other_dues_note(row: dict) -> str:
+    """A row's ``other_dues`` in words, for a table cell ("" when none): "PRB-135 also due 2026-12-18
+    in INC-2026-0110"."""
+    return "; ".join(f"{o['ticket']} also due {o['due']} in {o['record']}" for o in row.get("other_dues") or [])
 
 
 def _fix_status(p, as_of: dt.date) -> str | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 import re
 
-from recur.problems.board import UNOWNED, owner_key
+from recur.problems.board import UNOWNED, other_dues_note, owner_key
 
 FAIL_ON = ("overdue", "recurrence", "unknown")
 
@@ -30,6 +30,12 @@ def _late(item: dict) -> str:
     return f"OVERDUE {item['days_overdue']}d" if item.get("overdue") else ""
 
 
+def _due(item: dict) -> str:
+    """The due date, and the other dates its ticket has elsewhere on the board (recur check warns)."""
+    note = other_dues_note(item)
+    return (item["due"] or "-") + (f" ({note})" if note else "")
+
+
 def _by_owner_name(items: list) -> list:
     """Follow-ups or fixes sorted by owner, the unowned last."""
     return sorted(items, key=lambda f: (not f["owner"], owner_key(f["owner"] or "")))
@@ -47,15 +53,7 @@ def _reviews(b: dict) -> tuple:
 def _follow_ups(b: dict) -> tuple:
     c = b["counts"]
     rows = [
-        [
-            f["owner"] or UNOWNED,
-            f["incident"],
-            f["due"] or "-",
-            f"{f['age_days']}d",
-            _late(f),
-            f["ticket"] or "-",
-            f["title"],
-        ]
+        [f["owner"] or UNOWNED, f["incident"], _due(f), f"{f['age_days']}d", _late(f), f["ticket"] or "-", f["title"]]
         for f in _by_owner_name(b["follow_ups"])
     ]
     return (
@@ -72,7 +70,7 @@ def _fixes(b: dict) -> tuple:
             f["owner"] or UNOWNED,
             f["pattern"],
             f["status"],
-            f["due"] or "-",
+            _due(f),
             f"{f['age_days']}d" if f["age_days"] is not None else "-",
             _late(f),
             str(f["incidents"]),

@@ -118,6 +118,10 @@ MODEL = {
 CLIP_SHARE = 0.005
 NO_MATCH_BELOW = 0.28
 HIGH_AT, MEDIUM_AT = 0.8, 0.4
+# The site's in-browser ranker (int8 model, float16 vectors) gives probabilities a few hundredths off
+# the server's: within this of a cut-off above, or of each other, the two can say different things,
+# and the box says so (site/browser/ranker.js: borderline).
+BORDERLINE = 0.05
 VERDICT_TOP = 3  # the results the verdict reads, whatever the question's --top
 MIN_CANDIDATES = 10  # the features are z-scores over the candidates: with fewer patterns they mean little,
 #                      and results keep the rule-based confidence (search.Hit) with probability None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from recur.problems.board import UNOWNED, owner_key
+from recur.problems.board import UNOWNED, other_dues_note, owner_key
 from recur.problems.report import unknown_cell
 from recur.site import charts
 from recur.site.context import BOARD, TRENDS, Site
@@ -13,6 +13,12 @@ from recur.site.md import badge, esc, front_matter, href, html_table, mdlink, ra
 
 def _late(item: dict) -> str:
     return badge(f"overdue {item['days_overdue']}d", "overdue") if item.get("overdue") else ""
+
+
+def _due(item: dict) -> str:
+    """The due date, and a note when its ticket is due another day elsewhere on the board (recur check warns)."""
+    note = other_dues_note(item)
+    return esc(item["due"] or "-") + (f'<br><small class="recur-other-due">{esc(note)}</small>' if note else "")
 
 
 def _pl(site: Site, page: str, pid: str, title: str | None = None) -> str:
@@ -71,7 +77,7 @@ def board_page(site: Site) -> str:
 def _work_tables(site: Site, b: dict, page: str) -> list:
     out = [f"## Open and overdue permanent fixes {{#{SECTIONS['fixes']}}}\n"]
     rows = [[_pl(site, page, f["pattern"], f["title"]), _late(f), esc(f["owner"] or UNOWNED), esc(f["status"]),
-             esc(f["due"] or "-"), f"{f['age_days']}d" if f["age_days"] is not None else "-",
+             _due(f), f"{f['age_days']}d" if f["age_days"] is not None else "-",
              str(f["incidents"]), esc(", ".join(f["tickets"]) or "-")] for f in b["fixes"]]
     out.append(raw_table(["pattern", "overdue", "owner", "status", "due", "age", "incidents", "tickets"], rows,
                          "No open permanent fixes.\n"))
@@ -83,7 +89,7 @@ def _work_tables(site: Site, b: dict, page: str) -> list:
     out.append(raw_table(["incident", "overdue", "severity", "review", "due", "title"], rows, "No review pending.\n"))
 
     out.append(f"## Open follow-ups {{#{SECTIONS['follow_ups']}}}\n")
-    rows = [[esc(f["title"]), _late(f), esc(f["owner"] or UNOWNED), _il(site, page, f["incident"]), esc(f["due"] or "-"),
+    rows = [[esc(f["title"]), _late(f), esc(f["owner"] or UNOWNED), _il(site, page, f["incident"]), _due(f),
              f"{f['age_days']}d", esc(f["ticket"] or "-")]
             for f in sorted(b["follow_ups"], key=_owner_then_most_overdue)]
     out.append(raw_table(["follow-up", "overdue", "owner", "incident", "due", "age", "ticket"], rows,

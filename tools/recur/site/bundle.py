@@ -97,7 +97,8 @@ def ranking_params() -> dict:
         "calibration": {"model": calibrate.MODEL, "features": list(calibrate.FEATURES),
                         "min_candidates": calibrate.MIN_CANDIDATES, "no_match_below": calibrate.NO_MATCH_BELOW,
                         "verdict_top": calibrate.VERDICT_TOP,
-                        "high_at": calibrate.HIGH_AT, "medium_at": calibrate.MEDIUM_AT},
+                        "high_at": calibrate.HIGH_AT, "medium_at": calibrate.MEDIUM_AT,
+                        "borderline": calibrate.BORDERLINE},
     }
 
 

@@ -51,7 +51,8 @@ def home_page(site: Site) -> str:
            '<div class="recur-suggest recur-suggest-home" data-api="/api"></div>\n',
            "Describe it in your own words, or paste an alert name or a log line: the box suggests the known "
            "failure patterns that match, with their first steps. If the box says it cannot suggest here, it "
-           "searches the site's pages for your words instead. Or use the search at the top of the page.\n"]
+           "lists the pattern pages that share your text's telling words instead. Or use the search at the top "
+           "of the page.\n"]
     out.append(f"## Most recurring patterns ({window})\n")
     rows = []
     for r in recurring:
@@ -86,7 +87,8 @@ def suggest_page(site: Site) -> str:
                       "Paste an alert, a log line or a sentence. When the site is served by `recur serve`, the "
                       "matching patterns come from Recur's search; on a plain static host they are ranked in "
                       "your browser, by the model the site carries (built with `--no-browser-search`, the "
-                      "site's own search answers instead).\n"])
+                      "pattern pages that share your text's telling words are listed instead: by words, not "
+                      "meaning).\n"])
 
 
 def pages(kb, *, as_of: dt.date, board: dict, lookalikes=None, edit_base: str | None = None, model=None) -> dict:

@@ -428,6 +428,20 @@ export class Ranker {
       : Math.max(...first.map((r) => r.probability)) < this.p.calibration.no_match_below;
     const shown = results.slice(0, top), ids = new Set(shown.map((r) => r.id));
     for (const r of shown) r.look_alikes = r.look_alikes.filter((a) => ids.has(a.id));
-    return { query: text, no_known_pattern: verdict, results: shown };
+    return { query: text, no_known_pattern: verdict, results: shown, borderline: this.borderline(shown) };
+  }
+
+  /* The bundle's model is the server's quantised to int8, and its vectors are float16: its probabilities
+     drift from the server's by a few hundredths ("latency": low 0.395 from recur suggest, medium 0.41 here;
+     an Envoy error's first two swapped). True when that drift could change what the box says: the best
+     probability within calibrate.BORDERLINE of a cut-off (no known pattern, medium, high), or the best two
+     that close to each other while the best could be a match (two near 5% say "no known pattern" either
+     way). Uncalibrated results (probability null) are never borderline. */
+  borderline(results) {
+    const cal = this.p.calibration, m = (cal.borderline ?? 0.05) + 1e-9;
+    const probs = results.map((r) => r.probability).filter((p) => typeof p === "number").sort((a, b) => b - a);
+    if (!probs.length) return false;
+    const near = [cal.no_match_below, cal.medium_at, cal.high_at].some((t) => Math.abs(probs[0] - t) <= m);
+    return near || (probs.length > 1 && probs[0] - probs[1] <= m && probs[0] >= cal.no_match_below - m);
   }
 }

@@ -1,0 +1,131 @@
+"""The box says "borderline" when the in-browser ranker's answer sits where the server's could differ.
+
+The site's bundle runs the model quantised to int8 (float16 vectors): its probabilities drift from the
+server's by a few hundredths. Near a cut-off ("latency": low 0.395 on the server, medium 41% in the
+browser; "503 errors": no known pattern on the server, a match in the browser) or with two results as
+likely, the box says so in browser mode; the API's answer is the server's own and is shown as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from browser import page_errors, serve_dir
+from click.testing import CliRunner
+from serve_util import running
+
+from recur.cli.main import cli
+from recur.retrieval import calibrate
+from recur.site import bundle
+
+ROOT = Path(__file__).resolve().parents[1]
+NODE = shutil.which("node")
+NOTE = "Borderline: the server may rank these differently"
+
+BORDERLINE_JS = """
+import { Ranker } from "./ranker.mjs";
+import fs from "node:fs";
+const [paramsFile, casesFile] = process.argv.slice(2);
+const r = Object.create(Ranker.prototype);
+r.p = JSON.parse(fs.readFileSync(paramsFile));
+const out = JSON.parse(fs.readFileSync(casesFile)).map((probs) => r.borderline(probs.map((p) => ({ probability: p }))));
+process.stdout.write(JSON.stringify(out));
+"""
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_ranker_calls_an_answer_borderline_near_a_cut_off_or_a_tie(tmp_path):
+    cases = {
+        (0.395, 0.27): True,  # "latency": medium in the browser, low on the server
+        (0.415, 0.276, 0.117): True,
+        (0.282, 0.2): True,  # the verdict's cut-off: a match here, no known pattern there
+        (0.83, 0.1): True,
+        (0.961, 0.944): True,  # two high results as likely: the server may swap them
+        (0.672, 0.461): False,
+        (0.955, 0.021): False,
+        (0.717, 0.362): False,
+        (0.2, 0.1): False,
+        (0.06, 0.055): False,  # two near 5%: "no known pattern" either way
+        (None, None): False,  # a KB too small to calibrate: no probabilities
+        (): False,
+    }
+    shutil.copyfile(bundle.HERE / "ranker.js", tmp_path / "ranker.mjs")
+    (tmp_path / "b.mjs").write_text(BORDERLINE_JS)
+    (tmp_path / "params.json").write_text(json.dumps(bundle.ranking_params()))
+    (tmp_path / "cases.json").write_text(json.dumps([list(c) for c in cases]))
+    run = subprocess.run(
+        [NODE, "b.mjs", "params.json", "cases.json"], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert run.returncode == 0, run.stderr
+    assert dict(zip(cases, json.loads(run.stdout))) == cases
+    assert bundle.ranking_params()["calibration"]["borderline"] == calibrate.BORDERLINE == 0.05
+
+
+def _expected(answer: dict) -> bool:
+    """The rule, from the browser's own answer: the best probability within 0.05 of a cut-off, or of the
+    second best while it could be a match."""
+    probs = sorted((r["probability"] for r in answer["results"] if r["probability"] is not None), reverse=True)
+    if not probs:
+        return False
+    cuts = (calibrate.NO_MATCH_BELOW, calibrate.MEDIUM_AT, calibrate.HIGH_AT)
+    near = any(abs(probs[0] - t) <= 0.05 + 1e-9 for t in cuts)
+    return near or (len(probs) > 1 and probs[0] - probs[1] <= 0.05 + 1e-9 and probs[0] >= 0.28 - 0.05)
+
+
+@pytest.fixture(scope="module")
+def shipped_site(tmp_path_factory):
+    """The shipped KB (enough patterns to be calibrated) built with the browser search bundle."""
+    reason = bundle.runtime_missing()
+    if reason:
+        pytest.skip(reason)
+    tmp = tmp_path_factory.mktemp("borderline")
+    out, index = tmp / "out", tmp / "index"
+    args = ["site", "--kb", str(ROOT / "kb"), "--out", str(out), "--index", str(index), "-q"]
+    result = CliRunner(env={"RECUR_BROWSER_SEARCH": None}).invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    return out, index
+
+
+def _status_after(page, text: str) -> str:
+    page.fill("textarea.recur-suggest__input", text)
+    page.evaluate("document.querySelector('.recur-suggest__results').textContent = ''")
+    page.click("button.recur-suggest__go")
+    page.wait_for_selector(".recur-suggest__card", timeout=120_000)
+    return page.inner_text(".recur-suggest__status")
+
+
+@pytest.mark.browser
+def test_browser_mode_says_borderline_and_api_mode_does_not(chromium, shipped_site):
+    from recur.retrieval.engine import Engine
+    from recur.serve import create_app
+
+    out, index = shipped_site
+    texts = ["latency", "503 errors", "certificate expired", "disk full"]
+    page = chromium.new_page()
+    errors = page_errors(page)
+    try:
+        with serve_dir(out) as url:
+            page.goto(url + "/index.html")
+            page.wait_for_selector("div.recur-suggest[data-mode=browser]")
+            said, expected = {}, {}
+            for text in texts:
+                said[text] = NOTE in _status_after(page, text)
+                answer = page.evaluate(
+                    "t => document.querySelector('div.recur-suggest').recurEngine.then(e => e.answer(t, 5))", text
+                )
+                expected[text] = _expected(answer)
+                assert answer["borderline"] == expected[text], (text, answer["results"])
+        assert said == expected
+        assert said["latency"] and not said["certificate expired"]  # both outcomes are exercised
+        app = create_app(lambda: Engine.open(ROOT / "kb", index, quiet=True), site_dir=out)
+        with running(app) as base:
+            page.goto(base + "/index.html")
+            page.wait_for_selector("div.recur-suggest[data-mode=api]", timeout=60_000)
+            assert NOTE not in _status_after(page, "latency")  # the server's own answer: nothing to doubt
+        assert [e for e in errors if "Failed to load resource" not in e] == []
+    finally:
+        page.close()

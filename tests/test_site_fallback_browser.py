@@ -1,0 +1,195 @@
+"""The describe box without a model (a site built with --no-browser-search: no API, no bundle) and the
+header search's way back to it, in real Chromium against a small site served by http.server.
+
+Found in review: the box handed pasted text to mkdocs-material's search (lunr), which read "x509:" as a
+field name (no results at all), took a stack trace's "Servlet.service() ... threw exception" line for
+the cause, and ranked every page by any shared word (a BGP page first for a CrashLoopBackOff). The box
+now ranks the pattern pages itself from the site's search index by the text's telling words, and the
+header search links to the box.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from browser import page_errors, serve_dir
+from click.testing import CliRunner
+from kbfactory import pattern_text, small_kb, write
+
+from recur.cli.main import cli
+
+pytestmark = pytest.mark.browser
+
+PATTERNS = {"db-pool-exhausted", "disk-full", "dns-failure", "old-retired", "bad-deploy-crashloop",
+            "tls-certificate-expired", "memory-leak-oom", "bgp-route-withdrawal"}  # fmt: skip
+
+
+def _fallback_kb(root):
+    small_kb(root)
+    write(root, "patterns/deploys/bad-deploy-crashloop.md", pattern_text(
+        "bad-deploy-crashloop", "deploys", title="Bad deploy leaves pods crash-looping",
+        symptoms=("pods restart in a loop right after a release",),
+        signals=("CrashLoopBackOff", "KubePodCrashLooping", "Back-off restarting failed container"),
+        summary="A release that cannot start: its containers exit and Kubernetes backs off restarting them."))  # fmt: skip
+    write(root, "patterns/network/tls-certificate-expired.md", pattern_text(
+        "tls-certificate-expired", "network", title="TLS certificate expired",
+        symptoms=("clients refuse the handshake",),
+        signals=("x509: certificate has expired or is not yet valid", "CERT_HAS_EXPIRED"),
+        summary="A certificate passed its notAfter date and every client rejects it."))  # fmt: skip
+    write(root, "patterns/capacity/memory-leak-oom.md", pattern_text(
+        "memory-leak-oom", title="Memory leak until the OOM killer",
+        symptoms=("containers restart with exit code 137",),
+        signals=("java.lang.OutOfMemoryError: Java heap space", "OOMKilled"),
+        summary="Memory grows with every request until the heap or the container limit is reached."))  # fmt: skip
+    # a distractor with everyday words of the texts in its title (lunr weighs titles 1000x)
+    write(root, "patterns/network/bgp-route-withdrawal.md", pattern_text(
+        "bgp-route-withdrawal", "network", title="Checkout down after a router deploy withdraws BGP routes",
+        symptoms=("checkout and every other service unreachable after the deploy",), signals=("BGP session down",),
+        summary="A router deploy withdraws the routes: pods restarting do not help, checkout 502s."))  # fmt: skip
+    # an incident quoting the texts, titled with them: the old fallback listed it first
+    write(root, "incidents/2026/INC-2026-0007.md", """---
+id: INC-2026-0007
+title: "Checkout 502s after the deploy: pods in CrashLoopBackOff, x509 certificate has expired"
+date: 2026-04-12
+severity: sev2
+patterns: [bad-deploy-crashloop]
+---
+
+## Summary
+CrashLoopBackOff, x509: certificate has expired or is not yet valid, java.lang.OutOfMemoryError: Java heap space,
+HikariPool-1 - Connection is not available, ENOSPC, no such host.
+""")  # fmt: skip
+    return root
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("fallback-site")
+    out = tmp / "out"
+    args = ["site", "--kb", str(_fallback_kb(tmp / "kb")), "--out", str(out), "--strict", "-q", "--no-browser-search"]
+    result = CliRunner().invoke(cli, [*args, "--index", str(tmp / "no-index")])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def _static_box(chromium, url):
+    page = chromium.new_page()
+    page.errors = page_errors(page)
+    page.goto(url)
+    page.wait_for_selector("div.recur-suggest[data-mode=static]", timeout=15000)
+    return page
+
+
+def _ask(page, text) -> list:
+    page.evaluate("document.querySelector('.recur-suggest__results').textContent = ''")
+    page.fill("textarea.recur-suggest__input", text)
+    page.click("button.recur-suggest__go")
+    page.wait_for_selector(".recur-suggest__search-link", timeout=15000)
+    return page.eval_on_selector_all(".recur-suggest__words", "els => els.map(e => e.dataset.pattern)")
+
+
+HIKARI = (
+    "2026-12-03 10:11:12.345 ERROR 1 --- [nio-8080-exec-7] o.a.c.c.C.[.[.[/].[dispatcherServlet] : "
+    "Servlet.service() for servlet [dispatcherServlet] in context with path [] threw exception\n"
+    "java.sql.SQLTransientConnectionException: HikariPool-1 - Connection is not available, request timed out "
+    "after 30000ms.\n"
+    "\tat com.zaxxer.hikari.pool.HikariPool.createTimeoutException(HikariPool.java:696)\n"
+    "\tat com.zaxxer.hikari.pool.HikariPool.getConnection(HikariPool.java:197)\n"
+)
+TEXTS = {  # text -> the pattern that must rank in the top 3
+    "payments pods keep restarting after today's deploy, status CrashLoopBackOff, users get 502s": "bad-deploy-crashloop",
+    'Get "https://api.internal/v1/health": x509: certificate has expired or is not yet valid: current time '
+    "2026-12-03T10:00:00Z is after 2026-11-30T23:59:59Z": "tls-certificate-expired",
+    HIKARI: "db-pool-exhausted",
+    "java.lang.OutOfMemoryError: Java heap space": "memory-leak-oom",
+    "2026-12-01T10:00:00.120Z INFO  [main] starting worker pool\n"
+    "2026-12-01T10:00:01.003Z ERROR [writer-3] write /var/lib/app/data.db: ENOSPC": "disk-full",
+    "Dec  3 10:01:02 db-07 postgres[811]: [3-1] FATAL:  sorry, too many clients already": "db-pool-exhausted",
+    "+dial tcp: lookup api.internal -> no such host ~2 ^3 * -": "dns-failure",  # lunr's operators, typed
+}
+
+
+def test_without_a_model_the_box_ranks_pattern_pages_by_the_texts_telling_words(chromium, site):
+    with serve_dir(site) as url:
+        page = _static_box(chromium, url + "/index.html")
+        try:
+            for text, want in TEXTS.items():
+                shown = _ask(page, text)
+                assert want in shown[:3], (text, shown)
+                assert set(shown) <= PATTERNS, shown  # pattern pages only: no incident quoting the words
+                assert page.locator("input.md-search__input").input_value() == ""  # the box answered
+                query = page.inner_text(".recur-suggest__search-link")
+                for bad in ("[", "]", ": ", "+", " -", "~", "^", "*", "2026-12", "INFO", "ERROR"):
+                    assert bad not in query, (bad, query)  # nothing lunr reads as syntax, no log prefix
+            first = page.locator(".recur-suggest__words a.recur-suggest__title").first
+            assert "/patterns/" in first.get_attribute("href")
+            _ask(page, HIKARI)  # the cause, not the servlet line above it
+            query = page.inner_text(".recur-suggest__search-link")
+            assert "HikariPool-1" in query and "Servlet" not in query, query
+            assert page.errors == []
+        finally:
+            page.close()
+
+
+def test_the_cleaned_query_finds_the_pattern_in_the_site_search_too(chromium, site):
+    """The link to the whole site's search opens mkdocs-material's search with the cleaned words: the x509
+    line ("No matching documents" as pasted) and "OutOfMemoryError:" find their pattern."""
+    with serve_dir(site) as url:
+        page = _static_box(chromium, url + "/index.html")
+        try:
+            for text, want in (
+                (next(t for t in TEXTS if "x509" in t), "tls-certificate-expired"),
+                ("java.lang.OutOfMemoryError: Java heap space", "memory-leak-oom"),
+            ):
+                page.goto(url + "/index.html")
+                page.wait_for_selector("div.recur-suggest[data-mode=static]")
+                _ask(page, text)
+                page.click(".recur-suggest__search-link")
+                page.wait_for_selector(f'.md-search-result__item a[href*="{want}"]', timeout=15000)
+                assert "No matching" not in page.inner_text(".md-search-result__meta")
+            assert page.errors == []
+        finally:
+            page.close()
+
+
+def test_without_the_search_index_the_box_opens_the_site_search_as_before(chromium, site, tmp_path):
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    (copy / "search" / "search_index.json").unlink()
+    with serve_dir(copy) as url:
+        page = _static_box(chromium, url + "/index.html")
+        try:
+            page.fill("textarea.recur-suggest__input", "java.lang.OutOfMemoryError: Java heap space")
+            page.click("button.recur-suggest__go")
+            page.wait_for_function(
+                "document.querySelector('input.md-search__input').value === 'java.lang.OutOfMemoryError Java heap space'"
+            )
+            assert page.locator(".recur-suggest__words").count() == 0
+        finally:
+            page.close()
+
+
+def test_the_header_search_links_to_the_describe_box_with_the_query(chromium, site):
+    with serve_dir(site) as url:
+        page = chromium.new_page()
+        errors = page_errors(page)
+        try:
+            page.goto(url + "/patterns/capacity/disk-full.html")  # a page one level down: the link goes up
+            page.locator("label.md-search__icon, .md-search__input").first.click()
+            hint = page.locator(".md-search-result .recur-search-ask")
+            assert not hint.is_visible()  # nothing typed yet
+            page.locator("input.md-search__input").press_sequentially("OutOfMemoryError:", delay=20)
+            link = page.locator(".recur-search-ask__link")
+            link.wait_for(state="visible")
+            assert "Ask the describe box instead" in link.inner_text()
+            assert link.get_attribute("href") == url + "/index.html?describe=OutOfMemoryError%3A"
+            link.click()
+            page.wait_for_url("**/index.html?describe=*")
+            page.wait_for_selector(".recur-suggest__words", timeout=15000)  # a static box answers it on load
+            assert page.input_value("textarea.recur-suggest__input") == "OutOfMemoryError:"
+            shown = page.eval_on_selector_all(".recur-suggest__words", "els => els.map(e => e.dataset.pattern)")
+            assert shown[0] == "memory-leak-oom", shown
+            assert errors == []
+        finally:
+            page.close()
