@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from recur.util.dates import RANGE, in_range, iso_date
 from recur.util.errors import Problem
-from recur.util.text import LINE_SPACING, control_character, odd_characters
+from recur.util.text import LINE_SPACING, control_character, odd_characters, without_controls
 
 KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 INCIDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -248,7 +248,7 @@ class Validator:
                 text = str(item).strip()
                 if not text:
                     self.error(path + (i,), f"{dotted}[{i}]", "must not be empty")
-                elif self.plain_text(text, path + (i,), f"{dotted}[{i}]"):
+                elif text := self.plain_text(text, path + (i,), f"{dotted}[{i}]"):
                     out.append({"text": text, "status": "open"})
                 continue
             before = len(self.problems)
@@ -277,23 +277,27 @@ class Validator:
                 path, dotted, f"must be an id of letters, digits, '.', '_' or '-', not {text!r}{odd_characters(text)}"
             )
             return None
-        return text if self.plain_text(text, path, dotted) else None
+        return self.plain_text(text, path, dotted)
 
-    def plain_text(self, text: str, path: tuple, dotted: str) -> bool:
-        """Whether ``text`` is free of control characters; an error when not. Every front-matter value
-        is one line (free text is a section): a control character in it is an escape sequence (a
-        title that clears the screen or sets the window title of whoever runs `recur report`), or
-        mojibake, never text. YAML refuses them raw, so it is written as an escape ("\\e", "\\u001b")."""
+    def plain_text(self, text: str, path: tuple, dotted: str) -> str | None:
+        """``text`` without control characters, with a warning when it held one; None (an error)
+        when nothing else is left. Every front-matter value is one line (free text is a section): a
+        control character in it is an escape sequence (a coloured log line pasted as a signal, a
+        title that clears the screen of whoever runs `recur report`) or mojibake, never text. YAML
+        refuses them raw, so it is written as an escape ("\\e", "\\u001b"), which is valid YAML and
+        was accepted before: a warning (``--strict`` fails on it) keeps the record, and taking them
+        out keeps them off every page, index and terminal."""
         found = None if self.controls else control_character(text, LINE_SPACING)
-        if found:
-            at, ch = found
-            self.error(
-                path,
-                dotted,
-                f"has the control character U+{ord(ch):04X} at character {at} (a terminal escape sequence or "
-                "other non-text): remove it",
-            )
-        return not found
+        if not found:
+            return text
+        at, ch = found
+        cleaned = without_controls(text).strip()
+        what = f"has the control character U+{ord(ch):04X} at character {at} (a terminal escape sequence or other non-text)"
+        if not cleaned:
+            self.error(path, dotted, f"{what} and nothing else: write the text")
+            return None
+        self.warn(path, dotted, f"{what}: taken out ({cleaned!r} is used); remove it")
+        return cleaned
 
 
 def _kind(value) -> str:
