@@ -98,6 +98,10 @@ class SearchGate:
                     self._cond.wait_for(lambda: self._busy < self.slots)
                 finally:
                     self._waiting -= 1
+                    if not self._waiting:
+                        # a webhook waiter that woke beside a free slot slept again while this
+                        # search waited; nothing else wakes it now (found in review)
+                        self._cond.notify_all()
             self._busy += 1
 
     def release(self, webhook: bool = False) -> None:
