@@ -21,7 +21,7 @@ from browser import page_errors, serve_dir
 from click.testing import CliRunner
 from kbfactory import import_draft_text, write
 from site_helpers import AS_OF, site_kb
-from test_query import java_trace
+from test_query import java_trace, node_trace, timeline
 
 from recur.cli.main import cli
 from recur.site import bundle
@@ -177,6 +177,7 @@ def test_the_pages_query_condenser_condenses_as_query_py(tmp_path):
     texts = [java_trace(), java_trace(40), crlf, errors, "\U0001f631 " * 11_000, "x" * 20_000, "x" * 20_001]
     texts += [java_trace(400) + errors]  # frames left out, then the middle
     texts += ["a\n" + "Caused by: x.YException: " + "z" * 30_000 + "\nb"]  # a telling line cut to LINE_CHARS
+    texts += [timeline(), node_trace()]  # indented prose "at 10:02 …" is no frame; Node's frames are
     shutil.copyfile(QUERY_JS, tmp_path / "recur-query.mjs")
     (tmp_path / "texts.json").write_text(json.dumps(texts))
     (tmp_path / "prep.mjs").write_text(
@@ -191,8 +192,8 @@ def test_the_pages_query_condenser_condenses_as_query_py(tmp_path):
         p = query.prepare(text)
         assert js == [p.text, p.chars, p.frames, p.middle, p.note or ""], (len(text), p.frames, p.middle)
     said = [query.prepare(t) for t in texts]
-    assert [bool(p.frames) for p in said] == [True, False, True, False, False, False, False, True, False]
-    assert [bool(p.middle) for p in said] == [False, False, False, True, True, False, True, True, True]
+    assert [bool(p.frames) for p in said] == [True, False, True, False, False, False, False, True, False, False, True]
+    assert [bool(p.middle) for p in said] == [False, False, False, True, True, False, True, True, True, True, False]
 
 
 def test_ranking_params_come_from_search_py():

@@ -35,6 +35,34 @@ def java_trace(frames: int = 190) -> str:
     return "\n".join(lines) + "\n"
 
 
+def timeline(lines: int = 400) -> str:
+    """A postmortem's indented timeline: prose lines that start with "at", no stack frame among them."""
+    return "Timeline:\n" + "\n".join(
+        f"  at {10 + i // 60:02d}:{i % 60:02d} the deploy of batch {i} started and paged the on-call"
+        for i in range(lines)
+    )
+
+
+def node_trace(frames: int = 700) -> str:
+    """A Node.js trace: frames with a name and a location in parentheses, "async", and a bare path."""
+    kinds = (
+        "    at Object.<anonymous> (/app/src/w{}.js:1:2)",
+        "    at async run{} (/app/x.js:3:4)",
+        "    at /app/y{}.js:5:6",
+    )
+    return "TypeError: Cannot read properties of undefined (reading 'id')\n" + "\n".join(
+        kinds[i % 3].format(i) for i in range(frames)
+    )
+
+
+def test_indented_prose_that_starts_with_at_is_no_stack_frame():
+    """Found in review: "  at 10:02 the deploy started" was left out of a long paste as a frame."""
+    p = prepare(timeline())
+    assert p.frames == 0 and "at 10:01 the deploy of batch 1 " in p.text
+    p = prepare(node_trace())
+    assert p.frames == 699 and p.text.count("\n    at ") == 1
+
+
 def test_a_short_text_is_searched_as_it_is():
     text = "checkout 502s after the deploy\n\tat com.example.Checkout.pay(Checkout.java:12)\n" * 10
     p = prepare(text)

@@ -15,7 +15,7 @@
 
   /* recur/retrieval/query.py: MAX_QUERY_CHARS, FRAMES_KEPT, HEAD_SHARE, TAIL_SHARE, LINE_CHARS, FRAME, ELIDED, TELLING */
   var MAX_QUERY_CHARS = 20000, FRAMES_KEPT = 1, HEAD_SHARE = 0.4, TAIL_SHARE = 0.4, LINE_CHARS = 500;
-  var FRAME = /^[ \t]+at [^ \t\r]/;
+  var FRAME = /^[ \t]+at (?:(?:async|new) )?[A-Za-z_$<>\/\\.][\w$.<>\/:\\-]*(?:[ \t]*\(|:\d)/;
   var ELIDED = /^[ \t]*\.\.\. [0-9]+ (?:more|common frames omitted)[ \t\r]*$/;
   var TELLING = /Caused by:|\b(?:ERROR|FATAL|PANIC|SEVERE)\b|Exception|Error\b/;
 

@@ -31,7 +31,10 @@ FRAMES_KEPT = 1  # where it was thrown; with 2 a 34 KB trace still ranked its ro
 HEAD_SHARE, TAIL_SHARE = 0.4, 0.4
 LINE_CHARS = 500
 # ASCII classes and flags only: the browser's port reads these patterns as JavaScript does
-FRAME = re.compile(r"[ \t]+at [^ \t\r]", re.ASCII)
+# a frame has a frame's shape, not just "at": Java/C# "at a.B.c(B.java:12)", Node "at fn (file.js:1:2)",
+# "at async fn (…)", "at new Foo (…)", "at /app/x.js:1:2". Found in review: an indented timeline line
+# ("  at 10:02 the deploy started") was left out as a frame. A name starts with no digit (10:02)
+FRAME = re.compile(r"[ \t]+at (?:(?:async|new) )?[A-Za-z_$<>/\\.][\w$.<>/:\\-]*(?:[ \t]*\(|:\d)", re.ASCII)
 ELIDED = re.compile(r"[ \t]*\.\.\. \d+ (?:more|common frames omitted)[ \t\r]*", re.ASCII)
 TELLING = re.compile(r"Caused by:|\b(?:ERROR|FATAL|PANIC|SEVERE)\b|Exception|Error\b", re.ASCII)
 
