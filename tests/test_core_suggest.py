@@ -661,6 +661,18 @@ def test_a_bare_number_or_a_hex_id_is_not_an_identifier_match(run, kb_dir):
     }
     assert identifiers("All threads (200) are currently busy", signal=True) == set()
     assert identifiers("HTTP 429 Too Many Requests; codes: [404]; status=503", signal=True) == {"429", "404", "503"}
+    # the word before it is a word of its own (found in review: "unicode 200 chars" gave 200), in
+    # snake_case or camelCase too
+    for text in ("unicode 200 chars", "barcode 404 scanned", "opcode 500", "xerror 500"):
+        assert identifiers(text, signal=True) == set(), text
+    assert identifiers("upstream_status=502 errorCode: 500 responseStatus 503", signal=True) == {
+        "upstream_status",
+        "502",
+        "errorcode",
+        "500",
+        "responsestatus",
+        "503",
+    }
     assert identifiers("trace 4bf92f3577b34da6a3ce929d0e0e4736 req 550e8400-e29b-41d4-a716-446655440000") == set()
     assert identifiers("ORA-00060 E11000 0x80004005 HikariPool-1 p99 took 200ms") == {
         "ora-00060",

@@ -219,7 +219,13 @@ _MEASURE_AFTER = re.compile(
     r"[ \t]*(?:ms|millis\w*|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|days?|%|[kmgt]i?b|bytes|req\w*|/s)(?!\w)",
     re.I | re.ASCII,
 )
-_STATUS_BEFORE = re.compile(r"(?:http|status|statuscode|status_code|code|codes|error)\W{0,4}$", re.I | re.ASCII)
+# the word before a status in a signal, a word of its own: "unicode 200 chars", "barcode 404" and
+# "opcode 500" are no statuses (found in review); "upstream_status=502" and "errorCode: 500" are
+_STATUS_BEFORE = re.compile(
+    r"(?:(?<![A-Za-z0-9])(?i:http|status|statuscode|status_code|code|codes|error)"
+    r"|(?<=[a-z0-9])(?:Http|HTTP|Status|Code|Codes|Error))\W{0,4}$",
+    re.ASCII,
+)
 
 
 def identifiers(text: str, *, signal: bool = False) -> set[str]:
