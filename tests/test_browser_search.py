@@ -178,6 +178,12 @@ def test_the_pages_query_condenser_condenses_as_query_py(tmp_path):
     texts += [java_trace(400) + errors]  # frames left out, then the middle
     texts += ["a\n" + "Caused by: x.YException: " + "z" * 30_000 + "\nb"]  # a telling line cut to LINE_CHARS
     texts += [timeline(), node_trace()]  # indented prose "at 10:02 …" is no frame; Node's frames are
+    # coloured: over the limit with its colour codes, within it without them (taken out first, as
+    # query.prepare does: the box condensed it, codes in)
+    texts += [
+        "\x1b]0;build\x07"
+        + "\n".join(f"\x1b[32m10:00:{i % 60:02d}\x1b[0m \x1b[1;31mERROR\x1b[0m quota exceeded {i}" for i in range(500))
+    ]
     shutil.copyfile(QUERY_JS, tmp_path / "recur-query.mjs")
     (tmp_path / "texts.json").write_text(json.dumps(texts))
     (tmp_path / "prep.mjs").write_text(
@@ -192,8 +198,35 @@ def test_the_pages_query_condenser_condenses_as_query_py(tmp_path):
         p = query.prepare(text)
         assert js == [p.text, p.chars, p.frames, p.middle, p.note or ""], (len(text), p.frames, p.middle)
     said = [query.prepare(t) for t in texts]
-    assert [bool(p.frames) for p in said] == [True, False, True, False, False, False, False, True, False, False, True]
-    assert [bool(p.middle) for p in said] == [False, False, False, True, True, False, True, True, True, True, False]
+    assert [bool(p.frames) for p in said] == [
+        True,
+        False,
+        True,
+        False,
+        False,
+        False,
+        False,
+        True,
+        False,
+        False,
+        True,
+        False,
+    ]
+    assert [bool(p.middle) for p in said] == [
+        False,
+        False,
+        False,
+        True,
+        True,
+        False,
+        True,
+        True,
+        True,
+        True,
+        False,
+        False,
+    ]
+    assert len(texts[-1]) > query.MAX_QUERY_CHARS >= said[-1].chars
 
 
 def test_ranking_params_come_from_search_py():

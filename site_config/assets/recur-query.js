@@ -18,6 +18,8 @@
   var FRAME = /^[ \t]+at (?:(?:async|new) )?[A-Za-z_$<>\/\\.][\w$.<>\/:\\-]*(?:[ \t]*\(|:\d)/;
   var ELIDED = /^[ \t]*\.\.\. [0-9]+ (?:more|common frames omitted)[ \t\r]*$/;
   var TELLING = /Caused by:|\b(?:ERROR|FATAL|PANIC|SEVERE)\b|Exception|Error\b/;
+  /* recur/util/text.py: ANSI (strip_ansi), what prepare takes out first, as query.prepare does */
+  var ANSI = /\x1b(?:\[[0-?]{0,64}[ -\/]{0,8}[@-~]|\][^\x07\x1b]{0,512}(?:\x07|\x1b\\)|[@-_])/g;
 
   function withoutFrames(lines) {
     var kept = [], dropped = 0, run = 0;
@@ -57,6 +59,9 @@
   function prepare(text, limit) {
     limit = limit || MAX_QUERY_CHARS;
     text = String(text);
+    /* colour codes out before condensing, as query.prepare: found in review, the box condensed a
+       coloured paste with its codes in (lengths, and so what was kept, not the server's) */
+    if (text.indexOf("\x1b") >= 0) text = text.replace(ANSI, "");
     var chars = Array.from(text).length;
     if (chars <= limit) return { text: text, chars: chars, frames: 0, middle: 0 };
     var w = withoutFrames(text.split("\n"));
