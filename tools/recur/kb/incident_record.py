@@ -16,7 +16,6 @@ from recur.util.dates import require_in_range
 from recur.util.errors import AlreadyExists, RecurError
 from recur.util.files import editing, write_atomic
 from recur.util.text import one_line, without_controls
-from recur.util.utf8 import nul_line
 
 ID_RE = re.compile(r"^INC-(\d{4})-(\d+)$")
 
@@ -418,12 +417,6 @@ def record_incident(kb, new: NewIncident, *, patterns_field: str = "--pattern"):
     title, description = one_line(new.title), without_controls(new.description or "").strip()
     if not title:
         raise RecurError("title: is empty")
-    line = nul_line(new.description or "")  # the Summary is written raw (the front matter escapes its NULs)
-    if line:
-        raise RecurError(
-            f"description: line {line} holds a NUL byte (binary data, not text); recur check would refuse the "
-            "record as a binary file: nothing written"
-        )
     new = replace(new, severity=framework_severity(kb, new.severity))
     for what, day in (("date", new.date), ("review due", new.review_due)):
         if day is not None:
