@@ -978,10 +978,10 @@ import asyncio, json
 from dataclasses import replace
 
 from recur import config
-from recur.retrieval import patterns, search
+from recur.retrieval import patterns, query
 
 config.SETTINGS["max_body_kib"] = replace(config.SETTINGS["max_body_kib"], default=96)
-search.MAX_QUERY_CHARS, patterns.MAX_INCIDENTS = 12_345, 77
+query.MAX_QUERY_CHARS, patterns.MAX_INCIDENTS = 12_345, 77
 from mcp import Client
 
 from recur.serve.mcp_server import build_server

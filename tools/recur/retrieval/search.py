@@ -26,7 +26,6 @@ import numpy as np
 
 from recur.retrieval import calibrate
 from recur.retrieval.index import LoadedIndex
-from recur.retrieval.query import MAX_QUERY_CHARS  # noqa: F401 (re-exported: the bundle and callers read it here)
 from recur.util.text import STOPWORDS, bm25_words, identifiers, normalise_signal, signal_words, stems, words
 
 WEIGHTS = {"doc": 1.0, "focus": 0.5, "title": 0.25, "best": 0.25, "bm25": 1.0}

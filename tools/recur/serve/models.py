@@ -18,7 +18,7 @@ from pydantic import (
 )
 
 from recur import config
-from recur.retrieval.search import MAX_QUERY_CHARS
+from recur.retrieval.query import MAX_QUERY_CHARS
 from recur.util.utf8 import clean
 
 # A JSON string may hold a lone surrogate ("\udcff"): it can be neither searched nor encoded in

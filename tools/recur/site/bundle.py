@@ -80,7 +80,7 @@ PROBES = ("disk full on db-1, writes failing with ENOSPC since 03:00", "KubePodC
 
 def ranking_params() -> dict:
     """Every number and word list the browser's ranking needs, from the modules that define them."""
-    from recur.retrieval import calibrate, lookalikes, search
+    from recur.retrieval import calibrate, lookalikes, query, search
     from recur.retrieval.embed import CHARS_PER_TOKEN_BOUND
     from recur.util.text import ANSI, STOPWORDS
 
@@ -88,7 +88,7 @@ def ranking_params() -> dict:
         "weights": dict(search.WEIGHTS), "signal_bonus": search.SIGNAL_BONUS, "signal_match": dict(search.SIGNAL_MATCH),
         "verbatim": dict(search.VERBATIM), "import_draft": dict(search.IMPORT_DRAFT),
         "candidate_views": search.CANDIDATE_VIEWS, "min_focus_words": search.MIN_FOCUS_WORDS,
-        "focus_min_query_words": search.FOCUS_MIN_QUERY_WORDS, "max_query_chars": search.MAX_QUERY_CHARS,
+        "focus_min_query_words": search.FOCUS_MIN_QUERY_WORDS, "max_query_chars": query.MAX_QUERY_CHARS,
         "high_cosine": search.HIGH_COSINE, "medium_cosine": search.MEDIUM_COSINE,
         "why": {"min_cosine": search.WHY_MIN_COSINE, "text_chars": search.WHY_TEXT_CHARS,
                 "per_part": search.WHY_PER_PART, "min_bm25": search.WHY_MIN_BM25, "terms": search.WHY_TERMS},
