@@ -111,6 +111,24 @@ function halfToFloat(h) {
   return out;
 }
 
+/* search._import_drafts_after: the order of probs (indexes) with each unpromoted import draft (isDraft,
+   per result) rated at most cap and moved down past the results under it that are not such drafts and are
+   rated at least as likely right (none when probabilities are null); and the probabilities, capped. */
+function importDraftsAfter(probs, isDraft, cap) {
+  const capped = probs.map((p, i) => (p === null || !isDraft[i] ? p : Math.min(p, cap)));
+  const at = probs.map((p, i) => i);
+  for (let k = at.length - 1; k >= 0; k--) {  /* the lowest first: each sinks past reviewed ones */
+    if (!isDraft[k]) continue;
+    let pos = at.indexOf(k);
+    while (pos + 1 < at.length && capped[k] !== null) {
+      const nxt = at[pos + 1];
+      if (isDraft[nxt] || capped[nxt] === null || capped[nxt] < capped[k]) break;
+      at[pos] = nxt; at[pos + 1] = k; pos++;
+    }
+  }
+  return [at, capped];
+}
+
 export class Ranker {
   /* index: index.json; bin: index.bin (ArrayBuffer); params: bundle.json "params"; stem: a Snowball
      English stemmer (word -> stem) for query words the index's stem table lacks (the site passes the
@@ -303,20 +321,8 @@ export class Ranker {
       : pool.map(() => null);
     const moved = pool.map((j, r) => r).sort((a, b) => (isVerbatim(pool[a]) ? 0 : 1) - (isVerbatim(pool[b]) ? 0 : 1) || a - b);
     const floored = moved.map((r) => (all[r] === null || !isVerbatim(pool[r]) ? all[r] : Math.max(all[r], this.p.verbatim.floor)));
-    /* search._import_drafts_after: an unpromoted import draft rated at most the cap, after the reviewed
-       results under it rated at least as likely right */
     const isDraft = moved.map((r) => Boolean(this.docs[cidx[pool[r]]].import_draft));
-    const probs0 = floored.map((p, i) => (p === null || !isDraft[i] ? p : Math.min(p, this.p.import_draft.cap)));
-    const at = moved.map((r, i) => i);
-    for (let k = at.length - 1; k >= 0; k--) {
-      if (!isDraft[k]) continue;
-      let pos = at.indexOf(k);
-      while (pos + 1 < at.length && probs0[k] !== null) {
-        const nxt = at[pos + 1];
-        if (isDraft[nxt] || probs0[nxt] === null || probs0[nxt] < probs0[k]) break;
-        at[pos] = nxt; at[pos + 1] = k; pos++;
-      }
-    }
+    const [at, probs0] = importDraftsAfter(floored, isDraft, this.p.import_draft.cap);
     const ranked = at.slice(0, top).map((i) => pool[moved[i]]);
     const probs = at.slice(0, top).map((i) => probs0[i]);
     return ranked.map((j, r) => {
