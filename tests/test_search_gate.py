@@ -1,6 +1,7 @@
 """SearchGate: the inference slots shared by interactive and webhook searches."""
 
 import threading
+import time
 
 from recur.serve.deps import SearchGate
 
@@ -79,4 +80,76 @@ def test_a_webhook_waiter_takes_a_slot_left_free_when_the_interactive_waiter_has
     assert got["interactive"].wait(10)
     assert got["webhook"].wait(10), "the webhook search sleeps beside a free slot"
     assert gate.waiting == 0
+    gate.release(), gate.release(webhook=True)
+
+
+def _interactive_stream(gate, log, stop):
+    """A steady stream of interactive searches on a one-slot gate: each, holding the slot, starts the
+    next and lets go only once that one waits for it, so an interactive search waits at every
+    release (the stream a webhook search used to wait out for ever). Stops once ``stop`` is set."""
+
+    def search():
+        gate.acquire()
+        log.append(("interactive", time.monotonic()))
+        if not stop.is_set():
+            threading.Thread(target=search, daemon=True).start()
+            while not gate.waiting and not stop.is_set():  # until the next one waits for the slot
+                stop.wait(0.001)
+            stop.wait(0.005)  # a search takes a while: a few of them fit in a thread's start-up
+        gate.release()
+
+    threading.Thread(target=search, daemon=True).start()
+
+
+def test_a_webhook_search_gets_a_slot_under_a_steady_interactive_stream_once_it_has_waited_the_limit():
+    """Found in review: a webhook search took a slot only while no interactive search waited, so under
+    a steady stream of them it never ran (its HTTP request hung until Alertmanager gave up and sent the
+    group again). Before the limit the interactive searches still go first; past it the webhook search
+    takes its turn in their line: after those already waiting, before those that come later."""
+    limit = 0.3
+    gate = SearchGate(1, 1.0, webhook_max_wait=limit)
+    log, stop, got = [], threading.Event(), threading.Event()
+    _interactive_stream(gate, log, stop)
+    while not log:
+        stop.wait(0.001)
+
+    began = []
+
+    def webhook():
+        began.append(time.monotonic())
+        with gate.webhook():
+            log.append(("webhook", time.monotonic()))
+            got.set()
+
+    threading.Thread(target=webhook, daemon=True).start()
+    try:
+        assert got.wait(limit + 10), "the webhook search never got a slot"
+    finally:
+        stop.set()
+    went, began = [t for name, t in log if name == "webhook"][0], began[0]
+    assert went - began >= limit  # it let the responders' searches go first until the limit
+    before = [t for name, t in log if name == "interactive" and began < t < went]
+    assert len(before) >= 3, "the interactive stream did not run while the webhook search waited"
+    late = [t for t in before if t > began + limit]
+    assert len(late) <= 2, "past the limit it still let every later interactive search go first"
+
+
+def test_an_overdue_webhook_search_still_keeps_to_the_webhooks_share():
+    """Past the limit, a webhook search goes before later interactive searches only within the
+    webhooks' share of the slots; when that share is full it lets the interactive ones go."""
+    gate = SearchGate(2, 0.5, webhook_max_wait=0.05)  # one of the two slots for webhooks
+    gate.acquire(webhook=True)  # a webhook search running
+    got = {name: threading.Event() for name in ("interactive", "webhook")}
+
+    def search(name, webhook):
+        gate.acquire(webhook=webhook)
+        got[name].set()
+
+    threading.Thread(target=search, args=("webhook", True), daemon=True).start()
+    assert not got["webhook"].wait(0.3), "the second webhook search took a slot past the webhooks' share"
+    threading.Thread(target=search, args=("interactive", False), daemon=True).start()
+    assert got["interactive"].wait(10), "the interactive search waited behind an overdue webhook one"
+    assert not got["webhook"].is_set()
+    gate.release(webhook=True)  # the running webhook search ends: the overdue one takes its share
+    assert got["webhook"].wait(10)
     gate.release(), gate.release(webhook=True)

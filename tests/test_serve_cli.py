@@ -260,7 +260,7 @@ def test_a_feedback_file_that_cannot_be_written_stops_serve_at_start(kb_dir, tmp
 def test_a_timeout_that_is_not_a_number_is_a_usage_error(kb_dir, tmp_path):
     """NaN passed the 0.1..600 range (every comparison with it is false) and the server started."""
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "tools")}
-    for flag in ("--header-timeout", "--body-timeout"):
+    for flag in ("--header-timeout", "--body-timeout", "--webhook-max-wait"):
         sock = free_socket()
         port = sock.getsockname()[1]
         sock.close()
@@ -274,6 +274,7 @@ def test_service_limits_come_from_the_environment_too(kb_dir, tmp_path):
     defaults of --max-body-kib, --max-concurrent, the timeouts and the feedback rate were written
     in the CLI and again in the server, with no variable)."""
     env = {**os.environ, "RECUR_MAX_BODY_KIB": "1", "RECUR_TOKEN_SCOPE": "all", "RECUR_TOKEN": "t" * 20}
+    env["RECUR_WEBHOOK_MAX_WAIT"] = "1.5"  # passed on to the search gate with the other limits
     with serve_process(kb_dir, tmp_path, env=env) as (base, result):
         wait_healthy(base)
         auth = {"Authorization": "Bearer " + "t" * 20}

@@ -70,6 +70,11 @@ SETTINGS: dict[str, Setting] = {
         0.5,
         "share of recur serve's search slots and --max-concurrent webhook searches may take; responders go first",
     ),
+    "webhook_max_wait": Setting(
+        "RECUR_WEBHOOK_MAX_WAIT",
+        3.0,
+        "seconds a webhook search lets responders' searches go first; then it takes its turn in their line",
+    ),
     "header_timeout": Setting("RECUR_HEADER_TIMEOUT", 10.0, "seconds a client has to send its request headers"),
     "body_timeout": Setting("RECUR_BODY_TIMEOUT", 30.0, "seconds a client has to send its request body"),
     "send_timeout": Setting(

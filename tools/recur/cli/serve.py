@@ -155,6 +155,15 @@ def _slack_secret(path) -> str | None:
     "before theirs, so a storm of alert groups does not queue ahead of a responder. Env RECUR_WEBHOOK_SHARE.",
 )
 @click.option(
+    "--webhook-max-wait",
+    **setting("webhook_max_wait"),
+    show_default=True,
+    type=Range(0, 3600),
+    help="Seconds a webhook call's search lets searches from /api/suggest, MCP and Slack go first; then it "
+    "takes its turn in their line (within --webhook-share), so a steady stream of them cannot hold a webhook "
+    "call until its sender times out. Env RECUR_WEBHOOK_MAX_WAIT.",
+)
+@click.option(
     "--header-timeout",
     **setting("header_timeout"),
     show_default=True,
@@ -242,10 +251,7 @@ def serve(
     token_file,
     token_scope,
     feedback_rate,
-    max_concurrent,
-    webhook_share,
     header_timeout,
-    body_timeout,
     send_timeout,
     slack_secret_file,
     site_url,
@@ -254,6 +260,7 @@ def serve(
     mcp_allowed_hosts,
     access_log,
     root_path,
+    **limits,
 ):
     """Serve suggestions over HTTP, the Alertmanager webhook and the built site.
 
@@ -278,15 +285,13 @@ def serve(
         token=token,
         token_scope=token_scope,
         feedback_per_minute=feedback_rate,
-        max_concurrent=max_concurrent,
-        webhook_share=webhook_share,
-        body_timeout=body_timeout,
         slack_signing_secret=_slack_secret(slack_secret_file),
         site_url=site_url,
         host=host,
         mcp_max_sessions=mcp_max_sessions,
         mcp_idle_seconds=mcp_idle_timeout,
         mcp_allowed_hosts=tuple(mcp_allowed_hosts or ()),
+        **limits,  # --max-concurrent, --webhook-share, --webhook-max-wait, --body-timeout: create_app's names
     )
     _run(app, stop, (host, port, root_path), (header_timeout, send_timeout), _access(token, token_scope))
 

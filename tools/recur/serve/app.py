@@ -54,6 +54,7 @@ def create_app(
     feedback_per_minute: int = config.default("feedback_rate"),
     max_concurrent: int = config.default("max_concurrent"),
     webhook_share: float = config.default("webhook_share"),
+    webhook_max_wait: float = config.default("webhook_max_wait"),
     body_timeout: float = config.default("body_timeout"),
     slack_signing_secret: str | None = None,
     site_url: str | None = None,
@@ -66,7 +67,8 @@ def create_app(
     core; `recur serve` gives torch one thread per encode, so they do not fight for cores).
     ``token`` guards feedback (``token_scope="all"``: every API route and /metrics);
     ``max_concurrent`` requests at once, then 503 (webhooks: ``webhook_share`` of it, and of the
-    inference slots, after any responder waiting); ``body_timeout`` seconds to send a body.
+    inference slots, after any responder waiting, for at most ``webhook_max_wait`` seconds: then in
+    line with them); ``body_timeout`` seconds to send a body.
     ``slack_signing_secret`` turns on /api/slack/* (``site_url``: where pattern links in replies
     point); the MCP server is at /mcp (``host``: the SDK's DNS-rebinding checks on loopback; at
     most ``mcp_max_sessions`` sessions open at once, each closed after ``mcp_idle_seconds`` idle;
@@ -79,7 +81,7 @@ def create_app(
     from recur.serve.security import RateLimiter
 
     holder = EngineHolder(engine_factory, reload_interval=reload_interval, on_fatal=on_fatal)
-    gate = SearchGate(max(1, inference_threads or os.cpu_count() or 1), webhook_share)
+    gate = SearchGate(max(1, inference_threads or os.cpu_count() or 1), webhook_share, webhook_max_wait)
     settings = _settings(site_dir, feedback_path, token, token_scope, gate)
     webhooks = share_of(max_concurrent, webhook_share)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 from fastapi import Request
 from fastapi.responses import JSONResponse as _JSONResponse
 
+from recur import config
 from recur.serve.guard import ApiError, ClientGone, disconnected
 
 # A storm group of ~1,000 alerts with their labels and annotations is 1-2 MB; refused whole, none of
@@ -66,43 +68,86 @@ def share_of(total: int, share: float) -> int:
     return max(1, min(total, int(total * share)))
 
 
+class _Turn:
+    """A place in the gate's line: an interactive search's, or an overdue webhook search's."""
+
+    __slots__ = ("webhook",)
+
+    def __init__(self, webhook: bool):
+        self.webhook = webhook
+
+
 class SearchGate:
     """The inference slots: at most ``slots`` searches at once (``with gate:``, as a semaphore). A
     webhook search (Alertmanager, Grafana: ``with gate.webhook():``) takes at most ``webhook_slots``
     of them, and none while an interactive search (/api/suggest, MCP, Slack, the site's box) waits
     for one. Found in a user review: three 150-alert groups posted at once made one /api/suggest take
     16 s, queued behind ~300 webhook searches that each took the one gate again as soon as it let go.
-    Now a responder waits at most for the searches already running, and webhooks keep the rest."""
+    Now a responder waits at most for the searches already running, and webhooks keep the rest.
 
-    def __init__(self, slots: int, webhook_share: float = 0.5):
+    But only for ``webhook_max_wait`` seconds: under a steady stream of interactive searches a
+    webhook search never ran, and its HTTP request hung until the sender timed out and sent it again
+    (found in review). A webhook search that has waited that long joins the interactive ones' line,
+    behind those already in it and before those that come later (still within ``webhook_slots``), so
+    it waits at most the limit and the searches ahead of it then."""
+
+    def __init__(
+        self,
+        slots: int,
+        webhook_share: float = config.default("webhook_share"),
+        webhook_max_wait: float = config.default("webhook_max_wait"),
+    ):
         self.slots = max(1, slots)
         self.webhook_slots = share_of(self.slots, webhook_share)
+        self.webhook_max_wait = max(0.0, webhook_max_wait)
         self._cond = threading.Condition()
-        self._busy = self._webhooks = self._waiting = 0  # slots taken, by webhooks; interactive waiting
+        self._busy = self._webhooks = 0  # slots taken, by webhooks
+        self._line: list[_Turn] = []  # interactive searches and overdue webhook ones waiting, in order
 
     @property
     def waiting(self) -> int:
         """Interactive searches waiting for a slot now."""
-        return self._waiting
+        return sum(not turn.webhook for turn in self._line)
 
     def acquire(self, webhook: bool = False) -> None:
         with self._cond:
+            if not webhook:
+                self._wait_in_line(_Turn(webhook=False))
+            elif not self._wait_aside():
+                self._wait_in_line(_Turn(webhook=True))
             if webhook:
-                self._cond.wait_for(
-                    lambda: self._busy < self.slots and self._webhooks < self.webhook_slots and not self._waiting
-                )
                 self._webhooks += 1
-            else:
-                self._waiting += 1
-                try:
-                    self._cond.wait_for(lambda: self._busy < self.slots)
-                finally:
-                    self._waiting -= 1
-                    if not self._waiting:
-                        # a webhook waiter that woke beside a free slot slept again while this
-                        # search waited; nothing else wakes it now (found in review)
-                        self._cond.notify_all()
             self._busy += 1
+
+    def _wait_aside(self) -> bool:
+        """A webhook search waits for a slot in its share while nobody is in line, for at most
+        ``webhook_max_wait`` seconds (monotonic: a clock step neither starves nor hurries it).
+        False: it waited that long without one."""
+        deadline = time.monotonic() + self.webhook_max_wait
+        while self._line or self._busy >= self.slots or self._webhooks >= self.webhook_slots:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            self._cond.wait(left)
+        return True
+
+    def _wait_in_line(self, turn: _Turn) -> None:
+        """Waits until a slot is free and ``turn`` is the first in line that may take it: an overdue
+        webhook search whose share is full lets those behind it go, and keeps its place."""
+        self._line.append(turn)
+        try:
+            self._cond.wait_for(lambda: self._busy < self.slots and self._first_that_may_go() is turn)
+        finally:
+            self._line.remove(turn)
+            # the next in line, or a webhook search waiting for an empty line beside a free slot: each
+            # may go now, and nothing else would wake it (found in review)
+            self._cond.notify_all()
+
+    def _first_that_may_go(self) -> _Turn | None:
+        for turn in self._line:
+            if not turn.webhook or self._webhooks < self.webhook_slots:
+                return turn
+        return None
 
     def release(self, webhook: bool = False) -> None:
         with self._cond:
@@ -111,7 +156,7 @@ class SearchGate:
             self._busy -= 1
             if webhook:
                 self._webhooks -= 1
-            self._cond.notify_all()  # a webhook waiter may go only once no interactive one waits
+            self._cond.notify_all()  # the first in line that may go, or a webhook search once none waits
 
     def __enter__(self):
         self.acquire()
