@@ -347,6 +347,27 @@ def test_path_from_flags_and_prompts(kb):
     assert res.exit_code == 1 and "no pattern has id 'nope'" in res.output
 
 
+def test_path_takes_its_place_in_the_sites_list_with_order(kb):
+    """A path's `order:` (its place in the site's list of paths) could only be added by hand after
+    `recur new path`; --order writes it, taken as `recur check` takes it: a whole number, 0 or more."""
+    from recur.site.record_pages import path_order
+
+    res = run(
+        "new", "path", "--kb", "kb", "--no-input", "--title", "Zz first week", "--step", "disk-full: w", "--order", "0"
+    )
+    assert res.exit_code == 0, res.output
+    assert "order: 0\n" in Path("kb/paths/zz-first-week.yml").read_text(encoding="utf-8")
+    run("new", "path", "--kb", "kb", "--no-input", "--title", "Aa later", "--step", "disk-full: w")
+    loaded = load_kb(kb)
+    assert loaded.paths["zz-first-week"].order == 0 and loaded.paths["aa-later"].order is None
+    assert [p.id for p in sorted(loaded.paths.values(), key=path_order)][:2] == ["zz-first-week", "aa-later"]
+    assert check("--strict").exit_code == 0
+    for bad in ("-1", "first", "1.5"):
+        res = run("new", "path", "--kb", "kb", "--no-input", "--title", "Bad", "--step", "disk-full", "--order", bad)
+        assert res.exit_code == 2 and "Invalid value for '--order'" in res.output, res.output
+    assert not Path("kb/paths/bad.yml").exists()
+
+
 def test_help_mentions_draft_default():
     res = run("new", "pattern", "--help")
     assert "draft" in res.output and "Root cause" in res.output

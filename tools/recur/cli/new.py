@@ -315,8 +315,13 @@ def incident(kb_dir, iid, title, date, severity, patterns, services, duration, s
     type=TEXT,
     help="'pattern-id: why it matters', in reading order (repeatable; the pattern must exist).",
 )
+@click.option(
+    "--order",
+    type=click.IntRange(0),
+    help="Its place in the site's list of paths, lowest first (0 or more); paths without one follow, by title.",
+)
 @click.option("--no-input", is_flag=True, help="Never prompt; a missing required value is an error.")
-def path_cmd(kb_dir, pid, title, audience, steps, no_input):
+def path_cmd(kb_dir, pid, title, audience, steps, order, no_input):
     """Scaffold kb/paths/<id>.yml, an onboarding path through existing patterns."""
     from recur.kb import scaffold
     from recur.kb.loader import load_kb
@@ -329,6 +334,6 @@ def path_cmd(kb_dir, pid, title, audience, steps, no_input):
         audience = audience or click.prompt("Audience (empty to skip)", default="", show_default=False, type=TEXT)
         steps = steps or _ask_list("Step as 'pattern-id: why it matters'", required=True)
     path, text = scaffold.path_file(
-        kb, id=pid, title=title, audience=audience, steps=[scaffold.parse_step(s) for s in steps]
+        kb, id=pid, title=title, audience=audience, steps=[scaffold.parse_step(s) for s in steps], order=order
     )
     _finish(kb_dir, path, text)

@@ -226,9 +226,14 @@ def incident_file(
     return kb.root / "incidents" / str(date.year) / f"{iid}.md", text
 
 
-def path_file(kb: KB, *, id: str | None, title: str, audience: str | None = None, steps=()) -> tuple[Path, str]:
-    """``steps``: (pattern id, why) pairs; why may be empty."""
+def path_file(
+    kb: KB, *, id: str | None, title: str, audience: str | None = None, steps=(), order: int | None = None
+) -> tuple[Path, str]:
+    """``steps``: (pattern id, why) pairs; why may be empty. ``order``: its place in the site's list
+    of paths (lowest first), a whole number of 0 or more as `recur check` takes it."""
     title = _line(title, "--title", "a title")
+    if order is not None and (isinstance(order, bool) or not isinstance(order, int) or order < 0):
+        raise RecurError(f"--order: must be a whole number of 0 or more, not {order!r}")
     pid = _id(id, title)
     target = kb.root / "paths" / f"{pid}.yml"
     if target.exists() or (kb.root / "paths" / f"{pid}.yaml").exists():
@@ -240,6 +245,8 @@ def path_file(kb: KB, *, id: str | None, title: str, audience: str | None = None
     lines = [f"title: {q(title)}"]
     if audience and one_line(audience):
         lines.append(f"audience: {q(one_line(audience))}")
+    if order is not None:
+        lines.append(f"order: {order}")
     lines.append("steps:")
     for p, why in steps:
         lines.append(f"  - pattern: {plain(p)}")
