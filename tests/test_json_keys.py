@@ -75,6 +75,8 @@ INCIDENT_NEW_KEYS = ["id", "path", "review", "suggestions", "no_known_pattern", 
 # each command's object gained the other's keys for the same facts, after its own (docs/incident-json.md)
 IMPORT_ADDED = ["id", "path", "linked", "review", "suggestions"]
 INCIDENT_NEW_ADDED = ["incident", "incident_path", "patterns", "date", "severity", "candidates", "triage", "follow_ups"]
+# then the key both lacked: the record's title
+BOTH_ADDED = ["title"]
 CANDIDATE_KEYS = ["id", "rank", "confidence", "probability", "score", "title", "why", "import_draft"]
 POSTMORTEM = """# Postmortem: Thumbnails stopped rendering for every tenant
 
@@ -134,17 +136,21 @@ def test_import_json_keys(kb_dir, tmp_path):
     (tmp_path / "pm.md").write_text(textwrap.dedent(POSTMORTEM))
     common = ("--kb", str(kb_dir), "--index", str(tmp_path / "idx"), "--model", "fake:64", "--json")
     out = run("import", *common, "--category", "software", str(tmp_path / "pm.md"))
-    assert list(out) == IMPORT_KEYS + IMPORT_ADDED
+    assert list(out) == IMPORT_KEYS + IMPORT_ADDED + BOTH_ADDED
     assert list(out["link"]) == ["pattern", "reason", "pending_draft"]
-    assert list(out["draft"]) == ["id", "path"]
+    assert list(out["draft"]) == ["id", "path", "title"]
     assert out["candidates"] and all(list(c) == CANDIDATE_KEYS for c in out["candidates"])
     assert all(list(c) == ["id", "title", "score", "confidence", "probability", "why"] for c in out["closest"])
     assert all(list(m) == ["heading", "section"] for m in out["mapped"])
     again = run("import", *common, str(tmp_path / "pm.md"))
-    assert list(again) == IMPORT_KEYS + IMPORT_ADDED and list(again["already"]) == ["incident", "path", "by"]
+    assert list(again) == IMPORT_KEYS + IMPORT_ADDED + BOTH_ADDED and list(again["already"]) == [
+        "incident",
+        "path",
+        "by",
+    ]
     (tmp_path / "pm2.md").write_text(textwrap.dedent(POSTMORTEM).replace("every tenant", "one tenant"))
     given = run("import", *common, "--pattern", "disk-full", "--date", "2026-03-04", str(tmp_path / "pm2.md"))
-    assert list(given) == IMPORT_KEYS + IMPORT_ADDED and given["link"]["reason"] == "given with --pattern"
+    assert list(given) == IMPORT_KEYS + IMPORT_ADDED + BOTH_ADDED and given["link"]["reason"] == "given with --pattern"
 
 
 def _same_record_facts(out: dict, kb_dir) -> None:
@@ -158,6 +164,7 @@ def _same_record_facts(out: dict, kb_dir) -> None:
     due = inc.review.due.isoformat() if inc.review.due else None
     assert out["review"] == {"level": inc.review.level, "status": inc.review.status, "due": due}
     assert out["follow_ups"] == len(inc.follow_ups)
+    assert out["title"] == inc.title
 
 
 def test_incident_new_and_import_describe_a_new_record_with_the_same_keys(kb_dir, tmp_path):
@@ -167,8 +174,8 @@ def test_incident_new_and_import_describe_a_new_record_with_the_same_keys(kb_dir
     common = ("--kb", str(kb_dir), "--index", str(tmp_path / "idx"), "--model", "fake:64", "--json")
     imported = run("import", *common, "--no-draft", str(tmp_path / "pm.md"))
     new = run("incident", "new", *common, "-t", "Thumbnails broken", "-s", "SEV2", "-d", "ImageDecodeError on CMYK")
-    assert list(new) == INCIDENT_NEW_KEYS + INCIDENT_NEW_ADDED
-    shared = INCIDENT_NEW_KEYS + INCIDENT_NEW_ADDED
+    assert list(new) == INCIDENT_NEW_KEYS + INCIDENT_NEW_ADDED + BOTH_ADDED
+    shared = INCIDENT_NEW_KEYS + INCIDENT_NEW_ADDED + BOTH_ADDED
     assert set(shared) <= set(imported) and set(IMPORT_KEYS) - set(shared) == {
         "already", "draft", "link", "closest", "date_source", "mapped", "unmapped", "notes"
     }  # fmt: skip
@@ -185,4 +192,22 @@ def test_incident_new_and_import_describe_a_new_record_with_the_same_keys(kb_dir
     # a document imported before: the earlier record's id and path, nothing linked or reviewed by this run
     again = run("import", *common, str(tmp_path / "pm.md"))
     assert (again["id"], again["path"]) == (imported["id"], imported["path"])
-    assert again["linked"] == [] and again["review"] is None and again["suggestions"] == []
+    assert again["linked"] == [] and again["review"] is None and again["suggestions"] == [] and again["title"] is None
+
+
+def test_import_json_says_the_titles_it_wrote(kb_dir, tmp_path):
+    """`recur import --json` had no title, and `recur incident new --json` none either, though import
+    often writes another title than the document's first line ("Postmortem Report" gives way to the
+    heading after it; a Confluence space name comes off): a script had to read the record back. The
+    record's title, and the draft pattern's, as written."""
+    from recur.kb.loader import load_kb
+
+    pm = "# Postmortem Report\n\n## Nightly backup job fills /var\n\n**Date:** 2026-03-05\n**Severity:** SEV-3\n\n"
+    (tmp_path / "pm.md").write_text(pm + "## Summary\nThe backup job wrote 400 GB of logs to /var.\n")
+    common = ("--kb", str(kb_dir), "--index", str(tmp_path / "idx"), "--model", "fake:64", "--json")
+    out = run("import", *common, "--category", "capacity", "--accept", "high", str(tmp_path / "pm.md"))
+    kb = load_kb(kb_dir)
+    assert out["title"] == kb.incidents[out["id"]].title == "Nightly backup job fills /var"
+    assert out["draft"] and out["draft"]["title"] == kb.patterns[out["draft"]["id"]].title == out["title"]
+    new = run("incident", "new", *common, "--no-suggest", "-t", "  Checkout\n502s  after deploy ", "-s", "sev2")
+    assert new["title"] == load_kb(kb_dir).incidents[new["id"]].title == "Checkout 502s after deploy"

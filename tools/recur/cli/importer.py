@@ -35,7 +35,7 @@ from recur.ingest.importer import CHANGED, import_postmortem, render_text
     "as_json",
     is_flag=True,
     help="Print what was written as JSON (with recur incident new --json's keys for the same facts: id, path, "
-    "linked, review, suggestions).",
+    "linked, review, suggestions; and the record's title).",
 )
 def import_cmd(kb_dir, index_dir, model, file, iid, date, severity, patterns, category, no_draft, accept, as_json):
     """Import a postmortem (Google SRE or Atlassian template, or close) as an incident record.

@@ -62,7 +62,7 @@ def _answer(kb_dir, index_dir, model, text: str, top: int, linked=()):
     "as_json",
     is_flag=True,
     help="Print {id, path, review, suggestions, no_known_pattern, linked} as JSON, and the same facts under "
-    "recur import --json's keys (incident, incident_path, patterns, date, severity, candidates, ...).",
+    "recur import --json's keys (incident, incident_path, patterns, date, severity, candidates, ...; title).",
 )
 def new(
     kb_dir,

@@ -55,9 +55,10 @@ class Link:
 class Draft:
     id: str
     path: str
+    title: str
 
     def to_json(self) -> dict:
-        return {"id": self.id, "path": self.path}
+        return {"id": self.id, "path": self.path, "title": self.title}
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,7 @@ class Imported:
     # an earlier import of this path whose document has changed since: nothing was written, and
     # `recur import` exits CHANGED, so that a scheduled import does not drop the edit unseen
     changed: bool = False
+    title: str | None = None  # the record's title as written; None when nothing was written (``already``)
 
     @property
     def closest(self) -> list[dict]:
@@ -142,6 +144,7 @@ class Imported:
             "linked": list(self.patterns),
             "review": review_json(self.review) if self.review else None,
             "suggestions": list(self.suggestions),
+            "title": self.title,  # both objects: what the record was titled (a postmortem's may be rewritten)
         }
 
 
@@ -738,6 +741,7 @@ def _imported(meta: dict, pm, written: Written, link: Link, unknown: bool, cands
         follow_ups=written.follow_ups,
         notes=notes,
         review=written.review,
+        title=meta["title"],
     )
 
 
@@ -867,7 +871,9 @@ def _write(kb, pm, meta: dict, linked: list, cands: list, *, draft: bool, catego
     meta["iid"], inc_path = write_new_record(kb, meta["day"].year, meta["iid"], itext, meta["numbered"])
     if draft_path is not None:
         _write_draft(draft_path, ptext, inc_path)
-    return Written(str(inc_path), linked, len(fus), Draft(draft_id, str(draft_path)) if draft_path else None, review)
+    return Written(
+        str(inc_path), linked, len(fus), Draft(draft_id, str(draft_path), meta["title"]) if draft_path else None, review
+    )
 
 
 def _draft(kb, pm, meta: dict, cands: list, category, source_file, imported: dict) -> tuple:

@@ -396,6 +396,7 @@ def recorded_json(kb, new: NewIncident, iid: str, path, review) -> dict:
         "candidates": [],
         "triage": [],  # every field was given: no placeholder
         "follow_ups": 0,
+        "title": one_line(new.title),  # as record_incident writes it; `recur import --json` has it too
     }
 
 
