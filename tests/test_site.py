@@ -174,6 +174,20 @@ def test_a_path_step_on_a_retired_pattern_says_so(kb):
     assert "retired" not in first
 
 
+def test_the_build_lists_the_retired_patterns_pages_for_the_box(kb):
+    """The describe box's word ranking (no model) reads the site search's index, which has every
+    pattern page; patterns/retired.json names the retired ones' pages (site paths, no extension) for
+    it to leave out, as every other surface leaves retired patterns out (tested in Chromium in
+    test_site_fallback_browser.py)."""
+    import dataclasses
+    import json
+
+    assert json.loads(_pages(kb)["patterns/retired.json"])["retired"] == ["patterns/deploys/old-retired"]
+    kb.patterns["disk-full"] = dataclasses.replace(kb.patterns["disk-full"], status="retired")
+    listed = json.loads(_pages(kb)["patterns/retired.json"])["retired"]
+    assert listed == ["patterns/capacity/disk-full", "patterns/deploys/old-retired"]
+
+
 def test_board_pages_come_from_problems_board(kb):
     b = board(kb, DAY)
     out = pages(kb, as_of=DAY, board=b)

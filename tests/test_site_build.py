@@ -67,6 +67,7 @@ def test_every_page_is_built(built):
         "board/index.html",
         "board/trends.html",
         "board/board.json",
+        "patterns/retired.json",  # the box's word ranking leaves these pages out
         "assets/recur.js",
         "assets/recur.css",
         "assets/recur-query.js",

@@ -196,12 +196,15 @@
 
   /* The pattern pages of search_index.json, one document each (its sections joined): {url, title, tf,
      len} per field. Anything else the index holds (incidents, paths) is left out: the box answers with
-     failure patterns. */
-  function patternDocs(index, root) {
-    var pages = {}, order = [];
+     failure patterns. So are the pages of ``retired`` (patterns/retired.json: site paths without their
+     extension): the index has retired patterns' pages, kept for history, which Recur never suggests. */
+  function patternDocs(index, root, retired) {
+    var pages = {}, order = [], gone = {};
+    (retired || []).forEach(function (p) { gone[p] = true; });
     (index.docs || []).forEach(function (d) {
       var loc = String(d.location || ""), page = loc.split("#")[0];
       if (!/^patterns\/[^\/]+\/[^\/]+(\.html|\/)$/.test(page) || /\/index\.html$/.test(page)) return;
+      if (gone[page.replace(/(\.html|\/)$/, "")]) return;
       var doc = pages[page];
       if (!doc) { doc = pages[page] = { url: new URL(page, root).href, title: "", text: [] }; order.push(doc); }
       var text = String(d.text || "").replace(/<[^>]*>/g, " ").replace(/&lt;/g, "<").replace(/&gt;/g, ">")
@@ -506,15 +509,21 @@
   };
 
   /* The site search's index (search/search_index.json) as pattern documents, fetched once per page on
-     the first fallback; rejected (and asked again next time) when the site has none. */
+     the first fallback; rejected (and asked again next time) when the site has none. Retired patterns'
+     pages are left out by the list the build writes beside them (patterns/retired.json); a site built
+     before that list has none, and leaves nothing out, as before. */
   var patternIndex = null;
   function loadPatternDocs() {
     if (!patternIndex) {
       var root = siteRoot();
-      patternIndex = fetch(new URL("search/search_index.json", root).href).then(function (r) {
+      var index = fetch(new URL("search/search_index.json", root).href).then(function (r) {
         if (!r.ok) throw new Error("HTTP " + r.status);
         return r.json();
-      }).then(function (index) { return patternDocs(index, root); });
+      });
+      var retired = fetch(new URL("patterns/retired.json", root).href).then(function (r) {
+        return r.ok ? r.json() : {};
+      }).then(function (j) { return Array.isArray(j && j.retired) ? j.retired : []; }, function () { return []; });
+      patternIndex = Promise.all([index, retired]).then(function (both) { return patternDocs(both[0], root, both[1]); });
       patternIndex.then(null, function () { patternIndex = null; });
     }
     return patternIndex;

@@ -24,6 +24,9 @@ PATHS = "paths/index.md"
 BOARD = "board/index.md"
 TRENDS = "board/trends.md"
 MODEL = "model.md"
+# the retired patterns' pages, for the describe box's word ranking (recur-suggest.js), which reads
+# the site search's index: that index has every pattern page, retired ones too (kept for history)
+RETIRED = "patterns/retired.json"
 
 
 class Site:

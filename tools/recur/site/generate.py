@@ -24,6 +24,7 @@ from recur.site.context import (
     MODEL,
     PATHS,
     PATTERNS,
+    RETIRED,
     SUGGEST,
     TRENDS,
     Site,
@@ -100,7 +101,8 @@ def pages(kb, *, as_of: dt.date, board: dict, lookalikes=None, edit_base: str | 
            INCIDENTS: record_pages.incident_index(site), PATHS: record_pages.path_index(site),
            BOARD: board_pages.board_page(site), TRENDS: board_pages.trends_page(site),
            MODEL: model_page.model_page(site, model),
-           "board/board.json": json.dumps(board, indent=1, ensure_ascii=False) + "\n"}
+           "board/board.json": json.dumps(board, indent=1, ensure_ascii=False) + "\n",
+           RETIRED: pattern_pages.retired_list(site)}
     for p in site.patterns:
         out.setdefault(p.relpath, pattern_pages.pattern_page(site, p))
     for i in site.incidents:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import PurePosixPath
 
 from recur.kb.parse import evidence_parts, list_parts
 from recur.site import charts
@@ -297,3 +299,15 @@ def severity_index(site: Site) -> str:
     names = [k for k in site.kb.severity if k in used] + sorted(used - set(site.kb.severity))
     return _grouped_index(site, BY_SEVERITY, "Patterns by severity", names, site.sev_anchor,
                           lambda k: [p for p in site.patterns if p.severity == k])
+
+
+def retired_list(site: Site) -> str:
+    """patterns/retired.json: the pages of retired patterns, as the site's paths without their
+    extension (``patterns/deploys/old-retired``: the page is ``.html`` or a folder, as mkdocs'
+    ``use_directory_urls`` has it). Without a model the describe box ranks the pattern pages of the
+    site search's index by words, and a retired pattern came back there, where recur suggest, the API
+    and the browser bundle never suggest one (it is not indexed; found in review): the box leaves
+    these out. Their pages stay, and in the site search: they are kept for history."""
+    pages = sorted(str(PurePosixPath(p.relpath).with_suffix("")) for p in site.patterns if p.status == "retired")
+    about = "Retired patterns' pages: the describe box leaves them out of its ranking by words, as recur suggest does."
+    return json.dumps({"about": about, "retired": pages}, indent=1, ensure_ascii=False) + "\n"
