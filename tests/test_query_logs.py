@@ -172,12 +172,35 @@ def run(kb_dir, tmp_path, monkeypatch):
     return lambda *args, input=None: CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
 
 
-def test_recur_suggest_says_a_log_was_searched_by_its_error_lines(run):
+def test_recur_suggest_says_a_log_was_searched_by_its_error_lines(run, tmp_path):
     res = run("suggest", "--json", "-", input=json_log())
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
     assert out["query"] == prepare(json_log()).text and out["results"][0]["id"] == "disk-full"
+    assert out["query_note"] == "searched the 1 error line of a 40-line log"
     assert "recur: searched the 1 error line of a 40-line log.\n" in res.stderr
+    batch = tmp_path / "q.jsonl"
+    batch.write_text(json.dumps({"query": plain_log()}) + "\n" + json.dumps({"query": "disk full"}) + "\n")
+    res = run("suggest", "--queries", str(batch))
+    assert res.exit_code == 0, res.output
+    first, second = (json.loads(line) for line in res.stdout.splitlines())
+    assert first["query_note"] == "searched the 1 error line of a 40-line log" and second["query_note"] is None
+    assert "recur: 1 query is a log: each is searched by its error lines" in res.stderr
+
+
+def test_the_slack_reply_and_the_mcp_text_say_it_first(kb_dir, tmp_path):
+    from recur.retrieval.engine import Engine
+    from recur.serve.mcp_server import render_answer
+    from recur.serve.slack import answer_reply
+
+    answer = Engine.open(kb_dir, tmp_path / "index", "fake:64", quiet=True).answer(json_log(), top=3).to_json()
+    assert answer["query_note"] == "searched the 1 error line of a 40-line log"
+    for verdict in (True, False):
+        reply = answer_reply({**answer, "no_known_pattern": verdict})
+        assert reply["blocks"][0]["text"]["text"].startswith("_Searched the 1 error line of a 40-line log._\n")
+    said = render_answer(answer).splitlines()
+    assert said[0] == "Searched the 1 error line of a 40-line log." and said[1].startswith(("Known", "No known"))
+    assert render_answer({**answer, "query_note": None}).splitlines()[0] == said[1]
 
 
 @pytest.mark.model
