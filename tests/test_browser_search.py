@@ -163,19 +163,44 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
                 assert rj[key] == rp[key]
 
 
+def js_prepared(tmp_path, texts: list[str]) -> list[list]:
+    """RecurQuery.prepare and .note of assets/recur-query.js in Node for each text, as the list ``as_py`` gives."""
+    shutil.copyfile(QUERY_JS, tmp_path / "recur-query.mjs")
+    (tmp_path / "texts.json").write_text(json.dumps(texts))
+    (tmp_path / "prep.mjs").write_text(
+        'import "./recur-query.mjs";\nimport fs from "node:fs";\nconst q = globalThis.RecurQuery;\n'
+        'const out = JSON.parse(fs.readFileSync("texts.json")).map((t) => { const p = q.prepare(t); '
+        "return [p.text, p.chars, p.frames, p.middle, p.log_lines, p.log_kept, p.log_level, q.note(p)]; });\n"
+        "process.stdout.write(JSON.stringify(out));\n"
+    )
+    run = subprocess.run([NODE, "prep.mjs"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout)
+
+
+def as_py(text: str) -> list:
+    from recur.retrieval import query
+
+    p = query.prepare(text)
+    return [p.text, p.chars, p.frames, p.middle, p.log_lines, p.log_kept, p.log_level, p.note or ""]
+
+
 @pytest.mark.skipif(NODE is None, reason="node is not installed")
 def test_the_pages_query_condenser_condenses_as_query_py(tmp_path):
     """assets/recur-query.js (the box, before it asks the API or the in-browser ranker) leaves out what
     recur.retrieval.query leaves out of a long paste, counting code points as Python does."""
     from recur.retrieval import query
 
-    crlf = java_trace().replace("\n", "\r\n")
+    # traces with no log record and lines that are no log records: condensed, not read as logs
+    # (test_the_pages_query_reads_a_log_as_query_py)
+    crlf = java_trace(logged=False).replace("\n", "\r\n")
     errors = "\n".join(
-        f"10:00:{i % 60:02d} {'ERROR disk quota exceeded' if i % 97 == 0 else 'INFO served'} request {i} \U0001f525"
+        f"{'ERROR disk quota exceeded' if i % 97 == 0 else 'served'} request {i} at 10:00:{i % 60:02d} \U0001f525"
         for i in range(1500)
     )
-    texts = [java_trace(), java_trace(40), crlf, errors, "\U0001f631 " * 11_000, "x" * 20_000, "x" * 20_001]
-    texts += [java_trace(400) + errors]  # frames left out, then the middle
+    texts = [java_trace(logged=False), java_trace(40, logged=False), crlf, errors]
+    texts += ["\U0001f631 " * 11_000, "x" * 20_000, "x" * 20_001]
+    texts += [java_trace(400, logged=False) + errors]  # frames left out, then the middle
     texts += ["a\n" + "Caused by: x.YException: " + "z" * 30_000 + "\nb"]  # a telling line cut to LINE_CHARS
     texts += [timeline(), node_trace()]  # indented prose "at 10:02 …" is no frame; Node's frames are
     # coloured: over the limit with its colour codes, within it without them (taken out first, as
@@ -184,19 +209,8 @@ def test_the_pages_query_condenser_condenses_as_query_py(tmp_path):
         "\x1b]0;build\x07"
         + "\n".join(f"\x1b[32m10:00:{i % 60:02d}\x1b[0m \x1b[1;31mERROR\x1b[0m quota exceeded {i}" for i in range(500))
     ]
-    shutil.copyfile(QUERY_JS, tmp_path / "recur-query.mjs")
-    (tmp_path / "texts.json").write_text(json.dumps(texts))
-    (tmp_path / "prep.mjs").write_text(
-        'import "./recur-query.mjs";\nimport fs from "node:fs";\nconst q = globalThis.RecurQuery;\n'
-        'const out = JSON.parse(fs.readFileSync("texts.json")).map((t) => { const p = q.prepare(t); '
-        "return [p.text, p.chars, p.frames, p.middle, q.note(p)]; });\n"
-        "process.stdout.write(JSON.stringify(out));\n"
-    )
-    run = subprocess.run([NODE, "prep.mjs"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
-    assert run.returncode == 0, run.stderr
-    for text, js in zip(texts, json.loads(run.stdout)):
-        p = query.prepare(text)
-        assert js == [p.text, p.chars, p.frames, p.middle, p.note or ""], (len(text), p.frames, p.middle)
+    for text, js in zip(texts, js_prepared(tmp_path, texts)):
+        assert js == as_py(text), len(text)
     said = [query.prepare(t) for t in texts]
     assert [bool(p.frames) for p in said] == [
         True,
@@ -227,6 +241,73 @@ def test_the_pages_query_condenser_condenses_as_query_py(tmp_path):
         False,
     ]
     assert len(texts[-1]) > query.MAX_QUERY_CHARS >= said[-1].chars
+    assert not any(p.log_lines for p in said)
+
+
+# one line of each shape recur.retrieval.query reads in a log (JSON, logfmt, prefixes, levels) and what is
+# not valid as such: NaN, an unclosed string or quote, nesting past JSON_MAX_BRACKETS, lone surrogates and
+# colour codes in JSON escapes, a line over LINE_CHARS, a CR and a U+2028 inside a line (JavaScript's "."
+# stops there), emoji (code points, not UTF-16 units)
+LOG_SHAPES = [
+    '{"ts":"2026-12-01T10:00:01Z","level":"info","msg":"request 1 done"}',
+    '{"level":"ERROR","message":"payment failed","error":{"message":"card declined","type":"CardError"}}',
+    '{"level":50,"msg":"pino error","err":{"message":"boom"}}',
+    '{"level":4,"msg":"syslog-numbered warning"}',
+    '{"level":true,"msg":"a boolean is no level: says Error"}',
+    '{"log":{"level":"error"},"message":"ECS nested level"}',
+    '{"@l":"Fatal","@m":"serilog fatal","@x":"System.IO.IOException: disk\\n   at A.B()"}',
+    '{"severity":"ERROR","textPayload":"gcp text payload"}',
+    '{"level":"error","msg":NaN}',
+    '{"level":"error","msg":"unclosed',
+    '{"a":' + "[" * 600 + "]" * 600 + ',"level":"error","msg":"deep"}',
+    '{"level":"error","msg":"esc \\u001b[31mred\\u001b[0m, \\ud83d alone \\udc00","exc_info":"Traceback (most recent '
+    'call last):\\n  File \\"a.py\\", line 1\\n    raise OSError()\\nOSError: [Errno 28] No space left on device"}',
+    'ts=2026-12-01T10:00:00Z level=error msg="dial \\"db\\" failed" err="i/o timeout"',
+    'time="2026-12-01" level=error msg="unclosed quote here',
+    'level=warn msg="bad \\x escape \\q" err=plain',
+    "2026-12-01 10:00:01,123 - app.worker - ERROR - python logging error",
+    "[2026-12-01 10:00:02,114] WARN [ReplicaManager broker=1] kafka warning",
+    "Dec  1 10:00:03 host-1 app[12]: Out of memory: Killed process 1 (java)",
+    "[ 8812.000004] EXT4-fs error (device sda1): ext4_find_entry",
+    'E1201 10:00:05.123456    2174 x.go:12] "boom" err="x"',
+    "W1201 10:00:06.123456    2174 x.go:12] klog warning",
+    "error: compile failed",
+    "Error: Cannot find module 'x'",
+    "Caused by: java.net.ConnectException: Connection refused",
+    "panic: runtime error: index out of range [3] with length 3",
+    '2026-12-01T10:00:07Z stdout F {"level":"error","msg":"cri json"}',
+    "2026-12-01T10:00:08.5+01:00 ERROR worker: a CR \r and a U+2028 \u2028 inside \U0001f525",
+    "10:00:09 [error] " + "x" * 600,
+    "[10:00:10 ERR] serilog error",
+    "<error> angle-bracket level",
+    "CRITICAL:root:python default format",
+    "2026-12-01T10:00:11Z\tERROR\tzap/console.go:1\tzap console error",
+    "2026/12/01 10:00:12 http: Accept error: accept tcp [::]:80: accept4: too many open files; retrying in 5ms",
+]
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_pages_query_reads_a_log_as_query_py(tmp_path):
+    """assets/recur-query.js reads a pasted log by its error lines as recur.retrieval.query does: the same
+    lines kept, the same text, counts and note, on our pasted logs and on each line shape among ordinary
+    records (a log, not all errors), in LF and CRLF."""
+    import pasted_logs
+
+    ordinary = [f"2026-12-01T10:00:{i:02d}Z INFO request {i} served in {i + 3} ms" for i in range(30)]
+    texts = [log() for log, _ in pasted_logs.LOGS.values()] + [java_trace(), java_trace(400)]
+    texts += ["\n".join(ordinary[:12] + [shape] + ordinary[12:]) for shape in LOG_SHAPES]
+    texts += ["\r\n".join(ordinary + LOG_SHAPES[k : k + 3]) for k in range(0, len(LOG_SHAPES), 3)]
+    texts += ["\n".join(ordinary[:12] + [LOG_SHAPES[k] for k in (3, 14, 16, 20)])]  # warnings only
+    # its 60 error lines are over MAX_QUERY_CHARS: then condensed
+    texts += ["\n".join(ordinary * 4 + [f"2026-12-01T10:01:00Z ERROR batch {i} lost: " + "y" * 400 for i in range(60)])]
+    texts += ["\n".join(f"2026-12-01T10:00:{i:02d}Z ERROR {i}" for i in range(20))]  # all errors: searched as it is
+    js = js_prepared(tmp_path, texts)
+    for text, j in zip(texts, js):
+        assert j == as_py(text), text[:200]
+    unread = [k for k, p in enumerate(js) if not p[4]]
+    assert unread == [7, len(texts) - 1]  # its one odd line is at INFO; all errors: searched as they are
+    assert js[-3][6] == "warning" and js[-3][5] == 4
+    assert js[-2][3] > 0 and js[-2][7].startswith("searched the 60 error lines of a 180-line log; those lines are")
 
 
 def test_ranking_params_come_from_search_py():

@@ -15,12 +15,14 @@ from recur.retrieval.query import MAX_QUERY_CHARS, prepare
 ROOT_CAUSE = "Caused by: java.io.IOException: No space left on device"
 
 
-def java_trace(frames: int = 190) -> str:
-    """An export job's trace: a wrapper exception, a long run of frames, the root cause last."""
-    lines = [
-        "2026-04-02 03:10:00.001 ERROR 7 --- [batch-3] o.e.export.ExportJob : export step failed",
-        "com.example.export.ExportFailedException: could not write batch 42 to /srv/exports/invoices.csv",
-    ]
+LOGGED = "2026-04-02 03:10:00.001 ERROR 7 --- [batch-3] o.e.export.ExportJob : export step failed"
+
+
+def java_trace(frames: int = 190, logged: bool = True) -> str:
+    """An export job's trace: a wrapper exception, a long run of frames, the root cause last; ``logged``:
+    under the log line that reported it (a log of one record: searched by its error lines), else bare."""
+    lines = [LOGGED] if logged else []
+    lines += ["com.example.export.ExportFailedException: could not write batch 42 to /srv/exports/invoices.csv"]
     lines += [
         f"\tat com.example.export.writer.CsvBatchWriter$$Proxy$$9f8e.write{i}(CsvBatchWriter.java:{200 + i}) "
         "~[export-core-3.2.0.jar!/:3.2.0]"
@@ -70,11 +72,10 @@ def test_a_short_text_is_searched_as_it_is():
 
 
 def test_a_long_trace_loses_its_repeated_frames_and_keeps_its_root_cause():
-    trace = java_trace()
+    trace = java_trace(logged=False)  # no log record: a trace, condensed to fit (a logged one: test_query_logs)
     assert len(trace) > MAX_QUERY_CHARS
     p = prepare(trace)
     assert p.text.splitlines() == [
-        "2026-04-02 03:10:00.001 ERROR 7 --- [batch-3] o.e.export.ExportJob : export step failed",
         "com.example.export.ExportFailedException: could not write batch 42 to /srv/exports/invoices.csv",
         "\tat com.example.export.writer.CsvBatchWriter$$Proxy$$9f8e.write0(CsvBatchWriter.java:200) "
         "~[export-core-3.2.0.jar!/:3.2.0]",
@@ -90,8 +91,9 @@ def test_a_long_trace_loses_its_repeated_frames_and_keeps_its_root_cause():
 
 
 def test_a_long_text_still_too_long_keeps_its_start_its_end_and_the_error_lines_between():
-    lines = [f"10:00:{i % 60:02d} INFO request {i} served in 12 ms by worker-{i % 7}" for i in range(1200)]
-    lines[600] = "10:10:00 ERROR writes fail: disk quota exceeded on /srv/data"
+    # not log records (no timestamp or level first: a log is searched by its error lines, test_query_logs)
+    lines = [f"request {i} served in 12 ms by worker-{i % 7} at 10:00:{i % 60:02d}" for i in range(1200)]
+    lines[600] = "writes fail at 10:10:00: ERROR disk quota exceeded on /srv/data"
     lines[700] = "java.lang.IllegalStateException: buffer closed"
     text = "\n".join(lines)
     p = prepare(text)
@@ -115,7 +117,7 @@ def run(kb_dir, tmp_path, monkeypatch):
 
 
 def test_recur_suggest_searches_a_long_traces_root_cause_and_says_what_it_left_out(run):
-    trace = java_trace()
+    trace = java_trace(logged=False)
     res = run("suggest", "--json", "--top", "3", "-", input=trace)
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)

@@ -141,6 +141,30 @@ def test_alertmanager_suggests_per_alert(served):
     assert len(first["results"]) <= 3
 
 
+def test_a_pasted_log_is_searched_by_its_error_lines_and_the_answer_says_so(served):
+    """/api/suggest and the webhook answer with ``query_note``: what was left out of the text given."""
+    from pasted_logs import plain_log
+
+    from recur.retrieval.query import prepare
+
+    log = plain_log()
+    r = post(served["base"], "/api/suggest", {"text": log, "top": 2})
+    assert r.status_code == 200, r.text
+    api = r.json()
+    assert api["query"] == prepare(log).text and api["query"].endswith("No space left on device")
+    assert api["query_note"] == "searched the 1 error line of a 40-line log"
+    assert api["results"][0]["id"] == "disk-full"
+    plain = post(served["base"], "/api/suggest", {"text": "disk full", "top": 2}).json()
+    assert plain["query_note"] is None
+    payload = alert_payload(
+        {"labels": {"alertname": "ExportJobFailed"}, "annotations": {"description": log}, "fingerprint": "f3"},
+        {"labels": {"alertname": "NodeFilesystemFull"}, "fingerprint": "f4"},
+    )
+    alerts = post(served["base"], "/api/alertmanager", payload).json()["alerts"]
+    assert alerts[0]["query_note"] == "searched the 1 error line of a 40-line log", alerts[0]["query"]
+    assert alerts[1]["query_note"] is None
+
+
 def test_alertmanager_top_parameter_and_wrong_version(served):
     payload = alert_payload({"labels": {"alertname": "CoreDNSErrorsHigh"}})
     r = post(served["base"], "/api/alertmanager?top=1", payload)

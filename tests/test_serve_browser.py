@@ -199,7 +199,9 @@ def test_a_long_pasted_log_is_condensed_to_what_is_read_and_the_box_says_so(chro
 
 def test_a_long_stack_trace_is_asked_with_its_root_cause(chromium, server):
     """Found in review: a long Java trace's root cause ("Caused by: ... No space left on device") is its
-    last line; the box sent its first 20,000 characters, all frames. It sends what recur suggest searches."""
+    last line; the box sent its first 20,000 characters, all frames. It sends what recur suggest searches:
+    under its log line, the trace is a log, searched by its error lines (its record, exception and root
+    cause), and the box says so."""
     from test_query import ROOT_CAUSE, java_trace
 
     from recur.retrieval.query import prepare
@@ -210,7 +212,7 @@ def test_a_long_stack_trace_is_asked_with_its_root_cause(chromium, server):
         ask(page, trace)
         page.wait_for_selector(".recur-suggest__card", timeout=15000)
         status = page.inner_text(".recur-suggest__status")
-        assert "191 repeated stack-frame lines ('at ...', '... N more') left out." in status, status
+        assert "Searched the 3 error lines of a 196-line log." in status, status
         card = page.query_selector(".recur-suggest__card")
         assert card.get_attribute("data-pattern") == "disk-full"
         card.query_selector_all(".recur-vote")[0].click()  # the vote sends the text that was searched

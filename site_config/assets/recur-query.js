@@ -1,11 +1,15 @@
-/* Recur: a long pasted text condensed to what is searched, as recur/retrieval/query.py does (prepare):
- * each run of stack-frame lines ("\tat com.x.Y.z(Y.java:12)") keeps its first line and "... 47 more" lines
- * go; still too long, the start and the end are kept, and of the middle only the lines that say what
- * failed (Caused by:, ERROR, FATAL, an exception or error class). A stack trace puts its root cause
- * last: cut at 20,000 characters, a 34 KB trace lost it.
+/* Recur: a pasted text as it is searched, as recur/retrieval/query.py does (prepare): a log is searched
+ * by its error lines (readLog: at least 8 non-empty lines, most of them log records; the records at an
+ * error level and the lines that say what failed, when they are fewer than half, each once, a JSON or
+ * logfmt record by its message fields, a plain one without its timestamp, host and level; a log with
+ * no error line by its warning lines). A long text is then condensed: each run of stack-frame lines
+ * ("\tat com.x.Y.z(Y.java:12)") keeps its first line and "... 47 more" lines go; still too long, the
+ * start and the end are kept, and of the middle only the lines that say what failed (Caused by:, ERROR,
+ * FATAL, an exception or error class). A stack trace puts its root cause last: cut at 20,000
+ * characters, a 34 KB trace lost it.
  *
  * One copy for the page and the in-browser ranker: the "describe what you see" box (recur-suggest.js)
- * condenses a paste before it asks the API (which refuses more than 20,000 characters) or the ranker,
+ * prepares a paste before it asks the API (which refuses more than 20,000 characters) or the ranker,
  * and the ranker (assets/recur-browser/ranker.js, given this prepare) does what Engine.answer does.
  * Lengths count code points, as Python does. tests/test_browser_search.py checks it against query.py.
  * A classic script (window.RecurQuery) that Node can also import (globalThis.RecurQuery).
@@ -20,6 +24,159 @@
   var TELLING = /Caused by:|\b(?:ERROR|FATAL|PANIC|SEVERE)\b|Exception|Error\b/;
   /* recur/util/text.py: ANSI (strip_ansi), what prepare takes out first, as query.prepare does */
   var ANSI = /\x1b(?:\[[0-?]{0,64}[ -\/]{0,8}[@-~]|\][^\x07\x1b]{0,512}(?:\x07|\x1b\\)|[@-_])/g;
+
+  /* query.py's log reading (read_log): LOG_MIN_LINES, LOG_SHARE, WS, LEVELS, LEVEL_AT, LEVEL_LATER, STAMP,
+     KLOG, HOST, LOGFMT, LOGFMT_FIELD, STACK, TELLING_TEXT, LEVEL_KEYS, MESSAGE_KEYS, JSON_MAX_BRACKETS */
+  var LOG_MIN_LINES = 8, LOG_SHARE = 0.6, JSON_MAX_BRACKETS = 500;
+  var WS = " \t\r\f\v", TRIM = /^[ \t\r\f\v]+|[ \t\r\f\v]+$/g;
+  var LEVELS = {
+    error: "ERROR ERR FATAL FTL CRIT CRITICAL PANIC DPANIC SEVERE EMERG EMERGENCY ALERT".split(" "),
+    warning: "WARN WARNING WRN".split(" "),
+    other: "TRACE DEBUG DBG INFO INF NOTICE LOG VERBOSE VRB FINE".split(" ")
+  };
+  var LEVEL_OF = {};
+  Object.keys(LEVELS).forEach(function (kind) { LEVELS[kind].forEach(function (w) { LEVEL_OF[w] = kind; }); });
+  var WORDS = Object.keys(LEVEL_OF).sort(function (a, b) { return b.length - a.length || (a < b ? -1 : a > b ? 1 : 0); });
+  var UP = WORDS.join("|");
+  var LOW = WORDS.filter(function (w) { return w.indexOf("PANIC") < 0; }).map(function (w) { return w.toLowerCase(); }).join("|");
+  var ANY = WORDS.map(function (w) { return w + "|" + w.toLowerCase() + "|" + w[0] + w.slice(1).toLowerCase(); }).join("|");
+  var LEVEL_AT = new RegExp("^(?:\\[(" + ANY + ")\\]|<(" + ANY + ")>|(" + UP + ")\\b[\\]>):]*|(" + LOW + "):)[ \\t]*");
+  var LEVEL_LATER = new RegExp("^(?:[^ \\t]+[ \\t]+){1,5}?(?:\\[(" + ANY + ")\\]|(" + UP + ")\\b[\\]>):]*)[ \\t]*");
+  var MONTH = "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)";
+  var STAMP = new RegExp("^(?:\\[?(?:\\d{4}-\\d{2}-\\d{2}[T ]|\\d{4}/\\d{2}/\\d{2}[T ]|(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) )?" +
+                         MONTH + " [ \\d]\\d )?\\d{2}:\\d{2}:\\d{2}[^ \\t\\]]*\\]?|\\[ *\\d+\\.\\d+\\])(?:[ \\t]+|$)");
+  var KLOG = /^([IWEF])\d{4}[ \t]+\d{2}:\d{2}:\d{2}(?:\.\d+)?[ \t]+\d+[ \t]+[^ \t\]]*\][ \t]*/;
+  var KLOG_LEVEL = { I: "other", W: "warning", E: "error", F: "error" };
+  var HOST = new RegExp("^(?:(?!(?:" + UP + ")\\b)[\\w.-]+ [\\w./@()-]+(?:\\[\\d+\\])?:[ \\t]+|(?:stdout|stderr)[ \\t]+[FP][ \\t]+)");
+  var LOGFMT = /^(?:ts|time|t|timestamp|level|lvl)=/;
+  var LOGFMT_FIELD = /([\w.@-]+)=("(?:[^"\\]|\\[\s\S])*"?|[^ \t]*)/g;
+  var STACK = new RegExp(
+    "^(?:Caused by:|Suppressed:|\\.\\.\\. \\d+ (?:more|common frames omitted)|Traceback \\(most recent call last\\)" +
+    "|During handling of the above exception|The above exception was the direct cause|goroutine \\d+ \\[" +
+    "|created by |\\[signal |panic:|fatal error:|(?:[\\w$]+\\.)*[\\w$]*(?:Exception|Error|Throwable)(?::|$)" +
+    "|[^ \\t(]+\\([^\\n]*\\)$)");
+  var TELLING_TEXT = /Caused by:|Exception|Error\b|\b(?:ERROR|FATAL|PANIC|SEVERE|CRITICAL|FAILED|[Ee]rror|[Ff]ailed|[Ff]atal|panic|segfault)\b|[Oo]ut of memory/;
+  var LEVEL_KEYS = ["level", "lvl", "severity", "log.level", "levelname", "loglevel", "@l"];
+  var MESSAGE_KEYS = ["msg", "message", "@m", "event", "log", "textPayload", "error", "err", "error.message", "exception",
+                      "exc_info", "@x", "reason", "cause", "stack_trace", "error.stack_trace"];
+  /* a lone surrogate as U+FFFD (util.utf8.clean): a JSON escape can make one */
+  var LONE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;  /* ranker.js's wellFormed */
+
+  function trim(s) { return s.replace(TRIM, ""); }
+  function head(s, n) { var c = Array.from(s); return c.length > n ? c.slice(0, n).join("") : s; }
+  function own(o, k) { return Object.prototype.hasOwnProperty.call(o, k); }
+  function isObject(v) { return v !== null && typeof v === "object" && !Array.isArray(v); }
+  function wellFormed(s) { return s.replace(LONE, "\uFFFD"); }
+
+  /* query.read_log: {text, lines, kept, level} or null */
+  function readLog(text) {
+    var lines = text.split("\n").filter(function (x) { return trim(x) !== ""; });
+    if (lines.length < LOG_MIN_LINES) return null;
+    var records = 0, others = 0, found = { error: [], warning: [] };
+    for (var i = 0; i < lines.length; i++) {
+      if (WS.indexOf(lines[i][0]) >= 0) continue;  /* indented: part of the record above */
+      var line = trim(lines[i]), r = readLine(line), level = r[1];
+      if (r[0]) records++;
+      else if (!STACK.test(line)) others++;
+      if (level === null && TELLING_TEXT.test(r[2])) level = "error";
+      if (level === "error" || level === "warning") found[level].push(head(r[2], LINE_CHARS));
+    }
+    if (!records || records < LOG_SHARE * (records + others)) return null;
+    var kind = found.error.length ? "error" : "warning", picked = found[kind];
+    if (!picked.length || 2 * picked.length >= lines.length) return null;
+    var kept = Array.from(new Set(picked)), out = kept.join("\n");
+    if (out.indexOf("\x1b") >= 0) out = out.replace(ANSI, "");
+    return { text: wellFormed(out), lines: lines.length, kept: kept.length, level: kind };
+  }
+
+  /* query.read_line: [record, level ("error", "warning", "other" or null), message] */
+  function readLine(line) {
+    var rest = line, record = false, level = null, m;
+    for (var k = 0; k < 4; k++) {
+      m = STAMP.exec(rest);
+      if (m) {
+        rest = rest.slice(m[0].length); record = true;
+        var host = HOST.exec(rest);
+        if (host) rest = rest.slice(host[0].length);
+        continue;
+      }
+      m = KLOG.exec(rest);
+      if (m) { rest = rest.slice(m[0].length); record = true; level = KLOG_LEVEL[m[1]]; }
+      break;
+    }
+    if (rest.charAt(0) === "{" && rest.charAt(rest.length - 1) === "}") {
+      var fields = jsonFields(rest);
+      return fields !== null ? [true].concat(structured(fields, rest)) : [true, level, rest];
+    }
+    if (LOGFMT.test(rest)) return [true].concat(structured(logfmtFields(rest), rest));
+    if (level === null) {
+      m = LEVEL_AT.exec(rest) || (record ? LEVEL_LATER.exec(rest) : null);
+      if (m) {
+        var word = m.slice(1).filter(function (g) { return g; })[0];
+        record = true; level = LEVEL_OF[word.toUpperCase()]; rest = rest.slice(m[0].length);
+      }
+    }
+    return [record, level, rest.replace(/^[-:|> \t]+/, "") || line];
+  }
+
+  function count(s, ch) { return s.split(ch).length - 1; }
+
+  function jsonFields(text) {
+    if (count(text, "{") + count(text, "[") > JSON_MAX_BRACKETS) return null;
+    try { var obj = JSON.parse(text); } catch (e) { return null; }
+    return isObject(obj) ? obj : null;
+  }
+
+  function logfmtFields(text) {
+    var fields = {}, m;
+    LOGFMT_FIELD.lastIndex = 0;
+    while ((m = LOGFMT_FIELD.exec(text)) !== null) {
+      var value = m[2];
+      if (value.charAt(0) === '"') {
+        try { value = JSON.parse(value); } catch (e) {
+          value = (value.length > 1 && value.charAt(value.length - 1) === '"' ? value.slice(1, -1) : value.slice(1))
+            .replace(/\\([\s\S])/g, "$1");
+        }
+      }
+      if (typeof value === "string" && !own(fields, m[1])) fields[m[1]] = value;
+    }
+    return fields;
+  }
+
+  /* query._structured: [level, message] */
+  function structured(fields, line) {
+    var level = null, said = [];
+    for (var i = 0; i < LEVEL_KEYS.length && level === null; i++) level = levelValue(field(fields, LEVEL_KEYS[i]));
+    MESSAGE_KEYS.forEach(function (key) {
+      var value = field(fields, key);
+      if (typeof value === "string" && trim(value) !== "") said.push(valueText(value));
+    });
+    return [level, Array.from(new Set(said)).join(": ") || line];
+  }
+
+  function field(fields, key) {
+    if (own(fields, key)) return fields[key];
+    var dot = key.indexOf(".");
+    if (dot < 0 || !own(fields, key.slice(0, dot))) return null;
+    var inner = fields[key.slice(0, dot)], tail = key.slice(dot + 1);
+    return isObject(inner) && own(inner, tail) ? inner[tail] : null;
+  }
+
+  function levelValue(value) {
+    if (typeof value === "string") {
+      var v = trim(value);
+      return v === "" ? null : own(LEVEL_OF, v.toUpperCase()) ? LEVEL_OF[v.toUpperCase()] : "other";
+    }
+    if (typeof value !== "number") return null;
+    if (value >= 10) return value >= 50 ? "error" : value >= 40 ? "warning" : "other";
+    return value <= 3 ? "error" : value === 4 ? "warning" : "other";
+  }
+
+  function valueText(value) {
+    var lines = value.split("\n").filter(function (x) { return trim(x) !== ""; });
+    var telling = lines.filter(function (x) { return WS.indexOf(x[0]) < 0 && TELLING_TEXT.test(x); }).map(trim);
+    return (telling.length ? telling : [trim(lines[0])]).join(" ");
+  }
 
   function withoutFrames(lines) {
     var kept = [], dropped = 0, run = 0;
@@ -54,33 +211,46 @@
     return [head.join("")].concat(picked, [tail.join("")]).join("\n");
   }
 
-  /* {text, chars, frames, middle}: the text searched, its length before, the stack-frame lines and the
-     characters of its middle left out (0 when it was within the limit) */
+  /* {text, chars, frames, middle, log_lines, log_kept, log_level}: as query.Prepared (0 and "" for a text
+     searched as it is) */
   function prepare(text, limit) {
     limit = limit || MAX_QUERY_CHARS;
     text = String(text);
     /* colour codes out before condensing, as query.prepare: found in review, the box condensed a
        coloured paste with its codes in (lengths, and so what was kept, not the server's) */
     if (text.indexOf("\x1b") >= 0) text = text.replace(ANSI, "");
-    var chars = Array.from(text).length;
-    if (chars <= limit) return { text: text, chars: chars, frames: 0, middle: 0 };
+    var chars = Array.from(text).length, log = readLog(text);
+    var p = { text: text, chars: chars, frames: 0, middle: 0, log_lines: 0, log_kept: 0, log_level: "" };
+    if (log) { p.text = text = log.text; p.log_lines = log.lines; p.log_kept = log.kept; p.log_level = log.level; }
+    if (Array.from(text).length <= limit) return p;
     var w = withoutFrames(text.split("\n"));
     var short = Array.from(w.lines.join("\n"));
-    if (short.length <= limit) return { text: short.join(""), chars: chars, frames: w.dropped, middle: 0 };
-    var cut = middleOut(short, limit);
-    return { text: cut, chars: chars, frames: w.dropped, middle: short.length - Array.from(cut).length };
+    p.frames = w.dropped;
+    p.text = short.join("");
+    if (short.length <= limit) return p;
+    p.text = middleOut(short, limit);
+    p.middle = short.length - Array.from(p.text).length;
+    return p;
   }
 
   /* query.Prepared.note: what a responder is told, or "" */
   function note(p) {
-    if (!p.frames && !p.middle) return "";
     var n = function (x) { return x.toLocaleString("en-US"); }, parts = [];
-    if (p.frames) parts.push(n(p.frames) + " repeated stack-frame lines ('at ...', '... N more') left out");
-    if (p.middle) {
-      parts.push(n(p.middle) + " characters left out of its middle (its start and end are searched, and " +
-                 "the Caused by / ERROR / FATAL / Exception lines between)");
+    if (p.log_lines) {
+      parts.push("searched the " + n(p.log_kept) + " " + p.log_level + " line" + (p.log_kept === 1 ? "" : "s") +
+                 " of a " + n(p.log_lines) + "-line log" + (p.log_level === "warning" ? " (it has no error line)" : ""));
     }
-    return "the text is " + n(p.chars) + " characters, over the " + n(MAX_QUERY_CHARS) + " searched: " + parts.join("; then ");
+    if (p.frames || p.middle) {
+      var cut = [];
+      if (p.frames) cut.push(n(p.frames) + " repeated stack-frame lines ('at ...', '... N more') left out");
+      if (p.middle) {
+        cut.push(n(p.middle) + " characters left out of its middle (its start and end are searched, and " +
+                 "the Caused by / ERROR / FATAL / Exception lines between)");
+      }
+      var what = p.log_lines ? "those lines are" : "the text is " + n(p.chars) + " characters,";
+      parts.push(what + " over the " + n(MAX_QUERY_CHARS) + " searched: " + cut.join("; then "));
+    }
+    return parts.join("; ");
   }
 
   root.RecurQuery = { prepare: prepare, note: note, MAX_QUERY_CHARS: MAX_QUERY_CHARS };

@@ -18,7 +18,7 @@
   var WHY_TEXT_CHARS = 240;  /* search.WHY_TEXT_CHARS: the API cuts a why text there */
   /* query.MAX_QUERY_CHARS: what recur suggest and the browser model read of a text (code points); the API
      refuses more, so a long pasted log is condensed to it here (assets/recur-query.js), as recur suggest
-     condenses it, and the box says so */
+     condenses it, and the box says so; so is a pasted log read by its error lines */
   var MAX_CHARS = window.RecurQuery.MAX_QUERY_CHARS;
   /* What to do when nothing known matches, whether the KB has patterns or not (as recur suggest says). */
   var NEXT_STEPS = "If it is new, record the incident (recur incident new), then draft a pattern " +
@@ -473,7 +473,8 @@
     this.fromUrl = false;
     var text = this.text.value.trim();
     if (!text || BLANK.test(text)) { this.say("Type or paste what you see first.", "warn"); this.text.focus(); return; }
-    /* a long paste condensed as the server does (a stack trace's root cause is at its end), said so */
+    /* a log read by its error lines, a long paste condensed, as the server does (a stack trace's root cause
+       is at its end), said so */
     var prepared = window.RecurQuery.prepare(text, MAX_CHARS);
     var condensed = window.RecurQuery.note(prepared);
     var chars = Array.from(prepared.text);

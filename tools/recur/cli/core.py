@@ -202,7 +202,7 @@ def read_stdin(limit: int) -> bytes:
 def _suggest_batch(kb_dir, index_dir, model, top, queries) -> None:
     """One answer line per --queries line, in order."""
     from recur.retrieval.engine import Engine
-    from recur.retrieval.query import MAX_QUERY_CHARS
+    from recur.retrieval.query import MAX_QUERY_CHARS, prepare
     from recur.tuning.data import retune_advice
 
     items = _read_jsonl(queries)
@@ -214,6 +214,13 @@ def _suggest_batch(kb_dir, index_dir, model, top, queries) -> None:
         click.echo(
             f"recur: {long} quer{'y is' if long == 1 else 'ies are'} over {MAX_QUERY_CHARS:,} characters; "
             "each is condensed to fit: repeated stack-frame lines, then the middle but its error lines, left out.",
+            err=True,
+        )
+    logs = sum(1 for q, _ in items if prepare(q).log_lines)
+    if logs:  # each answer's query_note says how many lines of how many
+        click.echo(
+            f"recur: {logs} quer{'y is a log' if logs == 1 else 'ies are logs'}: each is searched by its error lines "
+            "(its answer's query_note says how many).",
             err=True,
         )
     engine = Engine.open(kb_dir, index_dir, model, advise=retune_advice)

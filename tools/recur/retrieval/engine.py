@@ -220,19 +220,23 @@ class Engine:
         return self.answer_many([text], top=top, exclude=exclude)[0]
 
     def answer_many(self, texts: list[str], top: int = 5, *, exclude=None) -> list[Answer]:
-        texts = [prepare(t).text for t in texts]
+        prepared = [prepare(t) for t in texts]
         # the verdict reads the first VERDICT_TOP results whatever is shown: `-n 1` and `-n 5` agree
-        lists = self.suggest_many(texts, top=max(top, calibrate.VERDICT_TOP), exclude=exclude)
-        return [Answer(t, _shown(r, top), no_known_pattern(r)) for t, r in zip(texts, lists)]
+        lists = self._rank([p.text for p in prepared], max(top, calibrate.VERDICT_TOP), "hybrid", exclude)
+        return [Answer(p.text, _shown(r, top), no_known_pattern(r), p.note) for p, r in zip(prepared, lists)]
 
     def suggest_many(self, texts: list[str], top: int = 5, mode: str = "hybrid", exclude=None) -> list[list[Result]]:
         """``suggest`` for many texts, encoded in one batch."""
+        # a lone surrogate (a byte that is not UTF-8, a bad JSON escape) would break the tokenizer; a
+        # terminal's colour codes are not words of the text; a log is searched by its error lines and a
+        # long paste is condensed (retrieval.query)
+        return self._rank([prepare(t).text for t in texts], top, mode, exclude)
+
+    def _rank(self, texts: list[str], top: int, mode: str, exclude) -> list[list[Result]]:
+        """Results for texts already prepared (retrieval.query.prepare), encoded in one batch."""
         from recur.retrieval.lookalikes import annotate  # close candidates get look_alikes (issue 6)
 
         searcher = self.searcher
-        # a lone surrogate (a byte that is not UTF-8, a bad JSON escape) would break the tokenizer; a
-        # terminal's colour codes are not words of the text; a long paste is condensed (retrieval.query)
-        texts = [prepare(t).text for t in texts]
         vecs = searcher.encode_queries(texts) if texts else []
         out = []
         for text, vec in zip(texts, vecs):

@@ -13,12 +13,39 @@ to fit rather than cut at its end. A pasted Java stack trace puts its root cause
    ``Caused by:``, ERROR, FATAL, an exception or error class), the last ones first, each at most
    LINE_CHARS long.
 
-A text within the limit is searched as it is. The site's box and its in-browser ranker do the same
-(site/theme/assets/recur-query.js, a port checked against this one by tests/test_browser_search.py).
+A pasted log is searched by its error lines. 39 ordinary lines and one ``No space left on device``
+at error level are what the encoder and BM25 read of a 40-line log, and the right pattern ranked 3rd
+and 4th under "no known pattern" (tests/pasted_logs.py). So, before any condensing (read_log):
+
+1. a text is a *log* when it has at least LOG_MIN_LINES non-empty lines and, of its lines that start a
+   line of their own (not indented, not a stack-trace line: STACK), at least LOG_SHARE are *records*:
+   a JSON object, or a line that starts with a timestamp (ISO, ``2026/12/01 10:02:03``, ``10:02:03``,
+   syslog's ``Dec  1 10:02:03``, dmesg's ``[ 8812.41]``), klog's ``E1201 10:02:03.123 …]``, logfmt's
+   ``ts=``/``time=``/``level=``, or a level word (``ERROR``, ``[warn]``, ``error:``). Indented lines and
+   stack-trace lines belong to the record above them and count neither way;
+2. its *error lines* are the records at an error level (LEVELS: error, fatal, critical, panic, severe,
+   emerg, alert; JSON's ``"level": "error"``, ``"severity": "ERROR"``, pino's 50+; klog's E and F), and
+   the records with no level and the other unindented lines that say what failed (TELLING_TEXT:
+   ``Caused by:``, an exception or error class, Go's ``panic:``, "failed", "out of memory" ...);
+3. when there are some and they are fewer than half of its lines, only they are searched, in order,
+   each once and at most LINE_CHARS long: of a JSON or logfmt record its message fields (MESSAGE_KEYS:
+   msg, message, error, error.message ...; keys and timestamps are noise), of a plain one the line
+   without its timestamp, host and level. A log with no error line is searched by its warning lines the
+   same way (a WARN that says what went wrong is then the best lead); next to an error line, warnings
+   are left out: in our logs they were retries and slow requests, and with them the JSON and plain
+   logs answered "no known pattern" again.
+
+Prose (a postmortem, an alert, a list of symptoms, a single log line) is never a log: no question of
+kb/eval/cases.yml and no incident of the starter KB changed (tests/test_query_logs.py).
+
+A text within the limit is searched as it is (its error lines, for a log). The site's box and its
+in-browser ranker do the same (site/theme/assets/recur-query.js, a port checked against this one by
+tests/test_browser_search.py).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
@@ -30,7 +57,8 @@ MAX_PASTE_CHARS = 1_000_000  # what `recur suggest -` reads of stdin before cond
 FRAMES_KEPT = 1  # where it was thrown; with 2 a 34 KB trace still ranked its root cause 4th
 HEAD_SHARE, TAIL_SHARE = 0.4, 0.4
 LINE_CHARS = 500
-# ASCII classes and flags only: the browser's port reads these patterns as JavaScript does
+# ASCII classes and flags only, no "." (JavaScript's stops at \r, U+2028, U+2029) and no \s outside a
+# [\s\S]: the browser's port reads these patterns as JavaScript does
 # a frame has a frame's shape, not just "at": Java/C# "at a.B.c(B.java:12)", Node "at fn (file.js:1:2)",
 # "at async fn (…)", "at new Foo (…)", "at /app/x.js:1:2". Found in review: an indented timeline line
 # ("  at 10:02 the deploy started") was left out as a frame. A name starts with no digit (10:02)
@@ -38,44 +66,266 @@ FRAME = re.compile(r"[ \t]+at (?:(?:async|new) )?[A-Za-z_$<>/\\.][\w$.<>/:\\-]*(
 ELIDED = re.compile(r"[ \t]*\.\.\. \d+ (?:more|common frames omitted)[ \t\r]*", re.ASCII)
 TELLING = re.compile(r"Caused by:|\b(?:ERROR|FATAL|PANIC|SEVERE)\b|Exception|Error\b", re.ASCII)
 
+# a pasted log (read_log). Lines are split at "\n" and trimmed of WS only (Python's strip() and JS's
+# trim() take different characters off)
+LOG_MIN_LINES = 8  # fewer is a few lines of output, searched as they are
+LOG_SHARE = 0.6  # of the lines that start a line of their own, the records
+WS = " \t\r\f\v"
+LEVELS = {
+    "error": "ERROR ERR FATAL FTL CRIT CRITICAL PANIC DPANIC SEVERE EMERG EMERGENCY ALERT".split(),
+    "warning": "WARN WARNING WRN".split(),
+    "other": "TRACE DEBUG DBG INFO INF NOTICE LOG VERBOSE VRB FINE".split(),
+}
+LEVEL_OF = {w: kind for kind, words in LEVELS.items() for w in words}
+_UP = "|".join(sorted(LEVEL_OF, key=lambda w: (-len(w), w)))
+_LOW = "|".join(w.lower() for w in _UP.split("|") if "PANIC" not in w)  # Go's "panic:" is a crash, kept whole
+_ANY = "|".join(f"{w}|{w.lower()}|{w.capitalize()}" for w in _UP.split("|"))
+# a level where a record starts: ERROR, [error], <Error>, error: (a capitalised "Error:" is an exception's
+# first line, not a level)
+LEVEL_AT = re.compile(rf"(?:\[(?P<b>{_ANY})\]|<(?P<a>{_ANY})>|(?P<u>{_UP})\b[\]>):]*|(?P<l>{_LOW}):)[ \t]*", re.ASCII)
+# a level after a few words of prefix: "[worker-3] ERROR", "app.db - ERROR -"
+LEVEL_LATER = re.compile(rf"(?:[^ \t]+[ \t]+){{1,5}}?(?:\[(?P<b>{_ANY})\]|(?P<u>{_UP})\b[\]>):]*)[ \t]*", re.ASCII)
+_MONTH = "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+STAMP = re.compile(
+    r"(?:\[?(?:\d{4}-\d{2}-\d{2}[T ]|\d{4}/\d{2}/\d{2}[T ]|(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) )?"
+    + _MONTH
+    + r" [ \d]\d )?\d{2}:\d{2}:\d{2}[^ \t\]]*\]?|\[ *\d+\.\d+\])(?:[ \t]+|$)",
+    re.ASCII,
+)
+KLOG = re.compile(r"([IWEF])\d{4}[ \t]+\d{2}:\d{2}:\d{2}(?:\.\d+)?[ \t]+\d+[ \t]+[^ \t\]]*\][ \t]*", re.ASCII)
+KLOG_LEVEL = {"I": "other", "W": "warning", "E": "error", "F": "error"}
+# after a timestamp: syslog's "host proc[pid]: " (not "INFO worker: ..."), a container runtime's "stdout F "
+HOST = re.compile(rf"(?!(?:{_UP})\b)[\w.-]+ [\w./@()-]+(?:\[\d+\])?:[ \t]+|(?:stdout|stderr)[ \t]+[FP][ \t]+", re.ASCII)
+LOGFMT = re.compile(r"(?:ts|time|t|timestamp|level|lvl)=", re.ASCII)
+# a value in quotes, or to the line's end when its closing quote is missing (no backtracking)
+LOGFMT_FIELD = re.compile(r'([\w.@-]+)=("(?:[^"\\]|\\[\s\S])*"?|[^ \t]*)', re.ASCII)
+# unindented lines of a stack trace or a crash dump: part of the record above, counted neither way
+STACK = re.compile(
+    r"Caused by:|Suppressed:|\.\.\. \d+ (?:more|common frames omitted)|Traceback \(most recent call last\)"
+    r"|During handling of the above exception|The above exception was the direct cause|goroutine \d+ \["
+    r"|created by |\[signal |panic:|fatal error:|(?:[\w$]+\.)*[\w$]*(?:Exception|Error|Throwable)(?::|$)"
+    r"|[^ \t(]+\([^\n]*\)$",
+    re.ASCII,
+)
+# a line with no level that says what failed
+TELLING_TEXT = re.compile(
+    r"Caused by:|Exception|Error\b|\b(?:ERROR|FATAL|PANIC|SEVERE|CRITICAL|FAILED|[Ee]rror|[Ff]ailed|[Ff]atal|panic"
+    r"|segfault)\b|[Oo]ut of memory",
+    re.ASCII,
+)
+# a JSON or logfmt record: its level is the first of LEVEL_KEYS it has; what it says, each of MESSAGE_KEYS
+# it has (a text once), joined by ": "
+LEVEL_KEYS = tuple("level lvl severity log.level levelname loglevel @l".split())
+MESSAGE_KEYS = tuple(
+    "msg message @m event log textPayload error err error.message exception exc_info @x reason cause stack_trace "
+    "error.stack_trace".split()
+)
+JSON_MAX_BRACKETS = 500  # a line with more is not parsed: Python's parser stops at ~1,000 levels, JS's not
+
 
 @dataclass(frozen=True)
 class Prepared:
-    """The text searched, and what condensing left out of it: ``frames`` stack-frame lines and
-    ``middle`` characters from the middle (both 0 when the text was within the limit)."""
+    """The text searched, and what was left out of it: of a log (read_log), all but its ``log_kept``
+    error lines (``log_level`` "error", or "warning" when it had no error line) of its ``log_lines``
+    non-empty lines; then, over the limit, ``frames`` stack-frame lines and ``middle`` characters from
+    the middle. All 0 (and ``log_level`` "") when the text was searched as it is."""
 
     text: str
     chars: int  # the text's length before condensing
     frames: int = 0
     middle: int = 0
+    log_lines: int = 0
+    log_kept: int = 0
+    log_level: str = ""
 
     @property
     def note(self) -> str | None:
         """What a responder is told when the text was condensed, or None."""
-        if not (self.frames or self.middle):
-            return None
         parts = []
-        if self.frames:
-            parts.append(f"{self.frames:,} repeated stack-frame lines ('at ...', '... N more') left out")
-        if self.middle:
+        if self.log_lines:
+            s = "" if self.log_kept == 1 else "s"
+            why = " (it has no error line)" if self.log_level == "warning" else ""
             parts.append(
-                f"{self.middle:,} characters left out of its middle (its start and end are searched, and "
-                "the Caused by / ERROR / FATAL / Exception lines between)"
+                f"searched the {self.log_kept:,} {self.log_level} line{s} of a {self.log_lines:,}-line log{why}"
             )
-        return f"the text is {self.chars:,} characters, over the {MAX_QUERY_CHARS:,} searched: {'; then '.join(parts)}"
+        if self.frames or self.middle:
+            cut = []
+            if self.frames:
+                cut.append(f"{self.frames:,} repeated stack-frame lines ('at ...', '... N more') left out")
+            if self.middle:
+                cut.append(
+                    f"{self.middle:,} characters left out of its middle (its start and end are searched, and "
+                    "the Caused by / ERROR / FATAL / Exception lines between)"
+                )
+            what = "those lines are" if self.log_lines else f"the text is {self.chars:,} characters,"
+            parts.append(f"{what} over the {MAX_QUERY_CHARS:,} searched: {'; then '.join(cut)}")
+        return "; ".join(parts) or None
 
 
 def prepare(text: str, limit: int = MAX_QUERY_CHARS) -> Prepared:
-    """``text`` as it is searched: colour codes out, lone surrogates as U+FFFD, condensed to ``limit``."""
+    """``text`` as it is searched: colour codes out, lone surrogates as U+FFFD, a log by its error lines,
+    condensed to ``limit``."""
     text = clean(strip_ansi(text))
+    chars = len(text)
+    log = read_log(text)
+    if log is not None:
+        text = log.text
+    lines, kept, level = (log.lines, log.kept, log.level) if log else (0, 0, "")
     if len(text) <= limit:
-        return Prepared(text, len(text))
-    lines, frames = _without_frames(text.split("\n"))
-    short = "\n".join(lines)
+        return Prepared(text, chars, 0, 0, lines, kept, level)
+    short_lines, frames = _without_frames(text.split("\n"))
+    short = "\n".join(short_lines)
     if len(short) <= limit:
-        return Prepared(short, len(text), frames)
+        return Prepared(short, chars, frames, 0, lines, kept, level)
     cut = _middle_out(short, limit)
-    return Prepared(cut, len(text), frames, len(short) - len(cut))
+    return Prepared(cut, chars, frames, len(short) - len(cut), lines, kept, level)
+
+
+@dataclass(frozen=True)
+class Log:
+    """A pasted log read by its error lines: ``text`` (those lines), how many ``lines`` it had
+    (non-empty), how many were ``kept`` (each once) and their ``level`` ("error" or "warning")."""
+
+    text: str
+    lines: int
+    kept: int
+    level: str
+
+
+def read_log(text: str) -> Log | None:
+    """``text``'s error lines (else its warning lines) when it is a log and they are fewer than half of
+    its lines; else None (the text is searched as it is). The rules: the module's docstring."""
+    lines = [x for x in text.split("\n") if x.strip(WS)]
+    if len(lines) < LOG_MIN_LINES:
+        return None
+    records = others = 0
+    found: dict[str, list[str]] = {"error": [], "warning": []}
+    for line in lines:
+        if line[0] in WS:  # indented: a stack frame, a wrapped message; part of the record above
+            continue
+        line = line.strip(WS)
+        record, level, message = read_line(line)
+        if record:
+            records += 1
+        elif not STACK.match(line):
+            others += 1
+        if level is None and TELLING_TEXT.search(message):
+            level = "error"  # a record with no level, or a line of its own, that says what failed
+        if level in found:
+            found[level].append(message[:LINE_CHARS])
+    if not records or records < LOG_SHARE * (records + others):
+        return None
+    level = "error" if found["error"] else "warning"
+    picked = found[level]
+    if not picked or 2 * len(picked) >= len(lines):
+        return None
+    kept = list(dict.fromkeys(picked))
+    return Log(clean(strip_ansi("\n".join(kept))), len(lines), len(kept), level)
+
+
+def read_line(line: str) -> tuple[bool, str | None, str]:
+    """(whether ``line``, trimmed, is a log record; its level: "error", "warning", "other" or None for
+    none; what it says: a JSON or logfmt record's message fields, a plain line without its timestamp,
+    host and level, else the line)."""
+    rest, record, level = line, False, None
+    for _ in range(4):  # "Dec 01 10:02:03 web-3 nginx[812]: 2026/12/01 10:02:03 [crit] ...": two stamps
+        m = STAMP.match(rest)
+        if m:
+            rest, record = rest[m.end() :], True
+            host = HOST.match(rest)
+            rest = rest[host.end() :] if host else rest
+            continue
+        m = KLOG.match(rest)
+        if m:
+            rest, record, level = rest[m.end() :], True, KLOG_LEVEL[m.group(1)]
+        break
+    if rest[:1] == "{" and rest[-1:] == "}":  # a JSON record, after a timestamp or not
+        fields = _json_fields(rest)
+        return True, *(_structured(fields, rest) if fields is not None else (level, rest))
+    if LOGFMT.match(rest):
+        return True, *_structured(_logfmt_fields(rest), rest)
+    if level is None:
+        m = LEVEL_AT.match(rest) or (LEVEL_LATER.match(rest) if record else None)
+        if m:  # a level word starts a record, or follows its timestamp within a few words
+            record, level, rest = True, LEVEL_OF[next(g for g in m.groups() if g).upper()], rest[m.end() :]
+    return record, level, rest.lstrip("-:|> \t") or line
+
+
+def _json_fields(text: str) -> dict | None:
+    """``text`` as a JSON object, or None. NaN and Infinity are not JSON (the browser's JSON.parse refuses
+    them), nor is a line of more than JSON_MAX_BRACKETS brackets (nested past Python's recursion limit, it
+    would be JSON to the browser only)."""
+    if text.count("{") + text.count("[") > JSON_MAX_BRACKETS:
+        return None
+    try:
+        obj = json.loads(text, parse_constant=_not_json)
+    except ValueError:
+        return None
+    return obj if isinstance(obj, dict) else None
+
+
+def _not_json(name: str):
+    raise ValueError(name)
+
+
+def _logfmt_fields(text: str) -> dict:
+    """A logfmt line's ``key=value`` pairs (the first of a key); a quoted value unquoted as a JSON string
+    (Go's %q), or, not JSON, with its quotes and backslashes taken out."""
+    fields = {}
+    for key, value in LOGFMT_FIELD.findall(text):
+        if value[:1] == '"':
+            try:
+                value = json.loads(value)
+            except ValueError:
+                value = re.sub(r"\\([\s\S])", r"\1", value[1:-1] if value[-1:] == '"' and len(value) > 1 else value[1:])
+        if isinstance(value, str):
+            fields.setdefault(key, value)
+    return fields
+
+
+def _structured(fields: dict, line: str) -> tuple[str | None, str]:
+    """(the level, the message) of a JSON or logfmt record: its LEVEL_KEYS and MESSAGE_KEYS fields (a
+    dotted key is also looked up nested: ``{"error": {"message": ...}}``), joined by ": "; without a
+    message field, the whole line."""
+    level = None
+    for key in LEVEL_KEYS:
+        level = _level_value(_field(fields, key))
+        if level is not None:
+            break
+    said = []
+    for key in MESSAGE_KEYS:
+        value = _field(fields, key)
+        if isinstance(value, str) and value.strip(WS):
+            said.append(_value_text(value))
+    return level, ": ".join(dict.fromkeys(said)) or line
+
+
+def _field(fields: dict, key: str):
+    if key in fields:
+        return fields[key]
+    head, _, tail = key.partition(".")
+    inner = fields.get(head) if tail else None
+    return inner.get(tail) if isinstance(inner, dict) else None
+
+
+def _level_value(value) -> str | None:
+    """ "error", "warning", "other" for a level field's value (a name, or a number: pino's 10-60, syslog's
+    0-7), None for no level."""
+    if isinstance(value, str):
+        return LEVEL_OF.get(value.strip(WS).upper(), "other") if value.strip(WS) else None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if value >= 10:
+        return "error" if value >= 50 else "warning" if value >= 40 else "other"
+    return "error" if value <= 3 else "warning" if value == 4 else "other"
+
+
+def _value_text(value: str) -> str:
+    """A field's text on one line: of a multi-line value (a stack trace), its lines that say what failed
+    (the exception, its causes), else its first line."""
+    lines = [x for x in value.split("\n") if x.strip(WS)]
+    telling = [x.strip(WS) for x in lines if x[0] not in WS and TELLING_TEXT.search(x)]  # not a frame
+    return " ".join(telling or [lines[0].strip(WS)])
 
 
 def _without_frames(lines: list[str]) -> tuple[list[str], int]:

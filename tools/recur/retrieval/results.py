@@ -100,11 +100,14 @@ def result_object(rank: int, hit, doc: dict) -> Result:
 @dataclass
 class Answer:
     """One suggestion answer: the ranked result objects, and whether any of them is a known
-    pattern for the text at all ("no known pattern": record it, draft a pattern)."""
+    pattern for the text at all ("no known pattern": record it, draft a pattern). ``query`` is the text
+    searched (recur.retrieval.query.prepare), ``query_note`` what that left out of the text given
+    ("searched the 1 error line of a 40-line log"), or None when it is the text as given."""
 
     query: str
     results: list[Result]
     no_known_pattern: bool
+    query_note: str | None = None
 
     def to_json(self, extra: dict | None = None) -> dict:
         """The answer as JSON; ``extra``: a --queries line's other keys, echoed first (a dict, not
@@ -112,6 +115,7 @@ class Answer:
         return {
             **(extra or {}),
             "query": self.query,
+            "query_note": self.query_note,
             "no_known_pattern": self.no_known_pattern,
             "results": self.results,
         }

@@ -479,7 +479,8 @@ def render_answer(answer: dict) -> str:
         ) + (" Closest patterns, for comparison only:" if results else "")
     else:
         head = "Known patterns that match:"
-    lines = [head]
+    said = answer.get("query_note")  # a log searched by its error lines, a long paste condensed
+    lines = [f"{said[0].upper()}{said[1:]}.", head] if said else [head]
     for r in results:
         lines.append(f"{r['rank']}. {r['id']}: {r['title']} ({r['confidence']} confidence, {r['severity']})")
         if r["evidence"]:

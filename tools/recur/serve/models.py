@@ -207,6 +207,8 @@ def alert_entry(alert: Alert, query: str, answer, brief: bool = False) -> dict:
         "fingerprint": alert.fingerprint,
         "labels": alert.labels,
         "query": query,
+        # what was searched of the query (a log by its error lines), as /api/suggest's query_note
+        "query_note": answer.query_note if answer and not resolved else None,
         "no_known_pattern": None if resolved else (answer.no_known_pattern if answer else True),
         "results": [] if resolved or answer is None else [brief_result(r) if brief else r for r in answer.results],
         # Grafana's DatasourceNoData / DatasourceError ("no_data", "error"; else null) and what it means

@@ -185,16 +185,18 @@ def answer_reply(answer: dict, *, site_url: str | None = None, share: bool = Fal
     # the query is as the user typed it (_command_text unescaped Slack's entities): escaped wherever it is
     # shown, or a typed <!channel> would ping the channel from the notification text or the code block
     shown = _esc(_cut(query, 300))
+    said = answer.get("query_note")  # a log searched by its error lines: said before the lines it shows
+    said = f"_{_esc(said[0].upper() + said[1:])}._\n" if said else ""
     if answer["no_known_pattern"]:
         tail = "\nThen draft a pattern (`recur new pattern`), or `recur import` the postmortem once it is written." + (
             "\nClosest patterns, for comparison only:" if results else ""
         )
-        head = f"*No known pattern* matches “{shown}”. Record it, so it shows as needs analysis:\n```"
+        head = f"{said}*No known pattern* matches “{shown}”. Record it, so it shows as needs analysis:\n```"
         head += _record_line(query, MAX_SECTION - len(tail) - len(head) - 3) + "```"
         intro = _cut_block(head, MAX_SECTION - len(tail)) + tail
         fallback = f"Recur: no known pattern matches “{_esc(_cut(query, 100))}”"
     else:
-        intro = f"*Known patterns* for “{shown}”:"
+        intro = f"{said}*Known patterns* for “{shown}”:"
         more = f" and {len(results) - 1} more" if len(results) > 1 else ""
         fallback = f"Recur: {_esc(_cut(results[0]['title'], 200))}{more} for “{_esc(_cut(query, 100))}”"
     blocks = [SectionBlock(text=MarkdownTextObject(text=_cut_block(intro)))]
