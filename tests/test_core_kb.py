@@ -214,3 +214,58 @@ def test_a_misplaced_copy_of_a_pattern_is_no_duplicate_of_the_right_one(tmp_path
     found = [(Path(p.path).as_posix().split("/kb/")[-1], p.message) for p in run_checks(kb) if p.is_error]
     assert found == [("patterns/capacity/old/d.md", "patterns live in patterns/<category>/<id>.md")]
     assert "d" in kb.patterns
+
+
+def _required_errors(tmp_path, old: str, new: str) -> tuple[list, int]:
+    root = tmp_path / "kb"
+    text = pattern_text("d").replace(old, new)
+    write(root, "patterns/capacity/d.md", text)
+    kb = load_kb(root)
+    return [(p.line, p.field, p.message) for p in kb.errors], text.splitlines().index(new) + 1
+
+
+def test_a_required_section_with_its_words_joined_split_or_followed_is_named_at_its_heading(tmp_path):
+    # found by a team writing its first KB: "## Run book", "## Runbook steps" and "## Rootcause" were
+    # "required section is missing" at the file's last line, with no heading named (the words had
+    # to be as many as the name's)
+    cases = [
+        ("## Runbook", "## Run book", "## Runbook"),
+        ("## Runbook", "## Runbook steps", "## Runbook"),
+        ("## Runbook", "## Run-book steps", "## Runbook"),
+        ("## Root cause", "## Rootcause", "## Root cause"),
+        ("## Root cause", "## Root-cause analysis", "## Root cause"),
+        ("## Summary", "## Summary of impact", "## Summary"),
+    ]
+    for old, new, field in cases:
+        found, line = _required_errors(tmp_path / new.strip("# "), old, new)
+        assert found == [(line, field, f"required section is missing: write '{new}' as '{field}'")], new
+
+
+def test_a_longer_sections_first_word_alone_or_its_words_joined_is_a_warning_at_its_heading(tmp_path):
+    # "## Evidence" passed `check --strict`, and the loader then had no evidence for the pattern
+    root = tmp_path / "kb"
+    text = pattern_text("d", evidence=()) + "\n## Evidence\n- the heap dump\n\n## Permanent-fix\nFix it.\n"
+    write(root, "patterns/capacity/d.md", text)
+    kb = load_kb(root)
+    lines = text.splitlines()
+    found = [(p.line, p.field, p.message, p.level) for p in kb.problems]
+    want = [("## Evidence", "Evidence to preserve"), ("## Permanent-fix", "Permanent fix")]
+    assert found == [
+        (
+            lines.index(heading) + 1,
+            heading,
+            f"not a section Recur reads, so its text is not used as '## {name}': write it as '## {name}'",
+            "warning",
+        )
+        for heading, name in want
+    ]
+
+
+def test_headings_of_their_own_beside_the_sections_they_start_like_are_left_alone(tmp_path):
+    # a name followed by more words is only taken for a required section that is missing: beside
+    # the section, or for an optional one ("Detection gap"), it is a heading of the author's
+    root = tmp_path / "kb"
+    own = ("Runbook history", "Root cause analysis", "Evidence", "Detection gap", "References 2", "Summary table")
+    write(root, "patterns/capacity/d.md", pattern_text("d") + "".join(f"\n## {h}\nText.\n" for h in own))
+    kb = load_kb(root)
+    assert kb.problems == [] and "d" in kb.patterns

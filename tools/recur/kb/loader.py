@@ -498,23 +498,52 @@ def _keep_refs(kb: KB, v: schema.Validator, raw: dict, fields) -> None:
             kb.unloaded_refs.append((v.relpath, name, line, str(pid).strip()))
 
 
-def _looks_like(name: str, sections: dict) -> str | None:
-    """The heading among ``sections`` that is section ``name`` written another way: another case or
-    spacing ("## Root Cause") or a slip of a letter or two ("## Runbok", "## Detecton"), or None. A
-    slip keeps the first letter and the number of words: "Detection gap", "Detector" and "Preferences"
-    are headings of their own (difflib's ratio took them for sections; found in review). A heading that
-    is itself a section name is never taken for another one ("## Detection" is not "## Description")."""
+def _looks_like(name: str, sections: dict, required: bool = False) -> str | None:
+    """The heading among ``sections`` that is section ``name`` written another way, or None: another
+    case or spacing ("## Root Cause"), a slip of a letter or two ("## Runbok", "## Detecton"), words
+    joined or split ("## Rootcause", "## Run book"), or the first word of a longer name alone
+    ("## Evidence"). A slip keeps the first letter and the number of words: "Detection gap",
+    "Detector" and "Preferences" are headings of their own (difflib's ratio took them for sections;
+    found in review). A heading that is itself a section name is never taken for another one
+    ("## Detection" is not "## Description"). ``required``: the name followed by words of the
+    author's ("## Runbook steps") is it too; only for a section that is missing anyway, where the
+    pattern fails to load and the error is better at that heading than at the end of the file (for an
+    optional one it would be a false alarm: "## Detection gap" is its own heading)."""
     other = [h for h in sections if h not in schema.PATTERN_SECTIONS and len(h) <= 200]
     key = {" ".join(h.split()).casefold(): h for h in other}
     want = name.casefold()
     if want in key:
         return key[want]
-    for written, heading in key.items():
-        same_shape = written[:1] == want[:1] and len(written.split()) == len(want.split())
-        most = max(1, len(want) // 5)  # a slip per five letters: "Root cuase" (2), not "Detector" (2 of 9)
-        if same_shape and _edits(written, want, most) <= most:
-            return heading
+    rules = [lambda written: _same_name(written, want)]
+    if len(want.split()) > 1:  # "## Evidence" for "Evidence to preserve", "## Root" for "Root cause"
+        rules.append(lambda written: len(written.split()) == 1 and _same_name(written, want.split()[0]))
+    if required:
+        rules.append(lambda written: _starts_with_name(written, want))
+    for rule in rules:
+        for written, heading in key.items():
+            if rule(written):
+                return heading
     return None
+
+
+def _same_name(written: str, want: str) -> bool:
+    """Whether heading ``written`` is the name ``want`` (both casefolded, spaces collapsed): the same
+    first letter and number of words but for a slip per five letters, or the same letters with the
+    spaces or hyphens between words left out or added ("Run book", "Root-cause", "Rootcause")."""
+    if written[:1] != want[:1]:
+        return False
+    most = max(1, len(want) // 5)  # a slip per five letters: "Root cuase" (2), not "Detector" (2 of 9)
+    if len(written.split()) == len(want.split()) and _edits(written, want, most) <= most:
+        return True
+    # the letters alone, without slips: "Detection 2" or "Re-run book" are not taken this way
+    return re.sub(r"[\s_-]+", "", written) == re.sub(r"\s+", "", want)
+
+
+def _starts_with_name(written: str, want: str) -> bool:
+    """Whether heading ``written`` is the name ``want`` (as ``_same_name`` reads it) with more words
+    after it ("runbook steps", "run book steps", "root cause analysis")."""
+    words = written.split()
+    return any(_same_name(" ".join(words[:n]), want) for n in range(1, len(words)))
 
 
 def _edits(a: str, b: str, most: int) -> int:
@@ -571,7 +600,7 @@ def _required_sections(v: schema.Validator, shown: str, md, sections: dict, sec_
         if name not in sections:
             # "## Root Cause": the section is there, written another way; said at its line (it was "missing",
             # at the end of the file; found in review)
-            near = _looks_like(name, sections)
+            near = _looks_like(name, sections, required=True)
             if near is not None:
                 v.problems.append(
                     Problem(
