@@ -164,7 +164,73 @@ def load_kb(root: str | os.PathLike) -> KB:
     cases = root / "eval" / "cases.yml"
     if cases.is_file():
         load_cases(kb, cases)
+    _unread_files(kb)
     return kb
+
+
+# what a KB holds at its root (docs/kb-format.md; `recur init` writes these). A README is the folder's
+# readme for whoever browses the repository (the site takes its own pages from docs/, not from kb/)
+KB_FOLDERS = ("patterns", "incidents", "paths", "eval")
+KB_ROOT_FILES = ("severity.yml", FORMAT_FILE)
+_RECORD_SUFFIXES = (".md", ".markdown", ".yml", ".yaml")
+
+
+def _unread_files(kb: KB) -> None:
+    """A problem for each Markdown or YAML file the loader never reads: in a folder of the KB root
+    that is none of KB_FOLDERS ("pattern/", "incident/"), or at the root but for KB_ROOT_FILES and a
+    README ("notes.md", "severity.yaml"). Such a record was left out of everything without a word
+    (found by a team writing its first KB). Where it was clearly meant for a place Recur reads (a
+    slip of a folder's name, a record whose front matter names its category or date) it is an error
+    naming that place, as a record in the wrong place under patterns/ is; else a warning (a folder
+    the team keeps on purpose says so by moving it out of the KB)."""
+    for entry in sorted(kb.root.iterdir()):
+        if entry.name.startswith(".") or entry.name in KB_FOLDERS + KB_ROOT_FILES or entry.is_symlink():
+            continue
+        if not entry.is_dir():
+            if _unread_record(entry):
+                _unread(kb, entry, "a file at the root of the knowledge base is no record", _meant_root(entry))
+            continue
+        meant = _meant(entry.name, KB_FOLDERS)
+        for path in sorted(entry.rglob("*")):
+            inner = path.relative_to(entry).parts
+            if _unread_record(path) and not any(x.startswith(".") for x in inner):
+                where = "/".join((meant, *inner)) if meant else None
+                _unread(kb, path, f"{entry.name}/ is no folder of the knowledge base", where)
+
+
+def _unread_record(path: Path) -> bool:
+    return path.suffix.lower() in _RECORD_SUFFIXES and path.stem.upper() != "README" and path.is_file()
+
+
+def _unread(kb: KB, path: Path, why: str, meant: str | None) -> None:
+    where = "recur reads patterns/<category>/<id>.md, incidents/<year>/<id>.md, paths/<id>.yml, eval/cases.yml"
+    what = f"not read: {why}{f'; did you mean {meant}?' if meant else ''} ({where}, severity.yml and recur.yml)"
+    kb.problems.append(Problem(_shown(kb, path), 1, "file", what, "error" if meant else "warning"))
+    if meant and meant.startswith("patterns/") and path.suffix == ".md":  # its error is enough: no
+        kb.misplaced.setdefault(path.stem, []).append(_shown(kb, path))  # "no pattern has id" cascade
+
+
+def _meant(name: str, known) -> str | None:
+    """The one of ``known`` that ``name`` is a slip for ("pattern", "Incidents", "evals"), or None."""
+    folded = name.casefold()
+    return next((k for k in known if folded == k or _edits(folded, k, 2) <= 2 and folded[:1] == k[:1]), None)
+
+
+def _meant_root(path: Path) -> str | None:
+    """Where a file at the KB root probably belongs: a slip for severity.yml or recur.yml, eval/cases.yml,
+    or, for a record, the place its front matter's ``category`` or ``date`` names."""
+    if path.suffix.lower() in (".yml", ".yaml"):
+        return _meant(path.stem + ".yml", KB_ROOT_FILES) or ("eval/cases.yml" if path.stem == "cases" else None)
+    try:
+        meta = split_front_matter(read_text(path.read_bytes()[: MAX_FILE_BYTES + 1])).meta.data
+    except (OSError, ParseError):
+        return None
+    meta = meta if isinstance(meta, dict) else {}
+    if isinstance(meta.get("category"), str) and schema.KEBAB.fullmatch(meta["category"]):
+        return f"patterns/{meta['category']}/{path.name}"
+    if isinstance(meta.get("date"), (dt.date, str)) and str(meta["date"])[:4].isdigit():
+        return f"incidents/{str(meta['date'])[:4]}/{path.name}"
+    return None
 
 
 def _files(folder: Path, kb: KB) -> list:
