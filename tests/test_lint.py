@@ -634,3 +634,28 @@ def test_a_hash_yaml_keeps_as_text_is_no_comment_cut(tmp_path):
     loaded = load_kb(kb)
     assert loaded.patterns["kept"].title == "Filesystem out of inodes while bytes #remain free"
     assert not [p for p in authoring_warnings(loaded, today="2026-06-01") if "as a comment" in p.message]
+
+
+def test_a_link_with_a_slip_in_its_scheme_is_a_warning(tmp_path):
+    """Found by a team writing its first KB: [wiki](htps://wiki.example.com) passed `recur check
+    --strict` and the site (any scheme is a URL to it), and the reader got a dead link."""
+    kb = small_kb(tmp_path / "kb")
+    links = [
+        "htps://wiki.example.com/recon",
+        "http:/wiki.example.com",
+        "https:wiki.example.com",
+        "ttps://x.example.com",
+        "https://ok.example.com",
+        "mailto:oncall@example.com",
+        "ftp://files.example.com",
+        "hxxps://evil.example.com",  # defanged on purpose, as security write-ups do
+    ]
+    summary = "\n".join(f"- [link {n}]({url})" for n, url in enumerate(links))
+    write(kb, "patterns/capacity/linked.md", pattern_text("linked", signals=("X",), summary=summary))
+    found = [p.message for p in authoring_warnings(load_kb(kb), today="2026-06-01") if p.field == "link"]
+    assert found == [
+        "'htps://wiki.example.com/recon': htps: is no scheme a browser opens; write https://wiki.example.com/recon",
+        "'http:/wiki.example.com' is no web address: write http://wiki.example.com",
+        "'https:wiki.example.com' is no web address: write https://wiki.example.com",
+        "'ttps://x.example.com': ttps: is no scheme a browser opens; write https://x.example.com",
+    ]
