@@ -319,6 +319,23 @@ ROWS = [
     ),
     ("empty-file", {P: ""}, f"{P}:1: front matter", "file must start with '---'", "error"),
     ("binary-file", {P: b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"}, f"{P}:1: file", "file is binary", "error"),
+    # found by a team writing its first KB: Notepad's "Unicode" (UTF-16 with a byte-order mark) was "file is binary"
+    *(
+        (
+            f"utf-16-{name}",
+            {P: data},
+            f"{P}:1: file",
+            'file is UTF-16 text (Windows\' "Unicode"), not UTF-8: save it as UTF-8 (in Notepad: Save as, Encoding: '
+            "UTF-8)",
+            "error",
+        )
+        for name, data in (
+            ("le-bom", b"\xff\xfe" + pattern(*front()).encode("utf-16-le")),
+            ("be-bom", b"\xfe\xff" + pattern(*front()).encode("utf-16-be")),
+            ("le-no-bom", pattern(*front()).encode("utf-16-le")),
+            ("cjk-bom", ("\ufeff" + "\u6545\u969c" * 20).encode("utf-16-le")),  # no NUL byte in it
+        )
+    ),
     ("huge-file", {P: pattern(*front()) + ("x" * 80 + "\n") * 14000}, f"{P}:1: file", "file is too large", "error"),
     (
         "latin-1",
