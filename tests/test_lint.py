@@ -290,8 +290,11 @@ def test_similar_reports_near_duplicate(tmp_path):
         k, only=[str(kb / "patterns/capacity/disk-full-again.md")], index_dir=tmp_path / "idx", model="fake:64"
     )
     assert [Path(p.path).name for p in only] == ["disk-full-again.md"]
-    # the threshold is configurable
-    assert similar_warnings(k, index_dir=tmp_path / "idx", model="fake:64", threshold=1.0001) == []
+    # the threshold is configurable; the copy shares its signals with the original, so it is reported
+    # from config.SIMILAR_SHARED_MARGIN below it
+    above = similar_warnings(k, index_dir=tmp_path / "idx", model="fake:64", threshold=1.0001)
+    assert "and both have the signal 'No space left on device'" in above[0].message
+    assert similar_warnings(k, index_dir=tmp_path / "idx", model="fake:64", threshold=1.0001 + 0.1) == []
 
 
 def test_similar_respects_distinguish(tmp_path):
