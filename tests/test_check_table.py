@@ -145,6 +145,40 @@ ROWS = [
         "error",
     ),
     (
+        # found by a team writing its first KB: a log line pasted as a signal, its ": " unquoted, was
+        # only "must be a string, not a mapping"
+        "signal-with-an-unquoted-colon",
+        {P: pattern(*front()[:6], "signals:", "  - javax.crypto.AEADBadTagException: Tag mismatch!")},
+        f"{P}:9: signals[0]",
+        "must be a string, not a mapping (YAML reads an unquoted ': ' as a key and its value: put the whole "
+        'text in quotes, "javax.crypto.AEADBadTagException: Tag mismatch!")',
+        "error",
+    ),
+    (
+        "symptom-with-an-unquoted-colon",
+        {P: pattern(*front()[:5], "  - checkout fails: 503 from the gateway", *front()[6:])},
+        f"{P}:7: symptoms[0]",
+        "(YAML reads an unquoted ': ' as a key and its value: put the whole text in quotes, \"checkout fails: 503 "
+        'from the gateway")',
+        "error",
+    ),
+    (
+        "tag-with-an-unquoted-colon-in-a-flow-list",
+        {P: pattern(*front(extra=["tags: [team: payments]"]))},
+        f"{P}:10: tags[0]",
+        "must be a string, not a mapping (YAML reads an unquoted ': ' as a key and its value: put the whole text "
+        'in quotes, "team: payments")',
+        "error",
+    ),
+    (
+        "flag-with-an-unquoted-colon",
+        {INC: GOOD_INC.replace("patterns:", "flags:\n  - restarted: pool metrics lost\npatterns:")},
+        f"{INC}:7: flags[0]",
+        "must be a string or a mapping of text, status and note, not another mapping (YAML reads an unquoted ': ' "
+        'as a key and its value: put the whole text in quotes, "restarted: pool metrics lost")',
+        "error",
+    ),
+    (
         "status-not-allowed",
         {P: pattern(*front(extra=["status: live"]))},
         f"{P}:10: status",
@@ -285,6 +319,23 @@ ROWS = [
     ),
     ("empty-file", {P: ""}, f"{P}:1: front matter", "file must start with '---'", "error"),
     ("binary-file", {P: b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"}, f"{P}:1: file", "file is binary", "error"),
+    # found by a team writing its first KB: Notepad's "Unicode" (UTF-16 with a byte-order mark) was "file is binary"
+    *(
+        (
+            f"utf-16-{name}",
+            {P: data},
+            f"{P}:1: file",
+            'file is UTF-16 text (Windows\' "Unicode"), not UTF-8: save it as UTF-8 (in Notepad: Save as, Encoding: '
+            "UTF-8)",
+            "error",
+        )
+        for name, data in (
+            ("le-bom", b"\xff\xfe" + pattern(*front()).encode("utf-16-le")),
+            ("be-bom", b"\xfe\xff" + pattern(*front()).encode("utf-16-be")),
+            ("le-no-bom", pattern(*front()).encode("utf-16-le")),
+            ("cjk-bom", ("\ufeff" + "\u6545\u969c" * 20).encode("utf-16-le")),  # no NUL byte in it
+        )
+    ),
     ("huge-file", {P: pattern(*front()) + ("x" * 80 + "\n") * 14000}, f"{P}:1: file", "file is too large", "error"),
     (
         "latin-1",

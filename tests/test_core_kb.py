@@ -3,7 +3,7 @@
 import datetime as dt
 from pathlib import Path
 
-from kbfactory import pattern_text, write
+from kbfactory import pattern_text, small_kb, write
 
 from recur.kb.check import run_checks
 from recur.kb.loader import load_kb
@@ -214,3 +214,107 @@ def test_a_misplaced_copy_of_a_pattern_is_no_duplicate_of_the_right_one(tmp_path
     found = [(Path(p.path).as_posix().split("/kb/")[-1], p.message) for p in run_checks(kb) if p.is_error]
     assert found == [("patterns/capacity/old/d.md", "patterns live in patterns/<category>/<id>.md")]
     assert "d" in kb.patterns
+
+
+def _required_errors(tmp_path, old: str, new: str) -> tuple[list, int]:
+    root = tmp_path / "kb"
+    text = pattern_text("d").replace(old, new)
+    write(root, "patterns/capacity/d.md", text)
+    kb = load_kb(root)
+    return [(p.line, p.field, p.message) for p in kb.errors], text.splitlines().index(new) + 1
+
+
+def test_a_required_section_with_its_words_joined_split_or_followed_is_named_at_its_heading(tmp_path):
+    # found by a team writing its first KB: "## Run book", "## Runbook steps" and "## Rootcause" were
+    # "required section is missing" at the file's last line, with no heading named (the words had
+    # to be as many as the name's)
+    cases = [
+        ("## Runbook", "## Run book", "## Runbook"),
+        ("## Runbook", "## Runbook steps", "## Runbook"),
+        ("## Runbook", "## Run-book steps", "## Runbook"),
+        ("## Root cause", "## Rootcause", "## Root cause"),
+        ("## Root cause", "## Root-cause analysis", "## Root cause"),
+        ("## Summary", "## Summary of impact", "## Summary"),
+    ]
+    for old, new, field in cases:
+        found, line = _required_errors(tmp_path / new.strip("# "), old, new)
+        assert found == [(line, field, f"required section is missing: write '{new}' as '{field}'")], new
+
+
+def test_a_longer_sections_first_word_alone_or_its_words_joined_is_a_warning_at_its_heading(tmp_path):
+    # "## Evidence" passed `check --strict`, and the loader then had no evidence for the pattern
+    root = tmp_path / "kb"
+    text = pattern_text("d", evidence=()) + "\n## Evidence\n- the heap dump\n\n## Permanent-fix\nFix it.\n"
+    write(root, "patterns/capacity/d.md", text)
+    kb = load_kb(root)
+    lines = text.splitlines()
+    found = [(p.line, p.field, p.message, p.level) for p in kb.problems]
+    want = [("## Evidence", "Evidence to preserve"), ("## Permanent-fix", "Permanent fix")]
+    assert found == [
+        (
+            lines.index(heading) + 1,
+            heading,
+            f"not a section Recur reads, so its text is not used as '## {name}': write it as '## {name}'",
+            "warning",
+        )
+        for heading, name in want
+    ]
+
+
+def test_headings_of_their_own_beside_the_sections_they_start_like_are_left_alone(tmp_path):
+    # a name followed by more words is only taken for a required section that is missing: beside
+    # the section, or for an optional one ("Detection gap"), it is a heading of the author's
+    root = tmp_path / "kb"
+    own = ("Runbook history", "Root cause analysis", "Evidence", "Detection gap", "References 2", "Summary table")
+    write(root, "patterns/capacity/d.md", pattern_text("d") + "".join(f"\n## {h}\nText.\n" for h in own))
+    kb = load_kb(root)
+    assert kb.problems == [] and "d" in kb.patterns
+
+
+def _unread_found(kb) -> list:
+    return sorted((p.path.split("/kb/")[-1], p.level, p.message.split(" (recur reads")[0]) for p in run_checks(kb))
+
+
+def test_records_in_a_misspelt_kb_folder_are_errors_naming_the_folder_meant(tmp_path):
+    # found by a team writing its first KB: kb/pattern/… and kb/incident/… were never read, without a word
+    root = small_kb(tmp_path / "kb")
+    write(root, "pattern/capacity/webhook-storm.md", pattern_text("webhook-storm"))
+    inc = (root / "incidents/2026/INC-2026-0001.md").read_text().replace("INC-2026-0001", "INC-2026-0009")
+    write(root, "incident/2026/INC-2026-0009.md", inc)
+    write(root, "Paths/oncall.yml", "title: On call\nsteps: []\n")
+    write(root, "patterns/capacity/user.md", pattern_text("user", signals=("ERR_USER",), related=("webhook-storm",)))
+    kb = load_kb(root)
+    assert "webhook-storm" not in kb.patterns and "INC-2026-0009" not in kb.incidents
+    assert _unread_found(kb) == [
+        ("Paths/oncall.yml", "error", "not read: Paths/ is no folder of the knowledge base; did you mean paths/oncall.yml?"),
+        ("incident/2026/INC-2026-0009.md", "error", "not read: incident/ is no folder of the knowledge base; "
+         "did you mean incidents/2026/INC-2026-0009.md?"),
+        ("pattern/capacity/webhook-storm.md", "error", "not read: pattern/ is no folder of the knowledge base; "
+         "did you mean patterns/capacity/webhook-storm.md?"),
+    ]  # fmt: skip
+    # its one error, not "no pattern has id 'webhook-storm'" in every file naming it too
+
+
+def test_files_at_the_kb_root_but_its_own_and_a_readme_are_named(tmp_path):
+    root = small_kb(tmp_path / "kb")
+    write(root, "README.md", "# Our KB\nSee CONTRIBUTING.md.\n")  # the folder's readme on GitHub: left alone
+    write(root, "recur.yml", "format: 1\n")
+    write(root, ".notes.md", "hidden: an editor's file\n")
+    write(root, "graph.png", "not a record")
+    write(root, "recon-notes.md", pattern_text("recon-notes", "data"))
+    write(root, "notes.md", "Things to write up.\n")
+    write(root, "severity.yaml", "levels: {P1: {name: Page, review: none}}\n")
+    write(root, "archive/old.md", "old notes\n")
+    kb = load_kb(root)
+    assert _unread_found(kb) == [
+        ("archive/old.md", "warning", "not read: archive/ is no folder of the knowledge base"),
+        ("notes.md", "warning", "not read: a file at the root of the knowledge base is no record"),
+        ("recon-notes.md", "error", "not read: a file at the root of the knowledge base is no record; "
+         "did you mean patterns/data/recon-notes.md?"),
+        ("severity.yaml", "error", "not read: a file at the root of the knowledge base is no record; "
+         "did you mean severity.yml?"),
+    ]  # fmt: skip
+    assert kb.problems[0].message.endswith(
+        "(recur reads patterns/<category>/<id>.md, incidents/<year>/<id>.md, paths/<id>.yml, eval/cases.yml, "
+        "severity.yml and recur.yml)"
+    )

@@ -109,3 +109,79 @@ def test_an_import_draft_does_not_outrank_the_reviewed_pattern_it_resembles(tmp_
     assert first["id"] == "disk-full" and first["confidence"] == "high", [r["id"] for r in answer.results]
     assert second["id"] == "ledger-wal-disk-filled" and second["import_draft"] is True
     assert second["confidence"] == "medium" and second["probability"] <= 0.6
+
+
+DUPE_ORIGINAL = """---
+id: card-processor-timeouts
+title: "Card processor timeouts"
+category: dependencies
+severity: sev2
+symptoms:
+  - "card authorisations time out at the processor"
+  - "checkout spinner hangs then says payment failed"
+  - "auth success rate drops for one acquirer only"
+signals:
+  - "ProcessorAuthLatencyHigh"
+  - "upstream request timeout after 30000ms"
+services: [payments-gateway, checkout-api]
+---
+
+## Summary
+Authorisation calls to the card processor (acquirer) stop answering within our 30 s budget.
+Checkout hangs, customers retry, and we risk double charges when the late answer does arrive.
+
+## Runbook
+1. Compare auth latency per acquirer: `sum by (acquirer) (rate(processor_auth_seconds_bucket[5m]))`.
+2. If one acquirer is slow, fail over routing: `payctl routing set --acquirer secondary --reason INC`.
+
+## Root cause
+The acquirer's auth endpoint degrades (their incident) and our client timeout is longer than the
+checkout's own, so requests pile up in the gateway's connection pool.
+"""
+DUPE_COPY = """---
+id: acquirer-timeouts
+title: "Acquirer authorisation timeouts"
+category: dependencies
+severity: sev2
+symptoms:
+  - "card authorisations timing out at the acquirer"
+  - "checkout hangs and then shows payment failed"
+signals:
+  - "ProcessorAuthLatencyHigh"
+services: [payments-gateway]
+---
+
+## Summary
+The acquirer does not answer auth requests within our timeout, checkout hangs.
+
+## Runbook
+1. Compare auth latency per acquirer on the "Processor health" dashboard.
+2. Fail over routing: `payctl routing set --acquirer secondary`.
+
+## Root cause
+The acquirer degrades.
+"""
+
+
+def test_check_similar_finds_a_copy_sharing_a_signal_below_the_threshold_and_no_sibling(tmp_path):
+    """Found by a team writing its first KB: a copy of a pattern with the same signal, the same service and
+    reworded symptoms scored 0.85 with the bundled model and `check --similar` (0.90) said nothing. Two
+    patterns sharing a signal or a service are reported from 0.10 below the threshold; the closest real
+    siblings of the starter KB (0.69, sharing a service) are not."""
+    from recur.retrieval.similar import similar_warnings
+
+    kb = tmp_path / "kb"
+    (kb / "patterns/dependencies").mkdir(parents=True)
+    (kb / "patterns/dependencies/card-processor-timeouts.md").write_text(DUPE_ORIGINAL)
+    (kb / "patterns/dependencies/acquirer-timeouts.md").write_text(DUPE_COPY)
+    for sibling in ("thread-pool-exhaustion", "timeout-cascade-no-circuit-breaker"):  # share a service
+        source = next((ROOT / "kb/patterns").glob(f"*/{sibling}.md"))
+        (kb / "patterns" / source.parent.name).mkdir(exist_ok=True)
+        (kb / "patterns" / source.parent.name / source.name).write_text(source.read_text())
+    found = similar_warnings(load_kb(kb), index_dir=tmp_path / "index", model="default", threshold=0.90)
+    assert sorted((Path(p.path).stem, p.message.split(" —")[0]) for p in found) == [
+        ("acquirer-timeouts", "looks like a duplicate of card-processor-timeouts (0.85, and both have the signal "
+         "'ProcessorAuthLatencyHigh')"),
+        ("card-processor-timeouts", "looks like a duplicate of acquirer-timeouts (0.85, and both have the signal "
+         "'ProcessorAuthLatencyHigh')"),
+    ]  # fmt: skip

@@ -290,8 +290,11 @@ def test_similar_reports_near_duplicate(tmp_path):
         k, only=[str(kb / "patterns/capacity/disk-full-again.md")], index_dir=tmp_path / "idx", model="fake:64"
     )
     assert [Path(p.path).name for p in only] == ["disk-full-again.md"]
-    # the threshold is configurable
-    assert similar_warnings(k, index_dir=tmp_path / "idx", model="fake:64", threshold=1.0001) == []
+    # the threshold is configurable; the copy shares its signals with the original, so it is reported
+    # from config.SIMILAR_SHARED_MARGIN below it
+    above = similar_warnings(k, index_dir=tmp_path / "idx", model="fake:64", threshold=1.0001)
+    assert "and both have the signal 'No space left on device'" in above[0].message
+    assert similar_warnings(k, index_dir=tmp_path / "idx", model="fake:64", threshold=1.0001 + 0.1) == []
 
 
 def test_similar_respects_distinguish(tmp_path):
@@ -634,3 +637,28 @@ def test_a_hash_yaml_keeps_as_text_is_no_comment_cut(tmp_path):
     loaded = load_kb(kb)
     assert loaded.patterns["kept"].title == "Filesystem out of inodes while bytes #remain free"
     assert not [p for p in authoring_warnings(loaded, today="2026-06-01") if "as a comment" in p.message]
+
+
+def test_a_link_with_a_slip_in_its_scheme_is_a_warning(tmp_path):
+    """Found by a team writing its first KB: [wiki](htps://wiki.example.com) passed `recur check
+    --strict` and the site (any scheme is a URL to it), and the reader got a dead link."""
+    kb = small_kb(tmp_path / "kb")
+    links = [
+        "htps://wiki.example.com/recon",
+        "http:/wiki.example.com",
+        "https:wiki.example.com",
+        "ttps://x.example.com",
+        "https://ok.example.com",
+        "mailto:oncall@example.com",
+        "ftp://files.example.com",
+        "hxxps://evil.example.com",  # defanged on purpose, as security write-ups do
+    ]
+    summary = "\n".join(f"- [link {n}]({url})" for n, url in enumerate(links))
+    write(kb, "patterns/capacity/linked.md", pattern_text("linked", signals=("X",), summary=summary))
+    found = [p.message for p in authoring_warnings(load_kb(kb), today="2026-06-01") if p.field == "link"]
+    assert found == [
+        "'htps://wiki.example.com/recon': htps: is no scheme a browser opens; write https://wiki.example.com/recon",
+        "'http:/wiki.example.com' is no web address: write http://wiki.example.com",
+        "'https:wiki.example.com' is no web address: write https://wiki.example.com",
+        "'ttps://x.example.com': ttps: is no scheme a browser opens; write https://x.example.com",
+    ]

@@ -1194,3 +1194,60 @@ def test_build_site_returns_a_typed_record_of_what_it_built(tmp_path):
     assert result.exit_code == 0, result.output
     assert "pages from 4 patterns, 4 incidents, 2 paths" in result.output and "note:" not in result.output
     assert re.search(r"Browser search: \d+\.\d MB in .*/assets/recur-browser/ \(\d+\.\ds\)", result.output)
+
+
+GOOD_ANCHORS = (
+    "#summary #what-you-see #runbook #root-cause #details #notes #notes_1 #linked-anchors-title "
+    "disk-full.md#related-patterns disk-full.md#disk-full-on-a-host disk-full.md#runbook "
+    "../../incidents/2026/INC-2026-0003.md#follow-ups ../../incidents/2026/INC-2026-0003.md#dig-into-this-later "
+    "../../incidents/2026/INC-2026-0003.md#timeline ../../incidents/2026/INC-2026-0003.md#inc-2026-0003-checkout-logs-filled-the-disk"
+).split()
+BAD_ANCHORS = (
+    "#root-causes #evidence-to-preserve disk-full.md#runbok ../../incidents/2026/INC-2026-0003.md#followups"
+).split()
+
+
+def _anchor_kb(root: Path, targets) -> Path:
+    from kbfactory import pattern_text, write
+
+    kb = site_kb(root)
+    links = "\n".join(f"- [to {t}]({t})" for t in targets)
+    cause = f"The mechanism.\n\n### Details\n\nMore.\n\n### Notes\n\nOne.\n\n### Notes\n\nTwo.\n\n{links}\n"
+    text = pattern_text("linker", title="Linked anchors: title", signals=("LINKER_SIGNAL",), root_cause=cause)
+    write(kb, "patterns/capacity/linker.md", text)
+    return kb
+
+
+def _site(kb: Path, out: Path):
+    args = ["site", "--kb", str(kb), "--out", str(out), "--as-of", AS_OF, "--strict", "--no-browser-search"]
+    return CliRunner().invoke(cli, [*args, "--index", str(out.parent / "no-index")])
+
+
+def test_check_finds_the_anchors_the_site_build_refuses_and_only_those(tmp_path):
+    """Found by a team writing its first KB: [x](#root-causes) and [y](other.md#runbok) passed
+    `recur check --strict` and failed `recur site --strict`. The ids are those of the site's pages,
+    with the headings the site adds (What you see, Related patterns, an incident's Follow-ups) and
+    without the one it does not (the evidence is a box): mkdocs itself says which it refuses."""
+    from recur.kb.check import check_path
+
+    kb = _anchor_kb(tmp_path / "good" / "kb", GOOD_ANCHORS)
+    _, problems = check_path(kb, today=AS_OF)
+    assert [str(p) for p in problems if p.field == "link"] == []
+    built = _site(kb, tmp_path / "good" / "out")
+    assert built.exit_code == 0, built.output
+
+    kb = _anchor_kb(tmp_path / "bad" / "kb", GOOD_ANCHORS + BAD_ANCHORS)
+    _, problems = check_path(kb, today=AS_OF)
+    found = [p.message for p in problems if p.field == "link"]
+    assert [m.split("'")[1] for m in found] == BAD_ANCHORS
+    assert found[0] == (
+        "'#root-causes': this page has no anchor #root-causes on the site (did you mean #root-cause?); "
+        "the site build fails on it with --strict"
+    )
+    assert found[2].startswith(
+        "'disk-full.md#runbok': patterns/capacity/disk-full.md has no anchor #runbok on the site"
+    )
+    refused = _site(kb, tmp_path / "bad" / "out")
+    assert refused.exit_code == 1
+    for target in BAD_ANCHORS:
+        assert f"#{target.split('#')[1]}'" in refused.output, (target, refused.output)

@@ -27,7 +27,8 @@ from recur.util.errors import RecurError
     "--similar-threshold",
     type=UNIT,
     envvar=config.env("similar_threshold"),
-    help="Cosine (doc view) at which --similar reports a duplicate "
+    help="Cosine (doc view) at which --similar reports a duplicate; two patterns with a signal or a service in "
+    f"common from {config.SIMILAR_SHARED_MARGIN:.2f} below it "
     f"[default: {config.default('similar_threshold'):.2f}; env RECUR_SIMILAR_THRESHOLD].",
 )
 @index_option

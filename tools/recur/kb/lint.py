@@ -492,9 +492,13 @@ def _link_warnings(kb: KB, bodies: list) -> list[Problem]:
     """Relative links in a pattern's or an incident's text to a file the KB does not have. Found in
     review: `recur check --strict` passed them, and the first to say so was the site build in CI
     (mkdocs --strict), with no line. The site mirrors the KB's folders, so a target is checked
-    against the KB's own files."""
+    against the KB's own files; an anchor (#root-cause) against the ids of its page on the site
+    (recur.kb.anchors), and a URL for a slip in its scheme (htps://, http:/x), which the site builds
+    without a word into a dead link."""
+    from recur.kb.anchors import PageAnchors, scheme_typo
+
     root = Path(kb.root).resolve()
-    carried = _site_files(kb, bodies)
+    carried, anchors = _site_files(kb, bodies), PageAnchors(kb)
     out = []
     for name, body, first, _ in bodies:
         here, opened = Path(name).resolve().parent, None
@@ -506,7 +510,12 @@ def _link_warnings(kb: KB, bodies: list) -> list[Problem]:
             if opened is not None or ("](" not in line and "]:" not in line) or len(line) > 10_000:
                 continue
             for link in _LINK.finditer(_CODE_SPAN.sub("", line)):
-                problem = _missing_target(root, here, link.group(1) or link.group(2), carried)
+                target = link.group(1) or link.group(2)
+                problem = (
+                    _missing_target(root, here, target, carried)
+                    or scheme_typo(target)
+                    or anchors.problem(Path(name), target)
+                )
                 if problem:
                     out.append(Problem(name, n, "link", problem, "warning"))
     return out

@@ -164,7 +164,73 @@ def load_kb(root: str | os.PathLike) -> KB:
     cases = root / "eval" / "cases.yml"
     if cases.is_file():
         load_cases(kb, cases)
+    _unread_files(kb)
     return kb
+
+
+# what a KB holds at its root (docs/kb-format.md; `recur init` writes these). A README is the folder's
+# readme for whoever browses the repository (the site takes its own pages from docs/, not from kb/)
+KB_FOLDERS = ("patterns", "incidents", "paths", "eval")
+KB_ROOT_FILES = ("severity.yml", FORMAT_FILE)
+_RECORD_SUFFIXES = (".md", ".markdown", ".yml", ".yaml")
+
+
+def _unread_files(kb: KB) -> None:
+    """A problem for each Markdown or YAML file the loader never reads: in a folder of the KB root
+    that is none of KB_FOLDERS ("pattern/", "incident/"), or at the root but for KB_ROOT_FILES and a
+    README ("notes.md", "severity.yaml"). Such a record was left out of everything without a word
+    (found by a team writing its first KB). Where it was clearly meant for a place Recur reads (a
+    slip of a folder's name, a record whose front matter names its category or date) it is an error
+    naming that place, as a record in the wrong place under patterns/ is; else a warning (a folder
+    the team keeps on purpose says so by moving it out of the KB)."""
+    for entry in sorted(kb.root.iterdir()):
+        if entry.name.startswith(".") or entry.name in KB_FOLDERS + KB_ROOT_FILES or entry.is_symlink():
+            continue
+        if not entry.is_dir():
+            if _unread_record(entry):
+                _unread(kb, entry, "a file at the root of the knowledge base is no record", _meant_root(entry))
+            continue
+        meant = _meant(entry.name, KB_FOLDERS)
+        for path in sorted(entry.rglob("*")):
+            inner = path.relative_to(entry).parts
+            if _unread_record(path) and not any(x.startswith(".") for x in inner):
+                where = "/".join((meant, *inner)) if meant else None
+                _unread(kb, path, f"{entry.name}/ is no folder of the knowledge base", where)
+
+
+def _unread_record(path: Path) -> bool:
+    return path.suffix.lower() in _RECORD_SUFFIXES and path.stem.upper() != "README" and path.is_file()
+
+
+def _unread(kb: KB, path: Path, why: str, meant: str | None) -> None:
+    where = "recur reads patterns/<category>/<id>.md, incidents/<year>/<id>.md, paths/<id>.yml, eval/cases.yml"
+    what = f"not read: {why}{f'; did you mean {meant}?' if meant else ''} ({where}, severity.yml and recur.yml)"
+    kb.problems.append(Problem(_shown(kb, path), 1, "file", what, "error" if meant else "warning"))
+    if meant and meant.startswith("patterns/") and path.suffix == ".md":  # its error is enough: no
+        kb.misplaced.setdefault(path.stem, []).append(_shown(kb, path))  # "no pattern has id" cascade
+
+
+def _meant(name: str, known) -> str | None:
+    """The one of ``known`` that ``name`` is a slip for ("pattern", "Incidents", "evals"), or None."""
+    folded = name.casefold()
+    return next((k for k in known if folded == k or _edits(folded, k, 2) <= 2 and folded[:1] == k[:1]), None)
+
+
+def _meant_root(path: Path) -> str | None:
+    """Where a file at the KB root probably belongs: a slip for severity.yml or recur.yml, eval/cases.yml,
+    or, for a record, the place its front matter's ``category`` or ``date`` names."""
+    if path.suffix.lower() in (".yml", ".yaml"):
+        return _meant(path.stem + ".yml", KB_ROOT_FILES) or ("eval/cases.yml" if path.stem == "cases" else None)
+    try:
+        meta = split_front_matter(read_text(path.read_bytes()[: MAX_FILE_BYTES + 1])).meta.data
+    except (OSError, ParseError):
+        return None
+    meta = meta if isinstance(meta, dict) else {}
+    if isinstance(meta.get("category"), str) and schema.KEBAB.fullmatch(meta["category"]):
+        return f"patterns/{meta['category']}/{path.name}"
+    if isinstance(meta.get("date"), (dt.date, str)) and str(meta["date"])[:4].isdigit():
+        return f"incidents/{str(meta['date'])[:4]}/{path.name}"
+    return None
 
 
 def _files(folder: Path, kb: KB) -> list:
@@ -498,23 +564,52 @@ def _keep_refs(kb: KB, v: schema.Validator, raw: dict, fields) -> None:
             kb.unloaded_refs.append((v.relpath, name, line, str(pid).strip()))
 
 
-def _looks_like(name: str, sections: dict) -> str | None:
-    """The heading among ``sections`` that is section ``name`` written another way: another case or
-    spacing ("## Root Cause") or a slip of a letter or two ("## Runbok", "## Detecton"), or None. A
-    slip keeps the first letter and the number of words: "Detection gap", "Detector" and "Preferences"
-    are headings of their own (difflib's ratio took them for sections; found in review). A heading that
-    is itself a section name is never taken for another one ("## Detection" is not "## Description")."""
+def _looks_like(name: str, sections: dict, required: bool = False) -> str | None:
+    """The heading among ``sections`` that is section ``name`` written another way, or None: another
+    case or spacing ("## Root Cause"), a slip of a letter or two ("## Runbok", "## Detecton"), words
+    joined or split ("## Rootcause", "## Run book"), or the first word of a longer name alone
+    ("## Evidence"). A slip keeps the first letter and the number of words: "Detection gap",
+    "Detector" and "Preferences" are headings of their own (difflib's ratio took them for sections;
+    found in review). A heading that is itself a section name is never taken for another one
+    ("## Detection" is not "## Description"). ``required``: the name followed by words of the
+    author's ("## Runbook steps") is it too; only for a section that is missing anyway, where the
+    pattern fails to load and the error is better at that heading than at the end of the file (for an
+    optional one it would be a false alarm: "## Detection gap" is its own heading)."""
     other = [h for h in sections if h not in schema.PATTERN_SECTIONS and len(h) <= 200]
     key = {" ".join(h.split()).casefold(): h for h in other}
     want = name.casefold()
     if want in key:
         return key[want]
-    for written, heading in key.items():
-        same_shape = written[:1] == want[:1] and len(written.split()) == len(want.split())
-        most = max(1, len(want) // 5)  # a slip per five letters: "Root cuase" (2), not "Detector" (2 of 9)
-        if same_shape and _edits(written, want, most) <= most:
-            return heading
+    rules = [lambda written: _same_name(written, want)]
+    if len(want.split()) > 1:  # "## Evidence" for "Evidence to preserve", "## Root" for "Root cause"
+        rules.append(lambda written: len(written.split()) == 1 and _same_name(written, want.split()[0]))
+    if required:
+        rules.append(lambda written: _starts_with_name(written, want))
+    for rule in rules:
+        for written, heading in key.items():
+            if rule(written):
+                return heading
     return None
+
+
+def _same_name(written: str, want: str) -> bool:
+    """Whether heading ``written`` is the name ``want`` (both casefolded, spaces collapsed): the same
+    first letter and number of words but for a slip per five letters, or the same letters with the
+    spaces or hyphens between words left out or added ("Run book", "Root-cause", "Rootcause")."""
+    if written[:1] != want[:1]:
+        return False
+    most = max(1, len(want) // 5)  # a slip per five letters: "Root cuase" (2), not "Detector" (2 of 9)
+    if len(written.split()) == len(want.split()) and _edits(written, want, most) <= most:
+        return True
+    # the letters alone, without slips: "Detection 2" or "Re-run book" are not taken this way
+    return re.sub(r"[\s_-]+", "", written) == re.sub(r"\s+", "", want)
+
+
+def _starts_with_name(written: str, want: str) -> bool:
+    """Whether heading ``written`` is the name ``want`` (as ``_same_name`` reads it) with more words
+    after it ("runbook steps", "run book steps", "root cause analysis")."""
+    words = written.split()
+    return any(_same_name(" ".join(words[:n]), want) for n in range(1, len(words)))
 
 
 def _edits(a: str, b: str, most: int) -> int:
@@ -571,7 +666,7 @@ def _required_sections(v: schema.Validator, shown: str, md, sections: dict, sec_
         if name not in sections:
             # "## Root Cause": the section is there, written another way; said at its line (it was "missing",
             # at the end of the file; found in review)
-            near = _looks_like(name, sections)
+            near = _looks_like(name, sections, required=True)
             if near is not None:
                 v.problems.append(
                     Problem(

@@ -219,12 +219,30 @@ def _tab_hint(text: str, mark) -> str:
     return ""
 
 
+def _utf16(raw: bytes) -> str | None:
+    """The message for a file saved as UTF-16 (Windows Notepad's and Word's "Unicode", with its byte-order
+    mark, or without it: every other byte NUL), which was "file is binary". Not read as UTF-16, as
+    `recur import` reads a postmortem: a KB file lives in the repository, where a UTF-16 file shows as
+    binary in the pull request's diff, and `recur incident flag|link` and other tools reading the
+    format read and write it as UTF-8; saved as UTF-8 once, it is reviewed and read like the rest."""
+    head = raw[:400]
+    odd, even = head[1::2], head[0::2]
+    if not raw.startswith((b"\xff\xfe", b"\xfe\xff")) and not (
+        len(head) >= 4 and (odd.count(0) >= 0.9 * len(odd) or even.count(0) >= 0.9 * len(even))
+    ):
+        return None
+    return (
+        'file is UTF-16 text (Windows\' "Unicode"), not UTF-8: save it as UTF-8 (in Notepad: Save as, Encoding: UTF-8)'
+    )
+
+
 def read_text(raw: bytes) -> str:
     """Decode a KB file or raise ParseError with a message a person can act on."""
     if len(raw) > MAX_FILE_BYTES:
         raise ParseError(1, f"file is too large ({len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,})")
-    if b"\x00" in raw:
-        raise ParseError(1, "file is binary, not UTF-8 text")
+    utf16 = _utf16(raw)  # before the NUL test: UTF-16 text of other scripts than Latin may have no NUL
+    if utf16 or b"\x00" in raw:
+        raise ParseError(1, utf16 or "file is binary, not UTF-8 text")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

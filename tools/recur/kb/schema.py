@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from recur.util.dates import RANGE, in_range, iso_date
 from recur.util.errors import Problem
-from recur.util.text import LINE_SPACING, control_character, odd_characters, without_controls
+from recur.util.text import LINE_SPACING, control_character, odd_characters, without_controls, yaml_string
 
 KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 INCIDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -143,6 +143,25 @@ def _is_empty(value) -> bool:
 BOOL_HINT = " (YAML reads yes/no/on/off/true/false as a boolean: quote it, 'yes')"
 
 
+def mapping_hint(value) -> str:
+    """What to do about a value YAML read as a mapping where text was meant: an unquoted ": " makes
+    one (``- javax.crypto.AEADBadTagException: Tag mismatch!``, a signal copied from a log, was "must be a
+    string, not a mapping" with nothing said of why; found by a team writing its first KB)."""
+    if not isinstance(value, dict):
+        return ""
+    if len(value) == 1:
+        ((key, inner),) = value.items()
+        if not isinstance(key, (dict, list)) and not isinstance(inner, (dict, list)):
+            text = f"{_plain(key)}: {_plain(inner)}" if inner is not None else f"{_plain(key)}:"
+            return f" (YAML reads an unquoted ': ' as a key and its value: put the whole text in quotes, {yaml_string(text)})"
+    return " (YAML reads an unquoted ': ' as a key and its value: put the whole text in quotes)"
+
+
+def _plain(value) -> str:
+    """A scalar as it was most likely written (YAML read ``true`` as True)."""
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
 class Validator:
     """Collects problems for one file."""
 
@@ -251,6 +270,10 @@ class Validator:
                 elif text := self.plain_text(text, path + (i,), f"{dotted}[{i}]"):
                     out.append({"text": text, "status": "open"})
                 continue
+            if kind == "flags" and isinstance(item, dict) and not set(item) & set(rule.schema):  # "- a: b" unquoted
+                what = "must be a string or a mapping of text, status and note, not another mapping"
+                self.error(path + (i,), f"{dotted}[{i}]", what + mapping_hint(item))
+                continue
             before = len(self.problems)
             rec = self.mapping(item, rule.schema, path + (i,), f"{dotted}[{i}]")
             if not any(p.is_error for p in self.problems[before:]):
@@ -261,7 +284,10 @@ class Validator:
     def scalar(self, value, kind: str, path: tuple, dotted: str):
         if isinstance(value, bool) or value is None or isinstance(value, (list, dict)):
             self.error(
-                path, dotted, f"must be a string, not {_kind(value)}" + (BOOL_HINT if isinstance(value, bool) else "")
+                path,
+                dotted,
+                f"must be a string, not {_kind(value)}"
+                + (BOOL_HINT if isinstance(value, bool) else mapping_hint(value)),
             )
             return None
         text = str(value).strip()

@@ -53,10 +53,12 @@ def similar_warnings(
         p = kb.patterns[pid]
         declared = {d["from"] for d in p.distinguish}
         for j in np.argsort(-sims[row])[:5]:
-            score = float(sims[row, j])
-            if score < threshold:
+            score, other = float(sims[row, j]), ids[j]
+            if score < threshold - config.SIMILAR_SHARED_MARGIN:
                 break
-            other = ids[j]
+            shared = "" if score >= threshold else _shared(p, kb.patterns[other])
+            if score < threshold and not shared:
+                continue
             if other in declared or pid in {d["from"] for d in kb.patterns[other].distinguish}:
                 continue
             shown = display_path(kb.root / p.relpath)
@@ -65,13 +67,29 @@ def similar_warnings(
                     shown,
                     p.line("id"),
                     "id",
-                    f"looks like a duplicate of {other} ({score:.2f}) — extend it instead? (or add a "
+                    f"looks like a duplicate of {other} ({score:.2f}{shared}) — extend it instead? (or add a "
                     f"`distinguish: [{{from: {other}, by: ...}}]` entry if they differ)",
                     "warning",
                 )
             )
             break
     return out
+
+
+def _shared(p, other) -> str:
+    """What two patterns have in common that makes a pair a little less alike than the threshold a
+    likely duplicate too (config.SIMILAR_SHARED_MARGIN): a signal, verbatim (case and spacing aside),
+    or a service; "" when nothing."""
+
+    def key(s):
+        return " ".join(str(s).split()).casefold()
+
+    theirs = {key(s) for s in other.signals}
+    signal = next((s for s in p.signals if key(s) in theirs), None)
+    if signal is not None:
+        return f", and both have the signal {signal!r}"
+    service = next((s for s in p.services if s in other.services), None)
+    return f", and both are about the service {service!r}" if service is not None else ""
 
 
 def _files_of(kb: KB, pid: str) -> list[str]:

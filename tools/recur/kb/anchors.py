@@ -1,0 +1,164 @@
+"""The anchors (``#root-cause``) of the KB's pages as the site renders them, for ``recur check``.
+
+A link to a place on a page (``[x](#root-causes)``, ``[y](../dependencies/other.md#runbok)``) passed
+`recur check --strict`, and the site build refused it (mkdocs validates anchors; Recur's site makes
+that a warning, which fails ``--strict``). The site's page is not the file: it has the headings the
+site writes (``## What you see``, ``## Related patterns``, ``## Incidents (3)``; the evidence is a box
+with no heading) and the file's own sections and subheadings, and Python-Markdown's ``toc`` gives
+each its id. Here the page's headings are laid out as the site lays them out
+(``recur.site.pattern_pages.pattern_page``, ``recur.site.record_pages.incident_page``; a real
+mkdocs build in tests/test_site_build.py holds the two together) and rendered by Python-Markdown
+with the site's extensions, so the ids are toc's own (its slugify, ``_1`` for a repeated heading,
+``{#id}`` of attr_list). Markdown is imported only when a link has an anchor: `recur check` stays light.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+from urllib.parse import unquote
+
+from recur.kb.records import KB, Pattern
+
+# what the site's plugin adds to every build (recur.site.plugin.EXTENSIONS; not imported: kb is below site)
+EXTENSIONS = ["admonition", "attr_list", "fenced_code", "tables", "toc"]
+# sections the site shows in this order on a pattern page (recur.site.pattern_pages.LATER_SECTIONS)
+LATER_SECTIONS = ("Root cause", "Permanent fix", "Detection", "References")
+SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+# the heading a pattern page gives its incidents carries their count ("## Incidents (3)"), which
+# changes with the site's date: any count is taken
+_INCIDENTS = re.compile(r"incidents-\d+")
+
+
+class PageAnchors:
+    """The ids of each loaded pattern's and incident's page, worked out once per page when asked."""
+
+    def __init__(self, kb: KB):
+        self.kb = kb
+        self.root = Path(kb.root).resolve()
+        self.records = {r.relpath: r for r in [*kb.patterns.values(), *kb.incidents.values()]}
+        self.cache: dict[str, set] = {}
+        self.md = None
+
+    def problem(self, here: Path, target: str) -> str | None:
+        """Why the anchor of link ``target`` in the file ``here`` is no place on its page of the
+        site; None when it is one, has no anchor, or leads to no loaded record (a URL, another
+        page's error of its own)."""
+        path, _, frag = target.partition("#")
+        if not frag or SCHEME.match(target) or path.startswith("/"):
+            return None
+        page = (here.parent / unquote(path.split("?", 1)[0])).resolve() if path else here.resolve()
+        try:
+            rel = page.relative_to(self.root).as_posix()
+        except ValueError:
+            return None
+        record, frag = self.records.get(rel), unquote(frag)
+        if record is None or frag in self.ids(record):
+            return None
+        if isinstance(record, Pattern) and _INCIDENTS.fullmatch(frag) and self.kb.incidents_for(record.id):
+            return None
+        import difflib
+
+        where = "this page" if not path else rel
+        close = difflib.get_close_matches(frag, sorted(self.ids(record)), n=1, cutoff=0.6)
+        hint = (
+            f"did you mean #{close[0]}?"
+            if close
+            else "its anchors are " + ", ".join(f"#{a}" for a in sorted(self.ids(record))[:12])
+        )
+        return (
+            f"{target!r}: {where} has no anchor #{frag} on the site ({hint}); the site build fails on it with --strict"
+        )
+
+    def ids(self, record) -> set:
+        if record.relpath not in self.cache:
+            text = _pattern_outline(self.kb, record) if isinstance(record, Pattern) else _incident_outline(record)
+            self.cache[record.relpath] = self._render(text)
+        return self.cache[record.relpath]
+
+    def _render(self, text: str) -> set:
+        import markdown
+
+        if self.md is None:
+            self.md = markdown.Markdown(extensions=EXTENSIONS)
+            self.md.treeprocessors.register(_Ids(), "recur_ids", 4)  # after toc (5) has given the headings theirs
+        self.md.reset()
+        self.md.convert(text)
+        return set(self.md.treeprocessors["recur_ids"].found)
+
+
+class _Ids:
+    """Every element id of a rendered page, as mkdocs collects them to validate anchors (raw HTML
+    is none: the site shows a KB file's HTML as text)."""
+
+    found: list = []
+
+    def run(self, root):
+        self.found = [e.get("id") for e in root.iter() if e.get("id")]
+
+
+def _pattern_outline(kb: KB, p: Pattern) -> str:
+    """A pattern's page as the site lays it out, its headings and its sections' text."""
+    sections = {name: text for name, text in p.sections.items() if text.strip()}
+    out = [f"# {_literal(p.title)}", "## Summary", sections.get("Summary", ""), "## What you see"]
+    out += [sections.get("Evidence to preserve", ""), "## Runbook", sections.get("Runbook", "")]
+    for name in LATER_SECTIONS:
+        if name in sections:
+            out += [f"## {name}", sections[name]]
+    handled = {"Summary", "Runbook", "Evidence to preserve", *LATER_SECTIONS}
+    for name, text in sections.items():
+        if name not in handled:
+            out += [f"## {_literal(name)}", text]
+    # shown when the pattern has related patterns, look-alikes (from the index: not known here) or
+    # incidents; taken as there, so no link to them is refused for what check cannot see
+    out += ["## Related patterns"]
+    return "\n\n".join(out) + "\n"
+
+
+def _incident_outline(i) -> str:
+    sections = {name: text for name, text in i.sections.items() if text.strip()}
+    out = [f"# {_literal(i.id)}: {_literal(i.title)}"]
+    if "Summary" in sections:
+        out += ["## Summary", sections["Summary"]]
+    for name, text in sections.items():
+        if name != "Summary":
+            out += [f"## {_literal(name)}", text]
+    out += ["## Follow-ups"] if i.follow_ups else []
+    out += ["## Dig into this later"] if i.flags else []
+    return "\n\n".join(out) + "\n"
+
+
+_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)")
+_LITERAL = str.maketrans({"\\": "\\\\", "[": "\\[", "]": "\\]", "{": "\\{", "}": "\\}"})
+
+
+def _literal(text: str) -> str:
+    """A one-line field as the site writes it into a heading (recur.site.md.cell): shown as text,
+    its code spans and emphasis still Markdown, so its id is toc's id of the same text."""
+    out, at = [], 0
+    for m in _SPAN.finditer(text):
+        out += [html.escape(text[at : m.start()], quote=False).translate(_LITERAL), m.group(0)]
+        at = m.end()
+    out.append(html.escape(text[at:], quote=False).translate(_LITERAL))
+    return re.sub(r"(#+\s*)$", r"\\\1", "".join(out))
+
+
+def scheme_typo(target: str) -> str | None:
+    """Why a link's URL is a slip for a web address ("htps://x", "http:/x", "https:x"), or None. The
+    site takes any scheme as a URL and builds without a word; the reader gets a dead link."""
+    from recur.kb.loader import _edits
+
+    m = SCHEME.match(target)
+    if not m:
+        return None
+    scheme, rest = m.group(1), target[m.end() :]
+    if scheme.lower() in ("http", "https"):
+        if rest.startswith("//"):
+            return None
+        return f"{target!r} is no web address: write {scheme.lower()}://{rest.lstrip('/')}"
+    # one letter from http or https ("htps", "htttp", "ttps"); not hxxp (a defanged URL, on purpose)
+    near = next((w for w in ("https", "http") if _edits(scheme.lower(), w, 1) <= 1), None)
+    if near:
+        return f"{target!r}: {scheme}: is no scheme a browser opens; write {near}://{rest.lstrip('/')}"
+    return None
