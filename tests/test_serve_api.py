@@ -11,7 +11,7 @@ import httpx
 import pytest
 from click.testing import CliRunner
 from kbfactory import pattern_text, small_kb, write
-from serve_util import alert_payload, running
+from serve_util import alert_payload, fake_app, running
 
 from recur.cli.main import cli
 from recur.ingest.feedback import read_votes
@@ -567,3 +567,54 @@ def test_a_pattern_left_out_for_errors_is_named_where_answers_are_given(tmp_path
         metrics = httpx.get(base + "/metrics").text
     assert health["left_out"] == ["patterns/capacity/disk-full.md"] and health["patterns"] == 2
     assert "recur_index_patterns_left_out 1.0" in metrics
+
+
+def test_a_site_built_from_other_kb_files_than_the_served_index_shows_in_healthz_and_metrics(tmp_path):
+    """Found in an operator's review: after a `git pull` and a `recur index`, /api/suggest knew a new
+    pattern whose page was a 404, while /healthz said "stale": null and recur_index_stale 0: nothing
+    said the site had not been rebuilt. The site records the KB files it was built from; health says
+    when they are not those of the served index, until `recur site` builds it again."""
+    from serve_util import metric
+
+    from recur.kb.loader import load_kb
+    from recur.retrieval import embed
+    from recur.retrieval.index import build
+    from recur.site.build import build_site
+
+    kb, idx, site = small_kb(tmp_path / "kb"), tmp_path / "index", tmp_path / "site"
+    build(load_kb(kb), idx, embed.load_encoder("fake:64"), progress=False)
+    build_site(kb, site, browser_search=False, index_dir=idx)
+    app = create_app(
+        lambda: Engine.open(kb, idx, model="fake:64", quiet=True),
+        site_dir=site,
+        feedback_path=tmp_path / "f.jsonl",
+        reload_interval=0.1,
+    )
+    with running(app) as base:
+        first = httpx.get(base + "/healthz").json()
+        assert first["site_stale"] is None and first["stale"] is None
+        assert metric(httpx.get(base + "/metrics").text, "recur_site_stale") == 0
+        (kb / "patterns/capacity/inode-exhaustion.md").write_text(
+            pattern_text("inode-exhaustion", title="Inodes exhausted", symptoms=("No space left, df shows free",))
+        )
+        build(load_kb(kb), idx, embed.load_encoder("fake:64"), progress=False)  # `git pull` + `recur index`
+        h = health_when(base, lambda h: h["site_stale"])
+        assert h["stale"] is None and h["patterns"] == first["patterns"] + 1 and h["status"] == "ok"
+        assert f"the site at {site} was built" in h["site_stale"] and "recur site" in h["site_stale"], h
+        assert metric(httpx.get(base + "/metrics").text, "recur_site_stale") == 1
+        assert httpx.get(base + "/patterns/capacity/inode-exhaustion.html").status_code == 404
+        build_site(kb, site, browser_search=False, index_dir=idx)  # `recur site`
+        health_when(base, lambda h: h["site_stale"] is None)
+        assert metric(httpx.get(base + "/metrics").text, "recur_site_stale") == 0
+        assert httpx.get(base + "/patterns/capacity/inode-exhaustion.html").status_code == 200
+
+
+def test_a_site_that_records_no_kb_files_is_not_called_stale(tmp_path):
+    """A site built by an earlier Recur (its marker a line of text) or none at all: nothing to compare."""
+    kb, site = small_kb(tmp_path / "kb"), tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<h1>Recur site</h1>")
+    (site / ".recur-site").write_text("built by recur site\n")
+    with running(fake_app(kb, tmp_path, site_dir=site)) as base:
+        h = httpx.get(base + "/healthz").json()
+        assert h["site"] is True and h["site_stale"] is None
