@@ -52,6 +52,40 @@ def test_the_unit_runs_recur_commands_with_flags_they_have():
         assert_recur_flags_exist(cmd)
 
 
+def test_systemctl_reload_sends_the_server_sighup():
+    """README says `systemctl reload` sends SIGHUP (the server looks for a rebuilt index at once), but
+    its unit had no ExecReload=, so systemctl refused the reload (found in an operator's review). The
+    unit's command, run as systemd would with $MAINPID, sends a process SIGHUP."""
+    import signal
+    import time
+
+    reload = [
+        shlex.split(v) for k, _, v in (ln.partition("=") for ln in readme_unit().splitlines()) if k == "ExecReload"
+    ]
+    assert reload == [["/bin/kill", "-HUP", "$MAINPID"]]
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import signal,sys,time; signal.signal(signal.SIGHUP, lambda *a: sys.exit(7)); "
+            "print('ready', flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout.readline().strip() == "ready"
+        subprocess.run([a.replace("$MAINPID", str(child.pid)) for a in reload[0]], check=True, timeout=10)
+        deadline = time.monotonic() + 10
+        while child.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert child.returncode == 7, "the process got no SIGHUP"
+    finally:
+        if child.poll() is None:
+            child.send_signal(signal.SIGKILL)
+        child.wait()
+
+
 def test_the_update_service_pulls_then_indexes_then_builds_the_site_strictly():
     """README's update procedure (found in an operator's review: there was none, and a site left
     unrebuilt went unnoticed): pull, then `recur index --strict` (a pattern with errors stops the run,
