@@ -618,3 +618,64 @@ def test_a_site_that_records_no_kb_files_is_not_called_stale(tmp_path):
     with running(fake_app(kb, tmp_path, site_dir=site)) as base:
         h = httpx.get(base + "/healthz").json()
         assert h["site"] is True and h["site_stale"] is None
+
+
+def test_an_empty_filter_is_refused_not_read_as_no_filter(served):
+    """Found in an operator's review: GET /api/patterns?category= (a script's unset variable) listed
+    every pattern as if they were that category's. An empty or blank filter is refused, named."""
+    base = served["base"]
+    for query, name in (("category=", "category"), ("tag=%20%20", "tag"), ("severity=&service=db", "severity")):
+        r = httpx.get(f"{base}/api/patterns?{query}")
+        assert (r.status_code, r.json()["error"]) == (
+            422,
+            {"code": "invalid_request", "message": f"{name}: must not be empty (leave it out to list every pattern)"},
+        ), query
+    assert httpx.get(base + "/api/patterns?category=capacity").json()["patterns"]
+
+
+def test_an_unknown_body_key_is_refused_naming_the_keys_the_route_takes(served):
+    """Found in an operator's review: {"text": ..., "topp": 10} quietly got the default 5 results (the
+    unknown key ignored), as a misspelt query parameter no longer does. Refused, as MCP refuses an
+    argument a tool does not take, and a refused vote is not recorded. top 3.0 is still 3."""
+    base, fb = served["base"], served["feedback"]
+    before = fb.read_text() if fb.exists() else ""
+    cases = [
+        ("/api/suggest", {"text": "disk full", "topp": 10}, "unknown key(s) in the request body: topp (it takes text, top)"),
+        ("/api/feedback", {"query": "ENOSPC", "pattern": "disk-full", "useful": True, "comment": "x", "by": "me"},
+         "unknown key(s) in the request body: by, comment (it takes query, pattern, useful)"),
+    ]  # fmt: skip
+    for path, body, message in cases:
+        r = post(base, path, body)
+        assert (r.status_code, r.json()["error"]) == (422, {"code": "invalid_request", "message": message}), path
+    assert (fb.read_text() if fb.exists() else "") == before
+    r = post(base, "/api/suggest", {"text": "disk full", "top": 3.0})
+    assert r.status_code == 200 and len(r.json()["results"]) == 3
+
+
+def test_a_parameter_is_named_alike_in_every_message(served):
+    """Found in an operator's review: ?top=0 said "top: must be between 1 and 50" and ?top=x
+    "query.top: Input should be a valid integer": the same parameter named two ways. A query
+    parameter is named as a body field is, as the client wrote it."""
+    base, payload = served["base"], alert_payload({"labels": {"alertname": "CoreDNSErrorsHigh"}})
+    messages = {
+        "?top=0": "top: must be between 1 and 50",
+        "?top=x": "top: Input should be a valid integer, unable to parse string as an integer",
+        "?brief=maybe": "brief: Input should be a valid boolean, unable to interpret input",
+    }
+    for query, message in messages.items():
+        r = post(base, "/api/alertmanager" + query, payload)
+        assert (r.status_code, r.json()["error"]["message"]) == (422, message), query
+    r = post(base, "/api/suggest", {"text": "disk full", "top": "x"})
+    assert r.json()["error"]["message"] == "top: Input should be a valid integer"
+
+
+def test_healthz_and_metrics_ignore_query_parameters(served):
+    """Decided in an operator's review (/healthz?x=1 answered, /api/* refuse a parameter they do not
+    read): a probe or a scraper sends what it is configured with, and operators tag probes for the
+    access log (/healthz?from=lb); refused there, a harmless parameter would read as the service
+    down. Neither route has a parameter whose misspelling could change its answer."""
+    base = served["base"]
+    assert httpx.get(base + "/healthz?from=lb").json()["status"] == "ok"
+    assert httpx.head(base + "/healthz?from=lb").status_code == 200
+    r = httpx.get(base + "/metrics?from=prometheus")
+    assert r.status_code == 200 and "recur_ready 1.0" in r.text

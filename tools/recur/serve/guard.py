@@ -119,9 +119,25 @@ def _field(loc) -> str:
     return ".".join(parts) or "body"
 
 
+# Where FastAPI found a value, the first part of its ``loc``: not part of the name the client wrote.
+# ?top=x was "query.top: ..." and ?top=0 "top: ..." (the route's own check), one parameter two names.
+LOCATIONS = frozenset({"body", "query", "path", "header", "cookie"})
+
+
+def _unlocated(errors: list) -> list:
+    """The errors with the location left off their ``loc``: ("query", "top") is "top", as ("body", "top")."""
+    out = []
+    for e in errors:
+        loc = tuple(e.get("loc", ()))
+        out.append({**e, "loc": loc[1:] if loc[:1] and loc[0] in LOCATIONS and len(loc) > 1 else loc})
+    return out
+
+
 def _validation_response(exc: RequestValidationError) -> JSONResponse:
     errors = exc.errors()
     first = errors[0] if errors else {"type": "", "loc": (), "msg": "invalid request"}
+    if first.get("type") == "unknown_keys":  # models.refuse_unknown_keys: its message says it all
+        return error_response(422, "invalid_request", str(first.get("msg")))
     if first.get("type") == "json_invalid":
         ctx = first.get("ctx") or {}
         detail = ctx.get("error") or "syntax error"
@@ -132,7 +148,7 @@ def _validation_response(exc: RequestValidationError) -> JSONResponse:
     # body (value_error: the legacy Grafana payload) says what it found instead
     if tuple(first.get("loc", ())) == ("body",) and first.get("type") != "value_error":
         return error_response(422, "invalid_request", "the request body must be a JSON object")
-    return error_response(422, "invalid_request", invalid_message(errors))
+    return error_response(422, "invalid_request", invalid_message(_unlocated(errors)))
 
 
 def invalid_message(errors: list) -> str:
