@@ -100,18 +100,20 @@ def fake_app(kb, root, **kw):
     )
 
 
-# The nginx location README's "Behind a reverse proxy" gives (PREFIX and UPSTREAM filled in):
-# the trailing slash of proxy_pass strips the prefix.
-NGINX_LOCATION = """
-    location PREFIX/ {
-        proxy_pass http://UPSTREAM/;
-        proxy_set_header Host $http_host;
-        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-        proxy_set_header X-Forwarded-Proto $scheme;
-        proxy_http_version 1.1;
-        proxy_buffering off;
-    }
-"""
+def readme_nginx_location() -> str:
+    """The nginx location README's "Behind a reverse proxy" gives, as written there, with its prefix
+    and upstream as PREFIX and UPSTREAM: the documentation is what the nginx tests run (a copy of it
+    here went without client_max_body_size, as README did, found in an operator's review)."""
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```nginx\n(.*?)\n\s*```", text, re.S)
+    assert len(blocks) == 1, f"README.md has {len(blocks)} ```nginx blocks, not one"
+    block = blocks[0]
+    for said in ("location /recur/ {", "proxy_pass http://127.0.0.1:8000/;"):
+        assert said in block, f"README's nginx block has no {said!r}"
+    return block.replace("location /recur/", "location PREFIX/").replace("127.0.0.1:8000", "UPSTREAM")
 
 
 def nginx_missing_reason() -> str | None:
@@ -125,7 +127,7 @@ def nginx_missing_reason() -> str | None:
 @contextlib.contextmanager
 def nginx_proxy(upstream: str, prefix: str, workdir):
     """nginx on 127.0.0.1:<free port> serving ``upstream`` (http://host:port) under ``prefix`` with
-    NGINX_LOCATION; yields the public base URL, prefix included. Call nginx_missing_reason first."""
+    README's location block (readme_nginx_location); yields the public base URL, prefix included. Call nginx_missing_reason first."""
     import shutil
     import subprocess
 
@@ -137,13 +139,14 @@ def nginx_proxy(upstream: str, prefix: str, workdir):
     temps = "".join(
         f"  {kind}_temp_path {workdir / kind};\n" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
     )
-    location = NGINX_LOCATION.replace("PREFIX", prefix).replace("UPSTREAM", upstream.split("://", 1)[1])
+    location = readme_nginx_location().replace("PREFIX", prefix).replace("UPSTREAM", upstream.split("://", 1)[1])
     conf = workdir / "nginx.conf"
     conf.write_text(
         f"daemon off;\nworker_processes 1;\npid {workdir / 'nginx.pid'};\nerror_log stderr warn;\n"
         f"events {{ worker_connections 64; }}\nhttp {{\n  access_log off;\n{temps}"
-        # bodies in memory: run as root, nginx's workers (nobody) cannot write pytest's private tmp
-        "  client_body_buffer_size 1m;\n"
+        # bodies in memory (up to the webhook's 4 MiB and more): run as root, nginx's workers (nobody)
+        # cannot write pytest's private tmp
+        "  client_body_buffer_size 8m;\n"
         f"  server {{\n    listen 127.0.0.1:{port};\n{location}  }}\n}}\n"
     )
     proc = subprocess.Popen([exe, "-c", str(conf), "-p", str(workdir)], stderr=subprocess.PIPE, text=True)
@@ -170,7 +173,7 @@ def _wait_listening(port: int, proc, timeout: float = 10.0) -> None:
 
 @contextlib.contextmanager
 def prefix_proxy(upstream: str, prefix: str):
-    """A small reverse proxy in Python doing what NGINX_LOCATION does: ``prefix`` + "/..." is
+    """A small reverse proxy in Python doing what README's nginx location does: ``prefix`` + "/..." is
     passed to ``upstream`` without the prefix, with the client's Host and X-Forwarded-For/Proto;
     redirects are passed back as they are, not followed; ``prefix`` alone redirects to ``prefix/``
     (as nginx does). Yields the public base URL, prefix included."""

@@ -648,3 +648,31 @@ def test_a_server_does_not_reload_an_index_another_kb_took(kb_dir, tmp_path):
     assert "disk-full" in engine.docs and engine.suggest("disk full", top=1)[0]["id"] == "disk-full"
     build(kb_dir, idx)  # rebuilt for its own KB: reloaded as before
     assert holder.check_reload() and holder.reload_error is None and "disk-full" in engine.docs
+
+
+def test_recur_index_strict_fails_and_keeps_the_index_when_a_pattern_would_be_left_out(kb_dir, tmp_path):
+    """Found in an operator's review: one character wrong in a pattern's YAML, pushed in a pull
+    request, took the pattern out of every answer: `recur index` warned but exited 0, and the server
+    served one pattern fewer. With --strict it fails naming the file and its error, and writes
+    nothing: the index keeps the pattern as it was. Without --strict, as before."""
+    from click.testing import CliRunner
+
+    from recur.cli.main import cli
+
+    idx = tmp_path / "index"
+    args = ["index", "--kb", str(kb_dir), "--index", str(idx), "--model", FAKE]
+    assert CliRunner().invoke(cli, [*args, "--strict"]).exit_code == 0  # nothing left out: builds
+    before = (idx / "manifest.json").read_bytes()
+    path = kb_dir / "patterns/capacity/disk-full.md"
+    path.write_text(path.read_text().replace("severity: sev2", "severity: [sev2"))  # the typo
+    res = CliRunner().invoke(cli, [*args, "--strict"])
+    assert res.exit_code == 1, res.output
+    assert "index not built (--strict): 1 pattern file(s) with errors would not be searched" in res.output
+    assert "disk-full.md:" in res.output and f"the index at {idx} is left as it was" in res.output
+    assert (idx / "manifest.json").read_bytes() == before
+    assert "disk-full" in index_mod.read_manifest(idx)["ids"]
+    res = CliRunner().invoke(cli, args)  # without --strict: built without it, with the warning
+    assert res.exit_code == 0 and "1 pattern file(s) with errors are not searched" in res.output
+    assert "disk-full" not in index_mod.read_manifest(idx)["ids"]
+    res = CliRunner().invoke(cli, [*args, "--strict"])  # up to date, but still leaving it out: fails
+    assert res.exit_code == 1 and "would not be searched" in res.output, res.output

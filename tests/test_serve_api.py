@@ -11,7 +11,7 @@ import httpx
 import pytest
 from click.testing import CliRunner
 from kbfactory import pattern_text, small_kb, write
-from serve_util import alert_payload, running
+from serve_util import alert_payload, fake_app, running
 
 from recur.cli.main import cli
 from recur.ingest.feedback import read_votes
@@ -591,3 +591,115 @@ def test_a_pattern_left_out_for_errors_is_named_where_answers_are_given(tmp_path
         metrics = httpx.get(base + "/metrics").text
     assert health["left_out"] == ["patterns/capacity/disk-full.md"] and health["patterns"] == 2
     assert "recur_index_patterns_left_out 1.0" in metrics
+
+
+def test_a_site_built_from_other_kb_files_than_the_served_index_shows_in_healthz_and_metrics(tmp_path):
+    """Found in an operator's review: after a `git pull` and a `recur index`, /api/suggest knew a new
+    pattern whose page was a 404, while /healthz said "stale": null and recur_index_stale 0: nothing
+    said the site had not been rebuilt. The site records the KB files it was built from; health says
+    when they are not those of the served index, until `recur site` builds it again."""
+    from serve_util import metric
+
+    from recur.kb.loader import load_kb
+    from recur.retrieval import embed
+    from recur.retrieval.index import build
+    from recur.site.build import build_site
+
+    kb, idx, site = small_kb(tmp_path / "kb"), tmp_path / "index", tmp_path / "site"
+    build(load_kb(kb), idx, embed.load_encoder("fake:64"), progress=False)
+    build_site(kb, site, browser_search=False, index_dir=idx)
+    app = create_app(
+        lambda: Engine.open(kb, idx, model="fake:64", quiet=True),
+        site_dir=site,
+        feedback_path=tmp_path / "f.jsonl",
+        reload_interval=0.1,
+    )
+    with running(app) as base:
+        first = httpx.get(base + "/healthz").json()
+        assert first["site_stale"] is None and first["stale"] is None
+        assert metric(httpx.get(base + "/metrics").text, "recur_site_stale") == 0
+        (kb / "patterns/capacity/inode-exhaustion.md").write_text(
+            pattern_text("inode-exhaustion", title="Inodes exhausted", symptoms=("No space left, df shows free",))
+        )
+        build(load_kb(kb), idx, embed.load_encoder("fake:64"), progress=False)  # `git pull` + `recur index`
+        h = health_when(base, lambda h: h["site_stale"])
+        assert h["stale"] is None and h["patterns"] == first["patterns"] + 1 and h["status"] == "ok"
+        assert f"the site at {site} was built" in h["site_stale"] and "recur site" in h["site_stale"], h
+        assert metric(httpx.get(base + "/metrics").text, "recur_site_stale") == 1
+        assert httpx.get(base + "/patterns/capacity/inode-exhaustion.html").status_code == 404
+        build_site(kb, site, browser_search=False, index_dir=idx)  # `recur site`
+        health_when(base, lambda h: h["site_stale"] is None)
+        assert metric(httpx.get(base + "/metrics").text, "recur_site_stale") == 0
+        assert httpx.get(base + "/patterns/capacity/inode-exhaustion.html").status_code == 200
+
+
+def test_a_site_that_records_no_kb_files_is_not_called_stale(tmp_path):
+    """A site built by an earlier Recur (its marker a line of text) or none at all: nothing to compare."""
+    kb, site = small_kb(tmp_path / "kb"), tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<h1>Recur site</h1>")
+    (site / ".recur-site").write_text("built by recur site\n")
+    with running(fake_app(kb, tmp_path, site_dir=site)) as base:
+        h = httpx.get(base + "/healthz").json()
+        assert h["site"] is True and h["site_stale"] is None
+
+
+def test_an_empty_filter_is_refused_not_read_as_no_filter(served):
+    """Found in an operator's review: GET /api/patterns?category= (a script's unset variable) listed
+    every pattern as if they were that category's. An empty or blank filter is refused, named."""
+    base = served["base"]
+    for query, name in (("category=", "category"), ("tag=%20%20", "tag"), ("severity=&service=db", "severity")):
+        r = httpx.get(f"{base}/api/patterns?{query}")
+        assert (r.status_code, r.json()["error"]) == (
+            422,
+            {"code": "invalid_request", "message": f"{name}: must not be empty (leave it out to list every pattern)"},
+        ), query
+    assert httpx.get(base + "/api/patterns?category=capacity").json()["patterns"]
+
+
+def test_an_unknown_body_key_is_refused_naming_the_keys_the_route_takes(served):
+    """Found in an operator's review: {"text": ..., "topp": 10} quietly got the default 5 results (the
+    unknown key ignored), as a misspelt query parameter no longer does. Refused, as MCP refuses an
+    argument a tool does not take, and a refused vote is not recorded. top 3.0 is still 3."""
+    base, fb = served["base"], served["feedback"]
+    before = fb.read_text() if fb.exists() else ""
+    cases = [
+        ("/api/suggest", {"text": "disk full", "topp": 10}, "unknown key(s) in the request body: topp (it takes text, top)"),
+        ("/api/feedback", {"query": "ENOSPC", "pattern": "disk-full", "useful": True, "comment": "x", "by": "me"},
+         "unknown key(s) in the request body: by, comment (it takes query, pattern, useful)"),
+    ]  # fmt: skip
+    for path, body, message in cases:
+        r = post(base, path, body)
+        assert (r.status_code, r.json()["error"]) == (422, {"code": "invalid_request", "message": message}), path
+    assert (fb.read_text() if fb.exists() else "") == before
+    r = post(base, "/api/suggest", {"text": "disk full", "top": 3.0})
+    assert r.status_code == 200 and len(r.json()["results"]) == 3
+
+
+def test_a_parameter_is_named_alike_in_every_message(served):
+    """Found in an operator's review: ?top=0 said "top: must be between 1 and 50" and ?top=x
+    "query.top: Input should be a valid integer": the same parameter named two ways. A query
+    parameter is named as a body field is, as the client wrote it."""
+    base, payload = served["base"], alert_payload({"labels": {"alertname": "CoreDNSErrorsHigh"}})
+    messages = {
+        "?top=0": "top: must be between 1 and 50",
+        "?top=x": "top: Input should be a valid integer, unable to parse string as an integer",
+        "?brief=maybe": "brief: Input should be a valid boolean, unable to interpret input",
+    }
+    for query, message in messages.items():
+        r = post(base, "/api/alertmanager" + query, payload)
+        assert (r.status_code, r.json()["error"]["message"]) == (422, message), query
+    r = post(base, "/api/suggest", {"text": "disk full", "top": "x"})
+    assert r.json()["error"]["message"] == "top: Input should be a valid integer"
+
+
+def test_healthz_and_metrics_ignore_query_parameters(served):
+    """Decided in an operator's review (/healthz?x=1 answered, /api/* refuse a parameter they do not
+    read): a probe or a scraper sends what it is configured with, and operators tag probes for the
+    access log (/healthz?from=lb); refused there, a harmless parameter would read as the service
+    down. Neither route has a parameter whose misspelling could change its answer."""
+    base = served["base"]
+    assert httpx.get(base + "/healthz?from=lb").json()["status"] == "ok"
+    assert httpx.head(base + "/healthz?from=lb").status_code == 200
+    r = httpx.get(base + "/metrics?from=prometheus")
+    assert r.status_code == 200 and "recur_ready 1.0" in r.text

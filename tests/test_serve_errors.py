@@ -329,3 +329,105 @@ def test_a_site_built_after_serve_started_is_served_without_a_restart(tmp_path):
         assert "Recur site" in httpx.get(base + "/", timeout=30).text
         assert "Patterns" in httpx.get(base + "/patterns/", timeout=30).text
         assert httpx.get(base + "/healthz").json()["site"] is True
+
+
+def _site_version(folder, k: int) -> dict:
+    """Version ``k`` of a small site, written into ``folder``: each version's files have their own
+    sizes, and one is several of the server's 64 KiB chunks long."""
+    files = {
+        "index.html": f"<h1>version {k}</h1>".encode() + b"." * (300 * k),
+        "patterns/index.html": b"<h1>Patterns</h1>" + bytes([97 + k]) * (1000 + 4000 * k),
+        "assets/big.js": bytes([65 + k]) * (200_000 + 30_000 * k),
+    }
+    for name, data in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(data)
+    return files
+
+
+def test_a_site_rebuilt_while_pages_are_fetched_sends_each_file_whole(tmp_path, capfd):
+    """Found in an operator's review: 4 clients fetching pages while `recur site` rebuilt the folder
+    (swapped in whole, util.files.swap_folder) got truncated bodies (http.client.IncompleteRead) and
+    the log 'Response content longer/shorter than Content-Length' tracebacks: Starlette's FileResponse
+    took the size from a stat of the path and then opened the path again, by then the new version's
+    file. Each answer is now one open file's: its length is its Content-Length, one whole version."""
+    import http.client
+    import threading
+    import time
+
+    from recur.util.files import swap_folder
+
+    kb = small_kb(tmp_path / "kb")
+    site = tmp_path / "site"
+    site.mkdir()
+    versions = [_site_version(site, 0)]
+    for k in (1, 2):
+        versions.append(_site_version(tmp_path / f"v{k}", k))
+    whole = {name: {v[name] for v in versions} for name in versions[0]}
+    urls = {"/": "index.html", "/patterns/": "patterns/index.html", "/assets/big.js": "assets/big.js"}
+    problems, served, swaps = [], [0], [0]
+    with running(fake_app(kb, tmp_path, site_dir=site)) as base:
+        port = int(base.rsplit(":", 1)[1])
+        capfd.readouterr()
+        stop = time.monotonic() + 3
+
+        def rebuild():
+            while time.monotonic() < stop:
+                build = tmp_path / f"build{swaps[0]}"
+                _site_version(build, swaps[0] % 3)
+                swap_folder(build, site)
+                swaps[0] += 1
+
+        def fetch(k: int):
+            while time.monotonic() < stop:
+                url = list(urls)[k % len(urls)]
+                k += 1
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                try:
+                    conn.request("GET", url)
+                    r = conn.getresponse()
+                    body = r.read()
+                    length = int(r.headers["content-length"])
+                    if r.status != 200 or len(body) != length or body not in whole[urls[url]]:
+                        problems.append((url, r.status, len(body), length))
+                    served[0] += 1
+                except (OSError, http.client.HTTPException) as exc:
+                    problems.append((url, repr(exc)))
+                finally:
+                    conn.close()
+
+        threads = [threading.Thread(target=rebuild)] + [threading.Thread(target=fetch, args=(k,)) for k in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        log = capfd.readouterr().err
+    assert swaps[0] > 10 and served[0] > 100, (swaps, served)
+    assert not problems, problems[:5]
+    assert "Traceback" not in log and "Content-Length" not in log, log[-2000:]
+
+
+def test_a_site_file_answers_ranges_head_and_conditional_requests(tmp_path):
+    """What Starlette's FileResponse did, kept by the site's own file answer (SiteFile)."""
+    kb = small_kb(tmp_path / "kb")
+    site = tmp_path / "site"
+    site.mkdir()
+    data = _site_version(site, 1)["assets/big.js"]
+    with running(fake_app(kb, tmp_path, site_dir=site)) as base:
+        url = base + "/assets/big.js"
+        r = httpx.get(url, timeout=30)
+        assert r.status_code == 200 and r.content == data and r.headers["accept-ranges"] == "bytes"
+        etag, modified = r.headers["etag"], r.headers["last-modified"]
+        head = httpx.head(url, timeout=30)
+        assert head.status_code == 200 and head.content == b"" and head.headers["content-length"] == str(len(data))
+        assert head.headers["etag"] == etag
+        assert httpx.get(url, headers={"If-None-Match": etag}, timeout=30).status_code == 304
+        assert httpx.get(url, headers={"If-Modified-Since": modified}, timeout=30).status_code == 304
+        part = httpx.get(url, headers={"Range": "bytes=70000-70009"}, timeout=30)
+        assert part.status_code == 206 and part.content == data[70000:70010]
+        assert part.headers["content-range"] == f"bytes 70000-70009/{len(data)}"
+        parts = httpx.get(url, headers={"Range": "bytes=0-1,100000-100001"}, timeout=30)
+        assert parts.status_code == 206 and parts.headers["content-type"].startswith("multipart/byteranges")
+        assert data[:2] in parts.content and data[100000:100002] in parts.content
+        stale = httpx.get(url, headers={"Range": "bytes=0-1", "If-Range": '"other"'}, timeout=30)
+        assert stale.status_code == 200 and stale.content == data

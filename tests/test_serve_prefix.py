@@ -21,7 +21,7 @@ import httpx
 import pytest
 from browser import page_errors  # the chromium fixture comes from conftest.py (one browser per session)
 from click.testing import CliRunner
-from serve_util import nginx_missing_reason, nginx_proxy, prefix_proxy, running
+from serve_util import alert_payload, nginx_missing_reason, nginx_proxy, prefix_proxy, running
 from site_helpers import AS_OF, site_kb
 
 from recur.cli.main import cli
@@ -173,6 +173,26 @@ def test_the_api_and_its_errors_under_the_prefix(proxied):
     assert httpx.get(base + "/assets/recur-api.json").json()["api"] == "/api"
     metrics = httpx.get(base + "/metrics").text
     assert 'route="/api/suggest",status="415"' in metrics and 'route="/api/suggest",status="413"' in metrics
+
+
+@api_setups()
+def test_a_webhook_body_over_nginxs_default_limit_passes_the_proxy(proxied):
+    """Found in an operator's review: README's nginx block kept nginx's default client_max_body_size
+    (1 MiB), so an Alertmanager group of 2 MB got nginx's HTML 413 while README said webhooks take
+    up to 4 MiB. Through the proxy such a body is answered; one over 4 MiB gets Recur's JSON 413."""
+    alerts = [
+        {"labels": {"alertname": f"DiskFull{i}"}, "annotations": {"description": "disk is full " * 160}}
+        for i in range(1000)
+    ]
+    body = alert_payload(*alerts)
+    r = httpx.post(proxied.url + "/api/alertmanager?brief=true", json=body, timeout=120)
+    assert len(r.request.content) > 2 * 1024 * 1024
+    assert r.status_code == 200, r.text[:300]
+    assert len(r.json()["alerts"]) == 100 and r.json()["skipped"] == 900
+    over = alert_payload(*alerts * 2)
+    r = httpx.post(proxied.url + "/api/alertmanager", json=over, timeout=120)
+    assert 4 * 1024 * 1024 < len(r.request.content) < 5 * 1024 * 1024
+    assert r.status_code == 413 and r.json()["error"]["code"] == "body_too_large", r.text[:300]
 
 
 @api_setups()

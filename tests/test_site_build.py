@@ -223,6 +223,18 @@ def test_mkdocs_build_strict_from_the_repo_root(built, tmp_path):
     assert (tmp_path / "out/patterns/capacity/disk-full.html").is_file()
     assert (tmp_path / "out/incidents/2026/INC-2026-0003.html").is_file()
     assert crawl(tmp_path / "out")[1] == []
+    assert_records_its_kb_files(tmp_path / "out", kb)
+
+
+def assert_records_its_kb_files(site, kb) -> None:
+    """The site's marker records the KB files it was built from as an index's manifest does
+    (recur serve compares the two: /healthz site_stale), and when."""
+    from recur.kb.loader import files_signature
+    from recur.kb.site_record import read_site_record, signature_digest
+
+    record = read_site_record(site)
+    assert record is not None and record.kb_files == signature_digest(files_signature(kb)), record
+    assert record.built and record.built.endswith("+00:00")
 
 
 def test_help_does_not_import_mkdocs():
@@ -1178,6 +1190,7 @@ def test_build_site_returns_a_typed_record_of_what_it_built(tmp_path):
     kb = site_kb(tmp_path / "kb")
     made = build_site(kb, tmp_path / "out", browser_search=False, index_dir=tmp_path / "none")
     assert isinstance(made, SiteBuild) and (made.patterns, made.incidents, made.paths) == (4, 4, 2)
+    assert_records_its_kb_files(tmp_path / "out", kb)
     assert made.pages == len(list((tmp_path / "out").rglob("*.html"))) and made.bytes > 0
     assert made.warnings == () and made.browser is None and made.browser_skipped is None
     assert made.seconds >= made.seconds_generate + made.seconds_mkdocs > 0

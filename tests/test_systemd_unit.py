@@ -23,10 +23,12 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = "/srv/recur/venv/bin/recur"  # the path README's unit uses
 
 
-def readme_unit() -> str:
+def readme_unit(marker: str = "systemd-unit") -> str:
+    """The ```ini block after ``<!-- marker -->`` in README.md: ``systemd-unit`` (recur.service),
+    ``systemd-update-service`` and ``systemd-update-timer`` (the KB update, recur-update.*)."""
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    m = re.search(r"<!-- systemd-unit -->\s*```ini\n(.*?)\n\s*```", text, re.S)
-    assert m, "README.md has no ```ini block after <!-- systemd-unit -->"
+    m = re.search(rf"<!-- {marker} -->\s*```ini\n(.*?)\n\s*```", text, re.S)
+    assert m, f"README.md has no ```ini block after <!-- {marker} -->"
     return "\n".join(line.strip() for line in m.group(1).split("\n")) + "\n"
 
 
@@ -34,16 +36,71 @@ def commands(unit: str) -> list[list[str]]:
     return [shlex.split(v) for k, _, v in (ln.partition("=") for ln in unit.splitlines()) if k.startswith("ExecStart")]
 
 
+def assert_recur_flags_exist(cmd: list[str]) -> None:
+    assert cmd[0] == BIN
+    shown = CliRunner().invoke(cli, [cmd[1], "--help"]).output
+    flags = set(re.findall(r"(?<![\w-])--[a-z][a-z-]*", shown))
+    used = {a for a in cmd[2:] if a.startswith("--")}
+    assert used <= flags, (cmd[1], used - flags)
+
+
 def test_the_unit_runs_recur_commands_with_flags_they_have():
     """A renamed or dropped flag would make the unit fail at start: each command's flags are in its --help."""
     cmds = commands(readme_unit())
     assert [c[1] for c in cmds] == ["index", "site", "serve"]
     for cmd in cmds:
-        assert cmd[0] == BIN
-        shown = CliRunner().invoke(cli, [cmd[1], "--help"]).output
-        flags = set(re.findall(r"(?<![\w-])--[a-z][a-z-]*", shown))
-        used = {a for a in cmd[2:] if a.startswith("--")}
-        assert used <= flags, (cmd[1], used - flags)
+        assert_recur_flags_exist(cmd)
+
+
+def test_systemctl_reload_sends_the_server_sighup():
+    """README says `systemctl reload` sends SIGHUP (the server looks for a rebuilt index at once), but
+    its unit had no ExecReload=, so systemctl refused the reload (found in an operator's review). The
+    unit's command, run as systemd would with $MAINPID, sends a process SIGHUP."""
+    import signal
+    import time
+
+    reload = [
+        shlex.split(v) for k, _, v in (ln.partition("=") for ln in readme_unit().splitlines()) if k == "ExecReload"
+    ]
+    assert reload == [["/bin/kill", "-HUP", "$MAINPID"]]
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import signal,sys,time; signal.signal(signal.SIGHUP, lambda *a: sys.exit(7)); "
+            "print('ready', flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout.readline().strip() == "ready"
+        subprocess.run([a.replace("$MAINPID", str(child.pid)) for a in reload[0]], check=True, timeout=10)
+        deadline = time.monotonic() + 10
+        while child.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert child.returncode == 7, "the process got no SIGHUP"
+    finally:
+        if child.poll() is None:
+            child.send_signal(signal.SIGKILL)
+        child.wait()
+
+
+def test_the_update_service_pulls_then_indexes_then_builds_the_site_strictly():
+    """README's update procedure (found in an operator's review: there was none, and a site left
+    unrebuilt went unnoticed): pull, then `recur index --strict` (a pattern with errors stops the run,
+    the index kept), then `recur site --strict`, in that order, in the checkout recur.service serves."""
+    update, serve = readme_unit("systemd-update-service"), readme_unit("systemd-unit")
+    cmds = commands(update)
+    assert cmds[0][:3] == ["/usr/bin/git", "pull", "--ff-only"]
+    assert [c[1] for c in cmds[1:]] == ["index", "site"] and all("--strict" in c for c in cmds[1:])
+    for cmd in cmds[1:]:
+        assert_recur_flags_exist(cmd)
+    same = ("User=", "WorkingDirectory=", "Environment=RECUR_CACHE=", "ReadWritePaths=")
+    assert [ln for ln in update.splitlines() if ln.startswith(same)] == [
+        ln for ln in serve.splitlines() if ln.startswith(same)
+    ]
+    assert "Type=oneshot" in update.splitlines()  # its ExecStart lines run in order, and stop at a failure
 
 
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed")
@@ -66,3 +123,23 @@ def test_systemd_reads_the_unit(tmp_path):
         ["systemd-analyze", "verify", "--man=no", str(unit)], capture_output=True, text=True, timeout=60
     )
     assert "recur.service:" in res.stderr and "Failed to parse" in res.stderr, res.stderr
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed")
+def test_systemd_reads_the_update_service_and_timer(tmp_path):
+    recur = Path(sys.executable).with_name("recur")
+    if not recur.is_file() or not Path("/usr/bin/git").is_file():
+        pytest.skip("no recur console script beside this Python, or no /usr/bin/git (verify checks both)")
+    service, timer = tmp_path / "recur-update.service", tmp_path / "recur-update.timer"
+    service.write_text(readme_unit("systemd-update-service").replace(BIN, str(recur)))
+    timer.write_text(readme_unit("systemd-update-timer"))
+    res = subprocess.run(
+        ["systemd-analyze", "verify", "--man=no", str(service), str(timer)], capture_output=True, text=True, timeout=60
+    )
+    said = [ln for ln in (res.stdout + res.stderr).splitlines() if "recur-update." in ln]
+    assert res.returncode == 0 and said == [], res.stdout + res.stderr
+    timer.write_text(readme_unit("systemd-update-timer").replace("OnCalendar=*:0/15", "OnCalendar=every now"))
+    res = subprocess.run(
+        ["systemd-analyze", "verify", "--man=no", str(service), str(timer)], capture_output=True, text=True, timeout=60
+    )
+    assert "recur-update.timer:" in res.stderr, res.stderr

@@ -121,16 +121,27 @@ def _check_summary(kb, kb_dir, problems: list, named: list | None, elsewhere: li
 @index_option
 @model_option
 @click.option("--rebuild", is_flag=True, help="Re-embed every pattern instead of only the changed ones.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Fail (exit 1) when a pattern file has errors and would not be searched; the index is left as it was.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress notes or summary line (errors still print).")
-def index(kb_dir, index_dir, model, rebuild, quiet):
-    """Build or update the search index (only changed patterns are re-embedded)."""
+def index(kb_dir, index_dir, model, rebuild, strict, quiet):
+    """Build or update the search index (only changed patterns are re-embedded).
+
+    A pattern file with errors is left out of the index, with a warning naming it; with --strict
+    nothing is written and the command fails instead (for a scheduled update: the index served
+    keeps the pattern as it was until the file is fixed)."""
     import time
 
     from recur.retrieval.engine import ensure_index
     from recur.tuning.data import retune_advice
 
     t0 = time.perf_counter()
-    stats = ensure_index(kb_dir, index_dir, model, rebuild=rebuild, quiet=quiet, advise=retune_advice, verify=True)
+    stats = ensure_index(
+        kb_dir, index_dir, model, rebuild=rebuild, quiet=quiet, advise=retune_advice, verify=True, strict=strict
+    )
     if quiet:
         return
     if stats is None:

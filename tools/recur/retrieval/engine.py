@@ -31,10 +31,14 @@ def ensure_index(
     progress: bool | None = None,
     advise=None,
     verify: bool = False,
+    strict: bool = False,
 ):
     """Bring the index up to date; returns BuildStats, or None when it was already fresh.
     ``verify`` (`recur index`): a fresh index is also read in full, and rebuilt when a file of it
-    is damaged (the manifest alone says nothing about the other files).
+    is damaged (the manifest alone says nothing about the other files). ``strict`` (`recur index
+    --strict`): a RecurError, with the index left as it was, when a pattern file has errors and so
+    would not be searched (else the index is built without it, with a warning: one YAML typo in a
+    pull request took a pattern out of every answer while `recur index` exited 0).
 
     ``advise(kb_dir, kb) -> str | None`` adds a note after a rebuild (the CLI passes
     ``recur.tuning.data.retune_advice``: "the KB changed enough since tuning")."""
@@ -50,10 +54,14 @@ def ensure_index(
         and manifest.get("model") == spec.model_id
         and index_mod.is_fresh(index_dir, kb_dir, manifest)
     ):
+        if strict and manifest.get("left_out"):  # built without them before: still not searched
+            _refuse_left_out(load_kb(kb_dir), index_dir)
         if not verify or _intact(index_dir, spec.model_id, quiet):
             return None
         rebuild = True
     kb = load_kb(kb_dir)
+    if strict:
+        _refuse_left_out(kb, index_dir)
     encoder = embed.LazyEncoder(spec)  # loaded only if some pattern's views changed
     # a rebuild re-embeds everything into a new folder that replaces the old one at the end: the old
     # index is not deleted first, so Ctrl-C leaves it as it was, and a search meanwhile still has one
@@ -65,6 +73,23 @@ def ensure_index(
             log(note)
         warn_left_out(stats.left_out)
     return stats
+
+
+def _refuse_left_out(kb, index_dir) -> None:
+    """`recur index --strict`: stop, before anything is written, when pattern files would be left out."""
+    from recur.kb.check import left_out_problems
+
+    left = index_mod.left_out_patterns(kb)
+    if not left:
+        return
+    files = {kb.root.resolve() / name for name in left}
+    why = [str(p) for p in left_out_problems(kb) if Path(p.path).resolve() in files]  # each file's first error
+    raise RecurError(
+        f"index not built (--strict): {len(left)} pattern file(s) with errors would not be searched; "
+        f"the index at {index_dir} is left as it was. Fix them (recur check --kb {kb.root}):"
+        + "".join(f"\n  {line}" for line in why[:10])
+        + (f"\n  and {len(why) - 10} more" if len(why) > 10 else "")
+    )
 
 
 def warn_left_out(bad: list) -> None:

@@ -51,7 +51,11 @@ def pattern_list(docs: dict, **filters) -> list[dict]:
     unknown = set(filters) - set(FILTERS)
     if unknown:
         raise ApiFailure(f"unknown filter(s): {', '.join(sorted(unknown))} (use {', '.join(FILTERS)})")
-    wanted = {k: str(v).strip().casefold() for k, v in filters.items() if v is not None and str(v).strip()}
+    # an empty filter (?category=, a script's unset variable) listed every pattern as that category's
+    blank = [k for k in FILTERS if filters.get(k) is not None and not str(filters[k]).strip()]
+    if blank:
+        raise ApiFailure(f"{blank[0]}: must not be empty (leave it out to list every pattern)")
+    wanted = {k: str(v).strip().casefold() for k, v in filters.items() if v is not None}
 
     def keep(doc: dict) -> bool:
         for name, value in wanted.items():

@@ -80,7 +80,7 @@ def create_app(
     from recur.serve.metrics import Metrics
     from recur.serve.security import RateLimiter
 
-    holder = EngineHolder(engine_factory, reload_interval=reload_interval, on_fatal=on_fatal)
+    holder = EngineHolder(engine_factory, reload_interval=reload_interval, on_fatal=on_fatal, site_dir=site_dir)
     gate = SearchGate(max(1, inference_threads or os.cpu_count() or 1), webhook_share, webhook_max_wait)
     settings = _settings(site_dir, feedback_path, token, token_scope, gate)
     webhooks = share_of(max_concurrent, webhook_share)

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
+import stat
 from collections.abc import Callable
+from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from pathlib import Path
 
@@ -116,9 +119,25 @@ def _field(loc) -> str:
     return ".".join(parts) or "body"
 
 
+# Where FastAPI found a value, the first part of its ``loc``: not part of the name the client wrote.
+# ?top=x was "query.top: ..." and ?top=0 "top: ..." (the route's own check), one parameter two names.
+LOCATIONS = frozenset({"body", "query", "path", "header", "cookie"})
+
+
+def _unlocated(errors: list) -> list:
+    """The errors with the location left off their ``loc``: ("query", "top") is "top", as ("body", "top")."""
+    out = []
+    for e in errors:
+        loc = tuple(e.get("loc", ()))
+        out.append({**e, "loc": loc[1:] if loc[:1] and loc[0] in LOCATIONS and len(loc) > 1 else loc})
+    return out
+
+
 def _validation_response(exc: RequestValidationError) -> JSONResponse:
     errors = exc.errors()
     first = errors[0] if errors else {"type": "", "loc": (), "msg": "invalid request"}
+    if first.get("type") == "unknown_keys":  # models.refuse_unknown_keys: its message says it all
+        return error_response(422, "invalid_request", str(first.get("msg")))
     if first.get("type") == "json_invalid":
         ctx = first.get("ctx") or {}
         detail = ctx.get("error") or "syntax error"
@@ -129,7 +148,7 @@ def _validation_response(exc: RequestValidationError) -> JSONResponse:
     # body (value_error: the legacy Grafana payload) says what it found instead
     if tuple(first.get("loc", ())) == ("body",) and first.get("type") != "value_error":
         return error_response(422, "invalid_request", "the request body must be a JSON object")
-    return error_response(422, "invalid_request", invalid_message(errors))
+    return error_response(422, "invalid_request", invalid_message(_unlocated(errors)))
 
 
 def invalid_message(errors: list) -> str:
@@ -585,22 +604,70 @@ class SiteFiles(StaticFiles):
             return HTMLResponse(rebase_404(page, up_to_root(scope)), status_code=404)
         if isinstance(response, RedirectResponse):  # /patterns -> /patterns/
             response.headers["location"] = relative_redirect(scope)
+        if isinstance(response, SiteFile):
+            try:
+                await anyio.to_thread.run_sync(response.open)
+            except OSError:  # gone since it was found: not in the rebuilt site
+                raise StarletteHTTPException(404) from None
+            if self.is_not_modified(response.headers, Headers(scope=scope)):
+                response.close()
+                return NotModifiedResponse(response.headers)
         return response
 
     def file_response(self, full_path, stat_result, scope, status_code: int = 200):
-        """Starlette's, with the Range rules of ``SiteFile``."""
-        response = SiteFile(full_path, status_code=status_code, stat_result=stat_result)
-        if self.is_not_modified(response.headers, Headers(scope=scope)):
-            return NotModifiedResponse(response.headers)
-        return response
+        """A ``SiteFile``, opened by ``get_response`` (off the event loop), which answers from the
+        opened file, not from the ``stat_result`` of Starlette's lookup: ``recur site`` may have
+        swapped the folder in between."""
+        return SiteFile(full_path, status_code=status_code)
 
 
 class SiteFile(FileResponse):
-    """A site file, with a Range header read as RFC 9110 (section 14.2) says: one in a unit other
+    """A site file, answered from one open file descriptor: its size, ETag and Last-Modified come
+    from that descriptor (``open``) and the body is read from it. Starlette's FileResponse took them
+    from a stat of the path and opened the path again to send it; a site rebuilt in between
+    (``recur site`` swaps in the whole folder) sent the new file's bytes under the old file's
+    Content-Length: truncated bodies and "Response content longer than Content-Length" tracebacks
+    (found in an operator's review). An open descriptor keeps the old file after the swap.
+
+    A Range header is read as RFC 9110 (section 14.2) says: one in a unit other
     than bytes, or with no unit, is ignored and the whole file is sent; bytes ranges that are
     invalid or start past the end are the JSON 416 ``range_not_satisfiable`` with
     ``Content-Range: bytes */size``. Starlette answered these itself, in plain text: a 400 with
     a sentence, an empty 416."""
+
+    _file = None
+
+    def open(self) -> None:
+        """Open the file and take its headers from that open file (blocking: run in a thread)."""
+        file = open(self.path, "rb")  # noqa: SIM115 - closed by close(), once the answer is sent
+        try:
+            found = os.fstat(file.fileno())
+            if not stat.S_ISREG(found.st_mode):  # the path is a folder in the rebuilt site
+                raise IsADirectoryError(self.path)
+        except OSError:
+            file.close()
+            raise
+        self._file, self.stat_result = file, found
+        self.set_stat_headers(found)
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+
+    async def __call__(self, scope, receive, send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self.close()  # every way out: sent, HEAD, 416, the client gone, cancelled
+
+    @asynccontextmanager
+    async def _open_file(self):
+        """The file opened by ``open``, never the path again (closed by ``__call__``)."""
+        yield anyio.wrap_file(self._file)
+
+    async def _handle_simple(self, send, send_header_only: bool, send_pathsend: bool) -> None:
+        # never the ASGI pathsend extension either: the server would open the path again
+        await super()._handle_simple(send, send_header_only, False)
 
     @classmethod
     def _parse_range_header(cls, http_range: str, file_size: int) -> list[tuple[int, int]]:

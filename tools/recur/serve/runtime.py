@@ -39,8 +39,10 @@ class EngineHolder:
         reload_interval: float = 1.0,
         on_fatal: Callable[[str], None] | None = None,
         retry_when: Callable[[], object] | None = None,
+        site_dir=None,
     ):
         self._factory = engine_factory
+        self.site_dir = Path(site_dir) if site_dir else None  # the built site served beside the index
         self.reload_interval = reload_interval
         self.on_fatal = on_fatal
         # without on_fatal (recur mcp, which an editor starts and a user cannot easily restart): a
@@ -57,7 +59,9 @@ class EngineHolder:
         self._bad_build: str | None = None
         self.reload_error: str | None = None  # why the rebuilt index on disk is not the one served
         self.stale: str | None = None  # how the KB differs from what the served index was built from
+        self.site_stale: str | None = None  # the served site was built from other KB files than the index
         self._stale_checked = float("-inf")
+        self._files_digest: tuple = (None, None)  # (build_id, digest of its manifest's KB files)
 
     # -- lifecycle -------------------------------------------------------------------------
     def start(self) -> None:
@@ -89,9 +93,11 @@ class EngineHolder:
         self.ready.set()
         print(f"Ready: {len(engine.docs)} patterns, model {engine.manifest.get('model')}.", file=sys.stderr)
         self.check_stale()
+        self.check_site()
         while not self._stop.wait(self.reload_interval):
             if self.check_reload() or time.monotonic() - self._stale_checked >= STALE_INTERVAL:
                 self.check_stale()
+                self.check_site()
 
     def _load(self):
         """The engine, loaded and warm; None when it failed (self.error says why)."""
@@ -167,6 +173,31 @@ class EngineHolder:
         self.stale = (
             f"the knowledge base at {engine.kb_dir} changed since the served index was built ({named}); "
             "the old index answers until it is rebuilt (recur index)"
+        )
+
+    def check_site(self) -> None:
+        """Whether the served site was built from other KB files than the served index: after a `git
+        pull` and a `recur index` without a `recur site`, the API knew a new pattern whose page was a
+        404, with nothing said (found in an operator's review). Compared through the record `recur
+        site` leaves in the site (kb.site_record): None without a site, or one that records nothing."""
+        from recur.kb.site_record import read_site_record, signature_digest
+
+        engine = self.engine
+        record = read_site_record(self.site_dir) if self.site_dir and engine is not None else None
+        files = engine.manifest.get("files") if engine is not None else None
+        if record is None or record.kb_files is None or not isinstance(files, dict):
+            self.site_stale = None
+            return
+        build = engine.manifest.get("build_id")
+        if self._files_digest[0] != build:  # the manifest is the same until the next reload
+            self._files_digest = (build, signature_digest(files))
+        if record.kb_files == self._files_digest[1]:
+            self.site_stale = None
+            return
+        self.site_stale = (
+            f"the site at {self.site_dir} was built {record.built or 'at an unknown time'} from other KB files than "
+            f"the served index (built {engine.manifest.get('built', 'at an unknown time')}): pages of patterns added "
+            "or changed since are missing or out of date until it is rebuilt (recur site)"
         )
 
     def _refuse(self, build: str, why: str) -> bool:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from recur import config
+from recur.kb.site_record import SITE_MARKER, site_marker
 from recur.util.errors import RecurError
 from recur.util.files import swap_folder, work_folder, writing
 from recur.util.text import yaml_string
@@ -22,7 +23,6 @@ from recur.util.text import yaml_string
 if TYPE_CHECKING:  # recur.site.bundle (numpy) is imported only when the bundle is written
     from recur.site.bundle import Bundle
 
-SITE_MARKER = ".recur-site"
 # What `recur site` builds with where there is no mkdocs.yml: the `recur` plugin supplies the rest.
 DEFAULT_CONFIG = """site_name: {name}
 theme:
@@ -153,7 +153,7 @@ def build_site(kb_dir, out, *, config_file=None, as_of: dt.date | None = None, e
         built = time.perf_counter() - t0
         bundle, skipped = _browser_bundle(dst, kb_dir, browser, model)
         warnings = tuple(capture.messages)
-        pages, size = _swap_in(dst, out)
+        pages, size = _swap_in(dst, out, made.get("kb_files"))
         return SiteBuild(pages=pages, bytes=size, patterns=made["patterns"], incidents=made["incidents"],
                          paths=made["paths"], seconds=time.perf_counter() - t0, seconds_generate=generated,
                          seconds_mkdocs=built - generated, warnings=warnings, browser=bundle, browser_skipped=skipped,
@@ -179,10 +179,11 @@ def _mkdocs_build(cfg, messages: list) -> None:
         hook.state["pregenerated"] = False
 
 
-def _swap_in(dst: Path, out: Path) -> tuple[int, int]:
-    """Mark the built site as Recur's, count it (HTML pages, bytes), and swap it in for ``out``
-    (``swap_folder``: in one step on Linux, so a web server or `recur serve` never finds the folder missing)."""
-    (dst / SITE_MARKER).write_text("built by recur site\n")
+def _swap_in(dst: Path, out: Path, kb_files: dict | None) -> tuple[int, int]:
+    """Mark the built site as Recur's (with the KB files it was built from: ``kb.site_record``), count
+    it (HTML pages, bytes), and swap it in for ``out`` (``swap_folder``: in one step on Linux, so a web
+    server or `recur serve` never finds the folder missing)."""
+    (dst / SITE_MARKER).write_text(site_marker("recur site", kb_files))
     files = [p for p in dst.rglob("*") if p.is_file()]
     counted = sum(1 for p in files if p.suffix == ".html"), sum(p.stat().st_size for p in files)
     swap_folder(dst, out)

@@ -22,7 +22,7 @@ log = logging.getLogger("mkdocs.plugins.recur")
 # pregenerated: recur.site.build drives mkdocs with its own tree; own_pages: the docs_dir mkdocs.yml
 # names (the site's own pages), before on_config points docs_dir at the generated tree; own_files:
 # the files copied from it into the tree (paths in the tree)
-state = {"pregenerated": False, "kb": None, "own_pages": None, "own_files": frozenset()}
+state = {"pregenerated": False, "kb": None, "own_pages": None, "own_files": frozenset(), "kb_files": None}
 
 
 def config_dir(config) -> Path:
@@ -133,7 +133,9 @@ def prepare(kb_path, src_dir, *, as_of: dt.date, edit_url: str | None = None, in
                     f"left out; rename it (and link it from your nav or another page)")
     for rel in stats["readmes"]:  # not a warning: a folder's readme is for the repository, not the site
         log.info(f"recur: {Path(extra_dir) / rel}: the folder's readme, left out of the site (it has an index page)")
-    stats.update(patterns=len(kb.patterns), incidents=len(kb.incidents), paths=len(kb.paths))
+    # the KB files the pages were made from (taken before they were read), for the site's marker
+    stats.update(patterns=len(kb.patterns), incidents=len(kb.incidents), paths=len(kb.paths), kb_files=kb.signature)
+    state["kb_files"] = kb.signature
     return stats
 
 
@@ -248,7 +250,8 @@ def on_post_page(output, page, config, **kwargs):
 def on_post_build(config, **kwargs):
     """Mark site_dir as a site Recur built (what `recur site` writes too), so `recur site --out` replaces
     a site/ that `mkdocs build` made instead of refusing it as someone else's folder."""
-    from recur.site.build import SITE_MARKER
+    from recur.kb.site_record import SITE_MARKER, site_marker
 
     if not state["pregenerated"]:
-        (Path(config.site_dir) / SITE_MARKER).write_text("built by mkdocs with the recur plugin\n")
+        marker = site_marker("mkdocs with the recur plugin", state.get("kb_files"))
+        (Path(config.site_dir) / SITE_MARKER).write_text(marker)

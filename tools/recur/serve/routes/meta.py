@@ -30,6 +30,7 @@ def healthz(engine=Depends(get_engine), holder=Depends(get_holder), settings: Se
         "stale": holder.stale,  # the KB changed since the served index was built (null: it did not)
         "left_out": m.get("left_out", []),  # pattern files with errors, not searched (recur check)
         "site": settings.site_built,  # now, not at start-up
+        "site_stale": holder.site_stale,  # the site was built from other KB files than the served index
     }
 
 

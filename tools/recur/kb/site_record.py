@@ -1,0 +1,62 @@
+"""What a built site records of the KB it was built from, in its marker file (``.recur-site``).
+
+``recur site`` (and ``mkdocs build`` with the recur plugin) write it; ``recur serve`` reads it to say
+when the site it serves was built from other KB files than the index it serves (a `git pull` and a
+`recur index` without a `recur site`: the API knew a new pattern whose page was a 404, and nothing
+said so). The KB files are recorded as a digest of their signature (``loader.files_signature``:
+sizes and modification times, what an index's manifest records as ``files``), so the two compare
+without reading the KB, and the marker, which the site serves like any file, names no file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+SITE_MARKER = ".recur-site"  # in every site Recur builds: `recur site --out` replaces only such a folder
+
+
+@dataclass(frozen=True)
+class SiteRecord:
+    """A site's marker, read. Both fields are None in a marker written before they were recorded."""
+
+    built: str | None  # when the site was built (ISO 8601, UTC)
+    kb_files: str | None  # signature_digest of the KB files its pages were made from
+
+
+def signature_digest(signature: dict) -> str:
+    """A short digest of a KB files signature; equal signatures, equal digests (key order aside)."""
+    text = json.dumps(signature, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def site_marker(by: str, kb_signature: dict | None) -> str:
+    """The marker's text: who built the site, when, and from which KB files (JSON)."""
+    return json.dumps(
+        {
+            "built_by": by,
+            "built": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "kb_files": signature_digest(kb_signature) if kb_signature is not None else None,
+        }
+    )
+
+
+def read_site_record(site_dir) -> SiteRecord | None:
+    """The record of the site in ``site_dir``; None when there is no marker (no site built by Recur)."""
+    try:
+        text = (Path(site_dir) / SITE_MARKER).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    try:
+        data = json.loads(text)
+    except ValueError:  # the plain-text marker of an older Recur: built, from files it did not record
+        return SiteRecord(built=None, kb_files=None)
+    if not isinstance(data, dict):
+        return SiteRecord(built=None, kb_files=None)
+    built, files = data.get("built"), data.get("kb_files")
+    return SiteRecord(
+        built=built if isinstance(built, str) else None, kb_files=files if isinstance(files, str) else None
+    )
