@@ -165,6 +165,27 @@ def test_the_words_before_a_log_are_a_few_lines_at_most():
         assert p.log_before == 0 and p.log_lines == 41 and (p.log_kept == 2) == first.startswith("java"), first
 
 
+def test_an_alerts_words_are_searched_before_the_log_in_its_description():
+    """alert_query joined an alert's annotations with ". ": a log in the description had its first record
+    glued to the alertname and summary (one line, no record: dropped when the log was read by its error
+    lines) and its last line to the labels. A multi-line annotation is now on its own lines."""
+    from recur.serve.models import Alert, alert_query
+
+    log = plain_log().splitlines()[10:30]  # 20 lines, one ERROR (No space left on device)
+    alert = Alert(
+        labels={"alertname": "NodeHighNumberConntrackEntriesUsed", "instance": "node-4:9100", "service": "edge"},
+        annotations={"summary": "conntrack table on node-4 is 92% full.", "description": "\n".join(log) + "\n"},
+    )
+    query = alert_query(alert)
+    words = "NodeHighNumberConntrackEntriesUsed. conntrack table on node-4 is 92% full. service edge"
+    assert query == words + "\n" + "\n".join(log)
+    p = prepare(query)
+    assert p.text.splitlines() == [words, prepare("\n".join(log)).text]
+    assert p.note == "searched the 1 error line of a 20-line log, and the 1 line before it"
+    one_line = Alert(labels={"alertname": "DiskFull"}, annotations={"summary": "s.", "description": "d."})
+    assert alert_query(one_line) == "DiskFull. s. d"  # one-line annotations: as before
+
+
 def test_what_is_searched_of_a_log_with_words_before_it_is_searched_as_it_is():
     for log, _ in LOGS.values():
         for words in (DF_FULL, "\n".join([DF_FREE] * 3)):
