@@ -170,7 +170,8 @@ def js_prepared(tmp_path, texts: list[str]) -> list[list]:
     (tmp_path / "prep.mjs").write_text(
         'import "./recur-query.mjs";\nimport fs from "node:fs";\nconst q = globalThis.RecurQuery;\n'
         'const out = JSON.parse(fs.readFileSync("texts.json")).map((t) => { const p = q.prepare(t); '
-        "return [p.text, p.chars, p.frames, p.middle, p.log_lines, p.log_kept, p.log_level, q.note(p)]; });\n"
+        "return [p.text, p.chars, p.frames, p.middle, p.log_lines, p.log_kept, p.log_level, p.log_before, q.note(p)]; "
+        "});\n"
         "process.stdout.write(JSON.stringify(out));\n"
     )
     run = subprocess.run([NODE, "prep.mjs"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
@@ -182,7 +183,7 @@ def as_py(text: str) -> list:
     from recur.retrieval import query
 
     p = query.prepare(text)
-    return [p.text, p.chars, p.frames, p.middle, p.log_lines, p.log_kept, p.log_level, p.note or ""]
+    return [p.text, p.chars, p.frames, p.middle, p.log_lines, p.log_kept, p.log_level, p.log_before, p.note or ""]
 
 
 @pytest.mark.skipif(NODE is None, reason="node is not installed")
@@ -307,7 +308,33 @@ def test_the_pages_query_reads_a_log_as_query_py(tmp_path):
     unread = [k for k, p in enumerate(js) if not p[4]]
     assert unread == [7, len(texts) - 1]  # its one odd line is at INFO; all errors: searched as they are
     assert js[-3][6] == "warning" and js[-3][5] == 4
-    assert js[-2][3] > 0 and js[-2][7].startswith("searched the 60 error lines of a 180-line log; those lines are")
+    assert js[-2][3] > 0 and js[-2][8].startswith("searched the 60 error lines of a 180-line log; those lines are")
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_pages_query_keeps_the_words_before_a_log_as_query_py(tmp_path):
+    """assets/recur-query.js keeps the words written before a log (a responder's, an alert's) first, as
+    recur.retrieval.query does: the same lines, the same bound (lines, and characters counted in code
+    points), the same note; and none where the log starts with a record, an indented line or an exception."""
+    import pasted_logs
+
+    from recur.retrieval.query import PREAMBLE_CHARS, PREAMBLE_LINES
+
+    said = "payments API returning 500s since 10:02, log below:"
+    logs = [log() for log, _ in pasted_logs.LOGS.values()] + [java_trace()]
+    texts = [said + "\n" + log for log in logs]
+    texts += [said + " \t\r\n\r\n" + logs[0].replace("\n", "\r\n")]  # CRLF, a blank line between
+    texts += ["\n".join(f"{i} \U0001f525 what I see" for i in range(PREAMBLE_LINES + 2)) + "\n" + logs[1]]
+    texts += ["\U0001f525" * 300 + "\n" + "\U0001f4a5" * 300 + "\n" + said + "\n" + logs[2]]  # cut in code points
+    texts += [first + "\n" + logs[1] for first in ("\tat a.B.c(B.java:1)", "java.io.IOException: disk", "ERROR: x")]
+    texts += [said + "\n" + "\n".join(f"2026-12-01T10:00:{i:02d}Z INFO ok {i}" for i in range(20))]  # no error line
+    js = js_prepared(tmp_path, texts)
+    for text, j in zip(texts, js):
+        assert j == as_py(text), text[:200]
+    before = [j[7] for j in js]
+    assert before == [1] * 7 + [PREAMBLE_LINES, 2, 0, 0, 0, 0], before
+    assert js[8][0].splitlines()[:2] == ["\U0001f525" * 300, "\U0001f4a5" * (PREAMBLE_CHARS - 301)]
+    assert js[0][8] == "searched the 1 error line of a 40-line log, and the 1 line before it"
 
 
 def test_ranking_params_come_from_search_py():

@@ -16,7 +16,7 @@ from pasted_logs import LOGS, go_panic_log, journal_log, json_log, node_oom_log,
 from test_query import ROOT_CAUSE, java_trace
 
 from recur.cli.main import cli
-from recur.retrieval.query import LINE_CHARS, MAX_QUERY_CHARS, prepare, read_log
+from recur.retrieval.query import LINE_CHARS, MAX_QUERY_CHARS, PREAMBLE_CHARS, PREAMBLE_LINES, prepare, read_log
 
 ROOT = Path(__file__).resolve().parents[1]
 INFO = [f"2026-12-01T10:00:{i:02d}Z INFO request {i} served in {i + 3} ms" for i in range(30)]
@@ -124,6 +124,75 @@ def test_what_is_searched_is_searched_as_it_is():
         assert prepare(p.text).text == p.text and read_log(p.text) is None
 
 
+# a responder's words before a log: which of two patterns its one error line fits (disk-full and
+# inode-exhaustion both say "No space left on device") is in them, not in the log
+DF_FULL = "the /data volume is at 100% in df -h, the nightly export fails since 10:02. Log below:"
+DF_FREE = "df -h shows /data only 40% used, yet the export cannot create files. Log below:"
+
+
+def test_the_words_before_a_log_are_searched_first():
+    """Found in review: "payments API returning 500s since 10:02, log below:" and a log was searched by
+    the log's error lines only; the responder's line, the best description of all, was dropped."""
+    p = prepare(DF_FULL + "\n\n" + plain_log())
+    assert p.text.splitlines() == [DF_FULL, prepare(plain_log()).text]
+    assert (p.log_lines, p.log_kept, p.log_before) == (40, 1, 1)
+    assert p.note == "searched the 1 error line of a 40-line log, and the 1 line before it"
+    assert prepare(plain_log()).log_before == 0  # no words before it: the note as it was
+    p = prepare(DF_FREE + " \t\r\n" + json_log().replace("\n", "\r\n"))
+    assert p.text.splitlines()[0] == DF_FREE and p.log_before == 1  # trimmed, as a log's lines are
+    # a log of one record (a logged stack trace) is judged a log without the line above it: counted
+    # against it, the sentence made the trace prose, searched whole
+    p = prepare("export job failing since 03:10, trace below:\n" + java_trace())
+    assert p.text.splitlines() == [
+        "export job failing since 03:10, trace below:",
+        *prepare(java_trace()).text.splitlines(),
+    ]
+
+
+def test_the_words_before_a_log_are_a_few_lines_at_most():
+    words = [f"line {i} of what I see: exports fail since 10:02" for i in range(5)]
+    p = prepare("\n".join(words) + "\n" + plain_log())
+    assert p.text.splitlines()[:4] == [*words[:PREAMBLE_LINES], prepare(plain_log()).text]
+    assert p.log_before == PREAMBLE_LINES and p.log_lines == 42  # the lines past them are the log's
+    assert p.note.endswith("of a 42-line log, and the 3 lines before it")
+    long = ["a" * 300, "b" * 300, "c" * 300]  # together at most PREAMBLE_CHARS; the line after is the log's
+    p = prepare("\n".join(long) + "\n" + plain_log())
+    assert p.text.splitlines()[:2] == ["a" * 300, "b" * (PREAMBLE_CHARS - 301)] and p.log_before == 2
+    # a log that starts with a record, an indented line or an exception has no words before it: an
+    # exception's first line is the log's, one of its error lines
+    for first in ("2026-12-01T10:01:59Z INFO starting", "\tat a.B.c(B.java:1)", "java.io.IOException: disk"):
+        p = prepare(first + "\n" + plain_log())
+        assert p.log_before == 0 and p.log_lines == 41 and (p.log_kept == 2) == first.startswith("java"), first
+
+
+def test_an_alerts_words_are_searched_before_the_log_in_its_description():
+    """alert_query joined an alert's annotations with ". ": a log in the description had its first record
+    glued to the alertname and summary (one line, no record: dropped when the log was read by its error
+    lines) and its last line to the labels. A multi-line annotation is now on its own lines."""
+    from recur.serve.models import Alert, alert_query
+
+    log = plain_log().splitlines()[10:30]  # 20 lines, one ERROR (No space left on device)
+    alert = Alert(
+        labels={"alertname": "NodeHighNumberConntrackEntriesUsed", "instance": "node-4:9100", "service": "edge"},
+        annotations={"summary": "conntrack table on node-4 is 92% full.", "description": "\n".join(log) + "\n"},
+    )
+    query = alert_query(alert)
+    words = "NodeHighNumberConntrackEntriesUsed. conntrack table on node-4 is 92% full. service edge"
+    assert query == words + "\n" + "\n".join(log)
+    p = prepare(query)
+    assert p.text.splitlines() == [words, prepare("\n".join(log)).text]
+    assert p.note == "searched the 1 error line of a 20-line log, and the 1 line before it"
+    one_line = Alert(labels={"alertname": "DiskFull"}, annotations={"summary": "s.", "description": "d."})
+    assert alert_query(one_line) == "DiskFull. s. d"  # one-line annotations: as before
+
+
+def test_what_is_searched_of_a_log_with_words_before_it_is_searched_as_it_is():
+    for log, _ in LOGS.values():
+        for words in (DF_FULL, "\n".join([DF_FREE] * 3)):
+            p = prepare(words + "\n" + log())
+            assert p.log_before and prepare(p.text).text == p.text and read_log(p.text) is None
+
+
 PROSE = [
     # a postmortem's paragraphs
     "At 10:02 UTC the checkout service began returning 502s.\nThe on-call engineer was paged at 10:04.\n"
@@ -218,3 +287,15 @@ def test_a_pasted_log_finds_its_pattern_on_the_shipped_kb(real_engine, name):
         assert ids[0] == want, [(r["id"], r["probability"]) for r in answer.results[:3]]
     if name != "java-trace":  # its three lines answer "no known pattern", at a probability of 0.01, as before
         assert answer.no_known_pattern is False
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("log", [plain_log, json_log], ids=["plain", "json"])
+def test_the_responders_words_decide_which_pattern_a_logs_error_fits(real_engine, log):
+    """The error line alone ("No space left on device") ranked inode-exhaustion first whatever the
+    responder wrote above the log: "at 100% in df" is disk-full, "only 40% used, cannot create files"
+    inode-exhaustion."""
+    for words, want in ((DF_FULL, "disk-full"), (DF_FREE, "inode-exhaustion")):
+        answer = real_engine.answer(words + "\n" + log(), top=3)
+        assert answer.results[0]["id"] == want, [(r["id"], r["probability"]) for r in answer.results]
+        assert answer.no_known_pattern is False and answer.query.startswith(words)

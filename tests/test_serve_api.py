@@ -161,7 +161,9 @@ def test_a_pasted_log_is_searched_by_its_error_lines_and_the_answer_says_so(serv
         {"labels": {"alertname": "NodeFilesystemFull"}, "fingerprint": "f4"},
     )
     alerts = post(served["base"], "/api/alertmanager", payload).json()["alerts"]
-    assert alerts[0]["query_note"] == "searched the 1 error line of a 40-line log", alerts[0]["query"]
+    # the alert's name before the log, on a line of its own: searched first (tests/test_webhooks.py)
+    assert alerts[0]["query_note"] == "searched the 1 error line of a 40-line log, and the 1 line before it"
+    assert alerts[0]["query"] == "ExportJobFailed\n" + log.strip()
     assert alerts[1]["query_note"] is None
 
 

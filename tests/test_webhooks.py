@@ -112,6 +112,30 @@ def test_grafana_datasource_alerts_say_the_rule_did_not_fire_and_reserved_annota
     assert "Replica lag above 30s" not in no_data["query"] + error["query"]  # the condition that did not fire
 
 
+def log_alert(name: str, summary: str = "") -> dict:
+    """An alert whose description annotation is a 20-line log (a Loki ruler's, or a template that pastes the
+    last lines): ordinary lines and one ERROR that has nothing to do with the alert's name."""
+    from pasted_logs import plain_log
+
+    log = "\n".join(plain_log().splitlines()[10:30]) + "\n"  # one ERROR: ... No space left on device
+    annotations = {"summary": summary, "description": log} if summary else {"description": log}
+    return {"labels": {"alertname": name, "instance": "node-4:9100", "service": "edge"}, "annotations": annotations}
+
+
+def test_an_alerts_name_and_summary_are_searched_before_a_log_in_its_description(fake_served):
+    """Found in review: with the description's log joined to the alert's text by ". ", the alertname and the
+    summary shared a line with the log's first record and were dropped when the log was read by its error
+    lines. They are now the query's first line, the log on the lines after, searched first."""
+    body = alert_payload(log_alert("NodeHighNumberConntrackEntriesUsed", "conntrack table on node-4 is 92% full."))
+    r = httpx.post(fake_served + "/api/alertmanager", json=body, timeout=30)
+    assert r.status_code == 200, r.text
+    alert = r.json()["alerts"][0]
+    first, *log = alert["query"].splitlines()
+    assert first == "NodeHighNumberConntrackEntriesUsed. conntrack table on node-4 is 92% full. service edge"
+    assert len(log) == 20 and log[0].startswith("2026-12-01T10:02:")  # the log's first record on a line of its own
+    assert alert["query_note"] == "searched the 1 error line of a 20-line log, and the 1 line before it"
+
+
 def test_alerts_alertmanager_left_out_are_reported(fake_served):
     """Found in a user review: Alertmanager's truncatedAlerts (the alerts its max_alerts left out of the
     call) was ignored: `alerts: []` with 250 of them was answered `skipped: 0`, as if the group were whole."""
@@ -226,6 +250,22 @@ def test_vague_grafana_test_alert_gets_no_known_pattern(real_engine):
     alert = r.json()["alerts"][0]
     assert alert["no_known_pattern"] is True, [(x["id"], x["confidence"]) for x in alert["results"]]
     assert r.json()["no_known_pattern"] is True
+
+
+@pytest.mark.model
+def test_an_alertname_that_is_a_signal_still_wins_over_an_error_in_the_log_it_carries(real_engine):
+    """Before logs were read by their error lines, an alert named NodeHighNumberConntrackEntriesUsed (a
+    signal of conntrack-table-full) whose description was a 20-line log with one unrelated "No space left
+    on device" ERROR got conntrack-table-full first (p 0.60); read by its error line alone, inode-exhaustion
+    first. Its name is searched again: conntrack-table-full first."""
+    app = create_app(lambda: real_engine, site_dir=None)
+    body = alert_payload(log_alert("NodeHighNumberConntrackEntriesUsed", "node-4 needs attention"))
+    with running(app) as base:
+        r = httpx.post(base + "/api/alertmanager", json=body, timeout=60)
+    assert r.status_code == 200, r.text
+    alert = r.json()["alerts"][0]
+    assert alert["results"][0]["id"] == "conntrack-table-full", [(x["id"], x["probability"]) for x in alert["results"]]
+    assert alert["no_known_pattern"] is False and "line before it" in alert["query_note"]
 
 
 JSON = {"content-type": "application/json"}

@@ -2,7 +2,10 @@
  * by its error lines (readLog: at least 8 non-empty lines, most of them log records; the records at an
  * error level and the lines that say what failed, when they are fewer than half, each once, a JSON or
  * logfmt record by its message fields, a plain one without its timestamp, host and level; a log with
- * no error line by its warning lines). A long text is then condensed: each run of stack-frame lines
+ * no error line by its warning lines), after the words written before the log (beforeLog: its first lines,
+ * at most 3 and 500 characters, that are neither records, stack-trace lines nor indented: a responder's
+ * "payments API returning 500s, log below:", an alert's name and summary; the rest is a log or not without
+ * them). A long text is then condensed: each run of stack-frame lines
  * ("\tat com.x.Y.z(Y.java:12)") keeps its first line and "... 47 more" lines go; still too long, the
  * start and the end are kept, and of the middle only the lines that say what failed (Caused by:, ERROR,
  * FATAL, an exception or error class). A stack trace puts its root cause last: cut at 20,000
@@ -25,9 +28,10 @@
   /* recur/util/text.py: ANSI (strip_ansi), what prepare takes out first, as query.prepare does */
   var ANSI = /\x1b(?:\[[0-?]{0,64}[ -\/]{0,8}[@-~]|\][^\x07\x1b]{0,512}(?:\x07|\x1b\\)|[@-_])/g;
 
-  /* query.py's log reading (read_log): LOG_MIN_LINES, LOG_SHARE, WS, LEVELS, LEVEL_AT, LEVEL_LATER, STAMP,
-     KLOG, HOST, LOGFMT, LOGFMT_FIELD, STACK, TELLING_TEXT, LEVEL_KEYS, MESSAGE_KEYS, JSON_MAX_BRACKETS */
-  var LOG_MIN_LINES = 8, LOG_SHARE = 0.6, JSON_MAX_BRACKETS = 500;
+  /* query.py's log reading (read_log): LOG_MIN_LINES, LOG_SHARE, PREAMBLE_LINES, PREAMBLE_CHARS, WS, LEVELS,
+     LEVEL_AT, LEVEL_LATER, STAMP, KLOG, HOST, LOGFMT, LOGFMT_FIELD, STACK, TELLING_TEXT, LEVEL_KEYS, MESSAGE_KEYS,
+     JSON_MAX_BRACKETS */
+  var LOG_MIN_LINES = 8, LOG_SHARE = 0.6, PREAMBLE_LINES = 3, PREAMBLE_CHARS = LINE_CHARS, JSON_MAX_BRACKETS = 500;
   var WS = " \t\r\f\v", TRIM = /^[ \t\r\f\v]+|[ \t\r\f\v]+$/g;
   var LEVELS = {
     error: "ERROR ERR FATAL FTL CRIT CRITICAL PANIC DPANIC SEVERE EMERG EMERGENCY ALERT".split(" "),
@@ -68,12 +72,13 @@
   function isObject(v) { return v !== null && typeof v === "object" && !Array.isArray(v); }
   function wellFormed(s) { return s.replace(LONE, "\uFFFD"); }
 
-  /* query.read_log: {text, lines, kept, level} or null */
+  /* query.read_log: {text, lines, kept, level, before} or null */
   function readLog(text) {
     var lines = text.split("\n").filter(function (x) { return trim(x) !== ""; });
     if (lines.length < LOG_MIN_LINES) return null;
+    var before = beforeLog(lines);
     var records = 0, others = 0, found = { error: [], warning: [] };
-    for (var i = 0; i < lines.length; i++) {
+    for (var i = before.length; i < lines.length; i++) {
       if (WS.indexOf(lines[i][0]) >= 0) continue;  /* indented: part of the record above */
       var line = trim(lines[i]), r = readLine(line), level = r[1];
       if (r[0]) records++;
@@ -84,9 +89,22 @@
     if (!records || records < LOG_SHARE * (records + others)) return null;
     var kind = found.error.length ? "error" : "warning", picked = found[kind];
     if (!picked.length || 2 * picked.length >= lines.length) return null;
-    var kept = Array.from(new Set(picked)), out = kept.join("\n");
+    var kept = Array.from(new Set(picked)), out = before.concat(kept).join("\n");
     if (out.indexOf("\x1b") >= 0) out = out.replace(ANSI, "");
-    return { text: wellFormed(out), lines: lines.length, kept: kept.length, level: kind };
+    return { text: wellFormed(out), lines: lines.length - before.length, kept: kept.length, level: kind,
+             before: before.length };
+  }
+
+  /* query._before_log: the words before a log, trimmed */
+  function beforeLog(lines) {
+    var kept = [], room = PREAMBLE_CHARS;
+    for (var i = 0; i < lines.length && i < PREAMBLE_LINES; i++) {
+      var said = trim(lines[i]);
+      if (room <= 0 || WS.indexOf(lines[i][0]) >= 0 || STACK.test(said) || readLine(said)[0]) break;
+      kept.push(head(said, room));
+      room -= Array.from(said).length + 1;
+    }
+    return kept;
   }
 
   /* query.read_line: [record, level ("error", "warning", "other" or null), message] */
@@ -211,8 +229,8 @@
     return [head.join("")].concat(picked, [tail.join("")]).join("\n");
   }
 
-  /* {text, chars, frames, middle, log_lines, log_kept, log_level}: as query.Prepared (0 and "" for a text
-     searched as it is) */
+  /* {text, chars, frames, middle, log_lines, log_kept, log_level, log_before}: as query.Prepared (0 and ""
+     for a text searched as it is) */
   function prepare(text, limit) {
     limit = limit || MAX_QUERY_CHARS;
     text = String(text);
@@ -220,8 +238,11 @@
        coloured paste with its codes in (lengths, and so what was kept, not the server's) */
     if (text.indexOf("\x1b") >= 0) text = text.replace(ANSI, "");
     var chars = Array.from(text).length, log = readLog(text);
-    var p = { text: text, chars: chars, frames: 0, middle: 0, log_lines: 0, log_kept: 0, log_level: "" };
-    if (log) { p.text = text = log.text; p.log_lines = log.lines; p.log_kept = log.kept; p.log_level = log.level; }
+    var p = { text: text, chars: chars, frames: 0, middle: 0, log_lines: 0, log_kept: 0, log_level: "", log_before: 0 };
+    if (log) {
+      p.text = text = log.text; p.log_lines = log.lines; p.log_kept = log.kept; p.log_level = log.level;
+      p.log_before = log.before;
+    }
     if (Array.from(text).length <= limit) return p;
     var w = withoutFrames(text.split("\n"));
     var short = Array.from(w.lines.join("\n"));
@@ -238,7 +259,8 @@
     var n = function (x) { return x.toLocaleString("en-US"); }, parts = [];
     if (p.log_lines) {
       parts.push("searched the " + n(p.log_kept) + " " + p.log_level + " line" + (p.log_kept === 1 ? "" : "s") +
-                 " of a " + n(p.log_lines) + "-line log" + (p.log_level === "warning" ? " (it has no error line)" : ""));
+                 " of a " + n(p.log_lines) + "-line log" + (p.log_level === "warning" ? " (it has no error line)" : "") +
+                 (p.log_before ? ", and the " + p.log_before + " line" + (p.log_before === 1 ? "" : "s") + " before it" : ""));
     }
     if (p.frames || p.middle) {
       var cut = [];

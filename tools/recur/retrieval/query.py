@@ -18,7 +18,8 @@ at error level are what the encoder and BM25 read of a 40-line log, and the righ
 and 4th under "no known pattern" (tests/pasted_logs.py). So, before any condensing (read_log):
 
 1. a text is a *log* when it has at least LOG_MIN_LINES non-empty lines and, of its lines that start a
-   line of their own (not indented, not a stack-trace line: STACK), at least LOG_SHARE are *records*:
+   line of their own (not indented, not a stack-trace line: STACK) after the words written before it
+   (below), at least LOG_SHARE are *records*:
    a JSON object, or a line that starts with a timestamp (ISO, ``2026/12/01 10:02:03``, ``10:02:03``,
    syslog's ``Dec  1 10:02:03``, dmesg's ``[ 8812.41]``), klog's ``E1201 10:02:03.123 …]``, logfmt's
    ``ts=``/``time=``/``level=``, or a level word (``ERROR``, ``[warn]``, ``error:``). Indented lines and
@@ -34,6 +35,16 @@ and 4th under "no known pattern" (tests/pasted_logs.py). So, before any condensi
    same way (a WARN that says what went wrong is then the best lead); next to an error line, warnings
    are left out: in our logs they were retries and slow requests, and with them the JSON and plain
    logs answered "no known pattern" again.
+
+The words written before a log are searched first, as they are: a responder's own ("payments API
+returning 500s since 10:02, log below:"), or an alert's name and summary (recur.serve.models.alert_query
+puts them on the first line and a log in its description on the lines after). Read by its error lines
+only, the log lost them, and they are its best description: "at 100% in df" or "only 40% used, cannot
+create files" is what tells disk-full from inode-exhaustion when the log says "No space left on device",
+and an alertname is often a pattern's exact signal. They are the text's first non-empty lines, at most
+PREAMBLE_LINES and together at most PREAMBLE_CHARS (the last one cut there), that are neither records,
+stack-trace lines nor indented; the line after them is the log's. Whether the rest is a log is judged
+without them: a sentence above a logged stack trace (one record) made it prose.
 
 Prose (a postmortem, an alert, a list of symptoms, a single log line) is never a log: no question of
 kb/eval/cases.yml and no incident of the starter KB changed (tests/test_query_logs.py).
@@ -70,6 +81,13 @@ TELLING = re.compile(r"Caused by:|\b(?:ERROR|FATAL|PANIC|SEVERE)\b|Exception|Err
 # trim() take different characters off)
 LOG_MIN_LINES = 8  # fewer is a few lines of output, searched as they are
 LOG_SHARE = 0.6  # of the lines that start a line of their own, the records
+# the words before a log, kept first: an alert's text (one line) and a sentence or two a responder writes.
+# Together at most one log line's length: the model reads 256 word pieces of the query, prose runs ~3.1
+# characters a piece, so 500 characters leave ~100 pieces to the first error lines (BM25 reads them all).
+# Measured on a 3-sentence, 400-character description above the plain log: cut at 200 it lost its "df at
+# 100%" sentence and dst-timezone-bug ranked first; at 500 (and 800) disk-full was first
+PREAMBLE_LINES = 3
+PREAMBLE_CHARS = LINE_CHARS
 WS = " \t\r\f\v"
 LEVELS = {
     "error": "ERROR ERR FATAL FTL CRIT CRITICAL PANIC DPANIC SEVERE EMERG EMERGENCY ALERT".split(),
@@ -127,8 +145,9 @@ JSON_MAX_BRACKETS = 500  # a line with more is not parsed: Python's parser stops
 class Prepared:
     """The text searched, and what was left out of it: of a log (read_log), all but its ``log_kept``
     error lines (``log_level`` "error", or "warning" when it had no error line) of its ``log_lines``
-    non-empty lines; then, over the limit, ``frames`` stack-frame lines and ``middle`` characters from
-    the middle. All 0 (and ``log_level`` "") when the text was searched as it is."""
+    non-empty lines, and the ``log_before`` lines before it, kept first; then, over the limit,
+    ``frames`` stack-frame lines and ``middle`` characters from the middle. All 0 (and ``log_level``
+    "") when the text was searched as it is."""
 
     text: str
     chars: int  # the text's length before condensing
@@ -137,6 +156,7 @@ class Prepared:
     log_lines: int = 0
     log_kept: int = 0
     log_level: str = ""
+    log_before: int = 0
 
     @property
     def note(self) -> str | None:
@@ -145,8 +165,10 @@ class Prepared:
         if self.log_lines:
             s = "" if self.log_kept == 1 else "s"
             why = " (it has no error line)" if self.log_level == "warning" else ""
+            b = "" if self.log_before == 1 else "s"
+            before = f", and the {self.log_before} line{b} before it" if self.log_before else ""
             parts.append(
-                f"searched the {self.log_kept:,} {self.log_level} line{s} of a {self.log_lines:,}-line log{why}"
+                f"searched the {self.log_kept:,} {self.log_level} line{s} of a {self.log_lines:,}-line log{why}{before}"
             )
         if self.frames or self.middle:
             cut = []
@@ -170,37 +192,41 @@ def prepare(text: str, limit: int = MAX_QUERY_CHARS) -> Prepared:
     log = read_log(text)
     if log is not None:
         text = log.text
-    lines, kept, level = (log.lines, log.kept, log.level) if log else (0, 0, "")
+    lines, kept, level, before = (log.lines, log.kept, log.level, log.before) if log else (0, 0, "", 0)
     if len(text) <= limit:
-        return Prepared(text, chars, 0, 0, lines, kept, level)
+        return Prepared(text, chars, 0, 0, lines, kept, level, before)
     short_lines, frames = _without_frames(text.split("\n"))
     short = "\n".join(short_lines)
     if len(short) <= limit:
-        return Prepared(short, chars, frames, 0, lines, kept, level)
+        return Prepared(short, chars, frames, 0, lines, kept, level, before)
     cut = _middle_out(short, limit)
-    return Prepared(cut, chars, frames, len(short) - len(cut), lines, kept, level)
+    return Prepared(cut, chars, frames, len(short) - len(cut), lines, kept, level, before)
 
 
 @dataclass(frozen=True)
 class Log:
-    """A pasted log read by its error lines: ``text`` (those lines), how many ``lines`` it had
-    (non-empty), how many were ``kept`` (each once) and their ``level`` ("error" or "warning")."""
+    """A pasted log read by its error lines: ``text`` (the ``before`` lines written before the log,
+    then those lines), how many ``lines`` the log had (non-empty, the lines before it not counted), how
+    many were ``kept`` (each once) and their ``level`` ("error" or "warning")."""
 
     text: str
     lines: int
     kept: int
     level: str
+    before: int = 0
 
 
 def read_log(text: str) -> Log | None:
-    """``text``'s error lines (else its warning lines) when it is a log and they are fewer than half of
-    its lines; else None (the text is searched as it is). The rules: the module's docstring."""
+    """``text``'s error lines (else its warning lines), after the words written before the log, when it is
+    a log and they are fewer than half of its lines; else None (the text is searched as it is). The rules:
+    the module's docstring."""
     lines = [x for x in text.split("\n") if x.strip(WS)]
     if len(lines) < LOG_MIN_LINES:
         return None
-    records = others = 0
+    before = _before_log(lines)
+    records = others = 0  # the words before the log are not its lines: it is a log or not by its own
     found: dict[str, list[str]] = {"error": [], "warning": []}
-    for line in lines:
+    for line in lines[len(before) :]:
         if line[0] in WS:  # indented: a stack frame, a wrapped message; part of the record above
             continue
         line = line.strip(WS)
@@ -220,7 +246,22 @@ def read_log(text: str) -> Log | None:
     if not picked or 2 * len(picked) >= len(lines):
         return None
     kept = list(dict.fromkeys(picked))
-    return Log(clean(strip_ansi("\n".join(kept))), len(lines), len(kept), level)
+    text = clean(strip_ansi("\n".join(before + kept)))
+    return Log(text, len(lines) - len(before), len(kept), level, len(before))
+
+
+def _before_log(lines: list[str]) -> list[str]:
+    """The words before a log, trimmed: of ``lines`` (non-empty), the first ones, at most PREAMBLE_LINES
+    and together PREAMBLE_CHARS (the last one cut there), that are neither indented, log records nor
+    stack-trace lines (an exception's first line is the log's, its error line)."""
+    kept, room = [], PREAMBLE_CHARS
+    for line in lines[:PREAMBLE_LINES]:
+        said = line.strip(WS)
+        if room <= 0 or line[0] in WS or STACK.match(said) or read_line(said)[0]:
+            break
+        kept.append(said[:room])
+        room -= len(said) + 1
+    return kept
 
 
 def read_line(line: str) -> tuple[bool, str | None, str]:

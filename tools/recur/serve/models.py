@@ -341,7 +341,11 @@ def alert_note(alert: Alert) -> str | None:
 
 def alert_query(alert: Alert) -> str:
     """alertname first (it is often a pattern's exact signal), then summary, description,
-    other text annotations, then the labels that say what is affected (service, reason...).
+    other text annotations, then the labels that say what is affected (service, reason...), on one
+    line joined by ". "; an annotation of several lines (a log in a description) after them, on its
+    own lines, so that a log reads as a log and the alert's words before it are kept
+    (retrieval.query.read_log): joined on one line, its first record was glued to the summary and its
+    last line to the labels, which a log read by its error lines lost.
     Annotations Grafana reserves (``__dashboardUid__``, ``__panelId__``...) are ids, left out as
     ``__`` labels are. For a DatasourceNoData/DatasourceError alert: what happened to the rule's
     query and the rule's name instead of its annotations (they describe a condition that did not fire)."""
@@ -367,4 +371,5 @@ def alert_query(alert: Alert) -> str:
     ]
     if labels:
         parts.append(", ".join(labels))
-    return ". ".join(p.rstrip(".") for p in parts)[:MAX_TEXT]
+    line = ". ".join(p.rstrip(".") for p in parts if "\n" not in p)
+    return "\n".join(x for x in [line, *(p for p in parts if "\n" in p)] if x)[:MAX_TEXT]

@@ -41,7 +41,8 @@ def alertmanager(
     not answered; ``truncated_by_alertmanager``: alerts Alertmanager left out (``truncatedAlerts``).
 
     The query is the alertname, then the summary and description annotations, then the
-    labels that say what is affected. Point a webhook receiver at this URL.
+    labels that say what is affected, on one line; an annotation of several lines (a log in a
+    description) on its own lines after it. Point a webhook receiver at this URL.
 
     ``brief=true`` (for a relay that posts a line per alert): each alert gets at most 5 results
     (``top`` above 5 is answered with 5), brief: the first runbook steps and evidence; each
