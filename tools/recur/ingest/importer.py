@@ -645,8 +645,7 @@ def import_postmortem(
         given = [f for f, v in zip(("--id", "--date", "--severity", "--pattern"), (iid, date, severity, patterns)) if v]
         return _already(dup, pm, given, _changes(kb, dup[0], pm, source) if dup[2] == "source path" else None, digest)
     title, day, sev, triage, notes = resolve_meta(pm, kb, file, date=date, severity=severity, today=today)
-    notes += _same_source_notes(kb, source)
-    notes += _look_alike_notes(kb, title, day)
+    notes += _same_source_notes(kb, source) + _look_alike_notes(kb, title, day)
     numbered, iid = not iid, iid or next_id(kb, day.year)
     if iid in kb.incident_files:
         raise RecurError(f"incident {iid} already exists: {kb.incident_files[iid][0]}")
@@ -672,8 +671,35 @@ def import_postmortem(
     written = _write(kb, pm, meta, linked, cands, draft=draft, category=category, source_file=file)
     if pending:
         notes.append(f"no new draft written: {pending}, a draft an earlier import wrote, is the best candidate")
+    notes += _review_notes(kb, pm, written.review, meta, today or dt.date.today())
     out = _imported(meta, pm, written, Link(link, reason, pending), unknown, cands, notes)
     return replace(out, suggestions=results)  # the whole result objects, as `recur incident new --json` has them
+
+
+def _says_done(pm) -> bool:
+    """Whether the postmortem's own Status field says it is complete (pm_text.review_status)."""
+    return pm.status is not None and pm.status[2] == "done"
+
+
+def _review_notes(kb, pm, review: Review, meta: dict, today: dt.date) -> list[str]:
+    """How the review was recorded when the postmortem's status said, and that it is already overdue:
+    a postmortem imported weeks after its incident gets a due date from the framework that has passed,
+    and `recur report --fail-on overdue` failed on it from the first run without a word here."""
+    iid, notes = meta["iid"], []
+    late = review.status == "pending" and review.level != "none" and review.due is not None and review.due < today
+    if pm.status:
+        text, where, said = pm.status
+        then = "" if said == "done" or late else f"; once it is reviewed, set status: done in {iid}'s review:"
+        notes.append(f"review: recorded {said}, as the postmortem's status {text!r} says ({where}){then}")
+    if late:
+        level = kb.severity.get(meta["sev"])
+        asks = f"{meta['sev']} asks for {level.asks()} in the severity framework" if level else "the severity framework"
+        notes.append(
+            f"review: due {review.due.isoformat()} ({asks}), already overdue by {(today - review.due).days} "
+            f"day(s): recur report --fail-on overdue fails on it. If the postmortem was reviewed, set status: "
+            f"done in {iid}'s review:; else set its due: to the date the review will be held"
+        )
+    return notes
 
 
 def _link(kb, search, query: str, patterns, threshold: str) -> tuple:
@@ -791,6 +817,8 @@ def _changes(kb, iid: str, pm, source: str) -> list[str]:
         "severity": (severity_key(pm.severity_text, kb.severity), inc.severity),
         "services": (sorted(pm.services) or None, sorted(inc.services)),
         "duration": (pm.duration_minutes, inc.duration_minutes),
+        # a draft imported, then completed: the record's review is still pending
+        "review": ("done" if _says_done(pm) else None, inc.review.status if inc.review else None),
     }
     out = [
         f"{name} ({', '.join(now) if isinstance(now, list) else now})"
@@ -841,7 +869,9 @@ def _write(kb, pm, meta: dict, linked: list, cands: list, *, draft: bool, catego
     if cands and not (linked and linked[0] in {c["id"] for c in cands[:1]} and not draft):
         extra["candidates"] = [{k: c[k] for k in ("id", "rank", "confidence", "score", "title", "why")} for c in cands]
     fus = [a for a in pm.action_items if a["title"]]
-    review = review_defaults(kb, meta["sev"], meta["day"], {})
+    # a postmortem that says it is complete was reviewed: its review recorded pending and, dated
+    # weeks back, overdue failed `recur report --fail-on overdue` for a review already held
+    review = review_defaults(kb, meta["sev"], meta["day"], {"status": "done"} if _says_done(pm) else {})
     itext = lambda iid: incident_text(  # noqa: E731 - the text for whichever number is free
         iid=iid,
         title=meta["title"],
