@@ -41,10 +41,19 @@ def _row(label: str, value: str) -> str:
     return f"<dt>{esc(label)}</dt><dd>{value}</dd>"
 
 
+# the id of a pattern page's "## Permanent fix" heading, which the card's "Permanent fix" row links to
+FIX_ANCHOR = "permanent-fix"
+
+
 def _fix(site: Site, p) -> str:
+    """The card's permanent fix: the ``fix:`` field (status, owner, due, tickets), and a link to the
+    page's ``## Permanent fix`` section when there is one. "none recorded" stood over a page whose
+    section described the fix; without ``fix:`` it is untracked: the board and the report, which
+    count only ``fix:`` (open / in-progress), do not list it either."""
     f = p.fix
+    below = f'<a href="#{FIX_ANCHOR}">described below</a>' if p.sections.get("Permanent fix", "").strip() else ""
     if f is None:
-        return '<i>none recorded</i>'
+        return f"{below} · <i>not tracked (no status, owner or due date)</i>" if below else "<i>none recorded</i>"
     parts = [badge(f.status, f"fix-{f.status}")]
     if f.owner:
         parts.append(f"owner {esc(f.owner)}")
@@ -55,7 +64,7 @@ def _fix(site: Site, p) -> str:
         parts.append(f"done {f.done.isoformat()}")
     if f.tickets:
         parts.append("tickets " + ", ".join(f"<code>{esc(t)}</code>" for t in f.tickets))
-    return " · ".join(parts) + _recurred(site, p)
+    return " · ".join(parts + ([below] if below else [])) + _recurred(site, p)
 
 
 def _days(n: int) -> str:
@@ -126,7 +135,8 @@ def pattern_page(site: Site, p) -> str:
         out.append(kb_md(p.sections.get("Runbook", "").strip()) + "\n")
     for name in LATER_SECTIONS:
         if p.sections.get(name, "").strip():
-            out.append(f"## {name}\n\n{kb_md(p.sections[name].strip())}\n")
+            anchor = f" {{: #{FIX_ANCHOR} }}" if name == "Permanent fix" else ""  # the card links to it
+            out.append(f"## {name}{anchor}\n\n{kb_md(p.sections[name].strip())}\n")
     for name, text in p.sections.items():
         if name not in HANDLED and text.strip():
             out.append(f"## {cell(name)}\n\n{kb_md(text.strip())}\n")
