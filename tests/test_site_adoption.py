@@ -57,3 +57,68 @@ def test_a_fix_described_on_the_page_but_not_tracked_is_not_none_recorded(built)
     )
     tracked = _card_row((out / "patterns/capacity/disk-full.html").read_text(), "Permanent fix")
     assert "in-progress" in tracked and "described below" not in tracked  # no section on that page
+
+
+# --- look-alikes: a floor on similarity ------------------------------------------------------------
+
+SMALL = {
+    "dependencies/card-processor-timeouts": dict(
+        title="Card processor timeouts",
+        symptoms=("card authorisations time out at the processor", "checkout spinner hangs then says payment failed"),
+        summary="The acquirer's authorisation endpoint slows down and our gateway's pool fills with waiting calls.",
+    ),
+    "dependencies/card-processor-errors": dict(
+        title="Card processor returns errors",
+        symptoms=(
+            "card authorisations fail with 5xx from the processor",
+            "checkout says payment failed for every card",
+        ),
+        summary="The acquirer's authorisation endpoint answers 502 and 503 and our gateway fails the payments.",
+    ),
+    "data/ledger-drift": dict(
+        title="Ledger reconciliation drift",
+        symptoms=("daily reconciliation shows a mismatch between ledger and settlement file",),
+        summary="The ledger and the acquirer's settlement file disagree by a few transactions a day.",
+    ),
+    "network/cert-chain-incomplete": dict(
+        title="Certificate served without its intermediate",
+        symptoms=("clients fail the TLS handshake after a certificate renewal",),
+        summary="A renewed certificate was uploaded without its chain; clients that do not fetch intermediates fail.",
+    ),
+    "capacity/webhook-retry-storm": dict(
+        title="Webhook retry storm from the PSP",
+        symptoms=("flood of duplicate webhook deliveries from the PSP",),
+        summary="When ingest is down the PSP retries every event; once it is back they all land together.",
+    ),
+}
+
+
+def test_look_alikes_are_only_patterns_that_read_alike(tmp_path, real_encoder):
+    """A KB of seven patterns listed "patterns that read much like this one" at 0.50, 0.42 and 0.38: the
+    top 3 whatever they were. Pages list neighbours from lookalikes.FLOOR; `recur lookalikes` lists all."""
+    from recur.kb.loader import load_kb
+    from recur.retrieval.index import build, load
+    from recur.retrieval.lookalikes import FLOOR, look_alikes
+
+    kb = tmp_path / "kb"
+    for rel, fields in SMALL.items():
+        write(kb, f"patterns/{rel}.md", pattern_text(rel.split("/")[1], rel.split("/")[0], **fields))
+    build(load_kb(kb), tmp_path / "index", real_encoder, progress=False)
+    near = look_alikes(load(tmp_path / "index"), top=3, floor=None)
+    assert near["webhook-retry-storm"][0]["similarity"] < 0.4  # the scenario: its nearest is far
+    assert near["card-processor-errors"][0] == {**near["card-processor-errors"][0], "id": "card-processor-timeouts"}
+    assert near["card-processor-errors"][0]["similarity"] > 0.6
+    args = ["site", "--kb", str(kb), "--out", str(tmp_path / "out"), "--index", str(tmp_path / "index"), "-q"]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    page = lambda rel: (tmp_path / "out/patterns" / f"{rel}.html").read_text()  # noqa: E731
+    assert "Look-alikes" not in page("capacity/webhook-retry-storm")  # was 3 of them, 0.25 to 0.20
+    close = page("dependencies/card-processor-errors")
+    looks = close.split("Look-alikes</strong>")[1].split("</ul>")[0]
+    assert "Card processor timeouts" in looks and re.search(r"similarity 0\.[6-9]\d\)", looks)
+    assert "Ledger" not in looks and "Certificate" not in looks  # 0.3 or less, listed under it
+    # the command still lists every neighbour, with its score, and says which the pages leave out
+    res = CliRunner().invoke(cli, ["lookalikes", "--kb", str(kb), "--index", str(tmp_path / "index")])
+    assert res.exit_code == 0, res.output
+    storm = re.split(r"\n(?=\S)", res.output.split("webhook-retry-storm\n")[1])[0]
+    assert len(re.findall(rf"similarity 0\.[0-3]\d, under {FLOOR:.2f}: not a look-alike on its page\)", storm)) == 3
+    assert re.search(r"  card-processor-timeouts \(similarity 0\.[6-9]\d\): no distinguishing", res.output)

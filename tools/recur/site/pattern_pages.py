@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from recur.kb.parse import evidence_parts, list_parts
+from recur.retrieval.lookalikes import FLOOR
 from recur.site import charts
 from recur.site.context import BY_SERVICE, BY_SEVERITY, BY_TAG, PATTERNS, Site
 from recur.site.md import (
@@ -215,8 +216,9 @@ def _related(site: Site, p) -> str:
         lines.append(f"<li>Not to be confused with {site.pattern_link(page, d['from'])}: {inline_html(d['by'])}</li>")
     looks = [x for x in site.lookalikes.get(p.id, []) if x.get("id") in site.kb.patterns and x.get("id") != p.id]
     if looks:
-        lines.append("</ul>\n<p><strong>Look-alikes</strong>: patterns that read much like this one; "
-                     "check what tells them apart.</p>\n<ul class=\"recur-links\">")
+        lines.append("</ul>\n<p><strong>Look-alikes</strong>: patterns that read much like this one (similarity "
+                     f"{FLOOR:.2f} or more) or that incidents matched together with it; check what tells them "
+                     "apart.</p>\n<ul class=\"recur-links\">")
         for x in looks:
             q = site.kb.patterns[x["id"]]
             notes = []
