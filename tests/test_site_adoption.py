@@ -1,5 +1,6 @@
 """The built site (real mkdocs-material) as a team adopting Recur read it (review of 2026-12): a pattern
-page's header said "Permanent fix: none recorded" over a page describing the fix. Our own KB texts."""
+page's header said "Permanent fix: none recorded" over a page describing the fix; look-alikes were
+listed whatever their similarity; an incident page said "Impact: 1560 minutes". Our own KB texts."""
 
 from __future__ import annotations
 
@@ -22,6 +23,18 @@ CERT = pattern_text(
     summary="A renewed certificate was uploaded without its chain; clients that do not fetch intermediates fail.",
 )
 CERT += "\n## Permanent fix\nThe renewal job uploads the full chain and a check compares it with the served one.\n"
+PAYOUT = """---
+id: INC-2026-0041
+title: Payout file rejected by the bank
+date: 2026-04-24
+severity: sev2
+patterns: []
+duration_minutes: 1560
+---
+
+## Summary
+The bank rejected the daily payout file: one new merchant's BIC was invalid. Payouts were a day late.
+"""
 
 
 @pytest.fixture(scope="module")
@@ -30,6 +43,7 @@ def built(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("adoption")
     kb = site_kb(tmp / "kb")
     write(kb, "patterns/network/cert-chain-incomplete.md", CERT)
+    write(kb, "incidents/2026/INC-2026-0041.md", PAYOUT)
     args = ["site", "--kb", str(kb), "--out", str(tmp / "out"), "--as-of", AS_OF, "--strict"]
     res = CliRunner().invoke(cli, [*args, "--index", str(tmp / "no-index")])
     assert res.exit_code == 0, res.output
@@ -57,6 +71,15 @@ def test_a_fix_described_on_the_page_but_not_tracked_is_not_none_recorded(built)
     )
     tracked = _card_row((out / "patterns/capacity/disk-full.html").read_text(), "Permanent fix")
     assert "in-progress" in tracked and "described below" not in tracked  # no section on that page
+
+
+def test_an_incident_duration_reads_in_days_hours_and_minutes(built):
+    _, out = built
+    page = (out / "incidents/2026/INC-2026-0041.html").read_text()
+    assert _card_row(page, "Duration") == '<span title="1560 minutes">1 d 2 h</span>'  # was "Impact: 1560 minutes"
+    assert "1560 minutes</dd>" not in page
+    short = (out / "incidents/2026/INC-2026-0003.html").read_text()  # 42 minutes
+    assert _card_row(short, "Duration") == '<span title="42 minutes">42 min</span>'
 
 
 # --- look-alikes: a floor on similarity ------------------------------------------------------------
