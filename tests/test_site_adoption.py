@@ -23,17 +23,17 @@ CERT = pattern_text(
     summary="A renewed certificate was uploaded without its chain; clients that do not fetch intermediates fail.",
 )
 CERT += "\n## Permanent fix\nThe renewal job uploads the full chain and a check compares it with the served one.\n"
-PAYOUT = """---
-id: INC-2026-0041
-title: Payout file rejected by the bank
-date: 2026-04-24
-severity: sev2
-patterns: []
-duration_minutes: 1560
----
-
-## Summary
-The bank rejected the daily payout file: one new merchant's BIC was invalid. Payouts were a day late.
+# a Confluence page saved as HTML, imported as a team does: its inline tasks become follow-ups and
+# the record's "## Action items" section keeps them as a task list
+PAYOUT = """<html><head><title>PAY : Postmortem - Payout file rejected by the bank</title></head><body>
+<h1 id="title-text">PAY : Postmortem - Payout file rejected by the bank</h1>
+<table><tr><th>Incident date</th><td>2026-04-24</td></tr><tr><th>Severity</th><td>Sev 2</td></tr>
+<tr><th>Duration</th><td>1d2h</td></tr></table>
+<h2>Summary</h2><p>The bank rejected the daily payout file: one new merchant's BIC was invalid.</p>
+<h2>Action items</h2><ul class="inline-task-list">
+<li data-inline-task-id="1" class="checked">Check BIC and IBAN when a merchant is onboarded <time datetime="2026-04-30">30 Apr 2026</time></li>
+<li data-inline-task-id="2">Alert when the bank rejects a payout file</li>
+</ul></body></html>
 """
 
 
@@ -43,7 +43,10 @@ def built(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("adoption")
     kb = site_kb(tmp / "kb")
     write(kb, "patterns/network/cert-chain-incomplete.md", CERT)
-    write(kb, "incidents/2026/INC-2026-0041.md", PAYOUT)
+    pm = write(tmp, "postmortems/payout.html", PAYOUT)
+    imp = ["import", "--kb", str(kb), "--index", str(tmp / "idx"), "--model", "fake:64", "--no-draft"]
+    res = CliRunner().invoke(cli, [*imp, "--id", "INC-2026-0041", str(pm)])
+    assert res.exit_code == 0, res.output
     args = ["site", "--kb", str(kb), "--out", str(tmp / "out"), "--as-of", AS_OF, "--strict"]
     res = CliRunner().invoke(cli, [*args, "--index", str(tmp / "no-index")])
     assert res.exit_code == 0, res.output
@@ -80,6 +83,16 @@ def test_an_incident_duration_reads_in_days_hours_and_minutes(built):
     assert "1560 minutes</dd>" not in page
     short = (out / "incidents/2026/INC-2026-0003.html").read_text()  # 42 minutes
     assert _card_row(short, "Duration") == '<span title="42 minutes">42 min</span>'
+
+
+def test_imported_action_items_show_done_and_open_not_brackets(built):
+    kb, out = built
+    assert "- [x] Check BIC and IBAN" in (kb / "incidents/2026/INC-2026-0041.md").read_text()  # as written
+    page = (out / "incidents/2026/INC-2026-0041.html").read_text()
+    items = page.split('id="action-items"')[1].split("</ul>")[0]
+    assert "[x]" not in items and "[ ]" not in items  # shown as written
+    assert re.search(r'<li><b class="rb r-task-done">done</b> Check BIC and IBAN', items), items
+    assert re.search(r'<li><b class="rb r-task-open">open</b> Alert when the bank rejects', items), items
 
 
 # --- look-alikes: a floor on similarity ------------------------------------------------------------
