@@ -4,8 +4,10 @@ listed whatever their similarity; an incident page said "Impact: 1560 minutes". 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -13,6 +15,7 @@ from kbfactory import pattern_text, write
 from site_helpers import AS_OF, site_kb
 
 from recur.cli.main import cli
+from recur.kb.loader import load_kb
 
 CERT = pattern_text(
     "cert-chain-incomplete",
@@ -41,11 +44,12 @@ PAYOUT = """<html><head><title>PAY : Postmortem - Payout file rejected by the ba
 def built(tmp_path_factory):
     """The site KB and the adopting team's records, built once with `recur site --strict`."""
     tmp = tmp_path_factory.mktemp("adoption")
-    kb = site_kb(tmp / "kb")
+    kb = site_kb(tmp / "repo/kb")  # the team's KB repository, and its postmortems in a folder beside it
     write(kb, "patterns/network/cert-chain-incomplete.md", CERT)
-    pm = write(tmp, "postmortems/payout.html", PAYOUT)
-    imp = ["import", "--kb", str(kb), "--index", str(tmp / "idx"), "--model", "fake:64", "--no-draft"]
-    res = CliRunner().invoke(cli, [*imp, "--id", "INC-2026-0041", str(pm)])
+    write(tmp, "postmortems/payout.html", PAYOUT)
+    imp = ["import", "--kb", "kb", "--index", str(tmp / "idx"), "--model", "fake:64", "--no-draft"]
+    with contextlib.chdir(tmp / "repo"):  # as the team ran it, from its repository
+        res = CliRunner().invoke(cli, [*imp, "--id", "INC-2026-0041", "../postmortems/payout.html"])
     assert res.exit_code == 0, res.output
     args = ["site", "--kb", str(kb), "--out", str(tmp / "out"), "--as-of", AS_OF, "--strict"]
     res = CliRunner().invoke(cli, [*args, "--index", str(tmp / "no-index")])
@@ -93,6 +97,36 @@ def test_imported_action_items_show_done_and_open_not_brackets(built):
     assert "[x]" not in items and "[ ]" not in items  # shown as written
     assert re.search(r'<li><b class="rb r-task-done">done</b> Check BIC and IBAN', items), items
     assert re.search(r'<li><b class="rb r-task-open">open</b> Alert when the bank rejects', items), items
+
+
+def test_the_recorded_source_is_the_postmortems_name_not_the_path_from_where_the_import_ran(built):
+    kb, out = built
+    inc = load_kb(kb).incidents["INC-2026-0041"]
+    # was "/tmp/…/postmortems/payout.html" in the record and "../postmortems/payout.html" on the page
+    assert inc.imported["source"] == "payout.html"
+    assert inc.sections["References"] == "- Imported from postmortem `payout.html`"
+    page = (out / "incidents/2026/INC-2026-0041.html").read_text()
+    assert "Imported from postmortem <code>payout.html</code>" in page and "../postmortems" not in page
+
+
+def test_a_source_in_the_kb_repository_is_its_path_there_and_old_absolute_sources_still_match(kb_dir, tmp_path):
+    repo = kb_dir.parent
+    doc = (
+        "# Ledger export empty\n\n**Date:** 2026-03-02\n**Severity:** SEV-3\n\n## Summary\nThe export wrote no rows.\n"
+    )
+    pm = write(repo, "postmortems/2026/ledger.md", doc)
+    imp = ["import", "--kb", str(kb_dir), "--index", str(tmp_path / "idx"), "--model", "fake:64", "--no-draft"]
+    out = json.loads(CliRunner().invoke(cli, [*imp, "--json", str(pm)]).stdout)
+    record = Path(out["incident_path"])
+    assert load_kb(kb_dir).incidents[out["incident"]].imported["source"] == "postmortems/2026/ledger.md"
+    assert "- Imported from postmortem `postmortems/2026/ledger.md`" in record.read_text()
+    # a record written before holds the absolute path: it loads, and an edited document is still its source
+    old = record.read_text().replace('"source": "postmortems/2026/ledger.md"', f'"source": "{pm.resolve()}"')
+    record.write_text(old)
+    assert not load_kb(kb_dir).errors
+    pm.write_text(doc.replace("no rows.", "no rows at all."))
+    again = CliRunner().invoke(cli, [*imp, "--json", str(pm)])
+    assert again.exit_code == 3 and json.loads(again.stdout)["already"]["by"] == "source path"
 
 
 # --- look-alikes: a floor on similarity ------------------------------------------------------------

@@ -223,17 +223,26 @@ def content_hash(text: str) -> str:
 
 
 def source_key(kb, file) -> str:
-    """The source path as stored: relative to the folder holding the KB when under it, else absolute."""
-    from pathlib import Path
-
+    """The postmortem's source as recorded (``imported.source`` and the References line): its path
+    relative to the folder holding the KB when it is under it ("postmortems/2026/db.md"), else its
+    file name. The record held the absolute path of a file elsewhere (/home/ana/Downloads/pm.html:
+    nothing to anyone else), and its References line the path as typed, relative to wherever the
+    import ran ("../postmortems/pm.html"). A file name also names the same export saved on another
+    machine; two documents of one name are told apart by title and date (``_same_document``)."""
     path = Path(file).resolve()
     try:
         return path.relative_to(Path(kb.root).resolve().parent).as_posix()
     except ValueError:
-        return path.as_posix()
+        return path.name
 
 
-def find_duplicate(kb, digest: str, source: str, title=None, day=None):
+def _sources(kb, file) -> set:
+    """Every ``imported.source`` an earlier import of ``file`` may hold: ``source_key``, and the absolute
+    path records written before 2026-12 hold for a file outside the KB's folder."""
+    return {source_key(kb, file), Path(file).resolve().as_posix()}
+
+
+def find_duplicate(kb, digest: str, sources: set, title=None, day=None):
     """(incident id, path, "content"|"source path") of an earlier import of the same document, or None.
 
     The same source path is the same document edited only when the record has the title or the date
@@ -243,7 +252,7 @@ def find_duplicate(kb, digest: str, source: str, title=None, day=None):
         for inc in sorted(kb.incidents.values(), key=lambda i: i.id):
             imp = inc.imported or {}
             if (by == "content" and imp.get("sha256") == digest) or (
-                by == "source path" and imp.get("source") == source and _same_document(inc, title, day)
+                by == "source path" and imp.get("source") in sources and _same_document(inc, title, day)
             ):
                 return inc.id, str(Path(kb.root) / inc.relpath), by
     return None
@@ -269,9 +278,9 @@ def _titles_overlap(a: str, b: str) -> bool:
     return len(wa & wb) * 2 >= min(len(wa), len(wb))
 
 
-def _same_source_notes(kb, source: str) -> list:
+def _same_source_notes(kb, source: str, sources: set) -> list:
     """A note per earlier import from this path that is another postmortem (_same_document said so)."""
-    earlier = sorted(i.id for i in kb.incidents.values() if (i.imported or {}).get("source") == source)
+    earlier = sorted(i.id for i in kb.incidents.values() if (i.imported or {}).get("source") in sources)
     return [
         f"{source} was imported before as {iid}, a different postmortem (another title, or another date); "
         "this one is recorded as a new incident"
@@ -645,13 +654,13 @@ def import_postmortem(
     text, pm, read_notes = _parsed(file)
     kb = load_kb(kb_dir)
     require_patterns(kb, patterns, "--pattern")
-    digest, source = content_hash(text), source_key(kb, file)
-    dup = find_duplicate(kb, digest, source, pm.title, date or pm.date)
+    digest, source, sources = content_hash(text), source_key(kb, file), _sources(kb, file)
+    dup = find_duplicate(kb, digest, sources, pm.title, date or pm.date)
     if dup:  # the same path with other content: a changed document, what differs named
         given = [f for f, v in zip(("--id", "--date", "--severity", "--pattern"), (iid, date, severity, patterns)) if v]
         return _already(dup, pm, given, _changes(kb, dup[0], pm, source) if dup[2] == "source path" else None, digest)
     title, day, sev, triage, notes = resolve_meta(pm, kb, file, date=date, severity=severity, today=today)
-    notes += _same_source_notes(kb, source) + _look_alike_notes(kb, title, day)
+    notes += _same_source_notes(kb, source, sources) + _look_alike_notes(kb, title, day)
     numbered, iid = not iid, iid or next_id(kb, day.year)
     if iid in kb.incident_files:
         raise RecurError(f"incident {iid} already exists: {kb.incident_files[iid][0]}")
@@ -674,7 +683,7 @@ def import_postmortem(
         "date_from": "--date" if date else pm.date_source,
     }
     draft = draft and not linked and unknown and not pending  # a second draft would split one failure in two
-    written = _write(kb, pm, meta, linked, cands, draft=draft, category=category, source_file=file)
+    written = _write(kb, pm, meta, linked, cands, draft=draft, category=category, source_file=source)
     if pending:
         notes.append(f"no new draft written: {pending}, a draft an earlier import wrote, is the best candidate")
     notes += _review_notes(kb, pm, written.review, meta, today or dt.date.today())
