@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import posixpath
 import re
 from pathlib import Path
 
@@ -40,6 +41,17 @@ PAYOUT = """<html><head><title>PAY : Postmortem - Payout file rejected by the ba
 """
 
 
+BADGES = """# Badge printer queue stalled
+
+**Date:** 2026-04-26
+**Severity:** SEV-3
+
+## Summary
+
+Visitor badges did not print for an afternoon: the print spooler on the lobby kiosk held a malformed job.
+"""
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """The site KB and the adopting team's records, built once with `recur site --strict`."""
@@ -51,6 +63,11 @@ def built(tmp_path_factory):
     with contextlib.chdir(tmp / "repo"):  # as the team ran it, from its repository
         res = CliRunner().invoke(cli, [*imp, "--id", "INC-2026-0041", "../postmortems/payout.html"])
     assert res.exit_code == 0, res.output
+    # a postmortem of a failure the KB does not know: a draft pattern, with the closest to compare
+    write(tmp, "postmortems/badges.md", BADGES)
+    draft = ["import", "--kb", str(kb), "--index", str(tmp / "idx"), "--model", "fake:64", "--json"]
+    res = CliRunner().invoke(cli, [*draft, str(tmp / "postmortems/badges.md")])
+    assert res.exit_code == 0 and json.loads(res.stdout)["draft"]["id"] == "badge-printer-queue-stalled", res.output
     args = ["site", "--kb", str(kb), "--out", str(tmp / "out"), "--as-of", AS_OF, "--strict"]
     res = CliRunner().invoke(cli, [*args, "--index", str(tmp / "no-index")])
     assert res.exit_code == 0, res.output
@@ -127,6 +144,19 @@ def test_a_source_in_the_kb_repository_is_its_path_there_and_old_absolute_source
     pm.write_text(doc.replace("no rows.", "no rows at all."))
     again = CliRunner().invoke(cli, [*imp, "--json", str(pm)])
     assert again.exit_code == 3 and json.loads(again.stdout)["already"]["by"] == "source path"
+
+
+def test_a_drafts_compare_with_ids_link_to_those_patterns(built):
+    kb, out = built
+    text = (kb / "patterns/capacity/badge-printer-queue-stalled.md").read_text()
+    ids = re.findall(r"^- `([a-z0-9-]+)`: ", text.split("## Compare with")[1], re.M)
+    assert ids and set(ids) <= set(load_kb(kb).patterns), text
+    page = (out / "patterns/capacity/badge-printer-queue-stalled.html").read_text()
+    section = page.split('id="compare-with"')[1].split("</ul>")[0]
+    for pid in ids:  # were code, not links
+        target = posixpath.relpath(load_kb(kb).patterns[pid].relpath, "patterns/capacity").replace(".md", ".html")
+        assert f'<a href="{target}"><code>{pid}</code></a>' in section, section
+    assert '<a href="../network/cert-chain-incomplete.html"><code>cert-chain-incomplete</code></a>' in section
 
 
 # --- look-alikes: a floor on similarity ------------------------------------------------------------

@@ -21,6 +21,7 @@ from recur.site.md import (
     mdlink,
     raw,
     raw_table,
+    rel,
 )
 from recur.util.dates import shift
 
@@ -140,11 +141,27 @@ def pattern_page(site: Site, p) -> str:
             out.append(f"## {name}{anchor}\n\n{kb_md(p.sections[name].strip())}\n")
     for name, text in p.sections.items():
         if name not in HANDLED and text.strip():
+            text = _compared(site, p, text) if name == "Compare with" else text
             out.append(f"## {cell(name)}\n\n{kb_md(text.strip())}\n")
     out.append(_related(site, p))
     out.append(_incidents(site, p))
     out.append(site.edit_line(p.relpath))
     return "\n".join(x for x in out if x)
+
+
+# an item of the "## Compare with" section `recur import` writes on a draft: "- `ledger-drift`: Ledger ..."
+_COMPARED = re.compile(r"^([ \t]*[-*+][ \t]+)`([a-z0-9][a-z0-9-]*)`", re.M)
+
+
+def _compared(site: Site, p, text: str) -> str:
+    """A draft's "Compare with" items with their pattern ids as links to those patterns: the ids were
+    shown as code, and the author comparing the draft looked each one up."""
+
+    def link(m) -> str:
+        target = site.pattern_page(m.group(2))
+        return f"{m.group(1)}[`{m.group(2)}`]({rel(p.relpath, target)})" if target else m.group(0)
+
+    return _COMPARED.sub(link, text)
 
 
 def _evidence(p) -> str:
