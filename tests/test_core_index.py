@@ -223,7 +223,7 @@ def test_a_temp_folder_left_by_a_killed_run_is_removed_by_the_next_and_a_live_on
 
 def test_docs_carry_root_cause_and_look_alikes(kb_dir, tmp_path):
     """Format 3: a pattern's doc (GET /api/patterns/{id}, MCP get_pattern) is the whole pattern."""
-    from recur.retrieval.lookalikes import look_alikes
+    from recur.retrieval.lookalikes import FLOOR, look_alikes
 
     idx = tmp_path / "index"
     build(kb_dir, idx)
@@ -231,7 +231,10 @@ def test_docs_carry_root_cause_and_look_alikes(kb_dir, tmp_path):
     doc = loaded.docs["db-pool-exhausted"]
     assert doc["root_cause"] == "The mechanism." and doc["detection"] == "" and doc["permanent_fix"] == ""
     assert doc["look_alikes"] == look_alikes(loaded, top=3)["db-pool-exhausted"]
-    assert {a["id"] for a in doc["look_alikes"]} == {"disk-full", "dns-failure"}
+    # the fake encoder's neighbours are far (cosine near 0): under lookalikes.FLOOR, none is a look-alike
+    near = look_alikes(loaded, top=3, floor=None)["db-pool-exhausted"]
+    assert {a["id"] for a in near} == {"disk-full", "dns-failure"}
+    assert doc["look_alikes"] == [a for a in near if a["similarity"] >= FLOOR]
 
 
 def test_a_format_2_index_is_updated_reusing_its_vectors(kb_dir, tmp_path):

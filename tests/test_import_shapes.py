@@ -601,8 +601,11 @@ def test_two_candidates_as_confident_are_left_for_a_person_to_pick():
     from recur.ingest.importer import choose_link
     from recur.retrieval.results import Answer
 
-    def answer(*confidences):
-        results = [{"id": f"p{i}", "rank": i + 1, "confidence": c} for i, c in enumerate(confidences)]
+    def answer(*confidences):  # calibrated (a rule-rated medium is never linked: tests/test_rule_confidence.py)
+        p = {"high": 0.9, "medium": 0.5, "low": 0.1}
+        results = [
+            {"id": f"p{i}", "rank": i + 1, "confidence": c, "probability": p[c]} for i, c in enumerate(confidences)
+        ]
         return Answer("q", results, False)
 
     link, reason, unknown = choose_link(answer("medium", "medium", "low"), set())

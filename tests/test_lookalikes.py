@@ -7,7 +7,7 @@ from kbfactory import pattern_text, write
 
 from recur.cli.main import cli
 from recur.retrieval.engine import Engine
-from recur.retrieval.lookalikes import MARGIN, annotate, co_matched, distinction, look_alikes
+from recur.retrieval.lookalikes import FLOOR, MARGIN, annotate, co_matched, distinction, look_alikes
 
 
 def kb_with_lookalike(kb_dir):
@@ -46,11 +46,19 @@ def test_look_alikes_table(kb_dir, tmp_path):
     assert distinction(docs, "disk-full", "inode-exhaustion").startswith("df -i")
     assert distinction(docs, "inode-exhaustion", "disk-full").startswith("df -i")
     assert co_matched(docs)["disk-full"]["inode-exhaustion"] == 1
-    table = look_alikes(engine.searcher.index, top=2)
+    table = look_alikes(engine.searcher.index, top=2, floor=None)  # as `recur lookalikes` lists them
     assert "old-retired" not in table and all(x["id"] != "old-retired" for v in table.values() for x in v)
     first = table["disk-full"][0]
     assert first["id"] == "inode-exhaustion" and first["co_incidents"] == 1 and first["by"].startswith("df -i")
     assert all(len(v) >= 2 for v in table.values())
+    # pages, the API and MCP: a neighbour under the floor is no look-alike; one co-matched by incidents is
+    shown = look_alikes(engine.searcher.index, top=2)
+    assert shown["disk-full"][0] == first
+    assert all(x["similarity"] >= FLOOR or x["co_incidents"] for v in shown.values() for x in v)
+    from recur.serve.mcp_server import render_pattern  # MCP's get_pattern text names them
+
+    doc = {**engine.docs["disk-full"], "look_alikes": shown["disk-full"]}
+    assert "Look-alikes:\n- inode-exhaustion: told apart by df -i" in render_pattern(doc)
 
 
 def test_suggest_marks_competing_candidates(kb_dir, tmp_path):

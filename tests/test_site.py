@@ -125,7 +125,7 @@ def test_incident_pages_and_list(kb):
     out = _pages(kb)
     inc = out["incidents/2026/INC-2026-0003.md"]
     for text in (
-        "42 minutes",
+        '<span title="42 minutes">42 min</span>',
         "sev1 · Critical",
         "Disk full on a host",
         "## Timeline",

@@ -327,12 +327,22 @@ def test_mkdocs_serve_in_a_team_repository_rebuilds_on_its_own_pages_and_the_kb(
 
 
 def test_pattern_pages_show_look_alikes_from_a_fresh_index(built, tmp_path):
-    """With a fresh index (here built with the deterministic fake encoder), pattern pages list look-alikes."""
+    """With a fresh index (here built with the deterministic fake encoder), pattern pages list look-alikes:
+    the fake encoder's neighbours are far (under lookalikes.FLOOR), so here an incident matched both."""
+    from kbfactory import write
+
     from recur.kb.loader import load_kb
     from recur.retrieval import embed
     from recur.retrieval.index import build
 
-    kb, _ = built
+    kb = tmp_path / "kb"
+    shutil.copytree(built[0], kb)
+    write(
+        kb,
+        "incidents/2026/INC-2026-0040.md",
+        "---\nid: INC-2026-0040\ntitle: Pool and disk\ndate: 2026-04-21\nseverity: sev3\n"
+        "patterns: [disk-full, db-pool-exhausted]\n---\n\n## Summary\nThe disk filled and the pool hung.\n",
+    )
     index = tmp_path / "index"
     build(load_kb(kb), index, embed.load_encoder("fake:64"), progress=False)
     out = tmp_path / "out"
@@ -343,7 +353,10 @@ def test_pattern_pages_show_look_alikes_from_a_fresh_index(built, tmp_path):
     import re
 
     assert re.search(
-        r"Look-alikes</strong>.*similarity [0-9.]+.*: <code>df</code> shows 100% on the data volume", html, re.S
+        r"Look-alikes</strong>.*similarity -?[0-9.]+, 1 incident\(s\) matched both\): <code>df</code> shows 100% "
+        r"on the data volume",
+        html,
+        re.S,
     )
     assert crawl(out)[1] == []
 

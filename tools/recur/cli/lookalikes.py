@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from recur.cli.options import index_option, kb_option, model_option
-from recur.retrieval.lookalikes import look_alikes
+from recur.retrieval.lookalikes import FLOOR, look_alikes
 
 TOP_HELP = "Nearest patterns by meaning, per pattern; patterns an incident matched together are listed too."
 
@@ -29,7 +29,7 @@ def lookalikes_cmd(kb_dir, index_dir, model, top, as_json, pattern_ids):
     from recur.util.errors import RecurError
 
     engine = Engine.open(kb_dir, index_dir, model, quiet=True)
-    table = look_alikes(engine.searcher.index, top=top)
+    table = look_alikes(engine.searcher.index, top=top, floor=None)  # every neighbour, with its score
     unknown = [p for p in pattern_ids if p not in table]
     if unknown:
         raise RecurError(_unknown_message(unknown, engine.kb_dir, engine.manifest.get("left_out") or []))
@@ -45,7 +45,10 @@ def lookalikes_cmd(kb_dir, index_dir, model, top, as_json, pattern_ids):
         for x in items:
             sim = f"{x['similarity']:.2f}" if x["similarity"] is not None else "-"
             co = f", {x['co_incidents']} shared incident(s)" if x["co_incidents"] else ""
-            click.echo(f"  {x['id']} (similarity {sim}{co}): {x['by'] or 'no distinguishing signal declared'}")
+            # the site, the API and MCP show a neighbour only from FLOOR (or matched by the same incidents)
+            low = x["similarity"] is not None and x["similarity"] < FLOOR and not x["co_incidents"]
+            under = f", under {FLOOR:.2f}: not a look-alike on its page" if low else ""
+            click.echo(f"  {x['id']} (similarity {sim}{co}{under}): {x['by'] or 'no distinguishing signal declared'}")
 
 
 def _unknown_message(unknown: list, kb_dir, left_out: list) -> str:

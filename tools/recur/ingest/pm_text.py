@@ -220,6 +220,41 @@ def _kind(word: str) -> str:
     return "open"
 
 
+# A postmortem's own "Status:" field is the state of the document and its review, not of the
+# incident: the words that say the review was held and those that say it is still to come. "Resolved",
+# "Mitigated", "Monitoring" are the incident's state and say nothing of the review: neither.
+_DOC_PREFIX = r"(?:(?:post-?mortem|pir|rca|retro(?:spective)?|review|report|document|doc)\s+)?"
+_DOC_DONE = re.compile(
+    rf"^{_DOC_PREFIX}(?:complete[d]?|done|closed|published|reviewed|final(?:i[sz]ed)?|approved|signed[- ]off|"
+    # Google's template: "action items in progress" once the document itself is final; the items are
+    # follow-ups, recorded open, and the review of the incident is over
+    r"action items (?:in[- ]progress|open|pending|remaining))\b",
+    re.I,
+)
+_DOC_PENDING = re.compile(
+    rf"^{_DOC_PREFIX}(?:draft(?:ing)?|in[- ]review|under review|in[- ]progress|wip|open|pending(?: review)?|"
+    r"not (?:yet )?(?:started|complete[d]?|done|reviewed|published|final)|incomplete|ready for review|"
+    r"awaiting review|needs review|to[- ]?do|scheduled)\b",
+    re.I,
+)
+
+
+def review_status(text: str | None) -> str | None:
+    """The review status a postmortem's "Status:" field says: "done" (Complete, Done, Closed, Published,
+    Reviewed, Final, Approved, and these after "Postmortem"/"Review": "Review complete"), "pending"
+    (Draft, In review, In progress, Open, Not complete ...), or None (another word: "Resolved" is the
+    incident's; a template's placeholder, "[draft | final]"). Only the field's first part counts:
+    "Complete, action items in progress" is done."""
+    if is_placeholder(text):
+        return None
+    words = " ".join(re.sub(r"[*_`]+", " ", text or "").split())  # "**Complete**", a lozenge's `DONE`
+    head = re.split(r"[,;(–—]| - ", words, maxsplit=1)[0].strip().lower()
+    head = re.sub(r"^[^\w]+", "", head)  # a status lozenge's emoji ("✅ Complete")
+    if _DOC_DONE.match(head):
+        return "done"
+    return "pending" if _DOC_PENDING.match(head) else None
+
+
 def ticket_of(text: str) -> str | None:
     m = TICKET.search(text or "")
     return m.group(0).strip() if m else None

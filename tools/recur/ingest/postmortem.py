@@ -30,6 +30,7 @@ from recur.ingest.pm_text import (
     is_placeholder,
     parse_date,
     read_duration,
+    review_status,
     strip_placeholders,
     unescape,
 )
@@ -238,6 +239,9 @@ class Postmortem:
     placeholders: int = 0  # template placeholders seen ("[Incident name]", "{{date}}", "YYYY-MM-DD")
     words: int = 0  # words of real content (placeholders, headings and labels left out)
     unkept: list = field(default_factory=list)  # "authors: …" fields read that no record field holds
+    # (the Status field as written, where, "done" | "pending"): the document's own state, which is its
+    # review's (pm_text.review_status); a status that says neither ("Resolved") is in ``unkept``
+    status: tuple | None = None
     controls: int = 0  # control characters taken out of the text (terminal escape sequences and the like)
 
 
@@ -468,6 +472,8 @@ def _set_meta(pm: Postmortem, kind: str, value, where: str = "") -> None:
         _set_duration(pm, value, where or "a Duration: line")
     elif kind == "title" and (pm.title is None or is_generic_title(pm.title)):  # "# Postmortem", then a Title row
         pm.title = clean_title(unescape(str(value))) or pm.title
+    elif kind == "status" and pm.status is None and (said := review_status(str(value))):
+        pm.status = (" ".join(str(value).split()), where or "a Status: line", said)
     elif kind in UNKEPT_KINDS and str(value).strip() and not is_placeholder(str(value)):
         # no field of an incident record holds these: said in the import's notes, not dropped unsaid
         _unkept(pm, kind, value)
@@ -734,6 +740,10 @@ def _weak_meta(pm: Postmortem, w: _Walk) -> None:
     field headings and other sections left empty: after _sections, which reads the field headings."""
     for kind, value, where in w.weak:
         if kind == "date" and pm.date_unread:  # a Date: field we cannot read is still the field
+            continue
+        if kind == "status":  # "Status: done" in a Resolution section is the author's text, not the review's state
+            if not is_placeholder(str(value)):
+                _unkept(pm, kind, value)
             continue
         _set_meta(pm, kind, value, where)
 

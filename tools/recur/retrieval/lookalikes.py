@@ -4,8 +4,8 @@ Two sources: nearest neighbours in the index (the mean of a pattern's view vecto
 and co-matched incidents (incidents that linked both patterns). The signal that tells two
 patterns apart comes from ``distinguish: [{from: id, by: "..."}]`` declared on either one.
 
-- ``look_alikes(index, top)`` -> {pattern id: [{id, title, similarity, co_incidents, by}]}
-  for pattern pages (the site) and ``recur lookalikes``.
+- ``look_alikes(index, top, floor)`` -> {pattern id: [{id, title, similarity, co_incidents, by}]}
+  for pattern pages (the site), the index docs (API, MCP) and ``recur lookalikes`` (no floor).
 - ``annotate(results, docs, margin)`` adds ``look_alikes: [{id, title, by}]`` to suggest results
   whose score is within ``margin`` of another result's: two close candidates compete.
 """
@@ -16,6 +16,15 @@ from collections import Counter
 from itertools import islice
 
 MARGIN = 1.5  # fused-score gap (z units, see search.py) under which two suggestions are "competing"
+# The similarity (cosine of the mean view vectors) a nearest neighbour needs to be a look-alike on a
+# pattern page, in the API and MCP: the top 3 were listed whatever they were, and a KB of seven patterns
+# showed 0.42 and 0.38 as "patterns that read much like this one". On the starter KB (60 patterns, the
+# bundled model) 14% of all pairs reach 0.50, and 25 of the 29 pairs authors declared with
+# `distinguish:` and 9 of the 12 pairs where kb/eval ranked the other pattern above the right one do;
+# 50 patterns keep 3 look-alikes, 8 keep 2, 2 none. Patterns matched by the same incidents are
+# look-alikes whatever their similarity. `recur lookalikes` lists every neighbour with its score.
+# Measured by bench/lookalike_floor.py (0.45 keeps 27/29 declared pairs and 22% of all pairs; 0.55, 19/29).
+FLOOR = 0.50
 
 
 def distinction(docs: dict, a: str, b: str) -> str | None:
@@ -59,8 +68,9 @@ def centroids(index) -> tuple[list, object]:
     return ids, mat
 
 
-def look_alikes(index, top: int = 3) -> dict:
-    """For each pattern of a loaded index: its nearest neighbours and co-matched patterns."""
+def look_alikes(index, top: int = 3, floor: float | None = FLOOR) -> dict:
+    """For each pattern of a loaded index: its nearest neighbours (of the ``top`` nearest, those at
+    ``floor`` or more; None: all of them) and its co-matched patterns."""
     docs = index.docs
     ids, mat = centroids(index)
     sims = mat @ mat.T if len(ids) else None
@@ -75,7 +85,8 @@ def look_alikes(index, top: int = 3) -> dict:
             row = sims[pos[pid]]
             order = (j for j in row.argsort()[::-1] if ids[j] != pid and docs[ids[j]].get("status") != "retired")
             for j in islice(order, top):  # lazily: the first few of 1,000 (a fifth of a one-pattern re-index)
-                cands[ids[j]] = float(row[j])
+                if floor is None or row[j] >= floor:
+                    cands[ids[j]] = float(row[j])
         for other, _ in co.get(pid, Counter()).most_common(top):
             if docs.get(other, {}).get("status") != "retired":
                 cands.setdefault(other, float(sims[pos[pid], pos[other]]) if pid in pos and other in pos else None)

@@ -59,6 +59,12 @@ CANDIDATE_VIEWS = 2048  # faiss top-k views that nominate candidate patterns
 MIN_FOCUS_WORDS = 4
 FOCUS_MIN_QUERY_WORDS = 16  # shorter queries (an alert, a log line, a symptom) have no trivia to cut
 HIGH_COSINE, MEDIUM_COSINE = 0.60, 0.42  # MiniLM cosines: paraphrase-close vs. same topic
+# Rule-based confidence (a KB too small to calibrate, Hit.confidence): "high" needs a close match on
+# the pattern's own views (a linked incident's summary alone is medium evidence: a TLS postmortem was
+# linked "high" to a webhook-retry pattern through one incident's text), or an exact or identifier
+# signal match whose meaning is at least on topic (best >= MEDIUM_COSINE: an "HTTP 503" in a text
+# about something else). Results are rated monotone in rank: never above the result before them.
+# Measured on 20 subsets of 8 starter patterns (docs/calibration.md, "A KB under 10 patterns").
 # the "why" shown with a result (display only, not ranking): up to WHY_PER_PART views at cosine
 # >= WHY_MIN_COSINE (text cut to WHY_TEXT_CHARS), and the shared words when BM25 > WHY_MIN_BM25
 WHY_MIN_COSINE, WHY_TEXT_CHARS, WHY_PER_PART, WHY_MIN_BM25, WHY_TERMS = 0.35, 240, 3, 0.3, 8
@@ -129,18 +135,39 @@ class Hit:
     best: float = 0.0  # best raw cosine over all of the pattern's views
     probability: float | None = None  # calibrated P(this result is a right answer), recur.retrieval.calibrate
     import_draft: bool = False  # an unpromoted draft of recur import: never high (IMPORT_DRAFT)
+    own: float | None = None  # best cosine over the pattern's own views, not its linked incidents' (None: best)
+    ceiling: str = "high"  # by rule, never above the result ranked before it (``rate_in_rank``)
 
     @property
     def confidence(self) -> str:
         """From the calibrated probability when there is one; else (a KB too small to calibrate)
-        an absolute judgement: an exact signal or a close view is strong evidence."""
+        a rule: an exact signal on topic, or a close match on the pattern's own views, is strong
+        evidence; a signal or a same-topic view, some. Capped by ``ceiling``."""
         if self.probability is not None:
             return calibrate.confidence(self.probability)
-        if (self.signal >= 0.9 or self.best >= HIGH_COSINE) and not self.import_draft:
-            return "high"
-        if self.signal > 0 or self.best >= MEDIUM_COSINE:
-            return "medium"
-        return "low"
+        own = self.best if self.own is None else self.own
+        if ((self.signal >= 0.9 and self.best >= MEDIUM_COSINE) or own >= HIGH_COSINE) and not self.import_draft:
+            rated = "high"
+        elif self.signal > 0 or self.best >= MEDIUM_COSINE:
+            rated = "medium"
+        else:
+            rated = "low"
+        return min(rated, self.ceiling, key=_LEVEL.index)
+
+
+_LEVEL = ("low", "medium", "high")
+
+
+def rate_in_rank(hits: list[Hit]) -> list[Hit]:
+    """Rule-rated hits (no probability) never rated above the one ranked before them: a rank-3
+    "medium" sat under a rank-2 "low", read as the better answer. Calibrated ones are left as they
+    are: there a lower result rated more likely is said ("check both", results.rivals)."""
+    ceiling = "high"
+    for h in hits:
+        if h.probability is None:
+            h.ceiling = ceiling
+            ceiling = h.confidence
+    return hits
 
 
 def _z(x: np.ndarray) -> np.ndarray:
@@ -170,6 +197,11 @@ class Searcher:
         self.pids = sorted(self.rows)
         self.pid_pos = {pid: i for i, pid in enumerate(self.pids)}
         self.row_arr = {pid: np.asarray(rows, dtype=np.int64) for pid, rows in self.rows.items()}
+        # the pattern's own views, without its linked incidents' summaries (the rule's "high": Hit.confidence)
+        self.own_arr = {
+            pid: np.asarray([r for r in rows if kinds[r] != "incident"] or rows, dtype=np.int64)
+            for pid, rows in self.rows.items()
+        }
         self.row_pidx = np.asarray([self.pid_pos[pid] for pid in self.row_pattern], dtype=np.int64)
         self.doc_rows = np.asarray([self.doc_row[pid] for pid in self.pids], dtype=np.int64)
         self.title_rows = np.asarray([self.title_row[pid] for pid in self.pids], dtype=np.int64)
@@ -303,9 +335,10 @@ class Searcher:
                     best=float(sims.max()),
                     probability=None if prob is None else float(prob),
                     import_draft=bool(self.index.docs[pid].get("import_draft")),
+                    own=float(allsims[self.own_arr[pid]].max()),
                 )
             )
-        return hits
+        return rate_in_rank(hits)
 
     def score_candidates(self, text: str, q, fq, dense_only: bool = False, exclude=None, top: int = 10):
         """Every candidate pattern's raw component scores and fused score, for ``search`` and for

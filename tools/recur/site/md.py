@@ -138,14 +138,34 @@ def kb_md(text) -> str:
     """Markdown written in the KB, made inert: raw HTML (``<img onerror=...>``, ``</script>``) is
     shown as text, not passed through to the page, and links cannot be ``javascript:`` URLs.
     Code spans and fenced blocks are left alone (Markdown already escapes them); autolinks
-    (``<https://...>``) keep working. KB files arrive in pull requests: their text is data."""
-    parts = _CODE.split(gfm_lists(indented_code_fenced("" if text is None else str(text))))
+    (``<https://...>``) keep working; task list items (``- [x]``) show done / open (``task_marks``).
+    KB files arrive in pull requests: their text is data."""
+    parts = _CODE.split(task_marks(gfm_lists(indented_code_fenced("" if text is None else str(text)))))
     for i in range(0, len(parts), 2):  # even parts are outside code
         part = _AUTOLINK.sub("\x00", parts[i]).replace("<", "&lt;").replace("\x00", "<")
         parts[i] = _SCRIPT_URL.sub("](#", part)
     # the markers of pre-rendered blocks (raw) never come from KB text, even in what looks like code
     # here: an indented fence is no code to Markdown, and a block put back after sanitising is not sanitised
-    return _RAW_MARK.sub(r"\1 \2", "".join(parts))
+    out = _RAW_MARK.sub(r"\1 \2", "".join(parts))
+    return out.replace(_TASK["done"], badge("done", "task-done")).replace(_TASK["open"], badge("open", "task-open"))
+
+
+# A task list item's box ("- [x] Validate BIC", as GitHub shows a checkbox; `recur import` writes the
+# action items so): marked before the text is escaped with characters no KB text holds (the loader
+# takes control characters out), made badges after. Python-Markdown showed "[x]" and "[ ]" as written.
+_TASK = {"done": "\x01", "open": "\x02"}
+_TASK_ITEM = re.compile(r"^( *(?:[-*+]|\d{1,9}[.)])[ \t]+)\[([ xX])\](?=[ \t]+\S)")
+
+
+def task_marks(text: str) -> str:
+    """``text`` with the boxes of its task list items, outside fenced blocks, as ``_TASK`` marks."""
+    out, fence = [], None
+    for line in text.split("\n"):
+        fenced, fence = _fenced(line, fence)
+        if not fenced:
+            line = _TASK_ITEM.sub(lambda m: m.group(1) + _TASK["open" if m.group(2) == " " else "done"], line)
+        out.append(line)
+    return "\n".join(out)
 
 
 _RAW_MARK = re.compile(r"(<!--)(\s*/?\s*recur:html)", re.I)

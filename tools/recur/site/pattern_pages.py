@@ -7,6 +7,7 @@ import re
 from pathlib import PurePosixPath
 
 from recur.kb.parse import evidence_parts, list_parts
+from recur.retrieval.lookalikes import FLOOR
 from recur.site import charts
 from recur.site.context import BY_SERVICE, BY_SEVERITY, BY_TAG, PATTERNS, Site
 from recur.site.md import (
@@ -22,6 +23,7 @@ from recur.site.md import (
     mdlink,
     raw,
     raw_table,
+    rel,
 )
 from recur.util.dates import shift
 
@@ -43,10 +45,19 @@ def _row(label: str, value: str) -> str:
     return f"<dt>{esc(label)}</dt><dd>{value}</dd>"
 
 
+# the id of a pattern page's "## Permanent fix" heading, which the card's "Permanent fix" row links to
+FIX_ANCHOR = "permanent-fix"
+
+
 def _fix(site: Site, p) -> str:
+    """The card's permanent fix: the ``fix:`` field (status, owner, due, tickets), and a link to the
+    page's ``## Permanent fix`` section when there is one. "none recorded" stood over a page whose
+    section described the fix; without ``fix:`` it is untracked: the board and the report, which
+    count only ``fix:`` (open / in-progress), do not list it either."""
     f = p.fix
+    below = f'<a href="#{FIX_ANCHOR}">described below</a>' if p.sections.get("Permanent fix", "").strip() else ""
     if f is None:
-        return '<i>none recorded</i>'
+        return f"{below} · <i>not tracked (no status, owner or due date)</i>" if below else "<i>none recorded</i>"
     parts = [badge(f.status, f"fix-{f.status}")]
     if f.owner:
         parts.append(f"owner {esc(f.owner)}")
@@ -57,7 +68,7 @@ def _fix(site: Site, p) -> str:
         parts.append(f"done {f.done.isoformat()}")
     if f.tickets:
         parts.append("tickets " + ", ".join(f"<code>{esc(t)}</code>" for t in f.tickets))
-    return " · ".join(parts) + _recurred(site, p)
+    return " · ".join(parts + ([below] if below else [])) + _recurred(site, p)
 
 
 def _days(n: int) -> str:
@@ -128,14 +139,31 @@ def pattern_page(site: Site, p) -> str:
         out.append(kb_md(p.sections.get("Runbook", "").strip()) + "\n")
     for name in LATER_SECTIONS:
         if p.sections.get(name, "").strip():
-            out.append(f"## {name}\n\n{kb_md(p.sections[name].strip())}\n")
+            anchor = f" {{: #{FIX_ANCHOR} }}" if name == "Permanent fix" else ""  # the card links to it
+            out.append(f"## {name}{anchor}\n\n{kb_md(p.sections[name].strip())}\n")
     for name, text in p.sections.items():
         if name not in HANDLED and text.strip():
+            text = _compared(site, p, text) if name == "Compare with" else text
             out.append(f"## {cell(name)}\n\n{kb_md(text.strip())}\n")
     out.append(_related(site, p))
     out.append(_incidents(site, p))
     out.append(site.edit_line(p.relpath))
     return "\n".join(x for x in out if x)
+
+
+# an item of the "## Compare with" section `recur import` writes on a draft: "- `ledger-drift`: Ledger ..."
+_COMPARED = re.compile(r"^([ \t]*[-*+][ \t]+)`([a-z0-9][a-z0-9-]*)`", re.M)
+
+
+def _compared(site: Site, p, text: str) -> str:
+    """A draft's "Compare with" items with their pattern ids as links to those patterns: the ids were
+    shown as code, and the author comparing the draft looked each one up."""
+
+    def link(m) -> str:
+        target = site.pattern_page(m.group(2))
+        return f"{m.group(1)}[`{m.group(2)}`]({rel(p.relpath, target)})" if target else m.group(0)
+
+    return _COMPARED.sub(link, text)
 
 
 def _evidence(p) -> str:
@@ -207,8 +235,9 @@ def _related(site: Site, p) -> str:
         lines.append(f"<li>Not to be confused with {site.pattern_link(page, d['from'])}: {inline_html(d['by'])}</li>")
     looks = [x for x in site.lookalikes.get(p.id, []) if x.get("id") in site.kb.patterns and x.get("id") != p.id]
     if looks:
-        lines.append("</ul>\n<p><strong>Look-alikes</strong>: patterns that read much like this one; "
-                     "check what tells them apart.</p>\n<ul class=\"recur-links\">")
+        lines.append("</ul>\n<p><strong>Look-alikes</strong>: patterns that read much like this one (similarity "
+                     f"{FLOOR:.2f} or more) or that incidents matched together with it; check what tells them "
+                     "apart.</p>\n<ul class=\"recur-links\">")
         for x in looks:
             q = site.kb.patterns[x["id"]]
             notes = []

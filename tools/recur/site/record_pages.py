@@ -7,6 +7,7 @@ import re
 from recur.problems.board import needs_analysis
 from recur.site.context import INCIDENTS, PATHS, Site
 from recur.site.md import alink, badge, cell, esc, front_matter, href, inline_html, kb_md, mdlink, raw, raw_table, table
+from recur.util.dates import duration_text
 
 
 def _row(label: str, value: str) -> str:
@@ -16,8 +17,9 @@ def _row(label: str, value: str) -> str:
 def incident_page(site: Site, i) -> str:
     page = i.relpath
     rows = [_row("Date", i.date.isoformat()), _row("Severity", site.sev_badge(i.severity))]
-    if i.duration_minutes is not None:
-        rows.append(_row("Impact", f"{i.duration_minutes} minutes"))
+    if i.duration_minutes is not None:  # "1 d 2 h", the minutes the record holds on hover
+        n = i.duration_minutes
+        rows.append(_row("Duration", f'<span title="{n} minutes">{esc(duration_text(n))}</span>'))
     if i.services:
         rows.append(_row("Services", ", ".join(esc(s) for s in i.services)))
     if i.patterns:

@@ -80,3 +80,12 @@ def given_date(value, what: str) -> dt.date:
         if day is None:
             raise RecurError(f"{what}: {value!r} is not a date (YYYY-MM-DD)")
     return require_in_range(day, what)
+
+
+def duration_text(minutes: int) -> str:
+    """A duration as people read it: "45 min", "1 h 30 min", "1 d 2 h". An incident page said "Impact:
+    1560 minutes" (the record's unit), which a reader had to divide twice."""
+    days, rest = divmod(max(int(minutes), 0), 1440)
+    hours, mins = divmod(rest, 60)
+    parts = [f"{n} {unit}" for n, unit in ((days, "d"), (hours, "h"), (mins, "min")) if n]
+    return " ".join(parts) or "0 min"

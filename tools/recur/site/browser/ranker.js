@@ -331,8 +331,11 @@ export class Ranker {
       const psims = this.rows[c].map((r) => sims[r]);
       const matched = new Set(sigWhy.map((w) => w.text));  /* a signal found in the text: not again by meaning */
       const why = [...sigWhy, ...this.denseWhy(this.rows[c], psims, matched), ...this.lexicalWhy(c, text, comp.bm25[j])];
+      /* Searcher.own_arr: the pattern's own views, without its linked incidents' (the rule's "high") */
+      const own = psims.filter((x, i) => this.views[this.rows[c][i]][1] !== "incident");
       return { pidx: c, id: this.ids[c], score: fused[j], dense: comp.doc[j], lexical: comp.bm25[j], signal: sscore,
-               why, best: Math.max(...psims), probability: probs[r], importDraft: Boolean(this.docs[c].import_draft) };
+               why, best: Math.max(...psims), own: own.length ? Math.max(...own) : Math.max(...psims),
+               probability: probs[r], importDraft: Boolean(this.docs[c].import_draft) };
     });
   }
 
@@ -397,9 +400,23 @@ export class Ranker {
       const p = round(hit.probability, 3);
       return p >= cal.high_at ? "high" : p >= cal.medium_at ? "medium" : "low";
     }
-    if ((hit.signal >= this.p.signal_match.identifier || hit.best >= this.p.high_cosine) && !hit.importDraft) return "high";  /* 0.9: an identifier match */
+    const own = hit.own === undefined ? hit.best : hit.own;  /* 0.9: an identifier match, on topic */
+    if (((hit.signal >= this.p.signal_match.identifier && hit.best >= this.p.medium_cosine) || own >= this.p.high_cosine)
+        && !hit.importDraft) return "high";
     if (hit.signal > 0 || hit.best >= this.p.medium_cosine) return "medium";
     return "low";
+  }
+
+  /* search.rate_in_rank: a rule-rated result (no probability) never above the one ranked before it */
+  rateInRank(results) {
+    const levels = ["low", "medium", "high"];
+    let ceiling = 2;
+    for (const r of results) {
+      if (r.probability !== null) continue;
+      ceiling = Math.min(levels.indexOf(r.confidence), ceiling);
+      r.confidence = levels[ceiling];
+    }
+    return results;
   }
 
   /* results.result_object, then lookalikes.annotate, then the answer's verdict (engine.no_known_pattern)
@@ -417,6 +434,7 @@ export class Ranker {
         scores: { dense: round(h.dense, 4), lexical: round(h.lexical, 4), signal: round(h.signal, 4) }
       };
     });
+    this.rateInRank(results);
     const byId = new Map(this.ids.map((id, i) => [id, this.docs[i]]));
     const distinction = (a, b) => {
       for (const d of (byId.get(a) || {}).distinguish || []) if (d.from === b) return d.by;

@@ -1,0 +1,159 @@
+"""`recur import` and the postmortem's own Status field (review of a new team's KB, 2026-12): a
+completed postmortem was recorded with its review pending and, imported days after its incident,
+already overdue, so the team's first `make report` (`recur report --fail-on overdue`) failed on a
+review that had been held. Our own texts, in the shapes the usual tools export."""
+
+import datetime as dt
+import json
+import textwrap
+
+import pytest
+from click.testing import CliRunner
+
+from recur.cli.main import cli
+from recur.ingest.pm_text import review_status
+from recur.ingest.postmortem import parse
+from recur.kb.loader import load_kb
+
+VAULT = """\
+# Postmortem: Stored cards declined after the vault key was rotated
+
+**Date:** 2025-11-18
+**Authors:** Ines, Bo
+**Status:** {status}
+**Severity:** SEV-1
+
+## Summary
+
+For two hours every payment with a stored card was declined: the monthly rotation of the vault's
+data key disabled the old key version while cards encrypted with it were still stored.
+
+## Action Items
+
+| Action item | Owner | Bug |
+|---|---|---|
+| Keep the previous key version enabled until re-encryption ends | bo | VLT-12 |
+"""
+
+
+def imp(kb_dir, path, text, *extra):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text))
+    args = ["import", "--kb", str(kb_dir), "--index", str(kb_dir.parent / "idx"), "--model", "fake:64"]
+    return CliRunner().invoke(cli, [*args, str(path), "--no-draft", "--json", *extra])
+
+
+def gate(kb_dir):
+    """`recur report --fail-on overdue` as CI's `make report` runs it, on the day of the review."""
+    args = ["report", "--kb", str(kb_dir), "--as-of", "2026-12-03", "--fail-on", "overdue"]
+    return CliRunner().invoke(cli, args)
+
+
+@pytest.fixture
+def fresh_kb(kb_dir):
+    """The small KB without its incidents (their reviews, never set, are long overdue): a new team's."""
+    for path in (kb_dir / "incidents").rglob("*.md"):
+        path.unlink()
+    return kb_dir
+
+
+def test_a_completed_postmortem_records_its_review_done_and_passes_the_overdue_gate(fresh_kb, tmp_path):
+    r = imp(fresh_kb, tmp_path / "pm.md", VAULT.format(status="Complete"))
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    # was {level: full, status: pending, due: 2025-11-23}: overdue from the first report
+    assert out["review"] == {"level": "full", "status": "done", "due": "2025-11-23"}
+    assert load_kb(fresh_kb).incidents[out["incident"]].review.status == "done"
+    assert "review: recorded done, as the postmortem's status 'Complete' says (the 'Status:' line 5)" in out["notes"]
+    # "Status: Complete" was also named as a field the record does not hold
+    assert not any("status: Complete" in n for n in out["notes"]), out["notes"]
+    res = gate(fresh_kb)
+    assert res.exit_code == 0, res.output  # was 1: "review of INC-… overdue by …"
+
+
+def test_a_draft_stays_pending_and_the_import_says_it_is_already_overdue_and_what_to_set(fresh_kb, tmp_path):
+    out = json.loads(imp(fresh_kb, tmp_path / "pm.md", VAULT.format(status="In review")).stdout)
+    iid = out["incident"]
+    assert out["review"] == {"level": "full", "status": "pending", "due": "2025-11-23"}
+    assert (
+        "review: recorded pending, as the postmortem's status 'In review' says (the 'Status:' line 5)" in out["notes"]
+    )
+    late = [n for n in out["notes"] if "already overdue" in n]
+    # the gate failed on the first report without a word from the import
+    assert late and late[0].startswith(
+        "review: due 2025-11-23 (sev1 asks for a full review within 5 days in the severity framework), already overdue by "
+    ), out["notes"]
+    assert "recur report --fail-on overdue fails on it" in late[0] and f"set status: done in {iid}'s review:" in late[0]
+    assert gate(fresh_kb).exit_code == 1
+    # not late (the review is still ahead): how the status was read, and what to set once reviewed
+    day = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    soon = VAULT.format(status="Draft").replace("2025-11-18", day).replace("vault key", "vault's key")
+    out = json.loads(imp(fresh_kb, tmp_path / "soon.md", soon).stdout)
+    assert out["review"]["status"] == "pending" and not any("already overdue" in n for n in out["notes"])
+    assert (
+        f"review: recorded pending, as the postmortem's status 'Draft' says (the 'Status:' line 5); "
+        f"once it is reviewed, set status: done in {out['incident']}'s review:"
+    ) in out["notes"]
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        # Confluence page properties with a status lozenge
+        '<html><body><h1 id="title-text">PAY : Payout file rejected</h1><table><tr><th>Incident date</th>'
+        '<td>2025-11-24</td></tr><tr><th>Status</th><td><span class="status-macro aui-lozenge">COMPLETE</span>'
+        "</td></tr></table><h2>Summary</h2><p>The bank rejected the payout file.</p></body></html>",
+        # incident.io's field table
+        "# INC-88: Payout file rejected\n\n| | |\n| --- | --- |\n| **Reported** | 24 Nov 2025, 07:30 GMT |\n"
+        "| **Status** | Closed |\n\n## Summary\n\nThe bank rejected the payout file.\n",
+        # Jira wiki markup
+        "h1. PIR: Payout file rejected\n\n||Field||Value||\n|Incident date|2025-11-24|\n|Status|Done|\n\n"
+        "h2. Summary\nThe bank rejected the payout file.\n",
+        # YAML front matter
+        "---\ntitle: Payout file rejected\ndate: 2025-11-24\nstatus: published\n---\n\n## Summary\n"
+        "The bank rejected the payout file because one new merchant's BIC was invalid.\n",
+        # a Google Docs HTML export
+        '<html><body class="doc-content"><p class="c4 title"><span>Incident review: Payout file rejected</span></p>'
+        '<p><span>Date:</span><span>&nbsp;2025-11-24</span></p><p><span class="c3">Status:</span>'
+        "<span>&nbsp;Final</span></p><h2><span>Summary</span></h2><p><span>The bank rejected it.</span></p></body></html>",
+        # Google's SRE template: the document is final, its action items are follow-ups
+        "# Payout file rejected\n\n**Date:** 2025-11-24\n\n**Status:** Complete, action items in progress\n\n"
+        "## Summary\n\nThe bank rejected the payout file.\n",
+    ],
+    ids=["confluence", "incident.io", "jira", "front-matter", "google-docs-html", "google-sre"],
+)
+def test_every_export_takes_its_status_field_the_same_way(fresh_kb, tmp_path, doc):
+    path = tmp_path / ("pm.html" if doc.startswith("<") else "pm.md")
+    out = json.loads(imp(fresh_kb, path, doc, "--severity", "sev2").stdout)
+    assert out["review"]["status"] == "done", out["notes"]
+    assert any(n.startswith("review: recorded done, as the postmortem's status") for n in out["notes"])
+
+
+def test_the_words_read_as_the_reviews_state():
+    done = ["Complete", "**Completed**", "Done", "closed", "Published on 2025-11-20", "Reviewed", "Final", "✅ Done"]
+    done += ["Review complete", "Postmortem completed", "Approved", "Complete, action items in progress"]
+    pending = ["Draft", "In review", "in-progress", "Open", "Not complete", "Incomplete", "Ready for review", "WIP"]
+    assert {w: review_status(w) for w in done} == dict.fromkeys(done, "done")
+    assert {w: review_status(w) for w in pending} == dict.fromkeys(pending, "pending")
+    # the incident's own state says nothing of its review: named as a field the record does not hold
+    for other in ("Resolved", "Mitigated", "Monitoring", ""):
+        assert review_status(other) is None, other
+    # a template's placeholder is no status
+    assert (
+        parse("# Disk filled\n\nDate: 2025-01-02\nStatus: [draft | in review | final]\n\n## Summary\nx\n").status
+        is None
+    )
+    pm = parse("# Indexer stalled\n\n**Started:** 2025-06-14\n**Status:** Resolved\n\n## Summary\nIt stalled.\n")
+    assert pm.status is None and "status: Resolved" in pm.unkept
+    # "Status: done" written inside a content section is the author's text, not the document's field
+    inside = parse("# Disk filled\n\nDate: 2025-01-02\n\n## Resolution\n\nStatus: done\n\n## Summary\nFull.\n")
+    assert inside.status is None
+
+
+def test_a_draft_imported_then_completed_names_the_review_among_the_changes(fresh_kb, tmp_path):
+    path = tmp_path / "pm.md"
+    first = json.loads(imp(fresh_kb, path, VAULT.format(status="Draft")).stdout)
+    again = imp(fresh_kb, path, VAULT.format(status="Complete"))
+    assert again.exit_code == 3  # a changed document: nothing written, what differs named
+    note = " ".join(json.loads(again.stdout)["notes"])
+    assert f"it now differs from {first['incident']} in: review (done)" in note, note
