@@ -427,6 +427,9 @@ def test_recur_suggest_says_a_log_was_searched_by_its_error_lines(run, tmp_path)
     assert out["query"] == prepare(json_log()).text and out["results"][0]["id"] == "disk-full"
     assert out["query_note"] == "searched the 1 error line of a 40-line log"
     assert "recur: searched the 1 error line of a 40-line log.\n" in res.stderr
+    # which line: the first of them, cut to a terminal line (found in review: the count alone hid what was read)
+    first = prepare(json_log()).text
+    assert f'recur: the first of them: "{first[:99]}…"\n' in res.stderr and len(first) > 100
     batch = tmp_path / "q.jsonl"
     batch.write_text(json.dumps({"query": plain_log()}) + "\n" + json.dumps({"query": "disk full"}) + "\n")
     res = run("suggest", "--queries", str(batch))
