@@ -1,6 +1,7 @@
 """Logs a responder pastes mid-incident, written for the tests (recur.retrieval.query reads a log by its
 error lines): each is mostly ordinary lines with one or two that say what failed, and the pattern of the
-starter KB (kb/) they belong to. Our own text; services, hosts and ids are made up."""
+starter KB (kb/) they belong to. Our own text; services, hosts and ids are made up. REVIEWED: a reviewer's
+pastes, their own text, that the reading once got wrong."""
 
 from __future__ import annotations
 
@@ -249,4 +250,261 @@ LOGS = {
     "journal": (journal_log, "file-descriptor-exhaustion"),
     "node": (node_oom_log, "memory-leak-oom-kill"),
     "go-panic": (go_panic_log, "bad-deploy-crashloop"),
+}
+
+
+# Pastes of a review of the log reading (the reviewer's own text; hosts, services and ids made up): each is a
+# shape the reading once threw the telling line of away, or read prose as a log. Theirs, not ours: kept
+# verbatim, as they were measured.
+_PSYCOPG = """\
+[2026-12-03 02:00:01,004] INFO billing.jobs.settle: starting settlement run run_id=r-20261203
+[2026-12-03 02:00:01,220] INFO billing.jobs.settle: 4 workers, 1812 batches queued
+[2026-12-03 02:00:03,118] INFO billing.jobs.settle: batch b-0001 settled (212 rows)
+[2026-12-03 02:00:03,511] INFO billing.jobs.settle: batch b-0002 settled (198 rows)
+[2026-12-03 02:00:04,002] INFO billing.jobs.settle: batch b-0003 settled (240 rows)
+[2026-12-03 02:00:04,777] ERROR billing.jobs.settle: batch b-0004 failed, will retry
+Traceback (most recent call last):
+  File "/app/billing/jobs/settle.py", line 131, in settle_batch
+    cur.execute(UPDATE_LEDGER, (batch_id, account_id))
+psycopg2.errors.DeadlockDetected: deadlock detected
+DETAIL:  Process 48121 waits for ShareLock on transaction 99182331; blocked by process 48133.
+Process 48133 waits for ShareLock on transaction 99182329; blocked by process 48121.
+HINT:  See server log for query details.
+[2026-12-03 02:00:05,001] INFO billing.jobs.settle: batch b-0005 settled (201 rows)
+[2026-12-03 02:00:05,430] INFO billing.jobs.settle: batch b-0006 settled (187 rows)
+[2026-12-03 02:00:06,118] INFO billing.jobs.settle: batch b-0004 settled on retry 1 (212 rows)
+[2026-12-03 02:00:06,900] INFO billing.jobs.settle: batch b-0007 settled (230 rows)
+"""
+
+_READ_TIMEOUT = """\
+2026-12-03 11:20:00,010 INFO payments.worker: charging invoice inv-77120 amount=49.00 EUR
+2026-12-03 11:20:00,412 INFO payments.worker: charged invoice inv-77120 in 401ms
+2026-12-03 11:20:01,003 INFO payments.worker: charging invoice inv-77121 amount=12.50 EUR
+2026-12-03 11:20:01,390 INFO payments.worker: charged invoice inv-77121 in 386ms
+2026-12-03 11:20:02,001 INFO payments.worker: charging invoice inv-77122 amount=99.00 EUR
+2026-12-03 11:20:12,015 ERROR payments.worker: charge failed for invoice inv-77122
+Traceback (most recent call last):
+  File "/app/payments/psp.py", line 58, in charge
+    resp = self.session.post(f"{self.base}/v1/charges", data=payload, timeout=10)
+  File "/usr/local/lib/python3.11/site-packages/requests/adapters.py", line 713, in send
+    raise ReadTimeout(e, request=request)
+requests.exceptions.ReadTimeout: HTTPSConnectionPool(host='api.stripe.com', port=443): Read timed out. (read timeout=10)
+2026-12-03 11:20:12,020 INFO payments.worker: charging invoice inv-77123 amount=5.00 EUR
+2026-12-03 11:20:22,031 ERROR payments.worker: charge failed for invoice inv-77123
+Traceback (most recent call last):
+  File "/app/payments/psp.py", line 58, in charge
+    resp = self.session.post(f"{self.base}/v1/charges", data=payload, timeout=10)
+requests.exceptions.ReadTimeout: HTTPSConnectionPool(host='api.stripe.com', port=443): Read timed out. (read timeout=10)
+2026-12-03 11:20:22,040 INFO payments.worker: charging invoice inv-77124 amount=20.00 EUR
+2026-12-03 11:20:22,501 INFO payments.worker: charged invoice inv-77124 in 460ms
+2026-12-03 11:20:23,010 INFO payments.worker: charging invoice inv-77125 amount=15.00 EUR
+2026-12-03 11:20:23,380 INFO payments.worker: charged invoice inv-77125 in 370ms
+"""
+
+_PINO = """\
+{"level":30,"time":1764756120011,"pid":1,"hostname":"gateway-6d9f7-abcde","req":{"id":"r-1","method":"GET","url":"/v1/products"},"res":{"statusCode":200},"responseTime":14,"msg":"request completed"}
+{"level":30,"time":1764756120150,"pid":1,"hostname":"gateway-6d9f7-abcde","req":{"id":"r-2","method":"GET","url":"/v1/products/71"},"res":{"statusCode":200},"responseTime":9,"msg":"request completed"}
+{"level":30,"time":1764756120402,"pid":1,"hostname":"gateway-6d9f7-abcde","req":{"id":"r-3","method":"POST","url":"/v1/cart"},"res":{"statusCode":201},"responseTime":31,"msg":"request completed"}
+{"level":40,"time":1764756121003,"pid":1,"hostname":"gateway-6d9f7-abcde","msg":"upstream keep-alive socket count high","sockets":4011}
+{"level":50,"time":1764756121877,"pid":1,"hostname":"gateway-6d9f7-abcde","reqId":"r-4","err":{"type":"Error","message":"connect EMFILE 10.0.12.7:443 - Local (undefined:undefined)","stack":"Error: connect EMFILE 10.0.12.7:443 - Local (undefined:undefined)\\n    at internalConnect (node:net:1087:16)\\n    at defaultTriggerAsyncIdScope (node:internal/async_hooks:464:18)","errno":-24,"code":"EMFILE","syscall":"connect"},"msg":"upstream request failed"}
+{"level":30,"time":1764756122011,"pid":1,"hostname":"gateway-6d9f7-abcde","req":{"id":"r-4","method":"GET","url":"/v1/inventory"},"res":{"statusCode":502},"responseTime":2,"msg":"request completed"}
+{"level":30,"time":1764756122150,"pid":1,"hostname":"gateway-6d9f7-abcde","req":{"id":"r-5","method":"GET","url":"/v1/products"},"res":{"statusCode":200},"responseTime":12,"msg":"request completed"}
+{"level":30,"time":1764756122402,"pid":1,"hostname":"gateway-6d9f7-abcde","req":{"id":"r-6","method":"GET","url":"/v1/products/12"},"res":{"statusCode":200},"responseTime":8,"msg":"request completed"}
+{"level":30,"time":1764756122602,"pid":1,"hostname":"gateway-6d9f7-abcde","req":{"id":"r-7","method":"GET","url":"/v1/products/19"},"res":{"statusCode":200},"responseTime":10,"msg":"request completed"}
+{"level":30,"time":1764756122802,"pid":1,"hostname":"gateway-6d9f7-abcde","req":{"id":"r-8","method":"GET","url":"/v1/products/20"},"res":{"statusCode":200},"responseTime":11,"msg":"request completed"}
+"""
+
+_PG_DEADLOCK = """\
+2026-12-03 02:00:04.101 UTC [48121] billing@ledger LOG:  duration: 212.410 ms  statement: BEGIN
+2026-12-03 02:00:04.330 UTC [48133] billing@ledger LOG:  duration: 98.120 ms  statement: BEGIN
+2026-12-03 02:00:04.770 UTC [48121] billing@ledger ERROR:  deadlock detected
+2026-12-03 02:00:04.770 UTC [48121] billing@ledger DETAIL:  Process 48121 waits for ShareLock on transaction 99182331; blocked by process 48133.
+\tProcess 48133 waits for ShareLock on transaction 99182329; blocked by process 48121.
+\tProcess 48121: UPDATE ledger_entries SET settled = true WHERE account_id = $1
+\tProcess 48133: UPDATE ledger_entries SET settled = true WHERE account_id = $1
+2026-12-03 02:00:04.770 UTC [48121] billing@ledger HINT:  See server log for query details.
+2026-12-03 02:00:04.770 UTC [48121] billing@ledger CONTEXT:  while updating tuple (1882,14) in relation "ledger_entries"
+2026-12-03 02:00:04.770 UTC [48121] billing@ledger STATEMENT:  UPDATE ledger_entries SET settled = true WHERE account_id = $1
+2026-12-03 02:00:05.002 UTC [48133] billing@ledger LOG:  duration: 1004.220 ms  statement: UPDATE ledger_entries SET settled = true WHERE account_id = $1
+2026-12-03 02:00:05.120 UTC [48140] billing@ledger LOG:  duration: 12.010 ms  statement: COMMIT
+2026-12-03 02:00:05.330 UTC [48141] billing@ledger LOG:  duration: 10.882 ms  statement: COMMIT
+"""
+
+_PG_WAL = """\
+2026-12-03 03:12:00.004 UTC [1] LOG:  checkpoint starting: wal
+2026-12-03 03:12:09.771 UTC [1] LOG:  checkpoint complete: wrote 40211 buffers (24.5%); 0 WAL file(s) added, 0 removed, 33 recycled; write=9.5 s, sync=0.1 s, total=9.7 s
+2026-12-03 03:12:31.220 UTC [2211] LOG:  archive command failed with exit code 1
+2026-12-03 03:12:31.220 UTC [2211] DETAIL:  The failed archive command was: aws s3 cp pg_wal/0000000100000A2F000000B1 s3://pg-archive/prod/
+2026-12-03 03:12:31.221 UTC [2211] WARNING:  archiving write-ahead log file "0000000100000A2F000000B1" failed too many times, will try again later
+2026-12-03 03:13:02.118 UTC [51882] app@orders PANIC:  could not write to file "pg_wal/xlogtemp.51882": No space left on device
+2026-12-03 03:13:02.230 UTC [1] LOG:  server process (PID 51882) was terminated by signal 6: Aborted
+2026-12-03 03:13:02.230 UTC [1] LOG:  terminating any other active server processes
+2026-12-03 03:13:02.241 UTC [1] LOG:  all server processes terminated; reinitializing
+2026-12-03 03:13:02.301 UTC [51990] LOG:  database system was interrupted; last known up at 2026-12-03 03:12:09 UTC
+2026-12-03 03:13:02.990 UTC [51990] FATAL:  could not write to file "pg_wal/xlogtemp.51990": No space left on device
+2026-12-03 03:13:03.002 UTC [1] LOG:  startup process (PID 51990) exited with exit code 1
+2026-12-03 03:13:03.002 UTC [1] LOG:  aborting startup due to startup process failure
+2026-12-03 03:13:03.010 UTC [1] LOG:  database system is shut down
+"""
+
+_MYSQL = """\
+2026-12-03T11:00:00.120331Z 0 [System] [MY-010931] [Server] /usr/sbin/mysqld: ready for connections. Version: '8.0.39'  socket: '/var/run/mysqld/mysqld.sock'  port: 3306  MySQL Community Server - GPL.
+2026-12-03T11:01:00.100001Z 0 [Note] [MY-010051] [Server] Event Scheduler: scheduler thread started with id 1
+2026-12-03T11:02:00.100002Z 0 [Note] [MY-010051] [Server] Event Scheduler: scheduler thread started with id 2
+2026-12-03T11:03:00.100003Z 0 [Note] [MY-010051] [Server] Event Scheduler: scheduler thread started with id 3
+2026-12-03T11:04:00.100004Z 0 [Note] [MY-010051] [Server] Event Scheduler: scheduler thread started with id 4
+2026-12-03T11:05:00.100005Z 0 [Note] [MY-010051] [Server] Event Scheduler: scheduler thread started with id 5
+2026-12-03T11:06:00.100006Z 0 [Note] [MY-010051] [Server] Event Scheduler: scheduler thread started with id 6
+2026-12-03T11:02:10.552101Z 412 [Warning] [MY-010055] [Server] IP address '10.4.2.31' could not be resolved: Name or service not known
+2026-12-03T11:04:41.001920Z 0 [Note] [MY-012468] [InnoDB] Transactions deadlock detected, dumping detailed information. (lock0lock.cc:6482)
+2026-12-03T11:04:41.001966Z 0 [Note] [MY-012469] [InnoDB] *** (1) TRANSACTION:
+TRANSACTION 88122101, ACTIVE 0 sec starting index read
+mysql tables in use 1, locked 1
+LOCK WAIT 3 lock struct(s), heap size 1128, 2 row lock(s)
+MySQL thread id 512, OS thread handle 140211, query id 991201 10.4.2.17 app updating
+UPDATE inventory SET reserved = reserved + 1 WHERE sku = 'A-1182'
+2026-12-03T11:04:41.002011Z 0 [Note] [MY-012469] [InnoDB] *** (2) TRANSACTION:
+TRANSACTION 88122099, ACTIVE 0 sec starting index read
+UPDATE inventory SET reserved = reserved + 1 WHERE sku = 'B-0071'
+2026-12-03T11:04:41.002101Z 0 [Note] [MY-012469] [InnoDB] *** WE ROLL BACK TRANSACTION (1)
+2026-12-03T11:05:12.331010Z 512 [Warning] [MY-013360] [Server] Plugin mysql_native_password reported: ''mysql_native_password' is deprecated and will be removed in a future release.'
+2026-12-03T11:05:13.101201Z 0 [Note] [MY-010914] [Server] Aborted connection 511 to db: 'shop' user: 'app' host: '10.4.2.17' (Got an error reading communication packets).
+2026-12-03T11:05:14.221011Z 0 [Note] [MY-010914] [Server] Aborted connection 515 to db: 'shop' user: 'app' host: '10.4.2.19' (Got an error reading communication packets).
+2026-12-03T11:06:11.221011Z 0 [Note] [MY-010914] [Server] Aborted connection 521 to db: 'shop' user: 'app' host: '10.4.2.21' (Got an error reading communication packets).
+2026-12-03T11:06:12.221011Z 0 [Note] [MY-010914] [Server] Aborted connection 522 to db: 'shop' user: 'app' host: '10.4.2.22' (Got an error reading communication packets).
+2026-12-03T11:06:13.221011Z 0 [Note] [MY-010914] [Server] Aborted connection 523 to db: 'shop' user: 'app' host: '10.4.2.23' (Got an error reading communication packets).
+2026-12-03T11:06:14.221011Z 0 [Note] [MY-010914] [Server] Aborted connection 524 to db: 'shop' user: 'app' host: '10.4.2.24' (Got an error reading communication packets).
+"""
+
+_CONNTRACK = """\
+Dec 03 11:50:00 ip-10-2-9-41 systemd[1]: Started Session 812 of User core.
+Dec 03 11:50:02 ip-10-2-9-41 kubelet[1882]: I1203 11:50:02.118201    1882 kubelet.go:2431] "SyncLoop (PLEG): event for pod" pod="shop/gateway-6d9f7-abcde"
+Dec 03 11:50:04 ip-10-2-9-41 kernel: nf_conntrack: nf_conntrack: table full, dropping packet
+Dec 03 11:50:04 ip-10-2-9-41 kernel: nf_conntrack: nf_conntrack: table full, dropping packet
+Dec 03 11:50:05 ip-10-2-9-41 kernel: net_ratelimit: 1812 callbacks suppressed
+Dec 03 11:50:05 ip-10-2-9-41 kernel: nf_conntrack: nf_conntrack: table full, dropping packet
+Dec 03 11:50:06 ip-10-2-9-41 kubelet[1882]: E1203 11:50:06.441902    1882 prober.go:104] "Probe errored" err="Get \\"http://10.244.7.31:8080/healthz\\": context deadline exceeded" probeType="Readiness" pod="shop/gateway-6d9f7-abcde"
+Dec 03 11:50:07 ip-10-2-9-41 kernel: nf_conntrack: nf_conntrack: table full, dropping packet
+Dec 03 11:50:09 ip-10-2-9-41 kubelet[1882]: I1203 11:50:09.002211    1882 kubelet.go:2431] "SyncLoop (probe)" probe="readiness" status="" pod="shop/gateway-6d9f7-abcde"
+Dec 03 11:50:10 ip-10-2-9-41 kernel: net_ratelimit: 2410 callbacks suppressed
+Dec 03 11:50:10 ip-10-2-9-41 kernel: nf_conntrack: nf_conntrack: table full, dropping packet
+Dec 03 11:50:12 ip-10-2-9-41 containerd[1001]: time="2026-12-03T11:50:12.118Z" level=info msg="ImageCreate event name:\\"sha256:9f1e\\""
+Dec 03 11:50:14 ip-10-2-9-41 kubelet[1882]: E1203 11:50:14.661020    1882 prober.go:104] "Probe errored" err="Get \\"http://10.244.7.31:8080/healthz\\": context deadline exceeded" probeType="Readiness" pod="shop/gateway-6d9f7-abcde"
+Dec 03 11:50:15 ip-10-2-9-41 systemd[1]: Started Session 813 of User core.
+"""
+
+_DMESG = """\
+[ 8812.104311] ata3.00: exception Emask 0x0 SAct 0x800000 SErr 0x0 action 0x0
+[ 8812.104322] ata3.00: irq_stat 0x40000008
+[ 8812.104330] ata3.00: failed command: READ FPDMA QUEUED
+[ 8812.104345] ata3.00: cmd 60/08:b8:00:c4:5c/00:00:07:00:00/40 tag 23 ncq dma 4096 in
+                        res 41/40:00:00:c4:5c/00:00:07:00:00/40 Emask 0x409 (media error) <F>
+[ 8812.104360] ata3.00: status: { DRDY ERR }
+[ 8812.104366] ata3.00: error: { UNC }
+[ 8812.106001] ata3.00: configured for UDMA/133
+[ 8812.106040] sd 2:0:0:0: [sdb] tag#23 FAILED Result: hostbyte=DID_OK driverbyte=DRIVER_OK cmd_age=3s
+[ 8812.106055] sd 2:0:0:0: [sdb] tag#23 Sense Key : Medium Error [current]
+[ 8812.106066] blk_update_request: I/O error, dev sdb, sector 123585536 op 0x0:(READ) flags 0x0 phys_seg 1 prio class 0
+[ 8812.106101] ata3: EH complete
+[ 8813.551201] md/raid1:md0: sdb1: rescheduling sector 123583488
+[ 8815.001822] md/raid1:md0: Disk failure on sdb1, disabling device.
+               md/raid1:md0: Operation continuing on 1 devices.
+[ 8815.020011] md: recovery of RAID array md0 interrupted
+[ 8815.330112] RAID1 conf printout:
+[ 8815.330118]  --- wd:1 rd:2
+[ 8815.330124]  disk 0, wo:0, o:1, dev:sda1
+"""
+
+_DOTNET = """\
+info: Microsoft.Hosting.Lifetime[14]
+      Now listening on: http://[::]:8080
+info: Microsoft.Hosting.Lifetime[0]
+      Application started. Press Ctrl+C to shut down.
+info: Microsoft.AspNetCore.Hosting.Diagnostics[1]
+      Request starting HTTP/1.1 POST http://orders/api/orders - application/json 812
+warn: Microsoft.EntityFrameworkCore.Model.Validation[30000]
+      No store type was specified for the decimal property 'Total' on entity type 'Order'.
+fail: Microsoft.EntityFrameworkCore.Database.Command[20102]
+      Failed executing DbCommand (5,012ms) [Parameters=[@p0='?' (DbType = Int32)], CommandType='Text', CommandTimeout='30']
+      UPDATE [Inventory] SET [Reserved] = [Reserved] + 1 WHERE [Sku] = @p0;
+fail: Microsoft.EntityFrameworkCore.Update[10000]
+      An exception occurred in the database while saving changes for context type 'Orders.Data.OrdersContext'.
+      Microsoft.EntityFrameworkCore.DbUpdateException: An error occurred while saving the entity changes. See the inner exception for details.
+       ---> Microsoft.Data.SqlClient.SqlException (0x80131904): Transaction (Process ID 57) was deadlocked on lock resources with another process and has been chosen as the deadlock victim. Rerun the transaction.
+info: Microsoft.AspNetCore.Hosting.Diagnostics[2]
+      Request finished HTTP/1.1 POST http://orders/api/orders - 500 null application/problem+json 5120.4412ms
+info: Microsoft.AspNetCore.Hosting.Diagnostics[1]
+      Request starting HTTP/1.1 GET http://orders/api/orders/812 - - -
+info: Microsoft.AspNetCore.Hosting.Diagnostics[2]
+      Request finished HTTP/1.1 GET http://orders/api/orders/812 - 200 412 application/json 11.2ms
+"""
+
+_SERILOG = """\
+{"@t":"2026-12-03T13:10:00.1010000Z","@mt":"HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0000} ms","RequestMethod":"GET","RequestPath":"/api/orders/81","StatusCode":200,"Elapsed":11.2}
+{"@t":"2026-12-03T13:10:00.3010000Z","@mt":"HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0000} ms","RequestMethod":"GET","RequestPath":"/api/orders/82","StatusCode":200,"Elapsed":9.8}
+{"@t":"2026-12-03T13:10:00.5010000Z","@mt":"HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0000} ms","RequestMethod":"GET","RequestPath":"/api/orders/83","StatusCode":200,"Elapsed":10.4}
+{"@t":"2026-12-03T13:10:01.0010000Z","@mt":"Failed executing DbCommand ({elapsed}ms) {commandText}","@l":"Error","@x":"Microsoft.Data.SqlClient.SqlException (0x80131904): Transaction (Process ID 57) was deadlocked on lock resources with another process and has been chosen as the deadlock victim. Rerun the transaction.\\n   at Microsoft.Data.SqlClient.SqlConnection.OnError(SqlException exception, Boolean breakConnection)\\n   at Orders.Data.InventoryRepository.ReserveAsync(String sku)","elapsed":"5012","commandText":"UPDATE [Inventory] SET [Reserved] = [Reserved] + 1 WHERE [Sku] = @p0"}
+{"@t":"2026-12-03T13:10:01.0110000Z","@mt":"HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0000} ms","@l":"Error","RequestMethod":"POST","RequestPath":"/api/orders","StatusCode":500,"Elapsed":5120.4}
+{"@t":"2026-12-03T13:10:01.3010000Z","@mt":"HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0000} ms","RequestMethod":"GET","RequestPath":"/api/orders/84","StatusCode":200,"Elapsed":10.1}
+{"@t":"2026-12-03T13:10:01.5010000Z","@mt":"HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0000} ms","RequestMethod":"GET","RequestPath":"/api/orders/85","StatusCode":200,"Elapsed":12.0}
+{"@t":"2026-12-03T13:10:01.7010000Z","@mt":"HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0000} ms","RequestMethod":"GET","RequestPath":"/api/orders/86","StatusCode":200,"Elapsed":9.9}
+{"@t":"2026-12-03T13:10:01.9010000Z","@mt":"HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0000} ms","RequestMethod":"GET","RequestPath":"/api/orders/87","StatusCode":200,"Elapsed":10.7}
+"""
+
+_TIMELINE = """\
+Timeline (UTC) so far:
+10:02:10 deploy of checkout v5.2 started by CI
+10:04:30 first pages for checkout p99 latency
+10:05:12 DB dashboards show connections at max_connections (500/500) on postgres-main
+10:06:00 checkout pods report HikariPool timeouts waiting for a connection
+10:07:45 rollback of checkout v5.2 failed: helm says another operation is in progress
+10:09:20 we scaled checkout from 12 to 30 replicas to absorb load
+10:11:02 payments also failing, it shares postgres-main
+10:14:40 killed idle-in-transaction sessions, errors dropping
+"""
+
+_CHAT = """\
+[10:02:41] alice: checkout p99 is through the roof, pages firing
+[10:03:05] bob: DB dashboard shows postgres-main at 500/500 connections
+[10:03:30] alice: checkout pods are all waiting on HikariPool, 30s timeouts
+[10:04:12] carol: we scaled checkout from 12 to 30 replicas at 09:55 for the sale
+[10:04:40] bob: that's 30 x 20 pool = 600 > max_connections
+[10:05:02] alice: rollback of the replica bump failed, argo sync errored on a hook
+[10:05:40] carol: scaling down by hand now
+[10:07:15] bob: connections dropping, 380/500
+"""
+
+
+def dns_storm() -> str:
+    """A storm: 24 of 31 JSON records at error, each "query failed" with "lookup accounts-db.internal on
+    10.0.0.2:53: no such host", each with its own trace id; every fifth a 503 request at info."""
+    out = []
+    for i in range(31):
+        ts, trace = f"2026-12-03T12:50:{10 + i:02d}Z", f"4bf92f3577b34da6a3ce929d0e0e47{10 + i:02d}"
+        if i % 5 == 0:
+            record = {"level": "info", "ts": ts, "logger": "api", "msg": "request", "method": "GET"}
+            record.update(path="/v1/accounts", status=503, duration_ms=5002, trace_id=trace)
+        else:
+            record = {"level": "error", "ts": ts, "logger": "accounts.repo", "msg": "query failed"}
+            record.update(error="dial tcp: lookup accounts-db.internal on 10.0.0.2:53: no such host", trace_id=trace)
+            record.update(span_id=f"00f067aa0ba902b{i % 10}", caller="repo/accounts.go:88")
+        out.append(json.dumps(record, separators=(",", ":")))
+    return "\n".join(out) + "\n"
+
+
+# each reviewed paste, the starter KB's pattern it belongs to, and what it exposed
+REVIEWED = {
+    "py-deadlock": (_PSYCOPG, "database-deadlock"),  # a traceback's exception, psycopg2.errors.DeadlockDetected
+    "py-read-timeout": (_READ_TIMEOUT, "third-party-api-outage"),  # requests.exceptions.ReadTimeout
+    "pino-err-object": (_PINO, "file-descriptor-exhaustion"),  # pino's err.message
+    "pg-deadlock": (_PG_DEADLOCK, "database-deadlock"),  # PostgreSQL's DETAIL, HINT, CONTEXT, STATEMENT
+    "pg-wal-panic": (_PG_WAL, "disk-full"),  # "UTC [2211] DETAIL:" was kept as said
+    "mysql-deadlock": (_MYSQL, "database-deadlock"),  # MySQL's [Note] and [System]
+    "journal-conntrack": (_CONNTRACK, "conntrack-table-full"),  # the kernel's line has no level
+    "dmesg-raid": (_DMESG, "disk-failure-raid-degraded"),  # "{ DRDY ERR }" read as level ERR
+    "json-dns-storm": (dns_storm(), "dns-resolution-failure"),  # mostly errors, JSON: was searched whole
+    "dotnet-console": (_DOTNET, "database-deadlock"),  # fail:, the message on the indented lines below
+    "serilog-clef": (_SERILOG, "database-deadlock"),  # @mt, with no @m
+    "timeline": (_TIMELINE, "db-connection-pool-exhausted"),  # prose: "10:05:12 DB dashboards show ..."
+    "chat": (_CHAT, "db-connection-pool-exhausted"),  # prose: "[10:02:41] alice: ..."
 }

@@ -170,7 +170,8 @@ def js_prepared(tmp_path, texts: list[str]) -> list[list]:
     (tmp_path / "prep.mjs").write_text(
         'import "./recur-query.mjs";\nimport fs from "node:fs";\nconst q = globalThis.RecurQuery;\n'
         'const out = JSON.parse(fs.readFileSync("texts.json")).map((t) => { const p = q.prepare(t); '
-        "return [p.text, p.chars, p.frames, p.middle, p.log_lines, p.log_kept, p.log_level, p.log_before, q.note(p)]; "
+        "return [p.text, p.chars, p.frames, p.middle, p.log_lines, p.log_kept, p.log_level, p.log_before, q.note(p), "
+        "p.log_unlevelled]; "
         "});\n"
         "process.stdout.write(JSON.stringify(out));\n"
     )
@@ -183,7 +184,8 @@ def as_py(text: str) -> list:
     from recur.retrieval import query
 
     p = query.prepare(text)
-    return [p.text, p.chars, p.frames, p.middle, p.log_lines, p.log_kept, p.log_level, p.log_before, p.note or ""]
+    said = [p.text, p.chars, p.frames, p.middle, p.log_lines, p.log_kept, p.log_level, p.log_before, p.note or ""]
+    return [*said, p.log_unlevelled]
 
 
 @pytest.mark.skipif(NODE is None, reason="node is not installed")
@@ -309,6 +311,58 @@ def test_the_pages_query_reads_a_log_as_query_py(tmp_path):
     assert unread == [7, len(texts) - 1]  # its one odd line is at INFO; all errors: searched as they are
     assert js[-3][6] == "warning" and js[-3][5] == 4
     assert js[-2][3] > 0 and js[-2][8].startswith("searched the 60 error lines of a 180-line log; those lines are")
+
+
+# the shapes a review of 49 pasted logs found read wrong (tests/pasted_logs.py REVIEWED), one line or a few
+# each: nested messages and Serilog's template (its holes: text, whole numbers, a fraction, a number too big
+# to be exact in JavaScript, a boolean, an object, none), MySQL's benign levels, a level word in braces,
+# PostgreSQL's prefix and continuation levels, .NET's levels and the lines under them, a Python traceback's
+# last line, a time of day with and without a level after it
+REVIEWED_SHAPES = [
+    '{"level":50,"msg":"pino","err":{"message":"connect EMFILE","msg":"m2"},"error":{"msg":"e"}}',
+    '{"level":"error","exception":{"message":"x.Boom: b"}}',
+    '{"severity":"ERROR","jsonPayload":{"reason":"BackOff","message":"gcp json payload"}}',
+    '{"@l":"Error","@mt":"{M} {P} -> {S} in {E:0.0000} ms {Big} {Neg} {B} {O} {None} {@M} {$M,8}","M":"POST",'
+    '"P":"/o","S":500,"E":5120.4,"Big":1e300,"Neg":-0.0,"B":true,"O":{}}',
+    '{"@l":"Error","@m":"rendered","@mt":"template {X}","X":"x"}',
+    "2026-12-03T11:01:00.100001Z 0 [Note] [MY-010051] [Server] a note",
+    "2026-12-03T11:01:00.100001Z 0 [System] [MY-010931] [Server] ready for connections",
+    "2026-12-03T11:02:10.552101Z 412 [ERROR] [MY-010055] [Server] mysql error",
+    "[ 8812.104360] ata3.00: status: { DRDY ERR }\n[ 8812.104366] ata3.00: error: { UNC }",
+    "2026-12-03 03:12:31.220 UTC [2211] LOG:  archive command failed\n"
+    "2026-12-03 03:12:31.220 UTC [2211] DETAIL:  The failed archive command was: cp",
+    "2026-12-03 03:13:02.118 UTC [51882] app@orders ERROR:  deadlock detected\n"
+    "2026-12-03 03:13:02.118 UTC [51882] app@orders DETAIL:  Process 1 waits\n\tProcess 2 waits\n"
+    "2026-12-03 03:13:02.118 UTC [51882] app@orders HINT:  See server log\nSTATEMENT:  UPDATE x",
+    "fail: Orders.Api[1]\n      Failed executing DbCommand\n       ---> System.IO.IOException: disk\n"
+    "         at Orders.Store.Write(Stream s)\n      --- End of inner exception stack trace ---\ncrit: Orders.Host[2]",
+    "warn: Orders.Api[3]\n      a warning's text\ndbug: Orders.Api[4]\n      debug text\ntrce: x\ninfo: Orders.Api[0]\n      i",
+    '2026-12-03 02:00:04,777 ERROR batch failed\nTraceback (most recent call last):\n  File "a.py", line 1\n'
+    "psycopg2.errors.DeadlockDetected: deadlock detected\nDETAIL:  Process 1 waits\nProcess 2 waits\nHINT:  h",
+    "Dec 03 11:50:04 ip-10-2-9-41 kernel: nf_conntrack: table full, dropping packet",
+    "10:05:12 DB dashboards show connections at max\n[10:02:41] alice: rollback failed\n10:02:03 ERROR bare time",
+    "FAIL src/app.test.js\nfail: lower-case fail\nnote: a note\n[Fail] bracketed",
+]
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_pages_query_reads_the_reviewed_shapes_as_query_py(tmp_path):
+    """assets/recur-query.js reads what the review of pasted logs found read wrong as recur.retrieval.query
+    does: the reviewer's pastes, and each shape among ordinary records, among a journal's lines with no
+    level, and as a storm, in LF and CRLF."""
+    import pasted_logs
+
+    ordinary = [f"2026-12-01T10:00:{i:02d}Z INFO request {i} served in {i + 3} ms" for i in range(30)]
+    journal = [f"Dec 03 11:50:{i:02d} ip-10-2-9-41 systemd[1]: Started Session {i} of User core." for i in range(20)]
+    texts = [text for text, _ in pasted_logs.REVIEWED.values()]
+    texts += ["\n".join(ordinary[:12] + [shape] + ordinary[12:]) for shape in REVIEWED_SHAPES]
+    texts += ["\n".join(journal[:6] + [shape] + journal[6:]) for shape in REVIEWED_SHAPES]
+    texts += ["\r\n".join(ordinary[:4] + [shape] * 8) for shape in REVIEWED_SHAPES]  # mostly it: a storm
+    js = js_prepared(tmp_path, texts)
+    for text, j in zip(texts, js):
+        assert j == as_py(text), text[:200]
+    logs = sum(1 for j in js if j[4])
+    assert logs > len(texts) // 2 and any(j[9] for j in js)  # read as logs, some with lines with no level
 
 
 @pytest.mark.skipif(NODE is None, reason="node is not installed")

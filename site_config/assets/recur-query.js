@@ -1,11 +1,13 @@
 /* Recur: a pasted text as it is searched, as recur/retrieval/query.py does (prepare): a log is searched
- * by its error lines (readLog: at least 8 non-empty lines, most of them log records; the records at an
- * error level and the lines that say what failed, when they are fewer than half, each once, a JSON or
- * logfmt record by its message fields, a plain one without its timestamp, host and level; a log with
- * no error line by its warning lines), after the words written before the log (beforeLog: its first lines,
- * at most 3 and 500 characters, that are neither records, stack-trace lines nor indented: a responder's
- * "payments API returning 500s, log below:", an alert's name and summary; the rest is a log or not without
- * them). A long text is then condensed: each run of stack-frame lines
+ * by its error lines (readLog: at least 8 non-empty lines, most of them log records, a time of day alone
+ * starting none; the records at an error level, a Python traceback's last line and the lines that say
+ * what failed, when they are fewer than half, each once, with the lines with no level beside them when
+ * those too are (scan, pick); a JSON or logfmt record by its message fields, a plain one without its
+ * timestamp, host and level, a .NET "fail:" by the lines under it; a log with no error line by its
+ * warning lines; a storm of JSON records by their messages), after the words written before the log
+ * (beforeLog: its first lines, at most 3 and 500 characters, that are neither records, stack-trace lines
+ * nor indented: a responder's "payments API returning 500s, log below:", an alert's name and summary; the
+ * rest is a log or not without them). A long text is then condensed: each run of stack-frame lines
  * ("\tat com.x.Y.z(Y.java:12)") keeps its first line and "... 47 more" lines go; still too long, the
  * start and the end are kept, and of the middle only the lines that say what failed (Caused by:, ERROR,
  * FATAL, an exception or error class). A stack trace puts its root cause last: cut at 20,000
@@ -29,26 +31,30 @@
   var ANSI = /\x1b(?:\[[0-?]{0,64}[ -\/]{0,8}[@-~]|\][^\x07\x1b]{0,512}(?:\x07|\x1b\\)|[@-_])/g;
 
   /* query.py's log reading (read_log): LOG_MIN_LINES, LOG_SHARE, PREAMBLE_LINES, PREAMBLE_CHARS, WS, LEVELS,
-     LEVEL_AT, LEVEL_LATER, STAMP, KLOG, HOST, LOGFMT, LOGFMT_FIELD, STACK, TELLING_TEXT, LEVEL_KEYS, MESSAGE_KEYS,
-     JSON_MAX_BRACKETS */
+     _NO_COLON, LEVEL_AT, LEVEL_LATER, STAMP, CLOCK, KLOG, HOST, LOGFMT, LOGFMT_FIELD, STACK, TRACEBACK,
+     DOTNET_CATEGORY, NOT_MESSAGE, TELLING_TEXT, LEVEL_KEYS, MESSAGE_KEYS, HOLE, JSON_MAX_BRACKETS */
   var LOG_MIN_LINES = 8, LOG_SHARE = 0.6, PREAMBLE_LINES = 3, PREAMBLE_CHARS = LINE_CHARS, JSON_MAX_BRACKETS = 500;
   var WS = " \t\r\f\v", TRIM = /^[ \t\r\f\v]+|[ \t\r\f\v]+$/g;
   var LEVELS = {
-    error: "ERROR ERR FATAL FTL CRIT CRITICAL PANIC DPANIC SEVERE EMERG EMERGENCY ALERT".split(" "),
+    error: "ERROR ERR FATAL FTL CRIT CRITICAL PANIC DPANIC SEVERE EMERG EMERGENCY ALERT FAIL".split(" "),
     warning: "WARN WARNING WRN".split(" "),
-    other: "TRACE DEBUG DBG INFO INF NOTICE LOG VERBOSE VRB FINE".split(" ")
+    other: "TRACE TRCE DEBUG DBG DBUG INFO INF NOTICE NOTE SYSTEM LOG VERBOSE VRB FINE".split(" "),
+    same: ["DETAIL"],
+    aside: "HINT CONTEXT STATEMENT".split(" ")
   };
+  var NO_COLON = ["PANIC", "DPANIC", "SYSTEM"].concat(LEVELS.same, LEVELS.aside);
   var LEVEL_OF = {};
   Object.keys(LEVELS).forEach(function (kind) { LEVELS[kind].forEach(function (w) { LEVEL_OF[w] = kind; }); });
   var WORDS = Object.keys(LEVEL_OF).sort(function (a, b) { return b.length - a.length || (a < b ? -1 : a > b ? 1 : 0); });
   var UP = WORDS.join("|");
-  var LOW = WORDS.filter(function (w) { return w.indexOf("PANIC") < 0; }).map(function (w) { return w.toLowerCase(); }).join("|");
+  var LOW = WORDS.filter(function (w) { return NO_COLON.indexOf(w) < 0; }).map(function (w) { return w.toLowerCase(); }).join("|");
   var ANY = WORDS.map(function (w) { return w + "|" + w.toLowerCase() + "|" + w[0] + w.slice(1).toLowerCase(); }).join("|");
   var LEVEL_AT = new RegExp("^(?:\\[(" + ANY + ")\\]|<(" + ANY + ")>|(" + UP + ")\\b[\\]>):]*|(" + LOW + "):)[ \\t]*");
-  var LEVEL_LATER = new RegExp("^(?:[^ \\t]+[ \\t]+){1,5}?(?:\\[(" + ANY + ")\\]|(" + UP + ")\\b[\\]>):]*)[ \\t]*");
+  var LEVEL_LATER = new RegExp("^(?:[^ \\t{]+[ \\t]+){1,5}?(?:\\[(" + ANY + ")\\]|(" + UP + ")\\b[\\]>):]*)[ \\t]*");
   var MONTH = "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)";
   var STAMP = new RegExp("^(?:\\[?(?:\\d{4}-\\d{2}-\\d{2}[T ]|\\d{4}/\\d{2}/\\d{2}[T ]|(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) )?" +
                          MONTH + " [ \\d]\\d )?\\d{2}:\\d{2}:\\d{2}[^ \\t\\]]*\\]?|\\[ *\\d+\\.\\d+\\])(?:[ \\t]+|$)");
+  var CLOCK = /^\[?\d{2}:\d{2}:\d{2}/;
   var KLOG = /^([IWEF])\d{4}[ \t]+\d{2}:\d{2}:\d{2}(?:\.\d+)?[ \t]+\d+[ \t]+[^ \t\]]*\][ \t]*/;
   var KLOG_LEVEL = { I: "other", W: "warning", E: "error", F: "error" };
   var HOST = new RegExp("^(?:(?!(?:" + UP + ")\\b)[\\w.-]+ [\\w./@()-]+(?:\\[\\d+\\])?:[ \\t]+|(?:stdout|stderr)[ \\t]+[FP][ \\t]+)");
@@ -59,10 +65,15 @@
     "|During handling of the above exception|The above exception was the direct cause|goroutine \\d+ \\[" +
     "|created by |\\[signal |panic:|fatal error:|(?:[\\w$]+\\.)*[\\w$]*(?:Exception|Error|Throwable)(?::|$)" +
     "|[^ \\t(]+\\([^\\n]*\\)$)");
+  var TRACEBACK = /^Traceback \(most recent call last\)/;
+  var DOTNET_CATEGORY = /^[\w.]+\[\d+\]$/;
+  var NOT_MESSAGE = /^[ \t]*(?:File "|--- End of )/;
   var TELLING_TEXT = /Caused by:|Exception|Error\b|\b(?:ERROR|FATAL|PANIC|SEVERE|CRITICAL|FAILED|[Ee]rror|[Ff]ailed|[Ff]atal|panic|segfault)\b|[Oo]ut of memory/;
   var LEVEL_KEYS = ["level", "lvl", "severity", "log.level", "levelname", "loglevel", "@l"];
-  var MESSAGE_KEYS = ["msg", "message", "@m", "event", "log", "textPayload", "error", "err", "error.message", "exception",
+  var MESSAGE_KEYS = ["msg", "message", "@m", "@mt", "event", "log", "textPayload", "jsonPayload.message", "error",
+                      "error.message", "error.msg", "err", "err.message", "err.msg", "exception", "exception.message",
                       "exc_info", "@x", "reason", "cause", "stack_trace", "error.stack_trace"];
+  var HOLE = /\{[@$]?([A-Za-z_]\w*)(?:[,:][^{}]*)?\}/g;
   /* a lone surrogate as U+FFFD (util.utf8.clean): a JSON escape can make one */
   var LONE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;  /* ranker.js's wellFormed */
 
@@ -76,23 +87,60 @@
   function readLog(text) {
     var lines = text.split("\n").filter(function (x) { return trim(x) !== ""; });
     if (lines.length < LOG_MIN_LINES) return null;
-    var before = beforeLog(lines);
-    var records = 0, others = 0, found = { error: [], warning: [] };
-    for (var i = before.length; i < lines.length; i++) {
-      if (WS.indexOf(lines[i][0]) >= 0) continue;  /* indented: part of the record above */
-      var line = trim(lines[i]), r = readLine(line), level = r[1];
-      if (r[0]) records++;
-      else if (!STACK.test(line)) others++;
-      if (level === null && TELLING_TEXT.test(r[2])) level = "error";
-      if (level === "error" || level === "warning") found[level].push(head(r[2], LINE_CHARS));
-    }
-    if (!records || records < LOG_SHARE * (records + others)) return null;
-    var kind = found.error.length ? "error" : "warning", picked = found[kind];
-    if (!picked.length || 2 * picked.length >= lines.length) return null;
-    var kept = Array.from(new Set(picked)), out = before.concat(kept).join("\n");
+    var before = beforeLog(lines), s = scan(lines.slice(before.length));
+    if (!s.records || s.records < LOG_SHARE * (s.records + s.others)) return null;
+    var picked = pick(s, lines.length);
+    if (!picked) return null;
+    var kept = picked[1], out = before.concat(kept).join("\n");
     if (out.indexOf("\x1b") >= 0) out = out.replace(ANSI, "");
-    return { text: wellFormed(out), lines: lines.length - before.length, kept: kept.length, level: kind,
-             before: before.length };
+    return { text: wellFormed(out), lines: lines.length - before.length, kept: kept.length, level: picked[0],
+             before: before.length, unlevelled: picked[2] };
+  }
+
+  function kept(level) { return level === "error" || level === "warning"; }
+
+  /* query._scan: {records, others, structured, entries: [[level, message]]} */
+  function scan(lines) {
+    var s = { records: 0, others: 0, structured: true, entries: [] }, above = null, traceback = false, dotnet = null;
+    for (var i = 0; i < lines.length; i++) {
+      var raw = lines[i];
+      if (WS.indexOf(raw[0]) >= 0) {  /* indented: part of the record above */
+        if (dotnet && kept(dotnet[0]) && !(FRAME.test(raw) || NOT_MESSAGE.test(raw))) {
+          var said = head(trim(raw).replace(/^[-:|> \t]+/, "") || trim(raw), LINE_CHARS);
+          if (dotnet[1]) { s.entries[s.entries.length - 1] = [dotnet[0], said]; dotnet[1] = false; }
+          else s.entries.push([dotnet[0], said]);
+        }
+        continue;
+      }
+      var line = trim(raw), r = readLine(line), record = r[0], level = r[1], message = r[2];
+      var exception = traceback && !record;
+      if (level === "same" || level === "aside") { level = level === "same" ? above : "other"; record = false; }
+      else if (record) { s.records++; s.structured = s.structured && r[3]; }
+      else if (!(exception || STACK.test(line))) s.others++;
+      if (level === null && (exception || TELLING_TEXT.test(message))) level = "error";
+      if (kept(level) || (level === null && !STACK.test(line))) s.entries.push([level, head(message, LINE_CHARS)]);
+      dotnet = level && DOTNET_CATEGORY.test(message) ? [level, true] : null;
+      above = level; traceback = TRACEBACK.test(line);
+    }
+    return s;
+  }
+
+  function distinct(xs) { return Array.from(new Set(xs)); }
+
+  /* query._pick: [level, lines, how many of them have no level] or null */
+  function pick(s, lines) {
+    var level = null, said = [];
+    ["error", "warning"].forEach(function (lv) {
+      if (level) return;
+      said = s.entries.filter(function (e) { return e[0] === lv; }).map(function (e) { return e[1]; });
+      if (said.length) level = lv;
+    });
+    if (!level) return null;
+    if (2 * said.length >= lines && !s.structured) return null;
+    var beside = distinct(s.entries.filter(function (e) { return e[0] === level || e[0] === null; })
+      .map(function (e) { return e[1]; }));
+    if (2 * beside.length >= lines) return [level, distinct(said), 0];  /* a host's journal: mostly no level */
+    return [level, beside, beside.filter(function (m) { return said.indexOf(m) < 0; }).length];
   }
 
   /* query._before_log: the words before a log, trimmed */
@@ -107,34 +155,35 @@
     return kept;
   }
 
-  /* query.read_line: [record, level ("error", "warning", "other" or null), message] */
+  /* query.read_line: [record, level ("error", "warning", "other", "same", "aside" or null), message, structured] */
   function readLine(line) {
-    var rest = line, record = false, level = null, m;
+    var rest = line, record = false, level = null, clock = false, m;
     for (var k = 0; k < 4; k++) {
       m = STAMP.exec(rest);
       if (m) {
+        clock = clock || (!record && CLOCK.test(m[0]));
         rest = rest.slice(m[0].length); record = true;
         var host = HOST.exec(rest);
-        if (host) rest = rest.slice(host[0].length);
+        if (host) { rest = rest.slice(host[0].length); clock = false; }
         continue;
       }
       m = KLOG.exec(rest);
-      if (m) { rest = rest.slice(m[0].length); record = true; level = KLOG_LEVEL[m[1]]; }
+      if (m) { rest = rest.slice(m[0].length); record = true; level = KLOG_LEVEL[m[1]]; clock = false; }
       break;
     }
     if (rest.charAt(0) === "{" && rest.charAt(rest.length - 1) === "}") {
       var fields = jsonFields(rest);
-      return fields !== null ? [true].concat(structured(fields, rest)) : [true, level, rest];
+      return fields !== null ? [true].concat(structured(fields, rest), [true]) : [true, level, rest, false];
     }
-    if (LOGFMT.test(rest)) return [true].concat(structured(logfmtFields(rest), rest));
+    if (LOGFMT.test(rest)) return [true].concat(structured(logfmtFields(rest), rest), [true]);
     if (level === null) {
       m = LEVEL_AT.exec(rest) || (record ? LEVEL_LATER.exec(rest) : null);
       if (m) {
         var word = m.slice(1).filter(function (g) { return g; })[0];
         record = true; level = LEVEL_OF[word.toUpperCase()]; rest = rest.slice(m[0].length);
-      }
+      } else if (clock) return [false, null, line, false];  /* a time of day, no date, no level: prose */
     }
-    return [record, level, rest.replace(/^[-:|> \t]+/, "") || line];
+    return [record, level, rest.replace(/^[-:|> \t]+/, "") || line, false];
   }
 
   function count(s, ch) { return s.split(ch).length - 1; }
@@ -167,9 +216,20 @@
     for (var i = 0; i < LEVEL_KEYS.length && level === null; i++) level = levelValue(field(fields, LEVEL_KEYS[i]));
     MESSAGE_KEYS.forEach(function (key) {
       var value = field(fields, key);
+      if (key === "@mt" && typeof value === "string") value = typeof fields["@m"] === "string" && own(fields, "@m") ? null : filled(value, fields);
       if (typeof value === "string" && trim(value) !== "") said.push(valueText(value));
     });
     return [level, Array.from(new Set(said)).join(": ") || line];
+  }
+
+  /* query._filled: a Serilog message template's holes filled with the record's text and whole numbers */
+  function filled(template, fields) {
+    return template.replace(HOLE, function (hole, name) {
+      var value = own(fields, name) ? fields[name] : null;
+      if (typeof value === "string") return value;
+      if (typeof value === "number" && Math.abs(value) < 9007199254740992 && Number.isInteger(value)) return String(value);
+      return hole;
+    });
   }
 
   function field(fields, key) {
@@ -229,8 +289,8 @@
     return [head.join("")].concat(picked, [tail.join("")]).join("\n");
   }
 
-  /* {text, chars, frames, middle, log_lines, log_kept, log_level, log_before}: as query.Prepared (0 and ""
-     for a text searched as it is) */
+  /* {text, chars, frames, middle, log_lines, log_kept, log_level, log_before, log_unlevelled}: as
+     query.Prepared (0 and "" for a text searched as it is) */
   function prepare(text, limit) {
     limit = limit || MAX_QUERY_CHARS;
     text = String(text);
@@ -238,10 +298,11 @@
        coloured paste with its codes in (lengths, and so what was kept, not the server's) */
     if (text.indexOf("\x1b") >= 0) text = text.replace(ANSI, "");
     var chars = Array.from(text).length, log = readLog(text);
-    var p = { text: text, chars: chars, frames: 0, middle: 0, log_lines: 0, log_kept: 0, log_level: "", log_before: 0 };
+    var p = { text: text, chars: chars, frames: 0, middle: 0, log_lines: 0, log_kept: 0, log_level: "", log_before: 0,
+              log_unlevelled: 0 };
     if (log) {
       p.text = text = log.text; p.log_lines = log.lines; p.log_kept = log.kept; p.log_level = log.level;
-      p.log_before = log.before;
+      p.log_before = log.before; p.log_unlevelled = log.unlevelled;
     }
     if (Array.from(text).length <= limit) return p;
     var w = withoutFrames(text.split("\n"));
@@ -258,7 +319,9 @@
   function note(p) {
     var n = function (x) { return x.toLocaleString("en-US"); }, parts = [];
     if (p.log_lines) {
-      parts.push("searched the " + n(p.log_kept) + " " + p.log_level + " line" + (p.log_kept === 1 ? "" : "s") +
+      var leveled = p.log_kept - p.log_unlevelled, plain = p.log_unlevelled;
+      parts.push("searched the " + n(leveled) + " " + p.log_level + " line" + (leveled === 1 ? "" : "s") +
+                 (plain ? " and " + n(plain) + " line" + (plain === 1 ? "" : "s") + " with no level" : "") +
                  " of a " + n(p.log_lines) + "-line log" + (p.log_level === "warning" ? " (it has no error line)" : "") +
                  (p.log_before ? ", and the " + p.log_before + " line" + (p.log_before === 1 ? "" : "s") + " before it" : ""));
     }

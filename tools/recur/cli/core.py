@@ -293,6 +293,10 @@ def suggest(kb_dir, index_dir, model, top, as_json, queries, steps, text):
     prepared = prepare(query)  # what the engine searches: a long paste condensed, said here
     if prepared.note:
         click.echo(f"recur: {prepared.note}.", err=True)
+    if prepared.log_lines:  # how many lines alone did not show a responder which ones were read
+        from recur.cli.render import first_log_line
+
+        click.echo(f"recur: the first of them: {first_log_line(prepared)}", err=True)
     engine = Engine.open(kb_dir, index_dir, model, advise=retune_advice)
     answer = engine.answer(query, top=top)
     if as_json:

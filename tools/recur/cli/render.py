@@ -148,6 +148,14 @@ def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
+def first_log_line(prepared, n: int = 100) -> str:
+    """The first of the log lines a Prepared (retrieval.query) searched, past the words before the log, quoted
+    and cut to ``n`` characters: "searched the 1 error line and 5 lines with no level" does not say which
+    lines, and the terminal shows no other trace of them (the JSON answer's ``query`` does)."""
+    first = prepared.text.split("\n")[prepared.log_before]
+    return f'"{for_terminal(_short(first, n))}"'
+
+
 def _short(text: str, n: int) -> str:
     """For quotes (why): an excerpt is enough to recognise what matched."""
     text = _flat(text)

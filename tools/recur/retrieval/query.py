@@ -20,21 +20,43 @@ and 4th under "no known pattern" (tests/pasted_logs.py). So, before any condensi
 1. a text is a *log* when it has at least LOG_MIN_LINES non-empty lines and, of its lines that start a
    line of their own (not indented, not a stack-trace line: STACK) after the words written before it
    (below), at least LOG_SHARE are *records*:
-   a JSON object, or a line that starts with a timestamp (ISO, ``2026/12/01 10:02:03``, ``10:02:03``,
-   syslog's ``Dec  1 10:02:03``, dmesg's ``[ 8812.41]``), klog's ``E1201 10:02:03.123 …]``, logfmt's
-   ``ts=``/``time=``/``level=``, or a level word (``ERROR``, ``[warn]``, ``error:``). Indented lines and
-   stack-trace lines belong to the record above them and count neither way;
+   a JSON object, or a line that starts with a timestamp (ISO, ``2026/12/01 10:02:03``, syslog's ``Dec  1
+   10:02:03``, dmesg's ``[ 8812.41]``; a time of day with no date, ``10:02:03``, only when a level, a
+   host or a JSON or logfmt record follows it: a responder's timeline, "10:05:12 DB dashboards show ...",
+   and a copied chat, "[10:02:41] alice: ...", are prose), klog's ``E1201 10:02:03.123 …]``, logfmt's
+   ``ts=``/``time=``/``level=``, or a level word (``ERROR``, ``[warn]``, ``error:``, .NET's ``fail:``).
+   Indented lines and stack-trace lines belong to the record above them and count neither way, and so
+   do PostgreSQL's DETAIL, HINT, CONTEXT and STATEMENT lines and a Python traceback's last line;
 2. its *error lines* are the records at an error level (LEVELS: error, fatal, critical, panic, severe,
-   emerg, alert; JSON's ``"level": "error"``, ``"severity": "ERROR"``, pino's 50+; klog's E and F), and
-   the records with no level and the other unindented lines that say what failed (TELLING_TEXT:
-   ``Caused by:``, an exception or error class, Go's ``panic:``, "failed", "out of memory" ...);
-3. when there are some and they are fewer than half of its lines, only they are searched, in order,
-   each once and at most LINE_CHARS long: of a JSON or logfmt record its message fields (MESSAGE_KEYS:
-   msg, message, error, error.message ...; keys and timestamps are noise), of a plain one the line
-   without its timestamp, host and level. A log with no error line is searched by its warning lines the
-   same way (a WARN that says what went wrong is then the best lead); next to an error line, warnings
-   are left out: in our logs they were retries and slow requests, and with them the JSON and plain
-   logs answered "no known pattern" again.
+   emerg, alert, fail; JSON's ``"level": "error"``, ``"severity": "ERROR"``, pino's 50+; klog's E and F;
+   a PostgreSQL DETAIL has the level of the record it details), the first unindented line after a
+   Python ``Traceback (most recent call last):`` (its exception, whatever its class is called:
+   ``psycopg2.errors.DeadlockDetected: deadlock detected``), and the records with no level and the other
+   unindented lines that say what failed (TELLING_TEXT: ``Caused by:``, an exception or error class, Go's
+   ``panic:``, "failed", "out of memory" ...);
+3. when there are some and they are fewer than half of its lines, they are searched, in order, each
+   once and at most LINE_CHARS long, and beside them the records and lines with *no level*: a level says
+   a line is ordinary, no level does not (the kernel's ``nf_conntrack: table full, dropping packet`` has
+   none; left out for the kubelet's one error, conntrack-table-full left the first ten). Left out are the
+   records at a benign level (info, debug, trace, notice, MySQL's Note and System, PostgreSQL's LOG,
+   HINT, CONTEXT, STATEMENT ...), the warnings, and the stack-trace lines that say nothing (frames,
+   ``Traceback``, a goroutine dump). When the lines with no level would make half the log or more (a
+   host's journal: cron, sshd, systemd), the error lines alone: kept with its lines of cron, sshd and
+   systemd, tests/pasted_logs.py's journal was searched nearly whole, and its three nginx ``accept4()
+   failed (24: Too many open files)`` ranked ddos-abusive-traffic first (p 0.60). Half is counted on the
+   distinct lines: a kernel that says "table full" five times said one thing once.
+   Of a JSON or logfmt record its message fields are searched (MESSAGE_KEYS: msg, message, error,
+   err.message, error.message, jsonPayload.message, Serilog's @m, or its @mt filled ...; keys, trace ids
+   and timestamps are noise), of a plain one the line without its timestamp, host and level (and
+   PostgreSQL's ``UTC [2211] app@db``), of a .NET ``fail: Category[EventId]`` the indented lines under it
+   that are not stack frames. A log with no error line is searched by its warning lines the same way (a
+   WARN that says what went wrong is then the best lead); next to an error line, warnings are left out:
+   in our logs they were retries and slow requests, and with them the JSON and plain logs answered "no
+   known pattern" again;
+4. a log of mostly error lines (a storm) is searched as it is when its records are plain lines (they are
+   what it says), and as in 3. when they are all JSON or logfmt: by their message fields, each once.
+   Whole, 24 identical JSON errors with a trace id each found dns-resolution-failure at p 0.06, under
+   "no known pattern"; by their one message at p 0.87.
 
 The words written before a log are searched first, as they are: a responder's own ("payments API
 returning 500s since 10:02, log below:"), or an alert's name and summary (recur.serve.models.alert_query
@@ -58,7 +80,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from recur.util.text import strip_ansi
 from recur.util.utf8 import clean
@@ -90,19 +112,29 @@ PREAMBLE_LINES = 3
 PREAMBLE_CHARS = LINE_CHARS
 WS = " \t\r\f\v"
 LEVELS = {
-    "error": "ERROR ERR FATAL FTL CRIT CRITICAL PANIC DPANIC SEVERE EMERG EMERGENCY ALERT".split(),
+    "error": "ERROR ERR FATAL FTL CRIT CRITICAL PANIC DPANIC SEVERE EMERG EMERGENCY ALERT FAIL".split(),
     "warning": "WARN WARNING WRN".split(),
-    "other": "TRACE DEBUG DBG INFO INF NOTICE LOG VERBOSE VRB FINE".split(),
+    # .NET's console logger writes trce/dbug/info; MySQL [Note] and [System]
+    "other": "TRACE TRCE DEBUG DBG DBUG INFO INF NOTICE NOTE SYSTEM LOG VERBOSE VRB FINE".split(),
+    # PostgreSQL's lines that go on with the record above: its DETAIL ("ERROR: deadlock detected", then
+    # "DETAIL: Process 48121 waits for ShareLock ...") has that record's level, kept or left out with it; its
+    # HINT, CONTEXT and STATEMENT (advice, where, the SQL) are left out: with them a PostgreSQL deadlock log
+    # found database-deadlock at p 0.96, without them 0.99
+    "same": ["DETAIL"],
+    "aside": "HINT CONTEXT STATEMENT".split(),
 }
 LEVEL_OF = {w: kind for kind, words in LEVELS.items() for w in words}
 _UP = "|".join(sorted(LEVEL_OF, key=lambda w: (-len(w), w)))
-_LOW = "|".join(w.lower() for w in _UP.split("|") if "PANIC" not in w)  # Go's "panic:" is a crash, kept whole
+# no "word:" form for Go's "panic:" (a crash, kept whole) and for words prose starts a line with
+_NO_COLON = {"PANIC", "DPANIC", "SYSTEM", *LEVELS["same"], *LEVELS["aside"]}
+_LOW = "|".join(w.lower() for w in _UP.split("|") if w not in _NO_COLON)
 _ANY = "|".join(f"{w}|{w.lower()}|{w.capitalize()}" for w in _UP.split("|"))
 # a level where a record starts: ERROR, [error], <Error>, error: (a capitalised "Error:" is an exception's
 # first line, not a level)
 LEVEL_AT = re.compile(rf"(?:\[(?P<b>{_ANY})\]|<(?P<a>{_ANY})>|(?P<u>{_UP})\b[\]>):]*|(?P<l>{_LOW}):)[ \t]*", re.ASCII)
-# a level after a few words of prefix: "[worker-3] ERROR", "app.db - ERROR -"
-LEVEL_LATER = re.compile(rf"(?:[^ \t]+[ \t]+){{1,5}}?(?:\[(?P<b>{_ANY})\]|(?P<u>{_UP})\b[\]>):]*)[ \t]*", re.ASCII)
+# a level after a few words of prefix: "[worker-3] ERROR", "app.db - ERROR -"; not inside braces (dmesg's
+# "status: { DRDY ERR }" is no level: found in review, it left a kept line of "}")
+LEVEL_LATER = re.compile(rf"(?:[^ \t{{]+[ \t]+){{1,5}}?(?:\[(?P<b>{_ANY})\]|(?P<u>{_UP})\b[\]>):]*)[ \t]*", re.ASCII)
 _MONTH = "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
 STAMP = re.compile(
     r"(?:\[?(?:\d{4}-\d{2}-\d{2}[T ]|\d{4}/\d{2}/\d{2}[T ]|(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) )?"
@@ -110,6 +142,9 @@ STAMP = re.compile(
     + r" [ \d]\d )?\d{2}:\d{2}:\d{2}[^ \t\]]*\]?|\[ *\d+\.\d+\])(?:[ \t]+|$)",
     re.ASCII,
 )
+# a time of day with no date starts a record only when a level, a host or a record's shape follows: a
+# responder's timeline ("10:05:12 DB dashboards show ...") and a copied chat ("[10:02:41] alice: ...") are prose
+CLOCK = re.compile(r"\[?\d{2}:\d{2}:\d{2}", re.ASCII)
 KLOG = re.compile(r"([IWEF])\d{4}[ \t]+\d{2}:\d{2}:\d{2}(?:\.\d+)?[ \t]+\d+[ \t]+[^ \t\]]*\][ \t]*", re.ASCII)
 KLOG_LEVEL = {"I": "other", "W": "warning", "E": "error", "F": "error"}
 # after a timestamp: syslog's "host proc[pid]: " (not "INFO worker: ..."), a container runtime's "stdout F "
@@ -125,6 +160,11 @@ STACK = re.compile(
     r"|[^ \t(]+\([^\n]*\)$",
     re.ASCII,
 )
+TRACEBACK = re.compile(r"Traceback \(most recent call last\)", re.ASCII)
+# .NET's console logger: "fail: Orders.Data.Repo[10000]" (category and event id), its message on the indented
+# lines below, bar stack frames and the end of an inner exception's trace
+DOTNET_CATEGORY = re.compile(r"[\w.]+\[\d+\]", re.ASCII)
+NOT_MESSAGE = re.compile(r"[ \t]*(?:File \"|--- End of )", re.ASCII)
 # a line with no level that says what failed
 TELLING_TEXT = re.compile(
     r"Caused by:|Exception|Error\b|\b(?:ERROR|FATAL|PANIC|SEVERE|CRITICAL|FAILED|[Ee]rror|[Ff]ailed|[Ff]atal|panic"
@@ -134,18 +174,22 @@ TELLING_TEXT = re.compile(
 # a JSON or logfmt record: its level is the first of LEVEL_KEYS it has; what it says, each of MESSAGE_KEYS
 # it has (a text once), joined by ": "
 LEVEL_KEYS = tuple("level lvl severity log.level levelname loglevel @l".split())
+# (Serilog's @mt, its message template, only without its @m: filled with the record's values)
 MESSAGE_KEYS = tuple(
-    "msg message @m event log textPayload error err error.message exception exc_info @x reason cause stack_trace "
-    "error.stack_trace".split()
+    "msg message @m @mt event log textPayload jsonPayload.message error error.message error.msg err err.message "
+    "err.msg exception exception.message exc_info @x reason cause stack_trace error.stack_trace".split()
 )
+# a hole of a Serilog message template: {Name}, {@Name}, {$Name}, {Name:format}, {Name,width}
+HOLE = re.compile(r"\{[@$]?([A-Za-z_]\w*)(?:[,:][^{}]*)?\}", re.ASCII)
 JSON_MAX_BRACKETS = 500  # a line with more is not parsed: Python's parser stops at ~1,000 levels, JS's not
 
 
 @dataclass(frozen=True)
 class Prepared:
     """The text searched, and what was left out of it: of a log (read_log), all but its ``log_kept``
-    error lines (``log_level`` "error", or "warning" when it had no error line) of its ``log_lines``
-    non-empty lines, and the ``log_before`` lines before it, kept first; then, over the limit,
+    lines (at ``log_level`` "error", or "warning" when it had no error line, and ``log_unlevelled`` of them
+    with no level) of its ``log_lines`` non-empty lines, and the ``log_before`` lines before it, kept
+    first; then, over the limit,
     ``frames`` stack-frame lines and ``middle`` characters from the middle. All 0 (and ``log_level``
     "") when the text was searched as it is."""
 
@@ -157,18 +201,22 @@ class Prepared:
     log_kept: int = 0
     log_level: str = ""
     log_before: int = 0
+    log_unlevelled: int = 0
 
     @property
     def note(self) -> str | None:
         """What a responder is told when the text was condensed, or None."""
         parts = []
         if self.log_lines:
-            s = "" if self.log_kept == 1 else "s"
+            leveled, plain = self.log_kept - self.log_unlevelled, self.log_unlevelled
+            s, p = ("" if n == 1 else "s" for n in (leveled, plain))
+            plain_lines = f" and {plain:,} line{p} with no level" if plain else ""
             why = " (it has no error line)" if self.log_level == "warning" else ""
             b = "" if self.log_before == 1 else "s"
             before = f", and the {self.log_before} line{b} before it" if self.log_before else ""
             parts.append(
-                f"searched the {self.log_kept:,} {self.log_level} line{s} of a {self.log_lines:,}-line log{why}{before}"
+                f"searched the {leveled:,} {self.log_level} line{s}{plain_lines} of a {self.log_lines:,}-line log"
+                f"{why}{before}"
             )
         if self.frames or self.middle:
             cut = []
@@ -192,62 +240,113 @@ def prepare(text: str, limit: int = MAX_QUERY_CHARS) -> Prepared:
     log = read_log(text)
     if log is not None:
         text = log.text
-    lines, kept, level, before = (log.lines, log.kept, log.level, log.before) if log else (0, 0, "", 0)
+    said = (log.lines, log.kept, log.level, log.before, log.unlevelled) if log else (0, 0, "", 0, 0)
     if len(text) <= limit:
-        return Prepared(text, chars, 0, 0, lines, kept, level, before)
+        return Prepared(text, chars, 0, 0, *said)
     short_lines, frames = _without_frames(text.split("\n"))
     short = "\n".join(short_lines)
     if len(short) <= limit:
-        return Prepared(short, chars, frames, 0, lines, kept, level, before)
+        return Prepared(short, chars, frames, 0, *said)
     cut = _middle_out(short, limit)
-    return Prepared(cut, chars, frames, len(short) - len(cut), lines, kept, level, before)
+    return Prepared(cut, chars, frames, len(short) - len(cut), *said)
 
 
 @dataclass(frozen=True)
 class Log:
     """A pasted log read by its error lines: ``text`` (the ``before`` lines written before the log,
     then those lines), how many ``lines`` the log had (non-empty, the lines before it not counted), how
-    many were ``kept`` (each once) and their ``level`` ("error" or "warning")."""
+    many were ``kept`` (each once), their ``level`` ("error" or "warning"), and how many of them had no
+    level (``unlevelled``: beside the error lines, not saying what failed)."""
 
     text: str
     lines: int
     kept: int
     level: str
     before: int = 0
+    unlevelled: int = 0
 
 
 def read_log(text: str) -> Log | None:
-    """``text``'s error lines (else its warning lines), after the words written before the log, when it is
-    a log and they are fewer than half of its lines; else None (the text is searched as it is). The rules:
-    the module's docstring."""
+    """``text``'s error lines (else its warning lines) and the lines beside them with no level, after the words
+    written before the log, when it is a log and they are fewer than half of its lines; else None (the text
+    is searched as it is). The rules: the module's docstring."""
     lines = [x for x in text.split("\n") if x.strip(WS)]
     if len(lines) < LOG_MIN_LINES:
         return None
     before = _before_log(lines)
-    records = others = 0  # the words before the log are not its lines: it is a log or not by its own
-    found: dict[str, list[str]] = {"error": [], "warning": []}
-    for line in lines[len(before) :]:
-        if line[0] in WS:  # indented: a stack frame, a wrapped message; part of the record above
-            continue
-        line = line.strip(WS)
-        record, level, message = read_line(line)
-        if record:
-            records += 1
-        elif not STACK.match(line):
-            others += 1
-        if level is None and TELLING_TEXT.search(message):
-            level = "error"  # a record with no level, or a line of its own, that says what failed
-        if level in found:
-            found[level].append(message[:LINE_CHARS])
-    if not records or records < LOG_SHARE * (records + others):
+    scan = _scan(lines[len(before) :])  # the words before the log are not its lines: a log or not by its own
+    if not scan.records or scan.records < LOG_SHARE * (scan.records + scan.others):
         return None
-    level = "error" if found["error"] else "warning"
-    picked = found[level]
-    if not picked or 2 * len(picked) >= len(lines):
+    picked = _pick(scan, len(lines))
+    if picked is None:
         return None
-    kept = list(dict.fromkeys(picked))
+    level, kept, unlevelled = picked
     text = clean(strip_ansi("\n".join(before + kept)))
-    return Log(text, len(lines) - len(before), len(kept), level, len(before))
+    return Log(text, len(lines) - len(before), len(kept), level, len(before), unlevelled)
+
+
+@dataclass
+class _Scan:
+    """A log's lines as read: how many are ``records`` and ``others`` (lines of their own that are neither
+    records nor stack-trace lines), whether every record is ``structured`` (JSON or logfmt), and the
+    ``entries`` that may be searched, in order: (level, what it says), the level None for none."""
+
+    records: int = 0
+    others: int = 0
+    structured: bool = True
+    entries: list[tuple[str | None, str]] = field(default_factory=list)
+
+
+def _scan(lines: list[str]) -> _Scan:
+    scan = _Scan()
+    above = None  # the level of the line above: a PostgreSQL DETAIL goes on with it
+    traceback = False  # a Python traceback's first unindented line is its exception, whatever its class
+    dotnet: list = []  # [level, whether its category is still its message] of a .NET record
+    for raw in lines:
+        if raw[0] in WS:  # indented: a stack frame, a wrapped message; part of the record above
+            if dotnet and dotnet[0] in ("error", "warning") and not (FRAME.match(raw) or NOT_MESSAGE.match(raw)):
+                said = (raw.strip(WS).lstrip("-:|> \t") or raw.strip(WS))[:LINE_CHARS]
+                if dotnet[1]:  # its first line of text says more than its category
+                    scan.entries[-1], dotnet[1] = (dotnet[0], said), False
+                else:
+                    scan.entries.append((dotnet[0], said))
+            continue
+        line = raw.strip(WS)
+        record, level, message, structured = read_line(line)
+        exception = traceback and not record
+        if level in ("same", "aside"):  # goes on with the record above: counted neither way, as stack-trace lines
+            level, record = above if level == "same" else "other", False
+        elif record:
+            scan.records += 1
+            scan.structured = scan.structured and structured
+        elif not (exception or STACK.match(line)):
+            scan.others += 1
+        if level is None and (exception or TELLING_TEXT.search(message)):
+            level = "error"  # a record with no level, or a line of its own, that says what failed
+        if level in ("error", "warning") or (level is None and not STACK.match(line)):
+            scan.entries.append((level, message[:LINE_CHARS]))  # not a benign level, not a frame
+        dotnet = [level, True] if level and DOTNET_CATEGORY.fullmatch(message) else []
+        above, traceback = level, bool(TRACEBACK.match(line))
+    return scan
+
+
+def _pick(scan: _Scan, lines: int) -> tuple[str, list[str], int] | None:
+    """(the level, the lines searched, each once, how many of them have no level) of a log of ``lines``
+    non-empty lines, or None: searched as it is. Its error lines (else its warning lines) and, when together fewer than half, the lines with no level
+    beside them; a storm (those lines half the log or more) of plain lines is searched as it is, of JSON or
+    logfmt records by their message fields."""
+    for level in ("error", "warning"):
+        said = [m for lv, m in scan.entries if lv == level]
+        if said:
+            break
+    else:
+        return None
+    if 2 * len(said) >= lines and not scan.structured:
+        return None
+    beside = list(dict.fromkeys(m for lv, m in scan.entries if lv in (level, None)))
+    if 2 * len(beside) >= lines:  # a host's journal is mostly lines with no level (cron, sshd, systemd)
+        return level, list(dict.fromkeys(said)), 0
+    return level, beside, len(set(beside) - set(said))
 
 
 def _before_log(lines: list[str]) -> list[str]:
@@ -264,32 +363,37 @@ def _before_log(lines: list[str]) -> list[str]:
     return kept
 
 
-def read_line(line: str) -> tuple[bool, str | None, str]:
-    """(whether ``line``, trimmed, is a log record; its level: "error", "warning", "other" or None for
-    none; what it says: a JSON or logfmt record's message fields, a plain line without its timestamp,
-    host and level, else the line)."""
-    rest, record, level = line, False, None
+def read_line(line: str) -> tuple[bool, str | None, str, bool]:
+    """(whether ``line``, trimmed, is a log record; its level: "error", "warning", "other", "same" (goes on
+    with the record above) or None for none; what it says: a JSON or logfmt record's message fields, a plain
+    line without its timestamp, host and level, else the line; whether it is a JSON or logfmt record)."""
+    rest, record, level, clock = line, False, None, False
     for _ in range(4):  # "Dec 01 10:02:03 web-3 nginx[812]: 2026/12/01 10:02:03 [crit] ...": two stamps
         m = STAMP.match(rest)
         if m:
+            clock = clock or (not record and bool(CLOCK.match(m.group())))  # a time of day, no date
             rest, record = rest[m.end() :], True
             host = HOST.match(rest)
-            rest = rest[host.end() :] if host else rest
+            rest, clock = (rest[host.end() :], False) if host else (rest, clock)
             continue
         m = KLOG.match(rest)
         if m:
-            rest, record, level = rest[m.end() :], True, KLOG_LEVEL[m.group(1)]
+            rest, record, level, clock = rest[m.end() :], True, KLOG_LEVEL[m.group(1)], False
         break
     if rest[:1] == "{" and rest[-1:] == "}":  # a JSON record, after a timestamp or not
         fields = _json_fields(rest)
-        return True, *(_structured(fields, rest) if fields is not None else (level, rest))
+        if fields is None:
+            return True, level, rest, False
+        return True, *_structured(fields, rest), True
     if LOGFMT.match(rest):
-        return True, *_structured(_logfmt_fields(rest), rest)
+        return True, *_structured(_logfmt_fields(rest), rest), True
     if level is None:
         m = LEVEL_AT.match(rest) or (LEVEL_LATER.match(rest) if record else None)
         if m:  # a level word starts a record, or follows its timestamp within a few words
             record, level, rest = True, LEVEL_OF[next(g for g in m.groups() if g).upper()], rest[m.end() :]
-    return record, level, rest.lstrip("-:|> \t") or line
+        elif clock:
+            return False, None, line, False  # "10:05:12 DB dashboards show ...": a timeline's line, prose
+    return record, level, rest.lstrip("-:|> \t") or line, False
 
 
 def _json_fields(text: str) -> dict | None:
@@ -326,7 +430,7 @@ def _logfmt_fields(text: str) -> dict:
 
 def _structured(fields: dict, line: str) -> tuple[str | None, str]:
     """(the level, the message) of a JSON or logfmt record: its LEVEL_KEYS and MESSAGE_KEYS fields (a
-    dotted key is also looked up nested: ``{"error": {"message": ...}}``), joined by ": "; without a
+    dotted key is also looked up one level down: ``{"err": {"message": ...}}``), joined by ": "; without a
     message field, the whole line."""
     level = None
     for key in LEVEL_KEYS:
@@ -336,9 +440,28 @@ def _structured(fields: dict, line: str) -> tuple[str | None, str]:
     said = []
     for key in MESSAGE_KEYS:
         value = _field(fields, key)
+        if key == "@mt" and isinstance(value, str):
+            value = None if isinstance(fields.get("@m"), str) else _filled(value, fields)
         if isinstance(value, str) and value.strip(WS):
             said.append(_value_text(value))
     return level, ": ".join(dict.fromkeys(said)) or line
+
+
+def _filled(template: str, fields: dict) -> str:
+    """A Serilog message template with its holes filled with the record's text and whole-number values (what
+    its @m would say); a hole with no such value stays as written. Whole numbers only: the browser's
+    JSON.parse reads 5012.0 as 5012, and Python's repr of a fraction is not JavaScript's."""
+
+    def fill(m: re.Match) -> str:
+        value = fields.get(m.group(1))
+        if isinstance(value, str):
+            return value
+        number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if number and abs(value) < 2**53 and float(value).is_integer():
+            return str(int(value))
+        return m.group()
+
+    return HOLE.sub(fill, template)
 
 
 def _field(fields: dict, key: str):
