@@ -120,6 +120,19 @@ def plain_log() -> str:
     return "".join(f"2026-12-01T10:{2 + i // 20:02d}:{(i * 3) % 60:02d}Z {line}\n" for i, line in enumerate(lines))
 
 
+def docker_log() -> str:
+    """plain_log as `docker logs` of Docker's json-file driver gives it: each line a JSON record (its text in
+    "log", with its line break), and a record of "\n" alone for each blank line the app wrote (found in
+    review: such a record crashed the log reading, and /api/suggest answered 500)."""
+    records = []
+    for i, line in enumerate(plain_log().splitlines()):
+        stamp = f"2026-12-01T10:{2 + i // 20:02d}:{(i * 3) % 60:02d}.{i:06d}Z"
+        records.append(json.dumps({"log": line + "\n", "stream": "stdout", "time": stamp}))
+        if i % 10 == 9:
+            records.append(json.dumps({"log": "\n", "stream": "stdout", "time": stamp}))
+    return "\n".join(records) + "\n"
+
+
 _JOURNAL = """\
 Dec 01 03:12:01 edge-2 CRON[88121]: (root) CMD (/usr/local/bin/rotate-edge-logs --quiet)
 Dec 01 03:12:01 edge-2 systemd[1]: Started session 9412 of user root.

@@ -342,6 +342,8 @@ REVIEWED_SHAPES = [
     "Dec 03 11:50:04 ip-10-2-9-41 kernel: nf_conntrack: table full, dropping packet",
     "10:05:12 DB dashboards show connections at max\n[10:02:41] alice: rollback failed\n10:02:03 ERROR bare time",
     "FAIL src/app.test.js\nfail: lower-case fail\nnote: a note\n[Fail] bracketed",
+    # a message of line breaks only (Docker's json-file record of a blank line): no message (JS: a TypeError)
+    '{"log":"\\n","stream":"stdout"}\n{"level":"error","msg":"\\n \\n"}\nts=1 level=error msg="\\n"',
 ]
 
 
@@ -354,7 +356,7 @@ def test_the_pages_query_reads_the_reviewed_shapes_as_query_py(tmp_path):
 
     ordinary = [f"2026-12-01T10:00:{i:02d}Z INFO request {i} served in {i + 3} ms" for i in range(30)]
     journal = [f"Dec 03 11:50:{i:02d} ip-10-2-9-41 systemd[1]: Started Session {i} of User core." for i in range(20)]
-    texts = [text for text, _ in pasted_logs.REVIEWED.values()]
+    texts = [text for text, _ in pasted_logs.REVIEWED.values()] + [pasted_logs.docker_log()]
     texts += ["\n".join(ordinary[:12] + [shape] + ordinary[12:]) for shape in REVIEWED_SHAPES]
     texts += ["\n".join(journal[:6] + [shape] + journal[6:]) for shape in REVIEWED_SHAPES]
     texts += ["\r\n".join(ordinary[:4] + [shape] * 8) for shape in REVIEWED_SHAPES]  # mostly it: a storm

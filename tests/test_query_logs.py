@@ -12,7 +12,18 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from pasted_logs import LOGS, REVIEWED, dns_storm, go_panic_log, journal_log, json_log, node_oom_log, plain_log
+from pasted_logs import (
+    LOGS,
+    REVIEWED,
+    dns_storm,
+    docker_log,
+    go_panic_log,
+    journal_log,
+    json_log,
+    node_oom_log,
+    plain_log,
+)
+from serve_util import alert_payload, fake_app, running
 from test_query import ROOT_CAUSE, java_trace
 
 from recur.cli.main import cli
@@ -410,6 +421,36 @@ def test_the_shipped_kbs_questions_and_incidents_are_not_logs():
     assert len(cases) > 50 and len(incidents) > 30
     texts = [c["query"] for c in cases] + [p.read_text(encoding="utf-8") for p in incidents]
     assert [t[:60] for t in texts if read_log(t) is not None] == []
+
+
+def test_a_record_whose_message_is_only_line_breaks_is_read_as_having_none():
+    """Found in review: Docker's json-file log writes {"log":"\\n"} for each blank line, and its message,
+    blank but for "\\n", raised IndexError: a `docker logs` paste was a traceback in `recur suggest -`."""
+    p = prepare(docker_log())
+    error = next(x for x in plain_log().splitlines() if " ERROR " in x)
+    assert p.text == error and p.log_level == "error" and p.log_lines == 44 and p.log_kept == 1
+    for line in (
+        '{"level":"error","msg":"\\n"}',
+        'ts=1 level=error msg="\\n\\r\\n"',
+        '{"level":"info","msg":"\\n\\n"}',
+    ):
+        assert read_line(line)[2] == line  # no message field: the line, as for a blank one
+
+
+def test_the_api_answers_a_docker_log_with_blank_lines(kb_dir, tmp_path):
+    """Found in review: /api/suggest answered 500 on it, and /api/alertmanager 500 for the whole group."""
+    import httpx
+
+    log = docker_log()
+    alert = {"labels": {"alertname": "DiskFull"}, "annotations": {"summary": "disk full", "description": log}}
+    with running(fake_app(kb_dir, tmp_path)) as base:
+        r = httpx.post(base + "/api/suggest", json={"text": log}, timeout=60)
+        assert r.status_code == 200, r.text
+        assert r.json()["query_note"] == "searched the 1 error line of a 44-line log"
+        r = httpx.post(
+            base + "/api/alertmanager", json=alert_payload(alert, {"labels": {"alertname": "X"}}), timeout=60
+        )
+        assert r.status_code == 200, r.text
 
 
 @pytest.fixture

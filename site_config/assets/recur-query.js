@@ -217,7 +217,8 @@
     MESSAGE_KEYS.forEach(function (key) {
       var value = field(fields, key);
       if (key === "@mt" && typeof value === "string") value = typeof fields["@m"] === "string" && own(fields, "@m") ? null : filled(value, fields);
-      if (typeof value === "string" && trim(value) !== "") said.push(valueText(value));
+      var text = typeof value === "string" ? valueText(value) : "";
+      if (text !== "") said.push(text);  /* not trim(value): Docker's json-file log writes {"log":"\n"} */
     });
     return [level, Array.from(new Set(said)).join(": ") || line];
   }
@@ -253,7 +254,7 @@
   function valueText(value) {
     var lines = value.split("\n").filter(function (x) { return trim(x) !== ""; });
     var telling = lines.filter(function (x) { return WS.indexOf(x[0]) < 0 && TELLING_TEXT.test(x); }).map(trim);
-    return (telling.length ? telling : [trim(lines[0])]).join(" ");
+    return (telling.length ? telling : lines.slice(0, 1).map(trim)).join(" ");  /* "" for line breaks only */
   }
 
   function withoutFrames(lines) {

@@ -442,8 +442,9 @@ def _structured(fields: dict, line: str) -> tuple[str | None, str]:
         value = _field(fields, key)
         if key == "@mt" and isinstance(value, str):
             value = None if isinstance(fields.get("@m"), str) else _filled(value, fields)
-        if isinstance(value, str) and value.strip(WS):
-            said.append(_value_text(value))
+        text = _value_text(value) if isinstance(value, str) else ""
+        if text:  # not "value.strip(WS)": Docker's json-file log writes {"log":"\n"} for each blank line
+            said.append(text)
     return level, ": ".join(dict.fromkeys(said)) or line
 
 
@@ -486,10 +487,10 @@ def _level_value(value) -> str | None:
 
 def _value_text(value: str) -> str:
     """A field's text on one line: of a multi-line value (a stack trace), its lines that say what failed
-    (the exception, its causes), else its first line."""
+    (the exception, its causes), else its first line; "" for a value of blanks and line breaks only."""
     lines = [x for x in value.split("\n") if x.strip(WS)]
     telling = [x.strip(WS) for x in lines if x[0] not in WS and TELLING_TEXT.search(x)]  # not a frame
-    return " ".join(telling or [lines[0].strip(WS)])
+    return " ".join(telling or [x.strip(WS) for x in lines[:1]])
 
 
 def _without_frames(lines: list[str]) -> tuple[list[str], int]:
