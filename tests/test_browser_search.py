@@ -22,6 +22,7 @@ from click.testing import CliRunner
 from kbfactory import import_draft_text, write
 from site_helpers import AS_OF, site_kb
 from test_query import java_trace, node_trace, timeline
+from test_query_logs import LOGFMT_LINES
 
 from recur.cli.main import cli
 from recur.site import bundle
@@ -344,6 +345,10 @@ REVIEWED_SHAPES = [
     "FAIL src/app.test.js\nfail: lower-case fail\nnote: a note\n[Fail] bracketed",
     # a message of line breaks only (Docker's json-file record of a blank line): no message (JS: a TypeError)
     '{"log":"\\n","stream":"stdout"}\n{"level":"error","msg":"\\n \\n"}\nts=1 level=error msg="\\n"',
+    # logfmt keys start a token (query.LOGFMT_FIELD; the port matches the blank before, with no lookbehind)
+    *LOGFMT_LINES,
+    'ts=1 level=error err:msg=boom\tx=1 "q"=2 [a]b=3',
+    "ts=1 level=error " + "a" * 3000,
 ]
 
 

@@ -59,7 +59,8 @@
   var KLOG_LEVEL = { I: "other", W: "warning", E: "error", F: "error" };
   var HOST = new RegExp("^(?:(?!(?:" + UP + ")\\b)[\\w.-]+ [\\w./@()-]+(?:\\[\\d+\\])?:[ \\t]+|(?:stdout|stderr)[ \\t]+[FP][ \\t]+)");
   var LOGFMT = /^(?:ts|time|t|timestamp|level|lvl)=/;
-  var LOGFMT_FIELD = /([\w.@-]+)=("(?:[^"\\]|\\[\s\S])*"?|[^ \t]*)/g;
+  /* a key starts a token, as query.py's (?<![^ \t]): the blank before it is matched, not looked behind at */
+  var LOGFMT_FIELD = /(?:^|[ \t])([\w.@-]+)=("(?:[^"\\]|\\[\s\S])*"?|[^ \t]*)/g;
   var STACK = new RegExp(
     "^(?:Caused by:|Suppressed:|\\.\\.\\. \\d+ (?:more|common frames omitted)|Traceback \\(most recent call last\\)" +
     "|During handling of the above exception|The above exception was the direct cause|goroutine \\d+ \\[" +

@@ -150,8 +150,11 @@ KLOG_LEVEL = {"I": "other", "W": "warning", "E": "error", "F": "error"}
 # after a timestamp: syslog's "host proc[pid]: " (not "INFO worker: ..."), a container runtime's "stdout F "
 HOST = re.compile(rf"(?!(?:{_UP})\b)[\w.-]+ [\w./@()-]+(?:\[\d+\])?:[ \t]+|(?:stdout|stderr)[ \t]+[FP][ \t]+", re.ASCII)
 LOGFMT = re.compile(r"(?:ts|time|t|timestamp|level|lvl)=", re.ASCII)
-# a value in quotes, or to the line's end when its closing quote is missing (no backtracking)
-LOGFMT_FIELD = re.compile(r'([\w.@-]+)=("(?:[^"\\]|\\[\s\S])*"?|[^ \t]*)', re.ASCII)
+# a value in quotes, or to the line's end when its closing quote is missing (no backtracking). A key starts
+# a token (the line's start, or after a blank): unanchored, findall tried a key at every character of a run of
+# [\w.@-] with no "=" after it, each try to the run's end, 1.5-2.5 s for 20,000 characters (bench/log_read.py),
+# the GIL held. The browser's port has no lookbehind (Safari < 16.4 cannot parse one): "(?:^|[ \t])" there
+LOGFMT_FIELD = re.compile(r'(?<![^ \t])([\w.@-]+)=("(?:[^"\\]|\\[\s\S])*"?|[^ \t]*)', re.ASCII)
 # unindented lines of a stack trace or a crash dump: part of the record above, counted neither way
 STACK = re.compile(
     r"Caused by:|Suppressed:|\.\.\. \d+ (?:more|common frames omitted)|Traceback \(most recent call last\)"
