@@ -349,6 +349,9 @@ REVIEWED_SHAPES = [
     *LOGFMT_LINES,
     'ts=1 level=error err:msg=boom\tx=1 "q"=2 [a]b=3',
     "ts=1 level=error " + "a" * 3000,
+    # surrogates from JSON escapes (recur-query.js's wellFormed, with no lookbehind): a pair, a reversed pair,
+    # a lone high before a pair, a lone low after one
+    '{"level":"error","msg":"a \\ud83d\\udd25 b \\udc00\\ud83d c \\ud83d\\ud83d\\udd25 d \\ud83d\\udd25\\udd25"}',
 ]
 
 
@@ -396,6 +399,14 @@ def test_the_pages_query_keeps_the_words_before_a_log_as_query_py(tmp_path):
     assert before == [1] * 7 + [PREAMBLE_LINES, 2, 0, 0, 0, 0], before
     assert js[8][0].splitlines()[:2] == ["\U0001f525" * 300, "\U0001f4a5" * (PREAMBLE_CHARS - 301)]
     assert js[0][8] == "searched the 1 error line of a 40-line log, and the 1 line before it"
+
+
+def test_the_pages_query_has_no_lookbehind():
+    """Found in review: recur-query.js is a classic script, and Safari before 16.4 cannot parse a regular
+    expression with a lookbehind: the script failed as a whole, and recur-suggest.js, which reads
+    window.RecurQuery as it loads, with it (the box dead). Its lone-surrogate pattern had one."""
+    source = QUERY_JS.read_text(encoding="utf-8")
+    assert "(?<=" not in source and "(?<!" not in source
 
 
 def test_ranking_params_come_from_search_py():
