@@ -352,6 +352,9 @@ REVIEWED_SHAPES = [
     # surrogates from JSON escapes (recur-query.js's wellFormed, with no lookbehind): a pair, a reversed pair,
     # a lone high before a pair, a lone low after one
     '{"level":"error","msg":"a \\ud83d\\udd25 b \\udc00\\ud83d c \\ud83d\\ud83d\\udd25 d \\ud83d\\udd25\\udd25"}',
+    # integers over Python's 4,300-digit int() limit: JSON to both (a level, a template's hole, a field)
+    '{"level":' + "9" * 5000 + ',"msg":"huge level"}\n{"level":"error","msg":"big","n":-' + "9" * 4400 + "}",
+    '{"@l":"Error","@mt":"{N} {M} {S}","N":' + "9" * 5000 + ',"M":9007199254740993,"S":12}',
 ]
 
 

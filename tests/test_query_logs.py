@@ -464,6 +464,22 @@ def test_logfmt_keys_start_a_token():
     assert read_line("ts=1 level=error err:msg=boom") == (True, "error", "ts=1 level=error err:msg=boom", True)
 
 
+BIG = "9" * 5000  # over Python's 4,300-digit limit for int(); JSON.parse reads it as Infinity
+
+
+def test_a_json_record_with_a_huge_integer_is_json():
+    """Found in review: json.loads raised ValueError on an integer of over 4,300 digits, so the line was no
+    JSON to query.py and JSON to the browser's port: the two read the log differently."""
+    shapes = {
+        '{"level": ' + BIG + ', "msg": "disk full"}': "disk full",  # a level of Infinity: error, as in JS
+        '{"level": "error", "msg": "disk full", "n": -' + BIG + "}": "disk full",
+        '{"@l": "Error", "@mt": "lost {N} rows, {M} ok", "N": ' + BIG + ', "M": 12}': "lost {N} rows, 12 ok",
+    }
+    for line, said in shapes.items():
+        p = prepare("\n".join(INFO[:12] + [line] + INFO[12:]))
+        assert p.text == said and p.log_level == "error", line[:40]
+
+
 def test_the_api_answers_a_docker_log_with_blank_lines(kb_dir, tmp_path):
     """Found in review: /api/suggest answered 500 on it, and /api/alertmanager 500 for the whole group."""
     import httpx

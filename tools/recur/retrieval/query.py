@@ -402,11 +402,13 @@ def read_line(line: str) -> tuple[bool, str | None, str, bool]:
 def _json_fields(text: str) -> dict | None:
     """``text`` as a JSON object, or None. NaN and Infinity are not JSON (the browser's JSON.parse refuses
     them), nor is a line of more than JSON_MAX_BRACKETS brackets (nested past Python's recursion limit, it
-    would be JSON to the browser only)."""
+    would be JSON to the browser only). A number is a float, as JavaScript's: an integer of over 4,300 digits
+    made int() raise (Python's digit limit) and the line no JSON to Python only; as a float it is inf,
+    JSON.parse's Infinity, and a level or a template's hole reads it as the browser does."""
     if text.count("{") + text.count("[") > JSON_MAX_BRACKETS:
         return None
     try:
-        obj = json.loads(text, parse_constant=_not_json)
+        obj = json.loads(text, parse_constant=_not_json, parse_int=float)
     except ValueError:
         return None
     return obj if isinstance(obj, dict) else None
