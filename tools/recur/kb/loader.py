@@ -41,6 +41,7 @@ from recur.kb.records import (  # noqa: F401 (re-exported)
 )
 from recur.util.dates import LATEST, shift
 from recur.util.errors import Problem, RecurError
+from recur.util.text import edit_distance
 
 KB_FORMAT = 1  # the KB format version this recur reads and writes (docs/kb-format.md)
 FORMAT_FILE = "recur.yml"
@@ -278,7 +279,7 @@ def _unread(kb: KB, path: Path, why: str, meant: str | None) -> None:
 def _meant(name: str, known) -> str | None:
     """The one of ``known`` that ``name`` is a slip for ("pattern", "Incidents", "evals"), or None."""
     folded = name.casefold()
-    return next((k for k in known if folded == k or _edits(folded, k, 2) <= 2 and folded[:1] == k[:1]), None)
+    return next((k for k in known if folded == k or edit_distance(folded, k, 2) <= 2 and folded[:1] == k[:1]), None)
 
 
 def _meant_root(path: Path) -> str | None:
@@ -681,7 +682,7 @@ def _same_name(written: str, want: str) -> bool:
     if written[:1] != want[:1]:
         return False
     most = max(1, len(want) // 5)  # a slip per five letters: "Root cuase" (2), not "Detector" (2 of 9)
-    if len(written.split()) == len(want.split()) and _edits(written, want, most) <= most:
+    if len(written.split()) == len(want.split()) and edit_distance(written, want, most) <= most:
         return True
     # the letters alone, without slips: "Detection 2" or "Re-run book" are not taken this way
     return re.sub(r"[\s_-]+", "", written) == re.sub(r"\s+", "", want)
@@ -692,20 +693,6 @@ def _starts_with_name(written: str, want: str) -> bool:
     after it ("runbook steps", "run book steps", "root cause analysis")."""
     words = written.split()
     return any(_same_name(" ".join(words[:n]), want) for n in range(1, len(words)))
-
-
-def _edits(a: str, b: str, most: int) -> int:
-    """Levenshtein distance between ``a`` and ``b``, or ``most + 1`` once it is over ``most``."""
-    if abs(len(a) - len(b)) > most:
-        return most + 1
-    row = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        prev, row[0] = row[0], i
-        for j, cb in enumerate(b, 1):
-            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
-        if min(row) > most:
-            return most + 1
-    return row[-1]
 
 
 def _unread_sections(v: schema.Validator, shown: str, sections: dict, sec_lines: dict) -> None:

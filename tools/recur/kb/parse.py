@@ -18,6 +18,9 @@ except AttributeError:  # pragma: no cover - libyaml missing
     _Base = yaml.SafeLoader
 
 MAX_FILE_BYTES = 1024 * 1024
+# the Python-Markdown extensions a KB's Markdown is rendered with: the site's plugin adds them to every
+# build (site.plugin.EXTENSIONS), and kb.anchors renders a page's headings with them for their ids
+MARKDOWN_EXTENSIONS = ["admonition", "attr_list", "fenced_code", "tables", "toc"]
 
 
 class _Loader(_Base):

@@ -134,6 +134,11 @@ PATTERN_SECTIONS = (
     "Detection",
     "References",
 )
+# the sections a pattern page shows after its runbook, in this order (site.pattern_pages writes the
+# page; kb.anchors lays it out the same way, for the anchors `recur check` accepts)
+LATER_SECTIONS = ("Root cause", "Permanent fix", "Detection", "References")
+# the sections a pattern page places itself; any other follows them under its own heading
+PLACED_SECTIONS = frozenset({"Summary", "Runbook", "Evidence to preserve", *LATER_SECTIONS})
 
 
 def _is_empty(value) -> bool:
