@@ -154,6 +154,50 @@ ROWS = [
         'text in quotes, "javax.crypto.AEADBadTagException: Tag mismatch!")',
         "error",
     ),
+    # found in review: the quoted form was rebuilt from what YAML made of the text, which is not
+    # what was written: 10:02 is 602 to YAML (base 60), yes and on are true, 0x7f3a is 32570.
+    # The hint quotes the file's own text
+    (
+        "signal-with-an-unquoted-colon-after-a-time",
+        {P: pattern(*front()[:6], "signals:", "  - 10:02: disk full on /var")},
+        f"{P}:9: signals[0]",
+        "must be a string, not a mapping (YAML reads an unquoted ': ' as a key and its value: put the whole "
+        'text in quotes, "10:02: disk full on /var")',
+        "error",
+    ),
+    (
+        "signal-with-an-unquoted-colon-and-a-yes",
+        {P: pattern(*front()[:6], "signals:", "  - Error 1.0: yes")},
+        f"{P}:9: signals[0]",
+        "must be a string, not a mapping (YAML reads an unquoted ': ' as a key and its value: put the whole "
+        'text in quotes, "Error 1.0: yes")',
+        "error",
+    ),
+    (
+        "signal-with-an-unquoted-colon-and-an-on",
+        {P: pattern(*front()[:6], "signals:", "  - Disk full: on")},
+        f"{P}:9: signals[0]",
+        "must be a string, not a mapping (YAML reads an unquoted ': ' as a key and its value: put the whole "
+        'text in quotes, "Disk full: on")',
+        "error",
+    ),
+    (
+        "signal-with-an-unquoted-colon-after-a-hex-number",
+        {P: pattern(*front()[:6], "signals:", "  - 0x7f3a: segfault at address")},
+        f"{P}:9: signals[0]",
+        "must be a string, not a mapping (YAML reads an unquoted ': ' as a key and its value: put the whole "
+        'text in quotes, "0x7f3a: segfault at address")',
+        "error",
+    ),
+    (
+        # a text YAML read over two lines: no quoted form is offered, as none would be what was written
+        "signal-with-an-unquoted-colon-over-two-lines",
+        {P: pattern(*front()[:6], "signals:", "  - Error: first line", "      continued")},
+        f"{P}:9: signals[0]",
+        "must be a string, not a mapping (YAML reads an unquoted ': ' as a key and its value: put the whole "
+        "text in quotes)",
+        "error",
+    ),
     (
         "symptom-with-an-unquoted-colon",
         {P: pattern(*front()[:5], "  - checkout fails: 503 from the gateway", *front()[6:])},

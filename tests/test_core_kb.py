@@ -1,6 +1,7 @@
 """The loader: typed records, defaults from the severity framework, tolerant of extensions."""
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 from kbfactory import pattern_text, small_kb, write
@@ -318,3 +319,63 @@ def test_files_at_the_kb_root_but_its_own_and_a_readme_are_named(tmp_path):
         "(recur reads patterns/<category>/<id>.md, incidents/<year>/<id>.md, paths/<id>.yml, eval/cases.yml, "
         "severity.yml and recur.yml)"
     )
+
+
+def test_a_kb_at_a_repository_root_leaves_the_repositorys_own_files_alone(tmp_path):
+    """Found in review: `check --strict` failed on KBs that had passed it, for a CHANGELOG.md or
+    CONTRIBUTING.md beside the KB's folders, and on a KB at a repository root (require_kb_root allows
+    it) for mkdocs.yml, docker-compose.yml, docs/index.md and everything in node_modules/, which it
+    walked whole. The repository's documents, other tools' YAML, its site and vendored folders and
+    templates are left alone; an unknown folder is looked into two levels deep; a misspelt KB folder
+    is still an error, and evals/ points at the one file read in eval/."""
+    root = small_kb(tmp_path / "kb")  # the repository's root
+    for rel in ("CHANGELOG.md", "CONTRIBUTING.md", "CODE_OF_CONDUCT.md", "ROADMAP.md", "docs/index.md",
+                "site/index.md", "overrides/main.md", "node_modules/left-pad/CHANGELOG.md",
+                "node_modules/a/b/c/d/notes.md", "vendor/lib/notes.md", "templates/pattern.md",
+                "tools/a/b/notes.md", "archive/LICENSE.md"):  # fmt: skip
+        write(root, rel, "# Notes\n")
+    write(root, "pattern-template.md", pattern_text("my-pattern"))  # a template's front matter names a category
+    for rel in ("LICENSE", "CODEOWNERS", "Makefile"):
+        write(root, rel, "text\n")
+    write(root, "mkdocs.yml", "site_name: KB\nmarkdown_extensions:\n  - pymdownx.emoji:\n"
+          "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n")  # fmt: skip
+    write(root, "docker-compose.yml", "services:\n  recur:\n    image: recur\n")
+    write(root, "deploy/k8s.yml", "kind: Deployment\n")  # another tool's YAML in a folder of its own
+    write(root, "tools/notes.md", "Things to write up.\n")  # Markdown in an unknown folder: still named
+    write(root, "evals/extra.yml", "cases: []\n")
+    write(root, "oncall.yml", "title: On call\nsteps:\n  - pattern: disk-full\n")
+    write(root, "incident/2026/INC-2026-0009.md", "notes\n")
+    kb = load_kb(root)
+    assert _unread_found(kb) == [
+        ("evals/extra.yml", "error", "not read: evals/ is no folder of the knowledge base; "
+         "did you mean eval/cases.yml?"),
+        ("incident/2026/INC-2026-0009.md", "error", "not read: incident/ is no folder of the knowledge base; "
+         "did you mean incidents/2026/INC-2026-0009.md?"),
+        ("oncall.yml", "error", "not read: a file at the root of the knowledge base is no record; "
+         "did you mean paths/oncall.yml?"),
+        ("tools/notes.md", "warning", "not read: tools/ is no folder of the knowledge base"),
+    ]  # fmt: skip
+
+
+def test_the_projects_own_repository_with_its_kb_at_the_root_passes_check_strict(tmp_path):
+    """This repository's own layout, with its KB moved to the root: every Markdown and YAML file of
+    the project outside kb/ (README, CONTRIBUTING, mkdocs.yml, docs/, .github/, the starter KB and
+    `recur init`'s templates deep in tools/) is named by no check."""
+    from click.testing import CliRunner
+
+    from recur.cli.main import cli
+
+    repo = Path(__file__).resolve().parents[1]
+    root = tmp_path / "repo"
+    shutil.copytree(repo / "kb", root)
+    top = [p for p in repo.iterdir() if p.is_file()]
+    inner = [p for d in ("docs", "bench", "site_config", "tests", "tools", ".github") for p in (repo / d).rglob("*")]
+    copied = 0
+    for path in top + inner:
+        if path.suffix.lower() in (".md", ".markdown", ".yml", ".yaml") and "__pycache__" not in path.parts:
+            (root / path.relative_to(repo)).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, root / path.relative_to(repo))
+            copied += 1
+    assert copied >= 15 and (root / "mkdocs.yml").is_file() and (root / "docs" / "kb-format.md").is_file()
+    r = CliRunner().invoke(cli, ["check", "--kb", str(root), "--strict"])
+    assert r.exit_code == 0 and "warning:" not in r.output, r.output

@@ -51,6 +51,20 @@ def test_init_blank_makes_an_empty_valid_kb_and_names_the_next_step(tmp_path):
     assert run("check", "--kb", dest / "kb", "--strict").exit_code == 0
 
 
+def test_a_team_repository_with_its_kb_moved_to_the_root_passes_check_strict(tmp_path):
+    """`recur init`'s repository with the KB's folders at its root (require_kb_root allows a KB there):
+    its README, CONTRIBUTING.md, mkdocs.yml, docs/, .github/ and pre-commit file are the repository's,
+    and `check --strict` names none of them (found in review: it warned on mkdocs.yml, failing CI)."""
+    dest = tmp_path / "team"
+    assert run("init", dest, "--starter").exit_code == 0
+    (dest / "docs" / "runbooks.md").write_text("# Our runbooks\n")  # a page of the team's own, for the site
+    for entry in (dest / "kb").iterdir():
+        entry.rename(dest / entry.name)
+    (dest / "kb").rmdir()
+    check = run("check", "--kb", dest, "--strict")
+    assert check.exit_code == 0 and "warning:" not in check.output, check.output
+
+
 def test_init_starter_copies_the_catalog_but_not_the_example_incidents(tmp_path):
     dest = tmp_path / "team"
     assert run("init", dest, "--starter").exit_code == 0

@@ -1010,3 +1010,24 @@ def test_tool_arguments_say_the_limits_the_server_applies():
     assert "up to 12,345 characters" in text and "96 KiB unless set" in text, text
     limit = props["past_incidents"]["limit"]
     assert limit["maximum"] == 77 and "(1 to 77)" in limit["description"], limit
+
+
+def test_an_empty_list_filter_over_mcp_is_taken_as_left_out(served):
+    """Model clients often send "" for an optional argument they leave out; list_patterns refused
+    {"category": ""} ("must not be empty", right for GET /api/patterns?category=, a script's unset
+    variable: found in review). Over MCP "" (or spaces) is no filter: every pattern, as with none,
+    beside a filter that is given; the HTTP API still refuses it."""
+
+    async def work(client):
+        return [
+            await call(client, "list_patterns", {}),
+            await call(client, "list_patterns", {"category": "", "service": "", "tag": "", "severity": " "}),
+            await call(client, "list_patterns", {"category": "capacity", "tag": ""}),
+        ]
+
+    every, blank, capacity = session(stdio(served["kb"], served["index"]), work)
+    assert not blank[0], blank[2]
+    assert blank[1] == every[1] and len(blank[1]["patterns"]) > 1
+    assert not capacity[0] and capacity[1] == api(served, "/api/patterns?category=capacity")[1]
+    status, body = api(served, "/api/patterns?category=")
+    assert status == 422 and "category: must not be empty" in body["error"]["message"]

@@ -635,6 +635,48 @@ def test_a_site_built_from_other_kb_files_than_the_served_index_shows_in_healthz
         assert httpx.get(base + "/patterns/capacity/inode-exhaustion.html").status_code == 200
 
 
+def test_a_site_built_in_another_checkout_of_the_same_kb_is_not_called_stale(tmp_path):
+    """README: build the index and the site from one checkout. Found in review: a site built in CI and
+    an index built on the server never agreed, compared by the files' sizes and modification times,
+    which differ between two checkouts of one commit. The two record a digest of the files' contents:
+    the same commit is the same files; a change the site was not built from is still named."""
+    import os
+    import shutil
+
+    from recur.kb.loader import load_kb
+    from recur.retrieval import embed
+    from recur.retrieval.index import build
+    from recur.site.build import build_site
+
+    kb, idx, site = small_kb(tmp_path / "server"), tmp_path / "index", tmp_path / "site"
+
+    def checkout(src, dst):  # another clone of the same commit: same contents, other modification times
+        shutil.rmtree(dst, ignore_errors=True)
+        shutil.copytree(src, dst, copy_function=shutil.copyfile)
+        for path in dst.rglob("*"):
+            os.utime(path, (1_000_000_000, 1_000_000_000))
+        return dst
+
+    build(load_kb(kb), idx, embed.load_encoder("fake:64"), progress=False)
+    build_site(checkout(kb, tmp_path / "ci"), site, browser_search=False)  # in CI
+    app = create_app(
+        lambda: Engine.open(kb, idx, model="fake:64", quiet=True),
+        site_dir=site,
+        feedback_path=tmp_path / "f.jsonl",
+        reload_interval=0.1,
+    )
+    new = pattern_text("inode-exhaustion", title="Inodes exhausted", symptoms=("No space left, df shows free",))
+    with running(app) as base:
+        time.sleep(0.5)  # the watcher has compared the two (at load, and after every reload)
+        assert httpx.get(base + "/healthz").json()["site_stale"] is None
+        (kb / "patterns/capacity/inode-exhaustion.md").write_text(new)  # a pull on the server only
+        build(load_kb(kb), idx, embed.load_encoder("fake:64"), progress=False)
+        h = health_when(base, lambda h: h["site_stale"])
+        assert "from other KB files than the served index" in h["site_stale"], h
+        build_site(checkout(kb, tmp_path / "ci"), site, browser_search=False)  # CI builds the same commit
+        health_when(base, lambda h: h["site_stale"] is None)
+
+
 def test_a_site_that_records_no_kb_files_is_not_called_stale(tmp_path):
     """A site built by an earlier Recur (its marker a line of text) or none at all: nothing to compare."""
     kb, site = small_kb(tmp_path / "kb"), tmp_path / "site"

@@ -550,3 +550,16 @@ def test_home_intro_says_in_plain_words_what_the_box_does_without_suggestions(kb
         "If the box says it cannot suggest here, it lists the pattern pages that share your text's telling words instead."
         in home
     )
+
+
+def test_the_site_and_recur_check_lay_out_a_pattern_page_from_one_definition():
+    """recur check works out a page's anchors by laying the page out as the site does (kb.anchors);
+    its Markdown extensions and section order were copies of the site's, which could drift apart
+    without a word (found in review). kb defines them once; the site takes them from there."""
+    from recur.kb import anchors, parse, schema
+    from recur.site import pattern_pages, plugin
+
+    assert plugin.EXTENSIONS is parse.MARKDOWN_EXTENSIONS
+    assert pattern_pages.LATER_SECTIONS is anchors.LATER_SECTIONS is schema.LATER_SECTIONS
+    assert pattern_pages.PLACED_SECTIONS is anchors.PLACED_SECTIONS is schema.PLACED_SECTIONS
+    assert set(schema.PATTERN_SECTIONS) == schema.PLACED_SECTIONS  # a pattern's every named section is placed

@@ -229,11 +229,12 @@ def test_mkdocs_build_strict_from_the_repo_root(built, tmp_path):
 def assert_records_its_kb_files(site, kb) -> None:
     """The site's marker records the KB files it was built from as an index's manifest does
     (recur serve compares the two: /healthz site_stale), and when."""
-    from recur.kb.loader import files_signature
+    from recur.kb.loader import content_digest, files_signature
     from recur.kb.site_record import read_site_record, signature_digest
 
     record = read_site_record(site)
     assert record is not None and record.kb_files == signature_digest(files_signature(kb)), record
+    assert record.kb_content == content_digest(Path(kb), files_signature(kb)), record  # what the index records
     assert record.built and record.built.endswith("+00:00")
 
 

@@ -1,6 +1,6 @@
 """Small text helpers in recur.util.text (tokens and signals are tested through search)."""
 
-from recur.util.text import cut_list
+from recur.util.text import cut_list, edit_distance
 
 
 def test_cut_list_keeps_a_short_list_and_says_how_many_it_left_out():
@@ -57,3 +57,14 @@ def test_browser_search_is_a_switch_of_the_config_table(monkeypatch):
     monkeypatch.setenv("RECUR_BROWSER_SEARCH", "of")
     with pytest.raises(RecurError, match=r"^RECUR_BROWSER_SEARCH='of': use on or off \(or --\[no-\]browser-search\)$"):
         config.get("browser_search")
+
+
+def test_edit_distance_is_shared_by_the_checks_that_name_a_slip():
+    """The Levenshtein distance the loader (a misspelt folder or heading) and kb.anchors (a URL
+    scheme) both use, from util (kb.anchors imported the loader's private copy; found in review);
+    past ``most`` it stops counting and says ``most + 1``."""
+    assert edit_distance("pattern", "patterns", 2) == 1
+    assert edit_distance("htps", "https", 1) == 1
+    assert edit_distance("detecton", "detection", 2) == 1
+    assert edit_distance("permanent fix", "root cause", 2) == 3
+    assert edit_distance("a", "abcdef", 2) == 3

@@ -79,7 +79,8 @@ SETTINGS: dict[str, Setting] = {
     "webhook_max_wait": Setting(
         "RECUR_WEBHOOK_MAX_WAIT",
         3.0,
-        "seconds a webhook search lets responders' searches go first; then it takes its turn in their line",
+        "seconds a webhook call lets responders' searches go first (all its searches together); then each of "
+        "its searches takes its turn in their line",
     ),
     "header_timeout": Setting("RECUR_HEADER_TIMEOUT", 10.0, "seconds a client has to send its request headers"),
     "body_timeout": Setting("RECUR_BODY_TIMEOUT", 30.0, "seconds a client has to send its request body"),

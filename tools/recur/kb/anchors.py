@@ -19,12 +19,11 @@ import re
 from pathlib import Path
 from urllib.parse import unquote
 
+from recur.kb.parse import MARKDOWN_EXTENSIONS
 from recur.kb.records import KB, Pattern
+from recur.kb.schema import LATER_SECTIONS, PLACED_SECTIONS
+from recur.util.text import edit_distance
 
-# what the site's plugin adds to every build (recur.site.plugin.EXTENSIONS; not imported: kb is below site)
-EXTENSIONS = ["admonition", "attr_list", "fenced_code", "tables", "toc"]
-# sections the site shows in this order on a pattern page (recur.site.pattern_pages.LATER_SECTIONS)
-LATER_SECTIONS = ("Root cause", "Permanent fix", "Detection", "References")
 SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 # the heading a pattern page gives its incidents carries their count ("## Incidents (3)"), which
 # changes with the site's date: any count is taken
@@ -81,7 +80,7 @@ class PageAnchors:
         import markdown
 
         if self.md is None:
-            self.md = markdown.Markdown(extensions=EXTENSIONS)
+            self.md = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS)
             self.md.treeprocessors.register(_Ids(), "recur_ids", 4)  # after toc (5) has given the headings theirs
         self.md.reset()
         self.md.convert(text)
@@ -106,9 +105,8 @@ def _pattern_outline(kb: KB, p: Pattern) -> str:
     for name in LATER_SECTIONS:
         if name in sections:
             out += [f"## {name}", sections[name]]
-    handled = {"Summary", "Runbook", "Evidence to preserve", *LATER_SECTIONS}
     for name, text in sections.items():
-        if name not in handled:
+        if name not in PLACED_SECTIONS:
             out += [f"## {_literal(name)}", text]
     # shown when the pattern has related patterns, look-alikes (from the index: not known here) or
     # incidents; taken as there, so no link to them is refused for what check cannot see
@@ -147,8 +145,6 @@ def _literal(text: str) -> str:
 def scheme_typo(target: str) -> str | None:
     """Why a link's URL is a slip for a web address ("htps://x", "http:/x", "https:x"), or None. The
     site takes any scheme as a URL and builds without a word; the reader gets a dead link."""
-    from recur.kb.loader import _edits
-
     m = SCHEME.match(target)
     if not m:
         return None
@@ -158,7 +154,7 @@ def scheme_typo(target: str) -> str | None:
             return None
         return f"{target!r} is no web address: write {scheme.lower()}://{rest.lstrip('/')}"
     # one letter from http or https ("htps", "htttp", "ttps"); not hxxp (a defanged URL, on purpose)
-    near = next((w for w in ("https", "http") if _edits(scheme.lower(), w, 1) <= 1), None)
+    near = next((w for w in ("https", "http") if edit_distance(scheme.lower(), w, 1) <= 1), None)
     if near:
         return f"{target!r}: {scheme}: is no scheme a browser opens; write {near}://{rest.lstrip('/')}"
     return None

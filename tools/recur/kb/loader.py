@@ -9,6 +9,7 @@ search keeps working while an author fixes a typo.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import re
 import stat
@@ -41,6 +42,7 @@ from recur.kb.records import (  # noqa: F401 (re-exported)
 )
 from recur.util.dates import LATEST, shift
 from recur.util.errors import Problem, RecurError
+from recur.util.text import edit_distance
 
 KB_FORMAT = 1  # the KB format version this recur reads and writes (docs/kb-format.md)
 FORMAT_FILE = "recur.yml"
@@ -147,12 +149,32 @@ def files_signature(root: Path) -> dict:
     return sig
 
 
+def content_digest(root: Path, signature: dict) -> str:
+    """A digest of the names and contents of the files ``signature`` lists (``files_signature``):
+    equal for two checkouts of one commit, whose modification times differ. An index's manifest
+    and a built site record it, and `recur serve` compares the two (/healthz ``site_stale``): by
+    size and time, a site built in CI and an index built on the server never agreed (found in
+    review). Reading the files costs little beside loading them (2,000 files of a 1,000-pattern KB:
+    ~20 ms, against ~530 ms for load_kb). A file is read up to the loader's size limit, past which
+    it is refused whatever it holds; one gone since the walk counts as empty."""
+    digest = hashlib.sha256()
+    for name in sorted(signature):
+        try:
+            with open(root / name, "rb") as f:
+                data = f.read(MAX_FILE_BYTES + 1)
+        except OSError:
+            data = b""
+        digest.update(f"{name}\0{len(data)}\0".encode() + data)
+    return digest.hexdigest()[:16]
+
+
 def load_kb(root: str | os.PathLike) -> KB:
     root = require_kb_root(root)
     pdir = root / "patterns"
     # taken before anything is read: a file edited while the KB is read (and an index built from it)
     # then differs from the signature that index records, which makes it stale instead of wrong
-    kb = KB(root=root, signature=files_signature(root))
+    signature = files_signature(root)
+    kb = KB(root=root, signature=signature, content=content_digest(root, signature))
     _load_format(kb)
     _load_severity(kb)
     for path in _files(pdir, kb):
@@ -173,33 +195,98 @@ def load_kb(root: str | os.PathLike) -> KB:
 KB_FOLDERS = ("patterns", "incidents", "paths", "eval")
 KB_ROOT_FILES = ("severity.yml", FORMAT_FILE)
 _RECORD_SUFFIXES = (".md", ".markdown", ".yml", ".yaml")
+_YAML_SUFFIXES = (".yml", ".yaml")
+# Folders of a repository whose KB is its root (require_kb_root allows that) that are not the KB's,
+# never looked into: the site's own pages, theme overrides and build (mkdocs' docs_dir, custom_dir and
+# site_dir, as `recur init` and `recur site` name them), a team's templates for new records, and what
+# tools install or build (thousands of others' README and CHANGELOG files in node_modules/). Hidden
+# folders (.git, .github, .venv) are left alone as every hidden file is. Found in review: `check
+# --strict` failed on a KB at a repository root for its docs/index.md and node_modules/.
+REPOSITORY_FOLDERS = frozenset(
+    ("docs", "site", "overrides", "templates", "node_modules", "vendor", "venv", "build", "dist", "__pycache__")
+)
+# a repository's own documents, by the names GitHub and most projects give them (any name written in
+# capitals, ROADMAP.md or RELEASING.md, is taken as one too); a CHANGELOG.md beside the KB's folders
+# warned, and failed `check --strict` on KBs that had passed it (found in review)
+REPOSITORY_DOCS = frozenset(
+    "readme changelog changes history news contributing contributors authors maintainers codeowners "
+    "code_of_conduct security support governance license licence copying notice".split()
+)
+# how far into a folder that is not the KB's the files are named: a misspelt folder's records are
+# this deep (pattern/<category>/<id>.md, incident/<year>/<id>.md); deeper is some other tree
+_UNREAD_DEPTH = 2
 
 
 def _unread_files(kb: KB) -> None:
-    """A problem for each Markdown or YAML file the loader never reads: in a folder of the KB root
-    that is none of KB_FOLDERS ("pattern/", "incident/"), or at the root but for KB_ROOT_FILES and a
-    README ("notes.md", "severity.yaml"). Such a record was left out of everything without a word
+    """A problem for each record the loader never reads: a Markdown or YAML file in a folder of the
+    KB root that is none of KB_FOLDERS ("pattern/", "incident/", "evals/"), or a Markdown file at the
+    root that is no repository document ("notes.md"), or a YAML file there meant for the KB
+    ("severity.yaml", a path's steps). Such a record was left out of everything without a word
     (found by a team writing its first KB). Where it was clearly meant for a place Recur reads (a
     slip of a folder's name, a record whose front matter names its category or date) it is an error
     naming that place, as a record in the wrong place under patterns/ is; else a warning (a folder
-    the team keeps on purpose says so by moving it out of the KB)."""
+    the team keeps on purpose says so by moving it out of the KB). The repository's own files and
+    folders (REPOSITORY_FOLDERS, REPOSITORY_DOCS, templates, other tools' YAML) are left alone."""
     for entry in sorted(kb.root.iterdir()):
-        if entry.name.startswith(".") or entry.name in KB_FOLDERS + KB_ROOT_FILES or entry.is_symlink():
+        name = entry.name
+        if name.startswith(".") or name in KB_FOLDERS + KB_ROOT_FILES or entry.is_symlink():
             continue
         if not entry.is_dir():
-            if _unread_record(entry):
-                _unread(kb, entry, "a file at the root of the knowledge base is no record", _meant_root(entry))
+            _unread_root_file(kb, entry)
+        elif name.casefold() not in REPOSITORY_FOLDERS:
+            _unread_folder(kb, entry)
+
+
+def _unread_root_file(kb: KB, path: Path) -> None:
+    """A file at the KB root: named when meant for the KB, or when Markdown that is no repository
+    document (mkdocs.yml, docker-compose.yml and other tools' YAML are left alone)."""
+    if not _unread_record(path) or _repository_file(path):
+        return
+    meant = _meant_root(path)
+    if meant or path.suffix.lower() not in _YAML_SUFFIXES:
+        _unread(kb, path, "a file at the root of the knowledge base is no record", meant)
+
+
+def _unread_folder(kb: KB, folder: Path) -> None:
+    """The records in a folder of the KB root that is none of the KB's: all of a slip of a KB folder's
+    name ("pattern/": its records' place named), else its Markdown but repository documents."""
+    meant = _meant(folder.name, KB_FOLDERS)
+    for path in _files_within(folder, _UNREAD_DEPTH):
+        if not _unread_record(path):
             continue
-        meant = _meant(entry.name, KB_FOLDERS)
-        for path in sorted(entry.rglob("*")):
-            inner = path.relative_to(entry).parts
-            if _unread_record(path) and not any(x.startswith(".") for x in inner):
-                where = "/".join((meant, *inner)) if meant else None
-                _unread(kb, path, f"{entry.name}/ is no folder of the knowledge base", where)
+        yaml_file = path.suffix.lower() in _YAML_SUFFIXES
+        if meant == "eval":  # the one file read there
+            where = "eval/cases.yml" if yaml_file else None
+        elif meant:
+            where = "/".join((meant, *path.relative_to(folder).parts))
+        elif yaml_file or _repository_file(path):
+            continue
+        else:
+            where = None
+        _unread(kb, path, f"{folder.name}/ is no folder of the knowledge base", where)
+
+
+def _files_within(folder: Path, depth: int):
+    """The files in ``folder`` and in its folders down to ``depth`` levels in all (no further: a
+    vendored tree is not walked), hidden ones and links to folders aside."""
+    for here, dirs, files in os.walk(folder):
+        level = len(Path(here).relative_to(folder).parts) + 1
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".")) if level < depth else []
+        yield from (Path(here) / f for f in sorted(files) if not f.startswith("."))
 
 
 def _unread_record(path: Path) -> bool:
     return path.suffix.lower() in _RECORD_SUFFIXES and path.stem.upper() != "README" and path.is_file()
+
+
+def _repository_file(path: Path) -> bool:
+    """A repository's document (REPOSITORY_DOCS, a name in capitals) or a template for new records
+    (pattern-template.md, template.md): no record put in the wrong place."""
+    stem = path.stem
+    folded = stem.casefold()
+    if folded in REPOSITORY_DOCS or (stem.isupper() and not any(c.isdigit() for c in stem)):
+        return True
+    return folded == "template" or folded.endswith(("-template", "_template"))
 
 
 def _unread(kb: KB, path: Path, why: str, meant: str | None) -> None:
@@ -213,14 +300,15 @@ def _unread(kb: KB, path: Path, why: str, meant: str | None) -> None:
 def _meant(name: str, known) -> str | None:
     """The one of ``known`` that ``name`` is a slip for ("pattern", "Incidents", "evals"), or None."""
     folded = name.casefold()
-    return next((k for k in known if folded == k or _edits(folded, k, 2) <= 2 and folded[:1] == k[:1]), None)
+    return next((k for k in known if folded == k or edit_distance(folded, k, 2) <= 2 and folded[:1] == k[:1]), None)
 
 
 def _meant_root(path: Path) -> str | None:
     """Where a file at the KB root probably belongs: a slip for severity.yml or recur.yml, eval/cases.yml,
-    or, for a record, the place its front matter's ``category`` or ``date`` names."""
-    if path.suffix.lower() in (".yml", ".yaml"):
-        return _meant(path.stem + ".yml", KB_ROOT_FILES) or ("eval/cases.yml" if path.stem == "cases" else None)
+    paths/ for an onboarding path (its ``steps``), or, for a record, the place its front matter's
+    ``category`` or ``date`` names."""
+    if path.suffix.lower() in _YAML_SUFFIXES:
+        return _meant(path.stem + ".yml", KB_ROOT_FILES) or _meant_yaml(path)
     try:
         meta = split_front_matter(read_text(path.read_bytes()[: MAX_FILE_BYTES + 1])).meta.data
     except (OSError, ParseError):
@@ -231,6 +319,22 @@ def _meant_root(path: Path) -> str | None:
     if isinstance(meta.get("date"), (dt.date, str)) and str(meta["date"])[:4].isdigit():
         return f"incidents/{str(meta['date'])[:4]}/{path.name}"
     return None
+
+
+def _meant_yaml(path: Path) -> str | None:
+    """eval/cases.yml or paths/<name>.yml for a YAML file at the KB root written as one (a ``cases``
+    list; a ``title`` and ``steps``), else None: mkdocs.yml, docker-compose.yml and other tools' files."""
+    if path.stem == "cases":
+        return "eval/cases.yml"
+    try:
+        data = load_yaml(read_text(path.read_bytes()[: MAX_FILE_BYTES + 1])).data
+    except (OSError, ParseError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    if isinstance(data.get("cases"), list):
+        return "eval/cases.yml"
+    return f"paths/{path.stem}.yml" if "title" in data and isinstance(data.get("steps"), list) else None
 
 
 def _files(folder: Path, kb: KB) -> list:
@@ -599,7 +703,7 @@ def _same_name(written: str, want: str) -> bool:
     if written[:1] != want[:1]:
         return False
     most = max(1, len(want) // 5)  # a slip per five letters: "Root cuase" (2), not "Detector" (2 of 9)
-    if len(written.split()) == len(want.split()) and _edits(written, want, most) <= most:
+    if len(written.split()) == len(want.split()) and edit_distance(written, want, most) <= most:
         return True
     # the letters alone, without slips: "Detection 2" or "Re-run book" are not taken this way
     return re.sub(r"[\s_-]+", "", written) == re.sub(r"\s+", "", want)
@@ -610,20 +714,6 @@ def _starts_with_name(written: str, want: str) -> bool:
     after it ("runbook steps", "run book steps", "root cause analysis")."""
     words = written.split()
     return any(_same_name(" ".join(words[:n]), want) for n in range(1, len(words)))
-
-
-def _edits(a: str, b: str, most: int) -> int:
-    """Levenshtein distance between ``a`` and ``b``, or ``most + 1`` once it is over ``most``."""
-    if abs(len(a) - len(b)) > most:
-        return most + 1
-    row = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        prev, row[0] = row[0], i
-        for j, cb in enumerate(b, 1):
-            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
-        if min(row) > most:
-            return most + 1
-    return row[-1]
 
 
 def _unread_sections(v: schema.Validator, shown: str, sections: dict, sec_lines: dict) -> None:

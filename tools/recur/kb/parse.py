@@ -18,6 +18,9 @@ except AttributeError:  # pragma: no cover - libyaml missing
     _Base = yaml.SafeLoader
 
 MAX_FILE_BYTES = 1024 * 1024
+# the Python-Markdown extensions a KB's Markdown is rendered with: the site's plugin adds them to every
+# build (site.plugin.EXTENSIONS), and kb.anchors renders a page's headings with them for their ids
+MARKDOWN_EXTENSIONS = ["admonition", "attr_list", "fenced_code", "tables", "toc"]
 
 
 class _Loader(_Base):
@@ -44,6 +47,8 @@ class YamlDoc:
     data: object
     lines: dict = field(default_factory=dict)
     duplicates: list = field(default_factory=list)  # (key path, line)
+    text: str = ""  # what was parsed
+    spans: dict = field(default_factory=dict)  # key path of a mapping -> (start, end) of its text in ``text``
 
     def line(self, *path, default: int | None = None) -> int:
         """Line of the deepest known prefix of ``path``."""
@@ -52,8 +57,15 @@ class YamlDoc:
                 return self.lines[path[:end]]
         return default if default is not None else self.lines.get((), 1)
 
+    def written(self, *path) -> str | None:
+        """The mapping at ``path`` as the file has it, from its first key to its last value, when on
+        one line (``10:02: disk full on /var``, which YAML reads as {602: "disk full on /var"}); else None."""
+        span = self.spans.get(path)
+        text = self.text[span[0] : span[1]] if span else ""
+        return text.strip() if text.strip() and "\n" not in text else None
 
-def _walk(node, path, offset, lines, duplicates, seen_nodes=None):
+
+def _walk(node, path, offset, lines, duplicates, seen_nodes=None, spans=None):
     # An alias makes the composer reuse a node: walking (or later copying) a graph of reused
     # nodes is exponential (the "billion laughs" bomb), so any reuse is refused outright.
     seen_nodes = set() if seen_nodes is None else seen_nodes
@@ -65,6 +77,8 @@ def _walk(node, path, offset, lines, duplicates, seen_nodes=None):
             )
         seen_nodes.add(id(node))
     if isinstance(node, yaml.MappingNode):
+        if node.value and spans is not None:  # what a "must be a string, not a mapping" hint quotes
+            spans[path] = (node.value[0][0].start_mark.index, node.value[-1][1].end_mark.index)
         seen = set()
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
@@ -74,12 +88,12 @@ def _walk(node, path, offset, lines, duplicates, seen_nodes=None):
                 duplicates.append((sub, line))
             seen.add(key)
             lines[sub] = line
-            _walk(value_node, sub, offset, lines, duplicates, seen_nodes)
+            _walk(value_node, sub, offset, lines, duplicates, seen_nodes, spans)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             sub = path + (i,)
             lines[sub] = item.start_mark.line + 1 + offset
-            _walk(item, sub, offset, lines, duplicates, seen_nodes)
+            _walk(item, sub, offset, lines, duplicates, seen_nodes, spans)
 
 
 def load_yaml(text: str, offset: int = 0) -> YamlDoc:
@@ -91,9 +105,10 @@ def load_yaml(text: str, offset: int = 0) -> YamlDoc:
             return YamlDoc(None, {(): 1 + offset})
         lines = {(): node.start_mark.line + 1 + offset}
         duplicates: list = []
-        _walk(node, (), offset, lines, duplicates)
+        spans: dict = {}
+        _walk(node, (), offset, lines, duplicates, spans=spans)
         data = loader.construct_document(node)
-        return YamlDoc(data, lines, duplicates)
+        return YamlDoc(data, lines, duplicates, text, spans)
     except ParseError:
         raise
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow raw (its message spans lines)

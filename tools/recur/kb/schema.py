@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from recur.kb.parse import YamlDoc
 from recur.util.dates import RANGE, in_range, iso_date
 from recur.util.errors import Problem
 from recur.util.text import LINE_SPACING, control_character, odd_characters, without_controls, yaml_string
@@ -133,6 +134,11 @@ PATTERN_SECTIONS = (
     "Detection",
     "References",
 )
+# the sections a pattern page shows after its runbook, in this order (site.pattern_pages writes the
+# page; kb.anchors lays it out the same way, for the anchors `recur check` accepts)
+LATER_SECTIONS = ("Root cause", "Permanent fix", "Detection", "References")
+# the sections a pattern page places itself; any other follows them under its own heading
+PLACED_SECTIONS = frozenset({"Summary", "Runbook", "Evidence to preserve", *LATER_SECTIONS})
 
 
 def _is_empty(value) -> bool:
@@ -143,23 +149,19 @@ def _is_empty(value) -> bool:
 BOOL_HINT = " (YAML reads yes/no/on/off/true/false as a boolean: quote it, 'yes')"
 
 
-def mapping_hint(value) -> str:
+def mapping_hint(value, written: str | None = None) -> str:
     """What to do about a value YAML read as a mapping where text was meant: an unquoted ": " makes
     one (``- javax.crypto.AEADBadTagException: Tag mismatch!``, a signal copied from a log, was "must be a
-    string, not a mapping" with nothing said of why; found by a team writing its first KB)."""
+    string, not a mapping" with nothing said of why; found by a team writing its first KB). The quoted
+    form offered is ``written``, the file's own text (``YamlDoc.written``), never one rebuilt from what
+    YAML made of it: ``10:02`` is 602 to YAML, ``yes`` and ``on`` true, ``0x7f3a`` 32570 (found in review:
+    the hint said "602: disk full on /var"). Without it, or for a mapping of several keys, no quoted form."""
+    hint = " (YAML reads an unquoted ': ' as a key and its value: put the whole text in quotes"
     if not isinstance(value, dict):
         return ""
-    if len(value) == 1:
-        ((key, inner),) = value.items()
-        if not isinstance(key, (dict, list)) and not isinstance(inner, (dict, list)):
-            text = f"{_plain(key)}: {_plain(inner)}" if inner is not None else f"{_plain(key)}:"
-            return f" (YAML reads an unquoted ': ' as a key and its value: put the whole text in quotes, {yaml_string(text)})"
-    return " (YAML reads an unquoted ': ' as a key and its value: put the whole text in quotes)"
-
-
-def _plain(value) -> str:
-    """A scalar as it was most likely written (YAML read ``true`` as True)."""
-    return str(value).lower() if isinstance(value, bool) else str(value)
+    if len(value) == 1 and written:
+        return f"{hint}, {yaml_string(written)})"
+    return hint + ")"
 
 
 class Validator:
@@ -177,6 +179,10 @@ class Validator:
 
     def warn(self, path: tuple, field: str, message: str) -> None:
         self.problems.append(Problem(self.relpath, self.doc.line(*path), field, message, "warning"))
+
+    def _mapping_hint(self, value, path: tuple) -> str:
+        written = self.doc.written(*path) if isinstance(self.doc, YamlDoc) else None
+        return mapping_hint(value, written)
 
     @property
     def ok(self) -> bool:
@@ -272,7 +278,7 @@ class Validator:
                 continue
             if kind == "flags" and isinstance(item, dict) and not set(item) & set(rule.schema):  # "- a: b" unquoted
                 what = "must be a string or a mapping of text, status and note, not another mapping"
-                self.error(path + (i,), f"{dotted}[{i}]", what + mapping_hint(item))
+                self.error(path + (i,), f"{dotted}[{i}]", what + self._mapping_hint(item, path + (i,)))
                 continue
             before = len(self.problems)
             rec = self.mapping(item, rule.schema, path + (i,), f"{dotted}[{i}]")
@@ -287,7 +293,7 @@ class Validator:
                 path,
                 dotted,
                 f"must be a string, not {_kind(value)}"
-                + (BOOL_HINT if isinstance(value, bool) else mapping_hint(value)),
+                + (BOOL_HINT if isinstance(value, bool) else self._mapping_hint(value, path)),
             )
             return None
         text = str(value).strip()

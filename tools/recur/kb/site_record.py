@@ -3,9 +3,12 @@
 ``recur site`` (and ``mkdocs build`` with the recur plugin) write it; ``recur serve`` reads it to say
 when the site it serves was built from other KB files than the index it serves (a `git pull` and a
 `recur index` without a `recur site`: the API knew a new pattern whose page was a 404, and nothing
-said so). The KB files are recorded as a digest of their signature (``loader.files_signature``:
-sizes and modification times, what an index's manifest records as ``files``), so the two compare
-without reading the KB, and the marker, which the site serves like any file, names no file.
+said so). The KB files are recorded as a digest of their contents (``loader.content_digest``, what
+an index's manifest records as ``kb_content``), so a site built in CI and an index built on the
+server from the same commit agree, though every file's modification time differs; and as a digest
+of their signature (sizes and modification times, the manifest's ``files``), which is what a marker
+of an earlier Recur holds and is compared where either side has no content digest. The marker,
+which the site serves like any file, names no file.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ class SiteRecord:
 
     built: str | None  # when the site was built (ISO 8601, UTC)
     kb_files: str | None  # signature_digest of the KB files its pages were made from
+    kb_content: str | None = None  # loader.content_digest of those files (None: an earlier Recur's marker)
 
 
 def signature_digest(signature: dict) -> str:
@@ -33,13 +37,14 @@ def signature_digest(signature: dict) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def site_marker(by: str, kb_signature: dict | None) -> str:
+def site_marker(by: str, kb_signature: dict | None, kb_content: str | None = None) -> str:
     """The marker's text: who built the site, when, and from which KB files (JSON)."""
     return json.dumps(
         {
             "built_by": by,
             "built": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             "kb_files": signature_digest(kb_signature) if kb_signature is not None else None,
+            "kb_content": kb_content,
         }
     )
 
@@ -56,7 +61,9 @@ def read_site_record(site_dir) -> SiteRecord | None:
         return SiteRecord(built=None, kb_files=None)
     if not isinstance(data, dict):
         return SiteRecord(built=None, kb_files=None)
-    built, files = data.get("built"), data.get("kb_files")
+    built, files, content = data.get("built"), data.get("kb_files"), data.get("kb_content")
     return SiteRecord(
-        built=built if isinstance(built, str) else None, kb_files=files if isinstance(files, str) else None
+        built=built if isinstance(built, str) else None,
+        kb_files=files if isinstance(files, str) else None,
+        kb_content=content if isinstance(content, str) else None,
     )

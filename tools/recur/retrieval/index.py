@@ -54,6 +54,15 @@ def kb_signature(kb_root: Path) -> dict:
     return files_signature(Path(kb_root))
 
 
+def _kb_files(kb: KB) -> tuple[dict, str]:
+    """The KB's files as the manifest records them: their signature (size and time, for `recur index`
+    and /healthz ``stale``) and the digest of their contents (for ``site_stale``), as the KB was read."""
+    from recur.kb.loader import content_digest
+
+    files = kb.signature if kb.signature is not None else kb_signature(kb.root)
+    return files, kb.content if kb.content is not None else content_digest(Path(kb.root), files)
+
+
 def pattern_views(p: Pattern, kb: KB) -> list[tuple[str, str]]:
     """The texts embedded for one pattern, each a separate vector (kind, text)."""
     summary, cause = plain(p.summary), plain(p.root_cause)
@@ -224,6 +233,7 @@ def build(kb: KB, index_dir, encoder, progress: bool | None = None, reuse_vector
     lexical = [lexical_text(p, kb) for p, _, _ in per_pattern]
     corpus = [tokens(text) or ["<empty>"] for text in lexical]
     stats.left_out = left_out_patterns(kb)
+    files, content = _kb_files(kb)
     manifest = {
         "format": FORMAT,
         "tool_version": __version__,
@@ -235,7 +245,8 @@ def build(kb: KB, index_dir, encoder, progress: bool | None = None, reuse_vector
         "built": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "kb": str(kb.root.resolve()),
         "hashes": hashes,
-        "files": kb.signature if kb.signature is not None else kb_signature(kb.root),
+        "files": files,
+        "kb_content": content,  # what a site records too: recur serve compares them (site_stale)
         "ids": [p.id for p, _, _ in per_pattern],
         "left_out": stats.left_out,
         "build_id": os.urandom(8).hex(),

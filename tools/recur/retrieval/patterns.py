@@ -52,6 +52,7 @@ def pattern_list(docs: dict, **filters) -> list[dict]:
     if unknown:
         raise ApiFailure(f"unknown filter(s): {', '.join(sorted(unknown))} (use {', '.join(FILTERS)})")
     # an empty filter (?category=, a script's unset variable) listed every pattern as that category's
+    # (MCP's list_patterns drops a "" first: model clients fill optional arguments so; mcp_server._given)
     blank = [k for k in FILTERS if filters.get(k) is not None and not str(filters[k]).strip()]
     if blank:
         raise ApiFailure(f"{blank[0]}: must not be empty (leave it out to list every pattern)")

@@ -67,7 +67,7 @@ def create_app(
     core; `recur serve` gives torch one thread per encode, so they do not fight for cores).
     ``token`` guards feedback (``token_scope="all"``: every API route and /metrics);
     ``max_concurrent`` requests at once, then 503 (webhooks: ``webhook_share`` of it, and of the
-    inference slots, after any responder waiting, for at most ``webhook_max_wait`` seconds: then in
+    inference slots, after any responder waiting, for at most ``webhook_max_wait`` seconds a call: then in
     line with them); ``body_timeout`` seconds to send a body.
     ``slack_signing_secret`` turns on /api/slack/* (``site_url``: where pattern links in replies
     point); the MCP server is at /mcp (``host``: the SDK's DNS-rebinding checks on loopback; at

@@ -89,7 +89,12 @@ class SearchGate:
     webhook search never ran, and its HTTP request hung until the sender timed out and sent it again
     (found in review). A webhook search that has waited that long joins the interactive ones' line,
     behind those already in it and before those that come later (still within ``webhook_slots``), so
-    it waits at most the limit and the searches ahead of it then."""
+    it waits at most the limit and the searches ahead of it then.
+
+    The limit is the webhook call's, not each search's: a call answers each distinct alert with a
+    search of its own, and each began a new wait, so a group of 10 alerts waited 10 times the limit
+    (found in review: 5.5 s at a 0.5 s limit). The call takes one ``deadline`` (``webhook_deadline``)
+    for all its searches; once it has passed, each goes straight into the line."""
 
     def __init__(
         self,
@@ -109,21 +114,25 @@ class SearchGate:
         """Interactive searches waiting for a slot now."""
         return sum(not turn.webhook for turn in self._line)
 
-    def acquire(self, webhook: bool = False) -> None:
+    def webhook_deadline(self) -> float:
+        """When a webhook call that starts now stops letting interactive searches go first
+        (``time.monotonic()``): one for all of the call's searches."""
+        return time.monotonic() + self.webhook_max_wait
+
+    def acquire(self, webhook: bool = False, deadline: float | None = None) -> None:
+        """``deadline``: a webhook search's ``webhook_deadline`` (its call's); None: one from now."""
         with self._cond:
             if not webhook:
                 self._wait_in_line(_Turn(webhook=False))
-            elif not self._wait_aside():
+            elif not self._wait_aside(self.webhook_deadline() if deadline is None else deadline):
                 self._wait_in_line(_Turn(webhook=True))
             if webhook:
                 self._webhooks += 1
             self._busy += 1
 
-    def _wait_aside(self) -> bool:
-        """A webhook search waits for a slot in its share while nobody is in line, for at most
-        ``webhook_max_wait`` seconds (monotonic: a clock step neither starves nor hurries it).
-        False: it waited that long without one."""
-        deadline = time.monotonic() + self.webhook_max_wait
+    def _wait_aside(self, deadline: float) -> bool:
+        """A webhook search waits for a slot in its share while nobody is in line, until ``deadline``
+        (monotonic: a clock step neither starves nor hurries it). False: it passed without one."""
         while self._line or self._busy >= self.slots or self._webhooks >= self.webhook_slots:
             left = deadline - time.monotonic()
             if left <= 0:
@@ -166,8 +175,9 @@ class SearchGate:
         self.release()
 
     @contextmanager
-    def webhook(self):
-        self.acquire(webhook=True)
+    def webhook(self, deadline: float | None = None):
+        """A webhook search's slot; ``deadline``: its call's ``webhook_deadline`` (None: one from now)."""
+        self.acquire(webhook=True, deadline=deadline)
         try:
             yield self
         finally:
@@ -221,12 +231,20 @@ def get_slot(request: Request):
     client that left while its search waited for the slot is not searched for: found in an operator's
     review, 60 clients that gave up after 0.3 s left 60 searches queued, the next real request waited
     ~4 s behind them, and each was logged as a 200 with its full size. Called from the route's worker
-    thread (routes are plain ``def``), so the check hops to the event loop, where the connection is."""
+    thread (routes are plain ``def``), so the check hops to the event loop, where the connection is.
+
+    One ``slot`` per request (FastAPI makes a dependency once per request), so a webhook call's
+    searches share one deadline, taken at its first: ``--webhook-max-wait`` bounds the call's wait
+    for the responders' searches, not each of its searches' (SearchGate)."""
     gate = request.app.state.settings.gate
+    deadline: float | None = None
 
     @contextmanager
     def slot(webhook: bool = False):
-        with gate.webhook() if webhook else gate:
+        nonlocal deadline
+        if webhook and deadline is None:
+            deadline = gate.webhook_deadline()
+        with gate.webhook(deadline) if webhook else gate:
             if disconnected(request):
                 raise ClientGone
             yield

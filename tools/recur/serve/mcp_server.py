@@ -79,7 +79,16 @@ PatternId = Annotated[str, Field(description="A pattern id, e.g. disk-full (see 
 
 
 def _only(what: str) -> object:
-    return Annotated[str | None, Field(description=f"Only patterns {what} (exact, case-insensitive).")]
+    return Annotated[
+        str | None, Field(description=f"Only patterns {what} (exact, case-insensitive; empty or left out: any).")
+    ]
+
+
+def _given(value: str | None) -> str | None:
+    """A list filter as a tool call gives it, with "" (or only spaces) as left out. Model clients
+    often fill an optional argument with "": list_patterns {"category": ""} was refused ("must not be
+    empty"), as GET /api/patterns?category= is (there a script's unset variable; found in review)."""
+    return value if value is None or value.strip() else None
 
 
 Category, Service, Tag, Severity = (
@@ -300,7 +309,8 @@ def _read_tools(server: MCPServer, get_engine: Callable) -> None:
         path), optionally only those of a category, a service, a tag or a severity (e.g. sev1)."""
 
         def work():
-            rows = pat.pattern_list(get_engine().docs, category=category, service=service, tag=tag, severity=severity)
+            given = {"category": category, "service": service, "tag": tag, "severity": severity}
+            rows = pat.pattern_list(get_engine().docs, **{k: _given(v) for k, v in given.items()})
             lines = [f"- {r['id']}: {r['title']} ({r['category']}, {r['severity']})" for r in rows]
             return {"patterns": rows}, f"{len(rows)} pattern(s)" + ("\n" + "\n".join(lines) if lines else "")
 

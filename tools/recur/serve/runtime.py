@@ -180,18 +180,12 @@ class EngineHolder:
         pull` and a `recur index` without a `recur site`, the API knew a new pattern whose page was a
         404, with nothing said (found in an operator's review). Compared through the record `recur
         site` leaves in the site (kb.site_record): None without a site, or one that records nothing."""
-        from recur.kb.site_record import read_site_record, signature_digest
+        from recur.kb.site_record import read_site_record
 
         engine = self.engine
         record = read_site_record(self.site_dir) if self.site_dir and engine is not None else None
-        files = engine.manifest.get("files") if engine is not None else None
-        if record is None or record.kb_files is None or not isinstance(files, dict):
-            self.site_stale = None
-            return
-        build = engine.manifest.get("build_id")
-        if self._files_digest[0] != build:  # the manifest is the same until the next reload
-            self._files_digest = (build, signature_digest(files))
-        if record.kb_files == self._files_digest[1]:
+        same = self._same_kb_files(record, engine.manifest) if record is not None else None
+        if same is not False:  # the same files, or nothing to compare
             self.site_stale = None
             return
         self.site_stale = (
@@ -199,6 +193,23 @@ class EngineHolder:
             f"the served index (built {engine.manifest.get('built', 'at an unknown time')}): pages of patterns added "
             "or changed since are missing or out of date until it is rebuilt (recur site)"
         )
+
+    def _same_kb_files(self, record, manifest: dict) -> bool | None:
+        """Whether the site (its ``record``) and the index (its ``manifest``) were made from the same
+        KB files: by their contents where both record a digest of them (two checkouts of one commit
+        agree, though their files' modification times differ), else by sizes and modification times
+        (an earlier Recur's site or index). None: nothing to compare."""
+        from recur.kb.site_record import signature_digest
+
+        content, files = manifest.get("kb_content"), manifest.get("files")
+        if record.kb_content is not None and isinstance(content, str):
+            return record.kb_content == content
+        if record.kb_files is None or not isinstance(files, dict):
+            return None
+        build = manifest.get("build_id")
+        if self._files_digest[0] != build:  # the manifest is the same until the next reload
+            self._files_digest = (build, signature_digest(files))
+        return record.kb_files == self._files_digest[1]
 
     def _refuse(self, build: str, why: str) -> bool:
         """Keep serving the old index; /healthz and /metrics say the rebuilt one is not served."""

@@ -22,7 +22,8 @@ log = logging.getLogger("mkdocs.plugins.recur")
 # pregenerated: recur.site.build drives mkdocs with its own tree; own_pages: the docs_dir mkdocs.yml
 # names (the site's own pages), before on_config points docs_dir at the generated tree; own_files:
 # the files copied from it into the tree (paths in the tree)
-state = {"pregenerated": False, "kb": None, "own_pages": None, "own_files": frozenset(), "kb_files": None}
+state = {"pregenerated": False, "kb": None, "own_pages": None, "own_files": frozenset(), "kb_files": None,
+         "kb_content": None}
 
 
 def config_dir(config) -> Path:
@@ -134,8 +135,9 @@ def prepare(kb_path, src_dir, *, as_of: dt.date, edit_url: str | None = None, in
     for rel in stats["readmes"]:  # not a warning: a folder's readme is for the repository, not the site
         log.info(f"recur: {Path(extra_dir) / rel}: the folder's readme, left out of the site (it has an index page)")
     # the KB files the pages were made from (taken before they were read), for the site's marker
-    stats.update(patterns=len(kb.patterns), incidents=len(kb.incidents), paths=len(kb.paths), kb_files=kb.signature)
-    state["kb_files"] = kb.signature
+    stats.update(patterns=len(kb.patterns), incidents=len(kb.incidents), paths=len(kb.paths), kb_files=kb.signature,
+                 kb_content=kb.content)
+    state["kb_files"], state["kb_content"] = kb.signature, kb.content
     return stats
 
 
@@ -253,5 +255,5 @@ def on_post_build(config, **kwargs):
     from recur.kb.site_record import SITE_MARKER, site_marker
 
     if not state["pregenerated"]:
-        marker = site_marker("mkdocs with the recur plugin", state.get("kb_files"))
+        marker = site_marker("mkdocs with the recur plugin", state.get("kb_files"), state.get("kb_content"))
         (Path(config.site_dir) / SITE_MARKER).write_text(marker)

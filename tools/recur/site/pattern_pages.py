@@ -7,6 +7,7 @@ import re
 from pathlib import PurePosixPath
 
 from recur.kb.parse import evidence_parts, list_parts
+from recur.kb.schema import LATER_SECTIONS, PLACED_SECTIONS
 from recur.retrieval.lookalikes import FLOOR
 from recur.site import charts
 from recur.site.context import BY_SERVICE, BY_SEVERITY, BY_TAG, PATTERNS, Site
@@ -27,9 +28,8 @@ from recur.site.md import (
 )
 from recur.util.dates import shift
 
-# body sections in the order a responder needs them; Summary and Evidence/Runbook are placed by hand
-LATER_SECTIONS = ("Root cause", "Permanent fix", "Detection", "References")
-HANDLED = {"Summary", "Runbook", "Evidence to preserve", *LATER_SECTIONS}
+# body sections in the order a responder needs them: Summary and Evidence/Runbook placed by hand, then
+# LATER_SECTIONS, then any other section (PLACED_SECTIONS: kb.schema, which kb.anchors reads too)
 # A pattern page's weight in the site search (mkdocs-material's `search: boost`). An incident that
 # quotes a signal scores as much as the pattern listing it (lunr, with this theme, does not count a
 # section's length), and ties went to the incident, indexed first. lunr's credit for repeating a
@@ -142,7 +142,7 @@ def pattern_page(site: Site, p) -> str:
             anchor = f" {{: #{FIX_ANCHOR} }}" if name == "Permanent fix" else ""  # the card links to it
             out.append(f"## {name}{anchor}\n\n{kb_md(p.sections[name].strip())}\n")
     for name, text in p.sections.items():
-        if name not in HANDLED and text.strip():
+        if name not in PLACED_SECTIONS and text.strip():
             text = _compared(site, p, text) if name == "Compare with" else text
             out.append(f"## {cell(name)}\n\n{kb_md(text.strip())}\n")
     out.append(_related(site, p))

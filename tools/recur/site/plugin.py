@@ -23,13 +23,14 @@ from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.plugins import BasePlugin, event_priority
 
+from recur.kb.parse import MARKDOWN_EXTENSIONS
 from recur.site import hook
 from recur.util import resources
 from recur.util.files import file_version
 
 log = logging.getLogger("mkdocs.plugins.recur")
 
-EXTENSIONS = ["admonition", "attr_list", "fenced_code", "tables", "toc"]
+EXTENSIONS = MARKDOWN_EXTENSIONS  # added to every build: the Markdown the KB is written in (kb.parse)
 NAV = [
     {"Home": "index.md"},
     {"Describe what you see": "suggest.md"},

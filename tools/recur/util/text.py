@@ -325,3 +325,18 @@ def odd_characters(text: str, limit: int = 3) -> str:
     named = [f"U+{ord(ch):04X} {unicodedata.name(ch, 'UNNAMED')} at position {n}" for n, ch in odd[:limit]]
     more = f" and {len(odd) - limit} more" if len(odd) > limit else ""
     return f"; it holds {', '.join(named)}{more}, not ASCII: type it again"
+
+
+def edit_distance(a: str, b: str, most: int) -> int:
+    """Levenshtein distance between ``a`` and ``b``, or ``most + 1`` once it is over ``most``: how near a
+    misspelt name is to one Recur knows (a folder, a section heading, a URL scheme)."""
+    if abs(len(a) - len(b)) > most:
+        return most + 1
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
+        if min(row) > most:
+            return most + 1
+    return row[-1]

@@ -56,7 +56,9 @@ def alertmanager(
     queries = [alert_query(a) for a in alerts]
     by_query = {}
     for q in dict.fromkeys(q for a, q in zip(alerts, queries) if q and not is_resolved(a)):  # each query once
-        with slot(webhook=True):  # the webhooks' share of the model, after any responder waiting (SearchGate)
+        # the webhooks' share of the model, after any responder waiting until one deadline for the
+        # whole call (get_slot), not a new wait for each alert's search (SearchGate)
+        with slot(webhook=True):
             by_query[q] = engine.answer(q, top=top)
         metrics.observe_answer(by_query[q])
     out = [alert_entry(a, q, by_query.get(q), brief) for a, q in zip(alerts, queries)]
