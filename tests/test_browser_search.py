@@ -404,12 +404,58 @@ def test_the_pages_query_keeps_the_words_before_a_log_as_query_py(tmp_path):
     assert js[0][8] == "searched the 1 error line of a 40-line log, and the 1 line before it"
 
 
-def test_the_pages_query_has_no_lookbehind():
-    """Found in review: recur-query.js is a classic script, and Safari before 16.4 cannot parse a regular
-    expression with a lookbehind: the script failed as a whole, and recur-suggest.js, which reads
-    window.RecurQuery as it loads, with it (the box dead). Its lone-surrogate pattern had one."""
-    source = QUERY_JS.read_text(encoding="utf-8")
-    assert "(?<=" not in source and "(?<!" not in source
+def our_scripts() -> list[Path]:
+    """Every script of ours the site ships: the theme's assets and the in-browser search, not vendor/."""
+    browser = [p for p in bundle.HERE.rglob("*") if p.suffix in (".js", ".mjs") and bundle.VENDOR not in p.parents]
+    return sorted(QUERY_JS.parent.glob("*.js")) + sorted(browser)
+
+
+def test_no_script_of_ours_has_a_lookbehind():
+    """Found in review: Safari before 16.4 cannot parse a regular expression with a lookbehind, and a
+    script with one fails as a whole. recur-query.js (a classic script; recur-suggest.js reads
+    window.RecurQuery as it loads: the box dead) had one in its lone-surrogate pattern; ranker.js (an ES
+    module: the in-browser ranker lost) had two, in CAMEL and wellFormed."""
+    scripts = our_scripts()
+    assert QUERY_JS in scripts and bundle.HERE / "ranker.js" in scripts, scripts
+    for script in scripts:
+        source = script.read_text(encoding="utf-8")
+        assert "(?<=" not in source and "(?<!" not in source, script.name
+
+
+WORDS_JS = """
+import { words, wellFormed } from "./ranker.mjs";
+import fs from "node:fs";
+const texts = JSON.parse(fs.readFileSync("texts.json"));
+process.stdout.write(JSON.stringify(texts.map((t) => [words(t), wellFormed(t)])));
+"""
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_ranker_js_splits_words_and_cleans_surrogates_as_python(tmp_path):
+    """ranker.js's words and wellFormed, written without lookbehind, as util.text.words and utf8.clean:
+    camelCase splits after a lowercase letter or digit and before an acronym's last capital, and a
+    surrogate is replaced only when lone (a pair is one character to Python, as read from JSON)."""
+    from recur.util import text, utf8
+
+    texts = [
+        "KubePodCrashLooping", "HTTPServerError", "getHTTPResponse2XX", "IOError", "ABCd aB ABC", "x2Y a1B2C3",
+        "OAuth2Token S3Bucket E2E TLSv1_3", "iPhone PDFs ECONNRESETError", "snake_case_Name don't NodeJS's",
+        "HTTPSProxy2FA XMLHttpRequest aBCDe", "\u0663\u0660\u0660ms 404NotFound 2XXErrors",
+        "a pair \U0001f631 kept", "lone \ud83d high", "lone \ude31 low", "reversed \ude31\ud83d pair",
+        "\ud83d\ud83d\ude31 high then pair", "\ud83d\ude31\ude31 pair then low", "\ud800", "\udfff\udbff",
+        "end in a high \udbff", "CamelCase\ud83dNext",
+    ]  # fmt: skip
+    (tmp_path / "texts.json").write_text(json.dumps(texts))  # escaped: lone surrogates survive to Node
+    shutil.copyfile(bundle.HERE / "ranker.js", tmp_path / "ranker.mjs")
+    (tmp_path / "words.mjs").write_text(WORDS_JS)
+    run = subprocess.run([NODE, "words.mjs"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    read = json.loads((tmp_path / "texts.json").read_text())  # what Node read: each pair one code point
+    assert [[text.words(t), utf8.clean(t)] for t in read] == json.loads(run.stdout)
+    assert text.words("HTTPServerError getHTTPResponse2XX") == [
+        "http", "server", "error", "httpservererror", "get", "http", "response2", "xx", "gethttpresponse2xx",
+    ]  # fmt: skip
+    assert json.loads(run.stdout)[15][1] == "\ufffd\U0001f631 high then pair"
 
 
 def test_ranking_params_come_from_search_py():

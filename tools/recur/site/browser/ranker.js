@@ -10,14 +10,18 @@
 
 // \p{Nd}: every decimal digit, as Python's \d in util/text.py (Arabic-Indic, Devanagari, ...), not only 0-9
 const WORD = /[A-Za-z][A-Za-z0-9_']*|\p{Nd}+[A-Za-z]*/gu;
-const CAMEL = /(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])/g;
+/* util.text._CAMEL, whose lookbehinds Safari < 16.4 cannot parse (this module would not load, the ranker lost):
+ * the character before each split is matched instead and put back with a blank after it. Each match is that
+ * one character, so the next split point's own character is still unread and no split is missed. No
+ * lookbehind in this file (tests/test_browser_search.py). */
+const CAMEL = /[a-z0-9](?=[A-Z])|[A-Z](?=[A-Z][a-z])/g;
 const IDENT = /[A-Za-z0-9][A-Za-z0-9_.:/-]*[A-Za-z0-9]/g;
 
 /* util.text.words: lowercase words, CamelCase and snake_case split, the whole identifier kept too. */
 export function words(text) {
   const out = [];
   for (const raw of String(text).match(WORD) || []) {
-    const parts = raw.replace(CAMEL, " ").replace(/ /g, "_").split(/[_']/).filter(Boolean);
+    const parts = raw.replace(CAMEL, "$& ").replace(/ /g, "_").split(/[_']/).filter(Boolean);
     for (const p of parts) out.push(p.toLowerCase());
     if (parts.length > 1) out.push(raw.toLowerCase().replace(/'/g, ""));
   }
@@ -86,9 +90,11 @@ function zscores(x) {
   return out;
 }
 
-/* utf8.clean: each lone surrogate replaced by U+FFFD */
+/* utf8.clean: each lone surrogate replaced by U+FFFD. A pair is matched first and kept, so what is left of a
+   surrogate is lone (as recur-query.js does; no lookbehind, see CAMEL). */
+const SURROGATE = /[\uD800-\uDBFF][\uDC00-\uDFFF]|[\uD800-\uDFFF]/g;
 export function wellFormed(s) {
-  return s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD");
+  return s.replace(SURROGATE, (c) => (c.length === 2 ? c : "\uFFFD"));
 }
 
 /* s[:n] in Python's terms: the first n code points of a well-formed string */
