@@ -31,6 +31,20 @@ def kb_dir(tmp_path):
     return small_kb(tmp_path / "kb")
 
 
+@pytest.fixture
+def run(kb_dir, tmp_path, monkeypatch):
+    """`recur ARGS` in-process on the small KB (kb_dir), the fake encoder and an index in tmp_path:
+    run("suggest", "--json", "-", input=text) -> click's Result (stdout and stderr apart)."""
+    from click.testing import CliRunner
+
+    from recur.cli.main import cli
+
+    monkeypatch.setenv("RECUR_MODEL", "fake:64")
+    monkeypatch.setenv("RECUR_KB", str(kb_dir))
+    monkeypatch.setenv("RECUR_INDEX", str(tmp_path / "index"))
+    return lambda *args, input=None: CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
+
+
 @pytest.fixture(scope="session")
 def real_encoder():
     """The bundled all-MiniLM-L6-v2, loaded once per test session."""

@@ -27,19 +27,6 @@ RESULT_KEYS = {
 }
 
 
-@pytest.fixture
-def run(kb_dir, tmp_path, monkeypatch):
-    monkeypatch.setenv("RECUR_MODEL", "fake:64")
-    monkeypatch.setenv("RECUR_KB", str(kb_dir))
-    monkeypatch.setenv("RECUR_INDEX", str(tmp_path / "index"))
-    runner = CliRunner()
-
-    def invoke(*args, input=None):
-        return runner.invoke(cli, list(args), input=input, catch_exceptions=False)
-
-    return invoke
-
-
 def test_json_result_carries_the_documented_keys(run):
     res = run("suggest", "--json", "FATAL: sorry, too many clients already")
     assert res.exit_code == 0, res.output

@@ -6,10 +6,6 @@ frames of the outer exception) and answered "no known pattern". Our own generate
 
 import json
 
-import pytest
-from click.testing import CliRunner
-
-from recur.cli.main import cli
 from recur.retrieval.query import MAX_QUERY_CHARS, prepare
 
 ROOT_CAUSE = "Caused by: java.io.IOException: No space left on device"
@@ -106,14 +102,6 @@ def test_a_long_text_still_too_long_keeps_its_start_its_end_and_the_error_lines_
     one_line = "x" * 30_000 + " Exception " + "y" * 30_000  # no line to cut at (a minified JSON document)
     p = prepare(one_line)
     assert p.text.startswith("x" * 8000) and p.text.endswith("y" * 8000) and len(p.text) <= MAX_QUERY_CHARS
-
-
-@pytest.fixture
-def run(kb_dir, tmp_path, monkeypatch):
-    monkeypatch.setenv("RECUR_MODEL", "fake:64")
-    monkeypatch.setenv("RECUR_KB", str(kb_dir))
-    monkeypatch.setenv("RECUR_INDEX", str(tmp_path / "index"))
-    return lambda *args, input=None: CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
 
 
 def test_recur_suggest_searches_a_long_traces_root_cause_and_says_what_it_left_out(run):

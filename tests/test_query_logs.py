@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
 from pasted_logs import (
     LOGS,
     REVIEWED,
@@ -26,7 +25,6 @@ from pasted_logs import (
 from serve_util import alert_payload, fake_app, running
 from test_query import ROOT_CAUSE, java_trace
 
-from recur.cli.main import cli
 from recur.retrieval.query import (
     LINE_CHARS,
     LOGFMT_FIELD,
@@ -494,14 +492,6 @@ def test_the_api_answers_a_docker_log_with_blank_lines(kb_dir, tmp_path):
             base + "/api/alertmanager", json=alert_payload(alert, {"labels": {"alertname": "X"}}), timeout=60
         )
         assert r.status_code == 200, r.text
-
-
-@pytest.fixture
-def run(kb_dir, tmp_path, monkeypatch):
-    monkeypatch.setenv("RECUR_MODEL", "fake:64")
-    monkeypatch.setenv("RECUR_KB", str(kb_dir))
-    monkeypatch.setenv("RECUR_INDEX", str(tmp_path / "index"))
-    return lambda *args, input=None: CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
 
 
 def test_recur_suggest_says_a_log_was_searched_by_its_error_lines(run, tmp_path):
