@@ -279,6 +279,27 @@ def test_a_confluence_page_reads_its_tasks_title_and_leaves_the_page_chrome_out(
     assert other.sections["Summary"] == "Retries doubled, said Ines Ford."
 
 
+def test_an_older_confluence_pages_userlink_is_the_tasks_owner():
+    """Older pages and server editions write a mention as ``<a class="confluence-userlink"
+    data-username>`` with no user-mention class: its name stayed glued to the follow-up's title
+    ("Validate BIC/IBAN at onboarding Ana Ruiz") and the follow-up had no owner."""
+    pm = parse(
+        "<h1>Payouts rejected by the bank</h1><p>Date: 2026-04-03</p><h2>Summary</h2><p>Bad IBANs.</p>"
+        '<h2>Action items</h2><ul class="inline-task-list">'
+        '<li data-inline-task-id="1"><span>Validate BIC/IBAN at onboarding <a class="confluence-userlink" '
+        'data-username="ana.ruiz" href="/display/~ana.ruiz">Ana Ruiz</a> <time datetime="2026-05-01">01 May '
+        "2026</time></span></li>"
+        # an avatar link, no name written: the user name is all there is
+        '<li class="checked" data-inline-task-id="2"><span>Page on payout rejects <a class="confluence-userlink '
+        'userlink-0" data-username="raj.patel" href="/display/~raj.patel"><img class="userLogo" src="raj.png">'
+        "</a></span></li></ul>"
+    )
+    assert [(a["title"], a["status"], a["owner"], a["due"]) for a in pm.action_items] == [
+        ("Validate BIC/IBAN at onboarding", "open", "Ana Ruiz", dt.date(2026, 5, 1)),
+        ("Page on payout rejects", "done", "raj.patel", None),
+    ]
+
+
 def test_a_google_docs_html_export_takes_its_title_paragraph_as_the_title():
     pm = parse(
         '<html><head><style>.title{font-size:26pt}</style></head><body class="doc-content">'

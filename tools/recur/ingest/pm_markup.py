@@ -107,7 +107,8 @@ class _Html(HTMLParser):
         self.pre = 0
         self.drop: list = []  # [tag, depth] of an element dropped whole (DROP_IDS, DROP_CLASSES)
         self.task: dict | None = None  # a Confluence inline task open: its owner and due date
-        self.capture: tuple | None = None  # ("owner" | "due", text) of a mention or date in a task
+        # ("owner" | "due", text, what to say when it has none) of a mention or date in a task
+        self.capture: tuple | None = None
         self.space_title = False  # in a Confluence page title, "SPACE : Title": the space goes
 
     def _dropping(self, tag: str, attrs: dict) -> bool:
@@ -125,7 +126,9 @@ class _Html(HTMLParser):
         True when handled here. A task list item ``<li data-inline-task-id class="checked">`` is a
         checkbox item ("[x]", "[ ]"); in it a user mention is its owner and ``<time datetime>`` its due
         date, said as "(owner: …, due: …)" (both were pasted into the follow-up's title, and a done
-        task was an open one)."""
+        task was an open one). A mention is ``<a class="user-mention">`` or, on older pages and server
+        editions, ``<a class="confluence-userlink" data-username>`` alone (its name stayed in the title);
+        one with no text (an avatar) is its data-username."""
         classes = set((attrs.get("class") or "").split())
         if tag == "li" and "data-inline-task-id" in attrs:
             self._end_task()
@@ -133,11 +136,11 @@ class _Html(HTMLParser):
             depth = max(len(self.lists) - 1, 0)
             self._emit(f"\n{'   ' * depth}- {'[x]' if 'checked' in classes else '[ ]'} ")
             self.task = {"owner": None, "due": None}
-        elif self.task is not None and tag == "a" and "user-mention" in classes:
-            self.capture = ("owner", [])
+        elif self.task is not None and tag == "a" and classes & {"user-mention", "confluence-userlink"}:
+            self.capture = ("owner", [], attrs.get("data-username"))
         elif self.task is not None and tag == "time" and attrs.get("datetime"):
             self.task["due"] = self.task["due"] or attrs["datetime"][:10]
-            self.capture = ("due", [])
+            self.capture = ("due", [], None)
         elif tag == "p" and "title" in classes and self.cell is None and not self.li:
             self.out.append("\n\n# ")  # Google Docs: the document's Title paragraph (the title was the file name)
         else:
@@ -205,8 +208,8 @@ class _Html(HTMLParser):
             self.drop = self.drop if self.drop[1] > 0 else []
             return
         if self.capture and tag in ("a", "time"):
-            kind, words = self.capture
-            self.task[kind] = self.task[kind] or " ".join("".join(words).split()) or None
+            kind, words, fallback = self.capture
+            self.task[kind] = self.task[kind] or " ".join("".join(words).split()) or fallback or None
             self.capture = None
             return
         if tag == "li" or (tag in ("ul", "ol") and self.task is not None):
