@@ -320,6 +320,9 @@ def test_the_pages_query_reads_a_log_as_query_py(tmp_path):
 # PostgreSQL's prefix and continuation levels, .NET's levels and the lines under them, a Python traceback's
 # last line, a time of day with and without a level after it
 REVIEWED_SHAPES = [
+    "2026-12-01T10:00:31Z SYSTEM ERROR disk controller failure on /dev/sda",  # NOTE, SYSTEM: levels in brackets only
+    "NOTE: payment capture failed for order 42",
+    "2026-12-01T10:00:32Z [Note] InnoDB: ready; [System] started",
     '{"level":50,"msg":"pino","err":{"message":"connect EMFILE","msg":"m2"},"error":{"msg":"e"}}',
     '{"level":"error","exception":{"message":"x.Boom: b"}}',
     '{"severity":"ERROR","jsonPayload":{"reason":"BackOff","message":"gcp json payload"}}',

@@ -354,6 +354,21 @@ def test_benign_levels_are_left_out_and_a_level_is_no_word_in_braces():
     ]  # "status: { DRDY ERR }" has no level: among this many lines with none, the error lines alone
 
 
+def test_note_and_system_are_levels_only_in_brackets():
+    """Found in review: NOTE and SYSTEM joined the harmless levels for MySQL's "[Note]" and "[System]", and a
+    bare "SYSTEM ERROR disk controller failure" or "NOTE: payment capture failed" was then left out beside
+    another error line."""
+    info = [f"2026-12-01T10:00:{i:02d}Z INFO request {i} served in 12 ms" for i in range(12)]
+    for line, said in (
+        ("2026-12-01T10:00:31Z SYSTEM ERROR disk controller failure on /dev/sda", "disk controller failure"),
+        ("NOTE: payment capture failed for order 42", "payment capture failed"),
+    ):
+        p = prepare("\n".join([*info, "2026-12-01T10:00:30Z ERROR request 7 failed", line]))
+        assert p.log_lines == 14 and any(said in x for x in p.text.splitlines()), p.text
+    p = prepare("\n".join([*info, "2026-12-01T10:00:30Z ERROR request 7 failed", "2026-12-01T10:00:31Z [Note] ready"]))
+    assert p.text == "request 7 failed"  # the bracketed form is still a harmless level
+
+
 def test_postgresqls_prefix_goes_and_its_detail_goes_with_its_record():
     """Found in review: "UTC [2211] DETAIL:  The failed archive command was: ..." was kept as said, prefix
     and all, because it says "failed"; the record it details is at LOG. A DETAIL has its record's level, a

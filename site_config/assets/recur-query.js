@@ -42,11 +42,12 @@
     same: ["DETAIL"],
     aside: "HINT CONTEXT STATEMENT".split(" ")
   };
-  var NO_COLON = ["PANIC", "DPANIC", "SYSTEM"].concat(LEVELS.same, LEVELS.aside);
+  var BRACKETED_ONLY = ["NOTE", "SYSTEM"];
+  var NO_COLON = ["PANIC", "DPANIC"].concat(BRACKETED_ONLY, LEVELS.same, LEVELS.aside);
   var LEVEL_OF = {};
   Object.keys(LEVELS).forEach(function (kind) { LEVELS[kind].forEach(function (w) { LEVEL_OF[w] = kind; }); });
   var WORDS = Object.keys(LEVEL_OF).sort(function (a, b) { return b.length - a.length || (a < b ? -1 : a > b ? 1 : 0); });
-  var UP = WORDS.join("|");
+  var UP = WORDS.filter(function (w) { return BRACKETED_ONLY.indexOf(w) < 0; }).join("|");
   var LOW = WORDS.filter(function (w) { return NO_COLON.indexOf(w) < 0; }).map(function (w) { return w.toLowerCase(); }).join("|");
   var ANY = WORDS.map(function (w) { return w + "|" + w.toLowerCase() + "|" + w[0] + w.slice(1).toLowerCase(); }).join("|");
   var LEVEL_AT = new RegExp("^(?:\\[(" + ANY + ")\\]|<(" + ANY + ")>|(" + UP + ")\\b[\\]>):]*|(" + LOW + "):)[ \\t]*");

@@ -124,11 +124,15 @@ LEVELS = {
     "aside": "HINT CONTEXT STATEMENT".split(),
 }
 LEVEL_OF = {w: kind for kind, words in LEVELS.items() for w in words}
-_UP = "|".join(sorted(LEVEL_OF, key=lambda w: (-len(w), w)))
+# levels only in brackets (MySQL's "[Note]", "[System]"): bare, "SYSTEM ERROR disk controller failure" or
+# "NOTE: payment capture failed" read as a harmless level and were left out beside an error (found in review)
+_BRACKETED_ONLY = {"NOTE", "SYSTEM"}
+_ALL = sorted(LEVEL_OF, key=lambda w: (-len(w), w))
+_UP = "|".join(w for w in _ALL if w not in _BRACKETED_ONLY)
 # no "word:" form for Go's "panic:" (a crash, kept whole) and for words prose starts a line with
-_NO_COLON = {"PANIC", "DPANIC", "SYSTEM", *LEVELS["same"], *LEVELS["aside"]}
-_LOW = "|".join(w.lower() for w in _UP.split("|") if w not in _NO_COLON)
-_ANY = "|".join(f"{w}|{w.lower()}|{w.capitalize()}" for w in _UP.split("|"))
+_NO_COLON = {"PANIC", "DPANIC", *_BRACKETED_ONLY, *LEVELS["same"], *LEVELS["aside"]}
+_LOW = "|".join(w.lower() for w in _ALL if w not in _NO_COLON)
+_ANY = "|".join(f"{w}|{w.lower()}|{w.capitalize()}" for w in _ALL)
 # a level where a record starts: ERROR, [error], <Error>, error: (a capitalised "Error:" is an exception's
 # first line, not a level)
 LEVEL_AT = re.compile(rf"(?:\[(?P<b>{_ANY})\]|<(?P<a>{_ANY})>|(?P<u>{_UP})\b[\]>):]*|(?P<l>{_LOW}):)[ \t]*", re.ASCII)
