@@ -28,7 +28,7 @@ from recur.ingest.importer import CHANGED, import_postmortem, render_text
     default="medium",
     show_default=True,
     help="Lowest confidence at which the top-ranked existing pattern is linked (never when the "
-    "answer is 'no known pattern').",
+    "answer is 'no known pattern'; only high on a KB of fewer than 10 patterns, rated by rule).",
 )
 @click.option(
     "--json",
