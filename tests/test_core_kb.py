@@ -357,6 +357,28 @@ def test_a_kb_at_a_repository_root_leaves_the_repositorys_own_files_alone(tmp_pa
     ]  # fmt: skip
 
 
+def test_a_slip_of_eval_cases_yml_is_an_error_other_yaml_there_is_left_alone(tmp_path):
+    """eval/cases.yaml (or Cases.yml, case.yml) was never read and never named: `recur eval`, the case
+    checks and tune's gate went without those cases. Another YAML file there is a team's own set for
+    `recur eval --cases FILE`."""
+    root = small_kb(tmp_path / "kb")
+    kept = (root / "eval/cases.yml").read_text()
+    (root / "eval/cases.yml").unlink()
+    write(root, "eval/cases.yaml", "- query: disk is full\n  expect: [disk-full]\n")
+    write(root, "eval/case.yml", "- query: disk is full\n  expect: [disk-full]\n")
+    write(root, "eval/smoke.yml", "- query: disk is full\n  expect: [disk-full]\n")
+    write(root, "eval/notes.md", "# How we measure\n")
+    kb = load_kb(root)
+    assert kb.cases == []
+    assert _unread_found(kb) == [
+        ("eval/case.yml", "error", "not read: recur reads one file in eval/; did you mean eval/cases.yml?"),
+        ("eval/cases.yaml", "error", "not read: recur reads one file in eval/; did you mean eval/cases.yml?"),
+    ]
+    write(root, "eval/cases.yml", kept)
+    kb = load_kb(root)  # beside the real file: still never read
+    assert len(kb.cases) == 2 and [p[0] for p in _unread_found(kb)] == ["eval/case.yml", "eval/cases.yaml"]
+
+
 def test_the_projects_own_repository_with_its_kb_at_the_root_passes_check_strict(tmp_path):
     """This repository's own layout, with its KB moved to the root: every Markdown and YAML file of
     the project outside kb/ (README, CONTRIBUTING, mkdocs.yml, docs/, .github/, the starter KB and

@@ -186,8 +186,21 @@ def load_kb(root: str | os.PathLike) -> KB:
     cases = root / "eval" / "cases.yml"
     if cases.is_file():
         load_cases(kb, cases)
+    _unread_cases(kb, cases)
     _unread_files(kb)
     return kb
+
+
+def _unread_cases(kb: KB, cases: Path) -> None:
+    """An error for a slip of eval/cases.yml's name beside it or in its stead (eval/cases.yaml,
+    eval/Cases.yml, eval/case.yml): never read, so `recur eval`, `recur check`'s case checks and the
+    gate of `recur tune` went without those cases, without a word. Other YAML in eval/ is left
+    alone: a team keeps more cases there for `recur eval --cases FILE`."""
+    for path in sorted(cases.parent.iterdir()) if cases.parent.is_dir() else ():
+        if path.name == cases.name or path.name.startswith(".") or path.suffix.lower() not in _YAML_SUFFIXES:
+            continue
+        if path.is_file() and _meant(path.stem, ("cases",)):
+            _unread(kb, path, "recur reads one file in eval/", "eval/cases.yml")
 
 
 # what a KB holds at its root (docs/kb-format.md; `recur init` writes these). A README is the folder's
