@@ -292,11 +292,16 @@ def test_an_older_confluence_pages_userlink_is_the_tasks_owner():
         # an avatar link, no name written: the user name is all there is
         '<li class="checked" data-inline-task-id="2"><span>Page on payout rejects <a class="confluence-userlink '
         'userlink-0" data-username="raj.patel" href="/display/~raj.patel"><img class="userLogo" src="raj.png">'
-        "</a></span></li></ul>"
+        "</a></span></li>"
+        # the avatar link first, then the name link (Confluence's user profile macro): the name
+        '<li data-inline-task-id="3"><span>Alert on IBAN rejects <a class="confluence-userlink userlink-0" '
+        'data-username="li.wei"><img class="userLogo" src="li.png"></a> <a class="confluence-userlink '
+        'userlink-1" data-username="li.wei">Li Wei</a></span></li></ul>'
     )
     assert [(a["title"], a["status"], a["owner"], a["due"]) for a in pm.action_items] == [
         ("Validate BIC/IBAN at onboarding", "open", "Ana Ruiz", dt.date(2026, 5, 1)),
         ("Page on payout rejects", "done", "raj.patel", None),
+        ("Alert on IBAN rejects", "open", "Li Wei", None),
     ]
 
 

@@ -109,6 +109,7 @@ class _Html(HTMLParser):
         self.task: dict | None = None  # a Confluence inline task open: its owner and due date
         # ("owner" | "due", text, what to say when it has none) of a mention or date in a task
         self.capture: tuple | None = None
+        self.owner_guess: str | None = None  # the task's owner as an avatar link's data-username, no name seen
         self.space_title = False  # in a Confluence page title, "SPACE : Title": the space goes
 
     def _dropping(self, tag: str, attrs: dict) -> bool:
@@ -128,14 +129,15 @@ class _Html(HTMLParser):
         date, said as "(owner: …, due: …)" (both were pasted into the follow-up's title, and a done
         task was an open one). A mention is ``<a class="user-mention">`` or, on older pages and server
         editions, ``<a class="confluence-userlink" data-username>`` alone (its name stayed in the title);
-        one with no text (an avatar) is its data-username."""
+        one with no text (an avatar) is its data-username, until a mention of the same task writes a name
+        (Confluence puts the avatar link before the name link)."""
         classes = set((attrs.get("class") or "").split())
         if tag == "li" and "data-inline-task-id" in attrs:
             self._end_task()
             self.li = len(self.lists)
             depth = max(len(self.lists) - 1, 0)
             self._emit(f"\n{'   ' * depth}- {'[x]' if 'checked' in classes else '[ ]'} ")
-            self.task = {"owner": None, "due": None}
+            self.task, self.owner_guess = {"owner": None, "due": None}, None
         elif self.task is not None and tag == "a" and classes & {"user-mention", "confluence-userlink"}:
             self.capture = ("owner", [], attrs.get("data-username"))
         elif self.task is not None and tag == "time" and attrs.get("datetime"):
@@ -153,6 +155,17 @@ class _Html(HTMLParser):
         said = [f"{k}: {v}" for k, v in (task or {}).items() if v]
         if said:
             self._emit(f" ({', '.join(said)})")
+
+    def _end_capture(self) -> None:
+        """A task's owner or due date, read: the first one written stays, but a user name from an
+        avatar link gives way to the name the same user's next link writes."""
+        kind, words, fallback = self.capture
+        said = " ".join("".join(words).split())
+        guessed = kind == "owner" and self.task[kind] == self.owner_guess == fallback
+        self.task[kind] = (None if guessed and said else self.task[kind]) or said or fallback or None
+        if kind == "owner" and not said and self.task[kind] == fallback:
+            self.owner_guess = fallback
+        self.capture = None
 
     def _emit(self, text: str) -> None:
         (self.cell if self.cell is not None else self.out).append(text)
@@ -208,9 +221,7 @@ class _Html(HTMLParser):
             self.drop = self.drop if self.drop[1] > 0 else []
             return
         if self.capture and tag in ("a", "time"):
-            kind, words, fallback = self.capture
-            self.task[kind] = self.task[kind] or " ".join("".join(words).split()) or fallback or None
-            self.capture = None
+            self._end_capture()
             return
         if tag == "li" or (tag in ("ul", "ol") and self.task is not None):
             self._end_task()
