@@ -344,10 +344,13 @@ def merged(items: list[dict]) -> list[dict]:
     above the detailed one) is one item, its owner, due date and ticket taken from whichever says them.
     Two with different owners, due dates or tickets ("Update the runbook" for two teams) stay two."""
     out: list[dict] = []
+    by_key: dict[str, list[dict]] = {}  # a postmortem of 7,000 follow-ups compared each with all: minutes
     for it in items:
-        same = next((o for o in out if _key(o) == _key(it) and _agree(o, it)), None)
+        key = _key(it)
+        same = next((o for o in by_key.get(key, ()) if _agree(o, it)), None)
         if same is None:
             out.append(dict(it))
+            by_key.setdefault(key, []).append(out[-1])
             continue
         for name in ("owner", "due", "ticket"):
             same[name] = same[name] or it[name]
