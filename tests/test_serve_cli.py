@@ -372,7 +372,15 @@ def test_ctrl_c_while_the_first_index_is_built_exits_130_without_an_abort(tmp_pa
     shutil.copytree(Path(__file__).resolve().parents[1] / "kb", kb)
     args = ["serve", "--kb", str(kb), "--index", str(tmp_path / "index"), "--site", str(tmp_path / "no-site")]
     args += ["--port", "0", "--feedback", str(tmp_path / "fb.jsonl")]
-    proc = subprocess.Popen(RECUR + args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    # Ctrl-C as at a terminal: a test run started in the background (`pytest &`) ignores SIGINT, its
+    # children inherit that, and Python then never raises KeyboardInterrupt (uvicorn still stops: exit 0)
+    proc = subprocess.Popen(
+        RECUR + args,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     try:
         said = []
         for line in proc.stdout:  # up to the line saying the build has begun
