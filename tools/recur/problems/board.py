@@ -257,7 +257,7 @@ def _fixes(patterns, incidents, as_of: dt.date) -> list:
             matched[pid].append(i)
     fixes = []
     for p in patterns.values():
-        status = _fix_status(p, as_of)
+        status = fix_status(p, as_of)
         if p.status == "retired" or status not in OPEN_FIX:
             continue
         late, days = _overdue(p.fix.due, as_of)
@@ -311,9 +311,11 @@ def other_dues_note(row: dict) -> str:
     return "; ".join(f"{o['ticket']} also due {o['due']} in {o['record']}" for o in row.get("other_dues") or [])
 
 
-def _fix_status(p, as_of: dt.date) -> str | None:
+def fix_status(p, as_of: dt.date) -> str | None:
     """The fix's status on ``as_of``: a fix ``done`` after that date was still open then (``open``: the
-    record keeps no date for ``in-progress``), and a pattern written after it had no fix yet."""
+    record keeps no date for ``in-progress``), and a pattern written after it had no fix yet. The board,
+    the report and the pattern page's card all ask this one function (the card read the raw status and
+    showed "done" for a fix the board counted open)."""
     if p.fix is None or (p.created is not None and p.created > as_of):
         return None
     if p.fix.status == "done" and p.fix.done is not None and p.fix.done > as_of:

@@ -8,6 +8,7 @@ from pathlib import PurePosixPath
 
 from recur.kb.parse import evidence_parts, list_parts
 from recur.kb.schema import LATER_SECTIONS, PLACED_SECTIONS
+from recur.problems.board import OPEN_FIX, fix_status
 from recur.retrieval.lookalikes import FLOOR
 from recur.site import charts
 from recur.site.context import BY_SERVICE, BY_SEVERITY, BY_TAG, PATTERNS, Site
@@ -58,14 +59,20 @@ def _fix(site: Site, p) -> str:
     below = f'<a href="#{FIX_ANCHOR}">described below</a>' if p.sections.get("Permanent fix", "").strip() else ""
     if f is None:
         return f"{below} · <i>not tracked (no status, owner or due date)</i>" if below else "<i>none recorded</i>"
-    parts = [badge(f.status, f"fix-{f.status}")]
+    # the status on the site's as-of date, by the board's rule: a fix done after it was still open then
+    # (the raw "done" stood on the card while the board counted it open, overdue or not); a pattern
+    # written after that date, which the board leaves out, keeps its own status
+    status = fix_status(p, site.as_of) or f.status
+    parts = [badge(status, f"fix-{status}")]
     if f.owner:
         parts.append(f"owner {esc(f.owner)}")
     if f.due:
-        late = site.overdue(f.due) if f.status in ("open", "in-progress") else 0
+        late = site.overdue(f.due) if status in OPEN_FIX else 0
         parts.append(f"due {f.due.isoformat()}" + (" " + badge(f"overdue {late}d", "overdue") if late else ""))
-    if f.done:
+    if f.done and status == "done":
         parts.append(f"done {f.done.isoformat()}")
+    elif f.done:  # the file says done: say when, so the card does not read as contradicting it
+        parts.append(f"<i>marked done on {f.done.isoformat()}, after {site.as_of.isoformat()}</i>")
     if f.tickets:
         parts.append("tickets " + ", ".join(f"<code>{esc(t)}</code>" for t in f.tickets))
     return " · ".join(parts + ([below] if below else [])) + _recurred(site, p)
