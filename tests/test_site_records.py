@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from site_helpers import AS_OF, site_kb
 
 from recur.kb.loader import load_kb
@@ -41,3 +42,84 @@ def test_a_fix_done_after_the_as_of_date_is_open_on_the_card_as_on_the_board(tmp
     fix = _fix_row(pages(kb, as_of=later, board=board(kb, later))["patterns/capacity/disk-full.md"])
     assert '<b class="rb r-fix-done">done</b>' in fix and "done 2026-05-10" in fix and "overdue" not in fix
     assert "disk-full" not in _fixes_open(board(kb, later))
+
+
+def _path_kb(tmp_path):
+    """small_kb (site_kb) with a path that names a pattern no file has, and one whose file has errors."""
+    from kbfactory import pattern_text, write
+
+    root = site_kb(tmp_path / "kb")
+    write(
+        root, "patterns/network/broken.md", pattern_text("broken", "network").replace("severity: sev2", "severity: 7")
+    )
+    write(
+        root,
+        "paths/first-week.yml",
+        "title: First week\nsteps:\n  - pattern: db-pool-exhausted\n  - pattern: db-pool-exhaustd\n"
+        "    why: a slip of the id\n  - pattern: broken\n  - pattern: dns-failure\n",
+    )
+    return root
+
+
+def test_a_path_step_naming_no_pattern_is_marked_missing_not_tickable_not_counted(tmp_path):
+    """A path step naming a pattern that does not exist (`recur check`: an error) was an ordinary
+    tickable step counted in "0 of 4 done", and the path list's progress counted it too."""
+    kb = load_kb(_path_kb(tmp_path))
+    out = pages(kb, as_of=DAY, board=board(kb, DAY))
+    page = out["paths/first-week.md"]
+    assert "0 of 2 done" in page and "2 steps, in order (and 2 that name no pattern this site has" in page
+    assert page.count('class="recur-step-check"') == 2
+    steps = page.split('<ol class="recur-steps">')[1].split("</ol>")[0].split("</li>")
+    slip, broken = steps[1], steps[2]
+    assert "<code>db-pool-exhaustd</code> <i>(missing: no pattern has this id)</i>" in slip
+    assert "recur-step-missing" in slip and "checkbox" not in slip and "data-step" not in slip and "href" not in slip
+    assert "Why it matters:</strong> a slip of the id" in slip  # the author's note is still there
+    assert "<i>(left out of the site: its pattern file has errors)</i>" in broken and "checkbox" not in broken
+    assert 'data-step="dns-failure"' in steps[3]
+    row = out["paths/index.md"].split('href="first-week.html"')[1].split("</tr>")[0]
+    assert "<td>2 (2 missing)</td>" in row and 'data-patterns="db-pool-exhausted dns-failure"' in row
+
+
+def test_the_site_warning_says_which_files_are_left_out_and_which_are_kept(tmp_path, monkeypatch):
+    """`recur site` warned "files with errors are left out of the site" of every error, the checks
+    across files too: the path naming a missing pattern was built, as a page. The warning now names
+    the files left out apart from the errors in files kept as they are."""
+    from recur.site.build import build_site
+
+    root = _path_kb(tmp_path)
+    monkeypatch.chdir(tmp_path)  # no mkdocs.yml: Recur's defaults
+    made = build_site(root, tmp_path / "out", as_of=DAY, browser_search=False, index_dir=tmp_path / "none")
+    (warning,) = [w for w in made.warnings if "KB errors" in w]
+    assert "1 file(s) with errors left out of the site: kb/patterns/network/broken.md;" in warning
+    assert "1 other error(s), in file(s) kept as they are (kb/paths/first-week.yml)" in warning
+    assert "a path's step naming it is marked missing" in warning
+    assert "files with errors are left out of the site" not in warning
+    assert (tmp_path / "out/paths/first-week.html").is_file()
+    assert not (tmp_path / "out/patterns/network/broken.html").exists()
+
+
+@pytest.mark.browser
+def test_in_the_browser_a_missing_step_has_no_box_and_the_progress_counts_the_others(tmp_path, monkeypatch, chromium):
+    """recur.js counts the path's checkboxes: the missing step, which has none, is not in "N of M done"
+    on the page nor on the list of paths (Chromium, over HTTP)."""
+    from browser import page_errors, serve_dir
+
+    from recur.site.build import build_site
+
+    monkeypatch.chdir(tmp_path)
+    build_site(_path_kb(tmp_path), tmp_path / "out", as_of=DAY, browser_search=False, index_dir=tmp_path / "none")
+    page = chromium.new_page()
+    errors = page_errors(page)
+    try:
+        with serve_dir(tmp_path / "out") as url:
+            page.goto(url + "/paths/first-week.html")
+            assert page.locator(".recur-progress-text").inner_text() == "0 of 2 done"
+            assert page.locator(".recur-step-missing input").count() == 0
+            page.locator("input.recur-step-check").first.check()
+            assert page.locator(".recur-progress-text").inner_text() == "1 of 2 done"
+            page.goto(url + "/paths/index.html")
+            cell = page.locator("tr", has_text="First week").locator(".recur-path-progress")
+            assert cell.inner_text() == "1 of 2 done"
+        assert errors == []
+    finally:
+        page.close()
