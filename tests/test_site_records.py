@@ -123,3 +123,48 @@ def test_in_the_browser_a_missing_step_has_no_box_and_the_progress_counts_the_ot
         assert errors == []
     finally:
         page.close()
+
+
+def _git_init(folder):
+    import subprocess
+
+    folder.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["git", "init", "-q", str(folder)], check=True)
+    return folder
+
+
+def _footer(kb_root) -> str:
+    kb = load_kb(kb_root)
+    page = pages(kb, as_of=DAY, board=board(kb, DAY))["patterns/capacity/disk-full.md"]
+    return page.split("the source is <code>")[1].split("</code>")[0]
+
+
+def test_the_edit_footer_names_the_file_as_the_repository_has_it(tmp_path):
+    """Every footer said the source was `kb/patterns/...`, "kb/" written in, wherever the KB was: a KB
+    at a repository's root, or in another folder, named no file there."""
+    assert _footer(site_kb(_git_init(tmp_path / "payments-kb"))) == "patterns/capacity/disk-full.md"
+    repo = _git_init(tmp_path / "ops-repo")
+    assert _footer(site_kb(repo / "teams" / "kb")) == "teams/kb/patterns/capacity/disk-full.md"
+    assert _footer(site_kb(tmp_path / "plain" / "rf-kb")) == "rf-kb/patterns/capacity/disk-full.md"  # no git
+    assert _footer(site_kb(tmp_path / "team" / "kb")) == "kb/patterns/capacity/disk-full.md"  # as before
+    (tmp_path / "plain/rf-kb/paths/first-week.yml").unlink()
+    (tmp_path / "plain/rf-kb/paths/storage-basics.yml").unlink()
+    kb = load_kb(tmp_path / "plain" / "rf-kb")
+    assert "add one under `rf-kb/paths/`" in pages(kb, as_of=DAY, board=board(kb, DAY))["paths/index.md"]
+
+
+def test_a_site_without_mkdocs_yml_is_named_after_the_repository(tmp_path, monkeypatch):
+    """With no mkdocs.yml the site was named after the folder above the KB: a KB at a repository's root
+    (or at /tmp/rf-kb) was titled with the folder above it ("src", "tmp")."""
+    from recur.site.build import build_site
+
+    root = site_kb(tmp_path / "tmp" / "rf-kb")
+    monkeypatch.chdir(tmp_path)  # no mkdocs.yml: Recur's defaults
+    build_site(root, tmp_path / "out", as_of=DAY, browser_search=False, index_dir=tmp_path / "none")
+    assert "<title>Recur - rf-kb</title>" in (tmp_path / "out" / "index.html").read_text()
+
+    from recur.site.build import default_site_name
+
+    assert default_site_name(_git_init(tmp_path / "src" / "payments-kb")) == "payments-kb"  # the KB is the repo
+    assert default_site_name(tmp_path / "team-kb" / "kb") == "team-kb"  # recur init's layout, as before
+    assert default_site_name(_git_init(tmp_path / "src" / "kb")) == "kb"  # a repository named kb

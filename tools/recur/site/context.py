@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from pathlib import Path
 
 from recur.site.md import Anchors, alink, badge, esc, raw
+from recur.util.files import repository_root
 
 HOME = "index.md"
 SUGGEST = "suggest.md"
@@ -29,9 +31,19 @@ MODEL = "model.md"
 RETIRED = "patterns/retired.json"
 
 
+def source_dir(kb_root) -> str:
+    """The KB folder as its repository names it: relative to the git top level when there is one, else
+    to the folder holding it ("" for a KB at the repository's root)."""
+    root = Path(kb_root).resolve()
+    top = repository_root(root)
+    rel = root.relative_to(top if top is not None else root.parent).as_posix()
+    return "" if rel == "." else rel
+
+
 class Site:
     def __init__(self, kb, as_of: dt.date, board: dict, lookalikes=None, edit_base: str | None = None):
         self.kb = kb
+        self.source_dir = source_dir(kb.root)
         self.as_of = as_of
         self.board = board
         self.lookalikes = lookalikes or {}
@@ -91,9 +103,14 @@ class Site:
         target = self.incident_page(iid)
         return alink(page, target, text or iid) if target else esc(iid)
 
+    def source(self, relpath: str) -> str:
+        """A KB file's path as the repository has it (``source_dir``): "kb/" was written before every
+        path, wherever the KB was (at a repository's root, "kb/patterns/..." named no file there)."""
+        return f"{self.source_dir}/{relpath}" if self.source_dir else relpath
+
     def edit_line(self, relpath: str) -> str:
         """The "edit this page" footer: a link when an edit base URL is configured, else the path."""
-        shown = f"kb/{relpath}" if not self.edit_base else relpath
+        shown = self.source(relpath)
         if self.edit_base:
             return raw(f'<p class="recur-edit" data-search-exclude>Edit this page: '
                        f'<a class="recur-edit-link" href="{esc(self.edit_base + relpath)}">{esc(relpath)}</a></p>')

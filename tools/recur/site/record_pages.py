@@ -170,5 +170,5 @@ def path_index(site: Site) -> str:
                      str(len(steps)) + (f" ({missing} missing)" if missing else ""),
                      f'<span class="recur-path-progress" data-patterns="{esc(" ".join(steps))}"></span>'])
     out.append(raw_table(["path", "for", "steps", "your progress"], rows,
-                         "No onboarding paths yet: add one under `kb/paths/`.\n"))
+                         f"No onboarding paths yet: add one under `{site.source('paths/')}`.\n"))
     return "\n".join(out)
