@@ -168,3 +168,33 @@ def test_a_site_without_mkdocs_yml_is_named_after_the_repository(tmp_path, monke
     assert default_site_name(_git_init(tmp_path / "src" / "payments-kb")) == "payments-kb"  # the KB is the repo
     assert default_site_name(tmp_path / "team-kb" / "kb") == "team-kb"  # recur init's layout, as before
     assert default_site_name(_git_init(tmp_path / "src" / "kb")) == "kb"  # a repository named kb
+
+
+def test_a_retired_pattern_is_marked_where_it_is_linked(tmp_path):
+    """A pattern's "Related patterns" list and an incident's page (and the incident list) showed a
+    retired pattern as any other: a responder took a failure mode that no longer happens for a live one."""
+    from kbfactory import write
+
+    root = site_kb(tmp_path / "kb")
+    path = root / "patterns/capacity/disk-full.md"
+    path.write_text(
+        path.read_text().replace("related: [db-pool-exhausted]", "related: [db-pool-exhausted, old-retired]")
+    )
+    write(
+        root,
+        "incidents/2026/INC-2026-0009.md",
+        "---\nid: INC-2026-0009\ntitle: Deploy broke\ndate: 2026-04-21\nseverity: sev3\n"
+        "patterns: [old-retired, dns-failure]\n---\n\n## Summary\nx\n",
+    )
+    kb = load_kb(root)
+    assert not kb.errors, kb.errors
+    out = pages(kb, as_of=DAY, board=board(kb, DAY))
+    related = out["patterns/capacity/disk-full.md"].split("## Related patterns")[1].split("</ul>")[0]
+    items = {x.split("</a>")[0].split(">")[-1]: x for x in related.split("<li>")[1:]}
+    assert "</a> <i>(retired)</i> · deploys" in items["Retired pattern about deploys"]
+    assert "retired" not in items["Database connection pool exhausted"]
+    card = out["incidents/2026/INC-2026-0009.md"].split("<dt>Matched patterns</dt>")[1].split("</dd>")[0]
+    assert card.count("(retired)") == 1 and card.index("(retired)") < card.index("DNS resolution failure")
+    row = out["incidents/index.md"].split("INC-2026-0009")[-1].split("</tr>")[0]
+    assert "Retired pattern about deploys</a> <i>(retired)</i>" in row and row.count("(retired)") == 1
+    assert "(retired)" not in out["incidents/2026/INC-2026-0003.md"]

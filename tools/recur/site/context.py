@@ -40,6 +40,9 @@ def source_dir(kb_root) -> str:
     return "" if rel == "." else rel
 
 
+RETIRED_MARK = " <i>(retired)</i>"
+
+
 class Site:
     def __init__(self, kb, as_of: dt.date, board: dict, lookalikes=None, edit_base: str | None = None):
         self.kb = kb
@@ -93,11 +96,19 @@ class Site:
         return badge(self.sev_label(key), key)
 
     def pattern_link(self, page: str, pid: str, text: str | None = None) -> str:
-        """An HTML link to a pattern, or its id as plain text when the KB has no such pattern."""
+        """An HTML link to a pattern (marked when retired), or its id as plain text when the KB has no such
+        pattern."""
         target = self.pattern_page(pid)
         if target is None:
             return f"<code>{esc(pid)}</code>"
-        return alink(page, target, text or self.kb.patterns[pid].title)
+        return alink(page, target, text or self.kb.patterns[pid].title) + self.retired_mark(pid)
+
+    def retired_mark(self, pid: str) -> str:
+        """After a link to a retired pattern: it was shown as any other where it was linked (an incident's
+        patterns, a pattern's related ones), and a responder took a failure mode that no longer happens
+        for a live one. The pattern lists mark it so too."""
+        p = self.kb.patterns.get(pid)
+        return RETIRED_MARK if p is not None and p.status == "retired" else ""
 
     def incident_link(self, page: str, iid: str, text: str | None = None) -> str:
         target = self.incident_page(iid)

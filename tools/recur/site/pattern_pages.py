@@ -237,7 +237,8 @@ def _related(site: Site, p) -> str:
     for rid in p.related:
         q = site.kb.patterns.get(rid)
         if q is not None and rid != p.id:
-            lines.append(f"<li>{alink(page, q.relpath, q.title)} · {esc(q.category)} · {esc(q.severity)}</li>")
+            lines.append(f"<li>{alink(page, q.relpath, q.title)}{site.retired_mark(rid)} · {esc(q.category)} · "
+                         f"{esc(q.severity)}</li>")
     for d in p.distinguish:
         lines.append(f"<li>Not to be confused with {site.pattern_link(page, d['from'])}: {inline_html(d['by'])}</li>")
     looks = [x for x in site.lookalikes.get(p.id, []) if x.get("id") in site.kb.patterns and x.get("id") != p.id]
@@ -279,7 +280,7 @@ def _after_mark(days: int | None) -> str:
 
 def _pattern_rows(site: Site, page: str, patterns) -> list:
     return [[alink(page, p.relpath, p.title) + (" <i>(draft)</i>" if p.status == "draft" else "")
-             + (" <i>(retired)</i>" if p.status == "retired" else ""),
+             + site.retired_mark(p.id),
              esc(p.severity), esc(p.category), str(len(site.by_pattern.get(p.id, [])))] for p in patterns]
 
 
@@ -312,7 +313,8 @@ def _grouped_index(site: Site, page: str, title: str, names, anchor, members, co
     out = [front_matter(title=title, **NOT_SEARCHED), f"# {title}\n", _browse(page)]
     out.append(" · ".join(mdlink(page, page, f"{n} ({len(ps)})", anchor(n)) for n, ps in groups.items()) + "\n")
     for n, ps in groups.items():
-        body = (raw("<p>" + " · ".join(alink(page, p.relpath, p.title) for p in ps) + "</p>") if compact
+        body = (raw("<p>" + " · ".join(alink(page, p.relpath, p.title) + site.retired_mark(p.id) for p in ps) + "</p>")
+                if compact
                 else raw_table(HEAD, _pattern_rows(site, page, ps)))
         out.append(f"## {cell(n)} {{#{anchor(n)}}}\n" + body)
     return "\n".join(out)
