@@ -15,6 +15,13 @@ from recur.site import pages
 DAY = dt.date.fromisoformat(AS_OF)
 
 
+@pytest.fixture
+def kb(tmp_path):
+    kb = load_kb(site_kb(tmp_path / "kb"))
+    assert not kb.errors, kb.errors
+    return kb
+
+
 def _fix_row(page: str) -> str:
     return page.split("<dt>Permanent fix</dt>")[1].split("</dd>")[0]
 
@@ -198,3 +205,11 @@ def test_a_retired_pattern_is_marked_where_it_is_linked(tmp_path):
     row = out["incidents/index.md"].split("INC-2026-0009")[-1].split("</tr>")[0]
     assert "Retired pattern about deploys</a> <i>(retired)</i>" in row and row.count("(retired)") == 1
     assert "(retired)" not in out["incidents/2026/INC-2026-0003.md"]
+
+
+def test_the_timeline_label_counts_one_incident_in_the_singular(kb):
+    """The recurrence timeline's label (its title and aria-label) read "1 incidents matched ..."."""
+    one = pages(kb, as_of=DAY, board=board(kb, DAY))["patterns/capacity/db-pool-exhausted.md"]
+    assert "1 incident matched Database connection pool exhausted" in one and "1 incidents" not in one
+    two = pages(kb, as_of=DAY, board=board(kb, DAY))["patterns/capacity/disk-full.md"]
+    assert "2 incidents matched Disk full on a host" in two

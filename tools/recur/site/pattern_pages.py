@@ -113,8 +113,9 @@ def card(site: Site, p) -> str:
         start = min(seen[0].date, shift(site.as_of, -365))
         end = max(seen[-1].date, site.as_of)
         events = [(i.date, i.id, href(page, i.relpath)) for i in seen]
-        strip = charts.timeline(events, start, end, label=f"{len(seen)} incidents matched {p.title}")
-        text = f"{len(seen)} incident{'s' if len(seen) != 1 else ''}, last on {seen[-1].date.isoformat()}"
+        count = f"{len(seen)} incident{'s' if len(seen) != 1 else ''}"
+        strip = charts.timeline(events, start, end, label=f"{count} matched {p.title}")
+        text = f"{count}, last on {seen[-1].date.isoformat()}"
         rows.append(_row("Recurrence", f'{text}<div class="recur-timeline">{strip}</div>'))
     else:
         rows.append(_row("Recurrence", '<i>no incident has matched it yet</i>'))
