@@ -184,6 +184,30 @@ def test_stdio_errors_are_tool_errors_with_the_api_messages(served):
     assert not out["after"][0] and out["after"][1]["results"][0]["id"] == "disk-full"
 
 
+def test_a_retired_pattern_is_said_to_be_retired_as_the_api_says_it(served):
+    """get_pattern of a retired id answered as GET /api/patterns/<id> did, "no pattern with id ... in the
+    index"; both now say it is retired, in the same words, and so do past_incidents and the resource."""
+
+    async def work(client):
+        out = {"get": await call(client, "get_pattern", {"id": "old-retired"})}
+        out["past"] = await call(client, "past_incidents", {"pattern_id": "old-retired"})
+        try:
+            await client.read_resource("recur://patterns/old-retired")
+            out["resource"] = None
+        except Exception as exc:  # the SDK raises the server's JSON-RPC error
+            out["resource"] = str(exc)
+        return out
+
+    out = session(stdio(served["kb"], served["index"]), work)
+    status, expected = api(served, "/api/patterns/old-retired")
+    assert status == 404 and expected["error"]["code"] == "pattern_not_found"
+    assert "'old-retired' is retired (patterns/deploys/old-retired.md)" in expected["error"]["message"]
+    err, body, text = out["get"]
+    assert err and body == expected and text == expected["error"]["message"]
+    assert out["past"][0] and out["past"][1] == expected
+    assert out["resource"] and "'old-retired' is retired" in out["resource"]
+
+
 def test_record_incident_writes_what_the_cli_writes(tmp_path):
     mcp_kb, cli_kb = small_kb(tmp_path / "a" / "kb"), small_kb(tmp_path / "b" / "kb")
     args = {

@@ -50,6 +50,20 @@ def test_unknown_pattern_has_the_api_code_and_message():
     assert info.value.code == "pattern_not_found" and str(info.value) == "no pattern with id 'zzz' in the index"
 
 
+def test_a_retired_id_is_said_to_be_retired_by_the_manifest_it_was_left_out_of():
+    retired = pat.retired({"retired": {"old": "patterns/deploys/old.md", "bad": 3}, "ids": ["a", "b"]})
+    assert retired == {"old": "patterns/deploys/old.md"}  # a value of another kind is not read
+    with pytest.raises(pat.PatternNotFound) as info:
+        pat.pattern_object(DOCS, "old", retired)
+    assert info.value.code == "pattern_not_found" and str(info.value).startswith(
+        "pattern 'old' is retired (patterns/deploys/old.md): the failure no longer happens"
+    )
+    assert pat.retired({}) == {} and pat.retired({"retired": ["old"]}) == {}  # an index from before: as before
+    assert str(pytest.raises(pat.PatternNotFound, pat.pattern_object, DOCS, "zzz", retired).value) == (
+        "no pattern with id 'zzz' in the index"
+    )
+
+
 def test_site_page_links():
     assert (
         pat.site_page("https://x.example/kb/", "patterns/capacity/b.md")

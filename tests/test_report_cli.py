@@ -173,3 +173,48 @@ def test_json_markdown_and_text_say_which_files_were_left_out(kb_dir, tmp_path):
         assert CliRunner().invoke(cli, args).exit_code == 0
         text = out.read_text()
         assert "Left out of this report: 1 file(s) with errors" in text and where in text, (fmt, text)
+
+
+def test_owners_are_listed_by_name_with_the_unowned_last_in_the_report_and_on_the_board(tmp_path):
+    """`recur report`'s "By owner" table put "(unowned)" first, while its follow-up and fix tables put it
+    last, and the site's board ordered owners by most overdue: one order everywhere, the unowned last."""
+    import datetime as dt
+
+    from kbfactory import pattern_text, write
+
+    from recur.kb.loader import load_kb
+    from recur.problems.board import board
+    from recur.site import pages
+
+    root = tmp_path / "kb"
+    write(root, "patterns/capacity/disk-full.md", pattern_text("disk-full", fix="fix: {status: open, due: 2026-04-01}"))
+    items = "".join(
+        f"  - {{title: Item {n}, owner: {o}, due: {d}}}\n"
+        for n, (o, d) in enumerate([("zoe", "2026-01-01"), ("Bob", "2026-06-01"), ("alice", "2026-06-01")])
+    )
+    write(
+        root,
+        "incidents/2026/INC-2026-0001.md",
+        f"---\nid: INC-2026-0001\ntitle: t\ndate: 2026-03-20\nseverity: sev4\npatterns: [disk-full]\nfollow_ups:\n"
+        f"{items}  - {{title: Nobody's}}\n---\n\n## Summary\nx\n",
+    )
+    order = ["alice", "Bob", "zoe", "(unowned)"]  # zoe's item is the most overdue
+    day = dt.date(2026, 5, 1)
+    kb = load_kb(root)
+    b = board(kb, day)
+    assert list(b["by_owner"]) == order
+    assert (
+        list(
+            json.loads(run("report", "--kb", str(root), "--as-of", "2026-05-01", "--format", "json").output)["by_owner"]
+        )
+        == order
+    )
+    for fmt in ("text", "markdown"):
+        out = run("report", "--kb", str(root), "--as-of", "2026-05-01", "--format", fmt).output
+        table = out.split("By owner")[1].split("Needs triage")[0]
+        assert [table.index(o) for o in order] == sorted(table.index(o) for o in order), (fmt, table)
+        follow_ups = out.split("Open follow-ups")[1].split("Open permanent fixes")[0]
+        assert follow_ups.index("zoe") < follow_ups.index("(unowned)")  # as every table: the unowned last
+    page = pages(kb, as_of=day, board=b)["board/index.md"]
+    table = page.split("## Open fixes and follow-ups by owner")[1].split("## ")[0]
+    assert [table.index(f"<td>{o}</td>") for o in order] == sorted(table.index(f"<td>{o}</td>") for o in order), table

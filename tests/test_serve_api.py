@@ -96,6 +96,21 @@ def test_patterns_list_and_detail(served):
     assert r.status_code == 404 and r.json()["error"]["code"] == "pattern_not_found"
 
 
+def test_a_retired_pattern_is_said_to_be_retired_not_missing(served):
+    """GET /api/patterns/<retired id> answered "no pattern with id ... in the index", as for a typo: the
+    index leaves retired patterns out, and now says so, with the same status and error shape."""
+    r = httpx.get(served["base"] + "/api/patterns/old-retired")
+    assert r.status_code == 404 and r.json() == {
+        "error": {
+            "code": "pattern_not_found",
+            "message": "pattern 'old-retired' is retired (patterns/deploys/old-retired.md): the failure no longer "
+            "happens, so it is left out of the index and its answers (its page on the site keeps it for history)",
+        }
+    }
+    r = httpx.get(served["base"] + "/api/patterns/no-such-thing")  # an id no file has: as before
+    assert r.json()["error"]["message"] == "no pattern with id 'no-such-thing' in the index"
+
+
 def test_patterns_list_takes_the_filters_list_patterns_takes(served):
     """?category= and the rest were ignored (every pattern, 200) while MCP's list_patterns filtered."""
     base = served["base"] + "/api/patterns"

@@ -99,5 +99,6 @@ def _first_step(directory: str) -> str:
 
 def _repository_root(directory: str):
     """The git repository ``directory`` is in (it or a folder above holding .git), else None."""
-    here = Path(directory).resolve()
-    return next((d for d in (here, *here.parents) if (d / ".git").exists()), None)
+    from recur.util.files import repository_root
+
+    return repository_root(directory)

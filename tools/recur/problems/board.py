@@ -20,7 +20,8 @@ Keys of the returned dict:
   category, status, owner, due, overdue, days_overdue, tickets, incidents (count), last_incident,
   age_days (since the first matched incident or ``created``; null if neither), path, other_dues (as
   for follow-ups: the open follow-ups of its tickets due another day)}.
-- ``by_owner``: {owner: {follow_ups, follow_ups_overdue, fixes, fixes_overdue}}; ``(unowned)`` for none.
+- ``by_owner``: {owner: {follow_ups, follow_ups_overdue, fixes, fixes_overdue}}, by owner name; ``(unowned)``
+  for none, last.
 - ``unknown``: incidents with no known pattern, "needs analysis": {incident, title, date, severity,
   services, age_days, path, candidates, drafts}; newest first. ``candidates`` are the ranked patterns
   ``recur import`` stored for the reviewer ({id, rank, confidence, score, title, why}; may be empty);
@@ -257,7 +258,7 @@ def _fixes(patterns, incidents, as_of: dt.date) -> list:
             matched[pid].append(i)
     fixes = []
     for p in patterns.values():
-        status = _fix_status(p, as_of)
+        status = fix_status(p, as_of)
         if p.status == "retired" or status not in OPEN_FIX:
             continue
         late, days = _overdue(p.fix.due, as_of)
@@ -311,9 +312,11 @@ def other_dues_note(row: dict) -> str:
     return "; ".join(f"{o['ticket']} also due {o['due']} in {o['record']}" for o in row.get("other_dues") or [])
 
 
-def _fix_status(p, as_of: dt.date) -> str | None:
+def fix_status(p, as_of: dt.date) -> str | None:
     """The fix's status on ``as_of``: a fix ``done`` after that date was still open then (``open``: the
-    record keeps no date for ``in-progress``), and a pattern written after it had no fix yet."""
+    record keeps no date for ``in-progress``), and a pattern written after it had no fix yet. The board,
+    the report and the pattern page's card all ask this one function (the card read the raw status and
+    showed "done" for a fix the board counted open)."""
     if p.fix is None or (p.created is not None and p.created > as_of):
         return None
     if p.fix.status == "done" and p.fix.done is not None and p.fix.done > as_of:
@@ -327,8 +330,10 @@ def owner_key(name: str) -> str:
 
 
 def _by_owner(follow_ups: list, fixes: list) -> dict:
-    """Counts per owner. "Bob", "bob" and "@bob" (records written by different people, or imported
-    from a tracker) are one owner, shown as the spelling used most (the first in order on a tie)."""
+    """Counts per owner, by name with the unowned last, as every table of owners is ordered (``(unowned)``
+    sorted first here, and the site's board ordered it another way again). "Bob", "bob" and "@bob"
+    (records written by different people, or imported from a tracker) are one owner, shown as the
+    spelling used most (the first in order on a tie)."""
     counts: dict = defaultdict(lambda: {"follow_ups": 0, "follow_ups_overdue": 0, "fixes": 0, "fixes_overdue": 0})
     spellings: dict = defaultdict(Counter)
     for kind, items in (("follow_ups", follow_ups), ("fixes", fixes)):
@@ -339,7 +344,8 @@ def _by_owner(follow_ups: list, fixes: list) -> dict:
             counts[key][kind] += 1
             counts[key][f"{kind}_overdue"] += f["overdue"]
     shown = {key: min(c, key=lambda n: (-c[n], n)) for key, c in spellings.items()}
-    return {shown[k]: dict(counts[k]) for k in sorted(counts, key=lambda k: (shown[k].casefold(), shown[k]))}
+    order = sorted(counts, key=lambda k: (k == UNOWNED, shown[k].casefold(), shown[k]))
+    return {shown[k]: dict(counts[k]) for k in order}
 
 
 def _recurring(patterns, incidents, as_of: dt.date, top: int) -> dict:

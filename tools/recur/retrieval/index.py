@@ -249,6 +249,9 @@ def build(kb: KB, index_dir, encoder, progress: bool | None = None, reuse_vector
         "kb_content": content,  # what a site records too: recur serve compares them (site_stale)
         "ids": [p.id for p, _, _ in per_pattern],
         "left_out": stats.left_out,
+        # left out on purpose, unlike left_out: GET /api/patterns/<id> and MCP's get_pattern say a retired
+        # id is retired (retrieval.patterns.retired) instead of "no pattern with id ... in the index"
+        "retired": {p.id: p.relpath for p in sorted(kb.patterns.values(), key=lambda p: p.id) if p.status == "retired"},
         "build_id": os.urandom(8).hex(),
     }
     docs = {p.id: pattern_doc(p, kb) for p, _, _ in per_pattern}

@@ -31,17 +31,36 @@ class ApiFailure(RecurError):
 
 
 class PatternNotFound(ApiFailure):
+    """No such pattern in the index; ``retired_path``: the KB file of a retired pattern of that id, which
+    the index leaves out (a retired id was answered as if no file had it, a typo to look for)."""
+
     code = "pattern_not_found"
 
-    def __init__(self, pattern_id: str):
-        super().__init__(f"no pattern with id {pattern_id!r} in the index")
+    def __init__(self, pattern_id: str, retired_path: str | None = None):
+        if retired_path:
+            super().__init__(
+                f"pattern {pattern_id!r} is retired ({retired_path}): the failure no longer happens, so it is "
+                "left out of the index and its answers (its page on the site keeps it for history)"
+            )
+        else:
+            super().__init__(f"no pattern with id {pattern_id!r} in the index")
 
 
-def pattern_object(docs: dict, pattern_id: str) -> dict:
-    """The whole pattern as indexed: symptoms, signals, runbook, evidence, root cause, fix, look-alikes."""
+def retired(manifest: dict | None) -> dict:
+    """{id: KB path} of the retired patterns an index left out (its manifest's ``retired``); {} for an
+    index built before the manifest recorded them."""
+    found = (manifest or {}).get("retired")
+    if not isinstance(found, dict):
+        return {}
+    return {k: v for k, v in found.items() if isinstance(k, str) and isinstance(v, str)}
+
+
+def pattern_object(docs: dict, pattern_id: str, retired_paths: dict | None = None) -> dict:
+    """The whole pattern as indexed: symptoms, signals, runbook, evidence, root cause, fix, look-alikes.
+    ``retired_paths`` (``retired(manifest)``) lets a retired id's error say so."""
     doc = docs.get(pattern_id)
     if doc is None:
-        raise PatternNotFound(pattern_id)
+        raise PatternNotFound(pattern_id, (retired_paths or {}).get(pattern_id))
     return doc
 
 
@@ -69,9 +88,9 @@ def pattern_list(docs: dict, **filters) -> list[dict]:
     return [{k: d.get(k) for k in BRIEF_KEYS} for _, d in sorted(docs.items()) if keep(d)]
 
 
-def pattern_markdown(kb_dir, docs: dict, pattern_id: str) -> str:
+def pattern_markdown(kb_dir, docs: dict, pattern_id: str, retired_paths: dict | None = None) -> str:
     """The pattern's Markdown file as written in the KB (front matter and all)."""
-    doc = pattern_object(docs, pattern_id)
+    doc = pattern_object(docs, pattern_id, retired_paths)
     path = Path(kb_dir) / doc["path"]
     try:
         return path.read_text(encoding="utf-8")
@@ -121,7 +140,7 @@ def past_incidents(engine, kb, *, pattern_id: str | None = None, answer=None, li
     if (pattern_id is None) == (answer is None):
         raise ApiFailure("give pattern_id or text (one of them)")
     if pattern_id is not None:
-        pattern_object(engine.docs, pattern_id)
+        pattern_object(engine.docs, pattern_id, retired(engine.manifest))
         return {"pattern_id": pattern_id, "incidents": incidents_of(kb, [pattern_id], limit)}
     matched = [] if answer.no_known_pattern else [r["id"] for r in answer.results if r["confidence"] != "low"]
     return {

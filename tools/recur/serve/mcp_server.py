@@ -296,7 +296,8 @@ def _read_tools(server: MCPServer, get_engine: Callable) -> None:
         with, and what tells them apart). The same object as GET /api/patterns/{id}."""
 
         def work():
-            doc = pat.pattern_object(get_engine().docs, id)
+            engine = get_engine()
+            doc = pat.pattern_object(engine.docs, id, pat.retired(engine.manifest))
             return doc, render_pattern(doc)
 
         return run_tool(work)
@@ -468,7 +469,7 @@ def _resources(server: MCPServer, get_engine: Callable) -> None:
     def pattern_resource(id: str) -> str:  # noqa: A002
         try:
             engine = get_engine()
-            return pat.pattern_markdown(engine.kb_dir, engine.docs, id)
+            return pat.pattern_markdown(engine.kb_dir, engine.docs, id, pat.retired(engine.manifest))
         except pat.PatternNotFound as exc:
             raise ResourceNotFoundError(str(exc)) from None
         except ApiError as exc:

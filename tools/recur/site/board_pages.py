@@ -62,9 +62,10 @@ def board_page(site: Site) -> str:
            AGE_LEGEND]
 
     out.append("## Open fixes and follow-ups by owner\n")
-    # every count shown, 0 too: a blank "overdue" beside a 0 "open" read as a missing number
+    # every count shown, 0 too: a blank "overdue" beside a 0 "open" read as a missing number; in the board's
+    # order (by owner, the unowned last), as recur report and the tables below list owners
     rows = [[esc(o), str(v["fixes"]), str(v["fixes_overdue"]), str(v["follow_ups"]), str(v["follow_ups_overdue"])]
-            for o, v in sorted(b["by_owner"].items(), key=lambda kv: (-kv[1]["fixes_overdue"] - kv[1]["follow_ups_overdue"], kv[0]))]
+            for o, v in b["by_owner"].items()]
     out.append(raw_table(["owner", "fixes open", "overdue", "follow-ups open", "overdue"], rows, "Nothing open.\n"))
     out += _work_tables(site, b, page)
     out += _analysis_tables(site, b, page)

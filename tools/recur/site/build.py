@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from recur import config
 from recur.kb.site_record import SITE_MARKER, site_marker
 from recur.util.errors import RecurError
-from recur.util.files import swap_folder, work_folder, writing
+from recur.util.files import repository_root, swap_folder, work_folder, writing
 from recur.util.text import yaml_string
 
 if TYPE_CHECKING:  # recur.site.bundle (numpy) is imported only when the bundle is written
@@ -77,9 +77,19 @@ def _config_file(config_file, kb_dir, work: Path) -> tuple[Path, Path | None]:
     if cfg_path is not None:
         return cfg_path, _own_pages(cfg_path)
     default = work / "mkdocs.yml"
-    name = Path(kb_dir).resolve().parent.name or "Knowledge base"
+    name = default_site_name(kb_dir)
     default.write_text(DEFAULT_CONFIG.format(name=yaml_string(name)), encoding="utf-8")
     return default, None
+
+
+def default_site_name(kb_dir) -> str:
+    """The site's name without a mkdocs.yml: the repository's folder name, as `recur init` names a site.
+    That is the KB's own folder, or the folder holding it when the KB is its ``kb/`` (the usual layout).
+    It was always the folder above the KB: a KB at a repository's root (or at /tmp/team-kb) was named
+    after the folder above the repository ("src", "tmp")."""
+    kb = Path(kb_dir).resolve()
+    folder = kb.parent if kb.name.casefold() == "kb" and repository_root(kb) != kb else kb
+    return folder.name or "Knowledge base"
 
 
 def _require_plugin(cfg, cfg_path: Path) -> None:

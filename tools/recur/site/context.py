@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from pathlib import Path
 
 from recur.site.md import Anchors, alink, badge, esc, raw
+from recur.util.files import repository_root
 
 HOME = "index.md"
 SUGGEST = "suggest.md"
@@ -29,9 +31,22 @@ MODEL = "model.md"
 RETIRED = "patterns/retired.json"
 
 
+def source_dir(kb_root) -> str:
+    """The KB folder as its repository names it: relative to the git top level when there is one, else
+    to the folder holding it ("" for a KB at the repository's root)."""
+    root = Path(kb_root).resolve()
+    top = repository_root(root)
+    rel = root.relative_to(top if top is not None else root.parent).as_posix()
+    return "" if rel == "." else rel
+
+
+RETIRED_MARK = " <i>(retired)</i>"
+
+
 class Site:
     def __init__(self, kb, as_of: dt.date, board: dict, lookalikes=None, edit_base: str | None = None):
         self.kb = kb
+        self.source_dir = source_dir(kb.root)
         self.as_of = as_of
         self.board = board
         self.lookalikes = lookalikes or {}
@@ -81,19 +96,32 @@ class Site:
         return badge(self.sev_label(key), key)
 
     def pattern_link(self, page: str, pid: str, text: str | None = None) -> str:
-        """An HTML link to a pattern, or its id as plain text when the KB has no such pattern."""
+        """An HTML link to a pattern (marked when retired), or its id as plain text when the KB has no such
+        pattern."""
         target = self.pattern_page(pid)
         if target is None:
             return f"<code>{esc(pid)}</code>"
-        return alink(page, target, text or self.kb.patterns[pid].title)
+        return alink(page, target, text or self.kb.patterns[pid].title) + self.retired_mark(pid)
+
+    def retired_mark(self, pid: str) -> str:
+        """After a link to a retired pattern: it was shown as any other where it was linked (an incident's
+        patterns, a pattern's related ones), and a responder took a failure mode that no longer happens
+        for a live one. The pattern lists mark it so too."""
+        p = self.kb.patterns.get(pid)
+        return RETIRED_MARK if p is not None and p.status == "retired" else ""
 
     def incident_link(self, page: str, iid: str, text: str | None = None) -> str:
         target = self.incident_page(iid)
         return alink(page, target, text or iid) if target else esc(iid)
 
+    def source(self, relpath: str) -> str:
+        """A KB file's path as the repository has it (``source_dir``): "kb/" was written before every
+        path, wherever the KB was (at a repository's root, "kb/patterns/..." named no file there)."""
+        return f"{self.source_dir}/{relpath}" if self.source_dir else relpath
+
     def edit_line(self, relpath: str) -> str:
         """The "edit this page" footer: a link when an edit base URL is configured, else the path."""
-        shown = f"kb/{relpath}" if not self.edit_base else relpath
+        shown = self.source(relpath)
         if self.edit_base:
             return raw(f'<p class="recur-edit" data-search-exclude>Edit this page: '
                        f'<a class="recur-edit-link" href="{esc(self.edit_base + relpath)}">{esc(relpath)}</a></p>')

@@ -106,6 +106,34 @@ def lookalikes_for(kb, index_path):
         return None
 
 
+def _names(paths: list, most: int = 5) -> str:
+    return ", ".join(paths[:most]) + (f" and {len(paths) - most} more" if len(paths) > most else "")
+
+
+def problems_warning(kb, kb_path, cross: list) -> str | None:
+    """The one warning for a KB with errors (``cross``: ``kb.check.cross_checks``), or None. As recur check
+    fails on every error, so does recur site --strict (the warning). It said "files with errors are
+    left out of the site" of them all, and a path naming a missing pattern, an error across files,
+    was built as an ordinary page: it names the files left out (``left_out_problems``, what recur
+    report and recur index leave out too) apart from the errors in files the site still shows."""
+    from recur.kb.check import left_out_problems
+
+    left = left_out_problems(kb)
+    out = {p.path for p in left}
+    others = [p for p in kb.errors + [c for c in cross if c.is_error] if p.path not in out]
+    if not left and not others:
+        return None
+    parts = []
+    if left:
+        parts.append(f"{len(left)} file(s) with errors left out of the site: {_names([p.path for p in left])}")
+    if others:
+        files = sorted({p.path for p in others})
+        parts.append(f"{len(others)} other error(s), in file(s) kept as they are ({_names(files)}): a pattern id "
+                     "no file has is shown as text, not a link, and a path's step naming it is marked missing")
+    first = sorted(left + others, key=lambda p: p.sort_key())[0]
+    return f"recur: KB errors in {kb_path} (run: recur check --kb {kb_path}): {'; '.join(parts)}. First: {first}"
+
+
 def prepare(kb_path, src_dir, *, as_of: dt.date, edit_url: str | None = None, index_path=None,
             model_dir=None, extra_dir=None) -> dict:
     """Load the KB, compute the board and write the Markdown tree into ``src_dir``.
@@ -120,12 +148,9 @@ def prepare(kb_path, src_dir, *, as_of: dt.date, edit_url: str | None = None, in
     from recur.site.model_page import find_model
 
     kb = load_kb(kb_path)
-    # with the checks across files (a duplicate id, an unknown pattern named): as recur check fails
-    # on them, so does recur site --strict (the warning), instead of dropping a file without a word
-    errors = kb.errors + [p for p in cross_checks(kb) if p.is_error]
-    if errors:
-        log.warning(f"recur: {len(errors)} KB file problem(s) in {kb_path}; files with errors are left out of "
-                    f"the site (run: recur check --kb {kb_path}). First: {errors[0]}")
+    warning = problems_warning(kb, kb_path, cross_checks(kb))
+    if warning:
+        log.warning(warning)
     stats = generate(kb, src_dir, as_of=as_of, board=board(kb, as_of), lookalikes=lookalikes_for(kb, index_path),
                      edit_base=edit_url, model=find_model(kb_path, model_dir), extra_dir=extra_dir)
     state["own_files"] = frozenset(stats["own"])

@@ -8,6 +8,7 @@ from pathlib import PurePosixPath
 
 from recur.kb.parse import evidence_parts, list_parts
 from recur.kb.schema import LATER_SECTIONS, PLACED_SECTIONS
+from recur.problems.board import OPEN_FIX, fix_status
 from recur.retrieval.lookalikes import FLOOR
 from recur.site import charts
 from recur.site.context import BY_SERVICE, BY_SEVERITY, BY_TAG, PATTERNS, Site
@@ -58,14 +59,20 @@ def _fix(site: Site, p) -> str:
     below = f'<a href="#{FIX_ANCHOR}">described below</a>' if p.sections.get("Permanent fix", "").strip() else ""
     if f is None:
         return f"{below} · <i>not tracked (no status, owner or due date)</i>" if below else "<i>none recorded</i>"
-    parts = [badge(f.status, f"fix-{f.status}")]
+    # the status on the site's as-of date, by the board's rule: a fix done after it was still open then
+    # (the raw "done" stood on the card while the board counted it open, overdue or not); a pattern
+    # written after that date, which the board leaves out, keeps its own status
+    status = fix_status(p, site.as_of) or f.status
+    parts = [badge(status, f"fix-{status}")]
     if f.owner:
         parts.append(f"owner {esc(f.owner)}")
     if f.due:
-        late = site.overdue(f.due) if f.status in ("open", "in-progress") else 0
+        late = site.overdue(f.due) if status in OPEN_FIX else 0
         parts.append(f"due {f.due.isoformat()}" + (" " + badge(f"overdue {late}d", "overdue") if late else ""))
-    if f.done:
+    if f.done and status == "done":
         parts.append(f"done {f.done.isoformat()}")
+    elif f.done:  # the file says done: say when, so the card does not read as contradicting it
+        parts.append(f"<i>marked done on {f.done.isoformat()}, after {site.as_of.isoformat()}</i>")
     if f.tickets:
         parts.append("tickets " + ", ".join(f"<code>{esc(t)}</code>" for t in f.tickets))
     return " · ".join(parts + ([below] if below else [])) + _recurred(site, p)
@@ -106,8 +113,9 @@ def card(site: Site, p) -> str:
         start = min(seen[0].date, shift(site.as_of, -365))
         end = max(seen[-1].date, site.as_of)
         events = [(i.date, i.id, href(page, i.relpath)) for i in seen]
-        strip = charts.timeline(events, start, end, label=f"{len(seen)} incidents matched {p.title}")
-        text = f"{len(seen)} incident{'s' if len(seen) != 1 else ''}, last on {seen[-1].date.isoformat()}"
+        count = f"{len(seen)} incident{'s' if len(seen) != 1 else ''}"
+        strip = charts.timeline(events, start, end, label=f"{count} matched {p.title}")
+        text = f"{count}, last on {seen[-1].date.isoformat()}"
         rows.append(_row("Recurrence", f'{text}<div class="recur-timeline">{strip}</div>'))
     else:
         rows.append(_row("Recurrence", '<i>no incident has matched it yet</i>'))
@@ -230,7 +238,8 @@ def _related(site: Site, p) -> str:
     for rid in p.related:
         q = site.kb.patterns.get(rid)
         if q is not None and rid != p.id:
-            lines.append(f"<li>{alink(page, q.relpath, q.title)} · {esc(q.category)} · {esc(q.severity)}</li>")
+            lines.append(f"<li>{alink(page, q.relpath, q.title)}{site.retired_mark(rid)} · {esc(q.category)} · "
+                         f"{esc(q.severity)}</li>")
     for d in p.distinguish:
         lines.append(f"<li>Not to be confused with {site.pattern_link(page, d['from'])}: {inline_html(d['by'])}</li>")
     looks = [x for x in site.lookalikes.get(p.id, []) if x.get("id") in site.kb.patterns and x.get("id") != p.id]
@@ -272,7 +281,7 @@ def _after_mark(days: int | None) -> str:
 
 def _pattern_rows(site: Site, page: str, patterns) -> list:
     return [[alink(page, p.relpath, p.title) + (" <i>(draft)</i>" if p.status == "draft" else "")
-             + (" <i>(retired)</i>" if p.status == "retired" else ""),
+             + site.retired_mark(p.id),
              esc(p.severity), esc(p.category), str(len(site.by_pattern.get(p.id, [])))] for p in patterns]
 
 
@@ -305,7 +314,8 @@ def _grouped_index(site: Site, page: str, title: str, names, anchor, members, co
     out = [front_matter(title=title, **NOT_SEARCHED), f"# {title}\n", _browse(page)]
     out.append(" · ".join(mdlink(page, page, f"{n} ({len(ps)})", anchor(n)) for n, ps in groups.items()) + "\n")
     for n, ps in groups.items():
-        body = (raw("<p>" + " · ".join(alink(page, p.relpath, p.title) for p in ps) + "</p>") if compact
+        body = (raw("<p>" + " · ".join(alink(page, p.relpath, p.title) + site.retired_mark(p.id) for p in ps) + "</p>")
+                if compact
                 else raw_table(HEAD, _pattern_rows(site, page, ps)))
         out.append(f"## {cell(n)} {{#{anchor(n)}}}\n" + body)
     return "\n".join(out)

@@ -102,32 +102,50 @@ def _step_mark(p) -> str:
     return ""
 
 
+def _missing_step(site: Site, pid: str) -> str:
+    """Why a step's pattern has no page on the site: no file has its id (`recur check` calls it an error),
+    or its file has errors and is left out. Such a step was a tickable step counted in "0 of N done"."""
+    if site.kb.pattern_known(pid):
+        return "left out of the site: its pattern file has errors"
+    return "missing: no pattern has this id"
+
+
+def _step(site: Site, page: str, step) -> tuple[str, bool]:
+    """A path step as a list item, and whether it can be ticked (its pattern has a page)."""
+    p = site.kb.patterns.get(step.pattern)
+    why = f'<p class="recur-why"><strong>Why it matters:</strong> {esc(step.why)}</p>' if step.why else ""
+    if p is None:
+        return (f'<li class="recur-step recur-step-missing"><span class="recur-step-title"><code>{esc(step.pattern)}'
+                f'</code> <i>({esc(_missing_step(site, step.pattern))})</i></span>{why}</li>'), False
+    read = f' <a class="recur-step-link" href="{href(page, p.relpath)}">read the pattern</a>'
+    gist = f'<p class="recur-gist">{esc(_first_sentence(p.summary))}</p>' if p.summary else ""
+    # keyed by the pattern, not the step's number: a step inserted above un-ticked every step after it,
+    # and a pattern read on one path is read on every path listing it (recur.js keeps one set per site)
+    return (f'<li class="recur-step"><label><input type="checkbox" class="recur-step-check" '
+            f'data-step="{esc(step.pattern)}"> <span class="recur-step-title">{esc(p.title)}{_step_mark(p)}</span>'
+            f'</label>{read}{why}{gist}</li>'), True
+
+
 def path_page(site: Site, path) -> str:
     page = site.path_page(path.id)
-    items = []
-    for step in path.steps:
-        p = site.kb.patterns.get(step.pattern)
-        title = (esc(p.title) if p else f"<code>{esc(step.pattern)}</code>") + _step_mark(p)
-        read = f' <a class="recur-step-link" href="{href(page, p.relpath)}">read the pattern</a>' if p else ""
-        why = f'<p class="recur-why"><strong>Why it matters:</strong> {esc(step.why)}</p>' if step.why else ""
-        gist = f'<p class="recur-gist">{esc(_first_sentence(p.summary))}</p>' if p and p.summary else ""
-        # keyed by the pattern, not the step's number: a step inserted above un-ticked every step after it,
-        # and a pattern read on one path is read on every path listing it (recur.js keeps one set per site)
-        items.append(f'<li class="recur-step"><label><input type="checkbox" class="recur-step-check" '
-                     f'data-step="{esc(step.pattern)}"> <span class="recur-step-title">{title}</span></label>'
-                     f'{read}{why}{gist}</li>')
+    steps = [_step(site, page, step) for step in path.steps]
+    n = sum(ok for _, ok in steps)  # what recur.js counts too: the checkboxes
+    missing = len(steps) - n
     out = [front_matter(title=path.title, recur_kind="path", recur_id=path.id, recur_source=path.relpath,
                         recur_edit_url=site.edit_url(path.relpath)),
            f"# {cell(path.title)}\n"]
     if path.audience:
         out.append(f"For {cell(path.audience)}.\n")
-    out.append(f"{len(path.steps)} steps, in order. Tick each one when you have read it and walked through its "
+    out.append(f"{n} steps, in order"
+               + (f" (and {missing} that name{'s' if missing == 1 else ''} no pattern this site has, marked below)"
+                  if missing else "")
+               + ". Tick each one when you have read it and walked through its "
                "first steps (to learn them: never run them in production to practise). Your progress is kept in "
                "this browser, and a pattern ticked here is ticked on every path that lists it.\n")
     out.append(raw(f'<div class="recur-path" data-path="{esc(path.id)}" data-search-exclude>\n'
-               f'<p class="recur-progress"><span class="recur-progress-text" aria-live="polite">0 of {len(path.steps)} '
+               f'<p class="recur-progress"><span class="recur-progress-text" aria-live="polite">0 of {n} '
                f'done</span> <button type="button" class="md-button recur-reset">Reset progress</button></p>\n'
-               f'<ol class="recur-steps">\n' + "\n".join(items) + "\n</ol>\n</div>"))
+               f'<ol class="recur-steps">\n' + "\n".join(item for item, _ in steps) + "\n</ol>\n</div>"))
     out.append(site.edit_line(path.relpath))
     return "\n".join(out)
 
@@ -143,9 +161,14 @@ def path_index(site: Site) -> str:
            "Ordered reading lists: each step is a failure pattern and why it matters. "
            "Progress is kept in your browser.\n"]
     # the progress cell is filled by recur.js from what this browser has ticked (empty without it)
-    rows = [[alink(page, site.path_page(p.id), p.title), inline_html(p.audience or "-"), str(len(p.steps)),
-             f'<span class="recur-path-progress" data-patterns="{esc(" ".join(s.pattern for s in p.steps))}"></span>']
-            for p in sorted(site.kb.paths.values(), key=path_order)]
+    rows = []
+    for p in sorted(site.kb.paths.values(), key=path_order):
+        # the steps a reader can tick, as the path's page counts them (a step naming no pattern is not one)
+        steps = [s.pattern for s in p.steps if s.pattern in site.kb.patterns]
+        missing = len(p.steps) - len(steps)
+        rows.append([alink(page, site.path_page(p.id), p.title), inline_html(p.audience or "-"),
+                     str(len(steps)) + (f" ({missing} missing)" if missing else ""),
+                     f'<span class="recur-path-progress" data-patterns="{esc(" ".join(steps))}"></span>'])
     out.append(raw_table(["path", "for", "steps", "your progress"], rows,
-                         "No onboarding paths yet: add one under `kb/paths/`.\n"))
+                         f"No onboarding paths yet: add one under `{site.source('paths/')}`.\n"))
     return "\n".join(out)

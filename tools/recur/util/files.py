@@ -225,3 +225,10 @@ def file_version(path) -> str:
     site assets' ``?v=``, so a rebuilt site is never read from a cache that holds the last build)."""
     with open(path, "rb") as fh:
         return hashlib.file_digest(fh, "sha256").hexdigest()[:16]
+
+
+def repository_root(path) -> Path | None:
+    """The git repository ``path`` is in (it or a folder above holding ``.git``: a folder, or a file in a
+    worktree or a submodule), else None. Read from the file system: no git needed."""
+    here = Path(path).resolve()
+    return next((d for d in (here, *here.parents) if (d / ".git").exists()), None)

@@ -34,6 +34,6 @@ def patterns(
 def pattern(pattern_id: str, engine=Depends(get_engine)):
     """One pattern as indexed: symptoms, signals, runbook, evidence, fix, incidents."""
     try:
-        return JSONResponse(pat.pattern_object(engine.docs, pattern_id))
+        return JSONResponse(pat.pattern_object(engine.docs, pattern_id, pat.retired(engine.manifest)))
     except pat.PatternNotFound as exc:
         raise ApiError(404, exc.code, str(exc)) from None

@@ -1,0 +1,215 @@
+"""Pattern, incident and path pages against the rest of the site: what a card, a link or a step says
+agrees with the board, `recur check` and the KB (found by a problem manager and a new hire in review)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from site_helpers import AS_OF, site_kb
+
+from recur.kb.loader import load_kb
+from recur.problems.board import board
+from recur.site import pages
+
+DAY = dt.date.fromisoformat(AS_OF)
+
+
+@pytest.fixture
+def kb(tmp_path):
+    kb = load_kb(site_kb(tmp_path / "kb"))
+    assert not kb.errors, kb.errors
+    return kb
+
+
+def _fix_row(page: str) -> str:
+    return page.split("<dt>Permanent fix</dt>")[1].split("</dd>")[0]
+
+
+def _fixes_open(b: dict) -> dict:
+    return {f["pattern"]: f for f in b["fixes"]}
+
+
+def test_a_fix_done_after_the_as_of_date_is_open_on_the_card_as_on_the_board(tmp_path):
+    """`fix: {status: done, done: <after as_of>}` read "done · done ..." on the pattern page while the
+    board and `recur report` counted it open, and overdue: the card asks the board's own question."""
+    root = site_kb(tmp_path / "kb")
+    path = root / "patterns/capacity/disk-full.md"  # due 2026-04-01, a month before AS_OF
+    path.write_text(path.read_text().replace("status: in-progress", "status: done\n  done: 2026-05-10"))
+    kb = load_kb(root)
+    assert not kb.errors, kb.errors
+    b = board(kb, DAY)
+    assert _fixes_open(b)["disk-full"]["status"] == "open" and _fixes_open(b)["disk-full"]["days_overdue"] == 30
+    fix = _fix_row(pages(kb, as_of=DAY, board=b)["patterns/capacity/disk-full.md"])
+    assert '<b class="rb r-fix-open">open</b>' in fix and "r-fix-done" not in fix
+    assert '<b class="rb r-overdue">overdue 30d</b>' in fix
+    assert "marked done on 2026-05-10, after 2026-05-01" in fix and " · done 2026-05-10" not in fix
+    # on or after the day it was done, it is done, with no overdue badge (as the board leaves it out)
+    later = dt.date(2026, 5, 10)
+    fix = _fix_row(pages(kb, as_of=later, board=board(kb, later))["patterns/capacity/disk-full.md"])
+    assert '<b class="rb r-fix-done">done</b>' in fix and "done 2026-05-10" in fix and "overdue" not in fix
+    assert "disk-full" not in _fixes_open(board(kb, later))
+
+
+def _path_kb(tmp_path):
+    """small_kb (site_kb) with a path that names a pattern no file has, and one whose file has errors."""
+    from kbfactory import pattern_text, write
+
+    root = site_kb(tmp_path / "kb")
+    write(
+        root, "patterns/network/broken.md", pattern_text("broken", "network").replace("severity: sev2", "severity: 7")
+    )
+    write(
+        root,
+        "paths/first-week.yml",
+        "title: First week\nsteps:\n  - pattern: db-pool-exhausted\n  - pattern: db-pool-exhaustd\n"
+        "    why: a slip of the id\n  - pattern: broken\n  - pattern: dns-failure\n",
+    )
+    return root
+
+
+def test_a_path_step_naming_no_pattern_is_marked_missing_not_tickable_not_counted(tmp_path):
+    """A path step naming a pattern that does not exist (`recur check`: an error) was an ordinary
+    tickable step counted in "0 of 4 done", and the path list's progress counted it too."""
+    kb = load_kb(_path_kb(tmp_path))
+    out = pages(kb, as_of=DAY, board=board(kb, DAY))
+    page = out["paths/first-week.md"]
+    assert "0 of 2 done" in page and "2 steps, in order (and 2 that name no pattern this site has" in page
+    assert page.count('class="recur-step-check"') == 2
+    steps = page.split('<ol class="recur-steps">')[1].split("</ol>")[0].split("</li>")
+    slip, broken = steps[1], steps[2]
+    assert "<code>db-pool-exhaustd</code> <i>(missing: no pattern has this id)</i>" in slip
+    assert "recur-step-missing" in slip and "checkbox" not in slip and "data-step" not in slip and "href" not in slip
+    assert "Why it matters:</strong> a slip of the id" in slip  # the author's note is still there
+    assert "<i>(left out of the site: its pattern file has errors)</i>" in broken and "checkbox" not in broken
+    assert 'data-step="dns-failure"' in steps[3]
+    row = out["paths/index.md"].split('href="first-week.html"')[1].split("</tr>")[0]
+    assert "<td>2 (2 missing)</td>" in row and 'data-patterns="db-pool-exhausted dns-failure"' in row
+
+
+def test_the_site_warning_says_which_files_are_left_out_and_which_are_kept(tmp_path, monkeypatch):
+    """`recur site` warned "files with errors are left out of the site" of every error, the checks
+    across files too: the path naming a missing pattern was built, as a page. The warning now names
+    the files left out apart from the errors in files kept as they are."""
+    from recur.site.build import build_site
+
+    root = _path_kb(tmp_path)
+    monkeypatch.chdir(tmp_path)  # no mkdocs.yml: Recur's defaults
+    made = build_site(root, tmp_path / "out", as_of=DAY, browser_search=False, index_dir=tmp_path / "none")
+    (warning,) = [w for w in made.warnings if "KB errors" in w]
+    assert "1 file(s) with errors left out of the site: kb/patterns/network/broken.md;" in warning
+    assert "1 other error(s), in file(s) kept as they are (kb/paths/first-week.yml)" in warning
+    assert "a path's step naming it is marked missing" in warning
+    assert "files with errors are left out of the site" not in warning
+    assert (tmp_path / "out/paths/first-week.html").is_file()
+    assert not (tmp_path / "out/patterns/network/broken.html").exists()
+
+
+@pytest.mark.browser
+def test_in_the_browser_a_missing_step_has_no_box_and_the_progress_counts_the_others(tmp_path, monkeypatch, chromium):
+    """recur.js counts the path's checkboxes: the missing step, which has none, is not in "N of M done"
+    on the page nor on the list of paths (Chromium, over HTTP)."""
+    from browser import page_errors, serve_dir
+
+    from recur.site.build import build_site
+
+    monkeypatch.chdir(tmp_path)
+    build_site(_path_kb(tmp_path), tmp_path / "out", as_of=DAY, browser_search=False, index_dir=tmp_path / "none")
+    page = chromium.new_page()
+    errors = page_errors(page)
+    try:
+        with serve_dir(tmp_path / "out") as url:
+            page.goto(url + "/paths/first-week.html")
+            assert page.locator(".recur-progress-text").inner_text() == "0 of 2 done"
+            assert page.locator(".recur-step-missing input").count() == 0
+            page.locator("input.recur-step-check").first.check()
+            assert page.locator(".recur-progress-text").inner_text() == "1 of 2 done"
+            page.goto(url + "/paths/index.html")
+            cell = page.locator("tr", has_text="First week").locator(".recur-path-progress")
+            assert cell.inner_text() == "1 of 2 done"
+        assert errors == []
+    finally:
+        page.close()
+
+
+def _git_init(folder):
+    import subprocess
+
+    folder.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["git", "init", "-q", str(folder)], check=True)
+    return folder
+
+
+def _footer(kb_root) -> str:
+    kb = load_kb(kb_root)
+    page = pages(kb, as_of=DAY, board=board(kb, DAY))["patterns/capacity/disk-full.md"]
+    return page.split("the source is <code>")[1].split("</code>")[0]
+
+
+def test_the_edit_footer_names_the_file_as_the_repository_has_it(tmp_path):
+    """Every footer said the source was `kb/patterns/...`, "kb/" written in, wherever the KB was: a KB
+    at a repository's root, or in another folder, named no file there."""
+    assert _footer(site_kb(_git_init(tmp_path / "payments-kb"))) == "patterns/capacity/disk-full.md"
+    repo = _git_init(tmp_path / "ops-repo")
+    assert _footer(site_kb(repo / "teams" / "kb")) == "teams/kb/patterns/capacity/disk-full.md"
+    assert _footer(site_kb(tmp_path / "plain" / "rf-kb")) == "rf-kb/patterns/capacity/disk-full.md"  # no git
+    assert _footer(site_kb(tmp_path / "team" / "kb")) == "kb/patterns/capacity/disk-full.md"  # as before
+    (tmp_path / "plain/rf-kb/paths/first-week.yml").unlink()
+    (tmp_path / "plain/rf-kb/paths/storage-basics.yml").unlink()
+    kb = load_kb(tmp_path / "plain" / "rf-kb")
+    assert "add one under `rf-kb/paths/`" in pages(kb, as_of=DAY, board=board(kb, DAY))["paths/index.md"]
+
+
+def test_a_site_without_mkdocs_yml_is_named_after_the_repository(tmp_path, monkeypatch):
+    """With no mkdocs.yml the site was named after the folder above the KB: a KB at a repository's root
+    (or at /tmp/rf-kb) was titled with the folder above it ("src", "tmp")."""
+    from recur.site.build import build_site
+
+    root = site_kb(tmp_path / "tmp" / "rf-kb")
+    monkeypatch.chdir(tmp_path)  # no mkdocs.yml: Recur's defaults
+    build_site(root, tmp_path / "out", as_of=DAY, browser_search=False, index_dir=tmp_path / "none")
+    assert "<title>Recur - rf-kb</title>" in (tmp_path / "out" / "index.html").read_text()
+
+    from recur.site.build import default_site_name
+
+    assert default_site_name(_git_init(tmp_path / "src" / "payments-kb")) == "payments-kb"  # the KB is the repo
+    assert default_site_name(tmp_path / "team-kb" / "kb") == "team-kb"  # recur init's layout, as before
+    assert default_site_name(_git_init(tmp_path / "src" / "kb")) == "kb"  # a repository named kb
+
+
+def test_a_retired_pattern_is_marked_where_it_is_linked(tmp_path):
+    """A pattern's "Related patterns" list and an incident's page (and the incident list) showed a
+    retired pattern as any other: a responder took a failure mode that no longer happens for a live one."""
+    from kbfactory import write
+
+    root = site_kb(tmp_path / "kb")
+    path = root / "patterns/capacity/disk-full.md"
+    path.write_text(
+        path.read_text().replace("related: [db-pool-exhausted]", "related: [db-pool-exhausted, old-retired]")
+    )
+    write(
+        root,
+        "incidents/2026/INC-2026-0009.md",
+        "---\nid: INC-2026-0009\ntitle: Deploy broke\ndate: 2026-04-21\nseverity: sev3\n"
+        "patterns: [old-retired, dns-failure]\n---\n\n## Summary\nx\n",
+    )
+    kb = load_kb(root)
+    assert not kb.errors, kb.errors
+    out = pages(kb, as_of=DAY, board=board(kb, DAY))
+    related = out["patterns/capacity/disk-full.md"].split("## Related patterns")[1].split("</ul>")[0]
+    items = {x.split("</a>")[0].split(">")[-1]: x for x in related.split("<li>")[1:]}
+    assert "</a> <i>(retired)</i> · deploys" in items["Retired pattern about deploys"]
+    assert "retired" not in items["Database connection pool exhausted"]
+    card = out["incidents/2026/INC-2026-0009.md"].split("<dt>Matched patterns</dt>")[1].split("</dd>")[0]
+    assert card.count("(retired)") == 1 and card.index("(retired)") < card.index("DNS resolution failure")
+    row = out["incidents/index.md"].split("INC-2026-0009")[-1].split("</tr>")[0]
+    assert "Retired pattern about deploys</a> <i>(retired)</i>" in row and row.count("(retired)") == 1
+    assert "(retired)" not in out["incidents/2026/INC-2026-0003.md"]
+
+
+def test_the_timeline_label_counts_one_incident_in_the_singular(kb):
+    """The recurrence timeline's label (its title and aria-label) read "1 incidents matched ..."."""
+    one = pages(kb, as_of=DAY, board=board(kb, DAY))["patterns/capacity/db-pool-exhausted.md"]
+    assert "1 incident matched Database connection pool exhausted" in one and "1 incidents" not in one
+    two = pages(kb, as_of=DAY, board=board(kb, DAY))["patterns/capacity/disk-full.md"]
+    assert "2 incidents matched Disk full on a host" in two
