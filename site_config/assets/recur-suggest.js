@@ -300,6 +300,7 @@
     this.maxBody = 64 * 1024;  /* recur serve's default (--max-body-kib), until recur-api.json says */
     this.mode = "probing";  /* probing | api | starting | browser | static | file */
     this.render();
+    this.focusOnLoad();
     this.discover();
   }
 
@@ -316,12 +317,15 @@
       el("label", { for: id, class: "recur-suggest__label", text: "Describe what you see" }),
       this.text,
       el("div", { class: "recur-suggest__bar" }, [this.button,
-        el("span", { class: "recur-suggest__hint", text: "Ctrl+Enter to send" })]),
+        el("span", { class: "recur-suggest__hint", text: "Ctrl+Enter to send \u00b7 Esc to leave the box" })]),
       this.status
     ]);
     form.addEventListener("submit", function (e) { e.preventDefault(); self.submit(); });
     this.text.addEventListener("keydown", function (e) {
       if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); self.submit(); }
+      /* mkdocs-material's keys (/, s, f: its search; n, p: pages) act only outside text fields: Esc gives
+         them back, as leaving the box by Tab does (the text stays) */
+      if (e.key === "Escape" && !e.isComposing) self.text.blur();
     });
     this.node.textContent = "";
     this.node.appendChild(form);
@@ -329,6 +333,20 @@
     var q = new URLSearchParams(window.location.search).get("describe");
     if (q) this.text.value = q;
     this.fromUrl = !!(q && q.trim());  /* answered once the mode is known, a static one too */
+  };
+
+  /* The home page (data-focus="load") is where someone mid-incident starts: its box takes the focus when
+     the page opens (it was 11 Tab presses away; found in review), unless the reader is somewhere already:
+     something has focus (mkdocs-material's search, which ?q= opens and focuses before this runs; a click),
+     the URL names a place (#fragment), the page answers ?describe= (its results are what to read next), or
+     the box is off screen (the page gone back to, scrolled where the reader was). Nothing scrolls for it. */
+  Box.prototype.focusOnLoad = function () {
+    if (this.node.dataset.focus !== "load" || window.location.hash || this.fromUrl) return;
+    var active = document.activeElement;
+    if (active && active !== document.body && active !== document.documentElement) return;
+    var at = this.text.getBoundingClientRect();
+    if (at.bottom <= 0 || at.top >= window.innerHeight) return;
+    this.text.focus({ preventScroll: true });
   };
 
   Box.prototype.say = function (msg, kind) {
