@@ -606,6 +606,7 @@ def test_without_webassembly_the_box_falls_back_to_site_search(chromium, static_
         page.wait_for_selector("div.recur-suggest[data-mode=static]")
         status = page.locator(".recur-suggest__status").inner_text()
         assert "WebAssembly" in status and "\n" not in status.strip()
+        assert "pattern pages that share your text" in status and "site's search" not in status
         page.fill("textarea.recur-suggest__input", "ENOSPC")
         page.click("button.recur-suggest__go")
         page.locator(".recur-suggest__search-link").wait_for()
@@ -722,7 +723,54 @@ def test_a_model_that_fails_to_load_is_said_once_and_not_overwritten_by_progress
         assert not page.locator("progress.recur-suggest__progress").is_visible()
         assert page.locator(".recur-suggest__search-link").is_visible()  # and the text went to the word search
         assert page.locator(".recur-suggest__words").first.get_attribute("data-pattern") == "disk-full"
+        asked = len([r for r in page.requests if "/model.onnx.gz" in r])
+        _ask(page, QUERIES[1])  # a file not on the host is not asked for again: words, at once
+        assert len([r for r in page.requests if "/model.onnx.gz" in r]) == asked
+        assert page.get_attribute("div.recur-suggest", "data-mode") == "static"
     assert [e for e in page.errors if "404" not in e] == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("name", "failure"),
+    [
+        ("model.onnx.gz", "network error"),
+        ("model.onnx.gz", "HTTP 503"),
+        ("ranker.js", "network error"),  # imported: import() says "Failed to fetch" for a 404 and a 503 alike
+        ("recur-browser-search.js", "HTTP 503"),  # the loader, imported by the box
+    ],
+)
+def test_a_model_download_that_fails_for_now_is_tried_again_on_the_next_question(page, static_site, name, failure):
+    """Found in review: one dropped download of the model (a network error, a busy host) turned the box to
+    words until the page was reloaded, the next questions too, and it said "could not be loaded here (Failed
+    to fetch): your text goes to the site's search instead", where the box lists pattern pages itself."""
+    url, kb, index, _ = static_site
+    files = f"**/{name}*"
+    if failure == "network error":
+        page.route(files, lambda route: route.abort())
+    else:
+        page.route(files, lambda route: route.fulfill(status=503, body="busy"))
+    page.goto(url + "/suggest.html")
+    page.wait_for_selector("div.recur-suggest[data-mode=browser]")
+    page.fill("textarea.recur-suggest__input", QUERIES[0])
+    page.click("button.recur-suggest__go")
+    page.locator(".recur-suggest__words").first.wait_for(timeout=60_000)  # this question: answered by words
+    page.wait_for_load_state("networkidle")  # the other files of the bundle have arrived: they say nothing
+    page.wait_for_timeout(500)
+    status = page.locator(".recur-suggest__status").inner_text()
+    assert f"could not be downloaded ({name}: {failure}); your next question tries again" in status, status
+    assert "pattern pages that share your text" in status and "matched by words, not meaning" in status
+    assert "Failed to fetch" not in status and "site's search" not in status
+    assert page.locator(".recur-suggest__words").first.get_attribute("data-pattern") == "disk-full"
+    assert page.get_attribute("div.recur-suggest", "data-mode") == "browser"
+    assert page.inner_text("button.recur-suggest__go") == "Suggest"
+    assert not page.locator("progress.recur-suggest__progress").is_visible()
+    page.unroute(files)  # the network is back
+    shown = _ask(page, QUERIES[0])
+    assert shown[:3] == _suggest_cli(kb, index, QUERIES[0])[:3]
+    assert "ranked in your browser" in page.locator(".recur-suggest__status").inner_text()
+    assert len([r for r in page.requests if f"/{name}" in r]) >= 2  # asked for again
+    assert [e for e in page.errors if "Failed to load resource" not in e] == []
 
 
 @pytest.mark.browser

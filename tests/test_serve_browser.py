@@ -248,7 +248,8 @@ def test_static_site_says_so_and_falls_back_to_search(chromium, built):
     _, site = built
     with serve_dir(site) as base, box_page(chromium, base + "/index.html", "static") as (page, errors):
         status = page.inner_text(".recur-suggest__status")
-        assert "No suggestion API here" in status and "site's search" in status
+        assert "No suggestion API here" in status and "matched by words, not meaning" in status
+        assert "site's search" not in status  # it said the text went there: the box lists pattern pages itself
         assert page.inner_text(".recur-suggest__go") == "Search the site"
         ask(page, "ENOSPC\nsecond line of a pasted log")
         page.wait_for_selector(".recur-suggest__words", timeout=15000)  # ranked in the box, by words

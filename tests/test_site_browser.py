@@ -66,6 +66,72 @@ def test_home_has_the_describe_box_and_recurring_patterns(page, base):
     assert page.errors == []
 
 
+BOX = "textarea.recur-suggest__input"
+SEARCH_OPEN = "document.querySelector('input[data-md-toggle=search]').checked"
+
+
+def _focused(page, selector) -> bool:
+    return page.evaluate("s => !!document.activeElement && document.activeElement.matches(s)", selector)
+
+
+def _opened(page, address):
+    page.goto("about:blank")  # a load, not a move within the page when only the #fragment differs
+    page.goto(address)
+    page.wait_for_selector("div.recur-suggest[data-mode], article h1")
+    page.wait_for_timeout(300)  # material's own focus (its search, opened by ?q=) has had its turn
+
+
+def test_the_home_pages_box_has_the_focus_on_load_and_material_keeps_its_keys(page, base):
+    """Found in review: on the home page, the page for someone mid-incident, the describe box was 11 Tab
+    presses away. It takes the focus on load, the page not scrolled; what is typed goes into it (material's
+    /, s, f open its search outside text fields only); Esc leaves it, and / opens material's search again."""
+    url, _ = base
+    _opened(page, url + "/index.html")
+    assert _focused(page, BOX)
+    assert page.evaluate("window.scrollY") == 0
+    page.keyboard.type("s/ disk full on /var, pods evicted")
+    assert page.input_value(BOX) == "s/ disk full on /var, pods evicted"
+    assert not page.evaluate(SEARCH_OPEN)
+    page.keyboard.press("Escape")
+    assert page.evaluate("document.activeElement === document.body")
+    assert page.input_value(BOX) == "s/ disk full on /var, pods evicted"  # kept
+    page.keyboard.press("/")
+    page.wait_for_function(SEARCH_OPEN)
+    assert _focused(page, "input.md-search__input")
+    assert page.input_value("input.md-search__input") == ""  # the / opened the search, it was not typed
+    assert page.errors == []
+
+
+def test_the_box_leaves_the_focus_where_the_reader_is(page, base):
+    """Only the home page's box takes the focus, and only on a page opened plain: not where the URL names a
+    place (#fragment, the box in sight), not over a ?describe= answer (its results are what to read), not
+    from material's search opened by ?q=, not on the Suggest page or a pattern page (where / still opens
+    material's search), not when the page is gone back to and the box is out of sight (scrolled where the
+    reader was)."""
+    url, _ = base
+    # a fragment the page has (the browser moves the focus there itself) and one it has no more (a link to
+    # the heading of the last 90 days, this page's says "all time")
+    fragments = ("/index.html#what-are-you-seeing", "/index.html#most-recurring-patterns-the-last-90-days")
+    for address in (*fragments, "/index.html?describe=disk%20full", "/suggest.html"):
+        _opened(page, url + address)
+        assert not _focused(page, BOX), address
+    _opened(page, url + "/index.html?q=ENOSPC")
+    assert _focused(page, "input.md-search__input")
+    _opened(page, url + "/patterns/capacity/disk-full.html")
+    assert page.evaluate("document.activeElement === document.body")
+    page.keyboard.press("/")
+    page.wait_for_function(SEARCH_OPEN)
+    _opened(page, url + "/index.html")
+    page.keyboard.press("Escape")
+    page.locator("article table a", has_text="Disk full on a host").first.click()
+    page.wait_for_url("**/patterns/capacity/disk-full.html")
+    page.go_back()
+    page.wait_for_selector("div.recur-suggest[data-mode]")
+    assert page.evaluate("window.scrollY") > 0  # where the reader was: the link, below the box
+    assert not _focused(page, BOX)
+    assert page.errors == []
+
+
 def test_pattern_page_card_evidence_runbook_copy(page, base, chromium):
     url, _ = base
     chromium.grant_permissions(["clipboard-read", "clipboard-write"], origin=url)

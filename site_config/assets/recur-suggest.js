@@ -20,6 +20,9 @@
      refuses more, so a long pasted log is condensed to it here (assets/recur-query.js), as recur suggest
      condenses it, and the box says so; so is a pasted log read by its error lines */
   var MAX_CHARS = window.RecurQuery.MAX_QUERY_CHARS;
+  /* What the box does without a model, as its status says it: its own list, ranked by words (fallback); the
+     whole site's search is a link below it. ("Your text goes to the site's search" it said; it does not.) */
+  var BY_WORDS = "the box lists the pattern pages that share your text\u2019s words instead, matched by words, not meaning.";
   /* What to do when nothing known matches, whether the KB has patterns or not (as recur suggest says). */
   var NEXT_STEPS = "If it is new, record the incident (recur incident new), then draft a pattern " +
                    "(recur new pattern) or recur import the postmortem.";
@@ -297,6 +300,7 @@
     this.maxBody = 64 * 1024;  /* recur serve's default (--max-body-kib), until recur-api.json says */
     this.mode = "probing";  /* probing | api | starting | browser | static | file */
     this.render();
+    this.focusOnLoad();
     this.discover();
   }
 
@@ -313,12 +317,15 @@
       el("label", { for: id, class: "recur-suggest__label", text: "Describe what you see" }),
       this.text,
       el("div", { class: "recur-suggest__bar" }, [this.button,
-        el("span", { class: "recur-suggest__hint", text: "Ctrl+Enter to send" })]),
+        el("span", { class: "recur-suggest__hint", text: "Ctrl+Enter to send \u00b7 Esc to leave the box" })]),
       this.status
     ]);
     form.addEventListener("submit", function (e) { e.preventDefault(); self.submit(); });
     this.text.addEventListener("keydown", function (e) {
       if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); self.submit(); }
+      /* mkdocs-material's keys (/, s, f: its search; n, p: pages) act only outside text fields: Esc gives
+         them back, as leaving the box by Tab does (the text stays) */
+      if (e.key === "Escape" && !e.isComposing) self.text.blur();
     });
     this.node.textContent = "";
     this.node.appendChild(form);
@@ -326,6 +333,20 @@
     var q = new URLSearchParams(window.location.search).get("describe");
     if (q) this.text.value = q;
     this.fromUrl = !!(q && q.trim());  /* answered once the mode is known, a static one too */
+  };
+
+  /* The home page (data-focus="load") is where someone mid-incident starts: its box takes the focus when
+     the page opens (it was 11 Tab presses away; found in review), unless the reader is somewhere already:
+     something has focus (mkdocs-material's search, which ?q= opens and focuses before this runs; a click),
+     the URL names a place (#fragment), the page answers ?describe= (its results are what to read next), or
+     the box is off screen (the page gone back to, scrolled where the reader was). Nothing scrolls for it. */
+  Box.prototype.focusOnLoad = function () {
+    if (this.node.dataset.focus !== "load" || window.location.hash || this.fromUrl) return;
+    var active = document.activeElement;
+    if (active && active !== document.body && active !== document.documentElement) return;
+    var at = this.text.getBoundingClientRect();
+    if (at.bottom <= 0 || at.top >= window.innerHeight) return;
+    this.text.focus({ preventScroll: true });
   };
 
   Box.prototype.say = function (msg, kind) {
@@ -374,8 +395,8 @@
     this.mode = "static";
     this.node.dataset.mode = "static";
     this.button.textContent = "Search the site";
-    this.say(why || ("No suggestion API here: this copy of the site is static (served without `recur serve`). " +
-             "Your text goes to the site's search instead, which matches words, not meaning."), "warn");
+    this.say(why || ("No suggestion API here (this copy of the site is static, served without `recur serve`): " +
+             BY_WORDS), "warn");
     if (this.fromUrl) this.submit();  /* sent here by ?describe= (the header search's "Ask the describe box") */
   };
 
@@ -392,8 +413,7 @@
   /* The browser search bundle: nothing is loaded until the first question (about 30 MB, once). */
   Box.prototype.toBrowser = function (bundle) {
     if (typeof WebAssembly !== "object" || typeof DecompressionStream !== "function") {
-      return this.toStatic("This browser cannot run the suggestion model (no WebAssembly): your text goes to " +
-                           "the site's search instead, which matches words, not meaning.");
+      return this.toStatic("This browser cannot run the suggestion model (no WebAssembly): " + BY_WORDS);
     }
     this.mode = "browser";
     this.node.dataset.mode = "browser";
@@ -402,23 +422,42 @@
     if (this.text.value.trim()) this.submit();
   };
 
+  /* A file the box could not have, said as the loader says one (recur-browser-search.js loadError): ``transient``
+     for a network error or a 5xx, 408, 429 (the next question tries again), not for a 404. */
+  function loadError(url, reason, transient) {
+    var e = new Error(url + ": " + reason);
+    e.file = new URL(url).pathname.split("/").pop();
+    e.reason = reason;
+    e.transient = transient;
+    return e;
+  }
+  function getOk(url, init) {
+    return fetch(url, init).then(function (r) {
+      if (!r.ok) throw loadError(url, "HTTP " + r.status, r.status >= 500 || r.status === 408 || r.status === 429);
+      return r;
+    }, function () { throw loadError(url, "network error", true); });
+  }
+
   Box.prototype.engine = function () {
     var self = this;
     if (!this.loading) {
-      var bundle = this.bundle;
+      var bundle = this.bundle, over = false;
       /* bundle.json revalidated, the loader asked for by its version: a rebuilt site's box must not run
          the last build's code and index from the browser's cache */
-      this.loading = fetch(bundle, { cache: "no-cache" }).then(function (r) {
-        if (!r.ok) throw new Error(bundle + ": HTTP " + r.status);
+      this.loading = getOk(bundle, { cache: "no-cache" }).then(function (r) {
         return r.json();
       }).then(function (manifest) {
         var url = new URL("recur-browser-search.js", bundle), v = (manifest.versions || {})["recur-browser-search.js"];
         if (v) url.searchParams.set("v", v);
-        return import(url.href).then(function (mod) {
+        /* import() fails alike for a network error, a 404 and a 503: the file asked for again tells which
+           (one that arrives and still fails to import is broken: not transient) */
+        var loader = import(url.href).then(null, function (e) { return getOk(url.href).then(function () { throw e; }); });
+        return loader.then(function (mod) {
           var said = -1;
           return mod.load(bundle, function (done, total) {
-            /* one file failed: the load is over (the box has said so), but the others still arrive */
-            if (self.mode !== "browser") return;
+            /* one file failed: this load is over (the box has said so, and may be loading again), but the
+               others still arrive */
+            if (over || self.mode !== "browser") return;
             var pct = Math.round(100 * done / Math.max(total, 1));
             self.progress(done / Math.max(total, 1));
             /* the status is a live region: a screen reader would read every chunk's percentage (dozens,
@@ -429,7 +468,8 @@
           }, manifest, window.RecurQuery.prepare);
         });
       });
-      this.loading.then(null, function () { self.loading = null; });
+      /* forgotten when it fails: after a passing failure (a network error) the next question loads again */
+      this.loading.then(null, function () { over = true; self.loading = null; });
       this.node.recurEngine = this.loading;  /* for tests and bench/static_suggest.py */
     }
     return this.loading;
@@ -459,10 +499,22 @@
       if (asked !== self.asked) return;
       self.button.disabled = false;
       if (self.bar) self.bar.hidden = true;
-      self.toStatic("The suggestion model could not be loaded here (" + (err && err.message || err) +
-                    "): your text goes to the site's search instead.");
+      self.modelFailed(err);
       self.fallback(text);
     });
+  };
+
+  /* The model could not be had. A passing failure (err.transient: a network error, a 5xx) keeps the box in
+     browser mode: one dropped download turned the model off until the page was reloaded (found in review);
+     a lasting one (a 404, no WebAssembly, a file that does not run) turns it to words for good. Said with the
+     file and what went wrong, not the browser's bare "Failed to fetch". This question is answered by words. */
+  Box.prototype.modelFailed = function (err) {
+    var what = err && err.reason ? (err.file ? err.file + ": " : "") + err.reason : String(err && err.message || err);
+    if (err && err.transient) {
+      return this.say("The suggestion model could not be downloaded (" + what + "); your next question tries " +
+                      "again. For this one, " + BY_WORDS, "warn");
+    }
+    this.toStatic("The suggestion model could not be loaded here (" + what + "): " + BY_WORDS);
   };
 
   /* Blank as recur suggest reads it (Python's str.strip): NEL (U+0085) and U+001C-U+001F too, which trim() keeps.

@@ -49,7 +49,8 @@ def home_page(site: Site) -> str:
         window = "all time"
     out = [front_matter(title="Recur", hide=["toc"], search={"exclude": True}),
            "# What are you seeing?\n",
-           '<div class="recur-suggest recur-suggest-home" data-api="/api"></div>\n',
+           # data-focus="load": the box takes the focus when the page opens (recur-suggest.js focusOnLoad)
+           '<div class="recur-suggest recur-suggest-home" data-api="/api" data-focus="load"></div>\n',
            "Describe it in your own words, or paste an alert name or a log line: the box suggests the known "
            "failure patterns that match, with their first steps. If the box says it cannot suggest here, it "
            "lists the pattern pages that share your text's telling words instead. Or use the search at the top "

@@ -11,18 +11,58 @@
  *   const answer = await engine.answer(text, 5);                   // {query, no_known_pattern, results}
  */
 
+/* A file that could not be had, said so the box can tell a passing failure from a lasting one:
+ * ``transient`` for a network error (fetch's own TypeError, "Failed to fetch", a connection cut
+ * mid-download) or an answer a host gives while busy or broken for now (5xx, 408, 429): the next
+ * question tries again; not for a 404 and the like (the file is not on this host). ``file`` is its
+ * name, ``reason`` what went wrong ("network error", "HTTP 404"). */
+function loadError(url, reason, transient) {
+  const file = new URL(url, globalThis.location && globalThis.location.href).pathname.split("/").pop();
+  return Object.assign(new Error(`${url}: ${reason}`), { file, reason, transient });
+}
+
+function httpError(url, status) {
+  return loadError(url, `HTTP ${status}`, status >= 500 || status === 408 || status === 429);
+}
+
+/* fetch(), its rejection (no answer at all) said as a network error */
+async function get(url, init) {
+  let r;
+  try {
+    r = await fetch(url, init);
+  } catch (e) {
+    throw loadError(url, "network error", true);
+  }
+  if (!r.ok) throw httpError(url, r.status);
+  return r;
+}
+
+/* import(), its failure said as get() says one: the browser gives the same TypeError ("Failed to fetch
+ * dynamically imported module") for a network error, a 404 and a 503, so the file is asked for once more
+ * to tell them apart; a file that arrives and still fails to import is broken (not transient). */
+async function importing(url) {
+  try {
+    return await import(url);
+  } catch (e) {
+    await get(url);
+    throw e;
+  }
+}
+
 async function fetchBytes(url, onBytes) {
-  const r = await fetch(url);
-  if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
+  const r = await get(url);
   if (!r.body || !r.body.getReader) {
-    const buf = new Uint8Array(await r.arrayBuffer());
+    let buf;
+    try { buf = new Uint8Array(await r.arrayBuffer()); } catch (e) { throw loadError(url, "network error", true); }
     onBytes(buf.length);
     return buf;
   }
   const reader = r.body.getReader(), chunks = [];
   let n = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    let part;
+    try { part = await reader.read(); } catch (e) { throw loadError(url, "network error", true); }  /* cut mid-download */
+    const { done, value } = part;
     if (done) break;
     chunks.push(value);
     n += value.length;
@@ -49,9 +89,7 @@ export function supported() {
 
 /* bundle.json, revalidated with the host on every load (a 304 when the site was not rebuilt) */
 export async function fetchManifest(bundleUrl) {
-  const r = await fetch(bundleUrl, { cache: "no-cache" });
-  if (!r.ok) throw new Error(`${bundleUrl}: HTTP ${r.status}`);
-  return r.json();
+  return (await get(bundleUrl, { cache: "no-cache" })).json();
 }
 
 class Engine {
@@ -109,11 +147,11 @@ export async function load(bundleUrl, onProgress, manifest, prepare) {
   let done = 0;
   const tick = (n) => { done += n; if (onProgress) onProgress(Math.min(done, total), total); };
   const [rankerMod, ort, tokmod, stemmer, model, wasm, bin, indexText, tokText, tokConfig] = await Promise.all([
-    import(at("ranker.js")), import(at(manifest.runtime.ort)), import(at(manifest.runtime.tokenizers)),
-    import(at(manifest.runtime.stemmer)),
+    importing(at("ranker.js")), importing(at(manifest.runtime.ort)), importing(at(manifest.runtime.tokenizers)),
+    importing(at(manifest.runtime.stemmer)),
     fetchBytes(at(manifest.model.file), tick).then(gunzip), fetchBytes(at(manifest.runtime.wasm), tick).then(gunzip),
     fetchBytes(at(manifest.index.bin), tick), fetchBytes(at(manifest.index.json), tick),
-    fetchBytes(at(manifest.tokenizer.json), tick), fetch(at(manifest.tokenizer.config)).then((r) => r.json())
+    fetchBytes(at(manifest.tokenizer.json), tick), get(at(manifest.tokenizer.config)).then((r) => r.json())
   ]);
   const dec = new TextDecoder();
   const tokenizer = new tokmod.Tokenizer(JSON.parse(dec.decode(tokText)), tokConfig);
