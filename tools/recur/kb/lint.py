@@ -182,6 +182,7 @@ def authoring_warnings(
             out += _stale(kb, p, shown, stale_days, now)
     out += _placeholders_elsewhere(kb)
     out += _future_dates(kb, now)
+    out += _fix_done_dates(kb)
     out += _review_before_incident(kb)
     out += _review_level_mismatch(kb)
     out += _ticket_due_conflicts(kb)
@@ -208,6 +209,42 @@ def _category_name(p, shown: str) -> list[Problem]:
             "warning",
         )
     ]
+
+
+def _fix_done_dates(kb: KB) -> list[Problem]:
+    """A fix's status and its ``done`` date that disagree. The board finds a recurrence after the fix
+    by the done date: a fix ``done`` with none was accepted without a word, and no incident after it
+    was ever reported as the fix not holding (found by a problem manager's team). A done date on a fix
+    that is not done is ignored by the board, which counts the fix as open (or won't fix)."""
+    out = []
+    for p in sorted(kb.patterns.values(), key=lambda p: p.relpath):
+        if p.fix is None:
+            continue
+        shown = display_path(kb.root / p.relpath)
+        if p.fix.status == "done" and p.fix.done is None:
+            out.append(
+                Problem(
+                    shown,
+                    p.line("fix", "status"),
+                    "fix.status",
+                    "fix done with no done date: a recurrence after the fix cannot be detected; add done: YYYY-MM-DD",
+                    "warning",
+                )
+            )
+        elif p.fix.status != "done" and p.fix.done is not None:
+            given = ("fix", "status") in p.lines  # no status: the format's default, open
+            status = p.fix.status if given else f"{p.fix.status} (no status given)"
+            out.append(
+                Problem(
+                    shown,
+                    p.line("fix", "done"),
+                    "fix.done",
+                    f"a done date ({p.fix.done.isoformat()}) on a fix whose status is {status}: the problem board "
+                    "counts the fix as not done and ignores the date; set status: done, or remove done:",
+                    "warning",
+                )
+            )
+    return out
 
 
 def _review_before_incident(kb: KB) -> list[Problem]:
