@@ -485,7 +485,7 @@ def _parsed(kb: KB, path: Path, parse, field: str):
     try:
         return parse(text)
     except ParseError as exc:
-        kb.problems.append(Problem(_shown(kb, path), exc.line, field, exc.message))
+        kb.problems.append(Problem(_shown(kb, path), exc.line, exc.field or field, exc.message))
         return None
 
 
