@@ -21,7 +21,7 @@ from recur.kb.loader import display_path, readable
 from recur.kb.parse import FENCE_LINE, ParseError, fence_step, front_matter_end, read_text
 from recur.kb.records import KB, Pattern
 from recur.kb.schema import KEBAB
-from recur.util.dates import given_date
+from recur.util.dates import after_today, given_date
 from recur.util.errors import Problem
 from recur.util.text import STOPWORDS
 
@@ -409,13 +409,7 @@ def _future_dates(kb: KB, now: dt.date) -> list[Problem]:
         done = p.fix.done if p.fix else None
         found.append((p.relpath, p.line("fix", "done"), "fix.done", done, "the fix's done date"))
     return [
-        Problem(
-            display_path(kb.root / relpath),
-            line,
-            name,
-            f"{what} {day.isoformat()} is after today ({now.isoformat()}): a typo in the year?",
-            "warning",
-        )
+        Problem(display_path(kb.root / relpath), line, name, after_today(what, day, now), "warning")
         for relpath, line, name, day, what in sorted(found, key=lambda f: (f[0], f[1]))
         if day is not None and day > now
     ]
