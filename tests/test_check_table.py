@@ -112,6 +112,46 @@ ROWS = [
         "(a tab in the indentation: YAML indents with spaces)",
         "error",
     ),
+    (
+        # README writes an owner as @bob: unquoted, YAML refuses it with "found character that cannot start
+        # any token" and no word of quotes (found by a problem manager's team)
+        "yaml-owner-at-sign",
+        {P: pattern(*front(extra=["owner: @alice"]))},
+        f"{P}:10: owner",
+        "YAML does not parse: a value cannot start with '@' unquoted (YAML reserves @, ` and %): put the whole "
+        'text in quotes, "@alice"',
+        "error",
+    ),
+    (
+        "yaml-fix-owner-in-backticks",  # the key's whole path; the comment is not part of the value
+        {P: pattern(*front(extra=["fix:", "  status: open", "  owner: `bob` # the lead"]))},
+        f"{P}:12: fix.owner",
+        "a value cannot start with '`' unquoted (YAML reserves @, ` and %): put the whole text in quotes, \"`bob`\"",
+        "error",
+    ),
+    (
+        "yaml-follow-up-owner-at-sign",
+        {INC: GOOD_INC.replace("patterns:", "follow_ups:\n  - title: Raise the pool\n    owner: @bob\npatterns:")},
+        f"{INC}:8: follow_ups[0].owner",
+        'put the whole text in quotes, "@bob"',
+        "error",
+    ),
+    (
+        # in a [list] the value ends at its comma; the list is named, as one of several items on the line
+        "yaml-tag-at-sign-in-a-flow-list",
+        {P: pattern(*front(extra=["tags: [disk, @storage-team, wal]"]))},
+        f"{P}:10: tags",
+        "a value cannot start with '@' unquoted (YAML reserves @, ` and %): put the whole text in quotes, \"@storage-team\"",
+        "error",
+    ),
+    (
+        # a second one further down: the first is said, with its key as written on its line
+        "yaml-two-at-signs",
+        {P: pattern(*front(extra=["owner: @alice", "fix:", "  owner: @bob"]))},
+        f"{P}:10: owner",
+        'put the whole text in quotes, "@alice"',
+        "error",
+    ),
     ("missing-title", {P: pattern(*front(title=None))}, f"{P}:2: title", "is required", "error"),
     ("empty-title", {P: pattern(*front(title='""'))}, f"{P}:3: title", "must not be empty", "error"),
     ("empty-symptoms", {P: pattern(*front()[:4], "symptoms: []")}, f"{P}:6: symptoms", "must not be empty", "error"),

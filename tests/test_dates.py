@@ -242,3 +242,91 @@ def test_an_out_of_range_date_from_the_environment_names_the_variable(kb_dir, tm
     monkeypatch.setenv("RECUR_AS_OF", day)
     res = run("site", "--kb", kb_dir, "--out", tmp_path / "site", "--no-browser-search")
     assert res.exit_code == 1 and f"Error: RECUR_AS_OF: {day} {RANGE}" in res.output, res.output
+
+
+# -- a timestamp with an offset is the date on this machine's clock ---------------------------------------
+# (found by a problem manager's team: 2026-12-04T01:00:00+10:00, 2026-12-03 15:00 UTC, was kept as 12-04, so
+# on a UTC machine that afternoon it was "after today ... a typo in the year?" and left out of the report,
+# the board, the incident list and its pattern's page, while the API and MCP listed it)
+
+SYDNEY_1AM = "2026-12-04T01:00:00+10:00"  # 2026-12-03 15:00 UTC
+
+
+@pytest.fixture
+def clock_zone(monkeypatch):
+    """Set the machine's time zone (POSIX TZ: no tz database needed) for the test, then put it back."""
+    import time
+
+    def use(tz: str) -> None:
+        monkeypatch.setenv("TZ", tz)
+        time.tzset()
+
+    yield use
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_a_timestamp_with_an_offset_is_the_date_on_this_machines_clock(kb_dir, clock_zone):
+    from recur.retrieval.patterns import incidents_of
+    from recur.site import pages
+
+    incident(kb_dir, "incidents/2026/INC-2026-0003.md", "INC-2026-0003", SYDNEY_1AM, "patterns: [db-pool-exhausted]\n")
+    incident(
+        kb_dir, "incidents/2026/INC-2026-0004.md", "INC-2026-0004", "2026-12-01", "patterns: [db-pool-exhausted]\n"
+    )
+    clock_zone("AEST-10")  # in Sydney it is the 4th
+    assert load_kb(kb_dir).incidents["INC-2026-0003"].date == dt.date(2026, 12, 4)
+    clock_zone("UTC0")
+    kb = load_kb(kb_dir)
+    assert kb.incidents["INC-2026-0003"].date == dt.date(2026, 12, 3)
+    day = dt.date(2026, 12, 3)
+    res = run("check", "--kb", kb_dir, "--today", day)
+    assert res.exit_code == 0 and "after today" not in res.output, res.output
+    # every surface lists it, as of that day
+    b = board(kb, day)
+    assert b["counts"]["incidents_30"] == 2
+    assert b["recurring"]["30"][0]["pattern"] == "db-pool-exhausted" and b["recurring"]["30"][0]["count"] == 2
+    report = json.loads(run("report", "--kb", kb_dir, "--as-of", day, "--format", "json").output)
+    assert report["recurring"] == b["recurring"]
+    site = pages(kb, as_of=day, board=b)
+    assert "INC-2026-0003" in site["incidents/index.md"]
+    assert "INC-2026-0003" in site["patterns/capacity/db-pool-exhausted.md"]
+    assert "not listed or counted yet" not in site["incidents/2026/INC-2026-0003.md"]
+    before = pages(kb, as_of=day - dt.timedelta(days=1), board=board(kb, day - dt.timedelta(days=1)))
+    assert "INC-2026-0003" not in before["incidents/index.md"] + before["patterns/capacity/db-pool-exhausted.md"]
+    assert (
+        "after 2026-12-02, the date of this build: not listed or counted yet"
+        in before["incidents/2026/INC-2026-0003.md"]
+    )
+    assert [i["id"] for i in incidents_of(kb, ["db-pool-exhausted"], as_of=day)] == [
+        "INC-2026-0003",
+        "INC-2026-0004",
+        "INC-2026-0001",
+    ]
+
+
+def test_one_day_ahead_is_not_called_a_typo_in_the_year(kb_dir, clock_zone):
+    clock_zone("UTC0")
+    incident(kb_dir, "incidents/2026/INC-2026-0003.md", "INC-2026-0003", "2026-12-04")
+    out = run("check", "--kb", kb_dir, "--today", "2026-12-03").output
+    assert "date: warning: the incident's date 2026-12-04 is after today (2026-12-03): one day ahead" in out, out
+    assert "typo in the year" not in out and "2026-12-04T01:00:00+10:00" in out  # how to write it instead
+    out = run("check", "--kb", kb_dir, "--today", "2026-11-20").output
+    assert "2026-12-04 is after today (2026-11-20): it has not happened yet; a typo?" in out, out
+    out = run("check", "--kb", kb_dir, "--today", "2025-12-04").output
+    assert "2026-12-04 is after today (2025-12-04): a typo in the year?" in out, out
+
+
+def test_incident_new_stores_a_timestamp_as_the_date_on_this_machines_clock(kb_dir, clock_zone):
+    """`recur incident new --date` kept the written date part (12-04) and warned of a typo in the year;
+    it stores the date the KB reads the timestamp as (12-03 here), so the record and its id agree."""
+    clock_zone("UTC0")
+    res = run("incident", "new", "--kb", kb_dir, "-t", "Pool", "-s", "sev3", "--date", SYDNEY_1AM, "--no-suggest")
+    assert res.exit_code == 0, res.output
+    record = (kb_dir / "incidents/2026/INC-2026-0003.md").read_text()
+    assert "\ndate: 2026-12-03\n" in record
+    assert load_kb(kb_dir).incidents["INC-2026-0003"].date == dt.date(2026, 12, 3)
+    # the new year in Sydney is the old year's last day on a UTC clock: filed under either, no warning
+    incident(kb_dir, "incidents/2027/INC-2027-0001.md", "INC-2027-0001", "2027-01-01T01:00:00+10:00")
+    assert load_kb(kb_dir).incidents["INC-2027-0001"].date == dt.date(2026, 12, 31)
+    assert "filed under" not in run("check", "--kb", kb_dir, "--today", "2027-01-02").output

@@ -274,6 +274,28 @@ def test_flag_and_link_report_broken_front_matter_as_check_does(kb_dir):
     assert "unicode string" not in r.output
 
 
+def test_flag_and_link_name_the_unquoted_owner_as_check_does(kb_dir):
+    """`owner: @bob` (README's way of naming an owner) unquoted: YAML refuses the '@'. Said with the
+    field and the quoted text, by `recur check` and by the commands that edit the record alike."""
+    path = kb_dir / "incidents/2026/INC-2026-0002.md"
+    text = path.read_text()
+    path.write_text(
+        text.replace("patterns: []", "follow_ups:\n  - title: Find the cause\n    owner: @bob\npatterns: []")
+    )
+    shown = run("check", "--kb", str(kb_dir)).output
+    line = next(x for x in shown.splitlines() if "INC-2026-0002.md" in x)
+    assert line.endswith(
+        ":8: follow_ups[0].owner: YAML does not parse: a value cannot start with '@' unquoted (YAML reserves @, ` "
+        'and %): put the whole text in quotes, "@bob"'
+    ), line
+    for args in (["flag", "INC-2026-0002", "why"], ["link", "INC-2026-0002", "disk-full"]):
+        r = run("incident", *args, "--kb", str(kb_dir))
+        assert r.exit_code == 1 and r.output == f"Error: {line}; nothing written\n", r.output
+    path.write_text(path.read_text().replace("owner: @bob", 'owner: "@bob"'))
+    assert run("incident", "flag", "INC-2026-0002", "why", "--kb", str(kb_dir)).exit_code == 0
+    assert load_kb(kb_dir).incidents["INC-2026-0002"].follow_ups[0].owner == "@bob"
+
+
 def test_a_record_is_never_written_with_text_that_cannot_be_encoded(kb_dir):
     """Callers check their fields first; the atomic write is the last line: an error, no file."""
     with pytest.raises(RecurError, match=r"INC-2026-0003\.md: not written: the content is not valid UTF-8 text"):

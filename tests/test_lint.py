@@ -4,6 +4,7 @@ on Recur's own code that no linter checks: functions a reader can hold."""
 from __future__ import annotations
 
 import ast
+import datetime as dt
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ from recur.cli.main import cli
 from recur.kb import placeholders
 from recur.kb.lint import authoring_warnings, is_actionable
 from recur.kb.loader import load_kb
+from recur.problems.board import board
 from recur.retrieval.similar import similar_warnings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -183,6 +185,48 @@ def test_dates_after_today_are_warnings(tmp_path, monkeypatch):
         "incidents/2026/" in res.output and "date: warning: the incident's date 2026-03-02 is after today" in res.output
     )
     assert "after today" not in _run(["--today", "2027-01-05"], kb).output
+
+
+def _with_fix(kb: Path, pid: str, category: str, fix: str) -> tuple[str, list[str]]:
+    rel = f"patterns/{category}/{pid}.md"
+    write(kb, rel, pattern_text(pid, category, signals=("SERVFAIL",), fix=fix))
+    return f"kb/{rel}", (kb / rel).read_text().split("\n")
+
+
+def _line_of(lines: list[str], start: str) -> int:
+    return next(n for n, ln in enumerate(lines, 1) if ln.strip().startswith(start))
+
+
+def test_a_fix_status_and_its_done_date_must_agree(tmp_path, monkeypatch):
+    """Found by a problem manager's team: a fix `done` with no done date was accepted silently, and the
+    board then never reported an incident after it as the fix not holding (it needs the date); a done
+    date on an open fix is ignored by the board just as silently."""
+    monkeypatch.chdir(tmp_path)
+    kb = small_kb(Path("kb"))  # INC-2026-0001 (2026-03-02) matched db-pool-exhausted
+    f, text = _with_fix(kb, "db-pool-exhausted", "capacity", "fix:\n  status: done\n  owner: alice")
+    g, text2 = _with_fix(kb, "dns-failure", "network", "fix:\n  status: open\n  done: 2026-01-15")
+    h, text3 = _with_fix(kb, "disk-full", "capacity", "fix:\n  done: 2026-01-15")  # no status: open
+    res = _run(["--today", "2026-06-01"], kb)
+    assert (
+        f"{f}:{_line_of(text, 'status: done')}: fix.status: warning: fix done with no done date: a recurrence "
+        "after the fix cannot be detected; add done: YYYY-MM-DD" in res.output
+    ), res.output
+    assert (
+        f"{g}:{_line_of(text2, 'done:')}: fix.done: warning: a done date (2026-01-15) on a fix whose status is "
+        "open: the problem board counts the fix as not done" in res.output
+    )
+    assert f"{h}:{_line_of(text3, 'done:')}: fix.done: warning: a done date (2026-01-15) on a fix whose status is "
+    assert "open (no status given)" in res.output and res.exit_code == 0
+    assert _run(["--strict", "--today", "2026-06-01"], kb).exit_code == 1
+    # what the warning asks for: with the date, the incident after the fix is a recurrence, and no warning
+    _with_fix(kb, "db-pool-exhausted", "capacity", "fix:\n  status: done\n  done: 2026-02-01")
+    _with_fix(kb, "dns-failure", "network", "fix:\n  status: done\n  done: 2026-01-15")
+    _with_fix(kb, "disk-full", "capacity", "fix:\n  status: wont-fix")
+    assert "fix." not in _run(["--today", "2026-06-01"], kb).output
+    after = board(load_kb(kb), dt.date(2026, 6, 1))["recurrence_after_fix"]
+    assert [(r["incident"], r["pattern"], r["fix_done"]) for r in after] == [
+        ("INC-2026-0001", "db-pool-exhausted", "2026-02-01")
+    ]
 
 
 def test_stale_measured_from_last_incident_and_configurable(tmp_path):

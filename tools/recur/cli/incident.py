@@ -10,7 +10,7 @@ import click
 
 from recur.cli.options import TEXT, index_option, kb_option, model_option
 from recur.cli.render import confidence_text, for_terminal
-from recur.util.dates import given_date
+from recur.util.dates import after_today, given_date
 from recur.util.errors import RecurError
 from recur.util.text import ascii_int
 
@@ -191,7 +191,7 @@ def _dates(date, review_due) -> tuple:
         click.echo(f"warning: --review-due {due} is before the incident's date {day}.", err=True)
     today = given_date(None, "--date")
     if day > today:  # recur check --strict then fails on it in CI: said now, while it is easy to fix
-        click.echo(f"warning: --date {day} is after today ({today}): a typo in the year?", err=True)
+        click.echo(f"warning: {after_today('--date', day, today)}", err=True)
     return day, due
 
 

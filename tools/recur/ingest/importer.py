@@ -17,7 +17,7 @@ from recur.kb.incident_record import review_json
 from recur.kb.records import Review
 from recur.kb.writer import Bullets, Numbered, Raw, dumps, pattern_markdown, plain
 from recur.util import utf8
-from recur.util.dates import in_range, out_of_range
+from recur.util.dates import after_today, in_range, out_of_range
 from recur.util.errors import RecurError
 from recur.util.text import slugify
 
@@ -339,7 +339,7 @@ def resolve_meta(pm, kb, file, *, date=None, severity=None, today=None):
             f"date: {_no_date(pm)}; recorded {day.isoformat()} (today) for triage (set the real date, or pass --date)"
         )
     if day > now:  # recur check --strict then fails on it in CI: said now, as incident new does
-        notes.append(f"warning: the date {day.isoformat()} is after today ({now.isoformat()}): a typo in the year?")
+        notes.append(f"warning: {after_today('the date', day, now)}")
     sev, note = _severity(pm, kb, severity)
     if sev is None:
         sev = placeholder_severity(kb)

@@ -241,7 +241,8 @@ def _amend_locked(path: Path, key: str, item_yaml: str, check) -> bool:
     try:  # the record as it is first: its own error, at its own line, as `recur check` says it
         have = load_yaml("\n".join(front), offset=1).data
     except ParseError as exc:
-        raise RecurError(f"{display_path(path)}:{exc.line}: front matter: {exc.message}; nothing written") from None
+        field = exc.field or "front matter"
+        raise RecurError(f"{display_path(path)}:{exc.line}: {field}: {exc.message}; nothing written") from None
     first = next((k for k, line in enumerate(front) if line.strip() and not line.lstrip().startswith("#")), None)
     if first is not None and front[first].lstrip()[:1] in "{[":  # valid YAML, but not a line per key
         raise RecurError(

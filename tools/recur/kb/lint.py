@@ -21,7 +21,7 @@ from recur.kb.loader import display_path, readable
 from recur.kb.parse import FENCE_LINE, ParseError, fence_step, front_matter_end, read_text
 from recur.kb.records import KB, Pattern
 from recur.kb.schema import KEBAB
-from recur.util.dates import given_date
+from recur.util.dates import after_today, given_date
 from recur.util.errors import Problem
 from recur.util.text import STOPWORDS
 
@@ -182,6 +182,7 @@ def authoring_warnings(
             out += _stale(kb, p, shown, stale_days, now)
     out += _placeholders_elsewhere(kb)
     out += _future_dates(kb, now)
+    out += _fix_done_dates(kb)
     out += _review_before_incident(kb)
     out += _review_level_mismatch(kb)
     out += _ticket_due_conflicts(kb)
@@ -208,6 +209,42 @@ def _category_name(p, shown: str) -> list[Problem]:
             "warning",
         )
     ]
+
+
+def _fix_done_dates(kb: KB) -> list[Problem]:
+    """A fix's status and its ``done`` date that disagree. The board finds a recurrence after the fix
+    by the done date: a fix ``done`` with none was accepted without a word, and no incident after it
+    was ever reported as the fix not holding (found by a problem manager's team). A done date on a fix
+    that is not done is ignored by the board, which counts the fix as open (or won't fix)."""
+    out = []
+    for p in sorted(kb.patterns.values(), key=lambda p: p.relpath):
+        if p.fix is None:
+            continue
+        shown = display_path(kb.root / p.relpath)
+        if p.fix.status == "done" and p.fix.done is None:
+            out.append(
+                Problem(
+                    shown,
+                    p.line("fix", "status"),
+                    "fix.status",
+                    "fix done with no done date: a recurrence after the fix cannot be detected; add done: YYYY-MM-DD",
+                    "warning",
+                )
+            )
+        elif p.fix.status != "done" and p.fix.done is not None:
+            given = ("fix", "status") in p.lines  # no status: the format's default, open
+            status = p.fix.status if given else f"{p.fix.status} (no status given)"
+            out.append(
+                Problem(
+                    shown,
+                    p.line("fix", "done"),
+                    "fix.done",
+                    f"a done date ({p.fix.done.isoformat()}) on a fix whose status is {status}: the problem board "
+                    "counts the fix as not done and ignores the date; set status: done, or remove done:",
+                    "warning",
+                )
+            )
+    return out
 
 
 def _review_before_incident(kb: KB) -> list[Problem]:
@@ -372,13 +409,7 @@ def _future_dates(kb: KB, now: dt.date) -> list[Problem]:
         done = p.fix.done if p.fix else None
         found.append((p.relpath, p.line("fix", "done"), "fix.done", done, "the fix's done date"))
     return [
-        Problem(
-            display_path(kb.root / relpath),
-            line,
-            name,
-            f"{what} {day.isoformat()} is after today ({now.isoformat()}): a typo in the year?",
-            "warning",
-        )
+        Problem(display_path(kb.root / relpath), line, name, after_today(what, day, now), "warning")
         for relpath, line, name, day, what in sorted(found, key=lambda f: (f[0], f[1]))
         if day is not None and day > now
     ]

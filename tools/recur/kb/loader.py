@@ -485,7 +485,7 @@ def _parsed(kb: KB, path: Path, parse, field: str):
     try:
         return parse(text)
     except ParseError as exc:
-        kb.problems.append(Problem(_shown(kb, path), exc.line, field, exc.message))
+        kb.problems.append(Problem(_shown(kb, path), exc.line, exc.field or field, exc.message))
         return None
 
 
@@ -858,7 +858,9 @@ def _load_incident(kb: KB, path: Path) -> None:
         return
     v, md, meta, raw = opened
     _check_severity(kb, v, meta.get("severity"))
-    if "date" in meta and int(parts[0]) != meta["date"].year:
+    # a timestamp's year as written counts too: 2027-01-01T01:00:00+10:00 is 2026 on a UTC clock
+    # (util.dates.local_date), and under incidents/2027/ either way
+    if "date" in meta and int(parts[0]) not in (meta["date"].year, _written_year(raw.get("date"))):
         v.warn(("date",), "date", f"incident of {meta['date'].year} filed under incidents/{parts[0]}/")
     sections, sec_lines = _sections(v, md)
     if "Summary" not in sections:
@@ -896,6 +898,12 @@ def _load_incident(kb: KB, path: Path) -> None:
             lines=lines,
         ),
     )
+
+
+def _written_year(value) -> int | None:
+    """The year a date is written with ("2027-01-01T01:00:00+10:00": 2027), or None."""
+    text = str(value).strip() if isinstance(value, str) else ""
+    return int(text[:4]) if text[:4].isascii() and text[:4].isdigit() else None
 
 
 def _load_path(kb: KB, path: Path) -> None:

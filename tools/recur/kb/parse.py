@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from recur.util.text import yaml_string
+
 try:  # the C parser is ~10x faster on large KBs; the resolver below is pure Python either way
     _Base = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - libyaml missing
@@ -34,10 +36,11 @@ _Loader.yaml_implicit_resolvers = {
 
 
 class ParseError(Exception):
-    def __init__(self, line: int, message: str):
+    def __init__(self, line: int, message: str, field: str | None = None):
         super().__init__(message)
         self.line = line
         self.message = message
+        self.field = field  # the key at fault ("fix.owner") when known; else the reader names the file's part
 
 
 @dataclass
@@ -124,7 +127,7 @@ def load_yaml(text: str, offset: int = 0) -> YamlDoc:
                 f"YAML does not parse: this quoted value is not closed on its line, so YAML read on "
                 f"to line {line} ({problem}); close the quote",
             ) from None
-        unclosed = _unclosed_flow(exc, offset, text)
+        unclosed = _unclosed_flow(exc, offset, text) or _reserved_start(text, mark, offset)
         if unclosed is not None:
             raise unclosed from None
         raise ParseError(line, f"YAML does not parse: {problem}{_tab_hint(text, mark)}") from None
@@ -154,6 +157,64 @@ def _unclosed_flow(exc, offset: int, text: str) -> ParseError | None:
         f"YAML does not parse: this {kind} is not closed, so YAML read on to line {found.line + 1 + offset} "
         f"({exc.problem}); close it with {close}",
     )
+
+
+# characters YAML reserves, which cannot start a plain (unquoted) value: `owner: @alice`, a name in
+# backticks. PyYAML and libyaml say only "found character that cannot start any token"
+RESERVED_START = "@`%"
+
+
+def _reserved_start(text: str, mark, offset: int) -> ParseError | None:
+    """A value starting with a character YAML reserves (``owner: @alice``, as README writes an owner;
+    `` `bob` ``): said with the key at fault and its quoted form, as for ``: `` and yes/no
+    (schema.mapping_hint, BOOL_HINT). The parser's own message said nothing of quotes (found by a
+    problem manager's team). None for any other error."""
+    lines = text.split("\n")
+    if not mark or mark.line >= len(lines):
+        return None
+    line, col = lines[mark.line], mark.column
+    head = line[:col].rstrip()
+    if col >= len(line) or line[col] not in RESERVED_START or (head and head[-1] not in "-:[{,"):
+        return None
+    flow = "[" in head or "{" in head  # a value in a [list] ends at its comma or bracket
+    value = re.split(r"[,\]}]" if flow else r"\s#", line[col:])[0].strip()
+    fixed = "\n".join(lines[: mark.line] + [line[:col] + yaml_string(value) + line[col + len(value) :]]
+                      + lines[mark.line + 1 :])  # fmt: skip
+    return ParseError(
+        mark.line + 1 + offset,
+        f"YAML does not parse: a value cannot start with {line[col]!r} unquoted (YAML reserves @, ` and %): "
+        f"put the whole text in quotes, {yaml_string(value)}",
+        _key_at(fixed, mark.line) or _key_written(line),
+    )
+
+
+def _key_at(text: str, line: int) -> str | None:
+    """The dotted key ("fix.owner", "follow_ups[0].owner") of the value at 0-based ``line`` of ``text``,
+    if ``text`` parses now (one more parse, no more: another bad value is its own error once this is
+    fixed); None otherwise."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        lines: dict = {}
+        _walk(node, (), 0, lines, [])
+    except (yaml.YAMLError, ParseError, ValueError, TypeError, RecursionError):
+        return None
+    finally:
+        loader.dispose()
+    paths = [path for path, n in lines.items() if n == line + 1]
+    deepest = [p for p in paths if len(p) == max(map(len, paths))] if paths else []
+    if not deepest:
+        return None
+    path = deepest[0]  # items of a [list] on the line ("tags: [ok, @a]"): the list, not one of them
+    while any(p[: len(path)] != path for p in deepest):
+        path = path[:-1]
+    return "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in path).lstrip(".") or None
+
+
+def _key_written(line: str) -> str | None:
+    """The key a line starts with ("owner" of "  owner: @alice"), or None."""
+    m = re.match(r"^\s*(?:-\s+)?([^\s#\"'\[\]{},:-][^:#]*?):\s", line)
+    return m.group(1).strip() if m else None
 
 
 def _reader_error(text: str, exc, offset: int) -> ParseError:

@@ -8,8 +8,11 @@ Errors are ``RecurError`` subclasses carrying the API's error ``code``, with the
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
+from recur.retrieval.results import happened_incidents
+from recur.util.dates import happened
 from recur.util.errors import RecurError
 from recur.util.text import plain
 
@@ -55,13 +58,16 @@ def retired(manifest: dict | None) -> dict:
     return {k: v for k, v in found.items() if isinstance(k, str) and isinstance(v, str)}
 
 
-def pattern_object(docs: dict, pattern_id: str, retired_paths: dict | None = None) -> dict:
-    """The whole pattern as indexed: symptoms, signals, runbook, evidence, root cause, fix, look-alikes.
+def pattern_object(
+    docs: dict, pattern_id: str, retired_paths: dict | None = None, as_of: dt.date | None = None
+) -> dict:
+    """The whole pattern as indexed: symptoms, signals, runbook, evidence, root cause, fix, look-alikes;
+    its incidents those that had happened by ``as_of`` (default today: ``dates.happened``).
     ``retired_paths`` (``retired(manifest)``) lets a retired id's error say so."""
     doc = docs.get(pattern_id)
     if doc is None:
         raise PatternNotFound(pattern_id, (retired_paths or {}).get(pattern_id))
-    return doc
+    return {**doc, "incidents": happened_incidents(doc, as_of)}
 
 
 def pattern_list(docs: dict, **filters) -> list[dict]:
@@ -123,12 +129,15 @@ def incident_object(i) -> dict:
     }
 
 
-def incidents_of(kb, pattern_ids: list[str], limit: int = MAX_INCIDENTS) -> list[dict]:
-    """Incidents linked to any of ``pattern_ids``, newest first, each once."""
+def incidents_of(kb, pattern_ids: list[str], limit: int = MAX_INCIDENTS, as_of: dt.date | None = None) -> list[dict]:
+    """Incidents linked to any of ``pattern_ids`` dated up to ``as_of`` (default today, as the board
+    lists them: ``dates.happened``), newest first, each once."""
+    as_of = as_of or dt.date.today()
     seen = {}
     for pid in pattern_ids:
         for i in kb.incidents_for(pid):
-            seen[i.id] = i
+            if happened(i.date, as_of):
+                seen[i.id] = i
     newest = sorted(seen.values(), key=lambda i: (i.date, i.id), reverse=True)
     return [incident_object(i) for i in newest[:limit]]
 

@@ -7,10 +7,12 @@ on the whole answer (``no_known_pattern``), serialised by ``to_json``.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import TypedDict
 
 from recur.retrieval import calibrate
+from recur.util.dates import happened
 
 
 class Why(TypedDict):
@@ -70,6 +72,14 @@ def rivals(results: list, skip=frozenset()) -> list[int]:
     ]
 
 
+def happened_incidents(doc: dict, as_of: dt.date | None = None) -> list:
+    """The incidents of an indexed pattern doc dated up to ``as_of`` (default today), as the board and
+    the site list them (``dates.happened``): the index keeps every one, and a later one is listed from
+    its date on."""
+    as_of = as_of or dt.date.today()
+    return [i for i in doc.get("incidents", []) or [] if not isinstance(i, dict) or happened(i.get("date"), as_of)]
+
+
 def result_object(rank: int, hit, doc: dict) -> Result:
     """A search ``Hit`` and the pattern's indexed doc, as the result object."""
     return {
@@ -90,7 +100,7 @@ def result_object(rank: int, hit, doc: dict) -> Result:
         "summary": doc["summary"],
         "signals": doc["signals"],
         "path": doc["path"],
-        "incidents": len(doc.get("incidents", [])),
+        "incidents": len(happened_incidents(doc)),  # as the pattern's page and the API list them
         "related": doc.get("related", []),
         "distinguish": doc.get("distinguish", []),
         "scores": {"dense": round(hit.dense, 4), "lexical": round(hit.lexical, 4), "signal": round(hit.signal, 4)},

@@ -16,7 +16,10 @@ def _row(label: str, value: str) -> str:
 
 def incident_page(site: Site, i) -> str:
     page = i.relpath
-    rows = [_row("Date", i.date.isoformat()), _row("Severity", site.sev_badge(i.severity))]
+    date = i.date.isoformat()
+    if i.date > site.as_of:  # its page is built, but no list has it yet (Site.listed): said here, not left to guess
+        date += " " + badge(f"after {site.as_of.isoformat()}, the date of this build: not listed or counted yet", "later")
+    rows = [_row("Date", date), _row("Severity", site.sev_badge(i.severity))]
     if i.duration_minutes is not None:  # "1 d 2 h", the minutes the record holds on hover
         n = i.duration_minutes
         rows.append(_row("Duration", f'<span title="{n} minutes">{esc(duration_text(n))}</span>'))
