@@ -857,7 +857,7 @@ def test_an_incident_dated_after_today_is_listed_nowhere_yet(tmp_path):
     from recur.retrieval.patterns import pattern_object
 
     docs = Engine.open(kb, tmp_path / "index", model="fake:64", quiet=True).docs
-    assert [i["id"] for i in pattern_object(docs, "db-pool-exhausted", later)["incidents"]] == [
+    assert [i["id"] for i in pattern_object(docs, "db-pool-exhausted", as_of=later)["incidents"]] == [
         "INC-2026-0001",
         f"INC-{later.year}-0900",
     ]
