@@ -130,6 +130,21 @@ ROWS = [
         "error",
     ),
     (
+        # a one-line value with ": " in it: "mapping values are not allowed in this context", nothing of quotes
+        "yaml-colon-in-a-one-line-value",
+        {P: pattern(*front(extra=["owner: Team: payments"]))},
+        f"{P}:10: owner",
+        "YAML reads an unquoted ': ' as a key and its value: put the whole text in quotes, \"Team: payments\"",
+        "error",
+    ),
+    (
+        "yaml-colon-in-a-follow-ups-title",
+        {INC: GOOD_INC.replace("patterns:", "follow_ups:\n  - title: Pool: raise it\n    owner: bob\npatterns:")},
+        f"{INC}:7: follow_ups[0].title",
+        'put the whole text in quotes, "Pool: raise it"',
+        "error",
+    ),
+    (
         "yaml-follow-up-owner-at-sign",
         {INC: GOOD_INC.replace("patterns:", "follow_ups:\n  - title: Raise the pool\n    owner: @bob\npatterns:")},
         f"{INC}:8: follow_ups[0].owner",

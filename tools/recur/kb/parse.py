@@ -127,7 +127,11 @@ def load_yaml(text: str, offset: int = 0) -> YamlDoc:
                 f"YAML does not parse: this quoted value is not closed on its line, so YAML read on "
                 f"to line {line} ({problem}); close the quote",
             ) from None
-        unclosed = _unclosed_flow(exc, offset, text) or _reserved_start(text, mark, offset)
+        unclosed = (
+            _unclosed_flow(exc, offset, text)
+            or _reserved_start(text, mark, offset)
+            or _colon_in_value(text, mark, offset, problem)
+        )
         if unclosed is not None:
             raise unclosed from None
         raise ParseError(line, f"YAML does not parse: {problem}{_tab_hint(text, mark)}") from None
@@ -184,6 +188,28 @@ def _reserved_start(text: str, mark, offset: int) -> ParseError | None:
         mark.line + 1 + offset,
         f"YAML does not parse: a value cannot start with {line[col]!r} unquoted (YAML reserves @, ` and %): "
         f"put the whole text in quotes, {yaml_string(value)}",
+        _key_at(fixed, mark.line) or _key_written(line),
+    )
+
+
+def _colon_in_value(text: str, mark, offset: int, problem: str) -> ParseError | None:
+    """A one-line value with an unquoted ": " in it (``title: Pool exhausted: checkout down``): said with
+    the key and its quoted form, as a list item's is (schema.mapping_hint). The parser's own message,
+    "mapping values are not allowed in this context", said nothing of quotes (found by a team installing
+    Recur). None for any other error."""
+    lines = text.split("\n")
+    if "mapping values are not allowed" not in problem or not mark or mark.line >= len(lines):
+        return None
+    line = lines[mark.line]
+    m = re.match(r"^(\s*(?:-\s+)?[^\s#\"'\[\]{},:-][^:#]*?:\s+)(\S.*?)\s*$", line)
+    if m is None or m.group(2)[0] in "\"'[{|>":
+        return None
+    value = m.group(2)
+    fixed = "\n".join(lines[: mark.line] + [m.group(1) + yaml_string(value)] + lines[mark.line + 1 :])
+    return ParseError(
+        mark.line + 1 + offset,
+        f"YAML does not parse: YAML reads an unquoted ': ' as a key and its value: put the whole text in "
+        f"quotes, {yaml_string(value)}",
         _key_at(fixed, mark.line) or _key_written(line),
     )
 
