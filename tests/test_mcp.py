@@ -111,7 +111,7 @@ def test_stdio_tools_match_the_api(served):
         not err
         and got == api(served, "/api/suggest", {"text": "  No space left on device while writing ", "top": 2})[1]
     )
-    assert got["results"][0]["id"] == "disk-full" and "Known patterns that match" in text and "disk-full" in text
+    assert got["results"][0]["id"] == "disk-full" and "with medium or high confidence" in text and "disk-full" in text
     assert out["default_top"][1] == api(served, "/api/suggest", {"text": "requests hang"})[1]
 
     err, doc, text = out["pattern"]
@@ -1031,3 +1031,43 @@ def test_an_empty_list_filter_over_mcp_is_taken_as_left_out(served):
     assert not capacity[0] and capacity[1] == api(served, "/api/patterns?category=capacity")[1]
     status, body = api(served, "/api/patterns?category=")
     assert status == 422 and "category: must not be empty" in body["error"]["message"]
+
+
+def test_suggest_text_does_not_call_low_results_matches_and_says_check_both():
+    """Found in review: for "latency" the text began "Known patterns that match:" over three results of low
+    confidence, gave no probability, and did not say that #3 (39%) is rated more likely right than #1 (26%),
+    as the terminal's footer and the site's box do. The text says what the results are, each one's
+    probability and the "check both" line (results.check_both, the terminal's rule), and marks the steps
+    of a low result to be checked first."""
+    from serve_util import latency_answer
+
+    from recur.serve.mcp_server import render_answer
+
+    text = render_answer(latency_answer())
+    lines = text.splitlines()
+    assert "Known patterns that match" not in text
+    assert lines[0] == (
+        "Possible matches, all of low confidence, best first; cpu-throttling-container-limits (#3) is rated "
+        "more likely right (39% against 26%): check both."
+    )
+    assert lines[1] == "1. leap-second: Leap second breaks time arithmetic"
+    assert lines[2] == "   low confidence (26% likely right) · sev2 · time"
+    assert "   low confidence (39% likely right) · sev2 · capacity" in lines
+    assert "   why: like the symptom “latency leap-second”" in lines
+    assert text.count("   first steps (low match: check it fits first):") == 3
+    assert "     1. First step of leap-second." in lines and "Third step" not in text  # two steps, as Slack
+
+
+def test_suggest_text_counts_the_confident_results_apart_from_the_low_ones():
+    from serve_util import latency_answer
+
+    from recur.serve.mcp_server import render_answer
+
+    answer = latency_answer()
+    first = {**answer["results"][0], "confidence": "high", "probability": 0.91}
+    second = {**answer["results"][1], "confidence": "medium", "probability": 0.52}
+    said = render_answer({**answer, "results": [first, second, answer["results"][2]]}).splitlines()
+    assert said[0] == (
+        "2 patterns match with medium or high confidence, then 1 more of low confidence for comparison, best first:"
+    )
+    assert "   first steps:" in said and said.count("   first steps (low match: check it fits first):") == 1

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from fastapi import FastAPI, Request
 from kbfactory import small_kb
-from serve_util import fake_app, running
+from serve_util import fake_app, latency_answer, running
 from slack_sdk.signature import SignatureVerifier
 
 from recur.retrieval.engine import Engine
@@ -87,7 +87,7 @@ def test_reply_shape_top3_with_links_steps_evidence_and_buttons(served):
     api = httpx.post(served["base"] + "/api/suggest", json={"text": "No space left on device on the db host"}).json()
     assert reply["no_known_pattern"] is False is api["no_known_pattern"]
     blocks = reply["blocks"]
-    assert blocks[0]["type"] == "section" and "Known patterns" in blocks[0]["text"]["text"]
+    assert blocks[0]["type"] == "section" and "with medium or high confidence" in blocks[0]["text"]["text"]
     assert [b["type"] for b in blocks[1:5]] == ["divider", "section", "section", "actions"]
     assert len([b for b in blocks if b["type"] == "actions"]) == 3 and len(blocks) <= 50
     head, body, actions = blocks[2]["text"]["text"], blocks[3]["text"]["text"], blocks[4]
@@ -664,3 +664,32 @@ def test_a_command_whose_client_has_gone_is_searched_only_when_its_response_url_
     assert asked == ["ENOSPC"], asked  # the command with no response_url was not searched for
     assert metric(text, "recur_http_requests_total", route="/api/slack/commands", status="499") == 1, text
     assert got[0]["blocks"] and json.loads(got[0]["blocks"][4]["elements"][0]["value"])["q"] == "ENOSPC"
+
+
+def test_a_reply_of_low_results_does_not_call_them_matches_nor_open_their_runbooks():
+    """Found in review: "latency" was answered "*Known patterns* for “latency”" over three cards of low
+    confidence with their runbooks open, no probability, and nothing said that #3 (39%) is rated more likely
+    right than #1 (26%). The reply says what the results are and the "check both" line as the terminal and
+    MCP do (results.match_line, results.check_both), each card's probability, and a low card shows no steps:
+    Slack cannot fold them as the site's box does."""
+    answer = latency_answer()
+    reply = answer_reply(answer, site_url=SITE)
+    sections = [b["text"]["text"] for b in reply["blocks"] if b["type"] == "section"]
+    assert "Known patterns" not in sections[0]
+    assert sections[0] == (
+        "*Possible matches, all of low confidence, best first* for “latency”.\n"
+        "cpu-throttling-container-limits (#3) is rated more likely right (39% against 26%): check both."
+    )
+    assert "low confidence (26% likely right)" in sections[1] and "low confidence (39% likely right)" in sections[5]
+    assert not [s for s in sections if "First steps" in s or "Preserve first" in s or "step of" in s]
+    page = f"{SITE}/patterns/time/leap-second.html"
+    assert sections[2] == f"_Low match: check it fits before you follow its runbook (<{page}|its page>)._"
+    assert len([b for b in reply["blocks"] if b["type"] == "actions"]) == 3  # still voted on
+    assert reply["text"] == "Recur: possible matches, all of low confidence, for “latency”"
+    # a confident result keeps its steps, its probability said; the low ones after it are counted apart
+    first = {**answer["results"][0], "confidence": "high", "probability": 0.91}
+    mixed = answer_reply({**answer, "results": [first, *answer["results"][1:]]}, site_url=SITE)
+    said = [b["text"]["text"] for b in mixed["blocks"] if b["type"] == "section"]
+    assert said[0].startswith("*1 pattern matches with medium or high confidence, then 2 more of low confidence")
+    assert "high confidence (91% likely right)" in said[1] and said[2].startswith("*First steps*\n1. First step")
+    assert mixed["text"] == "Recur: Leap second breaks time arithmetic and 2 more for “latency”"

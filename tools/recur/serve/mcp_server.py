@@ -27,6 +27,7 @@ from pydantic import Field, ValidationError
 
 from recur import config
 from recur.retrieval import patterns as pat
+from recur.retrieval.results import check_both, confidence_text, flat, match_line, why_text
 from recur.serve.guard import (
     CLIENT_GONE,
     ApiError,
@@ -46,7 +47,11 @@ from recur.util.text import TEXT_SPACING, control_character
 INSTRUCTIONS = (
     "Recur knows this team's failure patterns (what was learned in postmortems). Call suggest_patterns with "
     "what the responder sees (a description, an alert, a log line) before guessing; when no_known_pattern is "
-    "true, say so and suggest recording the incident. get_pattern gives a pattern's whole runbook."
+    "true, say so and suggest recording the incident. A result of low confidence is a pattern to compare, not "
+    "an answer: check it fits before following its runbook. get_pattern gives a pattern's whole runbook."
+)
+WRITE_INSTRUCTIONS = (
+    " The record_incident tool records an incident (ask the user first: it writes into the knowledge base)."
 )
 READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
 
@@ -261,11 +266,11 @@ def build_server(get_engine: Callable, *, allow_writes: bool = False) -> MCPServ
         get_engine=get_engine,
         title="Recur: known failure patterns",
         version=__version__,
-        instructions=INSTRUCTIONS,
+        instructions=INSTRUCTIONS + (WRITE_INSTRUCTIONS if allow_writes else ""),
         log_level="WARNING",
     )
     root.handlers[:], root.level = kept  # the SDK's logging.basicConfig must not make every library's logs loud
-    _read_tools(server, get_engine)
+    _read_tools(server, get_engine, writes=allow_writes)
     _report_tools(server, get_engine)
     if allow_writes:
         _write_tools(server, get_engine)
@@ -273,7 +278,7 @@ def build_server(get_engine: Callable, *, allow_writes: bool = False) -> MCPServ
     return server
 
 
-def _read_tools(server: MCPServer, get_engine: Callable) -> None:
+def _read_tools(server: MCPServer, get_engine: Callable, *, writes: bool = False) -> None:
     @server.tool(annotations=READ_ONLY)
     def suggest_patterns(text: Text, top: Top = 5) -> CallToolResult:
         """The known failure patterns for a description, an alert or a log line, best first: for each, why it
@@ -285,7 +290,7 @@ def _read_tools(server: MCPServer, get_engine: Callable) -> None:
         def work():
             q = _query(text, top)
             answer = get_engine().answer(q.text, top=q.top)
-            return answer.to_json(), render_answer(answer.to_json())
+            return answer.to_json(), render_answer(answer.to_json(), writes=writes)
 
         return run_tool(work)
 
@@ -480,23 +485,59 @@ def _resources(server: MCPServer, get_engine: Callable) -> None:
 # -- short text renderings (the structured content is the real answer) ---------------------------
 
 
-def render_answer(answer: dict) -> str:
+STEPS = 2  # runbook steps in the text of a result (Slack shows as many); the structured content has them all
+
+
+def no_known_text(writes: bool = False) -> str:
+    """What to do when nothing known matches. ``writes``: this server offers record_incident, so the
+    assistant can record the incident itself (the text named only `recur incident new`, a command the
+    assistant's user would have to run by hand; found in review)."""
+    record = "with the record_incident tool" if writes else "(recur incident new)"
+    return (
+        f'No known pattern matches: record the incident {record} so it shows as "needs analysis", '
+        "then draft a pattern (recur new pattern) or recur import the postmortem once it is written."
+    )
+
+
+def render_answer(answer: dict, *, writes: bool = False) -> str:
+    """suggest_patterns' text, for a model that reads only the text content and for a person whose client
+    shows it: what the results are (match_line: low results are not called matches), then each result with
+    its probability, why it matched, its page, the evidence to preserve and its first steps, and the
+    "check both" line when a result below the first is rated more likely right (results.check_both, as the
+    terminal and the site's box say it)."""
     results = answer["results"]
-    if answer["no_known_pattern"]:
-        head = (
-            'No known pattern matches: record the incident (recur incident new) so it shows as "needs analysis", '
-            "then draft a pattern (recur new pattern) or recur import the postmortem once it is written."
-        ) + (" Closest patterns, for comparison only:" if results else "")
-    else:
-        head = "Known patterns that match:"
     said = answer.get("query_note")  # a log searched by its error lines, a long paste condensed
-    lines = [f"{said[0].upper()}{said[1:]}.", head] if said else [head]
+    lines = [f"{said[0].upper()}{said[1:]}."] if said else []
+    if answer["no_known_pattern"]:
+        lines.append(no_known_text(writes) + (" Closest patterns, for comparison only:" if results else ""))
+    else:
+        both = check_both(results)
+        lines.append(match_line(results) + (f"; {both}." if both else ":"))
     for r in results:
-        lines.append(f"{r['rank']}. {r['id']}: {r['title']} ({r['confidence']} confidence, {r['severity']})")
-        if r["evidence"]:
-            lines.append(f"   preserve first: {r['evidence'][0]}")
-        lines += [f"   step {n}: {s}" for n, s in enumerate(r["runbook"][:2], 1)]
+        lines += _result_lines(r)
     return "\n".join(lines)
+
+
+def _result_lines(r: dict) -> list[str]:
+    draft = " [DRAFT: imported, not yet reviewed]" if r.get("import_draft") else " [DRAFT]" if r.get("draft") else ""
+    lines = [
+        f"{r['rank']}. {r['id']}: {r['title']}{draft}",
+        f"   {confidence_text(r)} · {r['severity']} · {r['category']}",
+    ]
+    if r.get("why"):
+        lines.append(f"   why: {why_text(r)}")
+    if r.get("url"):
+        lines.append(f"   page: {r['url']}")
+    low = r["confidence"] == "low"  # folded on the site, left out of Slack: here said to be checked first
+    if r["evidence"]:
+        more = f" (and {len(r['evidence']) - 1} more)" if len(r["evidence"]) > 1 else ""
+        lines.append(f"   preserve first: {flat(r['evidence'][0])}{more}")
+    if r["runbook"]:
+        lines.append("   first steps" + (" (low match: check it fits first):" if low else ":"))
+        lines += [f"     {n}. {flat(s)}" for n, s in enumerate(r["runbook"][:STEPS], 1)]
+    for a in r.get("look_alikes") or []:
+        lines.append(f"   vs {a['id']}: {a.get('by') or 'close call; no distinguishing signal declared'}")
+    return lines
 
 
 def render_pattern(doc: dict) -> str:

@@ -32,6 +32,7 @@ from urllib.parse import parse_qs
 from fastapi import Request  # at module level: the routes' annotations are resolved in this module's globals
 
 from recur.retrieval.patterns import site_page
+from recur.retrieval.results import check_both, confidence_text, match_line
 from recur.serve.deps import errors
 from recur.serve.guard import CLIENT_GONE, ApiError, ClientGone, disconnected
 
@@ -141,11 +142,9 @@ def _result_blocks(r: dict, query: str, site_url: str | None) -> list:
     url = site_page(site_url, r["path"])
     title = _esc(_cut(r["title"], 200))
     name = f"<{url}|{title}>" if url else title
-    head = f"*{r['rank']}. {name}*  ·  {r['confidence']} confidence  ·  {_esc(r['severity'])}  ·  `{_esc(r['id'])}`"
-    body = [f"{n}. {_esc(_cut(step, 600))}" for n, step in enumerate(r["runbook"][:2], 1)]
-    body = (["*First steps*"] + body) if body else []
-    if r["evidence"]:
-        body.append(f"*Preserve first:* {_esc(_cut(r['evidence'][0], 600))}")
+    conf = _esc(confidence_text(r))  # with its probability, as the terminal and the site's badge say it
+    head = f"*{r['rank']}. {name}*  ·  {conf}  ·  {_esc(r['severity'])}  ·  `{_esc(r['id'])}`"
+    body = _card_body(r, url)
     value = _vote_value(query, r["id"])
     blocks = [DividerBlock(), SectionBlock(text=MarkdownTextObject(text=_cut(head, MAX_SECTION)))]
     if body:
@@ -160,6 +159,21 @@ def _result_blocks(r: dict, query: str, site_url: str | None) -> list:
         )
     )
     return blocks
+
+
+def _card_body(r: dict, url: str | None) -> list[str]:
+    """A card's first steps and first evidence to preserve; a low result's are not shown. Slack cannot fold
+    them as the site's box does, and a low match's runbook (a "find ... -delete" among its steps) stood in
+    the reply as plainly as a 99% match's (found in review): it says to check the pattern fits first, and
+    where its runbook is."""
+    if r["confidence"] == "low":
+        where = f" (<{url}|its page>)" if url else f" (`{_esc(r['id'])}` in the knowledge base)"
+        return [f"_Low match: check it fits before you follow its runbook{where}._"] if r["runbook"] else []
+    body = [f"{n}. {_esc(_cut(step, 600))}" for n, step in enumerate(r["runbook"][:2], 1)]
+    body = (["*First steps*"] + body) if body else []
+    if r["evidence"]:
+        body.append(f"*Preserve first:* {_esc(_cut(r['evidence'][0], 600))}")
+    return body
 
 
 def _vote_value(query: str, pattern_id: str) -> str:
@@ -196,9 +210,16 @@ def answer_reply(answer: dict, *, site_url: str | None = None, share: bool = Fal
         intro = _cut_block(head, MAX_SECTION - len(tail)) + tail
         fallback = f"Recur: no known pattern matches “{_esc(_cut(query, 100))}”"
     else:
-        intro = f"{said}*Known patterns* for “{shown}”:"
+        # what the results are, by confidence (results.match_line: low ones are not called matches), and
+        # a result below the first rated more likely right (results.check_both), as every surface says them
+        line, both = match_line(results), check_both(results)
+        intro = f"{said}*{line}* for “{shown}”" + (f".\n{_esc(both)}." if both else ":")
+        credible = results[0]["confidence"] != "low"
         more = f" and {len(results) - 1} more" if len(results) > 1 else ""
-        fallback = f"Recur: {_esc(_cut(results[0]['title'], 200))}{more} for “{_esc(_cut(query, 100))}”"
+        first = (
+            f"{_esc(_cut(results[0]['title'], 200))}{more}" if credible else "possible matches, all of low confidence,"
+        )
+        fallback = f"Recur: {first} for “{_esc(_cut(query, 100))}”"
     blocks = [SectionBlock(text=MarkdownTextObject(text=_cut_block(intro)))]
     for r in results:
         blocks += _result_blocks(r, query, site_url)
