@@ -306,3 +306,11 @@ def latency_answer() -> dict:
             result(3, "cpu-throttling-container-limits", "CPU throttling from container CPU limits", 0.395),
         ],
     }
+
+
+def long_trace(chars: int) -> str:
+    """A Java stack trace of ``chars`` characters whose root cause is its last line."""
+    frames = "".join(f"\tat com.example.checkout.Writer.write{n}(Writer.java:{n})\n" for n in range(2000))
+    head = "checkout stopped writing orders:\njava.lang.RuntimeException: write failed\n"
+    tail = "Caused by: java.io.IOException: No space left on device"
+    return head + frames[: chars - len(head) - len(tail)] + tail

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from kbfactory import small_kb
 from mcp import Client, StdioServerParameters
 from mcp.shared.exceptions import MCPError
-from serve_util import CountedGate, asked_engine, fake_app, running
+from serve_util import CountedGate, asked_engine, fake_app, long_trace, running
 
 from recur.cli.main import cli
 from recur.retrieval.engine import Engine
@@ -139,12 +139,7 @@ def test_stdio_tools_match_the_api(served):
 
 
 def test_stdio_errors_are_tool_errors_with_the_api_messages(served):
-    bad_suggest = [
-        {"text": "   ", "top": 3},
-        {"text": "disk", "top": 0},
-        {"text": "disk", "top": 51},
-        {"text": "x" * 20_001},
-    ]
+    bad_suggest = [{"text": "   ", "top": 3}, {"text": "disk", "top": 0}, {"text": "disk", "top": 51}]
 
     async def work(client):
         out = {"suggest": [await call(client, "suggest_patterns", args) for args in bad_suggest]}
@@ -1071,3 +1066,39 @@ def test_suggest_text_counts_the_confident_results_apart_from_the_low_ones():
         "2 patterns match with medium or high confidence, then 1 more of low confidence for comparison, best first:"
     )
     assert "   first steps:" in said and said.count("   first steps (low match: check it fits first):") == 1
+
+
+def in_process(kb, index, **kw):
+    """The MCP server in this process over an engine on ``kb`` (fake:64), for the SDK's in-memory client."""
+    from recur.serve.mcp_server import build_server
+
+    engine = Engine.open(kb, index, model="fake:64", quiet=True)
+    return build_server(lambda: engine, **kw)
+
+
+def test_a_long_paste_is_condensed_and_said_not_refused(kb_dir, tmp_path):
+    """Found in review: suggest_patterns refused a text over 20,000 characters ("text is 30000 characters; the
+    limit is 20000") where `recur suggest` and the site's box condense it (retrieval.query.prepare) and say so.
+    It is condensed the same way, up to MAX_PASTE characters (what `recur suggest -` reads), and query_note
+    says so in the structured answer and the text's first line; past_incidents reads its text alike."""
+    from recur.retrieval.query import prepare
+    from recur.serve.models import MAX_PASTE
+
+    text = long_trace(30_000)
+    assert len(text) == 30_000
+
+    async def work(client):
+        return [
+            await call(client, "suggest_patterns", {"text": text, "top": 2}),
+            await call(client, "past_incidents", {"text": text}),
+            await call(client, "suggest_patterns", {"text": "x" * (MAX_PASTE + 1)}),
+        ]
+
+    (err, got, said), (past_err, _, _), (over, body, refused) = session(in_process(kb_dir, tmp_path / "i"), work)
+    assert not err and got["query_note"] == prepare(text).note and got["query"] == prepare(text).text
+    assert got["query_note"].startswith("the text is 30,000 characters, over the 20,000 searched")
+    assert said.splitlines()[0] == got["query_note"][0].upper() + got["query_note"][1:] + "."
+    assert got["results"][0]["id"] == "disk-full"  # its root cause, at its end, was searched
+    assert not past_err
+    assert over and body["error"]["code"] == "invalid_request"
+    assert refused == f"text: text is {MAX_PASTE + 1} characters; the limit is {MAX_PASTE}"

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from fastapi import FastAPI, Request
 from kbfactory import small_kb
-from serve_util import fake_app, latency_answer, running
+from serve_util import fake_app, latency_answer, long_trace, running
 from slack_sdk.signature import SignatureVerifier
 
 from recur.retrieval.engine import Engine
@@ -693,3 +693,20 @@ def test_a_reply_of_low_results_does_not_call_them_matches_nor_open_their_runboo
     assert said[0].startswith("*1 pattern matches with medium or high confidence, then 2 more of low confidence")
     assert "high confidence (91% likely right)" in said[1] and said[2].startswith("*First steps*\n1. First step")
     assert mixed["text"] == "Recur: Leap second breaks time arithmetic and 2 more for “latency”"
+
+
+def test_a_long_paste_is_condensed_and_said_not_refused(served):
+    """Found in review: /recur refused a text over 20,000 characters ("text is 30000 characters; the limit is
+    20000") where `recur suggest` and the site's box condense it. It is condensed as they condense it (a
+    stack trace's root cause, at its end, still searched) and the reply says so first."""
+    from recur.retrieval.query import prepare
+
+    text = long_trace(30_000)
+    reply = slash(served, text).json()
+    assert "blocks" in reply, reply
+    note = prepare(text).note
+    assert note.startswith("the text is 30,000 characters, over the 20,000 searched")
+    first = reply["blocks"][0]["text"]["text"]
+    assert first.startswith(f"_{note[0].upper()}{note[1:]}._\n"), first
+    votes = [b for b in reply["blocks"] if b["type"] == "actions"]
+    assert json.loads(votes[0]["elements"][0]["value"])["p"] == "disk-full"  # its root cause was searched

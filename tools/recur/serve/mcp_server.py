@@ -39,7 +39,7 @@ from recur.serve.guard import (
     replaying,
     uncompressed,
 )
-from recur.serve.models import MAX_TEXT, MAX_TOP, Count, SuggestIn
+from recur.serve.models import MAX_PASTE, MAX_TEXT, MAX_TOP, Count, PasteIn
 from recur.util import utf8
 from recur.util.errors import RecurError
 from recur.util.text import TEXT_SPACING, control_character
@@ -62,8 +62,10 @@ READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempot
 Text = Annotated[
     str,
     Field(
-        description=f"What you see: a description, an alert, a log line (up to {MAX_TEXT:,} characters; over HTTP "
-        f"the whole request within the server's body limit, {config.default('max_body_kib')} KiB unless set)."
+        description=f"What you see: a description, an alert, a log line; up to {MAX_TEXT:,} characters are searched, "
+        f"and a longer text (at most {MAX_PASTE:,} characters; over HTTP the whole request within the server's body "
+        f"limit, {config.default('max_body_kib')} KiB unless set) is condensed to them as `recur suggest` condenses "
+        "it: a log by its error lines, a stack trace by its start, end and Caused by lines (query_note says so)."
     ),
 ]
 Top = Annotated[
@@ -129,9 +131,10 @@ def run_tool(work: Callable[[], tuple[dict, str]]) -> CallToolResult:
     return _result(structured, text)
 
 
-def _query(text: str, top: int) -> SuggestIn:
-    """The API's own request model: the same checks and messages as ``POST /api/suggest``."""
-    return SuggestIn(text=text, top=top)
+def _query(text: str, top: int) -> PasteIn:
+    """The API's own request model, but for a text up to MAX_PASTE characters (condensed when searched): the
+    same checks and messages as ``POST /api/suggest``."""
+    return PasteIn(text=text, top=top)
 
 
 class _Server(MCPServer):

@@ -385,10 +385,10 @@ def _answer(get_engine: Callable, text: str, share: bool, site_url: str | None, 
     from pydantic import ValidationError
 
     from recur.serve.guard import invalid_message
-    from recur.serve.models import SuggestIn
+    from recur.serve.models import PasteIn
 
     try:
-        q = SuggestIn(text=text, top=SHOWN)
+        q = PasteIn(text=text, top=SHOWN)  # a long paste condensed, as `recur suggest` does, and said
         answer = get_engine().answer(q.text, top=q.top)
         if observe is not None:
             observe(answer)
