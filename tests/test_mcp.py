@@ -1102,3 +1102,50 @@ def test_a_long_paste_is_condensed_and_said_not_refused(kb_dir, tmp_path):
     assert not past_err
     assert over and body["error"]["code"] == "invalid_request"
     assert refused == f"text: text is {MAX_PASTE + 1} characters; the limit is {MAX_PASTE}"
+
+
+SITE = "https://kb.example.com/recur"
+
+
+def test_with_the_site_url_each_answer_links_its_pages(kb_dir, tmp_path):
+    """Found in review: MCP's results carried only their KB path, where Slack links each title to its page
+    on the site (`recur serve --site-url`). Given the site's URL, every pattern and incident in an answer has
+    its page's url after its path, in the structured content and in the text; without it, the API's objects
+    as they are."""
+
+    async def work(client):
+        return [
+            await call(client, "suggest_patterns", {"text": "No space left on device", "top": 2}),
+            await call(client, "get_pattern", {"id": "disk-full"}),
+            await call(client, "list_patterns", {"category": "capacity"}),
+            await call(client, "past_incidents", {"pattern_id": "db-pool-exhausted"}),
+        ]
+
+    suggest, doc, listed, past = session(in_process(kb_dir, tmp_path / "i", site_url=SITE), work)
+    page = f"{SITE}/patterns/capacity/disk-full.html"
+    first = suggest[1]["results"][0]
+    assert first["id"] == "disk-full" and first["url"] == page and list(first)[-1] == "url"
+    assert f"   page: {page}" in suggest[2].splitlines()
+    assert doc[1]["url"] == page and page in doc[2].splitlines()[1]
+    assert {r["id"]: r["url"] for r in listed[1]["patterns"]}["disk-full"] == page
+    assert f"- disk-full: Disk full on a host (capacity, sev2) {page}" in listed[2].splitlines()
+    incident = past[1]["incidents"][0]
+    assert incident["url"] == f"{SITE}/{incident['path'].removesuffix('.md')}.html" and incident["url"] in past[2]
+    plain = session(in_process(kb_dir, tmp_path / "i"), work)
+    assert "url" not in plain[0][1]["results"][0] and "url" not in plain[1][1] and "page:" not in plain[0][2]
+
+
+def test_recur_mcp_and_serve_take_the_site_url(kb_dir, tmp_path):
+    """`recur mcp --site-url` (or RECUR_SITE_URL), as `recur serve --site-url` gives it to /mcp."""
+
+    async def work(client):
+        return await call(client, "suggest_patterns", {"text": "No space left on device", "top": 1})
+
+    page = f"{SITE}/patterns/capacity/disk-full.html"
+    _, got, _ = session(stdio(kb_dir, tmp_path / "index", "--site-url", SITE + "/"), work)
+    assert got["results"][0]["url"] == page
+    with running(fake_app(kb_dir, tmp_path, host="127.0.0.1", site_url=SITE)) as base:
+        _, got, _ = session(base + "/mcp", work)
+    assert got["results"][0]["url"] == page
+    bad = CliRunner().invoke(cli, ["mcp", "--kb", str(kb_dir), "--site-url", "kb.example.com"])
+    assert bad.exit_code == 2 and "--site-url" in bad.output

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from recur.cli.options import index_option, kb_option, model_option
+from recur.cli.options import http_url, index_option, kb_option, model_option, setting
 from recur.util.errors import RecurError
 
 
@@ -19,7 +19,15 @@ from recur.util.errors import RecurError
     is_flag=True,
     help="Offer the record_incident tool (writes an incident record into the KB, as `recur incident new`).",
 )
-def mcp(kb_dir, index_dir, model, allow_writes):
+@click.option(
+    "--site-url",
+    **setting("site_url"),
+    metavar="URL",
+    callback=http_url,
+    help="Base URL (http:// or https://) of the built site: each pattern and incident in an answer gets its "
+    "page's url (env RECUR_SITE_URL), as `recur serve --site-url` gives them on /mcp and in Slack.",
+)
+def mcp(kb_dir, index_dir, model, allow_writes, site_url):
     """Serve Recur to an AI assistant over MCP (stdio).
 
     \b
@@ -40,7 +48,7 @@ def mcp(kb_dir, index_dir, model, allow_writes):
         retry_when=lambda: index_signature(index_dir),
     )
     holder.start()
-    server = build_server(holder_engine(holder), allow_writes=allow_writes)
+    server = build_server(holder_engine(holder), allow_writes=allow_writes, site_url=site_url)
     writes = "record_incident enabled" if allow_writes else "read-only"
     click.echo(f"Recur MCP server on stdio ({writes}). Loading the model and index...", err=True)
     try:

@@ -196,7 +196,8 @@ def _slack_secret(path) -> str | None:
     **setting("site_url"),
     metavar="URL",
     callback=http_url,
-    help="Base URL (http:// or https://) of the built site, for pattern links in Slack replies (env RECUR_SITE_URL).",
+    help="Base URL (http:// or https://) of the built site, for pattern links in Slack replies and page urls in "
+    "MCP answers on /mcp (env RECUR_SITE_URL).",
 )
 @click.option(
     "--mcp-max-sessions",

@@ -92,6 +92,7 @@ def create_app(
     install_error_handlers(app)
     slack = {"signing_secret": slack_signing_secret, "site_url": site_url}
     mcp = {
+        "site_url": site_url,  # pattern and incident pages in the tools' answers, as in Slack replies
         "host": host,
         "max_sessions": mcp_max_sessions,
         "idle_seconds": mcp_idle_seconds,

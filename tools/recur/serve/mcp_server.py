@@ -259,7 +259,10 @@ def _about(doc: dict, limit: int = 200) -> str:
     return f"{doc.get('category')} · {doc.get('severity')}: {summary}".rstrip(": ")
 
 
-def build_server(get_engine: Callable, *, allow_writes: bool = False) -> MCPServer:
+def build_server(get_engine: Callable, *, allow_writes: bool = False, site_url: str | None = None) -> MCPServer:
+    """The server and its tools. ``site_url``: the built site's base URL (`recur serve --site-url`,
+    `recur mcp --site-url`): each pattern and incident in an answer has its page's ``url`` beside its
+    ``path``, in the structured content and the text, as Slack links its titles."""
     from recur import __version__
 
     root = logging.getLogger()
@@ -273,7 +276,7 @@ def build_server(get_engine: Callable, *, allow_writes: bool = False) -> MCPServ
         log_level="WARNING",
     )
     root.handlers[:], root.level = kept  # the SDK's logging.basicConfig must not make every library's logs loud
-    _read_tools(server, get_engine, writes=allow_writes)
+    _read_tools(server, get_engine, writes=allow_writes, site_url=site_url)
     _report_tools(server, get_engine)
     if allow_writes:
         _write_tools(server, get_engine)
@@ -281,7 +284,10 @@ def build_server(get_engine: Callable, *, allow_writes: bool = False) -> MCPServ
     return server
 
 
-def _read_tools(server: MCPServer, get_engine: Callable, *, writes: bool = False) -> None:
+def _read_tools(server: MCPServer, get_engine: Callable, *, writes: bool = False, site_url: str | None = None) -> None:
+    def paged(rows: list[dict]) -> list[dict]:
+        return with_urls(rows, site_url)
+
     @server.tool(annotations=READ_ONLY)
     def suggest_patterns(text: Text, top: Top = 5) -> CallToolResult:
         """The known failure patterns for a description, an alert or a log line, best first: for each, why it
@@ -292,8 +298,9 @@ def _read_tools(server: MCPServer, get_engine: Callable, *, writes: bool = False
 
         def work():
             q = _query(text, top)
-            answer = get_engine().answer(q.text, top=q.top)
-            return answer.to_json(), render_answer(answer.to_json(), writes=writes)
+            answer = get_engine().answer(q.text, top=q.top).to_json()
+            answer["results"] = paged(answer["results"])
+            return answer, render_answer(answer, writes=writes)
 
         return run_tool(work)
 
@@ -304,7 +311,7 @@ def _read_tools(server: MCPServer, get_engine: Callable, *, writes: bool = False
         with, and what tells them apart). The same object as GET /api/patterns/{id}."""
 
         def work():
-            doc = pat.pattern_object(get_engine().docs, id)
+            (doc,) = paged([pat.pattern_object(get_engine().docs, id)])
             return doc, render_pattern(doc)
 
         return run_tool(work)
@@ -318,8 +325,8 @@ def _read_tools(server: MCPServer, get_engine: Callable, *, writes: bool = False
 
         def work():
             given = {"category": category, "service": service, "tag": tag, "severity": severity}
-            rows = pat.pattern_list(get_engine().docs, **{k: _given(v) for k, v in given.items()})
-            lines = [f"- {r['id']}: {r['title']} ({r['category']}, {r['severity']})" for r in rows]
+            rows = paged(pat.pattern_list(get_engine().docs, **{k: _given(v) for k, v in given.items()}))
+            lines = [f"- {r['id']}: {r['title']} ({r['category']}, {r['severity']}){_page(r)}" for r in rows]
             return {"patterns": rows}, f"{len(rows)} pattern(s)" + ("\n" + "\n".join(lines) if lines else "")
 
         return run_tool(work)
@@ -336,12 +343,12 @@ def _read_tools(server: MCPServer, get_engine: Callable, *, writes: bool = False
         patterns a description matches with high or medium confidence (text). Give one of the two."""
 
         def work():
-            return _past_incidents(get_engine, pattern_id, text, limit)
+            return _past_incidents(get_engine, pattern_id, text, limit, site_url)
 
         return run_tool(work)
 
 
-def _past_incidents(get_engine: Callable, pattern_id, text, limit: int) -> tuple[dict, str]:
+def _past_incidents(get_engine: Callable, pattern_id, text, limit: int, site_url=None) -> tuple[dict, str]:
     from recur.kb.loader import load_kb
 
     if not 1 <= limit <= pat.MAX_INCIDENTS:
@@ -354,7 +361,8 @@ def _past_incidents(get_engine: Callable, pattern_id, text, limit: int) -> tuple
         q = _query(text, 5)
         answer = engine.answer(q.text, top=q.top)
     out = pat.past_incidents(engine, load_kb(engine.kb_dir), pattern_id=pattern_id, answer=answer, limit=limit)
-    lines = [f"- {i['date']} {i['id']} ({i['severity']}): {i['title']}" for i in out["incidents"]]
+    out["incidents"] = with_urls(out["incidents"], site_url)
+    lines = [f"- {i['date']} {i['id']} ({i['severity']}): {i['title']}{_page(i)}" for i in out["incidents"]]
     head = f"{len(lines)} incident(s), newest first" if lines else "No recorded incidents"
     if answer is not None and answer.no_known_pattern:
         head = "No known pattern matches this text, so no linked incidents"
@@ -485,6 +493,18 @@ def _resources(server: MCPServer, get_engine: Callable) -> None:
             raise ResourceError(str(exc)) from None
 
 
+def with_urls(rows: list[dict], site_url: str | None) -> list[dict]:
+    """``rows`` (patterns, results, incidents: each with its KB ``path``), each with its page's ``url`` on the
+    built site after it, when the server knows the site's URL; else as they are (the API's objects)."""
+    if not site_url:
+        return rows
+    return [{**r, "url": pat.site_page(site_url, r["path"])} for r in rows]
+
+
+def _page(row: dict) -> str:
+    return f" {row['url']}" if row.get("url") else ""
+
+
 # -- short text renderings (the structured content is the real answer) ---------------------------
 
 
@@ -546,7 +566,7 @@ def _result_lines(r: dict) -> list[str]:
 def render_pattern(doc: dict) -> str:
     lines = [
         f"# {doc['title']} ({doc['id']})",
-        f"{doc['category']} · {doc['severity']} · {doc['status']}",
+        f"{doc['category']} · {doc['severity']} · {doc['status']}" + (f" · {doc['url']}" if doc.get("url") else ""),
         "",
         doc.get("summary") or "",
     ]
@@ -702,8 +722,10 @@ def http_router(
     max_sessions: int = config.default("mcp_max_sessions"),
     idle_seconds: float = config.default("mcp_idle_timeout"),
     allowed_hosts: tuple = (),
+    site_url: str | None = None,
 ):
-    """An ``APIRouter`` serving the MCP server at ``path`` (streamable HTTP, read-only tools), whose
+    """An ``APIRouter`` serving the MCP server at ``path`` (streamable HTTP, read-only tools; ``site_url``:
+    build_server's), whose
     lifespan runs the SDK's session manager; ``app.include_router`` merges that lifespan into the app's.
     On a loopback ``host`` the SDK's DNS-rebinding protection (Host / Origin checks) is on. Past
     ``max_sessions`` open sessions a new one is refused with the SDK's 503 until one closes or idles
@@ -714,7 +736,7 @@ def http_router(
     from mcp.server.streamable_http_manager import StreamableHTTPASGIApp
     from mcp.server.transport_security import TransportSecuritySettings
 
-    server = build_server(get_engine, allow_writes=False)
+    server = build_server(get_engine, allow_writes=False, site_url=site_url)
     security = None if host in LOOPBACK else TransportSecuritySettings(enable_dns_rebinding_protection=False)
     if host in LOOPBACK and allowed_hosts:
         security = _proxied(allowed_hosts)
