@@ -1149,3 +1149,59 @@ def test_recur_mcp_and_serve_take_the_site_url(kb_dir, tmp_path):
     assert got["results"][0]["url"] == page
     bad = CliRunner().invoke(cli, ["mcp", "--kb", str(kb_dir), "--site-url", "kb.example.com"])
     assert bad.exit_code == 2 and "--site-url" in bad.output
+
+
+def test_a_filter_value_no_pattern_has_is_answered_with_the_values_there_are(served, tmp_path):
+    """Found in review: list_patterns {"category": "nosuchcat"} answered "0 pattern(s)" and nothing said which
+    categories there are (the schema lists none: they are the KB's). The answer is still a list (empty: not
+    an error, as GET /api/patterns?category=nosuchcat answers {"patterns": []}) but says the values, the close ones first,
+    in the text and in known_values."""
+
+    async def work(client):
+        return [
+            await call(client, "list_patterns", {"category": "nosuchcat"}),
+            await call(client, "list_patterns", {"category": "Capacty", "severity": "sev2"}),
+            await call(client, "list_patterns", {"service": "checkout"}),
+        ]
+
+    (err, got, text), (_, typo, typo_text), (_, service, service_text) = session(
+        in_process(served["kb"], served["index"]), work
+    )
+    assert not err and got == {"patterns": [], "known_values": {"category": ["capacity", "network"]}}
+    assert text == "0 pattern(s); no pattern has the category 'nosuchcat'; the categories: capacity, network"
+    assert typo["known_values"] == {"category": ["capacity", "network"]}  # sev2 is a severity there is
+    assert "no pattern has the category 'Capacty' (did you mean capacity?)" in typo_text
+    assert service["known_values"] == {"service": []} and service_text.endswith("the services: none")
+    assert api(served, "/api/patterns?category=nosuchcat") == (200, {"patterns": []})  # the API: unchanged
+
+
+def test_unmatched_filters_are_values_no_pattern_has_not_empty_combinations():
+    from recur.retrieval.patterns import unmatched_filters
+
+    docs = {
+        "a": {"category": "capacity", "severity": "sev1", "services": ["db"], "tags": []},
+        "b": {"category": "network", "severity": "sev2", "services": [], "tags": ["dns"]},
+    }
+    assert unmatched_filters(docs, category="network", severity="sev1") == {}  # each value exists
+    assert unmatched_filters(docs, category="NETWORK", tag="x", service=None) == {"tag": ["dns"]}
+
+
+def test_an_unknown_pattern_id_names_the_ids_it_was_probably_meant_to_be(served):
+    """Found in review: get_pattern {"id": "Disk-Full"} answered pattern_not_found and no more; ids are exact
+    (lower case). The message names the close ids, on /api/patterns/{id} as over MCP (one message)."""
+
+    async def work(client):
+        return [
+            await call(client, "get_pattern", {"id": "Disk-Full"}),
+            await call(client, "get_pattern", {"id": "disk_ful"}),
+            await call(client, "past_incidents", {"pattern_id": "DNS-failure"}),
+            await call(client, "get_pattern", {"id": "zzz"}),
+        ]
+
+    case, typo, past, far = session(in_process(served["kb"], served["index"]), work)
+    assert case[0] and case[1]["error"]["code"] == "pattern_not_found"
+    assert case[2] == "no pattern with id 'Disk-Full' in the index (did you mean 'disk-full'?)"
+    assert case[1] == api(served, "/api/patterns/Disk-Full")[1]
+    assert typo[2] == "no pattern with id 'disk_ful' in the index (did you mean 'disk-full'?)"
+    assert past[2] == "no pattern with id 'DNS-failure' in the index (did you mean 'dns-failure'?)"
+    assert far[2] == "no pattern with id 'zzz' in the index"

@@ -42,7 +42,7 @@ from recur.serve.guard import (
 from recur.serve.models import MAX_PASTE, MAX_TEXT, MAX_TOP, Count, PasteIn
 from recur.util import utf8
 from recur.util.errors import RecurError
-from recur.util.text import TEXT_SPACING, control_character
+from recur.util.text import TEXT_SPACING, close_names, control_character
 
 INSTRUCTIONS = (
     "Recur knows this team's failure patterns (what was learned in postmortems). Call suggest_patterns with "
@@ -87,7 +87,11 @@ PatternId = Annotated[str, Field(description="A pattern id, e.g. disk-full (see 
 
 def _only(what: str) -> object:
     return Annotated[
-        str | None, Field(description=f"Only patterns {what} (exact, case-insensitive; empty or left out: any).")
+        str | None,
+        Field(
+            description=f"Only patterns {what} (exact, case-insensitive; empty or left out: any; a value no "
+            "pattern has is answered with the values there are, in known_values)."
+        ),
     ]
 
 
@@ -251,6 +255,19 @@ def _gone_check(context) -> Callable[[], bool]:
     return gone
 
 
+PLURAL = {"category": "categories", "service": "services", "tag": "tags", "severity": "severities"}
+
+
+def _no_such_value(name: str, value: str, values: list[str], shown: int = 40) -> str:
+    """list_patterns {"category": "nosuchcat"} answered "0 pattern(s)", and nothing said which values
+    there are (found in review): a model tried again blind. Said here, with the values it was probably
+    meant to be first."""
+    meant = close_names(value, values)
+    listed = ", ".join(values[:shown]) + (f" … and {len(values) - shown} more" if len(values) > shown else "")
+    hint = f" (did you mean {', '.join(meant)}?)" if meant else ""
+    return f"no pattern has the {name} {value!r}{hint}; the {PLURAL[name]}: {listed or 'none'}"
+
+
 def _about(doc: dict, limit: int = 200) -> str:
     """A listed pattern's description: category, severity and the start of its summary."""
     summary = " ".join(str(doc.get("summary") or "").split())
@@ -325,9 +342,16 @@ def _read_tools(server: MCPServer, get_engine: Callable, *, writes: bool = False
 
         def work():
             given = {"category": category, "service": service, "tag": tag, "severity": severity}
-            rows = paged(pat.pattern_list(get_engine().docs, **{k: _given(v) for k, v in given.items()}))
+            given = {k: _given(v) for k, v in given.items()}
+            docs = get_engine().docs
+            rows = paged(pat.pattern_list(docs, **given))
             lines = [f"- {r['id']}: {r['title']} ({r['category']}, {r['severity']}){_page(r)}" for r in rows]
-            return {"patterns": rows}, f"{len(rows)} pattern(s)" + ("\n" + "\n".join(lines) if lines else "")
+            out, head = {"patterns": rows}, f"{len(rows)} pattern(s)"
+            unknown = {} if rows else pat.unmatched_filters(docs, **given)
+            if unknown:  # a value no pattern has: the values there are (not an error: the list is empty)
+                out["known_values"] = unknown
+                head += "".join(f"; {_no_such_value(name, given[name], values)}" for name, values in unknown.items())
+            return out, head + ("\n" + "\n".join(lines) if lines else "")
 
         return run_tool(work)
 
