@@ -1205,3 +1205,34 @@ def test_an_unknown_pattern_id_names_the_ids_it_was_probably_meant_to_be(served)
     assert typo[2] == "no pattern with id 'disk_ful' in the index (did you mean 'disk-full'?)"
     assert past[2] == "no pattern with id 'DNS-failure' in the index (did you mean 'dns-failure'?)"
     assert far[2] == "no pattern with id 'zzz' in the index"
+
+
+def test_stdio_answers_what_it_has_read_after_stdin_closes_and_an_unknown_prompt_is_invalid_params(kb_dir, tmp_path):
+    """Found in review: `printf '<initialize>\\n<tools/call>\\n' | recur mcp` (stdin closed right after the
+    request, while the model loaded) never answered the call: the SDK cancels what is running when stdin
+    ends. The server now answers every request it has read before it exits. And prompts/get of a prompt
+    the server does not have (it has none) was JSON-RPC error code 0 with a traceback on stderr: it is
+    -32602, as an unknown tool is, and stderr has no traceback."""
+    import subprocess
+
+    params = stdio(kb_dir, tmp_path / "index")  # no index yet: it is built while the call waits
+    hello = {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "raw", "version": "1"}}
+    search = {"name": "suggest_patterns", "arguments": {"text": "No space left on device", "top": 1}}
+    lines = [
+        {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": hello},
+        {"jsonrpc": "2.0", "method": "notifications/initialized"},
+        {"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": search},
+        {"jsonrpc": "2.0", "id": 3, "method": "prompts/get", "params": {"name": "triage"}},
+    ]
+    run = subprocess.run(
+        [params.command, *params.args],
+        env=params.env,
+        input="".join(json.dumps(x) + "\n" for x in lines).encode(),  # then EOF at once
+        capture_output=True,
+        timeout=300,
+    )
+    answers = {a["id"]: a for a in map(json.loads, run.stdout.splitlines())}
+    assert set(answers) == {1, 2, 3}, run.stdout.decode()
+    assert answers[2]["result"]["structuredContent"]["results"][0]["id"] == "disk-full"
+    assert answers[3]["error"] == {"code": -32602, "message": "Unknown prompt: triage; this server has no prompts"}
+    assert run.returncode == 0 and b"Traceback" not in run.stderr, run.stderr.decode()

@@ -201,6 +201,18 @@ class _Server(MCPServer):
         finally:
             CLIENT_GONE.reset(wanted)
 
+    async def get_prompt(self, name, arguments=None, context=None):
+        """A prompt this server does not have (it has none): -32602 as for an unknown tool. The SDK raised a
+        ValueError: JSON-RPC error code 0 and a traceback on stderr (found in review)."""
+        from mcp.shared.exceptions import MCPError
+        from mcp.types import INVALID_PARAMS
+
+        if self._prompt_manager.get_prompt(name) is None:
+            offered = sorted(p.name for p in self._prompt_manager.list_prompts())
+            has = f"this server's prompts: {', '.join(offered)}" if offered else "this server has no prompts"
+            raise MCPError(INVALID_PARAMS, f"Unknown prompt: {_shown(name)}; {has}")
+        return await super().get_prompt(name, arguments, context)
+
     def _unknown_tool(self, name) -> Exception:
         """A call of a tool this server does not have: a JSON-RPC error, -32602 (invalid params), as the MCP
         specification says ("Protocol Errors: ... Unknown tools", its example ``-32602 "Unknown tool: ..."``).
@@ -209,10 +221,11 @@ class _Server(MCPServer):
         from mcp.shared.exceptions import MCPError
         from mcp.types import INVALID_PARAMS
 
-        shown = str(name) if len(str(name)) <= 100 else str(name)[:99] + "…"
         offered = sorted(t.name for t in self._tool_manager.list_tools())
         hint = " (offered only by `recur mcp --allow-writes`)" if name == "record_incident" else ""
-        return MCPError(INVALID_PARAMS, f"Unknown tool: {shown}{hint}; this server's tools: {', '.join(offered)}")
+        return MCPError(
+            INVALID_PARAMS, f"Unknown tool: {_shown(name)}{hint}; this server's tools: {', '.join(offered)}"
+        )
 
     def _unknown_arguments(self, name: str, arguments) -> str | None:
         """The API's refusal of an argument a tool does not take, or None. The SDK drops it: a misspelt
@@ -226,6 +239,11 @@ class _Server(MCPServer):
         if not extra:
             return None
         return f"unknown argument(s): {', '.join(extra)} ({name} takes {', '.join(sorted(known)) or 'none'})"
+
+
+def _shown(name) -> str:
+    """A name the client sent, as an error message repeats it: at most 100 characters."""
+    return str(name) if len(str(name)) <= 100 else str(name)[:99] + "…"
 
 
 def _gone_check(context) -> Callable[[], bool]:
@@ -637,7 +655,7 @@ async def _serve_stdio(server: MCPServer) -> None:
     async with stdio_server(stdin=lines) as (read_stream, write_stream):
         lines.answer_on(write_stream)
         low = server._lowlevel_server  # what MCPServer.run("stdio") serves, on these streams
-        await low.run(read_stream, write_stream, low.create_initialization_options())
+        await low.run(read_stream, _Watched(write_stream, lines.in_flight), low.create_initialization_options())
 
 
 def _take_stdin() -> int:
@@ -666,6 +684,7 @@ class _StdinLines:
 
         self._file = anyio.wrap_file(os.fdopen(fd, "rb"))
         self._write, self._ready = None, anyio.Event()
+        self.in_flight = _InFlight()
 
     def answer_on(self, write_stream) -> None:
         self._write = write_stream
@@ -684,11 +703,87 @@ class _StdinLines:
                 continue
             refusal = not_a_message(line)
             if refusal is None:
+                self.in_flight.read(line)
                 yield line
                 continue
             print(f"recur mcp: stdin line {n}: {refusal.error.message} (answered)", file=sys.stderr)
             await self._ready.wait()
             await self._write.send(SessionMessage(refusal))
+        # stdin closed: the end of the messages, not of the answers. Ended here, the SDK cancelled the requests
+        # still running, and `printf '<initialize>\n<tools/call>\n' | recur mcp` never answered the call (found in
+        # review); the stream ends once they are answered (or the client cancelled them), within DRAIN_SECONDS
+        await self.in_flight.settled(DRAIN_SECONDS)
+
+
+# How long `recur mcp` still answers the requests it has read once stdin has closed: a call that came while
+# the model was loading waits for it (holder_engine, LOAD_WAIT), then searches. A client that wants the server
+# gone sooner sends SIGTERM, as the MCP specification has it for a server that does not exit.
+LOAD_WAIT = 300.0
+DRAIN_SECONDS = LOAD_WAIT + 60
+
+
+class _InFlight:
+    """The ids of the requests read from stdin and not yet answered, nor cancelled by the client
+    (``notifications/cancelled``: the SDK answers no cancelled request)."""
+
+    def __init__(self):
+        self._open: set[str] = set()
+        self._changed = None
+
+    @staticmethod
+    def _key(ident) -> str:
+        return str(ident)
+
+    def read(self, line: str) -> None:
+        import json
+
+        msg = json.loads(line)  # a JSON-RPC message: not_a_message said so
+        if not isinstance(msg, dict) or not isinstance(msg.get("method"), str):
+            return
+        if "id" in msg:
+            self._open.add(self._key(msg["id"]))
+        elif msg["method"] == "notifications/cancelled" and isinstance(msg.get("params"), dict):
+            self.done(msg["params"].get("requestId"))
+
+    def done(self, ident) -> None:
+        self._open.discard(self._key(ident))
+        if self._changed is not None:
+            self._changed.set()
+
+    async def settled(self, limit: float) -> None:
+        import anyio
+
+        with anyio.move_on_after(limit):
+            while self._open:
+                self._changed = anyio.Event()
+                await self._changed.wait()
+
+
+class _Watched:
+    """The transport's write stream, telling ``_InFlight`` of each answer sent (a result or an error)."""
+
+    def __init__(self, inner, in_flight: _InFlight):
+        self._inner, self._in_flight = inner, in_flight
+
+    async def send(self, item) -> None:
+        from mcp.types import JSONRPCError, JSONRPCResponse
+
+        await self._inner.send(item)
+        message = getattr(item, "message", None)
+        if isinstance(message, JSONRPCResponse | JSONRPCError):
+            self._in_flight.done(message.id)
+
+    def close(self) -> None:
+        self._inner.close()
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await self.aclose()
 
 
 def not_a_message(line: str):
@@ -722,7 +817,7 @@ def not_a_message(line: str):
     return JSONRPCError(jsonrpc="2.0", id=ident, error=error)
 
 
-def holder_engine(holder, wait: float = 300.0) -> Callable:
+def holder_engine(holder, wait: float = LOAD_WAIT) -> Callable:
     """A getter over ``EngineHolder`` for stdio: waits for the first load, then answers at once."""
 
     def get():
