@@ -360,16 +360,7 @@ def _read_tools(server: MCPServer, get_engine: Callable, *, writes: bool = False
 
         def work():
             given = {"category": category, "service": service, "tag": tag, "severity": severity}
-            given = {k: _given(v) for k, v in given.items()}
-            docs = get_engine().docs
-            rows = paged(pat.pattern_list(docs, **given))
-            lines = [f"- {r['id']}: {r['title']} ({r['category']}, {r['severity']}){_page(r)}" for r in rows]
-            out, head = {"patterns": rows}, f"{len(rows)} pattern(s)"
-            unknown = {} if rows else pat.unmatched_filters(docs, **given)
-            if unknown:  # a value no pattern has: the values there are (not an error: the list is empty)
-                out["known_values"] = unknown
-                head += "".join(f"; {_no_such_value(name, given[name], values)}" for name, values in unknown.items())
-            return out, head + ("\n" + "\n".join(lines) if lines else "")
+            return _list_patterns(get_engine().docs, {k: _given(v) for k, v in given.items()}, site_url)
 
         return run_tool(work)
 
@@ -388,6 +379,17 @@ def _read_tools(server: MCPServer, get_engine: Callable, *, writes: bool = False
             return _past_incidents(get_engine, pattern_id, text, limit, site_url)
 
         return run_tool(work)
+
+
+def _list_patterns(docs: dict, given: dict, site_url: str | None) -> tuple[dict, str]:
+    rows = with_urls(pat.pattern_list(docs, **given), site_url)
+    lines = [f"- {r['id']}: {r['title']} ({r['category']}, {r['severity']}){_page(r)}" for r in rows]
+    out, head = {"patterns": rows}, f"{len(rows)} pattern(s)"
+    unknown = {} if rows else pat.unmatched_filters(docs, **given)
+    if unknown:  # a value no pattern has: the values there are (not an error: the list is empty)
+        out["known_values"] = unknown
+        head += "".join(f"; {_no_such_value(name, given[name], values)}" for name, values in unknown.items())
+    return out, head + ("\n" + "\n".join(lines) if lines else "")
 
 
 def _past_incidents(get_engine: Callable, pattern_id, text, limit: int, site_url=None) -> tuple[dict, str]:
