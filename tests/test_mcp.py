@@ -1236,3 +1236,47 @@ def test_stdio_answers_what_it_has_read_after_stdin_closes_and_an_unknown_prompt
     assert answers[2]["result"]["structuredContent"]["results"][0]["id"] == "disk-full"
     assert answers[3]["error"] == {"code": -32602, "message": "Unknown prompt: triage; this server has no prompts"}
     assert run.returncode == 0 and b"Traceback" not in run.stderr, run.stderr.decode()
+
+
+def test_record_incident_says_what_the_assistant_and_the_user_can_do(tmp_path):
+    """Found in review: record_incident's unknown-pattern error named the folder relative to the server's working
+    directory ("ids are the file names under ../rh-kbw/patterns/"), meaningless to the assistant; its answer
+    told to run `recur incident link ...`, a command MCP has no tool for; suggest_patterns' "no known pattern"
+    named `recur incident new` though record_incident is offered; an empty description was recorded."""
+    kb = small_kb(tmp_path / "kb")
+    before = sorted((kb / "incidents").rglob("*.md"))
+    base = {"title": "Checkout DB refuses connections", "severity": "sev2"}
+
+    async def work(client):
+        return [
+            await call(client, "record_incident", {**base, "description": "x", "patterns": ["nope", "Disk-Full"]}),
+            await call(client, "record_incident", {**base, "description": "  \n "}),
+            await call(client, "suggest_patterns", {"text": "what should we order for lunch on friday"}),
+            await call(client, "record_incident", {**base, "description": "FATAL: sorry, too many clients already"}),
+        ]
+
+    (bad_id, _, bad_ids), (empty, _, empty_text), (_, nkp, nkp_text), (err, out, text) = session(
+        in_process(kb, tmp_path / "index", allow_writes=True), work
+    )
+    folder = str((kb / "patterns").resolve())
+    assert bad_id and bad_ids == (
+        "patterns: unknown pattern id(s) nope, Disk-Full (did you mean disk-full?); ids are the file names under "
+        f"{folder}/; list_patterns lists them"
+    )
+    assert empty and empty_text.startswith("description: is empty")
+    assert nkp["no_known_pattern"] and "with the record_incident tool" in nkp_text
+    assert "recur incident new" not in nkp_text
+    assert not err and out["suggestions"][0]["id"] == "db-pool-exhausted" and not out["linked"]
+    said = text.splitlines()
+    assert "none is linked. Only the user can link one now" in said[1]
+    assert f"recur incident link {out['id']} PATTERN_ID" in said[1]
+    assert said[2].startswith("- db-pool-exhausted: Database connection pool exhausted (")
+    assert len(set((kb / "incidents").rglob("*.md")) - set(before)) == 1  # the last one only
+
+
+def test_a_read_only_server_names_the_cli_for_recording():
+    from recur.serve.mcp_server import render_answer
+
+    answer = {"query": "lunch", "query_note": None, "no_known_pattern": True, "results": []}
+    assert "(recur incident new)" in render_answer(answer)
+    assert "record_incident" in render_answer(answer, writes=True)

@@ -458,6 +458,8 @@ def _write_tools(server: MCPServer, get_engine: Callable) -> None:
             from recur.util.dates import given_date
 
             _intact(("description",), title=title, description=description, flags=flags)
+            if not description.strip():  # required: the record's Summary, and what its suggestions are searched by
+                raise RecurError("description: is empty; say what you see (it becomes the Summary); nothing written")
             engine = get_engine()
             new = NewIncident(
                 title=title,
@@ -468,7 +470,7 @@ def _write_tools(server: MCPServer, get_engine: Callable) -> None:
                 patterns=tuple(patterns),
             )
             kb = load_kb(engine.kb_dir)
-            iid, path, review = write(kb, new, patterns_field="patterns")
+            iid, path, review = write(kb, new, patterns_field="patterns", ids_listed_by="list_patterns")
             return _recorded(engine, kb, new, (iid, path, review))
 
         return run_tool(work)
@@ -491,8 +493,14 @@ def _recorded(engine, kb, new, written: tuple) -> tuple[dict, str]:
     if answer.no_known_pattern:
         lines.append(no_match_text(linked, report="the problem report"))
     else:
-        lines.append(f"Known patterns that match (link one: recur incident link {iid} PATTERN_ID):")
-        lines += [f"- {r['id']}: {r['title']} ({r['confidence']} confidence)" for r in answer.results]
+        # MCP has no tool that links: the text named `recur incident link` as if the assistant could run it
+        # (found in review). It says who can: the user, in the KB's checkout; and patterns=[...] at recording
+        lines.append(
+            f"{match_line(answer.results)}; none is linked. Only the user can link one now, in the knowledge "
+            f"base's checkout: recur incident link {iid} PATTERN_ID (this server records incidents but does not "
+            "change them; record_incident links the ids given in patterns)."
+        )
+        lines += [f"- {r['id']}: {r['title']} ({confidence_text(r)})" for r in answer.results]
     return out, "\n".join(lines)
 
 
