@@ -1280,3 +1280,59 @@ def test_a_read_only_server_names_the_cli_for_recording():
     answer = {"query": "lunch", "query_note": None, "no_known_pattern": True, "results": []}
     assert "(recur incident new)" in render_answer(answer)
     assert "record_incident" in render_answer(answer, writes=True)
+
+
+def test_a_server_does_not_take_over_another_kbs_index(tmp_path):
+    """Found in review: `recur mcp --kb OTHER --index SHARED` rebuilt, for OTHER, the index of a KB whose
+    `recur serve` was running on it. `recur mcp` and `recur serve` (started from a configuration, with nobody
+    to read "rebuilding it for this one", which `recur suggest` says and does) refuse to start, naming both KBs
+    and how to proceed; the index is left as it was."""
+    import shutil
+    import subprocess
+
+    from recur.kb.loader import load_kb
+    from recur.retrieval import embed
+    from recur.retrieval import index as index_mod
+
+    mine, other = small_kb(tmp_path / "a" / "kb"), tmp_path / "b" / "kb"
+    shutil.copytree(mine, other)
+    (other / "patterns/capacity/disk-full.md").unlink()
+    idx = tmp_path / "a" / "index"
+    index_mod.build(load_kb(mine), idx, embed.load_encoder("fake:64"), progress=False)
+    built = index_mod.read_manifest(idx)["build_id"]
+    common = ["--kb", str(other), "--index", str(idx), "--model", "fake:64"]
+    runs = {
+        "mcp": [*common],
+        "serve": [*common, "--port", "0", "--site", str(tmp_path / "site"), "--feedback", str(tmp_path / "f.jsonl")],
+    }
+    for name, args in runs.items():
+        r = subprocess.run(
+            [sys.executable, "-m", "recur", name, *args],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert r.returncode == 1, (name, r.stderr)
+        said = " ".join(r.stderr.split())
+        assert f"is the index of the knowledge base at {mine.resolve()}, not of {other.resolve()}" in said, said
+        assert f"recur index --kb {other.resolve()} --index {idx.resolve()}" in said and "Traceback" not in said
+        assert index_mod.read_manifest(idx)["build_id"] == built, name  # not rebuilt
+
+
+def test_an_index_whose_kb_is_gone_or_that_fits_is_a_servers_to_use(kb_dir, tmp_path):
+    import shutil
+
+    from recur.kb.loader import load_kb
+    from recur.retrieval import embed
+    from recur.retrieval import index as index_mod
+
+    idx = tmp_path / "index"
+    index_mod.build(load_kb(kb_dir), idx, embed.load_encoder("fake:64"), progress=False)
+    same = shutil.copytree(kb_dir, tmp_path / "copy")  # another folder, the same files: the index fits it
+    index_mod.refuse_other_kbs_index(idx, same)
+    (same / "patterns/capacity/disk-full.md").unlink()
+    with pytest.raises(Exception, match="is the index of the knowledge base at"):
+        index_mod.refuse_other_kbs_index(idx, same)
+    shutil.rmtree(kb_dir)  # the KB it was built for is gone (a checkout moved): this one's to update
+    index_mod.refuse_other_kbs_index(idx, same)

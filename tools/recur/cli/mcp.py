@@ -37,12 +37,14 @@ def mcp(kb_dir, index_dir, model, allow_writes, site_url):
     is picked up without a restart. stdout carries the protocol; messages go to stderr.
     """
     from recur.retrieval.engine import Engine
+    from recur.retrieval.index import refuse_other_kbs_index
     from recur.serve.mcp_server import build_server, holder_engine, run_stdio
     from recur.serve.runtime import EngineHolder, index_signature
     from recur.tuning.data import retune_advice
 
     if not Path(kb_dir).is_dir() and not (Path(index_dir) / "manifest.json").is_file():
         raise RecurError(f"{kb_dir}: no knowledge base folder (and no index at {index_dir})")
+    refuse_other_kbs_index(index_dir, kb_dir)  # before the load would rebuild it for this KB
     holder = EngineHolder(
         lambda: Engine.open(kb_dir, index_dir, model, advise=retune_advice),
         retry_when=lambda: index_signature(index_dir),
