@@ -12,7 +12,7 @@ import httpx
 import pytest
 from fastapi import FastAPI, Request
 from kbfactory import small_kb
-from serve_util import fake_app, latency_answer, long_trace, running
+from serve_util import fake_app, free_socket, latency_answer, long_trace, running
 from slack_sdk.signature import SignatureVerifier
 
 from recur.retrieval.engine import Engine
@@ -240,7 +240,7 @@ def test_buttons_record_feedback_like_the_api(served):
         payload = {
             "type": "block_actions",
             "user": {"id": "U1"},
-            "response_url": "https://hooks.slack.com/actions/x",
+            "response_url": "http://127.0.0.1:9/actions/x",  # nothing listens: the acknowledgement is lost
             "actions": [
                 {
                     "action_id": button["action_id"],
@@ -263,7 +263,8 @@ def test_buttons_record_feedback_like_the_api(served):
     votes = [(v["query"], v["pattern"], v["useful"]) for v in lines[-3:]]
     q = "FATAL: sorry, too many clients already"
     assert votes == [(q, "db-pool-exhausted", True), (q, "db-pool-exhausted", False), (q, "db-pool-exhausted", True)]
-    assert set(lines[-3]) == set(lines[-1])  # the same fields as a vote through /api/feedback
+    # the fields of a vote through /api/feedback, and the voter's key (a click counts once per voter)
+    assert set(lines[-3]) == set(lines[-1]) | {"vote_key"} and lines[-2]["changed"] is True
 
 
 def test_interactions_are_verified_and_checked(served):
@@ -438,7 +439,7 @@ def slack_click(reply: dict, shared: bool) -> str:
         "team": {"id": "T1", "domain": "example"},
         "channel": {"id": "C1", "name": "incidents"},
         "state": {"values": {}},
-        "response_url": "https://hooks.slack.com/actions/T1/1/x",
+        "response_url": "http://127.0.0.1:9/actions/T1/1/x",  # Slack's hooks.slack.com: nothing listens here
         "actions": [{**button, "block_id": "recur_feedback_1", "action_ts": "1701490010.000200"}],
     }
     if shared:
@@ -710,3 +711,121 @@ def test_a_long_paste_is_condensed_and_said_not_refused(served):
     assert first.startswith(f"_{note[0].upper()}{note[1:]}._\n"), first
     votes = [b for b in reply["blocks"] if b["type"] == "actions"]
     assert json.loads(votes[0]["elements"][0]["value"])["p"] == "disk-full"  # its root cause was searched
+
+
+class SlackStandIn:
+    """A local HTTP server standing in for Slack's response_url: what was posted to /hook, and /slow,
+    which answers only after ``delay`` seconds."""
+
+    def __init__(self, delay: float = 0):
+        import asyncio
+
+        self.got, self.arrived = [], threading.Event()
+        self.app = FastAPI()
+
+        @self.app.post("/hook")
+        async def hook(request: Request):
+            self.got.append(await request.json())
+            self.arrived.set()
+            return {"ok": True}
+
+        @self.app.post("/slow")
+        async def slow(request: Request):
+            await asyncio.sleep(delay)
+            return {"ok": True}
+
+    def wait(self, n: int, timeout: float = 30) -> list:
+        deadline = time.monotonic() + timeout
+        while len(self.got) < n and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.got
+
+
+def vote(served, reply: dict, rank: int, useful: bool, response_url: str, *, ephemeral: bool = True, user="U7"):
+    """A click of a reply's 👍 (or 👎) under result ``rank``, as Slack posts it: the user, the message it is
+    in (its ts, and its blocks and text as Slack sends them back) and the response_url to answer on."""
+    actions = [b for b in reply["blocks"] if b["type"] == "actions"][rank - 1]
+    button = actions["elements"][0 if useful else 1]
+    payload = {
+        "type": "block_actions",
+        "user": {"id": user},
+        "team": {"id": "T1"},
+        "container": {"type": "message", "message_ts": "1733.0001", "is_ephemeral": ephemeral},
+        "message": {"ts": "1733.0001", "text": reply["text"], "blocks": reply["blocks"]},
+        "response_url": response_url,
+        "actions": [{**button, "block_id": actions["block_id"], "type": "button", "action_ts": str(next(_n))}],
+    }
+    body = urlencode({"payload": json.dumps(payload)})
+    return httpx.post(served["base"] + "/api/slack/interactions", content=body, headers=signed(body), timeout=30)
+
+
+def test_a_vote_is_acknowledged_on_the_response_url_and_counted_once_per_voter(served):
+    """Found in review: the interactions route answered 200 with a JSON body, which Slack ignores for
+    block_actions: the voter saw nothing, and each click was another vote. The vote is acknowledged on the
+    payload's response_url, after the answer: on a reply only the voter sees, the reply itself, the voted
+    result's buttons followed by what was recorded; a second 👍 by the same person on the same result of the
+    same message writes nothing, and a 👎 then is written as a change (the log stays append-only; every
+    reader takes a (query, pattern)'s latest vote)."""
+    text = "FATAL: sorry, too many clients already"
+    reply = slash(served, text).json()
+    fb = served["feedback"]
+    before = fb.read_text().splitlines() if fb.exists() else []
+    slack = SlackStandIn()
+    with running(slack.app, wait_ready=False) as hook:
+        outcomes = []
+        for useful in (True, True, False):
+            r = vote(served, reply, 1, useful, hook + "/hook")
+            assert r.status_code == 200, r.text
+            outcomes.append(r.json()["votes"][0]["outcome"])
+        got = slack.wait(3)
+        shared = vote(served, reply, 2, True, hook + "/hook", ephemeral=False)
+        got = slack.wait(4)
+    assert outcomes == ["recorded", "already recorded", "changed"]
+    assert shared.json()["votes"][0]["outcome"] == "recorded"
+    first, again, changed, in_channel = got
+    assert first["replace_original"] is True and first["text"] == reply["text"]
+    blocks = first["blocks"]
+    at = next(i for i, b in enumerate(blocks) if b.get("block_id") == "recur_feedback_1")
+    assert (
+        blocks[at + 1]["type"] == "context"
+        and blocks[at + 1]["elements"][0]["text"] == "👍 Recorded as useful. Thanks!"
+    )
+    assert blocks[: at + 1] == reply["blocks"][: at + 1] and blocks[at + 2 :] == reply["blocks"][at + 1 :]
+    assert "Already recorded as useful" in again["blocks"][at + 1]["elements"][0]["text"]
+    assert changed["blocks"][at + 1]["elements"][0]["text"] == "👎 Changed to not this one. Thanks!"
+    assert len([b for b in changed["blocks"] if b["type"] == "context"]) == 1  # the earlier one replaced
+    # a reply shared in the channel is not changed for everyone by one vote: a line only the voter sees
+    assert in_channel["response_type"] == "ephemeral" and in_channel["replace_original"] is False
+    assert in_channel["text"].startswith("👍 Recorded as useful. Thanks!") and "blocks" not in in_channel
+    lines = [json.loads(x) for x in fb.read_text().splitlines()[len(before) :]]
+    assert [(v["pattern"], v["useful"], v.get("changed", False)) for v in lines[:2]] == [
+        ("db-pool-exhausted", True, False),
+        ("db-pool-exhausted", False, True),
+    ]
+    assert lines[0]["vote_key"] == lines[1]["vote_key"] and "U7" not in lines[0]["vote_key"]  # no user id kept
+    assert lines[2]["vote_key"] != lines[0]["vote_key"] and len(lines) == 3
+
+
+def test_a_vote_is_recorded_when_slack_cannot_be_reached(served, capfd):
+    """The acknowledgement is posted after the answer, with a short timeout: Slack unreachable or slow is a
+    warning in the server's log; the vote is recorded, the route answers at once, the server goes on."""
+    reply = slash(served, "ENOSPC").json()
+    closed = free_socket()
+    gone = f"http://127.0.0.1:{closed.getsockname()[1]}/x"  # bound, never listening: connection refused
+    slack = SlackStandIn(delay=20)
+    with running(slack.app, wait_ready=False) as hook:
+        t0 = time.monotonic()
+        slow = vote(served, reply, 1, True, hook + "/slow", user="U8")
+        answered = time.monotonic() - t0
+        refused = vote(served, reply, 1, False, gone, user="U9")
+        deadline = time.monotonic() + 15
+        err = ""
+        while time.monotonic() < deadline and err.count("could not post the acknowledgement") < 2:
+            time.sleep(0.2)
+            err += capfd.readouterr().err
+    closed.close()
+    assert slow.status_code == 200 and answered < 3, answered  # not held by the 20-second Slack
+    assert slow.json()["votes"][0]["outcome"] == "recorded" and refused.json()["votes"][0]["outcome"] == "recorded"
+    assert err.count("warning: could not post the acknowledgement to Slack") == 2, err
+    assert "Traceback" not in err
+    assert slash(served, "ENOSPC").status_code == 200  # still serving
