@@ -780,9 +780,13 @@ def test_a_vote_is_acknowledged_on_the_response_url_and_counted_once_per_voter(s
         got = slack.wait(3)
         shared = vote(served, reply, 2, True, hook + "/hook", ephemeral=False)
         got = slack.wait(4)
+        # the reply as Slack shows it now (with the note under #1), voted on under #2: both notes stay
+        vote(served, {**reply, "blocks": got[2]["blocks"]}, 2, False, hook + "/hook", user="U6")
+        notes = [b["elements"][0]["text"] for b in slack.wait(5)[4]["blocks"] if b["type"] == "context"]
+    assert notes == ["👎 Changed to not this one. Thanks!", "👎 Recorded as not this one. Thanks!"]
     assert outcomes == ["recorded", "already recorded", "changed"]
     assert shared.json()["votes"][0]["outcome"] == "recorded"
-    first, again, changed, in_channel = got
+    first, again, changed, in_channel = got[:4]
     assert first["replace_original"] is True and first["text"] == reply["text"]
     blocks = first["blocks"]
     at = next(i for i, b in enumerate(blocks) if b.get("block_id") == "recur_feedback_1")
@@ -803,7 +807,7 @@ def test_a_vote_is_acknowledged_on_the_response_url_and_counted_once_per_voter(s
         ("db-pool-exhausted", False, True),
     ]
     assert lines[0]["vote_key"] == lines[1]["vote_key"] and "U7" not in lines[0]["vote_key"]  # no user id kept
-    assert lines[2]["vote_key"] != lines[0]["vote_key"] and len(lines) == 3
+    assert lines[2]["vote_key"] != lines[0]["vote_key"] and len(lines) == 4
 
 
 def test_a_vote_is_recorded_when_slack_cannot_be_reached(served, capfd):

@@ -5,11 +5,13 @@ assistants, over the same engine and result objects as the CLI and the API.
 loaded ``Engine`` or raises (``ApiError`` 503 / ``RecurError`` while loading or after a failed
 load). ``recur mcp`` serves it over stdio (``run_stdio``: lone surrogate escapes arrive as U+FFFD
 instead of being dropped unanswered, and a line that is not a JSON-RPC message gets the JSON-RPC
-error for it; ``holder_engine`` waits for ``EngineHolder``);
+error for it; the requests read before stdin closes are answered before it ends, ``_InFlight``;
+``holder_engine`` waits for ``EngineHolder``);
 ``recur serve`` mounts it at ``/mcp`` as streamable HTTP (``http_router``), as a route of the app,
 so the app's middleware (body limit, token rules) applies to it as to ``/api``.
 
-Every tool returns the API's JSON as structured content plus a short text rendering. A bad argument
+Every tool returns the API's JSON as structured content (with ``site_url``, each pattern and incident with
+its page's ``url``) plus a text rendering of what a model needs to act on (``render_answer``). A bad argument
 or an unknown id is a tool error (``is_error``) whose text is the API's message and whose structured
 content is the API's error shape ``{"error": {"code", "message"}}``; the server never goes down. A
 tool the server does not have is not a tool error but a JSON-RPC error, -32602, as the MCP specification

@@ -584,8 +584,11 @@ def acknowledgement(payload: dict, recorded: list[dict]) -> dict:
     voted = {a.get("block_id"): a for a in payload.get("actions") or [] if isinstance(a, dict)}
     out = []
     for block in blocks:
-        if not isinstance(block, dict) or str(block.get("block_id", "")).startswith("recur_voted_"):
-            continue  # an earlier acknowledgement: replaced by this one
+        if not isinstance(block, dict):
+            continue
+        bid = str(block.get("block_id", ""))
+        if bid.startswith("recur_voted_") and bid.removeprefix("recur_voted_") in voted:
+            continue  # an earlier acknowledgement under a result voted on now: replaced (another's is kept)
         out.append(block)
         action = voted.get(block.get("block_id"))
         pid = _voted_pattern(action)
