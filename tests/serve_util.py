@@ -262,3 +262,55 @@ def asked_engine(kb, index) -> tuple:
     asked, answer = [], engine.answer
     engine.answer = lambda text, **kw: (asked.append(text), answer(text, **kw))[1]
     return engine, asked
+
+
+def latency_answer() -> dict:
+    """The answer "latency" had on the shipped KB when reviewed (results as /api/suggest gives them, cut to
+    the keys the replies read): three results of low confidence, the third rated more likely right (39%)
+    than the first (26%). Calibrated probabilities need a KB of 10 patterns or more and the real model; the
+    replies are functions of the answer, so it is written out here."""
+
+    def result(rank: int, pid: str, title: str, p: float, category: str = "capacity") -> dict:
+        return {
+            "rank": rank,
+            "id": pid,
+            "title": title,
+            "score": 5.0,
+            "confidence": "low",
+            "probability": p,
+            "category": category,
+            "severity": "sev2",
+            "status": "active",
+            "draft": False,
+            "import_draft": False,
+            "why": [{"field": "symptom", "text": f"latency {pid}", "score": 0.5, "match": "meaning"}],
+            "runbook": [f"First step of {pid}.", f"Second step of {pid}.", f"Third step of {pid}."],
+            "evidence": [f"Evidence of {pid}."],
+            "summary": f"Summary of {pid}.",
+            "signals": [],
+            "path": f"patterns/{category}/{pid}.md",
+            "incidents": 0,
+            "related": [],
+            "distinguish": [],
+            "scores": {"dense": 0.5, "lexical": 0.1, "signal": 0.0},
+            "look_alikes": [],
+        }
+
+    return {
+        "query": "latency",
+        "query_note": None,
+        "no_known_pattern": False,
+        "results": [
+            result(1, "leap-second", "Leap second breaks time arithmetic", 0.265, "time"),
+            result(2, "db-connection-pool-exhausted", "Database connection pool exhausted", 0.131),
+            result(3, "cpu-throttling-container-limits", "CPU throttling from container CPU limits", 0.395),
+        ],
+    }
+
+
+def long_trace(chars: int) -> str:
+    """A Java stack trace of ``chars`` characters whose root cause is its last line."""
+    frames = "".join(f"\tat com.example.checkout.Writer.write{n}(Writer.java:{n})\n" for n in range(2000))
+    head = "checkout stopped writing orders:\njava.lang.RuntimeException: write failed\n"
+    tail = "Caused by: java.io.IOException: No space left on device"
+    return head + frames[: chars - len(head) - len(tail)] + tail

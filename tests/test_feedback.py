@@ -456,3 +456,35 @@ def test_nothing_to_export_says_what_the_votes_were(tmp_path):
         "nothing to export (1 not useful, 2 unknown pattern, 1 retired pattern, 1 already in the output file)"
         in again.stderr
     )
+
+
+def test_record_once_writes_a_voters_vote_once_and_a_change_as_a_change(tmp_path):
+    """Slack's buttons: one person's vote on one result of one message counts once (a second click of 👍
+    wrote a second 👍); a 👎 after it is written as a change. The file stays an append-only log read by the
+    latest vote of a (query, pattern), so the change is what export and tune read."""
+    import threading
+
+    from recur.ingest.feedback import record_once
+
+    kb = small_kb(tmp_path / "kb")
+    fb = tmp_path / "fb.jsonl"
+    q = "disk is full on db-3"
+    assert record_once(fb, q, "disk-full", True, "k1")[1] is None
+    assert record_once(fb, q, "disk-full", True, "k1") == (None, True)  # the same vote again: not written
+    record(fb, q, "disk-full", True)  # a vote with no key (the API's) is never held back
+    changed, before = record_once(fb, q, "disk-full", False, "k1")
+    assert before is True and changed["changed"] is True and changed["vote_key"] == "k1"
+    assert confirmed_feedback(fb, kb) == []  # the latest vote of (q, disk-full) is 👎
+    record_once(fb, q, "disk-full", True, "k2")  # another voter
+    assert confirmed_feedback(fb, kb) == [(q, "disk-full")]
+    lines = [json.loads(x) for x in fb.read_text().splitlines()]
+    assert [(v.get("vote_key"), v["useful"], v.get("changed", False)) for v in lines] == [
+        ("k1", True, False), (None, True, False), ("k1", False, True), ("k2", True, False)
+    ]  # fmt: skip
+    # two clicks at once (two server threads): one line
+    threads = [threading.Thread(target=record_once, args=(fb, q, "disk-full", True, "k3")) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sum(1 for v in read_votes(fb) if v.get("vote_key") == "k3") == 1

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from kbfactory import small_kb
 from mcp import Client, StdioServerParameters
 from mcp.shared.exceptions import MCPError
-from serve_util import CountedGate, asked_engine, fake_app, running
+from serve_util import CountedGate, asked_engine, fake_app, long_trace, running
 
 from recur.cli.main import cli
 from recur.retrieval.engine import Engine
@@ -112,7 +112,7 @@ def test_stdio_tools_match_the_api(served):
         not err
         and got == api(served, "/api/suggest", {"text": "  No space left on device while writing ", "top": 2})[1]
     )
-    assert got["results"][0]["id"] == "disk-full" and "Known patterns that match" in text and "disk-full" in text
+    assert got["results"][0]["id"] == "disk-full" and "with medium or high confidence" in text and "disk-full" in text
     assert out["default_top"][1] == api(served, "/api/suggest", {"text": "requests hang"})[1]
 
     err, doc, text = out["pattern"]
@@ -140,12 +140,7 @@ def test_stdio_tools_match_the_api(served):
 
 
 def test_stdio_errors_are_tool_errors_with_the_api_messages(served):
-    bad_suggest = [
-        {"text": "   ", "top": 3},
-        {"text": "disk", "top": 0},
-        {"text": "disk", "top": 51},
-        {"text": "x" * 20_001},
-    ]
+    bad_suggest = [{"text": "   ", "top": 3}, {"text": "disk", "top": 0}, {"text": "disk", "top": 51}]
 
     async def work(client):
         out = {"suggest": [await call(client, "suggest_patterns", args) for args in bad_suggest]}
@@ -1102,3 +1097,313 @@ def test_an_empty_list_filter_over_mcp_is_taken_as_left_out(served):
     assert not capacity[0] and capacity[1] == api(served, "/api/patterns?category=capacity")[1]
     status, body = api(served, "/api/patterns?category=")
     assert status == 422 and "category: must not be empty" in body["error"]["message"]
+
+
+def test_suggest_text_does_not_call_low_results_matches_and_says_check_both():
+    """Found in review: for "latency" the text began "Known patterns that match:" over three results of low
+    confidence, gave no probability, and did not say that #3 (39%) is rated more likely right than #1 (26%),
+    as the terminal's footer and the site's box do. The text says what the results are, each one's
+    probability and the "check both" line (results.check_both, the terminal's rule), and marks the steps
+    of a low result to be checked first."""
+    from serve_util import latency_answer
+
+    from recur.serve.mcp_server import render_answer
+
+    text = render_answer(latency_answer())
+    lines = text.splitlines()
+    assert "Known patterns that match" not in text
+    assert lines[0] == (
+        "Possible matches, all of low confidence, best first; cpu-throttling-container-limits (#3) is rated "
+        "more likely right (39% against 26%): check both."
+    )
+    assert lines[1] == "1. leap-second: Leap second breaks time arithmetic"
+    assert lines[2] == "   low confidence (26% likely right) · sev2 · time"
+    assert "   low confidence (39% likely right) · sev2 · capacity" in lines
+    assert "   why: like the symptom “latency leap-second”" in lines
+    assert text.count("   first steps (low match: check it fits first):") == 3
+    assert "     1. First step of leap-second." in lines and "Third step" not in text  # two steps, as Slack
+
+
+def test_suggest_text_counts_the_confident_results_apart_from_the_low_ones():
+    from serve_util import latency_answer
+
+    from recur.serve.mcp_server import render_answer
+
+    answer = latency_answer()
+    first = {**answer["results"][0], "confidence": "high", "probability": 0.91}
+    second = {**answer["results"][1], "confidence": "medium", "probability": 0.52}
+    said = render_answer({**answer, "results": [first, second, answer["results"][2]]}).splitlines()
+    assert said[0] == (
+        "2 patterns match with medium or high confidence, then 1 more of low confidence for comparison, best first:"
+    )
+    assert "   first steps:" in said and said.count("   first steps (low match: check it fits first):") == 1
+
+
+def in_process(kb, index, **kw):
+    """The MCP server in this process over an engine on ``kb`` (fake:64), for the SDK's in-memory client."""
+    from recur.serve.mcp_server import build_server
+
+    engine = Engine.open(kb, index, model="fake:64", quiet=True)
+    return build_server(lambda: engine, **kw)
+
+
+def test_a_long_paste_is_condensed_and_said_not_refused(kb_dir, tmp_path):
+    """Found in review: suggest_patterns refused a text over 20,000 characters ("text is 30000 characters; the
+    limit is 20000") where `recur suggest` and the site's box condense it (retrieval.query.prepare) and say so.
+    It is condensed the same way, up to MAX_PASTE characters (what `recur suggest -` reads), and query_note
+    says so in the structured answer and the text's first line; past_incidents reads its text alike."""
+    from recur.retrieval.query import prepare
+    from recur.serve.models import MAX_PASTE
+
+    text = long_trace(30_000)
+    assert len(text) == 30_000
+
+    async def work(client):
+        return [
+            await call(client, "suggest_patterns", {"text": text, "top": 2}),
+            await call(client, "past_incidents", {"text": text}),
+            await call(client, "suggest_patterns", {"text": "x" * (MAX_PASTE + 1)}),
+        ]
+
+    (err, got, said), (past_err, _, _), (over, body, refused) = session(in_process(kb_dir, tmp_path / "i"), work)
+    assert not err and got["query_note"] == prepare(text).note and got["query"] == prepare(text).text
+    assert got["query_note"].startswith("the text is 30,000 characters, over the 20,000 searched")
+    assert said.splitlines()[0] == got["query_note"][0].upper() + got["query_note"][1:] + "."
+    assert got["results"][0]["id"] == "disk-full"  # its root cause, at its end, was searched
+    assert not past_err
+    assert over and body["error"]["code"] == "invalid_request"
+    assert refused == f"text: text is {MAX_PASTE + 1} characters; the limit is {MAX_PASTE}"
+
+
+SITE = "https://kb.example.com/recur"
+
+
+def test_with_the_site_url_each_answer_links_its_pages(kb_dir, tmp_path):
+    """Found in review: MCP's results carried only their KB path, where Slack links each title to its page
+    on the site (`recur serve --site-url`). Given the site's URL, every pattern and incident in an answer has
+    its page's url after its path, in the structured content and in the text; without it, the API's objects
+    as they are."""
+
+    async def work(client):
+        return [
+            await call(client, "suggest_patterns", {"text": "No space left on device", "top": 2}),
+            await call(client, "get_pattern", {"id": "disk-full"}),
+            await call(client, "list_patterns", {"category": "capacity"}),
+            await call(client, "past_incidents", {"pattern_id": "db-pool-exhausted"}),
+        ]
+
+    suggest, doc, listed, past = session(in_process(kb_dir, tmp_path / "i", site_url=SITE), work)
+    page = f"{SITE}/patterns/capacity/disk-full.html"
+    first = suggest[1]["results"][0]
+    assert first["id"] == "disk-full" and first["url"] == page and list(first)[-1] == "url"
+    assert f"   page: {page}" in suggest[2].splitlines()
+    assert doc[1]["url"] == page and page in doc[2].splitlines()[1]
+    assert {r["id"]: r["url"] for r in listed[1]["patterns"]}["disk-full"] == page
+    assert f"- disk-full: Disk full on a host (capacity, sev2) {page}" in listed[2].splitlines()
+    incident = past[1]["incidents"][0]
+    assert incident["url"] == f"{SITE}/{incident['path'].removesuffix('.md')}.html" and incident["url"] in past[2]
+    plain = session(in_process(kb_dir, tmp_path / "i"), work)
+    assert "url" not in plain[0][1]["results"][0] and "url" not in plain[1][1] and "page:" not in plain[0][2]
+
+
+def test_recur_mcp_and_serve_take_the_site_url(kb_dir, tmp_path):
+    """`recur mcp --site-url` (or RECUR_SITE_URL), as `recur serve --site-url` gives it to /mcp."""
+
+    async def work(client):
+        return await call(client, "suggest_patterns", {"text": "No space left on device", "top": 1})
+
+    page = f"{SITE}/patterns/capacity/disk-full.html"
+    _, got, _ = session(stdio(kb_dir, tmp_path / "index", "--site-url", SITE + "/"), work)
+    assert got["results"][0]["url"] == page
+    with running(fake_app(kb_dir, tmp_path, host="127.0.0.1", site_url=SITE)) as base:
+        _, got, _ = session(base + "/mcp", work)
+    assert got["results"][0]["url"] == page
+    bad = CliRunner().invoke(cli, ["mcp", "--kb", str(kb_dir), "--site-url", "kb.example.com"])
+    assert bad.exit_code == 2 and "--site-url" in bad.output
+
+
+def test_a_filter_value_no_pattern_has_is_answered_with_the_values_there_are(served, tmp_path):
+    """Found in review: list_patterns {"category": "nosuchcat"} answered "0 pattern(s)" and nothing said which
+    categories there are (the schema lists none: they are the KB's). The answer is still a list (empty: not
+    an error, as GET /api/patterns?category=nosuchcat answers {"patterns": []}) but says the values, the close ones first,
+    in the text and in known_values."""
+
+    async def work(client):
+        return [
+            await call(client, "list_patterns", {"category": "nosuchcat"}),
+            await call(client, "list_patterns", {"category": "Capacty", "severity": "sev2"}),
+            await call(client, "list_patterns", {"service": "checkout"}),
+        ]
+
+    (err, got, text), (_, typo, typo_text), (_, service, service_text) = session(
+        in_process(served["kb"], served["index"]), work
+    )
+    assert not err and got == {"patterns": [], "known_values": {"category": ["capacity", "network"]}}
+    assert text == "0 pattern(s); no pattern has the category 'nosuchcat'; the categories: capacity, network"
+    assert typo["known_values"] == {"category": ["capacity", "network"]}  # sev2 is a severity there is
+    assert "no pattern has the category 'Capacty' (did you mean capacity?)" in typo_text
+    assert service["known_values"] == {"service": []} and service_text.endswith("the services: none")
+    assert api(served, "/api/patterns?category=nosuchcat") == (200, {"patterns": []})  # the API: unchanged
+
+
+def test_unmatched_filters_are_values_no_pattern_has_not_empty_combinations():
+    from recur.retrieval.patterns import unmatched_filters
+
+    docs = {
+        "a": {"category": "capacity", "severity": "sev1", "services": ["db"], "tags": []},
+        "b": {"category": "network", "severity": "sev2", "services": [], "tags": ["dns"]},
+    }
+    assert unmatched_filters(docs, category="network", severity="sev1") == {}  # each value exists
+    assert unmatched_filters(docs, category="NETWORK", tag="x", service=None) == {"tag": ["dns"]}
+
+
+def test_an_unknown_pattern_id_names_the_ids_it_was_probably_meant_to_be(served):
+    """Found in review: get_pattern {"id": "Disk-Full"} answered pattern_not_found and no more; ids are exact
+    (lower case). The message names the close ids, on /api/patterns/{id} as over MCP (one message)."""
+
+    async def work(client):
+        return [
+            await call(client, "get_pattern", {"id": "Disk-Full"}),
+            await call(client, "get_pattern", {"id": "disk_ful"}),
+            await call(client, "past_incidents", {"pattern_id": "DNS-failure"}),
+            await call(client, "get_pattern", {"id": "zzz"}),
+        ]
+
+    case, typo, past, far = session(in_process(served["kb"], served["index"]), work)
+    assert case[0] and case[1]["error"]["code"] == "pattern_not_found"
+    assert case[2] == "no pattern with id 'Disk-Full' in the index (did you mean 'disk-full'?)"
+    assert case[1] == api(served, "/api/patterns/Disk-Full")[1]
+    assert typo[2] == "no pattern with id 'disk_ful' in the index (did you mean 'disk-full'?)"
+    assert past[2] == "no pattern with id 'DNS-failure' in the index (did you mean 'dns-failure'?)"
+    assert far[2] == "no pattern with id 'zzz' in the index"
+
+
+def test_stdio_answers_what_it_has_read_after_stdin_closes_and_an_unknown_prompt_is_invalid_params(kb_dir, tmp_path):
+    """Found in review: `printf '<initialize>\\n<tools/call>\\n' | recur mcp` (stdin closed right after the
+    request, while the model loaded) never answered the call: the SDK cancels what is running when stdin
+    ends. The server now answers every request it has read before it exits. And prompts/get of a prompt
+    the server does not have (it has none) was JSON-RPC error code 0 with a traceback on stderr: it is
+    -32602, as an unknown tool is, and stderr has no traceback."""
+    import subprocess
+
+    params = stdio(kb_dir, tmp_path / "index")  # no index yet: it is built while the call waits
+    hello = {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "raw", "version": "1"}}
+    search = {"name": "suggest_patterns", "arguments": {"text": "No space left on device", "top": 1}}
+    lines = [
+        {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": hello},
+        {"jsonrpc": "2.0", "method": "notifications/initialized"},
+        {"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": search},
+        {"jsonrpc": "2.0", "id": 3, "method": "prompts/get", "params": {"name": "triage"}},
+    ]
+    run = subprocess.run(
+        [params.command, *params.args],
+        env=params.env,
+        input="".join(json.dumps(x) + "\n" for x in lines).encode(),  # then EOF at once
+        capture_output=True,
+        timeout=300,
+    )
+    answers = {a["id"]: a for a in map(json.loads, run.stdout.splitlines())}
+    assert set(answers) == {1, 2, 3}, run.stdout.decode()
+    assert answers[2]["result"]["structuredContent"]["results"][0]["id"] == "disk-full"
+    assert answers[3]["error"] == {"code": -32602, "message": "Unknown prompt: triage; this server has no prompts"}
+    assert run.returncode == 0 and b"Traceback" not in run.stderr, run.stderr.decode()
+
+
+def test_record_incident_says_what_the_assistant_and_the_user_can_do(tmp_path):
+    """Found in review: record_incident's unknown-pattern error named the folder relative to the server's working
+    directory ("ids are the file names under ../rh-kbw/patterns/"), meaningless to the assistant; its answer
+    told to run `recur incident link ...`, a command MCP has no tool for; suggest_patterns' "no known pattern"
+    named `recur incident new` though record_incident is offered; an empty description was recorded."""
+    kb = small_kb(tmp_path / "kb")
+    before = sorted((kb / "incidents").rglob("*.md"))
+    base = {"title": "Checkout DB refuses connections", "severity": "sev2"}
+
+    async def work(client):
+        return [
+            await call(client, "record_incident", {**base, "description": "x", "patterns": ["nope", "Disk-Full"]}),
+            await call(client, "record_incident", {**base, "description": "  \n "}),
+            await call(client, "suggest_patterns", {"text": "what should we order for lunch on friday"}),
+            await call(client, "record_incident", {**base, "description": "FATAL: sorry, too many clients already"}),
+        ]
+
+    (bad_id, _, bad_ids), (empty, _, empty_text), (_, nkp, nkp_text), (err, out, text) = session(
+        in_process(kb, tmp_path / "index", allow_writes=True), work
+    )
+    folder = str((kb / "patterns").resolve())
+    assert bad_id and bad_ids == (
+        "patterns: unknown pattern id(s) nope, Disk-Full (did you mean disk-full?); ids are the file names under "
+        f"{folder}/; list_patterns lists them"
+    )
+    assert empty and empty_text.startswith("description: is empty")
+    assert nkp["no_known_pattern"] and "with the record_incident tool" in nkp_text
+    assert "recur incident new" not in nkp_text
+    assert not err and out["suggestions"][0]["id"] == "db-pool-exhausted" and not out["linked"]
+    said = text.splitlines()
+    assert "none is linked. Only the user can link one now" in said[1]
+    assert f"recur incident link {out['id']} PATTERN_ID" in said[1]
+    assert said[2].startswith("- db-pool-exhausted: Database connection pool exhausted (")
+    assert len(set((kb / "incidents").rglob("*.md")) - set(before)) == 1  # the last one only
+
+
+def test_a_read_only_server_names_the_cli_for_recording():
+    from recur.serve.mcp_server import render_answer
+
+    answer = {"query": "lunch", "query_note": None, "no_known_pattern": True, "results": []}
+    assert "(recur incident new)" in render_answer(answer)
+    assert "record_incident" in render_answer(answer, writes=True)
+
+
+def test_a_server_does_not_take_over_another_kbs_index(tmp_path):
+    """Found in review: `recur mcp --kb OTHER --index SHARED` rebuilt, for OTHER, the index of a KB whose
+    `recur serve` was running on it. `recur mcp` and `recur serve` (started from a configuration, with nobody
+    to read "rebuilding it for this one", which `recur suggest` says and does) refuse to start, naming both KBs
+    and how to proceed; the index is left as it was."""
+    import shutil
+    import subprocess
+
+    from recur.kb.loader import load_kb
+    from recur.retrieval import embed
+    from recur.retrieval import index as index_mod
+
+    mine, other = small_kb(tmp_path / "a" / "kb"), tmp_path / "b" / "kb"
+    shutil.copytree(mine, other)
+    (other / "patterns/capacity/disk-full.md").unlink()
+    idx = tmp_path / "a" / "index"
+    index_mod.build(load_kb(mine), idx, embed.load_encoder("fake:64"), progress=False)
+    built = index_mod.read_manifest(idx)["build_id"]
+    common = ["--kb", str(other), "--index", str(idx), "--model", "fake:64"]
+    runs = {
+        "mcp": [*common],
+        "serve": [*common, "--port", "0", "--site", str(tmp_path / "site"), "--feedback", str(tmp_path / "f.jsonl")],
+    }
+    for name, args in runs.items():
+        r = subprocess.run(
+            [sys.executable, "-m", "recur", name, *args],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert r.returncode == 1, (name, r.stderr)
+        said = " ".join(r.stderr.split())
+        assert f"is the index of the knowledge base at {mine.resolve()}, not of {other.resolve()}" in said, said
+        assert f"recur index --kb {other.resolve()} --index {idx.resolve()}" in said and "Traceback" not in said
+        assert index_mod.read_manifest(idx)["build_id"] == built, name  # not rebuilt
+
+
+def test_an_index_whose_kb_is_gone_or_that_fits_is_a_servers_to_use(kb_dir, tmp_path):
+    import shutil
+
+    from recur.kb.loader import load_kb
+    from recur.retrieval import embed
+    from recur.retrieval import index as index_mod
+
+    idx = tmp_path / "index"
+    index_mod.build(load_kb(kb_dir), idx, embed.load_encoder("fake:64"), progress=False)
+    same = shutil.copytree(kb_dir, tmp_path / "copy")  # another folder, the same files: the index fits it
+    index_mod.refuse_other_kbs_index(idx, same)
+    (same / "patterns/capacity/disk-full.md").unlink()
+    with pytest.raises(Exception, match="is the index of the knowledge base at"):
+        index_mod.refuse_other_kbs_index(idx, same)
+    shutil.rmtree(kb_dir)  # the KB it was built for is gone (a checkout moved): this one's to update
+    index_mod.refuse_other_kbs_index(idx, same)

@@ -539,7 +539,9 @@ def test_the_slack_reply_and_the_mcp_text_say_it_first(kb_dir, tmp_path):
         reply = answer_reply({**answer, "no_known_pattern": verdict})
         assert reply["blocks"][0]["text"]["text"].startswith("_Searched the 1 error line of a 40-line log._\n")
     said = render_answer(answer).splitlines()
-    assert said[0] == "Searched the 1 error line of a 40-line log." and said[1].startswith(("Known", "No known"))
+    assert said[0] == "Searched the 1 error line of a 40-line log." and said[1].startswith(
+        ("Possible matches", "No known", "1 pattern", "2 patterns", "3 patterns")
+    )
     assert render_answer({**answer, "query_note": None}).splitlines()[0] == said[1]
 
 

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from fastapi import FastAPI, Request
 from kbfactory import small_kb
-from serve_util import fake_app, running
+from serve_util import fake_app, free_socket, latency_answer, long_trace, running
 from slack_sdk.signature import SignatureVerifier
 
 from recur.retrieval.engine import Engine
@@ -87,7 +87,7 @@ def test_reply_shape_top3_with_links_steps_evidence_and_buttons(served):
     api = httpx.post(served["base"] + "/api/suggest", json={"text": "No space left on device on the db host"}).json()
     assert reply["no_known_pattern"] is False is api["no_known_pattern"]
     blocks = reply["blocks"]
-    assert blocks[0]["type"] == "section" and "Known patterns" in blocks[0]["text"]["text"]
+    assert blocks[0]["type"] == "section" and "with medium or high confidence" in blocks[0]["text"]["text"]
     assert [b["type"] for b in blocks[1:5]] == ["divider", "section", "section", "actions"]
     assert len([b for b in blocks if b["type"] == "actions"]) == 3 and len(blocks) <= 50
     head, body, actions = blocks[2]["text"]["text"], blocks[3]["text"]["text"], blocks[4]
@@ -240,7 +240,7 @@ def test_buttons_record_feedback_like_the_api(served):
         payload = {
             "type": "block_actions",
             "user": {"id": "U1"},
-            "response_url": "https://hooks.slack.com/actions/x",
+            "response_url": "http://127.0.0.1:9/actions/x",  # nothing listens: the acknowledgement is lost
             "actions": [
                 {
                     "action_id": button["action_id"],
@@ -263,7 +263,8 @@ def test_buttons_record_feedback_like_the_api(served):
     votes = [(v["query"], v["pattern"], v["useful"]) for v in lines[-3:]]
     q = "FATAL: sorry, too many clients already"
     assert votes == [(q, "db-pool-exhausted", True), (q, "db-pool-exhausted", False), (q, "db-pool-exhausted", True)]
-    assert set(lines[-3]) == set(lines[-1])  # the same fields as a vote through /api/feedback
+    # the fields of a vote through /api/feedback, and the voter's key (a click counts once per voter)
+    assert set(lines[-3]) == set(lines[-1]) | {"vote_key"} and lines[-2]["changed"] is True
 
 
 def test_interactions_are_verified_and_checked(served):
@@ -438,7 +439,7 @@ def slack_click(reply: dict, shared: bool) -> str:
         "team": {"id": "T1", "domain": "example"},
         "channel": {"id": "C1", "name": "incidents"},
         "state": {"values": {}},
-        "response_url": "https://hooks.slack.com/actions/T1/1/x",
+        "response_url": "http://127.0.0.1:9/actions/T1/1/x",  # Slack's hooks.slack.com: nothing listens here
         "actions": [{**button, "block_id": "recur_feedback_1", "action_ts": "1701490010.000200"}],
     }
     if shared:
@@ -664,3 +665,171 @@ def test_a_command_whose_client_has_gone_is_searched_only_when_its_response_url_
     assert asked == ["ENOSPC"], asked  # the command with no response_url was not searched for
     assert metric(text, "recur_http_requests_total", route="/api/slack/commands", status="499") == 1, text
     assert got[0]["blocks"] and json.loads(got[0]["blocks"][4]["elements"][0]["value"])["q"] == "ENOSPC"
+
+
+def test_a_reply_of_low_results_does_not_call_them_matches_nor_open_their_runbooks():
+    """Found in review: "latency" was answered "*Known patterns* for “latency”" over three cards of low
+    confidence with their runbooks open, no probability, and nothing said that #3 (39%) is rated more likely
+    right than #1 (26%). The reply says what the results are and the "check both" line as the terminal and
+    MCP do (results.match_line, results.check_both), each card's probability, and a low card shows no steps:
+    Slack cannot fold them as the site's box does."""
+    answer = latency_answer()
+    reply = answer_reply(answer, site_url=SITE)
+    sections = [b["text"]["text"] for b in reply["blocks"] if b["type"] == "section"]
+    assert "Known patterns" not in sections[0]
+    assert sections[0] == (
+        "*Possible matches, all of low confidence, best first* for “latency”.\n"
+        "cpu-throttling-container-limits (#3) is rated more likely right (39% against 26%): check both."
+    )
+    assert "low confidence (26% likely right)" in sections[1] and "low confidence (39% likely right)" in sections[5]
+    assert not [s for s in sections if "First steps" in s or "Preserve first" in s or "step of" in s]
+    page = f"{SITE}/patterns/time/leap-second.html"
+    assert sections[2] == f"_Low match: check it fits before you follow its runbook (<{page}|its page>)._"
+    assert len([b for b in reply["blocks"] if b["type"] == "actions"]) == 3  # still voted on
+    assert reply["text"] == "Recur: possible matches, all of low confidence, for “latency”"
+    # a confident result keeps its steps, its probability said; the low ones after it are counted apart
+    first = {**answer["results"][0], "confidence": "high", "probability": 0.91}
+    mixed = answer_reply({**answer, "results": [first, *answer["results"][1:]]}, site_url=SITE)
+    said = [b["text"]["text"] for b in mixed["blocks"] if b["type"] == "section"]
+    assert said[0].startswith("*1 pattern matches with medium or high confidence, then 2 more of low confidence")
+    assert "high confidence (91% likely right)" in said[1] and said[2].startswith("*First steps*\n1. First step")
+    assert mixed["text"] == "Recur: Leap second breaks time arithmetic and 2 more for “latency”"
+
+
+def test_a_long_paste_is_condensed_and_said_not_refused(served):
+    """Found in review: /recur refused a text over 20,000 characters ("text is 30000 characters; the limit is
+    20000") where `recur suggest` and the site's box condense it. It is condensed as they condense it (a
+    stack trace's root cause, at its end, still searched) and the reply says so first."""
+    from recur.retrieval.query import prepare
+
+    text = long_trace(30_000)
+    reply = slash(served, text).json()
+    assert "blocks" in reply, reply
+    note = prepare(text).note
+    assert note.startswith("the text is 30,000 characters, over the 20,000 searched")
+    first = reply["blocks"][0]["text"]["text"]
+    assert first.startswith(f"_{note[0].upper()}{note[1:]}._\n"), first
+    votes = [b for b in reply["blocks"] if b["type"] == "actions"]
+    assert json.loads(votes[0]["elements"][0]["value"])["p"] == "disk-full"  # its root cause was searched
+
+
+class SlackStandIn:
+    """A local HTTP server standing in for Slack's response_url: what was posted to /hook, and /slow,
+    which answers only after ``delay`` seconds."""
+
+    def __init__(self, delay: float = 0):
+        import asyncio
+
+        self.got, self.arrived = [], threading.Event()
+        self.app = FastAPI()
+
+        @self.app.post("/hook")
+        async def hook(request: Request):
+            self.got.append(await request.json())
+            self.arrived.set()
+            return {"ok": True}
+
+        @self.app.post("/slow")
+        async def slow(request: Request):
+            await asyncio.sleep(delay)
+            return {"ok": True}
+
+    def wait(self, n: int, timeout: float = 30) -> list:
+        deadline = time.monotonic() + timeout
+        while len(self.got) < n and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.got
+
+
+def vote(served, reply: dict, rank: int, useful: bool, response_url: str, *, ephemeral: bool = True, user="U7"):
+    """A click of a reply's 👍 (or 👎) under result ``rank``, as Slack posts it: the user, the message it is
+    in (its ts, and its blocks and text as Slack sends them back) and the response_url to answer on."""
+    actions = [b for b in reply["blocks"] if b["type"] == "actions"][rank - 1]
+    button = actions["elements"][0 if useful else 1]
+    payload = {
+        "type": "block_actions",
+        "user": {"id": user},
+        "team": {"id": "T1"},
+        "container": {"type": "message", "message_ts": "1733.0001", "is_ephemeral": ephemeral},
+        "message": {"ts": "1733.0001", "text": reply["text"], "blocks": reply["blocks"]},
+        "response_url": response_url,
+        "actions": [{**button, "block_id": actions["block_id"], "type": "button", "action_ts": str(next(_n))}],
+    }
+    body = urlencode({"payload": json.dumps(payload)})
+    return httpx.post(served["base"] + "/api/slack/interactions", content=body, headers=signed(body), timeout=30)
+
+
+def test_a_vote_is_acknowledged_on_the_response_url_and_counted_once_per_voter(served):
+    """Found in review: the interactions route answered 200 with a JSON body, which Slack ignores for
+    block_actions: the voter saw nothing, and each click was another vote. The vote is acknowledged on the
+    payload's response_url, after the answer: on a reply only the voter sees, the reply itself, the voted
+    result's buttons followed by what was recorded; a second 👍 by the same person on the same result of the
+    same message writes nothing, and a 👎 then is written as a change (the log stays append-only; every
+    reader takes a (query, pattern)'s latest vote)."""
+    text = "FATAL: sorry, too many clients already"
+    reply = slash(served, text).json()
+    fb = served["feedback"]
+    before = fb.read_text().splitlines() if fb.exists() else []
+    slack = SlackStandIn()
+    with running(slack.app, wait_ready=False) as hook:
+        outcomes = []
+        for useful in (True, True, False):
+            r = vote(served, reply, 1, useful, hook + "/hook")
+            assert r.status_code == 200, r.text
+            outcomes.append(r.json()["votes"][0]["outcome"])
+        got = slack.wait(3)
+        shared = vote(served, reply, 2, True, hook + "/hook", ephemeral=False)
+        got = slack.wait(4)
+        # the reply as Slack shows it now (with the note under #1), voted on under #2: both notes stay
+        vote(served, {**reply, "blocks": got[2]["blocks"]}, 2, False, hook + "/hook", user="U6")
+        notes = [b["elements"][0]["text"] for b in slack.wait(5)[4]["blocks"] if b["type"] == "context"]
+    assert notes == ["👎 Changed to not this one. Thanks!", "👎 Recorded as not this one. Thanks!"]
+    assert outcomes == ["recorded", "already recorded", "changed"]
+    assert shared.json()["votes"][0]["outcome"] == "recorded"
+    first, again, changed, in_channel = got[:4]
+    assert first["replace_original"] is True and first["text"] == reply["text"]
+    blocks = first["blocks"]
+    at = next(i for i, b in enumerate(blocks) if b.get("block_id") == "recur_feedback_1")
+    assert (
+        blocks[at + 1]["type"] == "context"
+        and blocks[at + 1]["elements"][0]["text"] == "👍 Recorded as useful. Thanks!"
+    )
+    assert blocks[: at + 1] == reply["blocks"][: at + 1] and blocks[at + 2 :] == reply["blocks"][at + 1 :]
+    assert "Already recorded as useful" in again["blocks"][at + 1]["elements"][0]["text"]
+    assert changed["blocks"][at + 1]["elements"][0]["text"] == "👎 Changed to not this one. Thanks!"
+    assert len([b for b in changed["blocks"] if b["type"] == "context"]) == 1  # the earlier one replaced
+    # a reply shared in the channel is not changed for everyone by one vote: a line only the voter sees
+    assert in_channel["response_type"] == "ephemeral" and in_channel["replace_original"] is False
+    assert in_channel["text"].startswith("👍 Recorded as useful. Thanks!") and "blocks" not in in_channel
+    lines = [json.loads(x) for x in fb.read_text().splitlines()[len(before) :]]
+    assert [(v["pattern"], v["useful"], v.get("changed", False)) for v in lines[:2]] == [
+        ("db-pool-exhausted", True, False),
+        ("db-pool-exhausted", False, True),
+    ]
+    assert lines[0]["vote_key"] == lines[1]["vote_key"] and "U7" not in lines[0]["vote_key"]  # no user id kept
+    assert lines[2]["vote_key"] != lines[0]["vote_key"] and len(lines) == 4
+
+
+def test_a_vote_is_recorded_when_slack_cannot_be_reached(served, capfd):
+    """The acknowledgement is posted after the answer, with a short timeout: Slack unreachable or slow is a
+    warning in the server's log; the vote is recorded, the route answers at once, the server goes on."""
+    reply = slash(served, "ENOSPC").json()
+    closed = free_socket()
+    gone = f"http://127.0.0.1:{closed.getsockname()[1]}/x"  # bound, never listening: connection refused
+    slack = SlackStandIn(delay=20)
+    with running(slack.app, wait_ready=False) as hook:
+        t0 = time.monotonic()
+        slow = vote(served, reply, 1, True, hook + "/slow", user="U8")
+        answered = time.monotonic() - t0
+        refused = vote(served, reply, 1, False, gone, user="U9")
+        deadline = time.monotonic() + 15
+        err = ""
+        while time.monotonic() < deadline and err.count("could not post the acknowledgement") < 2:
+            time.sleep(0.2)
+            err += capfd.readouterr().err
+    closed.close()
+    assert slow.status_code == 200 and answered < 3, answered  # not held by the 20-second Slack
+    assert slow.json()["votes"][0]["outcome"] == "recorded" and refused.json()["votes"][0]["outcome"] == "recorded"
+    assert err.count("warning: could not post the acknowledgement to Slack") == 2, err
+    assert "Traceback" not in err
+    assert slash(served, "ENOSPC").status_code == 200  # still serving

@@ -91,7 +91,9 @@ SETTINGS: dict[str, Setting] = {
         "RECUR_ROOT_PATH", None, "path prefix a reverse proxy serves recur serve under, and strips (e.g. /recur)"
     ),
     "site_url": Setting(
-        "RECUR_SITE_URL", None, "base URL of the built site: its 404 page's links (recur site), links in Slack replies"
+        "RECUR_SITE_URL",
+        None,
+        "base URL of the built site: its 404 page's links (recur site), links in Slack replies and MCP answers",
     ),
     "mcp_max_sessions": Setting(
         "RECUR_MCP_MAX_SESSIONS", 1000, "MCP sessions recur serve keeps open at once on /mcp (~40 KiB each)"

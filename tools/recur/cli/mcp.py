@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from recur.cli.options import index_option, kb_option, model_option
+from recur.cli.options import http_url, index_option, kb_option, model_option, setting
 from recur.util.errors import RecurError
 
 
@@ -19,7 +19,15 @@ from recur.util.errors import RecurError
     is_flag=True,
     help="Offer the record_incident tool (writes an incident record into the KB, as `recur incident new`).",
 )
-def mcp(kb_dir, index_dir, model, allow_writes):
+@click.option(
+    "--site-url",
+    **setting("site_url"),
+    metavar="URL",
+    callback=http_url,
+    help="Base URL (http:// or https://) of the built site: each pattern and incident in an answer gets its "
+    "page's url (env RECUR_SITE_URL), as `recur serve --site-url` gives them on /mcp and in Slack.",
+)
+def mcp(kb_dir, index_dir, model, allow_writes, site_url):
     """Serve Recur to an AI assistant over MCP (stdio).
 
     \b
@@ -29,18 +37,20 @@ def mcp(kb_dir, index_dir, model, allow_writes):
     is picked up without a restart. stdout carries the protocol; messages go to stderr.
     """
     from recur.retrieval.engine import Engine
+    from recur.retrieval.index import refuse_other_kbs_index
     from recur.serve.mcp_server import build_server, holder_engine, run_stdio
     from recur.serve.runtime import EngineHolder, index_signature
     from recur.tuning.data import retune_advice
 
     if not Path(kb_dir).is_dir() and not (Path(index_dir) / "manifest.json").is_file():
         raise RecurError(f"{kb_dir}: no knowledge base folder (and no index at {index_dir})")
+    refuse_other_kbs_index(index_dir, kb_dir)  # before the load would rebuild it for this KB
     holder = EngineHolder(
         lambda: Engine.open(kb_dir, index_dir, model, advise=retune_advice),
         retry_when=lambda: index_signature(index_dir),
     )
     holder.start()
-    server = build_server(holder_engine(holder), allow_writes=allow_writes)
+    server = build_server(holder_engine(holder), allow_writes=allow_writes, site_url=site_url)
     writes = "record_incident enabled" if allow_writes else "read-only"
     click.echo(f"Recur MCP server on stdio ({writes}). Loading the model and index...", err=True)
     try:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-import math
-
 import click
+
+# the wording every surface shares (MCP and Slack too): kept importable from here, where it began
+from recur.retrieval.results import check_both, confidence_text, flat, short, why_text
+from recur.retrieval.results import percent as _percent  # noqa: F401 - tests and older callers
 
 SEV_COLOUR = {"sev1": "red", "sev2": "yellow", "sev3": "cyan", "sev4": "white"}
 CONF_COLOUR = {"high": "green", "medium": "yellow", "low": "white"}
@@ -60,25 +62,12 @@ def render_answer(answer, steps: int = 3, kb_dir: str = "kb") -> str:
 
 def _best_match(results: list[dict]) -> str:
     """The footer naming the first result; and, when one below it is rated more likely right, that
-    one too. The ranking (fused scores) and each result's probability (the calibrator) can disagree
-    ("latency": rank 1 at 27%, rank 3 at 40%), and a footer naming only the first, under a higher
-    percentage further up the screen, read as a mistake. Both are said: check both."""
+    one too (results.check_both, the rule MCP and Slack say it by)."""
     results = for_terminal(results)
     best = results[0]
     line = f"↑ Best match: {best['title']} ({best['id']}, {best['confidence']} confidence), first above."
-    probs = [r.get("probability") for r in results]
-    if None in probs:
-        return line
-    from recur.retrieval.results import rivals  # the rule import and --link-top decide by, too
-
-    k = max(rivals(results), key=lambda i: (probs[i], -i), default=0)
-    if probs[k] <= probs[0] or _percent(probs[k]) == _percent(probs[0]):
-        return line
-    other = results[k]
-    return (
-        f"{line[:-1]}; {other['id']} (#{other['rank']}) is rated more likely right "
-        f"({_percent(probs[k])} against {_percent(probs[0])}): check both."
-    )
+    both = check_both(results)
+    return line if both is None else f"{line[:-1]}; {both}."
 
 
 def render_results(query: str, results: list[dict], steps: int = 3, kb_dir: str = "kb") -> str:
@@ -97,18 +86,17 @@ def render_results(query: str, results: list[dict], steps: int = 3, kb_dir: str 
             + f"  ({r['id']} · {sev} · {r['category']} · {conf}{score})"
         )
         if r["why"]:
-            parts = [f"{_why_field(w)} “{_short(w['text'], 90)}”" for w in r["why"][:3]]
-            out.append("   why: " + "; ".join(parts))
+            out.append("   why: " + why_text(r))
         if r.get("incidents"):
             out.append(f"   seen before: {r['incidents']} incident(s)")
         if r["evidence"]:
             out.append(click.style("   Preserve before restoring:", fg="magenta", bold=True))
             # all of it: what is not kept now is gone once restored, and a cut list did not say so
-            out.extend(f"     - {_flat(e)}" for e in r["evidence"])
+            out.extend(f"     - {flat(e)}" for e in r["evidence"])
         if r["runbook"] and steps > 0:  # --steps 0: no heading over nothing
             out.append(click.style("   First steps:", bold=True))
             for i, step in enumerate(r["runbook"][:steps], 1):
-                out.append(f"     {i}. {_flat(step)}")
+                out.append(f"     {i}. {flat(step)}")
             more = len(r["runbook"]) - steps
             if more > 0:
                 out.append(f"     … {more} more step(s)")
@@ -119,49 +107,9 @@ def render_results(query: str, results: list[dict], steps: int = 3, kb_dir: str 
     return "\n".join(out).rstrip()
 
 
-def confidence_text(r: dict) -> str:
-    """A result's confidence as a responder reads it. Calibrated: with its chance of being right. A KB
-    too small to calibrate on (under 10 patterns, ``probability`` null) has a rule's confidence instead
-    (an exact signal or a close match), said so; its fused score is left out, as a z-score over a
-    handful of candidates means nothing (a lone pattern scored 0.00 beside "high confidence")."""
-    if r.get("probability") is None:
-        return f"{r['confidence']} confidence by rule: too few patterns to estimate"
-    return f"{r['confidence']} confidence ({_percent(r['probability'])} likely right)"
-
-
-def _percent(p: float) -> str:
-    """Whole percents, but never 0% or 100%: a fitted probability is not a certainty, and a
-    responder reading "100% likely right" would stop looking."""
-    if p >= 0.995:
-        return ">99%"
-    if p < 0.005:
-        return "<1%"
-    # rounded down, so the number agrees with the word: confidence is read from the probability
-    # (high from 0.8), and 0.795 rounded to "medium confidence (80% likely right)"; 1e-9: 0.29 * 100
-    # is 28.999999999999996. The site's badge does the same (recur-suggest.js)
-    return f"{max(1, math.floor(p * 100 + 1e-9))}%"
-
-
-def _flat(text: str) -> str:
-    """One line, never cut: steps and evidence are instructions, and a cut one lost its caveat
-    ("only if ...") or ended inside a command; the terminal wraps a long line, copy-paste intact."""
-    return " ".join(text.split())
-
-
 def first_log_line(prepared, n: int = 100) -> str:
     """The first of the log lines a Prepared (retrieval.query) searched, past the words before the log, quoted
     and cut to ``n`` characters: "searched the 1 error line and 5 lines with no level" does not say which
     lines, and the terminal shows no other trace of them (the JSON answer's ``query`` does)."""
     first = prepared.text.split("\n")[prepared.log_before]
-    return f'"{for_terminal(_short(first, n))}"'
-
-
-def _short(text: str, n: int) -> str:
-    """For quotes (why): an excerpt is enough to recognise what matched."""
-    text = _flat(text)
-    return text if len(text) <= n else text[: n - 1] + "…"
-
-
-def _why_field(w: dict) -> str:
-    """A why entry's label: "like the signal" when it is close in meaning, not found in the text."""
-    return f"like the {w['field']}" if w.get("match") == "meaning" else w["field"]
+    return f'"{for_terminal(short(first, n))}"'

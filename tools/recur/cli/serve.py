@@ -196,7 +196,8 @@ def _slack_secret(path) -> str | None:
     **setting("site_url"),
     metavar="URL",
     callback=http_url,
-    help="Base URL (http:// or https://) of the built site, for pattern links in Slack replies (env RECUR_SITE_URL).",
+    help="Base URL (http:// or https://) of the built site, for pattern links in Slack replies and page urls in "
+    "MCP answers on /mcp (env RECUR_SITE_URL).",
 )
 @click.option(
     "--mcp-max-sessions",
@@ -312,10 +313,12 @@ def _preflight(kb_dir, index_dir, host: str, port: int, site_dir, feedback_path,
     """(token, site folder): every check that can fail made before the server starts; a missing
     built site is only a warning (the API is served without it)."""
     from recur.ingest.feedback import check_writable
+    from recur.retrieval.index import refuse_other_kbs_index
     from recur.serve.security import read_token
 
     if not Path(kb_dir).is_dir() and not (Path(index_dir) / "manifest.json").is_file():
         raise RecurError(f"{kb_dir}: no knowledge base folder (and no index at {index_dir})")
+    refuse_other_kbs_index(index_dir, kb_dir)  # as recur mcp: a server does not take another KB's index
     token = read_token(token_file, config.given("token"))
     check_writable(feedback_path)
     _check_port(host, port)

@@ -1,7 +1,9 @@
 """Responder feedback (👍/👎 on a suggestion) and turning it into retrieval cases.
 
 The server appends one JSON line per vote to a feedback file (default
-``.recur/feedback.jsonl``): ``{"ts", "query", "pattern", "useful"}``. Appends hold a lock
+``.recur/feedback.jsonl``): ``{"ts", "query", "pattern", "useful"}``, and from Slack's buttons ``vote_key``
+(one person's vote on one result of one message, hashed: ``record_once``) and ``"changed": true`` when it
+turns that person's earlier vote round; ``"query_cut": true`` when a button held only the query's start. Appends hold a lock
 (a thread lock plus ``flock``, which also holds between processes), write each line in one
 ``write`` on an ``O_APPEND`` descriptor and ``fsync``, so concurrent votes never interleave;
 a line torn by a crash is skipped with a warning by every reader.
@@ -38,6 +40,41 @@ def record(path, query: str, pattern: str, useful: bool, **extra) -> dict:
     line so the torn line stays the only damaged one (readers skip it with a warning).
     """
     path = Path(path)
+    entry = _entry(query, pattern, useful, **extra)
+    try:
+        _append(path, lambda: _line(entry))
+    except OSError as exc:
+        raise RecurError(f"{path}: cannot record the vote ({exc.strerror or exc})") from None
+    return entry
+
+
+def record_once(path, query: str, pattern: str, useful: bool, key: str, **extra) -> tuple[dict | None, bool | None]:
+    """``record``, at most one vote per ``key`` (one person's vote on one result of one message: Slack's
+    buttons, clicked again): the line carries ``vote_key``; a vote that says what the key's latest line
+    says is not written, and one that says the opposite is written with ``"changed": true``. The log stays
+    append-only: every reader takes the latest vote of a (query, pattern), so the change is the one that
+    counts. Returns (the entry written or None, the key's latest ``useful`` before, or None). The check and
+    the append hold the file's lock together, so two clicks at once cannot both be written."""
+    path = Path(path)
+    seen: dict = {}
+
+    def line() -> bytes | None:
+        seen["before"] = before = _latest_of(path, key)
+        if before is bool(useful):
+            return None
+        seen["entry"] = _entry(
+            query, pattern, useful, vote_key=key, **({"changed": True} if before is not None else {}), **extra
+        )
+        return _line(seen["entry"])
+
+    try:
+        _append(path, line)
+    except OSError as exc:
+        raise RecurError(f"{path}: cannot record the vote ({exc.strerror or exc})") from None
+    return seen.get("entry"), seen.get("before")
+
+
+def _entry(query: str, pattern: str, useful: bool, **extra) -> dict:
     # a line every reader would skip is never written; the API and Slack clean the text before it
     # gets here (serve.models), so this is never their 503 feedback_unavailable
     utf8.check(query, "query", escaped=True)
@@ -45,27 +82,48 @@ def record(path, query: str, pattern: str, useful: bool, **extra) -> dict:
     for name, value in (("query", query), ("pattern", pattern)):
         if not value.strip():  # read_votes skips such a line: refuse it here, not lose it there
             raise RecurError(f"{name}: must not be empty")
-    entry = {
+    return {
         "ts": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "query": query,
         "pattern": pattern,
         "useful": bool(useful),
         **extra,
     }
-    line = (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8")
-    try:
-        _append(path, line)
-    except OSError as exc:
-        raise RecurError(f"{path}: cannot record the vote ({exc.strerror or exc})") from None
-    return entry
 
 
-def _append(path: Path, line: bytes) -> None:
+def _line(entry: dict) -> bytes:
+    return (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _latest_of(path: Path, key: str) -> bool | None:
+    """The ``useful`` of the last vote in the file with ``vote_key`` ``key``, or None. Only the lines that
+    hold the key are parsed: the file is read whole at each Slack vote, and votes are few."""
+    if not path.is_file():
+        return None
+    needle, latest = key.encode(), None
+    with path.open("rb") as fh:
+        for raw in fh:
+            if needle not in raw:
+                continue
+            try:
+                obj = json.loads(raw.decode("utf-8"))
+            except ValueError:
+                continue
+            if isinstance(obj, dict) and obj.get("vote_key") == key and isinstance(obj.get("useful"), bool):
+                latest = obj["useful"]
+    return latest
+
+
+def _append(path: Path, make_line) -> None:
+    """Append ``make_line()`` (called holding the locks; None: nothing to write) as one write."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with _LOCK:
         fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         try:
             _flock(fd)
+            line = make_line()
+            if line is None:
+                return
             size = os.fstat(fd).st_size
             data = line if size == 0 or _last_byte(path, size) == b"\n" else b"\n" + line
             written = os.write(fd, data)

@@ -407,11 +407,12 @@ def add_linked(out: dict, added) -> None:
     out["patterns"] = list(out["linked"])
 
 
-def record_incident(kb, new: NewIncident, *, patterns_field: str = "--pattern"):
+def record_incident(kb, new: NewIncident, *, patterns_field: str = "--pattern", ids_listed_by: str | None = None):
     """Validate ``new`` against ``kb`` and write its record atomically; returns (id, path, review).
 
     Nothing is written when a field is wrong (unknown severity or pattern, a bad or taken id).
-    ``patterns_field``: what an unknown pattern id's error calls the list (the caller's own name)."""
+    ``patterns_field``: what an unknown pattern id's error calls the list (the caller's own name);
+    ``ids_listed_by``: a program's caller, and what lists the ids for it (loader.require_patterns)."""
     from recur.kb.loader import require_patterns, review_defaults
 
     # a pasted terminal line's colour codes are not its text: the record, the board and the site show
@@ -423,7 +424,7 @@ def record_incident(kb, new: NewIncident, *, patterns_field: str = "--pattern"):
     for what, day in (("date", new.date), ("review due", new.review_due)):
         if day is not None:
             require_in_range(day, what)
-    require_patterns(kb, new.patterns, patterns_field)
+    require_patterns(kb, new.patterns, patterns_field, listed_by=ids_listed_by)
     iid = require_id(new.iid or next_id(kb, new.date.year))
     if iid in kb.incident_files:
         raise RecurError(f"incident {iid} already exists: {kb.incident_files[iid][0]}")

@@ -79,21 +79,26 @@ def display_path(path: Path) -> str:
         return path.as_posix()
 
 
-def require_patterns(kb: KB, ids, field: str) -> None:
-    """Raise one error naming every id that no pattern file has, each with its closest id."""
-    import difflib
+def require_patterns(kb: KB, ids, field: str, *, listed_by: str | None = None) -> None:
+    """Raise one error naming every id that no pattern file has, each with the ids it was probably meant to
+    be. ``listed_by``: the caller is a program, not a person in the KB's checkout (MCP's record_incident):
+    the folder is named absolute, not relative to a working directory the caller does not share ("ids are
+    the file names under ../rh-kbw/patterns/", found in review), and ``listed_by`` named as what lists them."""
+    from recur.util.text import close_names
 
     unknown = [pid for pid in ids if not kb.pattern_known(pid)]
     if not unknown:
         return
 
     def name(pid):
-        close = difflib.get_close_matches(pid, list(kb.pattern_files), n=1)
-        return f"{pid} (did you mean {close[0]}?)" if close else pid
+        close = close_names(pid, kb.pattern_files, cutoff=0.6)
+        return f"{pid} (did you mean {', '.join(close)}?)" if close else pid
 
-    where = display_path(kb.root / "patterns")
+    folder = kb.root / "patterns"
+    where = str(folder.resolve()) if listed_by else display_path(folder)
+    also = f"; {listed_by} lists them" if listed_by else ""
     raise RecurError(
-        f"{field}: unknown pattern id(s) {', '.join(map(name, unknown))}; ids are the file names under {where}/"
+        f"{field}: unknown pattern id(s) {', '.join(map(name, unknown))}; ids are the file names under {where}/{also}"
     )
 
 

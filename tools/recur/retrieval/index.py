@@ -404,6 +404,27 @@ def built_for_other_kb(manifest: dict, kb_dir) -> str | None:
     return None if same_kb(built_for, kb_dir) else built_for
 
 
+def refuse_other_kbs_index(index_dir, kb_dir) -> None:
+    """For a server (`recur serve`, `recur mcp`): raise when the index at ``index_dir`` belongs to another
+    knowledge base that is still there and opening it for ``kb_dir`` would rebuild it. `recur mcp --kb B
+    --index A's` rebuilt A's index for B under A's running `recur serve`, which then refused to reload it
+    and would take it back at its next start (found in review). A server is started from a configuration,
+    with nobody to read "rebuilding it for this one" (what `recur suggest` says, and does, for the person
+    who asked); so it does not start, and says how to proceed. An index built where the KB no longer is (a
+    checkout moved, an index built elsewhere and copied in) is this KB's to bring up to date, as before."""
+    manifest = read_manifest(Path(index_dir))
+    other = built_for_other_kb(manifest, kb_dir) if manifest else None
+    if not other or not Path(other).is_dir() or is_fresh(index_dir, kb_dir, manifest):
+        return
+    this = Path(kb_dir).resolve()
+    raise RecurError(
+        f"--index {index_dir}: is the index of the knowledge base at {other}, not of {this} (--kb); a server "
+        "does not rebuild another knowledge base's index (its own server and searches would answer from this "
+        f"one). Give this knowledge base an index of its own (--index DIR), or, to hand this one over to it, "
+        f"rebuild it first: recur index --kb {this} --index {Path(index_dir).resolve()}"
+    )
+
+
 def stale_reason(manifest: dict, index_dir, kb_dir=None) -> str:
     """Why an index is brought up to date, as `recur suggest` says it."""
     if manifest.get("format") != FORMAT:

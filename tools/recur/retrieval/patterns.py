@@ -14,7 +14,7 @@ from pathlib import Path
 from recur.retrieval.results import happened_incidents
 from recur.util.dates import happened
 from recur.util.errors import RecurError
-from recur.util.text import plain
+from recur.util.text import close_names, plain
 
 BRIEF_KEYS = ("id", "title", "category", "severity", "status", "summary", "path")
 FILTERS = ("category", "service", "tag", "severity")  # list filter -> doc key below
@@ -35,18 +35,22 @@ class ApiFailure(RecurError):
 
 class PatternNotFound(ApiFailure):
     """No such pattern in the index; ``retired_path``: the KB file of a retired pattern of that id, which
-    the index leaves out (a retired id was answered as if no file had it, a typo to look for)."""
+    the index leaves out (a retired id was answered as if no file had it, a typo to look for); with
+    ``known`` (the indexed ids), the ones it was probably meant to be: get_pattern {"id": "Disk-Full"} said
+    only pattern_not_found (found in review), and ids are exact."""
 
     code = "pattern_not_found"
 
-    def __init__(self, pattern_id: str, retired_path: str | None = None):
+    def __init__(self, pattern_id: str, retired_path: str | None = None, known=()):
         if retired_path:
             super().__init__(
                 f"pattern {pattern_id!r} is retired ({retired_path}): the failure no longer happens, so it is "
                 "left out of the index and its answers (its page on the site keeps it for history)"
             )
-        else:
-            super().__init__(f"no pattern with id {pattern_id!r} in the index")
+            return
+        close = close_names(str(pattern_id), known) if known else []
+        meant = f" (did you mean {', '.join(map(repr, close))}?)" if close else ""
+        super().__init__(f"no pattern with id {pattern_id!r} in the index{meant}")
 
 
 def retired(manifest: dict | None) -> dict:
@@ -66,7 +70,7 @@ def pattern_object(
     ``retired_paths`` (``retired(manifest)``) lets a retired id's error say so."""
     doc = docs.get(pattern_id)
     if doc is None:
-        raise PatternNotFound(pattern_id, (retired_paths or {}).get(pattern_id))
+        raise PatternNotFound(pattern_id, (retired_paths or {}).get(pattern_id), docs)
     return {**doc, "incidents": happened_incidents(doc, as_of)}
 
 
@@ -92,6 +96,28 @@ def pattern_list(docs: dict, **filters) -> list[dict]:
         return True
 
     return [{k: d.get(k) for k in BRIEF_KEYS} for _, d in sorted(docs.items()) if keep(d)]
+
+
+def filter_values(docs: dict, name: str) -> list[str]:
+    """Every value the patterns have for a list filter (``category``, ``service``, ``tag``, ``severity``)."""
+    values = set()
+    for d in docs.values():
+        have = d.get(_FILTER_KEYS[name])
+        values.update(str(v) for v in (have if isinstance(have, list) else [have]) if v is not None)
+    return sorted(values, key=str.casefold)
+
+
+def unmatched_filters(docs: dict, **filters) -> dict[str, list[str]]:
+    """The filters given whose value no pattern has (not merely none with the others too), each with the
+    values there are: what a caller that listed nothing needs to try again."""
+    out = {}
+    for name, value in filters.items():
+        if value is None or not str(value).strip():
+            continue
+        values = filter_values(docs, name)
+        if str(value).strip().casefold() not in {v.casefold() for v in values}:
+            out[name] = values
+    return out
 
 
 def pattern_markdown(kb_dir, docs: dict, pattern_id: str, retired_paths: dict | None = None) -> str:

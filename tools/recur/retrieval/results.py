@@ -8,10 +8,10 @@ on the whole answer (``no_known_pattern``), serialised by ``to_json``.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from typing import TypedDict
 
-from recur.retrieval import calibrate
 from recur.util.dates import happened
 
 
@@ -80,8 +80,93 @@ def happened_incidents(doc: dict, as_of: dt.date | None = None) -> list:
     return [i for i in doc.get("incidents", []) or [] if not isinstance(i, dict) or happened(i.get("date"), as_of)]
 
 
+# -- how a result is said: one wording for the terminal (cli/render.py), MCP and Slack; the site's box says
+# the same in JavaScript (recur-suggest.js: matchLine, checkBoth, percent) --------------------------------
+
+
+def percent(p: float) -> str:
+    """Whole percents, but never 0% or 100%: a fitted probability is not a certainty, and a
+    responder reading "100% likely right" would stop looking."""
+    if p >= 0.995:
+        return ">99%"
+    if p < 0.005:
+        return "<1%"
+    # rounded down, so the number agrees with the word: confidence is read from the probability
+    # (high from 0.8), and 0.795 rounded to "medium confidence (80% likely right)"; 1e-9: 0.29 * 100
+    # is 28.999999999999996. The site's badge does the same (recur-suggest.js)
+    return f"{max(1, math.floor(p * 100 + 1e-9))}%"
+
+
+def confidence_text(r: dict) -> str:
+    """A result's confidence as a responder reads it. Calibrated: with its chance of being right. A KB
+    too small to calibrate on (under 10 patterns, ``probability`` null) has a rule's confidence instead
+    (an exact signal or a close match), said so; its fused score is left out, as a z-score over a
+    handful of candidates means nothing (a lone pattern scored 0.00 beside "high confidence")."""
+    if r.get("probability") is None:
+        return f"{r['confidence']} confidence by rule: too few patterns to estimate"
+    return f"{r['confidence']} confidence ({percent(r['probability'])} likely right)"
+
+
+def match_line(results: list) -> str:
+    """What an answer's results are, counted by confidence, as the site's box says it over its cards
+    (recur-suggest.js matchLine). MCP began every answer "Known patterns that match:" and Slack "*Known
+    patterns* for ...", over three results of low confidence ("latency"; found in review): a low result
+    is a pattern to compare, not a match."""
+    credible = sum(1 for r in results if r["confidence"] in ("high", "medium"))
+    rest = len(results) - credible
+    if not credible:
+        return "Possible matches, all of low confidence, best first"
+    line = f"{credible} pattern{'s match' if credible > 1 else ' matches'} with medium or high confidence"
+    return line + (f", then {rest} more of low confidence for comparison" if rest else "") + ", best first"
+
+
+def check_both(results: list) -> str | None:
+    """ "ID (#K) is rated more likely right (P% against Q%): check both" when a result below the first is
+    rated more likely right than it, else None. The ranking (fused scores) and each result's probability
+    (the calibrator) can disagree ("latency": rank 1 at 26%, rank 3 at 39%), and an answer naming the first
+    as the best under a higher percentage further down read as a mistake. Said by the terminal's footer,
+    MCP's text and Slack's reply alike (and the site's box, recur-suggest.js checkBoth)."""
+    probs = [r.get("probability") for r in results]
+    if not results or None in probs:
+        return None
+    k = max(rivals(results), key=lambda i: (probs[i], -i), default=0)
+    if probs[k] <= probs[0] or percent(probs[k]) == percent(probs[0]):
+        return None
+    other = results[k]
+    return (
+        f"{other['id']} (#{other['rank']}) is rated more likely right "
+        f"({percent(probs[k])} against {percent(probs[0])}): check both"
+    )
+
+
+def flat(text: str) -> str:
+    """One line, never cut: steps and evidence are instructions, and a cut one lost its caveat
+    ("only if ...") or ended inside a command; a terminal or a client wraps a long line."""
+    return " ".join(text.split())
+
+
+def short(text: str, n: int) -> str:
+    """For quotes (why): an excerpt is enough to recognise what matched."""
+    text = flat(text)
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def why_text(r: dict, n: int = 3, chars: int = 90) -> str:
+    """A result's first ``n`` why entries on one line: ``symptom “…”; like the signal “…”`` (close in
+    meaning, not found in the text: "like the"), each quote cut to ``chars``."""
+    return "; ".join(f"{why_field(w)} “{short(w['text'], chars)}”" for w in (r.get("why") or [])[:n])
+
+
+def why_field(w: dict) -> str:
+    """A why entry's label: "like the signal" when it is close in meaning, not found in the text."""
+    return f"like the {w['field']}" if w.get("match") == "meaning" else w["field"]
+
+
 def result_object(rank: int, hit, doc: dict) -> Result:
     """A search ``Hit`` and the pattern's indexed doc, as the result object."""
+    # here, not at the top: calibrate imports numpy, and the wording above is read by `recur --help`'s commands
+    from recur.retrieval import calibrate
+
     return {
         "rank": rank,
         "id": hit.id,

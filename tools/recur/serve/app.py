@@ -213,7 +213,7 @@ def _routes(app, settings: Settings, *, slack: dict, mcp: dict) -> None:
 
     # Slack requests carry Slack's signature, never our bearer token: its router checks that instead
     slack_api = slack_router(engine, feedback_path=settings.feedback_path, **slack)
-    mcp_api = http_router(engine, **mcp)
+    mcp_api = http_router(engine, site_url=slack["site_url"], **mcp)  # pages in answers, as Slack links them
     for route in mcp_api.routes:  # a plain ASGI route: the token rule is applied around it (include_router
         route.endpoint = route.app = TokenGate(route.endpoint, settings)  # copies the endpoint)
     app.state.api_routers = [m.router for m in (meta, suggest, patterns, alertmanager, feedback)] + [slack_api, mcp_api]

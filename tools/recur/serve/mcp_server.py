@@ -5,11 +5,13 @@ assistants, over the same engine and result objects as the CLI and the API.
 loaded ``Engine`` or raises (``ApiError`` 503 / ``RecurError`` while loading or after a failed
 load). ``recur mcp`` serves it over stdio (``run_stdio``: lone surrogate escapes arrive as U+FFFD
 instead of being dropped unanswered, and a line that is not a JSON-RPC message gets the JSON-RPC
-error for it; ``holder_engine`` waits for ``EngineHolder``);
+error for it; the requests read before stdin closes are answered before it ends, ``_InFlight``;
+``holder_engine`` waits for ``EngineHolder``);
 ``recur serve`` mounts it at ``/mcp`` as streamable HTTP (``http_router``), as a route of the app,
 so the app's middleware (body limit, token rules) applies to it as to ``/api``.
 
-Every tool returns the API's JSON as structured content plus a short text rendering. A bad argument
+Every tool returns the API's JSON as structured content (with ``site_url``, each pattern and incident with
+its page's ``url``) plus a text rendering of what a model needs to act on (``render_answer``). A bad argument
 or an unknown id is a tool error (``is_error``) whose text is the API's message and whose structured
 content is the API's error shape ``{"error": {"code", "message"}}``; the server never goes down. A
 tool the server does not have is not a tool error but a JSON-RPC error, -32602, as the MCP specification
@@ -27,6 +29,7 @@ from pydantic import Field, ValidationError
 
 from recur import config
 from recur.retrieval import patterns as pat
+from recur.retrieval.results import check_both, confidence_text, flat, match_line, why_text
 from recur.serve.guard import (
     CLIENT_GONE,
     ApiError,
@@ -38,15 +41,19 @@ from recur.serve.guard import (
     replaying,
     uncompressed,
 )
-from recur.serve.models import MAX_TEXT, MAX_TOP, Count, SuggestIn
+from recur.serve.models import MAX_PASTE, MAX_TEXT, MAX_TOP, Count, PasteIn
 from recur.util import utf8
 from recur.util.errors import RecurError
-from recur.util.text import TEXT_SPACING, control_character
+from recur.util.text import TEXT_SPACING, close_names, control_character
 
 INSTRUCTIONS = (
     "Recur knows this team's failure patterns (what was learned in postmortems). Call suggest_patterns with "
     "what the responder sees (a description, an alert, a log line) before guessing; when no_known_pattern is "
-    "true, say so and suggest recording the incident. get_pattern gives a pattern's whole runbook."
+    "true, say so and suggest recording the incident. A result of low confidence is a pattern to compare, not "
+    "an answer: check it fits before following its runbook. get_pattern gives a pattern's whole runbook."
+)
+WRITE_INSTRUCTIONS = (
+    " The record_incident tool records an incident (ask the user first: it writes into the knowledge base)."
 )
 READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
 
@@ -57,8 +64,10 @@ READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempot
 Text = Annotated[
     str,
     Field(
-        description=f"What you see: a description, an alert, a log line (up to {MAX_TEXT:,} characters; over HTTP "
-        f"the whole request within the server's body limit, {config.default('max_body_kib')} KiB unless set)."
+        description=f"What you see: a description, an alert, a log line; up to {MAX_TEXT:,} characters are searched, "
+        f"and a longer text (at most {MAX_PASTE:,} characters; over HTTP the whole request within the server's body "
+        f"limit, {config.default('max_body_kib')} KiB unless set) is condensed to them as `recur suggest` condenses "
+        "it: a log by its error lines, a stack trace by its start, end and Caused by lines (query_note says so)."
     ),
 ]
 Top = Annotated[
@@ -80,7 +89,11 @@ PatternId = Annotated[str, Field(description="A pattern id, e.g. disk-full (see 
 
 def _only(what: str) -> object:
     return Annotated[
-        str | None, Field(description=f"Only patterns {what} (exact, case-insensitive; empty or left out: any).")
+        str | None,
+        Field(
+            description=f"Only patterns {what} (exact, case-insensitive; empty or left out: any; a value no "
+            "pattern has is answered with the values there are, in known_values)."
+        ),
     ]
 
 
@@ -124,9 +137,10 @@ def run_tool(work: Callable[[], tuple[dict, str]]) -> CallToolResult:
     return _result(structured, text)
 
 
-def _query(text: str, top: int) -> SuggestIn:
-    """The API's own request model: the same checks and messages as ``POST /api/suggest``."""
-    return SuggestIn(text=text, top=top)
+def _query(text: str, top: int) -> PasteIn:
+    """The API's own request model, but for a text up to MAX_PASTE characters (condensed when searched): the
+    same checks and messages as ``POST /api/suggest``."""
+    return PasteIn(text=text, top=top)
 
 
 class _Server(MCPServer):
@@ -189,6 +203,18 @@ class _Server(MCPServer):
         finally:
             CLIENT_GONE.reset(wanted)
 
+    async def get_prompt(self, name, arguments=None, context=None):
+        """A prompt this server does not have (it has none): -32602 as for an unknown tool. The SDK raised a
+        ValueError: JSON-RPC error code 0 and a traceback on stderr (found in review)."""
+        from mcp.shared.exceptions import MCPError
+        from mcp.types import INVALID_PARAMS
+
+        if self._prompt_manager.get_prompt(name) is None:
+            offered = sorted(p.name for p in self._prompt_manager.list_prompts())
+            has = f"this server's prompts: {', '.join(offered)}" if offered else "this server has no prompts"
+            raise MCPError(INVALID_PARAMS, f"Unknown prompt: {_shown(name)}; {has}")
+        return await super().get_prompt(name, arguments, context)
+
     def _unknown_tool(self, name) -> Exception:
         """A call of a tool this server does not have: a JSON-RPC error, -32602 (invalid params), as the MCP
         specification says ("Protocol Errors: ... Unknown tools", its example ``-32602 "Unknown tool: ..."``).
@@ -197,10 +223,11 @@ class _Server(MCPServer):
         from mcp.shared.exceptions import MCPError
         from mcp.types import INVALID_PARAMS
 
-        shown = str(name) if len(str(name)) <= 100 else str(name)[:99] + "…"
         offered = sorted(t.name for t in self._tool_manager.list_tools())
         hint = " (offered only by `recur mcp --allow-writes`)" if name == "record_incident" else ""
-        return MCPError(INVALID_PARAMS, f"Unknown tool: {shown}{hint}; this server's tools: {', '.join(offered)}")
+        return MCPError(
+            INVALID_PARAMS, f"Unknown tool: {_shown(name)}{hint}; this server's tools: {', '.join(offered)}"
+        )
 
     def _unknown_arguments(self, name: str, arguments) -> str | None:
         """The API's refusal of an argument a tool does not take, or None. The SDK drops it: a misspelt
@@ -214,6 +241,11 @@ class _Server(MCPServer):
         if not extra:
             return None
         return f"unknown argument(s): {', '.join(extra)} ({name} takes {', '.join(sorted(known)) or 'none'})"
+
+
+def _shown(name) -> str:
+    """A name the client sent, as an error message repeats it: at most 100 characters."""
+    return str(name) if len(str(name)) <= 100 else str(name)[:99] + "…"
 
 
 def _gone_check(context) -> Callable[[], bool]:
@@ -243,6 +275,19 @@ def _gone_check(context) -> Callable[[], bool]:
     return gone
 
 
+PLURAL = {"category": "categories", "service": "services", "tag": "tags", "severity": "severities"}
+
+
+def _no_such_value(name: str, value: str, values: list[str], shown: int = 40) -> str:
+    """list_patterns {"category": "nosuchcat"} answered "0 pattern(s)", and nothing said which values
+    there are (found in review): a model tried again blind. Said here, with the values it was probably
+    meant to be first."""
+    meant = close_names(value, values)
+    listed = ", ".join(values[:shown]) + (f" … and {len(values) - shown} more" if len(values) > shown else "")
+    hint = f" (did you mean {', '.join(meant)}?)" if meant else ""
+    return f"no pattern has the {name} {value!r}{hint}; the {PLURAL[name]}: {listed or 'none'}"
+
+
 def _about(doc: dict, limit: int = 200) -> str:
     """A listed pattern's description: category, severity and the start of its summary."""
     summary = " ".join(str(doc.get("summary") or "").split())
@@ -251,7 +296,10 @@ def _about(doc: dict, limit: int = 200) -> str:
     return f"{doc.get('category')} · {doc.get('severity')}: {summary}".rstrip(": ")
 
 
-def build_server(get_engine: Callable, *, allow_writes: bool = False) -> MCPServer:
+def build_server(get_engine: Callable, *, allow_writes: bool = False, site_url: str | None = None) -> MCPServer:
+    """The server and its tools. ``site_url``: the built site's base URL (`recur serve --site-url`,
+    `recur mcp --site-url`): each pattern and incident in an answer has its page's ``url`` beside its
+    ``path``, in the structured content and the text, as Slack links its titles."""
     from recur import __version__
 
     root = logging.getLogger()
@@ -261,11 +309,11 @@ def build_server(get_engine: Callable, *, allow_writes: bool = False) -> MCPServ
         get_engine=get_engine,
         title="Recur: known failure patterns",
         version=__version__,
-        instructions=INSTRUCTIONS,
+        instructions=INSTRUCTIONS + (WRITE_INSTRUCTIONS if allow_writes else ""),
         log_level="WARNING",
     )
     root.handlers[:], root.level = kept  # the SDK's logging.basicConfig must not make every library's logs loud
-    _read_tools(server, get_engine)
+    _read_tools(server, get_engine, writes=allow_writes, site_url=site_url)
     _report_tools(server, get_engine)
     if allow_writes:
         _write_tools(server, get_engine)
@@ -273,7 +321,10 @@ def build_server(get_engine: Callable, *, allow_writes: bool = False) -> MCPServ
     return server
 
 
-def _read_tools(server: MCPServer, get_engine: Callable) -> None:
+def _read_tools(server: MCPServer, get_engine: Callable, *, writes: bool = False, site_url: str | None = None) -> None:
+    def paged(rows: list[dict]) -> list[dict]:
+        return with_urls(rows, site_url)
+
     @server.tool(annotations=READ_ONLY)
     def suggest_patterns(text: Text, top: Top = 5) -> CallToolResult:
         """The known failure patterns for a description, an alert or a log line, best first: for each, why it
@@ -284,8 +335,9 @@ def _read_tools(server: MCPServer, get_engine: Callable) -> None:
 
         def work():
             q = _query(text, top)
-            answer = get_engine().answer(q.text, top=q.top)
-            return answer.to_json(), render_answer(answer.to_json())
+            answer = get_engine().answer(q.text, top=q.top).to_json()
+            answer["results"] = paged(answer["results"])
+            return answer, render_answer(answer, writes=writes)
 
         return run_tool(work)
 
@@ -297,7 +349,7 @@ def _read_tools(server: MCPServer, get_engine: Callable) -> None:
 
         def work():
             engine = get_engine()
-            doc = pat.pattern_object(engine.docs, id, pat.retired(engine.manifest))
+            (doc,) = paged([pat.pattern_object(engine.docs, id, pat.retired(engine.manifest))])
             return doc, render_pattern(doc)
 
         return run_tool(work)
@@ -311,9 +363,7 @@ def _read_tools(server: MCPServer, get_engine: Callable) -> None:
 
         def work():
             given = {"category": category, "service": service, "tag": tag, "severity": severity}
-            rows = pat.pattern_list(get_engine().docs, **{k: _given(v) for k, v in given.items()})
-            lines = [f"- {r['id']}: {r['title']} ({r['category']}, {r['severity']})" for r in rows]
-            return {"patterns": rows}, f"{len(rows)} pattern(s)" + ("\n" + "\n".join(lines) if lines else "")
+            return _list_patterns(get_engine().docs, {k: _given(v) for k, v in given.items()}, site_url)
 
         return run_tool(work)
 
@@ -329,12 +379,23 @@ def _read_tools(server: MCPServer, get_engine: Callable) -> None:
         patterns a description matches with high or medium confidence (text). Give one of the two."""
 
         def work():
-            return _past_incidents(get_engine, pattern_id, text, limit)
+            return _past_incidents(get_engine, pattern_id, text, limit, site_url)
 
         return run_tool(work)
 
 
-def _past_incidents(get_engine: Callable, pattern_id, text, limit: int) -> tuple[dict, str]:
+def _list_patterns(docs: dict, given: dict, site_url: str | None) -> tuple[dict, str]:
+    rows = with_urls(pat.pattern_list(docs, **given), site_url)
+    lines = [f"- {r['id']}: {r['title']} ({r['category']}, {r['severity']}){_page(r)}" for r in rows]
+    out, head = {"patterns": rows}, f"{len(rows)} pattern(s)"
+    unknown = {} if rows else pat.unmatched_filters(docs, **given)
+    if unknown:  # a value no pattern has: the values there are (not an error: the list is empty)
+        out["known_values"] = unknown
+        head += "".join(f"; {_no_such_value(name, given[name], values)}" for name, values in unknown.items())
+    return out, head + ("\n" + "\n".join(lines) if lines else "")
+
+
+def _past_incidents(get_engine: Callable, pattern_id, text, limit: int, site_url=None) -> tuple[dict, str]:
     from recur.kb.loader import load_kb
 
     if not 1 <= limit <= pat.MAX_INCIDENTS:
@@ -347,7 +408,8 @@ def _past_incidents(get_engine: Callable, pattern_id, text, limit: int) -> tuple
         q = _query(text, 5)
         answer = engine.answer(q.text, top=q.top)
     out = pat.past_incidents(engine, load_kb(engine.kb_dir), pattern_id=pattern_id, answer=answer, limit=limit)
-    lines = [f"- {i['date']} {i['id']} ({i['severity']}): {i['title']}" for i in out["incidents"]]
+    out["incidents"] = with_urls(out["incidents"], site_url)
+    lines = [f"- {i['date']} {i['id']} ({i['severity']}): {i['title']}{_page(i)}" for i in out["incidents"]]
     head = f"{len(lines)} incident(s), newest first" if lines else "No recorded incidents"
     if answer is not None and answer.no_known_pattern:
         head = "No known pattern matches this text, so no linked incidents"
@@ -399,6 +461,8 @@ def _write_tools(server: MCPServer, get_engine: Callable) -> None:
             from recur.util.dates import given_date
 
             _intact(("description",), title=title, description=description, flags=flags)
+            if not description.strip():  # required: the record's Summary, and what its suggestions are searched by
+                raise RecurError("description: is empty; say what you see (it becomes the Summary); nothing written")
             engine = get_engine()
             new = NewIncident(
                 title=title,
@@ -409,7 +473,7 @@ def _write_tools(server: MCPServer, get_engine: Callable) -> None:
                 patterns=tuple(patterns),
             )
             kb = load_kb(engine.kb_dir)
-            iid, path, review = write(kb, new, patterns_field="patterns")
+            iid, path, review = write(kb, new, patterns_field="patterns", ids_listed_by="list_patterns")
             return _recorded(engine, kb, new, (iid, path, review))
 
         return run_tool(work)
@@ -432,8 +496,14 @@ def _recorded(engine, kb, new, written: tuple) -> tuple[dict, str]:
     if answer.no_known_pattern:
         lines.append(no_match_text(linked, report="the problem report"))
     else:
-        lines.append(f"Known patterns that match (link one: recur incident link {iid} PATTERN_ID):")
-        lines += [f"- {r['id']}: {r['title']} ({r['confidence']} confidence)" for r in answer.results]
+        # MCP has no tool that links: the text named `recur incident link` as if the assistant could run it
+        # (found in review). It says who can: the user, in the KB's checkout; and patterns=[...] at recording
+        lines.append(
+            f"{match_line(answer.results)}; none is linked. Only the user can link one now, in the knowledge "
+            f"base's checkout: recur incident link {iid} PATTERN_ID (this server records incidents but does not "
+            "change them; record_incident links the ids given in patterns)."
+        )
+        lines += [f"- {r['id']}: {r['title']} ({confidence_text(r)})" for r in answer.results]
     return out, "\n".join(lines)
 
 
@@ -478,32 +548,80 @@ def _resources(server: MCPServer, get_engine: Callable) -> None:
             raise ResourceError(str(exc)) from None
 
 
+def with_urls(rows: list[dict], site_url: str | None) -> list[dict]:
+    """``rows`` (patterns, results, incidents: each with its KB ``path``), each with its page's ``url`` on the
+    built site after it, when the server knows the site's URL; else as they are (the API's objects)."""
+    if not site_url:
+        return rows
+    return [{**r, "url": pat.site_page(site_url, r["path"])} for r in rows]
+
+
+def _page(row: dict) -> str:
+    return f" {row['url']}" if row.get("url") else ""
+
+
 # -- short text renderings (the structured content is the real answer) ---------------------------
 
 
-def render_answer(answer: dict) -> str:
+STEPS = 2  # runbook steps in the text of a result (Slack shows as many); the structured content has them all
+
+
+def no_known_text(writes: bool = False) -> str:
+    """What to do when nothing known matches. ``writes``: this server offers record_incident, so the
+    assistant can record the incident itself (the text named only `recur incident new`, a command the
+    assistant's user would have to run by hand; found in review)."""
+    record = "with the record_incident tool" if writes else "(recur incident new)"
+    return (
+        f'No known pattern matches: record the incident {record} so it shows as "needs analysis", '
+        "then draft a pattern (recur new pattern) or recur import the postmortem once it is written."
+    )
+
+
+def render_answer(answer: dict, *, writes: bool = False) -> str:
+    """suggest_patterns' text, for a model that reads only the text content and for a person whose client
+    shows it: what the results are (match_line: low results are not called matches), then each result with
+    its probability, why it matched, its page, the evidence to preserve and its first steps, and the
+    "check both" line when a result below the first is rated more likely right (results.check_both, as the
+    terminal and the site's box say it)."""
     results = answer["results"]
-    if answer["no_known_pattern"]:
-        head = (
-            'No known pattern matches: record the incident (recur incident new) so it shows as "needs analysis", '
-            "then draft a pattern (recur new pattern) or recur import the postmortem once it is written."
-        ) + (" Closest patterns, for comparison only:" if results else "")
-    else:
-        head = "Known patterns that match:"
     said = answer.get("query_note")  # a log searched by its error lines, a long paste condensed
-    lines = [f"{said[0].upper()}{said[1:]}.", head] if said else [head]
+    lines = [f"{said[0].upper()}{said[1:]}."] if said else []
+    if answer["no_known_pattern"]:
+        lines.append(no_known_text(writes) + (" Closest patterns, for comparison only:" if results else ""))
+    else:
+        both = check_both(results)
+        lines.append(match_line(results) + (f"; {both}." if both else ":"))
     for r in results:
-        lines.append(f"{r['rank']}. {r['id']}: {r['title']} ({r['confidence']} confidence, {r['severity']})")
-        if r["evidence"]:
-            lines.append(f"   preserve first: {r['evidence'][0]}")
-        lines += [f"   step {n}: {s}" for n, s in enumerate(r["runbook"][:2], 1)]
+        lines += _result_lines(r)
     return "\n".join(lines)
+
+
+def _result_lines(r: dict) -> list[str]:
+    draft = " [DRAFT: imported, not yet reviewed]" if r.get("import_draft") else " [DRAFT]" if r.get("draft") else ""
+    lines = [
+        f"{r['rank']}. {r['id']}: {r['title']}{draft}",
+        f"   {confidence_text(r)} · {r['severity']} · {r['category']}",
+    ]
+    if r.get("why"):
+        lines.append(f"   why: {why_text(r)}")
+    if r.get("url"):
+        lines.append(f"   page: {r['url']}")
+    low = r["confidence"] == "low"  # folded on the site, left out of Slack: here said to be checked first
+    if r["evidence"]:
+        more = f" (and {len(r['evidence']) - 1} more)" if len(r["evidence"]) > 1 else ""
+        lines.append(f"   preserve first: {flat(r['evidence'][0])}{more}")
+    if r["runbook"]:
+        lines.append("   first steps" + (" (low match: check it fits first):" if low else ":"))
+        lines += [f"     {n}. {flat(s)}" for n, s in enumerate(r["runbook"][:STEPS], 1)]
+    for a in r.get("look_alikes") or []:
+        lines.append(f"   vs {a['id']}: {a.get('by') or 'close call; no distinguishing signal declared'}")
+    return lines
 
 
 def render_pattern(doc: dict) -> str:
     lines = [
         f"# {doc['title']} ({doc['id']})",
-        f"{doc['category']} · {doc['severity']} · {doc['status']}",
+        f"{doc['category']} · {doc['severity']} · {doc['status']}" + (f" · {doc['url']}" if doc.get("url") else ""),
         "",
         doc.get("summary") or "",
     ]
@@ -550,7 +668,7 @@ async def _serve_stdio(server: MCPServer) -> None:
     async with stdio_server(stdin=lines) as (read_stream, write_stream):
         lines.answer_on(write_stream)
         low = server._lowlevel_server  # what MCPServer.run("stdio") serves, on these streams
-        await low.run(read_stream, write_stream, low.create_initialization_options())
+        await low.run(read_stream, _Watched(write_stream, lines.in_flight), low.create_initialization_options())
 
 
 def _take_stdin() -> int:
@@ -579,6 +697,7 @@ class _StdinLines:
 
         self._file = anyio.wrap_file(os.fdopen(fd, "rb"))
         self._write, self._ready = None, anyio.Event()
+        self.in_flight = _InFlight()
 
     def answer_on(self, write_stream) -> None:
         self._write = write_stream
@@ -597,11 +716,87 @@ class _StdinLines:
                 continue
             refusal = not_a_message(line)
             if refusal is None:
+                self.in_flight.read(line)
                 yield line
                 continue
             print(f"recur mcp: stdin line {n}: {refusal.error.message} (answered)", file=sys.stderr)
             await self._ready.wait()
             await self._write.send(SessionMessage(refusal))
+        # stdin closed: the end of the messages, not of the answers. Ended here, the SDK cancelled the requests
+        # still running, and `printf '<initialize>\n<tools/call>\n' | recur mcp` never answered the call (found in
+        # review); the stream ends once they are answered (or the client cancelled them), within DRAIN_SECONDS
+        await self.in_flight.settled(DRAIN_SECONDS)
+
+
+# How long `recur mcp` still answers the requests it has read once stdin has closed: a call that came while
+# the model was loading waits for it (holder_engine, LOAD_WAIT), then searches. A client that wants the server
+# gone sooner sends SIGTERM, as the MCP specification has it for a server that does not exit.
+LOAD_WAIT = 300.0
+DRAIN_SECONDS = LOAD_WAIT + 60
+
+
+class _InFlight:
+    """The ids of the requests read from stdin and not yet answered, nor cancelled by the client
+    (``notifications/cancelled``: the SDK answers no cancelled request)."""
+
+    def __init__(self):
+        self._open: set[str] = set()
+        self._changed = None
+
+    @staticmethod
+    def _key(ident) -> str:
+        return str(ident)
+
+    def read(self, line: str) -> None:
+        import json
+
+        msg = json.loads(line)  # a JSON-RPC message: not_a_message said so
+        if not isinstance(msg, dict) or not isinstance(msg.get("method"), str):
+            return
+        if "id" in msg:
+            self._open.add(self._key(msg["id"]))
+        elif msg["method"] == "notifications/cancelled" and isinstance(msg.get("params"), dict):
+            self.done(msg["params"].get("requestId"))
+
+    def done(self, ident) -> None:
+        self._open.discard(self._key(ident))
+        if self._changed is not None:
+            self._changed.set()
+
+    async def settled(self, limit: float) -> None:
+        import anyio
+
+        with anyio.move_on_after(limit):
+            while self._open:
+                self._changed = anyio.Event()
+                await self._changed.wait()
+
+
+class _Watched:
+    """The transport's write stream, telling ``_InFlight`` of each answer sent (a result or an error)."""
+
+    def __init__(self, inner, in_flight: _InFlight):
+        self._inner, self._in_flight = inner, in_flight
+
+    async def send(self, item) -> None:
+        from mcp.types import JSONRPCError, JSONRPCResponse
+
+        await self._inner.send(item)
+        message = getattr(item, "message", None)
+        if isinstance(message, JSONRPCResponse | JSONRPCError):
+            self._in_flight.done(message.id)
+
+    def close(self) -> None:
+        self._inner.close()
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await self.aclose()
 
 
 def not_a_message(line: str):
@@ -635,7 +830,7 @@ def not_a_message(line: str):
     return JSONRPCError(jsonrpc="2.0", id=ident, error=error)
 
 
-def holder_engine(holder, wait: float = 300.0) -> Callable:
+def holder_engine(holder, wait: float = LOAD_WAIT) -> Callable:
     """A getter over ``EngineHolder`` for stdio: waits for the first load, then answers at once."""
 
     def get():
@@ -659,8 +854,10 @@ def http_router(
     max_sessions: int = config.default("mcp_max_sessions"),
     idle_seconds: float = config.default("mcp_idle_timeout"),
     allowed_hosts: tuple = (),
+    site_url: str | None = None,
 ):
-    """An ``APIRouter`` serving the MCP server at ``path`` (streamable HTTP, read-only tools), whose
+    """An ``APIRouter`` serving the MCP server at ``path`` (streamable HTTP, read-only tools; ``site_url``:
+    build_server's), whose
     lifespan runs the SDK's session manager; ``app.include_router`` merges that lifespan into the app's.
     On a loopback ``host`` the SDK's DNS-rebinding protection (Host / Origin checks) is on. Past
     ``max_sessions`` open sessions a new one is refused with the SDK's 503 until one closes or idles
@@ -671,7 +868,7 @@ def http_router(
     from mcp.server.streamable_http_manager import StreamableHTTPASGIApp
     from mcp.server.transport_security import TransportSecuritySettings
 
-    server = build_server(get_engine, allow_writes=False)
+    server = build_server(get_engine, allow_writes=False, site_url=site_url)
     security = None if host in LOOPBACK else TransportSecuritySettings(enable_dns_rebinding_protection=False)
     if host in LOOPBACK and allowed_hosts:
         security = _proxied(allowed_hosts)

@@ -19,7 +19,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from recur import config
-from recur.retrieval.query import MAX_QUERY_CHARS
+from recur.retrieval.query import MAX_PASTE_CHARS, MAX_QUERY_CHARS
 from recur.util.utf8 import clean
 
 # A JSON string may hold a lone surrogate ("\udcff"): it can be neither searched nor encoded in
@@ -28,6 +28,9 @@ from recur.util.utf8 import clean
 Str = Annotated[StrictStr, AfterValidator(clean)]
 
 MAX_TEXT = MAX_QUERY_CHARS  # characters of one query (a pasted log excerpt); the body limit caps it anyway
+# characters of a text pasted into MCP's suggest_patterns or Slack's /recur, condensed to MAX_TEXT when searched
+# (PasteIn): as much as `recur suggest -` reads
+MAX_PASTE = MAX_PASTE_CHARS
 MAX_TOP = config.MAX_TOP
 MAX_PATTERN_ID = 200  # characters of a pattern id in a vote: ids are short slugs; a longer one is not an id
 # The published schema of a text field: at least one character that is not white space (JSON Schema's
@@ -101,6 +104,20 @@ class SuggestIn(BaseModel):
     @classmethod
     def _check_text(cls, v):
         return _text(v, "text")
+
+
+class PasteIn(SuggestIn):
+    """A text a person pasted where Recur answers in a conversation: MCP's suggest_patterns and past_incidents,
+    Slack's /recur. Up to MAX_PASTE characters, condensed to the MAX_TEXT searched as `recur suggest` and the
+    site's box condense it (retrieval.query.prepare; the answer's query_note says what was left out). Both
+    refused a text over MAX_TEXT ("text is 30000 characters; the limit is 20000", found in review), where the
+    other surfaces a person pastes into shorten it. ``POST /api/suggest`` keeps its limit: its callers are
+    programs (the site's box condenses before it sends), and its body limit (64 KiB) is the bound there."""
+
+    @field_validator("text")
+    @classmethod
+    def _check_text(cls, v):
+        return _text(v, "text", MAX_PASTE)
 
 
 class FeedbackIn(BaseModel):

@@ -3,7 +3,8 @@
 ``POST /api/slack/commands`` answers ``/recur <what you see>`` (ephemeral; ``/recur share …`` posts
 in the channel) with Block Kit blocks (``slack_sdk.models.blocks``) for the top 3 patterns.
 ``POST /api/slack/interactions`` takes the buttons' ``block_actions`` payloads and records each vote
-exactly as ``POST /api/feedback`` does. Both verify Slack's signature with
+as ``POST /api/feedback`` does, once per voter, result and message (``vote_key``), and acknowledges it on
+the payload's ``response_url`` after answering (``acknowledgement``: Slack shows nothing of the answer). Both verify Slack's signature with
 ``slack_sdk.signature.SignatureVerifier`` (the signing secret: ``--slack-signing-secret-file`` or
 ``RECUR_SLACK_SIGNING_SECRET``) and refuse, with 401 in the API's error shape:
 
@@ -32,6 +33,7 @@ from urllib.parse import parse_qs
 from fastapi import Request  # at module level: the routes' annotations are resolved in this module's globals
 
 from recur.retrieval.patterns import site_page
+from recur.retrieval.results import check_both, confidence_text, match_line
 from recur.serve.deps import errors
 from recur.serve.guard import CLIENT_GONE, ApiError, ClientGone, disconnected
 
@@ -46,6 +48,9 @@ MAX_VALUE = 2000  # Slack's limit on a button's value, which slack_sdk enforces 
 # JSON payload and then form-encoded (a quote: 12 bytes; a CJK character: 9), so a reply to a long
 # paste is well over 64 KiB. 1 MiB holds the largest reply answer_reply can make.
 MAX_BODY = 1024 * 1024
+# seconds a post to a response_url may take: a late answer, and (shorter: a thread per vote waits on it) a
+# vote's acknowledgement
+POST_TIMEOUT = {"late reply": 10, "acknowledgement": 5}
 USAGE = (
     "Usage: `/recur <what you see>` (a description, an alert, a log line): the known failure patterns, "
     "only for you. `/recur share <what you see>` posts them in the channel."
@@ -141,11 +146,9 @@ def _result_blocks(r: dict, query: str, site_url: str | None) -> list:
     url = site_page(site_url, r["path"])
     title = _esc(_cut(r["title"], 200))
     name = f"<{url}|{title}>" if url else title
-    head = f"*{r['rank']}. {name}*  ·  {r['confidence']} confidence  ·  {_esc(r['severity'])}  ·  `{_esc(r['id'])}`"
-    body = [f"{n}. {_esc(_cut(step, 600))}" for n, step in enumerate(r["runbook"][:2], 1)]
-    body = (["*First steps*"] + body) if body else []
-    if r["evidence"]:
-        body.append(f"*Preserve first:* {_esc(_cut(r['evidence'][0], 600))}")
+    conf = _esc(confidence_text(r))  # with its probability, as the terminal and the site's badge say it
+    head = f"*{r['rank']}. {name}*  ·  {conf}  ·  {_esc(r['severity'])}  ·  `{_esc(r['id'])}`"
+    body = _card_body(r, url)
     value = _vote_value(query, r["id"])
     blocks = [DividerBlock(), SectionBlock(text=MarkdownTextObject(text=_cut(head, MAX_SECTION)))]
     if body:
@@ -160,6 +163,21 @@ def _result_blocks(r: dict, query: str, site_url: str | None) -> list:
         )
     )
     return blocks
+
+
+def _card_body(r: dict, url: str | None) -> list[str]:
+    """A card's first steps and first evidence to preserve; a low result's are not shown. Slack cannot fold
+    them as the site's box does, and a low match's runbook (a "find ... -delete" among its steps) stood in
+    the reply as plainly as a 99% match's (found in review): it says to check the pattern fits first, and
+    where its runbook is."""
+    if r["confidence"] == "low":
+        where = f" (<{url}|its page>)" if url else f" (`{_esc(r['id'])}` in the knowledge base)"
+        return [f"_Low match: check it fits before you follow its runbook{where}._"] if r["runbook"] else []
+    body = [f"{n}. {_esc(_cut(step, 600))}" for n, step in enumerate(r["runbook"][:2], 1)]
+    body = (["*First steps*"] + body) if body else []
+    if r["evidence"]:
+        body.append(f"*Preserve first:* {_esc(_cut(r['evidence'][0], 600))}")
+    return body
 
 
 def _vote_value(query: str, pattern_id: str) -> str:
@@ -196,9 +214,16 @@ def answer_reply(answer: dict, *, site_url: str | None = None, share: bool = Fal
         intro = _cut_block(head, MAX_SECTION - len(tail)) + tail
         fallback = f"Recur: no known pattern matches “{_esc(_cut(query, 100))}”"
     else:
-        intro = f"{said}*Known patterns* for “{shown}”:"
+        # what the results are, by confidence (results.match_line: low ones are not called matches), and
+        # a result below the first rated more likely right (results.check_both), as every surface says them
+        line, both = match_line(results), check_both(results)
+        intro = f"{said}*{line}* for “{shown}”" + (f".\n{_esc(both)}." if both else ":")
+        credible = results[0]["confidence"] != "low"
         more = f" and {len(results) - 1} more" if len(results) > 1 else ""
-        fallback = f"Recur: {_esc(_cut(results[0]['title'], 200))}{more} for “{_esc(_cut(query, 100))}”"
+        first = (
+            f"{_esc(_cut(results[0]['title'], 200))}{more}" if credible else "possible matches, all of low confidence,"
+        )
+        fallback = f"Recur: {first} for “{_esc(_cut(query, 100))}”"
     blocks = [SectionBlock(text=MarkdownTextObject(text=_cut_block(intro)))]
     for r in results:
         blocks += _result_blocks(r, query, site_url)
@@ -282,15 +307,24 @@ def slack_router(
     async def slack_interaction(request: Request):
         """Slack's interactivity payloads: the 👍 / 👎 buttons of a reply, recorded as feedback."""
         from fastapi.concurrency import run_in_threadpool
+        from starlette.background import BackgroundTask
 
         form = await _verified_form(gate, request)
-        votes = _votes(form.get("payload"))
+        payload = _payload(form.get("payload"))
+        votes = _votes(payload)
         known = get_engine().docs  # every vote's pattern first: none is written when one is unknown
         for v, _cut in votes:
             if v.pattern not in known:
                 raise ApiError(404, "pattern_not_found", f"no pattern with id {v.pattern!r} in the index")
-        recorded = [await run_in_threadpool(_record, get_engine, feedback_path, v, cut) for v, cut in votes]
-        return JSONResponse({"status": "recorded", "votes": recorded})
+        recorded = [
+            await run_in_threadpool(_record, get_engine, feedback_path, v, cut, vote_key(payload, v))
+            for v, cut in votes
+        ]
+        # Slack shows nothing of this route's body (block_actions): the voter is told through the payload's
+        # response_url, once this answer has gone (Slack wants it within 3 s)
+        url = payload.get("response_url")
+        ack = BackgroundTask(_post, url, acknowledgement(payload, recorded), "acknowledgement") if url else None
+        return JSONResponse({"status": "recorded", "votes": recorded}, background=ack)
 
     return router
 
@@ -364,10 +398,10 @@ def _answer(get_engine: Callable, text: str, share: bool, site_url: str | None, 
     from pydantic import ValidationError
 
     from recur.serve.guard import invalid_message
-    from recur.serve.models import SuggestIn
+    from recur.serve.models import PasteIn
 
     try:
-        q = SuggestIn(text=text, top=SHOWN)
+        q = PasteIn(text=text, top=SHOWN)  # a long paste condensed, as `recur suggest` does, and said
         answer = get_engine().answer(q.text, top=q.top)
         if observe is not None:
             observe(answer)
@@ -439,26 +473,26 @@ def _never_silent(compute: Callable[[], dict]) -> Callable[[], dict]:
     return run
 
 
-def _post(response_url: str, reply: dict) -> None:
+def _post(response_url: str, reply: dict, what: str = "late reply") -> None:
+    """``reply`` to a response_url (slack_sdk's WebhookClient): a late answer (never replacing the
+    "searching…" it follows) or a vote's acknowledgement (which says whether it replaces). Slack down,
+    slow or refusing it is a warning in the server's log, never an exception: the answer or vote is not
+    undone by it."""
     import sys
 
     from slack_sdk.webhook import WebhookClient
 
+    body = {"replace_original": False, **reply} if what == "acknowledgement" else {**reply, "replace_original": False}
     try:
-        resp = WebhookClient(response_url, timeout=10).send_dict({**reply, "replace_original": False})
+        resp = WebhookClient(response_url, timeout=POST_TIMEOUT[what]).send_dict(body)
         if resp.status_code >= 300:
-            print(f"warning: Slack refused the late reply ({resp.status_code}: {resp.body[:200]})", file=sys.stderr)
-    except Exception as exc:  # noqa: BLE001 - a lost late reply must not kill the worker quietly
-        print(f"warning: could not post the late reply to Slack ({type(exc).__name__}: {exc})", file=sys.stderr)
+            print(f"warning: Slack refused the {what} ({resp.status_code}: {resp.body[:200]})", file=sys.stderr)
+    except Exception as exc:  # noqa: BLE001 - a lost post must not kill the worker quietly
+        print(f"warning: could not post the {what} to Slack ({type(exc).__name__}: {exc})", file=sys.stderr)
 
 
-def _votes(raw: str | None) -> list[tuple]:
-    """The 👍 / 👎 actions of a ``block_actions`` payload: (FeedbackIn body, whether its query was cut)."""
-    from pydantic import ValidationError
-
-    from recur.serve.guard import invalid_message
-    from recur.serve.models import FeedbackIn
-
+def _payload(raw: str | None) -> dict:
+    """The interaction's ``block_actions`` payload (the form's JSON ``payload`` field)."""
     if raw is None:
         raise ApiError(422, "invalid_request", "payload: missing (Slack sends the button press in this form field)")
     try:
@@ -467,6 +501,16 @@ def _votes(raw: str | None) -> list[tuple]:
         raise ApiError(400, "bad_json", "the payload field is not valid JSON") from None
     if not isinstance(payload, dict) or payload.get("type") != "block_actions":
         raise ApiError(422, "invalid_request", "payload: only block_actions (the 👍 / 👎 buttons) are handled")
+    return payload
+
+
+def _votes(payload: dict) -> list[tuple]:
+    """The 👍 / 👎 actions of a ``block_actions`` payload: (FeedbackIn body, whether its query was cut)."""
+    from pydantic import ValidationError
+
+    from recur.serve.guard import invalid_message
+    from recur.serve.models import FeedbackIn
+
     actions = payload.get("actions") or []
     if not isinstance(actions, list):
         raise ApiError(422, "invalid_request", "payload.actions: must be a list")
@@ -489,10 +533,73 @@ def _votes(raw: str | None) -> list[tuple]:
     return votes
 
 
-def _record(get_engine: Callable, feedback_path, vote, cut: bool = False) -> dict:
-    """Exactly what ``POST /api/feedback`` does with a vote (and ``query_cut`` when the button's value
-    held only the start of the query)."""
+def _record(get_engine: Callable, feedback_path, vote, cut: bool = False, key: str | None = None) -> dict:
+    """What ``POST /api/feedback`` does with a vote (and ``query_cut`` when the button's value held only the
+    start of the query), at most once per ``key`` (vote_key): a second click of a button was a second vote."""
     from recur.serve.routes.feedback import record_vote
 
-    record_vote(feedback_path, get_engine(), vote.query, vote.pattern, vote.useful, query_cut=cut)
-    return {"pattern": vote.pattern, "useful": vote.useful}
+    outcome = record_vote(feedback_path, get_engine(), vote.query, vote.pattern, vote.useful, query_cut=cut, key=key)
+    return {"pattern": vote.pattern, "useful": vote.useful, "outcome": outcome}
+
+
+def vote_key(payload: dict, vote) -> str | None:
+    """One person's vote on one result of one message, as feedback.record_once keys it: the workspace, the
+    user, the message (its channel and ts, and the query it answers) and the pattern, hashed (the feedback
+    file keeps no Slack user id). None when the payload names no user: every click is recorded."""
+    import hashlib
+
+    user, team = payload.get("user"), payload.get("team")
+    user = user.get("id") if isinstance(user, dict) else None
+    if not isinstance(user, str) or not user:
+        return None
+    container = payload.get("container") if isinstance(payload.get("container"), dict) else {}
+    # a message's ts is unique within its channel; the query too, as a message answers one
+    message = [container.get("channel_id"), container.get("message_ts"), vote.query]
+    team = team.get("id") if isinstance(team, dict) else None
+    parts = json.dumps([team, user, *map(str, message), vote.pattern], ensure_ascii=False)
+    return "slack:" + hashlib.sha256(parts.encode("utf-8")).hexdigest()[:24]
+
+
+VOTED = {
+    ("recorded", True): "👍 Recorded as useful. Thanks!",
+    ("recorded", False): "👎 Recorded as not this one. Thanks!",
+    ("changed", True): "👍 Changed to useful. Thanks!",
+    ("changed", False): "👎 Changed to not this one. Thanks!",
+    ("already recorded", True): "👍 Already recorded as useful.",
+    ("already recorded", False): "👎 Already recorded as not this one.",
+}
+
+
+def acknowledgement(payload: dict, recorded: list[dict]) -> dict:
+    """What the voter is shown once the vote is in, posted to the payload's response_url. On a reply only
+    they see (ephemeral, its blocks in the payload): the reply itself, each voted result's buttons followed
+    by what was recorded (replace_original; the buttons stay, so the vote can be changed). Else (a reply
+    shared in the channel: the others' view is not changed for one vote): a line only the voter sees."""
+    said = {r["pattern"]: VOTED[(r["outcome"], r["useful"])] for r in recorded}
+    line = " ".join(f"{text} (`{_esc(pid)}`)" for pid, text in said.items())
+    container = payload.get("container") if isinstance(payload.get("container"), dict) else {}
+    blocks = (payload.get("message") or {}).get("blocks") if isinstance(payload.get("message"), dict) else None
+    if not (container.get("is_ephemeral") and isinstance(blocks, list)):
+        return {"response_type": "ephemeral", "replace_original": False, "text": line}
+    voted = {a.get("block_id"): a for a in payload.get("actions") or [] if isinstance(a, dict)}
+    out = []
+    for block in blocks:
+        if not isinstance(block, dict):
+            continue
+        bid = str(block.get("block_id", ""))
+        if bid.startswith("recur_voted_") and bid.removeprefix("recur_voted_") in voted:
+            continue  # an earlier acknowledgement under a result voted on now: replaced (another's is kept)
+        out.append(block)
+        action = voted.get(block.get("block_id"))
+        pid = _voted_pattern(action)
+        if pid in said:
+            note = {"type": "mrkdwn", "text": said[pid]}
+            out.append({"type": "context", "block_id": f"recur_voted_{block['block_id']}", "elements": [note]})
+    return {"replace_original": True, "text": (payload.get("message") or {}).get("text") or line, "blocks": out}
+
+
+def _voted_pattern(action) -> str | None:
+    try:
+        return json.loads(action.get("value"))["p"] if action else None
+    except (ValueError, TypeError, KeyError, RecursionError):
+        return None

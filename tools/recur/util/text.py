@@ -340,3 +340,19 @@ def edit_distance(a: str, b: str, most: int) -> int:
         if min(row) > most:
             return most + 1
     return row[-1]
+
+
+def close_names(name: str, names, n: int = 3, cutoff: float = 0.75) -> list[str]:
+    """Up to ``n`` of ``names`` that ``name`` was probably meant to be: one that differs only in case or in
+    '_' / ' ' for '-' first ("Disk-Full", "disk_full": disk-full), then difflib's closest ("disk-ful")."""
+    import difflib
+
+    def key(x: str) -> str:
+        return x.casefold().replace("_", "-").replace(" ", "-")
+
+    by: dict[str, str] = {}
+    for x in sorted(names):
+        by.setdefault(key(x), x)
+    same = [by[key(name)]] if key(name) in by else []
+    close = [by[m] for m in difflib.get_close_matches(key(name), list(by), n=n, cutoff=cutoff)]
+    return list(dict.fromkeys(same + close))[:n]

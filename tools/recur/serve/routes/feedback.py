@@ -31,13 +31,22 @@ def feedback(body: FeedbackIn, engine=Depends(get_engine), settings: Settings = 
     return JSONResponse({"status": "recorded", "pattern": body.pattern, "useful": body.useful}, status_code=201)
 
 
-def record_vote(path, engine, query: str, pattern: str, useful: bool, query_cut: bool = False) -> None:
+def record_vote(
+    path, engine, query: str, pattern: str, useful: bool, query_cut: bool = False, key: str | None = None
+) -> str:
     """Append one vote (the API's and Slack's). A write that fails is the server's disk, not the
     client's request: a 503 (the vote was not taken) and a warning in the server's log, since the
-    operator, not the voter, can fix it and lost votes must not go unnoticed."""
+    operator, not the voter, can fix it and lost votes must not go unnoticed. ``key``: one voter's vote on
+    one result (Slack's), recorded at most once (feedback.record_once). Returns "recorded", "changed" (the
+    key's earlier vote said the opposite) or "already recorded" (it said the same: nothing written)."""
     try:
-        extra = {"query_cut": True} if query_cut else {}  # only the start of the query: not an eval case
-        feedback_mod.record(path, query, pattern, useful, build_id=engine.manifest.get("build_id"), **extra)
+        # query_cut: only the start of the query (a Slack button's): not an eval case
+        extra = {"build_id": engine.manifest.get("build_id"), **({"query_cut": True} if query_cut else {})}
+        if key is None:
+            feedback_mod.record(path, query, pattern, useful, **extra)
+            return "recorded"
+        written, before = feedback_mod.record_once(path, query, pattern, useful, key, **extra)
     except RecurError as exc:
         print(f"warning: {exc}", file=sys.stderr)
         raise ApiError(503, "feedback_unavailable", str(exc)) from None
+    return "already recorded" if written is None else "recorded" if before is None else "changed"
