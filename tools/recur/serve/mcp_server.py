@@ -347,12 +347,7 @@ def _read_tools(server: MCPServer, get_engine: Callable, *, writes: bool = False
         detection, permanent fix and its status, linked incidents and look-alikes (patterns it is confused
         with, and what tells them apart). The same object as GET /api/patterns/{id}."""
 
-        def work():
-            engine = get_engine()
-            (doc,) = paged([pat.pattern_object(engine.docs, id, pat.retired(engine.manifest))])
-            return doc, render_pattern(doc)
-
-        return run_tool(work)
+        return run_tool(lambda: _get_pattern(get_engine(), id, site_url))
 
     @server.tool(annotations=READ_ONLY)
     def list_patterns(
@@ -382,6 +377,11 @@ def _read_tools(server: MCPServer, get_engine: Callable, *, writes: bool = False
             return _past_incidents(get_engine, pattern_id, text, limit, site_url)
 
         return run_tool(work)
+
+
+def _get_pattern(engine, pattern_id: str, site_url: str | None) -> tuple[dict, str]:
+    (doc,) = with_urls([pat.pattern_object(engine.docs, pattern_id, pat.retired(engine.manifest))], site_url)
+    return doc, render_pattern(doc)
 
 
 def _list_patterns(docs: dict, given: dict, site_url: str | None) -> tuple[dict, str]:
