@@ -139,7 +139,7 @@ def _break_yaml(kb_dir):
     """INC-2026-0001 (its review overdue from 2026-03-12) with a title YAML cannot read: a colon unquoted."""
     path = kb_dir / "incidents/2026/INC-2026-0001.md"
     path.write_text(path.read_text().replace("title: Checkout hung", "title: Checkout: hung", 1))
-    return "incidents/2026/INC-2026-0001.md:3: front matter: YAML does not parse"
+    return "incidents/2026/INC-2026-0001.md:3: title: YAML does not parse"
 
 
 def test_a_file_left_out_is_named_and_fails_the_gate(kb_dir):
@@ -150,7 +150,7 @@ def test_a_file_left_out_is_named_and_fails_the_gate(kb_dir):
     res = CliRunner().invoke(cli, ["report", "--kb", str(kb_dir), "--as-of", "2026-04-01", "--fail-on", "overdue"])
     assert res.exit_code == 1, res.output
     assert "warning: 1 file(s) with errors left out of the report" in res.stderr
-    assert where in res.stderr and "mapping values are not allowed" in res.stderr, res.stderr
+    assert where in res.stderr and "put the whole text in quotes" in res.stderr, res.stderr
     assert "FAILED --fail-on overdue: 1 item(s); 1 file(s) with errors left out of the report" in res.stderr
     assert "cannot vouch" in res.stderr and "Traceback" not in res.output
     plain = CliRunner().invoke(cli, ["report", "--kb", str(kb_dir), "--as-of", "2026-04-01"])
@@ -166,7 +166,7 @@ def test_json_markdown_and_text_say_which_files_were_left_out(kb_dir, tmp_path):
     assert set(clean) == set(b) and "counts" in b and "reviews" in b  # the other keys are unchanged
     [left] = b["left_out"]  # the path as `recur check` shows it (relative to the working folder)
     assert left["path"].endswith("kb/incidents/2026/INC-2026-0001.md") and left["line"] == 3
-    assert left["field"] == "front matter" and left["message"].startswith("YAML does not parse")
+    assert left["field"] == "title" and left["message"].startswith("YAML does not parse")
     for fmt in ("markdown", "text"):
         out = tmp_path / f"review.{fmt}"
         args = ["report", "--kb", str(kb_dir), "--as-of", "2026-04-01", "--format", fmt, "--out", str(out)]
