@@ -60,8 +60,8 @@ def left_out_problems(kb: KB) -> list[Problem]:
 def _pattern_refs(kb: KB) -> list[Problem]:
     """``related`` and ``distinguish[].from`` in patterns."""
     problems = []
-    for p in kb.patterns.values():
-        shown = kb.pattern_files[p.id][0]
+    for p in kb.all_patterns():  # each copy of a duplicate id too, at its own file (not the id's first file)
+        shown = _shown(kb, p.relpath)
         for i, rid in enumerate(p.related):
             if rid == p.id:
                 problems.append(
@@ -90,8 +90,8 @@ def _record_refs(kb: KB) -> list[Problem]:
         for shown, name, line, pid in kb.unloaded_refs
         if not kb.pattern_known(pid)
     ]
-    for inc in kb.incidents.values():
-        shown = kb.incident_files[inc.id][0]
+    for inc in kb.all_incidents():
+        shown = _shown(kb, inc.relpath)
         problems += [
             Problem(shown, inc.line("patterns", i), f"patterns[{i}]", f"no pattern has id {pid!r}")
             for i, pid in enumerate(inc.patterns)
@@ -134,8 +134,8 @@ def triage_problems(kb: KB) -> list[Problem]:
     from recur.kb.schema import TRIAGE_FIELDS
 
     out = []
-    for inc in kb.incidents.values():
-        shown = kb.incident_files[inc.id][0]
+    for inc in kb.all_incidents():
+        shown = _shown(kb, inc.relpath)
         for i, name in enumerate(inc.triage):
             if name not in TRIAGE_FIELDS:
                 out.append(

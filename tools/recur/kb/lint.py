@@ -159,7 +159,10 @@ def authoring_warnings(
         stale_days = config.get("stale_days")
     now = _today(today)
     out: list[Problem] = []
-    for p in sorted(kb.patterns.values(), key=lambda p: p.id):
+    copies: dict = {}  # id -> every pattern record read with it (two or more: a duplicate id)
+    for p in kb.all_patterns():
+        copies.setdefault(p.id, []).append(p)
+    for p in sorted(kb.all_patterns(), key=lambda p: (p.id, p.relpath)):
         if p.status == "retired":
             continue
         shown = display_path(kb.root / p.relpath)
@@ -176,7 +179,7 @@ def authoring_warnings(
                     "warning",
                 )
             )
-        out += _one_way_links(kb, p, shown)
+        out += _one_way_links(kb, p, shown, copies)
         out += _category_name(p, shown)
         if stale_days and stale_days > 0:
             out += _stale(kb, p, shown, stale_days, now)
@@ -221,7 +224,7 @@ def _review_before_incident(kb: KB) -> list[Problem]:
             f"the review is due {i.review.due.isoformat()}, before the incident's date {i.date.isoformat()}",
             "warning",
         )
-        for i in sorted(kb.incidents.values(), key=lambda i: i.relpath)
+        for i in sorted(kb.all_incidents(), key=lambda i: i.relpath)
         if i.review and i.review.due and i.date and i.review.due < i.date
     ]
 
@@ -233,7 +236,7 @@ def _review_level_mismatch(kb: KB) -> list[Problem]:
     severity is still in ``triage`` (the placeholder's review is the consistent one then)."""
     where = "severity.yml" if (kb.root / "severity.yml").is_file() else "the default severity framework"
     out = []
-    for i in sorted(kb.incidents.values(), key=lambda i: i.relpath):
+    for i in sorted(kb.all_incidents(), key=lambda i: i.relpath):
         want = kb.severity.get(i.severity)
         if not (i.review and want) or i.review.level == want.review or "severity" in i.triage:
             continue
@@ -253,13 +256,13 @@ def _open_ticket_dues(kb: KB) -> dict:
     """Every due date an open item sets for a ticket: {ticket key: [(shown ticket, due, file, line, field)]}.
     A permanent fix (open, in-progress) lists its tickets; an incident's open follow-up names one."""
     found: dict = {}
-    for p in kb.patterns.values():
+    for p in kb.all_patterns():
         if p.fix and p.fix.due and p.fix.status in ("open", "in-progress"):
             for ticket in p.fix.tickets:
                 found.setdefault(str(ticket).strip().casefold(), []).append(
                     (str(ticket), p.fix.due, display_path(kb.root / p.relpath), p.line("fix", "due"), "fix.due")
                 )
-    for i in kb.incidents.values():
+    for i in kb.all_incidents():
         for n, f in enumerate(i.follow_ups):
             if f.ticket and f.due and f.status == "open":
                 where = (display_path(kb.root / i.relpath), i.line("follow_ups", n, "due"), f"follow_ups[{n}].due")
@@ -324,12 +327,16 @@ def _section_placeholders(p, shown: str) -> list[Problem]:
     ]
 
 
-def _one_way_links(kb: KB, p, shown: str) -> list[Problem]:
-    """``related`` entries the other pattern does not return."""
+def _one_way_links(kb: KB, p, shown: str, copies: dict) -> list[Problem]:
+    """``related`` entries the other pattern does not return. An id two files have is one-way only
+    when every one of them was read and none lists it back: what a copy with errors of its own says
+    is not known (as for a single file with errors), and the copy that does list it was not the one
+    the loader kept (a false warning beside the duplicate-id error; found in review)."""
     out = []
     for i, rid in enumerate(p.related):
-        other = kb.patterns.get(rid)
-        if other is not None and rid != p.id and p.id not in other.related:
+        others = copies.get(rid, [])
+        read = bool(others) and len(others) == len(kb.pattern_files.get(rid, ()))
+        if read and rid != p.id and not any(p.id in o.related for o in others):
             out.append(
                 Problem(
                     shown,
@@ -345,7 +352,7 @@ def _one_way_links(kb: KB, p, shown: str) -> list[Problem]:
 def _placeholders_elsewhere(kb: KB) -> list[Problem]:
     """Placeholders that `recur new` left in incident records and onboarding paths."""
     out = []
-    for inc in kb.incidents.values():
+    for inc in kb.all_incidents():
         shown = display_path(kb.root / inc.relpath)
         for name, text in inc.sections.items():
             by = placeholders.placeholder_in(text)
@@ -366,8 +373,8 @@ def _future_dates(kb: KB, now: dt.date) -> list[Problem]:
     """Dates of things that have happened (an incident, a pattern written, a fix done) set after
     today: a typo (2062 for 2026) that would sort the incident first on every page and count it in
     no report until then."""
-    found = [(i.relpath, i.line("date"), "date", i.date, "the incident's date") for i in kb.incidents.values()]
-    for p in kb.patterns.values():
+    found = [(i.relpath, i.line("date"), "date", i.date, "the incident's date") for i in kb.all_incidents()]
+    for p in kb.all_patterns():
         found.append((p.relpath, p.line("created"), "created", p.created, "the pattern's creation date"))
         done = p.fix.done if p.fix else None
         found.append((p.relpath, p.line("fix", "done"), "fix.done", done, "the fix's done date"))

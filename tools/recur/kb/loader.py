@@ -635,8 +635,9 @@ def _load_pattern(kb: KB, path: Path) -> None:
         fix = Fix(f.get("status", "open"), f.get("owner"), f.get("due"), f.get("done"), f.get("tickets", []))
     lines = dict(md.meta.lines)
     lines.update({(f"## {k}",): n for k, n in sec_lines.items()})
-    kb.patterns.setdefault(
-        meta["id"],
+    _keep(
+        kb.patterns,
+        kb.shadowed_patterns,
         Pattern(
             id=meta["id"],
             title=meta["title"],
@@ -871,8 +872,9 @@ def _load_incident(kb: KB, path: Path) -> None:
         return
     review = review_defaults(kb, meta["severity"], meta["date"], meta.get("review", {}))
     lines = dict(md.meta.lines)
-    kb.incidents.setdefault(
-        meta["id"],
+    _keep(
+        kb.incidents,
+        kb.shadowed_incidents,
         Incident(
             id=meta["id"],
             title=meta["title"],
@@ -896,6 +898,15 @@ def _load_incident(kb: KB, path: Path) -> None:
             lines=lines,
         ),
     )
+
+
+def _keep(table: dict, shadowed: list, record) -> None:
+    """The first record read with its id goes into the KB; a later one with the same id (its file has
+    the duplicate-id error) into ``shadowed``, where `recur check` still checks it."""
+    if record.id in table:
+        shadowed.append(record)
+    else:
+        table[record.id] = record
 
 
 def _load_path(kb: KB, path: Path) -> None:
