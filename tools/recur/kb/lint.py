@@ -12,6 +12,8 @@ must not turn red on a date with nobody having touched anything).
 from __future__ import annotations
 
 import datetime as dt
+import os
+import posixpath
 import re
 from pathlib import Path
 
@@ -539,17 +541,30 @@ def _site_files(kb: KB, bodies: list) -> set:
 
 def _missing_target(root: Path, here: Path, target: str, carried: set) -> str | None:
     """Why a link's ``target`` names no file of the KB, or none the site has; or None (a URL, an
-    anchor, a page or image the site carries)."""
-    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", target) or target.startswith(("#", "/")):
-        return None  # a URL (https:, mailto:), a place on the same page, a path from the site's root
+    anchor, a page or image the site carries). What mkdocs does with each is said as it is, for the
+    site's validation settings (recur.site.plugin: mkdocs' own but for anchors): a missing file with
+    an extension fails its --strict build; a link without one, or from the server's root, it leaves
+    as written without a word, and the site ships a dead link (found in review: the message said the
+    build fails on ``[x](helm-release-stuck)``, and ``recur site --strict`` passed it)."""
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", target) or target.startswith(("#", "//")):
+        return None  # a URL (https:, mailto:, //host/x), a place on the same page
     path = target.split("#", 1)[0].split("?", 1)[0]
     if not path:
         return None
     from urllib.parse import unquote
 
+    if path.startswith("/"):
+        return _root_absolute(root, here, target, unquote(path), carried)
     resolved = (here / unquote(path)).resolve()
     if resolved != root and root not in resolved.parents:
         return f"{target!r} points outside the knowledge base: the site has no such page"
+    if not posixpath.splitext(path)[1]:  # "helm-release-stuck", "../": no file to mkdocs (its own test), left as is
+        where = _carried_named(root, here, Path(path).name, carried)
+        return (
+            f"{target!r} is not a page or an image of the site: the site keeps a link without a file extension "
+            "as written, a dead link (mkdocs passes it, with --strict too); link the page's Markdown file"
+            + (f": {where}{'#' + target.split('#', 1)[1] if '#' in target else ''}" if where else "")
+        )
     if not resolved.exists():
         return f"{target!r} is not a file of the knowledge base (the site build fails on it with --strict)"
     if resolved.relative_to(root).as_posix() not in carried:
@@ -558,6 +573,35 @@ def _missing_target(root: Path, here: Path, target: str, carried: set) -> str | 
             "and the images beside them (the site build fails on it with --strict)"
         )
     return None
+
+
+def _root_absolute(root: Path, here: Path, target: str, path: str, carried: set) -> str | None:
+    """A link from the web server's root to a file of the KB (``/patterns/data/x.md``, or
+    ``/kb/patterns/...`` from the repository's root, as GitHub reads it): the site keeps it as
+    written (mkdocs does not check such links), a dead link wherever the site is (a .md file is not
+    published; the site may be served under a path). Other root links (``/grafana/d/abc``, another
+    tool on the same host) are left alone."""
+    parts = [p for p in path.split("/") if p]
+    if parts and parts[-1].endswith(".html"):  # the page's own address: its file is the .md
+        parts[-1] = parts[-1][: -len(".html")] + ".md"
+    named = next((parts[i:] for i in range(len(parts)) if "/".join(parts[i:]) in carried), None)
+    kb_like = bool(parts) and parts[0] in ("kb", "patterns", "incidents", "paths", "eval")
+    if named is None and not kb_like and not path.lower().endswith((".md", ".markdown")):
+        return None
+    anchor = "#" + target.split("#", 1)[1] if "#" in target else ""
+    where = f": {Path(os.path.relpath(root.joinpath(*named), here)).as_posix()}{anchor}" if named else ""
+    return (
+        f"{target!r} is a link from the web server's root, which the site keeps as written and unchecked: a dead "
+        f"link (the site publishes pages, not .md files, and may be served under a path); write it relative to "
+        f"this file{where}"
+    )
+
+
+def _carried_named(root: Path, here: Path, name: str, carried: set) -> str | None:
+    """The link, relative to folder ``here``, to the page the site has for the record named ``name``
+    (a pattern's or incident's id written without its folder and .md), or None."""
+    found = sorted(c for c in carried if c.endswith(".md") and Path(c).stem == name)
+    return Path(os.path.relpath(root / found[0], here)).as_posix() if found else None
 
 
 def _heading_line(kb: KB, relpath: str, name: str) -> int:
