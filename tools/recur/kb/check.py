@@ -246,7 +246,7 @@ def run_checks(kb: KB, lint: bool = True, **lint_options) -> list[Problem]:
 
 
 def check_path(root, **options) -> tuple[KB, list[Problem]]:
-    kb = load_kb(root)
+    kb = load_kb(root, any_format=True)  # a format it cannot read is one of the problems it lists
     return kb, run_checks(kb, **options)
 
 

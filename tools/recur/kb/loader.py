@@ -168,7 +168,11 @@ def content_digest(root: Path, signature: dict) -> str:
     return digest.hexdigest()[:16]
 
 
-def load_kb(root: str | os.PathLike) -> KB:
+def load_kb(root: str | os.PathLike, *, any_format: bool = False) -> KB:
+    """The KB at ``root``. A KB whose recur.yml this recur cannot read (a newer format version, a
+    version that is none, a change an older format needs) is a RecurError naming the file and line,
+    before anything else is read: an index, a site or a record made from it would be made by rules
+    it is not written to. ``any_format`` (`recur check`): it is one of the KB's problems instead."""
     root = require_kb_root(root)
     pdir = root / "patterns"
     # taken before anything is read: a file edited while the KB is read (and an index built from it)
@@ -176,6 +180,8 @@ def load_kb(root: str | os.PathLike) -> KB:
     signature = files_signature(root)
     kb = KB(root=root, signature=signature, content=content_digest(root, signature))
     _load_format(kb)
+    if not any_format:
+        _refuse_format(kb.problems)
     _load_severity(kb)
     for path in _files(pdir, kb):
         _load_pattern(kb, path)
@@ -385,6 +391,27 @@ def _load_format(kb: KB) -> None:
     line = doc.line("format") if "format" in data else 1
     for problem in format_problems(version):
         kb.problems.append(Problem(shown, line, "format", problem))
+
+
+def require_format(root: str | os.PathLike) -> None:
+    """A RecurError when this recur cannot read the KB at ``root`` for its recur.yml (as ``load_kb``
+    says it), from that file alone: what `recur serve` checks before it starts (its engine loads in
+    the background, where the error came after "Recur on http://..."). Nothing when the KB is not there."""
+    root = Path(root)
+    if (root / FORMAT_FILE).is_file():
+        kb = KB(root=root)
+        _load_format(kb)
+        _refuse_format(kb.problems)
+
+
+def _refuse_format(problems: list) -> None:
+    errors = [p for p in problems if p.is_error and Path(p.path).name == FORMAT_FILE]
+    if errors:
+        raise RecurError(
+            "\n".join(map(str, errors))
+            + "\nnothing was read or written: recur reads only a KB written to the format it knows "
+            "(recur check lists every problem)"
+        )
 
 
 def format_problems(version) -> list[str]:

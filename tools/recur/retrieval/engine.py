@@ -152,6 +152,9 @@ class Engine:
             update = False
         said = False  # a rebuild here named the files it left out already
         if update:
+            from recur.kb.loader import require_format
+
+            require_format(kb_dir)  # a KB this recur cannot read: said first, not after "building it now"
             manifest = index_mod.read_manifest(Path(index_dir))
             spec = embed.resolve(active_model(kb_dir, model))
             if manifest is None:
