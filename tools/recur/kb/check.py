@@ -268,12 +268,43 @@ def named_files(root, files) -> list[str]:
             continue
         rel = _under(Path(os.path.abspath(path)), base) or _under(path.resolve(), real_base)
         if rel is None:
-            bad.append(f"{f}: not in the knowledge base {root}; name files under it (or pass --kb)")
+            bad.append(f"{f}: {_not_in(root, path)}")
         else:
             out.append(rel)
     if bad:
         raise RecurError("\n".join(bad))
     return out
+
+
+def _not_in(root, path) -> str:
+    """Why a named file is not checked, and the --kb that checks it: that of the KB the file is in
+    (found above it). Run from kb/patterns/capacity with the default --kb, it said "not in the knowledge
+    base kb", where there was no kb (found in review)."""
+    import os
+    from pathlib import Path
+
+    found = _kb_above(Path(os.path.abspath(path)))
+    shown = os.path.relpath(found) if found is not None else None
+    if Path(root).is_dir():
+        where = f"it is in the one at {shown}: pass --kb {shown}" if shown else "name files under it (or pass --kb)"
+        return f"not in the knowledge base {root}; {where}"
+    if shown:
+        return f"there is no knowledge base folder {root} here; the file is in the one at {shown}: pass --kb {shown}"
+    return f"not in a knowledge base (there is no folder {root} here; pass --kb DIR)"
+
+
+def _kb_above(path):
+    """The nearest folder above ``path`` that is a KB holding it: one with patterns/, where the file is
+    under one of the KB's folders or the folder says it is a KB (recur.yml, severity.yml); else None."""
+    from recur.kb.loader import FORMAT_FILE, KB_FOLDERS
+
+    for folder in path.parents:
+        if not (folder / "patterns").is_dir():
+            continue
+        inside = path.relative_to(folder).parts[0] in KB_FOLDERS
+        if inside or any((folder / name).is_file() for name in (FORMAT_FILE, "severity.yml")):
+            return folder
+    return None
 
 
 def in_named(problem: Problem, root, named: list[str]) -> bool:

@@ -103,9 +103,27 @@ def require_kb_root(root: str | os.PathLike) -> Path:
     if not root.is_dir():
         raise RecurError(f"knowledge base folder not found: {root}{_where_is_the_kb(root)}")
     if not (root / "patterns").is_dir():  # the one folder the spec does not call optional (it may be empty)
-        hint = f"; did you mean --kb {root.parent}?" if root.name == "patterns" else " (pass --kb DIR or set RECUR_KB)"
+        inner = _kb_within(root)
+        if root.name == "patterns":
+            hint = f"; did you mean --kb {root.parent}?"
+        elif inner is not None:  # a KB repository's root, whose KB is its kb/
+            hint = f"; did you mean --kb {inner}?"
+        else:
+            hint = " (pass --kb DIR or set RECUR_KB)"
         raise RecurError(f"{root}: not a knowledge base: it has no patterns/ folder{hint}")
     return root
+
+
+def _kb_within(root: Path) -> Path | None:
+    """The KB folder just inside ``root`` (a KB repository's root given as --kb): its kb/ when that
+    has patterns/, else the one folder of it that has; None when there is none or more than one."""
+    try:
+        found = sorted(d for d in root.iterdir() if not d.name.startswith(".") and (d / "patterns").is_dir())
+    except OSError:
+        return None
+    if root / "kb" in found:
+        return root / "kb"
+    return found[0] if len(found) == 1 else None
 
 
 def _where_is_the_kb(root: Path) -> str:
