@@ -287,8 +287,10 @@ def test_every_command_but_check_refuses_a_kb_newer_than_the_tool(tmp_path, monk
         timeout=60,
     )
     assert proc.returncode == 1 and said in proc.stderr and "Recur on" not in proc.stderr, proc.stderr
-    res = run("check", "--kb", "kb")  # the one command that reads it anyway: to list every problem
-    assert res.exit_code == 1 and said in res.output and "nothing was read" not in res.output
+    for check in (("check",), ("check", "--similar")):  # the one command that reads it anyway: to list every problem
+        res = run(*check, "--kb", "kb", "--index", tmp_path / "index")
+        assert res.exit_code == 1 and said in res.output and "nothing was read" not in res.output, res.output
+    assert not (tmp_path / "index").exists()  # --similar leaves the index alone: indexing refuses the KB
 
 
 def test_a_format_that_is_not_a_version_names_file_line_and_field(tmp_path):

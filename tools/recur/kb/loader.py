@@ -422,8 +422,13 @@ def require_format(root: str | os.PathLike) -> None:
         _refuse_format(kb.problems)
 
 
+def format_errors(problems: list) -> list:
+    """The errors of recur.yml among ``problems``: what makes every command but `recur check` refuse the KB."""
+    return [p for p in problems if p.is_error and Path(p.path).name == FORMAT_FILE]
+
+
 def _refuse_format(problems: list) -> None:
-    errors = [p for p in problems if p.is_error and Path(p.path).name == FORMAT_FILE]
+    errors = format_errors(problems)
     if errors:
         raise RecurError(
             "\n".join(map(str, errors))
