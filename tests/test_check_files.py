@@ -42,6 +42,45 @@ def test_a_named_file_outside_the_kb_or_missing_is_an_error(tmp_path, monkeypatc
         assert "OK" not in r.output
 
 
+def test_a_named_file_of_a_kb_elsewhere_names_the_kb_to_pass(tmp_path, monkeypatch):
+    """Found in review: `cd kb/patterns/capacity && recur check disk-full.md` said "not in the knowledge
+    base kb", where there is no kb; the KB above the file is named now, with the --kb that checks it."""
+    monkeypatch.delenv("RECUR_KB", raising=False)
+    small_kb(tmp_path / "repo/kb")
+    small_kb(tmp_path / "other")
+    cases = [
+        (
+            "repo/kb/patterns/capacity",
+            "disk-full.md",
+            "there is no knowledge base folder kb here; the file is in the one at ../..: pass --kb ../..",
+        ),
+        (
+            "repo/kb",
+            "patterns/capacity/disk-full.md",
+            "there is no knowledge base folder kb here; the file is in the one at .: pass --kb .",
+        ),
+        (
+            "repo",
+            "../other/patterns/capacity/disk-full.md",
+            "not in the knowledge base kb; it is in the one at ../other: pass --kb ../other",
+        ),
+    ]
+    for cwd, named, said in cases:
+        monkeypatch.chdir(tmp_path / cwd)
+        r = CliRunner().invoke(cli, ["check", "--stale-days", "0", named])
+        assert r.exit_code == 1 and f"Error: {named}: {said}" in r.output, (cwd, r.output)
+        kb = said.rsplit("--kb ", 1)[1]
+        r = CliRunner().invoke(cli, ["check", "--stale-days", "0", "--kb", kb, named])  # as said: it works
+        assert r.exit_code == 0 and "OK: no problems in the 1 named file(s)" in r.output, (cwd, r.output)
+    monkeypatch.chdir(tmp_path)  # no KB above the file, and none here
+    write(tmp_path / "notes", "x.md", "# notes\n")
+    r = CliRunner().invoke(cli, ["check", "notes/x.md"])
+    assert (
+        r.exit_code == 1
+        and "notes/x.md: not in a knowledge base (there is no folder kb here; pass --kb DIR)" in r.output
+    )
+
+
 def test_the_summary_claims_only_the_named_files(tmp_path, monkeypatch):
     kb = _kb(tmp_path, monkeypatch)
     good = "kb/patterns/capacity/disk-full.md"

@@ -823,11 +823,15 @@ def test_installed_entry_point(tmp_path):
     [
         ("empty", "empty: not a knowledge base: it has no patterns/ folder (pass --kb DIR or set RECUR_KB)"),
         ("kb/patterns", "kb/patterns: not a knowledge base: it has no patterns/ folder; did you mean --kb kb?"),
+        # a KB repository's root, whose KB is kb/: said "(pass --kb DIR or set RECUR_KB)" (found in review)
+        (".", ".: not a knowledge base: it has no patterns/ folder; did you mean --kb kb?"),
+        ("repo", "repo: not a knowledge base: it has no patterns/ folder; did you mean --kb repo/team-kb?"),
     ],
 )
 def test_a_folder_that_is_not_a_kb_is_refused(tmp_path, monkeypatch, where, message):
     monkeypatch.chdir(tmp_path)
     small_kb(tmp_path / "kb")
+    small_kb(tmp_path / "repo/team-kb")  # the one KB folder of a repository, by another name than kb/
     (tmp_path / "empty").mkdir()
     res = CliRunner().invoke(cli, ["check", "--kb", where])
     assert res.exit_code == 1 and message in res.output and "OK" not in res.output

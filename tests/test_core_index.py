@@ -102,7 +102,7 @@ def test_refuses_older_format(kb_dir, tmp_path):
     m = json.loads((idx / "manifest.json").read_text())
     m["format"] = 0
     (idx / "manifest.json").write_text(json.dumps(m))
-    with pytest.raises(RecurError, match="format 0.*recur index --rebuild"):
+    with pytest.raises(RecurError, match="format 0.*rebuild it with: recur index --kb .* --rebuild$"):
         index_mod.load(idx)
 
 
@@ -620,7 +620,7 @@ def test_a_vectors_file_of_random_bytes_is_damaged_without_numpys_advice_to_unpi
     with pytest.raises(RecurError) as err:
         Engine(kb_dir, idx, FAKE).suggest("disk full")
     message = str(err.value)
-    assert "is damaged" in message and message.endswith("rebuild it with: recur index --rebuild"), message
+    assert "is damaged" in message and message.endswith(f"--index {idx} --model {FAKE} --rebuild"), message
     assert "pickle" not in message.split("damaged", 1)[1], message  # "contains pickled data" was untrue too
     assert "vectors.npy is not a saved array of vectors" in message
 
@@ -679,3 +679,59 @@ def test_recur_index_strict_fails_and_keeps_the_index_when_a_pattern_would_be_le
     assert "disk-full" not in index_mod.read_manifest(idx)["ids"]
     res = CliRunner().invoke(cli, [*args, "--strict"])  # up to date, but still leaving it out: fails
     assert res.exit_code == 1 and "would not be searched" in res.output, res.output
+
+
+def _rebuild_as_said(message: str, cwd) -> None:
+    """Run the `recur index ...` a message ends with, as a user would paste it, from ``cwd``."""
+    import os
+    import shlex
+
+    from click.testing import CliRunner
+
+    from recur.cli.main import cli
+
+    words = shlex.split(message.rsplit("rebuild it with: ", 1)[1])
+    assert words[:2] == ["recur", "index"], message
+    here = os.getcwd()
+    os.chdir(cwd)
+    try:
+        res = CliRunner().invoke(cli, words[1:])
+    finally:
+        os.chdir(here)
+    assert res.exit_code == 0, res.output
+
+
+def test_an_index_error_names_the_index_and_kb_its_rebuild_command_is_for(kb_dir, tmp_path, monkeypatch):
+    """Found in review: an index given with --index and built for another model said "rebuild it with:
+    recur index", and a damaged one "recur index --rebuild": both rebuild .recur/index of ./kb, not the
+    broken one, and the error stayed. The command names --index, --kb when not the default, and the
+    --model of the run; run as said, it mends the index."""
+    monkeypatch.delenv("RECUR_KB", raising=False)
+    monkeypatch.delenv("RECUR_INDEX", raising=False)
+    monkeypatch.delenv("RECUR_MODEL", raising=False)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    idx = tmp_path / "x"
+    build(kb_dir, idx, "fake:64")
+    monkeypatch.chdir(tmp_path)  # kb_dir is ./kb: the default KB, so no --kb
+    with pytest.raises(RecurError) as err:
+        Engine(kb_dir, idx, "fake:32")
+    assert str(err.value).endswith("rebuild it with: recur index --index x --model fake:32"), err.value
+    _rebuild_as_said(str(err.value), tmp_path)
+    Engine(kb_dir, idx, "fake:32")  # mended
+
+    (idx / "vectors.npy").unlink()
+    monkeypatch.chdir(elsewhere)  # kb_dir is not ./kb from here: named
+    with pytest.raises(RecurError) as err:
+        Engine(kb_dir, idx, "fake:32")
+    assert str(err.value).endswith(
+        f"rebuild it with: recur index --kb {kb_dir} --index {idx} --model fake:32 --rebuild"
+    )
+    _rebuild_as_said(str(err.value), elsewhere)
+    Engine(kb_dir, idx, "fake:32")
+
+    # without the run's KB and model (the site's bundle, recur tune): the KB the index was built for
+    (idx / "vectors.npy").unlink()
+    with pytest.raises(RecurError) as err:
+        index_mod.load(idx)
+    assert str(err.value).endswith(f"rebuild it with: recur index --kb {kb_dir} --index {idx} --rebuild"), err.value

@@ -401,3 +401,50 @@ def test_the_projects_own_repository_with_its_kb_at_the_root_passes_check_strict
     assert copied >= 15 and (root / "mkdocs.yml").is_file() and (root / "docs" / "kb-format.md").is_file()
     r = CliRunner().invoke(cli, ["check", "--kb", str(root), "--strict"])
     assert r.exit_code == 0 and "warning:" not in r.output, r.output
+
+
+def _problems(kb) -> list:
+    return [(Path(p.path).as_posix().split("/kb/")[-1], p.line, p.field, p.message, p.level) for p in run_checks(kb)]
+
+
+def _second_copy(kb_dir) -> tuple:
+    """A second disk-full, in patterns/data/, whose `related` names no pattern: the problem expected."""
+    second = pattern_text("disk-full", "data", related=("no-such-id",))
+    write(kb_dir, "patterns/data/disk-full.md", second)
+    line = second.splitlines().index("related: [no-such-id]") + 1
+    return ("patterns/data/disk-full.md", line, "related[0]", "no pattern has id 'no-such-id'", "error")
+
+
+def test_each_copy_of_a_duplicate_pattern_id_is_checked(kb_dir):
+    # found in review: with both copies valid, the second was never checked, and its broken `related`
+    # showed only once the duplicate was fixed
+    want = _second_copy(kb_dir)
+    found = _problems(load_kb(kb_dir))
+    assert want in found, found
+    assert [p[0] for p in found if p[2] == "id"] == ["patterns/capacity/disk-full.md", "patterns/data/disk-full.md"]
+
+
+def test_a_duplicate_pattern_ids_problems_are_said_at_its_own_file(kb_dir):
+    # found in review: the first copy had an error of its own, so the second was loaded; its broken
+    # `related` was said at the first copy's file (the id's first file, not the record's), with a false
+    # one-way warning on db-pool-exhausted, which the first copy does list back
+    want = _second_copy(kb_dir)
+    first = (kb_dir / "patterns/capacity/disk-full.md").read_text().replace("category: capacity", "category: data")
+    write(kb_dir, "patterns/capacity/disk-full.md", first)
+    found = _problems(load_kb(kb_dir))
+    assert want in found, found
+    assert not [p for p in found if p[0] == "patterns/capacity/disk-full.md" and p[2].startswith("related")], found
+    assert not [p for p in found if "one-way" in p[3]], found
+
+
+def test_each_copy_of_a_duplicate_incident_id_is_checked_at_its_own_file(kb_dir):
+    text = (kb_dir / "incidents/2026/INC-2026-0001.md").read_text()
+    write(kb_dir, "incidents/2027/INC-2026-0001.md", text.replace("[db-pool-exhausted]", "[no-such-id]"))
+    found = _problems(load_kb(kb_dir))
+    line = text.splitlines().index("patterns: [db-pool-exhausted]") + 1
+    assert ("incidents/2027/INC-2026-0001.md", line, "patterns[0]", "no pattern has id 'no-such-id'", "error") in found
+    assert not [p for p in found if p[0] == "incidents/2026/INC-2026-0001.md" and p[2].startswith("patterns")]
+    assert [p[0] for p in found if p[2] == "id"] == [
+        "incidents/2026/INC-2026-0001.md",
+        "incidents/2027/INC-2026-0001.md",
+    ]

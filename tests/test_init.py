@@ -229,6 +229,70 @@ def test_a_kb_newer_than_the_tool_is_a_clear_error(tmp_path):
     assert "upgrade recur" in res.output
 
 
+def _files(root: Path) -> dict:
+    return {p: p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_every_command_but_check_refuses_a_kb_newer_than_the_tool(tmp_path, monkeypatch):
+    """Found in review: a KB of format 2 was an error in `recur check` alone: `recur index` indexed it
+    (exit 0), `recur suggest` answered, `recur site` built it with a warning. Every command that reads
+    the KB refuses it now, naming the file and line, before writing anything."""
+    import subprocess
+    import sys
+
+    dest = tmp_path / "kb-repo"
+    run("init", dest, "--starter")
+    (dest / "kb/recur.yml").write_text(f"# a comment\nformat: {KB_FORMAT + 1}\n")
+    monkeypatch.setenv("RECUR_MODEL", "fake:64")
+    monkeypatch.chdir(dest)
+    before = _files(dest)
+    said = f"recur.yml:2: format: this KB is written to format version {KB_FORMAT + 1}"
+    commands = [
+        ("index",),
+        ("suggest", "disk full"),
+        ("site", "--out", tmp_path / "site", "--no-browser-search"),
+        ("eval",),
+        ("report",),
+        ("lookalikes",),
+        (
+            "new",
+            "pattern",
+            "--no-input",
+            "--title",
+            "X y",
+            "--category",
+            "data",
+            "--severity",
+            "sev2",
+            "--symptom",
+            "z",
+        ),
+        ("incident", "new", "-t", "Checkout down", "-s", "sev2", "--no-suggest"),
+    ]
+    for args in commands:
+        res = (
+            run(*args, "--kb", "kb") if args[0] not in ("new", "incident") else run(*args[:2], "--kb", "kb", *args[2:])
+        )
+        assert res.exit_code == 1 and said in res.output and "upgrade recur" in res.output, (args, res.output)
+    assert _files(dest) == before and not (tmp_path / "site").exists()
+    # recur serve says so before it starts serving (its engine loads in the background: an error there
+    # came after "Recur on http://...")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "tools")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "recur", "serve", "--kb", "kb", "--port", "0", "--index", tmp_path / "index"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=dest,
+        timeout=60,
+    )
+    assert proc.returncode == 1 and said in proc.stderr and "Recur on" not in proc.stderr, proc.stderr
+    for check in (("check",), ("check", "--similar")):  # the one command that reads it anyway: to list every problem
+        res = run(*check, "--kb", "kb", "--index", tmp_path / "index")
+        assert res.exit_code == 1 and said in res.output and "nothing was read" not in res.output, res.output
+    assert not (tmp_path / "index").exists()  # --similar leaves the index alone: indexing refuses the KB
+
+
 def test_a_format_that_is_not_a_version_names_file_line_and_field(tmp_path):
     dest = tmp_path / "kb-repo"
     run("init", dest)

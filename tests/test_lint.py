@@ -566,7 +566,7 @@ def test_a_relative_link_to_a_file_the_kb_lacks_is_a_warning_with_its_line(tmp_p
     kb = small_kb(tmp_path / "kb")
     summary = (
         "See [the disk runbook](../capacity/disk-full.md#runbook) and [a missing page](../capacity/no-such-thing.md).\n"
-        "Not links: `[x](nowhere.md)`, [the vendor](https://example.com/x.md), [here](#runbook), [root](/x.md).\n"
+        "Not links: `[x](nowhere.md)`, [the vendor](https://example.com/x.md), [here](#runbook).\n"
         "![graph](img/missing%20graph.png) and [out](../../../../README.md)\n\n"
         "```\n[in a fence](also-nowhere.md)\n```\n\n[ref]: ./gone.md"
     )
@@ -583,6 +583,46 @@ def test_a_relative_link_to_a_file_the_kb_lacks_is_a_warning_with_its_line(tmp_p
     assert "points outside the knowledge base" in found[2].message and all(p.level == "warning" for p in found)
     res = CliRunner().invoke(cli, ["check", "--kb", str(kb), "--strict"])
     assert res.exit_code == 1 and "linked.md:" in res.output and "no-such-thing.md' is not a file" in res.output
+
+
+def test_links_the_site_ships_dead_without_a_word_are_warnings_naming_the_link_to_write(tmp_path):
+    """Found in review: [helm](helm-release-stuck) warned that the site build fails on it with --strict,
+    and `recur site --strict` passed it (mkdocs keeps a link without a file extension as written); a
+    link from the server's root (/patterns/data/x.md) passed check and site alike. Both ship dead links."""
+    kb = small_kb(tmp_path / "kb")
+    summary = (
+        "[a](disk-full) [b](../network/dns-failure#runbook) [c](../)\n"
+        "[d](/patterns/capacity/disk-full.md) [e](/kb/patterns/network/dns-failure.md#runbook)"
+        " [f](/patterns/capacity/disk-full.html) [g](/notes/x.md)\n"
+        "Left alone: [graf](/grafana/d/abc), [proto](//cdn.example.com/x.png), [ok](disk-full.md).\n"
+    )
+    write(kb, "patterns/capacity/linked.md", pattern_text("linked", signals=("X",), summary=summary))
+    found = {
+        p.message.split("'")[1]: p.message
+        for p in authoring_warnings(load_kb(kb), today="2026-06-01")
+        if p.field == "link"
+    }
+    assert sorted(found) == sorted(
+        [
+            "disk-full",
+            "../network/dns-failure#runbook",
+            "../",
+            "/patterns/capacity/disk-full.md",
+            "/kb/patterns/network/dns-failure.md#runbook",
+            "/patterns/capacity/disk-full.html",
+            "/notes/x.md",
+        ]
+    ), found
+    assert "fails" not in found["disk-full"] and found["disk-full"].endswith(
+        "a dead link (mkdocs passes it, with --strict too); link the page's Markdown file: disk-full.md"
+    )
+    assert found["../network/dns-failure#runbook"].endswith(": ../network/dns-failure.md#runbook")
+    assert found["../"].endswith("link the page's Markdown file")
+    assert found["/patterns/capacity/disk-full.md"].endswith("write it relative to this file: disk-full.md")
+    assert found["/kb/patterns/network/dns-failure.md#runbook"].endswith(": ../network/dns-failure.md#runbook")
+    assert found["/patterns/capacity/disk-full.html"].endswith(": disk-full.md")
+    assert found["/notes/x.md"].endswith("write it relative to this file")
+    assert "a link from the web server's root" in found["/notes/x.md"]
 
 
 def test_a_category_folder_that_is_not_kebab_case_is_a_warning(tmp_path):

@@ -1250,6 +1250,32 @@ def _site(kb: Path, out: Path):
     return CliRunner().invoke(cli, [*args, "--index", str(out.parent / "no-index")])
 
 
+def test_what_check_says_the_site_does_with_a_link_is_what_the_site_build_does(tmp_path):
+    """Found in review: check said the site build fails with --strict on [x](helm-release-stuck), and
+    `recur site --strict` passed it into a dead link; a root link (/patterns/...) passed both. Each link
+    check's words are held to a real build: "passes" links build (dead, as written), "fails" ones fail."""
+    from kbfactory import pattern_text, write
+
+    from recur.kb.check import check_path
+
+    dead = ["dns-failure", "../", "/patterns/capacity/disk-full.md"]
+    kb = site_kb(tmp_path / "kb")
+    links = " ".join(f"[l{n}]({t})" for n, t in enumerate(dead))
+    write(kb, "patterns/capacity/linker.md", pattern_text("linker", signals=("LINKER_SIGNAL",), summary=links))
+    found = {p.message.split("'")[1]: p.message for p in check_path(kb, today=AS_OF)[1] if p.field == "link"}
+    assert sorted(found) == sorted(dead), found
+    assert not [m for m in found.values() if "fails" in m], found
+    built = _site(kb, tmp_path / "out")
+    assert built.exit_code == 0, built.output
+    page = (tmp_path / "out/patterns/capacity/linker.html").read_text()
+    assert all(f'href="{t}"' in page for t in dead), page  # kept as written: the dead links check warns of
+
+    write(kb, "patterns/capacity/linker.md", pattern_text("linker", signals=("X",), summary="[x](no-such-page.md)"))
+    found = [p.message for p in check_path(kb, today=AS_OF)[1] if p.field == "link"]
+    assert len(found) == 1 and "the site build fails on it with --strict" in found[0], found
+    assert _site(kb, tmp_path / "out2").exit_code == 1
+
+
 def test_check_finds_the_anchors_the_site_build_refuses_and_only_those(tmp_path):
     """Found by a team writing its first KB: [x](#root-causes) and [y](other.md#runbok) passed
     `recur check --strict` and failed `recur site --strict`. The ids are those of the site's pages,

@@ -58,13 +58,14 @@ def check(kb_dir, strict, similar, similar_threshold, index_dir, model, stale_da
     compares only those patterns against the whole KB.
     """
     from recur.kb.check import check_path, in_named, named_files
+    from recur.kb.loader import format_errors
     from recur.util.dates import given_date
 
     from_env = click.get_current_context().get_parameter_source("today") == click.core.ParameterSource.ENVIRONMENT
     today = given_date(today, config.env("today") if from_env else "--today") if today else None
     named = named_files(kb_dir, files) if files else None
     kb, problems = check_path(kb_dir, stale_days=stale_days, today=today)
-    if similar:
+    if similar and not format_errors(kb.problems):  # else indexing refuses the KB: its recur.yml errors say why
         from recur.retrieval.similar import similar_warnings
 
         problems += similar_warnings(

@@ -36,6 +36,7 @@ def mcp(kb_dir, index_dir, model, allow_writes, site_url):
     The model and index load once, in the background, as in `recur serve`; a rebuilt index
     is picked up without a restart. stdout carries the protocol; messages go to stderr.
     """
+    from recur.kb.loader import require_format
     from recur.retrieval.engine import Engine
     from recur.retrieval.index import refuse_other_kbs_index
     from recur.serve.mcp_server import build_server, holder_engine, run_stdio
@@ -44,6 +45,7 @@ def mcp(kb_dir, index_dir, model, allow_writes, site_url):
 
     if not Path(kb_dir).is_dir() and not (Path(index_dir) / "manifest.json").is_file():
         raise RecurError(f"{kb_dir}: no knowledge base folder (and no index at {index_dir})")
+    require_format(kb_dir)  # as recur serve: before serving, not from the engine's background load
     refuse_other_kbs_index(index_dir, kb_dir)  # before the load would rebuild it for this KB
     holder = EngineHolder(
         lambda: Engine.open(kb_dir, index_dir, model, advise=retune_advice),

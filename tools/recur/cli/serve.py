@@ -313,11 +313,13 @@ def _preflight(kb_dir, index_dir, host: str, port: int, site_dir, feedback_path,
     """(token, site folder): every check that can fail made before the server starts; a missing
     built site is only a warning (the API is served without it)."""
     from recur.ingest.feedback import check_writable
+    from recur.kb.loader import require_format
     from recur.retrieval.index import refuse_other_kbs_index
     from recur.serve.security import read_token
 
     if not Path(kb_dir).is_dir() and not (Path(index_dir) / "manifest.json").is_file():
         raise RecurError(f"{kb_dir}: no knowledge base folder (and no index at {index_dir})")
+    require_format(kb_dir)  # here, not in the engine's background load: exit 1 before serving
     refuse_other_kbs_index(index_dir, kb_dir)  # as recur mcp: a server does not take another KB's index
     token = read_token(token_file, config.given("token"))
     check_writable(feedback_path)

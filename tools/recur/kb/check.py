@@ -60,8 +60,8 @@ def left_out_problems(kb: KB) -> list[Problem]:
 def _pattern_refs(kb: KB) -> list[Problem]:
     """``related`` and ``distinguish[].from`` in patterns."""
     problems = []
-    for p in kb.patterns.values():
-        shown = kb.pattern_files[p.id][0]
+    for p in kb.all_patterns():  # each copy of a duplicate id too, at its own file (not the id's first file)
+        shown = _shown(kb, p.relpath)
         for i, rid in enumerate(p.related):
             if rid == p.id:
                 problems.append(
@@ -90,8 +90,8 @@ def _record_refs(kb: KB) -> list[Problem]:
         for shown, name, line, pid in kb.unloaded_refs
         if not kb.pattern_known(pid)
     ]
-    for inc in kb.incidents.values():
-        shown = kb.incident_files[inc.id][0]
+    for inc in kb.all_incidents():
+        shown = _shown(kb, inc.relpath)
         problems += [
             Problem(shown, inc.line("patterns", i), f"patterns[{i}]", f"no pattern has id {pid!r}")
             for i, pid in enumerate(inc.patterns)
@@ -134,8 +134,8 @@ def triage_problems(kb: KB) -> list[Problem]:
     from recur.kb.schema import TRIAGE_FIELDS
 
     out = []
-    for inc in kb.incidents.values():
-        shown = kb.incident_files[inc.id][0]
+    for inc in kb.all_incidents():
+        shown = _shown(kb, inc.relpath)
         for i, name in enumerate(inc.triage):
             if name not in TRIAGE_FIELDS:
                 out.append(
@@ -246,7 +246,7 @@ def run_checks(kb: KB, lint: bool = True, **lint_options) -> list[Problem]:
 
 
 def check_path(root, **options) -> tuple[KB, list[Problem]]:
-    kb = load_kb(root)
+    kb = load_kb(root, any_format=True)  # a format it cannot read is one of the problems it lists
     return kb, run_checks(kb, **options)
 
 
@@ -268,12 +268,43 @@ def named_files(root, files) -> list[str]:
             continue
         rel = _under(Path(os.path.abspath(path)), base) or _under(path.resolve(), real_base)
         if rel is None:
-            bad.append(f"{f}: not in the knowledge base {root}; name files under it (or pass --kb)")
+            bad.append(f"{f}: {_not_in(root, path)}")
         else:
             out.append(rel)
     if bad:
         raise RecurError("\n".join(bad))
     return out
+
+
+def _not_in(root, path) -> str:
+    """Why a named file is not checked, and the --kb that checks it: that of the KB the file is in
+    (found above it). Run from kb/patterns/capacity with the default --kb, it said "not in the knowledge
+    base kb", where there was no kb (found in review)."""
+    import os
+    from pathlib import Path
+
+    found = _kb_above(Path(os.path.abspath(path)))
+    shown = os.path.relpath(found) if found is not None else None
+    if Path(root).is_dir():
+        where = f"it is in the one at {shown}: pass --kb {shown}" if shown else "name files under it (or pass --kb)"
+        return f"not in the knowledge base {root}; {where}"
+    if shown:
+        return f"there is no knowledge base folder {root} here; the file is in the one at {shown}: pass --kb {shown}"
+    return f"not in a knowledge base (there is no folder {root} here; pass --kb DIR)"
+
+
+def _kb_above(path):
+    """The nearest folder above ``path`` that is a KB holding it: one with patterns/, where the file is
+    under one of the KB's folders or the folder says it is a KB (recur.yml, severity.yml); else None."""
+    from recur.kb.loader import FORMAT_FILE, KB_FOLDERS
+
+    for folder in path.parents:
+        if not (folder / "patterns").is_dir():
+            continue
+        inside = path.relative_to(folder).parts[0] in KB_FOLDERS
+        if inside or any((folder / name).is_file() for name in (FORMAT_FILE, "severity.yml")):
+            return folder
+    return None
 
 
 def in_named(problem: Problem, root, named: list[str]) -> bool:

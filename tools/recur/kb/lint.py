@@ -12,6 +12,8 @@ must not turn red on a date with nobody having touched anything).
 from __future__ import annotations
 
 import datetime as dt
+import os
+import posixpath
 import re
 from pathlib import Path
 
@@ -159,7 +161,10 @@ def authoring_warnings(
         stale_days = config.get("stale_days")
     now = _today(today)
     out: list[Problem] = []
-    for p in sorted(kb.patterns.values(), key=lambda p: p.id):
+    copies: dict = {}  # id -> every pattern record read with it (two or more: a duplicate id)
+    for p in kb.all_patterns():
+        copies.setdefault(p.id, []).append(p)
+    for p in sorted(kb.all_patterns(), key=lambda p: (p.id, p.relpath)):
         if p.status == "retired":
             continue
         shown = display_path(kb.root / p.relpath)
@@ -176,7 +181,7 @@ def authoring_warnings(
                     "warning",
                 )
             )
-        out += _one_way_links(kb, p, shown)
+        out += _one_way_links(kb, p, shown, copies)
         out += _category_name(p, shown)
         if stale_days and stale_days > 0:
             out += _stale(kb, p, shown, stale_days, now)
@@ -258,7 +263,7 @@ def _review_before_incident(kb: KB) -> list[Problem]:
             f"the review is due {i.review.due.isoformat()}, before the incident's date {i.date.isoformat()}",
             "warning",
         )
-        for i in sorted(kb.incidents.values(), key=lambda i: i.relpath)
+        for i in sorted(kb.all_incidents(), key=lambda i: i.relpath)
         if i.review and i.review.due and i.date and i.review.due < i.date
     ]
 
@@ -270,7 +275,7 @@ def _review_level_mismatch(kb: KB) -> list[Problem]:
     severity is still in ``triage`` (the placeholder's review is the consistent one then)."""
     where = "severity.yml" if (kb.root / "severity.yml").is_file() else "the default severity framework"
     out = []
-    for i in sorted(kb.incidents.values(), key=lambda i: i.relpath):
+    for i in sorted(kb.all_incidents(), key=lambda i: i.relpath):
         want = kb.severity.get(i.severity)
         if not (i.review and want) or i.review.level == want.review or "severity" in i.triage:
             continue
@@ -290,13 +295,13 @@ def _open_ticket_dues(kb: KB) -> dict:
     """Every due date an open item sets for a ticket: {ticket key: [(shown ticket, due, file, line, field)]}.
     A permanent fix (open, in-progress) lists its tickets; an incident's open follow-up names one."""
     found: dict = {}
-    for p in kb.patterns.values():
+    for p in kb.all_patterns():
         if p.fix and p.fix.due and p.fix.status in ("open", "in-progress"):
             for ticket in p.fix.tickets:
                 found.setdefault(str(ticket).strip().casefold(), []).append(
                     (str(ticket), p.fix.due, display_path(kb.root / p.relpath), p.line("fix", "due"), "fix.due")
                 )
-    for i in kb.incidents.values():
+    for i in kb.all_incidents():
         for n, f in enumerate(i.follow_ups):
             if f.ticket and f.due and f.status == "open":
                 where = (display_path(kb.root / i.relpath), i.line("follow_ups", n, "due"), f"follow_ups[{n}].due")
@@ -361,12 +366,16 @@ def _section_placeholders(p, shown: str) -> list[Problem]:
     ]
 
 
-def _one_way_links(kb: KB, p, shown: str) -> list[Problem]:
-    """``related`` entries the other pattern does not return."""
+def _one_way_links(kb: KB, p, shown: str, copies: dict) -> list[Problem]:
+    """``related`` entries the other pattern does not return. An id two files have is one-way only
+    when every one of them was read and none lists it back: what a copy with errors of its own says
+    is not known (as for a single file with errors), and the copy that does list it was not the one
+    the loader kept (a false warning beside the duplicate-id error; found in review)."""
     out = []
     for i, rid in enumerate(p.related):
-        other = kb.patterns.get(rid)
-        if other is not None and rid != p.id and p.id not in other.related:
+        others = copies.get(rid, [])
+        read = bool(others) and len(others) == len(kb.pattern_files.get(rid, ()))
+        if read and rid != p.id and not any(p.id in o.related for o in others):
             out.append(
                 Problem(
                     shown,
@@ -382,7 +391,7 @@ def _one_way_links(kb: KB, p, shown: str) -> list[Problem]:
 def _placeholders_elsewhere(kb: KB) -> list[Problem]:
     """Placeholders that `recur new` left in incident records and onboarding paths."""
     out = []
-    for inc in kb.incidents.values():
+    for inc in kb.all_incidents():
         shown = display_path(kb.root / inc.relpath)
         for name, text in inc.sections.items():
             by = placeholders.placeholder_in(text)
@@ -403,8 +412,8 @@ def _future_dates(kb: KB, now: dt.date) -> list[Problem]:
     """Dates of things that have happened (an incident, a pattern written, a fix done) set after
     today: a typo (2062 for 2026) that would sort the incident first on every page and count it in
     no report until then."""
-    found = [(i.relpath, i.line("date"), "date", i.date, "the incident's date") for i in kb.incidents.values()]
-    for p in kb.patterns.values():
+    found = [(i.relpath, i.line("date"), "date", i.date, "the incident's date") for i in kb.all_incidents()]
+    for p in kb.all_patterns():
         found.append((p.relpath, p.line("created"), "created", p.created, "the pattern's creation date"))
         done = p.fix.done if p.fix else None
         found.append((p.relpath, p.line("fix", "done"), "fix.done", done, "the fix's done date"))
@@ -563,17 +572,30 @@ def _site_files(kb: KB, bodies: list) -> set:
 
 def _missing_target(root: Path, here: Path, target: str, carried: set) -> str | None:
     """Why a link's ``target`` names no file of the KB, or none the site has; or None (a URL, an
-    anchor, a page or image the site carries)."""
-    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", target) or target.startswith(("#", "/")):
-        return None  # a URL (https:, mailto:), a place on the same page, a path from the site's root
+    anchor, a page or image the site carries). What mkdocs does with each is said as it is, for the
+    site's validation settings (recur.site.plugin: mkdocs' own but for anchors): a missing file with
+    an extension fails its --strict build; a link without one, or from the server's root, it leaves
+    as written without a word, and the site ships a dead link (found in review: the message said the
+    build fails on ``[x](helm-release-stuck)``, and ``recur site --strict`` passed it)."""
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", target) or target.startswith(("#", "//")):
+        return None  # a URL (https:, mailto:, //host/x), a place on the same page
     path = target.split("#", 1)[0].split("?", 1)[0]
     if not path:
         return None
     from urllib.parse import unquote
 
+    if path.startswith("/"):
+        return _root_absolute(root, here, target, unquote(path), carried)
     resolved = (here / unquote(path)).resolve()
     if resolved != root and root not in resolved.parents:
         return f"{target!r} points outside the knowledge base: the site has no such page"
+    if not posixpath.splitext(path)[1]:  # "helm-release-stuck", "../": no file to mkdocs (its own test), left as is
+        where = _carried_named(root, here, Path(path).name, carried)
+        return (
+            f"{target!r} is not a page or an image of the site: the site keeps a link without a file extension "
+            "as written, a dead link (mkdocs passes it, with --strict too); link the page's Markdown file"
+            + (f": {where}{'#' + target.split('#', 1)[1] if '#' in target else ''}" if where else "")
+        )
     if not resolved.exists():
         return f"{target!r} is not a file of the knowledge base (the site build fails on it with --strict)"
     if resolved.relative_to(root).as_posix() not in carried:
@@ -582,6 +604,35 @@ def _missing_target(root: Path, here: Path, target: str, carried: set) -> str | 
             "and the images beside them (the site build fails on it with --strict)"
         )
     return None
+
+
+def _root_absolute(root: Path, here: Path, target: str, path: str, carried: set) -> str | None:
+    """A link from the web server's root to a file of the KB (``/patterns/data/x.md``, or
+    ``/kb/patterns/...`` from the repository's root, as GitHub reads it): the site keeps it as
+    written (mkdocs does not check such links), a dead link wherever the site is (a .md file is not
+    published; the site may be served under a path). Other root links (``/grafana/d/abc``, another
+    tool on the same host) are left alone."""
+    parts = [p for p in path.split("/") if p]
+    if parts and parts[-1].endswith(".html"):  # the page's own address: its file is the .md
+        parts[-1] = parts[-1][: -len(".html")] + ".md"
+    named = next((parts[i:] for i in range(len(parts)) if "/".join(parts[i:]) in carried), None)
+    kb_like = bool(parts) and parts[0] in ("kb", "patterns", "incidents", "paths", "eval")
+    if named is None and not kb_like and not path.lower().endswith((".md", ".markdown")):
+        return None
+    anchor = "#" + target.split("#", 1)[1] if "#" in target else ""
+    where = f": {Path(os.path.relpath(root.joinpath(*named), here)).as_posix()}{anchor}" if named else ""
+    return (
+        f"{target!r} is a link from the web server's root, which the site keeps as written and unchecked: a dead "
+        f"link (the site publishes pages, not .md files, and may be served under a path); write it relative to "
+        f"this file{where}"
+    )
+
+
+def _carried_named(root: Path, here: Path, name: str, carried: set) -> str | None:
+    """The link, relative to folder ``here``, to the page the site has for the record named ``name``
+    (a pattern's or incident's id written without its folder and .md), or None."""
+    found = sorted(c for c in carried if c.endswith(".md") and Path(c).stem == name)
+    return Path(os.path.relpath(root / found[0], here)).as_posix() if found else None
 
 
 def _heading_line(kb: KB, relpath: str, name: str) -> int:

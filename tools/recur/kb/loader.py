@@ -108,9 +108,27 @@ def require_kb_root(root: str | os.PathLike) -> Path:
     if not root.is_dir():
         raise RecurError(f"knowledge base folder not found: {root}{_where_is_the_kb(root)}")
     if not (root / "patterns").is_dir():  # the one folder the spec does not call optional (it may be empty)
-        hint = f"; did you mean --kb {root.parent}?" if root.name == "patterns" else " (pass --kb DIR or set RECUR_KB)"
+        inner = _kb_within(root)
+        if root.name == "patterns":
+            hint = f"; did you mean --kb {root.parent}?"
+        elif inner is not None:  # a KB repository's root, whose KB is its kb/
+            hint = f"; did you mean --kb {inner}?"
+        else:
+            hint = " (pass --kb DIR or set RECUR_KB)"
         raise RecurError(f"{root}: not a knowledge base: it has no patterns/ folder{hint}")
     return root
+
+
+def _kb_within(root: Path) -> Path | None:
+    """The KB folder just inside ``root`` (a KB repository's root given as --kb): its kb/ when that
+    has patterns/, else the one folder of it that has; None when there is none or more than one."""
+    try:
+        found = sorted(d for d in root.iterdir() if not d.name.startswith(".") and (d / "patterns").is_dir())
+    except OSError:
+        return None
+    if root / "kb" in found:
+        return root / "kb"
+    return found[0] if len(found) == 1 else None
 
 
 def _where_is_the_kb(root: Path) -> str:
@@ -173,7 +191,11 @@ def content_digest(root: Path, signature: dict) -> str:
     return digest.hexdigest()[:16]
 
 
-def load_kb(root: str | os.PathLike) -> KB:
+def load_kb(root: str | os.PathLike, *, any_format: bool = False) -> KB:
+    """The KB at ``root``. A KB whose recur.yml this recur cannot read (a newer format version, a
+    version that is none, a change an older format needs) is a RecurError naming the file and line,
+    before anything else is read: an index, a site or a record made from it would be made by rules
+    it is not written to. ``any_format`` (`recur check`): it is one of the KB's problems instead."""
     root = require_kb_root(root)
     pdir = root / "patterns"
     # taken before anything is read: a file edited while the KB is read (and an index built from it)
@@ -181,6 +203,8 @@ def load_kb(root: str | os.PathLike) -> KB:
     signature = files_signature(root)
     kb = KB(root=root, signature=signature, content=content_digest(root, signature))
     _load_format(kb)
+    if not any_format:
+        _refuse_format(kb.problems)
     _load_severity(kb)
     for path in _files(pdir, kb):
         _load_pattern(kb, path)
@@ -390,6 +414,32 @@ def _load_format(kb: KB) -> None:
     line = doc.line("format") if "format" in data else 1
     for problem in format_problems(version):
         kb.problems.append(Problem(shown, line, "format", problem))
+
+
+def require_format(root: str | os.PathLike) -> None:
+    """A RecurError when this recur cannot read the KB at ``root`` for its recur.yml (as ``load_kb``
+    says it), from that file alone: what `recur serve` checks before it starts (its engine loads in
+    the background, where the error came after "Recur on http://..."). Nothing when the KB is not there."""
+    root = Path(root)
+    if (root / FORMAT_FILE).is_file():
+        kb = KB(root=root)
+        _load_format(kb)
+        _refuse_format(kb.problems)
+
+
+def format_errors(problems: list) -> list:
+    """The errors of recur.yml among ``problems``: what makes every command but `recur check` refuse the KB."""
+    return [p for p in problems if p.is_error and Path(p.path).name == FORMAT_FILE]
+
+
+def _refuse_format(problems: list) -> None:
+    errors = format_errors(problems)
+    if errors:
+        raise RecurError(
+            "\n".join(map(str, errors))
+            + "\nnothing was read or written: recur reads only a KB written to the format it knows "
+            "(recur check lists every problem)"
+        )
 
 
 def format_problems(version) -> list[str]:
@@ -640,8 +690,9 @@ def _load_pattern(kb: KB, path: Path) -> None:
         fix = Fix(f.get("status", "open"), f.get("owner"), f.get("due"), f.get("done"), f.get("tickets", []))
     lines = dict(md.meta.lines)
     lines.update({(f"## {k}",): n for k, n in sec_lines.items()})
-    kb.patterns.setdefault(
-        meta["id"],
+    _keep(
+        kb.patterns,
+        kb.shadowed_patterns,
         Pattern(
             id=meta["id"],
             title=meta["title"],
@@ -878,8 +929,9 @@ def _load_incident(kb: KB, path: Path) -> None:
         return
     review = review_defaults(kb, meta["severity"], meta["date"], meta.get("review", {}))
     lines = dict(md.meta.lines)
-    kb.incidents.setdefault(
-        meta["id"],
+    _keep(
+        kb.incidents,
+        kb.shadowed_incidents,
         Incident(
             id=meta["id"],
             title=meta["title"],
@@ -909,6 +961,15 @@ def _written_year(value) -> int | None:
     """The year a date is written with ("2027-01-01T01:00:00+10:00": 2027), or None."""
     text = str(value).strip() if isinstance(value, str) else ""
     return int(text[:4]) if text[:4].isascii() and text[:4].isdigit() else None
+
+
+def _keep(table: dict, shadowed: list, record) -> None:
+    """The first record read with its id goes into the KB; a later one with the same id (its file has
+    the duplicate-id error) into ``shadowed``, where `recur check` still checks it."""
+    if record.id in table:
+        shadowed.append(record)
+    else:
+        table[record.id] = record
 
 
 def _load_path(kb: KB, path: Path) -> None:

@@ -197,10 +197,22 @@ class KB:
     # id -> [shown path] of record files in the wrong place or named .MD: each has its own error, and a
     # reference to its id is not one more (not in pattern_files: a copy there is no duplicate of the right one)
     misplaced: dict = field(default_factory=dict)
+    # patterns and incidents valid on their own whose id a record read before has (a duplicate id): left
+    # out of everything built from the KB as before, but `recur check` checks them against their own
+    # file, so a broken `related` in the second copy is said now, not once the duplicate is gone
+    shadowed_patterns: list = field(default_factory=list)
+    shadowed_incidents: list = field(default_factory=list)
 
     @property
     def errors(self) -> list:
         return [p for p in self.problems if p.is_error]
+
+    def all_patterns(self) -> list:
+        """Every pattern record read without errors of its own: the KB's, then duplicates of their ids."""
+        return [*self.patterns.values(), *self.shadowed_patterns]
+
+    def all_incidents(self) -> list:
+        return [*self.incidents.values(), *self.shadowed_incidents]
 
     def active_patterns(self) -> list:
         return [p for p in self.patterns.values() if p.status != "retired"]

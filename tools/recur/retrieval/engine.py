@@ -103,8 +103,8 @@ def _intact(index_dir, model_id: str, quiet: bool) -> bool:
     try:
         index_mod.load(index_dir, model_id)
     except RecurError as exc:
-        if not quiet:
-            log(f"{exc}: rebuilding it")
+        if not quiet:  # what is wrong, not its command: this is the rebuild
+            log(f"{exc.what if isinstance(exc, index_mod.IndexProblem) else exc}: rebuilding it")
         return False
     return True
 
@@ -152,6 +152,9 @@ class Engine:
             update = False
         said = False  # a rebuild here named the files it left out already
         if update:
+            from recur.kb.loader import require_format
+
+            require_format(kb_dir)  # a KB this recur cannot read: said first, not after "building it now"
             manifest = index_mod.read_manifest(Path(index_dir))
             spec = embed.resolve(active_model(kb_dir, model))
             if manifest is None:
@@ -159,7 +162,9 @@ class Engine:
 
                 damage = None if Path(kb_dir).is_dir() else index_mod.manifest_damage(index_dir)
                 if damage:  # an index-only deployment: the damaged manifest, not the KB it never had
-                    raise RecurError(f"{damage} (restore it, or rebuild the index with recur index)")
+                    raise RecurError(
+                        f"{damage} (restore it, or rebuild it with: {index_mod.rebuild_command(index_dir, True)})"
+                    )
                 require_kb_root(kb_dir)  # no KB here (the wrong folder): say that, not "building it now"
                 if not quiet:  # a manifest that cannot be read is not "no index" (found in review)
                     damaged = (Path(index_dir) / "manifest.json").exists()
@@ -189,13 +194,14 @@ class Engine:
         from recur.retrieval.search import Searcher
 
         spec = embed.resolve(active_model(self.kb_dir, self.model))
-        loaded = index_mod.load(self.index_dir, expect_model=spec.model_id)
+        try:
+            loaded = index_mod.load(self.index_dir, expect_model=spec.model_id)
+        except index_mod.IndexProblem as exc:  # its command names this run's KB and --model
+            raise exc.for_run(self.kb_dir, self.model) from None
         encoder = embed.load_encoder(spec)
         if encoder.dim != loaded.manifest.get("dimension"):
-            raise RecurError(
-                f"the index at {self.index_dir} has dimension {loaded.manifest.get('dimension')}, "
-                f"the model gives {encoder.dim}; rebuild it with: recur index --rebuild"
-            )
+            what = f"the index at {self.index_dir} has dimension {loaded.manifest.get('dimension')}, the model gives {encoder.dim}"
+            raise index_mod.IndexProblem(self.index_dir, what).for_run(self.kb_dir, self.model)
         if self._trace_queries:  # a reload may bring a newly tuned model
             _trace(encoder)
         old = self.searcher.encoder.model_id if self.searcher is not None else None

@@ -382,14 +382,69 @@ class LoadedIndex:
         return self.manifest.get("build_id", "")
 
 
+class IndexProblem(RecurError):
+    """An index that cannot be used as it is, with the `recur index` that rebuilds that very index
+    (``rebuild_command``): the hint said "recur index" alone, which builds .recur/index of ./kb, not
+    an index given with --index (found in review). ``for_run`` names the KB and model of the run."""
+
+    def __init__(self, index_dir, what: str, rebuild: bool = True, *, how: str = "rebuild it with", run=None):
+        self.index_dir, self.what, self.rebuild, self.how = index_dir, what, rebuild, how
+        kb_dir, model = run or (None, None)
+        super().__init__(f"{what}; {how}: {rebuild_command(index_dir, rebuild, kb_dir, model)}")
+
+    def for_run(self, kb_dir, model: str | None) -> IndexProblem:
+        """The same problem, its command for the KB (when it exists) and the --model of the run that met it."""
+        kb = kb_dir if kb_dir is not None and Path(kb_dir).is_dir() else None
+        return IndexProblem(self.index_dir, self.what, self.rebuild, how=self.how, run=(kb, model))
+
+
+def rebuild_command(index_dir, rebuild: bool = False, kb_dir=None, model: str | None = None) -> str:
+    """The `recur index` command that (re)builds the index at ``index_dir``: with --kb when the KB
+    (``kb_dir``, else the one the index's manifest says it was built for) is not the one `recur index`
+    reads by default (--kb's default or RECUR_KB), --index when the folder is not its default, --model
+    when given (a model chosen on the command line is not the one `recur index` takes by itself)."""
+    import shlex
+
+    from recur import config
+
+    if kb_dir is None:
+        manifest = read_manifest(Path(index_dir)) or {}
+        kb_dir = manifest.get("kb") if isinstance(manifest.get("kb"), str) else None
+    words = ["recur", "index"]
+    if kb_dir is not None and not _same_folder(kb_dir, config.get("kb")):
+        words += ["--kb", _shown(kb_dir)]
+    if not _same_folder(index_dir, config.get("index")):
+        words += ["--index", _shown(index_dir)]
+    if model:
+        words += ["--model", str(model)]
+    return " ".join(shlex.quote(w) for w in words + (["--rebuild"] if rebuild else []))
+
+
+def _same_folder(a, b) -> bool:
+    return Path(os.path.abspath(a)) == Path(os.path.abspath(b))
+
+
+def _shown(folder) -> str:
+    """A folder as a command line names it: relative to the working directory when it is under it."""
+    path = Path(folder)
+    if path.is_absolute():
+        try:
+            return path.relative_to(Path.cwd()).as_posix() or "."
+        except ValueError:
+            return path.as_posix()
+    return path.as_posix()
+
+
 def refuse_newer(manifest: dict, index_dir) -> None:
     """An index a newer recur wrote is not updated here: that would write an older format over it
     (and re-embed everything) each time the two versions take turns."""
     fmt = manifest.get("format")
     if isinstance(fmt, int) and fmt > FORMAT:
-        raise RecurError(
+        raise IndexProblem(
+            index_dir,
             f"the index at {index_dir} has format {fmt}, written by a newer recur (this one reads format "
-            f"{FORMAT}); upgrade recur, or replace it with: recur index --rebuild"
+            f"{FORMAT}); upgrade recur",
+            how="or replace it with",
         )
 
 
@@ -442,29 +497,26 @@ def _manifest(index_dir: Path, expect_model: str | None = None) -> dict:
     """The manifest of a usable index: present, this format, and (when asked) this model's."""
     manifest = read_manifest(index_dir)
     if manifest is None:
-        raise RecurError(f"no index at {index_dir} (run: recur index)")
+        raise IndexProblem(index_dir, f"no index at {index_dir}", False, how="build it with")
     if manifest.get("format") != FORMAT:
-        raise RecurError(
-            f"the index at {index_dir} has format {manifest.get('format')}, this recur reads format "
-            f"{FORMAT}; rebuild it with: recur index --rebuild"
+        raise IndexProblem(
+            index_dir, f"the index at {index_dir} has format {manifest.get('format')}, this recur reads format {FORMAT}"
         )
     if expect_model and manifest.get("model") != expect_model:
-        raise RecurError(
-            f"the index at {index_dir} was built with model {manifest.get('model')!r}, not "
-            f"{expect_model!r}; rebuild it with: recur index"
-        )
+        what = f"the index at {index_dir} was built with model {manifest.get('model')!r}, not {expect_model!r}"
+        raise IndexProblem(index_dir, what, False)
     return manifest
 
 
 def _inconsistent(index_dir: Path) -> RecurError:
-    return RecurError(f"the index at {index_dir} is inconsistent; rebuild it with: recur index --rebuild")
+    return IndexProblem(index_dir, f"the index at {index_dir} is inconsistent")
 
 
 def _damaged(index_dir: Path, exc: Exception | str) -> RecurError:
     # the reader's own words, up to its advice: numpy's for a bad .npy is to load it "unsafely" as a
     # pickle, which must never reach an operator's screen as what to do
     why = str(exc).split(" If you trust the file")[0].strip()
-    return RecurError(f"the index at {index_dir} is damaged ({why}); rebuild it with: recur index --rebuild")
+    return IndexProblem(index_dir, f"the index at {index_dir} is damaged ({why})")
 
 
 def load_vectors(index_dir, manifest: dict | None = None) -> tuple[np.ndarray, list]:

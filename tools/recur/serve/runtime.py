@@ -172,7 +172,7 @@ class EngineHolder:
         named = ", ".join(changed[:5]) + (f" and {len(changed) - 5} more" if len(changed) > 5 else "")
         self.stale = (
             f"the knowledge base at {engine.kb_dir} changed since the served index was built ({named}); "
-            "the old index answers until it is rebuilt (recur index)"
+            f"the old index answers until it is rebuilt ({index_mod.rebuild_command(engine.index_dir, kb_dir=engine.kb_dir, model=engine.model)})"
         )
 
     def check_site(self) -> None:

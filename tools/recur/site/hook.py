@@ -90,14 +90,15 @@ def lookalikes_for(kb, index_path):
 
     Never loads the model: the index's stored vectors are enough.
     """
-    from recur.retrieval.index import is_fresh, load
+    from recur.retrieval.index import is_fresh, load, rebuild_command
     from recur.retrieval.lookalikes import look_alikes
 
     if index_path is None or not Path(index_path).is_dir():
         return None
     try:
         if not is_fresh(index_path, kb.root):
-            log.info(f"recur: look-alikes skipped: the index {index_path} is not up to date (run: recur index)")
+            run = rebuild_command(index_path, kb_dir=kb.root)
+            log.info(f"recur: look-alikes skipped: the index {index_path} is not up to date (run: {run})")
             return None
         return look_alikes(load(index_path), top=3)
     except Exception as exc:  # an optional section must not break the site, but must not vanish unsaid:
