@@ -14,8 +14,9 @@ CHANGED ?=
 
 .PHONY: install browser proxy lint test run index site serve check similar eval bench clean wheel
 
-# Re-installs only when pyproject.toml changes; safe to run again and again.
-$(BIN)/.installed: pyproject.toml
+# Re-installs only when pyproject.toml or the version (recur/__init__.py, which pyproject.toml reads)
+# changes; safe to run again and again.
+$(BIN)/.installed: pyproject.toml tools/recur/__init__.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[test]'

@@ -87,6 +87,16 @@ def test_the_source_tree_is_not_importable_there(installed):
     assert str(ROOT) not in where and "site-packages" in where
 
 
+def test_recur_version_is_the_version_pip_installed(installed):
+    """The version is written once (recur.__version__, read by pyproject.toml): `recur --version` and
+    the installed metadata (what `pip show` and `make constraints` read) agree."""
+    bin_dir, wheel, work, env = installed
+    said = _sh([bin_dir / "recur", "--version"], cwd=work, env=env).stdout.split()[-1]
+    code = "from importlib.metadata import version; print(version('recur'))"
+    assert _sh([bin_dir / "python", "-c", code], cwd=work, env=env).stdout.strip() == said
+    assert wheel.name.startswith(f"recur-{said}-")
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
