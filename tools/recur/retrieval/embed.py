@@ -191,6 +191,43 @@ class FakeEncoder(Encoder):
         return out / norms
 
 
+NEVER_DOWNLOADS = (
+    "Recur never downloads models: pass a sentence-transformers model folder, or 'default' (the bundled model)"
+)
+
+
+def _hub_cache_holding(name: str) -> tuple[str, bool]:
+    """(the local Hugging Face cache's folder, whether it holds a model of that hub name); nothing is
+    fetched. sentence-transformers also tries a bare name under ``sentence-transformers/``."""
+    try:
+        from huggingface_hub import constants, try_to_load_from_cache
+    except ImportError:  # pragma: no cover - sentence-transformers depends on it
+        return "the Hugging Face cache", False
+    names = [name] if "/" in name else [name, f"sentence-transformers/{name}"]
+    for candidate in names:
+        try:
+            if isinstance(try_to_load_from_cache(candidate, "config.json"), str):
+                return constants.HF_HUB_CACHE, True
+        except Exception:  # not a valid hub name (spaces, two slashes ...)
+            continue
+    return constants.HF_HUB_CACHE, False
+
+
+def _not_loaded(spec: ModelSpec, exc: Exception) -> RecurError:
+    """Why a model did not load, in Recur's words. A hub name found nowhere: the library said it
+    "couldn't connect to 'https://huggingface.co'" (it is forced offline and tried nothing), which
+    sent people to check a network for a model that is simply not installed here."""
+    if spec.model_id.startswith("hub:"):
+        cache, held = _hub_cache_holding(spec.path)
+        if not held:
+            return RecurError(
+                f"model {spec.path!r} is not installed here: no such folder, and no model of that name in the "
+                f"local Hugging Face cache ({cache}). {NEVER_DOWNLOADS}."
+            )
+    said = (str(exc).strip().splitlines() or [type(exc).__name__])[0].rstrip(".")  # it ended "files.." before
+    return RecurError(f"cannot load model {spec.path!r}: {said}. {NEVER_DOWNLOADS}.")
+
+
 class SentenceTransformerEncoder(Encoder):
     def __init__(self, spec: ModelSpec):
         offline_env()
@@ -208,10 +245,7 @@ class SentenceTransformerEncoder(Encoder):
         try:
             self.model = SentenceTransformer(spec.path, device="cpu")
         except Exception as exc:  # the library raises many kinds; all mean "cannot load"
-            raise RecurError(
-                f"cannot load model {spec.path!r}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}. "
-                "Recur never downloads models: pass a local folder or 'default'."
-            ) from None
+            raise _not_loaded(spec, exc) from None
         self._setup(self.model, spec.model_id)
 
     @classmethod
