@@ -683,3 +683,41 @@ def test_the_address_make_run_serves_on_is_recur_serves_default(tmp_path, monkey
     assert res.exit_code == 0, res.output
     assert "make run       # the site and the suggest API on http://127.0.0.9:8123/" in res.output
     assert "http://127.0.0.9:8123/" in (tmp_path / "moved/README.md").read_text()
+
+
+def test_the_kb_format_reference_is_in_the_repository_and_printed_by_the_installed_recur(tmp_path):
+    """Found in review: a team that installs the wheel had no format reference: kb/recur.yml said the
+    format "is described in Recur's own docs/kb-format.md", a file of this checkout the wheel does not
+    carry. init writes it (one source: docs/kb-format.md, package data) as KB-FORMAT.md, which
+    recur.yml, the README and CONTRIBUTING name; `recur kb-format` prints the installed Recur's, and
+    `make constraints` writes it again after an upgrade."""
+    import shutil
+    import subprocess
+
+    from recur import __version__
+
+    doc = (Path(__file__).resolve().parents[1] / "docs/kb-format.md").read_text(encoding="utf-8")
+    dest = tmp_path / "team"
+    assert run("init", dest).exit_code == 0
+    written = (dest / "KB-FORMAT.md").read_text(encoding="utf-8")
+    title, _, rest = doc.partition("\n")
+    assert written == (
+        f"{title}\n\n> The KB format reference of Recur {__version__}, from its installed package. `recur kb-format` "
+        "prints the installed Recur's; in a KB repository, `make constraints` writes it to KB-FORMAT.md again after "
+        f"an upgrade.\n{rest}"
+    )
+    recur_yml = (dest / "kb/recur.yml").read_text()
+    assert "KB-FORMAT.md" in recur_yml and "docs/kb-format.md" not in recur_yml
+    assert "[KB-FORMAT.md](KB-FORMAT.md)" in (dest / "README.md").read_text()
+    assert "[KB-FORMAT.md](KB-FORMAT.md)" in (dest / "CONTRIBUTING.md").read_text()
+    assert "KB-FORMAT.md" in (dest / "README.md").read_text().split("## Layout")[1]
+    printed = CliRunner().invoke(cli, ["kb-format"])
+    assert printed.exit_code == 0 and printed.stdout == written
+    (dest / "KB-FORMAT.md").write_text("an older version's\n")
+    res = run("kb-format", "--out", dest / "KB-FORMAT.md")
+    assert res.exit_code == 0 and (dest / "KB-FORMAT.md").read_text(encoding="utf-8") == written, res.output
+    assert run("check", "--kb", dest / "kb", "--strict").exit_code == 0
+    if shutil.which("make") is None:
+        pytest.skip("no make")
+    steps = subprocess.run(["make", "-n", "constraints"], cwd=dest, capture_output=True, text=True, check=True)
+    assert "test ! -f KB-FORMAT.md || .venv/bin/recur kb-format --out KB-FORMAT.md" in steps.stdout, steps.stdout
