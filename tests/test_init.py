@@ -595,8 +595,11 @@ def test_make_install_takes_torch_from_the_cpu_index_as_ci_does(tmp_path):
         out = subprocess.run(["make", "-n", "install", *args], cwd=dest, capture_output=True, text=True, check=True)
         return next(line for line in out.stdout.splitlines() if "pip install" in line)
 
-    assert f"--extra-index-url {ci_index} -r requirements.txt" in install_line()
-    assert "--extra-index-url" not in install_line("TORCH_INDEX=")
+    # given to pip when it answers (tests/test_team_makefile.py runs it)
+    assert (
+        f"""pip install -q $(.venv/bin/python -c "$TORCH_PROBE" '{ci_index}') -r requirements.txt""" in install_line()
+    )
+    assert "TORCH_PROBE" not in install_line("TORCH_INDEX=")
 
 
 def test_constraints_pin_recurs_installed_dependencies_and_pip_applies_them(tmp_path):
@@ -674,7 +677,9 @@ def test_constraints_only_writes_the_file_again_and_nothing_else(tmp_path):
     steps = subprocess.run(["make", "-n", "constraints"], cwd=dest, capture_output=True, text=True, check=True)
     lines = steps.stdout.splitlines()
     assert any("sed '/^-c /d' requirements.txt" in ln for ln in lines), lines
-    assert any("pip install" in ln and "--upgrade-strategy eager" in ln and " -c " not in ln for ln in lines), lines
+    assert any(
+        "pip install" in ln and "--upgrade-strategy eager" in ln and "-c constraints.txt" not in ln for ln in lines
+    ), lines
     assert any(ln.endswith("init --constraints-only .") for ln in lines), lines
     # a changed constraints.txt makes `make install` install again
     (dest / ".venv/bin").mkdir(parents=True)
@@ -684,9 +689,9 @@ def test_constraints_only_writes_the_file_again_and_nothing_else(tmp_path):
     def install_steps():
         return subprocess.run(["make", "-n", "install"], cwd=dest, capture_output=True, text=True).stdout
 
-    assert "pip install" not in install_steps()
+    assert "touch .venv/bin/.installed" not in install_steps()
     os.utime(dest / "constraints.txt", (2e9 + 10, 2e9 + 10))
-    assert "pip install" in install_steps()
+    assert "touch .venv/bin/.installed" in install_steps()
 
 
 def test_the_closure_follows_markers_and_extras_and_pins_exact_requirements(tmp_path, monkeypatch):
@@ -742,3 +747,41 @@ def test_the_address_make_run_serves_on_is_recur_serves_default(tmp_path, monkey
     assert res.exit_code == 0, res.output
     assert "make run       # the site and the suggest API on http://127.0.0.9:8123/" in res.output
     assert "http://127.0.0.9:8123/" in (tmp_path / "moved/README.md").read_text()
+
+
+def test_the_kb_format_reference_is_in_the_repository_and_printed_by_the_installed_recur(tmp_path):
+    """Found in review: a team that installs the wheel had no format reference: kb/recur.yml said the
+    format "is described in Recur's own docs/kb-format.md", a file of this checkout the wheel does not
+    carry. init writes it (one source: docs/kb-format.md, package data) as KB-FORMAT.md, which
+    recur.yml, the README and CONTRIBUTING name; `recur kb-format` prints the installed Recur's, and
+    `make constraints` writes it again after an upgrade."""
+    import shutil
+    import subprocess
+
+    from recur import __version__
+
+    doc = (Path(__file__).resolve().parents[1] / "docs/kb-format.md").read_text(encoding="utf-8")
+    dest = tmp_path / "team"
+    assert run("init", dest).exit_code == 0
+    written = (dest / "KB-FORMAT.md").read_text(encoding="utf-8")
+    title, _, rest = doc.partition("\n")
+    assert written == (
+        f"{title}\n\n> The KB format reference of Recur {__version__}, from its installed package. `recur kb-format` "
+        "prints the installed Recur's; in a KB repository, `make constraints` writes it to KB-FORMAT.md again after "
+        f"an upgrade.\n{rest}"
+    )
+    recur_yml = (dest / "kb/recur.yml").read_text()
+    assert "KB-FORMAT.md" in recur_yml and "docs/kb-format.md" not in recur_yml
+    assert "[KB-FORMAT.md](KB-FORMAT.md)" in (dest / "README.md").read_text()
+    assert "[KB-FORMAT.md](KB-FORMAT.md)" in (dest / "CONTRIBUTING.md").read_text()
+    assert "KB-FORMAT.md" in (dest / "README.md").read_text().split("## Layout")[1]
+    printed = CliRunner().invoke(cli, ["kb-format"])
+    assert printed.exit_code == 0 and printed.stdout == written
+    (dest / "KB-FORMAT.md").write_text("an older version's\n")
+    res = run("kb-format", "--out", dest / "KB-FORMAT.md")
+    assert res.exit_code == 0 and (dest / "KB-FORMAT.md").read_text(encoding="utf-8") == written, res.output
+    assert run("check", "--kb", dest / "kb", "--strict").exit_code == 0
+    if shutil.which("make") is None:
+        pytest.skip("no make")
+    steps = subprocess.run(["make", "-n", "constraints"], cwd=dest, capture_output=True, text=True, check=True)
+    assert "test ! -f KB-FORMAT.md || .venv/bin/recur kb-format --out KB-FORMAT.md" in steps.stdout, steps.stdout

@@ -568,3 +568,60 @@ def test_a_step_typed_with_its_number_is_numbered_once_and_a_related_id_from_the
     text = Path("kb/patterns/data/redis-out-of-memory.md").read_text()
     assert "1. Check `redis-cli info memory`.\n2. Raise maxmemory.\n" in text
     assert "\n- the INFO output\n" in text and "1. 1." not in text and "- - " not in text
+
+
+def _new_in_a_script(tmp_path, *args, stdin=None):
+    """`recur new ...` as a script or CI job runs it: its own process, stdin no terminal (``stdin``:
+    its bytes through a pipe; None: /dev/null)."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(root / "tools")}
+    return subprocess.run(
+        [sys.executable, "-m", "recur", "new", *args, "--kb", "kb"],
+        cwd=tmp_path,
+        env=env,
+        input=stdin,
+        stdin=subprocess.DEVNULL if stdin is None else None,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    "args, flags",
+    [
+        (["pattern"], "--title, --category, --severity, --symptom are required"),
+        (["pattern", "--title", "Disk full"], "--category, --severity, --symptom are required"),
+        (["incident"], "--title, --severity are required"),
+        (["path"], "--title, --step are required"),
+    ],
+)
+def test_without_a_terminal_the_missing_values_are_named_not_asked(kb, tmp_path, args, flags):
+    """Found in review: `recur new pattern` with no terminal on stdin (a script, CI) printed the first
+    question, then "Aborted!", exit 1. Nothing can be asked there: the missing flags are named, exit 2
+    (as with --no-input), no question printed, nothing written."""
+    before = sorted(p for p in kb.rglob("*"))
+    res = _new_in_a_script(tmp_path, *args)
+    assert res.returncode == 2 and res.stdout == "", (res.stdout, res.stderr)
+    assert f"Error: {flags}: stdin is not a terminal and holds no answers" in res.stderr, res.stderr
+    assert "give them as flags (--no-input: never ask)" in res.stderr and "Aborted" not in res.stderr
+    assert sorted(p for p in kb.rglob("*")) == before
+
+
+def test_answers_piped_in_are_still_read_and_running_out_of_them_is_said(kb, tmp_path):
+    """A script may pipe the answers in: they are read as typed ones (stdin is peeked at, not drained);
+    answers that end before the last question name the flags instead of "Aborted!"."""
+    res = _new_in_a_script(tmp_path, "pattern", stdin="Disk full on the log volume\n\ncapacity\nsev2\n")
+    assert res.returncode == 2 and "Aborted" not in res.stderr, res.stderr
+    assert "Error: stdin ended before every question was answered: give --title, --category, --severity, " in (
+        res.stderr
+    )
+    assert "disk-full-on-the-log-volume" not in str(sorted(kb.rglob("*")))
+    answers = "Disk full on the log volume\n\ncapacity\nsev2\nwrites fail on /var/log\n\n\n\n\n"
+    res = _new_in_a_script(tmp_path, "pattern", stdin=answers)
+    assert res.returncode == 0, res.stderr
+    assert load_kb(kb).patterns["disk-full-on-the-log-volume"].symptoms == ["writes fail on /var/log"]

@@ -69,6 +69,7 @@ def test_the_wheel_carries_what_recur_needs_at_run_time(installed):
         "recur/templates/init/.github/workflows/kb.yml",
         "recur/templates/init/.gitignore",
         "recur/site/browser/ranker.js",
+        "recur/reference/kb-format.md",  # a copy of docs/kb-format.md (a link in the checkout)
     ):
         assert needed in names, needed
     if (
@@ -85,6 +86,16 @@ def test_the_source_tree_is_not_importable_there(installed):
     bin_dir, _, work, env = installed
     where = _sh([bin_dir / "python", "-c", "import recur; print(recur.__file__)"], cwd=work, env=env).stdout.strip()
     assert str(ROOT) not in where and "site-packages" in where
+
+
+def test_recur_version_is_the_version_pip_installed(installed):
+    """The version is written once (recur.__version__, read by pyproject.toml): `recur --version` and
+    the installed metadata (what `pip show` and `make constraints` read) agree."""
+    bin_dir, wheel, work, env = installed
+    said = _sh([bin_dir / "recur", "--version"], cwd=work, env=env).stdout.split()[-1]
+    code = "from importlib.metadata import version; print(version('recur'))"
+    assert _sh([bin_dir / "python", "-c", code], cwd=work, env=env).stdout.strip() == said
+    assert wheel.name.startswith(f"recur-{said}-")
 
 
 def _free_port() -> int:
@@ -177,6 +188,11 @@ def test_a_blank_repository_and_its_first_pattern(installed):
     out = _sh([recur, "init", "blank"], cwd=work, env=env).stdout
     assert "recur new pattern" in out
     repo = work / "blank"
+    # the KB format reference, which the wheel carries as docs/kb-format.md is (found in review: none)
+    doc = (ROOT / "docs/kb-format.md").read_text(encoding="utf-8")
+    written = (repo / "KB-FORMAT.md").read_text(encoding="utf-8")
+    assert written.endswith(doc.partition("\n")[2]) and "KB-FORMAT.md" in (repo / "kb/recur.yml").read_text()
+    assert _sh([recur, "kb-format"], cwd=work, env=env).stdout == written
     # the installed wheel's own dependency closure, pinned (not "ran from a source tree")
     pins = (repo / "constraints.txt").read_text()
     assert "torch==2.13.0" in pins.splitlines() and "faiss-cpu==" in pins and "source tree" not in pins, pins

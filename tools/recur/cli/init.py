@@ -35,7 +35,8 @@ def init(directory, starter, name, keep_existing, constraints_only):
     mkdocs.yml using Recur's theme, a Makefile and README with its two commands (make test,
     make run), requirements.txt pinning this Recur version, constraints.txt pinning its
     dependencies at the versions installed here, a CI workflow, pre-commit hooks,
-    a pull-request template, CONTRIBUTING.md and .gitignore. Existing files are never
+    a pull-request template, CONTRIBUTING.md, KB-FORMAT.md (the KB format reference)
+    and .gitignore. Existing files are never
     overwritten: init lists them and writes nothing (with --keep-existing: writes the
     rest and lists the ones it left).
     """
@@ -102,3 +103,29 @@ def _repository_root(directory: str):
     from recur.util.files import repository_root
 
     return repository_root(directory)
+
+
+@click.command("kb-format")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False),
+    help="Write it to FILE (replacing it, atomically) instead of printing it, e.g. --out KB-FORMAT.md.",
+)
+def kb_format(out):
+    """Print the KB format reference of this recur (Markdown): the files of a knowledge base and what
+    each may hold.
+
+    \b
+    recur init writes it into a new repository as KB-FORMAT.md; after an upgrade,
+    recur kb-format --out KB-FORMAT.md (which the repository's make constraints runs)
+    writes the new version's.
+    """
+    from recur import __version__
+    from recur.kb.init import format_reference
+    from recur.util.files import write_atomic
+
+    text = format_reference(__version__)
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    click.echo(f"Wrote {write_atomic(out, text, overwrite=True)}.")

@@ -23,6 +23,7 @@ COMMANDS = {
     "eval": "recur.cli.core:eval_cmd",
     "site": "recur.cli.site:site",
     "init": "recur.cli.init:init",
+    "kb-format": "recur.cli.init:kb_format",
     "new": "recur.cli.new:new",
     "tune": "recur.cli.tune:tune",
     "serve": "recur.cli.serve:serve",

@@ -2,7 +2,8 @@
 
 Fully from flags when every required value is given; otherwise it asks for the missing ones
 (and, since it is asking anyway, for the optional lists). ``--no-input`` turns prompting off:
-a missing value is then a clear error, as in CI scripts.
+a missing value is then a clear error, as in CI scripts; so is one when stdin cannot answer (not a
+terminal and empty: a script, a CI job).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import shlex
+import sys
 from pathlib import Path
 
 import click
@@ -44,17 +46,59 @@ def _prompted_date(text: str) -> dt.date:
 
 def _given_or_usage(no_input: bool, **values) -> None:
     """With --no-input, every required value missing is one usage error (exit 2, as for any missing
-    option, and as `recur incident new` says it), named together; without it they are asked for."""
-    if not no_input:
-        return
+    option, and as `recur incident new` says it), named together; without it they are asked for, when
+    stdin can answer (else the same error, saying why)."""
     missing = [
         "--" + name.replace("_", "-")
         for name, value in values.items()
         if value is None or (isinstance(value, str) and not value.strip()) or value == ()
     ]
-    if missing:
-        verb = "is" if len(missing) == 1 else "are"
+    if not missing:
+        return
+    verb = "is" if len(missing) == 1 else "are"
+    if no_input:
         raise click.UsageError(f"{', '.join(missing)} {verb} required with --no-input (leave it out to be asked)")
+    if not _stdin_can_answer():
+        raise click.UsageError(
+            f"{', '.join(missing)} {verb} required: stdin is not a terminal and holds no answers (a script, CI), "
+            "so nothing can be asked; give them as flags (--no-input: never ask)"
+        )
+
+
+def _stdin_can_answer() -> bool:
+    """Whether a question can be answered: stdin is a terminal, or a pipe or file that is not at its end.
+    A script or a CI job runs with stdin at its end (</dev/null, a closed pipe): click printed the first
+    question, then "Aborted!" (exit 1; found in review). Only what is there already is looked at
+    (select, no wait): a pipe still open with nothing in it may be a program waiting for the question
+    before it answers, so that one is asked as before; so is a stream with no file (a test runner's)."""
+    import select
+
+    stream = sys.stdin
+    if stream is None:  # started with stdin closed
+        return False
+    try:
+        if stream.isatty():
+            return True
+        if not select.select([stream.fileno()], [], [], 0)[0]:
+            return True
+        return bool(stream.buffer.peek(1))  # readable now: its first bytes, or b"" at its end
+    except (OSError, ValueError, AttributeError):  # no file, no buffer, not selectable (Windows)
+        return True
+
+
+@contextlib.contextmanager
+def _answered_from_stdin(*flags: str):
+    """Questions answered from a pipe or file that ends before the last one: a usage error naming the
+    flags (click said only "Aborted!", as for Ctrl-C, which still aborts as before)."""
+    try:
+        yield
+    except click.Abort as exc:
+        if not isinstance(exc.__context__, EOFError) or sys.stdin is None or sys.stdin.isatty():
+            raise
+        click.echo()  # end the question's line
+        raise click.UsageError(
+            f"stdin ended before every question was answered: give {', '.join(flags)} as flags (--no-input: never ask)"
+        ) from None
 
 
 def _ask_list(label: str, required: bool = False) -> list:
@@ -224,9 +268,10 @@ def pattern(
         kb = load_kb(kb_dir)
         missing = not (title and category and severity and symptoms)
         if missing and not no_input:
-            title, pid, category, severity, symptoms, signals, summary, steps = _ask_pattern(
-                kb, title, pid, category, severity, symptoms, signals, summary, steps
-            )
+            with _answered_from_stdin("--title", "--category", "--severity", "--symptom"):
+                title, pid, category, severity, symptoms, signals, summary, steps = _ask_pattern(
+                    kb, title, pid, category, severity, symptoms, signals, summary, steps
+                )
         path, text = scaffold.pattern_file(
             kb,
             id=pid,
@@ -272,13 +317,14 @@ def incident(kb_dir, iid, title, date, severity, patterns, services, duration, s
     date = given_date(date, "--date") if date else None
     kb = load_kb(kb_dir)
     if not (title and severity) and not no_input:
-        title = title or click.prompt("Title", type=TEXT)
-        if date is None:
-            date = click.prompt("Date", default=dt.date.today().isoformat(), value_proc=_prompted_date)
-        sevs = list(kb.severity)
-        severity = severity or click.prompt("Severity", type=click.Choice(sevs) if sevs else str)
-        patterns = patterns or _ask_list("Matched pattern id (empty if unknown)")
-        services = services or _ask_list("Service")
+        with _answered_from_stdin("--title", "--severity"):
+            title = title or click.prompt("Title", type=TEXT)
+            if date is None:
+                date = click.prompt("Date", default=dt.date.today().isoformat(), value_proc=_prompted_date)
+            sevs = list(kb.severity)
+            severity = severity or click.prompt("Severity", type=click.Choice(sevs) if sevs else str)
+            patterns = patterns or _ask_list("Matched pattern id (empty if unknown)")
+            services = services or _ask_list("Service")
     fields = dict(
         title=title,
         date=date,
@@ -329,10 +375,11 @@ def path_cmd(kb_dir, pid, title, audience, steps, order, no_input):
     _given_or_usage(no_input, title=title, step=steps)
     kb = load_kb(kb_dir)
     if not (title and steps) and not no_input:
-        title = title or click.prompt("Title", type=TEXT)
-        pid = pid or click.prompt("Id", default=scaffold.slugify(title))
-        audience = audience or click.prompt("Audience (empty to skip)", default="", show_default=False, type=TEXT)
-        steps = steps or _ask_list("Step as 'pattern-id: why it matters'", required=True)
+        with _answered_from_stdin("--title", "--step"):
+            title = title or click.prompt("Title", type=TEXT)
+            pid = pid or click.prompt("Id", default=scaffold.slugify(title))
+            audience = audience or click.prompt("Audience (empty to skip)", default="", show_default=False, type=TEXT)
+            steps = steps or _ask_list("Step as 'pattern-id: why it matters'", required=True)
     path, text = scaffold.path_file(
         kb, id=pid, title=title, audience=audience, steps=[scaffold.parse_step(s) for s in steps], order=order
     )

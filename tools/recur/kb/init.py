@@ -19,7 +19,7 @@ from recur import config
 from recur.kb.loader import DEFAULT_SEVERITY, FORMAT_FILE, KB_FORMAT
 from recur.util.errors import RecurError
 from recur.util.files import write_atomic
-from recur.util.resources import starter_dir, templates_dir
+from recur.util.resources import kb_format_doc, starter_dir, templates_dir
 from recur.util.text import cut_list, yaml_string
 
 EMPTY_CASES = """\
@@ -32,6 +32,7 @@ EMPTY_CASES = """\
 """
 KEEP = "Kept so git records the folder; recur ignores hidden files.\n"
 CONSTRAINTS = "constraints.txt"
+FORMAT_DOC = "KB-FORMAT.md"  # the KB format reference, at the repository's root (format_reference)
 
 
 def serve_url() -> str:
@@ -50,9 +51,11 @@ def plan(name: str, starter: bool, version: str) -> dict[str, bytes]:
             text = text.replace("@@NAME@@", name).replace("@@VERSION@@", version).replace("@@SERVE_URL@@", serve_url())
             files[path.relative_to(root).as_posix()] = text.encode("utf-8")
     files[CONSTRAINTS] = constraints(version).encode("utf-8")
+    files[FORMAT_DOC] = format_reference(version).encode("utf-8")
     files[f"kb/{FORMAT_FILE}"] = (
         "# The KB format version this knowledge base is written to. recur check reads it and names a KB\n"
-        "# newer than the installed recur (the format is described in Recur's own docs/kb-format.md).\n"
+        f"# newer than the installed recur. The format is described in {FORMAT_DOC}, at the repository's root\n"
+        "# (`recur kb-format` prints the installed recur's).\n"
         f"format: {KB_FORMAT}\n"
     ).encode()
     files["kb/severity.yml"] = _severity_yaml().encode()
@@ -62,6 +65,24 @@ def plan(name: str, starter: bool, version: str) -> dict[str, bytes]:
     if starter:
         files.update(_starter_files())
     return files
+
+
+def format_reference(version: str) -> str:
+    """The KB format reference as this recur ships it (docs/kb-format.md, package data), with a line
+    under its title saying whose it is: the copy `recur init` writes (KB-FORMAT.md) and what `recur
+    kb-format` prints. A team that installs the wheel has no checkout of Recur's docs/ to read it in
+    (kb/recur.yml pointed there; found in review)."""
+    src = kb_format_doc()
+    try:
+        text = src.read_text(encoding="utf-8")
+    except OSError:
+        raise RecurError(f"the KB format reference is missing from this install ({src}); reinstall recur") from None
+    title, _, rest = text.partition("\n")
+    note = (
+        f"> The KB format reference of Recur {version}, from its installed package. `recur kb-format` prints the "
+        f"installed Recur's; in a KB repository, `make constraints` writes it to {FORMAT_DOC} again after an upgrade."
+    )
+    return f"{title}\n\n{note}\n{rest}"
 
 
 def constraints(version: str) -> str:

