@@ -101,8 +101,15 @@ def _init(dest: Path) -> Path:
     return dest
 
 
+def _outside() -> dict:
+    """The environment without this checkout: with PYTHONPATH at its tools/ (as a developer runs the
+    tests), pip in the team's venv saw this checkout's recur.egg-info as recur installed, with its real
+    requirements (and `pip uninstall recur` left the team's own in place)."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "PYTHON"))}
+
+
 def _make(repo: Path, main_url: str, *args):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
+    env = _outside()
     env.update(PIP_CONFIG_FILE=os.devnull, PIP_INDEX_URL=main_url, PIP_NO_CACHE_DIR="1")
     env.update(PIP_DISABLE_PIP_VERSION_CHECK="1")
     python = getattr(sys, "_base_executable", sys.executable)
@@ -115,7 +122,9 @@ def _make(repo: Path, main_url: str, *args):
 
 def _installed(repo: Path) -> set:
     code = "import importlib.metadata as m; print('\\n'.join(d.metadata['Name'] for d in m.distributions()))"
-    out = subprocess.run([repo / ".venv/bin/python", "-c", code], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [repo / ".venv/bin/python", "-c", code], capture_output=True, text=True, check=True, env=_outside()
+    )
     return set(out.stdout.split())
 
 
@@ -131,14 +140,16 @@ def test_make_install_takes_the_torch_index_when_it_answers_and_mends_a_removed_
     assert {"recur", MODEL} <= _installed(repo) and "did not answer" not in proc.stderr
     again, _ = _make(repo, main_url, f"TORCH_INDEX={torch_url}")
     assert again.returncode == 0 and "Installing again" not in again.stderr, again.stderr  # nothing to mend
-    subprocess.run([repo / ".venv/bin/python", "-m", "pip", "uninstall", "-q", "-y", MODEL], check=True)
+    subprocess.run([repo / ".venv/bin/python", "-m", "pip", "uninstall", "-q", "-y", MODEL], check=True, env=_outside())
     mended, _ = _make(repo, main_url, f"TORCH_INDEX={torch_url}")
     assert mended.returncode == 0, mended.stdout[-3000:] + mended.stderr[-3000:]
     assert f"make install: recur {__version__} requires {MODEL}, which is not installed. Installing again." in (
         mended.stderr
     )
     assert MODEL in _installed(repo)
-    subprocess.run([repo / ".venv/bin/python", "-m", "pip", "uninstall", "-q", "-y", "recur"], check=True)
+    subprocess.run(
+        [repo / ".venv/bin/python", "-m", "pip", "uninstall", "-q", "-y", "recur"], check=True, env=_outside()
+    )
     mended, _ = _make(repo, main_url, f"TORCH_INDEX={torch_url}")
     assert mended.returncode == 0 and "make install: .venv/bin/recur is missing. Installing again." in mended.stderr
     assert (repo / ".venv/bin/recur").is_file()
