@@ -843,3 +843,16 @@ def test_a_browser_search_setting_that_is_neither_on_nor_off_is_an_error(tmp_pat
     assert "RECUR_BROWSER_SEARCH='of': use on or off" in result.output and "Traceback" not in result.output
     assert not out.exists()  # nothing half-built
     assert CliRunner(env={"RECUR_BROWSER_SEARCH": " OFF "}).invoke(cli, args).exit_code == 0
+
+
+def test_the_bundle_counts_a_patterns_incidents_as_the_api_does():
+    """Found in a read of the diff: result_object counts only incidents dated up to today (listed from
+    their date on); the bundle counted every incident the index keeps, so the box and the API disagreed
+    for a KB with an incident dated ahead."""
+    import datetime as dt
+
+    from recur.retrieval.results import happened_incidents
+
+    ahead = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    doc = {"id": "x", "incidents": [{"id": "INC-1", "date": "2026-01-02"}, {"id": "INC-2", "date": ahead}]}
+    assert bundle._doc(doc)["incidents"] == len(happened_incidents(doc)) == 1

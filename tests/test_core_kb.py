@@ -358,9 +358,9 @@ def test_a_kb_at_a_repository_root_leaves_the_repositorys_own_files_alone(tmp_pa
 
 
 def test_a_slip_of_eval_cases_yml_is_an_error_other_yaml_there_is_left_alone(tmp_path):
-    """eval/cases.yaml (or Cases.yml, case.yml) was never read and never named: `recur eval`, the case
-    checks and tune's gate went without those cases. Another YAML file there is a team's own set for
-    `recur eval --cases FILE`."""
+    """eval/cases.yaml (or Cases.yml; case.yml with no cases.yml) was never read and never named: `recur
+    eval`, the case checks and tune's gate went without those cases. Another YAML file there is a team's
+    own set for `recur eval --cases FILE`."""
     root = small_kb(tmp_path / "kb")
     kept = (root / "eval/cases.yml").read_text()
     (root / "eval/cases.yml").unlink()
@@ -375,8 +375,9 @@ def test_a_slip_of_eval_cases_yml_is_an_error_other_yaml_there_is_left_alone(tmp
         ("eval/cases.yaml", "error", "not read: recur reads one file in eval/; did you mean eval/cases.yml?"),
     ]
     write(root, "eval/cases.yml", kept)
-    kb = load_kb(root)  # beside the real file: still never read
-    assert len(kb.cases) == 2 and [p[0] for p in _unread_found(kb)] == ["eval/case.yml", "eval/cases.yaml"]
+    write(root, "eval/cases2.yml", kept)  # a team's second set, for recur eval --cases (found in review)
+    kb = load_kb(root)  # beside the real file, cases.yaml is still never read; case.yml may be a set of its own
+    assert len(kb.cases) == 2 and [p[0] for p in _unread_found(kb)] == ["eval/cases.yaml"]
 
 
 def test_the_projects_own_repository_with_its_kb_at_the_root_passes_check_strict(tmp_path):

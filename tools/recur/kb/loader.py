@@ -221,14 +221,16 @@ def load_kb(root: str | os.PathLike, *, any_format: bool = False) -> KB:
 
 
 def _unread_cases(kb: KB, cases: Path) -> None:
-    """An error for a slip of eval/cases.yml's name beside it or in its stead (eval/cases.yaml,
-    eval/Cases.yml, eval/case.yml): never read, so `recur eval`, `recur check`'s case checks and the
-    gate of `recur tune` went without those cases, without a word. Other YAML in eval/ is left
-    alone: a team keeps more cases there for `recur eval --cases FILE`."""
+    """An error for eval/cases.yml written another way (eval/cases.yaml, eval/Cases.yml), or, with no
+    eval/cases.yml, a slip of its name (eval/case.yml): never read, so `recur eval`, `recur check`'s
+    case checks and the gate of `recur tune` went without those cases, without a word. Other YAML in
+    eval/ is left alone: a team keeps more cases there for `recur eval --cases FILE` (cases2.yml,
+    smoke.yml; found in review: the slip rule made eval/cases2.yml an error beside eval/cases.yml)."""
     for path in sorted(cases.parent.iterdir()) if cases.parent.is_dir() else ():
         if path.name == cases.name or path.name.startswith(".") or path.suffix.lower() not in _YAML_SUFFIXES:
             continue
-        if path.is_file() and _meant(path.stem, ("cases",)):
+        meant = path.stem.casefold() == "cases" or (not cases.is_file() and _meant(path.stem, ("cases",)))
+        if meant and path.is_file():
             _unread(kb, path, "recur reads one file in eval/", "eval/cases.yml")
 
 

@@ -344,7 +344,8 @@ def _by_owner(follow_ups: list, fixes: list) -> dict:
             counts[key][kind] += 1
             counts[key][f"{kind}_overdue"] += f["overdue"]
     shown = {key: min(c, key=lambda n: (-c[n], n)) for key, c in spellings.items()}
-    order = sorted(counts, key=lambda k: (k == UNOWNED, shown[k].casefold(), shown[k]))
+    # by the owner key, as report and the site's board order theirs: by the spelling, "@bob" came before "alice"
+    order = sorted(counts, key=lambda k: (k == UNOWNED, k, shown[k]))
     return {shown[k]: dict(counts[k]) for k in order}
 
 

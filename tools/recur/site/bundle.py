@@ -33,6 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from recur import __version__, config
+from recur.retrieval.results import happened_incidents
 from recur.util import resources
 from recur.util.errors import RecurError
 from recur.util.files import file_version
@@ -303,7 +304,8 @@ def _doc(doc: dict) -> dict:
     keys = ("id", "title", "category", "severity", "status", "import_draft", "runbook", "evidence", "summary",
             "signals", "path", "related", "distinguish", "symptoms", "tags")
     out = {k: doc.get(k) for k in keys}
-    out["incidents"] = len(doc.get("incidents", []) or [])
+    # those dated up to today, as result_object counts them (retrieval.results.happened_incidents)
+    out["incidents"] = len(happened_incidents(doc))
     return out
 
 
