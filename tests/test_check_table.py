@@ -145,6 +145,30 @@ ROWS = [
         "error",
     ),
     (
+        # a list item of text: the whole item is quoted, not the words after its first ': ' (found in review:
+        # "symptoms[3].lambda", a key that is none, and quoting only the rest made a mapping of the symptom)
+        "yaml-colon-in-a-list-item",
+        {P: pattern(*front(extra=["tags:", "  - lambda: invocations throttled: at peak"]))},
+        f"{P}:11: tags[0]",
+        'put the whole text in quotes, "lambda: invocations throttled: at peak"',
+        "error",
+    ),
+    (
+        # a line continuing the value above is no key of its own: YAML's message, no invented key or quote
+        "yaml-colon-on-a-continued-line",
+        {P: pattern(*front(title="Cloud account quota\n  or limit: reached"))},
+        f"{P}:4: front matter",
+        "YAML does not parse: mapping values are not allowed",
+        "error",
+    ),
+    (
+        "yaml-colon-in-a-value-with-a-comment",  # the comment is not part of the text to quote
+        {P: pattern(*front(title="Cloud quota: limit reached # note: x"))},
+        f"{P}:3: title",
+        'put the whole text in quotes, "Cloud quota: limit reached"',
+        "error",
+    ),
+    (
         "yaml-follow-up-owner-at-sign",
         {INC: GOOD_INC.replace("patterns:", "follow_ups:\n  - title: Raise the pool\n    owner: @bob\npatterns:")},
         f"{INC}:8: follow_ups[0].owner",

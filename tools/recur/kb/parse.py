@@ -193,25 +193,44 @@ def _reserved_start(text: str, mark, offset: int) -> ParseError | None:
 
 
 def _colon_in_value(text: str, mark, offset: int, problem: str) -> ParseError | None:
-    """A one-line value with an unquoted ": " in it (``title: Pool exhausted: checkout down``): said with
-    the key and its quoted form, as a list item's is (schema.mapping_hint). The parser's own message,
-    "mapping values are not allowed in this context", said nothing of quotes (found by a team installing
-    Recur). None for any other error."""
+    """A one-line value with an unquoted ": " in it (``title: Pool exhausted: checkout down``, a list item
+    ``- lambda: invocations throttled: at peak``): said with the key and its quoted form, as a list item's
+    mapping is (schema.mapping_hint). The parser's own message, "mapping values are not allowed in this
+    context", said nothing of quotes (found by a team installing Recur). Only a quoted form that parses is
+    offered (a line continuing the one above is no key of its own); None otherwise."""
     lines = text.split("\n")
     if "mapping values are not allowed" not in problem or not mark or mark.line >= len(lines):
         return None
-    line = lines[mark.line]
-    m = re.match(r"^(\s*(?:-\s+)?[^\s#\"'\[\]{},:-][^:#]*?:\s+)(\S.*?)\s*$", line)
-    if m is None or m.group(2)[0] in "\"'[{|>":
-        return None
-    value = m.group(2)
-    fixed = "\n".join(lines[: mark.line] + [m.group(1) + yaml_string(value)] + lines[mark.line + 1 :])
-    return ParseError(
-        mark.line + 1 + offset,
-        f"YAML does not parse: YAML reads an unquoted ': ' as a key and its value: put the whole text in "
-        f"quotes, {yaml_string(value)}",
-        _key_at(fixed, mark.line) or _key_written(line),
-    )
+    for prefix, value, whole_item in _colon_candidates(lines[mark.line]):
+        fixed = "\n".join(lines[: mark.line] + [prefix + yaml_string(value)] + lines[mark.line + 1 :])
+        key = _key_at(fixed, mark.line)
+        # a follow-up, a distinguish entry, a path's step, an eval case: its item is a mapping, not one text
+        if key is None or (whole_item and (key.startswith("[") or key.split("[")[0] in MAPPING_LISTS)):
+            continue
+        return ParseError(
+            mark.line + 1 + offset,
+            f"YAML does not parse: YAML reads an unquoted ': ' as a key and its value: put the whole text in "
+            f"quotes, {yaml_string(value)}",
+            key,
+        )
+    return None
+
+
+MAPPING_LISTS = ("follow_ups", "distinguish", "steps")
+
+
+def _colon_candidates(line: str) -> list[tuple[str, str, bool]]:
+    """(what stays, the text to quote, whether it is a whole list item) for a line YAML stopped on: a list
+    item whole (``- lambda: throttled: at peak``), then the value after the line's first key. A ``#``
+    comment is not part of the text."""
+    out = []
+    item = re.match(r"^(\s*-\s+)(\S.*?)\s*$", line)
+    keyed = re.match(r"^(\s*(?:-\s+)?[^\s#\"'\[\]{},:-][^:#]*?:\s+)(\S.*?)\s*$", line)
+    for m, whole in ((item, True), (keyed, False)):
+        value = re.split(r"\s#", m.group(2))[0].rstrip() if m else ""
+        if value and value[0] not in "\"'[{|>&*!":
+            out.append((m.group(1), value, whole))
+    return out
 
 
 def _key_at(text: str, line: int) -> str | None:
