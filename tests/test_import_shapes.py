@@ -553,7 +553,7 @@ def test_cancelled_action_items_are_no_open_follow_ups_and_an_unread_due_is_said
     assert [(a["title"], a["status"], a["due"]) for a in pm.action_items] == [
         ("Time out vacuum after 30 minutes", "open", dt.date(2026, 8, 20)),
         ("Move the rebuild off the primary", "open", None),
-        ("Check lock graphs in the old new dashboard", "done", dt.date(2026, 8, 15)),
+        ("Check lock graphs in the ~~old~~ new dashboard", "done", dt.date(2026, 8, 15)),
     ]
     assert pm.cancelled_items == [
         "Rewrite the rebuild in Go",

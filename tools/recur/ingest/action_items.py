@@ -41,10 +41,22 @@ _STATUS_COLS = ("status", "state", "done", "progress")
 
 
 # a status that says the item will not be done: no open follow-up (the KB's follow-ups are open or done)
-CANCELLED = re.compile(
-    r"^\W*(?:won[’']?t\s*(?:do|fix)|wontfix|cancell?ed|dropped|obsolete|abandoned|not doing|descoped)\W*$", re.I
-)
+_CANCEL_WORDS = r"(?:won[’']?t\s*(?:do|fix)|will\s+not\s+(?:do|fix)|wontfix|cancell?ed|dropped|obsolete|abandoned|not\s+doing|descoped)"
+CANCELLED = re.compile(rf"^\W*{_CANCEL_WORDS}\W*$", re.I)
 STRUCK = re.compile(r"^\s*~~(.+?)~~\s*$")
+# A cancel marker written in a list item's own text, where no status column holds it: "Move X (won't
+# do)", "Move X (won't do: too costly)", "Add an alert — Won't do", "[Cancelled] Move X", "Won't do: Move
+# X". The marker is the whole bracket, the end after a dash, or the start before a colon or dash, so
+# "Retry cancelled jobs" and "Dropped connections: add a retry" keep their words. Group "why": the reason.
+_EM = r"(?:\*\*|__|\*|_)?"
+_CANCEL_MARK = re.compile(
+    rf"\s*[(\[]{_EM}{_CANCEL_WORDS}{_EM}(?:\s*[:,;–—-]\s*(?P<why>[^()\[\]]*?))?\s*[)\]]"
+    rf"|\s+[-–—]+\s*{_EM}{_CANCEL_WORDS}{_EM}(?:\s*[:,;–—-]\s*(?P<why2>.*?))?\s*$"
+    rf"|^\s*(?:[(\[]{_EM}{_CANCEL_WORDS}{_EM}[)\]]|{_EM}{_CANCEL_WORDS}{_EM}\s*[:–—-])\s*",
+    re.I,
+)
+# "~~Rewrite the session layer~~ too costly": a struck title followed by why it was struck
+_STRUCK_LEAD = re.compile(r"^\s*~~(?P<title>[^~]+?)~~(?P<why>.*)$")
 
 
 def table_cells(row: str) -> list[str]:
@@ -64,8 +76,9 @@ def _col(header: list[str], names) -> int | None:
     return None
 
 
-def _plain(text: str) -> str:
-    return re.sub(r"\s{2,}", " ", re.sub(r"(\*\*|__|`|~~)", "", text)).strip()
+def _plain(text: str, keep_struck: bool = False) -> str:
+    marks = r"(\*\*|__|`)" if keep_struck else r"(\*\*|__|`|~~)"
+    return re.sub(r"\s{2,}", " ", re.sub(marks, "", text)).strip()
 
 
 # An owner or due date written in an item's text: "(owner: Pat Smith, due: Dec 20, 2026)", "— Owner:
@@ -177,8 +190,10 @@ def _inline_fields(title: str) -> tuple[str, dict]:
 def item(title: str, *, status_text: str = "", owner=None, due=None, ticket_text: str = "", checked=None) -> dict:
     """One follow-up from its parts; status words and tickets found anywhere are taken out of the title.
     One struck through (``~~title~~``) or whose status says it will not be done ("Won't do",
-    "Cancelled") is marked ``cancelled``: it was imported as an open follow-up, "~~" and all."""
-    cancelled = bool(STRUCK.match(title) or CANCELLED.match(status_text.strip()))
+    "Cancelled", in a column or in its own text) is marked ``cancelled``: it was imported as an open
+    follow-up, "~~" and all. A kept title keeps a struck part as written ("in the ~~old~~ new
+    dashboard"): its words were read as the title's, the strike-through dropped unsaid."""
+    cancelled, title = _cancelled(title, status_text)
     progress, title = status_of(title)
     for extra in (status_text, ticket_text):
         st, _ = status_of(extra) if extra else (None, "")
@@ -194,7 +209,7 @@ def item(title: str, *, status_text: str = "", owner=None, due=None, ticket_text
     due = due or said["due"]
     if ticket:
         title = title.replace(ticket, " ")
-    title = re.sub(r"\s*[(\[]\s*[)\]]", "", _plain(title))
+    title = re.sub(r"\s*[(\[]\s*[)\]]", "", _plain(title, keep_struck=not cancelled))
     title = re.sub(r"\s*[-–—:,;]+\s*$", "", re.sub(r"\s+([,;])", r"\1", title)).strip()
     it = {
         "title": title,
@@ -206,6 +221,25 @@ def item(title: str, *, status_text: str = "", owner=None, due=None, ticket_text
     if due is None and said["due_unread"]:
         it["due_unread"] = said["due_unread"]  # "due: Q1 2027": said in the import's notes, not dropped unsaid
     return {**it, "cancelled": True} if cancelled else it
+
+
+def _cancelled(title: str, status_text: str) -> tuple[bool, str]:
+    """Whether the item will not be done, and its title without the cancel marker, the reason given
+    kept in brackets after it (it is named in the import's notes): "Move X (won't do: too costly)"."""
+    if STRUCK.match(title) or CANCELLED.match(status_text.strip()):
+        return True, title
+    m = _CANCEL_MARK.search(title)
+    if m:
+        why = (m.group("why") or m.group("why2") or "").strip(" .")
+        rest = STRUCK.sub(r"\1", title[: m.start()] + " " + title[m.end() :])  # "~~X~~ (won't do)"
+        return True, rest.strip() + (f" ({why})" if why else "")
+    # "~~X~~ (too costly)", "~~X~~ — superseded by Y": struck with why; "~~Upgrade~~ Replace the DB" corrects
+    m = _STRUCK_LEAD.match(title)
+    why = m.group("why").strip() if m else ""
+    if m and re.match(r"[(\[:–—-]", why) and status_of(why)[0] is None:
+        why = why.strip(" ()[]:;,.–—-")
+        return True, m.group("title").strip() + (f" ({why})" if why else "")
+    return False, title
 
 
 def _ownerless(owner: str) -> bool:
