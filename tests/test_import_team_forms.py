@@ -62,3 +62,33 @@ def test_a_cancel_marker_in_a_list_items_text_is_no_open_follow_up(kb_dir, tmp_p
     ]
     notes = json.loads(imp(kb_dir, tmp_path / "pm" / "cache.md", WONT_DO, "--json").output)["notes"]
     assert any(n.startswith("not imported as follow-ups (cancelled): Move sessions to DynamoDB; ") for n in notes)
+
+
+NOTION = """\
+# DNS outage on internal resolvers
+
+Date: November 12, 2026
+Severity: SEV-2
+
+# TL;DR
+
+Internal service-to-service calls failed for 47 minutes: CoreDNS pods were OOM-killed.
+
+# Why did it happen? (5 whys)
+
+1. Why did lookups fail? CoreDNS was crash-looping.
+2. Why? The cache size was raised 100x without raising the memory limit.
+"""
+
+
+def test_notions_why_did_it_happen_heading_is_the_root_cause():
+    # "(5 whys)" was cut as an "(optional)" is, and no alias named "Why did it happen?": unmapped
+    pm = parse(NOTION)
+    assert pm.sections["Root cause"].startswith("1. Why did lookups fail?")
+    assert "Why did it happen? (5 whys)" not in pm.sections
+    for heading, name in (
+        ("Why did this happen?", "Root cause"),
+        ("Why did the resolver fail?", "Root cause"),
+        ("Analysis (5 whys)", "Five whys"),  # the bracket alone names it
+    ):
+        assert name in parse(NOTION.replace("Why did it happen? (5 whys)", heading)).sections, heading

@@ -59,6 +59,10 @@ CANONICAL = {
         "contributing factors",
         "blameless root cause",
         "why it happened",
+        "why did it happen?",  # Notion's postmortem template, "(5 whys)" after it
+        "why did this happen?",
+        "why did it happen",
+        "why did this happen",
     ],
     "Trigger": ["trigger", "triggers"],
     "Leadup": ["leadup", "lead-up", "lead up", "background", "context"],
@@ -120,6 +124,7 @@ KEYWORDS = [
     (r"\bresponse\b", "Response"),
     (r"\bsummary\b|\boverview\b|\bwhat happened\b", "Summary"),
     (r"\bfault\b", "Root cause"),
+    (r"\bwhy did (?:it|this|the [\w-]+(?: [\w-]+)?) (?:happen|fail|break)\b", "Root cause"),
 ]
 META_KEYS = {
     "date": "date",
@@ -260,6 +265,12 @@ def canonical(heading: str, keywords: bool = True) -> str | None:
     h = _norm(heading)
     if h in _LOOKUP:
         return _LOOKUP[h]
+    # "Analysis (5 whys)": the bracket _norm cuts ("(optional)") may alone name the section
+    inner = heading.strip().strip("*_: ").rstrip(":*_ ")
+    if inner.endswith(")") and "(" in inner:
+        bracket = _norm(inner[inner.rfind("(") + 1 : -1])
+        if bracket in _LOOKUP:
+            return _LOOKUP[bracket]
     if not keywords or len(h) > 60 or find_date(h)[0] is not None:
         return None
     return next((name for rx, name in KEYWORDS if re.search(rx, h)), None)
