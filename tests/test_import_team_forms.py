@@ -2,6 +2,7 @@
 list item's text, Notion's "Why did it happen?", trailing mentions and dates on follow-ups, page
 furniture of Markdown exports, plain-text email write-ups."""
 
+import datetime as dt
 import json
 import textwrap
 
@@ -92,3 +93,29 @@ def test_notions_why_did_it_happen_heading_is_the_root_cause():
         ("Analysis (5 whys)", "Five whys"),  # the bracket alone names it
     ):
         assert name in parse(NOTION.replace("Why did it happen? (5 whys)", heading)).sections, heading
+
+
+def test_a_trailing_mention_is_the_owner_and_a_date_after_it_the_due_date():
+    # Confluence's task line "… @Marta Nowak 2026-12-01" gave owner "Marta", no due date, and kept
+    # "@Marta Nowak 2026-12-01" in the title; Jira's [~anna.k] left "@anna.k" in the title
+    items = parse_action_items(
+        "- [ ] Set max_slot_wal_keep_size on all clusters @Marta Nowak 2026-12-01\n"
+        "- [x] Drop unused replication slots @Sam Okafor\n"
+        "- [ ] Page on WAL growth @Jo Lee Nov 30, 2026\n"
+        "- [ ] Escalate disk alerts to @Sam Okafor\n"  # the mention is part of the sentence
+        "- [ ] Ask @kim to review the runbook\n"
+        "- [ ] Update the runbook — @ana, @bob\n"  # a list of owners: the first, as before
+    )
+    assert [(a["title"], a["owner"], a["due"]) for a in items[:3]] == [
+        ("Set max_slot_wal_keep_size on all clusters", "Marta Nowak", dt.date(2026, 12, 1)),
+        ("Drop unused replication slots", "Sam Okafor", None),
+        ("Page on WAL growth", "Jo Lee", dt.date(2026, 11, 30)),
+    ]
+    assert [a["title"] for a in items[3:]] == [
+        "Escalate disk alerts to @Sam Okafor",
+        "Ask @kim to review the runbook",
+        "Update the runbook",
+    ]
+    assert items[-1]["owner"] == "ana"
+    jira = parse("h1. Disk full\n\n*Date:* 2026-11-08\n\nh2. Action Items\n# (/) Rollback 5.12.0 [~anna.k]\n")
+    assert [(a["title"], a["owner"], a["status"]) for a in jira.action_items] == [("Rollback 5.12.0", "anna.k", "done")]

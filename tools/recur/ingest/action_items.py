@@ -109,6 +109,37 @@ _DASH_NO_OWNER = re.compile(r"\s[-–—]+[ \t]*" + _NO_OWNER.pattern + r"(?=[ \
 _NOT_A_NAME = re.compile(r"(?:blocked|critical|urgent|high|medium|low|p\d|sev\d|optional|stretch|new)", re.I)
 
 
+# Confluence's and Jira's task lines end "… @Marta Nowak 2026-12-01", "… @anna.k": the mention (a name
+# of up to 3 capitalised words) is the owner and the date after it the due date; a word that makes the
+# mention part of the sentence ("Escalate to @Sam") keeps it in the title
+_TRAIL_NAME = re.compile(r"(?:[ \t]+[A-Z][a-z][\w.'’-]*){0,2}")
+_MENTION_IN_SENTENCE = re.compile(
+    r"\b(?:to|with|for|from|by|and|or|of|via|ask|ping|tell|notify|cc|page|thank)\s*$", re.I
+)
+
+_OWNER_LIST = re.compile(r"@[\w.-]+(?:[ \t]+[A-Z][\w.'’-]*){0,2}\s*(?:[,;&/+]|\band\b)\s*$")
+
+
+def _trailing_mention(title: str) -> tuple:
+    """(owner, due, the title without them) of a mention ending ``title``, perhaps a date after it;
+    (None, None, title) when the title does not end so."""
+    m = next(reversed(list(_MENTION.finditer(title))), None)
+    # "— @ana, @bob": the last of a list of owners; _owner takes the first, as it did
+    if m is None or _MENTION_IN_SENTENCE.search(title[: m.start()]) or _OWNER_LIST.search(title[: m.start()]):
+        return None, None, title
+    tail = title[m.end() :]
+    more = _TRAIL_NAME.match(tail).group(0) if m.group(1)[:1].isupper() else ""
+    for n in range(len(more.split()), -1, -1):  # "@Marta Nowak Nov 30, 2026": the longest name a date follows
+        words = " ".join(more.split()[:n])
+        rest = tail[tail.find(words) + len(words) if words else 0 :].strip(" \t,;.–—-")
+        rest = re.sub(r"^(?:due|by)\b\s*:?\s*", "", rest, flags=re.I)
+        day, said = find_date(rest) if rest else (None, None)
+        if not rest or (day is not None and said == rest):
+            head = re.sub(r"(?:\s*[,;]|\s+[-–—]+)?\s*$", "", title[: m.start()])
+            return " ".join([m.group(1), words]).strip(), day, head
+    return None, None, title
+
+
 def _value(text: str, start: int) -> str:
     end = _VALUE_END.search(text, start)
     return text[start : end.start() if end else len(text)]
@@ -179,6 +210,8 @@ def _inline_fields(title: str) -> tuple[str, dict]:
         return " " if _BRACKET_META.search(m.group(1)) else m.group(0)
 
     title = re.sub(r"\s*[(\[]([^()\[\]]*)[)\]]", bracket, title)
+    owner, due, title = _trailing_mention(title)
+    said["owner"], said["due"] = said["owner"] or owner, said["due"] or due
     got, title = _fields(title, bracketed=False)
     for k, v in got.items():
         said[k] = said[k] or v
