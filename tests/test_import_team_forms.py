@@ -119,3 +119,53 @@ def test_a_trailing_mention_is_the_owner_and_a_date_after_it_the_due_date():
     assert items[-1]["owner"] == "ana"
     jira = parse("h1. Disk full\n\n*Date:* 2026-11-08\n\nh2. Action Items\n# (/) Rollback 5.12.0 [~anna.k]\n")
     assert [(a["title"], a["owner"], a["status"]) for a in jira.action_items] == [("Rollback 5.12.0", "anna.k", "done")]
+
+
+CONFLUENCE_MD = """\
+Created by Marta Nowak, last modified by Sam Okafor on Nov 19, 2026
+
+# Incident Postmortem: Orders database ran out of disk
+
+| | |
+|---|---|
+| **Incident date** | 2026-11-17 |
+| **Document owner** | @Marta Nowak |
+| **Severity** | Sev 2 |
+
+## Incident summary
+
+Writes to the orders database failed because the WAL volume filled up.
+
+## Root cause
+
+A replication slot of a removed connector was never dropped. It was created by the CDC job on deploy.
+"""
+
+NOTION_PROPS = """\
+# DNS outage on internal resolvers
+
+Owner: Lukas Weber
+Date: November 12, 2026 3:40 PM (GMT+1)
+Severity: SEV-2
+Tags: dns, coredns, kubernetes
+
+# TL;DR
+
+Internal service-to-service calls failed for 47 minutes: CoreDNS pods were OOM-killed.
+"""
+
+
+def test_page_furniture_of_markdown_exports_is_not_the_summary():
+    # Confluence's byline (dropped from its HTML export only) and Notion's Tags property were the
+    # summary's first lines; the Document owner row an unmapped section
+    pm = parse(CONFLUENCE_MD)
+    assert pm.sections["Summary"] == "Writes to the orders database failed because the WAL volume filled up."
+    assert "Document owner" not in pm.sections and "owner: @Marta Nowak" in pm.unkept
+    assert "created by the CDC job on deploy" in pm.sections["Root cause"]  # prose that says "created by" stays
+    pm = parse(NOTION_PROPS)
+    assert pm.sections["Summary"].startswith("Internal service-to-service calls failed")
+    assert "tags: dns, coredns, kubernetes" in pm.unkept  # said in the import's notes, not dropped unsaid
+    # with no other date, the byline's still dates the incident, as a last resort (with its note)
+    assert parse("Created by Marta Nowak on Nov 19, 2026\n\n# Disk full\n\n## Summary\nThe disk filled.\n").date == (
+        dt.date(2026, 11, 19)
+    )

@@ -159,6 +159,7 @@ META_KEYS = {
     "author": "authors",
     "authors": "authors",
     "owner": "owner",
+    "document owner": "owner",  # Confluence's postmortem template: who wrote it, not who owns the incident
     # who led the response: no record field holds it; it was the summary's first line ("Incident commander: …")
     "incident commander": "incident lead",
     "commander": "incident lead",
@@ -189,6 +190,10 @@ META_KEYS = {
     "watchers": "watchers",
     "sprint": "sprint",
     "epic link": "epic link",
+    # Notion's page properties sit beside Owner, Date and Severity: topics, not the services a record
+    # holds ("dns, coredns, kubernetes"); they were the summary's first line
+    "tags": "tags",
+    "tag": "tags",
 }
 # the META_KEYS kinds no record field holds: said in the import's notes, not dropped unsaid
 UNKEPT_KINDS = set(META_KEYS.values()) - {"date", "created", "severity", "priority", "services", "duration", "title"}
@@ -995,6 +1000,15 @@ def _email_field(pm: Postmortem, name: str, value: str) -> None:
         _unkept(pm, name, value)
 
 
+# Confluence's page byline in its Markdown export, "Created by Marta Nowak, last modified by Sam Okafor
+# on Nov 19, 2026": about the page, not the incident, and was the summary's first line (the HTML
+# export's is dropped by its class, pm_markup). Only the whole line, ending in a date, is furniture.
+PAGE_FURNITURE = re.compile(
+    r"^[ \t]*(?:\*|_)?Created by [^,\n]{1,80}?(?:,[ \t]*last (?:modified|updated|edited)(?: by [^,\n]{1,80}?)?)?"
+    r" on (?:[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}|\d{1,2} [A-Z][a-z]{2,8}\.? \d{4}|\d{4}-\d{2}-\d{2})(?:\*|_)?[ \t]*$"
+)
+
+
 def parse(text: str) -> Postmortem:
     pm = Postmortem()
     controls = count_controls(text)  # taken out before parsing; _plain_text takes out decoded ones
@@ -1004,8 +1018,8 @@ def parse(text: str) -> Postmortem:
     front_sections, front_items = _apply_front(pm, front)
     offset = len(lines) - len(body_lines) + 1
     body_lines = _email_headers(pm, body_lines)
-    body = "\n".join(body_lines)
-    w = _walk(pm, body_lines, offset)
+    body = "\n".join(body_lines)  # a furniture line's date is still a last resort for the incident's (_dates)
+    w = _walk(pm, [PAGE_FURNITURE.sub("", ln) for ln in body_lines], offset)
     _bold_title(pm, w)
     _sections(pm, w)
     _front_sections(pm, front_sections)
