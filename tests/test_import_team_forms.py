@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from recur.cli.main import cli
 from recur.ingest.action_items import parse_action_items
 from recur.ingest.postmortem import parse
+from recur.kb.loader import load_kb
 
 
 def imp(kb_dir, path, text, *extra):
@@ -169,3 +170,70 @@ def test_page_furniture_of_markdown_exports_is_not_the_summary():
     assert parse("Created by Marta Nowak on Nov 19, 2026\n\n# Disk full\n\n## Summary\nThe disk filled.\n").date == (
         dt.date(2026, 11, 19)
     )
+
+
+EMAIL = """\
+From: Dana Whitfield <dana@example.com>
+To: eng-incidents@example.com
+Subject: Post-incident summary: login outage Friday
+Date: Mon, 24 Nov 2026 09:12:44 +0000
+
+Hi all,
+
+What happened: from about 14:02 to 14:49 UTC nobody could log in. The token endpoint returned 503s.
+
+Why: the IdP vendor had a regional outage. We were pinned to a single region.
+
+Impact: ~47 minutes, all new logins failed. I'd call it a SEV2.
+
+Follow-ups:
+ * Ask the vendor about multi-region endpoints
+ * Extend session lifetime during IdP outages - done
+
+Thanks,
+Dana
+"""
+
+
+def test_a_plain_text_email_write_up_has_sections_follow_ups_and_a_duration(kb_dir, tmp_path):
+    # its "Label:" lines were all one summary: 0 follow-ups, no duration, no note; the title kept
+    # "Post-incident summary:" where a "Postmortem:" prefix is taken off
+    pm = parse(EMAIL)
+    assert pm.title == "login outage Friday"
+    assert [(a["title"], a["status"]) for a in pm.action_items] == [
+        ("Ask the vendor about multi-region endpoints", "open"),
+        ("Extend session lifetime during IdP outages", "done"),
+    ]
+    assert pm.sections["Root cause"].startswith("the IdP vendor had a regional outage.")
+    assert pm.sections["Impact"].startswith("~47 minutes")
+    assert pm.duration_minutes == 47
+    assert pm.duration_note == "duration: 47 minutes read from the Impact ('~47 minutes'): no field says it"
+    # the Summary's range, when the Impact says none
+    pm = parse(EMAIL.replace("Impact: ~47 minutes, all", "Impact: all"))
+    assert (pm.duration_minutes, pm.duration_note) == (
+        47,
+        "duration: 47 minutes read from the Summary ('from about 14:02 to 14:49'): no field says it",
+    )
+    out = json.loads(imp(kb_dir, tmp_path / "pm" / "login.eml.txt", EMAIL, "--json").output)
+    assert out["follow_ups"] == 2
+    assert "duration: 47 minutes read from the Impact ('~47 minutes'): no field says it" in out["notes"]
+    inc = load_kb(kb_dir).incidents[out["incident"]]
+    assert (inc.title, inc.duration_minutes) == ("login outage Friday", 47)
+
+
+def test_a_duration_said_only_in_the_summary_is_read_and_said():
+    # Google's example: "Shakespeare Search down for 66 minutes" was neither read nor noted
+    pm = parse("# Sonnet++\n\n**Date:** 2026-10-21\n\n**Summary:** Search down for 66 minutes during high interest.\n")
+    assert pm.duration_minutes == 66
+    assert pm.duration_note == "duration: 66 minutes read from the Summary ('for 66 minutes'): no field says it"
+    assert parse("# X\n\n## Summary\nThe bug was latent for 3 days.\n").duration_minutes is None
+
+
+def test_titles_lose_the_prefixes_that_only_name_the_document():
+    for title in (
+        "Post-incident summary: Login outage",
+        "Incident review: Login outage",
+        "Incident INC-7781: Login outage",
+    ):
+        assert parse(f"# {title}\n\n## Summary\nNobody could log in for an hour.\n").title == "Login outage", title
+    assert parse("# Incident-free deploys: a plan\n\n## Summary\nA plan.\n").title == "Incident-free deploys: a plan"

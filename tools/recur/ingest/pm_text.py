@@ -59,8 +59,11 @@ PLACEHOLDER = re.compile(
 )
 TITLE_PREFIX = re.compile(
     r"^(?:\d{4}-\d{2}-\d{2}\s+)?"  # Confluence's page name "2026-03-10 Postmortem - …"
-    r"(?:post-?mortem|incident(?:\s+(?:report|review|post-?mortem))?|post-incident review|"
-    r"pir|rca|root cause analysis|retrospective)\s*(?:(?:for|of)\s*)?[:—–-]{1,2}\s*",  # "--": pandoc's en dash
+    # "Post-incident summary: …" (an email's subject), "Incident review: …", Jira's "Incident INC-7781: …"
+    r"(?:post-?mortem(?:\s+(?:summary|report))?|incident(?:\s+(?:report|review|summary|post-?mortem|"
+    r"[a-z][a-z0-9]*-\d+|#?\d+))?|post-incident\s+(?:review|summary|report)|outage\s+(?:report|summary)|"
+    # the separator: a colon, a dash; a hyphen only spaced ("Incident-free deploys" is a title) or doubled
+    r"pir|rca|root cause analysis|retrospective)\s*(?:(?:for|of)\s*)?(?:[:—–]{1,2}|(?<=\s)-{1,2}|--)\s*",  # "--": pandoc's en dash
     re.I,
 )
 TITLE_SUFFIX = re.compile(

@@ -59,6 +59,7 @@ CANONICAL = {
         "contributing factors",
         "blameless root cause",
         "why it happened",
+        "why",  # a plain-text write-up's "Why: the IdP vendor had a regional outage."
         "why did it happen?",  # Notion's postmortem template, "(5 whys)" after it
         "why did this happen?",
         "why did it happen",
@@ -508,6 +509,7 @@ class _Walk:
     kv_table: bool = False  # inside a key/value table of the first page (_kv_row)
     weak: list = field(default_factory=list)  # (kind, value, where) of labels in content sections: _section_meta
     line_sections: list = field(default_factory=list)  # the section each line is in; None in a code block
+    plain: bool = False  # no line is a heading: a plain-text write-up, whose "Label:" lines are its sections
 
     def start(self, name: str, first: str = "", label: str = "") -> None:
         self.chunks.append((self.current, self.buf, self.label))
@@ -690,6 +692,12 @@ def _kv_section(pm: Postmortem, w: _Walk, label: str, name: str | None, value: s
     w.start("_preamble")
 
 
+# A plain-text write-up (an email) has no headings: "What happened: …", "Why: …", "Follow-ups:" over its
+# items are its sections. Read so only where no line is a heading, and only a label a section is named
+# by exactly: in a Markdown document "Impact: none" inside a section is its text.
+PLAIN_LABEL = re.compile(r"^([A-Za-z][\w '’/;-]{1,40}?[?]?):(?:[ \t]+(\S.*))?$")
+
+
 def _label_line(pm: Postmortem, w: _Walk, ln: str, n: int) -> bool:
     """``**Root Causes**: text`` starts a section; ``Date: …``/``**Severity:** …`` is metadata."""
     m = BOLD_LABEL.match(ln)
@@ -698,6 +706,11 @@ def _label_line(pm: Postmortem, w: _Walk, ln: str, n: int) -> bool:
         pm.mapped.append((m.group(1).strip(), name))
         return True
     if w.current == "_preamble" and _field_row(pm, ln, n):
+        return True
+    m = PLAIN_LABEL.match(ln) if w.plain else None
+    if m and (name := canonical(m.group(1), keywords=False)):
+        w.start(name, m.group(2) or "", label=m.group(1))
+        pm.mapped.append((m.group(1).strip(), name))
         return True
     m = META.match(ln) if w.current not in ("Timeline", "Action items") else None
     kind = meta_key(m.group(1)) if m else None
@@ -794,6 +807,7 @@ def _setext(lines: list[str], n: int) -> int:
 
 def _walk(pm: Postmortem, lines: list[str], offset: int) -> _Walk:
     w, fence, underline = _Walk(), None, -1
+    w.plain = not any(HEADING.match(ln) or _setext(lines, n) for n, ln in enumerate(lines))
     for n, ln in enumerate(lines):
         s = ln.strip()
         if fence is None and s.startswith(("```", "~~~")):
@@ -1034,16 +1048,40 @@ def parse(text: str) -> Postmortem:
     if "Action items" in pm.sections or front_items:
         _action_items(pm, merged(parse_action_items(pm.sections.get("Action items", "")) + front_items))
     pm.code_spans = list(dict.fromkeys(s for s in re.findall(r"`([^`\n]{4,120})`", body)))
-    if pm.duration_minutes is None and "Impact" in pm.sections:
-        # "failed for 92 minutes", "for 1h30m": a duration right after "for", never a later number
-        m = re.search(r"\bfor[ \t]+(?:about |around |roughly |nearly |over |~)?(?=\d)", pm.sections["Impact"], re.I)
-        read = read_duration(pm.sections["Impact"][m.end() : m.end() + 80], at_start=True) if m else None
-        # days in the prose are how long something went unnoticed, not the outage ("latent for 3 days")
-        pm.duration_minutes = read.minutes if read and not re.search(r"\dd|day", read.words, re.I) else None
+    if pm.duration_minutes is None:
+        _prose_duration(pm)
     # front matter's content is the author's own text too: all of a postmortem may be kept there
     _template_stats(pm, "\n".join([body, *front_sections.values(), *(it["title"] for it in front_items)]))
     _plain_text(pm, controls)
     return pm
+
+
+_ABOUT = r"(?:about |around |roughly |nearly |approximately |approx\.? |over |~ ?)?"
+# where prose says how long the outage was: "failed for 92 minutes", "down for 66 minutes", "from about
+# 14:02 to 14:49 UTC", and an Impact that opens with it ("~47 minutes, all new logins failed"); only a
+# duration right there is read, never a later number
+_PROSE_DURATION = {
+    "Impact": re.compile(
+        rf"\bfor[ \t]+{_ABOUT}(?=\d)|\bfrom[ \t]+{_ABOUT}(?=\d{{1,2}}:\d\d)|\A[ \t]*{_ABOUT}(?=\d)", re.I
+    ),
+    "Summary": re.compile(rf"\bfor[ \t]+{_ABOUT}(?=\d)|\bfrom[ \t]+{_ABOUT}(?=\d{{1,2}}:\d\d)", re.I),
+}
+
+
+def _prose_duration(pm: Postmortem) -> None:
+    """The duration the Impact, else the Summary, says in prose, when no field gave one, with a note
+    naming the words read (a sentence is not a field: the user checks it). A summary's "down for 66
+    minutes" was left unread and unsaid."""
+    for name, rx in _PROSE_DURATION.items():
+        text = " ".join(pm.sections.get(name, "").split())
+        for m in rx.finditer(text):
+            read = read_duration(text[m.end() : m.end() + 80], at_start=True)
+            # days in the prose are how long something went unnoticed, not the outage ("latent for 3 days")
+            if read and not re.search(r"\dd|day", read.words, re.I):
+                pm.duration_minutes = read.minutes
+                said = (text[m.start() : m.end()] + read.words).strip()
+                pm.duration_note = f"duration: {read.minutes} minutes read from the {name} ({said!r}): no field says it"
+                return
 
 
 def _plain_text(pm: Postmortem, controls: int) -> None:
