@@ -237,3 +237,29 @@ def test_titles_lose_the_prefixes_that_only_name_the_document():
     ):
         assert parse(f"# {title}\n\n## Summary\nNobody could log in for an hour.\n").title == "Login outage", title
     assert parse("# Incident-free deploys: a plan\n\n## Summary\nA plan.\n").title == "Incident-free deploys: a plan"
+
+
+def test_jira_monospace_is_a_code_span_and_a_bracketed_name_ending_an_item_its_owner():
+    # "{{payments-events}}" stayed in the summary as written (and counted as a template placeholder);
+    # Notion's "(Lukas Weber)" after an item stayed in its title, no owner read
+    pm = parse(
+        "h1. Webhooks delayed\n\n*Date:* 2026-11-08\n\nh2. Summary\nThe {{payments-events}} group fell behind.\n"
+    )
+    assert pm.sections["Summary"] == "The `payments-events` group fell behind."
+    assert pm.code_spans == ["payments-events"] and pm.placeholders == 0
+    items = parse_action_items(
+        "- [x]  Revert the cache size (Lukas Weber)\n"
+        "- [ ]  Add NodeLocal DNSCache (Priya) — Due: December 15, 2026\n"
+        "- [x]  Alert on CoreDNS restarts (Priya)\n"  # one word: a name, as its list names owners so
+    )
+    assert [(a["title"], a["owner"]) for a in items] == [
+        ("Revert the cache size", "Lukas Weber"),
+        ("Add NodeLocal DNSCache", "Priya"),
+        ("Alert on CoreDNS restarts", "Priya"),
+    ]
+    # in a list that names no owner so, one word in a bracket says what, not who
+    items = parse_action_items("- Upgrade the client (Redis)\n- Add a check (see Runbook Index)\n")
+    assert [(a["title"], a["owner"]) for a in items] == [
+        ("Upgrade the client (Redis)", None),
+        ("Add a check (see Runbook Index)", None),
+    ]

@@ -194,8 +194,34 @@ def _fields(text: str, bracketed: bool) -> tuple[dict, str]:
     return got, text
 
 
-def _inline_fields(title: str) -> tuple[str, dict]:
-    """``title`` without the owner and due date written in it, and those (the first of each)."""
+# a person's name alone in a bracket: "(Lukas Weber)"; one word is a name only with a due date beside it
+# ("(Priya) — Due: December 15"), as "(Redis)" and "(Prometheus)" say what, not who
+# ("(Priya) — Due: December 15"), or in a list where other items name theirs so ("(Lukas Weber)"), as
+# "(Redis)" and "(Prometheus)" say what, not who
+_NAME_WORD = r"[A-Z](?:[a-z]+(?:[-'’][A-Z]?[a-z]+)*|['’][A-Z][a-z]+)"
+_FULL_NAME = re.compile(rf"{_NAME_WORD}(?: {_NAME_WORD}){{1,2}}")
+_ONE_NAME = re.compile(_NAME_WORD)
+_END_BRACKET = re.compile(r"\(([^()\[\]]*)\)\s*(?:[-–—].*)?$")
+
+
+def _bracket_owner(m, names: bool = False) -> bool:
+    """Whether the bracket ``m`` ending an item (a dash-led tail after it at most) only names its
+    owner; ``names``: other items of its list name theirs in a bracket (a single word is one then)."""
+    after = m.string[m.end() :]
+    if m.group(0).lstrip()[:1] != "(" or not re.fullmatch(r"\s*(?:[-–—].*)?", after):
+        return False
+    name = m.group(1).strip()
+    return bool(_FULL_NAME.fullmatch(name) or (_ONE_NAME.fullmatch(name) and (names or _due(after)[0] is not None)))
+
+
+def bracket_names(texts: list[str]) -> bool:
+    """Whether a list's items name their owners in a bracket ending them: one full name at least."""
+    return any((m := _END_BRACKET.search(t)) and _FULL_NAME.fullmatch(m.group(1).strip()) for t in texts)
+
+
+def _inline_fields(title: str, names: bool = False) -> tuple[str, dict]:
+    """``title`` without the owner and due date written in it, and those (the first of each);
+    ``names``: as ``_bracket_owner``'s."""
     said: dict = {"owner": None, "due": None, "due_unread": None}
 
     def bracket(m):
@@ -203,6 +229,8 @@ def _inline_fields(title: str) -> tuple[str, dict]:
         rest = rest.strip(" ,;-–—")
         if got["due"] and not got["owner"] and _NAME.fullmatch(rest):
             got["owner"], rest = rest, ""  # "(Priya, by 2026-12-07)"
+        elif not any(got.values()) and _bracket_owner(m, names):
+            got["owner"], rest = m.group(1).strip(), ""  # "Revert the cache size (Lukas Weber)"
         for k, v in got.items():
             said[k] = said[k] or v
         if any(got.values()):  # "(owner @lee)", "(@lee, @kim)": nothing but who and when is dropped whole
@@ -220,7 +248,9 @@ def _inline_fields(title: str) -> tuple[str, dict]:
     return re.sub(r"^\s*[-–—,;:]+\s*", "", title), said
 
 
-def item(title: str, *, status_text: str = "", owner=None, due=None, ticket_text: str = "", checked=None) -> dict:
+def item(
+    title: str, *, status_text: str = "", owner=None, due=None, ticket_text: str = "", checked=None, names=False
+) -> dict:
     """One follow-up from its parts; status words and tickets found anywhere are taken out of the title.
     One struck through (``~~title~~``) or whose status says it will not be done ("Won't do",
     "Cancelled", in a column or in its own text) is marked ``cancelled``: it was imported as an open
@@ -237,7 +267,7 @@ def item(title: str, *, status_text: str = "", owner=None, due=None, ticket_text
     if ticket is None and ticket_text and not is_placeholder(ticket_text):
         rest = status_of(ticket_text)[1]
         ticket = _plain(rest) or None if rest and not re.fullmatch(r"(?i)n/?a|none|-+", rest.strip()) else None
-    title, said = _inline_fields(title)
+    title, said = _inline_fields(title, names)
     owner = owner or said["owner"]
     due = due or said["due"]
     if ticket:
@@ -369,13 +399,14 @@ def _list_entries(lines: list[str]) -> list[tuple[int, str | None, str]]:
 
 def from_list(lines: list[str]) -> list[dict]:
     entries = _list_entries(lines)
+    names = bracket_names([text for _, _, text in entries])
     out = []
     for n, (indent, box, text) in enumerate(entries):
         nested = n + 1 < len(entries) and entries[n + 1][0] > indent
         if nested and text.rstrip("*_ ").endswith(":"):
             continue  # a group label ("Prevent:") over its own items
         checked = None if box is None else box.strip() != ""
-        it = item(text, checked=checked)
+        it = item(text, checked=checked, names=names)
         if it["title"] and not is_placeholder(it["title"]):
             out.append(it)
     return out

@@ -63,6 +63,8 @@ def jira_to_markdown(lines: list[str]) -> str:
         if fenced:
             out.append(ln)
             continue
+        # "{{payments-events}}" is wiki markup's monospace: Markdown's code span (it stayed in the summary as written)
+        ln = re.sub(r"\{\{([^{}\n]+?)\}\}", r"`\1`", ln)
         if m := JIRA_HEADING.match(ln):
             out.append(f"{'#' * int(m.group(1))} {m.group(2)}")
         elif m := re.match(r"^(#+|\*+)\s+(.*)$", ln):  # a list item in wiki markup
