@@ -221,14 +221,17 @@ def _slack_secret(path) -> str | None:
     "taken (env RECUR_ACCESS_LOG=1). Off by default: query strings can carry what a responder typed.",
 )
 @click.option(
+    "--allowed-host",
     "--mcp-allowed-host",
     "mcp_allowed_hosts",
     **setting("mcp_allowed_hosts"),
     multiple=True,
     metavar="HOST",
-    help="Bound to loopback behind a reverse proxy that passes its own Host (Caddy, Traefik, nginx with "
-    "proxy_set_header Host): also accept this host name on /mcp, where the MCP SDK refuses foreign hosts "
-    "(421) against DNS rebinding. Repeatable (env RECUR_MCP_ALLOWED_HOSTS, space-separated).",
+    help="Behind a reverse proxy that passes its own Host (Caddy, Traefik, nginx with proxy_set_header Host): "
+    "also accept this host name. Bound to loopback, every route (the API, the site, /metrics, /mcp) refuses "
+    "a Host or Origin that is not loopback (421/403) against DNS rebinding; on any other address, naming "
+    "hosts turns the same check on (IP addresses are accepted there too). Repeatable; --mcp-allowed-host is "
+    "the old name (env RECUR_MCP_ALLOWED_HOSTS, space-separated).",
 )
 @click.option(
     "--root-path",
