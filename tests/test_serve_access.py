@@ -243,3 +243,26 @@ def test_named_hosts_are_enforced_on_any_bind_address(tmp_path):
         assert r.status_code == 200, r.text
     with running(app_for(tmp_path / "open", host="0.0.0.0")) as base:
         assert httpx.get(base + "/api/patterns", headers={"Host": "anything.example"}).status_code == 200
+
+
+def test_scope_all_tells_the_site_box_there_is_no_api_for_a_browser(tmp_path):
+    """Under --token-scope all the box read {"api": "/api"}, found /api/healthz open, switched to the API
+    and every search was a 401 (found in review). The discovery file now says there is no API for a
+    browser, and names the built site's in-browser search bundle, as the static copy does."""
+    import json
+
+    site = tmp_path / "site"
+    (site / "assets").mkdir(parents=True)
+    (site / "index.html").write_text("<html></html>")
+    shipped = {"api": None, "browser": "search/bundle.json"}
+    (site / "assets" / "recur-api.json").write_text(json.dumps(shipped))
+    with running(app_for(tmp_path, token=TOKEN, token_scope="all", site_dir=site)) as base:
+        found = httpx.get(base + "/assets/recur-api.json").json()
+        assert found["api"] is None and found["browser"] == "search/bundle.json", found
+        assert httpx.post(base + "/api/suggest", json={"text": "disk full"}).status_code == 401
+    (site / "assets" / "recur-api.json").unlink()  # a site built without the bundle: the box searches by words
+    with running(app_for(tmp_path, token=TOKEN, token_scope="all", site_dir=site)) as base:
+        found = httpx.get(base + "/assets/recur-api.json").json()
+        assert found["api"] is None and "browser" not in found, found
+    with running(app_for(tmp_path, token=TOKEN, site_dir=site)) as base:  # write scope: reads stay open
+        assert httpx.get(base + "/assets/recur-api.json").json()["api"] == "/api"

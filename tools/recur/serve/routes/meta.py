@@ -50,12 +50,31 @@ def metrics(m=Depends(get_metrics)):
 
 
 @router.get("/assets/recur-api.json", include_in_schema=False)
-def api_discovery(request: Request):
+def api_discovery(request: Request, settings: Settings = Depends(get_settings)):
     """Tells the site's suggest box that an API stands behind this copy of the site (the
     static build ships the same file with {"api": null}, so a static host sees no 404), and the
     request body limit, so the box cuts a long paste of wide characters to fit it instead of
-    meeting a 413."""
+    meeting a 413. Under ``--token-scope all`` a browser has no token: the box took /api/healthz
+    (open) for a usable API, and every search was a 401 (found in review). There it is told there is
+    no API for it, as a static copy is, with the built site's own answer (its in-browser search
+    bundle, when the site has one; else the box searches the site by words)."""
+    if settings.token and settings.token_scope == "all":
+        return _static_discovery(settings)
     return {"api": "/api", "max_body": request.app.state.max_body}
+
+
+def _static_discovery(settings: Settings) -> dict:
+    import json
+
+    shipped: dict = {}
+    if settings.site is not None:
+        try:
+            shipped = json.loads((settings.site / "assets" / "recur-api.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            shipped = {}  # no built site, or no file: no bundle to name
+    browser = shipped.get("browser") if isinstance(shipped, dict) else None
+    about = "recur serve with --token-scope all: the API needs a bearer token a browser does not have"
+    return {"api": None, **({"browser": browser} if isinstance(browser, str) else {}), "about": about}
 
 
 @fallback_router.api_route(
