@@ -24,7 +24,10 @@ from recur.util.utf8 import decode
 
 
 def read_token(token_file=None, env_value: str | None = None) -> str | None:
-    """The token from a file (first line, stripped) or the environment; None when neither is set."""
+    """The token from a file (first line, stripped) or the environment (``env_value``: RECUR_TOKEN as
+    set, None when unset); None when neither is set. A RECUR_TOKEN set but blank is an error, as an
+    empty --token-file is: it left the server open, treated as unset (found in review), when the
+    operator meant to guard it (a secret store's empty value, `RECUR_TOKEN=$(cat missing)`)."""
     if token_file:
         try:
             with open(token_file, "rb") as fh:
@@ -35,9 +38,14 @@ def read_token(token_file=None, env_value: str | None = None) -> str | None:
         if not token:
             raise RecurError(f"--token-file {token_file}: the file is empty; put the token on its first line")
     else:
-        token = (env_value or "").strip()
-        if not token:
+        if env_value is None:
             return None
+        token = env_value.strip()
+        if not token:
+            raise RecurError(
+                "RECUR_TOKEN is set but empty: put the token in it (or use --token-file), "
+                "or unset it to serve without a token"
+            )
     if len(token) < 16:
         raise RecurError(
             "the API token is shorter than 16 characters; generate one with: "
