@@ -266,3 +266,24 @@ def test_scope_all_tells_the_site_box_there_is_no_api_for_a_browser(tmp_path):
         assert found["api"] is None and "browser" not in found, found
     with running(app_for(tmp_path, token=TOKEN, site_dir=site)) as base:  # write scope: reads stay open
         assert httpx.get(base + "/assets/recur-api.json").json()["api"] == "/api"
+
+
+def test_a_token_in_the_query_string_is_named_and_kept_out_of_the_access_log(write_only, caplog):
+    """`POST /api/feedback?token=...` was told "the token is missing" and the token was written whole to
+    the access log (found in review). The 401 says to send it in the header; the log has it redacted."""
+    import logging
+
+    caplog.set_level(logging.INFO, logger="recur.access")
+    base, root = write_only
+    for name in ("token", "access_token", "Access_Token"):
+        r = httpx.post(base + f"/api/feedback?x=1&{name}={TOKEN}&y=2", json=VOTE)
+        assert_error(r, 401, "unauthorized")
+        assert "send it in the Authorization header" in r.json()["error"]["message"], r.text
+    r = httpx.post(base + "/api/feedback?tokens=1", json=VOTE)  # another name: the token is just missing
+    assert r.json()["error"]["message"].endswith("(the token is missing)"), r.text
+    logged = [
+        rec.getMessage() for rec in caplog.records if rec.name == "recur.access" and "feedback" in rec.getMessage()
+    ]
+    assert len(logged) == 4 and all(TOKEN not in line for line in logged), logged
+    assert '"POST /api/feedback?x=1&token=REDACTED&y=2 HTTP/1.1" 401' in logged[0], logged[0]
+    assert "?tokens=1 " in logged[3]

@@ -69,6 +69,8 @@ def _check(request: Request, settings: Settings) -> None:
     if not ok:
         # "Token <t>" or "Basic ..." with the right token was "the token is wrong" (found in review)
         why = "the token is missing" if not given else "the token is wrong"
+        if not given and _token_in_query(request):  # found in review: "missing" when it was in the URL
+            why = "a token in the URL is not read: send it in the Authorization header"
         lone_scheme = not value.strip() and scheme.lower() in ("bearer", "token", "basic", "digest", "negotiate")
         if lone_scheme:  # "Authorization: Bearer" or "Token" with nothing after it
             why = "the token is missing after the scheme"
@@ -80,6 +82,15 @@ def _check(request: Request, settings: Settings) -> None:
             f"this route needs 'Authorization: Bearer <token>' ({why})",
             {"WWW-Authenticate": 'Bearer realm="recur"'},
         )
+
+
+def _token_in_query(request: Request) -> bool:
+    return any(name.lower() in TOKEN_QUERY_NAMES for name in request.query_params)
+
+
+# the query parameters a client may put a token in (RFC 6750's access_token, and the plain name):
+# never read, and redacted in the access log (access.py)
+TOKEN_QUERY_NAMES = ("token", "access_token")
 
 
 def require_write(request: Request, settings: Settings = Depends(get_settings)) -> None:
