@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import PlainTextResponse, Response
 
@@ -26,12 +28,27 @@ def healthz(engine=Depends(get_engine), holder=Depends(get_holder), settings: Se
         "build_id": m.get("build_id"),
         "built": m.get("built"),
         "reloads": holder.reloads,
-        "reload_error": holder.reload_error,  # a rebuilt index on disk that could not be loaded
+        "reload_error": _without_paths(holder.reload_error, engine),  # a rebuilt index that could not be loaded
         "stale": holder.stale,  # the KB changed since the served index was built (null: it did not)
         "left_out": m.get("left_out", []),  # pattern files with errors, not searched (recur check)
         "site": settings.site_built,  # now, not at start-up
         "site_stale": holder.site_stale,  # the site was built from other KB files than the served index
     }
+
+
+def _without_paths(message: str | None, engine) -> str | None:
+    """``message`` without the server's absolute paths of the index and the KB (found in review: /healthz
+    is open to anyone, and named the index's absolute path): "the served index" and "the KB" instead,
+    files in them by their names within. The server's log has the message whole."""
+    if not message:
+        return message
+    for folder, name in ((engine.index_dir, "the served index"), (getattr(engine, "kb_dir", None), "the KB")):
+        if folder is None:
+            continue
+        for text in dict.fromkeys((str(folder), str(Path(folder).resolve()))):
+            message = message.replace(f"the index at {text}", name)  # index.manifest_damage's words
+            message = message.replace(text + "/", f"{name}'s ").replace(text, name)
+    return message
 
 
 # response_class: the published 200 is text/plain (Prometheus text format), not FastAPI's default JSON
