@@ -106,7 +106,7 @@ def test_sigterm_answers_a_request_still_running_at_the_deadline_in_the_error_sh
     with serve_process(kb_dir, tmp_path) as (base, result):
         wait_healthy(base)
         with socket.create_connection(("127.0.0.1", int(base.rsplit(":", 1)[1])), timeout=30) as s:
-            head = b"POST /api/suggest HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            head = b"POST /api/suggest HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
             s.sendall(head + b'Content-Length: 100\r\n\r\n{"text": ')
             time.sleep(0.3)  # the request is in the app, waiting for the rest of its body
             result["proc"].send_signal(signal.SIGTERM)
