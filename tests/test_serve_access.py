@@ -191,3 +191,99 @@ def raw_get(base: str, path: str) -> bytes:
         while chunk := s.recv(65536):
             out += chunk
     return out
+
+
+INIT = {
+    "jsonrpc": "2.0",
+    "id": 1,
+    "method": "initialize",
+    "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}},
+}
+MCP_HEADERS = {"Accept": "application/json, text/event-stream"}
+
+
+def test_bound_to_loopback_every_route_refuses_a_foreign_host_or_origin(tmp_path):
+    """DNS rebinding (found in review): bound to 127.0.0.1, a page whose name is rebound to it reached the
+    API, the site and /metrics with its own Host (200), and posted with its own Origin; only /mcp refused
+    it. Every route now refuses as /mcp does: 421 for the Host, 403 for the Origin, in the route's shape;
+    the loopback names, a named proxy host and a same-origin POST are served as before."""
+    with running(app_for(tmp_path, host="127.0.0.1", mcp_allowed_hosts=("kb.example.com",))) as base:
+        evil = {"Host": "evil.example"}
+        for path in ("/api/patterns", "/api/patterns/disk-full", "/", "/metrics", "/docs"):
+            assert_error(httpx.get(base + path, headers=evil), 421, "misdirected_request")
+        assert httpx.head(base + "/api/patterns", headers=evil).status_code == 421
+        r = httpx.post(base + "/api/suggest", json={"text": "disk full"}, headers={"Origin": "http://evil.example"})
+        assert_error(r, 403, "forbidden_origin")
+        r = httpx.post(base + "/mcp", json=INIT, headers={**MCP_HEADERS, **evil})
+        assert r.status_code == 421 and r.json()["error"]["code"] == -32600, r.text
+        port = base.rsplit(":", 1)[1]
+        for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}", "kb.example.com", "KB.example.com:443"):
+            assert httpx.get(base + "/api/patterns", headers={"Host": host}).status_code == 200, host
+        for origin in (base, f"http://localhost:{port}", "https://kb.example.com"):
+            r = httpx.post(base + "/api/suggest", json={"text": "disk full"}, headers={"Origin": origin})
+            assert r.status_code == 200, (origin, r.text)
+        assert_error(httpx.get(base + "/api/patterns", headers={"Host": "10.0.0.5"}), 421, "misdirected_request")
+        assert_error(
+            httpx.get(base + "/api/patterns", headers={"Host": "localhost.evil.example"}), 421, "misdirected_request"
+        )
+
+
+def test_named_hosts_are_enforced_on_any_bind_address(tmp_path):
+    """--mcp-allowed-host was ignored off loopback (found in review: `--host 0.0.0.0 --mcp-allowed-host
+    kb.example.com`, a foreign Host got 200 on /mcp). Named, the hosts are enforced on every route on any
+    bind; an IP address is accepted there too (probes and scrapers address the server by address, which a
+    page cannot rebind). Without names, a server off loopback answers any Host, as before."""
+    with running(app_for(tmp_path, host="0.0.0.0", mcp_allowed_hosts=("kb.example.com",))) as base:
+        r = httpx.post(base + "/mcp", json=INIT, headers={**MCP_HEADERS, "Host": "evil.example"})
+        assert r.status_code == 421, r.text
+        assert_error(httpx.get(base + "/api/patterns", headers={"Host": "evil.example"}), 421, "misdirected_request")
+        for host in ("kb.example.com", "10.1.2.3:8000", "[fd00::5]:8000"):
+            assert httpx.get(base + "/healthz", headers={"Host": host}).status_code == 200, host
+        r = httpx.post(base + "/mcp", json=INIT, headers={**MCP_HEADERS, "Host": "kb.example.com"})
+        assert r.status_code == 200, r.text
+    with running(app_for(tmp_path / "open", host="0.0.0.0")) as base:
+        assert httpx.get(base + "/api/patterns", headers={"Host": "anything.example"}).status_code == 200
+
+
+def test_scope_all_tells_the_site_box_there_is_no_api_for_a_browser(tmp_path):
+    """Under --token-scope all the box read {"api": "/api"}, found /api/healthz open, switched to the API
+    and every search was a 401 (found in review). The discovery file now says there is no API for a
+    browser, and names the built site's in-browser search bundle, as the static copy does."""
+    import json
+
+    site = tmp_path / "site"
+    (site / "assets").mkdir(parents=True)
+    (site / "index.html").write_text("<html></html>")
+    shipped = {"api": None, "browser": "search/bundle.json"}
+    (site / "assets" / "recur-api.json").write_text(json.dumps(shipped))
+    with running(app_for(tmp_path, token=TOKEN, token_scope="all", site_dir=site)) as base:
+        found = httpx.get(base + "/assets/recur-api.json").json()
+        assert found["api"] is None and found["browser"] == "search/bundle.json", found
+        assert httpx.post(base + "/api/suggest", json={"text": "disk full"}).status_code == 401
+    (site / "assets" / "recur-api.json").unlink()  # a site built without the bundle: the box searches by words
+    with running(app_for(tmp_path, token=TOKEN, token_scope="all", site_dir=site)) as base:
+        found = httpx.get(base + "/assets/recur-api.json").json()
+        assert found["api"] is None and "browser" not in found, found
+    with running(app_for(tmp_path, token=TOKEN, site_dir=site)) as base:  # write scope: reads stay open
+        assert httpx.get(base + "/assets/recur-api.json").json()["api"] == "/api"
+
+
+def test_a_token_in_the_query_string_is_named_and_kept_out_of_the_access_log(write_only, caplog):
+    """`POST /api/feedback?token=...` was told "the token is missing" and the token was written whole to
+    the access log (found in review). The 401 says to send it in the header; the log has it redacted."""
+    import logging
+
+    caplog.set_level(logging.INFO, logger="recur.access")
+    base, root = write_only
+    for name in ("token", "access_token", "Access_Token"):
+        r = httpx.post(base + f"/api/feedback?x=1&{name}={TOKEN}&y=2", json=VOTE)
+        assert_error(r, 401, "unauthorized")
+        assert "send it in the Authorization header" in r.json()["error"]["message"], r.text
+    r = httpx.post(base + "/api/feedback?tokens=1", json=VOTE)  # another name: the token is just missing
+    assert r.json()["error"]["message"].endswith("(the token is missing)"), r.text
+    logged = [
+        rec.getMessage() for rec in caplog.records if rec.name == "recur.access" and "feedback" in rec.getMessage()
+    ]
+    assert len(logged) == 4 and all(TOKEN not in line for line in logged), logged
+    assert '"POST /api/feedback?x=1&token=REDACTED&y=2 HTTP/1.1" 401' in logged[0], logged[0]
+    assert "?tokens=1 " in logged[3]

@@ -106,7 +106,7 @@ def test_sigterm_answers_a_request_still_running_at_the_deadline_in_the_error_sh
     with serve_process(kb_dir, tmp_path) as (base, result):
         wait_healthy(base)
         with socket.create_connection(("127.0.0.1", int(base.rsplit(":", 1)[1])), timeout=30) as s:
-            head = b"POST /api/suggest HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            head = b"POST /api/suggest HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
             s.sendall(head + b'Content-Length: 100\r\n\r\n{"text": ')
             time.sleep(0.3)  # the request is in the app, waiting for the rest of its body
             result["proc"].send_signal(signal.SIGTERM)
@@ -167,6 +167,21 @@ def test_bad_token_file_is_a_clean_error(kb_dir, tmp_path):
             timeout=60,
         )
         assert r.returncode == 1 and words in r.stderr and "Traceback" not in r.stderr, r.stderr
+
+
+def test_a_blank_recur_token_is_an_error_not_an_open_server(kb_dir, tmp_path):
+    """An empty --token-file was an error, but a set and blank RECUR_TOKEN served with no token at all,
+    feedback open to anyone (found in review): the operator meant to guard it. Now an error too."""
+    for blank in ("", "  \t"):
+        r = subprocess.run(
+            RECUR + ["serve", "--kb", str(kb_dir), "--index", str(tmp_path / "i"), "--model", "fake:64", "--port", "0"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "RECUR_TOKEN": blank},
+        )
+        assert r.returncode == 1 and "RECUR_TOKEN is set but empty" in r.stderr, (r.returncode, r.stderr)
+        assert "Traceback" not in r.stderr
 
 
 def test_port_in_use_is_a_clean_error(kb_dir, tmp_path):

@@ -100,7 +100,9 @@ SETTINGS: dict[str, Setting] = {
     ),
     "mcp_idle_timeout": Setting("RECUR_MCP_IDLE_TIMEOUT", 1800.0, "seconds an idle MCP session on /mcp stays open"),
     "mcp_allowed_hosts": Setting(
-        "RECUR_MCP_ALLOWED_HOSTS", None, "host names a reverse proxy passes to /mcp (space-separated), on loopback"
+        "RECUR_MCP_ALLOWED_HOSTS",
+        None,
+        "host names (space-separated) recur serve accepts as Host and Origin besides loopback",
     ),
     "slack_signing_secret": Setting(
         "RECUR_SLACK_SIGNING_SECRET", None, "Slack app's signing secret (or recur serve --slack-signing-secret-file)"

@@ -221,14 +221,17 @@ def _slack_secret(path) -> str | None:
     "taken (env RECUR_ACCESS_LOG=1). Off by default: query strings can carry what a responder typed.",
 )
 @click.option(
+    "--allowed-host",
     "--mcp-allowed-host",
     "mcp_allowed_hosts",
     **setting("mcp_allowed_hosts"),
     multiple=True,
     metavar="HOST",
-    help="Bound to loopback behind a reverse proxy that passes its own Host (Caddy, Traefik, nginx with "
-    "proxy_set_header Host): also accept this host name on /mcp, where the MCP SDK refuses foreign hosts "
-    "(421) against DNS rebinding. Repeatable (env RECUR_MCP_ALLOWED_HOSTS, space-separated).",
+    help="Behind a reverse proxy that passes its own Host (Caddy, Traefik, nginx with proxy_set_header Host): "
+    "also accept this host name. Bound to loopback, every route (the API, the site, /metrics, /mcp) refuses "
+    "a Host or Origin that is not loopback (421/403) against DNS rebinding; on any other address, naming "
+    "hosts turns the same check on (IP addresses are accepted there too). Repeatable; --mcp-allowed-host is "
+    "the old name (env RECUR_MCP_ALLOWED_HOSTS, space-separated).",
 )
 @click.option(
     "--root-path",
@@ -321,7 +324,7 @@ def _preflight(kb_dir, index_dir, host: str, port: int, site_dir, feedback_path,
         raise RecurError(f"{kb_dir}: no knowledge base folder (and no index at {index_dir})")
     require_format(kb_dir)  # here, not in the engine's background load: exit 1 before serving
     refuse_other_kbs_index(index_dir, kb_dir)  # as recur mcp: a server does not take another KB's index
-    token = read_token(token_file, config.given("token"))
+    token = read_token(token_file, os.environ.get(config.env("token")))  # set but blank: an error, not "open"
     check_writable(feedback_path)
     _check_port(host, port)
     site = Path(site_dir)

@@ -8,7 +8,8 @@ shipper's nginx parser) read it, with the time taken in milliseconds at the end,
 Off by default: every request is a line, and query strings can carry what a responder typed. The
 request line, referrer and user agent come from the client, so a quote, a backslash or a control
 character in them is written as ``\\"``, ``\\\\`` or ``\\xHH`` (as nginx does): one request is always
-one line, and nobody can forge another.
+one line, and nobody can forge another. A ``token=`` or ``access_token=`` value in the query string (a
+client that put its bearer token in the URL) is written as ``REDACTED``.
 """
 
 from __future__ import annotations
@@ -45,11 +46,20 @@ def _entry(client, request: str, status: int, size: int, referer: str, agent: st
 def line(scope, status: int, size: int, seconds: float) -> str:
     """The log line for one answered request (``scope``: the ASGI scope)."""
     path = received_path(scope).decode("latin-1")  # as received: without the --root-path uvicorn added
-    query = scope.get("query_string") or b""
-    target = path + ("?" + query.decode("latin-1") if query else "")
+    query = _redacted(scope.get("query_string") or b"")
+    target = path + ("?" + query if query else "")
     request = _escape(f"{scope.get('method', '-')} {target} HTTP/{scope.get('http_version', '1.1')}")
     referer, agent = _header(scope, b"referer"), _header(scope, b"user-agent")
     return _entry(scope.get("client"), request, status, size, referer, agent, f"{round(seconds * 1000)}ms")
+
+
+# token=… or access_token=… (names in any case): a client that put its token in the URL (found in review:
+# written whole to the log); the value is replaced, the rest of the query kept as sent
+_TOKEN_PARAM = re.compile(r"(?i)((?:^|[&;])(?:access_)?token=)[^&;]*")
+
+
+def _redacted(query: bytes) -> str:
+    return _TOKEN_PARAM.sub(r"\1REDACTED", query.decode("latin-1"))
 
 
 def protocol_error(status: int, size: int, client) -> None:

@@ -72,7 +72,8 @@ def create_app(
     ``slack_signing_secret`` turns on /api/slack/* (``site_url``: where pattern links in replies
     point); the MCP server is at /mcp (``host``: the SDK's DNS-rebinding checks on loopback; at
     most ``mcp_max_sessions`` sessions open at once, each closed after ``mcp_idle_seconds`` idle;
-    ``mcp_allowed_hosts``: a reverse proxy's host names those checks also accept).
+    ``mcp_allowed_hosts``: a reverse proxy's host names those checks also accept; security.HostCheck,
+    every route's).
 
     Every query goes through ``Engine.answer``, so an answer is exactly what
     ``recur suggest --json`` prints for the same text (no batch encoding: padding in a batch
@@ -91,14 +92,10 @@ def create_app(
     app.state.max_body = max_body  # the suggest box cuts a long paste to fit it (assets/recur-api.json)
     install_error_handlers(app)
     slack = {"signing_secret": slack_signing_secret, "site_url": site_url}
-    mcp = {
-        "host": host,
-        "max_sessions": mcp_max_sessions,
-        "idle_seconds": mcp_idle_seconds,
-        "allowed_hosts": mcp_allowed_hosts,
-    }
+    mcp = dict(host=host, max_sessions=mcp_max_sessions, idle_seconds=mcp_idle_seconds, allowed_hosts=mcp_allowed_hosts)
     _routes(app, settings, slack=slack, mcp=mcp)
     _middleware(app, max_body=max_body, pools=(max_concurrent, webhooks), body_timeout=body_timeout)
+    _outer_middleware(app, host, tuple(mcp_allowed_hosts))
     return app
 
 
@@ -227,12 +224,12 @@ def _routes(app, settings: Settings, *, slack: dict, mcp: dict) -> None:
 
 def _middleware(app, *, max_body: int, pools: tuple[int, int], body_timeout: float) -> None:
     """Outermost last: security headers on everything, then metrics and the access log (they see
-    every status, 503s included), then the answer to a request cut short by a stop, then the token
+    every status, 503s included), then the Host and Origin check (these three: create_app adds them
+    after this), then the answer to a request cut short by a stop, then the token
     (a route that needs it is refused before its body is read), then the body guard (a client still sending its body holds no slot; the bodies held at once are
     bounded to what ``max_concurrent`` of the largest could hold), then the concurrency bound (``pools``:
     ``max_concurrent``, and the webhooks' share of it)."""
-    from recur.serve.metrics import MetricsMiddleware
-    from recur.serve.security import SecurityHeaders, TokenFirst
+    from recur.serve.security import TokenFirst
     from recur.serve.slack import MAX_BODY as SLACK_MAX_BODY
 
     max_concurrent, webhooks = pools
@@ -259,6 +256,15 @@ def _middleware(app, *, max_body: int, pools: tuple[int, int], body_timeout: flo
     app.add_middleware(TokenFirst, settings=app.state.settings, fastapi_app=app)  # before any body is read
     app.add_middleware(HeadAsGet)
     app.add_middleware(StopAnswer)
+
+
+def _outer_middleware(app, host: str | None, allowed_hosts: tuple) -> None:
+    """The outermost three: the Host and Origin check (before the token: a 421, not a 401), inside
+    metrics and the access log (a refused request is counted), then the security headers on every answer."""
+    from recur.serve.metrics import MetricsMiddleware
+    from recur.serve.security import HostCheck, SecurityHeaders
+
+    app.add_middleware(HostCheck, host=host, allowed=allowed_hosts)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     app.add_middleware(SecurityHeaders)
 

@@ -17,14 +17,17 @@ import time
 from fastapi import Depends, Request
 
 from recur.serve.deps import Settings, get_settings
-from recur.serve.guard import ApiError
+from recur.serve.guard import ApiError, is_mcp_path
 from recur.serve.prefix import route_path
 from recur.util.errors import RecurError
 from recur.util.utf8 import decode
 
 
 def read_token(token_file=None, env_value: str | None = None) -> str | None:
-    """The token from a file (first line, stripped) or the environment; None when neither is set."""
+    """The token from a file (first line, stripped) or the environment (``env_value``: RECUR_TOKEN as
+    set, None when unset); None when neither is set. A RECUR_TOKEN set but blank is an error, as an
+    empty --token-file is: it left the server open, treated as unset (found in review), when the
+    operator meant to guard it (a secret store's empty value, `RECUR_TOKEN=$(cat missing)`)."""
     if token_file:
         try:
             with open(token_file, "rb") as fh:
@@ -35,9 +38,14 @@ def read_token(token_file=None, env_value: str | None = None) -> str | None:
         if not token:
             raise RecurError(f"--token-file {token_file}: the file is empty; put the token on its first line")
     else:
-        token = (env_value or "").strip()
-        if not token:
+        if env_value is None:
             return None
+        token = env_value.strip()
+        if not token:
+            raise RecurError(
+                "RECUR_TOKEN is set but empty: put the token in it (or use --token-file), "
+                "or unset it to serve without a token"
+            )
     if len(token) < 16:
         raise RecurError(
             "the API token is shorter than 16 characters; generate one with: "
@@ -61,6 +69,8 @@ def _check(request: Request, settings: Settings) -> None:
     if not ok:
         # "Token <t>" or "Basic ..." with the right token was "the token is wrong" (found in review)
         why = "the token is missing" if not given else "the token is wrong"
+        if not given and _token_in_query(request):  # found in review: "missing" when it was in the URL
+            why = "a token in the URL is not read: send it in the Authorization header"
         lone_scheme = not value.strip() and scheme.lower() in ("bearer", "token", "basic", "digest", "negotiate")
         if lone_scheme:  # "Authorization: Bearer" or "Token" with nothing after it
             why = "the token is missing after the scheme"
@@ -72,6 +82,15 @@ def _check(request: Request, settings: Settings) -> None:
             f"this route needs 'Authorization: Bearer <token>' ({why})",
             {"WWW-Authenticate": 'Bearer realm="recur"'},
         )
+
+
+def _token_in_query(request: Request) -> bool:
+    return any(name.lower() in TOKEN_QUERY_NAMES for name in request.query_params)
+
+
+# the query parameters a client may put a token in (RFC 6750's access_token, and the plain name):
+# never read, and redacted in the access log (access.py)
+TOKEN_QUERY_NAMES = ("token", "access_token")
 
 
 def require_write(request: Request, settings: Settings = Depends(get_settings)) -> None:
@@ -148,6 +167,80 @@ class TokenGate:
                 await error_response(exc.status, exc.code, exc.message, exc.headers, scope)(scope, receive, send)
                 return
         await self.app(scope, receive, send)
+
+
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
+
+
+class HostCheck:
+    """ASGI middleware against DNS rebinding, on every route: a web page whose name an attacker
+    rebinds to 127.0.0.1 reaches a server bound to loopback with its own name as ``Host`` (and as
+    ``Origin`` on a POST), and before this the API, the site and /metrics answered it; only /mcp
+    refused it (the MCP SDK's TransportSecuritySettings, found in review). Active when bound to
+    loopback (``host``), or on any bind once the operator names hosts (``allowed``: a reverse
+    proxy's public names, --allowed-host). Accepted then: the loopback names and the named hosts, on
+    any port; off loopback also an IP address (load-balancer probes and scrapers address the server by
+    address, and a page cannot rebind a literal address). A request carrying an ``Origin`` must come
+    from one of those hosts too (a browser's same-origin POST carries its page's origin). Refused as
+    /mcp refuses them: 421 for the Host, 403 for the Origin, in the shape the route answers in."""
+
+    def __init__(self, app, host: str | None, allowed: tuple = ()):
+        self.app = app
+        self.names = frozenset(n.lower().strip("[]") for n in (*LOOPBACK_NAMES, *allowed))
+        self.active = host in LOOPBACK_NAMES or bool(allowed)
+        self.addresses_ok = host not in LOOPBACK_NAMES
+
+    async def __call__(self, scope, receive, send):
+        # bound to loopback the SDK refuses a foreign Host or Origin on /mcp itself, with the same lists
+        # (mcp_server._proxied) and its own words, which MCP clients have been shown; off loopback it checks nothing
+        sdk_checks = not self.addresses_ok and is_mcp_path(route_path(scope)) if scope["type"] == "http" else True
+        if self.active and not sdk_checks:
+            refused = self._refused(dict(scope.get("headers") or ()))
+            if refused is not None:
+                from recur.serve.guard import error_response
+
+                await error_response(*refused, None, scope)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+    def _refused(self, headers: dict) -> tuple | None:
+        host = headers.get(b"host", b"").decode("latin-1")
+        if not self._accepted(_hostname(host)):
+            why = "not a name this server answers to (a reverse proxy's host is named with --allowed-host)"
+            return 421, "misdirected_request", f"Invalid Host header {host!r}: {why}"
+        origin = headers.get(b"origin")
+        if origin is not None:
+            text = origin.decode("latin-1")
+            scheme, _, rest = text.partition("://")
+            if scheme not in ("http", "https") or not self._accepted(_hostname(rest)):
+                return 403, "forbidden_origin", f"Invalid Origin header {text!r}: not a page of this server"
+        return None
+
+    def _accepted(self, name: str) -> bool:
+        if name in self.names:
+            return True
+        if not self.addresses_ok or not name:
+            return False
+        import ipaddress
+
+        try:
+            ipaddress.ip_address(name)
+        except ValueError:
+            return False
+        return True
+
+
+def _hostname(authority: str) -> str:
+    """The host of ``host[:port]`` or ``[v6]:port``, lower case, without brackets ("" when malformed)."""
+    authority = authority.strip().lower()
+    if authority.startswith("["):
+        name, _, port = authority[1:].partition("]")
+        port = port.removeprefix(":") if port.startswith(":") else (port or "")
+    else:
+        name, _, port = authority.partition(":")
+    if (port and not port.isdigit()) or any(c in authority for c in "/@ \\"):
+        return ""  # not host[:port]: never one of the accepted names
+    return name
 
 
 class RateLimiter:

@@ -47,6 +47,8 @@ def record_vote(
             return "recorded"
         written, before = feedback_mod.record_once(path, query, pattern, useful, key, **extra)
     except RecurError as exc:
-        print(f"warning: {exc}", file=sys.stderr)
-        raise ApiError(503, "feedback_unavailable", str(exc)) from None
+        print(f"warning: {exc}", file=sys.stderr)  # the file and why: for the operator, in the server's log
+        # not the server's paths to an anonymous client (found in review): what happened, and where to look
+        message = "the vote was not recorded: the server cannot write its feedback file (the reason is in its log)"
+        raise ApiError(503, "feedback_unavailable", message) from None
     return "already recorded" if written is None else "recorded" if before is None else "changed"

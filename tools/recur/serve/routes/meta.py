@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import PlainTextResponse, Response
 
@@ -26,12 +28,27 @@ def healthz(engine=Depends(get_engine), holder=Depends(get_holder), settings: Se
         "build_id": m.get("build_id"),
         "built": m.get("built"),
         "reloads": holder.reloads,
-        "reload_error": holder.reload_error,  # a rebuilt index on disk that could not be loaded
+        "reload_error": _without_paths(holder.reload_error, engine),  # a rebuilt index that could not be loaded
         "stale": holder.stale,  # the KB changed since the served index was built (null: it did not)
         "left_out": m.get("left_out", []),  # pattern files with errors, not searched (recur check)
         "site": settings.site_built,  # now, not at start-up
         "site_stale": holder.site_stale,  # the site was built from other KB files than the served index
     }
+
+
+def _without_paths(message: str | None, engine) -> str | None:
+    """``message`` without the server's absolute paths of the index and the KB (found in review: /healthz
+    is open to anyone, and named the index's absolute path): "the served index" and "the KB" instead,
+    files in them by their names within. The server's log has the message whole."""
+    if not message:
+        return message
+    for folder, name in ((engine.index_dir, "the served index"), (getattr(engine, "kb_dir", None), "the KB")):
+        if folder is None:
+            continue
+        for text in dict.fromkeys((str(folder), str(Path(folder).resolve()))):
+            message = message.replace(f"the index at {text}", name)  # index.manifest_damage's words
+            message = message.replace(text + "/", f"{name}'s ").replace(text, name)
+    return message
 
 
 # response_class: the published 200 is text/plain (Prometheus text format), not FastAPI's default JSON
@@ -50,12 +67,31 @@ def metrics(m=Depends(get_metrics)):
 
 
 @router.get("/assets/recur-api.json", include_in_schema=False)
-def api_discovery(request: Request):
+def api_discovery(request: Request, settings: Settings = Depends(get_settings)):
     """Tells the site's suggest box that an API stands behind this copy of the site (the
     static build ships the same file with {"api": null}, so a static host sees no 404), and the
     request body limit, so the box cuts a long paste of wide characters to fit it instead of
-    meeting a 413."""
+    meeting a 413. Under ``--token-scope all`` a browser has no token: the box took /api/healthz
+    (open) for a usable API, and every search was a 401 (found in review). There it is told there is
+    no API for it, as a static copy is, with the built site's own answer (its in-browser search
+    bundle, when the site has one; else the box searches the site by words)."""
+    if settings.token and settings.token_scope == "all":
+        return _static_discovery(settings)
     return {"api": "/api", "max_body": request.app.state.max_body}
+
+
+def _static_discovery(settings: Settings) -> dict:
+    import json
+
+    shipped: dict = {}
+    if settings.site is not None:
+        try:
+            shipped = json.loads((settings.site / "assets" / "recur-api.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            shipped = {}  # no built site, or no file: no bundle to name
+    browser = shipped.get("browser") if isinstance(shipped, dict) else None
+    about = "recur serve with --token-scope all: the API needs a bearer token a browser does not have"
+    return {"api": None, **({"browser": browser} if isinstance(browser, str) else {}), "about": about}
 
 
 @fallback_router.api_route(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.responses import HTMLResponse
 
@@ -21,8 +19,9 @@ def home(settings: Settings = Depends(get_settings)):
 
 def _home_page(site) -> HTMLResponse:
     note = (
-        f"The static site is not built at {html.escape(str(site))} (run: recur site --out "
-        f"{html.escape(str(site))}); the API is running."
+        # not the server's folder to an anonymous visitor (found in review): the start-up warning names it
+        "The static site is not built in the --site folder yet (run: recur site --out &lt;that folder&gt;); "
+        "the API is running."
         if site
         else "No site folder given (--site); the API is running."
     )
