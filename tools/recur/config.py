@@ -125,6 +125,12 @@ def given(name: str) -> str | None:
     return raw if raw and raw.strip() else None
 
 
+def raw(name: str) -> str | None:
+    """The environment variable's value as set, blank too (None when unset): a secret set but empty, a
+    template that rendered nothing, is an error for its reader, not "not given"."""
+    return os.environ.get(SETTINGS[name].env)
+
+
 ON, OFF = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
 

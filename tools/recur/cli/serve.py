@@ -324,7 +324,7 @@ def _preflight(kb_dir, index_dir, host: str, port: int, site_dir, feedback_path,
         raise RecurError(f"{kb_dir}: no knowledge base folder (and no index at {index_dir})")
     require_format(kb_dir)  # here, not in the engine's background load: exit 1 before serving
     refuse_other_kbs_index(index_dir, kb_dir)  # as recur mcp: a server does not take another KB's index
-    token = read_token(token_file, os.environ.get(config.env("token")))  # set but blank: an error, not "open"
+    token = read_token(token_file, config.raw("token"))  # set but blank: an error, not "open"
     check_writable(feedback_path)
     _check_port(host, port)
     site = Path(site_dir)

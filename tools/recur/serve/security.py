@@ -24,10 +24,11 @@ from recur.util.utf8 import decode
 
 
 def read_token(token_file=None, env_value: str | None = None) -> str | None:
-    """The token from a file (first line, stripped) or the environment (``env_value``: RECUR_TOKEN as
-    set, None when unset); None when neither is set. A RECUR_TOKEN set but blank is an error, as an
-    empty --token-file is: it left the server open, treated as unset (found in review), when the
-    operator meant to guard it (a secret store's empty value, `RECUR_TOKEN=$(cat missing)`)."""
+    """The token from a file (first line, stripped) or the environment (``env_value``: the token
+    setting's variable as set, ``config.raw``; None when unset); None when neither is set. That
+    variable set but blank is an error, as an empty --token-file is: it left the server open, treated
+    as unset (found in review), when the operator meant to guard it (a secret store's empty value, a
+    `$(cat missing)`)."""
     if token_file:
         try:
             with open(token_file, "rb") as fh:
