@@ -247,7 +247,7 @@ def _alert(r: dict, f: Path, g: dict) -> Alert | None:
         name, source = r["title"], "grafana"
     if not isinstance(name, str) or not name.strip():
         return None
-    url = ann.get("runbook_url") or ann.get("runbook")
+    url = runbook_url(ann)
     text = lambda k: ann.get(k) if isinstance(ann.get(k), str) else ""  # noqa: E731
     return Alert(
         name.strip(),
@@ -389,6 +389,45 @@ def signal_regexes(signal: str) -> list[tuple[str, re.Pattern | None, str | None
     return out
 
 
+# The annotations that hold an alert's runbook link: Prometheus's convention (runbook_url), the shorter
+# runbook some rule sets use, and Grafana's (its "Runbook URL" field is saved as runbook_url; runbookURL
+# in some exports), compared case-insensitively, in this order.
+RUNBOOK_KEYS = ("runbook_url", "runbook", "runbookurl")
+
+
+def runbook_url(annotations: dict) -> str | None:
+    """An alert's runbook link (``RUNBOOK_KEYS``), or None."""
+    lower = {str(k).lower(): v for k, v in annotations.items()}
+    return next((v.strip() for k in RUNBOOK_KEYS if isinstance(v := lower.get(k), str) and v.strip()), None)
+
+
+def runbook_link(url: str, pages: dict, site_url: str | None, retired=frozenset()) -> tuple[str | None, str | None]:
+    """(pattern id, None) when ``url`` is the page of a pattern of ``pages`` ({id: its KB path}) not in
+    ``retired``, else (None, why it is not: None for a URL that is not ours). The one
+    reading of a runbook link: `recur coverage` counts the alert as detecting that pattern, and the
+    webhook answers the alert with it first. With ``site_url`` a URL is ours under it, and then must
+    be the page `recur site` writes (``.../patterns/<category>/<id>.html``); without it, a URL naming
+    a pattern is; a relative URL (no host) naming a pattern is ours either way."""
+    try:
+        parsed = urlparse(url)
+    except ValueError as exc:  # "http://[runbooks/x": urlparse raises; no reader can follow it either
+        return None, f"is not a URL ({exc})"
+    pid = url_pattern(url, pages)
+    relative = not parsed.scheme and not parsed.netloc
+    if (site_url and not is_ours(url, site_url) and not (relative and pid)) or (not site_url and pid is None):
+        return None, None
+    if pid is None:
+        return None, "points at no pattern page"
+    if pid in retired:
+        return None, f"points at retired pattern {pid}"
+    page = site_page(pages[pid])
+    if site_url and not ("/" + parsed.path.lstrip("/")).endswith("/" + page):
+        # the site has one page per pattern, under its category: a URL naming the id elsewhere (a
+        # pattern moved to another category, a guessed path) is a 404 for the responder
+        return None, f"is not the page of {pid}, which is .../{page}"
+    return pid, None
+
+
 def url_pattern(url: str, patterns: dict) -> str | None:
     """The pattern id a runbook URL points at, or None."""
     parts = [p for p in urlparse(url).path.split("/") if p]
@@ -488,29 +527,20 @@ def _runbooks(alerts: list[Alert], patterns: dict, site_url: str | None) -> tupl
     """(pattern id -> alert names linking it, broken URLs, external URLs). With ``site_url`` only URLs
     under it are ours and checked; without it, a URL is ours when it names a pattern page."""
     linked, bad, external, seen = {}, [], [], set()
+    pages = {pid: p.relpath for pid, p in patterns.items()}
+    retired = {pid for pid, p in patterns.items() if p.status == "retired"}
     for a in alerts:
         if not a.runbook_url or (a.name.lower(), a.runbook_url) in seen:
             continue
         seen.add((a.name.lower(), a.runbook_url))
         row = {"alert": a.name, "url": a.runbook_url, "file": a.file, "line": a.line}
-        try:
-            urlparse(a.runbook_url)
-        except ValueError as exc:  # "http://[runbooks/x": urlparse raises; no reader can follow it either
-            bad.append({**row, "reason": f"is not a URL ({exc})"})
-            continue
-        pid = url_pattern(a.runbook_url, patterns)
-        if site_url and not is_ours(a.runbook_url, site_url) or (not site_url and pid is None):
-            external.append({**row, "host": urlparse(a.runbook_url).netloc or "(no host)"})
-        elif pid is None:
-            bad.append({**row, "reason": "points at no pattern page"})
-        elif patterns[pid].status == "retired":
-            bad.append({**row, "reason": f"points at retired pattern {pid}"})
-        elif site_url and not urlparse(a.runbook_url).path.endswith("/" + (page := site_page(patterns[pid].relpath))):
-            # the site has one page per pattern, under its category: a URL naming the id elsewhere (a
-            # pattern moved to another category, a guessed path) is a 404 for the responder
-            bad.append({**row, "reason": f"is not the page of {pid}, which is .../{page}"})
-        else:
+        pid, why = runbook_link(a.runbook_url, pages, site_url, retired)
+        if pid is not None:
             linked.setdefault(pid, []).append(a.name)
+        elif why is not None:
+            bad.append({**row, "reason": why})
+        else:
+            external.append({**row, "host": urlparse(a.runbook_url).netloc or "(no host)"})
     return linked, bad, external
 
 

@@ -356,6 +356,22 @@ def alert_note(alert: Alert) -> str | None:
     )
 
 
+def alert_link(alert: Alert, docs: dict, site_url: str | None):
+    """The pattern an alert's runbook link (coverage.RUNBOOK_KEYS) points at, as `recur coverage` reads
+    it (``site_url``: `recur serve --site-url`), with the link: a search.RunbookLink, or None. A
+    DatasourceNoData/DatasourceError alert has none: its rule's runbook is for the condition that
+    did not fire. ``generatorURL`` is the rule's graph in Prometheus or Grafana, never a pattern page."""
+    from recur.ingest.coverage import runbook_link, runbook_url
+    from recur.retrieval.search import RunbookLink
+
+    url = runbook_url(alert.annotations)
+    if url is None or datasource_problem(alert) is not None:
+        return None
+    pages = {pid: d["path"] for pid, d in docs.items() if d.get("status") != "retired"}
+    pid, _ = runbook_link(url, pages, site_url)
+    return RunbookLink(pid, url) if pid else None
+
+
 def alert_query(alert: Alert) -> str:
     """alertname first (it is often a pattern's exact signal), then summary, description,
     other text annotations, then the labels that say what is affected (service, reason...), on one
