@@ -97,19 +97,56 @@ def test_grafana_datasource_alerts_say_the_rule_did_not_fire_and_reserved_annota
         disk["query"] == "DiskAlmostFull. No space left on device on db-1" and disk["results"][0]["id"] == "disk-full"
     )
     assert disk["datasource_problem"] is None and disk["note"] is None
-    assert (
-        no_data["query"]
-        == "DatasourceNoData. no data from data source. Replication lag on replicas. grafana_folder Databases"
-    )
+    assert no_data["query"] == "DatasourceNoData. no data from data source"  # nothing of the rule: see below
     assert no_data["datasource_problem"] == "no_data"
     assert 'the query of alert rule "Replication lag on replicas" returned no data' in no_data["note"]
     assert "(it did not fire)" in no_data["note"]
     assert error["query"] == (
-        "DatasourceError. data source query error. Replication lag on replicas. failed to execute query A: dial tcp "
-        "10.0.0.5:9090: connect: connection refused. grafana_folder Databases"
+        "DatasourceError. data source query error. failed to execute query A: dial tcp "
+        "10.0.0.5:9090: connect: connection refused"
     )
     assert error["datasource_problem"] == "error" and "failed (failed to execute query A: dial tcp" in error["note"]
     assert "Replica lag above 30s" not in no_data["query"] + error["query"]  # the condition that did not fire
+
+
+@pytest.mark.model
+def test_a_datasource_error_is_not_answered_with_the_subject_of_the_rule_that_never_ran(real_engine):
+    """Found in review: a DatasourceError for the rule "CoreDNS SERVFAIL rate high" (Prometheus unreachable:
+    dial tcp ...:9090: i/o timeout) was searched with the rule's name and answered dns-resolution-failure at
+    high confidence, though the rule was never evaluated. The query is the data-source problem and its error
+    alone (the rule is named in the note): nothing is rated above medium and the verdict is honest. The
+    rule's labels, annotations and runbook_url are the condition's, not read either."""
+    error = grafana_alert(
+        "DatasourceError",
+        "CoreDNS is returning SERVFAIL",
+        rulename="CoreDNS SERVFAIL rate high",
+        datasource_uid="prometheus-main",
+        ref_id="A",
+        grafana_folder="Edge",
+        service="coredns",
+    )
+    error["annotations"]["Error"] = (
+        '[sse.dataQueryError] failed to execute query [A]: Post "http://prometheus:9090/api/v1/query_range": '
+        "dial tcp 10.96.0.12:9090: i/o timeout"
+    )
+    error["annotations"]["runbook_url"] = "https://recur.example.com/patterns/network/dns-resolution-failure.html"
+    no_data = grafana_alert(
+        "DatasourceNoData", "Consumer group  lag is ", rulename="Kafka consumer group lag growing", ref_id="A"
+    )
+    app = create_app(lambda: real_engine, site_dir=None)
+    with running(app) as base:
+        r = httpx.post(base + "/api/alertmanager?top=10", json=grafana_payload(error, no_data), timeout=60)
+    assert r.status_code == 200, r.text
+    out = r.json()
+    for alert in out["alerts"]:
+        assert "CoreDNS" not in alert["query"] and "Kafka" not in alert["query"] and "coredns" not in alert["query"]
+        rated = [(x["id"], x["confidence"]) for x in alert["results"]]
+        assert all(c != "high" for _, c in rated), rated
+        assert alert["no_known_pattern"] is True, rated
+        assert alert["datasource_problem"] in ("error", "no_data") and "(it did not fire)" in alert["note"]
+    assert out["alerts"][0]["query"].endswith("dial tcp 10.96.0.12:9090: i/o timeout")
+    assert 'alert rule "CoreDNS SERVFAIL rate high"' in out["alerts"][0]["note"]
+    assert out["no_known_pattern"] is True
 
 
 def log_alert(name: str, summary: str = "") -> dict:
