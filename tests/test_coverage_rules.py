@@ -382,3 +382,38 @@ def test_a_quoted_alert_name_is_taken_whole_as_grafana_titles_have_spaces_and_hy
         cli, ["coverage", "--kb", str(kb_dir), "--rules", str(tmp_path / "rules"), "--no-propose", "--strict"]
     )
     assert r.exit_code == 0 and "no alert rule named" not in r.output, r.output
+
+
+def test_did_you_mean_suggests_a_slip_of_a_word_not_an_alert_for_another_condition(kb_dir, tmp_path):
+    """Found in review: "did you mean" compared names by characters (difflib, cutoff 0.75) and offered the
+    alert for the opposite condition or another system, a whole word differing. Compared word by word
+    (CamelCase split), it offers only the same words written otherwise or one word misspelt."""
+    from recur.ingest.coverage import coverage, did_you_mean, read_rules
+    from recur.kb.loader import load_kb
+
+    rules = [
+        "NodeFilesystemAlmostOutOfFiles",
+        "PostgresqlReplicationLag",
+        "KubePodNotReady",
+        "PostgresqlDown",
+        "KubePodCrashLooping",
+        "NodeFilesystemSpaceFillingUp",
+    ]
+    assert did_you_mean("NodeFilesystemAlmostOutOfSpace", rules) == []
+    assert did_you_mean("MySQLReplicationLag", rules) == []
+    assert did_you_mean("KubeNodeNotReady", rules) == []
+    assert did_you_mean("KubePodCrashLoping", rules) == ["KubePodCrashLooping"]  # one letter left out
+    assert did_you_mean("KubePodCrashloping", rules) == ["KubePodCrashLooping"]  # and a word's case
+    assert did_you_mean("PostgresDown", rules) == ["PostgresqlDown"]
+    assert did_you_mean("PostgreSQLDown", rules) == ["PostgresqlDown"]  # the same words, cased otherwise
+    assert did_you_mean("node_filesystem_space_filling_up", rules) == ["NodeFilesystemSpaceFillingUp"]
+    # through `recur coverage`: a pattern naming an alert for another condition gets no suggestion
+    p = kb_dir / "patterns" / "capacity" / "disk-full.md"
+    p.write_text(
+        p.read_text().replace("signals:\n", "signals:\n  - 'alertname=\"NodeFilesystemAlmostOutOfSpace\"'\n", 1)
+    )
+    f = tmp_path / "r.yml"
+    f.write_text("groups:\n- name: g\n  rules:\n" + "".join(f"  - alert: {n}\n    expr: up == 0\n" for n in rules))
+    c = coverage(load_kb(kb_dir), read_rules(f)[0])
+    row = next(m for m in c.missing_alerts if m["alert"] == "NodeFilesystemAlmostOutOfSpace")
+    assert row["did_you_mean"] == []

@@ -41,6 +41,7 @@ from urllib.parse import urlparse
 import yaml
 
 from recur.util.errors import RecurError
+from recur.util.text import edit_distance
 
 # an alert name a signal gives unquoted: a Prometheus identifier (alertname=NodeDown, alert: NodeDown)
 BARE_NAME = re.compile(r"[A-Za-z_:][A-Za-z0-9_:]*")
@@ -486,11 +487,43 @@ def is_ours(url: str, site_url: str | None) -> bool:
     return a.netloc.lower() == b.netloc.lower() and (a.path == base or a.path.startswith(base + "/"))
 
 
-def did_you_mean(name: str, names: list[str]) -> list[str]:
-    import difflib
+# the words of an alert name: CamelCase parts (an acronym whole: PostgreSQL is postgre, sql), digits
+NAME_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 
-    lower = {n.lower(): n for n in names}
-    return [lower[m] for m in difflib.get_close_matches(name.lower(), list(lower), n=3, cutoff=0.75)]
+
+def name_words(name: str) -> list[str]:
+    """An alert name's words, lower-cased: CamelCase split, ``_``, ``-``, spaces and other marks dropped."""
+    return [w.lower() for w in NAME_WORDS.findall(name)]
+
+
+def _slip(a: str, b: str) -> int | None:
+    """The edit distance of two words when one is a slip of the other (1 edit, 2 in words of 6 or more
+    letters), else None: node/pod or space/files are other words, not a slip."""
+    most = 1 if min(len(a), len(b)) < 6 else 2
+    d = edit_distance(a, b, most)
+    return d if d <= most else None
+
+
+def did_you_mean(name: str, names: list[str]) -> list[str]:
+    """Up to 3 of ``names`` that ``name`` is a slip of, nearest first: the same words written otherwise
+    (case, CamelCase or separators: PostgreSQLDown, PostgresqlDown), or the same words but one, a slip of
+    it (PostgresDown, PostgresqlDown; KubePodCrashloping, KubePodCrashLooping: one edit). Compared word
+    by word: by characters, difflib suggested alerts for another condition or system, a whole word
+    differing (NodeFilesystemAlmostOutOfSpace: ...OutOfFiles, MySQLReplicationLag:
+    PostgresqlReplicationLag, KubeNodeNotReady: KubePodNotReady; found in review)."""
+    words = name_words(name)
+    found = []
+    for other in dict.fromkeys(names):
+        theirs = name_words(other)
+        if len(theirs) == len(words):
+            differ = [(a, b) for a, b in zip(words, theirs) if a != b]
+            d = 0 if not differ else _slip(*differ[0]) if len(differ) == 1 else None
+        else:  # a word's case slipped too (KubePodCrashloping: one word), or only the split differs
+            d = edit_distance("".join(words), "".join(theirs), 1)
+            d = d if d <= 1 else None
+        if d is not None:
+            found.append((d, other))
+    return [n for _, n in sorted(found, key=lambda x: (x[0], x[1].lower()))][:3]
 
 
 def _missing(active: dict, names: list[str]) -> list[MissingAlert]:
