@@ -417,3 +417,46 @@ def test_did_you_mean_suggests_a_slip_of_a_word_not_an_alert_for_another_conditi
     c = coverage(load_kb(kb_dir), read_rules(f)[0])
     row = next(m for m in c.missing_alerts if m["alert"] == "NodeFilesystemAlmostOutOfSpace")
     assert row["did_you_mean"] == []
+
+
+def test_rule_files_coverage_could_not_read_are_read_or_said_usefully(tmp_path):
+    """Found in review: a ConfigMap manifest holding its rule file as a string, a Prometheus 1.x file,
+    `groups:` as a mapping were each "no alerting rules found"; a rule with no expr and a group name
+    repeated in a file (both make Prometheus reject the file) passed without a word."""
+    from recur.ingest.coverage import read_file
+
+    cm = write(
+        tmp_path,
+        "cm.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: rules}\ndata:\n  other.conf: |\n    x = 1\n"
+        "  alerts.yaml: |\n    groups:\n      - name: cm\n        rules:\n          - alert: CmInstanceDown\n"
+        "            expr: up == 0\n",
+    )
+    alerts, notes = read_file(cm)
+    assert [(a.name, a.line, a.group) for a in alerts] == [("CmInstanceDown", 11, "cm")] and notes == []
+    v1 = write(tmp_path, "old.rules", 'ALERT InstanceDown\n  IF up == 0\n  FOR 5m\n  LABELS { severity = "page" }\n')
+    assert read_file(v1) == (
+        [],
+        [
+            f"{v1}:1: skipped: a Prometheus 1.x rule file (ALERT ... IF ...), which Prometheus 2 and later do not "
+            "read: convert it to YAML with Prometheus 2's `promtool update rules old.rules`"
+        ],
+    )
+    mapping = write(tmp_path, "m.yml", "groups:\n  name: not-a-list\n  rules:\n    - alert: X\n      expr: up == 0\n")
+    assert read_file(mapping) == (
+        [],
+        [f"{mapping}:2: groups: a list of rule groups (- name: ...), not a mapping (file skipped)"],
+    )
+    bad = write(
+        tmp_path,
+        "bad.yml",
+        "groups:\n  - name: g\n    rules:\n      - alert: NoExpr\n        for: 5m\n      - expr: up == 0\n"
+        "  - name: g\n    rules:\n      - alert: Fine\n        expr: up == 0\n",
+    )
+    alerts, notes = read_file(bad)
+    assert [a.name for a in alerts] == ["NoExpr", "Fine"]
+    assert notes == [
+        f"{bad}:4: NoExpr: no expr (Prometheus rejects the file; the alert is counted)",
+        f"{bad}:6: a rule with neither alert nor record (Prometheus rejects the file)",
+        f"{bad}:7: group name 'g' is repeated in the file (first at line 2): Prometheus rejects the file",
+    ]

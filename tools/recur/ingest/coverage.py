@@ -3,8 +3,10 @@
 ``read_rules(dir)`` reads rule files (``*.yml``, ``*.yaml``, ``*.rules``: plain ``groups:`` files,
 PrometheusRule objects with ``spec.groups``, ``kind: List`` wrappers of them, a Mimir/Cortex/Loki
 ruler's ``{namespace: [groups]}``, Grafana-provisioned alert rules (``title``),
+a ConfigMap manifest's rule files held as strings under ``data:``,
 several YAML documents per file allowed; each file once, ``..`` entries of a ConfigMap mount skipped; a file it cannot read, such as a Helm template, is
-skipped with one warning); ``coverage(kb, alerts, site_url=, proposals=)`` reports, as a ``Coverage``
+skipped with one warning, a Prometheus 1.x file too; what Prometheus would reject, such as a rule with no
+``expr`` or a group name repeated in a file, is a warning at its line); ``coverage(kb, alerts, site_url=, proposals=)`` reports, as a ``Coverage``
 record whose ``to_json()`` is `recur coverage --json` (alert names compare case-insensitively)
 
 - ``missing_alerts``: a pattern's signal names an alert no rule defines. A signal names an alert
@@ -191,7 +193,7 @@ def rule_files(path) -> list[Path]:
         return _distinct(
             p
             for p in sorted(path.rglob("*"))
-            if p.suffix in (".yml", ".yaml", ".rules", ".json")
+            if p.suffix in RULE_SUFFIXES
             and not any(part.startswith("..") for part in p.relative_to(path).parts)
             and (p.is_file() or (p.is_symlink() and not p.exists()))
         )
@@ -272,6 +274,22 @@ def read_file(f: Path) -> tuple[list[Alert], list[str]]:
         return [], [f"{f}:{line}: skipped: cannot be read as UTF-8 text"]
     except OSError as exc:
         return [], [f"{f}:1: skipped: cannot be read ({exc.strerror or exc.__class__.__name__})"]
+    return read_text(f, raw)
+
+
+# A Prometheus 1.x rule file ("ALERT Name" then "IF expr"), which Prometheus 2.0 replaced with YAML
+V1_ALERT = re.compile(r"^ALERT[ \t]+[A-Za-z_:][A-Za-z0-9_:]*[ \t]*$(?:\n[ \t]*(?:#.*)?$)*\n[ \t]*IF\b", re.M)
+RULE_SUFFIXES = (".yml", ".yaml", ".rules", ".json")
+
+
+def read_text(f: Path, raw: str) -> tuple[list[Alert], list[str]]:
+    """Alerts and warnings of a rule file's text (a ConfigMap's embedded rule files are read too)."""
+    if (m := V1_ALERT.search(raw)) is not None:
+        line = raw.count("\n", 0, m.start()) + 1
+        return [], [
+            f"{f}:{line}: skipped: a Prometheus 1.x rule file (ALERT ... IF ...), which Prometheus 2 and later "
+            f"do not read: convert it to YAML with Prometheus 2's `promtool update rules {f.name}`"
+        ]
     if (line := helm_line(raw)) is not None:
         return [], [f"{f}:{line}: skipped: a Helm template (render it first: helm template ...)"]
     try:
@@ -282,31 +300,101 @@ def read_file(f: Path) -> tuple[list[Alert], list[str]]:
         return [], [f"{f}:{(mark.line + 1) if mark else 1}: skipped: not YAML this tool can read ({what})"]
     alerts, notes = [], []
     for doc in docs:
+        for embedded in _configmap_files(doc, raw):
+            a, n = read_text(f, embedded)
+            alerts, notes = alerts + a, notes + [x for x in n if ": no alerting rules (" not in x]
+        notes += _shape_notes(doc, f)
         for g in _groups(doc):
-            rules = g.get("rules") if isinstance(g, dict) else None
-            if not isinstance(rules, list):
-                where = g.get("__line__", 1) if isinstance(g, dict) else doc.get("__line__", 1)
-                what = (
-                    "each group needs a list of rules"
-                    if isinstance(g, dict)
-                    else f"a group is a mapping, not {_shown(g)}"
-                )
-                notes.append(f"{f}:{where}: rules: {what} (group skipped)")
-                continue
-            alerts += [a for a in (_alert(r, f, g) for r in rules if isinstance(r, dict)) if a]
-            notes += [
-                f"{f}:{r.get('__line__', 1)}: alert: not a name ({_shown(r['alert'])}); rule skipped"
-                for r in rules
-                if isinstance(r, dict) and "alert" in r and not (isinstance(r["alert"], str) and r["alert"].strip())
-            ]
-            notes += [
-                f"{f}:{g.get('__line__', 1)}: rules: a rule is a mapping, not {_shown(r)} (rule skipped)"
-                for r in rules
-                if not isinstance(r, dict)
-            ]
+            a, n = _group(g, f, doc)
+            alerts, notes = alerts + a, notes + n
+        notes += _repeated_groups(_groups(doc), f)
     if not alerts and not notes:
         notes.append(f"{f}: no alerting rules (groups[].rules[].alert, or Grafana rules[].title) found")
     return alerts, notes
+
+
+def _configmap_files(doc, raw: str) -> list[str]:
+    """The rule files a Kubernetes ConfigMap manifest holds as strings (``data: {alerts.yaml: |...}``),
+    each preceded by blank lines so that its lines are the manifest's: the rules `kubectl apply` mounts
+    as files were read as a document with no groups ("no alerting rules")."""
+    if not isinstance(doc, dict) or doc.get("kind") != "ConfigMap" or not isinstance(doc.get("data"), dict):
+        return []
+    lines = raw.split("\n")
+    out = []
+    for key, value in doc["data"].items():
+        if not (isinstance(key, str) and key.endswith(RULE_SUFFIXES) and isinstance(value, str)):
+            continue
+        at = next((n for n, x in enumerate(lines) if re.match(rf"\s*['\"]?{re.escape(key)}['\"]?\s*:", x)), None)
+        # a block scalar's text starts on the line after its key; another style: line numbers from the key's
+        out.append("\n" * (at + 1 if at is not None else 0) + value)
+    return out
+
+
+def _shape_notes(doc, f: Path) -> list[str]:
+    """A document whose ``groups`` (or ``spec.groups``) is a mapping, not a list of groups."""
+    if not isinstance(doc, dict):
+        return []
+    holder = doc["spec"] if "groups" not in doc and isinstance(doc.get("spec"), dict) else doc
+    groups = holder.get("groups")
+    if not isinstance(groups, dict):
+        return []
+    line = groups.get("__line__", holder.get("__line__", 1))
+    return [f"{f}:{line}: groups: a list of rule groups (- name: ...), not a mapping (file skipped)"]
+
+
+def _group(g, f: Path, doc) -> tuple[list[Alert], list[str]]:
+    """The alerts of one rule group, and warnings about it: what Prometheus would reject, said where it is."""
+    rules = g.get("rules") if isinstance(g, dict) else None
+    if not isinstance(rules, list):
+        where = g.get("__line__", 1) if isinstance(g, dict) else doc.get("__line__", 1)
+        what = "each group needs a list of rules" if isinstance(g, dict) else f"a group is a mapping, not {_shown(g)}"
+        return [], [f"{f}:{where}: rules: {what} (group skipped)"]
+    alerts = [a for a in (_alert(r, f, g) for r in rules if isinstance(r, dict)) if a]
+    notes = [
+        f"{f}:{r.get('__line__', 1)}: alert: not a name ({_shown(r['alert'])}); rule skipped"
+        for r in rules
+        if isinstance(r, dict) and "alert" in r and not (isinstance(r["alert"], str) and r["alert"].strip())
+    ]
+    notes += [
+        f"{f}:{g.get('__line__', 1)}: rules: a rule is a mapping, not {_shown(r)} (rule skipped)"
+        for r in rules
+        if not isinstance(r, dict)
+    ]
+    return alerts, notes + _rule_notes(rules, f)
+
+
+def _rule_notes(rules: list, f: Path) -> list[str]:
+    """Prometheus rules Prometheus would reject (the whole file): one with no ``expr``, one with neither
+    ``alert`` nor ``record``. Grafana's rules (``title``) have neither and are not Prometheus's."""
+    notes = []
+    for r in rules:
+        if not isinstance(r, dict) or "title" in r:
+            continue
+        line = r.get("__line__", 1)
+        if "alert" not in r and "record" not in r:
+            notes.append(f"{f}:{line}: a rule with neither alert nor record (Prometheus rejects the file)")
+        elif not (isinstance(r.get("expr"), str) and r["expr"].strip()):
+            name = r.get("alert") or r.get("record")
+            notes.append(f"{f}:{line}: {name}: no expr (Prometheus rejects the file; the alert is counted)")
+    return notes
+
+
+def _repeated_groups(groups: list, f: Path) -> list[str]:
+    """Group names repeated in one file (Prometheus: "groupname ... is repeated in the same file")."""
+    first, notes = {}, []
+    for g in groups:
+        name = g.get("name") if isinstance(g, dict) else None
+        rules = g.get("rules") if isinstance(g, dict) and isinstance(g.get("rules"), list) else []
+        if not isinstance(name, str) or any(isinstance(r, dict) and "title" in r for r in rules):
+            continue  # Grafana's groups are named per folder
+        if name in first:
+            notes.append(
+                f"{f}:{g.get('__line__', 1)}: group name {name!r} is repeated in the file (first at line "
+                f"{first[name]}): Prometheus rejects the file"
+            )
+        else:
+            first[name] = g.get("__line__", 1)
+    return notes
 
 
 def _shown(value) -> str:
