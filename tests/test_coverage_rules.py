@@ -206,7 +206,8 @@ def test_a_runbook_url_that_is_not_a_url_is_reported_broken_not_a_traceback(kb_d
             cli, ["coverage", "--kb", str(kb_dir), "--rules", str(d), "--no-propose", "--strict", *extra]
         )
         assert r.exit_code == 1 and "Traceback" not in r.output, r.output
-        assert f"{d / 'a.yml'}:4: DiskAlmostFull: http://[runbooks/disk is not a URL (Invalid IPv6 URL)" in r.output
+        # at the runbook_url's own line (5), not the rule's
+        assert f"{d / 'a.yml'}:5: DiskAlmostFull: http://[runbooks/disk is not a URL (Invalid IPv6 URL)" in r.output
 
 
 def test_ruler_namespaces_and_dot_rules_files_are_read(tmp_path):
@@ -459,4 +460,26 @@ def test_rule_files_coverage_could_not_read_are_read_or_said_usefully(tmp_path):
         f"{bad}:4: NoExpr: no expr (Prometheus rejects the file; the alert is counted)",
         f"{bad}:6: a rule with neither alert nor record (Prometheus rejects the file)",
         f"{bad}:7: group name 'g' is repeated in the file (first at line 2): Prometheus rejects the file",
+    ]
+
+
+def test_a_broken_runbook_url_is_reported_at_its_line_with_the_page_it_may_have_meant(kb_dir, tmp_path):
+    """Found in review: a broken runbook_url was reported at the `- alert:` line, not its own; a misspelt
+    pattern id in it got no "did you mean"; a templated one ({{ $labels.pattern }}.html) was said to point
+    at no pattern page, though which page it opens is known only when the alert fires."""
+    from recur.ingest.coverage import coverage, read_rules
+
+    site = "https://recur.example/"
+    f = write(
+        tmp_path,
+        "rb.yml",
+        "groups:\n  - name: rb\n    rules:\n      - alert: Typo\n        expr: vector(1)\n        annotations:\n"
+        f"          summary: s\n          runbook_url: {site}patterns/capacity/disk-ful.html\n"
+        "      - alert: Templated\n        expr: vector(1)\n        annotations:\n"
+        f'          runbook_url: "{site}patterns/capacity/{{{{ $labels.pattern }}}}.html"\n',
+    )
+    c = coverage(load_kb(kb_dir), read_rules(f)[0], site_url=site)
+    assert [(b["alert"], b["line"], b["reason"]) for b in c.bad_runbook_urls] == [
+        ("Typo", 8, "points at no pattern page (did you mean .../patterns/capacity/disk-full.html?)"),
+        ("Templated", 12, "is templated ({{ ... }}): which page it opens is known only when the alert fires"),
     ]

@@ -29,7 +29,8 @@ record whose ``to_json()`` is `recur coverage --json` (alert names compare case-
 - ``bad_runbook_urls``: our alerts' ``runbook_url`` (under ``site_url``; without it, URLs that
   name a pattern) that do not point at an existing pattern page (a path segment equal to a
   pattern id, ``.html``/``.md``/``/`` suffixes ignored; under ``site_url``, the page `recur site`
-  writes for it, a path ending ``patterns/<category>/<id>.html``); ``external_runbook_urls``: the others.
+  writes for it, a path ending ``patterns/<category>/<id>.html``; ``line``: the URL's own; a misspelt id
+  with the page it may have meant; a templated URL said so); ``external_runbook_urls``: the others.
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ class Alert:
     summary: str = ""
     description: str = ""
     source: str = "prometheus"  # "prometheus" | "grafana"
+    runbook_line: int | None = None  # the runbook_url's own line, when known
 
 
 class _Missing(TypedDict):
@@ -112,8 +114,16 @@ _LineLoader.yaml_implicit_resolvers = {
 }
 
 
+class _Lines(dict):
+    """A mapping of a rule file, with the line of each of its keys (``key_lines``): a warning about one
+    value (a runbook_url) names that value's line, not the rule's."""
+
+    key_lines: dict
+
+
 def _mapping_with_line(loader, node, deep=False):
-    mapping = loader.construct_mapping(node, deep=deep)
+    mapping = _Lines(loader.construct_mapping(node, deep=deep))
+    mapping.key_lines = {k.value: k.start_mark.line + 1 for k, _ in node.value if isinstance(k.value, str)}
     mapping["__line__"] = node.start_mark.line + 1
     return mapping
 
@@ -250,17 +260,18 @@ def _alert(r: dict, f: Path, g: dict) -> Alert | None:
         name, source = r["title"], "grafana"
     if not isinstance(name, str) or not name.strip():
         return None
-    url = runbook_url(ann)
+    key = runbook_key(ann)
     text = lambda k: ann.get(k) if isinstance(ann.get(k), str) else ""  # noqa: E731
     return Alert(
         name.strip(),
         str(f),
         r.get("__line__", 1),
-        url if isinstance(url, str) else None,
+        ann[key].strip() if key else None,
         g.get("name") if isinstance(g.get("name"), str) else None,
         text("summary"),
         text("description") or text("message"),
         source,
+        getattr(ann, "key_lines", {}).get(key),
     )
 
 
@@ -484,10 +495,16 @@ def signal_regexes(signal: str) -> list[tuple[str, re.Pattern | None, str | None
 RUNBOOK_KEYS = ("runbook_url", "runbook", "runbookurl")
 
 
+def runbook_key(annotations: dict):
+    """The key of an alert's runbook link among its annotations (``RUNBOOK_KEYS``), or None."""
+    keys = {str(k).lower(): k for k, v in annotations.items() if isinstance(v, str) and v.strip()}
+    return next((keys[k] for k in RUNBOOK_KEYS if k in keys), None)
+
+
 def runbook_url(annotations: dict) -> str | None:
     """An alert's runbook link (``RUNBOOK_KEYS``), or None."""
-    lower = {str(k).lower(): v for k, v in annotations.items()}
-    return next((v.strip() for k in RUNBOOK_KEYS if isinstance(v := lower.get(k), str) and v.strip()), None)
+    key = runbook_key(annotations)
+    return annotations[key].strip() if key is not None else None
 
 
 def runbook_link(url: str, pages: dict, site_url: str | None, retired=frozenset()) -> tuple[str | None, str | None]:
@@ -501,12 +518,16 @@ def runbook_link(url: str, pages: dict, site_url: str | None, retired=frozenset(
         parsed = urlparse(url)
     except ValueError as exc:  # "http://[runbooks/x": urlparse raises; no reader can follow it either
         return None, f"is not a URL ({exc})"
+    if "{{" in url:  # Prometheus fills it in when the alert fires: no page to check here (without
+        # site_url, ours is a URL naming a pattern, which this one does not until then)
+        templated = "is templated ({{ ... }}): which page it opens is known only when the alert fires"
+        return None, templated if site_url and is_ours(url, site_url) else None
     pid = url_pattern(url, pages)
     relative = not parsed.scheme and not parsed.netloc
     if (site_url and not is_ours(url, site_url) and not (relative and pid)) or (not site_url and pid is None):
         return None, None
     if pid is None:
-        return None, "points at no pattern page"
+        return None, _no_page(parsed.path, pages, site_url)
     if pid in retired:
         return None, f"points at retired pattern {pid}"
     page = site_page(pages[pid])
@@ -515,6 +536,15 @@ def runbook_link(url: str, pages: dict, site_url: str | None, retired=frozenset(
         # pattern moved to another category, a guessed path) is a 404 for the responder
         return None, f"is not the page of {pid}, which is .../{page}"
     return pid, None
+
+
+def _no_page(path: str, pages: dict, site_url: str | None) -> str:
+    """Why a URL of ours names no pattern, with the page it may have meant (a misspelt id)."""
+    from recur.util.text import close_names
+
+    last = re.sub(r"\.(html?|md)$", "", path.rstrip("/").rsplit("/", 1)[-1])
+    near = close_names(last, list(pages), n=1) if last else []
+    return "points at no pattern page" + (f" (did you mean .../{site_page(pages[near[0]])}?)" if near else "")
 
 
 def url_pattern(url: str, patterns: dict) -> str | None:
@@ -654,7 +684,7 @@ def _runbooks(alerts: list[Alert], patterns: dict, site_url: str | None) -> tupl
         if not a.runbook_url or (a.name.lower(), a.runbook_url) in seen:
             continue
         seen.add((a.name.lower(), a.runbook_url))
-        row = {"alert": a.name, "url": a.runbook_url, "file": a.file, "line": a.line}
+        row = {"alert": a.name, "url": a.runbook_url, "file": a.file, "line": a.runbook_line or a.line}
         pid, why = runbook_link(a.runbook_url, pages, site_url, retired)
         if pid is not None:
             linked.setdefault(pid, []).append(a.name)
