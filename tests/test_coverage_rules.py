@@ -206,7 +206,8 @@ def test_a_runbook_url_that_is_not_a_url_is_reported_broken_not_a_traceback(kb_d
             cli, ["coverage", "--kb", str(kb_dir), "--rules", str(d), "--no-propose", "--strict", *extra]
         )
         assert r.exit_code == 1 and "Traceback" not in r.output, r.output
-        assert f"{d / 'a.yml'}:4: DiskAlmostFull: http://[runbooks/disk is not a URL (Invalid IPv6 URL)" in r.output
+        # at the runbook_url's own line (5), not the rule's
+        assert f"{d / 'a.yml'}:5: DiskAlmostFull: http://[runbooks/disk is not a URL (Invalid IPv6 URL)" in r.output
 
 
 def test_ruler_namespaces_and_dot_rules_files_are_read(tmp_path):
@@ -382,3 +383,103 @@ def test_a_quoted_alert_name_is_taken_whole_as_grafana_titles_have_spaces_and_hy
         cli, ["coverage", "--kb", str(kb_dir), "--rules", str(tmp_path / "rules"), "--no-propose", "--strict"]
     )
     assert r.exit_code == 0 and "no alert rule named" not in r.output, r.output
+
+
+def test_did_you_mean_suggests_a_slip_of_a_word_not_an_alert_for_another_condition(kb_dir, tmp_path):
+    """Found in review: "did you mean" compared names by characters (difflib, cutoff 0.75) and offered the
+    alert for the opposite condition or another system, a whole word differing. Compared word by word
+    (CamelCase split), it offers only the same words written otherwise or one word misspelt."""
+    from recur.ingest.coverage import coverage, did_you_mean, read_rules
+    from recur.kb.loader import load_kb
+
+    rules = [
+        "NodeFilesystemAlmostOutOfFiles",
+        "PostgresqlReplicationLag",
+        "KubePodNotReady",
+        "PostgresqlDown",
+        "KubePodCrashLooping",
+        "NodeFilesystemSpaceFillingUp",
+    ]
+    assert did_you_mean("NodeFilesystemAlmostOutOfSpace", rules) == []
+    assert did_you_mean("MySQLReplicationLag", rules) == []
+    assert did_you_mean("KubeNodeNotReady", rules) == []
+    assert did_you_mean("KubePodCrashLoping", rules) == ["KubePodCrashLooping"]  # one letter left out
+    assert did_you_mean("KubePodCrashloping", rules) == ["KubePodCrashLooping"]  # and a word's case
+    assert did_you_mean("PostgresDown", rules) == ["PostgresqlDown"]
+    assert did_you_mean("PostgreSQLDown", rules) == ["PostgresqlDown"]  # the same words, cased otherwise
+    assert did_you_mean("node_filesystem_space_filling_up", rules) == ["NodeFilesystemSpaceFillingUp"]
+    # through `recur coverage`: a pattern naming an alert for another condition gets no suggestion
+    p = kb_dir / "patterns" / "capacity" / "disk-full.md"
+    p.write_text(
+        p.read_text().replace("signals:\n", "signals:\n  - 'alertname=\"NodeFilesystemAlmostOutOfSpace\"'\n", 1)
+    )
+    f = tmp_path / "r.yml"
+    f.write_text("groups:\n- name: g\n  rules:\n" + "".join(f"  - alert: {n}\n    expr: up == 0\n" for n in rules))
+    c = coverage(load_kb(kb_dir), read_rules(f)[0])
+    row = next(m for m in c.missing_alerts if m["alert"] == "NodeFilesystemAlmostOutOfSpace")
+    assert row["did_you_mean"] == []
+
+
+def test_rule_files_coverage_could_not_read_are_read_or_said_usefully(tmp_path):
+    """Found in review: a ConfigMap manifest holding its rule file as a string, a Prometheus 1.x file,
+    `groups:` as a mapping were each "no alerting rules found"; a rule with no expr and a group name
+    repeated in a file (both make Prometheus reject the file) passed without a word."""
+    from recur.ingest.coverage import read_file
+
+    cm = write(
+        tmp_path,
+        "cm.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: rules}\ndata:\n  other.conf: |\n    x = 1\n"
+        "  alerts.yaml: |\n    groups:\n      - name: cm\n        rules:\n          - alert: CmInstanceDown\n"
+        "            expr: up == 0\n",
+    )
+    alerts, notes = read_file(cm)
+    assert [(a.name, a.line, a.group) for a in alerts] == [("CmInstanceDown", 11, "cm")] and notes == []
+    v1 = write(tmp_path, "old.rules", 'ALERT InstanceDown\n  IF up == 0\n  FOR 5m\n  LABELS { severity = "page" }\n')
+    assert read_file(v1) == (
+        [],
+        [
+            f"{v1}:1: skipped: a Prometheus 1.x rule file (ALERT ... IF ...), which Prometheus 2 and later do not "
+            "read: convert it to YAML with Prometheus 2's `promtool update rules old.rules`"
+        ],
+    )
+    mapping = write(tmp_path, "m.yml", "groups:\n  name: not-a-list\n  rules:\n    - alert: X\n      expr: up == 0\n")
+    assert read_file(mapping) == (
+        [],
+        [f"{mapping}:2: groups: a list of rule groups (- name: ...), not a mapping (file skipped)"],
+    )
+    bad = write(
+        tmp_path,
+        "bad.yml",
+        "groups:\n  - name: g\n    rules:\n      - alert: NoExpr\n        for: 5m\n      - expr: up == 0\n"
+        "  - name: g\n    rules:\n      - alert: Fine\n        expr: up == 0\n",
+    )
+    alerts, notes = read_file(bad)
+    assert [a.name for a in alerts] == ["NoExpr", "Fine"]
+    assert notes == [
+        f"{bad}:4: NoExpr: no expr (Prometheus rejects the file; the alert is counted)",
+        f"{bad}:6: a rule with neither alert nor record (Prometheus rejects the file)",
+        f"{bad}:7: group name 'g' is repeated in the file (first at line 2): Prometheus rejects the file",
+    ]
+
+
+def test_a_broken_runbook_url_is_reported_at_its_line_with_the_page_it_may_have_meant(kb_dir, tmp_path):
+    """Found in review: a broken runbook_url was reported at the `- alert:` line, not its own; a misspelt
+    pattern id in it got no "did you mean"; a templated one ({{ $labels.pattern }}.html) was said to point
+    at no pattern page, though which page it opens is known only when the alert fires."""
+    from recur.ingest.coverage import coverage, read_rules
+
+    site = "https://recur.example/"
+    f = write(
+        tmp_path,
+        "rb.yml",
+        "groups:\n  - name: rb\n    rules:\n      - alert: Typo\n        expr: vector(1)\n        annotations:\n"
+        f"          summary: s\n          runbook_url: {site}patterns/capacity/disk-ful.html\n"
+        "      - alert: Templated\n        expr: vector(1)\n        annotations:\n"
+        f'          runbook_url: "{site}patterns/capacity/{{{{ $labels.pattern }}}}.html"\n',
+    )
+    c = coverage(load_kb(kb_dir), read_rules(f)[0], site_url=site)
+    assert [(b["alert"], b["line"], b["reason"]) for b in c.bad_runbook_urls] == [
+        ("Typo", 8, "points at no pattern page (did you mean .../patterns/capacity/disk-full.html?)"),
+        ("Templated", 12, "is templated ({{ ... }}): which page it opens is known only when the alert fires"),
+    ]

@@ -3,8 +3,10 @@
 ``read_rules(dir)`` reads rule files (``*.yml``, ``*.yaml``, ``*.rules``: plain ``groups:`` files,
 PrometheusRule objects with ``spec.groups``, ``kind: List`` wrappers of them, a Mimir/Cortex/Loki
 ruler's ``{namespace: [groups]}``, Grafana-provisioned alert rules (``title``),
+a ConfigMap manifest's rule files held as strings under ``data:``,
 several YAML documents per file allowed; each file once, ``..`` entries of a ConfigMap mount skipped; a file it cannot read, such as a Helm template, is
-skipped with one warning); ``coverage(kb, alerts, site_url=, proposals=)`` reports, as a ``Coverage``
+skipped with one warning, a Prometheus 1.x file too; what Prometheus would reject, such as a rule with no
+``expr`` or a group name repeated in a file, is a warning at its line); ``coverage(kb, alerts, site_url=, proposals=)`` reports, as a ``Coverage``
 record whose ``to_json()`` is `recur coverage --json` (alert names compare case-insensitively)
 
 - ``missing_alerts``: a pattern's signal names an alert no rule defines. A signal names an alert
@@ -27,7 +29,8 @@ record whose ``to_json()`` is `recur coverage --json` (alert names compare case-
 - ``bad_runbook_urls``: our alerts' ``runbook_url`` (under ``site_url``; without it, URLs that
   name a pattern) that do not point at an existing pattern page (a path segment equal to a
   pattern id, ``.html``/``.md``/``/`` suffixes ignored; under ``site_url``, the page `recur site`
-  writes for it, a path ending ``patterns/<category>/<id>.html``); ``external_runbook_urls``: the others.
+  writes for it, a path ending ``patterns/<category>/<id>.html``; ``line``: the URL's own; a misspelt id
+  with the page it may have meant; a templated URL said so); ``external_runbook_urls``: the others.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from urllib.parse import urlparse
 import yaml
 
 from recur.util.errors import RecurError
+from recur.util.text import edit_distance
 
 # an alert name a signal gives unquoted: a Prometheus identifier (alertname=NodeDown, alert: NodeDown)
 BARE_NAME = re.compile(r"[A-Za-z_:][A-Za-z0-9_:]*")
@@ -62,6 +66,7 @@ class Alert:
     summary: str = ""
     description: str = ""
     source: str = "prometheus"  # "prometheus" | "grafana"
+    runbook_line: int | None = None  # the runbook_url's own line, when known
 
 
 class _Missing(TypedDict):
@@ -109,8 +114,16 @@ _LineLoader.yaml_implicit_resolvers = {
 }
 
 
+class _Lines(dict):
+    """A mapping of a rule file, with the line of each of its keys (``key_lines``): a warning about one
+    value (a runbook_url) names that value's line, not the rule's."""
+
+    key_lines: dict
+
+
 def _mapping_with_line(loader, node, deep=False):
-    mapping = loader.construct_mapping(node, deep=deep)
+    mapping = _Lines(loader.construct_mapping(node, deep=deep))
+    mapping.key_lines = {k.value: k.start_mark.line + 1 for k, _ in node.value if isinstance(k.value, str)}
     mapping["__line__"] = node.start_mark.line + 1
     return mapping
 
@@ -190,7 +203,7 @@ def rule_files(path) -> list[Path]:
         return _distinct(
             p
             for p in sorted(path.rglob("*"))
-            if p.suffix in (".yml", ".yaml", ".rules", ".json")
+            if p.suffix in RULE_SUFFIXES
             and not any(part.startswith("..") for part in p.relative_to(path).parts)
             and (p.is_file() or (p.is_symlink() and not p.exists()))
         )
@@ -247,17 +260,18 @@ def _alert(r: dict, f: Path, g: dict) -> Alert | None:
         name, source = r["title"], "grafana"
     if not isinstance(name, str) or not name.strip():
         return None
-    url = ann.get("runbook_url") or ann.get("runbook")
+    key = runbook_key(ann)
     text = lambda k: ann.get(k) if isinstance(ann.get(k), str) else ""  # noqa: E731
     return Alert(
         name.strip(),
         str(f),
         r.get("__line__", 1),
-        url if isinstance(url, str) else None,
+        ann[key].strip() if key else None,
         g.get("name") if isinstance(g.get("name"), str) else None,
         text("summary"),
         text("description") or text("message"),
         source,
+        getattr(ann, "key_lines", {}).get(key),
     )
 
 
@@ -271,6 +285,22 @@ def read_file(f: Path) -> tuple[list[Alert], list[str]]:
         return [], [f"{f}:{line}: skipped: cannot be read as UTF-8 text"]
     except OSError as exc:
         return [], [f"{f}:1: skipped: cannot be read ({exc.strerror or exc.__class__.__name__})"]
+    return read_text(f, raw)
+
+
+# A Prometheus 1.x rule file ("ALERT Name" then "IF expr"), which Prometheus 2.0 replaced with YAML
+V1_ALERT = re.compile(r"^ALERT[ \t]+[A-Za-z_:][A-Za-z0-9_:]*[ \t]*$(?:\n[ \t]*(?:#.*)?$)*\n[ \t]*IF\b", re.M)
+RULE_SUFFIXES = (".yml", ".yaml", ".rules", ".json")
+
+
+def read_text(f: Path, raw: str) -> tuple[list[Alert], list[str]]:
+    """Alerts and warnings of a rule file's text (a ConfigMap's embedded rule files are read too)."""
+    if (m := V1_ALERT.search(raw)) is not None:
+        line = raw.count("\n", 0, m.start()) + 1
+        return [], [
+            f"{f}:{line}: skipped: a Prometheus 1.x rule file (ALERT ... IF ...), which Prometheus 2 and later "
+            f"do not read: convert it to YAML with Prometheus 2's `promtool update rules {f.name}`"
+        ]
     if (line := helm_line(raw)) is not None:
         return [], [f"{f}:{line}: skipped: a Helm template (render it first: helm template ...)"]
     try:
@@ -281,31 +311,101 @@ def read_file(f: Path) -> tuple[list[Alert], list[str]]:
         return [], [f"{f}:{(mark.line + 1) if mark else 1}: skipped: not YAML this tool can read ({what})"]
     alerts, notes = [], []
     for doc in docs:
+        for embedded in _configmap_files(doc, raw):
+            a, n = read_text(f, embedded)
+            alerts, notes = alerts + a, notes + [x for x in n if ": no alerting rules (" not in x]
+        notes += _shape_notes(doc, f)
         for g in _groups(doc):
-            rules = g.get("rules") if isinstance(g, dict) else None
-            if not isinstance(rules, list):
-                where = g.get("__line__", 1) if isinstance(g, dict) else doc.get("__line__", 1)
-                what = (
-                    "each group needs a list of rules"
-                    if isinstance(g, dict)
-                    else f"a group is a mapping, not {_shown(g)}"
-                )
-                notes.append(f"{f}:{where}: rules: {what} (group skipped)")
-                continue
-            alerts += [a for a in (_alert(r, f, g) for r in rules if isinstance(r, dict)) if a]
-            notes += [
-                f"{f}:{r.get('__line__', 1)}: alert: not a name ({_shown(r['alert'])}); rule skipped"
-                for r in rules
-                if isinstance(r, dict) and "alert" in r and not (isinstance(r["alert"], str) and r["alert"].strip())
-            ]
-            notes += [
-                f"{f}:{g.get('__line__', 1)}: rules: a rule is a mapping, not {_shown(r)} (rule skipped)"
-                for r in rules
-                if not isinstance(r, dict)
-            ]
+            a, n = _group(g, f, doc)
+            alerts, notes = alerts + a, notes + n
+        notes += _repeated_groups(_groups(doc), f)
     if not alerts and not notes:
         notes.append(f"{f}: no alerting rules (groups[].rules[].alert, or Grafana rules[].title) found")
     return alerts, notes
+
+
+def _configmap_files(doc, raw: str) -> list[str]:
+    """The rule files a Kubernetes ConfigMap manifest holds as strings (``data: {alerts.yaml: |...}``),
+    each preceded by blank lines so that its lines are the manifest's: the rules `kubectl apply` mounts
+    as files were read as a document with no groups ("no alerting rules")."""
+    if not isinstance(doc, dict) or doc.get("kind") != "ConfigMap" or not isinstance(doc.get("data"), dict):
+        return []
+    lines = raw.split("\n")
+    out = []
+    for key, value in doc["data"].items():
+        if not (isinstance(key, str) and key.endswith(RULE_SUFFIXES) and isinstance(value, str)):
+            continue
+        at = next((n for n, x in enumerate(lines) if re.match(rf"\s*['\"]?{re.escape(key)}['\"]?\s*:", x)), None)
+        # a block scalar's text starts on the line after its key; another style: line numbers from the key's
+        out.append("\n" * (at + 1 if at is not None else 0) + value)
+    return out
+
+
+def _shape_notes(doc, f: Path) -> list[str]:
+    """A document whose ``groups`` (or ``spec.groups``) is a mapping, not a list of groups."""
+    if not isinstance(doc, dict):
+        return []
+    holder = doc["spec"] if "groups" not in doc and isinstance(doc.get("spec"), dict) else doc
+    groups = holder.get("groups")
+    if not isinstance(groups, dict):
+        return []
+    line = groups.get("__line__", holder.get("__line__", 1))
+    return [f"{f}:{line}: groups: a list of rule groups (- name: ...), not a mapping (file skipped)"]
+
+
+def _group(g, f: Path, doc) -> tuple[list[Alert], list[str]]:
+    """The alerts of one rule group, and warnings about it: what Prometheus would reject, said where it is."""
+    rules = g.get("rules") if isinstance(g, dict) else None
+    if not isinstance(rules, list):
+        where = g.get("__line__", 1) if isinstance(g, dict) else doc.get("__line__", 1)
+        what = "each group needs a list of rules" if isinstance(g, dict) else f"a group is a mapping, not {_shown(g)}"
+        return [], [f"{f}:{where}: rules: {what} (group skipped)"]
+    alerts = [a for a in (_alert(r, f, g) for r in rules if isinstance(r, dict)) if a]
+    notes = [
+        f"{f}:{r.get('__line__', 1)}: alert: not a name ({_shown(r['alert'])}); rule skipped"
+        for r in rules
+        if isinstance(r, dict) and "alert" in r and not (isinstance(r["alert"], str) and r["alert"].strip())
+    ]
+    notes += [
+        f"{f}:{g.get('__line__', 1)}: rules: a rule is a mapping, not {_shown(r)} (rule skipped)"
+        for r in rules
+        if not isinstance(r, dict)
+    ]
+    return alerts, notes + _rule_notes(rules, f)
+
+
+def _rule_notes(rules: list, f: Path) -> list[str]:
+    """Prometheus rules Prometheus would reject (the whole file): one with no ``expr``, one with neither
+    ``alert`` nor ``record``. Grafana's rules (``title``) have neither and are not Prometheus's."""
+    notes = []
+    for r in rules:
+        if not isinstance(r, dict) or "title" in r:
+            continue
+        line = r.get("__line__", 1)
+        if "alert" not in r and "record" not in r:
+            notes.append(f"{f}:{line}: a rule with neither alert nor record (Prometheus rejects the file)")
+        elif not (isinstance(r.get("expr"), str) and r["expr"].strip()):
+            name = r.get("alert") or r.get("record")
+            notes.append(f"{f}:{line}: {name}: no expr (Prometheus rejects the file; the alert is counted)")
+    return notes
+
+
+def _repeated_groups(groups: list, f: Path) -> list[str]:
+    """Group names repeated in one file (Prometheus: "groupname ... is repeated in the same file")."""
+    first, notes = {}, []
+    for g in groups:
+        name = g.get("name") if isinstance(g, dict) else None
+        rules = g.get("rules") if isinstance(g, dict) and isinstance(g.get("rules"), list) else []
+        if not isinstance(name, str) or any(isinstance(r, dict) and "title" in r for r in rules):
+            continue  # Grafana's groups are named per folder
+        if name in first:
+            notes.append(
+                f"{f}:{g.get('__line__', 1)}: group name {name!r} is repeated in the file (first at line "
+                f"{first[name]}): Prometheus rejects the file"
+            )
+        else:
+            first[name] = g.get("__line__", 1)
+    return notes
 
 
 def _shown(value) -> str:
@@ -389,6 +489,64 @@ def signal_regexes(signal: str) -> list[tuple[str, re.Pattern | None, str | None
     return out
 
 
+# The annotations that hold an alert's runbook link: Prometheus's convention (runbook_url), the shorter
+# runbook some rule sets use, and Grafana's (its "Runbook URL" field is saved as runbook_url; runbookURL
+# in some exports), compared case-insensitively, in this order.
+RUNBOOK_KEYS = ("runbook_url", "runbook", "runbookurl")
+
+
+def runbook_key(annotations: dict):
+    """The key of an alert's runbook link among its annotations (``RUNBOOK_KEYS``), or None."""
+    keys = {str(k).lower(): k for k, v in annotations.items() if isinstance(v, str) and v.strip()}
+    return next((keys[k] for k in RUNBOOK_KEYS if k in keys), None)
+
+
+def runbook_url(annotations: dict) -> str | None:
+    """An alert's runbook link (``RUNBOOK_KEYS``), or None."""
+    key = runbook_key(annotations)
+    return annotations[key].strip() if key is not None else None
+
+
+def runbook_link(url: str, pages: dict, site_url: str | None, retired=frozenset()) -> tuple[str | None, str | None]:
+    """(pattern id, None) when ``url`` is the page of a pattern of ``pages`` ({id: its KB path}) not in
+    ``retired``, else (None, why it is not: None for a URL that is not ours). The one
+    reading of a runbook link: `recur coverage` counts the alert as detecting that pattern, and the
+    webhook answers the alert with it first. With ``site_url`` a URL is ours under it, and then must
+    be the page `recur site` writes (``.../patterns/<category>/<id>.html``); without it, a URL naming
+    a pattern is; a relative URL (no host) naming a pattern is ours either way."""
+    try:
+        parsed = urlparse(url)
+    except ValueError as exc:  # "http://[runbooks/x": urlparse raises; no reader can follow it either
+        return None, f"is not a URL ({exc})"
+    if "{{" in url:  # Prometheus fills it in when the alert fires: no page to check here (without
+        # site_url, ours is a URL naming a pattern, which this one does not until then)
+        templated = "is templated ({{ ... }}): which page it opens is known only when the alert fires"
+        return None, templated if site_url and is_ours(url, site_url) else None
+    pid = url_pattern(url, pages)
+    relative = not parsed.scheme and not parsed.netloc
+    if (site_url and not is_ours(url, site_url) and not (relative and pid)) or (not site_url and pid is None):
+        return None, None
+    if pid is None:
+        return None, _no_page(parsed.path, pages, site_url)
+    if pid in retired:
+        return None, f"points at retired pattern {pid}"
+    page = site_page(pages[pid])
+    if site_url and not ("/" + parsed.path.lstrip("/")).endswith("/" + page):
+        # the site has one page per pattern, under its category: a URL naming the id elsewhere (a
+        # pattern moved to another category, a guessed path) is a 404 for the responder
+        return None, f"is not the page of {pid}, which is .../{page}"
+    return pid, None
+
+
+def _no_page(path: str, pages: dict, site_url: str | None) -> str:
+    """Why a URL of ours names no pattern, with the page it may have meant (a misspelt id)."""
+    from recur.util.text import close_names
+
+    last = re.sub(r"\.(html?|md)$", "", path.rstrip("/").rsplit("/", 1)[-1])
+    near = close_names(last, list(pages), n=1) if last else []
+    return "points at no pattern page" + (f" (did you mean .../{site_page(pages[near[0]])}?)" if near else "")
+
+
 def url_pattern(url: str, patterns: dict) -> str | None:
     """The pattern id a runbook URL points at, or None."""
     parts = [p for p in urlparse(url).path.split("/") if p]
@@ -447,11 +605,43 @@ def is_ours(url: str, site_url: str | None) -> bool:
     return a.netloc.lower() == b.netloc.lower() and (a.path == base or a.path.startswith(base + "/"))
 
 
-def did_you_mean(name: str, names: list[str]) -> list[str]:
-    import difflib
+# the words of an alert name: CamelCase parts (an acronym whole: PostgreSQL is postgre, sql), digits
+NAME_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 
-    lower = {n.lower(): n for n in names}
-    return [lower[m] for m in difflib.get_close_matches(name.lower(), list(lower), n=3, cutoff=0.75)]
+
+def name_words(name: str) -> list[str]:
+    """An alert name's words, lower-cased: CamelCase split, ``_``, ``-``, spaces and other marks dropped."""
+    return [w.lower() for w in NAME_WORDS.findall(name)]
+
+
+def _slip(a: str, b: str) -> int | None:
+    """The edit distance of two words when one is a slip of the other (1 edit, 2 in words of 6 or more
+    letters), else None: node/pod or space/files are other words, not a slip."""
+    most = 1 if min(len(a), len(b)) < 6 else 2
+    d = edit_distance(a, b, most)
+    return d if d <= most else None
+
+
+def did_you_mean(name: str, names: list[str]) -> list[str]:
+    """Up to 3 of ``names`` that ``name`` is a slip of, nearest first: the same words written otherwise
+    (case, CamelCase or separators: PostgreSQLDown, PostgresqlDown), or the same words but one, a slip of
+    it (PostgresDown, PostgresqlDown; KubePodCrashloping, KubePodCrashLooping: one edit). Compared word
+    by word: by characters, difflib suggested alerts for another condition or system, a whole word
+    differing (NodeFilesystemAlmostOutOfSpace: ...OutOfFiles, MySQLReplicationLag:
+    PostgresqlReplicationLag, KubeNodeNotReady: KubePodNotReady; found in review)."""
+    words = name_words(name)
+    found = []
+    for other in dict.fromkeys(names):
+        theirs = name_words(other)
+        if len(theirs) == len(words):
+            differ = [(a, b) for a, b in zip(words, theirs) if a != b]
+            d = 0 if not differ else _slip(*differ[0]) if len(differ) == 1 else None
+        else:  # a word's case slipped too (KubePodCrashloping: one word), or only the split differs
+            d = edit_distance("".join(words), "".join(theirs), 1)
+            d = d if d <= 1 else None
+        if d is not None:
+            found.append((d, other))
+    return [n for _, n in sorted(found, key=lambda x: (x[0], x[1].lower()))][:3]
 
 
 def _missing(active: dict, names: list[str]) -> list[MissingAlert]:
@@ -488,29 +678,20 @@ def _runbooks(alerts: list[Alert], patterns: dict, site_url: str | None) -> tupl
     """(pattern id -> alert names linking it, broken URLs, external URLs). With ``site_url`` only URLs
     under it are ours and checked; without it, a URL is ours when it names a pattern page."""
     linked, bad, external, seen = {}, [], [], set()
+    pages = {pid: p.relpath for pid, p in patterns.items()}
+    retired = {pid for pid, p in patterns.items() if p.status == "retired"}
     for a in alerts:
         if not a.runbook_url or (a.name.lower(), a.runbook_url) in seen:
             continue
         seen.add((a.name.lower(), a.runbook_url))
-        row = {"alert": a.name, "url": a.runbook_url, "file": a.file, "line": a.line}
-        try:
-            urlparse(a.runbook_url)
-        except ValueError as exc:  # "http://[runbooks/x": urlparse raises; no reader can follow it either
-            bad.append({**row, "reason": f"is not a URL ({exc})"})
-            continue
-        pid = url_pattern(a.runbook_url, patterns)
-        if site_url and not is_ours(a.runbook_url, site_url) or (not site_url and pid is None):
-            external.append({**row, "host": urlparse(a.runbook_url).netloc or "(no host)"})
-        elif pid is None:
-            bad.append({**row, "reason": "points at no pattern page"})
-        elif patterns[pid].status == "retired":
-            bad.append({**row, "reason": f"points at retired pattern {pid}"})
-        elif site_url and not urlparse(a.runbook_url).path.endswith("/" + (page := site_page(patterns[pid].relpath))):
-            # the site has one page per pattern, under its category: a URL naming the id elsewhere (a
-            # pattern moved to another category, a guessed path) is a 404 for the responder
-            bad.append({**row, "reason": f"is not the page of {pid}, which is .../{page}"})
-        else:
+        row = {"alert": a.name, "url": a.runbook_url, "file": a.file, "line": a.runbook_line or a.line}
+        pid, why = runbook_link(a.runbook_url, pages, site_url, retired)
+        if pid is not None:
             linked.setdefault(pid, []).append(a.name)
+        elif why is not None:
+            bad.append({**row, "reason": why})
+        else:
+            external.append({**row, "host": urlparse(a.runbook_url).netloc or "(no host)"})
     return linked, bad, external
 
 

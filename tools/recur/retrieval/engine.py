@@ -245,15 +245,16 @@ class Engine:
         answer's query."""
         return self.suggest_many([text], top=top)[0]
 
-    def answer(self, text: str, top: int = 5, *, exclude=None) -> Answer:
+    def answer(self, text: str, top: int = 5, *, exclude=None, link=None) -> Answer:
         """``suggest`` plus the answer-level verdict (``no_known_pattern``); ``exclude``: pattern ids
-        answered as if they were not in the KB (those a new incident already links)."""
-        return self.answer_many([text], top=top, exclude=exclude)[0]
+        answered as if they were not in the KB (those a new incident already links); ``link``: the
+        pattern an alert's runbook link names (search.RunbookLink), ranked first."""
+        return self.answer_many([text], top=top, exclude=exclude, link=link)[0]
 
-    def answer_many(self, texts: list[str], top: int = 5, *, exclude=None) -> list[Answer]:
+    def answer_many(self, texts: list[str], top: int = 5, *, exclude=None, link=None) -> list[Answer]:
         prepared = [prepare(t) for t in texts]
         # the verdict reads the first VERDICT_TOP results whatever is shown: `-n 1` and `-n 5` agree
-        lists = self._rank([p.text for p in prepared], max(top, calibrate.VERDICT_TOP), "hybrid", exclude)
+        lists = self._rank([p.text for p in prepared], max(top, calibrate.VERDICT_TOP), "hybrid", exclude, link)
         return [Answer(p.text, _shown(r, top), no_known_pattern(r), p.note) for p, r in zip(prepared, lists)]
 
     def suggest_many(self, texts: list[str], top: int = 5, mode: str = "hybrid", exclude=None) -> list[list[Result]]:
@@ -263,7 +264,7 @@ class Engine:
         # long paste is condensed (retrieval.query)
         return self._rank([prepare(t).text for t in texts], top, mode, exclude)
 
-    def _rank(self, texts: list[str], top: int, mode: str, exclude) -> list[list[Result]]:
+    def _rank(self, texts: list[str], top: int, mode: str, exclude, link=None) -> list[list[Result]]:
         """Results for texts already prepared (retrieval.query.prepare), encoded in one batch."""
         from recur.retrieval.lookalikes import annotate  # close candidates get look_alikes (issue 6)
 
@@ -271,7 +272,7 @@ class Engine:
         vecs = searcher.encode_queries(texts) if texts else []
         out = []
         for text, vec in zip(texts, vecs):
-            hits = searcher.search(text, top=top, qvec=vec, mode=mode, exclude=exclude)
+            hits = searcher.search(text, top=top, qvec=vec, mode=mode, exclude=exclude, link=link)
             out.append(
                 annotate(
                     [result_object(i + 1, h, searcher.index.docs[h.id]) for i, h in enumerate(hits)],

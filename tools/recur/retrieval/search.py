@@ -55,6 +55,13 @@ VERBATIM = {"min_words": 4, "min_chars": 32, "floor": 0.6}
 # such drafts and are rated at least as likely right. Found in review: one imported from a disk-full
 # postmortem came first at "high confidence (93% likely right)", over disk-full and its runbook.
 IMPORT_DRAFT = {"cap": 0.6}
+# An alert whose runbook link (runbook_url) is a pattern's page names that pattern: the rule's author
+# wrote the alert for it. ``RunbookLink`` ranks the pattern first, whatever the alert's text ranks, at
+# a probability of at least ``floor`` (high confidence), a why entry naming the link: a rule, as
+# VERBATIM is, not the fitted model's estimate (that ranks the text, not a link someone made). Found
+# in review: `recur coverage` counted such an alert as detecting the pattern while the webhook
+# answered it "no known pattern", the pattern not in its top 10.
+RUNBOOK_LINK = {"floor": 0.8}
 CANDIDATE_VIEWS = 2048  # faiss top-k views that nominate candidate patterns
 MIN_FOCUS_WORDS = 4
 FOCUS_MIN_QUERY_WORDS = 16  # shorter queries (an alert, a log line, a symptom) have no trivia to cut
@@ -91,13 +98,20 @@ def specific_signals(signals: list) -> list[bool]:
     return out
 
 
-def _verbatim_first(order, probs, verbatim: list) -> tuple:
+@dataclass(frozen=True)
+class RunbookLink:
+    """A pattern an alert's runbook link points at (recur.ingest.coverage.runbook_link), and the link."""
+
+    pattern: str
+    url: str
+
+
+def _verbatim_first(order, probs, verbatim: list, floor: float = VERBATIM["floor"]) -> tuple:
     """``order`` and ``probs`` with the results whose text holds a specific signal whole (VERBATIM)
-    first, in their order, each with a probability of at least VERBATIM["floor"]."""
+    first, in their order, each with a probability of at least ``floor`` (also a runbook link's)."""
     if not any(verbatim):
         return order, probs
     moved = sorted(range(len(order)), key=lambda r: (not verbatim[r], r))
-    floor = VERBATIM["floor"]
     return (
         np.asarray([order[r] for r in moved], dtype=np.int64),
         [probs[r] if probs[r] is None or not verbatim[r] else max(float(probs[r]), floor) for r in moved],
@@ -137,6 +151,7 @@ class Hit:
     import_draft: bool = False  # an unpromoted draft of recur import: never high (IMPORT_DRAFT)
     own: float | None = None  # best cosine over the pattern's own views, not its linked incidents' (None: best)
     ceiling: str = "high"  # by rule, never above the result ranked before it (``rate_in_rank``)
+    linked: bool = False  # the alert's runbook link names this pattern (RUNBOOK_LINK): high by rule
 
     @property
     def confidence(self) -> str:
@@ -146,7 +161,11 @@ class Hit:
         if self.probability is not None:
             return calibrate.confidence(self.probability)
         own = self.best if self.own is None else self.own
-        if ((self.signal >= 0.9 and self.best >= MEDIUM_COSINE) or own >= HIGH_COSINE) and not self.import_draft:
+        if (
+            self.linked
+            or ((self.signal >= 0.9 and self.best >= MEDIUM_COSINE) or own >= HIGH_COSINE)
+            and not self.import_draft
+        ):
             rated = "high"
         elif self.signal > 0 or self.best >= MEDIUM_COSINE:
             rated = "medium"
@@ -288,10 +307,13 @@ class Searcher:
         return out
 
     # -- ranking ------------------------------------------------------------------
-    def search(self, text: str, top: int = 5, qvec=None, mode: str = "hybrid", exclude=None) -> list[Hit]:
+    def search(
+        self, text: str, top: int = 5, qvec=None, mode: str = "hybrid", exclude=None, link: RunbookLink | None = None
+    ) -> list[Hit]:
         """Rank patterns for ``text``. ``mode="dense"`` uses the embedding views only (for benchmarks).
         ``qvec`` may be a vector or a (vector, focus vector) pair from ``encode_queries``; ``exclude``
-        (pattern ids) ranks as if they were not in the KB (see ``score_candidates``)."""
+        (pattern ids) ranks as if they were not in the KB (see ``score_candidates``); ``link``: the
+        pattern an alert's runbook link names, first (RUNBOOK_LINK)."""
         if not self.ids or not text.strip():
             return []
         if qvec is None:
@@ -301,29 +323,30 @@ class Searcher:
         else:
             q, fq = qvec, None
         dense_only = mode == "dense"
-        scored = self.score_candidates(text, q, fq, dense_only, exclude=exclude, top=top)
+        link = (
+            link if link is not None and link.pattern in self.pid_pos and link.pattern not in (exclude or ()) else None
+        )
+        scored = self.score_candidates(
+            text, q, fq, dense_only, exclude=exclude, top=top, pins=[link.pattern] if link else None
+        )
         if scored is None:
             return []
         cidx, comp, sig, allsims, fused = scored
         sigarr = np.asarray([sig.get(self.pids[c], (0.0,))[0] for c in cidx], dtype=np.float64)
         # every candidate's features only when a specific signal may move one up from beyond ``top``
-        some_verbatim = any(v[2] for v in sig.values())
+        some_verbatim = any(v[2] for v in sig.values()) or link is not None
         order, feats = calibrate.features(fused, comp, sigarr, top=None if some_verbatim else top)  # ties by id
         calibrated = not dense_only and len(cidx) >= calibrate.MIN_CANDIDATES
         probs = calibrate.probability(feats) if calibrated else [None] * len(order)
         verbatim = [sig.get(self.pids[cidx[j]], (0.0, [], False))[2] for j in order]
-        order, probs = _verbatim_first(order, probs, verbatim)
-        drafts = [bool(self.index.docs[self.pids[cidx[j]]].get("import_draft")) for j in order]
-        order, probs = _import_drafts_after(order, probs, drafts)
+        order, probs = self._reorder(order, probs, verbatim, cidx, link)
         hits = []
         for j, prob in zip(order[:top], probs[:top]):  # the why only for what is shown
             pid = self.pids[cidx[j]]
             sscore, sig_why, _ = sig.get(pid, (0.0, [], False))
             sims = allsims[self.row_arr[pid]]
-            matched = {w["text"] for w in sig_why}  # a signal found in the text is not listed again by meaning
-            why = (
-                sig_why + self._dense_why(self.rows[pid], sims, matched) + self._lexical_why(pid, text, comp["bm25"][j])
-            )
+            linked = link is not None and pid == link.pattern
+            why = self._why(pid, text, sig_why, sims, comp["bm25"][j], link if linked else None)
             hits.append(
                 Hit(
                     pid,
@@ -336,16 +359,29 @@ class Searcher:
                     probability=None if prob is None else float(prob),
                     import_draft=bool(self.index.docs[pid].get("import_draft")),
                     own=float(allsims[self.own_arr[pid]].max()),
+                    linked=linked,
                 )
             )
         return rate_in_rank(hits)
 
-    def score_candidates(self, text: str, q, fq, dense_only: bool = False, exclude=None, top: int = 10):
+    def _reorder(self, order, probs, verbatim: list, cidx, link: RunbookLink | None) -> tuple:
+        """The ranking's rules over the fitted order: a specific signal found whole first, unpromoted
+        import drafts after, and before all a pattern the alert's runbook link names."""
+        order, probs = _verbatim_first(order, probs, verbatim)
+        drafts = [bool(self.index.docs[self.pids[cidx[j]]].get("import_draft")) for j in order]
+        order, probs = _import_drafts_after(order, probs, drafts)
+        if link is None:
+            return order, probs
+        linked = [self.pids[cidx[j]] == link.pattern for j in order]
+        return _verbatim_first(order, probs, linked, RUNBOOK_LINK["floor"])
+
+    def score_candidates(self, text: str, q, fq, dense_only: bool = False, exclude=None, top: int = 10, pins=None):
         """Every candidate pattern's raw component scores and fused score, for ``search`` and for
         calibration (recur.retrieval.calibrate): (candidate positions in ``pids``, {component: raw
         array}, signal hits {pid: (score, why)}, every view's cosine, fused scores), or None without
         candidates. ``exclude`` (pattern ids) drops patterns before z-normalising, as if they were
-        not in the KB (leave-one-pattern-out measurements; BM25 IDF still counts them)."""
+        not in the KB (leave-one-pattern-out measurements; BM25 IDF still counts them); ``pins``: pattern
+        ids that are candidates whatever their scores (a runbook link's)."""
         allsims, ranked = self.view_similarities(q)  # every view's cosine; candidates index into it
         parts = [self.row_pidx[ranked]]
         terms = None if dense_only or self.index.bm25 is None else self._query_terms(text)
@@ -356,7 +392,7 @@ class Searcher:
         sig = {} if dense_only else self._signals(text)
         if exclude:
             sig = {pid: v for pid, v in sig.items() if pid not in exclude}
-        parts.append(np.asarray([self.pid_pos.get(pid, -1) for pid in sig], dtype=np.int64))
+        parts.append(np.asarray([self.pid_pos.get(pid, -1) for pid in [*sig, *(pins or ())]], dtype=np.int64))
         cidx = np.unique(np.concatenate(parts))
         cidx = cidx[cidx >= 0]
         if exclude:
@@ -458,6 +494,13 @@ class Searcher:
             why.sort(key=lambda w: -w["score"])
             out[pid] = (why[0]["score"], why[:WHY_PER_PART], pid in verbatim)
         return out
+
+    def _why(self, pid: str, text: str, sig_why: list, sims, bm25: float, link: RunbookLink | None) -> list:
+        """A result's why: the runbook link naming it, the signals found in the text, the views close
+        in meaning (a signal found in the text is not listed again by meaning), the shared words."""
+        matched = {w["text"] for w in sig_why}
+        first = [{"field": "runbook_url", "text": link.url, "score": 1.0, "match": "link"}] if link else []
+        return first + sig_why + self._dense_why(self.rows[pid], sims, matched) + self._lexical_why(pid, text, bm25)
 
     def _dense_why(self, prow, sims, matched=frozenset()) -> list:
         out = []

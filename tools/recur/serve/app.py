@@ -89,7 +89,7 @@ def create_app(
     app = _fastapi(_lifespan(holder, 2 * max_concurrent + webhooks), max_body)
     app.state.holder, app.state.settings, app.state.metrics = holder, settings, Metrics(holder)
     app.state.feedback_limiter = RateLimiter(feedback_per_minute)
-    app.state.max_body = max_body  # the suggest box cuts a long paste to fit it (assets/recur-api.json)
+    app.state.max_body, app.state.site_url = max_body, site_url  # paste cut (recur-api.json); runbook_url pages
     install_error_handlers(app)
     slack = {"signing_secret": slack_signing_secret, "site_url": site_url}
     mcp = dict(host=host, max_sessions=mcp_max_sessions, idle_seconds=mcp_idle_seconds, allowed_hosts=mcp_allowed_hosts)

@@ -322,7 +322,6 @@ TEXT_ANNOTATIONS = ("summary", "description", "message")
 # the rule in the rulename label. Matched as if the condition had fired (a "Replication lag on
 # replicas" rule with no data got db-replication-lag, medium), they sent the responder to the wrong problem.
 DATASOURCE_ALERTS = {"DatasourceNoData": "no_data", "DatasourceError": "error"}
-DATASOURCE_LABELS = {"rulename", "datasource_uid", "ref_id"}  # said in the query's words, or an id
 
 
 def datasource_problem(alert: Alert) -> str | None:
@@ -356,6 +355,33 @@ def alert_note(alert: Alert) -> str | None:
     )
 
 
+def alert_link(alert: Alert, docs: dict, site_url: str | None):
+    """The pattern an alert's runbook link (coverage.RUNBOOK_KEYS) points at, as `recur coverage` reads
+    it (``site_url``: `recur serve --site-url`), with the link: a search.RunbookLink, or None. A
+    DatasourceNoData/DatasourceError alert has none: its rule's runbook is for the condition that
+    did not fire. ``generatorURL`` is the rule's graph in Prometheus or Grafana, never a pattern page."""
+    from recur.ingest.coverage import runbook_link, runbook_url
+    from recur.retrieval.search import RunbookLink
+
+    url = runbook_url(alert.annotations)
+    if url is None or datasource_problem(alert) is not None:
+        return None
+    pages = {pid: d["path"] for pid, d in docs.items() if d.get("status") != "retired"}
+    pid, _ = runbook_link(url, pages, site_url)
+    return RunbookLink(pid, url) if pid else None
+
+
+def datasource_query(alert: Alert) -> str:
+    """The query of a DatasourceNoData/DatasourceError alert: its name, what happened to the rule's query
+    and the error Grafana gives, nothing of the rule itself. Its name (``rulename``), annotations and
+    labels describe the condition, which was never evaluated: searched with "CoreDNS SERVFAIL rate high",
+    a DatasourceError whose data source was unreachable (``dial tcp ...:9090: i/o timeout``) got
+    dns-resolution-failure at high confidence (found in review). The rule is named in the ``note``."""
+    name = alert.labels.get("alertname", "").strip()
+    what = "no data from data source" if datasource_problem(alert) == "no_data" else "data source query error"
+    return ". ".join(p.rstrip(".") for p in (name, what, " ".join(_error_text(alert).split())) if p)[:MAX_TEXT]
+
+
 def alert_query(alert: Alert) -> str:
     """alertname first (it is often a pattern's exact signal), then summary, description,
     other text annotations, then the labels that say what is affected (service, reason...), on one
@@ -365,26 +391,22 @@ def alert_query(alert: Alert) -> str:
     last line to the labels, which a log read by its error lines lost.
     Annotations Grafana reserves (``__dashboardUid__``, ``__panelId__``...) are ids, left out as
     ``__`` labels are. For a DatasourceNoData/DatasourceError alert: what happened to the rule's
-    query and the rule's name instead of its annotations (they describe a condition that did not fire)."""
+    query and its error alone (``datasource_query``)."""
+    if datasource_problem(alert) is not None:
+        return datasource_query(alert)
     name = alert.labels.get("alertname", "").strip()
     parts = [name] if name else []
-    problem = datasource_problem(alert)
-    if problem is not None:
-        parts.append("no data from data source" if problem == "no_data" else "data source query error")
-        parts += [x for x in (alert.labels.get("rulename", "").strip(), _error_text(alert)) if x]
-    else:
-        parts += [v.strip() for k in TEXT_ANNOTATIONS if (v := alert.annotations.get(k, "")).strip()]
-        for key, value in sorted(alert.annotations.items()):
-            value = value.strip()
-            if key in TEXT_ANNOTATIONS or key.startswith("__") or not value or "url" in key.lower():
-                continue
-            if not value.startswith(("http://", "https://")):
-                parts.append(value)
-    skip = NOISE_LABELS | (DATASOURCE_LABELS if problem else set())
+    parts += [v.strip() for k in TEXT_ANNOTATIONS if (v := alert.annotations.get(k, "")).strip()]
+    for key, value in sorted(alert.annotations.items()):
+        value = value.strip()
+        if key in TEXT_ANNOTATIONS or key.startswith("__") or not value or "url" in key.lower():
+            continue
+        if not value.startswith(("http://", "https://")):
+            parts.append(value)
     labels = [
         f"{k} {v.strip()}"
         for k, v in sorted(alert.labels.items())
-        if k not in skip and not k.startswith("__") and v.strip() and "://" not in v
+        if k not in NOISE_LABELS and not k.startswith("__") and v.strip() and "://" not in v
     ]
     if labels:
         parts.append(", ".join(labels))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 
 from recur.serve.deps import JSONResponse, errors, get_engine, get_metrics, get_slot, only_query
 from recur.serve.guard import ApiError
@@ -12,6 +12,7 @@ from recur.serve.models import (
     WEBHOOK_VERSIONS,
     AlertmanagerIn,
     alert_entry,
+    alert_link,
     alert_query,
     answered,
     is_resolved,
@@ -29,6 +30,7 @@ router = APIRouter(tags=["suggest"], dependencies=[Depends(require_read)])
 )
 def alertmanager(
     body: AlertmanagerIn,
+    request: Request,
     # the range is published here and checked in the route, for the message that names the limit
     top: int = Query(3, json_schema_extra={"minimum": 1, "maximum": MAX_TOP}),
     brief: bool = False,
@@ -42,7 +44,9 @@ def alertmanager(
 
     The query is the alertname, then the summary and description annotations, then the
     labels that say what is affected, on one line; an annotation of several lines (a log in a
-    description) on its own lines after it. Point a webhook receiver at this URL.
+    description) on its own lines after it. Point a webhook receiver at this URL. An alert whose
+    ``runbook_url`` is a pattern's page (as `recur coverage` reads it) gets that pattern first, rated
+    high, its first ``why`` the link.
 
     ``brief=true`` (for a relay that posts a line per alert): each alert gets at most 5 results
     (``top`` above 5 is answered with 5), brief: the first runbook steps and evidence; each
@@ -53,15 +57,16 @@ def alertmanager(
     if brief:
         top = min(top, WEBHOOK_BRIEF_TOP)
     alerts = answered(body.alerts)
-    queries = [alert_query(a) for a in alerts]
+    site_url = getattr(request.app.state, "site_url", None)
+    keys = [(alert_query(a), alert_link(a, engine.docs, site_url)) for a in alerts]
     by_query = {}
-    for q in dict.fromkeys(q for a, q in zip(alerts, queries) if q and not is_resolved(a)):  # each query once
+    for key in dict.fromkeys(k for a, k in zip(alerts, keys) if k[0] and not is_resolved(a)):  # each query once
         # the webhooks' share of the model, after any responder waiting until one deadline for the
         # whole call (get_slot), not a new wait for each alert's search (SearchGate)
         with slot(webhook=True):
-            by_query[q] = engine.answer(q, top=top)
-        metrics.observe_answer(by_query[q])
-    out = [alert_entry(a, q, by_query.get(q), brief) for a, q in zip(alerts, queries)]
+            by_query[key] = engine.answer(key[0], top=top, link=key[1])
+        metrics.observe_answer(by_query[key])
+    out = [alert_entry(a, k[0], by_query.get(k), brief) for a, k in zip(alerts, keys)]
     firing = [e["no_known_pattern"] for e in out if not e["resolved"]]
     answer = {
         "status": body.status,
