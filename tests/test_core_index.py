@@ -453,15 +453,17 @@ def test_a_reload_onto_another_model_lets_the_old_one_go(kb_dir, tmp_path):
     import gc
     import weakref
 
+    # models no other test loads: the per-process cache shares an encoder with whatever else holds one (a
+    # module's engine in an earlier test file kept fake:64 alive, and this test failed after it)
     idx = tmp_path / "index"
-    build(kb_dir, idx, "fake:64")
-    engine = Engine(kb_dir, idx, "fake:64")
+    build(kb_dir, idx, "fake:61")
+    engine = Engine(kb_dir, idx, "fake:61")
     old = weakref.ref(engine.searcher.encoder)
-    build(kb_dir, idx, "fake:32")
-    engine.model = "fake:32"  # what a tune's activation does to a server's model=None (active_model)
+    build(kb_dir, idx, "fake:37")
+    engine.model = "fake:37"  # what a tune's activation does to a server's model=None (active_model)
     assert engine.reload_if_changed()
     gc.collect()
-    assert old() is None and engine.searcher.encoder.model_id == "fake-hash-32"
+    assert old() is None and engine.searcher.encoder.model_id == "fake-hash-37"
     assert engine.suggest("disk full")[0]["id"]
 
 
