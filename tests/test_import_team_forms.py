@@ -263,3 +263,22 @@ def test_jira_monospace_is_a_code_span_and_a_bracketed_name_ending_an_item_its_o
         ("Upgrade the client (Redis)", None),
         ("Add a check (see Runbook Index)", None),
     ]
+
+
+def test_a_bracket_mid_title_or_a_product_in_brackets_keeps_its_follow_up_as_written():
+    """Found in the read of the diff: a cancel word in a bracket anywhere cancelled the item (an open
+    follow-up lost, its title changed), and a two-word product in a bracket ending an item was its owner
+    and made every one-word bracket of its list one too."""
+    items = parse_action_items(
+        "- Remove the (obsolete) v1 endpoint\n- Investigate [dropped] packets on eth0\n"
+        "- Upgrade the cluster (Google Cloud)\n- Add a replica (Redis)\n- Tune the pool (Postgres)\n"
+        "- Rotate the Kafka certs (Kafka Connect)\n"
+    )
+    assert [(a["title"], a["status"], a["owner"]) for a in items] == [
+        ("Remove the (obsolete) v1 endpoint", "open", None),
+        ("Investigate [dropped] packets on eth0", "open", None),
+        ("Upgrade the cluster (Google Cloud)", "open", None),
+        ("Add a replica (Redis)", "open", None),
+        ("Tune the pool (Postgres)", "open", None),
+        ("Rotate the Kafka certs (Kafka Connect)", "open", None),
+    ]

@@ -46,11 +46,13 @@ CANCELLED = re.compile(rf"^\W*{_CANCEL_WORDS}\W*$", re.I)
 STRUCK = re.compile(r"^\s*~~(.+?)~~\s*$")
 # A cancel marker written in a list item's own text, where no status column holds it: "Move X (won't
 # do)", "Move X (won't do: too costly)", "Add an alert — Won't do", "[Cancelled] Move X", "Won't do: Move
-# X". The marker is the whole bracket, the end after a dash, or the start before a colon or dash, so
-# "Retry cancelled jobs" and "Dropped connections: add a retry" keep their words. Group "why": the reason.
+# X". The marker is the whole bracket ending the item, the end after a dash, or the start before a colon
+# or dash, so "Retry cancelled jobs", "Dropped connections: add a retry" and "Remove the (obsolete) v1
+# endpoint" keep their words (a bracket mid-title cancelled that last one: found in review). Group "why":
+# the reason.
 _EM = r"(?:\*\*|__|\*|_)?"
 _CANCEL_MARK = re.compile(
-    rf"\s*[(\[]{_EM}{_CANCEL_WORDS}{_EM}(?:\s*[:,;–—-]\s*(?P<why>[^()\[\]]*?))?\s*[)\]]"
+    rf"\s*[(\[]{_EM}{_CANCEL_WORDS}{_EM}(?:\s*[:,;–—-]\s*(?P<why>[^()\[\]]*?))?\s*[)\]]\s*$"
     rf"|\s+[-–—]+\s*{_EM}{_CANCEL_WORDS}{_EM}(?:\s*[:,;–—-]\s*(?P<why2>.*?))?\s*$"
     rf"|^\s*(?:[(\[]{_EM}{_CANCEL_WORDS}{_EM}[)\]]|{_EM}{_CANCEL_WORDS}{_EM}\s*[:–—-])\s*",
     re.I,
@@ -194,10 +196,10 @@ def _fields(text: str, bracketed: bool) -> tuple[dict, str]:
     return got, text
 
 
-# a person's name alone in a bracket: "(Lukas Weber)"; one word is a name only with a due date beside it
-# ("(Priya) — Due: December 15"), as "(Redis)" and "(Prometheus)" say what, not who
-# ("(Priya) — Due: December 15"), or in a list where other items name theirs so ("(Lukas Weber)"), as
-# "(Redis)" and "(Prometheus)" say what, not who
+# a person's name alone in a bracket ending an item is its owner with a due date beside it ("(Priya) —
+# Due: December 15"), or in a list where most items end so with a full name ("(Lukas Weber)"); else it
+# says what, not who: "(Redis)", "(Kafka Connect)", "(Google Cloud)" (a two-word product was an owner,
+# and then made every one-word bracket of its list one: found in review)
 _NAME_WORD = r"[A-Z](?:[a-z]+(?:[-'’][A-Z]?[a-z]+)*|['’][A-Z][a-z]+)"
 _FULL_NAME = re.compile(rf"{_NAME_WORD}(?: {_NAME_WORD}){{1,2}}")
 _ONE_NAME = re.compile(_NAME_WORD)
@@ -211,12 +213,19 @@ def _bracket_owner(m, names: bool = False) -> bool:
     if m.group(0).lstrip()[:1] != "(" or not re.fullmatch(r"\s*(?:[-–—].*)?", after):
         return False
     name = m.group(1).strip()
-    return bool(_FULL_NAME.fullmatch(name) or (_ONE_NAME.fullmatch(name) and (names or _due(after)[0] is not None)))
+    return bool((_FULL_NAME.fullmatch(name) or _ONE_NAME.fullmatch(name)) and (names or _due(after)[0] is not None))
 
 
 def bracket_names(texts: list[str]) -> bool:
-    """Whether a list's items name their owners in a bracket ending them: one full name at least."""
-    return any((m := _END_BRACKET.search(t)) and _FULL_NAME.fullmatch(m.group(1).strip()) for t in texts)
+    """Whether a list's items name their owners in a bracket ending them: two at least, and most of
+    them, with a full name or a name beside a due date."""
+    named = sum(1 for t in texts if (m := _END_BRACKET.search(t)) and _named(m))
+    return named >= 2 and 2 * named > len(texts)
+
+
+def _named(m) -> bool:
+    name = m.group(1).strip()
+    return bool(_FULL_NAME.fullmatch(name) or (_ONE_NAME.fullmatch(name) and _due(m.string[m.end(1) + 1 :])[0]))
 
 
 def _inline_fields(title: str, names: bool = False) -> tuple[str, dict]:
