@@ -452,10 +452,11 @@ def test_rule_files_coverage_could_not_read_are_read_or_said_usefully(tmp_path):
         tmp_path,
         "bad.yml",
         "groups:\n  - name: g\n    rules:\n      - alert: NoExpr\n        for: 5m\n      - expr: up == 0\n"
-        "  - name: g\n    rules:\n      - alert: Fine\n        expr: up == 0\n",
+        "  - name: g\n    rules:\n      - alert: Fine\n        expr: up == 0\n"
+        "  - name: h\n    rules:\n      - alert: Always\n        expr: 1\n",  # a number is an expression
     )
     alerts, notes = read_file(bad)
-    assert [a.name for a in alerts] == ["NoExpr", "Fine"]
+    assert [a.name for a in alerts] == ["NoExpr", "Fine", "Always"]
     assert notes == [
         f"{bad}:4: NoExpr: no expr (Prometheus rejects the file; the alert is counted)",
         f"{bad}:6: a rule with neither alert nor record (Prometheus rejects the file)",
@@ -476,9 +477,13 @@ def test_a_broken_runbook_url_is_reported_at_its_line_with_the_page_it_may_have_
         "groups:\n  - name: rb\n    rules:\n      - alert: Typo\n        expr: vector(1)\n        annotations:\n"
         f"          summary: s\n          runbook_url: {site}patterns/capacity/disk-ful.html\n"
         "      - alert: Templated\n        expr: vector(1)\n        annotations:\n"
-        f'          runbook_url: "{site}patterns/capacity/{{{{ $labels.pattern }}}}.html"\n',
+        f'          runbook_url: "{site}patterns/capacity/{{{{ $labels.pattern }}}}.html"\n'
+        # templating in the query alone: the page is known (found in the read of the diff: not counted)
+        "      - alert: DiskQuery\n        expr: vector(1)\n        annotations:\n"
+        f'          runbook_url: "{site}patterns/capacity/disk-full.html?i={{{{ $labels.instance }}}}"\n',
     )
     c = coverage(load_kb(kb_dir), read_rules(f)[0], site_url=site)
+    assert "DiskQuery" in c.detected.get("disk-full", []), c.detected
     assert [(b["alert"], b["line"], b["reason"]) for b in c.bad_runbook_urls] == [
         ("Typo", 8, "points at no pattern page (did you mean .../patterns/capacity/disk-full.html?)"),
         ("Templated", 12, "is templated ({{ ... }}): which page it opens is known only when the alert fires"),

@@ -384,7 +384,7 @@ def _rule_notes(rules: list, f: Path) -> list[str]:
         line = r.get("__line__", 1)
         if "alert" not in r and "record" not in r:
             notes.append(f"{f}:{line}: a rule with neither alert nor record (Prometheus rejects the file)")
-        elif not (isinstance(r.get("expr"), str) and r["expr"].strip()):
+        elif r.get("expr") is None or not str(r["expr"]).strip():  # `expr: 1` is an expression too
             name = r.get("alert") or r.get("record")
             notes.append(f"{f}:{line}: {name}: no expr (Prometheus rejects the file; the alert is counted)")
     return notes
@@ -518,8 +518,10 @@ def runbook_link(url: str, pages: dict, site_url: str | None, retired=frozenset(
         parsed = urlparse(url)
     except ValueError as exc:  # "http://[runbooks/x": urlparse raises; no reader can follow it either
         return None, f"is not a URL ({exc})"
-    if "{{" in url:  # Prometheus fills it in when the alert fires: no page to check here (without
-        # site_url, ours is a URL naming a pattern, which this one does not until then)
+    # templating in the host or path: Prometheus fills it in when the alert fires, no page to check here
+    # (without site_url, ours is a URL naming a pattern, which this one does not until then); in the query
+    # or fragment alone (?i={{ $labels.instance }}) the page is known (found in review: it was not counted)
+    if "{{" in parsed.netloc + parsed.path:
         templated = "is templated ({{ ... }}): which page it opens is known only when the alert fires"
         return None, templated if site_url and is_ours(url, site_url) else None
     pid = url_pattern(url, pages)
