@@ -226,19 +226,34 @@ def test_bound_to_loopback_every_route_refuses_a_foreign_host_or_origin(tmp_path
         assert_error(
             httpx.get(base + "/api/patterns", headers={"Host": "localhost.evil.example"}), 421, "misdirected_request"
         )
+        # an HTTP/1.0 probe sends no Host (HAProxy's httpchk): no browser does, so it is not refused for it
+        import socket
+
+        with socket.create_connection(("127.0.0.1", int(port)), timeout=10) as s:
+            s.sendall(b"GET /healthz HTTP/1.0\r\n\r\n")
+            assert s.recv(64).split(b"\r\n")[0].endswith(b"200 OK")
 
 
 def test_named_hosts_are_enforced_on_any_bind_address(tmp_path):
     """--mcp-allowed-host was ignored off loopback (found in review: `--host 0.0.0.0 --mcp-allowed-host
-    kb.example.com`, a foreign Host got 200 on /mcp). Named, the hosts are enforced on every route on any
-    bind; an IP address is accepted there too (probes and scrapers address the server by address, which a
-    page cannot rebind). Without names, a server off loopback answers any Host, as before."""
-    with running(app_for(tmp_path, host="0.0.0.0", mcp_allowed_hosts=("kb.example.com",))) as base:
-        r = httpx.post(base + "/mcp", json=INIT, headers={**MCP_HEADERS, "Host": "evil.example"})
+    kb.example.com`, a foreign Host and Origin got 200 on /mcp). Named, the hosts are enforced on every
+    route on any bind for a browser's request (Origin, Sec-Fetch-*: what DNS rebinding sends); an IP
+    address is accepted there too. A machine's request is not checked off loopback: Alertmanager and
+    Prometheus call a server by a service name no one names (found in the read of the diff: 421s).
+    Without names, a server off loopback answers any Host, as before. A named host with a port is its name."""
+    browser = {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "cors"}
+    with running(app_for(tmp_path, host="0.0.0.0", mcp_allowed_hosts=("kb.example.com:443",))) as base:
+        r = httpx.post(
+            base + "/mcp", json=INIT, headers={**MCP_HEADERS, "Host": "evil.example", "Origin": "http://evil.example"}
+        )
         assert r.status_code == 421, r.text
-        assert_error(httpx.get(base + "/api/patterns", headers={"Host": "evil.example"}), 421, "misdirected_request")
+        refused = httpx.get(base + "/api/patterns", headers={"Host": "evil.example", **browser})
+        assert_error(refused, 421, "misdirected_request")
         for host in ("kb.example.com", "10.1.2.3:8000", "[fd00::5]:8000"):
-            assert httpx.get(base + "/healthz", headers={"Host": host}).status_code == 200, host
+            assert httpx.get(base + "/healthz", headers={"Host": host, **browser}).status_code == 200, host
+        assert httpx.get(base + "/healthz", headers={"Host": "recur:8000"}).status_code == 200  # a service name
+        alert = {"version": "4", "status": "firing", "alerts": []}
+        assert httpx.post(base + "/api/alertmanager", json=alert, headers={"Host": "recur:8000"}).status_code == 200
         r = httpx.post(base + "/mcp", json=INIT, headers={**MCP_HEADERS, "Host": "kb.example.com"})
         assert r.status_code == 200, r.text
     with running(app_for(tmp_path / "open", host="0.0.0.0")) as base:

@@ -183,11 +183,16 @@ class HostCheck:
     any port; off loopback also an IP address (load-balancer probes and scrapers address the server by
     address, and a page cannot rebind a literal address). A request carrying an ``Origin`` must come
     from one of those hosts too (a browser's same-origin POST carries its page's origin). Refused as
-    /mcp refuses them: 421 for the Host, 403 for the Origin, in the shape the route answers in."""
+    /mcp refuses them: 421 for the Host, 403 for the Origin, in the shape the route answers in.
+    Off loopback only a browser's request is checked (one carrying ``Origin`` or ``Sec-Fetch-*``, as
+    every current browser sends): Alertmanager, Prometheus and probes reach a server by a service name
+    ("recur:8000") that no one names (found in the read of the diff: every such call got a 421). A
+    request with no ``Host`` (an HTTP/1.0 probe) is none a browser sends, and is not refused for it."""
 
     def __init__(self, app, host: str | None, allowed: tuple = ()):
         self.app = app
-        self.names = frozenset(n.lower().strip("[]") for n in (*LOOPBACK_NAMES, *allowed))
+        names = (*LOOPBACK_NAMES, *(_hostname(n) or n.lower() for n in allowed))  # "kb.example.com:443" too
+        self.names = frozenset(n.lower().strip("[]") for n in names)
         self.active = host in LOOPBACK_NAMES or bool(allowed)
         self.addresses_ok = host not in LOOPBACK_NAMES
 
@@ -195,8 +200,10 @@ class HostCheck:
         # bound to loopback the SDK refuses a foreign Host or Origin on /mcp itself, with the same lists
         # (mcp_server._proxied) and its own words, which MCP clients have been shown; off loopback it checks nothing
         sdk_checks = not self.addresses_ok and is_mcp_path(route_path(scope)) if scope["type"] == "http" else True
-        if self.active and not sdk_checks:
-            refused = self._refused(dict(scope.get("headers") or ()))
+        headers = dict(scope.get("headers") or ()) if self.active and not sdk_checks else {}
+        browser = b"origin" in headers or b"sec-fetch-site" in headers or b"sec-fetch-mode" in headers
+        if self.active and not sdk_checks and (browser or not self.addresses_ok):
+            refused = self._refused(headers)
             if refused is not None:
                 from recur.serve.guard import error_response
 
@@ -206,7 +213,7 @@ class HostCheck:
 
     def _refused(self, headers: dict) -> tuple | None:
         host = headers.get(b"host", b"").decode("latin-1")
-        if not self._accepted(_hostname(host)):
+        if host and not self._accepted(_hostname(host)):
             why = "not a name this server answers to (a reverse proxy's host is named with --allowed-host)"
             return 421, "misdirected_request", f"Invalid Host header {host!r}: {why}"
         origin = headers.get(b"origin")
