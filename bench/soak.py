@@ -82,7 +82,7 @@ def oversize(base: str, size: int) -> int:
     """A blocking client: the whole over-limit body, then read the reply."""
     host, port = base.removeprefix("http://").split(":")
     head = (
-        f"POST /api/suggest HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {size}\r\n\r\n"
+        f"POST /api/suggest HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: application/json\r\nContent-Length: {size}\r\n\r\n"
     ).encode()
     with socket.create_connection((host, int(port)), timeout=60) as s:
         s.sendall(head + b"x" * size)

@@ -362,7 +362,10 @@
     if (window.location.protocol === "file:") return this.toFile();
     apiFetch(new URL("assets/recur-api.json", siteRoot()).href).then(function (r) {
       if (r.status === 200 && r.json && r.json.api === null) {
-        return typeof r.json.browser === "string" ? self.toBrowser(r.json.browser) : self.toStatic();
+        /* recur serve --token-scope all says why there is no API for a browser (about): not "static" */
+        var why = typeof r.json.about === "string" ? "No suggestion API for this browser (" + r.json.about + "): " +
+          BY_WORDS : undefined;
+        return typeof r.json.browser === "string" ? self.toBrowser(r.json.browser) : self.toStatic(why);
       }
       if (r.status === 200 && r.json && typeof r.json.api === "string") {
         self.api = apiBase(r.json.api);
