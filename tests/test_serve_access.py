@@ -120,6 +120,10 @@ def test_metrics_count_requests_answers_and_the_index(tmp_path):
         httpx.post(base + "/api/random/path/2", json={"text": "x" * 70000})  # turned away before routing
         httpx.get(base + "/api/suggest")  # a known route, the wrong method: a 405 of /api/suggest
         httpx.delete(base + "/api/patterns/disk-full")
+        # HEAD is answered as GET: counted under the route it matched (found in review: "/api/{unknown}",
+        # and HEAD /docs as "docs" where GET /docs is "/docs")
+        assert httpx.head(base + "/api/patterns/disk-full").status_code == 200
+        assert httpx.head(base + "/docs").status_code == 200
         r = httpx.get(base + "/metrics")
         assert r.status_code == 200 and r.headers["content-type"].startswith("text/plain")
         m = r.text
@@ -133,6 +137,9 @@ def test_metrics_count_requests_answers_and_the_index(tmp_path):
     assert metric(m, "recur_http_requests_total", route="/api/suggest", method="GET", status="405") == 1
     assert metric(m, "recur_http_requests_total", route="/api/patterns/{pattern_id}", status="405") == 1
     assert metric(m, "recur_http_requests_total", route="/api/{unknown}", status="405") == 0
+    assert metric(m, "recur_http_requests_total", route="/api/patterns/{pattern_id}", method="HEAD", status="200") == 1
+    assert metric(m, "recur_http_requests_total", route="/docs", method="HEAD", status="200") == 1
+    assert metric(m, "recur_http_requests_total", route="/api/{unknown}", status="200") == 0
     assert "/api/random" not in m and "rest:path" not in m  # raw paths never become labels
     assert metric(m, "recur_http_request_duration_seconds_count", route="/api/suggest") == 3  # the 405 too
     assert metric(m, "recur_suggest_answers_total") == 1  # the 413 never reached the engine
