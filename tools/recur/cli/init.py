@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from recur.util.files import repository_root
+
 
 @click.command("init")
 @click.argument("directory", type=click.Path(file_okay=False))
@@ -61,7 +63,7 @@ def init(directory, starter, name, keep_existing, constraints_only):
     if kept:
         click.echo(f"Left as they were ({len(kept)}): {', '.join(kept)}.")
         click.echo("  Merge Recur's lines into them by hand (to see its versions: recur init a-new-folder).")
-    top = _repository_root(directory)
+    top = repository_root(directory)
     if top is not None and top != Path(directory).resolve():
         click.echo(
             f"Note: {directory} is inside the git repository at {top}. GitHub Actions and pre-commit read "
@@ -93,16 +95,9 @@ def _first_step(directory: str) -> str:
     import shlex
 
     steps = [] if Path(directory).resolve() == Path.cwd().resolve() else [f"cd {shlex.quote(directory)}"]
-    if _repository_root(directory) is None:
+    if repository_root(directory) is None:
         steps.append("git init")
     return " && ".join([*steps, "make install"])
-
-
-def _repository_root(directory: str):
-    """The git repository ``directory`` is in (it or a folder above holding .git), else None."""
-    from recur.util.files import repository_root
-
-    return repository_root(directory)
 
 
 @click.command("kb-format")
