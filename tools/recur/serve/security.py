@@ -200,15 +200,15 @@ class HostCheck:
         # bound to loopback the SDK refuses a foreign Host or Origin on /mcp itself, with the same lists
         # (mcp_server._proxied) and its own words, which MCP clients have been shown; off loopback it checks nothing
         sdk_checks = not self.addresses_ok and is_mcp_path(route_path(scope)) if scope["type"] == "http" else True
-        headers = dict(scope.get("headers") or ()) if self.active and not sdk_checks else {}
+        if not self.active or sdk_checks:
+            return await self.app(scope, receive, send)
+        headers = dict(scope.get("headers") or ())
         browser = b"origin" in headers or b"sec-fetch-site" in headers or b"sec-fetch-mode" in headers
-        if self.active and not sdk_checks and (browser or not self.addresses_ok):
-            refused = self._refused(headers)
-            if refused is not None:
-                from recur.serve.guard import error_response
+        refused = self._refused(headers) if browser or not self.addresses_ok else None
+        if refused is not None:
+            from recur.serve.guard import error_response
 
-                await error_response(*refused, None, scope)(scope, receive, send)
-                return
+            return await error_response(*refused, None, scope)(scope, receive, send)
         await self.app(scope, receive, send)
 
     def _refused(self, headers: dict) -> tuple | None:
