@@ -182,8 +182,7 @@ def _reserved_start(text: str, mark, offset: int) -> ParseError | None:
         return None
     flow = "[" in head or "{" in head  # a value in a [list] ends at its comma or bracket
     value = re.split(r"[,\]}]" if flow else r"\s#", line[col:])[0].strip()
-    fixed = "\n".join(lines[: mark.line] + [line[:col] + yaml_string(value) + line[col + len(value) :]]
-                      + lines[mark.line + 1 :])  # fmt: skip
+    fixed = _line_replaced(lines, mark.line, line[:col] + yaml_string(value) + line[col + len(value) :])
     return ParseError(
         mark.line + 1 + offset,
         f"YAML does not parse: a value cannot start with {line[col]!r} unquoted (YAML reserves @, ` and %): "
@@ -202,8 +201,7 @@ def _colon_in_value(text: str, mark, offset: int, problem: str) -> ParseError | 
     if "mapping values are not allowed" not in problem or not mark or mark.line >= len(lines):
         return None
     for prefix, value, whole_item in _colon_candidates(lines[mark.line]):
-        fixed = "\n".join(lines[: mark.line] + [prefix + yaml_string(value)] + lines[mark.line + 1 :])
-        key = _key_at(fixed, mark.line)
+        key = _key_at(_line_replaced(lines, mark.line, prefix + yaml_string(value)), mark.line)
         # a follow-up, a distinguish entry, a path's step, an eval case: its item is a mapping, not one text
         if key is None or (whole_item and (key.startswith("[") or key.split("[")[0] in MAPPING_LISTS)):
             continue
@@ -231,6 +229,11 @@ def _colon_candidates(line: str) -> list[tuple[str, str, bool]]:
         if value and value[0] not in "\"'[{|>&*!":
             out.append((m.group(1), value, whole))
     return out
+
+
+def _line_replaced(lines: list[str], n: int, line: str) -> str:
+    """The text of ``lines`` with line ``n`` (0-based) written as ``line``: a hint's quoted form, to parse."""
+    return "\n".join([*lines[:n], line, *lines[n + 1 :]])
 
 
 def _key_at(text: str, line: int) -> str | None:
