@@ -137,12 +137,6 @@ def run_tool(work: Callable[[], tuple[dict, str]]) -> CallToolResult:
     return _result(structured, text)
 
 
-def _query(text: str, top: int) -> PasteIn:
-    """The API's own request model, but for a text up to MAX_PASTE characters (condensed when searched): the
-    same checks and messages as ``POST /api/suggest``."""
-    return PasteIn(text=text, top=top)
-
-
 class _Server(MCPServer):
     """The SDK's server, with two changes: arguments that do not fit a tool's signature (``top: "abc"``,
     a missing ``text``) are the API's ``invalid_request`` tool error, named by field as in
@@ -334,7 +328,7 @@ def _read_tools(server: MCPServer, get_engine: Callable, *, writes: bool = False
         are then only the closest patterns, for comparison). The same answer as POST /api/suggest."""
 
         def work():
-            q = _query(text, top)
+            q = PasteIn(text=text, top=top)  # the API's checks and messages, for a text up to MAX_PASTE
             answer = get_engine().answer(q.text, top=q.top).to_json()
             answer["results"] = paged(answer["results"])
             return answer, render_answer(answer, writes=writes)
@@ -405,7 +399,7 @@ def _past_incidents(get_engine: Callable, pattern_id, text, limit: int, site_url
     engine = get_engine()
     answer = None
     if text is not None and pattern_id is None:
-        q = _query(text, 5)
+        q = PasteIn(text=text, top=5)
         answer = engine.answer(q.text, top=q.top)
     out = pat.past_incidents(engine, load_kb(engine.kb_dir), pattern_id=pattern_id, answer=answer, limit=limit)
     out["incidents"] = with_urls(out["incidents"], site_url)
