@@ -339,9 +339,10 @@ def test_access_log_escapes_a_client_address_taken_from_x_forwarded_for():
     scope = {"client": (forged, 0), "method": "GET", "path": "/", "http_version": "1.1", "headers": []}
     out = line(scope, 200, 5, 0.001)
     assert "\n" not in out and out.count('"') == out.count('\\"') + 6  # only the format's own six quotes
-    assert out.startswith(
-        '1.2.3.4 - - [01/Jan/2026:00:00:00 +0000] \\"GET /x HTTP/1.1\\" 200 1 \\"-\\" \\"-\\" 1ms\\x0A# - - ['
-    )
+    # the client is one field: a parser splitting on spaces reads the forged text as the address
+    host, rest = out.split(" ", 1)
+    assert host.startswith("1.2.3.4\\x20-\\x20-\\x20[01/Jan/2026") and host.endswith("1ms\\x0A#")
+    assert rest.startswith("- - [") and '"GET / HTTP/1.1" 200 5' in rest
 
 
 def test_port_0_serves_on_a_free_port_and_says_which(kb_dir, tmp_path):

@@ -37,8 +37,10 @@ def _header(scope, name: bytes) -> str:
 
 def _entry(client, request: str, status: int, size: int, referer: str, agent: str, took: str) -> str:
     """One line of the log; ``client``: ASGI's (host, port) or None. The host comes from
-    X-Forwarded-For when uvicorn trusts the peer, so it is escaped like the other client parts."""
-    host = _escape(str((client or ("-",))[0] or "-"))
+    X-Forwarded-For when uvicorn trusts the peer, so it is escaped like the other client parts, and
+    its spaces too: it is the one unquoted field a parser splits on (found in review: "1.2.3.4 - - [..."
+    sent as the header forged the fields after it)."""
+    host = _escape(str((client or ("-",))[0] or "-")).replace(" ", "\\x20")
     when = dt.datetime.now(dt.timezone.utc).strftime("%d/%b/%Y:%H:%M:%S %z")
     return f'{host} - - [{when}] "{request}" {status} {size} "{referer}" "{agent}" {took}'
 

@@ -14,7 +14,8 @@ import re
 import threading
 import time
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import HTTPBearer
 
 from recur.serve.deps import Settings, get_settings
 from recur.serve.guard import ApiError, is_mcp_path
@@ -94,13 +95,24 @@ def _token_in_query(request: Request) -> bool:
 TOKEN_QUERY_NAMES = ("token", "access_token")
 
 
-def require_write(request: Request, settings: Settings = Depends(get_settings)) -> None:
+# For the OpenAPI description only: it declares the bearer scheme, so /docs has "Authorize" (a reviewer
+# could not try the token-guarded routes there) and clients generated from /openapi.json send the header.
+# auto_error off: it never answers; _check does, with the one JSON error shape and its reasons.
+BEARER = HTTPBearer(
+    auto_error=False,
+    scheme_name="token",
+    description="The token of `recur serve --token-file` / RECUR_TOKEN: needed by POST /api/feedback "
+    "when a token is set, and by every API route and /metrics with `--token-scope all`.",
+)
+
+
+def require_write(request: Request, settings: Settings = Depends(get_settings), _doc=Security(BEARER)) -> None:
     """Dependency of write routes: a token is required whenever one is configured."""
     if settings.token:
         _check(request, settings)
 
 
-def require_read(request: Request, settings: Settings = Depends(get_settings)) -> None:
+def require_read(request: Request, settings: Settings = Depends(get_settings), _doc=Security(BEARER)) -> None:
     """Dependency of read routes: a token is required only with ``--token-scope all``."""
     if settings.token and settings.token_scope == "all":
         _check(request, settings)
