@@ -296,7 +296,12 @@ def test_every_command_but_check_refuses_a_kb_newer_than_the_tool(tmp_path, monk
 def test_a_format_that_is_not_a_version_names_file_line_and_field(tmp_path):
     dest = tmp_path / "kb-repo"
     run("init", dest)
-    for value, words in (("zero", "must be a whole number"), ("0", "there is no KB format version 0")):
+    for value, words in (
+        ("zero", "must be a whole number"),
+        ("0", "there is no KB format version 0"),
+        ("", "must be a whole number (the KB format version, 1 for this recur), not nothing"),  # was "not None"
+        ("true", "must be a whole number (the KB format version, 1 for this recur), not true/false"),  # "not True"
+    ):
         (dest / "kb/recur.yml").write_text(f"format: {value}\n")
         res = run("check", "--kb", dest / "kb")
         assert res.exit_code == 1 and "recur.yml:1: format: " + words in res.output, res.output

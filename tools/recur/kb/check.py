@@ -70,7 +70,10 @@ def _pattern_refs(kb: KB) -> list[Problem]:
             elif not kb.pattern_known(rid):
                 problems.append(Problem(shown, p.line("related", i), f"related[{i}]", f"no pattern has id {rid!r}"))
         for i, d in enumerate(p.distinguish):
-            if not kb.pattern_known(d["from"]):
+            if d["from"] == p.id:  # as related: a pattern told apart from itself (found in review)
+                what = "a pattern cannot be told apart from itself: name the pattern it is mistaken for"
+                problems.append(Problem(shown, p.line("distinguish", i, "from"), f"distinguish[{i}].from", what))
+            elif not kb.pattern_known(d["from"]):
                 problems.append(
                     Problem(
                         shown,

@@ -22,7 +22,7 @@ from recur.kb.parse import (
     ParseError,
     evidence_parts,
     fence_step,
-    list_items,
+    list_parts,
     load_yaml,
     read_text,
     split_front_matter,
@@ -450,7 +450,9 @@ def format_problems(version) -> list[str]:
     from recur import __version__
 
     if isinstance(version, bool) or not isinstance(version, int):
-        return [f"must be a whole number (the KB format version, {KB_FORMAT} for this recur), not {version!r}"]
+        # said as check says a value elsewhere ("nothing", "true/false", '1.5'), not Python's None and True
+        shown = repr(version) if isinstance(version, (str, float)) else schema.kind_of(version)
+        return [f"must be a whole number (the KB format version, {KB_FORMAT} for this recur), not {shown}"]
     if version > KB_FORMAT:
         return [
             f"this KB is written to format version {version}; recur {__version__} reads up to version "
@@ -550,6 +552,22 @@ def _yaml_file(kb: KB, path: Path, field: str):
     return _parsed(kb, path, load_yaml, field)
 
 
+def _severity_levels_problem(data) -> str | None:
+    """What is wrong with severity.yml's ``levels:`` as a whole, said apart (a missing key, an empty
+    mapping and a list were one "must be a mapping" message; found in review)."""
+    shape = "a mapping of severity keys to levels, e.g. sev1: {name: Critical, review: full, review_within_days: 5}"
+    if data is None or isinstance(data, dict) and "levels" not in data:
+        return f"is required: {shape}"
+    if not isinstance(data, dict):
+        return f"the file must be a mapping holding levels: {shape}; it is {schema.kind_of(data)}"
+    levels = data["levels"]
+    if isinstance(levels, dict) and not levels:
+        return f"must not be empty: {shape}"
+    if not isinstance(levels, dict):
+        return f"must be {shape}; not {schema.kind_of(levels)}"
+    return None
+
+
 def _load_severity(kb: KB) -> None:
     path = kb.root / "severity.yml"
     levels = DEFAULT_SEVERITY
@@ -558,8 +576,8 @@ def _load_severity(kb: KB) -> None:
         levels = {}
         if doc is not None:
             v = schema.Validator(_shown(kb, path), doc)
-            if not isinstance(doc.data, dict) or not isinstance(doc.data.get("levels"), dict) or not doc.data["levels"]:
-                v.error(("levels",), "levels", "must be a mapping of severity keys (e.g. sev1) to levels")
+            if problem := _severity_levels_problem(doc.data):
+                v.error(("levels",), "levels", problem)
             else:
                 kb.severity_declared = [str(k) for k in doc.data["levels"]]
                 for key, value in doc.data["levels"].items():
@@ -853,11 +871,31 @@ def _required_sections(v: schema.Validator, shown: str, md, sections: dict, sec_
             v.problems.append(Problem(shown, sec_lines[name], f"## {name}", "section is empty"))
 
 
+def _runbook_prose(v: schema.Validator, shown: str, text: str, line: int, parts) -> None:
+    """Text before the first step or after the last is on the pattern's page only: the terminal, the API,
+    MCP and Slack show the numbered steps (found in review: "Before you start, open the dashboard." was
+    lost without a word). A warning at its line, so the author makes it a step or moves it."""
+    if not parts.items:
+        return
+    for where, prose in (("before the first step", parts.intro), ("after the last step", parts.outro)):
+        first = next((x.strip() for x in prose.split("\n") if x.strip()), "")
+        if not first:
+            continue
+        at = line + 1 + next(i for i, x in enumerate(text.split("\n")) if x.strip() == first)
+        what = (
+            f"text {where} ({first[:40]!r}) is shown on the site only; `recur suggest`, the API and chat "
+            "show the numbered steps: make it a step, or move it to another section"
+        )
+        v.problems.append(Problem(shown, at, "## Runbook", what, "warning"))
+
+
 def _lists(v: schema.Validator, shown: str, sections: dict, sec_lines: dict) -> tuple[list, list]:
     """The runbook's numbered steps and the evidence items, with a problem when the shape is wrong."""
     runbook, evidence = [], []
     if sections.get("Runbook", "").strip():
-        runbook, stray = list_items(sections["Runbook"], numbered=True)
+        parts = list_parts(sections["Runbook"], numbered=True)
+        runbook, stray = parts.items, parts.stray
+        _runbook_prose(v, shown, sections["Runbook"], sec_lines["Runbook"], parts)
         if not runbook:
             v.problems.append(
                 Problem(
@@ -986,7 +1024,7 @@ def _load_path(kb: KB, path: Path) -> None:
     doc = _yaml_file(kb, path, "path")
     if doc is None:
         return
-    v = schema.Validator(shown, doc)
+    v = schema.Validator(shown, doc, part="the path file")
     _duplicate_keys(v, doc)
     meta = v.mapping(doc.data, schema.PATH)
     if not schema.KEBAB.match(path.stem):

@@ -35,6 +35,10 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
+# what YAML 1.1 reads an unquoted value as a number by: ``0x7f3a``, ``0755``, ``12:30`` (base 60), ``.inf``
+_NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+
+
 class ParseError(Exception):
     def __init__(self, line: int, message: str, field: str | None = None):
         super().__init__(message)
@@ -52,6 +56,8 @@ class YamlDoc:
     duplicates: list = field(default_factory=list)  # (key path, line)
     text: str = ""  # what was parsed
     spans: dict = field(default_factory=dict)  # key path of a mapping -> (start, end) of its text in ``text``
+    # key path -> the text of an unquoted value YAML read as a number (``0x80070005``, ``0042``, ``1.10``)
+    numbers: dict = field(default_factory=dict)
 
     def line(self, *path, default: int | None = None) -> int:
         """Line of the deepest known prefix of ``path``."""
@@ -68,7 +74,7 @@ class YamlDoc:
         return text.strip() if text.strip() and "\n" not in text else None
 
 
-def _walk(node, path, offset, lines, duplicates, seen_nodes=None, spans=None):
+def _walk(node, path, offset, lines, duplicates, seen_nodes=None, spans=None, numbers=None):
     # An alias makes the composer reuse a node: walking (or later copying) a graph of reused
     # nodes is exponential (the "billion laughs" bomb), so any reuse is refused outright.
     seen_nodes = set() if seen_nodes is None else seen_nodes
@@ -91,12 +97,14 @@ def _walk(node, path, offset, lines, duplicates, seen_nodes=None, spans=None):
                 duplicates.append((sub, line))
             seen.add(key)
             lines[sub] = line
-            _walk(value_node, sub, offset, lines, duplicates, seen_nodes, spans)
+            _walk(value_node, sub, offset, lines, duplicates, seen_nodes, spans, numbers)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             sub = path + (i,)
             lines[sub] = item.start_mark.line + 1 + offset
-            _walk(item, sub, offset, lines, duplicates, seen_nodes, spans)
+            _walk(item, sub, offset, lines, duplicates, seen_nodes, spans, numbers)
+    elif numbers is not None and not node.style and node.tag in _NUMBER_TAGS:  # plain: "" or None
+        numbers[path] = node.value
 
 
 def load_yaml(text: str, offset: int = 0) -> YamlDoc:
@@ -109,9 +117,10 @@ def load_yaml(text: str, offset: int = 0) -> YamlDoc:
         lines = {(): node.start_mark.line + 1 + offset}
         duplicates: list = []
         spans: dict = {}
-        _walk(node, (), offset, lines, duplicates, spans=spans)
+        numbers: dict = {}
+        _walk(node, (), offset, lines, duplicates, spans=spans, numbers=numbers)
         data = loader.construct_document(node)
-        return YamlDoc(data, lines, duplicates, text, spans)
+        return YamlDoc(data, lines, duplicates, text, spans, numbers)
     except ParseError:
         raise
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow raw (its message spans lines)
@@ -202,6 +211,8 @@ def _colon_in_value(text: str, mark, offset: int, problem: str) -> ParseError | 
         return None
     for prefix, value, whole_item in _colon_candidates(lines[mark.line]):
         key = _key_at(_line_replaced(lines, mark.line, prefix + yaml_string(value)), mark.line)
+        if key is None and not whole_item:  # the file has another slip (found in review: the hint was lost)
+            key = _top_level_key(prefix + yaml_string(value))
         # a follow-up, a distinguish entry, a path's step, an eval case: its item is a mapping, not one text
         if key is None or (whole_item and (key.startswith("[") or key.split("[")[0] in MAPPING_LISTS)):
             continue
@@ -257,6 +268,20 @@ def _key_at(text: str, line: int) -> str | None:
     while any(p[: len(path)] != path for p in deepest):
         path = path[:-1]
     return "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in path).lstrip(".") or None
+
+
+def _top_level_key(line: str) -> str | None:
+    """The key of ``line`` when it is a top-level ``key: value`` that parses alone (its value one text),
+    for a hint in a file that does not parse even once that line is fixed; None otherwise."""
+    if line[:1].isspace() or line.startswith("-"):
+        return None
+    try:
+        data = yaml.load(line, Loader=_Loader)
+    except (yaml.YAMLError, ValueError, TypeError):
+        return None
+    if isinstance(data, dict) and len(data) == 1 and isinstance(next(iter(data.values())), str):
+        return str(next(iter(data)))
+    return None
 
 
 def _key_written(line: str) -> str | None:

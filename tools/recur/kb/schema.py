@@ -8,6 +8,7 @@ where strings are expected). Unknown keys are kept and warned about, never fatal
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 
@@ -167,9 +168,11 @@ def mapping_hint(value, written: str | None = None) -> str:
 class Validator:
     """Collects problems for one file."""
 
-    def __init__(self, relpath: str, doc, *, controls: bool = False):
-        """``controls``: strings may hold control characters (eval queries: pasted log lines)."""
+    def __init__(self, relpath: str, doc, *, controls: bool = False, part: str = "front matter"):
+        """``controls``: strings may hold control characters (eval queries: pasted log lines);
+        ``part``: what the file's keys are called in messages (a path's .yml has no front matter)."""
         self.relpath = relpath
+        self.part = part
         self.doc = doc
         self.controls = controls
         self.problems: list[Problem] = []
@@ -190,9 +193,9 @@ class Validator:
 
     def mapping(self, value, schema: dict, path: tuple = (), label: str = "") -> dict:
         """Validate ``value`` against ``schema``; returns cleaned values for the known keys."""
-        name = label or "front matter"
+        name = label or self.part
         if not isinstance(value, dict):
-            self.error(path, label or "front matter", f"must be a mapping of keys to values, not {_kind(value)}")
+            self.error(path, label or "front matter", f"must be a mapping of keys to values, not {kind_of(value)}")
             return {}
         out: dict = {}
         for key, rule in schema.items():
@@ -207,9 +210,23 @@ class Validator:
                 out[key] = cleaned
         for key in value:
             if key not in schema:
-                dotted = f"{label}.{key}" if label else str(key)
-                self.warn(path + (key,), dotted, f"unknown key in {name} (kept, not used)")
+                self._unknown_key(key, schema, path, f"{label}.{key}" if label else str(key), name)
         return out
+
+    def _unknown_key(self, key, schema: dict, path: tuple, dotted: str, name: str) -> None:
+        """A key the format does not define is kept and warned of. A team's own field (`team_slack:`)
+        never fails, not even --strict: the KB format says "warn, don't fail" so that a team can add
+        fields, and the CI `recur init` writes runs check --strict (it failed on one: found in review).
+        A key close to one the format has is most likely a slip of it (`symtoms:`): --strict fails on
+        that one, which names the key meant."""
+        close = difflib.get_close_matches(str(key).lower(), list(schema), n=1, cutoff=0.75)
+        line = self.doc.line(*(path + (key,)))
+        if close:
+            message = f"unknown key in {name}: did you mean '{close[0]}'? (kept, not used)"
+            self.problems.append(Problem(self.relpath, line, dotted, message, "warning"))
+        else:
+            message = f"unknown key in {name} (kept, not used; a key of your own: --strict does not fail on it)"
+            self.problems.append(Problem(self.relpath, line, dotted, message, "warning", strict=False))
 
     def value(self, value, rule: Field, path: tuple, dotted: str):
         kind = rule.kind
@@ -247,10 +264,11 @@ class Validator:
 
     def list_value(self, value, rule: Field, path: tuple, dotted: str):
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            value = (self.doc.numbers.get(path) if isinstance(self.doc, YamlDoc) else None) or value  # as written
             self.error(path, dotted, f"must be a list (write it as [{value}] or as '- {value}' lines)")
             return None
         if not isinstance(value, list):
-            self.error(path, dotted, f"must be a list, not {_kind(value)}")
+            self.error(path, dotted, f"must be a list, not {kind_of(value)}")
             return None
         items = []
         for i, item in enumerate(value):
@@ -265,11 +283,16 @@ class Validator:
         """A list of mappings (follow_ups, steps, ...); ``flags`` items may also be plain strings."""
         kind = rule.kind
         if not isinstance(value, list):
-            self.error(path, dotted, f"must be a list, not {_kind(value)}")
+            self.error(path, dotted, f"must be a list, not {kind_of(value)}")
             return None
         out = []
         for i, item in enumerate(value):
+            if kind == "flags" and isinstance(item, bool):  # "- yes": not "must be a mapping" (found in review)
+                self.error(path + (i,), f"{dotted}[{i}]", "must be a string or a mapping, not true/false" + BOOL_HINT)
+                continue
             if kind == "flags" and isinstance(item, (str, int, float)) and not isinstance(item, bool):
+                if self._number_changed(item, path + (i,), f"{dotted}[{i}]"):
+                    continue
                 text = str(item).strip()
                 if not text:
                     self.error(path + (i,), f"{dotted}[{i}]", "must not be empty")
@@ -292,9 +315,11 @@ class Validator:
             self.error(
                 path,
                 dotted,
-                f"must be a string, not {_kind(value)}"
+                f"must be a string, not {kind_of(value)}"
                 + (BOOL_HINT if isinstance(value, bool) else self._mapping_hint(value, path)),
             )
+            return None
+        if self._number_changed(value, path, dotted):
             return None
         text = str(value).strip()
         if not text:
@@ -310,6 +335,22 @@ class Validator:
             )
             return None
         return self.plain_text(text, path, dotted)
+
+    def _number_changed(self, value, path: tuple, dotted: str) -> bool:
+        """An unquoted value YAML read as a number whose digits differ from what was written: an error
+        with the quoted text (``0x80070005`` became 2147942405, ``0042`` 34, ``1.10`` 1.1, ``12:30`` 750:
+        a signal that could never match, a ticket number changed, and `recur check` said nothing;
+        found in review). A number that reads back as written (``7``, ``2026``) is text as it is."""
+        written = self.doc.numbers.get(path) if isinstance(self.doc, YamlDoc) else None
+        if written is None or isinstance(value, bool) or str(value) == written.strip():
+            return False
+        self.error(
+            path,
+            dotted,
+            f"must be a string, not a number (YAML reads {written} as the number {value}: quote it, "
+            f"{yaml_string(written)})",
+        )
+        return True
 
     def plain_text(self, text: str, path: tuple, dotted: str) -> str | None:
         """``text`` without control characters, with a warning when it held one; None (an error)
@@ -332,7 +373,8 @@ class Validator:
         return cleaned
 
 
-def _kind(value) -> str:
+def kind_of(value) -> str:
+    """What a YAML value is, in a message's words: "nothing", "true/false", "a mapping", ..."""
     if value is None:
         return "nothing"
     if isinstance(value, bool):
@@ -349,5 +391,5 @@ def _kind(value) -> str:
 def _show(value) -> str:
     # a number is shown as written: "not a number" for -5 or 20260304 said the opposite of the fault
     number = isinstance(value, (int, float)) and not isinstance(value, bool)
-    text = repr(value) if isinstance(value, str) or number else _kind(value)
+    text = repr(value) if isinstance(value, str) or number else kind_of(value)
     return text if len(text) < 60 else text[:57] + "..."

@@ -28,6 +28,9 @@ class Problem:
     field: str
     message: str
     level: str = "error"  # "error", "warning", or "notice" (advice that never fails --strict)
+    # a warning --strict does not fail on: a team's own front-matter key, which the KB format says to
+    # keep and warn of, never fail (the CI `recur init` writes runs check --strict; found in review)
+    strict: bool = True
 
     @property
     def is_error(self) -> bool:
