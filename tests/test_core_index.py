@@ -230,6 +230,7 @@ def test_docs_carry_root_cause_and_look_alikes(kb_dir, tmp_path):
     loaded = index_mod.load(idx)
     doc = loaded.docs["db-pool-exhausted"]
     assert doc["root_cause"] == "The mechanism." and doc["detection"] == "" and doc["permanent_fix"] == ""
+    assert doc["references"] == "" and doc["sections"] == {}
     assert doc["look_alikes"] == look_alikes(loaded, top=3)["db-pool-exhausted"]
     # the fake encoder's neighbours are far (cosine near 0): under lookalikes.FLOOR, none is a look-alike
     near = look_alikes(loaded, top=3, floor=None)["db-pool-exhausted"]
@@ -737,3 +738,19 @@ def test_an_index_error_names_the_index_and_kb_its_rebuild_command_is_for(kb_dir
     with pytest.raises(RecurError) as err:
         index_mod.load(idx)
     assert str(err.value).endswith(f"rebuild it with: recur index --kb {kb_dir} --index {idx} --rebuild"), err.value
+
+
+def test_docs_carry_references_and_the_authors_own_sections(kb_dir, tmp_path):
+    """Format 5: GET /api/patterns/{id} and MCP get_pattern gave neither ## References nor a team's
+    own sections, which the pattern's page shows (found in a review against the KB format)."""
+    path = kb_dir / "patterns/capacity/disk-full.md"
+    path.write_text(
+        path.read_text()
+        + "\n## Escalation\nPage #storage after 15 minutes.\n\n## References\n- [Postmortem](https://wiki/pm-1)\n"
+        + "\n## Dashboards\n\n"
+    )
+    idx = tmp_path / "index"
+    build(kb_dir, idx)
+    doc = index_mod.load(idx).docs["disk-full"]
+    assert doc["references"] == "- [Postmortem](https://wiki/pm-1)"
+    assert doc["sections"] == {"Escalation": "Page #storage after 15 minutes."}  # an empty one is left out

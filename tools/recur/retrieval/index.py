@@ -36,9 +36,10 @@ from recur.util.text import plain, tokens, words
 if TYPE_CHECKING:  # annotations only: a cold `recur suggest` reads docs.json and never parses the KB
     from recur.kb.records import KB, Pattern
 
-# 3: docs carry root_cause, detection, permanent_fix and look_alikes (issue 17); 4: and import_draft
-FORMAT = 4
-VECTORS_FROM = (2, 3, FORMAT)  # formats whose vectors and views this one reuses as they are
+# 3: docs carry root_cause, detection, permanent_fix and look_alikes (issue 17); 4: and import_draft;
+# 5: and references and the author's own sections (``sections``), as the pattern's page shows them
+FORMAT = 5
+VECTORS_FROM = (2, 3, 4, FORMAT)  # formats whose vectors and views this one reuses as they are
 MAX_VIEW_CHARS = 1200
 # Texts per forward pass when indexing. sentence-transformers sorts texts by length first, so a
 # batch pads little; 128 rather than 64 halves the thread barriers, which is what a busy machine
@@ -90,6 +91,8 @@ def lexical_text(p: Pattern, kb: KB) -> str:
 
 def pattern_doc(p: Pattern, kb: KB) -> dict:
     """What a suggestion shows about a pattern (JSON-safe)."""
+    from recur.kb.schema import PLACED_SECTIONS  # here: a cold `recur suggest` never imports the KB's parser
+
     fix = None
     if p.fix:
         fix = {
@@ -122,6 +125,10 @@ def pattern_doc(p: Pattern, kb: KB) -> dict:
         "root_cause": p.root_cause.strip(),
         "detection": p.detection.strip(),
         "permanent_fix": p.permanent_fix.strip(),
+        "references": p.sections.get("References", "").strip(),
+        # a team's own sections ("## Dashboards", "## Escalation"), in file order: on the page, and
+        # missing from the API and MCP until found in review
+        "sections": {k: v.strip() for k, v in p.sections.items() if k not in PLACED_SECTIONS and v.strip()},
         "incidents": [{"id": i.id, "date": i.date.isoformat(), "title": i.title} for i in incidents],
     }
 
