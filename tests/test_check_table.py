@@ -467,6 +467,14 @@ ROWS = [
         "warning-not-strict",
     ),
     (
+        # a setext heading is a heading to Markdown, no section to Recur: said at its line, not "missing"
+        "root-cause-as-a-setext-heading",
+        {P: pattern(*front(), body="\n## Summary\nS.\n\n## Runbook\n1. Run `uptime`.\n\nRoot cause\n----------\nX.\n")},
+        f"{P}:18: ## Root cause",
+        "'Root cause underlined with ---' is a heading of another level; write it as '## Root cause'",
+        "error",
+    ),
+    (
         "distinguish-itself",
         {P: pattern(*front(extra=["distinguish:", "  - {from: x-broken, by: 'df -i'}"]))},
         f"{P}:11: distinguish[0].from",

@@ -829,12 +829,20 @@ def _other_level(md, name: str) -> tuple[int, str] | None:
     at another level than ## ("# Runbook", "### Root cause"), or None. Only ## headings are sections, so it was
     "required section is missing" at the end of the file, with nothing pointing at the heading."""
     heading = re.compile(rf"^(?:#|#{{3,6}})[ \t]+{re.escape(name)}[ \t]*#*[ \t]*$", re.IGNORECASE)
+    # a setext heading, the name underlined with --- or === (found in review: "missing" with no hint)
+    title, underline = (
+        re.compile(rf"^ {{0,3}}{re.escape(name)}[ \t]*$", re.IGNORECASE),
+        re.compile(r"^ {0,3}(-+|=+)[ \t]*$"),
+    )
     opened = None
-    for n, line in enumerate(md.body.split("\n")):
+    lines = md.body.split("\n")
+    for n, line in enumerate(lines):
         if m := FENCE_LINE.match(line):
             opened = fence_step(opened, m.group(1), m.group(2))[0]
         elif opened is None and heading.match(line):
             return md.body_line + n, " ".join(line.split())
+        elif opened is None and title.match(line) and n + 1 < len(lines) and underline.match(lines[n + 1]):
+            return md.body_line + n, f"{line.strip()} underlined with {lines[n + 1].strip()[0] * 3}"
     return None
 
 
