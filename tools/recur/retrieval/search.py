@@ -52,11 +52,10 @@ SIGNAL_MATCH = {
 # "java.io.IOException: Too many open files", and a text about zone us-east-1a cloud-az-outage "high".
 CODE_MIN_DIGITS = 3
 # A signal (its normalised text), or an identifier that counts alone, that k patterns list is evidence
-# shared among them: its match score is divided by k. Found in review: "No space left on device", which
-# disk-full and inode-exhaustion both list, rated an OSError with nothing about inodes inode-exhaustion
-# "high"; divided, and a result whose every signal match is such shared evidence rated at most ``cap``
-# (medium: SHARED_SIGNAL), the "check both" line can tell the responder to look at both.
-SHARED_SIGNAL = {"cap": 0.6}
+# shared among them: its match score is divided by k (found in review: "No space left on device", which
+# disk-full and inode-exhaustion both list, was near-proof of either). Capping such a result's probability
+# at medium was tried and not kept: "disk is full ... No space left on device ... df -h shows 100%" lost
+# its high with the rest of its evidence, and five right highs of kb/eval with it.
 # A signal found whole in the text that is long and specific (at least min_words signal words and
 # min_chars characters, and no other pattern has a long signal containing it or contained in it:
 # "HikariPool-1 - Connection is not available, request timed out after 30000ms.", not "HTTP 503
@@ -411,14 +410,12 @@ class Searcher:
         order, feats = calibrate.features(fused, comp, sigarr, top=None if some_verbatim else top)  # ties by id
         calibrated = not dense_only and len(cidx) >= calibrate.MIN_CANDIDATES
         probs = calibrate.probability(feats) if calibrated else [None] * len(order)
-        verbatim = [sig.get(self.pids[cidx[j]], (0.0, [], False, False))[2] for j in order]
-        shared = [sig.get(self.pids[cidx[j]], (0.0, [], False, False))[3] for j in order]
-        probs = [p if p is None or not s else min(float(p), SHARED_SIGNAL["cap"]) for p, s in zip(probs, shared)]
+        verbatim = [sig.get(self.pids[cidx[j]], (0.0, [], False))[2] for j in order]
         order, probs = self._reorder(order, probs, verbatim, cidx, link)
         hits = []
         for j, prob in zip(order[:top], probs[:top]):  # the why only for what is shown
             pid = self.pids[cidx[j]]
-            sscore, sig_why, *_ = sig.get(pid, (0.0, [], False, False))
+            sscore, sig_why, _ = sig.get(pid, (0.0, [], False))
             sims = allsims[self.row_arr[pid]]
             linked = link is not None and pid == link.pattern
             why = self._why(pid, text, sig_why, sims, comp["bm25"][j], link if linked else None)
@@ -567,7 +564,7 @@ class Searcher:
         out: dict = {}
         for pid, why in found.items():
             why.sort(key=lambda w: -w["score"])
-            out[pid] = (why[0]["score"], why[:WHY_PER_PART], pid in verbatim, all("patterns" in w for w in why))
+            out[pid] = (why[0]["score"], why[:WHY_PER_PART], pid in verbatim)
         return out
 
     def _why(self, pid: str, text: str, sig_why: list, sims, bm25: float, link: RunbookLink | None) -> list:

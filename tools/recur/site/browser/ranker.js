@@ -290,7 +290,7 @@ export class Ranker {
     const out = new Map();
     for (const [pidx, why] of found) {
       why.sort((a, b) => b.score - a.score);
-      out.set(pidx, [why[0].score, why.slice(0, this.p.why.per_part), verbatim.has(pidx), why.every((w) => "patterns" in w)]);
+      out.set(pidx, [why[0].score, why.slice(0, this.p.why.per_part), verbatim.has(pidx)]);
     }
     return out;
   }
@@ -345,9 +345,7 @@ export class Ranker {
     const pool = [...sig.values()].some((v) => v[2]) ? byScore : byScore.slice(0, top);
     const fitted = n >= this.p.calibration.min_candidates ? this.probabilities(byScore, pool, fused, comp, cidx, sig)
       : pool.map(() => null);
-    /* search.SHARED_SIGNAL: every signal match shared with other patterns: at most the cap */
-    const all = fitted.map((p, r) => (p === null || !(sig.has(cidx[pool[r]]) && sig.get(cidx[pool[r]])[3]) ? p
-      : Math.min(p, this.p.shared_signal.cap)));
+    const all = fitted;
     const moved = pool.map((j, r) => r).sort((a, b) => (isVerbatim(pool[a]) ? 0 : 1) - (isVerbatim(pool[b]) ? 0 : 1) || a - b);
     const floored = moved.map((r) => (all[r] === null || !isVerbatim(pool[r]) ? all[r] : Math.max(all[r], this.p.verbatim.floor)));
     const isDraft = moved.map((r) => Boolean(this.docs[cidx[pool[r]]].import_draft));
