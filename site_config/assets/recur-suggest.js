@@ -695,6 +695,9 @@
       li.appendChild(el("ul", { class: "recur-suggest__why" }, why.map(function (w) {
         /* close in meaning, not found in the text: said so (a "signal" read as found; review) */
         var field = w.match === "meaning" ? "like the " + w.field : w.field;
+        /* an identifier match names the identifier the text shares, not the whole signal (results.why_field) */
+        if (w.match === "identifier" && w.identifier) field = "identifier \u201c" + w.identifier + "\u201d of the " + w.field;
+        if (w.patterns > 1) field += " (listed by " + w.patterns + " patterns)";
         /* the API and the bundle cut a view's text at why.text_chars (240): said with an ellipsis, as the terminal does */
         /* counted in code points, as Python cuts (an emoji is two UTF-16 units of .length) */
         var text = Array.from(w.text).length >= WHY_TEXT_CHARS ? w.text.replace(/\s+\S*$/, "") + "\u2026" : w.text;

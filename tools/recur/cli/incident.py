@@ -10,6 +10,7 @@ import click
 
 from recur.cli.options import TEXT, index_option, kb_option, model_option
 from recur.cli.render import confidence_text, for_terminal
+from recur.retrieval.results import flat
 from recur.util.dates import after_today, given_date
 from recur.util.errors import RecurError
 from recur.util.text import ascii_int
@@ -244,7 +245,8 @@ def _link_top(out: dict, answer) -> list:
     rivals = [results[i]["id"] for i in rated_as_high(results)]
     if rivals:
         click.echo(
-            f"--link-top: nothing linked: {results[0]['id']} and {', '.join(rivals)} are all high confidence; "
+            f"--link-top: nothing linked: {results[0]['id']} and {', '.join(rivals)} are "
+            f"{'both' if len(rivals) == 1 else 'all'} high confidence; "
             f"link the right one: recur incident link {out['id']} PATTERN_ID",
             err=True,
         )
@@ -279,9 +281,10 @@ def _show(answer, linked=()) -> None:
         first = r["runbook"][0] if r["runbook"] else ""
         click.echo(f"  {r['rank']}. {r['id']}  {r['title']}  ({confidence_text(r)})")
         if r["evidence"]:
-            click.echo(f"     preserve first: {r['evidence'][0][:120]}")
+            # whole, on one line: a responder copies the command at 3 a.m.; a cut at 120 ended mid-command
+            click.echo(f"     preserve first: {flat(r['evidence'][0])}")
         if first:
-            click.echo(f"     first step: {first[:120]}")
+            click.echo(f"     first step: {flat(first)}")
 
 
 @incident.command("flag")

@@ -479,7 +479,8 @@ def _rivals_reason(top: dict, others: list) -> str:
     """Why nothing is linked when candidates below the first are rated at least as likely right."""
     if all(r["confidence"] == top["confidence"] for r in others):
         ids = ", ".join(r["id"] for r in others)
-        return f"{top['id']} and {ids} are all {top['confidence']} confidence; a person picks one"
+        quantity = "both" if len(others) == 1 else "all"  # "X and Y are all ..." read wrong for two
+        return f"{top['id']} and {ids} are {quantity} {top['confidence']} confidence; a person picks one"
 
     def rated(r: dict) -> str:
         p = r.get("probability")

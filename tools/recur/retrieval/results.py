@@ -154,12 +154,23 @@ def short(text: str, n: int) -> str:
 def why_text(r: dict, n: int = 3, chars: int = 90) -> str:
     """A result's first ``n`` why entries on one line: ``symptom “…”; like the signal “…”`` (close in
     meaning, not found in the text: "like the"), each quote cut to ``chars``."""
-    return "; ".join(f"{why_field(w)} “{short(w['text'], chars)}”" for w in (r.get("why") or [])[:n])
+    return "; ".join(f"{why_field(w)} “{short(w['text'], chars)}”{why_shared(w)}" for w in (r.get("why") or [])[:n])
 
 
 def why_field(w: dict) -> str:
-    """A why entry's label: "like the signal" when it is close in meaning, not found in the text."""
-    return f"like the {w['field']}" if w.get("match") == "meaning" else w["field"]
+    """A why entry's label: "like the signal" when it is close in meaning, not found in the text; for a
+    signal matched by one identifier, which one ("identifier “GetObject” of the signal"): the text
+    holds that name, not the whole signal, and the two read alike before."""
+    if w.get("match") == "meaning":
+        return f"like the {w['field']}"
+    if w.get("identifier"):
+        return f"identifier “{w['identifier']}” of the {w['field']}"
+    return w["field"]
+
+
+def why_shared(w: dict) -> str:
+    """ " (listed by N patterns)" for a signal match divided among the patterns listing it."""
+    return f" (listed by {w['patterns']} patterns)" if w.get("patterns", 1) > 1 else ""
 
 
 def result_object(rank: int, hit, doc: dict) -> Result:

@@ -20,6 +20,7 @@ round numbers on purpose: a structure that generalises, not a fit to 34 cases.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -41,6 +42,20 @@ SIGNAL_MATCH = {
     "words_min": 3,
     "words_share": 0.75,
 }
+# What a shared identifier proves. One that names the signal counts alone: a signal of its own somewhere
+# in the KB (an alert name, "ENOSPC", "KubePodCrashLooping"), or written as a code or a constant (an
+# underscore, or at least CODE_MIN_DIGITS digits: ORA-00060, 0x80070005, ER_LOCK_DEADLOCK, DATABASE_URL,
+# a metric name, an HTTP status). Any other one inside a longer signal is its context, not the thing:
+# the exception class before ": message", the API operation, the region or zone, the SQL keyword. It
+# counts only with most of the signal's remaining words (words_share of them). Found in review:
+# "java.io.IOException: Stream closed" came back file-descriptor-exhaustion "high" through
+# "java.io.IOException: Too many open files", and a text about zone us-east-1a cloud-az-outage "high".
+CODE_MIN_DIGITS = 3
+# A signal (its normalised text), or an identifier that counts alone, that k patterns list is evidence
+# shared among them: its match score is divided by k (found in review: "No space left on device", which
+# disk-full and inode-exhaustion both list, was near-proof of either). Capping such a result's probability
+# at medium was tried and not kept: "disk is full ... No space left on device ... df -h shows 100%" lost
+# its high with the rest of its evidence, and five right highs of kb/eval with it.
 # A signal found whole in the text that is long and specific (at least min_words signal words and
 # min_chars characters, and no other pattern has a long signal containing it or contained in it:
 # "HikariPool-1 - Connection is not available, request timed out after 30000ms.", not "HTTP 503
@@ -96,6 +111,62 @@ def specific_signals(signals: list) -> list[bool]:
             if signals[j][0] != pid and norm in signals[j][1]:  # i inside j: neither tells the two apart
                 out[i] = out[j] = False
     return out
+
+
+def _alone_key(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text.lower())
+
+
+def signal_evidence(signals: list) -> list[tuple]:
+    """Per signal (pattern id, raw text, normalised text, signal words, identifiers): (the identifiers
+    that count alone as {identifier: patterns listing it}, the words left once the other identifiers'
+    are taken out, how many patterns list the signal's normalised text): CODE_MIN_DIGITS above. The
+    server and the browser's ranker (site/bundle) both read this."""
+    whole = {_alone_key(raw) for _, raw, _, _, _ in signals}
+    by_norm: dict = {}
+    by_id: dict = {}
+    alone = []
+    for pid, _raw, norm, _, ids in signals:
+        by_norm.setdefault(norm, set()).add(pid)
+        strong = {
+            i for i in ids if _alone_key(i) in whole or "_" in i or sum(c.isdigit() for c in i) >= CODE_MIN_DIGITS
+        }
+        strong |= {i for i in ids if not any(c.isalpha() for c in i)}  # an HTTP status (identifiers keeps few)
+        alone.append(strong)
+        for i in strong:
+            by_id.setdefault(i, set()).add(pid)
+    out = []
+    for (_, _, norm, toks, ids), strong in zip(signals, alone):
+        context = set(words(" ".join(sorted(ids - strong))))
+        out.append(({i: len(by_id[i]) for i in strong}, frozenset(toks - context), len(by_norm[norm])))
+    return out
+
+
+def as_written(raw: str, ident: str) -> str:
+    """``ident`` (an identifier, lowercased) as the signal ``raw`` writes it: shown in a why entry."""
+    at = raw.lower().find(ident)
+    return raw[at : at + len(ident)] if at >= 0 else ident
+
+
+def _signal_match(signal: tuple, evidence: tuple, norm_q: str, q_words: set, q_ids: set):
+    """(score, how, the shared identifier or None) for one signal in a query, or None: its normalised
+    text inside the query's, a shared identifier that counts alone or one with most of the signal's
+    other words, or most of its words; divided among the patterns listing it (signal_evidence)."""
+    _, _, norm, toks, ids = signal
+    strong, rest, share = evidence
+    m = SIGNAL_MATCH
+    if len(norm) >= m["exact_min_chars"] and norm in norm_q:
+        return m["exact"] / share, "exact", None, share
+    shared = sorted(i for i in ids & q_ids if i in strong)
+    if shared:
+        ident = min(shared, key=lambda i: (strong[i], i))  # the one fewest patterns list
+        return m["identifier"] / strong[ident], "identifier", ident, strong[ident]
+    context = sorted(ids & q_ids)
+    if context and rest and len(rest & q_words) >= m["words_share"] * len(rest):
+        return m["identifier"] / share, "identifier", context[0], share
+    if len(toks) >= m["words_min"] and (n := len(toks & q_words)) >= m["words_share"] * len(toks):
+        return m["words"] * n / len(toks) / share, "words", None, share
+    return None
 
 
 @dataclass(frozen=True)
@@ -251,6 +322,7 @@ class Searcher:
                 if not toks and not ids:
                     self.signals_always.append(n)
         self.specific = specific_signals([(pid, norm, toks) for pid, _, norm, toks, _ in self.signal_list])
+        self.evidence = signal_evidence(self.signal_list)
 
     @property
     def faiss(self):
@@ -475,20 +547,20 @@ class Searcher:
         verbatim = set()
         for n in sorted(near):
             pid, raw, norm, toks, ids = self.signal_list[n]
-            m = SIGNAL_MATCH
-            if len(norm) >= m["exact_min_chars"] and norm in norm_q:
-                score, how = m["exact"], "exact"
-                if self.specific[n]:
-                    verbatim.add(pid)
-            elif ids and not ids.isdisjoint(q_ids):
-                score, how = m["identifier"], "identifier"
-            elif len(toks) >= m["words_min"] and (shared := len(toks & q_words)) >= m["words_share"] * len(toks):
-                score, how = m["words"] * shared / len(toks), "words"
-            else:
+            match = _signal_match(self.signal_list[n], self.evidence[n], norm_q, q_words, q_ids)
+            if match is None:
                 continue
+            score, how, ident, divided = match
+            if how == "exact" and self.specific[n]:
+                verbatim.add(pid)
             why = found.setdefault(pid, [])
             if all(w["text"] != raw for w in why):
-                why.append({"field": "signal", "text": raw, "score": round(score, 3), "match": how})
+                entry = {"field": "signal", "text": raw, "score": round(score, 3), "match": how}
+                if ident:  # which identifier was shared: an identifier match is not the whole signal found
+                    entry["identifier"] = as_written(raw, ident)
+                if divided > 1:
+                    entry["patterns"] = divided  # how many patterns list it: the score was divided among them
+                why.append(entry)
         out: dict = {}
         for pid, why in found.items():
             why.sort(key=lambda w: -w["score"])

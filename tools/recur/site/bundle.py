@@ -261,7 +261,7 @@ def _stems(vocab, bm25_vocab: dict) -> dict:
 
 def index_data(loaded) -> tuple[dict, bytes]:
     """(index.json, index.bin) for a loaded index: everything the ranking reads, nothing it does not."""
-    from recur.retrieval.search import specific_signals
+    from recur.retrieval.search import signal_evidence, specific_signals
     from recur.util.text import identifiers, normalise_signal, signal_words
 
     ids = sorted({v["pattern"] for v in loaded.views})
@@ -289,6 +289,10 @@ def index_data(loaded) -> tuple[dict, bytes]:
     # whether each is specific (search.VERBATIM), decided here once as the server decides it
     for entry, specific in zip(signals, specific_signals([(e[0], e[2], set(e[3])) for e in signals])):
         entry.append(specific)
+    # and what a shared identifier proves and how many patterns share each (search.signal_evidence)
+    evidence = signal_evidence([(e[0], e[1], e[2], set(e[3]), set(e[4])) for e in signals])
+    for entry, (strong, rest, share) in zip(signals, evidence):
+        entry.extend([sorted(strong.items()), sorted(rest), share])
     data = {
         "format": FORMAT, "model": loaded.model_id, "build_id": loaded.build_id, "ids": ids,
         "views": [[pos[v["pattern"]], v["kind"], v["text"]] for v in loaded.views],

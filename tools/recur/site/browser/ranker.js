@@ -120,6 +120,28 @@ function halfToFloat(h) {
 /* search._import_drafts_after: the order of probs (indexes) with each unpromoted import draft (isDraft,
    per result) rated at most cap and moved down past the results under it that are not such drafts and are
    rated at least as likely right (none when probabilities are null); and the probabilities, capped. */
+/* search._signal_match: [score, how, the shared identifier or null, patterns it is divided among] or null */
+function signalMatch(s, m, normQ, qWords, qIds) {
+  if (s.norm.length >= m.exact_min_chars && normQ.includes(s.norm)) return [m.exact / s.share, "exact", null, s.share];
+  const shared = [...s.ids].filter((i) => qIds.has(i) && s.strong.has(i)).sort();
+  if (shared.length) {
+    const ident = shared.reduce((a, b) => (s.strong.get(b) < s.strong.get(a) ? b : a));
+    return [m.identifier / s.strong.get(ident), "identifier", ident, s.strong.get(ident)];
+  }
+  const context = [...s.ids].filter((i) => qIds.has(i)).sort();
+  if (context.length && s.rest.size && [...s.rest].filter((t) => qWords.has(t)).length >= m.words_share * s.rest.size)
+    return [m.identifier / s.share, "identifier", context[0], s.share];
+  const n = [...s.toks].filter((t) => qWords.has(t)).length;
+  if (s.toks.size >= m.words_min && n >= m.words_share * s.toks.size) return [m.words * n / s.toks.size / s.share, "words", null, s.share];
+  return null;
+}
+
+/* search.as_written: an identifier (lowercased) as the signal writes it */
+function asWritten(raw, ident) {
+  const at = raw.toLowerCase().indexOf(ident);
+  return at >= 0 ? raw.slice(at, at + ident.length) : ident;
+}
+
 function importDraftsAfter(probs, isDraft, cap) {
   const capped = probs.map((p, i) => (p === null || !isDraft[i] ? p : Math.min(p, cap)));
   const at = probs.map((p, i) => i);
@@ -170,8 +192,9 @@ export class Ranker {
     this.others = this.rows.map((rows, i) => rows.filter((r) => r !== this.docRow[i] && r !== this.titleRow[i]));
     this.lexOf = new Int32Array(n).fill(-1);  /* pattern -> BM25 row */
     if (this.bm25) this.bm25.rows.forEach((pidx, row) => { if (pidx >= 0) this.lexOf[pidx] = row; });
-    this.signals = index.signals.map(([pidx, raw, norm, toks, ids, specific]) =>
-      ({ pidx, raw, norm, toks: new Set(toks), ids: new Set(ids), specific: Boolean(specific) }));
+    this.signals = index.signals.map(([pidx, raw, norm, toks, ids, specific, strong, rest, share]) =>
+      ({ pidx, raw, norm, toks: new Set(toks), ids: new Set(ids), specific: Boolean(specific),
+         strong: new Map(strong || []), rest: new Set(rest || []), share: share || 1 }));
     this.signalsByWord = new Map();
     this.signalsAlways = [];
     this.signals.forEach((s, n) => {
@@ -251,21 +274,18 @@ export class Ranker {
     const found = new Map(), verbatim = new Set();
     for (const n of [...near].sort((a, b) => a - b)) {
       const s = this.signals[n];
-      let score;
-      let how;
-      if (s.norm.length >= m.exact_min_chars && normQ.includes(s.norm)) {
-        score = m.exact; how = "exact";
-        if (s.specific) verbatim.add(s.pidx);
-      }
-      else if (s.ids.size && [...s.ids].some((i) => qIds.has(i))) { score = m.identifier; how = "identifier"; }
-      else {
-        const shared = [...s.toks].filter((t) => qWords.has(t)).length;
-        if (s.toks.size >= m.words_min && shared >= m.words_share * s.toks.size) { score = m.words * shared / s.toks.size; how = "words"; }
-        else continue;
-      }
+      const hit = signalMatch(s, m, normQ, qWords, qIds);
+      if (!hit) continue;
+      const [score, how, ident, divided] = hit;
+      if (how === "exact" && s.specific) verbatim.add(s.pidx);
       if (!found.has(s.pidx)) found.set(s.pidx, []);
       const why = found.get(s.pidx);
-      if (why.every((w) => w.text !== s.raw)) why.push({ field: "signal", text: s.raw, score: round(score, 3), match: how });
+      if (why.every((w) => w.text !== s.raw)) {
+        const entry = { field: "signal", text: s.raw, score: round(score, 3), match: how };
+        if (ident) entry.identifier = asWritten(s.raw, ident);
+        if (divided > 1) entry.patterns = divided;
+        why.push(entry);
+      }
     }
     const out = new Map();
     for (const [pidx, why] of found) {
@@ -323,8 +343,9 @@ export class Ranker {
        candidate is scored only then (one may move up from beyond top), else the top as before */
     const isVerbatim = (j) => Boolean(sig.has(cidx[j]) && sig.get(cidx[j])[2]);
     const pool = [...sig.values()].some((v) => v[2]) ? byScore : byScore.slice(0, top);
-    const all = n >= this.p.calibration.min_candidates ? this.probabilities(byScore, pool, fused, comp, cidx, sig)
+    const fitted = n >= this.p.calibration.min_candidates ? this.probabilities(byScore, pool, fused, comp, cidx, sig)
       : pool.map(() => null);
+    const all = fitted;
     const moved = pool.map((j, r) => r).sort((a, b) => (isVerbatim(pool[a]) ? 0 : 1) - (isVerbatim(pool[b]) ? 0 : 1) || a - b);
     const floored = moved.map((r) => (all[r] === null || !isVerbatim(pool[r]) ? all[r] : Math.max(all[r], this.p.verbatim.floor)));
     const isDraft = moved.map((r) => Boolean(this.docs[cidx[pool[r]]].import_draft));
