@@ -609,7 +609,8 @@ def test_two_candidates_as_confident_are_left_for_a_person_to_pick():
         return Answer("q", results, False)
 
     link, reason, unknown = choose_link(answer("medium", "medium", "low"), set())
-    assert link is None and not unknown and "p0 and p1 are all medium confidence" in reason
+    assert link is None and not unknown and "p0 and p1 are both medium confidence" in reason
+    assert "p0 and p1, p2 are all medium confidence" in choose_link(answer("medium", "medium", "medium"), set())[1]
     assert choose_link(answer("medium", "low"), set())[0] == "p0"
     assert choose_link(answer("high", "medium"), set())[0] == "p0"
     assert choose_link(answer("medium", "medium"), {"p1"})[0] == "p0"  # an unpromoted draft is no rival

@@ -677,7 +677,7 @@ def test_link_top_leaves_two_high_suggestions_to_the_responder(kb_dir, tmp_path)
         "-d", "FATAL: sorry, too many clients already; then ENOSPC: No space left on device",
     )  # fmt: skip
     assert r.exit_code == 0, r.output
-    assert "--link-top: nothing linked: " in r.output and "are all high confidence" in r.output
+    assert "--link-top: nothing linked: " in r.output and "are both high confidence" in r.output
     assert load_kb(kb_dir).incidents["INC-2026-0003"].patterns == []
 
 
@@ -720,3 +720,23 @@ def test_a_review_level_other_than_the_severitys_or_with_no_due_date_is_said_whe
     assert r.exit_code == 0 and "no due date" not in r.output
     r = new(kb_dir, tmp_path, "-t", "w", "-s", "sev2", "--no-suggest")
     assert r.exit_code == 0 and "warning" not in r.output
+
+
+def test_the_first_step_and_evidence_are_printed_whole(kb_dir, tmp_path):
+    """Found in review: `first step:` and `preserve first:` were cut at 120 characters, mid-command,
+    with no mark: a responder copies that line at 3 a.m."""
+    from kbfactory import pattern_text, write
+
+    step = (
+        'Count server-side connections per client: `psql -c "SELECT client_addr, count(*) FROM '
+        "pg_stat_activity GROUP BY 1 ORDER BY 2 DESC\"` and compare with the pool's maximum size."
+    )
+    assert len(step) > 120
+    write(
+        kb_dir,
+        "patterns/capacity/long-steps.md",
+        pattern_text("long-steps", signals=["LongStepsAlert"], runbook=(step,)),
+    )
+    r = new(kb_dir, tmp_path, "-t", "Long steps", "-s", "sev3", "-d", "LongStepsAlert firing")
+    assert r.exit_code == 0, r.output
+    assert f"first step: {step}" in r.output, r.output
