@@ -648,13 +648,14 @@
   };
 
   /* What matches, counted by confidence: "5 patterns match" over one at 98% and four near 1% claimed
-     four matches the cards called low (found in review). */
+     four matches the cards called low (found in review). "In ranked order", not "best first": the
+     percentages down the list need not fall (results.match_line says why). */
   function matchLine(results) {
     var credible = results.filter(function (r) { return r.confidence === "high" || r.confidence === "medium"; }).length;
     var rest = results.length - credible;
-    if (!credible) return "Possible matches, all of low confidence, best first";
+    if (!credible) return "Possible matches, all of low confidence, in ranked order";
     var line = credible + (credible > 1 ? " patterns match" : " pattern matches") + " with medium or high confidence";
-    return line + (rest ? ", then " + rest + " more of low confidence for comparison" : "") + ", best first";
+    return line + (rest ? ", then " + rest + " more of low confidence for comparison" : "") + ", in ranked order";
   }
 
   /* render._best_match: the ranking and a result's probability can disagree ("latency": #1 at 27%,
