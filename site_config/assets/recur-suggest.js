@@ -362,9 +362,12 @@
     if (window.location.protocol === "file:") return this.toFile();
     apiFetch(new URL("assets/recur-api.json", siteRoot()).href).then(function (r) {
       if (r.status === 200 && r.json && r.json.api === null) {
-        /* recur serve --token-scope all says why there is no API for a browser (about): not "static" */
-        var why = typeof r.json.about === "string" ? "No suggestion API for this browser (" + r.json.about + "): " +
-          BY_WORDS : undefined;
+        /* recur serve --token-scope all says why there is no API for a browser (about, with token_scope):
+           not "static". The static build's file has an "about" too, a note for whoever opens the file: it
+           was shown as that reason (found in review); without token_scope the static message is the one. */
+        var why = r.json.token_scope === "all" && typeof r.json.about === "string" ?
+          "No suggestion API for this browser (" + r.json.about + "): " + BY_WORDS : undefined;
+        if (typeof r.json.browser_bytes === "number") self.browserBytes = r.json.browser_bytes;
         return typeof r.json.browser === "string" ? self.toBrowser(r.json.browser) : self.toStatic(why);
       }
       if (r.status === 200 && r.json && typeof r.json.api === "string") {
@@ -421,7 +424,10 @@
     this.mode = "browser";
     this.node.dataset.mode = "browser";
     this.bundle = new URL(bundle, siteRoot()).href;
-    this.say("Suggestions are ranked in your browser: the first question loads the model (once).");
+    /* the size, from the build (recur-api.json browser_bytes): a responder on a phone or a thin link
+       knows what the first question costs before asking it */
+    var size = this.browserBytes > 0 ? (this.browserBytes / 1e6).toFixed(0) + " MB, " : "";
+    this.say("Suggestions are ranked in your browser: the first question loads the model (" + size + "once).");
     if (this.text.value.trim()) this.submit();
   };
 
