@@ -335,8 +335,8 @@
     this.fromUrl = !!(q && q.trim());  /* answered once the mode is known, a static one too */
   };
 
-  /* The home page (data-focus="load") is where someone mid-incident starts: its box takes the focus when
-     the page opens (it was 11 Tab presses away; found in review), unless the reader is somewhere already:
+  /* The home page and the Suggest page (data-focus="load") are where someone mid-incident starts: the box
+     takes the focus when the page opens (it was 11 Tab presses away; found in review), unless the reader is somewhere already:
      something has focus (mkdocs-material's search, which ?q= opens and focuses before this runs; a click),
      the URL names a place (#fragment), the page answers ?describe= (its results are what to read next), or
      the box is off screen (the page gone back to, scrolled where the reader was). Nothing scrolls for it. */
@@ -792,7 +792,21 @@
     update();
   }
 
+  /* Opened from disk (file://), mkdocs-material's search loads search/search_index.js (logging "Invalid
+     script" where there is none) and its worker, which Chromium refuses for a file: page unless material's
+     offline plugin adds a shim fetched from unpkg.com: the header search said "Initializing search"
+     forever. It says why and what to do instead, as the describe box does (Box.toFile). */
+  function fileSearch() {
+    var meta = document.querySelector(".md-search-result__meta");
+    if (window.location.protocol !== "file:" || !meta || meta.dataset.recurFile) return;
+    meta.dataset.recurFile = "1";
+    meta.textContent = "Search needs the site served over HTTP: opened as a file (file://), the browser does " +
+      "not let this page load the search index. In the site folder run `python -m http.server 8000` and " +
+      "open http://localhost:8000/ instead.";
+  }
+
   function init() {
+    fileSearch();
     var boxes = document.querySelectorAll("div.recur-suggest");
     for (var i = 0; i < boxes.length; i++) {
       if (!boxes[i].dataset.ready) { boxes[i].dataset.ready = "1"; new Box(boxes[i]); }
