@@ -587,6 +587,23 @@ def test_the_box_suggests_on_a_static_host_as_recur_suggest_does(page, static_si
 
 
 @pytest.mark.browser
+def test_before_the_first_question_the_box_says_what_it_will_load(page, static_site):
+    """Nothing said the first question loads ~30 MB (found in review): the build writes what the loader
+    counts (bundle.json's bytes of the files it fetches) into recur-api.json, and the box says it."""
+    url, *_, out = static_site
+    manifest = json.loads((out / bundle.OUT / "bundle.json").read_text())
+    m, sizes = manifest, manifest["bytes"]
+    big = (m["model"]["file"], m["runtime"]["wasm"], m["index"]["bin"], m["index"]["json"], m["tokenizer"]["json"])
+    loads = sum(sizes[name] for name in big)
+    assert json.loads((out / "assets" / "recur-api.json").read_text())["browser_bytes"] == loads
+    page.goto(url + "/index.html")
+    page.wait_for_selector("div.recur-suggest[data-mode=browser]")
+    said = page.inner_text(".recur-suggest__status")
+    assert f"loads the model ({loads / 1e6:.0f} MB, once)" in said, said
+    assert not [r for r in page.requests if "recur-browser" in r]  # said, not fetched
+
+
+@pytest.mark.browser
 def test_pattern_pages_load_nothing_of_the_bundle(page, static_site):
     url, *_ = static_site
     page.goto(url + "/patterns/capacity/disk-full.html")

@@ -241,9 +241,9 @@ def test_the_best_match_footer_names_a_result_below_that_is_rated_more_likely_ri
         return {"rank": rank, "id": pid, "title": pid.title(), "confidence": calibrate.confidence(p), "probability": p}
 
     assert _best_match([r(1, "leap", 0.27), r(2, "pool", 0.13), r(3, "cpu", 0.395)]) == (
-        "↑ Best match: Leap (leap, low confidence), first above; cpu (#3) is rated more likely right "
+        "↑ Ranked first: Leap (leap, low confidence), first above; cpu (#3) is rated more likely right "
         "(39% against 27%): check both."
     )
-    agree = "↑ Best match: Disk (disk, high confidence), first above."
+    agree = "↑ Ranked first: Disk (disk, high confidence), first above."
     assert _best_match([r(1, "disk", 0.9), r(2, "inode", 0.5)]) == agree
     assert _best_match([r(1, "disk", 0.9), r(2, "inode", 0.904)]) == agree  # both "90%": no disagreement shown

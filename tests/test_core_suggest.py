@@ -433,7 +433,7 @@ def test_the_verdict_is_said_again_at_the_end_where_the_terminal_is(run):
     last = res.stdout.rstrip().splitlines()[-1]
     first = json.loads(run("suggest", "--json", "--top", "3", "FATAL: sorry, too many clients already").stdout)
     best = first["results"][0]
-    assert last == f"↑ Best match: {best['title']} ({best['id']}, {best['confidence']} confidence), first above."
+    assert last == f"↑ Ranked first: {best['title']} ({best['id']}, {best['confidence']} confidence), first above."
     res = run("suggest", "--top", "2", "what should we order for lunch on friday")
     assert res.stdout.rstrip().splitlines()[-1].startswith("↑ No known pattern matches")
     one = run("suggest", "--top", "1", "FATAL: sorry, too many clients already")  # one result: nothing to repeat

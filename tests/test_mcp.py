@@ -1113,7 +1113,7 @@ def test_suggest_text_does_not_call_low_results_matches_and_says_check_both():
     lines = text.splitlines()
     assert "Known patterns that match" not in text
     assert lines[0] == (
-        "Possible matches, all of low confidence, best first; cpu-throttling-container-limits (#3) is rated "
+        "Possible matches, all of low confidence, in ranked order; cpu-throttling-container-limits (#3) is rated "
         "more likely right (39% against 26%): check both."
     )
     assert lines[1] == "1. leap-second: Leap second breaks time arithmetic"
@@ -1134,7 +1134,7 @@ def test_suggest_text_counts_the_confident_results_apart_from_the_low_ones():
     second = {**answer["results"][1], "confidence": "medium", "probability": 0.52}
     said = render_answer({**answer, "results": [first, second, answer["results"][2]]}).splitlines()
     assert said[0] == (
-        "2 patterns match with medium or high confidence, then 1 more of low confidence for comparison, best first:"
+        "2 patterns match with medium or high confidence, then 1 more of low confidence for comparison, in ranked order:"
     )
     assert "   first steps:" in said and said.count("   first steps (low match: check it fits first):") == 1
 

@@ -276,16 +276,19 @@ def test_scope_all_tells_the_site_box_there_is_no_api_for_a_browser(tmp_path):
     site = tmp_path / "site"
     (site / "assets").mkdir(parents=True)
     (site / "index.html").write_text("<html></html>")
-    shipped = {"api": None, "browser": "search/bundle.json"}
+    shipped = {"api": None, "browser": "search/bundle.json", "browser_bytes": 29_600_000, "about": "a static copy"}
     (site / "assets" / "recur-api.json").write_text(json.dumps(shipped))
     with running(app_for(tmp_path, token=TOKEN, token_scope="all", site_dir=site)) as base:
         found = httpx.get(base + "/assets/recur-api.json").json()
         assert found["api"] is None and found["browser"] == "search/bundle.json", found
+        # the box tells this reason from the static file's own note by token_scope; the bundle's size kept
+        assert found["token_scope"] == "all" and "token-scope all" in found["about"], found
+        assert found["browser_bytes"] == 29_600_000, found
         assert httpx.post(base + "/api/suggest", json={"text": "disk full"}).status_code == 401
     (site / "assets" / "recur-api.json").unlink()  # a site built without the bundle: the box searches by words
     with running(app_for(tmp_path, token=TOKEN, token_scope="all", site_dir=site)) as base:
         found = httpx.get(base + "/assets/recur-api.json").json()
-        assert found["api"] is None and "browser" not in found, found
+        assert found["api"] is None and "browser" not in found and found["token_scope"] == "all", found
     with running(app_for(tmp_path, token=TOKEN, site_dir=site)) as base:  # write scope: reads stay open
         assert httpx.get(base + "/assets/recur-api.json").json()["api"] == "/api"
 

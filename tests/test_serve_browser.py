@@ -129,6 +129,19 @@ def test_box_shows_ranked_patterns_from_the_api(chromium, server, path):
         assert not errors, errors
 
 
+def test_the_status_does_not_call_the_list_best_first(chromium, server):
+    """The list is in the ranking's order (the fused score) and each percentage is its own estimate: "best
+    first" headed lists whose percentages were not in order ("disk full on node": 57%, 25%, 1%, 4%, 1%;
+    found in review). The status says "in ranked order"."""
+    base, _ = server
+    with box_page(chromium, base + "/suggest.html", "api") as (page, errors):
+        ask(page, "writes fail: No space left on device")
+        page.wait_for_selector(".recur-suggest__card", timeout=15000)
+        said = page.inner_text(".recur-suggest__status")
+        assert "in ranked order" in said and "best first" not in said, said
+        assert not errors, errors
+
+
 def test_votes_reach_the_feedback_file(chromium, server):
     base, fb = server
     with box_page(chromium, base + "/suggest.html", "api") as (page, _):
@@ -416,7 +429,7 @@ def _status_expected(answer: dict) -> str:
     rest = len(results) - credible
     line = f"{credible} pattern{'s match' if credible > 1 else ' matches'} with medium or high confidence"
     line += f", then {rest} more of low confidence for comparison" if rest else ""
-    line = (line if credible else "Possible matches, all of low confidence") + ", best first"
+    line = (line if credible else "Possible matches, all of low confidence") + ", in ranked order"
     k = max(range(len(results)), key=lambda i: (results[i]["probability"], -i))
     p0, pk = _percent(results[0]["probability"]), _percent(results[k]["probability"])
     both = (

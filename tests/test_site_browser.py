@@ -105,14 +105,14 @@ def test_the_home_pages_box_has_the_focus_on_load_and_material_keeps_its_keys(pa
 def test_the_box_leaves_the_focus_where_the_reader_is(page, base):
     """Only the home page's box takes the focus, and only on a page opened plain: not where the URL names a
     place (#fragment, the box in sight), not over a ?describe= answer (its results are what to read), not
-    from material's search opened by ?q=, not on the Suggest page or a pattern page (where / still opens
+    from material's search opened by ?q=, not on a pattern page (where / still opens
     material's search), not when the page is gone back to and the box is out of sight (scrolled where the
     reader was)."""
     url, _ = base
     # a fragment the page has (the browser moves the focus there itself) and one it has no more (a link to
     # the heading of the last 90 days, this page's says "all time")
     fragments = ("/index.html#what-are-you-seeing", "/index.html#most-recurring-patterns-the-last-90-days")
-    for address in (*fragments, "/index.html?describe=disk%20full", "/suggest.html"):
+    for address in (*fragments, "/index.html?describe=disk%20full"):  # the Suggest page: test_site_review_browser
         _opened(page, url + address)
         assert not _focused(page, BOX), address
     _opened(page, url + "/index.html?q=ENOSPC")

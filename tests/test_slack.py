@@ -678,7 +678,7 @@ def test_a_reply_of_low_results_does_not_call_them_matches_nor_open_their_runboo
     sections = [b["text"]["text"] for b in reply["blocks"] if b["type"] == "section"]
     assert "Known patterns" not in sections[0]
     assert sections[0] == (
-        "*Possible matches, all of low confidence, best first* for “latency”.\n"
+        "*Possible matches, all of low confidence, in ranked order* for “latency”.\n"
         "cpu-throttling-container-limits (#3) is rated more likely right (39% against 26%): check both."
     )
     assert "low confidence (26% likely right)" in sections[1] and "low confidence (39% likely right)" in sections[5]

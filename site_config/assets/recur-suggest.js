@@ -335,8 +335,8 @@
     this.fromUrl = !!(q && q.trim());  /* answered once the mode is known, a static one too */
   };
 
-  /* The home page (data-focus="load") is where someone mid-incident starts: its box takes the focus when
-     the page opens (it was 11 Tab presses away; found in review), unless the reader is somewhere already:
+  /* The home page and the Suggest page (data-focus="load") are where someone mid-incident starts: the box
+     takes the focus when the page opens (it was 11 Tab presses away; found in review), unless the reader is somewhere already:
      something has focus (mkdocs-material's search, which ?q= opens and focuses before this runs; a click),
      the URL names a place (#fragment), the page answers ?describe= (its results are what to read next), or
      the box is off screen (the page gone back to, scrolled where the reader was). Nothing scrolls for it. */
@@ -362,9 +362,12 @@
     if (window.location.protocol === "file:") return this.toFile();
     apiFetch(new URL("assets/recur-api.json", siteRoot()).href).then(function (r) {
       if (r.status === 200 && r.json && r.json.api === null) {
-        /* recur serve --token-scope all says why there is no API for a browser (about): not "static" */
-        var why = typeof r.json.about === "string" ? "No suggestion API for this browser (" + r.json.about + "): " +
-          BY_WORDS : undefined;
+        /* recur serve --token-scope all says why there is no API for a browser (about, with token_scope):
+           not "static". The static build's file has an "about" too, a note for whoever opens the file: it
+           was shown as that reason (found in review); without token_scope the static message is the one. */
+        var why = r.json.token_scope === "all" && typeof r.json.about === "string" ?
+          "No suggestion API for this browser (" + r.json.about + "): " + BY_WORDS : undefined;
+        if (typeof r.json.browser_bytes === "number") self.browserBytes = r.json.browser_bytes;
         return typeof r.json.browser === "string" ? self.toBrowser(r.json.browser) : self.toStatic(why);
       }
       if (r.status === 200 && r.json && typeof r.json.api === "string") {
@@ -421,7 +424,10 @@
     this.mode = "browser";
     this.node.dataset.mode = "browser";
     this.bundle = new URL(bundle, siteRoot()).href;
-    this.say("Suggestions are ranked in your browser: the first question loads the model (once).");
+    /* the size, from the build (recur-api.json browser_bytes): a responder on a phone or a thin link
+       knows what the first question costs before asking it */
+    var size = this.browserBytes > 0 ? (this.browserBytes / 1e6).toFixed(0) + " MB, " : "";
+    this.say("Suggestions are ranked in your browser: the first question loads the model (" + size + "once).");
     if (this.text.value.trim()) this.submit();
   };
 
@@ -648,13 +654,14 @@
   };
 
   /* What matches, counted by confidence: "5 patterns match" over one at 98% and four near 1% claimed
-     four matches the cards called low (found in review). */
+     four matches the cards called low (found in review). "In ranked order", not "best first": the
+     percentages down the list need not fall (results.match_line says why). */
   function matchLine(results) {
     var credible = results.filter(function (r) { return r.confidence === "high" || r.confidence === "medium"; }).length;
     var rest = results.length - credible;
-    if (!credible) return "Possible matches, all of low confidence, best first";
+    if (!credible) return "Possible matches, all of low confidence, in ranked order";
     var line = credible + (credible > 1 ? " patterns match" : " pattern matches") + " with medium or high confidence";
-    return line + (rest ? ", then " + rest + " more of low confidence for comparison" : "") + ", best first";
+    return line + (rest ? ", then " + rest + " more of low confidence for comparison" : "") + ", in ranked order";
   }
 
   /* render._best_match: the ranking and a result's probability can disagree ("latency": #1 at 27%,
@@ -788,7 +795,21 @@
     update();
   }
 
+  /* Opened from disk (file://), mkdocs-material's search loads search/search_index.js (logging "Invalid
+     script" where there is none) and its worker, which Chromium refuses for a file: page unless material's
+     offline plugin adds a shim fetched from unpkg.com: the header search said "Initializing search"
+     forever. It says why and what to do instead, as the describe box does (Box.toFile). */
+  function fileSearch() {
+    var meta = document.querySelector(".md-search-result__meta");
+    if (window.location.protocol !== "file:" || !meta || meta.dataset.recurFile) return;
+    meta.dataset.recurFile = "1";
+    meta.textContent = "Search needs the site served over HTTP: opened as a file (file://), the browser does " +
+      "not let this page load the search index. In the site folder run `python -m http.server 8000` and " +
+      "open http://localhost:8000/ instead.";
+  }
+
   function init() {
+    fileSearch();
     var boxes = document.querySelectorAll("div.recur-suggest");
     for (var i = 0; i < boxes.length; i++) {
       if (!boxes[i].dataset.ready) { boxes[i].dataset.ready = "1"; new Box(boxes[i]); }

@@ -45,12 +45,14 @@
       list.dataset.recurReady = "1";
       list.classList.add("recur-runbook-steps");
       var items = list.querySelectorAll(":scope > li");
-      items.forEach(function (li) {
+      items.forEach(function (li, n) {
         var b = document.createElement("button");
         b.type = "button";
         b.className = "recur-copy";
         b.textContent = "Copy";
         b.title = "Copy this step";
+        /* a screen reader listing the buttons heard "Copy" three times: which step each copies */
+        b.setAttribute("aria-label", "Copy step " + (n + 1));
         b.addEventListener("click", function () { copyText(stepText(li), b); });
         li.appendChild(b);
       });
@@ -138,8 +140,10 @@
         var mine = Array.prototype.map.call(checks, function (c) { return c.dataset.step; });
         var ticked = loadRead().filter(function (pid) { return mine.indexOf(pid) >= 0; });
         if (!ticked.length) return;
-        if (!window.confirm("Untick the " + ticked.length + " step(s) you ticked on this path? They are unticked " +
-                            "on the other paths that list them too.")) return;
+        var steps = ticked.length === 1 ? "the step" : "the " + ticked.length + " steps";
+        if (!window.confirm("Untick " + steps + " you ticked on this path? " + (ticked.length === 1 ? "It is" : "They are") +
+                            " unticked on the other paths that list " + (ticked.length === 1 ? "it" : "them") +
+                            " too.")) return;
         var read = loadRead().filter(function (pid) { return mine.indexOf(pid) < 0; });
         saveRead(read);
         show(read);

@@ -65,7 +65,9 @@ def _best_match(results: list[dict]) -> str:
     one too (results.check_both, the rule MCP and Slack say it by)."""
     results = for_terminal(results)
     best = results[0]
-    line = f"↑ Best match: {best['title']} ({best['id']}, {best['confidence']} confidence), first above."
+    # "ranked first", not "best match": the rank is the fused score, and a result below may be rated more
+    # likely right (said next, check_both); the surfaces say "in ranked order" alike (results.match_line)
+    line = f"↑ Ranked first: {best['title']} ({best['id']}, {best['confidence']} confidence), first above."
     both = check_both(results)
     return line if both is None else f"{line[:-1]}; {both}."
 

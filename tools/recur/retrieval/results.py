@@ -111,13 +111,15 @@ def match_line(results: list) -> str:
     """What an answer's results are, counted by confidence, as the site's box says it over its cards
     (recur-suggest.js matchLine). MCP began every answer "Known patterns that match:" and Slack "*Known
     patterns* for ...", over three results of low confidence ("latency"; found in review): a low result
-    is a pattern to compare, not a match."""
+    is a pattern to compare, not a match. "In ranked order", not "best first": the rank is the fused
+    score and each probability its own estimate, so the percentages down a list need not fall ("disk
+    full on node": 57%, 25%, 1%, 4%, 1%; found in review)."""
     credible = sum(1 for r in results if r["confidence"] in ("high", "medium"))
     rest = len(results) - credible
     if not credible:
-        return "Possible matches, all of low confidence, best first"
+        return "Possible matches, all of low confidence, in ranked order"
     line = f"{credible} pattern{'s match' if credible > 1 else ' matches'} with medium or high confidence"
-    return line + (f", then {rest} more of low confidence for comparison" if rest else "") + ", best first"
+    return line + (f", then {rest} more of low confidence for comparison" if rest else "") + ", in ranked order"
 
 
 def check_both(results: list) -> str | None:

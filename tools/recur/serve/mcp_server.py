@@ -321,7 +321,8 @@ def _read_tools(server: MCPServer, get_engine: Callable, *, writes: bool = False
 
     @server.tool(annotations=READ_ONLY)
     def suggest_patterns(text: Text, top: Top = 5) -> CallToolResult:
-        """The known failure patterns for a description, an alert or a log line, best first: for each, why it
+        """The known failure patterns for a description, an alert or a log line, in ranked order (each
+        probability is estimated on its own: they need not decrease down the list): for each, why it
         matched, the first runbook steps, the evidence to preserve, a probability (the estimated chance that
         it is a right answer; null on a KB of fewer than 10 patterns) and a confidence from it (high, medium,
         low). no_known_pattern is true when nothing in the knowledge base describes the text (the results

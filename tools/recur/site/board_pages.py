@@ -32,9 +32,12 @@ def _il(site: Site, page: str, iid: str) -> str:
 # each tile links to the section of the board that lists what it counts (the incident counts, to the trends)
 SECTIONS = {"fixes": "fixes", "reviews": "reviews", "follow_ups": "follow-ups", "unknown": "needs-analysis",
             "flags": "flags", "after_fix": "recurred-after-fix"}
+# a fix with no incident and no `created:` has no day to count from: its row shows "-" (said, as the
+# legend promised an age every row did not have; found in review)
 AGE_LEGEND = ("**Age** counts days up to the as-of date: for a permanent fix, from the first incident of its "
-              "pattern (or the day the pattern was written, if no incident matched it yet); for a follow-up, a "
-              "flag or an incident that needs analysis, from the incident's date.\n")
+              "pattern (or the day the pattern was written, its `created:`, if no incident matched it yet; "
+              "`-` when it has neither); for a follow-up, a flag or an incident that needs analysis, from the "
+              "incident's date.\n")
 
 
 def _tiles(c: dict) -> str:

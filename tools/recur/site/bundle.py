@@ -369,7 +369,7 @@ def write_bundle(site_dir, kb_dir, index_dir, model: str | None = None, cache_ro
         "versions": versions,
     }
     (out / "bundle.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False))
-    _announce(Path(site_dir))
+    _announce(Path(site_dir), manifest)
     total = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     return Bundle(bytes=sizes, total=total, seconds=time.perf_counter() - t0, model=spec.model_id)
 
@@ -389,13 +389,18 @@ def _gzip_cached(src: Path, dst: Path, cache: Path | None = None) -> None:
     shutil.copyfile(cached, dst)
 
 
-def _announce(site_dir: Path) -> None:
-    """assets/recur-api.json tells the box where the bundle is (a static copy has no API)."""
+def _announce(site_dir: Path, manifest: dict) -> None:
+    """assets/recur-api.json tells the box where the bundle is (a static copy has no API) and how many
+    bytes its first question loads (the files the loader counts its progress in), so the box says so
+    before it is asked (nothing did; found in review)."""
+    m = manifest
+    big = (m["model"]["file"], m["runtime"]["wasm"], m["index"]["bin"], m["index"]["json"], m["tokenizer"]["json"])
     path = site_dir / "assets" / "recur-api.json"
     try:
         data = json.loads(path.read_text())
     except (OSError, ValueError):
         data = {"api": None}
     data["browser"] = f"{OUT}/bundle.json"
+    data["browser_bytes"] = sum(m["bytes"].get(name, 0) for name in big)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, ensure_ascii=False) + "\n")

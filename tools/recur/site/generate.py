@@ -85,7 +85,8 @@ def home_page(site: Site) -> str:
 def suggest_page(site: Site) -> str:
     return "\n".join([front_matter(title="Describe what you see", search={"exclude": True}),
                       "# Describe what you see\n",
-                      '<div class="recur-suggest recur-suggest-home" data-api="/api"></div>\n',
+                      # the page is only the box: it takes the focus on load as the home page's does (same rules)
+                      '<div class="recur-suggest recur-suggest-home" data-api="/api" data-focus="load"></div>\n',
                       "Paste an alert, a log line or a sentence. When the site is served by `recur serve`, the "
                       "matching patterns come from Recur's search; on a plain static host they are ranked in "
                       "your browser, by the model the site carries (built with `--no-browser-search`, the "

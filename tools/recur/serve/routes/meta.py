@@ -91,7 +91,12 @@ def _static_discovery(settings: Settings) -> dict:
             shipped = {}  # no built site, or no file: no bundle to name
     browser = shipped.get("browser") if isinstance(shipped, dict) else None
     about = "recur serve with --token-scope all: the API needs a bearer token a browser does not have"
-    return {"api": None, **({"browser": browser} if isinstance(browser, str) else {}), "about": about}
+    # token_scope: what tells the box this "about" is the reason to say (the static build's file has an
+    # "about" too, a note to whoever reads the file; the box showed it as this reason: found in review)
+    bundle = {"browser": browser} if isinstance(browser, str) else {}
+    if bundle and isinstance(shipped.get("browser_bytes"), int):  # what the first question loads, said by the box
+        bundle["browser_bytes"] = shipped["browser_bytes"]
+    return {"api": None, **bundle, "about": about, "token_scope": "all"}
 
 
 @fallback_router.api_route(
