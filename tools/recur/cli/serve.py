@@ -376,7 +376,8 @@ def _reload_on_hup(holder) -> None:
 
     def on_hup(signum, frame):
         click.echo("SIGHUP: checking the index for a rebuild (it is picked up by itself too).", err=True)
-        threading.Thread(target=holder.check_reload, name="recur-hup", daemon=True).start()
+        # force: a rebuilt index refused before is tried again even if its files look unchanged
+        threading.Thread(target=holder.check_reload, kwargs={"force": True}, name="recur-hup", daemon=True).start()
 
     if hasattr(signal, "SIGHUP"):  # not on Windows
         signal.signal(signal.SIGHUP, on_hup)

@@ -578,13 +578,16 @@ def _rebuilt_since(index_dir: Path, manifest: dict) -> bool:
     return current is not None and current.get("build_id") != manifest.get("build_id")
 
 
+def _json_file(index_dir: Path, name: str):
+    try:
+        return json.loads((index_dir / name).read_text())
+    except (OSError, ValueError) as exc:  # named: "Expecting value: line 1 column 1" said not which file
+        raise _damaged(index_dir, f"{name}: {exc}") from None
+
+
 def _load_files(index_dir: Path, manifest: dict) -> LoadedIndex:
     vectors, views = load_vectors(index_dir, manifest)
-    try:
-        docs = json.loads((index_dir / "docs.json").read_text())
-        vocab = json.loads((index_dir / "vocab.json").read_text())
-    except (OSError, ValueError) as exc:
-        raise _damaged(index_dir, exc) from None
+    docs, vocab = (_json_file(index_dir, name) for name in ("docs.json", "vocab.json"))
     ids = manifest.get("ids", [])
     if not (
         isinstance(docs, dict)
