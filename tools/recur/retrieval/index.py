@@ -199,15 +199,24 @@ def left_out_patterns(kb: KB) -> list[str]:
     the manifest keeps them for `recur suggest` and /healthz to name."""
     from recur.kb.check import left_out
 
-    root, out = kb.root.resolve(), []
+    out = []
     for shown in left_out(kb):
-        try:
-            rel = Path(shown).resolve().relative_to(root).as_posix()
-        except ValueError:
-            continue
-        if rel.startswith("patterns/"):
+        rel = kb_relative(Path(shown), kb.root)
+        if rel is not None and rel.startswith("patterns/"):
             out.append(rel)
     return sorted(out)
+
+
+def kb_relative(path: Path, root: Path) -> str | None:
+    """``path`` relative to the KB folder ``root``: by where links lead, else by the path as written (a
+    pattern file that is a link to outside the KB, dangling or not, is in the KB where it stands: it was
+    dropped, and `recur index --strict` built without it, found in an operator's review)."""
+    for where, folder in ((path.resolve(), root.resolve()), (Path(os.path.abspath(path)), Path(os.path.abspath(root)))):
+        try:
+            return where.relative_to(folder).as_posix()
+        except ValueError:
+            continue
+    return None
 
 
 def build(kb: KB, index_dir, encoder, progress: bool | None = None, reuse_vectors: bool = True) -> BuildStats:
