@@ -459,6 +459,25 @@ def test_a_rebuilt_index_refused_while_half_copied_is_loaded_once_its_files_are_
         assert h["build_id"] not in (first["build_id"], second) and h["reload_error"] is None, h
 
 
+def test_the_reload_line_names_the_pattern_files_the_rebuilt_index_left_out(tmp_path, capfd):
+    """Found in an operator's review: after a non-strict `recur index` that left a pattern file out, the
+    log said "Reloaded the index (2 patterns, build ...)" and nothing of it (start-up warns)."""
+    from recur.kb.loader import load_kb
+    from recur.retrieval import embed
+    from recur.retrieval.index import build
+
+    kb, idx, app = _reloading_app(tmp_path)
+    with running(app) as base:
+        first = httpx.get(base + "/healthz").json()
+        path = kb / "patterns" / "capacity" / "disk-full.md"
+        path.write_text(path.read_text().replace("severity: sev2", "severity: [sev2"))  # a YAML typo
+        build(load_kb(kb), idx, embed.load_encoder("fake:64"), progress=False)
+        h = health_when(base, lambda h: h["build_id"] != first["build_id"])
+        assert h["left_out"] == ["patterns/capacity/disk-full.md"], h
+    err = capfd.readouterr().err
+    assert "Reloaded the index (2 patterns; 1 left out: patterns/capacity/disk-full.md, build " in err, err
+
+
 def test_damage_to_the_served_index_files_and_their_removal_show_in_healthz(tmp_path):
     """Found in an operator's review: `echo garbage > docs.json` under a running server left /healthz
     green (a restart then failed), and once the index folder was deleted the last reload_error stayed
