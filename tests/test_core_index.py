@@ -719,7 +719,8 @@ def test_an_index_error_names_the_index_and_kb_its_rebuild_command_is_for(kb_dir
     monkeypatch.chdir(tmp_path)  # kb_dir is ./kb: the default KB, so no --kb
     with pytest.raises(RecurError) as err:
         Engine(kb_dir, idx, "fake:32")
-    assert str(err.value).endswith("rebuild it with: recur index --index x --model fake:32"), err.value
+    # the folder as given (absolute here), not made relative to the working directory (found in review)
+    assert str(err.value).endswith(f"rebuild it with: recur index --index {idx} --model fake:32"), err.value
     _rebuild_as_said(str(err.value), tmp_path)
     Engine(kb_dir, idx, "fake:32")  # mended
 

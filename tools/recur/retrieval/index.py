@@ -441,14 +441,10 @@ def _same_folder(a, b) -> bool:
 
 
 def _shown(folder) -> str:
-    """A folder as a command line names it: relative to the working directory when it is under it."""
-    path = Path(folder)
-    if path.is_absolute():
-        try:
-            return path.relative_to(Path.cwd()).as_posix() or "."
-        except ValueError:
-            return path.as_posix()
-    return path.as_posix()
+    """A folder as the user gave it: an absolute path made relative to the working directory (from /tmp,
+    `--kb /tmp/srv/kb` became `--kb srv/kb`) did not read as the user's and broke when the command was
+    run from elsewhere, as from a service's log (found in an operator's review)."""
+    return Path(folder).as_posix()
 
 
 def refuse_newer(manifest: dict, index_dir) -> None:
