@@ -412,3 +412,39 @@ def test_ctrl_c_while_the_first_index_is_built_exits_130_without_an_abort(tmp_pa
             proc.communicate()
     assert "terminate called" not in out, out
     assert proc.returncode == 130 and out.strip().endswith("Interrupted."), (proc.returncode, "".join(said) + out)
+
+
+def _read_only_folder_supported(folder) -> bool:
+    import shutil
+
+    if not shutil.which("unshare"):
+        return False
+    probe = subprocess.run(_read_only(folder, ["true"]), capture_output=True, timeout=30)
+    return probe.returncode == 0
+
+
+def _read_only(folder, command: list) -> list:
+    """``command`` run with ``folder`` bind-mounted read-only over itself, in a user and mount namespace
+    of its own (nothing mounted outside it, no privilege needed where user namespaces are allowed)."""
+    import shlex
+
+    quoted = shlex.quote(str(folder))
+    script = f"mount --bind {quoted} {quoted} && mount -o remount,ro,bind {quoted} && exec {shlex.join(command)}"
+    return ["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", script]
+
+
+def test_a_feedback_file_on_a_read_only_file_system_is_said_so_at_start(kb_dir, tmp_path):
+    """Found in an operator's review: on a read-only file system `recur serve` said "not a writable file:
+    Permission denied", even as root, which sent the operator after file modes."""
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    (ro / "feedback.jsonl").write_text("")
+    if not _read_only_folder_supported(ro):
+        pytest.skip("no unshare, or user namespaces are not allowed here: no read-only mount to test with")
+    for path in (ro / "feedback.jsonl", ro / "new.jsonl"):  # a file to append to, one to create
+        args = ["serve", "--kb", str(kb_dir), "--index", str(tmp_path / "i"), "--model", "fake:64", "--port", "0"]
+        r = subprocess.run(
+            _read_only(ro, [*RECUR, *args, "--feedback", str(path)]), capture_output=True, text=True, timeout=60
+        )
+        assert r.returncode == 1 and f"--feedback {path}" in r.stderr, r.stderr
+        assert "read-only file system" in r.stderr and "Permission denied" not in r.stderr, r.stderr

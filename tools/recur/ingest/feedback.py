@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import json
 import os
 import sys
@@ -166,7 +167,8 @@ def check_writable(path) -> None:
         why = exc.strerror or exc
         if not path.parent.is_dir():
             raise RecurError(f"--feedback {path}: cannot create its folder ({why})") from None
-        raise RecurError(f"--feedback {path}: votes could not be written there (not a writable file: {why})") from None
+        why = "read-only file system" if exc.errno == errno.EROFS else f"not a writable file: {why}"
+        raise RecurError(f"--feedback {path}: votes could not be written there ({why})") from None
 
 
 def _flock(fd: int) -> None:
