@@ -719,7 +719,8 @@ def test_an_index_error_names_the_index_and_kb_its_rebuild_command_is_for(kb_dir
     monkeypatch.chdir(tmp_path)  # kb_dir is ./kb: the default KB, so no --kb
     with pytest.raises(RecurError) as err:
         Engine(kb_dir, idx, "fake:32")
-    assert str(err.value).endswith("rebuild it with: recur index --index x --model fake:32"), err.value
+    # the folder as given (absolute here), not made relative to the working directory (found in review)
+    assert str(err.value).endswith(f"rebuild it with: recur index --index {idx} --model fake:32"), err.value
     _rebuild_as_said(str(err.value), tmp_path)
     Engine(kb_dir, idx, "fake:32")  # mended
 
@@ -754,3 +755,22 @@ def test_docs_carry_references_and_the_authors_own_sections(kb_dir, tmp_path):
     doc = index_mod.load(idx).docs["disk-full"]
     assert doc["references"] == "- [Postmortem](https://wiki/pm-1)"
     assert doc["sections"] == {"Escalation": "Page #storage after 15 minutes."}  # an empty one is left out
+
+
+def test_a_pattern_file_that_is_a_dangling_link_is_left_out_and_named(kb_dir, tmp_path):
+    """Found in an operator's review: `ln -s /nonexistent kb/patterns/data/dangling.md` failed `recur
+    check`, but `recur index --strict` exited 0 and left_out (so /healthz and
+    recur_index_patterns_left_out) did not name it: its path, resolved, is outside the KB."""
+    from click.testing import CliRunner
+
+    from recur.cli.main import cli
+
+    (kb_dir / "patterns" / "data").mkdir(exist_ok=True)
+    (kb_dir / "patterns" / "data" / "dangling.md").symlink_to(tmp_path / "nonexistent.md")
+    idx = tmp_path / "index"
+    args = ["index", "--kb", str(kb_dir), "--index", str(idx), "--model", FAKE]
+    res = CliRunner().invoke(cli, [*args, "--strict"])
+    assert res.exit_code == 1 and "dangling.md" in res.output and not idx.exists(), res.output
+    res = CliRunner().invoke(cli, args)
+    assert res.exit_code == 0, res.output
+    assert index_mod.read_manifest(idx)["left_out"] == ["patterns/data/dangling.md"]

@@ -488,3 +488,50 @@ def test_record_once_writes_a_voters_vote_once_and_a_change_as_a_change(tmp_path
     for t in threads:
         t.join()
     assert sum(1 for v in read_votes(fb) if v.get("vote_key") == "k3") == 1
+
+
+SHORT_WRITER = """
+import resource, signal, sys
+from recur.ingest.feedback import record
+from recur.util.errors import RecurError
+path = sys.argv[1]
+record(path, "disk full on the first host", "disk-full", True)
+size = __import__("os").path.getsize(path)
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit is cut short (then EFBIG), not fatal
+soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+for room in (100, 0):  # cut short at the limit; then refused at it (EFBIG)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (size + room, hard))
+    try:
+        record(path, "long text " * 200, "disk-full", True)
+    except RecurError as exc:
+        print(exc)
+resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+record(path, "disk full on the second host", "disk-full", False)
+"""
+
+
+def test_a_vote_cut_short_by_a_full_disk_is_taken_back_and_the_file_stays_json_lines(tmp_path):
+    """Found in an operator's review: a full disk left the first bytes of a vote in feedback.jsonl (the
+    API said 503), the next vote started a new line after them, and every reader skipped a garbage
+    line. A write cut short (here by RLIMIT_FSIZE, a real short write) is taken back with ftruncate."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    fb = tmp_path / "f.jsonl"
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "tools")}
+    out = subprocess.run(
+        [sys.executable, "-c", SHORT_WRITER, str(fb)], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    lines = fb.read_bytes().split(b"\n")
+    assert lines[-1] == b"" and len(lines) == 3, lines
+    assert [json.loads(x)["query"] for x in lines[:-1]] == [
+        "disk full on the first host",
+        "disk full on the second host",
+    ]
+    assert len(read_votes(fb, warn=lambda m: pytest.fail(m))) == 2
+    said = out.stdout.splitlines()
+    assert len(said) == 2 and "only 100 of" in said[0] and "taken back" in said[0], said
+    assert "cannot record the vote (File too large)" in said[1], said

@@ -397,6 +397,114 @@ def test_a_rebuilt_index_that_cannot_be_loaded_shows_in_healthz_and_metrics(tmp_
         assert "recur_index_reload_failed 0.0" in httpx.get(base + "/metrics").text
 
 
+def _copy_index(src, dst, vectors: bytes | None = None) -> None:
+    """Copy an index folder's files over another file by file, as cp or rsync do (not atomic), vectors.npy
+    first with ``vectors`` instead of its bytes when given (a copy cut short)."""
+    import shutil
+
+    (dst / "vectors.npy").write_bytes((src / "vectors.npy").read_bytes() if vectors is None else vectors)
+    for f in sorted(src.iterdir(), key=lambda f: f.name == "manifest.json"):  # the manifest last
+        if f.is_dir():
+            shutil.copytree(f, dst / f.name, dirs_exist_ok=True)
+        elif f.name != "vectors.npy":
+            shutil.copyfile(f, dst / f.name)
+
+
+def test_a_rebuilt_index_refused_while_half_copied_is_loaded_once_its_files_are_whole(tmp_path):
+    """Found in an operator's review: a new manifest.json beside a truncated vectors.npy (a copy not yet
+    done) was refused, rightly; but once the copy finished, the server never tried it again (reload_error
+    stayed, and recur_index_reload_failed 1) until a restart. It is tried again when the index's files
+    change; and on SIGHUP (check_reload(force=True)) even when they look unchanged."""
+    import os
+
+    from serve_util import metric
+
+    from recur.kb.loader import load_kb
+    from recur.retrieval import embed
+    from recur.retrieval.index import build
+
+    kb, idx, app = _reloading_app(tmp_path)
+    with running(app) as base:
+        first = httpx.get(base + "/healthz").json()
+        path = kb / "patterns" / "capacity" / "disk-full.md"
+        path.write_text(path.read_text().replace("Disk full on a host", "Disk full on a database host"))
+        other = tmp_path / "built-elsewhere"
+        build(load_kb(kb), other, embed.load_encoder("fake:64"), progress=False)
+        whole = (other / "vectors.npy").read_bytes()
+        _copy_index(other, idx, vectors=whole[: len(whole) // 2])
+        h = health_when(base, lambda h: h["reload_error"])
+        assert h["build_id"] == first["build_id"] and "not reloading the rebuilt index" in h["reload_error"], h
+        (idx / "vectors.npy").write_bytes(whole)  # the copy finishes
+        h = health_when(base, lambda h: h["build_id"] != first["build_id"])
+        assert h["reload_error"] is None and h["reloads"] == 1, h
+        assert metric(httpx.get(base + "/metrics").text, "recur_index_reload_failed") == 0
+
+        # a copy that keeps sizes and modification times (rsync -t --inplace over a zero-filled file): the
+        # files look as they did when refused; SIGHUP tries them again
+        holder = app.state.holder
+        second = h["build_id"]
+        path.write_text(path.read_text().replace("database host", "database server"))
+        build(load_kb(kb), other, embed.load_encoder("fake:64"), progress=False)
+        whole = (other / "vectors.npy").read_bytes()
+        _copy_index(other, idx, vectors=bytes(len(whole)))
+        h = health_when(base, lambda h: h["reload_error"])
+        assert h["build_id"] == second, h
+        stamp = (idx / "vectors.npy").stat()
+        (idx / "vectors.npy").write_bytes(whole)
+        os.utime(idx / "vectors.npy", ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+        time.sleep(0.5)  # the watcher looks again: nothing changed that it can see
+        assert httpx.get(base + "/healthz").json()["build_id"] == second
+        assert holder.check_reload(force=True) is True
+        h = httpx.get(base + "/healthz").json()
+        assert h["build_id"] not in (first["build_id"], second) and h["reload_error"] is None, h
+
+
+def test_the_reload_line_names_the_pattern_files_the_rebuilt_index_left_out(tmp_path, capfd):
+    """Found in an operator's review: after a non-strict `recur index` that left a pattern file out, the
+    log said "Reloaded the index (2 patterns, build ...)" and nothing of it (start-up warns)."""
+    from recur.kb.loader import load_kb
+    from recur.retrieval import embed
+    from recur.retrieval.index import build
+
+    kb, idx, app = _reloading_app(tmp_path)
+    with running(app) as base:
+        first = httpx.get(base + "/healthz").json()
+        path = kb / "patterns" / "capacity" / "disk-full.md"
+        path.write_text(path.read_text().replace("severity: sev2", "severity: [sev2"))  # a YAML typo
+        build(load_kb(kb), idx, embed.load_encoder("fake:64"), progress=False)
+        h = health_when(base, lambda h: h["build_id"] != first["build_id"])
+        assert h["left_out"] == ["patterns/capacity/disk-full.md"], h
+    err = capfd.readouterr().err
+    assert "Reloaded the index (2 patterns; 1 left out: patterns/capacity/disk-full.md, build " in err, err
+
+
+def test_damage_to_the_served_index_files_and_their_removal_show_in_healthz(tmp_path):
+    """Found in an operator's review: `echo garbage > docs.json` under a running server left /healthz
+    green (a restart then failed), and once the index folder was deleted the last reload_error stayed
+    forever. The watcher reads the files of the served build again when they change, and says the index
+    on disk is gone when it is; the loaded index keeps answering."""
+    import shutil
+
+    from serve_util import metric
+
+    kb, idx, app = _reloading_app(tmp_path)
+    with running(app) as base:
+        good = (idx / "docs.json").read_bytes()
+        (idx / "docs.json").write_text("garbage\n")
+        h = health_when(base, lambda h: h["reload_error"])
+        assert h["status"] == "ok" and "the index on disk is damaged" in h["reload_error"], h
+        assert "docs.json" in h["reload_error"] and str(tmp_path) not in h["reload_error"], h
+        assert metric(httpx.get(base + "/metrics").text, "recur_index_reload_failed") == 1
+        (idx / "docs.json").write_bytes(good)
+        h = health_when(base, lambda h: h["reload_error"] is None)
+        (idx / "manifest.json").write_text('{"build_id": ')
+        health_when(base, lambda h: h["reload_error"] and "manifest.json" in h["reload_error"])
+        shutil.rmtree(idx)
+        h = health_when(base, lambda h: h["reload_error"] and "manifest.json" not in h["reload_error"])
+        assert "the index on disk is gone" in h["reload_error"] and str(tmp_path) not in h["reload_error"], h
+        assert post(base, "/api/suggest", {"text": "disk full", "top": 1}).status_code == 200
+
+
 def test_a_kb_changed_since_the_index_was_built_shows_in_healthz_and_metrics(tmp_path):
     """Found in an operator's review: a `git pull` of the KB with the server running left it
     answering from the old index with a green /healthz. Health says the KB changed, naming the file
@@ -419,6 +527,8 @@ def test_a_kb_changed_since_the_index_was_built_shows_in_healthz_and_metrics(tmp
         h = health_when(base, lambda h: h["stale"])
         assert h["status"] == "ok" and h["build_id"] == first["build_id"]
         assert "patterns/capacity/disk-full.md" in h["stale"] and "changed" in h["stale"], h["stale"]
+        # no server path: /healthz is open to anyone (found in review: "the knowledge base at /srv/...")
+        assert str(tmp_path) not in h["stale"] and "the knowledge base changed" in h["stale"], h["stale"]
         assert metric(httpx.get(base + "/metrics").text, "recur_index_stale") == 1
         build(load_kb(kb), idx, embed.load_encoder("fake:64"), progress=False)  # what `recur index` does
         h = health_when(base, lambda h: h["stale"] is None)
@@ -456,7 +566,11 @@ def test_a_manifest_damaged_under_an_index_only_server_is_a_reload_error(tmp_pat
             time.sleep(0.1)
         assert h["status"] == "ok" and "manifest.json that cannot be read" in h["reload_error"], h
         # the manifest by its place in the served index, not the server's path (open to anyone: found in review)
-        assert str(tmp_path) not in h["reload_error"] and "the served index has a manifest.json" in h["reload_error"], h
+        # and as the index on disk: the served one is fine (found in review: "the served index" misled)
+        assert (
+            str(tmp_path) not in h["reload_error"] and "the index on disk has a manifest.json" in h["reload_error"]
+        ), h
+        assert "served index" not in h["reload_error"], h
         assert metric(httpx.get(base + "/metrics").text, "recur_index_reload_failed") == 1
         assert post(base, "/api/suggest", {"text": "disk full"}).status_code == 200  # the old index answers
         (idx / "manifest.json").write_text(good)  # put back: the warning goes with the damage
@@ -659,7 +773,8 @@ def test_a_site_built_from_other_kb_files_than_the_served_index_shows_in_healthz
         build(load_kb(kb), idx, embed.load_encoder("fake:64"), progress=False)  # `git pull` + `recur index`
         h = health_when(base, lambda h: h["site_stale"])
         assert h["stale"] is None and h["patterns"] == first["patterns"] + 1 and h["status"] == "ok"
-        assert f"the site at {site} was built" in h["site_stale"] and "recur site" in h["site_stale"], h
+        assert "the served site was built" in h["site_stale"] and "recur site" in h["site_stale"], h
+        assert str(site) not in h["site_stale"] and str(tmp_path) not in h["site_stale"], h  # open to anyone
         assert metric(httpx.get(base + "/metrics").text, "recur_site_stale") == 1
         assert httpx.get(base + "/patterns/capacity/inode-exhaustion.html").status_code == 404
         build_site(kb, site, browser_search=False, index_dir=idx)  # `recur site`

@@ -376,10 +376,32 @@ def _reload_on_hup(holder) -> None:
 
     def on_hup(signum, frame):
         click.echo("SIGHUP: checking the index for a rebuild (it is picked up by itself too).", err=True)
-        threading.Thread(target=holder.check_reload, name="recur-hup", daemon=True).start()
+        # force: a rebuilt index refused before is tried again even if its files look unchanged
+        threading.Thread(target=holder.check_reload, kwargs={"force": True}, name="recur-hup", daemon=True).start()
 
     if hasattr(signal, "SIGHUP"):  # not on Windows
         signal.signal(signal.SIGHUP, on_hup)
+
+
+def _say_stopping(server, grace: float) -> None:
+    """One line in the log when a stop signal arrives: SIGTERM (systemctl stop, Kubernetes) left none,
+    so a log showed no cause for the server ending (found in an operator's review). uvicorn installs
+    ``server.handle_exit`` for SIGTERM and SIGINT when it runs; this wraps it."""
+    import signal
+
+    handle = server.handle_exit
+
+    def handle_exit(sig, frame):
+        if not server.should_exit:  # the first signal; a second Ctrl-C forces the exit (uvicorn's)
+            name = signal.Signals(sig).name
+            click.echo(
+                f"stopping: {name} received; requests in progress have up to {grace:g} s to finish, "
+                "those still running then are answered 503 shutting_down.",
+                err=True,
+            )
+        handle(sig, frame)
+
+    server.handle_exit = handle_exit
 
 
 def _run(app, stop: _StopOnFatal, where: tuple, timeouts: tuple, access: str) -> None:
@@ -400,10 +422,12 @@ def _run(app, stop: _StopOnFatal, where: tuple, timeouts: tuple, access: str) ->
             port,
             header_timeout=header_timeout,
             send_timeout=send_timeout,
-            timeout_graceful_shutdown=5,
+            timeout_graceful_shutdown=5,  # README's "Stopping" says these 5 s
             root_path=root_path,
         )
     )
+    serve_server.quiet_shutdown_cancel()
+    _say_stopping(stop.server, grace=5)
     sockets = None
     if port == 0:  # any free port: bound here, so that the line below can say which one
         sockets = [_bind(host, 0)]

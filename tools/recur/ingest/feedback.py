@@ -15,7 +15,9 @@ that are not already a case in ``kb/eval/cases.yml``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
 import json
 import os
 import sys
@@ -126,12 +128,33 @@ def _append(path: Path, make_line) -> None:
                 return
             size = os.fstat(fd).st_size
             data = line if size == 0 or _last_byte(path, size) == b"\n" else b"\n" + line
-            written = os.write(fd, data)
-            if written != len(data):  # a full disk: say so rather than leave half a vote unnoticed
-                raise RecurError(f"{path}: only {written} of {len(data)} bytes of a vote were written (disk full?)")
+            _write_whole(fd, path, size, data)
             os.fsync(fd)
         finally:
             os.close(fd)  # closing releases the flock
+
+
+def _write_whole(fd: int, path: Path, size: int, data: bytes) -> None:
+    """Write ``data`` at the end of the file (``size`` bytes before it) whole, or take back what part of
+    it was written: half a vote left in the file made a garbage line every reader skipped with a warning
+    (found in an operator's review of a full disk). Holding the flock, nothing else appended meanwhile."""
+    try:
+        written = os.write(fd, data)
+    except OSError:  # EFBIG, ENOSPC: the callers name the file and why
+        _take_back(fd, size)
+        raise
+    if written != len(data):  # a full disk: say so, and leave the file as it was
+        _take_back(fd, size)
+        raise RecurError(
+            f"{path}: only {written} of {len(data)} bytes of a vote could be written (disk full?); "
+            "they were taken back, the file is as it was"
+        )
+
+
+def _take_back(fd: int, size: int) -> None:
+    # shrinking needs no free space; should it fail, readers skip the torn line with a warning
+    with contextlib.suppress(OSError):
+        os.ftruncate(fd, size)
 
 
 def check_writable(path) -> None:
@@ -144,7 +167,8 @@ def check_writable(path) -> None:
         why = exc.strerror or exc
         if not path.parent.is_dir():
             raise RecurError(f"--feedback {path}: cannot create its folder ({why})") from None
-        raise RecurError(f"--feedback {path}: votes could not be written there (not a writable file: {why})") from None
+        why = "read-only file system" if exc.errno == errno.EROFS else f"not a writable file: {why}"
+        raise RecurError(f"--feedback {path}: votes could not be written there ({why})") from None
 
 
 def _flock(fd: int) -> None:

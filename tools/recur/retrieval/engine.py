@@ -82,8 +82,8 @@ def _refuse_left_out(kb, index_dir) -> None:
     left = index_mod.left_out_patterns(kb)
     if not left:
         return
-    files = {kb.root.resolve() / name for name in left}
-    why = [str(p) for p in left_out_problems(kb) if Path(p.path).resolve() in files]  # each file's first error
+    files = set(left)  # each file's first error, by its place in the KB (a dangling link's too)
+    why = [str(p) for p in left_out_problems(kb) if index_mod.kb_relative(Path(p.path), kb.root) in files]
     raise RecurError(
         f"index not built (--strict): {len(left)} pattern file(s) with errors would not be searched; "
         f"the index at {index_dir} is left as it was. Fix them (recur check --kb {kb.root}):"

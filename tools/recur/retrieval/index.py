@@ -199,15 +199,24 @@ def left_out_patterns(kb: KB) -> list[str]:
     the manifest keeps them for `recur suggest` and /healthz to name."""
     from recur.kb.check import left_out
 
-    root, out = kb.root.resolve(), []
+    out = []
     for shown in left_out(kb):
-        try:
-            rel = Path(shown).resolve().relative_to(root).as_posix()
-        except ValueError:
-            continue
-        if rel.startswith("patterns/"):
+        rel = kb_relative(Path(shown), kb.root)
+        if rel is not None and rel.startswith("patterns/"):
             out.append(rel)
     return sorted(out)
+
+
+def kb_relative(path: Path, root: Path) -> str | None:
+    """``path`` relative to the KB folder ``root``: by where links lead, else by the path as written (a
+    pattern file that is a link to outside the KB, dangling or not, is in the KB where it stands: it was
+    dropped, and `recur index --strict` built without it, found in an operator's review)."""
+    for where, folder in ((path.resolve(), root.resolve()), (Path(os.path.abspath(path)), Path(os.path.abspath(root)))):
+        try:
+            return where.relative_to(folder).as_posix()
+        except ValueError:
+            continue
+    return None
 
 
 def build(kb: KB, index_dir, encoder, progress: bool | None = None, reuse_vectors: bool = True) -> BuildStats:
@@ -432,14 +441,10 @@ def _same_folder(a, b) -> bool:
 
 
 def _shown(folder) -> str:
-    """A folder as a command line names it: relative to the working directory when it is under it."""
-    path = Path(folder)
-    if path.is_absolute():
-        try:
-            return path.relative_to(Path.cwd()).as_posix() or "."
-        except ValueError:
-            return path.as_posix()
-    return path.as_posix()
+    """A folder as the user gave it: an absolute path made relative to the working directory (from /tmp,
+    `--kb /tmp/srv/kb` became `--kb srv/kb`) did not read as the user's and broke when the command was
+    run from elsewhere, as from a service's log (found in an operator's review)."""
+    return Path(folder).as_posix()
 
 
 def refuse_newer(manifest: dict, index_dir) -> None:
@@ -578,13 +583,16 @@ def _rebuilt_since(index_dir: Path, manifest: dict) -> bool:
     return current is not None and current.get("build_id") != manifest.get("build_id")
 
 
+def _json_file(index_dir: Path, name: str):
+    try:
+        return json.loads((index_dir / name).read_text())
+    except (OSError, ValueError) as exc:  # named: "Expecting value: line 1 column 1" said not which file
+        raise _damaged(index_dir, f"{name}: {exc}") from None
+
+
 def _load_files(index_dir: Path, manifest: dict) -> LoadedIndex:
     vectors, views = load_vectors(index_dir, manifest)
-    try:
-        docs = json.loads((index_dir / "docs.json").read_text())
-        vocab = json.loads((index_dir / "vocab.json").read_text())
-    except (OSError, ValueError) as exc:
-        raise _damaged(index_dir, exc) from None
+    docs, vocab = (_json_file(index_dir, name) for name in ("docs.json", "vocab.json"))
     ids = manifest.get("ids", [])
     if not (
         isinstance(docs, dict)

@@ -9,6 +9,7 @@ at most once per ``reload_interval`` seconds and swaps in a rebuilt index
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 import time
@@ -30,6 +31,29 @@ def index_signature(index_dir) -> tuple | None:
     except OSError:
         return None
     return (st.st_mtime_ns, st.st_size)
+
+
+def index_files_signature(index_dir) -> tuple | None:
+    """Path, size and modification time of every file in the index folder (bm25/ within included): what
+    changes when any of them is rewritten (a rebuild, a non-atomic copy finishing vectors.npy after
+    manifest.json, damage to docs.json). A stat per file, no read: the watcher looks every second.
+    None: the folder is gone."""
+    if not os.path.isdir(index_dir):
+        return None
+    files = []
+    for folder, _, names in os.walk(index_dir):  # a listing that fails is one file fewer: a change
+        for name in names:
+            path = os.path.join(folder, name)
+            try:
+                st = os.stat(path)
+            except OSError:  # removed between the listing and the stat: it differs from the last look
+                files.append((path, None, None))
+                continue
+            files.append((path, st.st_mtime_ns, st.st_size))
+    return tuple(sorted(files))
+
+
+_UNSEEN = object()  # no look at the index folder yet
 
 
 class EngineHolder:
@@ -56,7 +80,11 @@ class EngineHolder:
         self.reloads = 0
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
-        self._bad_build: str | None = None
+        # the index folder's files at the last look (index_files_signature), and those of the index
+        # served: a rebuilt index that was refused is tried again when its files change (a copy that
+        # finished), not only when its build id does (found in an operator's review: it was never)
+        self._seen: object = _UNSEEN
+        self._served: tuple | None = None
         self.reload_error: str | None = None  # why the rebuilt index on disk is not the one served
         self.stale: str | None = None  # how the KB differs from what the served index was built from
         self.site_stale: str | None = None  # the served site was built from other KB files than the index
@@ -89,6 +117,7 @@ class EngineHolder:
             print("The index changed: loading it again.", file=sys.stderr)
         self.error = None
         self.engine = engine
+        self._served = index_files_signature(engine.index_dir)
         self.loaded_at = time.time()
         self.ready.set()
         print(f"Ready: {len(engine.docs)} patterns, model {engine.manifest.get('model')}.", file=sys.stderr)
@@ -119,22 +148,36 @@ class EngineHolder:
         if self.on_fatal:
             self.on_fatal(message)
 
-    def check_reload(self) -> bool:
-        """Swap in a rebuilt index if the manifest changed; a broken new index keeps the old one."""
+    def check_reload(self, force: bool = False) -> bool:
+        """Swap in a rebuilt index if the index folder's files changed; a broken new index keeps the old
+        one, and is tried again when its files change or on ``force`` (SIGHUP). The files of the served
+        build that changed are read once to say whether a restart could load them (reload_error)."""
         engine = self.engine
         if engine is None:
             return False
         from recur.retrieval import index as index_mod
 
+        files = index_files_signature(engine.index_dir)
+        if files == self._seen and not force:
+            return False  # nothing in the index folder changed since the last look: nothing to read
+        self._seen = files
+        if files is None:
+            if Path(f"{engine.index_dir}.old").is_dir():  # a rebuild between its two renames: look again
+                self._seen = _UNSEEN
+                return False
+            return self._warn(
+                f"the index at {engine.index_dir} is gone: the index loaded before keeps answering, "
+                "but a restart would find none"
+            )
         manifest = index_mod.read_manifest(engine.index_dir)
         if manifest is None:  # damaged under a running server: a restart would fail, so say so now
-            damage = index_mod.manifest_damage(engine.index_dir)
-            if damage and damage != self.reload_error:
-                self.reload_error = damage
-                print(f"warning: {damage}", file=sys.stderr)
-            return False
+            return self._warn(
+                index_mod.manifest_damage(engine.index_dir) or f"the index at {engine.index_dir} has no manifest.json"
+            )
         build = manifest.get("build_id")
-        if not build or build == self._bad_build:
+        if build == engine.manifest.get("build_id"):
+            return self._check_served(engine, files)
+        if not build:
             return False
         try:
             changed = engine.reload_if_changed()
@@ -142,13 +185,38 @@ class EngineHolder:
             return self._refuse(build, str(exc))
         except Exception as exc:  # noqa: BLE001 - keep serving the old index
             return self._refuse(build, f"{type(exc).__name__}: {exc}")
-        if changed or build == engine.manifest.get("build_id"):
-            self.reload_error = None
         if changed:
+            self.reload_error = None
+            self._served = files
             self.reloads += 1
             self.loaded_at = time.time()
-            print(f"Reloaded the index ({len(engine.docs)} patterns, build {build}).", file=sys.stderr)
+            print(
+                f"Reloaded the index ({_patterns(engine.manifest, len(engine.docs))}, build {build}).", file=sys.stderr
+            )
         return changed
+
+    def _check_served(self, engine, files: tuple) -> bool:
+        """The served build's files changed on disk (damaged, copied over, touched): read them once, as a
+        restart would, and say whether it could (found in review: `echo garbage > docs.json` went unsaid
+        until the restart failed)."""
+        if files != self._served:
+            from recur.retrieval import index as index_mod
+
+            try:
+                index_mod.load(engine.index_dir)
+            except RecurError as exc:
+                return self._warn(f"{exc}; the index loaded before keeps answering, but a restart would fail")
+            self._served = files  # the same build, whole
+        if self.reload_error is not None:
+            print("The index on disk can be loaded again.", file=sys.stderr)
+        self.reload_error = None
+        return False
+
+    def _warn(self, message: str) -> bool:
+        if message != self.reload_error:
+            self.reload_error = message
+            print(f"warning: {message}", file=sys.stderr)
+        return False
 
     def check_stale(self) -> None:
         """Whether the KB changed since the served index was built (a `git pull` with the server
@@ -213,7 +281,12 @@ class EngineHolder:
 
     def _refuse(self, build: str, why: str) -> bool:
         """Keep serving the old index; /healthz and /metrics say the rebuilt one is not served."""
-        self._bad_build = build
         self.reload_error = f"not reloading the rebuilt index (build {build}): {why}"
         print(f"warning: {self.reload_error}", file=sys.stderr)
         return False
+
+
+def _patterns(manifest: dict, count: int) -> str:
+    """ "61 patterns", and the pattern files a non-strict index left out, as start-up says them."""
+    left = manifest.get("left_out") or []
+    return f"{count} patterns" + (f"; {len(left)} left out: {', '.join(left)}" if left else "")

@@ -197,3 +197,28 @@ def config(
     kw.setdefault("access_log", False)
     http = protocol(header_timeout, send_timeout, _observer(app))
     return uvicorn.Config(app, host=host, port=port, http=http, **kw)
+
+
+class ShutdownCancelIsNotAnError:
+    """A logging filter for uvicorn.error: on a stop, requests still running at the grace deadline are
+    answered ``503 shutting_down`` (guard.py), as README documents; uvicorn logged it as
+    "ERROR: Cancel 3 running task(s), timeout graceful shutdown exceeded", which paged an operator
+    alerting on ERROR for a normal `systemctl stop` (found in an operator's review). That one record
+    becomes a WARNING saying what happens; every other record passes as it is."""
+
+    def filter(self, record) -> bool:
+        import logging
+
+        if record.levelno >= logging.ERROR and str(record.msg).startswith("Cancel %s running task(s)"):
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            record.msg = "stopping: %s request(s) still running at the shutdown deadline are answered 503 shutting_down"
+        return True
+
+
+def quiet_shutdown_cancel() -> None:
+    """Install ShutdownCancelIsNotAnError on uvicorn.error (after uvicorn.Config configured logging)."""
+    import logging
+
+    logger = logging.getLogger("uvicorn.error")
+    if not any(isinstance(f, ShutdownCancelIsNotAnError) for f in logger.filters):
+        logger.addFilter(ShutdownCancelIsNotAnError())

@@ -46,9 +46,20 @@ def check_writable(path, folder: bool = False) -> None:
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
     exists = path.exists()
     if (folder or not exists) and not os.access(path.parent, os.W_OK | os.X_OK):  # a new file, or the rename
-        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+        raise _refusal(path.parent)
     if exists and not os.access(path, os.W_OK):
-        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+        raise _refusal(path)
+
+
+def _refusal(path: Path) -> OSError:
+    """Why os.access refused a write: a read-only file system (EROFS) when that is the cause, as the
+    write would say; "Permission denied" sent an operator, root, after file modes (found in review)."""
+    try:
+        if os.statvfs(path).f_flag & os.ST_RDONLY:
+            return OSError(errno.EROFS, os.strerror(errno.EROFS))
+    except (OSError, AttributeError):  # no statvfs (Windows): the permission is what access() checks
+        pass
+    return PermissionError(errno.EACCES, os.strerror(errno.EACCES))
 
 
 def write_atomic(path, text: str, overwrite: bool = False) -> Path:

@@ -29,24 +29,40 @@ def healthz(engine=Depends(get_engine), holder=Depends(get_holder), settings: Se
         "built": m.get("built"),
         "reloads": holder.reloads,
         "reload_error": _without_paths(holder.reload_error, engine),  # a rebuilt index that could not be loaded
-        "stale": holder.stale,  # the KB changed since the served index was built (null: it did not)
+        "stale": _without_paths(
+            holder.stale, engine
+        ),  # the KB changed since the served index was built (null: it did not)
         "left_out": m.get("left_out", []),  # pattern files with errors, not searched (recur check)
         "site": settings.site_built,  # now, not at start-up
-        "site_stale": holder.site_stale,  # the site was built from other KB files than the served index
+        "site_stale": _without_paths(
+            holder.site_stale, engine, holder.site_dir
+        ),  # the site was built from other KB files than the served index
     }
 
 
-def _without_paths(message: str | None, engine) -> str | None:
-    """``message`` without the server's absolute paths of the index and the KB (found in review: /healthz
-    is open to anyone, and named the index's absolute path): "the served index" and "the KB" instead,
-    files in them by their names within. The server's log has the message whole."""
+def _without_paths(message: str | None, engine, site_dir=None) -> str | None:
+    """``message`` without the server's absolute paths of the index, the KB and the site (found in
+    review: /healthz is open to anyone, and named them): "the index on disk", "the knowledge base" and
+    "the served site" instead, files in them by their names within, and a suggested command's folders
+    as <index> and <kb>. The index a message names is the one on disk (a rebuild, damage to it), not the
+    one served, which is fine (found in review: "the served index is damaged" misled). The server's log
+    has the message whole."""
     if not message:
         return message
-    for folder, name in ((engine.index_dir, "the served index"), (getattr(engine, "kb_dir", None), "the KB")):
+    import shlex
+
+    folders = (
+        (engine.index_dir, "the index", "the index on disk", "<index>"),
+        (getattr(engine, "kb_dir", None), "the knowledge base", "the knowledge base", "<kb>"),
+        (site_dir, "the site", "the served site", "<site>"),
+    )
+    for folder, said, name, placeholder in folders:
         if folder is None:
             continue
         for text in dict.fromkeys((str(folder), str(Path(folder).resolve()))):
-            message = message.replace(f"the index at {text}", name)  # index.manifest_damage's words
+            for option in ("--index", "--kb", "--site"):  # a command to run: a template, not words
+                message = message.replace(f"{option} {shlex.quote(text)}", f"{option} {placeholder}")
+            message = message.replace(f"{said} at {text}", name)  # "the index at X is damaged", ...
             message = message.replace(text + "/", f"{name}'s ").replace(text, name)
     return message
 
