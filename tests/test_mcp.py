@@ -670,6 +670,33 @@ def test_a_rebuilt_index_is_picked_up_after_a_failed_first_load(kb_dir, tmp_path
     assert not err2 and "no_known_pattern" in body2 and body2["results"], body2
 
 
+def test_an_index_whose_copy_finishes_after_a_failed_first_load_is_picked_up(kb_dir, tmp_path):
+    """As `recur serve` since an operator's review: a first load that failed on a half-copied
+    vectors.npy was retried only when manifest.json changed, so finishing the copy changed nothing."""
+    from recur.kb.loader import load_kb
+    from recur.retrieval import embed
+    from recur.retrieval.index import build
+
+    index = tmp_path / "index"
+    build(load_kb(kb_dir), index, embed.load_encoder("fake:64"), progress=False)
+    whole = (index / "vectors.npy").read_bytes()
+    (index / "vectors.npy").write_bytes(whole[: len(whole) // 2])  # a copy still running
+
+    async def work(client):
+        first = await call(client, "suggest_patterns", {"text": "ENOSPC"})
+        (index / "vectors.npy").write_bytes(whole)  # the copy finishes: manifest.json untouched
+        for _ in range(300):  # the holder polls the index every second
+            again = await call(client, "suggest_patterns", {"text": "ENOSPC"})
+            if not again[0]:
+                return first, again
+            await asyncio.sleep(0.2)
+        return first, again
+
+    (err1, body1, _), (err2, body2, _) = session(stdio(kb_dir, index), work)
+    assert err1 and body1["error"]["code"] == "engine_failed"
+    assert not err2 and body2["results"], body2
+
+
 def test_http_mcp_refusals_are_json_rpc_errors(served):
     """The SDK sent a wrong Content-Type, and (on loopback) a foreign Host or Origin, bare text with
     no Content-Type; every /mcp refusal is now a JSON-RPC error body, status and message kept."""

@@ -40,7 +40,7 @@ def mcp(kb_dir, index_dir, model, allow_writes, site_url):
     from recur.retrieval.engine import Engine
     from recur.retrieval.index import refuse_other_kbs_index
     from recur.serve.mcp_server import build_server, holder_engine, run_stdio
-    from recur.serve.runtime import EngineHolder, index_signature
+    from recur.serve.runtime import EngineHolder, index_files_signature
     from recur.tuning.data import retune_advice
 
     if not Path(kb_dir).is_dir() and not (Path(index_dir) / "manifest.json").is_file():
@@ -49,7 +49,7 @@ def mcp(kb_dir, index_dir, model, allow_writes, site_url):
     refuse_other_kbs_index(index_dir, kb_dir)  # before the load would rebuild it for this KB
     holder = EngineHolder(
         lambda: Engine.open(kb_dir, index_dir, model, advise=retune_advice),
-        retry_when=lambda: index_signature(index_dir),
+        retry_when=lambda: index_files_signature(index_dir),  # as serve: any file of it, not the manifest only
     )
     holder.start()
     server = build_server(holder_engine(holder), allow_writes=allow_writes, site_url=site_url)

@@ -24,15 +24,6 @@ WARM_QUERY = "service returns errors after deploy, pods restarting, disk full"
 STALE_INTERVAL = 5.0
 
 
-def index_signature(index_dir) -> tuple | None:
-    """What changes when the index is rebuilt: its manifest's size and modification time."""
-    try:
-        st = (Path(index_dir) / "manifest.json").stat()
-    except OSError:
-        return None
-    return (st.st_mtime_ns, st.st_size)
-
-
 def index_files_signature(index_dir) -> tuple | None:
     """Path, size and modification time of every file in the index folder (bm25/ within included): what
     changes when any of them is rewritten (a rebuild, a non-atomic copy finishing vectors.npy after
@@ -70,7 +61,7 @@ class EngineHolder:
         self.reload_interval = reload_interval
         self.on_fatal = on_fatal
         # without on_fatal (recur mcp, which an editor starts and a user cannot easily restart): a
-        # first load that failed is tried again when this value changes (index_signature: the index
+        # first load that failed is tried again when this value changes (index_files_signature: the index
         # was rebuilt, as the error message says to do); it stayed failed until a restart
         self.retry_when = retry_when
         self.engine = None
