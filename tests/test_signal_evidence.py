@@ -66,13 +66,12 @@ def test_an_identifier_that_names_the_thing_still_matches_and_the_why_says_which
         assert f"identifier “{ident}” of the signal" in why_text({"why": why}), why_text({"why": why})
 
 
-def test_a_signal_several_patterns_list_is_divided_among_them(run, kb_dir):
-    """Found in review: "Scratch volume ran dry", which disk-full and inode-exhaustion both list, was
-    near-proof of either (1.0 each): an OSError with nothing about inodes came back inode-exhaustion high."""
+def test_a_signal_several_patterns_list_says_so(run, kb_dir):
+    """A signal two patterns list is said as such in the why ("listed by 2 patterns"), its score whole:
+    divided, a plain disk-full log fell to "no known pattern" (docs/calibration.md)."""
     _kb(kb_dir)
     sig = _signals(run, "OSError: [Errno 28] Scratch volume ran dry")
-    assert sig["space-a"][0]["score"] == sig["space-b"][0]["score"] == 0.5, sig
+    assert sig["space-a"][0]["score"] == sig["space-b"][0]["score"] == 1.0, sig
     assert sig["space-a"][0]["patterns"] == 2
     assert "(listed by 2 patterns)" in why_text({"why": sig["space-a"]})
-    # evidence of its own still counts whole
-    assert _signals(run, "QuotaSeen, Scratch volume ran dry")["space-a"][0]["score"] == 1.0
+    assert "patterns" not in _signals(run, "QuotaSeen")["space-a"][0]  # one pattern's own: no count

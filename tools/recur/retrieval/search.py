@@ -51,11 +51,12 @@ SIGNAL_MATCH = {
 # "java.io.IOException: Stream closed" came back file-descriptor-exhaustion "high" through
 # "java.io.IOException: Too many open files", and a text about zone us-east-1a cloud-az-outage "high".
 CODE_MIN_DIGITS = 3
-# A signal (its normalised text), or an identifier that counts alone, that k patterns list is evidence
-# shared among them: its match score is divided by k (found in review: "No space left on device", which
-# disk-full and inode-exhaustion both list, was near-proof of either). Capping such a result's probability
-# at medium was tried and not kept: "disk is full ... No space left on device ... df -h shows 100%" lost
-# its high with the rest of its evidence, and five right highs of kb/eval with it.
+# A signal (its normalised text), or an identifier that counts alone, that k patterns list is said so in
+# its why entry ("patterns": k), its score whole. Dividing the score by k (found in review: "No space left
+# on device", which disk-full and inode-exhaustion both list, was near-proof of either) lowered both
+# patterns' probabilities until a plain disk-full log was "no known pattern" (tests/test_query_logs.py);
+# capping such a result at medium took high from texts with more evidence and five right kb/eval answers.
+# Neither is kept: the calibrator was fitted with whole signal scores (docs/calibration.md).
 # A signal found whole in the text that is long and specific (at least min_words signal words and
 # min_chars characters, and no other pattern has a long signal containing it or contained in it:
 # "HikariPool-1 - Connection is not available, request timed out after 30000ms.", not "HTTP 503
@@ -151,21 +152,21 @@ def as_written(raw: str, ident: str) -> str:
 def _signal_match(signal: tuple, evidence: tuple, norm_q: str, q_words: set, q_ids: set):
     """(score, how, the shared identifier or None) for one signal in a query, or None: its normalised
     text inside the query's, a shared identifier that counts alone or one with most of the signal's
-    other words, or most of its words; divided among the patterns listing it (signal_evidence)."""
+    other words, or most of its words; with how many patterns list it (signal_evidence)."""
     _, _, norm, toks, ids = signal
     strong, rest, share = evidence
     m = SIGNAL_MATCH
     if len(norm) >= m["exact_min_chars"] and norm in norm_q:
-        return m["exact"] / share, "exact", None, share
+        return m["exact"], "exact", None, share
     shared = sorted(i for i in ids & q_ids if i in strong)
     if shared:
         ident = min(shared, key=lambda i: (strong[i], i))  # the one fewest patterns list
-        return m["identifier"] / strong[ident], "identifier", ident, strong[ident]
+        return m["identifier"], "identifier", ident, strong[ident]
     context = sorted(ids & q_ids)
     if context and rest and len(rest & q_words) >= m["words_share"] * len(rest):
-        return m["identifier"] / share, "identifier", context[0], share
+        return m["identifier"], "identifier", context[0], share
     if len(toks) >= m["words_min"] and (n := len(toks & q_words)) >= m["words_share"] * len(toks):
-        return m["words"] * n / len(toks) / share, "words", None, share
+        return m["words"] * n / len(toks), "words", None, share
     return None
 
 

@@ -120,19 +120,19 @@ function halfToFloat(h) {
 /* search._import_drafts_after: the order of probs (indexes) with each unpromoted import draft (isDraft,
    per result) rated at most cap and moved down past the results under it that are not such drafts and are
    rated at least as likely right (none when probabilities are null); and the probabilities, capped. */
-/* search._signal_match: [score, how, the shared identifier or null, patterns it is divided among] or null */
+/* search._signal_match: [score, how, the shared identifier or null, how many patterns list it] or null */
 function signalMatch(s, m, normQ, qWords, qIds) {
-  if (s.norm.length >= m.exact_min_chars && normQ.includes(s.norm)) return [m.exact / s.share, "exact", null, s.share];
+  if (s.norm.length >= m.exact_min_chars && normQ.includes(s.norm)) return [m.exact, "exact", null, s.share];
   const shared = [...s.ids].filter((i) => qIds.has(i) && s.strong.has(i)).sort();
   if (shared.length) {
     const ident = shared.reduce((a, b) => (s.strong.get(b) < s.strong.get(a) ? b : a));
-    return [m.identifier / s.strong.get(ident), "identifier", ident, s.strong.get(ident)];
+    return [m.identifier, "identifier", ident, s.strong.get(ident)];
   }
   const context = [...s.ids].filter((i) => qIds.has(i)).sort();
   if (context.length && s.rest.size && [...s.rest].filter((t) => qWords.has(t)).length >= m.words_share * s.rest.size)
-    return [m.identifier / s.share, "identifier", context[0], s.share];
+    return [m.identifier, "identifier", context[0], s.share];
   const n = [...s.toks].filter((t) => qWords.has(t)).length;
-  if (s.toks.size >= m.words_min && n >= m.words_share * s.toks.size) return [m.words * n / s.toks.size / s.share, "words", null, s.share];
+  if (s.toks.size >= m.words_min && n >= m.words_share * s.toks.size) return [m.words * n / s.toks.size, "words", null, s.share];
   return null;
 }
 
