@@ -159,14 +159,14 @@ def test_a_required_section_at_another_heading_level_is_named_at_its_line(tmp_pa
 def test_a_list_section_is_read_as_commonmark_reads_it_with_the_text_around_the_list_apart():
     """A line at the margin after a blank line ends the item (it was taken as a lazy continuation of
     it); the text before the first item and after the last is no item; indented lines stay in it."""
-    from recur.kb.parse import list_items, list_parts
+    from recur.kb.parse import list_parts
 
     text = "Intro.\n\n1. a\nlazy\n2. b\n\n   indented\n\nBetween.\n\n3. c\n\nOutro.\n"
     parts = list_parts(text, numbered=True)
     assert parts.intro == "Intro." and parts.outro == "Outro."
     # text between two items stays with the item above: apart, the site would number the rest from 1
     assert parts.items == ["a lazy", "b\n\nindented\n\nBetween.", "c"]
-    assert list_items(text, numbered=True) == (parts.items, [])
+    assert parts.stray == []
 
 
 def test_an_id_with_a_look_alike_character_names_it(tmp_path):

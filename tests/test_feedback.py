@@ -32,6 +32,19 @@ def test_record_appends_json_lines(tmp_path):
     assert lines[0]["build_id"] == "b1" and lines[0]["ts"].endswith("+00:00")
 
 
+def test_the_feedback_file_is_made_with_the_mode_every_new_file_gets(tmp_path):
+    """Found in review: 0o644 whatever the umask, while every other file Recur writes is 0o666 less the
+    umask; under a group-shared umask (002) a second server or a teammate could not append votes."""
+    import os
+
+    old = os.umask(0o002)
+    try:
+        record(tmp_path / "feedback.jsonl", "disk is full", "disk-full", True)
+    finally:
+        os.umask(old)
+    assert (tmp_path / "feedback.jsonl").stat().st_mode & 0o777 == 0o664
+
+
 def test_confirmed_feedback_rules(tmp_path):
     kb = small_kb(tmp_path / "kb")
     fb = tmp_path / "f.jsonl"

@@ -105,9 +105,9 @@ def _check_summary(kb, kb_dir, problems: list, named: list | None, elsewhere: li
             n = len(kb.patterns) + len(kb.incidents) + len(kb.paths)
             return f"OK: {n} files in {kb_dir} follow the format ({loaded})."
         return f"{counts} in {kb_dir} ({loaded} loaded)"
-    where = f"the {len(named)} named file(s)"
+    where = _named_where(kb_dir, named)
     rest = ""
-    if elsewhere:
+    if any(p.level != "notice" for p in elsewhere):  # notices elsewhere said "0 error(s), 0 warning(s)"
         rest = (
             f"; {sum(p.is_error for p in elsewhere)} error(s), {sum(p.level == 'warning' for p in elsewhere)} "
             f"warning(s) elsewhere in {kb_dir} not shown (recur check without FILES lists them)"
@@ -115,6 +115,24 @@ def _check_summary(kb, kb_dir, problems: list, named: list | None, elsewhere: li
     if not problems:
         return f"OK: no problems in {where} (read with the rest of {kb_dir}: {loaded}){rest}."
     return f"{counts} in {where} (read with the rest of {kb_dir}: {loaded}){rest}"
+
+
+def _named_where(kb_dir, named: list) -> str:
+    """What `recur check FILES` checked: "the 2 named file(s)", or with a folder among them the KB files
+    under it ("recur check kb/patterns" said "the 1 named file(s)" of 60 patterns; found in review)."""
+    from pathlib import Path
+
+    folders = [n for n in named if (Path(kb_dir) / n).is_dir()]
+    if not folders:
+        return f"the {len(named)} named file(s)"
+    inside = {  # as on disk: a file with errors of its own is no record, and is checked too
+        f.relative_to(kb_dir).as_posix()
+        for n in folders
+        for f in (Path(kb_dir) / n).rglob("*")
+        if f.suffix in (".md", ".yml", ".yaml") and f.is_file()
+    }
+    files = len(inside | {n for n in named if n not in folders})
+    return f"the {files} file(s) in {', '.join(named)}"
 
 
 @click.command()

@@ -120,7 +120,9 @@ def _append(path: Path, make_line) -> None:
     """Append ``make_line()`` (called holding the locks; None: nothing to write) as one write."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with _LOCK:
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        # 0o666 less the umask, as every file Recur writes (util.files): 0o644 kept a group that shares
+        # the checkout, or a second server, from appending votes (found in review)
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
         try:
             _flock(fd)
             line = make_line()

@@ -487,14 +487,6 @@ _NUMBERED = re.compile(r"^(\s*)(\d+)[.)]\s+(.*)$")
 _BULLET = re.compile(r"^(\s*)[-*+]\s+(.*)$")
 
 
-def list_items(text: str, numbered: bool) -> tuple[list, list]:
-    """Top-level list items of a section: (items, stray) where stray are top-level lines that are
-    list items of the other kind (a bullet in a numbered runbook). Continuation lines join their item;
-    the text before the first item and after the last is no item (see ``list_parts``)."""
-    parts = list_parts(text, numbered)
-    return parts.items, parts.stray
-
-
 @dataclass
 class ListParts:
     """A list section read as CommonMark reads it: the text before the list (``intro``), its items,

@@ -215,6 +215,7 @@ class KB:
         return [*self.incidents.values(), *self.shadowed_incidents]
 
     def active_patterns(self) -> list:
+        """The patterns a search can answer with: every one but the retired (the index, tuning)."""
         return [p for p in self.patterns.values() if p.status != "retired"]
 
     def incidents_for(self, pattern_id: str) -> list:

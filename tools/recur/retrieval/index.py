@@ -230,7 +230,7 @@ def build(kb: KB, index_dir, encoder, progress: bool | None = None, reuse_vector
     stats = BuildStats()
     old = read_manifest(index_dir)
     reuse = _reusable(old, index_dir, encoder, stats) if reuse_vectors else {}
-    patterns = sorted((p for p in kb.patterns.values() if p.status != "retired"), key=lambda p: p.id)
+    patterns = sorted(kb.active_patterns(), key=lambda p: p.id)
     per_pattern = []
     for p in patterns:
         views = pattern_views(p, kb)

@@ -95,7 +95,7 @@ def eval_cases(kb) -> tuple[list, str]:
         if got:
             cases += got
             sources.append(f"eval/{path.name}")
-    live = {pid for pid, p in kb.patterns.items() if p.status != "retired"}  # a retired one is never suggested
+    live = {p.id for p in kb.active_patterns()}  # a retired one is never suggested
     cases = [c for c in cases if any(e in live for e in c.expect)]
     return cases, " + ".join(sources)
 
@@ -137,7 +137,7 @@ def _anchors(p, kb) -> list:
 
 def linked_incidents(kb) -> list:
     """Incidents linked to at least one live pattern, oldest first (date, then id)."""
-    live = {pid for pid, p in kb.patterns.items() if p.status != "retired"}
+    live = {p.id for p in kb.active_patterns()}
     found = [i for i in kb.incidents.values() if any(pid in live for pid in i.patterns) and incident_text(i).strip()]
     return sorted(found, key=lambda i: (i.date, i.id))
 
@@ -146,7 +146,7 @@ def incident_split(kb) -> tuple[list, list, str]:
     """(training incidents, held-out incidents, note). Held out: the newest ``HOLD_OUT_SHARE``
     when the data floor is met; else none, and the note says why."""
     linked = linked_incidents(kb)
-    live = {pid for pid, p in kb.patterns.items() if p.status != "retired"}
+    live = {p.id for p in kb.active_patterns()}
     covered = {pid for i in linked for pid in i.patterns if pid in live}  # a retired pattern is not learned
     if len(linked) < INCIDENT_FLOOR or len(covered) < INCIDENT_FLOOR_PATTERNS:
         note = (
@@ -160,7 +160,7 @@ def incident_split(kb) -> tuple[list, list, str]:
 
 
 def _incident_cases(kb, held: list) -> list:
-    live = {pid for pid, p in kb.patterns.items() if p.status != "retired"}
+    live = {p.id for p in kb.active_patterns()}
     return [EvalCase(incident_text(i), [pid for pid in i.patterns if pid in live], 0, f"incident {i.id}") for i in held]
 
 
@@ -176,7 +176,7 @@ def training_data(kb, feedback_path: Path | None = None, all_anchors: bool = Tru
     banned = {_norm(c.query) for c in cases + eval_set}  # eval cases are never trained on, whatever measures
     wanted = None if all_anchors else set(ANCHOR_KINDS)
     pairs, docs, hashes, kinds, held = [], {}, {}, {}, {}
-    for p in sorted((p for p in kb.patterns.values() if p.status != "retired"), key=lambda p: p.id):
+    for p in sorted(kb.active_patterns(), key=lambda p: p.id):
         anchors = _anchors(p, kb)
         full_doc = dict(pattern_views(p, kb))["doc"]
         hashes[p.id] = hashlib.sha256(json.dumps([full_doc, anchors], ensure_ascii=False).encode()).hexdigest()[:12]
