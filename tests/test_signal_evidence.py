@@ -32,6 +32,7 @@ def _kb(kb_dir):
                 "rate(node_fd_open_total[5m]) > 100",
                 "ORA-00060: deadlock detected while waiting for resource",
                 "An error occurred (ExpiredToken) when calling the GetObject operation",
+                "HTTP 502 Bad Gateway from api.vendor-pay.com",
             ],
         ),
     )
@@ -60,6 +61,8 @@ def test_an_identifier_that_names_the_thing_still_matches_and_the_why_says_which
         ("ORA-00060 in the batch job", "ORA-00060"),
         ("env DATABASE_URL unset", "DATABASE_URL"),
         ("java.io.IOException: too many files open", "java.io.IOException"),
+        # a host written in lowercase names the dependency (a test lost it to the context rule)
+        ("ReadTimeout: HTTPSConnectionPool(host='api.vendor-pay.com', port=443)", "api.vendor-pay.com"),
     ):
         why = _signals(run, text)["fd-out"]
         assert why[0]["match"] == "identifier" and why[0]["score"] == 0.9 and why[0]["identifier"] == ident, (text, why)

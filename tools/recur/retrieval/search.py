@@ -51,6 +51,10 @@ SIGNAL_MATCH = {
 # "java.io.IOException: Stream closed" came back file-descriptor-exhaustion "high" through
 # "java.io.IOException: Too many open files", and a text about zone us-east-1a cloud-az-outage "high".
 CODE_MIN_DIGITS = 3
+# A dotted name written in lowercase (api.stripe.com, kafka.consumer.lag) names a host or a metric: the
+# thing, not its context (java.io.IOException, written with capitals, is a class). Found by a test: a
+# ReadTimeout against api.stripe.com lost its one signal evidence to the context rule.
+_HOST_LIKE = re.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,24}")
 # A signal (its normalised text), or an identifier that counts alone, that k patterns list is said so in
 # its why entry ("patterns": k), its score whole. Dividing the score by k (found in review: "No space left
 # on device", which disk-full and inode-exhaustion both list, was near-proof of either) lowered both
@@ -127,10 +131,15 @@ def signal_evidence(signals: list) -> list[tuple]:
     by_norm: dict = {}
     by_id: dict = {}
     alone = []
-    for pid, _raw, norm, _, ids in signals:
+    for pid, raw, norm, _, ids in signals:
         by_norm.setdefault(norm, set()).add(pid)
         strong = {
-            i for i in ids if _alone_key(i) in whole or "_" in i or sum(c.isdigit() for c in i) >= CODE_MIN_DIGITS
+            i
+            for i in ids
+            if _alone_key(i) in whole
+            or "_" in i
+            or sum(c.isdigit() for c in i) >= CODE_MIN_DIGITS
+            or _HOST_LIKE.fullmatch(as_written(raw, i))
         }
         strong |= {i for i in ids if not any(c.isalpha() for c in i)}  # an HTTP status (identifiers keeps few)
         alone.append(strong)
