@@ -642,6 +642,25 @@ def test_http_mcp_a_boolean_count_is_refused_as_by_the_api(served):
     assert not after[0] and len(after[1]["results"]) == 2
 
 
+def _failed_then_mended(kb_dir, index, mend):
+    """Ask `recur mcp` over stdio once (its first load fails), call ``mend()``, then ask until it answers
+    (the holder polls the index every second): the first and the last answer."""
+
+    async def work(client):
+        first = await call(client, "suggest_patterns", {"text": "ENOSPC"})
+        mend()
+        for _ in range(300):
+            again = await call(client, "suggest_patterns", {"text": "ENOSPC"})
+            if not again[0]:
+                break
+            await asyncio.sleep(0.2)
+        return first, again
+
+    (err1, body1, _), (err2, body2, _) = session(stdio(kb_dir, index), work)
+    assert err1 and body1["error"]["code"] == "engine_failed"
+    assert not err2 and "no_known_pattern" in body2 and body2["results"], body2
+
+
 def test_a_rebuilt_index_is_picked_up_after_a_failed_first_load(kb_dir, tmp_path):
     """Found in review: the message says "rebuild it with: recur index --rebuild", but `recur mcp`
     (which an editor starts, and a user cannot easily restart) kept the failed load until a restart."""
@@ -652,22 +671,12 @@ def test_a_rebuilt_index_is_picked_up_after_a_failed_first_load(kb_dir, tmp_path
     index = tmp_path / "index"
     build(load_kb(kb_dir), index, embed.load_encoder("fake:32"), progress=False)  # another model's index
 
-    async def work(client):
-        first = await call(client, "suggest_patterns", {"text": "ENOSPC"})
-        rebuilt = CliRunner().invoke(
-            cli, ["index", "--kb", str(kb_dir), "--index", str(index), "--model", "fake:64", "--rebuild"]
-        )
+    def rebuild():
+        args = ["index", "--kb", str(kb_dir), "--index", str(index), "--model", "fake:64", "--rebuild"]
+        rebuilt = CliRunner().invoke(cli, args)
         assert rebuilt.exit_code == 0, rebuilt.output
-        for _ in range(300):  # the holder polls the index every second
-            again = await call(client, "suggest_patterns", {"text": "ENOSPC"})
-            if not again[0]:
-                return first, again
-            await asyncio.sleep(0.2)
-        return first, again
 
-    (err1, body1, _), (err2, body2, _) = session(stdio(kb_dir, index), work)
-    assert err1 and body1["error"]["code"] == "engine_failed"
-    assert not err2 and "no_known_pattern" in body2 and body2["results"], body2
+    _failed_then_mended(kb_dir, index, rebuild)
 
 
 def test_an_index_whose_copy_finishes_after_a_failed_first_load_is_picked_up(kb_dir, tmp_path):
@@ -681,20 +690,8 @@ def test_an_index_whose_copy_finishes_after_a_failed_first_load_is_picked_up(kb_
     build(load_kb(kb_dir), index, embed.load_encoder("fake:64"), progress=False)
     whole = (index / "vectors.npy").read_bytes()
     (index / "vectors.npy").write_bytes(whole[: len(whole) // 2])  # a copy still running
-
-    async def work(client):
-        first = await call(client, "suggest_patterns", {"text": "ENOSPC"})
-        (index / "vectors.npy").write_bytes(whole)  # the copy finishes: manifest.json untouched
-        for _ in range(300):  # the holder polls the index every second
-            again = await call(client, "suggest_patterns", {"text": "ENOSPC"})
-            if not again[0]:
-                return first, again
-            await asyncio.sleep(0.2)
-        return first, again
-
-    (err1, body1, _), (err2, body2, _) = session(stdio(kb_dir, index), work)
-    assert err1 and body1["error"]["code"] == "engine_failed"
-    assert not err2 and body2["results"], body2
+    # the copy finishes: manifest.json untouched
+    _failed_then_mended(kb_dir, index, lambda: (index / "vectors.npy").write_bytes(whole))
 
 
 def test_http_mcp_refusals_are_json_rpc_errors(served):
