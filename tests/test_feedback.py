@@ -621,3 +621,34 @@ def test_export_to_out_leaves_out_a_query_the_kbs_cases_have_naming_its_line(tmp
     # exported into cases.yml, the same vote joins that case
     assert export(fb, kb)[:2] == (1, 1)
     assert yaml.safe_load((kb / "eval" / "cases.yml").read_text())[0]["expect"] == ["db-pool-exhausted", "disk-full"]
+
+
+def test_feedback_summary_shows_the_thumbs_down_per_pattern(tmp_path):
+    """Nothing showed 👎 votes: the patterns responders keep rejecting, and for what."""
+    from recur.ingest.feedback import record_once
+
+    kb = small_kb(tmp_path / "kb")
+    fb = tmp_path / "f.jsonl"
+    for voter in ("ann", "bob"):
+        record_once(fb, "slow pages", "db-pool-exhausted", False, key=voter)
+    record_once(fb, "slow pages", "db-pool-exhausted", True, key="cy")
+    record_once(fb, "ann again", "db-pool-exhausted", True, key="ann")
+    record_once(fb, "ann again", "db-pool-exhausted", False, key="ann")  # changed: counts once, as 👎
+    votes(fb, ("disk is full", "disk-full", True), ("ghost", "renamed-away", False))
+    args = ["feedback", "summary", "--kb", str(kb), "--feedback", str(fb)]
+    r = CliRunner().invoke(cli, [*args, "--json"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["patterns"] == [
+        {
+            "pattern": "db-pool-exhausted",
+            "up": 1,
+            "down": 3,
+            "rejected_for": ["slow pages", "ann again"],
+            "in_kb": True,
+        },
+        {"pattern": "renamed-away", "up": 0, "down": 1, "rejected_for": ["ghost"], "in_kb": False},
+        {"pattern": "disk-full", "up": 1, "down": 0, "rejected_for": [], "in_kb": True},
+    ]
+    text = CliRunner().invoke(cli, args).stdout
+    assert text.startswith("db-pool-exhausted: 1 👍 3 👎\n  rejected for 'slow pages'\n  rejected for 'ann again'\n")
+    assert "renamed-away: 0 👍 1 👎  (not in the KB: renamed or deleted?)" in text

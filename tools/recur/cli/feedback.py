@@ -56,6 +56,43 @@ def export_cmd(kb_dir, feedback_path, out):
     click.echo("\n".join(breakdown(result, feedback_path, kb_dir)), err=True)
 
 
+@feedback.command("summary")
+@kb_option
+@click.option(
+    "--feedback",
+    "feedback_path",
+    **setting("feedback"),
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="Feedback file written by `recur serve` (env RECUR_FEEDBACK).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def summary_cmd(kb_dir, feedback_path, as_json):
+    """👍 and 👎 per pattern, most 👎 first, with a few queries it was rejected for.
+
+    Each voter counts once, with their latest vote, as `recur feedback export` counts them;
+    patterns not in the KB (renamed, deleted) are marked.
+    """
+    import json
+
+    from recur.ingest.feedback import vote_summary
+
+    if not Path(feedback_path).is_file():
+        raise RecurError(f"{feedback_path}: no feedback file (the server writes it when responders vote)")
+    rows = vote_summary(feedback_path, kb_dir)
+    if as_json:
+        click.echo(json.dumps({"patterns": rows}, indent=1, ensure_ascii=False))
+        return
+    if not rows:
+        click.echo(f"No votes in {feedback_path}.", err=True)
+        return
+    for row in rows:
+        gone = "" if row["in_kb"] else "  (not in the KB: renamed or deleted?)"
+        click.echo(f"{row['pattern']}: {row['up']} 👍 {row['down']} 👎{gone}")
+        for query in row["rejected_for"]:
+            click.echo(f"  rejected for {_q(query)}")
+
+
 # the verdicts in the order the breakdown gives them, and how it names them
 _NAMES = {
     "exported": "exported",

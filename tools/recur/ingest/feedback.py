@@ -288,6 +288,29 @@ def judge_votes(path, kb, warn=None) -> list[Judged]:
     return out
 
 
+MAX_REJECTED = 3  # queries named per pattern in a summary
+
+
+def vote_summary(path, kb, warn=None) -> list[dict]:
+    """Per pattern voted on: {"pattern", "up", "down", "rejected_for" (up to MAX_REJECTED queries more
+    voters said 👎 to), "in_kb"}, most 👎 first. Voters counted as export counts them (``judge_votes``):
+    nothing showed the 👎 votes, the patterns responders keep rejecting (found in review)."""
+    if not hasattr(kb, "patterns"):
+        from recur.kb.loader import load_kb
+
+        kb = load_kb(kb)
+    rows: dict = {}
+    for j in judge_votes(path, kb, warn):
+        row = rows.setdefault(
+            j.pattern, {"pattern": j.pattern, "up": 0, "down": 0, "rejected_for": [], "in_kb": j.pattern in kb.patterns}
+        )
+        row["up"] += j.up
+        row["down"] += j.down
+        if j.down > j.up and len(row["rejected_for"]) < MAX_REJECTED:
+            row["rejected_for"].append(j.query)
+    return sorted(rows.values(), key=lambda r: (-r["down"], r["up"], r["pattern"]))
+
+
 def _verdict(useful: bool, pattern, is_case: bool) -> str:
     """How a (query, pattern)'s votes count for export: only "confirmed" is exported."""
     if not useful:
