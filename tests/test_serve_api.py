@@ -910,3 +910,12 @@ def test_a_vote_on_a_retired_or_misspelt_pattern_says_so_as_the_pattern_route_do
         "code": "pattern_not_found",
         "message": "no pattern with id 'Disk-Full' in the index (did you mean 'disk-full'?)",
     }
+
+
+def test_an_empty_pattern_in_a_vote_is_named_once(served):
+    """It said "pattern: pattern must not be empty: describe what you see": the field twice, and a
+    description asked for where an id is wanted."""
+    r = post(served["base"], "/api/feedback", {"query": "disk", "pattern": "  ", "useful": True})
+    assert r.status_code == 422 and r.json()["error"]["message"] == "pattern: must not be empty", r.text
+    r = post(served["base"], "/api/feedback", {"query": "", "pattern": "disk-full", "useful": True})
+    assert r.json()["error"]["message"] == "query: must not be empty: describe what you see", r.text
