@@ -339,6 +339,43 @@ def test_eval_names_the_cases_that_expect_only_a_retired_pattern(run, tmp_path):
     assert f"{display_path(cases)}:3: old-retired" in res.stderr and ":5:" not in res.stderr
 
 
+def test_eval_json_gives_each_miss_its_line_and_the_cases_that_can_only_miss(run, tmp_path):
+    """Found in a problem manager's review: -v says "line 3: rank >10 ..." but --json's misses had no line,
+    and the cases expecting only a retired pattern were said on stderr alone."""
+    cases = tmp_path / "cases.yml"
+    cases.write_text(
+        "- query: too many clients\n  expect: [db-pool-exhausted]\n"
+        "- query: deploy broke everything\n  expect: [old-retired]\n"
+    )
+    res = run("eval", "--cases", str(cases), "--json", "--min-recall3", "0", "--min-mrr", "0")
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert {"cases", "recall@1", "recall@3", "recall@5", "mrr", "model", "failed", "misses"} <= set(out)
+    assert [(m["line"], m["expect"]) for m in out["misses"]] == [(3, ["old-retired"])]
+    assert out["unsearchable"] == [
+        {
+            "line": 3,
+            "query": "deploy broke everything",
+            "expect": ["old-retired"],
+            "why": "old-retired: retired: the case can only miss",
+        }
+    ]
+
+
+def test_eval_says_a_case_is_a_hit_when_any_one_of_its_ids_ranks(run, tmp_path):
+    """The docs said `expect` lists the ids that "must come back"; eval counts a case when any one of them is
+    in the top k. The help, the header init writes and the shipped KB's cases say so now."""
+    from pathlib import Path
+
+    from recur.kb.init import EMPTY_CASES
+
+    assert "any one of its expect ids ranks in the top k" in " ".join(run("eval", "--help").stdout.split())
+    root = Path(__file__).resolve().parents[1]
+    for text in (EMPTY_CASES, (root / "kb/eval/cases.yml").read_text(), (root / "CONTRIBUTING.md").read_text()):
+        assert "must come back" not in text and "should come" not in text
+        assert "any one of" in " ".join(text.replace("#", " ").split())
+
+
 def test_focus_is_for_long_prose_only(kb_dir, tmp_path):
     """A long description is also matched cut down to the KB's own words; an alert or a log
     line is not cut (nothing to cut, and it would double the encoding work)."""

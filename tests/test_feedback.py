@@ -291,7 +291,7 @@ def test_export_with_nothing_new_warns_of_a_torn_line_once(tmp_path):
     r = CliRunner().invoke(
         cli, ["feedback", "export", "--kb", str(kb), "--feedback", str(fb), "--out", str(tmp_path / "cases.yml")]
     )
-    assert r.exit_code == 0 and "nothing to export (1 not useful)" in r.output, r.output
+    assert r.exit_code == 0 and "nothing to export." in r.output and "pairs: 1 not useful\n" in r.output, r.output
     assert r.output.count("torn last line") == 1, r.output
 
 
@@ -459,16 +459,69 @@ def test_nothing_to_export_says_what_the_votes_were(tmp_path):
         ("deploy broke", "old-retired", True),
     )
     r = CliRunner().invoke(cli, ["feedback", "export", "--kb", str(kb), "--feedback", str(fb)])
-    assert r.exit_code == 0 and "nothing to export (1 not useful, 2 unknown pattern, 1 retired pattern)." in r.stderr
+    assert r.exit_code == 0 and "nothing to export." in r.stderr
+    assert "4 query/pattern pair(s); pairs: 1 not useful, 2 unknown pattern, 1 retired pattern" in r.stderr
     out = tmp_path / "cases-out.yml"
     votes(fb, ("pool and disk", "disk-full", True))
     args = ["feedback", "export", "--kb", str(kb), "--feedback", str(fb), "--out", str(out)]
     assert CliRunner().invoke(cli, args).exit_code == 0
     again = CliRunner().invoke(cli, args)
-    assert (
-        "nothing to export (1 not useful, 2 unknown pattern, 1 retired pattern, 1 already in the output file)"
-        in again.stderr
+    assert "pairs: 1 already in the output file, 1 not useful, 2 unknown pattern, 1 retired pattern" in again.stderr, (
+        again.stderr
     )
+
+
+def test_export_always_says_what_became_of_the_votes_it_did_not_export(tmp_path):
+    """Found in a problem manager's review: the breakdown came only when nothing was exported, so one new
+    case hid the votes left behind by a renamed pattern (its old id) or a retired one."""
+    kb = small_kb(tmp_path / "kb")
+    fb = tmp_path / "f.jsonl"
+    votes(
+        fb,
+        ("a new query about disks", "disk-full", True),
+        ("ghost query", "disk-ful", True),  # renamed or misspelt
+        ("another ghost", "dns-failure-old", True),
+        ("deploy broke", "old-retired", True),
+        ("slow pages", "db-pool-exhausted", False),
+    )
+    r = CliRunner().invoke(cli, ["feedback", "export", "--kb", str(kb), "--feedback", str(fb)])
+    assert r.exit_code == 0 and "Wrote 1 case(s)" in r.stderr, r.output
+    assert (
+        "5 vote(s) in " in r.stderr
+        and "on 5 query/pattern pair(s); pairs: 1 exported, 1 not useful, 2 unknown pattern, 1 retired pattern"
+        in r.stderr
+    ), r.stderr
+    assert "a renamed pattern leaves its votes under its old id): disk-ful (did you mean disk-full?), " in r.stderr
+    assert "dns-failure-old" in r.stderr and "retired pattern (kept for history, never a case): old-retired" in r.stderr
+
+
+def test_one_thumbs_down_does_not_cancel_the_thumbs_up_of_other_voters(tmp_path):
+    """Each voter's latest vote counts once (Slack's vote_key; an API vote is a voter of its own); a pair is a
+    case when 👍 outnumber 👎. The latest vote of the (query, pattern) decided alone, so one 👎 undid three 👍."""
+    from recur.ingest.feedback import record_once
+
+    kb = small_kb(tmp_path / "kb")
+    fb = tmp_path / "f.jsonl"
+    q = "disk is full on the build host"
+    for voter in ("ann", "bob", "cy"):
+        record_once(fb, q, "disk-full", True, key=voter)
+    record_once(fb, q, "disk-full", False, key="dee")
+    assert confirmed_feedback(fb, kb) == [(q, "disk-full")]
+    from recur.ingest.feedback import judge_votes
+
+    [j] = judge_votes(fb, kb)
+    assert (j.up, j.down, j.votes, j.verdict) == (3, 1, 4, "confirmed")
+    r = CliRunner().invoke(cli, ["feedback", "export", "--kb", str(kb), "--feedback", str(fb)])
+    assert f"3 👍 and 1 👎 on {q!r} for disk-full: counted as useful" in r.stderr, r.stderr
+    assert "4 vote(s) in" in r.stderr and "on 1 query/pattern pair(s); pairs: 1 exported" in r.stderr
+    record_once(fb, q, "disk-full", False, key="ann")  # ann changes her mind: 2 👍 and 2 👎, not a case
+    record(fb, "dns down", "dns-failure", True)  # API votes, no key: each a voter of its own
+    record(fb, "dns down", "dns-failure", False)
+    record(fb, "dns down", "dns-failure", True)
+    assert [(j.up, j.down, j.votes, j.verdict) for j in judge_votes(fb, kb)] == [
+        (2, 2, 5, "not useful"),
+        (2, 1, 3, "confirmed"),
+    ]
 
 
 def test_record_once_writes_a_voters_vote_once_and_a_change_as_a_change(tmp_path):
@@ -548,3 +601,54 @@ def test_a_vote_cut_short_by_a_full_disk_is_taken_back_and_the_file_stays_json_l
     said = out.stdout.splitlines()
     assert len(said) == 2 and "only 100 of" in said[0] and "taken back" in said[0], said
     assert "cannot record the vote (File too large)" in said[1], said
+
+
+def test_export_to_out_leaves_out_a_query_the_kbs_cases_have_naming_its_line(tmp_path):
+    """--out merged only into the target file: a pattern confirmed for a query kb/eval/cases.yml already has
+    became a second case for it, which check warns of ("the same query as") and eval counts as a miss."""
+    kb = small_kb(tmp_path / "kb")  # cases.yml: line 1 "FATAL: sorry, too many clients already", line 3 ENOSPC
+    fb = tmp_path / "f.jsonl"
+    votes(fb, ("fatal: sorry,  too many clients already", "disk-full", True), ("a new one", "dns-failure", True))
+    out = tmp_path / "new.yml"
+    r = CliRunner().invoke(cli, ["feedback", "export", "--kb", str(kb), "--feedback", str(fb), "--out", str(out)])
+    assert r.exit_code == 0 and "Wrote 1 case(s)" in r.stderr, r.output
+    assert yaml.safe_load(out.read_text()) == [{"query": "a new one", "expect": ["dns-failure"]}]
+    assert "pairs: 1 exported, 1 left out (KB/eval/cases.yml has the query)" in r.stderr, r.stderr
+    assert (
+        "left out: 'fatal: sorry,  too many clients already' for disk-full: " in r.stderr
+        and "eval/cases.yml:1 has this query (export without --out to join that case)" in r.stderr
+    )
+    # exported into cases.yml, the same vote joins that case
+    assert export(fb, kb)[:2] == (1, 1)
+    assert yaml.safe_load((kb / "eval" / "cases.yml").read_text())[0]["expect"] == ["db-pool-exhausted", "disk-full"]
+
+
+def test_feedback_summary_shows_the_thumbs_down_per_pattern(tmp_path):
+    """Nothing showed 👎 votes: the patterns responders keep rejecting, and for what."""
+    from recur.ingest.feedback import record_once
+
+    kb = small_kb(tmp_path / "kb")
+    fb = tmp_path / "f.jsonl"
+    for voter in ("ann", "bob"):
+        record_once(fb, "slow pages", "db-pool-exhausted", False, key=voter)
+    record_once(fb, "slow pages", "db-pool-exhausted", True, key="cy")
+    record_once(fb, "ann again", "db-pool-exhausted", True, key="ann")
+    record_once(fb, "ann again", "db-pool-exhausted", False, key="ann")  # changed: counts once, as 👎
+    votes(fb, ("disk is full", "disk-full", True), ("ghost", "renamed-away", False))
+    args = ["feedback", "summary", "--kb", str(kb), "--feedback", str(fb)]
+    r = CliRunner().invoke(cli, [*args, "--json"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["patterns"] == [
+        {
+            "pattern": "db-pool-exhausted",
+            "up": 1,
+            "down": 3,
+            "rejected_for": ["slow pages", "ann again"],
+            "in_kb": True,
+        },
+        {"pattern": "renamed-away", "up": 0, "down": 1, "rejected_for": ["ghost"], "in_kb": False},
+        {"pattern": "disk-full", "up": 1, "down": 0, "rejected_for": [], "in_kb": True},
+    ]
+    text = CliRunner().invoke(cli, args).stdout
+    assert text.startswith("db-pool-exhausted: 1 👍 3 👎\n  rejected for 'slow pages'\n  rejected for 'ann again'\n")
+    assert "renamed-away: 0 👍 1 👎  (not in the KB: renamed or deleted?)" in text

@@ -746,3 +746,32 @@ def test_a_link_with_a_slip_in_its_scheme_is_a_warning(tmp_path):
         "'https:wiki.example.com' is no web address: write https://wiki.example.com",
         "'ttps://x.example.com': ttps: is no scheme a browser opens; write https://x.example.com",
     ]
+
+
+def test_retiring_a_pattern_with_an_open_permanent_fix_is_warned_of(tmp_path, monkeypatch):
+    """Found in a problem manager's review: the report, the board and --fail-on overdue leave retired patterns
+    out, so an overdue permanent fix vanished from all three the day its pattern was retired, silently."""
+    monkeypatch.chdir(tmp_path)
+    kb = small_kb(Path("kb"))
+    rel = "patterns/deploys/old-retired.md"
+    fix = "fix:\n  status: in-progress\n  owner: alice\n  due: 2026-01-01"
+    write(kb, rel, pattern_text("old-retired", "deploys", status="retired", signals=("SERVFAIL",), fix=fix))
+    lines = (kb / rel).read_text().split("\n")
+    res = _run(["--today", "2026-06-01"], kb)
+    assert (
+        f"kb/{rel}:{_line_of(lines, 'status: retired')}: status: warning: retired with an open permanent fix "
+        "(fix.status: in-progress): close it (status: done, done: DATE) or keep the pattern active" in res.output
+    ), res.output
+    assert res.exit_code == 0
+    write(
+        kb,
+        rel,
+        pattern_text(
+            "old-retired",
+            "deploys",
+            status="retired",
+            signals=("SERVFAIL",),
+            fix=fix.replace("status: in-progress", "status: done\n  done: 2026-02-01"),
+        ),
+    )
+    assert "retired with an open permanent fix" not in _run(["--today", "2026-06-01"], kb).output

@@ -102,6 +102,8 @@ def test_lookalikes_command(kb_dir, tmp_path):
     assert "df -i shows 100% IUse%" in r.output
     r = CliRunner().invoke(cli, args + ["nope"])
     assert r.exit_code == 1 and "unknown or retired pattern id(s): nope" in r.output
+    r = CliRunner().invoke(cli, args + ["Disk-Full"])  # ids are exact: the one it was meant to be is named
+    assert r.exit_code == 1 and "unknown or retired pattern id(s): Disk-Full (did you mean disk-full?)" in r.output
 
 
 def test_lookalikes_on_a_kb_with_no_patterns_says_so(tmp_path):

@@ -170,7 +170,7 @@ def test_stdio_errors_are_tool_errors_with_the_api_messages(served):
     status, expected = api(served, "/api/patterns/no-such-thing")
     assert status == 404 and out["unknown"][1] == expected and out["past_unknown"][1] == expected
     assert out["past_neither"][0] and "pattern_id or text" in out["past_neither"][2]
-    assert out["past_empty"][2] == "text: text must not be empty: describe what you see"
+    assert out["past_empty"][2] == "text: must not be empty: describe what you see"
     assert out["report_date"][0] and out["report_date"][2] == "as_of: 'yesterday' is not a date (YYYY-MM-DD)"
     assert out["report_range"][0] and out["report_range"][2] == (
         "as_of: 0001-01-01 is outside the dates Recur accepts (1970-01-01 to 2999-12-31)"

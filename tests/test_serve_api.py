@@ -895,3 +895,27 @@ def test_healthz_and_metrics_ignore_query_parameters(served):
     assert httpx.head(base + "/healthz?from=lb").status_code == 200
     r = httpx.get(base + "/metrics?from=prometheus")
     assert r.status_code == 200 and "recur_ready 1.0" in r.text
+
+
+def test_a_vote_on_a_retired_or_misspelt_pattern_says_so_as_the_pattern_route_does(served):
+    """Found in a problem manager's review: a vote on a retired pattern was refused "no pattern with id
+    'old-retired' in the index" while GET /api/patterns/old-retired says it is retired, and a misspelt id got
+    no "did you mean" (pattern_not_found promises one)."""
+    r = post(served["base"], "/api/feedback", {"query": "deploy broke", "pattern": "old-retired", "useful": True})
+    got = httpx.get(served["base"] + "/api/patterns/old-retired").json()
+    assert r.status_code == 404 and r.json() == got
+    assert "pattern 'old-retired' is retired (patterns/deploys/old-retired.md)" in r.json()["error"]["message"]
+    r = post(served["base"], "/api/feedback", {"query": "disk", "pattern": "Disk-Full", "useful": True})
+    assert r.status_code == 404 and r.json()["error"] == {
+        "code": "pattern_not_found",
+        "message": "no pattern with id 'Disk-Full' in the index (did you mean 'disk-full'?)",
+    }
+
+
+def test_an_empty_pattern_in_a_vote_is_named_once(served):
+    """It said "pattern: pattern must not be empty: describe what you see": the field twice, and a
+    description asked for where an id is wanted."""
+    r = post(served["base"], "/api/feedback", {"query": "disk", "pattern": "  ", "useful": True})
+    assert r.status_code == 422 and r.json()["error"]["message"] == "pattern: must not be empty", r.text
+    r = post(served["base"], "/api/feedback", {"query": "", "pattern": "disk-full", "useful": True})
+    assert r.json()["error"]["message"] == "query: must not be empty: describe what you see", r.text

@@ -420,6 +420,43 @@ def test_a_slack_vote_that_cannot_be_written_is_a_503_as_on_the_api(tmp_path):
     assert r.status_code == 503 and r.json()["error"]["code"] == "feedback_unavailable", r.text
 
 
+def test_a_refused_press_is_told_to_the_voter_and_logged(tmp_path, kb_dir, capfd):
+    """Found in a problem manager's review: a press refused (a retired pattern: 404) was answered to Slack
+    alone, which shows nothing of it, and not logged: the voter saw nothing happen. It is acknowledged on the
+    response_url with the reason, as a recorded vote is, and a warning line goes to the server's log."""
+    from recur.serve.guard import install_error_handlers
+
+    engine = Engine.open(kb_dir, tmp_path / "index", model="fake:64", quiet=True)
+    got, arrived = [], threading.Event()
+    app = FastAPI()
+    install_error_handlers(app)  # the API's error shape, as create_app installs it
+    app.include_router(slack_router(lambda: engine, feedback_path=tmp_path / "fb.jsonl", signing_secret=SECRET))
+
+    @app.post("/hook")
+    async def hook(request: Request):
+        got.append(await request.json())
+        arrived.set()
+        return {"ok": True}
+
+    with running(app, wait_ready=False) as base:
+        value = json.dumps({"q": "deploy broke", "p": "old-retired"})
+        payload = {
+            "type": "block_actions",
+            "user": {"id": "U1"},
+            "response_url": base + "/hook",
+            "actions": [{"action_id": "recur_useful", "value": value}],
+        }
+        body = urlencode({"payload": json.dumps(payload)})
+        r = httpx.post(base + "/api/slack/interactions", content=body, headers=signed(body))
+        assert r.status_code == 404 and r.json()["error"]["code"] == "pattern_not_found"
+        assert arrived.wait(30), "the refused press was never acknowledged"
+    assert got[0]["response_type"] == "ephemeral" and got[0]["replace_original"] is False
+    assert got[0]["text"].startswith("⚠️ Your vote was not recorded: pattern 'old-retired' is retired ("), got[0]
+    err = capfd.readouterr().err
+    assert "warning: a Slack vote was not recorded (404 pattern_not_found): pattern 'old-retired' is retired" in err
+    assert not (tmp_path / "fb.jsonl").exists()
+
+
 def slack_click(reply: dict, shared: bool) -> str:
     """The form Slack posts when the first 👍 of ``reply`` is pressed: a block_actions payload that, for a
     message posted in the channel, carries the whole message (its blocks and every button's value)."""

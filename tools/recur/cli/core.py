@@ -445,7 +445,9 @@ def _jsonl_item(raw: bytes, where: str):
 def eval_cmd(kb_dir, index_dir, model, cases_file, min_recall1, min_recall3, min_mrr, as_json, verbose):
     """Measure retrieval on the KB's own cases: recall@1, recall@3, MRR.
 
-    Exits 1 below the thresholds, so a KB's CI catches a change that makes search worse.
+    A case is a hit at k when any one of its expect ids ranks in the top k (not all of them);
+    MRR takes the best-ranked one. Exits 1 below the thresholds, so a KB's CI catches a change
+    that makes search worse.
     """
     from recur.kb.loader import display_path
     from recur.retrieval.engine import Engine
@@ -463,10 +465,10 @@ def eval_cmd(kb_dir, index_dir, model, cases_file, min_recall1, min_recall3, min
         if as_json:
             # the keys of a measured run, so a script reads them either way: nothing measured is null
             empty = {"cases": 0, "recall@1": None, "recall@3": None, "recall@5": None, "mrr": None, "model": None}
-            click.echo(json.dumps({**empty, "failed": [], "misses": []}, indent=1))
+            click.echo(json.dumps({**empty, "failed": [], "misses": [], "unsearchable": []}, indent=1))
         return
     engine = Engine.open(kb_dir, index_dir, model, advise=retune_advice)
-    _note_unsearchable(path, cases, set(engine.searcher.index.docs))
+    lost = _note_unsearchable(path, cases, set(engine.searcher.index.docs), engine.manifest)
     results = run_cases(engine, cases)
     m = metrics(results)
     fails = []
@@ -476,18 +478,21 @@ def eval_cmd(kb_dir, index_dir, model, cases_file, min_recall1, min_recall3, min
         fails.append(f"recall@3 {m['recall@3']:.3f} < {min_recall3}")
     if m["mrr"] < min_mrr:
         fails.append(f"MRR {m['mrr']:.3f} < {min_mrr}")
-    _show_eval(m, engine.manifest["model"], results, fails, as_json=as_json, verbose=verbose)
+    _show_eval(m, engine.manifest["model"], results, fails, as_json=as_json, verbose=verbose, unsearchable=lost)
     if fails:
         click.echo("FAILED: " + "; ".join(fails), err=True)
         sys.exit(1)
 
 
-def _note_unsearchable(path: Path, cases: list, indexed: set) -> None:
+def _note_unsearchable(path: Path, cases: list, indexed: set, manifest: dict) -> list[dict]:
     """Name the cases none of whose patterns is in the index (retired, or left out of the KB for an
-    error): they can only miss, and counted among the others they looked like ranking failures."""
+    error): they can only miss, and counted among the others they looked like ranking failures.
+    Returns them as ``recur eval --json`` gives them: {line, query, expect, why}."""
     from recur.kb.loader import display_path
+    from recur.retrieval.patterns import retired
     from recur.util.text import cut_list
 
+    gone = retired(manifest)
     lost = [c for c in cases if not indexed.intersection(c.expect)]
     if lost:
         rows = [f"  {display_path(path)}:{c.line}: {', '.join(c.expect)}" for c in lost]
@@ -497,6 +502,19 @@ def _note_unsearchable(path: Path, cases: list, indexed: set) -> None:
             + "\n".join(cut_list(rows, MAX_SHOWN_ERRORS, "  ... and {n} more")),
             err=True,
         )
+    return [
+        {
+            "line": c.line,
+            "query": c.query,
+            "expect": list(c.expect),
+            "why": "; ".join(
+                f"{pid}: retired" if pid in gone else f"{pid}: not in the index (left out for an error: recur check)"
+                for pid in c.expect
+            )
+            + ": the case can only miss",
+        }
+        for c in lost
+    ]
 
 
 def _eval_cases(kb_dir, cases_file) -> tuple[Path, list]:
@@ -517,9 +535,11 @@ def _eval_cases(kb_dir, cases_file) -> tuple[Path, list]:
     return path, cases
 
 
-def _show_eval(m: dict, model_id: str, results: list, fails: list, *, as_json: bool, verbose: bool) -> None:
-    """The metrics as JSON (with the misses), or as one line (and with --verbose each miss); ``model_id``
-    is the index's model, from its manifest."""
+def _show_eval(
+    m: dict, model_id: str, results: list, fails: list, *, as_json: bool, verbose: bool, unsearchable: list
+) -> None:
+    """The metrics as JSON (with the misses, each with its line as -v gives it, and the cases that can only
+    miss), or as one line (and with --verbose each miss); ``model_id`` is the index's model, from its manifest."""
     if as_json:
         click.echo(
             json.dumps(
@@ -528,10 +548,11 @@ def _show_eval(m: dict, model_id: str, results: list, fails: list, *, as_json: b
                     "model": model_id,
                     "failed": fails,
                     "misses": [
-                        {"query": r.query, "expect": r.expect, "got": r.ranked[:3], "rank": r.rank}
+                        {"query": r.query, "expect": r.expect, "got": r.ranked[:3], "rank": r.rank, "line": r.line}
                         for r in results
                         if not r.rank or r.rank > 3
                     ],
+                    "unsearchable": unsearchable,
                 },
                 indent=1,
             )

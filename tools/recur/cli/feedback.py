@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import click
 
 from recur.cli.options import OutFile, kb_option, setting
-from recur.ingest.feedback import export
+from recur.ingest.feedback import export_detail
 from recur.util.errors import RecurError
+from recur.util.text import close_names
 
 
 @click.group()
@@ -30,37 +32,127 @@ def feedback():
 def export_cmd(kb_dir, feedback_path, out):
     """Turn confirmed feedback into retrieval cases for an author to review in a PR.
 
-    A vote counts when its latest verdict is 👍, its pattern exists and it is not already a
-    case. Cases are appended to KB/eval/cases.yml (kept valid YAML) under a dated comment,
-    or written to --out; a pattern confirmed for a query that already has a case in that file
-    joins the case's expect list. Review them, then run `recur eval`.
+    A (query, pattern) counts when 👍 outnumber 👎 among its voters (each voter's latest vote;
+    an API vote without a Slack vote key is a voter of its own), its pattern exists and is not
+    retired, and it is not already a case. Cases are appended to KB/eval/cases.yml (kept valid
+    YAML) under a dated comment, or written to --out; a pattern confirmed for a query that
+    already has a case in KB/eval/cases.yml joins that case's expect list when exporting into
+    it, and is left out (with its line named) when writing to --out. What became of every vote
+    is printed on stderr. Review the cases, then run `recur eval`.
     """
     if not Path(feedback_path).is_file():
         raise RecurError(f"{feedback_path}: no feedback file (the server writes it when responders vote)")
-    added, merged, target = export(feedback_path, kb_dir, out)
+    result = export_detail(feedback_path, kb_dir, out)
+    added, merged, target = result.added, result.merged, result.target
     if not added and not merged:
-        click.echo(
-            f"No new confirmed feedback in {feedback_path}: nothing to export{_why_none(feedback_path, kb_dir)}.",
-            err=True,
-        )
-        return
-    to_cases = f"a pattern to {merged} existing case(s) in {target}"
-    if not merged:
-        done = f"Wrote {added} case(s) to {target}"
+        click.echo(f"No new confirmed feedback in {feedback_path}: nothing to export.", err=True)
     else:
-        done = f"Wrote {added} case(s) and added {to_cases}" if added else f"Added {to_cases}"
-    click.echo(f"{done}: review them in a PR, then run `recur eval`.", err=True)
+        to_cases = f"a pattern to {merged} existing case(s) in {target}"
+        if not merged:
+            done = f"Wrote {added} case(s) to {target}"
+        else:
+            done = f"Wrote {added} case(s) and added {to_cases}" if added else f"Added {to_cases}"
+        click.echo(f"{done}: review them in a PR, then run `recur eval`.", err=True)
+    click.echo("\n".join(breakdown(result, feedback_path, kb_dir)), err=True)
 
 
-def _why_none(feedback_path, kb_dir) -> str:
-    """What the votes were, when none is new: a file of votes for patterns that no longer exist
-    looked the same as an empty one."""
-    from recur.ingest.feedback import vote_tally
+@feedback.command("summary")
+@kb_option
+@click.option(
+    "--feedback",
+    "feedback_path",
+    **setting("feedback"),
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="Feedback file written by `recur serve` (env RECUR_FEEDBACK).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def summary_cmd(kb_dir, feedback_path, as_json):
+    """👍 and 👎 per pattern, most 👎 first, with a few queries it was rejected for.
 
-    tally = vote_tally(feedback_path, kb_dir)
-    if not tally:
-        return " (no votes in it)"
-    # confirmed yet not exported: already in the --out file, which the KB's cases do not include
-    names = {"confirmed": "already in the output file", "query cut": "for a query Slack cut short"}
-    order = ("already a case", "not useful", "unknown pattern", "retired pattern", "query cut", "confirmed")
-    return " (" + ", ".join(f"{tally[k]} {names.get(k, k)}" for k in order if tally.get(k)) + ")"
+    Each voter counts once, with their latest vote, as `recur feedback export` counts them;
+    patterns not in the KB (renamed, deleted) are marked.
+    """
+    import json
+
+    from recur.ingest.feedback import vote_summary
+
+    if not Path(feedback_path).is_file():
+        raise RecurError(f"{feedback_path}: no feedback file (the server writes it when responders vote)")
+    rows = vote_summary(feedback_path, kb_dir)
+    if as_json:
+        click.echo(json.dumps({"patterns": rows}, indent=1, ensure_ascii=False))
+        return
+    if not rows:
+        click.echo(f"No votes in {feedback_path}.", err=True)
+        return
+    for row in rows:
+        gone = "" if row["in_kb"] else "  (not in the KB: renamed or deleted?)"
+        click.echo(f"{row['pattern']}: {row['up']} 👍 {row['down']} 👎{gone}")
+        for query in row["rejected_for"]:
+            click.echo(f"  rejected for {_q(query)}")
+
+
+# the verdicts in the order the breakdown gives them, and how it names them
+_NAMES = {
+    "exported": "exported",
+    "in target": "already in the output file",
+    "left out": "left out (KB/eval/cases.yml has the query)",
+    "already a case": "already a case",
+    "not useful": "not useful",
+    "unknown pattern": "unknown pattern",
+    "retired pattern": "retired pattern",
+    "query cut": "for a query Slack cut short",
+}
+
+
+def breakdown(result, feedback_path, kb_dir) -> list[str]:
+    """What became of every vote, always: a file of votes for patterns since renamed or retired, or a 👍
+    outvoted, looked the same as an exported one when anything was exported (found in review)."""
+    if not result.judged:
+        return [f"  (no votes in {feedback_path})"]
+    verdict = {id(j): j.verdict for j in result.judged}
+    verdict.update({id(j): "in target" for j in result.in_target})
+    verdict.update({id(j): "left out" for j, _ in result.left_out})
+    verdict.update({id(j): "exported" for j in result.judged if verdict[id(j)] == "confirmed"})
+    counts = Counter(verdict.values())
+    votes = sum(j.votes for j in result.judged)
+    rows = [
+        f"{votes} vote(s) in {feedback_path} on {len(result.judged)} query/pattern pair(s); pairs: "
+        + ", ".join(f"{counts[k]} {name}" for k, name in _NAMES.items() if counts[k])
+    ]
+    for kind, why in (
+        ("unknown pattern", "not in the KB; a renamed pattern leaves its votes under its old id"),
+        ("retired pattern", "kept for history, never a case"),
+    ):
+        ids = sorted({j.pattern for j in result.judged if verdict[id(j)] == kind})
+        if ids:
+            rows.append(f"  {kind} ({why}): " + ", ".join(_with_guess(pid, kind, result.known) for pid in ids))
+    from recur.kb.loader import display_path
+
+    cases = display_path(Path(kb_dir) / "eval" / "cases.yml")
+    for j, line in result.left_out:
+        rows.append(
+            f"  left out: {_q(j.query)} for {j.pattern}: {cases}:{line} has this query (export without --out "
+            "to join that case)"
+        )
+    split = [j for j in result.judged if j.up and j.down]
+    for j in split[:MAX_SPLIT]:
+        counted = "counted as useful" if j.up > j.down else "not counted: 👍 must outnumber 👎"
+        rows.append(f"  {j.up} 👍 and {j.down} 👎 on {_q(j.query)} for {j.pattern}: {counted}")
+    if len(split) > MAX_SPLIT:
+        rows.append(f"  ... and {len(split) - MAX_SPLIT} more pair(s) voters disagree on")
+    return rows
+
+
+MAX_SPLIT = 10  # disagreements named one by one
+
+
+def _q(text: str) -> str:
+    return repr(text if len(text) <= 80 else text[:77] + "...")
+
+
+def _with_guess(pid: str, kind: str, known) -> str:
+    """An unknown id with the pattern it may have meant (a rename, a typo)."""
+    close = close_names(pid, known, n=1) if kind == "unknown pattern" else []
+    return f"{pid} (did you mean {close[0]}?)" if close else pid

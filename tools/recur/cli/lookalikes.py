@@ -32,7 +32,8 @@ def lookalikes_cmd(kb_dir, index_dir, model, top, as_json, pattern_ids):
     table = look_alikes(engine.searcher.index, top=top, floor=None)  # every neighbour, with its score
     unknown = [p for p in pattern_ids if p not in table]
     if unknown:
-        raise RecurError(_unknown_message(unknown, engine.kb_dir, engine.manifest.get("left_out") or []))
+        left_out = engine.manifest.get("left_out") or []
+        raise RecurError(_unknown_message(unknown, engine.kb_dir, left_out, list(table)))
     if pattern_ids:
         table = {p: table[p] for p in pattern_ids}
     if as_json:
@@ -51,7 +52,7 @@ def lookalikes_cmd(kb_dir, index_dir, model, top, as_json, pattern_ids):
             click.echo(f"  {x['id']} (similarity {sim}{co}{under}): {x['by'] or 'no distinguishing signal declared'}")
 
 
-def _unknown_message(unknown: list, kb_dir, left_out: list) -> str:
+def _unknown_message(unknown: list, kb_dir, left_out: list, known: list) -> str:
     """Why these ids have no look-alikes: a pattern whose file has errors is not in the index, and
     "unknown or retired" sent its author looking for a typo in the id (found in review)."""
     from pathlib import Path
@@ -63,5 +64,13 @@ def _unknown_message(unknown: list, kb_dir, left_out: list) -> str:
              for pid in unknown if pid in broken]  # fmt: skip
     rest = [pid for pid in unknown if pid not in broken]
     if rest:
-        parts.append(f"unknown or retired pattern id(s): {', '.join(rest)}")
+        parts.append(f"unknown or retired pattern id(s): {', '.join(_guess(pid, known) for pid in rest)}")
     return "; ".join(parts)
+
+
+def _guess(pid: str, known) -> str:
+    """An id with the ones it was probably meant to be: ids are exact, and `Disk-Full` got no hint (review)."""
+    from recur.util.text import close_names
+
+    close = close_names(pid, known)
+    return f"{pid} (did you mean {', '.join(close)}?)" if close else pid

@@ -9,8 +9,8 @@ turns that person's earlier vote round; ``"query_cut": true`` when a button held
 a line torn by a crash is skipped with a warning by every reader.
 
 ``confirmed_feedback`` is what an author (``recur feedback export``) or the tuner reads:
-the (query, pattern) pairs whose latest vote is useful, whose pattern still exists, and
-that are not already a case in ``kb/eval/cases.yml``.
+the (query, pattern) pairs more of whose voters say useful than not (each voter's latest vote),
+whose pattern still exists, and that are not already a case in ``kb/eval/cases.yml``.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import json
 import os
 import sys
 import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from recur.kb.writer import id_list, q
@@ -54,7 +55,7 @@ def record_once(path, query: str, pattern: str, useful: bool, key: str, **extra)
     """``record``, at most one vote per ``key`` (one person's vote on one result of one message: Slack's
     buttons, clicked again): the line carries ``vote_key``; a vote that says what the key's latest line
     says is not written, and one that says the opposite is written with ``"changed": true``. The log stays
-    append-only: every reader takes the latest vote of a (query, pattern), so the change is the one that
+    append-only: every reader takes the latest vote of each ``vote_key``, so the change is the one that
     counts. Returns (the entry written or None, the key's latest ``useful`` before, or None). The check and
     the append hold the file's lock together, so two clicks at once cannot both be written."""
     path = Path(path)
@@ -230,46 +231,88 @@ def read_votes(path, warn=None) -> list[dict]:
 def confirmed_feedback(path, kb) -> list[tuple[str, str]]:
     """(query, pattern_id) pairs confirmed useful, in first-vote order.
 
-    ``kb`` is a loaded ``KB`` or a KB folder. A pair counts when its latest vote is 👍, the
-    pattern exists and is not retired, and no case in the KB already expects that pattern
-    for that query (queries compared case- and whitespace-insensitively).
+    ``kb`` is a loaded ``KB`` or a KB folder. A pair counts when more of its voters' latest votes
+    are 👍 than 👎 (``judge_votes``), the pattern exists and is not retired, and no case in the KB
+    already expects that pattern for that query (queries compared case- and whitespace-insensitively).
     """
-    return [(query, pid) for query, pid, why in _judged(path, kb) if why == "confirmed"]
+    return [(j.query, j.pattern) for j in judge_votes(path, kb) if j.verdict == "confirmed"]
 
 
 def vote_tally(path, kb) -> dict:
-    """How the latest vote of each (query, pattern) was judged: {"confirmed", "not useful",
-    "unknown pattern", "retired pattern", "already a case": count}, for saying why nothing is new.
+    """How each (query, pattern) was judged: {"confirmed", "not useful", "unknown pattern",
+    "retired pattern", "already a case", "query cut": count}, for saying what the votes were.
     Quiet about malformed lines: it follows a read that has warned of each once already."""
     from collections import Counter
 
-    return dict(Counter(why for _, _, why in _judged(path, kb, warn=lambda _message: None)))
+    return dict(Counter(j.verdict for j in judge_votes(path, kb, warn=lambda _message: None)))
 
 
-def _judged(path, kb, warn=None) -> list[tuple[str, str, str]]:
-    """(first wording of the query, pattern id, verdict) per (query, pattern), in first-vote order."""
+@dataclass
+class Judged:
+    """The votes on one (query, pattern) as export counts them."""
+
+    query: str  # the query's first wording
+    pattern: str
+    verdict: str  # "confirmed" (the only one exported), "not useful", "unknown pattern", ...
+    up: int  # voters whose latest vote is 👍
+    down: int  # voters whose latest vote is 👎
+    votes: int  # lines in the file for this pair (a voter's changed vote is two)
+
+
+def judge_votes(path, kb, warn=None) -> list[Judged]:
+    """Each (query, pattern)'s votes, judged, in first-vote order. Each voter counts once, with their
+    latest vote: a Slack voter is their ``vote_key``, an API vote (no key) is a voter of its own. The pair
+    is useful when 👍 outnumber 👎: keyed by query and pattern alone, one 👎 cancelled any number of 👍
+    from different people (found in a problem manager's review)."""
     if not hasattr(kb, "patterns"):
         from recur.kb.loader import load_kb
 
         kb = load_kb(kb)
     existing = {(query_key(c.query), pid) for c in kb.cases for pid in c.expect}
-    latest: dict = {}
-    for vote in read_votes(path, warn):
-        k = (query_key(vote["query"]), vote["pattern"])
-        cut = vote.get("query_cut") is True  # Slack kept only the query's start in the button
-        if k in latest:
-            latest[k] = (latest[k][0], vote["useful"], cut)  # keep the first wording, the latest verdict
-        else:
-            latest[k] = (vote["query"].strip(), vote["useful"], cut)
+    pairs: dict = {}
+    for n, vote in enumerate(read_votes(path, warn)):
+        pair = pairs.setdefault(
+            (query_key(vote["query"]), vote["pattern"]), {"query": vote["query"].strip(), "voters": {}, "cut": False}
+        )
+        key = vote.get("vote_key")
+        pair["voters"][key if isinstance(key, str) and key else n] = vote["useful"]
+        pair["cut"] |= vote.get("query_cut") is True  # Slack kept only the query's start in the button
+        pair["votes"] = pair.get("votes", 0) + 1
     out = []
-    for (qkey, pid), (query, useful, cut) in latest.items():
-        why = "query cut" if useful and cut else _verdict(useful, kb.patterns.get(pid), (qkey, pid) in existing)
-        out.append((query, pid, why))
+    for (qkey, pid), pair in pairs.items():
+        up = sum(pair["voters"].values())
+        down = len(pair["voters"]) - up
+        useful = up > down
+        why = "query cut" if useful and pair["cut"] else _verdict(useful, kb.patterns.get(pid), (qkey, pid) in existing)
+        out.append(Judged(pair["query"], pid, why, up, down, pair["votes"]))
     return out
 
 
+MAX_REJECTED = 3  # queries named per pattern in a summary
+
+
+def vote_summary(path, kb, warn=None) -> list[dict]:
+    """Per pattern voted on: {"pattern", "up", "down", "rejected_for" (up to MAX_REJECTED queries more
+    voters said 👎 to), "in_kb"}, most 👎 first. Voters counted as export counts them (``judge_votes``):
+    nothing showed the 👎 votes, the patterns responders keep rejecting (found in review)."""
+    if not hasattr(kb, "patterns"):
+        from recur.kb.loader import load_kb
+
+        kb = load_kb(kb)
+    rows: dict = {}
+    for j in judge_votes(path, kb, warn):
+        row = rows.setdefault(
+            j.pattern, {"pattern": j.pattern, "up": 0, "down": 0, "rejected_for": [], "in_kb": j.pattern in kb.patterns}
+        )
+        row["up"] += j.up
+        row["down"] += j.down
+        if j.down > j.up and len(row["rejected_for"]) < MAX_REJECTED:
+            row["rejected_for"].append(j.query)
+    return sorted(rows.values(), key=lambda r: (-r["down"], r["up"], r["pattern"]))
+
+
 def _verdict(useful: bool, pattern, is_case: bool) -> str:
-    """How a (query, pattern)'s latest vote counts for export: only "confirmed" is exported."""
+    """How a (query, pattern)'s votes count for export: only "confirmed" is exported."""
     if not useful:
         return "not useful"
     if pattern is None:
@@ -295,9 +338,29 @@ def cases_yaml(pairs: list[tuple[str, str]], source: str) -> str:
 
 
 def export(feedback_path, kb_dir, out=None) -> tuple[int, int, Path]:
+    """``export_detail``'s (new cases written, existing cases that got a pattern added to ``expect``, file)."""
+    result = export_detail(feedback_path, kb_dir, out)
+    return result.added, result.merged, result.target
+
+
+@dataclass
+class ExportResult:
+    """What ``export_detail`` did, and every vote it did not export with why (the CLI prints it)."""
+
+    target: Path
+    judged: list = field(default_factory=list)  # every (query, pattern)'s Judged, in first-vote order
+    added: int = 0  # new cases written
+    merged: int = 0  # existing cases that got a pattern added to their expect
+    in_target: list = field(default_factory=list)  # confirmed pairs the target file already has
+    # (Judged, line): written to --out, the KB's cases.yml has the query at that line: left out, as a second
+    # case for it there is "the same query as" for recur check and a miss for recur eval
+    left_out: list = field(default_factory=list)
+    known: tuple = ()  # the KB's active pattern ids, for a "did you mean" of an unknown one
+
+
+def export_detail(feedback_path, kb_dir, out=None) -> ExportResult:
     """Append confirmed feedback as cases to ``out`` (default KB/eval/cases.yml), atomically.
 
-    Returns (new cases written, existing cases that got a pattern added to ``expect``, file).
     The result is checked to load as a YAML list before it replaces the file, so a bad existing
     file is reported, not made worse.
     """
@@ -306,25 +369,26 @@ def export(feedback_path, kb_dir, out=None) -> tuple[int, int, Path]:
     from recur.kb.loader import load_kb
 
     kb = load_kb(kb_dir)
-    pairs = confirmed_feedback(feedback_path, kb)
-    target = Path(out) if out else Path(kb_dir) / "eval" / "cases.yml"
-    if not pairs:
-        return 0, 0, target
-    old = utf8.decode(target.read_bytes(), str(target)) if target.is_file() else ""
-    data = None
-    if old.strip():
-        try:
-            data = yaml.safe_load(old)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = mark.line + 1 if mark else 1
-            raise RecurError(f"{target}:{line}: cases: not valid YAML; fix it before exporting feedback") from None
-        if data is not None and not isinstance(data, list):
-            raise RecurError(f"{target}:1: cases: must be a list of {{query, expect}} entries")
-    old, merged, pairs = _merge_into_cases(old, pairs)
-    added = len({query_key(q) for q, _ in pairs})  # cases_yaml writes one case per query (as compared)
-    if not added and not merged:  # every pair is already in the file: leave it as it is
-        return 0, 0, target
+    cases_yml = Path(kb_dir) / "eval" / "cases.yml"
+    result = ExportResult(Path(out) if out else cases_yml, judge_votes(feedback_path, kb))
+    result.known = tuple(pid for pid, pattern in kb.patterns.items() if pattern.status != "retired")
+    target, confirmed = result.target, [j for j in result.judged if j.verdict == "confirmed"]
+    if out and not _same_file(target, cases_yml):
+        lines: dict = {}
+        for case in kb.cases:
+            lines.setdefault(query_key(case.query), case.line)
+        result.left_out = [(j, lines[query_key(j.query)]) for j in confirmed if query_key(j.query) in lines]
+        confirmed = [j for j in confirmed if query_key(j.query) not in lines]
+    if not confirmed:
+        return result
+    old, data = _read_cases_file(target)
+    have = _pairs_in(data)
+    result.in_target = [j for j in confirmed if (query_key(j.query), j.pattern) in have]
+    pairs = [(j.query, j.pattern) for j in confirmed if (query_key(j.query), j.pattern) not in have]
+    old, result.merged, pairs = _merge_into_cases(old, pairs)
+    result.added = len({query_key(q) for q, _ in pairs})  # cases_yaml writes one case per query (as compared)
+    if not result.added and not result.merged:  # every pair is already in the file: leave it as it is
+        return result
     text = old
     if pairs:
         block = cases_yaml(pairs, f"recur feedback export from {feedback_path}")
@@ -333,7 +397,7 @@ def export(feedback_path, kb_dir, out=None) -> tuple[int, int, Path]:
         appended = yaml.safe_load(text)
     except yaml.YAMLError:
         appended = None
-    if not isinstance(appended, list) or len(appended) != len(data or []) + added:
+    if not isinstance(appended, list) or len(appended) != len(data or []) + result.added:
         raise RecurError(
             f"{target}:1: cases: cannot append to this file (a flow-style [...] list?); write its "
             "cases as '- query: ...' entries, or export with --out FILE"
@@ -341,7 +405,43 @@ def export(feedback_path, kb_dir, out=None) -> tuple[int, int, Path]:
     if "\r\n" in old:  # an editor on Windows wrote CRLF: the new lines follow it, not a mix of both
         text = text.replace("\r\n", "\n").replace("\n", "\r\n")
     write_atomic(target, text, overwrite=True)
-    return added, merged, target
+    return result
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
+    except OSError:
+        return False
+
+
+def _read_cases_file(target: Path) -> tuple[str, list | None]:
+    """(text, its YAML list or None when empty) of a cases file to append to; an error naming it else."""
+    import yaml
+
+    old = utf8.decode(target.read_bytes(), str(target)) if target.is_file() else ""
+    if not old.strip():
+        return old, None
+    try:
+        data = yaml.safe_load(old)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        raise RecurError(f"{target}:{line}: cases: not valid YAML; fix it before exporting feedback") from None
+    if data is not None and not isinstance(data, list):
+        raise RecurError(f"{target}:1: cases: must be a list of {{query, expect}} entries")
+    return old, data
+
+
+def _pairs_in(data) -> set:
+    """(query as compared, pattern id) of every case in a cases file's list."""
+    pairs = set()
+    for case in data or []:
+        if isinstance(case, dict) and isinstance(case.get("query"), str):
+            expect = case.get("expect")
+            for pid in expect if isinstance(expect, list) else [expect]:
+                pairs.add((query_key(case["query"]), str(pid)))
+    return pairs
 
 
 def _merge_into_cases(text: str, pairs: list[tuple[str, str]]) -> tuple[str, int, list]:

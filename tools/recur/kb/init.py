@@ -23,8 +23,9 @@ from recur.util.resources import kb_format_doc, starter_dir, templates_dir
 from recur.util.text import cut_list, yaml_string
 
 EMPTY_CASES = """\
-# Retrieval cases: how a responder would describe a failure, and the pattern(s) that should come
-# back. `recur eval` measures search on them in CI; add one with every new pattern, in a
+# Retrieval cases: how a responder would describe a failure, and the pattern(s) that answer it.
+# `recur eval` measures search on them in CI: a case is a hit when any one of its `expect` ids
+# ranks in the top k (recall@k), not all of them. Add one with every new pattern, in a
 # responder's words (not copied from the pattern's symptoms).
 #
 # - query: "checkout returns 502 after the 14:00 deploy, pods restarting"

@@ -188,6 +188,7 @@ def authoring_warnings(
     out += _placeholders_elsewhere(kb)
     out += _future_dates(kb, now)
     out += _fix_done_dates(kb)
+    out += _retired_with_open_fix(kb)
     out += _review_before_incident(kb)
     out += _review_level_mismatch(kb)
     out += _ticket_due_conflicts(kb)
@@ -250,6 +251,24 @@ def _fix_done_dates(kb: KB) -> list[Problem]:
                 )
             )
     return out
+
+
+def _retired_with_open_fix(kb: KB) -> list[Problem]:
+    """A retired pattern whose permanent fix is still open or in progress: the report, the board and
+    ``recur report --fail-on overdue`` leave retired patterns out, so an overdue fix vanished from all
+    three the day its pattern was retired, without a word (found in a problem manager's review)."""
+    return [
+        Problem(
+            display_path(kb.root / p.relpath),
+            p.line("status"),
+            "status",
+            f"retired with an open permanent fix (fix.status: {p.fix.status}): close it (status: done, done: DATE) "
+            "or keep the pattern active; the report, the board and --fail-on overdue leave retired patterns out",
+            "warning",
+        )
+        for p in sorted(kb.patterns.values(), key=lambda p: p.relpath)
+        if p.status == "retired" and p.fix is not None and p.fix.status in ("open", "in-progress")
+    ]
 
 
 def _review_before_incident(kb: KB) -> list[Problem]:

@@ -51,7 +51,9 @@ WEBHOOK_BRIEF_TOP = 5
 def _text(value: str, name: str, limit: int = MAX_TEXT) -> str:
     value = clean(value).strip()
     if not value:
-        raise ValueError(f"{name} must not be empty: describe what you see")
+        # the error names the field already ("pattern: ..."): "pattern: pattern must not be empty: describe what
+        # you see" said it twice, and asked for a description where an id is wanted (found in review)
+        raise ValueError("must not be empty" + (": describe what you see" if name in ("text", "query") else ""))
     if len(value) > limit:
         raise ValueError(f"{name} is {len(value)} characters; the limit is {limit}")
     return value

@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
+import sys
 import threading
 import time
 import traceback
@@ -35,7 +36,7 @@ from fastapi import Request  # at module level: the routes' annotations are reso
 from recur.retrieval.patterns import site_page
 from recur.retrieval.results import check_both, confidence_text, match_line
 from recur.serve.deps import errors
-from recur.serve.guard import CLIENT_GONE, ApiError, ClientGone, disconnected
+from recur.serve.guard import CLIENT_GONE, ApiError, ClientGone, disconnected, error_body
 
 WINDOW = 5 * 60  # seconds: Slack's own bound on a request's age, and how long a signature is remembered
 SHOWN = 3  # patterns in a reply
@@ -306,27 +307,38 @@ def slack_router(
     @router.post("/api/slack/interactions", **INTERACTION_DOC)
     async def slack_interaction(request: Request):
         """Slack's interactivity payloads: the 👍 / 👎 buttons of a reply, recorded as feedback."""
-        from fastapi.concurrency import run_in_threadpool
-        from starlette.background import BackgroundTask
-
         form = await _verified_form(gate, request)
-        payload = _payload(form.get("payload"))
-        votes = _votes(payload)
-        known = get_engine().docs  # every vote's pattern first: none is written when one is unknown
-        for v, _cut in votes:
-            if v.pattern not in known:
-                raise ApiError(404, "pattern_not_found", f"no pattern with id {v.pattern!r} in the index")
+        return await _take_votes(get_engine, feedback_path, _payload(form.get("payload")))
+
+    return router
+
+
+async def _take_votes(get_engine: Callable, feedback_path, payload: dict):
+    """Record a button press's votes and tell the voter on the payload's response_url, once this answer has
+    gone (Slack shows nothing of this route's body, and wants it within 3 s)."""
+    from fastapi.concurrency import run_in_threadpool
+    from fastapi.responses import JSONResponse
+    from starlette.background import BackgroundTask
+
+    from recur.serve.routes.feedback import refuse_unknown
+
+    votes = _votes(payload)
+    url = payload.get("response_url")
+    try:
+        for v, _cut in votes:  # every vote's pattern first: none is written when one is unknown
+            refuse_unknown(get_engine(), v.pattern)
         recorded = [
             await run_in_threadpool(_record, get_engine, feedback_path, v, cut, vote_key(payload, v))
             for v, cut in votes
         ]
-        # Slack shows nothing of this route's body (block_actions): the voter is told through the payload's
-        # response_url, once this answer has gone (Slack wants it within 3 s)
-        url = payload.get("response_url")
-        ack = BackgroundTask(_post, url, acknowledgement(payload, recorded), "acknowledgement") if url else None
-        return JSONResponse({"status": "recorded", "votes": recorded}, background=ack)
-
-    return router
+    except ApiError as exc:
+        # a refused press was answered to Slack alone, which shows nothing of it: the voter saw no
+        # answer and the server's log no line (found in a problem manager's review)
+        print(f"warning: a Slack vote was not recorded ({exc.status} {exc.code}): {exc.message}", file=sys.stderr)
+        told = BackgroundTask(_post, url, refusal(exc.message), "acknowledgement") if url else None
+        return JSONResponse(error_body(exc.code, exc.message), status_code=exc.status, background=told)
+    ack = BackgroundTask(_post, url, acknowledgement(payload, recorded), "acknowledgement") if url else None
+    return JSONResponse({"status": "recorded", "votes": recorded}, background=ack)
 
 
 # What the published OpenAPI document says of the routes' requests: the form fields read, and Slack's
@@ -478,8 +490,6 @@ def _post(response_url: str, reply: dict, what: str = "late reply") -> None:
     "searching…" it follows) or a vote's acknowledgement (which says whether it replaces). Slack down,
     slow or refusing it is a warning in the server's log, never an exception: the answer or vote is not
     undone by it."""
-    import sys
-
     from slack_sdk.webhook import WebhookClient
 
     body = {"replace_original": False, **reply} if what == "acknowledgement" else {**reply, "replace_original": False}
@@ -568,6 +578,11 @@ VOTED = {
     ("already recorded", True): "👍 Already recorded as useful.",
     ("already recorded", False): "👎 Already recorded as not this one.",
 }
+
+
+def refusal(message: str) -> dict:
+    """What a voter whose press was refused is shown (only them): the vote was not taken, and why."""
+    return {"response_type": "ephemeral", "replace_original": False, "text": f"⚠️ Your vote was not recorded: {message}"}
 
 
 def acknowledgement(payload: dict, recorded: list[dict]) -> dict:

@@ -7,6 +7,7 @@ import sys
 from fastapi import APIRouter, Depends
 
 from recur.ingest import feedback as feedback_mod
+from recur.retrieval import patterns as pat
 from recur.serve.deps import JSONResponse, Settings, errors, get_engine, get_settings, only_query
 from recur.serve.guard import ApiError
 from recur.serve.models import FeedbackIn
@@ -25,10 +26,18 @@ router = APIRouter(tags=["feedback"], dependencies=[Depends(require_write), Depe
 )
 def feedback(body: FeedbackIn, engine=Depends(get_engine), settings: Settings = Depends(get_settings)):
     """Record a 👍/👎 on a suggestion; `recur feedback export` turns 👍 into eval cases."""
-    if body.pattern not in engine.docs:
-        raise ApiError(404, "pattern_not_found", f"no pattern with id {body.pattern!r} in the index")
+    refuse_unknown(engine, body.pattern)
     record_vote(settings.feedback_path, engine, body.query, body.pattern, body.useful)
     return JSONResponse({"status": "recorded", "pattern": body.pattern, "useful": body.useful}, status_code=201)
+
+
+def refuse_unknown(engine, pattern: str) -> None:
+    """A 404 for a vote on a pattern the index does not have, worded as ``GET /api/patterns/{id}`` words it:
+    a retired one said to be retired, a misspelt one with the ids it was probably meant to be (a vote on a
+    retired pattern was "no pattern with id ... in the index", as for a typo; found in review)."""
+    if pattern not in engine.docs:
+        exc = pat.PatternNotFound(pattern, pat.retired(engine.manifest).get(pattern), engine.docs)
+        raise ApiError(404, exc.code, str(exc))
 
 
 def record_vote(
