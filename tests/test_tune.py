@@ -159,7 +159,10 @@ def test_refused_model_keeps_the_previous_one(tuned, refused):
     assert rejected["accepted"] is False
     assert json.loads((index / "manifest.json").read_text())["model"] == m["model_id"]
     res = CliRunner().invoke(cli, ["tune", "--out", str(out), "--report"])
-    assert res.exit_code == 0 and "NOT activated" in res.output  # the newest report: the refused run
+    assert res.exit_code == 0, res.output  # the model in use, and one line on the newer refused run
+    assert f"{m['model_id']} — active" in res.output and "NOT activated; to see it" in res.output
+    res = CliRunner().invoke(cli, ["tune", "--out", str(out.parent / "model.rejected"), "--report"])
+    assert res.exit_code == 0 and "NOT activated" in res.output.splitlines()[0]
     # and which model stays in use for the KB (it did not say): the tuned one of the first run
     assert f"in use for {kb}: {m['model_id']}" in res.output
 
@@ -284,6 +287,36 @@ def test_report_of_an_intact_report_file(tmp_path, monkeypatch):
     assert "in use for" not in res.output
     res = CliRunner().invoke(cli, ["tune", "--out", str(model), "--report", "--json"])
     assert res.exit_code == 0 and json.loads(res.output) == report
+
+
+def test_report_shows_the_model_in_use_and_names_a_newer_refused_candidate(tmp_path, monkeypatch):
+    """Found in review: after a refused re-tune, `recur tune --report` showed the newest report, the
+    refused candidate's, and the report of the model the KB uses could not be shown at all."""
+    from recur.cli.main import cli
+
+    monkeypatch.delenv("RECUR_TUNED", raising=False)
+    model, report = _placed_report(tmp_path)
+    rejected = model.with_name("model.rejected")
+    rejected.mkdir()
+    later = {**report, "model_id": "tuned:y", "accepted": False, "date": "2025-02-01T00:00:00+00:00"}
+    (rejected / "report.json").write_text(json.dumps(later))
+    monkeypatch.chdir(tmp_path)
+    res = CliRunner().invoke(cli, ["tune", "--report", "--kb", "kb"])
+    assert res.exit_code == 0, res.output
+    head, note = res.output.splitlines()[:2]
+    assert head == "Tuned model tuned:x — active"
+    assert "tuned:y" in note and "NOT activated" in note
+    assert note.endswith(f"recur tune --report --out {rejected.resolve()}")
+    assert json.loads(CliRunner().invoke(cli, ["tune", "--report", "--json"]).output)["model_id"] == "tuned:x"
+    # the command it names shows the refused candidate, and what stays in use
+    res = CliRunner().invoke(cli, ["tune", "--report", "--out", str(rejected.resolve())])
+    assert res.exit_code == 0 and res.output.startswith("Tuned model tuned:y — NOT activated"), res.output
+    assert "in use for" in res.output and "tuned:x" in res.output
+    # an older refused candidate is not mentioned
+    later["date"] = "2024-01-01T00:00:00+00:00"
+    (rejected / "report.json").write_text(json.dumps(later))
+    res = CliRunner().invoke(cli, ["tune", "--report", "--kb", "kb"])
+    assert res.exit_code == 0 and "NOT activated" not in res.output
 
 
 def test_report_says_what_the_kb_uses_when_the_model_is_not_its_own(tmp_path, monkeypatch):
