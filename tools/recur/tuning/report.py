@@ -250,7 +250,7 @@ def in_use(folder: Path, r: dict, kb_dir=None) -> dict:
     }
 
 
-def _state(r: dict, live: dict) -> str:
+def state_text(r: dict, live: dict) -> str:
     """The headline's verdict: active or not, and why not."""
     gate = r.get("gate")
     if not r.get("accepted"):
@@ -283,7 +283,7 @@ def render_report(r: dict, live: dict | None = None) -> str:
     b, a = r["before"], r["after"]
     gate = r.get("gate")
     lines = [
-        f"Tuned model {r['model_id']} — {_state(r, live or {})}",
+        f"Tuned model {r['model_id']} — {state_text(r, live or {})}",
         f"  tuned {r['date'][:16]} on {r['pairs']} pairs, {r['epochs']} epoch(s), seed {r['seed']}; "
         f"compared with {r['compared_with']}",
     ]
