@@ -117,6 +117,29 @@ def test_report_without_out_is_the_report_of_the_model_the_kb_uses(tuned, tmp_pa
     assert json.loads(res.output)["model_id"] == m["model_id"]
 
 
+def test_retune_advice_is_printed_with_the_tuned_model_and_not_with_another(tuned, tmp_path, monkeypatch):
+    """`recur index` advises a re-tune when the KB changed since tuning, only when the index is built
+    with that tuned model: found in review, `--model default` printed it too."""
+    import shutil
+
+    from kbfactory import pattern_text, write
+
+    kb, out, index, m = tuned
+    root = tmp_path / "copy"
+    shutil.copytree(kb.parent, root)  # kb and .recur/ moved together: the model is still the KB's (kb_relative)
+    monkeypatch.chdir(root)
+    monkeypatch.delenv("RECUR_TUNED", raising=False)
+    monkeypatch.delenv("RECUR_MODEL", raising=False)
+    write(root / "kb", "patterns/network/cert-expired.md", pattern_text("cert-expired", "network"))
+    from recur.cli.main import cli
+
+    res = CliRunner().invoke(cli, ["index", "--kb", "kb", "--index", str(root / "idx-default"), "--model", "default"])
+    assert res.exit_code == 0 and "re-tune" not in res.output, res.output
+    res = CliRunner().invoke(cli, ["index", "--kb", "kb", "--index", str(root / ".recur" / "index")])
+    assert res.exit_code == 0, res.output
+    assert "1 of 3 patterns were added, changed or removed since the model was tuned" in res.output, res.output
+
+
 @pytest.fixture(scope="module")
 def refused(tuned):
     """The same run again (same seed) but demanding an impossible MRR gain: refused."""

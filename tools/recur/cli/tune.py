@@ -114,7 +114,8 @@ def tune(
     \b
     Exit codes: 0 tuned model activated (and --index rebuilt with it); 3 not activated: measured
     worse, or on incidents not better; the current model stays active (the candidate
-    is kept at OUT.rejected); 1 error.
+    is kept at OUT.rejected), or not trained: the current model already ranks every held-out
+    incident first, so no candidate could measure better; 1 error.
     Ctrl-C leaves the previous model and index as they were; a rerun resumes from the last
     checkpoint (each epoch, every 5 minutes within one, and the end of training).
     """
@@ -156,6 +157,9 @@ def _show_outcome(done: TuneOutcome, out_dir, index_dir) -> None:
             "(recur index, suggest, eval, serve: an index built with it is refused without it), or tune into "
             "the KB's own folder (the default --out)"
         )
+    elif not done.trained:  # no candidate: nothing at OUT.rejected to inspect
+        click.echo(f"Not trained: {done.refusal}. The current model stays.", err=True)
+        sys.exit(REFUSED)
     elif done.accepted:
         click.echo(
             f"Activated {out_dir} ({done.model_id}); index {index_dir} rebuilt with it. "

@@ -127,6 +127,7 @@ class TuneOutcome:
     summary: tuple[str, ...]  # summary_lines: the data-floor note, before → after, the gate, the cost
     refusal: str
     manifest: dict  # recur-model.json as written (a file format; benches read its fields)
+    trained: bool = True  # False: stopped before training, no candidate could measure better (at_ceiling)
 
 
 def outcome(manifest: dict, min_gain: float) -> TuneOutcome:
@@ -175,7 +176,10 @@ def run_tune(
         with writing(out, "the tuned model"):
             run.work = work_folder(out)
         try:
-            before, after, model, stats = _measure_and_train(run)
+            before, fold_kb = _measure_current(run)
+            if at_ceiling(run, before):
+                return _ceiling_outcome(run, before, t_start)
+            after, model, stats = _train_and_measure(run, fold_kb)
             manifest = _manifest(run, before, after, stats, t_start)
             _finish(run, manifest, before, after, model)
             manifest["duration_s"] = round(time.perf_counter() - t_start, 1)
@@ -274,13 +278,12 @@ def _prepare(
     )
 
 
-def _measure_and_train(run: Run) -> tuple:
-    """(before, after, candidate model, train stats): the current model and the candidate
-    measured on the same cases over indexes of the same (held-out-free) KB."""
+def _measure_current(run: Run) -> tuple:
+    """(before, the KB measured on): the current model (or the base: fair_comparison) measured over
+    an index of the held-out-free KB."""
     from recur.retrieval import embed
     from recur.retrieval import index as index_mod
     from recur.retrieval.models import active_model
-    from recur.tuning.train import load_trainable, train
 
     data = run.data
     current = embed.resolve(active_model(run.kb_dir, None))  # the model this KB uses now: tuned, else bundled
@@ -301,6 +304,15 @@ def _measure_and_train(run: Run) -> tuple:
         f"  before: recall@3 {before.hybrid['recall@3']:.3f} · MRR {before.hybrid['mrr']:.3f} "
         f"(dense-only recall@3 {before.dense['recall@3']:.3f})"
     )
+    return before, fold_kb
+
+
+def _train_and_measure(run: Run, fold_kb) -> tuple:
+    """(after, candidate model, train stats): the candidate trained, and measured on the same cases as
+    the current model, over an index of the same KB."""
+    from recur.tuning.train import load_trainable, train
+
+    data = run.data
     log(
         f"Training {run.model_id} ({run.cfg.epochs} epoch(s), batch {run.cfg.batch_size}, seed {run.cfg.seed}, "
         f"lower {run.cfg.freeze_layers} layers frozen) ..."
@@ -318,7 +330,39 @@ def _measure_and_train(run: Run) -> tuple:
     )
     log("Measuring the tuned model ...")
     after = measure(fold_kb, run.work / "index", _memory_encoder(model, run.model_id), data.cases)
-    return before, after, model, stats
+    return after, model, stats
+
+
+def at_ceiling(run: Run, before: Measure) -> bool:
+    """No candidate can be activated: measured on held-out incidents, the model compared with already
+    ranks every one first (MRR 1), and the gate activates on a mean gain only. Found in review: such a
+    run trained for minutes and was refused. (On eval cases a candidate that ties is activated.)"""
+    return run.on_incidents and before.hybrid["mrr"] >= 1 - 1e-9
+
+
+def _ceiling_outcome(run: Run, before: Measure, t_start: float) -> TuneOutcome:
+    """The outcome of a run stopped before training (at_ceiling): nothing written, exit as refused."""
+    n, source = len(run.data.cases), run.data.eval_source
+    what = measured_on(n, source, run.data.held_incidents)
+    reason = (
+        f"{before.model_id} already ranks every one of the {what} first (MRR 1.000), so no tuned model can "
+        "measure better; nothing was trained. Tune again when new incidents are linked"
+    )
+    manifest = {
+        "model_id": run.model_id,
+        "accepted": False,
+        "trained": False,
+        "compared_with": before.model_id,
+        "eval_source": source,
+        "eval_cases": n,
+        "eval_before": before.hybrid,
+        "eval_before_dense": before.dense,
+        "incident_note": run.data.note,
+        "compared_note": run.compared_note,
+        "duration_s": round(time.perf_counter() - t_start, 1),
+    }
+    lines = [f"note: {manifest[k]}." for k in ("incident_note", "compared_note") if manifest[k]]
+    return TuneOutcome(False, False, run.model_id, tuple(lines), reason, manifest, trained=False)
 
 
 def fair_comparison(run: Run, current) -> tuple:
@@ -412,6 +456,7 @@ def _manifest(run: Run, before: Measure, after: Measure, stats, t_start: float) 
         "duration_s": round(time.perf_counter() - t_start, 1),
         "accepted": accepted,
         "pattern_hashes": data.pattern_hashes,
+        "pattern_text_hashes": data.text_hashes,  # without incidents: the advice counts those apart
     }
 
 
