@@ -60,6 +60,19 @@ def test_tune_writes_an_active_model_with_its_manifest(tuned):
     assert not list(out.parent.glob("model.tmp-*")) and not (out.parent / "model.partial").exists()
 
 
+def test_every_file_of_the_tuned_model_has_the_mode_of_a_new_file(tuned):
+    """Found in review: model.safetensors was written 0600 by safetensors, the other files 0644: the
+    model was unreadable to a teammate or a `recur serve` running as another user."""
+    import os
+    import stat
+
+    kb, out, index, m = tuned
+    mask = os.umask(0o022)
+    os.umask(mask)
+    modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in out.rglob("*") if p.is_file()}
+    assert "model.safetensors" in modes and set(modes.values()) == {0o666 & ~mask}, modes
+
+
 def test_recur_uses_the_tuned_model_for_its_kb(tuned):
     from recur.retrieval.engine import Engine
     from recur.retrieval.models import active_model

@@ -33,7 +33,7 @@ from recur.retrieval.models import DEFAULT_OUT, read_tuned_manifest, tuned_on
 from recur.tuning.data import INCIDENT_FLOOR, INCIDENT_FLOOR_PATTERNS, MEASURE_FLOOR, eval_kb, training_data
 from recur.tuning.report import REPORT, measured_on, rejected_dir
 from recur.util.errors import RecurError
-from recur.util.files import check_writable, only_one, swap_folder, work_folder, writing
+from recur.util.files import check_writable, only_one, share_files, swap_folder, work_folder, writing
 
 REFUSED = 3
 
@@ -503,6 +503,7 @@ def _finish(run: Run, manifest: dict, before: Measure, after: Measure, model) ->
     report = build_report(manifest, run.data, before, after, run.kb)
     (model_dir / REPORT).write_text(json.dumps(report, indent=1, ensure_ascii=False))
     (model_dir / embed.TUNED_MANIFEST).write_text(json.dumps(manifest, indent=1, ensure_ascii=False))
+    share_files(model_dir)  # model.safetensors is written 0o600 by safetensors, the rest as any file
     if not accepted:
         swap_folder(model_dir, rejected_dir(out_dir))
         shutil.rmtree(run.ckpt, ignore_errors=True)

@@ -134,6 +134,24 @@ def _temp_file(path: Path) -> tuple[int, str]:
             continue
 
 
+def new_file_mode() -> int:
+    """0o666 less the umask: the mode every file Recur writes gets (``_temp_file``). The umask can
+    only be read by setting it; set back at once (a CLI run, no other thread creating files)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def share_files(folder: Path) -> None:
+    """Give every file under ``folder`` the mode of a new file (``new_file_mode``): a library that
+    writes 0o600 (safetensors' model.safetensors) left one file of a tuned model unreadable to the
+    rest of a team and to a `recur serve` running as another user, beside 0o644 ones."""
+    mode = new_file_mode()
+    for path in folder.rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            os.chmod(path, mode)
+
+
 def swap_folder(tmp: Path, final: Path) -> None:
     """Replace folder ``final`` by ``tmp``. Where the OS can exchange two names in one step (Linux
     renameat2), ``final`` never stops existing: a reader (``recur serve`` reloading, a ``recur
