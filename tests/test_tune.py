@@ -153,6 +153,43 @@ def test_retune_advice_is_printed_with_the_tuned_model_and_not_with_another(tune
     assert "1 of 3 patterns were added, changed or removed since the model was tuned" in res.output, res.output
 
 
+def test_rollback_goes_back_to_the_previous_model_and_reindexes(tuned, tmp_path, monkeypatch):
+    """Found in review: there was no documented way back to the base model, and activating deleted the
+    previous tuned model. `recur tune --rollback` swaps OUT.previous back in (none kept: the base model
+    was in use, so the tuned model is set aside) and rebuilds the index; a re-tune keeps the one it
+    replaces at OUT.previous."""
+    import shutil
+
+    from recur.cli.main import cli
+    from recur.retrieval import embed
+    from recur.retrieval.models import tuned_model_for
+    from recur.tuning.tune import run_tune
+
+    kb, out, index, m = tuned
+    root = tmp_path / "copy"
+    shutil.copytree(kb.parent, root)  # kb and .recur/ together: the model is still the KB's (kb_relative)
+    monkeypatch.chdir(root)
+    monkeypatch.delenv("RECUR_TUNED", raising=False)
+    monkeypatch.delenv("RECUR_MODEL", raising=False)
+    model, previous = root / ".recur" / "model", root / ".recur" / "model.previous"
+    index_model = lambda: json.loads((root / ".recur" / "index" / "manifest.json").read_text())["model"]  # noqa: E731
+    assert not previous.exists() and index_model() == m["model_id"]  # the base model was in use before
+    res = CliRunner().invoke(cli, ["tune", "--rollback", "--kb", "kb"])
+    assert res.exit_code == 0, res.output
+    assert "Rolled back to the bundled base model" in res.output and "recur tune --rollback again" in res.output
+    assert tuned_model_for(root / "kb") is None and (previous / "recur-model.json").is_file()
+    assert index_model() == embed.resolve(embed.DEFAULT).model_id
+    res = CliRunner().invoke(cli, ["tune", "--rollback", "--kb", "kb"])  # and back again
+    assert res.exit_code == 0 and f"is {m['model_id']} again" in res.output, res.output
+    assert tuned_model_for(root / "kb") == model.resolve() and index_model() == m["model_id"]
+    # an activation keeps the model it replaces at OUT.previous
+    (model / "recur-model.json").write_text(json.dumps({**m, "model_id": "tuned:older"}))  # to tell them apart
+    done = run_tune(root / "kb", model, None, epochs=1, seed=7, batch_size=8, progress=False)
+    assert done.activated, done.summary
+    assert json.loads((previous / "recur-model.json").read_text())["model_id"] == "tuned:older"
+    assert json.loads((model / "recur-model.json").read_text())["model_id"] == m["model_id"]
+
+
 @pytest.fixture(scope="module")
 def refused(tuned):
     """The same run again (same seed) but demanding an impossible MRR gain: refused."""

@@ -85,6 +85,12 @@ if TYPE_CHECKING:
     help="Do not train: show what the last tuning changed (cases moved, neighbours changed).",
 )
 @click.option("--json", "as_json", is_flag=True, help="With --report: print report.json.")
+@click.option(
+    "--rollback",
+    is_flag=True,
+    help="Do not train: put back the model the last activation replaced (OUT.previous; none kept: the bundled "
+    "base model) and rebuild --index with it; again swaps back.",
+)
 def tune(
     kb_dir,
     index_dir,
@@ -100,6 +106,7 @@ def tune(
     freeze_layers,
     report_only,
     as_json,
+    rollback,
 ):
     """Fine-tune the embedding model on this KB's own text, and use it when it measures better.
 
@@ -122,6 +129,9 @@ def tune(
     if report_only:
         _show_report(kb_dir, out_dir, as_json)
         return
+    if rollback:
+        _rollback(kb_dir, out_dir, index_dir)
+        return
     if as_json:  # a script asking for JSON must not start an hour of training by accident
         raise click.UsageError("--json only goes with --report (what the last tuning changed, as JSON)")
     from recur.tuning.tune import run_tune
@@ -141,6 +151,14 @@ def tune(
         freeze_layers=freeze_layers,
     )
     _show_outcome(done, out_dir, index_dir)
+
+
+def _rollback(kb_dir, out_dir, index_dir) -> None:
+    """--rollback: in --out, else in the folder of the model the KB uses (else the default folder)."""
+    from recur.tuning.tune import rollback
+
+    given = click.get_current_context().get_parameter_source("out_dir") != click.core.ParameterSource.DEFAULT
+    click.echo(rollback(kb_dir, out_dir if given else _report_folder(kb_dir, out_dir), index_dir))
 
 
 def _show_outcome(done: TuneOutcome, out_dir, index_dir) -> None:

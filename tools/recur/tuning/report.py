@@ -148,6 +148,12 @@ def rejected_dir(out_dir: Path) -> Path:
     return out_dir.with_name(out_dir.name + ".rejected")
 
 
+def previous_dir(out_dir: Path) -> Path:
+    """Where the model an activation replaced is kept (OUT.previous; absent: the bundled base model
+    was in use), for `recur tune --rollback`."""
+    return out_dir.with_name(out_dir.name + ".previous")
+
+
 def _folders(out_dir: Path) -> tuple:
     return out_dir, rejected_dir(out_dir)
 

@@ -31,7 +31,7 @@ from pathlib import Path
 from recur.retrieval.embed import TUNED_MANIFEST
 from recur.retrieval.models import DEFAULT_OUT, read_tuned_manifest, tuned_on
 from recur.tuning.data import INCIDENT_FLOOR, INCIDENT_FLOOR_PATTERNS, MEASURE_FLOOR, eval_kb, training_data
-from recur.tuning.report import REPORT, measured_on, rejected_dir
+from recur.tuning.report import REPORT, measured_on, previous_dir, rejected_dir
 from recur.util.errors import RecurError
 from recur.util.files import check_writable, only_one, share_files, swap_folder, work_folder, writing
 
@@ -510,7 +510,9 @@ def _finish(run: Run, manifest: dict, before: Measure, after: Measure, model) ->
         return
     index = _final_index(run, model) if run.index_dir is not None and manifest["activated"] else None
     # the index is ready before the model is swapped in: an interrupt until here leaves both as they were
-    swap_folder(model_dir, out_dir)
+    if not out_dir.exists():  # the base model was in use: an older OUT.previous would roll back past it
+        shutil.rmtree(previous_dir(out_dir), ignore_errors=True)
+    swap_folder(model_dir, out_dir, keep=previous_dir(out_dir))  # `recur tune --rollback` swaps it back
     shutil.rmtree(rejected_dir(out_dir), ignore_errors=True)
     if index is not None:
         run.index_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -583,3 +585,35 @@ def refusal_reason(m: dict, min_gain: float) -> str:
     if gate["verdict"] == "worse":
         return f"on your incidents the tuned model measured worse than {m['compared_with']} ({gate['reason']})"
     return f"on your incidents the tuned model is not better than {m['compared_with']} (inconclusive: {gate['reason']})"
+
+
+def rollback(kb_dir, out_dir, index_dir) -> str:
+    """`recur tune --rollback`: put back the model the last activation replaced (OUT.previous), or,
+    when none was kept (the bundled base model was in use), set the tuned model aside so the base
+    model is used; the one replaced is kept at OUT.previous (a second rollback swaps back). Then
+    the index is rebuilt with the model now in use, as `recur tune` does. Returns what was done."""
+    from recur.retrieval.engine import ensure_index
+    from recur.retrieval.models import active_model
+
+    out, kb_dir = Path(out_dir), Path(kb_dir)
+    prev = previous_dir(out)
+    with only_one(out.with_name(out.name + ".lock"), f"{out}: recur tune"):
+        if prev.is_dir():
+            m = read_tuned_manifest(prev)
+            if not m or not tuned_on(prev, m, kb_dir):
+                raise RecurError(f"{prev}: not a tuned model of {kb_dir}; nothing rolled back")
+            if out.exists():
+                swap_folder(prev, out, keep=prev)
+            else:
+                os.rename(prev, out)
+            done = f"Rolled back: {out} is {m['model_id']} again"
+        elif (out / TUNED_MANIFEST).is_file():
+            os.rename(out, prev)
+            done = f"Rolled back to the bundled base model: the tuned model was set aside at {prev}"
+        else:
+            raise RecurError(f"nothing to roll back: no tuned model in {out} and none kept at {prev}")
+    if index_dir is not None:
+        ensure_index(kb_dir, index_dir, None, quiet=True)
+        done += f"; index {index_dir} rebuilt with {active_model(kb_dir, None)}"
+    undo = f" (the model it replaced is at {prev}: recur tune --rollback again swaps back)" if prev.is_dir() else ""
+    return done + undo + "."

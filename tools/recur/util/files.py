@@ -152,21 +152,30 @@ def share_files(folder: Path) -> None:
             os.chmod(path, mode)
 
 
-def swap_folder(tmp: Path, final: Path) -> None:
+def swap_folder(tmp: Path, final: Path, keep: Path | None = None) -> None:
     """Replace folder ``final`` by ``tmp``. Where the OS can exchange two names in one step (Linux
     renameat2), ``final`` never stops existing: a reader (``recur serve`` reloading, a ``recur
     suggest``, a site request) or a second writer swapping at the same moment always finds a whole
     folder. Elsewhere, two renames: the previous folder sits at ``final.old`` between them (where an
-    interrupted swap can be recovered from). The previous folder is removed after."""
+    interrupted swap can be recovered from). The previous folder is removed after, or, with
+    ``keep``, put there (replacing what was there; ``keep`` may be ``tmp`` itself: a swap back)."""
     if _exchange(tmp, final):
-        shutil.rmtree(tmp, ignore_errors=True)  # now the previous folder
+        _set_aside(tmp, keep)  # now the previous folder
         return
     old = final.with_name(final.name + ".old")
     shutil.rmtree(old, ignore_errors=True)
     if final.exists():
         os.rename(final, old)
     os.rename(tmp, final)
-    shutil.rmtree(old, ignore_errors=True)
+    _set_aside(old, keep)
+
+
+def _set_aside(previous: Path, keep: Path | None) -> None:
+    if keep is None or not previous.exists():
+        shutil.rmtree(previous, ignore_errors=True)
+    elif previous.resolve() != keep.resolve():
+        shutil.rmtree(keep, ignore_errors=True)
+        os.rename(previous, keep)
 
 
 _RENAME_EXCHANGE = 2  # linux/fs.h
