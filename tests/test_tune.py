@@ -190,6 +190,29 @@ def test_rollback_goes_back_to_the_previous_model_and_reindexes(tuned, tmp_path,
     assert json.loads((model / "recur-model.json").read_text())["model_id"] == m["model_id"]
 
 
+def test_a_tuned_model_with_its_weights_missing_is_named_as_damaged(tuned, tmp_path, monkeypatch):
+    """Found in review: with model.safetensors gone from .recur/model, the error said "pass a
+    sentence-transformers model folder, or 'default'", not that the KB's own tuned model is damaged."""
+    import shutil
+
+    from recur.cli.main import cli
+    from recur.retrieval import embed
+
+    kb, out, index, m = tuned
+    root = tmp_path / "copy"
+    shutil.copytree(kb.parent, root)
+    (root / ".recur" / "model" / "model.safetensors").unlink()
+    monkeypatch.chdir(root)
+    monkeypatch.delenv("RECUR_TUNED", raising=False)
+    monkeypatch.delenv("RECUR_MODEL", raising=False)
+    monkeypatch.setenv("RECUR_ENCODER", "torch")  # the model itself, not an ONNX export cached from it
+    embed.forget(m["model_id"])  # loaded by earlier tests of this process: a CLI run starts without it
+    res = CliRunner().invoke(cli, ["index", "--kb", "kb", "--index", str(root / "idx")])
+    assert res.exit_code == 1 and "Traceback" not in res.output, res.output
+    assert f"{(root / '.recur' / 'model').resolve()}: the tuned model is damaged" in res.output
+    assert "recur tune --rollback" in res.output and "pass a sentence-transformers" not in res.output
+
+
 @pytest.fixture(scope="module")
 def refused(tuned):
     """The same run again (same seed) but demanding an impossible MRR gain: refused."""

@@ -124,7 +124,7 @@ class TuneOutcome:
     accepted: bool
     activated: bool  # accepted, and where index, suggest and serve look for this KB's model
     model_id: str
-    summary: tuple[str, ...]  # summary_lines: the data-floor note, before → after, the gate, the cost
+    summary: tuple[str, ...]  # summary_lines: before → after, the gate, the cost (the data-floor note: start_line)
     refusal: str
     manifest: dict  # recur-model.json as written (a file format; benches read its fields)
     trained: bool = True  # False: stopped before training, no candidate could measure better (at_ceiling)
@@ -179,7 +179,11 @@ def run_tune(
             before, fold_kb = _measure_current(run)
             if at_ceiling(run, before):
                 return _ceiling_outcome(run, before, t_start)
-            after, model, stats = _train_and_measure(run, fold_kb)
+            try:
+                after, model, stats = _train_and_measure(run, fold_kb)
+            except KeyboardInterrupt:
+                log(interrupted_line(run.ckpt))
+                raise
             manifest = _manifest(run, before, after, stats, t_start)
             _finish(run, manifest, before, after, model)
             manifest["duration_s"] = round(time.perf_counter() - t_start, 1)
@@ -361,7 +365,7 @@ def _ceiling_outcome(run: Run, before: Measure, t_start: float) -> TuneOutcome:
         "compared_note": run.compared_note,
         "duration_s": round(time.perf_counter() - t_start, 1),
     }
-    lines = [f"note: {manifest[k]}." for k in ("incident_note", "compared_note") if manifest[k]]
+    lines = [f"note: {manifest['compared_note']}."] if manifest["compared_note"] else []
     return TuneOutcome(False, False, run.model_id, tuple(lines), reason, manifest, trained=False)
 
 
@@ -531,22 +535,40 @@ def _final_index(run: Run, model) -> Path:
     return final
 
 
-def start_line(data) -> str:
-    """What a run trains and measures on, logged before it measures. The data-floor note is not
-    here: ``summary_lines`` shows it once, beside the measurement it explains."""
+def interrupted_line(ckpt: Path) -> str:
+    """What Ctrl-C during training leaves: found in review, only "Interrupted." was said, not that the
+    work done was kept and a rerun goes on from it."""
+    files = [f for f in ckpt.rglob("*") if f.is_file()] if ckpt.is_dir() else []
+    if not files:
+        return (
+            "No checkpoint was written yet (one is, each epoch and every 5 minutes within one): the next "
+            "run starts over. The previous model and index are as they were."
+        )
+    size = sum(f.stat().st_size for f in files) / 1e6
     return (
+        f"Checkpoint kept at {ckpt} ({size:.0f} MB): `recur tune` with the same settings resumes from it "
+        "(--no-resume starts over). The previous model and index are as they were."
+    )
+
+
+def start_line(data) -> str:
+    """What a run trains and measures on, logged before it measures, with the data-floor note: found in
+    review, it appeared only after training, minutes after it could have been acted on (once: not
+    in ``summary_lines``)."""
+    line = (
         f"{len(data.pairs)} training pairs from {len(data.docs)} patterns "
         f"({', '.join(f'{v} {k}' for k, v in sorted(data.kinds.items()))}); "
         f"{measured_on(len(data.cases), data.eval_source, data.held_incidents)}, never trained on."
     )
+    return f"{line}\nnote: {data.note}." if data.note else line
 
 
 def summary_lines(m: dict) -> list:
-    """The end of a run's terminal output: the data-floor note (the only time a run prints it),
-    the measurement before → after, the gate, and the training cost."""
+    """The end of a run's terminal output: why it was compared with the base model, the measurement
+    before → after, the gate, and the training cost (the data-floor note was said at the start)."""
     b, a = m["eval_before"], m["eval_after"]
     bd, ad = m["eval_before_dense"], m["eval_after_dense"]
-    lines = [f"note: {m[k]}." for k in ("incident_note", "compared_note") if m.get(k)]
+    lines = [f"note: {m['compared_note']}."] if m.get("compared_note") else []
     lines += [
         f"{measured_on(m['eval_cases'], m['eval_source'], m.get('gate'))}:",
         f"  hybrid      recall@1 {b['recall@1']:.3f} → {a['recall@1']:.3f} · recall@3 {b['recall@3']:.3f} → "
