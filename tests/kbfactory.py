@@ -321,9 +321,10 @@ _INCIDENT_KB = [
 ]
 
 
-def incident_kb(root: Path) -> Path:
+def incident_kb(root: Path, echo_titles: bool = False) -> Path:
     """Twelve patterns and 36 linked incidents over 2025-2026 (the incident data floor is met),
-    plus eval cases (never trained on)."""
+    plus eval cases (never trained on). ``echo_titles``: each incident is titled as its pattern, so
+    any model ranks it first (a KB where no tuned model can measure better)."""
     import datetime as dt
 
     from recur.kb.incident_record import incident_text
@@ -338,7 +339,8 @@ def incident_kb(root: Path) -> Path:
             pattern_text(pid, cat, title=title, symptoms=symptoms, summary=f"{title}: {symptoms[0]}."),
         )
     for round_ in range(3):  # interleaved in time: every pattern has an old, a middle and a recent incident
-        for pid, _, _, _, reports in _INCIDENT_KB:
+        for pid, _, title, _, reports in _INCIDENT_KB:
+            reports = [title] * 3 if echo_titles else reports
             n += 1
             date = day + dt.timedelta(days=9 * n)
             write(

@@ -297,3 +297,45 @@ def test_recur_site_strict_builds_the_model_page_with_working_links(kb_dir, tmp_
     assert 'href="model.html"' in (out / "index.html").read_text()
     checked, broken = crawl(out)
     assert checked > 100 and broken == []
+
+
+def test_a_rejected_candidate_names_the_model_in_use_not_the_one_it_was_compared_with(kb_dir, tmp_path):
+    """Found in review: after going back to the base model (the tuned one removed), the page said
+    suggestions still use the tuned model the refused candidate had been compared with."""
+    write_model(
+        tmp_path / ".recur" / "model.rejected", {**report(kb_dir, accepted=False), "compared_with": "tuned:gone:0:1"}
+    )
+    page = _model_md(kb_dir, tmp_path / "src")
+    warning = page[page.index('!!! warning "Rejected candidate') :].split("\n\n")[0]
+    assert "suggestions use <code>the bundled base model</code>" in warning, warning
+    assert "use that model" not in page
+
+
+def test_a_model_measured_on_held_out_incidents_says_so_and_shows_the_decision(kb_dir, tmp_path):
+    """Found in review: a model measured on held-out incidents was "Measured on 13 eval cases (held-out
+    incidents (time split))", its cases were "Eval cases that moved", and the gate's decision (the line
+    `recur tune --report` prints: verdict, interval, the notes) was not on the page."""
+    gate = {
+        "verdict": "better",
+        "n": 5,
+        "mean_delta": 0.1333,
+        "interval": [0.01, 0.3],
+        "recall3_lost": -1,
+        "recall3_allowed": 1,
+        "reason": "a mean gain, and the interval rules out a loss larger than 0.02",
+        "dense_mean_delta": 0.2,
+        "dense_interval": [0.05, 0.4],
+    }
+    note = "the active model tuned:old was trained on 3 of the 5 held-out incidents"
+    rep = {**report(kb_dir), "eval_source": "held-out incidents (time split)", "gate": gate, "compared_note": note}
+    write_model(tmp_path / ".recur" / "model", rep)
+    page = _model_md(kb_dir, tmp_path / "src")
+    assert "eval cases" not in page.lower(), page
+    assert "5 held-out incidents (time split), never trained on" in page
+    assert "Measured on 5 held-out incidents (time split) with" in page
+    assert "## Held-out incidents that moved" in page
+    decision = page[page.index("## Decision") : page.index("## Held-out incidents that moved")]
+    assert "**active**" in decision
+    assert "decision on 5 held-out incidents: mean Δ reciprocal rank +0.133" in decision
+    assert "+0.010 … +0.300" in decision and "→ better: a mean gain" in decision
+    assert f"Note: {note}." in decision

@@ -60,6 +60,19 @@ def test_tune_writes_an_active_model_with_its_manifest(tuned):
     assert not list(out.parent.glob("model.tmp-*")) and not (out.parent / "model.partial").exists()
 
 
+def test_every_file_of_the_tuned_model_has_the_mode_of_a_new_file(tuned):
+    """Found in review: model.safetensors was written 0600 by safetensors, the other files 0644: the
+    model was unreadable to a teammate or a `recur serve` running as another user."""
+    import os
+    import stat
+
+    kb, out, index, m = tuned
+    mask = os.umask(0o022)
+    os.umask(mask)
+    modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in out.rglob("*") if p.is_file()}
+    assert "model.safetensors" in modes and set(modes.values()) == {0o666 & ~mask}, modes
+
+
 def test_recur_uses_the_tuned_model_for_its_kb(tuned):
     from recur.retrieval.engine import Engine
     from recur.retrieval.models import active_model
@@ -117,6 +130,89 @@ def test_report_without_out_is_the_report_of_the_model_the_kb_uses(tuned, tmp_pa
     assert json.loads(res.output)["model_id"] == m["model_id"]
 
 
+def test_retune_advice_is_printed_with_the_tuned_model_and_not_with_another(tuned, tmp_path, monkeypatch):
+    """`recur index` advises a re-tune when the KB changed since tuning, only when the index is built
+    with that tuned model: found in review, `--model default` printed it too."""
+    import shutil
+
+    from kbfactory import pattern_text, write
+
+    kb, out, index, m = tuned
+    root = tmp_path / "copy"
+    shutil.copytree(kb.parent, root)  # kb and .recur/ moved together: the model is still the KB's (kb_relative)
+    monkeypatch.chdir(root)
+    monkeypatch.delenv("RECUR_TUNED", raising=False)
+    monkeypatch.delenv("RECUR_MODEL", raising=False)
+    write(root / "kb", "patterns/network/cert-expired.md", pattern_text("cert-expired", "network"))
+    from recur.cli.main import cli
+
+    res = CliRunner().invoke(cli, ["index", "--kb", "kb", "--index", str(root / "idx-default"), "--model", "default"])
+    assert res.exit_code == 0 and "re-tune" not in res.output, res.output
+    res = CliRunner().invoke(cli, ["index", "--kb", "kb", "--index", str(root / ".recur" / "index")])
+    assert res.exit_code == 0, res.output
+    assert "1 of 3 patterns were added, changed or removed since the model was tuned" in res.output, res.output
+
+
+def test_rollback_goes_back_to_the_previous_model_and_reindexes(tuned, tmp_path, monkeypatch):
+    """Found in review: there was no documented way back to the base model, and activating deleted the
+    previous tuned model. `recur tune --rollback` swaps OUT.previous back in (none kept: the base model
+    was in use, so the tuned model is set aside) and rebuilds the index; a re-tune keeps the one it
+    replaces at OUT.previous."""
+    import shutil
+
+    from recur.cli.main import cli
+    from recur.retrieval import embed
+    from recur.retrieval.models import tuned_model_for
+    from recur.tuning.tune import run_tune
+
+    kb, out, index, m = tuned
+    root = tmp_path / "copy"
+    shutil.copytree(kb.parent, root)  # kb and .recur/ together: the model is still the KB's (kb_relative)
+    monkeypatch.chdir(root)
+    monkeypatch.delenv("RECUR_TUNED", raising=False)
+    monkeypatch.delenv("RECUR_MODEL", raising=False)
+    model, previous = root / ".recur" / "model", root / ".recur" / "model.previous"
+    index_model = lambda: json.loads((root / ".recur" / "index" / "manifest.json").read_text())["model"]  # noqa: E731
+    assert not previous.exists() and index_model() == m["model_id"]  # the base model was in use before
+    res = CliRunner().invoke(cli, ["tune", "--rollback", "--kb", "kb"])
+    assert res.exit_code == 0, res.output
+    assert "Rolled back to the bundled base model" in res.output and "recur tune --rollback again" in res.output
+    assert tuned_model_for(root / "kb") is None and (previous / "recur-model.json").is_file()
+    assert index_model() == embed.resolve(embed.DEFAULT).model_id
+    res = CliRunner().invoke(cli, ["tune", "--rollback", "--kb", "kb"])  # and back again
+    assert res.exit_code == 0 and f"is {m['model_id']} again" in res.output, res.output
+    assert tuned_model_for(root / "kb") == model.resolve() and index_model() == m["model_id"]
+    # an activation keeps the model it replaces at OUT.previous
+    (model / "recur-model.json").write_text(json.dumps({**m, "model_id": "tuned:older"}))  # to tell them apart
+    done = run_tune(root / "kb", model, None, epochs=1, seed=7, batch_size=8, progress=False)
+    assert done.activated, done.summary
+    assert json.loads((previous / "recur-model.json").read_text())["model_id"] == "tuned:older"
+    assert json.loads((model / "recur-model.json").read_text())["model_id"] == m["model_id"]
+
+
+def test_a_tuned_model_with_its_weights_missing_is_named_as_damaged(tuned, tmp_path, monkeypatch):
+    """Found in review: with model.safetensors gone from .recur/model, the error said "pass a
+    sentence-transformers model folder, or 'default'", not that the KB's own tuned model is damaged."""
+    import shutil
+
+    from recur.cli.main import cli
+    from recur.retrieval import embed
+
+    kb, out, index, m = tuned
+    root = tmp_path / "copy"
+    shutil.copytree(kb.parent, root)
+    (root / ".recur" / "model" / "model.safetensors").unlink()
+    monkeypatch.chdir(root)
+    monkeypatch.delenv("RECUR_TUNED", raising=False)
+    monkeypatch.delenv("RECUR_MODEL", raising=False)
+    monkeypatch.setenv("RECUR_ENCODER", "torch")  # the model itself, not an ONNX export cached from it
+    embed.forget(m["model_id"])  # loaded by earlier tests of this process: a CLI run starts without it
+    res = CliRunner().invoke(cli, ["index", "--kb", "kb", "--index", str(root / "idx")])
+    assert res.exit_code == 1 and "Traceback" not in res.output, res.output
+    assert f"{(root / '.recur' / 'model').resolve()}: the tuned model is damaged" in res.output
+    assert "recur tune --rollback" in res.output and "pass a sentence-transformers" not in res.output
+
+
 @pytest.fixture(scope="module")
 def refused(tuned):
     """The same run again (same seed) but demanding an impossible MRR gain: refused."""
@@ -159,7 +255,10 @@ def test_refused_model_keeps_the_previous_one(tuned, refused):
     assert rejected["accepted"] is False
     assert json.loads((index / "manifest.json").read_text())["model"] == m["model_id"]
     res = CliRunner().invoke(cli, ["tune", "--out", str(out), "--report"])
-    assert res.exit_code == 0 and "NOT activated" in res.output  # the newest report: the refused run
+    assert res.exit_code == 0, res.output  # the model in use, and one line on the newer refused run
+    assert f"{m['model_id']} — active" in res.output and "NOT activated; to see it" in res.output
+    res = CliRunner().invoke(cli, ["tune", "--out", str(out.parent / "model.rejected"), "--report"])
+    assert res.exit_code == 0 and "NOT activated" in res.output.splitlines()[0]
     # and which model stays in use for the KB (it did not say): the tuned one of the first run
     assert f"in use for {kb}: {m['model_id']}" in res.output
 
@@ -284,6 +383,36 @@ def test_report_of_an_intact_report_file(tmp_path, monkeypatch):
     assert "in use for" not in res.output
     res = CliRunner().invoke(cli, ["tune", "--out", str(model), "--report", "--json"])
     assert res.exit_code == 0 and json.loads(res.output) == report
+
+
+def test_report_shows_the_model_in_use_and_names_a_newer_refused_candidate(tmp_path, monkeypatch):
+    """Found in review: after a refused re-tune, `recur tune --report` showed the newest report, the
+    refused candidate's, and the report of the model the KB uses could not be shown at all."""
+    from recur.cli.main import cli
+
+    monkeypatch.delenv("RECUR_TUNED", raising=False)
+    model, report = _placed_report(tmp_path)
+    rejected = model.with_name("model.rejected")
+    rejected.mkdir()
+    later = {**report, "model_id": "tuned:y", "accepted": False, "date": "2025-02-01T00:00:00+00:00"}
+    (rejected / "report.json").write_text(json.dumps(later))
+    monkeypatch.chdir(tmp_path)
+    res = CliRunner().invoke(cli, ["tune", "--report", "--kb", "kb"])
+    assert res.exit_code == 0, res.output
+    head, note = res.output.splitlines()[:2]
+    assert head == "Tuned model tuned:x — active"
+    assert "tuned:y" in note and "NOT activated" in note
+    assert note.endswith(f"recur tune --report --out {rejected.resolve()}")
+    assert json.loads(CliRunner().invoke(cli, ["tune", "--report", "--json"]).output)["model_id"] == "tuned:x"
+    # the command it names shows the refused candidate, and what stays in use
+    res = CliRunner().invoke(cli, ["tune", "--report", "--out", str(rejected.resolve())])
+    assert res.exit_code == 0 and res.output.startswith("Tuned model tuned:y — NOT activated"), res.output
+    assert "in use for" in res.output and "tuned:x" in res.output
+    # an older refused candidate is not mentioned
+    later["date"] = "2024-01-01T00:00:00+00:00"
+    (rejected / "report.json").write_text(json.dumps(later))
+    res = CliRunner().invoke(cli, ["tune", "--report", "--kb", "kb"])
+    assert res.exit_code == 0 and "NOT activated" not in res.output
 
 
 def test_report_says_what_the_kb_uses_when_the_model_is_not_its_own(tmp_path, monkeypatch):

@@ -188,36 +188,67 @@ def test_a_bug_in_the_training_data_is_not_hidden_by_the_retune_advice(kb_dir, m
         retune_advice(kb_dir, kb)
 
 
-def test_retune_advice_is_printed_by_recur_index(kb_dir, monkeypatch):
+def test_retune_advice_is_not_printed_when_another_model_is_in_use(kb_dir, monkeypatch):
+    """Found in review: `recur index --model default` advised re-tuning a tuned model it does not use
+    (printed with the real tuned model in use: test_tune.py)."""
     from click.testing import CliRunner
 
     from recur.cli.main import cli
 
     monkeypatch.chdir(kb_dir.parent)
     _fake_tuned(kb_dir.parent / ".recur" / "model", kb_dir, {"gone": "x"})  # every pattern differs
-    monkeypatch.setenv("RECUR_MODEL", "fake:32")  # the fake manifest above is not a loadable model
+    assert "a re-tune is worthwhile" in retune_advice(kb_dir, load_kb(kb_dir))
+    monkeypatch.setenv("RECUR_MODEL", "fake:32")  # as --model: not the tuned model
     res = CliRunner().invoke(cli, ["index", "--kb", str(kb_dir), "--index", str(kb_dir.parent / "idx")])
     assert res.exit_code == 0, res.output
-    assert "a re-tune is worthwhile" in res.output
+    assert "re-tune" not in res.output
 
 
 @pytest.mark.parametrize("date", [42, None, ["2026-01-01"], {"day": 1}, ""])
-def test_retune_advice_with_a_date_that_is_not_text_leaves_the_date_out(kb_dir, monkeypatch, date):
+def test_retune_advice_with_a_date_that_is_not_text_leaves_the_date_out(kb_dir, date):
     """recur-model.json's date only dates the advice: a number, null or a mapping was a TypeError
     traceback from `recur index` (date[:10]); a list was printed as a list. Shown as "?"."""
-    from click.testing import CliRunner
-
-    from recur.cli.main import cli
-
-    monkeypatch.chdir(kb_dir.parent)
     folder = kb_dir.parent / ".recur" / "model"
     _fake_tuned(folder, kb_dir, {"gone": "x"})  # every pattern differs
     manifest = json.loads((folder / "recur-model.json").read_text())
     (folder / "recur-model.json").write_text(json.dumps({**manifest, "date": date}))
-    monkeypatch.setenv("RECUR_MODEL", "fake:32")  # the fake manifest above is not a loadable model
-    res = CliRunner().invoke(cli, ["index", "--kb", str(kb_dir), "--index", str(kb_dir.parent / "idx")])
-    assert res.exit_code == 0 and "Traceback" not in res.output, res.output
-    assert "since the model was tuned (?): a re-tune is worthwhile" in res.output, res.output
+    advice = retune_advice(kb_dir, load_kb(kb_dir))
+    assert "since the model was tuned (?): a re-tune is worthwhile" in advice, advice
+
+
+def test_retune_advice_counts_incidents_apart_and_not_again_after_a_refused_run(tmp_path):
+    """Found in review: incidents linked since tuning were counted as changed patterns ("29 of 60
+    patterns were added, changed or removed"), and the advice came back right after a refused
+    re-tune, for what that run had just measured."""
+    from kbfactory import incident_kb
+
+    kb_dir = incident_kb(tmp_path / "kb")
+    kb = load_kb(kb_dir)
+    data = training_data(kb)
+    folder = tmp_path / ".recur" / "model"
+    _fake_tuned(folder, kb_dir, data.pattern_hashes)
+    old = sorted(data.trained_incidents + data.held_incidents)
+    manifest = {
+        **json.loads((folder / "recur-model.json").read_text()),
+        "pattern_text_hashes": data.text_hashes,
+        "trained_incidents": old[:20],  # 17 of the 37 linked since
+    }
+    (folder / "recur-model.json").write_text(json.dumps(manifest))
+    advice = retune_advice(kb_dir, kb)
+    assert advice and "patterns were" not in advice, advice
+    assert "17 incident(s) linked since the model was tuned (2026-01-01)" in advice
+    # a refused re-tune saw them all: no advice for what it measured
+    refused = tmp_path / ".recur" / "model.rejected"
+    refused.mkdir()
+    seen = {**manifest, "date": "2026-02-01", "trained_incidents": data.trained_incidents}
+    (refused / "recur-model.json").write_text(json.dumps({**seen, "held_out_incidents": data.held_incidents}))
+    assert retune_advice(kb_dir, kb) is None
+    # a pattern changed since that run: counted from it, and said to be from a refused run
+    for pid in ("new-one", "new-two"):
+        write(kb_dir, f"patterns/network/{pid}.md", pattern_text(pid, "network", symptoms=(f"{pid} drops",)))
+    advice = retune_advice(kb_dir, load_kb(kb_dir))
+    assert advice and f"2 of {len(data.text_hashes)} patterns were added" in advice and "incident" not in advice, advice
+    assert "(2026-02-01, refused)" in advice
 
 
 def test_few_eval_cases_are_measured_with_held_out_symptoms_too(kb_dir):
@@ -259,8 +290,8 @@ def test_below_the_incident_floor_measures_as_before_and_says_so(kb_dir):
 
 
 def test_a_run_prints_the_data_floor_note_once(kb_dir):
-    """The note was logged at the start and printed again in the summary; the run's terminal
-    output (start line, then summary) now has it once, beside the measurement it explains."""
+    """The note was logged at the start and printed again in the summary, then only in the summary,
+    after minutes of training (found in review): now once, before anything is measured or trained."""
     from recur.tuning.tune import start_line, summary_lines
 
     data = training_data(load_kb(kb_dir))
@@ -284,7 +315,7 @@ def test_a_run_prints_the_data_floor_note_once(kb_dir):
     }
     printed = "\n".join([start_line(data), *summary_lines(m)])
     assert data.note and printed.count(data.note) == 1
-    assert f"note: {data.note}." in summary_lines(m)
+    assert f"note: {data.note}." in start_line(data).splitlines()
     assert "eval cases (eval/cases.yml), never trained on." in start_line(data)
 
 
@@ -356,9 +387,11 @@ def test_incident_gate_decisions():
     assert noisy.verdict == "better" and noisy.interval[0] < -0.02 < noisy.mean_delta
     assert "does not rule out a loss" in noisy.reason and "rules out" in up.reason
     same = decide([1, 2] * 10, [1, 2] * 10)
-    assert same.verdict == "inconclusive" and same.reason == "nothing changed"  # no change is not better
+    assert same.verdict == "inconclusive" and same.reason == "no held-out incident moved"  # no change is not better
     swapped = decide([5, 6] + [1] * 38, [6, 5] + [1] * 38)  # ranks moved, cancelling, within the noise
-    assert swapped.verdict == "inconclusive" and swapped.mean_delta == 0 and swapped.reason != "nothing changed"
+    assert (
+        swapped.verdict == "inconclusive" and swapped.mean_delta == 0 and swapped.reason != "no held-out incident moved"
+    )
     netzero = decide([1, 1, 2, 2], [2, 2, 1, 1])  # ups and downs that cancel: no gain and it may lose
     assert netzero.mean_delta == 0 and netzero.verdict == "worse"
     assert decide([2, 3, None, 1, 2] * 6, [1, 1, 4, 1, 1] * 6, min_gain=0.9).verdict == "inconclusive"

@@ -229,3 +229,21 @@ def test_trained_incidents_that_are_not_a_list_of_ids_count_as_not_recorded(tmp_
     assert model == base and "was trained on 2 of the 2 held-out incidents" in note
     manifest.write_text(json.dumps({"trained_incidents": seen, "pair_kinds": {"title": 3}}))
     assert fair_comparison(run, current) == (current, "")
+
+
+def test_a_run_that_no_candidate_could_win_stops_before_training(tmp_path, real_encoder):
+    """Found in review: when the model in use already ranks every held-out incident first (MRR 1.000),
+    no candidate can measure better, yet the run trained for minutes before it was refused."""
+    from kbfactory import incident_kb
+
+    from recur.cli.main import cli
+
+    kb = incident_kb(tmp_path / "kb", echo_titles=True)
+    out, index = tmp_path / ".recur" / "model", tmp_path / ".recur" / "index"
+    res = CliRunner().invoke(cli, ["tune", "--kb", str(kb), "--out", str(out), "--index", str(index), "--epochs", "1"])
+    assert res.exit_code == 3, res.output  # as an inconclusive run exits
+    assert "Not trained:" in res.output and "already ranks every one of the 11 held-out incidents" in res.output
+    assert "MRR 1.000" in res.output and "Training " not in res.output
+    # nothing written: no candidate, no checkpoint, no work folder
+    assert not out.exists() and not (tmp_path / ".recur" / "model.rejected").exists()
+    assert {p.name for p in (tmp_path / ".recur").iterdir()} <= {"index", "model.lock"}

@@ -177,3 +177,61 @@ def test_a_checkpoint_that_cannot_be_used_is_said_and_tuning_starts_over(tmp_pat
         train_mod.train(
             train_mod.load_trainable(path), PAIRS, DOCS, cfg, progress=False, checkpoint=ckpt, checkpoint_key="k"
         )
+
+
+def test_an_epochs_line_prints_its_mean_loss_not_the_last_batchs(monkeypatch, capsys, real_encoder):
+    """Found in review: the loss printed per epoch was the last batch's (a batch of two pairs here)."""
+    import re
+
+    from recur.retrieval import embed
+    from recur.tuning import train as train_mod
+
+    real_step, losses = train_mod._step, []
+
+    def step_and_record(*args):  # the real step; only its loss is kept to compare with
+        losses.append(real_step(*args))
+        return losses[-1]
+
+    monkeypatch.setattr(train_mod, "_step", step_and_record)
+    cfg = train_mod.TrainConfig(epochs=2, seed=5, batch_size=2)
+    stats = train_mod.train(
+        train_mod.load_trainable(embed.resolve(embed.DEFAULT).path), PAIRS, DOCS, cfg, progress=False
+    )
+    printed = [float(x) for x in re.findall(r"epoch \d/2: mean loss ([0-9.]+) over 5 batch", capsys.readouterr().err)]
+    per_epoch = [losses[:5], losses[5:]]
+    assert len(losses) == 10 and printed == [round(sum(e) / 5, 3) for e in per_epoch]
+    assert abs(stats.epoch_loss - sum(losses[5:]) / 5) < 1e-9
+    assert any(round(e[-1], 3) != p for e, p in zip(per_epoch, printed))  # the last batch's would differ
+
+
+def test_ctrl_c_while_training_says_where_the_checkpoint_is_and_that_a_rerun_resumes(
+    tmp_path, monkeypatch, real_encoder
+):
+    """Found in review: Ctrl-C printed only "Interrupted.", not that a checkpoint was kept, where, nor
+    that the next run resumes from it."""
+    from click.testing import CliRunner
+    from kbfactory import tune_kb
+
+    from recur.cli.main import cli
+    from recur.tuning import train as train_mod
+
+    kb = tune_kb(tmp_path / "kb")
+    monkeypatch.setattr(train_mod, "CHECKPOINT_EVERY_S", 0.0)  # a checkpoint after every step
+    real_step, calls = train_mod._step, []
+
+    def step_then_ctrl_c(*args):  # the real step, then what Ctrl-C raises
+        out = real_step(*args)
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return out
+
+    monkeypatch.setattr(train_mod, "_step", step_then_ctrl_c)
+    out = tmp_path / ".recur" / "model"
+    args = ["tune", "--kb", str(kb), "--out", str(out), "--index", str(tmp_path / "idx"), "--batch-size", "4"]
+    res = CliRunner().invoke(cli, args)
+    assert res.exit_code == 130, res.output
+    ckpt = tmp_path / ".recur" / "model.partial"
+    size = sum(f.stat().st_size for f in ckpt.rglob("*") if f.is_file()) / 1e6
+    assert f"Checkpoint kept at {ckpt} ({size:.0f} MB)" in res.output and "resumes from it" in res.output
+    assert res.output.rstrip().endswith("Interrupted.") and not out.exists()

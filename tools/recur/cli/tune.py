@@ -85,6 +85,12 @@ if TYPE_CHECKING:
     help="Do not train: show what the last tuning changed (cases moved, neighbours changed).",
 )
 @click.option("--json", "as_json", is_flag=True, help="With --report: print report.json.")
+@click.option(
+    "--rollback",
+    is_flag=True,
+    help="Do not train: put back the model the last activation replaced (OUT.previous; none kept: the bundled "
+    "base model) and rebuild --index with it; again swaps back.",
+)
 def tune(
     kb_dir,
     index_dir,
@@ -100,6 +106,7 @@ def tune(
     freeze_layers,
     report_only,
     as_json,
+    rollback,
 ):
     """Fine-tune the embedding model on this KB's own text, and use it when it measures better.
 
@@ -114,12 +121,16 @@ def tune(
     \b
     Exit codes: 0 tuned model activated (and --index rebuilt with it); 3 not activated: measured
     worse, or on incidents not better; the current model stays active (the candidate
-    is kept at OUT.rejected); 1 error.
+    is kept at OUT.rejected), or not trained: the current model already ranks every held-out
+    incident first, so no candidate could measure better; 1 error.
     Ctrl-C leaves the previous model and index as they were; a rerun resumes from the last
     checkpoint (each epoch, every 5 minutes within one, and the end of training).
     """
     if report_only:
         _show_report(kb_dir, out_dir, as_json)
+        return
+    if rollback:
+        _rollback(kb_dir, out_dir, index_dir)
         return
     if as_json:  # a script asking for JSON must not start an hour of training by accident
         raise click.UsageError("--json only goes with --report (what the last tuning changed, as JSON)")
@@ -142,6 +153,14 @@ def tune(
     _show_outcome(done, out_dir, index_dir)
 
 
+def _rollback(kb_dir, out_dir, index_dir) -> None:
+    """--rollback: in --out, else in the folder of the model the KB uses (else the default folder)."""
+    from recur.tuning.tune import rollback
+
+    given = click.get_current_context().get_parameter_source("out_dir") != click.core.ParameterSource.DEFAULT
+    click.echo(rollback(kb_dir, out_dir if given else _report_folder(kb_dir, out_dir), index_dir))
+
+
 def _show_outcome(done: TuneOutcome, out_dir, index_dir) -> None:
     """The summary of a run, then whether the tuned model was activated (else exit REFUSED)."""
     from recur.tuning.tune import REFUSED
@@ -156,6 +175,9 @@ def _show_outcome(done: TuneOutcome, out_dir, index_dir) -> None:
             "(recur index, suggest, eval, serve: an index built with it is refused without it), or tune into "
             "the KB's own folder (the default --out)"
         )
+    elif not done.trained:  # no candidate: nothing at OUT.rejected to inspect
+        click.echo(f"Not trained: {done.refusal}. The current model stays.", err=True)
+        sys.exit(REFUSED)
     elif done.accepted:
         click.echo(
             f"Activated {out_dir} ({done.model_id}); index {index_dir} rebuilt with it. "

@@ -235,6 +235,14 @@ def _not_loaded(spec: ModelSpec, exc: Exception) -> RecurError:
                 f"local Hugging Face cache ({cache}). {NEVER_DOWNLOADS}."
             )
     said = (str(exc).strip().splitlines() or [type(exc).__name__])[0].rstrip(".")  # it ended "files.." before
+    if spec.path and (Path(spec.path) / TUNED_MANIFEST).is_file():
+        # a tuned model (recur tune wrote it): "pass a sentence-transformers model folder" sent people
+        # looking for a flag, when the KB's own model folder is what is damaged (model.safetensors gone)
+        return RecurError(
+            f"{spec.path}: the tuned model is damaged and cannot be loaded ({said}). Rebuild it with "
+            f"`recur tune`, go back to the model before it with `recur tune --rollback`, or remove the "
+            f"folder to use the bundled base model"
+        )
     return RecurError(f"cannot load model {spec.path!r}: {said}. {NEVER_DOWNLOADS}.")
 
 

@@ -66,13 +66,25 @@ def ensure_index(
     # a rebuild re-embeds everything into a new folder that replaces the old one at the end: the old
     # index is not deleted first, so Ctrl-C leaves it as it was, and a search meanwhile still has one
     stats = index_mod.build(kb, index_dir, encoder, progress=progress, reuse_vectors=not rebuild)
-    if advise is not None:
+    if advise is not None and _tuned_in_use(kb_dir, spec):
         stats.notes.extend(filter(None, [advise(kb_dir, kb)]))
     if not quiet:
         for note in stats.notes:
             log(note)
         warn_left_out(stats.left_out)
     return stats
+
+
+def _tuned_in_use(kb_dir, spec) -> bool:
+    """Whether the index is built with the KB's tuned model: advice on re-tuning it says nothing about
+    another model (found in review: printed with `--model default`)."""
+    from recur.retrieval.models import tuned_model_for
+
+    try:
+        tuned = tuned_model_for(kb_dir)
+    except RecurError:  # a damaged manifest: the advice says so, whatever model is used
+        return True
+    return tuned is not None and spec.path is not None and Path(spec.path).resolve() == tuned
 
 
 def _refuse_left_out(kb, index_dir) -> None:

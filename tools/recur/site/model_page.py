@@ -52,10 +52,21 @@ def find_model(kb_dir, model_dir=None) -> dict | None:
     report = _read(active) if active is not None else None
     if report is not None:
         later = newest if newest and newest[0] > str(report.get("date", "")) else None
-        return {"report": report, "folder": active, "state": "active", "newer_rejected": later and later[2]}
-    if newest is not None:
-        return {"report": newest[2], "folder": newest[1], "state": "rejected", "newer_rejected": None}
-    return None
+        found = {"report": report, "folder": active, "state": "active", "newer_rejected": later and later[2]}
+    elif newest is not None:
+        found = {"report": newest[2], "folder": newest[1], "state": "rejected", "newer_rejected": None}
+    else:
+        return None
+    return {**found, "live": _live(found, kb_dir)}
+
+
+def _live(found: dict, kb_dir) -> dict:
+    """What the KB uses now, looked up as `recur tune --report` does (report.in_use): found in review,
+    after going back to the base model the page named the tuned model a refused candidate had been
+    compared with as the one suggestions use, though it no longer existed."""
+    from recur.tuning.report import in_use
+
+    return in_use(Path(found["folder"]), found["report"], kb_dir)
 
 
 # --- layout --------------------------------------------------------------------------------------
@@ -79,6 +90,39 @@ def _row(label: str, value: str) -> str:
     return f"<dt>{esc(label)}</dt><dd>{value}</dd>"
 
 
+def _measured(r: dict) -> str:
+    """What the model was measured on, e.g. "13 held-out incidents (time split)": found in review, a model
+    measured on held-out incidents was said to be measured on "13 eval cases (held-out incidents ...)"."""
+    from recur.tuning.report import measured_on
+
+    n = (r.get("before", {}).get("hybrid") or {}).get("cases", len(r.get("cases") or []))
+    return measured_on(n, str(r.get("eval_source", "?")), r.get("gate"))
+
+
+def _questions(r: dict) -> str:
+    """The kind of question a report's cases are: what the case tables are headed with."""
+    if r.get("gate"):
+        return "held-out incidents"
+    return "held-out symptoms" if r.get("eval_source") == "held-out symptoms" else "eval cases"
+
+
+def _decision(r: dict, live: dict) -> list:
+    """The gate's decision as `recur tune --report` prints it: activated or refused and why, the interval,
+    and the notes (the data floor, why it was compared with the base model)."""
+    from recur.tuning.gate import gate_line
+    from recur.tuning.report import state_text
+
+    out = ["## Decision\n", f"**{esc(state_text(r, live))}**.\n"]
+    gate = r.get("gate")
+    if isinstance(gate, dict):
+        try:
+            out.append(f"{esc(gate_line(gate))}\n")
+        except (KeyError, TypeError, ValueError):  # a damaged gate: the page is still built
+            out.append(f"Decision: {esc(gate.get('verdict', '?'))}.\n")
+    out += [f"Note: {esc(r[k])}.\n" for k in ("incident_note", "compared_note") if isinstance(r.get(k), str) and r[k]]
+    return out
+
+
 def _card(r: dict, state: str, folder) -> str:
     if state == "active" and r.get("activated", True) is False:  # --model-dir: a folder this KB does not use
         status = badge("accepted", "st-draft") + " measured better, but <b>not</b> this KB's model (tuned into another folder)"
@@ -86,7 +130,6 @@ def _card(r: dict, state: str, folder) -> str:
         status = badge("active", "st-active") + " this KB's model: <code>recur index</code>, suggestions and search use it"
     else:
         status = badge("rejected", "overdue") + " measured not better: <b>not</b> in use; the previous model stays"
-    ev = r.get("before", {}).get("hybrid", {})
     rows = [_row("Status", status),
             _row("Tuned model", f"<code>{esc(r.get('model_id', '?'))}</code>"),
             _row("Base model", f"<code>{esc(r.get('base_model', '?'))}</code>"),
@@ -94,8 +137,7 @@ def _card(r: dict, state: str, folder) -> str:
             _row("Tuned on", esc(str(r.get("date", "?"))[:16].replace("T", " "))),
             _row("Training", f"{esc(r.get('pairs', '?'))} pairs · {esc(r.get('epochs', '?'))} epoch(s) · "
                              f"seed {esc(r.get('seed', '?'))}"),
-            _row("Measured on", f"{esc(ev.get('cases', len(r.get('cases') or [])))} eval cases "
-                                f"({esc(r.get('eval_source', '?'))}), never trained on"),
+            _row("Measured on", f"{esc(_measured(r))}, never trained on"),
             _row("Folder", f"<code>{esc(folder)}</code>")]
     return raw('<dl class="recur-card" data-search-exclude>\n' + "\n".join(rows) + "\n</dl>")
 
@@ -140,8 +182,9 @@ def _cases(site: Site, r: dict) -> list:
     down = [c for c in cases if (c.get("moved") or 0) < 0]
     dense = [c for c in cases if not c.get("moved") and c.get("dense_moved")]
     s = r.get("summary") or {"up": len(up), "down": len(down), "same": len(cases) - len(up) - len(down)}
-    out = ["## Eval cases that moved\n",
-           f"Rank of the expected pattern for each eval case, before → after tuning (1 = first suggestion; "
+    what = _questions(r)
+    out = [f"## {what.capitalize()} that moved\n",
+           f"Rank of the expected pattern for each of the {what}, before → after tuning (1 = first suggestion; "
            f"&gt;10 = not in the top 10). In the hybrid ranking **{s.get('up', 0)} moved up, "
            f"{s.get('down', 0)} moved down, {s.get('same', 0)} did not move**. ✓ marks a first suggestion that "
            "is the expected pattern.\n"]
@@ -204,10 +247,12 @@ def model_page(site: Site, model: dict | None) -> str:
     if model is None:
         return "\n".join(out + _no_model(site))
     r, state = model["report"], model["state"]
+    live = model.get("live") or {}
     if state == "rejected":
+        uses = live.get("uses") or "the model in use before"
         out.append('!!! warning "Rejected candidate: not in use"\n    `recur tune` measured this candidate as not '
-                   f"better than <code>{esc(r.get('compared_with', '?'))}</code> and did not activate it; suggestions still use "
-                   "that model. The figures below show why.\n")
+                   f"better than <code>{esc(r.get('compared_with', '?'))}</code> and did not activate it; suggestions "
+                   f"use <code>{esc(uses)}</code>. The figures below show why.\n")
     newer = model.get("newer_rejected")
     if newer:
         out.append('!!! note "A newer candidate was rejected"\n    On '
@@ -216,10 +261,11 @@ def model_page(site: Site, model: dict | None) -> str:
                    "active.\n")
     out.append(_card(r, state, model["folder"]))
     out.append("## Before and after\n")
-    out.append(f"Measured on the eval cases with <code>{esc(r.get('compared_with', '?'))}</code> (before) and the tuned model "
-               "(after). recall@k: share of cases whose expected pattern is in the first k suggestions; MRR: mean "
-               "of 1/rank.\n")
+    out.append(f"Measured on {esc(_measured(r))} with <code>{esc(r.get('compared_with', '?'))}</code> (before) and the "
+               "tuned model (after). recall@k: share of cases whose expected pattern is in the first k suggestions; "
+               "MRR: mean of 1/rank.\n")
     out.append(_figures(r))
+    out += _decision(r, live)
     out += _cases(site, r)
     out += _neighbours(site, r)
     return "\n".join(out)

@@ -53,6 +53,7 @@ class TrainingData:
     cases: list  # [EvalCase]: the eval set, never trained on
     eval_source: str  # "eval/cases.yml", "eval/cases.yml + held-out symptoms", "held-out symptoms" or incidents
     pattern_hashes: dict  # pattern id -> hash of its training texts
+    text_hashes: dict = field(default_factory=dict)  # the same without its incidents (counted apart: retune_advice)
     feedback: int = 0  # confirmed feedback pairs used
     held_out: dict = field(default_factory=dict)  # pattern id -> symptom kept out of training and eval index
     kinds: dict = field(default_factory=dict)  # anchor kind -> count
@@ -69,6 +70,10 @@ class TrainingData:
             [self.pairs, sorted(self.docs.items()), [(c.query, c.expect) for c in self.cases]], ensure_ascii=False
         )
         return hashlib.sha256(blob.encode()).hexdigest()[:12]
+
+
+def _digest(value) -> str:
+    return hashlib.sha256(json.dumps(value, ensure_ascii=False).encode()).hexdigest()[:12]
 
 
 def _norm(text: str) -> str:
@@ -175,11 +180,12 @@ def training_data(kb, feedback_path: Path | None = None, all_anchors: bool = Tru
     held_out = not held_inc and n_eval < EVAL_FLOOR  # symptoms held out of training, to measure on
     banned = {_norm(c.query) for c in cases + eval_set}  # eval cases are never trained on, whatever measures
     wanted = None if all_anchors else set(ANCHOR_KINDS)
-    pairs, docs, hashes, kinds, held = [], {}, {}, {}, {}
+    pairs, docs, hashes, kinds, held, own = [], {}, {}, {}, {}, {}
     for p in sorted(kb.active_patterns(), key=lambda p: p.id):
         anchors = _anchors(p, kb)
         full_doc = dict(pattern_views(p, kb))["doc"]
-        hashes[p.id] = hashlib.sha256(json.dumps([full_doc, anchors], ensure_ascii=False).encode()).hexdigest()[:12]
+        hashes[p.id] = _digest([full_doc, anchors])
+        own[p.id] = _digest([full_doc, [a for a in anchors if a[0] != "incident"]])
         docs[p.id] = full_doc
         if held_out and len(p.symptoms) >= 3:
             text = p.symptoms[_stable_pick(p.id, p.symptoms)]
@@ -210,6 +216,7 @@ def training_data(kb, feedback_path: Path | None = None, all_anchors: bool = Tru
         cases,
         source,
         hashes,
+        text_hashes=own,
         feedback=len(fb),
         kinds=kinds,
         held_out=held,
@@ -252,9 +259,35 @@ def changed_share(old: dict, new: dict) -> tuple[int, int]:
     return moved, len(old)
 
 
+def _last_run(folder: Path, manifest: dict, kb_dir) -> tuple:
+    """(manifest, refused) of the newest run that measured this KB's model: the active one's, or a
+    newer refused candidate's (OUT.rejected; its manifest records what that run saw). Found in
+    review: the advice came back right after a refused re-tune, for what it had just measured."""
+    from recur.retrieval.models import tuned_on
+    from recur.tuning.report import rejected_dir
+
+    try:
+        refused = read_tuned_manifest(rejected_dir(Path(folder)))
+    except RecurError:  # a damaged candidate: the active model's record stands
+        return manifest, False
+    newer = (
+        isinstance(refused, dict)
+        and isinstance(refused.get("pattern_hashes"), dict)
+        and tuned_on(rejected_dir(Path(folder)), refused, kb_dir)
+        and str(refused.get("date", "")) > str(manifest.get("date", ""))
+    )
+    return (refused, True) if newer else (manifest, False)
+
+
+def _ids(value) -> set:
+    return {i for i in value if isinstance(i, str)} if isinstance(value, list) else set()
+
+
 def retune_advice(kb_dir, kb) -> str | None:
-    """One line when the KB changed enough since tuning that `recur tune` is worthwhile (or when
-    the tuned model's manifest is damaged: the command goes on)."""
+    """One line when the KB changed enough since the last tuning run that `recur tune` is worthwhile
+    (or when the tuned model's manifest is damaged: the command goes on). Patterns and incidents are
+    counted apart: a linked incident changed the hashes of its patterns, and 12 incidents read as
+    "29 of 60 patterns were added, changed or removed"."""
     try:
         folder = tuned_model_for(kb_dir)
         manifest = read_tuned_manifest(folder) if folder else None
@@ -263,16 +296,24 @@ def retune_advice(kb_dir, kb) -> str | None:
     if not manifest or not isinstance(manifest.get("pattern_hashes"), dict):
         return None
     try:
-        current = training_data(kb).pattern_hashes
+        current = training_data(kb)
     except (RecurError, OSError, ValueError):  # advice must never break indexing; a bug must show, though
         # what reading the KB's extra eval files and the feedback log may raise (the loader turns YAML's
         # errors into problems, read_feedback its own into no feedback); `except Exception` hid any bug
         return None
-    moved, base = changed_share(manifest["pattern_hashes"], current)
-    date = manifest.get("date")  # informational: a date that is not text is left out, not a traceback
-    if moved and moved > RETUNE_SHARE * max(base, 1):
+    last, refused = _last_run(folder, manifest, kb_dir)
+    seen = _ids(last.get("trained_incidents")) | _ids(last.get("held_out_incidents"))
+    if isinstance(last.get("pattern_text_hashes"), dict):
+        moved, base = changed_share(last["pattern_text_hashes"], current.text_hashes)
+        new = len({i.id for i in linked_incidents(kb)} - seen)
+    else:  # recorded before incidents were hashed apart: they count in the patterns they changed
+        (moved, base), new = changed_share(last["pattern_hashes"], current.pattern_hashes), 0
+    date = last.get("date")  # informational: a date that is not text is left out, not a traceback
+    if moved > RETUNE_SHARE * max(base, 1) or new > RETUNE_SHARE * max(len(seen), INCIDENT_FLOOR):
+        what = [f"{moved} of {base} patterns were added, changed or removed"] if moved else []
+        what += [f"{new} incident(s) linked"] if new else []
+        when = f"{date[:10] if isinstance(date, str) and date else '?'}{', refused' if refused else ''}"
         return (
-            f"note: {moved} of {base} patterns were added, changed or removed since the model was tuned "
-            f"({date[:10] if isinstance(date, str) and date else '?'}): a re-tune is worthwhile (run: recur tune)"
+            f"note: {' and '.join(what)} since the model was tuned ({when}): a re-tune is worthwhile (run: recur tune)"
         )
     return None

@@ -114,7 +114,8 @@ def _decide_hybrid(before_ranks: list, after_ranks: list, min_gain: float) -> Ga
     elif delta.any():  # incidents moved, but the ups and downs cancel (within the noise)
         verdict, reason = "inconclusive", "no mean gain: the incidents that moved up and down cancel out"
     else:
-        verdict, reason = "inconclusive", "nothing changed"
+        # the weights changed; "nothing changed" read as if training had done nothing
+        verdict, reason = "inconclusive", "no held-out incident moved"
     return Gate(verdict, n, mean, [low, high], lost, allowed, reason)
 
 

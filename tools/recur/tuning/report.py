@@ -148,6 +148,12 @@ def rejected_dir(out_dir: Path) -> Path:
     return out_dir.with_name(out_dir.name + ".rejected")
 
 
+def previous_dir(out_dir: Path) -> Path:
+    """Where the model an activation replaced is kept (OUT.previous; absent: the bundled base model
+    was in use), for `recur tune --rollback`."""
+    return out_dir.with_name(out_dir.name + ".previous")
+
+
 def _folders(out_dir: Path) -> tuple:
     return out_dir, rejected_dir(out_dir)
 
@@ -156,6 +162,19 @@ def newest_report(out_dir: Path) -> tuple | None:
     """(path, report) of the newest report among OUT (active) and OUT.rejected (refused candidate)."""
     found = [(Path(f) / REPORT, r) for f in _folders(Path(out_dir)) if (r := read_report(f))]
     return max(found, key=lambda t: str(t[1].get("date", ""))) if found else None
+
+
+def shown_report(out_dir: Path) -> tuple | None:
+    """(path, report, newer refused report or None) for `recur tune --report`: OUT's own report, the
+    model in use; OUT.rejected's only when OUT has none (nothing was ever activated there). Found in
+    review: the newest of the two was shown, so after a refused re-tune the report of the model the
+    KB uses could not be shown at all."""
+    out_dir = Path(out_dir)
+    own, refused = read_report(out_dir), read_report(rejected_dir(out_dir))
+    if own is None:
+        return (rejected_dir(out_dir) / REPORT, refused, None) if refused is not None else None
+    newer = refused if refused is not None and str(refused.get("date", "")) > str(own.get("date", "")) else None
+    return out_dir / REPORT, own, newer
 
 
 _KINDS = {
@@ -188,23 +207,30 @@ def report_problem(r: dict) -> str | None:
 
 
 def report_text(out_dir: Path, as_json: bool = False, kb_dir=None) -> str:
-    """`recur tune --report`: the newest report of OUT / OUT.rejected, rendered or as JSON; a
-    RecurError naming the file when there is none or it cannot be read. ``kb_dir``: the KB asked
-    about (else the report's own), whose model in use the rendered report names."""
+    """`recur tune --report`: the report of the model in OUT (else of its refused candidate
+    OUT.rejected), rendered or as JSON, with one line naming a newer refused candidate and the
+    command that shows it; a RecurError naming the file when there is none or it cannot be read.
+    ``kb_dir``: the KB asked about (else the report's own), whose model in use the report names."""
     out_dir = Path(out_dir)
-    found = newest_report(out_dir)
+    found = shown_report(out_dir)
     if found is None:
         present = [f for d in _folders(out_dir) if (f := d / REPORT).is_file()]
         if present:
             raise RecurError(f"{present[0]}: not a readable tuning report (damaged?); run recur tune again")
         raise RecurError(f"no tuning report in {out_dir} (run: recur tune)")
-    path, report = found
+    path, report, newer = found
     problem = report_problem(report)
     if problem:
         raise RecurError(f"{path}: not a readable tuning report ({problem}; damaged?); run recur tune again")
     if as_json:
         return json.dumps(report, indent=1, ensure_ascii=False)
-    return render_report(report, in_use(path.parent, report, kb_dir))
+    head, _, rest = render_report(report, in_use(path.parent, report, kb_dir)).partition("\n")
+    if newer is not None:  # under the headline: the case list below can be long
+        head += (
+            f"\n  a newer candidate ({newer.get('model_id', '?')}, tuned {str(newer.get('date', '?'))[:16]}) "
+            f"was NOT activated; to see it: recur tune --report --out {rejected_dir(out_dir)}"
+        )
+    return f"{head}\n{rest}"
 
 
 def in_use(folder: Path, r: dict, kb_dir=None) -> dict:
@@ -230,7 +256,7 @@ def in_use(folder: Path, r: dict, kb_dir=None) -> dict:
     }
 
 
-def _state(r: dict, live: dict) -> str:
+def state_text(r: dict, live: dict) -> str:
     """The headline's verdict: active or not, and why not."""
     gate = r.get("gate")
     if not r.get("accepted"):
@@ -263,7 +289,7 @@ def render_report(r: dict, live: dict | None = None) -> str:
     b, a = r["before"], r["after"]
     gate = r.get("gate")
     lines = [
-        f"Tuned model {r['model_id']} — {_state(r, live or {})}",
+        f"Tuned model {r['model_id']} — {state_text(r, live or {})}",
         f"  tuned {r['date'][:16]} on {r['pairs']} pairs, {r['epochs']} epoch(s), seed {r['seed']}; "
         f"compared with {r['compared_with']}",
     ]

@@ -60,6 +60,9 @@ class TrainStats:
     cpu_seconds: float = 0.0  # process CPU time: comparable across busy and idle machines
     pairs_seen: int = 0
     last_loss: float = 0.0
+    # the mean over the last epoch's batches run here: what an epoch's line says (found in review: the last
+    # batch's loss was printed, one batch of a few pairs, noise rather than how the epoch went)
+    epoch_loss: float = 0.0
     resumed_from_epoch: int = 0
     resumed_at_step: int = 0  # within that epoch
     frozen: int = 0  # parameter tensors frozen
@@ -266,21 +269,24 @@ def _epochs(model, pairs, docs, cfg, loop: _Loop, start: tuple, stats: TrainStat
     began = saved = time.perf_counter()
     for epoch in range(start[0], cfg.epochs):
         epoch_rng = loop.rng.getstate()  # before the shuffle: a resumed run replays this epoch's order
-        batches = _batches(len(pairs), cfg.batch_size, loop.rng)
+        batches, total, done = _batches(len(pairs), cfg.batch_size, loop.rng), 0.0, 0
         for k, idx in enumerate(batches):
             if epoch == start[0] and k < start[1]:
                 continue
             stats.last_loss = _step(model, loop, [pairs[i][0] for i in idx], [pairs[i][1] for i in idx], docs)
+            total, done = total + stats.last_loss, done + 1
+            stats.epoch_loss = total / done
             stats.steps += 1
             stats.pairs_seen += len(idx)
-            bar.set_postfix(epoch=f"{epoch + 1}/{cfg.epochs}", loss=f"{stats.last_loss:.3f}", refresh=False)
+            bar.set_postfix(epoch=f"{epoch + 1}/{cfg.epochs}", loss=f"{stats.epoch_loss:.3f}", refresh=False)
             bar.update(1)
             if folder is not None and k + 1 < len(batches) and time.perf_counter() - saved > CHECKPOINT_EVERY_S:
                 _save_checkpoint(folder, key, (epoch, k + 1), model, loop, epoch_rng, stats.spent(t0, c0))
                 saved = time.perf_counter()
         if not show:  # a log line per epoch where there is no progress bar (CI, a pipe)
             print(
-                f"  epoch {epoch + 1}/{cfg.epochs}: loss {stats.last_loss:.3f}, {time.perf_counter() - began:.0f}s",
+                f"  epoch {epoch + 1}/{cfg.epochs}: mean loss {stats.epoch_loss:.3f} over {done} batch(es), "
+                f"{time.perf_counter() - began:.0f}s",
                 file=sys.stderr,
             )
         if folder is not None:  # after the last epoch too: a rerun interrupted while measuring skips training

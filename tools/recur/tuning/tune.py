@@ -31,9 +31,9 @@ from pathlib import Path
 from recur.retrieval.embed import TUNED_MANIFEST
 from recur.retrieval.models import DEFAULT_OUT, read_tuned_manifest, tuned_on
 from recur.tuning.data import INCIDENT_FLOOR, INCIDENT_FLOOR_PATTERNS, MEASURE_FLOOR, eval_kb, training_data
-from recur.tuning.report import REPORT, measured_on, rejected_dir
+from recur.tuning.report import REPORT, measured_on, previous_dir, rejected_dir
 from recur.util.errors import RecurError
-from recur.util.files import check_writable, only_one, swap_folder, work_folder, writing
+from recur.util.files import check_writable, only_one, share_files, swap_folder, work_folder, writing
 
 REFUSED = 3
 
@@ -124,9 +124,10 @@ class TuneOutcome:
     accepted: bool
     activated: bool  # accepted, and where index, suggest and serve look for this KB's model
     model_id: str
-    summary: tuple[str, ...]  # summary_lines: the data-floor note, before → after, the gate, the cost
+    summary: tuple[str, ...]  # summary_lines: before → after, the gate, the cost (the data-floor note: start_line)
     refusal: str
     manifest: dict  # recur-model.json as written (a file format; benches read its fields)
+    trained: bool = True  # False: stopped before training, no candidate could measure better (at_ceiling)
 
 
 def outcome(manifest: dict, min_gain: float) -> TuneOutcome:
@@ -175,7 +176,14 @@ def run_tune(
         with writing(out, "the tuned model"):
             run.work = work_folder(out)
         try:
-            before, after, model, stats = _measure_and_train(run)
+            before, fold_kb = _measure_current(run)
+            if at_ceiling(run, before):
+                return _ceiling_outcome(run, before, t_start)
+            try:
+                after, model, stats = _train_and_measure(run, fold_kb)
+            except KeyboardInterrupt:
+                log(interrupted_line(run.ckpt))
+                raise
             manifest = _manifest(run, before, after, stats, t_start)
             _finish(run, manifest, before, after, model)
             manifest["duration_s"] = round(time.perf_counter() - t_start, 1)
@@ -274,13 +282,12 @@ def _prepare(
     )
 
 
-def _measure_and_train(run: Run) -> tuple:
-    """(before, after, candidate model, train stats): the current model and the candidate
-    measured on the same cases over indexes of the same (held-out-free) KB."""
+def _measure_current(run: Run) -> tuple:
+    """(before, the KB measured on): the current model (or the base: fair_comparison) measured over
+    an index of the held-out-free KB."""
     from recur.retrieval import embed
     from recur.retrieval import index as index_mod
     from recur.retrieval.models import active_model
-    from recur.tuning.train import load_trainable, train
 
     data = run.data
     current = embed.resolve(active_model(run.kb_dir, None))  # the model this KB uses now: tuned, else bundled
@@ -301,6 +308,15 @@ def _measure_and_train(run: Run) -> tuple:
         f"  before: recall@3 {before.hybrid['recall@3']:.3f} · MRR {before.hybrid['mrr']:.3f} "
         f"(dense-only recall@3 {before.dense['recall@3']:.3f})"
     )
+    return before, fold_kb
+
+
+def _train_and_measure(run: Run, fold_kb) -> tuple:
+    """(after, candidate model, train stats): the candidate trained, and measured on the same cases as
+    the current model, over an index of the same KB."""
+    from recur.tuning.train import load_trainable, train
+
+    data = run.data
     log(
         f"Training {run.model_id} ({run.cfg.epochs} epoch(s), batch {run.cfg.batch_size}, seed {run.cfg.seed}, "
         f"lower {run.cfg.freeze_layers} layers frozen) ..."
@@ -318,7 +334,39 @@ def _measure_and_train(run: Run) -> tuple:
     )
     log("Measuring the tuned model ...")
     after = measure(fold_kb, run.work / "index", _memory_encoder(model, run.model_id), data.cases)
-    return before, after, model, stats
+    return after, model, stats
+
+
+def at_ceiling(run: Run, before: Measure) -> bool:
+    """No candidate can be activated: measured on held-out incidents, the model compared with already
+    ranks every one first (MRR 1), and the gate activates on a mean gain only. Found in review: such a
+    run trained for minutes and was refused. (On eval cases a candidate that ties is activated.)"""
+    return run.on_incidents and before.hybrid["mrr"] >= 1 - 1e-9
+
+
+def _ceiling_outcome(run: Run, before: Measure, t_start: float) -> TuneOutcome:
+    """The outcome of a run stopped before training (at_ceiling): nothing written, exit as refused."""
+    n, source = len(run.data.cases), run.data.eval_source
+    what = measured_on(n, source, run.data.held_incidents)
+    reason = (
+        f"{before.model_id} already ranks every one of the {what} first (MRR 1.000), so no tuned model can "
+        "measure better; nothing was trained. Tune again when new incidents are linked"
+    )
+    manifest = {
+        "model_id": run.model_id,
+        "accepted": False,
+        "trained": False,
+        "compared_with": before.model_id,
+        "eval_source": source,
+        "eval_cases": n,
+        "eval_before": before.hybrid,
+        "eval_before_dense": before.dense,
+        "incident_note": run.data.note,
+        "compared_note": run.compared_note,
+        "duration_s": round(time.perf_counter() - t_start, 1),
+    }
+    lines = [f"note: {manifest['compared_note']}."] if manifest["compared_note"] else []
+    return TuneOutcome(False, False, run.model_id, tuple(lines), reason, manifest, trained=False)
 
 
 def fair_comparison(run: Run, current) -> tuple:
@@ -412,6 +460,7 @@ def _manifest(run: Run, before: Measure, after: Measure, stats, t_start: float) 
         "duration_s": round(time.perf_counter() - t_start, 1),
         "accepted": accepted,
         "pattern_hashes": data.pattern_hashes,
+        "pattern_text_hashes": data.text_hashes,  # without incidents: the advice counts those apart
     }
 
 
@@ -458,13 +507,16 @@ def _finish(run: Run, manifest: dict, before: Measure, after: Measure, model) ->
     report = build_report(manifest, run.data, before, after, run.kb)
     (model_dir / REPORT).write_text(json.dumps(report, indent=1, ensure_ascii=False))
     (model_dir / embed.TUNED_MANIFEST).write_text(json.dumps(manifest, indent=1, ensure_ascii=False))
+    share_files(model_dir)  # model.safetensors is written 0o600 by safetensors, the rest as any file
     if not accepted:
         swap_folder(model_dir, rejected_dir(out_dir))
         shutil.rmtree(run.ckpt, ignore_errors=True)
         return
     index = _final_index(run, model) if run.index_dir is not None and manifest["activated"] else None
     # the index is ready before the model is swapped in: an interrupt until here leaves both as they were
-    swap_folder(model_dir, out_dir)
+    if not out_dir.exists():  # the base model was in use: an older OUT.previous would roll back past it
+        shutil.rmtree(previous_dir(out_dir), ignore_errors=True)
+    swap_folder(model_dir, out_dir, keep=previous_dir(out_dir))  # `recur tune --rollback` swaps it back
     shutil.rmtree(rejected_dir(out_dir), ignore_errors=True)
     if index is not None:
         run.index_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -483,22 +535,40 @@ def _final_index(run: Run, model) -> Path:
     return final
 
 
-def start_line(data) -> str:
-    """What a run trains and measures on, logged before it measures. The data-floor note is not
-    here: ``summary_lines`` shows it once, beside the measurement it explains."""
+def interrupted_line(ckpt: Path) -> str:
+    """What Ctrl-C during training leaves: found in review, only "Interrupted." was said, not that the
+    work done was kept and a rerun goes on from it."""
+    files = [f for f in ckpt.rglob("*") if f.is_file()] if ckpt.is_dir() else []
+    if not files:
+        return (
+            "No checkpoint was written yet (one is, each epoch and every 5 minutes within one): the next "
+            "run starts over. The previous model and index are as they were."
+        )
+    size = sum(f.stat().st_size for f in files) / 1e6
     return (
+        f"Checkpoint kept at {ckpt} ({size:.0f} MB): `recur tune` with the same settings resumes from it "
+        "(--no-resume starts over). The previous model and index are as they were."
+    )
+
+
+def start_line(data) -> str:
+    """What a run trains and measures on, logged before it measures, with the data-floor note: found in
+    review, it appeared only after training, minutes after it could have been acted on (once: not
+    in ``summary_lines``)."""
+    line = (
         f"{len(data.pairs)} training pairs from {len(data.docs)} patterns "
         f"({', '.join(f'{v} {k}' for k, v in sorted(data.kinds.items()))}); "
         f"{measured_on(len(data.cases), data.eval_source, data.held_incidents)}, never trained on."
     )
+    return f"{line}\nnote: {data.note}." if data.note else line
 
 
 def summary_lines(m: dict) -> list:
-    """The end of a run's terminal output: the data-floor note (the only time a run prints it),
-    the measurement before → after, the gate, and the training cost."""
+    """The end of a run's terminal output: why it was compared with the base model, the measurement
+    before → after, the gate, and the training cost (the data-floor note was said at the start)."""
     b, a = m["eval_before"], m["eval_after"]
     bd, ad = m["eval_before_dense"], m["eval_after_dense"]
-    lines = [f"note: {m[k]}." for k in ("incident_note", "compared_note") if m.get(k)]
+    lines = [f"note: {m['compared_note']}."] if m.get("compared_note") else []
     lines += [
         f"{measured_on(m['eval_cases'], m['eval_source'], m.get('gate'))}:",
         f"  hybrid      recall@1 {b['recall@1']:.3f} → {a['recall@1']:.3f} · recall@3 {b['recall@3']:.3f} → "
@@ -537,3 +607,35 @@ def refusal_reason(m: dict, min_gain: float) -> str:
     if gate["verdict"] == "worse":
         return f"on your incidents the tuned model measured worse than {m['compared_with']} ({gate['reason']})"
     return f"on your incidents the tuned model is not better than {m['compared_with']} (inconclusive: {gate['reason']})"
+
+
+def rollback(kb_dir, out_dir, index_dir) -> str:
+    """`recur tune --rollback`: put back the model the last activation replaced (OUT.previous), or,
+    when none was kept (the bundled base model was in use), set the tuned model aside so the base
+    model is used; the one replaced is kept at OUT.previous (a second rollback swaps back). Then
+    the index is rebuilt with the model now in use, as `recur tune` does. Returns what was done."""
+    from recur.retrieval.engine import ensure_index
+    from recur.retrieval.models import active_model
+
+    out, kb_dir = Path(out_dir), Path(kb_dir)
+    prev = previous_dir(out)
+    with only_one(out.with_name(out.name + ".lock"), f"{out}: recur tune"):
+        if prev.is_dir():
+            m = read_tuned_manifest(prev)
+            if not m or not tuned_on(prev, m, kb_dir):
+                raise RecurError(f"{prev}: not a tuned model of {kb_dir}; nothing rolled back")
+            if out.exists():
+                swap_folder(prev, out, keep=prev)
+            else:
+                os.rename(prev, out)
+            done = f"Rolled back: {out} is {m['model_id']} again"
+        elif (out / TUNED_MANIFEST).is_file():
+            os.rename(out, prev)
+            done = f"Rolled back to the bundled base model: the tuned model was set aside at {prev}"
+        else:
+            raise RecurError(f"nothing to roll back: no tuned model in {out} and none kept at {prev}")
+    if index_dir is not None:
+        ensure_index(kb_dir, index_dir, None, quiet=True)
+        done += f"; index {index_dir} rebuilt with {active_model(kb_dir, None)}"
+    undo = f" (the model it replaced is at {prev}: recur tune --rollback again swaps back)" if prev.is_dir() else ""
+    return done + undo + "."

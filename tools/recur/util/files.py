@@ -134,21 +134,48 @@ def _temp_file(path: Path) -> tuple[int, str]:
             continue
 
 
-def swap_folder(tmp: Path, final: Path) -> None:
+def new_file_mode() -> int:
+    """0o666 less the umask: the mode every file Recur writes gets (``_temp_file``). The umask can
+    only be read by setting it; set back at once (a CLI run, no other thread creating files)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def share_files(folder: Path) -> None:
+    """Give every file under ``folder`` the mode of a new file (``new_file_mode``): a library that
+    writes 0o600 (safetensors' model.safetensors) left one file of a tuned model unreadable to the
+    rest of a team and to a `recur serve` running as another user, beside 0o644 ones."""
+    mode = new_file_mode()
+    for path in folder.rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            os.chmod(path, mode)
+
+
+def swap_folder(tmp: Path, final: Path, keep: Path | None = None) -> None:
     """Replace folder ``final`` by ``tmp``. Where the OS can exchange two names in one step (Linux
     renameat2), ``final`` never stops existing: a reader (``recur serve`` reloading, a ``recur
     suggest``, a site request) or a second writer swapping at the same moment always finds a whole
     folder. Elsewhere, two renames: the previous folder sits at ``final.old`` between them (where an
-    interrupted swap can be recovered from). The previous folder is removed after."""
+    interrupted swap can be recovered from). The previous folder is removed after, or, with
+    ``keep``, put there (replacing what was there; ``keep`` may be ``tmp`` itself: a swap back)."""
     if _exchange(tmp, final):
-        shutil.rmtree(tmp, ignore_errors=True)  # now the previous folder
+        _set_aside(tmp, keep)  # now the previous folder
         return
     old = final.with_name(final.name + ".old")
     shutil.rmtree(old, ignore_errors=True)
     if final.exists():
         os.rename(final, old)
     os.rename(tmp, final)
-    shutil.rmtree(old, ignore_errors=True)
+    _set_aside(old, keep)
+
+
+def _set_aside(previous: Path, keep: Path | None) -> None:
+    if keep is None or not previous.exists():
+        shutil.rmtree(previous, ignore_errors=True)
+    elif previous.resolve() != keep.resolve():
+        shutil.rmtree(keep, ignore_errors=True)
+        os.rename(previous, keep)
 
 
 _RENAME_EXCHANGE = 2  # linux/fs.h
