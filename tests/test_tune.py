@@ -85,10 +85,10 @@ def test_recur_uses_the_tuned_model_for_its_kb(tuned):
 
 
 def test_report_lists_cases_and_neighbour_changes(tuned):
-    from recur.tuning.report import newest_report, render_report
+    from recur.tuning.report import render_report, shown_report
 
     kb, out, index, m = tuned
-    path, report = newest_report(out)
+    path, report, _ = shown_report(out)
     assert path == out / "report.json"
     assert report["model_id"] == m["model_id"] and report["accepted"] is True
     assert len(report["cases"]) == 9 and {"before", "after", "moved", "query"} <= set(report["cases"][0])
@@ -104,10 +104,10 @@ def test_a_report_says_whether_the_accepted_model_is_the_one_the_kb_uses(tuned):
     so `tune --report --out OTHER` and the site's model page (--model-dir OTHER) called a model tuned
     into a folder this KB never reads 'active'."""
     from recur.site.model_page import _card
-    from recur.tuning.report import newest_report, render_report
+    from recur.tuning.report import render_report, shown_report
 
     kb, out, index, m = tuned
-    path, report = newest_report(out)
+    path, report, _ = shown_report(out)
     assert path == out / "report.json"
     assert report["activated"] is True and json.loads((out / "recur-model.json").read_text())["activated"] is True
     assert f"{m['model_id']} — active" in render_report(report)

@@ -12,6 +12,16 @@ from recur.ingest.feedback import export_detail
 from recur.util.errors import RecurError
 from recur.util.text import close_names
 
+# the vote file both commands read
+feedback_option = click.option(
+    "--feedback",
+    "feedback_path",
+    **setting("feedback"),
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="Feedback file written by `recur serve` (env RECUR_FEEDBACK).",
+)
+
 
 @click.group()
 def feedback():
@@ -20,14 +30,7 @@ def feedback():
 
 @feedback.command("export")
 @kb_option
-@click.option(
-    "--feedback",
-    "feedback_path",
-    **setting("feedback"),
-    show_default=True,
-    type=click.Path(dir_okay=False),
-    help="Feedback file written by `recur serve` (env RECUR_FEEDBACK).",
-)
+@feedback_option
 @click.option("--out", type=OutFile(), help="Write the cases here instead of appending to KB/eval/cases.yml.")
 def export_cmd(kb_dir, feedback_path, out):
     """Turn confirmed feedback into retrieval cases for an author to review in a PR.
@@ -58,14 +61,7 @@ def export_cmd(kb_dir, feedback_path, out):
 
 @feedback.command("summary")
 @kb_option
-@click.option(
-    "--feedback",
-    "feedback_path",
-    **setting("feedback"),
-    show_default=True,
-    type=click.Path(dir_okay=False),
-    help="Feedback file written by `recur serve` (env RECUR_FEEDBACK).",
-)
+@feedback_option
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def summary_cmd(kb_dir, feedback_path, as_json):
     """👍 and 👎 per pattern, most 👎 first, with a few queries it was rejected for.

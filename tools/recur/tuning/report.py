@@ -158,12 +158,6 @@ def _folders(out_dir: Path) -> tuple:
     return out_dir, rejected_dir(out_dir)
 
 
-def newest_report(out_dir: Path) -> tuple | None:
-    """(path, report) of the newest report among OUT (active) and OUT.rejected (refused candidate)."""
-    found = [(Path(f) / REPORT, r) for f in _folders(Path(out_dir)) if (r := read_report(f))]
-    return max(found, key=lambda t: str(t[1].get("date", ""))) if found else None
-
-
 def shown_report(out_dir: Path) -> tuple | None:
     """(path, report, newer refused report or None) for `recur tune --report`: OUT's own report, the
     model in use; OUT.rejected's only when OUT has none (nothing was ever activated there). Found in
