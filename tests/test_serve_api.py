@@ -450,8 +450,10 @@ def test_a_rebuilt_index_refused_while_half_copied_is_loaded_once_its_files_are_
         h = health_when(base, lambda h: h["reload_error"])
         assert h["build_id"] == second, h
         stamp = (idx / "vectors.npy").stat()
-        (idx / "vectors.npy").write_bytes(whole)
-        os.utime(idx / "vectors.npy", ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+        staged = tmp_path / "vectors.npy"  # times set before it is moved in: the watcher never sees a new mtime
+        staged.write_bytes(whole)
+        os.utime(staged, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+        os.replace(staged, idx / "vectors.npy")
         time.sleep(0.5)  # the watcher looks again: nothing changed that it can see
         assert httpx.get(base + "/healthz").json()["build_id"] == second
         assert holder.check_reload(force=True) is True
