@@ -37,6 +37,29 @@ def slack_app(root):
     return app, kb, fb
 
 
+def hooked_app(kb_dir, tmp_path, errors: bool = False, **router):
+    """(an app with the Slack routes and a /hook route standing in for Slack's response_url, the bodies
+    posted to it, an Event set on each); ``errors``: the API's error shape, as create_app installs it."""
+    from recur.serve.guard import install_error_handlers
+
+    engine = Engine.open(kb_dir, tmp_path / "index", model="fake:64", quiet=True)
+    got, arrived = [], threading.Event()
+    app = FastAPI()
+    if errors:
+        install_error_handlers(app)
+    app.include_router(
+        slack_router(lambda: engine, feedback_path=tmp_path / "fb.jsonl", signing_secret=SECRET, **router)
+    )
+
+    @app.post("/hook")
+    async def hook(request: Request):
+        got.append(await request.json())
+        arrived.set()
+        return {"ok": True}
+
+    return app, got, arrived
+
+
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     app, kb, fb = slack_app(tmp_path_factory.mktemp("slack"))
@@ -385,19 +408,7 @@ def test_replies_stay_within_slacks_limits():
 
 def test_a_slow_answer_is_acknowledged_then_posted_to_response_url(tmp_path, kb_dir):
     """reply_within=0: Slack gets "searching…" at once and the answer arrives at response_url."""
-    engine = Engine.open(kb_dir, tmp_path / "index", model="fake:64", quiet=True)
-    got, arrived = [], threading.Event()
-    app = FastAPI()
-    app.include_router(
-        slack_router(lambda: engine, feedback_path=tmp_path / "fb.jsonl", signing_secret=SECRET, reply_within=0)
-    )
-
-    @app.post("/hook")
-    async def hook(request: Request):
-        got.append(await request.json())
-        arrived.set()
-        return {"ok": True}
-
+    app, got, arrived = hooked_app(kb_dir, tmp_path, reply_within=0)
     with running(app, wait_ready=False) as base:
         body = command_body("ENOSPC", response_url=base + "/hook")
         r = httpx.post(base + "/api/slack/commands", content=body, headers=signed(body))
@@ -424,20 +435,7 @@ def test_a_refused_press_is_told_to_the_voter_and_logged(tmp_path, kb_dir, capfd
     """Found in a problem manager's review: a press refused (a retired pattern: 404) was answered to Slack
     alone, which shows nothing of it, and not logged: the voter saw nothing happen. It is acknowledged on the
     response_url with the reason, as a recorded vote is, and a warning line goes to the server's log."""
-    from recur.serve.guard import install_error_handlers
-
-    engine = Engine.open(kb_dir, tmp_path / "index", model="fake:64", quiet=True)
-    got, arrived = [], threading.Event()
-    app = FastAPI()
-    install_error_handlers(app)  # the API's error shape, as create_app installs it
-    app.include_router(slack_router(lambda: engine, feedback_path=tmp_path / "fb.jsonl", signing_secret=SECRET))
-
-    @app.post("/hook")
-    async def hook(request: Request):
-        got.append(await request.json())
-        arrived.set()
-        return {"ok": True}
-
+    app, got, arrived = hooked_app(kb_dir, tmp_path, errors=True)
     with running(app, wait_ready=False) as base:
         value = json.dumps({"q": "deploy broke", "p": "old-retired"})
         payload = {

@@ -171,7 +171,7 @@ def why_field(w: dict) -> str:
 
 
 def why_shared(w: dict) -> str:
-    """ " (listed by N patterns)" for a signal match divided among the patterns listing it."""
+    """ " (listed by N patterns)" for a signal match that N > 1 patterns list (evidence they share)."""
     return f" (listed by {w['patterns']} patterns)" if w.get("patterns", 1) > 1 else ""
 
 

@@ -560,7 +560,7 @@ class Searcher:
             match = _signal_match(self.signal_list[n], self.evidence[n], norm_q, q_words, q_ids)
             if match is None:
                 continue
-            score, how, ident, divided = match
+            score, how, ident, listed = match
             if how == "exact" and self.specific[n]:
                 verbatim.add(pid)
             why = found.setdefault(pid, [])
@@ -568,8 +568,8 @@ class Searcher:
                 entry = {"field": "signal", "text": raw, "score": round(score, 3), "match": how}
                 if ident:  # which identifier was shared: an identifier match is not the whole signal found
                     entry["identifier"] = as_written(raw, ident)
-                if divided > 1:
-                    entry["patterns"] = divided  # how many patterns list it: the score was divided among them
+                if listed > 1:
+                    entry["patterns"] = listed  # how many patterns list it: evidence shared, its score whole
                 why.append(entry)
         out: dict = {}
         for pid, why in found.items():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated
 
 from pydantic import (
@@ -13,6 +14,7 @@ from pydantic import (
     StrictBool,
     StrictInt,
     StrictStr,
+    ValidationError,
     field_validator,
     model_validator,
 )
@@ -421,10 +423,6 @@ def pasted_alerts(text: str) -> list[Alert] | None:
     Alertmanager's API and `amtool` give (its ``status`` a mapping there), or one alert; firing ones
     first. None when the text is no such thing (any other JSON, or not JSON): it is searched as text.
     `recur suggest -` searched a pasted payload's JSON whole, keys and URLs too (found in review)."""
-    import json
-
-    from pydantic import ValidationError
-
     body = text.strip()
     if not body.startswith(("{", "[")):
         return None

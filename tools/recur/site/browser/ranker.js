@@ -276,14 +276,14 @@ export class Ranker {
       const s = this.signals[n];
       const hit = signalMatch(s, m, normQ, qWords, qIds);
       if (!hit) continue;
-      const [score, how, ident, divided] = hit;
+      const [score, how, ident, listed] = hit;
       if (how === "exact" && s.specific) verbatim.add(s.pidx);
       if (!found.has(s.pidx)) found.set(s.pidx, []);
       const why = found.get(s.pidx);
       if (why.every((w) => w.text !== s.raw)) {
         const entry = { field: "signal", text: s.raw, score: round(score, 3), match: how };
         if (ident) entry.identifier = asWritten(s.raw, ident);
-        if (divided > 1) entry.patterns = divided;
+        if (listed > 1) entry.patterns = listed;
         why.push(entry);
       }
     }
