@@ -860,7 +860,7 @@ def test_an_unknown_body_key_is_refused_naming_the_keys_the_route_takes(served):
     cases = [
         ("/api/suggest", {"text": "disk full", "topp": 10}, "unknown key(s) in the request body: topp (it takes text, top)"),
         ("/api/feedback", {"query": "ENOSPC", "pattern": "disk-full", "useful": True, "comment": "x", "by": "me"},
-         "unknown key(s) in the request body: by, comment (it takes query, pattern, useful)"),
+         "unknown key(s) in the request body: by, comment (it takes query, pattern, useful, voter)"),
     ]  # fmt: skip
     for path, body, message in cases:
         r = post(base, path, body)
@@ -921,3 +921,44 @@ def test_an_empty_pattern_in_a_vote_is_named_once(served):
     assert r.status_code == 422 and r.json()["error"]["message"] == "pattern: must not be empty", r.text
     r = post(served["base"], "/api/feedback", {"query": "", "pattern": "disk-full", "useful": True})
     assert r.json()["error"]["message"] == "query: must not be empty: describe what you see", r.text
+
+
+def test_a_voter_counts_once_with_their_latest_vote(served):
+    """Found in review: a responder who voted 👎 and then, on a second look, 👍 on the same answer was two
+    voters, a tie, and the pair was never exported. With a `voter` the API counts one voter as Slack's
+    buttons do: the changed vote replaces the earlier one, the same vote again is not written."""
+    from recur.ingest.feedback import judge_votes
+
+    fb, base = served["feedback"], served["base"]
+    query = "voter test: the WAL volume filled up"
+    vote = {"query": query, "pattern": "disk-full", "voter": "box-7f3a"}
+    lines = lambda: [json.loads(x) for x in fb.read_text().splitlines() if query.lower() in x.lower()]  # noqa: E731
+    r = post(base, "/api/feedback", {**vote, "useful": False})
+    assert (r.status_code, r.json()["status"]) == (201, "recorded")
+    r = post(base, "/api/feedback", {**vote, "query": "  Voter test: the WAL volume filled UP ", "useful": True})
+    assert (r.status_code, r.json()["status"]) == (201, "changed"), r.text
+    r = post(base, "/api/feedback", {**vote, "useful": True})
+    assert (r.status_code, r.json()["status"]) == (200, "already recorded")
+    got = lines()
+    assert len(got) == 2 and got[1]["changed"] is True and got[0]["vote_key"] == got[1]["vote_key"]
+    assert "box-7f3a" not in fb.read_text()  # hashed: the file keeps no client's id
+    # another voter's 👎 is a voter of its own; an anonymous vote too
+    post(base, "/api/feedback", {**vote, "voter": "box-other", "useful": False})
+    pair = [j for j in judge_votes(fb, served["kb"]) if j.query.lower() == query.lower()]
+    assert [(j.up, j.down, j.votes) for j in pair] == [(1, 1, 3)]
+    post(base, "/api/feedback", {"query": query, "pattern": "disk-full", "useful": True})
+    pair = [j for j in judge_votes(fb, served["kb"]) if j.query.lower() == query.lower()]
+    assert [(j.up, j.down, j.verdict) for j in pair] == [(2, 1, "confirmed")]
+
+
+@pytest.mark.parametrize(
+    "voter, message",
+    [
+        ("  ", "voter: must not be empty"),
+        ("v" * 201, "voter: voter is 201 characters; the limit is 200"),
+        (7, "voter: Input should be a valid string"),
+    ],
+)
+def test_a_bad_voter_is_the_one_json_error_naming_it(served, voter, message):
+    r = post(served["base"], "/api/feedback", {"query": "disk", "pattern": "disk-full", "useful": True, "voter": voter})
+    assert r.status_code == 422 and r.json()["error"]["message"] == message, r.text

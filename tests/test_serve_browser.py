@@ -160,6 +160,29 @@ def test_votes_reach_the_feedback_file(chromium, server):
         assert json.loads(fb.read_text().splitlines()[-1])["useful"] is False
 
 
+def test_a_changed_mind_replaces_the_vote(chromium, server):
+    """Found in review: a 👎 and then, on a second look, a 👍 on the same result were two voters, a tie
+    that `recur feedback export` never exported, and the box disabled both buttons after the first. The
+    box now sends a voter id it keeps in the browser, the other button stays open, and the second vote
+    replaces the first."""
+    base, fb = server
+    with box_page(chromium, base + "/suggest.html", "api") as (page, errors):
+        ask(page, "a changed mind about SERVFAIL")
+        page.wait_for_selector(".recur-suggest__card")
+        card = page.query_selector(".recur-suggest__card")
+        up, down = card.query_selector_all(".recur-vote")
+        down.click()
+        page.wait_for_selector(".recur-vote--chosen")
+        assert "recorded as not this one" in card.inner_text() and up.is_enabled() and not down.is_enabled()
+        up.click()
+        page.locator(".recur-suggest__card").first.get_by_text("changed to useful").wait_for()
+        assert up.get_attribute("aria-pressed") == "true" and down.is_enabled()
+        assert not errors, errors
+    votes = [json.loads(line) for line in fb.read_text().splitlines() if "changed mind" in line]
+    assert [v["useful"] for v in votes] == [False, True] and votes[1]["changed"] is True
+    assert votes[0]["vote_key"] == votes[1]["vote_key"]
+
+
 def test_under_token_scope_all_the_box_does_not_use_the_api_and_says_why(chromium, built, tmp_path):
     """Under --token-scope all the box has no token: it used the API and showed every responder the API's
     401 ("needs 'Authorization: Bearer <token>'"). The discovery file now says there is no API for a

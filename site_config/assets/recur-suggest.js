@@ -742,22 +742,60 @@
     return li;
   };
 
+  /* Who votes, as /api/feedback's `voter`: a random id this browser keeps (localStorage), so one person
+     counts once per query and pattern with their latest vote. A 👎 then a 👍 on a second look was two
+     voters, a tie (found in review); now the second replaces the first. No id when storage is refused
+     (private mode, a file: page): each vote is then a voter of its own, as before. */
+  function voterId() {
+    try {
+      var id = window.localStorage.getItem("recur-voter");
+      if (!id) {
+        var bytes = new Uint8Array(16);
+        window.crypto.getRandomValues(bytes);
+        id = "box-" + Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
+        window.localStorage.setItem("recur-voter", id);
+      }
+      return id;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  var VOTED = {
+    recorded: ["Thanks: recorded as not this one.", "Thanks: recorded as useful."],
+    changed: ["Thanks: changed to not this one.", "Thanks: changed to useful."],
+    "already recorded": ["Already recorded as not this one.", "Already recorded as useful."]
+  };
+
   Box.prototype.votes = function (query, r) {
     var self = this, note = el("span", { class: "recur-suggest__thanks", role: "status" });
     var up = el("button", { type: "button", class: "recur-vote", title: "This pattern fits", "aria-label": "Useful: " + r.title, text: "\uD83D\uDC4D Useful" });
     var down = el("button", { type: "button", class: "recur-vote", title: "Not this one", "aria-label": "Not useful: " + r.title, text: "\uD83D\uDC4E Not this" });
+    /* The chosen button stays pressed (and disabled); the other stays open: a changed mind is a vote too. */
+    function chosen(useful) {
+      var on = useful === null ? null : useful ? up : down;
+      [up, down].forEach(function (b) {
+        b.disabled = b === on;
+        b.classList.toggle("recur-vote--chosen", b === on);
+        b.setAttribute("aria-pressed", b === on ? "true" : "false");
+      });
+    }
+    var current = null;
     function vote(useful) {
       up.disabled = down.disabled = true;
-      apiFetch(self.api + "/feedback", { query: query, pattern: r.id, useful: useful }).then(function (res) {
-        if (res.status === 201) {
-          (useful ? up : down).classList.add("recur-vote--chosen");
-          note.textContent = useful ? "Thanks: recorded as useful." : "Thanks: recorded as not this one.";
+      var body = { query: query, pattern: r.id, useful: useful }, voter = voterId();
+      if (voter) body.voter = voter;
+      apiFetch(self.api + "/feedback", body).then(function (res) {
+        if ((res.status === 201 || res.status === 200) && res.json) {
+          current = useful;
+          chosen(useful);
+          note.textContent = (VOTED[res.json.status] || VOTED.recorded)[useful ? 1 : 0];
         } else {
-          up.disabled = down.disabled = false;
+          chosen(current);
           note.textContent = res.json && res.json.error ? res.json.error.message : "Could not record the vote.";
         }
       }, function () {
-        up.disabled = down.disabled = false;
+        chosen(current);
         note.textContent = "Could not record the vote (no API).";
       });
     }

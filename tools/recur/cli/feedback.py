@@ -36,7 +36,7 @@ def export_cmd(kb_dir, feedback_path, out):
     """Turn confirmed feedback into retrieval cases for an author to review in a PR.
 
     A (query, pattern) counts when 👍 outnumber 👎 among its voters (each voter's latest vote;
-    an API vote without a Slack vote key is a voter of its own), its pattern exists and is not
+    an API vote without a voter is a voter of its own), its pattern exists and is not
     retired, and it is not already a case. Cases are appended to KB/eval/cases.yml (kept valid
     YAML) under a dated comment, or written to --out; a pattern confirmed for a query that
     already has a case in KB/eval/cases.yml joins that case's expect list when exporting into

@@ -1,8 +1,8 @@
 """Responder feedback (👍/👎 on a suggestion) and turning it into retrieval cases.
 
 The server appends one JSON line per vote to a feedback file (default
-``.recur/feedback.jsonl``): ``{"ts", "query", "pattern", "useful"}``, and from Slack's buttons ``vote_key``
-(one person's vote on one result of one message, hashed: ``record_once``) and ``"changed": true`` when it
+``.recur/feedback.jsonl``): ``{"ts", "query", "pattern", "useful"}``, and from Slack's buttons and API votes
+that name a ``voter`` ``vote_key`` (one person's vote on one result, hashed: ``record_once``) and ``"changed": true`` when it
 turns that person's earlier vote round; ``"query_cut": true`` when a button held only the query's start. Appends hold a lock
 (a thread lock plus ``flock``, which also holds between processes), write each line in one
 ``write`` on an ``O_APPEND`` descriptor and ``fsync``, so concurrent votes never interleave;
@@ -261,7 +261,8 @@ class Judged:
 
 def judge_votes(path, kb, warn=None) -> list[Judged]:
     """Each (query, pattern)'s votes, judged, in first-vote order. Each voter counts once, with their
-    latest vote: a Slack voter is their ``vote_key``, an API vote (no key) is a voter of its own. The pair
+    latest vote: a Slack voter, or an API voter that named itself, is their ``vote_key``; an API vote
+    without one is a voter of its own. The pair
     is useful when 👍 outnumber 👎: keyed by query and pattern alone, one 👎 cancelled any number of 👍
     from different people (found in a problem manager's review)."""
     if not hasattr(kb, "patterns"):

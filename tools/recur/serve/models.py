@@ -35,6 +35,7 @@ MAX_TEXT = MAX_QUERY_CHARS  # characters of one query (a pasted log excerpt); th
 MAX_PASTE = MAX_PASTE_CHARS
 MAX_TOP = config.MAX_TOP
 MAX_PATTERN_ID = 200  # characters of a pattern id in a vote: ids are short slugs; a longer one is not an id
+MAX_VOTER = 200  # characters of a vote's voter id: an opaque token the client keeps (the site's box: a random id)
 # The published schema of a text field: at least one character that is not white space (JSON Schema's
 # ``pattern`` matches anywhere in the string), as ``_text`` checks; a blank one is a 422. The white space
 # is spelled out, every character str.strip() removes: a JSON Schema ``\S`` (ECMA-262) counts U+001C-U+001F
@@ -145,6 +146,17 @@ class FeedbackIn(BaseModel):
         json_schema_extra=NOT_BLANK,
     )
     useful: StrictBool = Field(description="true for 👍, false for 👎.")
+    voter: StrictStr | None = Field(
+        None,
+        description=(
+            "Optional: an opaque id of whoever votes, kept by the client (the site's box keeps a random one in "
+            f"the browser; at most {MAX_VOTER} characters). With it, one voter counts once per query and pattern "
+            "with their latest vote (a changed mind replaces the earlier vote; the same vote again is not "
+            "written), as Slack's buttons count; the feedback file keeps a hash, not the id. Without it, every "
+            "vote counts as a voter of its own."
+        ),
+        json_schema_extra=NOT_BLANK,
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -155,6 +167,11 @@ class FeedbackIn(BaseModel):
     @classmethod
     def _check_query(cls, v):
         return _text(v, "query")
+
+    @field_validator("voter")
+    @classmethod
+    def _check_voter(cls, v):
+        return None if v is None else _text(v, "voter", MAX_VOTER)
 
     @field_validator("pattern")
     @classmethod

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sys
 
 from fastapi import APIRouter, Depends
@@ -13,6 +15,7 @@ from recur.serve.guard import ApiError
 from recur.serve.models import FeedbackIn
 from recur.serve.security import rate_limited, require_write
 from recur.util.errors import RecurError
+from recur.util.text import query_key
 
 # the token is checked before the rate limit: a client without it cannot use up another's votes
 router = APIRouter(tags=["feedback"], dependencies=[Depends(require_write), Depends(rate_limited)])
@@ -21,14 +24,32 @@ router = APIRouter(tags=["feedback"], dependencies=[Depends(require_write), Depe
 @router.post(
     "/api/feedback",
     status_code=201,
-    responses=errors(400, 401, 404, 408, 413, 415, 422, 429, 503),
+    responses={
+        200: {"description": 'The same voter\'s same vote again: nothing written, `"status": "already recorded"`'},
+        **errors(400, 401, 404, 408, 413, 415, 422, 429, 503),
+    },
     dependencies=[Depends(only_query())],
 )
 def feedback(body: FeedbackIn, engine=Depends(get_engine), settings: Settings = Depends(get_settings)):
-    """Record a 👍/👎 on a suggestion; `recur feedback export` turns 👍 into eval cases."""
+    """Record a 👍/👎 on a suggestion; `recur feedback export` turns 👍 into eval cases. With a `voter`,
+    one vote per voter, query and pattern: `status` says "recorded", "changed" (it replaced their other
+    vote) or "already recorded" (the same vote again: nothing written, 200)."""
     refuse_unknown(engine, body.pattern)
-    record_vote(settings.feedback_path, engine, body.query, body.pattern, body.useful)
-    return JSONResponse({"status": "recorded", "pattern": body.pattern, "useful": body.useful}, status_code=201)
+    key = api_vote_key(body.voter, body.query, body.pattern) if body.voter is not None else None
+    outcome = record_vote(settings.feedback_path, engine, body.query, body.pattern, body.useful, key=key)
+    return JSONResponse(
+        {"status": outcome, "pattern": body.pattern, "useful": body.useful},
+        status_code=200 if outcome == "already recorded" else 201,
+    )
+
+
+def api_vote_key(voter: str, query: str, pattern: str) -> str:
+    """One API voter's vote on one query and pattern, as feedback.record_once keys it (Slack's is
+    slack.vote_key). Without it a responder who voted 👎 and then, on a second look, 👍 on the same
+    answer was two voters, a tie (found in review). The query as the export groups it (query_key), and
+    hashed: the feedback file keeps no client's id."""
+    parts = json.dumps([voter, query_key(query), pattern], ensure_ascii=False)
+    return "api:" + hashlib.sha256(parts.encode("utf-8")).hexdigest()[:24]
 
 
 def refuse_unknown(engine, pattern: str) -> None:
