@@ -713,6 +713,18 @@ def test_http_mcp_refusals_are_json_rpc_errors(served):
         assert r.headers["x-content-type-options"] == "nosniff"  # still through the app's middleware
 
 
+def test_http_mcp_a_refused_request_names_no_session(served):
+    """HEAD /mcp (a load balancer's probe) and other refused requests were answered with a new
+    Mcp-Session-Id each time, for a session the SDK never opened: a client or an operator read a session
+    that did not exist (left out in an earlier note). Only the initialize answer names one."""
+    url = served["base"] + "/mcp"
+    for r in (httpx.head(url, timeout=30), httpx.put(url, timeout=30), httpx.get(url, timeout=30)):
+        assert r.status_code in (400, 405), (r.request.method, r.status_code)
+        assert "mcp-session-id" not in r.headers, (r.request.method, r.headers)
+    r = httpx.post(url, json=INIT, headers={"Accept": "application/json, text/event-stream"}, timeout=30)
+    assert r.status_code == 200 and r.headers["mcp-session-id"]
+
+
 @pytest.mark.parametrize("codings", [["gzip"], ["deflate"], ["identity", "gzip"]])
 def test_http_mcp_refuses_a_content_coding_as_a_json_rpc_415(served, codings):
     """The SDK does not decode a content coding: a gzip body was read as its compressed bytes, a

@@ -921,6 +921,7 @@ class JsonRpcErrors:
 
         async def relay(message):
             if message["type"] == "http.response.start" and message["status"] >= 400:
+                message = _no_session_header(message)
                 names = {k.lower() for k, _ in message.get("headers", [])}
                 if b"content-type" not in names:
                     held["start"], held["body"] = message, b""
@@ -933,6 +934,14 @@ class JsonRpcErrors:
             await send(message)
 
         await self.app(scope, receive, relay)
+
+
+def _no_session_header(start: dict) -> dict:
+    """A refused request's answer without ``Mcp-Session-Id``: the SDK named a new session on every 405
+    (``HEAD /mcp``, a load balancer's probe, a PUT) and opened none, so a client or an operator read a
+    session that did not exist (found in review). A session is named by the initialize answer only."""
+    headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"mcp-session-id"]
+    return {**start, "headers": headers}
 
 
 async def _cleaned(receive):
