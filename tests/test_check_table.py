@@ -829,6 +829,13 @@ ROWS = [
         "warning",
     ),
     (
+        "path-retired-pattern",  # the site still lists it and counts it in the reader's progress
+        {"paths/first-week.yml": "title: T\naudience: a\nsteps:\n  - pattern: disk-full\n  - pattern: old-retired\n"},
+        "paths/first-week.yml:5: steps[1].pattern",
+        "'old-retired' is retired (it no longer happens, and is never suggested)",
+        "warning",
+    ),
+    (
         "cases-empty-expect",
         {"eval/cases.yml": "- query: q\n  expect: []\n"},
         "eval/cases.yml:2: [0].expect",

@@ -21,6 +21,7 @@ def cross_checks(kb: KB) -> list[Problem]:
         + _record_refs(kb)
         + expect_problems(kb.cases, _shown(kb, "eval/cases.yml"), kb.pattern_known)
         + retired_expect_warnings(kb)
+        + retired_step_warnings(kb)
         + duplicate_case_warnings(kb)
         + triage_problems(kb)
     )
@@ -204,6 +205,26 @@ def retired_expect_warnings(kb: KB) -> list[Problem]:
         for n, case in enumerate(kb.cases)
         for k, pid in enumerate(case.expect)
         if pid in kb.patterns and kb.patterns[pid].status == "retired"
+    ]
+
+
+def retired_step_warnings(kb: KB) -> list[Problem]:
+    """Path steps naming a retired pattern: the site still lists the step, marked "retired: kept for
+    history", and counts it in the new hire's progress, so a lead who retires a pattern is told which
+    onboarding paths still teach it (nothing said so: the path kept sending newcomers to a page about
+    something that no longer happens)."""
+    return [
+        Problem(
+            _shown(kb, path.relpath),
+            path.line("steps", i, "pattern"),
+            f"steps[{i}].pattern",
+            f"{step.pattern!r} is retired (it no longer happens, and is never suggested): a new hire still reads "
+            "it on this path; name the pattern that replaced it, or remove the step",
+            "warning",
+        )
+        for path in kb.paths.values()
+        for i, step in enumerate(path.steps)
+        if step.pattern in kb.patterns and kb.patterns[step.pattern].status == "retired"
     ]
 
 
