@@ -158,7 +158,7 @@ def test_path_page_has_ordered_steps_why_and_checklist(kb):
     assert "Why it matters:</strong> the disk fills before anything else does" in page
     assert 'href="../patterns/capacity/disk-full.html"' in page
     assert "A filesystem runs out of bytes and writes fail." in page  # the gist, first sentence only
-    assert "For storage on-call." in page
+    assert "An [onboarding path](index.md) for storage on-call." in page
 
 
 def test_a_path_step_on_a_retired_pattern_says_so(kb):

@@ -182,6 +182,24 @@ def test_onboarding_path_progress_persists(page, base):
     assert page.errors == []
 
 
+def test_a_search_for_onboarding_finds_the_paths(page, base):
+    """A new hire types "onboarding" into the site search: the list of paths is out of the search index
+    (as every list page), and no path page said the word, so it answered "No matching documents"."""
+    url, _ = base
+    page.goto(url + "/index.html")
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    page.locator("input.md-search__input").press_sequentially("onboarding", delay=20)
+    found = page.locator(".md-search-result__item > a[href*='/paths/']")
+    found.first.wait_for(timeout=10000)
+    pages = {found.nth(n).get_attribute("href").split("?")[0].rsplit("/", 1)[-1] for n in range(found.count())}
+    assert pages == {"first-week.html", "storage-basics.html"}
+    page.keyboard.press("Escape")
+    page.goto(url + "/paths/storage-basics.html")  # and from a path, its list is one link away
+    page.get_by_role("link", name="onboarding path").click()
+    assert page.url.endswith("/paths/index.html")
+    assert page.errors == []
+
+
 def _steps(page) -> dict:
     """{pattern id: ticked} of the path page's checklist."""
     checks = page.locator("input.recur-step-check")

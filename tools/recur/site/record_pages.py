@@ -137,8 +137,10 @@ def path_page(site: Site, path) -> str:
     out = [front_matter(title=path.title, recur_kind="path", recur_id=path.id, recur_source=path.relpath,
                         recur_edit_url=site.edit_url(path.relpath)),
            f"# {cell(path.title)}\n"]
-    if path.audience:
-        out.append(f"For {cell(path.audience)}.\n")
+    # says what the page is, in words the site search indexes: the list of paths is out of the search, and
+    # a new hire's search for "onboarding" found nothing; it links the list, which the navigation does not mark
+    kind = mdlink(page, PATHS, "onboarding path")
+    out.append(f"An {kind} for {cell(path.audience)}.\n" if path.audience else f"An {kind}.\n")
     out.append(f"{n} steps, in order"
                + (f" (and {missing} that name{'s' if missing == 1 else ''} no pattern this site has, marked below)"
                   if missing else "")
