@@ -161,6 +161,18 @@ def test_path_page_has_ordered_steps_why_and_checklist(kb):
     assert "An [onboarding path](index.md) for storage on-call." in page
 
 
+def test_a_pattern_page_says_where_it_stands_on_each_path(kb):
+    """The way on from a step's pattern page: its place on each path listing it, with the steps around it;
+    a step naming no pattern the site has is skipped, as the path's checklist does not count it."""
+    kb.paths["first-week"].steps.insert(1, type(kb.paths["first-week"].steps[0])("no-such-pattern", None, 9))
+    out = _pages(kb)
+    places = out["patterns/capacity/db-pool-exhausted.md"].split("## Onboarding paths", 1)[1]
+    assert 'Step 1 of 2 on <a href="../../paths/first-week.html">First week</a> · next: ' in places
+    assert "Step 2 of 2 on" in places and ">Storage basics</a> · previous: " in places
+    assert "Step 2 of 2 on" in out["patterns/network/dns-failure.md"]
+    assert "## Onboarding paths" not in out["patterns/deploys/old-retired.md"]  # on no path: nothing said
+
+
 def test_a_path_step_on_a_retired_pattern_says_so(kb):
     """Found in review: an onboarding step pointing at a retired pattern was shown like any other;
     a new hire should know the failure no longer happens."""

@@ -200,6 +200,27 @@ def test_a_search_for_onboarding_finds_the_paths(page, base):
     assert page.errors == []
 
 
+def test_a_path_step_leads_on_to_the_next_from_the_pattern_page(page, base):
+    """A new hire follows "read the pattern" from a path's step: the pattern page had no way on to the next
+    step (nor back to the path) but the browser's back button, and nothing on it said it was a step."""
+    url, _ = base
+    page.goto(url + "/paths/storage-basics.html")
+    page.locator(".recur-step-link").first.click()
+    assert page.url.endswith("/patterns/capacity/disk-full.html")
+    place = page.locator(".recur-path-places li", has_text="Storage basics")
+    assert place.inner_text() == "Step 1 of 2 on Storage basics · next: Database connection pool exhausted"
+    place.get_by_role("link", name="Database connection pool exhausted").click()
+    assert page.url.endswith("/patterns/capacity/db-pool-exhausted.html")
+    places = page.locator(".recur-path-places li")  # on two paths: each says where it stands on it
+    assert sorted(places.nth(n).inner_text() for n in range(places.count())) == [
+        "Step 1 of 2 on First week · next: DNS resolution failure",
+        "Step 2 of 2 on Storage basics · previous: Disk full on a host",
+    ]
+    places.filter(has_text="Storage basics").get_by_role("link", name="Storage basics").click()
+    assert page.url.endswith("/paths/storage-basics.html")
+    assert page.errors == []
+
+
 def _steps(page) -> dict:
     """{pattern id: ticked} of the path page's checklist."""
     checks = page.locator("input.recur-step-check")

@@ -155,6 +155,27 @@ def path_page(site: Site, path) -> str:
     return "\n".join(out)
 
 
+def path_places(site: Site, p) -> str:
+    """A pattern page's "Onboarding paths" section: for each path listing it, its step number and links to
+    the path and to the steps before and after. A new hire who followed "read the pattern" had no way on
+    from the pattern page but the browser's back button: nothing there said it was a step, nor of what."""
+    items = []
+    for path in sorted(site.kb.paths.values(), key=path_order):
+        steps = list(dict.fromkeys(s.pattern for s in path.steps if s.pattern in site.kb.patterns))  # as ticked
+        if p.id not in steps:
+            continue
+        n = steps.index(p.id)
+        near = [f"{label}: {site.pattern_link(p.relpath, steps[k])}"
+                for label, k in (("previous", n - 1), ("next", n + 1)) if 0 <= k < len(steps)]
+        items.append(f"<li>Step {n + 1} of {len(steps)} on {alink(p.relpath, site.path_page(path.id), path.title)}"
+                     + "".join(f" · {x}" for x in near) + "</li>")
+    if not items:
+        return ""
+    return ("## Onboarding paths {: data-search-exclude }\n"
+            + raw('<div class="recur-links recur-path-places" data-search-exclude>\n<ul class="recur-links">\n'
+                  + "\n".join(items) + "\n</ul>\n</div>"))
+
+
 def path_order(path) -> tuple:
     """Paths with an ``order`` first, by it; then the others; each by title."""
     return (path.order is None, path.order or 0, path.title.lower(), path.id)
