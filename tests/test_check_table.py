@@ -829,6 +829,23 @@ ROWS = [
         "warning",
     ),
     (
+        "path-pattern-slip",  # named with the id it was meant to be, not left to a search through patterns/
+        {"paths/first-week.yml": "title: T\naudience: a\nsteps:\n  - pattern: disk-ful\n    why: w\n"},
+        "paths/first-week.yml:4: steps[0].pattern",
+        "no pattern has id 'disk-ful'; did you mean disk-full?",
+        "error",
+    ),
+    (
+        "incident-pattern-slip",
+        {
+            "incidents/2026/INC-2026-0009.md": "---\nid: INC-2026-0009\ntitle: t\ndate: 2026-01-02\nseverity: sev2\n"
+            "patterns: [db-pool-exhaustd]\n---\n\n## Summary\nx\n"
+        },
+        "incidents/2026/INC-2026-0009.md:6: patterns[0]",
+        "no pattern has id 'db-pool-exhaustd'; did you mean db-pool-exhausted?",
+        "error",
+    ),
+    (
         "path-retired-pattern",  # the site still lists it and counts it in the reader's progress
         {"paths/first-week.yml": "title: T\naudience: a\nsteps:\n  - pattern: disk-full\n  - pattern: old-retired\n"},
         "paths/first-week.yml:5: steps[1].pattern",

@@ -345,6 +345,9 @@ def test_path_from_flags_and_prompts(kb):
     assert res.exit_code == 1 and "already exists" in res.output
     res = run("new", "path", "--kb", "kb", "--id", "p2", "--title", "t", "--step", "nope: x")
     assert res.exit_code == 1 and "no pattern has id 'nope'" in res.output
+    res = run("new", "path", "--kb", "kb", "--id", "p3", "--title", "t", "--step", "disk-ful: x")  # a slip
+    assert res.exit_code == 1 and "--step: no pattern has id 'disk-ful'; did you mean disk-full?" in res.output
+    assert not (kb / "paths/p3.yml").exists()
 
 
 def test_path_takes_its_place_in_the_sites_list_with_order(kb):

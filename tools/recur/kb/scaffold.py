@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 from recur.kb import placeholders, schema
+from recur.kb.check import unknown_pattern
 from recur.kb.incident_record import incident_text, next_id, require_id
 from recur.kb.records import KB
 from recur.kb.writer import Bullets, Numbered, Raw, flow_list, id_list, pattern_markdown, plain, q, section_text
@@ -84,7 +85,7 @@ def _known(kb: KB, ids, flag: str) -> list:
     for pid in ids:
         kebab(pid, flag)
         if not kb.pattern_known(pid):
-            raise RecurError(f"{flag}: no pattern has id {pid!r}")
+            raise RecurError(f"{flag}: {unknown_pattern(kb, pid)}")
         out.append(pid)
     return out
 
