@@ -719,7 +719,7 @@ ROWS = [
     (
         "path-yaml-does-not-parse",
         {"paths/first-week.yml": "title: T\nsteps: [\n"},
-        "paths/first-week.yml:3: path",
+        "paths/first-week.yml:3: file",
         "YAML does not parse",
         "error",
     ),
@@ -827,6 +827,34 @@ ROWS = [
         "paths/first-week.yml:5: steps[1].pattern",
         "'disk-full' is already steps[0]",
         "warning",
+    ),
+    (
+        "path-file-is-a-list",  # a .yml has no front matter: the message named one
+        {"paths/first-week.yml": "- title: T\n  steps: []\n"},
+        "paths/first-week.yml:1: file",
+        "must be a mapping of keys to values, not a list",
+        "error",
+    ),
+    (
+        "path-key-twice",  # named as every other message names a step's key, not steps.0.why
+        {"paths/first-week.yml": "title: T\nsteps:\n  - pattern: disk-full\n    why: a\n    why: b\n"},
+        "paths/first-week.yml:5: steps[0].why",
+        "key appears twice; the last one wins",
+        "error",
+    ),
+    (
+        "path-step-dash-without-space",  # PyYAML's "expected '-' indicator" named no fix
+        {"paths/first-week.yml": "title: T\nsteps:\n  - pattern: disk-full\n  -pattern: dns-failure\n"},
+        "paths/first-week.yml:4: file",
+        "(a list item starts with a dash and a space: '- pattern: dns-failure')",
+        "error",
+    ),
+    (
+        "path-step-key-at-the-dash",  # why: under the dash, not under pattern:
+        {"paths/first-week.yml": "title: T\nsteps:\n  - pattern: disk-full\n  why: w\n"},
+        "paths/first-week.yml:4: file",
+        "a key of the item above goes under that item's first key",
+        "error",
     ),
     (
         "path-pattern-slip",  # named with the id it was meant to be, not left to a search through patterns/
