@@ -196,7 +196,7 @@ def test_a_search_for_onboarding_finds_the_paths(page, base):
     page.keyboard.press("Escape")
     page.goto(url + "/paths/storage-basics.html")  # and from a path, its list is one link away
     page.get_by_role("link", name="onboarding path").click()
-    assert page.url.endswith("/paths/index.html")
+    page.wait_for_url("**/paths/index.html")  # the click starts the navigation; wait for it to land
     assert page.errors == []
 
 
@@ -206,18 +206,42 @@ def test_a_path_step_leads_on_to_the_next_from_the_pattern_page(page, base):
     url, _ = base
     page.goto(url + "/paths/storage-basics.html")
     page.locator(".recur-step-link").first.click()
-    assert page.url.endswith("/patterns/capacity/disk-full.html")
+    page.wait_for_url("**/patterns/capacity/disk-full.html")  # the click starts the navigation; wait for it to land
     place = page.locator(".recur-path-places li", has_text="Storage basics")
     assert place.inner_text() == "Step 1 of 2 on Storage basics · next: Database connection pool exhausted"
     place.get_by_role("link", name="Database connection pool exhausted").click()
-    assert page.url.endswith("/patterns/capacity/db-pool-exhausted.html")
+    page.wait_for_url("**/patterns/capacity/db-pool-exhausted.html")  # the click starts the navigation; wait for it to land
     places = page.locator(".recur-path-places li")  # on two paths: each says where it stands on it
     assert sorted(places.nth(n).inner_text() for n in range(places.count())) == [
         "Step 1 of 2 on First week · next: DNS resolution failure",
         "Step 2 of 2 on Storage basics · previous: Disk full on a host",
     ]
     places.filter(has_text="Storage basics").get_by_role("link", name="Storage basics").click()
-    assert page.url.endswith("/paths/storage-basics.html")
+    page.wait_for_url("**/paths/storage-basics.html")  # the click starts the navigation; wait for it to land
+    assert page.errors == []
+
+
+def test_a_pattern_page_on_a_path_ticks_its_step(page, base):
+    """Going on by the pattern page's "next" link, the reader had to go back to the path to tick what was
+    read: the page's "Read" box is the same tick as the step's, on every path listing the pattern."""
+    url, _ = base
+    page.goto(url + "/paths/storage-basics.html")
+    page.evaluate("localStorage.clear()")
+    page.goto(url + "/patterns/capacity/db-pool-exhausted.html")
+    box = page.get_by_role("checkbox", name=re.compile("^Read: tick it when you have read it"))
+    assert not box.is_checked()
+    box.focus()
+    page.keyboard.press("Space")  # by keyboard alone
+    page.goto(url + "/paths/storage-basics.html")
+    assert _steps(page) == {"disk-full": False, "db-pool-exhausted": True}
+    assert page.locator(".recur-progress-text").inner_text() == "1 of 2 done"
+    page.goto(url + "/paths/first-week.html")
+    assert _steps(page)["db-pool-exhausted"] is True
+    page.goto(url + "/patterns/capacity/db-pool-exhausted.html")  # and it shows what the path ticked
+    assert page.get_by_role("checkbox", name=re.compile("^Read: tick")).is_checked()
+    page.goto(url + "/patterns/capacity/disk-full.html")
+    assert not page.get_by_role("checkbox", name=re.compile("^Read: tick")).is_checked()
+    page.evaluate("localStorage.clear()")
     assert page.errors == []
 
 

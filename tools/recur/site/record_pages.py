@@ -171,9 +171,14 @@ def path_places(site: Site, p) -> str:
                      + "".join(f" · {x}" for x in near) + "</li>")
     if not items:
         return ""
+    # the tick of its step on the path's page (recur.js, one set for the site): a reader going on by "next"
+    # would otherwise have to go back to the path to tick what was read
+    tick = (f'<p class="recur-read"><label><input type="checkbox" class="recur-read-check" data-step="{esc(p.id)}"> '
+            "Read: tick it when you have read it and walked through its runbook (ticked on every path that lists "
+            "it)</label></p>")
     return ("## Onboarding paths {: data-search-exclude }\n"
             + raw('<div class="recur-links recur-path-places" data-search-exclude>\n<ul class="recur-links">\n'
-                  + "\n".join(items) + "\n</ul>\n</div>"))
+                  + "\n".join(items) + f"\n</ul>\n{tick}\n</div>"))
 
 
 def path_order(path) -> tuple:
