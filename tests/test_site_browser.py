@@ -210,7 +210,7 @@ def test_a_path_step_leads_on_to_the_next_from_the_pattern_page(page, base):
     place = page.locator(".recur-path-places li", has_text="Storage basics")
     assert place.inner_text() == "Step 1 of 2 on Storage basics · next: Database connection pool exhausted"
     place.get_by_role("link", name="Database connection pool exhausted").click()
-    page.wait_for_url("**/patterns/capacity/db-pool-exhausted.html")  # the click starts the navigation; wait for it to land
+    page.wait_for_url("**/patterns/capacity/db-pool-exhausted.html")
     places = page.locator(".recur-path-places li")  # on two paths: each says where it stands on it
     assert sorted(places.nth(n).inner_text() for n in range(places.count())) == [
         "Step 1 of 2 on First week · next: DNS resolution failure",
