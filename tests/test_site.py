@@ -536,7 +536,8 @@ def test_path_steps_are_keyed_by_pattern_and_drafts_are_marked(kb):
     step = page[page.index('data-step="disk-full"') :].split("</li>")[0]
     assert "(draft: still being written)" in step
     assert '<span class="recur-progress-text" aria-live="polite">0 of 3 done</span>' in page
-    assert "read it and walked through its first steps" in page and "never run them in production" in page
+    # the pattern page's heading is "Runbook": "first steps" sent a new hire looking for a section it has not
+    assert "read it and walked through its runbook" in page and "never run them in production" in page
 
 
 def test_paths_are_listed_by_their_order_then_title_with_a_progress_cell(tmp_path):

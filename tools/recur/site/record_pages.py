@@ -145,7 +145,8 @@ def path_page(site: Site, path) -> str:
                + (f" (and {missing} that name{'s' if missing == 1 else ''} no pattern this site has, marked below)"
                   if missing else "")
                + ". Tick each one when you have read it and walked through its "
-               "first steps (to learn them: never run them in production to practise). Your progress is kept in "
+               # "first steps" named no heading of the pattern page, whose steps are under "Runbook"
+               "runbook (to learn its steps: never run them in production to practise). Your progress is kept in "
                "this browser, and a pattern ticked here is ticked on every path that lists it.\n")
     out.append(raw(f'<div class="recur-path" data-path="{esc(path.id)}" data-search-exclude>\n'
                f'<p class="recur-progress"><span class="recur-progress-text" aria-live="polite">0 of {n} '
