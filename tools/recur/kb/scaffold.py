@@ -90,6 +90,17 @@ def _known(kb: KB, ids, flag: str) -> list:
     return out
 
 
+def pattern_problem(kb: KB, pid: str) -> str | None:
+    """What is wrong with one pattern id typed at a prompt, or None: asked again at once there (a slip in
+    a path's second step was said only after the last, and every answer was lost with it). No flag is
+    named: the person answered a question, and typed none."""
+    try:
+        _known(kb, [pid.strip()], "-")
+    except RecurError as exc:
+        return str(exc).removeprefix("-: ")
+    return None
+
+
 def _clean(items) -> list:
     """The items given, each one line of text (``one_line``: as `recur incident new` writes them),
     empty ones left out."""
@@ -272,4 +283,14 @@ def create(path: Path, text: str, root=None) -> Path:
     return write_atomic(path, text)
 
 
-__all__ = ["slugify", "pattern_file", "incident_file", "path_file", "parse_step", "create", "categories", "flow_list"]
+__all__ = [
+    "slugify",
+    "pattern_file",
+    "incident_file",
+    "path_file",
+    "parse_step",
+    "pattern_problem",
+    "create",
+    "categories",
+    "flow_list",
+]
