@@ -285,6 +285,26 @@ def test_path_progress_is_kept_by_pattern_shared_by_paths_and_old_progress_is_ke
     assert page.errors == []
 
 
+def test_the_list_of_paths_shows_progress_on_a_phone(chromium, base):
+    """At 375 px the list's last column, "your progress", was off the screen, behind the audience's text:
+    what a new hire opens the list for. It comes right after the path's name."""
+    url, _ = base
+    pg = chromium.new_page()
+    pg.set_viewport_size({"width": 375, "height": 740})
+    errors = page_errors(pg)
+    try:
+        pg.goto(url + "/paths/index.html")
+        assert pg.locator("thead th").all_inner_texts()[:2] == ["path", "your progress"]
+        for n in range(pg.locator(".recur-path-progress").count()):
+            cell = pg.locator(".recur-path-progress").nth(n)
+            assert cell.inner_text().endswith(" done")
+            box = cell.bounding_box()
+            assert box["x"] + box["width"] <= 375
+        assert errors == []
+    finally:
+        pg.close()
+
+
 def test_the_board_reads_on_a_phone(chromium, base):
     """At 390x844 the board's tables (808 px wide) put "overdue" fifth, off-screen: it comes right after
     the item's name, each table scrolls sideways in its own box while the page does not, and the count

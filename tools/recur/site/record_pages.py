@@ -198,9 +198,10 @@ def path_index(site: Site) -> str:
         # the steps a reader can tick, as the path's page counts them (a step naming no pattern is not one)
         steps = [s.pattern for s in p.steps if s.pattern in site.kb.patterns]
         missing = len(p.steps) - len(steps)
-        rows.append([alink(page, site.path_page(p.id), p.title), inline_html(p.audience or "-"),
-                     str(len(steps)) + (f" ({missing} missing)" if missing else ""),
-                     f'<span class="recur-path-progress" data-patterns="{esc(" ".join(steps))}"></span>'])
-    out.append(raw_table(["path", "for", "steps", "your progress"], rows,
+        # progress right after the name: last, after the audience's long text, it was off a phone's screen
+        rows.append([alink(page, site.path_page(p.id), p.title),
+                     f'<span class="recur-path-progress" data-patterns="{esc(" ".join(steps))}"></span>',
+                     str(len(steps)) + (f" ({missing} missing)" if missing else ""), inline_html(p.audience or "-")])
+    out.append(raw_table(["path", "your progress", "steps", "for"], rows,
                          f"No onboarding paths yet: add one under `{site.source('paths/')}`.\n"))
     return "\n".join(out)
