@@ -161,6 +161,13 @@ def test_path_page_has_ordered_steps_why_and_checklist(kb):
     assert "An [onboarding path](index.md) for storage on-call." in page
 
 
+def test_a_one_step_path_says_one_step(kb):
+    del kb.paths["storage-basics"].steps[1:]
+    page = _pages(kb)["paths/storage-basics.md"]
+    assert "1 step, in order. Tick each one" in page and "1 steps" not in page
+    assert "2 steps, in order." in _pages(kb)["paths/first-week.md"]
+
+
 def test_a_pattern_page_says_where_it_stands_on_each_path(kb):
     """The way on from a step's pattern page: its place on each path listing it, with the steps around it;
     a step naming no pattern the site has is skipped, as the path's checklist does not count it."""

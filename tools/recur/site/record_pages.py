@@ -141,7 +141,7 @@ def path_page(site: Site, path) -> str:
     # a new hire's search for "onboarding" found nothing; it links the list, which the navigation does not mark
     kind = mdlink(page, PATHS, "onboarding path")
     out.append(f"An {kind} for {cell(path.audience)}.\n" if path.audience else f"An {kind}.\n")
-    out.append(f"{n} steps, in order"
+    out.append(f"{n} step{'' if n == 1 else 's'}, in order"  # "1 steps" on a one-step path
                + (f" (and {missing} that name{'s' if missing == 1 else ''} no pattern this site has, marked below)"
                   if missing else "")
                + ". Tick each one when you have read it and walked through its "
