@@ -205,7 +205,13 @@ def test_a_path_step_leads_on_to_the_next_from_the_pattern_page(page, base):
     step (nor back to the path) but the browser's back button, and nothing on it said it was a step."""
     url, _ = base
     page.goto(url + "/paths/storage-basics.html")
-    page.locator(".recur-step-link").first.click()
+    # each step's link is named with its pattern, not "read the pattern" for every step of the list
+    links = page.get_by_role("link", name=re.compile("^read the pattern"))
+    assert [links.nth(n).get_attribute("aria-label") for n in range(links.count())] == [
+        "read the pattern: Disk full on a host",
+        "read the pattern: Database connection pool exhausted",
+    ]
+    page.get_by_role("link", name="read the pattern: Disk full on a host").click()
     page.wait_for_url("**/patterns/capacity/disk-full.html")  # the click starts the navigation; wait for it to land
     place = page.locator(".recur-path-places li", has_text="Storage basics")
     assert place.inner_text() == "Step 1 of 2 on Storage basics · next: Database connection pool exhausted"

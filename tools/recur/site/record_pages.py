@@ -120,7 +120,10 @@ def _step(site: Site, page: str, step) -> tuple[str, bool]:
     if p is None:
         return (f'<li class="recur-step recur-step-missing"><span class="recur-step-title"><code>{esc(step.pattern)}'
                 f'</code> <i>({esc(_missing_step(site, step.pattern))})</i></span>{why}</li>'), False
-    read = f' <a class="recur-step-link" href="{href(page, p.relpath)}">read the pattern</a>'
+    # named with its pattern: a screen reader's or a keyboard user's list of links had "read the pattern" for
+    # every step, none saying which (the visible words stay first in the name, as speech input needs)
+    read = (f' <a class="recur-step-link" href="{href(page, p.relpath)}" '
+            f'aria-label="read the pattern: {esc(p.title)}">read the pattern</a>')
     gist = f'<p class="recur-gist">{esc(_first_sentence(p.summary))}</p>' if p.summary else ""
     # keyed by the pattern, not the step's number: a step inserted above un-ticked every step after it,
     # and a pattern read on one path is read on every path listing it (recur.js keeps one set per site)
