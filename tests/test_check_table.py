@@ -719,7 +719,7 @@ ROWS = [
     (
         "path-yaml-does-not-parse",
         {"paths/first-week.yml": "title: T\nsteps: [\n"},
-        "paths/first-week.yml:3: path",
+        "paths/first-week.yml:3: file",
         "YAML does not parse",
         "error",
     ),
@@ -826,6 +826,58 @@ ROWS = [
         {"paths/first-week.yml": "title: T\naudience: a\nsteps:\n  - pattern: disk-full\n  - pattern: disk-full\n"},
         "paths/first-week.yml:5: steps[1].pattern",
         "'disk-full' is already steps[0]",
+        "warning",
+    ),
+    (
+        "path-file-is-a-list",  # a .yml has no front matter: the message named one
+        {"paths/first-week.yml": "- title: T\n  steps: []\n"},
+        "paths/first-week.yml:1: file",
+        "must be a mapping of keys to values, not a list",
+        "error",
+    ),
+    (
+        "path-key-twice",  # named as every other message names a step's key, not steps.0.why
+        {"paths/first-week.yml": "title: T\nsteps:\n  - pattern: disk-full\n    why: a\n    why: b\n"},
+        "paths/first-week.yml:5: steps[0].why",
+        "key appears twice; the last one wins",
+        "error",
+    ),
+    (
+        "path-step-dash-without-space",  # PyYAML's "expected '-' indicator" named no fix
+        {"paths/first-week.yml": "title: T\nsteps:\n  - pattern: disk-full\n  -pattern: dns-failure\n"},
+        "paths/first-week.yml:4: file",
+        "(a list item starts with a dash and a space: '- pattern: dns-failure')",
+        "error",
+    ),
+    (
+        "path-step-key-at-the-dash",  # why: under the dash, not under pattern:
+        {"paths/first-week.yml": "title: T\nsteps:\n  - pattern: disk-full\n  why: w\n"},
+        "paths/first-week.yml:4: file",
+        "a key of the item above goes under that item's first key",
+        "error",
+    ),
+    (
+        "path-pattern-slip",  # named with the id it was meant to be, not left to a search through patterns/
+        {"paths/first-week.yml": "title: T\naudience: a\nsteps:\n  - pattern: disk-ful\n    why: w\n"},
+        "paths/first-week.yml:4: steps[0].pattern",
+        "no pattern has id 'disk-ful'; did you mean disk-full?",
+        "error",
+    ),
+    (
+        "incident-pattern-slip",
+        {
+            "incidents/2026/INC-2026-0009.md": "---\nid: INC-2026-0009\ntitle: t\ndate: 2026-01-02\nseverity: sev2\n"
+            "patterns: [db-pool-exhaustd]\n---\n\n## Summary\nx\n"
+        },
+        "incidents/2026/INC-2026-0009.md:6: patterns[0]",
+        "no pattern has id 'db-pool-exhaustd'; did you mean db-pool-exhausted?",
+        "error",
+    ),
+    (
+        "path-retired-pattern",  # the site still lists it and counts it in the reader's progress
+        {"paths/first-week.yml": "title: T\naudience: a\nsteps:\n  - pattern: disk-full\n  - pattern: old-retired\n"},
+        "paths/first-week.yml:5: steps[1].pattern",
+        "'old-retired' is retired (it no longer happens, and is never suggested)",
         "warning",
     ),
     (

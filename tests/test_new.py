@@ -345,6 +345,27 @@ def test_path_from_flags_and_prompts(kb):
     assert res.exit_code == 1 and "already exists" in res.output
     res = run("new", "path", "--kb", "kb", "--id", "p2", "--title", "t", "--step", "nope: x")
     assert res.exit_code == 1 and "no pattern has id 'nope'" in res.output
+    res = run("new", "path", "--kb", "kb", "--id", "p3", "--title", "t", "--step", "disk-ful: x")  # a slip
+    assert res.exit_code == 1 and "--step: no pattern has id 'disk-ful'; did you mean disk-full?" in res.output
+    assert not (kb / "paths/p3.yml").exists()
+
+
+def test_a_slip_in_a_prompted_step_is_asked_again_not_the_whole_path_lost(kb):
+    """Answering the prompts, a lead who mistyped the second of several steps was told so only after the
+    last, and nothing was written: every answer was lost. Each id is checked as it is typed."""
+    answers = "Kafka basics\n\nstreaming\ndisk-full: first\ndisk-ful: a slip\nDisk Full\ndb-pool-exhausted: next\n\n"
+    res = run("new", "path", "--kb", "kb", input=answers)
+    assert res.exit_code == 0, res.output
+    assert "No pattern has id 'disk-ful'; did you mean disk-full? Type it again." in res.output
+    assert "Must be a kebab-case id (lowercase words joined by '-'), not 'Disk Full'. Type it again." in res.output
+    steps = load_kb(kb).paths["kafka-basics"].steps
+    assert [(s.pattern, s.why) for s in steps] == [("disk-full", "first"), ("db-pool-exhausted", "next")]
+    answers = "Checkout 502s\n\nsev2\ndb-pool-exhaustd\ndb-pool-exhausted\n\n\n"  # an incident's patterns too
+    res = run("new", "incident", "--kb", "kb", input=answers)
+    assert res.exit_code == 0, res.output
+    assert "did you mean db-pool-exhausted? Type it again." in res.output
+    (incident,) = [i for i in load_kb(kb).incidents.values() if i.title == "Checkout 502s"]
+    assert incident.patterns == ["db-pool-exhausted"]
 
 
 def test_path_takes_its_place_in_the_sites_list_with_order(kb):

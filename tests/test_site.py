@@ -158,7 +158,26 @@ def test_path_page_has_ordered_steps_why_and_checklist(kb):
     assert "Why it matters:</strong> the disk fills before anything else does" in page
     assert 'href="../patterns/capacity/disk-full.html"' in page
     assert "A filesystem runs out of bytes and writes fail." in page  # the gist, first sentence only
-    assert "For storage on-call." in page
+    assert "An [onboarding path](index.md) for storage on-call." in page
+
+
+def test_a_one_step_path_says_one_step(kb):
+    del kb.paths["storage-basics"].steps[1:]
+    page = _pages(kb)["paths/storage-basics.md"]
+    assert "1 step, in order. Tick each one" in page and "1 steps" not in page
+    assert "2 steps, in order." in _pages(kb)["paths/first-week.md"]
+
+
+def test_a_pattern_page_says_where_it_stands_on_each_path(kb):
+    """The way on from a step's pattern page: its place on each path listing it, with the steps around it;
+    a step naming no pattern the site has is skipped, as the path's checklist does not count it."""
+    kb.paths["first-week"].steps.insert(1, type(kb.paths["first-week"].steps[0])("no-such-pattern", None, 9))
+    out = _pages(kb)
+    places = out["patterns/capacity/db-pool-exhausted.md"].split("## Onboarding paths", 1)[1]
+    assert 'Step 1 of 2 on <a href="../../paths/first-week.html">First week</a> · next: ' in places
+    assert "Step 2 of 2 on" in places and ">Storage basics</a> · previous: " in places
+    assert "Step 2 of 2 on" in out["patterns/network/dns-failure.md"]
+    assert "## Onboarding paths" not in out["patterns/deploys/old-retired.md"]  # on no path: nothing said
 
 
 def test_a_path_step_on_a_retired_pattern_says_so(kb):
@@ -524,7 +543,8 @@ def test_path_steps_are_keyed_by_pattern_and_drafts_are_marked(kb):
     step = page[page.index('data-step="disk-full"') :].split("</li>")[0]
     assert "(draft: still being written)" in step
     assert '<span class="recur-progress-text" aria-live="polite">0 of 3 done</span>' in page
-    assert "read it and walked through its first steps" in page and "never run them in production" in page
+    # the pattern page's heading is "Runbook": "first steps" sent a new hire looking for a section it has not
+    assert "read it and walked through its runbook" in page and "never run them in production" in page
 
 
 def test_paths_are_listed_by_their_order_then_title_with_a_progress_cell(tmp_path):

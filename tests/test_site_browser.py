@@ -182,6 +182,75 @@ def test_onboarding_path_progress_persists(page, base):
     assert page.errors == []
 
 
+def test_a_search_for_onboarding_finds_the_paths(page, base):
+    """A new hire types "onboarding" into the site search: the list of paths is out of the search index
+    (as every list page), and no path page said the word, so it answered "No matching documents"."""
+    url, _ = base
+    page.goto(url + "/index.html")
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    page.locator("input.md-search__input").press_sequentially("onboarding", delay=20)
+    found = page.locator(".md-search-result__item > a[href*='/paths/']")
+    found.first.wait_for(timeout=10000)
+    pages = {found.nth(n).get_attribute("href").split("?")[0].rsplit("/", 1)[-1] for n in range(found.count())}
+    assert pages == {"first-week.html", "storage-basics.html"}
+    page.keyboard.press("Escape")
+    page.goto(url + "/paths/storage-basics.html")  # and from a path, its list is one link away
+    page.get_by_role("link", name="onboarding path").click()
+    page.wait_for_url("**/paths/index.html")  # the click starts the navigation; wait for it to land
+    assert page.errors == []
+
+
+def test_a_path_step_leads_on_to_the_next_from_the_pattern_page(page, base):
+    """A new hire follows "read the pattern" from a path's step: the pattern page had no way on to the next
+    step (nor back to the path) but the browser's back button, and nothing on it said it was a step."""
+    url, _ = base
+    page.goto(url + "/paths/storage-basics.html")
+    # each step's link is named with its pattern, not "read the pattern" for every step of the list
+    links = page.get_by_role("link", name=re.compile("^read the pattern"))
+    assert [links.nth(n).get_attribute("aria-label") for n in range(links.count())] == [
+        "read the pattern: Disk full on a host",
+        "read the pattern: Database connection pool exhausted",
+    ]
+    page.get_by_role("link", name="read the pattern: Disk full on a host").click()
+    page.wait_for_url("**/patterns/capacity/disk-full.html")  # the click starts the navigation; wait for it to land
+    place = page.locator(".recur-path-places li", has_text="Storage basics")
+    assert place.inner_text() == "Step 1 of 2 on Storage basics · next: Database connection pool exhausted"
+    place.get_by_role("link", name="Database connection pool exhausted").click()
+    page.wait_for_url("**/patterns/capacity/db-pool-exhausted.html")
+    places = page.locator(".recur-path-places li")  # on two paths: each says where it stands on it
+    assert sorted(places.nth(n).inner_text() for n in range(places.count())) == [
+        "Step 1 of 2 on First week · next: DNS resolution failure",
+        "Step 2 of 2 on Storage basics · previous: Disk full on a host",
+    ]
+    places.filter(has_text="Storage basics").get_by_role("link", name="Storage basics").click()
+    page.wait_for_url("**/paths/storage-basics.html")  # the click starts the navigation; wait for it to land
+    assert page.errors == []
+
+
+def test_a_pattern_page_on_a_path_ticks_its_step(page, base):
+    """Going on by the pattern page's "next" link, the reader had to go back to the path to tick what was
+    read: the page's "Read" box is the same tick as the step's, on every path listing the pattern."""
+    url, _ = base
+    page.goto(url + "/paths/storage-basics.html")
+    page.evaluate("localStorage.clear()")
+    page.goto(url + "/patterns/capacity/db-pool-exhausted.html")
+    box = page.get_by_role("checkbox", name=re.compile("^Read: tick it when you have read it"))
+    assert not box.is_checked()
+    box.focus()
+    page.keyboard.press("Space")  # by keyboard alone
+    page.goto(url + "/paths/storage-basics.html")
+    assert _steps(page) == {"disk-full": False, "db-pool-exhausted": True}
+    assert page.locator(".recur-progress-text").inner_text() == "1 of 2 done"
+    page.goto(url + "/paths/first-week.html")
+    assert _steps(page)["db-pool-exhausted"] is True
+    page.goto(url + "/patterns/capacity/db-pool-exhausted.html")  # and it shows what the path ticked
+    assert page.get_by_role("checkbox", name=re.compile("^Read: tick")).is_checked()
+    page.goto(url + "/patterns/capacity/disk-full.html")
+    assert not page.get_by_role("checkbox", name=re.compile("^Read: tick")).is_checked()
+    page.evaluate("localStorage.clear()")
+    assert page.errors == []
+
+
 def _steps(page) -> dict:
     """{pattern id: ticked} of the path page's checklist."""
     checks = page.locator("input.recur-step-check")
@@ -220,6 +289,26 @@ def test_path_progress_is_kept_by_pattern_shared_by_paths_and_old_progress_is_ke
     assert _steps(page) == {"db-pool-exhausted": False, "dns-failure": True}
     page.evaluate("localStorage.clear()")
     assert page.errors == []
+
+
+def test_the_list_of_paths_shows_progress_on_a_phone(chromium, base):
+    """At 375 px the list's last column, "your progress", was off the screen, behind the audience's text:
+    what a new hire opens the list for. It comes right after the path's name."""
+    url, _ = base
+    pg = chromium.new_page()
+    pg.set_viewport_size({"width": 375, "height": 740})
+    errors = page_errors(pg)
+    try:
+        pg.goto(url + "/paths/index.html")
+        assert pg.locator("thead th").all_inner_texts()[:2] == ["path", "your progress"]
+        for n in range(pg.locator(".recur-path-progress").count()):
+            cell = pg.locator(".recur-path-progress").nth(n)
+            assert cell.inner_text().endswith(" done")
+            box = cell.bounding_box()
+            assert box["x"] + box["width"] <= 375
+        assert errors == []
+    finally:
+        pg.close()
 
 
 def test_the_board_reads_on_a_phone(chromium, base):

@@ -152,6 +152,21 @@
     });
   }
 
+  /* A pattern page's "Read" box, under the paths that list it: the same tick as its step on each path's page,
+     so a reader who goes on by the page's "next" link keeps count without going back to the path. */
+  function setupReadMarks(root) {
+    root.querySelectorAll("input.recur-read-check[data-step]").forEach(function (c) {
+      if (c.dataset.recurReady) return;
+      c.dataset.recurReady = "1";
+      c.checked = loadRead().indexOf(c.dataset.step) >= 0;
+      c.addEventListener("change", function () {
+        var read = loadRead().filter(function (pid) { return pid !== c.dataset.step; });
+        if (c.checked) read.push(c.dataset.step);
+        saveRead(read);
+      });
+    });
+  }
+
   /* The list of paths: "3 of 11 done" per path, from the same set. */
   function setupPathList(root) {
     var cells = root.querySelectorAll(".recur-path-progress[data-patterns]");
@@ -164,7 +179,7 @@
     });
   }
 
-  function setup() { setupRunbooks(document); setupPaths(document); setupPathList(document); }
+  function setup() { setupRunbooks(document); setupPaths(document); setupPathList(document); setupReadMarks(document); }
 
   if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
     window.document$.subscribe(setup); // mkdocs-material: also runs after instant navigation

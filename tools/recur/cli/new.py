@@ -101,8 +101,9 @@ def _answered_from_stdin(*flags: str):
         ) from None
 
 
-def _ask_list(label: str, required: bool = False) -> list:
-    """Prompt for items until an empty answer."""
+def _ask_list(label: str, required: bool = False, check=None) -> list:
+    """Prompt for items until an empty answer. ``check``: what is wrong with an answer, or None; a wrong one is
+    said and asked again, not found after the last answer with all of them lost."""
     items: list = []
     while True:
         text = click.prompt(
@@ -116,6 +117,11 @@ def _ask_list(label: str, required: bool = False) -> list:
                 click.echo(f"At least one {label.lower()} is required.", err=True)
                 continue
             return items
+        problem = check(text) if check else None
+        if problem:
+            end = " " if problem.endswith(("?", ".")) else ". "
+            click.echo(f"{problem[0].upper()}{problem[1:]}{end}Type it again.", err=True)
+            continue
         items.append(text)
 
 
@@ -323,7 +329,9 @@ def incident(kb_dir, iid, title, date, severity, patterns, services, duration, s
                 date = click.prompt("Date", default=dt.date.today().isoformat(), value_proc=_prompted_date)
             sevs = list(kb.severity)
             severity = severity or click.prompt("Severity", type=click.Choice(sevs) if sevs else str)
-            patterns = patterns or _ask_list("Matched pattern id (empty if unknown)")
+            patterns = patterns or _ask_list(
+                "Matched pattern id (empty if unknown)", check=lambda pid: scaffold.pattern_problem(kb, pid)
+            )
             services = services or _ask_list("Service")
     fields = dict(
         title=title,
@@ -379,7 +387,11 @@ def path_cmd(kb_dir, pid, title, audience, steps, order, no_input):
             title = title or click.prompt("Title", type=TEXT)
             pid = pid or click.prompt("Id", default=scaffold.slugify(title))
             audience = audience or click.prompt("Audience (empty to skip)", default="", show_default=False, type=TEXT)
-            steps = steps or _ask_list("Step as 'pattern-id: why it matters'", required=True)
+            steps = steps or _ask_list(
+                "Step as 'pattern-id: why it matters'",
+                required=True,
+                check=lambda text: scaffold.pattern_problem(kb, scaffold.parse_step(text)[0]),
+            )
     path, text = scaffold.path_file(
         kb, id=pid, title=title, audience=audience, steps=[scaffold.parse_step(s) for s in steps], order=order
     )

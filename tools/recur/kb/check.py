@@ -10,7 +10,7 @@ from __future__ import annotations
 from recur.kb.loader import load_kb
 from recur.kb.records import KB
 from recur.util.errors import Problem
-from recur.util.text import query_key
+from recur.util.text import close_names, query_key
 
 
 def cross_checks(kb: KB) -> list[Problem]:
@@ -21,6 +21,7 @@ def cross_checks(kb: KB) -> list[Problem]:
         + _record_refs(kb)
         + expect_problems(kb.cases, _shown(kb, "eval/cases.yml"), kb.pattern_known)
         + retired_expect_warnings(kb)
+        + retired_step_warnings(kb)
         + duplicate_case_warnings(kb)
         + triage_problems(kb)
     )
@@ -68,7 +69,7 @@ def _pattern_refs(kb: KB) -> list[Problem]:
                     Problem(shown, p.line("related", i), f"related[{i}]", "a pattern cannot be related to itself")
                 )
             elif not kb.pattern_known(rid):
-                problems.append(Problem(shown, p.line("related", i), f"related[{i}]", f"no pattern has id {rid!r}"))
+                problems.append(Problem(shown, p.line("related", i), f"related[{i}]", unknown_pattern(kb, rid)))
         for i, d in enumerate(p.distinguish):
             if d["from"] == p.id:  # as related: a pattern told apart from itself (found in review)
                 what = "a pattern cannot be told apart from itself: name the pattern it is mistaken for"
@@ -79,7 +80,7 @@ def _pattern_refs(kb: KB) -> list[Problem]:
                         shown,
                         p.line("distinguish", i, "from"),
                         f"distinguish[{i}].from",
-                        f"no pattern has id {d['from']!r}",
+                        unknown_pattern(kb, d["from"]),
                     )
                 )
     return problems
@@ -89,14 +90,14 @@ def _record_refs(kb: KB) -> list[Problem]:
     """Pattern ids named by incidents and by onboarding paths, including those left out of the KB
     for errors of their own (``kb.unloaded_refs``), so every mistake shows in one run."""
     problems = [
-        Problem(shown, line, name, f"no pattern has id {pid!r}")
+        Problem(shown, line, name, unknown_pattern(kb, pid))
         for shown, name, line, pid in kb.unloaded_refs
         if not kb.pattern_known(pid)
     ]
     for inc in kb.all_incidents():
         shown = _shown(kb, inc.relpath)
         problems += [
-            Problem(shown, inc.line("patterns", i), f"patterns[{i}]", f"no pattern has id {pid!r}")
+            Problem(shown, inc.line("patterns", i), f"patterns[{i}]", unknown_pattern(kb, pid))
             for i, pid in enumerate(inc.patterns)
             if not kb.pattern_known(pid)
         ]
@@ -107,9 +108,7 @@ def _record_refs(kb: KB) -> list[Problem]:
     for path in kb.paths.values():
         shown = _shown(kb, path.relpath)
         problems += [
-            Problem(
-                shown, path.line("steps", i, "pattern"), f"steps[{i}].pattern", f"no pattern has id {step.pattern!r}"
-            )
+            Problem(shown, path.line("steps", i, "pattern"), f"steps[{i}].pattern", unknown_pattern(kb, step.pattern))
             for i, step in enumerate(path.steps)
             if not kb.pattern_known(step.pattern)
         ]
@@ -124,6 +123,14 @@ def _record_refs(kb: KB) -> list[Problem]:
             for i, first in _repeats([s.pattern for s in path.steps])
         ]
     return problems
+
+
+def unknown_pattern(kb: KB, pid: str) -> str:
+    """The message for an id no pattern file has, with the ids it was probably meant to be: a slip in a
+    path's step or an incident's patterns ("disk-ful") was named with no hint, and the author went
+    looking through patterns/ for the right spelling."""
+    close = close_names(pid, kb.pattern_files, cutoff=0.6)
+    return f"no pattern has id {pid!r}" + (f"; did you mean {', '.join(close)}?" if close else "")
 
 
 def _repeats(ids: list) -> list[tuple[int, int]]:
@@ -204,6 +211,26 @@ def retired_expect_warnings(kb: KB) -> list[Problem]:
         for n, case in enumerate(kb.cases)
         for k, pid in enumerate(case.expect)
         if pid in kb.patterns and kb.patterns[pid].status == "retired"
+    ]
+
+
+def retired_step_warnings(kb: KB) -> list[Problem]:
+    """Path steps naming a retired pattern: the site still lists the step, marked "retired: kept for
+    history", and counts it in the new hire's progress, so a lead who retires a pattern is told which
+    onboarding paths still teach it (nothing said so: the path kept sending newcomers to a page about
+    something that no longer happens)."""
+    return [
+        Problem(
+            _shown(kb, path.relpath),
+            path.line("steps", i, "pattern"),
+            f"steps[{i}].pattern",
+            f"{step.pattern!r} is retired (it no longer happens, and is never suggested): a new hire still reads "
+            "it on this path; name the pattern that replaced it, or remove the step",
+            "warning",
+        )
+        for path in kb.paths.values()
+        for i, step in enumerate(path.steps)
+        if step.pattern in kb.patterns and kb.patterns[step.pattern].status == "retired"
     ]
 
 

@@ -612,7 +612,15 @@ def _front_matter(kb: KB, path: Path):
 
 def _duplicate_keys(v: schema.Validator, doc) -> None:
     for keypath, line in doc.duplicates:
-        v.problems.append(Problem(v.relpath, line, ".".join(map(str, keypath)), "key appears twice; the last one wins"))
+        v.problems.append(Problem(v.relpath, line, _field(keypath), "key appears twice; the last one wins"))
+
+
+def _field(keypath) -> str:
+    """A key's place as every other message names it, ``steps[1].why`` (it was ``steps.1.why`` here alone)."""
+    out = ""
+    for k in keypath:
+        out += f"[{k}]" if isinstance(k, int) else (f".{k}" if out else str(k))
+    return out
 
 
 def _sections(v: schema.Validator, md) -> tuple[dict, dict]:
@@ -1029,7 +1037,7 @@ def _load_path(kb: KB, path: Path) -> None:
     if len(path.relative_to(kb.root / "paths").parts) != 1:
         kb.problems.append(Problem(shown, 1, "file", "onboarding paths live in paths/<id>.yml"))
         return
-    doc = _yaml_file(kb, path, "path")
+    doc = _yaml_file(kb, path, "file")  # "path:" read as a key the file has; it is the file that does not parse
     if doc is None:
         return
     v = schema.Validator(shown, doc, part="the path file")

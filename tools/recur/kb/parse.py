@@ -143,7 +143,8 @@ def load_yaml(text: str, offset: int = 0) -> YamlDoc:
         )
         if unclosed is not None:
             raise unclosed from None
-        raise ParseError(line, f"YAML does not parse: {problem}{_tab_hint(text, mark)}") from None
+        hint = _tab_hint(text, mark) or _item_hint(text, mark, problem)
+        raise ParseError(line, f"YAML does not parse: {problem}{hint}") from None
     except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
         raise ParseError(1 + offset, f"YAML does not parse: {exc}") from None
     finally:
@@ -366,6 +367,22 @@ def _tab_hint(text: str, mark) -> str:
         if "\t" in line[: len(line) - len(line.lstrip(" \t"))]:
             return " (a tab in the indentation: YAML indents with spaces)"
     return ""
+
+
+def _item_hint(text: str, mark, problem: str) -> str:
+    """PyYAML's "did not find expected '-' indicator" names no fix: in a list of mappings (a path's steps,
+    follow-ups) the line is either an item with no space after its dash ("-pattern: x") or a key of the
+    item above, indented back to the dash's column."""
+    lines = text.split("\n")
+    if "expected '-' indicator" not in problem or not mark or mark.line >= len(lines):
+        return ""
+    written = lines[mark.line].strip()
+    if written.startswith("-") and not written.startswith("- "):
+        return f" (a list item starts with a dash and a space: '- {written[1:].lstrip()}')"
+    return (
+        " (this line is at the list's indentation but does not start an item with '- ': a key of the item "
+        "above goes under that item's first key, indented as far)"
+    )
 
 
 def _utf16(raw: bytes) -> str | None:

@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 from recur.kb import placeholders, schema
+from recur.kb.check import unknown_pattern
 from recur.kb.incident_record import incident_text, next_id, require_id
 from recur.kb.records import KB
 from recur.kb.writer import Bullets, Numbered, Raw, flow_list, id_list, pattern_markdown, plain, q, section_text
@@ -84,9 +85,20 @@ def _known(kb: KB, ids, flag: str) -> list:
     for pid in ids:
         kebab(pid, flag)
         if not kb.pattern_known(pid):
-            raise RecurError(f"{flag}: no pattern has id {pid!r}")
+            raise RecurError(f"{flag}: {unknown_pattern(kb, pid)}")
         out.append(pid)
     return out
+
+
+def pattern_problem(kb: KB, pid: str) -> str | None:
+    """What is wrong with one pattern id typed at a prompt, or None: asked again at once there (a slip in
+    a path's second step was said only after the last, and every answer was lost with it). No flag is
+    named: the person answered a question, and typed none."""
+    try:
+        _known(kb, [pid.strip()], "-")
+    except RecurError as exc:
+        return str(exc).removeprefix("-: ")
+    return None
 
 
 def _clean(items) -> list:
@@ -271,4 +283,14 @@ def create(path: Path, text: str, root=None) -> Path:
     return write_atomic(path, text)
 
 
-__all__ = ["slugify", "pattern_file", "incident_file", "path_file", "parse_step", "create", "categories", "flow_list"]
+__all__ = [
+    "slugify",
+    "pattern_file",
+    "incident_file",
+    "path_file",
+    "parse_step",
+    "pattern_problem",
+    "create",
+    "categories",
+    "flow_list",
+]

@@ -195,7 +195,9 @@ class Validator:
         """Validate ``value`` against ``schema``; returns cleaned values for the known keys."""
         name = label or self.part
         if not isinstance(value, dict):
-            self.error(path, label or "front matter", f"must be a mapping of keys to values, not {kind_of(value)}")
+            # a path's .yml has no front matter: the whole file was called that
+            whole = "front matter" if self.part == "front matter" else "file"
+            self.error(path, label or whole, f"must be a mapping of keys to values, not {kind_of(value)}")
             return {}
         out: dict = {}
         for key, rule in schema.items():

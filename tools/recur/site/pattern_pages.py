@@ -27,6 +27,7 @@ from recur.site.md import (
     raw_table,
     rel,
 )
+from recur.site.record_pages import path_places
 from recur.util.dates import shift
 
 # body sections in the order a responder needs them: Summary and Evidence/Runbook placed by hand, then
@@ -155,6 +156,7 @@ def pattern_page(site: Site, p) -> str:
             out.append(f"## {cell(name)}\n\n{kb_md(text.strip())}\n")
     out.append(_related(site, p))
     out.append(_incidents(site, p))
+    out.append(path_places(site, p))  # a new hire came from a path's step: the way on to the next
     out.append(site.edit_line(p.relpath))
     return "\n".join(x for x in out if x)
 

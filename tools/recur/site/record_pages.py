@@ -120,7 +120,10 @@ def _step(site: Site, page: str, step) -> tuple[str, bool]:
     if p is None:
         return (f'<li class="recur-step recur-step-missing"><span class="recur-step-title"><code>{esc(step.pattern)}'
                 f'</code> <i>({esc(_missing_step(site, step.pattern))})</i></span>{why}</li>'), False
-    read = f' <a class="recur-step-link" href="{href(page, p.relpath)}">read the pattern</a>'
+    # named with its pattern: a screen reader's or a keyboard user's list of links had "read the pattern" for
+    # every step, none saying which (the visible words stay first in the name, as speech input needs)
+    read = (f' <a class="recur-step-link" href="{href(page, p.relpath)}" '
+            f'aria-label="read the pattern: {esc(p.title)}">read the pattern</a>')
     gist = f'<p class="recur-gist">{esc(_first_sentence(p.summary))}</p>' if p.summary else ""
     # keyed by the pattern, not the step's number: a step inserted above un-ticked every step after it,
     # and a pattern read on one path is read on every path listing it (recur.js keeps one set per site)
@@ -137,13 +140,16 @@ def path_page(site: Site, path) -> str:
     out = [front_matter(title=path.title, recur_kind="path", recur_id=path.id, recur_source=path.relpath,
                         recur_edit_url=site.edit_url(path.relpath)),
            f"# {cell(path.title)}\n"]
-    if path.audience:
-        out.append(f"For {cell(path.audience)}.\n")
-    out.append(f"{n} steps, in order"
+    # says what the page is, in words the site search indexes: the list of paths is out of the search, and
+    # a new hire's search for "onboarding" found nothing; it links the list, which the navigation does not mark
+    kind = mdlink(page, PATHS, "onboarding path")
+    out.append(f"An {kind} for {cell(path.audience)}.\n" if path.audience else f"An {kind}.\n")
+    out.append(f"{n} step{'' if n == 1 else 's'}, in order"  # "1 steps" on a one-step path
                + (f" (and {missing} that name{'s' if missing == 1 else ''} no pattern this site has, marked below)"
                   if missing else "")
                + ". Tick each one when you have read it and walked through its "
-               "first steps (to learn them: never run them in production to practise). Your progress is kept in "
+               # "first steps" named no heading of the pattern page, whose steps are under "Runbook"
+               "runbook (to learn its steps: never run them in production to practise). Your progress is kept in "
                "this browser, and a pattern ticked here is ticked on every path that lists it.\n")
     out.append(raw(f'<div class="recur-path" data-path="{esc(path.id)}" data-search-exclude>\n'
                f'<p class="recur-progress"><span class="recur-progress-text" aria-live="polite">0 of {n} '
@@ -151,6 +157,32 @@ def path_page(site: Site, path) -> str:
                f'<ol class="recur-steps">\n' + "\n".join(item for item, _ in steps) + "\n</ol>\n</div>"))
     out.append(site.edit_line(path.relpath))
     return "\n".join(out)
+
+
+def path_places(site: Site, p) -> str:
+    """A pattern page's "Onboarding paths" section: for each path listing it, its step number and links to
+    the path and to the steps before and after. A new hire who followed "read the pattern" had no way on
+    from the pattern page but the browser's back button: nothing there said it was a step, nor of what."""
+    items = []
+    for path in sorted(site.kb.paths.values(), key=path_order):
+        steps = list(dict.fromkeys(s.pattern for s in path.steps if s.pattern in site.kb.patterns))  # as ticked
+        if p.id not in steps:
+            continue
+        n = steps.index(p.id)
+        near = [f"{label}: {site.pattern_link(p.relpath, steps[k])}"
+                for label, k in (("previous", n - 1), ("next", n + 1)) if 0 <= k < len(steps)]
+        items.append(f"<li>Step {n + 1} of {len(steps)} on {alink(p.relpath, site.path_page(path.id), path.title)}"
+                     + "".join(f" · {x}" for x in near) + "</li>")
+    if not items:
+        return ""
+    # the tick of its step on the path's page (recur.js, one set for the site): a reader going on by "next"
+    # would otherwise have to go back to the path to tick what was read
+    tick = (f'<p class="recur-read"><label><input type="checkbox" class="recur-read-check" data-step="{esc(p.id)}"> '
+            "Read: tick it when you have read it and walked through its runbook (ticked on every path that lists "
+            "it)</label></p>")
+    return ("## Onboarding paths {: data-search-exclude }\n"
+            + raw('<div class="recur-links recur-path-places" data-search-exclude>\n<ul class="recur-links">\n'
+                  + "\n".join(items) + f"\n</ul>\n{tick}\n</div>"))
 
 
 def path_order(path) -> tuple:
@@ -169,9 +201,10 @@ def path_index(site: Site) -> str:
         # the steps a reader can tick, as the path's page counts them (a step naming no pattern is not one)
         steps = [s.pattern for s in p.steps if s.pattern in site.kb.patterns]
         missing = len(p.steps) - len(steps)
-        rows.append([alink(page, site.path_page(p.id), p.title), inline_html(p.audience or "-"),
-                     str(len(steps)) + (f" ({missing} missing)" if missing else ""),
-                     f'<span class="recur-path-progress" data-patterns="{esc(" ".join(steps))}"></span>'])
-    out.append(raw_table(["path", "for", "steps", "your progress"], rows,
+        # progress right after the name: last, after the audience's long text, it was off a phone's screen
+        rows.append([alink(page, site.path_page(p.id), p.title),
+                     f'<span class="recur-path-progress" data-patterns="{esc(" ".join(steps))}"></span>',
+                     str(len(steps)) + (f" ({missing} missing)" if missing else ""), inline_html(p.audience or "-")])
+    out.append(raw_table(["path", "your progress", "steps", "for"], rows,
                          f"No onboarding paths yet: add one under `{site.source('paths/')}`.\n"))
     return "\n".join(out)
