@@ -790,3 +790,30 @@ def test_the_kb_format_reference_is_in_the_repository_and_printed_by_the_install
         pytest.skip("no make")
     steps = subprocess.run(["make", "-n", "constraints"], cwd=dest, capture_output=True, text=True, check=True)
     assert "test ! -f KB-FORMAT.md || .venv/bin/recur kb-format --out KB-FORMAT.md" in steps.stdout, steps.stdout
+
+
+def test_readme_first_pattern_steps_pass_the_check_they_end_with(tmp_path, monkeypatch):
+    """Found following README's "Use Recur for your team's KB" as written: its first-pattern block ran
+    `recur new pattern` (3 TODOs left in the file) and then `make test`, whose `recur check --strict`
+    fails on them. The README's commands, run in a new repository: when the file written still has a
+    TODO, the block opens that very file before its `make test`."""
+    import shlex
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Use Recur for your team's KB\n", 1)[1].split("\n## ", 1)[0]
+    block = next(b for b in re.findall(r"```bash\n(.*?)```", section, re.S) if "recur new pattern" in b)
+    lines = block.replace("\\\n", " ").splitlines()
+    new = next(i for i, line in enumerate(lines) if "recur new pattern" in line)
+    test = next(i for i, line in enumerate(lines) if line.startswith("make test"))
+    args = shlex.split(lines[new].split("#", 1)[0])
+    assert args[0].endswith("recur") and new < test
+    repo = tmp_path / "team-kb"
+    assert run("init", repo).exit_code == 0
+    monkeypatch.chdir(repo)
+    res = CliRunner().invoke(cli, args[1:])
+    assert res.exit_code == 0, res.output
+    written = res.output.splitlines()[0].strip()
+    assert (repo / written).is_file(), res.output
+    if "TODO" in (repo / written).read_text(encoding="utf-8"):
+        assert run("check", "--kb", "kb", "--strict").exit_code != 0  # why the block must say to edit it
+        assert any(written in line for line in lines[new + 1 : test]), block

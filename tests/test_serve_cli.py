@@ -64,6 +64,7 @@ def test_serve_process_answers_and_stops(kb_dir, tmp_path):
     out = result["out"]
     assert "no built site" in out and "Ready: 3 patterns" in out
     assert "OPEN: no token" in out  # an open server says so when it starts
+    assert "Slack on" not in out  # no signing secret: Slack's routes answer 404 slack_not_configured
     assert "Traceback" not in out
     # stopped by SIGTERM as a service manager expects (main() turns SIGTERM into Ctrl-C for the
     # commands that write; serve hands it back to uvicorn, which ends the process by the signal)
@@ -129,6 +130,21 @@ def test_sigterm_answers_a_request_still_running_at_the_deadline_in_the_error_sh
     assert "stopping: 1 request(s) still running at the shutdown deadline" in result["out"], result["out"]
     assert took < 10, took  # README: the 5 s of grace, then the rest of the stop (a bound on a hang)
     print(f"exit {took:.2f} s after SIGTERM")
+
+
+def test_the_start_up_line_says_slack_is_on_and_whether_its_replies_link_pages(kb_dir, tmp_path):
+    """Found wiring Slack for a team: the start-up line named the token but not Slack, so a secret under
+    a misnamed variable (Slack's routes then answer 404) left no trace in the log, and replies without a
+    site URL (titles unlinked) were not said either."""
+    env = {**os.environ, "RECUR_SLACK_SIGNING_SECRET": "slack-signing-secret-0123456789"}
+    env.pop("RECUR_SITE_URL", None)
+    for extra, pages in (((), True), (("--site-url", "https://kb.example.com/"), False)):
+        with serve_process(kb_dir, tmp_path, env=env, extra=extra) as (base, result):
+            wait_healthy(base)
+        first = next(line for line in result["out"].splitlines() if line.startswith("Recur on "))
+        assert "; Slack on /api/slack/commands and /api/slack/interactions" in first, first
+        assert ("its replies link no pages: --site-url or RECUR_SITE_URL" in first) is pages, first
+        assert "slack-signing-secret-0123456789" not in result["out"]
 
 
 def test_token_from_the_environment_guards_feedback(kb_dir, tmp_path):

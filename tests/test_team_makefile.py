@@ -175,3 +175,19 @@ def test_a_torch_index_that_does_not_answer_is_left_out_with_a_note(indexes, tmp
         "(on Linux PyPI's torch is a CUDA build of several GB; TORCH_INDEX=URL names a mirror)"
     )
     assert "Retrying" not in proc.stderr and took < 120, (took, proc.stderr[-2000:])
+
+
+def test_make_install_says_where_recur_comes_from_when_pip_finds_none(indexes, tmp_path):
+    """Found installing the wheel for a team, as README says: `make install` in a new repository with no
+    index set asks the public PyPI, whose `recur` is another project, and stopped on pip's "No matching
+    distribution found for recur==…" alone. It now says where recur comes from (an index holding only
+    the model package here: no recur in it)."""
+    (_, _), (torch_url, _), _, _ = indexes
+    repo = _init(tmp_path / "team")
+    proc, _ = _make(repo, torch_url, "TORCH_INDEX=")
+    assert proc.returncode != 0 and "No matching distribution found for recur" in proc.stderr, proc.stderr[-2000:]
+    assert "make install: pip could not install requirements.txt. If it found no recur: recur comes from" in (
+        proc.stderr
+    )
+    assert "(set PIP_INDEX_URL)" in proc.stderr and "the recur on the public PyPI is another project" in proc.stderr
+    assert not (repo / ".venv/bin/.installed").exists()

@@ -59,6 +59,16 @@ def _access(token: str | None, scope: str) -> str:
     return "token required on " + ("every API route and /metrics" if scope == "all" else "feedback")
 
 
+def _slack_said(secret: str | None, site_url: str | None) -> str:
+    """What the start-up line says of Slack when it is on. Found wiring Slack for a team: the line named
+    the token but not Slack, so a misnamed secret variable (Slack's routes then answer 404) showed nothing
+    in the log, and replies without --site-url link no page, which nothing said either."""
+    if not secret:
+        return ""
+    pages = "" if site_url else " (its replies link no pages: --site-url or RECUR_SITE_URL)"
+    return f"; Slack on /api/slack/commands and /api/slack/interactions{pages}"
+
+
 def _slack_secret(path) -> str | None:
     """The signing secret from --slack-signing-secret-file, else RECUR_SLACK_SIGNING_SECRET, else None."""
     from recur import config
@@ -279,6 +289,7 @@ def serve(
     from recur.serve.app import create_app
 
     token, site = _preflight(kb_dir, index_dir, host, port, site_dir, feedback_path, token_file)
+    slack_secret = _slack_secret(slack_secret_file)
     stop = _StopOnFatal()
     app = create_app(
         _engine_loader(kb_dir, index_dir, model, threads),
@@ -289,7 +300,7 @@ def serve(
         token=token,
         token_scope=token_scope,
         feedback_per_minute=feedback_rate,
-        slack_signing_secret=_slack_secret(slack_secret_file),
+        slack_signing_secret=slack_secret,
         site_url=site_url,
         host=host,
         mcp_max_sessions=mcp_max_sessions,
@@ -297,7 +308,8 @@ def serve(
         mcp_allowed_hosts=tuple(mcp_allowed_hosts or ()),
         **limits,  # --max-concurrent, --webhook-share, --webhook-max-wait, --body-timeout: create_app's names
     )
-    _run(app, stop, (host, port, root_path), (header_timeout, send_timeout), _access(token, token_scope))
+    said = _access(token, token_scope) + _slack_said(slack_secret, site_url)
+    _run(app, stop, (host, port, root_path), (header_timeout, send_timeout), said)
 
 
 def _process_setup(threads: int, access_log: bool) -> None:
