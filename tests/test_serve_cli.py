@@ -147,6 +147,30 @@ def test_the_start_up_line_says_slack_is_on_and_whether_its_replies_link_pages(k
         assert "slack-signing-secret-0123456789" not in result["out"]
 
 
+def test_without_site_url_the_served_site_s_own_url_is_used(kb_dir, tmp_path):
+    """Found installing Recur for a team: site_url set in mkdocs.yml (where `recur init`'s mkdocs.yml asks
+    for it) reached the built site, but `recur serve --site` without --site-url linked no page in Slack
+    replies. It now takes the URL the served site was built with, kept in the site's marker; --site-url
+    still wins."""
+    from recur.kb.site_record import SITE_MARKER, site_marker
+
+    site = tmp_path / "no-site"  # the folder serve_process serves
+    site.mkdir()
+    (site / "index.html").write_text("<html></html>")
+    (site / SITE_MARKER).write_text(site_marker("recur site", None, None, "https://kb.example.com/"))
+    env = {**os.environ, "RECUR_SLACK_SIGNING_SECRET": "slack-signing-secret-0123456789"}
+    env.pop("RECUR_SITE_URL", None)
+    for extra, said in (
+        ((), "site URL https://kb.example.com/ (the built site's)"),
+        (("--site-url", "https://x.example/"), None),
+    ):
+        with serve_process(kb_dir, tmp_path, env=env, extra=extra) as (base, result):
+            wait_healthy(base)
+        first = next(line for line in result["out"].splitlines() if line.startswith("Recur on "))
+        assert "its replies link no pages" not in first, first
+        assert (said in first) if said else "the built site's" not in first, first
+
+
 def test_token_from_the_environment_guards_feedback(kb_dir, tmp_path):
     token = "env-token-0123456789abcdef"
     with serve_process(kb_dir, tmp_path, env={**os.environ, "RECUR_TOKEN": token}) as (base, result):

@@ -131,6 +131,11 @@ def test_the_404_page_links_from_the_site_url_and_without_one_a_note_says_so(tmp
     sub = CliRunner().invoke(cli, [*args, str(tmp_path / "sub"), "--site-url", "https://kb.example.com/recur"])
     assert sub.exit_code == 0, sub.output
     assert "no site URL" not in sub.stderr
+    from recur.kb.site_record import read_site_record
+
+    # the marker keeps it, for recur serve's Slack links and runbook links (below, test_serve_cli.py)
+    assert read_site_record(tmp_path / "sub").site_url.rstrip("/") == "https://kb.example.com/recur"
+    assert read_site_record(tmp_path / "plain").site_url is None
     page = (tmp_path / "sub/404.html").read_text()
     assert 'href="/recur/assets/' in page and 'href="/assets/' not in page and 'href="/index.html"' not in page
     assert 'href="/recur/index.html"' in page  # the header's home link

@@ -69,6 +69,27 @@ def _slack_said(secret: str | None, site_url: str | None) -> str:
     return f"; Slack on /api/slack/commands and /api/slack/interactions{pages}"
 
 
+def _built_site_url(site, site_url: str | None) -> tuple[str | None, str]:
+    """(the site URL, what the start-up line says of it). Without --site-url, the one the served site was
+    built with (mkdocs.yml's site_url or `recur site --site-url`, kept in its marker): a team that set it
+    where `recur init`'s mkdocs.yml asks got Slack replies and MCP answers that linked no page, and alerts'
+    runbook links unread (found installing Recur for a team). Read once, at start."""
+    if site_url is not None or site is None:
+        return site_url, ""
+    from recur.kb.site_record import read_site_record
+    from recur.util.errors import RecurError
+    from recur.util.text import require_http_url
+
+    record = read_site_record(site)
+    if record is None or record.site_url is None:
+        return None, ""
+    try:
+        url = require_http_url(record.site_url)
+    except RecurError:  # a site_url mkdocs took that is no http(s) URL: no links, as before
+        return None, ""
+    return url, f"; site URL {url} (the built site's)"
+
+
 def _slack_secret(path) -> str | None:
     """The signing secret from --slack-signing-secret-file, else RECUR_SLACK_SIGNING_SECRET, else None."""
     from recur import config
@@ -290,6 +311,7 @@ def serve(
 
     token, site = _preflight(kb_dir, index_dir, host, port, site_dir, feedback_path, token_file)
     slack_secret = _slack_secret(slack_secret_file)
+    site_url, url_said = _built_site_url(site, site_url)
     stop = _StopOnFatal()
     app = create_app(
         _engine_loader(kb_dir, index_dir, model, threads),
@@ -308,7 +330,7 @@ def serve(
         mcp_allowed_hosts=tuple(mcp_allowed_hosts or ()),
         **limits,  # --max-concurrent, --webhook-share, --webhook-max-wait, --body-timeout: create_app's names
     )
-    said = _access(token, token_scope) + _slack_said(slack_secret, site_url)
+    said = _access(token, token_scope) + _slack_said(slack_secret, site_url) + url_said
     _run(app, stop, (host, port, root_path), (header_timeout, send_timeout), said)
 
 

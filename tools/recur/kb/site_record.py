@@ -29,6 +29,7 @@ class SiteRecord:
     built: str | None  # when the site was built (ISO 8601, UTC)
     kb_files: str | None  # signature_digest of the KB files its pages were made from
     kb_content: str | None = None  # loader.content_digest of those files (None: an earlier Recur's marker)
+    site_url: str | None = None  # mkdocs' site_url it was built with (None: none, or an earlier Recur's marker)
 
 
 def signature_digest(signature: dict) -> str:
@@ -37,14 +38,18 @@ def signature_digest(signature: dict) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def site_marker(by: str, kb_signature: dict | None, kb_content: str | None = None) -> str:
-    """The marker's text: who built the site, when, and from which KB files (JSON)."""
+def site_marker(by: str, kb_signature: dict | None, kb_content: str | None = None, site_url: str | None = None) -> str:
+    """The marker's text: who built the site, when, from which KB files, and for which URL (JSON). The URL:
+    `recur serve --site` links its Slack replies and reads alerts' runbook links by it when given none (a
+    team that set site_url in mkdocs.yml, where `recur init`'s mkdocs.yml asks for it, got Slack replies
+    that linked no page, found installing Recur for a team)."""
     return json.dumps(
         {
             "built_by": by,
             "built": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             "kb_files": signature_digest(kb_signature) if kb_signature is not None else None,
             "kb_content": kb_content,
+            "site_url": site_url or None,
         }
     )
 
@@ -61,9 +66,10 @@ def read_site_record(site_dir) -> SiteRecord | None:
         return SiteRecord(built=None, kb_files=None)
     if not isinstance(data, dict):
         return SiteRecord(built=None, kb_files=None)
-    built, files, content = data.get("built"), data.get("kb_files"), data.get("kb_content")
+    built, files, content, url = (data.get(k) for k in ("built", "kb_files", "kb_content", "site_url"))
     return SiteRecord(
         built=built if isinstance(built, str) else None,
         kb_files=files if isinstance(files, str) else None,
         kb_content=content if isinstance(content, str) else None,
+        site_url=url if isinstance(url, str) and url.strip() else None,
     )

@@ -163,7 +163,7 @@ def build_site(kb_dir, out, *, config_file=None, as_of: dt.date | None = None, e
         built = time.perf_counter() - t0
         bundle, skipped = _browser_bundle(dst, kb_dir, browser, model)
         warnings = tuple(capture.messages)
-        pages, size = _swap_in(dst, out, made.get("kb_files"), made.get("kb_content"))
+        pages, size = _swap_in(dst, out, made.get("kb_files"), made.get("kb_content"), cfg.site_url or None)
         return SiteBuild(pages=pages, bytes=size, patterns=made["patterns"], incidents=made["incidents"],
                          paths=made["paths"], seconds=time.perf_counter() - t0, seconds_generate=generated,
                          seconds_mkdocs=built - generated, warnings=warnings, browser=bundle, browser_skipped=skipped,
@@ -189,11 +189,11 @@ def _mkdocs_build(cfg, messages: list) -> None:
         hook.state["pregenerated"] = False
 
 
-def _swap_in(dst: Path, out: Path, kb_files: dict | None, kb_content: str | None) -> tuple[int, int]:
+def _swap_in(dst: Path, out: Path, kb_files: dict | None, kb_content: str | None, url: str | None) -> tuple[int, int]:
     """Mark the built site as Recur's (with the KB files it was built from: ``kb.site_record``), count
     it (HTML pages, bytes), and swap it in for ``out`` (``swap_folder``: in one step on Linux, so a web
     server or `recur serve` never finds the folder missing)."""
-    (dst / SITE_MARKER).write_text(site_marker("recur site", kb_files, kb_content))
+    (dst / SITE_MARKER).write_text(site_marker("recur site", kb_files, kb_content, url))
     files = [p for p in dst.rglob("*") if p.is_file()]
     counted = sum(1 for p in files if p.suffix == ".html"), sum(p.stat().st_size for p in files)
     swap_folder(dst, out)

@@ -281,5 +281,6 @@ def on_post_build(config, **kwargs):
     from recur.kb.site_record import SITE_MARKER, site_marker
 
     if not state["pregenerated"]:
-        marker = site_marker("mkdocs with the recur plugin", state.get("kb_files"), state.get("kb_content"))
+        made_by = "mkdocs with the recur plugin"
+        marker = site_marker(made_by, state.get("kb_files"), state.get("kb_content"), config.site_url or None)
         (Path(config.site_dir) / SITE_MARKER).write_text(marker)
