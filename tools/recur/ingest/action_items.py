@@ -228,10 +228,24 @@ def _named(m) -> bool:
     return bool(_FULL_NAME.fullmatch(name) or (_ONE_NAME.fullmatch(name) and _due(m.string[m.end(1) + 1 :])[0]))
 
 
+# a label in bold or italics, its colon inside or after the marks: "— **Owner:** Chris Ng — **Due:**
+# 2026-11-28", "(*Owner*: Chris Ng)". The marks hid the value from the label ("** 2026-11-28" was no
+# date, and a bracket of them was dropped as meta, owner and due date with it: found importing an
+# Atlassian-template postmortem); written plain, "Owner: Chris Ng", it reads as every other label
+_EMPHASISED_LABEL = re.compile(
+    r"(\*\*|__|\*|_)[ \t]*(owner|assignee|assigned to|due(?:[ \t]+date)?|deadline)[ \t]*(:?)[ \t]*\1[ \t]*(:?)", re.I
+)
+
+
+def _plain_labels(title: str) -> str:
+    return _EMPHASISED_LABEL.sub(lambda m: m.group(2) + (":" if m.group(3) or m.group(4) else ""), title)
+
+
 def _inline_fields(title: str, names: bool = False) -> tuple[str, dict]:
     """``title`` without the owner and due date written in it, and those (the first of each);
     ``names``: as ``_bracket_owner``'s."""
     said: dict = {"owner": None, "due": None, "due_unread": None}
+    title = _plain_labels(title)
 
     def bracket(m):
         got, rest = _fields(m.group(1), bracketed=True)
