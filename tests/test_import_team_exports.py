@@ -51,3 +51,44 @@ def test_bold_field_labels_on_an_action_item_are_read(kb_dir, tmp_path):
         ("Chris Ng", "2026-11-28"),
         ("Sam Reyes", "2026-12-05"),
     ]
+
+
+NESTED_FIELDS = """\
+# Payment webhooks backlog
+
+**Date:** 2026-11-22
+**Severity:** SEV-3
+
+## Summary
+Webhook consumers deadlocked on one orders row.
+
+## Action items
+- Idempotency key per webhook event id
+  - Owner: Alex Kim
+  - Due: 2026-12-01
+  - Ticket: PAY-991
+- Queue depth alert on payments.webhooks
+    * **Owner:** Ravi Patel
+    * **Due date:** Dec 10, 2026
+    * Status: Done
+- Retry budget for the consumer
+  - first step: measure retries today
+  - Due: Q1 2027
+"""
+
+
+def test_field_sub_items_are_the_fields_of_the_action_item_above(kb_dir, tmp_path):
+    # "  - Owner: Alex Kim" under an item was read as an item of its own: "Ticket" became a follow-up,
+    # "Owner: …" and "Due: …" empty ones dropped, and the item above kept no owner, due date or ticket
+    items = parse(NESTED_FIELDS).action_items
+    assert [(a["title"], a["owner"], str(a["due"]), a["ticket"], a["status"]) for a in items] == [
+        ("Idempotency key per webhook event id", "Alex Kim", "2026-12-01", "PAY-991", "open"),
+        ("Queue depth alert on payments.webhooks", "Ravi Patel", "2026-12-10", None, "done"),
+        ("Retry budget for the consumer", None, "None", None, "open"),
+        ("first step: measure retries today", None, "None", None, "open"),  # a sub-item that is an action
+    ]
+    pm = parse(NESTED_FIELDS)  # a due date not read is said in the notes, as one in the item's own text is
+    assert pm.unread_dues == [("Retry budget for the consumer", "Q1 2027")]
+    res = imp(kb_dir, tmp_path / "pm" / "webhooks.md", NESTED_FIELDS)
+    assert res.exit_code == 0, res.output
+    assert "due 'Q1 2027' not read as a date" in res.output

@@ -420,18 +420,66 @@ def _list_entries(lines: list[str]) -> list[tuple[int, str | None, str]]:
     return [tuple(e) for e in entries]
 
 
+# a sub-item that only gives a field of the item above it ("  - Owner: Alex Kim", "  - **Due date:** Dec
+# 10, 2026", "  - Ticket: PAY-991"), as teams write one action item over several lines. Each was read as
+# an item of its own: "Ticket" a follow-up, "Owner: …" an empty one dropped, the field lost
+_SUB_FIELD = re.compile(
+    r"^(?P<label>owner|assignee|assigned to|due(?:[ \t]+date)?|deadline|target date|eta|ticket|jira|issue|bug|"
+    r"tracking|status|state)[ \t]*[:=][ \t]*(?P<value>.*)$",
+    re.I,
+)
+
+
+def _sub_field(text: str) -> tuple[str, str] | None:
+    """(owner|due|ticket|status, value) of a sub-item that names one field of its item, else None."""
+    m = _SUB_FIELD.match(_plain(_plain_labels(text)))
+    if m is None:
+        return None
+    label = m.group("label").lower()
+    kind = next(k for k, names in _SUB_KINDS.items() if any(label.startswith(x) for x in names))
+    return kind, m.group("value").strip()
+
+
+_SUB_KINDS = {
+    "owner": ("owner", "assign"),
+    "due": ("due", "deadline", "target", "eta"),
+    "ticket": ("ticket", "jira", "issue", "bug", "tracking"),
+    "status": ("status", "state"),
+}
+
+
+def _set_sub_field(it: dict, kind: str, value: str) -> None:
+    """Set ``it``'s field from its sub-item, unless the item itself already said it."""
+    if kind == "owner" and not it["owner"] and not _ownerless(value):
+        it["owner"] = value.lstrip("@") or None
+    elif kind == "due" and it["due"] is None:
+        it["due"] = parse_date(value) or find_date(value)[0]
+        _due_unread(it, "" if it["due"] else value)
+    elif kind == "ticket" and not it["ticket"] and not is_placeholder(value):
+        it["ticket"] = ticket_of(value) or value
+    elif kind == "status" and status_of(value)[0]:
+        it["status"] = "done" if status_of(value)[0] == "done" else it["status"]
+
+
 def from_list(lines: list[str]) -> list[dict]:
     entries = _list_entries(lines)
     names = bracket_names([text for _, _, text in entries])
-    out = []
+    out: list[dict] = []
+    above: list[tuple[int, dict]] = []  # (indent, item) of the items read: a field sub-item is the field of the nearest
     for n, (indent, box, text) in enumerate(entries):
+        parent = next((it for at, it in reversed(above) if at < indent), None)
+        if parent is not None and (sub := _sub_field(text)):
+            _set_sub_field(parent, *sub)
+            continue
         nested = n + 1 < len(entries) and entries[n + 1][0] > indent
         if nested and text.rstrip("*_ ").endswith(":"):
             continue  # a group label ("Prevent:") over its own items
         checked = None if box is None else box.strip() != ""
         it = item(text, checked=checked, names=names)
+        above = [a for a in above if a[0] < indent]
         if it["title"] and not is_placeholder(it["title"]):
             out.append(it)
+            above.append((indent, it))
     return out
 
 
