@@ -92,3 +92,38 @@ def test_field_sub_items_are_the_fields_of_the_action_item_above(kb_dir, tmp_pat
     res = imp(kb_dir, tmp_path / "pm" / "webhooks.md", NESTED_FIELDS)
     assert res.exit_code == 0, res.output
     assert "due 'Q1 2027' not read as a date" in res.output
+
+
+NOTION = """\
+# Payment webhooks backlog after queue consumer deadlock
+
+Status: Done
+Severity: SEV-3
+Incident date: November 22, 2026 2:10 PM (GMT+1)
+
+## Summary
+Webhook consumers deadlocked on one orders row.
+
+## Action items
+- [x]  Re-enable lock wait timeout (50s) @Alex Kim
+- [ ]  Consumer prefetch limit and per-message timeout @Dana Weiss @December 1, 2026
+- [ ]  Queue depth alert on payments.webhooks — owner: @Ravi Patel, due @December 10, 2026
+"""
+
+
+def test_notions_date_mentions_are_due_dates_not_owners(kb_dir, tmp_path):
+    # Notion writes a date mention "@December 1, 2026": it was read as a person, "Dana" the owner and
+    # "@Dana Weiss @December 1, 2026" left in the title, and "due @December 10, 2026" no due date
+    items = parse(NOTION).action_items
+    assert [(a["title"], a["owner"], str(a["due"]), a["status"]) for a in items] == [
+        ("Re-enable lock wait timeout (50s)", "Alex Kim", "None", "done"),
+        ("Consumer prefetch limit and per-message timeout", "Dana Weiss", "2026-12-01", "open"),
+        ("Queue depth alert on payments.webhooks", "Ravi Patel", "2026-12-10", "open"),
+    ]
+    res = imp(kb_dir, tmp_path / "pm" / "notion.md", NOTION)
+    assert res.exit_code == 0, res.output
+    inc = next(i for i in load_kb(kb_dir).incidents.values() if i.imported)
+    assert [(f.owner, str(f.due)) for f in inc.follow_ups][1:] == [
+        ("Dana Weiss", "2026-12-01"),
+        ("Ravi Patel", "2026-12-10"),
+    ]

@@ -237,7 +237,15 @@ _EMPHASISED_LABEL = re.compile(
 )
 
 
+# Notion's Markdown export writes a date mention as "@December 1, 2026" (and a person's as "@Dana
+# Weiss"): the date was read as a person ("Dana" stayed the owner, "@December 1, 2026" in the title) and
+# "due @December 10, 2026" as no due date. An "@" before a date is the date's.
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_DATE_MENTION = re.compile(rf"(?<![\w.])@(?=(?i:{_MONTH})[ \t]+\d{{1,2}},?[ \t]+\d{{4}}\b|\d{{4}}-\d\d-\d\d\b)")
+
+
 def _plain_labels(title: str) -> str:
+    title = _DATE_MENTION.sub("", title)
     return _EMPHASISED_LABEL.sub(lambda m: m.group(2) + (":" if m.group(3) or m.group(4) else ""), title)
 
 
