@@ -127,3 +127,42 @@ def test_notions_date_mentions_are_due_dates_not_owners(kb_dir, tmp_path):
         ("Dana Weiss", "2026-12-01"),
         ("Ravi Patel", "2026-12-10"),
     ]
+
+
+GDOCS = """\
+**Postmortem: Checkout API 503s, DB connection pool exhausted**
+
+**Date:** Nov 12, 2026
+**Severity:** SEV-2
+
+**Summary**
+
+checkout\\_api returned HTTP 503 for \\~40% of requests: the HikariCP pool was exhausted.
+
+**Action Items**
+
+| Action Item | Type | Owner | Bug | Due date |
+| :---- | :---- | :---- | :---- | :---- |
+| Add index on orders.created\\_at | prevent | [Priya Raman](mailto:priya.raman@example.com) | PAY-2231 | Nov 20, 2026 |
+| Alert on pending connections | detect | Tom Becker | PAY-2232 | Dec 1, 2026 |
+
+**Follow-ups**
+
+- Load test the report query
+  - Owner: [Tom Becker](mailto:tom.becker@example.com)
+"""
+
+
+def test_an_owner_written_as_a_link_is_its_name(kb_dir, tmp_path):
+    # Google Docs exports a person chip as a mailto link: the record's owner was
+    # "[Priya Raman](mailto:priya.raman@example.com)", a different owner from "Priya Raman" in the report
+    items = parse(GDOCS).action_items
+    assert [(a["title"], a["owner"]) for a in items] == [
+        ("Add index on orders.created_at", "Priya Raman"),
+        ("Alert on pending connections", "Tom Becker"),
+        ("Load test the report query", "Tom Becker"),
+    ]
+    assert imp(kb_dir, tmp_path / "pm" / "gdocs.md", GDOCS).exit_code == 0
+    report = CliRunner().invoke(cli, ["report", "--kb", str(kb_dir), "--as-of", "2026-12-03"])
+    assert report.exit_code == 0, report.output
+    assert "mailto" not in report.output

@@ -308,13 +308,22 @@ def item(
     it = {
         "title": title,
         "status": "done" if progress == "done" else "open",
-        "owner": (_plain(owner).lstrip("@") or None) if owner and not _ownerless(owner) else None,
+        "owner": (_plain(_link_text(owner)).lstrip("@") or None) if owner and not _ownerless(owner) else None,
         "due": due,
         "ticket": ticket,
     }
     if due is None and said["due_unread"]:
         it["due_unread"] = said["due_unread"]  # "due: Q1 2027": said in the import's notes, not dropped unsaid
     return {**it, "cancelled": True} if cancelled else it
+
+
+# a Markdown link: Google Docs exports a person chip as "[Tom Becker](mailto:tom.becker@example.com)",
+# which was recorded as the owner, link and all (the report listed it as an owner of its own)
+_LINK = re.compile(r"\[([^\[\]]+)\]\([^()\s]*\)")
+
+
+def _link_text(text: str) -> str:
+    return _LINK.sub(r"\1", text)
 
 
 def _cancelled(title: str, status_text: str) -> tuple[bool, str]:
@@ -459,7 +468,7 @@ _SUB_KINDS = {
 def _set_sub_field(it: dict, kind: str, value: str) -> None:
     """Set ``it``'s field from its sub-item, unless the item itself already said it."""
     if kind == "owner" and not it["owner"] and not _ownerless(value):
-        it["owner"] = value.lstrip("@") or None
+        it["owner"] = _link_text(value).lstrip("@") or None
     elif kind == "due" and it["due"] is None:
         it["due"] = parse_date(value) or find_date(value)[0]
         _due_unread(it, "" if it["due"] else value)
