@@ -166,3 +166,41 @@ def test_an_owner_written_as_a_link_is_its_name(kb_dir, tmp_path):
     report = CliRunner().invoke(cli, ["report", "--kb", str(kb_dir), "--as-of", "2026-12-03"])
     assert report.exit_code == 0, report.output
     assert "mailto" not in report.output
+
+
+GOOGLE_SRE_HEADINGS = """\
+# Shakespeare Sonnet++ Postmortem (incident #465)
+
+### Date
+
+2026-11-30
+
+### Authors
+
+* jennifer
+* martym
+
+### Status
+
+Complete, action items in progress
+
+### Summary
+
+Shakespeare Search down for 66 minutes during a period of very high interest.
+
+### Root Causes
+
+Cascading failure: exceptionally high load and a resource leak when searches failed.
+"""
+
+
+def test_the_google_sre_templates_status_heading_is_the_reviews_status(kb_dir, tmp_path):
+    # "### Status" over "Complete, action items in progress" was kept as a section of its own and the
+    # review recorded pending: a Status line or table row said the same records it done
+    pm = parse(GOOGLE_SRE_HEADINGS)
+    assert pm.status == ("Complete, action items in progress", "the 'Status' heading", "done")
+    assert pm.unmapped == ["Authors"] and "Status" not in pm.sections  # Authors: a section, as it was
+    res = imp(kb_dir, tmp_path / "pm" / "sonnet.md", GOOGLE_SRE_HEADINGS, "--severity", "sev2")
+    assert res.exit_code == 0, res.output
+    inc = next(i for i in load_kb(kb_dir).incidents.values() if i.imported)
+    assert inc.review.status == "done"

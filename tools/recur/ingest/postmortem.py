@@ -538,7 +538,9 @@ def _heading(pm: Postmortem, w: _Walk, level: int, text: str) -> None:
         return
     if _specific_heading(pm, w, text, section, kind, day):
         return
-    if kind in ("date", "severity", "priority", "services", "duration"):
+    # "### Status" over "Complete, action items in progress": the Google SRE template's field as a
+    # heading, which was kept as a section and the review recorded pending whatever it said
+    if kind in ("date", "severity", "priority", "services", "duration", "status"):
         w.level = w.level or level
         w.start(f"_meta:{kind}:{text}")
         return
