@@ -204,3 +204,17 @@ def test_the_google_sre_templates_status_heading_is_the_reviews_status(kb_dir, t
     assert res.exit_code == 0, res.output
     inc = next(i for i in load_kb(kb_dir).incidents.values() if i.imported)
     assert inc.review.status == "done"
+
+
+def test_a_duration_in_seconds_is_no_outage_and_between_two_times_is_one():
+    # "held connections for 30s each" was recorded as duration_minutes: 0, the summary's "Between 14:05
+    # and 15:20 UTC" unread ("from 14:05 to 15:20" was)
+    pm = parse(
+        "# Checkout 503s\n\n## Summary\nBetween 14:05 and 15:20 UTC, checkout returned HTTP 503. "
+        "A slow query held pool connections for 30s each.\n"
+    )
+    assert pm.duration_minutes == 75
+    assert "'Between 14:05 and 15:20'" in pm.duration_note
+    pm = parse("# T\n\n## Summary\nA slow query held connections for 30s each; checkout failed for 40 minutes.\n")
+    assert pm.duration_minutes == 40
+    assert parse("# T\n\n## Summary\nA slow query held connections for 30s each.\n").duration_minutes is None

@@ -1060,13 +1060,13 @@ def parse(text: str) -> Postmortem:
 
 _ABOUT = r"(?:about |around |roughly |nearly |approximately |approx\.? |over |~ ?)?"
 # where prose says how long the outage was: "failed for 92 minutes", "down for 66 minutes", "from about
-# 14:02 to 14:49 UTC", and an Impact that opens with it ("~47 minutes, all new logins failed"); only a
-# duration right there is read, never a later number
+# 14:02 to 14:49 UTC", "between 14:05 and 15:20 UTC", and an Impact that opens with it ("~47 minutes, all
+# new logins failed"); only a duration right there is read, never a later number
 _PROSE_DURATION = {
     "Impact": re.compile(
-        rf"\bfor[ \t]+{_ABOUT}(?=\d)|\bfrom[ \t]+{_ABOUT}(?=\d{{1,2}}:\d\d)|\A[ \t]*{_ABOUT}(?=\d)", re.I
+        rf"\bfor[ \t]+{_ABOUT}(?=\d)|\b(?:from|between)[ \t]+{_ABOUT}(?=\d{{1,2}}:\d\d)|\A[ \t]*{_ABOUT}(?=\d)", re.I
     ),
-    "Summary": re.compile(rf"\bfor[ \t]+{_ABOUT}(?=\d)|\bfrom[ \t]+{_ABOUT}(?=\d{{1,2}}:\d\d)", re.I),
+    "Summary": re.compile(rf"\bfor[ \t]+{_ABOUT}(?=\d)|\b(?:from|between)[ \t]+{_ABOUT}(?=\d{{1,2}}:\d\d)", re.I),
 }
 
 
@@ -1078,8 +1078,9 @@ def _prose_duration(pm: Postmortem) -> None:
         text = " ".join(pm.sections.get(name, "").split())
         for m in rx.finditer(text):
             read = read_duration(text[m.end() : m.end() + 80], at_start=True)
-            # days in the prose are how long something went unnoticed, not the outage ("latent for 3 days")
-            if read and not re.search(r"\dd|day", read.words, re.I):
+            # days in the prose are how long something went unnoticed, not the outage ("latent for 3 days");
+            # seconds are how long one thing took ("held connections for 30s each"), recorded as 0 minutes
+            if read and read.minutes > 0 and not re.search(r"\dd|day", read.words, re.I):
                 pm.duration_minutes = read.minutes
                 said = (text[m.start() : m.end()] + read.words).strip()
                 pm.duration_note = f"duration: {read.minutes} minutes read from the {name} ({said!r}): no field says it"
