@@ -1,6 +1,7 @@
 """`recur coverage --rules`: patterns vs Prometheus alerting rules."""
 
 import json
+from pathlib import Path
 
 from click.testing import CliRunner
 from kbfactory import pattern_text, write
@@ -488,3 +489,48 @@ def test_a_broken_runbook_url_is_reported_at_its_line_with_the_page_it_may_have_
         ("Typo", 8, "points at no pattern page (did you mean .../patterns/capacity/disk-full.html?)"),
         ("Templated", 12, "is templated ({{ ... }}): which page it opens is known only when the alert fires"),
     ]
+
+
+DATADOG = """[
+  {
+    "id": 12345678,
+    "name": "[checkout] High p99 latency on {{host.name}}",
+    "type": "query alert",
+    "query": "avg(last_5m):p99:trace.http.request.duration{service:checkout} > 2",
+    "message": "{{#is_alert}}Checkout p99 is high{{/is_alert}} @pagerduty-checkout",
+    "tags": ["team:payments"]
+  },
+  {
+    "id": 12345679,
+    "name": "CoreDNSErrorsHigh",
+    "type": "metric alert",
+    "query": "sum(last_5m):sum:coredns.response_code.count{rcode:servfail}.as_count() > 100",
+    "message": "DNS failures"
+  }
+]
+"""
+
+
+def test_a_datadog_monitors_export_is_read_alone_and_in_a_folder(kb_dir, tmp_path):
+    # a Datadog monitors export (the API's list, the UI's one monitor) was "no alerting rules" alone,
+    # and in a folder of rules skipped without a word, as a JSON file that holds no rule groups
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "monitors.json").write_text(DATADOG)
+    one = json.loads(DATADOG)[0]
+    (rules / "one-monitor.json").write_text(json.dumps(one))
+    (rules / "dashboard.json").write_text('{"title": "Checkout", "panels": []}')  # no rule file: no word
+    alerts, notes = read_rules(rules)
+    assert notes == []
+    assert sorted((a.name, a.group, Path(a.file).name) for a in alerts) == [
+        ("CoreDNSErrorsHigh", "Datadog monitors", "monitors.json"),
+        ("[checkout] High p99 latency on {{host.name}}", "Datadog monitors", "monitors.json"),
+        ("[checkout] High p99 latency on {{host.name}}", "Datadog monitors", "one-monitor.json"),
+    ]
+    alerts, notes = read_rules(rules / "monitors.json")
+    assert [a.line for a in alerts] == [2, 10] and notes == []
+    res = CliRunner().invoke(
+        cli, ["coverage", "--kb", str(kb_dir), "--rules", str(rules / "monitors.json"), "--no-propose", "--json"]
+    )
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["counts"]["detected"] >= 1  # the small KB's dns pattern names CoreDNSErrorsHigh

@@ -65,7 +65,7 @@ class Alert:
     group: str | None = None
     summary: str = ""
     description: str = ""
-    source: str = "prometheus"  # "prometheus" | "grafana"
+    source: str = "prometheus"  # "prometheus" | "grafana" (a Datadog monitor is read as Prometheus's)
     runbook_line: int | None = None  # the runbook_url's own line, when known
 
 
@@ -225,9 +225,32 @@ def _distinct(files) -> list[Path]:
     return out
 
 
+def _datadog_monitors(doc) -> list | None:
+    """A Datadog monitors export (the API's ``GET /api/v1/monitor`` list, or one monitor the UI exports
+    as JSON) as one rule group of alerts named as the monitors are; None when ``doc`` is not one. It was
+    "no alerting rules" alone, and in a folder skipped with no word, as a JSON file that is no rule file."""
+    monitors = doc if isinstance(doc, list) else [doc]
+    if not monitors or not all(
+        isinstance(m, dict) and all(isinstance(m.get(k), str) for k in ("name", "type", "query")) for m in monitors
+    ):
+        return None
+    rules = [
+        {
+            "alert": m["name"],
+            "expr": m["query"],
+            "annotations": {"description": m["message"]} if isinstance(m.get("message"), str) else {},
+            "__line__": m.get("__line__", 1),
+        }
+        for m in monitors
+    ]
+    return [{"name": "Datadog monitors", "rules": rules, "__line__": 1}]
+
+
 def _groups(doc) -> list:
     """Rule groups of one YAML document: plain, PrometheusRule (spec.groups), a kind: List of them,
-    or Grafana alert provisioning (apiVersion 1, groups[].rules[].title)."""
+    Grafana alert provisioning (apiVersion 1, groups[].rules[].title), or Datadog monitors."""
+    if (monitors := _datadog_monitors(doc)) is not None:
+        return monitors
     if not isinstance(doc, dict):
         return []
     if isinstance(doc.get("items"), list):  # kind: List (kubectl get prometheusrules -o yaml)
@@ -320,7 +343,9 @@ def read_text(f: Path, raw: str) -> tuple[list[Alert], list[str]]:
             alerts, notes = alerts + a, notes + n
         notes += _repeated_groups(_groups(doc), f)
     if not alerts and not notes:
-        notes.append(f"{f}: no alerting rules (groups[].rules[].alert, or Grafana rules[].title) found")
+        notes.append(
+            f"{f}: no alerting rules (groups[].rules[].alert, Grafana rules[].title, or Datadog monitors) found"
+        )
     return alerts, notes
 
 
