@@ -218,3 +218,28 @@ def test_a_duration_in_seconds_is_no_outage_and_between_two_times_is_one():
     pm = parse("# T\n\n## Summary\nA slow query held connections for 30s each; checkout failed for 40 minutes.\n")
     assert pm.duration_minutes == 40
     assert parse("# T\n\n## Summary\nA slow query held connections for 30s each.\n").duration_minutes is None
+
+
+EMAIL = """\
+From: Jordan Blake <jordan.blake@example.com>
+To: eng-incidents@example.com
+Date: Fri, 28 Nov 2026 16:02:11 +0000
+Subject: Nightly billing job ran twice, duplicate invoices (SEV2)
+
+Summary: On Nov 26 the nightly billing cron ran twice; 1,312 customers got duplicate invoices.
+
+Root cause: The CronJob had concurrencyPolicy: Allow and the job took 26h.
+"""
+
+
+def test_a_severity_an_emails_subject_says_is_read(kb_dir, tmp_path):
+    # the Subject is the title, and its header line was blanked before the text was read for a
+    # severity: "(SEV2)" was not seen and the import recorded a placeholder for triage
+    pm = parse(EMAIL)
+    assert [(m.written, m.line) for m in pm.severity_mentions] == [("SEV2", 4)]
+    assert pm.title == "Nightly billing job ran twice, duplicate invoices (SEV2)"
+    assert "Subject" not in pm.sections.get("Summary", "")
+    res = imp(kb_dir, tmp_path / "pm" / "billing.txt", EMAIL)
+    assert res.exit_code == 0, res.output
+    inc = next(i for i in load_kb(kb_dir).incidents.values() if i.imported)
+    assert inc.severity == "sev2" and not inc.triage

@@ -998,6 +998,13 @@ def _email_headers(pm: Postmortem, lines: list[str]) -> list[str]:
     return [""] * end + lines[end:]
 
 
+def _with_subject(mail: list[str], lines: list[str]) -> list[str]:
+    """``lines`` (``_email_headers``'s) with the email's Subject: line back, for the severity it says:
+    "Subject: [Postmortem] Billing job ran twice (SEV2)" was the title, and the import recorded a
+    placeholder severity for triage, as the blanked header said none (a heading title is read so)."""
+    return [m if not ln and re.match(r"(?i)subject\s*:", m) else ln for m, ln in zip(mail, lines)]
+
+
 def _email_field(pm: Postmortem, name: str, value: str) -> None:
     if name == "subject" and (pm.title is None or is_generic_title(pm.title)):
         pm.title = clean_title(REPLY_PREFIX.sub("", value)) or pm.title
@@ -1033,7 +1040,7 @@ def parse(text: str) -> Postmortem:
     front, body_lines, pm.front_matter, pm.front_matter_error = _front_matter(lines)
     front_sections, front_items = _apply_front(pm, front)
     offset = len(lines) - len(body_lines) + 1
-    body_lines = _email_headers(pm, body_lines)
+    body_lines, mail = _email_headers(pm, body_lines), body_lines
     body = "\n".join(body_lines)  # a furniture line's date is still a last resort for the incident's (_dates)
     w = _walk(pm, [PAGE_FURNITURE.sub("", ln) for ln in body_lines], offset)
     _bold_title(pm, w)
@@ -1043,7 +1050,8 @@ def parse(text: str) -> Postmortem:
     _weak_meta(pm, w)
     _dates(pm, w, body)
     if not pm.severity_text:  # a severity said in the text speaks before a Priority field, as a Severity field does
-        pm.severity_mentions = candidates(mentions(body_lines, w.line_sections, offset), bool(pm.priority_text))
+        said = mentions(_with_subject(mail, body_lines), w.line_sections, offset)
+        pm.severity_mentions = candidates(said, bool(pm.priority_text))
     if not pm.severity_text and not pm.severity_mentions and pm.priority_text:
         pm.severity_text, pm.severity_from_priority = pm.priority_text, True
     pm.title = pm.title or None
