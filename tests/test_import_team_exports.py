@@ -243,3 +243,24 @@ def test_a_severity_an_emails_subject_says_is_read(kb_dir, tmp_path):
     assert res.exit_code == 0, res.output
     inc = next(i for i in load_kb(kb_dir).incidents.values() if i.imported)
     assert inc.severity == "sev2" and not inc.triage
+
+
+PAGERDUTY = """\
+# Search latency degradation
+
+**Status:** Reviewed
+**Priority:** P2
+**Impacted services:** search-api, elasticsearch-prod
+**Incident duration:** 2 hours 14 minutes
+
+## Overview
+Search p99 latency rose to 4s after an Elasticsearch data node lost its disk.
+"""
+
+
+def test_pagerdutys_impacted_services_and_incident_duration_are_fields():
+    # "Impacted services:" and "Incident duration:" were lines of the summary: no services, no duration
+    pm = parse(PAGERDUTY)
+    assert pm.services == ["search-api", "elasticsearch-prod"]
+    assert pm.duration_minutes == 134
+    assert "Impacted" not in pm.sections["Summary"] and "duration" not in pm.sections["Summary"]
