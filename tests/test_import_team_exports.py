@@ -7,6 +7,7 @@ import textwrap
 from click.testing import CliRunner
 
 from recur.cli.main import cli
+from recur.ingest.action_items import parse_action_items
 from recur.ingest.postmortem import parse
 from recur.kb.loader import load_kb
 
@@ -264,3 +265,34 @@ def test_pagerdutys_impacted_services_and_incident_duration_are_fields():
     assert pm.services == ["search-api", "elasticsearch-prod"]
     assert pm.duration_minutes == 134
     assert "Impacted" not in pm.sections["Summary"] and "duration" not in pm.sections["Summary"]
+
+
+PAGERDUTY_ITEMS = """\
+# Search latency degradation
+
+**Priority:** P2
+
+## Overview
+Search p99 latency rose to 4s after an Elasticsearch data node lost its disk.
+
+## Action Items
+
+| Description | Owner | Ticket | Due Date | Status |
+|---|---|---|---|---|
+| Add a fifth data node | Lena Fischer | OPS-4410 | 12/15/2026 | In Progress |
+| Alert on JVM old-gen > 85% for 15m | Lena Fischer | OPS-4411 | 12/05/2026 | Done |
+| Set recovery throttle in cluster settings | Omar Haddad | OPS-4412 | 12/02/2026 | To Do |
+"""
+
+
+def test_a_due_columns_unambiguous_dates_settle_the_order_of_its_others():
+    # "12/05/2026" reads as 5 Dec or 12 May: it was said not read and the follow-up kept no due date,
+    # though "12/15/2026" in the same column can only be month-first
+    pm = parse(PAGERDUTY_ITEMS)
+    assert [str(a["due"]) for a in pm.action_items] == ["2026-12-15", "2026-12-05", "2026-12-02"]
+    assert pm.unread_dues == []
+    # a column that never settles it, or settles it both ways, still reads no ambiguous date
+    both = "| Action | Due |\n|---|---|\n| A | 03/04/2026 |\n| B | 25/06/2026 |\n| C | 06/25/2026 |\n"
+    assert [a.get("due_unread") for a in parse_action_items(both)] == ["03/04/2026", None, None]
+    alone = "| Action | Due |\n|---|---|\n| A | 03/04/2026 |\n| B | 05/06/2026 |\n"
+    assert [a["due"] for a in parse_action_items(alone)] == [None, None]

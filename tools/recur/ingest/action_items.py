@@ -8,9 +8,12 @@ references are taken out of the title wherever they are written: a column, a cel
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from recur.ingest.pm_text import (
+    SLASH_DATE,
+    ambiguous_date,
     find_date,
     is_placeholder,
     parse_date,
@@ -359,6 +362,10 @@ def from_table(rows: list[str]) -> list[dict]:
         for k, names in (("ticket", _TICKET_COLS), ("owner", _OWNER_COLS), ("due", _DUE_COLS), ("status", _STATUS_COLS))
     }
     out = []
+    dues = [
+        table_cells(r)[cols["due"]] for r in rows[1:] if cols["due"] is not None and cols["due"] < len(table_cells(r))
+    ]
+    order = _slash_order(dues)
     for row in rows[1:]:
         cells = table_cells(row)
         if all(set(c) <= set("-: ") for c in cells):
@@ -375,12 +382,34 @@ def from_table(rows: list[str]) -> list[dict]:
             title,
             status_text=status_text,
             owner=get("owner") or None,
-            due=parse_date(due_text),
+            due=parse_date(due_text) or _in_order(due_text, order),
             ticket_text=get("ticket") or (rest if ticket_of(rest) else ""),
         )
         if it["title"] and not is_placeholder(it["title"]):
             out.append(_due_unread(it, due_text))
     return out
+
+
+def _slash_order(texts: list[str]) -> str | None:
+    """ "md" (month first) or "dm" when the slash dates of a column that only one order reads agree on
+    it: a PagerDuty export's due column "12/15/2026", "12/05/2026" is month-first throughout, and its
+    "12/05/2026" was said not read (either order makes a date), the follow-up recorded with no due date."""
+    orders = set()
+    for t in texts:
+        for m in SLASH_DATE.finditer(t):
+            a, b = int(m.group(1)), int(m.group(2))
+            orders |= {"dm"} if a > 12 >= b else {"md"} if b > 12 >= a else set()
+    return orders.pop() if len(orders) == 1 else None
+
+
+def _in_order(text: str, order: str | None):
+    """The date of an ambiguous slash date ("12/05/2026") read in its column's ``order``, else None."""
+    m = SLASH_DATE.search(text) if order and ambiguous_date(text) else None
+    if m is None:
+        return None
+    a, b, year = (int(x) for x in m.groups())
+    month, day = (a, b) if order == "md" else (b, a)
+    return dt.date(year, month, day)
 
 
 def _due_unread(it: dict, due_text: str) -> dict:
