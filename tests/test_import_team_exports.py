@@ -8,6 +8,7 @@ from click.testing import CliRunner
 
 from recur.cli.main import cli
 from recur.ingest.action_items import parse_action_items
+from recur.ingest.pm_text import clean_title
 from recur.ingest.postmortem import parse
 from recur.kb.loader import load_kb
 
@@ -296,3 +297,11 @@ def test_a_due_columns_unambiguous_dates_settle_the_order_of_its_others():
     assert [a.get("due_unread") for a in parse_action_items(both)] == ["03/04/2026", None, None]
     alone = "| Action | Due |\n|---|---|\n| A | 03/04/2026 |\n| B | 05/06/2026 |\n"
     assert [a["due"] for a in parse_action_items(alone)] == [None, None]
+
+
+def test_an_email_subjects_bracketed_document_tag_is_taken_off_the_title():
+    # "[Postmortem] Nightly billing job …" was the record's title, tag and all ("Postmortem: …" was not)
+    pm = parse(EMAIL.replace("Subject: ", "Subject: [Postmortem] "))
+    assert pm.title == "Nightly billing job ran twice, duplicate invoices (SEV2)"
+    assert clean_title("[PIR] DNS outage") == "DNS outage"
+    assert clean_title("[SEV2] Billing ran twice") == "[SEV2] Billing ran twice"  # a tag of another kind stays
