@@ -534,3 +534,39 @@ def test_a_datadog_monitors_export_is_read_alone_and_in_a_folder(kb_dir, tmp_pat
     )
     assert res.exit_code == 0, res.output
     assert json.loads(res.stdout)["counts"]["detected"] >= 1  # the small KB's dns pattern names CoreDNSErrorsHigh
+
+
+GRAFANA_API = """[
+  {
+    "id": 14, "uid": "edx1abc", "orgID": 1, "folderUID": "infra", "ruleGroup": "dns",
+    "title": "CoreDNSErrorsHigh", "condition": "B",
+    "data": [{"refId": "A", "datasourceUid": "prom", "model": {"expr": "rate(coredns_dns_responses_total[5m])"}}],
+    "for": "5m", "annotations": {"summary": "SERVFAIL rate high"}, "isPaused": false
+  },
+  {
+    "id": 15, "uid": "edx1abd", "orgID": 1, "folderUID": "infra", "ruleGroup": "disk",
+    "title": "Disk inodes exhausted", "condition": "B", "data": [], "for": "5m"
+  }
+]
+"""
+
+
+def test_grafanas_provisioning_api_list_of_rules_is_read(kb_dir, tmp_path):
+    # `GET /api/v1/provisioning/alert-rules` lists flat rules, each naming its ruleGroup: the file was
+    # "no alerting rules" alone, and in a folder of rules skipped without a word
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "grafana-rules.json").write_text(GRAFANA_API)
+    (rules / "one-rule.json").write_text(json.dumps(json.loads(GRAFANA_API)[1]))
+    alerts, notes = read_rules(rules)
+    assert notes == []
+    assert sorted((a.name, a.group, a.source, Path(a.file).name) for a in alerts) == [
+        ("CoreDNSErrorsHigh", "dns", "grafana", "grafana-rules.json"),
+        ("Disk inodes exhausted", "disk", "grafana", "grafana-rules.json"),
+        ("Disk inodes exhausted", "disk", "grafana", "one-rule.json"),
+    ]
+    res = CliRunner().invoke(
+        cli, ["coverage", "--kb", str(kb_dir), "--rules", str(rules / "grafana-rules.json"), "--no-propose", "--json"]
+    )
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["counts"]["detected"] >= 1

@@ -246,11 +246,34 @@ def _datadog_monitors(doc) -> list | None:
     return [{"name": "Datadog monitors", "rules": rules, "__line__": 1}]
 
 
+def _grafana_rules(doc) -> list | None:
+    """Grafana's alert rules as its provisioning API lists them (``GET /api/v1/provisioning/alert-rules``,
+    or one rule by uid): flat rules, each naming its ``ruleGroup``, as rule groups; None when ``doc`` is
+    not that. Such a file was "no alerting rules" alone, and skipped without a word in a folder."""
+    rules = doc if isinstance(doc, list) else [doc]
+    if not rules or not all(
+        isinstance(r, dict)
+        and isinstance(r.get("title"), str)
+        and "ruleGroup" in r
+        and ("condition" in r or "data" in r)
+        for r in rules
+    ):
+        return None
+    groups: dict = {}
+    for r in rules:
+        name = r["ruleGroup"] if isinstance(r["ruleGroup"], str) else None
+        groups.setdefault(name, {"name": name, "rules": [], "__line__": r.get("__line__", 1)})["rules"].append(r)
+    return list(groups.values())
+
+
 def _groups(doc) -> list:
     """Rule groups of one YAML document: plain, PrometheusRule (spec.groups), a kind: List of them,
-    Grafana alert provisioning (apiVersion 1, groups[].rules[].title), or Datadog monitors."""
+    Grafana alert provisioning (apiVersion 1, groups[].rules[].title) or its API's list of rules, or
+    Datadog monitors."""
     if (monitors := _datadog_monitors(doc)) is not None:
         return monitors
+    if (rules := _grafana_rules(doc)) is not None:
+        return rules
     if not isinstance(doc, dict):
         return []
     if isinstance(doc.get("items"), list):  # kind: List (kubectl get prometheusrules -o yaml)
