@@ -570,3 +570,29 @@ def test_grafanas_provisioning_api_list_of_rules_is_read(kb_dir, tmp_path):
     )
     assert res.exit_code == 0, res.output
     assert json.loads(res.stdout)["counts"]["detected"] >= 1
+
+
+PROMETHEUS_API = """{"status": "success", "data": {"groups": [
+  {"name": "dns", "file": "/etc/prometheus/rules/dns.yml", "interval": 30, "rules": [
+    {"state": "inactive", "name": "CoreDNSErrorsHigh", "query": "rate(coredns_dns_responses_total[5m]) > 1",
+     "duration": 300, "annotations": {"summary": "SERVFAIL"}, "alerts": [], "health": "ok", "type": "alerting"},
+    {"name": "job:up:sum", "query": "sum(up)", "health": "ok", "type": "recording"}
+  ]}
+]}}
+"""
+
+
+def test_prometheus_http_api_rules_answer_is_read(kb_dir, tmp_path):
+    # `curl prometheus/api/v1/rules > rules.json` (rules named "name", typed alerting/recording) was
+    # "no alerting rules" alone, and in a folder of rules skipped without a word
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "api-rules.json").write_text(PROMETHEUS_API)
+    alerts, notes = read_rules(rules)
+    assert notes == []
+    assert [(a.name, a.group, a.line) for a in alerts] == [("CoreDNSErrorsHigh", "dns", 3)]
+    res = CliRunner().invoke(
+        cli, ["coverage", "--kb", str(kb_dir), "--rules", str(rules / "api-rules.json"), "--no-propose", "--json"]
+    )
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["counts"]["detected"] >= 1

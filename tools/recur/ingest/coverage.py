@@ -266,14 +266,45 @@ def _grafana_rules(doc) -> list | None:
     return list(groups.values())
 
 
+def _api_groups(doc) -> list | None:
+    """The rule groups of Prometheus's HTTP API answer (``GET /api/v1/rules``, as Thanos and Mimir
+    serve it too: ``{"status", "data": {"groups": [{"rules": [{"name", "query", "type"}]}]}}``), each
+    rule as a rule file writes it (``alert``/``record`` and ``expr``); None when ``doc`` is not one.
+    Such a dump was "no alerting rules" alone, and skipped without a word in a folder."""
+    data = doc.get("data") if isinstance(doc, dict) else None
+    groups = data.get("groups") if isinstance(data, dict) else None
+    if not isinstance(groups, list) or not all(
+        isinstance(g, dict) and isinstance(g.get("rules"), list) for g in groups
+    ):
+        return None
+    kind = {"alerting": "alert", "recording": "record"}
+    return [
+        {
+            **{k: v for k, v in g.items() if k != "rules"},
+            "rules": [
+                {kind.get(r.get("type"), "alert"): r.get("name"), "expr": r.get("query"), **_api_extra(r)}
+                for r in g["rules"]
+                if isinstance(r, dict)
+            ],
+        }
+        for g in groups
+    ]
+
+
+def _api_extra(r: dict) -> dict:
+    return {k: r[k] for k in ("annotations", "labels", "__line__") if k in r}
+
+
 def _groups(doc) -> list:
     """Rule groups of one YAML document: plain, PrometheusRule (spec.groups), a kind: List of them,
-    Grafana alert provisioning (apiVersion 1, groups[].rules[].title) or its API's list of rules, or
-    Datadog monitors."""
+    Grafana alert provisioning (apiVersion 1, groups[].rules[].title) or its API's list of rules,
+    Prometheus's /api/v1/rules answer, or Datadog monitors."""
     if (monitors := _datadog_monitors(doc)) is not None:
         return monitors
     if (rules := _grafana_rules(doc)) is not None:
         return rules
+    if (groups := _api_groups(doc)) is not None:
+        return groups
     if not isinstance(doc, dict):
         return []
     if isinstance(doc.get("items"), list):  # kind: List (kubectl get prometheusrules -o yaml)
