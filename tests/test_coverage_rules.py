@@ -596,3 +596,43 @@ def test_prometheus_http_api_rules_answer_is_read(kb_dir, tmp_path):
     )
     assert res.exit_code == 0, res.output
     assert json.loads(res.stdout)["counts"]["detected"] >= 1
+
+
+HELM_VALUES = """replicaCount: 2
+additionalPrometheusRulesMap:
+  dns-rules:
+    groups:
+      - name: dns
+        rules:
+          - alert: CoreDNSErrorsHigh
+            expr: rate(coredns_dns_responses_total{rcode="SERVFAIL"}[5m]) > 1
+            annotations:
+              summary: "SERVFAIL on {{ $labels.instance }}"
+"""
+PROMETHEUS_CHART_VALUES = """serverFiles:
+  alerting_rules.yml:
+    groups:
+      - name: disk
+        rules:
+          - alert: DiskAlmostFull
+            expr: node_filesystem_avail_bytes / node_filesystem_size_bytes < 0.05
+  recording_rules.yml: {}
+"""
+
+
+def test_rules_in_a_helm_charts_values_file_are_read(kb_dir, tmp_path):
+    # kube-prometheus-stack's additionalPrometheusRulesMap and the prometheus chart's serverFiles hold
+    # rule groups under keys of their own: each values file was "no alerting rules"
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "values.yaml").write_text(HELM_VALUES)
+    (rules / "prometheus-values.yaml").write_text(PROMETHEUS_CHART_VALUES)
+    (rules / "other-values.yaml").write_text("replicaCount: 2\nimage: {tag: v1}\n")
+    alerts, notes = read_rules(rules)
+    assert sorted((a.name, a.group, Path(a.file).name, a.line) for a in alerts) == [
+        ("CoreDNSErrorsHigh", "dns", "values.yaml", 7),
+        ("DiskAlmostFull", "disk", "prometheus-values.yaml", 6),
+    ]
+    assert notes == [
+        f"{rules / 'other-values.yaml'}: no alerting rules (groups[].rules[].alert, Grafana rules[].title, or Datadog monitors) found"
+    ]

@@ -314,7 +314,28 @@ def _groups(doc) -> list:
         groups = doc["spec"].get("groups")
     if groups is None and _namespaces(doc):  # {namespace: [groups]}: a Mimir/Cortex/Loki ruler's API
         return [g for k, gs in doc.items() if k != "__line__" for g in gs]
-    return groups if isinstance(groups, list) else []
+    return groups if isinstance(groups, list) else _nested_groups(doc)
+
+
+def _nested_groups(doc, depth: int = 0) -> list:
+    """Rule groups held deeper in a document, under keys of its own: a Helm chart's values file
+    (kube-prometheus-stack's ``additionalPrometheusRulesMap: {name: {groups: …}}``, the prometheus
+    chart's ``serverFiles: {alerting_rules.yml: {groups: …}}``), which was "no alerting rules". Only
+    a ``groups`` list of mappings that each hold a list of ``rules`` counts."""
+    if depth > 5:
+        return []
+    if isinstance(doc, dict):
+        groups = doc.get("groups")
+        if (
+            isinstance(groups, list)
+            and groups
+            and all(isinstance(g, dict) and isinstance(g.get("rules"), list) for g in groups)
+        ):
+            return groups
+        values = [v for k, v in doc.items() if k != "__line__"]
+    else:
+        values = doc if isinstance(doc, list) else []
+    return [g for v in values if isinstance(v, (dict, list)) for g in _nested_groups(v, depth + 1)]
 
 
 def _namespaces(doc: dict) -> bool:
