@@ -305,3 +305,18 @@ def test_an_email_subjects_bracketed_document_tag_is_taken_off_the_title():
     assert pm.title == "Nightly billing job ran twice, duplicate invoices (SEV2)"
     assert clean_title("[PIR] DNS outage") == "DNS outage"
     assert clean_title("[SEV2] Billing ran twice") == "[SEV2] Billing ran twice"  # a tag of another kind stays
+
+
+def test_an_owner_sub_item_without_a_colon_is_the_items_owner():
+    # Notion's export of "Idempotency key … / owner Alex Kim" (a nested bullet): "owner Alex Kim" was a
+    # follow-up of its own, unowned, and the item above had no owner
+    items = parse_action_items(
+        "- Idempotency key per webhook event id (PAY-991)\n    - owner Alex Kim\n"
+        "- Runbook update\n  - owner - @sam.r\n- Dashboards\n  - owner fixes it\n"
+    )
+    assert [(a["title"], a["owner"]) for a in items] == [
+        ("Idempotency key per webhook event id", "Alex Kim"),
+        ("Runbook update", "sam.r"),
+        ("Dashboards", None),
+        ("owner fixes it", None),  # words, not a name: an item of its own, as before
+    ]

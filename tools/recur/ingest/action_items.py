@@ -471,7 +471,9 @@ def _list_entries(lines: list[str]) -> list[tuple[int, str | None, str]]:
 # an item of its own: "Ticket" a follow-up, "Owner: …" an empty one dropped, the field lost
 _SUB_FIELD = re.compile(
     r"^(?P<label>owner|assignee|assigned to|due(?:[ \t]+date)?|deadline|target date|eta|ticket|jira|issue|bug|"
-    r"tracking|status|state)[ \t]*[:=][ \t]*(?P<value>.*)$",
+    r"tracking|status|state)[ \t]*[:=][ \t]*(?P<value>.*)$"
+    # "owner Alex Kim", "owner - @alex": no colon, but a name or a mention alone after the label
+    r"|^(?P<label2>owner|assignee)[ \t]*(?:[–—-][ \t]*)?(?P<value2>@[\w.-]+|(?-i:[A-Z][\w.'’-]*(?:[ \t][A-Z][\w.'’-]*){0,2}))$",
     re.I,
 )
 
@@ -481,9 +483,9 @@ def _sub_field(text: str) -> tuple[str, str] | None:
     m = _SUB_FIELD.match(_plain(_plain_labels(text)))
     if m is None:
         return None
-    label = m.group("label").lower()
+    label = (m.group("label") or m.group("label2")).lower()
     kind = next(k for k, names in _SUB_KINDS.items() if any(label.startswith(x) for x in names))
-    return kind, m.group("value").strip()
+    return kind, (m.group("value") or m.group("value2") or "").strip()
 
 
 _SUB_KINDS = {
