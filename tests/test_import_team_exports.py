@@ -2,6 +2,7 @@
 the Atlassian template's bold field labels on corrective actions, Notion's action items, Google Docs'
 tables, PagerDuty's and an email's write-ups."""
 
+import json
 import textwrap
 
 from click.testing import CliRunner
@@ -320,3 +321,22 @@ def test_an_owner_sub_item_without_a_colon_is_the_items_owner():
         ("Dashboards", None),
         ("owner fixes it", None),  # words, not a name: an item of its own, as before
     ]
+
+
+def test_dry_run_writes_nothing_and_says_what_it_would(kb_dir, tmp_path):
+    # a problem manager checking what an export gives before it lands in the KB had no way but to
+    # import it and delete the record (and the draft pattern) again
+    before = sorted(p.relative_to(kb_dir) for p in kb_dir.rglob("*"))
+    path = tmp_path / "pm" / "cert.md"
+    res = imp(kb_dir, path, ATLASSIAN, "--dry-run")
+    assert res.exit_code == 0, res.output
+    assert res.output.startswith("Dry run, nothing written: would write incident ")
+    assert sorted(p.relative_to(kb_dir) for p in kb_dir.rglob("*")) == before
+    dry = imp(kb_dir, path, ATLASSIAN, "--dry-run", "--json")
+    assert dry.exit_code == 0, dry.output
+    real = imp(kb_dir, path, ATLASSIAN, "--json")
+    assert real.exit_code == 0, real.output
+    a, b = json.loads(dry.output), json.loads(real.output)
+    assert (a["id"], a["path"], a["follow_ups"], a["severity"]) == (b["id"], b["path"], b["follow_ups"], b["severity"])
+    again = imp(kb_dir, path, ATLASSIAN, "--dry-run")  # imported now: the dry run says so, as an import does
+    assert again.exit_code == 0 and again.output.startswith("Already imported as")
