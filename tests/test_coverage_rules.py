@@ -1,6 +1,7 @@
 """`recur coverage --rules`: patterns vs Prometheus alerting rules."""
 
 import json
+from pathlib import Path
 
 from click.testing import CliRunner
 from kbfactory import pattern_text, write
@@ -487,4 +488,151 @@ def test_a_broken_runbook_url_is_reported_at_its_line_with_the_page_it_may_have_
     assert [(b["alert"], b["line"], b["reason"]) for b in c.bad_runbook_urls] == [
         ("Typo", 8, "points at no pattern page (did you mean .../patterns/capacity/disk-full.html?)"),
         ("Templated", 12, "is templated ({{ ... }}): which page it opens is known only when the alert fires"),
+    ]
+
+
+DATADOG = """[
+  {
+    "id": 12345678,
+    "name": "[checkout] High p99 latency on {{host.name}}",
+    "type": "query alert",
+    "query": "avg(last_5m):p99:trace.http.request.duration{service:checkout} > 2",
+    "message": "{{#is_alert}}Checkout p99 is high{{/is_alert}} @pagerduty-checkout",
+    "tags": ["team:payments"]
+  },
+  {
+    "id": 12345679,
+    "name": "CoreDNSErrorsHigh",
+    "type": "metric alert",
+    "query": "sum(last_5m):sum:coredns.response_code.count{rcode:servfail}.as_count() > 100",
+    "message": "DNS failures"
+  }
+]
+"""
+
+
+def test_a_datadog_monitors_export_is_read_alone_and_in_a_folder(kb_dir, tmp_path):
+    # a Datadog monitors export (the API's list, the UI's one monitor) was "no alerting rules" alone,
+    # and in a folder of rules skipped without a word, as a JSON file that holds no rule groups
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "monitors.json").write_text(DATADOG)
+    one = json.loads(DATADOG)[0]
+    (rules / "one-monitor.json").write_text(json.dumps(one))
+    (rules / "dashboard.json").write_text('{"title": "Checkout", "panels": []}')  # no rule file: no word
+    alerts, notes = read_rules(rules)
+    assert notes == []
+    assert sorted((a.name, a.group, Path(a.file).name) for a in alerts) == [
+        ("CoreDNSErrorsHigh", "Datadog monitors", "monitors.json"),
+        ("[checkout] High p99 latency on {{host.name}}", "Datadog monitors", "monitors.json"),
+        ("[checkout] High p99 latency on {{host.name}}", "Datadog monitors", "one-monitor.json"),
+    ]
+    alerts, notes = read_rules(rules / "monitors.json")
+    assert [a.line for a in alerts] == [2, 10] and notes == []
+    res = CliRunner().invoke(
+        cli, ["coverage", "--kb", str(kb_dir), "--rules", str(rules / "monitors.json"), "--no-propose", "--json"]
+    )
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["counts"]["detected"] >= 1  # the small KB's dns pattern names CoreDNSErrorsHigh
+
+
+GRAFANA_API = """[
+  {
+    "id": 14, "uid": "edx1abc", "orgID": 1, "folderUID": "infra", "ruleGroup": "dns",
+    "title": "CoreDNSErrorsHigh", "condition": "B",
+    "data": [{"refId": "A", "datasourceUid": "prom", "model": {"expr": "rate(coredns_dns_responses_total[5m])"}}],
+    "for": "5m", "annotations": {"summary": "SERVFAIL rate high"}, "isPaused": false
+  },
+  {
+    "id": 15, "uid": "edx1abd", "orgID": 1, "folderUID": "infra", "ruleGroup": "disk",
+    "title": "Disk inodes exhausted", "condition": "B", "data": [], "for": "5m"
+  }
+]
+"""
+
+
+def test_grafanas_provisioning_api_list_of_rules_is_read(kb_dir, tmp_path):
+    # `GET /api/v1/provisioning/alert-rules` lists flat rules, each naming its ruleGroup: the file was
+    # "no alerting rules" alone, and in a folder of rules skipped without a word
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "grafana-rules.json").write_text(GRAFANA_API)
+    (rules / "one-rule.json").write_text(json.dumps(json.loads(GRAFANA_API)[1]))
+    alerts, notes = read_rules(rules)
+    assert notes == []
+    assert sorted((a.name, a.group, a.source, Path(a.file).name) for a in alerts) == [
+        ("CoreDNSErrorsHigh", "dns", "grafana", "grafana-rules.json"),
+        ("Disk inodes exhausted", "disk", "grafana", "grafana-rules.json"),
+        ("Disk inodes exhausted", "disk", "grafana", "one-rule.json"),
+    ]
+    res = CliRunner().invoke(
+        cli, ["coverage", "--kb", str(kb_dir), "--rules", str(rules / "grafana-rules.json"), "--no-propose", "--json"]
+    )
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["counts"]["detected"] >= 1
+
+
+PROMETHEUS_API = """{"status": "success", "data": {"groups": [
+  {"name": "dns", "file": "/etc/prometheus/rules/dns.yml", "interval": 30, "rules": [
+    {"state": "inactive", "name": "CoreDNSErrorsHigh", "query": "rate(coredns_dns_responses_total[5m]) > 1",
+     "duration": 300, "annotations": {"summary": "SERVFAIL"}, "alerts": [], "health": "ok", "type": "alerting"},
+    {"name": "job:up:sum", "query": "sum(up)", "health": "ok", "type": "recording"}
+  ]}
+]}}
+"""
+
+
+def test_prometheus_http_api_rules_answer_is_read(kb_dir, tmp_path):
+    # `curl prometheus/api/v1/rules > rules.json` (rules named "name", typed alerting/recording) was
+    # "no alerting rules" alone, and in a folder of rules skipped without a word
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "api-rules.json").write_text(PROMETHEUS_API)
+    alerts, notes = read_rules(rules)
+    assert notes == []
+    assert [(a.name, a.group, a.line) for a in alerts] == [("CoreDNSErrorsHigh", "dns", 3)]
+    res = CliRunner().invoke(
+        cli, ["coverage", "--kb", str(kb_dir), "--rules", str(rules / "api-rules.json"), "--no-propose", "--json"]
+    )
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["counts"]["detected"] >= 1
+
+
+HELM_VALUES = """replicaCount: 2
+additionalPrometheusRulesMap:
+  dns-rules:
+    groups:
+      - name: dns
+        rules:
+          - alert: CoreDNSErrorsHigh
+            expr: rate(coredns_dns_responses_total{rcode="SERVFAIL"}[5m]) > 1
+            annotations:
+              summary: "SERVFAIL on {{ $labels.instance }}"
+"""
+PROMETHEUS_CHART_VALUES = """serverFiles:
+  alerting_rules.yml:
+    groups:
+      - name: disk
+        rules:
+          - alert: DiskAlmostFull
+            expr: node_filesystem_avail_bytes / node_filesystem_size_bytes < 0.05
+  recording_rules.yml: {}
+"""
+
+
+def test_rules_in_a_helm_charts_values_file_are_read(kb_dir, tmp_path):
+    # kube-prometheus-stack's additionalPrometheusRulesMap and the prometheus chart's serverFiles hold
+    # rule groups under keys of their own: each values file was "no alerting rules"
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "values.yaml").write_text(HELM_VALUES)
+    (rules / "prometheus-values.yaml").write_text(PROMETHEUS_CHART_VALUES)
+    (rules / "other-values.yaml").write_text("replicaCount: 2\nimage: {tag: v1}\n")
+    alerts, notes = read_rules(rules)
+    assert sorted((a.name, a.group, Path(a.file).name, a.line) for a in alerts) == [
+        ("CoreDNSErrorsHigh", "dns", "values.yaml", 7),
+        ("DiskAlmostFull", "disk", "prometheus-values.yaml", 6),
+    ]
+    assert notes == [
+        f"{rules / 'other-values.yaml'}: no alerting rules (groups[].rules[].alert, Grafana rules[].title, or Datadog monitors) found"
     ]

@@ -19,7 +19,7 @@ from recur.util.errors import RecurError
     required=True,
     type=click.Path(exists=True),
     help="Alerting rules: a file or folder (*.yml, *.yaml, *.rules, and *.json holding rule groups): Prometheus "
-    "rule files, PrometheusRule objects, kind: List, Grafana-provisioned alert rules.",
+    "rule files, PrometheusRule objects, kind: List, Grafana-provisioned alert rules (or its API's list), Prometheus's /api/v1/rules answer, a Datadog monitors export (JSON).",
 )
 @click.option(
     "--site-url",

@@ -37,7 +37,14 @@ from recur.ingest.importer import CHANGED, import_postmortem, render_text
     help="Print what was written as JSON (with recur incident new --json's keys for the same facts: id, path, "
     "linked, review, suggestions; and the record's title).",
 )
-def import_cmd(kb_dir, index_dir, model, file, iid, date, severity, patterns, category, no_draft, accept, as_json):
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Read, match and check everything, write nothing: say what would be written (the same JSON with --json).",
+)
+def import_cmd(
+    kb_dir, index_dir, model, file, iid, date, severity, patterns, category, no_draft, accept, as_json, dry_run
+):
     """Import a postmortem (Google SRE or Atlassian template, or close) as an incident record.
 
     When no existing pattern matches it well, also writes a draft pattern pre-filled from
@@ -62,6 +69,7 @@ def import_cmd(kb_dir, index_dir, model, file, iid, date, severity, patterns, ca
         category=category,
         draft=not no_draft,
         threshold=accept,
+        dry_run=dry_run,
     )
     if as_json:
         click.echo(json.dumps(out.to_json(), ensure_ascii=False, indent=1))

@@ -8,9 +8,12 @@ references are taken out of the title wherever they are written: a column, a cel
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from recur.ingest.pm_text import (
+    SLASH_DATE,
+    ambiguous_date,
     find_date,
     is_placeholder,
     parse_date,
@@ -228,10 +231,32 @@ def _named(m) -> bool:
     return bool(_FULL_NAME.fullmatch(name) or (_ONE_NAME.fullmatch(name) and _due(m.string[m.end(1) + 1 :])[0]))
 
 
+# a label in bold or italics, its colon inside or after the marks: "— **Owner:** Chris Ng — **Due:**
+# 2026-11-28", "(*Owner*: Chris Ng)". The marks hid the value from the label ("** 2026-11-28" was no
+# date, and a bracket of them was dropped as meta, owner and due date with it: found importing an
+# Atlassian-template postmortem); written plain, "Owner: Chris Ng", it reads as every other label
+_EMPHASISED_LABEL = re.compile(
+    r"(\*\*|__|\*|_)[ \t]*(owner|assignee|assigned to|due(?:[ \t]+date)?|deadline)[ \t]*(:?)[ \t]*\1[ \t]*(:?)", re.I
+)
+
+
+# Notion's Markdown export writes a date mention as "@December 1, 2026" (and a person's as "@Dana
+# Weiss"): the date was read as a person ("Dana" stayed the owner, "@December 1, 2026" in the title) and
+# "due @December 10, 2026" as no due date. An "@" before a date is the date's.
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_DATE_MENTION = re.compile(rf"(?<![\w.])@(?=(?i:{_MONTH})[ \t]+\d{{1,2}},?[ \t]+\d{{4}}\b|\d{{4}}-\d\d-\d\d\b)")
+
+
+def _plain_labels(title: str) -> str:
+    title = _DATE_MENTION.sub("", title)
+    return _EMPHASISED_LABEL.sub(lambda m: m.group(2) + (":" if m.group(3) or m.group(4) else ""), title)
+
+
 def _inline_fields(title: str, names: bool = False) -> tuple[str, dict]:
     """``title`` without the owner and due date written in it, and those (the first of each);
     ``names``: as ``_bracket_owner``'s."""
     said: dict = {"owner": None, "due": None, "due_unread": None}
+    title = _plain_labels(title)
 
     def bracket(m):
         got, rest = _fields(m.group(1), bracketed=True)
@@ -286,13 +311,22 @@ def item(
     it = {
         "title": title,
         "status": "done" if progress == "done" else "open",
-        "owner": (_plain(owner).lstrip("@") or None) if owner and not _ownerless(owner) else None,
+        "owner": (_plain(_link_text(owner)).lstrip("@") or None) if owner and not _ownerless(owner) else None,
         "due": due,
         "ticket": ticket,
     }
     if due is None and said["due_unread"]:
         it["due_unread"] = said["due_unread"]  # "due: Q1 2027": said in the import's notes, not dropped unsaid
     return {**it, "cancelled": True} if cancelled else it
+
+
+# a Markdown link: Google Docs exports a person chip as "[Tom Becker](mailto:tom.becker@example.com)",
+# which was recorded as the owner, link and all (the report listed it as an owner of its own)
+_LINK = re.compile(r"\[([^\[\]]+)\]\([^()\s]*\)")
+
+
+def _link_text(text: str) -> str:
+    return _LINK.sub(r"\1", text)
 
 
 def _cancelled(title: str, status_text: str) -> tuple[bool, str]:
@@ -328,6 +362,10 @@ def from_table(rows: list[str]) -> list[dict]:
         for k, names in (("ticket", _TICKET_COLS), ("owner", _OWNER_COLS), ("due", _DUE_COLS), ("status", _STATUS_COLS))
     }
     out = []
+    dues = [
+        table_cells(r)[cols["due"]] for r in rows[1:] if cols["due"] is not None and cols["due"] < len(table_cells(r))
+    ]
+    order = _slash_order(dues)
     for row in rows[1:]:
         cells = table_cells(row)
         if all(set(c) <= set("-: ") for c in cells):
@@ -344,12 +382,34 @@ def from_table(rows: list[str]) -> list[dict]:
             title,
             status_text=status_text,
             owner=get("owner") or None,
-            due=parse_date(due_text),
+            due=parse_date(due_text) or _in_order(due_text, order),
             ticket_text=get("ticket") or (rest if ticket_of(rest) else ""),
         )
         if it["title"] and not is_placeholder(it["title"]):
             out.append(_due_unread(it, due_text))
     return out
+
+
+def _slash_order(texts: list[str]) -> str | None:
+    """ "md" (month first) or "dm" when the slash dates of a column that only one order reads agree on
+    it: a PagerDuty export's due column "12/15/2026", "12/05/2026" is month-first throughout, and its
+    "12/05/2026" was said not read (either order makes a date), the follow-up recorded with no due date."""
+    orders = set()
+    for t in texts:
+        for m in SLASH_DATE.finditer(t):
+            a, b = int(m.group(1)), int(m.group(2))
+            orders |= {"dm"} if a > 12 >= b else {"md"} if b > 12 >= a else set()
+    return orders.pop() if len(orders) == 1 else None
+
+
+def _in_order(text: str, order: str | None):
+    """The date of an ambiguous slash date ("12/05/2026") read in its column's ``order``, else None."""
+    m = SLASH_DATE.search(text) if order and ambiguous_date(text) else None
+    if m is None:
+        return None
+    a, b, year = (int(x) for x in m.groups())
+    month, day = (a, b) if order == "md" else (b, a)
+    return dt.date(year, month, day)
 
 
 def _due_unread(it: dict, due_text: str) -> dict:
@@ -406,18 +466,68 @@ def _list_entries(lines: list[str]) -> list[tuple[int, str | None, str]]:
     return [tuple(e) for e in entries]
 
 
+# a sub-item that only gives a field of the item above it ("  - Owner: Alex Kim", "  - **Due date:** Dec
+# 10, 2026", "  - Ticket: PAY-991"), as teams write one action item over several lines. Each was read as
+# an item of its own: "Ticket" a follow-up, "Owner: …" an empty one dropped, the field lost
+_SUB_FIELD = re.compile(
+    r"^(?P<label>owner|assignee|assigned to|due(?:[ \t]+date)?|deadline|target date|eta|ticket|jira|issue|bug|"
+    r"tracking|status|state)[ \t]*[:=][ \t]*(?P<value>.*)$"
+    # "owner Alex Kim", "owner - @alex": no colon, but a name or a mention alone after the label
+    r"|^(?P<label2>owner|assignee)[ \t]*(?:[–—-][ \t]*)?(?P<value2>@[\w.-]+|(?-i:[A-Z][\w.'’-]*(?:[ \t][A-Z][\w.'’-]*){0,2}))$",
+    re.I,
+)
+
+
+def _sub_field(text: str) -> tuple[str, str] | None:
+    """(owner|due|ticket|status, value) of a sub-item that names one field of its item, else None."""
+    m = _SUB_FIELD.match(_plain(_plain_labels(text)))
+    if m is None:
+        return None
+    label = (m.group("label") or m.group("label2")).lower()
+    kind = next(k for k, names in _SUB_KINDS.items() if any(label.startswith(x) for x in names))
+    return kind, (m.group("value") or m.group("value2") or "").strip()
+
+
+_SUB_KINDS = {
+    "owner": ("owner", "assign"),
+    "due": ("due", "deadline", "target", "eta"),
+    "ticket": ("ticket", "jira", "issue", "bug", "tracking"),
+    "status": ("status", "state"),
+}
+
+
+def _set_sub_field(it: dict, kind: str, value: str) -> None:
+    """Set ``it``'s field from its sub-item, unless the item itself already said it."""
+    if kind == "owner" and not it["owner"] and not _ownerless(value):
+        it["owner"] = _link_text(value).lstrip("@") or None
+    elif kind == "due" and it["due"] is None:
+        it["due"] = parse_date(value) or find_date(value)[0]
+        _due_unread(it, "" if it["due"] else value)
+    elif kind == "ticket" and not it["ticket"] and not is_placeholder(value):
+        it["ticket"] = ticket_of(value) or value
+    elif kind == "status" and status_of(value)[0]:
+        it["status"] = "done" if status_of(value)[0] == "done" else it["status"]
+
+
 def from_list(lines: list[str]) -> list[dict]:
     entries = _list_entries(lines)
     names = bracket_names([text for _, _, text in entries])
-    out = []
+    out: list[dict] = []
+    above: list[tuple[int, dict]] = []  # (indent, item) of the items read: a field sub-item is the field of the nearest
     for n, (indent, box, text) in enumerate(entries):
+        parent = next((it for at, it in reversed(above) if at < indent), None)
+        if parent is not None and (sub := _sub_field(text)):
+            _set_sub_field(parent, *sub)
+            continue
         nested = n + 1 < len(entries) and entries[n + 1][0] > indent
         if nested and text.rstrip("*_ ").endswith(":"):
             continue  # a group label ("Prevent:") over its own items
         checked = None if box is None else box.strip() != ""
         it = item(text, checked=checked, names=names)
+        above = [a for a in above if a[0] < indent]
         if it["title"] and not is_placeholder(it["title"]):
             out.append(it)
+            above.append((indent, it))
     return out
 
 

@@ -65,7 +65,7 @@ class Alert:
     group: str | None = None
     summary: str = ""
     description: str = ""
-    source: str = "prometheus"  # "prometheus" | "grafana"
+    source: str = "prometheus"  # "prometheus" | "grafana" (a Datadog monitor is read as Prometheus's)
     runbook_line: int | None = None  # the runbook_url's own line, when known
 
 
@@ -225,9 +225,86 @@ def _distinct(files) -> list[Path]:
     return out
 
 
+def _datadog_monitors(doc) -> list | None:
+    """A Datadog monitors export (the API's ``GET /api/v1/monitor`` list, or one monitor the UI exports
+    as JSON) as one rule group of alerts named as the monitors are; None when ``doc`` is not one. It was
+    "no alerting rules" alone, and in a folder skipped with no word, as a JSON file that is no rule file."""
+    monitors = doc if isinstance(doc, list) else [doc]
+    if not monitors or not all(
+        isinstance(m, dict) and all(isinstance(m.get(k), str) for k in ("name", "type", "query")) for m in monitors
+    ):
+        return None
+    rules = [
+        {
+            "alert": m["name"],
+            "expr": m["query"],
+            "annotations": {"description": m["message"]} if isinstance(m.get("message"), str) else {},
+            "__line__": m.get("__line__", 1),
+        }
+        for m in monitors
+    ]
+    return [{"name": "Datadog monitors", "rules": rules, "__line__": 1}]
+
+
+def _grafana_rules(doc) -> list | None:
+    """Grafana's alert rules as its provisioning API lists them (``GET /api/v1/provisioning/alert-rules``,
+    or one rule by uid): flat rules, each naming its ``ruleGroup``, as rule groups; None when ``doc`` is
+    not that. Such a file was "no alerting rules" alone, and skipped without a word in a folder."""
+    rules = doc if isinstance(doc, list) else [doc]
+    if not rules or not all(
+        isinstance(r, dict)
+        and isinstance(r.get("title"), str)
+        and "ruleGroup" in r
+        and ("condition" in r or "data" in r)
+        for r in rules
+    ):
+        return None
+    groups: dict = {}
+    for r in rules:
+        name = r["ruleGroup"] if isinstance(r["ruleGroup"], str) else None
+        groups.setdefault(name, {"name": name, "rules": [], "__line__": r.get("__line__", 1)})["rules"].append(r)
+    return list(groups.values())
+
+
+def _api_groups(doc) -> list | None:
+    """The rule groups of Prometheus's HTTP API answer (``GET /api/v1/rules``, as Thanos and Mimir
+    serve it too: ``{"status", "data": {"groups": [{"rules": [{"name", "query", "type"}]}]}}``), each
+    rule as a rule file writes it (``alert``/``record`` and ``expr``); None when ``doc`` is not one.
+    Such a dump was "no alerting rules" alone, and skipped without a word in a folder."""
+    data = doc.get("data") if isinstance(doc, dict) else None
+    groups = data.get("groups") if isinstance(data, dict) else None
+    if not isinstance(groups, list) or not all(
+        isinstance(g, dict) and isinstance(g.get("rules"), list) for g in groups
+    ):
+        return None
+    kind = {"alerting": "alert", "recording": "record"}
+    return [
+        {
+            **{k: v for k, v in g.items() if k != "rules"},
+            "rules": [
+                {kind.get(r.get("type"), "alert"): r.get("name"), "expr": r.get("query"), **_api_extra(r)}
+                for r in g["rules"]
+                if isinstance(r, dict)
+            ],
+        }
+        for g in groups
+    ]
+
+
+def _api_extra(r: dict) -> dict:
+    return {k: r[k] for k in ("annotations", "labels", "__line__") if k in r}
+
+
 def _groups(doc) -> list:
     """Rule groups of one YAML document: plain, PrometheusRule (spec.groups), a kind: List of them,
-    or Grafana alert provisioning (apiVersion 1, groups[].rules[].title)."""
+    Grafana alert provisioning (apiVersion 1, groups[].rules[].title) or its API's list of rules,
+    Prometheus's /api/v1/rules answer, or Datadog monitors."""
+    if (monitors := _datadog_monitors(doc)) is not None:
+        return monitors
+    if (rules := _grafana_rules(doc)) is not None:
+        return rules
+    if (groups := _api_groups(doc)) is not None:
+        return groups
     if not isinstance(doc, dict):
         return []
     if isinstance(doc.get("items"), list):  # kind: List (kubectl get prometheusrules -o yaml)
@@ -237,7 +314,28 @@ def _groups(doc) -> list:
         groups = doc["spec"].get("groups")
     if groups is None and _namespaces(doc):  # {namespace: [groups]}: a Mimir/Cortex/Loki ruler's API
         return [g for k, gs in doc.items() if k != "__line__" for g in gs]
-    return groups if isinstance(groups, list) else []
+    return groups if isinstance(groups, list) else _nested_groups(doc)
+
+
+def _nested_groups(doc, depth: int = 0) -> list:
+    """Rule groups held deeper in a document, under keys of its own: a Helm chart's values file
+    (kube-prometheus-stack's ``additionalPrometheusRulesMap: {name: {groups: …}}``, the prometheus
+    chart's ``serverFiles: {alerting_rules.yml: {groups: …}}``), which was "no alerting rules". Only
+    a ``groups`` list of mappings that each hold a list of ``rules`` counts."""
+    if depth > 5:
+        return []
+    if isinstance(doc, dict):
+        groups = doc.get("groups")
+        if (
+            isinstance(groups, list)
+            and groups
+            and all(isinstance(g, dict) and isinstance(g.get("rules"), list) for g in groups)
+        ):
+            return groups
+        values = [v for k, v in doc.items() if k != "__line__"]
+    else:
+        values = doc if isinstance(doc, list) else []
+    return [g for v in values if isinstance(v, (dict, list)) for g in _nested_groups(v, depth + 1)]
 
 
 def _namespaces(doc: dict) -> bool:
@@ -320,7 +418,9 @@ def read_text(f: Path, raw: str) -> tuple[list[Alert], list[str]]:
             alerts, notes = alerts + a, notes + n
         notes += _repeated_groups(_groups(doc), f)
     if not alerts and not notes:
-        notes.append(f"{f}: no alerting rules (groups[].rules[].alert, or Grafana rules[].title) found")
+        notes.append(
+            f"{f}: no alerting rules (groups[].rules[].alert, Grafana rules[].title, or Datadog monitors) found"
+        )
     return alerts, notes
 
 

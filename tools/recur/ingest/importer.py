@@ -113,6 +113,8 @@ class Imported:
     # `recur import` exits CHANGED, so that a scheduled import does not drop the edit unseen
     changed: bool = False
     title: str | None = None  # the record's title as written; None when nothing was written (``already``)
+    # --dry-run: everything above is what would have been written; nothing was (the JSON is the same)
+    dry_run: bool = False
 
     @property
     def closest(self) -> list[dict]:
@@ -648,9 +650,11 @@ def import_postmortem(
     threshold="medium",
     top=5,
     today=None,
+    dry_run=False,
 ) -> Imported:
     """Write the incident record (and a draft pattern when no known pattern matches); returns what
-    was written, or ``already`` when the same document was imported before (nothing written)."""
+    was written, or ``already`` when the same document was imported before (nothing written).
+    ``dry_run``: every check and choice made, nothing written; the answer says what would be."""
     from recur.kb.incident_record import next_id
     from recur.kb.loader import load_kb, require_patterns
 
@@ -675,24 +679,32 @@ def import_postmortem(
     link, reason, unknown, results, pending = _link(kb, search, _query(title, pm), patterns, threshold)
     cands = candidates_of(results, kb.import_drafts())
     linked = list(dict.fromkeys(patterns)) or ([link] if link else [])
-    meta = {
+    meta = _meta(iid, numbered, title, day, sev, triage, digest, source, "--date" if date else pm.date_source)
+    draft = draft and not linked and unknown and not pending  # a second draft would split one failure in two
+    written = _write(kb, pm, meta, linked, cands, draft=draft, category=category, source_file=source, dry=dry_run)
+    if pending:
+        notes.append(f"no new draft written: {pending}, a draft an earlier import wrote, is the best candidate")
+    notes += _review_notes(kb, pm, written.review, meta, today or dt.date.today())
+    out = _imported(meta, pm, written, Link(link, reason, pending), unknown, cands, notes)
+    return replace(
+        out, suggestions=results, dry_run=dry_run
+    )  # the whole result objects, as `recur incident new --json` has them
+
+
+def _meta(iid, numbered, title, day, sev, triage, digest, source, date_from) -> dict:
+    """What the record is written with; ``numbered``: the id was chosen here, not asked for (another
+    free number will do)."""
+    return {
         "iid": iid,
-        "numbered": numbered,  # chosen here, not asked for: another free number will do
+        "numbered": numbered,
         "title": title,
         "day": day,
         "sev": sev,
         "triage": triage,
         "digest": digest,
         "source": source,
-        "date_from": "--date" if date else pm.date_source,
+        "date_from": date_from,
     }
-    draft = draft and not linked and unknown and not pending  # a second draft would split one failure in two
-    written = _write(kb, pm, meta, linked, cands, draft=draft, category=category, source_file=source)
-    if pending:
-        notes.append(f"no new draft written: {pending}, a draft an earlier import wrote, is the best candidate")
-    notes += _review_notes(kb, pm, written.review, meta, today or dt.date.today())
-    out = _imported(meta, pm, written, Link(link, reason, pending), unknown, cands, notes)
-    return replace(out, suggestions=results)  # the whole result objects, as `recur incident new --json` has them
 
 
 def _says_done(pm) -> bool:
@@ -873,7 +885,7 @@ def _follow_up_changes(items: list, recorded: list) -> list[str]:
     return out
 
 
-def _write(kb, pm, meta: dict, linked: list, cands: list, *, draft: bool, category, source_file) -> Written:
+def _write(kb, pm, meta: dict, linked: list, cands: list, *, draft: bool, category, source_file, dry=False) -> Written:
     from recur.kb.incident_record import incident_text, write_new_record
     from recur.kb.loader import require_inside, review_defaults
 
@@ -914,8 +926,9 @@ def _write(kb, pm, meta: dict, linked: list, cands: list, *, draft: bool, catego
         if target is not None and (target.exists() or target.is_symlink()):
             raise RecurError(f"{target}: already exists; refusing to overwrite it")
     # another import or `recur incident new` may take the number meanwhile: then the next free one
-    meta["iid"], inc_path = write_new_record(kb, meta["day"].year, meta["iid"], itext, meta["numbered"])
-    if draft_path is not None:
+    if not dry:
+        meta["iid"], inc_path = write_new_record(kb, meta["day"].year, meta["iid"], itext, meta["numbered"])
+    if draft_path is not None and not dry:
         _write_draft(draft_path, ptext, inc_path)
     return Written(
         str(inc_path), linked, len(fus), Draft(draft_id, str(draft_path), meta["title"]) if draft_path else None, review
@@ -971,7 +984,8 @@ def render_text(out: Imported) -> str:
         a = out.already
         return "\n".join([f"Already imported as {a.incident} (same {a.by}): {a.path}. Nothing written."]
                          + [f"Note: {n}" for n in out.notes[1:]])  # fmt: skip
-    lines = [f"Wrote incident {out.incident}: {out.incident_path} ({out.follow_ups} follow-up(s))."]
+    wrote = "Dry run, nothing written: would write" if out.dry_run else "Wrote"
+    lines = [f"{wrote} incident {out.incident}: {out.incident_path} ({out.follow_ups} follow-up(s))."]
     lines.append("Mapped: " + (", ".join(f"{h} → {c}" for h, c in out.mapped) or "nothing"))
     if out.unmapped:
         lines.append("Could not map (kept as they are): " + ", ".join(out.unmapped))
@@ -994,7 +1008,8 @@ def _link_lines(out: Imported, unknown: bool) -> list[str]:
     """render_text's lines on what was linked, or drafted, and what to do next."""
     if out.draft:
         return [
-            f"No known pattern matches: wrote draft pattern {out.draft.id}: {out.draft.path}",
+            f"No known pattern matches: {'would write' if out.dry_run else 'wrote'} draft pattern {out.draft.id}: "
+            f"{out.draft.path}",
             "Next: complete the draft (its TODOs; recur check lists what is missing) and have it reviewed; "
             "it counts as a match for later imports once promoted (status: active).",
         ]

@@ -57,6 +57,12 @@ PLACEHOLDER = re.compile(
     r"short description|your title here|title here)\s*$",
     re.I,
 )
+# an email subject's tag naming the document: "[Postmortem] Nightly billing job ran twice" (kept whole)
+BRACKET_PREFIX = re.compile(
+    r"^\s*[\[(](?:post-?mortem|incident(?:\s+(?:report|review|summary))?|post-incident\s+(?:review|summary|report)|"
+    r"pir|rca|retro(?:spective)?)[\])]\s*(?:[:—–-]\s*)?(?=\S)",
+    re.I,
+)
 TITLE_PREFIX = re.compile(
     r"^(?:\d{4}-\d{2}-\d{2}\s+)?"  # Confluence's page name "2026-03-10 Postmortem - …"
     # "Post-incident summary: …" (an email's subject), "Incident review: …", Jira's "Incident INC-7781: …"
@@ -188,7 +194,7 @@ def clean_title(text: str | None) -> str | None:
     if text is None:
         return None
     t = re.sub(r"[*_`]+", "", str(text)).strip()
-    t = TITLE_PREFIX.sub("", t).strip()
+    t = TITLE_PREFIX.sub("", BRACKET_PREFIX.sub("", t)).strip()
     t = TITLE_SUFFIX.sub("", t).strip() or t
     return None if is_placeholder(t) or is_placeholder(strip_placeholders(t)) else t
 

@@ -154,8 +154,17 @@ META_KEYS = {
     "component": "services",
     "components": "services",
     "systems affected": "services",
+    # PagerDuty's postmortem fields and their variants: they were lines of the summary, unread
+    "impacted services": "services",
+    "services affected": "services",
+    "services impacted": "services",
+    "affected systems": "services",
+    "impacted systems": "services",
     "duration": "duration",
     "impact duration": "duration",
+    "incident duration": "duration",
+    "outage duration": "duration",
+    "total duration": "duration",
     "status": "status",
     "author": "authors",
     "authors": "authors",
@@ -538,7 +547,9 @@ def _heading(pm: Postmortem, w: _Walk, level: int, text: str) -> None:
         return
     if _specific_heading(pm, w, text, section, kind, day):
         return
-    if kind in ("date", "severity", "priority", "services", "duration"):
+    # "### Status" over "Complete, action items in progress": the Google SRE template's field as a
+    # heading, which was kept as a section and the review recorded pending whatever it said
+    if kind in ("date", "severity", "priority", "services", "duration", "status"):
         w.level = w.level or level
         w.start(f"_meta:{kind}:{text}")
         return
@@ -996,6 +1007,13 @@ def _email_headers(pm: Postmortem, lines: list[str]) -> list[str]:
     return [""] * end + lines[end:]
 
 
+def _with_subject(mail: list[str], lines: list[str]) -> list[str]:
+    """``lines`` (``_email_headers``'s) with the email's Subject: line back, for the severity it says:
+    "Subject: [Postmortem] Billing job ran twice (SEV2)" was the title, and the import recorded a
+    placeholder severity for triage, as the blanked header said none (a heading title is read so)."""
+    return [m if not ln and re.match(r"(?i)subject\s*:", m) else ln for m, ln in zip(mail, lines)]
+
+
 def _email_field(pm: Postmortem, name: str, value: str) -> None:
     if name == "subject" and (pm.title is None or is_generic_title(pm.title)):
         pm.title = clean_title(REPLY_PREFIX.sub("", value)) or pm.title
@@ -1031,7 +1049,7 @@ def parse(text: str) -> Postmortem:
     front, body_lines, pm.front_matter, pm.front_matter_error = _front_matter(lines)
     front_sections, front_items = _apply_front(pm, front)
     offset = len(lines) - len(body_lines) + 1
-    body_lines = _email_headers(pm, body_lines)
+    body_lines, mail = _email_headers(pm, body_lines), body_lines
     body = "\n".join(body_lines)  # a furniture line's date is still a last resort for the incident's (_dates)
     w = _walk(pm, [PAGE_FURNITURE.sub("", ln) for ln in body_lines], offset)
     _bold_title(pm, w)
@@ -1041,7 +1059,8 @@ def parse(text: str) -> Postmortem:
     _weak_meta(pm, w)
     _dates(pm, w, body)
     if not pm.severity_text:  # a severity said in the text speaks before a Priority field, as a Severity field does
-        pm.severity_mentions = candidates(mentions(body_lines, w.line_sections, offset), bool(pm.priority_text))
+        said = mentions(_with_subject(mail, body_lines), w.line_sections, offset)
+        pm.severity_mentions = candidates(said, bool(pm.priority_text))
     if not pm.severity_text and not pm.severity_mentions and pm.priority_text:
         pm.severity_text, pm.severity_from_priority = pm.priority_text, True
     pm.title = pm.title or None
@@ -1058,13 +1077,13 @@ def parse(text: str) -> Postmortem:
 
 _ABOUT = r"(?:about |around |roughly |nearly |approximately |approx\.? |over |~ ?)?"
 # where prose says how long the outage was: "failed for 92 minutes", "down for 66 minutes", "from about
-# 14:02 to 14:49 UTC", and an Impact that opens with it ("~47 minutes, all new logins failed"); only a
-# duration right there is read, never a later number
+# 14:02 to 14:49 UTC", "between 14:05 and 15:20 UTC", and an Impact that opens with it ("~47 minutes, all
+# new logins failed"); only a duration right there is read, never a later number
 _PROSE_DURATION = {
     "Impact": re.compile(
-        rf"\bfor[ \t]+{_ABOUT}(?=\d)|\bfrom[ \t]+{_ABOUT}(?=\d{{1,2}}:\d\d)|\A[ \t]*{_ABOUT}(?=\d)", re.I
+        rf"\bfor[ \t]+{_ABOUT}(?=\d)|\b(?:from|between)[ \t]+{_ABOUT}(?=\d{{1,2}}:\d\d)|\A[ \t]*{_ABOUT}(?=\d)", re.I
     ),
-    "Summary": re.compile(rf"\bfor[ \t]+{_ABOUT}(?=\d)|\bfrom[ \t]+{_ABOUT}(?=\d{{1,2}}:\d\d)", re.I),
+    "Summary": re.compile(rf"\bfor[ \t]+{_ABOUT}(?=\d)|\b(?:from|between)[ \t]+{_ABOUT}(?=\d{{1,2}}:\d\d)", re.I),
 }
 
 
@@ -1076,8 +1095,9 @@ def _prose_duration(pm: Postmortem) -> None:
         text = " ".join(pm.sections.get(name, "").split())
         for m in rx.finditer(text):
             read = read_duration(text[m.end() : m.end() + 80], at_start=True)
-            # days in the prose are how long something went unnoticed, not the outage ("latent for 3 days")
-            if read and not re.search(r"\dd|day", read.words, re.I):
+            # days in the prose are how long something went unnoticed, not the outage ("latent for 3 days");
+            # seconds are how long one thing took ("held connections for 30s each"), recorded as 0 minutes
+            if read and read.minutes > 0 and not re.search(r"\dd|day", read.words, re.I):
                 pm.duration_minutes = read.minutes
                 said = (text[m.start() : m.end()] + read.words).strip()
                 pm.duration_note = f"duration: {read.minutes} minutes read from the {name} ({said!r}): no field says it"
