@@ -505,6 +505,59 @@ def dns_storm() -> str:
     return "\n".join(out) + "\n"
 
 
+# `kubectl describe pod` of a pod whose container was OOM-killed: its last state says OOMKilled and exit code 137,
+# and its events say "Back-off restarting failed container", which any crash-looping container says
+_DESCRIBE_OOM = """\
+Name:             payments-api-7c9f8d6b5-x2kqp
+Namespace:        prod
+Priority:         0
+Service Account:  payments-api
+Node:             ip-10-0-3-17.ec2.internal/10.0.3.17
+Start Time:       Thu, 03 Dec 2026 09:41:12 +0000
+Labels:           app=payments-api
+                  pod-template-hash=7c9f8d6b5
+Status:           Running
+IP:               10.0.3.201
+Controlled By:  ReplicaSet/payments-api-7c9f8d6b5
+Containers:
+  payments-api:
+    Container ID:   containerd://4f1c2b9e0d
+    Image:          registry.example.com/payments-api:2.14.1
+    Port:           8080/TCP
+    State:          Running
+      Started:      Thu, 03 Dec 2026 10:12:44 +0000
+    Last State:     Terminated
+      Reason:       OOMKilled
+      Exit Code:    137
+      Started:      Thu, 03 Dec 2026 10:02:03 +0000
+      Finished:     Thu, 03 Dec 2026 10:12:41 +0000
+    Ready:          True
+    Restart Count:  7
+    Limits:
+      cpu:     1
+      memory:  512Mi
+    Requests:
+      cpu:        500m
+      memory:     512Mi
+    Liveness:     http-get http://:8080/healthz delay=10s timeout=1s period=10s #success=1 #failure=3
+    Environment:
+      JAVA_OPTS:  -Xmx768m
+Conditions:
+  Type              Status
+  Initialized       True
+  Ready             True
+  ContainersReady   True
+  PodScheduled      True
+Events:
+  Type     Reason     Age                  From     Message
+  ----     ------     ----                 ----     -------
+  Normal   Pulled     12m (x8 over 3h)     kubelet  Container image "registry.example.com/payments-api:2.14.1" already present on machine
+  Normal   Created    12m (x8 over 3h)     kubelet  Created container payments-api
+  Normal   Started    12m (x8 over 3h)     kubelet  Started container payments-api
+  Warning  BackOff    14m (x21 over 3h)    kubelet  Back-off restarting failed container
+"""
+
+
 # each reviewed paste, the starter KB's pattern it belongs to, and what it exposed
 REVIEWED = {
     "py-deadlock": (_PSYCOPG, "database-deadlock"),  # a traceback's exception, psycopg2.errors.DeadlockDetected
@@ -520,4 +573,5 @@ REVIEWED = {
     "serilog-clef": (_SERILOG, "database-deadlock"),  # @mt, with no @m
     "timeline": (_TIMELINE, "db-connection-pool-exhausted"),  # prose: "10:05:12 DB dashboards show ..."
     "chat": (_CHAT, "db-connection-pool-exhausted"),  # prose: "[10:02:41] alice: ..."
+    "describe-oom": (_DESCRIBE_OOM, "memory-leak-oom-kill"),  # the last state's OOMKilled under the BackOff event
 }
