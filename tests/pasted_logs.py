@@ -558,6 +558,48 @@ Events:
 """
 
 
+# `SHOW ENGINE INNODB STATUS\G` in the mysql client, its LATEST DETECTED DEADLOCK section: what a responder pastes
+# when MySQL says "Deadlock found when trying to get lock"
+_INNODB_STATUS = """\
+mysql> SHOW ENGINE INNODB STATUS\\G
+*************************** 1. row ***************************
+  Type: InnoDB
+  Name:
+Status:
+=====================================
+2026-12-03 10:02:04 0x7f8a2c0d1700 INNODB MONITOR OUTPUT
+=====================================
+Per second averages calculated from the last 21 seconds
+------------------------
+LATEST DETECTED DEADLOCK
+------------------------
+2026-12-03 10:02:04 0x7f8a2c0d1700
+*** (1) TRANSACTION:
+TRANSACTION 421907, ACTIVE 0 sec starting index read
+mysql tables in use 1, locked 1
+LOCK WAIT 3 lock struct(s), heap size 1136, 2 row lock(s)
+MySQL thread id 14, OS thread handle 140213, query id 99812 10.0.3.17 app updating
+UPDATE inventory SET qty = qty - 1 WHERE sku = 'A-1001'
+*** (1) WAITING FOR THIS LOCK TO BE GRANTED:
+RECORD LOCKS space id 58 page no 4 n bits 72 index PRIMARY of table `orders`.`inventory` trx id 421907 lock_mode X locks rec but not gap waiting
+*** (2) TRANSACTION:
+TRANSACTION 421908, ACTIVE 0 sec starting index read
+mysql tables in use 1, locked 1
+3 lock struct(s), heap size 1136, 2 row lock(s)
+MySQL thread id 15, OS thread handle 140214, query id 99813 10.0.3.18 app updating
+UPDATE inventory SET qty = qty - 1 WHERE sku = 'B-2002'
+*** (2) HOLDS THE LOCK(S):
+RECORD LOCKS space id 58 page no 4 n bits 72 index PRIMARY of table `orders`.`inventory` trx id 421908 lock_mode X locks rec but not gap
+*** WE ROLL BACK TRANSACTION (2)
+------------
+TRANSACTIONS
+------------
+Trx id counter 421950
+Purge done for trx's n:o < 421940 undo n:o < 0 state: running but idle
+History list length 12
+"""
+
+
 # each reviewed paste, the starter KB's pattern it belongs to, and what it exposed
 REVIEWED = {
     "py-deadlock": (_PSYCOPG, "database-deadlock"),  # a traceback's exception, psycopg2.errors.DeadlockDetected
@@ -574,4 +616,5 @@ REVIEWED = {
     "timeline": (_TIMELINE, "db-connection-pool-exhausted"),  # prose: "10:05:12 DB dashboards show ..."
     "chat": (_CHAT, "db-connection-pool-exhausted"),  # prose: "[10:02:41] alice: ..."
     "describe-oom": (_DESCRIBE_OOM, "memory-leak-oom-kill"),  # the last state's OOMKilled under the BackOff event
+    "innodb-status": (_INNODB_STATUS, "database-deadlock"),  # InnoDB's own words for a deadlock
 }

@@ -590,6 +590,9 @@ def test_the_responders_words_decide_which_pattern_a_logs_error_fits(real_engine
         # "Back-off restarting failed container", which any crash loop's events say), and the describe's words
         # ("Started", "Exit Code", "Created container") are a release's that will not start
         ("describe-oom", 1),
+        # before: 2nd under migration-table-lock (its LOCK words), the pattern listing none of InnoDB's words for a
+        # deadlock (LATEST DETECTED DEADLOCK, WE ROLL BACK TRANSACTION)
+        ("innodb-status", 1),
     ],
 )
 def test_a_reviewed_paste_finds_its_pattern_on_the_shipped_kb(real_engine, name, first):
