@@ -600,6 +600,14 @@ History list length 12
 """
 
 
+# nginx's error.log while its upstream is too slow to answer: what it writes for each 504
+_NGINX_TIMEOUT = """\
+2026/12/03 10:02:03 [error] 31#31: *48211 upstream timed out (110: Connection timed out) while reading response header from upstream, client: 10.0.1.5, server: api.example.com, request: "POST /v1/orders HTTP/1.1", upstream: "http://10.0.3.17:8080/v1/orders", host: "api.example.com"
+2026/12/03 10:02:04 [error] 31#31: *48215 upstream timed out (110: Connection timed out) while reading response header from upstream, client: 10.0.1.9, server: api.example.com, request: "GET /v1/orders/991 HTTP/1.1", upstream: "http://10.0.3.17:8080/v1/orders/991", host: "api.example.com"
+2026/12/03 10:02:05 [warn] 31#31: *48220 an upstream response is buffered to a temporary file /var/cache/nginx/proxy_temp/1/00/0000000001 while reading upstream
+"""
+
+
 # each reviewed paste, the starter KB's pattern it belongs to, and what it exposed
 REVIEWED = {
     "py-deadlock": (_PSYCOPG, "database-deadlock"),  # a traceback's exception, psycopg2.errors.DeadlockDetected
@@ -617,4 +625,5 @@ REVIEWED = {
     "chat": (_CHAT, "db-connection-pool-exhausted"),  # prose: "[10:02:41] alice: ..."
     "describe-oom": (_DESCRIBE_OOM, "memory-leak-oom-kill"),  # the last state's OOMKilled under the BackOff event
     "innodb-status": (_INNODB_STATUS, "database-deadlock"),  # InnoDB's own words for a deadlock
+    "nginx-timeout": (_NGINX_TIMEOUT, "timeout-cascade-no-circuit-breaker"),  # nginx's words for a 504
 }

@@ -593,6 +593,9 @@ def test_the_responders_words_decide_which_pattern_a_logs_error_fits(real_engine
         # before: 2nd under migration-table-lock (its LOCK words), the pattern listing none of InnoDB's words for a
         # deadlock (LATEST DETECTED DEADLOCK, WE ROLL BACK TRANSACTION)
         ("innodb-status", 1),
+        # before: 4th under lb-health-check-misconfigured, "no known pattern": the pattern listed Envoy's "upstream
+        # request timeout" and "HTTP 504 Gateway Timeout", not what nginx writes for a 504
+        ("nginx-timeout", 1),
     ],
 )
 def test_a_reviewed_paste_finds_its_pattern_on_the_shipped_kb(real_engine, name, first):
@@ -610,6 +613,7 @@ def test_a_reviewed_paste_finds_its_pattern_on_the_shipped_kb(real_engine, name,
         "timeline",
         "chat",
         "describe-oom",
+        "nginx-timeout",
     ):
         assert answer.no_known_pattern is False, answer.results[0]
 
