@@ -505,6 +505,109 @@ def dns_storm() -> str:
     return "\n".join(out) + "\n"
 
 
+# `kubectl describe pod` of a pod whose container was OOM-killed: its last state says OOMKilled and exit code 137,
+# and its events say "Back-off restarting failed container", which any crash-looping container says
+_DESCRIBE_OOM = """\
+Name:             payments-api-7c9f8d6b5-x2kqp
+Namespace:        prod
+Priority:         0
+Service Account:  payments-api
+Node:             ip-10-0-3-17.ec2.internal/10.0.3.17
+Start Time:       Thu, 03 Dec 2026 09:41:12 +0000
+Labels:           app=payments-api
+                  pod-template-hash=7c9f8d6b5
+Status:           Running
+IP:               10.0.3.201
+Controlled By:  ReplicaSet/payments-api-7c9f8d6b5
+Containers:
+  payments-api:
+    Container ID:   containerd://4f1c2b9e0d
+    Image:          registry.example.com/payments-api:2.14.1
+    Port:           8080/TCP
+    State:          Running
+      Started:      Thu, 03 Dec 2026 10:12:44 +0000
+    Last State:     Terminated
+      Reason:       OOMKilled
+      Exit Code:    137
+      Started:      Thu, 03 Dec 2026 10:02:03 +0000
+      Finished:     Thu, 03 Dec 2026 10:12:41 +0000
+    Ready:          True
+    Restart Count:  7
+    Limits:
+      cpu:     1
+      memory:  512Mi
+    Requests:
+      cpu:        500m
+      memory:     512Mi
+    Liveness:     http-get http://:8080/healthz delay=10s timeout=1s period=10s #success=1 #failure=3
+    Environment:
+      JAVA_OPTS:  -Xmx768m
+Conditions:
+  Type              Status
+  Initialized       True
+  Ready             True
+  ContainersReady   True
+  PodScheduled      True
+Events:
+  Type     Reason     Age                  From     Message
+  ----     ------     ----                 ----     -------
+  Normal   Pulled     12m (x8 over 3h)     kubelet  Container image "registry.example.com/payments-api:2.14.1" already present on machine
+  Normal   Created    12m (x8 over 3h)     kubelet  Created container payments-api
+  Normal   Started    12m (x8 over 3h)     kubelet  Started container payments-api
+  Warning  BackOff    14m (x21 over 3h)    kubelet  Back-off restarting failed container
+"""
+
+
+# `SHOW ENGINE INNODB STATUS\G` in the mysql client, its LATEST DETECTED DEADLOCK section: what a responder pastes
+# when MySQL says "Deadlock found when trying to get lock"
+_INNODB_STATUS = """\
+mysql> SHOW ENGINE INNODB STATUS\\G
+*************************** 1. row ***************************
+  Type: InnoDB
+  Name:
+Status:
+=====================================
+2026-12-03 10:02:04 0x7f8a2c0d1700 INNODB MONITOR OUTPUT
+=====================================
+Per second averages calculated from the last 21 seconds
+------------------------
+LATEST DETECTED DEADLOCK
+------------------------
+2026-12-03 10:02:04 0x7f8a2c0d1700
+*** (1) TRANSACTION:
+TRANSACTION 421907, ACTIVE 0 sec starting index read
+mysql tables in use 1, locked 1
+LOCK WAIT 3 lock struct(s), heap size 1136, 2 row lock(s)
+MySQL thread id 14, OS thread handle 140213, query id 99812 10.0.3.17 app updating
+UPDATE inventory SET qty = qty - 1 WHERE sku = 'A-1001'
+*** (1) WAITING FOR THIS LOCK TO BE GRANTED:
+RECORD LOCKS space id 58 page no 4 n bits 72 index PRIMARY of table `orders`.`inventory` trx id 421907 lock_mode X locks rec but not gap waiting
+*** (2) TRANSACTION:
+TRANSACTION 421908, ACTIVE 0 sec starting index read
+mysql tables in use 1, locked 1
+3 lock struct(s), heap size 1136, 2 row lock(s)
+MySQL thread id 15, OS thread handle 140214, query id 99813 10.0.3.18 app updating
+UPDATE inventory SET qty = qty - 1 WHERE sku = 'B-2002'
+*** (2) HOLDS THE LOCK(S):
+RECORD LOCKS space id 58 page no 4 n bits 72 index PRIMARY of table `orders`.`inventory` trx id 421908 lock_mode X locks rec but not gap
+*** WE ROLL BACK TRANSACTION (2)
+------------
+TRANSACTIONS
+------------
+Trx id counter 421950
+Purge done for trx's n:o < 421940 undo n:o < 0 state: running but idle
+History list length 12
+"""
+
+
+# nginx's error.log while its upstream is too slow to answer: what it writes for each 504
+_NGINX_TIMEOUT = """\
+2026/12/03 10:02:03 [error] 31#31: *48211 upstream timed out (110: Connection timed out) while reading response header from upstream, client: 10.0.1.5, server: api.example.com, request: "POST /v1/orders HTTP/1.1", upstream: "http://10.0.3.17:8080/v1/orders", host: "api.example.com"
+2026/12/03 10:02:04 [error] 31#31: *48215 upstream timed out (110: Connection timed out) while reading response header from upstream, client: 10.0.1.9, server: api.example.com, request: "GET /v1/orders/991 HTTP/1.1", upstream: "http://10.0.3.17:8080/v1/orders/991", host: "api.example.com"
+2026/12/03 10:02:05 [warn] 31#31: *48220 an upstream response is buffered to a temporary file /var/cache/nginx/proxy_temp/1/00/0000000001 while reading upstream
+"""
+
+
 # each reviewed paste, the starter KB's pattern it belongs to, and what it exposed
 REVIEWED = {
     "py-deadlock": (_PSYCOPG, "database-deadlock"),  # a traceback's exception, psycopg2.errors.DeadlockDetected
@@ -520,4 +623,7 @@ REVIEWED = {
     "serilog-clef": (_SERILOG, "database-deadlock"),  # @mt, with no @m
     "timeline": (_TIMELINE, "db-connection-pool-exhausted"),  # prose: "10:05:12 DB dashboards show ..."
     "chat": (_CHAT, "db-connection-pool-exhausted"),  # prose: "[10:02:41] alice: ..."
+    "describe-oom": (_DESCRIBE_OOM, "memory-leak-oom-kill"),  # the last state's OOMKilled under the BackOff event
+    "innodb-status": (_INNODB_STATUS, "database-deadlock"),  # InnoDB's own words for a deadlock
+    "nginx-timeout": (_NGINX_TIMEOUT, "timeout-cascade-no-circuit-breaker"),  # nginx's words for a 504
 }

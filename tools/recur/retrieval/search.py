@@ -586,7 +586,9 @@ class Searcher:
 
     def _dense_why(self, prow, sims, matched=frozenset()) -> list:
         out = []
-        for i in np.argsort(-sims)[: WHY_PER_PART + 2]:
+        # stable: views that tie keep their order, as ranker.js's Array.sort keeps them (numpy's default
+        # sort is not stable, and the browser's why listed another view than the server's)
+        for i in np.argsort(-sims, kind="stable")[: WHY_PER_PART + 2]:
             view = self.index.views[prow[i]]
             if view["kind"] == "doc" or sims[i] < WHY_MIN_COSINE:
                 continue
