@@ -42,7 +42,7 @@ def render_answer(answer, steps: int = 3, kb_dir: str = "kb") -> str:
     results = answer.results
     if answer.no_known_pattern and not results:
         return click.style(NO_KNOWN_PATTERN, fg="yellow", bold=True)
-    body = render_results(answer.query, results, steps=steps, kb_dir=kb_dir)
+    body = render_results(results, steps=steps, kb_dir=kb_dir)
     if answer.no_known_pattern:
         body = (
             click.style(NO_KNOWN_PATTERN, fg="yellow", bold=True)
@@ -72,7 +72,7 @@ def _best_match(results: list[dict]) -> str:
     return line if both is None else f"{line[:-1]}; {both}."
 
 
-def render_results(query: str, results: list[dict], steps: int = 3, kb_dir: str = "kb") -> str:
+def render_results(results: list[dict], steps: int = 3, kb_dir: str = "kb") -> str:
     if not results:
         return NO_KNOWN_PATTERN
     results, kb_dir = for_terminal(results), for_terminal(kb_dir)
