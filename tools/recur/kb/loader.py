@@ -27,7 +27,7 @@ from recur.kb.parse import (
     read_text,
     split_front_matter,
 )
-from recur.kb.records import (  # noqa: F401 (re-exported)
+from recur.kb.records import (
     KB,
     EvalCase,
     Fix,
