@@ -445,7 +445,7 @@ def _status_expected(answer: dict) -> str:
     """What the box's status line says of an answer with a pattern (recur-suggest.js matchLine and
     checkBoth), written again here from its rule: counted by confidence, and a lower result rated
     more likely right named, as the terminal's footer names it."""
-    from recur.cli.render import _percent
+    from recur.retrieval.results import percent
 
     results = answer["results"]
     credible = sum(r["confidence"] in ("high", "medium") for r in results)
@@ -454,7 +454,7 @@ def _status_expected(answer: dict) -> str:
     line += f", then {rest} more of low confidence for comparison" if rest else ""
     line = (line if credible else "Possible matches, all of low confidence") + ", in ranked order"
     k = max(range(len(results)), key=lambda i: (results[i]["probability"], -i))
-    p0, pk = _percent(results[0]["probability"]), _percent(results[k]["probability"])
+    p0, pk = percent(results[0]["probability"]), percent(results[k]["probability"])
     both = (
         f" {results[k]['title']} (#{k + 1}) is rated more likely right ({pk} against {p0}): check both."
         if k and pk != p0

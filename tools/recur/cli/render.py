@@ -6,7 +6,6 @@ import click
 
 # the wording every surface shares (MCP and Slack too): kept importable from here, where it began
 from recur.retrieval.results import check_both, confidence_text, flat, short, why_text
-from recur.retrieval.results import percent as _percent  # noqa: F401 - tests and older callers
 
 SEV_COLOUR = {"sev1": "red", "sev2": "yellow", "sev3": "cyan", "sev4": "white"}
 CONF_COLOUR = {"high": "green", "medium": "yellow", "low": "white"}
@@ -36,7 +35,7 @@ def for_terminal(value):
 
 
 def render_answer(answer, steps: int = 3, kb_dir: str = "kb") -> str:
-    """An Answer (engine.Answer): the verdict first when nothing known matches, then the closest,
+    """An Answer (retrieval.results.Answer): the verdict first when nothing known matches, then the closest,
     and with two or more results the verdict once more at the end: five results run to ~60 lines, and
     a terminal shows the bottom of them, not the top."""
     results = answer.results
