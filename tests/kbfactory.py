@@ -358,6 +358,18 @@ def incident_kb(root: Path, echo_titles: bool = False) -> Path:
     return root
 
 
+def tuned_once(root: Path, make_kb, seed: int) -> tuple:
+    """``make_kb``'s KB written under ``root`` and tuned once with the real model (one epoch, batches
+    of 8) into root/.recur/model, its index root/.recur/index: the tune tests' module fixtures.
+    Returns (kb, out, index, manifest)."""
+    from recur.tuning.tune import run_tune
+
+    kb = make_kb(root / "kb")
+    out, index = root / ".recur" / "model", root / ".recur" / "index"
+    manifest = run_tune(kb, out, index, epochs=1, seed=seed, batch_size=8, progress=False).manifest
+    return kb, out, index, manifest
+
+
 def import_draft_text(pid: str, category: str, title: str, summary: str, signals=(), symptoms=None) -> str:
     """A draft pattern as `recur import` writes one (status draft, ``imported:``, a TODO runbook; its
     symptom the title unless given)."""

@@ -90,6 +90,28 @@ steps:
     return root
 
 
+def loaded_site_kb(root: Path):
+    """site_kb written at ``root`` and loaded; it loads without errors (the unit tests' fixture)."""
+    from recur.kb.loader import load_kb
+
+    kb = load_kb(site_kb(root))
+    assert not kb.errors, kb.errors
+    return kb
+
+
+def recur_site(kb: Path, out: Path, *extra: str):
+    """`recur site` of ``kb`` into ``out`` as of AS_OF, its --index a folder beside ``out`` that holds
+    no index: the build the site tests share; ``extra``: more options (--strict, -q, ...)."""
+    from click.testing import CliRunner
+
+    from recur.cli.main import cli
+
+    index = str(out.parent / "no-index")
+    return CliRunner().invoke(
+        cli, ["site", "--kb", str(kb), "--out", str(out), "--as-of", AS_OF, "--index", index, *extra]
+    )
+
+
 class _Parser(html.parser.HTMLParser):
     def __init__(self):
         super().__init__()

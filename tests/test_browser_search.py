@@ -20,7 +20,7 @@ import pytest
 from browser import page_errors, serve_dir
 from click.testing import CliRunner
 from kbfactory import import_draft_text, write
-from site_helpers import AS_OF, site_kb
+from site_helpers import AS_OF, recur_site, site_kb
 from test_query import java_trace, node_trace, timeline
 from test_query_logs import LOGFMT_LINES
 
@@ -496,22 +496,7 @@ def test_ranking_params_come_from_search_py():
 
 def test_no_browser_search_leaves_the_bundle_out(tmp_path):
     out = tmp_path / "out"
-    result = CliRunner().invoke(
-        cli,
-        [
-            "site",
-            "--kb",
-            str(site_kb(tmp_path / "kb")),
-            "--out",
-            str(out),
-            "--as-of",
-            AS_OF,
-            "-q",
-            "--index",
-            str(tmp_path / "no-index"),
-            "--no-browser-search",
-        ],
-    )
+    result = recur_site(site_kb(tmp_path / "kb"), out, "-q", "--no-browser-search")
     assert result.exit_code == 0, result.output
     assert not (out / bundle.OUT).exists()
     assert "browser" not in json.loads((out / "assets" / "recur-api.json").read_text())

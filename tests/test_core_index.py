@@ -99,9 +99,7 @@ def test_local_model_folders_differing_only_in_weights_are_different_models(tmp_
 def test_refuses_older_format(kb_dir, tmp_path):
     idx = tmp_path / "index"
     build(kb_dir, idx)
-    m = json.loads((idx / "manifest.json").read_text())
-    m["format"] = 0
-    (idx / "manifest.json").write_text(json.dumps(m))
+    _set_in_manifest(idx, "format", 0)
     with pytest.raises(RecurError, match="format 0.*rebuild it with: recur index --kb .* --rebuild$"):
         index_mod.load(idx)
 
@@ -241,9 +239,7 @@ def test_docs_carry_root_cause_and_look_alikes(kb_dir, tmp_path):
 def test_a_format_2_index_is_updated_reusing_its_vectors(kb_dir, tmp_path):
     idx = tmp_path / "index"
     build(kb_dir, idx)
-    m = json.loads((idx / "manifest.json").read_text())
-    m["format"] = 2
-    (idx / "manifest.json").write_text(json.dumps(m))
+    _set_in_manifest(idx, "format", 2)
     stats = ensure_index(kb_dir, idx, FAKE, quiet=True)
     assert (stats.embedded, stats.reused) == (0, 3)
     assert index_mod.read_manifest(idx)["format"] == index_mod.FORMAT
@@ -406,7 +402,8 @@ def test_a_deleted_bm25_folder_is_damaged_and_recur_index_rebuilds_it(kb_dir, tm
     assert (idx / "bm25").is_dir() and Engine(kb_dir, idx, FAKE).searcher.index.bm25 is not None
 
 
-def _spoil_manifest(idx, key, value):
+def _set_in_manifest(idx, key, value):
+    """The index's manifest with ``key`` set to ``value``: an older format, or a spoilt field."""
     manifest = json.loads((idx / "manifest.json").read_text())
     manifest[key] = value
     (idx / "manifest.json").write_text(json.dumps(manifest))
@@ -415,9 +412,9 @@ def _spoil_manifest(idx, key, value):
 @pytest.mark.parametrize(
     "spoil",
     [
-        lambda idx: _spoil_manifest(idx, "hashes", 5),
-        lambda idx: _spoil_manifest(idx, "hashes", {"disk-full": ["x"]}),
-        lambda idx: _spoil_manifest(idx, "dimension", "x"),
+        lambda idx: _set_in_manifest(idx, "hashes", 5),
+        lambda idx: _set_in_manifest(idx, "hashes", {"disk-full": ["x"]}),
+        lambda idx: _set_in_manifest(idx, "dimension", "x"),
         lambda idx: (idx / "views.json").write_text(json.dumps(["x"] * 20)),
         lambda idx: (idx / "views.json").write_text(json.dumps([{"pattern": ["x"], "kind": "doc", "text": "t"}])),
         lambda idx: np.save(idx / "vectors.npy", np.zeros(20, dtype=np.float32)),

@@ -536,9 +536,9 @@ def test_a_probability_is_never_shown_as_certain(probability, shown):
         "runbook": [],
         "path": "patterns/dependencies/tls-expired.md",
     }
-    assert shown in click.unstyle(render_results("q", [result]))
-    assert "confidence (" in click.unstyle(render_results("q", [result])) and ", score 17.20)" in click.unstyle(
-        render_results("q", [result])
+    assert shown in click.unstyle(render_results([result]))
+    assert "confidence (" in click.unstyle(render_results([result])) and ", score 17.20)" in click.unstyle(
+        render_results([result])
     )
 
 

@@ -675,9 +675,7 @@ def test_feedback_that_cannot_be_written_is_a_503_not_a_500_and_is_logged(tmp_pa
     who can free the disk, saw nothing: each lost vote is a warning naming the file and why."""
     kb = small_kb(tmp_path / "kb")
     fb = tmp_path / "feedback.jsonl"
-    app = create_app(
-        lambda: Engine.open(kb, tmp_path / "index", model="fake:64", quiet=True), site_dir=None, feedback_path=fb
-    )
+    app = fake_app(kb, tmp_path, feedback_path=fb)
     with running(app) as base:
         fb.mkdir()  # the file's place is taken after start-up: the append cannot happen
         capfd.readouterr()
@@ -695,11 +693,7 @@ def test_the_home_page_without_a_built_site_does_not_name_the_servers_folder(tmp
     review); it says what to run, and the start-up warning names the folder to the operator."""
     kb = small_kb(tmp_path / "kb")
     site = tmp_path / "secret-place" / "site"
-    app = create_app(
-        lambda: Engine.open(kb, tmp_path / "index", model="fake:64", quiet=True),
-        site_dir=site,
-        feedback_path=tmp_path / "fb.jsonl",
-    )
+    app = fake_app(kb, tmp_path, site_dir=site)
     with running(app) as base:
         r = httpx.get(base + "/")
     assert r.status_code == 200 and "not built" in r.text and "recur site --out" in r.text, r.text

@@ -20,9 +20,8 @@ from browser import (  # the chromium fixture comes from conftest.py (one browse
     serve_handler,
 )
 from kbfactory import small_kb
-from serve_util import running
+from serve_util import fake_app, running
 
-from recur.retrieval.engine import Engine
 from recur.serve import create_app
 
 pytestmark = pytest.mark.browser
@@ -80,9 +79,7 @@ def server(built, tmp_path_factory):
     kb, site = built
     work = tmp_path_factory.mktemp("browser-serve")
     fb = work / "feedback.jsonl"
-    app = create_app(
-        lambda: Engine.open(kb, work / "index", model="fake:64", quiet=True), site_dir=site, feedback_path=fb
-    )
+    app = fake_app(kb, work, site_dir=site, feedback_path=fb)
     with running(app) as base:
         yield base, fb
 
@@ -189,12 +186,8 @@ def test_under_token_scope_all_the_box_does_not_use_the_api_and_says_why(chromiu
     browser and why; the box searches by words (this site has no in-browser bundle) and says so, not that
     the site is static (found in the read of the diff)."""
     kb, site = built
-    app = create_app(
-        lambda: Engine.open(kb, tmp_path / "index", model="fake:64", quiet=True),
-        site_dir=site,
-        feedback_path=tmp_path / "feedback.jsonl",
-        token="s3cret",
-        token_scope="all",
+    app = fake_app(
+        kb, tmp_path, site_dir=site, feedback_path=tmp_path / "feedback.jsonl", token="s3cret", token_scope="all"
     )
     with running(app) as base, box_page(chromium, base + "/", "static") as (page, _):
         said = page.inner_text(".recur-suggest__status")
@@ -345,11 +338,7 @@ def test_an_empty_kb_names_the_same_next_steps_as_no_known_pattern(chromium, bui
     kb, site = built
     empty = tmp_path / "kb"
     shutil.copytree(kb, empty, ignore=shutil.ignore_patterns("*.md"))  # the KB's folders and settings, no pattern
-    app = create_app(
-        lambda: Engine.open(empty, tmp_path / "index", model="fake:64", quiet=True),
-        site_dir=site,
-        feedback_path=tmp_path / "feedback.jsonl",
-    )
+    app = fake_app(empty, tmp_path, site_dir=site, feedback_path=tmp_path / "feedback.jsonl")
     with running(app) as base, box_page(chromium, base + "/suggest.html", "api") as (page, errors):
         ask(page, "writes fail: No space left on device")
         page.wait_for_selector('.recur-suggest[data-no-known-pattern="true"]', timeout=15000)
@@ -445,7 +434,7 @@ def _status_expected(answer: dict) -> str:
     """What the box's status line says of an answer with a pattern (recur-suggest.js matchLine and
     checkBoth), written again here from its rule: counted by confidence, and a lower result rated
     more likely right named, as the terminal's footer names it."""
-    from recur.cli.render import _percent
+    from recur.retrieval.results import percent
 
     results = answer["results"]
     credible = sum(r["confidence"] in ("high", "medium") for r in results)
@@ -454,7 +443,7 @@ def _status_expected(answer: dict) -> str:
     line += f", then {rest} more of low confidence for comparison" if rest else ""
     line = (line if credible else "Possible matches, all of low confidence") + ", in ranked order"
     k = max(range(len(results)), key=lambda i: (results[i]["probability"], -i))
-    p0, pk = _percent(results[0]["probability"]), _percent(results[k]["probability"])
+    p0, pk = percent(results[0]["probability"]), percent(results[k]["probability"])
     both = (
         f" {results[k]['title']} (#{k + 1}) is rated more likely right ({pk} against {p0}): check both."
         if k and pk != p0

@@ -14,9 +14,6 @@ import pytest
 from kbfactory import small_kb
 from serve_util import alert_payload, fake_app, running
 
-from recur.retrieval.engine import Engine
-from recur.serve import create_app
-
 JSON = {"content-type": "application/json"}
 GOOD_ALERT = alert_payload({"labels": {"alertname": "CoreDNSErrorsHigh"}})
 
@@ -29,11 +26,7 @@ def base(tmp_path_factory):
     (site / "assets").mkdir(parents=True)
     (site / "index.html").write_text("<h1>Recur site</h1>")
     (site / "404.html").write_text("<h1>mkdocs 404</h1>")
-    app = create_app(
-        lambda: Engine.open(kb, root / "index", model="fake:64", quiet=True),
-        site_dir=site,
-        feedback_path=root / "feedback.jsonl",
-    )
+    app = fake_app(kb, root, site_dir=site, feedback_path=root / "feedback.jsonl")
     with running(app) as url:
         yield url
 

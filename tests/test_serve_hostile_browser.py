@@ -9,11 +9,9 @@ import pytest
 from browser import page_errors  # the chromium fixture comes from conftest.py
 from click.testing import CliRunner
 from kbfactory import pattern_text, small_kb, write
-from serve_util import running
+from serve_util import fake_app, running
 
 from recur.cli.main import cli
-from recur.retrieval.engine import Engine
-from recur.serve import create_app
 
 pytestmark = pytest.mark.browser
 IMG = "<img src=x onerror=alert(1)>"
@@ -49,11 +47,7 @@ def base(tmp_path_factory):
         ["site", "--kb", str(kb), "--out", str(out), "-q", "--index", str(tmp / "no-index"), "--as-of", "2026-04-01"],
     )
     assert r.exit_code == 0, r.output
-    app = create_app(
-        lambda: Engine.open(kb, tmp / "index", model="fake:64", quiet=True),
-        site_dir=out,
-        feedback_path=tmp / "fb.jsonl",
-    )
+    app = fake_app(kb, tmp, site_dir=out)
     with running(app) as url:
         yield url
 

@@ -21,12 +21,10 @@ import httpx
 import pytest
 from browser import page_errors  # the chromium fixture comes from conftest.py (one browser per session)
 from click.testing import CliRunner
-from serve_util import alert_payload, nginx_missing_reason, nginx_proxy, prefix_proxy, running
+from serve_util import alert_payload, fake_app, nginx_missing_reason, nginx_proxy, prefix_proxy, running
 from site_helpers import AS_OF, site_kb
 
 from recur.cli.main import cli
-from recur.retrieval.engine import Engine
-from recur.serve import create_app
 
 PREFIX = "/recur"
 WITH_ROOT_PATH = ["nginx", "python"]  # recur serve --root-path /recur, as README says
@@ -53,11 +51,7 @@ def proxied(request, site, tmp_path_factory):
         pytest.skip(nginx_missing_reason())
     kb, out = site
     work = tmp_path_factory.mktemp(f"prefix-{kind}")
-    app = create_app(
-        lambda: Engine.open(kb, work / "index", model="fake:64", quiet=True),
-        site_dir=out,
-        feedback_path=work / "fb.jsonl",
-    )
+    app = fake_app(kb, work, site_dir=out)
     root_path = "" if kind.endswith("no-root-path") else PREFIX
     with running(app, root_path=root_path) as upstream, _proxy(kind, upstream, work) as url:
         yield SimpleNamespace(url=url, upstream=upstream, root_path=root_path, kind=kind)

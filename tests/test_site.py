@@ -7,7 +7,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-from site_helpers import AS_OF, site_kb
+from site_helpers import AS_OF, loaded_site_kb, site_kb
 
 from recur.kb.loader import load_kb
 from recur.problems.board import board
@@ -19,9 +19,7 @@ DAY = dt.date.fromisoformat(AS_OF)
 
 @pytest.fixture
 def kb(tmp_path):
-    kb = load_kb(site_kb(tmp_path / "kb"))
-    assert not kb.errors, kb.errors
-    return kb
+    return loaded_site_kb(tmp_path / "kb")
 
 
 def _pages(kb, **kw):

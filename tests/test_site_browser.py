@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from browser import page_errors, serve_dir, serve_handler  # the chromium fixture comes from conftest.py
 from click.testing import CliRunner
-from site_helpers import AS_OF, site_kb
+from site_helpers import recur_site, site_kb
 
 from recur.cli.main import cli
 from recur.site.plugin import SEARCH_SEPARATOR
@@ -23,22 +23,7 @@ def base(tmp_path_factory):
     """The site_kb built with `recur site` and served on 127.0.0.1 for the whole module."""
     tmp = tmp_path_factory.mktemp("browser-site")
     out = tmp / "out"
-    result = CliRunner().invoke(
-        cli,
-        [
-            "site",
-            "--kb",
-            str(site_kb(tmp / "kb")),
-            "--out",
-            str(out),
-            "--as-of",
-            AS_OF,
-            "--strict",
-            "-q",
-            "--index",
-            str(tmp / "no-index"),
-        ],
-    )
+    result = recur_site(site_kb(tmp / "kb"), out, "--strict", "-q")
     assert result.exit_code == 0, result.output
     with serve_dir(out) as url:
         yield url, out

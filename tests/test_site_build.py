@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from site_helpers import AS_OF, crawl, site_kb
+from site_helpers import AS_OF, crawl, recur_site, site_kb
 
 from recur.cli.main import cli
 
@@ -32,23 +32,7 @@ def built(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("site")
     kb = site_kb(tmp / "kb")
     out = tmp / "out"
-    result = CliRunner().invoke(
-        cli,
-        [
-            "site",
-            "--kb",
-            str(kb),
-            "--out",
-            str(out),
-            "--as-of",
-            AS_OF,
-            "--strict",
-            "--index",
-            str(tmp / "no-index"),
-            "--edit-url",
-            "https://git.example.com/e/kb",
-        ],
-    )
+    result = recur_site(kb, out, "--strict", "--edit-url", "https://git.example.com/e/kb")
     assert result.exit_code == 0, result.output
     assert "Built" in result.output and "pages from 4 patterns, 4 incidents, 2 paths" in result.output
     return kb, out

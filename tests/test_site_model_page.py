@@ -7,10 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from site_helpers import AS_OF, crawl, site_kb
+from site_helpers import AS_OF, crawl, recur_site, site_kb
 
-from recur.cli.main import cli
 from recur.kb.loader import load_kb
 from recur.problems.board import board
 from recur.site.generate import generate
@@ -273,23 +271,7 @@ def test_without_a_tuned_model_the_page_names_the_bundled_model_and_how_to_tune(
 def test_recur_site_strict_builds_the_model_page_with_working_links(kb_dir, tmp_path):
     model = write_model(tmp_path / "tuned", report(kb_dir))
     out = tmp_path / "out"
-    res = CliRunner().invoke(
-        cli,
-        [
-            "site",
-            "--kb",
-            str(kb_dir),
-            "--out",
-            str(out),
-            "--as-of",
-            AS_OF,
-            "--strict",
-            "--index",
-            str(tmp_path / "no-index"),
-            "--model-dir",
-            str(model),
-        ],
-    )
+    res = recur_site(kb_dir, out, "--strict", "--model-dir", str(model))
     assert res.exit_code == 0, res.output
     html = (out / "model.html").read_text()
     assert "Retrieval model" in html and TUNED in html and "Moved up (2)" in html

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from site_helpers import AS_OF, site_kb
+from site_helpers import AS_OF, loaded_site_kb, site_kb
 
 from recur.kb.loader import load_kb
 from recur.problems.board import board
@@ -17,9 +17,7 @@ DAY = dt.date.fromisoformat(AS_OF)
 
 @pytest.fixture
 def kb(tmp_path):
-    kb = load_kb(site_kb(tmp_path / "kb"))
-    assert not kb.errors, kb.errors
-    return kb
+    return loaded_site_kb(tmp_path / "kb")
 
 
 def _fix_row(page: str) -> str:

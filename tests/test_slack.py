@@ -27,13 +27,7 @@ def slack_app(root):
     """(an app with the Slack routes on a small KB under ``root``, the KB, its feedback file)."""
     kb = small_kb(root / "kb")
     fb = root / "feedback.jsonl"
-    app = create_app(
-        lambda: Engine.open(kb, root / "index", model="fake:64", quiet=True),
-        site_dir=None,
-        feedback_path=fb,
-        slack_signing_secret=SECRET,
-        site_url=SITE,
-    )
+    app = fake_app(kb, root, feedback_path=fb, slack_signing_secret=SECRET, site_url=SITE)
     return app, kb, fb
 
 

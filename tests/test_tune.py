@@ -15,15 +15,9 @@ pytestmark = pytest.mark.model
 
 @pytest.fixture(scope="module")
 def tuned(tmp_path_factory, real_encoder):
-    from kbfactory import tune_kb
+    from kbfactory import tune_kb, tuned_once
 
-    from recur.tuning.tune import run_tune
-
-    root = tmp_path_factory.mktemp("tune")
-    kb = tune_kb(root / "kb")
-    out, index = root / ".recur" / "model", root / ".recur" / "index"
-    manifest = run_tune(kb, out, index, epochs=1, seed=7, batch_size=8, progress=False).manifest
-    return kb, out, index, manifest
+    return tuned_once(tmp_path_factory.mktemp("tune"), tune_kb, seed=7)
 
 
 def test_tune_writes_an_active_model_with_its_manifest(tuned):

@@ -15,15 +15,9 @@ pytestmark = pytest.mark.model
 
 @pytest.fixture(scope="module")
 def tuned(tmp_path_factory, real_encoder):
-    from kbfactory import incident_kb
+    from kbfactory import incident_kb, tuned_once
 
-    from recur.tuning.tune import run_tune
-
-    root = tmp_path_factory.mktemp("tune-inc")
-    kb = incident_kb(root / "kb")
-    out, index = root / ".recur" / "model", root / ".recur" / "index"
-    manifest = run_tune(kb, out, index, epochs=1, seed=3, batch_size=8, progress=False).manifest
-    return kb, out, index, manifest
+    return tuned_once(tmp_path_factory.mktemp("tune-inc"), incident_kb, seed=3)
 
 
 def test_measured_on_held_out_incidents(tuned):

@@ -6,7 +6,6 @@ import click
 
 # the wording every surface shares (MCP and Slack too): kept importable from here, where it began
 from recur.retrieval.results import check_both, confidence_text, flat, short, why_text
-from recur.retrieval.results import percent as _percent  # noqa: F401 - tests and older callers
 
 SEV_COLOUR = {"sev1": "red", "sev2": "yellow", "sev3": "cyan", "sev4": "white"}
 CONF_COLOUR = {"high": "green", "medium": "yellow", "low": "white"}
@@ -36,13 +35,13 @@ def for_terminal(value):
 
 
 def render_answer(answer, steps: int = 3, kb_dir: str = "kb") -> str:
-    """An Answer (engine.Answer): the verdict first when nothing known matches, then the closest,
+    """An Answer (retrieval.results.Answer): the verdict first when nothing known matches, then the closest,
     and with two or more results the verdict once more at the end: five results run to ~60 lines, and
     a terminal shows the bottom of them, not the top."""
     results = answer.results
     if answer.no_known_pattern and not results:
         return click.style(NO_KNOWN_PATTERN, fg="yellow", bold=True)
-    body = render_results(answer.query, results, steps=steps, kb_dir=kb_dir)
+    body = render_results(results, steps=steps, kb_dir=kb_dir)
     if answer.no_known_pattern:
         body = (
             click.style(NO_KNOWN_PATTERN, fg="yellow", bold=True)
@@ -72,7 +71,7 @@ def _best_match(results: list[dict]) -> str:
     return line if both is None else f"{line[:-1]}; {both}."
 
 
-def render_results(query: str, results: list[dict], steps: int = 3, kb_dir: str = "kb") -> str:
+def render_results(results: list[dict], steps: int = 3, kb_dir: str = "kb") -> str:
     if not results:
         return NO_KNOWN_PATTERN
     results, kb_dir = for_terminal(results), for_terminal(kb_dir)

@@ -166,9 +166,7 @@ def _without_fix(data: bytes) -> bytes:
     return data
 
 
-def init_repository(
-    dest, *, starter: bool = False, name: str | None = None, version: str | None = None, keep=None
-) -> list[str]:
+def init_repository(dest, *, starter: bool = False, name: str | None = None, keep=None) -> list[str]:
     """Write a new KB repository into ``dest`` (missing or without any of init's files); returns
     the paths written, relative to ``dest``. ``keep``: a list; with it, files that already exist
     (a team repository's README.md, .gitignore ...) are left as they are and appended to it
@@ -178,7 +176,7 @@ def init_repository(
     dest = Path(dest)
     if dest.exists() and not dest.is_dir():
         raise RecurError(f"{dest}: exists and is not a folder")
-    files = plan(_site_name(name, dest), starter, version or __version__)
+    files = plan(_site_name(name, dest), starter, __version__)
     conflicts = sorted({c for rel in files if (c := _in_the_way(dest, rel))})
     if keep is not None:
         kept = [c for c in conflicts if c in files and (dest / c).is_file()]

@@ -27,7 +27,7 @@ from recur.kb.parse import (
     read_text,
     split_front_matter,
 )
-from recur.kb.records import (  # noqa: F401 (re-exported)
+from recur.kb.records import (
     KB,
     EvalCase,
     Fix,
@@ -336,9 +336,9 @@ def _repository_file(path: Path) -> bool:
 def _unread(kb: KB, path: Path, why: str, meant: str | None) -> None:
     where = "recur reads patterns/<category>/<id>.md, incidents/<year>/<id>.md, paths/<id>.yml, eval/cases.yml"
     what = f"not read: {why}{f'; did you mean {meant}?' if meant else ''} ({where}, severity.yml and recur.yml)"
-    kb.problems.append(Problem(_shown(kb, path), 1, "file", what, "error" if meant else "warning"))
+    kb.problems.append(Problem(display_path(path), 1, "file", what, "error" if meant else "warning"))
     if meant and meant.startswith("patterns/") and path.suffix == ".md":  # its error is enough: no
-        kb.misplaced.setdefault(path.stem, []).append(_shown(kb, path))  # "no pattern has id" cascade
+        kb.misplaced.setdefault(path.stem, []).append(display_path(path))  # "no pattern has id" cascade
 
 
 def _meant(name: str, known) -> str | None:
@@ -394,7 +394,7 @@ def _files(folder: Path, kb: KB) -> list:
     for linked in (p for p in found if p.is_symlink() and p.is_dir()):
         if _escapes(kb.root, linked):
             what = "is a symlink to a folder outside the knowledge base; its files are not read (copy them into the KB)"
-            kb.problems.append(Problem(_shown(kb, linked), 1, "file", what))
+            kb.problems.append(Problem(display_path(linked), 1, "file", what))
     # a link to a device (/dev/zero) is no regular file either: kept, so that reading it says so
     return [p for p in found if p.is_file() or (p.is_symlink() and not p.is_dir())]
 
@@ -407,7 +407,7 @@ def _load_format(kb: KB) -> None:
     doc = _yaml_file(kb, path, "format")
     if doc is None:
         return
-    shown, data = _shown(kb, path), doc.data if isinstance(doc.data, dict) else {}
+    shown, data = display_path(path), doc.data if isinstance(doc.data, dict) else {}
     if doc.data is not None and not isinstance(doc.data, dict):
         kb.problems.append(Problem(shown, 1, "file", "must be a mapping such as 'format: 1'"))
     for key in sorted(set(data) - {"format"}, key=str):  # a misspelt `format` must not pass as "format 1"
@@ -463,10 +463,6 @@ def format_problems(version) -> list[str]:
     return [f"format {version} -> {KB_FORMAT}: {change}" for since, change in MIGRATIONS if version < since]
 
 
-def _shown(kb: KB, path: Path) -> str:
-    return display_path(path)
-
-
 def _read(kb: KB, path: Path):
     """Read and decode a file, reporting problems; returns text or None.
 
@@ -475,7 +471,7 @@ def _read(kb: KB, path: Path):
     try:
         escapes = _escapes(kb.root, path)
         if escapes:
-            kb.problems.append(Problem(_shown(kb, path), 1, "file", escapes))
+            kb.problems.append(Problem(display_path(path), 1, "file", escapes))
             return None
         size = path.stat().st_size
         if size > MAX_FILE_BYTES or not path.is_file():
@@ -484,14 +480,14 @@ def _read(kb: KB, path: Path):
                 if path.is_file()
                 else "file is not a regular file"
             )
-            kb.problems.append(Problem(_shown(kb, path), 1, "file", what))
+            kb.problems.append(Problem(display_path(path), 1, "file", what))
             return None
         with path.open("rb") as fh:
             return read_text(fh.read(MAX_FILE_BYTES + 1))  # bounded even if the file grew since stat
     except ParseError as exc:
-        kb.problems.append(Problem(_shown(kb, path), exc.line, "file", exc.message))
+        kb.problems.append(Problem(display_path(path), exc.line, "file", exc.message))
     except OSError as exc:
-        kb.problems.append(Problem(_shown(kb, path), 1, "file", f"cannot be read: {exc.strerror}"))
+        kb.problems.append(Problem(display_path(path), 1, "file", f"cannot be read: {exc.strerror}"))
     return None
 
 
@@ -544,7 +540,7 @@ def _parsed(kb: KB, path: Path, parse, field: str):
     try:
         return parse(text)
     except ParseError as exc:
-        kb.problems.append(Problem(_shown(kb, path), exc.line, exc.field or field, exc.message))
+        kb.problems.append(Problem(display_path(path), exc.line, exc.field or field, exc.message))
         return None
 
 
@@ -575,7 +571,7 @@ def _load_severity(kb: KB) -> None:
         doc = _yaml_file(kb, path, "severity")
         levels = {}
         if doc is not None:
-            v = schema.Validator(_shown(kb, path), doc)
+            v = schema.Validator(display_path(path), doc)
             if problem := _severity_levels_problem(doc.data):
                 v.error(("levels",), "levels", problem)
             else:
@@ -658,7 +654,7 @@ def _open_record(kb: KB, path: Path, shape: dict, files: dict):
     (validator, parsed file, meta, raw front matter), or None if it is not a .md file or its
     front matter does not parse (both reported). Files the id under ``files`` (duplicate ids are
     found from it) and checks that the id equals the file name."""
-    shown = _shown(kb, path)
+    shown = display_path(path)
     if path.suffix != ".md":
         if path.suffix.lower() == ".md":  # "disk-full.MD": a record all the same, but not read as one
             kb.problems.append(Problem(shown, 1, "file", f"name it {path.stem}.md: only .md files are read"))
@@ -687,7 +683,7 @@ def _open_record(kb: KB, path: Path, shape: dict, files: dict):
 
 def _load_pattern(kb: KB, path: Path) -> None:
     relpath = rel(kb.root, path)
-    shown = _shown(kb, path)
+    shown = display_path(path)
     parts = path.relative_to(kb.root / "patterns").parts
     if path.suffix == ".md" and len(parts) != 2:
         kb.problems.append(Problem(shown, 1, "file", "patterns live in patterns/<category>/<id>.md"))
@@ -959,7 +955,7 @@ def review_defaults(kb: KB, severity: str, date: dt.date, given: dict) -> Review
 
 
 def _load_incident(kb: KB, path: Path) -> None:
-    shown = _shown(kb, path)
+    shown = display_path(path)
     parts = path.relative_to(kb.root / "incidents").parts
     # ASCII digits only: str.isdigit() passes '²', which int() below refuses
     if path.suffix == ".md" and not (len(parts) == 2 and parts[0].isascii() and parts[0].isdigit()):
@@ -1029,7 +1025,7 @@ def _keep(table: dict, shadowed: list, record) -> None:
 
 
 def _load_path(kb: KB, path: Path) -> None:
-    shown = _shown(kb, path)
+    shown = display_path(path)
     if path.suffix not in (".yml", ".yaml"):
         if not path.name.startswith("."):
             kb.problems.append(Problem(shown, 1, "file", "not a .yml file; ignored", "warning"))
@@ -1065,7 +1061,7 @@ def load_cases(kb: KB, path: Path) -> None:
     doc = _yaml_file(kb, path, "cases")
     if doc is None:
         return
-    v = schema.Validator(_shown(kb, path), doc, controls=True)  # a query is what a responder pasted
+    v = schema.Validator(display_path(path), doc, controls=True)  # a query is what a responder pasted
     if doc.data is None:
         return
     if not isinstance(doc.data, list):

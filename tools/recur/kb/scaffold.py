@@ -147,7 +147,6 @@ def pattern_file(
     steps=(),
     evidence=(),
     root_cause: str | None = None,
-    created: dt.date | None = None,
 ) -> tuple[Path, str]:
     title = _line(title, "--title", "a title")
     pid = _id(id, title)
@@ -172,7 +171,7 @@ def pattern_file(
         ("services", _clean(services)),
         ("owner", one_line(owner or "") or None),
         ("related", Raw(id_list(related)) if related else None),
-        ("created", Raw((created or dt.date.today()).isoformat())),
+        ("created", Raw(dt.date.today().isoformat())),
     ]
     hints, sections = _pattern_body(status, summary, steps, evidence, root_cause)
     text = pattern_markdown(front, sections, preamble=hints)

@@ -1,7 +1,7 @@
 """The one declared schema for KB front matter, and the validator that applies it.
 
 Each kind of file (pattern, incident, path, severity level, eval case) is a table of
-Field rules. ``validate_mapping`` checks a parsed mapping against a table, collecting every
+Field rules. ``Validator.mapping`` checks a parsed mapping against a table, collecting every
 problem with its line, and returns the cleaned values (dates parsed, numbers as strings
 where strings are expected). Unknown keys are kept and warned about, never fatal.
 """

@@ -189,16 +189,18 @@ def _plain(text: str, **_style) -> str:
     return text
 
 
-def render_text(b: dict, style=_plain) -> str:
-    """The board as terminal text; ``style`` (e.g. click.style) marks headings, plain by default."""
-    c = b["counts"]
-    lines = [
-        style(f"Problem-management review as of {b['as_of']}", bold=True),
+def _counts_line(c: dict) -> str:
+    """The board's counts in one sentence, under the title of both renderings."""
+    return (
         f"{c['incidents_30']} incident(s) in the last 30 days, {c['incidents_90']} in 90; "
         f"{c['reviews_overdue']} review(s), {c['follow_ups_overdue']} follow-up(s) and "
-        f"{c['fixes_overdue']} permanent fix(es) overdue.",
-        "",
-    ]
+        f"{c['fixes_overdue']} permanent fix(es) overdue."
+    )
+
+
+def render_text(b: dict, style=_plain) -> str:
+    """The board as terminal text; ``style`` (e.g. click.style) marks headings, plain by default."""
+    lines = [style(f"Problem-management review as of {b['as_of']}", bold=True), _counts_line(b["counts"]), ""]
     if b.get("left_out"):
         lines += [style(left_out_heading(b), bold=True), *(f"  {left_out_line(x)}" for x in b["left_out"]), ""]
     for title, cols, rows, empty in sections(b):
@@ -231,15 +233,7 @@ def _md_cell(v) -> str:
 
 
 def render_markdown(b: dict) -> str:
-    c = b["counts"]
-    lines = [
-        f"# Problem-management review — {b['as_of']}",
-        "",
-        f"{c['incidents_30']} incident(s) in the last 30 days, {c['incidents_90']} in 90; "
-        f"{c['reviews_overdue']} review(s), {c['follow_ups_overdue']} follow-up(s) and "
-        f"{c['fixes_overdue']} permanent fix(es) overdue.",
-        "",
-    ]
+    lines = [f"# Problem-management review — {b['as_of']}", "", _counts_line(b["counts"]), ""]
     if b.get("left_out"):
         lines += [
             f"**{left_out_heading(b)}**",

@@ -14,7 +14,7 @@ from recur.retrieval import calibrate, embed
 from recur.retrieval import index as index_mod
 from recur.retrieval.models import active_model
 from recur.retrieval.query import prepare
-from recur.retrieval.results import Answer, Result, result_object  # noqa: F401 (Answer, Result re-exported)
+from recur.retrieval.results import Answer, Result, result_object
 from recur.util.errors import NotWritable, RecurError
 
 

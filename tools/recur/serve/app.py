@@ -1,7 +1,7 @@
 """The FastAPI app: suggestions, patterns, Alertmanager, feedback, health, metrics, docs, the site.
 
 ``create_app(engine_factory, site_dir, feedback_path)`` builds it; ``engine_factory`` is a
-callable returning a ``recur.engine.Engine`` (e.g. ``lambda: Engine.open(kb, index)``), run
+callable returning a ``recur.retrieval.engine.Engine`` (e.g. ``lambda: Engine.open(kb, index)``), run
 once in the background at startup (see runtime.py). The routes live in ``routes/`` (one
 APIRouter per concern) and read what they need from ``app.state`` through the dependencies
 of deps.py. Routes are plain ``def`` so the encoder runs in the worker thread pool, never on

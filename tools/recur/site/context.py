@@ -110,9 +110,9 @@ class Site:
         p = self.kb.patterns.get(pid)
         return RETIRED_MARK if p is not None and p.status == "retired" else ""
 
-    def incident_link(self, page: str, iid: str, text: str | None = None) -> str:
+    def incident_link(self, page: str, iid: str) -> str:
         target = self.incident_page(iid)
-        return alink(page, target, text or iid) if target else esc(iid)
+        return alink(page, target, iid) if target else esc(iid)
 
     def source(self, relpath: str) -> str:
         """A KB file's path as the repository has it (``source_dir``): "kb/" was written before every

@@ -115,7 +115,7 @@ def pages(kb, *, as_of: dt.date, board: dict, lookalikes=None, edit_base: str | 
 
 
 def generate(kb, out_dir, *, as_of: dt.date, board: dict, lookalikes=None, edit_base: str | None = None,
-             assets_dir=None, model=None, extra_dir=None) -> dict:
+             model=None, extra_dir=None) -> dict:
     """Write the site's Markdown tree for ``kb`` into ``out_dir``; returns {"written", "removed", "files"}.
 
     ``board`` is ``problems.board(kb, as_of)``; ``lookalikes`` maps a pattern id to [{id, score}];
@@ -130,7 +130,7 @@ def generate(kb, out_dir, *, as_of: dt.date, board: dict, lookalikes=None, edit_
                                                       edit_base=edit_base, model=model).items()}
     for relpath in kb.attachments:  # the images beside patterns and incidents, where their pages link them
         files.setdefault(relpath, (Path(kb.root) / relpath).read_bytes())
-    assets = Path(assets_dir) if assets_dir else resources.assets_dir()
+    assets = resources.assets_dir()
     if assets.is_dir():
         for f in sorted(assets.iterdir()):
             if f.is_file() and not f.name.startswith("."):

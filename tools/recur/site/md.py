@@ -248,9 +248,8 @@ def mdlink(from_page: str, to_page: str, text, anchor: str | None = None) -> str
     return f"[{link_text(text)}]({rel(from_page, to_page, anchor)})"
 
 
-def alink(from_page: str, to_page: str, text, anchor: str | None = None, cls: str | None = None) -> str:
-    c = f' class="{cls}"' if cls else ""
-    return f'<a href="{href(from_page, to_page, anchor)}"{c}>{esc(text)}</a>'
+def alink(from_page: str, to_page: str, text, anchor: str | None = None) -> str:
+    return f'<a href="{href(from_page, to_page, anchor)}">{esc(text)}</a>'
 
 
 def slug(text: str) -> str:

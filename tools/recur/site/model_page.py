@@ -71,6 +71,7 @@ def _live(found: dict, kb_dir) -> dict:
 
 # --- layout --------------------------------------------------------------------------------------
 
+
 def _rank(r) -> str:
     return str(r) if r else "&gt;10"
 
@@ -125,20 +126,29 @@ def _decision(r: dict, live: dict) -> list:
 
 def _card(r: dict, state: str, folder) -> str:
     if state == "active" and r.get("activated", True) is False:  # --model-dir: a folder this KB does not use
-        status = badge("accepted", "st-draft") + " measured better, but <b>not</b> this KB's model (tuned into another folder)"
+        status = (
+            badge("accepted", "st-draft")
+            + " measured better, but <b>not</b> this KB's model (tuned into another folder)"
+        )
     elif state == "active":
-        status = badge("active", "st-active") + " this KB's model: <code>recur index</code>, suggestions and search use it"
+        status = (
+            badge("active", "st-active") + " this KB's model: <code>recur index</code>, suggestions and search use it"
+        )
     else:
         status = badge("rejected", "overdue") + " measured not better: <b>not</b> in use; the previous model stays"
-    rows = [_row("Status", status),
-            _row("Tuned model", f"<code>{esc(r.get('model_id', '?'))}</code>"),
-            _row("Base model", f"<code>{esc(r.get('base_model', '?'))}</code>"),
-            _row("Compared with", f"<code>{esc(r.get('compared_with', '?'))}</code>"),
-            _row("Tuned on", esc(str(r.get("date", "?"))[:16].replace("T", " "))),
-            _row("Training", f"{esc(r.get('pairs', '?'))} pairs · {esc(r.get('epochs', '?'))} epoch(s) · "
-                             f"seed {esc(r.get('seed', '?'))}"),
-            _row("Measured on", f"{esc(_measured(r))}, never trained on"),
-            _row("Folder", f"<code>{esc(folder)}</code>")]
+    rows = [
+        _row("Status", status),
+        _row("Tuned model", f"<code>{esc(r.get('model_id', '?'))}</code>"),
+        _row("Base model", f"<code>{esc(r.get('base_model', '?'))}</code>"),
+        _row("Compared with", f"<code>{esc(r.get('compared_with', '?'))}</code>"),
+        _row("Tuned on", esc(str(r.get("date", "?"))[:16].replace("T", " "))),
+        _row(
+            "Training",
+            f"{esc(r.get('pairs', '?'))} pairs · {esc(r.get('epochs', '?'))} epoch(s) · seed {esc(r.get('seed', '?'))}",
+        ),
+        _row("Measured on", f"{esc(_measured(r))}, never trained on"),
+        _row("Folder", f"<code>{esc(folder)}</code>"),
+    ]
     return raw('<dl class="recur-card" data-search-exclude>\n' + "\n".join(rows) + "\n</dl>")
 
 
@@ -146,8 +156,10 @@ def _figures(r: dict) -> str:
     rows = []
     for mode, label in (("hybrid", "hybrid (what suggestions use)"), ("dense", "dense only (the model alone)")):
         b, a = r["before"].get(mode) or {}, r["after"].get(mode) or {}
-        rows.append([esc(label)] + [f"{_num(b.get(k))} → <b>{_num(a.get(k))}</b>{_delta(b.get(k), a.get(k))}"
-                                    for k, _ in METRICS])
+        rows.append(
+            [esc(label)]
+            + [f"{_num(b.get(k))} → <b>{_num(a.get(k))}</b>{_delta(b.get(k), a.get(k))}" for k, _ in METRICS]
+        )
     return raw(html_table(["ranking"] + [h for _, h in METRICS], rows))
 
 
@@ -170,10 +182,17 @@ def _source(c: dict) -> str:
 
 
 def _case_rows(site: Site, cases: list, top_key: str) -> list:
-    return [[f"{_rank(c.get('before'))} → <b>{_rank(c.get('after'))}</b>",
-             f"{_rank(c.get('dense_before'))} → {_rank(c.get('dense_after'))}",
-             _patterns(site, c.get("expect")), esc(c.get("query", "")), _top(site, c, top_key), _source(c)]
-            for c in cases]
+    return [
+        [
+            f"{_rank(c.get('before'))} → <b>{_rank(c.get('after'))}</b>",
+            f"{_rank(c.get('dense_before'))} → {_rank(c.get('dense_after'))}",
+            _patterns(site, c.get("expect")),
+            esc(c.get("query", "")),
+            _top(site, c, top_key),
+            _source(c),
+        ]
+        for c in cases
+    ]
 
 
 def _cases(site: Site, r: dict) -> list:
@@ -183,20 +202,26 @@ def _cases(site: Site, r: dict) -> list:
     dense = [c for c in cases if not c.get("moved") and c.get("dense_moved")]
     s = r.get("summary") or {"up": len(up), "down": len(down), "same": len(cases) - len(up) - len(down)}
     what = _questions(r)
-    out = [f"## {what.capitalize()} that moved\n",
-           f"Rank of the expected pattern for each of the {what}, before → after tuning (1 = first suggestion; "
-           f"&gt;10 = not in the top 10). In the hybrid ranking **{s.get('up', 0)} moved up, "
-           f"{s.get('down', 0)} moved down, {s.get('same', 0)} did not move**. ✓ marks a first suggestion that "
-           "is the expected pattern.\n"]
+    out = [
+        f"## {what.capitalize()} that moved\n",
+        f"Rank of the expected pattern for each of the {what}, before → after tuning (1 = first suggestion; "
+        f"&gt;10 = not in the top 10). In the hybrid ranking **{s.get('up', 0)} moved up, "
+        f"{s.get('down', 0)} moved down, {s.get('same', 0)} did not move**. ✓ marks a first suggestion that "
+        "is the expected pattern.\n",
+    ]
     head = ["hybrid rank", "dense rank", "expected pattern", "eval case (query)"]
     out.append(f"### Moved up ({len(up)})\n")
-    out.append(raw_table(head + ["first suggestion before", "case"], _case_rows(site, up, "top_before"),
-                         "No case moved up.\n"))
+    out.append(
+        raw_table(head + ["first suggestion before", "case"], _case_rows(site, up, "top_before"), "No case moved up.\n")
+    )
     out.append(f"### Moved down ({len(down)})\n")
-    out.append("When a case moved down, the first suggestion now is the pattern the tuned model prefers for "
-               "that description: compare the two patterns' symptoms and signals.\n")
-    out.append(raw_table(head + ["first suggestion now", "case"], _case_rows(site, down, "top_after"),
-                         "No case moved down.\n"))
+    out.append(
+        "When a case moved down, the first suggestion now is the pattern the tuned model prefers for "
+        "that description: compare the two patterns' symptoms and signals.\n"
+    )
+    out.append(
+        raw_table(head + ["first suggestion now", "case"], _case_rows(site, down, "top_after"), "No case moved down.\n")
+    )
     if dense:
         out.append(f"### Same hybrid rank, moved in the dense-only ranking ({len(dense)})\n")
         out.append(raw_table(head + ["first suggestion now", "case"], _case_rows(site, dense, "top_after")))
@@ -205,65 +230,84 @@ def _cases(site: Site, r: dict) -> list:
 
 def _neighbours(site: Site, r: dict) -> list:
     pairs = [n for n in r.get("neighbours") or [] if isinstance(n, dict)]
-    out = ["## Neighbour pairs that changed most\n",
-           "Cosine similarity of two patterns' text (title, summary, root cause) under the model before → "
-           "after, for pairs where one pattern is among the other's nearest. **Closer** (+): the model now "
-           "reads the two failures as more alike, so a description of one suggests the other more readily. "
-           "**Further apart** (−): it learned to tell them apart.\n"]
-    rows = [[site.pattern_link(MODEL, n.get("a", "?"), n.get("a_title")),
-             site.pattern_link(MODEL, n.get("b", "?"), n.get("b_title")),
-             f"{_num(n.get('before'))} → <b>{_num(n.get('after'))}</b>",
-             f"{n['change']:+.3f} " + ("closer" if n["change"] > 0 else "further apart")
-             if isinstance(n.get("change"), (int, float)) else "–"] for n in pairs]
+    out = [
+        "## Neighbour pairs that changed most\n",
+        "Cosine similarity of two patterns' text (title, summary, root cause) under the model before → "
+        "after, for pairs where one pattern is among the other's nearest. **Closer** (+): the model now "
+        "reads the two failures as more alike, so a description of one suggests the other more readily. "
+        "**Further apart** (−): it learned to tell them apart.\n",
+    ]
+    rows = [
+        [
+            site.pattern_link(MODEL, n.get("a", "?"), n.get("a_title")),
+            site.pattern_link(MODEL, n.get("b", "?"), n.get("b_title")),
+            f"{_num(n.get('before'))} → <b>{_num(n.get('after'))}</b>",
+            f"{n['change']:+.3f} " + ("closer" if n["change"] > 0 else "further apart")
+            if isinstance(n.get("change"), (int, float))
+            else "–",
+        ]
+        for n in pairs
+    ]
     out.append(raw_table(["pattern", "pattern", "similarity", "change"], rows, "No neighbour pairs recorded.\n"))
     return out
 
 
-def _no_model(site: Site) -> list:
+def _no_model() -> list:
     from recur.retrieval.embed import resolve
 
     try:
         bundled = resolve("default").model_id
     except Exception:  # the page must not break the site when the model package is missing
         bundled = BUNDLED
-    return [f"Suggestions use the bundled general-purpose model **{BUNDLED}** (`{bundled}`): no tuned model "
-            "exists for this knowledge base yet.\n",
-            "## Tune it on this knowledge base\n",
-            "`recur tune` fine-tunes a copy of the model on the KB's own text (each pattern's symptoms, signals "
-            "and titles, linked incidents' summaries, confirmed 👍 feedback), measures it before and after on the "
-            f"newest {round(HOLD_OUT_SHARE * 100)}% of the linked incidents when there are {INCIDENT_FLOOR} or more "
-            f"covering {INCIDENT_FLOOR_PATTERNS} patterns (else on `kb/eval/cases.yml`, or on "
-            "held-out symptoms), never on what it trained on, and makes it the active model only when it is not "
-            "worse:\n",
-            "```\nrecur tune            # fine-tune, measure before/after, activate only when not worse\n"
-            "recur tune --report   # what changed\nrecur site            # this page then shows what moved\n```\n"]
+    return [
+        f"Suggestions use the bundled general-purpose model **{BUNDLED}** (`{bundled}`): no tuned model "
+        "exists for this knowledge base yet.\n",
+        "## Tune it on this knowledge base\n",
+        "`recur tune` fine-tunes a copy of the model on the KB's own text (each pattern's symptoms, signals "
+        "and titles, linked incidents' summaries, confirmed 👍 feedback), measures it before and after on the "
+        f"newest {round(HOLD_OUT_SHARE * 100)}% of the linked incidents when there are {INCIDENT_FLOOR} or more "
+        f"covering {INCIDENT_FLOOR_PATTERNS} patterns (else on `kb/eval/cases.yml`, or on "
+        "held-out symptoms), never on what it trained on, and makes it the active model only when it is not "
+        "worse:\n",
+        "```\nrecur tune            # fine-tune, measure before/after, activate only when not worse\n"
+        "recur tune --report   # what changed\nrecur site            # this page then shows what moved\n```\n",
+    ]
 
 
 def model_page(site: Site, model: dict | None) -> str:
-    out = [front_matter(title="Retrieval model", search={"exclude": True}), "# Retrieval model\n",
-           "Suggestions rank patterns by a hybrid of word and signal matching and an embedding model's "
-           "similarity. This page shows which model is in use and what tuning it on this knowledge base "
-           "changed (`recur tune --report` prints the same).\n"]
+    out = [
+        front_matter(title="Retrieval model", search={"exclude": True}),
+        "# Retrieval model\n",
+        "Suggestions rank patterns by a hybrid of word and signal matching and an embedding model's "
+        "similarity. This page shows which model is in use and what tuning it on this knowledge base "
+        "changed (`recur tune --report` prints the same).\n",
+    ]
     if model is None:
-        return "\n".join(out + _no_model(site))
+        return "\n".join(out + _no_model())
     r, state = model["report"], model["state"]
     live = model.get("live") or {}
     if state == "rejected":
         uses = live.get("uses") or "the model in use before"
-        out.append('!!! warning "Rejected candidate: not in use"\n    `recur tune` measured this candidate as not '
-                   f"better than <code>{esc(r.get('compared_with', '?'))}</code> and did not activate it; suggestions "
-                   f"use <code>{esc(uses)}</code>. The figures below show why.\n")
+        out.append(
+            '!!! warning "Rejected candidate: not in use"\n    `recur tune` measured this candidate as not '
+            f"better than <code>{esc(r.get('compared_with', '?'))}</code> and did not activate it; suggestions "
+            f"use <code>{esc(uses)}</code>. The figures below show why.\n"
+        )
     newer = model.get("newer_rejected")
     if newer:
-        out.append('!!! note "A newer candidate was rejected"\n    On '
-                   f"{cell(str(newer.get('date', '?'))[:10])} `recur tune` trained "
-                   f"<code>{esc(newer.get('model_id', '?'))}</code> and measured it as not better; the model below stays "
-                   "active.\n")
+        out.append(
+            '!!! note "A newer candidate was rejected"\n    On '
+            f"{cell(str(newer.get('date', '?'))[:10])} `recur tune` trained "
+            f"<code>{esc(newer.get('model_id', '?'))}</code> and measured it as not better; the model below stays "
+            "active.\n"
+        )
     out.append(_card(r, state, model["folder"]))
     out.append("## Before and after\n")
-    out.append(f"Measured on {esc(_measured(r))} with <code>{esc(r.get('compared_with', '?'))}</code> (before) and the "
-               "tuned model (after). recall@k: share of cases whose expected pattern is in the first k suggestions; "
-               "MRR: mean of 1/rank.\n")
+    out.append(
+        f"Measured on {esc(_measured(r))} with <code>{esc(r.get('compared_with', '?'))}</code> (before) and the "
+        "tuned model (after). recall@k: share of cases whose expected pattern is in the first k suggestions; "
+        "MRR: mean of 1/rank.\n"
+    )
     out.append(_figures(r))
     out += _decision(r, live)
     out += _cases(site, r)
