@@ -629,7 +629,7 @@ def runbook_link(url: str, pages: dict, site_url: str | None, retired=frozenset(
     if (site_url and not is_ours(url, site_url) and not (relative and pid)) or (not site_url and pid is None):
         return None, None
     if pid is None:
-        return None, _no_page(parsed.path, pages, site_url)
+        return None, _no_page(parsed.path, pages)
     if pid in retired:
         return None, f"points at retired pattern {pid}"
     page = site_page(pages[pid])
@@ -640,7 +640,7 @@ def runbook_link(url: str, pages: dict, site_url: str | None, retired=frozenset(
     return pid, None
 
 
-def _no_page(path: str, pages: dict, site_url: str | None) -> str:
+def _no_page(path: str, pages: dict) -> str:
     """Why a URL of ours names no pattern, with the page it may have meant (a misspelt id)."""
     from recur.util.text import close_names
 

@@ -238,15 +238,6 @@ def confirmed_feedback(path, kb) -> list[tuple[str, str]]:
     return [(j.query, j.pattern) for j in judge_votes(path, kb) if j.verdict == "confirmed"]
 
 
-def vote_tally(path, kb) -> dict:
-    """How each (query, pattern) was judged: {"confirmed", "not useful", "unknown pattern",
-    "retired pattern", "already a case", "query cut": count}, for saying what the votes were.
-    Quiet about malformed lines: it follows a read that has warned of each once already."""
-    from collections import Counter
-
-    return dict(Counter(j.verdict for j in judge_votes(path, kb, warn=lambda _message: None)))
-
-
 @dataclass
 class Judged:
     """The votes on one (query, pattern) as export counts them."""

@@ -72,7 +72,7 @@ class PageAnchors:
 
     def ids(self, record) -> set:
         if record.relpath not in self.cache:
-            text = _pattern_outline(self.kb, record) if isinstance(record, Pattern) else _incident_outline(record)
+            text = _pattern_outline(record) if isinstance(record, Pattern) else _incident_outline(record)
             self.cache[record.relpath] = self._render(text)
         return self.cache[record.relpath]
 
@@ -97,7 +97,7 @@ class _Ids:
         self.found = [e.get("id") for e in root.iter() if e.get("id")]
 
 
-def _pattern_outline(kb: KB, p: Pattern) -> str:
+def _pattern_outline(p: Pattern) -> str:
     """A pattern's page as the site lays it out, its headings and its sections' text."""
     sections = {name: text for name, text in p.sections.items() if text.strip()}
     out = [f"# {_literal(p.title)}", "## Summary", sections.get("Summary", ""), "## What you see"]
