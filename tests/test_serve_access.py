@@ -312,3 +312,21 @@ def test_a_token_in_the_query_string_is_named_and_kept_out_of_the_access_log(wri
     assert len(logged) == 4 and all(TOKEN not in line for line in logged), logged
     assert '"POST /api/feedback?x=1&token=REDACTED&y=2 HTTP/1.1" 401' in logged[0], logged[0]
     assert "?tokens=1 " in logged[3]
+
+
+def test_a_percent_encoded_token_name_is_kept_out_of_the_access_log_too(write_only, caplog):
+    """`?%74oken=<token>` (or `access%5Ftoken`) is the name `token` once decoded: the 401 named it as a
+    token in the URL, yet the access log matched only the name as sent, and wrote the token whole
+    (found in the security review)."""
+    import logging
+
+    caplog.set_level(logging.INFO, logger="recur.access")
+    base, _ = write_only
+    for name in ("%74oken", "access%5Ftoken", "%54OKEN"):
+        r = httpx.post(base + f"/api/feedback?x=1&{name}={TOKEN}", json=VOTE)
+        assert "send it in the Authorization header" in r.json()["error"]["message"], r.text
+    logged = [
+        rec.getMessage() for rec in caplog.records if rec.name == "recur.access" and "feedback" in rec.getMessage()
+    ]
+    assert len(logged) == 3 and all(TOKEN not in line for line in logged), logged
+    assert '"POST /api/feedback?x=1&%74oken=REDACTED HTTP/1.1" 401' in logged[0], logged[0]

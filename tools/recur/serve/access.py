@@ -9,7 +9,8 @@ Off by default: every request is a line, and query strings can carry what a resp
 request line, referrer and user agent come from the client, so a quote, a backslash or a control
 character in them is written as ``\\"``, ``\\\\`` or ``\\xHH`` (as nginx does): one request is always
 one line, and nobody can forge another. A ``token=`` or ``access_token=`` value in the query string (a
-client that put its bearer token in the URL) is written as ``REDACTED``.
+client that put its bearer token in the URL; the name matched once percent-decoded) is written as
+``REDACTED``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from urllib.parse import unquote_plus
 
 from recur.serve.prefix import received_path
 
@@ -56,12 +58,18 @@ def line(scope, status: int, size: int, seconds: float) -> str:
 
 
 # token=… or access_token=… (names in any case): a client that put its token in the URL (found in review:
-# written whole to the log); the value is replaced, the rest of the query kept as sent
-_TOKEN_PARAM = re.compile(r"(?i)((?:^|[&;])(?:access_)?token=)[^&;]*")
+# written whole to the log); the value is replaced, the rest of the query kept as sent. The name is
+# matched once percent-decoded, as the app reads it: "%74oken=" was named a token by the 401 and
+# written whole here (found in the security review)
+_PARAM = re.compile(r"(^|[&;])([^&;=]*)=([^&;]*)")
 
 
 def _redacted(query: bytes) -> str:
-    return _TOKEN_PARAM.sub(r"\1REDACTED", query.decode("latin-1"))
+    def redact(m: re.Match) -> str:
+        name = unquote_plus(m.group(2), encoding="latin-1").lower()
+        return m.group(1) + m.group(2) + "=" + ("REDACTED" if name in ("token", "access_token") else m.group(3))
+
+    return _PARAM.sub(redact, query.decode("latin-1"))
 
 
 def protocol_error(status: int, size: int, client) -> None:
