@@ -424,3 +424,22 @@ def test_a_site_file_answers_ranges_head_and_conditional_requests(tmp_path):
         assert data[:2] in parts.content and data[100000:100002] in parts.content
         stale = httpx.get(url, headers={"Range": "bytes=0-1", "If-Range": '"other"'}, timeout=30)
         assert stale.status_code == 200 and stale.content == data
+
+
+def test_a_very_deep_path_does_not_blow_the_404_page_up(tmp_path):
+    """The site's 404 page has its root-relative links made relative to the path asked for: one "../"
+    per slash. A 60 KB path of slashes made every link 180 KB long, a 4 MB answer to one request
+    (found in the security review). So deep a path is no page of the site: the JSON 404, at most as
+    long as the path it names; a path of an ordinary depth still gets the site's page."""
+    site = tmp_path / "site"
+    site.mkdir()
+    links = "".join(f'<a href="/p{i}/">p{i}</a>' for i in range(20))
+    (site / "404.html").write_text(f'<script id="__config" type="application/json">{{"base": "/"}}</script>{links}')
+    html = {"accept": "text/html"}
+    with running(fake_app(small_kb(tmp_path / "kb"), tmp_path, site_dir=site)) as url:
+        r = httpx.get(url + "/a/b/gone", headers=html)
+        assert r.status_code == 404 and 'href="../../p3/"' in r.text, r.text
+        deep = "/x" + "/" * 20_000 + "y"
+        r = httpx.get(url + deep, headers=html)
+        assert_error(r, 404, "not_found")
+        assert len(r.content) < 2 * len(deep), len(r.content)
