@@ -764,3 +764,52 @@ def test_the_first_step_and_evidence_are_printed_whole(kb_dir, tmp_path):
     r = new(kb_dir, tmp_path, "-t", "Long steps", "-s", "sev3", "-d", "LongStepsAlert firing")
     assert r.exit_code == 0, r.output
     assert f"first step: {step}" in r.output, r.output
+
+
+def _on_a_terminal(args: list, keys: bytes, wait_for: bytes) -> tuple[int, str]:
+    """(exit code, what was shown) of `recur ARGS` run on a real terminal (a pty), typing ``keys``
+    once ``wait_for`` is shown and the program waits."""
+    import os
+    import pty
+    import select
+    import sys
+
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).parents[1] / "tools"), OMP_NUM_THREADS="1")
+    pid, leader = pty.fork()  # the terminal is the child's own, so Ctrl-C there is a SIGINT to it
+    if pid == 0:
+        os.execve(sys.executable, [sys.executable, "-m", "recur", *args], env)
+    shown, typed = b"", False
+    while True:
+        ready, _, _ = select.select([leader], [], [], 1 if wait_for in shown and not typed else 60)
+        if not ready and wait_for in shown and not typed:
+            # the prompt is shown and nothing more comes: it waits for a key, as a person sees it (a
+            # Ctrl-C sent the instant the prompt's text arrived could come before input() reads)
+            os.write(leader, keys)
+            typed = True
+            continue
+        if not ready:  # a hung program: fail, not hang the suite
+            os.kill(pid, 9)
+            break
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the program ended and closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]), shown.decode(errors="replace").replace("\r\n", "\n")
+
+
+@pytest.mark.parametrize("key", [b"\x03", b"\x04"], ids=["ctrl-c", "ctrl-d"])
+def test_ctrl_c_at_the_link_prompt_keeps_the_record_and_says_so(kb_dir, tmp_path, key):
+    """Found in review: Ctrl-C (or Ctrl-D) at "Link which?", after the record was written, printed
+    click's "Aborted!" and exited 1: read as nothing recorded, and the responder recorded it again."""
+    args = ["incident", "new", "--kb", str(kb_dir), "--index", str(tmp_path / "idx"), "--model", "fake:64"]
+    args += ["--date", "2026-05-02", "-t", "Pool", "-s", "sev2", "-d", "FATAL: sorry, too many clients already"]
+    code, shown = _on_a_terminal(args, key, b"Link which?")
+    assert "Recorded INC-2026-0003" in shown and "Link which?" in shown, shown
+    assert code == 0 and "Aborted" not in shown, shown
+    assert "Nothing linked; INC-2026-0003 stays recorded." in shown
+    assert "Link one later: recur incident link INC-2026-0003 db-pool-exhausted" in shown
+    assert load_kb(kb_dir).incidents["INC-2026-0003"].patterns == []

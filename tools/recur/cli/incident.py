@@ -231,7 +231,7 @@ def _suggest_and_link(
     if not as_json:
         _show(answer, out["linked"])
         if tty and results and not chosen:
-            chosen = _picked(results)
+            chosen = _picked(results, iid)
     if chosen:
         _, added = link_patterns(load_kb(kb_dir), iid, chosen)
         add_linked(out, added)
@@ -267,9 +267,15 @@ def _link_top(out: dict, answer) -> list:
     return [results[0]["id"]]
 
 
-def _picked(results: list) -> list:
-    """The suggestions picked at the "Link which?" prompt; what is not one of their numbers is said."""
-    picks = click.prompt("Link which? (numbers like 1,2; Enter for none)", default="", show_default=False)
+def _picked(results: list, iid: str) -> list:
+    """The suggestions picked at the "Link which?" prompt; what is not one of their numbers is said.
+    Ctrl-C or Ctrl-D there links none: the record is written, and click's "Aborted!" with exit 1 read
+    as if it were not, so the incident was recorded twice (found in review)."""
+    try:
+        picks = click.prompt("Link which? (numbers like 1,2; Enter for none)", default="", show_default=False)
+    except click.Abort:
+        click.echo(f"\nNothing linked; {iid} stays recorded.", err=True)
+        return []
     words = picks.replace(",", " ").split()
     numbers = [ascii_int(n) for n in words]
     ignored = [w for w, n in zip(words, numbers) if n is None or not 1 <= n <= len(results)]
