@@ -111,7 +111,7 @@ def test_incident_new_and_flag_take_out_what_is_left_after_escape_sequences(tmp_
         "-t", "Pods \x07restart\x08ing", "--service", "api\x1b", "--flag", "why\x1b[0m?\x07", "--json",
     )  # fmt: skip
     assert r.exit_code == 0, r.output
-    iid = json.loads(r.output)["id"]
+    iid = json.loads(r.stdout)["id"]
     r = run("incident", "flag", "--kb", str(kb), iid, f"heap {OSC}dump\a lost")
     assert r.exit_code == 0, r.output
     inc = load_kb(kb).incidents[iid]

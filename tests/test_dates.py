@@ -129,7 +129,7 @@ def test_the_last_accepted_date_records_and_checks_clean(kb_dir, tmp_path):
         "--json",
     )
     assert res.exit_code == 0, res.output
-    assert json.loads(res.output)["review"]["due"] == "1970-01-06"
+    assert json.loads(res.stdout)["review"]["due"] == "1970-01-06"
     assert run("check", "--kb", kb_dir, "--today", "2999-12-31", "--strict").exit_code == 0
     for day in ("1970-01-01", "2999-12-31"):
         assert run("report", "--kb", kb_dir, "--as-of", day).exit_code == 0

@@ -55,7 +55,7 @@ def test_new_writes_a_valid_record_with_framework_review_and_suggestions(kb_dir,
         "--json",
     )
     assert r.exit_code == 0, r.output
-    out = json.loads(r.output)
+    out = json.loads(r.stdout)
     assert out["id"] == "INC-2026-0003"  # the small KB has 0001 and 0002
     assert out["review"] == {"level": "full", "status": "pending", "due": "2026-05-07"}  # sev1: 5 days
     assert out["suggestions"][0]["id"] == "db-pool-exhausted"
@@ -230,7 +230,7 @@ def test_a_description_holding_a_nul_byte_is_recorded_without_it(kb_dir):
     args = ("incident", "new", "--kb", str(kb_dir), "-t", "x", "-s", "sev2", "-d", "-", "--no-suggest", "--json")
     r = run(*args, input=b"pods down\nraw \x00 bytes\n")
     assert r.exit_code == 0 and "Traceback" not in r.output, r.output
-    iid = json.loads(r.output)["id"]
+    iid = json.loads(r.stdout)["id"]
     path = next((kb_dir / "incidents").rglob(f"{iid}.md"))
     assert b"\x00" not in path.read_bytes() and "raw  bytes" in path.read_text(encoding="utf-8")
     assert run("check", "--kb", str(kb_dir)).exit_code == 0
@@ -536,7 +536,7 @@ def test_suggestions_after_recording_never_match_the_record_itself(kb_dir, tmp_p
     hr = ("-t", "Vacation days", "-s", "sev3", "-d", "How many vacation days do I get this year")
     r = new(kb_dir, tmp_path, *hr, "--pattern", "disk-full", "--json")
     assert r.exit_code == 0, r.output
-    out = json.loads(r.output)
+    out = json.loads(r.stdout)
     assert out["linked"] == ["disk-full"] and out["no_known_pattern"] is True
     assert "disk-full" not in [s["id"] for s in out["suggestions"]]
     r = new(kb_dir, tmp_path, *hr, "--pattern", "disk-full")
@@ -581,7 +581,7 @@ def test_json_without_suggestions_still_has_every_documented_key(kb_dir, tmp_pat
     for extra in (("--no-suggest",), ("--top", "0")):
         r = new(kb_dir, tmp_path, "-t", "Checkout slow", "-s", "sev3", "--json", *extra)
         assert r.exit_code == 0, r.output
-        out = json.loads(r.output)
+        out = json.loads(r.stdout)
         assert {"id", "path", "review", "suggestions", "no_known_pattern", "linked"} <= set(out), extra
         assert out["no_known_pattern"] is None and out["suggestions"] == []  # not asked: unknown, not false
         assert out["candidates"] == []  # the same under the key `recur import --json` uses
@@ -635,7 +635,8 @@ def test_a_review_due_before_the_incident_is_warned_of_when_recorded_and_by_chec
         f"{iid}.md:" in check.output
         and "review.due: warning: the review is due 2026-04-01, before the incident's date 2026-05-02" in check.output
     )
-    r = new(kb_dir, tmp_path, "-t", "Pool", "-s", "sev2", "--review-due", "2026-05-09", "--no-suggest")
+    soon = (dt.date.today() + dt.timedelta(days=7)).isoformat()  # not overdue either: no warning of that
+    r = new(kb_dir, tmp_path, "-t", "Pool", "-s", "sev2", "--review-due", soon, "--no-suggest")
     assert "warning" not in r.stderr
 
 
@@ -666,7 +667,7 @@ def test_colour_codes_of_a_pasted_line_are_not_written_into_the_record(kb_dir, t
         input=coloured,
     )
     assert res.exit_code == 0, res.output
-    text = Path(json.loads(res.output)["path"]).read_text()
+    text = Path(json.loads(res.stdout)["path"]).read_text()
     assert "\x1b" not in text and "ERROR db-07 write failed: ENOSPC" in text and 'title: "Disk full"' in text
 
 
@@ -718,8 +719,31 @@ def test_a_review_level_other_than_the_severitys_or_with_no_due_date_is_said_whe
     assert "warning: the light review has no due date, so it is never overdue: give --review-due." in r.output
     r = new(kb_dir, tmp_path, "-t", "z", "-s", "sev4", "--review-level", "light", "--review-due", "2026-05-09")
     assert r.exit_code == 0 and "no due date" not in r.output
-    r = new(kb_dir, tmp_path, "-t", "w", "-s", "sev2", "--no-suggest")
+    r = new(kb_dir, tmp_path, "-t", "w", "-s", "sev2", "--no-suggest", "--date", dt.date.today().isoformat())
+    assert r.exit_code == 0 and "warning" not in r.output  # (dated today: its review is not overdue yet)
+
+
+def test_a_review_already_overdue_when_recorded_is_said(kb_dir, tmp_path):
+    """Found in review: an incident recorded a year late (--date) got the framework's due date, long
+    passed; the board showed it overdue and `recur report --fail-on overdue` failed from the first run
+    without a word (`recur import` says it)."""
+    day = (dt.date.today() - dt.timedelta(days=400)).isoformat()
+    r = new(kb_dir, tmp_path, "-t", "Backfilled", "-s", "sev3", "--date", day, "--no-suggest", "--json")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    due = dt.date.fromisoformat(out["review"]["due"])
+    assert (
+        f"warning: the light review was due {due}, {(dt.date.today() - due).days} day(s) ago: the board shows it "
+        f"overdue and recur report --fail-on overdue fails on it. If it was held, set status: done in "
+        f"{out['id']}'s review:; else give --review-due" in r.stderr
+    )
+    report = run("report", "--kb", str(kb_dir), "--fail-on", "overdue")
+    assert report.exit_code == 1 and out["id"] in report.output  # what the warning says
+    later = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    r = new(kb_dir, tmp_path, "-t", "Backfilled 2", "-s", "sev3", "--date", day, "--review-due", later, "--no-suggest")
     assert r.exit_code == 0 and "warning" not in r.output
+    r = new(kb_dir, tmp_path, "-t", "Backfilled 3", "-s", "sev4", "--date", day, "--no-suggest")
+    assert r.exit_code == 0 and "warning" not in r.output  # no review: nothing is due
 
 
 def test_the_first_step_and_evidence_are_printed_whole(kb_dir, tmp_path):
@@ -740,3 +764,52 @@ def test_the_first_step_and_evidence_are_printed_whole(kb_dir, tmp_path):
     r = new(kb_dir, tmp_path, "-t", "Long steps", "-s", "sev3", "-d", "LongStepsAlert firing")
     assert r.exit_code == 0, r.output
     assert f"first step: {step}" in r.output, r.output
+
+
+def _on_a_terminal(args: list, keys: bytes, wait_for: bytes) -> tuple[int, str]:
+    """(exit code, what was shown) of `recur ARGS` run on a real terminal (a pty), typing ``keys``
+    once ``wait_for`` is shown and the program waits."""
+    import os
+    import pty
+    import select
+    import sys
+
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).parents[1] / "tools"), OMP_NUM_THREADS="1")
+    pid, leader = pty.fork()  # the terminal is the child's own, so Ctrl-C there is a SIGINT to it
+    if pid == 0:
+        os.execve(sys.executable, [sys.executable, "-m", "recur", *args], env)
+    shown, typed = b"", False
+    while True:
+        ready, _, _ = select.select([leader], [], [], 1 if wait_for in shown and not typed else 60)
+        if not ready and wait_for in shown and not typed:
+            # the prompt is shown and nothing more comes: it waits for a key, as a person sees it (a
+            # Ctrl-C sent the instant the prompt's text arrived could come before input() reads)
+            os.write(leader, keys)
+            typed = True
+            continue
+        if not ready:  # a hung program: fail, not hang the suite
+            os.kill(pid, 9)
+            break
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the program ended and closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]), shown.decode(errors="replace").replace("\r\n", "\n")
+
+
+@pytest.mark.parametrize("key", [b"\x03", b"\x04"], ids=["ctrl-c", "ctrl-d"])
+def test_ctrl_c_at_the_link_prompt_keeps_the_record_and_says_so(kb_dir, tmp_path, key):
+    """Found in review: Ctrl-C (or Ctrl-D) at "Link which?", after the record was written, printed
+    click's "Aborted!" and exited 1: read as nothing recorded, and the responder recorded it again."""
+    args = ["incident", "new", "--kb", str(kb_dir), "--index", str(tmp_path / "idx"), "--model", "fake:64"]
+    args += ["--date", "2026-05-02", "-t", "Pool", "-s", "sev2", "-d", "FATAL: sorry, too many clients already"]
+    code, shown = _on_a_terminal(args, key, b"Link which?")
+    assert "Recorded INC-2026-0003" in shown and "Link which?" in shown, shown
+    assert code == 0 and "Aborted" not in shown, shown
+    assert "Nothing linked; INC-2026-0003 stays recorded." in shown
+    assert "Link one later: recur incident link INC-2026-0003 db-pool-exhausted" in shown
+    assert load_kb(kb_dir).incidents["INC-2026-0003"].patterns == []

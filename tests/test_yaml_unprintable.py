@@ -33,7 +33,7 @@ def test_incident_new_with_control_characters_writes_a_record_check_reads_back(t
     )
     assert r.exit_code == 0, r.output
     assert check(kb).exit_code == 0, check(kb).output
-    inc = load_kb(kb).incidents[json.loads(r.output)["id"]]
+    inc = load_kb(kb).incidents[json.loads(r.stdout)["id"]]
     # control characters (DEL, the CSI, mojibake's C1) are taken out, spacing (NEL, U+2028 too) folded;
     # U+FFFF, no control character but refused raw by YAML, is kept (written escaped)
     assert inc.title == "Checkout didn\u00e2t \uffff end"

@@ -160,10 +160,10 @@ def _say_recorded(kb, out: dict, review, severity: str, level_given, as_json: bo
         shown_due = f", due {review.due}" if review.due else ""
         click.echo(f"Recorded {out['id']} in {out['path']} (review: {review.level}{shown_due}).")
     _retired_note(kb, out["linked"])
-    _review_note(kb, severity, level_given, review)
+    _review_note(kb, severity, level_given, review, out["id"])
 
 
-def _review_note(kb, severity: str, level_given, review) -> None:
+def _review_note(kb, severity: str, level_given, review, iid: str) -> None:
     """Warnings about the review just recorded, said now rather than by `recur check --strict` in CI:
     a --review-level other than the severity's, and a review with no due date, which the board never
     shows overdue (sev4 with --review-level light: the framework gives it no days). Found in review."""
@@ -176,6 +176,19 @@ def _review_note(kb, severity: str, level_given, review) -> None:
     if review.level != "none" and review.status != "done" and not review.due:
         click.echo(f"warning: the {review.level} review has no due date, so it is never overdue: "
                    "give --review-due.", err=True)  # fmt: skip
+    _overdue_note(review, iid)
+
+
+def _overdue_note(review, iid: str) -> None:
+    """A review already overdue when recorded: an incident recorded days or a year later (--date) gets
+    its due date from the framework, long passed, and the board showed it overdue and `recur report
+    --fail-on overdue` failed from the first run without a word here (`recur import` says it)."""
+    today = given_date(None, "--date")
+    if review.level == "none" or review.status == "done" or not review.due or review.due >= today:
+        return
+    click.echo(f"warning: the {review.level} review was due {review.due}, {(today - review.due).days} day(s) ago: the "
+               f"board shows it overdue and recur report --fail-on overdue fails on it. If it was held, set status: "
+               f"done in {iid}'s review:; else give --review-due (the day it will be held).", err=True)  # fmt: skip
 
 
 def _link_top_needs_suggestions(link_top: bool, no_suggest: bool, top: int) -> None:
@@ -218,7 +231,7 @@ def _suggest_and_link(
     if not as_json:
         _show(answer, out["linked"])
         if tty and results and not chosen:
-            chosen = _picked(results)
+            chosen = _picked(results, iid)
     if chosen:
         _, added = link_patterns(load_kb(kb_dir), iid, chosen)
         add_linked(out, added)
@@ -254,9 +267,15 @@ def _link_top(out: dict, answer) -> list:
     return [results[0]["id"]]
 
 
-def _picked(results: list) -> list:
-    """The suggestions picked at the "Link which?" prompt; what is not one of their numbers is said."""
-    picks = click.prompt("Link which? (numbers like 1,2; Enter for none)", default="", show_default=False)
+def _picked(results: list, iid: str) -> list:
+    """The suggestions picked at the "Link which?" prompt; what is not one of their numbers is said.
+    Ctrl-C or Ctrl-D there links none: the record is written, and click's "Aborted!" with exit 1 read
+    as if it were not, so the incident was recorded twice (found in review)."""
+    try:
+        picks = click.prompt("Link which? (numbers like 1,2; Enter for none)", default="", show_default=False)
+    except click.Abort:
+        click.echo(f"\nNothing linked; {iid} stays recorded.", err=True)
+        return []
     words = picks.replace(",", " ").split()
     numbers = [ascii_int(n) for n in words]
     ignored = [w for w, n in zip(words, numbers) if n is None or not 1 <= n <= len(results)]
