@@ -846,18 +846,20 @@ def test_a_vote_is_recorded_when_slack_cannot_be_reached(served, capfd):
     closed = free_socket()
     gone = f"http://127.0.0.1:{closed.getsockname()[1]}/x"  # bound, never listening: connection refused
     slack = SlackStandIn(delay=20)
+    capfd.readouterr()
     with running(slack.app, wait_ready=False) as hook:
-        t0 = time.monotonic()
         slow = vote(served, reply, 1, True, hook + "/slow", user="U8")
-        answered = time.monotonic() - t0
+        # not held by the 20-second Slack: answered before the acknowledgement's 5-second timeout was
+        # logged (an order, not a time limit: a loaded machine failed "answered within 3 s")
+        before = capfd.readouterr().err
         refused = vote(served, reply, 1, False, gone, user="U9")
-        deadline = time.monotonic() + 15
-        err = ""
+        deadline = time.monotonic() + 60
+        err = before
         while time.monotonic() < deadline and err.count("could not post the acknowledgement") < 2:
             time.sleep(0.2)
             err += capfd.readouterr().err
     closed.close()
-    assert slow.status_code == 200 and answered < 3, answered  # not held by the 20-second Slack
+    assert slow.status_code == 200 and "could not post the acknowledgement" not in before, before
     assert slow.json()["votes"][0]["outcome"] == "recorded" and refused.json()["votes"][0]["outcome"] == "recorded"
     assert err.count("warning: could not post the acknowledgement to Slack") == 2, err
     assert "Traceback" not in err
