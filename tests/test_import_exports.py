@@ -9,22 +9,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from import_helpers import import_file as imp
 
-from recur.cli.main import cli
 from recur.ingest.postmortem import parse, parse_duration
 from recur.kb.loader import load_kb
-
-
-def imp(kb_dir, path, text, *extra, raw: bytes | None = None):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if raw is not None:
-        path.write_bytes(raw)
-    else:
-        path.write_text(textwrap.dedent(text))
-    args = ["import", "--kb", str(kb_dir), "--index", str(kb_dir.parent / "idx"), "--model", "fake:64"]
-    return CliRunner().invoke(cli, [*args, str(path), "--no-draft", *extra])
-
 
 # --- durations ---------------------------------------------------------------------------------
 

@@ -5,10 +5,10 @@ review that had been held. Our own texts, in the shapes the usual tools export."
 
 import datetime as dt
 import json
-import textwrap
 
 import pytest
 from click.testing import CliRunner
+from import_helpers import import_file
 
 from recur.cli.main import cli
 from recur.ingest.pm_text import review_status
@@ -37,10 +37,7 @@ data key disabled the old key version while cards encrypted with it were still s
 
 
 def imp(kb_dir, path, text, *extra):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(textwrap.dedent(text))
-    args = ["import", "--kb", str(kb_dir), "--index", str(kb_dir.parent / "idx"), "--model", "fake:64"]
-    return CliRunner().invoke(cli, [*args, str(path), "--no-draft", "--json", *extra])
+    return import_file(kb_dir, path, text, "--json", *extra)
 
 
 def gate(kb_dir):

@@ -4,22 +4,12 @@ furniture of Markdown exports, plain-text email write-ups."""
 
 import datetime as dt
 import json
-import textwrap
 
-from click.testing import CliRunner
+from import_helpers import import_file as imp
 
-from recur.cli.main import cli
 from recur.ingest.action_items import parse_action_items
 from recur.ingest.postmortem import parse
 from recur.kb.loader import load_kb
-
-
-def imp(kb_dir, path, text, *extra):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(textwrap.dedent(text))
-    args = ["import", "--kb", str(kb_dir), "--index", str(kb_dir.parent / "idx"), "--model", "fake:64"]
-    return CliRunner().invoke(cli, [*args, str(path), "--no-draft", *extra])
-
 
 WONT_DO = """\
 # Postmortem: Cache node ran out of memory

@@ -3,9 +3,9 @@ list items, content in YAML front matter, an email's header lines, a Jira issue'
 
 import datetime as dt
 import json
-import textwrap
 
 from click.testing import CliRunner
+from import_helpers import import_file
 
 from recur.cli.main import cli
 from recur.ingest.action_items import parse_action_items
@@ -14,10 +14,7 @@ from recur.kb.loader import load_kb
 
 
 def imp(kb_dir, path, text, *extra):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(textwrap.dedent(text))
-    args = ["import", "--kb", str(kb_dir), "--index", str(kb_dir.parent / "idx"), "--model", "fake:64"]
-    return CliRunner().invoke(cli, [*args, str(path), "--no-draft", "--json", *extra])
+    return import_file(kb_dir, path, text, "--json", *extra)
 
 
 def strict_check(kb_dir):

@@ -4,24 +4,14 @@ their own if/end on a line, a postmortem too large to record, a second postmorte
 the same path, an empty file, an escaped pipe in an action item. Our own texts."""
 
 import json
-import textwrap
 
-from click.testing import CliRunner
+from import_helpers import import_file as imp
 
-from recur.cli.main import cli
 from recur.ingest.action_items import parse_action_items
 from recur.ingest.coverage import read_rules
 from recur.ingest.pm_markup import html_to_markdown
 from recur.ingest.postmortem import parse
 from recur.kb.loader import load_kb
-
-
-def imp(kb_dir, path, text, *extra):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(textwrap.dedent(text))
-    args = ["import", "--kb", str(kb_dir), "--index", str(kb_dir.parent / "idx"), "--model", "fake:64"]
-    return CliRunner().invoke(cli, [*args, str(path), "--no-draft", *extra])
-
 
 # Google Docs and Confluence put a <p> in every table cell and list item
 GDOCS = """<h1>Ledger failover was slow</h1><h2>Summary</h2><p>Manual failover took 30 minutes on 2025-03-28.</p>

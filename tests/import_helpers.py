@@ -1,0 +1,21 @@
+"""`recur import` of a postmortem written into a test's KB folder, the fake encoder, no draft pattern."""
+
+from __future__ import annotations
+
+import textwrap
+
+from click.testing import CliRunner
+
+from recur.cli.main import cli
+
+
+def import_file(kb_dir, path, text, *extra, raw: bytes | None = None):
+    """Write ``text`` (dedented; or ``raw`` bytes) to ``path`` and import it into ``kb_dir`` (index beside
+    it); ``extra``: more arguments. The CliRunner result."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if raw is not None:
+        path.write_bytes(raw)
+    else:
+        path.write_text(textwrap.dedent(text))
+    args = ["import", "--kb", str(kb_dir), "--index", str(kb_dir.parent / "idx"), "--model", "fake:64"]
+    return CliRunner().invoke(cli, [*args, str(path), "--no-draft", *extra])
