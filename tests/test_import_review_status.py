@@ -80,7 +80,10 @@ def test_a_draft_stays_pending_and_the_import_says_it_is_already_overdue_and_wha
     assert late and late[0].startswith(
         "review: due 2025-11-23 (sev1 asks for a full review within 5 days in the severity framework), already overdue by "
     ), out["notes"]
-    assert "recur report --fail-on overdue fails on it" in late[0] and f"set status: done in {iid}'s review:" in late[0]
+    assert (
+        "recur report --fail-on overdue fails on it" in late[0]
+        and f"reviewed: recur incident review {iid} --done;" in late[0]
+    )
     assert gate(fresh_kb).exit_code == 1
     # not late (the review is still ahead): how the status was read, and what to set once reviewed
     day = (dt.date.today() - dt.timedelta(days=1)).isoformat()
@@ -89,7 +92,7 @@ def test_a_draft_stays_pending_and_the_import_says_it_is_already_overdue_and_wha
     assert out["review"]["status"] == "pending" and not any("already overdue" in n for n in out["notes"])
     assert (
         f"review: recorded pending, as the postmortem's status 'Draft' says (the 'Status:' line 5); "
-        f"once it is reviewed, set status: done in {out['incident']}'s review:"
+        f"once it is reviewed: recur incident review {out['incident']} --done"
     ) in out["notes"]
 
 

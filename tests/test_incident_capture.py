@@ -217,7 +217,7 @@ def test_text_that_is_not_utf8_is_refused_naming_the_flag_and_nothing_is_written
     r = run("incident", "new", "--kb", str(kb_dir), "-t", "x", "-s", "sev2", "-d", "-", input=b"pods \xff down\n")
     assert r.exit_code == 1 and "--description - (stdin): is not UTF-8 text (byte 0xff at column 6)" in r.output
     r = run("incident", "flag", "--kb", str(kb_dir), "INC-2026-0001", "why \udcff")
-    assert r.exit_code == 2 and "Invalid value for 'TEXT...'" in r.output
+    assert r.exit_code == 2 and "Invalid value for '[TEXT]...'" in r.output
     assert "Traceback" not in r.output and sorted((kb_dir / "incidents").rglob("*.md")) == before
     assert "why" not in (kb_dir / "incidents/2026/INC-2026-0001.md").read_text()
 
@@ -734,11 +734,14 @@ def test_a_review_already_overdue_when_recorded_is_said(kb_dir, tmp_path):
     due = dt.date.fromisoformat(out["review"]["due"])
     assert (
         f"warning: the light review was due {due}, {(dt.date.today() - due).days} day(s) ago: the board shows it "
-        f"overdue and recur report --fail-on overdue fails on it. If it was held, set status: done in "
-        f"{out['id']}'s review:; else give --review-due" in r.stderr
+        f"overdue and recur report --fail-on overdue fails on it. If it was held: recur incident review "
+        f"{out['id']} --done; else the day it will be held: recur incident review {out['id']} --due" in r.stderr
     )
     report = run("report", "--kb", str(kb_dir), "--fail-on", "overdue")
     assert report.exit_code == 1 and out["id"] in report.output  # what the warning says
+    assert run("incident", "review", "--kb", str(kb_dir), out["id"], "--done").exit_code == 0  # its advice
+    board = json.loads(run("report", "--kb", str(kb_dir), "--format", "json").stdout)
+    assert out["id"] not in {r["incident"] for r in board["reviews"]}
     later = (dt.date.today() + dt.timedelta(days=3)).isoformat()
     r = new(kb_dir, tmp_path, "-t", "Backfilled 2", "-s", "sev3", "--date", day, "--review-due", later, "--no-suggest")
     assert r.exit_code == 0 and "warning" not in r.output

@@ -187,8 +187,9 @@ def _overdue_note(review, iid: str) -> None:
     if review.level == "none" or review.status == "done" or not review.due or review.due >= today:
         return
     click.echo(f"warning: the {review.level} review was due {review.due}, {(today - review.due).days} day(s) ago: the "
-               f"board shows it overdue and recur report --fail-on overdue fails on it. If it was held, set status: "
-               f"done in {iid}'s review:; else give --review-due (the day it will be held).", err=True)  # fmt: skip
+               f"board shows it overdue and recur report --fail-on overdue fails on it. If it was held: recur incident "
+               f"review {iid} --done; else the day it will be held: recur incident review {iid} --due YYYY-MM-DD.",
+               err=True)  # fmt: skip
 
 
 def _link_top_needs_suggestions(link_top: bool, no_suggest: bool, top: int) -> None:
@@ -309,20 +310,56 @@ def _show(answer, linked=()) -> None:
 @incident.command("flag")
 @kb_option
 @click.argument("incident_id")
-@click.argument("text", nargs=-1, required=True, type=TEXT)
-def flag(kb_dir, incident_id, text):
-    """Add a "dig into this later" flag to incident INCIDENT_ID.
+@click.argument("text", nargs=-1, type=TEXT)
+@click.option("--done", metavar="WHICH", help="Mark flag WHICH done: its number in the list, or words of its text.")
+@click.option("--note", type=TEXT, help="With --done: what was found.")
+def flag(kb_dir, incident_id, text, done, note):
+    """Add a "dig into this later" flag to incident INCIDENT_ID (without TEXT: list its flags).
 
     \b
     recur incident flag INC-2026-0142 "restored by restarting; heap dump lost"
+    recur incident flag INC-2026-0142 --done 1 --note "the next crash's heap dump: a cache leak"
     """
-    from recur.kb.incident_record import add_flag
+    from recur.kb.incident_record import add_flag, find_incident
     from recur.kb.loader import load_kb
 
+    if text and done:
+        raise click.UsageError("TEXT adds a flag and --done marks one done: give one of them")
+    if note and not done:
+        raise click.UsageError("--note goes with --done (what was found when the flag was looked into)")
     kb = load_kb(kb_dir)
-    path, added = add_flag(kb, incident_id, " ".join(text))
-    click.echo(f"Flagged {incident_id} ({path})." if added else f"{incident_id} has that flag already ({path}).")
+    if done:
+        _flag_done(kb_dir, kb, incident_id, done, note)
+    elif not text:
+        find_incident(kb, incident_id)
+        click.echo("\n".join(_flag_lines(kb, incident_id)))
+        return
+    else:
+        path, added = add_flag(kb, incident_id, " ".join(text))
+        click.echo(f"Flagged {incident_id} ({path})." if added else f"{incident_id} has that flag already ({path}).")
     _left_out_note(kb, incident_id)
+
+
+def _flag_done(kb_dir, kb, incident_id: str, which: str, note) -> None:
+    from recur.kb.incident_marks import mark_flag
+    from recur.kb.loader import load_kb
+
+    path, k, edits = mark_flag(kb, incident_id, which, note)
+    fresh = load_kb(kb_dir)
+    shown = fresh.incidents[incident_id].flags[k].text if incident_id in fresh.incidents else f"number {k + 1}"
+    click.echo(f"{incident_id}: flag {shown!r} {'marked done' if edits else 'is done already'} ({path})")
+
+
+def _flag_lines(kb, iid: str) -> list[str]:
+    inc = kb.incidents.get(iid)
+    if inc is None:
+        return [f"{iid}: its flags are not read while the record has errors (recur check names them)"]
+    if not inc.flags:
+        return [f'{iid} has no flags; add one: recur incident flag {iid} "what to dig into"']
+    out = [f"Flags of {iid}:"]
+    for n, f in enumerate(inc.flags, 1):
+        out.append(f"  {n}. {f.text}  ({f.status}{f': {f.note}' if f.note else ''})")
+    return out
 
 
 @incident.command("link")
@@ -378,3 +415,9 @@ def _retired_note(kb, pattern_ids) -> None:
                 "status: active (retired patterns are left out of suggestions and the board's fixes)",
                 err=True,
             )
+
+
+from recur.cli.incident_marks import follow_up, review  # noqa: E402 (the group is defined above)
+
+incident.add_command(review)
+incident.add_command(follow_up)

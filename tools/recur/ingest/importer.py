@@ -720,15 +720,15 @@ def _review_notes(kb, pm, review: Review, meta: dict, today: dt.date) -> list[st
     late = review.status == "pending" and review.level != "none" and review.due is not None and review.due < today
     if pm.status:
         text, where, said = pm.status
-        then = "" if said == "done" or late else f"; once it is reviewed, set status: done in {iid}'s review:"
+        then = "" if said == "done" or late else f"; once it is reviewed: recur incident review {iid} --done"
         notes.append(f"review: recorded {said}, as the postmortem's status {text!r} says ({where}){then}")
     if late:
         level = kb.severity.get(meta["sev"])
         asks = f"{meta['sev']} asks for {level.asks()} in the severity framework" if level else "the severity framework"
         notes.append(
             f"review: due {review.due.isoformat()} ({asks}), already overdue by {(today - review.due).days} "
-            f"day(s): recur report --fail-on overdue fails on it. If the postmortem was reviewed, set status: "
-            f"done in {iid}'s review:; else set its due: to the date the review will be held"
+            f"day(s): recur report --fail-on overdue fails on it. If the postmortem was reviewed: recur incident review "
+            f"{iid} --done; else the day it will be held: recur incident review {iid} --due YYYY-MM-DD"
         )
     return notes
 

@@ -156,7 +156,7 @@ def find_incident(kb, iid: str) -> Path:
     return hits[0]
 
 
-def _split(text: str, path: Path) -> tuple[list[str], str]:
+def split_front(text: str, path: Path) -> tuple[list[str], str]:
     """(front-matter lines, the rest from the closing line on), closed as `recur check` reads it
     (``---`` or YAML's ``...``)."""
     from recur.kb.parse import front_matter_end
@@ -202,7 +202,7 @@ def add_list_item(front: list[str], key: str, item: str, path: Path) -> list[str
     return front + [f"{key}:", f"  - {item}"]
 
 
-def _read_record(path: Path) -> tuple[str, Callable[[str], str]]:
+def read_record(path: Path) -> tuple[str, Callable[[str], str]]:
     """The record's text, decoded as `recur check` decodes it (LF line ends, no byte-order mark), and
     the function that puts its own back on the text to write: an author on Windows whose editor
     writes CRLF (and a BOM) sees the one added line in the diff, not every line changed. A file
@@ -236,8 +236,8 @@ def _amend_locked(path: Path, key: str, item_yaml: str, check) -> bool:
     from recur.kb.loader import display_path
     from recur.kb.parse import ParseError, load_yaml
 
-    text, as_written = _read_record(path)
-    front, rest = _split(text, path)
+    text, as_written = read_record(path)
+    front, rest = split_front(text, path)
     try:  # the record as it is first: its own error, at its own line, as `recur check` says it
         have = load_yaml("\n".join(front), offset=1).data
     except ParseError as exc:

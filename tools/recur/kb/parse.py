@@ -151,6 +151,16 @@ def load_yaml(text: str, offset: int = 0) -> YamlDoc:
         loader.dispose()
 
 
+def compose(text: str):
+    """The YAML node tree of ``text`` as `load_yaml` reads it (None when empty): each node's marks give
+    its place in the text, which is how a tool changes one value without rewriting the rest."""
+    loader = _Loader(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
 def _unclosed_flow(exc, offset: int, text: str) -> ParseError | None:
     """A ``[`` list or ``{`` mapping left open: PyYAML notices it on a later line (the next key) and
     said so there, one line after the one to fix. Said at the line that opened it, or None. Only when

@@ -1,0 +1,192 @@
+"""`recur incident review|follow-up` and `flag --done`: an incident's review, follow-ups and flags are
+shown and marked done from the command line, the author's layout kept, and the board follows."""
+
+import datetime as dt
+
+import pytest
+from click.testing import CliRunner
+
+from recur.cli.main import cli
+from recur.kb.loader import load_kb
+from recur.kb.record_edit import set_value
+from recur.problems.board import board
+from recur.util.errors import RecurError
+
+BLOCK = """---
+id: INC-2026-0300
+title: Cart times out
+date: 2026-11-01
+severity: sev2  # guessed on the call
+follow_ups:
+  - title: Alert on pool saturation
+    owner: team-db   # volunteered
+    ticket: DB-77
+  - title: Raise the pool size
+    status: open
+flags:
+  - why did the canary pass?
+  - text: "heap dump lost"
+    status: open
+---
+
+## Summary
+Carts timed out.
+"""
+
+FLOW = """---
+id: INC-2026-0301
+title: DNS outage
+date: 2026-11-02
+severity: sev1
+review: {level: full, status: pending, due: 2026-11-07}
+follow_ups:
+  - {title: "Second resolver", status: open, owner: team-net, due: 2026-11-20, ticket: NET-9}
+---
+
+## Summary
+DNS failed.
+"""
+
+
+def run(*args):
+    return CliRunner().invoke(cli, list(args))
+
+
+@pytest.fixture
+def kb(kb_dir):
+    folder = kb_dir / "incidents" / "2026"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "INC-2026-0300.md").write_text(BLOCK)
+    (folder / "INC-2026-0301.md").write_text(FLOW)
+    return kb_dir
+
+
+def record(kb, iid):
+    return (kb / "incidents" / "2026" / f"{iid}.md").read_text()
+
+
+def test_review_done_takes_it_off_the_boards_overdue_reviews_and_keeps_the_layout(kb):
+    as_of = dt.date(2026, 12, 1)
+    before = board(load_kb(kb), as_of)
+    assert {r["incident"] for r in before["reviews"] if r["overdue"]} >= {"INC-2026-0300", "INC-2026-0301"}
+    r = run("incident", "review", "--kb", str(kb), "INC-2026-0301")
+    assert r.exit_code == 0 and "full review, pending, due 2026-11-07" in r.output
+    assert record(kb, "INC-2026-0301") == FLOW  # showing writes nothing
+    assert run("incident", "review", "--kb", str(kb), "INC-2026-0301", "--done").exit_code == 0
+    assert run("incident", "review", "--kb", str(kb), "INC-2026-0300", "--done").exit_code == 0
+    assert "review: {level: full, status: done, due: 2026-11-07}" in record(kb, "INC-2026-0301")
+    # a record with no review: mapping (the framework's defaults) gets one, at the end of the front matter
+    assert record(kb, "INC-2026-0300") == BLOCK.replace(
+        "    status: open\n---", "    status: open\nreview:\n  status: done\n---"
+    )
+    after = board(load_kb(kb), as_of)
+    assert not {r["incident"] for r in after["reviews"]} & {"INC-2026-0300", "INC-2026-0301"}
+    again = run("incident", "review", "--kb", str(kb), "INC-2026-0301", "--done")
+    assert again.exit_code == 0 and "(unchanged)" in again.output
+
+
+def test_review_due_moves_the_date_and_a_bad_date_writes_nothing(kb):
+    r = run("incident", "review", "--kb", str(kb), "INC-2026-0301", "--pending", "--due", "2026-12-20")
+    assert r.exit_code == 0, r.output
+    assert "due: 2026-12-20}" in record(kb, "INC-2026-0301")
+    assert load_kb(kb).incidents["INC-2026-0301"].review.due == dt.date(2026, 12, 20)
+    bad = run("incident", "review", "--kb", str(kb), "INC-2026-0301", "--due", "2026-02-30")
+    assert bad.exit_code != 0 and "--due" in bad.output and "Traceback" not in bad.output
+    assert "due: 2026-12-20}" in record(kb, "INC-2026-0301")
+
+
+def test_follow_up_by_number_ticket_or_title_words_in_block_and_flow_layouts(kb):
+    listed = run("incident", "follow-up", "--kb", str(kb), "INC-2026-0300")
+    assert listed.exit_code == 0
+    assert "1. Alert on pool saturation  (open, team-db, DB-77)" in listed.output
+    assert run("incident", "follow-up", "--kb", str(kb), "INC-2026-0300", "db-77", "--done").exit_code == 0
+    assert run("incident", "follow-up", "--kb", str(kb), "INC-2026-0300", "pool", "size", "--done").exit_code == 0
+    assert run("incident", "follow-up", "--kb", str(kb), "INC-2026-0301", "1", "--done").exit_code == 0
+    text = record(kb, "INC-2026-0300")
+    assert "    owner: team-db   # volunteered\n    ticket: DB-77\n    status: done\n" in text  # comment kept
+    assert "  - title: Raise the pool size\n    status: done\n" in text
+    assert '{title: "Second resolver", status: done, owner: team-net' in record(kb, "INC-2026-0301")
+    assert board(load_kb(kb), dt.date(2026, 12, 1))["counts"]["follow_ups_open"] == 0
+    reopened = run("incident", "follow-up", "--kb", str(kb), "INC-2026-0301", "NET-9", "--open")
+    assert reopened.exit_code == 0 and "marked open" in reopened.output
+    assert load_kb(kb).incidents["INC-2026-0301"].follow_ups[0].status == "open"
+
+
+def test_a_follow_up_named_ambiguously_or_not_at_all_is_a_clear_error(kb):
+    for which, said in (("pool", "2 follow-ups match 'pool'"), ("9", "no number 9"), ("nope", "no follow-up matches")):
+        r = run("incident", "follow-up", "--kb", str(kb), "INC-2026-0300", which, "--done")
+        assert r.exit_code != 0 and said in r.output and "1. Alert on pool saturation · DB-77" in r.output
+    assert run("incident", "follow-up", "--kb", str(kb), "INC-2026-0300", "2").exit_code == 2  # --done missing
+    assert record(kb, "INC-2026-0300") == BLOCK
+
+
+def test_flag_done_turns_a_plain_flag_into_a_mapping_with_the_note(kb):
+    flagged = [f["text"] for f in board(load_kb(kb), dt.date(2026, 12, 1))["flags"] if f["incident"] == "INC-2026-0300"]
+    assert flagged == ["why did the canary pass?", "heap dump lost"]
+    listed = run("incident", "flag", "--kb", str(kb), "INC-2026-0300")
+    assert listed.exit_code == 0 and "1. why did the canary pass?  (open)" in listed.output
+    r = run(
+        "incident",
+        "flag",
+        "--kb",
+        str(kb),
+        "INC-2026-0300",
+        "--done",
+        "canary",
+        "--note",
+        "its check hit /healthz only",
+    )
+    assert r.exit_code == 0, r.output
+    assert run("incident", "flag", "--kb", str(kb), "INC-2026-0300", "--done", "2").exit_code == 0
+    text = record(kb, "INC-2026-0300")
+    assert '  - {text: "why did the canary pass?", status: done, note: "its check hit /healthz only"}\n' in text
+    assert '  - text: "heap dump lost"\n    status: done\n' in text
+    flags = load_kb(kb).incidents["INC-2026-0300"].flags
+    assert [(f.status, f.note) for f in flags] == [("done", "its check hit /healthz only"), ("done", None)]
+    assert not [f for f in board(load_kb(kb), dt.date(2026, 12, 1))["flags"] if f["incident"] == "INC-2026-0300"]
+    both = run("incident", "flag", "--kb", str(kb), "INC-2026-0300", "new text", "--done", "1")
+    assert both.exit_code == 2
+
+
+def test_crlf_and_a_byte_order_mark_survive_an_edit(kb):
+    path = kb / "incidents" / "2026" / "INC-2026-0301.md"
+    path.write_bytes(b"\xef\xbb\xbf" + FLOW.replace("\n", "\r\n").encode())
+    assert run("incident", "follow-up", "--kb", str(kb), "INC-2026-0301", "1", "--done").exit_code == 0
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf---\r\n") and b"\n" not in raw.replace(b"\r\n", b"")
+    assert (
+        raw.replace(b"status: done, owner", b"status: open, owner")
+        == b"\xef\xbb\xbf" + FLOW.replace("\n", "\r\n").encode()
+    )
+
+
+def test_a_value_in_a_layout_the_tool_does_not_edit_is_said_with_file_and_line():
+    front = "id: X\nreview: [done]\n"
+    with pytest.raises(RecurError, match=r"^f.md:3: review: not a mapping"):
+        set_value(front, ("review", "status"), "done", "f.md")
+    assert set_value("id: X\nreview:\n  level: full  # kept\n", ("review", "status"), "done", "f.md") == (
+        "id: X\nreview:\n  level: full  # kept\n  status: done\n"
+    )
+    assert set_value("a: {b: 1 }", ("a", "c"), "2", "f.md") == "a: {b: 1, c: 2 }"
+
+
+def test_a_mark_waits_for_another_edit_of_the_folder_and_then_lands(kb):
+    """Two people closing two follow-ups of one incident at once: each read-modify-write holds the
+    folder's edit lock, so the second waits and neither change is lost."""
+    import threading
+    import time
+
+    from recur.util.files import editing
+
+    path = kb / "incidents" / "2026" / "INC-2026-0301.md"
+    results = []
+    with editing(path.parent, "the other edit"):
+        worker = threading.Thread(
+            target=lambda: results.append(run("incident", "review", "--kb", str(kb), "INC-2026-0301", "--done"))
+        )
+        worker.start()
+        time.sleep(0.5)  # ample for the small KB's load (~50 ms): the mark is waiting, not slow
+        assert worker.is_alive() and path.read_text() == FLOW
+    worker.join(30)
+    assert results and results[0].exit_code == 0, results
+    assert "status: done" in path.read_text()

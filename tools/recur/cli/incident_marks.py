@@ -1,0 +1,108 @@
+"""`recur incident review` and `recur incident follow-up`: show an incident's review and follow-ups,
+and mark them done (or reopen them) without editing YAML. The board's overdue reviews and open
+follow-ups are closed here; `recur incident flag --done` closes a flag the same way."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from recur.cli.options import TEXT, kb_option
+
+
+def _review_line(kb, iid: str) -> str:
+    inc = kb.incidents.get(iid)
+    if inc is None or inc.review is None:
+        return f"{iid}: review as the record says (it has errors: recur check names them)"
+    r = inc.review
+    due = f", due {r.due.isoformat()}" if r.due else ""
+    late = ""
+    if r.status == "pending" and r.due and r.due < dt.date.today():
+        late = f" (overdue by {(dt.date.today() - r.due).days} days)"
+    return f"{iid}: {r.level} review, {r.status}{due}{late}"
+
+
+@click.command("review")
+@kb_option
+@click.argument("incident_id")
+@click.option("--done", "status", flag_value="done", help="The review took place: status done.")
+@click.option("--pending", "status", flag_value="pending", help="Still to hold: status pending.")
+@click.option("--due", metavar="YYYY-MM-DD", help="Move the review's due date.")
+def review(kb_dir, incident_id, status, due):
+    """Show incident INCIDENT_ID's review (the postmortem meeting or sign-off), or mark it.
+
+    \b
+    recur incident review INC-2026-0142            # level, status, due date
+    recur incident review INC-2026-0142 --done     # off the board's overdue reviews
+    recur incident review INC-2026-0142 --due 2026-12-20
+    """
+    from recur.cli.incident import _left_out_note
+    from recur.kb.incident_marks import mark_review
+    from recur.kb.incident_record import find_incident
+    from recur.kb.loader import load_kb
+    from recur.util.dates import given_date
+
+    day = given_date(due, "--due") if due else None
+    kb = load_kb(kb_dir)
+    if status is None and day is None:
+        find_incident(kb, incident_id)
+        click.echo(_review_line(kb, incident_id))
+        return
+    path, edits = mark_review(kb, incident_id, status, day)
+    kb = load_kb(kb_dir)
+    click.echo(f"{_review_line(kb, incident_id)}{'' if edits else ' (unchanged)'} ({path})")
+    _left_out_note(kb, incident_id)
+
+
+def _follow_up_lines(kb, iid: str) -> list[str]:
+    inc = kb.incidents.get(iid)
+    if inc is None:
+        return [f"{iid}: its follow-ups are not read while the record has errors (recur check names them)"]
+    if not inc.follow_ups:
+        return [f"{iid} has no follow-ups"]
+    out = [f"Follow-ups of {iid}:"]
+    for n, f in enumerate(inc.follow_ups, 1):
+        bits = [f.status] + [x for x in (f.owner, f"due {f.due.isoformat()}" if f.due else None, f.ticket) if x]
+        out.append(f"  {n}. {f.title}  ({', '.join(bits)})")
+    return out
+
+
+@click.command("follow-up")
+@kb_option
+@click.argument("incident_id")
+@click.argument("which", nargs=-1, type=TEXT)
+@click.option("--done", "status", flag_value="done", help="Mark it done.")
+@click.option("--open", "status", flag_value="open", help="Open it again.")
+def follow_up(kb_dir, incident_id, which, status):
+    """List incident INCIDENT_ID's follow-ups, or mark the one WHICH names done.
+
+    WHICH is its number in the list, its ticket, or words of its title.
+
+    \b
+    recur incident follow-up INC-2026-0142
+    recur incident follow-up INC-2026-0142 2 --done
+    recur incident follow-up INC-2026-0142 PRB-135 --done
+    """
+    from recur.cli.incident import _left_out_note
+    from recur.kb.incident_marks import mark_follow_up
+    from recur.kb.incident_record import find_incident
+    from recur.kb.loader import load_kb
+
+    kb = load_kb(kb_dir)
+    if not which:
+        if status:
+            raise click.UsageError("say which follow-up: its number, ticket or title words (list them without --done)")
+        find_incident(kb, incident_id)
+        click.echo("\n".join(_follow_up_lines(kb, incident_id)))
+        return
+    if status is None:
+        raise click.UsageError(
+            f"add --done (or --open) to mark it: recur incident follow-up {incident_id} WHICH --done"
+        )
+    path, k, edits = mark_follow_up(kb, incident_id, " ".join(which), status)
+    kb = load_kb(kb_dir)
+    shown = f"{k + 1}. {kb.incidents[incident_id].follow_ups[k].title}" if incident_id in kb.incidents else f"{k + 1}."
+    verb = f"marked {status}" if edits else f"already {status}"
+    click.echo(f"{incident_id}: follow-up {shown} {verb} ({path})")
+    _left_out_note(kb, incident_id)

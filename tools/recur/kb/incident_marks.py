@@ -1,0 +1,157 @@
+"""Marking an incident's parts done from the command line: its review (`recur incident review`), a
+follow-up (`recur incident follow-up`) and a "dig into this later" flag (`recur incident flag --done`).
+Before these, closing an overdue review or a follow-up the board lists meant editing YAML by hand.
+
+Each change is planned from the record as it is read under the folder's edit lock (two people closing
+two follow-ups of one incident both land), written with `record_edit.set_value` (the author's layout
+and comments stay), read back as `recur check` reads it, then replaced atomically.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from recur.kb.incident_record import find_incident, read_record, split_front
+from recur.kb.writer import q
+from recur.util.errors import RecurError
+from recur.util.files import editing, write_atomic
+from recur.util.text import one_line
+
+# a planned change: where in the front matter, the YAML text written there, the value read back
+Edit = tuple[tuple, str, object]
+
+
+def _value(data, path: tuple):
+    for key in path:
+        if isinstance(key, int):
+            data = data[key] if isinstance(data, list) and key < len(data) else None
+        else:
+            data = data.get(key) if isinstance(data, dict) else None
+    return data
+
+
+def change_record(path: Path, plan: Callable[[dict], list[Edit]]) -> list[Edit]:
+    """Apply ``plan(front matter as read)``'s edits to the record at ``path``; the edits made ([] when
+    there was nothing to change: the file is left as it was)."""
+    from recur.kb.loader import display_path
+
+    with editing(path.parent, display_path(path)):
+        return _change_locked(path, plan, display_path(path))
+
+
+def _change_locked(path: Path, plan, shown: str) -> list[Edit]:
+    from recur.kb.parse import ParseError, load_yaml
+    from recur.kb.record_edit import set_value
+
+    text, as_written = read_record(path)
+    lines, rest = split_front(text, path)
+    front = "\n".join(lines)
+    try:  # the record's own error first, at its own line, as `recur check` says it
+        have = load_yaml(front, offset=1).data
+    except ParseError as exc:
+        raise RecurError(f"{shown}:{exc.line}: {exc.field or 'front matter'}: {exc.message}; nothing written") from None
+    edits = [e for e in plan(have if isinstance(have, dict) else {}) if _value(have, e[0]) != e[2]]
+    for where, yaml_text, _ in edits:
+        front = set_value(front, where, yaml_text, shown)
+    if not edits:
+        return []
+    try:
+        data = load_yaml(front, offset=1).data
+    except ParseError as exc:
+        raise RecurError(
+            f"{shown}: front matter: could not change it safely ({exc.message}); nothing written"
+        ) from None
+    for where, _, expected in edits:
+        if _value(data, where) != expected:
+            raise RecurError(f"{shown}: could not change {where[0]} safely; nothing written")
+    write_atomic(path, as_written("---\n" + front + "\n" + rest), overwrite=True)
+    return edits
+
+
+def mark_review(kb, iid: str, status: str | None, due: dt.date | None) -> tuple[Path, list[Edit]]:
+    """Set the review's ``status`` (pending/done) and/or ``due`` date."""
+    path = find_incident(kb, iid)
+
+    def plan(have: dict) -> list[Edit]:
+        review = have.get("review")
+        if review is not None and not isinstance(review, dict):
+            raise RecurError(f"{path}: review: must be a mapping (level, status, due); fix it by hand first")
+        edits = [(("review", "status"), status, status)] if status else []
+        return edits + ([(("review", "due"), due.isoformat(), due.isoformat())] if due else [])
+
+    return path, change_record(path, plan)
+
+
+def pick(items: list, which: str, label, kind: str, iid: str) -> int:
+    """The index of the item ``which`` names: its number (1 is the first), or text that one item's
+    ``label`` has whole (case aside) or, failing that, that only one item contains."""
+    if not items:
+        raise RecurError(f"{iid} has no {kind}s")
+    listed = "; ".join(f"{n}. {label(x)}" for n, x in enumerate(items, 1))
+    want = one_line(which).casefold()
+    if want.isdigit():
+        n = int(want)
+        if 1 <= n <= len(items):
+            return n - 1
+        raise RecurError(f"{iid} has {len(items)} {kind}(s), no number {n}: {listed}")
+    exact = [i for i, x in enumerate(items) if want in label(x).casefold().split(" · ")]
+    hits = exact or [i for i, x in enumerate(items) if want and want in label(x).casefold()]
+    if len(hits) == 1:
+        return hits[0]
+    why = f"{len(hits)} {kind}s match" if hits else f"no {kind} matches"
+    raise RecurError(f"{iid}: {why} {which!r}; give its number: {listed}")
+
+
+def follow_up_label(f) -> str:
+    if not isinstance(f, dict):
+        return str(f)
+    return " · ".join(str(f[k]) for k in ("title", "ticket") if f.get(k))
+
+
+def mark_follow_up(kb, iid: str, which: str, status: str) -> tuple[Path, int, list[Edit]]:
+    """Set follow-up ``which``'s status (open/done): (the record, its index, the edits)."""
+    path = find_incident(kb, iid)
+    chosen: list[int] = []
+
+    def plan(have: dict) -> list[Edit]:
+        items = have.get("follow_ups") or []
+        if not isinstance(items, list):
+            raise RecurError(f"{path}: follow_ups: must be a list; fix it by hand first")
+        chosen[:] = [pick(items, which, follow_up_label, "follow-up", iid)]
+        return [(("follow_ups", chosen[0], "status"), status, status)]
+
+    edits = change_record(path, plan)
+    return path, chosen[0], edits
+
+
+def flag_label(f) -> str:
+    return str(f.get("text", "")) if isinstance(f, dict) else str(f)
+
+
+def mark_flag(kb, iid: str, which: str, note: str | None) -> tuple[Path, int, list[Edit]]:
+    """Mark flag ``which`` done (with what was found, ``note``). A flag written as plain text becomes
+    a mapping, ``{text: ..., status: done}``: the format's way to keep a flag and say it is addressed."""
+    path = find_incident(kb, iid)
+    note = one_line(note) if note else None
+    chosen: list[int] = []
+
+    def plan(have: dict) -> list[Edit]:
+        items = have.get("flags") or []
+        if not isinstance(items, list):
+            raise RecurError(f"{path}: flags: must be a list; fix it by hand first")
+        k = pick(items, which, flag_label, "flag", iid)
+        chosen[:] = [k]
+        item = items[k]
+        if isinstance(item, dict):
+            return [(("flags", k, "status"), "done", "done")] + (
+                [(("flags", k, "note"), q(note), note)] if note else []
+            )
+        text = str(item)
+        parts = [f"text: {q(text)}", "status: done"] + ([f"note: {q(note)}"] if note else [])
+        want = {"text": text, "status": "done", **({"note": note} if note else {})}
+        return [(("flags", k), "{" + ", ".join(parts) + "}", want)]
+
+    edits = change_record(path, plan)
+    return path, chosen[0], edits

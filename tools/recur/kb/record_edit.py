@@ -1,0 +1,80 @@
+"""Set one value inside a record's front matter as text: the scalar's own characters are replaced, or a
+``key: value`` is added to the mapping that lacks it (a flow ``{...}`` mapping or a block one, at its
+indentation), so an author's layout, quoting and comments survive. `recur incident review`,
+`follow-up` and `flag --done` mark a record's parts done this way; each edit is read back as `recur
+check` reads it before the file is replaced atomically, under the folder's edit lock.
+"""
+
+from __future__ import annotations
+
+import yaml
+
+from recur.util.errors import RecurError
+
+
+def _child(node, key):
+    """The value node under ``key`` (a mapping key or a list index) of ``node``, or None."""
+    if isinstance(node, yaml.MappingNode) and isinstance(key, str):
+        found = [v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == key]
+        return found[-1] if found else None  # the last one wins, as YAML reads a duplicate key
+    if isinstance(node, yaml.SequenceNode) and isinstance(key, int) and 0 <= key < len(node.value):
+        return node.value[key]
+    return None
+
+
+def _line_end(text: str, index: int) -> int:
+    end = text.find("\n", index)
+    return len(text) if end < 0 else end
+
+
+def _add_to_mapping(text: str, mapping, key: str, value: str) -> str:
+    """``text`` with ``key: value`` added to ``mapping`` (which has other keys)."""
+    if mapping.flow_style:  # {title: x, status: open}: before its closing brace
+        close = text.rindex("}", 0, mapping.end_mark.index)
+        head = text[:close].rstrip()
+        return f"{head}, {key}: {value}{text[len(head) : close]}{text[close:]}"
+    last = mapping.value[-1][1]
+    index = last.end_mark.index
+    if last.end_mark.column == 0 and index > 0:  # a block value ends at the start of the next line
+        index -= 1
+    at = _line_end(text, index)
+    indent = " " * mapping.value[0][0].start_mark.column
+    return f"{text[:at]}\n{indent}{key}: {value}{text[at:]}"
+
+
+def set_value(front: str, path: tuple, value: str, where: str) -> str:
+    """``front`` (front-matter text) with the value at ``path`` written as ``value`` (YAML text). A
+    top-level mapping that is missing is added at the end; any other missing place, or a value that is
+    itself a list or mapping, is an error naming ``where``: this tool does not guess a layout."""
+    from recur.kb.parse import compose
+
+    node = compose(front)
+    for depth, key in enumerate(path[:-1]):
+        child = _child(node, key)
+        if child is None and depth == 0 and len(path) == 2:  # review: absent, its defaults in use
+            sep = "" if not front or front.endswith("\n") else "\n"
+            return f"{front}{sep}{key}:\n  {path[1]}: {value}"
+        wanted = yaml.SequenceNode if isinstance(path[depth + 1], int) else yaml.MappingNode
+        if not isinstance(child, wanted):
+            line = _line(child or node)
+            raise RecurError(
+                f"{where}:{line}: {_dotted(path[: depth + 1])}: not a {wanted.id} this tool can edit; change it by hand"
+            )
+        node = child
+    target = _child(node, path[-1])
+    if isinstance(target, yaml.ScalarNode):
+        start, end = target.start_mark.index, target.end_mark.index
+        return front[:start] + value + front[end:]
+    if target is None and isinstance(node, yaml.MappingNode) and node.value:
+        return _add_to_mapping(front, node, path[-1], value)
+    raise RecurError(
+        f"{where}:{_line(target or node)}: {_dotted(path)}: written in a layout this tool does not edit; change it by hand"
+    )
+
+
+def _line(node) -> int:
+    return node.start_mark.line + 2  # front matter starts on the file's second line
+
+
+def _dotted(path) -> str:
+    return "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in path).lstrip(".")
