@@ -190,3 +190,27 @@ def test_a_mark_waits_for_another_edit_of_the_folder_and_then_lands(kb):
     worker.join(30)
     assert results and results[0].exit_code == 0, results
     assert "status: done" in path.read_text()
+
+
+def test_follow_up_add_writes_an_open_follow_up_the_board_lists_and_not_twice(kb):
+    args = ("incident", "follow-up", "--kb", str(kb), "INC-2026-0301")
+    r = run(*args, "--add", "Cache  the zone", "--owner", "team-net", "--due", "2026-12-19", "--ticket", "NET-10")
+    assert r.exit_code == 0 and "'Cache the zone' added" in r.output, r.output
+    follow_ups = load_kb(kb).incidents["INC-2026-0301"].follow_ups
+    assert [(f.title, f.status, f.owner, f.due, f.ticket) for f in follow_ups][1] == (
+        "Cache the zone",
+        "open",
+        "team-net",
+        dt.date(2026, 12, 19),
+        "NET-10",
+    )
+    listed = {f["title"] for f in board(load_kb(kb), dt.date(2026, 12, 1))["follow_ups"]}
+    assert "Cache the zone" in listed
+    before = record(kb, "INC-2026-0301")
+    again = run(*args, "--add", "Cache the zone")
+    assert again.exit_code == 0 and "is there already" in again.output and record(kb, "INC-2026-0301") == before
+    for bad in (("--owner", "x"), ("--add", "x", "1", "--done"), ("--add", "x", "--due", "19 Dec")):
+        r = run(*args, *bad)
+        assert r.exit_code != 0 and "Traceback" not in r.output, bad
+    assert run(*args, "--add", "  ").exit_code == 1
+    assert record(kb, "INC-2026-0301") == before

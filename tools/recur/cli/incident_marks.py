@@ -55,6 +55,25 @@ def review(kb_dir, incident_id, status, due):
     _left_out_note(kb, incident_id)
 
 
+def _add(kb_dir, incident_id, which, status, title, owner, due, ticket) -> None:
+    from recur.cli.incident import _left_out_note
+    from recur.kb.incident_record import add_follow_up
+    from recur.kb.loader import load_kb
+    from recur.util.dates import given_date
+    from recur.util.text import one_line
+
+    if title is None:
+        raise click.UsageError("--owner, --due and --ticket go with --add TITLE (a new follow-up)")
+    if which or status:
+        raise click.UsageError("--add writes a new follow-up; WHICH with --done or --open marks one: give one of them")
+    day = given_date(due, "--due") if due else None
+    kb = load_kb(kb_dir)
+    path, added = add_follow_up(kb, incident_id, title, owner, day, ticket)
+    said = "added" if added else "is there already (same title): nothing written"
+    click.echo(f"{incident_id}: follow-up {one_line(title)!r} {said} ({path})")
+    _left_out_note(load_kb(kb_dir), incident_id)
+
+
 def _follow_up_lines(kb, iid: str) -> list[str]:
     inc = kb.incidents.get(iid)
     if inc is None:
@@ -74,16 +93,24 @@ def _follow_up_lines(kb, iid: str) -> list[str]:
 @click.argument("which", nargs=-1, type=TEXT)
 @click.option("--done", "status", flag_value="done", help="Mark it done.")
 @click.option("--open", "status", flag_value="open", help="Open it again.")
-def follow_up(kb_dir, incident_id, which, status):
-    """List incident INCIDENT_ID's follow-ups, or mark the one WHICH names done.
+@click.option("--add", "title", metavar="TITLE", type=TEXT, help="Add a follow-up (open) with this title.")
+@click.option("--owner", type=TEXT, help="With --add: who does it.")
+@click.option("--due", metavar="YYYY-MM-DD", help="With --add: the day it is due.")
+@click.option("--ticket", type=TEXT, help="With --add: its ticket (PRB-135).")
+def follow_up(kb_dir, incident_id, which, status, title, owner, due, ticket):
+    """List incident INCIDENT_ID's follow-ups, add one, or mark the one WHICH names done.
 
     WHICH is its number in the list, its ticket, or words of its title.
 
     \b
     recur incident follow-up INC-2026-0142
+    recur incident follow-up INC-2026-0142 --add "Alert on pool saturation" --owner team-db --due 2026-12-19
     recur incident follow-up INC-2026-0142 2 --done
     recur incident follow-up INC-2026-0142 PRB-135 --done
     """
+    if title is not None or owner or due or ticket:
+        _add(kb_dir, incident_id, which, status, title, owner, due, ticket)
+        return
     from recur.cli.incident import _left_out_note
     from recur.kb.incident_marks import mark_follow_up
     from recur.kb.incident_record import find_incident

@@ -275,6 +275,22 @@ def add_flag(kb, iid: str, text: str) -> tuple[Path, bool]:
     return path, added
 
 
+def add_follow_up(kb, iid: str, title: str, owner=None, due: dt.date | None = None, ticket=None) -> tuple[Path, bool]:
+    """(the record, whether the follow-up was added: False when one with that title is there already)."""
+    title = one_line(title)
+    if not title:
+        raise RecurError("follow-up: the title is empty; say what is to be done")
+    item = {
+        "title": title,
+        "owner": one_line(owner or "") or None,
+        "due": due,
+        "ticket": one_line(ticket or "") or None,
+    }
+    path = find_incident(kb, iid)
+    same = lambda v: isinstance(v, dict) and v.get("title") == title  # noqa: E731
+    return path, _amend(path, "follow_ups", follow_up_yaml(item), same)
+
+
 def link_patterns(kb, iid: str, pattern_ids) -> tuple[Path, list]:
     """Add pattern ids to an incident's ``patterns`` (skipping ones already there)."""
     from recur.kb.loader import require_patterns
