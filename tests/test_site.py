@@ -217,6 +217,11 @@ def test_board_pages_come_from_problems_board(kb):
     assert '<a href="../incidents/2026/INC-2026-0002.html">INC-2026-0002</a>' in page  # needs analysis
     assert "why did the disk alert not fire?" in page and "restored by restarting" in page  # open flags
     assert b["reviews"] and all(r["incident"] in page for r in b["reviews"])
+    # each list says the command that closes its items (recur incident review / follow-up / flag --done)
+    for section, command in (("## Reviews pending", "`recur incident review ID --done`"),
+                             ("## Open follow-ups", "`recur incident follow-up ID WHICH --done`"),
+                             ('## "Dig into this later"', "`recur incident flag ID --done WHICH")):  # fmt: skip
+        assert command in page.split(section)[1].split("\n## ")[0], section
     trends = out["board/trends.md"]
     n_recurring = sum(bool(b["recurring"][d]) for d in ("30", "90"))  # charts only for patterns seen twice or more
     assert trends.count("<svg") == 2 + n_recurring and "incidents per month by category" in trends

@@ -87,12 +87,14 @@ def _work_tables(site: Site, b: dict, page: str) -> list:
                          "No open permanent fixes.\n"))
 
     out.append(f"## Reviews pending or overdue {{#{SECTIONS['reviews']}}}\n\nUnder the severity framework: each "
-               "severity sets the review level and how many days it may take.\n")
+               "severity sets the review level and how many days it may take. Held: `recur incident review ID "
+               "--done`; postponed: `recur incident review ID --due YYYY-MM-DD`.\n")
     rows = [[_il(site, page, r["incident"]), _late(r), esc(r["severity"]), esc(r["level"]), esc(r["due"] or "-"),
              esc(r["title"])] for r in b["reviews"]]
     out.append(raw_table(["incident", "overdue", "severity", "review", "due", "title"], rows, "No review pending.\n"))
 
-    out.append(f"## Open follow-ups {{#{SECTIONS['follow_ups']}}}\n")
+    out.append(f"## Open follow-ups {{#{SECTIONS['follow_ups']}}}\n\nDone: `recur incident follow-up ID WHICH --done` "
+               "(WHICH: its number, ticket or title words).\n")
     rows = [[esc(f["title"]), _late(f), esc(f["owner"] or UNOWNED), _il(site, page, f["incident"]), _due(f),
              f"{f['age_days']}d", esc(f["ticket"] or "-")]
             for f in sorted(b["follow_ups"], key=_owner_then_most_overdue)]
@@ -115,7 +117,7 @@ def _analysis_tables(site: Site, b: dict, page: str) -> list:
         out.append(raw_table(["incident", "date", "severity", "placeholders", "title"], rows, ""))
 
     out.append(f'## "Dig into this later" {{#{SECTIONS["flags"]}}}\n\nFlags set during the response and not yet '
-               "addressed.\n")
+               "addressed. Looked into: `recur incident flag ID --done WHICH --note \"what was found\"`.\n")
     rows = [[_il(site, page, f["incident"]), esc(f["date"]), f"{f['age_days']}d", esc(f["text"]) +
              (f" ({esc(f['note'])})" if f.get("note") else "")] for f in b["flags"]]
     out.append(raw_table(["incident", "date", "age", "flag"], rows, "No open flag.\n"))
