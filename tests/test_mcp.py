@@ -1256,6 +1256,17 @@ def test_recur_mcp_and_serve_take_the_site_url(kb_dir, tmp_path):
     assert got["results"][0]["url"] == page
     bad = CliRunner().invoke(cli, ["mcp", "--kb", str(kb_dir), "--site-url", "kb.example.com"])
     assert bad.exit_code == 2 and "--site-url" in bad.output
+    # without --site-url, the URL the built site (--site) was built for, as `recur serve` takes it
+    from recur.kb.site_record import SITE_MARKER, site_marker
+
+    built = tmp_path / "built"
+    built.mkdir()
+    (built / SITE_MARKER).write_text(site_marker("recur site", {}, None, SITE + "/"))
+    _, got, _ = session(stdio(kb_dir, tmp_path / "index", "--site", str(built)), work)
+    assert got["results"][0]["url"] == page
+    (built / SITE_MARKER).write_text(site_marker("recur site", {}, None, None))  # built with no site_url
+    _, got, _ = session(stdio(kb_dir, tmp_path / "index", "--site", str(built)), work)
+    assert "url" not in got["results"][0]
 
 
 def test_a_filter_value_no_pattern_has_is_answered_with_the_values_there_are(served, tmp_path):

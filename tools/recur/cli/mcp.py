@@ -25,9 +25,19 @@ from recur.util.errors import RecurError
     metavar="URL",
     callback=http_url,
     help="Base URL (http:// or https://) of the built site: each pattern and incident in an answer gets its "
-    "page's url (env RECUR_SITE_URL), as `recur serve --site-url` gives them on /mcp and in Slack.",
+    "page's url (env RECUR_SITE_URL), as `recur serve --site-url` gives them on /mcp and in Slack. "
+    "Default: the URL the site in --site was built for.",
 )
-def mcp(kb_dir, index_dir, model, allow_writes, site_url):
+@click.option(
+    "--site",
+    "site_dir",
+    **setting("site"),
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="The built site (from `recur site`; env RECUR_SITE): without --site-url, answers link its pages "
+    "at the URL it was built for (mkdocs.yml's site_url or `recur site --site-url`), as `recur serve` does.",
+)
+def mcp(kb_dir, index_dir, model, allow_writes, site_url, site_dir):
     """Serve Recur to an AI assistant over MCP (stdio).
 
     \b
@@ -51,10 +61,17 @@ def mcp(kb_dir, index_dir, model, allow_writes, site_url):
         lambda: Engine.open(kb_dir, index_dir, model, advise=retune_advice),
         retry_when=lambda: index_files_signature(index_dir),  # as serve: any file of it, not the manifest only
     )
+    if site_url is None:  # found: a team that set mkdocs.yml's site_url got links on /mcp, none on stdio
+        from recur.kb.site_record import built_site_url
+
+        site_url = built_site_url(site_dir)
+        pages = f", pages at {site_url} (the built site's)" if site_url else ""
+    else:
+        pages = f", pages at {site_url}"
     holder.start()
     server = build_server(holder_engine(holder), allow_writes=allow_writes, site_url=site_url)
     writes = "record_incident enabled" if allow_writes else "read-only"
-    click.echo(f"Recur MCP server on stdio ({writes}). Loading the model and index...", err=True)
+    click.echo(f"Recur MCP server on stdio ({writes}{pages}). Loading the model and index...", err=True)
     try:
         run_stdio(server)
     finally:

@@ -76,18 +76,10 @@ def _built_site_url(site, site_url: str | None) -> tuple[str | None, str]:
     runbook links unread (found installing Recur for a team). Read once, at start."""
     if site_url is not None or site is None:
         return site_url, ""
-    from recur.kb.site_record import read_site_record
-    from recur.util.errors import RecurError
-    from recur.util.text import require_http_url
+    from recur.kb.site_record import built_site_url
 
-    record = read_site_record(site)
-    if record is None or record.site_url is None:
-        return None, ""
-    try:
-        url = require_http_url(record.site_url)
-    except RecurError:  # a site_url mkdocs took that is no http(s) URL: no links, as before
-        return None, ""
-    return url, f"; site URL {url} (the built site's)"
+    url = built_site_url(site)
+    return url, f"; site URL {url} (the built site's)" if url else ""
 
 
 def _slack_secret(path) -> str | None:

@@ -73,3 +73,19 @@ def read_site_record(site_dir) -> SiteRecord | None:
         kb_content=content if isinstance(content, str) else None,
         site_url=url if isinstance(url, str) and url.strip() else None,
     )
+
+
+def built_site_url(site_dir) -> str | None:
+    """The http(s) URL the site in ``site_dir`` was built for (mkdocs.yml's site_url or `recur site
+    --site-url`, kept in its marker); None without a marker, a URL, or with one that is no http(s) URL
+    (mkdocs takes any text: no links then, as before)."""
+    from recur.util.errors import RecurError
+    from recur.util.text import require_http_url
+
+    record = read_site_record(site_dir)
+    if record is None or record.site_url is None:
+        return None
+    try:
+        return require_http_url(record.site_url)
+    except RecurError:
+        return None
