@@ -63,3 +63,13 @@ def real_engine(tmp_path_factory, real_encoder):
     idx = tmp_path_factory.mktemp("real") / "index"
     build(load_kb(ROOT / "kb"), idx, real_encoder, progress=False)
     return Engine(ROOT / "kb", idx, "default")
+
+
+def pytest_collection_modifyitems(config, items):
+    """The files holding the long kinds of test (the real model, Chromium, a wheel build, the soak) run
+    first. `make test` hands whole files to its pytest-xdist workers in collection order, and the run
+    ended with one worker alone on test_tune_*/test_wheel_e2e (alphabetically last) while the other
+    idled. A stable sort: each file's tests stay together and in their order."""
+    kinds = ("model", "browser", "slow", "soak")
+    heavy = {item.path for item in items if any(item.get_closest_marker(k) for k in kinds)}
+    items.sort(key=lambda item: item.path not in heavy)
