@@ -261,6 +261,31 @@ def test_pagerdutys_impacted_services_and_incident_duration_are_fields():
     assert "Impacted" not in pm.sections["Summary"] and "duration" not in pm.sections["Summary"]
 
 
+def test_pagerdutys_suffix_on_a_postmortem_title_is_taken_off(kb_dir, tmp_path):
+    # a PagerDuty postmortem saved from its page is titled "… - Postmortem | PagerDuty": the tool's
+    # name stayed in the record's title (" - Postmortem" alone was taken off, "| PagerDuty" not)
+    for heading in (
+        "Search latency degradation - Postmortem | PagerDuty",
+        "Search latency degradation | PagerDuty",
+        "Search latency degradation - PagerDuty",
+        "Postmortem: Search latency degradation — PagerDuty",
+    ):
+        assert parse(PAGERDUTY.replace("Search latency degradation", heading, 1)).title == "Search latency degradation"
+    html = "<html><body><h1>Search latency degradation - Postmortem - PagerDuty</h1><h2>Overview</h2>"
+    out = json.loads(
+        imp(
+            kb_dir,
+            tmp_path / "pd.html",
+            html + "<p>Search p99 latency rose to 4s after a data node lost its disk.</p></body></html>",
+            "--json",
+        ).output
+    )
+    assert load_kb(kb_dir).incidents[out["incident"]].title == "Search latency degradation"
+    # PagerDuty named in the title's own words stays
+    assert clean_title("Alerts not delivered by PagerDuty") == "Alerts not delivered by PagerDuty"
+    assert clean_title("PagerDuty webhooks failed") == "PagerDuty webhooks failed"
+
+
 PAGERDUTY_ITEMS = """\
 # Search latency degradation
 

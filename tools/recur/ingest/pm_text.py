@@ -72,9 +72,11 @@ TITLE_PREFIX = re.compile(
     r"pir|rca|root cause analysis|retrospective)\s*(?:(?:for|of)\s*)?(?:[:—–]{1,2}|(?<=\s)-{1,2}|--)\s*",  # "--": pandoc's en dash
     re.I,
 )
+# "X Postmortem", "X - Postmortem (incident #465)"; and PagerDuty's page title of a postmortem, "X -
+# Postmortem | PagerDuty", "X - PagerDuty" (a PagerDuty write-up kept the tool's name in its title)
 TITLE_SUFFIX = re.compile(
-    r"(?<!\s)\s*(?:[:—–-]\s*)?(?:post-?mortem|incident report|post-incident review|rca)"
-    r"(?:\s*\([^)]*\))?\s*$",
+    r"(?<!\s)(?:\s*(?:[:|—–-]\s*)?(?:post-?mortem|incident report|post-incident review|rca)(?:\s*\([^)]*\))?)?"
+    r"(?:\s*[|—–-]\s*pagerduty)?\s*$",
     re.I,
 )
 
