@@ -124,6 +124,60 @@ def test_notions_date_mentions_are_due_dates_not_owners(kb_dir, tmp_path):
     ]
 
 
+NOTION_CALLOUT = """\
+# Checkout 502s after the pool was halved
+
+Status: Done
+Incident date: November 20, 2026
+
+## Summary
+
+<aside>
+💡 Checkout returned 502s for 40 minutes after a config push halved the database connection pool.
+
+</aside>
+
+The pool size came from a stale staging config.
+
+## Action items
+- [ ] Validate pool sizes in the config pipeline @Ines Duarte
+"""
+
+
+def test_notions_callout_in_the_summary_keeps_its_words_without_tags_or_icon(kb_dir, tmp_path):
+    # Notion's Markdown export writes a callout as "<aside>" lines around "💡 …": the tags and the icon
+    # were the summary's first words, and the record's
+    summary = parse(NOTION_CALLOUT).sections["Summary"]
+    assert summary.startswith("Checkout returned 502s for 40 minutes after a config push")
+    assert "aside" not in summary and "💡" not in summary and "stale staging config" in summary
+    # on one line; an icon of several code points (a ZWJ sequence); one alone on its line
+    one = NOTION_CALLOUT.replace("<aside>\n💡 ", "<aside>⚠️ ").replace("pool.\n\n</aside>", "pool.</aside>")
+    assert parse(one).sections["Summary"].startswith("Checkout returned 502s")
+    assert "aside" not in parse(one).sections["Summary"] and "⚠" not in parse(one).sections["Summary"]
+    zwj = parse(NOTION_CALLOUT.replace("💡 ", "🧑\u200d💻\n"))
+    assert zwj.sections["Summary"].startswith("Checkout returned 502s")
+    # an emoji inside the callout's words, and a callout quoted in a code block, are kept
+    kept = NOTION_CALLOUT.replace(
+        "stale staging config.", "stale staging config 💡.\n\n```\n<aside>\n💡 x\n</aside>\n```"
+    )
+    assert (
+        "config 💡." in parse(kept).sections["Summary"] and "<aside>\n💡 x\n</aside>" in parse(kept).sections["Summary"]
+    )
+    # Notion's HTML export: "<aside>" or "<figure class=callout>", the icon an element of its own
+    html = (
+        "<html><body><h1>Checkout 502s after the pool was halved</h1><h2>Summary</h2>"
+        '<figure class="callout"><div><span class="icon">💡</span></div><div>Checkout returned 502s for 40 '
+        "minutes after a config push halved the pool.</div></figure><p>The size came from staging.</p></body></html>"
+    )
+    assert parse(html).sections["Summary"].startswith("Checkout returned 502s for 40 minutes")
+    aside = html.replace('<figure class="callout">', "<aside>").replace("</figure>", "</aside>")
+    assert parse(aside).sections["Summary"].startswith("Checkout returned 502s for 40 minutes")
+    res = imp(kb_dir, tmp_path / "pm" / "callout.md", NOTION_CALLOUT)
+    assert res.exit_code == 0, res.output
+    inc = next(i for i in load_kb(kb_dir).incidents.values() if i.imported)
+    assert inc.sections["Summary"].startswith("Checkout returned 502s") and "aside" not in inc.sections["Summary"]
+
+
 GDOCS = """\
 **Postmortem: Checkout API 503s, DB connection pool exhausted**
 
