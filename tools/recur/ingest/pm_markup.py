@@ -61,7 +61,13 @@ _EMOJI_MARKS = "[\ufe0e\ufe0f\U0001f3fb-\U0001f3ff]*"
 EMOJI = f"{_EMOJI_CHAR}{_EMOJI_MARKS}(?:\u200d{_EMOJI_CHAR}{_EMOJI_MARKS})*"
 LEADING_ICON = re.compile(rf"^([ \t]*){EMOJI}(?:[ \t]+|$)")
 _ASIDE_OPEN = re.compile(r"^[ \t]*<aside\b[^>]*>[ \t]*", re.I)
-_ASIDE_CLOSE = re.compile(r"[ \t]*</aside>[ \t]*$", re.I)
+
+
+def _before_close(ln: str) -> str | None:
+    """``ln`` before the "</aside>" ending it, else None (str methods: a regex searched for the tag after
+    a run of spaces tried every start in the run, quadratic on a padded line)."""
+    s = ln.rstrip(" \t")
+    return s[:-8].rstrip(" \t") if s[-8:].lower() == "</aside>" else None
 
 
 def callouts(text: str) -> str:
@@ -74,12 +80,12 @@ def callouts(text: str) -> str:
             fence = s[:3]
         elif fence and s.startswith(fence):
             fence = None
-        tag = fence is None and (_ASIDE_OPEN.match(ln) or _ASIDE_CLOSE.search(ln))
+        tag = fence is None and (_ASIDE_OPEN.match(ln) or _before_close(ln) is not None)
         if fence is None and (m := _ASIDE_OPEN.match(ln)):
             ln, icon = ln[m.end() :], True
-        closed = fence is None and (m := _ASIDE_CLOSE.search(ln))
+        closed = fence is None and (before := _before_close(ln)) is not None
         if closed:
-            ln = ln[: m.start()]
+            ln = before
         if icon and ln.strip():
             ln, icon = LEADING_ICON.sub(r"\1", ln), False
         if not (tag and not ln.strip() and (not out or not out[-1].strip())):  # a tag's line left blank
