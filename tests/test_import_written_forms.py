@@ -250,3 +250,52 @@ def test_a_date_and_subject_block_without_a_sender_is_no_email_and_a_front_summa
     pm = parse("---\ntitle: T\ndescription: What the front matter says.\n---\n\n## Summary\nWhat the body says.\n")
     assert pm.sections["Summary"] == "What the body says."
     assert any("What the front matter says." in u for u in pm.unkept), pm.unkept
+
+
+NO_YEAR = """\
+# Card payments declined after a TLS bundle rotation
+
+Date: 2026-12-02
+Severity: sev2
+
+## Summary
+The gateway rejected the processor's new certificate chain for 25 minutes.
+
+## Action items
+- [ ] Pin the processor's intermediate in staging first — due: Dec 19
+- [ ] Alert on handshake failures per upstream (due Jan 5)
+- [ ] Rehearse the rotation with the processor — Due 19 Dec
+- [ ] Document the rollback, due: Q1 2027
+
+| Action | Owner | Due |
+|---|---|---|
+| Expire the old bundle | Ines Duarte | Feb 29 |
+"""
+
+
+def test_a_due_date_without_a_year_is_the_first_such_day_on_or_after_the_incident(kb_dir, tmp_path):
+    # "due: Dec 19" was said not read and the follow-up recorded with no due date; "(due Jan 5)" stayed
+    # in the title. A postmortem of 2 December 2026 means the coming ones: 2026-12-19 and 2027-01-05
+    pm = parse(NO_YEAR)
+    assert [(a["title"], a["due"]) for a in pm.action_items] == [
+        ("Expire the old bundle", dt.date(2028, 2, 29)),  # the next year that has the day (a table's first)
+        ("Pin the processor's intermediate in staging first", dt.date(2026, 12, 19)),
+        ("Alert on handshake failures per upstream", dt.date(2027, 1, 5)),
+        ("Rehearse the rotation with the processor", dt.date(2026, 12, 19)),
+        ("Document the rollback", None),
+    ]
+    assert pm.unread_dues == [("Document the rollback", "Q1 2027")]
+    out = imp(kb_dir, tmp_path / "pm" / "tls.md", NO_YEAR)
+    res = json.loads(out.output)
+    assert (
+        "follow-up 'Alert on handshake failures per upstream': due 'Jan 5' has no year; read as 2027-01-05, "
+        "the first Jan 5 on or after the incident's date (2026-12-02)"
+    ) in "\n".join(res["notes"])
+    assert any("due 'Q1 2027' not read as a date" in n for n in res["notes"])
+    inc = load_kb(kb_dir).incidents[res["incident"]]
+    assert [str(f.due) for f in inc.follow_ups][:3] == ["2028-02-29", "2026-12-19", "2027-01-05"]
+    # no incident date to read it against: said not read, as before
+    undated = parse(NO_YEAR.replace("Date: 2026-12-02\n", ""))
+    assert (
+        undated.date is None and ("Pin the processor's intermediate in staging first", "Dec 19") in undated.unread_dues
+    )

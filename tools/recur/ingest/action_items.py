@@ -16,6 +16,7 @@ from recur.ingest.pm_text import (
     ambiguous_date,
     find_date,
     is_placeholder,
+    month_day,
     parse_date,
     status_of,
     strip_placeholders,
@@ -182,6 +183,10 @@ def _due(text: str) -> tuple:
         if day is not None and value.find(words) == skip:
             return day, None, (m.start(), m.end() + skip + len(words))
         said = value.split(",")[0].rstrip(" .*_")
+        # "(due Dec 19)", "by 19 Dec": a day without its year, read against the incident's date (postmortem)
+        no_year = value[skip:].split(",")[0].rstrip(" *_")
+        if month_day(no_year):
+            return None, no_year, (m.start(), m.end() + skip + len(no_year))
         if m.group(3) or (m.group(1) and said[:1].isdigit()):  # "due: Q1 2027", "due 12/2026": a due date
             unread = None if is_placeholder(said) else said
             return None, unread, (m.start(), m.end() + len(said))

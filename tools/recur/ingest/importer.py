@@ -627,6 +627,11 @@ def _unrecorded_notes(pm) -> list[str]:
         notes.append(f"not imported as follow-ups (cancelled): {'; '.join(pm.cancelled_items)}")
     for title, due in pm.unread_dues:
         notes.append(f"follow-up {title!r}: due {due!r} not read as a date, left empty")
+    for title, due, day in pm.inferred_dues:
+        notes.append(
+            f"follow-up {title!r}: due {due!r} has no year; read as {day.isoformat()}, the first {due} on or "
+            f"after the incident's date ({pm.date.isoformat()}): correct it in the record if another was meant"
+        )
     if pm.controls:
         notes.append(
             f"took {pm.controls} control character(s) out of the text (terminal escape sequences and the like: "

@@ -28,6 +28,8 @@ from recur.ingest.pm_text import (
     find_date,
     is_generic_title,
     is_placeholder,
+    month_day,
+    on_or_after,
     parse_date,
     read_duration,
     review_status,
@@ -253,6 +255,7 @@ class Postmortem:
     action_items: list = field(default_factory=list)  # {title, status, owner, due, ticket}
     cancelled_items: list = field(default_factory=list)  # titles of action items that will not be done
     unread_dues: list = field(default_factory=list)  # (title, due as written) of due dates not read
+    inferred_dues: list = field(default_factory=list)  # (title, due as written, date) of due dates with no year
     code_spans: list = field(default_factory=list)
     front_matter: str | None = None  # "yaml" | "toml" | None
     front_matter_error: tuple | None = None  # (file line, problem) when the front matter does not parse
@@ -973,9 +976,20 @@ def _action_items(pm: Postmortem, items: list[dict]) -> None:
         if it.pop("cancelled", False):
             pm.cancelled_items.append(it["title"])
             continue
-        if unread := it.pop("due_unread", None):
+        if (unread := it.pop("due_unread", None)) and (day := _without_year(pm, unread)):
+            it["due"] = day
+            pm.inferred_dues.append((it["title"], unread, day))
+        elif unread:
             pm.unread_dues.append((it["title"], unread))
         pm.action_items.append(it)
+
+
+def _without_year(pm: Postmortem, due: str) -> dt.date | None:
+    """The date of a due date written without its year ("Dec 19", "19 Dec"): the first such day on or
+    after the incident's date, as a postmortem's author means the coming one (it was said not read and
+    the follow-up recorded with none); None when it is no such day or the incident's date is unknown."""
+    said = month_day(due)
+    return on_or_after(*said, pm.date) if said and pm.date else None
 
 
 # An email's header block ("From: … / To: … / Date: … / Subject: …" down to the first blank line): the
