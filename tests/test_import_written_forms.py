@@ -299,3 +299,45 @@ def test_a_due_date_without_a_year_is_the_first_such_day_on_or_after_the_inciden
     assert (
         undated.date is None and ("Pin the processor's intermediate in staging first", "Dec 19") in undated.unread_dues
     )
+
+
+PLAIN_DASH_OWNERS = """\
+# Orders API timeouts while the connection pool was exhausted
+
+Date: 2026-12-02
+Severity: sev2
+
+## Summary
+A retry storm from the mobile client held every database connection for 18 minutes.
+
+## Action items
+- [ ] Add pool alert — Sam Okafor — 2026-12-19
+- [x] Cap client retries at three — Ada Nwosu — MOB-212
+- [ ] Shed load at the gateway — Sam Okafor — Jan 5
+- [ ] Rotate keys — all regions — by Friday
+- [ ] Move the batch jobs to a replica — Kafka Connect
+"""
+
+
+def test_a_plain_name_between_dashes_beside_a_date_or_ticket_is_the_owner(kb_dir, tmp_path):
+    # incident.io's bold name between dashes was read, the same name written plain was not: owner,
+    # due date and all stayed in the title ("Add pool alert — Sam Okafor — 2026-12-19", no owner, no due)
+    got = [(a["title"], a["owner"], a["due"], a["ticket"]) for a in parse(PLAIN_DASH_OWNERS).action_items]
+    assert got == [
+        ("Add pool alert", "Sam Okafor", dt.date(2026, 12, 19), None),
+        ("Cap client retries at three", "Ada Nwosu", None, "MOB-212"),
+        ("Shed load at the gateway", "Sam Okafor", dt.date(2027, 1, 5), None),  # its year read as the next
+        # ordinary words between dashes are no name, nor is a name-like pair with no date or ticket beside it
+        ("Rotate keys — all regions — by Friday", None, None, None),
+        ("Move the batch jobs to a replica — Kafka Connect", None, None, None),
+    ]
+    # "All Regions" capitalised says which, not who; two names are not guessed between
+    for text in ("- Rotate keys — All Regions — 2026-12-19\n", "- Add alert — Sam Okafor — Jo Lee — 2026-12-19\n"):
+        [it] = parse_action_items(text)
+        assert (it["title"], it["owner"], it["due"]) == (text[2:].strip(), None, None)
+    # the bold form now gives the bare date after it as well ("— 2026-12-19" stayed in the title)
+    [bold] = parse_action_items("- Add pool alert — **Sam Okafor** — 2026-12-19\n")
+    assert (bold["title"], bold["owner"], bold["due"]) == ("Add pool alert", "Sam Okafor", dt.date(2026, 12, 19))
+    res = imp(kb_dir, tmp_path / "pm" / "pool.md", PLAIN_DASH_OWNERS)
+    inc = load_kb(kb_dir).incidents[json.loads(res.output)["incident"]]
+    assert [(f.title, f.owner, str(f.due)) for f in inc.follow_ups][0] == ("Add pool alert", "Sam Okafor", "2026-12-19")
