@@ -294,6 +294,29 @@ def test_a_due_date_without_a_year_is_the_first_such_day_on_or_after_the_inciden
     assert any("due 'Q1 2027' not read as a date" in n for n in res["notes"])
     inc = load_kb(kb_dir).incidents[res["incident"]]
     assert [str(f.due) for f in inc.follow_ups][:3] == ["2028-02-29", "2026-12-19", "2027-01-05"]
+    # --date is the incident's date: the days are read against it, not the document's (the year was wrong)
+    given = json.loads(
+        imp(kb_dir, tmp_path / "pm" / "tls2.md", NO_YEAR.replace("Card", "Debit"), "--date", "2027-01-10").output
+    )
+    dues = [(f.title, str(f.due)) for f in load_kb(kb_dir).incidents[given["incident"]].follow_ups]
+    assert dues[1:3] == [
+        ("Pin the processor's intermediate in staging first", "2027-12-19"),
+        ("Alert on handshake failures per upstream", "2028-01-05"),
+    ]
+    assert any(
+        "read as 2028-01-05, the first Jan 5 on or after the incident's date (2027-01-10)" in n for n in given["notes"]
+    )
+    # and a document with no date of its own has them read against --date rather than said not read
+    undated_doc = NO_YEAR.replace("Date: 2026-12-02\n", "").replace("Card", "Credit")
+    alone = json.loads(imp(kb_dir, tmp_path / "pm" / "tls3.md", undated_doc, "--date", "2026-12-02").output)
+    assert [str(f.due) for f in load_kb(kb_dir).incidents[alone["incident"]].follow_ups][:3] == [
+        "2028-02-29",
+        "2026-12-19",
+        "2027-01-05",
+    ]
+    assert not any("'Jan 5' not read" in n for n in alone["notes"]) and any(
+        "'Q1 2027' not read" in n for n in alone["notes"]
+    )
     # no incident date to read it against: said not read, as before
     undated = parse(NO_YEAR.replace("Date: 2026-12-02\n", ""))
     assert (

@@ -627,10 +627,10 @@ def _unrecorded_notes(pm) -> list[str]:
         notes.append(f"not imported as follow-ups (cancelled): {'; '.join(pm.cancelled_items)}")
     for title, due in pm.unread_dues:
         notes.append(f"follow-up {title!r}: due {due!r} not read as a date, left empty")
-    for title, due, day in pm.inferred_dues:
+    for title, due, day, start in pm.inferred_dues:
         notes.append(
             f"follow-up {title!r}: due {due!r} has no year; read as {day.isoformat()}, the first {due} on or "
-            f"after the incident's date ({pm.date.isoformat()}): correct it in the record if another was meant"
+            f"after the incident's date ({start.isoformat()}): correct it in the record if another was meant"
         )
     if pm.controls:
         notes.append(
@@ -673,6 +673,10 @@ def import_postmortem(
         given = [f for f, v in zip(("--id", "--date", "--severity", "--pattern"), (iid, date, severity, patterns)) if v]
         return _already(dup, pm, given, _changes(kb, dup[0], pm, source) if dup[2] == "source path" else None, digest)
     title, day, sev, triage, notes = resolve_meta(pm, kb, file, date=date, severity=severity, today=today)
+    if date:  # a due date without its year is read against the date given, not the document's
+        from recur.ingest.postmortem import dues_against
+
+        dues_against(pm, day)
     notes += _same_source_notes(kb, source, sources) + _look_alike_notes(kb, title, day)
     numbered, iid = not iid, iid or next_id(kb, day.year)
     if iid in kb.incident_files:

@@ -255,7 +255,8 @@ class Postmortem:
     action_items: list = field(default_factory=list)  # {title, status, owner, due, ticket}
     cancelled_items: list = field(default_factory=list)  # titles of action items that will not be done
     unread_dues: list = field(default_factory=list)  # (title, due as written) of due dates not read
-    inferred_dues: list = field(default_factory=list)  # (title, due as written, date) of due dates with no year
+    # (title, due as written, date, the incident's date it was read against) of due dates with no year
+    inferred_dues: list = field(default_factory=list)
     code_spans: list = field(default_factory=list)
     front_matter: str | None = None  # "yaml" | "toml" | None
     front_matter_error: tuple | None = None  # (file line, problem) when the front matter does not parse
@@ -978,10 +979,23 @@ def _action_items(pm: Postmortem, items: list[dict]) -> None:
             continue
         if (unread := it.pop("due_unread", None)) and (day := _without_year(pm, unread)):
             it["due"] = day
-            pm.inferred_dues.append((it["title"], unread, day))
+            pm.inferred_dues.append((it["title"], unread, day, pm.date))
         elif unread:
             pm.unread_dues.append((it["title"], unread))
         pm.action_items.append(it)
+
+
+def dues_against(pm: Postmortem, start: dt.date) -> None:
+    """Read the due dates written without a year against ``start``, the incident's date given apart
+    (``--date``), not the one the document says: read against that, a date the user corrected left
+    them in the wrong year (or, with none in the document, said not read)."""
+    words = {t: w for t, w, *_ in pm.inferred_dues} | {t: w for t, w in pm.unread_dues if month_day(w)}
+    pm.unread_dues = [(t, w) for t, w in pm.unread_dues if t not in words]
+    pm.inferred_dues = []
+    for it in pm.action_items:
+        if (said := words.get(it["title"])) is not None:
+            it["due"] = on_or_after(*month_day(said), start)
+            pm.inferred_dues.append((it["title"], said, it["due"], start))
 
 
 def _without_year(pm: Postmortem, due: str) -> dt.date | None:
