@@ -127,6 +127,26 @@ def test_an_edited_postmortem_imported_again_exits_3_naming_the_incident_and_wha
     assert imp(kb_dir, path, edited).exit_code == 0
 
 
+def test_a_changed_follow_up_is_named_with_what_changed_old_to_new(kb_dir, tmp_path):
+    # the note named the follow-up only: which of its status, owner, due date or ticket changed, and
+    # from what, the reader had to find by comparing the record with the document
+    path = tmp_path / "pm" / "replica.md"
+    iid = json.loads(imp(kb_dir, path, REPLICA, "--json").output)["incident"]
+    edited = REPLICA.replace("- [ ] Throttle", "- [x] Throttle").replace(
+        "(owner: @mo)", "(owner: @ana, due: 2026-07-01) OPS-88"
+    )
+    r = imp(kb_dir, path, edited)
+    assert r.exit_code == 3, r.output
+    note = next(ln for ln in r.output.splitlines() if "changed since it was imported" in ln)
+    assert (
+        "follow-ups changed: 'Throttle the reindex to 200 rows a batch' "
+        "(status open → done, owner mo → ana, due none → 2026-07-01, ticket none → OPS-88)"
+    ) in note
+    assert "Page on replica lag" not in note  # unchanged: not named
+    follow_up = load_kb(kb_dir).incidents[iid].follow_ups[0]
+    assert (follow_up.status, follow_up.owner, follow_up.due) == ("open", "mo", None)  # nothing written
+
+
 # --- a Confluence "Export to Word" file (MIME) ------------------------------------------------------
 
 BROKER_PAGE = """\

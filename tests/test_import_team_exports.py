@@ -124,6 +124,60 @@ def test_notions_date_mentions_are_due_dates_not_owners(kb_dir, tmp_path):
     ]
 
 
+NOTION_CALLOUT = """\
+# Checkout 502s after the pool was halved
+
+Status: Done
+Incident date: November 20, 2026
+
+## Summary
+
+<aside>
+💡 Checkout returned 502s for 40 minutes after a config push halved the database connection pool.
+
+</aside>
+
+The pool size came from a stale staging config.
+
+## Action items
+- [ ] Validate pool sizes in the config pipeline @Ines Duarte
+"""
+
+
+def test_notions_callout_in_the_summary_keeps_its_words_without_tags_or_icon(kb_dir, tmp_path):
+    # Notion's Markdown export writes a callout as "<aside>" lines around "💡 …": the tags and the icon
+    # were the summary's first words, and the record's
+    summary = parse(NOTION_CALLOUT).sections["Summary"]
+    assert summary.startswith("Checkout returned 502s for 40 minutes after a config push")
+    assert "aside" not in summary and "💡" not in summary and "stale staging config" in summary
+    # on one line; an icon of several code points (a ZWJ sequence); one alone on its line
+    one = NOTION_CALLOUT.replace("<aside>\n💡 ", "<aside>⚠️ ").replace("pool.\n\n</aside>", "pool.</aside>")
+    assert parse(one).sections["Summary"].startswith("Checkout returned 502s")
+    assert "aside" not in parse(one).sections["Summary"] and "⚠" not in parse(one).sections["Summary"]
+    zwj = parse(NOTION_CALLOUT.replace("💡 ", "🧑\u200d💻\n"))
+    assert zwj.sections["Summary"].startswith("Checkout returned 502s")
+    # an emoji inside the callout's words, and a callout quoted in a code block, are kept
+    kept = NOTION_CALLOUT.replace(
+        "stale staging config.", "stale staging config 💡.\n\n```\n<aside>\n💡 x\n</aside>\n```"
+    )
+    assert (
+        "config 💡." in parse(kept).sections["Summary"] and "<aside>\n💡 x\n</aside>" in parse(kept).sections["Summary"]
+    )
+    # Notion's HTML export: "<aside>" or "<figure class=callout>", the icon an element of its own
+    html = (
+        "<html><body><h1>Checkout 502s after the pool was halved</h1><h2>Summary</h2>"
+        '<figure class="callout"><div><span class="icon">💡</span></div><div>Checkout returned 502s for 40 '
+        "minutes after a config push halved the pool.</div></figure><p>The size came from staging.</p></body></html>"
+    )
+    assert parse(html).sections["Summary"].startswith("Checkout returned 502s for 40 minutes")
+    aside = html.replace('<figure class="callout">', "<aside>").replace("</figure>", "</aside>")
+    assert parse(aside).sections["Summary"].startswith("Checkout returned 502s for 40 minutes")
+    res = imp(kb_dir, tmp_path / "pm" / "callout.md", NOTION_CALLOUT)
+    assert res.exit_code == 0, res.output
+    inc = next(i for i in load_kb(kb_dir).incidents.values() if i.imported)
+    assert inc.sections["Summary"].startswith("Checkout returned 502s") and "aside" not in inc.sections["Summary"]
+
+
 GDOCS = """\
 **Postmortem: Checkout API 503s, DB connection pool exhausted**
 
@@ -259,6 +313,31 @@ def test_pagerdutys_impacted_services_and_incident_duration_are_fields():
     assert pm.services == ["search-api", "elasticsearch-prod"]
     assert pm.duration_minutes == 134
     assert "Impacted" not in pm.sections["Summary"] and "duration" not in pm.sections["Summary"]
+
+
+def test_pagerdutys_suffix_on_a_postmortem_title_is_taken_off(kb_dir, tmp_path):
+    # a PagerDuty postmortem saved from its page is titled "… - Postmortem | PagerDuty": the tool's
+    # name stayed in the record's title (" - Postmortem" alone was taken off, "| PagerDuty" not)
+    for heading in (
+        "Search latency degradation - Postmortem | PagerDuty",
+        "Search latency degradation | PagerDuty",
+        "Search latency degradation - PagerDuty",
+        "Postmortem: Search latency degradation — PagerDuty",
+    ):
+        assert parse(PAGERDUTY.replace("Search latency degradation", heading, 1)).title == "Search latency degradation"
+    html = "<html><body><h1>Search latency degradation - Postmortem - PagerDuty</h1><h2>Overview</h2>"
+    out = json.loads(
+        imp(
+            kb_dir,
+            tmp_path / "pd.html",
+            html + "<p>Search p99 latency rose to 4s after a data node lost its disk.</p></body></html>",
+            "--json",
+        ).output
+    )
+    assert load_kb(kb_dir).incidents[out["incident"]].title == "Search latency degradation"
+    # PagerDuty named in the title's own words stays
+    assert clean_title("Alerts not delivered by PagerDuty") == "Alerts not delivered by PagerDuty"
+    assert clean_title("PagerDuty webhooks failed") == "PagerDuty webhooks failed"
 
 
 PAGERDUTY_ITEMS = """\

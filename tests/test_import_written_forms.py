@@ -250,3 +250,117 @@ def test_a_date_and_subject_block_without_a_sender_is_no_email_and_a_front_summa
     pm = parse("---\ntitle: T\ndescription: What the front matter says.\n---\n\n## Summary\nWhat the body says.\n")
     assert pm.sections["Summary"] == "What the body says."
     assert any("What the front matter says." in u for u in pm.unkept), pm.unkept
+
+
+NO_YEAR = """\
+# Card payments declined after a TLS bundle rotation
+
+Date: 2026-12-02
+Severity: sev2
+
+## Summary
+The gateway rejected the processor's new certificate chain for 25 minutes.
+
+## Action items
+- [ ] Pin the processor's intermediate in staging first — due: Dec 19
+- [ ] Alert on handshake failures per upstream (due Jan 5)
+- [ ] Rehearse the rotation with the processor — Due 19 Dec
+- [ ] Document the rollback, due: Q1 2027
+
+| Action | Owner | Due |
+|---|---|---|
+| Expire the old bundle | Ines Duarte | Feb 29 |
+"""
+
+
+def test_a_due_date_without_a_year_is_the_first_such_day_on_or_after_the_incident(kb_dir, tmp_path):
+    # "due: Dec 19" was said not read and the follow-up recorded with no due date; "(due Jan 5)" stayed
+    # in the title. A postmortem of 2 December 2026 means the coming ones: 2026-12-19 and 2027-01-05
+    pm = parse(NO_YEAR)
+    assert [(a["title"], a["due"]) for a in pm.action_items] == [
+        ("Expire the old bundle", dt.date(2028, 2, 29)),  # the next year that has the day (a table's first)
+        ("Pin the processor's intermediate in staging first", dt.date(2026, 12, 19)),
+        ("Alert on handshake failures per upstream", dt.date(2027, 1, 5)),
+        ("Rehearse the rotation with the processor", dt.date(2026, 12, 19)),
+        ("Document the rollback", None),
+    ]
+    assert pm.unread_dues == [("Document the rollback", "Q1 2027")]
+    out = imp(kb_dir, tmp_path / "pm" / "tls.md", NO_YEAR)
+    res = json.loads(out.output)
+    assert (
+        "follow-up 'Alert on handshake failures per upstream': due 'Jan 5' has no year; read as 2027-01-05, "
+        "the first Jan 5 on or after the incident's date (2026-12-02)"
+    ) in "\n".join(res["notes"])
+    assert any("due 'Q1 2027' not read as a date" in n for n in res["notes"])
+    inc = load_kb(kb_dir).incidents[res["incident"]]
+    assert [str(f.due) for f in inc.follow_ups][:3] == ["2028-02-29", "2026-12-19", "2027-01-05"]
+    # --date is the incident's date: the days are read against it, not the document's (the year was wrong)
+    given = json.loads(
+        imp(kb_dir, tmp_path / "pm" / "tls2.md", NO_YEAR.replace("Card", "Debit"), "--date", "2027-01-10").output
+    )
+    dues = [(f.title, str(f.due)) for f in load_kb(kb_dir).incidents[given["incident"]].follow_ups]
+    assert dues[1:3] == [
+        ("Pin the processor's intermediate in staging first", "2027-12-19"),
+        ("Alert on handshake failures per upstream", "2028-01-05"),
+    ]
+    assert any(
+        "read as 2028-01-05, the first Jan 5 on or after the incident's date (2027-01-10)" in n for n in given["notes"]
+    )
+    # and a document with no date of its own has them read against --date rather than said not read
+    undated_doc = NO_YEAR.replace("Date: 2026-12-02\n", "").replace("Card", "Credit")
+    alone = json.loads(imp(kb_dir, tmp_path / "pm" / "tls3.md", undated_doc, "--date", "2026-12-02").output)
+    assert [str(f.due) for f in load_kb(kb_dir).incidents[alone["incident"]].follow_ups][:3] == [
+        "2028-02-29",
+        "2026-12-19",
+        "2027-01-05",
+    ]
+    assert not any("'Jan 5' not read" in n for n in alone["notes"]) and any(
+        "'Q1 2027' not read" in n for n in alone["notes"]
+    )
+    # no incident date to read it against: said not read, as before
+    undated = parse(NO_YEAR.replace("Date: 2026-12-02\n", ""))
+    assert (
+        undated.date is None and ("Pin the processor's intermediate in staging first", "Dec 19") in undated.unread_dues
+    )
+
+
+PLAIN_DASH_OWNERS = """\
+# Orders API timeouts while the connection pool was exhausted
+
+Date: 2026-12-02
+Severity: sev2
+
+## Summary
+A retry storm from the mobile client held every database connection for 18 minutes.
+
+## Action items
+- [ ] Add pool alert — Sam Okafor — 2026-12-19
+- [x] Cap client retries at three — Ada Nwosu — MOB-212
+- [ ] Shed load at the gateway — Sam Okafor — Jan 5
+- [ ] Rotate keys — all regions — by Friday
+- [ ] Move the batch jobs to a replica — Kafka Connect
+"""
+
+
+def test_a_plain_name_between_dashes_beside_a_date_or_ticket_is_the_owner(kb_dir, tmp_path):
+    # incident.io's bold name between dashes was read, the same name written plain was not: owner,
+    # due date and all stayed in the title ("Add pool alert — Sam Okafor — 2026-12-19", no owner, no due)
+    got = [(a["title"], a["owner"], a["due"], a["ticket"]) for a in parse(PLAIN_DASH_OWNERS).action_items]
+    assert got == [
+        ("Add pool alert", "Sam Okafor", dt.date(2026, 12, 19), None),
+        ("Cap client retries at three", "Ada Nwosu", None, "MOB-212"),
+        ("Shed load at the gateway", "Sam Okafor", dt.date(2027, 1, 5), None),  # its year read as the next
+        # ordinary words between dashes are no name, nor is a name-like pair with no date or ticket beside it
+        ("Rotate keys — all regions — by Friday", None, None, None),
+        ("Move the batch jobs to a replica — Kafka Connect", None, None, None),
+    ]
+    # "All Regions" capitalised says which, not who; two names are not guessed between
+    for text in ("- Rotate keys — All Regions — 2026-12-19\n", "- Add alert — Sam Okafor — Jo Lee — 2026-12-19\n"):
+        [it] = parse_action_items(text)
+        assert (it["title"], it["owner"], it["due"]) == (text[2:].strip(), None, None)
+    # the bold form now gives the bare date after it as well ("— 2026-12-19" stayed in the title)
+    [bold] = parse_action_items("- Add pool alert — **Sam Okafor** — 2026-12-19\n")
+    assert (bold["title"], bold["owner"], bold["due"]) == ("Add pool alert", "Sam Okafor", dt.date(2026, 12, 19))
+    res = imp(kb_dir, tmp_path / "pm" / "pool.md", PLAIN_DASH_OWNERS)
+    inc = load_kb(kb_dir).incidents[json.loads(res.output)["incident"]]
+    assert [(f.title, f.owner, str(f.due)) for f in inc.follow_ups][0] == ("Add pool alert", "Sam Okafor", "2026-12-19")

@@ -13,9 +13,11 @@ import re
 
 from recur.ingest.pm_text import (
     SLASH_DATE,
+    TICKET,
     ambiguous_date,
     find_date,
     is_placeholder,
+    month_day,
     parse_date,
     status_of,
     strip_placeholders,
@@ -145,6 +147,56 @@ def _trailing_mention(title: str) -> tuple:
     return None, None, title
 
 
+# "Add pool alert — Sam Okafor — 2026-12-19": the fields a list item ends with between dashes, as teams
+# type incident.io's follow-ups with the name written plain (incident.io writes it bold). A plain name is
+# read only in a tail of such fields with a date or a ticket beside it: "Rotate keys — all regions — by
+# Friday" names no one, and "Move to Kafka Connect" is a title; words that say which, not who, are no name
+_TAIL_SEP = re.compile(r"(?<![ \t])[ \t]+[-–—]+[ \t]+")
+_TAIL_LABEL = re.compile(r"^(?:due(?:[ \t]+date)?|deadline|by)\b[ \t]*:?[ \t]*", re.I)
+_NOT_NAME_WORD = re.compile(r"(?:all|any|both|each|every|no|none|some|the|our|new|old|prod|staging|team)", re.I)
+
+
+def _tail_field(segment: str) -> tuple:
+    """("name" | "date" | "ticket", value, the due as written when it has no year) of a segment of a
+    dash tail, or (None, None, None)."""
+    plain = segment.strip()
+    bold = re.fullmatch(r"(\*\*|__)(.+)\1", plain)
+    text = bold.group(2).strip() if bold else plain
+    if TICKET.fullmatch(text):
+        return "ticket", text, None
+    dated = _TAIL_LABEL.sub("", text)
+    day, said = find_date(dated)
+    if day is not None and said == dated:
+        return "date", day, None
+    if month_day(dated):
+        return "date", None, dated
+    words = text.split()
+    name = _FULL_NAME.fullmatch(text) or (bold and _ONE_NAME.fullmatch(text))
+    if name and not any(_NOT_A_NAME.fullmatch(w) or _NOT_NAME_WORD.fullmatch(w) for w in words):
+        return "name", text, None
+    return None, None, None
+
+
+def _dash_tail(title: str) -> tuple:
+    """(owner, due, due without a year, the title without them) of the dash-separated fields ending
+    ``title``: a name and a date or a ticket; (None, None, None, title) when it does not end so."""
+    seps = list(_TAIL_SEP.finditer(title))
+    read, end = [], len(title)
+    for sep in reversed(seps):
+        kind, value, unread = _tail_field(title[sep.end() : end])
+        if kind is None:
+            break
+        read.append((kind, value, unread, sep.start(), end))
+        end = sep.start()
+    names = [r for r in read if r[0] == "name"]
+    if len(names) != 1 or len(read) < 2 or not title[:end].strip():
+        return None, None, None, title
+    dates = [r for r in read if r[0] == "date"]
+    for _, _, _, start, stop in sorted(names + dates[:1], key=lambda r: -r[3]):
+        title = title[:start] + title[stop:]
+    return names[0][1], dates[0][1] if dates else None, dates[0][2] if dates else None, title
+
+
 def _value(text: str, start: int) -> str:
     end = _VALUE_END.search(text, start)
     return text[start : end.start() if end else len(text)]
@@ -182,6 +234,10 @@ def _due(text: str) -> tuple:
         if day is not None and value.find(words) == skip:
             return day, None, (m.start(), m.end() + skip + len(words))
         said = value.split(",")[0].rstrip(" .*_")
+        # "(due Dec 19)", "by 19 Dec": a day without its year, read against the incident's date (postmortem)
+        no_year = value[skip:].split(",")[0].rstrip(" *_")
+        if month_day(no_year):
+            return None, no_year, (m.start(), m.end() + skip + len(no_year))
         if m.group(3) or (m.group(1) and said[:1].isdigit()):  # "due: Q1 2027", "due 12/2026": a due date
             unread = None if is_placeholder(said) else said
             return None, unread, (m.start(), m.end() + len(said))
@@ -274,6 +330,9 @@ def _inline_fields(title: str, names: bool = False) -> tuple[str, dict]:
     title = re.sub(r"\s*[(\[]([^()\[\]]*)[)\]]", bracket, title)
     owner, due, title = _trailing_mention(title)
     said["owner"], said["due"] = said["owner"] or owner, said["due"] or due
+    owner, due, unread, title = _dash_tail(title)
+    said["owner"], said["due"] = said["owner"] or owner, said["due"] or due
+    said["due_unread"] = said["due_unread"] or unread
     got, title = _fields(title, bracketed=False)
     for k, v in got.items():
         said[k] = said[k] or v

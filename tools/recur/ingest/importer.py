@@ -627,6 +627,11 @@ def _unrecorded_notes(pm) -> list[str]:
         notes.append(f"not imported as follow-ups (cancelled): {'; '.join(pm.cancelled_items)}")
     for title, due in pm.unread_dues:
         notes.append(f"follow-up {title!r}: due {due!r} not read as a date, left empty")
+    for title, due, day, start in pm.inferred_dues:
+        notes.append(
+            f"follow-up {title!r}: due {due!r} has no year; read as {day.isoformat()}, the first {due} on or "
+            f"after the incident's date ({start.isoformat()}): correct it in the record if another was meant"
+        )
     if pm.controls:
         notes.append(
             f"took {pm.controls} control character(s) out of the text (terminal escape sequences and the like: "
@@ -668,6 +673,10 @@ def import_postmortem(
         given = [f for f, v in zip(("--id", "--date", "--severity", "--pattern"), (iid, date, severity, patterns)) if v]
         return _already(dup, pm, given, _changes(kb, dup[0], pm, source) if dup[2] == "source path" else None, digest)
     title, day, sev, triage, notes = resolve_meta(pm, kb, file, date=date, severity=severity, today=today)
+    if date:  # a due date without its year is read against the date given, not the document's
+        from recur.ingest.postmortem import dues_against
+
+        dues_against(pm, day)
     notes += _same_source_notes(kb, source, sources) + _look_alike_notes(kb, title, day)
     numbered, iid = not iid, iid or next_id(kb, day.year)
     if iid in kb.incident_files:
@@ -865,24 +874,30 @@ def _changes(kb, iid: str, pm, source: str) -> list[str]:
 
 
 def _follow_up_changes(items: list, recorded: list) -> list[str]:
-    """The follow-ups added to, gone from or changed in the postmortem against those recorded."""
+    """The follow-ups added to, gone from or changed in the postmortem against those recorded; a
+    changed one with what changed, old -> new ("status open → done"): the note named the follow-up
+    only, and a reader had to compare the two by hand to find what to edit (found in review)."""
     was = {f.title: f for f in recorded}
     now = {it["title"]: it for it in items if it["title"]}
-    added = [t for t in now if t not in was]
-    gone = [t for t in was if t not in now]
-    changed = [
-        t
-        for t, it in now.items()
-        if t in was
-        and any(it.get(k) is not None and it.get(k) != getattr(was[t], k) for k in ("status", "owner", "due", "ticket"))
-    ]
+    added = [repr(t) for t in now if t not in was]
+    gone = [repr(t) for t in was if t not in now]
+    changed = [f"{t!r} ({diff})" for t, it in now.items() if t in was and (diff := _field_changes(it, was[t]))]
     out = []
     for what, titles in (("added", added), ("gone", gone), ("changed", changed)):
         if titles:
-            out.append(
-                f"follow-ups {what}: " + ", ".join(repr(t) for t in titles[:3]) + (" …" if len(titles) > 3 else "")
-            )
+            out.append(f"follow-ups {what}: " + ", ".join(titles[:3]) + (" …" if len(titles) > 3 else ""))
     return out
+
+
+def _field_changes(item: dict, follow_up) -> str:
+    """ "status open → done, due 2026-12-01 → 2026-12-15": the fields ``item`` (the document's) says
+    otherwise than the recorded ``follow_up``; a field the document leaves empty is no change."""
+    out = []
+    for k in ("status", "owner", "due", "ticket"):
+        now, old = item.get(k), getattr(follow_up, k)
+        if now is not None and now != old:
+            out.append(f"{k} {'none' if old is None else old} → {now}")
+    return ", ".join(out)
 
 
 def _write(kb, pm, meta: dict, linked: list, cands: list, *, draft: bool, category, source_file, dry=False) -> Written:

@@ -50,7 +50,50 @@ def to_markdown(text: str) -> str:
     # when its own headings (h2. …) outnumber those (a Jira timeline with a sub-step was left raw)
     if sum(bool(JIRA_HEADING.match(ln)) for ln in lines) > len(markdown_headings):
         return jira_to_markdown(lines)
-    return text
+    return callouts(text)
+
+
+# Notion's callout block: its Markdown export writes "<aside>" and "</aside>" lines around the callout's
+# text, which opens with the callout's icon ("💡 Checkout returned 502s …"); the tags and the icon were
+# the summary's first words. The icon is one emoji (a ZWJ sequence, a skin tone, a variation selector)
+_EMOJI_CHAR = "[\u2139\u2190-\u21ff\u2300-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff]"
+_EMOJI_MARKS = "[\ufe0e\ufe0f\U0001f3fb-\U0001f3ff]*"
+EMOJI = f"{_EMOJI_CHAR}{_EMOJI_MARKS}(?:\u200d{_EMOJI_CHAR}{_EMOJI_MARKS})*"
+LEADING_ICON = re.compile(rf"^([ \t]*){EMOJI}(?:[ \t]+|$)")
+_ASIDE_OPEN = re.compile(r"^[ \t]*<aside\b[^>]*>[ \t]*", re.I)
+
+
+def _before_close(ln: str) -> str | None:
+    """``ln`` before the "</aside>" ending it, else None (str methods: a regex searched for the tag after
+    a run of spaces tried every start in the run, quadratic on a padded line)."""
+    s = ln.rstrip(" \t")
+    return s[:-8].rstrip(" \t") if s[-8:].lower() == "</aside>" else None
+
+
+def callouts(text: str) -> str:
+    """``text`` with each callout's ``<aside>`` tags taken out and its icon, a lone emoji opening its
+    text; the callout's words are kept, a paragraph of their own. Code blocks are left alone."""
+    out, fence, icon = [], None, False  # icon: in a callout whose first words are still to come
+    for ln in text.split("\n"):
+        s = ln.strip()
+        if fence is None and s.startswith(("```", "~~~")):
+            fence = s[:3]
+        elif fence and s.startswith(fence):
+            fence = None
+        tag = fence is None and (_ASIDE_OPEN.match(ln) or _before_close(ln) is not None)
+        if fence is None and (m := _ASIDE_OPEN.match(ln)):
+            ln, icon = ln[m.end() :], True
+        closed = fence is None and (before := _before_close(ln)) is not None
+        if closed:
+            ln = before
+        if icon and ln.strip():
+            ln, icon = LEADING_ICON.sub(r"\1", ln), False
+        if not (tag and not ln.strip() and (not out or not out[-1].strip())):  # a tag's line left blank
+            out.append(ln)
+        if closed and out and out[-1].strip():
+            out.append("")  # the callout ends its paragraph
+        icon = icon and not closed
+    return "\n".join(out)
 
 
 def jira_to_markdown(lines: list[str]) -> str:
@@ -89,6 +132,7 @@ def _jira_item(text: str) -> str:
 
 class _Html(HTMLParser):
     BLOCK = {"p", "div", "section", "article", "header", "footer", "blockquote", "ul", "ol", "table", "dl", "dt", "dd"}
+    BLOCK |= {"aside", "figure"}  # Notion's callout: "<aside>" (or "<figure class=callout>"), a paragraph
     SKIP = {"script", "style", "head", "title"}
     VOID = {"br", "img", "hr", "meta", "link", "input", "wbr", "col", "source", "area", "base"}
     # what an exported page says about the page, not the incident, dropped with its content: Confluence's
@@ -113,6 +157,7 @@ class _Html(HTMLParser):
         self.capture: tuple | None = None
         self.owner_guess: str | None = None  # the task's owner as an avatar link's data-username, no name seen
         self.space_title = False  # in a Confluence page title, "SPACE : Title": the space goes
+        self.callout = False  # in a Notion callout whose first words (its icon, an emoji: dropped) are to come
 
     def _dropping(self, tag: str, attrs: dict) -> bool:
         """Whether this start tag is inside, or starts, an element dropped whole."""
@@ -149,6 +194,7 @@ class _Html(HTMLParser):
             self.out.append("\n\n# ")  # Google Docs: the document's Title paragraph (the title was the file name)
         else:
             self.space_title = self.space_title or attrs.get("id") in ("title-heading", "title-text")
+            self.callout = self.callout or tag == "aside" or (tag == "figure" and "callout" in classes)
             return False
         return True
 
@@ -275,6 +321,8 @@ class _Html(HTMLParser):
         if self.capture:
             self.capture[1].append(data)
             return
+        if self.callout and data.strip():  # "<aside>💡 <p>…": the callout's icon was the summary's first line
+            data, self.callout = LEADING_ICON.sub("", data.lstrip()), False
         if self.space_title and data.strip():  # "SRE : 2026-03-10 Postmortem - …": the space name goes
             data, self.space_title = re.sub(r"^\s*[^:\n]{1,60}? : ", "", data, count=1), False
         if not self.pre:

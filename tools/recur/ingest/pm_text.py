@@ -72,9 +72,11 @@ TITLE_PREFIX = re.compile(
     r"pir|rca|root cause analysis|retrospective)\s*(?:(?:for|of)\s*)?(?:[:—–]{1,2}|(?<=\s)-{1,2}|--)\s*",  # "--": pandoc's en dash
     re.I,
 )
+# "X Postmortem", "X - Postmortem (incident #465)"; and PagerDuty's page title of a postmortem, "X -
+# Postmortem | PagerDuty", "X - PagerDuty" (a PagerDuty write-up kept the tool's name in its title)
 TITLE_SUFFIX = re.compile(
-    r"(?<!\s)\s*(?:[:—–-]\s*)?(?:post-?mortem|incident report|post-incident review|rca)"
-    r"(?:\s*\([^)]*\))?\s*$",
+    r"(?<!\s)(?:\s*(?:[:|—–-]\s*)?(?:post-?mortem|incident report|post-incident review|rca)(?:\s*\([^)]*\))?)?"
+    r"(?:\s*[|—–-]\s*pagerduty)?\s*$",
     re.I,
 )
 
@@ -140,6 +142,35 @@ def find_date(text: str) -> tuple[dt.date | None, str | None]:
                     best = (m.start(), day, m.group(0))
                 break
     return (best[1], best[2]) if best else (None, None)
+
+
+# a date without its year, as due dates are written: "Dec 19", "19 Dec", "December 19th", "19th of December"
+MONTH_DAY = re.compile(
+    rf"(?:{_MONTH}[ \t]+(\d{{1,2}})(?:st|nd|rd|th)?|(\d{{1,2}})(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?{_MONTH})\.?", re.I
+)
+
+
+def month_day(text: str | None) -> tuple[int, int] | None:
+    """(month, day) of ``text`` when it is a day of a month and nothing else ("Dec 19"), else None."""
+    m = MONTH_DAY.fullmatch((text or "").strip())
+    if m is None:
+        return None
+    month, day = _MON[(m.group(1) or m.group(4)).lower()[:3]], int(m.group(2) or m.group(3))
+    try:
+        dt.date(2000, month, day)  # a leap year: "Feb 29" is a day of some years
+    except ValueError:
+        return None
+    return month, day
+
+
+def on_or_after(month: int, day: int, start: dt.date) -> dt.date:
+    """The first ``month``/``day`` on or after ``start``: a due date written without a year in a
+    postmortem of 2 December means the next one ("Dec 19": the 19th; "Jan 5": next year's)."""
+    for year in range(start.year, start.year + 9):  # Feb 29 comes round within 8 years
+        with contextlib.suppress(ValueError):
+            if (day_of := dt.date(year, month, day)) >= start:
+                return day_of
+    raise ValueError(f"no {month}/{day} after {start}")  # month_day only gives days some year has
 
 
 def parse_date(text) -> dt.date | None:

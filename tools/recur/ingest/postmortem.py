@@ -28,6 +28,8 @@ from recur.ingest.pm_text import (
     find_date,
     is_generic_title,
     is_placeholder,
+    month_day,
+    on_or_after,
     parse_date,
     read_duration,
     review_status,
@@ -253,6 +255,8 @@ class Postmortem:
     action_items: list = field(default_factory=list)  # {title, status, owner, due, ticket}
     cancelled_items: list = field(default_factory=list)  # titles of action items that will not be done
     unread_dues: list = field(default_factory=list)  # (title, due as written) of due dates not read
+    # (title, due as written, date, the incident's date it was read against) of due dates with no year
+    inferred_dues: list = field(default_factory=list)
     code_spans: list = field(default_factory=list)
     front_matter: str | None = None  # "yaml" | "toml" | None
     front_matter_error: tuple | None = None  # (file line, problem) when the front matter does not parse
@@ -973,9 +977,33 @@ def _action_items(pm: Postmortem, items: list[dict]) -> None:
         if it.pop("cancelled", False):
             pm.cancelled_items.append(it["title"])
             continue
-        if unread := it.pop("due_unread", None):
+        if (unread := it.pop("due_unread", None)) and (day := _without_year(pm, unread)):
+            it["due"] = day
+            pm.inferred_dues.append((it["title"], unread, day, pm.date))
+        elif unread:
             pm.unread_dues.append((it["title"], unread))
         pm.action_items.append(it)
+
+
+def dues_against(pm: Postmortem, start: dt.date) -> None:
+    """Read the due dates written without a year against ``start``, the incident's date given apart
+    (``--date``), not the one the document says: read against that, a date the user corrected left
+    them in the wrong year (or, with none in the document, said not read)."""
+    words = {t: w for t, w, *_ in pm.inferred_dues} | {t: w for t, w in pm.unread_dues if month_day(w)}
+    pm.unread_dues = [(t, w) for t, w in pm.unread_dues if t not in words]
+    pm.inferred_dues = []
+    for it in pm.action_items:
+        if (said := words.get(it["title"])) is not None:
+            it["due"] = on_or_after(*month_day(said), start)
+            pm.inferred_dues.append((it["title"], said, it["due"], start))
+
+
+def _without_year(pm: Postmortem, due: str) -> dt.date | None:
+    """The date of a due date written without its year ("Dec 19", "19 Dec"): the first such day on or
+    after the incident's date, as a postmortem's author means the coming one (it was said not read and
+    the follow-up recorded with none); None when it is no such day or the incident's date is unknown."""
+    said = month_day(due)
+    return on_or_after(*said, pm.date) if said and pm.date else None
 
 
 # An email's header block ("From: … / To: … / Date: … / Subject: …" down to the first blank line): the
