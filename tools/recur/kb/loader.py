@@ -706,7 +706,7 @@ def _load_pattern(kb: KB, path: Path) -> None:
     runbook, evidence = _lists(v, shown, sections, sec_lines)
     kb.problems.extend(v.problems)
     if not v.ok:
-        _keep_refs(kb, v, raw, (("related", None), ("distinguish", "from")))
+        _keep_refs(kb, v, raw, (("related", None), ("distinguish", "from"), ("superseded_by", None)))
         return
     fix = None
     if "fix" in meta:
@@ -734,6 +734,7 @@ def _load_pattern(kb: KB, path: Path) -> None:
             distinguish=[{"from": d["from"], "by": d["by"]} for d in meta.get("distinguish", [])],
             created=meta.get("created"),
             imported=meta.get("imported"),
+            superseded_by=meta.get("superseded_by", []),
             sections=sections,
             runbook=runbook,
             evidence=evidence,
