@@ -606,8 +606,9 @@ def test_linking_a_retired_pattern_names_what_superseded_it(kb_dir, tmp_path):
     path.write_text(path.read_text().replace("status: retired\n", "status: retired\nsuperseded_by: [dns-failure]\n"))
     r = run("incident", "link", "--kb", str(kb_dir), "INC-2026-0002", "old-retired")
     assert r.exit_code == 0 and "Linked INC-2026-0002 to old-retired" in r.stdout, r.output
-    assert "note: old-retired is retired, and patterns/deploys/old-retired.md says so and superseded by dns-failure" in (
-        r.stderr
+    assert (
+        "note: old-retired is retired, and patterns/deploys/old-retired.md says so and superseded by dns-failure"
+        in r.stderr
     ), r.stderr
     r = new(kb_dir, tmp_path, "-t", "Old deploy bug again", "-s", "sev3", "--pattern", "old-retired", "--no-suggest")
     assert r.exit_code == 0 and "superseded by dns-failure (link that instead if it fits)" in r.stderr, r.stderr
