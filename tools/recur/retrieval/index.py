@@ -268,6 +268,12 @@ def build(kb: KB, index_dir, encoder, progress: bool | None = None, reuse_vector
         # left out on purpose, unlike left_out: GET /api/patterns/<id> and MCP's get_pattern say a retired
         # id is retired (retrieval.patterns.retired) instead of "no pattern with id ... in the index"
         "retired": {p.id: p.relpath for p in sorted(kb.patterns.values(), key=lambda p: p.id) if p.status == "retired"},
+        # what superseded each retired one (superseded_by, followed to the patterns in use), which that 404 names
+        "superseded_by": {
+            pid: found
+            for pid, p in sorted(kb.patterns.items())
+            if p.status == "retired" and (found := kb.successors(pid))
+        },
         "build_id": os.urandom(8).hex(),
     }
     docs = {p.id: pattern_doc(p, kb) for p, _, _ in per_pattern}
