@@ -73,6 +73,26 @@ class Pattern:
         )
 
 
+def successors(patterns: dict, pattern_id: str) -> list:
+    """The patterns ({id: Pattern}) that replaced a retired one, in the order written: its ``superseded_by``,
+    a successor that is retired too followed to its own (A -> B -> C gives C). [] when none is named or
+    every way ends in a retired pattern naming none, an unknown id or a cycle (`recur check` says so)."""
+    out: list = []
+    seen = {pattern_id}
+    todo = list(patterns[pattern_id].superseded_by) if pattern_id in patterns else []
+    while todo:
+        pid = todo.pop(0)
+        p = patterns.get(pid)
+        if pid in seen or p is None:
+            continue
+        seen.add(pid)
+        if p.status == "retired":
+            todo[0:0] = p.superseded_by  # its successors in its place, so the written order holds
+        else:
+            out.append(pid)
+    return out
+
+
 @dataclass
 class Review:
     level: str
@@ -220,23 +240,8 @@ class KB:
         return [p for p in self.patterns.values() if p.status != "retired"]
 
     def successors(self, pattern_id: str) -> list:
-        """The patterns that replaced a retired one, in the order written: its ``superseded_by``, a
-        successor that is retired too followed to its own (A -> B -> C gives C). [] when none is named or
-        every way ends in a retired pattern naming none, an unknown id or a cycle (`recur check` says so)."""
-        out: list = []
-        seen = {pattern_id}
-        todo = list(self.patterns[pattern_id].superseded_by) if pattern_id in self.patterns else []
-        while todo:
-            pid = todo.pop(0)
-            p = self.patterns.get(pid)
-            if pid in seen or p is None:
-                continue
-            seen.add(pid)
-            if p.status == "retired":
-                todo[0:0] = p.superseded_by  # its successors in its place, so the written order holds
-            else:
-                out.append(pid)
-        return out
+        """``successors`` of this KB's patterns."""
+        return successors(self.patterns, pattern_id)
 
     def incidents_for(self, pattern_id: str) -> list:
         return sorted((i for i in self.incidents.values() if pattern_id in i.patterns), key=lambda i: i.date)
