@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from kbfactory import small_kb, write
+from kbfactory import pattern_text, small_kb, write
 
 from recur.cli.main import cli
 
@@ -881,6 +881,78 @@ ROWS = [
         "warning",
     ),
     (
+        "superseded-by-slip",  # as a related id: named with the id it was meant to be
+        {P: pattern(*front(extra=["status: retired", "superseded_by: disk-ful"]))},
+        f"{P}:11: superseded_by",
+        "no pattern has id 'disk-ful'; did you mean disk-full?",
+        "error",
+    ),
+    (
+        "superseded-by-list-slip",  # a pattern split in two: each id checked, at its own place in the list
+        {P: pattern(*front(extra=["status: retired", "superseded_by:", "  - disk-full", "  - dns-failur"]))},
+        f"{P}:13: superseded_by[1]",
+        "no pattern has id 'dns-failur'; did you mean dns-failure?",
+        "error",
+    ),
+    (
+        "superseded-by-not-kebab",
+        {P: pattern(*front(extra=["status: retired", "superseded_by: Disk Full"]))},
+        f"{P}:11: superseded_by",
+        "must be a kebab-case id",
+        "error",
+    ),
+    (
+        "superseded-by-itself",
+        {P: pattern(*front(extra=["status: retired", "superseded_by: x-broken"]))},
+        f"{P}:11: superseded_by",
+        "a pattern cannot be superseded by itself",
+        "error",
+    ),
+    (
+        "superseded-by-on-an-active-pattern",  # a live pattern has no successor: one of the two is a slip
+        {P: pattern(*front(extra=["superseded_by: disk-full"]))},
+        f"{P}:10: superseded_by",
+        "superseded_by on a pattern that is active: set status: retired, or remove superseded_by",
+        "warning",
+    ),
+    (
+        "superseded-by-cycle",  # retired patterns each naming the other: the way to the live one never ends
+        {
+            P: pattern(*front(extra=["status: retired", "superseded_by: old-retired"])),
+            "patterns/deploys/old-retired.md": pattern_text(
+                "old-retired", "deploys", status="retired", extra_front="superseded_by: x-broken"
+            ),
+        },
+        f"{P}:11: superseded_by",
+        "a cycle of retired patterns: x-broken -> old-retired -> x-broken",
+        "error",
+    ),
+    (
+        "path-retired-pattern-superseded",  # the warning names the successor, followed through a retired one
+        {
+            "paths/first-week.yml": "title: T\naudience: a\nsteps:\n  - pattern: disk-full\n  - pattern: x-broken\n",
+            P: pattern(*front(extra=["status: retired", "superseded_by: old-retired"])),
+            "patterns/deploys/old-retired.md": pattern_text(
+                "old-retired", "deploys", status="retired", extra_front="superseded_by: [dns-failure, disk-full]"
+            ),
+        },
+        "paths/first-week.yml:5: steps[1].pattern",
+        "name dns-failure and disk-full, which replaced it (superseded_by), or remove the step",
+        "warning",
+    ),
+    (
+        "cases-retired-pattern-superseded",
+        {
+            "eval/cases.yml": "- query: q\n  expect: [old-retired]\n",
+            "patterns/deploys/old-retired.md": pattern_text(
+                "old-retired", "deploys", status="retired", extra_front="superseded_by: disk-full"
+            ),
+        },
+        "eval/cases.yml:2: [0].expect",
+        "expect disk-full, which replaced it (superseded_by), or remove it",
+        "warning",
+    ),
+    (
         "cases-empty-expect",
         {"eval/cases.yml": "- query: q\n  expect: []\n"},
         "eval/cases.yml:2: [0].expect",
@@ -964,6 +1036,30 @@ def test_the_valid_kb_has_no_problems(tmp_path, monkeypatch):
     res = CliRunner().invoke(cli, ["check", "--kb", "kb", "--strict", "--stale-days", "0"])
     assert res.exit_code == 0, res.output
     assert res.output.startswith("OK: ")
+
+
+def test_a_retired_successor_is_followed_to_the_pattern_in_use(tmp_path, monkeypatch):
+    """superseded_by names the pattern(s) that replaced a retired one; a successor retired in turn is
+    followed (x-broken -> old-retired -> disk-full), and such a chain is valid: no problem, even --strict."""
+    from recur.kb.loader import load_kb
+
+    monkeypatch.chdir(tmp_path)
+    kb = small_kb(tmp_path / "kb")
+    _apply(
+        kb,
+        {
+            P: pattern(*front(extra=["status: retired", "superseded_by: [old-retired, dns-failure]"])),
+            "patterns/deploys/old-retired.md": pattern_text(
+                "old-retired", "deploys", status="retired", extra_front="superseded_by: disk-full"
+            ),
+        },
+    )
+    res = CliRunner().invoke(cli, ["check", "--kb", "kb", "--strict", "--stale-days", "0"])
+    assert res.exit_code == 0 and res.output.startswith("OK: "), res.output
+    loaded = load_kb(kb)
+    assert loaded.patterns["x-broken"].superseded_by == ["old-retired", "dns-failure"]
+    assert loaded.successors("x-broken") == ["disk-full", "dns-failure"]  # in the order written
+    assert loaded.successors("old-retired") == ["disk-full"] and loaded.successors("disk-full") == []
 
 
 def test_installed_entry_point(tmp_path):

@@ -362,6 +362,22 @@ def test_eval_json_gives_each_miss_its_line_and_the_cases_that_can_only_miss(run
     ]
 
 
+def test_eval_names_what_superseded_a_retired_pattern_a_case_expects(run, kb_dir, tmp_path):
+    """A case that can only miss because its pattern was retired: the note and --json name the pattern(s)
+    of its superseded_by, which the case should expect instead."""
+    path = kb_dir / "patterns/deploys/old-retired.md"
+    path.write_text(path.read_text().replace("status: retired\n", "status: retired\nsuperseded_by: disk-full\n"))
+    cases = tmp_path / "cases.yml"
+    cases.write_text(
+        "- query: too many clients\n  expect: [db-pool-exhausted]\n- query: deploy\n  expect: [old-retired]\n"
+    )
+    res = run("eval", "--cases", str(cases), "--min-recall3", "0", "--min-mrr", "0")
+    assert res.exit_code == 0 and ":3: old-retired (superseded by disk-full)" in res.stderr, res.output
+    res = run("eval", "--cases", str(cases), "--json", "--min-recall3", "0", "--min-mrr", "0")
+    why = json.loads(res.stdout)["unsearchable"][0]["why"]
+    assert why == "old-retired: retired, superseded by disk-full: the case can only miss", why
+
+
 def test_eval_says_a_case_is_a_hit_when_any_one_of_its_ids_ranks(run, tmp_path):
     """The docs said `expect` lists the ids that "must come back"; eval counts a case when any one of them is
     in the top k. The help, the header init writes and the shipped KB's cases say so now."""

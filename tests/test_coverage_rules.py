@@ -491,6 +491,26 @@ def test_a_broken_runbook_url_is_reported_at_its_line_with_the_page_it_may_have_
     ]
 
 
+def test_a_runbook_url_on_a_retired_pattern_names_what_superseded_it(kb_dir, tmp_path):
+    """A runbook link to a retired pattern's page is not counted as detection; the reason names the
+    pattern(s) of its superseded_by, where the link should point now."""
+    from recur.ingest.coverage import coverage, read_rules
+
+    path = kb_dir / "patterns/deploys/old-retired.md"
+    path.write_text(path.read_text().replace("status: retired\n", "status: retired\nsuperseded_by: disk-full\n"))
+    site = "https://recur.example/"
+    f = write(
+        tmp_path,
+        "rb.yml",
+        "groups:\n  - name: rb\n    rules:\n      - alert: OldDeploy\n        expr: vector(1)\n        annotations:\n"
+        f"          runbook_url: {site}patterns/deploys/old-retired.html\n",
+    )
+    c = coverage(load_kb(kb_dir), read_rules(f)[0], site_url=site)
+    assert [(b["alert"], b["reason"]) for b in c.bad_runbook_urls] == [
+        ("OldDeploy", "points at retired pattern old-retired (superseded by disk-full)")
+    ]
+
+
 DATADOG = """[
   {
     "id": 12345678,

@@ -495,6 +495,24 @@ def test_export_always_says_what_became_of_the_votes_it_did_not_export(tmp_path)
     assert "dns-failure-old" in r.stderr and "retired pattern (kept for history, never a case): old-retired" in r.stderr
 
 
+def test_export_names_what_superseded_a_retired_pattern_voted_for(tmp_path):
+    """A 👍 for a pattern since split or merged is not a case; the breakdown names the pattern(s) of its
+    superseded_by (a retired one followed to the pattern in use), where the query's case may belong."""
+    kb = small_kb(tmp_path / "kb")
+    path = kb / "patterns/deploys/old-retired.md"
+    path.write_text(
+        path.read_text().replace("status: retired\n", "status: retired\nsuperseded_by: [dns-failure, disk-full]\n")
+    )
+    fb = tmp_path / "f.jsonl"
+    votes(fb, ("deploy broke", "old-retired", True))
+    r = CliRunner().invoke(cli, ["feedback", "export", "--kb", str(kb), "--feedback", str(fb)])
+    assert r.exit_code == 0 and "1 retired pattern" in r.stderr, r.output
+    assert (
+        "retired pattern (kept for history, never a case): old-retired (superseded by dns-failure and disk-full)"
+        in r.stderr
+    ), r.stderr
+
+
 def test_one_thumbs_down_does_not_cancel_the_thumbs_up_of_other_voters(tmp_path):
     """Each voter's latest vote counts once (Slack's vote_key; an API vote is a voter of its own); a pair is a
     case when 👍 outnumber 👎. The latest vote of the (query, pattern) decided alone, so one 👎 undid three 👍."""

@@ -599,6 +599,21 @@ def test_linking_a_retired_pattern_says_it_struck_again(kb_dir, tmp_path):
     assert load_kb(kb_dir).incidents[r.stdout.split()[1]].patterns == ["old-retired"]
 
 
+def test_linking_a_retired_pattern_names_what_superseded_it(kb_dir, tmp_path):
+    """An old id linked from memory or an old postmortem: the note names the pattern(s) of its
+    superseded_by (a retired successor followed to the one in use), which the incident may well be."""
+    path = kb_dir / "patterns/deploys/old-retired.md"
+    path.write_text(path.read_text().replace("status: retired\n", "status: retired\nsuperseded_by: [dns-failure]\n"))
+    r = run("incident", "link", "--kb", str(kb_dir), "INC-2026-0002", "old-retired")
+    assert r.exit_code == 0 and "Linked INC-2026-0002 to old-retired" in r.stdout, r.output
+    assert (
+        "note: old-retired is retired, and patterns/deploys/old-retired.md says so and superseded by dns-failure"
+        in r.stderr
+    ), r.stderr
+    r = new(kb_dir, tmp_path, "-t", "Old deploy bug again", "-s", "sev3", "--pattern", "old-retired", "--no-suggest")
+    assert r.exit_code == 0 and "superseded by dns-failure (link that instead if it fits)" in r.stderr, r.stderr
+
+
 def test_a_description_on_stdin_larger_than_a_record_can_hold_is_refused_unread(kb_dir, tmp_path):
     """stdin is read only up to what an incident record may hold (recur check's 1 MiB), not whole."""
     r = new(kb_dir, tmp_path, "-t", "Big paste", "-s", "sev2", "-d", "-", "--no-suggest", input="x" * (1024 * 1024 + 1))

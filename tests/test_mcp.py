@@ -204,6 +204,22 @@ def test_a_retired_pattern_is_said_to_be_retired_as_the_api_says_it(served):
     assert out["resource"] and "'old-retired' is retired" in out["resource"]
 
 
+def test_get_pattern_of_a_retired_id_names_what_superseded_it(tmp_path):
+    """An agent holding an old id is told the pattern(s) that replaced it (superseded_by), as the API says."""
+    kb = small_kb(tmp_path / "kb")
+    path = kb / "patterns/deploys/old-retired.md"
+    path.write_text(path.read_text().replace("status: retired\n", "status: retired\nsuperseded_by: disk-full\n"))
+
+    async def work(client):
+        return await call(client, "get_pattern", {"id": "old-retired"})
+
+    err, body, text = session(stdio(kb, tmp_path / "index"), work)
+    assert err and body["error"]["code"] == "pattern_not_found"
+    assert text.startswith(
+        "pattern 'old-retired' is retired (patterns/deploys/old-retired.md) and superseded by 'disk-full'"
+    )
+
+
 def test_record_incident_writes_what_the_cli_writes(tmp_path):
     mcp_kb, cli_kb = small_kb(tmp_path / "a" / "kb"), small_kb(tmp_path / "b" / "kb")
     args = {

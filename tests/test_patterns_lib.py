@@ -64,6 +64,17 @@ def test_a_retired_id_is_said_to_be_retired_by_the_manifest_it_was_left_out_of()
     )
 
 
+def test_a_retired_id_names_its_successors_from_the_manifest():
+    manifest = {"retired": {"old": "patterns/deploys/old.md"}, "superseded_by": {"old": ["a", "b"], "bad": "a"}}
+    retired = pat.retired(manifest)
+    assert retired.successors == {"old": ["a", "b"]}  # a value of another kind is not read
+    with pytest.raises(pat.PatternNotFound) as info:
+        pat.pattern_object(DOCS, "old", retired)
+    assert str(info.value).startswith(
+        "pattern 'old' is retired (patterns/deploys/old.md) and superseded by 'a' and 'b': "
+    )
+
+
 def test_site_page_links():
     assert (
         pat.site_page("https://x.example/kb/", "patterns/capacity/b.md")

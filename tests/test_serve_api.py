@@ -111,6 +111,23 @@ def test_a_retired_pattern_is_said_to_be_retired_not_missing(served):
     assert r.json()["error"]["message"] == "no pattern with id 'no-such-thing' in the index"
 
 
+def test_a_retired_pattern_names_what_superseded_it(tmp_path):
+    """A client asking for a retired id (an old link, a stored id) is told which pattern(s) replaced it
+    (superseded_by, a retired successor followed to the one in use): the index records them, and GET
+    /api/patterns/<id> and a vote's 404 name them."""
+    kb = small_kb(tmp_path / "kb")
+    path = kb / "patterns/deploys/old-retired.md"
+    path.write_text(path.read_text().replace("status: retired\n", "status: retired\nsuperseded_by: disk-full\n"))
+    with running(fake_app(kb, tmp_path)) as base:
+        r = httpx.get(base + "/api/patterns/old-retired")
+        assert r.status_code == 404 and r.json()["error"]["message"].startswith(
+            "pattern 'old-retired' is retired (patterns/deploys/old-retired.md) and superseded by 'disk-full': "
+            "the failure no longer happens"
+        ), r.json()
+        vote = post(base, "/api/feedback", {"query": "deploy broke", "pattern": "old-retired", "useful": True})
+        assert vote.status_code == 404 and vote.json() == r.json()
+
+
 def test_patterns_list_takes_the_filters_list_patterns_takes(served):
     """?category= and the rest were ignored (every pattern, 200) while MCP's list_patterns filtered."""
     base = served["base"] + "/api/patterns"

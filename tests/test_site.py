@@ -191,6 +191,30 @@ def test_a_path_step_on_a_retired_pattern_says_so(kb):
     assert "retired" not in first
 
 
+def test_a_retired_pattern_page_names_what_superseded_it(kb):
+    """A retired pattern's page said only "kept for history": an old link, a bookmark or a path step led
+    there and nowhere on. Near the top it now links the pattern(s) of its superseded_by, a retired
+    successor followed to the one in use (old-retired -> db-pool-exhausted -> disk-full)."""
+    import dataclasses
+
+    page = _pages(kb)["patterns/deploys/old-retired.md"]  # site_kb: superseded_by: dns-failure
+    note = page[page.index('!!! note "Retired"') :].split("## Summary")[0]
+    assert 'Retired: superseded by <a href="../network/dns-failure.html">DNS resolution failure</a>.' in note
+    kb.patterns["db-pool-exhausted"] = dataclasses.replace(
+        kb.patterns["db-pool-exhausted"], status="retired", superseded_by=["disk-full"]
+    )
+    kb.patterns["old-retired"].superseded_by = ["db-pool-exhausted", "dns-failure"]
+    out = _pages(kb)
+    note = out["patterns/deploys/old-retired.md"].split("## Summary")[0]
+    assert (
+        'superseded by <a href="../capacity/disk-full.html">Disk full on a host</a> and '
+        '<a href="../network/dns-failure.html">DNS resolution failure</a>.'
+    ) in note
+    step = out["paths/storage-basics.md"].split('data-step="db-pool-exhausted"')[1].split("</li>")[0]
+    assert '· superseded by <a href="../patterns/capacity/disk-full.html">Disk full on a host</a>' in step
+    assert "superseded" not in out["patterns/capacity/disk-full.md"]
+
+
 def test_the_build_lists_the_retired_patterns_pages_for_the_box(kb):
     """The describe box's word ranking (no model) reads the site search's index, which has every
     pattern page; patterns/retired.json names the retired ones' pages (site paths, no extension) for

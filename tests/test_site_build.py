@@ -81,6 +81,12 @@ def test_only_index_pages_are_in_the_navigation(built):
     assert "dns-failure" not in html and "old-retired" not in html  # unrelated patterns are not in the nav
 
 
+def test_a_retired_pattern_page_links_its_successor(built):
+    """mkdocs --strict builds the note "Retired: superseded by ..." as a link to the successor's page."""
+    html = (built[1] / "patterns/deploys/old-retired.html").read_text()
+    assert 'Retired: superseded by <a href="../network/dns-failure.html">DNS resolution failure</a>' in html
+
+
 def test_edit_link_points_at_the_kb_file(built):
     html = (built[1] / "patterns/capacity/disk-full.html").read_text()
     assert 'href="https://git.example.com/e/kb/patterns/capacity/disk-full.md"' in html

@@ -495,7 +495,10 @@ def _note_unsearchable(path: Path, cases: list, indexed: set, manifest: dict) ->
     gone = retired(manifest)
     lost = [c for c in cases if not indexed.intersection(c.expect)]
     if lost:
-        rows = [f"  {display_path(path)}:{c.line}: {', '.join(c.expect)}" for c in lost]
+        rows = [
+            f"  {display_path(path)}:{c.line}: {', '.join(pid + _by(gone, pid, ' (', ')') for pid in c.expect)}"
+            for c in lost
+        ]
         click.echo(
             f"note: {len(lost)} case(s) expect only patterns the index does not have (retired, or left out for "
             "an error: recur check says which); they count as misses:\n"
@@ -508,13 +511,22 @@ def _note_unsearchable(path: Path, cases: list, indexed: set, manifest: dict) ->
             "query": c.query,
             "expect": list(c.expect),
             "why": "; ".join(
-                f"{pid}: retired" if pid in gone else f"{pid}: not in the index (left out for an error: recur check)"
+                f"{pid}: retired{_by(gone, pid, ', ')}"
+                if pid in gone
+                else f"{pid}: not in the index (left out for an error: recur check)"
                 for pid in c.expect
             )
             + ": the case can only miss",
         }
         for c in lost
     ]
+
+
+def _by(gone, pid: str, before: str, after: str = "") -> str:
+    """The "superseded by X" of a retired id whose superseded_by the index recorded: the pattern the
+    case should expect instead ("" for any other id)."""
+    found = gone.successors.get(pid)
+    return f"{before}superseded by {' and '.join(found)}{after}" if found else ""
 
 
 def _eval_cases(kb_dir, cases_file) -> tuple[Path, list]:

@@ -123,7 +123,7 @@ def breakdown(result, feedback_path, kb_dir) -> list[str]:
     ):
         ids = sorted({j.pattern for j in result.judged if verdict[id(j)] == kind})
         if ids:
-            rows.append(f"  {kind} ({why}): " + ", ".join(_with_guess(pid, kind, result.known) for pid in ids))
+            rows.append(f"  {kind} ({why}): " + ", ".join(_with_guess(pid, kind, result) for pid in ids))
     from recur.kb.loader import display_path
 
     cases = display_path(Path(kb_dir) / "eval" / "cases.yml")
@@ -148,7 +148,11 @@ def _q(text: str) -> str:
     return repr(text if len(text) <= 80 else text[:77] + "...")
 
 
-def _with_guess(pid: str, kind: str, known) -> str:
-    """An unknown id with the pattern it may have meant (a rename, a typo)."""
-    close = close_names(pid, known, n=1) if kind == "unknown pattern" else []
+def _with_guess(pid: str, kind: str, result) -> str:
+    """An unknown id with the pattern it may have meant (a rename, a typo); a retired one with the
+    pattern(s) that superseded it (its superseded_by), whose case the query may belong to."""
+    if kind == "retired pattern":
+        found = result.successors.get(pid)
+        return f"{pid} (superseded by {' and '.join(found)})" if found else pid
+    close = close_names(pid, result.known, n=1) if kind == "unknown pattern" else []
     return f"{pid} (did you mean {close[0]}?)" if close else pid

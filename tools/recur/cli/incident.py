@@ -406,12 +406,16 @@ def _left_out_note(kb, incident_id: str) -> None:
 
 def _retired_note(kb, pattern_ids) -> None:
     """A retired pattern was thought gone: one that strikes again deserves a look, and while it is
-    retired it is left out of suggestions and its open fix out of the board."""
+    retired it is left out of suggestions and its open fix out of the board. When it names what replaced
+    it (superseded_by), the incident may well be that one's: the note names it (an old id linked from
+    memory or an old postmortem)."""
     for pid in pattern_ids:
         p = kb.patterns.get(pid)
         if p is not None and p.status == "retired":
+            found = kb.successors(pid)
+            by = f" and superseded by {' and '.join(found)} (link that instead if it fits)" if found else ""
             click.echo(
-                f"note: {pid} is retired, and {p.relpath} says so; it struck again: if it can recur, set "
+                f"note: {pid} is retired, and {p.relpath} says so{by}; it struck again: if it can recur, set "
                 "status: active (retired patterns are left out of suggestions and the board's fixes)",
                 err=True,
             )

@@ -43,6 +43,7 @@ from urllib.parse import urlparse
 
 import yaml
 
+from recur.kb.records import successors
 from recur.util.errors import RecurError
 from recur.util.text import edit_distance
 
@@ -630,8 +631,9 @@ def runbook_link(url: str, pages: dict, site_url: str | None, retired=frozenset(
         return None, None
     if pid is None:
         return None, _no_page(parsed.path, pages)
-    if pid in retired:
-        return None, f"points at retired pattern {pid}"
+    if pid in retired:  # ``retired`` as {id: its successors} names where to point the link instead
+        found = retired[pid] if isinstance(retired, dict) else None
+        return None, f"points at retired pattern {pid}" + (f" (superseded by {' and '.join(found)})" if found else "")
     page = site_page(pages[pid])
     if site_url and not ("/" + parsed.path.lstrip("/")).endswith("/" + page):
         # the site has one page per pattern, under its category: a URL naming the id elsewhere (a
@@ -781,7 +783,7 @@ def _runbooks(alerts: list[Alert], patterns: dict, site_url: str | None) -> tupl
     under it are ours and checked; without it, a URL is ours when it names a pattern page."""
     linked, bad, external, seen = {}, [], [], set()
     pages = {pid: p.relpath for pid, p in patterns.items()}
-    retired = {pid for pid, p in patterns.items() if p.status == "retired"}
+    retired = {pid: successors(patterns, pid) for pid, p in patterns.items() if p.status == "retired"}
     for a in alerts:
         if not a.runbook_url or (a.name.lower(), a.runbook_url) in seen:
             continue

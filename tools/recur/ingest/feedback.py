@@ -348,6 +348,9 @@ class ExportResult:
     # case for it there is "the same query as" for recur check and a miss for recur eval
     left_out: list = field(default_factory=list)
     known: tuple = ()  # the KB's active pattern ids, for a "did you mean" of an unknown one
+    # {retired id: the patterns that superseded it} (KB.successors): a vote for a pattern since split or
+    # merged is not exported, and the breakdown names where its knowledge went
+    successors: dict = field(default_factory=dict)
 
 
 def export_detail(feedback_path, kb_dir, out=None) -> ExportResult:
@@ -364,6 +367,7 @@ def export_detail(feedback_path, kb_dir, out=None) -> ExportResult:
     cases_yml = Path(kb_dir) / "eval" / "cases.yml"
     result = ExportResult(Path(out) if out else cases_yml, judge_votes(feedback_path, kb))
     result.known = tuple(pid for pid, pattern in kb.patterns.items() if pattern.status != "retired")
+    result.successors = {pid: kb.successors(pid) for pid, p in kb.patterns.items() if p.status == "retired"}
     target, confirmed = result.target, [j for j in result.judged if j.verdict == "confirmed"]
     if out and not _same_file(target, cases_yml):
         lines: dict = {}

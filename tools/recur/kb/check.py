@@ -19,6 +19,7 @@ def cross_checks(kb: KB) -> list[Problem]:
         duplicate_ids(kb)
         + _pattern_refs(kb)
         + _record_refs(kb)
+        + superseded_problems(kb)
         + expect_problems(kb.cases, _shown(kb, "eval/cases.yml"), kb.pattern_known)
         + retired_expect_warnings(kb)
         + retired_step_warnings(kb)
@@ -84,6 +85,53 @@ def _pattern_refs(kb: KB) -> list[Problem]:
                     )
                 )
     return problems
+
+
+def superseded_problems(kb: KB) -> list[Problem]:
+    """``superseded_by`` of every pattern: an id no pattern has (an error, as for ``related``), on a
+    pattern that is not retired (a warning: a live pattern has no successor, so one of the two is a
+    slip), and a cycle of retired patterns each naming the next (an error: the way to the pattern in
+    use never ends). A retired successor is followed to its own (A -> B -> C), as ``KB.successors`` does."""
+    problems = []
+    for p in kb.all_patterns():
+        shown = _shown(kb, p.relpath)
+        for i, sid in enumerate(p.superseded_by):
+            name, line = _superseded_at(p, i)
+            if sid == p.id:
+                problems.append(Problem(shown, line, name, "a pattern cannot be superseded by itself"))
+            elif not kb.pattern_known(sid):
+                problems.append(Problem(shown, line, name, unknown_pattern(kb, sid)))
+        if p.superseded_by and p.status != "retired":
+            what = f"superseded_by on a pattern that is {p.status}: set status: retired, or remove superseded_by"
+            problems.append(Problem(shown, p.line("superseded_by"), "superseded_by", what, "warning"))
+        loop = _supersede_cycle(kb, p) if p.status == "retired" and p is kb.patterns.get(p.id) else None
+        if loop:
+            what = f"a cycle of retired patterns: {' -> '.join(loop)}; name the pattern in use that replaced them"
+            problems.append(Problem(shown, p.line("superseded_by"), "superseded_by", what))
+    return problems
+
+
+def _superseded_at(p, i: int) -> tuple[str, int]:
+    """The field name and line of a pattern's i-th successor: ``superseded_by: x`` is one id, not a list."""
+    if ("superseded_by", i) in p.lines:
+        return f"superseded_by[{i}]", p.line("superseded_by", i)
+    return "superseded_by", p.line("superseded_by")
+
+
+def _supersede_cycle(kb: KB, start) -> list | None:
+    """The ids of a way from ``start`` back to itself through retired successors, or None."""
+    todo = [(sid, [start.id, sid]) for sid in start.superseded_by if sid != start.id]
+    seen: set = set()
+    while todo:
+        pid, way = todo.pop(0)
+        if pid == start.id:
+            return way
+        p = kb.patterns.get(pid)
+        if pid in seen or p is None or p.status != "retired":
+            continue
+        seen.add(pid)
+        todo += [(nxt, [*way, nxt]) for nxt in p.superseded_by]
+    return None
 
 
 def _record_refs(kb: KB) -> list[Problem]:
@@ -205,7 +253,7 @@ def retired_expect_warnings(kb: KB) -> list[Problem]:
             _expect_line(case, k),
             f"[{_pos(case, n)}].expect",
             f"{pid!r} is retired, and retired patterns are never suggested: this id can never match; "
-            "expect the pattern that replaced it, or remove it",
+            f"expect {_replacement(kb, pid)}, or remove it",
             "warning",
         )
         for n, case in enumerate(kb.cases)
@@ -225,13 +273,22 @@ def retired_step_warnings(kb: KB) -> list[Problem]:
             path.line("steps", i, "pattern"),
             f"steps[{i}].pattern",
             f"{step.pattern!r} is retired (it no longer happens, and is never suggested): a new hire still reads "
-            "it on this path; name the pattern that replaced it, or remove the step",
+            f"it on this path; name {_replacement(kb, step.pattern)}, or remove the step",
             "warning",
         )
         for path in kb.paths.values()
         for i, step in enumerate(path.steps)
         if step.pattern in kb.patterns and kb.patterns[step.pattern].status == "retired"
     ]
+
+
+def _replacement(kb: KB, pid: str) -> str:
+    """What replaced retired ``pid``, in a warning's words: its successors by ``superseded_by`` when it
+    names them ("disk-full, which replaced it"), else "the pattern that replaced it"."""
+    found = kb.successors(pid)
+    if not found:
+        return "the pattern that replaced it"
+    return f"{' and '.join(found)}, which replaced it (superseded_by)"
 
 
 def duplicate_case_warnings(kb: KB) -> list[Problem]:

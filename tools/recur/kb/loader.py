@@ -706,12 +706,8 @@ def _load_pattern(kb: KB, path: Path) -> None:
     runbook, evidence = _lists(v, shown, sections, sec_lines)
     kb.problems.extend(v.problems)
     if not v.ok:
-        _keep_refs(kb, v, raw, (("related", None), ("distinguish", "from")))
+        _keep_refs(kb, v, raw, (("related", None), ("distinguish", "from"), ("superseded_by", None)))
         return
-    fix = None
-    if "fix" in meta:
-        f = meta["fix"]
-        fix = Fix(f.get("status", "open"), f.get("owner"), f.get("due"), f.get("done"), f.get("tickets", []))
     lines = dict(md.meta.lines)
     lines.update({(f"## {k}",): n for k, n in sec_lines.items()})
     _keep(
@@ -729,11 +725,12 @@ def _load_pattern(kb: KB, path: Path) -> None:
             services=meta.get("services", []),
             status=status,
             owner=meta.get("owner"),
-            fix=fix,
+            fix=_fix(meta.get("fix")),
             related=meta.get("related", []),
             distinguish=[{"from": d["from"], "by": d["by"]} for d in meta.get("distinguish", [])],
             created=meta.get("created"),
             imported=meta.get("imported"),
+            superseded_by=meta.get("superseded_by", []),
             sections=sections,
             runbook=runbook,
             evidence=evidence,
@@ -741,6 +738,13 @@ def _load_pattern(kb: KB, path: Path) -> None:
             lines=lines,
         ),
     )
+
+
+def _fix(f: dict | None) -> Fix | None:
+    """A pattern's ``fix:`` as read (a mapping, its status open when not given), or None without one."""
+    if f is None:
+        return None
+    return Fix(f.get("status", "open"), f.get("owner"), f.get("due"), f.get("done"), f.get("tickets", []))
 
 
 def _keep_refs(kb: KB, v: schema.Validator, raw: dict, fields) -> None:

@@ -49,6 +49,7 @@ class Pattern:
     distinguish: list = field(default_factory=list)  # [{"from": id, "by": text}]
     created: dt.date | None = None
     imported: dict | None = None  # extension: {source, sha256} of a draft written by recur import
+    superseded_by: list = field(default_factory=list)  # extension: the ids that replaced it, when retired
     sections: dict = field(default_factory=dict)  # heading -> Markdown text
     runbook: list = field(default_factory=list)
     evidence: list = field(default_factory=list)
@@ -70,6 +71,26 @@ class Pattern:
         return self.status == "draft" and bool(
             self.imported or "Imported from postmortem" in self.sections.get("References", "")
         )
+
+
+def successors(patterns: dict, pattern_id: str) -> list:
+    """The patterns ({id: Pattern}) that replaced a retired one, in the order written: its ``superseded_by``,
+    a successor that is retired too followed to its own (A -> B -> C gives C). [] when none is named or
+    every way ends in a retired pattern naming none, an unknown id or a cycle (`recur check` says so)."""
+    out: list = []
+    seen = {pattern_id}
+    todo = list(patterns[pattern_id].superseded_by) if pattern_id in patterns else []
+    while todo:
+        pid = todo.pop(0)
+        p = patterns.get(pid)
+        if pid in seen or p is None:
+            continue
+        seen.add(pid)
+        if p.status == "retired":
+            todo[0:0] = p.superseded_by  # its successors in its place, so the written order holds
+        else:
+            out.append(pid)
+    return out
 
 
 @dataclass
@@ -217,6 +238,10 @@ class KB:
     def active_patterns(self) -> list:
         """The patterns a search can answer with: every one but the retired (the index, tuning)."""
         return [p for p in self.patterns.values() if p.status != "retired"]
+
+    def successors(self, pattern_id: str) -> list:
+        """``successors`` of this KB's patterns."""
+        return successors(self.patterns, pattern_id)
 
     def incidents_for(self, pattern_id: str) -> list:
         return sorted((i for i in self.incidents.values() if pattern_id in i.patterns), key=lambda i: i.date)

@@ -23,7 +23,7 @@ INCIDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 @dataclass(frozen=True)
 class Field:
-    kind: str  # str | kebab | ident | list | date | int | bool | enum | mapping | records
+    kind: str  # str | kebab | ident | list | ids | date | int | bool | enum | mapping | records
     required: bool = False
     choices: tuple = ()
     schema: dict | None = None  # for mapping / records
@@ -79,6 +79,7 @@ PATTERN = {
     "distinguish": Field("records", schema=DISTINGUISH),
     "created": Field("date", doc="extension: when the pattern was first written"),
     "imported": Field("mapping", schema=IMPORTED, doc="extension: a draft written by recur import from this source"),
+    "superseded_by": Field("ids", item="kebab", doc="extension: the pattern(s) that replaced a retired one"),
 }
 REVIEW = {
     "level": Field("enum", choices=REVIEW_LEVELS),
@@ -256,8 +257,11 @@ class Validator:
                 self.error(path, dotted, f"must be at most {rule.maximum}, not {value}")
                 return None
             return value
-        if kind == "list":
+        if kind == "list" or (kind == "ids" and isinstance(value, list)):
             return self.list_value(value, rule, path, dotted)
+        if kind == "ids":  # one id, or a list of them (a pattern split in two): always a list once read
+            text = self.scalar(value, rule.item, path, dotted)
+            return None if text is None else [text]
         if kind == "mapping":
             return self.mapping(value, rule.schema, path, dotted)
         if kind in ("records", "flags"):

@@ -265,9 +265,7 @@ def build(kb: KB, index_dir, encoder, progress: bool | None = None, reuse_vector
         "kb_content": content,  # what a site records too: recur serve compares them (site_stale)
         "ids": [p.id for p, _, _ in per_pattern],
         "left_out": stats.left_out,
-        # left out on purpose, unlike left_out: GET /api/patterns/<id> and MCP's get_pattern say a retired
-        # id is retired (retrieval.patterns.retired) instead of "no pattern with id ... in the index"
-        "retired": {p.id: p.relpath for p in sorted(kb.patterns.values(), key=lambda p: p.id) if p.status == "retired"},
+        **_retired_of(kb),
         "build_id": os.urandom(8).hex(),
     }
     docs = {p.id: pattern_doc(p, kb) for p, _, _ in per_pattern}
@@ -278,6 +276,18 @@ def build(kb: KB, index_dir, encoder, progress: bool | None = None, reuse_vector
     with writing(index_dir, "the index"):
         _write_atomically(index_dir, manifest, vectors, all_views, docs, retriever, corpus, vocab)
     return stats
+
+
+def _retired_of(kb: KB) -> dict:
+    """The manifest's ``retired`` ({id: KB path}) and ``superseded_by`` ({id: the patterns in use that
+    superseded it, KB.successors}). Left out on purpose, unlike left_out: GET /api/patterns/<id> and MCP's
+    get_pattern say a retired id is retired (retrieval.patterns.retired), and what replaced it, instead of
+    "no pattern with id ... in the index"."""
+    gone = sorted(p.id for p in kb.patterns.values() if p.status == "retired")
+    return {
+        "retired": {pid: kb.patterns[pid].relpath for pid in gone},
+        "superseded_by": {pid: found for pid in gone if (found := kb.successors(pid))},
+    }
 
 
 def _dimension_and_precision(encoder, old: dict | None, stats: BuildStats) -> tuple[int, str]:

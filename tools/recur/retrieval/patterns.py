@@ -41,10 +41,12 @@ class PatternNotFound(ApiFailure):
 
     code = "pattern_not_found"
 
-    def __init__(self, pattern_id: str, retired_path: str | None = None, known=()):
+    def __init__(self, pattern_id: str, retired_path: str | None = None, known=(), successors=()):
+        """``successors``: the patterns that superseded a retired one (its superseded_by), to ask for instead."""
         if retired_path:
+            by = f" and superseded by {' and '.join(map(repr, successors))}" if successors else ""
             super().__init__(
-                f"pattern {pattern_id!r} is retired ({retired_path}): the failure no longer happens, so it is "
+                f"pattern {pattern_id!r} is retired ({retired_path}){by}: the failure no longer happens, so it is "
                 "left out of the index and its answers (its page on the site keeps it for history)"
             )
             return
@@ -53,13 +55,31 @@ class PatternNotFound(ApiFailure):
         super().__init__(f"no pattern with id {pattern_id!r} in the index{meant}")
 
 
-def retired(manifest: dict | None) -> dict:
-    """{id: KB path} of the retired patterns an index left out (its manifest's ``retired``); {} for an
-    index built before the manifest recorded them."""
-    found = (manifest or {}).get("retired")
+class Retired(dict):
+    """{id: KB path} of the retired patterns an index left out, and ``successors``: {id: [ids]} of the
+    patterns that superseded them (their superseded_by, followed to the patterns in use)."""
+
+    def __init__(self, paths=(), successors: dict | None = None):
+        super().__init__(paths)
+        self.successors = successors or {}
+
+
+def retired(manifest: dict | None) -> Retired:
+    """The retired patterns an index left out (its manifest's ``retired`` and ``superseded_by``); empty
+    for an index built before the manifest recorded them, values of another kind not read."""
+    found, by = (manifest or {}).get("retired"), (manifest or {}).get("superseded_by")
     if not isinstance(found, dict):
-        return {}
-    return {k: v for k, v in found.items() if isinstance(k, str) and isinstance(v, str)}
+        return Retired()
+    paths = {k: v for k, v in found.items() if isinstance(k, str) and isinstance(v, str)}
+    by = by if isinstance(by, dict) else {}
+    successors = {k: v for k, v in by.items() if isinstance(v, list) and all(isinstance(x, str) for x in v)}
+    return Retired(paths, successors)
+
+
+def not_found(pattern_id: str, retired_paths: dict | None, known=()) -> PatternNotFound:
+    """The error for an id the index does not have: retired (with its successors), or unknown."""
+    paths = retired_paths or {}
+    return PatternNotFound(pattern_id, paths.get(pattern_id), known, getattr(paths, "successors", {}).get(pattern_id))
 
 
 def pattern_object(
@@ -70,7 +90,7 @@ def pattern_object(
     ``retired_paths`` (``retired(manifest)``) lets a retired id's error say so."""
     doc = docs.get(pattern_id)
     if doc is None:
-        raise PatternNotFound(pattern_id, (retired_paths or {}).get(pattern_id), docs)
+        raise not_found(pattern_id, retired_paths, docs)
     return {**doc, "incidents": happened_incidents(doc, as_of)}
 
 

@@ -103,6 +103,12 @@ class Site:
             return f"<code>{esc(pid)}</code>"
         return alink(page, target, text or self.kb.patterns[pid].title) + self.retired_mark(pid)
 
+    def successor_links(self, page: str, p) -> str:
+        """Links from ``page`` to what replaced retired ``p``: the patterns in use at the end of its
+        ``superseded_by`` chain (``KB.successors``), else (every way ends retired) the ids it names."""
+        ids = self.kb.successors(p.id) or [s for s in p.superseded_by if s != p.id]
+        return " and ".join(self.pattern_link(page, s) for s in ids)
+
     def retired_mark(self, pid: str) -> str:
         """After a link to a retired pattern: it was shown as any other where it was linked (an incident's
         patterns, a pattern's related ones), and a responder took a failure mode that no longer happens

@@ -130,7 +130,7 @@ def pattern_page(site: Site, p) -> str:
     if p.status == "draft":
         out.append('!!! note "Draft"\n    This pattern is still being written; check it against what you see.\n')
     elif p.status == "retired":
-        out.append('!!! note "Retired"\n    This failure mode should no longer happen; it is kept for history.\n')
+        out.append(_retired_note(site, p))
     out.append(f"## Summary\n\n{kb_md(p.summary.strip())}\n")
     out.append("## What you see\n")
     out += [f"- {cell(s)}" for s in p.symptoms]
@@ -159,6 +159,14 @@ def pattern_page(site: Site, p) -> str:
     out.append(path_places(site, p))  # a new hire came from a path's step: the way on to the next
     out.append(site.edit_line(p.relpath))
     return "\n".join(x for x in out if x)
+
+
+def _retired_note(site: Site, p) -> str:
+    """The note atop a retired pattern's page, with the pattern(s) that replaced it (``superseded_by``,
+    a retired successor followed to its own): an old link, a bookmark or a search led to a page that
+    said the failure no longer happens and nothing of where its knowledge went."""
+    by = f"Retired: superseded by {site.successor_links(p.relpath, p)}. " if p.superseded_by else ""
+    return f'!!! note "Retired"\n    {by}This failure mode should no longer happen; it is kept for history.\n'
 
 
 # an item of the "## Compare with" section `recur import` writes on a draft: "- `ledger-drift`: Ledger ..."

@@ -105,6 +105,14 @@ def _step_mark(p) -> str:
     return ""
 
 
+def _superseded(site: Site, page: str, p) -> str:
+    """After a retired step's link: the pattern(s) that replaced it, for the new hire to read instead
+    (outside the step's label, whose click ticks the step)."""
+    if p.status != "retired" or not p.superseded_by:
+        return ""
+    return f' <span class="recur-superseded">· superseded by {site.successor_links(page, p)}</span>'
+
+
 def _missing_step(site: Site, pid: str) -> str:
     """Why a step's pattern has no page on the site: no file has its id (`recur check` calls it an error),
     or its file has errors and is left out. Such a step was a tickable step counted in "0 of N done"."""
@@ -129,7 +137,7 @@ def _step(site: Site, page: str, step) -> tuple[str, bool]:
     # and a pattern read on one path is read on every path listing it (recur.js keeps one set per site)
     return (f'<li class="recur-step"><label><input type="checkbox" class="recur-step-check" '
             f'data-step="{esc(step.pattern)}"> <span class="recur-step-title">{esc(p.title)}{_step_mark(p)}</span>'
-            f'</label>{read}{why}{gist}</li>'), True
+            f'</label>{read}{_superseded(site, page, p)}{why}{gist}</li>'), True
 
 
 def path_page(site: Site, path) -> str:

@@ -57,7 +57,7 @@ def refuse_unknown(engine, pattern: str) -> None:
     a retired one said to be retired, a misspelt one with the ids it was probably meant to be (a vote on a
     retired pattern was "no pattern with id ... in the index", as for a typo; found in review)."""
     if pattern not in engine.docs:
-        exc = pat.PatternNotFound(pattern, pat.retired(engine.manifest).get(pattern), engine.docs)
+        exc = pat.not_found(pattern, pat.retired(engine.manifest), engine.docs)
         raise ApiError(404, exc.code, str(exc))
 
 
