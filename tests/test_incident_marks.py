@@ -214,3 +214,61 @@ def test_follow_up_add_writes_an_open_follow_up_the_board_lists_and_not_twice(kb
         assert r.exit_code != 0 and "Traceback" not in r.output, bad
     assert run(*args, "--add", "  ").exit_code == 1
     assert record(kb, "INC-2026-0301") == before
+
+
+HEAD = "---\nid: INC-2026-0302\ntitle: Search slow\ndate: 2026-11-03\nseverity: sev2\n"
+BODY = "---\n\n## Summary\nSlow.\n"
+
+
+def write(kb, front: str, iid: str = "INC-2026-0302"):
+    path = kb / "incidents" / "2026" / f"{iid}.md"
+    path.write_text(front + BODY if front.startswith("---") else HEAD + front + BODY)
+    return path
+
+
+def checked(kb, iid: str = "INC-2026-0302"):
+    """The incident as `recur check` (no error for its file), the report and the board read it."""
+    r = run("check", "--kb", str(kb))
+    assert r.exit_code == 0 and not [ln for ln in r.output.splitlines() if iid in ln and "warning:" not in ln], r.output
+    return load_kb(kb).incidents[iid]
+
+
+@pytest.mark.parametrize(
+    ("given", "written"),
+    [
+        ("review:\n", "review: {status: done, due: 2026-11-20}\n"),
+        ("review: ~   # framework defaults\n", "review: {status: done, due: 2026-11-20}   # framework defaults\n"),
+        ("review: {}\n", "review: {status: done, due: 2026-11-20}\n"),
+    ],
+)
+def test_an_empty_review_which_check_passes_is_marked_not_refused(kb, given, written):
+    """``review:`` with nothing (or ~, or {}) is the framework's defaults to `recur check`; the tool
+    said "not a mapping this tool can edit" and wrote nothing."""
+    path = write(kb, given + "follow_ups: []\n")
+    r = run("incident", "review", "--kb", str(kb), "INC-2026-0302", "--done", "--due", "2026-11-20")
+    assert r.exit_code == 0, r.output
+    assert path.read_text() == HEAD + written + "follow_ups: []\n" + BODY
+    review = checked(kb).review
+    assert (review.status, review.due) == ("done", dt.date(2026, 11, 20))
+
+
+def test_a_nested_block_list_last_in_a_follow_up_gets_the_status_after_it(kb):
+    """The follow-up's last value a block list (then a comment line): the status went under the next
+    follow-up's title, the read-back refused it, and the first could not be marked at all."""
+    path = write(kb, "follow_ups:\n  - title: Alpha\n    links:\n      - a\n    # why\n  - title: Beta\n")
+    r = run("incident", "follow-up", "--kb", str(kb), "INC-2026-0302", "alpha", "--done")
+    assert r.exit_code == 0, r.output
+    assert "    links:\n      - a\n    status: done\n    # why\n  - title: Beta\n" in path.read_text()
+    assert [f.status for f in checked(kb).follow_ups] == ["done", "open"]
+
+
+def test_a_record_written_as_one_flow_mapping_gets_its_review(kb):
+    """A front matter written as one {...} mapping with no review: the review was added as a block
+    after it, which does not parse ("could not change it safely (... <document start>)")."""
+    one = "{id: INC-2026-0302, title: Search slow, date: 2026-11-03, severity: sev2}"
+    path = write(kb, f"---\n{one}\n")
+    r = run("incident", "review", "--kb", str(kb), "INC-2026-0302", "--done", "--due", "2026-11-20")
+    assert r.exit_code == 0, r.output
+    assert path.read_text() == f"---\n{one[:-1]}, review: {{status: done, due: 2026-11-20}}}}\n" + BODY
+    assert checked(kb).review.status == "done"
+

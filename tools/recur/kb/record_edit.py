@@ -34,6 +34,10 @@ def _add_to_mapping(text: str, mapping, key: str, value: str) -> str:
         head = text[:close].rstrip()
         return f"{head}, {key}: {value}{text[len(head) : close]}{text[close:]}"
     last = mapping.value[-1][1]
+    while isinstance(last, yaml.CollectionNode) and not last.flow_style and last.value:
+        # a block list or mapping ends where the next token starts (the next item's ``-``, past any
+        # comment lines), not at its own last line: the key went into the next follow-up (found in review)
+        last = last.value[-1][1] if isinstance(last, yaml.MappingNode) else last.value[-1]
     index = last.end_mark.index
     if last.end_mark.column == 0 and index > 0:  # a block value ends at the start of the next line
         index -= 1
@@ -52,8 +56,12 @@ def set_value(front: str, path: tuple, value: str, where: str) -> str:
     for depth, key in enumerate(path[:-1]):
         child = _child(node, key)
         if child is None and depth == 0 and len(path) == 2:  # review: absent, its defaults in use
+            if isinstance(node, yaml.MappingNode) and node.flow_style and node.value:  # {id: .., title: ..}
+                return _add_to_mapping(front, node, key, f"{{{path[1]}: {value}}}")
             sep = "" if not front or front.endswith("\n") else "\n"
             return f"{front}{sep}{key}:\n  {path[1]}: {value}"
+        if depth == len(path) - 2 and isinstance(path[-1], str) and _empty(child):
+            return _fill(front, child, f"{{{path[-1]}: {value}}}")
         wanted = yaml.SequenceNode if isinstance(path[depth + 1], int) else yaml.MappingNode
         if not isinstance(child, wanted):
             line = _line(child or node)
@@ -70,6 +78,22 @@ def set_value(front: str, path: tuple, value: str, where: str) -> str:
     raise RecurError(
         f"{where}:{_line(target or node)}: {_dotted(path)}: written in a layout this tool does not edit; change it by hand"
     )
+
+
+def _empty(node) -> bool:
+    """A value that says "nothing here" (``review:``, ``review: ~``, ``review: {}``): the format reads
+    it as absent, the defaults in use, and `recur check` passes it; the tool refused it (found in review)."""
+    if isinstance(node, yaml.MappingNode):
+        return not node.value
+    return isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null"
+
+
+def _fill(front: str, node, text: str) -> str:
+    """``front`` with the empty value ``node`` written as ``text`` (after a space when it had no text:
+    ``review:`` becomes ``review: {status: done}``, a comment after it kept)."""
+    start, end = node.start_mark.index, node.end_mark.index
+    space = " " if start == end and start > 0 and front[start - 1] not in " \t" else ""
+    return front[:start] + space + text + front[end:]
 
 
 def _line(node) -> int:
