@@ -272,3 +272,19 @@ def test_a_record_written_as_one_flow_mapping_gets_its_review(kb):
     assert path.read_text() == f"---\n{one[:-1]}, review: {{status: done, due: 2026-11-20}}}}\n" + BODY
     assert checked(kb).review.status == "done"
 
+
+def test_a_number_like_ticket_names_its_follow_up_and_a_clash_with_a_number_is_said(kb):
+    """``1234`` is a ticket, not follow-up number 1234 (there are 3); ``2`` is number 2 and the third's
+    ticket: said, not guessed."""
+    path = write(
+        kb,
+        "follow_ups:\n  - title: Réparer le cache ☕\n    ticket: 1234\n  - title: Two\n  - {title: Three, ticket: '2'}\n",
+    )
+    r = run("incident", "follow-up", "--kb", str(kb), "INC-2026-0302", "1234", "--done")
+    assert r.exit_code == 0 and "1. Réparer le cache ☕ marked done" in r.output, r.output
+    before = path.read_text()
+    clash = run("incident", "follow-up", "--kb", str(kb), "INC-2026-0302", "2", "--done")
+    assert clash.exit_code == 1 and "'2' is follow-up number 2 and the ticket or title of number 3" in clash.output
+    assert path.read_text() == before
+    assert [f.status for f in checked(kb).follow_ups] == ["done", "open", "open"]
+

@@ -91,12 +91,17 @@ def pick(items: list, which: str, label, kind: str, iid: str) -> int:
         raise RecurError(f"{iid} has no {kind}s")
     listed = "; ".join(f"{n}. {label(x)}" for n, x in enumerate(items, 1))
     want = one_line(which).casefold()
-    if want.isdigit():
-        n = int(want)
-        if 1 <= n <= len(items):
-            return n - 1
-        raise RecurError(f"{iid} has {len(items)} {kind}(s), no number {n}: {listed}")
     exact = [i for i, x in enumerate(items) if want in label(x).casefold().split(" · ")]
+    if want.isdigit() and not (exact and int(want) > len(items)):  # a ticket "1234" is no number 1234
+        n = int(want)
+        if not 1 <= n <= len(items):
+            raise RecurError(f"{iid} has {len(items)} {kind}(s), no number {n}: {listed}")
+        if other := [i + 1 for i in exact if i != n - 1]:  # "2": number 2, or the one whose ticket is 2?
+            raise RecurError(
+                f"{iid}: {which!r} is {kind} number {n} and the ticket or title of number "
+                f"{', '.join(map(str, other))}; give words of its title instead: {listed}"
+            )
+        return n - 1
     hits = exact or [i for i, x in enumerate(items) if want and want in label(x).casefold()]
     if len(hits) == 1:
         return hits[0]
