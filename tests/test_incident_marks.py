@@ -288,3 +288,10 @@ def test_a_number_like_ticket_names_its_follow_up_and_a_clash_with_a_number_is_s
     assert path.read_text() == before
     assert [f.status for f in checked(kb).follow_ups] == ["done", "open", "open"]
 
+
+def test_review_due_before_the_incident_is_written_with_a_warning(kb):
+    write(kb, "review: {level: full, status: pending, due: 2026-11-08}\n")
+    r = run("incident", "review", "--kb", str(kb), "INC-2026-0302", "--due", "2026-10-01")
+    assert r.exit_code == 0
+    assert "warning: --due 2026-10-01 is before the incident's date 2026-11-03." in r.output
+    assert load_kb(kb).incidents["INC-2026-0302"].review.due == dt.date(2026, 10, 1)
