@@ -295,3 +295,19 @@ def test_review_due_before_the_incident_is_written_with_a_warning(kb):
     assert r.exit_code == 0
     assert "warning: --due 2026-10-01 is before the incident's date 2026-11-03." in r.output
     assert load_kb(kb).incidents["INC-2026-0302"].review.due == dt.date(2026, 10, 1)
+
+
+@pytest.mark.parametrize(
+    ("front", "args", "said"),
+    [
+        ("review: done\n", ("review", "--done"), ":6: review: must be a mapping"),
+        ("services: [web]\nfollow_ups:\n  title: a\n", ("follow-up", "1", "--done"), ":7: follow_ups: must be a list"),
+        ("flags: look at it\n", ("flag", "--done", "1"), ":6: flags: must be a list"),
+    ],
+)
+def test_a_part_not_in_the_formats_shape_is_named_with_its_line(kb, front, args, said):
+    """The message named the file only (its absolute path), not the line, as every other one does."""
+    path = write(kb, front)
+    r = run("incident", args[0], "--kb", str(kb), "INC-2026-0302", *args[1:])
+    assert r.exit_code == 1 and f"incidents/2026/INC-2026-0302.md{said}" in r.output, r.output
+    assert "nothing written" in r.output and path.read_text() == HEAD + front + BODY

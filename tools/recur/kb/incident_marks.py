@@ -32,6 +32,10 @@ def _value(data, path: tuple):
     return data
 
 
+class _Unlike(Exception):
+    """(top-level key, what is wrong): a part of the record not in the format's shape, found by a plan."""
+
+
 def change_record(path: Path, plan: Callable[[dict], list[Edit]]) -> list[Edit]:
     """Apply ``plan(front matter as read)``'s edits to the record at ``path``; the edits made ([] when
     there was nothing to change: the file is left as it was)."""
@@ -49,10 +53,15 @@ def _change_locked(path: Path, plan, shown: str) -> list[Edit]:
     lines, rest = split_front(text, path)
     front = "\n".join(lines)
     try:  # the record's own error first, at its own line, as `recur check` says it
-        have = load_yaml(front, offset=1).data
+        doc = load_yaml(front, offset=1)
     except ParseError as exc:
         raise RecurError(f"{shown}:{exc.line}: {exc.field or 'front matter'}: {exc.message}; nothing written") from None
-    edits = [e for e in plan(have if isinstance(have, dict) else {}) if _value(have, e[0]) != e[2]]
+    have = doc.data
+    try:
+        edits = [e for e in plan(have if isinstance(have, dict) else {}) if _value(have, e[0]) != e[2]]
+    except _Unlike as exc:  # said at its line, as the other errors: the author fixes it there
+        key = exc.args[0]
+        raise RecurError(f"{shown}:{doc.lines.get((key,), 1)}: {key}: {exc.args[1]}; nothing written") from None
     for where, yaml_text, _ in edits:
         front = set_value(front, where, yaml_text, shown)
     if not edits:
@@ -77,7 +86,7 @@ def mark_review(kb, iid: str, status: str | None, due: dt.date | None) -> tuple[
     def plan(have: dict) -> list[Edit]:
         review = have.get("review")
         if review is not None and not isinstance(review, dict):
-            raise RecurError(f"{path}: review: must be a mapping (level, status, due); fix it by hand first")
+            raise _Unlike("review", "must be a mapping (level, status, due); fix it by hand")
         edits = [(("review", "status"), status, status)] if status else []
         return edits + ([(("review", "due"), due.isoformat(), due.isoformat())] if due else [])
 
@@ -123,7 +132,7 @@ def mark_follow_up(kb, iid: str, which: str, status: str) -> tuple[Path, int, li
     def plan(have: dict) -> list[Edit]:
         items = have.get("follow_ups") or []
         if not isinstance(items, list):
-            raise RecurError(f"{path}: follow_ups: must be a list; fix it by hand first")
+            raise _Unlike("follow_ups", "must be a list; fix it by hand")
         chosen[:] = [pick(items, which, follow_up_label, "follow-up", iid)]
         return [(("follow_ups", chosen[0], "status"), status, status)]
 
@@ -145,7 +154,7 @@ def mark_flag(kb, iid: str, which: str, note: str | None) -> tuple[Path, int, li
     def plan(have: dict) -> list[Edit]:
         items = have.get("flags") or []
         if not isinstance(items, list):
-            raise RecurError(f"{path}: flags: must be a list; fix it by hand first")
+            raise _Unlike("flags", "must be a list; fix it by hand")
         k = pick(items, which, flag_label, "flag", iid)
         chosen[:] = [k]
         item = items[k]
