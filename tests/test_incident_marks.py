@@ -311,3 +311,12 @@ def test_a_part_not_in_the_formats_shape_is_named_with_its_line(kb, front, args,
     r = run("incident", args[0], "--kb", str(kb), "INC-2026-0302", *args[1:])
     assert r.exit_code == 1 and f"incidents/2026/INC-2026-0302.md{said}" in r.output, r.output
     assert "nothing written" in r.output and path.read_text() == HEAD + front + BODY
+
+
+def test_a_pattern_id_or_an_id_in_other_case_given_for_the_incident_is_said(kb):
+    pid = next(iter(load_kb(kb).patterns))
+    r = run("incident", "review", "--kb", str(kb), pid, "--done")
+    assert r.exit_code == 1 and f"{pid} is a pattern; give the incident's id" in r.output, r.output
+    r = run("incident", "follow-up", "--kb", str(kb), "inc-2026-0301", "1", "--done")
+    assert r.exit_code == 1 and "did you mean INC-2026-0301?" in r.output, r.output
+    assert record(kb, "INC-2026-0301") == FLOW

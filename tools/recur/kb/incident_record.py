@@ -150,10 +150,21 @@ def find_incident(kb, iid: str) -> Path:
     if not hits and files:
         hits = [Path(files[0])]
     if not hits:
-        raise RecurError(f"no incident {iid!r} in {root / 'incidents'} (ids are file names, e.g. INC-2026-0142)")
+        raise RecurError(f"no incident {iid!r} in {root / 'incidents'}{_not_found_hint(kb, iid)}")
     if len(hits) > 1:
         raise RecurError(f"incident {iid!r} is in more than one file: {', '.join(map(str, hits))}")
     return hits[0]
+
+
+def _not_found_hint(kb, iid: str) -> str:
+    """Why an id found no record, when it can be told: a pattern's id given for the incident's (the two
+    sit side by side on the board), or the id in other case (file names are matched exactly)."""
+    if iid in kb.patterns:
+        return f": {iid} is a pattern; give the incident's id (e.g. INC-2026-0142: recur report lists them)"
+    same = sorted(k for k in set(kb.incident_files) | set(kb.incidents) if k.casefold() == iid.casefold())
+    if same:
+        return f" (ids are file names, matched as written: did you mean {same[0]}?)"
+    return " (ids are file names, e.g. INC-2026-0142)"
 
 
 def split_front(text: str, path: Path) -> tuple[list[str], str]:
