@@ -320,3 +320,14 @@ def test_a_pattern_id_or_an_id_in_other_case_given_for_the_incident_is_said(kb):
     r = run("incident", "follow-up", "--kb", str(kb), "inc-2026-0301", "1", "--done")
     assert r.exit_code == 1 and "did you mean INC-2026-0301?" in r.output, r.output
     assert record(kb, "INC-2026-0301") == FLOW
+
+
+def test_a_flow_mapping_over_lines_with_a_trailing_comma_or_a_comment_gets_its_status(kb):
+    """``{`` on one line, a key a line, a comma after the last: ", status: done" went after that comma
+    (",,", which does not parse: "could not change it safely"); a comment before the brace took it in."""
+    path = write(kb, 'follow_ups:\n  - {\n      title: "A",\n      owner: x,\n    }\n  - {title: B  # why\n    }\n')
+    for which in ("A", "B"):
+        r = run("incident", "follow-up", "--kb", str(kb), "INC-2026-0302", which, "--done")
+        assert r.exit_code == 0, r.output
+    assert "      owner: x, status: done,\n    }\n  - {title: B, status: done  # why\n" in path.read_text()
+    assert [f.status for f in checked(kb).follow_ups] == ["done", "done"]

@@ -29,10 +29,10 @@ def _line_end(text: str, index: int) -> int:
 
 def _add_to_mapping(text: str, mapping, key: str, value: str) -> str:
     """``text`` with ``key: value`` added to ``mapping`` (which has other keys)."""
-    if mapping.flow_style:  # {title: x, status: open}: before its closing brace
-        close = text.rindex("}", 0, mapping.end_mark.index)
-        head = text[:close].rstrip()
-        return f"{head}, {key}: {value}{text[len(head) : close]}{text[close:]}"
+    if mapping.flow_style:  # {title: x, status: open}: right after its last value, so a comma after
+        # it (a mapping over lines, one key a line) or a comment before the brace stays as it was
+        at = mapping.value[-1][1].end_mark.index
+        return f"{text[:at]}, {key}: {value}{text[at:]}"
     last = mapping.value[-1][1]
     while isinstance(last, yaml.CollectionNode) and not last.flow_style and last.value:
         # a block list or mapping ends where the next token starts (the next item's ``-``, past any
