@@ -331,3 +331,13 @@ def test_a_flow_mapping_over_lines_with_a_trailing_comma_or_a_comment_gets_its_s
         assert r.exit_code == 0, r.output
     assert "      owner: x, status: done,\n    }\n  - {title: B, status: done  # why\n" in path.read_text()
     assert [f.status for f in checked(kb).follow_ups] == ["done", "done"]
+
+
+def test_an_edit_that_does_not_read_back_is_said_at_the_values_line(kb):
+    """A status shared by an anchor (``&st open``, ``*st``): the edit cannot be made safely, and the
+    message named neither the line nor the field ("front matter: could not change it safely")."""
+    front = "follow_ups:\n  - title: A\n    status: &st open\n  - title: B\n    status: *st\n"
+    path = write(kb, front)
+    r = run("incident", "follow-up", "--kb", str(kb), "INC-2026-0302", "B", "--done")
+    assert r.exit_code == 1 and "INC-2026-0302.md:10: follow_ups[1].status: could not change it safely" in r.output
+    assert "change it by hand" in r.output and path.read_text() == HEAD + front + BODY

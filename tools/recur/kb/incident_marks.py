@@ -69,14 +69,24 @@ def _change_locked(path: Path, plan, shown: str) -> list[Edit]:
     try:
         data = load_yaml(front, offset=1).data
     except ParseError as exc:
-        raise RecurError(
-            f"{shown}: front matter: could not change it safely ({exc.message}); nothing written"
-        ) from None
+        raise _unsafe(shown, doc, edits[0][0], exc.message) from None
     for where, _, expected in edits:
         if _value(data, where) != expected:
-            raise RecurError(f"{shown}: could not change {where[0]} safely; nothing written")
+            raise _unsafe(shown, doc, where, "it read back otherwise")
     write_atomic(path, as_written("---\n" + front + "\n" + rest), overwrite=True)
     return edits
+
+
+def _unsafe(shown: str, doc, where: tuple, why: str) -> RecurError:
+    """The edit of ``where`` did not read back as meant (a layout `set_value` does not know, e.g. an
+    anchor on the value): said at the line of the value, or of its nearest parent, as `recur check` would."""
+    from recur.kb.record_edit import dotted
+
+    known = next((where[:n] for n in range(len(where), 0, -1) if where[:n] in doc.lines), ())
+    return RecurError(
+        f"{shown}:{doc.lines.get(known, 1)}: {dotted(where)}: could not change it safely in this layout ({why}); "
+        "nothing written: change it by hand"
+    )
 
 
 def mark_review(kb, iid: str, status: str | None, due: dt.date | None) -> tuple[Path, list[Edit]]:

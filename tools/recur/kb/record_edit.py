@@ -66,7 +66,7 @@ def set_value(front: str, path: tuple, value: str, where: str) -> str:
         if not isinstance(child, wanted):
             line = _line(child or node)
             raise RecurError(
-                f"{where}:{line}: {_dotted(path[: depth + 1])}: not a {wanted.id} this tool can edit; change it by hand"
+                f"{where}:{line}: {dotted(path[: depth + 1])}: not a {wanted.id} this tool can edit; change it by hand"
             )
         node = child
     target = _child(node, path[-1])
@@ -76,7 +76,7 @@ def set_value(front: str, path: tuple, value: str, where: str) -> str:
     if target is None and isinstance(node, yaml.MappingNode) and node.value:
         return _add_to_mapping(front, node, path[-1], value)
     raise RecurError(
-        f"{where}:{_line(target or node)}: {_dotted(path)}: written in a layout this tool does not edit; change it by hand"
+        f"{where}:{_line(target or node)}: {dotted(path)}: written in a layout this tool does not edit; change it by hand"
     )
 
 
@@ -100,5 +100,6 @@ def _line(node) -> int:
     return node.start_mark.line + 2  # front matter starts on the file's second line
 
 
-def _dotted(path) -> str:
+def dotted(path) -> str:
+    """``follow_ups[0].status``: a place in the record as `recur check` names it."""
     return "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in path).lstrip(".")
