@@ -341,3 +341,15 @@ def test_an_edit_that_does_not_read_back_is_said_at_the_values_line(kb):
     r = run("incident", "follow-up", "--kb", str(kb), "INC-2026-0302", "B", "--done")
     assert r.exit_code == 1 and "INC-2026-0302.md:10: follow_ups[1].status: could not change it safely" in r.output
     assert "change it by hand" in r.output and path.read_text() == HEAD + front + BODY
+
+
+def test_a_new_note_on_a_done_flag_says_the_note_it_replaces(kb):
+    """`flag --done WHICH --note` on a flag done already replaced its note and said "marked done": the
+    finding written before was gone without a word."""
+    path = write(kb, "flags:\n  - {text: heap dump lost, status: done, note: a cache leak}\n")
+    r = run("incident", "flag", "--kb", str(kb), "INC-2026-0302", "--done", "heap", "--note", "the pool too")
+    assert r.exit_code == 0, r.output
+    assert "is done already; its note is now 'the pool too' (it was 'a cache leak')" in r.output
+    assert '{text: heap dump lost, status: done, note: "the pool too"}' in path.read_text()
+    again = run("incident", "flag", "--kb", str(kb), "INC-2026-0302", "--done", "1")
+    assert again.exit_code == 0 and "'heap dump lost' is done already (" in again.output
