@@ -353,3 +353,12 @@ def test_a_new_note_on_a_done_flag_says_the_note_it_replaces(kb):
     assert '{text: heap dump lost, status: done, note: "the pool too"}' in path.read_text()
     again = run("incident", "flag", "--kb", str(kb), "INC-2026-0302", "--done", "1")
     assert again.exit_code == 0 and "'heap dump lost' is done already (" in again.output
+
+
+def test_title_words_typed_decomposed_match_the_records_accented_title(kb):
+    import unicodedata
+
+    write(kb, "follow_ups:\n  - title: Réparer le cache\n  - title: Other\n")
+    typed = unicodedata.normalize("NFD", "RÉPARER")
+    r = run("incident", "follow-up", "--kb", str(kb), "INC-2026-0302", typed, "--done")
+    assert r.exit_code == 0 and "1. Réparer le cache marked done" in r.output, r.output

@@ -10,6 +10,7 @@ and comments stay), read back as `recur check` reads it, then replaced atomicall
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
@@ -109,8 +110,8 @@ def pick(items: list, which: str, label, kind: str, iid: str) -> int:
     if not items:
         raise RecurError(f"{iid} has no {kind}s")
     listed = "; ".join(f"{n}. {label(x)}" for n, x in enumerate(items, 1))
-    want = one_line(which).casefold()
-    exact = [i for i, x in enumerate(items) if want in label(x).casefold().split(" · ")]
+    want = _folded(one_line(which))
+    exact = [i for i, x in enumerate(items) if want in _folded(label(x)).split(" · ")]
     if want.isdigit() and not (exact and int(want) > len(items)):  # a ticket "1234" is no number 1234
         n = int(want)
         if not 1 <= n <= len(items):
@@ -121,11 +122,17 @@ def pick(items: list, which: str, label, kind: str, iid: str) -> int:
                 f"{', '.join(map(str, other))}; give words of its title instead: {listed}"
             )
         return n - 1
-    hits = exact or [i for i, x in enumerate(items) if want and want in label(x).casefold()]
+    hits = exact or [i for i, x in enumerate(items) if want and want in _folded(label(x))]
     if len(hits) == 1:
         return hits[0]
     why = f"{len(hits)} {kind}s match" if hits else f"no {kind} matches"
     raise RecurError(f"{iid}: {why} {which!r}; give its number: {listed}")
+
+
+def _folded(text: str) -> str:
+    """``text`` as compared: case aside, and "é" typed as e + accent (a macOS terminal, a pasted
+    ticket title) the same as the one character a record holds (found in review: no match)."""
+    return unicodedata.normalize("NFKC", text).casefold()
 
 
 def follow_up_label(f) -> str:
