@@ -362,3 +362,10 @@ def test_title_words_typed_decomposed_match_the_records_accented_title(kb):
     typed = unicodedata.normalize("NFD", "RÉPARER")
     r = run("incident", "follow-up", "--kb", str(kb), "INC-2026-0302", typed, "--done")
     assert r.exit_code == 0 and "1. Réparer le cache marked done" in r.output, r.output
+
+
+def test_follow_up_add_of_a_title_there_in_other_case_is_not_a_second_follow_up(kb):
+    before = record(kb, "INC-2026-0301")
+    r = run("incident", "follow-up", "--kb", str(kb), "INC-2026-0301", "--add", "second  RESOLVER")
+    assert r.exit_code == 0 and "is there already" in r.output, r.output
+    assert record(kb, "INC-2026-0301") == before

@@ -10,7 +10,6 @@ and comments stay), read back as `recur check` reads it, then replaced atomicall
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from recur.kb.incident_record import find_incident, read_record, split_front
 from recur.kb.writer import q
 from recur.util.errors import RecurError
 from recur.util.files import editing, write_atomic
-from recur.util.text import one_line
+from recur.util.text import caseless, one_line
 
 # a planned change: where in the front matter, the YAML text written there, the value read back
 Edit = tuple[tuple, str, object]
@@ -110,8 +109,8 @@ def pick(items: list, which: str, label, kind: str, iid: str) -> int:
     if not items:
         raise RecurError(f"{iid} has no {kind}s")
     listed = "; ".join(f"{n}. {label(x)}" for n, x in enumerate(items, 1))
-    want = _folded(one_line(which))
-    exact = [i for i, x in enumerate(items) if want in _folded(label(x)).split(" · ")]
+    want = caseless(one_line(which))
+    exact = [i for i, x in enumerate(items) if want in caseless(label(x)).split(" · ")]
     if want.isdigit() and not (exact and int(want) > len(items)):  # a ticket "1234" is no number 1234
         n = int(want)
         if not 1 <= n <= len(items):
@@ -122,17 +121,11 @@ def pick(items: list, which: str, label, kind: str, iid: str) -> int:
                 f"{', '.join(map(str, other))}; give words of its title instead: {listed}"
             )
         return n - 1
-    hits = exact or [i for i, x in enumerate(items) if want and want in _folded(label(x))]
+    hits = exact or [i for i, x in enumerate(items) if want and want in caseless(label(x))]
     if len(hits) == 1:
         return hits[0]
     why = f"{len(hits)} {kind}s match" if hits else f"no {kind} matches"
     raise RecurError(f"{iid}: {why} {which!r}; give its number: {listed}")
-
-
-def _folded(text: str) -> str:
-    """``text`` as compared: case aside, and "é" typed as e + accent (a macOS terminal, a pasted
-    ticket title) the same as the one character a record holds (found in review: no match)."""
-    return unicodedata.normalize("NFKC", text).casefold()
 
 
 def follow_up_label(f) -> str:

@@ -15,7 +15,7 @@ from recur.kb.writer import dumps, flow_list, plain, q, section_text
 from recur.util.dates import require_in_range
 from recur.util.errors import AlreadyExists, RecurError
 from recur.util.files import editing, write_atomic
-from recur.util.text import one_line, without_controls
+from recur.util.text import caseless, one_line, without_controls
 
 ID_RE = re.compile(r"^INC-(\d{4})-(\d+)$")
 
@@ -298,7 +298,8 @@ def add_follow_up(kb, iid: str, title: str, owner=None, due: dt.date | None = No
         "ticket": one_line(ticket or "") or None,
     }
     path = find_incident(kb, iid)
-    same = lambda v: isinstance(v, dict) and v.get("title") == title  # noqa: E731
+    # "cache the zone" after "Cache the zone" is the same follow-up: the board counted two open
+    same = lambda v: isinstance(v, dict) and caseless(one_line(str(v.get("title") or ""))) == caseless(title)  # noqa: E731
     return path, _amend(path, "follow_ups", follow_up_yaml(item), same)
 
 
