@@ -369,3 +369,30 @@ def test_follow_up_add_of_a_title_there_in_other_case_is_not_a_second_follow_up(
     r = run("incident", "follow-up", "--kb", str(kb), "INC-2026-0301", "--add", "second  RESOLVER")
     assert r.exit_code == 0 and "is there already" in r.output, r.output
     assert record(kb, "INC-2026-0301") == before
+
+
+def test_follow_up_add_and_flag_to_a_quoted_key_add_to_it_not_a_second_key(kb):
+    """``"follow_ups":`` (a key quoted, as a JSON-minded author or a generator writes it): --add wrote a
+    second follow_ups: at the end, the record then had a duplicate key, its first follow-up was lost to
+    the reader, and the whole record was left out of the board."""
+    path = write(kb, '"follow_ups":\n  - title: Alpha\n"flags": [one]  # kept\n')
+    assert run("incident", "follow-up", "--kb", str(kb), "INC-2026-0302", "--add", "Beta").exit_code == 0
+    assert run("incident", "flag", "--kb", str(kb), "INC-2026-0302", "two").exit_code == 0
+    assert (
+        path.read_text()
+        == HEAD
+        + ('"follow_ups":\n  - title: Alpha\n  - {title: "Beta", status: open}\n"flags": [one, "two"]  # kept\n')
+        + BODY
+    )
+    inc = checked(kb)
+    assert [f.title for f in inc.follow_ups] == ["Alpha", "Beta"] and [f.text for f in inc.flags] == ["one", "two"]
+
+
+def test_an_added_item_that_would_not_keep_the_items_there_is_refused(kb):
+    """A key the line-based writer does not know as the list (``!!str flags:``): the item would go in a
+    second key; the read-back now also requires the items there to stay and no key to appear twice."""
+    front = "!!str flags: [one]\n"
+    path = write(kb, front)
+    r = run("incident", "flag", "--kb", str(kb), "INC-2026-0302", "two")
+    assert r.exit_code == 1 and "flags: could not add the item safely in this layout" in r.output, r.output
+    assert path.read_text() == HEAD + front + BODY

@@ -183,15 +183,17 @@ def split_front(text: str, path: Path) -> tuple[list[str], str]:
 
 def add_list_item(front: list[str], key: str, item: str, path: Path) -> list[str]:
     """Append ``item`` (a YAML flow value) to the top-level list ``key`` of front-matter lines."""
-    pat = re.compile(rf"^{re.escape(key)}\s*:\s*(.*?)\s*(#.*)?$")
+    esc = re.escape(key)  # "flags": and 'flags': are the key too: else a second one went at the end
+    pat = re.compile(rf"^({esc}|\"{esc}\"|'{esc}')\s*:\s*(.*?)\s*(#.*)?$")
     for k, line in enumerate(front):
         m = pat.match(line)
         if not m:
             continue
-        rest, comment = m.group(1), f"  {m.group(2)}" if m.group(2) else ""  # an author's comment stays
+        written, rest = m.group(1), m.group(2)  # the key as written (quoted or not) stays so
+        comment = f"  {m.group(3)}" if m.group(3) else ""  # an author's comment stays
         if rest in ("", "[]", "null", "~"):
             if rest == "[]":
-                return front[:k] + [f"{key}: [{item}]{comment}"] + front[k + 1 :]
+                return front[:k] + [f"{written}: [{item}]{comment}"] + front[k + 1 :]
             end, indent = k, "  "
             for j in range(k + 1, len(front)):
                 ln = front[j]
@@ -204,11 +206,11 @@ def add_list_item(front: list[str], key: str, item: str, path: Path) -> list[str
                 else:
                     break
             if end == k:
-                return front[:k] + [f"{key}:{comment}", f"{indent}- {item}"] + front[k + 1 :]
+                return front[:k] + [f"{written}:{comment}", f"{indent}- {item}"] + front[k + 1 :]
             return front[: end + 1] + [f"{indent}- {item}"] + front[end + 1 :]
         if rest.startswith("[") and rest.endswith("]"):
             inner = rest[1:-1].strip()
-            return front[:k] + [f"{key}: [{inner + ', ' if inner else ''}{item}]{comment}"] + front[k + 1 :]
+            return front[:k] + [f"{written}: [{inner + ', ' if inner else ''}{item}]{comment}"] + front[k + 1 :]
         raise RecurError(f"{path}:{k + 2}: {key}: written in a layout this tool does not edit; add it by hand")
     return front + [f"{key}:", f"  - {item}"]
 
@@ -250,7 +252,7 @@ def _amend_locked(path: Path, key: str, item_yaml: str, check) -> bool:
     text, as_written = read_record(path)
     front, rest = split_front(text, path)
     try:  # the record as it is first: its own error, at its own line, as `recur check` says it
-        have = load_yaml("\n".join(front), offset=1).data
+        have_doc = load_yaml("\n".join(front), offset=1)
     except ParseError as exc:
         field = exc.field or "front matter"
         raise RecurError(f"{display_path(path)}:{exc.line}: {field}: {exc.message}; nothing written") from None
@@ -260,20 +262,35 @@ def _amend_locked(path: Path, key: str, item_yaml: str, check) -> bool:
             f"{display_path(path)}:{first + 2}: front matter: written as one {{...}} mapping, a layout this tool "
             f"does not edit (nothing written); add to {key} by hand, or write a line per key as `recur new` does"
         )
+    have = have_doc.data
     items = have.get(key) if isinstance(have, dict) else None
     if isinstance(items, list) and any(check(v) for v in items):
         return False
     new_front = add_list_item(front, key, item_yaml, path)
+    _added_safely(path, key, new_front, have_doc, check)
+    write_atomic(path, as_written("\n".join(["---"] + new_front) + "\n" + rest), overwrite=True)
+    return True
+
+
+def _added_safely(path: Path, key: str, new_front: list[str], before, check) -> None:
+    """Raise unless ``new_front`` reads as the record ``before`` with one item (``check``) after the
+    items of ``key``: a "follow_ups": key (quoted) got a second follow_ups: at the end, which read
+    back as the new item alone, and the record had a duplicate key (left out of the board)."""
+    from recur.kb.parse import ParseError, load_yaml
+
     try:  # read as `recur check` reads it (dates stay text: "2026-02-30" is its own error, not a crash)
-        data = load_yaml("\n".join(new_front), offset=1).data or {}
+        doc = load_yaml("\n".join(new_front), offset=1)
     except ParseError as exc:
         raise RecurError(
             f"{path}: front matter: could not add to {key} safely ({exc.message}); nothing written"
         ) from None
+    data, items = doc.data or {}, before.data.get(key) if isinstance(before.data, dict) else None
     if not isinstance(data, dict) or not isinstance(data.get(key), list) or not check(data[key][-1]):
         raise RecurError(f"{path}: {key}: could not add the item safely; nothing written")
-    write_atomic(path, as_written("\n".join(["---"] + new_front) + "\n" + rest), overwrite=True)
-    return True
+    if data[key][:-1] != (items if isinstance(items, list) else []) or len(doc.duplicates) > len(before.duplicates):
+        raise RecurError(
+            f"{path}: {key}: could not add the item safely in this layout; nothing written: add it by hand"
+        )
 
 
 def add_flag(kb, iid: str, text: str) -> tuple[Path, bool]:
