@@ -396,3 +396,11 @@ def test_an_added_item_that_would_not_keep_the_items_there_is_refused(kb):
     r = run("incident", "flag", "--kb", str(kb), "INC-2026-0302", "two")
     assert r.exit_code == 1 and "flags: could not add the item safely in this layout" in r.output, r.output
     assert path.read_text() == HEAD + front + BODY
+
+
+def test_an_empty_which_is_an_error_not_a_listing_that_exits_0(kb):
+    """`flag ID --done "$N"` with N unset listed the flags and exited 0: the script took it as done."""
+    for args in (("flag", "INC-2026-0300", "--done", ""), ("follow-up", "INC-2026-0300", " ", "--done")):
+        r = run("incident", args[0], "--kb", str(kb), *args[1:])
+        assert r.exit_code == 1 and "WHICH is empty" in r.output and "1. " in r.output, (args, r.output)
+    assert record(kb, "INC-2026-0300") == BLOCK

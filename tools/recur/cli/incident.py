@@ -323,12 +323,12 @@ def flag(kb_dir, incident_id, text, done, note):
     from recur.kb.incident_record import add_flag, find_incident
     from recur.kb.loader import load_kb
 
-    if text and done:
+    if text and done is not None:  # --done "" (a script's empty variable) is --done too, not a listing
         raise click.UsageError("TEXT adds a flag and --done marks one done: give one of them")
-    if note and not done:
+    if note and done is None:
         raise click.UsageError("--note goes with --done (what was found when the flag was looked into)")
     kb = load_kb(kb_dir)
-    if done:
+    if done is not None:
         _flag_done(kb_dir, kb, incident_id, done, note)
     elif not text:
         find_incident(kb, incident_id)

@@ -110,6 +110,8 @@ def pick(items: list, which: str, label, kind: str, iid: str) -> int:
         raise RecurError(f"{iid} has no {kind}s")
     listed = "; ".join(f"{n}. {label(x)}" for n, x in enumerate(items, 1))
     want = caseless(one_line(which))
+    if not want:  # "$N" unset in a script: no item is named, not the first one without a title
+        raise RecurError(f"{iid}: which {kind}? WHICH is empty; give its number or words of it: {listed}")
     exact = [i for i, x in enumerate(items) if want in caseless(label(x)).split(" · ")]
     if want.isdigit() and not (exact and int(want) > len(items)):  # a ticket "1234" is no number 1234
         n = int(want)
