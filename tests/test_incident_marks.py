@@ -214,3 +214,193 @@ def test_follow_up_add_writes_an_open_follow_up_the_board_lists_and_not_twice(kb
         assert r.exit_code != 0 and "Traceback" not in r.output, bad
     assert run(*args, "--add", "  ").exit_code == 1
     assert record(kb, "INC-2026-0301") == before
+
+
+HEAD = "---\nid: INC-2026-0302\ntitle: Search slow\ndate: 2026-11-03\nseverity: sev2\n"
+BODY = "---\n\n## Summary\nSlow.\n"
+
+
+def write(kb, front: str, iid: str = "INC-2026-0302"):
+    path = kb / "incidents" / "2026" / f"{iid}.md"
+    path.write_text(front + BODY if front.startswith("---") else HEAD + front + BODY)
+    return path
+
+
+def checked(kb, iid: str = "INC-2026-0302"):
+    """The incident as `recur check` (no error for its file), the report and the board read it."""
+    r = run("check", "--kb", str(kb))
+    assert r.exit_code == 0 and not [ln for ln in r.output.splitlines() if iid in ln and "warning:" not in ln], r.output
+    return load_kb(kb).incidents[iid]
+
+
+@pytest.mark.parametrize(
+    ("given", "written"),
+    [
+        ("review:\n", "review: {status: done, due: 2026-11-20}\n"),
+        ("review: ~   # framework defaults\n", "review: {status: done, due: 2026-11-20}   # framework defaults\n"),
+        ("review: {}\n", "review: {status: done, due: 2026-11-20}\n"),
+    ],
+)
+def test_an_empty_review_which_check_passes_is_marked_not_refused(kb, given, written):
+    """``review:`` with nothing (or ~, or {}) is the framework's defaults to `recur check`; the tool
+    said "not a mapping this tool can edit" and wrote nothing."""
+    path = write(kb, given + "follow_ups: []\n")
+    r = run("incident", "review", "--kb", str(kb), "INC-2026-0302", "--done", "--due", "2026-11-20")
+    assert r.exit_code == 0, r.output
+    assert path.read_text() == HEAD + written + "follow_ups: []\n" + BODY
+    review = checked(kb).review
+    assert (review.status, review.due) == ("done", dt.date(2026, 11, 20))
+
+
+def test_a_nested_block_list_last_in_a_follow_up_gets_the_status_after_it(kb):
+    """The follow-up's last value a block list (then a comment line): the status went under the next
+    follow-up's title, the read-back refused it, and the first could not be marked at all."""
+    path = write(kb, "follow_ups:\n  - title: Alpha\n    links:\n      - a\n    # why\n  - title: Beta\n")
+    r = run("incident", "follow-up", "--kb", str(kb), "INC-2026-0302", "alpha", "--done")
+    assert r.exit_code == 0, r.output
+    assert "    links:\n      - a\n    status: done\n    # why\n  - title: Beta\n" in path.read_text()
+    assert [f.status for f in checked(kb).follow_ups] == ["done", "open"]
+
+
+def test_a_record_written_as_one_flow_mapping_gets_its_review(kb):
+    """A front matter written as one {...} mapping with no review: the review was added as a block
+    after it, which does not parse ("could not change it safely (... <document start>)")."""
+    one = "{id: INC-2026-0302, title: Search slow, date: 2026-11-03, severity: sev2}"
+    path = write(kb, f"---\n{one}\n")
+    r = run("incident", "review", "--kb", str(kb), "INC-2026-0302", "--done", "--due", "2026-11-20")
+    assert r.exit_code == 0, r.output
+    assert path.read_text() == f"---\n{one[:-1]}, review: {{status: done, due: 2026-11-20}}}}\n" + BODY
+    assert checked(kb).review.status == "done"
+
+
+def test_a_number_like_ticket_names_its_follow_up_and_a_clash_with_a_number_is_said(kb):
+    """``1234`` is a ticket, not follow-up number 1234 (there are 3); ``2`` is number 2 and the third's
+    ticket: said, not guessed."""
+    path = write(
+        kb,
+        "follow_ups:\n  - title: Réparer le cache ☕\n    ticket: 1234\n  - title: Two\n  - {title: Three, ticket: '2'}\n",
+    )
+    r = run("incident", "follow-up", "--kb", str(kb), "INC-2026-0302", "1234", "--done")
+    assert r.exit_code == 0 and "1. Réparer le cache ☕ marked done" in r.output, r.output
+    before = path.read_text()
+    clash = run("incident", "follow-up", "--kb", str(kb), "INC-2026-0302", "2", "--done")
+    assert clash.exit_code == 1 and "'2' is follow-up number 2 and the ticket or title of number 3" in clash.output
+    assert path.read_text() == before
+    assert [f.status for f in checked(kb).follow_ups] == ["done", "open", "open"]
+
+
+def test_review_due_before_the_incident_is_written_with_a_warning(kb):
+    write(kb, "review: {level: full, status: pending, due: 2026-11-08}\n")
+    r = run("incident", "review", "--kb", str(kb), "INC-2026-0302", "--due", "2026-10-01")
+    assert r.exit_code == 0
+    assert "warning: --due 2026-10-01 is before the incident's date 2026-11-03." in r.output
+    assert load_kb(kb).incidents["INC-2026-0302"].review.due == dt.date(2026, 10, 1)
+
+
+@pytest.mark.parametrize(
+    ("front", "args", "said"),
+    [
+        ("review: done\n", ("review", "--done"), ":6: review: must be a mapping"),
+        ("services: [web]\nfollow_ups:\n  title: a\n", ("follow-up", "1", "--done"), ":7: follow_ups: must be a list"),
+        ("flags: look at it\n", ("flag", "--done", "1"), ":6: flags: must be a list"),
+    ],
+)
+def test_a_part_not_in_the_formats_shape_is_named_with_its_line(kb, front, args, said):
+    """The message named the file only (its absolute path), not the line, as every other one does."""
+    path = write(kb, front)
+    r = run("incident", args[0], "--kb", str(kb), "INC-2026-0302", *args[1:])
+    assert r.exit_code == 1 and f"incidents/2026/INC-2026-0302.md{said}" in r.output, r.output
+    assert "nothing written" in r.output and path.read_text() == HEAD + front + BODY
+
+
+def test_a_pattern_id_or_an_id_in_other_case_given_for_the_incident_is_said(kb):
+    pid = next(iter(load_kb(kb).patterns))
+    r = run("incident", "review", "--kb", str(kb), pid, "--done")
+    assert r.exit_code == 1 and f"{pid} is a pattern; give the incident's id" in r.output, r.output
+    r = run("incident", "follow-up", "--kb", str(kb), "inc-2026-0301", "1", "--done")
+    assert r.exit_code == 1 and "did you mean INC-2026-0301?" in r.output, r.output
+    assert record(kb, "INC-2026-0301") == FLOW
+
+
+def test_a_flow_mapping_over_lines_with_a_trailing_comma_or_a_comment_gets_its_status(kb):
+    """``{`` on one line, a key a line, a comma after the last: ", status: done" went after that comma
+    (",,", which does not parse: "could not change it safely"); a comment before the brace took it in."""
+    path = write(kb, 'follow_ups:\n  - {\n      title: "A",\n      owner: x,\n    }\n  - {title: B  # why\n    }\n')
+    for which in ("A", "B"):
+        r = run("incident", "follow-up", "--kb", str(kb), "INC-2026-0302", which, "--done")
+        assert r.exit_code == 0, r.output
+    assert "      owner: x, status: done,\n    }\n  - {title: B, status: done  # why\n" in path.read_text()
+    assert [f.status for f in checked(kb).follow_ups] == ["done", "done"]
+
+
+def test_an_edit_that_does_not_read_back_is_said_at_the_values_line(kb):
+    """A status shared by an anchor (``&st open``, ``*st``): the edit cannot be made safely, and the
+    message named neither the line nor the field ("front matter: could not change it safely")."""
+    front = "follow_ups:\n  - title: A\n    status: &st open\n  - title: B\n    status: *st\n"
+    path = write(kb, front)
+    r = run("incident", "follow-up", "--kb", str(kb), "INC-2026-0302", "B", "--done")
+    assert r.exit_code == 1 and "INC-2026-0302.md:10: follow_ups[1].status: could not change it safely" in r.output
+    assert "change it by hand" in r.output and path.read_text() == HEAD + front + BODY
+
+
+def test_a_new_note_on_a_done_flag_says_the_note_it_replaces(kb):
+    """`flag --done WHICH --note` on a flag done already replaced its note and said "marked done": the
+    finding written before was gone without a word."""
+    path = write(kb, "flags:\n  - {text: heap dump lost, status: done, note: a cache leak}\n")
+    r = run("incident", "flag", "--kb", str(kb), "INC-2026-0302", "--done", "heap", "--note", "the pool too")
+    assert r.exit_code == 0, r.output
+    assert "is done already; its note is now 'the pool too' (it was 'a cache leak')" in r.output
+    assert '{text: heap dump lost, status: done, note: "the pool too"}' in path.read_text()
+    again = run("incident", "flag", "--kb", str(kb), "INC-2026-0302", "--done", "1")
+    assert again.exit_code == 0 and "'heap dump lost' is done already (" in again.output
+
+
+def test_title_words_typed_decomposed_match_the_records_accented_title(kb):
+    import unicodedata
+
+    write(kb, "follow_ups:\n  - title: Réparer le cache\n  - title: Other\n")
+    typed = unicodedata.normalize("NFD", "RÉPARER")
+    r = run("incident", "follow-up", "--kb", str(kb), "INC-2026-0302", typed, "--done")
+    assert r.exit_code == 0 and "1. Réparer le cache marked done" in r.output, r.output
+
+
+def test_follow_up_add_of_a_title_there_in_other_case_is_not_a_second_follow_up(kb):
+    before = record(kb, "INC-2026-0301")
+    r = run("incident", "follow-up", "--kb", str(kb), "INC-2026-0301", "--add", "second  RESOLVER")
+    assert r.exit_code == 0 and "is there already" in r.output, r.output
+    assert record(kb, "INC-2026-0301") == before
+
+
+def test_follow_up_add_and_flag_to_a_quoted_key_add_to_it_not_a_second_key(kb):
+    """``"follow_ups":`` (a key quoted, as a JSON-minded author or a generator writes it): --add wrote a
+    second follow_ups: at the end, the record then had a duplicate key, its first follow-up was lost to
+    the reader, and the whole record was left out of the board."""
+    path = write(kb, '"follow_ups":\n  - title: Alpha\n"flags": [one]  # kept\n')
+    assert run("incident", "follow-up", "--kb", str(kb), "INC-2026-0302", "--add", "Beta").exit_code == 0
+    assert run("incident", "flag", "--kb", str(kb), "INC-2026-0302", "two").exit_code == 0
+    assert (
+        path.read_text()
+        == HEAD
+        + ('"follow_ups":\n  - title: Alpha\n  - {title: "Beta", status: open}\n"flags": [one, "two"]  # kept\n')
+        + BODY
+    )
+    inc = checked(kb)
+    assert [f.title for f in inc.follow_ups] == ["Alpha", "Beta"] and [f.text for f in inc.flags] == ["one", "two"]
+
+
+def test_an_added_item_that_would_not_keep_the_items_there_is_refused(kb):
+    """A key the line-based writer does not know as the list (``!!str flags:``): the item would go in a
+    second key; the read-back now also requires the items there to stay and no key to appear twice."""
+    front = "!!str flags: [one]\n"
+    path = write(kb, front)
+    r = run("incident", "flag", "--kb", str(kb), "INC-2026-0302", "two")
+    assert r.exit_code == 1 and "flags: could not add the item safely in this layout" in r.output, r.output
+    assert path.read_text() == HEAD + front + BODY
+
+
+def test_an_empty_which_is_an_error_not_a_listing_that_exits_0(kb):
+    """`flag ID --done "$N"` with N unset listed the flags and exited 0: the script took it as done."""
+    for args in (("flag", "INC-2026-0300", "--done", ""), ("follow-up", "INC-2026-0300", " ", "--done")):
+        r = run("incident", args[0], "--kb", str(kb), *args[1:])
+        assert r.exit_code == 1 and "WHICH is empty" in r.output and "1. " in r.output, (args, r.output)
+    assert record(kb, "INC-2026-0300") == BLOCK

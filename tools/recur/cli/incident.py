@@ -323,12 +323,12 @@ def flag(kb_dir, incident_id, text, done, note):
     from recur.kb.incident_record import add_flag, find_incident
     from recur.kb.loader import load_kb
 
-    if text and done:
+    if text and done is not None:  # --done "" (a script's empty variable) is --done too, not a listing
         raise click.UsageError("TEXT adds a flag and --done marks one done: give one of them")
-    if note and not done:
+    if note and done is None:
         raise click.UsageError("--note goes with --done (what was found when the flag was looked into)")
     kb = load_kb(kb_dir)
-    if done:
+    if done is not None:
         _flag_done(kb_dir, kb, incident_id, done, note)
     elif not text:
         find_incident(kb, incident_id)
@@ -346,8 +346,13 @@ def _flag_done(kb_dir, kb, incident_id: str, which: str, note) -> None:
 
     path, k, edits = mark_flag(kb, incident_id, which, note)
     fresh = load_kb(kb_dir)
-    shown = fresh.incidents[incident_id].flags[k].text if incident_id in fresh.incidents else f"number {k + 1}"
-    click.echo(f"{incident_id}: flag {shown!r} {'marked done' if edits else 'is done already'} ({path})")
+    flag = fresh.incidents[incident_id].flags[k] if incident_id in fresh.incidents else None
+    before = kb.incidents[incident_id].flags if incident_id in kb.incidents else []
+    old = before[k] if k < len(before) and flag is not None and before[k].text == flag.text else None
+    said = "marked done" if edits else "is done already"
+    if edits and old is not None and old.status == "done":  # only its note changed: the one it had is gone
+        said = f"is done already; its note is now {flag.note!r}" + (f" (it was {old.note!r})" if old.note else "")
+    click.echo(f"{incident_id}: flag {flag.text if flag else f'number {k + 1}'!r} {said} ({path})")
 
 
 def _flag_lines(kb, iid: str) -> list[str]:

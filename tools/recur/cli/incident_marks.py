@@ -52,6 +52,9 @@ def review(kb_dir, incident_id, status, due):
     path, edits = mark_review(kb, incident_id, status, day)
     kb = load_kb(kb_dir)
     click.echo(f"{_review_line(kb, incident_id)}{'' if edits else ' (unchanged)'} ({path})")
+    inc = kb.incidents.get(incident_id)
+    if day and inc is not None and day < inc.date:  # as incident new --review-due: recur check warns of it too
+        click.echo(f"warning: --due {day} is before the incident's date {inc.date}.", err=True)
     _left_out_note(kb, incident_id)
 
 

@@ -17,7 +17,7 @@ from recur.kb.incident_record import find_incident, read_record, split_front
 from recur.kb.writer import q
 from recur.util.errors import RecurError
 from recur.util.files import editing, write_atomic
-from recur.util.text import one_line
+from recur.util.text import caseless, one_line
 
 # a planned change: where in the front matter, the YAML text written there, the value read back
 Edit = tuple[tuple, str, object]
@@ -30,6 +30,10 @@ def _value(data, path: tuple):
         else:
             data = data.get(key) if isinstance(data, dict) else None
     return data
+
+
+class _Unlike(Exception):
+    """(top-level key, what is wrong): a part of the record not in the format's shape, found by a plan."""
 
 
 def change_record(path: Path, plan: Callable[[dict], list[Edit]]) -> list[Edit]:
@@ -49,10 +53,15 @@ def _change_locked(path: Path, plan, shown: str) -> list[Edit]:
     lines, rest = split_front(text, path)
     front = "\n".join(lines)
     try:  # the record's own error first, at its own line, as `recur check` says it
-        have = load_yaml(front, offset=1).data
+        doc = load_yaml(front, offset=1)
     except ParseError as exc:
         raise RecurError(f"{shown}:{exc.line}: {exc.field or 'front matter'}: {exc.message}; nothing written") from None
-    edits = [e for e in plan(have if isinstance(have, dict) else {}) if _value(have, e[0]) != e[2]]
+    have = doc.data
+    try:
+        edits = [e for e in plan(have if isinstance(have, dict) else {}) if _value(have, e[0]) != e[2]]
+    except _Unlike as exc:  # said at its line, as the other errors: the author fixes it there
+        key = exc.args[0]
+        raise RecurError(f"{shown}:{doc.lines.get((key,), 1)}: {key}: {exc.args[1]}; nothing written") from None
     for where, yaml_text, _ in edits:
         front = set_value(front, where, yaml_text, shown)
     if not edits:
@@ -60,14 +69,24 @@ def _change_locked(path: Path, plan, shown: str) -> list[Edit]:
     try:
         data = load_yaml(front, offset=1).data
     except ParseError as exc:
-        raise RecurError(
-            f"{shown}: front matter: could not change it safely ({exc.message}); nothing written"
-        ) from None
+        raise _unsafe(shown, doc, edits[0][0], exc.message) from None
     for where, _, expected in edits:
         if _value(data, where) != expected:
-            raise RecurError(f"{shown}: could not change {where[0]} safely; nothing written")
+            raise _unsafe(shown, doc, where, "it read back otherwise")
     write_atomic(path, as_written("---\n" + front + "\n" + rest), overwrite=True)
     return edits
+
+
+def _unsafe(shown: str, doc, where: tuple, why: str) -> RecurError:
+    """The edit of ``where`` did not read back as meant (a layout `set_value` does not know, e.g. an
+    anchor on the value): said at the line of the value, or of its nearest parent, as `recur check` would."""
+    from recur.kb.record_edit import dotted
+
+    known = next((where[:n] for n in range(len(where), 0, -1) if where[:n] in doc.lines), ())
+    return RecurError(
+        f"{shown}:{doc.lines.get(known, 1)}: {dotted(where)}: could not change it safely in this layout ({why}); "
+        "nothing written: change it by hand"
+    )
 
 
 def mark_review(kb, iid: str, status: str | None, due: dt.date | None) -> tuple[Path, list[Edit]]:
@@ -77,7 +96,7 @@ def mark_review(kb, iid: str, status: str | None, due: dt.date | None) -> tuple[
     def plan(have: dict) -> list[Edit]:
         review = have.get("review")
         if review is not None and not isinstance(review, dict):
-            raise RecurError(f"{path}: review: must be a mapping (level, status, due); fix it by hand first")
+            raise _Unlike("review", "must be a mapping (level, status, due); fix it by hand")
         edits = [(("review", "status"), status, status)] if status else []
         return edits + ([(("review", "due"), due.isoformat(), due.isoformat())] if due else [])
 
@@ -90,14 +109,21 @@ def pick(items: list, which: str, label, kind: str, iid: str) -> int:
     if not items:
         raise RecurError(f"{iid} has no {kind}s")
     listed = "; ".join(f"{n}. {label(x)}" for n, x in enumerate(items, 1))
-    want = one_line(which).casefold()
-    if want.isdigit():
+    want = caseless(one_line(which))
+    if not want:  # "$N" unset in a script: no item is named, not the first one without a title
+        raise RecurError(f"{iid}: which {kind}? WHICH is empty; give its number or words of it: {listed}")
+    exact = [i for i, x in enumerate(items) if want in caseless(label(x)).split(" · ")]
+    if want.isdigit() and not (exact and int(want) > len(items)):  # a ticket "1234" is no number 1234
         n = int(want)
-        if 1 <= n <= len(items):
-            return n - 1
-        raise RecurError(f"{iid} has {len(items)} {kind}(s), no number {n}: {listed}")
-    exact = [i for i, x in enumerate(items) if want in label(x).casefold().split(" · ")]
-    hits = exact or [i for i, x in enumerate(items) if want and want in label(x).casefold()]
+        if not 1 <= n <= len(items):
+            raise RecurError(f"{iid} has {len(items)} {kind}(s), no number {n}: {listed}")
+        if other := [i + 1 for i in exact if i != n - 1]:  # "2": number 2, or the one whose ticket is 2?
+            raise RecurError(
+                f"{iid}: {which!r} is {kind} number {n} and the ticket or title of number "
+                f"{', '.join(map(str, other))}; give words of its title instead: {listed}"
+            )
+        return n - 1
+    hits = exact or [i for i, x in enumerate(items) if want and want in caseless(label(x))]
     if len(hits) == 1:
         return hits[0]
     why = f"{len(hits)} {kind}s match" if hits else f"no {kind} matches"
@@ -118,7 +144,7 @@ def mark_follow_up(kb, iid: str, which: str, status: str) -> tuple[Path, int, li
     def plan(have: dict) -> list[Edit]:
         items = have.get("follow_ups") or []
         if not isinstance(items, list):
-            raise RecurError(f"{path}: follow_ups: must be a list; fix it by hand first")
+            raise _Unlike("follow_ups", "must be a list; fix it by hand")
         chosen[:] = [pick(items, which, follow_up_label, "follow-up", iid)]
         return [(("follow_ups", chosen[0], "status"), status, status)]
 
@@ -140,7 +166,7 @@ def mark_flag(kb, iid: str, which: str, note: str | None) -> tuple[Path, int, li
     def plan(have: dict) -> list[Edit]:
         items = have.get("flags") or []
         if not isinstance(items, list):
-            raise RecurError(f"{path}: flags: must be a list; fix it by hand first")
+            raise _Unlike("flags", "must be a list; fix it by hand")
         k = pick(items, which, flag_label, "flag", iid)
         chosen[:] = [k]
         item = items[k]

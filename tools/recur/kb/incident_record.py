@@ -15,7 +15,7 @@ from recur.kb.writer import dumps, flow_list, plain, q, section_text
 from recur.util.dates import require_in_range
 from recur.util.errors import AlreadyExists, RecurError
 from recur.util.files import editing, write_atomic
-from recur.util.text import one_line, without_controls
+from recur.util.text import caseless, one_line, without_controls
 
 ID_RE = re.compile(r"^INC-(\d{4})-(\d+)$")
 
@@ -150,10 +150,21 @@ def find_incident(kb, iid: str) -> Path:
     if not hits and files:
         hits = [Path(files[0])]
     if not hits:
-        raise RecurError(f"no incident {iid!r} in {root / 'incidents'} (ids are file names, e.g. INC-2026-0142)")
+        raise RecurError(f"no incident {iid!r} in {root / 'incidents'}{_not_found_hint(kb, iid)}")
     if len(hits) > 1:
         raise RecurError(f"incident {iid!r} is in more than one file: {', '.join(map(str, hits))}")
     return hits[0]
+
+
+def _not_found_hint(kb, iid: str) -> str:
+    """Why an id found no record, when it can be told: a pattern's id given for the incident's (the two
+    sit side by side on the board), or the id in other case (file names are matched exactly)."""
+    if iid in kb.patterns:
+        return f": {iid} is a pattern; give the incident's id (e.g. INC-2026-0142: recur report lists them)"
+    same = sorted(k for k in set(kb.incident_files) | set(kb.incidents) if k.casefold() == iid.casefold())
+    if same:
+        return f" (ids are file names, matched as written: did you mean {same[0]}?)"
+    return " (ids are file names, e.g. INC-2026-0142)"
 
 
 def split_front(text: str, path: Path) -> tuple[list[str], str]:
@@ -172,15 +183,17 @@ def split_front(text: str, path: Path) -> tuple[list[str], str]:
 
 def add_list_item(front: list[str], key: str, item: str, path: Path) -> list[str]:
     """Append ``item`` (a YAML flow value) to the top-level list ``key`` of front-matter lines."""
-    pat = re.compile(rf"^{re.escape(key)}\s*:\s*(.*?)\s*(#.*)?$")
+    esc = re.escape(key)  # "flags": and 'flags': are the key too: else a second one went at the end
+    pat = re.compile(rf"^({esc}|\"{esc}\"|'{esc}')\s*:\s*(.*?)\s*(#.*)?$")
     for k, line in enumerate(front):
         m = pat.match(line)
         if not m:
             continue
-        rest, comment = m.group(1), f"  {m.group(2)}" if m.group(2) else ""  # an author's comment stays
+        written, rest = m.group(1), m.group(2)  # the key as written (quoted or not) stays so
+        comment = f"  {m.group(3)}" if m.group(3) else ""  # an author's comment stays
         if rest in ("", "[]", "null", "~"):
             if rest == "[]":
-                return front[:k] + [f"{key}: [{item}]{comment}"] + front[k + 1 :]
+                return front[:k] + [f"{written}: [{item}]{comment}"] + front[k + 1 :]
             end, indent = k, "  "
             for j in range(k + 1, len(front)):
                 ln = front[j]
@@ -193,11 +206,11 @@ def add_list_item(front: list[str], key: str, item: str, path: Path) -> list[str
                 else:
                     break
             if end == k:
-                return front[:k] + [f"{key}:{comment}", f"{indent}- {item}"] + front[k + 1 :]
+                return front[:k] + [f"{written}:{comment}", f"{indent}- {item}"] + front[k + 1 :]
             return front[: end + 1] + [f"{indent}- {item}"] + front[end + 1 :]
         if rest.startswith("[") and rest.endswith("]"):
             inner = rest[1:-1].strip()
-            return front[:k] + [f"{key}: [{inner + ', ' if inner else ''}{item}]{comment}"] + front[k + 1 :]
+            return front[:k] + [f"{written}: [{inner + ', ' if inner else ''}{item}]{comment}"] + front[k + 1 :]
         raise RecurError(f"{path}:{k + 2}: {key}: written in a layout this tool does not edit; add it by hand")
     return front + [f"{key}:", f"  - {item}"]
 
@@ -239,7 +252,7 @@ def _amend_locked(path: Path, key: str, item_yaml: str, check) -> bool:
     text, as_written = read_record(path)
     front, rest = split_front(text, path)
     try:  # the record as it is first: its own error, at its own line, as `recur check` says it
-        have = load_yaml("\n".join(front), offset=1).data
+        have_doc = load_yaml("\n".join(front), offset=1)
     except ParseError as exc:
         field = exc.field or "front matter"
         raise RecurError(f"{display_path(path)}:{exc.line}: {field}: {exc.message}; nothing written") from None
@@ -249,20 +262,35 @@ def _amend_locked(path: Path, key: str, item_yaml: str, check) -> bool:
             f"{display_path(path)}:{first + 2}: front matter: written as one {{...}} mapping, a layout this tool "
             f"does not edit (nothing written); add to {key} by hand, or write a line per key as `recur new` does"
         )
+    have = have_doc.data
     items = have.get(key) if isinstance(have, dict) else None
     if isinstance(items, list) and any(check(v) for v in items):
         return False
     new_front = add_list_item(front, key, item_yaml, path)
+    _added_safely(path, key, new_front, have_doc, check)
+    write_atomic(path, as_written("\n".join(["---"] + new_front) + "\n" + rest), overwrite=True)
+    return True
+
+
+def _added_safely(path: Path, key: str, new_front: list[str], before, check) -> None:
+    """Raise unless ``new_front`` reads as the record ``before`` with one item (``check``) after the
+    items of ``key``: a "follow_ups": key (quoted) got a second follow_ups: at the end, which read
+    back as the new item alone, and the record had a duplicate key (left out of the board)."""
+    from recur.kb.parse import ParseError, load_yaml
+
     try:  # read as `recur check` reads it (dates stay text: "2026-02-30" is its own error, not a crash)
-        data = load_yaml("\n".join(new_front), offset=1).data or {}
+        doc = load_yaml("\n".join(new_front), offset=1)
     except ParseError as exc:
         raise RecurError(
             f"{path}: front matter: could not add to {key} safely ({exc.message}); nothing written"
         ) from None
+    data, items = doc.data or {}, before.data.get(key) if isinstance(before.data, dict) else None
     if not isinstance(data, dict) or not isinstance(data.get(key), list) or not check(data[key][-1]):
         raise RecurError(f"{path}: {key}: could not add the item safely; nothing written")
-    write_atomic(path, as_written("\n".join(["---"] + new_front) + "\n" + rest), overwrite=True)
-    return True
+    if data[key][:-1] != (items if isinstance(items, list) else []) or len(doc.duplicates) > len(before.duplicates):
+        raise RecurError(
+            f"{path}: {key}: could not add the item safely in this layout; nothing written: add it by hand"
+        )
 
 
 def add_flag(kb, iid: str, text: str) -> tuple[Path, bool]:
@@ -287,7 +315,8 @@ def add_follow_up(kb, iid: str, title: str, owner=None, due: dt.date | None = No
         "ticket": one_line(ticket or "") or None,
     }
     path = find_incident(kb, iid)
-    same = lambda v: isinstance(v, dict) and v.get("title") == title  # noqa: E731
+    # "cache the zone" after "Cache the zone" is the same follow-up: the board counted two open
+    same = lambda v: isinstance(v, dict) and caseless(one_line(str(v.get("title") or ""))) == caseless(title)  # noqa: E731
     return path, _amend(path, "follow_ups", follow_up_yaml(item), same)
 
 

@@ -29,11 +29,15 @@ def _line_end(text: str, index: int) -> int:
 
 def _add_to_mapping(text: str, mapping, key: str, value: str) -> str:
     """``text`` with ``key: value`` added to ``mapping`` (which has other keys)."""
-    if mapping.flow_style:  # {title: x, status: open}: before its closing brace
-        close = text.rindex("}", 0, mapping.end_mark.index)
-        head = text[:close].rstrip()
-        return f"{head}, {key}: {value}{text[len(head) : close]}{text[close:]}"
+    if mapping.flow_style:  # {title: x, status: open}: right after its last value, so a comma after
+        # it (a mapping over lines, one key a line) or a comment before the brace stays as it was
+        at = mapping.value[-1][1].end_mark.index
+        return f"{text[:at]}, {key}: {value}{text[at:]}"
     last = mapping.value[-1][1]
+    while isinstance(last, yaml.CollectionNode) and not last.flow_style and last.value:
+        # a block list or mapping ends where the next token starts (the next item's ``-``, past any
+        # comment lines), not at its own last line: the key went into the next follow-up (found in review)
+        last = last.value[-1][1] if isinstance(last, yaml.MappingNode) else last.value[-1]
     index = last.end_mark.index
     if last.end_mark.column == 0 and index > 0:  # a block value ends at the start of the next line
         index -= 1
@@ -52,13 +56,17 @@ def set_value(front: str, path: tuple, value: str, where: str) -> str:
     for depth, key in enumerate(path[:-1]):
         child = _child(node, key)
         if child is None and depth == 0 and len(path) == 2:  # review: absent, its defaults in use
+            if isinstance(node, yaml.MappingNode) and node.flow_style and node.value:  # {id: .., title: ..}
+                return _add_to_mapping(front, node, key, f"{{{path[1]}: {value}}}")
             sep = "" if not front or front.endswith("\n") else "\n"
             return f"{front}{sep}{key}:\n  {path[1]}: {value}"
+        if depth == len(path) - 2 and isinstance(path[-1], str) and _empty(child):
+            return _fill(front, child, f"{{{path[-1]}: {value}}}")
         wanted = yaml.SequenceNode if isinstance(path[depth + 1], int) else yaml.MappingNode
         if not isinstance(child, wanted):
             line = _line(child or node)
             raise RecurError(
-                f"{where}:{line}: {_dotted(path[: depth + 1])}: not a {wanted.id} this tool can edit; change it by hand"
+                f"{where}:{line}: {dotted(path[: depth + 1])}: not a {wanted.id} this tool can edit; change it by hand"
             )
         node = child
     target = _child(node, path[-1])
@@ -68,13 +76,30 @@ def set_value(front: str, path: tuple, value: str, where: str) -> str:
     if target is None and isinstance(node, yaml.MappingNode) and node.value:
         return _add_to_mapping(front, node, path[-1], value)
     raise RecurError(
-        f"{where}:{_line(target or node)}: {_dotted(path)}: written in a layout this tool does not edit; change it by hand"
+        f"{where}:{_line(target or node)}: {dotted(path)}: written in a layout this tool does not edit; change it by hand"
     )
+
+
+def _empty(node) -> bool:
+    """A value that says "nothing here" (``review:``, ``review: ~``, ``review: {}``): the format reads
+    it as absent, the defaults in use, and `recur check` passes it; the tool refused it (found in review)."""
+    if isinstance(node, yaml.MappingNode):
+        return not node.value
+    return isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null"
+
+
+def _fill(front: str, node, text: str) -> str:
+    """``front`` with the empty value ``node`` written as ``text`` (after a space when it had no text:
+    ``review:`` becomes ``review: {status: done}``, a comment after it kept)."""
+    start, end = node.start_mark.index, node.end_mark.index
+    space = " " if start == end and start > 0 and front[start - 1] not in " \t" else ""
+    return front[:start] + space + text + front[end:]
 
 
 def _line(node) -> int:
     return node.start_mark.line + 2  # front matter starts on the file's second line
 
 
-def _dotted(path) -> str:
+def dotted(path) -> str:
+    """``follow_ups[0].status``: a place in the record as `recur check` names it."""
     return "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in path).lstrip(".")

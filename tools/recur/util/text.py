@@ -267,6 +267,14 @@ def _folded_lower(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+def caseless(text: str) -> str:
+    """``text`` as two people type the same words: case aside, and "é" as e + accent (a macOS terminal,
+    a paste) the same as the one character. `recur incident follow-up` compares titles so."""
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", str(text)).casefold()
+
+
 def slugify(
     text: str,
     *,
