@@ -15,18 +15,10 @@ AS_OF = "2026-05-01"
 def site_kb(root: Path) -> Path:
     """small_kb plus a permanent fix, tags, services, follow-ups, flags, distinguish and a second path."""
     small_kb(root)
-    write(  # what replaced it: the page of a retired pattern links it
-        root,
-        "patterns/deploys/old-retired.md",
-        pattern_text(
-            "old-retired",
-            "deploys",
-            title="Retired pattern about deploys",
-            status="retired",
-            symptoms=("deploy broke everything",),
-            extra_front="superseded_by: dns-failure",
-        ),
-    )
+    retired = root / "patterns/deploys/old-retired.md"  # what replaced it: the retired pattern's page links it
+    text = retired.read_text()
+    assert "\nstatus: retired\n" in text
+    retired.write_text(text.replace("\nstatus: retired\n", "\nstatus: retired\nsuperseded_by: dns-failure\n", 1))
     write(
         root,
         "patterns/capacity/disk-full.md",
