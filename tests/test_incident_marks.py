@@ -404,3 +404,19 @@ def test_an_empty_which_is_an_error_not_a_listing_that_exits_0(kb):
         r = run("incident", args[0], "--kb", str(kb), *args[1:])
         assert r.exit_code == 1 and "WHICH is empty" in r.output and "1. " in r.output, (args, r.output)
     assert record(kb, "INC-2026-0300") == BLOCK
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (("review", "INC-2026-0301", "--done", "--pending"), "--done and --pending"),
+        (("review", "INC-2026-0301", "--pending", "--done"), "--done and --pending"),
+        (("follow-up", "INC-2026-0301", "1", "--done", "--open"), "--done and --open"),
+        (("follow-up", "INC-2026-0301", "1", "--open", "--done"), "--done and --open"),
+    ],
+)
+def test_done_with_pending_or_open_is_a_usage_error_naming_both(kb, args, named):
+    """``--done --pending`` shared one click dest: the last one given won without a word."""
+    r = run("incident", args[0], "--kb", str(kb), *args[1:])
+    assert r.exit_code == 2 and named in r.output, r.output
+    assert record(kb, "INC-2026-0301") == FLOW
