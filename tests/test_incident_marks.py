@@ -420,3 +420,14 @@ def test_done_with_pending_or_open_is_a_usage_error_naming_both(kb, args, named)
     r = run("incident", args[0], "--kb", str(kb), *args[1:])
     assert r.exit_code == 2 and named in r.output, r.output
     assert record(kb, "INC-2026-0301") == FLOW
+
+
+def test_a_follow_up_marked_on_a_record_with_errors_is_named_by_its_title(kb):
+    """The KB leaves a record with errors out, and the line said "follow-up 1. marked done": the title
+    is read from the record as the mark reads it."""
+    front = HEAD.replace("sev2", "sev9") + "follow_ups:\n  - title: Alert on the pool\n    status: open\n"
+    path = write(kb, front)
+    assert "INC-2026-0302" not in load_kb(kb).incidents  # an unknown severity: recur check reports it
+    r = run("incident", "follow-up", "--kb", str(kb), "INC-2026-0302", "pool", "--done")
+    assert r.exit_code == 0 and "follow-up 1. Alert on the pool marked done" in r.output, r.output
+    assert "status: done" in path.read_text()

@@ -141,9 +141,9 @@ def follow_up(kb_dir, incident_id, which, done, reopen, title, owner, due, ticke
         raise click.UsageError(
             f"add --done (or --open) to mark it: recur incident follow-up {incident_id} WHICH --done"
         )
-    path, k, edits = mark_follow_up(kb, incident_id, " ".join(which), status)
+    path, k, title, edits = mark_follow_up(kb, incident_id, " ".join(which), status)
     kb = load_kb(kb_dir)
-    shown = f"{k + 1}. {kb.incidents[incident_id].follow_ups[k].title}" if incident_id in kb.incidents else f"{k + 1}."
+    shown = f"{k + 1}. {title}" if title else f"number {k + 1}"
     verb = f"marked {status}" if edits else f"already {status}"
     click.echo(f"{incident_id}: follow-up {shown} {verb} ({path})")
     _left_out_note(kb, incident_id)

@@ -136,20 +136,24 @@ def follow_up_label(f) -> str:
     return " · ".join(str(f[k]) for k in ("title", "ticket") if f.get(k))
 
 
-def mark_follow_up(kb, iid: str, which: str, status: str) -> tuple[Path, int, list[Edit]]:
-    """Set follow-up ``which``'s status (open/done): (the record, its index, the edits)."""
+def mark_follow_up(kb, iid: str, which: str, status: str) -> tuple[Path, int, str, list[Edit]]:
+    """Set follow-up ``which``'s status (open/done): (the record, its index, its title as the record
+    has it, the edits). The title comes from the record as read, so a record with errors (which the
+    KB leaves out) has it too: "follow-up 1. marked done" named nothing (found in review)."""
     path = find_incident(kb, iid)
-    chosen: list[int] = []
+    chosen: list = []
 
     def plan(have: dict) -> list[Edit]:
         items = have.get("follow_ups") or []
         if not isinstance(items, list):
             raise _Unlike("follow_ups", "must be a list; fix it by hand")
-        chosen[:] = [pick(items, which, follow_up_label, "follow-up", iid)]
-        return [(("follow_ups", chosen[0], "status"), status, status)]
+        k = pick(items, which, follow_up_label, "follow-up", iid)
+        item = items[k]
+        chosen[:] = [k, one_line(str(item.get("title") or "") if isinstance(item, dict) else str(item))]
+        return [(("follow_ups", k, "status"), status, status)]
 
     edits = change_record(path, plan)
-    return path, chosen[0], edits
+    return path, chosen[0], chosen[1], edits
 
 
 def flag_label(f) -> str:
