@@ -431,3 +431,16 @@ def test_a_follow_up_marked_on_a_record_with_errors_is_named_by_its_title(kb):
     r = run("incident", "follow-up", "--kb", str(kb), "INC-2026-0302", "pool", "--done")
     assert r.exit_code == 0 and "follow-up 1. Alert on the pool marked done" in r.output, r.output
     assert "status: done" in path.read_text()
+
+
+def test_a_title_with_a_middle_dot_is_matched_whole_not_by_its_halves(kb):
+    """The matcher split the listed "title · ticket" on " · ": "dns", half of the title "Cache · DNS",
+    was taken as that follow-up's whole title or ticket, and the one of two matches was marked unasked."""
+    path = write(kb, "follow_ups:\n  - title: Cache · DNS\n  - title: DNS resolver\n")
+    r = run("incident", "follow-up", "--kb", str(kb), "INC-2026-0302", "dns", "--done")
+    assert r.exit_code == 1 and "2 follow-ups match 'dns'" in r.output, r.output
+    assert path.read_text() == HEAD + "follow_ups:\n  - title: Cache · DNS\n  - title: DNS resolver\n" + BODY
+    whole = run("incident", "follow-up", "--kb", str(kb), "INC-2026-0302", "cache · dns", "--done")
+    assert whole.exit_code == 0 and "1. Cache · DNS marked done" in whole.output, whole.output
+    listed = run("incident", "follow-up", "--kb", str(kb), "INC-2026-0300", "Alert on pool saturation · DB-77", "--done")
+    assert listed.exit_code == 0 and "1. Alert on pool saturation marked done" in listed.output, listed.output
