@@ -444,3 +444,13 @@ def test_a_title_with_a_middle_dot_is_matched_whole_not_by_its_halves(kb):
     assert whole.exit_code == 0 and "1. Cache · DNS marked done" in whole.output, whole.output
     listed = run("incident", "follow-up", "--kb", str(kb), "INC-2026-0300", "Alert on pool saturation · DB-77", "--done")
     assert listed.exit_code == 0 and "1. Alert on pool saturation marked done" in listed.output, listed.output
+
+
+def test_follow_up_add_due_before_the_incident_is_written_with_a_warning(kb):
+    """review --due before the incident's date warns; follow-up --add --due said nothing."""
+    r = run("incident", "follow-up", "--kb", str(kb), "INC-2026-0301", "--add", "Cache it", "--due", "2025-11-20")
+    assert r.exit_code == 0, r.output
+    assert "warning: --due 2025-11-20 is before the incident's date 2026-11-02." in r.output
+    assert load_kb(kb).incidents["INC-2026-0301"].follow_ups[1].due == dt.date(2025, 11, 20)
+    later = run("incident", "follow-up", "--kb", str(kb), "INC-2026-0301", "--add", "Later", "--due", "2026-11-20")
+    assert later.exit_code == 0 and "warning" not in later.output, later.output

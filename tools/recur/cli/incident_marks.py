@@ -53,10 +53,16 @@ def review(kb_dir, incident_id, done, pending, due):
     path, edits = mark_review(kb, incident_id, status, day)
     kb = load_kb(kb_dir)
     click.echo(f"{_review_line(kb, incident_id)}{'' if edits else ' (unchanged)'} ({path})")
-    inc = kb.incidents.get(incident_id)
-    if day and inc is not None and day < inc.date:  # as incident new --review-due: recur check warns of it too
-        click.echo(f"warning: --due {day} is before the incident's date {inc.date}.", err=True)
+    _due_before_note(kb, incident_id, day)
     _left_out_note(kb, incident_id)
+
+
+def _due_before_note(kb, iid: str, day: dt.date | None) -> None:
+    """A due date before the incident's own is written (a typo's year, say), with a warning: as
+    incident new --review-due, and recur check warns of it too."""
+    inc = kb.incidents.get(iid)
+    if day and inc is not None and day < inc.date:
+        click.echo(f"warning: --due {day} is before the incident's date {inc.date}.", err=True)
 
 
 def _one_status(*given) -> str | None:
@@ -84,7 +90,10 @@ def _add(kb_dir, incident_id, which, status, title, owner, due, ticket) -> None:
     path, added = add_follow_up(kb, incident_id, title, owner, day, ticket)
     said = "added" if added else "is there already (same title): nothing written"
     click.echo(f"{incident_id}: follow-up {one_line(title)!r} {said} ({path})")
-    _left_out_note(load_kb(kb_dir), incident_id)
+    kb = load_kb(kb_dir)
+    if added:
+        _due_before_note(kb, incident_id, day)
+    _left_out_note(kb, incident_id)
 
 
 def _follow_up_lines(kb, iid: str) -> list[str]:
