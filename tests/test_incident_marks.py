@@ -454,3 +454,22 @@ def test_follow_up_add_due_before_the_incident_is_written_with_a_warning(kb):
     assert load_kb(kb).incidents["INC-2026-0301"].follow_ups[1].due == dt.date(2025, 11, 20)
     later = run("incident", "follow-up", "--kb", str(kb), "INC-2026-0301", "--add", "Later", "--due", "2026-11-20")
     assert later.exit_code == 0 and "warning" not in later.output, later.output
+
+
+def test_success_lines_name_the_record_as_the_error_lines_do(kb, monkeypatch):
+    """Errors named the record relative to the working directory (display_path), the lines saying it
+    was written named it absolute: one record, two names."""
+    monkeypatch.chdir(kb)
+    shown = "(incidents/2026/INC-2026-0301.md)"
+    for args in (
+        ("review", "INC-2026-0301", "--done"),
+        ("follow-up", "INC-2026-0301", "1", "--done"),
+        ("follow-up", "INC-2026-0301", "--add", "Cache it"),
+        ("flag", "INC-2026-0301", "look at the TTL"),
+        ("flag", "INC-2026-0301", "--done", "1"),
+    ):
+        r = run("incident", args[0], "--kb", str(kb), *args[1:])
+        assert r.exit_code == 0 and shown in r.output and str(kb) not in r.output, (args, r.output)
+    write(kb, "review: done\n", "INC-2026-0301")
+    bad = run("incident", "review", "--kb", str(kb), "INC-2026-0301", "--done")
+    assert bad.exit_code == 1 and "incidents/2026/INC-2026-0301.md:6: review" in bad.output, bad.output

@@ -40,7 +40,7 @@ def review(kb_dir, incident_id, done, pending, due):
     from recur.cli.incident import _left_out_note
     from recur.kb.incident_marks import mark_review
     from recur.kb.incident_record import find_incident
-    from recur.kb.loader import load_kb
+    from recur.kb.loader import display_path, load_kb
     from recur.util.dates import given_date
 
     status = _one_status(done and "done", pending and "pending")
@@ -52,7 +52,7 @@ def review(kb_dir, incident_id, done, pending, due):
         return
     path, edits = mark_review(kb, incident_id, status, day)
     kb = load_kb(kb_dir)
-    click.echo(f"{_review_line(kb, incident_id)}{'' if edits else ' (unchanged)'} ({path})")
+    click.echo(f"{_review_line(kb, incident_id)}{'' if edits else ' (unchanged)'} ({display_path(path)})")
     _due_before_note(kb, incident_id, day)
     _left_out_note(kb, incident_id)
 
@@ -77,7 +77,7 @@ def _one_status(*given) -> str | None:
 def _add(kb_dir, incident_id, which, status, title, owner, due, ticket) -> None:
     from recur.cli.incident import _left_out_note
     from recur.kb.incident_record import add_follow_up
-    from recur.kb.loader import load_kb
+    from recur.kb.loader import display_path, load_kb
     from recur.util.dates import given_date
     from recur.util.text import one_line
 
@@ -89,7 +89,7 @@ def _add(kb_dir, incident_id, which, status, title, owner, due, ticket) -> None:
     kb = load_kb(kb_dir)
     path, added = add_follow_up(kb, incident_id, title, owner, day, ticket)
     said = "added" if added else "is there already (same title): nothing written"
-    click.echo(f"{incident_id}: follow-up {one_line(title)!r} {said} ({path})")
+    click.echo(f"{incident_id}: follow-up {one_line(title)!r} {said} ({display_path(path)})")
     kb = load_kb(kb_dir)
     if added:
         _due_before_note(kb, incident_id, day)
@@ -137,7 +137,7 @@ def follow_up(kb_dir, incident_id, which, done, reopen, title, owner, due, ticke
     from recur.cli.incident import _left_out_note
     from recur.kb.incident_marks import mark_follow_up
     from recur.kb.incident_record import find_incident
-    from recur.kb.loader import load_kb
+    from recur.kb.loader import display_path, load_kb
 
     kb = load_kb(kb_dir)
     if not which:
@@ -154,5 +154,5 @@ def follow_up(kb_dir, incident_id, which, done, reopen, title, owner, due, ticke
     kb = load_kb(kb_dir)
     shown = f"{k + 1}. {title}" if title else f"number {k + 1}"
     verb = f"marked {status}" if edits else f"already {status}"
-    click.echo(f"{incident_id}: follow-up {shown} {verb} ({path})")
+    click.echo(f"{incident_id}: follow-up {shown} {verb} ({display_path(path)})")
     _left_out_note(kb, incident_id)
