@@ -442,7 +442,9 @@ def test_a_title_with_a_middle_dot_is_matched_whole_not_by_its_halves(kb):
     assert path.read_text() == HEAD + "follow_ups:\n  - title: Cache · DNS\n  - title: DNS resolver\n" + BODY
     whole = run("incident", "follow-up", "--kb", str(kb), "INC-2026-0302", "cache · dns", "--done")
     assert whole.exit_code == 0 and "1. Cache · DNS marked done" in whole.output, whole.output
-    listed = run("incident", "follow-up", "--kb", str(kb), "INC-2026-0300", "Alert on pool saturation · DB-77", "--done")
+    listed = run(
+        "incident", "follow-up", "--kb", str(kb), "INC-2026-0300", "Alert on pool saturation · DB-77", "--done"
+    )
     assert listed.exit_code == 0 and "1. Alert on pool saturation marked done" in listed.output, listed.output
 
 
@@ -473,3 +475,16 @@ def test_success_lines_name_the_record_as_the_error_lines_do(kb, monkeypatch):
     write(kb, "review: done\n", "INC-2026-0301")
     bad = run("incident", "review", "--kb", str(kb), "INC-2026-0301", "--done")
     assert bad.exit_code == 1 and "incidents/2026/INC-2026-0301.md:6: review" in bad.output, bad.output
+
+
+def test_mixed_line_endings_are_kept_line_by_line(kb):
+    """A CRLF front matter over an LF body (a template pasted in on Windows): every line was rewritten
+    as CRLF. Each line keeps its own ending; a line the edit adds takes the one of the line it follows."""
+    path = kb / "incidents" / "2026" / "INC-2026-0300.md"
+    front, body = BLOCK.split("---\n\n", 1)
+    path.write_bytes((front.replace("\n", "\r\n") + "---\n\n" + body).encode())
+    assert run("incident", "follow-up", "--kb", str(kb), "INC-2026-0300", "DB-77", "--done").exit_code == 0
+    assert run("incident", "flag", "--kb", str(kb), "INC-2026-0300", "is the pool shared?").exit_code == 0
+    edited = front.replace("ticket: DB-77\n", "ticket: DB-77\n    status: done\n") + '  - "is the pool shared?"\n'
+    assert path.read_bytes() == (edited.replace("\n", "\r\n") + "---\n\n" + body).encode()
+    assert [f.status for f in load_kb(kb).incidents["INC-2026-0300"].follow_ups] == ["done", "open"]
