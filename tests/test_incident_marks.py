@@ -404,3 +404,87 @@ def test_an_empty_which_is_an_error_not_a_listing_that_exits_0(kb):
         r = run("incident", args[0], "--kb", str(kb), *args[1:])
         assert r.exit_code == 1 and "WHICH is empty" in r.output and "1. " in r.output, (args, r.output)
     assert record(kb, "INC-2026-0300") == BLOCK
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (("review", "INC-2026-0301", "--done", "--pending"), "--done and --pending"),
+        (("review", "INC-2026-0301", "--pending", "--done"), "--done and --pending"),
+        (("follow-up", "INC-2026-0301", "1", "--done", "--open"), "--done and --open"),
+        (("follow-up", "INC-2026-0301", "1", "--open", "--done"), "--done and --open"),
+    ],
+)
+def test_done_with_pending_or_open_is_a_usage_error_naming_both(kb, args, named):
+    """``--done --pending`` shared one click dest: the last one given won without a word."""
+    r = run("incident", args[0], "--kb", str(kb), *args[1:])
+    assert r.exit_code == 2 and named in r.output, r.output
+    assert record(kb, "INC-2026-0301") == FLOW
+
+
+def test_a_follow_up_marked_on_a_record_with_errors_is_named_by_its_title(kb):
+    """The KB leaves a record with errors out, and the line said "follow-up 1. marked done": the title
+    is read from the record as the mark reads it."""
+    front = HEAD.replace("sev2", "sev9") + "follow_ups:\n  - title: Alert on the pool\n    status: open\n"
+    path = write(kb, front)
+    assert "INC-2026-0302" not in load_kb(kb).incidents  # an unknown severity: recur check reports it
+    r = run("incident", "follow-up", "--kb", str(kb), "INC-2026-0302", "pool", "--done")
+    assert r.exit_code == 0 and "follow-up 1. Alert on the pool marked done" in r.output, r.output
+    assert "status: done" in path.read_text()
+
+
+def test_a_title_with_a_middle_dot_is_matched_whole_not_by_its_halves(kb):
+    """The matcher split the listed "title · ticket" on " · ": "dns", half of the title "Cache · DNS",
+    was taken as that follow-up's whole title or ticket, and the one of two matches was marked unasked."""
+    path = write(kb, "follow_ups:\n  - title: Cache · DNS\n  - title: DNS resolver\n")
+    r = run("incident", "follow-up", "--kb", str(kb), "INC-2026-0302", "dns", "--done")
+    assert r.exit_code == 1 and "2 follow-ups match 'dns'" in r.output, r.output
+    assert path.read_text() == HEAD + "follow_ups:\n  - title: Cache · DNS\n  - title: DNS resolver\n" + BODY
+    whole = run("incident", "follow-up", "--kb", str(kb), "INC-2026-0302", "cache · dns", "--done")
+    assert whole.exit_code == 0 and "1. Cache · DNS marked done" in whole.output, whole.output
+    listed = run(
+        "incident", "follow-up", "--kb", str(kb), "INC-2026-0300", "Alert on pool saturation · DB-77", "--done"
+    )
+    assert listed.exit_code == 0 and "1. Alert on pool saturation marked done" in listed.output, listed.output
+
+
+def test_follow_up_add_due_before_the_incident_is_written_with_a_warning(kb):
+    """review --due before the incident's date warns; follow-up --add --due said nothing."""
+    r = run("incident", "follow-up", "--kb", str(kb), "INC-2026-0301", "--add", "Cache it", "--due", "2025-11-20")
+    assert r.exit_code == 0, r.output
+    assert "warning: --due 2025-11-20 is before the incident's date 2026-11-02." in r.output
+    assert load_kb(kb).incidents["INC-2026-0301"].follow_ups[1].due == dt.date(2025, 11, 20)
+    later = run("incident", "follow-up", "--kb", str(kb), "INC-2026-0301", "--add", "Later", "--due", "2026-11-20")
+    assert later.exit_code == 0 and "warning" not in later.output, later.output
+
+
+def test_success_lines_name_the_record_as_the_error_lines_do(kb, monkeypatch):
+    """Errors named the record relative to the working directory (display_path), the lines saying it
+    was written named it absolute: one record, two names."""
+    monkeypatch.chdir(kb)
+    shown = "(incidents/2026/INC-2026-0301.md)"
+    for args in (
+        ("review", "INC-2026-0301", "--done"),
+        ("follow-up", "INC-2026-0301", "1", "--done"),
+        ("follow-up", "INC-2026-0301", "--add", "Cache it"),
+        ("flag", "INC-2026-0301", "look at the TTL"),
+        ("flag", "INC-2026-0301", "--done", "1"),
+    ):
+        r = run("incident", args[0], "--kb", str(kb), *args[1:])
+        assert r.exit_code == 0 and shown in r.output and str(kb) not in r.output, (args, r.output)
+    write(kb, "review: done\n", "INC-2026-0301")
+    bad = run("incident", "review", "--kb", str(kb), "INC-2026-0301", "--done")
+    assert bad.exit_code == 1 and "incidents/2026/INC-2026-0301.md:6: review" in bad.output, bad.output
+
+
+def test_mixed_line_endings_are_kept_line_by_line(kb):
+    """A CRLF front matter over an LF body (a template pasted in on Windows): every line was rewritten
+    as CRLF. Each line keeps its own ending; a line the edit adds takes the one of the line it follows."""
+    path = kb / "incidents" / "2026" / "INC-2026-0300.md"
+    front, body = BLOCK.split("---\n\n", 1)
+    path.write_bytes((front.replace("\n", "\r\n") + "---\n\n" + body).encode())
+    assert run("incident", "follow-up", "--kb", str(kb), "INC-2026-0300", "DB-77", "--done").exit_code == 0
+    assert run("incident", "flag", "--kb", str(kb), "INC-2026-0300", "is the pool shared?").exit_code == 0
+    edited = front.replace("ticket: DB-77\n", "ticket: DB-77\n    status: done\n") + '  - "is the pool shared?"\n'
+    assert path.read_bytes() == (edited.replace("\n", "\r\n") + "---\n\n" + body).encode()
+    assert [f.status for f in load_kb(kb).incidents["INC-2026-0300"].follow_ups] == ["done", "open"]

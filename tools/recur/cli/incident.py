@@ -321,7 +321,7 @@ def flag(kb_dir, incident_id, text, done, note):
     recur incident flag INC-2026-0142 --done 1 --note "the next crash's heap dump: a cache leak"
     """
     from recur.kb.incident_record import add_flag, find_incident
-    from recur.kb.loader import load_kb
+    from recur.kb.loader import display_path, load_kb
 
     if text and done is not None:  # --done "" (a script's empty variable) is --done too, not a listing
         raise click.UsageError("TEXT adds a flag and --done marks one done: give one of them")
@@ -336,13 +336,14 @@ def flag(kb_dir, incident_id, text, done, note):
         return
     else:
         path, added = add_flag(kb, incident_id, " ".join(text))
-        click.echo(f"Flagged {incident_id} ({path})." if added else f"{incident_id} has that flag already ({path}).")
+        shown = display_path(path)  # as the error lines name it
+        click.echo(f"Flagged {incident_id} ({shown})." if added else f"{incident_id} has that flag already ({shown}).")
     _left_out_note(kb, incident_id)
 
 
 def _flag_done(kb_dir, kb, incident_id: str, which: str, note) -> None:
     from recur.kb.incident_marks import mark_flag
-    from recur.kb.loader import load_kb
+    from recur.kb.loader import display_path, load_kb
 
     path, k, edits = mark_flag(kb, incident_id, which, note)
     fresh = load_kb(kb_dir)
@@ -352,7 +353,7 @@ def _flag_done(kb_dir, kb, incident_id: str, which: str, note) -> None:
     said = "marked done" if edits else "is done already"
     if edits and old is not None and old.status == "done":  # only its note changed: the one it had is gone
         said = f"is done already; its note is now {flag.note!r}" + (f" (it was {old.note!r})" if old.note else "")
-    click.echo(f"{incident_id}: flag {flag.text if flag else f'number {k + 1}'!r} {said} ({path})")
+    click.echo(f"{incident_id}: flag {flag.text if flag else f'number {k + 1}'!r} {said} ({display_path(path)})")
 
 
 def _flag_lines(kb, iid: str) -> list[str]:

@@ -26,10 +26,10 @@ def _review_line(kb, iid: str) -> str:
 @click.command("review")
 @kb_option
 @click.argument("incident_id")
-@click.option("--done", "status", flag_value="done", help="The review took place: status done.")
-@click.option("--pending", "status", flag_value="pending", help="Still to hold: status pending.")
+@click.option("--done", is_flag=True, help="The review took place: status done.")
+@click.option("--pending", is_flag=True, help="Still to hold: status pending.")
 @click.option("--due", metavar="YYYY-MM-DD", help="Move the review's due date.")
-def review(kb_dir, incident_id, status, due):
+def review(kb_dir, incident_id, done, pending, due):
     """Show incident INCIDENT_ID's review (the postmortem meeting or sign-off), or mark it.
 
     \b
@@ -40,9 +40,10 @@ def review(kb_dir, incident_id, status, due):
     from recur.cli.incident import _left_out_note
     from recur.kb.incident_marks import mark_review
     from recur.kb.incident_record import find_incident
-    from recur.kb.loader import load_kb
+    from recur.kb.loader import display_path, load_kb
     from recur.util.dates import given_date
 
+    status = _one_status(done and "done", pending and "pending")
     day = given_date(due, "--due") if due else None
     kb = load_kb(kb_dir)
     if status is None and day is None:
@@ -51,17 +52,32 @@ def review(kb_dir, incident_id, status, due):
         return
     path, edits = mark_review(kb, incident_id, status, day)
     kb = load_kb(kb_dir)
-    click.echo(f"{_review_line(kb, incident_id)}{'' if edits else ' (unchanged)'} ({path})")
-    inc = kb.incidents.get(incident_id)
-    if day and inc is not None and day < inc.date:  # as incident new --review-due: recur check warns of it too
-        click.echo(f"warning: --due {day} is before the incident's date {inc.date}.", err=True)
+    click.echo(f"{_review_line(kb, incident_id)}{'' if edits else ' (unchanged)'} ({display_path(path)})")
+    _due_before_note(kb, incident_id, day)
     _left_out_note(kb, incident_id)
+
+
+def _due_before_note(kb, iid: str, day: dt.date | None) -> None:
+    """A due date before the incident's own is written (a typo's year, say), with a warning: as
+    incident new --review-due, and recur check warns of it too."""
+    inc = kb.incidents.get(iid)
+    if day and inc is not None and day < inc.date:
+        click.echo(f"warning: --due {day} is before the incident's date {inc.date}.", err=True)
+
+
+def _one_status(*given) -> str | None:
+    """The status asked for. --done with --pending (or --open) shared one click dest, so the last one
+    given won without a word (found in review): both are a usage error naming them."""
+    asked = [s for s in given if s]
+    if len(asked) > 1:
+        raise click.UsageError(f"--{asked[0]} and --{asked[1]} say opposite things: give one of them")
+    return asked[0] if asked else None
 
 
 def _add(kb_dir, incident_id, which, status, title, owner, due, ticket) -> None:
     from recur.cli.incident import _left_out_note
     from recur.kb.incident_record import add_follow_up
-    from recur.kb.loader import load_kb
+    from recur.kb.loader import display_path, load_kb
     from recur.util.dates import given_date
     from recur.util.text import one_line
 
@@ -73,8 +89,11 @@ def _add(kb_dir, incident_id, which, status, title, owner, due, ticket) -> None:
     kb = load_kb(kb_dir)
     path, added = add_follow_up(kb, incident_id, title, owner, day, ticket)
     said = "added" if added else "is there already (same title): nothing written"
-    click.echo(f"{incident_id}: follow-up {one_line(title)!r} {said} ({path})")
-    _left_out_note(load_kb(kb_dir), incident_id)
+    click.echo(f"{incident_id}: follow-up {one_line(title)!r} {said} ({display_path(path)})")
+    kb = load_kb(kb_dir)
+    if added:
+        _due_before_note(kb, incident_id, day)
+    _left_out_note(kb, incident_id)
 
 
 def _follow_up_lines(kb, iid: str) -> list[str]:
@@ -94,13 +113,13 @@ def _follow_up_lines(kb, iid: str) -> list[str]:
 @kb_option
 @click.argument("incident_id")
 @click.argument("which", nargs=-1, type=TEXT)
-@click.option("--done", "status", flag_value="done", help="Mark it done.")
-@click.option("--open", "status", flag_value="open", help="Open it again.")
+@click.option("--done", is_flag=True, help="Mark it done.")
+@click.option("--open", "reopen", is_flag=True, help="Open it again.")
 @click.option("--add", "title", metavar="TITLE", type=TEXT, help="Add a follow-up (open) with this title.")
 @click.option("--owner", type=TEXT, help="With --add: who does it.")
 @click.option("--due", metavar="YYYY-MM-DD", help="With --add: the day it is due.")
 @click.option("--ticket", type=TEXT, help="With --add: its ticket (PRB-135).")
-def follow_up(kb_dir, incident_id, which, status, title, owner, due, ticket):
+def follow_up(kb_dir, incident_id, which, done, reopen, title, owner, due, ticket):
     """List incident INCIDENT_ID's follow-ups, add one, or mark the one WHICH names done.
 
     WHICH is its number in the list, its ticket, or words of its title.
@@ -111,13 +130,14 @@ def follow_up(kb_dir, incident_id, which, status, title, owner, due, ticket):
     recur incident follow-up INC-2026-0142 2 --done
     recur incident follow-up INC-2026-0142 PRB-135 --done
     """
+    status = _one_status(done and "done", reopen and "open")
     if title is not None or owner or due or ticket:
         _add(kb_dir, incident_id, which, status, title, owner, due, ticket)
         return
     from recur.cli.incident import _left_out_note
     from recur.kb.incident_marks import mark_follow_up
     from recur.kb.incident_record import find_incident
-    from recur.kb.loader import load_kb
+    from recur.kb.loader import display_path, load_kb
 
     kb = load_kb(kb_dir)
     if not which:
@@ -130,9 +150,9 @@ def follow_up(kb_dir, incident_id, which, status, title, owner, due, ticket):
         raise click.UsageError(
             f"add --done (or --open) to mark it: recur incident follow-up {incident_id} WHICH --done"
         )
-    path, k, edits = mark_follow_up(kb, incident_id, " ".join(which), status)
+    path, k, title, edits = mark_follow_up(kb, incident_id, " ".join(which), status)
     kb = load_kb(kb_dir)
-    shown = f"{k + 1}. {kb.incidents[incident_id].follow_ups[k].title}" if incident_id in kb.incidents else f"{k + 1}."
+    shown = f"{k + 1}. {title}" if title else f"number {k + 1}"
     verb = f"marked {status}" if edits else f"already {status}"
-    click.echo(f"{incident_id}: follow-up {shown} {verb} ({path})")
+    click.echo(f"{incident_id}: follow-up {shown} {verb} ({display_path(path)})")
     _left_out_note(kb, incident_id)

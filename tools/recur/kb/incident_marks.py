@@ -103,16 +103,19 @@ def mark_review(kb, iid: str, status: str | None, due: dt.date | None) -> tuple[
     return path, change_record(path, plan)
 
 
-def pick(items: list, which: str, label, kind: str, iid: str) -> int:
-    """The index of the item ``which`` names: its number (1 is the first), or text that one item's
-    ``label`` has whole (case aside) or, failing that, that only one item contains."""
+def pick(items: list, which: str, fields, kind: str, iid: str) -> int:
+    """The index of the item ``which`` names: its number (1 is the first), or text that one of an item's
+    ``fields`` (a follow-up's title, its ticket) is whole (case aside), or the item's line as listed;
+    failing that, text that only one item's field contains. The fields are matched one by one: split
+    from the listed "title · ticket", a title with " · " in it matched its own halves (found in review)."""
     if not items:
         raise RecurError(f"{iid} has no {kind}s")
-    listed = "; ".join(f"{n}. {label(x)}" for n, x in enumerate(items, 1))
+    listed = "; ".join(f"{n}. {' · '.join(fields(x))}" for n, x in enumerate(items, 1))
     want = caseless(one_line(which))
     if not want:  # "$N" unset in a script: no item is named, not the first one without a title
         raise RecurError(f"{iid}: which {kind}? WHICH is empty; give its number or words of it: {listed}")
-    exact = [i for i, x in enumerate(items) if want in caseless(label(x)).split(" · ")]
+    texts = [[caseless(t) for t in fields(x)] for x in items]
+    exact = [i for i, t in enumerate(texts) if want in t or want == " · ".join(t)]
     if want.isdigit() and not (exact and int(want) > len(items)):  # a ticket "1234" is no number 1234
         n = int(want)
         if not 1 <= n <= len(items):
@@ -123,37 +126,41 @@ def pick(items: list, which: str, label, kind: str, iid: str) -> int:
                 f"{', '.join(map(str, other))}; give words of its title instead: {listed}"
             )
         return n - 1
-    hits = exact or [i for i, x in enumerate(items) if want and want in caseless(label(x))]
+    hits = exact or [i for i, t in enumerate(texts) if any(want in x for x in t)]
     if len(hits) == 1:
         return hits[0]
     why = f"{len(hits)} {kind}s match" if hits else f"no {kind} matches"
     raise RecurError(f"{iid}: {why} {which!r}; give its number: {listed}")
 
 
-def follow_up_label(f) -> str:
+def follow_up_fields(f) -> list[str]:
     if not isinstance(f, dict):
-        return str(f)
-    return " · ".join(str(f[k]) for k in ("title", "ticket") if f.get(k))
+        return [str(f)]
+    return [str(f[k]) for k in ("title", "ticket") if f.get(k)]
 
 
-def mark_follow_up(kb, iid: str, which: str, status: str) -> tuple[Path, int, list[Edit]]:
-    """Set follow-up ``which``'s status (open/done): (the record, its index, the edits)."""
+def mark_follow_up(kb, iid: str, which: str, status: str) -> tuple[Path, int, str, list[Edit]]:
+    """Set follow-up ``which``'s status (open/done): (the record, its index, its title as the record
+    has it, the edits). The title comes from the record as read, so a record with errors (which the
+    KB leaves out) has it too: "follow-up 1. marked done" named nothing (found in review)."""
     path = find_incident(kb, iid)
-    chosen: list[int] = []
+    chosen: list = []
 
     def plan(have: dict) -> list[Edit]:
         items = have.get("follow_ups") or []
         if not isinstance(items, list):
             raise _Unlike("follow_ups", "must be a list; fix it by hand")
-        chosen[:] = [pick(items, which, follow_up_label, "follow-up", iid)]
-        return [(("follow_ups", chosen[0], "status"), status, status)]
+        k = pick(items, which, follow_up_fields, "follow-up", iid)
+        item = items[k]
+        chosen[:] = [k, one_line(str(item.get("title") or "") if isinstance(item, dict) else str(item))]
+        return [(("follow_ups", k, "status"), status, status)]
 
     edits = change_record(path, plan)
-    return path, chosen[0], edits
+    return path, chosen[0], chosen[1], edits
 
 
-def flag_label(f) -> str:
-    return str(f.get("text", "")) if isinstance(f, dict) else str(f)
+def flag_fields(f) -> list[str]:
+    return [str(f.get("text", "")) if isinstance(f, dict) else str(f)]
 
 
 def mark_flag(kb, iid: str, which: str, note: str | None) -> tuple[Path, int, list[Edit]]:
@@ -167,7 +174,7 @@ def mark_flag(kb, iid: str, which: str, note: str | None) -> tuple[Path, int, li
         items = have.get("flags") or []
         if not isinstance(items, list):
             raise _Unlike("flags", "must be a list; fix it by hand")
-        k = pick(items, which, flag_label, "flag", iid)
+        k = pick(items, which, flag_fields, "flag", iid)
         chosen[:] = [k]
         item = items[k]
         if isinstance(item, dict):

@@ -218,9 +218,10 @@ def add_list_item(front: list[str], key: str, item: str, path: Path) -> list[str
 def read_record(path: Path) -> tuple[str, Callable[[str], str]]:
     """The record's text, decoded as `recur check` decodes it (LF line ends, no byte-order mark), and
     the function that puts its own back on the text to write: an author on Windows whose editor
-    writes CRLF (and a BOM) sees the one added line in the diff, not every line changed. A file
-    `recur check` would report (not UTF-8, binary, too large) is the same one-line problem here, and
-    nothing is written."""
+    writes CRLF (and a BOM) sees the one added line in the diff, not every line changed. Each line
+    keeps its own ending (a CRLF front matter over an LF body was all rewritten as CRLF: found in
+    review); see ``_endings_kept``. A file `recur check` would report (not UTF-8, binary, too large)
+    is the same one-line problem here, and nothing is written."""
     from recur.kb.loader import display_path
     from recur.kb.parse import MAX_FILE_BYTES, ParseError, read_text
 
@@ -231,8 +232,40 @@ def read_record(path: Path) -> tuple[str, Callable[[str], str]]:
     except ParseError as exc:
         raise RecurError(f"{display_path(path)}:{exc.line}: file: {exc.message}; nothing written") from None
     bom = "\ufeff" if raw.startswith(b"\xef\xbb\xbf") else ""
-    crlf = b"\r\n" in raw
-    return text, lambda out: bom + (out.replace("\n", "\r\n") if crlf else out)
+    ends = _LINE_END.findall(raw.decode("utf-8-sig"))  # read_text decoded it: it is valid
+    if all(e == "\n" for e in ends):
+        return text, lambda out: bom + out
+    return text, lambda out: bom + _endings_kept(text.split("\n"), ends, out)
+
+
+_LINE_END = re.compile(r"\r\n|\r|\n")  # the line ends read_text makes "\n", in its order
+
+
+def _endings_kept(before: list[str], ends: list[str], out: str) -> str:
+    """``out`` (LF line ends) with each line's ending as the file had it: a line kept, or changed in
+    place, keeps its own (``before[i]`` ended with ``ends[i]``); a line the edit adds takes the ending
+    of the line it follows (the first line, the file's most common one)."""
+    from collections import Counter
+    from difflib import SequenceMatcher
+
+    after = out.split("\n")
+    common = Counter(ends).most_common(1)[0][0]
+    mine: list[str | None] = [None] * (len(after) - 1)  # the ending after each line of ``after`` but the last
+    head = next((k for k, (a, b) in enumerate(zip(before, after)) if a != b), min(len(before), len(after)))
+    tail = 0  # the edit is a few lines: only the part between the same head and tail is compared
+    while tail < min(len(before), len(after)) - head and before[-1 - tail] == after[-1 - tail]:
+        tail += 1
+    pairs = [(k, k) for k in range(head)] + [(len(before) - 1 - k, len(after) - 1 - k) for k in range(tail)]
+    middle = SequenceMatcher(None, before[head : len(before) - tail], after[head : len(after) - tail], autojunk=False)
+    for tag, i1, i2, j1, j2 in middle.get_opcodes():
+        if tag in ("equal", "replace"):  # a replaced line is paired with the one it was, in order
+            pairs += [(head + i, head + j) for i, j in zip(range(i1, i2), range(j1, j2))]
+    for i, j in pairs:
+        if i < len(ends) and j < len(mine):
+            mine[j] = ends[i]
+    for j, end in enumerate(mine):
+        mine[j] = end or (mine[j - 1] if j else common)
+    return "".join(line + end for line, end in zip(after, mine)) + after[-1]
 
 
 def _amend(path: Path, key: str, item_yaml: str, check) -> bool:
