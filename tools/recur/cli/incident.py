@@ -357,15 +357,17 @@ def _flag_done(kb_dir, kb, incident_id: str, which: str, note) -> None:
 
 
 def _flag_lines(kb, iid: str) -> list[str]:
-    inc = kb.incidents.get(iid)
-    if inc is None:
-        return [f"{iid}: its flags are not read while the record has errors (recur check names them)"]
-    if not inc.flags:
-        return [f'{iid} has no flags; add one: recur incident flag {iid} "what to dig into"']
-    out = [f"Flags of {iid}:"]
-    for n, f in enumerate(inc.flags, 1):
-        out.append(f"  {n}. {f.text}  ({f.status}{f': {f.note}' if f.note else ''})")
-    return out
+    from recur.cli.incident_marks import item_lines
+
+    none = f'{iid} has no flags; add one: recur incident flag {iid} "what to dig into"'
+    return item_lines(
+        kb,
+        iid,
+        "flag",
+        lambda inc: inc.flags,
+        lambda f: f"{f.text}  ({f.status}{f': {f.note}' if f.note else ''})",
+        none,
+    )
 
 
 @incident.command("link")

@@ -96,17 +96,24 @@ def _add(kb_dir, incident_id, which, status, title, owner, due, ticket) -> None:
     _left_out_note(kb, incident_id)
 
 
-def _follow_up_lines(kb, iid: str) -> list[str]:
+def item_lines(kb, iid: str, kind: str, items_of, line_of, none: str) -> list[str]:
+    """The numbered list `incident follow-up ID` and `incident flag ID` print: WHICH is a number in it."""
     inc = kb.incidents.get(iid)
     if inc is None:
-        return [f"{iid}: its follow-ups are not read while the record has errors (recur check names them)"]
-    if not inc.follow_ups:
-        return [f"{iid} has no follow-ups"]
-    out = [f"Follow-ups of {iid}:"]
-    for n, f in enumerate(inc.follow_ups, 1):
-        bits = [f.status] + [x for x in (f.owner, f"due {f.due.isoformat()}" if f.due else None, f.ticket) if x]
-        out.append(f"  {n}. {f.title}  ({', '.join(bits)})")
-    return out
+        return [f"{iid}: its {kind}s are not read while the record has errors (recur check names them)"]
+    items = items_of(inc)
+    if not items:
+        return [none]
+    return [f"{kind.capitalize()}s of {iid}:"] + [f"  {n}. {line_of(x)}" for n, x in enumerate(items, 1)]
+
+
+def _follow_up_line(f) -> str:
+    bits = [f.status] + [x for x in (f.owner, f"due {f.due.isoformat()}" if f.due else None, f.ticket) if x]
+    return f"{f.title}  ({', '.join(bits)})"
+
+
+def _follow_up_lines(kb, iid: str) -> list[str]:
+    return item_lines(kb, iid, "follow-up", lambda inc: inc.follow_ups, _follow_up_line, f"{iid} has no follow-ups")
 
 
 @click.command("follow-up")
