@@ -76,6 +76,16 @@ def test_suggest_marks_competing_candidates(kb_dir, tmp_path):
     ]
     annotate(fake, engine.docs)
     assert [x["id"] for x in fake[0]["look_alikes"]] == ["inode-exhaustion"] and fake[2]["look_alikes"] == []
+    # a declared pair is shown whatever the gap and the rating: the line that settles it, written by the
+    # authors, was left out when the rival was rated low or ranked 1.9 below (a plain ENOSPC log)
+    far = [
+        {"id": "inode-exhaustion", "title": "b", "score": 13.1, "confidence": "high"},
+        {"id": "disk-full", "title": "a", "score": 11.2, "confidence": "low"},
+        {"id": "dns-failure", "title": "c", "score": 11.0, "confidence": "low"},
+    ]
+    annotate(far, engine.docs)
+    assert [(x["id"], x["by"][:5]) for x in far[0]["look_alikes"]] == [("disk-full", "df -i")]
+    assert [x["id"] for x in far[1]["look_alikes"]] == ["inode-exhaustion"] and far[2]["look_alikes"] == []
     r = CliRunner().invoke(
         cli,
         [

@@ -106,11 +106,16 @@ def look_alikes(index, top: int = 3, floor: float | None = FLOOR) -> dict:
 
 
 def annotate(results: list, docs: dict, margin: float = MARGIN) -> list:
-    """Add ``look_alikes`` to results that compete with another result (scores within margin)."""
+    """Add ``look_alikes`` to results that compete with another result (scores within margin, neither
+    rated low), and to results whose authors declared what tells them from another result shown
+    (``distinguish:``), whatever the scores: a plain "No space left on device" log ranked inode-exhaustion
+    `high` and disk-full `low`, 1.9 apart, and the one line that settles it (`df -i` against `df -h`),
+    written in both patterns, was not shown (found in review)."""
     for r in results:
-        r["look_alikes"] = [
-            {"id": o["id"], "title": o["title"], "by": distinction(docs, r["id"], o["id"])}
-            for o in results
-            if o is not r and abs(o["score"] - r["score"]) <= margin and "low" not in (o["confidence"], r["confidence"])
-        ]
+        r["look_alikes"] = []
+        for o in results:
+            by = None if o is r else distinction(docs, r["id"], o["id"])
+            close = abs(o["score"] - r["score"]) <= margin and "low" not in (o["confidence"], r["confidence"])
+            if o is not r and (close or by):
+                r["look_alikes"].append({"id": o["id"], "title": o["title"], "by": by})
     return results

@@ -468,9 +468,11 @@ export class Ranker {
       for (const d of (byId.get(b) || {}).distinguish || []) if (d.from === a) return d.by;
       return null;
     };
+    /* lookalikes.annotate: close and neither low, or a declared distinction whatever the scores */
     for (const r of results) {
-      r.look_alikes = results.filter((o) => o !== r && Math.abs(o.score - r.score) <= this.p.lookalike_margin
-        && o.confidence !== "low" && r.confidence !== "low").map((o) => ({ id: o.id, title: o.title, by: distinction(r.id, o.id) }));
+      r.look_alikes = results.filter((o) => o !== r && ((Math.abs(o.score - r.score) <= this.p.lookalike_margin
+        && o.confidence !== "low" && r.confidence !== "low") || distinction(r.id, o.id)))
+        .map((o) => ({ id: o.id, title: o.title, by: distinction(r.id, o.id) }));
     }
     /* engine.no_known_pattern (calibrate.no_known_pattern) */
     const first = results.slice(0, this.p.calibration.verdict_top);
