@@ -134,3 +134,16 @@ def test_lookalikes_of_a_pattern_with_errors_names_its_file(kb_dir, tmp_path):
     assert r.exit_code == 1, r.output
     assert "disk-full: its file " in r.output and "disk-full.md has errors, so it is not in the index" in r.output
     assert "unknown or retired pattern id(s): nope" in r.output and "Traceback" not in r.output
+
+
+def test_lookalikes_of_a_retired_id_names_what_superseded_it(kb_dir, tmp_path):
+    """`recur lookalikes old-retired` said "unknown or retired pattern id(s)", as for a typo, though the
+    index's manifest records it retired and what replaced it (superseded_by), as the API says it."""
+    path = kb_dir / "patterns/deploys/old-retired.md"
+    path.write_text(
+        path.read_text().replace("\nstatus: retired\n", "\nstatus: retired\nsuperseded_by: dns-failure\n", 1)
+    )
+    args = ["lookalikes", "--kb", str(kb_dir), "--index", str(tmp_path / "idx"), "--model", "fake:64"]
+    r = CliRunner().invoke(cli, args + ["old-retired", "nope"])
+    assert r.exit_code == 1 and "pattern 'old-retired' is retired (" in r.output, r.output
+    assert "and superseded by 'dns-failure'" in r.output and "unknown or retired pattern id(s): nope" in r.output

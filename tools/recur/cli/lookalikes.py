@@ -33,7 +33,7 @@ def lookalikes_cmd(kb_dir, index_dir, model, top, as_json, pattern_ids):
     unknown = [p for p in pattern_ids if p not in table]
     if unknown:
         left_out = engine.manifest.get("left_out") or []
-        raise RecurError(_unknown_message(unknown, engine.kb_dir, left_out, list(table)))
+        raise RecurError(_unknown_message(unknown, engine.kb_dir, left_out, list(table), engine.manifest))
     if pattern_ids:
         table = {p: table[p] for p in pattern_ids}
     if as_json:
@@ -52,17 +52,21 @@ def lookalikes_cmd(kb_dir, index_dir, model, top, as_json, pattern_ids):
             click.echo(f"  {x['id']} (similarity {sim}{co}{under}): {x['by'] or 'no distinguishing signal declared'}")
 
 
-def _unknown_message(unknown: list, kb_dir, left_out: list, known: list) -> str:
+def _unknown_message(unknown: list, kb_dir, left_out: list, known: list, manifest=None) -> str:
     """Why these ids have no look-alikes: a pattern whose file has errors is not in the index, and
-    "unknown or retired" sent its author looking for a typo in the id (found in review)."""
+    "unknown or retired" sent its author looking for a typo in the id (found in review); a retired one
+    is said to be, with the patterns that superseded it (its superseded_by), as the API says it."""
     from pathlib import Path
 
     from recur.kb.loader import display_path
+    from recur.retrieval.patterns import not_found, retired
 
     broken = {Path(rel).stem: display_path(Path(kb_dir) / rel) for rel in left_out}
+    gone = retired(manifest)
     parts = [f"{pid}: its file {broken[pid]} has errors, so it is not in the index (run: recur check)"
              for pid in unknown if pid in broken]  # fmt: skip
-    rest = [pid for pid in unknown if pid not in broken]
+    parts += [str(not_found(pid, gone)) for pid in unknown if pid not in broken and pid in gone]
+    rest = [pid for pid in unknown if pid not in broken and pid not in gone]
     if rest:
         parts.append(f"unknown or retired pattern id(s): {', '.join(_guess(pid, known) for pid in rest)}")
     return "; ".join(parts)
