@@ -864,3 +864,21 @@ def test_a_vote_is_recorded_when_slack_cannot_be_reached(served, capfd):
     assert err.count("warning: could not post the acknowledgement to Slack") == 2, err
     assert "Traceback" not in err
     assert slash(served, "ENOSPC").status_code == 200  # still serving
+
+
+def test_a_card_says_what_tells_it_from_a_look_alike_shown_beside_it():
+    """The terminal, MCP and the site's box show a result's declared look-alike line ("vs disk-full: df -i
+    ..."); Slack's card did not, and "inode-exhaustion or disk-full?" is what a responder asks there."""
+    by = "`df -i` shows IUse% 100% while `df -h` still reports free space"
+    first = {"rank": 1, "id": "inode-exhaustion", "title": "Inodes", "confidence": "high", "severity": "sev3",
+             "path": "patterns/capacity/inode-exhaustion.md", "runbook": ["df -i"], "evidence": [],
+             "look_alikes": [{"id": "dns-failure", "title": "DNS", "by": None},
+                             {"id": "disk-full", "title": "Disk full", "by": by}]}  # fmt: skip
+    second = {**first, "rank": 2, "id": "disk-full", "title": "Disk full", "look_alikes": []}
+    reply = answer_reply({"query": "ENOSPC", "no_known_pattern": False, "results": [first, second]})
+    bodies = [b["text"]["text"] for b in reply["blocks"] if b["type"] == "section"]
+    assert (
+        sum("*vs* `disk-full`: `df -i` shows IUse% 100% while `df -h` still reports free space" in b for b in bodies)
+        == 1
+    )
+    assert not any("dns-failure" in b for b in bodies)  # no declared line: nothing to say

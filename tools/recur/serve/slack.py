@@ -178,6 +178,10 @@ def _card_body(r: dict, url: str | None) -> list[str]:
     body = (["*First steps*"] + body) if body else []
     if r["evidence"]:
         body.append(f"*Preserve first:* {_esc(_cut(r['evidence'][0], 600))}")
+    # what tells it from a look-alike shown beside it, as the authors wrote it (distinguish:): the line
+    # that settles "inode-exhaustion or disk-full?", which the terminal, MCP and the site's box show
+    for a in [a for a in r.get("look_alikes") or [] if a.get("by")][:1]:
+        body.append(f"*vs* `{_esc(a['id'])}`: {_esc(_cut(a['by'], 600))}")
     return body
 
 
