@@ -619,3 +619,48 @@ def test_long_runs_of_spaces_are_read_in_linear_time():
     assert time.monotonic() - start < 30  # a hang guard (the old code took minutes), not a speed test
     assert pm.title == f"Postmortem{gap}x" and pm.severity_text == f"sev2{gap}x"
     assert "\nDisk full." in pm.sections["Summary"] and pm.action_items[0]["owner"] == "sam"
+
+
+def _action_items_with_gaps(n: int) -> str:
+    gap = " " * n  # a table pasted from HTML, a wiki export padding its cells
+    return (
+        "# Pool exhaustion\n\n## Action items\n\n"
+        f"- Raise the pool size{gap}(owner: @sam, due 2026-12-01)\n"
+        f"- Document the failover{gap}steps{gap}[runbook]{gap}x\n"
+        f"- Move the queue to Kafka{gap}(won't do)\n"
+        f"- Split the worker pool{gap}(not now){gap}y\n"
+        f"- Add a retry budget{gap}, @Marta Nowak 2026-12-01\n"
+        f"- Shard the cache{gap}now, @ana{gap}, @Bob{gap}z\n"
+        f"- Add pool alert —{gap}Sam Okafor{gap}—{gap}2026-12-19\n"
+        f"- Review the limits{gap}—{gap}all{gap}—{gap}regions{gap}— w\n"
+    )
+
+
+def test_long_runs_of_spaces_in_action_items_are_read_in_linear_time():
+    # the cancel marker, the bracket and the trailing-mention patterns each began with "\\s*" and were
+    # tried at every space of a run: 5,000 spaces took seconds a line, 40,000 would take many minutes.
+    # Twice the spaces must take about twice the time, not four times: a ratio of two sizes timed in
+    # the same run (the best of three each), no wall-clock limit
+    sizes = (20_000, 40_000)
+    best = dict.fromkeys(sizes, float("inf"))
+    read = {}
+    for _ in range(3):
+        for n in sizes:
+            start = time.perf_counter()
+            pm = parse(_action_items_with_gaps(n))
+            best[n] = min(best[n], time.perf_counter() - start)
+            read[n] = [
+                {k: " ".join(v.split()) if isinstance(v, str) else v for k, v in it.items()} for it in pm.action_items
+            ]
+            assert [" ".join(t.split()) for t in pm.cancelled_items] == ["Move the queue to Kafka"]
+    assert best[40_000] / best[20_000] < 3, best  # linear: about 2; quadratic: about 4
+    assert read[20_000] == read[40_000]
+    assert [(it["title"], it["owner"], it["due"]) for it in read[40_000]] == [
+        ("Raise the pool size", "sam", dt.date(2026, 12, 1)),
+        ("Document the failover steps [runbook] x", None, None),
+        ("Split the worker pool (not now) y", None, None),
+        ("Add a retry budget", "Marta Nowak", dt.date(2026, 12, 1)),
+        ("Shard the cache now, @Bob z", "ana", None),
+        ("Add pool alert", "Sam Okafor", dt.date(2026, 12, 19)),
+        ("Review the limits — all — regions — w", None, None),
+    ]
