@@ -638,24 +638,15 @@ def _action_items_with_gaps(n: int) -> str:
 
 def test_long_runs_of_spaces_in_action_items_are_read_in_linear_time():
     # the cancel marker, the bracket and the trailing-mention patterns each began with "\\s*" and were
-    # tried at every space of a run: 5,000 spaces took seconds a line, 40,000 would take many minutes.
-    # Twice the spaces must take about twice the time, not four times: a ratio of two sizes timed in
-    # the same run (the best of three each), no wall-clock limit
-    sizes = (20_000, 40_000)
-    best = dict.fromkeys(sizes, float("inf"))
-    read = {}
-    for _ in range(3):
-        for n in sizes:
-            start = time.perf_counter()
-            pm = parse(_action_items_with_gaps(n))
-            best[n] = min(best[n], time.perf_counter() - start)
-            read[n] = [
-                {k: " ".join(v.split()) if isinstance(v, str) else v for k, v in it.items()} for it in pm.action_items
-            ]
-            assert [" ".join(t.split()) for t in pm.cancelled_items] == ["Move the queue to Kafka"]
-    assert best[40_000] / best[20_000] < 3, best  # linear: about 2; quadratic: about 4
-    assert read[20_000] == read[40_000]
-    assert [(it["title"], it["owner"], it["due"]) for it in read[40_000]] == [
+    # tried at every space of a run: 5,000 spaces took 29 s, 10,000 took 106 s (quadratic); 40,000 would
+    # take about half an hour, and take 1 s now. Timing is measured in bench/, not here: this is a hang
+    # guard as in the test above, 60 s against half an hour
+    start = time.monotonic()
+    pm = parse(_action_items_with_gaps(40_000))
+    assert time.monotonic() - start < 60  # a hang guard (the old code: ~30 min), not a speed test
+    assert [" ".join(t.split()) for t in pm.cancelled_items] == ["Move the queue to Kafka"]
+    read = [{k: " ".join(v.split()) if isinstance(v, str) else v for k, v in it.items()} for it in pm.action_items]
+    assert [(it["title"], it["owner"], it["due"]) for it in read] == [
         ("Raise the pool size", "sam", dt.date(2026, 12, 1)),
         ("Document the failover steps [runbook] x", None, None),
         ("Split the worker pool (not now) y", None, None),
