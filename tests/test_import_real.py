@@ -619,3 +619,39 @@ def test_long_runs_of_spaces_are_read_in_linear_time():
     assert time.monotonic() - start < 30  # a hang guard (the old code took minutes), not a speed test
     assert pm.title == f"Postmortem{gap}x" and pm.severity_text == f"sev2{gap}x"
     assert "\nDisk full." in pm.sections["Summary"] and pm.action_items[0]["owner"] == "sam"
+
+
+def _action_items_with_gaps(n: int) -> str:
+    gap = " " * n  # a table pasted from HTML, a wiki export padding its cells
+    return (
+        "# Pool exhaustion\n\n## Action items\n\n"
+        f"- Raise the pool size{gap}(owner: @sam, due 2026-12-01)\n"
+        f"- Document the failover{gap}steps{gap}[runbook]{gap}x\n"
+        f"- Move the queue to Kafka{gap}(won't do)\n"
+        f"- Split the worker pool{gap}(not now){gap}y\n"
+        f"- Add a retry budget{gap}, @Marta Nowak 2026-12-01\n"
+        f"- Shard the cache{gap}now, @ana{gap}, @Bob{gap}z\n"
+        f"- Add pool alert —{gap}Sam Okafor{gap}—{gap}2026-12-19\n"
+        f"- Review the limits{gap}—{gap}all{gap}—{gap}regions{gap}— w\n"
+    )
+
+
+def test_long_runs_of_spaces_in_action_items_are_read_in_linear_time():
+    # the cancel marker, the bracket and the trailing-mention patterns each began with "\\s*" and were
+    # tried at every space of a run: 5,000 spaces took 29 s, 10,000 took 106 s (quadratic); 40,000 would
+    # take about half an hour, and take 1 s now. Timing is measured in bench/, not here: this is a hang
+    # guard as in the test above, 60 s against half an hour
+    start = time.monotonic()
+    pm = parse(_action_items_with_gaps(40_000))
+    assert time.monotonic() - start < 60  # a hang guard (the old code: ~30 min), not a speed test
+    assert [" ".join(t.split()) for t in pm.cancelled_items] == ["Move the queue to Kafka"]
+    read = [{k: " ".join(v.split()) if isinstance(v, str) else v for k, v in it.items()} for it in pm.action_items]
+    assert [(it["title"], it["owner"], it["due"]) for it in read] == [
+        ("Raise the pool size", "sam", dt.date(2026, 12, 1)),
+        ("Document the failover steps [runbook] x", None, None),
+        ("Split the worker pool (not now) y", None, None),
+        ("Add a retry budget", "Marta Nowak", dt.date(2026, 12, 1)),
+        ("Shard the cache now, @Bob z", "ana", None),
+        ("Add pool alert", "Sam Okafor", dt.date(2026, 12, 19)),
+        ("Review the limits — all — regions — w", None, None),
+    ]

@@ -54,11 +54,14 @@ STRUCK = re.compile(r"^\s*~~(.+?)~~\s*$")
 # X". The marker is the whole bracket ending the item, the end after a dash, or the start before a colon
 # or dash, so "Retry cancelled jobs", "Dropped connections: add a retry" and "Remove the (obsolete) v1
 # endpoint" keep their words (a bracket mid-title cancelled that last one: found in review). Group "why":
-# the reason.
+# the reason, spaces after it and all (the caller strips them). A match never starts inside a run of
+# spaces ("(?<!\s)": it would start at the run's first), and the reason is read greedily, not lazily
+# before "\s*": either way each space of a run was tried as a start or an end, and a list item with
+# 5,000 spaces (a table pasted from HTML) took seconds, its time growing with the square of the run.
 _EM = r"(?:\*\*|__|\*|_)?"
 _CANCEL_MARK = re.compile(
-    rf"\s*[(\[]{_EM}{_CANCEL_WORDS}{_EM}(?:\s*[:,;–—-]\s*(?P<why>[^()\[\]]*?))?\s*[)\]]\s*$"
-    rf"|\s+[-–—]+\s*{_EM}{_CANCEL_WORDS}{_EM}(?:\s*[:,;–—-]\s*(?P<why2>.*?))?\s*$"
+    rf"(?<!\s)\s*[(\[]{_EM}{_CANCEL_WORDS}{_EM}(?:\s*[:,;–—-]\s*(?P<why>[^()\[\]]*)|\s*)[)\]]\s*$"
+    rf"|(?<!\s)\s+[-–—]+\s*{_EM}{_CANCEL_WORDS}{_EM}(?:\s*[:,;–—-]\s*(?P<why2>.*)|\s*)$"
     rf"|^\s*(?:[(\[]{_EM}{_CANCEL_WORDS}{_EM}[)\]]|{_EM}{_CANCEL_WORDS}{_EM}\s*[:–—-])\s*",
     re.I,
 )
@@ -98,7 +101,9 @@ _LEFTOVER = re.compile(r"@[\w.-]+|\b(?:owner|assignee|assigned to|due(?:\s+date)
 _MENTION = re.compile(r"(?<![\w.])@([\w.-]+)")
 # "due to the freeze" is no due date; "by" names one only when a date follows it ("by default")
 _DUE_LABEL = re.compile(r"\b(?:(due)(?:\s+date)?(?!\s+to\b)|deadline|(by))\b\s*(?:([:=])\s*)?", re.I)
-_VALUE_END = re.compile(r"\s+[-–—]+(?:\s|$)|[;()\[\]]|\b(?:owner|assignee|due(?:\s+date)?|deadline)\s*[:=]", re.I)
+_VALUE_END = re.compile(
+    r"(?<!\s)\s+[-–—]+(?:\s|$)|[;()\[\]]|\b(?:owner|assignee|due(?:\s+date)?|deadline)\s*[:=]", re.I
+)
 _WEEKDAY = re.compile(r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+", re.I)
 # "(Priya, by 2026-12-07)": the bracket's other words are its owner only when they are a name alone
 _NAME = re.compile(r"@[\w.-]+|[A-Z][a-z][\w.'’-]*(?:\s[A-Z][a-z][\w.'’-]*){0,2}")
@@ -124,6 +129,15 @@ _MENTION_IN_SENTENCE = re.compile(
     r"\b(?:to|with|for|from|by|and|or|of|via|ask|ping|tell|notify|cc|page|thank)\s*$", re.I
 )
 
+# what a separator leaves at the end of the text before a field taken out: "…, " "… — ". Patterns that
+# begin with a run of spaces start at a run's first space only ("(?<!\s)"; the first is where a match
+# would start): tried at every space of a run they took time growing with the square of its length.
+_SEP_END = re.compile(r"(?<!\s)(?:\s*[,;]|\s+[-–—]+)?\s*$")
+# "(owner: @sam)", "[runbook]": a bracket and the spaces before it
+_BRACKET = re.compile(r"(?<!\s)\s*[(\[]([^()\[\]]*)[)\]]")
+# "— @ana, @bob": the mentions after the owner read, ending a title
+_MENTIONS_END = re.compile(r"(?<!\s)(?:\s*[,;]\s*@[\w.-]+)+\s*$")
+
 _OWNER_LIST = re.compile(r"@[\w.-]+(?:[ \t]+[A-Z][\w.'’-]*){0,2}\s*(?:[,;&/+]|\band\b)\s*$")
 
 
@@ -142,7 +156,7 @@ def _trailing_mention(title: str) -> tuple:
         rest = re.sub(r"^(?:due|by)\b\s*:?\s*", "", rest, flags=re.I)
         day, said = find_date(rest) if rest else (None, None)
         if not rest or (day is not None and said == rest):
-            head = re.sub(r"(?:\s*[,;]|\s+[-–—]+)?\s*$", "", title[: m.start()])
+            head = _SEP_END.sub("", title[: m.start()])
             return " ".join([m.group(1), words]).strip(), day, head
     return None, None, title
 
@@ -250,7 +264,7 @@ def _fields(text: str, bracketed: bool) -> tuple[dict, str]:
     due, unread, d_span = _due(text)
     got = {"owner": owner, "due": due, "due_unread": unread}
     for start, end in sorted((s for s in (o_span, d_span) if s), reverse=True):
-        head = re.sub(r"(?:\s*[,;]|\s+[-–—]+)?\s*$", "", text[:start])
+        head = _SEP_END.sub("", text[:start])
         text = head + " " + text[end:]
     return got, text
 
@@ -327,7 +341,7 @@ def _inline_fields(title: str, names: bool = False) -> tuple[str, dict]:
             return f" ({rest}) " if _LEFTOVER.sub("", rest) else " "
         return " " if _BRACKET_META.search(m.group(1)) else m.group(0)
 
-    title = re.sub(r"\s*[(\[]([^()\[\]]*)[)\]]", bracket, title)
+    title = _BRACKET.sub(bracket, title)
     owner, due, title = _trailing_mention(title)
     said["owner"], said["due"] = said["owner"] or owner, said["due"] or due
     owner, due, unread, title = _dash_tail(title)
@@ -337,7 +351,7 @@ def _inline_fields(title: str, names: bool = False) -> tuple[str, dict]:
     for k, v in got.items():
         said[k] = said[k] or v
     # what a read owner leaves at either end: "— @ana, @bob" ("…, @bob"), "Owner: Ana - add …" ("- add …")
-    title = re.sub(r"(?:\s*[,;]\s*@[\w.-]+)+\s*$", "", title) if said["owner"] else title
+    title = _MENTIONS_END.sub("", title) if said["owner"] else title
     return re.sub(r"^\s*[-–—,;:]+\s*", "", title), said
 
 
@@ -395,7 +409,7 @@ def _cancelled(title: str, status_text: str) -> tuple[bool, str]:
         return True, title
     m = _CANCEL_MARK.search(title)
     if m:
-        why = (m.group("why") or m.group("why2") or "").strip(" .")
+        why = (m.group("why") or m.group("why2") or "").strip().strip(" .")
         rest = STRUCK.sub(r"\1", title[: m.start()] + " " + title[m.end() :])  # "~~X~~ (won't do)"
         return True, rest.strip() + (f" ({why})" if why else "")
     # "~~X~~ (too costly)", "~~X~~ — superseded by Y": struck with why; "~~Upgrade~~ Replace the DB" corrects
