@@ -198,6 +198,19 @@ def _counts_line(c: dict) -> str:
     )
 
 
+def closing_line(b: dict) -> str | None:
+    """How the reviews, follow-ups and flags listed are closed, when any is: the report is read in a
+    weekly review, where "how do I mark it done?" was answered by "edit the YAML" (the site's board says
+    the same under each list)."""
+    c = b["counts"]
+    if not (c["reviews_pending"] or c["follow_ups_open"] or c["flags_open"]):
+        return None
+    return (
+        "Close them with: recur incident review ID --done · recur incident follow-up ID WHICH --done · "
+        "recur incident flag ID --done WHICH (WHICH: the number, ticket or words the list shows)"
+    )
+
+
 def render_text(b: dict, style=_plain) -> str:
     """The board as terminal text; ``style`` (e.g. click.style) marks headings, plain by default."""
     lines = [style(f"Problem-management review as of {b['as_of']}", bold=True), _counts_line(b["counts"]), ""]
@@ -213,6 +226,7 @@ def render_text(b: dict, style=_plain) -> str:
         for r in [cols] + rows:
             lines.append("  " + "  ".join(str(v).ljust(w) for v, w in zip(r, widths)).rstrip())
         lines.append("")
+    lines += [closing_line(b) or ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -250,6 +264,8 @@ def render_markdown(b: dict) -> str:
         lines.append("|" + "---|" * len(cols))
         lines += ["| " + " | ".join(_md_cell(x) for x in r) + " |" for r in rows]
         lines.append("")
+    closing = closing_line(b)
+    lines += [f"*{closing}*" if closing else ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
