@@ -655,3 +655,17 @@ def test_long_runs_of_spaces_in_action_items_are_read_in_linear_time():
         ("Add pool alert", "Sam Okafor", dt.date(2026, 12, 19)),
         ("Review the limits — all — regions — w", None, None),
     ]
+
+
+def test_a_long_run_of_mentions_after_an_owner_is_read_in_linear_time():
+    # the pattern that took ", @ana, @bob" off a title after its owner was read retried the whole run
+    # of mentions from each one's start when the title did not end with them: 4,000 took 0.9 s,
+    # 40,000 would take about 90 s; read from the end now, 40,000 take well under a second. A hang
+    # guard, as the tests above, not a speed test
+    doc = "# Pool\n\n## Action items\n\n- Raise the pool (owner: @sam)" + ", @a" * 40_000 + " x\n- Add an alert, @ana\n"
+    start = time.monotonic()
+    pm = parse(doc)
+    assert time.monotonic() - start < 30  # a hang guard (the old code: ~90 s), not a speed test
+    first, second = pm.action_items
+    assert first["owner"] == "sam" and first["title"].endswith(", @a x") and first["title"].startswith("Raise the pool")
+    assert (second["title"], second["owner"]) == ("Add an alert", "ana")

@@ -135,8 +135,32 @@ _MENTION_IN_SENTENCE = re.compile(
 _SEP_END = re.compile(r"(?<!\s)(?:\s*[,;]|\s+[-–—]+)?\s*$")
 # "(owner: @sam)", "[runbook]": a bracket and the spaces before it
 _BRACKET = re.compile(r"(?<!\s)\s*[(\[]([^()\[\]]*)[)\]]")
-# "— @ana, @bob": the mentions after the owner read, ending a title
-_MENTIONS_END = re.compile(r"(?<!\s)(?:\s*[,;]\s*@[\w.-]+)+\s*$")
+# "— @ana, @bob": the mentions after the owner read, ending a title (_strip_mentions_end); what the
+# pattern ``(?<!\s)(?:\s*[,;]\s*@[\w.-]+)+\s*$`` took off, read from the end: that regex retried the whole
+# run of mentions from each one's start, and 4,000 of them took 1.3 s
+_HANDLE = re.compile(r"@[\w.-]+")
+
+
+def _strip_mentions_end(title: str) -> str:
+    """``title`` without the ``, @name`` / ``; @name`` run ending it (and the spaces around it)."""
+    end, cut = _spaces_before(title, len(title)), None
+    while True:
+        at = title.rfind("@", 0, end)
+        if at < 0 or not _HANDLE.fullmatch(title, at, end):
+            break
+        head = _spaces_before(title, at)
+        if not head or title[head - 1] not in ",;":
+            break
+        cut = head - 1  # the separator's place: the next mention ends before it
+        end = _spaces_before(title, cut)
+    return title if cut is None else title[: _spaces_before(title, cut)]
+
+
+def _spaces_before(text: str, end: int) -> int:
+    """Where the run of white space ending at ``end`` starts (``text[:end].rstrip()``'s length, no copy)."""
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    return end
 
 _OWNER_LIST = re.compile(r"@[\w.-]+(?:[ \t]+[A-Z][\w.'’-]*){0,2}\s*(?:[,;&/+]|\band\b)\s*$")
 
@@ -351,7 +375,7 @@ def _inline_fields(title: str, names: bool = False) -> tuple[str, dict]:
     for k, v in got.items():
         said[k] = said[k] or v
     # what a read owner leaves at either end: "— @ana, @bob" ("…, @bob"), "Owner: Ana - add …" ("- add …")
-    title = _MENTIONS_END.sub("", title) if said["owner"] else title
+    title = _strip_mentions_end(title) if said["owner"] else title
     return re.sub(r"^\s*[-–—,;:]+\s*", "", title), said
 
 
