@@ -364,3 +364,19 @@ def test_a_plain_name_between_dashes_beside_a_date_or_ticket_is_the_owner(kb_dir
     res = imp(kb_dir, tmp_path / "pm" / "pool.md", PLAIN_DASH_OWNERS)
     inc = load_kb(kb_dir).incidents[json.loads(res.output)["incident"]]
     assert [(f.title, f.owner, str(f.due)) for f in inc.follow_ups][0] == ("Add pool alert", "Sam Okafor", "2026-12-19")
+
+
+def test_a_product_or_team_between_dashes_is_no_owner():
+    # a product, a component or a team's function is capitalised as a name is: each was read as the owner,
+    # taken out of the title ("Tune retries", owner "Grafana Cloud")
+    for text in (
+        "- Tune retries — Grafana Cloud — 2026-12-19\n",
+        "- Write a load test — Postgres Pool — ENG-4411\n",
+        "- Move alerts to Slack — Incident Review — OPS-12\n",
+        "- Review the runbook — Site Reliability — 2026-12-19\n",
+    ):
+        [it] = parse_action_items(text)
+        assert it["owner"] is None and text[2:].split(" — ")[1] in it["title"], text
+    # a person's name beside them still is one
+    [it] = parse_action_items("- Tune retries — Grace Hopper — 2026-12-19\n")
+    assert (it["title"], it["owner"], it["due"]) == ("Tune retries", "Grace Hopper", dt.date(2026, 12, 19))

@@ -168,6 +168,15 @@ def _trailing_mention(title: str) -> tuple:
 _TAIL_SEP = re.compile(r"(?<![ \t])[ \t]+[-–—]+[ \t]+")
 _TAIL_LABEL = re.compile(r"^(?:due(?:[ \t]+date)?|deadline|by)\b[ \t]*:?[ \t]*", re.I)
 _NOT_NAME_WORD = re.compile(r"(?:all|any|both|each|every|no|none|some|the|our|new|old|prod|staging|team)", re.I)
+# words of a product, a component or a team's function, capitalised as names are: "— Grafana Cloud —",
+# "— Postgres Pool — ENG-4411", "— Incident Review — OPS-12" were read as the follow-up's owner (found in review)
+_THING_WORD = re.compile(
+    r"(?:cloud|pool|review|reliability|service|platform|infra(?:structure)?|ops|security|legal|data|protection|"
+    r"engineering|support|database|cluster|api|gateway|connect|network(?:ing)?|storage|billing|payments?|finance|"
+    r"product|design|backend|frontend|mobile|web|core|release|on-?call|incident|server|queue|cache|proxy|"
+    r"dashboard|pipeline|config|deploy(?:ment)?|monitoring|compliance|management|operations|group|squad|dept)s?",
+    re.I,
+)
 
 
 def _tail_field(segment: str) -> tuple:
@@ -186,7 +195,9 @@ def _tail_field(segment: str) -> tuple:
         return "date", None, dated
     words = text.split()
     name = _FULL_NAME.fullmatch(text) or (bold and _ONE_NAME.fullmatch(text))
-    if name and not any(_NOT_A_NAME.fullmatch(w) or _NOT_NAME_WORD.fullmatch(w) for w in words):
+    if name and not any(
+        _NOT_A_NAME.fullmatch(w) or _NOT_NAME_WORD.fullmatch(w) or _THING_WORD.fullmatch(w) for w in words
+    ):
         return "name", text, None
     return None, None, None
 
