@@ -380,3 +380,36 @@ def test_a_product_or_team_between_dashes_is_no_owner():
     # a person's name beside them still is one
     [it] = parse_action_items("- Tune retries — Grace Hopper — 2026-12-19\n")
     assert (it["title"], it["owner"], it["due"]) == ("Tune retries", "Grace Hopper", dt.date(2026, 12, 19))
+
+
+SLASH_NO_YEAR = """\
+# Checkout 502s while the pool was exhausted
+
+Date: 2026-12-02
+
+## Summary
+Checkout returned 502s for 40 minutes after a deploy halved the connection pool.
+
+## Action items
+- Upgrade the driver — Jo Lee — 12/19
+- Pin the pool size (due 19/12)
+- Rotate the keys (due 5/6)
+
+| Action | Owner | Due |
+|---|---|---|
+| Audit pool settings | Ana Ruiz | 1/15 |
+"""
+
+
+def test_a_slash_due_date_without_a_year_is_read_when_one_order_makes_a_day():
+    # "12/19" (as US teams write a due date) was said not read, and in a dash tail kept in the title with its owner
+    pm = parse(SLASH_NO_YEAR)
+    got = [(a["title"], a["owner"], a["due"]) for a in pm.action_items]
+    assert got == [
+        ("Audit pool settings", "Ana Ruiz", dt.date(2027, 1, 15)),  # the table's first, then the list's
+        ("Upgrade the driver", "Jo Lee", dt.date(2026, 12, 19)),
+        ("Pin the pool size", None, dt.date(2026, 12, 19)),
+        ("Rotate the keys", None, None),  # May 6 or June 5: not guessed, said not read
+    ]
+    assert ("Rotate the keys", "5/6") in pm.unread_dues
+    assert ("Audit pool settings", "1/15", dt.date(2027, 1, 15), dt.date(2026, 12, 2)) in pm.inferred_dues
