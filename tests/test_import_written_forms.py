@@ -413,3 +413,15 @@ def test_a_slash_due_date_without_a_year_is_read_when_one_order_makes_a_day():
     ]
     assert ("Rotate the keys", "5/6") in pm.unread_dues
     assert ("Audit pool settings", "1/15", dt.date(2027, 1, 15), dt.date(2026, 12, 2)) in pm.inferred_dues
+
+
+def test_a_date_alone_after_a_dash_ending_an_item_is_its_due_date():
+    # "Migrate to Kafka Connect — 2026-12-19" kept its due date in the title, the follow-up recorded with none
+    [it] = parse_action_items("- Migrate to Kafka Connect — 2026-12-19\n")
+    assert (it["title"], it["owner"], it["due"]) == ("Migrate to Kafka Connect", None, dt.date(2026, 12, 19))
+    pm = parse(SLASH_NO_YEAR.replace("- Rotate the keys (due 5/6)\n", "- Add origin shielding - Dec 19\n"))
+    shielding = next(a for a in pm.action_items if a["title"] == "Add origin shielding")
+    assert shielding["due"] == dt.date(2026, 12, 19)
+    # a date after other fields is not guessed at: those may say who or which
+    [it] = parse_action_items("- Rotate keys — not urgent — 2026-12-19\n")
+    assert (it["title"], it["due"]) == ("Rotate keys — not urgent — 2026-12-19", None)

@@ -214,6 +214,10 @@ def _dash_tail(title: str) -> tuple:
         read.append((kind, value, unread, sep.start(), end))
         end = sep.start()
     names = [r for r in read if r[0] == "name"]
+    # "Migrate to Kafka Connect — 2026-12-19": a date alone after the one dash is the due date (it stayed
+    # in the title); after other fields ("— All Regions — 2026-12-19") they are not guessed at
+    if len(seps) == 1 and [r[0] for r in read] == ["date"] and title[:end].strip():
+        return None, read[0][1], read[0][2], title[:end]
     if len(names) != 1 or len(read) < 2 or not title[:end].strip():
         return None, None, None, title
     dates = [r for r in read if r[0] == "date"]
