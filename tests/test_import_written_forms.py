@@ -425,3 +425,14 @@ def test_a_date_alone_after_a_dash_ending_an_item_is_its_due_date():
     # a date after other fields is not guessed at: those may say who or which
     [it] = parse_action_items("- Rotate keys — not urgent — 2026-12-19\n")
     assert (it["title"], it["due"]) == ("Rotate keys — not urgent — 2026-12-19", None)
+
+
+def test_a_tracker_label_between_dashes_is_no_owner():
+    # when, how urgent or what kind, title-cased as a tracker's labels are: each was read as the owner
+    for label in ("Next Sprint", "Black Friday", "Tech Debt", "Nice To Have", "Follow Up", "Load Balancer"):
+        [it] = parse_action_items(f"- Add a cache warm-up — {label} — 2026-12-19\n")
+        assert it["owner"] is None and label in it["title"], label
+    # surnames that are words too are still names
+    for name in ("Justin Long", "Martin Short", "Mark Little"):
+        [it] = parse_action_items(f"- Add a cache warm-up — {name} — 2026-12-19\n")
+        assert (it["title"], it["owner"]) == ("Add a cache warm-up", name)

@@ -177,6 +177,16 @@ _THING_WORD = re.compile(
     r"dashboard|pipeline|config|deploy(?:ment)?|monitoring|compliance|management|operations|group|squad|dept)s?",
     re.I,
 )
+# words that say when, how urgent or what kind, title-cased in a tracker's labels (none a common surname:
+# "Long", "Short", "Holiday" are left out): "— Next Sprint —",
+# "— Black Friday —", "— Tech Debt —", "— Nice To Have —", "— Follow Up —" were owners (found in review)
+_LABEL_WORD = re.compile(
+    r"(?:next|this|last|sprint|week|month|quarter|year|term|later|soon|asap|before|after|until|"
+    r"launch|freeze|monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|phase|milestone|"
+    r"quick|debt|tech|nice|to|have|must|should|could|follow|up|needs?|owner|action|item|task|todo|"
+    r"balancer|success|customer|priority|backlog|tbd|fix|bug|epic|story|spike)",
+    re.I,
+)
 
 
 def _tail_field(segment: str) -> tuple:
@@ -196,7 +206,8 @@ def _tail_field(segment: str) -> tuple:
     words = text.split()
     name = _FULL_NAME.fullmatch(text) or (bold and _ONE_NAME.fullmatch(text))
     if name and not any(
-        _NOT_A_NAME.fullmatch(w) or _NOT_NAME_WORD.fullmatch(w) or _THING_WORD.fullmatch(w) for w in words
+        _NOT_A_NAME.fullmatch(w) or _NOT_NAME_WORD.fullmatch(w) or _THING_WORD.fullmatch(w) or _LABEL_WORD.fullmatch(w)
+        for w in words
     ):
         return "name", text, None
     return None, None, None
