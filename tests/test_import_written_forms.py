@@ -436,3 +436,12 @@ def test_a_tracker_label_between_dashes_is_no_owner():
     for name in ("Justin Long", "Martin Short", "Mark Little"):
         [it] = parse_action_items(f"- Add a cache warm-up — {name} — 2026-12-19\n")
         assert (it["title"], it["owner"]) == ("Add a cache warm-up", name)
+
+
+def test_a_due_date_without_a_year_and_an_end_of_day_mark_is_read():
+    # "Dec 19 EOD" stayed in the title, with the owner beside it, and the follow-up had no due date
+    pm = parse(SLASH_NO_YEAR.replace("- Rotate the keys (due 5/6)\n", "- Rotate the keys — Jo Lee — Dec 19 EOD\n"))
+    keys = next(a for a in pm.action_items if a["title"] == "Rotate the keys")
+    assert (keys["owner"], keys["due"]) == ("Jo Lee", dt.date(2026, 12, 19))
+    [it] = parse_action_items("- Ship the fix (due 19 Dec COB)\n")
+    assert (it["title"], it.get("due_unread")) == ("Ship the fix", "19 Dec COB")

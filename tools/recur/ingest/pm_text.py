@@ -144,9 +144,12 @@ def find_date(text: str) -> tuple[dt.date | None, str | None]:
     return (best[1], best[2]) if best else (None, None)
 
 
-# a date without its year, as due dates are written: "Dec 19", "19 Dec", "December 19th", "19th of December"
+# a date without its year, as due dates are written: "Dec 19", "19 Dec", "December 19th", "19th of December";
+# "Dec 19 EOD" too, the end of the day said (it stayed in the title, the follow-up given no due date)
 MONTH_DAY = re.compile(
-    rf"(?:{_MONTH}[ \t]+(\d{{1,2}})(?:st|nd|rd|th)?|(\d{{1,2}})(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?{_MONTH})\.?", re.I
+    rf"(?:{_MONTH}[ \t]+(\d{{1,2}})(?:st|nd|rd|th)?|(\d{{1,2}})(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?{_MONTH})\.?"
+    r"(?:,?[ \t]+(?:eod|cob|eow))?",
+    re.I,
 )
 
 
