@@ -364,3 +364,84 @@ def test_a_plain_name_between_dashes_beside_a_date_or_ticket_is_the_owner(kb_dir
     res = imp(kb_dir, tmp_path / "pm" / "pool.md", PLAIN_DASH_OWNERS)
     inc = load_kb(kb_dir).incidents[json.loads(res.output)["incident"]]
     assert [(f.title, f.owner, str(f.due)) for f in inc.follow_ups][0] == ("Add pool alert", "Sam Okafor", "2026-12-19")
+
+
+def test_a_product_or_team_between_dashes_is_no_owner():
+    # a product, a component or a team's function is capitalised as a name is: each was read as the owner,
+    # taken out of the title ("Tune retries", owner "Grafana Cloud")
+    for text in (
+        "- Tune retries — Grafana Cloud — 2026-12-19\n",
+        "- Write a load test — Postgres Pool — ENG-4411\n",
+        "- Move alerts to Slack — Incident Review — OPS-12\n",
+        "- Review the runbook — Site Reliability — 2026-12-19\n",
+    ):
+        [it] = parse_action_items(text)
+        assert it["owner"] is None and text[2:].split(" — ")[1] in it["title"], text
+    # a person's name beside them still is one
+    [it] = parse_action_items("- Tune retries — Grace Hopper — 2026-12-19\n")
+    assert (it["title"], it["owner"], it["due"]) == ("Tune retries", "Grace Hopper", dt.date(2026, 12, 19))
+
+
+SLASH_NO_YEAR = """\
+# Checkout 502s while the pool was exhausted
+
+Date: 2026-12-02
+
+## Summary
+Checkout returned 502s for 40 minutes after a deploy halved the connection pool.
+
+## Action items
+- Upgrade the driver — Jo Lee — 12/19
+- Pin the pool size (due 19/12)
+- Rotate the keys (due 5/6)
+
+| Action | Owner | Due |
+|---|---|---|
+| Audit pool settings | Ana Ruiz | 1/15 |
+"""
+
+
+def test_a_slash_due_date_without_a_year_is_read_when_one_order_makes_a_day():
+    # "12/19" (as US teams write a due date) was said not read, and in a dash tail kept in the title with its owner
+    pm = parse(SLASH_NO_YEAR)
+    got = [(a["title"], a["owner"], a["due"]) for a in pm.action_items]
+    assert got == [
+        ("Audit pool settings", "Ana Ruiz", dt.date(2027, 1, 15)),  # the table's first, then the list's
+        ("Upgrade the driver", "Jo Lee", dt.date(2026, 12, 19)),
+        ("Pin the pool size", None, dt.date(2026, 12, 19)),
+        ("Rotate the keys", None, None),  # May 6 or June 5: not guessed, said not read
+    ]
+    assert ("Rotate the keys", "5/6") in pm.unread_dues
+    assert ("Audit pool settings", "1/15", dt.date(2027, 1, 15), dt.date(2026, 12, 2)) in pm.inferred_dues
+
+
+def test_a_date_alone_after_a_dash_ending_an_item_is_its_due_date():
+    # "Migrate to Kafka Connect — 2026-12-19" kept its due date in the title, the follow-up recorded with none
+    [it] = parse_action_items("- Migrate to Kafka Connect — 2026-12-19\n")
+    assert (it["title"], it["owner"], it["due"]) == ("Migrate to Kafka Connect", None, dt.date(2026, 12, 19))
+    pm = parse(SLASH_NO_YEAR.replace("- Rotate the keys (due 5/6)\n", "- Add origin shielding - Dec 19\n"))
+    shielding = next(a for a in pm.action_items if a["title"] == "Add origin shielding")
+    assert shielding["due"] == dt.date(2026, 12, 19)
+    # a date after other fields is not guessed at: those may say who or which
+    [it] = parse_action_items("- Rotate keys — not urgent — 2026-12-19\n")
+    assert (it["title"], it["due"]) == ("Rotate keys — not urgent — 2026-12-19", None)
+
+
+def test_a_tracker_label_between_dashes_is_no_owner():
+    # when, how urgent or what kind, title-cased as a tracker's labels are: each was read as the owner
+    for label in ("Next Sprint", "Black Friday", "Tech Debt", "Nice To Have", "Follow Up", "Load Balancer"):
+        [it] = parse_action_items(f"- Add a cache warm-up — {label} — 2026-12-19\n")
+        assert it["owner"] is None and label in it["title"], label
+    # surnames that are words too are still names
+    for name in ("Justin Long", "Martin Short", "Mark Little"):
+        [it] = parse_action_items(f"- Add a cache warm-up — {name} — 2026-12-19\n")
+        assert (it["title"], it["owner"]) == ("Add a cache warm-up", name)
+
+
+def test_a_due_date_without_a_year_and_an_end_of_day_mark_is_read():
+    # "Dec 19 EOD" stayed in the title, with the owner beside it, and the follow-up had no due date
+    pm = parse(SLASH_NO_YEAR.replace("- Rotate the keys (due 5/6)\n", "- Rotate the keys — Jo Lee — Dec 19 EOD\n"))
+    keys = next(a for a in pm.action_items if a["title"] == "Rotate the keys")
+    assert (keys["owner"], keys["due"]) == ("Jo Lee", dt.date(2026, 12, 19))
+    [it] = parse_action_items("- Ship the fix (due 19 Dec COB)\n")
+    assert (it["title"], it.get("due_unread")) == ("Ship the fix", "19 Dec COB")

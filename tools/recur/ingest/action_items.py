@@ -192,6 +192,25 @@ def _trailing_mention(title: str) -> tuple:
 _TAIL_SEP = re.compile(r"(?<![ \t])[ \t]+[-–—]+[ \t]+")
 _TAIL_LABEL = re.compile(r"^(?:due(?:[ \t]+date)?|deadline|by)\b[ \t]*:?[ \t]*", re.I)
 _NOT_NAME_WORD = re.compile(r"(?:all|any|both|each|every|no|none|some|the|our|new|old|prod|staging|team)", re.I)
+# words of a product, a component or a team's function, capitalised as names are: "— Grafana Cloud —",
+# "— Postgres Pool — ENG-4411", "— Incident Review — OPS-12" were read as the follow-up's owner (found in review)
+_THING_WORD = re.compile(
+    r"(?:cloud|pool|review|reliability|service|platform|infra(?:structure)?|ops|security|legal|data|protection|"
+    r"engineering|support|database|cluster|api|gateway|connect|network(?:ing)?|storage|billing|payments?|finance|"
+    r"product|design|backend|frontend|mobile|web|core|release|on-?call|incident|server|queue|cache|proxy|"
+    r"dashboard|pipeline|config|deploy(?:ment)?|monitoring|compliance|management|operations|group|squad|dept)s?",
+    re.I,
+)
+# words that say when, how urgent or what kind, title-cased in a tracker's labels (none a common surname:
+# "Long", "Short", "Holiday" are left out): "— Next Sprint —",
+# "— Black Friday —", "— Tech Debt —", "— Nice To Have —", "— Follow Up —" were owners (found in review)
+_LABEL_WORD = re.compile(
+    r"(?:next|this|last|sprint|week|month|quarter|year|term|later|soon|asap|before|after|until|"
+    r"launch|freeze|monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|phase|milestone|"
+    r"quick|debt|tech|nice|to|have|must|should|could|follow|up|needs?|owner|action|item|task|todo|"
+    r"balancer|success|customer|priority|backlog|tbd|fix|bug|epic|story|spike)",
+    re.I,
+)
 
 
 def _tail_field(segment: str) -> tuple:
@@ -210,7 +229,10 @@ def _tail_field(segment: str) -> tuple:
         return "date", None, dated
     words = text.split()
     name = _FULL_NAME.fullmatch(text) or (bold and _ONE_NAME.fullmatch(text))
-    if name and not any(_NOT_A_NAME.fullmatch(w) or _NOT_NAME_WORD.fullmatch(w) for w in words):
+    if name and not any(
+        _NOT_A_NAME.fullmatch(w) or _NOT_NAME_WORD.fullmatch(w) or _THING_WORD.fullmatch(w) or _LABEL_WORD.fullmatch(w)
+        for w in words
+    ):
         return "name", text, None
     return None, None, None
 
@@ -227,6 +249,10 @@ def _dash_tail(title: str) -> tuple:
         read.append((kind, value, unread, sep.start(), end))
         end = sep.start()
     names = [r for r in read if r[0] == "name"]
+    # "Migrate to Kafka Connect — 2026-12-19": a date alone after the one dash is the due date (it stayed
+    # in the title); after other fields ("— All Regions — 2026-12-19") they are not guessed at
+    if len(seps) == 1 and [r[0] for r in read] == ["date"] and title[:end].strip():
+        return None, read[0][1], read[0][2], title[:end]
     if len(names) != 1 or len(read) < 2 or not title[:end].strip():
         return None, None, None, title
     dates = [r for r in read if r[0] == "date"]

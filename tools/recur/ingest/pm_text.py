@@ -144,20 +144,42 @@ def find_date(text: str) -> tuple[dt.date | None, str | None]:
     return (best[1], best[2]) if best else (None, None)
 
 
-# a date without its year, as due dates are written: "Dec 19", "19 Dec", "December 19th", "19th of December"
+# a date without its year, as due dates are written: "Dec 19", "19 Dec", "December 19th", "19th of December";
+# "Dec 19 EOD" too, the end of the day said (it stayed in the title, the follow-up given no due date)
 MONTH_DAY = re.compile(
-    rf"(?:{_MONTH}[ \t]+(\d{{1,2}})(?:st|nd|rd|th)?|(\d{{1,2}})(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?{_MONTH})\.?", re.I
+    rf"(?:{_MONTH}[ \t]+(\d{{1,2}})(?:st|nd|rd|th)?|(\d{{1,2}})(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?{_MONTH})\.?"
+    r"(?:,?[ \t]+(?:eod|cob|eow))?",
+    re.I,
 )
+
+
+# "12/19", "19/12": a slash date without its year, read when one order alone makes a day (not "5/6")
+_SLASH_MONTH_DAY = re.compile(r"(\d{1,2})/(\d{1,2})")
 
 
 def month_day(text: str | None) -> tuple[int, int] | None:
     """(month, day) of ``text`` when it is a day of a month and nothing else ("Dec 19"), else None."""
     m = MONTH_DAY.fullmatch((text or "").strip())
     if m is None:
-        return None
+        return _slash_month_day(text or "")
     month, day = _MON[(m.group(1) or m.group(4)).lower()[:3]], int(m.group(2) or m.group(3))
     try:
         dt.date(2000, month, day)  # a leap year: "Feb 29" is a day of some years
+    except ValueError:
+        return None
+    return month, day
+
+
+def _slash_month_day(text: str) -> tuple[int, int] | None:
+    """(month, day) of "12/19" (month first) or "19/12" (day first); None when either order makes a
+    day ("5/6") or none does. US teams write due dates so: "12/19" was said not read."""
+    m = _SLASH_MONTH_DAY.fullmatch(text.strip())
+    if m is None:
+        return None
+    a, b = int(m.group(1)), int(m.group(2))
+    month, day = (a, b) if b > 12 >= a else (b, a) if a > 12 >= b else (0, 0)
+    try:
+        dt.date(2000, month, day)
     except ValueError:
         return None
     return month, day
