@@ -162,6 +162,7 @@ def _spaces_before(text: str, end: int) -> int:
         end -= 1
     return end
 
+
 _OWNER_LIST = re.compile(r"@[\w.-]+(?:[ \t]+[A-Z][\w.'’-]*){0,2}\s*(?:[,;&/+]|\band\b)\s*$")
 
 
