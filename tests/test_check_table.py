@@ -928,6 +928,13 @@ ROWS = [
         "error",
     ),
     (
+        "superseded-by-a-retired-dead-end",  # the way to the pattern in use ends at a retired one naming none
+        {P: pattern(*front(extra=["status: retired", "superseded_by: [disk-full, old-retired]"]))},
+        f"{P}:11: superseded_by[1]",
+        "'old-retired' is retired too, and names no pattern in use that replaced it: name the pattern in use here",
+        "warning",
+    ),
+    (
         "path-retired-pattern-superseded",  # the warning names the successor, followed through a retired one
         {
             "paths/first-week.yml": "title: T\naudience: a\nsteps:\n  - pattern: disk-full\n  - pattern: x-broken\n",

@@ -108,7 +108,26 @@ def superseded_problems(kb: KB) -> list[Problem]:
         if loop:
             what = f"a cycle of retired patterns: {' -> '.join(loop)}; name the pattern in use that replaced them"
             problems.append(Problem(shown, p.line("superseded_by"), "superseded_by", what))
+        elif p.status == "retired" and p is kb.patterns.get(p.id):
+            problems += _dead_ends(kb, p, shown)
     return problems
+
+
+def _dead_ends(kb: KB, p, shown: str) -> list[Problem]:
+    """A warning per successor of retired ``p`` that is retired too and leads to no pattern in use (it names
+    none, or only retired ones): the path step, the case, the page and the API then name nothing, or a
+    retired page, as what replaced ``p``; `KB.successors` drops that way without a word."""
+    out = []
+    for i, sid in enumerate(p.superseded_by):
+        s = kb.patterns.get(sid)
+        if sid != p.id and s is not None and s.status == "retired" and not kb.successors(sid):
+            name, line = _superseded_at(p, i)
+            what = (
+                f"{sid!r} is retired too, and names no pattern in use that replaced it: name the pattern in use "
+                f"here, or in the superseded_by of {sid}"
+            )
+            out.append(Problem(shown, line, name, what, "warning"))
+    return out
 
 
 def _superseded_at(p, i: int) -> tuple[str, int]:
