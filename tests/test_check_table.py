@@ -935,6 +935,20 @@ ROWS = [
         "warning",
     ),
     (
+        "superseded-by-a-mapping",  # the hint said to quote "id: disk-full", which no id matches
+        {P: pattern(*front(extra=["status: retired", "superseded_by: {id: disk-full}"]))},
+        f"{P}:11: superseded_by",
+        "must be an id, not a mapping (key: value): write the id alone, disk-full",
+        "error",
+    ),
+    (
+        "superseded-by-a-list-of-mappings",
+        {P: pattern(*front(extra=["status: retired", "superseded_by:", "  - id: disk-full", "  - dns-failure"]))},
+        f"{P}:12: superseded_by[0]",
+        "must be an id, not a mapping (key: value): write the id alone, disk-full",
+        "error",
+    ),
+    (
         "path-retired-pattern-superseded",  # the warning names the successor, followed through a retired one
         {
             "paths/first-week.yml": "title: T\naudience: a\nsteps:\n  - pattern: disk-full\n  - pattern: x-broken\n",
