@@ -949,6 +949,13 @@ ROWS = [
         "error",
     ),
     (
+        "superseded-by-an-id-twice",  # a split's second half written as the first again: as an incident's patterns
+        {P: pattern(*front(extra=["status: retired", "superseded_by:", "  - disk-full", "  - disk-full"]))},
+        f"{P}:13: superseded_by[1]",
+        "'disk-full' is listed twice",
+        "warning",
+    ),
+    (
         "path-retired-pattern-superseded",  # the warning names the successor, followed through a retired one
         {
             "paths/first-week.yml": "title: T\naudience: a\nsteps:\n  - pattern: disk-full\n  - pattern: x-broken\n",

@@ -101,6 +101,9 @@ def superseded_problems(kb: KB) -> list[Problem]:
                 problems.append(Problem(shown, line, name, "a pattern cannot be superseded by itself"))
             elif not kb.pattern_known(sid):
                 problems.append(Problem(shown, line, name, unknown_pattern(kb, sid)))
+        for i, _ in _repeats(p.superseded_by):  # as in an incident: a slip, a split's other half never named
+            name, line = _superseded_at(p, i)
+            problems.append(Problem(shown, line, name, f"{p.superseded_by[i]!r} is listed twice", "warning"))
         if p.superseded_by and p.status != "retired":
             what = f"superseded_by on a pattern that is {p.status}: set status: retired, or remove superseded_by"
             problems.append(Problem(shown, p.line("superseded_by"), "superseded_by", what, "warning"))
