@@ -928,6 +928,34 @@ ROWS = [
         "error",
     ),
     (
+        "superseded-by-a-retired-dead-end",  # the way to the pattern in use ends at a retired one naming none
+        {P: pattern(*front(extra=["status: retired", "superseded_by: [disk-full, old-retired]"]))},
+        f"{P}:11: superseded_by[1]",
+        "'old-retired' is retired too, and names no pattern in use that replaced it: name the pattern in use here",
+        "warning",
+    ),
+    (
+        "superseded-by-a-mapping",  # the hint said to quote "id: disk-full", which no id matches
+        {P: pattern(*front(extra=["status: retired", "superseded_by: {id: disk-full}"]))},
+        f"{P}:11: superseded_by",
+        "must be an id, not a mapping (key: value): write the id alone, disk-full",
+        "error",
+    ),
+    (
+        "superseded-by-a-list-of-mappings",
+        {P: pattern(*front(extra=["status: retired", "superseded_by:", "  - id: disk-full", "  - dns-failure"]))},
+        f"{P}:12: superseded_by[0]",
+        "must be an id, not a mapping (key: value): write the id alone, disk-full",
+        "error",
+    ),
+    (
+        "superseded-by-an-id-twice",  # a split's second half written as the first again: as an incident's patterns
+        {P: pattern(*front(extra=["status: retired", "superseded_by:", "  - disk-full", "  - disk-full"]))},
+        f"{P}:13: superseded_by[1]",
+        "'disk-full' is listed twice",
+        "warning",
+    ),
+    (
         "path-retired-pattern-superseded",  # the warning names the successor, followed through a retired one
         {
             "paths/first-week.yml": "title: T\naudience: a\nsteps:\n  - pattern: disk-full\n  - pattern: x-broken\n",

@@ -607,11 +607,22 @@ def test_linking_a_retired_pattern_names_what_superseded_it(kb_dir, tmp_path):
     r = run("incident", "link", "--kb", str(kb_dir), "INC-2026-0002", "old-retired")
     assert r.exit_code == 0 and "Linked INC-2026-0002 to old-retired" in r.stdout, r.output
     assert (
-        "note: old-retired is retired, and patterns/deploys/old-retired.md says so and superseded by dns-failure"
-        in r.stderr
+        "note: old-retired is retired (patterns/deploys/old-retired.md) and superseded by dns-failure: link that "
+        "instead if it fits; if it struck again, it can recur: set status: active" in r.stderr
     ), r.stderr
     r = new(kb_dir, tmp_path, "-t", "Old deploy bug again", "-s", "sev3", "--pattern", "old-retired", "--no-suggest")
-    assert r.exit_code == 0 and "superseded by dns-failure (link that instead if it fits)" in r.stderr, r.stderr
+    assert r.exit_code == 0 and "superseded by dns-failure: link that instead if it fits" in r.stderr, r.stderr
+
+
+def test_linking_a_pattern_split_in_two_names_both_and_says_link_one_of_them(kb_dir, tmp_path):
+    """A retired pattern split in two (superseded_by: [a, b]): the note said "superseded by a and b (link
+    that instead if it fits)", one pattern's words for two; it names both and asks for one of them."""
+    path = kb_dir / "patterns/deploys/old-retired.md"
+    text = path.read_text().replace("status: retired\n", "status: retired\nsuperseded_by: [dns-failure, disk-full]\n")
+    path.write_text(text)
+    r = run("incident", "link", "--kb", str(kb_dir), "INC-2026-0002", "old-retired")
+    assert r.exit_code == 0 and "Linked INC-2026-0002 to old-retired" in r.stdout, r.output
+    assert "superseded by dns-failure and disk-full: link one of those instead if it fits;" in r.stderr, r.stderr
 
 
 def test_a_description_on_stdin_larger_than_a_record_can_hold_is_refused_unread(kb_dir, tmp_path):

@@ -215,6 +215,21 @@ def test_a_retired_pattern_page_names_what_superseded_it(kb):
     assert "superseded" not in out["patterns/capacity/disk-full.md"]
 
 
+def test_a_retired_pattern_superseded_by_only_itself_says_nothing_of_a_successor(kb):
+    """superseded_by naming only the pattern itself (recur check's error; recur site without --strict still
+    builds): the page said "Retired: superseded by . This failure..." and the path step "· superseded by "
+    with nothing after. With no successor to link, neither says "superseded by"."""
+    import dataclasses
+
+    pid = "db-pool-exhausted"  # a step of the storage-basics path
+    kb.patterns[pid] = dataclasses.replace(kb.patterns[pid], status="retired", superseded_by=[pid])
+    out = _pages(kb)
+    note = out[kb.patterns[pid].relpath].split("## Summary")[0]
+    assert '!!! note "Retired"' in note and "superseded by" not in note, note
+    step = out["paths/storage-basics.md"].split(f'data-step="{pid}"')[1].split("</li>")[0]
+    assert "retired: kept for history" in step and "superseded by" not in step, step
+
+
 def test_the_build_lists_the_retired_patterns_pages_for_the_box(kb):
     """The describe box's word ranking (no model) reads the site search's index, which has every
     pattern page; patterns/retired.json names the retired ones' pages (site paths, no extension) for

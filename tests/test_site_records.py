@@ -103,6 +103,23 @@ def test_the_site_warning_says_which_files_are_left_out_and_which_are_kept(tmp_p
     assert not (tmp_path / "out/patterns/network/broken.html").exists()
 
 
+def test_the_site_warning_explains_a_missing_id_only_when_an_error_is_one(tmp_path):
+    """Retired patterns superseded by each other round (a cycle, no id missing): the warning explained
+    "a pattern id no file has is shown as text, not a link", which had nothing to do with them."""
+    from kbfactory import small_kb
+
+    from recur.kb.check import cross_checks
+    from recur.site.hook import problems_warning
+
+    root = small_kb(tmp_path / "kb")
+    path = root / "patterns/deploys/old-retired.md"
+    path.write_text(path.read_text().replace("status: retired\n", "status: retired\nsuperseded_by: old-retired\n"))
+    kb = load_kb(root)
+    warning = problems_warning(kb, root, cross_checks(kb))
+    assert "1 other error(s), in file(s) kept as they are" in warning and "superseded by itself" in warning
+    assert "shown as text" not in warning, warning
+
+
 @pytest.mark.browser
 def test_in_the_browser_a_missing_step_has_no_box_and_the_progress_counts_the_others(tmp_path, monkeypatch, chromium):
     """recur.js counts the path's checkboxes: the missing step, which has none, is not in "N of M done"

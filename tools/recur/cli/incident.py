@@ -421,10 +421,12 @@ def _retired_note(kb, pattern_ids) -> None:
         p = kb.patterns.get(pid)
         if p is not None and p.status == "retired":
             found = kb.successors(pid)
-            by = f" and superseded by {' and '.join(found)} (link that instead if it fits)" if found else ""
+            # "link that instead" named one pattern when a split named two ("... and y (link that instead")
+            which = "that" if len(found) == 1 else "one of those"
+            by = f" and superseded by {' and '.join(found)}: link {which} instead if it fits" if found else ""
             click.echo(
-                f"note: {pid} is retired, and {p.relpath} says so{by}; it struck again: if it can recur, set "
-                "status: active (retired patterns are left out of suggestions and the board's fixes)",
+                f"note: {pid} is retired ({p.relpath}){by}; if it struck again, it can recur: set status: active "
+                "(retired patterns are left out of suggestions and the board's fixes)",
                 err=True,
             )
 

@@ -101,6 +101,9 @@ def superseded_problems(kb: KB) -> list[Problem]:
                 problems.append(Problem(shown, line, name, "a pattern cannot be superseded by itself"))
             elif not kb.pattern_known(sid):
                 problems.append(Problem(shown, line, name, unknown_pattern(kb, sid)))
+        for i, _ in _repeats(p.superseded_by):  # as in an incident: a slip, a split's other half never named
+            name, line = _superseded_at(p, i)
+            problems.append(Problem(shown, line, name, f"{p.superseded_by[i]!r} is listed twice", "warning"))
         if p.superseded_by and p.status != "retired":
             what = f"superseded_by on a pattern that is {p.status}: set status: retired, or remove superseded_by"
             problems.append(Problem(shown, p.line("superseded_by"), "superseded_by", what, "warning"))
@@ -108,7 +111,26 @@ def superseded_problems(kb: KB) -> list[Problem]:
         if loop:
             what = f"a cycle of retired patterns: {' -> '.join(loop)}; name the pattern in use that replaced them"
             problems.append(Problem(shown, p.line("superseded_by"), "superseded_by", what))
+        elif p.status == "retired" and p is kb.patterns.get(p.id):
+            problems += _dead_ends(kb, p, shown)
     return problems
+
+
+def _dead_ends(kb: KB, p, shown: str) -> list[Problem]:
+    """A warning per successor of retired ``p`` that is retired too and leads to no pattern in use (it names
+    none, or only retired ones): the path step, the case, the page and the API then name nothing, or a
+    retired page, as what replaced ``p``; `KB.successors` drops that way without a word."""
+    out = []
+    for i, sid in enumerate(p.superseded_by):
+        s = kb.patterns.get(sid)
+        if sid != p.id and s is not None and s.status == "retired" and not kb.successors(sid):
+            name, line = _superseded_at(p, i)
+            what = (
+                f"{sid!r} is retired too, and names no pattern in use that replaced it: name the pattern in use "
+                f"here, or in the superseded_by of {sid}"
+            )
+            out.append(Problem(shown, line, name, what, "warning"))
+    return out
 
 
 def _superseded_at(p, i: int) -> tuple[str, int]:

@@ -166,6 +166,14 @@ def mapping_hint(value, written: str | None = None) -> str:
     return hint + ")"
 
 
+def _id_mapping(value: dict) -> str:
+    """An id written as a mapping (``superseded_by: {id: disk-full}``, ``- pattern: disk-full``): the
+    mapping hint said to quote the whole text, which no id matches (found in review)."""
+    only = next(iter(value.values())) if len(value) == 1 else None
+    alone = f", {only}" if isinstance(only, str) and KEBAB.match(only) else ""
+    return f"must be an id, not a mapping (key: value): write the id alone{alone}"
+
+
 class Validator:
     """Collects problems for one file."""
 
@@ -317,6 +325,9 @@ class Validator:
         return out
 
     def scalar(self, value, kind: str, path: tuple, dotted: str):
+        if kind in ("kebab", "ident") and isinstance(value, dict):
+            self.error(path, dotted, _id_mapping(value))
+            return None
         if isinstance(value, bool) or value is None or isinstance(value, (list, dict)):
             self.error(
                 path,

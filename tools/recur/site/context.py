@@ -105,7 +105,8 @@ class Site:
 
     def successor_links(self, page: str, p) -> str:
         """Links from ``page`` to what replaced retired ``p``: the patterns in use at the end of its
-        ``superseded_by`` chain (``KB.successors``), else (every way ends retired) the ids it names."""
+        ``superseded_by`` chain (``KB.successors``), else (every way ends retired) the ids it names; "" when it
+        names none but itself."""
         ids = self.kb.successors(p.id) or [s for s in p.superseded_by if s != p.id]
         return " and ".join(self.pattern_link(page, s) for s in ids)
 

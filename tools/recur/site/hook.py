@@ -129,8 +129,11 @@ def problems_warning(kb, kb_path, cross: list) -> str | None:
         parts.append(f"{len(left)} file(s) with errors left out of the site: {_names([p.path for p in left])}")
     if others:
         files = sorted({p.path for p in others})
-        parts.append(f"{len(others)} other error(s), in file(s) kept as they are ({_names(files)}): a pattern id "
-                     "no file has is shown as text, not a link, and a path's step naming it is marked missing")
+        # what a missing id does to the pages, said only of a missing id (not of a cycle of superseded_by)
+        missing = any(p.message.startswith("no pattern has id") for p in others)
+        parts.append(f"{len(others)} other error(s), in file(s) kept as they are ({_names(files)})" + (
+            ": a pattern id no file has is shown as text, not a link, and a path's step naming it is marked missing"
+            if missing else ""))
     first = sorted(left + others, key=lambda p: p.sort_key())[0]
     return f"recur: KB errors in {kb_path} (run: recur check --kb {kb_path}): {'; '.join(parts)}. First: {first}"
 

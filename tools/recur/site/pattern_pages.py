@@ -165,7 +165,8 @@ def _retired_note(site: Site, p) -> str:
     """The note atop a retired pattern's page, with the pattern(s) that replaced it (``superseded_by``,
     a retired successor followed to its own): an old link, a bookmark or a search led to a page that
     said the failure no longer happens and nothing of where its knowledge went."""
-    by = f"Retired: superseded by {site.successor_links(p.relpath, p)}. " if p.superseded_by else ""
+    links = site.successor_links(p.relpath, p)  # "" when it names only itself: no "superseded by ."
+    by = f"Retired: superseded by {links}. " if links else ""
     return f'!!! note "Retired"\n    {by}This failure mode should no longer happen; it is kept for history.\n'
 
 

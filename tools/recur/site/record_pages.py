@@ -108,9 +108,8 @@ def _step_mark(p) -> str:
 def _superseded(site: Site, page: str, p) -> str:
     """After a retired step's link: the pattern(s) that replaced it, for the new hire to read instead
     (outside the step's label, whose click ticks the step)."""
-    if p.status != "retired" or not p.superseded_by:
-        return ""
-    return f' <span class="recur-superseded">· superseded by {site.successor_links(page, p)}</span>'
+    links = site.successor_links(page, p) if p.status == "retired" else ""  # "" when it names only itself
+    return f' <span class="recur-superseded">· superseded by {links}</span>' if links else ""
 
 
 def _missing_step(site: Site, pid: str) -> str:
