@@ -190,7 +190,14 @@ def test_loading_while_the_index_is_rebuilt_never_mixes_two_builds(kb_dir, tmp_p
     rebuilder = _python(_REBUILDER, kb_dir, other, idx, 60)
     loads = 0
     while rebuilder.poll() is None:
-        loaded = index_mod.load(idx)
+        try:
+            loaded = index_mod.load(idx)
+        except RecurError as exc:
+            # a read that found a new build on each of its tries says so ("try again"), never mixes
+            # two: with the rebuilder in a tight loop on a busy core (make test's two workers) it happens
+            if "times while it was read; try again" not in str(exc):
+                raise
+            continue
         loads += 1
         assert {v["pattern"] for v in loaded.views} == set(loaded.ids) == set(loaded.manifest["hashes"])
         assert len(loaded.vectors) == len(loaded.views) == loaded.manifest["views"]
