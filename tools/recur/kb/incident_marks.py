@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from recur.kb.incident_record import find_incident, read_record, split_front
+from recur.kb.incident_record import find_incident, read_front
 from recur.kb.writer import q
 from recur.util.errors import RecurError
 from recur.util.files import editing, write_atomic
@@ -49,23 +49,18 @@ def _change_locked(path: Path, plan, shown: str) -> list[Edit]:
     from recur.kb.parse import ParseError, load_yaml
     from recur.kb.record_edit import set_value
 
-    text, as_written = read_record(path)
-    lines, rest = split_front(text, path)
-    front = "\n".join(lines)
-    try:  # the record's own error first, at its own line, as `recur check` says it
-        doc = load_yaml(front, offset=1)
-    except ParseError as exc:
-        raise RecurError(f"{shown}:{exc.line}: {exc.field or 'front matter'}: {exc.message}; nothing written") from None
+    lines, rest, doc, as_written = read_front(path)
     have = doc.data
     try:
         edits = [e for e in plan(have if isinstance(have, dict) else {}) if _value(have, e[0]) != e[2]]
     except _Unlike as exc:  # said at its line, as the other errors: the author fixes it there
         key = exc.args[0]
         raise RecurError(f"{shown}:{doc.lines.get((key,), 1)}: {key}: {exc.args[1]}; nothing written") from None
-    for where, yaml_text, _ in edits:
-        front = set_value(front, where, yaml_text, shown)
     if not edits:
         return []
+    front = "\n".join(lines)
+    for where, yaml_text, _ in edits:
+        front = set_value(front, where, yaml_text, shown)
     try:
         data = load_yaml(front, offset=1).data
     except ParseError as exc:

@@ -278,17 +278,28 @@ def _amend(path: Path, key: str, item_yaml: str, check) -> bool:
         return _amend_locked(path, key, item_yaml, check)
 
 
-def _amend_locked(path: Path, key: str, item_yaml: str, check) -> bool:
+def read_front(path: Path) -> tuple[list[str], str, object, Callable[[str], str]]:
+    """(front-matter lines, the rest from the closing line on, the front matter read as `recur check`
+    reads it, the function that puts the file's own line ends back: ``read_record``) of a record to
+    edit. A record whose front matter does not parse is its own error first, at its own line, as
+    `recur check` says it, and nothing is written."""
     from recur.kb.loader import display_path
     from recur.kb.parse import ParseError, load_yaml
 
     text, as_written = read_record(path)
     front, rest = split_front(text, path)
-    try:  # the record as it is first: its own error, at its own line, as `recur check` says it
-        have_doc = load_yaml("\n".join(front), offset=1)
+    try:
+        doc = load_yaml("\n".join(front), offset=1)
     except ParseError as exc:
         field = exc.field or "front matter"
         raise RecurError(f"{display_path(path)}:{exc.line}: {field}: {exc.message}; nothing written") from None
+    return front, rest, doc, as_written
+
+
+def _amend_locked(path: Path, key: str, item_yaml: str, check) -> bool:
+    from recur.kb.loader import display_path
+
+    front, rest, have_doc, as_written = read_front(path)
     first = next((k for k, line in enumerate(front) if line.strip() and not line.lstrip().startswith("#")), None)
     if first is not None and front[first].lstrip()[:1] in "{[":  # valid YAML, but not a line per key
         raise RecurError(
