@@ -174,15 +174,10 @@ def _slash_month_day(text: str) -> tuple[int, int] | None:
     """(month, day) of "12/19" (month first) or "19/12" (day first); None when either order makes a
     day ("5/6") or none does. US teams write due dates so: "12/19" was said not read."""
     m = _SLASH_MONTH_DAY.fullmatch(text.strip())
-    if m is None:
+    if m is None or int(m.group(1)) == int(m.group(2)):  # "5/5": no order was told, as "5/6"
         return None
-    a, b = int(m.group(1)), int(m.group(2))
-    month, day = (a, b) if b > 12 >= a else (b, a) if a > 12 >= b else (0, 0)
-    try:
-        dt.date(2000, month, day)
-    except ValueError:
-        return None
-    return month, day
+    readings = _slash_readings(m.group(1), m.group(2), "2000")  # a leap year: "2/29" is a day of some years
+    return (readings[0].month, readings[0].day) if len(readings) == 1 else None
 
 
 def on_or_after(month: int, day: int, start: dt.date) -> dt.date:
