@@ -192,6 +192,13 @@ def _overdue_note(review, iid: str) -> None:
                err=True)  # fmt: skip
 
 
+def warn_due_before(flag: str, due, day) -> None:
+    """A due date given before the incident's own date is written as given (a typo's year, say), with a
+    warning: the board would show it overdue from the start; `recur check` warns of it too."""
+    if due and day and due < day:
+        click.echo(f"warning: {flag} {due} is before the incident's date {day}.", err=True)
+
+
 def _link_top_needs_suggestions(link_top: bool, no_suggest: bool, top: int) -> None:
     if link_top and (no_suggest or not top):  # it links a suggestion: with none asked for, silently nothing
         raise click.UsageError("--link-top links the top suggestion: not with --no-suggest or --top 0")
@@ -202,8 +209,7 @@ def _dates(date, review_due) -> tuple:
     when the review is due before the incident: the board would show it overdue from the start."""
     day = given_date(date, "--date")
     due = given_date(review_due, "--review-due") if review_due else None
-    if due and due < day:
-        click.echo(f"warning: --review-due {due} is before the incident's date {day}.", err=True)
+    warn_due_before("--review-due", due, day)
     today = given_date(None, "--date")
     if day > today:  # recur check --strict then fails on it in CI: said now, while it is easy to fix
         click.echo(f"warning: {after_today('--date', day, today)}", err=True)

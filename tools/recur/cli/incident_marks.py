@@ -58,11 +58,11 @@ def review(kb_dir, incident_id, done, pending, due):
 
 
 def _due_before_note(kb, iid: str, day: dt.date | None) -> None:
-    """A due date before the incident's own is written (a typo's year, say), with a warning: as
-    incident new --review-due, and recur check warns of it too."""
+    """--due before the incident's date: warned of, as incident new --review-due."""
+    from recur.cli.incident import warn_due_before
+
     inc = kb.incidents.get(iid)
-    if day and inc is not None and day < inc.date:
-        click.echo(f"warning: --due {day} is before the incident's date {inc.date}.", err=True)
+    warn_due_before("--due", day, inc.date if inc is not None else None)
 
 
 def _one_status(*given) -> str | None:
