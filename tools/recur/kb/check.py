@@ -107,11 +107,13 @@ def superseded_problems(kb: KB) -> list[Problem]:
         if p.superseded_by and p.status != "retired":
             what = f"superseded_by on a pattern that is {p.status}: set status: retired, or remove superseded_by"
             problems.append(Problem(shown, p.line("superseded_by"), "superseded_by", what, "warning"))
-        loop = _supersede_cycle(kb, p) if p.status == "retired" and p is kb.patterns.get(p.id) else None
+        if p.status != "retired" or p is not kb.patterns.get(p.id):  # the way on: of the file the KB kept
+            continue
+        loop = _supersede_cycle(kb, p)
         if loop:
             what = f"a cycle of retired patterns: {' -> '.join(loop)}; name the pattern in use that replaced them"
             problems.append(Problem(shown, p.line("superseded_by"), "superseded_by", what))
-        elif p.status == "retired" and p is kb.patterns.get(p.id):
+        else:
             problems += _dead_ends(kb, p, shown)
     return problems
 
