@@ -215,6 +215,31 @@ def test_a_retired_pattern_page_names_what_superseded_it(kb):
     assert "superseded" not in out["patterns/capacity/disk-full.md"]
 
 
+def test_a_successor_whose_file_has_errors_is_named_with_why_it_has_no_page(tmp_path):
+    """A successor whose file has errors is left out of the KB (recur site without --strict still builds):
+    beside another successor it was dropped from the note without a word, and alone it was shown as if
+    the id were the page's. It is named, not linked, with why it has no page, in its written place."""
+    from kbfactory import pattern_text, write
+
+    root = site_kb(tmp_path / "kb")
+    write(root, "patterns/network/new-dns.md", pattern_text("new-dns", "network", severity="sev9"))
+    retired = root / "patterns/deploys/old-retired.md"
+    retired.write_text(
+        retired.read_text().replace("superseded_by: dns-failure", "superseded_by: [new-dns, dns-failure]")
+    )
+    kb = load_kb(root)
+    assert "new-dns" not in kb.patterns and kb.pattern_known("new-dns")
+    note = _pages(kb)["patterns/deploys/old-retired.md"].split("## Summary")[0]
+    assert (
+        "Retired: superseded by <code>new-dns</code> <i>(no page: its file has errors; recur check names them)</i> "
+        'and <a href="../network/dns-failure.html">DNS resolution failure</a>.'
+    ) in note, note
+    assert "new-dns.html" not in note
+    retired.write_text(retired.read_text().replace("[new-dns, dns-failure]", "new-dns"))
+    note = _pages(load_kb(root))["patterns/deploys/old-retired.md"].split("## Summary")[0]
+    assert "Retired: superseded by <code>new-dns</code> <i>(no page: its file has errors;" in note, note
+
+
 def test_a_retired_pattern_superseded_by_only_itself_says_nothing_of_a_successor(kb):
     """superseded_by naming only the pattern itself (recur check's error; recur site without --strict still
     builds): the page said "Retired: superseded by . This failure..." and the path step "· superseded by "

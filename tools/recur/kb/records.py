@@ -73,10 +73,12 @@ class Pattern:
         )
 
 
-def successors(patterns: dict, pattern_id: str) -> list:
+def successors(patterns: dict, pattern_id: str, keep=None) -> list:
     """The patterns ({id: Pattern}) that replaced a retired one, in the order written: its ``superseded_by``,
     a successor that is retired too followed to its own (A -> B -> C gives C). [] when none is named or
-    every way ends in a retired pattern naming none, an unknown id or a cycle (`recur check` says so)."""
+    every way ends in a retired pattern naming none, an unknown id or a cycle (`recur check` says so).
+    ``keep(id)``: whether an id with no pattern is listed all the same, in its place (the site names a
+    successor whose file has errors rather than dropping it)."""
     out: list = []
     seen = {pattern_id}
     todo = list(patterns[pattern_id].superseded_by) if pattern_id in patterns else []
@@ -84,6 +86,9 @@ def successors(patterns: dict, pattern_id: str) -> list:
         pid = todo.pop(0)
         p = patterns.get(pid)
         if pid in seen or p is None:
+            if p is None and pid not in seen and keep is not None and keep(pid):
+                seen.add(pid)
+                out.append(pid)
             continue
         seen.add(pid)
         if p.status == "retired":
@@ -239,9 +244,10 @@ class KB:
         """The patterns a search can answer with: every one but the retired (the index, tuning)."""
         return [p for p in self.patterns.values() if p.status != "retired"]
 
-    def successors(self, pattern_id: str) -> list:
-        """``successors`` of this KB's patterns."""
-        return successors(self.patterns, pattern_id)
+    def successors(self, pattern_id: str, *, unloaded: bool = False) -> list:
+        """``successors`` of this KB's patterns; ``unloaded``: with the ids whose file has errors (known ids
+        left out of the KB), in their place."""
+        return successors(self.patterns, pattern_id, self.pattern_known if unloaded else None)
 
     def incidents_for(self, pattern_id: str) -> list:
         return sorted((i for i in self.incidents.values() if pattern_id in i.patterns), key=lambda i: i.date)
