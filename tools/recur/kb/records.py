@@ -213,6 +213,9 @@ class KB:
     incident_files: dict = field(default_factory=dict)
     signature: dict | None = None  # loader.files_signature as the KB was read (what an index records)
     content: str | None = None  # loader.content_digest of those files, as read then (an index and a site record it)
+    # those files' bytes as load_kb read them for ``content`` ({KB-relative name: bytes}): the loader
+    # takes each from here, so a file is opened once; emptied when the load ends
+    read_ahead: dict = field(default_factory=dict, repr=False, compare=False)
     id_lines: dict = field(default_factory=dict)  # shown path -> the line of its `id:` (duplicate ids name it)
     # (file, field, line, pattern id) named by records left out for errors of their own: checked too,
     # so an unknown id is reported in the same run as those errors, not after they are fixed
