@@ -935,6 +935,16 @@ ROWS = [
         "warning",
     ),
     (
+        "superseded-by-a-draft",  # a retired pattern pointing readers to a page still being written
+        {
+            P: pattern(*front(extra=["status: retired", "superseded_by: [disk-full, new-dns]"])),
+            "patterns/network/new-dns.md": pattern_text("new-dns", "network", status="draft"),
+        },
+        f"{P}:11: superseded_by[1]",
+        "'new-dns' is a draft (status: draft), still being written: publish it (status: active)",
+        "warning",
+    ),
+    (
         "superseded-by-a-mapping",  # the hint said to quote "id: disk-full", which no id matches
         {P: pattern(*front(extra=["status: retired", "superseded_by: {id: disk-full}"]))},
         f"{P}:11: superseded_by",
@@ -1088,6 +1098,35 @@ def test_a_retired_successor_is_followed_to_the_pattern_in_use(tmp_path, monkeyp
     assert loaded.patterns["x-broken"].superseded_by == ["old-retired", "dns-failure"]
     assert loaded.successors("x-broken") == ["disk-full", "dns-failure"]  # in the order written
     assert loaded.successors("old-retired") == ["disk-full"] and loaded.successors("disk-full") == []
+
+
+def test_a_successor_whose_file_has_errors_is_named_as_such_not_as_unknown(tmp_path, monkeypatch):
+    """superseded_by naming a pattern whose file has errors: that file is left out of the KB, so the retired
+    pattern leads to no page, and check said nothing of it at the retired pattern. It says so now, a
+    warning beside the successor's own error, naming its file, and never "no pattern has id"."""
+    monkeypatch.chdir(tmp_path)
+    kb = small_kb(tmp_path / "kb")
+    broken = pattern_text("new-dns", "network", severity="sev9")
+    _apply(
+        kb,
+        {
+            P: pattern(*front(extra=["status: retired", "superseded_by: new-dns"])),
+            "patterns/network/new-dns.md": broken,
+        },
+    )
+    res = CliRunner().invoke(cli, ["check", "--kb", "kb", "--stale-days", "0"])
+    assert res.exit_code == 1 and "Traceback" not in res.output
+    assert (
+        f"kb/{P}:11: superseded_by: warning: 'new-dns' has errors in its file (kb/patterns/network/new-dns.md), "
+        "so it is left out of the site and the index"
+    ) in res.output, res.output
+    assert "kb/patterns/network/new-dns.md:5: severity: unknown severity 'sev9'" in res.output
+    assert "no pattern has id" not in res.output
+    _apply(kb, {"patterns/network/new-dns.md": broken.replace("---\nid: new-dns\n", "---\nid: new-dns\ntitle: [x\n")})
+    res = CliRunner().invoke(cli, ["check", "--kb", "kb", "--stale-days", "0"])  # its front matter does not parse
+    assert "kb/patterns/network/new-dns.md:3: front matter: YAML does not parse" in res.output, res.output
+    assert f"kb/{P}:11: superseded_by: warning: 'new-dns' has errors in its file" in res.output, res.output
+    assert "no pattern has id" not in res.output
 
 
 def test_installed_entry_point(tmp_path):

@@ -449,3 +449,34 @@ def test_each_copy_of_a_duplicate_incident_id_is_checked_at_its_own_file(kb_dir)
         "incidents/2026/INC-2026-0001.md",
         "incidents/2027/INC-2026-0001.md",
     ]
+
+
+_OPENED: list = []  # while a test listens: the paths opened (an audit hook stays for the process, so it is one)
+
+
+def _count_opens(event, args):
+    if _OPENED and event == "open" and isinstance(args[0], (str, Path)):
+        _OPENED.append(str(args[0]))
+
+
+def test_load_kb_opens_each_file_once_and_keeps_the_content_digest(kb_dir):
+    """load_kb read every pattern and incident file (and severity.yml) twice: once for the KB's content
+    digest (what an index and a site record) and once to load it. It is read once, for both; the digest
+    is what content_digest makes of the files read on their own, and nothing read is kept with the KB."""
+    import sys
+
+    from recur.kb.loader import content_digest, files_signature
+
+    write(kb_dir, "patterns/capacity/notes.txt", "not a record: read for the digest alone\n")
+    sys.addaudithook(_count_opens)
+    _OPENED.append(None)  # listening
+    try:
+        kb = load_kb(kb_dir)
+    finally:
+        opened, _OPENED[:] = _OPENED[1:], []
+    mine = sorted(Path(p).resolve().relative_to(kb_dir.resolve()).as_posix() for p in opened if str(kb_dir) in p)
+    files = sorted(p.relative_to(kb_dir).as_posix() for p in kb_dir.rglob("*") if p.is_file())
+    assert mine == files, mine  # each once: the records, severity.yml, the path, the cases, the other file
+    assert len(kb.patterns) == 4 and len(kb.incidents) == 2 and not kb.errors
+    assert kb.content == content_digest(kb_dir, files_signature(kb_dir))
+    assert kb.read_ahead == {}

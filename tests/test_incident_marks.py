@@ -388,6 +388,46 @@ def test_follow_up_add_and_flag_to_a_quoted_key_add_to_it_not_a_second_key(kb):
     assert [f.title for f in inc.follow_ups] == ["Alpha", "Beta"] and [f.text for f in inc.flags] == ["one", "two"]
 
 
+@pytest.mark.parametrize(
+    "written, added",
+    [
+        (  # the review's case: a flow list over two lines; the comment and the next key stay as they were
+            "follow_ups: [ {title: a},\n  {title: b} ]  # two\nflags: [x]\n",
+            'follow_ups: [ {title: a},\n  {title: b}, {title: "Beta", status: open} ]  # two\nflags: [x]\n',
+        ),
+        (  # one item a line, a trailing comma and a comment after the last
+            "follow_ups: [\n  {title: a},\n  {title: b},  # last\n]\n",
+            'follow_ups: [\n  {title: a},\n  {title: b}, {title: "Beta", status: open},  # last\n]\n',
+        ),
+        (  # the list on the lines under its key
+            "follow_ups:\n  [ {title: a},\n    {title: b} ]\n",
+            'follow_ups:\n  [ {title: a},\n    {title: b}, {title: "Beta", status: open} ]\n',
+        ),
+    ],
+    ids=["two-lines", "an-item-a-line", "under-its-key"],
+)
+def test_follow_up_add_to_a_flow_list_over_lines_keeps_it_and_the_rest(kb, written, added):
+    """``follow_ups: [ {title: a},`` with its items going on to the next lines: --add said "a layout this tool
+    does not edit", and a list written under its key got a block ``- item`` after it (refused on read-back).
+    The item goes after the last one, the lines, comments and other keys as written, the file valid."""
+    path = write(kb, written)
+    r = run("incident", "follow-up", "--kb", str(kb), "INC-2026-0302", "--add", "Beta")
+    assert r.exit_code == 0 and "follow-up 'Beta' added" in r.output, r.output
+    assert path.read_text() == HEAD + added + BODY
+    assert [f.title for f in checked(kb).follow_ups] == ["a", "b", "Beta"]
+
+
+def test_flag_and_link_add_to_flow_lists_over_lines(kb):
+    """The other lists a command appends to (``flags`` by `recur incident flag`, ``patterns`` by `recur
+    incident link`) go through the same writer: a flow list over lines takes the item too."""
+    path = write(kb, 'patterns: [\n  disk-full,\n]\nflags: [\n  "a"]\n')
+    assert run("incident", "link", "--kb", str(kb), "INC-2026-0302", "dns-failure").exit_code == 0
+    assert run("incident", "flag", "--kb", str(kb), "INC-2026-0302", "b").exit_code == 0
+    assert path.read_text() == HEAD + 'patterns: [\n  disk-full, dns-failure,\n]\nflags: [\n  "a", "b"]\n' + BODY
+    inc = checked(kb)
+    assert inc.patterns == ["disk-full", "dns-failure"] and [f.text for f in inc.flags] == ["a", "b"]
+
+
 def test_an_added_item_that_would_not_keep_the_items_there_is_refused(kb):
     """A key the line-based writer does not know as the list (``!!str flags:``): the item would go in a
     second key; the read-back now also requires the items there to stay and no key to appear twice."""

@@ -171,11 +171,40 @@ def test_a_pattern_page_says_where_it_stands_on_each_path(kb):
     a step naming no pattern the site has is skipped, as the path's checklist does not count it."""
     kb.paths["first-week"].steps.insert(1, type(kb.paths["first-week"].steps[0])("no-such-pattern", None, 9))
     out = _pages(kb)
-    places = out["patterns/capacity/db-pool-exhausted.md"].split("## Onboarding paths", 1)[1]
+    places = out["patterns/capacity/db-pool-exhausted.md"].split("## On the onboarding paths", 1)[1]
     assert 'Step 1 of 2 on <a href="../../paths/first-week.html">First week</a> · next: ' in places
     assert "Step 2 of 2 on" in places and ">Storage basics</a> · previous: " in places
     assert "Step 2 of 2 on" in out["patterns/network/dns-failure.md"]
-    assert "## Onboarding paths" not in out["patterns/deploys/old-retired.md"]  # on no path: nothing said
+    assert "onboarding paths" not in out["patterns/deploys/old-retired.md"]  # on no path: nothing said
+
+
+def test_a_patterns_own_onboarding_paths_section_and_the_sites_do_not_clash(tmp_path):
+    """A pattern whose body has a "## Onboarding paths" of its own, on a path: the site added a second
+    "## Onboarding paths", so the two shared a name and toc gave the site's #onboarding-paths_1 (the author's
+    link to #onboarding-paths landed on whichever came first). The site's is "On the onboarding paths",
+    #recur-onboarding-paths, on the page as rendered and in the anchors recur check works out (kb.anchors)."""
+    import markdown
+    from kbfactory import pattern_text, write
+
+    from recur.kb.anchors import PageAnchors
+    from recur.kb.parse import MARKDOWN_EXTENSIONS
+
+    root = site_kb(tmp_path / "kb")
+    body = pattern_text("disk-full", title="Disk full on a host", symptoms=("writes fail",), signals=("ENOSPC",))
+    write(root, "patterns/capacity/disk-full.md", body + "\n## Onboarding paths\n\nRead it after the pool one.\n")
+    kb = load_kb(root)
+    assert not kb.errors, kb.errors
+    page = _pages(kb)["patterns/capacity/disk-full.md"]
+    assert page.count("## Onboarding paths\n") == 1 and "Read it after the pool one." in page
+    assert "## On the onboarding paths {: #recur-onboarding-paths data-search-exclude }" in page
+    headings = [line for line in page.splitlines() if line.startswith("## ")]  # the page's, as toc reads them
+    html = markdown.markdown("\n\n".join(headings), extensions=MARKDOWN_EXTENSIONS)
+    ids = re.findall(r'<h2[^>]* id="([^"]+)"', html)
+    assert "onboarding-paths" in ids and "recur-onboarding-paths" in ids and "onboarding-paths_1" not in ids, ids
+    assert ">On the onboarding paths</h2>" in html
+    anchors = PageAnchors(kb).ids(kb.patterns["disk-full"])
+    assert {"onboarding-paths", "recur-onboarding-paths"} <= anchors and "onboarding-paths_1" not in anchors
+    assert "recur-onboarding-paths" not in PageAnchors(kb).ids(kb.patterns["old-retired"])  # on no path
 
 
 def test_a_path_step_on_a_retired_pattern_says_so(kb):
@@ -213,6 +242,31 @@ def test_a_retired_pattern_page_names_what_superseded_it(kb):
     step = out["paths/storage-basics.md"].split('data-step="db-pool-exhausted"')[1].split("</li>")[0]
     assert '· superseded by <a href="../patterns/capacity/disk-full.html">Disk full on a host</a>' in step
     assert "superseded" not in out["patterns/capacity/disk-full.md"]
+
+
+def test_a_successor_whose_file_has_errors_is_named_with_why_it_has_no_page(tmp_path):
+    """A successor whose file has errors is left out of the KB (recur site without --strict still builds):
+    beside another successor it was dropped from the note without a word, and alone it was shown as if
+    the id were the page's. It is named, not linked, with why it has no page, in its written place."""
+    from kbfactory import pattern_text, write
+
+    root = site_kb(tmp_path / "kb")
+    write(root, "patterns/network/new-dns.md", pattern_text("new-dns", "network", severity="sev9"))
+    retired = root / "patterns/deploys/old-retired.md"
+    retired.write_text(
+        retired.read_text().replace("superseded_by: dns-failure", "superseded_by: [new-dns, dns-failure]")
+    )
+    kb = load_kb(root)
+    assert "new-dns" not in kb.patterns and kb.pattern_known("new-dns")
+    note = _pages(kb)["patterns/deploys/old-retired.md"].split("## Summary")[0]
+    assert (
+        "Retired: superseded by <code>new-dns</code> <i>(no page: its file has errors; recur check names them)</i> "
+        'and <a href="../network/dns-failure.html">DNS resolution failure</a>.'
+    ) in note, note
+    assert "new-dns.html" not in note
+    retired.write_text(retired.read_text().replace("[new-dns, dns-failure]", "new-dns"))
+    note = _pages(load_kb(root))["patterns/deploys/old-retired.md"].split("## Summary")[0]
+    assert "Retired: superseded by <code>new-dns</code> <i>(no page: its file has errors;" in note, note
 
 
 def test_a_retired_pattern_superseded_by_only_itself_says_nothing_of_a_successor(kb):

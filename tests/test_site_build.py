@@ -1220,12 +1220,13 @@ def test_build_site_returns_a_typed_record_of_what_it_built(tmp_path):
 
 GOOD_ANCHORS = (
     "#summary #what-you-see #runbook #root-cause #details #notes #notes_1 #linked-anchors-title "
-    "disk-full.md#related-patterns disk-full.md#disk-full-on-a-host disk-full.md#runbook "
+    "disk-full.md#related-patterns disk-full.md#disk-full-on-a-host disk-full.md#runbook disk-full.md#recur-onboarding-paths "
     "../../incidents/2026/INC-2026-0003.md#follow-ups ../../incidents/2026/INC-2026-0003.md#dig-into-this-later "
     "../../incidents/2026/INC-2026-0003.md#timeline ../../incidents/2026/INC-2026-0003.md#inc-2026-0003-checkout-logs-filled-the-disk"
 ).split()
 BAD_ANCHORS = (
-    "#root-causes #evidence-to-preserve disk-full.md#runbok ../../incidents/2026/INC-2026-0003.md#followups"
+    "#root-causes #evidence-to-preserve disk-full.md#runbok ../../incidents/2026/INC-2026-0003.md#followups "
+    "disk-full.md#onboarding-paths"  # the site's section on the paths is #recur-onboarding-paths
 ).split()
 
 

@@ -28,6 +28,21 @@ SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 # the heading a pattern page gives its incidents carries their count ("## Incidents (3)"), which
 # changes with the site's date: any count is taken
 _INCIDENTS = re.compile(r"incidents-\d+")
+# the section the site adds to a pattern on an onboarding path (its step on each path), with an id of its
+# own: it was "## Onboarding paths", the name an author may give a section of the pattern, and the two
+# headings clashed (the author's #onboarding-paths, the site's #onboarding-paths_1, swapped by a page edit)
+PATHS_HEADING = "On the onboarding paths"
+PATHS_ANCHOR = "recur-onboarding-paths"
+
+
+def paths_heading() -> str:
+    """The heading line of that section, as the site writes it and as the page's anchors are worked out."""
+    return f"## {PATHS_HEADING} {{: #{PATHS_ANCHOR} data-search-exclude }}"
+
+
+def on_a_path(kb: KB, pattern_id: str) -> bool:
+    """Whether an onboarding path has a step on the pattern: its page then has the section of PATHS_HEADING."""
+    return any(step.pattern == pattern_id for path in kb.paths.values() for step in path.steps)
 
 
 class PageAnchors:
@@ -72,7 +87,10 @@ class PageAnchors:
 
     def ids(self, record) -> set:
         if record.relpath not in self.cache:
-            text = _pattern_outline(record) if isinstance(record, Pattern) else _incident_outline(record)
+            if isinstance(record, Pattern):
+                text = _pattern_outline(record) + (f"\n{paths_heading()}\n" if on_a_path(self.kb, record.id) else "")
+            else:
+                text = _incident_outline(record)
             self.cache[record.relpath] = self._render(text)
         return self.cache[record.relpath]
 

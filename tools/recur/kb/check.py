@@ -101,6 +101,8 @@ def superseded_problems(kb: KB) -> list[Problem]:
                 problems.append(Problem(shown, line, name, "a pattern cannot be superseded by itself"))
             elif not kb.pattern_known(sid):
                 problems.append(Problem(shown, line, name, unknown_pattern(kb, sid)))
+            elif (what := _successor_not_ready(kb, sid)) is not None:
+                problems.append(Problem(shown, line, name, what, "warning"))
         for i, _ in _repeats(p.superseded_by):  # as in an incident: a slip, a split's other half never named
             name, line = _superseded_at(p, i)
             problems.append(Problem(shown, line, name, f"{p.superseded_by[i]!r} is listed twice", "warning"))
@@ -116,6 +118,23 @@ def superseded_problems(kb: KB) -> list[Problem]:
         else:
             problems += _dead_ends(kb, p, shown)
     return problems
+
+
+def _successor_not_ready(kb: KB, sid: str) -> str | None:
+    """Why successor ``sid`` (a known id) sends a reader to no published page, or None: a draft (a retired
+    pattern pointing readers to a page still being written), or a file with errors of its own, left out
+    of the site and the index (the KB knows its id, so it is no "unknown id"; its own error is said at
+    its file, and here where the retired pattern leads to it)."""
+    s = kb.patterns.get(sid)
+    if s is not None:
+        if s.status != "draft":
+            return None
+        return f"{sid!r} is a draft (status: draft), still being written: publish it (status: active), or name a pattern in use"
+    files = kb.pattern_files.get(sid) or kb.misplaced.get(sid) or ["its file"]
+    return (
+        f"{sid!r} has errors in its file ({files[0]}), so it is left out of the site and the index, and the "
+        "retired page names it without a link: fix that file"
+    )
 
 
 def _dead_ends(kb: KB, p, shown: str) -> list[Problem]:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from recur.kb.record_edit import add_to_flow_list
 from recur.kb.writer import dumps, flow_list, plain, q, section_text
 from recur.util.dates import require_in_range
 from recur.util.errors import AlreadyExists, RecurError
@@ -191,6 +192,10 @@ def add_list_item(front: list[str], key: str, item: str, path: Path) -> list[str
             continue
         written, rest = m.group(1), m.group(2)  # the key as written (quoted or not) stays so
         comment = f"  {m.group(3)}" if m.group(3) else ""  # an author's comment stays
+        if not (rest.startswith("[") and rest.endswith("]")):  # a [...] list over lines: the line rule
+            flowed = add_to_flow_list("\n".join(front), key, item)  # below refused it, or broke it
+            if flowed is not None:
+                return flowed.split("\n")
         if rest in ("", "[]", "null", "~"):
             if rest == "[]":
                 return front[:k] + [f"{written}: [{item}]{comment}"] + front[k + 1 :]

@@ -172,21 +172,31 @@ def files_signature(root: Path) -> dict:
     return sig
 
 
-def content_digest(root: Path, signature: dict) -> str:
+def signed_contents(root: Path, signature: dict) -> dict:
+    """{name: bytes} of the files ``signature`` lists, each read once, up to the loader's size limit
+    (past it a file is refused whatever it holds); one gone since the walk, or unreadable, is left out."""
+    out = {}
+    for name in sorted(signature):
+        try:
+            with open(root / name, "rb") as f:
+                out[name] = f.read(MAX_FILE_BYTES + 1)
+        except OSError:
+            continue
+    return out
+
+
+def content_digest(root: Path, signature: dict, contents: dict | None = None) -> str:
     """A digest of the names and contents of the files ``signature`` lists (``files_signature``):
     equal for two checkouts of one commit, whose modification times differ. An index's manifest
     and a built site record it, and `recur serve` compares the two (/healthz ``site_stale``): by
     size and time, a site built in CI and an index built on the server never agreed (found in
-    review). Reading the files costs little beside loading them (2,000 files of a 1,000-pattern KB:
-    ~20 ms, against ~530 ms for load_kb). A file is read up to the loader's size limit, past which
-    it is refused whatever it holds; one gone since the walk counts as empty."""
+    review). ``contents``: those files as read already (``signed_contents``; load_kb loads the KB from
+    them, so each file is opened once); else they are read here. A file gone since the walk counts
+    as empty."""
+    contents = signed_contents(root, signature) if contents is None else contents
     digest = hashlib.sha256()
     for name in sorted(signature):
-        try:
-            with open(root / name, "rb") as f:
-                data = f.read(MAX_FILE_BYTES + 1)
-        except OSError:
-            data = b""
+        data = contents.get(name, b"")
         digest.update(f"{name}\0{len(data)}\0".encode() + data)
     return digest.hexdigest()[:16]
 
@@ -201,7 +211,11 @@ def load_kb(root: str | os.PathLike, *, any_format: bool = False) -> KB:
     # taken before anything is read: a file edited while the KB is read (and an index built from it)
     # then differs from the signature that index records, which makes it stale instead of wrong
     signature = files_signature(root)
-    kb = KB(root=root, signature=signature, content=content_digest(root, signature))
+    # read once, for the digest and the records alike: a file was opened for each (twice a load), and
+    # the two reads could differ while the file was being written
+    contents = signed_contents(root, signature)
+    kb = KB(root=root, signature=signature, content=content_digest(root, signature, contents))
+    kb.read_ahead = contents
     _load_format(kb)
     if not any_format:
         _refuse_format(kb.problems)
@@ -217,6 +231,7 @@ def load_kb(root: str | os.PathLike, *, any_format: bool = False) -> KB:
         load_cases(kb, cases)
     _unread_cases(kb, cases)
     _unread_files(kb)
+    kb.read_ahead = {}  # what no record took (another file under patterns/): not kept with the KB
     return kb
 
 
@@ -482,6 +497,9 @@ def _read(kb: KB, path: Path):
             )
             kb.problems.append(Problem(display_path(path), 1, "file", what))
             return None
+        ahead = kb.read_ahead.pop(rel(kb.root, path), None)  # read for the digest (load_kb): not opened again
+        if ahead is not None:
+            return read_text(ahead)
         with path.open("rb") as fh:
             return read_text(fh.read(MAX_FILE_BYTES + 1))  # bounded even if the file grew since stat
     except ParseError as exc:

@@ -1,6 +1,7 @@
 """Set one value inside a record's front matter as text: the scalar's own characters are replaced, or a
 ``key: value`` is added to the mapping that lacks it (a flow ``{...}`` mapping or a block one, at its
-indentation), so an author's layout, quoting and comments survive. `recur incident review`,
+indentation), or an item to a flow ``[...]`` list over lines, so an author's layout, quoting and comments
+survive. `recur incident review`,
 `follow-up` and `flag --done` mark a record's parts done this way; each edit is read back as `recur
 check` reads it before the file is replaced atomically, under the folder's edit lock.
 """
@@ -78,6 +79,26 @@ def set_value(front: str, path: tuple, value: str, where: str) -> str:
     raise RecurError(
         f"{where}:{_line(target or node)}: {dotted(path)}: written in a layout this tool does not edit; change it by hand"
     )
+
+
+def add_to_flow_list(front: str, key: str, item: str) -> str | None:
+    """``front`` (front-matter text) with ``item`` (YAML flow text) added to the top-level flow list
+    ``[...]`` of ``key``, however that list is laid out over lines (``follow_ups: [ {title: a},`` then
+    ``{title: b} ]``): right after its last item, so the lines, a trailing comma and comments around it
+    stay as written; into an empty one, before its ``]``. None when ``key`` holds no flow list."""
+    from recur.kb.parse import compose
+
+    try:
+        node = _child(compose(front), key)
+    except yaml.YAMLError:
+        return None
+    if not isinstance(node, yaml.SequenceNode) or not node.flow_style:
+        return None
+    if node.value:
+        at = node.value[-1].end_mark.index
+        return f"{front[:at]}, {item}{front[at:]}"
+    at = node.end_mark.index - 1  # the closing ]
+    return front[:at] + item + front[at:]
 
 
 def _empty(node) -> bool:

@@ -73,10 +73,12 @@ class Pattern:
         )
 
 
-def successors(patterns: dict, pattern_id: str) -> list:
+def successors(patterns: dict, pattern_id: str, keep=None) -> list:
     """The patterns ({id: Pattern}) that replaced a retired one, in the order written: its ``superseded_by``,
     a successor that is retired too followed to its own (A -> B -> C gives C). [] when none is named or
-    every way ends in a retired pattern naming none, an unknown id or a cycle (`recur check` says so)."""
+    every way ends in a retired pattern naming none, an unknown id or a cycle (`recur check` says so).
+    ``keep(id)``: whether an id with no pattern is listed all the same, in its place (the site names a
+    successor whose file has errors rather than dropping it)."""
     out: list = []
     seen = {pattern_id}
     todo = list(patterns[pattern_id].superseded_by) if pattern_id in patterns else []
@@ -84,6 +86,9 @@ def successors(patterns: dict, pattern_id: str) -> list:
         pid = todo.pop(0)
         p = patterns.get(pid)
         if pid in seen or p is None:
+            if p is None and pid not in seen and keep is not None and keep(pid):
+                seen.add(pid)
+                out.append(pid)
             continue
         seen.add(pid)
         if p.status == "retired":
@@ -208,6 +213,9 @@ class KB:
     incident_files: dict = field(default_factory=dict)
     signature: dict | None = None  # loader.files_signature as the KB was read (what an index records)
     content: str | None = None  # loader.content_digest of those files, as read then (an index and a site record it)
+    # those files' bytes as load_kb read them for ``content`` ({KB-relative name: bytes}): the loader
+    # takes each from here, so a file is opened once; emptied when the load ends
+    read_ahead: dict = field(default_factory=dict, repr=False, compare=False)
     id_lines: dict = field(default_factory=dict)  # shown path -> the line of its `id:` (duplicate ids name it)
     # (file, field, line, pattern id) named by records left out for errors of their own: checked too,
     # so an unknown id is reported in the same run as those errors, not after they are fixed
@@ -239,9 +247,10 @@ class KB:
         """The patterns a search can answer with: every one but the retired (the index, tuning)."""
         return [p for p in self.patterns.values() if p.status != "retired"]
 
-    def successors(self, pattern_id: str) -> list:
-        """``successors`` of this KB's patterns."""
-        return successors(self.patterns, pattern_id)
+    def successors(self, pattern_id: str, *, unloaded: bool = False) -> list:
+        """``successors`` of this KB's patterns; ``unloaded``: with the ids whose file has errors (known ids
+        left out of the KB), in their place."""
+        return successors(self.patterns, pattern_id, self.pattern_known if unloaded else None)
 
     def incidents_for(self, pattern_id: str) -> list:
         return sorted((i for i in self.incidents.values() if pattern_id in i.patterns), key=lambda i: i.date)

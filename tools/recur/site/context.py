@@ -107,8 +107,15 @@ class Site:
         """Links from ``page`` to what replaced retired ``p``: the patterns in use at the end of its
         ``superseded_by`` chain (``KB.successors``), else (every way ends retired) the ids it names; "" when it
         names none but itself."""
-        ids = self.kb.successors(p.id) or [s for s in p.superseded_by if s != p.id]
-        return " and ".join(self.pattern_link(page, s) for s in ids)
+        ids = self.kb.successors(p.id, unloaded=True) or [s for s in p.superseded_by if s != p.id]
+        return " and ".join(self.pattern_link(page, s) + self._unloaded_mark(s) for s in ids)
+
+    def _unloaded_mark(self, pid: str) -> str:
+        """After a successor whose file has errors: named, not linked (it has no page), and said why; it
+        was dropped from the note when another successor was there to link."""
+        if pid in self.kb.patterns or not self.kb.pattern_known(pid):
+            return ""
+        return " <i>(no page: its file has errors; recur check names them)</i>"
 
     def retired_mark(self, pid: str) -> str:
         """After a link to a retired pattern: it was shown as any other where it was linked (an incident's

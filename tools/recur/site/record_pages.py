@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from recur.kb.anchors import paths_heading
 from recur.problems.board import needs_analysis
 from recur.site.context import INCIDENTS, PATHS, Site
 from recur.site.md import alink, badge, cell, esc, front_matter, href, inline_html, kb_md, mdlink, raw, raw_table, table
@@ -167,7 +168,7 @@ def path_page(site: Site, path) -> str:
 
 
 def path_places(site: Site, p) -> str:
-    """A pattern page's "Onboarding paths" section: for each path listing it, its step number and links to
+    """A pattern page's "On the onboarding paths" section: for each path listing it, its step number and links to
     the path and to the steps before and after. A new hire who followed "read the pattern" had no way on
     from the pattern page but the browser's back button: nothing there said it was a step, nor of what."""
     items = []
@@ -187,7 +188,7 @@ def path_places(site: Site, p) -> str:
     tick = (f'<p class="recur-read"><label><input type="checkbox" class="recur-read-check" data-step="{esc(p.id)}"> '
             "Read: tick it when you have read it and walked through its runbook (ticked on every path that lists "
             "it)</label></p>")
-    return ("## Onboarding paths {: data-search-exclude }\n"
+    return (f"{paths_heading()}\n"  # no clash with an author's own "## Onboarding paths" (kb.anchors)
             + raw('<div class="recur-links recur-path-places" data-search-exclude>\n<ul class="recur-links">\n'
                   + "\n".join(items) + f"\n</ul>\n{tick}\n</div>"))
 
