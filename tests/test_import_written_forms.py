@@ -354,10 +354,11 @@ def test_a_plain_name_between_dashes_beside_a_date_or_ticket_is_the_owner(kb_dir
         ("Rotate keys — all regions — by Friday", None, None, None),
         ("Move the batch jobs to a replica — Kafka Connect", None, None, None),
     ]
-    # "All Regions" capitalised says which, not who; two names are not guessed between
+    # "All Regions" capitalised says which, not who; two names are not guessed between: they stay in
+    # the title, and the date after them is still the due date
     for text in ("- Rotate keys — All Regions — 2026-12-19\n", "- Add alert — Sam Okafor — Jo Lee — 2026-12-19\n"):
         [it] = parse_action_items(text)
-        assert (it["title"], it["owner"], it["due"]) == (text[2:].strip(), None, None)
+        assert (it["title"], it["owner"], it["due"]) == (text[2:].split(" — 2026")[0], None, dt.date(2026, 12, 19))
     # the bold form now gives the bare date after it as well ("— 2026-12-19" stayed in the title)
     [bold] = parse_action_items("- Add pool alert — **Sam Okafor** — 2026-12-19\n")
     assert (bold["title"], bold["owner"], bold["due"]) == ("Add pool alert", "Sam Okafor", dt.date(2026, 12, 19))
@@ -422,9 +423,35 @@ def test_a_date_alone_after_a_dash_ending_an_item_is_its_due_date():
     pm = parse(SLASH_NO_YEAR.replace("- Rotate the keys (due 5/6)\n", "- Add origin shielding - Dec 19\n"))
     shielding = next(a for a in pm.action_items if a["title"] == "Add origin shielding")
     assert shielding["due"] == dt.date(2026, 12, 19)
-    # a date after other fields is not guessed at: those may say who or which
+    # a date after words that name no one is the due date too; the words stay in the title
     [it] = parse_action_items("- Rotate keys — not urgent — 2026-12-19\n")
-    assert (it["title"], it["due"]) == ("Rotate keys — not urgent — 2026-12-19", None)
+    assert (it["title"], it["owner"], it["due"]) == ("Rotate keys — not urgent", None, dt.date(2026, 12, 19))
+
+
+DASH_WORDS_THEN_DATE = """\
+# Queue backlog after the consumer deploy
+
+Date: 2026-12-02
+
+## Summary
+Consumers stalled for 30 minutes and the queue grew to two million messages.
+
+## Action items
+- Add alert on queue depth — not urgent — Dec 19
+- Fix it — — Dec 20
+- Pin the consumer version —  — 2026-12-21 — OPS-12
+"""
+
+
+def test_a_due_date_after_dash_words_or_an_empty_dash_field_is_read():
+    # "— not urgent — Dec 19" kept the date in the title and the follow-up had none; "— — Dec 20" (a
+    # field left empty) read no field at all
+    got = [(a["title"], a["owner"], a["due"], a["ticket"]) for a in parse(DASH_WORDS_THEN_DATE).action_items]
+    assert got == [
+        ("Add alert on queue depth — not urgent", None, dt.date(2026, 12, 19), None),
+        ("Fix it", None, dt.date(2026, 12, 20), None),
+        ("Pin the consumer version", None, dt.date(2026, 12, 21), "OPS-12"),
+    ]
 
 
 def test_a_tracker_label_between_dashes_is_no_owner():

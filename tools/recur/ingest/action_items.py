@@ -190,7 +190,9 @@ def _trailing_mention(title: str) -> tuple:
 # type incident.io's follow-ups with the name written plain (incident.io writes it bold). A plain name is
 # read only in a tail of such fields with a date or a ticket beside it: "Rotate keys — all regions — by
 # Friday" names no one, and "Move to Kafka Connect" is a title; words that say which, not who, are no name
-_TAIL_SEP = re.compile(r"(?<![ \t])[ \t]+[-–—]+[ \t]+")
+# "Fix it — — Dec 19": a field left empty between two dashes is one separator (the date after it was
+# kept in the title, "— Dec 19" read as no field)
+_TAIL_SEP = re.compile(r"(?<![ \t])[ \t]+[-–—]+(?:[ \t]+[-–—]+)*[ \t]+")
 _TAIL_LABEL = re.compile(r"^(?:due(?:[ \t]+date)?|deadline|by)\b[ \t]*:?[ \t]*", re.I)
 _NOT_NAME_WORD = re.compile(r"(?:all|any|both|each|every|no|none|some|the|our|new|old|prod|staging|team)", re.I)
 # words of a product, a component or a team's function, capitalised as names are: "— Grafana Cloud —",
@@ -250,16 +252,18 @@ def _dash_tail(title: str) -> tuple:
         read.append((kind, value, unread, sep.start(), end))
         end = sep.start()
     names = [r for r in read if r[0] == "name"]
-    # "Migrate to Kafka Connect — 2026-12-19": a date alone after the one dash is the due date (it stayed
-    # in the title); after other fields ("— All Regions — 2026-12-19") they are not guessed at
-    if len(seps) == 1 and [r[0] for r in read] == ["date"] and title[:end].strip():
-        return None, read[0][1], read[0][2], title[:end]
-    if len(names) != 1 or len(read) < 2 or not title[:end].strip():
-        return None, None, None, title
     dates = [r for r in read if r[0] == "date"]
-    for _, _, _, start, stop in sorted(names + dates[:1], key=lambda r: -r[3]):
+    if not title[:end].strip():
+        return None, None, None, title
+    # a name is the owner beside a date or a ticket; a date is the due date after any words ("Migrate to
+    # Kafka Connect — 2026-12-19", "Add an alert — not urgent — Dec 19": it stayed in the title), those
+    # words kept in the title when they name no one or two ("— All Regions —", "— Sam Okafor — Jo Lee —")
+    owner = names if len(names) == 1 and len(read) >= 2 else []
+    if not owner and not dates:
+        return None, None, None, title
+    for _, _, _, start, stop in sorted(owner + dates[:1], key=lambda r: -r[3]):
         title = title[:start] + title[stop:]
-    return names[0][1], dates[0][1] if dates else None, dates[0][2] if dates else None, title
+    return owner[0][1] if owner else None, dates[0][1] if dates else None, dates[0][2] if dates else None, title
 
 
 def _value(text: str, start: int) -> str:
