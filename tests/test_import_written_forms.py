@@ -383,6 +383,33 @@ def test_a_product_or_team_between_dashes_is_no_owner():
     assert (it["title"], it["owner"], it["due"]) == ("Tune retries", "Grace Hopper", dt.date(2026, 12, 19))
 
 
+def test_a_lone_first_name_beside_a_date_or_ticket_is_the_owner():
+    # "— Priya — Dec 19" kept the name in the title (only a full name or a bold one was read), and
+    # "(Marco, OPS-12)" was dropped whole as a ticket's bracket, the owner with it
+    got = [
+        (a["title"], a["owner"], a["ticket"], a.get("due_unread"))
+        for text in (
+            "- Rotate the cert — Priya — Dec 19\n",
+            "- Fix retries (Marco, OPS-12)\n",
+            "- Drain the old pool (Lawrence, Dec 19)\n",
+            "- Pin the TLS library — Ming — OPS-14\n",
+        )
+        for a in parse_action_items(text)
+    ]
+    assert got == [
+        ("Rotate the cert", "Priya", None, "Dec 19"),
+        ("Fix retries", "Marco", "OPS-12", None),
+        ("Drain the old pool", "Lawrence", None, "Dec 19"),
+        ("Pin the TLS library", "Ming", "OPS-14", None),
+    ]
+    # a product, a status, a noun by its ending or a title's verb, capitalised as a name is, is no one
+    for word in ("Kafka", "Redis", "Postgres", "Blocked", "Done", "Wip", "Logging", "Deployment", "Performance", "Fix"):
+        [it] = parse_action_items(f"- Add a cache warm-up — {word} — OPS-12\n")
+        assert it["owner"] is None, word
+        [it] = parse_action_items(f"- Add a cache warm-up ({word}, Dec 19)\n")
+        assert it["owner"] is None, word
+
+
 SLASH_NO_YEAR = """\
 # Checkout 502s while the pool was exhausted
 

@@ -216,6 +216,49 @@ _LABEL_WORD = re.compile(
 )
 
 
+# A first name alone ("— Priya — Dec 19", "(Marco, OPS-12)") is an owner only beside a date or a ticket,
+# and only when it is no word that is written as one: a product ("— Kafka — OPS-12" was a person), a
+# status, a noun by its ending ("— Logging —", "— Performance —") or a verb a title starts with ("— Fix —").
+# Stems are long enough to leave names ending so: "Ming", "Lawrence", "Florence" are names.
+_PRODUCT_WORD = re.compile(
+    r"(?:kafka|redis|postgres(?:ql)?|mongo(?:db)?|mysql|mariadb|elastic(?:search)?|opensearch|kibana|logstash|"
+    r"kubernetes|docker|helm|terraform|ansible|puppet|nginx|envoy|istio|consul|vault|nomad|grafana|prometheus|"
+    r"datadog|sentry|splunk|jenkins|jira|confluence|slack|opsgenie|azure|cloudflare|fastly|akamai|linux|ubuntu|"
+    r"debian|windows|android|java|python|node|golang|rust|spark|hadoop|airflow|celery|rabbit(?:mq)?|memcached?|"
+    r"cassandra|zookeeper|etcd|argo|spinnaker|lambda|snowflake|bigquery|stripe|twilio|okta|heroku|redshift|"
+    r"dynamo(?:db)?|aurora|kinesis|pulsar|flink|traefik|haproxy|varnish|chrome|safari|firefox|bazel|gradle|maven|"
+    r"django|rails|flask|react|angular|spring|tomcat|gunicorn|uvicorn|sidekiq|loki|tempo|jaeger|zipkin|"
+    r"honeycomb|bigtable|spanner|github|gitlab|bitbucket|buildkite|vercel|netlify|firebase|cloudfront|"
+    r"cloudwatch|fargate|fluentd|calico|cilium|coredns|certbot|ingress|vitess|citus|pgbouncer|sqs|sns)",
+    re.I,
+)
+_TITLE_VERB = re.compile(
+    r"(?:add|fix|update|remove|rotate|migrate|move|create|check|improve|document|investigate|enable|disable|set|"
+    r"write|test|monitor|alert|upgrade|downgrade|replace|deploy|audit|automate|increase|reduce|raise|lower|limit|"
+    r"tune|backfill|patch|revert|rollback|restore|clean|cleanup|drop|split|merge|build|ship|run|rerun|retry|cap|"
+    r"pin|bump|shard|scale|rename|refactor|rewrite|implement|introduce|ensure|verify|validate|confirm|track|log|"
+    r"notify|escalate|train|share|publish|schedule|plan|assess|evaluate|define|draft|decide|expire|renew|"
+    r"throttle|allow|deny|flag|gate|shed|warm|runbook|docs?|tests?|alerts?|logs?|metrics?|canary|"
+    r"rollout|timeouts?|retries|backups?|certs?|unknown|someone|everyone|anyone|me|us|them)",
+    re.I,
+)
+_NOUN_END = re.compile(
+    r"(?:[a-z]{2,}(?:tion|sion|ment|ness|ity|ism|ship|ogy|ware)|[a-z]{3,}(?:ing|ic|age)|[a-z]{5,}(?:ance|ence))s?", re.I
+)
+
+
+def _lone_name(text: str) -> bool:
+    """Whether ``text`` is one word that may be a person's first name (see _PRODUCT_WORD)."""
+    return bool(
+        _ONE_NAME.fullmatch(text)
+        and status_of(text)[0] is None
+        and not any(
+            rx.fullmatch(text)
+            for rx in (_PRODUCT_WORD, _TITLE_VERB, _NOUN_END, _NOT_A_NAME, _NOT_NAME_WORD, _THING_WORD, _LABEL_WORD)
+        )
+    )
+
+
 def _tail_field(segment: str) -> tuple:
     """("name" | "date" | "ticket", value, the due as written when it has no year) of a segment of a
     dash tail, or (None, None, None)."""
@@ -231,7 +274,7 @@ def _tail_field(segment: str) -> tuple:
     if month_day(dated):
         return "date", None, dated
     words = text.split()
-    name = _FULL_NAME.fullmatch(text) or (bold and _ONE_NAME.fullmatch(text))
+    name = _FULL_NAME.fullmatch(text) or (bold and _ONE_NAME.fullmatch(text)) or _lone_name(text)
     if name and not any(
         _NOT_A_NAME.fullmatch(w) or _NOT_NAME_WORD.fullmatch(w) or _THING_WORD.fullmatch(w) or _LABEL_WORD.fullmatch(w)
         for w in words
@@ -344,6 +387,19 @@ def _bracket_owner(m, names: bool = False) -> bool:
     return bool((_FULL_NAME.fullmatch(name) or _ONE_NAME.fullmatch(name)) and (names or _due(after)[0] is not None))
 
 
+def _name_beside(text: str) -> dict | None:
+    """The owner and due date of a bracket that is a name and a ticket or a date, comma-separated
+    ("Marco, OPS-12", "Priya, Dec 19"), else None: the name was lost with the bracket, dropped as a ticket's."""
+    parts = [p.strip() for p in re.split(r"[,;]", text)]
+    names = [p for p in parts if _FULL_NAME.fullmatch(p) or _lone_name(p)]
+    fields = [_tail_field(p) for p in parts if p not in names]
+    if len(names) != 1 or not fields or any(kind not in ("ticket", "date") for kind, _, _ in fields):
+        return None
+    dates = [(day, unread) for kind, day, unread in fields if kind == "date"]
+    due, unread = dates[0] if dates else (None, None)
+    return {"owner": names[0], "due": due, "due_unread": unread}
+
+
 def bracket_names(texts: list[str]) -> bool:
     """Whether a list's items name their owners in a bracket ending them: two at least, and most of
     them, with a full name or a name beside a due date."""
@@ -390,6 +446,8 @@ def _inline_fields(title: str, names: bool = False) -> tuple[str, dict]:
             got["owner"], rest = rest, ""  # "(Priya, by 2026-12-07)"
         elif not any(got.values()) and _bracket_owner(m, names):
             got["owner"], rest = m.group(1).strip(), ""  # "Revert the cache size (Lukas Weber)"
+        elif not any(got.values()) and (beside := _name_beside(rest)):
+            got, rest = beside, ""  # "(Marco, OPS-12)": the ticket is read from the whole title
         for k, v in got.items():
             said[k] = said[k] or v
         if any(got.values()):  # "(owner @lee)", "(@lee, @kim)": nothing but who and when is dropped whole
