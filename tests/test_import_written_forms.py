@@ -410,6 +410,46 @@ def test_a_lone_first_name_beside_a_date_or_ticket_is_the_owner():
         assert it["owner"] is None, word
 
 
+TARGET_DUES = """\
+# Queue backlog after the consumer deploy
+
+Date: 2026-12-22
+
+## Summary
+Consumers stalled for 30 minutes and the queue grew to two million messages.
+
+## Action items
+- Fix consumer retries (target: Dec 19)
+- Cap the prefetch count, target date: 2026-12-19
+- Pin the consumer version by the 19th
+- Drain the dead-letter queue — by the 31st
+- Target 99.9% delivery within a minute
+"""
+
+
+def test_a_target_or_a_day_of_the_month_is_a_due_date(kb_dir, tmp_path):
+    # "(target: Dec 19)", "target date: …" and "by the 19th" stayed in the titles, no due date read
+    pm = parse(TARGET_DUES)
+    assert [(a["title"], a["due"]) for a in pm.action_items] == [
+        ("Fix consumer retries", dt.date(2027, 12, 19)),  # the first Dec 19 on or after the incident's date
+        ("Cap the prefetch count", dt.date(2026, 12, 19)),
+        ("Pin the consumer version", dt.date(2027, 1, 19)),  # the first 19th on or after it: next month's
+        ("Drain the dead-letter queue", dt.date(2026, 12, 31)),
+        ("Target 99.9% delivery within a minute", None),  # a target with no colon is the title's word
+    ]
+    res = json.loads(imp(kb_dir, tmp_path / "pm" / "queue.md", TARGET_DUES).output)
+    assert (
+        "follow-up 'Pin the consumer version': due 'the 19th' has no month; read as 2027-01-19, the first 19th "
+        "on or after the incident's date (2026-12-22)"
+    ) in "\n".join(res["notes"])
+    # --date: read against the date given
+    given = json.loads(
+        imp(kb_dir, tmp_path / "pm" / "queue2.md", TARGET_DUES.replace("Queue", "Topic"), "--date", "2026-12-02").output
+    )
+    dues = {f.title: str(f.due) for f in load_kb(kb_dir).incidents[given["incident"]].follow_ups}
+    assert (dues["Pin the consumer version"], dues["Drain the dead-letter queue"]) == ("2026-12-19", "2026-12-31")
+
+
 SLASH_NO_YEAR = """\
 # Checkout 502s while the pool was exhausted
 

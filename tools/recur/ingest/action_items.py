@@ -15,6 +15,7 @@ from recur.ingest.pm_text import (
     SLASH_DATE,
     TICKET,
     ambiguous_date,
+    day_of_month,
     find_date,
     is_placeholder,
     month_day,
@@ -97,12 +98,18 @@ def _plain(text: str, keep_struck: bool = False) -> str:
 # "owner: Pat", and "owner @lee" without the colon (the mention says it is a name)
 _OWNER_LABEL = re.compile(r"\b(?:owner|assignee|assigned to)\s*(?:[:=]\s*|(?=@))", re.I)
 # what is left of a bracket or a tail once its owner and due date are read: labels, mentions, separators
-_LEFTOVER = re.compile(r"@[\w.-]+|\b(?:owner|assignee|assigned to|due(?:\s+date)?|deadline|by)\b|[\s,;:=–—-]+", re.I)
+_LEFTOVER = re.compile(
+    r"@[\w.-]+|\b(?:owner|assignee|assigned to|due(?:\s+date)?|deadline|target(?:\s+date)?|by)\b|[\s,;:=–—-]+", re.I
+)
 _MENTION = re.compile(r"(?<![\w.])@([\w.-]+)")
 # "due to the freeze" is no due date; "by" names one only when a date follows it ("by default")
-_DUE_LABEL = re.compile(r"\b(?:(due)(?:\s+date)?(?!\s+to\b)|deadline|(by))\b\s*(?:([:=])\s*)?", re.I)
+# "(target: Dec 19)", "target date: 2026-12-19": a target is a due date when a colon says it is a field
+# ("Target 99.9% availability" is a title)
+_DUE_LABEL = re.compile(
+    r"\b(?:(due)(?:\s+date)?(?!\s+to\b)|deadline|target(?:\s+date)?(?=\s*[:=])|(by))\b\s*(?:([:=])\s*)?", re.I
+)
 _VALUE_END = re.compile(
-    r"(?<!\s)\s+[-–—]+(?:\s|$)|[;()\[\]]|\b(?:owner|assignee|due(?:\s+date)?|deadline)\s*[:=]", re.I
+    r"(?<!\s)\s+[-–—]+(?:\s|$)|[;()\[\]]|\b(?:owner|assignee|due(?:\s+date)?|deadline|target(?:\s+date)?)\s*[:=]", re.I
 )
 _WEEKDAY = re.compile(r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+", re.I)
 # "(Priya, by 2026-12-07)": the bracket's other words are its owner only when they are a name alone
@@ -271,7 +278,7 @@ def _tail_field(segment: str) -> tuple:
     day, said = find_date(dated)
     if day is not None and said == dated:
         return "date", day, None
-    if month_day(dated):
+    if month_day(dated) or day_of_month(dated):
         return "date", None, dated
     words = text.split()
     name = _FULL_NAME.fullmatch(text) or (bold and _ONE_NAME.fullmatch(text)) or _lone_name(text)
@@ -346,9 +353,10 @@ def _due(text: str) -> tuple:
         if day is not None and value.find(words) == skip:
             return day, None, (m.start(), m.end() + skip + len(words))
         said = value.split(",")[0].rstrip(" .*_")
-        # "(due Dec 19)", "by 19 Dec": a day without its year, read against the incident's date (postmortem)
+        # "(due Dec 19)", "by 19 Dec", "by the 19th": a day without its year (or month), read against the
+        # incident's date (postmortem)
         no_year = value[skip:].split(",")[0].rstrip(" *_")
-        if month_day(no_year):
+        if month_day(no_year) or day_of_month(no_year):
             return None, no_year, (m.start(), m.end() + skip + len(no_year))
         if m.group(3) or (m.group(1) and said[:1].isdigit()):  # "due: Q1 2027", "due 12/2026": a due date
             unread = None if is_placeholder(said) else said

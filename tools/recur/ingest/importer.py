@@ -620,6 +620,8 @@ def _unrecorded_notes(pm) -> list[str]:
     """What the postmortem says that the record will not hold: fields with no place, cancelled action
     items (a follow-up is open or done), due dates not read, control characters; and how the
     duration was read when that needs saying (the first of several, a value read as none)."""
+    from recur.ingest.pm_text import day_of_month
+
     notes = [pm.duration_note] if pm.duration_note else []
     if pm.unkept:
         notes.append(f"not recorded (an incident record has no field for them): {'; '.join(pm.unkept)}")
@@ -628,8 +630,9 @@ def _unrecorded_notes(pm) -> list[str]:
     for title, due in pm.unread_dues:
         notes.append(f"follow-up {title!r}: due {due!r} not read as a date, left empty")
     for title, due, day, start in pm.inferred_dues:
+        lacks, first = ("month", re.sub(r"(?i)^the\s+", "", due)) if day_of_month(due) else ("year", due)  # "the 19th"
         notes.append(
-            f"follow-up {title!r}: due {due!r} has no year; read as {day.isoformat()}, the first {due} on or "
+            f"follow-up {title!r}: due {due!r} has no {lacks}; read as {day.isoformat()}, the first {first} on or "
             f"after the incident's date ({start.isoformat()}): correct it in the record if another was meant"
         )
     if pm.controls:
