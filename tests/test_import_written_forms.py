@@ -450,6 +450,27 @@ def test_a_target_or_a_day_of_the_month_is_a_due_date(kb_dir, tmp_path):
     assert (dues["Pin the consumer version"], dues["Drain the dead-letter queue"]) == ("2026-12-19", "2026-12-31")
 
 
+def test_a_status_between_dashes_is_the_status_and_leaves_the_title():
+    # "Fix DNS TTL — Done — Priya" was recorded done, titled "Fix DNS TTL — — Priya", no owner
+    got = [
+        (a["title"], a["status"], a["owner"], a.get("due_unread"))
+        for text in (
+            "- Fix DNS TTL — Done — Priya\n",
+            "- Shorten the resolver cache — WIP — Sam Okafor — Dec 19\n",
+            "- Pin the resolver image — TODO\n",
+        )
+        for a in parse_action_items(text)
+    ]
+    assert got == [
+        ("Fix DNS TTL", "done", "Priya", None),
+        ("Shorten the resolver cache", "open", "Sam Okafor", "Dec 19"),
+        ("Pin the resolver image", "open", None, None),
+    ]
+    # a status beside a product names no one: the product stays in the title
+    [it] = parse_action_items("- Upgrade the client — Done — Kafka\n")
+    assert (it["title"], it["status"], it["owner"]) == ("Upgrade the client — Kafka", "done", None)
+
+
 SLASH_NO_YEAR = """\
 # Checkout 502s while the pool was exhausted
 

@@ -290,9 +290,10 @@ def _tail_field(segment: str) -> tuple:
     return None, None, None
 
 
-def _dash_tail(title: str) -> tuple:
+def _dash_tail(title: str, beside: bool = False) -> tuple:
     """(owner, due, due without a year, the title without them) of the dash-separated fields ending
-    ``title``: a name and a date or a ticket; (None, None, None, title) when it does not end so."""
+    ``title``: a name and a date or a ticket (or a status, ``beside``: one was taken out of the tail);
+    (None, None, None, title) when it does not end so."""
     seps = list(_TAIL_SEP.finditer(title))
     read, end = [], len(title)
     for sep in reversed(seps):
@@ -308,7 +309,7 @@ def _dash_tail(title: str) -> tuple:
     # a name is the owner beside a date or a ticket; a date is the due date after any words ("Migrate to
     # Kafka Connect — 2026-12-19", "Add an alert — not urgent — Dec 19": it stayed in the title), those
     # words kept in the title when they name no one or two ("— All Regions —", "— Sam Okafor — Jo Lee —")
-    owner = names if len(names) == 1 and len(read) >= 2 else []
+    owner = names if len(names) == 1 and len(read) + beside >= 2 else []
     if not owner and not dates:
         return None, None, None, title
     for _, _, _, start, stop in sorted(owner + dates[:1], key=lambda r: -r[3]):
@@ -441,9 +442,9 @@ def _plain_labels(title: str) -> str:
     return _EMPHASISED_LABEL.sub(lambda m: m.group(2) + (":" if m.group(3) or m.group(4) else ""), title)
 
 
-def _inline_fields(title: str, names: bool = False) -> tuple[str, dict]:
+def _inline_fields(title: str, names: bool = False, beside: bool = False) -> tuple[str, dict]:
     """``title`` without the owner and due date written in it, and those (the first of each);
-    ``names``: as ``_bracket_owner``'s."""
+    ``names``: as ``_bracket_owner``'s; ``beside``: as ``_dash_tail``'s."""
     said: dict = {"owner": None, "due": None, "due_unread": None}
     title = _plain_labels(title)
 
@@ -465,7 +466,7 @@ def _inline_fields(title: str, names: bool = False) -> tuple[str, dict]:
     title = _BRACKET.sub(bracket, title)
     owner, due, title = _trailing_mention(title)
     said["owner"], said["due"] = said["owner"] or owner, said["due"] or due
-    owner, due, unread, title = _dash_tail(title)
+    owner, due, unread, title = _dash_tail(title, beside)
     said["owner"], said["due"] = said["owner"] or owner, said["due"] or due
     said["due_unread"] = said["due_unread"] or unread
     got, title = _fields(title, bracketed=False)
@@ -485,7 +486,9 @@ def item(
     follow-up, "~~" and all. A kept title keeps a struck part as written ("in the ~~old~~ new
     dashboard"): its words were read as the title's, the strike-through dropped unsaid."""
     cancelled, title = _cancelled(title, status_text)
+    tail_status, title = _dash_status(title)
     progress, title = status_of(title)
+    progress = progress or tail_status
     for extra in (status_text, ticket_text):
         st, _ = status_of(extra) if extra else (None, "")
         progress = progress or st
@@ -495,7 +498,7 @@ def item(
     if ticket is None and ticket_text and not is_placeholder(ticket_text):
         rest = status_of(ticket_text)[1]
         ticket = _plain(rest) or None if rest and not re.fullmatch(r"(?i)n/?a|none|-+", rest.strip()) else None
-    title, said = _inline_fields(title, names)
+    title, said = _inline_fields(title, names, beside=tail_status is not None)
     owner = owner or said["owner"]
     due = due or said["due"]
     if ticket:
@@ -512,6 +515,19 @@ def item(
     if due is None and said["due_unread"]:
         it["due_unread"] = said["due_unread"]  # "due: Q1 2027": said in the import's notes, not dropped unsaid
     return {**it, "cancelled": True} if cancelled else it
+
+
+# a status alone between dashes ("Fix DNS TTL — Done — Priya"): taking the word out where it stood left
+# "Fix DNS TTL — — Priya" as the title. "— Blocked —" stays in it: the KB's "open" would lose what it says
+def _dash_status(title: str) -> tuple:
+    """(status or None, ``title`` without it) of a field between dashes after the title that is a status alone."""
+    seps = list(_TAIL_SEP.finditer(title))
+    for sep, nxt in zip(seps, [*seps[1:], None]):
+        field = title[sep.end() : nxt.start() if nxt else len(title)]
+        st, rest = status_of(field)
+        if st and not rest:
+            return st, title[: sep.start()] + title[nxt.start() if nxt else len(title) :]
+    return None, title
 
 
 # a Markdown link: Google Docs exports a person chip as "[Tom Becker](mailto:tom.becker@example.com)",
