@@ -73,10 +73,12 @@ TITLE_PREFIX = re.compile(
     re.I,
 )
 # "X Postmortem", "X - Postmortem (incident #465)"; and PagerDuty's page title of a postmortem, "X -
-# Postmortem | PagerDuty", "X - PagerDuty" (a PagerDuty write-up kept the tool's name in its title)
+# Postmortem | PagerDuty", "X | PagerDuty" (a PagerDuty write-up kept the tool's name in its title). A
+# dash before "PagerDuty" alone is the title's own ("Fix PagerDuty routing - PagerDuty" lost its last
+# word): the tool's name is a page title's suffix after a pipe, or after the document's name
 TITLE_SUFFIX = re.compile(
-    r"(?<!\s)(?:\s*(?:[:|—–-]\s*)?(?:post-?mortem|incident report|post-incident review|rca)(?:\s*\([^)]*\))?)?"
-    r"(?:\s*[|—–-]\s*pagerduty)?\s*$",
+    r"(?<!\s)(?:\s*(?:[:|—–-]\s*)?(?:post-?mortem|incident report|post-incident review|rca)(?:\s*\([^)]*\))?"
+    r"(?:\s*[|—–-]\s*pagerduty)?|\s*\|\s*pagerduty)?\s*$",
     re.I,
 )
 
