@@ -9,6 +9,7 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass, replace
+from difflib import SequenceMatcher
 from pathlib import Path
 from typing import TypedDict
 
@@ -882,14 +883,53 @@ def _follow_up_changes(items: list, recorded: list) -> list[str]:
     only, and a reader had to compare the two by hand to find what to edit (found in review)."""
     was = {f.title: f for f in recorded}
     now = {it["title"]: it for it in items if it["title"]}
-    added = [repr(t) for t in now if t not in was]
-    gone = [repr(t) for t in was if t not in now]
-    changed = [f"{t!r} ({diff})" for t, it in now.items() if t in was and (diff := _field_changes(it, was[t]))]
+    olds = _reworded([t for t in now if t not in was], [t for t in was if t not in now], now, was)
+    olds |= {t: t for t in now if t in was}
+    added = [repr(t) for t in now if t not in olds]
+    paired = set(olds.values())
+    gone = [repr(t) for t in was if t not in paired]
+    changed = []
+    for t in (t for t in now if t in olds):  # a reworded one as "old → new", its fields' changes after it
+        diff, old = _field_changes(now[t], was[olds[t]]), olds[t]
+        named = f"{t!r}" if old == t else f"{old!r} → {t!r}"
+        if diff or old != t:
+            changed.append(f"{named} ({diff})" if diff else named)
     out = []
     for what, titles in (("added", added), ("gone", gone), ("changed", changed)):
         if titles:
             out.append(f"follow-ups {what}: " + ", ".join(titles[:3]) + (" …" if len(titles) > 3 else ""))
     return out
+
+
+# the reworded follow-ups compared title by title, at most: an edit that renamed thousands of them
+# would compare each with each (seconds); beyond it only a shared ticket pairs them
+_PAIRS_MAX = 10_000
+
+
+def _reworded(new: list[str], old: list[str], now: dict, was: dict) -> dict[str, str]:
+    """{title in the document: the recorded title it rewords} among the follow-ups only one side has:
+    the same ticket, else a title alike (difflib ratio ≥ 0.8, case aside). A reworded follow-up was
+    said gone and added, two changes for one, what else changed in it unsaid (found in review)."""
+    pairs: dict[str, str] = {}
+    by_ticket: dict[str, list[str]] = {}
+    for o in old:
+        if was[o].ticket:
+            by_ticket.setdefault(was[o].ticket, []).append(o)
+    for t in new:
+        if same := by_ticket.get(now[t].get("ticket") or "", []):
+            pairs[t] = same.pop(0)
+    taken = set(pairs.values())
+    left = [o for o in old if o not in taken]
+    if len(new) * len(left) > _PAIRS_MAX:
+        return pairs
+    for t in (t for t in new if t not in pairs):
+        ratio, best = max(
+            ((SequenceMatcher(None, t.casefold(), o.casefold()).ratio(), o) for o in left), default=(0, "")
+        )
+        if ratio >= 0.8:
+            pairs[t] = best
+            left.remove(best)
+    return pairs
 
 
 def _field_changes(item: dict, follow_up) -> str:
