@@ -408,6 +408,15 @@ def test_a_lone_first_name_beside_a_date_or_ticket_is_the_owner():
         assert it["owner"] is None, word
         [it] = parse_action_items(f"- Add a cache warm-up ({word}, Dec 19)\n")
         assert it["owner"] is None, word
+    # beside a due label too: "(Kafka, by …)" made Kafka the owner, "(Priya, due Dec 19)" kept Priya in the title
+    [kafka] = parse_action_items("- Add a consumer lag alert (Kafka, by 2026-12-07)\n")
+    assert (kafka["title"], kafka["owner"], kafka["due"]) == (
+        "Add a consumer lag alert (Kafka)",
+        None,
+        dt.date(2026, 12, 7),
+    )
+    [priya] = parse_action_items("- Add a consumer lag alert (Priya, due Dec 19)\n")
+    assert (priya["title"], priya["owner"], priya["due_unread"]) == ("Add a consumer lag alert", "Priya", "Dec 19")
 
 
 TARGET_DUES = """\

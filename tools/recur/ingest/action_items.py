@@ -396,6 +396,12 @@ def _bracket_owner(m, names: bool = False) -> bool:
     return bool((_FULL_NAME.fullmatch(name) or _ONE_NAME.fullmatch(name)) and (names or _due(after)[0] is not None))
 
 
+def _bracket_name(text: str) -> bool:
+    """Whether ``text``, beside a due date in a bracket, is a name: a mention, a full name, or one
+    word that may be a first name ("(Kafka, by 2026-12-07)" made Kafka the owner)."""
+    return bool(_NAME.fullmatch(text)) and (text.startswith("@") or " " in text or _lone_name(text))
+
+
 def _name_beside(text: str) -> dict | None:
     """The owner and due date of a bracket that is a name and a ticket or a date, comma-separated
     ("Marco, OPS-12", "Priya, Dec 19"), else None: the name was lost with the bracket, dropped as a ticket's."""
@@ -451,8 +457,8 @@ def _inline_fields(title: str, names: bool = False, beside: bool = False) -> tup
     def bracket(m):
         got, rest = _fields(m.group(1), bracketed=True)
         rest = rest.strip(" ,;-–—")
-        if got["due"] and not got["owner"] and _NAME.fullmatch(rest):
-            got["owner"], rest = rest, ""  # "(Priya, by 2026-12-07)"
+        if (got["due"] or got["due_unread"]) and not got["owner"] and _bracket_name(rest):
+            got["owner"], rest = rest, ""  # "(Priya, by 2026-12-07)", "(Priya, due Dec 19)"
         elif not any(got.values()) and _bracket_owner(m, names):
             got["owner"], rest = m.group(1).strip(), ""  # "Revert the cache size (Lukas Weber)"
         elif not any(got.values()) and (beside := _name_beside(rest)):
