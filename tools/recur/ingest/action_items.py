@@ -225,7 +225,8 @@ _LABEL_WORD = re.compile(
 
 # A first name alone ("— Priya — Dec 19", "(Marco, OPS-12)") is an owner only beside a date or a ticket,
 # and only when it is no word that is written as one: a product ("— Kafka — OPS-12" was a person), a
-# status, a noun by its ending ("— Logging —", "— Performance —") or a verb a title starts with ("— Fix —").
+# status, a noun by its ending ("— Logging —", "— Performance —"), a verb a title starts with ("— Fix —")
+# or another common word ("— Runbook —", "— Tomorrow —").
 # Stems are long enough to leave names ending so: "Ming", "Lawrence", "Florence" are names.
 _PRODUCT_WORD = re.compile(
     r"(?:kafka|redis|postgres(?:ql)?|mongo(?:db)?|mysql|mariadb|elastic(?:search)?|opensearch|kibana|logstash|"
@@ -239,14 +240,14 @@ _PRODUCT_WORD = re.compile(
     r"cloudwatch|fargate|fluentd|calico|cilium|coredns|certbot|ingress|vitess|citus|pgbouncer|sqs|sns)",
     re.I,
 )
-_TITLE_VERB = re.compile(
+_COMMON_WORD = re.compile(
     r"(?:add|fix|update|remove|rotate|migrate|move|create|check|improve|document|investigate|enable|disable|set|"
     r"write|test|monitor|alert|upgrade|downgrade|replace|deploy|audit|automate|increase|reduce|raise|lower|limit|"
     r"tune|backfill|patch|revert|rollback|restore|clean|cleanup|drop|split|merge|build|ship|run|rerun|retry|cap|"
     r"pin|bump|shard|scale|rename|refactor|rewrite|implement|introduce|ensure|verify|validate|confirm|track|log|"
     r"notify|escalate|train|share|publish|schedule|plan|assess|evaluate|define|draft|decide|expire|renew|"
     r"throttle|allow|deny|flag|gate|shed|warm|runbook|docs?|tests?|alerts?|logs?|metrics?|canary|"
-    r"rollout|timeouts?|retries|backups?|certs?|unknown|someone|everyone|anyone|me|us|them)",
+    r"rollout|timeouts?|retries|backups?|certs?|unknown|someone|everyone|anyone|me|us|them|today|tomorrow|tonight)",
     re.I,
 )
 _NOUN_END = re.compile(
@@ -261,7 +262,7 @@ def _lone_name(text: str) -> bool:
         and status_of(text)[0] is None
         and not any(
             rx.fullmatch(text)
-            for rx in (_PRODUCT_WORD, _TITLE_VERB, _NOUN_END, _NOT_A_NAME, _NOT_NAME_WORD, _THING_WORD, _LABEL_WORD)
+            for rx in (_PRODUCT_WORD, _COMMON_WORD, _NOUN_END, _NOT_A_NAME, _NOT_NAME_WORD, _THING_WORD, _LABEL_WORD)
         )
     )
 
