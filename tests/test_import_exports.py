@@ -147,6 +147,29 @@ def test_a_changed_follow_up_is_named_with_what_changed_old_to_new(kb_dir, tmp_p
     assert (follow_up.status, follow_up.owner, follow_up.due) == ("open", "mo", None)  # nothing written
 
 
+def test_a_reworded_follow_up_is_named_changed_not_gone_and_added(kb_dir, tmp_path):
+    # a follow-up reworded in the document (its ticket kept, or its title alike) was said "gone" and
+    # "added": two changes for one, and its status or due date changed with it unsaid
+    path = tmp_path / "pm" / "replica.md"
+    doc = REPLICA.replace("## Action items\n", "## Action items\n- [ ] Split the reindex job OPS-7\n")
+    imp(kb_dir, path, doc, "--json")
+    edited = (
+        doc.replace("Split the reindex job OPS-7", "Run the reindex in two halves OPS-7")
+        .replace("- [ ] Page on replica lag over 5 minutes", "- [x] Page on replica lag over 5 min")
+        .replace("- [ ] Throttle the reindex to 200 rows a batch (owner: @mo)", "- [ ] Drop the unused indexes")
+    )
+    r = imp(kb_dir, path, edited)
+    assert r.exit_code == 3, r.output
+    note = next(ln for ln in r.output.splitlines() if "changed since it was imported" in ln)
+    assert (
+        "follow-ups changed: 'Split the reindex job' → 'Run the reindex in two halves', "
+        "'Page on replica lag over 5 minutes' → 'Page on replica lag over 5 min' (status open → done)"
+    ) in note
+    # a title not alike, with no ticket to tie it, is a follow-up gone and one added, as before
+    assert "follow-ups added: 'Drop the unused indexes'" in note
+    assert "follow-ups gone: 'Throttle the reindex to 200 rows a batch'" in note
+
+
 # --- a Confluence "Export to Word" file (MIME) ------------------------------------------------------
 
 BROKER_PAGE = """\

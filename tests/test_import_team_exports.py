@@ -321,10 +321,15 @@ def test_pagerdutys_suffix_on_a_postmortem_title_is_taken_off(kb_dir, tmp_path):
     for heading in (
         "Search latency degradation - Postmortem | PagerDuty",
         "Search latency degradation | PagerDuty",
-        "Search latency degradation - PagerDuty",
-        "Postmortem: Search latency degradation — PagerDuty",
+        "Search latency degradation - Postmortem - PagerDuty",
     ):
         assert parse(PAGERDUTY.replace("Search latency degradation", heading, 1)).title == "Search latency degradation"
+    # a dash before the tool's name alone is no page title's suffix: the title's own words keep it (this
+    # test asserted " - PagerDuty" and "— PagerDuty" were taken off, and "Fix PagerDuty routing - PagerDuty"
+    # lost its last word)
+    for own in ("Fix PagerDuty routing - PagerDuty", "Search latency degradation — PagerDuty"):
+        assert parse(PAGERDUTY.replace("Search latency degradation", own, 1)).title == own
+    assert clean_title("Postmortem: Escalations lost — PagerDuty") == "Escalations lost — PagerDuty"
     html = "<html><body><h1>Search latency degradation - Postmortem - PagerDuty</h1><h2>Overview</h2>"
     out = json.loads(
         imp(

@@ -354,10 +354,11 @@ def test_a_plain_name_between_dashes_beside_a_date_or_ticket_is_the_owner(kb_dir
         ("Rotate keys — all regions — by Friday", None, None, None),
         ("Move the batch jobs to a replica — Kafka Connect", None, None, None),
     ]
-    # "All Regions" capitalised says which, not who; two names are not guessed between
+    # "All Regions" capitalised says which, not who; two names are not guessed between: they stay in
+    # the title, and the date after them is still the due date
     for text in ("- Rotate keys — All Regions — 2026-12-19\n", "- Add alert — Sam Okafor — Jo Lee — 2026-12-19\n"):
         [it] = parse_action_items(text)
-        assert (it["title"], it["owner"], it["due"]) == (text[2:].strip(), None, None)
+        assert (it["title"], it["owner"], it["due"]) == (text[2:].split(" — 2026")[0], None, dt.date(2026, 12, 19))
     # the bold form now gives the bare date after it as well ("— 2026-12-19" stayed in the title)
     [bold] = parse_action_items("- Add pool alert — **Sam Okafor** — 2026-12-19\n")
     assert (bold["title"], bold["owner"], bold["due"]) == ("Add pool alert", "Sam Okafor", dt.date(2026, 12, 19))
@@ -380,6 +381,105 @@ def test_a_product_or_team_between_dashes_is_no_owner():
     # a person's name beside them still is one
     [it] = parse_action_items("- Tune retries — Grace Hopper — 2026-12-19\n")
     assert (it["title"], it["owner"], it["due"]) == ("Tune retries", "Grace Hopper", dt.date(2026, 12, 19))
+
+
+def test_a_lone_first_name_beside_a_date_or_ticket_is_the_owner():
+    # "— Priya — Dec 19" kept the name in the title (only a full name or a bold one was read), and
+    # "(Marco, OPS-12)" was dropped whole as a ticket's bracket, the owner with it
+    got = [
+        (a["title"], a["owner"], a["ticket"], a.get("due_unread"))
+        for text in (
+            "- Rotate the cert — Priya — Dec 19\n",
+            "- Fix retries (Marco, OPS-12)\n",
+            "- Drain the old pool (Lawrence, Dec 19)\n",
+            "- Pin the TLS library — Ming — OPS-14\n",
+        )
+        for a in parse_action_items(text)
+    ]
+    assert got == [
+        ("Rotate the cert", "Priya", None, "Dec 19"),
+        ("Fix retries", "Marco", "OPS-12", None),
+        ("Drain the old pool", "Lawrence", None, "Dec 19"),
+        ("Pin the TLS library", "Ming", "OPS-14", None),
+    ]
+    # a product, a status, a noun by its ending, a title's verb or another common word, capitalised as a
+    # name is, is no one
+    words = "Kafka Redis Postgres Blocked Done Wip Logging Deployment Performance Fix Runbook Tomorrow"
+    for word in words.split():
+        [it] = parse_action_items(f"- Add a cache warm-up — {word} — OPS-12\n")
+        assert it["owner"] is None, word
+        [it] = parse_action_items(f"- Add a cache warm-up ({word}, Dec 19)\n")
+        assert it["owner"] is None, word
+    # beside a due label too: "(Kafka, by …)" made Kafka the owner, "(Priya, due Dec 19)" kept Priya in the title
+    [kafka] = parse_action_items("- Add a consumer lag alert (Kafka, by 2026-12-07)\n")
+    assert (kafka["title"], kafka["owner"], kafka["due"]) == (
+        "Add a consumer lag alert (Kafka)",
+        None,
+        dt.date(2026, 12, 7),
+    )
+    [priya] = parse_action_items("- Add a consumer lag alert (Priya, due Dec 19)\n")
+    assert (priya["title"], priya["owner"], priya["due_unread"]) == ("Add a consumer lag alert", "Priya", "Dec 19")
+
+
+TARGET_DUES = """\
+# Queue backlog after the consumer deploy
+
+Date: 2026-12-22
+
+## Summary
+Consumers stalled for 30 minutes and the queue grew to two million messages.
+
+## Action items
+- Fix consumer retries (target: Dec 19)
+- Cap the prefetch count, target date: 2026-12-19
+- Pin the consumer version by the 19th
+- Drain the dead-letter queue — by the 31st
+- Target 99.9% delivery within a minute
+"""
+
+
+def test_a_target_or_a_day_of_the_month_is_a_due_date(kb_dir, tmp_path):
+    # "(target: Dec 19)", "target date: …" and "by the 19th" stayed in the titles, no due date read
+    pm = parse(TARGET_DUES)
+    assert [(a["title"], a["due"]) for a in pm.action_items] == [
+        ("Fix consumer retries", dt.date(2027, 12, 19)),  # the first Dec 19 on or after the incident's date
+        ("Cap the prefetch count", dt.date(2026, 12, 19)),
+        ("Pin the consumer version", dt.date(2027, 1, 19)),  # the first 19th on or after it: next month's
+        ("Drain the dead-letter queue", dt.date(2026, 12, 31)),
+        ("Target 99.9% delivery within a minute", None),  # a target with no colon is the title's word
+    ]
+    res = json.loads(imp(kb_dir, tmp_path / "pm" / "queue.md", TARGET_DUES).output)
+    assert (
+        "follow-up 'Pin the consumer version': due 'the 19th' has no month; read as 2027-01-19, the first 19th "
+        "on or after the incident's date (2026-12-22)"
+    ) in "\n".join(res["notes"])
+    # --date: read against the date given
+    given = json.loads(
+        imp(kb_dir, tmp_path / "pm" / "queue2.md", TARGET_DUES.replace("Queue", "Topic"), "--date", "2026-12-02").output
+    )
+    dues = {f.title: str(f.due) for f in load_kb(kb_dir).incidents[given["incident"]].follow_ups}
+    assert (dues["Pin the consumer version"], dues["Drain the dead-letter queue"]) == ("2026-12-19", "2026-12-31")
+
+
+def test_a_status_between_dashes_is_the_status_and_leaves_the_title():
+    # "Fix DNS TTL — Done — Priya" was recorded done, titled "Fix DNS TTL — — Priya", no owner
+    got = [
+        (a["title"], a["status"], a["owner"], a.get("due_unread"))
+        for text in (
+            "- Fix DNS TTL — Done — Priya\n",
+            "- Shorten the resolver cache — WIP — Sam Okafor — Dec 19\n",
+            "- Pin the resolver image — TODO\n",
+        )
+        for a in parse_action_items(text)
+    ]
+    assert got == [
+        ("Fix DNS TTL", "done", "Priya", None),
+        ("Shorten the resolver cache", "open", "Sam Okafor", "Dec 19"),
+        ("Pin the resolver image", "open", None, None),
+    ]
+    # a status beside a product names no one: the product stays in the title
+    [it] = parse_action_items("- Upgrade the client — Done — Kafka\n")
+    assert (it["title"], it["status"], it["owner"]) == ("Upgrade the client — Kafka", "done", None)
 
 
 SLASH_NO_YEAR = """\
@@ -422,9 +522,35 @@ def test_a_date_alone_after_a_dash_ending_an_item_is_its_due_date():
     pm = parse(SLASH_NO_YEAR.replace("- Rotate the keys (due 5/6)\n", "- Add origin shielding - Dec 19\n"))
     shielding = next(a for a in pm.action_items if a["title"] == "Add origin shielding")
     assert shielding["due"] == dt.date(2026, 12, 19)
-    # a date after other fields is not guessed at: those may say who or which
+    # a date after words that name no one is the due date too; the words stay in the title
     [it] = parse_action_items("- Rotate keys — not urgent — 2026-12-19\n")
-    assert (it["title"], it["due"]) == ("Rotate keys — not urgent — 2026-12-19", None)
+    assert (it["title"], it["owner"], it["due"]) == ("Rotate keys — not urgent", None, dt.date(2026, 12, 19))
+
+
+DASH_WORDS_THEN_DATE = """\
+# Queue backlog after the consumer deploy
+
+Date: 2026-12-02
+
+## Summary
+Consumers stalled for 30 minutes and the queue grew to two million messages.
+
+## Action items
+- Add alert on queue depth — not urgent — Dec 19
+- Fix it — — Dec 20
+- Pin the consumer version —  — 2026-12-21 — OPS-12
+"""
+
+
+def test_a_due_date_after_dash_words_or_an_empty_dash_field_is_read():
+    # "— not urgent — Dec 19" kept the date in the title and the follow-up had none; "— — Dec 20" (a
+    # field left empty) read no field at all
+    got = [(a["title"], a["owner"], a["due"], a["ticket"]) for a in parse(DASH_WORDS_THEN_DATE).action_items]
+    assert got == [
+        ("Add alert on queue depth — not urgent", None, dt.date(2026, 12, 19), None),
+        ("Fix it", None, dt.date(2026, 12, 20), None),
+        ("Pin the consumer version", None, dt.date(2026, 12, 21), "OPS-12"),
+    ]
 
 
 def test_a_tracker_label_between_dashes_is_no_owner():

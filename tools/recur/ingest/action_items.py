@@ -15,6 +15,7 @@ from recur.ingest.pm_text import (
     SLASH_DATE,
     TICKET,
     ambiguous_date,
+    day_of_month,
     find_date,
     is_placeholder,
     month_day,
@@ -97,12 +98,18 @@ def _plain(text: str, keep_struck: bool = False) -> str:
 # "owner: Pat", and "owner @lee" without the colon (the mention says it is a name)
 _OWNER_LABEL = re.compile(r"\b(?:owner|assignee|assigned to)\s*(?:[:=]\s*|(?=@))", re.I)
 # what is left of a bracket or a tail once its owner and due date are read: labels, mentions, separators
-_LEFTOVER = re.compile(r"@[\w.-]+|\b(?:owner|assignee|assigned to|due(?:\s+date)?|deadline|by)\b|[\s,;:=–—-]+", re.I)
+_LEFTOVER = re.compile(
+    r"@[\w.-]+|\b(?:owner|assignee|assigned to|due(?:\s+date)?|deadline|target(?:\s+date)?|by)\b|[\s,;:=–—-]+", re.I
+)
 _MENTION = re.compile(r"(?<![\w.])@([\w.-]+)")
 # "due to the freeze" is no due date; "by" names one only when a date follows it ("by default")
-_DUE_LABEL = re.compile(r"\b(?:(due)(?:\s+date)?(?!\s+to\b)|deadline|(by))\b\s*(?:([:=])\s*)?", re.I)
+# "(target: Dec 19)", "target date: 2026-12-19": a target is a due date when a colon says it is a field
+# ("Target 99.9% availability" is a title)
+_DUE_LABEL = re.compile(
+    r"\b(?:(due)(?:\s+date)?(?!\s+to\b)|deadline|target(?:\s+date)?(?=\s*[:=])|(by))\b\s*(?:([:=])\s*)?", re.I
+)
 _VALUE_END = re.compile(
-    r"(?<!\s)\s+[-–—]+(?:\s|$)|[;()\[\]]|\b(?:owner|assignee|due(?:\s+date)?|deadline)\s*[:=]", re.I
+    r"(?<!\s)\s+[-–—]+(?:\s|$)|[;()\[\]]|\b(?:owner|assignee|due(?:\s+date)?|deadline|target(?:\s+date)?)\s*[:=]", re.I
 )
 _WEEKDAY = re.compile(r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+", re.I)
 # "(Priya, by 2026-12-07)": the bracket's other words are its owner only when they are a name alone
@@ -190,7 +197,9 @@ def _trailing_mention(title: str) -> tuple:
 # type incident.io's follow-ups with the name written plain (incident.io writes it bold). A plain name is
 # read only in a tail of such fields with a date or a ticket beside it: "Rotate keys — all regions — by
 # Friday" names no one, and "Move to Kafka Connect" is a title; words that say which, not who, are no name
-_TAIL_SEP = re.compile(r"(?<![ \t])[ \t]+[-–—]+[ \t]+")
+# "Fix it — — Dec 19": a field left empty between two dashes is one separator (the date after it was
+# kept in the title, "— Dec 19" read as no field)
+_TAIL_SEP = re.compile(r"(?<![ \t])[ \t]+[-–—]+(?:[ \t]+[-–—]+)*[ \t]+")
 _TAIL_LABEL = re.compile(r"^(?:due(?:[ \t]+date)?|deadline|by)\b[ \t]*:?[ \t]*", re.I)
 _NOT_NAME_WORD = re.compile(r"(?:all|any|both|each|every|no|none|some|the|our|new|old|prod|staging|team)", re.I)
 # words of a product, a component or a team's function, capitalised as names are: "— Grafana Cloud —",
@@ -214,6 +223,50 @@ _LABEL_WORD = re.compile(
 )
 
 
+# A first name alone ("— Priya — Dec 19", "(Marco, OPS-12)") is an owner only beside a date or a ticket,
+# and only when it is no word that is written as one: a product ("— Kafka — OPS-12" was a person), a
+# status, a noun by its ending ("— Logging —", "— Performance —"), a verb a title starts with ("— Fix —")
+# or another common word ("— Runbook —", "— Tomorrow —").
+# Stems are long enough to leave names ending so: "Ming", "Lawrence", "Florence" are names.
+_PRODUCT_WORD = re.compile(
+    r"(?:kafka|redis|postgres(?:ql)?|mongo(?:db)?|mysql|mariadb|elastic(?:search)?|opensearch|kibana|logstash|"
+    r"kubernetes|docker|helm|terraform|ansible|puppet|nginx|envoy|istio|consul|vault|nomad|grafana|prometheus|"
+    r"datadog|sentry|splunk|jenkins|jira|confluence|slack|opsgenie|azure|cloudflare|fastly|akamai|linux|ubuntu|"
+    r"debian|windows|android|java|python|node|golang|rust|spark|hadoop|airflow|celery|rabbit(?:mq)?|memcached?|"
+    r"cassandra|zookeeper|etcd|argo|spinnaker|lambda|snowflake|bigquery|stripe|twilio|okta|heroku|redshift|"
+    r"dynamo(?:db)?|aurora|kinesis|pulsar|flink|traefik|haproxy|varnish|chrome|safari|firefox|bazel|gradle|maven|"
+    r"django|rails|flask|react|angular|spring|tomcat|gunicorn|uvicorn|sidekiq|loki|tempo|jaeger|zipkin|"
+    r"honeycomb|bigtable|spanner|github|gitlab|bitbucket|buildkite|vercel|netlify|firebase|cloudfront|"
+    r"cloudwatch|fargate|fluentd|calico|cilium|coredns|certbot|ingress|vitess|citus|pgbouncer|sqs|sns)",
+    re.I,
+)
+_COMMON_WORD = re.compile(
+    r"(?:add|fix|update|remove|rotate|migrate|move|create|check|improve|document|investigate|enable|disable|set|"
+    r"write|test|monitor|alert|upgrade|downgrade|replace|deploy|audit|automate|increase|reduce|raise|lower|limit|"
+    r"tune|backfill|patch|revert|rollback|restore|clean|cleanup|drop|split|merge|build|ship|run|rerun|retry|cap|"
+    r"pin|bump|shard|scale|rename|refactor|rewrite|implement|introduce|ensure|verify|validate|confirm|track|log|"
+    r"notify|escalate|train|share|publish|schedule|plan|assess|evaluate|define|draft|decide|expire|renew|"
+    r"throttle|allow|deny|flag|gate|shed|warm|runbook|docs?|tests?|alerts?|logs?|metrics?|canary|"
+    r"rollout|timeouts?|retries|backups?|certs?|unknown|someone|everyone|anyone|me|us|them|today|tomorrow|tonight)",
+    re.I,
+)
+_NOUN_END = re.compile(
+    r"(?:[a-z]{2,}(?:tion|sion|ment|ness|ity|ism|ship|ogy|ware)|[a-z]{3,}(?:ing|ic|age)|[a-z]{5,}(?:ance|ence))s?", re.I
+)
+
+
+def _lone_name(text: str) -> bool:
+    """Whether ``text`` is one word that may be a person's first name (see _PRODUCT_WORD)."""
+    return bool(
+        _ONE_NAME.fullmatch(text)
+        and status_of(text)[0] is None
+        and not any(
+            rx.fullmatch(text)
+            for rx in (_PRODUCT_WORD, _COMMON_WORD, _NOUN_END, _NOT_A_NAME, _NOT_NAME_WORD, _THING_WORD, _LABEL_WORD)
+        )
+    )
+
+
 def _tail_field(segment: str) -> tuple:
     """("name" | "date" | "ticket", value, the due as written when it has no year) of a segment of a
     dash tail, or (None, None, None)."""
@@ -226,10 +279,10 @@ def _tail_field(segment: str) -> tuple:
     day, said = find_date(dated)
     if day is not None and said == dated:
         return "date", day, None
-    if month_day(dated):
+    if month_day(dated) or day_of_month(dated):
         return "date", None, dated
     words = text.split()
-    name = _FULL_NAME.fullmatch(text) or (bold and _ONE_NAME.fullmatch(text))
+    name = _FULL_NAME.fullmatch(text) or (bold and _ONE_NAME.fullmatch(text)) or _lone_name(text)
     if name and not any(
         _NOT_A_NAME.fullmatch(w) or _NOT_NAME_WORD.fullmatch(w) or _THING_WORD.fullmatch(w) or _LABEL_WORD.fullmatch(w)
         for w in words
@@ -238,9 +291,10 @@ def _tail_field(segment: str) -> tuple:
     return None, None, None
 
 
-def _dash_tail(title: str) -> tuple:
+def _dash_tail(title: str, beside: bool = False) -> tuple:
     """(owner, due, due without a year, the title without them) of the dash-separated fields ending
-    ``title``: a name and a date or a ticket; (None, None, None, title) when it does not end so."""
+    ``title``: a name and a date or a ticket (or a status, ``beside``: one was taken out of the tail);
+    (None, None, None, title) when it does not end so."""
     seps = list(_TAIL_SEP.finditer(title))
     read, end = [], len(title)
     for sep in reversed(seps):
@@ -250,16 +304,18 @@ def _dash_tail(title: str) -> tuple:
         read.append((kind, value, unread, sep.start(), end))
         end = sep.start()
     names = [r for r in read if r[0] == "name"]
-    # "Migrate to Kafka Connect — 2026-12-19": a date alone after the one dash is the due date (it stayed
-    # in the title); after other fields ("— All Regions — 2026-12-19") they are not guessed at
-    if len(seps) == 1 and [r[0] for r in read] == ["date"] and title[:end].strip():
-        return None, read[0][1], read[0][2], title[:end]
-    if len(names) != 1 or len(read) < 2 or not title[:end].strip():
-        return None, None, None, title
     dates = [r for r in read if r[0] == "date"]
-    for _, _, _, start, stop in sorted(names + dates[:1], key=lambda r: -r[3]):
+    if not title[:end].strip():
+        return None, None, None, title
+    # a name is the owner beside a date or a ticket; a date is the due date after any words ("Migrate to
+    # Kafka Connect — 2026-12-19", "Add an alert — not urgent — Dec 19": it stayed in the title), those
+    # words kept in the title when they name no one or two ("— All Regions —", "— Sam Okafor — Jo Lee —")
+    owner = names if len(names) == 1 and len(read) + beside >= 2 else []
+    if not owner and not dates:
+        return None, None, None, title
+    for _, _, _, start, stop in sorted(owner + dates[:1], key=lambda r: -r[3]):
         title = title[:start] + title[stop:]
-    return names[0][1], dates[0][1] if dates else None, dates[0][2] if dates else None, title
+    return owner[0][1] if owner else None, dates[0][1] if dates else None, dates[0][2] if dates else None, title
 
 
 def _value(text: str, start: int) -> str:
@@ -299,9 +355,10 @@ def _due(text: str) -> tuple:
         if day is not None and value.find(words) == skip:
             return day, None, (m.start(), m.end() + skip + len(words))
         said = value.split(",")[0].rstrip(" .*_")
-        # "(due Dec 19)", "by 19 Dec": a day without its year, read against the incident's date (postmortem)
+        # "(due Dec 19)", "by 19 Dec", "by the 19th": a day without its year (or month), read against the
+        # incident's date (postmortem)
         no_year = value[skip:].split(",")[0].rstrip(" *_")
-        if month_day(no_year):
+        if month_day(no_year) or day_of_month(no_year):
             return None, no_year, (m.start(), m.end() + skip + len(no_year))
         if m.group(3) or (m.group(1) and said[:1].isdigit()):  # "due: Q1 2027", "due 12/2026": a due date
             unread = None if is_placeholder(said) else said
@@ -340,6 +397,25 @@ def _bracket_owner(m, names: bool = False) -> bool:
     return bool((_FULL_NAME.fullmatch(name) or _ONE_NAME.fullmatch(name)) and (names or _due(after)[0] is not None))
 
 
+def _bracket_name(text: str) -> bool:
+    """Whether ``text``, beside a due date in a bracket, is a name: a mention, a full name, or one
+    word that may be a first name ("(Kafka, by 2026-12-07)" made Kafka the owner)."""
+    return bool(_NAME.fullmatch(text)) and (text.startswith("@") or " " in text or _lone_name(text))
+
+
+def _name_beside(text: str) -> dict | None:
+    """The owner and due date of a bracket that is a name and a ticket or a date, comma-separated
+    ("Marco, OPS-12", "Priya, Dec 19"), else None: the name was lost with the bracket, dropped as a ticket's."""
+    parts = [p.strip() for p in re.split(r"[,;]", text)]
+    names = [p for p in parts if _FULL_NAME.fullmatch(p) or _lone_name(p)]
+    fields = [_tail_field(p) for p in parts if p not in names]
+    if len(names) != 1 or not fields or any(kind not in ("ticket", "date") for kind, _, _ in fields):
+        return None
+    dates = [(day, unread) for kind, day, unread in fields if kind == "date"]
+    due, unread = dates[0] if dates else (None, None)
+    return {"owner": names[0], "due": due, "due_unread": unread}
+
+
 def bracket_names(texts: list[str]) -> bool:
     """Whether a list's items name their owners in a bracket ending them: two at least, and most of
     them, with a full name or a name beside a due date."""
@@ -373,19 +449,21 @@ def _plain_labels(title: str) -> str:
     return _EMPHASISED_LABEL.sub(lambda m: m.group(2) + (":" if m.group(3) or m.group(4) else ""), title)
 
 
-def _inline_fields(title: str, names: bool = False) -> tuple[str, dict]:
+def _inline_fields(title: str, names: bool = False, beside: bool = False) -> tuple[str, dict]:
     """``title`` without the owner and due date written in it, and those (the first of each);
-    ``names``: as ``_bracket_owner``'s."""
+    ``names``: as ``_bracket_owner``'s; ``beside``: as ``_dash_tail``'s."""
     said: dict = {"owner": None, "due": None, "due_unread": None}
     title = _plain_labels(title)
 
     def bracket(m):
         got, rest = _fields(m.group(1), bracketed=True)
         rest = rest.strip(" ,;-–—")
-        if got["due"] and not got["owner"] and _NAME.fullmatch(rest):
-            got["owner"], rest = rest, ""  # "(Priya, by 2026-12-07)"
+        if (got["due"] or got["due_unread"]) and not got["owner"] and _bracket_name(rest):
+            got["owner"], rest = rest, ""  # "(Priya, by 2026-12-07)", "(Priya, due Dec 19)"
         elif not any(got.values()) and _bracket_owner(m, names):
             got["owner"], rest = m.group(1).strip(), ""  # "Revert the cache size (Lukas Weber)"
+        elif not any(got.values()) and (beside := _name_beside(rest)):
+            got, rest = beside, ""  # "(Marco, OPS-12)": the ticket is read from the whole title
         for k, v in got.items():
             said[k] = said[k] or v
         if any(got.values()):  # "(owner @lee)", "(@lee, @kim)": nothing but who and when is dropped whole
@@ -395,7 +473,7 @@ def _inline_fields(title: str, names: bool = False) -> tuple[str, dict]:
     title = _BRACKET.sub(bracket, title)
     owner, due, title = _trailing_mention(title)
     said["owner"], said["due"] = said["owner"] or owner, said["due"] or due
-    owner, due, unread, title = _dash_tail(title)
+    owner, due, unread, title = _dash_tail(title, beside)
     said["owner"], said["due"] = said["owner"] or owner, said["due"] or due
     said["due_unread"] = said["due_unread"] or unread
     got, title = _fields(title, bracketed=False)
@@ -415,7 +493,9 @@ def item(
     follow-up, "~~" and all. A kept title keeps a struck part as written ("in the ~~old~~ new
     dashboard"): its words were read as the title's, the strike-through dropped unsaid."""
     cancelled, title = _cancelled(title, status_text)
+    tail_status, title = _dash_status(title)
     progress, title = status_of(title)
+    progress = progress or tail_status
     for extra in (status_text, ticket_text):
         st, _ = status_of(extra) if extra else (None, "")
         progress = progress or st
@@ -425,7 +505,7 @@ def item(
     if ticket is None and ticket_text and not is_placeholder(ticket_text):
         rest = status_of(ticket_text)[1]
         ticket = _plain(rest) or None if rest and not re.fullmatch(r"(?i)n/?a|none|-+", rest.strip()) else None
-    title, said = _inline_fields(title, names)
+    title, said = _inline_fields(title, names, beside=tail_status is not None)
     owner = owner or said["owner"]
     due = due or said["due"]
     if ticket:
@@ -442,6 +522,19 @@ def item(
     if due is None and said["due_unread"]:
         it["due_unread"] = said["due_unread"]  # "due: Q1 2027": said in the import's notes, not dropped unsaid
     return {**it, "cancelled": True} if cancelled else it
+
+
+# a status alone between dashes ("Fix DNS TTL — Done — Priya"): taking the word out where it stood left
+# "Fix DNS TTL — — Priya" as the title. "— Blocked —" stays in it: the KB's "open" would lose what it says
+def _dash_status(title: str) -> tuple:
+    """(status or None, ``title`` without it) of a field between dashes after the title that is a status alone."""
+    seps = list(_TAIL_SEP.finditer(title))
+    for sep, nxt in zip(seps, [*seps[1:], None]):
+        field = title[sep.end() : nxt.start() if nxt else len(title)]
+        st, rest = status_of(field)
+        if st and not rest:
+            return st, title[: sep.start()] + title[nxt.start() if nxt else len(title) :]
+    return None, title
 
 
 # a Markdown link: Google Docs exports a person chip as "[Tom Becker](mailto:tom.becker@example.com)",

@@ -9,6 +9,7 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass, replace
+from difflib import SequenceMatcher
 from pathlib import Path
 from typing import TypedDict
 
@@ -620,6 +621,8 @@ def _unrecorded_notes(pm) -> list[str]:
     """What the postmortem says that the record will not hold: fields with no place, cancelled action
     items (a follow-up is open or done), due dates not read, control characters; and how the
     duration was read when that needs saying (the first of several, a value read as none)."""
+    from recur.ingest.pm_text import day_of_month
+
     notes = [pm.duration_note] if pm.duration_note else []
     if pm.unkept:
         notes.append(f"not recorded (an incident record has no field for them): {'; '.join(pm.unkept)}")
@@ -628,8 +631,9 @@ def _unrecorded_notes(pm) -> list[str]:
     for title, due in pm.unread_dues:
         notes.append(f"follow-up {title!r}: due {due!r} not read as a date, left empty")
     for title, due, day, start in pm.inferred_dues:
+        lacks, first = ("month", re.sub(r"(?i)^the\s+", "", due)) if day_of_month(due) else ("year", due)  # "the 19th"
         notes.append(
-            f"follow-up {title!r}: due {due!r} has no year; read as {day.isoformat()}, the first {due} on or "
+            f"follow-up {title!r}: due {due!r} has no {lacks}; read as {day.isoformat()}, the first {first} on or "
             f"after the incident's date ({start.isoformat()}): correct it in the record if another was meant"
         )
     if pm.controls:
@@ -879,14 +883,53 @@ def _follow_up_changes(items: list, recorded: list) -> list[str]:
     only, and a reader had to compare the two by hand to find what to edit (found in review)."""
     was = {f.title: f for f in recorded}
     now = {it["title"]: it for it in items if it["title"]}
-    added = [repr(t) for t in now if t not in was]
-    gone = [repr(t) for t in was if t not in now]
-    changed = [f"{t!r} ({diff})" for t, it in now.items() if t in was and (diff := _field_changes(it, was[t]))]
+    olds = _reworded([t for t in now if t not in was], [t for t in was if t not in now], now, was)
+    olds |= {t: t for t in now if t in was}
+    added = [repr(t) for t in now if t not in olds]
+    paired = set(olds.values())
+    gone = [repr(t) for t in was if t not in paired]
+    changed = []
+    for t in (t for t in now if t in olds):  # a reworded one as "old → new", its fields' changes after it
+        diff, old = _field_changes(now[t], was[olds[t]]), olds[t]
+        named = f"{t!r}" if old == t else f"{old!r} → {t!r}"
+        if diff or old != t:
+            changed.append(f"{named} ({diff})" if diff else named)
     out = []
     for what, titles in (("added", added), ("gone", gone), ("changed", changed)):
         if titles:
             out.append(f"follow-ups {what}: " + ", ".join(titles[:3]) + (" …" if len(titles) > 3 else ""))
     return out
+
+
+# the reworded follow-ups compared title by title, at most: an edit that renamed thousands of them
+# would compare each with each (seconds); beyond it only a shared ticket pairs them
+_PAIRS_MAX = 10_000
+
+
+def _reworded(new: list[str], old: list[str], now: dict, was: dict) -> dict[str, str]:
+    """{title in the document: the recorded title it rewords} among the follow-ups only one side has:
+    the same ticket, else a title alike (difflib ratio ≥ 0.8, case aside). A reworded follow-up was
+    said gone and added, two changes for one, what else changed in it unsaid (found in review)."""
+    pairs: dict[str, str] = {}
+    by_ticket: dict[str, list[str]] = {}
+    for o in old:
+        if was[o].ticket:
+            by_ticket.setdefault(was[o].ticket, []).append(o)
+    for t in new:
+        if same := by_ticket.get(now[t].get("ticket") or "", []):
+            pairs[t] = same.pop(0)
+    taken = set(pairs.values())
+    left = [o for o in old if o not in taken]
+    if len(new) * len(left) > _PAIRS_MAX:
+        return pairs
+    for t in (t for t in new if t not in pairs):
+        ratio, best = max(
+            ((SequenceMatcher(None, t.casefold(), o.casefold()).ratio(), o) for o in left), default=(0, "")
+        )
+        if ratio >= 0.8:
+            pairs[t] = best
+            left.remove(best)
+    return pairs
 
 
 def _field_changes(item: dict, follow_up) -> str:

@@ -73,10 +73,12 @@ TITLE_PREFIX = re.compile(
     re.I,
 )
 # "X Postmortem", "X - Postmortem (incident #465)"; and PagerDuty's page title of a postmortem, "X -
-# Postmortem | PagerDuty", "X - PagerDuty" (a PagerDuty write-up kept the tool's name in its title)
+# Postmortem | PagerDuty", "X | PagerDuty" (a PagerDuty write-up kept the tool's name in its title). A
+# dash before "PagerDuty" alone is the title's own ("Fix PagerDuty routing - PagerDuty" lost its last
+# word): the tool's name is a page title's suffix after a pipe, or after the document's name
 TITLE_SUFFIX = re.compile(
-    r"(?<!\s)(?:\s*(?:[:|—–-]\s*)?(?:post-?mortem|incident report|post-incident review|rca)(?:\s*\([^)]*\))?)?"
-    r"(?:\s*[|—–-]\s*pagerduty)?\s*$",
+    r"(?<!\s)(?:\s*(?:[:|—–-]\s*)?(?:post-?mortem|incident report|post-incident review|rca)(?:\s*\([^)]*\))?"
+    r"(?:\s*[|—–-]\s*pagerduty)?|\s*\|\s*pagerduty)?\s*$",
     re.I,
 )
 
@@ -188,6 +190,30 @@ def on_or_after(month: int, day: int, start: dt.date) -> dt.date:
             if (day_of := dt.date(year, month, day)) >= start:
                 return day_of
     raise ValueError(f"no {month}/{day} after {start}")  # month_day only gives days some year has
+
+
+# "by the 19th": a day of the month alone, its ordinal suffix said ("by 19" may be a count)
+_DAY_ONLY = re.compile(r"(?:the[ \t]+)?(\d{1,2})(?:st|nd|rd|th)", re.I)
+
+
+def day_of_month(text: str | None) -> int | None:
+    """The day of "the 19th" / "19th" when ``text`` is that alone, else None."""
+    m = _DAY_ONLY.fullmatch((text or "").strip())
+    return int(m.group(1)) if m and 1 <= int(m.group(1)) <= 31 else None
+
+
+def due_after(said: str, start: dt.date) -> dt.date | None:
+    """The date of a due date written without its year ("Dec 19": ``on_or_after``) or its month ("the
+    19th": the first 19th on or after ``start``, a month without a 31st skipped); None for other words."""
+    if (md := month_day(said)) is not None:
+        return on_or_after(*md, start)
+    day = day_of_month(said)
+    for n in range(12 if day else 0):  # every day 1-31 comes round within a year
+        year, month = divmod(start.month - 1 + n, 12)
+        with contextlib.suppress(ValueError):
+            if (day_of := dt.date(start.year + year, month + 1, day)) >= start:
+                return day_of
+    return None
 
 
 def parse_date(text) -> dt.date | None:

@@ -25,11 +25,12 @@ from recur.ingest.pm_markup import drop_html_comments, grid_tables, to_markdown
 from recur.ingest.pm_severity import candidates, mentions
 from recur.ingest.pm_text import (
     clean_title,
+    day_of_month,
+    due_after,
     find_date,
     is_generic_title,
     is_placeholder,
     month_day,
-    on_or_after,
     parse_date,
     read_duration,
     review_status,
@@ -989,21 +990,23 @@ def dues_against(pm: Postmortem, start: dt.date) -> None:
     """Read the due dates written without a year against ``start``, the incident's date given apart
     (``--date``), not the one the document says: read against that, a date the user corrected left
     them in the wrong year (or, with none in the document, said not read)."""
-    words = {t: w for t, w, *_ in pm.inferred_dues} | {t: w for t, w in pm.unread_dues if month_day(w)}
+    words = {t: w for t, w, *_ in pm.inferred_dues} | {
+        t: w for t, w in pm.unread_dues if month_day(w) or day_of_month(w)
+    }
     pm.unread_dues = [(t, w) for t, w in pm.unread_dues if t not in words]
     pm.inferred_dues = []
     for it in pm.action_items:
         if (said := words.get(it["title"])) is not None:
-            it["due"] = on_or_after(*month_day(said), start)
+            it["due"] = due_after(said, start)
             pm.inferred_dues.append((it["title"], said, it["due"], start))
 
 
 def _without_year(pm: Postmortem, due: str) -> dt.date | None:
     """The date of a due date written without its year ("Dec 19", "19 Dec"): the first such day on or
     after the incident's date, as a postmortem's author means the coming one (it was said not read and
-    the follow-up recorded with none); None when it is no such day or the incident's date is unknown."""
-    said = month_day(due)
-    return on_or_after(*said, pm.date) if said and pm.date else None
+    the follow-up recorded with none); "the 19th" likewise; None when it is no such day or the incident's
+    date is unknown."""
+    return due_after(due, pm.date) if pm.date else None
 
 
 # An email's header block ("From: … / To: … / Date: … / Subject: …" down to the first blank line): the
