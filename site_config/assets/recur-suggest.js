@@ -23,6 +23,9 @@
   /* What the box does without a model, as its status says it: its own list, ranked by words (fallback); the
      whole site's search is a link below it. ("Your text goes to the site's search" it said; it does not.) */
   var BY_WORDS = "the box lists the pattern pages that share your text\u2019s words instead, matched by words, not meaning.";
+  /* What works where a page opened from disk (file://) cannot load the model or the site search. */
+  var SERVE = "Serve the site folder over http(s) instead: `recur serve --site DIR`, any web host, or " +
+              "`python -m http.server 8000` in it and http://localhost:8000/.";
   /* What to do when nothing known matches, whether the KB has patterns or not (as recur suggest says). */
   var NEXT_STEPS = "If it is new, record the incident (recur incident new), then draft a pattern " +
                    "(recur new pattern) or recur import the postmortem.";
@@ -406,14 +409,13 @@
     if (this.fromUrl) this.submit();  /* sent here by ?describe= (the header search's "Ask the describe box") */
   };
 
-  /* A page opened from disk (file://): the browser refuses fetch() there, so neither the model nor the
-     site search can load; asking the API would only fetch file:///api/healthz. Say what works instead. */
+  /* A page opened from disk (file://): the browser refuses fetch() there, so the model cannot load; asking
+     the API would only fetch file:///api/healthz. Say what works instead. */
   Box.prototype.toFile = function () {
     this.mode = "file";
     this.node.dataset.mode = "file";
-    this.say("Suggestions need the site served over HTTP: opened as a file (file://), the browser does not " +
-             "let this page load the suggestion model or the site search. In the site folder run " +
-             "`python -m http.server 8000` and open http://localhost:8000/ instead.", "warn");
+    this.say("Suggestions need the site served over http(s): opened from disk (file://), the browser does not " +
+             "let this page load the suggestion model. " + SERVE, "warn");
   };
 
   /* The browser search bundle: nothing is loaded until the first question (about 30 MB, once). */
@@ -833,17 +835,15 @@
     update();
   }
 
-  /* Opened from disk (file://), mkdocs-material's search loads search/search_index.js (logging "Invalid
-     script" where there is none) and its worker, which Chromium refuses for a file: page unless material's
-     offline plugin adds a shim fetched from unpkg.com: the header search said "Initializing search"
-     forever. It says why and what to do instead, as the describe box does (Box.toFile). */
+  /* Opened from disk (file://), mkdocs-material's search cannot load its index or start its worker (the
+     browser refuses both to a file: page): the header search said "Initializing search" forever. It says
+     why and what to do instead, as the describe box does (Box.toFile). */
   function fileSearch() {
     var meta = document.querySelector(".md-search-result__meta");
     if (window.location.protocol !== "file:" || !meta || meta.dataset.recurFile) return;
     meta.dataset.recurFile = "1";
-    meta.textContent = "Search needs the site served over HTTP: opened as a file (file://), the browser does " +
-      "not let this page load the search index. In the site folder run `python -m http.server 8000` and " +
-      "open http://localhost:8000/ instead.";
+    meta.textContent = "Search needs the site served over http(s): opened from disk (file://), the browser does " +
+      "not let this page load the search index. " + SERVE;
   }
 
   function init() {
