@@ -652,10 +652,10 @@ def test_opened_as_a_file_the_box_says_to_serve_it_over_http(page, static_site):
     page.goto((out / "suggest.html").as_uri())
     page.wait_for_selector("div.recur-suggest[data-mode=file]")
     status = page.locator(".recur-suggest__status")
-    assert "served over HTTP" in status.inner_text() and "python -m http.server" in status.inner_text()
+    assert "served over http(s)" in status.inner_text() and "python -m http.server" in status.inner_text()
     page.fill("textarea.recur-suggest__input", "disk full")
     page.click("button.recur-suggest__go")
-    assert "served over HTTP" in status.inner_text()
+    assert "served over http(s)" in status.inner_text()
     assert page.locator(".recur-suggest__card, .recur-suggest__fallback").count() == 0
     assert not [r for r in page.requests if "/api/" in r or "recur-browser" in r]
 

@@ -49,6 +49,7 @@ def built(tmp_path_factory):
         "recur-md-base.js",
         "recur-md-content.js",
         "recur-md-palette.js",
+        "recur-file.js",
     ):
         shutil.copy(ASSETS / name, docs / "assets" / name)
     (docs / "index.md").write_text("# What are you seeing?\n\n" + BOX)

@@ -86,7 +86,7 @@ def test_opened_from_disk_the_header_search_says_it_needs_http(page, site):
     page.keyboard.type("disk", delay=20)
     page.wait_for_timeout(500)
     meta = page.inner_text(".md-search-result__meta")
-    assert "needs the site served over HTTP" in meta and "python -m http.server" in meta, meta
+    assert "needs the site served over http(s)" in meta and "python -m http.server" in meta, meta
     assert "Initializing" not in meta
 
 

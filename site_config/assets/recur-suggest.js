@@ -23,6 +23,9 @@
   /* What the box does without a model, as its status says it: its own list, ranked by words (fallback); the
      whole site's search is a link below it. ("Your text goes to the site's search" it said; it does not.) */
   var BY_WORDS = "the box lists the pattern pages that share your text\u2019s words instead, matched by words, not meaning.";
+  /* What works where a page opened from disk (file://) cannot load the model or the site search. */
+  var SERVE = "Serve the site folder over http(s) instead: `recur serve --site DIR`, any web host, or " +
+              "`python -m http.server 8000` in it and http://localhost:8000/.";
   /* What to do when nothing known matches, whether the KB has patterns or not (as recur suggest says). */
   var NEXT_STEPS = "If it is new, record the incident (recur incident new), then draft a pattern " +
                    "(recur new pattern) or recur import the postmortem.";
@@ -406,14 +409,17 @@
     if (this.fromUrl) this.submit();  /* sent here by ?describe= (the header search's "Ask the describe box") */
   };
 
-  /* A page opened from disk (file://): the browser refuses fetch() there, so neither the model nor the
-     site search can load; asking the API would only fetch file:///api/healthz. Say what works instead. */
+  /* A page opened from disk (file://): the browser refuses fetch() there, so the model cannot load; asking
+     the API would only fetch file:///api/healthz. Say what works instead. A site built with `recur site
+     --file-search` has the site search's index as a script (assets/recur-file.js found it: data-recur-file),
+     so the box lists the pattern pages by words there, as on a static host without the model. */
   Box.prototype.toFile = function () {
     this.mode = "file";
     this.node.dataset.mode = "file";
-    this.say("Suggestions need the site served over HTTP: opened as a file (file://), the browser does not " +
-             "let this page load the suggestion model or the site search. In the site folder run " +
-             "`python -m http.server 8000` and open http://localhost:8000/ instead.", "warn");
+    this.byWords = document.documentElement.getAttribute("data-recur-file") === "search";
+    this.say("Suggestions need the site served over http(s): opened from disk (file://), the browser does not " +
+             "let this page load the suggestion model. " + SERVE + (this.byWords ? " Here, " + BY_WORDS : ""), "warn");
+    if (this.byWords && this.fromUrl) this.submit();
   };
 
   /* The browser search bundle: nothing is loaded until the first question (about 30 MB, once). */
@@ -548,7 +554,7 @@
     /* Ctrl+Enter sends while an answer is still on its way (the button is disabled, the keys are not): only
        the newest question's answer is shown, or a slower earlier one (a long log) replaced it on arrival */
     var asked = this.asked = (this.asked || 0) + 1;
-    if (this.mode === "file") return this.toFile();
+    if (this.mode === "file") return this.byWords ? this.fallback(text) : this.toFile();
     if (this.mode === "static") return this.fallback(text);
     if (this.mode === "browser") return this.submitBrowser(text, asked);
     if (this.mode !== "api") { this.say("Still waiting for the suggestion service\u2026", "warn"); return; }
@@ -576,6 +582,7 @@
      before that list has none, and leaves nothing out, as before. */
   var patternIndex = null;
   function loadPatternDocs() {
+    if (!patternIndex && window.location.protocol === "file:") patternIndex = fileDocs(siteRoot());
     if (!patternIndex) {
       var root = siteRoot();
       var index = fetch(new URL("search/search_index.json", root).href).then(function (r) {
@@ -589,6 +596,28 @@
       patternIndex.then(null, function () { patternIndex = null; });
     }
     return patternIndex;
+  }
+
+  /* The same from disk (file://, a `recur site --file-search` build: recur.site.file_search), where fetch() is
+     refused: the index and the retired list as scripts, which set globals (material may have loaded the
+     index already for the header search). */
+  function fileDocs(root) {
+    function script(path, name) {
+      if (window[name] !== undefined) return Promise.resolve(window[name]);
+      return new Promise(function (resolve, reject) {
+        var tag = el("script", { src: new URL(path, root).href });
+        tag.onload = function () { tag.remove(); resolve(window[name]); };
+        tag.onerror = function () { tag.remove(); reject(new Error(path + ": not found")); };
+        document.head.appendChild(tag);
+      });
+    }
+    var retired = script("patterns/retired.js", "__recur_retired").then(null, function () { return []; });
+    var docs = Promise.all([script("search/search_index.js", "__index"), retired]).then(function (both) {
+      if (!both[0] || !Array.isArray(both[0].docs)) throw new Error("search/search_index.js: no index");
+      return patternDocs(both[0], root, Array.isArray(both[1]) ? both[1] : []);
+    });
+    docs.then(null, function () { patternIndex = null; });
+    return docs;
   }
 
   /* No model to rank by meaning: the pattern pages that share the text's most telling words, ranked
@@ -833,17 +862,17 @@
     update();
   }
 
-  /* Opened from disk (file://), mkdocs-material's search loads search/search_index.js (logging "Invalid
-     script" where there is none) and its worker, which Chromium refuses for a file: page unless material's
-     offline plugin adds a shim fetched from unpkg.com: the header search said "Initializing search"
-     forever. It says why and what to do instead, as the describe box does (Box.toFile). */
+  /* Opened from disk (file://), mkdocs-material's search cannot load its index or start its worker (the
+     browser refuses both to a file: page): the header search said "Initializing search" forever. Unless the
+     site was built with `recur site --file-search` (assets/recur-file.js started it: data-recur-file="search"),
+     it says why and what to do instead, as the describe box does (Box.toFile). */
   function fileSearch() {
     var meta = document.querySelector(".md-search-result__meta");
     if (window.location.protocol !== "file:" || !meta || meta.dataset.recurFile) return;
+    if (document.documentElement.getAttribute("data-recur-file") === "search") return;
     meta.dataset.recurFile = "1";
-    meta.textContent = "Search needs the site served over HTTP: opened as a file (file://), the browser does " +
-      "not let this page load the search index. In the site folder run `python -m http.server 8000` and " +
-      "open http://localhost:8000/ instead.";
+    meta.textContent = "Search needs the site served over http(s): opened from disk (file://), the browser does " +
+      "not let this page load the search index. " + SERVE + " (Or build the site with `recur site --file-search`.)";
   }
 
   function init() {
@@ -854,6 +883,9 @@
     }
     searchHint();
   }
+
+  /* recur-file.js could not start the search from disk after all (its worker script missing) */
+  document.addEventListener("recur:no-file-search", fileSearch);
 
   /* mkdocs-material's instant navigation swaps pages without a reload: re-run on each page. */
   if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(init);

@@ -52,6 +52,12 @@ SETTINGS: dict[str, Setting] = {
         "recur site writes the in-browser search bundle: on | off",
         "--[no-]browser-search",
     ),
+    "file_search": Setting(
+        "RECUR_FILE_SEARCH",
+        False,
+        "recur site makes the header search work opened from disk (file://): on | off",
+        "--[no-]file-search",
+    ),
     "edit_url": Setting("RECUR_EDIT_URL", None, "base URL of 'edit this page' links"),
     "as_of": Setting("RECUR_AS_OF", None, "date the site's board is computed for (YYYY-MM-DD)"),
     "today": Setting("RECUR_TODAY", None, "date staleness is measured from (YYYY-MM-DD)"),

@@ -120,14 +120,17 @@ class _Capture(logging.Handler):
 
 def build_site(kb_dir, out, *, config_file=None, as_of: dt.date | None = None, edit_url: str | None = None,
                site_url: str | None = None, strict: bool = False, index_dir=None, model_dir=None,
-               browser_search: bool | None = None, model: str | None = None) -> SiteBuild:
+               browser_search: bool | None = None, model: str | None = None,
+               file_search: bool | None = None) -> SiteBuild:
     """Build the site for ``kb_dir`` into ``out``; returns what was built (``SiteBuild``).
 
     ``site_url`` (default: mkdocs.yml's) is mkdocs' site_url: the 404 page, served at whatever URL was
     missing, links from its path, as no relative link works at every depth (from "/" without one).
 
     ``browser_search`` (default: setting browser_search, on) writes the in-browser search bundle
-    (recur.site.bundle); it needs the index, which is brought up to date first."""
+    (recur.site.bundle); it needs the index, which is brought up to date first. ``file_search``
+    (default: setting file_search, off) makes the header search work opened from disk
+    (recur.site.file_search)."""
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
@@ -138,6 +141,8 @@ def build_site(kb_dir, out, *, config_file=None, as_of: dt.date | None = None, e
     if out.is_symlink():  # a link to the web root: build beside the folder it names and swap that one
         out = out.resolve()
     _check_out(out)
+    # the setting (on/off; another value is an error naming it) read before anything is written
+    file_search = config.get("file_search") if file_search is None else file_search
     browser = _browser_plan(kb_dir, index_dir, model, browser_search)
     with writing(out, "the site"):
         work = work_folder(out).resolve()
@@ -145,6 +150,7 @@ def build_site(kb_dir, out, *, config_file=None, as_of: dt.date | None = None, e
     mk_log = logging.getLogger("mkdocs")
     mk_log.addHandler(capture)
     try:
+        hook.state["file_search"] = file_search  # read by the plugin's on_config (recur.site.plugin)
         src, dst = work / "src", work / "site"
         src.mkdir()
         cfg_path, own_pages = _config_file(config_file, kb_dir, work)
@@ -170,6 +176,7 @@ def build_site(kb_dir, out, *, config_file=None, as_of: dt.date | None = None, e
                          site_url=cfg.site_url or None)
     finally:
         mk_log.removeHandler(capture)
+        hook.state["file_search"] = None
         shutil.rmtree(work, ignore_errors=True)
 
 

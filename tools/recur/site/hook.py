@@ -22,8 +22,9 @@ log = logging.getLogger("mkdocs.plugins.recur")
 # pregenerated: recur.site.build drives mkdocs with its own tree; own_pages: the docs_dir mkdocs.yml
 # names (the site's own pages), before on_config points docs_dir at the generated tree; own_files:
 # the files copied from it into the tree (paths in the tree)
+# file_search: recur site --[no-]file-search for this build (None: the file_search setting)
 state = {"pregenerated": False, "kb": None, "own_pages": None, "own_files": frozenset(), "kb_files": None,
-         "kb_content": None}
+         "kb_content": None, "file_search": None}
 
 
 def config_dir(config) -> Path:
@@ -36,6 +37,13 @@ def kb_dir(config) -> Path:
     if env:
         return Path(env).resolve()
     return (config_dir(config) / (state.get("kb") or "kb")).resolve()
+
+
+def file_search() -> bool:
+    """Whether this build makes the header search work from file:// (``recur.site.file_search``):
+    recur site's --[no-]file-search, else the file_search setting (RECUR_FILE_SEARCH, off)."""
+    wanted = state.get("file_search")
+    return bool(settings.get("file_search") if wanted is None else wanted)
 
 
 def as_of_date(value: str | None = None) -> dt.date:
@@ -279,10 +287,15 @@ def on_post_page(output, page, config, **kwargs):
 
 
 def on_post_build(config, **kwargs):
-    """Mark site_dir as a site Recur built (what `recur site` writes too), so `recur site --out` replaces
-    a site/ that `mkdocs build` made instead of refusing it as someone else's folder."""
+    """With file search on, write its scripts (``recur.site.file_search``). Mark site_dir as a site Recur
+    built (what `recur site` writes too), so `recur site --out` replaces a site/ that `mkdocs build` made
+    instead of refusing it as someone else's folder."""
     from recur.kb.site_record import SITE_MARKER, site_marker
 
+    if (config.extra or {}).get("recur_file_search"):
+        from recur.site.file_search import write_file_search
+
+        write_file_search(Path(config.site_dir))
     if not state["pregenerated"]:
         made_by = "mkdocs with the recur plugin"
         marker = site_marker(made_by, state.get("kb_files"), state.get("kb_content"), config.site_url or None)
