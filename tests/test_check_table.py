@@ -857,6 +857,30 @@ ROWS = [
         "error",
     ),
     (
+        # an item indented a space further than the one above: "did not find expected '-' indicator", no column
+        "yaml-list-item-indented-too-far",
+        {P: pattern(*front(), "tags:", "  - 'disk'", "   - 'storage'")},
+        f"{P}:12: front matter",
+        "(line 12, column 4: indented 3 spaces, where YAML expected 2, as on line 11: the keys of one mapping, "
+        "and the items of one list, start in the same column)",
+        "error",
+    ),
+    (
+        # a top-level key a space in: read as more of the value above, "mapping values are not allowed"
+        "yaml-key-indented-by-a-space",
+        {P: pattern(*front(severity=None)[:3], " severity: sev2", *front(severity=None)[3:])},
+        f"{P}:5: front matter",
+        "(line 5, column 2: indented 1 space, where YAML expected 0, as on line 4: the keys of one mapping",
+        "error",
+    ),
+    (
+        "yaml-step-indented-short-of-the-list",  # a step a column short of the one above
+        {"paths/first-week.yml": "title: T\nsteps:\n  - pattern: disk-full\n    why: w\n - pattern: dns-failure\n"},
+        "paths/first-week.yml:5: file",
+        "(line 5, column 2: indented 1 space, where YAML expected 2, as on line 3 or 0, as on line 2:",
+        "error",
+    ),
+    (
         "path-pattern-slip",  # named with the id it was meant to be, not left to a search through patterns/
         {"paths/first-week.yml": "title: T\naudience: a\nsteps:\n  - pattern: disk-ful\n    why: w\n"},
         "paths/first-week.yml:4: steps[0].pattern",

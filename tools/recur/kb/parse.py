@@ -143,7 +143,7 @@ def load_yaml(text: str, offset: int = 0) -> YamlDoc:
         )
         if unclosed is not None:
             raise unclosed from None
-        hint = _tab_hint(text, mark) or _item_hint(text, mark, problem)
+        hint = _tab_hint(text, mark) or _indent_hint(text, mark, problem, offset) or _item_hint(text, mark, problem)
         raise ParseError(line, f"YAML does not parse: {problem}{hint}") from None
     except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
         raise ParseError(1 + offset, f"YAML does not parse: {exc}") from None
@@ -377,6 +377,71 @@ def _tab_hint(text: str, mark) -> str:
         if "\t" in line[: len(line) - len(line.lstrip(" \t"))]:
             return " (a tab in the indentation: YAML indents with spaces)"
     return ""
+
+
+# what PyYAML and libyaml say of a line indented to no column the lines above open ("mapping values are
+# not allowed" when a line indented too far is read as the text of the value above it)
+_INDENT_PROBLEMS = ("expected key", "expected '-' indicator", "mapping values are not allowed", "expected <block end>")
+# a key with its colon, where a line's text starts (``fix:``, ``owner: bob``): a line that opens a mapping
+_KEY_START = re.compile(r"""^[^\s#"'\[\]{},][^:#]*:(\s|$)""")
+
+
+def _indent_hint(text: str, mark, problem: str, offset: int) -> str:
+    """Where the line YAML stopped on starts in no column the lines above it open: said with its line,
+    column and the indentation meant. The parser's own words ("did not find expected key", "mapping
+    values are not allowed in this context") named neither, and an author looked for a typo in the text."""
+    lines = text.split("\n")
+    if not mark or mark.line >= len(lines) or not any(p in problem for p in _INDENT_PROBLEMS):
+        return ""
+    levels = _open_levels(lines[: mark.line])
+    line = lines[mark.line]
+    indent = len(line) - len(line.lstrip(" "))
+    if not line.strip() or line[indent:][:1] == "\t" or not levels or indent in {d for d, _, _ in levels}:
+        return ""
+    if levels[-1][2] and indent > levels[-1][0]:  # a key with no value: anything further in starts its value
+        return ""
+    # the nearest column (both, when one further in and one further out are as near), the latest line's first
+    near = min(abs(d - indent) for d, _, _ in levels)
+    meant = {d: n for d, n, _ in levels if abs(d - indent) == near}
+    expected = " or ".join(f"{d}, as on line {n + 1 + offset}" for d, n in sorted(meant.items(), key=lambda x: -x[1]))
+    return (
+        f" (line {mark.line + 1 + offset}, column {indent + 1}: indented {indent} space{'s' * (indent != 1)}, where "
+        f"YAML expected {expected}: the keys of one mapping, and the items of one list, start in the same column)"
+    )
+
+
+def _open_levels(lines: list[str]) -> list[tuple[int, int, bool]]:
+    """(column, 0-based line, whether a value may follow further in) of each block open after ``lines``:
+    the columns a next line may start in. Comments, blank lines and the text of ``|``/``>`` blocks are
+    skipped; a line at no open column (a plain value run over lines) changes nothing."""
+    levels: list = []
+    block = None  # the column of a key whose value is a | or > block: lines further in are its text
+    for n, raw in enumerate(lines):
+        body = raw.lstrip(" ")
+        indent = len(raw) - len(body)
+        if not body.strip() or body.startswith("#") or (block is not None and indent > block):
+            continue
+        block = None
+        if levels and levels[-1][2] and indent > levels[-1][0]:
+            levels.append((indent, n, False))
+        elif indent in {d for d, _, _ in levels} or not levels:
+            while levels and levels[-1][0] > indent:
+                levels.pop()
+            if levels and levels[-1][0] == indent:
+                levels.pop()
+            levels.append((indent, n, False))
+        else:
+            continue
+        code = re.split(r"\s#", body)[0].rstrip()
+        dashes = re.match(r"^(-\s+)*", code).group(0)
+        levels += [(indent + 1 + m.start(), n, False) for m in re.finditer("-", dashes[1:])]  # "- - x"
+        if dashes and _KEY_START.match(code[len(dashes) :]):  # "- key: value": the item's keys line up after it
+            levels.append((indent + len(dashes), n, False))
+        if re.search(r"(:|^-)\s+[|>][-+0-9]*$", code):
+            block = indent
+        elif code.endswith(":"):
+            levels[-1] = (levels[-1][0], n, True)
+    return levels
 
 
 def _item_hint(text: str, mark, problem: str) -> str:
