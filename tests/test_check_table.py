@@ -881,6 +881,49 @@ ROWS = [
         "error",
     ),
     (
+        # a no-break space after the colon (copied from a document): YAML said "could not find expected ':'"
+        "yaml-no-break-space-after-a-colon",
+        {P: pattern(*front(), "owner:\u00a0team-storage")},
+        f"{P}:10: front matter",
+        "YAML does not parse: line 10 has U+00A0 no-break space at column 7, where a plain space is meant: "
+        "type the space again",
+        "error",
+    ),
+    (
+        "yaml-no-break-space-in-the-indentation",
+        {P: pattern(*front(), "tags:", "  - disk", "\u00a0 - storage")},
+        f"{P}:12: front matter",
+        "line 12 has U+00A0 no-break space at column 1, where a plain space is meant",
+        "error",
+    ),
+    (
+        "yaml-en-dash-for-a-list-item",  # the items above are right: YAML stops at the en dash's line
+        {P: pattern(*front(), "tags:", "  - disk", "  \u2013 storage", "owner: x")},
+        f"{P}:12: front matter",
+        "line 12 has U+2013 en dash at column 3, where a list item's '-' (a hyphen) is meant: type '- '",
+        "error",
+    ),
+    (
+        "yaml-en-dash-for-every-list-item",  # YAML reads the lines as one text: "must be a list" said why
+        {P: pattern(*front(), "tags:", "  \u2013 disk", "  \u2013 storage")},
+        f"{P}:10: tags",
+        "must be a list: its items start with U+2013 en dash, where a list item's '-' (a hyphen) is meant",
+        "error",
+    ),
+    (
+        "evidence-en-dash-items",
+        {
+            P: pattern(
+                *front(),
+                body="\n## Summary\nS.\n\n## Runbook\n1. Run it.\n\n## Evidence to preserve\n"
+                "\u2013 the heap dump\n\n## Root cause\nR.\n",
+            )
+        },
+        f"{P}:18: ## Evidence to preserve",
+        "must be a list (- one item per line); '\u2013 the heap dump' has U+2013 en dash at column 1",
+        "warning",
+    ),
+    (
         "path-pattern-slip",  # named with the id it was meant to be, not left to a search through patterns/
         {"paths/first-week.yml": "title: T\naudience: a\nsteps:\n  - pattern: disk-ful\n    why: w\n"},
         "paths/first-week.yml:4: steps[0].pattern",

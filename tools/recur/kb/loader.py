@@ -42,7 +42,7 @@ from recur.kb.records import (
 )
 from recur.util.dates import LATEST, shift
 from recur.util.errors import Problem, RecurError
-from recur.util.text import edit_distance
+from recur.util.text import edit_distance, syntax_lookalike
 
 KB_FORMAT = 1  # the KB format version this recur reads and writes (docs/kb-format.md)
 FORMAT_FILE = "recur.yml"
@@ -939,11 +939,21 @@ def _lists(v: schema.Validator, shown: str, sections: dict, sec_lines: dict) -> 
                     shown,
                     sec_lines["Evidence to preserve"],
                     "## Evidence to preserve",
-                    "must be a list (- one item per line)",
+                    "must be a list (- one item per line)" + _lookalike_item(sections["Evidence to preserve"]),
                     "warning",
                 )
             )
     return runbook, evidence
+
+
+def _lookalike_item(text: str) -> str:
+    """Why a section's list is none: its first line that starts an item with an en dash or a no-break space
+    (``– the dump``, copied from a document), said with the character; else ""."""
+    for line in text.split("\n"):
+        what = syntax_lookalike(line, colon=False)
+        if what:
+            return f"; {line.strip()[:30]!r} has {what}"
+    return ""
 
 
 def review_defaults(kb: KB, severity: str, date: dt.date, given: dict) -> Review:

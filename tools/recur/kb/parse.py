@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from recur.util.text import yaml_string
+from recur.util.text import syntax_lookalike, yaml_string
 
 try:  # the C parser is ~10x faster on large KBs; the resolver below is pure Python either way
     _Base = yaml.CSafeLoader
@@ -129,6 +129,9 @@ def load_yaml(text: str, offset: int = 0) -> YamlDoc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + offset) if mark else 1 + offset
         problem = exc.problem or exc.context or "invalid YAML"
+        odd = _lookalike(text, mark, offset)
+        if odd is not None:
+            raise odd from None
         opened = _unclosed_quote(text, mark)
         if opened is not None:
             raise ParseError(
@@ -159,6 +162,19 @@ def compose(text: str):
         return loader.get_single_node()
     finally:
         loader.dispose()
+
+
+def _lookalike(text: str, mark, offset: int) -> ParseError | None:
+    """The first line, up to where YAML stopped, with a no-break space or an en dash where YAML needs a
+    plain space or '-' (``severity:\u00a0sev2``, ``– ENOSPC``): YAML said "could not find expected ':'",
+    often a line below it, and the character looks like the one meant in every editor."""
+    if not mark:
+        return None
+    for n, line in enumerate(text.split("\n")[: mark.line + 1]):
+        what = syntax_lookalike(line)
+        if what:
+            return ParseError(n + 1 + offset, f"YAML does not parse: line {n + 1 + offset} has {what}")
+    return None
 
 
 def _unclosed_flow(exc, offset: int, text: str) -> ParseError | None:

@@ -15,7 +15,14 @@ from dataclasses import dataclass
 from recur.kb.parse import YamlDoc
 from recur.util.dates import RANGE, in_range, iso_date
 from recur.util.errors import Problem
-from recur.util.text import LINE_SPACING, control_character, odd_characters, without_controls, yaml_string
+from recur.util.text import (
+    LINE_SPACING,
+    LOOKALIKE_DASHES,
+    control_character,
+    odd_characters,
+    without_controls,
+    yaml_string,
+)
 
 KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 INCIDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -277,6 +284,11 @@ class Validator:
         raise AssertionError(f"unknown field kind {kind}")
 
     def list_value(self, value, rule: Field, path: tuple, dotted: str):
+        if isinstance(value, str) and value[:1] in LOOKALIKE_DASHES:  # "– a" lines: YAML read one text
+            dash = value[0]
+            what = f"U+{ord(dash):04X} {LOOKALIKE_DASHES[dash]}, where a list item's '-' (a hyphen) is meant"
+            self.error(path, dotted, f"must be a list: its items start with {what}, so YAML read one text: type '- '")
+            return None
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
             value = (self.doc.numbers.get(path) if isinstance(self.doc, YamlDoc) else None) or value  # as written
             self.error(path, dotted, f"must be a list (write it as [{value}] or as '- {value}' lines)")
