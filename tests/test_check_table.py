@@ -522,7 +522,24 @@ ROWS = [
         "not closed by a '---' line",
         "error",
     ),
-    ("empty-file", {P: ""}, f"{P}:1: front matter", "file must start with '---'", "error"),
+    # an empty file was "file must start with '---'", as if it had something else in it
+    ("empty-file", {P: ""}, f"{P}:1: file", "file is empty: a record starts with '---', its front matter", "error"),
+    ("blank-file", {P: "\n\n"}, f"{P}:1: file", "file is empty (blank lines only): a record starts with", "error"),
+    (
+        # blank lines or a title above the '---' were "file must start with '---'", though the file has one
+        "front-matter-below-blank-lines",
+        {P: "\n\n" + pattern(*front())},
+        f"{P}:1: front matter",
+        "the front matter must start on line 1, where its '---' goes: it is on line 3; remove the blank line(s) above it",
+        "error",
+    ),
+    (
+        "front-matter-below-a-title",
+        {P: "# Broken thing\n\n" + pattern(*front())},
+        f"{P}:1: front matter",
+        "it is on line 3, below '# Broken thing' (line 1); move that text below the front matter, or remove it",
+        "error",
+    ),
     ("binary-file", {P: b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"}, f"{P}:1: file", "file is binary", "error"),
     # found by a team writing its first KB: Notepad's "Unicode" (UTF-16 with a byte-order mark) was "file is binary"
     *(
@@ -545,8 +562,9 @@ ROWS = [
     (
         "latin-1",
         {P: pattern(*front(title="Caf\xe9 down")).encode("latin-1")},
-        f"{P}:3: file",
-        "not valid UTF-8",
+        f"{P}:3: file",  # the byte, its column, what it is in Latin-1, and what to do (it named none of them)
+        "file is not valid UTF-8 text: byte 0xE9 at line 3, column 11 ('é' in Latin-1 or Windows-1252: the file "
+        "was saved in that encoding); save it as UTF-8",
         "error",
     ),
     (

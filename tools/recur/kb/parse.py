@@ -493,6 +493,28 @@ def _utf16(raw: bytes) -> str | None:
     )
 
 
+def _not_utf8(raw: bytes, at: int) -> tuple[int, str]:
+    """(line, message) for a byte that is no UTF-8 at ``at``: its line and column, and what it is in the
+    Windows-1252 most editors saving "ANSI" or Latin-1 write (0xE9 is 'é'), with what to do. "file is not
+    valid UTF-8 text" named no byte, and the author could not see what was wrong with 'Café'."""
+    start = raw.rfind(b"\n", 0, at) + 1
+    line, column = raw[:at].count(b"\n") + 1, len(raw[start:at].decode("utf-8", "replace")) + 1
+    byte = raw[at]
+    try:
+        shown = bytes([byte]).decode("cp1252")
+    except UnicodeDecodeError:
+        shown = ""
+    seen = (
+        f" ({shown!r} in Latin-1 or Windows-1252: the file was saved in that encoding)"
+        if shown.isprintable() and shown
+        else ""
+    )
+    return line, (
+        f"file is not valid UTF-8 text: byte 0x{byte:02X} at line {line}, column {column}{seen}; "
+        "save it as UTF-8 (in the editor: Save as, Encoding: UTF-8)"
+    )
+
+
 def read_text(raw: bytes) -> str:
     """Decode a KB file or raise ParseError with a message a person can act on."""
     if len(raw) > MAX_FILE_BYTES:
@@ -503,8 +525,7 @@ def read_text(raw: bytes) -> str:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise ParseError(line, "file is not valid UTF-8 text") from None
+        raise ParseError(*_not_utf8(raw, exc.start)) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -559,14 +580,36 @@ def front_matter_end(lines: list[str]) -> int | None:
 
 def split_front_matter(text: str) -> MarkdownDoc:
     lines = text.split("\n")
+    if not text.strip():
+        what = "file is empty" if not text else "file is empty (blank lines only)"
+        raise ParseError(
+            1, f"{what}: a record starts with '---', its front matter and '---', then its sections", "file"
+        )
     if not lines or lines[0].strip() != "---":
-        raise ParseError(1, "file must start with '---' and YAML front matter")
+        raise ParseError(1, _opened_below(lines) or "file must start with '---' and YAML front matter")
     end = front_matter_end(lines)
     if end is None:
         raise ParseError(1, "front matter is not closed by a '---' line")
     meta = load_yaml("\n".join(lines[1:end]), offset=1)
     body_lines = lines[end + 1 :]
     return MarkdownDoc(meta, "\n".join(body_lines), end + 2, sections_of(body_lines, end + 2))
+
+
+def _opened_below(lines: list[str]) -> str:
+    """Why a file with its front matter a few lines down is refused, and what to remove: blank lines or a
+    title above the '---' (``# Disk full``, pasted from a document) made it "must start with '---'",
+    though the file has one. "" when no '---' below opens a front matter (a first key after it)."""
+    for n, line in enumerate(lines[:20]):
+        if line.strip() == "---" and n + 1 < len(lines) and re.match(r"^[A-Za-z_][\w-]*:(\s|$)", lines[n + 1]):
+            above = [(k, x.strip()) for k, x in enumerate(lines[:n]) if x.strip()]
+            if not above:
+                return f"the front matter must start on line 1, where its '---' goes: it is on line {n + 1}; remove the blank line(s) above it"
+            k, first = above[0]
+            return (
+                f"the front matter must start on line 1, where its '---' goes: it is on line {n + 1}, below {first[:40]!r} "
+                f"(line {k + 1}); move that text below the front matter, or remove it"
+            )
+    return ""
 
 
 def sections_of(body_lines: list, first_line: int) -> list:
