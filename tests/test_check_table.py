@@ -1116,6 +1116,39 @@ def test_malformed_input(tmp_path, monkeypatch, name, files, where, fragment, le
             assert strict.exit_code == 1 and "Failing because of --strict" in strict.output
 
 
+@pytest.mark.parametrize(
+    "written, slip, said",
+    [
+        # a required key misspelt was two messages: "severity: is required" at the id's line, and the slip as
+        # a warning at its own line; one error now, at the slip's line, naming both
+        (
+            "severity: sev2",
+            "severty: sev2",
+            "5: severty: unknown key in front matter: did you mean 'severity'? "
+            "(severity is required, and there is none)",
+        ),
+        (
+            "title: Broken thing",
+            "titel: Broken thing",
+            "3: titel: unknown key in front matter: did you mean 'title'? (title is required, and there is none)",
+        ),
+        # an optional one: the slip's warning, not also "pattern has no signals"
+        (
+            "signals:",
+            "signal:",
+            "8: signal: warning: unknown key in front matter: did you mean 'signals'? (kept, not used)",
+        ),
+    ],
+)
+def test_a_misspelt_key_is_one_message_at_its_line(tmp_path, monkeypatch, written, slip, said):
+    monkeypatch.chdir(tmp_path)
+    small_kb(tmp_path / "kb")
+    write(tmp_path / "kb", P, pattern(*[slip if x == written else x for x in front()]))
+    res = CliRunner().invoke(cli, ["check", "--kb", "kb", "--stale-days", "0"])
+    about = [line for line in res.output.splitlines() if line.startswith(f"kb/{P}:")]
+    assert about == [f"kb/{P}:{said}"], res.output
+
+
 def test_case_warnings_after_an_invalid_case_name_its_file_position(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     small_kb(tmp_path / "kb")

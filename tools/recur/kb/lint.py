@@ -22,7 +22,7 @@ from recur.kb import placeholders
 from recur.kb.loader import display_path, readable
 from recur.kb.parse import FENCE_LINE, ParseError, fence_step, front_matter_end, read_text
 from recur.kb.records import KB, Pattern
-from recur.kb.schema import KEBAB
+from recur.kb.schema import KEBAB, PATTERN, meant_key
 from recur.util.dates import after_today, given_date
 from recur.util.errors import Problem
 from recur.util.text import STOPWORDS
@@ -170,7 +170,8 @@ def authoring_warnings(
         shown = display_path(kb.root / p.relpath)
         out += _runbook_warnings(kb, p, shown)
         out += _section_placeholders(p, shown)
-        if not p.signals:
+        # "signal:" is its own warning, a slip of signals: not also "has no signals" (found by a KB author)
+        if not p.signals and not any(meant_key(k, PATTERN) == "signals" for k in p.extra):
             out.append(
                 Problem(
                     shown,

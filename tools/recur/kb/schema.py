@@ -216,10 +216,12 @@ class Validator:
             self.error(path, label or whole, f"must be a mapping of keys to values, not {kind_of(value)}")
             return {}
         out: dict = {}
+        # a required key missing and a slip of it there ("severty:"): one error at the slip, not two messages
+        slips = {meant_key(k, schema) for k in value if k not in schema} - set(value)
         for key, rule in schema.items():
             dotted = f"{label}.{key}" if label else key
             if key not in value or _is_empty(value[key]):
-                if rule.required:
+                if rule.required and key not in slips:
                     msg = "is required" if key not in value else "must not be empty"
                     self.error(path + ((key,) if key in value else ()), dotted, msg)
                 continue
@@ -228,19 +230,22 @@ class Validator:
                 out[key] = cleaned
         for key in value:
             if key not in schema:
-                self._unknown_key(key, schema, path, f"{label}.{key}" if label else str(key), name)
+                self._unknown_key(key, value, schema, path, f"{label}.{key}" if label else str(key), name)
         return out
 
-    def _unknown_key(self, key, schema: dict, path: tuple, dotted: str, name: str) -> None:
+    def _unknown_key(self, key, value: dict, schema: dict, path: tuple, dotted: str, name: str) -> None:
         """A key the format does not define is kept and warned of. A team's own field (`team_slack:`)
         never fails, not even --strict: the KB format says "warn, don't fail" so that a team can add
         fields, and the CI `recur init` writes runs check --strict (it failed on one: found in review).
         A key close to one the format has is most likely a slip of it (`symtoms:`): --strict fails on
         that one, which names the key meant."""
-        close = difflib.get_close_matches(str(key).lower(), list(schema), n=1, cutoff=0.75)
+        meant = meant_key(key, schema)
         line = self.doc.line(*(path + (key,)))
-        if close:
-            message = f"unknown key in {name}: did you mean '{close[0]}'? (kept, not used)"
+        if meant and schema[meant].required and meant not in value:  # "severity: is required" said here, once
+            message = f"unknown key in {name}: did you mean '{meant}'? ({meant} is required, and there is none)"
+            self.problems.append(Problem(self.relpath, line, dotted, message))
+        elif meant:
+            message = f"unknown key in {name}: did you mean '{meant}'? (kept, not used)"
             self.problems.append(Problem(self.relpath, line, dotted, message, "warning"))
         else:
             message = f"unknown key in {name} (kept, not used; a key of your own: --strict does not fail on it)"
@@ -400,6 +405,13 @@ class Validator:
             return None
         self.warn(path, dotted, f"{what}: taken out ({cleaned!r} is used); remove it")
         return cleaned
+
+
+def meant_key(key, schema: dict) -> str | None:
+    """The key of ``schema`` that ``key``, which it does not have, is most likely a slip of ("severty",
+    "symtoms", "Tags"), or None."""
+    close = difflib.get_close_matches(str(key).lower(), list(schema), n=1, cutoff=0.75)
+    return close[0] if close else None
 
 
 def kind_of(value) -> str:
