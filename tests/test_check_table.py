@@ -308,6 +308,60 @@ ROWS = [
         "must be one of draft, active, retired",
         "error",
     ),
+    (
+        # a slip of an allowed value was named with the list alone; the value meant is said now
+        "status-slip",
+        {P: pattern(*front(extra=["status: activ"]))},
+        f"{P}:10: status",
+        "must be one of draft, active, retired, not 'activ' (did you mean active?)",
+        "error",
+    ),
+    (
+        "fix-status-slip",
+        {P: pattern(*front(extra=["fix: {status: don}"]))},
+        f"{P}:10: fix.status",
+        "must be one of open, in-progress, done, wont-fix, not 'don' (did you mean done?)",
+        "error",
+    ),
+    (
+        "candidate-confidence-slip",
+        {
+            INC: GOOD_INC.replace(
+                "patterns: [db-pool-exhausted]", "patterns: []\ncandidates:\n  - id: disk-full\n    confidence: hgih"
+            )
+        },
+        f"{INC}:9: candidates[0].confidence",
+        "must be one of high, medium, low, not 'hgih' (did you mean high?)",
+        "error",
+    ),
+    (
+        "severity-slip",  # sev22 for sev2; not sev1 for sev9 (the row unknown-severity)
+        {P: pattern(*front(severity="sev22"))},
+        f"{P}:5: severity",
+        "unknown severity 'sev22' (did you mean sev2?); the framework has sev1, sev2, sev3, sev4",
+        "error",
+    ),
+    (
+        "eval-expect-slip",  # a path's step and an incident's patterns named the id meant; a case did not
+        {"eval/cases.yml": "- query: disk is full\n  expect: [disk-ful]\n"},
+        "eval/cases.yml:2: [0].expect",
+        "no pattern has id 'disk-ful'; did you mean disk-full?",
+        "error",
+    ),
+    (
+        "body-link-slip",
+        {
+            P: pattern(
+                *front(),
+                body="\n## Summary\nSee [the pool](db-pool-exhaustd.md) and [dns](../network/dns-failur.md).\n\n"
+                "## Runbook\n1. Run `uptime` on the host.\n\n## Root cause\nThe mechanism.\n",
+            )
+        },
+        f"{P}:13: link",
+        "'db-pool-exhaustd.md' is not a file of the knowledge base (the site build fails on it with --strict): "
+        "did you mean db-pool-exhausted.md?",
+        "warning",
+    ),
     ("id-not-kebab", {P: pattern(*front(pid="X_Broken"))}, f"{P}:2: id", "must be a kebab-case id", "error"),
     (
         "id-not-file-stem",

@@ -556,7 +556,7 @@ def test_a_severity_whose_level_has_errors_is_named_as_such_not_unknown(kb, tmp_
     sev.write_text(sev.read_text().replace("sev2: {name: Major, review: full", "sev2: {name: Major, review: ful"))
     want = (
         "sev2 is defined in severity.yml but that level has errors (kb/severity.yml:3: levels.sev2.review: "
-        "must be one of full, light, none, not 'ful'); fix it there"
+        "must be one of full, light, none, not 'ful' (did you mean full?)); fix it there"
     )
     res = run("new", "incident", "--kb", "kb", "--title", "x", "--severity", "sev2", "--no-input")
     assert res.exit_code == 1 and f"Error: --severity: {want}" in res.output, res.output

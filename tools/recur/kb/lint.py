@@ -617,13 +617,28 @@ def _missing_target(root: Path, here: Path, target: str, carried: set) -> str | 
             + (f": {where}{'#' + target.split('#', 1)[1] if '#' in target else ''}" if where else "")
         )
     if not resolved.exists():
-        return f"{target!r} is not a file of the knowledge base (the site build fails on it with --strict)"
+        meant = _meant_file(root, here, resolved, carried)
+        return f"{target!r} is not a file of the knowledge base (the site build fails on it with --strict)" + (
+            f": did you mean {meant}?" if meant else ""
+        )
     if resolved.relative_to(root).as_posix() not in carried:
         return (
             f"{target!r} is not a page or an image of the site, which has the pattern and incident pages "
             "and the images beside them (the site build fails on it with --strict)"
         )
     return None
+
+
+def _meant_file(root: Path, here: Path, missing: Path, carried: set) -> str | None:
+    """The link to write for a page the site has whose file name ``missing``'s is a slip of (a pattern's
+    id misspelt, ``db-pool-exhaustd.md``), relative to ``here``; None when no name is near."""
+    from recur.util.text import close_names
+
+    pages = {}
+    for f in sorted(carried):
+        pages.setdefault(posixpath.basename(f), f)
+    meant = close_names(missing.name, pages, n=1, cutoff=0.8)
+    return os.path.relpath(root / pages[meant[0]], here).replace(os.sep, "/") if meant else None
 
 
 def _root_absolute(root: Path, here: Path, target: str, path: str, carried: set) -> str | None:

@@ -18,6 +18,7 @@ from recur.util.errors import Problem
 from recur.util.text import (
     LINE_SPACING,
     LOOKALIKE_DASHES,
+    close_names,
     control_character,
     odd_characters,
     without_controls,
@@ -258,7 +259,9 @@ class Validator:
         if kind == "enum":
             text = self.scalar(value, "str", path, dotted)
             if text is not None and text not in rule.choices:
-                self.error(path, dotted, f"must be one of {', '.join(rule.choices)}, not {text!r}")
+                meant = close_names(text, rule.choices, n=1)
+                hint = f" (did you mean {meant[0]}?)" if meant else ""
+                self.error(path, dotted, f"must be one of {', '.join(rule.choices)}, not {text!r}{hint}")
                 return None
             return text
         if kind == "date":
