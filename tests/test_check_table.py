@@ -362,6 +362,52 @@ ROWS = [
         "did you mean db-pool-exhausted.md?",
         "warning",
     ),
+    (
+        # a date as a team writes it: "must be a date like 2026-01-31" gave no form of the date itself
+        "incident-date-month-first",
+        {INC: GOOD_INC.replace("date: 2026-03-02", "date: 12/19/2026")},
+        f"{INC}:4: date",
+        "must be a date like 2026-01-31, not '12/19/2026'; write it as 2026-12-19 (year-month-day)",
+        "error",
+    ),
+    (
+        "incident-date-with-dots",
+        {INC: GOOD_INC.replace("date: 2026-03-02", "date: 19.12.2026")},
+        f"{INC}:4: date",
+        "not '19.12.2026'; write it as 2026-12-19 (year-month-day)",
+        "error",
+    ),
+    (
+        "fix-due-either-way-round",  # 03/04: both readings, not a guess
+        {P: pattern(*front(extra=["fix: {status: open, due: 03/04/2026}"]))},
+        f"{P}:10: fix.due",
+        "not '03/04/2026'; write it as 2026-03-04 or 2026-04-03 (year-month-day): whichever you meant",
+        "error",
+    ),
+    (
+        # "fix: done" was "must be a mapping of keys to values, not a string", the key it belongs to unsaid
+        "fix-written-as-its-status",
+        {P: pattern(*front(extra=["fix: done"]))},
+        f"{P}:10: fix",
+        "must be a mapping of keys to values, not a string: 'done' is a value of fix.status; write it as "
+        "'fix: {status: done}'",
+        "error",
+    ),
+    (
+        "review-written-as-its-level",
+        {INC: GOOD_INC.replace("patterns: [db-pool-exhausted]", "review: light")},
+        f"{INC}:6: review",
+        "'light' is a value of review.level; write it as 'review: {level: light}'",
+        "error",
+    ),
+    (
+        "follow-up-written-as-text",
+        {INC: GOOD_INC.replace("patterns: [db-pool-exhausted]", "follow_ups:\n  - fix the pool")},
+        f"{INC}:7: follow_ups[0]",
+        "must be a mapping of keys to values, not a string (an item holds title, status, owner, due, ticket: "
+        "'- title: fix the pool')",
+        "error",
+    ),
     ("id-not-kebab", {P: pattern(*front(pid="X_Broken"))}, f"{P}:2: id", "must be a kebab-case id", "error"),
     (
         "id-not-file-stem",

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from recur.kb.parse import YamlDoc
-from recur.util.dates import RANGE, in_range, iso_date
+from recur.util.dates import RANGE, in_range, iso_date, iso_hint
 from recur.util.errors import Problem
 from recur.util.text import (
     LINE_SPACING,
@@ -214,7 +214,8 @@ class Validator:
         if not isinstance(value, dict):
             # a path's .yml has no front matter: the whole file was called that
             whole = "front matter" if self.part == "front matter" else "file"
-            self.error(path, label or whole, f"must be a mapping of keys to values, not {kind_of(value)}")
+            what = f"must be a mapping of keys to values, not {kind_of(value)}"
+            self.error(path, label or whole, what + (_placed_hint(value, schema, label) if label else ""))
             return {}
         out: dict = {}
         # a required key missing and a slip of it there ("severty:"): one error at the slip, not two messages
@@ -267,7 +268,7 @@ class Validator:
         if kind == "date":
             parsed = iso_date(value)
             if parsed is None:
-                self.error(path, dotted, f"must be a date like 2026-01-31, not {_show(value)}")
+                self.error(path, dotted, f"must be a date like 2026-01-31, not {_show(value)}{iso_hint(value)}")
             elif not in_range(parsed):
                 self.error(path, dotted, f"must be a date from {RANGE}, not {parsed.isoformat()}")
                 return None
@@ -415,6 +416,26 @@ def meant_key(key, schema: dict) -> str | None:
     "symtoms", "Tags"), or None."""
     close = difflib.get_close_matches(str(key).lower(), list(schema), n=1, cutoff=0.75)
     return close[0] if close else None
+
+
+def _placed_hint(value, schema: dict, label: str) -> str:
+    """Where a value written for a mapping goes (``fix: done``: ``fix: {status: done}``): the key of
+    ``schema`` whose allowed values have it, or its date key when it is a date and there is one; else
+    the mapping's keys. "must be a mapping of keys to values, not a string" said neither."""
+    name = label.rsplit(".", 1)[-1]
+    text = str(value).strip() if isinstance(value, (str, int, float)) and not isinstance(value, bool) else None
+    first = next(iter(schema))
+    if label.endswith("]"):  # "- fix the pool" in follow_ups: an item is a mapping, its first key the text
+        return f" (an item holds {', '.join(schema)}: '- {first}: {text if text else '...'}')"
+    if text is None:
+        return f" ({name} holds {', '.join(schema)})"
+    keys = [k for k, rule in schema.items() if rule.kind == "enum" and text in rule.choices]
+    dates = [k for k, rule in schema.items() if rule.kind == "date"]
+    if not keys and len(dates) == 1 and iso_date(text):
+        keys = dates
+    if len(keys) == 1:
+        return f": {text!r} is a value of {label}.{keys[0]}; write it as '{name}: {{{keys[0]}: {text}}}'"
+    return f" ({name} holds {', '.join(schema)}: '{name}: {{{first}: ...}}')"
 
 
 def kind_of(value) -> str:
