@@ -408,6 +408,41 @@ ROWS = [
         "'- title: fix the pool')",
         "error",
     ),
+    (
+        # the rename is said, and a record naming the file's id is not an error of its own too
+        "id-not-file-stem-says-the-rename",
+        {P: pattern(*front(pid="x-brokn")), "eval/cases.yml": "- query: it is slow\n  expect: [x-broken]\n"},
+        f"{P}:2: id",
+        "'x-brokn' must equal the file name 'x-broken': write id: x-broken, or rename the file "
+        "kb/patterns/capacity/x-brokn.md",
+        "error",
+    ),
+    (
+        # an incident saved under patterns/ was a dozen errors (category and symptoms required, unknown
+        # keys date and patterns, sections missing), none of them saying it is an incident
+        "incident-in-patterns",
+        {"patterns/capacity/INC-2026-0009.md": GOOD_INC.replace("0001", "0009")},
+        "patterns/capacity/INC-2026-0009.md:1: file",
+        "an incident record (it has a date, and no category or symptoms) in patterns/: move it to "
+        "incidents/2026/INC-2026-0009.md",
+        "error",
+    ),
+    (
+        "pattern-in-incidents",
+        {"incidents/2026/x-broken.md": pattern(*front())},
+        "incidents/2026/x-broken.md:1: file",
+        "a pattern (it has a category and symptoms, and no date) in incidents/: move it to patterns/capacity/x-broken.md",
+        "error",
+    ),
+    (
+        # paths/first-week.yml and .yaml: both read, the last replacing the other without a word
+        "path-yml-and-yaml",
+        {"paths/first-week.yaml": "title: Another\nsteps:\n  - pattern: disk-full\n"},
+        "paths/first-week.yaml:1: file",
+        "the same path id 'first-week' as kb/paths/first-week.yml (a path's id is its file name): this one is not "
+        "read; merge the two and delete it",
+        "error",
+    ),
     ("id-not-kebab", {P: pattern(*front(pid="X_Broken"))}, f"{P}:2: id", "must be a kebab-case id", "error"),
     (
         "id-not-file-stem",
@@ -1247,6 +1282,21 @@ def test_a_misspelt_key_is_one_message_at_its_line(tmp_path, monkeypatch, writte
     res = CliRunner().invoke(cli, ["check", "--kb", "kb", "--stale-days", "0"])
     about = [line for line in res.output.splitlines() if line.startswith(f"kb/{P}:")]
     assert about == [f"kb/{P}:{said}"], res.output
+
+
+def test_an_id_unlike_its_file_name_is_one_error_not_one_per_record_naming_the_file(tmp_path, monkeypatch):
+    """Found by a KB author: id: disk-fulll in disk-full.md was three errors, two of them "no pattern has
+    id 'disk-full'" in the files naming it (the pattern next door's related, a case)."""
+    monkeypatch.chdir(tmp_path)
+    small_kb(tmp_path / "kb")
+    disk = tmp_path / "kb/patterns/capacity/disk-full.md"
+    disk.write_text(disk.read_text().replace("id: disk-full", "id: disk-fulll"))
+    res = CliRunner().invoke(cli, ["check", "--kb", "kb", "--stale-days", "0"])
+    errors = [line for line in res.output.splitlines() if line.startswith("kb/") and ": warning: " not in line]
+    assert errors == [
+        "kb/patterns/capacity/disk-full.md:2: id: 'disk-fulll' must equal the file name 'disk-full': write id: "
+        "disk-full, or rename the file kb/patterns/capacity/disk-fulll.md"
+    ], res.output
 
 
 def test_case_warnings_after_an_invalid_case_name_its_file_position(tmp_path, monkeypatch):

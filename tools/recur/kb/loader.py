@@ -40,7 +40,7 @@ from recur.kb.records import (
     Review,
     SeverityLevel,
 )
-from recur.util.dates import LATEST, shift
+from recur.util.dates import LATEST, iso_date, shift
 from recur.util.errors import Problem, RecurError
 from recur.util.text import close_names, edit_distance, syntax_lookalike
 
@@ -671,6 +671,10 @@ def _open_record(kb: KB, path: Path, shape: dict, files: dict):
     if md is None:  # its own error is reported; by the format its id is its file name, and a record
         files.setdefault(path.stem, []).append(shown)  # naming that id is not an error of its own too
         return None
+    other = _other_kind(kb, path, md.meta.data, shape)
+    if other:  # an incident in patterns/ was a dozen errors, none saying it is an incident
+        kb.problems.append(Problem(shown, 1, "file", other))
+        return None
     v = schema.Validator(shown, md.meta)
     _duplicate_keys(v, md.meta)
     meta = v.mapping(md.meta.data, shape)
@@ -679,8 +683,28 @@ def _open_record(kb: KB, path: Path, shape: dict, files: dict):
         files.setdefault(meta["id"], []).append(shown)
         kb.id_lines[shown] = md.meta.line("id")
         if meta["id"] != path.stem:
-            v.error(("id",), "id", f"{meta['id']!r} must equal the file name {path.stem!r}")
+            rename = display_path(path.with_name(f"{meta['id']}.md"))
+            what = f"{meta['id']!r} must equal the file name {path.stem!r}: write id: {path.stem}, or rename the file {rename}"
+            v.error(("id",), "id", what)
+            if files is kb.pattern_files:  # a record naming the file's id is not an error of its own too
+                kb.misplaced.setdefault(path.stem, []).append(shown)
     return v, md, meta, raw
+
+
+def _other_kind(kb: KB, path: Path, data, shape: dict) -> str | None:
+    """Why a record is in the wrong folder, when it is plainly the other kind: an incident (a date, and
+    neither category nor symptoms) under patterns/, or a pattern (category and symptoms, and no date)
+    under incidents/; with where it goes. None otherwise."""
+    keys = set(data) if isinstance(data, dict) else set()
+    if shape is schema.PATTERN and "date" in keys and not keys & {"category", "symptoms"}:
+        day = iso_date(data["date"])
+        where = f"incidents/{day.year if day else '<year>'}/{path.name}"
+        return f"an incident record (it has a date, and no category or symptoms) in patterns/: move it to {where}"
+    if shape is schema.INCIDENT and {"category", "symptoms"} <= keys and "date" not in keys:
+        category = data["category"] if isinstance(data["category"], str) else "<category>"
+        where = f"patterns/{category}/{path.name}"
+        return f"a pattern (it has a category and symptoms, and no date) in incidents/: move it to {where}"
+    return None
 
 
 def _load_pattern(kb: KB, path: Path) -> None:
@@ -1048,6 +1072,11 @@ def _load_path(kb: KB, path: Path) -> None:
         return
     if len(path.relative_to(kb.root / "paths").parts) != 1:
         kb.problems.append(Problem(shown, 1, "file", "onboarding paths live in paths/<id>.yml"))
+        return
+    twin = path.with_suffix(".yml")
+    if path.suffix == ".yaml" and twin.exists():  # both were read, and the last one replaced the other unsaid
+        what = f"the same path id {path.stem!r} as {display_path(twin)} (a path's id is its file name): this one is not read; merge the two and delete it"
+        kb.problems.append(Problem(shown, 1, "file", what))
         return
     doc = _yaml_file(kb, path, "file")  # "path:" read as a key the file has; it is the file that does not parse
     if doc is None:
