@@ -159,6 +159,7 @@ def test_a_wrong_id_or_category_at_the_prompt_is_asked_again(kb):
             "disk-full",  # taken, asked again
             "disk-full-on-var",
             "Bad Cat",  # refused, asked again
+            "capacty",  # a slip of capacity/: refused with the category meant, asked again
             "capacity",
             "sev2",
             "writes fail on /var",
@@ -173,7 +174,30 @@ def test_a_wrong_id_or_category_at_the_prompt_is_asked_again(kb):
     assert "Id [disk-full]" not in res.output
     assert "Error: must be a kebab-case id (lowercase words joined by '-'), not 'Bad_ID'" in res.output
     assert "Error: pattern 'disk-full' already exists" in res.output and "not 'Bad Cat'" in res.output
+    assert "Error: there is no category 'capacty'; did you mean capacity?" in res.output
     assert load_kb(kb).patterns["disk-full-on-var"].category == "capacity"
+
+
+def test_a_slip_of_a_category_is_refused_with_the_one_meant_and_a_new_folder_is_the_way_past(kb):
+    """Found by a KB author: --category capacty made patterns/capacty/, a category of one pattern on the
+    site and in the board, beside capacity/. A new category that close is made by creating its folder."""
+    args = ["new", "pattern", "--kb", "kb", "--title", "Log volume full", "--severity", "sev2", "--symptom", "x"]
+    res = run(*args, "--category", "capacty")
+    assert res.exit_code == 1, res.output
+    assert res.output == (
+        "Error: --category: there is no category 'capacty'; did you mean capacity? (for a new category of that "
+        "name, create the folder kb/patterns/capacty first)\n"
+    )
+    assert not (kb / "patterns/capacty").exists()
+    assert run(*args, "--category", "storage").exit_code == 0  # a new category, near none
+    (kb / "patterns/capacty").mkdir()
+    assert run(*args, "--id", "log-volume-full-2", "--category", "capacty").exit_code == 0
+    # check names the hand-made folder as a likely slip, at the pattern's category line
+    out = check().output
+    assert (
+        "kb/patterns/capacty/log-volume-full-2.md:4: category: warning: 'capacty' (1 pattern(s)) is close to the "
+        "category 'capacity' (2): if it is a slip, move the file to patterns/capacity/ and set category: capacity"
+    ) in out, out
 
 
 def test_refuses_to_overwrite(kb):

@@ -184,6 +184,7 @@ def authoring_warnings(
             )
         out += _one_way_links(kb, p, shown, copies)
         out += _category_name(p, shown)
+        out += _category_slip(kb, p, shown)
         if stale_days and stale_days > 0:
             out += _stale(kb, p, shown, stale_days, now)
     out += _placeholders_elsewhere(kb)
@@ -216,6 +217,27 @@ def _category_name(p, shown: str) -> list[Problem]:
             "warning",
         )
     ]
+
+
+def _category_slip(kb: KB, p, shown: str) -> list[Problem]:
+    """A category that is a slip of another the KB has as many patterns in, or more (``capacty/`` made by
+    hand beside ``capacity/``): a category of its own on the site, in the board and in `recur report`.
+    `recur new` refuses it (scaffold.pattern_category); a folder made by hand was never named."""
+    from recur.util.text import close_names
+
+    count: dict = {}
+    for q in kb.all_patterns():
+        count[q.category] = count.get(q.category, 0) + 1
+    others = [c for c in count if c != p.category and count[c] >= count[p.category]]
+    meant = close_names(p.category, others, n=1, cutoff=0.8) if len(p.category) >= 4 else []
+    if not meant:
+        return []
+    c = meant[0]
+    what = (
+        f"{p.category!r} ({count[p.category]} pattern(s)) is close to the category {c!r} ({count[c]}): if it is a "
+        f"slip, move the file to patterns/{c}/ and set category: {c}"
+    )
+    return [Problem(shown, p.line("category"), "category", what, "warning")]
 
 
 def _fix_done_dates(kb: KB) -> list[Problem]:
