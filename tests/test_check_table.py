@@ -37,6 +37,8 @@ def front(pid="x-broken", title="Broken thing", category="capacity", severity="s
     return lines + ["symptoms:", "  - it is slow", "signals:", "  - XBrokenAlert", *extra]
 
 
+# a pattern's body with the given runbook lines (the first on line 16 of a file of front())
+RUNBOOK = "\n## Summary\nIt breaks.\n\n## Runbook\n{}\n\n## Root cause\nThe mechanism.\n"
 P = "patterns/capacity/x-broken.md"
 INC = "incidents/2026/INC-2026-0001.md"
 GOOD_INC = INC_TEXT = """---
@@ -441,6 +443,37 @@ ROWS = [
         "paths/first-week.yaml:1: file",
         "the same path id 'first-week' as kb/paths/first-week.yml (a path's id is its file name): this one is not "
         "read; merge the two and delete it",
+        "error",
+    ),
+    (
+        # "2." alone: Markdown joined it to the step above ("... on the host. 2."), the next step numbered one
+        # short, and check said nothing
+        "runbook-empty-step",
+        {P: pattern(*front(), body=RUNBOOK.format("1. Run `df -h` on the host.\n2.\n3. Run `du -sh /var` there."))},
+        f"{P}:17: ## Runbook",
+        "step '2.' is empty: write what to do after its number, or remove it",
+        "warning",
+    ),
+    (
+        "runbook-empty-step-with-a-space",  # "2. ": a step of no text was "nothing actionable in it ('')"
+        {P: pattern(*front(), body=RUNBOOK.format("1. Run `df -h` on the host.\n2. \n3. Run `du -sh /var` there."))},
+        f"{P}:17: ## Runbook",
+        "step 2 is empty: write what to do after its number, or remove it",
+        "warning",
+    ),
+    (
+        "runbook-step-text-on-the-next-line",
+        {P: pattern(*front(), body=RUNBOOK.format("1. Run `df -h` on the host.\n2.\n   Run `du -sh /var` there."))},
+        f"{P}:17: ## Runbook",
+        "step '2.' has its text on the next line ('Run `du -sh /var` there.'): write it on one line, "
+        "'2. Run `du -sh /var` there.'",
+        "warning",
+    ),
+    (
+        "runbook-only-step-text-on-the-next-line",  # was "must be a numbered list", with no word of why
+        {P: pattern(*front(), body=RUNBOOK.format("1.\nRun `du -sh /var` there."))},
+        f"{P}:16: ## Runbook",
+        "must be a numbered list (1. first step, 2. next step, ...): step '1.' has its text on the next line",
         "error",
     ),
     ("id-not-kebab", {P: pattern(*front(pid="X_Broken"))}, f"{P}:2: id", "must be a kebab-case id", "error"),

@@ -384,6 +384,8 @@ def _runbook_warnings(kb: KB, p, shown: str) -> list[Problem]:
         by = placeholders.placeholder_in(step)
         if by:
             msg = f"step {n + 1} {_still_placeholder(by)}"
+        elif not step.strip():  # "2. " and nothing else: it had "nothing actionable in it ('')"
+            msg = f"step {n + 1} is empty: write what to do after its number, or remove it"
         elif not is_actionable(step):
             msg = (
                 f"step {n + 1} has nothing actionable in it ({_short(step)!r}): give the command, "

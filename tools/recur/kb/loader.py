@@ -913,6 +913,34 @@ def _required_sections(v: schema.Validator, shown: str, md, sections: dict, sec_
             v.problems.append(Problem(shown, sec_lines[name], f"## {name}", "section is empty"))
 
 
+_BARE_NUMBER = re.compile(r"^ ?(\d+)[.)]$")  # "2. " with a space is an empty step: lint says so
+
+
+def _bare_numbers(text: str) -> list[tuple[int, str]]:
+    """(line offset, what is wrong) for each step number alone on its line, outside code: its text on the
+    next line ("1." then "Run df -h", which Markdown does not read as a step), or none at all. Markdown
+    joins such a line to the step above ("... on the host. 2."), and the steps after it are numbered one
+    short, without a word (found by a KB author)."""
+    out, opened = [], None
+    lines = text.split("\n")
+    for n, line in enumerate(lines):
+        if m := FENCE_LINE.match(line):
+            opened = fence_step(opened, m.group(1), m.group(2))[0]
+        if opened is not None or not (m := _BARE_NUMBER.match(line)):
+            continue
+        after = next((x.strip() for x in lines[n + 1 :] if x.strip()), "")
+        number = line.strip()
+        if after and not _NUMBERED_STEP.match(after) and not FENCE_LINE.match(after):
+            what = f"step {number!r} has its text on the next line ({after[:30]!r}): write it on one line, '{number} {after[:30]}'"
+        else:
+            what = f"step {number!r} is empty: write what to do after its number, or remove it"
+        out.append((n, what))
+    return out
+
+
+_NUMBERED_STEP = re.compile(r"^\d+[.)](\s|$)")
+
+
 def _runbook_prose(v: schema.Validator, shown: str, text: str, line: int, parts) -> None:
     """Text before the first step or after the last is on the pattern's page only: the terminal, the API,
     MCP and Slack show the numbered steps (found in review: "Before you start, open the dashboard." was
@@ -921,7 +949,7 @@ def _runbook_prose(v: schema.Validator, shown: str, text: str, line: int, parts)
         return
     for where, prose in (("before the first step", parts.intro), ("after the last step", parts.outro)):
         first = next((x.strip() for x in prose.split("\n") if x.strip()), "")
-        if not first:
+        if not first or _BARE_NUMBER.match(first):  # a step number alone: said by _bare_numbers
             continue
         at = line + 1 + next(i for i, x in enumerate(text.split("\n")) if x.strip() == first)
         what = (
@@ -937,14 +965,18 @@ def _lists(v: schema.Validator, shown: str, sections: dict, sec_lines: dict) -> 
     if sections.get("Runbook", "").strip():
         parts = list_parts(sections["Runbook"], numbered=True)
         runbook, stray = parts.items, parts.stray
+        bare = _bare_numbers(sections["Runbook"])
         _runbook_prose(v, shown, sections["Runbook"], sec_lines["Runbook"], parts)
+        for off, what in bare:  # with no step at all, the first is the error below
+            if runbook:
+                v.problems.append(Problem(shown, sec_lines["Runbook"] + 1 + off, "## Runbook", what, "warning"))
         if not runbook:
             v.problems.append(
                 Problem(
                     shown,
-                    sec_lines["Runbook"],
+                    sec_lines["Runbook"] + (1 + bare[0][0] if bare else 0),
                     "## Runbook",
-                    "must be a numbered list (1. first step, 2. next step, ...)",
+                    "must be a numbered list (1. first step, 2. next step, ...)" + (f": {bare[0][1]}" if bare else ""),
                 )
             )
         elif stray:
