@@ -703,7 +703,8 @@ def test_an_unquoted_hash_that_cuts_a_value_short_is_a_warning(tmp_path):
     assert found == [
         ("title", "YAML reads ' #2 on logging nodes' as a comment, so the value is 'Disk full': put the value in "
          "quotes to keep the rest"),
-        ("front matter", "YAML reads ' #42 in the log' as a comment, so the value is 'error': put the value in "
+        # a list item is named with its index (it was "front matter")
+        ("signals[1]", "YAML reads ' #42 in the log' as a comment, so the value is 'error': put the value in "
          "quotes to keep the rest"),
     ]  # fmt: skip
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from recur import config
 from recur.kb import placeholders
 from recur.kb.loader import display_path, readable
-from recur.kb.parse import FENCE_LINE, ParseError, fence_step, front_matter_end, read_text
+from recur.kb.parse import FENCE_LINE, ParseError, fence_step, front_matter_end, key_at, read_text
 from recur.kb.records import KB, Pattern
 from recur.kb.schema import KEBAB, PATTERN, meant_key
 from recur.util.dates import after_today, given_date
@@ -527,7 +527,9 @@ def _comment_cuts(bodies: list) -> list[Problem]:
     for name, _, _, front in bodies:
         for line, key, value, rest in _cut_values(front):
             what = f"YAML reads ' #{rest}' as a comment, so the value is {value!r}: put the value in quotes to keep the rest"
-            out.append(Problem(name, line + 2, key or "front matter", what, "warning"))  # front[0] is line 2
+            # the value's whole place, "signals[1]", "fix.owner" (a list item was "front matter")
+            field = key_at("\n".join(front), line) or key or "front matter"
+            out.append(Problem(name, line + 2, field, what, "warning"))  # front[0] is line 2
     return out
 
 

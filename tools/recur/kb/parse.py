@@ -223,7 +223,7 @@ def _reserved_start(text: str, mark, offset: int) -> ParseError | None:
         mark.line + 1 + offset,
         f"YAML does not parse: a value cannot start with {line[col]!r} unquoted (YAML reserves @, ` and %): "
         f"put the whole text in quotes, {yaml_string(value)}",
-        _key_at(fixed, mark.line) or _key_written(line),
+        key_at(fixed, mark.line) or _key_written(line),
     )
 
 
@@ -237,7 +237,7 @@ def _colon_in_value(text: str, mark, offset: int, problem: str) -> ParseError | 
     if "mapping values are not allowed" not in problem or not mark or mark.line >= len(lines):
         return None
     for prefix, value, whole_item in _colon_candidates(lines[mark.line]):
-        key = _key_at(_line_replaced(lines, mark.line, prefix + yaml_string(value)), mark.line)
+        key = key_at(_line_replaced(lines, mark.line, prefix + yaml_string(value)), mark.line)
         if key is None and not whole_item:  # the file has another slip (found in review: the hint was lost)
             key = _top_level_key(prefix + yaml_string(value))
         # a follow-up, a distinguish entry, a path's step, an eval case: its item is a mapping, not one text
@@ -274,7 +274,7 @@ def _line_replaced(lines: list[str], n: int, line: str) -> str:
     return "\n".join([*lines[:n], line, *lines[n + 1 :]])
 
 
-def _key_at(text: str, line: int) -> str | None:
+def key_at(text: str, line: int) -> str | None:
     """The dotted key ("fix.owner", "follow_ups[0].owner") of the value at 0-based ``line`` of ``text``,
     if ``text`` parses now (one more parse, no more: another bad value is its own error once this is
     fixed); None otherwise."""
