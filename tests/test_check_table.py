@@ -476,6 +476,22 @@ ROWS = [
         "must be a numbered list (1. first step, 2. next step, ...): step '1.' has its text on the next line",
         "error",
     ),
+    (
+        # an incident's "## Sumary" was "required section is missing" at the front matter's end, no hint
+        "incident-summary-slip",
+        {INC: GOOD_INC.replace("## Summary", "## Sumary")},
+        f"{INC}:9: ## Summary",
+        "required section is missing: write '## Sumary' as '## Summary'",
+        "error",
+    ),
+    (
+        "heading-without-a-space",  # "##Summary" is text to Markdown: it was "missing" at the end of the file
+        {P: pattern(*front(), body=RUNBOOK.format("1. Run `uptime` on the host.").replace("## Summary", "##Summary"))},
+        f"{P}:12: ## Summary",
+        "required section is missing: '##Summary' has no space after its #, so it is no heading; write it as "
+        "'## Summary'",
+        "error",
+    ),
     ("id-not-kebab", {P: pattern(*front(pid="X_Broken"))}, f"{P}:2: id", "must be a kebab-case id", "error"),
     (
         "id-not-file-stem",

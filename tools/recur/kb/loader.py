@@ -862,7 +862,7 @@ def _other_level(md, name: str) -> tuple[int, str] | None:
     """(line, the heading as written) of the first heading outside code that names section ``name``
     at another level than ## ("# Runbook", "### Root cause"), or None. Only ## headings are sections, so it was
     "required section is missing" at the end of the file, with nothing pointing at the heading."""
-    heading = re.compile(rf"^(?:#|#{{3,6}})[ \t]+{re.escape(name)}[ \t]*#*[ \t]*$", re.IGNORECASE)
+    heading = re.compile(rf"^(?:(?:#|#{{3,6}})[ \t]+|#{{1,6}}){re.escape(name)}[ \t]*#*[ \t]*$", re.IGNORECASE)
     # a setext heading, the name underlined with --- or === (found in review: "missing" with no hint)
     title, underline = (
         re.compile(rf"^ {{0,3}}{re.escape(name)}[ \t]*$", re.IGNORECASE),
@@ -882,35 +882,33 @@ def _other_level(md, name: str) -> tuple[int, str] | None:
 
 def _required_sections(v: schema.Validator, shown: str, md, sections: dict, sec_lines: dict, status: str) -> None:
     required = ["Summary", "Runbook"] + ([] if status == "draft" else ["Root cause"])
-    end_line = md.body_line + md.body.rstrip("\n").count("\n")  # the last line of the file, not past it
     for name in required:
         if name not in sections:
-            # "## Root Cause": the section is there, written another way; said at its line (it was "missing",
-            # at the end of the file; found in review)
-            near = _looks_like(name, sections, required=True)
-            if near is not None:
-                v.problems.append(
-                    Problem(
-                        shown,
-                        sec_lines[near],
-                        f"## {name}",
-                        f"required section is missing: write '## {' '.join(near.split())}' as '## {name}'",
-                    )
-                )
-                continue
-            level = _other_level(md, name)
-            if level is not None:  # "### Runbook": the section is there as a heading of another level
-                line, written = level
-                what = (
-                    f"required section is missing: '{written}' is a heading of another level; write it as '## {name}'"
-                )
-                v.problems.append(Problem(shown, line, f"## {name}", what))
-                continue
-            v.problems.append(
-                Problem(shown, end_line if md.sections else md.body_line, f"## {name}", "required section is missing")
-            )
+            line, what = _section_missing(md, name, sections, sec_lines)
+            v.problems.append(Problem(shown, line, f"## {name}", what))
         elif not sections[name].strip():
             v.problems.append(Problem(shown, sec_lines[name], f"## {name}", "section is empty"))
+
+
+def _section_missing(md, name: str, sections: dict, sec_lines: dict) -> tuple[int, str]:
+    """(line, message) for required section ``name`` that the file does not have as ``## name``: at the
+    heading that is it written another way, when there is one; else at the end of the file."""
+    # "## Root Cause": the section is there, written another way; said at its line (it was "missing",
+    # at the end of the file; found in review)
+    near = _looks_like(name, sections, required=True)
+    if near is not None:
+        return sec_lines[near], f"required section is missing: write '## {' '.join(near.split())}' as '## {name}'"
+    level = _other_level(md, name)
+    if level is not None:  # "### Runbook": the section is there as a heading of another level
+        line, written = level
+        if written.startswith("#") and written.lstrip("#")[:1] != " ":  # "##Summary": Markdown reads it as text
+            return (
+                line,
+                f"required section is missing: '{written}' has no space after its #, so it is no heading; write it as '## {name}'",
+            )
+        return line, f"required section is missing: '{written}' is a heading of another level; write it as '## {name}'"
+    end_line = md.body_line + md.body.rstrip("\n").count("\n")  # the last line of the file, not past it
+    return end_line if md.sections else md.body_line, "required section is missing"
 
 
 _BARE_NUMBER = re.compile(r"^ ?(\d+)[.)]$")  # "2. " with a space is an empty step: lint says so
@@ -1043,8 +1041,9 @@ def _load_incident(kb: KB, path: Path) -> None:
     if "date" in meta and int(parts[0]) not in (meta["date"].year, _written_year(raw.get("date"))):
         v.warn(("date",), "date", f"incident of {meta['date'].year} filed under incidents/{parts[0]}/")
     sections, sec_lines = _sections(v, md)
-    if "Summary" not in sections:
-        v.problems.append(Problem(shown, md.body_line, "## Summary", "required section is missing"))
+    if "Summary" not in sections:  # at "## Sumary" when there is one, as in a pattern
+        line, what = _section_missing(md, "Summary", sections, sec_lines)
+        v.problems.append(Problem(shown, md.body_line if what.endswith("missing") else line, "## Summary", what))
     elif not sections["Summary"].strip():
         v.problems.append(Problem(shown, sec_lines["Summary"], "## Summary", "section is empty"))
     kb.problems.extend(v.problems)
