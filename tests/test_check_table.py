@@ -492,6 +492,30 @@ ROWS = [
         "'## Summary'",
         "error",
     ),
+    (
+        # "1.\u00a0Run": Recur read a step, the site's Markdown a paragraph, and check said nothing
+        "runbook-step-after-a-no-break-space",
+        {P: pattern(*front(), body=RUNBOOK.format("1. Run `df -h` on the host.\n2.\u00a0Run `du -sh /var` there."))},
+        f"{P}:17: ## Runbook",
+        "'2.\\xa0Run `du -sh /var` there.' has U+00A0 no-break space at column 3, where a plain space is meant: type "
+        "the space again (the site reads the line as text, not a step)",
+        "warning",
+    ),
+    (
+        "evidence-item-after-a-no-break-space",
+        {
+            P: pattern(
+                *front(),
+                body=RUNBOOK.format("1. Run `df -h` on the host.").replace(
+                    "## Root cause", "## Evidence to preserve\n- the heap dump\n-\u00a0the GC log\n\n## Root cause"
+                ),
+            )
+        },
+        f"{P}:20: ## Evidence to preserve",
+        "has U+00A0 no-break space at column 2, where a plain space is meant: type the space again (the site reads "
+        "the line as text, not an item)",
+        "warning",
+    ),
     ("id-not-kebab", {P: pattern(*front(pid="X_Broken"))}, f"{P}:2: id", "must be a kebab-case id", "error"),
     (
         "id-not-file-stem",

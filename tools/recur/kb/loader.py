@@ -936,6 +936,20 @@ def _bare_numbers(text: str) -> list[tuple[int, str]]:
     return out
 
 
+def _lookalike_lines(text: str, item: str = "a step") -> list[tuple[int, str]]:
+    """(line offset, what is wrong) for each line of a list section, outside code, that starts an item
+    with a no-break space or an en dash ("1.\u00a0Run", copied from a document): Recur read it as a step,
+    and the site's Markdown as text run into the step above (found by a KB author)."""
+    out, opened = [], None
+    for n, line in enumerate(text.split("\n")):
+        if m := FENCE_LINE.match(line):
+            opened = fence_step(opened, m.group(1), m.group(2))[0]
+        what = None if opened is not None else syntax_lookalike(line, colon=False)
+        if what:
+            out.append((n, f"{line.strip()[:30]!r} has {what} (the site reads the line as text, not {item})"))
+    return out
+
+
 _NUMBERED_STEP = re.compile(r"^\d+[.)](\s|$)")
 
 
@@ -963,7 +977,7 @@ def _lists(v: schema.Validator, shown: str, sections: dict, sec_lines: dict) -> 
     if sections.get("Runbook", "").strip():
         parts = list_parts(sections["Runbook"], numbered=True)
         runbook, stray = parts.items, parts.stray
-        bare = _bare_numbers(sections["Runbook"])
+        bare = _bare_numbers(sections["Runbook"]) + _lookalike_lines(sections["Runbook"])
         _runbook_prose(v, shown, sections["Runbook"], sec_lines["Runbook"], parts)
         for off, what in bare:  # with no step at all, the first is the error below
             if runbook:
@@ -989,6 +1003,9 @@ def _lists(v: schema.Validator, shown: str, sections: dict, sec_lines: dict) -> 
             )
     if sections.get("Evidence to preserve", "").strip():
         evidence = evidence_parts(sections["Evidence to preserve"]).items
+        for off, what in _lookalike_lines(sections["Evidence to preserve"], "an item") if evidence else ():
+            line = sec_lines["Evidence to preserve"] + 1 + off
+            v.problems.append(Problem(shown, line, "## Evidence to preserve", what, "warning"))
         if not evidence:
             v.problems.append(
                 Problem(

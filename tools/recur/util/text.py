@@ -368,6 +368,9 @@ def syntax_lookalike(line: str, colon: bool = True) -> str | None:
         return f"U+{ord(dash):04X} {LOOKALIKE_DASHES[dash]} at column {i + 1}, where a list item's '-' (a hyphen) is meant: type '- '"
     if found is None and line[i : i + 1] == "-" and line[i + 1 : i + 2] in LOOKALIKE_SPACES:
         found = i + 1
+    number = re.match(r"\d{1,9}[.)]", line[i:])  # "1.\u00a0Run": a Markdown step number and its space
+    if found is None and number and line[i + number.end() : i + number.end() + 1] in LOOKALIKE_SPACES:
+        found = i + number.end()
     if found is None and colon:
         m = re.match(r"^(?:-\s+)?[^\s#\"'\[\]{},][^:#]*:", line[i:])
         if m and line[i + m.end() : i + m.end() + 1] in LOOKALIKE_SPACES and line[i + m.end() :][:1]:
