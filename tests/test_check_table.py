@@ -516,6 +516,15 @@ ROWS = [
         "the line as text, not an item)",
         "warning",
     ),
+    (
+        # valid YAML, one text "disk - storage": the list had an item less, and nothing was said
+        "yaml-list-item-read-as-more-of-the-one-above",
+        {P: pattern(*front(), "tags:", "  - disk", "   - storage", "  - wal")},
+        f"{P}:12: tags[0]",
+        "YAML reads line 12 ('- storage') as more of this value ('disk - storage'), not an item of its own: start "
+        "it in column 3, as the item above",
+        "warning",
+    ),
     ("id-not-kebab", {P: pattern(*front(pid="X_Broken"))}, f"{P}:2: id", "must be a kebab-case id", "error"),
     (
         "id-not-file-stem",

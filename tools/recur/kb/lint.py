@@ -196,6 +196,7 @@ def authoring_warnings(
     out += _ticket_due_conflicts(kb)
     bodies = list(_bodies(kb))  # every file read once for all three
     out += _comment_cuts(bodies)
+    out += _items_run_on(bodies)
     out += _fence_warnings(bodies)
     out += _link_warnings(kb, bodies)
     return out
@@ -530,6 +531,34 @@ def _comment_cuts(bodies: list) -> list[Problem]:
             # the value's whole place, "signals[1]", "fix.owner" (a list item was "front matter")
             field = key_at("\n".join(front), line) or key or "front matter"
             out.append(Problem(name, line + 2, field, what, "warning"))  # front[0] is line 2
+    return out
+
+
+def _items_run_on(bodies: list) -> list[Problem]:
+    """A line written as a list item ("- storage") that YAML reads as more of the plain value above it,
+    being indented further than that item ("  - disk" then "   - storage" is the one text "disk -
+    storage"): valid YAML, so nothing was said, and the list had an item less (found by a KB author)."""
+    import yaml
+
+    out = []
+    for name, _, _, front in bodies:
+        try:
+            tokens = list(yaml.scan("\n".join(front), Loader=yaml.SafeLoader))
+        except yaml.YAMLError:  # a front matter that does not parse has its own error
+            continue
+        for prev, tok in zip([None, *tokens], tokens):
+            plain = isinstance(tok, yaml.ScalarToken) and tok.plain and tok.end_mark.line > tok.start_mark.line
+            if not plain or not isinstance(prev, yaml.BlockEntryToken):  # a list item's text, run over lines
+                continue
+            for n in range(tok.start_mark.line + 1, tok.end_mark.line + 1):
+                if front[n].lstrip().startswith("- "):
+                    field = key_at("\n".join(front), tok.start_mark.line) or "front matter"
+                    what = (
+                        f"YAML reads line {n + 2} ({front[n].strip()[:30]!r}) as more of this value ({tok.value[:40]!r}), "
+                        f"not an item of its own: start it in column {tok.start_mark.column - 1}, as the item above"
+                    )
+                    out.append(Problem(name, n + 2, field, what, "warning"))  # front[0] is line 2
+                    break
     return out
 
 
