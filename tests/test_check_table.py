@@ -525,6 +525,22 @@ ROWS = [
         "it in column 3, as the item above",
         "warning",
     ),
+    (
+        # a value of fix's status on the pattern's own: "must be one of draft, active, retired" and no more
+        "pattern-status-done",
+        {P: pattern(*front(extra=["status: done"]))},
+        f"{P}:10: status",
+        "must be one of draft, active, retired, not 'done' ('done' is a value of fix.status: 'fix: {status: done}')",
+        "error",
+    ),
+    (
+        "fix-due-at-the-top",  # fix's key at the top: kept as a team's own, with where it most likely goes
+        {P: pattern(*front(extra=["due: 2026-05-01"]))},
+        f"{P}:10: due",
+        "unknown key in front matter: due is a key of fix; if it is fix's, write it under it, 'fix: {due: ...}' "
+        "(kept, not used; a key of your own: --strict does not fail on it)",
+        "warning-not-strict",
+    ),
     ("id-not-kebab", {P: pattern(*front(pid="X_Broken"))}, f"{P}:2: id", "must be a kebab-case id", "error"),
     (
         "id-not-file-stem",

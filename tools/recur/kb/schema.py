@@ -227,7 +227,7 @@ class Validator:
                     msg = "is required" if key not in value else "must not be empty"
                     self.error(path + ((key,) if key in value else ()), dotted, msg)
                 continue
-            cleaned = self.value(value[key], rule, path + (key,), dotted)
+            cleaned = self.value(value[key], rule, path + (key,), dotted, siblings=schema)
             if cleaned is not None:
                 out[key] = cleaned
         for key in value:
@@ -249,11 +249,20 @@ class Validator:
         elif meant:
             message = f"unknown key in {name}: did you mean '{meant}'? (kept, not used)"
             self.problems.append(Problem(self.relpath, line, dotted, message, "warning"))
+        elif home := _home_of(str(key), schema):  # "due:" at the top of a pattern: most likely fix's
+            # a team's own "status:" on incidents is as likely: --strict does not fail on it either
+            message = (
+                f"unknown key in {name}: {key} is a key of {home}; if it is {home}'s, write it under it, "
+                f"'{home}: {{{key}: ...}}' (kept, not used; a key of your own: --strict does not fail on it)"
+            )
+            self.problems.append(Problem(self.relpath, line, dotted, message, "warning", strict=False))
         else:
             message = f"unknown key in {name} (kept, not used; a key of your own: --strict does not fail on it)"
             self.problems.append(Problem(self.relpath, line, dotted, message, "warning", strict=False))
 
-    def value(self, value, rule: Field, path: tuple, dotted: str):
+    def value(self, value, rule: Field, path: tuple, dotted: str, siblings: dict | None = None):
+        """``value`` checked against ``rule``, cleaned (None when wrong); ``siblings``, the schema it is a
+        key of, names where a value of another key was meant to go (``status: done`` on a pattern)."""
         kind = rule.kind
         if kind in ("str", "kebab", "ident"):
             return self.scalar(value, kind, path, dotted)
@@ -261,7 +270,7 @@ class Validator:
             text = self.scalar(value, "str", path, dotted)
             if text is not None and text not in rule.choices:
                 meant = close_names(text, rule.choices, n=1)
-                hint = f" (did you mean {meant[0]}?)" if meant else ""
+                hint = f" (did you mean {meant[0]}?)" if meant else _value_home(text, siblings or {})
                 self.error(path, dotted, f"must be one of {', '.join(rule.choices)}, not {text!r}{hint}")
                 return None
             return text
@@ -416,6 +425,22 @@ def meant_key(key, schema: dict) -> str | None:
     "symtoms", "Tags"), or None."""
     close = difflib.get_close_matches(str(key).lower(), list(schema), n=1, cutoff=0.75)
     return close[0] if close else None
+
+
+def _home_of(key: str, schema: dict) -> str | None:
+    """The one mapping of ``schema`` that has ``key`` (``due`` is fix's in a pattern), or None."""
+    homes = [name for name, rule in schema.items() if rule.kind == "mapping" and key in (rule.schema or {})]
+    return homes[0] if len(homes) == 1 else None
+
+
+def _value_home(text: str, schema: dict) -> str:
+    """Where a value allowed by a key of one of ``schema``'s mappings goes, as a message's end
+    (``status: done`` on a pattern: fix's status), or ""."""
+    for name, rule in schema.items():
+        for sub, inner in (rule.schema or {}).items() if rule.kind == "mapping" else ():
+            if inner.kind == "enum" and text in inner.choices:
+                return f" ({text!r} is a value of {name}.{sub}: '{name}: {{{sub}: {text}}}')"
+    return ""
 
 
 def _placed_hint(value, schema: dict, label: str) -> str:
