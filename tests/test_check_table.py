@@ -541,6 +541,20 @@ ROWS = [
         "(kept, not used; a key of your own: --strict does not fail on it)",
         "warning-not-strict",
     ),
+    (
+        "path-file-empty",  # "must be a mapping of keys to values, not nothing"
+        {"paths/first-week.yml": ""},
+        "paths/first-week.yml:1: file",
+        "is empty: it needs title and steps",
+        "error",
+    ),
+    (
+        "front-matter-empty",
+        {INC: "---\n---\n\n## Summary\nS.\n"},
+        f"{INC}:2: front matter",
+        "is empty: it needs id, title, date and severity",
+        "error",
+    ),
     ("id-not-kebab", {P: pattern(*front(pid="X_Broken"))}, f"{P}:2: id", "must be a kebab-case id", "error"),
     (
         "id-not-file-stem",

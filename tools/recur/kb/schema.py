@@ -215,6 +215,9 @@ class Validator:
             # a path's .yml has no front matter: the whole file was called that
             whole = "front matter" if self.part == "front matter" else "file"
             what = f"must be a mapping of keys to values, not {kind_of(value)}"
+            if value is None and not label:  # "not nothing" (found by a KB author): say it is empty, and what it needs
+                needed = [k for k, rule in schema.items() if rule.required]
+                what = f"is empty: it needs {', '.join(needed[:-1])} and {needed[-1]}" if len(needed) > 1 else what
             self.error(path, label or whole, what + (_placed_hint(value, schema, label) if label else ""))
             return {}
         out: dict = {}
