@@ -1189,6 +1189,13 @@ ROWS = [
         "warning",
     ),
     (
+        "yaml-key-of-a-list-item-between-its-dash-and-key",  # both columns of one line, said once
+        {P: pattern(*front(), "distinguish:", "  - from: dns-failure", "   by: resolvers answer")},
+        f"{P}:12: front matter",
+        "(line 12, column 4: indented 3 spaces, where YAML expected 2 or 4, as on line 11:",
+        "error",
+    ),
+    (
         "path-pattern-slip",  # named with the id it was meant to be, not left to a search through patterns/
         {"paths/first-week.yml": "title: T\naudience: a\nsteps:\n  - pattern: disk-ful\n    why: w\n"},
         "paths/first-week.yml:4: steps[0].pattern",

@@ -418,8 +418,11 @@ def _indent_hint(text: str, mark, problem: str, offset: int) -> str:
         return ""
     # the nearest column (both, when one further in and one further out are as near), the latest line's first
     near = min(abs(d - indent) for d, _, _ in levels)
-    meant = {d: n for d, n, _ in levels if abs(d - indent) == near}
-    expected = " or ".join(f"{d}, as on line {n + 1 + offset}" for d, n in sorted(meant.items(), key=lambda x: -x[1]))
+    by_line: dict = {}  # "2 or 4, as on line 13": a list item's dash and its first key, on one line
+    for d, n, _ in sorted(levels, key=lambda x: (-x[1], x[0])):
+        if abs(d - indent) == near:
+            by_line.setdefault(n, []).append(str(d))
+    expected = " or ".join(f"{' or '.join(ds)}, as on line {n + 1 + offset}" for n, ds in by_line.items())
     return (
         f" (line {mark.line + 1 + offset}, column {indent + 1}: indented {indent} space{'s' * (indent != 1)}, where "
         f"YAML expected {expected}: the keys of one mapping, and the items of one list, start in the same column)"
