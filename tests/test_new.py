@@ -200,6 +200,15 @@ def test_a_slip_of_a_category_is_refused_with_the_one_meant_and_a_new_folder_is_
     ) in out, out
 
 
+def test_a_slip_of_a_severity_level_is_named_with_the_one_meant(kb):
+    """`recur check` names sev2 for a record's "sev22"; `recur new` said only the framework's levels."""
+    for what in ("pattern", "incident"):
+        extra = ["--category", "capacity", "--symptom", "x"] if what == "pattern" else []
+        res = run("new", what, "--kb", "kb", "--title", "Disk full", "--severity", "sev22", *extra)
+        assert res.exit_code == 1, res.output
+        assert "unknown severity 'sev22' (did you mean sev2?); the framework has sev1, sev2, sev3, sev4" in res.output
+
+
 def test_refuses_to_overwrite(kb):
     before = (kb / "patterns/capacity/disk-full.md").read_text()
     res = run(

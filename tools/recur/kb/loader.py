@@ -42,7 +42,7 @@ from recur.kb.records import (
 )
 from recur.util.dates import LATEST, iso_date, shift
 from recur.util.errors import Problem, RecurError
-from recur.util.text import close_names, edit_distance, syntax_lookalike
+from recur.util.text import edit_distance, syntax_lookalike
 
 KB_FORMAT = 1  # the KB format version this recur reads and writes (docs/kb-format.md)
 FORMAT_FILE = "recur.yml"
@@ -599,8 +599,7 @@ def _check_severity(kb: KB, v: schema.Validator, value) -> None:
     known = kb.severity_declared or list(kb.severity)
     if value is not None and known and value not in known:
         shown = ", ".join(kb.severity or known)
-        meant = close_names(value, known, n=1, cutoff=0.8)  # not sev1 for sev9
-        hint = f" (did you mean {meant[0]}?)" if meant else ""
+        hint = schema.meant_severity(value, known)
         v.error(("severity",), "severity", f"unknown severity {value!r}{hint}; the framework has {shown}")
 
 

@@ -76,7 +76,8 @@ def _severity(kb: KB, value: str) -> str:
     if kb.severity and value not in kb.severity:
         if broken := kb.broken_severity(value):
             raise RecurError(f"--severity: {broken}")
-        raise RecurError(f"--severity: unknown severity {value!r}; the framework has {', '.join(kb.severity)}")
+        hint = schema.meant_severity(value, kb.severity)
+        raise RecurError(f"--severity: unknown severity {value!r}{hint}; the framework has {', '.join(kb.severity)}")
     return value
 
 

@@ -430,6 +430,13 @@ def meant_key(key, schema: dict) -> str | None:
     return close[0] if close else None
 
 
+def meant_severity(value, levels) -> str:
+    """ " (did you mean sev2?)" for a slip of one of the framework's ``levels`` ("sev22", "Sev2"), or "":
+    not sev1 for sev9, which is no slip but a level the framework does not have."""
+    meant = close_names(str(value), levels, n=1, cutoff=0.8)
+    return f" (did you mean {meant[0]}?)" if meant else ""
+
+
 def _home_of(key: str, schema: dict) -> str | None:
     """The one mapping of ``schema`` that has ``key`` (``due`` is fix's in a pattern), or None."""
     homes = [name for name, rule in schema.items() if rule.kind == "mapping" and key in (rule.schema or {})]
