@@ -162,8 +162,10 @@ def authoring_warnings(
     now = _today(today)
     out: list[Problem] = []
     copies: dict = {}  # id -> every pattern record read with it (two or more: a duplicate id)
+    sizes: dict = {}  # category -> its number of patterns
     for p in kb.all_patterns():
         copies.setdefault(p.id, []).append(p)
+        sizes[p.category] = sizes.get(p.category, 0) + 1
     for p in sorted(kb.all_patterns(), key=lambda p: (p.id, p.relpath)):
         if p.status == "retired":
             continue
@@ -184,7 +186,7 @@ def authoring_warnings(
             )
         out += _one_way_links(kb, p, shown, copies)
         out += _category_name(p, shown)
-        out += _category_slip(kb, p, shown)
+        out += _category_slip(p, shown, sizes)
         if stale_days and stale_days > 0:
             out += _stale(kb, p, shown, stale_days, now)
     out += _placeholders_elsewhere(kb)
@@ -195,8 +197,9 @@ def authoring_warnings(
     out += _review_level_mismatch(kb)
     out += _ticket_due_conflicts(kb)
     bodies = list(_bodies(kb))  # every file read once for all three
-    out += _comment_cuts(bodies)
-    out += _items_run_on(bodies)
+    fronts = list(_scanned(bodies))  # and its front matter scanned once for both
+    out += _comment_cuts(fronts)
+    out += _items_run_on(fronts)
     out += _fence_warnings(bodies)
     out += _link_warnings(kb, bodies)
     return out
@@ -220,15 +223,12 @@ def _category_name(p, shown: str) -> list[Problem]:
     ]
 
 
-def _category_slip(kb: KB, p, shown: str) -> list[Problem]:
+def _category_slip(p, shown: str, count: dict) -> list[Problem]:
     """A category that is a slip of another the KB has as many patterns in, or more (``capacty/`` made by
     hand beside ``capacity/``): a category of its own on the site, in the board and in `recur report`.
     `recur new` refuses it (scaffold.pattern_category); a folder made by hand was never named."""
     from recur.util.text import close_names
 
-    count: dict = {}
-    for q in kb.all_patterns():
-        count[q.category] = count.get(q.category, 0) + 1
     others = [c for c in count if c != p.category and count[c] >= count[p.category]]
     meant = close_names(p.category, others, n=1, cutoff=0.8) if len(p.category) >= 4 else []
     if not meant:
@@ -523,10 +523,23 @@ def _bodies(kb: KB):
 _CUT = re.compile(r"\s+#(\S.*)$")
 
 
-def _comment_cuts(bodies: list) -> list[Problem]:
-    out = []
+def _scanned(bodies: list):
+    """(name, front matter lines, YAML tokens) of each file whose front matter YAML scans (one that does
+    not has its own error)."""
+    import yaml
+
     for name, _, _, front in bodies:
-        for line, key, value, rest in _cut_values(front):
+        try:
+            tokens = list(yaml.scan("\n".join(front), Loader=yaml.SafeLoader))
+        except yaml.YAMLError:
+            continue
+        yield name, front, tokens
+
+
+def _comment_cuts(fronts: list) -> list[Problem]:
+    out = []
+    for name, front, tokens in fronts:
+        for line, key, value, rest in _cut_values(front, tokens):
             what = f"YAML reads ' #{rest}' as a comment, so the value is {value!r}: put the value in quotes to keep the rest"
             # the value's whole place, "signals[1]", "fix.owner" (a list item was "front matter")
             field = key_at("\n".join(front), line) or key or "front matter"
@@ -534,18 +547,14 @@ def _comment_cuts(bodies: list) -> list[Problem]:
     return out
 
 
-def _items_run_on(bodies: list) -> list[Problem]:
+def _items_run_on(fronts: list) -> list[Problem]:
     """A line written as a list item ("- storage") that YAML reads as more of the plain value above it,
     being indented further than that item ("  - disk" then "   - storage" is the one text "disk -
     storage"): valid YAML, so nothing was said, and the list had an item less (found by a KB author)."""
     import yaml
 
     out = []
-    for name, _, _, front in bodies:
-        try:
-            tokens = list(yaml.scan("\n".join(front), Loader=yaml.SafeLoader))
-        except yaml.YAMLError:  # a front matter that does not parse has its own error
-            continue
+    for name, front, tokens in fronts:
         for prev, tok in zip([None, *tokens], tokens):
             plain = isinstance(tok, yaml.ScalarToken) and tok.plain and tok.end_mark.line > tok.start_mark.line
             if not plain or not isinstance(prev, yaml.BlockEntryToken):  # a list item's text, run over lines
@@ -562,15 +571,11 @@ def _items_run_on(bodies: list) -> list[Problem]:
     return out
 
 
-def _cut_values(front: list[str]) -> list[tuple]:
+def _cut_values(front: list[str], tokens: list) -> list[tuple]:
     """(index in ``front``, its key or None, the value YAML reads, what it reads as a comment) of
-    each plain value a " #word" ends."""
+    each plain value a " #word" ends, from ``front``'s YAML ``tokens``."""
     import yaml
 
-    try:
-        tokens = list(yaml.scan("\n".join(front), Loader=yaml.SafeLoader))
-    except yaml.YAMLError:  # a front matter that does not parse has its own error
-        return []
     found, key, prev = [], None, None
     for tok in tokens:
         if isinstance(tok, yaml.ScalarToken) and isinstance(prev, yaml.KeyToken):
