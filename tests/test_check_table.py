@@ -37,6 +37,8 @@ def front(pid="x-broken", title="Broken thing", category="capacity", severity="s
     return lines + ["symptoms:", "  - it is slow", "signals:", "  - XBrokenAlert", *extra]
 
 
+# a pattern's body with the given runbook lines (the first on line 16 of a file of front())
+RUNBOOK = "\n## Summary\nIt breaks.\n\n## Runbook\n{}\n\n## Root cause\nThe mechanism.\n"
 P = "patterns/capacity/x-broken.md"
 INC = "incidents/2026/INC-2026-0001.md"
 GOOD_INC = INC_TEXT = """---
@@ -308,6 +310,251 @@ ROWS = [
         "must be one of draft, active, retired",
         "error",
     ),
+    (
+        # a slip of an allowed value was named with the list alone; the value meant is said now
+        "status-slip",
+        {P: pattern(*front(extra=["status: activ"]))},
+        f"{P}:10: status",
+        "must be one of draft, active, retired, not 'activ' (did you mean active?)",
+        "error",
+    ),
+    (
+        "fix-status-slip",
+        {P: pattern(*front(extra=["fix: {status: don}"]))},
+        f"{P}:10: fix.status",
+        "must be one of open, in-progress, done, wont-fix, not 'don' (did you mean done?)",
+        "error",
+    ),
+    (
+        "candidate-confidence-slip",
+        {
+            INC: GOOD_INC.replace(
+                "patterns: [db-pool-exhausted]", "patterns: []\ncandidates:\n  - id: disk-full\n    confidence: hgih"
+            )
+        },
+        f"{INC}:9: candidates[0].confidence",
+        "must be one of high, medium, low, not 'hgih' (did you mean high?)",
+        "error",
+    ),
+    (
+        "severity-slip",  # sev22 for sev2; not sev1 for sev9 (the row unknown-severity)
+        {P: pattern(*front(severity="sev22"))},
+        f"{P}:5: severity",
+        "unknown severity 'sev22' (did you mean sev2?); the framework has sev1, sev2, sev3, sev4",
+        "error",
+    ),
+    (
+        "eval-expect-slip",  # a path's step and an incident's patterns named the id meant; a case did not
+        {"eval/cases.yml": "- query: disk is full\n  expect: [disk-ful]\n"},
+        "eval/cases.yml:2: [0].expect",
+        "no pattern has id 'disk-ful'; did you mean disk-full?",
+        "error",
+    ),
+    (
+        "body-link-slip",
+        {
+            P: pattern(
+                *front(),
+                body="\n## Summary\nSee [the pool](db-pool-exhaustd.md) and [dns](../network/dns-failur.md).\n\n"
+                "## Runbook\n1. Run `uptime` on the host.\n\n## Root cause\nThe mechanism.\n",
+            )
+        },
+        f"{P}:13: link",
+        "'db-pool-exhaustd.md' is not a file of the knowledge base (the site build fails on it with --strict): "
+        "did you mean db-pool-exhausted.md?",
+        "warning",
+    ),
+    (
+        # a date as a team writes it: "must be a date like 2026-01-31" gave no form of the date itself
+        "incident-date-month-first",
+        {INC: GOOD_INC.replace("date: 2026-03-02", "date: 12/19/2026")},
+        f"{INC}:4: date",
+        "must be a date like 2026-01-31, not '12/19/2026'; write it as 2026-12-19 (year-month-day)",
+        "error",
+    ),
+    (
+        "incident-date-with-dots",
+        {INC: GOOD_INC.replace("date: 2026-03-02", "date: 19.12.2026")},
+        f"{INC}:4: date",
+        "not '19.12.2026'; write it as 2026-12-19 (year-month-day)",
+        "error",
+    ),
+    (
+        "fix-due-either-way-round",  # 03/04: both readings, not a guess
+        {P: pattern(*front(extra=["fix: {status: open, due: 03/04/2026}"]))},
+        f"{P}:10: fix.due",
+        "not '03/04/2026'; write it as 2026-03-04 or 2026-04-03 (year-month-day): whichever you meant",
+        "error",
+    ),
+    (
+        # "fix: done" was "must be a mapping of keys to values, not a string", the key it belongs to unsaid
+        "fix-written-as-its-status",
+        {P: pattern(*front(extra=["fix: done"]))},
+        f"{P}:10: fix",
+        "must be a mapping of keys to values, not a string: 'done' is a value of fix.status; write it as "
+        "'fix: {status: done}'",
+        "error",
+    ),
+    (
+        "review-written-as-its-level",
+        {INC: GOOD_INC.replace("patterns: [db-pool-exhausted]", "review: light")},
+        f"{INC}:6: review",
+        "'light' is a value of review.level; write it as 'review: {level: light}'",
+        "error",
+    ),
+    (
+        "follow-up-written-as-text",
+        {INC: GOOD_INC.replace("patterns: [db-pool-exhausted]", "follow_ups:\n  - fix the pool")},
+        f"{INC}:7: follow_ups[0]",
+        "must be a mapping of keys to values, not a string (an item holds title, status, owner, due, ticket: "
+        "'- title: fix the pool')",
+        "error",
+    ),
+    (
+        # the rename is said, and a record naming the file's id is not an error of its own too
+        "id-not-file-stem-says-the-rename",
+        {P: pattern(*front(pid="x-brokn")), "eval/cases.yml": "- query: it is slow\n  expect: [x-broken]\n"},
+        f"{P}:2: id",
+        "'x-brokn' must equal the file name 'x-broken': write id: x-broken, or rename the file "
+        "kb/patterns/capacity/x-brokn.md",
+        "error",
+    ),
+    (
+        # an incident saved under patterns/ was a dozen errors (category and symptoms required, unknown
+        # keys date and patterns, sections missing), none of them saying it is an incident
+        "incident-in-patterns",
+        {"patterns/capacity/INC-2026-0009.md": GOOD_INC.replace("0001", "0009")},
+        "patterns/capacity/INC-2026-0009.md:1: file",
+        "an incident record (it has a date, and no category or symptoms) in patterns/: move it to "
+        "incidents/2026/INC-2026-0009.md",
+        "error",
+    ),
+    (
+        "pattern-in-incidents",
+        {"incidents/2026/x-broken.md": pattern(*front())},
+        "incidents/2026/x-broken.md:1: file",
+        "a pattern (it has a category and symptoms, and no date) in incidents/: move it to patterns/capacity/x-broken.md",
+        "error",
+    ),
+    (
+        # paths/first-week.yml and .yaml: both read, the last replacing the other without a word
+        "path-yml-and-yaml",
+        {"paths/first-week.yaml": "title: Another\nsteps:\n  - pattern: disk-full\n"},
+        "paths/first-week.yaml:1: file",
+        "the same path id 'first-week' as kb/paths/first-week.yml (a path's id is its file name): this one is not "
+        "read; merge the two and delete it",
+        "error",
+    ),
+    (
+        # "2." alone: Markdown joined it to the step above ("... on the host. 2."), the next step numbered one
+        # short, and check said nothing
+        "runbook-empty-step",
+        {P: pattern(*front(), body=RUNBOOK.format("1. Run `df -h` on the host.\n2.\n3. Run `du -sh /var` there."))},
+        f"{P}:17: ## Runbook",
+        "step '2.' is empty: write what to do after its number, or remove it",
+        "warning",
+    ),
+    (
+        "runbook-empty-step-with-a-space",  # "2. ": a step of no text was "nothing actionable in it ('')"
+        {P: pattern(*front(), body=RUNBOOK.format("1. Run `df -h` on the host.\n2. \n3. Run `du -sh /var` there."))},
+        f"{P}:17: ## Runbook",
+        "step 2 is empty: write what to do after its number, or remove it",
+        "warning",
+    ),
+    (
+        "runbook-step-text-on-the-next-line",
+        {P: pattern(*front(), body=RUNBOOK.format("1. Run `df -h` on the host.\n2.\n   Run `du -sh /var` there."))},
+        f"{P}:17: ## Runbook",
+        "step '2.' has its text on the next line ('Run `du -sh /var` there.'): write it on one line, "
+        "'2. Run `du -sh /var` there.'",
+        "warning",
+    ),
+    (
+        "runbook-only-step-text-on-the-next-line",  # was "must be a numbered list", with no word of why
+        {P: pattern(*front(), body=RUNBOOK.format("1.\nRun `du -sh /var` there."))},
+        f"{P}:16: ## Runbook",
+        "must be a numbered list (1. first step, 2. next step, ...): step '1.' has its text on the next line",
+        "error",
+    ),
+    (
+        # an incident's "## Sumary" was "required section is missing" at the front matter's end, no hint
+        "incident-summary-slip",
+        {INC: GOOD_INC.replace("## Summary", "## Sumary")},
+        f"{INC}:9: ## Summary",
+        "required section is missing: write '## Sumary' as '## Summary'",
+        "error",
+    ),
+    (
+        "heading-without-a-space",  # "##Summary" is text to Markdown: it was "missing" at the end of the file
+        {P: pattern(*front(), body=RUNBOOK.format("1. Run `uptime` on the host.").replace("## Summary", "##Summary"))},
+        f"{P}:12: ## Summary",
+        "required section is missing: '##Summary' has no space after its #, so it is no heading; write it as "
+        "'## Summary'",
+        "error",
+    ),
+    (
+        # "1.\u00a0Run": Recur read a step, the site's Markdown a paragraph, and check said nothing
+        "runbook-step-after-a-no-break-space",
+        {P: pattern(*front(), body=RUNBOOK.format("1. Run `df -h` on the host.\n2.\u00a0Run `du -sh /var` there."))},
+        f"{P}:17: ## Runbook",
+        "'2.\\xa0Run `du -sh /var` there.' has U+00A0 no-break space at column 3, where a plain space is meant: type "
+        "the space again (the site reads the line as text, not a step)",
+        "warning",
+    ),
+    (
+        "evidence-item-after-a-no-break-space",
+        {
+            P: pattern(
+                *front(),
+                body=RUNBOOK.format("1. Run `df -h` on the host.").replace(
+                    "## Root cause", "## Evidence to preserve\n- the heap dump\n-\u00a0the GC log\n\n## Root cause"
+                ),
+            )
+        },
+        f"{P}:20: ## Evidence to preserve",
+        "has U+00A0 no-break space at column 2, where a plain space is meant: type the space again (the site reads "
+        "the line as text, not an item)",
+        "warning",
+    ),
+    (
+        # valid YAML, one text "disk - storage": the list had an item less, and nothing was said
+        "yaml-list-item-read-as-more-of-the-one-above",
+        {P: pattern(*front(), "tags:", "  - disk", "   - storage", "  - wal")},
+        f"{P}:12: tags[0]",
+        "YAML reads line 12 ('- storage') as more of this value ('disk - storage'), not an item of its own: start "
+        "it in column 3, as the item above",
+        "warning",
+    ),
+    (
+        # a value of fix's status on the pattern's own: "must be one of draft, active, retired" and no more
+        "pattern-status-done",
+        {P: pattern(*front(extra=["status: done"]))},
+        f"{P}:10: status",
+        "must be one of draft, active, retired, not 'done' ('done' is a value of fix.status: 'fix: {status: done}')",
+        "error",
+    ),
+    (
+        "fix-due-at-the-top",  # fix's key at the top: kept as a team's own, with where it most likely goes
+        {P: pattern(*front(extra=["due: 2026-05-01"]))},
+        f"{P}:10: due",
+        "unknown key in front matter: due is a key of fix; if it is fix's, write it under it, 'fix: {due: ...}' "
+        "(kept, not used; a key of your own: --strict does not fail on it)",
+        "warning-not-strict",
+    ),
+    (
+        "path-file-empty",  # "must be a mapping of keys to values, not nothing"
+        {"paths/first-week.yml": ""},
+        "paths/first-week.yml:1: file",
+        "is empty: it needs title and steps",
+        "error",
+    ),
+    (
+        "front-matter-empty",
+        {INC: "---\n---\n\n## Summary\nS.\n"},
+        f"{INC}:2: front matter",
+        "is empty: it needs id, title, date and severity",
+        "error",
+    ),
     ("id-not-kebab", {P: pattern(*front(pid="X_Broken"))}, f"{P}:2: id", "must be a kebab-case id", "error"),
     (
         "id-not-file-stem",
@@ -522,7 +769,24 @@ ROWS = [
         "not closed by a '---' line",
         "error",
     ),
-    ("empty-file", {P: ""}, f"{P}:1: front matter", "file must start with '---'", "error"),
+    # an empty file was "file must start with '---'", as if it had something else in it
+    ("empty-file", {P: ""}, f"{P}:1: file", "file is empty: a record starts with '---', its front matter", "error"),
+    ("blank-file", {P: "\n\n"}, f"{P}:1: file", "file is empty (blank lines only): a record starts with", "error"),
+    (
+        # blank lines or a title above the '---' were "file must start with '---'", though the file has one
+        "front-matter-below-blank-lines",
+        {P: "\n\n" + pattern(*front())},
+        f"{P}:1: front matter",
+        "the front matter must start on line 1, where its '---' goes: it is on line 3; remove the blank line(s) above it",
+        "error",
+    ),
+    (
+        "front-matter-below-a-title",
+        {P: "# Broken thing\n\n" + pattern(*front())},
+        f"{P}:1: front matter",
+        "it is on line 3, below '# Broken thing' (line 1); move that text below the front matter, or remove it",
+        "error",
+    ),
     ("binary-file", {P: b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"}, f"{P}:1: file", "file is binary", "error"),
     # found by a team writing its first KB: Notepad's "Unicode" (UTF-16 with a byte-order mark) was "file is binary"
     *(
@@ -545,8 +809,9 @@ ROWS = [
     (
         "latin-1",
         {P: pattern(*front(title="Caf\xe9 down")).encode("latin-1")},
-        f"{P}:3: file",
-        "not valid UTF-8",
+        f"{P}:3: file",  # the byte, its column, what it is in Latin-1, and what to do (it named none of them)
+        "file is not valid UTF-8 text: byte 0xE9 at line 3, column 11 ('é' in Latin-1 or Windows-1252: the file "
+        "was saved in that encoding); save it as UTF-8",
         "error",
     ),
     (
@@ -857,6 +1122,80 @@ ROWS = [
         "error",
     ),
     (
+        # an item indented a space further than the one above: "did not find expected '-' indicator", no column
+        "yaml-list-item-indented-too-far",
+        {P: pattern(*front(), "tags:", "  - 'disk'", "   - 'storage'")},
+        f"{P}:12: front matter",
+        "(line 12, column 4: indented 3 spaces, where YAML expected 2, as on line 11: the keys of one mapping, "
+        "and the items of one list, start in the same column)",
+        "error",
+    ),
+    (
+        # a top-level key a space in: read as more of the value above, "mapping values are not allowed"
+        "yaml-key-indented-by-a-space",
+        {P: pattern(*front(severity=None)[:3], " severity: sev2", *front(severity=None)[3:])},
+        f"{P}:5: front matter",
+        "(line 5, column 2: indented 1 space, where YAML expected 0, as on line 4: the keys of one mapping",
+        "error",
+    ),
+    (
+        "yaml-step-indented-short-of-the-list",  # a step a column short of the one above
+        {"paths/first-week.yml": "title: T\nsteps:\n  - pattern: disk-full\n    why: w\n - pattern: dns-failure\n"},
+        "paths/first-week.yml:5: file",
+        "(line 5, column 2: indented 1 space, where YAML expected 2, as on line 3 or 0, as on line 2:",
+        "error",
+    ),
+    (
+        # a no-break space after the colon (copied from a document): YAML said "could not find expected ':'"
+        "yaml-no-break-space-after-a-colon",
+        {P: pattern(*front(), "owner:\u00a0team-storage")},
+        f"{P}:10: front matter",
+        "YAML does not parse: line 10 has U+00A0 no-break space at column 7, where a plain space is meant: "
+        "type the space again",
+        "error",
+    ),
+    (
+        "yaml-no-break-space-in-the-indentation",
+        {P: pattern(*front(), "tags:", "  - disk", "\u00a0 - storage")},
+        f"{P}:12: front matter",
+        "line 12 has U+00A0 no-break space at column 1, where a plain space is meant",
+        "error",
+    ),
+    (
+        "yaml-en-dash-for-a-list-item",  # the items above are right: YAML stops at the en dash's line
+        {P: pattern(*front(), "tags:", "  - disk", "  \u2013 storage", "owner: x")},
+        f"{P}:12: front matter",
+        "line 12 has U+2013 en dash at column 3, where a list item's '-' (a hyphen) is meant: type '- '",
+        "error",
+    ),
+    (
+        "yaml-en-dash-for-every-list-item",  # YAML reads the lines as one text: "must be a list" said why
+        {P: pattern(*front(), "tags:", "  \u2013 disk", "  \u2013 storage")},
+        f"{P}:10: tags",
+        "must be a list: its items start with U+2013 en dash, where a list item's '-' (a hyphen) is meant",
+        "error",
+    ),
+    (
+        "evidence-en-dash-items",
+        {
+            P: pattern(
+                *front(),
+                body="\n## Summary\nS.\n\n## Runbook\n1. Run it.\n\n## Evidence to preserve\n"
+                "\u2013 the heap dump\n\n## Root cause\nR.\n",
+            )
+        },
+        f"{P}:18: ## Evidence to preserve",
+        "must be a list (- one item per line); '\u2013 the heap dump' has U+2013 en dash at column 1",
+        "warning",
+    ),
+    (
+        "yaml-key-of-a-list-item-between-its-dash-and-key",  # both columns of one line, said once
+        {P: pattern(*front(), "distinguish:", "  - from: dns-failure", "   by: resolvers answer")},
+        f"{P}:12: front matter",
+        "(line 12, column 4: indented 3 spaces, where YAML expected 2 or 4, as on line 11:",
+        "error",
+    ),
+    (
         "path-pattern-slip",  # named with the id it was meant to be, not left to a search through patterns/
         {"paths/first-week.yml": "title: T\naudience: a\nsteps:\n  - pattern: disk-ful\n    why: w\n"},
         "paths/first-week.yml:4: steps[0].pattern",
@@ -1039,6 +1378,54 @@ def test_malformed_input(tmp_path, monkeypatch, name, files, where, fragment, le
             assert strict.exit_code == 0 and "Failing because of --strict" not in strict.output, strict.output
         else:
             assert strict.exit_code == 1 and "Failing because of --strict" in strict.output
+
+
+@pytest.mark.parametrize(
+    "written, slip, said",
+    [
+        # a required key misspelt was two messages: "severity: is required" at the id's line, and the slip as
+        # a warning at its own line; one error now, at the slip's line, naming both
+        (
+            "severity: sev2",
+            "severty: sev2",
+            "5: severty: unknown key in front matter: did you mean 'severity'? "
+            "(severity is required, and there is none)",
+        ),
+        (
+            "title: Broken thing",
+            "titel: Broken thing",
+            "3: titel: unknown key in front matter: did you mean 'title'? (title is required, and there is none)",
+        ),
+        # an optional one: the slip's warning, not also "pattern has no signals"
+        (
+            "signals:",
+            "signal:",
+            "8: signal: warning: unknown key in front matter: did you mean 'signals'? (kept, not used)",
+        ),
+    ],
+)
+def test_a_misspelt_key_is_one_message_at_its_line(tmp_path, monkeypatch, written, slip, said):
+    monkeypatch.chdir(tmp_path)
+    small_kb(tmp_path / "kb")
+    write(tmp_path / "kb", P, pattern(*[slip if x == written else x for x in front()]))
+    res = CliRunner().invoke(cli, ["check", "--kb", "kb", "--stale-days", "0"])
+    about = [line for line in res.output.splitlines() if line.startswith(f"kb/{P}:")]
+    assert about == [f"kb/{P}:{said}"], res.output
+
+
+def test_an_id_unlike_its_file_name_is_one_error_not_one_per_record_naming_the_file(tmp_path, monkeypatch):
+    """Found by a KB author: id: disk-fulll in disk-full.md was three errors, two of them "no pattern has
+    id 'disk-full'" in the files naming it (the pattern next door's related, a case)."""
+    monkeypatch.chdir(tmp_path)
+    small_kb(tmp_path / "kb")
+    disk = tmp_path / "kb/patterns/capacity/disk-full.md"
+    disk.write_text(disk.read_text().replace("id: disk-full", "id: disk-fulll"))
+    res = CliRunner().invoke(cli, ["check", "--kb", "kb", "--stale-days", "0"])
+    errors = [line for line in res.output.splitlines() if line.startswith("kb/") and ": warning: " not in line]
+    assert errors == [
+        "kb/patterns/capacity/disk-full.md:2: id: 'disk-fulll' must equal the file name 'disk-full': write id: "
+        "disk-full, or rename the file kb/patterns/capacity/disk-fulll.md"
+    ], res.output
 
 
 def test_case_warnings_after_an_invalid_case_name_its_file_position(tmp_path, monkeypatch):

@@ -460,7 +460,7 @@ def test_a_severity_framework_with_no_usable_level_is_named_not_a_traceback(kb_d
     (kb_dir / "severity.yml").write_text("levels:\n  sev1: {name: Critical, review: ful, review_within_days: 5}\n")
     before = _files(kb_dir)
     no_severity = "\n".join(line for line in GOOGLE.splitlines() if not line.startswith("**Severity"))
-    named = "severity.yml:2: levels.sev1.review: must be one of full, light, none, not 'ful'; so the severity framework"
+    named = "severity.yml:2: levels.sev1.review: must be one of full, light, none, not 'ful' (did you mean full?); so the severity framework"
     r = imp(kb_dir, tmp_path, "pm.md", no_severity, "--pattern", "disk-full")
     assert r.exit_code == 1, r.output
     assert named in r.output and "Traceback" not in r.output, r.output

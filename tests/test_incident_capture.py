@@ -254,7 +254,7 @@ def test_flag_and_link_report_a_record_that_is_not_utf8_as_check_does(kb_dir):
     path.write_bytes(raw)
     shown = run("check", "--kb", str(kb_dir)).output
     line = next(x for x in shown.splitlines() if "INC-2026-0002.md" in x)
-    assert line.endswith(": file: file is not valid UTF-8 text")
+    assert ": file: file is not valid UTF-8 text: byte 0xE9 at line " in line and line.endswith("Encoding: UTF-8)")
     for args in (["flag", "INC-2026-0002", "why"], ["link", "INC-2026-0002", "disk-full"]):
         r = run("incident", *args, "--kb", str(kb_dir))
         assert r.exit_code == 1 and r.output == f"Error: {line}; nothing written\n", r.output

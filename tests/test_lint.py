@@ -703,7 +703,8 @@ def test_an_unquoted_hash_that_cuts_a_value_short_is_a_warning(tmp_path):
     assert found == [
         ("title", "YAML reads ' #2 on logging nodes' as a comment, so the value is 'Disk full': put the value in "
          "quotes to keep the rest"),
-        ("front matter", "YAML reads ' #42 in the log' as a comment, so the value is 'error': put the value in "
+        # a list item is named with its index (it was "front matter")
+        ("signals[1]", "YAML reads ' #42 in the log' as a comment, so the value is 'error': put the value in "
          "quotes to keep the rest"),
     ]  # fmt: skip
 
@@ -775,3 +776,16 @@ def test_retiring_a_pattern_with_an_open_permanent_fix_is_warned_of(tmp_path, mo
         ),
     )
     assert "retired with an open permanent fix" not in _run(["--today", "2026-06-01"], kb).output
+
+
+def test_a_list_item_run_over_lines_on_purpose_is_no_run_on_item(tmp_path):
+    """Only a line written as an item ("- storage") that YAML reads as more of the item above is named:
+    an item's text wrapped onto the next line, a key's value with a dash in it, are the author's."""
+    kb = small_kb(tmp_path / "kb")
+    text = pattern_text("wrapped", signals=("X",)).replace(
+        "symptoms:\n", "owner: team\n  - storage\ntags:\n  - disk is\n    full - really\nsymptoms:\n", 1
+    )
+    write(kb, "patterns/capacity/wrapped.md", text)
+    loaded = load_kb(kb)
+    assert loaded.patterns["wrapped"].tags == ["disk is full - really"]
+    assert not [p for p in authoring_warnings(loaded, today="2026-06-01") if "more of this value" in p.message]

@@ -159,6 +159,7 @@ def test_a_wrong_id_or_category_at_the_prompt_is_asked_again(kb):
             "disk-full",  # taken, asked again
             "disk-full-on-var",
             "Bad Cat",  # refused, asked again
+            "capacty",  # a slip of capacity/: refused with the category meant, asked again
             "capacity",
             "sev2",
             "writes fail on /var",
@@ -173,7 +174,39 @@ def test_a_wrong_id_or_category_at_the_prompt_is_asked_again(kb):
     assert "Id [disk-full]" not in res.output
     assert "Error: must be a kebab-case id (lowercase words joined by '-'), not 'Bad_ID'" in res.output
     assert "Error: pattern 'disk-full' already exists" in res.output and "not 'Bad Cat'" in res.output
+    assert "Error: there is no category 'capacty'; did you mean capacity?" in res.output
     assert load_kb(kb).patterns["disk-full-on-var"].category == "capacity"
+
+
+def test_a_slip_of_a_category_is_refused_with_the_one_meant_and_a_new_folder_is_the_way_past(kb):
+    """Found by a KB author: --category capacty made patterns/capacty/, a category of one pattern on the
+    site and in the board, beside capacity/. A new category that close is made by creating its folder."""
+    args = ["new", "pattern", "--kb", "kb", "--title", "Log volume full", "--severity", "sev2", "--symptom", "x"]
+    res = run(*args, "--category", "capacty")
+    assert res.exit_code == 1, res.output
+    assert res.output == (
+        "Error: --category: there is no category 'capacty'; did you mean capacity? (for a new category of that "
+        "name, create the folder kb/patterns/capacty first)\n"
+    )
+    assert not (kb / "patterns/capacty").exists()
+    assert run(*args, "--category", "storage").exit_code == 0  # a new category, near none
+    (kb / "patterns/capacty").mkdir()
+    assert run(*args, "--id", "log-volume-full-2", "--category", "capacty").exit_code == 0
+    # check names the hand-made folder as a likely slip, at the pattern's category line
+    out = check().output
+    assert (
+        "kb/patterns/capacty/log-volume-full-2.md:4: category: warning: 'capacty' (1 pattern(s)) is close to the "
+        "category 'capacity' (2): if it is a slip, move the file to patterns/capacity/ and set category: capacity"
+    ) in out, out
+
+
+def test_a_slip_of_a_severity_level_is_named_with_the_one_meant(kb):
+    """`recur check` names sev2 for a record's "sev22"; `recur new` said only the framework's levels."""
+    for what in ("pattern", "incident"):
+        extra = ["--category", "capacity", "--symptom", "x"] if what == "pattern" else []
+        res = run("new", what, "--kb", "kb", "--title", "Disk full", "--severity", "sev22", *extra)
+        assert res.exit_code == 1, res.output
+        assert "unknown severity 'sev22' (did you mean sev2?); the framework has sev1, sev2, sev3, sev4" in res.output
 
 
 def test_refuses_to_overwrite(kb):
@@ -556,7 +589,7 @@ def test_a_severity_whose_level_has_errors_is_named_as_such_not_unknown(kb, tmp_
     sev.write_text(sev.read_text().replace("sev2: {name: Major, review: full", "sev2: {name: Major, review: ful"))
     want = (
         "sev2 is defined in severity.yml but that level has errors (kb/severity.yml:3: levels.sev2.review: "
-        "must be one of full, light, none, not 'ful'); fix it there"
+        "must be one of full, light, none, not 'ful' (did you mean full?)); fix it there"
     )
     res = run("new", "incident", "--kb", "kb", "--title", "x", "--severity", "sev2", "--no-input")
     assert res.exit_code == 1 and f"Error: --severity: {want}" in res.output, res.output

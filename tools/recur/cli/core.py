@@ -540,7 +540,7 @@ def _eval_cases(kb_dir, cases_file) -> tuple[Path, list]:
         raise RecurError(f"{path}: no such file (retrieval cases: a list of {{query, expect: [ids]}})")
     cases, problems = read_cases(path, kb_dir)
     ids = {f.stem for f in (Path(kb_dir) / "patterns").rglob("*.md")}  # a pattern's id is its file name
-    problems += expect_problems(cases, display_path(path), lambda pid: not ids or pid in ids)
+    problems += expect_problems(cases, display_path(path), lambda pid: not ids or pid in ids, ids)
     errs = [p for p in problems if p.is_error]
     if errs:
         raise RecurError("\n".join(map(str, errs)))

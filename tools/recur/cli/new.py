@@ -198,7 +198,7 @@ def _ask_pattern(kb, title, pid, category, severity, symptoms, signals, summary,
     cats = scaffold.categories(kb)
     category = category or click.prompt(
         "Category" + (f" ({', '.join(cats)}, or a new one)" if cats else ""),
-        value_proc=_asked_again_unless(lambda v: scaffold.kebab(v, "--category")),
+        value_proc=_asked_again_unless(lambda v: scaffold.pattern_category(kb, v)),
     )
     sevs = list(kb.severity)
     severity = severity or click.prompt(

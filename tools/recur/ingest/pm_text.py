@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from recur.ingest.pm_markup import drop_html_comments
+from recur.util.dates import slash_readings
 
 _MON = {
     m: n
@@ -98,27 +99,18 @@ _STATUS_MARK = re.compile(
 )
 
 
-def _slash_readings(a: str, b: str, year: str) -> list[dt.date]:
-    """The dates day/month/year and month/day/year readings of "a/b/year" make (one, two or none)."""
-    out = []
-    for day, month in ((a, b), (b, a)):
-        with contextlib.suppress(ValueError):  # 31/03 read month-first is no date
-            out.append(dt.date(int(year), int(month), int(day)))
-    return sorted(set(out))
-
-
 def ambiguous_date(text: str) -> list[dt.date]:
     """The two readings of the first slash date in ``text`` whose day/month order cannot be told
     ("03/04/2026": 3 April or 4 March), or [] when there is none."""
     m = SLASH_DATE.search(str(text or ""))
-    readings = _slash_readings(*m.groups()) if m else []
+    readings = slash_readings(*m.groups()) if m else []
     return readings if len(readings) == 2 else []
 
 
 def _mk(form: str, groups) -> dt.date | None:
     a, b, c = groups
     if form == "slash":
-        readings = _slash_readings(a, b, c)
+        readings = slash_readings(a, b, c)
         return readings[0] if len(readings) == 1 else None
     try:
         if form == "ymd":
@@ -178,7 +170,7 @@ def _slash_month_day(text: str) -> tuple[int, int] | None:
     m = _SLASH_MONTH_DAY.fullmatch(text.strip())
     if m is None or int(m.group(1)) == int(m.group(2)):  # "5/5": no order was told, as "5/6"
         return None
-    readings = _slash_readings(m.group(1), m.group(2), "2000")  # a leap year: "2/29" is a day of some years
+    readings = slash_readings(m.group(1), m.group(2), "2000")  # a leap year: "2/29" is a day of some years
     return (readings[0].month, readings[0].day) if len(readings) == 1 else None
 
 

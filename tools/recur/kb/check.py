@@ -20,7 +20,7 @@ def cross_checks(kb: KB) -> list[Problem]:
         + _pattern_refs(kb)
         + _record_refs(kb)
         + superseded_problems(kb)
-        + expect_problems(kb.cases, _shown(kb, "eval/cases.yml"), kb.pattern_known)
+        + expect_problems(kb.cases, _shown(kb, "eval/cases.yml"), kb.pattern_known, kb.pattern_files)
         + retired_expect_warnings(kb)
         + retired_step_warnings(kb)
         + duplicate_case_warnings(kb)
@@ -220,7 +220,12 @@ def unknown_pattern(kb: KB, pid: str) -> str:
     """The message for an id no pattern file has, with the ids it was probably meant to be: a slip in a
     path's step or an incident's patterns ("disk-ful") was named with no hint, and the author went
     looking through patterns/ for the right spelling."""
-    close = close_names(pid, kb.pattern_files, cutoff=0.6)
+    return no_pattern(pid, kb.pattern_files)
+
+
+def no_pattern(pid: str, ids) -> str:
+    """ "no pattern has id 'disk-ful'; did you mean disk-full?": the ids of ``ids`` it was probably meant to be."""
+    close = close_names(pid, ids, cutoff=0.6)
     return f"no pattern has id {pid!r}" + (f"; did you mean {', '.join(close)}?" if close else "")
 
 
@@ -263,11 +268,11 @@ def triage_problems(kb: KB) -> list[Problem]:
     return out
 
 
-def expect_problems(cases, shown: str, known) -> list[Problem]:
+def expect_problems(cases, shown: str, known, ids=()) -> list[Problem]:
     """Cases expecting a pattern id that no file has: a miss that no ranking could fix.
-    ``known(pid)`` says whether a pattern has that id."""
+    ``known(pid)`` says whether a pattern has that id; ``ids``, the ids a slip is named against."""
     return [
-        Problem(shown, _expect_line(case, k), f"[{_pos(case, n)}].expect", f"no pattern has id {pid!r}")
+        Problem(shown, _expect_line(case, k), f"[{_pos(case, n)}].expect", no_pattern(pid, ids))
         for n, case in enumerate(cases)
         for k, pid in enumerate(case.expect)
         if not known(pid)

@@ -457,7 +457,10 @@ def framework_severity(kb, given: str, field: str = "severity") -> str:
         return same[0]
     if broken := kb.broken_severity(given):
         raise RecurError(f"{field}: {broken}")
-    raise RecurError(f"{field}: unknown {given!r}; the framework has {', '.join(kb.severity)}")
+    from recur.kb.schema import meant_severity
+
+    hint = meant_severity(given, kb.severity)
+    raise RecurError(f"{field}: unknown {given!r}{hint}; the framework has {', '.join(kb.severity)}")
 
 
 def review_json(review) -> dict:

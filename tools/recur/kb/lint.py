@@ -20,9 +20,9 @@ from pathlib import Path
 from recur import config
 from recur.kb import placeholders
 from recur.kb.loader import display_path, readable
-from recur.kb.parse import FENCE_LINE, ParseError, fence_step, front_matter_end, read_text
+from recur.kb.parse import FENCE_LINE, ParseError, fence_step, front_matter_end, key_at, read_text
 from recur.kb.records import KB, Pattern
-from recur.kb.schema import KEBAB
+from recur.kb.schema import KEBAB, PATTERN, meant_key
 from recur.util.dates import after_today, given_date
 from recur.util.errors import Problem
 from recur.util.text import STOPWORDS
@@ -162,15 +162,18 @@ def authoring_warnings(
     now = _today(today)
     out: list[Problem] = []
     copies: dict = {}  # id -> every pattern record read with it (two or more: a duplicate id)
+    sizes: dict = {}  # category -> its number of patterns
     for p in kb.all_patterns():
         copies.setdefault(p.id, []).append(p)
+        sizes[p.category] = sizes.get(p.category, 0) + 1
     for p in sorted(kb.all_patterns(), key=lambda p: (p.id, p.relpath)):
         if p.status == "retired":
             continue
         shown = display_path(kb.root / p.relpath)
         out += _runbook_warnings(kb, p, shown)
         out += _section_placeholders(p, shown)
-        if not p.signals:
+        # "signal:" is its own warning, a slip of signals: not also "has no signals" (found by a KB author)
+        if not p.signals and not any(meant_key(k, PATTERN) == "signals" for k in p.extra):
             out.append(
                 Problem(
                     shown,
@@ -183,6 +186,7 @@ def authoring_warnings(
             )
         out += _one_way_links(kb, p, shown, copies)
         out += _category_name(p, shown)
+        out += _category_slip(p, shown, sizes)
         if stale_days and stale_days > 0:
             out += _stale(kb, p, shown, stale_days, now)
     out += _placeholders_elsewhere(kb)
@@ -193,7 +197,9 @@ def authoring_warnings(
     out += _review_level_mismatch(kb)
     out += _ticket_due_conflicts(kb)
     bodies = list(_bodies(kb))  # every file read once for all three
-    out += _comment_cuts(bodies)
+    fronts = list(_scanned(bodies))  # and its front matter scanned once for both
+    out += _comment_cuts(fronts)
+    out += _items_run_on(fronts)
     out += _fence_warnings(bodies)
     out += _link_warnings(kb, bodies)
     return out
@@ -215,6 +221,24 @@ def _category_name(p, shown: str) -> list[Problem]:
             "warning",
         )
     ]
+
+
+def _category_slip(p, shown: str, count: dict) -> list[Problem]:
+    """A category that is a slip of another the KB has as many patterns in, or more (``capacty/`` made by
+    hand beside ``capacity/``): a category of its own on the site, in the board and in `recur report`.
+    `recur new` refuses it (scaffold.pattern_category); a folder made by hand was never named."""
+    from recur.util.text import close_names
+
+    others = [c for c in count if c != p.category and count[c] >= count[p.category]]
+    meant = close_names(p.category, others, n=1, cutoff=0.8) if len(p.category) >= 4 else []
+    if not meant:
+        return []
+    c = meant[0]
+    what = (
+        f"{p.category!r} ({count[p.category]} pattern(s)) is close to the category {c!r} ({count[c]}): if it is a "
+        f"slip, move the file to patterns/{c}/ and set category: {c}"
+    )
+    return [Problem(shown, p.line("category"), "category", what, "warning")]
 
 
 def _fix_done_dates(kb: KB) -> list[Problem]:
@@ -361,6 +385,8 @@ def _runbook_warnings(kb: KB, p, shown: str) -> list[Problem]:
         by = placeholders.placeholder_in(step)
         if by:
             msg = f"step {n + 1} {_still_placeholder(by)}"
+        elif not step.strip():  # "2. " and nothing else: it had "nothing actionable in it ('')"
+            msg = f"step {n + 1} is empty: write what to do after its number, or remove it"
         elif not is_actionable(step):
             msg = (
                 f"step {n + 1} has nothing actionable in it ({_short(step)!r}): give the command, "
@@ -497,24 +523,59 @@ def _bodies(kb: KB):
 _CUT = re.compile(r"\s+#(\S.*)$")
 
 
-def _comment_cuts(bodies: list) -> list[Problem]:
-    out = []
+def _scanned(bodies: list):
+    """(name, front matter lines, YAML tokens) of each file whose front matter YAML scans (one that does
+    not has its own error)."""
+    import yaml
+
     for name, _, _, front in bodies:
-        for line, key, value, rest in _cut_values(front):
+        try:
+            tokens = list(yaml.scan("\n".join(front), Loader=yaml.SafeLoader))
+        except yaml.YAMLError:
+            continue
+        yield name, front, tokens
+
+
+def _comment_cuts(fronts: list) -> list[Problem]:
+    out = []
+    for name, front, tokens in fronts:
+        for line, key, value, rest in _cut_values(front, tokens):
             what = f"YAML reads ' #{rest}' as a comment, so the value is {value!r}: put the value in quotes to keep the rest"
-            out.append(Problem(name, line + 2, key or "front matter", what, "warning"))  # front[0] is line 2
+            # the value's whole place, "signals[1]", "fix.owner" (a list item was "front matter")
+            field = key_at("\n".join(front), line) or key or "front matter"
+            out.append(Problem(name, line + 2, field, what, "warning"))  # front[0] is line 2
     return out
 
 
-def _cut_values(front: list[str]) -> list[tuple]:
-    """(index in ``front``, its key or None, the value YAML reads, what it reads as a comment) of
-    each plain value a " #word" ends."""
+def _items_run_on(fronts: list) -> list[Problem]:
+    """A line written as a list item ("- storage") that YAML reads as more of the plain value above it,
+    being indented further than that item ("  - disk" then "   - storage" is the one text "disk -
+    storage"): valid YAML, so nothing was said, and the list had an item less (found by a KB author)."""
     import yaml
 
-    try:
-        tokens = list(yaml.scan("\n".join(front), Loader=yaml.SafeLoader))
-    except yaml.YAMLError:  # a front matter that does not parse has its own error
-        return []
+    out = []
+    for name, front, tokens in fronts:
+        for prev, tok in zip([None, *tokens], tokens):
+            plain = isinstance(tok, yaml.ScalarToken) and tok.plain and tok.end_mark.line > tok.start_mark.line
+            if not plain or not isinstance(prev, yaml.BlockEntryToken):  # a list item's text, run over lines
+                continue
+            for n in range(tok.start_mark.line + 1, tok.end_mark.line + 1):
+                if front[n].lstrip().startswith("- "):
+                    field = key_at("\n".join(front), tok.start_mark.line) or "front matter"
+                    what = (
+                        f"YAML reads line {n + 2} ({front[n].strip()[:30]!r}) as more of this value ({tok.value[:40]!r}), "
+                        f"not an item of its own: start it in column {tok.start_mark.column - 1}, as the item above"
+                    )
+                    out.append(Problem(name, n + 2, field, what, "warning"))  # front[0] is line 2
+                    break
+    return out
+
+
+def _cut_values(front: list[str], tokens: list) -> list[tuple]:
+    """(index in ``front``, its key or None, the value YAML reads, what it reads as a comment) of
+    each plain value a " #word" ends, from ``front``'s YAML ``tokens``."""
+    import yaml
+
     found, key, prev = [], None, None
     for tok in tokens:
         if isinstance(tok, yaml.ScalarToken) and isinstance(prev, yaml.KeyToken):
@@ -616,13 +677,28 @@ def _missing_target(root: Path, here: Path, target: str, carried: set) -> str | 
             + (f": {where}{'#' + target.split('#', 1)[1] if '#' in target else ''}" if where else "")
         )
     if not resolved.exists():
-        return f"{target!r} is not a file of the knowledge base (the site build fails on it with --strict)"
+        meant = _meant_file(root, here, resolved, carried)
+        return f"{target!r} is not a file of the knowledge base (the site build fails on it with --strict)" + (
+            f": did you mean {meant}?" if meant else ""
+        )
     if resolved.relative_to(root).as_posix() not in carried:
         return (
             f"{target!r} is not a page or an image of the site, which has the pattern and incident pages "
             "and the images beside them (the site build fails on it with --strict)"
         )
     return None
+
+
+def _meant_file(root: Path, here: Path, missing: Path, carried: set) -> str | None:
+    """The link to write for a page the site has whose file name ``missing``'s is a slip of (a pattern's
+    id misspelt, ``db-pool-exhaustd.md``), relative to ``here``; None when no name is near."""
+    from recur.util.text import close_names
+
+    pages = {}
+    for f in sorted(carried):
+        pages.setdefault(posixpath.basename(f), f)
+    meant = close_names(missing.name, pages, n=1, cutoff=0.8)
+    return os.path.relpath(root / pages[meant[0]], here).replace(os.sep, "/") if meant else None
 
 
 def _root_absolute(root: Path, here: Path, target: str, path: str, carried: set) -> str | None:

@@ -40,9 +40,9 @@ from recur.kb.records import (
     Review,
     SeverityLevel,
 )
-from recur.util.dates import LATEST, shift
+from recur.util.dates import LATEST, iso_date, shift
 from recur.util.errors import Problem, RecurError
-from recur.util.text import edit_distance
+from recur.util.text import edit_distance, syntax_lookalike
 
 KB_FORMAT = 1  # the KB format version this recur reads and writes (docs/kb-format.md)
 FORMAT_FILE = "recur.yml"
@@ -617,7 +617,8 @@ def _check_severity(kb: KB, v: schema.Validator, value) -> None:
     known = kb.severity_declared or list(kb.severity)
     if value is not None and known and value not in known:
         shown = ", ".join(kb.severity or known)
-        v.error(("severity",), "severity", f"unknown severity {value!r}; the framework has {shown}")
+        hint = schema.meant_severity(value, known)
+        v.error(("severity",), "severity", f"unknown severity {value!r}{hint}; the framework has {shown}")
 
 
 def _front_matter(kb: KB, path: Path):
@@ -687,6 +688,10 @@ def _open_record(kb: KB, path: Path, shape: dict, files: dict):
     if md is None:  # its own error is reported; by the format its id is its file name, and a record
         files.setdefault(path.stem, []).append(shown)  # naming that id is not an error of its own too
         return None
+    other = _other_kind(kb, path, md.meta.data, shape)
+    if other:  # an incident in patterns/ was a dozen errors, none saying it is an incident
+        kb.problems.append(Problem(shown, 1, "file", other))
+        return None
     v = schema.Validator(shown, md.meta)
     _duplicate_keys(v, md.meta)
     meta = v.mapping(md.meta.data, shape)
@@ -695,8 +700,28 @@ def _open_record(kb: KB, path: Path, shape: dict, files: dict):
         files.setdefault(meta["id"], []).append(shown)
         kb.id_lines[shown] = md.meta.line("id")
         if meta["id"] != path.stem:
-            v.error(("id",), "id", f"{meta['id']!r} must equal the file name {path.stem!r}")
+            rename = display_path(path.with_name(f"{meta['id']}.md"))
+            what = f"{meta['id']!r} must equal the file name {path.stem!r}: write id: {path.stem}, or rename the file {rename}"
+            v.error(("id",), "id", what)
+            if files is kb.pattern_files:  # a record naming the file's id is not an error of its own too
+                kb.misplaced.setdefault(path.stem, []).append(shown)
     return v, md, meta, raw
+
+
+def _other_kind(kb: KB, path: Path, data, shape: dict) -> str | None:
+    """Why a record is in the wrong folder, when it is plainly the other kind: an incident (a date, and
+    neither category nor symptoms) under patterns/, or a pattern (category and symptoms, and no date)
+    under incidents/; with where it goes. None otherwise."""
+    keys = set(data) if isinstance(data, dict) else set()
+    if shape is schema.PATTERN and "date" in keys and not keys & {"category", "symptoms"}:
+        day = iso_date(data["date"])
+        where = f"incidents/{day.year if day else '<year>'}/{path.name}"
+        return f"an incident record (it has a date, and no category or symptoms) in patterns/: move it to {where}"
+    if shape is schema.INCIDENT and {"category", "symptoms"} <= keys and "date" not in keys:
+        category = data["category"] if isinstance(data["category"], str) else "<category>"
+        where = f"patterns/{category}/{path.name}"
+        return f"a pattern (it has a category and symptoms, and no date) in incidents/: move it to {where}"
+    return None
 
 
 def _load_pattern(kb: KB, path: Path) -> None:
@@ -854,7 +879,7 @@ def _other_level(md, name: str) -> tuple[int, str] | None:
     """(line, the heading as written) of the first heading outside code that names section ``name``
     at another level than ## ("# Runbook", "### Root cause"), or None. Only ## headings are sections, so it was
     "required section is missing" at the end of the file, with nothing pointing at the heading."""
-    heading = re.compile(rf"^(?:#|#{{3,6}})[ \t]+{re.escape(name)}[ \t]*#*[ \t]*$", re.IGNORECASE)
+    heading = re.compile(rf"^(?:(?:#|#{{3,6}})[ \t]+|#{{1,6}}){re.escape(name)}[ \t]*#*[ \t]*$", re.IGNORECASE)
     # a setext heading, the name underlined with --- or === (found in review: "missing" with no hint)
     title, underline = (
         re.compile(rf"^ {{0,3}}{re.escape(name)}[ \t]*$", re.IGNORECASE),
@@ -874,35 +899,75 @@ def _other_level(md, name: str) -> tuple[int, str] | None:
 
 def _required_sections(v: schema.Validator, shown: str, md, sections: dict, sec_lines: dict, status: str) -> None:
     required = ["Summary", "Runbook"] + ([] if status == "draft" else ["Root cause"])
-    end_line = md.body_line + md.body.rstrip("\n").count("\n")  # the last line of the file, not past it
     for name in required:
         if name not in sections:
-            # "## Root Cause": the section is there, written another way; said at its line (it was "missing",
-            # at the end of the file; found in review)
-            near = _looks_like(name, sections, required=True)
-            if near is not None:
-                v.problems.append(
-                    Problem(
-                        shown,
-                        sec_lines[near],
-                        f"## {name}",
-                        f"required section is missing: write '## {' '.join(near.split())}' as '## {name}'",
-                    )
-                )
-                continue
-            level = _other_level(md, name)
-            if level is not None:  # "### Runbook": the section is there as a heading of another level
-                line, written = level
-                what = (
-                    f"required section is missing: '{written}' is a heading of another level; write it as '## {name}'"
-                )
-                v.problems.append(Problem(shown, line, f"## {name}", what))
-                continue
-            v.problems.append(
-                Problem(shown, end_line if md.sections else md.body_line, f"## {name}", "required section is missing")
-            )
+            line, what = _section_missing(md, name, sections, sec_lines)
+            v.problems.append(Problem(shown, line, f"## {name}", what))
         elif not sections[name].strip():
             v.problems.append(Problem(shown, sec_lines[name], f"## {name}", "section is empty"))
+
+
+def _section_missing(md, name: str, sections: dict, sec_lines: dict) -> tuple[int, str]:
+    """(line, message) for required section ``name`` that the file does not have as ``## name``: at the
+    heading that is it written another way, when there is one; else at the end of the file."""
+    # "## Root Cause": the section is there, written another way; said at its line (it was "missing",
+    # at the end of the file; found in review)
+    near = _looks_like(name, sections, required=True)
+    if near is not None:
+        return sec_lines[near], f"required section is missing: write '## {' '.join(near.split())}' as '## {name}'"
+    level = _other_level(md, name)
+    if level is not None:  # "### Runbook": the section is there as a heading of another level
+        line, written = level
+        if written.startswith("#") and written.lstrip("#")[:1] != " ":  # "##Summary": Markdown reads it as text
+            return (
+                line,
+                f"required section is missing: '{written}' has no space after its #, so it is no heading; write it as '## {name}'",
+            )
+        return line, f"required section is missing: '{written}' is a heading of another level; write it as '## {name}'"
+    end_line = md.body_line + md.body.rstrip("\n").count("\n")  # the last line of the file, not past it
+    return end_line if md.sections else md.body_line, "required section is missing"
+
+
+_BARE_NUMBER = re.compile(r"^ ?(\d+)[.)]$")  # "2. " with a space is an empty step: lint says so
+
+
+def _bare_numbers(text: str) -> list[tuple[int, str]]:
+    """(line offset, what is wrong) for each step number alone on its line, outside code: its text on the
+    next line ("1." then "Run df -h", which Markdown does not read as a step), or none at all. Markdown
+    joins such a line to the step above ("... on the host. 2."), and the steps after it are numbered one
+    short, without a word (found by a KB author)."""
+    out, opened = [], None
+    lines = text.split("\n")
+    for n, line in enumerate(lines):
+        if m := FENCE_LINE.match(line):
+            opened = fence_step(opened, m.group(1), m.group(2))[0]
+        if opened is not None or not (m := _BARE_NUMBER.match(line)):
+            continue
+        after = next((x.strip() for x in lines[n + 1 :] if x.strip()), "")
+        number = line.strip()
+        if after and not _NUMBERED_STEP.match(after) and not FENCE_LINE.match(after):
+            what = f"step {number!r} has its text on the next line ({after[:30]!r}): write it on one line, '{number} {after[:30]}'"
+        else:
+            what = f"step {number!r} is empty: write what to do after its number, or remove it"
+        out.append((n, what))
+    return out
+
+
+def _lookalike_lines(text: str, item: str = "a step") -> list[tuple[int, str]]:
+    """(line offset, what is wrong) for each line of a list section, outside code, that starts an item
+    with a no-break space or an en dash ("1.\u00a0Run", copied from a document): Recur read it as a step,
+    and the site's Markdown as text run into the step above (found by a KB author)."""
+    out, opened = [], None
+    for n, line in enumerate(text.split("\n")):
+        if m := FENCE_LINE.match(line):
+            opened = fence_step(opened, m.group(1), m.group(2))[0]
+        what = None if opened is not None else syntax_lookalike(line, colon=False)
+        if what:
+            out.append((n, f"{line.strip()[:30]!r} has {what} (the site reads the line as text, not {item})"))
+    return out
+
+
+_NUMBERED_STEP = re.compile(r"^\d+[.)](\s|$)")
 
 
 def _runbook_prose(v: schema.Validator, shown: str, text: str, line: int, parts) -> None:
@@ -913,7 +978,7 @@ def _runbook_prose(v: schema.Validator, shown: str, text: str, line: int, parts)
         return
     for where, prose in (("before the first step", parts.intro), ("after the last step", parts.outro)):
         first = next((x.strip() for x in prose.split("\n") if x.strip()), "")
-        if not first:
+        if not first or _BARE_NUMBER.match(first):  # a step number alone: said by _bare_numbers
             continue
         at = line + 1 + next(i for i, x in enumerate(text.split("\n")) if x.strip() == first)
         what = (
@@ -929,14 +994,18 @@ def _lists(v: schema.Validator, shown: str, sections: dict, sec_lines: dict) -> 
     if sections.get("Runbook", "").strip():
         parts = list_parts(sections["Runbook"], numbered=True)
         runbook, stray = parts.items, parts.stray
+        bare = _bare_numbers(sections["Runbook"]) + _lookalike_lines(sections["Runbook"])
         _runbook_prose(v, shown, sections["Runbook"], sec_lines["Runbook"], parts)
+        for off, what in bare:  # with no step at all, the first is the error below
+            if runbook:
+                v.problems.append(Problem(shown, sec_lines["Runbook"] + 1 + off, "## Runbook", what, "warning"))
         if not runbook:
             v.problems.append(
                 Problem(
                     shown,
-                    sec_lines["Runbook"],
+                    sec_lines["Runbook"] + (1 + bare[0][0] if bare else 0),
                     "## Runbook",
-                    "must be a numbered list (1. first step, 2. next step, ...)",
+                    "must be a numbered list (1. first step, 2. next step, ...)" + (f": {bare[0][1]}" if bare else ""),
                 )
             )
         elif stray:
@@ -951,17 +1020,30 @@ def _lists(v: schema.Validator, shown: str, sections: dict, sec_lines: dict) -> 
             )
     if sections.get("Evidence to preserve", "").strip():
         evidence = evidence_parts(sections["Evidence to preserve"]).items
+        for off, what in _lookalike_lines(sections["Evidence to preserve"], "an item") if evidence else ():
+            line = sec_lines["Evidence to preserve"] + 1 + off
+            v.problems.append(Problem(shown, line, "## Evidence to preserve", what, "warning"))
         if not evidence:
             v.problems.append(
                 Problem(
                     shown,
                     sec_lines["Evidence to preserve"],
                     "## Evidence to preserve",
-                    "must be a list (- one item per line)",
+                    "must be a list (- one item per line)" + _lookalike_item(sections["Evidence to preserve"]),
                     "warning",
                 )
             )
     return runbook, evidence
+
+
+def _lookalike_item(text: str) -> str:
+    """Why a section's list is none: its first line that starts an item with an en dash or a no-break space
+    (``– the dump``, copied from a document), said with the character; else ""."""
+    for line in text.split("\n"):
+        what = syntax_lookalike(line, colon=False)
+        if what:
+            return f"; {line.strip()[:30]!r} has {what}"
+    return ""
 
 
 def review_defaults(kb: KB, severity: str, date: dt.date, given: dict) -> Review:
@@ -993,8 +1075,9 @@ def _load_incident(kb: KB, path: Path) -> None:
     if "date" in meta and int(parts[0]) not in (meta["date"].year, _written_year(raw.get("date"))):
         v.warn(("date",), "date", f"incident of {meta['date'].year} filed under incidents/{parts[0]}/")
     sections, sec_lines = _sections(v, md)
-    if "Summary" not in sections:
-        v.problems.append(Problem(shown, md.body_line, "## Summary", "required section is missing"))
+    if "Summary" not in sections:  # at "## Sumary" when there is one, as in a pattern
+        line, what = _section_missing(md, "Summary", sections, sec_lines)
+        v.problems.append(Problem(shown, md.body_line if what.endswith("missing") else line, "## Summary", what))
     elif not sections["Summary"].strip():
         v.problems.append(Problem(shown, sec_lines["Summary"], "## Summary", "section is empty"))
     kb.problems.extend(v.problems)
@@ -1054,6 +1137,11 @@ def _load_path(kb: KB, path: Path) -> None:
         return
     if len(path.relative_to(kb.root / "paths").parts) != 1:
         kb.problems.append(Problem(shown, 1, "file", "onboarding paths live in paths/<id>.yml"))
+        return
+    twin = path.with_suffix(".yml")
+    if path.suffix == ".yaml" and twin.exists():  # both were read, and the last one replaced the other unsaid
+        what = f"the same path id {path.stem!r} as {display_path(twin)} (a path's id is its file name): this one is not read; merge the two and delete it"
+        kb.problems.append(Problem(shown, 1, "file", what))
         return
     doc = _yaml_file(kb, path, "file")  # "path:" read as a key the file has; it is the file that does not parse
     if doc is None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from recur.util.text import yaml_string
+from recur.util.text import syntax_lookalike, yaml_string
 
 try:  # the C parser is ~10x faster on large KBs; the resolver below is pure Python either way
     _Base = yaml.CSafeLoader
@@ -129,6 +129,9 @@ def load_yaml(text: str, offset: int = 0) -> YamlDoc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + offset) if mark else 1 + offset
         problem = exc.problem or exc.context or "invalid YAML"
+        odd = _lookalike(text, mark, offset)
+        if odd is not None:
+            raise odd from None
         opened = _unclosed_quote(text, mark)
         if opened is not None:
             raise ParseError(
@@ -143,7 +146,7 @@ def load_yaml(text: str, offset: int = 0) -> YamlDoc:
         )
         if unclosed is not None:
             raise unclosed from None
-        hint = _tab_hint(text, mark) or _item_hint(text, mark, problem)
+        hint = _tab_hint(text, mark) or _indent_hint(text, mark, problem, offset) or _item_hint(text, mark, problem)
         raise ParseError(line, f"YAML does not parse: {problem}{hint}") from None
     except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
         raise ParseError(1 + offset, f"YAML does not parse: {exc}") from None
@@ -159,6 +162,19 @@ def compose(text: str):
         return loader.get_single_node()
     finally:
         loader.dispose()
+
+
+def _lookalike(text: str, mark, offset: int) -> ParseError | None:
+    """The first line, up to where YAML stopped, with a no-break space or an en dash where YAML needs a
+    plain space or '-' (``severity:\u00a0sev2``, ``– ENOSPC``): YAML said "could not find expected ':'",
+    often a line below it, and the character looks like the one meant in every editor."""
+    if not mark:
+        return None
+    for n, line in enumerate(text.split("\n")[: mark.line + 1]):
+        what = syntax_lookalike(line)
+        if what:
+            return ParseError(n + 1 + offset, f"YAML does not parse: line {n + 1 + offset} has {what}")
+    return None
 
 
 def _unclosed_flow(exc, offset: int, text: str) -> ParseError | None:
@@ -207,7 +223,7 @@ def _reserved_start(text: str, mark, offset: int) -> ParseError | None:
         mark.line + 1 + offset,
         f"YAML does not parse: a value cannot start with {line[col]!r} unquoted (YAML reserves @, ` and %): "
         f"put the whole text in quotes, {yaml_string(value)}",
-        _key_at(fixed, mark.line) or _key_written(line),
+        key_at(fixed, mark.line) or _key_written(line),
     )
 
 
@@ -221,7 +237,7 @@ def _colon_in_value(text: str, mark, offset: int, problem: str) -> ParseError | 
     if "mapping values are not allowed" not in problem or not mark or mark.line >= len(lines):
         return None
     for prefix, value, whole_item in _colon_candidates(lines[mark.line]):
-        key = _key_at(_line_replaced(lines, mark.line, prefix + yaml_string(value)), mark.line)
+        key = key_at(_line_replaced(lines, mark.line, prefix + yaml_string(value)), mark.line)
         if key is None and not whole_item:  # the file has another slip (found in review: the hint was lost)
             key = _top_level_key(prefix + yaml_string(value))
         # a follow-up, a distinguish entry, a path's step, an eval case: its item is a mapping, not one text
@@ -258,7 +274,7 @@ def _line_replaced(lines: list[str], n: int, line: str) -> str:
     return "\n".join([*lines[:n], line, *lines[n + 1 :]])
 
 
-def _key_at(text: str, line: int) -> str | None:
+def key_at(text: str, line: int) -> str | None:
     """The dotted key ("fix.owner", "follow_ups[0].owner") of the value at 0-based ``line`` of ``text``,
     if ``text`` parses now (one more parse, no more: another bad value is its own error once this is
     fixed); None otherwise."""
@@ -379,6 +395,74 @@ def _tab_hint(text: str, mark) -> str:
     return ""
 
 
+# what PyYAML and libyaml say of a line indented to no column the lines above open ("mapping values are
+# not allowed" when a line indented too far is read as the text of the value above it)
+_INDENT_PROBLEMS = ("expected key", "expected '-' indicator", "mapping values are not allowed", "expected <block end>")
+# a key with its colon, where a line's text starts (``fix:``, ``owner: bob``): a line that opens a mapping
+_KEY_START = re.compile(r"""^[^\s#"'\[\]{},][^:#]*:(\s|$)""")
+
+
+def _indent_hint(text: str, mark, problem: str, offset: int) -> str:
+    """Where the line YAML stopped on starts in no column the lines above it open: said with its line,
+    column and the indentation meant. The parser's own words ("did not find expected key", "mapping
+    values are not allowed in this context") named neither, and an author looked for a typo in the text."""
+    lines = text.split("\n")
+    if not mark or mark.line >= len(lines) or not any(p in problem for p in _INDENT_PROBLEMS):
+        return ""
+    levels = _open_levels(lines[: mark.line])
+    line = lines[mark.line]
+    indent = len(line) - len(line.lstrip(" "))
+    if not line.strip() or line[indent:][:1] == "\t" or not levels or indent in {d for d, _, _ in levels}:
+        return ""
+    if levels[-1][2] and indent > levels[-1][0]:  # a key with no value: anything further in starts its value
+        return ""
+    # the nearest column (both, when one further in and one further out are as near), the latest line's first
+    near = min(abs(d - indent) for d, _, _ in levels)
+    by_line: dict = {}  # "2 or 4, as on line 13": a list item's dash and its first key, on one line
+    for d, n, _ in sorted(levels, key=lambda x: (-x[1], x[0])):
+        if abs(d - indent) == near:
+            by_line.setdefault(n, []).append(str(d))
+    expected = " or ".join(f"{' or '.join(ds)}, as on line {n + 1 + offset}" for n, ds in by_line.items())
+    return (
+        f" (line {mark.line + 1 + offset}, column {indent + 1}: indented {indent} space{'s' * (indent != 1)}, where "
+        f"YAML expected {expected}: the keys of one mapping, and the items of one list, start in the same column)"
+    )
+
+
+def _open_levels(lines: list[str]) -> list[tuple[int, int, bool]]:
+    """(column, 0-based line, whether a value may follow further in) of each block open after ``lines``:
+    the columns a next line may start in. Comments, blank lines and the text of ``|``/``>`` blocks are
+    skipped; a line at no open column (a plain value run over lines) changes nothing."""
+    levels: list = []
+    block = None  # the column of a key whose value is a | or > block: lines further in are its text
+    for n, raw in enumerate(lines):
+        body = raw.lstrip(" ")
+        indent = len(raw) - len(body)
+        if not body.strip() or body.startswith("#") or (block is not None and indent > block):
+            continue
+        block = None
+        if levels and levels[-1][2] and indent > levels[-1][0]:
+            levels.append((indent, n, False))
+        elif indent in {d for d, _, _ in levels} or not levels:
+            while levels and levels[-1][0] > indent:
+                levels.pop()
+            if levels and levels[-1][0] == indent:
+                levels.pop()
+            levels.append((indent, n, False))
+        else:
+            continue
+        code = re.split(r"\s#", body)[0].rstrip()
+        dashes = re.match(r"^(-\s+)*", code).group(0)
+        levels += [(indent + 1 + m.start(), n, False) for m in re.finditer("-", dashes[1:])]  # "- - x"
+        if dashes and _KEY_START.match(code[len(dashes) :]):  # "- key: value": the item's keys line up after it
+            levels.append((indent + len(dashes), n, False))
+        if re.search(r"(:|^-)\s+[|>][-+0-9]*$", code):
+            block = indent
+        elif code.endswith(":"):
+            levels[-1] = (levels[-1][0], n, True)
+    return levels
+
+
 def _item_hint(text: str, mark, problem: str) -> str:
     """PyYAML's "did not find expected '-' indicator" names no fix: in a list of mappings (a path's steps,
     follow-ups) the line is either an item with no space after its dash ("-pattern: x") or a key of the
@@ -412,6 +496,28 @@ def _utf16(raw: bytes) -> str | None:
     )
 
 
+def _not_utf8(raw: bytes, at: int) -> tuple[int, str]:
+    """(line, message) for a byte that is no UTF-8 at ``at``: its line and column, and what it is in the
+    Windows-1252 most editors saving "ANSI" or Latin-1 write (0xE9 is 'é'), with what to do. "file is not
+    valid UTF-8 text" named no byte, and the author could not see what was wrong with 'Café'."""
+    start = raw.rfind(b"\n", 0, at) + 1
+    line, column = raw[:at].count(b"\n") + 1, len(raw[start:at].decode("utf-8", "replace")) + 1
+    byte = raw[at]
+    try:
+        shown = bytes([byte]).decode("cp1252")
+    except UnicodeDecodeError:
+        shown = ""
+    seen = (
+        f" ({shown!r} in Latin-1 or Windows-1252: the file was saved in that encoding)"
+        if shown.isprintable() and shown
+        else ""
+    )
+    return line, (
+        f"file is not valid UTF-8 text: byte 0x{byte:02X} at line {line}, column {column}{seen}; "
+        "save it as UTF-8 (in the editor: Save as, Encoding: UTF-8)"
+    )
+
+
 def read_text(raw: bytes) -> str:
     """Decode a KB file or raise ParseError with a message a person can act on."""
     if len(raw) > MAX_FILE_BYTES:
@@ -422,8 +528,7 @@ def read_text(raw: bytes) -> str:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise ParseError(line, "file is not valid UTF-8 text") from None
+        raise ParseError(*_not_utf8(raw, exc.start)) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -478,14 +583,36 @@ def front_matter_end(lines: list[str]) -> int | None:
 
 def split_front_matter(text: str) -> MarkdownDoc:
     lines = text.split("\n")
+    if not text.strip():
+        what = "file is empty" if not text else "file is empty (blank lines only)"
+        raise ParseError(
+            1, f"{what}: a record starts with '---', its front matter and '---', then its sections", "file"
+        )
     if not lines or lines[0].strip() != "---":
-        raise ParseError(1, "file must start with '---' and YAML front matter")
+        raise ParseError(1, _opened_below(lines) or "file must start with '---' and YAML front matter")
     end = front_matter_end(lines)
     if end is None:
         raise ParseError(1, "front matter is not closed by a '---' line")
     meta = load_yaml("\n".join(lines[1:end]), offset=1)
     body_lines = lines[end + 1 :]
     return MarkdownDoc(meta, "\n".join(body_lines), end + 2, sections_of(body_lines, end + 2))
+
+
+def _opened_below(lines: list[str]) -> str:
+    """Why a file with its front matter a few lines down is refused, and what to remove: blank lines or a
+    title above the '---' (``# Disk full``, pasted from a document) made it "must start with '---'",
+    though the file has one. "" when no '---' below opens a front matter (a first key after it)."""
+    for n, line in enumerate(lines[:20]):
+        if line.strip() == "---" and n + 1 < len(lines) and re.match(r"^[A-Za-z_][\w-]*:(\s|$)", lines[n + 1]):
+            above = [(k, x.strip()) for k, x in enumerate(lines[:n]) if x.strip()]
+            if not above:
+                return f"the front matter must start on line 1, where its '---' goes: it is on line {n + 1}; remove the blank line(s) above it"
+            k, first = above[0]
+            return (
+                f"the front matter must start on line 1, where its '---' goes: it is on line {n + 1}, below {first[:40]!r} "
+                f"(line {k + 1}); move that text below the front matter, or remove it"
+            )
+    return ""
 
 
 def sections_of(body_lines: list, first_line: int) -> list:

@@ -21,7 +21,7 @@ from recur.kb.writer import Bullets, Numbered, Raw, flow_list, id_list, pattern_
 from recur.util.dates import require_in_range
 from recur.util.errors import RecurError
 from recur.util.files import write_atomic
-from recur.util.text import odd_characters, one_line, without_controls
+from recur.util.text import close_names, odd_characters, one_line, without_controls
 from recur.util.text import slugify as text_slug
 
 TODO_SUMMARY = placeholders.PATTERN_SUMMARY
@@ -76,7 +76,8 @@ def _severity(kb: KB, value: str) -> str:
     if kb.severity and value not in kb.severity:
         if broken := kb.broken_severity(value):
             raise RecurError(f"--severity: {broken}")
-        raise RecurError(f"--severity: unknown severity {value!r}; the framework has {', '.join(kb.severity)}")
+        hint = schema.meant_severity(value, kb.severity)
+        raise RecurError(f"--severity: unknown severity {value!r}{hint}; the framework has {', '.join(kb.severity)}")
     return value
 
 
@@ -129,6 +130,21 @@ def categories(kb: KB) -> list:
     return sorted(p.name for p in base.iterdir() if p.is_dir()) if base.is_dir() else []
 
 
+def pattern_category(kb: KB, value: str) -> str:
+    """``value`` as a category: kebab-case, and no slip of a category the KB has ("capacty" beside
+    capacity/), which made a folder of its own, a category of one pattern on the site and in the
+    board (found by a KB author). A new category close to one there is made by creating its folder."""
+    category = kebab(value, "--category")
+    known = categories(kb)
+    meant = [] if category in known else close_names(category, known, n=1, cutoff=0.8)
+    if meant:
+        raise RecurError(
+            f"--category: there is no category {category!r}; did you mean {meant[0]}? (for a new category "
+            f"of that name, create the folder {kb.root / 'patterns' / category} first)"
+        )
+    return category
+
+
 def pattern_file(
     kb: KB,
     *,
@@ -150,7 +166,7 @@ def pattern_file(
 ) -> tuple[Path, str]:
     title = _line(title, "--title", "a title")
     pid = _id(id, title)
-    category = kebab(_need(category, "--category", "a category (the folder under patterns/)"), "--category")
+    category = pattern_category(kb, _need(category, "--category", "a category (the folder under patterns/)"))
     severity = _severity(kb, _need(severity, "--severity", "a severity"))
     symptoms = _clean(symptoms)
     if not symptoms:

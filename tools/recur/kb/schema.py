@@ -13,9 +13,17 @@ import re
 from dataclasses import dataclass
 
 from recur.kb.parse import YamlDoc
-from recur.util.dates import RANGE, in_range, iso_date
+from recur.util.dates import RANGE, in_range, iso_date, iso_hint
 from recur.util.errors import Problem
-from recur.util.text import LINE_SPACING, control_character, odd_characters, without_controls, yaml_string
+from recur.util.text import (
+    LINE_SPACING,
+    LOOKALIKE_DASHES,
+    close_names,
+    control_character,
+    odd_characters,
+    without_controls,
+    yaml_string,
+)
 
 KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 INCIDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -206,53 +214,73 @@ class Validator:
         if not isinstance(value, dict):
             # a path's .yml has no front matter: the whole file was called that
             whole = "front matter" if self.part == "front matter" else "file"
-            self.error(path, label or whole, f"must be a mapping of keys to values, not {kind_of(value)}")
+            what = f"must be a mapping of keys to values, not {kind_of(value)}"
+            if value is None and not label:  # "not nothing" (found by a KB author): say it is empty, and what it needs
+                needed = [k for k, rule in schema.items() if rule.required]
+                what = f"is empty: it needs {', '.join(needed[:-1])} and {needed[-1]}" if len(needed) > 1 else what
+            self.error(path, label or whole, what + (_placed_hint(value, schema, label) if label else ""))
             return {}
         out: dict = {}
+        # a required key missing and a slip of it there ("severty:"): one error at the slip, not two messages
+        slips = {meant_key(k, schema) for k in value if k not in schema} - set(value)
         for key, rule in schema.items():
             dotted = f"{label}.{key}" if label else key
             if key not in value or _is_empty(value[key]):
-                if rule.required:
+                if rule.required and key not in slips:
                     msg = "is required" if key not in value else "must not be empty"
                     self.error(path + ((key,) if key in value else ()), dotted, msg)
                 continue
-            cleaned = self.value(value[key], rule, path + (key,), dotted)
+            cleaned = self.value(value[key], rule, path + (key,), dotted, siblings=schema)
             if cleaned is not None:
                 out[key] = cleaned
         for key in value:
             if key not in schema:
-                self._unknown_key(key, schema, path, f"{label}.{key}" if label else str(key), name)
+                self._unknown_key(key, value, schema, path, f"{label}.{key}" if label else str(key), name)
         return out
 
-    def _unknown_key(self, key, schema: dict, path: tuple, dotted: str, name: str) -> None:
+    def _unknown_key(self, key, value: dict, schema: dict, path: tuple, dotted: str, name: str) -> None:
         """A key the format does not define is kept and warned of. A team's own field (`team_slack:`)
         never fails, not even --strict: the KB format says "warn, don't fail" so that a team can add
         fields, and the CI `recur init` writes runs check --strict (it failed on one: found in review).
         A key close to one the format has is most likely a slip of it (`symtoms:`): --strict fails on
         that one, which names the key meant."""
-        close = difflib.get_close_matches(str(key).lower(), list(schema), n=1, cutoff=0.75)
+        meant = meant_key(key, schema)
         line = self.doc.line(*(path + (key,)))
-        if close:
-            message = f"unknown key in {name}: did you mean '{close[0]}'? (kept, not used)"
+        if meant and schema[meant].required and meant not in value:  # "severity: is required" said here, once
+            message = f"unknown key in {name}: did you mean '{meant}'? ({meant} is required, and there is none)"
+            self.problems.append(Problem(self.relpath, line, dotted, message))
+        elif meant:
+            message = f"unknown key in {name}: did you mean '{meant}'? (kept, not used)"
             self.problems.append(Problem(self.relpath, line, dotted, message, "warning"))
+        elif home := _home_of(str(key), schema):  # "due:" at the top of a pattern: most likely fix's
+            # a team's own "status:" on incidents is as likely: --strict does not fail on it either
+            message = (
+                f"unknown key in {name}: {key} is a key of {home}; if it is {home}'s, write it under it, "
+                f"'{home}: {{{key}: ...}}' (kept, not used; a key of your own: --strict does not fail on it)"
+            )
+            self.problems.append(Problem(self.relpath, line, dotted, message, "warning", strict=False))
         else:
             message = f"unknown key in {name} (kept, not used; a key of your own: --strict does not fail on it)"
             self.problems.append(Problem(self.relpath, line, dotted, message, "warning", strict=False))
 
-    def value(self, value, rule: Field, path: tuple, dotted: str):
+    def value(self, value, rule: Field, path: tuple, dotted: str, siblings: dict | None = None):
+        """``value`` checked against ``rule``, cleaned (None when wrong); ``siblings``, the schema it is a
+        key of, names where a value of another key was meant to go (``status: done`` on a pattern)."""
         kind = rule.kind
         if kind in ("str", "kebab", "ident"):
             return self.scalar(value, kind, path, dotted)
         if kind == "enum":
             text = self.scalar(value, "str", path, dotted)
             if text is not None and text not in rule.choices:
-                self.error(path, dotted, f"must be one of {', '.join(rule.choices)}, not {text!r}")
+                meant = close_names(text, rule.choices, n=1)
+                hint = f" (did you mean {meant[0]}?)" if meant else _value_home(text, siblings or {})
+                self.error(path, dotted, f"must be one of {', '.join(rule.choices)}, not {text!r}{hint}")
                 return None
             return text
         if kind == "date":
             parsed = iso_date(value)
             if parsed is None:
-                self.error(path, dotted, f"must be a date like 2026-01-31, not {_show(value)}")
+                self.error(path, dotted, f"must be a date like 2026-01-31, not {_show(value)}{iso_hint(value)}")
             elif not in_range(parsed):
                 self.error(path, dotted, f"must be a date from {RANGE}, not {parsed.isoformat()}")
                 return None
@@ -277,6 +305,11 @@ class Validator:
         raise AssertionError(f"unknown field kind {kind}")
 
     def list_value(self, value, rule: Field, path: tuple, dotted: str):
+        if isinstance(value, str) and value[:1] in LOOKALIKE_DASHES:  # "– a" lines: YAML read one text
+            dash = value[0]
+            what = f"U+{ord(dash):04X} {LOOKALIKE_DASHES[dash]}, where a list item's '-' (a hyphen) is meant"
+            self.error(path, dotted, f"must be a list: its items start with {what}, so YAML read one text: type '- '")
+            return None
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
             value = (self.doc.numbers.get(path) if isinstance(self.doc, YamlDoc) else None) or value  # as written
             self.error(path, dotted, f"must be a list (write it as [{value}] or as '- {value}' lines)")
@@ -388,6 +421,56 @@ class Validator:
             return None
         self.warn(path, dotted, f"{what}: taken out ({cleaned!r} is used); remove it")
         return cleaned
+
+
+def meant_key(key, schema: dict) -> str | None:
+    """The key of ``schema`` that ``key``, which it does not have, is most likely a slip of ("severty",
+    "symtoms", "Tags"), or None."""
+    close = difflib.get_close_matches(str(key).lower(), list(schema), n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
+def meant_severity(value, levels) -> str:
+    """ " (did you mean sev2?)" for a slip of one of the framework's ``levels`` ("sev22", "Sev2"), or "":
+    not sev1 for sev9, which is no slip but a level the framework does not have."""
+    meant = close_names(str(value), levels, n=1, cutoff=0.8)
+    return f" (did you mean {meant[0]}?)" if meant else ""
+
+
+def _home_of(key: str, schema: dict) -> str | None:
+    """The one mapping of ``schema`` that has ``key`` (``due`` is fix's in a pattern), or None."""
+    homes = [name for name, rule in schema.items() if rule.kind == "mapping" and key in (rule.schema or {})]
+    return homes[0] if len(homes) == 1 else None
+
+
+def _value_home(text: str, schema: dict) -> str:
+    """Where a value allowed by a key of one of ``schema``'s mappings goes, as a message's end
+    (``status: done`` on a pattern: fix's status), or ""."""
+    for name, rule in schema.items():
+        for sub, inner in (rule.schema or {}).items() if rule.kind == "mapping" else ():
+            if inner.kind == "enum" and text in inner.choices:
+                return f" ({text!r} is a value of {name}.{sub}: '{name}: {{{sub}: {text}}}')"
+    return ""
+
+
+def _placed_hint(value, schema: dict, label: str) -> str:
+    """Where a value written for a mapping goes (``fix: done``: ``fix: {status: done}``): the key of
+    ``schema`` whose allowed values have it, or its date key when it is a date and there is one; else
+    the mapping's keys. "must be a mapping of keys to values, not a string" said neither."""
+    name = label.rsplit(".", 1)[-1]
+    text = str(value).strip() if isinstance(value, (str, int, float)) and not isinstance(value, bool) else None
+    first = next(iter(schema))
+    if label.endswith("]"):  # "- fix the pool" in follow_ups: an item is a mapping, its first key the text
+        return f" (an item holds {', '.join(schema)}: '- {first}: {text if text else '...'}')"
+    if text is None:
+        return f" ({name} holds {', '.join(schema)})"
+    keys = [k for k, rule in schema.items() if rule.kind == "enum" and text in rule.choices]
+    dates = [k for k, rule in schema.items() if rule.kind == "date"]
+    if not keys and len(dates) == 1 and iso_date(text):
+        keys = dates
+    if len(keys) == 1:
+        return f": {text!r} is a value of {label}.{keys[0]}; write it as '{name}: {{{keys[0]}: {text}}}'"
+    return f" ({name} holds {', '.join(schema)}: '{name}: {{{first}: ...}}')"
 
 
 def kind_of(value) -> str:

@@ -7,6 +7,7 @@ Every date Recur accepts, in a KB file or on the command line, lies between ``EA
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 
@@ -36,6 +37,47 @@ def iso_date(value) -> dt.date | None:
         return local_date(dt.datetime.fromisoformat(text.replace("Z", "+00:00")))
     except ValueError:
         return None
+
+
+def slash_readings(a: str, b: str, year: str) -> list[dt.date]:
+    """The dates day/month/year and month/day/year readings of "a/b/year" make (one, two or none)."""
+    out = []
+    for day, month in ((a, b), (b, a)):
+        with contextlib.suppress(ValueError):  # 31/03 read month-first is no date
+            out.append(dt.date(int(year), int(month), int(day)))
+    return sorted(set(out))
+
+
+# a date as people write it outside ISO: 12/19/2026 or 19/12/2026, 19.12.2026, 2026/12/19, 2026-1-5
+_WRITTEN = (
+    (re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$"), "slash"),
+    (re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$"), "dmy"),
+    (re.compile(r"^(\d{4})[/.-](\d{1,2})[/.-](\d{1,2})$"), "ymd"),
+)
+
+
+def iso_hint(value) -> str:
+    """The ISO form of a date written another way, as a message's end ("; write it as 2026-12-19"), both
+    when the day and month could be either way round (03/04/2026), or "" when ``value`` is no such date."""
+    text = str(value).strip() if isinstance(value, str) else ""
+    for rx, form in _WRITTEN:
+        m = rx.match(text)
+        if not m:
+            continue
+        a, b, c = m.groups()
+        if form == "slash":
+            found = slash_readings(a, b, c)
+        else:
+            year, month, day = (c, b, a) if form == "dmy" else (a, b, c)
+            found = []
+            with contextlib.suppress(ValueError):  # 31.02.2026: no date to offer
+                found = [dt.date(int(year), int(month), int(day))]
+        if len(found) == 2:
+            return (
+                f"; write it as {found[0].isoformat()} or {found[1].isoformat()} (year-month-day): whichever you meant"
+            )
+        return f"; write it as {found[0].isoformat()} (year-month-day)" if found else ""
+    return ""
 
 
 def local_date(moment: dt.datetime) -> dt.date:

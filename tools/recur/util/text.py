@@ -335,6 +335,52 @@ def odd_characters(text: str, limit: int = 3) -> str:
     return f"; it holds {', '.join(named)}{more}, not ASCII: type it again"
 
 
+# what looks like a space or a hyphen and is not one: a word processor, a web page or a chat message puts
+# them where YAML and Markdown need a plain ' ' and '-' (a list item copied from a document starts "– ")
+LOOKALIKE_SPACES = {
+    "\u00a0": "no-break space",
+    "\u2002": "en space",
+    "\u2003": "em space",
+    "\u2007": "figure space",
+    "\u2009": "thin space",
+    "\u200b": "zero width space",
+    "\u202f": "narrow no-break space",
+    "\u3000": "ideographic space",
+}
+LOOKALIKE_DASHES = {
+    "\u2010": "hyphen",
+    "\u2011": "non-breaking hyphen",
+    "\u2013": "en dash",
+    "\u2014": "em dash",
+    "\u2212": "minus sign",
+}
+
+
+def syntax_lookalike(line: str, colon: bool = True) -> str | None:
+    """What is wrong when a look-alike stands where a line's syntax needs a plain space or '-': in its
+    indentation, as a list item's dash or the space after it, or (``colon``) the space after a key's
+    colon ("U+00A0 no-break space at column 10, where a plain space is meant: type it again"); None when
+    there is none there. A look-alike inside a value's text is text, not named."""
+    i = len(line) - len(line.lstrip(" " + "".join(LOOKALIKE_SPACES)))
+    found = next((n for n in range(i) if line[n] != " "), None)
+    if found is None and line[i : i + 1] in LOOKALIKE_DASHES and line[i + 1 : i + 2] in ("", " ", *LOOKALIKE_SPACES):
+        dash = line[i]
+        return f"U+{ord(dash):04X} {LOOKALIKE_DASHES[dash]} at column {i + 1}, where a list item's '-' (a hyphen) is meant: type '- '"
+    if found is None and line[i : i + 1] == "-" and line[i + 1 : i + 2] in LOOKALIKE_SPACES:
+        found = i + 1
+    number = re.match(r"\d{1,9}[.)]", line[i:])  # "1.\u00a0Run": a Markdown step number and its space
+    if found is None and number and line[i + number.end() : i + number.end() + 1] in LOOKALIKE_SPACES:
+        found = i + number.end()
+    if found is None and colon:
+        m = re.match(r"^(?:-\s+)?[^\s#\"'\[\]{},][^:#]*:", line[i:])
+        if m and line[i + m.end() : i + m.end() + 1] in LOOKALIKE_SPACES and line[i + m.end() :][:1]:
+            found = i + m.end()
+    if found is None:
+        return None
+    ch = line[found]
+    return f"U+{ord(ch):04X} {LOOKALIKE_SPACES[ch]} at column {found + 1}, where a plain space is meant: type the space again"
+
+
 def edit_distance(a: str, b: str, most: int) -> int:
     """Levenshtein distance between ``a`` and ``b``, or ``most + 1`` once it is over ``most``: how near a
     misspelt name is to one Recur knows (a folder, a section heading, a URL scheme)."""
