@@ -166,3 +166,13 @@ def test_an_unknown_format_is_a_usage_error(tmp_path, monkeypatch):
     assert r.exit_code == 2
     assert "Invalid value for '--format': 'xml' is not one of 'text', 'json', 'github'" in r.stderr
     assert r.stdout == ""
+
+
+def test_a_check_that_cannot_run_prints_no_document(tmp_path, monkeypatch):
+    """A named file that is not there is no problem of the KB: the usual error line, nothing on stdout for
+    a script to take for a (half-written) document."""
+    monkeypatch.chdir(tmp_path)
+    _kb(Path("kb"))
+    for fmt in ("json", "github"):
+        r = run("--format", fmt, "nofile.md")
+        assert r.exit_code == 1 and r.stdout == "" and "Error: nofile.md: no such file" in r.stderr, r.output
