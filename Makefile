@@ -11,6 +11,8 @@ SITE   ?= site
 HOST   := $(or $(if $(filter environment,$(origin HOST)),,$(HOST)),127.0.0.1)
 PORT   := $(or $(if $(filter environment,$(origin PORT)),,$(PORT)),8000)
 CHANGED ?=
+# CI passes CHECK_FORMAT=github: each problem an annotation at its line of the pull request
+CHECK_FORMAT ?= text
 
 .PHONY: install browser proxy lint test run index site serve check similar eval bench clean wheel
 
@@ -68,11 +70,11 @@ proxy:
 	    echo "warning: could not install nginx; the nginx proxy tests will be skipped"; }
 
 check: install
-	$(RECUR) check --kb $(KB) --strict
+	$(RECUR) check --kb $(KB) --strict --format $(CHECK_FORMAT)
 
 # Near-duplicate patterns (embedding index). CI passes the changed files: make similar CHANGED="kb/patterns/..."
 similar: install
-	$(RECUR) check --kb $(KB) --index $(INDEX) --similar --strict $(CHANGED)
+	$(RECUR) check --kb $(KB) --index $(INDEX) --similar --strict --format $(CHECK_FORMAT) $(CHANGED)
 
 eval: install
 	$(RECUR) eval --kb $(KB) --index $(INDEX)

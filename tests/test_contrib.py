@@ -82,7 +82,7 @@ def test_workflow_runs_the_makefile_targets():
 def test_makefile_targets_are_the_documented_recur_commands():
     _, recipes, prereqs = makefile()
     commands = {t: [recur_words(r) for r in recipes[t] if recur_words(r)] for t in ("check", "similar", "eval", "site")}
-    assert commands["check"] == [["recur", "check", "--kb", "kb", "--strict"]]
+    assert commands["check"] == [["recur", "check", "--kb", "kb", "--strict", "--format", "text"]]
     assert any(c[:2] == ["recur", "check"] and "--similar" in c for c in commands["similar"])
     assert any(c[:2] == ["recur", "eval"] for c in commands["eval"])
     assert any(c[:2] == ["recur", "site"] for c in commands["site"])
@@ -101,6 +101,18 @@ def test_workflow_triggers_and_near_duplicate_step():
     assert similar and "git diff --name-only" in similar[0]["run"] and "CHANGED=" in similar[0]["run"]
 
 
+def test_workflow_shows_check_problems_as_pull_request_annotations():
+    """CI ran `make check` with the text lines: a reviewer opened the log to find which line of which
+    file was wrong. Both check steps pass CHECK_FORMAT=github to the Makefile, locally text."""
+    variables, recipes, _ = makefile()
+    assert variables["CHECK_FORMAT"] == "text"
+    for target in ("check", "similar"):
+        words = recur_words(recipes[target][0])
+        assert words[words.index("--format") + 1] == "text", words
+    runs = [line for line in workflow_runs() if re.match(r"^make (check|similar)\b", line)]
+    assert len(runs) == 2 and all("CHECK_FORMAT=github" in shlex.split(line, comments=True) for line in runs), runs
+
+
 def test_precommit_hooks_run_recur_check_on_changed_files():
     _, recipes, _ = makefile()
     check_flags = set(recur_words(recipes["check"][0])[2:])
@@ -116,7 +128,8 @@ def test_precommit_hooks_run_recur_check_on_changed_files():
             assert hook.get("pass_filenames", True) is True
             assert re.match(hook["files"], "kb/patterns/capacity/disk-full.md")
             # the hook's flags are the Makefile's (minus what CI passes explicitly)
-            assert set(words[2:]) - {"--quiet"} == flags - {"--kb", "kb", "--index", ".recur/index", "$(CHANGED)", ""}
+            left = {"--kb", "kb", "--index", ".recur/index", "$(CHANGED)", "", "--format", "text"}
+            assert set(words[2:]) - {"--quiet"} == flags - left
 
 
 def test_pr_template_and_contributing_point_at_real_targets():

@@ -473,6 +473,42 @@ def test_ci_checks_a_pattern_moved_to_another_category_for_near_duplicates(tmp_p
     assert "kb/patterns/storage/disk-full.md" in line, proc.stdout
 
 
+def test_ci_shows_check_problems_as_annotations_at_their_line(tmp_path):
+    """The workflow's check step ran `make check`, whose text lines a reviewer had to find in the CI log;
+    it passes CHECK_FORMAT=github now, and the command make runs there (printed, not run, by make -n)
+    gives a GitHub annotation at the file's path from the repository's root. Locally: the text lines."""
+    import shlex
+    import shutil
+    import subprocess
+    import sys
+
+    import yaml
+
+    if shutil.which("make") is None:
+        pytest.skip("no make")
+    dest = tmp_path / "team"
+    assert run("init", dest, "--starter").exit_code == 0
+    disk = dest / "kb/patterns/capacity/disk-full.md"
+    disk.write_text(disk.read_text().replace("\nseverity: sev2\n", "\nseverity: sev9\n", 1))
+    steps = yaml.safe_load((dest / ".github/workflows/kb.yml").read_text())["jobs"]["kb"]["steps"]
+    script = next(s["run"] for s in steps if str(s.get("name", "")).startswith("Check the KB format"))
+    env = {**os.environ, "MAKEFLAGS": "n"}
+    env.pop("GITHUB_WORKSPACE", None)
+
+    def recur_line(cmd):
+        out = subprocess.run(cmd, cwd=dest, env=env, capture_output=True, text=True, check=True).stdout
+        return next(shlex.split(ln) for ln in out.splitlines() if "recur check" in ln)
+
+    assert recur_line(["make", "check"])[-2:] == ["--format", "text"]
+    words = recur_line(["bash", "-e", "-c", script])
+    assert words[0] == ".venv/bin/recur" and words[-2:] == ["--format", "github"], words
+    env.pop("MAKEFLAGS")
+    res = subprocess.run([sys.executable, "-m", "recur", *words[1:]], cwd=dest, env=env, capture_output=True, text=True)
+    assert res.returncode == 1 and "Traceback" not in res.stderr, res.stderr
+    line = next(ln for ln in res.stdout.splitlines() if "disk-full" in ln)
+    assert line.startswith("::error file=kb/patterns/capacity/disk-full.md,line=5,title=severity::"), res.stdout
+
+
 def test_what_an_interrupted_or_running_build_leaves_is_ignored_by_git(tmp_path):
     """`recur site` builds in site.tmp-<pid>/ beside site/ (site.old/ between the two renames where
     the OS cannot swap folders in one step), and a record is written through a hidden .<name>.<hex>.tmp

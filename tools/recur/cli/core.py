@@ -47,15 +47,25 @@ from recur.util.errors import RecurError
     help="Date to measure staleness from (default: the clock; env RECUR_TODAY).",
 )
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors and warnings: no notices, no summary line.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="text: one line per problem; json: one document on stdout (ok, errors, warnings, notices, problems); "
+    "github: one GitHub Actions workflow command per problem (an annotation at its line of the pull request).",
+)
 @click.argument("files", nargs=-1, type=click.Path())
-def check(kb_dir, strict, similar, similar_threshold, index_dir, model, stale_days, today, quiet, files):
+def check(kb_dir, strict, similar, similar_threshold, index_dir, model, stale_days, today, quiet, fmt, files):
     """Validate every KB file against the format; print all problems, then fail once.
 
     Each problem is one line: path:line: field: message. Errors exit 1; warnings
     (unknown keys, authoring advice) exit 0 unless --strict. Notices (stale patterns: they
     depend on the clock, not on the change) never fail. With FILES, only problems in those
     files are shown (the whole KB is still read, for cross-references); --similar then
-    compares only those patterns against the whole KB.
+    compares only those patterns against the whole KB. --format json or github: the same
+    problems and exit status, for a script, an editor or a CI run (the summary stays on stderr).
     """
     from recur.kb.check import check_path, in_named, named_files
     from recur.kb.loader import format_errors
@@ -79,17 +89,31 @@ def check(kb_dir, strict, similar, similar_threshold, index_dir, model, stale_da
         problems = shown
     errors = [p for p in problems if p.is_error]
     warnings = [p for p in problems if p.level == "warning" and p.strict]
-    for p in problems:
-        # a notice is advice that never fails: the pre-commit hook (check --strict -q) printed the same
-        # stale-pattern notices on every commit (found in review)
-        if not (quiet and p.level == "notice"):
-            click.echo(str(p))
     failed = bool(errors) or (strict and bool(warnings))
+    # a notice is advice that never fails: the pre-commit hook (check --strict -q) printed the same
+    # stale-pattern notices on every commit (found in review)
+    _print_problems([p for p in problems if not (quiet and p.level == "notice")], fmt, failed)
     if not quiet:
         click.echo(_check_summary(kb, kb_dir, problems, named, elsewhere), err=True)
         if strict and warnings and not errors:
             click.echo("Failing because of --strict.", err=True)
     sys.exit(1 if failed else 0)
+
+
+def _print_problems(problems: list, fmt: str, failed: bool) -> None:
+    """The problems on stdout in ``fmt``; the summary and the exit status are the caller's, the same in each."""
+    from recur.kb.check import check_document, github_command
+
+    if fmt == "json":
+        click.echo(json.dumps(check_document(problems, failed), ensure_ascii=False, indent=1))
+        return
+    import os
+
+    # GitHub places an annotation by the file's path from the repository's root, where the workflow
+    # checked it out; a step run elsewhere (working-directory:) shows paths from there
+    workspace = os.environ.get("GITHUB_WORKSPACE") if fmt == "github" else None
+    for p in problems:
+        click.echo(github_command(p, workspace) if fmt == "github" else str(p))
 
 
 def _check_summary(kb, kb_dir, problems: list, named: list | None, elsewhere: list) -> str:

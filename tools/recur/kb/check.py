@@ -385,6 +385,63 @@ def check_path(root, **options) -> tuple[KB, list[Problem]]:
     return kb, run_checks(kb, **options)
 
 
+def check_document(problems: list[Problem], failed: bool) -> dict:
+    """What `recur check --format json` prints (README: the keys): ``failed`` as the exit code says it,
+    so ``ok`` is what a script or an editor would otherwise read off the exit status (``--strict`` too)."""
+    return {
+        "ok": not failed,
+        "errors": sum(p.is_error for p in problems),
+        "warnings": sum(p.level == "warning" for p in problems),
+        "notices": sum(p.level == "notice" for p in problems),
+        "problems": [
+            {
+                "file": p.path,
+                "line": p.line if p.line > 0 else None,
+                "field": p.field,
+                "message": p.message,
+                "level": p.level,
+            }
+            for p in problems
+        ],
+    }
+
+
+def github_command(problem: Problem, workspace=None) -> str:
+    """``problem`` as a GitHub Actions workflow command (``::error file=...,line=...,title=...::message``),
+    which the pull request shows as an annotation at that line of the file. The file must be named from
+    the repository's root, ``workspace`` (GITHUB_WORKSPACE) when given, else as shown (from the working
+    directory: where a workflow's steps run). Escaped as the runner reads them back: a newline in a
+    message otherwise ends the command, a comma or a colon in a property starts another."""
+    props = [f"file={_command_property(_repo_path(problem.path, workspace))}"]
+    if problem.line > 0:
+        props.append(f"line={problem.line}")
+    props.append(f"title={_command_property(problem.field)}")
+    return f"::{problem.level} {','.join(props)}::{_command_data(problem.message)}"
+
+
+def _repo_path(shown: str, workspace) -> str:
+    """A problem's file from ``workspace`` (by its path, or by where it leads: a symlinked route in), or
+    as shown when it is not under it (a path with ``..``: GitHub then shows the annotation in the run only)."""
+    import os
+    from pathlib import Path
+
+    full = Path(os.path.abspath(shown))
+    if workspace:
+        base = Path(os.path.abspath(workspace))
+        found = _under(full, base) or _under(full.resolve(), base.resolve())
+        if found is not None:
+            return found
+    return Path(shown).as_posix()
+
+
+def _command_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _command_property(text: str) -> str:
+    return _command_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
 def named_files(root, files) -> list[str]:
     """Each of ``files`` (what `recur check FILES` was given) as a path relative to the KB folder
     ``root`` ("." for the folder itself). Raises one RecurError naming every file that does not

@@ -1,0 +1,178 @@
+"""`recur check --format json|github`: the same problems and exit status as the text lines, for a
+script or an editor (one JSON document on stdout) and for a pull request (GitHub Actions workflow
+commands, shown as annotations at the file's line)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from kbfactory import pattern_text, small_kb, write
+
+from recur.cli.main import cli
+from recur.kb.check import github_command
+from recur.util.errors import Problem
+
+BROKEN = "patterns/capacity/broken.md"
+NO_SIGNALS = "patterns/capacity/no-signals.md"
+
+
+@pytest.fixture(autouse=True)
+def _no_workspace(monkeypatch):
+    """A test run inside GitHub Actions has GITHUB_WORKSPACE set: the paths would be read from there."""
+    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
+
+
+def run(*args, kb="kb"):
+    r = CliRunner().invoke(cli, ["check", "--kb", kb, "--stale-days", "0", *map(str, args)])
+    assert "Traceback" not in r.output and (r.exception is None or isinstance(r.exception, SystemExit)), r.output
+    return r
+
+
+def _kb(root: Path, *, error: bool = True) -> Path:
+    """The small KB with a warning (a pattern with no signals), and an error (a pattern with no symptoms)."""
+    kb = small_kb(root)
+    write(kb, NO_SIGNALS, pattern_text("no-signals", title="No signals"))
+    if error:
+        write(kb, BROKEN, pattern_text("broken", title="Broken", symptoms=()).replace("symptoms: []", "symptoms: 5"))
+    return kb
+
+
+def test_json_is_one_document_with_the_problems_and_their_counts(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _kb(Path("kb"))
+    text = run()
+    r = run("--format", "json")
+    assert r.exit_code == text.exit_code == 1
+    doc = json.loads(r.stdout)  # stdout alone: the summary line stays on stderr, as in text
+    assert list(doc) == ["ok", "errors", "warnings", "notices", "problems"]
+    assert (doc["ok"], doc["errors"], doc["warnings"], doc["notices"]) == (False, 1, 1, 0)
+    assert doc["problems"] == [
+        {"file": f"kb/{BROKEN}", "line": 2, "field": "symptoms", "message": "is required", "level": "error"},
+        {
+            "file": f"kb/{NO_SIGNALS}",
+            "line": 6,
+            "field": "signals",
+            "message": "pattern has no signals: add the exact alert names, log lines or error codes a responder "
+            "will paste",
+            "level": "warning",
+        },
+    ]
+    # each problem is the text line's: path:line: field: [level: ]message
+    lines = [
+        f"{p['file']}:{p['line']}: {p['field']}: {'' if p['level'] == 'error' else p['level'] + ': '}{p['message']}"
+        for p in doc["problems"]
+    ]
+    assert text.stdout.splitlines() == lines
+    assert "1 error(s), 1 warning(s), 0 notice(s) in kb" in r.stderr
+
+
+def test_json_ok_and_exit_status_follow_strict(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    kb = _kb(Path("kb"), error=False)
+    r = run("--format", "json")
+    assert r.exit_code == 0 and json.loads(r.stdout)["ok"] is True
+    r = run("--format", "json", "--strict")
+    assert r.exit_code == 1 and json.loads(r.stdout)["ok"] is False, r.output
+    assert "Failing because of --strict." in r.stderr
+    # a key of the team's own is a warning --strict never fails on, in JSON too
+    (kb / NO_SIGNALS).unlink()
+    write(kb, NO_SIGNALS, pattern_text("no-signals", signals=("E42",), extra_front="owner_team: sre\n"))
+    r = run("--format", "json", "--strict")
+    doc = json.loads(r.stdout)
+    assert r.exit_code == 0 and doc["ok"] is True and doc["warnings"] == 1, r.output
+
+
+def test_json_quiet_leaves_out_notices_and_the_summary(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _kb(Path("kb"), error=False)
+    stale = ("--stale-days", "1", "--today", "2030-01-01")
+    r = CliRunner().invoke(cli, ["check", "--kb", "kb", "--format", "json", *stale])
+    doc = json.loads(r.stdout)
+    assert doc["notices"] >= 1 and "notice" in {p["level"] for p in doc["problems"]}
+    r = CliRunner().invoke(cli, ["check", "--kb", "kb", "--format", "json", "-q", *stale])
+    doc = json.loads(r.stdout)
+    assert r.exit_code == 0 and r.stderr == ""
+    assert doc["notices"] == 0 and [p["level"] for p in doc["problems"]] == ["warning"]
+
+
+def test_github_annotations_name_the_file_from_the_repository_root(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _kb(Path("kb"))
+    r = run("--format", "github")
+    assert r.exit_code == 1
+    assert r.stdout.splitlines() == [
+        f"::error file=kb/{BROKEN},line=2,title=symptoms::is required",
+        f"::warning file=kb/{NO_SIGNALS},line=6,title=signals::pattern has no signals: add the exact alert "
+        "names, log lines or error codes a responder will paste",
+    ]
+    assert "1 error(s), 1 warning(s)" in r.stderr
+    assert run("--format", "github", "--strict").exit_code == 1
+    # a step run in the KB folder (working-directory: kb): the file is still named from the checkout
+    monkeypatch.chdir(tmp_path / "kb")
+    r = run("--format", "github", kb=".")
+    assert f"::error file={BROKEN},line=2," in r.stdout  # as shown: there is no workspace to read from
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(tmp_path))
+    r = run("--format", "github", kb=".")
+    assert f"::error file=kb/{BROKEN},line=2,title=symptoms::is required" in r.stdout, r.stdout
+
+
+def test_github_escapes_what_would_end_the_command(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    kb = _kb(Path("kb"), error=False)
+    # a file name with a comma and a colon, and a message with a percent sign, from a real KB
+    write(kb, "patterns/capacity/odd,name:1.md", "---\nid: x\ntitle: [unclosed\n---\n")
+    write(kb, "patterns/capacity/pct.md", pattern_text("pct", signals=("E1",), related=("100%",)))
+    out = run("--format", "github").stdout.splitlines()
+    odd = [line for line in out if "odd" in line]
+    assert odd and odd[0].startswith("::error file=kb/patterns/capacity/odd%2Cname%3A1.md,line=3,"), out
+    pct = [line for line in out if "pct.md" in line]
+    assert pct and pct[0].endswith("not '100%25'"), pct
+    # a newline or a carriage return in a message would end the command; a colon or a comma in a
+    # property would start another (GitHub's "workflow commands": the runner reads them back)
+    p = Problem("kb/a,b:c.md", 3, "distinguish[0].from: x,y", "line one,\r\nline two: 50% done", "warning")
+    assert github_command(p) == (
+        "::warning file=kb/a%2Cb%3Ac.md,line=3,title=distinguish[0].from%3A x%2Cy::line one,%0D%0Aline two: 50%25 done"
+    )
+    assert github_command(Problem("kb", 0, "file", "x")) == "::error file=kb,title=file::x"  # no line: none said
+
+
+def test_similar_warnings_are_problems_in_json(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    kb = small_kb(Path("kb"))
+    src = (kb / "patterns/capacity/disk-full.md").read_text()
+    write(
+        kb,
+        "patterns/capacity/disk-full-again.md",
+        src.replace("id: disk-full", "id: disk-full-again").replace("related: [db-pool-exhausted]", ""),
+    )
+    changed = "kb/patterns/capacity/disk-full-again.md"
+    args = ("--similar", "--index", "idx", "--model", "fake:64", "--format", "json", changed)
+    r = run(*args)
+    doc = json.loads(r.stdout)
+    dup = [p for p in doc["problems"] if p["message"].startswith("looks like a duplicate of disk-full")]
+    assert dup and dup[0]["file"] == changed and dup[0]["level"] == "warning", doc
+    assert r.exit_code == 0 and doc["ok"] is True
+    r = run("--strict", *args)
+    assert r.exit_code == 1 and json.loads(r.stdout)["ok"] is False
+
+
+def test_an_unknown_format_is_a_usage_error(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _kb(Path("kb"))
+    r = run("--format", "xml")
+    assert r.exit_code == 2
+    assert "Invalid value for '--format': 'xml' is not one of 'text', 'json', 'github'" in r.stderr
+    assert r.stdout == ""
+
+
+def test_a_check_that_cannot_run_prints_no_document(tmp_path, monkeypatch):
+    """A named file that is not there is no problem of the KB: the usual error line, nothing on stdout for
+    a script to take for a (half-written) document."""
+    monkeypatch.chdir(tmp_path)
+    _kb(Path("kb"))
+    for fmt in ("json", "github"):
+        r = run("--format", fmt, "nofile.md")
+        assert r.exit_code == 1 and r.stdout == "" and "Error: nofile.md: no such file" in r.stderr, r.output
