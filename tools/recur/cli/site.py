@@ -119,6 +119,11 @@ def site(
         browser_search=browser_search,
         file_search=file_search,
     )
+    _say_built(built, out_dir, quiet)
+
+
+def _say_built(built, out_dir, quiet: bool) -> None:
+    """What the build warned of, what it left out and, unless --quiet, what it built."""
     for message in built.warnings:
         click.echo(f"warning: {message}", err=True)
     if built.browser_skipped:
