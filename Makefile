@@ -60,7 +60,7 @@ browser:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
 	    echo "warning: could not install chromium; browser tests will be skipped"; }
 
-# The reverse-proxy tests put Debian's nginx in front of recur serve (README's location block); without
+# The reverse-proxy tests put Debian's nginx in front of recur serve (docs/operating.md's location block); without
 # it they run through a small Python proxy only.
 proxy:
 	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || \
@@ -108,7 +108,7 @@ bench: install
 	$(BIN)/python bench/site.py
 	$(BIN)/python bench/serve.py
 
-# The wheel a team installs (README: "Use Recur for your team's KB"). A bare `pip wheel` in a fresh
+# The wheel a team installs (docs/team-kb.md: "Use Recur for your team's KB"). A bare `pip wheel` in a fresh
 # checkout leaves out the browser runtime `make install` vendors from npm, and the team's site then
 # has no in-browser suggestions (a note, not an error): so this target refuses to build without it.
 wheel: install

@@ -101,18 +101,18 @@ def fake_app(kb, root, **kw):
 
 
 def readme_nginx_location() -> str:
-    """The nginx location README's "Behind a reverse proxy" gives, as written there, with its prefix
+    """The nginx location docs/operating.md's "Behind a reverse proxy" gives, as written there, with its prefix
     and upstream as PREFIX and UPSTREAM: the documentation is what the nginx tests run (a copy of it
     here went without client_max_body_size, as README did, found in an operator's review)."""
     import re
     from pathlib import Path
 
-    text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    text = (Path(__file__).resolve().parents[1] / "docs/operating.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```nginx\n(.*?)\n\s*```", text, re.S)
-    assert len(blocks) == 1, f"README.md has {len(blocks)} ```nginx blocks, not one"
+    assert len(blocks) == 1, f"docs/operating.md has {len(blocks)} ```nginx blocks, not one"
     block = blocks[0]
     for said in ("location /recur/ {", "proxy_pass http://127.0.0.1:8000/;"):
-        assert said in block, f"README's nginx block has no {said!r}"
+        assert said in block, f"docs/operating.md's nginx block has no {said!r}"
     return block.replace("location /recur/", "location PREFIX/").replace("127.0.0.1:8000", "UPSTREAM")
 
 

@@ -1,6 +1,7 @@
-"""The README documents every command, every flag and every environment variable, and every
-``RECUR_*`` variable is a row of the one config table (docs/architecture.md). The other docs
-(docs/*.md, CONTRIBUTING.md) name only commands, flags and modules that exist."""
+"""docs/cli.md documents every command, every flag and every environment variable, README.md has a
+line for every command, and every ``RECUR_*`` variable is a row of the one config table
+(docs/architecture.md). The other docs (README.md, docs/*.md, CONTRIBUTING.md) name only commands,
+flags and modules that exist."""
 
 from __future__ import annotations
 
@@ -17,12 +18,14 @@ from recur.cli.main import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+# the reference: the full command table, "More flags" and "Environment variables" (README has a summary)
+CLI_DOC = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
 # documented once for every command, in the paragraph under the command table
 SHARED = {"--kb", "--index", "--model", "--help"}
 
 
-def _section(title: str) -> str:
-    return README.split(f"\n## {title}\n", 1)[1].split("\n## ", 1)[0]
+def _section(title: str, text: str = CLI_DOC) -> str:
+    return text.split(f"\n## {title}\n", 1)[1].split("\n## ", 1)[0]
 
 
 def _commands(group: click.Group, path: tuple = ()):
@@ -41,14 +44,33 @@ def _mentions(text: str, word: str) -> bool:
 
 
 @pytest.mark.parametrize("path,cmd", COMMANDS, ids=[" ".join(p) for p, _ in COMMANDS])
-def test_every_flag_of_every_command_is_in_the_readme(path, cmd):
-    """Each long flag is on a line of README's Commands section that names the command."""
+def test_every_flag_of_every_command_is_in_the_cli_doc(path, cmd):
+    """Each long flag is on a line of docs/cli.md's Commands section (its table, "More flags") that
+    names the command."""
     name = "recur " + " ".join(path)
     lines = "\n".join(line for line in _section("Commands").splitlines() if _mentions(line, name))
-    assert lines, f"README's Commands section has no line for `{name}`"
+    assert lines, f"docs/cli.md's Commands section has no line for `{name}`"
     flags = [o for p in cmd.params if isinstance(p, click.Option) for o in p.opts + p.secondary_opts]
     missing = [f for f in flags if f.startswith("--") and f not in SHARED and not _mentions(lines, f)]
-    assert not missing, f"`{name}`: {missing} not in README's Commands section"
+    assert not missing, f"`{name}`: {missing} not in docs/cli.md's Commands section"
+
+
+@pytest.mark.parametrize("path,cmd", COMMANDS, ids=[" ".join(p) for p, _ in COMMANDS])
+def test_every_command_has_a_line_in_the_readme(path, cmd):
+    """README's short Commands table names every command (a group's subcommands as `a\\|b`), so the
+    front door lists all of them and the reference in docs/cli.md is one link away."""
+    rows = [line for line in _section("Commands", README).splitlines() if line.startswith("| `recur ")]
+    named = {
+        f"recur {head} {sub}".strip()
+        for row in rows
+        for head, subs in [re.match(r"\| `recur ([a-z-]+)((?: [a-z][a-z-]*(?:\\\|[a-z-]+)*)?)", row).groups()]
+        for sub in (subs.strip().split("\\|") if subs else [""])
+    }
+    name = "recur " + " ".join(path)
+    assert name in named or isinstance(cmd, click.Group) and any(n.startswith(name + " ") for n in named), (
+        f"README's Commands table has no line for `{name}`"
+    )
+    assert "docs/cli.md" in _section("Commands", README)
 
 
 def test_shared_flags_are_documented_once():
@@ -57,7 +79,7 @@ def test_shared_flags_are_documented_once():
         assert re.search(rf"`{flag}` defaults to", commands) or f"`{flag}` to" in commands, flag
 
 
-def test_every_setting_has_a_row_in_the_readme():
+def test_every_setting_has_a_row_in_the_cli_doc():
     table = _section("Commands").split("### Environment variables", 1)[1]
     rows = {line.split("|")[1].strip().strip("`") for line in table.splitlines() if line.startswith("| `RECUR_")}
     assert rows == {s.env for s in config.SETTINGS.values()}
@@ -135,7 +157,7 @@ def test_flags_take_their_defaults_from_the_config_table():
 
 
 def test_every_variable_is_named_in_its_flags_help():
-    """`recur CMD --help` names the variable behind each flag, as the README's table does."""
+    """`recur CMD --help` names the variable behind each flag, as docs/cli.md's table does."""
     for path, cmd in COMMANDS:
         for p in cmd.params:
             if isinstance(p, click.Option) and isinstance(p.envvar, str):
@@ -151,7 +173,7 @@ def test_tune_model_is_the_base_model_in_its_help():
     assert "tuned model if there is one" not in text, text
 
 
-DOCS = [ROOT / "CONTRIBUTING.md", *sorted((ROOT / "docs").glob("*.md"))]
+DOCS = [ROOT / "README.md", ROOT / "CONTRIBUTING.md", *sorted((ROOT / "docs").glob("*.md"))]
 PACKAGE = ROOT / "tools" / "recur"
 
 
@@ -197,7 +219,8 @@ def test_every_module_path_the_docs_name_exists(doc):
     for path in set(re.findall(r"`([\w./-]+\.py)\b", text)):
         if not any((base / path).is_file() for base in (ROOT, PACKAGE, PACKAGE / "serve")):
             missing.append(path)
-    for dotted in set(re.findall(r"`(recur(?:\.\w+)+)", text)) - {"recur.yml"}:
+    # file names, not modules: the KB's recur.yml, the systemd unit recur.service (docs/operating.md)
+    for dotted in set(re.findall(r"`(recur(?:\.\w+)+)", text)) - {"recur.yml", "recur.service"}:
         parts = dotted.split(".")
         for cut in range(len(parts), 0, -1):
             try:
@@ -236,3 +259,60 @@ def test_every_option_has_help():
         if isinstance(p, click.Option) and not p.help
     ]
     assert not bare, bare
+
+
+def _unfenced(text: str) -> str:
+    """``text`` without its fenced blocks: a `## Runbook` or a link in one is an example."""
+    kept, fence = [], None
+    for line in text.splitlines():
+        mark = re.match(r"\s*(`{3,}|~{3,})", line)
+        if fence is None and mark:
+            fence = mark.group(1)
+        elif fence is not None and mark and mark.group(1).startswith(fence):
+            fence = None
+        elif fence is None:
+            kept.append(line)
+    return "\n".join(kept)
+
+
+def _prose(text: str) -> str:
+    """``text`` without its fenced blocks and `code` spans (``` `` ` `` ``` too: a span ends at a run of
+    as many backticks as it opened with), where links are examples too."""
+    return re.sub(r"(`+)(?!`).+?(?<!`)\1(?!`)", "", _unfenced(text), flags=re.S)
+
+
+def _anchors(text: str) -> set[str]:
+    """The ids mkdocs' toc gives the headings (its default slugify: accents and punctuation dropped,
+    lowercase, runs of spaces and hyphens one '-'; a repeated heading gets ``_1``, ``_2``)."""
+    import unicodedata
+
+    seen: dict[str, int] = {}
+    for title in re.findall(r"^#{1,6} +(.+?) *#*$", _unfenced(text), re.M):
+        slug = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+        slug = re.sub(r"[-\s]+", "-", re.sub(r"[^\w\s-]", "", slug).strip().lower())
+        seen[slug] = seen.get(slug, -1) + 1
+        yield slug if not seen[slug] else f"{slug}_{seen[slug]}"
+
+
+LINKED = [ROOT / "README.md", ROOT / "CONTRIBUTING.md", *sorted((ROOT / "docs").glob("*.md"))]
+
+
+@pytest.mark.parametrize("doc", LINKED, ids=lambda p: p.name)
+def test_every_relative_link_and_anchor_resolves(doc):
+    """README's reference sections moved to docs/ with their links rewritten by hand: a link to a
+    file that is not there, or to a heading its page does not have (`#http-api` left in README), is
+    a dead link on GitHub and in the docs. Code spans and fenced blocks are examples, not links."""
+    text = doc.read_text(encoding="utf-8")
+    prose = _prose(text)
+    targets = re.findall(r"\]\(([^)\s]+)\)", prose) + re.findall(r"^\[[^\]]+\]:\s*(\S+)", prose, re.M)
+    dead = []
+    for target in targets:
+        if re.match(r"[a-z][a-z+.-]*:", target):  # https:, mailto:
+            continue
+        path, _, anchor = target.partition("#")
+        file = (doc.parent / path).resolve() if path else doc
+        if not file.exists():
+            dead.append(f"{target}: no such file")
+        elif anchor and file.suffix == ".md" and anchor not in set(_anchors(file.read_text(encoding="utf-8"))):
+            dead.append(f"{target}: {file.name} has no heading #{anchor}")
+    assert not dead, f"{doc.name}: " + "; ".join(dead)

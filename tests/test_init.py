@@ -829,13 +829,13 @@ def test_the_kb_format_reference_is_in_the_repository_and_printed_by_the_install
 
 
 def test_readme_first_pattern_steps_pass_the_check_they_end_with(tmp_path, monkeypatch):
-    """Found following README's "Use Recur for your team's KB" as written: its first-pattern block ran
+    """Found following README's "Use Recur for your team's KB" (now docs/team-kb.md) as written: its first-pattern block ran
     `recur new pattern` (3 TODOs left in the file) and then `make test`, whose `recur check --strict`
     fails on them. The README's commands, run in a new repository: when the file written still has a
     TODO, the block opens that very file before its `make test`."""
     import shlex
 
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[1] / "docs/team-kb.md").read_text(encoding="utf-8")
     section = readme.split("\n## Use Recur for your team's KB\n", 1)[1].split("\n## ", 1)[0]
     block = next(b for b in re.findall(r"```bash\n(.*?)```", section, re.S) if "recur new pattern" in b)
     lines = block.replace("\\\n", " ").splitlines()

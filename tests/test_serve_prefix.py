@@ -1,6 +1,6 @@
 """`recur serve` behind a reverse proxy that publishes it under a path prefix and strips it
 (https://tools.example.com/recur/ -> http://127.0.0.1:8000/): the real built site, the API, /docs
-and the 404 page, over real uvicorn, through nginx (README's location block; skipped without
+and the 404 page, over real uvicorn, through nginx (docs/operating.md's location block; skipped without
 nginx) and through a small Python proxy doing the same, and in real Chromium.
 
 Before: a folder URL's redirect (/recur/patterns) sent the browser to /patterns/ at the host's
@@ -27,7 +27,7 @@ from site_helpers import AS_OF, site_kb
 from recur.cli.main import cli
 
 PREFIX = "/recur"
-WITH_ROOT_PATH = ["nginx", "python"]  # recur serve --root-path /recur, as README says
+WITH_ROOT_PATH = ["nginx", "python"]  # recur serve --root-path /recur, as docs/operating.md says
 EVERY_SETUP = [*WITH_ROOT_PATH, "python-no-root-path"]  # the site needs no setting
 
 

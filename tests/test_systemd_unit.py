@@ -1,6 +1,6 @@
-"""README's systemd unit for `recur serve`: its commands and flags are Recur's own, and systemd reads it.
+"""docs/operating.md's systemd unit for `recur serve`: its commands and flags are Recur's own, and systemd reads it.
 
-The unit is taken from README.md (the ```ini block after ``<!-- systemd-unit -->``), so the
+The unit is taken from docs/operating.md (the ```ini block after ``<!-- systemd-unit -->``), so the
 documentation is what is checked. No systemd runs here as PID 1: `systemd-analyze verify` reads the
 unit as systemd would load it, and checks that each command is an executable.
 """
@@ -20,15 +20,15 @@ from click.testing import CliRunner
 from recur.cli.main import cli
 
 ROOT = Path(__file__).resolve().parents[1]
-BIN = "/srv/recur/venv/bin/recur"  # the path README's unit uses
+BIN = "/srv/recur/venv/bin/recur"  # the path docs/operating.md's unit uses
 
 
 def readme_unit(marker: str = "systemd-unit") -> str:
-    """The ```ini block after ``<!-- marker -->`` in README.md: ``systemd-unit`` (recur.service),
+    """The ```ini block after ``<!-- marker -->`` in docs/operating.md: ``systemd-unit`` (recur.service),
     ``systemd-update-service`` and ``systemd-update-timer`` (the KB update, recur-update.*)."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    text = (ROOT / "docs/operating.md").read_text(encoding="utf-8")
     m = re.search(rf"<!-- {marker} -->\s*```ini\n(.*?)\n\s*```", text, re.S)
-    assert m, f"README.md has no ```ini block after <!-- {marker} -->"
+    assert m, f"docs/operating.md has no ```ini block after <!-- {marker} -->"
     return "\n".join(line.strip() for line in m.group(1).split("\n")) + "\n"
 
 
@@ -53,7 +53,7 @@ def test_the_unit_runs_recur_commands_with_flags_they_have():
 
 
 def test_systemctl_reload_sends_the_server_sighup():
-    """README says `systemctl reload` sends SIGHUP (the server looks for a rebuilt index at once), but
+    """docs/operating.md says `systemctl reload` sends SIGHUP (the server looks for a rebuilt index at once), but
     its unit had no ExecReload=, so systemctl refused the reload (found in an operator's review). The
     unit's command, run as systemd would with $MAINPID, sends a process SIGHUP."""
     import signal
@@ -87,7 +87,7 @@ def test_systemctl_reload_sends_the_server_sighup():
 
 
 def test_the_update_service_pulls_then_indexes_then_builds_the_site_strictly():
-    """README's update procedure (found in an operator's review: there was none, and a site left
+    """docs/operating.md's update procedure (found in an operator's review: there was none, and a site left
     unrebuilt went unnoticed): pull, then `recur index --strict` (a pattern with errors stops the run,
     the index kept), then `recur site --strict`, in that order, in the checkout recur.service serves."""
     update, serve = readme_unit("systemd-update-service"), readme_unit("systemd-unit")

@@ -448,7 +448,7 @@ def _run(app, stop: _StopOnFatal, where: tuple, timeouts: tuple, access: str) ->
             port,
             header_timeout=header_timeout,
             send_timeout=send_timeout,
-            timeout_graceful_shutdown=5,  # README's "Stopping" says these 5 s
+            timeout_graceful_shutdown=5,  # docs/operating.md's "Stopping" says these 5 s
             root_path=root_path,
         )
     )

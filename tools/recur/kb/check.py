@@ -386,7 +386,7 @@ def check_path(root, **options) -> tuple[KB, list[Problem]]:
 
 
 def check_document(problems: list[Problem], failed: bool) -> dict:
-    """What `recur check --format json` prints (README: the keys): ``failed`` as the exit code says it,
+    """What `recur check --format json` prints (docs/cli.md, "Check output for machines": the keys): ``failed`` as the exit code says it,
     so ``ok`` is what a script or an editor would otherwise read off the exit status (``--strict`` too)."""
     return {
         "ok": not failed,

@@ -205,7 +205,7 @@ RESERVED_START = "@`%"
 
 
 def _reserved_start(text: str, mark, offset: int) -> ParseError | None:
-    """A value starting with a character YAML reserves (``owner: @alice``, as README writes an owner;
+    """A value starting with a character YAML reserves (``owner: @alice``, as docs/problems.md writes an owner;
     `` `bob` ``): said with the key at fault and its quoted form, as for ``: `` and yes/no
     (schema.mapping_hint, BOOL_HINT). The parser's own message said nothing of quotes (found by a
     problem manager's team). None for any other error."""

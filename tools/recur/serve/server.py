@@ -201,7 +201,7 @@ def config(
 
 class ShutdownCancelIsNotAnError:
     """A logging filter for uvicorn.error: on a stop, requests still running at the grace deadline are
-    answered ``503 shutting_down`` (guard.py), as README documents; uvicorn logged it as
+    answered ``503 shutting_down`` (guard.py), as docs/operating.md's "Stopping" documents; uvicorn logged it as
     "ERROR: Cancel 3 running task(s), timeout graceful shutdown exceeded", which paged an operator
     alerting on ERROR for a normal `systemctl stop` (found in an operator's review). That one record
     becomes a WARNING saying what happens; every other record passes as it is."""

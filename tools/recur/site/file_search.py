@@ -17,7 +17,7 @@ work, written beside the index after the build:
     without its model on disk, it lists pattern pages by words from that index.
 
 The index is a second copy of ``search_index.json``: the site grows by about its size (measured
-in README.md, `recur site --file-search`). Served over http(s) none of these files is read. Only
+in docs/site.md, `recur site --file-search`). Served over http(s) none of these files is read. Only
 material's English search (its default ``lang``) starts from a blob: other languages' stemmers are
 loaded by the worker with importScripts, which a blob worker of a file:// page may not do.
 """
