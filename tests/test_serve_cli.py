@@ -498,3 +498,28 @@ def test_a_feedback_file_on_a_read_only_file_system_is_said_so_at_start(kb_dir, 
         )
         assert r.returncode == 1 and f"--feedback {path}" in r.stderr, r.stderr
         assert "read-only file system" in r.stderr and "Permission denied" not in r.stderr, r.stderr
+
+
+def test_a_misspelt_recur_variable_is_warned_of_at_start_with_the_setting_it_was_meant_to_be(tmp_path):
+    """Found in an operator's review: RECUR_ENCDOER=torch in a service's environment was read by nothing and
+    ONNX Runtime ran, with no word of it. Each variable that looks like Recur's and is no setting of the
+    config table is named at start, with the closest setting; rightly spelt ones are not."""
+    env = {k: v for k, v in os.environ.items() if not k.upper().startswith("RECUR_")}
+    env |= {"RECUR_ENCDOER": "torch", "recur_kb": "kb", "RECUR_WIDGETS": "3", "RECUR_PORT": "0"}
+    env |= {"PYTHONPATH": str(Path(__file__).resolve().parents[1] / "tools")}
+    r = subprocess.run(
+        RECUR + ["serve", "--kb", str(tmp_path / "nope"), "--index", str(tmp_path / "i")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    lines = r.stderr.splitlines()
+    assert (
+        "warning: RECUR_ENCDOER is set, but is not a Recur setting: nothing reads it (did you mean RECUR_ENCODER?)"
+        in lines
+    )
+    assert "warning: recur_kb is set, but is not a Recur setting: nothing reads it (did you mean RECUR_KB?)" in lines
+    assert "warning: RECUR_WIDGETS is set, but is not a Recur setting: nothing reads it" in lines
+    assert "RECUR_PORT" not in r.stderr and "Traceback" not in r.stderr
+    assert r.returncode == 1 and "no knowledge base folder" in lines[-1], r.stderr

@@ -298,6 +298,7 @@ def serve(
     documentation at /docs (works offline). MCP (streamable HTTP, read-only tools): /mcp.
     Slack: POST /api/slack/commands and /api/slack/interactions, with a signing secret.
     """
+    _warn_unknown_variables()
     _process_setup(threads, access_log)
     from recur.serve.app import create_app
 
@@ -324,6 +325,14 @@ def serve(
     )
     said = _access(token, token_scope) + _slack_said(slack_secret, site_url) + url_said
     _run(app, stop, (host, port, root_path), (header_timeout, send_timeout), said)
+
+
+def _warn_unknown_variables() -> None:
+    """First thing at start: a misspelt setting's variable is read by nothing, so its default runs
+    (a service's own environment, seldom read again once written)."""
+    for name, closest in config.unknown_variables():
+        meant = f" (did you mean {closest}?)" if closest else ""
+        click.echo(f"warning: {name} is set, but is not a Recur setting: nothing reads it{meant}", err=True)
 
 
 def _process_setup(threads: int, access_log: bool) -> None:
