@@ -523,3 +523,27 @@ def test_a_misspelt_recur_variable_is_warned_of_at_start_with_the_setting_it_was
     assert "warning: RECUR_WIDGETS is set, but is not a Recur setting: nothing reads it" in lines
     assert "RECUR_PORT" not in r.stderr and "Traceback" not in r.stderr
     assert r.returncode == 1 and "no knowledge base folder" in lines[-1], r.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "model", "said"),
+    [
+        ({"RECUR_ENCODER": "tensorrt"}, "fake:64", "RECUR_ENCODER='tensorrt': expected one of auto, onnx, torch"),
+        ({"RECUR_PRECISION": "fp64"}, "fake:64", "RECUR_PRECISION='fp64': expected one of auto, fp32, bf16"),
+        ({}, "fake:abc", "model 'fake:abc': the fake encoder is 'fake:N'"),
+        ({}, "./no-such-model-folder", "model folder not found: ./no-such-model-folder"),
+        ({}, "no-such-org/no-such-model", "model 'no-such-org/no-such-model' is not installed here"),
+    ],
+    ids=["encoder", "precision", "fake-dim", "folder", "hub-name"],
+)
+def test_a_bad_model_encoder_or_precision_stops_serve_before_it_listens(kb_dir, tmp_path, env, model, said):
+    """Found in an operator's review: each was found by the engine's background load, after the start-up
+    line had said "Recur on http://..." (a service manager saw the server up, then gone, or a bad
+    RECUR_ENCODER only at the first request of a lazy load). They are checked with the other start-up
+    checks: exit 1, one line, nothing listened."""
+    env = {**os.environ, **env, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "tools")}
+    args = ["serve", "--kb", str(kb_dir), "--index", str(tmp_path / "i"), "--model", model, "--port", "0"]
+    r = subprocess.run(RECUR + args, capture_output=True, text=True, timeout=60, env=env, cwd=tmp_path)
+    assert r.returncode == 1 and f"Error: {said}" in r.stderr, r.stderr
+    assert "Recur on http" not in r.stderr and "Traceback" not in r.stderr, r.stderr
+    assert not (tmp_path / "i").exists()  # no index built for a model that cannot load

@@ -302,7 +302,7 @@ def serve(
     _process_setup(threads, access_log)
     from recur.serve.app import create_app
 
-    token, site = _preflight(kb_dir, index_dir, host, port, site_dir, feedback_path, token_file)
+    token, site = _preflight(kb_dir, index_dir, model, host, port, site_dir, feedback_path, token_file)
     slack_secret = _slack_secret(slack_secret_file)
     site_url, url_said = _built_site_url(site, site_url)
     stop = _StopOnFatal()
@@ -347,17 +347,20 @@ def _process_setup(threads: int, access_log: bool) -> None:
         enable(sys.stderr)
 
 
-def _preflight(kb_dir, index_dir, host: str, port: int, site_dir, feedback_path, token_file) -> tuple:
+def _preflight(kb_dir, index_dir, model, host: str, port: int, site_dir, feedback_path, token_file) -> tuple:
     """(token, site folder): every check that can fail made before the server starts; a missing
     built site is only a warning (the API is served without it)."""
     from recur.ingest.feedback import check_writable
     from recur.kb.loader import require_format
+    from recur.retrieval.embed import check_model
     from recur.retrieval.index import refuse_other_kbs_index
+    from recur.retrieval.models import active_model
     from recur.serve.security import read_token
 
     if not Path(kb_dir).is_dir() and not (Path(index_dir) / "manifest.json").is_file():
         raise RecurError(f"{kb_dir}: no knowledge base folder (and no index at {index_dir})")
     require_format(kb_dir)  # here, not in the engine's background load: exit 1 before serving
+    check_model(active_model(kb_dir, model))  # as are --model, RECUR_ENCODER and RECUR_PRECISION
     refuse_other_kbs_index(index_dir, kb_dir)  # as recur mcp: a server does not take another KB's index
     token = read_token(token_file, config.raw("token"))  # set but blank: an error, not "open"
     check_writable(feedback_path)
