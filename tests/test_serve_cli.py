@@ -547,3 +547,48 @@ def test_a_bad_model_encoder_or_precision_stops_serve_before_it_listens(kb_dir, 
     assert r.returncode == 1 and f"Error: {said}" in r.stderr, r.stderr
     assert "Recur on http" not in r.stderr and "Traceback" not in r.stderr, r.stderr
     assert not (tmp_path / "i").exists()  # no index built for a model that cannot load
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        ("10.0.0.1/8", "'10.0.0.1/8' is not an IP address or network (10.0.0.1/8 has host bits set)"),
+        ("127.0.0.1, proxy.internal", "'proxy.internal' is not an IP address or network;"),
+        ("10.0.0.*", "'10.0.0.*' is not an IP address or network;"),
+        ("*,10.0.0.1", "'*' trusts every peer only as the whole value"),
+    ],
+)
+def test_a_forwarded_allow_ips_uvicorn_cannot_match_stops_serve_at_start(kb_dir, tmp_path, value, said):
+    """README names uvicorn's FORWARDED_ALLOW_IPS for proxies other than loopback. uvicorn takes an entry that
+    is not an address or network as a name no TCP peer has: a typo trusted no proxy, in silence, and every
+    client behind it shared one --feedback-rate bucket. Exit 1 before listening, naming the entry."""
+    env = {**os.environ, "FORWARDED_ALLOW_IPS": value}
+    args = ["serve", "--kb", str(kb_dir), "--index", str(tmp_path / "i"), "--model", "fake:64", "--port", "0"]
+    r = subprocess.run(RECUR + args, capture_output=True, text=True, timeout=60, env=env)
+    assert r.returncode == 1 and f"Error: FORWARDED_ALLOW_IPS={value!r}: {said}" in r.stderr, r.stderr
+    assert "Recur on http" not in r.stderr and "Traceback" not in r.stderr
+
+
+def test_a_forwarded_allow_ips_of_addresses_and_networks_serves(kb_dir, tmp_path):
+    env = {**os.environ, "FORWARDED_ALLOW_IPS": "127.0.0.1, ::1,10.0.0.0/8,fd00::/8"}
+    with serve_process(kb_dir, tmp_path, env=env) as (base, result):
+        wait_healthy(base)
+    assert "Error" not in result["out"], result["out"]
+
+
+@pytest.mark.parametrize(
+    "value", ["https://kb.example.com", "kb.example.com/recur", "*.example.com", "kb.example.com:https", ""]
+)
+def test_an_allowed_host_that_is_no_host_name_is_a_usage_error(kb_dir, tmp_path, value):
+    """A scheme, a path or a wildcard in --allowed-host was kept as a name no Host header is: every request
+    through the proxy was a 421, and nothing said so at start. A usage error naming the option (or the
+    variable); a name with a port, or an address, is taken (test_serve_access)."""
+    args = ["serve", "--kb", str(kb_dir), "--index", str(tmp_path / "i"), "--model", "fake:64", "--port", "0"]
+    r = subprocess.run(RECUR + args + ["--allowed-host", value], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2 and "Invalid value for '--allowed-host'" in r.stderr, r.stderr
+    assert f"{value!r} is not a host name: give the name the reverse proxy passes in Host" in r.stderr
+    if value:
+        env = {**os.environ, "RECUR_MCP_ALLOWED_HOSTS": f"kb.example.com {value}"}
+        r = subprocess.run(RECUR + args, capture_output=True, text=True, timeout=60, env=env)
+        assert r.returncode == 2 and f"{value!r} is not a host name" in r.stderr, r.stderr
+        assert "(from RECUR_MCP_ALLOWED_HOSTS)" in r.stderr, r.stderr
