@@ -592,3 +592,15 @@ def test_an_allowed_host_that_is_no_host_name_is_a_usage_error(kb_dir, tmp_path,
         r = subprocess.run(RECUR + args, capture_output=True, text=True, timeout=60, env=env)
         assert r.returncode == 2 and f"{value!r} is not a host name" in r.stderr, r.stderr
         assert "(from RECUR_MCP_ALLOWED_HOSTS)" in r.stderr, r.stderr
+
+
+def test_feedback_rate_help_says_where_the_client_address_comes_from():
+    """Found in an operator's review: --feedback-rate limits "per client address", and behind a proxy that
+    address is the proxy's unless the proxy is trusted (README's Access control); --help said nothing of it."""
+    from click.testing import CliRunner
+
+    from recur.cli.main import cli
+
+    out = " ".join(CliRunner().invoke(cli, ["serve", "--help"], terminal_width=400).output.split())
+    said = out.split("--feedback-rate", 1)[1].split("--max-concurrent", 1)[0]
+    assert "X-Forwarded-For" in said and "FORWARDED_ALLOW_IPS" in said and "trusted reverse proxy" in said, said

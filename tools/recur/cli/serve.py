@@ -200,7 +200,9 @@ def _slack_secret(path) -> str | None:
     show_default=True,
     type=click.IntRange(0, 100000),
     help="Votes per minute per client address (bursts of half that); past it, 429. 0: no limit "
-    "(env RECUR_FEEDBACK_RATE).",
+    "(env RECUR_FEEDBACK_RATE). Behind a trusted reverse proxy (one on 127.0.0.1 or ::1, or named in "
+    "FORWARDED_ALLOW_IPS) the client address is the one its X-Forwarded-For names, else the peer's: every "
+    "client behind an untrusted proxy shares the proxy's limit.",
 )
 @click.option(
     "--max-concurrent",
