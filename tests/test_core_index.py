@@ -642,8 +642,6 @@ def test_a_vectors_file_of_random_bytes_is_damaged_without_numpys_advice_to_unpi
 def _two_builds(kb_dir, tmp_path):
     """(index folder, a copy of the next build of it): one pattern's symptom reworded, so the views and
     vectors differ while their shapes do not (a file of one build beside the other's reads as whole)."""
-    import shutil
-
     idx, nxt = tmp_path / "index", tmp_path / "next"
     build(kb_dir, idx)
     path = kb_dir / "patterns" / "capacity" / "disk-full.md"
@@ -651,7 +649,6 @@ def _two_builds(kb_dir, tmp_path):
     build(kb_dir, nxt)
     assert len(json.loads((idx / "views.json").read_text())) == len(json.loads((nxt / "views.json").read_text()))
     assert (idx / "views.json").read_bytes() != (nxt / "views.json").read_bytes()
-    shutil.copytree(idx, tmp_path / "first")
     return idx, nxt
 
 
