@@ -629,7 +629,93 @@ def test_a_vectors_file_of_random_bytes_is_damaged_without_numpys_advice_to_unpi
     message = str(err.value)
     assert "is damaged" in message and message.endswith(f"--index {idx} --model {FAKE} --rebuild"), message
     assert "pickle" not in message.split("damaged", 1)[1], message  # "contains pickled data" was untrue too
-    assert "vectors.npy is not a saved array of vectors" in message
+    assert "vectors.npy is not the file it was built with" in message  # its digest, checked first
+    manifest = json.loads((idx / "manifest.json").read_text())
+    del manifest["digests"]  # an index written before there were digests: numpy's reading, in our words
+    (idx / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(RecurError) as err:
+        Engine(kb_dir, idx, FAKE)
+    assert "vectors.npy is not a saved array of vectors" in str(err.value)
+    assert "pickle" not in str(err.value).split("damaged", 1)[1]
+
+
+def _two_builds(kb_dir, tmp_path):
+    """(index folder, a copy of the next build of it): one pattern's symptom reworded, so the views and
+    vectors differ while their shapes do not (a file of one build beside the other's reads as whole)."""
+    idx, nxt = tmp_path / "index", tmp_path / "next"
+    build(kb_dir, idx)
+    path = kb_dir / "patterns" / "capacity" / "disk-full.md"
+    path.write_text(path.read_text().replace("writes fail", "writes are refused", 1))
+    build(kb_dir, nxt)
+    assert len(json.loads((idx / "views.json").read_text())) == len(json.loads((nxt / "views.json").read_text()))
+    assert (idx / "views.json").read_bytes() != (nxt / "views.json").read_bytes()
+    return idx, nxt
+
+
+def test_the_manifest_records_a_digest_of_every_other_index_file(kb_dir, tmp_path):
+    idx = tmp_path / "index"
+    build(kb_dir, idx)
+    digests = json.loads((idx / "manifest.json").read_text())["digests"]
+    on_disk = sorted(p.relative_to(idx).as_posix() for p in idx.rglob("*") if p.is_file())
+    assert sorted(digests) == [name for name in on_disk if name != "manifest.json"]
+    assert {"vectors.npy", "views.json", "docs.json", "vocab.json"} <= digests.keys()
+    assert any(name.startswith("bm25/") for name in digests)
+    import hashlib
+
+    assert digests["views.json"] == hashlib.sha256((idx / "views.json").read_bytes()).hexdigest()
+    assert index_mod.load(idx).manifest["digests"] == digests
+
+
+@pytest.mark.parametrize("copied", [["manifest.json"], ["manifest.json", "docs.json", "bm25"]])
+def test_an_index_copied_in_part_is_refused_not_searched(kb_dir, tmp_path, copied):
+    """An rsync of a rebuilt index over the served one, still running: the next build's manifest (and
+    more) beside this build's vectors and views. Their shapes agree, so it loaded and searched the old
+    vectors under the new build's id and documents; the digests refuse it, naming the copy."""
+    import shutil
+
+    idx, nxt = _two_builds(kb_dir, tmp_path)
+    for name in copied:
+        if (nxt / name).is_dir():
+            shutil.rmtree(idx / name)
+            shutil.copytree(nxt / name, idx / name)
+        else:
+            shutil.copy2(nxt / name, idx / name)
+    with pytest.raises(index_mod.IndexProblem) as err:
+        index_mod.load(idx)
+    message = str(err.value)
+    assert "is damaged or incomplete (" in message and "is not the file it was built with" in message, message
+    assert "a copy of it still running, or cut short?" in message and "finish the copy, or rebuild it" in message
+    shutil.copytree(nxt, idx, dirs_exist_ok=True)  # the copy finishes: the next build, whole
+    assert index_mod.load(idx).build_id == json.loads((nxt / "manifest.json").read_text())["build_id"]
+
+
+def test_a_truncated_or_missing_index_file_is_refused_as_incomplete(kb_dir, tmp_path):
+    idx = tmp_path / "index"
+    build(kb_dir, idx)
+    whole = (idx / "docs.json").read_bytes()
+    (idx / "docs.json").write_bytes(whole[: len(whole) // 2])
+    with pytest.raises(index_mod.IndexProblem, match=r"damaged or incomplete \(docs.json is not the file"):
+        index_mod.load(idx)
+    (idx / "docs.json").unlink()
+    with pytest.raises(index_mod.IndexProblem, match=r"damaged or incomplete \(docs.json is missing;"):
+        index_mod.load(idx)
+    (idx / "docs.json").write_bytes(whole)
+    assert index_mod.load(idx).docs
+
+
+def test_an_index_written_before_digests_loads_as_before(kb_dir, tmp_path):
+    """No ``digests`` in its manifest (an index of an earlier recur, same format): loaded, not refused;
+    a ``digests`` that is not a table of names to digests is a damaged manifest."""
+    idx = tmp_path / "index"
+    build(kb_dir, idx)
+    manifest = json.loads((idx / "manifest.json").read_text())
+    del manifest["digests"]
+    (idx / "manifest.json").write_text(json.dumps(manifest))
+    assert sorted(index_mod.load(idx).docs) == ["db-pool-exhausted", "disk-full", "dns-failure"]
+    for spoilt in (["x"], {"views.json": 5}, {"../outside": "0" * 64}):
+        (idx / "manifest.json").write_text(json.dumps({**manifest, "digests": spoilt}))
+        with pytest.raises(index_mod.IndexProblem, match="inconsistent"):
+            index_mod.load(idx)
 
 
 def test_a_server_does_not_reload_an_index_another_kb_took(kb_dir, tmp_path):

@@ -427,6 +427,12 @@ def _copy_index(src, dst, vectors: bytes | None = None) -> None:
             shutil.copyfile(f, dst / f.name)
 
 
+def refused_rebuild(h) -> bool:
+    """/healthz says the copied manifest's build is refused. Mid-copy, before the manifest arrives, the
+    served manifest beside files of the next build is said not loadable too (its digests): not yet that."""
+    return bool(h["reload_error"]) and "not reloading the rebuilt index" in h["reload_error"]
+
+
 def test_a_rebuilt_index_refused_while_half_copied_is_loaded_once_its_files_are_whole(tmp_path):
     """Found in an operator's review: a new manifest.json beside a truncated vectors.npy (a copy not yet
     done) was refused, rightly; but once the copy finished, the server never tried it again (reload_error
@@ -449,7 +455,7 @@ def test_a_rebuilt_index_refused_while_half_copied_is_loaded_once_its_files_are_
         build(load_kb(kb), other, embed.load_encoder("fake:64"), progress=False)
         whole = (other / "vectors.npy").read_bytes()
         _copy_index(other, idx, vectors=whole[: len(whole) // 2])
-        h = health_when(base, lambda h: h["reload_error"])
+        h = health_when(base, refused_rebuild)
         assert h["build_id"] == first["build_id"] and "not reloading the rebuilt index" in h["reload_error"], h
         (idx / "vectors.npy").write_bytes(whole)  # the copy finishes
         h = health_when(base, lambda h: h["build_id"] != first["build_id"])
@@ -464,7 +470,7 @@ def test_a_rebuilt_index_refused_while_half_copied_is_loaded_once_its_files_are_
         build(load_kb(kb), other, embed.load_encoder("fake:64"), progress=False)
         whole = (other / "vectors.npy").read_bytes()
         _copy_index(other, idx, vectors=bytes(len(whole)))
-        h = health_when(base, lambda h: h["reload_error"])
+        h = health_when(base, refused_rebuild)
         assert h["build_id"] == second, h
         stamp = (idx / "vectors.npy").stat()
         staged = tmp_path / "vectors.npy"  # times set before it is moved in: the watcher never sees a new mtime
@@ -476,6 +482,32 @@ def test_a_rebuilt_index_refused_while_half_copied_is_loaded_once_its_files_are_
         assert holder.check_reload(force=True) is True
         h = httpx.get(base + "/healthz").json()
         assert h["build_id"] not in (first["build_id"], second) and h["reload_error"] is None, h
+
+
+def test_a_rebuilt_manifest_copied_before_the_files_of_its_build_is_not_served(tmp_path):
+    """An rsync of a rebuilt index that has copied manifest.json and not yet the vectors and views it goes
+    with (same shapes: one title reworded): it was reloaded, and searched the old vectors under the new
+    build's id. The manifest's digests refuse it until the copy is whole; the old build keeps answering."""
+    import shutil
+
+    from recur.kb.loader import load_kb
+    from recur.retrieval import embed
+    from recur.retrieval.index import build
+
+    kb, idx, app = _reloading_app(tmp_path)
+    with running(app) as base:
+        first = httpx.get(base + "/healthz").json()
+        path = kb / "patterns" / "capacity" / "disk-full.md"
+        path.write_text(path.read_text().replace("Disk full on a host", "Disk full on a database host"))
+        other = tmp_path / "built-elsewhere"
+        build(load_kb(kb), other, embed.load_encoder("fake:64"), progress=False)
+        shutil.copyfile(other / "manifest.json", idx / "manifest.json")
+        h = health_when(base, lambda h: "is damaged or incomplete (" in (h["reload_error"] or ""))
+        assert h["build_id"] == first["build_id"] and "is damaged or incomplete (" in h["reload_error"], h
+        assert "a copy of it still running, or cut short?" in h["reload_error"], h
+        _copy_index(other, idx)  # the copy finishes
+        h = health_when(base, lambda h: h["build_id"] != first["build_id"])
+        assert h["reload_error"] is None, h
 
 
 def test_the_reload_line_names_the_pattern_files_the_rebuilt_index_left_out(tmp_path, capfd):

@@ -498,3 +498,109 @@ def test_a_feedback_file_on_a_read_only_file_system_is_said_so_at_start(kb_dir, 
         )
         assert r.returncode == 1 and f"--feedback {path}" in r.stderr, r.stderr
         assert "read-only file system" in r.stderr and "Permission denied" not in r.stderr, r.stderr
+
+
+def test_a_misspelt_recur_variable_is_warned_of_at_start_with_the_setting_it_was_meant_to_be(tmp_path):
+    """Found in an operator's review: RECUR_ENCDOER=torch in a service's environment was read by nothing and
+    ONNX Runtime ran, with no word of it. Each variable that looks like Recur's and is no setting of the
+    config table is named at start, with the closest setting; rightly spelt ones are not."""
+    env = {k: v for k, v in os.environ.items() if not k.upper().startswith("RECUR_")}
+    env |= {"RECUR_ENCDOER": "torch", "recur_kb": "kb", "RECUR_WIDGETS": "3", "RECUR_PORT": "0"}
+    env |= {"PYTHONPATH": str(Path(__file__).resolve().parents[1] / "tools")}
+    r = subprocess.run(
+        RECUR + ["serve", "--kb", str(tmp_path / "nope"), "--index", str(tmp_path / "i")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    lines = r.stderr.splitlines()
+    assert (
+        "warning: RECUR_ENCDOER is set, but is not a Recur setting: nothing reads it (did you mean RECUR_ENCODER?)"
+        in lines
+    )
+    assert "warning: recur_kb is set, but is not a Recur setting: nothing reads it (did you mean RECUR_KB?)" in lines
+    assert "warning: RECUR_WIDGETS is set, but is not a Recur setting: nothing reads it" in lines
+    assert "RECUR_PORT" not in r.stderr and "Traceback" not in r.stderr
+    assert r.returncode == 1 and "no knowledge base folder" in lines[-1], r.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "model", "said"),
+    [
+        ({"RECUR_ENCODER": "tensorrt"}, "fake:64", "RECUR_ENCODER='tensorrt': expected one of auto, onnx, torch"),
+        ({"RECUR_PRECISION": "fp64"}, "fake:64", "RECUR_PRECISION='fp64': expected one of auto, fp32, bf16"),
+        ({}, "fake:abc", "model 'fake:abc': the fake encoder is 'fake:N'"),
+        ({}, "./no-such-model-folder", "model folder not found: ./no-such-model-folder"),
+        ({}, "no-such-org/no-such-model", "model 'no-such-org/no-such-model' is not installed here"),
+    ],
+    ids=["encoder", "precision", "fake-dim", "folder", "hub-name"],
+)
+def test_a_bad_model_encoder_or_precision_stops_serve_before_it_listens(kb_dir, tmp_path, env, model, said):
+    """Found in an operator's review: each was found by the engine's background load, after the start-up
+    line had said "Recur on http://..." (a service manager saw the server up, then gone, or a bad
+    RECUR_ENCODER only at the first request of a lazy load). They are checked with the other start-up
+    checks: exit 1, one line, nothing listened."""
+    env = {**os.environ, **env, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "tools")}
+    args = ["serve", "--kb", str(kb_dir), "--index", str(tmp_path / "i"), "--model", model, "--port", "0"]
+    r = subprocess.run(RECUR + args, capture_output=True, text=True, timeout=60, env=env, cwd=tmp_path)
+    assert r.returncode == 1 and f"Error: {said}" in r.stderr, r.stderr
+    assert "Recur on http" not in r.stderr and "Traceback" not in r.stderr, r.stderr
+    assert not (tmp_path / "i").exists()  # no index built for a model that cannot load
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        ("10.0.0.1/8", "'10.0.0.1/8' is not an IP address or network (10.0.0.1/8 has host bits set)"),
+        ("127.0.0.1, proxy.internal", "'proxy.internal' is not an IP address or network;"),
+        ("10.0.0.*", "'10.0.0.*' is not an IP address or network;"),
+        ("*,10.0.0.1", "'*' trusts every peer only as the whole value"),
+    ],
+)
+def test_a_forwarded_allow_ips_uvicorn_cannot_match_stops_serve_at_start(kb_dir, tmp_path, value, said):
+    """README names uvicorn's FORWARDED_ALLOW_IPS for proxies other than loopback. uvicorn takes an entry that
+    is not an address or network as a name no TCP peer has: a typo trusted no proxy, in silence, and every
+    client behind it shared one --feedback-rate bucket. Exit 1 before listening, naming the entry."""
+    env = {**os.environ, "FORWARDED_ALLOW_IPS": value}
+    args = ["serve", "--kb", str(kb_dir), "--index", str(tmp_path / "i"), "--model", "fake:64", "--port", "0"]
+    r = subprocess.run(RECUR + args, capture_output=True, text=True, timeout=60, env=env)
+    assert r.returncode == 1 and f"Error: FORWARDED_ALLOW_IPS={value!r}: {said}" in r.stderr, r.stderr
+    assert "Recur on http" not in r.stderr and "Traceback" not in r.stderr
+
+
+def test_a_forwarded_allow_ips_of_addresses_and_networks_serves(kb_dir, tmp_path):
+    env = {**os.environ, "FORWARDED_ALLOW_IPS": "127.0.0.1, ::1,10.0.0.0/8,fd00::/8"}
+    with serve_process(kb_dir, tmp_path, env=env) as (base, result):
+        wait_healthy(base)
+    assert "Error" not in result["out"], result["out"]
+
+
+@pytest.mark.parametrize(
+    "value", ["https://kb.example.com", "kb.example.com/recur", "*.example.com", "kb.example.com:https", ""]
+)
+def test_an_allowed_host_that_is_no_host_name_is_a_usage_error(kb_dir, tmp_path, value):
+    """A scheme, a path or a wildcard in --allowed-host was kept as a name no Host header is: every request
+    through the proxy was a 421, and nothing said so at start. A usage error naming the option (or the
+    variable); a name with a port, or an address, is taken (test_serve_access)."""
+    args = ["serve", "--kb", str(kb_dir), "--index", str(tmp_path / "i"), "--model", "fake:64", "--port", "0"]
+    r = subprocess.run(RECUR + args + ["--allowed-host", value], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2 and "Invalid value for '--allowed-host'" in r.stderr, r.stderr
+    assert f"{value!r} is not a host name: give the name the reverse proxy passes in Host" in r.stderr
+    if value:
+        env = {**os.environ, "RECUR_MCP_ALLOWED_HOSTS": f"kb.example.com {value}"}
+        r = subprocess.run(RECUR + args, capture_output=True, text=True, timeout=60, env=env)
+        assert r.returncode == 2 and f"{value!r} is not a host name" in r.stderr, r.stderr
+        assert "(from RECUR_MCP_ALLOWED_HOSTS)" in r.stderr, r.stderr
+
+
+def test_feedback_rate_help_says_where_the_client_address_comes_from():
+    """Found in an operator's review: --feedback-rate limits "per client address", and behind a proxy that
+    address is the proxy's unless the proxy is trusted (README's Access control); --help said nothing of it."""
+    from click.testing import CliRunner
+
+    from recur.cli.main import cli
+
+    out = " ".join(CliRunner().invoke(cli, ["serve", "--help"], terminal_width=400).output.split())
+    said = out.split("--feedback-rate", 1)[1].split("--max-concurrent", 1)[0]
+    assert "X-Forwarded-For" in said and "FORWARDED_ALLOW_IPS" in said and "trusted reverse proxy" in said, said

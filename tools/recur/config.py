@@ -165,3 +165,24 @@ def get(name: str):
         raise RecurError(
             f"{s.env}={raw!r}: not a {'whole number' if isinstance(s.default, int) else 'number'}"
         ) from None
+
+
+def unknown_variables() -> list[tuple[str, str | None]]:
+    """Variables set that look like Recur's and are none of its settings, each with the setting it was
+    most likely meant to be (None when none is close): ``(name, closest)``, sorted. A misspelt one was
+    read by nothing, and the default went on in silence (a service unit asking for PyTorch by a misspelt
+    encoder variable ran ONNX Runtime, and nothing said so)."""
+    import difflib
+
+    known = {s.env: s.env.removeprefix("RECUR_") for s in SETTINGS.values()}
+    out = []
+    for name in sorted(os.environ):
+        if not name.upper().startswith("RECUR_") or name in known:
+            continue
+        if name.upper() in known:  # in lower case: environment variables are case-sensitive
+            out.append((name, name.upper()))
+            continue
+        # compared without the prefix every name shares, which made any two of them look alike
+        close = difflib.get_close_matches(name.upper().removeprefix("RECUR_"), known.values(), n=1, cutoff=0.6)
+        out.append((name, f"RECUR_{close[0]}" if close else None))
+    return out

@@ -52,6 +52,47 @@ def _root_path(value: str | None) -> str:
     return prefix
 
 
+# a DNS name (labels of letters, digits, '-' and '_', which some internal names use), with its final dot or not
+_HOST_NAME = r"(?!-)[A-Za-z0-9_-]{1,63}(\.(?!-)[A-Za-z0-9_-]{1,63})*\.?"
+
+
+def _allowed_hosts(ctx, param, values) -> tuple:
+    """--allowed-host: host names or IP addresses, each with a port or not (ignored). Anything else
+    ("https://kb.example.com", "kb.example.com/recur", "*.example.com") was taken as a name no Host header
+    ever is: every request through the proxy was refused 421, and nothing was said at start."""
+    import re
+
+    for value in values or ():
+        host, port = _host_and_port(value.strip())
+        if (port and not port.isdigit()) or not (re.fullmatch(_HOST_NAME, host) or _is_address(host)):
+            from_env = ctx.get_parameter_source(param.name) == click.core.ParameterSource.ENVIRONMENT
+            raise click.BadParameter(
+                f"{value!r} is not a host name: give the name the reverse proxy passes in Host, e.g. kb.example.com "
+                "(no scheme, path or wildcard; a port is ignored)" + (f" (from {param.envvar})" if from_env else "")
+            )
+    return tuple(values or ())
+
+
+def _host_and_port(value: str) -> tuple[str, str]:
+    if value.startswith("["):  # [v6] or [v6]:port
+        host, _, rest = value[1:].partition("]")
+        return host, rest.removeprefix(":") if rest.startswith(":") else rest or ""
+    if value.count(":") == 1:
+        host, _, port = value.partition(":")
+        return host, port
+    return value, ""  # a name, or a bare IPv6 address (no port)
+
+
+def _is_address(host: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
 def _access(token: str | None, scope: str) -> str:
     """The start-up line says who may write: an open server must not be a surprise."""
     if not token:
@@ -159,7 +200,9 @@ def _slack_secret(path) -> str | None:
     show_default=True,
     type=click.IntRange(0, 100000),
     help="Votes per minute per client address (bursts of half that); past it, 429. 0: no limit "
-    "(env RECUR_FEEDBACK_RATE).",
+    "(env RECUR_FEEDBACK_RATE). Behind a trusted reverse proxy (one on 127.0.0.1 or ::1, or named in "
+    "FORWARDED_ALLOW_IPS) the client address is the one its X-Forwarded-For names, else the peer's: every "
+    "client behind an untrusted proxy shares the proxy's limit.",
 )
 @click.option(
     "--max-concurrent",
@@ -250,6 +293,7 @@ def _slack_secret(path) -> str | None:
     **setting("mcp_allowed_hosts"),
     multiple=True,
     metavar="HOST",
+    callback=_allowed_hosts,
     help="Behind a reverse proxy that passes its own Host (Caddy, Traefik, nginx with proxy_set_header Host): "
     "also accept this host name. Bound to loopback, every route (the API, the site, /metrics, /mcp) refuses "
     "a Host or Origin that is not loopback (421/403) against DNS rebinding; on any other address, naming "
@@ -298,10 +342,11 @@ def serve(
     documentation at /docs (works offline). MCP (streamable HTTP, read-only tools): /mcp.
     Slack: POST /api/slack/commands and /api/slack/interactions, with a signing secret.
     """
+    _warn_unknown_variables()
     _process_setup(threads, access_log)
     from recur.serve.app import create_app
 
-    token, site = _preflight(kb_dir, index_dir, host, port, site_dir, feedback_path, token_file)
+    token, site = _preflight(kb_dir, index_dir, model, host, port, site_dir, feedback_path, token_file)
     slack_secret = _slack_secret(slack_secret_file)
     site_url, url_said = _built_site_url(site, site_url)
     stop = _StopOnFatal()
@@ -326,6 +371,14 @@ def serve(
     _run(app, stop, (host, port, root_path), (header_timeout, send_timeout), said)
 
 
+def _warn_unknown_variables() -> None:
+    """First thing at start: a misspelt setting's variable is read by nothing, so its default runs
+    (a service's own environment, seldom read again once written)."""
+    for name, closest in config.unknown_variables():
+        meant = f" (did you mean {closest}?)" if closest else ""
+        click.echo(f"warning: {name} is set, but is not a Recur setting: nothing reads it{meant}", err=True)
+
+
 def _process_setup(threads: int, access_log: bool) -> None:
     """Before numpy/torch load: BLAS and OpenMP pools of the same size, no idle spinning. And the
     access log on stderr, when asked for."""
@@ -338,17 +391,22 @@ def _process_setup(threads: int, access_log: bool) -> None:
         enable(sys.stderr)
 
 
-def _preflight(kb_dir, index_dir, host: str, port: int, site_dir, feedback_path, token_file) -> tuple:
+def _preflight(kb_dir, index_dir, model, host: str, port: int, site_dir, feedback_path, token_file) -> tuple:
     """(token, site folder): every check that can fail made before the server starts; a missing
     built site is only a warning (the API is served without it)."""
     from recur.ingest.feedback import check_writable
     from recur.kb.loader import require_format
+    from recur.retrieval.embed import check_model
     from recur.retrieval.index import refuse_other_kbs_index
+    from recur.retrieval.models import active_model
     from recur.serve.security import read_token
+    from recur.serve.server import check_forwarded_allow_ips
 
     if not Path(kb_dir).is_dir() and not (Path(index_dir) / "manifest.json").is_file():
         raise RecurError(f"{kb_dir}: no knowledge base folder (and no index at {index_dir})")
     require_format(kb_dir)  # here, not in the engine's background load: exit 1 before serving
+    check_model(active_model(kb_dir, model))  # as are --model, RECUR_ENCODER and RECUR_PRECISION
+    check_forwarded_allow_ips(os.environ.get("FORWARDED_ALLOW_IPS"))  # uvicorn's, which README documents
     refuse_other_kbs_index(index_dir, kb_dir)  # as recur mcp: a server does not take another KB's index
     token = read_token(token_file, config.raw("token"))  # set but blank: an error, not "open"
     check_writable(feedback_path)

@@ -432,6 +432,19 @@ def encoder_kind() -> str:
     return value
 
 
+def check_model(spec: str | None) -> ModelSpec:
+    """What a server checks of its model before it listens, without loading it: the spec names one
+    (a model folder, 'fake:N', the bundled package installed, a hub name in the local cache), and
+    RECUR_ENCODER and RECUR_PRECISION are values the loader takes. Each was found only by the background
+    load, after the start-up line said the server was listening (found in an operator's review)."""
+    ms = resolve(spec)
+    encoder_kind()
+    precision()
+    if ms.model_id.startswith("hub:") and not _hub_cache_holding(ms.path)[1]:
+        raise _not_loaded(ms, LookupError("not in the local cache"))
+    return ms
+
+
 def load_encoder(spec: str | ModelSpec | None) -> Encoder:
     """Load (once per process) the encoder for a model spec: the model's ONNX export run by ONNX
     Runtime where the model runs in fp32 (``onnx_encoder``: same vectors, no torch import, 1.5x

@@ -11,6 +11,10 @@ Layout of ``.recur/index/``::
     bm25/           the lexical index (bm25s)
     vocab.json      every word the KB uses, to focus long prose queries (see search.py)
 
+The manifest is written last and records the sha256 of every other file (``digests``), checked by
+``load``: an index copied half (an rsync still running, a file cut short, the new manifest beside
+the old vectors) is refused, never searched. An index written before there were digests loads as before.
+
 A pattern is re-embedded only when the text of its views or the model changes.
 """
 
@@ -368,12 +372,65 @@ def _write_atomically(index_dir: Path, manifest, vectors, views, docs, retriever
         if corpus:
             retriever.index(corpus, show_progress=False)
             retriever.save(str(tmp / "bm25"))
+        manifest = {**manifest, "digests": file_digests(tmp)}  # of the files as written, just before the manifest
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False))
         swap_folder(tmp, index_dir)  # where it takes two renames, an interrupted one leaves .old: _recover
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         _recover(index_dir)
         raise
+
+
+# files are hashed a MiB at a time, never read whole for it. Measured on a synthetic 10,000-pattern KB with
+# 10,000 incidents (187 MB, 150 MB of it vectors.npy, in the page cache): 0.15 s of a 0.7 s load
+DIGEST_CHUNK = 1 << 20
+
+
+def file_digests(folder: Path) -> dict[str, str]:
+    """{path in the index folder (posix): sha256} of every file of a built index but its manifest."""
+    folder = Path(folder)
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.name != "manifest.json")
+    return {p.relative_to(folder).as_posix(): _sha256(p) for p in files}
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(DIGEST_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _check_digests(index_dir: Path, manifest: dict) -> None:
+    """Every file the manifest records a digest of is there with those bytes. A copy of an index still
+    in progress, or cut short, put files of two builds side by side, or a truncated one: "inconsistent"
+    when the shapes disagreed, and searched as if whole when they happened to agree."""
+    digests = manifest.get("digests")
+    if digests is None:  # written before recur recorded digests: loaded as before
+        return
+    if not (isinstance(digests, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in digests.items())):
+        raise _inconsistent(index_dir)
+    for name, expected in sorted(digests.items()):
+        if Path(name).is_absolute() or ".." in Path(name).parts:  # not a file of this folder
+            raise _inconsistent(index_dir)
+        try:
+            found = _sha256(index_dir / name)
+        except FileNotFoundError:
+            folder = Path(name).parts[0]
+            gone = len(Path(name).parts) > 1 and not (index_dir / folder).is_dir()
+            raise _incomplete(index_dir, f"its {folder}/ folder is missing" if gone else f"{name} is missing") from None
+        except OSError as exc:
+            raise _damaged(index_dir, f"{name}: {exc.strerror or exc}") from None
+        if found != expected:
+            raise _incomplete(index_dir, f"{name} is not the file it was built with: its sha256 differs")
+
+
+def _incomplete(index_dir: Path, why: str) -> RecurError:
+    return IndexProblem(
+        index_dir,
+        f"the index at {index_dir} is damaged or incomplete ({why}; a copy of it still running, or cut short?)",
+        how="finish the copy, or rebuild it with",
+    )
 
 
 def is_fresh(index_dir, kb_root, manifest: dict | None = None) -> bool:
@@ -601,6 +658,7 @@ def _json_file(index_dir: Path, name: str):
 
 
 def _load_files(index_dir: Path, manifest: dict) -> LoadedIndex:
+    _check_digests(index_dir, manifest)
     vectors, views = load_vectors(index_dir, manifest)
     docs, vocab = (_json_file(index_dir, name) for name in ("docs.json", "vocab.json"))
     ids = manifest.get("ids", [])
