@@ -274,7 +274,9 @@ def test_recur_serve_answers_without_loading_torch(fresh, tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "recur", *args], cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
     try:
         base = f"http://127.0.0.1:{port}"
-        wait_healthy(base)
+        # the shipped KB's index (about 900 texts) is built first: ~25 s idle, over 60 s with the other
+        # test worker and more on the two cores (failed so once, 'still loading')
+        wait_healthy(base, timeout=300)
         for _ in range(600):  # the index is built in the background first
             r = httpx.post(base + "/api/suggest", json={"text": "disk full on db-1, no space left on device"})
             if r.status_code == 200:
