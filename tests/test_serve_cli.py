@@ -522,6 +522,7 @@ def test_a_misspelt_recur_variable_is_warned_of_at_start_with_the_setting_it_was
     assert "warning: recur_kb is set, but is not a Recur setting: nothing reads it (did you mean RECUR_KB?)" in lines
     assert "warning: RECUR_WIDGETS is set, but is not a Recur setting: nothing reads it" in lines
     assert "RECUR_PORT" not in r.stderr and "Traceback" not in r.stderr
+    assert r.stderr.count("RECUR_ENCDOER is set") == 1, r.stderr  # by the command line, not by serve again
     assert r.returncode == 1 and "no knowledge base folder" in lines[-1], r.stderr
 
 

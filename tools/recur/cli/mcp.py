@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from recur.cli.options import http_url, index_option, kb_option, model_option, setting
-from recur.cli.startup import check_engine_inputs, warn_unknown_variables
+from recur.cli.startup import check_engine_inputs
 
 
 @click.command()
@@ -49,7 +49,6 @@ def mcp(kb_dir, index_dir, model, allow_writes, site_url, site_dir):
     from recur.serve.runtime import EngineHolder, index_files_signature
     from recur.tuning.data import retune_advice
 
-    warn_unknown_variables()
     # as recur serve: before serving, not from the engine's background load, where a bad model was a
     # tool error at the first question of a server that looked up (an editor shows no stderr)
     check_engine_inputs(kb_dir, index_dir, model)

@@ -11,7 +11,7 @@ import click
 
 from recur import config
 from recur.cli.options import OutFile, Range, http_url, index_option, kb_option, model_option, setting
-from recur.cli.startup import check_engine_inputs, warn_unknown_variables
+from recur.cli.startup import check_engine_inputs
 from recur.util.errors import RecurError
 
 
@@ -343,7 +343,6 @@ def serve(
     documentation at /docs (works offline). MCP (streamable HTTP, read-only tools): /mcp.
     Slack: POST /api/slack/commands and /api/slack/interactions, with a signing secret.
     """
-    warn_unknown_variables()
     _process_setup(threads, access_log)
     from recur.serve.app import create_app
 

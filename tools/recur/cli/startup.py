@@ -6,18 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import click
-
-from recur import config
 from recur.util.errors import RecurError
-
-
-def warn_unknown_variables() -> None:
-    """A misspelt setting's variable is read by nothing, so its default runs (a service's own
-    environment, seldom read again once written). On stderr: stdout carries JSON and MCP."""
-    for name, closest in config.unknown_variables():
-        meant = f" (did you mean {closest}?)" if closest else ""
-        click.echo(f"warning: {name} is set, but is not a Recur setting: nothing reads it{meant}", err=True)
 
 
 def check_engine_inputs(kb_dir, index_dir, model) -> None:
