@@ -218,11 +218,14 @@ def config(
     send_timeout: float = DEFAULT_SEND_TIMEOUT,
     **kw,
 ):
-    """The uvicorn.Config `recur serve` uses (httptools, uvloop, the header and send timeouts)."""
+    """The uvicorn.Config `recur serve` uses (httptools, uvloop, the header and send timeouts), without
+    uvicorn's ``server: uvicorn`` header: it told anyone who asked, a scanner first, what to try, and told
+    a client nothing it uses (found in an operator's review)."""
     import uvicorn
 
     kw.setdefault("log_level", "warning")
     kw.setdefault("access_log", False)
+    kw.setdefault("server_header", False)
     http = protocol(header_timeout, send_timeout, _observer(app))
     return uvicorn.Config(app, host=host, port=port, http=http, **kw)
 
