@@ -367,10 +367,11 @@ def _embed_distinct(texts: list[str], encoder, progress) -> np.ndarray:
 
 
 def _encode_telling(texts: list[str], encoder, tell) -> np.ndarray:
-    """``texts``' vectors, encoded a few batches at a time with ``tell(done, total)`` before each and
-    after the last. A step is a whole number of batches; an encoder that sorts its texts by length
-    within a call may group them otherwise, which changes a vector by rounding only."""
-    step = ENCODE_BATCH * 4
+    """``texts``' vectors, encoded a batch at a time with ``tell(done, total)`` before each and after
+    the last (four batches a step took ~50 s on a busy 2-core box with the bundled model: too coarse).
+    An encoder that sorts its texts by length within a call may group them otherwise, which changes a
+    vector by rounding only."""
+    step = ENCODE_BATCH
     parts = []
     for start in range(0, len(texts), step):
         tell(start, len(texts))
