@@ -12,6 +12,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 from browser import chromium  # noqa: E402,F401  one Chromium per session, shared by every module
 from kbfactory import small_kb  # noqa: E402
 
+from recur import config  # noqa: E402
+
 # `recur site` writes the browser search bundle by default (a model export and ~24 MB per site): the
 # tests that build sites for other reasons leave it out; tests/test_browser_search.py asks for it.
 os.environ.setdefault("RECUR_BROWSER_SEARCH", "off")
@@ -20,6 +22,12 @@ os.environ.setdefault("RECUR_BROWSER_SEARCH", "off")
 if not os.environ.get("RECUR_CACHE"):
     os.environ["RECUR_CACHE"] = tempfile.mkdtemp(prefix="recur-test-cache-")
     atexit.register(shutil.rmtree, os.environ["RECUR_CACHE"], ignore_errors=True)
+
+# a RECUR_ variable of the shell running the tests that is no setting (a typo, an old name) is warned of by
+# every command on stderr, which tests compare line for line: dropped here, for in-process runs and the
+# subprocesses that inherit os.environ alike
+for _name, _ in config.unknown_variables():
+    del os.environ[_name]
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

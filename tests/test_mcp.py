@@ -1470,3 +1470,55 @@ def test_an_index_whose_kb_is_gone_or_that_fits_is_a_servers_to_use(kb_dir, tmp_
         index_mod.refuse_other_kbs_index(idx, same)
     shutil.rmtree(kb_dir)  # the KB it was built for is gone (a checkout moved): this one's to update
     index_mod.refuse_other_kbs_index(idx, same)
+
+
+@pytest.mark.parametrize(
+    ("env", "model", "said"),
+    [
+        ({"RECUR_ENCODER": "tensorrt"}, "fake:64", "RECUR_ENCODER='tensorrt': expected one of auto, onnx, torch"),
+        ({"RECUR_PRECISION": "fp64"}, "fake:64", "RECUR_PRECISION='fp64': expected one of auto, fp32, bf16"),
+        ({}, "fake:abc", "model 'fake:abc': the fake encoder is 'fake:N'"),
+        ({}, "./no-such-model-folder", "model folder not found: ./no-such-model-folder"),
+    ],
+    ids=["encoder", "precision", "fake-dim", "folder"],
+)
+def test_a_bad_model_encoder_or_precision_stops_stdio_mcp_before_it_serves(kb_dir, tmp_path, env, model, said):
+    """Found in an operator's review: `recur serve` stops at start on these, `recur mcp` did not: it said it
+    was serving, and every tool call then failed with the load's error (an editor's MCP log, seldom read).
+    Exit 1, one `Error:` line on stderr, nothing on stdout (the protocol's), no index built."""
+    import subprocess
+
+    args = ["mcp", "--kb", str(kb_dir), "--index", str(tmp_path / "i"), "--model", model]
+    r = subprocess.run(
+        [sys.executable, "-m", "recur", *args],
+        input="",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **env},
+        cwd=tmp_path,
+    )
+    lines = r.stderr.splitlines()
+    assert r.returncode == 1 and len(lines) == 1 and lines[0].startswith(f"Error: {said}"), r.stderr
+    assert r.stdout == "" and not (tmp_path / "i").exists()
+
+
+def test_stdio_mcp_warns_of_a_misspelt_recur_variable_on_stderr_only(kb_dir, tmp_path):
+    """As `recur serve`: a variable that looks like Recur's and is no setting is named at start, with the
+    setting it was likely meant to be; on stderr, stdout being the protocol's."""
+    import subprocess
+
+    args = ["mcp", "--kb", str(kb_dir), "--index", str(tmp_path / "i"), "--model", "fake:64"]
+    r = subprocess.run(
+        [sys.executable, "-m", "recur", *args],
+        input="",  # no client: the server ends at end of input
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "RECUR_PRECISON": "bf16"},
+    )
+    warning = (
+        "warning: RECUR_PRECISON is set, but is not a Recur setting: nothing reads it (did you mean RECUR_PRECISION?)"
+    )
+    assert r.returncode == 0 and r.stderr.splitlines()[0] == warning, r.stderr
+    assert r.stdout == "" and "Traceback" not in r.stderr

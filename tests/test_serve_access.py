@@ -173,6 +173,8 @@ def test_security_headers_on_every_kind_of_response(tmp_path):
             assert r.headers["x-content-type-options"] == "nosniff"
             csp = r.headers["content-security-policy"]
             assert "default-src 'self'" in csp and "'unsafe-inline'" not in csp.split("script-src")[1].split(";")[0]
+            # uvicorn's "server: uvicorn" named the server (and told a scanner what to try): left out
+            assert "server" not in r.headers, (path, r.headers)
         for path in (
             "/../secret.txt",
             "/%2e%2e/secret.txt",
@@ -185,6 +187,7 @@ def test_security_headers_on_every_kind_of_response(tmp_path):
             raw = raw_get(base, path)
             assert b"outside the site" not in raw, path
             assert raw.startswith((b"HTTP/1.1 404", b"HTTP/1.1 400")), (path, raw[:60])
+            assert b"\r\nserver:" not in raw.split(b"\r\n\r\n")[0].lower(), raw[:400]
 
 
 def raw_get(base: str, path: str) -> bytes:

@@ -654,6 +654,42 @@ def test_healthz_is_503_until_the_engine_is_warm(tmp_path):
         assert wait_healthy(base)["patterns"] == 3
 
 
+def test_while_the_first_index_is_built_healthz_and_suggest_say_so_and_how_far(tmp_path):
+    """Found in an operator's review: a first start with no index built it for minutes (the bundled model,
+    a large KB) while /healthz and /api/suggest said "the model and index are still loading", which read
+    as a server stuck. They say the index is being built and how many texts are encoded so far; the
+    build is held (not faked) at its first report, from the factory `recur serve` uses."""
+    from recur.serve.runtime import say_loading
+
+    kb = small_kb(tmp_path / "kb")
+    gate, told = threading.Event(), []
+
+    def on_build(what):
+        say_loading(what)
+        told.append(what)
+        if "texts encoded" in what and len(told) == 2:  # the first report of progress: 0 of N
+            gate.wait(30)
+
+    app = create_app(
+        lambda: Engine.open(kb, tmp_path / "index", model="fake:64", quiet=True, on_build=on_build),
+        feedback_path=tmp_path / "f.jsonl",
+    )
+    with running(app, wait_ready=False) as base:
+        deadline = time.monotonic() + 30
+        while len(told) < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        total = told[1].rsplit(" of ", 1)[1].split()[0]
+        said = f"building the index (there was none yet): 0 of {total} texts encoded; retry in a few seconds"
+        for r in (httpx.get(base + "/healthz"), post(base, "/api/suggest", {"text": "disk full"})):
+            assert r.status_code == 503 and r.headers["retry-after"] == "2", r.text
+            assert r.json() == {"error": {"code": "not_ready", "message": said}}, r.json()
+        gate.set()
+        from serve_util import wait_healthy
+
+        assert wait_healthy(base)["patterns"] == 3
+    assert told[0] == "building the index (there was none yet)" and told[-1].startswith(f"{told[0]}: {total} of")
+
+
 def test_a_failing_engine_is_reported_not_crashed(tmp_path):
     from recur.util.errors import RecurError
 

@@ -522,6 +522,7 @@ def test_a_misspelt_recur_variable_is_warned_of_at_start_with_the_setting_it_was
     assert "warning: recur_kb is set, but is not a Recur setting: nothing reads it (did you mean RECUR_KB?)" in lines
     assert "warning: RECUR_WIDGETS is set, but is not a Recur setting: nothing reads it" in lines
     assert "RECUR_PORT" not in r.stderr and "Traceback" not in r.stderr
+    assert r.stderr.count("RECUR_ENCDOER is set") == 1, r.stderr  # by the command line, not by serve again
     assert r.returncode == 1 and "no knowledge base folder" in lines[-1], r.stderr
 
 
@@ -604,3 +605,46 @@ def test_feedback_rate_help_says_where_the_client_address_comes_from():
     out = " ".join(CliRunner().invoke(cli, ["serve", "--help"], terminal_width=400).output.split())
     said = out.split("--feedback-rate", 1)[1].split("--max-concurrent", 1)[0]
     assert "X-Forwarded-For" in said and "FORWARDED_ALLOW_IPS" in said and "trusted reverse proxy" in said, said
+
+
+def test_requests_that_are_not_http_are_logged_once_a_minute_not_once_each(kb_dir, tmp_path):
+    """Found in an operator's review: a port scanner's sweep, or a TLS client sent to plain http, logged
+    uvicorn's bare "WARNING:  Invalid HTTP request received." once per request, hundreds of lines that
+    named neither client nor cause. The first says what it is; the rest of the minute are only counted
+    (each is still answered 400 bad_request, and counted in /metrics)."""
+    hello = b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03" + b"\x00" * 40  # a TLS ClientHello's start
+    with serve_process(kb_dir, tmp_path) as (base, result):
+        wait_healthy(base)
+        host, port = base.removeprefix("http://").split(":")
+        for payload in [hello, b"GARBAGE\r\n\r\n"] * 5:
+            with socket.create_connection((host, int(port)), timeout=10) as s:
+                s.sendall(payload)
+                assert s.recv(64).startswith(b"HTTP/1.1 400 Bad Request")
+        counted = httpx.get(base + "/metrics").text
+    said = [line for line in result["out"].splitlines() if "not HTTP/1.1" in line or "Invalid HTTP" in line]
+    assert said == [
+        "WARNING:  a request that is not HTTP/1.1 (a TLS client on plain http, a scanner) was answered 400 "
+        'bad_request; others in the next 60 s are only counted (/metrics: route "(protocol)", status 400)'
+    ], result["out"]
+    assert 'recur_http_requests_total{method="OTHER",route="(protocol)",status="400"} 10.0' in counted
+
+
+def test_the_next_minutes_first_invalid_request_says_how_many_were_not_logged():
+    import logging
+
+    from recur.serve.server import InvalidRequestsCondensed
+
+    now = [0.0]
+    condensed = InvalidRequestsCondensed(window=60, clock=lambda: now[0])
+
+    def logged(msg="Invalid HTTP request received.") -> str | None:
+        record = logging.LogRecord("uvicorn.error", logging.WARNING, __file__, 1, msg, (), None)
+        return record.getMessage() if condensed.filter(record) else None
+
+    assert "was answered 400 bad_request; others" in logged()
+    now[0] = 30.0
+    assert [logged() for _ in range(4)] == [None] * 4
+    assert logged("Exception in ASGI application") == "Exception in ASGI application"  # a real error passes
+    now[0] = 61.0
+    assert "was answered 400 bad_request (4 more in the 60 s before it); others in the next 60 s" in logged()
+    assert logged() is None

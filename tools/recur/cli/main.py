@@ -81,6 +81,20 @@ def cli(ctx):
     # only strips them off a pipe. Set here, every command's context inherits it.
     if os.environ.get("NO_COLOR"):
         ctx.color = False
+    if not ctx.resilient_parsing:  # not while the shell completes a word
+        _warn_unknown_variables()
+
+
+def _warn_unknown_variables() -> None:
+    """Once per run, before any command: a misspelt setting's variable is read by nothing, so its
+    default runs in silence (found in an operator's review: the encoder's variable misspelt in a
+    service's environment; one in a shell's profile is as unread by `recur index`). Every command reads
+    settings. On stderr: stdout carries JSON (--json, report, import) and the MCP protocol."""
+    from recur import config
+
+    for name, closest in config.unknown_variables():
+        meant = f" (did you mean {closest}?)" if closest else ""
+        click.echo(f"warning: {name} is set, but is not a Recur setting: nothing reads it{meant}", err=True)
 
 
 def _interrupt(signum, frame):

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from recur.cli.options import http_url, index_option, kb_option, model_option, setting
-from recur.util.errors import RecurError
+from recur.cli.startup import check_engine_inputs
 
 
 @click.command()
@@ -46,19 +44,16 @@ def mcp(kb_dir, index_dir, model, allow_writes, site_url, site_dir):
     The model and index load once, in the background, as in `recur serve`; a rebuilt index
     is picked up without a restart. stdout carries the protocol; messages go to stderr.
     """
-    from recur.kb.loader import require_format
     from recur.retrieval.engine import Engine
-    from recur.retrieval.index import refuse_other_kbs_index
     from recur.serve.mcp_server import build_server, holder_engine, run_stdio
-    from recur.serve.runtime import EngineHolder, index_files_signature
+    from recur.serve.runtime import EngineHolder, index_files_signature, say_loading
     from recur.tuning.data import retune_advice
 
-    if not Path(kb_dir).is_dir() and not (Path(index_dir) / "manifest.json").is_file():
-        raise RecurError(f"{kb_dir}: no knowledge base folder (and no index at {index_dir})")
-    require_format(kb_dir)  # as recur serve: before serving, not from the engine's background load
-    refuse_other_kbs_index(index_dir, kb_dir)  # before the load would rebuild it for this KB
+    # as recur serve: before serving, not from the engine's background load, where a bad model was a
+    # tool error at the first question of a server that looked up (an editor shows no stderr)
+    check_engine_inputs(kb_dir, index_dir, model)
     holder = EngineHolder(
-        lambda: Engine.open(kb_dir, index_dir, model, advise=retune_advice),
+        lambda: Engine.open(kb_dir, index_dir, model, advise=retune_advice, on_build=say_loading),
         retry_when=lambda: index_files_signature(index_dir),  # as serve: any file of it, not the manifest only
     )
     if site_url is None:  # found: a team that set mkdocs.yml's site_url got links on /mcp, none on stdio

@@ -11,6 +11,7 @@ import click
 
 from recur import config
 from recur.cli.options import OutFile, Range, http_url, index_option, kb_option, model_option, setting
+from recur.cli.startup import check_engine_inputs
 from recur.util.errors import RecurError
 
 
@@ -342,7 +343,6 @@ def serve(
     documentation at /docs (works offline). MCP (streamable HTTP, read-only tools): /mcp.
     Slack: POST /api/slack/commands and /api/slack/interactions, with a signing secret.
     """
-    _warn_unknown_variables()
     _process_setup(threads, access_log)
     from recur.serve.app import create_app
 
@@ -371,14 +371,6 @@ def serve(
     _run(app, stop, (host, port, root_path), (header_timeout, send_timeout), said)
 
 
-def _warn_unknown_variables() -> None:
-    """First thing at start: a misspelt setting's variable is read by nothing, so its default runs
-    (a service's own environment, seldom read again once written)."""
-    for name, closest in config.unknown_variables():
-        meant = f" (did you mean {closest}?)" if closest else ""
-        click.echo(f"warning: {name} is set, but is not a Recur setting: nothing reads it{meant}", err=True)
-
-
 def _process_setup(threads: int, access_log: bool) -> None:
     """Before numpy/torch load: BLAS and OpenMP pools of the same size, no idle spinning. And the
     access log on stderr, when asked for."""
@@ -395,19 +387,11 @@ def _preflight(kb_dir, index_dir, model, host: str, port: int, site_dir, feedbac
     """(token, site folder): every check that can fail made before the server starts; a missing
     built site is only a warning (the API is served without it)."""
     from recur.ingest.feedback import check_writable
-    from recur.kb.loader import require_format
-    from recur.retrieval.embed import check_model
-    from recur.retrieval.index import refuse_other_kbs_index
-    from recur.retrieval.models import active_model
     from recur.serve.security import read_token
     from recur.serve.server import check_forwarded_allow_ips
 
-    if not Path(kb_dir).is_dir() and not (Path(index_dir) / "manifest.json").is_file():
-        raise RecurError(f"{kb_dir}: no knowledge base folder (and no index at {index_dir})")
-    require_format(kb_dir)  # here, not in the engine's background load: exit 1 before serving
-    check_model(active_model(kb_dir, model))  # as are --model, RECUR_ENCODER and RECUR_PRECISION
+    check_engine_inputs(kb_dir, index_dir, model)  # as recur mcp: here, not in the engine's background load
     check_forwarded_allow_ips(os.environ.get("FORWARDED_ALLOW_IPS"))  # uvicorn's, which README documents
-    refuse_other_kbs_index(index_dir, kb_dir)  # as recur mcp: a server does not take another KB's index
     token = read_token(token_file, config.raw("token"))  # set but blank: an error, not "open"
     check_writable(feedback_path)
     _check_port(host, port)
@@ -424,10 +408,11 @@ def _preflight(kb_dir, index_dir, model, host: str, port: int, site_dir, feedbac
 def _engine_loader(kb_dir, index_dir, model, threads: int):
     """What the server runs in the background to load the engine (and again on a rebuilt index)."""
     from recur.retrieval.engine import Engine
+    from recur.serve.runtime import say_loading
     from recur.tuning.data import retune_advice
 
     def load_engine():
-        engine = Engine.open(kb_dir, index_dir, model, advise=retune_advice)
+        engine = Engine.open(kb_dir, index_dir, model, advise=retune_advice, on_build=say_loading)
         if threads and "torch" in sys.modules:  # the PyTorch encoder: its pool is process-wide. ONNX
             import torch  # Runtime runs one thread a query, and OMP_NUM_THREADS above caps its batches
 

@@ -75,6 +75,40 @@ def ensure_index(
     return stats
 
 
+def _first_build(kb_dir, index_dir, model, quiet: bool, advise, on_build) -> bool:
+    """``Engine.open`` with no readable manifest: the index built (not for an index-only deployment,
+    whose damaged manifest is an error). True: the build named the pattern files it left out."""
+    from recur.kb.loader import require_kb_root
+
+    damage = None if Path(kb_dir).is_dir() else index_mod.manifest_damage(index_dir)
+    if damage:  # an index-only deployment: the damaged manifest, not the KB it never had
+        raise RecurError(f"{damage} (restore it, or rebuild it with: {index_mod.rebuild_command(index_dir, True)})")
+    require_kb_root(kb_dir)  # no KB here (the wrong folder): say that, not "building it now"
+    damaged = (Path(index_dir) / "manifest.json").exists()  # not "no index" (found in review)
+    if not quiet:
+        log(
+            f"The index at {index_dir} cannot be read (its manifest.json is damaged): building it again."
+            if damaged
+            else f"No index at {index_dir}: building it now."
+        )
+    what = "the index again (its manifest.json was damaged)" if damaged else "the index (there was none yet)"
+    progress = _telling(on_build, f"building {what}")
+    return ensure_index(kb_dir, index_dir, model, quiet=quiet, advise=advise, progress=progress) is not None
+
+
+def _telling(on_build, what: str):
+    """``ensure_index``'s ``progress`` for ``Engine.open(on_build=...)``: ``what`` said at once, then with
+    the texts encoded so far. None without ``on_build`` (a bar on a terminal, as before)."""
+    if on_build is None:
+        return None
+    on_build(what)
+
+    def tell(done: int, total: int) -> None:
+        on_build(f"{what}: {done:,} of {total:,} texts encoded")
+
+    return tell
+
+
 def _tuned_in_use(kb_dir, spec) -> bool:
     """Whether the index is built with the KB's tuned model: advice on re-tuning it says nothing about
     another model (found in review: printed with `--model default`)."""
@@ -156,7 +190,19 @@ class Engine:
             self._load()
 
     @classmethod
-    def open(cls, kb_dir, index_dir, model: str | None = None, update: bool = True, quiet: bool = False, advise=None):
+    def open(
+        cls,
+        kb_dir,
+        index_dir,
+        model: str | None = None,
+        update: bool = True,
+        quiet: bool = False,
+        advise=None,
+        on_build=None,
+    ):
+        """The engine over an index brought up to date first (``update``). ``on_build(what)``, when
+        given, is told what a build it makes is doing, from its start to its last text encoded (a
+        server's /healthz says it while it lasts)."""
         if update and not Path(kb_dir).is_dir() and index_mod.read_manifest(Path(index_dir)):
             # a deployment given the index without its KB (recur serve and recur mcp allow it): answer
             # from the index as built, instead of failing on the KB it cannot compare it with
@@ -170,28 +216,17 @@ class Engine:
             manifest = index_mod.read_manifest(Path(index_dir))
             spec = embed.resolve(active_model(kb_dir, model))
             if manifest is None:
-                from recur.kb.loader import require_kb_root
-
-                damage = None if Path(kb_dir).is_dir() else index_mod.manifest_damage(index_dir)
-                if damage:  # an index-only deployment: the damaged manifest, not the KB it never had
-                    raise RecurError(
-                        f"{damage} (restore it, or rebuild it with: {index_mod.rebuild_command(index_dir, True)})"
-                    )
-                require_kb_root(kb_dir)  # no KB here (the wrong folder): say that, not "building it now"
-                if not quiet:  # a manifest that cannot be read is not "no index" (found in review)
-                    damaged = (Path(index_dir) / "manifest.json").exists()
-                    log(
-                        f"The index at {index_dir} cannot be read (its manifest.json is damaged): building it again."
-                        if damaged
-                        else f"No index at {index_dir}: building it now."
-                    )
-                said = ensure_index(kb_dir, index_dir, model, quiet=quiet, advise=advise) is not None
+                said = _first_build(kb_dir, index_dir, model, quiet, advise, on_build)
             elif manifest.get("model") == spec.model_id and not index_mod.is_fresh(index_dir, kb_dir, manifest):
                 index_mod.refuse_newer(manifest, index_dir)
                 if not quiet:
                     log(index_mod.stale_reason(manifest, index_dir, kb_dir))
+                progress = _telling(on_build, "updating the index (the knowledge base changed since it was built)")
                 try:
-                    said = ensure_index(kb_dir, index_dir, model, quiet=quiet, advise=advise) is not None
+                    said = (
+                        ensure_index(kb_dir, index_dir, model, quiet=quiet, advise=advise, progress=progress)
+                        is not None
+                    )
                 except NotWritable as exc:  # a read-only deployment: answer from the index it has
                     log(
                         f"warning: {exc}; answering from the index built {manifest.get('built', '?')}: "

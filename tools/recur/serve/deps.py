@@ -219,9 +219,7 @@ def get_engine(request: Request):
     if eng is None:
         if holder.error:
             raise ApiError(503, "engine_failed", holder.error)
-        raise ApiError(
-            503, "not_ready", "the model and index are still loading; retry in a few seconds", {"Retry-After": "2"}
-        )
+        raise ApiError(503, "not_ready", holder.not_ready(), {"Retry-After": "2"})
     return eng
 
 

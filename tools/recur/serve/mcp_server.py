@@ -832,7 +832,7 @@ def holder_engine(holder, wait: float = LOAD_WAIT) -> Callable:
         if not holder.ready.wait(0 if holder.error else wait):
             if holder.error:
                 raise pat.ApiFailure(f"the search engine failed to load: {holder.error}", "engine_failed")
-            raise ApiError(503, "not_ready", "the model and index are still loading; retry in a few seconds")
+            raise ApiError(503, "not_ready", holder.not_ready())
         return holder.engine
 
     return get

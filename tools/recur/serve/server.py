@@ -218,11 +218,14 @@ def config(
     send_timeout: float = DEFAULT_SEND_TIMEOUT,
     **kw,
 ):
-    """The uvicorn.Config `recur serve` uses (httptools, uvloop, the header and send timeouts)."""
+    """The uvicorn.Config `recur serve` uses (httptools, uvloop, the header and send timeouts), without
+    uvicorn's ``server: uvicorn`` header: it told anyone who asked, a scanner first, what to try, and told
+    a client nothing it uses (found in an operator's review)."""
     import uvicorn
 
     kw.setdefault("log_level", "warning")
     kw.setdefault("access_log", False)
+    kw.setdefault("server_header", False)
     http = protocol(header_timeout, send_timeout, _observer(app))
     return uvicorn.Config(app, host=host, port=port, http=http, **kw)
 
@@ -243,10 +246,48 @@ class ShutdownCancelIsNotAnError:
         return True
 
 
+class InvalidRequestsCondensed:
+    """A logging filter for uvicorn.error: uvicorn logs "Invalid HTTP request received." for each request
+    its parser cannot read (a TLS client on plain http, a port scanner, a health check speaking another
+    protocol), one bare line each, with nothing of who or why: a scanner's sweep filled the log with
+    hundreds of them (found in an operator's review). The first in ``window`` seconds is logged, saying
+    what it is; the others then are not (they are answered 400 bad_request all the same, and counted in
+    /metrics as route "(protocol)", status 400, and in the access log when it is on); the next one
+    logged says how many were not. Every other record passes as it is."""
+
+    MESSAGE = "Invalid HTTP request received."
+
+    def __init__(self, window: float = 60.0, clock=None) -> None:
+        import time
+
+        self.window = window
+        self.clock = clock or time.monotonic
+        self._logged_at: float | None = None
+        self._unlogged = 0
+
+    def filter(self, record) -> bool:
+        if record.msg != self.MESSAGE:
+            return True
+        now = self.clock()
+        if self._logged_at is not None and now - self._logged_at < self.window:
+            self._unlogged += 1
+            return False
+        before = f" ({self._unlogged} more in the {self.window:g} s before it)" if self._unlogged else ""
+        record.msg = (
+            "a request that is not HTTP/1.1 (a TLS client on plain http, a scanner) was answered 400 bad_request%s; "
+            'others in the next %g s are only counted (/metrics: route "(protocol)", status 400)'
+        )
+        record.args = (before, self.window)
+        self._logged_at, self._unlogged = now, 0
+        return True
+
+
 def quiet_shutdown_cancel() -> None:
-    """Install ShutdownCancelIsNotAnError on uvicorn.error (after uvicorn.Config configured logging)."""
+    """Install ShutdownCancelIsNotAnError and InvalidRequestsCondensed on uvicorn.error (after
+    uvicorn.Config configured logging)."""
     import logging
 
     logger = logging.getLogger("uvicorn.error")
-    if not any(isinstance(f, ShutdownCancelIsNotAnError) for f in logger.filters):
-        logger.addFilter(ShutdownCancelIsNotAnError())
+    for kind in (ShutdownCancelIsNotAnError, InvalidRequestsCondensed):
+        if not any(isinstance(f, kind) for f in logger.filters):
+            logger.addFilter(kind())

@@ -1,0 +1,25 @@
+"""Start-up checks the long-running commands (`recur serve`, `recur mcp`) share: each made before the
+server answers anything, so a mistake is one ``Error:`` line and exit 1, not a failure in the
+background load after the start-up line (which a service manager, or an editor, took for a server up)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from recur.util.errors import RecurError
+
+
+def check_engine_inputs(kb_dir, index_dir, model) -> None:
+    """What the engine's background load would find wrong, found now: no KB and no index, a KB format
+    this Recur does not read, a model it cannot load (--model/RECUR_MODEL, RECUR_ENCODER,
+    RECUR_PRECISION), another KB's index it would rebuild."""
+    from recur.kb.loader import require_format
+    from recur.retrieval.embed import check_model
+    from recur.retrieval.index import refuse_other_kbs_index
+    from recur.retrieval.models import active_model
+
+    if not Path(kb_dir).is_dir() and not (Path(index_dir) / "manifest.json").is_file():
+        raise RecurError(f"{kb_dir}: no knowledge base folder (and no index at {index_dir})")
+    require_format(kb_dir)
+    check_model(active_model(kb_dir, model))
+    refuse_other_kbs_index(index_dir, kb_dir)  # before the load would rebuild it for this KB
