@@ -316,3 +316,34 @@ def test_every_relative_link_and_anchor_resolves(doc):
         elif anchor and file.suffix == ".md" and anchor not in set(_anchors(file.read_text(encoding="utf-8"))):
             dead.append(f"{target}: {file.name} has no heading #{anchor}")
     assert not dead, f"{doc.name}: " + "; ".join(dead)
+
+
+@pytest.mark.parametrize("doc", [ROOT / "README.md", ROOT / "docs" / "team-kb.md"], ids=lambda p: p.name)
+def test_the_wheel_the_docs_install_is_the_one_make_wheel_writes(doc):
+    """Followed as written in a checkout, `pip install recur-0.1.0-py3-none-any.whl` found no file:
+    `make wheel` writes it to dist/. Every wheel the docs name is this version's, and every `pip
+    install` of it names dist/ (run in the checkout, as `make wheel` is)."""
+    from recur import __version__
+
+    wheel = f"recur-{__version__}-py3-none-any.whl"
+    assert re.search(r"pip wheel .*-w dist \.", (ROOT / "Makefile").read_text(encoding="utf-8"))
+    block = "\n".join(_code_spans(doc.read_text(encoding="utf-8")))
+    named = re.findall(r"[\w./-]*recur-[\w.+]+-py3-none-any\.whl", block)
+    installed = re.findall(r"pip install (\S+\.whl)", block)
+    assert installed, f"{doc.name} installs no wheel"
+    assert all(name.endswith("/" + wheel) for name in named), named
+    assert set(installed) == {f"dist/{wheel}"}, installed
+
+
+def test_the_readme_says_where_the_docs_are_for_a_wheel_user():
+    """README is the wheel's long description (pyproject's readme): on a package index page its
+    links to docs/ lead nowhere, so it says what an installed Recur carries instead. The KB format
+    reference is the one page the wheel carries (package data), which `recur kb-format` prints."""
+    section = README.split("\n## Documentation\n", 1)[1]
+    said = section.split("\n- [", 1)[0]
+    assert "recur kb-format" in said and "recur COMMAND --help" in said and "wheel" in said, said
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'readme = "README.md"' in pyproject and '"reference/*.md"' in pyproject
+    assert (PACKAGE / "reference" / "kb-format.md").read_text(encoding="utf-8") == (
+        ROOT / "docs/kb-format.md"
+    ).read_text(encoding="utf-8")
