@@ -81,6 +81,16 @@ def chromium():
         shutil.rmtree(profile, ignore_errors=True)
 
 
+@pytest.fixture
+def page(chromium):
+    """A new Chromium page whose JavaScript errors collect in ``page.errors`` (``page_errors``), closed after
+    the test. A module that needs more of its pages (dialogs, requests) defines its own ``page``."""
+    pg = chromium.new_page()
+    pg.errors = page_errors(pg)
+    yield pg
+    pg.close()
+
+
 def page_errors(page) -> list[str]:
     """Collect JavaScript errors (uncaught exceptions and console.error) of a page into a list."""
     errors: list[str] = []

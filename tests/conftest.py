@@ -9,7 +9,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from browser import chromium  # noqa: E402,F401  one Chromium per session, shared by every module
+from browser import chromium, page  # noqa: E402,F401  one Chromium per session, shared by every module; a page of it
 from kbfactory import small_kb  # noqa: E402
 
 from recur import config  # noqa: E402

@@ -314,3 +314,15 @@ def long_trace(chars: int) -> str:
     head = "checkout stopped writing orders:\njava.lang.RuntimeException: write failed\n"
     tail = "Caused by: java.io.IOException: No space left on device"
     return head + frames[: chars - len(head) - len(tail)] + tail
+
+
+# Model, encoder and precision values `recur serve` and `recur mcp` refuse at start (cli/startup.py, one
+# check for both), with what each says: (environment, --model, the Error line's text), and their ids.
+BAD_ENGINE_INPUTS = [
+    ({"RECUR_ENCODER": "tensorrt"}, "fake:64", "RECUR_ENCODER='tensorrt': expected one of auto, onnx, torch"),
+    ({"RECUR_PRECISION": "fp64"}, "fake:64", "RECUR_PRECISION='fp64': expected one of auto, fp32, bf16"),
+    ({}, "fake:abc", "model 'fake:abc': the fake encoder is 'fake:N'"),
+    ({}, "./no-such-model-folder", "model folder not found: ./no-such-model-folder"),
+    ({}, "no-such-org/no-such-model", "model 'no-such-org/no-such-model' is not installed here"),
+]
+BAD_ENGINE_IDS = ["encoder", "precision", "fake-dim", "folder", "hub-name"]

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from kbfactory import small_kb
 from mcp import Client, StdioServerParameters
 from mcp.shared.exceptions import MCPError
-from serve_util import CountedGate, asked_engine, fake_app, long_trace, running
+from serve_util import BAD_ENGINE_IDS, BAD_ENGINE_INPUTS, CountedGate, asked_engine, fake_app, long_trace, running
 
 from recur.cli.main import cli
 from recur.retrieval.engine import Engine
@@ -1472,16 +1472,7 @@ def test_an_index_whose_kb_is_gone_or_that_fits_is_a_servers_to_use(kb_dir, tmp_
     index_mod.refuse_other_kbs_index(idx, same)
 
 
-@pytest.mark.parametrize(
-    ("env", "model", "said"),
-    [
-        ({"RECUR_ENCODER": "tensorrt"}, "fake:64", "RECUR_ENCODER='tensorrt': expected one of auto, onnx, torch"),
-        ({"RECUR_PRECISION": "fp64"}, "fake:64", "RECUR_PRECISION='fp64': expected one of auto, fp32, bf16"),
-        ({}, "fake:abc", "model 'fake:abc': the fake encoder is 'fake:N'"),
-        ({}, "./no-such-model-folder", "model folder not found: ./no-such-model-folder"),
-    ],
-    ids=["encoder", "precision", "fake-dim", "folder"],
-)
+@pytest.mark.parametrize(("env", "model", "said"), BAD_ENGINE_INPUTS, ids=BAD_ENGINE_IDS)
 def test_a_bad_model_encoder_or_precision_stops_stdio_mcp_before_it_serves(kb_dir, tmp_path, env, model, said):
     """Found in an operator's review: `recur serve` stops at start on these, `recur mcp` did not: it said it
     was serving, and every tool call then failed with the load's error (an editor's MCP log, seldom read).

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from serve_util import free_socket, wait_healthy
+from serve_util import BAD_ENGINE_IDS, BAD_ENGINE_INPUTS, free_socket, wait_healthy
 
 RECUR = [sys.executable, "-m", "recur"]
 
@@ -526,17 +526,7 @@ def test_a_misspelt_recur_variable_is_warned_of_at_start_with_the_setting_it_was
     assert r.returncode == 1 and "no knowledge base folder" in lines[-1], r.stderr
 
 
-@pytest.mark.parametrize(
-    ("env", "model", "said"),
-    [
-        ({"RECUR_ENCODER": "tensorrt"}, "fake:64", "RECUR_ENCODER='tensorrt': expected one of auto, onnx, torch"),
-        ({"RECUR_PRECISION": "fp64"}, "fake:64", "RECUR_PRECISION='fp64': expected one of auto, fp32, bf16"),
-        ({}, "fake:abc", "model 'fake:abc': the fake encoder is 'fake:N'"),
-        ({}, "./no-such-model-folder", "model folder not found: ./no-such-model-folder"),
-        ({}, "no-such-org/no-such-model", "model 'no-such-org/no-such-model' is not installed here"),
-    ],
-    ids=["encoder", "precision", "fake-dim", "folder", "hub-name"],
-)
+@pytest.mark.parametrize(("env", "model", "said"), BAD_ENGINE_INPUTS, ids=BAD_ENGINE_IDS)
 def test_a_bad_model_encoder_or_precision_stops_serve_before_it_listens(kb_dir, tmp_path, env, model, said):
     """Found in an operator's review: each was found by the engine's background load, after the start-up
     line had said "Recur on http://..." (a service manager saw the server up, then gone, or a bad

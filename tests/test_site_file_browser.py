@@ -5,7 +5,7 @@ header search works there; served over http, a --file-search build's search is m
 from __future__ import annotations
 
 import pytest
-from browser import page_errors, serve_dir  # the chromium fixture comes from conftest.py
+from browser import serve_dir  # the chromium and page fixtures come from conftest.py
 from site_helpers import recur_site, site_kb
 
 pytestmark = pytest.mark.browser
@@ -24,14 +24,6 @@ def sites(tmp_path_factory):
         result = recur_site(kb, out[name], "--strict", "-q", *extra)
         assert result.exit_code == 0, result.output
     return out
-
-
-@pytest.fixture
-def page(chromium):
-    pg = chromium.new_page()
-    pg.errors = page_errors(pg)
-    yield pg
-    pg.close()
 
 
 def _search(page, words: str) -> None:

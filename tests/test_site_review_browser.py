@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from browser import page_errors, serve_dir  # the chromium fixture comes from conftest.py
+from browser import serve_dir  # the chromium and page fixtures come from conftest.py
 from click.testing import CliRunner
 from kbfactory import pattern_text, write
 from site_helpers import AS_OF, site_kb
@@ -35,14 +35,6 @@ def site(tmp_path_factory):
 def base(site):
     with serve_dir(site) as url:
         yield url
-
-
-@pytest.fixture
-def page(chromium):
-    pg = chromium.new_page()
-    pg.errors = page_errors(pg)
-    yield pg
-    pg.close()
 
 
 def _focused(page, selector) -> bool:
