@@ -207,9 +207,29 @@ def test_a_tuned_model_with_its_weights_missing_is_named_as_damaged(tuned, tmp_p
     assert "recur tune --rollback" in res.output and "pass a sentence-transformers" not in res.output
 
 
+def test_a_rerun_with_nothing_changed_stops_before_training(tuned):
+    """Found in review: `recur tune` run again with nothing changed trained for minutes to the same
+    weights, was activated again, and its swap put a copy of the active model at OUT.previous in
+    place of the model `--rollback` went back to. The model id records everything that sets the
+    weights: the same id at OUT stops the run before anything is measured or written."""
+    from recur.cli.main import cli
+
+    kb, out, index, m = tuned
+    before = {p.name for p in out.parent.iterdir()}
+    manifest = (out / "recur-model.json").read_text()
+    args = ["tune", "--kb", str(kb), "--out", str(out), "--index", str(index)]
+    res = CliRunner().invoke(cli, [*args, "--epochs", "1", "--seed", "7", "--batch-size", "8"])
+    assert res.exit_code == 3, res.output  # as a run stopped at the ceiling exits
+    assert f"Not trained: {out} already is {m['model_id']}: tuned on this same data" in res.output
+    assert "another --seed" in res.output and "The current model stays." in res.output
+    assert "Training " not in res.output
+    assert {p.name for p in out.parent.iterdir()} == before and (out / "recur-model.json").read_text() == manifest
+
+
 @pytest.fixture(scope="module")
 def refused(tuned):
-    """The same run again (same seed) but demanding an impossible MRR gain: refused."""
+    """The same KB tuned again with another seed, demanding an impossible MRR gain: refused (the same
+    seed stops before training: test_a_rerun_with_nothing_changed_stops_before_training)."""
     from recur.cli.main import cli
 
     kb, out, index, m = tuned
@@ -227,7 +247,7 @@ def refused(tuned):
             "--epochs",
             "1",
             "--seed",
-            "7",
+            "8",
             "--batch-size",
             "8",
             "--min-gain",
@@ -257,14 +277,19 @@ def test_refused_model_keeps_the_previous_one(tuned, refused):
     assert f"in use for {kb}: {m['model_id']}" in res.output
 
 
-def test_same_seed_same_weights(tuned, refused):
-    """Determinism: the refused run trained the same pairs with the same seed: identical weights."""
+def test_same_seed_same_weights(tuned, tmp_path):
+    """Determinism: the same pairs trained with the same seed, into another folder: identical weights."""
     import torch
     from safetensors.torch import load_file
 
+    from recur.tuning.tune import run_tune
+
     kb, out, index, m = tuned
+    done = run_tune(kb, tmp_path / "again", None, epochs=1, seed=7, batch_size=8, progress=False)
+    folder = tmp_path / ("again" if done.accepted else "again.rejected")
+    assert done.model_id == m["model_id"]
     first = load_file(str(out / "model.safetensors"))
-    again = load_file(str(out.parent / "model.rejected" / "model.safetensors"))
+    again = load_file(str(folder / "model.safetensors"))
     assert first.keys() == again.keys() and all(torch.equal(first[k], again[k]) for k in first)
     base = load_file(f"{m['base_path']}/model.safetensors")
     assert any(not torch.equal(base[k], first[k]) for k in first if k in base)  # it did learn something

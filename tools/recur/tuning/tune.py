@@ -173,6 +173,8 @@ def run_tune(
             check_writable(Path(index_dir), folder=True)  # makes its parent folder (.recur/)
     # two runs on one model folder would share its checkpoint (.partial) and swap over each other
     with only_one(out.with_name(out.name + ".lock"), f"{out}: recur tune"):
+        if unchanged(run):
+            return _unchanged_outcome(run)
         with writing(out, "the tuned model"):
             run.work = work_folder(out)
         try:
@@ -367,6 +369,30 @@ def _ceiling_outcome(run: Run, before: Measure, t_start: float) -> TuneOutcome:
     }
     lines = [f"note: {manifest['compared_note']}."] if manifest["compared_note"] else []
     return TuneOutcome(False, False, run.model_id, tuple(lines), reason, manifest, trained=False)
+
+
+def unchanged(run: Run) -> bool:
+    """OUT already holds the model this run would train: its id records the base model, the training
+    data's hash and every setting that sets the weights, and the same ones give the same weights.
+    Found in review: a second run with nothing changed trained for minutes, was accepted again, and
+    its swap put that model's copy at OUT.previous in place of the one `--rollback` goes back to."""
+    try:
+        m = read_tuned_manifest(run.out_dir)
+    except RecurError:  # damaged: whose and which model it is cannot be told; training replaces it
+        return False
+    return bool(m) and m.get("model_id") == run.model_id and m.get("accepted") is not False
+
+
+def _unchanged_outcome(run: Run) -> TuneOutcome:
+    """The outcome of a run stopped before anything was measured or written (``unchanged``)."""
+    reason = (
+        f"{run.out_dir} already is {run.model_id}: tuned on this same data (training-data hash "
+        f"{run.data.hash}) with the same base model and settings, training again would give the same "
+        "weights. Tune again when patterns, incidents or feedback change (or with another --seed); "
+        "what it measured: recur tune --report"
+    )
+    manifest = {"model_id": run.model_id, "accepted": False, "trained": False, "unchanged": True}
+    return TuneOutcome(False, False, run.model_id, (), reason, manifest, trained=False)
 
 
 def fair_comparison(run: Run, current) -> tuple:
