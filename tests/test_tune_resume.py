@@ -204,6 +204,25 @@ def test_an_epochs_line_prints_its_mean_loss_not_the_last_batchs(monkeypatch, ca
     assert any(round(e[-1], 3) != p for e, p in zip(per_epoch, printed))  # the last batch's would differ
 
 
+def test_without_a_progress_bar_a_long_epoch_says_where_it_is(monkeypatch, capsys, real_encoder):
+    """Found in review: without a terminal (CI, a pipe, `recur tune 2> log`), an epoch printed one line,
+    at its end: the one epoch a large KB trains by default (~11 min) was silence after "Training ...".
+    Now a line at most every PROGRESS_EVERY_S within an epoch (set to 0 here: after every batch but
+    the last, which the epoch's own line follows), with the batch reached and the time left."""
+    import re
+
+    from recur.retrieval import embed
+    from recur.tuning import train as train_mod
+
+    monkeypatch.setattr(train_mod, "PROGRESS_EVERY_S", 0.0)
+    cfg = train_mod.TrainConfig(epochs=1, seed=5, batch_size=2)
+    train_mod.train(train_mod.load_trainable(embed.resolve(embed.DEFAULT).path), PAIRS, DOCS, cfg, progress=False)
+    err = capsys.readouterr().err
+    within = re.findall(r"epoch 1/1: batch (\d)/5, mean loss [0-9.]+, \d+s \(about \d+s more for this epoch\)", err)
+    assert within == ["1", "2", "3", "4"], err
+    assert re.search(r"epoch 1/1: mean loss [0-9.]+ over 5 batch", err)
+
+
 def test_ctrl_c_while_training_says_where_the_checkpoint_is_and_that_a_rerun_resumes(
     tmp_path, monkeypatch, real_encoder
 ):

@@ -32,6 +32,9 @@ SCALE = 20.0  # cosine similarity scale, as in sentence-transformers' MNRL
 
 
 CHECKPOINT_EVERY_S = 300.0  # within an epoch, a checkpoint at most this often
+# without a progress bar (CI, a pipe), a line this often within an epoch: found in review, an epoch of a large
+# KB (the default there is one, ~11 min) printed nothing from "Training ..." to its end, and looked hung
+PROGRESS_EVERY_S = 60.0
 # Epochs when none are asked for: enough passes for MIN_STEPS optimiser steps, at most MAX_AUTO_EPOCHS.
 # One epoch over a 60-pattern KB is ~20 steps, which barely moves the model. On real incidents
 # (bench/learn_from_incidents.py, 60-pattern KB, ~25 incidents) the tuned model's MRR gain was
@@ -266,10 +269,11 @@ def train(
 
 def _epochs(model, pairs, docs, cfg, loop: _Loop, start: tuple, stats: TrainStats, bar, show: bool, ckpt) -> None:
     folder, key, t0, c0 = ckpt
-    began = saved = time.perf_counter()
+    began = saved = said = time.perf_counter()
     for epoch in range(start[0], cfg.epochs):
         epoch_rng = loop.rng.getstate()  # before the shuffle: a resumed run replays this epoch's order
         batches, total, done = _batches(len(pairs), cfg.batch_size, loop.rng), 0.0, 0
+        epoch_began = time.perf_counter()
         for k, idx in enumerate(batches):
             if epoch == start[0] and k < start[1]:
                 continue
@@ -280,6 +284,9 @@ def _epochs(model, pairs, docs, cfg, loop: _Loop, start: tuple, stats: TrainStat
             stats.pairs_seen += len(idx)
             bar.set_postfix(epoch=f"{epoch + 1}/{cfg.epochs}", loss=f"{stats.epoch_loss:.3f}", refresh=False)
             bar.update(1)
+            if not show and k + 1 < len(batches) and time.perf_counter() - said > PROGRESS_EVERY_S:
+                _progress_line(epoch, cfg.epochs, (k + 1, len(batches), done), stats.epoch_loss, (began, epoch_began))
+                said = time.perf_counter()
             if folder is not None and k + 1 < len(batches) and time.perf_counter() - saved > CHECKPOINT_EVERY_S:
                 _save_checkpoint(folder, key, (epoch, k + 1), model, loop, epoch_rng, stats.spent(t0, c0))
                 saved = time.perf_counter()
@@ -292,6 +299,20 @@ def _epochs(model, pairs, docs, cfg, loop: _Loop, start: tuple, stats: TrainStat
         if folder is not None:  # after the last epoch too: a rerun interrupted while measuring skips training
             _save_checkpoint(folder, key, (epoch + 1, 0), model, loop, loop.rng.getstate(), stats.spent(t0, c0))
             saved = time.perf_counter()
+
+
+def _progress_line(epoch: int, epochs: int, at: tuple, loss: float, began: tuple) -> None:
+    """Where an epoch is, and about how long the rest of it takes at this epoch's pace (``at``: batches
+    finished, in the epoch, run here: a resumed run skipped the ones before; ``began``: when the
+    training and this epoch began). The time is the training's so far, as the epoch's line says it."""
+    finished, total, done = at
+    now = time.perf_counter()
+    spent, left = now - began[0], (now - began[1]) / max(done, 1) * (total - finished)
+    print(
+        f"  epoch {epoch + 1}/{epochs}: batch {finished}/{total}, mean loss {loss:.3f}, {spent:.0f}s "
+        f"(about {left:.0f}s more for this epoch)",
+        file=sys.stderr,
+    )
 
 
 def _save_checkpoint(folder: Path, key: str, at: tuple, model, loop: _Loop, rng_state, spent: dict) -> None:
