@@ -223,6 +223,28 @@ def test_without_a_progress_bar_a_long_epoch_says_where_it_is(monkeypatch, capsy
     assert re.search(r"epoch 1/1: mean loss [0-9.]+ over 5 batch", err)
 
 
+def test_a_checkpoint_that_cannot_be_written_is_a_clean_error_and_leaves_no_temp_file(tmp_path, real_encoder):
+    """Found in review (`.recur/` on a full disk): torch's RuntimeError "unexpected pos 50112 vs 50006"
+    came out as a traceback, and the ~40 MB temp file it left kept the disk full. The disk is full
+    here as well: the temp file is /dev/full, where every write fails with ENOSPC."""
+    import os
+
+    from recur.retrieval import embed
+    from recur.tuning import train as train_mod
+    from recur.util.errors import RecurError
+
+    ckpt = tmp_path / "model.partial"
+    ckpt.mkdir()
+    (ckpt / f"state.pt.tmp-{os.getpid()}").symlink_to("/dev/full")
+    cfg = train_mod.TrainConfig(epochs=1, seed=5, batch_size=2)
+    model = train_mod.load_trainable(embed.resolve(embed.DEFAULT).path)
+    with pytest.raises(RecurError) as exc:
+        train_mod.train(model, PAIRS, DOCS, cfg, progress=False, checkpoint=ckpt, checkpoint_key="k")
+    assert str(exc.value).startswith(f"{ckpt}: cannot write the training checkpoint there (")
+    assert "MB free on its disk" in str(exc.value)
+    assert not ckpt.exists()  # nothing half-written: the temp file and the folder it alone was in are gone
+
+
 def test_ctrl_c_while_training_says_where_the_checkpoint_is_and_that_a_rerun_resumes(
     tmp_path, monkeypatch, real_encoder
 ):

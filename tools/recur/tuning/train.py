@@ -323,21 +323,42 @@ def _save_checkpoint(folder: Path, key: str, at: tuple, model, loop: _Loop, rng_
 
     folder.mkdir(parents=True, exist_ok=True)
     tmp = folder / f"state.pt.tmp-{__import__('os').getpid()}"
-    torch.save(
-        {
-            "key": key,
-            "epoch": at[0],
-            "step": at[1],
-            "model": model.state_dict(),
-            "opt": loop.opt.state_dict(),
-            "sched": loop.sched.state_dict(),
-            "rng": rng_state,
-            "torch_rng": torch.get_rng_state(),
-            "spent": spent,
-        },
-        tmp,
-    )
+    state = {
+        "key": key,
+        "epoch": at[0],
+        "step": at[1],
+        "model": model.state_dict(),
+        "opt": loop.opt.state_dict(),
+        "sched": loop.sched.state_dict(),
+        "rng": rng_state,
+        "torch_rng": torch.get_rng_state(),
+        "spent": spent,
+    }
+    try:
+        torch.save(state, tmp)
+    except BaseException as exc:
+        _unsaved(folder, tmp, exc)
+        raise
     tmp.replace(folder / "state.pt")
+
+
+def _unsaved(folder: Path, tmp: Path, exc: BaseException) -> None:
+    """A checkpoint that could not be written: its temp file removed (with the folder, when it held
+    nothing else), and a RecurError naming the folder for a write error. Found in review: on a full
+    disk torch's RuntimeError ("unexpected pos 50112 vs 50006") was a traceback, and the ~40 MB
+    temp file it left kept the disk full."""
+    import shutil
+
+    free = shutil.disk_usage(folder).free / 1e6  # as the write found it, before the temp file goes
+    tmp.unlink(missing_ok=True)
+    if not any(folder.iterdir()):
+        folder.rmdir()  # an older checkpoint stays: a rerun, once there is room, resumes from it
+    if isinstance(exc, (OSError, RuntimeError)):  # torch's writer reports the OS's write errors as RuntimeError
+        raise RecurError(
+            f"{folder}: cannot write the training checkpoint there ({_said(exc)}; {free:.0f} MB free on its "
+            "disk, a checkpoint takes about 3 times the model's size); the previous model and index are as "
+            "they were"
+        ) from None
 
 
 def _resume(folder: Path, key: str, model, loop: _Loop, stats: TrainStats) -> tuple:
