@@ -245,6 +245,28 @@ def test_a_checkpoint_that_cannot_be_written_is_a_clean_error_and_leaves_no_temp
     assert not ckpt.exists()  # nothing half-written: the temp file and the folder it alone was in are gone
 
 
+def test_a_tuned_model_that_cannot_be_written_is_a_clean_error_naming_the_checkpoint_kept(tmp_path, real_encoder):
+    """Found in review (`.recur/` on a full disk, room for the checkpoint but not the model after it):
+    safetensors' "No space left on device" was a traceback after the training. Here the write fails as
+    surely, on a folder where model.safetensors goes (safetensors replaces a /dev/full link, so the
+    disk cannot be filled that way); the same SafetensorError "I/O error", of another errno."""
+    from recur.retrieval import embed
+    from recur.tuning.train import load_trainable
+    from recur.tuning.tune import save_model
+    from recur.util.errors import RecurError
+
+    work, out, ckpt = tmp_path / "model.tmp-1" / "model", tmp_path / "model", tmp_path / "model.partial"
+    work.mkdir(parents=True)
+    (work / "model.safetensors").mkdir()
+    ckpt.mkdir()
+    (ckpt / "state.pt").write_bytes(b"")  # a checkpoint after the last epoch: a rerun skips the training
+    with pytest.raises(RecurError) as exc:
+        save_model(load_trainable(embed.resolve(embed.DEFAULT).path), work, out, ckpt)
+    said = str(exc.value)
+    assert said.startswith(f"{out}: cannot write the tuned model there (") and "MB free on its disk" in said
+    assert f"the trained weights are kept at {ckpt}: a rerun with the same settings" in said
+
+
 def test_ctrl_c_while_training_says_where_the_checkpoint_is_and_that_a_rerun_resumes(
     tmp_path, monkeypatch, real_encoder
 ):

@@ -529,7 +529,7 @@ def _finish(run: Run, manifest: dict, before: Measure, after: Measure, model) ->
         # <kb>/../.recur/model) is not active: an index built with it would not match the model they use
         manifest["activated"] = would_be_found(run.kb_dir, out_dir)
     model_dir = run.work / "model"
-    model.save(str(model_dir))
+    save_model(model, model_dir, out_dir, run.ckpt)
     report = build_report(manifest, run.data, before, after, run.kb)
     (model_dir / REPORT).write_text(json.dumps(report, indent=1, ensure_ascii=False))
     (model_dir / embed.TUNED_MANIFEST).write_text(json.dumps(manifest, indent=1, ensure_ascii=False))
@@ -548,6 +548,29 @@ def _finish(run: Run, manifest: dict, before: Measure, after: Measure, model) ->
         run.index_dir.parent.mkdir(parents=True, exist_ok=True)
         swap_folder(index, run.index_dir)
     shutil.rmtree(run.ckpt, ignore_errors=True)
+
+
+def save_model(model, model_dir: Path, out_dir: Path, ckpt: Path) -> None:
+    """``model`` saved into ``model_dir`` (the work folder's, swapped to ``out_dir`` after), or a
+    RecurError naming ``out_dir`` and the space left. Found in review (`.recur/` on a full disk):
+    safetensors' "No space left on device" was a traceback after minutes of training, and it did
+    not say that the checkpoint kept lets a rerun skip the training."""
+    from safetensors import SafetensorError
+
+    try:
+        model.save(str(model_dir))
+    except (OSError, SafetensorError) as exc:
+        free = shutil.disk_usage(model_dir.parent).free / 1e6
+        kept = (
+            f"; the trained weights are kept at {ckpt}: a rerun with the same settings, once there is room, "
+            "resumes from them without training again"
+            if (ckpt / "state.pt").is_file()
+            else ""
+        )
+        raise RecurError(
+            f"{out_dir}: cannot write the tuned model there ({type(exc).__name__}: {exc}; {free:.0f} MB free "
+            f"on its disk); the previous model and index are as they were{kept}"
+        ) from None
 
 
 def _final_index(run: Run, model) -> Path:
