@@ -93,6 +93,23 @@ def test_report_lists_cases_and_neighbour_changes(tuned):
     assert "Nearest-neighbour pairs" in text and "recall@3" in text
 
 
+def test_every_key_of_the_manifest_and_the_report_is_documented(tuned):
+    """Found in review: `activated` (whether the accepted model is the one the KB uses, which scripts
+    reading `recur tune --report --json` need) was in recur-model.json and report.json but in
+    neither list of docs/tuning.md."""
+    import re
+    from pathlib import Path
+
+    kb, out, index, m = tuned
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "tuning.md").read_text()
+    manifest_doc = doc[doc.index("- `recur-model.json`:") : doc.index("- `report.json`:")]
+    report_doc = doc[doc.index("- `report.json`:") : doc.index("A case (a held-out")]
+    manifest = json.loads((out / "recur-model.json").read_text())
+    report = json.loads((out / "report.json").read_text())
+    assert [k for k in manifest if f"`{k}`" not in manifest_doc] == []
+    assert [k for k in report if not re.search(rf"\b{re.escape(k)}\b", report_doc)] == []
+
+
 def test_a_report_says_whether_the_accepted_model_is_the_one_the_kb_uses(tuned):
     """Found in review: 'activated' was decided after report.json and recur-model.json were written,
     so `tune --report --out OTHER` and the site's model page (--model-dir OTHER) called a model tuned
