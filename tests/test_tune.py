@@ -201,6 +201,22 @@ def test_rollback_goes_back_to_the_previous_model_and_reindexes(tuned, tmp_path,
     assert json.loads((model / "recur-model.json").read_text())["model_id"] == m["model_id"]
 
 
+def test_a_rollback_with_nothing_to_roll_back_writes_nothing(tmp_path, monkeypatch):
+    """Found in review: `recur tune --rollback` in a checkout never tuned said "nothing to roll back"
+    (exit 1) but made .recur/ and left a model.lock in it."""
+    from kbfactory import tune_kb
+
+    from recur.cli.main import cli
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("RECUR_TUNED", raising=False)
+    tune_kb(tmp_path / "kb")
+    res = CliRunner().invoke(cli, ["tune", "--rollback", "--kb", "kb"])
+    assert res.exit_code == 1 and "Traceback" not in res.output, res.output
+    assert "nothing to roll back: no tuned model in .recur/model and none kept at .recur/model.previous" in res.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kb"]
+
+
 def test_a_tuned_model_with_its_weights_missing_is_named_as_damaged(tuned, tmp_path, monkeypatch):
     """Found in review: with model.safetensors gone from .recur/model, the error said "pass a
     sentence-transformers model folder, or 'default'", not that the KB's own tuned model is damaged."""

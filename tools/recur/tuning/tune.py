@@ -668,6 +668,9 @@ def rollback(kb_dir, out_dir, index_dir) -> str:
 
     out, kb_dir = Path(out_dir), Path(kb_dir)
     prev = previous_dir(out)
+    if not prev.is_dir() and not (out / TUNED_MANIFEST).is_file():  # said before the lock: found in review,
+        # a rollback in a checkout never tuned made .recur/ and left a model.lock in it, for nothing
+        raise RecurError(f"nothing to roll back: no tuned model in {out} and none kept at {prev}")
     with only_one(out.with_name(out.name + ".lock"), f"{out}: recur tune"):
         if prev.is_dir():
             m = read_tuned_manifest(prev)
