@@ -298,3 +298,18 @@ def test_ctrl_c_while_training_says_where_the_checkpoint_is_and_that_a_rerun_res
     size = sum(f.stat().st_size for f in ckpt.rglob("*") if f.is_file()) / 1e6
     assert f"Checkpoint kept at {ckpt} ({size:.0f} MB)" in res.output and "resumes from it" in res.output
     assert res.output.rstrip().endswith("Interrupted.") and not out.exists()
+
+    # the rerun resumes; a pattern edited while it trains is named at the end (found in review: the
+    # run said nothing, and the model had learned the KB as it was when the run began)
+    edited = next((kb / "patterns").rglob("*.md"))
+
+    def step_and_edit(*args):
+        if edited.read_text().endswith("\n"):
+            edited.write_text(edited.read_text() + "An edit made while the run tunes.")
+        return real_step(*args)
+
+    monkeypatch.setattr(train_mod, "_step", step_and_edit)
+    res = CliRunner().invoke(cli, args)
+    assert res.exit_code in (0, 3) and "Resuming from the checkpoint at step " in res.output, res.output
+    name = edited.relative_to(kb).as_posix()
+    assert f"note: {name} changed while this run tuned: the model learned, and was measured on," in res.output

@@ -188,10 +188,32 @@ def run_tune(
                 raise
             manifest = _manifest(run, before, after, stats, t_start)
             _finish(run, manifest, before, after, model)
+            if changed := changed_meanwhile(run):
+                log(changed)
             manifest["duration_s"] = round(time.perf_counter() - t_start, 1)
             return outcome(manifest, min_gain)
         finally:
             shutil.rmtree(run.work, ignore_errors=True)
+
+
+def changed_meanwhile(run: Run) -> str:
+    """A note when the KB's files changed while the run tuned, else "". Found in review: a pattern
+    edited during training went unmentioned; the model had learned the KB as it was at the start (its
+    index too, which `recur index` / `suggest` then bring up to date), and only a rerun learns the edit."""
+    from recur.kb.loader import files_signature
+
+    then = run.kb.signature
+    if then is None:
+        return ""
+    now = files_signature(run.kb_dir)
+    changed = sorted(name for name in then.keys() | now.keys() if then.get(name) != now.get(name))
+    if not changed:
+        return ""
+    more = f" and {len(changed) - 3} more" if len(changed) > 3 else ""
+    return (
+        f"note: {', '.join(changed[:3])}{more} changed while this run tuned: the model learned, and was measured "
+        "on, the knowledge base as it was when the run began; run recur tune again to learn the change"
+    )
 
 
 def _check_out(out: Path, kb_dir: Path) -> None:
