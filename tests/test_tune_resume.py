@@ -245,6 +245,37 @@ def test_a_checkpoint_that_cannot_be_written_is_a_clean_error_and_leaves_no_temp
     assert not ckpt.exists()  # nothing half-written: the temp file and the folder it alone was in are gone
 
 
+def test_ctrl_c_while_a_checkpoint_is_written_leaves_the_one_before_and_no_temp_file(
+    tmp_path, monkeypatch, real_encoder
+):
+    """A checkpoint of MiniLM is ~270 MB and takes seconds to write: Ctrl-C then (found in review, after
+    an epoch's line) left its whole temp file in OUT.partial, counted in the size the run then reported.
+    The torch.save here writes the file, then Ctrl-C lands, on the second checkpoint."""
+    import torch
+
+    from recur.retrieval import embed
+    from recur.tuning import train as train_mod
+
+    real_save, saves = torch.save, []
+
+    def save_then_ctrl_c(obj, path, *args, **kwargs):
+        real_save(obj, path, *args, **kwargs)
+        saves.append(path)
+        if len(saves) == 2:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(torch, "save", save_then_ctrl_c)
+    ckpt = tmp_path / "model.partial"
+    cfg = train_mod.TrainConfig(epochs=2, seed=5, batch_size=2)
+    with pytest.raises(KeyboardInterrupt):
+        train_mod.train(
+            train_mod.load_trainable(embed.resolve(embed.DEFAULT).path), PAIRS, DOCS, cfg, progress=False,
+            checkpoint=ckpt, checkpoint_key="k",
+        )  # fmt: skip
+    assert [p.name for p in ckpt.iterdir()] == ["state.pt"]  # the first epoch's, whole
+    assert torch.load(ckpt / "state.pt", weights_only=True)["epoch"] == 1
+
+
 def test_a_tuned_model_that_cannot_be_written_is_a_clean_error_naming_the_checkpoint_kept(tmp_path, real_encoder):
     """Found in review (`.recur/` on a full disk, room for the checkpoint but not the model after it):
     safetensors' "No space left on device" was a traceback after the training. Here the write fails as
