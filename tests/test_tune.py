@@ -93,6 +93,23 @@ def test_report_lists_cases_and_neighbour_changes(tuned):
     assert "Nearest-neighbour pairs" in text and "recall@3" in text
 
 
+def test_every_key_of_the_manifest_and_the_report_is_documented(tuned):
+    """Found in review: `activated` (whether the accepted model is the one the KB uses, which scripts
+    reading `recur tune --report --json` need) was in recur-model.json and report.json but in
+    neither list of docs/tuning.md."""
+    import re
+    from pathlib import Path
+
+    kb, out, index, m = tuned
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "tuning.md").read_text()
+    manifest_doc = doc[doc.index("- `recur-model.json`:") : doc.index("- `report.json`:")]
+    report_doc = doc[doc.index("- `report.json`:") : doc.index("A case (a held-out")]
+    manifest = json.loads((out / "recur-model.json").read_text())
+    report = json.loads((out / "report.json").read_text())
+    assert [k for k in manifest if f"`{k}`" not in manifest_doc] == []
+    assert [k for k in report if not re.search(rf"\b{re.escape(k)}\b", report_doc)] == []
+
+
 def test_a_report_says_whether_the_accepted_model_is_the_one_the_kb_uses(tuned):
     """Found in review: 'activated' was decided after report.json and recur-model.json were written,
     so `tune --report --out OTHER` and the site's model page (--model-dir OTHER) called a model tuned
@@ -184,6 +201,22 @@ def test_rollback_goes_back_to_the_previous_model_and_reindexes(tuned, tmp_path,
     assert json.loads((model / "recur-model.json").read_text())["model_id"] == m["model_id"]
 
 
+def test_a_rollback_with_nothing_to_roll_back_writes_nothing(tmp_path, monkeypatch):
+    """Found in review: `recur tune --rollback` in a checkout never tuned said "nothing to roll back"
+    (exit 1) but made .recur/ and left a model.lock in it."""
+    from kbfactory import tune_kb
+
+    from recur.cli.main import cli
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("RECUR_TUNED", raising=False)
+    tune_kb(tmp_path / "kb")
+    res = CliRunner().invoke(cli, ["tune", "--rollback", "--kb", "kb"])
+    assert res.exit_code == 1 and "Traceback" not in res.output, res.output
+    assert "nothing to roll back: no tuned model in .recur/model and none kept at .recur/model.previous" in res.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kb"]
+
+
 def test_a_tuned_model_with_its_weights_missing_is_named_as_damaged(tuned, tmp_path, monkeypatch):
     """Found in review: with model.safetensors gone from .recur/model, the error said "pass a
     sentence-transformers model folder, or 'default'", not that the KB's own tuned model is damaged."""
@@ -207,9 +240,29 @@ def test_a_tuned_model_with_its_weights_missing_is_named_as_damaged(tuned, tmp_p
     assert "recur tune --rollback" in res.output and "pass a sentence-transformers" not in res.output
 
 
+def test_a_rerun_with_nothing_changed_stops_before_training(tuned):
+    """Found in review: `recur tune` run again with nothing changed trained for minutes to the same
+    weights, was activated again, and its swap put a copy of the active model at OUT.previous in
+    place of the model `--rollback` went back to. The model id records everything that sets the
+    weights: the same id at OUT stops the run before anything is measured or written."""
+    from recur.cli.main import cli
+
+    kb, out, index, m = tuned
+    before = {p.name for p in out.parent.iterdir()}
+    manifest = (out / "recur-model.json").read_text()
+    args = ["tune", "--kb", str(kb), "--out", str(out), "--index", str(index)]
+    res = CliRunner().invoke(cli, [*args, "--epochs", "1", "--seed", "7", "--batch-size", "8"])
+    assert res.exit_code == 3, res.output  # as a run stopped at the ceiling exits
+    assert f"Not trained: {out} already is {m['model_id']}: tuned on this same data" in res.output
+    assert "another --seed" in res.output and "The current model stays." in res.output
+    assert "Training " not in res.output
+    assert {p.name for p in out.parent.iterdir()} == before and (out / "recur-model.json").read_text() == manifest
+
+
 @pytest.fixture(scope="module")
 def refused(tuned):
-    """The same run again (same seed) but demanding an impossible MRR gain: refused."""
+    """The same KB tuned again with another seed, demanding an impossible MRR gain: refused (the same
+    seed stops before training: test_a_rerun_with_nothing_changed_stops_before_training)."""
     from recur.cli.main import cli
 
     kb, out, index, m = tuned
@@ -227,7 +280,7 @@ def refused(tuned):
             "--epochs",
             "1",
             "--seed",
-            "7",
+            "8",
             "--batch-size",
             "8",
             "--min-gain",
@@ -257,14 +310,19 @@ def test_refused_model_keeps_the_previous_one(tuned, refused):
     assert f"in use for {kb}: {m['model_id']}" in res.output
 
 
-def test_same_seed_same_weights(tuned, refused):
-    """Determinism: the refused run trained the same pairs with the same seed: identical weights."""
+def test_same_seed_same_weights(tuned, tmp_path):
+    """Determinism: the same pairs trained with the same seed, into another folder: identical weights."""
     import torch
     from safetensors.torch import load_file
 
+    from recur.tuning.tune import run_tune
+
     kb, out, index, m = tuned
+    done = run_tune(kb, tmp_path / "again", None, epochs=1, seed=7, batch_size=8, progress=False)
+    folder = tmp_path / ("again" if done.accepted else "again.rejected")
+    assert done.model_id == m["model_id"]
     first = load_file(str(out / "model.safetensors"))
-    again = load_file(str(out.parent / "model.rejected" / "model.safetensors"))
+    again = load_file(str(folder / "model.safetensors"))
     assert first.keys() == again.keys() and all(torch.equal(first[k], again[k]) for k in first)
     base = load_file(f"{m['base_path']}/model.safetensors")
     assert any(not torch.equal(base[k], first[k]) for k in first if k in base)  # it did learn something

@@ -457,6 +457,34 @@ def test_the_incident_floor_counts_live_patterns_only(tmp_path):
     assert training_data(kb).linked_patterns == 9
 
 
+def test_the_floor_note_says_how_many_incidents_link_only_retired_patterns(tmp_path):
+    """Found in review: a team whose 40 records linked 15 to patterns since retired read "25 linked
+    incident(s)" and no word of the other 15. They are not counted (a retired pattern is never
+    suggested, so neither learned nor measured on), and the note now says so."""
+    import re
+
+    from kbfactory import _INCIDENT_KB, incident_kb
+
+    from recur.kb.loader import load_kb
+    from recur.tuning.data import incident_split
+
+    kb_dir = incident_kb(tmp_path / "kb")
+    retired = [pid for pid, *_ in _INCIDENT_KB[-3:]]
+    for path in (kb_dir / "patterns").rglob("*.md"):
+        text = path.read_text()
+        if re.search(r"(?m)^id: (.+)$", text).group(1) in retired:
+            path.write_text(re.sub(r"(?m)^severity: (.*)$", r"severity: \1\nstatus: retired", text, count=1))
+    kb = load_kb(kb_dir)
+    only_retired = [i for i in kb.incidents.values() if i.patterns and set(i.patterns) <= set(retired)]
+    train, held, note = incident_split(kb)
+    linked = [i for i in kb.incidents.values() if i.patterns]
+    assert only_retired and held == [] and len(train) == len(linked) - len(only_retired)
+    assert note.startswith(
+        f"{len(train)} linked incident(s) ({len(only_retired)} more link only retired or unknown patterns and "
+        "do not count) covering 9 pattern(s); at least 30"
+    )
+
+
 def test_a_refusal_by_the_dense_check_says_so_on_eval_cases_too():
     from recur.tuning.tune import refusal_reason
 

@@ -156,17 +156,16 @@ def test_a_retune_is_not_measured_against_a_model_trained_on_the_held_out_incide
     """The active model learned every incident (the held-out ones in its final pass): measured on
     them, it scored its own training data, and rerunning the very same recipe (the same weights)
     was refused as worse. The candidate is compared with the base model, which has seen none, and
-    the run says why."""
+    the run says why. (Another seed: the very same recipe now stops before training, as OUT already
+    is its model: test_tune.py's test_a_rerun_with_nothing_changed_stops_before_training.)"""
     from recur.tuning.tune import run_tune
 
     kb, out, index, m = tuned
     if not m["accepted"]:
         pytest.skip("the first candidate was not activated: no tuned model to compare with")
     active = json.loads((out / "recur-model.json").read_text())
-    again = run_tune(kb, out, index, epochs=1, seed=3, batch_size=8, progress=False).manifest
-    assert again["accepted"] and again["gate"] == m["gate"]  # was: refused, "worse" than itself
-    assert again["compared_with"] == m["base_model"] and again["model_id"] == m["model_id"]
-    assert again["eval_before"] == m["eval_before"] and again["eval_after"] == m["eval_after"]
+    again = run_tune(kb, out, index, epochs=1, seed=4, batch_size=8, progress=False).manifest
+    assert again["compared_with"] == m["base_model"] and again["eval_before"] == m["eval_before"]
     assert set(m["held_out_incidents"]) <= set(active["trained_incidents"])  # recorded, final pass included
     assert "was trained on 11 of the 11 held-out incidents" in again["compared_note"]
 

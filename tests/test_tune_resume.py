@@ -204,6 +204,100 @@ def test_an_epochs_line_prints_its_mean_loss_not_the_last_batchs(monkeypatch, ca
     assert any(round(e[-1], 3) != p for e, p in zip(per_epoch, printed))  # the last batch's would differ
 
 
+def test_without_a_progress_bar_a_long_epoch_says_where_it_is(monkeypatch, capsys, real_encoder):
+    """Found in review: without a terminal (CI, a pipe, `recur tune 2> log`), an epoch printed one line,
+    at its end: the one epoch a large KB trains by default (~11 min) was silence after "Training ...".
+    Now a line at most every PROGRESS_EVERY_S within an epoch (set to 0 here: after every batch but
+    the last, which the epoch's own line follows), with the batch reached and the time left."""
+    import re
+
+    from recur.retrieval import embed
+    from recur.tuning import train as train_mod
+
+    monkeypatch.setattr(train_mod, "PROGRESS_EVERY_S", 0.0)
+    cfg = train_mod.TrainConfig(epochs=1, seed=5, batch_size=2)
+    train_mod.train(train_mod.load_trainable(embed.resolve(embed.DEFAULT).path), PAIRS, DOCS, cfg, progress=False)
+    err = capsys.readouterr().err
+    within = re.findall(r"epoch 1/1: batch (\d)/5, mean loss [0-9.]+, \d+s \(about \d+s more for this epoch\)", err)
+    assert within == ["1", "2", "3", "4"], err
+    assert re.search(r"epoch 1/1: mean loss [0-9.]+ over 5 batch", err)
+
+
+def test_a_checkpoint_that_cannot_be_written_is_a_clean_error_and_leaves_no_temp_file(tmp_path, real_encoder):
+    """Found in review (`.recur/` on a full disk): torch's RuntimeError "unexpected pos 50112 vs 50006"
+    came out as a traceback, and the ~40 MB temp file it left kept the disk full. The disk is full
+    here as well: the temp file is /dev/full, where every write fails with ENOSPC."""
+    import os
+
+    from recur.retrieval import embed
+    from recur.tuning import train as train_mod
+    from recur.util.errors import RecurError
+
+    ckpt = tmp_path / "model.partial"
+    ckpt.mkdir()
+    (ckpt / f"state.pt.tmp-{os.getpid()}").symlink_to("/dev/full")
+    cfg = train_mod.TrainConfig(epochs=1, seed=5, batch_size=2)
+    model = train_mod.load_trainable(embed.resolve(embed.DEFAULT).path)
+    with pytest.raises(RecurError) as exc:
+        train_mod.train(model, PAIRS, DOCS, cfg, progress=False, checkpoint=ckpt, checkpoint_key="k")
+    assert str(exc.value).startswith(f"{ckpt}: cannot write the training checkpoint there (")
+    assert "MB free on its disk" in str(exc.value)
+    assert not ckpt.exists()  # nothing half-written: the temp file and the folder it alone was in are gone
+
+
+def test_ctrl_c_while_a_checkpoint_is_written_leaves_the_one_before_and_no_temp_file(
+    tmp_path, monkeypatch, real_encoder
+):
+    """A checkpoint of MiniLM is ~270 MB and takes seconds to write: Ctrl-C then (found in review, after
+    an epoch's line) left its whole temp file in OUT.partial, counted in the size the run then reported.
+    The torch.save here writes the file, then Ctrl-C lands, on the second checkpoint."""
+    import torch
+
+    from recur.retrieval import embed
+    from recur.tuning import train as train_mod
+
+    real_save, saves = torch.save, []
+
+    def save_then_ctrl_c(obj, path, *args, **kwargs):
+        real_save(obj, path, *args, **kwargs)
+        saves.append(path)
+        if len(saves) == 2:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(torch, "save", save_then_ctrl_c)
+    ckpt = tmp_path / "model.partial"
+    cfg = train_mod.TrainConfig(epochs=2, seed=5, batch_size=2)
+    with pytest.raises(KeyboardInterrupt):
+        train_mod.train(
+            train_mod.load_trainable(embed.resolve(embed.DEFAULT).path), PAIRS, DOCS, cfg, progress=False,
+            checkpoint=ckpt, checkpoint_key="k",
+        )  # fmt: skip
+    assert [p.name for p in ckpt.iterdir()] == ["state.pt"]  # the first epoch's, whole
+    assert torch.load(ckpt / "state.pt", weights_only=True)["epoch"] == 1
+
+
+def test_a_tuned_model_that_cannot_be_written_is_a_clean_error_naming_the_checkpoint_kept(tmp_path, real_encoder):
+    """Found in review (`.recur/` on a full disk, room for the checkpoint but not the model after it):
+    safetensors' "No space left on device" was a traceback after the training. Here the write fails as
+    surely, on a folder where model.safetensors goes (safetensors replaces a /dev/full link, so the
+    disk cannot be filled that way); the same SafetensorError "I/O error", of another errno."""
+    from recur.retrieval import embed
+    from recur.tuning.train import load_trainable
+    from recur.tuning.tune import save_model
+    from recur.util.errors import RecurError
+
+    work, out, ckpt = tmp_path / "model.tmp-1" / "model", tmp_path / "model", tmp_path / "model.partial"
+    work.mkdir(parents=True)
+    (work / "model.safetensors").mkdir()
+    ckpt.mkdir()
+    (ckpt / "state.pt").write_bytes(b"")  # a checkpoint after the last epoch: a rerun skips the training
+    with pytest.raises(RecurError) as exc:
+        save_model(load_trainable(embed.resolve(embed.DEFAULT).path), work, out, ckpt)
+    said = str(exc.value)
+    assert said.startswith(f"{out}: cannot write the tuned model there (") and "MB free on its disk" in said
+    assert f"the trained weights are kept at {ckpt}: a rerun with the same settings" in said
+
+
 def test_ctrl_c_while_training_says_where_the_checkpoint_is_and_that_a_rerun_resumes(
     tmp_path, monkeypatch, real_encoder
 ):
@@ -235,3 +329,18 @@ def test_ctrl_c_while_training_says_where_the_checkpoint_is_and_that_a_rerun_res
     size = sum(f.stat().st_size for f in ckpt.rglob("*") if f.is_file()) / 1e6
     assert f"Checkpoint kept at {ckpt} ({size:.0f} MB)" in res.output and "resumes from it" in res.output
     assert res.output.rstrip().endswith("Interrupted.") and not out.exists()
+
+    # the rerun resumes; a pattern edited while it trains is named at the end (found in review: the
+    # run said nothing, and the model had learned the KB as it was when the run began)
+    edited = next((kb / "patterns").rglob("*.md"))
+
+    def step_and_edit(*args):
+        if edited.read_text().endswith("\n"):
+            edited.write_text(edited.read_text() + "An edit made while the run tunes.")
+        return real_step(*args)
+
+    monkeypatch.setattr(train_mod, "_step", step_and_edit)
+    res = CliRunner().invoke(cli, args)
+    assert res.exit_code in (0, 3) and "Resuming from the checkpoint at step " in res.output, res.output
+    name = edited.relative_to(kb).as_posix()
+    assert f"note: {name} changed while this run tuned: the model learned, and was measured on," in res.output

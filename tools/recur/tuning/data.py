@@ -154,8 +154,12 @@ def incident_split(kb) -> tuple[list, list, str]:
     live = {p.id for p in kb.active_patterns()}
     covered = {pid for i in linked for pid in i.patterns if pid in live}  # a retired pattern is not learned
     if len(linked) < INCIDENT_FLOOR or len(covered) < INCIDENT_FLOOR_PATTERNS:
+        # found in review: a team whose 40 records linked 15 to retired patterns read "25 linked incident(s)"
+        # with no word of the 15 (a retired pattern is never suggested, so it is not learned or measured)
+        others = sum(1 for i in kb.incidents.values() if i.patterns and not any(pid in live for pid in i.patterns))
+        aside = f" ({others} more link only retired or unknown patterns and do not count)" if others else ""
         note = (
-            f"{len(linked)} linked incident(s) covering {len(covered)} pattern(s); at least {INCIDENT_FLOOR} "
+            f"{len(linked)} linked incident(s){aside} covering {len(covered)} pattern(s); at least {INCIDENT_FLOOR} "
             f"covering {INCIDENT_FLOOR_PATTERNS} patterns are needed to measure a tuned model on your own "
             "incidents, so it is measured on eval cases / held-out symptoms instead"
         )

@@ -32,6 +32,9 @@ SCALE = 20.0  # cosine similarity scale, as in sentence-transformers' MNRL
 
 
 CHECKPOINT_EVERY_S = 300.0  # within an epoch, a checkpoint at most this often
+# without a progress bar (CI, a pipe), a line this often within an epoch: found in review, an epoch of a large
+# KB (the default there is one, ~11 min) printed nothing from "Training ..." to its end, and looked hung
+PROGRESS_EVERY_S = 60.0
 # Epochs when none are asked for: enough passes for MIN_STEPS optimiser steps, at most MAX_AUTO_EPOCHS.
 # One epoch over a 60-pattern KB is ~20 steps, which barely moves the model. On real incidents
 # (bench/learn_from_incidents.py, 60-pattern KB, ~25 incidents) the tuned model's MRR gain was
@@ -266,10 +269,11 @@ def train(
 
 def _epochs(model, pairs, docs, cfg, loop: _Loop, start: tuple, stats: TrainStats, bar, show: bool, ckpt) -> None:
     folder, key, t0, c0 = ckpt
-    began = saved = time.perf_counter()
+    began = saved = said = time.perf_counter()
     for epoch in range(start[0], cfg.epochs):
         epoch_rng = loop.rng.getstate()  # before the shuffle: a resumed run replays this epoch's order
         batches, total, done = _batches(len(pairs), cfg.batch_size, loop.rng), 0.0, 0
+        epoch_began = time.perf_counter()
         for k, idx in enumerate(batches):
             if epoch == start[0] and k < start[1]:
                 continue
@@ -280,6 +284,9 @@ def _epochs(model, pairs, docs, cfg, loop: _Loop, start: tuple, stats: TrainStat
             stats.pairs_seen += len(idx)
             bar.set_postfix(epoch=f"{epoch + 1}/{cfg.epochs}", loss=f"{stats.epoch_loss:.3f}", refresh=False)
             bar.update(1)
+            if not show and k + 1 < len(batches) and time.perf_counter() - said > PROGRESS_EVERY_S:
+                _progress_line(epoch, cfg.epochs, (k + 1, len(batches), done), stats.epoch_loss, (began, epoch_began))
+                said = time.perf_counter()
             if folder is not None and k + 1 < len(batches) and time.perf_counter() - saved > CHECKPOINT_EVERY_S:
                 _save_checkpoint(folder, key, (epoch, k + 1), model, loop, epoch_rng, stats.spent(t0, c0))
                 saved = time.perf_counter()
@@ -294,6 +301,20 @@ def _epochs(model, pairs, docs, cfg, loop: _Loop, start: tuple, stats: TrainStat
             saved = time.perf_counter()
 
 
+def _progress_line(epoch: int, epochs: int, at: tuple, loss: float, began: tuple) -> None:
+    """Where an epoch is, and about how long the rest of it takes at this epoch's pace (``at``: batches
+    finished, in the epoch, run here: a resumed run skipped the ones before; ``began``: when the
+    training and this epoch began). The time is the training's so far, as the epoch's line says it."""
+    finished, total, done = at
+    now = time.perf_counter()
+    spent, left = now - began[0], (now - began[1]) / max(done, 1) * (total - finished)
+    print(
+        f"  epoch {epoch + 1}/{epochs}: batch {finished}/{total}, mean loss {loss:.3f}, {spent:.0f}s "
+        f"(about {left:.0f}s more for this epoch)",
+        file=sys.stderr,
+    )
+
+
 def _save_checkpoint(folder: Path, key: str, at: tuple, model, loop: _Loop, rng_state, spent: dict) -> None:
     """Atomic: the state goes to a temp file renamed over the previous checkpoint. ``at`` is
     (epoch, finished steps in it); ``rng_state`` the batch-order state at that epoch's start;
@@ -302,21 +323,42 @@ def _save_checkpoint(folder: Path, key: str, at: tuple, model, loop: _Loop, rng_
 
     folder.mkdir(parents=True, exist_ok=True)
     tmp = folder / f"state.pt.tmp-{__import__('os').getpid()}"
-    torch.save(
-        {
-            "key": key,
-            "epoch": at[0],
-            "step": at[1],
-            "model": model.state_dict(),
-            "opt": loop.opt.state_dict(),
-            "sched": loop.sched.state_dict(),
-            "rng": rng_state,
-            "torch_rng": torch.get_rng_state(),
-            "spent": spent,
-        },
-        tmp,
-    )
+    state = {
+        "key": key,
+        "epoch": at[0],
+        "step": at[1],
+        "model": model.state_dict(),
+        "opt": loop.opt.state_dict(),
+        "sched": loop.sched.state_dict(),
+        "rng": rng_state,
+        "torch_rng": torch.get_rng_state(),
+        "spent": spent,
+    }
+    try:
+        torch.save(state, tmp)
+    except BaseException as exc:
+        _unsaved(folder, tmp, exc)
+        raise
     tmp.replace(folder / "state.pt")
+
+
+def _unsaved(folder: Path, tmp: Path, exc: BaseException) -> None:
+    """A checkpoint that could not be written: its temp file removed (with the folder, when it held
+    nothing else), and a RecurError naming the folder for a write error. Found in review: on a full
+    disk torch's RuntimeError ("unexpected pos 50112 vs 50006") was a traceback, and the ~40 MB
+    temp file it left kept the disk full."""
+    import shutil
+
+    free = shutil.disk_usage(folder).free / 1e6  # as the write found it, before the temp file goes
+    tmp.unlink(missing_ok=True)
+    if not any(folder.iterdir()):
+        folder.rmdir()  # an older checkpoint stays: a rerun, once there is room, resumes from it
+    if isinstance(exc, (OSError, RuntimeError)):  # torch's writer reports the OS's write errors as RuntimeError
+        raise RecurError(
+            f"{folder}: cannot write the training checkpoint there ({_said(exc)}; {free:.0f} MB free on its "
+            "disk, a checkpoint takes about 3 times the model's size); the previous model and index are as "
+            "they were"
+        ) from None
 
 
 def _resume(folder: Path, key: str, model, loop: _Loop, stats: TrainStats) -> tuple:

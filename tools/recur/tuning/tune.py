@@ -173,6 +173,8 @@ def run_tune(
             check_writable(Path(index_dir), folder=True)  # makes its parent folder (.recur/)
     # two runs on one model folder would share its checkpoint (.partial) and swap over each other
     with only_one(out.with_name(out.name + ".lock"), f"{out}: recur tune"):
+        if unchanged(run):
+            return _unchanged_outcome(run)
         with writing(out, "the tuned model"):
             run.work = work_folder(out)
         try:
@@ -186,10 +188,32 @@ def run_tune(
                 raise
             manifest = _manifest(run, before, after, stats, t_start)
             _finish(run, manifest, before, after, model)
+            if changed := changed_meanwhile(run):
+                log(changed)
             manifest["duration_s"] = round(time.perf_counter() - t_start, 1)
             return outcome(manifest, min_gain)
         finally:
             shutil.rmtree(run.work, ignore_errors=True)
+
+
+def changed_meanwhile(run: Run) -> str:
+    """A note when the KB's files changed while the run tuned, else "". Found in review: a pattern
+    edited during training went unmentioned; the model had learned the KB as it was at the start (its
+    index too, which `recur index` / `suggest` then bring up to date), and only a rerun learns the edit."""
+    from recur.kb.loader import files_signature
+
+    then = run.kb.signature
+    if then is None:
+        return ""
+    now = files_signature(run.kb_dir)
+    changed = sorted(name for name in then.keys() | now.keys() if then.get(name) != now.get(name))
+    if not changed:
+        return ""
+    more = f" and {len(changed) - 3} more" if len(changed) > 3 else ""
+    return (
+        f"note: {', '.join(changed[:3])}{more} changed while this run tuned: the model learned, and was measured "
+        "on, the knowledge base as it was when the run began; run recur tune again to learn the change"
+    )
 
 
 def _check_out(out: Path, kb_dir: Path) -> None:
@@ -369,6 +393,30 @@ def _ceiling_outcome(run: Run, before: Measure, t_start: float) -> TuneOutcome:
     return TuneOutcome(False, False, run.model_id, tuple(lines), reason, manifest, trained=False)
 
 
+def unchanged(run: Run) -> bool:
+    """OUT already holds the model this run would train: its id records the base model, the training
+    data's hash and every setting that sets the weights, and the same ones give the same weights.
+    Found in review: a second run with nothing changed trained for minutes, was accepted again, and
+    its swap put that model's copy at OUT.previous in place of the one `--rollback` goes back to."""
+    try:
+        m = read_tuned_manifest(run.out_dir)
+    except RecurError:  # damaged: whose and which model it is cannot be told; training replaces it
+        return False
+    return bool(m) and m.get("model_id") == run.model_id and m.get("accepted") is not False
+
+
+def _unchanged_outcome(run: Run) -> TuneOutcome:
+    """The outcome of a run stopped before anything was measured or written (``unchanged``)."""
+    reason = (
+        f"{run.out_dir} already is {run.model_id}: tuned on this same data (training-data hash "
+        f"{run.data.hash}) with the same base model and settings, training again would give the same "
+        "weights. Tune again when patterns, incidents or feedback change (or with another --seed); "
+        "what it measured: recur tune --report"
+    )
+    manifest = {"model_id": run.model_id, "accepted": False, "trained": False, "unchanged": True}
+    return TuneOutcome(False, False, run.model_id, (), reason, manifest, trained=False)
+
+
 def fair_comparison(run: Run, current) -> tuple:
     """(the model the candidate is compared with, why it is not the current one or ""). A tuned model
     learned the incidents it was tuned on, the held-out ones too once accepted (``_final_pass``):
@@ -503,7 +551,7 @@ def _finish(run: Run, manifest: dict, before: Measure, after: Measure, model) ->
         # <kb>/../.recur/model) is not active: an index built with it would not match the model they use
         manifest["activated"] = would_be_found(run.kb_dir, out_dir)
     model_dir = run.work / "model"
-    model.save(str(model_dir))
+    save_model(model, model_dir, out_dir, run.ckpt)
     report = build_report(manifest, run.data, before, after, run.kb)
     (model_dir / REPORT).write_text(json.dumps(report, indent=1, ensure_ascii=False))
     (model_dir / embed.TUNED_MANIFEST).write_text(json.dumps(manifest, indent=1, ensure_ascii=False))
@@ -522,6 +570,29 @@ def _finish(run: Run, manifest: dict, before: Measure, after: Measure, model) ->
         run.index_dir.parent.mkdir(parents=True, exist_ok=True)
         swap_folder(index, run.index_dir)
     shutil.rmtree(run.ckpt, ignore_errors=True)
+
+
+def save_model(model, model_dir: Path, out_dir: Path, ckpt: Path) -> None:
+    """``model`` saved into ``model_dir`` (the work folder's, swapped to ``out_dir`` after), or a
+    RecurError naming ``out_dir`` and the space left. Found in review (`.recur/` on a full disk):
+    safetensors' "No space left on device" was a traceback after minutes of training, and it did
+    not say that the checkpoint kept lets a rerun skip the training."""
+    from safetensors import SafetensorError
+
+    try:
+        model.save(str(model_dir))
+    except (OSError, SafetensorError) as exc:
+        free = shutil.disk_usage(model_dir.parent).free / 1e6
+        kept = (
+            f"; the trained weights are kept at {ckpt}: a rerun with the same settings, once there is room, "
+            "resumes from them without training again"
+            if (ckpt / "state.pt").is_file()
+            else ""
+        )
+        raise RecurError(
+            f"{out_dir}: cannot write the tuned model there ({type(exc).__name__}: {exc}; {free:.0f} MB free "
+            f"on its disk); the previous model and index are as they were{kept}"
+        ) from None
 
 
 def _final_index(run: Run, model) -> Path:
@@ -619,6 +690,9 @@ def rollback(kb_dir, out_dir, index_dir) -> str:
 
     out, kb_dir = Path(out_dir), Path(kb_dir)
     prev = previous_dir(out)
+    if not prev.is_dir() and not (out / TUNED_MANIFEST).is_file():  # said before the lock: found in review,
+        # a rollback in a checkout never tuned made .recur/ and left a model.lock in it, for nothing
+        raise RecurError(f"nothing to roll back: no tuned model in {out} and none kept at {prev}")
     with only_one(out.with_name(out.name + ".lock"), f"{out}: recur tune"):
         if prev.is_dir():
             m = read_tuned_manifest(prev)
