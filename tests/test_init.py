@@ -853,3 +853,136 @@ def test_readme_first_pattern_steps_pass_the_check_they_end_with(tmp_path, monke
     if "TODO" in (repo / written).read_text(encoding="utf-8"):
         assert run("check", "--kb", "kb", "--strict").exit_code != 0  # why the block must say to edit it
         assert any(written in line for line in lines[new + 1 : test]), block
+
+
+def _wheel(folder: Path, name: str | None = None, version: str | None = None) -> Path:
+    """A small zip named and laid out as a wheel (METADATA, WHEEL, RECORD): init reads only its name
+    and that it is a zip; pip reads the metadata, enough for a dry run. Not a second slow wheel build."""
+    import zipfile
+
+    from recur import __version__
+
+    version = version or __version__
+    path = folder / (name or f"recur-{version}-py3-none-any.whl")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    info = f"recur-{version}.dist-info"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr(f"{info}/METADATA", f"Metadata-Version: 2.1\nName: recur\nVersion: {version}\n\n")
+        zf.writestr(
+            f"{info}/WHEEL", "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n\n"
+        )
+        zf.writestr(f"{info}/RECORD", "")
+    return path
+
+
+def _requirement_lines(text: str) -> list[str]:
+    return [ln for ln in text.splitlines() if ln and not ln.startswith("#")]
+
+
+def test_init_wheel_copies_it_and_requirements_txt_installs_it_from_the_repository_root(tmp_path):
+    """A team without a package index made wheels/, copied the wheel in and edited requirements.txt by
+    hand (README's Teams steps). --wheel does it: the copy, and its path in place of the pin, every
+    other line as it was; pip reads that path from where make (and CI, at the root) runs it."""
+    import shutil
+    import subprocess
+    import sys
+
+    import yaml
+
+    wheel = _wheel(tmp_path / "dist")
+    dest = tmp_path / "team"
+    res = run("init", dest, "--starter", "--name", "Team KB", "--wheel", wheel)
+    assert res.exit_code == 0, res.output
+    assert f"commit wheels/{wheel.name}" in res.output and "PIP_INDEX_URL" not in res.output, res.output
+    assert (dest / "wheels" / wheel.name).read_bytes() == wheel.read_bytes()
+    assert run("init", tmp_path / "plain", "--starter", "--name", "Team KB").exit_code == 0
+    plain = (tmp_path / "plain/requirements.txt").read_text().splitlines()
+    ours = (dest / "requirements.txt").read_text().splitlines()
+    assert [ln for ln in ours if ln not in plain] == [f"./wheels/{wheel.name}"], ours
+    assert [ln for ln in plain if ln not in ours] == [ln for ln in plain if ln.startswith("recur==")], plain
+    assert _requirement_lines("\n".join(ours)) == [f"./wheels/{wheel.name}", "-c constraints.txt"]
+    assert (dest / "constraints.txt").read_text() == (tmp_path / "plain/constraints.txt").read_text()
+    # CI runs `make install` at the repository's root, as a teammate does: the same relative path
+    flow = yaml.safe_load((dest / ".github/workflows/kb.yml").read_text())
+    steps = [s for job in flow["jobs"].values() for s in job["steps"]]
+    assert any(s.get("run") == "make install" and "working-directory" not in s for s in steps), steps
+    assert all("working-directory" not in job.get("defaults", {}).get("run", {}) for job in flow["jobs"].values())
+
+    def pip_dry_run(requirements):  # --no-index: nothing fetched; the path is all pip has to find recur by
+        argv = [sys.executable, "-m", "pip", "install", "--dry-run", "--no-deps", "--no-index", "-r", requirements]
+        return subprocess.run(argv, cwd=dest, capture_output=True, text=True, timeout=300)
+
+    done = pip_dry_run("requirements.txt")  # make install's line
+    assert done.returncode == 0 and f"wheels/{wheel.name}" in done.stdout, done.stdout[-2000:] + done.stderr[-2000:]
+    # make constraints installs from a copy in .venv/ (its -c line cut): the path is still the root's
+    (dest / ".venv").mkdir()
+    unconstrained = [ln for ln in ours if not ln.startswith("-c ")]
+    (dest / ".venv/requirements-unconstrained.txt").write_text("\n".join(unconstrained) + "\n")
+    done = pip_dry_run(".venv/requirements-unconstrained.txt")
+    assert done.returncode == 0 and f"wheels/{wheel.name}" in done.stdout, done.stdout[-2000:] + done.stderr[-2000:]
+    if shutil.which("make") is not None:
+        steps = subprocess.run(["make", "-n", "install"], cwd=dest, capture_output=True, text=True, check=True)
+        assert "-r requirements.txt" in steps.stdout, steps.stdout
+    assert run("check", "--kb", dest / "kb", "--strict").exit_code == 0
+
+
+def test_init_wheel_with_keep_existing_copies_the_wheel_and_leaves_the_teams_requirements(tmp_path):
+    """--keep-existing leaves a team's own requirements.txt as it does today (listed, to merge by
+    hand), and says which line to merge; the wheel is written into the existing folder whole."""
+    wheel = _wheel(tmp_path / "dist")
+    dest = tmp_path / "repo"
+    dest.mkdir()
+    (dest / "requirements.txt").write_text("requests==2.0\n")
+    res = run("init", dest, "--keep-existing", "--wheel", wheel)
+    assert res.exit_code == 0, res.output
+    assert "Left as they were (1): requirements.txt." in res.output, res.output
+    assert f"name ./wheels/{wheel.name} in it" in res.output, res.output
+    assert (dest / "requirements.txt").read_text() == "requests==2.0\n"
+    assert (dest / "wheels" / wheel.name).read_bytes() == wheel.read_bytes()
+    (dest / "requirements.txt").unlink()
+    assert run("init", tmp_path / "fresh", "--wheel", wheel).exit_code == 0
+    res = run("init", dest, "--keep-existing", "--wheel", wheel)  # the one file missing: written as init makes it
+    assert res.exit_code == 0 and "(1 files)" in res.output, res.output
+    assert (dest / "requirements.txt").read_bytes() == (tmp_path / "fresh/requirements.txt").read_bytes()
+    res = run("init", dest, "--keep-existing", "--wheel", wheel)
+    assert res.exit_code == 0 and "Nothing to write" in res.output, res.output
+
+
+@pytest.mark.parametrize(
+    "kind, name, said",
+    [
+        ("missing", "recur-{v}-py3-none-any.whl", "no such file"),
+        ("folder", "recur-{v}-py3-none-any.whl", "a folder, not a wheel file"),
+        ("wheel", "other_tool-{v}-py3-none-any.whl", "a wheel of other-tool, not of recur"),
+        ("wheel", "recur-9.9.9-py3-none-any.whl", "recur 9.9.9, but this recur is {v}"),
+        ("wheel", "recur-{v}.tar.gz", "not a wheel's file name"),
+        ("wheel", "recur-{v}-py3-none-any (1).whl", "not a wheel's file name"),  # a browser's second download
+        ("wheel", "recur-{v}.whl", "not a wheel's file name"),
+        ("text", "recur-{v}-py3-none-any.whl", "not a zip archive"),  # an error page saved under its name
+    ],
+    ids=["missing", "folder", "another-project", "another-version", "sdist", "browser-copy", "no-tags", "not-a-zip"],
+)
+def test_init_wheel_refuses_a_file_that_is_not_this_recurs_wheel_and_writes_nothing(tmp_path, kind, name, said):
+    """Each refusal names the file and why, exit 1 as init's other errors, before anything is
+    written; another version is refused since constraints.txt pins the running recur's dependencies."""
+    from recur import __version__
+
+    path = tmp_path / "given" / name.format(v=__version__)
+    path.parent.mkdir()
+    if kind == "folder":
+        path.mkdir()
+    elif kind == "text":
+        path.write_text("<html>Not Found</html>")
+    elif kind == "wheel":
+        _wheel(path.parent, path.name)
+    res = run("init", tmp_path / "team", "--starter", "--wheel", path)
+    assert res.exit_code == 1 and said.format(v=__version__) in res.output, res.output
+    assert f"--wheel {path}" in res.output and "Traceback" not in res.output, res.output
+    assert not (tmp_path / "team").exists()
+
+
+def test_init_wheel_is_not_for_constraints_only(tmp_path):
+    wheel = _wheel(tmp_path / "dist")
+    assert run("init", tmp_path / "team", "--wheel", wheel).exit_code == 0
+    res = run("init", tmp_path / "team", "--constraints-only", "--wheel", wheel)
+    assert res.exit_code == 2 and "takes no other option" in res.output, res.output

@@ -228,3 +228,28 @@ def test_a_blank_repository_and_its_first_pattern(installed):
     _sh([recur, "index", "--kb", "kb", "--index", ".recur/index"], cwd=repo, env=env)
     _sh([recur, "site", "--kb", "kb", "--out", "site", "--index", ".recur/index"], cwd=repo, env=env)
     assert (repo / "site/patterns/capacity/queue-consumer-lag-grows.html").is_file()
+
+
+def test_init_wheel_with_the_built_wheel_and_pip_installs_it_from_the_repository(installed):
+    """`recur init --wheel` (a team without a package index) with the wheel `pip wheel` built: the
+    installed recur takes its own wheel's name, and pip, run at the repository's root as `make install`
+    and CI run it, finds recur at the path requirements.txt names (nothing fetched: --no-index)."""
+    bin_dir, wheel, work, env = installed
+    _sh([bin_dir / "recur", "init", "team-wheel", "--wheel", wheel], cwd=work, env=env)
+    repo = work / "team-wheel"
+    assert (repo / "wheels" / wheel.name).read_bytes() == wheel.read_bytes()
+    lines = [ln for ln in (repo / "requirements.txt").read_text().splitlines() if ln and not ln.startswith("#")]
+    assert lines == [f"./wheels/{wheel.name}", "-c constraints.txt"], lines
+    argv = [
+        bin_dir / "python",
+        "-m",
+        "pip",
+        "install",
+        "--dry-run",
+        "--no-deps",
+        "--no-index",
+        "-r",
+        "requirements.txt",
+    ]
+    said = _sh(argv, cwd=repo, env=env).stdout
+    assert f"wheels/{wheel.name}" in said, said

@@ -29,13 +29,21 @@ from recur.util.files import repository_root
     help="Only write DIRECTORY/constraints.txt again (replacing it): the versions of the dependencies installed "
     "with this recur. The repository's `make constraints` runs it after recur's pin changed.",
 )
-def init(directory, starter, name, keep_existing, constraints_only):
+@click.option(
+    "--wheel",
+    type=click.Path(),  # a folder, a missing file: refused with init's other errors (recur.kb.init)
+    metavar="FILE",
+    help="For a team without a package index: copy this recur wheel (this recur's version) into DIRECTORY/wheels/ "
+    "and name it in requirements.txt in place of the recur==VERSION pin; commit it with the rest.",
+)
+def init(directory, starter, name, keep_existing, constraints_only, wheel):
     """Make DIRECTORY a new knowledge-base repository (DIRECTORY may be missing or empty).
 
     \b
     It gets kb/ (patterns, incidents, paths, severity.yml, eval/cases.yml, recur.yml), a
     mkdocs.yml using Recur's theme, a Makefile and README with its two commands (make test,
-    make run), requirements.txt pinning this Recur version, constraints.txt pinning its
+    make run), requirements.txt pinning this Recur version (with --wheel: naming the wheel's
+    copy in wheels/), constraints.txt pinning its
     dependencies at the versions installed here, a CI workflow, pre-commit hooks,
     a pull-request template, CONTRIBUTING.md, KB-FORMAT.md (the KB format reference)
     and .gitignore. Existing files are never
@@ -45,12 +53,12 @@ def init(directory, starter, name, keep_existing, constraints_only):
     from recur.kb.init import init_repository, write_constraints
 
     if constraints_only:
-        if starter or name is not None or keep_existing:
+        if starter or name is not None or keep_existing or wheel is not None:
             raise click.UsageError("--constraints-only writes constraints.txt alone: it takes no other option")
         click.echo(f"Wrote {write_constraints(directory)}.")
         return
     kept: list[str] | None = [] if keep_existing else None
-    written = init_repository(directory, starter=starter, name=name, keep=kept)
+    written = init_repository(directory, starter=starter, name=name, keep=kept, wheel=wheel)
     patterns = sum(1 for p in written if p.startswith("kb/patterns/") and p.endswith(".md"))
     if not written and not kept:  # init run again: it said "Created … (0 files)" and advised a merge
         click.echo(f"Nothing to write: {directory} has every file init makes, as init makes them.")
@@ -63,6 +71,8 @@ def init(directory, starter, name, keep_existing, constraints_only):
     if kept:
         click.echo(f"Left as they were ({len(kept)}): {', '.join(kept)}.")
         click.echo("  Merge Recur's lines into them by hand (to see its versions: recur init a-new-folder).")
+    if kept and wheel is not None and "requirements.txt" in kept:
+        click.echo(f"  requirements.txt was kept: name ./wheels/{Path(wheel).name} in it in place of recur's pin.")
     top = repository_root(directory)
     if top is not None and top != Path(directory).resolve():
         click.echo(
@@ -70,14 +80,23 @@ def init(directory, starter, name, keep_existing, constraints_only):
             f"their config only at a repository's root: move .github/workflows/kb.yml and .pre-commit-config.yaml "
             f"there, running in {directory}/ (working-directory, a files: pattern)."
         )
+    _next_steps(directory, starter, kept, wheel)
+
+
+def _next_steps(directory: str, starter: bool, kept: list[str] | None, wheel: str | None) -> None:
     click.echo("Next:")
     if kept and "Makefile" in kept:  # the team's own Makefile has none of Recur's targets
         click.echo("  recur check --strict            # your Makefile was kept: run Recur's commands directly,")
         click.echo("  recur site --strict && recur serve  # or merge its install/check/site/test/run targets")
         click.echo("  (.github/workflows/kb.yml calls those make targets: merge them before the first pull request)")
         return
-    click.echo("  first, tell pip where recur comes from: requirements.txt pins it, and the `recur` on the public PyPI")
-    click.echo("  is another project (set PIP_INDEX_URL to your index, or name the wheel file: see its comment)")
+    if wheel is not None:  # requirements.txt names the wheel: pip needs no index for recur
+        click.echo(f"  commit wheels/{Path(wheel).name} with the rest: make install and CI install recur from it")
+    else:
+        click.echo(
+            "  first, tell pip where recur comes from: requirements.txt pins it, and the `recur` on the public PyPI"
+        )
+        click.echo("  is another project (set PIP_INDEX_URL to your index, or name the wheel file: see its comment)")
     click.echo("  " + _first_step(directory))
     if starter:
         click.echo("  make test      # check, near-duplicates, eval, the site, nothing overdue: as CI runs them")

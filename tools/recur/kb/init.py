@@ -33,6 +33,8 @@ EMPTY_CASES = """\
 """
 KEEP = "Kept so git records the folder; recur ignores hidden files.\n"
 CONSTRAINTS = "constraints.txt"
+REQUIREMENTS = "requirements.txt"
+WHEELS = "wheels"  # where `recur init --wheel` copies the wheel, for a team without a package index
 FORMAT_DOC = "KB-FORMAT.md"  # the KB format reference, at the repository's root (format_reference)
 
 
@@ -121,6 +123,54 @@ def write_constraints(dest) -> Path:
     return dest / CONSTRAINTS
 
 
+def with_wheel(requirements: bytes, wheel: Path, version: str) -> dict[str, bytes]:
+    """``recur init --wheel``: the wheel's copy in wheels/ and requirements.txt naming it (relative to
+    the repository's root, where `make install` and CI run pip, which reads such a path from its
+    working folder) in place of the ``recur==VERSION`` pin; every other line as it was. Only this
+    recur's own wheel will do: constraints.txt pins the dependencies it was installed with."""
+    data = _wheel_bytes(wheel, version)
+    pin = re.compile(rf"^recur=={re.escape(version)}$", re.M)
+    text, found = pin.subn(f"./{WHEELS}/{wheel.name}", requirements.decode("utf-8"))
+    if found != 1:  # the template changed: better to stop than to install from the index unasked
+        raise RecurError(f"{REQUIREMENTS}: this recur's template has no recur=={version} line to replace")
+    return {REQUIREMENTS: text.encode("utf-8"), f"{WHEELS}/{wheel.name}": data}
+
+
+def _wheel_bytes(wheel: Path, version: str) -> bytes:
+    """The content of ``wheel`` once its file name (the wheel file-name spec: name, version, tags)
+    says it is this version of recur, and it is a zip archive, as every wheel is."""
+    import io
+    import zipfile
+
+    from packaging.utils import InvalidWheelFilename, canonicalize_name, parse_wheel_filename
+    from packaging.version import Version
+
+    where = f"--wheel {wheel}"
+    if not wheel.is_file():
+        raise RecurError(f"{where}: {'a folder, not a wheel file' if wheel.is_dir() else 'no such file'}")
+    # a requirements line ends at whitespace and a comment at "#": a name pip would misread is no wheel's
+    if not re.fullmatch(r"[\w.+!-]+\.whl", wheel.name, re.ASCII):
+        raise RecurError(f"{where}: not a wheel's file name (NAME-VERSION-PYTHON-ABI-PLATFORM.whl)")
+    try:
+        dist, have, _, _ = parse_wheel_filename(wheel.name)
+    except InvalidWheelFilename as exc:
+        raise RecurError(f"{where}: not a wheel's file name ({exc})") from None
+    if dist != canonicalize_name("recur"):
+        raise RecurError(f"{where}: a wheel of {dist}, not of recur")
+    if have != Version(version):
+        raise RecurError(
+            f"{where}: recur {have}, but this recur is {version} (init pins the dependencies installed with it): "
+            f"run init with recur {have}, or pass the wheel of {version}"
+        )
+    try:
+        data = wheel.read_bytes()
+    except OSError as exc:
+        raise RecurError(f"{where}: cannot read it: {exc.strerror or exc}") from None
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise RecurError(f"{where}: not a zip archive, as a wheel is (a download cut short?)")
+    return data
+
+
 def _severity_yaml() -> str:
     lines = ["# The severity framework: review level and how soon a review is due, per severity.", "levels:"]
     for key, level in DEFAULT_SEVERITY.items():
@@ -166,17 +216,20 @@ def _without_fix(data: bytes) -> bytes:
     return data
 
 
-def init_repository(dest, *, starter: bool = False, name: str | None = None, keep=None) -> list[str]:
+def init_repository(dest, *, starter: bool = False, name: str | None = None, keep=None, wheel=None) -> list[str]:
     """Write a new KB repository into ``dest`` (missing or without any of init's files); returns
     the paths written, relative to ``dest``. ``keep``: a list; with it, files that already exist
     (a team repository's README.md, .gitignore ...) are left as they are and appended to it
-    instead of stopping init. A file where init needs a folder always stops it."""
+    instead of stopping init. A file where init needs a folder always stops it. ``wheel``: a recur
+    wheel file, copied into wheels/ and named by requirements.txt in place of the pin."""
     from recur import __version__
 
     dest = Path(dest)
     if dest.exists() and not dest.is_dir():
         raise RecurError(f"{dest}: exists and is not a folder")
     files = plan(_site_name(name, dest), starter, __version__)
+    if wheel is not None:
+        files.update(with_wheel(files[REQUIREMENTS], Path(wheel), __version__))
     conflicts = sorted({c for rel in files if (c := _in_the_way(dest, rel))})
     if keep is not None:
         kept = [c for c in conflicts if c in files and (dest / c).is_file()]
@@ -196,7 +249,7 @@ def init_repository(dest, *, starter: bool = False, name: str | None = None, kee
         _write_new(dest, files)
     else:
         for rel, data in files.items():
-            write_atomic(dest / rel, data.decode("utf-8"))
+            write_atomic(dest / rel, data if rel.startswith(f"{WHEELS}/") else data.decode("utf-8"))
     return list(files)
 
 

@@ -62,17 +62,19 @@ def _refusal(path: Path) -> OSError:
     return PermissionError(errno.EACCES, os.strerror(errno.EACCES))
 
 
-def write_atomic(path, text: str, overwrite: bool = False) -> Path:
-    """Write ``text`` to ``path``; refuse an existing file unless ``overwrite``."""
+def write_atomic(path, text: str | bytes, overwrite: bool = False) -> Path:
+    """Write ``text`` to ``path``; refuse an existing file unless ``overwrite``. Bytes are written as
+    they are (a wheel `recur init --wheel` copies), text as UTF-8."""
     path = Path(path)
     with writing(path, "the file"):
         return _write_atomic(path, text, overwrite)
 
 
-def _write_atomic(path: Path, text: str, overwrite: bool) -> Path:
+def _write_atomic(path: Path, text: str | bytes, overwrite: bool) -> Path:
     if path.exists() and not overwrite:
         raise AlreadyExists(f"{path}: already exists; refusing to overwrite it")
-    problem = utf8.problem(text)
+    binary = isinstance(text, bytes)
+    problem = None if binary else utf8.problem(text)
     if problem:  # every caller names its fields first: this is the last line, nothing half-written
         raise RecurError(f"{path}: not written: the content {problem}")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -80,7 +82,7 @@ def _write_atomic(path: Path, text: str, overwrite: bool) -> Path:
     try:
         if overwrite and path.exists():  # an edit keeps the file's permissions
             os.fchmod(fd, stat.S_IMODE(path.stat().st_mode))
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+        with os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
             fh.flush()  # on disk before the name points at it: after a power cut, the old file or
             os.fsync(fh.fileno())  # the whole new one, never an empty or short one (ext4, xfs)
