@@ -120,10 +120,9 @@ def tune(
     --model names the BASE model (default: the bundled all-MiniLM-L6-v2).
     \b
     Exit codes: 0 tuned model activated (and --index rebuilt with it); 3 not activated: measured
-    worse, or on incidents not better; the current model stays active (the candidate
-    is kept at OUT.rejected), or not trained: the current model already ranks every held-out
-    incident first, so no candidate could measure better, or OUT already is the model this
-    run would train (same data, base model and settings: the same weights); 1 error.
+    worse, or on incidents not better (the current model stays active, the candidate kept at
+    OUT.rejected), or not trained: the current model already ranks every held-out incident first,
+    or OUT already is the model this run would train (same data, base and settings); 1 error.
     Ctrl-C leaves the previous model and index as they were; a rerun resumes from the last
     checkpoint (each epoch, every 5 minutes within one, and the end of training).
     """
