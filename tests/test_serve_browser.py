@@ -498,3 +498,120 @@ def test_the_ctrl_enter_hint_is_not_shown_on_a_phone(chromium, server):
         finally:
             page.close()
     assert seen == {"desktop": True, "phone": False}
+
+
+def status_says(page, text: str, timeout: int) -> None:
+    """Wait until the box's status holds ``text`` (a locator: wait_for_function evaluates a string, which the
+    CSP forbids)."""
+    page.locator(".recur-suggest__status", has_text=text).wait_for(timeout=timeout)
+
+
+def test_while_the_first_index_is_built_the_box_says_how_far_and_answers_once_ready(chromium, built, tmp_path):
+    """Found in review: while `recur serve` built its first index (minutes for a large KB) the box said its own
+    "starting (loading the model)" and, asked, "Still waiting for the suggestion service" and dropped the
+    question. It says the server's own words (how many texts are encoded) and the question is answered once
+    the index is there. The build is held at its first report of progress, as test_serve_api does."""
+    import threading
+    import time
+
+    from recur.retrieval.engine import Engine
+    from recur.serve.runtime import say_loading
+
+    kb, site = built
+    gate, told = threading.Event(), []
+
+    def on_build(what):
+        say_loading(what)
+        told.append(what)
+        if "texts encoded" in what and len(told) == 2:
+            gate.wait(60)
+
+    app = create_app(
+        lambda: Engine.open(kb, tmp_path / "index", model="fake:64", quiet=True, on_build=on_build),
+        site_dir=site,
+        feedback_path=tmp_path / "f.jsonl",
+    )
+    try:
+        with running(app, wait_ready=False) as base, box_page(chromium, base + "/", "starting") as (page, errors):
+            deadline = time.monotonic() + 30
+            while len(told) < 2 and time.monotonic() < deadline:
+                time.sleep(0.02)
+            status_says(page, "texts encoded", 15000)
+            status = page.inner_text(".recur-suggest__status")
+            assert "building the index (there was none yet): 0 of " in status, status
+            ask(page, "writes fail: No space left on device")
+            status_says(page, "Asking again", 15000)
+            status = page.inner_text(".recur-suggest__status")
+            assert "not ready yet: building the index (there was none yet): 0 of " in status, status
+            assert "Still waiting" not in status
+            gate.set()
+            page.wait_for_selector(".recur-suggest__card", timeout=30000)
+            assert page.query_selector(".recur-suggest__card").get_attribute("data-pattern") == "disk-full"
+            assert [e for e in errors if "Failed to load resource" not in e] == []  # the 503s themselves
+    finally:
+        gate.set()
+
+
+@contextmanager
+def never_ready(site: Path, message: str):
+    """A small real server for the box: the site's files, and an API that answers every /api/healthz and
+    /api/suggest with 503 not_ready (``message``, Retry-After: 1), as `recur serve` does while it builds its
+    first index. Yields (base URL, the texts POSTed to /api/suggest, in order)."""
+    import http.server
+
+    asked: list[str] = []
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kw):
+            super().__init__(*args, directory=str(site), **kw)
+
+        def log_message(self, *args):
+            pass
+
+        def _not_ready(self):
+            data = json.dumps({"error": {"code": "not_ready", "message": message}}).encode()
+            self.send_response(503)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Retry-After", "1")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_GET(self):
+            if self.path.startswith("/api/"):
+                return self._not_ready()
+            return super().do_GET()
+
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            if self.path == "/api/suggest":
+                asked.append(json.loads(body)["text"])
+                return self._not_ready()
+            self.send_error(404)
+
+    with serve_handler(Handler) as url:
+        yield url, asked
+
+
+def test_a_question_the_server_is_not_ready_for_is_asked_again_a_few_times_then_the_box_says_so(chromium, built):
+    """The server's message is shown as text (never as markup), the question is asked again after Retry-After,
+    three times, then the box says to ask again; a new question cancels the wait for the one before."""
+    import time
+
+    _, site = built
+    message = "building the index (there was none yet): 512 of 898 texts encoded <b>now</b>; retry in a few seconds"
+    with never_ready(site, message) as (base, asked), box_page(chromium, base + "/", "starting") as (page, errors):
+        ask(page, "first question")
+        status_says(page, "ask again in a moment", 20000)
+        status = page.inner_text(".recur-suggest__status")
+        assert "512 of 898 texts encoded <b>now</b>; retry in a few seconds" in status, status
+        assert page.query_selector(".recur-suggest__status b") is None
+        assert asked == ["first question"] * 4
+        ask(page, "second question")
+        status_says(page, "Asking again", 10000)
+        ask(page, "third question")  # before the second is asked again: its retry is cancelled
+        status_says(page, "ask again in a moment", 20000)
+        time.sleep(1.5)  # a retry of the second question, had it been left, would have come by now
+        assert asked[4:].count("second question") == 1, asked
+        assert asked[4:].count("third question") == 4, asked
+        assert [e for e in errors if "Failed to load resource" not in e] == []  # the 503s and the 404

@@ -290,11 +290,25 @@
     };
     opts.headers = Object.assign({ Accept: "application/json" }, opts.headers || {});
     return fetch(url, opts).then(function (r) {
-      var ctype = r.headers.get("content-type") || "";
-      if (ctype.indexOf("application/json") < 0) return { status: r.status, json: null };
-      return r.json().then(function (j) { return { status: r.status, json: j }; },
-                           function () { return { status: r.status, json: null }; });
+      var ctype = r.headers.get("content-type") || "", wait = r.headers.get("retry-after");
+      if (ctype.indexOf("application/json") < 0) return { status: r.status, json: null, retryAfter: wait };
+      return r.json().then(function (j) { return { status: r.status, json: j, retryAfter: wait }; },
+                           function () { return { status: r.status, json: null, retryAfter: wait }; });
     });
+  }
+
+  /* recur serve answers 503 not_ready with Retry-After while it loads, or builds its first index (minutes for
+     a large KB: "building the index (there was none yet): 512 of 898 texts encoded; retry in a few seconds").
+     The box said its own fixed text ("starting (loading the model)", "Still waiting") and dropped the
+     question: it says the server's words and asks again by itself after Retry-After, a few times. */
+  var NOT_READY_TRIES = 3;
+  function isNotReady(r) {
+    return r.status === 503 && !!(r.json && r.json.error && r.json.error.code === "not_ready");
+  }
+  /* Retry-After in seconds (an HTTP date is not sent by recur serve: 2 s then), kept to 1-30 s */
+  function retryMs(r) {
+    var s = Number(r.retryAfter);
+    return (s > 0 ? Math.min(Math.max(s, 1), 30) : 2) * 1000;
   }
 
   function Box(node) {
@@ -389,11 +403,12 @@
         self.node.dataset.mode = "api";
         self.say("Suggestions from " + r.json.patterns + " known failure patterns.");
         if (self.text.value.trim()) self.submit();
-      } else if (r.status === 503 && r.json && r.json.error && r.json.error.code === "not_ready") {
+      } else if (isNotReady(r)) {
         self.mode = "starting";
         self.node.dataset.mode = "starting";
-        self.say("The suggestion service is starting (loading the model)\u2026", "warn");
-        setTimeout(function () { self.probe(); }, 2000);
+        /* once a question is asked, the status is its own (Box.notReady says the same words) */
+        if (!self.asked) self.say("The suggestion service is starting: " + r.json.error.message, "warn");
+        setTimeout(function () { self.probe(); }, retryMs(r));
       } else {
         self.toStatic();
       }
@@ -538,6 +553,8 @@
 
   Box.prototype.submit = function () {
     this.fromUrl = false;
+    clearTimeout(this.retry);  /* a question asked again while the server was not ready: this one replaces it */
+    this.retry = null;
     var text = this.text.value.trim();
     if (!text || BLANK.test(text)) { this.say("Type or paste what you see first.", "warn"); this.text.focus(); return; }
     /* a log read by its error lines, a long paste condensed, as the server does (a stack trace's root cause
@@ -546,7 +563,7 @@
     var condensed = window.RecurQuery.note(prepared);
     var chars = Array.from(prepared.text);
     var kept = chars.length;
-    if (this.mode === "api") kept = fitBody(chars, kept, this.maxBody);
+    if (this.mode === "api" || this.mode === "starting") kept = fitBody(chars, kept, this.maxBody);
     this.readNote = (condensed ? " " + condensed.charAt(0).toUpperCase() + condensed.slice(1) + "." : "") +
       (kept < chars.length ? " Only the first " + kept.toLocaleString("en-US") + " characters of " +
        (condensed ? "that" : "your text") + " were read (it has " + chars.length.toLocaleString("en-US") + ")." : "");
@@ -557,14 +574,20 @@
     if (this.mode === "file") return this.byWords ? this.fallback(text) : this.toFile();
     if (this.mode === "static") return this.fallback(text);
     if (this.mode === "browser") return this.submitBrowser(text, asked);
-    if (this.mode !== "api") { this.say("Still waiting for the suggestion service\u2026", "warn"); return; }
+    this.askApi(text, asked, 0);
+  };
+
+  /* The API's answer to ``text`` (``tries``: how many times the server said not_ready to it so far). Asked
+     while the box is "starting" too: the server says how far it is, in its own words (Box.notReady). */
+  Box.prototype.askApi = function (text, asked, tries) {
     var self = this;
     this.button.disabled = true;
-    this.say("Looking for matching patterns\u2026");
+    if (!tries) this.say("Looking for matching patterns\u2026");
     apiFetch(this.api + "/suggest", { text: text, top: TOP }).then(function (r) {
       if (asked !== self.asked) return;
       self.button.disabled = false;
       if (r.status === 200 && r.json && Array.isArray(r.json.results)) return self.show(text, r.json.results, r.json.no_known_pattern);
+      if (isNotReady(r)) return self.notReady(r, text, asked, tries);
       if (r.json && r.json.error) return self.say(r.json.error.message, "error");
       self.toStatic();
       self.fallback(text);
@@ -574,6 +597,20 @@
       self.toStatic();
       self.fallback(text);
     });
+  };
+
+  /* The server is not ready for the question yet: its message (as text), and the question asked again after
+     Retry-After, NOT_READY_TRIES times; then the box says to ask again. A new question cancels the wait
+     (Box.submit); the button stays enabled meanwhile. */
+  Box.prototype.notReady = function (r, text, asked, tries) {
+    var self = this, said = "The suggestion service is not ready yet: " + r.json.error.message;
+    if (tries >= NOT_READY_TRIES) return this.say(said + ". Asked " + (tries + 1) + " times: ask again in a moment.", "warn");
+    var ms = retryMs(r);
+    this.say(said + ". Asking again in " + ms / 1000 + " s\u2026", "warn");
+    this.retry = setTimeout(function () {
+      self.retry = null;
+      if (asked === self.asked) self.askApi(text, asked, tries + 1);
+    }, ms);
   };
 
   /* The site search's index (search/search_index.json) as pattern documents, fetched once per page on
