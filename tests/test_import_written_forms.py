@@ -571,3 +571,51 @@ def test_a_due_date_without_a_year_and_an_end_of_day_mark_is_read():
     assert (keys["owner"], keys["due"]) == ("Jo Lee", dt.date(2026, 12, 19))
     [it] = parse_action_items("- Ship the fix (due 19 Dec COB)\n")
     assert (it["title"], it.get("due_unread")) == ("Ship the fix", "19 Dec COB")
+
+
+def test_a_status_word_inside_a_title_stays_in_it_and_the_item_stays_open():
+    # "- Get it done — Priya" was recorded done, titled "Get it — Priya": gone from the open follow-ups
+    def read(line):
+        [it] = parse_action_items(f"- {line}\n")
+        return it["title"], it["status"]
+
+    for line in (
+        "Get it done — Priya",
+        "Make sure backups are done nightly",
+        "Done-criteria for rollbacks",
+        "Done criteria for rollbacks",
+        "Get the migration done before the freeze",
+        "Add a todo list to the runbook",
+        "Clean up WIP branches before the release",
+    ):
+        assert read(line) == (line, "open"), line
+    # where an export writes a status it is still the status, and leaves the title
+    for line, want in (
+        ("[x] Get it done", ("Get it done", "done")),
+        ("[ ] Get it done", ("Get it done", "open")),
+        ("Get it done (done)", ("Get it done", "done")),
+        ("[Done] Make sure backups are done nightly", ("Make sure backups are done nightly", "done")),
+        ("Make sure backups are done nightly ✅", ("Make sure backups are done nightly", "done")),
+        ("DONE: Done-criteria for rollbacks", ("Done-criteria for rollbacks", "done")),
+        ("Done: Get the migration done", ("Get the migration done", "done")),
+        ("**DONE** Get it done", ("Get it done", "done")),
+        ("Get it done DONE", ("Get it done", "done")),
+        ("Get it done, done", ("Get it done", "done")),
+        ("Get it done - done", ("Get it done", "done")),
+        ("Get it done | Done |", ("Get it done", "done")),
+        ("Get it done | Done | Priya", ("Get it done | Priya", "done")),
+        ("Clean up WIP branches (WIP)", ("Clean up WIP branches", "open")),
+    ):
+        assert read(line) == want, line
+    [it] = parse_action_items("- Get it done — Done — Priya\n")
+    assert (it["title"], it["status"], it["owner"]) == ("Get it done", "done", "Priya")
+    # in a table the status column says it: a title's word overrode "Open" there
+    rows = parse_action_items(
+        "| Action | Owner | Status |\n|---|---|---|\n"
+        "| Get it done | Priya | Open |\n| Make sure backups are done nightly | Sam | |\n| Fix DNS | Ana | Done |\n"
+    )
+    assert [(a["title"], a["status"]) for a in rows] == [
+        ("Get it done", "open"),
+        ("Make sure backups are done nightly", "open"),
+        ("Fix DNS", "done"),
+    ]

@@ -2,8 +2,9 @@
 
 Each item is ``{title, status, owner, due, ticket}``, and ``cancelled`` (won't do) or ``due_unread``
 (a due date written in no way we read) when they apply; status is ``done`` or ``open`` (the KB
-format's follow-up states: "in progress" is still open). Status words (DONE, TODO, in progress, ✅) and ticket
-references are taken out of the title wherever they are written: a column, a cell, the item.
+format's follow-up states: "in progress" is still open). Status words (DONE, TODO, in progress, ✅) are
+taken out of the title where a status is written (a column, a cell, a marker at either end of the item:
+``pm_text.status_of``), never from inside it ("Get it done" stays open); ticket references wherever they are.
 """
 
 from __future__ import annotations
