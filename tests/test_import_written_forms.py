@@ -619,3 +619,16 @@ def test_a_status_word_inside_a_title_stays_in_it_and_the_item_stays_open():
         ("Make sure backups are done nightly", "open"),
         ("Fix DNS", "done"),
     ]
+
+
+def test_a_status_said_as_its_own_sentence_dash_field_start_or_labelled_bracket_is_read():
+    # each was read done with the word cut out of the title ("Fix DNS. .", "Fix DNS (Status: )")
+    got = [
+        (a["title"], a["status"])
+        for line in ("Fix DNS. Done.", "Fix DNS — done, Priya", "Fix DNS (Status: Done)", "Fix DNS (state: WIP)")
+        for a in parse_action_items(f"- {line}\n")
+    ]
+    assert got == [("Fix DNS", "done"), ("Fix DNS — Priya", "done"), ("Fix DNS", "done"), ("Fix DNS", "open")]
+    # the same words inside a sentence are the title's
+    [it] = parse_action_items("- Make sure backups are done. Then rotate them\n")
+    assert (it["title"], it["status"]) == ("Make sure backups are done. Then rotate them", "open")

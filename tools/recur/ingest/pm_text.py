@@ -96,7 +96,8 @@ _STATUS_ONLY = re.compile(rf"^\W*(?:status\s*:\s*)?({_DONE}|{_PROGRESS}|{_OPEN})
 # Priya" was read "Get it — Priya", done, and left the board's open follow-ups (found in review). A
 # marker is an emoji anywhere, a word in brackets or bold anywhere ("(done)", "[DONE]", "**WIP**"), or a
 # bare word at the start before a colon or dash ("Done: X"), at the end after a comma or dash ("X, done"),
-# a whole field between pipes ("X | Done | Priya"), or at either end in capitals ("DONE X", "X DONE"): "Done criteria for …", "… are done nightly" and
+# a whole field between pipes ("X | Done | Priya"), a sentence of its own ("X. Done."), the start of a
+# dash field ("X — done, Priya"), "(Status: Done)", or at either end in capitals ("DONE X", "X DONE"): "Done criteria for …", "… are done nightly" and
 # "Clean up WIP branches" keep their words.
 _MARK_WORD = r"DONE|TODO|IN[- ]PROGRESS|WIP"
 _STATUS_MARK = re.compile(
@@ -104,7 +105,8 @@ _STATUS_MARK = re.compile(
     rf"|(?:^|(?<=\s)|(?<=\())(?:\*\*|__)({_MARK_WORD})(?:\*\*|__)(?=\s|$|[:).,])"
     rf"|(?:^|(?<=\s)|(?<=\())\[({_MARK_WORD})\](?=\s|$|[:).,])|(?<=\()({_MARK_WORD})(?=\))"
     rf"|^({_MARK_WORD})(?=[ \t]*:|[ \t]+[–—-])|(?:(?<=[,;])|(?<=\s[–—-]))[ \t]*({_MARK_WORD})[ \t.]*$"
-    rf"|(?<=\|)[ \t]*({_MARK_WORD})[ \t]*(?:\||$)",
+    rf"|(?<=\|)[ \t]*({_MARK_WORD})[ \t]*(?:\||$)|\.[ \t]+({_MARK_WORD})\.?$"
+    rf"|(?<=\s[–—-])[ \t]*({_MARK_WORD})[ \t]*[,;]|\((?:status|state)[ \t]*:[ \t]*({_MARK_WORD})\)",
     re.I,
 )
 _CAPS_MARK = re.compile(rf"^({_MARK_WORD})(?=\s)|(?<=\s)({_MARK_WORD})[ \t.]*$")
