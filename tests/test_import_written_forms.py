@@ -632,3 +632,31 @@ def test_a_status_said_as_its_own_sentence_dash_field_start_or_labelled_bracket_
     # the same words inside a sentence are the title's
     [it] = parse_action_items("- Make sure backups are done. Then rotate them\n")
     assert (it["title"], it["status"]) == ("Make sure backups are done. Then rotate them", "open")
+
+
+DONE_IN_TITLES = """\
+# Nightly backup job skipped for a week
+
+Date: 2026-11-20
+Severity: sev2
+
+## Summary
+The nightly backup job was skipped for seven days after its cron entry was removed in a cleanup.
+
+## Action items
+- Get it done — Priya — 2026-12-19
+- Make sure backups are done nightly (INFRA-412)
+- [x] Restore the cron entry
+"""
+
+
+def test_an_imported_follow_up_with_done_in_its_title_is_recorded_open(kb_dir, tmp_path):
+    # "Get it done — Priya" was recorded done as "Get it": gone from the board's open follow-ups
+    out = json.loads(imp(kb_dir, tmp_path / "pm" / "backups.md", DONE_IN_TITLES).output)
+    inc = load_kb(kb_dir).incidents[out["incident"]]
+    assert [(f.title, f.status, f.owner) for f in inc.follow_ups] == [
+        ("Get it done", "open", "Priya"),
+        ("Make sure backups are done nightly", "open", None),
+        ("Restore the cron entry", "done", None),
+    ]
+    strict_check(kb_dir)
