@@ -660,3 +660,14 @@ def test_an_imported_follow_up_with_done_in_its_title_is_recorded_open(kb_dir, t
         ("Restore the cron entry", "done", None),
     ]
     strict_check(kb_dir)
+
+
+def test_a_status_column_or_field_is_read_by_its_first_word():
+    # a status field holds only a status: "Done (Dec 3)" is done though its title's "Get it done" is not
+    rows = parse_action_items(
+        "| Action | Status |\n|---|---|\n| Fix DNS | Done (Dec 3) |\n| Fix TTL | Done on 2026-12-03 |\n"
+        "| Fix A | In progress, 50% |\n| Fix B | Closed in INFRA-1 |\n| Get it done | Not done |\n"
+    )
+    assert [a["status"] for a in rows] == ["done", "done", "open", "done", "open"]
+    [a, b] = parse_action_items("- Fix DNS\n  - Status: Done on Dec 3\n- Get it done\n  - Status: open\n")
+    assert [(a["title"], a["status"]), (b["title"], b["status"])] == [("Fix DNS", "done"), ("Get it done", "open")]

@@ -300,6 +300,18 @@ def status_of(text: str) -> tuple[str | None, str]:
     return None, t
 
 
+# a status field's value may say more after its word ("Done (Dec 3)", "Closed in INFRA-12"): in a field
+# that holds only a status the first word is it, where in a title it would be the title's own word
+_FIELD_LEAD = re.compile(rf"^\W*({_DONE}|{_PROGRESS}|{_OPEN})(?!\w)", re.I)
+
+
+def field_status(text: str) -> str | None:
+    """The status a status field or column says ("done" / "in-progress" / "open"), or None."""
+    st = status_of(text)[0]
+    m = _FIELD_LEAD.match(text.strip()) if st is None else None
+    return _kind(m.group(1)) if m else st
+
+
 def _kind(word: str) -> str:
     w = word.lower().strip("*_")
     if re.fullmatch(_DONE, w, re.I):
