@@ -671,3 +671,23 @@ def test_a_status_column_or_field_is_read_by_its_first_word():
     assert [a["status"] for a in rows] == ["done", "done", "open", "done", "open"]
     [a, b] = parse_action_items("- Fix DNS\n  - Status: Done on Dec 3\n- Get it done\n  - Status: open\n")
     assert [(a["title"], a["status"]), (b["title"], b["status"])] == [("Fix DNS", "done"), ("Get it done", "open")]
+
+
+def test_a_done_bracket_with_its_date_is_the_status():
+    # "(done 2026-12-01)" was read done, titled "Fix DNS ( 2026-12-01)"; a bracket of other words is the title's
+    got = [
+        (a["title"], a["status"])
+        for line in (
+            "Fix DNS (done 2026-12-01)",
+            "Fix DNS (Done on Dec 3)",
+            "Fix DNS (done 3 of 5 hosts)",
+            "Fix DNS (done within 2 days)",
+        )
+        for a in parse_action_items(f"- {line}\n")
+    ]
+    assert got == [
+        ("Fix DNS", "done"),
+        ("Fix DNS", "done"),
+        ("Fix DNS (done 3 of 5 hosts)", "open"),
+        ("Fix DNS (done within 2 days)", "open"),
+    ]

@@ -97,7 +97,7 @@ _STATUS_ONLY = re.compile(rf"^\W*(?:status\s*:\s*)?({_DONE}|{_PROGRESS}|{_OPEN})
 # marker is an emoji anywhere, a word in brackets or bold anywhere ("(done)", "[DONE]", "**WIP**"), or a
 # bare word at the start before a colon or dash ("Done: X"), at the end after a comma or dash ("X, done"),
 # a whole field between pipes ("X | Done | Priya"), a sentence of its own ("X. Done."), the start of a
-# dash field ("X — done, Priya"), "(Status: Done)", or at either end in capitals ("DONE X", "X DONE"): "Done criteria for …", "… are done nightly" and
+# dash field ("X — done, Priya"), "(Status: Done)", "(done 2026-12-01)", or at either end in capitals ("DONE X", "X DONE"): "Done criteria for …", "… are done nightly" and
 # "Clean up WIP branches" keep their words.
 _MARK_WORD = r"DONE|TODO|IN[- ]PROGRESS|WIP"
 _STATUS_MARK = re.compile(
@@ -106,7 +106,9 @@ _STATUS_MARK = re.compile(
     rf"|(?:^|(?<=\s)|(?<=\())\[({_MARK_WORD})\](?=\s|$|[:).,])|(?<=\()({_MARK_WORD})(?=\))"
     rf"|^({_MARK_WORD})(?=[ \t]*:|[ \t]+[–—-])|(?:(?<=[,;])|(?<=\s[–—-]))[ \t]*({_MARK_WORD})[ \t.]*$"
     rf"|(?<=\|)[ \t]*({_MARK_WORD})[ \t]*(?:\||$)|\.[ \t]+({_MARK_WORD})\.?$"
-    rf"|(?<=\s[–—-])[ \t]*({_MARK_WORD})[ \t]*[,;]|\((?:status|state)[ \t]*:[ \t]*({_MARK_WORD})\)",
+    rf"|(?<=\s[–—-])[ \t]*({_MARK_WORD})[ \t]*[,;]|\((?:status|state)[ \t]*:[ \t]*({_MARK_WORD})\)"
+    rf"|\(({_MARK_WORD})[ \t:,]+(?:on[ \t]+)?(?:\d{{4}}-\d\d-\d\d|\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?|"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?[ \t]+\d{1,2}(?:,?[ \t]+\d{4})?)[ \t]*\)",
     re.I,
 )
 _CAPS_MARK = re.compile(rf"^({_MARK_WORD})(?=\s)|(?<=\s)({_MARK_WORD})[ \t.]*$")
