@@ -97,8 +97,9 @@ _STATUS_ONLY = re.compile(rf"^\W*(?:status\s*:\s*)?({_DONE}|{_PROGRESS}|{_OPEN})
 # marker is an emoji anywhere, a word in brackets or bold anywhere ("(done)", "[DONE]", "**WIP**"), or a
 # bare word at the start before a colon or dash ("Done: X"), at the end after a comma or dash ("X, done"),
 # a whole field between pipes ("X | Done | Priya"), a sentence of its own ("X. Done."), the start of a
-# dash field ("X — done, Priya"), "(Status: Done)", "(done 2026-12-01)", or at either end in capitals ("DONE X", "X DONE"): "Done criteria for …", "… are done nightly" and
-# "Clean up WIP branches" keep their words.
+# dash field ("X — done, Priya"), "(Status: Done)", "(done 2026-12-01)", or at either end in capitals
+# ("DONE X", "X DONE"): "Done criteria for …", "… are done nightly" and "Clean up WIP branches" keep
+# their words. A status column or field is read by its first word instead (field_status).
 _MARK_WORD = r"DONE|TODO|IN[- ]PROGRESS|WIP"
 _STATUS_MARK = re.compile(
     r"(?:^|(?<=\s)|(?<=\())(?:\*\*|__|\[)?(✅|✔️?|☑️?|❌|⬜)(?:\*\*|__|\])?(?=\s|$|[:).,])"
