@@ -571,3 +571,123 @@ def test_a_due_date_without_a_year_and_an_end_of_day_mark_is_read():
     assert (keys["owner"], keys["due"]) == ("Jo Lee", dt.date(2026, 12, 19))
     [it] = parse_action_items("- Ship the fix (due 19 Dec COB)\n")
     assert (it["title"], it.get("due_unread")) == ("Ship the fix", "19 Dec COB")
+
+
+def test_a_status_word_inside_a_title_stays_in_it_and_the_item_stays_open():
+    # "- Get it done — Priya" was recorded done, titled "Get it — Priya": gone from the open follow-ups
+    def read(line):
+        [it] = parse_action_items(f"- {line}\n")
+        return it["title"], it["status"]
+
+    for line in (
+        "Get it done — Priya",
+        "Make sure backups are done nightly",
+        "Done-criteria for rollbacks",
+        "Done criteria for rollbacks",
+        "Get the migration done before the freeze",
+        "Add a todo list to the runbook",
+        "Clean up WIP branches before the release",
+    ):
+        assert read(line) == (line, "open"), line
+    # where an export writes a status it is still the status, and leaves the title
+    for line, want in (
+        ("[x] Get it done", ("Get it done", "done")),
+        ("[ ] Get it done", ("Get it done", "open")),
+        ("Get it done (done)", ("Get it done", "done")),
+        ("[Done] Make sure backups are done nightly", ("Make sure backups are done nightly", "done")),
+        ("Make sure backups are done nightly ✅", ("Make sure backups are done nightly", "done")),
+        ("DONE: Done-criteria for rollbacks", ("Done-criteria for rollbacks", "done")),
+        ("Done: Get the migration done", ("Get the migration done", "done")),
+        ("**DONE** Get it done", ("Get it done", "done")),
+        ("Get it done DONE", ("Get it done", "done")),
+        ("Get it done, done", ("Get it done", "done")),
+        ("Get it done - done", ("Get it done", "done")),
+        ("Get it done | Done |", ("Get it done", "done")),
+        ("Get it done | Done | Priya", ("Get it done | Priya", "done")),
+        ("Clean up WIP branches (WIP)", ("Clean up WIP branches", "open")),
+    ):
+        assert read(line) == want, line
+    [it] = parse_action_items("- Get it done — Done — Priya\n")
+    assert (it["title"], it["status"], it["owner"]) == ("Get it done", "done", "Priya")
+    # in a table the status column says it: a title's word overrode "Open" there
+    rows = parse_action_items(
+        "| Action | Owner | Status |\n|---|---|---|\n"
+        "| Get it done | Priya | Open |\n| Make sure backups are done nightly | Sam | |\n| Fix DNS | Ana | Done |\n"
+    )
+    assert [(a["title"], a["status"]) for a in rows] == [
+        ("Get it done", "open"),
+        ("Make sure backups are done nightly", "open"),
+        ("Fix DNS", "done"),
+    ]
+
+
+def test_a_status_said_as_its_own_sentence_dash_field_start_or_labelled_bracket_is_read():
+    # each was read done with the word cut out of the title ("Fix DNS. .", "Fix DNS (Status: )")
+    got = [
+        (a["title"], a["status"])
+        for line in ("Fix DNS. Done.", "Fix DNS — done, Priya", "Fix DNS (Status: Done)", "Fix DNS (state: WIP)")
+        for a in parse_action_items(f"- {line}\n")
+    ]
+    assert got == [("Fix DNS", "done"), ("Fix DNS — Priya", "done"), ("Fix DNS", "done"), ("Fix DNS", "open")]
+    # the same words inside a sentence are the title's
+    [it] = parse_action_items("- Make sure backups are done. Then rotate them\n")
+    assert (it["title"], it["status"]) == ("Make sure backups are done. Then rotate them", "open")
+
+
+DONE_IN_TITLES = """\
+# Nightly backup job skipped for a week
+
+Date: 2026-11-20
+Severity: sev2
+
+## Summary
+The nightly backup job was skipped for seven days after its cron entry was removed in a cleanup.
+
+## Action items
+- Get it done — Priya — 2026-12-19
+- Make sure backups are done nightly (INFRA-412)
+- [x] Restore the cron entry
+"""
+
+
+def test_an_imported_follow_up_with_done_in_its_title_is_recorded_open(kb_dir, tmp_path):
+    # "Get it done — Priya" was recorded done as "Get it": gone from the board's open follow-ups
+    out = json.loads(imp(kb_dir, tmp_path / "pm" / "backups.md", DONE_IN_TITLES).output)
+    inc = load_kb(kb_dir).incidents[out["incident"]]
+    assert [(f.title, f.status, f.owner) for f in inc.follow_ups] == [
+        ("Get it done", "open", "Priya"),
+        ("Make sure backups are done nightly", "open", None),
+        ("Restore the cron entry", "done", None),
+    ]
+    strict_check(kb_dir)
+
+
+def test_a_status_column_or_field_is_read_by_its_first_word():
+    # a status field holds only a status: "Done (Dec 3)" is done though its title's "Get it done" is not
+    rows = parse_action_items(
+        "| Action | Status |\n|---|---|\n| Fix DNS | Done (Dec 3) |\n| Fix TTL | Done on 2026-12-03 |\n"
+        "| Fix A | In progress, 50% |\n| Fix B | Closed in INFRA-1 |\n| Get it done | Not done |\n"
+    )
+    assert [a["status"] for a in rows] == ["done", "done", "open", "done", "open"]
+    [a, b] = parse_action_items("- Fix DNS\n  - Status: Done on Dec 3\n- Get it done\n  - Status: open\n")
+    assert [(a["title"], a["status"]), (b["title"], b["status"])] == [("Fix DNS", "done"), ("Get it done", "open")]
+
+
+def test_a_done_bracket_with_its_date_is_the_status():
+    # "(done 2026-12-01)" was read done, titled "Fix DNS ( 2026-12-01)"; a bracket of other words is the title's
+    got = [
+        (a["title"], a["status"])
+        for line in (
+            "Fix DNS (done 2026-12-01)",
+            "Fix DNS (Done on Dec 3)",
+            "Fix DNS (done 3 of 5 hosts)",
+            "Fix DNS (done within 2 days)",
+        )
+        for a in parse_action_items(f"- {line}\n")
+    ]
+    assert got == [
+        ("Fix DNS", "done"),
+        ("Fix DNS", "done"),
+        ("Fix DNS (done 3 of 5 hosts)", "open"),
+        ("Fix DNS (done within 2 days)", "open"),
+    ]

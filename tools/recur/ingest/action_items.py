@@ -2,8 +2,9 @@
 
 Each item is ``{title, status, owner, due, ticket}``, and ``cancelled`` (won't do) or ``due_unread``
 (a due date written in no way we read) when they apply; status is ``done`` or ``open`` (the KB
-format's follow-up states: "in progress" is still open). Status words (DONE, TODO, in progress, ✅) and ticket
-references are taken out of the title wherever they are written: a column, a cell, the item.
+format's follow-up states: "in progress" is still open). Status words (DONE, TODO, in progress, ✅) are
+taken out of the title where a status is written (a column, a cell, a marker at either end of the item:
+``pm_text.status_of``), never from inside it ("Get it done" stays open); ticket references wherever they are.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from recur.ingest.pm_text import (
     TICKET,
     ambiguous_date,
     day_of_month,
+    field_status,
     find_date,
     is_placeholder,
     month_day,
@@ -496,9 +498,8 @@ def item(
     tail_status, title = _dash_status(title)
     progress, title = status_of(title)
     progress = progress or tail_status
-    for extra in (status_text, ticket_text):
-        st, _ = status_of(extra) if extra else (None, "")
-        progress = progress or st
+    progress = progress or (field_status(status_text) if status_text else None)
+    progress = progress or (status_of(ticket_text)[0] if ticket_text else None)
     if checked is not None:
         progress = progress or ("done" if checked else "open")
     ticket = ticket_of(ticket_text) or ticket_of(title)
@@ -722,8 +723,8 @@ def _set_sub_field(it: dict, kind: str, value: str) -> None:
         _due_unread(it, "" if it["due"] else value)
     elif kind == "ticket" and not it["ticket"] and not is_placeholder(value):
         it["ticket"] = ticket_of(value) or value
-    elif kind == "status" and status_of(value)[0]:
-        it["status"] = "done" if status_of(value)[0] == "done" else it["status"]
+    elif kind == "status" and field_status(value):
+        it["status"] = "done" if field_status(value) == "done" else it["status"]
 
 
 def from_list(lines: list[str]) -> list[dict]:

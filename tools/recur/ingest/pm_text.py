@@ -92,11 +92,27 @@ _DONE = r"done|complete[d]?|fixed|closed|resolved|finished|shipped|✅|✔️?|�
 _PROGRESS = r"in[- ]progress|wip|ongoing|started|in[- ]review"
 _OPEN = r"todo|to[- ]do|open|not started|planned|pending|backlog|❌|⬜|\[ \]"
 _STATUS_ONLY = re.compile(rf"^\W*(?:status\s*:\s*)?({_DONE}|{_PROGRESS}|{_OPEN})\W*$", re.I)
+# A status word is read only where a status is written, never as a word of the title: "Get it done —
+# Priya" was read "Get it — Priya", done, and left the board's open follow-ups (found in review). A
+# marker is an emoji anywhere, a word in brackets or bold anywhere ("(done)", "[DONE]", "**WIP**"), or a
+# bare word at the start before a colon or dash ("Done: X"), at the end after a comma or dash ("X, done"),
+# a whole field between pipes ("X | Done | Priya"), a sentence of its own ("X. Done."), the start of a
+# dash field ("X — done, Priya"), "(Status: Done)", "(done 2026-12-01)", or at either end in capitals
+# ("DONE X", "X DONE"): "Done criteria for …", "… are done nightly" and "Clean up WIP branches" keep
+# their words. A status column or field is read by its first word instead (field_status).
+_MARK_WORD = r"DONE|TODO|IN[- ]PROGRESS|WIP"
 _STATUS_MARK = re.compile(
-    r"(?:^|(?<=\s)|(?<=\())(?:\*\*|__|\[)?(DONE|TODO|IN[- ]PROGRESS|WIP|✅|✔️?|☑️?|❌|⬜)"
-    r"(?:\*\*|__|\])?(?=\s|$|[:).,])",
+    r"(?:^|(?<=\s)|(?<=\())(?:\*\*|__|\[)?(✅|✔️?|☑️?|❌|⬜)(?:\*\*|__|\])?(?=\s|$|[:).,])"
+    rf"|(?:^|(?<=\s)|(?<=\())(?:\*\*|__)({_MARK_WORD})(?:\*\*|__)(?=\s|$|[:).,])"
+    rf"|(?:^|(?<=\s)|(?<=\())\[({_MARK_WORD})\](?=\s|$|[:).,])|(?<=\()({_MARK_WORD})(?=\))"
+    rf"|^({_MARK_WORD})(?=[ \t]*:|[ \t]+[–—-])|(?:(?<=[,;])|(?<=\s[–—-]))[ \t]*({_MARK_WORD})[ \t.]*$"
+    rf"|(?<=\|)[ \t]*({_MARK_WORD})[ \t]*(?:\||$)|\.[ \t]+({_MARK_WORD})\.?$"
+    rf"|(?<=\s[–—-])[ \t]*({_MARK_WORD})[ \t]*[,;]|\((?:status|state)[ \t]*:[ \t]*({_MARK_WORD})\)"
+    rf"|\(({_MARK_WORD})[ \t:,]+(?:on[ \t]+)?(?:\d{{4}}-\d\d-\d\d|\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?|"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?[ \t]+\d{1,2}(?:,?[ \t]+\d{4})?)[ \t]*\)",
     re.I,
 )
+_CAPS_MARK = re.compile(rf"^({_MARK_WORD})(?=\s)|(?<=\s)({_MARK_WORD})[ \t.]*$")
 
 
 def ambiguous_date(text: str) -> list[dt.date]:
@@ -279,11 +295,24 @@ def status_of(text: str) -> tuple[str | None, str]:
     m = _STATUS_ONLY.match(t)
     if m:
         return _kind(m.group(1)), ""
-    m = _STATUS_MARK.search(t)
+    m = _STATUS_MARK.search(t) or _CAPS_MARK.search(t)
     if m:
-        rest = (t[: m.start()] + " " + t[m.end() :]).strip(" -–—:|")
-        return _kind(m.group(1)), re.sub(r"\s{2,}", " ", rest).replace("()", "").strip()
+        rest = (t[: m.start()] + " " + t[m.end() :]).strip(" -–—:|,;")
+        word = next(g for g in m.groups() if g)
+        return _kind(word), re.sub(r"\s{2,}", " ", rest).replace("()", "").strip()
     return None, t
+
+
+# a status field's value may say more after its word ("Done (Dec 3)", "Closed in INFRA-12"): in a field
+# that holds only a status the first word is it, where in a title it would be the title's own word
+_FIELD_LEAD = re.compile(rf"^\W*({_DONE}|{_PROGRESS}|{_OPEN})(?!\w)", re.I)
+
+
+def field_status(text: str) -> str | None:
+    """The status a status field or column says ("done" / "in-progress" / "open"), or None."""
+    st = status_of(text)[0]
+    m = _FIELD_LEAD.match(text.strip()) if st is None else None
+    return _kind(m.group(1)) if m else st
 
 
 def _kind(word: str) -> str:
