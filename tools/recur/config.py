@@ -172,17 +172,15 @@ def unknown_variables() -> list[tuple[str, str | None]]:
     most likely meant to be (None when none is close): ``(name, closest)``, sorted. A misspelt one was
     read by nothing, and the default went on in silence (a service unit asking for PyTorch by a misspelt
     encoder variable ran ONNX Runtime, and nothing said so)."""
-    import difflib
+    from recur.util.text import close_names
 
     known = {s.env: s.env.removeprefix("RECUR_") for s in SETTINGS.values()}
     out = []
     for name in sorted(os.environ):
         if not name.upper().startswith("RECUR_") or name in known:
             continue
-        if name.upper() in known:  # in lower case: environment variables are case-sensitive
-            out.append((name, name.upper()))
-            continue
-        # compared without the prefix every name shares, which made any two of them look alike
-        close = difflib.get_close_matches(name.upper().removeprefix("RECUR_"), known.values(), n=1, cutoff=0.6)
+        # compared without the prefix every name shares, which made any two of them look alike; a name
+        # in lower case (environment variables are case-sensitive) is its setting's, close_names first
+        close = close_names(name.upper().removeprefix("RECUR_"), known.values(), n=1, cutoff=0.6)
         out.append((name, f"RECUR_{close[0]}" if close else None))
     return out
