@@ -260,11 +260,16 @@ def editing(folder: Path, what: str, wait_s: float = 30.0):
         os.close(fd)
 
 
+def file_sha256(path) -> str:
+    """A file's SHA-256 (hex), read a block at a time by hashlib, never whole."""
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
 def file_version(path) -> str:
     """A file's content version: the start of its SHA-256 (the browser bundle's ``versions`` and the
     site assets' ``?v=``, so a rebuilt site is never read from a cache that holds the last build)."""
-    with open(path, "rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest()[:16]
+    return file_sha256(path)[:16]
 
 
 def repository_root(path) -> Path | None:
