@@ -53,45 +53,20 @@ def _root_path(value: str | None) -> str:
     return prefix
 
 
-# a DNS name (labels of letters, digits, '-' and '_', which some internal names use), with its final dot or not
-_HOST_NAME = r"(?!-)[A-Za-z0-9_-]{1,63}(\.(?!-)[A-Za-z0-9_-]{1,63})*\.?"
-
-
 def _allowed_hosts(ctx, param, values) -> tuple:
     """--allowed-host: host names or IP addresses, each with a port or not (ignored). Anything else
     ("https://kb.example.com", "kb.example.com/recur", "*.example.com") was taken as a name no Host header
     ever is: every request through the proxy was refused 421, and nothing was said at start."""
-    import re
+    from recur.serve.security import names_a_host
 
     for value in values or ():
-        host, port = _host_and_port(value.strip())
-        if (port and not port.isdigit()) or not (re.fullmatch(_HOST_NAME, host) or _is_address(host)):
+        if not names_a_host(value):
             from_env = ctx.get_parameter_source(param.name) == click.core.ParameterSource.ENVIRONMENT
             raise click.BadParameter(
                 f"{value!r} is not a host name: give the name the reverse proxy passes in Host, e.g. kb.example.com "
                 "(no scheme, path or wildcard; a port is ignored)" + (f" (from {param.envvar})" if from_env else "")
             )
     return tuple(values or ())
-
-
-def _host_and_port(value: str) -> tuple[str, str]:
-    if value.startswith("["):  # [v6] or [v6]:port
-        host, _, rest = value[1:].partition("]")
-        return host, rest.removeprefix(":") if rest.startswith(":") else rest or ""
-    if value.count(":") == 1:
-        host, _, port = value.partition(":")
-        return host, port
-    return value, ""  # a name, or a bare IPv6 address (no port)
-
-
-def _is_address(host: str) -> bool:
-    import ipaddress
-
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return True
 
 
 def _access(token: str | None, scope: str) -> str:

@@ -239,15 +239,29 @@ class HostCheck:
     def _accepted(self, name: str) -> bool:
         if name in self.names:
             return True
-        if not self.addresses_ok or not name:
-            return False
-        import ipaddress
+        return self.addresses_ok and bool(name) and _is_address(name)
 
-        try:
-            ipaddress.ip_address(name)
-        except ValueError:
-            return False
-        return True
+
+# a DNS name (labels of letters, digits, '-' and '_', which some internal names use), with its final dot or not
+_HOST_NAME = re.compile(r"(?!-)[A-Za-z0-9_-]{1,63}(\.(?!-)[A-Za-z0-9_-]{1,63})*\.?")
+
+
+def names_a_host(value: str) -> bool:
+    """Whether an --allowed-host value names a host as a Host header can: a DNS name or an IP address
+    (``[v6]`` or bare), with a port or not, read as ``HostCheck`` reads it. A scheme, a path or a wildcard
+    ("https://kb.example.com", "*.example.com") is a name no Host header is."""
+    name = _hostname(value) or value.strip()
+    return bool(_HOST_NAME.fullmatch(name) or _is_address(name.strip("[]")))
+
+
+def _is_address(name: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
 
 
 def _hostname(authority: str) -> str:
