@@ -691,3 +691,16 @@ def test_a_done_bracket_with_its_date_is_the_status():
         ("Fix DNS (done 3 of 5 hosts)", "open"),
         ("Fix DNS (done within 2 days)", "open"),
     ]
+
+
+def test_a_month_is_read_by_the_same_names_in_a_date_a_due_date_and_a_done_bracket():
+    # the month names were spelled three times, two of them as any word starting like a month ("dec…"):
+    # "(done Mayday 3)" was read done, its bracket cut from the title, while no date reader reads "Mayday 3"
+    got = [
+        (a["title"], a["status"])
+        for line in ("Fix DNS (done Sept. 3)", "Fix DNS (done June 3, 2026)", "Fix DNS (done Mayday 3)")
+        for a in parse_action_items(f"- {line}\n")
+    ]
+    assert got == [("Fix DNS", "done"), ("Fix DNS", "done"), ("Fix DNS (done Mayday 3)", "open")]
+    [it] = parse_action_items("- Fix it due @Sept. 1, 2026\n")  # Notion's date mention, its month abbreviated
+    assert (it["title"], it["due"]) == ("Fix it", dt.date(2026, 9, 1))

@@ -13,6 +13,7 @@ import datetime as dt
 import re
 
 from recur.ingest.pm_text import (
+    MONTH_NAME,
     SLASH_DATE,
     TICKET,
     ambiguous_date,
@@ -442,8 +443,7 @@ _EMPHASISED_LABEL = re.compile(
 # Notion's Markdown export writes a date mention as "@December 1, 2026" (and a person's as "@Dana
 # Weiss"): the date was read as a person ("Dana" stayed the owner, "@December 1, 2026" in the title) and
 # "due @December 10, 2026" as no due date. An "@" before a date is the date's.
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
-_DATE_MENTION = re.compile(rf"(?<![\w.])@(?=(?i:{_MONTH})[ \t]+\d{{1,2}},?[ \t]+\d{{4}}\b|\d{{4}}-\d\d-\d\d\b)")
+_DATE_MENTION = re.compile(rf"(?<![\w.])@(?=(?i:{MONTH_NAME})[ \t]+\d{{1,2}},?[ \t]+\d{{4}}\b|\d{{4}}-\d\d-\d\d\b)")
 
 
 def _plain_labels(title: str) -> str:

@@ -14,31 +14,27 @@ from dataclasses import dataclass
 from recur.ingest.pm_markup import drop_html_comments
 from recur.util.dates import slash_readings
 
-_MON = {
-    m: n
-    for n, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ],
-        1,
-    )
-    for m in names
-}
-_MONTH = (
-    r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
-    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+# The month names as written in dates ("Dec", "Dec.", "December", "Sept"): the one list that the date
+# readers here and action_items' (a due date, a Notion date mention, "(done Dec 3)") all read them by
+_MONTH_NAMES = (
+    ("jan", "january"),
+    ("feb", "february"),
+    ("mar", "march"),
+    ("apr", "april"),
+    ("may",),
+    ("jun", "june"),
+    ("jul", "july"),
+    ("aug", "august"),
+    ("sep", "sept", "september"),
+    ("oct", "october"),
+    ("nov", "november"),
+    ("dec", "december"),
 )
+_MON = {m: n for n, names in enumerate(_MONTH_NAMES, 1) for m in names}
+# longest first: "june" before "jun", so the alternation reads the whole name (as "june?" did)
+_MONTH_WORDS = "|".join(sorted(_MON, key=len, reverse=True))
+MONTH_NAME = rf"(?:{_MONTH_WORDS})\.?"  # a month name, its abbreviation's dot too; no group
+_MONTH = rf"({_MONTH_WORDS})\.?"  # the same, the name a group of its own (the date forms' m or d m y)
 # (regex, order of the groups: y m d / m d y / d m y), tried everywhere in a text; the earliest match wins
 # 31/03/2026 or 03/31/2026: read only when one order alone makes a date (03/04/2026 is not read)
 SLASH_DATE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4})(?![\d/])")
@@ -109,7 +105,7 @@ _STATUS_MARK = re.compile(
     rf"|(?<=\|)[ \t]*({_MARK_WORD})[ \t]*(?:\||$)|\.[ \t]+({_MARK_WORD})\.?$"
     rf"|(?<=\s[–—-])[ \t]*({_MARK_WORD})[ \t]*[,;]|\((?:status|state)[ \t]*:[ \t]*({_MARK_WORD})\)"
     rf"|\(({_MARK_WORD})[ \t:,]+(?:on[ \t]+)?(?:\d{{4}}-\d\d-\d\d|\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?|"
-    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?[ \t]+\d{1,2}(?:,?[ \t]+\d{4})?)[ \t]*\)",
+    rf"{MONTH_NAME}[ \t]+\d{{1,2}}(?:,?[ \t]+\d{{4}})?)[ \t]*\)",
     re.I,
 )
 _CAPS_MARK = re.compile(rf"^({_MARK_WORD})(?=\s)|(?<=\s)({_MARK_WORD})[ \t.]*$")
