@@ -621,6 +621,36 @@ def test_a_status_word_inside_a_title_stays_in_it_and_the_item_stays_open():
     ]
 
 
+def test_a_status_word_in_capitals_that_the_sentence_takes_stays_in_the_title():
+    # "Get the migration DONE" was read done, titled "Get the migration": a word in capitals at either end
+    # was a status wherever it stood, the sentence's own word too
+    def read(line):
+        [it] = parse_action_items(f"- {line}\n")
+        return it["title"], it["status"]
+
+    for line in (
+        "Get the migration DONE",
+        "Mark the epic DONE",
+        "Leave the flag TODO",
+        "Move the card to DONE",
+        "Move the card to IN PROGRESS",
+        "TODO comments must name a ticket",
+        "WIP limits for the review queue",
+        "WIP is capped at three per person",
+    ):
+        assert read(line) == (line, "open"), line
+    # written after or before the sentence it is the status still
+    for line, want in (
+        ("Get it done DONE", ("Get it done", "done")),  # "get it done" has its word: the last one is the status
+        ("Rotate the keys DONE", ("Rotate the keys", "done")),
+        ("Pin the resolver image TODO", ("Pin the resolver image", "open")),
+        ("DONE Rotate the keys", ("Rotate the keys", "done")),
+        ("TODO allow ICMP on the edge", ("allow ICMP on the edge", "open")),
+        ("Get the migration — DONE", ("Get the migration", "done")),
+    ):
+        assert read(line) == want, line
+
+
 def test_a_status_said_as_its_own_sentence_dash_field_start_or_labelled_bracket_is_read():
     # each was read done with the word cut out of the title ("Fix DNS. .", "Fix DNS (Status: )")
     got = [
