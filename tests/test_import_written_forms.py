@@ -734,3 +734,64 @@ def test_a_month_is_read_by_the_same_names_in_a_date_a_due_date_and_a_done_brack
     assert got == [("Fix DNS", "done"), ("Fix DNS", "done"), ("Fix DNS (done Mayday 3)", "open")]
     [it] = parse_action_items("- Fix it due @Sept. 1, 2026\n")  # Notion's date mention, its month abbreviated
     assert (it["title"], it["due"]) == ("Fix it", dt.date(2026, 9, 1))
+
+
+BLOCKED_ITEMS = """\
+# Signing key rotation stalled
+
+Date: 2026-11-20
+Severity: sev3
+
+## Summary
+The signing key rotation stalled for two days waiting on a vendor's certificate.
+
+## Action items
+- [ ] Rotate the signing key — **Blocked** — SEC-9
+- Fix the renewal job — Blocked — Priya — 2026-12-19
+- [blocked] Move the CA bundle to the vault
+- Blocked: Add an expiry alert
+- Drop the old intermediate (blocked on legal review)
+- Unblock blocked deploys
+- Remove the (blocked) list
+
+| Action | Status |
+|---|---|
+| Pin the vendor's CA | Blocked on vendor |
+"""
+
+
+def test_a_blocked_item_is_open_and_said_in_the_notes(kb_dir, tmp_path):
+    # "— Blocked —" stayed in the title ("Rotate the signing key — Blocked"): a different follow-up from
+    # the same item unblocked, and the word no status the board reads. The KB's follow-ups are open or
+    # done: it is open, its words out of the title and said in the import's notes
+    pm = parse(BLOCKED_ITEMS)
+    got = [(a["title"], a["status"], a["owner"], a["ticket"]) for a in pm.action_items]
+    assert got == [
+        ("Pin the vendor's CA", "open", None, None),
+        ("Rotate the signing key", "open", None, "SEC-9"),
+        ("Fix the renewal job", "open", "Priya", None),
+        ("Move the CA bundle to the vault", "open", None, None),
+        ("Add an expiry alert", "open", None, None),
+        ("Drop the old intermediate", "open", None, None),
+        ("Unblock blocked deploys", "open", None, None),  # the sentence's own words
+        ("Remove the (blocked) list", "open", None, None),
+    ]
+    assert [w for _, w in pm.blocked_items] == [
+        "Blocked on vendor",
+        "Blocked",
+        "Blocked",
+        "blocked",
+        "Blocked",
+        "blocked on legal review",
+    ]
+    out = json.loads(imp(kb_dir, tmp_path / "pm" / "keys.md", BLOCKED_ITEMS).output)
+    assert (
+        "follow-up 'Drop the old intermediate': 'blocked on legal review' recorded open (a follow-up is open or "
+        "done), the words out of its title"
+    ) in out["notes"]
+    inc = load_kb(kb_dir).incidents[out["incident"]]
+    assert inc.follow_ups[1].title == "Rotate the signing key" and inc.follow_ups[1].status == "open"
+    strict_check(kb_dir)
+    # said done elsewhere it is done, and no longer blocked
+    [it] = parse_action_items("- [x] Fix the renewal job — Blocked\n")
+    assert (it["title"], it["status"], "blocked" in it) == ("Fix the renewal job", "done", False)

@@ -1,7 +1,8 @@
 """Action items of a postmortem, from Markdown tables and lists, as follow-ups.
 
-Each item is ``{title, status, owner, due, ticket}``, and ``cancelled`` (won't do) or ``due_unread``
-(a due date written in no way we read) when they apply; status is ``done`` or ``open`` (the KB
+Each item is ``{title, status, owner, due, ticket}``, and ``cancelled`` (won't do), ``blocked`` (the
+blocked marker as written: the item is open) or ``due_unread`` (a due date written in no way we read)
+when they apply; status is ``done`` or ``open`` (the KB
 format's follow-up states: "in progress" is still open). Status words (DONE, TODO, in progress, ✅) are
 taken out of the title where a status is written (a column, a cell, a marker at either end of the item:
 ``pm_text.status_of``), never from inside it ("Get it done" stays open); ticket references wherever they are.
@@ -69,6 +70,35 @@ _CANCEL_MARK = re.compile(
     rf"|^\s*(?:[(\[]{_EM}{_CANCEL_WORDS}{_EM}[)\]]|{_EM}{_CANCEL_WORDS}{_EM}\s*[:–—-])\s*",
     re.I,
 )
+# A blocked item, "Rotate the key — Blocked — SEC-9", "[blocked] Rotate the key", "Blocked: Rotate the key",
+# "Rotate the key (blocked on legal)": the KB's follow-ups are open or done, so it is open; the words
+# stayed in its title, which then named another follow-up than the same item unblocked (the next import
+# of the edited postmortem called it gone and a new one added). They are taken out and said in the
+# import's notes (``blocked``: the words as written), as no field of the format holds them. A marker is
+# a bracket ending or starting the item (a dash-led tail after it at most), a field between dashes or
+# ending the item after one, or the start before a colon or dash: "Unblock blocked deploys", "Blocked
+# requests: add a retry" and "Remove the (blocked) list" keep their words, as a cancel marker's rule.
+_BLOCKED_WORDS = rf"{_EM}blocked{_EM}(?:\s*[:,;]\s*|\s+(?:on|by|until|pending)\s+)?"
+_BLOCKED_MARK = re.compile(
+    rf"(?<!\s)\s*[(\[](?P<b>{_BLOCKED_WORDS}[^()\[\]]*)[)\]](?=\s*$|\s+[-–—]+\s)"
+    rf"|^\s*[(\[](?P<s>{_BLOCKED_WORDS}[^()\[\]]*)[)\]]\s*"
+    rf"|(?<!\s)\s+[-–—]+\s*(?P<d>{_BLOCKED_WORDS}(?<=[:,;\s])[^–—|]*?|{_EM}blocked{_EM})(?=\s+[-–—]+\s|\s*$)"
+    rf"|^\s*(?P<l>{_EM}blocked(?:{_EM}\s*:|\s*:{_EM}|{_EM}\s+[-–—]+))\s*",
+    re.I,
+)
+# a status column or field that says blocked: "Blocked", "Blocked on the vendor"
+_BLOCKED_FIELD = re.compile(r"^\W*blocked\b", re.I)
+
+
+def _blocked(title: str, status_text: str) -> tuple[str | None, str]:
+    """(the blocked marker as written, or None; ``title`` without it)."""
+    m = _BLOCKED_MARK.search(title)
+    if m is None:
+        return (_plain(status_text) if _BLOCKED_FIELD.match(status_text) else None), title
+    said = _plain(next(g for g in m.group("b", "s", "d", "l") if g)).strip(" *_:–—-")
+    return said, (title[: m.start()] + " " + title[m.end() :]).strip()
+
+
 # "~~Rewrite the session layer~~ too costly": a struck title followed by why it was struck
 _STRUCK_LEAD = re.compile(r"^\s*~~(?P<title>[^~]+?)~~(?P<why>.*)$")
 
@@ -495,6 +525,8 @@ def item(
     follow-up, "~~" and all. A kept title keeps a struck part as written ("in the ~~old~~ new
     dashboard"): its words were read as the title's, the strike-through dropped unsaid."""
     cancelled, title = _cancelled(title, status_text)
+    blocked, unblocked = _blocked(title, status_text)
+    marked, title = unblocked != title, unblocked  # "Fix DNS — Blocked — Priya": a field beside the name
     tail_status, title = _dash_status(title)
     progress, title = status_of(title)
     progress = progress or tail_status
@@ -506,7 +538,7 @@ def item(
     if ticket is None and ticket_text and not is_placeholder(ticket_text):
         rest = status_of(ticket_text)[1]
         ticket = _plain(rest) or None if rest and not re.fullmatch(r"(?i)n/?a|none|-+", rest.strip()) else None
-    title, said = _inline_fields(title, names, beside=tail_status is not None)
+    title, said = _inline_fields(title, names, beside=tail_status is not None or marked)
     owner = owner or said["owner"]
     due = due or said["due"]
     if ticket:
@@ -522,11 +554,13 @@ def item(
     }
     if due is None and said["due_unread"]:
         it["due_unread"] = said["due_unread"]  # "due: Q1 2027": said in the import's notes, not dropped unsaid
+    if blocked and it["status"] == "open":
+        it["blocked"] = blocked  # said in the import's notes: a follow-up is open or done
     return {**it, "cancelled": True} if cancelled else it
 
 
 # a status alone between dashes ("Fix DNS TTL — Done — Priya"): taking the word out where it stood left
-# "Fix DNS TTL — — Priya" as the title. "— Blocked —" stays in it: the KB's "open" would lose what it says
+# "Fix DNS TTL — — Priya" as the title. "— Blocked —" is read before it (_blocked)
 def _dash_status(title: str) -> tuple:
     """(status or None, ``title`` without it) of a field between dashes after the title that is a status alone."""
     seps = list(_TAIL_SEP.finditer(title))
@@ -791,6 +825,10 @@ def merged(items: list[dict]) -> list[dict]:
             same[name] = same[name] or it[name]
         if it["status"] == "done":
             same["status"] = "done"
+        if same["status"] == "done":  # a blocked item said done elsewhere: blocked no longer
+            same.pop("blocked", None)
+        elif it.get("blocked"):
+            same.setdefault("blocked", it["blocked"])
     return out
 
 
