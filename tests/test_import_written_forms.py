@@ -795,3 +795,30 @@ def test_a_blocked_item_is_open_and_said_in_the_notes(kb_dir, tmp_path):
     # said done elsewhere it is done, and no longer blocked
     [it] = parse_action_items("- [x] Fix the renewal job — Blocked\n")
     assert (it["title"], it["status"], "blocked" in it) == ("Fix the renewal job", "done", False)
+
+
+def test_an_owner_with_accented_letters_is_read_as_an_ascii_one_is():
+    # a name was [A-Z][a-z]…: "José Núñez", "Zoë", "Łukasz Żółw" stayed in the titles, no owner read
+    got = [
+        (a["title"], a["owner"])
+        for text in (
+            "- Tune retries — José Núñez — 2026-12-19\n",
+            "- Pin the TLS library — Zoë — OPS-14\n",
+            "- Fix retries (Zoë, OPS-12)\n",
+            "- Restore the IAM policy — **Łukasz Żółw** — ENG-1\n",
+            "- Rotate the cert @Zoë Ødegård 2026-12-01\n",
+            "- Drain the old pool\n  - owner Émile Zola\n",
+        )
+        for a in parse_action_items(text)
+    ]
+    assert got == [
+        ("Tune retries", "José Núñez"),
+        ("Pin the TLS library", "Zoë"),
+        ("Fix retries", "Zoë"),
+        ("Restore the IAM policy", "Łukasz Żółw"),
+        ("Rotate the cert", "Zoë Ødegård"),
+        ("Drain the old pool", "Émile Zola"),
+    ]
+    # a word that is no name is none, accented or not
+    [it] = parse_action_items("- Add a cache warm-up — Café Service — 2026-12-19\n")
+    assert (it["title"], it["owner"]) == ("Add a cache warm-up — Café Service", None)

@@ -14,9 +14,11 @@ import datetime as dt
 import re
 
 from recur.ingest.pm_text import (
+    LOWER,
     MONTH_NAME,
     SLASH_DATE,
     TICKET,
+    UPPER,
     ambiguous_date,
     day_of_month,
     field_status,
@@ -146,14 +148,16 @@ _VALUE_END = re.compile(
 )
 _WEEKDAY = re.compile(r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+", re.I)
 # "(Priya, by 2026-12-07)": the bracket's other words are its owner only when they are a name alone
-_NAME = re.compile(r"@[\w.-]+|[A-Z][a-z][\w.'’-]*(?:\s[A-Z][a-z][\w.'’-]*){0,2}")
+_NAME = re.compile(rf"@[\w.-]+|[{UPPER}][{LOWER}][\w.'’-]*(?:\s[{UPPER}][{LOWER}][\w.'’-]*){{0,2}}")
 # a bracket that says who or which ticket, in no form read above: dropped from the title, as before
 _BRACKET_META = re.compile(r"\bowner\b|@|\b[A-Z][A-Z0-9]+-\d+", re.I)
 
 
 # incident.io's follow-ups: "Restore the IAM policy — **Sam Okafor** — ENG-4411": a bold name between
 # dashes (or after the last) is the owner; "— *Unassigned*" says there is none. Both stayed in the title.
-_DASH_OWNER = re.compile(r"\s[-–—]+[ \t]*(\*\*|__)([A-Z][\w.'’-]*(?:[ \t][A-Z][\w.'’-]*){0,3})\1(?=[ \t]*(?:[-–—]|$))")
+_DASH_OWNER = re.compile(
+    rf"\s[-–—]+[ \t]*(\*\*|__)([{UPPER}][\w.'’-]*(?:[ \t][{UPPER}][\w.'’-]*){{0,3}})\1(?=[ \t]*(?:[-–—]|$))"
+)
 _NO_OWNER = re.compile(r"([*_]{0,2})(?:unassigned|unowned|no owner|nobody)\1", re.I)
 # "— *Unassigned*" after a dash only: "Find out why alerts were unassigned" keeps its last word
 _DASH_NO_OWNER = re.compile(r"\s[-–—]+[ \t]*" + _NO_OWNER.pattern + r"(?=[ \t]*(?:[-–—]|$))", re.I)
@@ -164,7 +168,7 @@ _NOT_A_NAME = re.compile(r"(?:blocked|critical|urgent|high|medium|low|p\d|sev\d|
 # Confluence's and Jira's task lines end "… @Marta Nowak 2026-12-01", "… @anna.k": the mention (a name
 # of up to 3 capitalised words) is the owner and the date after it the due date; a word that makes the
 # mention part of the sentence ("Escalate to @Sam") keeps it in the title
-_TRAIL_NAME = re.compile(r"(?:[ \t]+[A-Z][a-z][\w.'’-]*){0,2}")
+_TRAIL_NAME = re.compile(rf"(?:[ \t]+[{UPPER}][{LOWER}][\w.'’-]*){{0,2}}")
 _MENTION_IN_SENTENCE = re.compile(
     r"\b(?:to|with|for|from|by|and|or|of|via|ask|ping|tell|notify|cc|page|thank)\s*$", re.I
 )
@@ -203,7 +207,7 @@ def _spaces_before(text: str, end: int) -> int:
     return end
 
 
-_OWNER_LIST = re.compile(r"@[\w.-]+(?:[ \t]+[A-Z][\w.'’-]*){0,2}\s*(?:[,;&/+]|\band\b)\s*$")
+_OWNER_LIST = re.compile(rf"@[\w.-]+(?:[ \t]+[{UPPER}][\w.'’-]*){{0,2}}\s*(?:[,;&/+]|\band\b)\s*$")
 
 
 def _trailing_mention(title: str) -> tuple:
@@ -414,7 +418,7 @@ def _fields(text: str, bracketed: bool) -> tuple[dict, str]:
 # Due: December 15"), or in a list where most items end so with a full name ("(Lukas Weber)"); else it
 # says what, not who: "(Redis)", "(Kafka Connect)", "(Google Cloud)" (a two-word product was an owner,
 # and then made every one-word bracket of its list one: found in review)
-_NAME_WORD = r"[A-Z](?:[a-z]+(?:[-'’][A-Z]?[a-z]+)*|['’][A-Z][a-z]+)"
+_NAME_WORD = rf"[{UPPER}](?:[{LOWER}]+(?:[-'’][{UPPER}]?[{LOWER}]+)*|['’][{UPPER}][{LOWER}]+)"
 _FULL_NAME = re.compile(rf"{_NAME_WORD}(?: {_NAME_WORD}){{1,2}}")
 _ONE_NAME = re.compile(_NAME_WORD)
 _END_BRACKET = re.compile(r"\(([^()\[\]]*)\)\s*(?:[-–—].*)?$")
@@ -725,7 +729,7 @@ _SUB_FIELD = re.compile(
     r"^(?P<label>owner|assignee|assigned to|due(?:[ \t]+date)?|deadline|target date|eta|ticket|jira|issue|bug|"
     r"tracking|status|state)[ \t]*[:=][ \t]*(?P<value>.*)$"
     # "owner Alex Kim", "owner - @alex": no colon, but a name or a mention alone after the label
-    r"|^(?P<label2>owner|assignee)[ \t]*(?:[–—-][ \t]*)?(?P<value2>@[\w.-]+|(?-i:[A-Z][\w.'’-]*(?:[ \t][A-Z][\w.'’-]*){0,2}))$",
+    rf"|^(?P<label2>owner|assignee)[ \t]*(?:[–—-][ \t]*)?(?P<value2>@[\w.-]+|(?-i:[{UPPER}][\w.'’-]*(?:[ \t][{UPPER}][\w.'’-]*){{0,2}}))$",
     re.I,
 )
 

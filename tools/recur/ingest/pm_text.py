@@ -35,6 +35,24 @@ _MON = {m: n for n, names in enumerate(_MONTH_NAMES, 1) for m in names}
 _MONTH_WORDS = "|".join(sorted(_MON, key=len, reverse=True))
 MONTH_NAME = rf"(?:{_MONTH_WORDS})\.?"  # a month name, its abbreviation's dot too; no group
 _MONTH = rf"({_MONTH_WORDS})\.?"  # the same, the name a group of its own (the date forms' m or d m y)
+
+
+def _letter_class(test) -> str:
+    """The body of a regex character class, as ranges, of the letters below U+0530 (Latin and its
+    accented letters, Greek, Cyrillic) that ``test`` accepts: ``re`` has no class of capitals."""
+    ranges: list[list[int]] = []
+    for n in range(0x41, 0x530):
+        if chr(n).isalpha() and test(chr(n)):
+            if ranges and ranges[-1][1] == n - 1:
+                ranges[-1][1] = n
+            else:
+                ranges.append([n, n])
+    return "".join(chr(a) if a == b else f"{chr(a)}-{chr(b)}" for a, b in ranges)
+
+
+# a capital and a small letter of a name, accented ones too: "José Núñez", "Zoë", "Łukasz" were no names
+UPPER = _letter_class(str.isupper)
+LOWER = _letter_class(str.islower)
 # (regex, order of the groups: y m d / m d y / d m y), tried everywhere in a text; the earliest match wins
 # 31/03/2026 or 03/31/2026: read only when one order alone makes a date (03/04/2026 is not read)
 SLASH_DATE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4})(?![\d/])")
