@@ -822,3 +822,44 @@ def test_an_owner_with_accented_letters_is_read_as_an_ascii_one_is():
     # a word that is no name is none, accented or not
     [it] = parse_action_items("- Add a cache warm-up — Café Service — 2026-12-19\n")
     assert (it["title"], it["owner"]) == ("Add a cache warm-up — Café Service", None)
+
+
+DASH_NAMES_ALONE = """\
+# Certificate expiry on the edge
+
+Date: 2026-12-02
+
+## Summary
+The edge certificate expired; TLS handshakes failed for 25 minutes.
+
+## Action items
+- Get it done — Priya
+- Rotate the cert — Priya — Dec 19
+- Fix the cache — Pulumi
+- Add capacity — Frankfurt
+- Pin the TLS library — Sam
+- Alert on expiry — Redis
+
+| Action | Owner |
+|---|---|
+| Renew the intermediate | @sam |
+"""
+
+
+def test_a_name_alone_after_a_dash_is_the_owner_when_the_section_names_that_person_an_owner():
+    # "Get it done — Priya" kept the name in the title, no owner read: a name was read after a dash only
+    # beside a date or a ticket. Alone it is as often a product or a place, which no word list tells from a
+    # person: it is the owner when the section gives that name as the owner of another item
+    got = [(a["title"], a["owner"]) for a in parse(DASH_NAMES_ALONE).action_items]
+    assert got == [
+        ("Renew the intermediate", "sam"),
+        ("Get it done", "Priya"),  # Priya owns "Rotate the cert"
+        ("Rotate the cert", "Priya"),
+        ("Fix the cache — Pulumi", None),  # named as no one's owner: a product, left in the title
+        ("Add capacity — Frankfurt", None),
+        ("Pin the TLS library", "Sam"),  # "@sam" owns the table's item: the same person
+        ("Alert on expiry — Redis", None),
+    ]
+    # with no owner to say it is a person, the name stays in the title (as "— Pulumi" must)
+    [it] = parse_action_items("- Get it done — Priya\n")
+    assert (it["title"], it["owner"], it["status"]) == ("Get it done — Priya", None, "open")

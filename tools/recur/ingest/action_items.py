@@ -328,10 +328,11 @@ def _tail_field(segment: str) -> tuple:
     return None, None, None
 
 
-def _dash_tail(title: str, beside: bool = False) -> tuple:
+def _dash_tail(title: str, beside: bool = False, people: frozenset = frozenset()) -> tuple:
     """(owner, due, due without a year, the title without them) of the dash-separated fields ending
-    ``title``: a name and a date or a ticket (or a status, ``beside``: one was taken out of the tail);
-    (None, None, None, title) when it does not end so."""
+    ``title``: a name and a date or a ticket (or a status, ``beside``: one was taken out of the tail),
+    or a name alone ending it that ``people`` holds (_alone_name); (None, None, None, title) when it
+    does not end so."""
     seps = list(_TAIL_SEP.finditer(title))
     read, end = [], len(title)
     for sep in reversed(seps):
@@ -347,12 +348,23 @@ def _dash_tail(title: str, beside: bool = False) -> tuple:
     # a name is the owner beside a date or a ticket; a date is the due date after any words ("Migrate to
     # Kafka Connect — 2026-12-19", "Add an alert — not urgent — Dec 19": it stayed in the title), those
     # words kept in the title when they name no one or two ("— All Regions —", "— Sam Okafor — Jo Lee —")
-    owner = names if len(names) == 1 and len(read) + beside >= 2 else []
+    owner = names if len(names) == 1 and (len(read) + beside >= 2 or _alone_name(read, people)) else []
     if not owner and not dates:
         return None, None, None, title
     for _, _, _, start, stop in sorted(owner + dates[:1], key=lambda r: -r[3]):
         title = title[:start] + title[stop:]
     return owner[0][1] if owner else None, dates[0][1] if dates else None, dates[0][2] if dates else None, title
+
+
+# "Get it done — Priya": a name alone ending an item after a dash stayed in its title. Alone, with no date
+# or ticket to say the tail is fields, it is as often what, where or which ("— Pulumi", "— Frankfurt",
+# "— Feature Flags"), and no list of words tells them all from people: it is read as the owner only when
+# the section says it is a person's name, the owner of another item (a column, a label, a mention, a tail
+# with a date: _people). A list whose items mostly end so is no proof ("— Pulumi", "— Frankfurt" read as
+# two owners so). The name rules of _tail_field apply as ever.
+def _alone_name(read: list, people: frozenset) -> bool:
+    """Whether the tail fields ``read`` are one name alone that ``people`` holds (casefolded)."""
+    return len(read) == 1 and read[0][1].casefold() in people
 
 
 def _value(text: str, start: int) -> str:
@@ -485,9 +497,9 @@ def _plain_labels(title: str) -> str:
     return _EMPHASISED_LABEL.sub(lambda m: m.group(2) + (":" if m.group(3) or m.group(4) else ""), title)
 
 
-def _inline_fields(title: str, names: bool = False, beside: bool = False) -> tuple[str, dict]:
+def _inline_fields(title: str, names: bool = False, beside: bool = False, people: frozenset = frozenset()) -> tuple:
     """``title`` without the owner and due date written in it, and those (the first of each);
-    ``names``: as ``_bracket_owner``'s; ``beside``: as ``_dash_tail``'s."""
+    ``names``: as ``_bracket_owner``'s; ``beside`` and ``people``: as ``_dash_tail``'s."""
     said: dict = {"owner": None, "due": None, "due_unread": None}
     title = _plain_labels(title)
 
@@ -509,7 +521,7 @@ def _inline_fields(title: str, names: bool = False, beside: bool = False) -> tup
     title = _BRACKET.sub(bracket, title)
     owner, due, title = _trailing_mention(title)
     said["owner"], said["due"] = said["owner"] or owner, said["due"] or due
-    owner, due, unread, title = _dash_tail(title, beside)
+    owner, due, unread, title = _dash_tail(title, beside, people)
     said["owner"], said["due"] = said["owner"] or owner, said["due"] or due
     said["due_unread"] = said["due_unread"] or unread
     got, title = _fields(title, bracketed=False)
@@ -521,7 +533,15 @@ def _inline_fields(title: str, names: bool = False, beside: bool = False) -> tup
 
 
 def item(
-    title: str, *, status_text: str = "", owner=None, due=None, ticket_text: str = "", checked=None, names=False
+    title: str,
+    *,
+    status_text: str = "",
+    owner=None,
+    due=None,
+    ticket_text: str = "",
+    checked=None,
+    names=False,
+    people: frozenset = frozenset(),
 ) -> dict:
     """One follow-up from its parts; status words and tickets found anywhere are taken out of the title.
     One struck through (``~~title~~``) or whose status says it will not be done ("Won't do",
@@ -542,7 +562,7 @@ def item(
     if ticket is None and ticket_text and not is_placeholder(ticket_text):
         rest = status_of(ticket_text)[1]
         ticket = _plain(rest) or None if rest and not re.fullmatch(r"(?i)n/?a|none|-+", rest.strip()) else None
-    title, said = _inline_fields(title, names, beside=tail_status is not None or marked)
+    title, said = _inline_fields(title, names, beside=tail_status is not None or marked, people=people)
     owner = owner or said["owner"]
     due = due or said["due"]
     if ticket:
@@ -609,7 +629,7 @@ def _ownerless(owner: str) -> bool:
     return is_placeholder(owner) or _NO_OWNER.fullmatch(owner.strip()) is not None
 
 
-def from_table(rows: list[str]) -> list[dict]:
+def from_table(rows: list[str], people: frozenset = frozenset()) -> list[dict]:
     header = [_plain(c).lower() for c in table_cells(rows[0])]
     title_n = _col(header, _TITLE_COLS)
     title_n = 0 if title_n is None else title_n
@@ -640,6 +660,7 @@ def from_table(rows: list[str]) -> list[dict]:
             owner=get("owner") or None,
             due=parse_date(due_text) or _in_order(due_text, order),
             ticket_text=get("ticket") or (rest if ticket_of(rest) else ""),
+            people=people,
         )
         if it["title"] and not is_placeholder(it["title"]):
             out.append(_due_unread(it, due_text))
@@ -765,7 +786,7 @@ def _set_sub_field(it: dict, kind: str, value: str) -> None:
         it["status"] = "done" if field_status(value) == "done" else it["status"]
 
 
-def from_list(lines: list[str]) -> list[dict]:
+def from_list(lines: list[str], people: frozenset = frozenset()) -> list[dict]:
     entries = _list_entries(lines)
     names = bracket_names([text for _, _, text in entries])
     out: list[dict] = []
@@ -779,7 +800,7 @@ def from_list(lines: list[str]) -> list[dict]:
         if nested and text.rstrip("*_ ").endswith(":"):
             continue  # a group label ("Prevent:") over its own items
         checked = None if box is None else box.strip() != ""
-        it = item(text, checked=checked, names=names)
+        it = item(text, checked=checked, names=names, people=people)
         above = [a for a in above if a[0] < indent]
         if it["title"] and not is_placeholder(it["title"]):
             out.append(it)
@@ -796,20 +817,37 @@ def _unescaped(items: list[dict]) -> list[dict]:
 
 
 def parse_action_items(text: str) -> list[dict]:
-    """Follow-ups from a section's Markdown: every table, then every list outside tables."""
+    """Follow-ups from a section's Markdown: every table, then every list outside tables; read again
+    when a name alone ends an item that the section says is a person's (_people)."""
     text = strip_placeholders(text)
-    lines = text.splitlines()
+    items = _read_items(text, frozenset())
+    people = _people(text, items)
+    return merged(_unescaped(_read_items(text, people) if people else items))
+
+
+def _read_items(text: str, people: frozenset) -> list[dict]:
     out, table, rest = [], [], []
-    for ln in lines + [""]:
+    for ln in text.splitlines() + [""]:
         if ln.strip().startswith("|"):
             table.append(ln)
             continue
         if len(table) >= 2:
-            out += from_table(table)
+            out += from_table(table, people)
         table = []
         rest.append(ln)
-    out += from_list(rest)
-    return merged(_unescaped(out))
+    return out + from_list(rest, people)
+
+
+def _people(text: str, items: list[dict]) -> frozenset:
+    """The owners of ``items`` (casefolded) when a name alone ends a line of ``text`` after a dash that
+    is one of them, else none: the people such a name may be."""
+    alone = []
+    for line in text.splitlines():
+        seps = list(_TAIL_SEP.finditer(line))
+        kind, name, _ = _tail_field(line[seps[-1].end() :]) if seps else (None, None, None)
+        alone += [name.casefold()] if kind == "name" else []
+    owners = {_plain(it["owner"]).lstrip("@").casefold() for it in items if it["owner"]}
+    return frozenset(owners) if owners.intersection(alone) else frozenset()
 
 
 def merged(items: list[dict]) -> list[dict]:
