@@ -621,6 +621,36 @@ def test_a_status_word_inside_a_title_stays_in_it_and_the_item_stays_open():
     ]
 
 
+def test_a_status_word_in_capitals_that_the_sentence_takes_stays_in_the_title():
+    # "Get the migration DONE" was read done, titled "Get the migration": a word in capitals at either end
+    # was a status wherever it stood, the sentence's own word too
+    def read(line):
+        [it] = parse_action_items(f"- {line}\n")
+        return it["title"], it["status"]
+
+    for line in (
+        "Get the migration DONE",
+        "Mark the epic DONE",
+        "Leave the flag TODO",
+        "Move the card to DONE",
+        "Move the card to IN PROGRESS",
+        "TODO comments must name a ticket",
+        "WIP limits for the review queue",
+        "WIP is capped at three per person",
+    ):
+        assert read(line) == (line, "open"), line
+    # written after or before the sentence it is the status still
+    for line, want in (
+        ("Get it done DONE", ("Get it done", "done")),  # "get it done" has its word: the last one is the status
+        ("Rotate the keys DONE", ("Rotate the keys", "done")),
+        ("Pin the resolver image TODO", ("Pin the resolver image", "open")),
+        ("DONE Rotate the keys", ("Rotate the keys", "done")),
+        ("TODO allow ICMP on the edge", ("allow ICMP on the edge", "open")),
+        ("Get the migration — DONE", ("Get the migration", "done")),
+    ):
+        assert read(line) == want, line
+
+
 def test_a_status_said_as_its_own_sentence_dash_field_start_or_labelled_bracket_is_read():
     # each was read done with the word cut out of the title ("Fix DNS. .", "Fix DNS (Status: )")
     got = [
@@ -691,3 +721,145 @@ def test_a_done_bracket_with_its_date_is_the_status():
         ("Fix DNS (done 3 of 5 hosts)", "open"),
         ("Fix DNS (done within 2 days)", "open"),
     ]
+
+
+def test_a_month_is_read_by_the_same_names_in_a_date_a_due_date_and_a_done_bracket():
+    # the month names were spelled three times, two of them as any word starting like a month ("dec…"):
+    # "(done Mayday 3)" was read done, its bracket cut from the title, while no date reader reads "Mayday 3"
+    got = [
+        (a["title"], a["status"])
+        for line in ("Fix DNS (done Sept. 3)", "Fix DNS (done June 3, 2026)", "Fix DNS (done Mayday 3)")
+        for a in parse_action_items(f"- {line}\n")
+    ]
+    assert got == [("Fix DNS", "done"), ("Fix DNS", "done"), ("Fix DNS (done Mayday 3)", "open")]
+    [it] = parse_action_items("- Fix it due @Sept. 1, 2026\n")  # Notion's date mention, its month abbreviated
+    assert (it["title"], it["due"]) == ("Fix it", dt.date(2026, 9, 1))
+
+
+BLOCKED_ITEMS = """\
+# Signing key rotation stalled
+
+Date: 2026-11-20
+Severity: sev3
+
+## Summary
+The signing key rotation stalled for two days waiting on a vendor's certificate.
+
+## Action items
+- [ ] Rotate the signing key — **Blocked** — SEC-9
+- Fix the renewal job — Blocked — Priya — 2026-12-19
+- [blocked] Move the CA bundle to the vault
+- Blocked: Add an expiry alert
+- Drop the old intermediate (blocked on legal review)
+- Unblock blocked deploys
+- Remove the (blocked) list
+
+| Action | Status |
+|---|---|
+| Pin the vendor's CA | Blocked on vendor |
+"""
+
+
+def test_a_blocked_item_is_open_and_said_in_the_notes(kb_dir, tmp_path):
+    # "— Blocked —" stayed in the title ("Rotate the signing key — Blocked"): a different follow-up from
+    # the same item unblocked, and the word no status the board reads. The KB's follow-ups are open or
+    # done: it is open, its words out of the title and said in the import's notes
+    pm = parse(BLOCKED_ITEMS)
+    got = [(a["title"], a["status"], a["owner"], a["ticket"]) for a in pm.action_items]
+    assert got == [
+        ("Pin the vendor's CA", "open", None, None),
+        ("Rotate the signing key", "open", None, "SEC-9"),
+        ("Fix the renewal job", "open", "Priya", None),
+        ("Move the CA bundle to the vault", "open", None, None),
+        ("Add an expiry alert", "open", None, None),
+        ("Drop the old intermediate", "open", None, None),
+        ("Unblock blocked deploys", "open", None, None),  # the sentence's own words
+        ("Remove the (blocked) list", "open", None, None),
+    ]
+    assert [w for _, w in pm.blocked_items] == [
+        "Blocked on vendor",
+        "Blocked",
+        "Blocked",
+        "blocked",
+        "Blocked",
+        "blocked on legal review",
+    ]
+    out = json.loads(imp(kb_dir, tmp_path / "pm" / "keys.md", BLOCKED_ITEMS).output)
+    assert (
+        "follow-up 'Drop the old intermediate': 'blocked on legal review' recorded open (a follow-up is open or "
+        "done), the words out of its title"
+    ) in out["notes"]
+    inc = load_kb(kb_dir).incidents[out["incident"]]
+    assert inc.follow_ups[1].title == "Rotate the signing key" and inc.follow_ups[1].status == "open"
+    strict_check(kb_dir)
+    # said done elsewhere it is done, and no longer blocked
+    [it] = parse_action_items("- [x] Fix the renewal job — Blocked\n")
+    assert (it["title"], it["status"], "blocked" in it) == ("Fix the renewal job", "done", False)
+
+
+def test_an_owner_with_accented_letters_is_read_as_an_ascii_one_is():
+    # a name was [A-Z][a-z]…: "José Núñez", "Zoë", "Łukasz Żółw" stayed in the titles, no owner read
+    got = [
+        (a["title"], a["owner"])
+        for text in (
+            "- Tune retries — José Núñez — 2026-12-19\n",
+            "- Pin the TLS library — Zoë — OPS-14\n",
+            "- Fix retries (Zoë, OPS-12)\n",
+            "- Restore the IAM policy — **Łukasz Żółw** — ENG-1\n",
+            "- Rotate the cert @Zoë Ødegård 2026-12-01\n",
+            "- Drain the old pool\n  - owner Émile Zola\n",
+        )
+        for a in parse_action_items(text)
+    ]
+    assert got == [
+        ("Tune retries", "José Núñez"),
+        ("Pin the TLS library", "Zoë"),
+        ("Fix retries", "Zoë"),
+        ("Restore the IAM policy", "Łukasz Żółw"),
+        ("Rotate the cert", "Zoë Ødegård"),
+        ("Drain the old pool", "Émile Zola"),
+    ]
+    # a word that is no name is none, accented or not
+    [it] = parse_action_items("- Add a cache warm-up — Café Service — 2026-12-19\n")
+    assert (it["title"], it["owner"]) == ("Add a cache warm-up — Café Service", None)
+
+
+DASH_NAMES_ALONE = """\
+# Certificate expiry on the edge
+
+Date: 2026-12-02
+
+## Summary
+The edge certificate expired; TLS handshakes failed for 25 minutes.
+
+## Action items
+- Get it done — Priya
+- Rotate the cert — Priya — Dec 19
+- Fix the cache — Pulumi
+- Add capacity — Frankfurt
+- Pin the TLS library — Sam
+- Alert on expiry — Redis
+
+| Action | Owner |
+|---|---|
+| Renew the intermediate | @sam |
+"""
+
+
+def test_a_name_alone_after_a_dash_is_the_owner_when_the_section_names_that_person_an_owner():
+    # "Get it done — Priya" kept the name in the title, no owner read: a name was read after a dash only
+    # beside a date or a ticket. Alone it is as often a product or a place, which no word list tells from a
+    # person: it is the owner when the section gives that name as the owner of another item
+    got = [(a["title"], a["owner"]) for a in parse(DASH_NAMES_ALONE).action_items]
+    assert got == [
+        ("Renew the intermediate", "sam"),
+        ("Get it done", "Priya"),  # Priya owns "Rotate the cert"
+        ("Rotate the cert", "Priya"),
+        ("Fix the cache — Pulumi", None),  # named as no one's owner: a product, left in the title
+        ("Add capacity — Frankfurt", None),
+        ("Pin the TLS library", "Sam"),  # "@sam" owns the table's item: the same person
+        ("Alert on expiry — Redis", None),
+    ]
+    # with no owner to say it is a person, the name stays in the title (as "— Pulumi" must)
+    [it] = parse_action_items("- Get it done — Priya\n")
+    assert (it["title"], it["owner"], it["status"]) == ("Get it done — Priya", None, "open")

@@ -1,7 +1,8 @@
 """Action items of a postmortem, from Markdown tables and lists, as follow-ups.
 
-Each item is ``{title, status, owner, due, ticket}``, and ``cancelled`` (won't do) or ``due_unread``
-(a due date written in no way we read) when they apply; status is ``done`` or ``open`` (the KB
+Each item is ``{title, status, owner, due, ticket}``, and ``cancelled`` (won't do), ``blocked`` (the
+blocked marker as written: the item is open) or ``due_unread`` (a due date written in no way we read)
+when they apply; status is ``done`` or ``open`` (the KB
 format's follow-up states: "in progress" is still open). Status words (DONE, TODO, in progress, ✅) are
 taken out of the title where a status is written (a column, a cell, a marker at either end of the item:
 ``pm_text.status_of``), never from inside it ("Get it done" stays open); ticket references wherever they are.
@@ -13,8 +14,11 @@ import datetime as dt
 import re
 
 from recur.ingest.pm_text import (
+    LOWER,
+    MONTH_NAME,
     SLASH_DATE,
     TICKET,
+    UPPER,
     ambiguous_date,
     day_of_month,
     field_status,
@@ -68,6 +72,35 @@ _CANCEL_MARK = re.compile(
     rf"|^\s*(?:[(\[]{_EM}{_CANCEL_WORDS}{_EM}[)\]]|{_EM}{_CANCEL_WORDS}{_EM}\s*[:–—-])\s*",
     re.I,
 )
+# A blocked item, "Rotate the key — Blocked — SEC-9", "[blocked] Rotate the key", "Blocked: Rotate the key",
+# "Rotate the key (blocked on legal)": the KB's follow-ups are open or done, so it is open; the words
+# stayed in its title, which then named another follow-up than the same item unblocked (the next import
+# of the edited postmortem called it gone and a new one added). They are taken out and said in the
+# import's notes (``blocked``: the words as written), as no field of the format holds them. A marker is
+# a bracket ending or starting the item (a dash-led tail after it at most), a field between dashes or
+# ending the item after one, or the start before a colon or dash: "Unblock blocked deploys", "Blocked
+# requests: add a retry" and "Remove the (blocked) list" keep their words, as a cancel marker's rule.
+_BLOCKED_WORDS = rf"{_EM}blocked{_EM}(?:\s*[:,;]\s*|\s+(?:on|by|until|pending)\s+)?"
+_BLOCKED_MARK = re.compile(
+    rf"(?<!\s)\s*[(\[](?P<b>{_BLOCKED_WORDS}[^()\[\]]*)[)\]](?=\s*$|\s+[-–—]+\s)"
+    rf"|^\s*[(\[](?P<s>{_BLOCKED_WORDS}[^()\[\]]*)[)\]]\s*"
+    rf"|(?<!\s)\s+[-–—]+\s*(?P<d>{_BLOCKED_WORDS}(?<=[:,;\s])[^–—|]*?|{_EM}blocked{_EM})(?=\s+[-–—]+\s|\s*$)"
+    rf"|^\s*(?P<l>{_EM}blocked(?:{_EM}\s*:|\s*:{_EM}|{_EM}\s+[-–—]+))\s*",
+    re.I,
+)
+# a status column or field that says blocked: "Blocked", "Blocked on the vendor"
+_BLOCKED_FIELD = re.compile(r"^\W*blocked\b", re.I)
+
+
+def _blocked(title: str, status_text: str) -> tuple[str | None, str]:
+    """(the blocked marker as written, or None; ``title`` without it)."""
+    m = _BLOCKED_MARK.search(title)
+    if m is None:
+        return (_plain(status_text) if _BLOCKED_FIELD.match(status_text) else None), title
+    said = _plain(next(g for g in m.group("b", "s", "d", "l") if g)).strip(" *_:–—-")
+    return said, (title[: m.start()] + " " + title[m.end() :]).strip()
+
+
 # "~~Rewrite the session layer~~ too costly": a struck title followed by why it was struck
 _STRUCK_LEAD = re.compile(r"^\s*~~(?P<title>[^~]+?)~~(?P<why>.*)$")
 
@@ -115,14 +148,16 @@ _VALUE_END = re.compile(
 )
 _WEEKDAY = re.compile(r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+", re.I)
 # "(Priya, by 2026-12-07)": the bracket's other words are its owner only when they are a name alone
-_NAME = re.compile(r"@[\w.-]+|[A-Z][a-z][\w.'’-]*(?:\s[A-Z][a-z][\w.'’-]*){0,2}")
+_NAME = re.compile(rf"@[\w.-]+|[{UPPER}][{LOWER}][\w.'’-]*(?:\s[{UPPER}][{LOWER}][\w.'’-]*){{0,2}}")
 # a bracket that says who or which ticket, in no form read above: dropped from the title, as before
 _BRACKET_META = re.compile(r"\bowner\b|@|\b[A-Z][A-Z0-9]+-\d+", re.I)
 
 
 # incident.io's follow-ups: "Restore the IAM policy — **Sam Okafor** — ENG-4411": a bold name between
 # dashes (or after the last) is the owner; "— *Unassigned*" says there is none. Both stayed in the title.
-_DASH_OWNER = re.compile(r"\s[-–—]+[ \t]*(\*\*|__)([A-Z][\w.'’-]*(?:[ \t][A-Z][\w.'’-]*){0,3})\1(?=[ \t]*(?:[-–—]|$))")
+_DASH_OWNER = re.compile(
+    rf"\s[-–—]+[ \t]*(\*\*|__)([{UPPER}][\w.'’-]*(?:[ \t][{UPPER}][\w.'’-]*){{0,3}})\1(?=[ \t]*(?:[-–—]|$))"
+)
 _NO_OWNER = re.compile(r"([*_]{0,2})(?:unassigned|unowned|no owner|nobody)\1", re.I)
 # "— *Unassigned*" after a dash only: "Find out why alerts were unassigned" keeps its last word
 _DASH_NO_OWNER = re.compile(r"\s[-–—]+[ \t]*" + _NO_OWNER.pattern + r"(?=[ \t]*(?:[-–—]|$))", re.I)
@@ -133,7 +168,7 @@ _NOT_A_NAME = re.compile(r"(?:blocked|critical|urgent|high|medium|low|p\d|sev\d|
 # Confluence's and Jira's task lines end "… @Marta Nowak 2026-12-01", "… @anna.k": the mention (a name
 # of up to 3 capitalised words) is the owner and the date after it the due date; a word that makes the
 # mention part of the sentence ("Escalate to @Sam") keeps it in the title
-_TRAIL_NAME = re.compile(r"(?:[ \t]+[A-Z][a-z][\w.'’-]*){0,2}")
+_TRAIL_NAME = re.compile(rf"(?:[ \t]+[{UPPER}][{LOWER}][\w.'’-]*){{0,2}}")
 _MENTION_IN_SENTENCE = re.compile(
     r"\b(?:to|with|for|from|by|and|or|of|via|ask|ping|tell|notify|cc|page|thank)\s*$", re.I
 )
@@ -172,7 +207,7 @@ def _spaces_before(text: str, end: int) -> int:
     return end
 
 
-_OWNER_LIST = re.compile(r"@[\w.-]+(?:[ \t]+[A-Z][\w.'’-]*){0,2}\s*(?:[,;&/+]|\band\b)\s*$")
+_OWNER_LIST = re.compile(rf"@[\w.-]+(?:[ \t]+[{UPPER}][\w.'’-]*){{0,2}}\s*(?:[,;&/+]|\band\b)\s*$")
 
 
 def _trailing_mention(title: str) -> tuple:
@@ -293,10 +328,11 @@ def _tail_field(segment: str) -> tuple:
     return None, None, None
 
 
-def _dash_tail(title: str, beside: bool = False) -> tuple:
+def _dash_tail(title: str, beside: bool = False, people: frozenset = frozenset()) -> tuple:
     """(owner, due, due without a year, the title without them) of the dash-separated fields ending
-    ``title``: a name and a date or a ticket (or a status, ``beside``: one was taken out of the tail);
-    (None, None, None, title) when it does not end so."""
+    ``title``: a name and a date or a ticket (or a status, ``beside``: one was taken out of the tail),
+    or a name alone ending it that ``people`` holds (_alone_name); (None, None, None, title) when it
+    does not end so."""
     seps = list(_TAIL_SEP.finditer(title))
     read, end = [], len(title)
     for sep in reversed(seps):
@@ -312,12 +348,23 @@ def _dash_tail(title: str, beside: bool = False) -> tuple:
     # a name is the owner beside a date or a ticket; a date is the due date after any words ("Migrate to
     # Kafka Connect — 2026-12-19", "Add an alert — not urgent — Dec 19": it stayed in the title), those
     # words kept in the title when they name no one or two ("— All Regions —", "— Sam Okafor — Jo Lee —")
-    owner = names if len(names) == 1 and len(read) + beside >= 2 else []
+    owner = names if len(names) == 1 and (len(read) + beside >= 2 or _alone_name(read, people)) else []
     if not owner and not dates:
         return None, None, None, title
     for _, _, _, start, stop in sorted(owner + dates[:1], key=lambda r: -r[3]):
         title = title[:start] + title[stop:]
     return owner[0][1] if owner else None, dates[0][1] if dates else None, dates[0][2] if dates else None, title
+
+
+# "Get it done — Priya": a name alone ending an item after a dash stayed in its title. Alone, with no date
+# or ticket to say the tail is fields, it is as often what, where or which ("— Pulumi", "— Frankfurt",
+# "— Feature Flags"), and no list of words tells them all from people: it is read as the owner only when
+# the section says it is a person's name, the owner of another item (a column, a label, a mention, a tail
+# with a date: _people). A list whose items mostly end so is no proof ("— Pulumi", "— Frankfurt" read as
+# two owners so). The name rules of _tail_field apply as ever.
+def _alone_name(read: list, people: frozenset) -> bool:
+    """Whether the tail fields ``read`` are one name alone that ``people`` holds (casefolded)."""
+    return len(read) == 1 and read[0][1].casefold() in people
 
 
 def _value(text: str, start: int) -> str:
@@ -383,7 +430,7 @@ def _fields(text: str, bracketed: bool) -> tuple[dict, str]:
 # Due: December 15"), or in a list where most items end so with a full name ("(Lukas Weber)"); else it
 # says what, not who: "(Redis)", "(Kafka Connect)", "(Google Cloud)" (a two-word product was an owner,
 # and then made every one-word bracket of its list one: found in review)
-_NAME_WORD = r"[A-Z](?:[a-z]+(?:[-'’][A-Z]?[a-z]+)*|['’][A-Z][a-z]+)"
+_NAME_WORD = rf"[{UPPER}](?:[{LOWER}]+(?:[-'’][{UPPER}]?[{LOWER}]+)*|['’][{UPPER}][{LOWER}]+)"
 _FULL_NAME = re.compile(rf"{_NAME_WORD}(?: {_NAME_WORD}){{1,2}}")
 _ONE_NAME = re.compile(_NAME_WORD)
 _END_BRACKET = re.compile(r"\(([^()\[\]]*)\)\s*(?:[-–—].*)?$")
@@ -442,8 +489,7 @@ _EMPHASISED_LABEL = re.compile(
 # Notion's Markdown export writes a date mention as "@December 1, 2026" (and a person's as "@Dana
 # Weiss"): the date was read as a person ("Dana" stayed the owner, "@December 1, 2026" in the title) and
 # "due @December 10, 2026" as no due date. An "@" before a date is the date's.
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
-_DATE_MENTION = re.compile(rf"(?<![\w.])@(?=(?i:{_MONTH})[ \t]+\d{{1,2}},?[ \t]+\d{{4}}\b|\d{{4}}-\d\d-\d\d\b)")
+_DATE_MENTION = re.compile(rf"(?<![\w.])@(?=(?i:{MONTH_NAME})[ \t]+\d{{1,2}},?[ \t]+\d{{4}}\b|\d{{4}}-\d\d-\d\d\b)")
 
 
 def _plain_labels(title: str) -> str:
@@ -451,9 +497,9 @@ def _plain_labels(title: str) -> str:
     return _EMPHASISED_LABEL.sub(lambda m: m.group(2) + (":" if m.group(3) or m.group(4) else ""), title)
 
 
-def _inline_fields(title: str, names: bool = False, beside: bool = False) -> tuple[str, dict]:
+def _inline_fields(title: str, names: bool = False, beside: bool = False, people: frozenset = frozenset()) -> tuple:
     """``title`` without the owner and due date written in it, and those (the first of each);
-    ``names``: as ``_bracket_owner``'s; ``beside``: as ``_dash_tail``'s."""
+    ``names``: as ``_bracket_owner``'s; ``beside`` and ``people``: as ``_dash_tail``'s."""
     said: dict = {"owner": None, "due": None, "due_unread": None}
     title = _plain_labels(title)
 
@@ -475,7 +521,7 @@ def _inline_fields(title: str, names: bool = False, beside: bool = False) -> tup
     title = _BRACKET.sub(bracket, title)
     owner, due, title = _trailing_mention(title)
     said["owner"], said["due"] = said["owner"] or owner, said["due"] or due
-    owner, due, unread, title = _dash_tail(title, beside)
+    owner, due, unread, title = _dash_tail(title, beside, people)
     said["owner"], said["due"] = said["owner"] or owner, said["due"] or due
     said["due_unread"] = said["due_unread"] or unread
     got, title = _fields(title, bracketed=False)
@@ -487,7 +533,15 @@ def _inline_fields(title: str, names: bool = False, beside: bool = False) -> tup
 
 
 def item(
-    title: str, *, status_text: str = "", owner=None, due=None, ticket_text: str = "", checked=None, names=False
+    title: str,
+    *,
+    status_text: str = "",
+    owner=None,
+    due=None,
+    ticket_text: str = "",
+    checked=None,
+    names=False,
+    people: frozenset = frozenset(),
 ) -> dict:
     """One follow-up from its parts; status words and tickets found anywhere are taken out of the title.
     One struck through (``~~title~~``) or whose status says it will not be done ("Won't do",
@@ -495,6 +549,8 @@ def item(
     follow-up, "~~" and all. A kept title keeps a struck part as written ("in the ~~old~~ new
     dashboard"): its words were read as the title's, the strike-through dropped unsaid."""
     cancelled, title = _cancelled(title, status_text)
+    blocked, unblocked = _blocked(title, status_text)
+    marked, title = unblocked != title, unblocked  # "Fix DNS — Blocked — Priya": a field beside the name
     tail_status, title = _dash_status(title)
     progress, title = status_of(title)
     progress = progress or tail_status
@@ -506,7 +562,7 @@ def item(
     if ticket is None and ticket_text and not is_placeholder(ticket_text):
         rest = status_of(ticket_text)[1]
         ticket = _plain(rest) or None if rest and not re.fullmatch(r"(?i)n/?a|none|-+", rest.strip()) else None
-    title, said = _inline_fields(title, names, beside=tail_status is not None)
+    title, said = _inline_fields(title, names, beside=tail_status is not None or marked, people=people)
     owner = owner or said["owner"]
     due = due or said["due"]
     if ticket:
@@ -522,11 +578,13 @@ def item(
     }
     if due is None and said["due_unread"]:
         it["due_unread"] = said["due_unread"]  # "due: Q1 2027": said in the import's notes, not dropped unsaid
+    if blocked and it["status"] == "open":
+        it["blocked"] = blocked  # said in the import's notes: a follow-up is open or done
     return {**it, "cancelled": True} if cancelled else it
 
 
 # a status alone between dashes ("Fix DNS TTL — Done — Priya"): taking the word out where it stood left
-# "Fix DNS TTL — — Priya" as the title. "— Blocked —" stays in it: the KB's "open" would lose what it says
+# "Fix DNS TTL — — Priya" as the title. "— Blocked —" is read before it (_blocked)
 def _dash_status(title: str) -> tuple:
     """(status or None, ``title`` without it) of a field between dashes after the title that is a status alone."""
     seps = list(_TAIL_SEP.finditer(title))
@@ -571,7 +629,7 @@ def _ownerless(owner: str) -> bool:
     return is_placeholder(owner) or _NO_OWNER.fullmatch(owner.strip()) is not None
 
 
-def from_table(rows: list[str]) -> list[dict]:
+def from_table(rows: list[str], people: frozenset = frozenset()) -> list[dict]:
     header = [_plain(c).lower() for c in table_cells(rows[0])]
     title_n = _col(header, _TITLE_COLS)
     title_n = 0 if title_n is None else title_n
@@ -602,6 +660,7 @@ def from_table(rows: list[str]) -> list[dict]:
             owner=get("owner") or None,
             due=parse_date(due_text) or _in_order(due_text, order),
             ticket_text=get("ticket") or (rest if ticket_of(rest) else ""),
+            people=people,
         )
         if it["title"] and not is_placeholder(it["title"]):
             out.append(_due_unread(it, due_text))
@@ -691,7 +750,7 @@ _SUB_FIELD = re.compile(
     r"^(?P<label>owner|assignee|assigned to|due(?:[ \t]+date)?|deadline|target date|eta|ticket|jira|issue|bug|"
     r"tracking|status|state)[ \t]*[:=][ \t]*(?P<value>.*)$"
     # "owner Alex Kim", "owner - @alex": no colon, but a name or a mention alone after the label
-    r"|^(?P<label2>owner|assignee)[ \t]*(?:[–—-][ \t]*)?(?P<value2>@[\w.-]+|(?-i:[A-Z][\w.'’-]*(?:[ \t][A-Z][\w.'’-]*){0,2}))$",
+    rf"|^(?P<label2>owner|assignee)[ \t]*(?:[–—-][ \t]*)?(?P<value2>@[\w.-]+|(?-i:[{UPPER}][\w.'’-]*(?:[ \t][{UPPER}][\w.'’-]*){{0,2}}))$",
     re.I,
 )
 
@@ -727,7 +786,7 @@ def _set_sub_field(it: dict, kind: str, value: str) -> None:
         it["status"] = "done" if field_status(value) == "done" else it["status"]
 
 
-def from_list(lines: list[str]) -> list[dict]:
+def from_list(lines: list[str], people: frozenset = frozenset()) -> list[dict]:
     entries = _list_entries(lines)
     names = bracket_names([text for _, _, text in entries])
     out: list[dict] = []
@@ -741,7 +800,7 @@ def from_list(lines: list[str]) -> list[dict]:
         if nested and text.rstrip("*_ ").endswith(":"):
             continue  # a group label ("Prevent:") over its own items
         checked = None if box is None else box.strip() != ""
-        it = item(text, checked=checked, names=names)
+        it = item(text, checked=checked, names=names, people=people)
         above = [a for a in above if a[0] < indent]
         if it["title"] and not is_placeholder(it["title"]):
             out.append(it)
@@ -758,20 +817,37 @@ def _unescaped(items: list[dict]) -> list[dict]:
 
 
 def parse_action_items(text: str) -> list[dict]:
-    """Follow-ups from a section's Markdown: every table, then every list outside tables."""
+    """Follow-ups from a section's Markdown: every table, then every list outside tables; read again
+    when a name alone ends an item that the section says is a person's (_people)."""
     text = strip_placeholders(text)
-    lines = text.splitlines()
+    items = _read_items(text, frozenset())
+    people = _people(text, items)
+    return merged(_unescaped(_read_items(text, people) if people else items))
+
+
+def _read_items(text: str, people: frozenset) -> list[dict]:
     out, table, rest = [], [], []
-    for ln in lines + [""]:
+    for ln in text.splitlines() + [""]:
         if ln.strip().startswith("|"):
             table.append(ln)
             continue
         if len(table) >= 2:
-            out += from_table(table)
+            out += from_table(table, people)
         table = []
         rest.append(ln)
-    out += from_list(rest)
-    return merged(_unescaped(out))
+    return out + from_list(rest, people)
+
+
+def _people(text: str, items: list[dict]) -> frozenset:
+    """The owners of ``items`` (casefolded) when a name alone ends a line of ``text`` after a dash that
+    is one of them, else none: the people such a name may be."""
+    alone = []
+    for line in text.splitlines():
+        seps = list(_TAIL_SEP.finditer(line))
+        kind, name, _ = _tail_field(line[seps[-1].end() :]) if seps else (None, None, None)
+        alone += [name.casefold()] if kind == "name" else []
+    owners = {_plain(it["owner"]).lstrip("@").casefold() for it in items if it["owner"]}
+    return frozenset(owners) if owners.intersection(alone) else frozenset()
 
 
 def merged(items: list[dict]) -> list[dict]:
@@ -791,6 +867,10 @@ def merged(items: list[dict]) -> list[dict]:
             same[name] = same[name] or it[name]
         if it["status"] == "done":
             same["status"] = "done"
+        if same["status"] == "done":  # a blocked item said done elsewhere: blocked no longer
+            same.pop("blocked", None)
+        elif it.get("blocked"):
+            same.setdefault("blocked", it["blocked"])
     return out
 
 

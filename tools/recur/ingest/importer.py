@@ -619,7 +619,7 @@ def _file_notes(prep) -> list[str]:
 
 def _unrecorded_notes(pm) -> list[str]:
     """What the postmortem says that the record will not hold: fields with no place, cancelled action
-    items (a follow-up is open or done), due dates not read, control characters; and how the
+    items (a follow-up is open or done) and blocked ones (recorded open), due dates not read, control characters; and how the
     duration was read when that needs saying (the first of several, a value read as none)."""
     from recur.ingest.pm_text import day_of_month
 
@@ -628,6 +628,10 @@ def _unrecorded_notes(pm) -> list[str]:
         notes.append(f"not recorded (an incident record has no field for them): {'; '.join(pm.unkept)}")
     if pm.cancelled_items:
         notes.append(f"not imported as follow-ups (cancelled): {'; '.join(pm.cancelled_items)}")
+    for title, said in pm.blocked_items:
+        notes.append(
+            f"follow-up {title!r}: {said!r} recorded open (a follow-up is open or done), the words out of its title"
+        )
     for title, due in pm.unread_dues:
         notes.append(f"follow-up {title!r}: due {due!r} not read as a date, left empty")
     for title, due, day, start in pm.inferred_dues:

@@ -14,31 +14,45 @@ from dataclasses import dataclass
 from recur.ingest.pm_markup import drop_html_comments
 from recur.util.dates import slash_readings
 
-_MON = {
-    m: n
-    for n, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ],
-        1,
-    )
-    for m in names
-}
-_MONTH = (
-    r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
-    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+# The month names as written in dates ("Dec", "Dec.", "December", "Sept"): the one list that the date
+# readers here and action_items' (a due date, a Notion date mention, "(done Dec 3)") all read them by
+_MONTH_NAMES = (
+    ("jan", "january"),
+    ("feb", "february"),
+    ("mar", "march"),
+    ("apr", "april"),
+    ("may",),
+    ("jun", "june"),
+    ("jul", "july"),
+    ("aug", "august"),
+    ("sep", "sept", "september"),
+    ("oct", "october"),
+    ("nov", "november"),
+    ("dec", "december"),
 )
+_MON = {m: n for n, names in enumerate(_MONTH_NAMES, 1) for m in names}
+# longest first: "june" before "jun", so the alternation reads the whole name (as "june?" did)
+_MONTH_WORDS = "|".join(sorted(_MON, key=len, reverse=True))
+MONTH_NAME = rf"(?:{_MONTH_WORDS})\.?"  # a month name, its abbreviation's dot too; no group
+_MONTH = rf"({_MONTH_WORDS})\.?"  # the same, the name a group of its own (the date forms' m or d m y)
+
+
+def _letter_class(test) -> str:
+    """The body of a regex character class, as ranges, of the letters below U+0530 (Latin and its
+    accented letters, Greek, Cyrillic) that ``test`` accepts: ``re`` has no class of capitals."""
+    ranges: list[list[int]] = []
+    for n in range(0x41, 0x530):
+        if chr(n).isalpha() and test(chr(n)):
+            if ranges and ranges[-1][1] == n - 1:
+                ranges[-1][1] = n
+            else:
+                ranges.append([n, n])
+    return "".join(chr(a) if a == b else f"{chr(a)}-{chr(b)}" for a, b in ranges)
+
+
+# a capital and a small letter of a name, accented ones too: "José Núñez", "Zoë", "Łukasz" were no names
+UPPER = _letter_class(str.isupper)
+LOWER = _letter_class(str.islower)
 # (regex, order of the groups: y m d / m d y / d m y), tried everywhere in a text; the earliest match wins
 # 31/03/2026 or 03/31/2026: read only when one order alone makes a date (03/04/2026 is not read)
 SLASH_DATE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4})(?![\d/])")
@@ -98,8 +112,9 @@ _STATUS_ONLY = re.compile(rf"^\W*(?:status\s*:\s*)?({_DONE}|{_PROGRESS}|{_OPEN})
 # bare word at the start before a colon or dash ("Done: X"), at the end after a comma or dash ("X, done"),
 # a whole field between pipes ("X | Done | Priya"), a sentence of its own ("X. Done."), the start of a
 # dash field ("X — done, Priya"), "(Status: Done)", "(done 2026-12-01)", or at either end in capitals
-# ("DONE X", "X DONE"): "Done criteria for …", "… are done nightly" and "Clean up WIP branches" keep
-# their words. A status column or field is read by its first word instead (field_status).
+# ("DONE X", "X DONE") where the sentence does not take it as a word (_caps_mark): "Done criteria for
+# …", "… are done nightly" and "Clean up WIP branches" keep their words. A status column or field is
+# read by its first word instead (field_status).
 _MARK_WORD = r"DONE|TODO|IN[- ]PROGRESS|WIP"
 _STATUS_MARK = re.compile(
     r"(?:^|(?<=\s)|(?<=\())(?:\*\*|__|\[)?(✅|✔️?|☑️?|❌|⬜)(?:\*\*|__|\])?(?=\s|$|[:).,])"
@@ -109,10 +124,47 @@ _STATUS_MARK = re.compile(
     rf"|(?<=\|)[ \t]*({_MARK_WORD})[ \t]*(?:\||$)|\.[ \t]+({_MARK_WORD})\.?$"
     rf"|(?<=\s[–—-])[ \t]*({_MARK_WORD})[ \t]*[,;]|\((?:status|state)[ \t]*:[ \t]*({_MARK_WORD})\)"
     rf"|\(({_MARK_WORD})[ \t:,]+(?:on[ \t]+)?(?:\d{{4}}-\d\d-\d\d|\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?|"
-    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?[ \t]+\d{1,2}(?:,?[ \t]+\d{4})?)[ \t]*\)",
+    rf"{MONTH_NAME}[ \t]+\d{{1,2}}(?:,?[ \t]+\d{{4}})?)[ \t]*\)",
     re.I,
 )
 _CAPS_MARK = re.compile(rf"^({_MARK_WORD})(?=\s)|(?<=\s)({_MARK_WORD})[ \t.]*$")
+# A word in capitals ending or starting a title, with only a space between, is a status unless the
+# sentence takes it as one of its words: "Get the migration DONE", "Mark the epic DONE", "Move the card
+# to DONE", "TODO comments must name a ticket", "WIP limits for the queue" were read as statuses, their
+# word cut out. At the end the sentence takes it after a word that governs it (a preposition, a form of
+# "be") or as the complement of a verb that starts the title and asks for one ("get X done", "mark X
+# done", "leave X todo") when the title has not said the word yet ("Get it done DONE" is done, its
+# status written after the sentence). At the start it is the sentence's when a noun it qualifies ("TODO
+# comments", "the DONE column") or a verb it is the subject of ("WIP is capped") follows it.
+_GOVERNS = re.compile(
+    r"(?:to|as|into|in|from|until|is|are|was|were|be|been|being|stays?|remains?|marked|left|still|not)", re.I
+)
+_TAKES_COMPLEMENT = re.compile(
+    r"(?:get|gets|got|getting|have|has|had|mark|marks|set|sets|leave|leaves|keep|keeps|make|makes|flag|tag|"
+    r"label|move|put|call|consider|declare)",
+    re.I,
+)
+_QUALIFIED = re.compile(
+    r"(?:comments?|lists?|items?|branch(?:es)?|limits?|commits?|criteria|columns?|lanes?|states?|status(?:es)?|"
+    r"labels?|tags?|markers?|tickets?|notes?|prs?|cards?|boards?|queues?|checks?|counts?|"
+    r"is|are|was|were|means|must|should|needs?|stays?|remains?)",
+    re.I,
+)
+
+
+def _caps_mark(text: str):
+    """The match of a status word in capitals at either end of ``text`` that is no word of its sentence, or None."""
+    m = _CAPS_MARK.search(text)
+    if m is None:
+        return None
+    if m.group(1):  # at the start
+        after = text[m.end() :].split()
+        return None if after and _QUALIFIED.fullmatch(after[0].strip(",.;:")) else m
+    before = re.findall(r"[\w'’]+", text[: m.start()])
+    if not before or _GOVERNS.fullmatch(before[-1]):
+        return None
+    said = re.search(rf"(?i)\b{re.escape(m.group(2))}\b", text[: m.start()])
+    return None if _TAKES_COMPLEMENT.fullmatch(before[0]) and not said else m
 
 
 def ambiguous_date(text: str) -> list[dt.date]:
@@ -295,7 +347,7 @@ def status_of(text: str) -> tuple[str | None, str]:
     m = _STATUS_ONLY.match(t)
     if m:
         return _kind(m.group(1)), ""
-    m = _STATUS_MARK.search(t) or _CAPS_MARK.search(t)
+    m = _STATUS_MARK.search(t) or _caps_mark(t)
     if m:
         rest = (t[: m.start()] + " " + t[m.end() :]).strip(" -–—:|,;")
         word = next(g for g in m.groups() if g)

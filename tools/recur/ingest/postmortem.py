@@ -255,6 +255,7 @@ class Postmortem:
     unmapped: list = field(default_factory=list)  # original headings kept as they were
     action_items: list = field(default_factory=list)  # {title, status, owner, due, ticket}
     cancelled_items: list = field(default_factory=list)  # titles of action items that will not be done
+    blocked_items: list = field(default_factory=list)  # (title, the blocked marker as written): recorded open
     unread_dues: list = field(default_factory=list)  # (title, due as written) of due dates not read
     # (title, due as written, date, the incident's date it was read against) of due dates with no year
     inferred_dues: list = field(default_factory=list)
@@ -973,11 +974,14 @@ def looks_unfilled(pm: Postmortem) -> bool:
 
 def _action_items(pm: Postmortem, items: list[dict]) -> None:
     """The follow-ups of ``items``; a cancelled one ("Won't do", ~~struck~~) is left out, as the KB's
-    follow-ups are only open or done, and named in ``cancelled_items``, as is a due date not read."""
+    follow-ups are only open or done, and named in ``cancelled_items``, as is a due date not read and a
+    blocked item (``blocked_items``: recorded open)."""
     for it in items:
         if it.pop("cancelled", False):
             pm.cancelled_items.append(it["title"])
             continue
+        if blocked := it.pop("blocked", None):
+            pm.blocked_items.append((it["title"], blocked))
         if (unread := it.pop("due_unread", None)) and (day := _without_year(pm, unread)):
             it["due"] = day
             pm.inferred_dues.append((it["title"], unread, day, pm.date))
