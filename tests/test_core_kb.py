@@ -480,3 +480,27 @@ def test_load_kb_opens_each_file_once_and_keeps_the_content_digest(kb_dir):
     assert len(kb.patterns) == 4 and len(kb.incidents) == 2 and not kb.errors
     assert kb.content == content_digest(kb_dir, files_signature(kb_dir))
     assert kb.read_ahead == {}
+
+
+def test_outside_fences_yields_the_text_lines_and_no_fence_line():
+    """The one reading of "outside fenced code" the checks share: a fence's lines are markers, never text,
+    a ~~~ inside a ``` block is code, and "```x```" opens nothing (Markdown reads it as inline code)."""
+    from recur.kb.parse import outside_fences
+
+    lines = ["a", "```sh", "## code", "~~~", "```", "b", "```x``` c", "~~~~", "in", "~~~~", "d"]
+    assert list(outside_fences(lines, 10)) == [(10, "a"), (15, "b"), (20, "d")]
+
+
+def test_a_fence_line_is_no_look_alike_step_whether_it_opens_or_closes_its_block(tmp_path):
+    """The runbook's look-alike check read the line closing a code block as a step ("'```' has U+00A0
+    ... not a step") and the line opening it, written the same, not: neither is a step."""
+    root = tmp_path / "kb"
+    text = pattern_text("d", runbook=("Run `df -h` on the host.", "Restart it with `systemctl restart api`."))
+    text = text.replace("\n2. ", "\n\u00a0```\ndf -h\n\u00a0```\n2. ")
+    assert "\u00a0```\ndf -h\n\u00a0```" in text
+    write(root, "patterns/capacity/d.md", text)
+    assert [str(p) for p in run_checks(load_kb(root)) if "U+00A0" in p.message] == []
+    # a step written with one is still named, at its line
+    write(root, "patterns/capacity/d.md", text.replace("\n2. ", "\n2.\u00a0"))
+    found = [(p.line, p.field) for p in run_checks(load_kb(root)) if "U+00A0" in p.message]
+    assert found == [(text.split("\n").index("2. Restart it with `systemctl restart api`.") + 1, "## Runbook")]

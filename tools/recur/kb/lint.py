@@ -20,7 +20,7 @@ from pathlib import Path
 from recur import config
 from recur.kb import placeholders
 from recur.kb.loader import display_path, readable
-from recur.kb.parse import FENCE_LINE, ParseError, fence_step, front_matter_end, key_at, read_text
+from recur.kb.parse import FENCE_LINE, ParseError, fence_step, front_matter_end, key_at, outside_fences, read_text
 from recur.kb.records import KB, Pattern
 from recur.kb.schema import KEBAB, PATTERN, meant_key
 from recur.util.dates import after_today, given_date
@@ -621,13 +621,10 @@ def _link_warnings(kb: KB, bodies: list) -> list[Problem]:
     carried, anchors = _site_files(kb, bodies), PageAnchors(kb)
     out = []
     for name, body, first, _ in bodies:
-        here, opened = Path(name).resolve().parent, None
-        for n, line in enumerate(body, first):
-            if m := FENCE_LINE.match(line):
-                opened = fence_step(opened, m.group(1), m.group(2))[0]
-                continue
+        here = Path(name).resolve().parent
+        for n, line in outside_fences(body, first):
             # no link on it, or a line too long to be prose (a pasted blob: the regex would be quadratic on it)
-            if opened is not None or ("](" not in line and "]:" not in line) or len(line) > 10_000:
+            if ("](" not in line and "]:" not in line) or len(line) > 10_000:
                 continue
             for link in _LINK.finditer(_CODE_SPAN.sub("", line)):
                 target = link.group(1) or link.group(2)

@@ -21,9 +21,9 @@ from recur.kb.parse import (
     MAX_FILE_BYTES,
     ParseError,
     evidence_parts,
-    fence_step,
     list_parts,
     load_yaml,
+    outside_fences,
     read_text,
     split_front_matter,
 )
@@ -885,14 +885,11 @@ def _other_level(md, name: str) -> tuple[int, str] | None:
         re.compile(rf"^ {{0,3}}{re.escape(name)}[ \t]*$", re.IGNORECASE),
         re.compile(r"^ {0,3}(-+|=+)[ \t]*$"),
     )
-    opened = None
     lines = md.body.split("\n")
-    for n, line in enumerate(lines):
-        if m := FENCE_LINE.match(line):
-            opened = fence_step(opened, m.group(1), m.group(2))[0]
-        elif opened is None and heading.match(line):
+    for n, line in outside_fences(lines):
+        if heading.match(line):
             return md.body_line + n, " ".join(line.split())
-        elif opened is None and title.match(line) and n + 1 < len(lines) and underline.match(lines[n + 1]):
+        if title.match(line) and n + 1 < len(lines) and underline.match(lines[n + 1]):
             return md.body_line + n, f"{line.strip()} underlined with {lines[n + 1].strip()[0] * 3}"
     return None
 
@@ -936,12 +933,10 @@ def _bare_numbers(text: str) -> list[tuple[int, str]]:
     next line ("1." then "Run df -h", which Markdown does not read as a step), or none at all. Markdown
     joins such a line to the step above ("... on the host. 2."), and the steps after it are numbered one
     short, without a word (found by a KB author)."""
-    out, opened = [], None
+    out = []
     lines = text.split("\n")
-    for n, line in enumerate(lines):
-        if m := FENCE_LINE.match(line):
-            opened = fence_step(opened, m.group(1), m.group(2))[0]
-        if opened is not None or not (m := _BARE_NUMBER.match(line)):
+    for n, line in outside_fences(lines):
+        if not _BARE_NUMBER.match(line):
             continue
         after = next((x.strip() for x in lines[n + 1 :] if x.strip()), "")
         number = line.strip()
@@ -956,12 +951,12 @@ def _bare_numbers(text: str) -> list[tuple[int, str]]:
 def _lookalike_lines(text: str, item: str = "a step") -> list[tuple[int, str]]:
     """(line offset, what is wrong) for each line of a list section, outside code, that starts an item
     with a no-break space or an en dash ("1.\u00a0Run", copied from a document): Recur read it as a step,
-    and the site's Markdown as text run into the step above (found by a KB author)."""
-    out, opened = [], None
-    for n, line in enumerate(text.split("\n")):
-        if m := FENCE_LINE.match(line):
-            opened = fence_step(opened, m.group(1), m.group(2))[0]
-        what = None if opened is not None else syntax_lookalike(line, colon=False)
+    and the site's Markdown as text run into the step above (found by a KB author). A fence line is no
+    item, opening or closing its block (the closing one was read as one: "'```' has U+00A0 ... not a
+    step" of a block whose opening line, written the same, was not named)."""
+    out = []
+    for n, line in outside_fences(text.split("\n")):
+        what = syntax_lookalike(line, colon=False)
         if what:
             out.append((n, f"{line.strip()[:30]!r} has {what} (the site reads the line as text, not {item})"))
     return out
