@@ -459,22 +459,31 @@ def _count_opens(event, args):
         _OPENED.append(str(args[0]))
 
 
+def _opened_in(root: Path, call):
+    """(``call()``, the files under ``root`` it opened, KB-relative and sorted: one entry per open). The audit
+    hook is added once per process (a second one would count every open twice)."""
+    import sys
+
+    if not getattr(_count_opens, "added", False):
+        sys.addaudithook(_count_opens)
+        _count_opens.added = True
+    _OPENED.append(None)  # listening
+    try:
+        out = call()
+    finally:
+        opened, _OPENED[:] = _OPENED[1:], []
+    return out, sorted(Path(p).resolve().relative_to(root.resolve()).as_posix() for p in opened if str(root) in p)
+
+
 def test_load_kb_opens_each_file_once_and_keeps_the_content_digest(kb_dir):
     """load_kb read every pattern and incident file (and severity.yml) twice: once for the KB's content
     digest (what an index and a site record) and once to load it. It is read once, for both; the digest
     is what content_digest makes of the files read on their own, and nothing read is kept with the KB."""
-    import sys
 
     from recur.kb.loader import content_digest, files_signature
 
     write(kb_dir, "patterns/capacity/notes.txt", "not a record: read for the digest alone\n")
-    sys.addaudithook(_count_opens)
-    _OPENED.append(None)  # listening
-    try:
-        kb = load_kb(kb_dir)
-    finally:
-        opened, _OPENED[:] = _OPENED[1:], []
-    mine = sorted(Path(p).resolve().relative_to(kb_dir.resolve()).as_posix() for p in opened if str(kb_dir) in p)
+    kb, mine = _opened_in(kb_dir, lambda: load_kb(kb_dir))
     files = sorted(p.relative_to(kb_dir).as_posix() for p in kb_dir.rglob("*") if p.is_file())
     assert mine == files, mine  # each once: the records, severity.yml, the path, the cases, the other file
     assert len(kb.patterns) == 4 and len(kb.incidents) == 2 and not kb.errors
@@ -504,3 +513,24 @@ def test_a_fence_line_is_no_look_alike_step_whether_it_opens_or_closes_its_block
     write(root, "patterns/capacity/d.md", text.replace("\n2. ", "\n2.\u00a0"))
     found = [(p.line, p.field) for p in run_checks(load_kb(root)) if "U+00A0" in p.message]
     assert found == [(text.split("\n").index("2. Restart it with `systemctl restart api`.") + 1, "## Runbook")]
+
+
+def test_check_opens_each_file_once_lint_reading_the_text_the_loader_read(kb_dir):
+    """`recur check`'s lint (code fences, links, comment cuts, runbook lines, headings) opened every pattern
+    and incident file again after load_kb had read it: it reads the text the loader kept, and what the
+    check says is what it says reading the files itself (lint on a KB loaded without the texts)."""
+
+    from recur.kb.check import check_path
+    from recur.kb.lint import authoring_warnings
+
+    # a vague step (the runbook lines), a dead link (the bodies), an empty follow-up heading line
+    write(
+        kb_dir, "patterns/capacity/d.md", pattern_text("d", runbook=("Check the logs.",), summary="See [x](gone.md).")
+    )
+    (kb, problems), mine = _opened_in(kb_dir, lambda: check_path(kb_dir, today="2026-06-01"))
+    files = sorted(p.relative_to(kb_dir).as_posix() for p in kb_dir.rglob("*") if p.is_file())
+    assert mine == files, mine
+    said = {(p.field, p.message) for p in problems if p.path.endswith("d.md")}
+    assert {"## Runbook", "link"} <= {field for field, _ in said}
+    again = {(p.field, p.message) for p in authoring_warnings(load_kb(kb_dir), today="2026-06-01")}
+    assert {x for x in said if x[0] in ("## Runbook", "link")} <= again

@@ -381,7 +381,8 @@ def run_checks(kb: KB, lint: bool = True, **lint_options) -> list[Problem]:
 
 
 def check_path(root, **options) -> tuple[KB, list[Problem]]:
-    kb = load_kb(root, any_format=True)  # a format it cannot read is one of the problems it lists
+    # a format it cannot read is one of the problems it lists; the texts kept for lint, so each file is opened once
+    kb = load_kb(root, any_format=True, keep_texts=True)
     return kb, run_checks(kb, **options)
 
 

@@ -201,11 +201,13 @@ def content_digest(root: Path, signature: dict, contents: dict | None = None) ->
     return digest.hexdigest()[:16]
 
 
-def load_kb(root: str | os.PathLike, *, any_format: bool = False) -> KB:
+def load_kb(root: str | os.PathLike, *, any_format: bool = False, keep_texts: bool = False) -> KB:
     """The KB at ``root``. A KB whose recur.yml this recur cannot read (a newer format version, a
     version that is none, a change an older format needs) is a RecurError naming the file and line,
     before anything else is read: an index, a site or a record made from it would be made by rules
-    it is not written to. ``any_format`` (`recur check`): it is one of the KB's problems instead."""
+    it is not written to. ``any_format`` (`recur check`): it is one of the KB's problems instead.
+    ``keep_texts`` (`recur check`): the text of each file read is kept in ``kb.texts``, for lint to read
+    instead of opening the file a second time."""
     root = require_kb_root(root)
     pdir = root / "patterns"
     # taken before anything is read: a file edited while the KB is read (and an index built from it)
@@ -216,6 +218,7 @@ def load_kb(root: str | os.PathLike, *, any_format: bool = False) -> KB:
     contents = signed_contents(root, signature)
     kb = KB(root=root, signature=signature, content=content_digest(root, signature, contents))
     kb.read_ahead = contents
+    kb.texts = {} if keep_texts else None
     _load_format(kb)
     if not any_format:
         _refuse_format(kb.problems)
@@ -498,10 +501,13 @@ def _read(kb: KB, path: Path):
             kb.problems.append(Problem(display_path(path), 1, "file", what))
             return None
         ahead = kb.read_ahead.pop(rel(kb.root, path), None)  # read for the digest (load_kb): not opened again
-        if ahead is not None:
-            return read_text(ahead)
-        with path.open("rb") as fh:
-            return read_text(fh.read(MAX_FILE_BYTES + 1))  # bounded even if the file grew since stat
+        if ahead is None:
+            with path.open("rb") as fh:
+                ahead = fh.read(MAX_FILE_BYTES + 1)  # bounded even if the file grew since stat
+        text = read_text(ahead)
+        if kb.texts is not None:
+            kb.texts[display_path(path)] = text
+        return text
     except ParseError as exc:
         kb.problems.append(Problem(display_path(path), exc.line, "file", exc.message))
     except OSError as exc:
