@@ -7,7 +7,7 @@ from pathlib import Path
 from kbfactory import pattern_text, small_kb, write
 
 from recur.kb.check import run_checks
-from recur.kb.loader import load_kb
+from recur.kb.loader import display_path, load_kb
 
 
 def test_small_kb_loads_everything(kb_dir):
@@ -534,3 +534,24 @@ def test_check_opens_each_file_once_lint_reading_the_text_the_loader_read(kb_dir
     assert {"## Runbook", "link"} <= {field for field, _ in said}
     again = {(p.field, p.message) for p in authoring_warnings(load_kb(kb_dir), today="2026-06-01")}
     assert {x for x in said if x[0] in ("## Runbook", "link")} <= again
+
+
+def test_a_successor_with_errors_is_named_by_the_id_it_writes_with_its_file(kb_dir):
+    """A retired pattern's successor whose file has errors leaving its id unread (front matter that does
+    not parse, a folder too deep, named .MD) and whose `id:` is not its file name: named by that id, it was
+    "no pattern has id 'new-oen'; did you mean new-one?", pointing at a slip instead of at the file to fix."""
+    write(kb_dir, "patterns/deploys/old-retired.md", pattern_text("old-retired", "deploys", status="retired",
+          extra_front="superseded_by: new-oen"))  # fmt: skip
+    broken = {
+        "patterns/capacity/new-one.md": pattern_text("new-oen", extra_front="tags: [unclosed"),
+        "patterns/new-one.md": pattern_text("new-oen"),
+        "patterns/capacity/new-one.MD": pattern_text("new-oen"),
+    }
+    for relpath, text in broken.items():
+        write(kb_dir, relpath, text)
+        found = [(p.field, p.level, p.message) for p in run_checks(load_kb(kb_dir)) if "old-retired" in p.path]
+        assert found == [
+            ("superseded_by", "warning", f"'new-oen' has errors in its file ({display_path(kb_dir / relpath)}), so it is left out "
+             "of the site and the index, and the retired page names it without a link: fix that file")
+        ], relpath  # fmt: skip
+        (kb_dir / relpath).unlink()

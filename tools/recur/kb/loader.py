@@ -21,6 +21,7 @@ from recur.kb.parse import (
     MAX_FILE_BYTES,
     ParseError,
     evidence_parts,
+    front_matter_end,
     list_parts,
     load_yaml,
     outside_fences,
@@ -556,9 +557,10 @@ def _escapes(root: Path, path: Path) -> str:
     return ""
 
 
-def _parsed(kb: KB, path: Path, parse, field: str):
-    """Read a file of the KB and ``parse`` its text; None (and a problem recorded) when it cannot be."""
-    text = _read(kb, path)
+def _parsed(kb: KB, path: Path, parse, field: str, text: str | None = None):
+    """Read a file of the KB (or take its ``text``, read already) and ``parse`` it; None (and a problem
+    recorded) when it cannot be."""
+    text = _read(kb, path) if text is None else text
     if text is None:
         return None
     try:
@@ -627,8 +629,36 @@ def _check_severity(kb: KB, v: schema.Validator, value) -> None:
         v.error(("severity",), "severity", f"unknown severity {value!r}{hint}; the framework has {shown}")
 
 
-def _front_matter(kb: KB, path: Path):
-    return _parsed(kb, path, split_front_matter, "front matter")
+def _front_matter(kb: KB, path: Path, text: str):
+    return _parsed(kb, path, split_front_matter, "front matter", text)
+
+
+_ID_LINE = re.compile(r"""^id:[ \t]*(["']?)([a-z0-9][a-z0-9-]*)\1[ \t]*(?:#.*)?$""")
+
+
+def _written_id(text: str | None) -> str | None:
+    """The id a record's front matter writes on its ``id:`` line, read from the text alone (its YAML
+    may not parse): what the records naming it name it by. None when there is no such line."""
+    lines = (text or "").split("\n")
+    end = front_matter_end(lines) if lines[0].strip() == "---" else None
+    return next((m.group(2) for line in lines[1 : end or 1] if (m := _ID_LINE.match(line))), None)
+
+
+def _note_misplaced(kb: KB, path: Path, shown: str, text: str | None = None) -> None:
+    """A pattern file with an error of its own that leaves its id unread (in the wrong place, named .MD,
+    front matter that does not parse): its id is known, by its file name and by the ``id:`` it writes
+    when that differs, so a record naming it by either gets no "no pattern has id ...; did you mean"
+    (a retired pattern's successor said so, pointing at a slip instead of at the file to fix), and
+    a successor's warning names the file. ``text``: the file's, when read; else as load_kb read it."""
+    kb.misplaced.setdefault(path.stem, []).append(shown)
+    if text is None and (raw := kb.read_ahead.get(rel(kb.root, path))) is not None:
+        try:
+            text = read_text(raw)
+        except ParseError:  # not text: no id to read
+            return
+    written = _written_id(text)
+    if written and written != path.stem:
+        kb.misplaced.setdefault(written, []).append(shown)
 
 
 def _duplicate_keys(v: schema.Validator, doc) -> None:
@@ -683,16 +713,20 @@ def _open_record(kb: KB, path: Path, shape: dict, files: dict):
     if path.suffix != ".md":
         if path.suffix.lower() == ".md":  # "disk-full.MD": a record all the same, but not read as one
             kb.problems.append(Problem(shown, 1, "file", f"name it {path.stem}.md: only .md files are read"))
-            kb.misplaced.setdefault(path.stem, []).append(shown)
+            if files is kb.pattern_files:
+                _note_misplaced(kb, path, shown)
         elif path.suffix.lower() in ATTACHMENT_SUFFIXES:
             _attachment(kb, path, shown)
         elif not path.name.startswith("."):
             what = "an SVG can carry scripts: use a PNG" if path.suffix.lower() == ".svg" else "ignored"
             kb.problems.append(Problem(shown, 1, "file", f"not a .md file; {what}", "warning"))
         return None
-    md = _front_matter(kb, path)
+    text = _read(kb, path)
+    md = _front_matter(kb, path, text) if text is not None else None
     if md is None:  # its own error is reported; by the format its id is its file name, and a record
         files.setdefault(path.stem, []).append(shown)  # naming that id is not an error of its own too
+        if files is kb.pattern_files and text is not None:
+            _note_misplaced(kb, path, shown, text)  # and by the id: it writes, another name
         return None
     other = _other_kind(kb, path, md.meta.data, shape)
     if other:  # an incident in patterns/ was a dozen errors, none saying it is an incident
@@ -736,7 +770,7 @@ def _load_pattern(kb: KB, path: Path) -> None:
     parts = path.relative_to(kb.root / "patterns").parts
     if path.suffix == ".md" and len(parts) != 2:
         kb.problems.append(Problem(shown, 1, "file", "patterns live in patterns/<category>/<id>.md"))
-        kb.misplaced.setdefault(path.stem, []).append(shown)  # its id is known: no "no pattern has id" cascade
+        _note_misplaced(kb, path, shown)  # its id is known: no "no pattern has id" cascade
         return
     opened = _open_record(kb, path, schema.PATTERN, kb.pattern_files)
     if opened is None:
