@@ -555,3 +555,23 @@ def test_a_successor_with_errors_is_named_by_the_id_it_writes_with_its_file(kb_d
              "of the site and the index, and the retired page names it without a link: fix that file")
         ], relpath  # fmt: skip
         (kb_dir / relpath).unlink()
+
+
+def test_a_record_written_in_paths_is_named_with_where_it_belongs(kb_dir):
+    """An incident (or a pattern) saved in paths/ was "not a .yml file; ignored": what it is and where it
+    goes are said, as for a record at the KB root; other files there keep the warning."""
+    incident = (kb_dir / "incidents/2026/INC-2026-0001.md").read_text().replace("INC-2026-0001", "INC-2026-0009")
+    write(kb_dir, "paths/INC-2026-0009.md", incident)
+    write(kb_dir, "paths/slow-disk.md", pattern_text("slow-disk"))
+    write(kb_dir, "paths/notes.md", "Ideas for a second path.\n")
+    found = {Path(p.path).name: (p.level, p.message) for p in load_kb(kb_dir).problems if "paths/" in p.path}
+    reads = "(recur reads patterns/<category>/<id>.md, incidents/<year>/<id>.md, paths/<id>.yml, eval/cases.yml"
+    assert found == {
+        "INC-2026-0009.md": ("error", "not read: it is an incident record (it has a date), and paths/ holds onboarding "
+                             f"paths (paths/<id>.yml); did you mean incidents/2026/INC-2026-0009.md? {reads}, "
+                             "severity.yml and recur.yml)"),
+        "slow-disk.md": ("error", "not read: it is a pattern (it has a category), and paths/ holds onboarding paths "
+                         f"(paths/<id>.yml); did you mean patterns/capacity/slow-disk.md? {reads}, severity.yml "
+                         "and recur.yml)"),
+        "notes.md": ("warning", "not a .yml file; ignored"),
+    }  # fmt: skip

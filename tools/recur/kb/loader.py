@@ -1167,7 +1167,7 @@ def _keep(table: dict, shadowed: list, record) -> None:
 def _load_path(kb: KB, path: Path) -> None:
     shown = display_path(path)
     if path.suffix not in (".yml", ".yaml"):
-        if not path.name.startswith("."):
+        if not path.name.startswith(".") and not _record_in_paths(kb, path):
             kb.problems.append(Problem(shown, 1, "file", "not a .yml file; ignored", "warning"))
         return
     if len(path.relative_to(kb.root / "paths").parts) != 1:
@@ -1199,6 +1199,20 @@ def _load_path(kb: KB, path: Path) -> None:
         lines=dict(doc.lines),
         order=meta.get("order"),
     )
+
+
+def _record_in_paths(kb: KB, path: Path) -> bool:
+    """An error for a pattern or an incident record written in paths/ (a Markdown file whose front matter
+    has a category, or a date), naming what it is and the place it belongs; True when it was one. It was
+    "not a .yml file; ignored", which said neither (a symlink out of the KB or to a device is not read)."""
+    if path.suffix.lower() not in (".md", ".markdown") or not readable(kb.root, path):
+        return False
+    meant = _meant_root(path)
+    if meant is None:
+        return False
+    kind = "a pattern (it has a category)" if meant.startswith("patterns/") else "an incident record (it has a date)"
+    _unread(kb, path, f"it is {kind}, and paths/ holds onboarding paths (paths/<id>.yml)", meant)
+    return True
 
 
 def load_cases(kb: KB, path: Path) -> None:
