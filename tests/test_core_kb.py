@@ -575,3 +575,21 @@ def test_a_record_written_in_paths_is_named_with_where_it_belongs(kb_dir):
                          "and recur.yml)"),
         "notes.md": ("warning", "not a .yml file; ignored"),
     }  # fmt: skip
+
+
+def test_an_empty_cases_file_is_a_notice_once_the_kb_has_patterns(kb_dir, tmp_path):
+    """eval/cases.yml empty, or holding only comments (recur init's), passed without a word: search was
+    never measured. A notice at the file, as `recur eval` says it (it never fails --strict: a new KB has
+    no cases yet), and nothing while the KB has no pattern either."""
+    from recur.kb.init import EMPTY_CASES
+
+    shown = display_path(kb_dir / "eval/cases.yml")
+    for text in (EMPTY_CASES, "", "[]\n"):
+        write(kb_dir, "eval/cases.yml", text)
+        found = [(p.path, p.line, p.field, p.level) for p in load_kb(kb_dir).problems]
+        assert found == [(shown, 1, "cases", "notice")], text
+    assert "`recur eval` has nothing to measure search with" in load_kb(kb_dir).problems[0].message
+    empty = tmp_path / "new"
+    write(empty, "eval/cases.yml", EMPTY_CASES)
+    (empty / "patterns").mkdir()
+    assert load_kb(empty).problems == []

@@ -1221,7 +1221,15 @@ def load_cases(kb: KB, path: Path) -> None:
     if doc is None:
         return
     v = schema.Validator(display_path(path), doc, controls=True)  # a query is what a responder pasted
-    if doc.data is None:
+    if doc.data is None or doc.data == []:
+        # a notice, as `recur eval` says it and passes: a new KB (recur init) has none yet, and none of
+        # its patterns either (then nothing is said). It was silent, and search was never measured
+        if kb.pattern_files:
+            what = (
+                "no retrieval cases (the file is empty or holds only comments): `recur eval` has nothing to "
+                "measure search with; add one per pattern, in a responder's words: - {query: ..., expect: [<pattern id>]}"
+            )
+            kb.problems.append(Problem(v.relpath, 1, "cases", what, "notice"))
         return
     if not isinstance(doc.data, list):
         v.error((), "cases", "must be a list of {query, expect} entries")
