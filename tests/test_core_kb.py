@@ -542,12 +542,14 @@ def test_a_successor_with_errors_is_named_by_the_id_it_writes_with_its_file(kb_d
     "no pattern has id 'new-oen'; did you mean new-one?", pointing at a slip instead of at the file to fix."""
     write(kb_dir, "patterns/deploys/old-retired.md", pattern_text("old-retired", "deploys", status="retired",
           extra_front="superseded_by: new-oen"))  # fmt: skip
-    broken = {
-        "patterns/capacity/new-one.md": pattern_text("new-oen", extra_front="tags: [unclosed"),
-        "patterns/new-one.md": pattern_text("new-oen"),
-        "patterns/capacity/new-one.MD": pattern_text("new-oen"),
-    }
-    for relpath, text in broken.items():
+    unclosed = pattern_text("new-oen").replace("\n---\n", "\n", 1)
+    broken = [
+        ("patterns/capacity/new-one.md", pattern_text("new-oen", extra_front="tags: [unclosed")),
+        ("patterns/capacity/new-one.md", unclosed),  # front matter not closed by a '---' line
+        ("patterns/new-one.md", pattern_text("new-oen")),
+        ("patterns/capacity/new-one.MD", pattern_text("new-oen")),
+    ]
+    for relpath, text in broken:
         write(kb_dir, relpath, text)
         found = [(p.field, p.level, p.message) for p in run_checks(load_kb(kb_dir)) if "old-retired" in p.path]
         assert found == [

@@ -638,10 +638,12 @@ _ID_LINE = re.compile(r"""^id:[ \t]*(["']?)([a-z0-9][a-z0-9-]*)\1[ \t]*(?:#.*)?$
 
 def _written_id(text: str | None) -> str | None:
     """The id a record's front matter writes on its ``id:`` line, read from the text alone (its YAML
-    may not parse): what the records naming it name it by. None when there is no such line."""
+    may not parse, or not be closed): what the records naming it name it by. None when there is no such line."""
     lines = (text or "").split("\n")
-    end = front_matter_end(lines) if lines[0].strip() == "---" else None
-    return next((m.group(2) for line in lines[1 : end or 1] if (m := _ID_LINE.match(line))), None)
+    if lines[0].strip() != "---":
+        return None
+    end = front_matter_end(lines) or len(lines)  # not closed: its first id: line all the same
+    return next((m.group(2) for line in lines[1:end] if (m := _ID_LINE.match(line))), None)
 
 
 def _note_misplaced(kb: KB, path: Path, shown: str, text: str | None = None) -> None:
