@@ -548,6 +548,7 @@ def test_a_successor_with_errors_is_named_by_the_id_it_writes_with_its_file(kb_d
         ("patterns/capacity/new-one.md", unclosed),  # front matter not closed by a '---' line
         ("patterns/new-one.md", pattern_text("new-oen")),
         ("patterns/capacity/new-one.MD", pattern_text("new-oen")),
+        ("pattern/capacity/new-one.md", pattern_text("new-oen")),  # a slip of the folder's name
     ]
     for relpath, text in broken:
         write(kb_dir, relpath, text)
@@ -566,7 +567,11 @@ def test_a_record_written_in_paths_is_named_with_where_it_belongs(kb_dir):
     write(kb_dir, "paths/INC-2026-0009.md", incident)
     write(kb_dir, "paths/slow-disk.md", pattern_text("slow-disk"))
     write(kb_dir, "paths/notes.md", "Ideas for a second path.\n")
-    found = {Path(p.path).name: (p.level, p.message) for p in load_kb(kb_dir).problems if "paths/" in p.path}
+    kb, opened = _opened_in(kb_dir, lambda: load_kb(kb_dir))
+    assert [p for p in opened if p.startswith("paths/")] == [
+        f"paths/{n}" for n in ("INC-2026-0009.md", "first-week.yml", "notes.md", "slow-disk.md")
+    ]  # each once
+    found = {Path(p.path).name: (p.level, p.message) for p in kb.problems if "paths/" in p.path}
     reads = "(recur reads patterns/<category>/<id>.md, incidents/<year>/<id>.md, paths/<id>.yml, eval/cases.yml"
     assert found == {
         "INC-2026-0009.md": ("error", "not read: it is an incident record (it has a date), and paths/ holds onboarding "

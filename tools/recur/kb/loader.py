@@ -305,7 +305,7 @@ def _unread_root_file(kb: KB, path: Path) -> None:
     document (mkdocs.yml, docker-compose.yml and other tools' YAML are left alone)."""
     if not _unread_record(path) or _repository_file(path):
         return
-    meant = _meant_root(path)
+    meant = _meant_root(kb, path)
     if meant or path.suffix.lower() not in _YAML_SUFFIXES:
         _unread(kb, path, "a file at the root of the knowledge base is no record", meant)
 
@@ -357,7 +357,7 @@ def _unread(kb: KB, path: Path, why: str, meant: str | None) -> None:
     what = f"not read: {why}{f'; did you mean {meant}?' if meant else ''} ({where}, severity.yml and recur.yml)"
     kb.problems.append(Problem(display_path(path), 1, "file", what, "error" if meant else "warning"))
     if meant and meant.startswith("patterns/") and path.suffix == ".md":  # its error is enough: no
-        kb.misplaced.setdefault(path.stem, []).append(display_path(path))  # "no pattern has id" cascade
+        _note_misplaced(kb, path, display_path(path))  # "no pattern has id" cascade
 
 
 def _meant(name: str, known) -> str | None:
@@ -366,15 +366,15 @@ def _meant(name: str, known) -> str | None:
     return next((k for k in known if folded == k or edit_distance(folded, k, 2) <= 2 and folded[:1] == k[:1]), None)
 
 
-def _meant_root(path: Path) -> str | None:
+def _meant_root(kb: KB, path: Path) -> str | None:
     """Where a file at the KB root probably belongs: a slip for severity.yml or recur.yml, eval/cases.yml,
     paths/ for an onboarding path (its ``steps``), or, for a record, the place its front matter's
     ``category`` or ``date`` names."""
     if path.suffix.lower() in _YAML_SUFFIXES:
         return _meant(path.stem + ".yml", KB_ROOT_FILES) or _meant_yaml(path)
     try:
-        meta = split_front_matter(read_text(path.read_bytes()[: MAX_FILE_BYTES + 1])).meta.data
-    except (OSError, ParseError):
+        meta = split_front_matter(_peek(kb, path) or "").meta.data
+    except ParseError:  # not text, or no front matter
         return None
     meta = meta if isinstance(meta, dict) else {}
     if isinstance(meta.get("category"), str) and schema.KEBAB.fullmatch(meta["category"]):
@@ -646,6 +646,22 @@ def _written_id(text: str | None) -> str | None:
     return next((m.group(2) for line in lines[1:end] if (m := _ID_LINE.match(line))), None)
 
 
+def _peek(kb: KB, path: Path) -> str | None:
+    """The text of a file the loader does not load as a record, without a problem of its own: as load_kb
+    read it (under patterns/), else read here when the loader would read it (a regular file within
+    the size limit, inside the KB), once: kept with what load_kb read, for the next look (where a file
+    at the root belongs, then its id). None when it is not text."""
+    name = rel(kb.root, path)
+    raw = kb.read_ahead.get(name)
+    try:
+        if raw is None and readable(kb.root, path):
+            with path.open("rb") as fh:
+                raw = kb.read_ahead[name] = fh.read(MAX_FILE_BYTES + 1)
+        return None if raw is None else read_text(raw)
+    except (OSError, ParseError):
+        return None
+
+
 def _note_misplaced(kb: KB, path: Path, shown: str, text: str | None = None) -> None:
     """A pattern file with an error of its own that leaves its id unread (in the wrong place, named .MD,
     front matter that does not parse): its id is known, by its file name and by the ``id:`` it writes
@@ -653,12 +669,7 @@ def _note_misplaced(kb: KB, path: Path, shown: str, text: str | None = None) -> 
     (a retired pattern's successor said so, pointing at a slip instead of at the file to fix), and
     a successor's warning names the file. ``text``: the file's, when read; else as load_kb read it."""
     kb.misplaced.setdefault(path.stem, []).append(shown)
-    if text is None and (raw := kb.read_ahead.get(rel(kb.root, path))) is not None:
-        try:
-            text = read_text(raw)
-        except ParseError:  # not text: no id to read
-            return
-    written = _written_id(text)
+    written = _written_id(_peek(kb, path) if text is None else text)
     if written and written != path.stem:
         kb.misplaced.setdefault(written, []).append(shown)
 
@@ -1207,9 +1218,9 @@ def _record_in_paths(kb: KB, path: Path) -> bool:
     """An error for a pattern or an incident record written in paths/ (a Markdown file whose front matter
     has a category, or a date), naming what it is and the place it belongs; True when it was one. It was
     "not a .yml file; ignored", which said neither (a symlink out of the KB or to a device is not read)."""
-    if path.suffix.lower() not in (".md", ".markdown") or not readable(kb.root, path):
+    if path.suffix.lower() not in (".md", ".markdown"):
         return False
-    meant = _meant_root(path)
+    meant = _meant_root(kb, path)
     if meant is None:
         return False
     kind = "a pattern (it has a category)" if meant.startswith("patterns/") else "an incident record (it has a date)"
