@@ -371,7 +371,7 @@ def _meant_root(kb: KB, path: Path) -> str | None:
     paths/ for an onboarding path (its ``steps``), or, for a record, the place its front matter's
     ``category`` or ``date`` names."""
     if path.suffix.lower() in _YAML_SUFFIXES:
-        return _meant(path.stem + ".yml", KB_ROOT_FILES) or _meant_yaml(path)
+        return _meant(path.stem + ".yml", KB_ROOT_FILES) or _meant_yaml(kb, path)
     try:
         meta = split_front_matter(_peek(kb, path) or "").meta.data
     except ParseError:  # not text, or no front matter
@@ -384,14 +384,14 @@ def _meant_root(kb: KB, path: Path) -> str | None:
     return None
 
 
-def _meant_yaml(path: Path) -> str | None:
+def _meant_yaml(kb: KB, path: Path) -> str | None:
     """eval/cases.yml or paths/<name>.yml for a YAML file at the KB root written as one (a ``cases``
     list; a ``title`` and ``steps``), else None: mkdocs.yml, docker-compose.yml and other tools' files."""
     if path.stem == "cases":
         return "eval/cases.yml"
     try:
-        data = load_yaml(read_text(path.read_bytes()[: MAX_FILE_BYTES + 1])).data
-    except (OSError, ParseError):
+        data = load_yaml(_peek(kb, path) or "").data
+    except ParseError:
         return None
     if not isinstance(data, dict):
         return None
