@@ -667,7 +667,7 @@ def _note_misplaced(kb: KB, path: Path, shown: str, text: str | None = None) -> 
     front matter that does not parse): its id is known, by its file name and by the ``id:`` it writes
     when that differs, so a record naming it by either gets no "no pattern has id ...; did you mean"
     (a retired pattern's successor said so, pointing at a slip instead of at the file to fix), and
-    a successor's warning names the file. ``text``: the file's, when read; else as load_kb read it."""
+    a successor's warning names the file. ``text``: the file's, when read already; else ``_peek``."""
     kb.misplaced.setdefault(path.stem, []).append(shown)
     written = _written_id(_peek(kb, path) if text is None else text)
     if written and written != path.stem:
@@ -739,7 +739,7 @@ def _open_record(kb: KB, path: Path, shape: dict, files: dict):
     if md is None:  # its own error is reported; by the format its id is its file name, and a record
         files.setdefault(path.stem, []).append(shown)  # naming that id is not an error of its own too
         if files is kb.pattern_files and text is not None:
-            _note_misplaced(kb, path, shown, text)  # and by the id: it writes, another name
+            _note_misplaced(kb, path, shown, text)  # and by the id its id: line writes, when another
         return None
     other = _other_kind(kb, path, md.meta.data, shape)
     if other:  # an incident in patterns/ was a dozen errors, none saying it is an incident
