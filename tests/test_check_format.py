@@ -21,8 +21,10 @@ NO_SIGNALS = "patterns/capacity/no-signals.md"
 
 @pytest.fixture(autouse=True)
 def _no_workspace(monkeypatch):
-    """A test run inside GitHub Actions has GITHUB_WORKSPACE set: the paths would be read from there."""
+    """A test run inside GitHub Actions has GITHUB_WORKSPACE set: the paths would be read from there; and
+    GITHUB_STEP_SUMMARY: the tests' summaries would be written to the real run's."""
     monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
 
 
 def run(*args, kb="kb"):
@@ -176,3 +178,60 @@ def test_a_check_that_cannot_run_prints_no_document(tmp_path, monkeypatch):
     for fmt in ("json", "github"):
         r = run("--format", fmt, "nofile.md")
         assert r.exit_code == 1 and r.stdout == "" and "Error: nofile.md: no such file" in r.stderr, r.output
+
+
+def test_github_lists_what_it_cannot_annotate_in_the_job_summary(tmp_path, monkeypatch):
+    """GitHub annotates 10 problems of each level of a step and drops the rest without a word: with more,
+    every problem goes to the job summary (GITHUB_STEP_SUMMARY, appended to), and a last line says how
+    many have no annotation and where they all are."""
+    monkeypatch.chdir(tmp_path)
+    kb = _kb(Path("kb"))
+    for n in range(11):  # 12 warnings (no signals) and the error
+        write(kb, f"patterns/capacity/quiet-{n}.md", pattern_text(f"quiet-{n}", title=f"Quiet {n}"))
+    summary = tmp_path / "summary.md"
+    summary.write_text("earlier step output\n")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    r = run("--format", "github")
+    out = r.stdout.splitlines()
+    assert r.exit_code == 1 and len(out) == 14 and all(line.startswith("::") for line in out[:13])
+    assert out[-1] == (
+        "2 of 13 problems have no annotation (GitHub annotates at most 10 errors, 10 warnings and 10 notices "
+        "of a step): the job summary lists them all with their files"
+    )
+    text = summary.read_text()
+    assert text.startswith("earlier step output\n### recur check: 1 error(s), 12 warning(s), 0 notice(s)\n")
+    rows = [line for line in text.splitlines() if line.startswith(("| error", "| warning"))]
+    assert rows[0] == f"| error | kb/{BROKEN} | 2 | symptoms | is required |"
+    assert len(rows) == 13 and all("| kb/patterns/capacity/" in row for row in rows)
+    # without the runner's file: the last line says how to see them all
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY")
+    assert (
+        run("--format", "github")
+        .stdout.splitlines()[-1]
+        .endswith(": run recur check without --format to list them all with their files")
+    )
+    # as many as GitHub annotates: nothing more is said or written
+    for n in range(3):
+        (kb / f"patterns/capacity/quiet-{n}.md").unlink()
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    before = summary.read_text()
+    r = run("--format", "github")
+    assert len(r.stdout.splitlines()) == 10 and summary.read_text() == before
+
+
+def test_the_job_summary_keeps_each_problem_on_its_row():
+    from recur.kb.check import github_summary
+
+    text = github_summary([Problem("kb/a|b.md", 0, "cases", "a | b\nc <pattern id> & d", "notice")])
+    assert "| notice | kb/a\\|b.md |  | cases | a \\| b c &lt;pattern id&gt; &amp; d |" in text.splitlines()
+
+
+def test_github_variables_are_read_through_config_and_never_a_misspelt_recur_ones_meaning(monkeypatch):
+    """GITHUB_STEP_SUMMARY is in the one config table; a RECUR_ variable is never said to be meant as a
+    RECUR_GITHUB_... one, which no setting is."""
+    from recur import config
+
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", "/tmp/x.md")
+    assert config.get("github_step_summary") == "/tmp/x.md"
+    monkeypatch.setenv("RECUR_GITHUB_STEP_SUMARY", "x")
+    assert config.unknown_variables() == [("RECUR_GITHUB_STEP_SUMARY", None)]

@@ -7,7 +7,7 @@ from pathlib import Path
 from kbfactory import pattern_text, small_kb, write
 
 from recur.kb.check import run_checks
-from recur.kb.loader import load_kb
+from recur.kb.loader import display_path, load_kb
 
 
 def test_small_kb_loads_everything(kb_dir):
@@ -459,24 +459,144 @@ def _count_opens(event, args):
         _OPENED.append(str(args[0]))
 
 
+def _opened_in(root: Path, call):
+    """(``call()``, the files under ``root`` it opened, KB-relative and sorted: one entry per open). The audit
+    hook is added once per process (a second one would count every open twice)."""
+    import sys
+
+    if not getattr(_count_opens, "added", False):
+        sys.addaudithook(_count_opens)
+        _count_opens.added = True
+    _OPENED.append(None)  # listening
+    try:
+        out = call()
+    finally:
+        opened, _OPENED[:] = _OPENED[1:], []
+    return out, sorted(Path(p).resolve().relative_to(root.resolve()).as_posix() for p in opened if str(root) in p)
+
+
 def test_load_kb_opens_each_file_once_and_keeps_the_content_digest(kb_dir):
     """load_kb read every pattern and incident file (and severity.yml) twice: once for the KB's content
     digest (what an index and a site record) and once to load it. It is read once, for both; the digest
     is what content_digest makes of the files read on their own, and nothing read is kept with the KB."""
-    import sys
 
     from recur.kb.loader import content_digest, files_signature
 
     write(kb_dir, "patterns/capacity/notes.txt", "not a record: read for the digest alone\n")
-    sys.addaudithook(_count_opens)
-    _OPENED.append(None)  # listening
-    try:
-        kb = load_kb(kb_dir)
-    finally:
-        opened, _OPENED[:] = _OPENED[1:], []
-    mine = sorted(Path(p).resolve().relative_to(kb_dir.resolve()).as_posix() for p in opened if str(kb_dir) in p)
+    kb, mine = _opened_in(kb_dir, lambda: load_kb(kb_dir))
     files = sorted(p.relative_to(kb_dir).as_posix() for p in kb_dir.rglob("*") if p.is_file())
     assert mine == files, mine  # each once: the records, severity.yml, the path, the cases, the other file
     assert len(kb.patterns) == 4 and len(kb.incidents) == 2 and not kb.errors
     assert kb.content == content_digest(kb_dir, files_signature(kb_dir))
     assert kb.read_ahead == {}
+
+
+def test_outside_fences_yields_the_text_lines_and_no_fence_line():
+    """The one reading of "outside fenced code" the checks share: a fence's lines are markers, never text,
+    a ~~~ inside a ``` block is code, and "```x```" opens nothing (Markdown reads it as inline code)."""
+    from recur.kb.parse import outside_fences
+
+    lines = ["a", "```sh", "## code", "~~~", "```", "b", "```x``` c", "~~~~", "in", "~~~~", "d"]
+    assert list(outside_fences(lines, 10)) == [(10, "a"), (15, "b"), (20, "d")]
+
+
+def test_a_fence_line_is_no_look_alike_step_whether_it_opens_or_closes_its_block(tmp_path):
+    """The runbook's look-alike check read the line closing a code block as a step ("'```' has U+00A0
+    ... not a step") and the line opening it, written the same, not: neither is a step."""
+    root = tmp_path / "kb"
+    text = pattern_text("d", runbook=("Run `df -h` on the host.", "Restart it with `systemctl restart api`."))
+    text = text.replace("\n2. ", "\n\u00a0```\ndf -h\n\u00a0```\n2. ")
+    assert "\u00a0```\ndf -h\n\u00a0```" in text
+    write(root, "patterns/capacity/d.md", text)
+    assert [str(p) for p in run_checks(load_kb(root)) if "U+00A0" in p.message] == []
+    # a step written with one is still named, at its line
+    write(root, "patterns/capacity/d.md", text.replace("\n2. ", "\n2.\u00a0"))
+    found = [(p.line, p.field) for p in run_checks(load_kb(root)) if "U+00A0" in p.message]
+    assert found == [(text.split("\n").index("2. Restart it with `systemctl restart api`.") + 1, "## Runbook")]
+
+
+def test_check_opens_each_file_once_lint_reading_the_text_the_loader_read(kb_dir):
+    """`recur check`'s lint (code fences, links, comment cuts, runbook lines, headings) opened every pattern
+    and incident file again after load_kb had read it: it reads the text the loader kept, and what the
+    check says is what it says reading the files itself (lint on a KB loaded without the texts)."""
+
+    from recur.kb.check import check_path
+    from recur.kb.lint import authoring_warnings
+
+    # a vague step (the runbook lines), a dead link (the bodies), an empty follow-up heading line
+    write(
+        kb_dir, "patterns/capacity/d.md", pattern_text("d", runbook=("Check the logs.",), summary="See [x](gone.md).")
+    )
+    (kb, problems), mine = _opened_in(kb_dir, lambda: check_path(kb_dir, today="2026-06-01"))
+    files = sorted(p.relative_to(kb_dir).as_posix() for p in kb_dir.rglob("*") if p.is_file())
+    assert mine == files, mine
+    said = {(p.field, p.message) for p in problems if p.path.endswith("d.md")}
+    assert {"## Runbook", "link"} <= {field for field, _ in said}
+    again = {(p.field, p.message) for p in authoring_warnings(load_kb(kb_dir), today="2026-06-01")}
+    assert {x for x in said if x[0] in ("## Runbook", "link")} <= again
+
+
+def test_a_successor_with_errors_is_named_by_the_id_it_writes_with_its_file(kb_dir):
+    """A retired pattern's successor whose file has errors leaving its id unread (front matter that does
+    not parse, a folder too deep, named .MD) and whose `id:` is not its file name: named by that id, it was
+    "no pattern has id 'new-oen'; did you mean new-one?", pointing at a slip instead of at the file to fix."""
+    write(kb_dir, "patterns/deploys/old-retired.md", pattern_text("old-retired", "deploys", status="retired",
+          extra_front="superseded_by: new-oen"))  # fmt: skip
+    unclosed = pattern_text("new-oen").replace("\n---\n", "\n", 1)
+    broken = [
+        ("patterns/capacity/new-one.md", pattern_text("new-oen", extra_front="tags: [unclosed")),
+        ("patterns/capacity/new-one.md", unclosed),  # front matter not closed by a '---' line
+        ("patterns/new-one.md", pattern_text("new-oen")),
+        ("patterns/capacity/new-one.MD", pattern_text("new-oen")),
+        ("pattern/capacity/new-one.md", pattern_text("new-oen")),  # a slip of the folder's name
+    ]
+    for relpath, text in broken:
+        write(kb_dir, relpath, text)
+        found = [(p.field, p.level, p.message) for p in run_checks(load_kb(kb_dir)) if "old-retired" in p.path]
+        assert found == [
+            ("superseded_by", "warning", f"'new-oen' has errors in its file ({display_path(kb_dir / relpath)}), so it is left out "
+             "of the site and the index, and the retired page names it without a link: fix that file")
+        ], relpath  # fmt: skip
+        (kb_dir / relpath).unlink()
+
+
+def test_a_record_written_in_paths_is_named_with_where_it_belongs(kb_dir):
+    """An incident (or a pattern) saved in paths/ was "not a .yml file; ignored": what it is and where it
+    goes are said, as for a record at the KB root; other files there keep the warning."""
+    incident = (kb_dir / "incidents/2026/INC-2026-0001.md").read_text().replace("INC-2026-0001", "INC-2026-0009")
+    write(kb_dir, "paths/INC-2026-0009.md", incident)
+    write(kb_dir, "paths/slow-disk.md", pattern_text("slow-disk"))
+    write(kb_dir, "paths/notes.md", "Ideas for a second path.\n")
+    kb, opened = _opened_in(kb_dir, lambda: load_kb(kb_dir))
+    assert [p for p in opened if p.startswith("paths/")] == [
+        f"paths/{n}" for n in ("INC-2026-0009.md", "first-week.yml", "notes.md", "slow-disk.md")
+    ]  # each once
+    found = {Path(p.path).name: (p.level, p.message) for p in kb.problems if "paths/" in p.path}
+    reads = "(recur reads patterns/<category>/<id>.md, incidents/<year>/<id>.md, paths/<id>.yml, eval/cases.yml"
+    assert found == {
+        "INC-2026-0009.md": ("error", "not read: it is an incident record (it has a date), and paths/ holds onboarding "
+                             f"paths (paths/<id>.yml); did you mean incidents/2026/INC-2026-0009.md? {reads}, "
+                             "severity.yml and recur.yml)"),
+        "slow-disk.md": ("error", "not read: it is a pattern (it has a category), and paths/ holds onboarding paths "
+                         f"(paths/<id>.yml); did you mean patterns/capacity/slow-disk.md? {reads}, severity.yml "
+                         "and recur.yml)"),
+        "notes.md": ("warning", "not a .yml file; ignored"),
+    }  # fmt: skip
+
+
+def test_an_empty_cases_file_is_a_notice_once_the_kb_has_patterns(kb_dir, tmp_path):
+    """eval/cases.yml empty, or holding only comments (recur init's), passed without a word: search was
+    never measured. A notice at the file, as `recur eval` says it (it never fails --strict: a new KB has
+    no cases yet), and nothing while the KB has no pattern either."""
+    from recur.kb.init import EMPTY_CASES
+
+    shown = display_path(kb_dir / "eval/cases.yml")
+    for text in (EMPTY_CASES, "", "[]\n"):
+        write(kb_dir, "eval/cases.yml", text)
+        found = [(p.path, p.line, p.field, p.level) for p in load_kb(kb_dir).problems]
+        assert found == [(shown, 1, "cases", "notice")], text
+    assert "`recur eval` has nothing to measure search with" in load_kb(kb_dir).problems[0].message
+    empty = tmp_path / "new"
+    write(empty, "eval/cases.yml", EMPTY_CASES)
+    (empty / "patterns").mkdir()
+    assert load_kb(empty).problems == []

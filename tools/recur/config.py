@@ -113,6 +113,17 @@ SETTINGS: dict[str, Setting] = {
     "slack_signing_secret": Setting(
         "RECUR_SLACK_SIGNING_SECRET", None, "Slack app's signing secret (or recur serve --slack-signing-secret-file)"
     ),
+    # GitHub Actions' own variables, set by the runner in a workflow's steps (not Recur's: no RECUR_ prefix,
+    # and never named as what a misspelt RECUR_ variable was meant to be)
+    "github_workspace": Setting(
+        "GITHUB_WORKSPACE", None, "GitHub Actions: the checkout; recur check --format github names files from it"
+    ),
+    "github_step_summary": Setting(
+        "GITHUB_STEP_SUMMARY",
+        None,
+        "GitHub Actions: the step's job summary file; recur check --format github lists every problem there "
+        "when there are more than GitHub annotates",
+    ),
 }
 
 
@@ -174,7 +185,7 @@ def unknown_variables() -> list[tuple[str, str | None]]:
     encoder variable ran ONNX Runtime, and nothing said so)."""
     from recur.util.text import close_names
 
-    known = {s.env: s.env.removeprefix("RECUR_") for s in SETTINGS.values()}
+    known = {s.env: s.env.removeprefix("RECUR_") for s in SETTINGS.values() if s.env.startswith("RECUR_")}
     out = []
     for name in sorted(os.environ):
         if not name.upper().startswith("RECUR_") or name in known:

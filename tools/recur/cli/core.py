@@ -107,13 +107,39 @@ def _print_problems(problems: list, fmt: str, failed: bool) -> None:
     if fmt == "json":
         click.echo(json.dumps(check_document(problems, failed), ensure_ascii=False, indent=1))
         return
-    import os
-
     # GitHub places an annotation by the file's path from the repository's root, where the workflow
     # checked it out; a step run elsewhere (working-directory:) shows paths from there
-    workspace = os.environ.get("GITHUB_WORKSPACE") if fmt == "github" else None
+    workspace = config.get("github_workspace") if fmt == "github" else None
     for p in problems:
         click.echo(github_command(p, workspace) if fmt == "github" else str(p))
+    if fmt == "github":
+        _unannotated(problems, workspace)
+
+
+def _unannotated(problems: list, workspace) -> None:
+    """With more problems than GitHub annotates (the rest are dropped without a word): every one in the job
+    summary when the runner names its file (GITHUB_STEP_SUMMARY), and a last line saying how many have no
+    annotation and where they all are."""
+    from recur.kb.check import ANNOTATED_PER_LEVEL, github_summary, unannotated
+
+    left = unannotated(problems)
+    if not left:
+        return
+    where = "run recur check without --format to list them all with their files"
+    summary = config.get("github_step_summary")
+    if summary:
+        try:
+            # appended, as GitHub documents it: the runner owns the file, and the step's other commands
+            # (make check, then make similar) add theirs to it; one write, so no half summary is read
+            with open(summary, "a", encoding="utf-8") as fh:
+                fh.write(github_summary(problems, workspace) + "\n")
+            where = "the job summary lists them all with their files"
+        except OSError as exc:
+            click.echo(f"recur check: cannot write the job summary {summary}: {exc.strerror or exc}", err=True)
+    click.echo(
+        f"{left} of {len(problems)} problems have no annotation (GitHub annotates at most {ANNOTATED_PER_LEVEL} "
+        f"errors, {ANNOTATED_PER_LEVEL} warnings and {ANNOTATED_PER_LEVEL} notices of a step): {where}"
+    )
 
 
 def _check_summary(kb, kb_dir, problems: list, named: list | None, elsewhere: list) -> str:

@@ -381,7 +381,8 @@ def run_checks(kb: KB, lint: bool = True, **lint_options) -> list[Problem]:
 
 
 def check_path(root, **options) -> tuple[KB, list[Problem]]:
-    kb = load_kb(root, any_format=True)  # a format it cannot read is one of the problems it lists
+    # a format it cannot read is one of the problems it lists; the texts kept for lint, so each file is opened once
+    kb = load_kb(root, any_format=True, keep_texts=True)
     return kb, run_checks(kb, **options)
 
 
@@ -417,6 +418,47 @@ def github_command(problem: Problem, workspace=None) -> str:
         props.append(f"line={problem.line}")
     props.append(f"title={_command_property(problem.field)}")
     return f"::{problem.level} {','.join(props)}::{_command_data(problem.message)}"
+
+
+# GitHub makes annotations of at most this many problems of each level (error, warning, notice) of a step,
+# and drops the others without a word (its documented limits of workflow commands)
+ANNOTATED_PER_LEVEL = 10
+
+
+def unannotated(problems: list[Problem]) -> int:
+    """How many of ``problems``, printed as workflow commands in one step, GitHub makes no annotation of."""
+    levels = [p.level for p in problems]
+    return sum(max(0, levels.count(level) - ANNOTATED_PER_LEVEL) for level in set(levels))
+
+
+def github_summary(problems: list[Problem], workspace=None) -> str:
+    """Every one of ``problems`` as Markdown for a GitHub job summary (the file GITHUB_STEP_SUMMARY names):
+    a heading with the counts and one table row per problem, its file named as its annotation names it.
+    Cells are escaped so a message's ``|`` keeps its row and ``<`` is shown, not read as HTML."""
+    counts = {level: sum(p.level == level for p in problems) for level in ("error", "warning", "notice")}
+    rows = [
+        f"| {p.level} | {_cell(_repo_path(p.path, workspace))} | {p.line if p.line > 0 else ''} | "
+        f"{_cell(p.field)} | {_cell(p.message)} |"
+        for p in problems
+    ]
+    return "\n".join(
+        [
+            f"### recur check: {counts['error']} error(s), {counts['warning']} warning(s), {counts['notice']} notice(s)",
+            "",
+            f"GitHub annotates at most {ANNOTATED_PER_LEVEL} problems of each level of a step: "
+            f"{unannotated(problems)} of these {len(problems)} are not annotated in the pull request.",
+            "",
+            "| level | file | line | field | message |",
+            "|---|---|---|---|---|",
+            *rows,
+            "",
+        ]
+    )
+
+
+def _cell(text: str) -> str:
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
+    return " ".join(text.split())  # a line break would end the row
 
 
 def _repo_path(shown: str, workspace) -> str:

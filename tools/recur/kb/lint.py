@@ -20,7 +20,7 @@ from pathlib import Path
 from recur import config
 from recur.kb import placeholders
 from recur.kb.loader import display_path, readable
-from recur.kb.parse import FENCE_LINE, ParseError, fence_step, front_matter_end, key_at, read_text
+from recur.kb.parse import FENCE_LINE, ParseError, fence_step, front_matter_end, key_at, outside_fences, read_text
 from recur.kb.records import KB, Pattern
 from recur.kb.schema import KEBAB, PATTERN, meant_key
 from recur.util.dates import after_today, given_date
@@ -123,10 +123,10 @@ def is_actionable(step: str) -> bool:
 def _runbook_lines(kb: KB, p: Pattern) -> list[int]:
     """File line of each top-level runbook item (the loader keeps the items, not their lines)."""
     start = p.line("## Runbook")
-    try:
-        lines = (kb.root / p.relpath).read_text(encoding="utf-8-sig").split("\n")
-    except (OSError, UnicodeDecodeError):
+    text = _file_text(kb, display_path(kb.root / p.relpath))
+    if text is None:
         return []
+    lines = text.split("\n")
     out, fence = [], False
     for n in range(start, len(lines)):  # lines[start] is the line after the heading
         line = lines[n]
@@ -498,18 +498,30 @@ def fence_trouble(lines: list[str], first: int = 1) -> tuple[int, str] | None:
     return None
 
 
+def _file_text(kb: KB, shown: str) -> str | None:
+    """The text of a KB file the loader read, by its shown path, or None when it refused it (too large,
+    a link out of the KB, not text: its error is the loader's). ``kb.texts`` when load_kb kept them
+    (`recur check`: each file opened once), else read again."""
+    if kb.texts is not None:
+        return kb.texts.get(shown)
+    if not readable(kb.root, Path(shown)):
+        return None
+    try:
+        return read_text(Path(shown).read_bytes())
+    except (OSError, ParseError):
+        return None
+
+
 def _bodies(kb: KB):
     """(shown path, body lines, file line of the body's first line, front-matter lines) of every pattern and incident file
     read, loaded or not; shown paths are the loader's own (relative to the working directory, or
     absolute). A file the loader refused is left to its error."""
     shown = {s for files in (kb.pattern_files, kb.incident_files) for paths in files.values() for s in paths}
     for name in sorted(shown):
-        if not readable(kb.root, Path(name)):  # refused by the loader (too large, a link out of the KB)
+        text = _file_text(kb, name)
+        if text is None:
             continue
-        try:
-            lines = read_text(Path(name).read_bytes()).split("\n")
-        except (OSError, ParseError):  # reported by the loader already
-            continue
+        lines = text.split("\n")
         end = front_matter_end(lines)  # none: no front matter to read (the file has that error already)
         body = (end or len(lines)) + 1
         yield name, lines[body:], body + 1, lines[1:end] if end else []
@@ -621,13 +633,10 @@ def _link_warnings(kb: KB, bodies: list) -> list[Problem]:
     carried, anchors = _site_files(kb, bodies), PageAnchors(kb)
     out = []
     for name, body, first, _ in bodies:
-        here, opened = Path(name).resolve().parent, None
-        for n, line in enumerate(body, first):
-            if m := FENCE_LINE.match(line):
-                opened = fence_step(opened, m.group(1), m.group(2))[0]
-                continue
+        here = Path(name).resolve().parent
+        for n, line in outside_fences(body, first):
             # no link on it, or a line too long to be prose (a pasted blob: the regex would be quadratic on it)
-            if opened is not None or ("](" not in line and "]:" not in line) or len(line) > 10_000:
+            if ("](" not in line and "]:" not in line) or len(line) > 10_000:
                 continue
             for link in _LINK.finditer(_CODE_SPAN.sub("", line)):
                 target = link.group(1) or link.group(2)
@@ -731,10 +740,10 @@ def _carried_named(root: Path, here: Path, name: str, carried: set) -> str | Non
 
 
 def _heading_line(kb: KB, relpath: str, name: str) -> int:
-    try:
-        lines = (kb.root / relpath).read_text(encoding="utf-8-sig").split("\n")
-    except (OSError, UnicodeDecodeError):
+    text = _file_text(kb, display_path(kb.root / relpath))
+    if text is None:
         return 1
+    lines = text.split("\n")
     return next((n for n, line in enumerate(lines, 1) if re.match(rf"^##\s+{re.escape(name)}\s*(?:#+\s*)?$", line)), 1)
 
 

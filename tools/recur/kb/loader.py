@@ -21,9 +21,10 @@ from recur.kb.parse import (
     MAX_FILE_BYTES,
     ParseError,
     evidence_parts,
-    fence_step,
+    front_matter_end,
     list_parts,
     load_yaml,
+    outside_fences,
     read_text,
     split_front_matter,
 )
@@ -201,11 +202,13 @@ def content_digest(root: Path, signature: dict, contents: dict | None = None) ->
     return digest.hexdigest()[:16]
 
 
-def load_kb(root: str | os.PathLike, *, any_format: bool = False) -> KB:
+def load_kb(root: str | os.PathLike, *, any_format: bool = False, keep_texts: bool = False) -> KB:
     """The KB at ``root``. A KB whose recur.yml this recur cannot read (a newer format version, a
     version that is none, a change an older format needs) is a RecurError naming the file and line,
     before anything else is read: an index, a site or a record made from it would be made by rules
-    it is not written to. ``any_format`` (`recur check`): it is one of the KB's problems instead."""
+    it is not written to. ``any_format`` (`recur check`): it is one of the KB's problems instead.
+    ``keep_texts`` (`recur check`): the text of each file read is kept in ``kb.texts``, for lint to read
+    instead of opening the file a second time."""
     root = require_kb_root(root)
     pdir = root / "patterns"
     # taken before anything is read: a file edited while the KB is read (and an index built from it)
@@ -216,6 +219,7 @@ def load_kb(root: str | os.PathLike, *, any_format: bool = False) -> KB:
     contents = signed_contents(root, signature)
     kb = KB(root=root, signature=signature, content=content_digest(root, signature, contents))
     kb.read_ahead = contents
+    kb.texts = {} if keep_texts else None
     _load_format(kb)
     if not any_format:
         _refuse_format(kb.problems)
@@ -301,7 +305,7 @@ def _unread_root_file(kb: KB, path: Path) -> None:
     document (mkdocs.yml, docker-compose.yml and other tools' YAML are left alone)."""
     if not _unread_record(path) or _repository_file(path):
         return
-    meant = _meant_root(path)
+    meant = _meant_root(kb, path)
     if meant or path.suffix.lower() not in _YAML_SUFFIXES:
         _unread(kb, path, "a file at the root of the knowledge base is no record", meant)
 
@@ -353,7 +357,7 @@ def _unread(kb: KB, path: Path, why: str, meant: str | None) -> None:
     what = f"not read: {why}{f'; did you mean {meant}?' if meant else ''} ({where}, severity.yml and recur.yml)"
     kb.problems.append(Problem(display_path(path), 1, "file", what, "error" if meant else "warning"))
     if meant and meant.startswith("patterns/") and path.suffix == ".md":  # its error is enough: no
-        kb.misplaced.setdefault(path.stem, []).append(display_path(path))  # "no pattern has id" cascade
+        _note_misplaced(kb, path, display_path(path))  # "no pattern has id" cascade
 
 
 def _meant(name: str, known) -> str | None:
@@ -362,15 +366,15 @@ def _meant(name: str, known) -> str | None:
     return next((k for k in known if folded == k or edit_distance(folded, k, 2) <= 2 and folded[:1] == k[:1]), None)
 
 
-def _meant_root(path: Path) -> str | None:
+def _meant_root(kb: KB, path: Path) -> str | None:
     """Where a file at the KB root probably belongs: a slip for severity.yml or recur.yml, eval/cases.yml,
     paths/ for an onboarding path (its ``steps``), or, for a record, the place its front matter's
     ``category`` or ``date`` names."""
     if path.suffix.lower() in _YAML_SUFFIXES:
-        return _meant(path.stem + ".yml", KB_ROOT_FILES) or _meant_yaml(path)
+        return _meant(path.stem + ".yml", KB_ROOT_FILES) or _meant_yaml(kb, path)
     try:
-        meta = split_front_matter(read_text(path.read_bytes()[: MAX_FILE_BYTES + 1])).meta.data
-    except (OSError, ParseError):
+        meta = split_front_matter(_peek(kb, path) or "").meta.data
+    except ParseError:  # not text, or no front matter
         return None
     meta = meta if isinstance(meta, dict) else {}
     if isinstance(meta.get("category"), str) and schema.KEBAB.fullmatch(meta["category"]):
@@ -380,14 +384,14 @@ def _meant_root(path: Path) -> str | None:
     return None
 
 
-def _meant_yaml(path: Path) -> str | None:
+def _meant_yaml(kb: KB, path: Path) -> str | None:
     """eval/cases.yml or paths/<name>.yml for a YAML file at the KB root written as one (a ``cases``
     list; a ``title`` and ``steps``), else None: mkdocs.yml, docker-compose.yml and other tools' files."""
     if path.stem == "cases":
         return "eval/cases.yml"
     try:
-        data = load_yaml(read_text(path.read_bytes()[: MAX_FILE_BYTES + 1])).data
-    except (OSError, ParseError):
+        data = load_yaml(_peek(kb, path) or "").data
+    except ParseError:
         return None
     if not isinstance(data, dict):
         return None
@@ -498,10 +502,13 @@ def _read(kb: KB, path: Path):
             kb.problems.append(Problem(display_path(path), 1, "file", what))
             return None
         ahead = kb.read_ahead.pop(rel(kb.root, path), None)  # read for the digest (load_kb): not opened again
-        if ahead is not None:
-            return read_text(ahead)
-        with path.open("rb") as fh:
-            return read_text(fh.read(MAX_FILE_BYTES + 1))  # bounded even if the file grew since stat
+        if ahead is None:
+            with path.open("rb") as fh:
+                ahead = fh.read(MAX_FILE_BYTES + 1)  # bounded even if the file grew since stat
+        text = read_text(ahead)
+        if kb.texts is not None:
+            kb.texts[display_path(path)] = text
+        return text
     except ParseError as exc:
         kb.problems.append(Problem(display_path(path), exc.line, "file", exc.message))
     except OSError as exc:
@@ -550,9 +557,10 @@ def _escapes(root: Path, path: Path) -> str:
     return ""
 
 
-def _parsed(kb: KB, path: Path, parse, field: str):
-    """Read a file of the KB and ``parse`` its text; None (and a problem recorded) when it cannot be."""
-    text = _read(kb, path)
+def _parsed(kb: KB, path: Path, parse, field: str, text: str | None = None):
+    """Read a file of the KB (or take its ``text``, read already) and ``parse`` it; None (and a problem
+    recorded) when it cannot be."""
+    text = _read(kb, path) if text is None else text
     if text is None:
         return None
     try:
@@ -621,8 +629,49 @@ def _check_severity(kb: KB, v: schema.Validator, value) -> None:
         v.error(("severity",), "severity", f"unknown severity {value!r}{hint}; the framework has {shown}")
 
 
-def _front_matter(kb: KB, path: Path):
-    return _parsed(kb, path, split_front_matter, "front matter")
+def _front_matter(kb: KB, path: Path, text: str):
+    return _parsed(kb, path, split_front_matter, "front matter", text)
+
+
+_ID_LINE = re.compile(r"""^id:[ \t]*(["']?)([a-z0-9][a-z0-9-]*)\1[ \t]*(?:#.*)?$""")
+
+
+def _written_id(text: str | None) -> str | None:
+    """The id a record's front matter writes on its ``id:`` line, read from the text alone (its YAML
+    may not parse, or not be closed): what the records naming it name it by. None when there is no such line."""
+    lines = (text or "").split("\n")
+    if lines[0].strip() != "---":
+        return None
+    end = front_matter_end(lines) or len(lines)  # not closed: its first id: line all the same
+    return next((m.group(2) for line in lines[1:end] if (m := _ID_LINE.match(line))), None)
+
+
+def _peek(kb: KB, path: Path) -> str | None:
+    """The text of a file the loader does not load as a record, without a problem of its own: as load_kb
+    read it (under patterns/), else read here when the loader would read it (a regular file within
+    the size limit, inside the KB), once: kept with what load_kb read, for the next look (where a file
+    at the root belongs, then its id). None when it is not text."""
+    name = rel(kb.root, path)
+    raw = kb.read_ahead.get(name)
+    try:
+        if raw is None and readable(kb.root, path):
+            with path.open("rb") as fh:
+                raw = kb.read_ahead[name] = fh.read(MAX_FILE_BYTES + 1)
+        return None if raw is None else read_text(raw)
+    except (OSError, ParseError):
+        return None
+
+
+def _note_misplaced(kb: KB, path: Path, shown: str, text: str | None = None) -> None:
+    """A pattern file with an error of its own that leaves its id unread (in the wrong place, named .MD,
+    front matter that does not parse): its id is known, by its file name and by the ``id:`` it writes
+    when that differs, so a record naming it by either gets no "no pattern has id ...; did you mean"
+    (a retired pattern's successor said so, pointing at a slip instead of at the file to fix), and
+    a successor's warning names the file. ``text``: the file's, when read already; else ``_peek``."""
+    kb.misplaced.setdefault(path.stem, []).append(shown)
+    written = _written_id(_peek(kb, path) if text is None else text)
+    if written and written != path.stem:
+        kb.misplaced.setdefault(written, []).append(shown)
 
 
 def _duplicate_keys(v: schema.Validator, doc) -> None:
@@ -677,16 +726,20 @@ def _open_record(kb: KB, path: Path, shape: dict, files: dict):
     if path.suffix != ".md":
         if path.suffix.lower() == ".md":  # "disk-full.MD": a record all the same, but not read as one
             kb.problems.append(Problem(shown, 1, "file", f"name it {path.stem}.md: only .md files are read"))
-            kb.misplaced.setdefault(path.stem, []).append(shown)
+            if files is kb.pattern_files:
+                _note_misplaced(kb, path, shown)
         elif path.suffix.lower() in ATTACHMENT_SUFFIXES:
             _attachment(kb, path, shown)
         elif not path.name.startswith("."):
             what = "an SVG can carry scripts: use a PNG" if path.suffix.lower() == ".svg" else "ignored"
             kb.problems.append(Problem(shown, 1, "file", f"not a .md file; {what}", "warning"))
         return None
-    md = _front_matter(kb, path)
+    text = _read(kb, path)
+    md = _front_matter(kb, path, text) if text is not None else None
     if md is None:  # its own error is reported; by the format its id is its file name, and a record
         files.setdefault(path.stem, []).append(shown)  # naming that id is not an error of its own too
+        if files is kb.pattern_files and text is not None:
+            _note_misplaced(kb, path, shown, text)  # and by the id its id: line writes, when another
         return None
     other = _other_kind(kb, path, md.meta.data, shape)
     if other:  # an incident in patterns/ was a dozen errors, none saying it is an incident
@@ -730,7 +783,7 @@ def _load_pattern(kb: KB, path: Path) -> None:
     parts = path.relative_to(kb.root / "patterns").parts
     if path.suffix == ".md" and len(parts) != 2:
         kb.problems.append(Problem(shown, 1, "file", "patterns live in patterns/<category>/<id>.md"))
-        kb.misplaced.setdefault(path.stem, []).append(shown)  # its id is known: no "no pattern has id" cascade
+        _note_misplaced(kb, path, shown)  # its id is known: no "no pattern has id" cascade
         return
     opened = _open_record(kb, path, schema.PATTERN, kb.pattern_files)
     if opened is None:
@@ -885,14 +938,11 @@ def _other_level(md, name: str) -> tuple[int, str] | None:
         re.compile(rf"^ {{0,3}}{re.escape(name)}[ \t]*$", re.IGNORECASE),
         re.compile(r"^ {0,3}(-+|=+)[ \t]*$"),
     )
-    opened = None
     lines = md.body.split("\n")
-    for n, line in enumerate(lines):
-        if m := FENCE_LINE.match(line):
-            opened = fence_step(opened, m.group(1), m.group(2))[0]
-        elif opened is None and heading.match(line):
+    for n, line in outside_fences(lines):
+        if heading.match(line):
             return md.body_line + n, " ".join(line.split())
-        elif opened is None and title.match(line) and n + 1 < len(lines) and underline.match(lines[n + 1]):
+        if title.match(line) and n + 1 < len(lines) and underline.match(lines[n + 1]):
             return md.body_line + n, f"{line.strip()} underlined with {lines[n + 1].strip()[0] * 3}"
     return None
 
@@ -936,12 +986,10 @@ def _bare_numbers(text: str) -> list[tuple[int, str]]:
     next line ("1." then "Run df -h", which Markdown does not read as a step), or none at all. Markdown
     joins such a line to the step above ("... on the host. 2."), and the steps after it are numbered one
     short, without a word (found by a KB author)."""
-    out, opened = [], None
+    out = []
     lines = text.split("\n")
-    for n, line in enumerate(lines):
-        if m := FENCE_LINE.match(line):
-            opened = fence_step(opened, m.group(1), m.group(2))[0]
-        if opened is not None or not (m := _BARE_NUMBER.match(line)):
+    for n, line in outside_fences(lines):
+        if not _BARE_NUMBER.match(line):
             continue
         after = next((x.strip() for x in lines[n + 1 :] if x.strip()), "")
         number = line.strip()
@@ -956,12 +1004,12 @@ def _bare_numbers(text: str) -> list[tuple[int, str]]:
 def _lookalike_lines(text: str, item: str = "a step") -> list[tuple[int, str]]:
     """(line offset, what is wrong) for each line of a list section, outside code, that starts an item
     with a no-break space or an en dash ("1.\u00a0Run", copied from a document): Recur read it as a step,
-    and the site's Markdown as text run into the step above (found by a KB author)."""
-    out, opened = [], None
-    for n, line in enumerate(text.split("\n")):
-        if m := FENCE_LINE.match(line):
-            opened = fence_step(opened, m.group(1), m.group(2))[0]
-        what = None if opened is not None else syntax_lookalike(line, colon=False)
+    and the site's Markdown as text run into the step above (found by a KB author). A fence line is no
+    item, opening or closing its block (the closing one was read as one: "'```' has U+00A0 ... not a
+    step" of a block whose opening line, written the same, was not named)."""
+    out = []
+    for n, line in outside_fences(text.split("\n")):
+        what = syntax_lookalike(line, colon=False)
         if what:
             out.append((n, f"{line.strip()[:30]!r} has {what} (the site reads the line as text, not {item})"))
     return out
@@ -1132,7 +1180,7 @@ def _keep(table: dict, shadowed: list, record) -> None:
 def _load_path(kb: KB, path: Path) -> None:
     shown = display_path(path)
     if path.suffix not in (".yml", ".yaml"):
-        if not path.name.startswith("."):
+        if not path.name.startswith(".") and not _record_in_paths(kb, path):
             kb.problems.append(Problem(shown, 1, "file", "not a .yml file; ignored", "warning"))
         return
     if len(path.relative_to(kb.root / "paths").parts) != 1:
@@ -1166,13 +1214,35 @@ def _load_path(kb: KB, path: Path) -> None:
     )
 
 
+def _record_in_paths(kb: KB, path: Path) -> bool:
+    """An error for a pattern or an incident record written in paths/ (a Markdown file whose front matter
+    has a category, or a date), naming what it is and the place it belongs; True when it was one. It was
+    "not a .yml file; ignored", which said neither (a symlink out of the KB or to a device is not read)."""
+    if path.suffix.lower() not in (".md", ".markdown"):
+        return False
+    meant = _meant_root(kb, path)
+    if meant is None:
+        return False
+    kind = "a pattern (it has a category)" if meant.startswith("patterns/") else "an incident record (it has a date)"
+    _unread(kb, path, f"it is {kind}, and paths/ holds onboarding paths (paths/<id>.yml)", meant)
+    return True
+
+
 def load_cases(kb: KB, path: Path) -> None:
     """Add one eval-cases YAML file's cases to ``kb.cases``; problems go to ``kb.problems``."""
     doc = _yaml_file(kb, path, "cases")
     if doc is None:
         return
     v = schema.Validator(display_path(path), doc, controls=True)  # a query is what a responder pasted
-    if doc.data is None:
+    if doc.data is None or doc.data == []:
+        # a notice, as `recur eval` says it and passes: a new KB (recur init) has none yet, and none of
+        # its patterns either (then nothing is said). It was silent, and search was never measured
+        if kb.pattern_files:
+            what = (
+                "no retrieval cases (the file is empty or holds only comments): `recur eval` has nothing to "
+                "measure search with; add one per pattern, in a responder's words: - {query: ..., expect: [<pattern id>]}"
+            )
+            kb.problems.append(Problem(v.relpath, 1, "cases", what, "notice"))
         return
     if not isinstance(doc.data, list):
         v.error((), "cases", "must be a list of {query, expect} entries")

@@ -567,6 +567,20 @@ def fence_step(opened: str | None, marker: str, rest: str) -> tuple[str | None, 
     return opened, False
 
 
+def outside_fences(lines, first: int = 0):
+    """(number, line) of each of ``lines`` outside fenced code, numbered from ``first``, as Markdown
+    reads the fences (``fence_step``): what the checks of a section's or a body's text read. A fence
+    line itself (opening, closing, or one that opens nothing, "```code```") is never yielded: it is a
+    marker, not text, and where recur and the site read a fence line differently lint's
+    ``fence_trouble`` says so. Lines are yielded as read, so a caller may look at the next one."""
+    opened = None
+    for n, line in enumerate(lines, first):
+        if m := FENCE_LINE.match(line):
+            opened = fence_step(opened, m.group(1), m.group(2))[0]
+        elif opened is None:
+            yield n, line
+
+
 H2 = re.compile(r"^##\s+(.+)$")  # not "(.+?)\s*#*\s*$": cubic on a long run of spaces
 
 

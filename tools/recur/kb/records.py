@@ -216,6 +216,9 @@ class KB:
     # those files' bytes as load_kb read them for ``content`` ({KB-relative name: bytes}): the loader
     # takes each from here, so a file is opened once; emptied when the load ends
     read_ahead: dict = field(default_factory=dict, repr=False, compare=False)
+    # {shown path: text} of every file the loader read and decoded, when load_kb was asked to keep them
+    # (``keep_texts``: `recur check`, whose lint reads the records' text again); None when not kept
+    texts: dict | None = field(default=None, repr=False, compare=False)
     id_lines: dict = field(default_factory=dict)  # shown path -> the line of its `id:` (duplicate ids name it)
     # (file, field, line, pattern id) named by records left out for errors of their own: checked too,
     # so an unknown id is reported in the same run as those errors, not after they are fixed
