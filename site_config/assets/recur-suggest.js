@@ -231,7 +231,8 @@
 
   /* BM25 over the pattern pages (title words count 3x), a distinctive word of the text thrice: the rare
      CrashLoopBackOff or OutOfMemoryError decides, not "space" or "deploy", which many pages share.
-     [{doc, score, found: the text's words the page has}], best first, those within 20% of the best. */
+     [{doc, score, found: the text's words the page has, telling: one of them is distinctive}], best first,
+     those within 20% of the best; the list's ``words``: how many distinct words the text was read by. */
   function rankPatterns(docs, text) {
     var want = {}, shown = {};
     queryLines(text).forEach(function (line) {
@@ -247,7 +248,7 @@
     var n = docs.length, avg = { t: 0, b: 0 };
     docs.forEach(function (d) { avg.t += d.t.len / n; avg.b += d.b.len / n; });
     var scored = docs.map(function (d) {
-      var score = 0, found = [];
+      var score = 0, found = [], telling = false;
       Object.keys(want).forEach(function (t) {
         var df = docs.filter(function (o) { return o.t.tf[t] || o.b.tf[t]; }).length;
         if (!df || !(d.t.tf[t] || d.b.tf[t])) return;
@@ -257,13 +258,27 @@
           if (tf) s += fw[1] * tf * 2.2 / (tf + k);
         });
         score += want[t] * idf * s;
+        telling = telling || want[t] === 3;
         if (found.indexOf(shown[t]) < 0) found.push(shown[t]);
       });
-      return { doc: d, score: score, found: found };
+      return { doc: d, score: score, found: found, telling: telling };
     }).filter(function (r) { return r.score > 0; });
     scored.sort(function (a, b) { return b.score - a.score; });
     var best = scored.length ? scored[0].score : 0;
-    return scored.filter(function (r) { return r.score >= best * 0.2; }).slice(0, TOP);
+    var out = scored.filter(function (r) { return r.score >= best * 0.2; }).slice(0, TOP);
+    out.words = Object.keys(want).map(function (t) { return shown[t]; }).filter(function (w, i, all) {
+      return all.indexOf(w) === i;
+    }).length;
+    return out;
+  }
+
+  /* The word search's "no known pattern": with no model there is no probability to cut at 0.28, so a page
+     counts as a match when it shares a distinctive word of the text (CrashLoopBackOff, ENOSPC, x509: what a
+     tool prints is rare across pages), or two of its distinct words (stop words never count), or every word
+     of a one-word text. One everyday word in common ("full", "deploy") is not a match: many pages have it. */
+  var MATCH_WORDS = 2;
+  function wordsMatch(r, words) {
+    return r.telling || r.found.length >= Math.min(MATCH_WORDS, Math.max(words, 1));
   }
 
   /* How many of ``chars`` (at most ``n``) fit the API's body limit as the JSON apiFetch sends: 20,000
@@ -368,6 +383,7 @@
 
   Box.prototype.say = function (msg, kind) {
     this.status.textContent = msg;
+    this.statusKind = kind;  /* said again as it was after a word search's "no known pattern" (wordsVerdict) */
     this.status.className = "recur-suggest__status" + (kind ? " recur-suggest__status--" + kind : "");
   };
 
@@ -660,8 +676,11 @@
   /* No model to rank by meaning: the pattern pages that share the text's most telling words, ranked
      here from the site search's index (mkdocs-material's own search ranked every page, incidents too,
      read "word:" as a field, and put a BGP page first for a CrashLoopBackOff; found in review), and a
-     link to the whole site's search with the cleaned-up words. Without that index, or when no pattern
-     page shares a word, the site search opens with them, as before. */
+     link to the whole site's search with the cleaned-up words. When none of them shares enough of the
+     text (wordsMatch), the box says no known pattern matches and what to do next, as the API's
+     no_known_pattern answer does (Box.show), the closest pages listed for comparison only: it listed a page
+     that shared one everyday word as the answer, or opened the site search with nothing said (found in
+     review). Without that index the site search opens with the words, as before. */
   Box.prototype.fallback = function (text) {
     var self = this, q = searchQuery(text), asked = this.asked;
     this.results.textContent = "";
@@ -671,16 +690,33 @@
     loadPatternDocs().then(function (docs) {
       if (asked !== self.asked) return;
       var found = rankPatterns(docs, text);
-      if (!found.length) throw new Error("no pattern page shares a word with the text");
-      self.results.appendChild(el("li", { class: "recur-suggest__fallback", text: "Pattern pages with the most of your " +
-        "text\u2019s telling words, most first (matched by words, not meaning):" }));
+      var known = found.some(function (r) { return wordsMatch(r, found.words); });
+      self.wordsVerdict(known, found.length > 0);
+      if (found.length) self.results.appendChild(el("li", { class: "recur-suggest__fallback", text: known ? "Pattern " +
+        "pages with the most of your text\u2019s telling words, most first (matched by words, not meaning):" :
+        "The closest pattern pages, for comparison only (matched by words, not meaning):" }));
       found.forEach(function (r) { self.results.appendChild(self.wordMatch(r)); });
       self.results.appendChild(more);
-    }).then(null, function () {
+    }, function () {
       if (asked !== self.asked) return;
       self.results.appendChild(more);
       if (!openSiteSearch(q)) window.location.href = searchUrl(q);
     });
+  };
+
+  /* The status for a word search's answer: "No known pattern matches this" and the next steps, worded as for
+     the API's no_known_pattern (Box.show) and marked alike (data-no-known-pattern); after a match, the status
+     the box had before that verdict (why it answers by words) comes back. */
+  Box.prototype.wordsVerdict = function (known, any) {
+    this.node.dataset.noKnownPattern = known ? "false" : "true";
+    if (known) {
+      if (this.beforeVerdict) this.say(this.beforeVerdict[0], this.beforeVerdict[1]);
+      this.beforeVerdict = null;
+      return;
+    }
+    if (!this.beforeVerdict) this.beforeVerdict = [this.status.textContent, this.statusKind];
+    this.say("No known pattern matches this: no pattern page shares a telling word or two of your text\u2019s " +
+             "words." + (this.readNote || "") + " " + NEXT_STEPS + (any ? " The closest pattern pages, for comparison only:" : ""), "warn");
   };
 
   Box.prototype.wordMatch = function (r) {
@@ -701,6 +737,7 @@
     var self = this;
     this.results.textContent = "";
     this.node.dataset.noKnownPattern = noKnown ? "true" : "false";
+    this.beforeVerdict = null;  /* a word search's verdict (wordsVerdict) is over: this answer's status is its own */
     this.pathOf = {};  /* look-alikes are other results: link them by their paths */
     results.forEach(function (r) { self.pathOf[r.id] = r.path; });
     var where = this.mode === "browser" ? " (ranked in your browser" + (ms ? ", " + ms + " ms" : "") + ")" : "";
