@@ -315,10 +315,30 @@
   /* recur serve answers 503 not_ready with Retry-After while it loads, or builds its first index (minutes for
      a large KB: "building the index (there was none yet): 512 of 898 texts encoded; retry in a few seconds").
      The box said its own fixed text ("starting (loading the model)", "Still waiting") and dropped the
-     question: it says the server's words and asks again by itself after Retry-After, a few times. */
+     question: it says the server's words and asks again by itself after Retry-After, a few times. So for
+     503 overloaded (past --max-concurrent: "retry in a second"), which it showed at once, as a failure (found in
+     review), and any other 503 with Retry-After (a proxy in front). shutting_down (the server stopping:
+     "retry in a few seconds") is asked again once: a restart or a rolling deploy answers by then; a server
+     that stays down is then unreachable, and the box answers by words. */
   var NOT_READY_TRIES = 3;
+  var RETRIES = { not_ready: NOT_READY_TRIES, overloaded: NOT_READY_TRIES, shutting_down: 1 };
+  var UNAVAILABLE = { not_ready: "is not ready yet", overloaded: "is busy", shutting_down: "is stopping" };
+  function errorCode(r) {
+    return r.json && r.json.error ? r.json.error.code : undefined;
+  }
   function isNotReady(r) {
-    return r.status === 503 && !!(r.json && r.json.error && r.json.error.code === "not_ready");
+    return r.status === 503 && errorCode(r) === "not_ready";
+  }
+  /* how many times a question answered ``r`` is asked again (0: not a wait) */
+  function retries(r) {
+    if (r.status !== 503) return 0;
+    var code = errorCode(r);
+    return Object.prototype.hasOwnProperty.call(RETRIES, code) ? RETRIES[code] : r.retryAfter ? NOT_READY_TRIES : 0;
+  }
+  function unavailable(r) {
+    var code = errorCode(r), has = Object.prototype.hasOwnProperty.call(UNAVAILABLE, code);
+    var message = r.json && r.json.error && r.json.error.message ? r.json.error.message : "HTTP " + r.status;
+    return "The suggestion service " + (has ? UNAVAILABLE[code] : "is unavailable") + ": " + message;
   }
   /* Retry-After in seconds (an HTTP date is not sent by recur serve: 2 s then), kept to 1-30 s */
   function retryMs(r) {
@@ -422,8 +442,11 @@
       } else if (isNotReady(r)) {
         self.mode = "starting";
         self.node.dataset.mode = "starting";
-        /* once a question is asked, the status is its own (Box.notReady says the same words) */
+        /* once a question is asked, the status is its own (Box.notReady says the same words); while it waits for
+           the server, the build's progress in it is kept current from here (it stood still at the last
+           answer to the question; found in review) */
         if (!self.asked) self.say("The suggestion service is starting: " + r.json.error.message, "warn");
+        else if (self.waiting) self.say(self.waiting(r), "warn");
         setTimeout(function () { self.probe(); }, retryMs(r));
       } else {
         self.toStatic();
@@ -571,6 +594,7 @@
     this.fromUrl = false;
     clearTimeout(this.retry);  /* a question asked again while the server was not ready: this one replaces it */
     this.retry = null;
+    this.waiting = null;
     var text = this.text.value.trim();
     if (!text || BLANK.test(text)) { this.say("Type or paste what you see first.", "warn"); this.text.focus(); return; }
     /* a log read by its error lines, a long paste condensed, as the server does (a stack trace's root cause
@@ -602,8 +626,10 @@
     apiFetch(this.api + "/suggest", { text: text, top: TOP }).then(function (r) {
       if (asked !== self.asked) return;
       self.button.disabled = false;
+      self.waiting = null;
       if (r.status === 200 && r.json && Array.isArray(r.json.results)) return self.show(text, r.json.results, r.json.no_known_pattern);
-      if (isNotReady(r)) return self.notReady(r, text, asked, tries);
+      /* asked again, or, its tries spent, the server's last word said */
+      if (retries(r) && (tries < retries(r) || (r.json && r.json.error))) return self.notReady(r, text, asked, tries);
       if (r.json && r.json.error) return self.say(r.json.error.message, "error");
       self.toStatic();
       self.fallback(text);
@@ -615,14 +641,21 @@
     });
   };
 
-  /* The server is not ready for the question yet: its message (as text), and the question asked again after
-     Retry-After, NOT_READY_TRIES times; then the box says to ask again. A new question cancels the wait
-     (Box.submit); the button stays enabled meanwhile. */
+  /* The server cannot answer the question yet (not_ready, overloaded, shutting_down: retries): its message (as
+     text), and the question asked again after Retry-After, as many times as retries says; then the box says to
+     ask again, or, while it is starting (Box.probe asks it again once the server is ready), that it will. A
+     new question cancels the wait (Box.submit); the button stays enabled meanwhile. Waiting for the server
+     to be ready, the status keeps the build's progress as Box.probe hears it (Box.waiting). */
   Box.prototype.notReady = function (r, text, asked, tries) {
-    var self = this, said = "The suggestion service is not ready yet: " + r.json.error.message;
-    if (tries >= NOT_READY_TRIES) return this.say(said + ". Asked " + (tries + 1) + " times: ask again in a moment.", "warn");
-    var ms = retryMs(r);
-    this.say(said + ". Asking again in " + ms / 1000 + " s\u2026", "warn");
+    var self = this, ms = retryMs(r), last = tries >= retries(r);
+    function line(answer) {
+      return unavailable(answer) + (!last ? ". Asking again in " + ms / 1000 + " s\u2026" :
+        ". Asked " + (tries + 1) + " times: " + (self.mode === "starting" && isNotReady(answer) ?
+        "the box asks again once it is ready." : "ask again in a moment."));
+    }
+    this.say(line(r), "warn");
+    if (isNotReady(r)) this.waiting = line;
+    if (last) return;
     this.retry = setTimeout(function () {
       self.retry = null;
       if (asked === self.asked) self.askApi(text, asked, tries + 1);
