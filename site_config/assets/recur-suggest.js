@@ -555,6 +555,7 @@
 
   Box.prototype.submitBrowser = function (text, asked) {
     var self = this, t0 = performance.now();
+    this.beforeVerdict = null;  /* each question says its own status here (wordsVerdict keeps a failure's) */
     this.button.disabled = true;
     this.say(this.loading ? "Looking for matching patterns…" : "Loading the suggestion model…", "progress");
     this.engine().then(function (engine) {
@@ -748,8 +749,10 @@
       return;
     }
     if (!this.beforeVerdict) this.beforeVerdict = [this.status.textContent, this.statusKind];
+    /* a model that failed for now (Box.modelFailed: the next question loads it again) stays said after it */
+    var why = this.mode === "browser" ? " " + this.beforeVerdict[0] : "";
     this.say("No known pattern matches this: no pattern page shares a telling word or two of your text\u2019s " +
-             "words." + (this.readNote || "") + " " + NEXT_STEPS + (any ? " The closest pattern pages, for comparison only:" : ""), "warn");
+             "words." + (this.readNote || "") + " " + NEXT_STEPS + why + (any ? " The closest pattern pages, for comparison only:" : ""), "warn");
   };
 
   Box.prototype.wordMatch = function (r) {
