@@ -217,8 +217,9 @@ def test_make_install_installs_a_wheel_rebuilt_under_the_same_name_again(indexes
     again, _ = _make(repo, main_url, f"TORCH_INDEX={torch_url}")
     assert again.returncode == 0 and "pip install" not in again.stdout, again.stdout  # nothing changed
     rebuilt = _wheel(tmp_path / "dist2", "recur", __version__, "recur_standin", [MODEL], script="recur", says="build 2")
-    shutil.copyfile(rebuilt, copy)
-    os.utime(copy, (time.time() + 2, time.time() + 2))  # newer than the stamp, within the file system's clock
+    stamp = repo / ".venv/bin/.installed"
+    os.utime(stamp, (stamp.stat().st_mtime - 5, stamp.stat().st_mtime - 5))  # a file system's coarse clock
+    shutil.copyfile(rebuilt, copy)  # newer than the stamp
     proc, _ = _make(repo, main_url, f"TORCH_INDEX={torch_url}")
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert f"--force-reinstall --no-deps wheels/{first.name}" in proc.stdout, proc.stdout
