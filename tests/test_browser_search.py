@@ -882,3 +882,21 @@ def test_the_bundle_counts_a_patterns_incidents_as_the_api_does():
     ahead = (dt.date.today() + dt.timedelta(days=3)).isoformat()
     doc = {"id": "x", "incidents": [{"id": "INC-1", "date": "2026-01-02"}, {"id": "INC-2", "date": ahead}]}
     assert bundle._doc(doc)["incidents"] == len(happened_incidents(doc)) == 1
+
+
+@pytest.mark.browser
+def test_a_question_no_pattern_page_shares_words_with_says_so_and_keeps_why_it_was_answered_by_words(page, static_site):
+    """Answered by words after a model download that failed for now, a text no pattern page shares a telling word
+    or two with gets the word search's "no known pattern" (data-no-known-pattern, the next steps), and the status
+    still says the model could not be downloaded and that the next question tries again."""
+    url, *_ = static_site
+    page.route("**/model.onnx.gz*", lambda route: route.abort())
+    page.goto(url + "/suggest.html")
+    page.wait_for_selector("div.recur-suggest[data-mode=browser]")
+    page.fill("textarea.recur-suggest__input", "the coffee machine in the kitchen makes a strange noise")
+    page.click("button.recur-suggest__go")
+    page.wait_for_selector('div.recur-suggest[data-no-known-pattern="true"]', timeout=60_000)
+    status = page.locator(".recur-suggest__status").inner_text()
+    assert status.startswith("No known pattern matches this") and "recur incident new" in status, status
+    assert "could not be downloaded (model.onnx.gz: network error); your next question tries again" in status, status
+    assert page.get_attribute("div.recur-suggest", "data-mode") == "browser"

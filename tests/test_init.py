@@ -986,3 +986,30 @@ def test_init_wheel_is_not_for_constraints_only(tmp_path):
     assert run("init", tmp_path / "team", "--wheel", wheel).exit_code == 0
     res = run("init", tmp_path / "team", "--constraints-only", "--wheel", wheel)
     assert res.exit_code == 2 and "takes no other option" in res.output, res.output
+
+
+def test_the_install_stamp_follows_the_wheel_requirements_txt_names_not_its_comments_example(tmp_path):
+    """make install's stamp follows the wheel file requirements.txt names (tests/test_team_makefile.py installs a
+    rebuilt one for real); requirements.txt's comment names ./wheels/recur-<version>-py3-none-any.whl as an
+    example, which a repository pinning recur from an index does not install, whatever wheels/ holds."""
+    import os
+    import shutil
+    import subprocess
+    import time
+
+    if shutil.which("make") is None:
+        pytest.skip("no make")
+    wheel = _wheel(tmp_path / "dist")
+    for name, extra in (("named", ["--wheel", wheel]), ("pinned", [])):
+        dest = tmp_path / name
+        assert run("init", dest, *extra).exit_code == 0
+        (dest / "wheels").mkdir(exist_ok=True)
+        shutil.copyfile(wheel, dest / "wheels" / wheel.name)
+        (dest / ".venv/bin").mkdir(parents=True)
+        (dest / ".venv/bin/.installed").touch()
+        earlier = time.time() - 10
+        for made in ("requirements.txt", "constraints.txt"):
+            os.utime(dest / made, (earlier - 10, earlier - 10))
+        os.utime(dest / ".venv/bin/.installed", (earlier, earlier))  # installed before the wheel was rebuilt
+        stale = subprocess.run(["make", "-q", ".venv/bin/.installed"], cwd=dest, capture_output=True, text=True)
+        assert stale.returncode == (1 if name == "named" else 0), (name, stale.stdout, stale.stderr)

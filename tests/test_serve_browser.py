@@ -595,14 +595,15 @@ def never_ready(site: Path, message: str):
 
 def test_a_question_the_server_is_not_ready_for_is_asked_again_a_few_times_then_the_box_says_so(chromium, built):
     """The server's message is shown as text (never as markup), the question is asked again after Retry-After,
-    three times, then the box says to ask again; a new question cancels the wait for the one before."""
+    three times, then the box says it asks again once the server is ready; a new question cancels the wait for
+    the one before."""
     import time
 
     _, site = built
     message = "building the index (there was none yet): 512 of 898 texts encoded <b>now</b>; retry in a few seconds"
     with never_ready(site, message) as (base, asked), box_page(chromium, base + "/", "starting") as (page, errors):
         ask(page, "first question")
-        status_says(page, "ask again in a moment", 20000)
+        status_says(page, "Asked 4 times: the box asks again once it is ready", 20000)
         status = page.inner_text(".recur-suggest__status")
         assert "512 of 898 texts encoded <b>now</b>; retry in a few seconds" in status, status
         assert page.query_selector(".recur-suggest__status b") is None
@@ -610,8 +611,135 @@ def test_a_question_the_server_is_not_ready_for_is_asked_again_a_few_times_then_
         ask(page, "second question")
         status_says(page, "Asking again", 10000)
         ask(page, "third question")  # before the second is asked again: its retry is cancelled
-        status_says(page, "ask again in a moment", 20000)
+        status_says(page, "Asked 4 times: the box asks again once it is ready", 20000)
         time.sleep(1.5)  # a retry of the second question, had it been left, would have come by now
         assert asked[4:].count("second question") == 1, asked
         assert asked[4:].count("third question") == 4, asked
         assert [e for e in errors if "Failed to load resource" not in e] == []  # the 503s and the 404
+
+
+@contextmanager
+def scripted_api(site: Path, healthz, suggest):
+    """A small real server for the box: the site's files, /api/healthz answered by ``healthz(n)`` and POST
+    /api/suggest by ``suggest(n)`` (n: how many times it was asked before), each (status, JSON, Retry-After or
+    None). Yields (base URL, the texts POSTed to /api/suggest, in order)."""
+    import http.server
+
+    asked: list[str] = []
+    calls = {"healthz": 0}
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kw):
+            super().__init__(*args, directory=str(site), **kw)
+
+        def log_message(self, *args):
+            pass
+
+        def _answer(self, answer):
+            status, body, wait = answer
+            data = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            if wait is not None:
+                self.send_header("Retry-After", wait)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_GET(self):
+            if self.path == "/api/healthz":
+                calls["healthz"] += 1
+                return self._answer(healthz(calls["healthz"] - 1))
+            return super().do_GET()
+
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            if self.path == "/api/suggest":
+                asked.append(json.loads(body)["text"])
+                return self._answer(suggest(len(asked) - 1))
+            self.send_error(404)
+
+    with serve_handler(Handler) as url:
+        yield url, asked
+
+
+HEALTHY = (200, {"status": "ok", "patterns": 3}, None)
+DISK_FULL = {
+    "no_known_pattern": False,
+    "results": [
+        {"id": "disk-full", "title": "Disk full on a host", "path": "patterns/capacity/disk-full.md",
+         "category": "capacity", "severity": "sev2", "confidence": "high", "probability": 0.9,
+         "why": [], "runbook": [], "evidence": []}
+    ],
+}  # fmt: skip
+
+
+def _error(code: str, message: str, wait: str = "1") -> tuple:
+    return 503, {"error": {"code": code, "message": message}}, wait
+
+
+def test_a_busy_server_is_asked_again_after_retry_after_as_a_starting_one_is(chromium, built):
+    """Found in review: only not_ready was asked again; a 503 overloaded (past --max-concurrent, Retry-After: 1)
+    showed its message at once, as a failure. It is asked again after Retry-After, three times, then the box says
+    to ask again; shutting_down once (a restart answers by then)."""
+    _, site = built
+    busy = _error("overloaded", "the server is busy (8 requests in progress); retry in a second")
+
+    def twice_busy(n):
+        return busy if n < 2 else (200, DISK_FULL, None)
+
+    with (
+        scripted_api(site, lambda n: HEALTHY, twice_busy) as (base, asked),
+        box_page(chromium, base + "/", "api") as (page, errors),
+    ):
+        ask(page, "writes fail: No space left on device")
+        status_says(page, "The suggestion service is busy: the server is busy (8 requests in progress)", 10000)
+        assert "Asking again in 1 s" in page.inner_text(".recur-suggest__status")
+        page.wait_for_selector(".recur-suggest__card", timeout=15000)
+        assert page.query_selector(".recur-suggest__card").get_attribute("data-pattern") == "disk-full"
+        assert len(asked) == 3, asked
+        assert [e for e in errors if "Failed to load resource" not in e] == []  # the 503s themselves
+    with (
+        scripted_api(site, lambda n: HEALTHY, lambda n: busy) as (base, asked),
+        box_page(chromium, base + "/", "api") as (page, _),
+    ):
+        ask(page, "always busy")
+        status_says(page, "Asked 4 times: ask again in a moment.", 15000)
+        assert asked == ["always busy"] * 4
+    stopping = _error("shutting_down", "the server is stopping; retry in a few seconds")
+    with (
+        scripted_api(site, lambda n: HEALTHY, lambda n: stopping) as (base, asked),
+        box_page(chromium, base + "/", "api") as (page, _),
+    ):
+        ask(page, "while it stops")
+        status_says(page, "Asked 2 times: ask again in a moment.", 15000)
+        assert "The suggestion service is stopping: the server is stopping" in page.inner_text(".recur-suggest__status")
+        assert asked == ["while it stops"] * 2
+
+
+def test_while_a_question_waits_for_the_first_index_the_status_keeps_the_builds_progress(chromium, built):
+    """Found in review: once a question was asked, the box stopped showing the build's progress (its status was the
+    question's, frozen at the last answer to it) though it kept polling /api/healthz. The question, its tries
+    spent, waits for the server, and the status shows each newer count the server reports."""
+    import re as _re
+
+    _, site = built
+    count = {"n": 0}
+
+    def building(_):
+        count["n"] += 10
+        return _error("not_ready", f"building the index (there was none yet): {count['n']} of 898 texts encoded")
+
+    def encoded(page) -> int:
+        return int(_re.search(r"(\d+) of 898", page.inner_text(".recur-suggest__status")).group(1))
+
+    with (
+        scripted_api(site, building, building) as (base, asked),
+        box_page(chromium, base + "/", "starting") as (page, _),
+    ):
+        ask(page, "writes fail: No space left on device")
+        status_says(page, "Asked 4 times: the box asks again once it is ready", 20000)
+        seen = encoded(page)
+        page.locator(".recur-suggest__status", has_text=f"{seen + 10} of 898").wait_for(timeout=10000)
+        assert "Asked 4 times" in page.inner_text(".recur-suggest__status")
+        assert len(asked) == 4

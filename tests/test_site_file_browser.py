@@ -94,3 +94,36 @@ def test_from_disk_a_file_search_sites_box_ranks_pattern_pages_by_words_leaving_
     listed = [el.get_attribute("data-pattern") for el in page.locator(".recur-suggest__words").all()]
     assert listed == ["disk-full"], listed
     assert page.errors == []
+
+
+def _ask_box(page, text: str) -> list:
+    page.evaluate("document.querySelector('.recur-suggest__results').textContent = ''")
+    page.fill("textarea.recur-suggest__input", text)
+    page.click("button.recur-suggest__go")
+    page.locator(".recur-suggest__search-link").wait_for()
+    return [el.get_attribute("data-pattern") for el in page.locator(".recur-suggest__words").all()]
+
+
+def test_from_disk_the_word_search_says_no_known_pattern_matches_as_the_served_box_does(page, sites):
+    """Found in review: from disk the box listed any pattern page sharing one everyday word ("full") as the answer,
+    and with no word shared it opened the header search, saying nothing. A page must share a distinctive word of the
+    text, or two of its words; when none does, the box says no known pattern matches and what to do next, in the
+    served box's words (data-no-known-pattern), the closest pages for comparison only; a match then says it again."""
+    page.goto((sites["file"] / "suggest.html").as_uri())
+    page.wait_for_selector("div.recur-suggest[data-mode=file]")
+    before = page.inner_text(".recur-suggest__status")
+    box = page.locator("div.recur-suggest")
+    for text, compared in (("the coffee machine in the kitchen makes a strange noise", []),
+                           ("the kitchen sink is full of water", ["disk-full"])):  # fmt: skip
+        assert _ask_box(page, text) == compared, text
+        assert box.get_attribute("data-no-known-pattern") == "true", text
+        said = page.inner_text(".recur-suggest__status")
+        assert said.startswith("No known pattern matches this") and "recur incident new" in said, said
+        assert "recur new pattern" in said and ("for comparison only" in said) == bool(compared), said
+        assert page.input_value("input.md-search__input") == ""  # the header search was not opened over it
+    assert _ask_box(page, "disk full") == ["disk-full"]  # two words in common
+    assert box.get_attribute("data-no-known-pattern") == "false"
+    assert page.inner_text(".recur-suggest__status") == before  # why it answers by words, said again
+    assert _ask_box(page, "ENOSPC") == ["disk-full"]  # one distinctive word is a match
+    assert box.get_attribute("data-no-known-pattern") == "false"
+    assert page.errors == []

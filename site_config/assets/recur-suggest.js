@@ -231,7 +231,8 @@
 
   /* BM25 over the pattern pages (title words count 3x), a distinctive word of the text thrice: the rare
      CrashLoopBackOff or OutOfMemoryError decides, not "space" or "deploy", which many pages share.
-     [{doc, score, found: the text's words the page has}], best first, those within 20% of the best. */
+     [{doc, score, found: the text's words the page has, telling: one of them is distinctive}], best first,
+     those within 20% of the best; the list's ``words``: how many distinct words the text was read by. */
   function rankPatterns(docs, text) {
     var want = {}, shown = {};
     queryLines(text).forEach(function (line) {
@@ -247,7 +248,7 @@
     var n = docs.length, avg = { t: 0, b: 0 };
     docs.forEach(function (d) { avg.t += d.t.len / n; avg.b += d.b.len / n; });
     var scored = docs.map(function (d) {
-      var score = 0, found = [];
+      var score = 0, found = [], telling = false;
       Object.keys(want).forEach(function (t) {
         var df = docs.filter(function (o) { return o.t.tf[t] || o.b.tf[t]; }).length;
         if (!df || !(d.t.tf[t] || d.b.tf[t])) return;
@@ -257,13 +258,27 @@
           if (tf) s += fw[1] * tf * 2.2 / (tf + k);
         });
         score += want[t] * idf * s;
+        telling = telling || want[t] === 3;
         if (found.indexOf(shown[t]) < 0) found.push(shown[t]);
       });
-      return { doc: d, score: score, found: found };
+      return { doc: d, score: score, found: found, telling: telling };
     }).filter(function (r) { return r.score > 0; });
     scored.sort(function (a, b) { return b.score - a.score; });
     var best = scored.length ? scored[0].score : 0;
-    return scored.filter(function (r) { return r.score >= best * 0.2; }).slice(0, TOP);
+    var out = scored.filter(function (r) { return r.score >= best * 0.2; }).slice(0, TOP);
+    out.words = Object.keys(want).map(function (t) { return shown[t]; }).filter(function (w, i, all) {
+      return all.indexOf(w) === i;
+    }).length;
+    return out;
+  }
+
+  /* The word search's "no known pattern": with no model there is no probability to cut at 0.28, so a page
+     counts as a match when it shares a distinctive word of the text (CrashLoopBackOff, ENOSPC, x509: what a
+     tool prints is rare across pages), or two of its distinct words (stop words never count), or every word
+     of a one-word text. One everyday word in common ("full", "deploy") is not a match: many pages have it. */
+  var MATCH_WORDS = 2;
+  function wordsMatch(r, words) {
+    return r.telling || r.found.length >= Math.min(MATCH_WORDS, Math.max(words, 1));
   }
 
   /* How many of ``chars`` (at most ``n``) fit the API's body limit as the JSON apiFetch sends: 20,000
@@ -300,10 +315,30 @@
   /* recur serve answers 503 not_ready with Retry-After while it loads, or builds its first index (minutes for
      a large KB: "building the index (there was none yet): 512 of 898 texts encoded; retry in a few seconds").
      The box said its own fixed text ("starting (loading the model)", "Still waiting") and dropped the
-     question: it says the server's words and asks again by itself after Retry-After, a few times. */
+     question: it says the server's words and asks again by itself after Retry-After, a few times. So for
+     503 overloaded (past --max-concurrent: "retry in a second"), which it showed at once, as a failure (found in
+     review), and any other 503 with Retry-After (a proxy in front). shutting_down (the server stopping:
+     "retry in a few seconds") is asked again once: a restart or a rolling deploy answers by then; a server
+     that stays down is then unreachable, and the box answers by words. */
   var NOT_READY_TRIES = 3;
+  var RETRIES = { not_ready: NOT_READY_TRIES, overloaded: NOT_READY_TRIES, shutting_down: 1 };
+  var UNAVAILABLE = { not_ready: "is not ready yet", overloaded: "is busy", shutting_down: "is stopping" };
+  function errorCode(r) {
+    return r.json && r.json.error ? r.json.error.code : undefined;
+  }
   function isNotReady(r) {
-    return r.status === 503 && !!(r.json && r.json.error && r.json.error.code === "not_ready");
+    return r.status === 503 && errorCode(r) === "not_ready";
+  }
+  /* how many times a question answered ``r`` is asked again (0: not a wait) */
+  function retries(r) {
+    if (r.status !== 503) return 0;
+    var code = errorCode(r);
+    return Object.prototype.hasOwnProperty.call(RETRIES, code) ? RETRIES[code] : r.retryAfter ? NOT_READY_TRIES : 0;
+  }
+  function unavailable(r) {
+    var code = errorCode(r), has = Object.prototype.hasOwnProperty.call(UNAVAILABLE, code);
+    var message = r.json && r.json.error && r.json.error.message ? r.json.error.message : "HTTP " + r.status;
+    return "The suggestion service " + (has ? UNAVAILABLE[code] : "is unavailable") + ": " + message;
   }
   /* Retry-After in seconds (an HTTP date is not sent by recur serve: 2 s then), kept to 1-30 s */
   function retryMs(r) {
@@ -368,6 +403,7 @@
 
   Box.prototype.say = function (msg, kind) {
     this.status.textContent = msg;
+    this.statusKind = kind;  /* said again as it was after a word search's "no known pattern" (wordsVerdict) */
     this.status.className = "recur-suggest__status" + (kind ? " recur-suggest__status--" + kind : "");
   };
 
@@ -406,8 +442,11 @@
       } else if (isNotReady(r)) {
         self.mode = "starting";
         self.node.dataset.mode = "starting";
-        /* once a question is asked, the status is its own (Box.notReady says the same words) */
+        /* once a question is asked, the status is its own (Box.notReady says the same words); while it waits for
+           the server, the build's progress in it is kept current from here (it stood still at the last
+           answer to the question; found in review) */
         if (!self.asked) self.say("The suggestion service is starting: " + r.json.error.message, "warn");
+        else if (self.waiting) self.say(self.waiting(r), "warn");
         setTimeout(function () { self.probe(); }, retryMs(r));
       } else {
         self.toStatic();
@@ -516,6 +555,7 @@
 
   Box.prototype.submitBrowser = function (text, asked) {
     var self = this, t0 = performance.now();
+    this.beforeVerdict = null;  /* each question says its own status here (wordsVerdict keeps a failure's) */
     this.button.disabled = true;
     this.say(this.loading ? "Looking for matching patterns…" : "Loading the suggestion model…", "progress");
     this.engine().then(function (engine) {
@@ -555,6 +595,7 @@
     this.fromUrl = false;
     clearTimeout(this.retry);  /* a question asked again while the server was not ready: this one replaces it */
     this.retry = null;
+    this.waiting = null;
     var text = this.text.value.trim();
     if (!text || BLANK.test(text)) { this.say("Type or paste what you see first.", "warn"); this.text.focus(); return; }
     /* a log read by its error lines, a long paste condensed, as the server does (a stack trace's root cause
@@ -586,8 +627,10 @@
     apiFetch(this.api + "/suggest", { text: text, top: TOP }).then(function (r) {
       if (asked !== self.asked) return;
       self.button.disabled = false;
+      self.waiting = null;
       if (r.status === 200 && r.json && Array.isArray(r.json.results)) return self.show(text, r.json.results, r.json.no_known_pattern);
-      if (isNotReady(r)) return self.notReady(r, text, asked, tries);
+      /* asked again, or, its tries spent, the server's last word said */
+      if (retries(r) && (tries < retries(r) || (r.json && r.json.error))) return self.notReady(r, text, asked, tries);
       if (r.json && r.json.error) return self.say(r.json.error.message, "error");
       self.toStatic();
       self.fallback(text);
@@ -599,14 +642,21 @@
     });
   };
 
-  /* The server is not ready for the question yet: its message (as text), and the question asked again after
-     Retry-After, NOT_READY_TRIES times; then the box says to ask again. A new question cancels the wait
-     (Box.submit); the button stays enabled meanwhile. */
+  /* The server cannot answer the question yet (not_ready, overloaded, shutting_down: retries): its message (as
+     text), and the question asked again after Retry-After, as many times as retries says; then the box says to
+     ask again, or, while it is starting (Box.probe asks it again once the server is ready), that it will. A
+     new question cancels the wait (Box.submit); the button stays enabled meanwhile. Waiting for the server
+     to be ready, the status keeps the build's progress as Box.probe hears it (Box.waiting). */
   Box.prototype.notReady = function (r, text, asked, tries) {
-    var self = this, said = "The suggestion service is not ready yet: " + r.json.error.message;
-    if (tries >= NOT_READY_TRIES) return this.say(said + ". Asked " + (tries + 1) + " times: ask again in a moment.", "warn");
-    var ms = retryMs(r);
-    this.say(said + ". Asking again in " + ms / 1000 + " s\u2026", "warn");
+    var self = this, ms = retryMs(r), last = tries >= retries(r);
+    function line(answer) {
+      return unavailable(answer) + (!last ? ". Asking again in " + ms / 1000 + " s\u2026" :
+        ". Asked " + (tries + 1) + " times: " + (self.mode === "starting" && isNotReady(answer) ?
+        "the box asks again once it is ready." : "ask again in a moment."));
+    }
+    this.say(line(r), "warn");
+    if (isNotReady(r)) this.waiting = line;
+    if (last) return;
     this.retry = setTimeout(function () {
       self.retry = null;
       if (asked === self.asked) self.askApi(text, asked, tries + 1);
@@ -660,8 +710,11 @@
   /* No model to rank by meaning: the pattern pages that share the text's most telling words, ranked
      here from the site search's index (mkdocs-material's own search ranked every page, incidents too,
      read "word:" as a field, and put a BGP page first for a CrashLoopBackOff; found in review), and a
-     link to the whole site's search with the cleaned-up words. Without that index, or when no pattern
-     page shares a word, the site search opens with them, as before. */
+     link to the whole site's search with the cleaned-up words. When none of them shares enough of the
+     text (wordsMatch), the box says no known pattern matches and what to do next, as the API's
+     no_known_pattern answer does (Box.show), the closest pages listed for comparison only: it listed a page
+     that shared one everyday word as the answer, or opened the site search with nothing said (found in
+     review). Without that index the site search opens with the words, as before. */
   Box.prototype.fallback = function (text) {
     var self = this, q = searchQuery(text), asked = this.asked;
     this.results.textContent = "";
@@ -671,16 +724,35 @@
     loadPatternDocs().then(function (docs) {
       if (asked !== self.asked) return;
       var found = rankPatterns(docs, text);
-      if (!found.length) throw new Error("no pattern page shares a word with the text");
-      self.results.appendChild(el("li", { class: "recur-suggest__fallback", text: "Pattern pages with the most of your " +
-        "text\u2019s telling words, most first (matched by words, not meaning):" }));
+      var known = found.some(function (r) { return wordsMatch(r, found.words); });
+      self.wordsVerdict(known, found.length > 0);
+      if (found.length) self.results.appendChild(el("li", { class: "recur-suggest__fallback", text: known ? "Pattern " +
+        "pages with the most of your text\u2019s telling words, most first (matched by words, not meaning):" :
+        "The closest pattern pages, for comparison only (matched by words, not meaning):" }));
       found.forEach(function (r) { self.results.appendChild(self.wordMatch(r)); });
       self.results.appendChild(more);
-    }).then(null, function () {
+    }, function () {
       if (asked !== self.asked) return;
       self.results.appendChild(more);
       if (!openSiteSearch(q)) window.location.href = searchUrl(q);
     });
+  };
+
+  /* The status for a word search's answer: "No known pattern matches this" and the next steps, worded as for
+     the API's no_known_pattern (Box.show) and marked alike (data-no-known-pattern); after a match, the status
+     the box had before that verdict (why it answers by words) comes back. */
+  Box.prototype.wordsVerdict = function (known, any) {
+    this.node.dataset.noKnownPattern = known ? "false" : "true";
+    if (known) {
+      if (this.beforeVerdict) this.say(this.beforeVerdict[0], this.beforeVerdict[1]);
+      this.beforeVerdict = null;
+      return;
+    }
+    if (!this.beforeVerdict) this.beforeVerdict = [this.status.textContent, this.statusKind];
+    /* a model that failed for now (Box.modelFailed: the next question loads it again) stays said after it */
+    var why = this.mode === "browser" ? " " + this.beforeVerdict[0] : "";
+    this.say("No known pattern matches this: no pattern page shares a telling word or two of your text\u2019s " +
+             "words." + (this.readNote || "") + " " + NEXT_STEPS + why + (any ? " The closest pattern pages, for comparison only:" : ""), "warn");
   };
 
   Box.prototype.wordMatch = function (r) {
@@ -701,6 +773,7 @@
     var self = this;
     this.results.textContent = "";
     this.node.dataset.noKnownPattern = noKnown ? "true" : "false";
+    this.beforeVerdict = null;  /* a word search's verdict (wordsVerdict) is over: this answer's status is its own */
     this.pathOf = {};  /* look-alikes are other results: link them by their paths */
     results.forEach(function (r) { self.pathOf[r.id] = r.path; });
     var where = this.mode === "browser" ? " (ranked in your browser" + (ms ? ", " + ms + " ms" : "") + ")" : "";
