@@ -338,16 +338,16 @@ def test_the_wheel_the_docs_install_is_the_one_make_wheel_writes(doc):
 
 def test_the_readme_says_where_the_docs_are_for_a_wheel_user():
     """README was the wheel's long description, whose links to docs/ led nowhere on a package index page;
-    the wheel's is PACKAGE.md (tests/test_packaging.py: no relative link), and README says what an installed
+    the wheel's is docs/package.md (tests/test_packaging.py: no relative link), and README says what an installed
     Recur carries. The KB format reference is the one page the wheel carries (package data), which
     `recur kb-format` prints."""
     section = README.split("\n## Documentation\n", 1)[1]
     said = section.split("\n- [", 1)[0]
     assert "recur kb-format" in said and "recur COMMAND --help" in said and "wheel" in said, said
-    assert "PACKAGE.md" in said, said
+    assert "docs/package.md" in said, said
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    assert 'readme = "PACKAGE.md"' in pyproject and '"reference/*.md"' in pyproject
-    package = (ROOT / "PACKAGE.md").read_text(encoding="utf-8")
+    assert 'readme = "docs/package.md"' in pyproject and '"reference/*.md"' in pyproject
+    package = (ROOT / "docs/package.md").read_text(encoding="utf-8")
     assert "recur kb-format" in package and "recur COMMAND --help" in package and "`docs/` folder" in package
     assert (PACKAGE / "reference" / "kb-format.md").read_text(encoding="utf-8") == (
         ROOT / "docs/kb-format.md"

@@ -30,7 +30,8 @@ def _tree(tmp_path: Path) -> Path:
     """What the wheel's metadata is built from: pyproject.toml, its readme and licence, recur/__init__.py."""
     tree = tmp_path / "tree"
     (tree / "tools/recur").mkdir(parents=True)
-    for name in ("pyproject.toml", "PACKAGE.md", "README.md", "LICENSE"):
+    (tree / "docs").mkdir()
+    for name in ("pyproject.toml", "docs/package.md", "README.md", "LICENSE"):
         shutil.copy(ROOT / name, tree / name)
     (tree / "tools/recur/__init__.py").write_text((ROOT / "tools/recur/__init__.py").read_text())
     return tree
@@ -55,7 +56,7 @@ def test_the_wheel_takes_its_version_from_recur_version(tmp_path):
 def test_the_wheels_long_description_has_no_link_the_wheel_cannot_follow(tmp_path):
     """Found in review: the long description was README.md, whose links to docs/cli.md, docs/team-kb.md ... (and
     CONTRIBUTING.md) lead nowhere on a package index page or in `pip show`'s reader: the wheel carries none of
-    them. It is PACKAGE.md, which links to nothing relative and says where the documentation is."""
+    them. It is docs/package.md, which links to nothing relative and says where the documentation is."""
     meta = _built_metadata(_tree(tmp_path))
     body = meta["body"]
     assert meta["Description-Content-Type"] == "text/markdown" and body.startswith("# Recur"), body[:200]
