@@ -570,6 +570,21 @@ def test_a_fence_line_indented_by_a_no_break_space_is_text_as_on_the_site_and_li
     )
 
 
+def test_a_runbook_warning_is_at_its_step_where_the_loader_and_markdown_read_a_fence_apart(tmp_path):
+    """lint finds each step's line reading the fences as the loader's list reader does (a "```" closes a
+    "````" block), not as Markdown does (outside_fences: it does not): the nth line found is the nth
+    step the loader kept. Read as Markdown, step 2 was inside the block, and its warning fell back to
+    the heading's line. fence_trouble says where the two readings part."""
+    kb = small_kb(tmp_path / "kb")
+    text = pattern_text("d", runbook=("Run `df -h` on the host.", "Restart it."))
+    path = write(kb, "patterns/capacity/d.md", text.replace("\n2. ", "\n````\ndf -i\n```\n2. "))
+    lines = path.read_text().split("\n")
+    got = [(p.line, p.field) for p in authoring_warnings(load_kb(kb), today="2026-06-01") if "step 2" in p.message]
+    assert got == [(lines.index("2. Restart it.") + 1, "## Runbook")]
+    fence = [p for p in authoring_warnings(load_kb(kb), today="2026-06-01") if p.field == "code fence"]
+    assert [p.line for p in fence] == [lines.index("```") + 1] and "does not close the ````" in fence[0].message
+
+
 def test_what_the_writer_writes_the_reader_and_markdown_read_alike():
     """section_text escapes a fence line Markdown would not take as one and closes an open fence
     with its own marker: text from anywhere becomes one section on which check and the site agree."""

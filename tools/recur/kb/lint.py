@@ -138,9 +138,13 @@ def _runbook_lines(kb: KB, p: Pattern) -> list[int]:
         return []
     lines = text.split("\n")
     out, fence = [], False
+    # the fences as the loader's list reader reads them (parse.FENCE, each line opening or closing a
+    # block), not as Markdown does (outside_fences): these lines must be those of the items the
+    # loader kept in p.runbook, the nth line the nth step's. Where the two readings part ("```" inside
+    # a "````" block) lint's fence_trouble says so, and the file is fixed to one both read alike
     for n in range(start, len(lines)):  # lines[start] is the line after the heading
         line = lines[n]
-        if FENCE.match(line):  # the loader's list reader's fences: a U+00A0 before ``` makes none
+        if FENCE.match(line):
             fence = not fence
         if fence:
             continue
