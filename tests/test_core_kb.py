@@ -502,17 +502,21 @@ def test_outside_fences_yields_the_text_lines_and_no_fence_line():
 
 def test_a_fence_line_is_no_look_alike_step_whether_it_opens_or_closes_its_block(tmp_path):
     """The runbook's look-alike check read the line closing a code block as a step ("'```' has U+00A0
-    ... not a step") and the line opening it, written the same, not: neither is a step."""
+    ... not a step") and the line opening it, written the same, not: neither is a step. Written with
+    U+00A0 before it, a fence is none to the site (text, as to recur now): lint names the first such
+    line as the fence it was meant to be, once, and the look-alike step check names neither."""
     root = tmp_path / "kb"
     text = pattern_text("d", runbook=("Run `df -h` on the host.", "Restart it with `systemctl restart api`."))
     text = text.replace("\n2. ", "\n\u00a0```\ndf -h\n\u00a0```\n2. ")
     assert "\u00a0```\ndf -h\n\u00a0```" in text
     write(root, "patterns/capacity/d.md", text)
-    assert [str(p) for p in run_checks(load_kb(root)) if "U+00A0" in p.message] == []
+    found = [(p.line, p.field) for p in run_checks(load_kb(root)) if "U+00A0" in p.message]
+    assert found == [(text.split("\n").index("\u00a0```") + 1, "code fence")]
     # a step written with one is still named, at its line
     write(root, "patterns/capacity/d.md", text.replace("\n2. ", "\n2.\u00a0"))
     found = [(p.line, p.field) for p in run_checks(load_kb(root)) if "U+00A0" in p.message]
-    assert found == [(text.split("\n").index("2. Restart it with `systemctl restart api`.") + 1, "## Runbook")]
+    step = (text.split("\n").index("2. Restart it with `systemctl restart api`.") + 1, "## Runbook")
+    assert found == [(text.split("\n").index("\u00a0```") + 1, "code fence"), step]
 
 
 def test_check_opens_each_file_once_lint_reading_the_text_the_loader_read(kb_dir):

@@ -542,6 +542,49 @@ def test_code_fences_check_and_the_site_would_read_differently_are_a_warning(tmp
         assert says.format(open=start + 1) in got[0].message, got[0].message
 
 
+def test_a_fence_line_indented_by_a_no_break_space_is_text_as_on_the_site_and_lint_names_it(tmp_path):
+    """A "```" after a no-break space (U+00A0, pasted from a document) is no fence to the site's
+    Markdown (its extensions, rendered here): the lines after it are text and "## Runbook" a heading.
+    Recur read it as one, left open: Root cause and Runbook were "required section is missing", and
+    lint blamed a fence "never closed". Now Recur reads it as the site does and lint names the line."""
+    import markdown
+
+    from recur.kb.parse import MARKDOWN_EXTENSIONS
+    from recur.site.md import kb_md
+
+    kb = small_kb(tmp_path / "kb")
+    text = pattern_text("dns-failure", "network", signals=("SERVFAIL",), summary="SUMMARY")
+    path = write(
+        kb, "patterns/network/dns-failure.md", text.replace("SUMMARY", "Resolvers fail:\n\u00a0```\ndig a.example\n")
+    )
+    lines = path.read_text().split("\n")
+    html = markdown.markdown(kb_md("\n".join(lines[lines.index("---", 1) + 1 :])), extensions=MARKDOWN_EXTENSIONS)
+    assert "<pre>" not in html and '<h2 id="runbook">Runbook</h2>' in html, html
+    loaded = load_kb(kb)
+    assert not loaded.errors, loaded.errors
+    assert loaded.patterns["dns-failure"].runbook and "Root cause" in loaded.patterns["dns-failure"].sections
+    got = [p for p in authoring_warnings(loaded, today="2026-06-01") if p.field == "code fence"]
+    assert [(Path(p.path).name, p.line) for p in got] == [("dns-failure.md", lines.index("\u00a0```") + 1)]
+    assert (
+        "no code fence to the site, which shows it as text: it has U+00A0 no-break space at column 1" in got[0].message
+    )
+
+
+def test_a_runbook_warning_is_at_its_step_where_the_loader_and_markdown_read_a_fence_apart(tmp_path):
+    """lint finds each step's line reading the fences as the loader's list reader does (a "```" closes a
+    "````" block), not as Markdown does (outside_fences: it does not): the nth line found is the nth
+    step the loader kept. Read as Markdown, step 2 was inside the block, and its warning fell back to
+    the heading's line. fence_trouble says where the two readings part."""
+    kb = small_kb(tmp_path / "kb")
+    text = pattern_text("d", runbook=("Run `df -h` on the host.", "Restart it."))
+    path = write(kb, "patterns/capacity/d.md", text.replace("\n2. ", "\n````\ndf -i\n```\n2. "))
+    lines = path.read_text().split("\n")
+    got = [(p.line, p.field) for p in authoring_warnings(load_kb(kb), today="2026-06-01") if "step 2" in p.message]
+    assert got == [(lines.index("2. Restart it.") + 1, "## Runbook")]
+    fence = [p for p in authoring_warnings(load_kb(kb), today="2026-06-01") if p.field == "code fence"]
+    assert [p.line for p in fence] == [lines.index("```") + 1] and "does not close the ````" in fence[0].message
+
+
 def test_what_the_writer_writes_the_reader_and_markdown_read_alike():
     """section_text escapes a fence line Markdown would not take as one and closes an open fence
     with its own marker: text from anywhere becomes one section on which check and the site agree."""

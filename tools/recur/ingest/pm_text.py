@@ -12,25 +12,11 @@ import re
 from dataclasses import dataclass
 
 from recur.ingest.pm_markup import drop_html_comments
-from recur.util.dates import slash_readings
+from recur.util.dates import MONTH_NAMES, slash_readings
 
-# The month names as written in dates ("Dec", "Dec.", "December", "Sept"): the one list that the date
-# readers here and action_items' (a due date, a Notion date mention, "(done Dec 3)") all read them by
-_MONTH_NAMES = (
-    ("jan", "january"),
-    ("feb", "february"),
-    ("mar", "march"),
-    ("apr", "april"),
-    ("may",),
-    ("jun", "june"),
-    ("jul", "july"),
-    ("aug", "august"),
-    ("sep", "sept", "september"),
-    ("oct", "october"),
-    ("nov", "november"),
-    ("dec", "december"),
-)
-_MON = {m: n for n, names in enumerate(_MONTH_NAMES, 1) for m in names}
+# the month names of recur.util.dates: the date readers here and action_items' (a due date, a Notion date
+# mention, "(done Dec 3)") all read them by
+_MON = {m: n for n, names in enumerate(MONTH_NAMES, 1) for m in names}
 # longest first: "june" before "jun", so the alternation reads the whole name (as "june?" did)
 _MONTH_WORDS = "|".join(sorted(_MON, key=len, reverse=True))
 MONTH_NAME = rf"(?:{_MONTH_WORDS})\.?"  # a month name, its abbreviation's dot too; no group

@@ -20,7 +20,17 @@ from pathlib import Path
 from recur import config
 from recur.kb import placeholders
 from recur.kb.loader import display_path, readable
-from recur.kb.parse import FENCE_LINE, ParseError, fence_step, front_matter_end, key_at, outside_fences, read_text
+from recur.kb.parse import (
+    FENCE,
+    FENCE_LINE,
+    ParseError,
+    fence_step,
+    front_matter_end,
+    key_at,
+    lookalike_fence,
+    outside_fences,
+    read_text,
+)
 from recur.kb.records import KB, Pattern
 from recur.kb.schema import KEBAB, PATTERN, meant_key
 from recur.util.dates import after_today, given_date
@@ -128,9 +138,13 @@ def _runbook_lines(kb: KB, p: Pattern) -> list[int]:
         return []
     lines = text.split("\n")
     out, fence = [], False
+    # the fences as the loader's list reader reads them (parse.FENCE, each line opening or closing a
+    # block), not as Markdown does (outside_fences): these lines must be those of the items the
+    # loader kept in p.runbook, the nth line the nth step's. Where the two readings part ("```" inside
+    # a "````" block) lint's fence_trouble says so, and the file is fixed to one both read alike
     for n in range(start, len(lines)):  # lines[start] is the line after the heading
         line = lines[n]
-        if re.match(r"^\s*(```|~~~)", line):
+        if FENCE.match(line):
             fence = not fence
         if fence:
             continue
@@ -473,10 +487,18 @@ def fence_trouble(lines: list[str], first: int = 1) -> tuple[int, str] | None:
     """(line, message) for the first code fence where recur's reader and Markdown (the site) part
     ways, else None. The reader takes any line starting with ``` or ~~~ as opening or closing a
     fence; Markdown closes a fence only with the same character, at least as many of them and
-    nothing after, and "```code```" opens none. ``first``: the file line of ``lines[0]``."""
+    nothing after, and "```code```" opens none. A line that looks like a fence and is none to either,
+    a look-alike space before its ``` (U+00A0, pasted from a document), is text on the site: said too,
+    as the author meant a fence. ``first``: the file line of ``lines[0]``."""
     opened, at = None, 0
     for n, line in enumerate(lines, first):
         m = FENCE_LINE.match(line)
+        lookalike = None if m or opened else lookalike_fence(line)  # inside a block: code to both
+        if lookalike:
+            return (
+                n,
+                f"'{_short(line.strip(), 30)}' is no code fence to the site, which shows it as text: it has {lookalike}",
+            )
         if not m:
             continue
         was = opened

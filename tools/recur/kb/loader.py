@@ -24,6 +24,7 @@ from recur.kb.parse import (
     front_matter_end,
     list_parts,
     load_yaml,
+    lookalike_fence,
     outside_fences,
     read_text,
     split_front_matter,
@@ -1006,10 +1007,12 @@ def _lookalike_lines(text: str, item: str = "a step") -> list[tuple[int, str]]:
     with a no-break space or an en dash ("1.\u00a0Run", copied from a document): Recur read it as a step,
     and the site's Markdown as text run into the step above (found by a KB author). A fence line is no
     item, opening or closing its block (the closing one was read as one: "'```' has U+00A0 ... not a
-    step" of a block whose opening line, written the same, was not named)."""
+    step" of a block whose opening line, written the same, was not named). A fence line indented by a
+    look-alike space is text to the site, and to recur, but no item either: lint's fence_trouble names
+    it, as the fence the author meant."""
     out = []
     for n, line in outside_fences(text.split("\n")):
-        what = syntax_lookalike(line, colon=False)
+        what = None if lookalike_fence(line) else syntax_lookalike(line, colon=False)
         if what:
             out.append((n, f"{line.strip()[:30]!r} has {what} (the site reads the line as text, not {item})"))
     return out

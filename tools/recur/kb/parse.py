@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from recur.util.text import syntax_lookalike, yaml_string
+from recur.util.text import LOOKALIKE_SPACES, syntax_lookalike, yaml_string
 
 try:  # the C parser is ~10x faster on large KBs; the resolver below is pure Python either way
     _Base = yaml.CSafeLoader
@@ -548,10 +548,24 @@ class MarkdownDoc:
 
 
 # public: kb.writer finds sections the same way, so what it writes parses as it meant
-FENCE = re.compile(r"^\s*(```|~~~)")  # what this reader takes as opening or closing a code fence
+# Indented by spaces and tabs only, as the site's Markdown reads a fence: a line indented by a no-break
+# space (U+00A0, pasted from a document) it renders as text ("\u00a0```" is the start of a code span),
+# and "\s" took it for a fence, so a "## Runbook" below it was inside code for recur and a heading on
+# the site (``lookalike_fence`` names such a line)
+FENCE = re.compile(r"^[ \t]*(```|~~~)")  # what this reader takes as opening or closing a code fence
 # a fence line as Markdown reads it: closed only by the same character, as many or more, nothing after
 # (recur.kb.lint warns where the two part ways; recur.kb.writer writes text on which they agree)
-FENCE_LINE = re.compile(r"^\s*(`{3,}|~{3,})(.*)$")
+FENCE_LINE = re.compile(r"^[ \t]*(`{3,}|~{3,})(.*)$")
+_LOOKALIKE_FENCE = re.compile(r"^[ \t" + "".join(LOOKALIKE_SPACES) + r"]*(```|~~~)")
+
+
+def lookalike_fence(line: str) -> str | None:
+    """What is wrong with a line that looks like a code fence and is none to the site's Markdown, a
+    look-alike space (U+00A0 no-break space) in its indentation; None for any other line. Recur reads
+    it as the site does, as text."""
+    if FENCE.match(line) or not _LOOKALIKE_FENCE.match(line):
+        return None
+    return syntax_lookalike(line, colon=False)
 
 
 def fence_step(opened: str | None, marker: str, rest: str) -> tuple[str | None, bool]:

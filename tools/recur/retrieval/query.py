@@ -82,6 +82,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from recur.util.dates import MONTH_NAMES
 from recur.util.text import strip_ansi
 from recur.util.utf8 import clean
 
@@ -139,7 +140,8 @@ LEVEL_AT = re.compile(rf"(?:\[(?P<b>{_ANY})\]|<(?P<a>{_ANY})>|(?P<u>{_UP})\b[\]>
 # a level after a few words of prefix: "[worker-3] ERROR", "app.db - ERROR -"; not inside braces (dmesg's
 # "status: { DRDY ERR }" is no level: found in review, it left a kept line of "}")
 LEVEL_LATER = re.compile(rf"(?:[^ \t{{]+[ \t]+){{1,5}}?(?:\[(?P<b>{_ANY})\]|(?P<u>{_UP})\b[\]>):]*)[ \t]*", re.ASCII)
-_MONTH = "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+# syslog's month, as it writes it: "Dec 19 10:02:41" (recur-query.js has the same list, written out)
+_MONTH = "(?:" + "|".join(names[0].capitalize() for names in MONTH_NAMES) + ")"
 STAMP = re.compile(
     r"(?:\[?(?:\d{4}-\d{2}-\d{2}[T ]|\d{4}/\d{2}/\d{2}[T ]|(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) )?"
     + _MONTH

@@ -17,6 +17,23 @@ EARLIEST = dt.date(1970, 1, 1)
 LATEST = dt.date(2999, 12, 31)
 RANGE = f"{EARLIEST.isoformat()} to {LATEST.isoformat()}"
 DATE_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# The month names as written in dates ("Dec", "Dec.", "December", "Sept"), January first, each month's
+# three-letter abbreviation first: the one list that the postmortem date readers (recur.ingest.pm_text,
+# action_items) and the log reader's syslog stamps ("Dec 19 10:02:41", recur.retrieval.query) read them by
+MONTH_NAMES = (
+    ("jan", "january"),
+    ("feb", "february"),
+    ("mar", "march"),
+    ("apr", "april"),
+    ("may",),
+    ("jun", "june"),
+    ("jul", "july"),
+    ("aug", "august"),
+    ("sep", "sept", "september"),
+    ("oct", "october"),
+    ("nov", "november"),
+    ("dec", "december"),
+)
 
 
 def iso_date(value) -> dt.date | None:
