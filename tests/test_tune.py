@@ -310,6 +310,41 @@ def test_refused_model_keeps_the_previous_one(tuned, refused):
     assert f"in use for {kb}: {m['model_id']}" in res.output
 
 
+def test_a_refused_candidate_rerun_with_nothing_changed_stops_before_training(tuned, refused):
+    """Found in review: the refused run again, with nothing changed (same KB, settings and base model,
+    compared with the same model), trained for minutes and was refused again. OUT.rejected records the
+    candidate's id and what it was decided with: the rerun says it was refused before, with the figures
+    it measured, and exits 3 with nothing measured or written. --force, or a changed input (here
+    --min-gain), trains again."""
+    from recur.cli.main import cli
+
+    kb, out, index, m = tuned
+    res, _ = refused
+    assert res.exit_code == 3, res.output
+    rejected = out.parent / "model.rejected"
+    record = json.loads((rejected / "recur-model.json").read_text())
+    files = {p: p.stat().st_mtime_ns for p in out.parent.rglob("*") if p.is_file() and p.suffix != ".lock"}
+    args = ["tune", "--kb", str(kb), "--out", str(out), "--index", str(index), "--epochs", "1", "--seed", "8"]
+    args += ["--batch-size", "8"]
+    again = CliRunner().invoke(cli, [*args, "--min-gain", "1"])
+    assert again.exit_code == 3, again.output
+    said = f"Not trained: {rejected} is this same candidate, {record['model_id']}, refused {record['date']}: "
+    assert said in again.output and "with --force" in again.output, again.output
+    b, a = record["eval_before"]["mrr"], record["eval_after"]["mrr"]
+    assert f"MRR {b:.3f} → {a:.3f}" in again.output  # what it measured then
+    assert "Training " not in again.output and "Measuring" not in again.output and "pairs/s" not in again.output
+    assert record["min_gain"] == 1  # recorded: a rerun asking for less may accept the same candidate
+    assert {p: p.stat().st_mtime_ns for p in out.parent.rglob("*") if p.is_file() and p.suffix != ".lock"} == files
+    forced = CliRunner().invoke(cli, [*args, "--min-gain", "1", "--force"])
+    assert forced.exit_code == 3 and "Training " in forced.output and "Not activated" in forced.output, forced.output
+    lower = CliRunner().invoke(cli, [*args, "--min-gain", "0.99"])  # decided with another --min-gain: again
+    assert lower.exit_code == 3 and "Training " in lower.output and "Not activated" in lower.output, lower.output
+    assert json.loads((rejected / "recur-model.json").read_text())["min_gain"] == 0.99
+    assert (out / "recur-model.json").is_file() and json.loads((index / "manifest.json").read_text())["model"] == m[
+        "model_id"
+    ]
+
+
 def test_same_seed_same_weights(tuned, tmp_path):
     """Determinism: the same pairs trained with the same seed, into another folder: identical weights."""
     import torch
