@@ -692,6 +692,68 @@ def test_interrupted_while_the_index_is_rebuilt_leaves_the_previous_model_and_in
     assert not list(out.parent.glob("*.tmp-*"))
 
 
+def test_a_full_disk_while_the_index_is_rebuilt_leaves_the_previous_model_and_index(tmp_path, monkeypatch):
+    """The KB's index built with an accepted model (here over a KB measured without its held-out
+    symptoms, so built again) is written in the run's work folder beside OUT before either is swapped in.
+    The disk is full there: its vectors go to /dev/full, where every write fails with ENOSPC. Exit 1, one
+    `Error:` naming --index (not the work folder, removed), the space left and what a rerun does; the model
+    active before (a tuned one) and the index are as they were; the rerun with room resumes from the checkpoint."""
+    from kbfactory import pattern_text, tune_kb, write
+
+    from recur.cli.main import cli
+    from recur.retrieval import index as index_mod
+    from recur.tuning.tune import run_tune
+
+    monkeypatch.delenv("RECUR_TUNED", raising=False)
+    monkeypatch.chdir(tmp_path)
+    kb = tune_kb(tmp_path / "kb")
+    symptoms = ("the browser shows an expired certificate", "TLS handshakes fail", "x509: certificate expired")
+    write(kb, "patterns/network/cert-expired.md", pattern_text("cert-expired", "network", symptoms=symptoms))
+    index, out = tmp_path / ".recur" / "index", tmp_path / ".recur" / "model"
+    first = run_tune(kb, out, index, epochs=1, seed=7, batch_size=8, progress=False)
+    assert first.activated, first.summary
+    before = {p.relative_to(tmp_path).as_posix(): p.read_bytes() for p in (out, index) for p in p.rglob("*.json")}
+    real_build, real_work_folder, builds = index_mod.build, index_mod.work_folder, []
+
+    def build(kb_, index_dir, encoder, progress=None):
+        builds.append(encoder.model_id)  # the model in use, then the candidate twice: measured, the KB's index
+        return real_build(kb_, index_dir, encoder, progress=progress)
+
+    def work_folder(final):
+        work = real_work_folder(final)
+        if builds and builds.count(builds[-1]) == 2:  # the candidate's second build: the KB's index
+            (work / "vectors.npy").symlink_to("/dev/full")
+        return work
+
+    monkeypatch.setattr(index_mod, "build", build)
+    monkeypatch.setattr(index_mod, "work_folder", work_folder)
+    args = ["tune", "--kb", str(kb), "--out", str(out), "--index", str(index), "--epochs", "1", "--seed", "8"]
+    res = CliRunner().invoke(cli, [*args, "--batch-size", "8"])
+    assert len(builds) == 3 and builds[0] == first.model_id and builds[1] == builds[2], (builds, res.output)
+    assert res.exit_code == 1 and "Traceback" not in res.output, res.output
+    error = res.output.strip().splitlines()[-1]
+    assert error.startswith(f"Error: {index}: cannot build the index with the tuned model (No space left on device"), (
+        error
+    )
+    assert (
+        f"MB free on the disk of {out}, where it is built first" in error
+        and "the previous model and index are as they were" in error
+    ), error
+    assert f"the trained weights are kept at {out}.partial: a rerun with the same settings" in error, error
+    assert ".tmp-" not in error
+    after = {p.relative_to(tmp_path).as_posix(): p.read_bytes() for p in (out, index) for p in p.rglob("*.json")}
+    assert after == before  # the tuned model in use, and its index, untouched
+    assert json.loads((index / "manifest.json").read_text())["model"] == first.model_id
+    assert not list(out.parent.glob("*.tmp-*")) and not (out.parent / "model.rejected").exists()
+    monkeypatch.setattr(index_mod, "work_folder", real_work_folder)  # room again: the rerun resumes
+    res = CliRunner().invoke(cli, [*args, "--batch-size", "8"])
+    assert res.exit_code == 0 and "Resuming from the checkpoint" in res.output, res.output
+    assert (
+        json.loads((index / "manifest.json").read_text())["model"]
+        == json.loads((out / "recur-model.json").read_text())["model_id"]
+    )
+
+
 def _tree(root) -> list:
     return sorted((p.relative_to(root).as_posix(), p.read_bytes() if p.is_file() else b"") for p in root.rglob("*"))
 

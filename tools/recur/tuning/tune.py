@@ -32,7 +32,7 @@ from recur.retrieval.embed import TUNED_MANIFEST
 from recur.retrieval.models import DEFAULT_OUT, read_tuned_manifest, tuned_on
 from recur.tuning.data import INCIDENT_FLOOR, INCIDENT_FLOOR_PATTERNS, MEASURE_FLOOR, eval_kb, training_data
 from recur.tuning.report import REPORT, measured_on, previous_dir, rejected_dir
-from recur.util.errors import RecurError
+from recur.util.errors import NotWritable, RecurError
 from recur.util.files import check_writable, only_one, share_files, swap_folder, work_folder, writing
 
 REFUSED = 3
@@ -630,27 +630,44 @@ def save_model(model, model_dir: Path, out_dir: Path, ckpt: Path) -> None:
     try:
         model.save(str(model_dir))
     except (OSError, SafetensorError) as exc:
-        free = shutil.disk_usage(model_dir.parent).free / 1e6
-        kept = (
-            f"; the trained weights are kept at {ckpt}: a rerun with the same settings, once there is room, "
-            "resumes from them without training again"
-            if (ckpt / "state.pt").is_file()
-            else ""
-        )
-        raise RecurError(
-            f"{out_dir}: cannot write the tuned model there ({type(exc).__name__}: {exc}; {free:.0f} MB free "
-            f"on its disk); the previous model and index are as they were{kept}"
-        ) from None
+        raise no_room(out_dir, "write the tuned model there", f"{type(exc).__name__}: {exc}", model_dir, ckpt) from None
+
+
+def no_room(target, what: str, why: str, where: Path, ckpt: Path, beside=None) -> RecurError:
+    """The error of a write refused after training (a full disk): ``target``, what could not be done
+    there and why, the space left on the disk of ``where`` (what was being written: ``target``'s disk,
+    else the folder ``beside`` whose work folder it was), that the model and index in use were not
+    touched (nothing is swapped in before it is whole), and the checkpoint kept for a rerun, when
+    training wrote one."""
+    free = shutil.disk_usage(where if where.exists() else where.parent).free / 1e6
+    disk = "its disk" if beside is None else f"the disk of {beside}, where it is built first"
+    kept = (
+        f"; the trained weights are kept at {ckpt}: a rerun with the same settings, once there is room, "
+        "resumes from them without training again"
+        if (ckpt / "state.pt").is_file()
+        else ""
+    )
+    return RecurError(
+        f"{target}: cannot {what} ({why}; {free:.0f} MB free on {disk}); the previous model and index are as "
+        f"they were{kept}"
+    )
 
 
 def _final_index(run: Run, model) -> Path:
-    """The KB's index built with the accepted model, in the work folder (swapped in by _finish)."""
+    """The KB's index built with the accepted model, in the work folder (swapped in by _finish). A write
+    refused there (a full disk) names --index, not the work folder it was built in (removed)."""
     from recur.retrieval import index as index_mod
 
     if eval_kb(run.kb, run.data) is run.kb:
         return run.work / "index"  # measured over the whole KB: no second embedding pass
     final = run.work / "index-final"  # the measuring index lacks the held-out text
-    index_mod.build(run.kb, final, _memory_encoder(model, run.model_id), progress=False)
+    try:
+        index_mod.build(run.kb, final, _memory_encoder(model, run.model_id), progress=False)
+    except NotWritable as exc:
+        why, where = exc.why, run.work
+        raise no_room(
+            run.index_dir, "build the index with the tuned model", why, where, run.ckpt, run.out_dir
+        ) from None
     return final
 
 
