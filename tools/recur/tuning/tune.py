@@ -454,9 +454,9 @@ def refused_before(run: Run) -> TuneOutcome | None:
         return None
     reason = (
         f"{folder} is this same candidate, {run.model_id}, refused {m.get('date') or 'before'}: {why}. With the "
-        "same data, base model, settings and model compared with, training again would give the same weights "
-        "and the same measurement (above). Tune again when patterns, incidents, feedback or eval cases change, "
-        f"or with --force; what it measured: recur tune --report --out {folder}"
+        "same data, base model, settings and --min-gain, compared with the same model, training again would give "
+        "the same weights, the same measurement (above) and the same refusal. Tune again when patterns, incidents, "
+        f"feedback or eval cases change, or with --force; what it measured: recur tune --report --out {folder}"
     )
     keys = ("compared_with", "eval_source", "eval_cases", "eval_before", "eval_after", "gate", "dense_check")
     manifest = {"model_id": run.model_id, "accepted": False, "trained": False, "refused_before": True}
