@@ -319,10 +319,14 @@ def long_trace(chars: int) -> str:
 # Model, encoder and precision values `recur serve` and `recur mcp` refuse at start (cli/startup.py, one
 # check for both), with what each says: (environment, --model, the Error line's text), and their ids.
 BAD_ENGINE_INPUTS = [
-    ({"RECUR_ENCODER": "tensorrt"}, "fake:64", "RECUR_ENCODER='tensorrt': expected one of auto, onnx, torch"),
-    ({"RECUR_PRECISION": "fp64"}, "fake:64", "RECUR_PRECISION='fp64': expected one of auto, fp32, bf16"),
+    # the bundled model: the fake encoder reads neither variable (BAD_FOR_A_REAL_MODEL_ONLY)
+    ({"RECUR_ENCODER": "tensorrt"}, "default", "RECUR_ENCODER='tensorrt': expected one of auto, onnx, torch"),
+    ({"RECUR_PRECISION": "fp64"}, "default", "RECUR_PRECISION='fp64': expected one of auto, fp32, bf16"),
     ({}, "fake:abc", "model 'fake:abc': the fake encoder is 'fake:N'"),
     ({}, "./no-such-model-folder", "model folder not found: ./no-such-model-folder"),
     ({}, "no-such-org/no-such-model", "model 'no-such-org/no-such-model' is not installed here"),
 ]
 BAD_ENGINE_IDS = ["encoder", "precision", "fake-dim", "folder", "hub-name"]
+# settings only a real model's encoder reads: with `--model fake:N` they are not checked, nor stop a server
+BAD_FOR_A_REAL_MODEL_ONLY = [{"RECUR_ENCODER": "tensorrt"}, {"RECUR_PRECISION": "fp64"}]
+BAD_FOR_A_REAL_MODEL_ONLY_IDS = ["encoder", "precision"]

@@ -17,7 +17,17 @@ from click.testing import CliRunner
 from kbfactory import small_kb
 from mcp import Client, StdioServerParameters
 from mcp.shared.exceptions import MCPError
-from serve_util import BAD_ENGINE_IDS, BAD_ENGINE_INPUTS, CountedGate, asked_engine, fake_app, long_trace, running
+from serve_util import (
+    BAD_ENGINE_IDS,
+    BAD_ENGINE_INPUTS,
+    BAD_FOR_A_REAL_MODEL_ONLY,
+    BAD_FOR_A_REAL_MODEL_ONLY_IDS,
+    CountedGate,
+    asked_engine,
+    fake_app,
+    long_trace,
+    running,
+)
 
 from recur.cli.main import cli
 from recur.retrieval.engine import Engine
@@ -1470,6 +1480,25 @@ def test_an_index_whose_kb_is_gone_or_that_fits_is_a_servers_to_use(kb_dir, tmp_
         index_mod.refuse_other_kbs_index(idx, same)
     shutil.rmtree(kb_dir)  # the KB it was built for is gone (a checkout moved): this one's to update
     index_mod.refuse_other_kbs_index(idx, same)
+
+
+@pytest.mark.parametrize("env", BAD_FOR_A_REAL_MODEL_ONLY, ids=BAD_FOR_A_REAL_MODEL_ONLY_IDS)
+def test_the_fake_encoder_serves_stdio_mcp_whatever_encoder_and_precision_say(kb_dir, tmp_path, env):
+    """The fake encoder reads neither RECUR_ENCODER nor RECUR_PRECISION: a value it would never read does not
+    stop `recur mcp --model fake:64` (it did, found in review); the case below stops a real model."""
+    import subprocess
+
+    args = ["mcp", "--kb", str(kb_dir), "--index", str(tmp_path / "i"), "--model", "fake:64"]
+    r = subprocess.run(
+        [sys.executable, "-m", "recur", *args],
+        input="",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **env},
+        cwd=tmp_path,
+    )
+    assert r.returncode == 0 and "Error" not in r.stderr, r.stderr
 
 
 @pytest.mark.parametrize(("env", "model", "said"), BAD_ENGINE_INPUTS, ids=BAD_ENGINE_IDS)

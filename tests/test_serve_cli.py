@@ -14,7 +14,14 @@ from pathlib import Path
 
 import httpx
 import pytest
-from serve_util import BAD_ENGINE_IDS, BAD_ENGINE_INPUTS, free_socket, wait_healthy
+from serve_util import (
+    BAD_ENGINE_IDS,
+    BAD_ENGINE_INPUTS,
+    BAD_FOR_A_REAL_MODEL_ONLY,
+    BAD_FOR_A_REAL_MODEL_ONLY_IDS,
+    free_socket,
+    wait_healthy,
+)
 
 RECUR = [sys.executable, "-m", "recur"]
 
@@ -538,6 +545,16 @@ def test_a_bad_model_encoder_or_precision_stops_serve_before_it_listens(kb_dir, 
     assert r.returncode == 1 and f"Error: {said}" in r.stderr, r.stderr
     assert "Recur on http" not in r.stderr and "Traceback" not in r.stderr, r.stderr
     assert not (tmp_path / "i").exists()  # no index built for a model that cannot load
+
+
+@pytest.mark.parametrize("env", BAD_FOR_A_REAL_MODEL_ONLY, ids=BAD_FOR_A_REAL_MODEL_ONLY_IDS)
+def test_the_fake_encoder_serves_whatever_encoder_and_precision_say(kb_dir, tmp_path, env):
+    """Found in review: a bad RECUR_ENCODER (or RECUR_PRECISION) stopped `recur serve --model fake:64` at
+    start, though the fake encoder reads neither: they are checked only for a real model (above)."""
+    with serve_process(kb_dir, tmp_path, env={**os.environ, **env}) as (base, result):
+        assert wait_healthy(base)["patterns"] == 3
+        assert httpx.post(base + "/api/suggest", json={"text": "ENOSPC", "top": 1}).status_code == 200
+    assert "Error" not in result["out"] and result["returncode"] == -signal.SIGTERM, result["out"]
 
 
 @pytest.mark.parametrize(

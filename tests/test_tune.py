@@ -310,6 +310,41 @@ def test_refused_model_keeps_the_previous_one(tuned, refused):
     assert f"in use for {kb}: {m['model_id']}" in res.output
 
 
+def test_a_refused_candidate_rerun_with_nothing_changed_stops_before_training(tuned, refused):
+    """Found in review: the refused run again, with nothing changed (same KB, settings and base model,
+    compared with the same model), trained for minutes and was refused again. OUT.rejected records the
+    candidate's id and what it was decided with: the rerun says it was refused before, with the figures
+    it measured, and exits 3 with nothing measured or written. --force, or a changed input (here
+    --min-gain), trains again."""
+    from recur.cli.main import cli
+
+    kb, out, index, m = tuned
+    res, _ = refused
+    assert res.exit_code == 3, res.output
+    rejected = out.parent / "model.rejected"
+    record = json.loads((rejected / "recur-model.json").read_text())
+    files = {p: p.stat().st_mtime_ns for p in out.parent.rglob("*") if p.is_file() and p.suffix != ".lock"}
+    args = ["tune", "--kb", str(kb), "--out", str(out), "--index", str(index), "--epochs", "1", "--seed", "8"]
+    args += ["--batch-size", "8"]
+    again = CliRunner().invoke(cli, [*args, "--min-gain", "1"])
+    assert again.exit_code == 3, again.output
+    said = f"Not trained: {rejected} is this same candidate, {record['model_id']}, refused {record['date']}: "
+    assert said in again.output and "with --force" in again.output, again.output
+    b, a = record["eval_before"]["mrr"], record["eval_after"]["mrr"]
+    assert f"MRR {b:.3f} → {a:.3f}" in again.output  # what it measured then
+    assert "Training " not in again.output and "Measuring" not in again.output and "pairs/s" not in again.output
+    assert record["min_gain"] == 1  # recorded: a rerun asking for less may accept the same candidate
+    assert {p: p.stat().st_mtime_ns for p in out.parent.rglob("*") if p.is_file() and p.suffix != ".lock"} == files
+    forced = CliRunner().invoke(cli, [*args, "--min-gain", "1", "--force"])
+    assert forced.exit_code == 3 and "Training " in forced.output and "Not activated" in forced.output, forced.output
+    lower = CliRunner().invoke(cli, [*args, "--min-gain", "0.99"])  # decided with another --min-gain: again
+    assert lower.exit_code == 3 and "Training " in lower.output and "Not activated" in lower.output, lower.output
+    assert json.loads((rejected / "recur-model.json").read_text())["min_gain"] == 0.99
+    assert (out / "recur-model.json").is_file() and json.loads((index / "manifest.json").read_text())["model"] == m[
+        "model_id"
+    ]
+
+
 def test_same_seed_same_weights(tuned, tmp_path):
     """Determinism: the same pairs trained with the same seed, into another folder: identical weights."""
     import torch
@@ -655,6 +690,68 @@ def test_interrupted_while_the_index_is_rebuilt_leaves_the_previous_model_and_in
     assert tuned_model_for(kb) is None and not out.exists()
     assert (index / "manifest.json").read_text() == index_before
     assert not list(out.parent.glob("*.tmp-*"))
+
+
+def test_a_full_disk_while_the_index_is_rebuilt_leaves_the_previous_model_and_index(tmp_path, monkeypatch):
+    """The KB's index built with an accepted model (here over a KB measured without its held-out
+    symptoms, so built again) is written in the run's work folder beside OUT before either is swapped in.
+    The disk is full there: its vectors go to /dev/full, where every write fails with ENOSPC. Exit 1, one
+    `Error:` naming --index (not the work folder, removed), the space left and what a rerun does; the model
+    active before (a tuned one) and the index are as they were; the rerun with room resumes from the checkpoint."""
+    from kbfactory import pattern_text, tune_kb, write
+
+    from recur.cli.main import cli
+    from recur.retrieval import index as index_mod
+    from recur.tuning.tune import run_tune
+
+    monkeypatch.delenv("RECUR_TUNED", raising=False)
+    monkeypatch.chdir(tmp_path)
+    kb = tune_kb(tmp_path / "kb")
+    symptoms = ("the browser shows an expired certificate", "TLS handshakes fail", "x509: certificate expired")
+    write(kb, "patterns/network/cert-expired.md", pattern_text("cert-expired", "network", symptoms=symptoms))
+    index, out = tmp_path / ".recur" / "index", tmp_path / ".recur" / "model"
+    first = run_tune(kb, out, index, epochs=1, seed=7, batch_size=8, progress=False)
+    assert first.activated, first.summary
+    before = {p.relative_to(tmp_path).as_posix(): p.read_bytes() for p in (out, index) for p in p.rglob("*.json")}
+    real_build, real_work_folder, builds = index_mod.build, index_mod.work_folder, []
+
+    def build(kb_, index_dir, encoder, progress=None):
+        builds.append(encoder.model_id)  # the model in use, then the candidate twice: measured, the KB's index
+        return real_build(kb_, index_dir, encoder, progress=progress)
+
+    def work_folder(final):
+        work = real_work_folder(final)
+        if builds and builds.count(builds[-1]) == 2:  # the candidate's second build: the KB's index
+            (work / "vectors.npy").symlink_to("/dev/full")
+        return work
+
+    monkeypatch.setattr(index_mod, "build", build)
+    monkeypatch.setattr(index_mod, "work_folder", work_folder)
+    args = ["tune", "--kb", str(kb), "--out", str(out), "--index", str(index), "--epochs", "1", "--seed", "8"]
+    res = CliRunner().invoke(cli, [*args, "--batch-size", "8"])
+    assert len(builds) == 3 and builds[0] == first.model_id and builds[1] == builds[2], (builds, res.output)
+    assert res.exit_code == 1 and "Traceback" not in res.output, res.output
+    error = res.output.strip().splitlines()[-1]
+    assert error.startswith(f"Error: {index}: cannot build the index with the tuned model (No space left on device"), (
+        error
+    )
+    assert (
+        f"MB free on the disk of {out}, where it is built first" in error
+        and "the previous model and index are as they were" in error
+    ), error
+    assert f"the trained weights are kept at {out}.partial: a rerun with the same settings" in error, error
+    assert ".tmp-" not in error
+    after = {p.relative_to(tmp_path).as_posix(): p.read_bytes() for p in (out, index) for p in p.rglob("*.json")}
+    assert after == before  # the tuned model in use, and its index, untouched
+    assert json.loads((index / "manifest.json").read_text())["model"] == first.model_id
+    assert not list(out.parent.glob("*.tmp-*")) and not (out.parent / "model.rejected").exists()
+    monkeypatch.setattr(index_mod, "work_folder", real_work_folder)  # room again: the rerun resumes
+    res = CliRunner().invoke(cli, [*args, "--batch-size", "8"])
+    assert res.exit_code == 0 and "Resuming from the checkpoint" in res.output, res.output
+    assert (
+        json.loads((index / "manifest.json").read_text())["model"]
+        == json.loads((out / "recur-model.json").read_text())["model_id"]
+    )
 
 
 def _tree(root) -> list:

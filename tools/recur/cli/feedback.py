@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from recur.cli.main import RecurGroup
 from recur.cli.options import OutFile, kb_option, setting
 from recur.ingest.feedback import export_detail
 from recur.util.errors import RecurError
@@ -23,7 +24,7 @@ feedback_option = click.option(
 )
 
 
-@click.group()
+@click.group(cls=RecurGroup)
 def feedback():
     """Responder feedback from the site and the API (👍/👎 on suggestions)."""
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from recur.cli.main import RecurGroup
 from recur.cli.options import TEXT, index_option, kb_option, model_option
 from recur.cli.render import confidence_text, for_terminal
 from recur.retrieval.results import flat
@@ -16,7 +17,7 @@ from recur.util.errors import RecurError
 from recur.util.text import ascii_int
 
 
-@click.group()
+@click.group(cls=RecurGroup)
 def incident():
     """Record incidents fast and mark what to dig into later.
 

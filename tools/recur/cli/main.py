@@ -37,7 +37,31 @@ COMMANDS = {
 }
 
 
-class LazyGroup(click.Group):
+class RecurGroup(click.Group):
+    """A group that gives the warnings every run gives (``_warn_unknown_variables``) once its command's
+    arguments are read, before the command runs. click runs a group's callback first, then reads the
+    command's arguments, where ``--help`` prints the help and exits: warned in the callback, `recur tune
+    --help` printed a warning before the help. Each group of commands (``feedback``, ``incident``,
+    ``new``) is one of these; only the command that runs warns, once."""
+
+    def invoke(self, ctx):
+        if not ctx._protected_args or self.chain:  # no command (click's usage error), or a chain: click's own
+            return super().invoke(ctx)
+        # click.Group.invoke's single-command path, with the warning between reading and running
+        args = [*ctx._protected_args, *ctx.args]
+        ctx.args, ctx._protected_args = [], []
+        with ctx:
+            name, cmd, args = self.resolve_command(ctx, args)
+            ctx.invoked_subcommand = name
+            click.Command.invoke(self, ctx)
+            sub = cmd.make_context(name, args, parent=ctx)
+            with sub:
+                if not isinstance(cmd, click.Group) and not sub.resilient_parsing:
+                    _warn_unknown_variables()
+                return sub.command.invoke(sub)
+
+
+class LazyGroup(RecurGroup):
     def list_commands(self, ctx):
         return sorted(set(super().list_commands(ctx)) | set(COMMANDS))
 
@@ -81,12 +105,10 @@ def cli(ctx):
     # only strips them off a pipe. Set here, every command's context inherits it.
     if os.environ.get("NO_COLOR"):
         ctx.color = False
-    if not ctx.resilient_parsing:  # not while the shell completes a word
-        _warn_unknown_variables()
 
 
 def _warn_unknown_variables() -> None:
-    """Once per run, before any command: a misspelt setting's variable is read by nothing, so its
+    """Once per run, before the command runs (not for its --help: RecurGroup): a misspelt setting's variable is read by nothing, so its
     default runs in silence (found in an operator's review: the encoder's variable misspelt in a
     service's environment; one in a shell's profile is as unread by `recur index`). Every command reads
     settings. On stderr: stdout carries JSON (--json, report, import) and the MCP protocol."""

@@ -17,6 +17,7 @@ from pathlib import Path
 import click
 
 from recur import config
+from recur.cli.main import RecurGroup
 from recur.cli.options import TEXT, kb_option
 from recur.util.dates import given_date
 from recur.util.errors import RecurError
@@ -150,7 +151,7 @@ def _finish(kb_dir, path, text, written: bool = False) -> None:
     )
 
 
-@click.group()
+@click.group(cls=RecurGroup)
 def new():
     """Scaffold a new pattern, incident record or onboarding path that passes `recur check`.
 

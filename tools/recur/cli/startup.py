@@ -11,7 +11,7 @@ from recur.util.errors import RecurError
 
 def check_engine_inputs(kb_dir, index_dir, model) -> None:
     """What the engine's background load would find wrong, found now: no KB and no index, a KB format
-    this Recur does not read, a model it cannot load (--model/RECUR_MODEL, RECUR_ENCODER,
+    this Recur does not read, a model it cannot load (--model/RECUR_MODEL; a real model's RECUR_ENCODER,
     RECUR_PRECISION), another KB's index it would rebuild."""
     from recur.kb.loader import require_format
     from recur.retrieval.embed import check_model

@@ -65,6 +65,12 @@ if TYPE_CHECKING:
 )
 @click.option("--no-resume", is_flag=True, help="Ignore a checkpoint left by an interrupted run.")
 @click.option(
+    "--force",
+    is_flag=True,
+    help="Train even the candidate refused before with the same data, base model, settings and model compared "
+    "with (OUT.rejected); without it such a rerun stops at once, exit 3.",
+)
+@click.option(
     "--all-anchors/--core-anchors",
     default=True,
     show_default=True,
@@ -91,23 +97,7 @@ if TYPE_CHECKING:
     help="Do not train: put back the model the last activation replaced (OUT.previous; none kept: the bundled "
     "base model) and rebuild --index with it; again swaps back.",
 )
-def tune(
-    kb_dir,
-    index_dir,
-    model,
-    out_dir,
-    epochs,
-    seed,
-    batch_size,
-    lr,
-    min_gain,
-    no_resume,
-    all_anchors,
-    freeze_layers,
-    report_only,
-    as_json,
-    rollback,
-):
+def tune(kb_dir, index_dir, model, out_dir, report_only, as_json, rollback, no_resume, **recipe):
     """Fine-tune the embedding model on this KB's own text, and use it when it measures better.
 
     \b
@@ -122,7 +112,8 @@ def tune(
     Exit codes: 0 tuned model activated (and --index rebuilt with it); 3 not activated: measured
     worse, or on incidents not better (the current model stays active, the candidate kept at
     OUT.rejected), or not trained: the current model already ranks every held-out incident first,
-    or OUT already is the model this run would train (same data, base and settings); 1 error.
+    or OUT already is the model this run would train (same data, base and settings), or OUT.rejected
+    is, refused, with the same --min-gain and model compared with (--force trains it again); 1 error.
     Ctrl-C leaves the previous model and index as they were; a rerun resumes from the last
     checkpoint (each epoch, every 5 minutes within one, and the end of training).
     """
@@ -136,20 +127,8 @@ def tune(
         raise click.UsageError("--json only goes with --report (what the last tuning changed, as JSON)")
     from recur.tuning.tune import run_tune
 
-    done = run_tune(
-        kb_dir,
-        out_dir,
-        index_dir,
-        model,
-        epochs,
-        seed,
-        batch_size,
-        lr,
-        min_gain,
-        resume=not no_resume,
-        all_anchors=all_anchors,
-        freeze_layers=freeze_layers,
-    )
+    # recipe: the options named as run_tune's parameters (epochs, seed, ..., force)
+    done = run_tune(kb_dir, out_dir, index_dir, model, resume=not no_resume, **recipe)
     _show_outcome(done, out_dir, index_dir)
 
 

@@ -436,10 +436,13 @@ def check_model(spec: str | None) -> ModelSpec:
     """What a server checks of its model before it listens, without loading it: the spec names one
     (a model folder, 'fake:N', the bundled package installed, a hub name in the local cache), and
     RECUR_ENCODER and RECUR_PRECISION are values the loader takes. Each was found only by the background
-    load, after the start-up line said the server was listening (found in an operator's review)."""
+    load, after the start-up line said the server was listening (found in an operator's review). The two
+    variables only for a real model: the fake encoder (`--model fake:N`) reads neither, and a value it would
+    never read stopped `recur serve` (found in review)."""
     ms = resolve(spec)
-    encoder_kind()
-    precision()
+    if ms.path is not None:
+        encoder_kind()
+        precision()
     if ms.model_id.startswith("hub:") and not _hub_cache_holding(ms.path)[1]:
         raise _not_loaded(ms, LookupError("not in the local cache"))
     return ms

@@ -32,7 +32,7 @@ from recur.retrieval.embed import TUNED_MANIFEST
 from recur.retrieval.models import DEFAULT_OUT, read_tuned_manifest, tuned_on
 from recur.tuning.data import INCIDENT_FLOOR, INCIDENT_FLOOR_PATTERNS, MEASURE_FLOOR, eval_kb, training_data
 from recur.tuning.report import REPORT, measured_on, previous_dir, rejected_dir
-from recur.util.errors import RecurError
+from recur.util.errors import NotWritable, RecurError
 from recur.util.files import check_writable, only_one, share_files, swap_folder, work_folder, writing
 
 REFUSED = 3
@@ -158,8 +158,10 @@ def run_tune(
     feedback: Path | None = None,
     all_anchors: bool = True,
     freeze_layers: int = 0,
+    force: bool = False,
 ) -> TuneOutcome:
-    """Tune, measure, and activate when the measurement allows. Returns how it ended, with the manifest."""
+    """Tune, measure, and activate when the measurement allows. Returns how it ended, with the manifest.
+    ``force``: train even the candidate refused before with the same inputs (``refused_before``)."""
     from recur.tuning.train import TrainConfig
 
     t_start = time.perf_counter()
@@ -175,6 +177,8 @@ def run_tune(
     with only_one(out.with_name(out.name + ".lock"), f"{out}: recur tune"):
         if unchanged(run):
             return _unchanged_outcome(run)
+        if not force and (refused := refused_before(run)) is not None:
+            return refused
         with writing(out, "the tuned model"):
             run.work = work_folder(out)
         try:
@@ -306,16 +310,24 @@ def _prepare(
     )
 
 
+def compared_model(run: Run):
+    """The spec of the model the candidate is measured against: the one this KB uses now (tuned, else
+    bundled), or the base model (``fair_comparison``, whose note it sets on ``run``). Nothing is loaded."""
+    from recur.retrieval import embed
+    from recur.retrieval.models import active_model
+
+    current, run.compared_note = fair_comparison(run, embed.resolve(active_model(run.kb_dir, None)))
+    return current
+
+
 def _measure_current(run: Run) -> tuple:
     """(before, the KB measured on): the current model (or the base: fair_comparison) measured over
     an index of the held-out-free KB."""
     from recur.retrieval import embed
     from recur.retrieval import index as index_mod
-    from recur.retrieval.models import active_model
 
     data = run.data
-    current = embed.resolve(active_model(run.kb_dir, None))  # the model this KB uses now: tuned, else bundled
-    current, run.compared_note = fair_comparison(run, current)
+    current = compared_model(run)
     log(start_line(data))  # the note of fair_comparison is in summary_lines, beside the measurement
     log(f"Measuring the {'base' if run.compared_note else 'current'} model ({current.model_id}) ...")
     fold_kb = eval_kb(run.kb, data)
@@ -417,6 +429,41 @@ def _unchanged_outcome(run: Run) -> TuneOutcome:
     return TuneOutcome(False, False, run.model_id, (), reason, manifest, trained=False)
 
 
+def refused_before(run: Run) -> TuneOutcome | None:
+    """The outcome of a run stopped before anything was measured or written, when OUT.rejected is the very
+    candidate this run would train, refused: the same model id (base model, training data with the
+    questions measured on, every setting that sets the weights), measured against the same model, with
+    the same --min-gain. It would train to the same weights, measure the same and be refused again. Found
+    in review: such a rerun trained for minutes to be refused again. Else None (a damaged or older record
+    too: training again replaces it)."""
+    folder = rejected_dir(run.out_dir)
+    try:
+        m = read_tuned_manifest(folder)
+    except RecurError:
+        return None
+    if not m or m.get("accepted") is not False or m.get("model_id") != run.model_id:
+        return None
+    # min_gain: recorded since this check; a record without it was decided by a --min-gain not known
+    if m.get("min_gain") != run.min_gain or not tuned_on(folder, m, run.kb_dir):
+        return None
+    if m.get("compared_with") != compared_model(run).model_id:  # another model in use now: measure again
+        return None
+    try:
+        summary, why = tuple(summary_lines(m, cost=False)), refusal_reason(m, run.min_gain)
+    except (KeyError, TypeError, ValueError, IndexError):  # figures missing or of another kind: train again
+        return None
+    reason = (
+        f"{folder} is this same candidate, {run.model_id}, refused {m.get('date') or 'before'}: {why}. With the "
+        "same data, base model, settings and --min-gain, compared with the same model, training again would give "
+        "the same weights, the same measurement (above) and the same refusal. Tune again when patterns, incidents, "
+        f"feedback or eval cases change, or with --force; what it measured: recur tune --report --out {folder}"
+    )
+    keys = ("compared_with", "eval_source", "eval_cases", "eval_before", "eval_after", "gate", "dense_check")
+    manifest = {"model_id": run.model_id, "accepted": False, "trained": False, "refused_before": True}
+    manifest |= {k: m.get(k) for k in keys}
+    return TuneOutcome(False, False, run.model_id, summary, reason, manifest, trained=False)
+
+
 def fair_comparison(run: Run, current) -> tuple:
     """(the model the candidate is compared with, why it is not the current one or ""). A tuned model
     learned the incidents it was tuned on, the held-out ones too once accepted (``_final_pass``):
@@ -507,6 +554,7 @@ def _manifest(run: Run, before: Measure, after: Measure, stats, t_start: float) 
         "resumed_at_step": stats.resumed_at_step,
         "duration_s": round(time.perf_counter() - t_start, 1),
         "accepted": accepted,
+        "min_gain": run.min_gain,  # decides with the rest: a rerun asking less may accept the same candidate
         "pattern_hashes": data.pattern_hashes,
         "pattern_text_hashes": data.text_hashes,  # without incidents: the advice counts those apart
     }
@@ -582,27 +630,44 @@ def save_model(model, model_dir: Path, out_dir: Path, ckpt: Path) -> None:
     try:
         model.save(str(model_dir))
     except (OSError, SafetensorError) as exc:
-        free = shutil.disk_usage(model_dir.parent).free / 1e6
-        kept = (
-            f"; the trained weights are kept at {ckpt}: a rerun with the same settings, once there is room, "
-            "resumes from them without training again"
-            if (ckpt / "state.pt").is_file()
-            else ""
-        )
-        raise RecurError(
-            f"{out_dir}: cannot write the tuned model there ({type(exc).__name__}: {exc}; {free:.0f} MB free "
-            f"on its disk); the previous model and index are as they were{kept}"
-        ) from None
+        raise no_room(out_dir, "write the tuned model there", f"{type(exc).__name__}: {exc}", model_dir, ckpt) from None
+
+
+def no_room(target, what: str, why: str, where: Path, ckpt: Path, beside=None) -> RecurError:
+    """The error of a write refused after training (a full disk): ``target``, what could not be done
+    there and why, the space left on the disk of ``where`` (what was being written: ``target``'s disk,
+    else the folder ``beside`` whose work folder it was), that the model and index in use were not
+    touched (nothing is swapped in before it is whole), and the checkpoint kept for a rerun, when
+    training wrote one."""
+    free = shutil.disk_usage(where if where.exists() else where.parent).free / 1e6
+    disk = "its disk" if beside is None else f"the disk of {beside}, where it is built first"
+    kept = (
+        f"; the trained weights are kept at {ckpt}: a rerun with the same settings, once there is room, "
+        "resumes from them without training again"
+        if (ckpt / "state.pt").is_file()
+        else ""
+    )
+    return RecurError(
+        f"{target}: cannot {what} ({why}; {free:.0f} MB free on {disk}); the previous model and index are as "
+        f"they were{kept}"
+    )
 
 
 def _final_index(run: Run, model) -> Path:
-    """The KB's index built with the accepted model, in the work folder (swapped in by _finish)."""
+    """The KB's index built with the accepted model, in the work folder (swapped in by _finish). A write
+    refused there (a full disk) names --index, not the work folder it was built in (removed)."""
     from recur.retrieval import index as index_mod
 
     if eval_kb(run.kb, run.data) is run.kb:
         return run.work / "index"  # measured over the whole KB: no second embedding pass
     final = run.work / "index-final"  # the measuring index lacks the held-out text
-    index_mod.build(run.kb, final, _memory_encoder(model, run.model_id), progress=False)
+    try:
+        index_mod.build(run.kb, final, _memory_encoder(model, run.model_id), progress=False)
+    except NotWritable as exc:
+        why, where = exc.why, run.work
+        raise no_room(
+            run.index_dir, "build the index with the tuned model", why, where, run.ckpt, run.out_dir
+        ) from None
     return final
 
 
@@ -634,9 +699,10 @@ def start_line(data) -> str:
     return f"{line}\nnote: {data.note}." if data.note else line
 
 
-def summary_lines(m: dict) -> list:
+def summary_lines(m: dict, cost: bool = True) -> list:
     """The end of a run's terminal output: why it was compared with the base model, the measurement
-    before → after, the gate, and the training cost (the data-floor note was said at the start)."""
+    before → after, the gate, and the training cost (the data-floor note was said at the start; without
+    ``cost`` for a run that did not train)."""
     b, a = m["eval_before"], m["eval_after"]
     bd, ad = m["eval_before_dense"], m["eval_after_dense"]
     lines = [f"note: {m['compared_note']}."] if m.get("compared_note") else []
@@ -651,6 +717,8 @@ def summary_lines(m: dict) -> list:
         from recur.tuning.gate import gate_line
 
         lines.append("  " + gate_line(m["gate"]))
+    if not cost:
+        return lines
     resumed = (
         " (with the interrupted run it resumed)" if m.get("resumed_from_epoch") or m.get("resumed_at_step") else ""
     )

@@ -11,7 +11,12 @@ class RecurError(Exception):
 
 class NotWritable(RecurError):
     """The OS refused a write (read-only file system, no such folder, permission, disk full): a
-    caller with something to fall back on (an index that is only out of date) may carry on."""
+    caller with something to fall back on (an index that is only out of date) may carry on.
+    ``why``: the OS's reason alone ("No space left on device"), for a caller that says it its own way."""
+
+    def __init__(self, message: str, why: str = ""):
+        super().__init__(message)
+        self.why = why
 
 
 class AlreadyExists(RecurError):

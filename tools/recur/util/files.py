@@ -28,7 +28,7 @@ def writing(target, what: str):
         if exc.errno in (errno.EEXIST, errno.ENOTDIR):  # mkdir's "File exists" hid what is in the way
             blocker = next((p for p in Path(target).parents if p.exists() and not p.is_dir()), None)
             why = f"{blocker} is a file, not a folder" if blocker is not None else why
-        raise NotWritable(f"{target}: cannot write {what} there: {why}") from None
+        raise NotWritable(f"{target}: cannot write {what} there: {why}", why) from None
 
 
 def check_writable(path, folder: bool = False) -> None:
