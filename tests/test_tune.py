@@ -6,6 +6,9 @@ CLI); the base model is loaded fresh for each (tuning mutates weights), never th
 """
 
 import json
+import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -694,7 +697,7 @@ def test_interrupted_while_the_index_is_rebuilt_leaves_the_previous_model_and_in
 
 def test_a_full_disk_while_the_index_is_rebuilt_leaves_the_previous_model_and_index(tmp_path, monkeypatch):
     """The KB's index built with an accepted model (here over a KB measured without its held-out
-    symptoms, so built again) is written in the run's work folder beside OUT before either is swapped in.
+    symptoms, so built again) is written beside --index before either is swapped in.
     The disk is full there: its vectors go to /dev/full, where every write fails with ENOSPC. Exit 1, one
     `Error:` naming --index (not the work folder, removed), the space left and what a rerun does; the model
     active before (a tuned one) and the index are as they were; the rerun with room resumes from the checkpoint."""
@@ -736,7 +739,7 @@ def test_a_full_disk_while_the_index_is_rebuilt_leaves_the_previous_model_and_in
         error
     )
     assert (
-        f"MB free on the disk of {out}, where it is built first" in error
+        "MB free on its disk" in error  # built beside --index, on its disk: see the test after the next
         and "the previous model and index are as they were" in error
     ), error
     assert f"the trained weights are kept at {out}.partial: a rerun with the same settings" in error, error
@@ -745,6 +748,7 @@ def test_a_full_disk_while_the_index_is_rebuilt_leaves_the_previous_model_and_in
     assert after == before  # the tuned model in use, and its index, untouched
     assert json.loads((index / "manifest.json").read_text())["model"] == first.model_id
     assert not list(out.parent.glob("*.tmp-*")) and not (out.parent / "model.rejected").exists()
+    assert not list(index.parent.glob("*.tmp-*"))
     monkeypatch.setattr(index_mod, "work_folder", real_work_folder)  # room again: the rerun resumes
     res = CliRunner().invoke(cli, [*args, "--batch-size", "8"])
     assert res.exit_code == 0 and "Resuming from the checkpoint" in res.output, res.output
@@ -799,3 +803,34 @@ def test_the_tuned_model_of_another_kb_is_not_replaced(tmp_path):
     res = CliRunner().invoke(cli, ["tune", "--kb", str(kb), "--out", str(out), "--epochs", "1"])
     assert res.exit_code == 1 and "holds the tuned model of another knowledge base" in res.output, res.output
     assert json.loads((out / "recur-model.json").read_text()) == manifest
+
+
+def test_an_index_on_another_file_system_than_out_gets_the_tuned_models_index(tmp_path, monkeypatch):
+    """Found in review: the KB's index with the accepted model was built in the work folder beside OUT and
+    renamed into --index after the model was swapped in; with --index on another file system (a mount,
+    here /dev/shm's tmpfs) that rename fails (EXDEV, a traceback) with the tuned model already active over
+    the old index. It is put beside --index before the model is swapped in."""
+    import os
+
+    from kbfactory import tune_kb
+
+    from recur.tuning.tune import run_tune
+
+    shm = Path("/dev/shm")
+    if not shm.is_dir() or os.stat(shm).st_dev == os.stat(tmp_path).st_dev:
+        pytest.skip("needs a second file system: /dev/shm as a tmpfs")
+    monkeypatch.delenv("RECUR_TUNED", raising=False)
+    monkeypatch.chdir(tmp_path)
+    kb = tune_kb(tmp_path / "kb")
+    out = tmp_path / ".recur" / "model"
+    mount = Path(tempfile.mkdtemp(dir=shm))
+    try:
+        index = mount / "index"
+        result = run_tune(kb, out, index, epochs=1, seed=7, batch_size=8, progress=False)
+        assert result.activated, result.summary
+        tuned = json.loads((out / "recur-model.json").read_text())["model_id"]
+        assert json.loads((index / "manifest.json").read_text())["model"] == tuned
+        assert sorted(p.name for p in mount.iterdir()) == ["index"]  # nothing left beside it
+        assert not list(out.parent.glob("*.tmp-*"))
+    finally:
+        shutil.rmtree(mount, ignore_errors=True)

@@ -610,13 +610,16 @@ def _finish(run: Run, manifest: dict, before: Measure, after: Measure, model) ->
         return
     index = _final_index(run, model) if run.index_dir is not None and manifest["activated"] else None
     # the index is ready before the model is swapped in: an interrupt until here leaves both as they were
-    if not out_dir.exists():  # the base model was in use: an older OUT.previous would roll back past it
-        shutil.rmtree(previous_dir(out_dir), ignore_errors=True)
-    swap_folder(model_dir, out_dir, keep=previous_dir(out_dir))  # `recur tune --rollback` swaps it back
-    shutil.rmtree(rejected_dir(out_dir), ignore_errors=True)
-    if index is not None:
-        run.index_dir.parent.mkdir(parents=True, exist_ok=True)
-        swap_folder(index, run.index_dir)
+    try:
+        if not out_dir.exists():  # the base model was in use: an older OUT.previous would roll back past it
+            shutil.rmtree(previous_dir(out_dir), ignore_errors=True)
+        swap_folder(model_dir, out_dir, keep=previous_dir(out_dir))  # `recur tune --rollback` swaps it back
+        shutil.rmtree(rejected_dir(out_dir), ignore_errors=True)
+        if index is not None:
+            swap_folder(index, run.index_dir)
+    finally:
+        if index is not None:
+            shutil.rmtree(index, ignore_errors=True)  # swapped: the previous index; else the unused one
     shutil.rmtree(run.ckpt, ignore_errors=True)
 
 
@@ -654,21 +657,26 @@ def no_room(target, what: str, why: str, where: Path, ckpt: Path, beside=None) -
 
 
 def _final_index(run: Run, model) -> Path:
-    """The KB's index built with the accepted model, in the work folder (swapped in by _finish). A write
-    refused there (a full disk) names --index, not the work folder it was built in (removed)."""
+    """The KB's index built with the accepted model, beside --index (``INDEX.tmp-tuned-<pid>``, swapped in
+    by _finish): on --index's own file system, so that last swap is a rename there. Built in the work folder
+    beside OUT, the swap was a rename across file systems when --index is on another (a mount): EXDEV,
+    after the tuned model was already in use over the old index. A write refused (a full disk) names
+    --index, not the folder it was built in (removed)."""
     from recur.retrieval import index as index_mod
 
-    if eval_kb(run.kb, run.data) is run.kb:
-        return run.work / "index"  # measured over the whole KB: no second embedding pass
-    final = run.work / "index-final"  # the measuring index lacks the held-out text
+    staged = run.index_dir.with_name(f"{run.index_dir.name}.tmp-tuned-{os.getpid()}")
+    shutil.rmtree(staged, ignore_errors=True)
+    staged.parent.mkdir(parents=True, exist_ok=True)
     try:
-        index_mod.build(run.kb, final, _memory_encoder(model, run.model_id), progress=False)
-    except NotWritable as exc:
-        why, where = exc.why, run.work
-        raise no_room(
-            run.index_dir, "build the index with the tuned model", why, where, run.ckpt, run.out_dir
-        ) from None
-    return final
+        if eval_kb(run.kb, run.data) is run.kb:  # measured over the whole KB: no second embedding pass
+            shutil.move(run.work / "index", staged)  # a rename on one disk, a copy onto another
+        else:  # the measuring index lacks the held-out text
+            index_mod.build(run.kb, staged, _memory_encoder(model, run.model_id), progress=False)
+    except (NotWritable, OSError) as exc:
+        shutil.rmtree(staged, ignore_errors=True)
+        why = exc.why if isinstance(exc, NotWritable) else (exc.strerror or str(exc))
+        raise no_room(run.index_dir, "build the index with the tuned model", why, run.index_dir, run.ckpt) from None
+    return staged
 
 
 def interrupted_line(ckpt: Path) -> str:
