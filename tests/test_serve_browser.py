@@ -830,3 +830,28 @@ def test_a_vote_refused_for_now_is_sent_again_once_or_said_not_recorded(chromium
         ).wait_for()
         assert [v["useful"] for v in votes] == [True, True, False, False, False]
         assert [e for e in errors if "Failed to load resource" not in e] == []
+
+
+def test_a_rate_limited_health_probe_is_asked_again_not_taken_for_a_static_site(chromium, built):
+    """Found in review: a 429 on the box's first /api/healthz (a proxy's rate limit) read as "no API here": the
+    box ranked by words until the page was reloaded. It says so and asks again after Retry-After."""
+    _, site = built
+
+    def healthz(n):
+        return _limited("rate limit: 10 requests a minute", "1") if n < 2 else HEALTHY
+
+    with scripted_api(site, healthz, lambda n: (200, DISK_FULL, None)) as (base, _):
+        page = chromium.new_page()
+        errors = page_errors(page)
+        try:
+            page.goto(base + "/")
+            status_says(
+                page, "Too many requests from here for now (rate limit: 10 requests a minute): the box asks", 5000
+            )
+            assert "again in 1 s." in page.inner_text(".recur-suggest__status")
+            page.wait_for_selector('.recur-suggest[data-mode="api"]', timeout=15000)
+            ask(page, "writes fail: No space left on device")
+            page.wait_for_selector(".recur-suggest__card", timeout=15000)
+            assert [e for e in errors if "Failed to load resource" not in e] == []
+        finally:
+            page.close()

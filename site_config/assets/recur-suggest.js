@@ -464,6 +464,12 @@
         if (!self.asked) self.say("The suggestion service is starting: " + r.json.error.message, "warn");
         else if (self.waiting) self.say(self.waiting(r), "warn");
         setTimeout(function () { self.probe(); }, retryMs(r));
+      } else if (r.status === 429) {
+        /* a proxy's rate limit in front, for now: it read as "no API here" and the box ranked by words until
+           the page was reloaded. Asked again after Retry-After (a question meanwhile goes to the API: askApi) */
+        if (!self.asked) self.say("Too many requests from here for now (" + (errorMessage(r) || "HTTP 429") +
+                                  "): the box asks the suggestion service again " + inTime(retryMs(r) / 1000) + ".", "warn");
+        setTimeout(function () { self.probe(); }, retryMs(r));
       } else {
         self.toStatic();
       }
