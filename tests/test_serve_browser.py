@@ -619,10 +619,11 @@ def test_a_question_the_server_is_not_ready_for_is_asked_again_a_few_times_then_
 
 
 @contextmanager
-def scripted_api(site: Path, healthz, suggest):
+def scripted_api(site: Path, healthz, suggest, feedback=None, votes: list | None = None):
     """A small real server for the box: the site's files, /api/healthz answered by ``healthz(n)`` and POST
     /api/suggest by ``suggest(n)`` (n: how many times it was asked before), each (status, JSON, Retry-After or
-    None). Yields (base URL, the texts POSTed to /api/suggest, in order)."""
+    None); POST /api/feedback by ``feedback(n)``, its bodies appended to ``votes``. Yields (base URL, the texts
+    POSTed to /api/suggest, in order)."""
     import http.server
 
     asked: list[str] = []
@@ -657,6 +658,9 @@ def scripted_api(site: Path, healthz, suggest):
             if self.path == "/api/suggest":
                 asked.append(json.loads(body)["text"])
                 return self._answer(suggest(len(asked) - 1))
+            if self.path == "/api/feedback" and feedback is not None and votes is not None:
+                votes.append(json.loads(body))
+                return self._answer(feedback(len(votes) - 1))
             self.send_error(404)
 
     with serve_handler(Handler) as url:
@@ -743,3 +747,111 @@ def test_while_a_question_waits_for_the_first_index_the_status_keeps_the_builds_
         page.locator(".recur-suggest__status", has_text=f"{seen + 10} of 898").wait_for(timeout=10000)
         assert "Asked 4 times" in page.inner_text(".recur-suggest__status")
         assert len(asked) == 4
+
+
+def _limited(message: str, wait: str | None) -> tuple:
+    return 429, {"error": {"code": "too_many_requests", "message": message}}, wait
+
+
+def test_a_rate_limited_question_is_asked_again_once_after_a_short_retry_after_else_the_box_says_when(chromium, built):
+    """Found in review: a 429 (a proxy's rate limit in front of the API) showed its message at once, as a failure,
+    and the responder had to ask again. A short Retry-After (up to 30 s, as a 503's) is waited for and the question
+    asked again once; a second 429, or a longer wait, says when to ask again and answers this question by words,
+    the box staying on the API for the next."""
+    _, site = built
+    slow = "rate limit: 10 requests a minute"
+    script = [
+        _limited(slow, "1"),  # asked again once, then answered
+        (200, DISK_FULL, None),
+        _limited(slow, "1"),  # twice: said, answered by words
+        _limited(slow, "1"),
+        _limited(slow, "120"),  # too long to wait: said at once
+        (200, DISK_FULL, None),  # the next question: the API again
+    ]
+    with (
+        scripted_api(site, lambda n: HEALTHY, lambda n: script[n]) as (base, asked),
+        box_page(chromium, base + "/", "api") as (page, errors),
+    ):
+        ask(page, "writes fail: No space left on device")
+        status_says(page, f"Too many questions from here for now ({slow}). Asking again in 1 s", 10000)
+        page.wait_for_selector(".recur-suggest__card", timeout=15000)
+        assert asked == ["writes fail: No space left on device"] * 2
+        ask(page, "ENOSPC on /data")
+        status_says(page, f"Too many questions from here for now ({slow}): ask again in 1 s. Meanwhile,", 15000)
+        page.wait_for_selector(".recur-suggest__words", timeout=15000)
+        assert page.get_attribute(".recur-suggest__words", "data-pattern") == "disk-full"
+        assert asked[2:] == ["ENOSPC on /data"] * 2
+        ask(page, "a question no page has words for: qwertyuiop")
+        status_says(page, "No known pattern matches this", 15000)
+        status = page.inner_text(".recur-suggest__status")
+        assert f"Too many questions from here for now ({slow}): ask again in 2 min" in status, status
+        assert len(asked) == 5 and page.get_attribute(".recur-suggest", "data-mode") == "api"
+        ask(page, "writes fail: No space left on device")
+        page.wait_for_selector(".recur-suggest__card", timeout=15000)
+        assert len(asked) == 6
+        assert [e for e in errors if "Failed to load resource" not in e] == []  # the 429s themselves
+
+
+def test_a_vote_refused_for_now_is_sent_again_once_or_said_not_recorded(chromium, built):
+    """Found in review: a vote answered 429 (past --feedback-rate) or 503 showed the server's "retry in 1 s" and
+    was dropped: nothing said it was not recorded, nor sent it again. With a short Retry-After it is sent again
+    once by itself; failing again, or with a long wait, the note says it was not recorded and when to vote again,
+    and the buttons show the vote that was recorded."""
+    _, site = built
+    votes: list = []
+    busy = _error("overloaded", "the server is busy (8 requests in progress); retry in a second")
+    script = [
+        _limited("too many votes from 127.0.0.1; retry in 1 s", "1"),
+        (201, {"status": "recorded"}, None),
+        busy,
+        busy,
+        _limited("too many votes from 127.0.0.1; retry in 120 s", "120"),
+    ]
+    answers = (lambda n: HEALTHY, lambda n: (200, DISK_FULL, None), script.__getitem__)
+    with scripted_api(site, *answers, votes) as (base, _), box_page(chromium, base + "/", "api") as (page, errors):
+        ask(page, "writes fail: No space left on device")
+        page.wait_for_selector(".recur-suggest__card", timeout=15000)
+        card = page.locator(".recur-suggest__card").first
+        up, down = card.locator(".recur-vote").nth(0), card.locator(".recur-vote").nth(1)
+        up.click()
+        card.get_by_text(
+            "Not recorded yet (too many votes from 127.0.0.1; retry in 1 s): sending it again in 1 s"
+        ).wait_for()
+        card.get_by_text("Thanks: recorded as useful.").wait_for(timeout=10000)
+        assert [v["useful"] for v in votes] == [True, True]
+        down.click()
+        card.get_by_text("sending it again in 1 s").wait_for()
+        card.get_by_text("The vote was not recorded (the server is busy").wait_for(timeout=10000)
+        assert "vote again in 1 s." in card.inner_text()
+        assert up.get_attribute("aria-pressed") == "true" and down.is_enabled()  # the vote that stands
+        down.click()
+        card.get_by_text(
+            "The vote was not recorded (too many votes from 127.0.0.1; retry in 120 s): vote again in 2 min."
+        ).wait_for()
+        assert [v["useful"] for v in votes] == [True, True, False, False, False]
+        assert [e for e in errors if "Failed to load resource" not in e] == []
+
+
+def test_a_rate_limited_health_probe_is_asked_again_not_taken_for_a_static_site(chromium, built):
+    """Found in review: a 429 on the box's first /api/healthz (a proxy's rate limit) read as "no API here": the
+    box ranked by words until the page was reloaded. It says so and asks again after Retry-After."""
+    _, site = built
+
+    def healthz(n):
+        return _limited("rate limit: 10 requests a minute", "1") if n < 2 else HEALTHY
+
+    with scripted_api(site, healthz, lambda n: (200, DISK_FULL, None)) as (base, _):
+        page = chromium.new_page()
+        errors = page_errors(page)
+        try:
+            page.goto(base + "/")
+            status_says(
+                page, "Too many requests from here for now (rate limit: 10 requests a minute): the box asks", 5000
+            )
+            assert "again in 1 s." in page.inner_text(".recur-suggest__status")
+            page.wait_for_selector('.recur-suggest[data-mode="api"]', timeout=15000)
+            ask(page, "writes fail: No space left on device")
+            page.wait_for_selector(".recur-suggest__card", timeout=15000)
+            assert [e for e in errors if "Failed to load resource" not in e] == []
+        finally:
+            page.close()

@@ -341,9 +341,25 @@
     return "The suggestion service " + (has ? UNAVAILABLE[code] : "is unavailable") + ": " + message;
   }
   /* Retry-After in seconds (an HTTP date is not sent by recur serve: 2 s then), kept to 1-30 s */
+  var MAX_WAIT = 30;
   function retryMs(r) {
     var s = Number(r.retryAfter);
-    return (s > 0 ? Math.min(Math.max(s, 1), 30) : 2) * 1000;
+    return (s > 0 ? Math.min(Math.max(s, 1), MAX_WAIT) : 2) * 1000;
+  }
+  /* Retry-After as whole seconds from now: delay-seconds, or an HTTP date (a proxy in front may send one); null
+     when there is none or it cannot be read. A 429 (a rate limit) is waited for only up to MAX_WAIT. */
+  function retrySeconds(r) {
+    var v = String(r.retryAfter || "").trim();
+    if (/^\d+$/.test(v)) return Number(v);
+    var at = v ? Date.parse(v) : NaN;
+    return isNaN(at) ? null : Math.max(0, Math.ceil((at - Date.now()) / 1000));
+  }
+  /* "in 40 s", "in 3 min": when to ask again, as a responder reads it */
+  function inTime(s) {
+    return s === null ? "in a moment" : s < 90 ? "in " + Math.max(s, 1) + " s" : "in " + Math.ceil(s / 60) + " min";
+  }
+  function errorMessage(r) {
+    return r.json && r.json.error && r.json.error.message ? r.json.error.message : "";
   }
 
   function Box(node) {
@@ -447,6 +463,12 @@
            answer to the question; found in review) */
         if (!self.asked) self.say("The suggestion service is starting: " + r.json.error.message, "warn");
         else if (self.waiting) self.say(self.waiting(r), "warn");
+        setTimeout(function () { self.probe(); }, retryMs(r));
+      } else if (r.status === 429) {
+        /* a proxy's rate limit in front, for now: it read as "no API here" and the box ranked by words until
+           the page was reloaded. Asked again after Retry-After (a question meanwhile goes to the API: askApi) */
+        if (!self.asked) self.say("Too many requests from here for now (" + (errorMessage(r) || "HTTP 429") +
+                                  "): the box asks the suggestion service again " + inTime(retryMs(r) / 1000) + ".", "warn");
         setTimeout(function () { self.probe(); }, retryMs(r));
       } else {
         self.toStatic();
@@ -596,6 +618,7 @@
     clearTimeout(this.retry);  /* a question asked again while the server was not ready: this one replaces it */
     this.retry = null;
     this.waiting = null;
+    this.wordsWhy = false;
     var text = this.text.value.trim();
     if (!text || BLANK.test(text)) { this.say("Type or paste what you see first.", "warn"); this.text.focus(); return; }
     /* a log read by its error lines, a long paste condensed, as the server does (a stack trace's root cause
@@ -629,6 +652,7 @@
       self.button.disabled = false;
       self.waiting = null;
       if (r.status === 200 && r.json && Array.isArray(r.json.results)) return self.show(text, r.json.results, r.json.no_known_pattern);
+      if (r.status === 429) return self.limited(r, text, asked, tries);
       /* asked again, or, its tries spent, the server's last word said */
       if (retries(r) && (tries < retries(r) || (r.json && r.json.error))) return self.notReady(r, text, asked, tries);
       if (r.json && r.json.error) return self.say(r.json.error.message, "error");
@@ -661,6 +685,29 @@
       self.retry = null;
       if (asked === self.asked) self.askApi(text, asked, tries + 1);
     }, ms);
+  };
+
+  /* 429: too many questions from this address (a proxy's rate limit in front; recur serve limits only votes). It
+     showed its message at once, as a failure, and a message without JSON turned the box to words for good. A
+     short Retry-After (up to MAX_WAIT, as a 503's) is waited for and the question asked again once, so a
+     responder mid-incident need not ask again; a longer one, none, or a second 429 says when to ask again, and
+     this question is answered by words meanwhile; the box stays on the API for the next one. */
+  Box.prototype.limited = function (r, text, asked, tries) {
+    var self = this, s = retrySeconds(r), why = errorMessage(r) || "HTTP 429";
+    var line = "Too many questions from here for now (" + why + ")";
+    if (s !== null && s <= MAX_WAIT && this.limitedAsk !== asked) {
+      this.limitedAsk = asked;  /* asked again once */
+      this.say(line + ". Asking again " + inTime(s) + "\u2026", "warn");
+      this.retry = setTimeout(function () {
+        self.retry = null;
+        if (asked === self.asked) self.askApi(text, asked, tries);
+      }, Math.max(s, 1) * 1000);
+      return;
+    }
+    this.say(line + ": ask again " + inTime(s) + ". Meanwhile, " + BY_WORDS, "warn");
+    this.beforeVerdict = null;
+    this.wordsWhy = true;  /* said again after a "no known pattern" verdict (wordsVerdict) */
+    this.fallback(text);
   };
 
   /* The site search's index (search/search_index.json) as pattern documents, fetched once per page on
@@ -749,8 +796,9 @@
       return;
     }
     if (!this.beforeVerdict) this.beforeVerdict = [this.status.textContent, this.statusKind];
-    /* a model that failed for now (Box.modelFailed: the next question loads it again) stays said after it */
-    var why = this.mode === "browser" ? " " + this.beforeVerdict[0] : "";
+    /* a model that failed for now (Box.modelFailed: the next question loads it again), or a rate limit
+       (Box.limited: when to ask again), stays said after it */
+    var why = this.mode === "browser" || this.wordsWhy ? " " + this.beforeVerdict[0] : "";
     this.say("No known pattern matches this: no pattern page shares a telling word or two of your text\u2019s " +
              "words." + (this.readNote || "") + " " + NEXT_STEPS + why + (any ? " The closest pattern pages, for comparison only:" : ""), "warn");
   };
@@ -919,8 +967,14 @@
         b.setAttribute("aria-pressed", b === on ? "true" : "false");
       });
     }
-    var current = null;
-    function vote(useful) {
+    var current = null, again = null;
+    /* ``retried``: this vote was sent again once already. A 429 (past --feedback-rate) or a 503 (busy, stopping)
+       showed the server's "retry in 3 s" and dropped the vote: it was not plain that it was not recorded, nor
+       that the click had to be made again. With a Retry-After up to MAX_WAIT it is sent again once by itself
+       (a click meanwhile replaces it); else, or failing again, the note says it was not recorded. */
+    function vote(useful, retried) {
+      clearTimeout(again);
+      again = null;
       up.disabled = down.disabled = true;
       var body = { query: query, pattern: r.id, useful: useful }, voter = voterId();
       if (voter) body.voter = voter;
@@ -929,13 +983,20 @@
           current = useful;
           chosen(useful);
           note.textContent = (VOTED[res.json.status] || VOTED.recorded)[useful ? 1 : 0];
-        } else {
-          chosen(current);
-          note.textContent = res.json && res.json.error ? res.json.error.message : "Could not record the vote.";
+          return;
         }
+        chosen(current);
+        var s = retrySeconds(res), busy = res.status === 429 || res.status === 503;
+        var why = errorMessage(res) || "HTTP " + res.status;
+        if (busy && !retried && s !== null && s <= MAX_WAIT) {
+          note.textContent = "Not recorded yet (" + why + "): sending it again " + inTime(s) + "\u2026";
+          again = setTimeout(function () { again = null; vote(useful, true); }, Math.max(s, 1) * 1000);
+          return;
+        }
+        note.textContent = "The vote was not recorded (" + why + ")" + (busy ? ": vote again " + inTime(s) : "") + ".";
       }, function () {
         chosen(current);
-        note.textContent = "Could not record the vote (no API).";
+        note.textContent = "The vote was not recorded: the API could not be reached.";
       });
     }
     up.addEventListener("click", function () { vote(true); });
