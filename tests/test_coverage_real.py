@@ -3,10 +3,9 @@ Grafana-provisioned alert rules, Helm templates and odd YAML, external runbook s
 
 import json
 
-from click.testing import CliRunner
+from coverage_helpers import coverage_cli
 from kbfactory import pattern_text, write
 
-from recur.cli.main import cli
 from recur.ingest.coverage import coverage, propose_alerts, read_rules
 from recur.kb.loader import load_kb
 from recur.retrieval.engine import Engine
@@ -151,44 +150,13 @@ def test_undetected_proposes_alerts_by_meaning(kb_dir, tmp_path):
 
 def test_cli_never_aborts_and_warns_once_per_file(kb_dir, tmp_path):
     root = rules(tmp_path)
-    r = CliRunner().invoke(
-        cli,
-        [
-            "coverage",
-            "--kb",
-            str(kb_dir),
-            "--rules",
-            str(root),
-            "--index",
-            str(tmp_path / "i"),
-            "--model",
-            "fake:64",
-            "--site-url",
-            "https://recur.example/patterns",
-            "--json",
-        ],
-    )
+    fake_model = ["--index", str(tmp_path / "i"), "--model", "fake:64"]
+    r = coverage_cli(kb_dir, root, *fake_model, "--site-url", "https://recur.example/patterns", "--json")
     assert r.exit_code == 0, r.output
     out = json.loads(r.output[r.output.index("{") :])
     assert out["counts"]["external_runbook_urls"] == 1 and out["counts"]["bad_runbook_urls"] == 1
     assert r.output.count("warning:") == 2 and "Traceback" not in r.output
-    text = (
-        CliRunner()
-        .invoke(
-            cli,
-            [
-                "coverage",
-                "--kb",
-                str(kb_dir),
-                "--rules",
-                str(root),
-                "--no-propose",
-                "--site-url",
-                "https://recur.example/patterns",
-            ],
-        )
-        .output
-    )
+    text = coverage_cli(kb_dir, root, "--no-propose", "--site-url", "https://recur.example/patterns").output
     assert "list.yaml" in text and "  postgres: PostgresqlTooManyConnections, PostgresqlDown" in text
     assert "runbooks.upstream.example: 1 alert(s)" in text
 
@@ -402,7 +370,7 @@ def test_a_configmap_mounted_as_a_folder_is_read_once(kb_dir, tmp_path):
         ("CheckoutErrorBudgetBurn", str(mount / "again.yml")),
         ("EtcdNoLeader", str(mount / "again.yml")),
     ]
-    r = CliRunner().invoke(cli, ["coverage", "--kb", str(kb_dir), "--rules", str(mount), "--no-propose"])
+    r = coverage_cli(kb_dir, mount, "--no-propose")
     assert r.exit_code == 0 and r.output.startswith("2 alert rule(s) (2 names)"), r.output
 
 
