@@ -3,7 +3,7 @@
 import json
 
 from click.testing import CliRunner
-from kbfactory import pattern_text, write
+from kbfactory import write, write_pattern
 
 from recur.cli.main import cli
 from recur.retrieval.engine import Engine
@@ -11,16 +11,13 @@ from recur.retrieval.lookalikes import FLOOR, MARGIN, annotate, co_matched, dist
 
 
 def kb_with_lookalike(kb_dir):
-    write(
+    write_pattern(
         kb_dir,
-        "patterns/capacity/inode-exhaustion.md",
-        pattern_text(
-            "inode-exhaustion",
-            title="Inodes exhausted on a host",
-            symptoms=("writes fail", "no space left on device"),
-            signals=("No space left on device",),
-            extra_front='distinguish:\n  - {from: disk-full, by: "df -i shows 100% IUse% while df -h has free space"}',
-        ),
+        "inode-exhaustion",
+        title="Inodes exhausted on a host",
+        symptoms=("writes fail", "no space left on device"),
+        signals=("No space left on device",),
+        extra_front='distinguish:\n  - {from: disk-full, by: "df -i shows 100% IUse% while df -h has free space"}',
     )
     write(
         kb_dir,
