@@ -46,6 +46,12 @@ def pattern_text(
     return pattern_markdown(front, sections)
 
 
+def fake_model_flags(kb: Path, index: Path) -> list[str]:
+    """The flags that run a command on ``kb``, its index at ``index``, with the fake encoder (fake:64:
+    no model to load)."""
+    return ["--kb", str(kb), "--index", str(index), "--model", "fake:64"]
+
+
 def write(root: Path, rel: str, text: str) -> Path:
     path = root / rel
     path.parent.mkdir(parents=True, exist_ok=True)

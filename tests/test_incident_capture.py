@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from kbfactory import fake_model_flags
 
 from recur.cli.main import cli
 from recur.kb.incident_record import NewIncident, record_incident
@@ -19,18 +20,7 @@ def run(*args, input=None):
 
 def new(kb_dir, tmp_path, *extra, input=None):
     return run(
-        "incident",
-        "new",
-        "--kb",
-        str(kb_dir),
-        "--index",
-        str(tmp_path / "idx"),
-        "--model",
-        "fake:64",
-        "--date",
-        "2026-05-02",
-        *extra,
-        input=input,
+        "incident", "new", *fake_model_flags(kb_dir, tmp_path / "idx"), "--date", "2026-05-02", *extra, input=input
     )
 
 
@@ -834,7 +824,7 @@ def _on_a_terminal(args: list, keys: bytes, wait_for: bytes) -> tuple[int, str]:
 def test_ctrl_c_at_the_link_prompt_keeps_the_record_and_says_so(kb_dir, tmp_path, key):
     """Found in review: Ctrl-C (or Ctrl-D) at "Link which?", after the record was written, printed
     click's "Aborted!" and exited 1: read as nothing recorded, and the responder recorded it again."""
-    args = ["incident", "new", "--kb", str(kb_dir), "--index", str(tmp_path / "idx"), "--model", "fake:64"]
+    args = ["incident", "new", *fake_model_flags(kb_dir, tmp_path / "idx")]
     args += ["--date", "2026-05-02", "-t", "Pool", "-s", "sev2", "-d", "FATAL: sorry, too many clients already"]
     code, shown = _on_a_terminal(args, key, b"Link which?")
     assert "Recorded INC-2026-0003" in shown and "Link which?" in shown, shown
