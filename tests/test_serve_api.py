@@ -427,6 +427,20 @@ def _copy_index(src, dst, vectors: bytes | None = None) -> None:
             shutil.copyfile(f, dst / f.name)
 
 
+def _retitled_and_built_elsewhere(kb, tmp_path, old: str, new: str) -> Path:
+    """disk-full's title ``old`` changed to ``new``, and the KB indexed (fake:64) into
+    tmp_path/built-elsewhere, as on another machine: that folder, to be copied over the served index."""
+    from recur.kb.loader import load_kb
+    from recur.retrieval import embed
+    from recur.retrieval.index import build
+
+    path = kb / "patterns" / "capacity" / "disk-full.md"
+    path.write_text(path.read_text().replace(old, new))
+    other = tmp_path / "built-elsewhere"
+    build(load_kb(kb), other, embed.load_encoder("fake:64"), progress=False)
+    return other
+
+
 def refused_rebuild(h) -> bool:
     """/healthz says the copied manifest's build is refused. Mid-copy, before the manifest arrives, the
     served manifest beside files of the next build is said not loadable too (its digests): not yet that."""
@@ -442,17 +456,10 @@ def test_a_rebuilt_index_refused_while_half_copied_is_loaded_once_its_files_are_
 
     from serve_util import metric
 
-    from recur.kb.loader import load_kb
-    from recur.retrieval import embed
-    from recur.retrieval.index import build
-
     kb, idx, app = _reloading_app(tmp_path)
     with running(app) as base:
         first = httpx.get(base + "/healthz").json()
-        path = kb / "patterns" / "capacity" / "disk-full.md"
-        path.write_text(path.read_text().replace("Disk full on a host", "Disk full on a database host"))
-        other = tmp_path / "built-elsewhere"
-        build(load_kb(kb), other, embed.load_encoder("fake:64"), progress=False)
+        other = _retitled_and_built_elsewhere(kb, tmp_path, "Disk full on a host", "Disk full on a database host")
         whole = (other / "vectors.npy").read_bytes()
         _copy_index(other, idx, vectors=whole[: len(whole) // 2])
         h = health_when(base, refused_rebuild)
@@ -466,8 +473,7 @@ def test_a_rebuilt_index_refused_while_half_copied_is_loaded_once_its_files_are_
         # files look as they did when refused; SIGHUP tries them again
         holder = app.state.holder
         second = h["build_id"]
-        path.write_text(path.read_text().replace("database host", "database server"))
-        build(load_kb(kb), other, embed.load_encoder("fake:64"), progress=False)
+        _retitled_and_built_elsewhere(kb, tmp_path, "database host", "database server")
         whole = (other / "vectors.npy").read_bytes()
         _copy_index(other, idx, vectors=bytes(len(whole)))
         h = health_when(base, refused_rebuild)
@@ -490,17 +496,10 @@ def test_a_rebuilt_manifest_copied_before_the_files_of_its_build_is_not_served(t
     build's id. The manifest's digests refuse it until the copy is whole; the old build keeps answering."""
     import shutil
 
-    from recur.kb.loader import load_kb
-    from recur.retrieval import embed
-    from recur.retrieval.index import build
-
     kb, idx, app = _reloading_app(tmp_path)
     with running(app) as base:
         first = httpx.get(base + "/healthz").json()
-        path = kb / "patterns" / "capacity" / "disk-full.md"
-        path.write_text(path.read_text().replace("Disk full on a host", "Disk full on a database host"))
-        other = tmp_path / "built-elsewhere"
-        build(load_kb(kb), other, embed.load_encoder("fake:64"), progress=False)
+        other = _retitled_and_built_elsewhere(kb, tmp_path, "Disk full on a host", "Disk full on a database host")
         shutil.copyfile(other / "manifest.json", idx / "manifest.json")
         h = health_when(base, lambda h: "is damaged or incomplete (" in (h["reload_error"] or ""))
         assert h["build_id"] == first["build_id"] and "is damaged or incomplete (" in h["reload_error"], h
