@@ -560,6 +560,12 @@ def test_what_the_writer_writes_the_reader_and_markdown_read_alike():
         assert [s.title for s in sections_of(lines, 1)] == ["Summary", "Runbook"], text
 
 
+def link_warnings(kb, summary: str) -> list:
+    """The link warnings of check for a pattern (patterns/capacity/linked.md) whose summary is ``summary``."""
+    write(kb, "patterns/capacity/linked.md", pattern_text("linked", signals=("X",), summary=summary))
+    return [p for p in authoring_warnings(load_kb(kb), today="2026-06-01") if p.field == "link"]
+
+
 def test_a_relative_link_to_a_file_the_kb_lacks_is_a_warning_with_its_line(tmp_path):
     """Found in review: `recur check --strict` passed a broken link in a pattern's text; the first to
     say so was the site build in CI (mkdocs --strict), with no line."""
@@ -570,8 +576,7 @@ def test_a_relative_link_to_a_file_the_kb_lacks_is_a_warning_with_its_line(tmp_p
         "![graph](img/missing%20graph.png) and [out](../../../../README.md)\n\n"
         "```\n[in a fence](also-nowhere.md)\n```\n\n[ref]: ./gone.md"
     )
-    write(kb, "patterns/capacity/linked.md", pattern_text("linked", signals=("X",), summary=summary))
-    found = [p for p in authoring_warnings(load_kb(kb), today="2026-06-01") if p.field == "link"]
+    found = link_warnings(kb, summary)
     text = (tmp_path / "kb/patterns/capacity/linked.md").read_text().split("\n")
     line = next(n for n, ln in enumerate(text, 1) if "a missing page" in ln)
     assert [(p.line - line, p.message.split("'")[1]) for p in found] == [
@@ -596,12 +601,7 @@ def test_links_the_site_ships_dead_without_a_word_are_warnings_naming_the_link_t
         " [f](/patterns/capacity/disk-full.html) [g](/notes/x.md)\n"
         "Left alone: [graf](/grafana/d/abc), [proto](//cdn.example.com/x.png), [ok](disk-full.md).\n"
     )
-    write(kb, "patterns/capacity/linked.md", pattern_text("linked", signals=("X",), summary=summary))
-    found = {
-        p.message.split("'")[1]: p.message
-        for p in authoring_warnings(load_kb(kb), today="2026-06-01")
-        if p.field == "link"
-    }
+    found = {p.message.split("'")[1]: p.message for p in link_warnings(kb, summary)}
     assert sorted(found) == sorted(
         [
             "disk-full",
@@ -678,8 +678,7 @@ def test_a_link_to_a_kb_file_the_site_does_not_carry_is_a_warning(tmp_path):
         "![graph](graph.png) and [the disk runbook](disk-full.md), [the path](../../paths/first-week.yml),\n"
         "[severities](../../severity.yml) and [the folder](../)."
     )
-    write(kb, "patterns/capacity/linked.md", pattern_text("linked", signals=("X",), summary=summary))
-    found = [p for p in authoring_warnings(load_kb(kb), today="2026-06-01") if p.field == "link"]
+    found = link_warnings(kb, summary)
     assert [p.message.split("'")[1] for p in found] == ["../../paths/first-week.yml", "../../severity.yml", "../"]
     assert all("is not a page or an image of the site" in p.message for p in found)
 
@@ -739,8 +738,7 @@ def test_a_link_with_a_slip_in_its_scheme_is_a_warning(tmp_path):
         "hxxps://evil.example.com",  # defanged on purpose, as security write-ups do
     ]
     summary = "\n".join(f"- [link {n}]({url})" for n, url in enumerate(links))
-    write(kb, "patterns/capacity/linked.md", pattern_text("linked", signals=("X",), summary=summary))
-    found = [p.message for p in authoring_warnings(load_kb(kb), today="2026-06-01") if p.field == "link"]
+    found = [p.message for p in link_warnings(kb, summary)]
     assert found == [
         "'htps://wiki.example.com/recon': htps: is no scheme a browser opens; write https://wiki.example.com/recon",
         "'http:/wiki.example.com' is no web address: write http://wiki.example.com",
