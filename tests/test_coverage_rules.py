@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 
 from coverage_helpers import coverage_cli
-from kbfactory import pattern_text, write
+from kbfactory import pattern_text, write, write_pattern
 
 from recur.ingest.coverage import coverage, read_rules, signal_alerts, signal_regexes, url_pattern
 from recur.kb.loader import load_kb
@@ -56,12 +56,8 @@ def test_signal_alert_names():
 
 
 def test_coverage_report(kb_dir, tmp_path):
-    write(
-        kb_dir,
-        "patterns/network/cert-expired.md",
-        pattern_text(
-            "cert-expired", "network", signals=('alertname="CertExpiringSoon"', "x509: certificate has expired")
-        ),
+    write_pattern(
+        kb_dir, "cert-expired", "network", signals=('alertname="CertExpiringSoon"', "x509: certificate has expired")
     )
     alerts, notes = read_rules(rules_dir(tmp_path))
     assert sorted(a.name for a in alerts) == ["CoreDNSErrorsHigh", "DiskAlmostFull", "OrphanAlert", "PoolSaturated"]
@@ -263,7 +259,7 @@ def test_an_alertname_regex_matcher_is_a_regex_not_a_name(kb_dir, tmp_path):
         'ALERTS{alertname!="Watchdog"}',
         'ALERTS{alertname!~"Orphan.*"}',
     )
-    write(kb_dir, "patterns/capacity/fs.md", pattern_text("fs", "capacity", signals=signals))
+    write_pattern(kb_dir, "fs", "capacity", signals=signals)
     rules = "groups:\n- name: g\n  rules:\n" + "".join(
         f"  - alert: {n}\n    expr: up == 0\n"
         for n in ("NodeFilesystemAlmostOutOfSpace", "KubeJob", "Watchdog", "OrphanX")
@@ -279,14 +275,14 @@ def test_an_alertname_regex_matcher_is_a_regex_not_a_name(kb_dir, tmp_path):
     assert r.exit_code == 1 and "no alert rule named NodeFilesystem" not in r.output, r.output
     assert signal_alerts(signals[0]) == [] and signal_alerts(signals[2]) == []
     assert 'fs: the regex alertname=~"KubeJob(Failed|Completion)" matched no alert rule' in r.output, r.output
-    write(kb_dir, "patterns/capacity/fs.md", pattern_text("fs", "capacity", signals=('alertname=~"Node(Fs.*"',)))
+    write_pattern(kb_dir, "fs", "capacity", signals=('alertname=~"Node(Fs.*"',))
     r = coverage_cli(kb_dir, tmp_path / "rules", "--no-propose", "--strict")
     assert r.exit_code == 1 and "Traceback" not in r.output, r.output
     assert signal_regexes("alertname=~`a{99999999999999999999}`")[0][2] == "the repetition number is too large"
     assert (
         'fs: alertname=~"Node(Fs.*" is not a regex this tool can read (missing ), unterminated subpattern' in r.output
     )
-    write(kb_dir, "patterns/capacity/fs.md", pattern_text("fs", "capacity", signals=signals[:1]))
+    write_pattern(kb_dir, "fs", "capacity", signals=signals[:1])
     r = coverage_cli(kb_dir, tmp_path / "rules", "--no-propose", "--strict")
     assert r.exit_code == 0, r.output
 
@@ -322,7 +318,7 @@ def test_a_quoted_alert_name_is_taken_whole_as_grafana_titles_have_spaces_and_hy
         "alertname='pg-conn-saturation'",
         'alert: "Postgres connections near max_connections"',
     )
-    write(kb_dir, "patterns/capacity/pg.md", pattern_text("pg", "capacity", signals=signals))
+    write_pattern(kb_dir, "pg", "capacity", signals=signals)
     write(tmp_path / "rules", "grafana.yaml", GRAFANA_TITLES)
     assert [signal_alerts(s) for s in signals] == [
         [("Postgres connections near max_connections", True)],

@@ -768,18 +768,14 @@ def test_a_review_already_overdue_when_recorded_is_said(kb_dir, tmp_path):
 def test_the_first_step_and_evidence_are_printed_whole(kb_dir, tmp_path):
     """Found in review: `first step:` and `preserve first:` were cut at 120 characters, mid-command,
     with no mark: a responder copies that line at 3 a.m."""
-    from kbfactory import pattern_text, write
+    from kbfactory import write_pattern
 
     step = (
         'Count server-side connections per client: `psql -c "SELECT client_addr, count(*) FROM '
         "pg_stat_activity GROUP BY 1 ORDER BY 2 DESC\"` and compare with the pool's maximum size."
     )
     assert len(step) > 120
-    write(
-        kb_dir,
-        "patterns/capacity/long-steps.md",
-        pattern_text("long-steps", signals=["LongStepsAlert"], runbook=(step,)),
-    )
+    write_pattern(kb_dir, "long-steps", signals=["LongStepsAlert"], runbook=(step,))
     r = new(kb_dir, tmp_path, "-t", "Long steps", "-s", "sev3", "-d", "LongStepsAlert firing")
     assert r.exit_code == 0, r.output
     assert f"first step: {step}" in r.output, r.output

@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 from click.testing import CliRunner
-from kbfactory import pattern_text, small_kb, write
+from kbfactory import pattern_text, small_kb, write_pattern
 from serve_util import alert_payload, fake_app, running
 
 from recur.cli.main import cli
@@ -362,15 +362,12 @@ def test_picks_up_a_rebuilt_index_without_restart(tmp_path):
     kb, idx, app = _reloading_app(tmp_path)
     with running(app) as base:
         assert "conntrack-full" not in [p["id"] for p in httpx.get(base + "/api/patterns").json()["patterns"]]
-        write(
+        write_pattern(
             kb,
-            "patterns/network/conntrack-full.md",
-            pattern_text(
-                "conntrack-full",
-                "network",
-                symptoms=("packets dropped at random",),
-                signals=("nf_conntrack: table full, dropping packet",),
-            ),
+            "conntrack-full",
+            "network",
+            symptoms=("packets dropped at random",),
+            signals=("nf_conntrack: table full, dropping packet",),
         )
         build(load_kb(kb), idx, embed.load_encoder("fake:64"), progress=False)
         import time
