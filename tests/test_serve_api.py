@@ -27,7 +27,7 @@ def served(tmp_path_factory):
     kb = small_kb(root / "kb")
     idx = root / "index"
     fb = root / "feedback.jsonl"
-    app = create_app(lambda: Engine.open(kb, idx, model="fake:64", quiet=True), site_dir=None, feedback_path=fb)
+    app = fake_app(kb, root, feedback_path=fb)
     with running(app) as base:
         yield {"base": base, "kb": kb, "index": idx, "feedback": fb}
 
@@ -345,13 +345,8 @@ def health_when(base: str, cond, wait: float = 30):
 def _reloading_app(tmp_path):
     """(kb, index folder, app) on a small KB with the fake encoder, checking for a rebuilt index every 0.1 s."""
     kb = small_kb(tmp_path / "kb")
-    idx = tmp_path / "index"
-    app = create_app(
-        lambda: Engine.open(kb, idx, model="fake:64", quiet=True),
-        feedback_path=tmp_path / "f.jsonl",
-        reload_interval=0.1,
-    )
-    return kb, idx, app
+    app = fake_app(kb, tmp_path, feedback_path=tmp_path / "f.jsonl", reload_interval=0.1)
+    return kb, tmp_path / "index", app
 
 
 def test_picks_up_a_rebuilt_index_without_restart(tmp_path):
@@ -599,11 +594,7 @@ def test_a_manifest_damaged_under_an_index_only_server_is_a_reload_error(tmp_pat
     kb, idx = small_kb(tmp_path / "kb"), tmp_path / "index"
     build(load_kb(kb), idx, embed.load_encoder("fake:64"), progress=False)
     absent = tmp_path / "no-kb"
-    app = create_app(
-        lambda: Engine.open(absent, idx, model="fake:64", quiet=True),
-        feedback_path=tmp_path / "f.jsonl",
-        reload_interval=0.1,
-    )
+    app = fake_app(absent, tmp_path, feedback_path=tmp_path / "f.jsonl", reload_interval=0.1)
     with running(app) as base:
         assert httpx.get(base + "/healthz").json()["reload_error"] is None
         good = (idx / "manifest.json").read_text()
@@ -834,12 +825,7 @@ def test_a_site_built_from_other_kb_files_than_the_served_index_shows_in_healthz
     kb, idx, site = small_kb(tmp_path / "kb"), tmp_path / "index", tmp_path / "site"
     build(load_kb(kb), idx, embed.load_encoder("fake:64"), progress=False)
     build_site(kb, site, browser_search=False, index_dir=idx)
-    app = create_app(
-        lambda: Engine.open(kb, idx, model="fake:64", quiet=True),
-        site_dir=site,
-        feedback_path=tmp_path / "f.jsonl",
-        reload_interval=0.1,
-    )
+    app = fake_app(kb, tmp_path, site_dir=site, feedback_path=tmp_path / "f.jsonl", reload_interval=0.1)
     with running(app) as base:
         first = httpx.get(base + "/healthz").json()
         assert first["site_stale"] is None and first["stale"] is None
@@ -884,12 +870,7 @@ def test_a_site_built_in_another_checkout_of_the_same_kb_is_not_called_stale(tmp
 
     build(load_kb(kb), idx, embed.load_encoder("fake:64"), progress=False)
     build_site(checkout(kb, tmp_path / "ci"), site, browser_search=False)  # in CI
-    app = create_app(
-        lambda: Engine.open(kb, idx, model="fake:64", quiet=True),
-        site_dir=site,
-        feedback_path=tmp_path / "f.jsonl",
-        reload_interval=0.1,
-    )
+    app = fake_app(kb, tmp_path, site_dir=site, feedback_path=tmp_path / "f.jsonl", reload_interval=0.1)
     new = pattern_text("inode-exhaustion", title="Inodes exhausted", symptoms=("No space left, df shows free",))
     with running(app) as base:
         time.sleep(0.5)  # the watcher has compared the two (at load, and after every reload)
