@@ -342,6 +342,15 @@ def health_when(base: str, cond, wait: float = 30):
     raise AssertionError(h)
 
 
+def fake_index(kb, index, model: str = "fake:64") -> None:
+    """What `recur index --model MODEL` does: ``kb`` indexed into ``index`` with the fake encoder."""
+    from recur.kb.loader import load_kb
+    from recur.retrieval import embed
+    from recur.retrieval.index import build
+
+    build(load_kb(kb), index, embed.load_encoder(model), progress=False)
+
+
 def _reloading_app(tmp_path):
     """(kb, index folder, app) on a small KB with the fake encoder, checking for a rebuilt index every 0.1 s."""
     kb = small_kb(tmp_path / "kb")
@@ -350,9 +359,6 @@ def _reloading_app(tmp_path):
 
 
 def test_picks_up_a_rebuilt_index_without_restart(tmp_path):
-    from recur.kb.loader import load_kb
-    from recur.retrieval import embed
-    from recur.retrieval.index import build
 
     kb, idx, app = _reloading_app(tmp_path)
     with running(app) as base:
@@ -364,7 +370,7 @@ def test_picks_up_a_rebuilt_index_without_restart(tmp_path):
             symptoms=("packets dropped at random",),
             signals=("nf_conntrack: table full, dropping packet",),
         )
-        build(load_kb(kb), idx, embed.load_encoder("fake:64"), progress=False)
+        fake_index(kb, idx)
         import time
 
         deadline = time.monotonic() + 10
@@ -385,22 +391,18 @@ def test_a_rebuilt_index_that_cannot_be_loaded_shows_in_healthz_and_metrics(tmp_
     next restart then failed (engine_failed). Health says the rebuilt index is not being served
     and why, until one that loads replaces it; the server keeps answering from the old one."""
 
-    from recur.kb.loader import load_kb
-    from recur.retrieval import embed
-    from recur.retrieval.index import build
-
     kb, idx, app = _reloading_app(tmp_path)
 
     with running(app) as base:
         first = httpx.get(base + "/healthz").json()
         assert first["reload_error"] is None
-        build(load_kb(kb), idx, embed.load_encoder("fake:32"), progress=False)
+        fake_index(kb, idx, "fake:32")
         h = health_when(base, lambda h: h["reload_error"])
         assert h["status"] == "ok" and h["build_id"] == first["build_id"] and h["model"] == "fake-hash-64"
         assert "fake-hash-32" in h["reload_error"] and "not reloading the rebuilt index" in h["reload_error"]
         assert "recur_index_reload_failed 1.0" in httpx.get(base + "/metrics").text
         assert post(base, "/api/suggest", {"text": "disk full", "top": 1}).status_code == 200
-        build(load_kb(kb), idx, embed.load_encoder("fake:64"), progress=False)
+        fake_index(kb, idx)
         h = health_when(base, lambda h: h["reload_error"] is None)
         assert h["reloads"] == 1 and h["build_id"] != first["build_id"]
         assert "recur_index_reload_failed 0.0" in httpx.get(base + "/metrics").text
@@ -422,14 +424,11 @@ def _copy_index(src, dst, vectors: bytes | None = None) -> None:
 def _retitled_and_built_elsewhere(kb, tmp_path, old: str, new: str) -> Path:
     """disk-full's title ``old`` changed to ``new``, and the KB indexed (fake:64) into
     tmp_path/built-elsewhere, as on another machine: that folder, to be copied over the served index."""
-    from recur.kb.loader import load_kb
-    from recur.retrieval import embed
-    from recur.retrieval.index import build
 
     path = kb / "patterns" / "capacity" / "disk-full.md"
     path.write_text(path.read_text().replace(old, new))
     other = tmp_path / "built-elsewhere"
-    build(load_kb(kb), other, embed.load_encoder("fake:64"), progress=False)
+    fake_index(kb, other)
     return other
 
 
@@ -504,16 +503,13 @@ def test_a_rebuilt_manifest_copied_before_the_files_of_its_build_is_not_served(t
 def test_the_reload_line_names_the_pattern_files_the_rebuilt_index_left_out(tmp_path, capfd):
     """Found in an operator's review: after a non-strict `recur index` that left a pattern file out, the
     log said "Reloaded the index (2 patterns, build ...)" and nothing of it (start-up warns)."""
-    from recur.kb.loader import load_kb
-    from recur.retrieval import embed
-    from recur.retrieval.index import build
 
     kb, idx, app = _reloading_app(tmp_path)
     with running(app) as base:
         first = httpx.get(base + "/healthz").json()
         path = kb / "patterns" / "capacity" / "disk-full.md"
         path.write_text(path.read_text().replace("severity: sev2", "severity: [sev2"))  # a YAML typo
-        build(load_kb(kb), idx, embed.load_encoder("fake:64"), progress=False)
+        fake_index(kb, idx)
         h = health_when(base, lambda h: h["build_id"] != first["build_id"])
         assert h["left_out"] == ["patterns/capacity/disk-full.md"], h
     err = capfd.readouterr().err
@@ -554,10 +550,6 @@ def test_a_kb_changed_since_the_index_was_built_shows_in_healthz_and_metrics(tmp
 
     from serve_util import metric
 
-    from recur.kb.loader import load_kb
-    from recur.retrieval import embed
-    from recur.retrieval.index import build
-
     kb, idx, app = _reloading_app(tmp_path)
 
     with running(app) as base:
@@ -572,7 +564,7 @@ def test_a_kb_changed_since_the_index_was_built_shows_in_healthz_and_metrics(tmp
         # no server path: /healthz is open to anyone (found in review: "the knowledge base at /srv/...")
         assert str(tmp_path) not in h["stale"] and "the knowledge base changed" in h["stale"], h["stale"]
         assert metric(httpx.get(base + "/metrics").text, "recur_index_stale") == 1
-        build(load_kb(kb), idx, embed.load_encoder("fake:64"), progress=False)  # what `recur index` does
+        fake_index(kb, idx)  # what `recur index` does
         h = health_when(base, lambda h: h["stale"] is None)
         assert h["reloads"] == 1 and h["build_id"] != first["build_id"]
         assert metric(httpx.get(base + "/metrics").text, "recur_index_stale") == 0
@@ -586,13 +578,10 @@ def test_a_manifest_damaged_under_an_index_only_server_is_a_reload_error(tmp_pat
 
     from serve_util import metric
 
-    from recur.kb.loader import load_kb
-    from recur.retrieval import embed
-    from recur.retrieval.index import build
     from recur.util.errors import RecurError
 
     kb, idx = small_kb(tmp_path / "kb"), tmp_path / "index"
-    build(load_kb(kb), idx, embed.load_encoder("fake:64"), progress=False)
+    fake_index(kb, idx)
     absent = tmp_path / "no-kb"
     app = fake_app(absent, tmp_path, feedback_path=tmp_path / "f.jsonl", reload_interval=0.1)
     with running(app) as base:
@@ -817,13 +806,10 @@ def test_a_site_built_from_other_kb_files_than_the_served_index_shows_in_healthz
     when they are not those of the served index, until `recur site` builds it again."""
     from serve_util import metric
 
-    from recur.kb.loader import load_kb
-    from recur.retrieval import embed
-    from recur.retrieval.index import build
     from recur.site.build import build_site
 
     kb, idx, site = small_kb(tmp_path / "kb"), tmp_path / "index", tmp_path / "site"
-    build(load_kb(kb), idx, embed.load_encoder("fake:64"), progress=False)
+    fake_index(kb, idx)
     build_site(kb, site, browser_search=False, index_dir=idx)
     app = fake_app(kb, tmp_path, site_dir=site, feedback_path=tmp_path / "f.jsonl", reload_interval=0.1)
     with running(app) as base:
@@ -833,7 +819,7 @@ def test_a_site_built_from_other_kb_files_than_the_served_index_shows_in_healthz
         (kb / "patterns/capacity/inode-exhaustion.md").write_text(
             pattern_text("inode-exhaustion", title="Inodes exhausted", symptoms=("No space left, df shows free",))
         )
-        build(load_kb(kb), idx, embed.load_encoder("fake:64"), progress=False)  # `git pull` + `recur index`
+        fake_index(kb, idx)  # `git pull` + `recur index`
         h = health_when(base, lambda h: h["site_stale"])
         assert h["stale"] is None and h["patterns"] == first["patterns"] + 1 and h["status"] == "ok"
         assert "the served site was built" in h["site_stale"] and "recur site" in h["site_stale"], h
@@ -854,9 +840,6 @@ def test_a_site_built_in_another_checkout_of_the_same_kb_is_not_called_stale(tmp
     import os
     import shutil
 
-    from recur.kb.loader import load_kb
-    from recur.retrieval import embed
-    from recur.retrieval.index import build
     from recur.site.build import build_site
 
     kb, idx, site = small_kb(tmp_path / "server"), tmp_path / "index", tmp_path / "site"
@@ -868,7 +851,7 @@ def test_a_site_built_in_another_checkout_of_the_same_kb_is_not_called_stale(tmp
             os.utime(path, (1_000_000_000, 1_000_000_000))
         return dst
 
-    build(load_kb(kb), idx, embed.load_encoder("fake:64"), progress=False)
+    fake_index(kb, idx)
     build_site(checkout(kb, tmp_path / "ci"), site, browser_search=False)  # in CI
     app = fake_app(kb, tmp_path, site_dir=site, feedback_path=tmp_path / "f.jsonl", reload_interval=0.1)
     new = pattern_text("inode-exhaustion", title="Inodes exhausted", symptoms=("No space left, df shows free",))
@@ -876,7 +859,7 @@ def test_a_site_built_in_another_checkout_of_the_same_kb_is_not_called_stale(tmp
         time.sleep(0.5)  # the watcher has compared the two (at load, and after every reload)
         assert httpx.get(base + "/healthz").json()["site_stale"] is None
         (kb / "patterns/capacity/inode-exhaustion.md").write_text(new)  # a pull on the server only
-        build(load_kb(kb), idx, embed.load_encoder("fake:64"), progress=False)
+        fake_index(kb, idx)
         h = health_when(base, lambda h: h["site_stale"])
         assert "from other KB files than the served index" in h["site_stale"], h
         build_site(checkout(kb, tmp_path / "ci"), site, browser_search=False)  # CI builds the same commit
