@@ -11,7 +11,7 @@ import httpx
 import pytest
 from click.testing import CliRunner
 from kbfactory import pattern_text, small_kb, write_pattern
-from serve_util import alert_payload, fake_app, running
+from serve_util import alert_payload, fake_app, fake_index, running
 
 from recur.cli.main import cli
 from recur.ingest.feedback import read_votes
@@ -340,15 +340,6 @@ def health_when(base: str, cond, wait: float = 30):
             return h
         time.sleep(0.1)
     raise AssertionError(h)
-
-
-def fake_index(kb, index, model: str = "fake:64") -> None:
-    """What `recur index --model MODEL` does: ``kb`` indexed into ``index`` with the fake encoder."""
-    from recur.kb.loader import load_kb
-    from recur.retrieval import embed
-    from recur.retrieval.index import build
-
-    build(load_kb(kb), index, embed.load_encoder(model), progress=False)
 
 
 def _reloading_app(tmp_path):
