@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from click.testing import CliRunner
+from kbfactory import fake_model_flags
 
 from recur.cli.main import cli
 
@@ -17,5 +18,5 @@ def import_file(kb_dir, path, text, *extra, raw: bytes | None = None):
         path.write_bytes(raw)
     else:
         path.write_text(textwrap.dedent(text))
-    args = ["import", "--kb", str(kb_dir), "--index", str(kb_dir.parent / "idx"), "--model", "fake:64"]
+    args = ["import", *fake_model_flags(kb_dir, kb_dir.parent / "idx")]
     return CliRunner().invoke(cli, [*args, str(path), "--no-draft", *extra])

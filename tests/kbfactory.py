@@ -46,6 +46,12 @@ def pattern_text(
     return pattern_markdown(front, sections)
 
 
+def fake_model_flags(kb: Path, index: Path) -> list[str]:
+    """The flags that run a command on ``kb``, its index at ``index``, with the fake encoder (fake:64:
+    no model to load)."""
+    return ["--kb", str(kb), "--index", str(index), "--model", "fake:64"]
+
+
 def write(root: Path, rel: str, text: str) -> Path:
     path = root / rel
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -53,54 +59,48 @@ def write(root: Path, rel: str, text: str) -> Path:
     return path
 
 
+def write_pattern(root: Path, pid: str, category: str = "capacity", **fields) -> Path:
+    """``pattern_text(pid, category, **fields)`` written where the loader looks for it:
+    root/patterns/CATEGORY/PID.md."""
+    return write(root, f"patterns/{category}/{pid}.md", pattern_text(pid, category, **fields))
+
+
 def small_kb(root: Path) -> Path:
     """Four patterns, two incidents, a path, the default severity framework and two cases."""
-    write(
+    write_pattern(
         root,
-        "patterns/capacity/db-pool-exhausted.md",
-        pattern_text(
-            "db-pool-exhausted",
-            title="Database connection pool exhausted",
-            symptoms=("requests hang waiting for a database connection", "too many clients"),
-            signals=("FATAL: sorry, too many clients already", "HikariPool-1 - Connection is not available"),
-            related=("disk-full",),
-            summary="All pooled connections are held so requests queue.",
-        ),
+        "db-pool-exhausted",
+        title="Database connection pool exhausted",
+        symptoms=("requests hang waiting for a database connection", "too many clients"),
+        signals=("FATAL: sorry, too many clients already", "HikariPool-1 - Connection is not available"),
+        related=("disk-full",),
+        summary="All pooled connections are held so requests queue.",
     )
-    write(
+    write_pattern(
         root,
-        "patterns/capacity/disk-full.md",
-        pattern_text(
-            "disk-full",
-            title="Disk full on a host",
-            symptoms=("writes fail", "no space left on device"),
-            signals=("No space left on device", "ENOSPC"),
-            related=("db-pool-exhausted",),
-            summary="A filesystem runs out of bytes and writes fail.",
-        ),
+        "disk-full",
+        title="Disk full on a host",
+        symptoms=("writes fail", "no space left on device"),
+        signals=("No space left on device", "ENOSPC"),
+        related=("db-pool-exhausted",),
+        summary="A filesystem runs out of bytes and writes fail.",
     )
-    write(
+    write_pattern(
         root,
-        "patterns/network/dns-failure.md",
-        pattern_text(
-            "dns-failure",
-            "network",
-            title="DNS resolution failure",
-            symptoms=("every service fails to resolve hostnames", "SERVFAIL from resolvers"),
-            signals=("dial tcp: lookup api.internal: no such host", "CoreDNSErrorsHigh"),
-            summary="Name resolution fails, so every dependency looks down.",
-        ),
+        "dns-failure",
+        "network",
+        title="DNS resolution failure",
+        symptoms=("every service fails to resolve hostnames", "SERVFAIL from resolvers"),
+        signals=("dial tcp: lookup api.internal: no such host", "CoreDNSErrorsHigh"),
+        summary="Name resolution fails, so every dependency looks down.",
     )
-    write(
+    write_pattern(
         root,
-        "patterns/deploys/old-retired.md",
-        pattern_text(
-            "old-retired",
-            "deploys",
-            title="Retired pattern about deploys",
-            status="retired",
-            symptoms=("deploy broke everything",),
-        ),
+        "old-retired",
+        "deploys",
+        title="Retired pattern about deploys",
+        status="retired",
+        symptoms=("deploy broke everything",),
     )
     write(
         root,
@@ -333,11 +333,7 @@ def incident_kb(root: Path, echo_titles: bool = False) -> Path:
     day = dt.date(2025, 1, 6)
     n = 0
     for pid, cat, title, symptoms, _ in _INCIDENT_KB:
-        write(
-            root,
-            f"patterns/{cat}/{pid}.md",
-            pattern_text(pid, cat, title=title, symptoms=symptoms, summary=f"{title}: {symptoms[0]}."),
-        )
+        write_pattern(root, pid, cat, title=title, symptoms=symptoms, summary=f"{title}: {symptoms[0]}.")
     for round_ in range(3):  # interleaved in time: every pattern has an old, a middle and a recent incident
         for pid, _, title, _, reports in _INCIDENT_KB:
             reports = [title] * 3 if echo_titles else reports

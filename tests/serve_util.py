@@ -88,6 +88,15 @@ def alert_payload(*alerts: dict, status: str = "firing") -> dict:
     }
 
 
+def fake_index(kb, index, model: str = "fake:64") -> None:
+    """What `recur index --model MODEL` does: ``kb`` indexed into ``index`` with the fake encoder."""
+    from recur.kb.loader import load_kb
+    from recur.retrieval import embed
+    from recur.retrieval.index import build
+
+    build(load_kb(kb), index, embed.load_encoder(model), progress=False)
+
+
 def fake_app(kb, root, **kw):
     """`recur serve`'s app over ``kb`` with the fake encoder, its index and feedback file under
     ``root``, no built site unless ``kw`` says otherwise (any create_app keyword)."""

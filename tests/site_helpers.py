@@ -7,7 +7,7 @@ import posixpath
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from kbfactory import pattern_text, small_kb, write
+from kbfactory import small_kb, write, write_pattern
 
 AS_OF = "2026-05-01"
 
@@ -19,26 +19,23 @@ def site_kb(root: Path) -> Path:
     text = retired.read_text()
     assert "\nstatus: retired\n" in text
     retired.write_text(text.replace("\nstatus: retired\n", "\nstatus: retired\nsuperseded_by: dns-failure\n", 1))
-    write(
+    write_pattern(
         root,
-        "patterns/capacity/disk-full.md",
-        pattern_text(
-            "disk-full",
-            title="Disk full on a host",
-            symptoms=("writes fail", "no space left on device"),
-            signals=("No space left on device", "ENOSPC", "KubePodCrashLooping"),
-            related=("db-pool-exhausted",),
-            summary="A filesystem runs out of bytes and writes fail. Everything that logs stops.",
-            runbook=(
-                "Run `df -h` and find the full filesystem.",
-                "Find the biggest files: `du -xh / | sort -h | tail`.",
-                "Free space without deleting evidence.",
-            ),
-            evidence=("`du` output of the full filesystem", "the log file that grew"),
-            extra_front="tags: [disk, storage]\nservices: [checkout, postgres-main]\nowner: team-storage\n"
-            'distinguish:\n  - {from: db-pool-exhausted, by: "`df` shows 100% on the data volume"}\n'
-            "fix:\n  status: in-progress\n  owner: team-storage\n  due: 2026-04-01\n  tickets: [PRB-7]",
+        "disk-full",
+        title="Disk full on a host",
+        symptoms=("writes fail", "no space left on device"),
+        signals=("No space left on device", "ENOSPC", "KubePodCrashLooping"),
+        related=("db-pool-exhausted",),
+        summary="A filesystem runs out of bytes and writes fail. Everything that logs stops.",
+        runbook=(
+            "Run `df -h` and find the full filesystem.",
+            "Find the biggest files: `du -xh / | sort -h | tail`.",
+            "Free space without deleting evidence.",
         ),
+        evidence=("`du` output of the full filesystem", "the log file that grew"),
+        extra_front="tags: [disk, storage]\nservices: [checkout, postgres-main]\nowner: team-storage\n"
+        'distinguish:\n  - {from: db-pool-exhausted, by: "`df` shows 100% on the data volume"}\n'
+        "fix:\n  status: in-progress\n  owner: team-storage\n  due: 2026-04-01\n  tickets: [PRB-7]",
     )
     write(
         root,

@@ -3,10 +3,9 @@ Grafana-provisioned alert rules, Helm templates and odd YAML, external runbook s
 
 import json
 
-from click.testing import CliRunner
-from kbfactory import pattern_text, write
+from coverage_helpers import coverage_cli
+from kbfactory import write, write_pattern
 
-from recur.cli.main import cli
 from recur.ingest.coverage import coverage, propose_alerts, read_rules
 from recur.kb.loader import load_kb
 from recur.retrieval.engine import Engine
@@ -95,15 +94,12 @@ def test_every_shape_is_read_and_bad_files_are_skipped(tmp_path):
 
 
 def test_case_site_url_folding_and_counts(kb_dir, tmp_path):
-    write(
+    write_pattern(
         kb_dir,
-        "patterns/capacity/db-pool-exhausted.md",
-        pattern_text(
-            "db-pool-exhausted",
-            title="Database connection pool exhausted",
-            symptoms=("too many clients",),
-            signals=('alertname="PostgreSQLTooManyConnections"', 'alertname="PostgresDown"'),
-        ),
+        "db-pool-exhausted",
+        title="Database connection pool exhausted",
+        symptoms=("too many clients",),
+        signals=('alertname="PostgreSQLTooManyConnections"', 'alertname="PostgresDown"'),
     )
     alerts, _ = read_rules(rules(tmp_path))
     c = coverage(load_kb(kb_dir), alerts, site_url="https://recur.example/patterns")
@@ -130,16 +126,13 @@ def test_duplicates_folded_and_grouped(kb_dir, tmp_path):
 
 
 def test_undetected_proposes_alerts_by_meaning(kb_dir, tmp_path):
-    write(
+    write_pattern(
         kb_dir,
-        "patterns/network/tls-certificate-expired.md",
-        pattern_text(
-            "tls-certificate-expired",
-            "network",
-            title="TLS certificate expired",
-            symptoms=("browsers show the certificate has expired", "x509: certificate has expired or is not yet valid"),
-            summary="A TLS certificate expired and clients refuse the connection.",
-        ),
+        "tls-certificate-expired",
+        "network",
+        title="TLS certificate expired",
+        symptoms=("browsers show the certificate has expired", "x509: certificate has expired or is not yet valid"),
+        summary="A TLS certificate expired and clients refuse the connection.",
     )
     alerts, _ = read_rules(rules(tmp_path))
     engine = Engine.open(kb_dir, tmp_path / "idx", "fake:64", quiet=True)
@@ -151,44 +144,13 @@ def test_undetected_proposes_alerts_by_meaning(kb_dir, tmp_path):
 
 def test_cli_never_aborts_and_warns_once_per_file(kb_dir, tmp_path):
     root = rules(tmp_path)
-    r = CliRunner().invoke(
-        cli,
-        [
-            "coverage",
-            "--kb",
-            str(kb_dir),
-            "--rules",
-            str(root),
-            "--index",
-            str(tmp_path / "i"),
-            "--model",
-            "fake:64",
-            "--site-url",
-            "https://recur.example/patterns",
-            "--json",
-        ],
-    )
+    fake_model = ["--index", str(tmp_path / "i"), "--model", "fake:64"]
+    r = coverage_cli(kb_dir, root, *fake_model, "--site-url", "https://recur.example/patterns", "--json")
     assert r.exit_code == 0, r.output
     out = json.loads(r.output[r.output.index("{") :])
     assert out["counts"]["external_runbook_urls"] == 1 and out["counts"]["bad_runbook_urls"] == 1
     assert r.output.count("warning:") == 2 and "Traceback" not in r.output
-    text = (
-        CliRunner()
-        .invoke(
-            cli,
-            [
-                "coverage",
-                "--kb",
-                str(kb_dir),
-                "--rules",
-                str(root),
-                "--no-propose",
-                "--site-url",
-                "https://recur.example/patterns",
-            ],
-        )
-        .output
-    )
+    text = coverage_cli(kb_dir, root, "--no-propose", "--site-url", "https://recur.example/patterns").output
     assert "list.yaml" in text and "  postgres: PostgresqlTooManyConnections, PostgresqlDown" in text
     assert "runbooks.upstream.example: 1 alert(s)" in text
 
@@ -315,15 +277,9 @@ def test_an_alert_named_by_a_plain_word_is_not_detection_when_the_word_is_in_pro
     always-firing `Watchdog` "detected" a pattern whose symptom said "watchdog reset"."""
     from recur.ingest.coverage import Alert
 
-    write(
-        kb_dir,
-        "patterns/hardware/hw-reset.md",
-        pattern_text("hw-reset", "hardware", symptoms=("BMC log says watchdog reset",)),
-    )
-    write(
-        kb_dir,
-        "patterns/hardware/hw-hang.md",
-        pattern_text("hw-hang", "hardware", summary="The `Watchdog` alert stops; NodeClockSkewDetected fires first."),
+    write_pattern(kb_dir, "hw-reset", "hardware", symptoms=("BMC log says watchdog reset",))
+    write_pattern(
+        kb_dir, "hw-hang", "hardware", summary="The `Watchdog` alert stops; NodeClockSkewDetected fires first."
     )
     alerts = [Alert(n, "rules.yml", k + 1) for k, n in enumerate(["Watchdog", "NodeClockSkewDetected"])]
     c = coverage(load_kb(kb_dir), alerts)
@@ -402,7 +358,7 @@ def test_a_configmap_mounted_as_a_folder_is_read_once(kb_dir, tmp_path):
         ("CheckoutErrorBudgetBurn", str(mount / "again.yml")),
         ("EtcdNoLeader", str(mount / "again.yml")),
     ]
-    r = CliRunner().invoke(cli, ["coverage", "--kb", str(kb_dir), "--rules", str(mount), "--no-propose"])
+    r = coverage_cli(kb_dir, mount, "--no-propose")
     assert r.exit_code == 0 and r.output.startswith("2 alert rule(s) (2 names)"), r.output
 
 

@@ -3,10 +3,9 @@
 import json
 from pathlib import Path
 
-from click.testing import CliRunner
-from kbfactory import pattern_text, write
+from coverage_helpers import coverage_cli
+from kbfactory import pattern_text, write, write_pattern
 
-from recur.cli.main import cli
 from recur.ingest.coverage import coverage, read_rules, signal_alerts, signal_regexes, url_pattern
 from recur.kb.loader import load_kb
 
@@ -57,12 +56,8 @@ def test_signal_alert_names():
 
 
 def test_coverage_report(kb_dir, tmp_path):
-    write(
-        kb_dir,
-        "patterns/network/cert-expired.md",
-        pattern_text(
-            "cert-expired", "network", signals=('alertname="CertExpiringSoon"', "x509: certificate has expired")
-        ),
+    write_pattern(
+        kb_dir, "cert-expired", "network", signals=('alertname="CertExpiringSoon"', "x509: certificate has expired")
     )
     alerts, notes = read_rules(rules_dir(tmp_path))
     assert sorted(a.name for a in alerts) == ["CoreDNSErrorsHigh", "DiskAlmostFull", "OrphanAlert", "PoolSaturated"]
@@ -89,46 +84,15 @@ def test_coverage_report(kb_dir, tmp_path):
 
 def test_cli_text_json_strict_and_errors(kb_dir, tmp_path):
     rules = rules_dir(tmp_path)
-    r = CliRunner().invoke(cli, ["coverage", "--kb", str(kb_dir), "--rules", str(rules)])
+    r = coverage_cli(kb_dir, rules)
     assert r.exit_code == 0 and "OrphanAlert" in r.output and "https://wiki.example/dns" in r.output
-    r = CliRunner().invoke(
-        cli,
-        [
-            "coverage",
-            "--kb",
-            str(kb_dir),
-            "--rules",
-            str(rules),
-            "--json",
-            "--no-propose",
-            "--site-url",
-            "https://wiki.example",
-        ],
-    )
+    r = coverage_cli(kb_dir, rules, "--json", "--no-propose", "--site-url", "https://wiki.example")
     assert json.loads(r.output)["counts"]["bad_runbook_urls"] == 1
-    assert (
-        CliRunner()
-        .invoke(
-            cli,
-            [
-                "coverage",
-                "--kb",
-                str(kb_dir),
-                "--rules",
-                str(rules),
-                "--strict",
-                "--no-propose",
-                "--site-url",
-                "https://wiki.example",
-            ],
-        )
-        .exit_code
-        == 1
-    )
+    assert coverage_cli(kb_dir, rules, "--strict", "--no-propose", "--site-url", "https://wiki.example").exit_code == 1
     write(tmp_path / "bad", "x.yml", "groups: [\n")
     write(tmp_path / "bad", "y.yml", "groups:\n  - name: y\n    rules: 5\n")
     (tmp_path / "bad" / "z.yaml").write_bytes(b"\xff\xfe\x00binary")
-    r = CliRunner().invoke(cli, ["coverage", "--kb", str(kb_dir), "--rules", str(tmp_path / "bad"), "--no-propose"])
+    r = coverage_cli(kb_dir, tmp_path / "bad", "--no-propose")
     # issue 14: files it cannot read are skipped with one warning each, never an abort
     assert r.exit_code == 0, r.output
     assert "x.yml:2: skipped: not YAML" in r.output and "y.yml:2: rules: each group needs a list" in r.output
@@ -140,7 +104,7 @@ def test_strict_with_no_readable_rules_fails(kb_dir, tmp_path):
     folder, files that do not parse) must not pass it silently."""
 
     def cov(rules, *extra):
-        return CliRunner().invoke(cli, ["coverage", "--kb", str(kb_dir), "--rules", str(rules), "--no-propose", *extra])
+        return coverage_cli(kb_dir, rules, "--no-propose", *extra)
 
     empty = tmp_path / "empty"
     empty.mkdir()
@@ -163,9 +127,7 @@ def test_no_kb_is_named_before_the_rules_are_read(tmp_path):
     """Found by QA: from the wrong folder, `recur coverage --rules DIR` read every YAML file under
     DIR (a warning for each one without alerting rules) before saying there was no KB."""
     write(tmp_path / "rules", "not-rules.yml", "a: 1\n")
-    r = CliRunner().invoke(
-        cli, ["coverage", "--kb", str(tmp_path / "kb"), "--rules", str(tmp_path / "rules"), "--no-propose"]
-    )
+    r = coverage_cli(tmp_path / "kb", tmp_path / "rules", "--no-propose")
     assert r.exit_code == 1 and "knowledge base folder not found" in r.output, r.output
     assert "warning" not in r.output
 
@@ -181,15 +143,11 @@ def test_site_url_must_be_an_http_url(kb_dir, tmp_path):
         "http://[::1",
     )
     for bad in bad_urls:  # "http://[::1": urlparse's ValueError was a traceback
-        r = CliRunner().invoke(
-            cli, ["coverage", "--kb", str(kb_dir), "--rules", str(rules), "--no-propose", "--site-url", bad]
-        )
+        r = coverage_cli(kb_dir, rules, "--no-propose", "--site-url", bad)
         assert r.exit_code == 2 and "Invalid value for '--site-url'" in r.output, (bad, r.output)
         assert "must be an http:// or https:// URL" in r.output
     for good in ("https://recur.example", "http://kb.internal:8000/patterns/"):
-        r = CliRunner().invoke(
-            cli, ["coverage", "--kb", str(kb_dir), "--rules", str(rules), "--no-propose", "--site-url", good]
-        )
+        r = coverage_cli(kb_dir, rules, "--no-propose", "--site-url", good)
         assert r.exit_code == 0, (good, r.output)
 
 
@@ -203,9 +161,7 @@ def test_a_runbook_url_that_is_not_a_url_is_reported_broken_not_a_traceback(kb_d
         'groups:\n- name: g\n  rules:\n  - alert: DiskAlmostFull\n    annotations: {runbook_url: "http://[runbooks/disk"}\n',
     )
     for extra in ([], ["--site-url", "https://recur.example/"]):
-        r = CliRunner().invoke(
-            cli, ["coverage", "--kb", str(kb_dir), "--rules", str(d), "--no-propose", "--strict", *extra]
-        )
+        r = coverage_cli(kb_dir, d, "--no-propose", "--strict", *extra)
         assert r.exit_code == 1 and "Traceback" not in r.output, r.output
         # at the runbook_url's own line (5), not the rule's
         assert f"{d / 'a.yml'}:5: DiskAlmostFull: http://[runbooks/disk is not a URL (Invalid IPv6 URL)" in r.output
@@ -268,7 +224,7 @@ def test_the_pattern_count_says_drafts_are_in_it_and_retired_ones_are_not(kb_dir
     before = coverage(load_kb(kb_dir), read_rules(rules_dir(tmp_path))[0]).patterns
     write(kb_dir / "patterns", "capacity/new-draft.md", pattern_text("new-draft", status="draft"))
     write(kb_dir / "patterns", "capacity/old-gone.md", pattern_text("old-gone", status="retired"))
-    r = CliRunner().invoke(cli, ["coverage", "--kb", str(kb_dir), "--rules", str(tmp_path / "rules"), "--no-propose"])
+    r = coverage_cli(kb_dir, tmp_path / "rules", "--no-propose")
     assert r.exit_code == 0, r.output
     assert f", {before + 1} pattern(s) (active and draft; retired ones left out):" in r.output.splitlines()[0]
 
@@ -303,7 +259,7 @@ def test_an_alertname_regex_matcher_is_a_regex_not_a_name(kb_dir, tmp_path):
         'ALERTS{alertname!="Watchdog"}',
         'ALERTS{alertname!~"Orphan.*"}',
     )
-    write(kb_dir, "patterns/capacity/fs.md", pattern_text("fs", "capacity", signals=signals))
+    write_pattern(kb_dir, "fs", "capacity", signals=signals)
     rules = "groups:\n- name: g\n  rules:\n" + "".join(
         f"  - alert: {n}\n    expr: up == 0\n"
         for n in ("NodeFilesystemAlmostOutOfSpace", "KubeJob", "Watchdog", "OrphanX")
@@ -315,25 +271,19 @@ def test_an_alertname_regex_matcher_is_a_regex_not_a_name(kb_dir, tmp_path):
     assert c.detected["fs"] == ["NodeFilesystemAlmostOutOfSpace"]
     assert [(m["alert"], m.get("regex")) for m in c.missing_alerts] == [("KubeJob(Failed|Completion)", True)]
     assert {"Watchdog", "OrphanX", "KubeJob"} <= {a["alert"] for a in c.unmentioned_alerts}
-    r = CliRunner().invoke(
-        cli, ["coverage", "--kb", str(kb_dir), "--rules", str(tmp_path / "rules"), "--no-propose", "--strict"]
-    )
+    r = coverage_cli(kb_dir, tmp_path / "rules", "--no-propose", "--strict")
     assert r.exit_code == 1 and "no alert rule named NodeFilesystem" not in r.output, r.output
     assert signal_alerts(signals[0]) == [] and signal_alerts(signals[2]) == []
     assert 'fs: the regex alertname=~"KubeJob(Failed|Completion)" matched no alert rule' in r.output, r.output
-    write(kb_dir, "patterns/capacity/fs.md", pattern_text("fs", "capacity", signals=('alertname=~"Node(Fs.*"',)))
-    r = CliRunner().invoke(
-        cli, ["coverage", "--kb", str(kb_dir), "--rules", str(tmp_path / "rules"), "--no-propose", "--strict"]
-    )
+    write_pattern(kb_dir, "fs", "capacity", signals=('alertname=~"Node(Fs.*"',))
+    r = coverage_cli(kb_dir, tmp_path / "rules", "--no-propose", "--strict")
     assert r.exit_code == 1 and "Traceback" not in r.output, r.output
     assert signal_regexes("alertname=~`a{99999999999999999999}`")[0][2] == "the repetition number is too large"
     assert (
         'fs: alertname=~"Node(Fs.*" is not a regex this tool can read (missing ), unterminated subpattern' in r.output
     )
-    write(kb_dir, "patterns/capacity/fs.md", pattern_text("fs", "capacity", signals=signals[:1]))
-    r = CliRunner().invoke(
-        cli, ["coverage", "--kb", str(kb_dir), "--rules", str(tmp_path / "rules"), "--no-propose", "--strict"]
-    )
+    write_pattern(kb_dir, "fs", "capacity", signals=signals[:1])
+    r = coverage_cli(kb_dir, tmp_path / "rules", "--no-propose", "--strict")
     assert r.exit_code == 0, r.output
 
 
@@ -368,7 +318,7 @@ def test_a_quoted_alert_name_is_taken_whole_as_grafana_titles_have_spaces_and_hy
         "alertname='pg-conn-saturation'",
         'alert: "Postgres connections near max_connections"',
     )
-    write(kb_dir, "patterns/capacity/pg.md", pattern_text("pg", "capacity", signals=signals))
+    write_pattern(kb_dir, "pg", "capacity", signals=signals)
     write(tmp_path / "rules", "grafana.yaml", GRAFANA_TITLES)
     assert [signal_alerts(s) for s in signals] == [
         [("Postgres connections near max_connections", True)],
@@ -380,9 +330,7 @@ def test_a_quoted_alert_name_is_taken_whole_as_grafana_titles_have_spaces_and_hy
     c = coverage(load_kb(kb_dir), alerts)
     assert notes == [] and c.missing_alerts == []
     assert c.detected["pg"] == ["pg-conn-saturation", "Postgres connections near max_connections"]
-    r = CliRunner().invoke(
-        cli, ["coverage", "--kb", str(kb_dir), "--rules", str(tmp_path / "rules"), "--no-propose", "--strict"]
-    )
+    r = coverage_cli(kb_dir, tmp_path / "rules", "--no-propose", "--strict")
     assert r.exit_code == 0 and "no alert rule named" not in r.output, r.output
 
 
@@ -549,9 +497,7 @@ def test_a_datadog_monitors_export_is_read_alone_and_in_a_folder(kb_dir, tmp_pat
     ]
     alerts, notes = read_rules(rules / "monitors.json")
     assert [a.line for a in alerts] == [2, 10] and notes == []
-    res = CliRunner().invoke(
-        cli, ["coverage", "--kb", str(kb_dir), "--rules", str(rules / "monitors.json"), "--no-propose", "--json"]
-    )
+    res = coverage_cli(kb_dir, rules / "monitors.json", "--no-propose", "--json")
     assert res.exit_code == 0, res.output
     assert json.loads(res.stdout)["counts"]["detected"] >= 1  # the small KB's dns pattern names CoreDNSErrorsHigh
 
@@ -585,9 +531,7 @@ def test_grafanas_provisioning_api_list_of_rules_is_read(kb_dir, tmp_path):
         ("Disk inodes exhausted", "disk", "grafana", "grafana-rules.json"),
         ("Disk inodes exhausted", "disk", "grafana", "one-rule.json"),
     ]
-    res = CliRunner().invoke(
-        cli, ["coverage", "--kb", str(kb_dir), "--rules", str(rules / "grafana-rules.json"), "--no-propose", "--json"]
-    )
+    res = coverage_cli(kb_dir, rules / "grafana-rules.json", "--no-propose", "--json")
     assert res.exit_code == 0, res.output
     assert json.loads(res.stdout)["counts"]["detected"] >= 1
 
@@ -611,9 +555,7 @@ def test_prometheus_http_api_rules_answer_is_read(kb_dir, tmp_path):
     alerts, notes = read_rules(rules)
     assert notes == []
     assert [(a.name, a.group, a.line) for a in alerts] == [("CoreDNSErrorsHigh", "dns", 3)]
-    res = CliRunner().invoke(
-        cli, ["coverage", "--kb", str(kb_dir), "--rules", str(rules / "api-rules.json"), "--no-propose", "--json"]
-    )
+    res = coverage_cli(kb_dir, rules / "api-rules.json", "--no-propose", "--json")
     assert res.exit_code == 0, res.output
     assert json.loads(res.stdout)["counts"]["detected"] >= 1
 

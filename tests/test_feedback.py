@@ -20,6 +20,14 @@ def votes(path, *items):
         record(path, q, p, u)
 
 
+def kb_with_votes(tmp_path, *items):
+    """The small KB and a votes file (tmp_path/f.jsonl) holding ``items`` (query, pattern, useful)."""
+    kb = small_kb(tmp_path / "kb")
+    fb = tmp_path / "f.jsonl"
+    votes(fb, *items)
+    return kb, fb
+
+
 def test_record_appends_json_lines(tmp_path):
     fb = tmp_path / "deep" / "feedback.jsonl"
     record(fb, "disk is full", "disk-full", True, build_id="b1")
@@ -46,10 +54,8 @@ def test_the_feedback_file_is_made_with_the_mode_every_new_file_gets(tmp_path):
 
 
 def test_confirmed_feedback_rules(tmp_path):
-    kb = small_kb(tmp_path / "kb")
-    fb = tmp_path / "f.jsonl"
-    votes(
-        fb,
+    kb, fb = kb_with_votes(
+        tmp_path,
         ("Writes fail with ENOSPC on /data", "disk-full", True),  # confirmed
         ("writes fail with enospc  on /data", "disk-full", True),  # same query (case/space): once
         ("resolver SERVFAIL", "dns-failure", True),
@@ -67,10 +73,8 @@ def test_confirmed_feedback_rules(tmp_path):
 
 
 def test_export_appends_valid_cases(tmp_path):
-    kb = small_kb(tmp_path / "kb")
-    fb = tmp_path / "f.jsonl"
-    votes(
-        fb,
+    kb, fb = kb_with_votes(
+        tmp_path,
         ('quotes " and: colons # here', "disk-full", True),
         ("pool and disk", "db-pool-exhausted", True),
         ("pool and disk", "disk-full", True),
@@ -179,9 +183,9 @@ def test_one_query_in_two_spellings_confirmed_for_two_patterns_is_one_case(tmp_p
     """Queries are compared case- and whitespace-insensitively, but export grouped the new cases by
     exact text: two responders' spellings of one query became two cases, and `recur eval` counted a
     miss for one of them whichever pattern ranked first."""
-    kb = small_kb(tmp_path / "kb")
-    fb = tmp_path / "f.jsonl"
-    votes(fb, ("Disk at 100% on the DB", "disk-full", True), ("disk at 100%  on the db", "db-pool-exhausted", True))
+    kb, fb = kb_with_votes(
+        tmp_path, ("Disk at 100% on the DB", "disk-full", True), ("disk at 100%  on the db", "db-pool-exhausted", True)
+    )
     added, merged, target = export(fb, kb)
     assert (added, merged) == (1, 0)
     new = [c for c in load_kb(kb).cases if "100%" in c.query]
@@ -259,9 +263,7 @@ def test_two_processes_appending_never_interleave(tmp_path):
 
 
 def test_a_torn_last_line_is_skipped_with_a_warning(tmp_path):
-    kb = small_kb(tmp_path / "kb")
-    fb = tmp_path / "f.jsonl"
-    votes(fb, ("certificate expired on the api", "dns-failure", True))
+    kb, fb = kb_with_votes(tmp_path, ("certificate expired on the api", "dns-failure", True))
     with fb.open("ab") as fh:  # a crash mid-write: half a line, no newline
         fh.write(b'{"ts": "2026-01-01T00:00:00+00:00", "query": "resolvers time out", "pat')
     warnings = []
@@ -283,9 +285,7 @@ def test_a_torn_last_line_is_skipped_with_a_warning(tmp_path):
 def test_export_with_nothing_new_warns_of_a_torn_line_once(tmp_path):
     """Found in the service audit: with nothing to export, the file was read again to say why, and
     each torn line was warned of twice."""
-    kb = small_kb(tmp_path / "kb")
-    fb = tmp_path / "f.jsonl"
-    votes(fb, ("certificate expired on the api", "dns-failure", False))
+    kb, fb = kb_with_votes(tmp_path, ("certificate expired on the api", "dns-failure", False))
     with fb.open("ab") as fh:
         fh.write(b'{"ts": "2026-01-01T00:00:00+00:00", "query": "resolvers time out", "pat')
     r = CliRunner().invoke(
@@ -296,9 +296,7 @@ def test_export_with_nothing_new_warns_of_a_torn_line_once(tmp_path):
 
 
 def test_a_vote_with_text_that_is_not_utf8_is_skipped_with_a_warning_and_never_written(tmp_path):
-    kb = small_kb(tmp_path / "kb")
-    fb = tmp_path / "f.jsonl"
-    votes(fb, ("certificate expired on the api", "dns-failure", True))
+    kb, fb = kb_with_votes(tmp_path, ("certificate expired on the api", "dns-failure", True))
     with fb.open("a") as fh:  # another tool's JSON: a lone surrogate escape (and raw bytes that are not UTF-8)
         fh.write('{"query": "big \\udcff posts", "pattern": "disk-full", "useful": true}\n')
     with fb.open("ab") as fh:
@@ -334,9 +332,7 @@ def test_record_refuses_a_blank_query_that_every_reader_would_skip(tmp_path, que
 
 
 def test_export_names_a_cases_file_that_is_not_utf8(tmp_path):
-    kb = small_kb(tmp_path / "kb")
-    fb = tmp_path / "f.jsonl"
-    votes(fb, ("certificate expired on the api", "dns-failure", True))
+    kb, fb = kb_with_votes(tmp_path, ("certificate expired on the api", "dns-failure", True))
     latin1 = tmp_path / "cases.yml"
     latin1.write_bytes(b"- query: caf\xe9\n  expect: [dns-failure]\n")
     r = CliRunner().invoke(cli, ["feedback", "export", "--kb", str(kb), "--feedback", str(fb), "--out", str(latin1)])
@@ -346,9 +342,7 @@ def test_export_names_a_cases_file_that_is_not_utf8(tmp_path):
 def test_tune_reads_feedback_with_a_torn_line(tmp_path, capsys):
     from recur.tuning.data import read_feedback
 
-    kb = small_kb(tmp_path / "kb")
-    fb = tmp_path / "f.jsonl"
-    votes(fb, ("certificate expired on the api", "dns-failure", True))
+    kb, fb = kb_with_votes(tmp_path, ("certificate expired on the api", "dns-failure", True))
     with fb.open("ab") as fh:
         fh.write(b'{"query": "x", "pattern": "disk-fu')
     assert read_feedback(load_kb(kb), fb) == [("certificate expired on the api", "dns-failure")]
@@ -360,9 +354,9 @@ def test_exporting_to_the_same_out_file_twice_writes_nothing_the_second_time(tmp
     time, though the cases were already in FILE and nothing was added; a case written there with a
     block-style expect list was rewritten as a flow list on the way. A pair FILE already has is not
     counted, nor its case touched."""
-    kb = small_kb(tmp_path / "kb")
-    fb = tmp_path / "f.jsonl"
-    votes(fb, ("disk is full on node 7", "disk-full", True), ("checkout hangs on db", "db-pool-exhausted", True))
+    kb, fb = kb_with_votes(
+        tmp_path, ("disk is full on node 7", "disk-full", True), ("checkout hangs on db", "db-pool-exhausted", True)
+    )
     out = tmp_path / "new-cases.yml"
     args = ["feedback", "export", "--kb", str(kb), "--feedback", str(fb), "--out", str(out)]
     first = CliRunner().invoke(cli, args)
@@ -410,9 +404,7 @@ def test_export_out_naming_a_folder_is_an_error_naming_out_not_a_file_named_like
     """`--out outdir/` (a trailing slash: a folder) wrote a file named outdir; an existing folder
     was already refused by click. Both are now the same usage error naming --out (exit 2), and
     nothing is written: --out takes a file (its help: "Write the cases here")."""
-    kb = small_kb(tmp_path / "kb")
-    fb = tmp_path / "f.jsonl"
-    votes(fb, ("certificate expired on the api", "dns-failure", True))
+    kb, fb = kb_with_votes(tmp_path, ("certificate expired on the api", "dns-failure", True))
     (tmp_path / "existing").mkdir()
     before = (kb / "eval" / "cases.yml").read_text()
     out = f"{tmp_path}/{folder}"
@@ -449,10 +441,8 @@ def test_export_into_a_crlf_cases_file_keeps_its_line_endings(tmp_path):
 
 def test_nothing_to_export_says_what_the_votes_were(tmp_path):
     """A file whose votes all name patterns since deleted looked the same as an empty one."""
-    kb = small_kb(tmp_path / "kb")
-    fb = tmp_path / "f.jsonl"
-    votes(
-        fb,
+    kb, fb = kb_with_votes(
+        tmp_path,
         ("ghost query", "deleted-pattern", True),
         ("another ghost", "renamed-pattern", True),
         ("slow pages", "db-pool-exhausted", False),
@@ -474,10 +464,8 @@ def test_nothing_to_export_says_what_the_votes_were(tmp_path):
 def test_export_always_says_what_became_of_the_votes_it_did_not_export(tmp_path):
     """Found in a problem manager's review: the breakdown came only when nothing was exported, so one new
     case hid the votes left behind by a renamed pattern (its old id) or a retired one."""
-    kb = small_kb(tmp_path / "kb")
-    fb = tmp_path / "f.jsonl"
-    votes(
-        fb,
+    kb, fb = kb_with_votes(
+        tmp_path,
         ("a new query about disks", "disk-full", True),
         ("ghost query", "disk-ful", True),  # renamed or misspelt
         ("another ghost", "dns-failure-old", True),

@@ -93,6 +93,13 @@ The reporting replica fell 40 minutes behind while the nightly reindex ran on th
 """
 
 
+def changed_note(kb_dir, path, edited):
+    """``edited`` imported again as ``path`` (imported before): exit 3 and the line saying what changed."""
+    r = imp(kb_dir, path, edited)
+    assert r.exit_code == 3, r.output
+    return next(ln for ln in r.output.splitlines() if "changed since it was imported" in ln)
+
+
 def test_an_edited_postmortem_imported_again_exits_3_naming_the_incident_and_what_changed(kb_dir, tmp_path):
     path = tmp_path / "pm" / "replica.md"
     first = imp(kb_dir, path, REPLICA, "--json")
@@ -107,9 +114,7 @@ def test_an_edited_postmortem_imported_again_exits_3_naming_the_incident_and_wha
         .replace("40 minutes", "45 minutes")
         .replace("## Action items\n", "## Action items\n- [ ] Move the reindex off the primary\n")
     )
-    r = imp(kb_dir, path, edited)
-    assert r.exit_code == 3, r.output
-    note = next(ln for ln in r.output.splitlines() if "changed since it was imported" in ln)
+    note = changed_note(kb_dir, path, edited)
     assert f"differs from {iid} in: Summary section; Action items section" in note
     assert "follow-ups added: 'Move the reindex off the primary'" in note
     assert "follow-ups changed: 'Page on replica lag over 5 minutes'" in note
@@ -135,9 +140,7 @@ def test_a_changed_follow_up_is_named_with_what_changed_old_to_new(kb_dir, tmp_p
     edited = REPLICA.replace("- [ ] Throttle", "- [x] Throttle").replace(
         "(owner: @mo)", "(owner: @ana, due: 2026-07-01) OPS-88"
     )
-    r = imp(kb_dir, path, edited)
-    assert r.exit_code == 3, r.output
-    note = next(ln for ln in r.output.splitlines() if "changed since it was imported" in ln)
+    note = changed_note(kb_dir, path, edited)
     assert (
         "follow-ups changed: 'Throttle the reindex to 200 rows a batch' "
         "(status open → done, owner mo → ana, due none → 2026-07-01, ticket none → OPS-88)"
@@ -158,9 +161,7 @@ def test_a_reworded_follow_up_is_named_changed_not_gone_and_added(kb_dir, tmp_pa
         .replace("- [ ] Page on replica lag over 5 minutes", "- [x] Page on replica lag over 5 min")
         .replace("- [ ] Throttle the reindex to 200 rows a batch (owner: @mo)", "- [ ] Drop the unused indexes")
     )
-    r = imp(kb_dir, path, edited)
-    assert r.exit_code == 3, r.output
-    note = next(ln for ln in r.output.splitlines() if "changed since it was imported" in ln)
+    note = changed_note(kb_dir, path, edited)
     assert (
         "follow-ups changed: 'Split the reindex job' → 'Run the reindex in two halves', "
         "'Page on replica lag over 5 minutes' → 'Page on replica lag over 5 min' (status open → done)"

@@ -6,6 +6,7 @@ import textwrap
 from pathlib import Path
 
 from click.testing import CliRunner
+from kbfactory import fake_model_flags
 
 from recur.cli.main import cli
 from recur.ingest.postmortem import parse, parse_duration, severity_key
@@ -90,21 +91,7 @@ Nobody is at fault.
 def imp(kb_dir, tmp_path, name, text, *extra):
     path = tmp_path / name
     path.write_text(textwrap.dedent(text))
-    return CliRunner().invoke(
-        cli,
-        [
-            "import",
-            "--kb",
-            str(kb_dir),
-            "--index",
-            str(tmp_path / "idx"),
-            "--model",
-            "fake:64",
-            str(path),
-            "--json",
-            *extra,
-        ],
-    )
+    return CliRunner().invoke(cli, ["import", *fake_model_flags(kb_dir, tmp_path / "idx"), str(path), "--json", *extra])
 
 
 def test_parse_helpers():
@@ -308,7 +295,7 @@ def test_a_postmortem_that_is_binary_or_not_utf8_is_refused_naming_its_line(kb_d
         path = tmp_path / "pm.md"
         path.write_bytes(raw)
         line = raw.split(b"\x00")[0].count(b"\n") + 1
-        args = ["import", "--kb", str(kb_dir), "--index", str(tmp_path / "idx"), "--model", "fake:64", str(path)]
+        args = ["import", *fake_model_flags(kb_dir, tmp_path / "idx"), str(path)]
         r = CliRunner().invoke(cli, args)
         assert r.exit_code == 1 and "Traceback" not in r.output
         assert f"{path}{message.format(line=line)}" in r.output, r.output
@@ -323,7 +310,7 @@ def test_a_utf16_postmortem_imports_as_its_utf8_twin(kb_dir, tmp_path):
     made = []
     for n, raw in enumerate(encoded):
         (tmp_path / f"pm{n}.md").write_bytes(raw)
-        args = ["import", "--kb", str(kb_dir), "--index", str(tmp_path / "idx"), "--model", "fake:64", "--no-draft"]
+        args = ["import", *fake_model_flags(kb_dir, tmp_path / "idx"), "--no-draft"]
         r = CliRunner().invoke(cli, [*args, "--json", "--id", f"INC-2026-090{n}", str(tmp_path / f"pm{n}.md")])
         assert r.exit_code == 0, r.output
         record = Path(json.loads(r.output)["incident_path"]).read_text().splitlines()

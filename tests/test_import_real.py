@@ -8,7 +8,7 @@ import textwrap
 import time
 
 from click.testing import CliRunner
-from kbfactory import pattern_text, write
+from kbfactory import write_pattern
 
 from recur.cli.main import cli
 from recur.ingest.postmortem import looks_unfilled, parse
@@ -330,15 +330,12 @@ def test_the_text_report_says_plainly_when_no_known_pattern_matches(kb_dir, tmp_
 
 
 def test_only_the_top_ranked_candidate_is_linked(kb_dir, tmp_path):
-    write(
+    write_pattern(
         kb_dir,
-        "patterns/capacity/inode-exhaustion.md",
-        pattern_text(
-            "inode-exhaustion",
-            title="Filesystem out of inodes",
-            symptoms=("cannot create files, disk half empty",),
-            signals=("No space left on device (inodes)",),
-        ),
+        "inode-exhaustion",
+        title="Filesystem out of inodes",
+        symptoms=("cannot create files, disk half empty",),
+        signals=("No space left on device (inodes)",),
     )
     text = (
         "# WAL volume filled\nDate: 2026-02-02\nSeverity: sev2\n\n## Summary\nThe database stopped: "

@@ -573,12 +573,14 @@ def test_a_due_date_without_a_year_and_an_end_of_day_mark_is_read():
     assert (it["title"], it.get("due_unread")) == ("Ship the fix", "19 Dec COB")
 
 
+def title_and_status(line):
+    """(title, status) of the one follow-up a bullet "- LINE" is read as."""
+    [it] = parse_action_items(f"- {line}\n")
+    return it["title"], it["status"]
+
+
 def test_a_status_word_inside_a_title_stays_in_it_and_the_item_stays_open():
     # "- Get it done — Priya" was recorded done, titled "Get it — Priya": gone from the open follow-ups
-    def read(line):
-        [it] = parse_action_items(f"- {line}\n")
-        return it["title"], it["status"]
-
     for line in (
         "Get it done — Priya",
         "Make sure backups are done nightly",
@@ -588,7 +590,7 @@ def test_a_status_word_inside_a_title_stays_in_it_and_the_item_stays_open():
         "Add a todo list to the runbook",
         "Clean up WIP branches before the release",
     ):
-        assert read(line) == (line, "open"), line
+        assert title_and_status(line) == (line, "open"), line
     # where an export writes a status it is still the status, and leaves the title
     for line, want in (
         ("[x] Get it done", ("Get it done", "done")),
@@ -606,7 +608,7 @@ def test_a_status_word_inside_a_title_stays_in_it_and_the_item_stays_open():
         ("Get it done | Done | Priya", ("Get it done | Priya", "done")),
         ("Clean up WIP branches (WIP)", ("Clean up WIP branches", "open")),
     ):
-        assert read(line) == want, line
+        assert title_and_status(line) == want, line
     [it] = parse_action_items("- Get it done — Done — Priya\n")
     assert (it["title"], it["status"], it["owner"]) == ("Get it done", "done", "Priya")
     # in a table the status column says it: a title's word overrode "Open" there
@@ -624,10 +626,6 @@ def test_a_status_word_inside_a_title_stays_in_it_and_the_item_stays_open():
 def test_a_status_word_in_capitals_that_the_sentence_takes_stays_in_the_title():
     # "Get the migration DONE" was read done, titled "Get the migration": a word in capitals at either end
     # was a status wherever it stood, the sentence's own word too
-    def read(line):
-        [it] = parse_action_items(f"- {line}\n")
-        return it["title"], it["status"]
-
     for line in (
         "Get the migration DONE",
         "Mark the epic DONE",
@@ -638,7 +636,7 @@ def test_a_status_word_in_capitals_that_the_sentence_takes_stays_in_the_title():
         "WIP limits for the review queue",
         "WIP is capped at three per person",
     ):
-        assert read(line) == (line, "open"), line
+        assert title_and_status(line) == (line, "open"), line
     # written after or before the sentence it is the status still
     for line, want in (
         ("Get it done DONE", ("Get it done", "done")),  # "get it done" has its word: the last one is the status
@@ -648,7 +646,7 @@ def test_a_status_word_in_capitals_that_the_sentence_takes_stays_in_the_title():
         ("TODO allow ICMP on the edge", ("allow ICMP on the edge", "open")),
         ("Get the migration — DONE", ("Get the migration", "done")),
     ):
-        assert read(line) == want, line
+        assert title_and_status(line) == want, line
 
 
 def test_a_status_said_as_its_own_sentence_dash_field_start_or_labelled_bracket_is_read():

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from kbfactory import fake_model_flags
 
 from recur.cli.main import cli
 from recur.kb.incident_record import NewIncident, record_incident
@@ -19,18 +20,7 @@ def run(*args, input=None):
 
 def new(kb_dir, tmp_path, *extra, input=None):
     return run(
-        "incident",
-        "new",
-        "--kb",
-        str(kb_dir),
-        "--index",
-        str(tmp_path / "idx"),
-        "--model",
-        "fake:64",
-        "--date",
-        "2026-05-02",
-        *extra,
-        input=input,
+        "incident", "new", *fake_model_flags(kb_dir, tmp_path / "idx"), "--date", "2026-05-02", *extra, input=input
     )
 
 
@@ -778,18 +768,14 @@ def test_a_review_already_overdue_when_recorded_is_said(kb_dir, tmp_path):
 def test_the_first_step_and_evidence_are_printed_whole(kb_dir, tmp_path):
     """Found in review: `first step:` and `preserve first:` were cut at 120 characters, mid-command,
     with no mark: a responder copies that line at 3 a.m."""
-    from kbfactory import pattern_text, write
+    from kbfactory import write_pattern
 
     step = (
         'Count server-side connections per client: `psql -c "SELECT client_addr, count(*) FROM '
         "pg_stat_activity GROUP BY 1 ORDER BY 2 DESC\"` and compare with the pool's maximum size."
     )
     assert len(step) > 120
-    write(
-        kb_dir,
-        "patterns/capacity/long-steps.md",
-        pattern_text("long-steps", signals=["LongStepsAlert"], runbook=(step,)),
-    )
+    write_pattern(kb_dir, "long-steps", signals=["LongStepsAlert"], runbook=(step,))
     r = new(kb_dir, tmp_path, "-t", "Long steps", "-s", "sev3", "-d", "LongStepsAlert firing")
     assert r.exit_code == 0, r.output
     assert f"first step: {step}" in r.output, r.output
@@ -834,7 +820,7 @@ def _on_a_terminal(args: list, keys: bytes, wait_for: bytes) -> tuple[int, str]:
 def test_ctrl_c_at_the_link_prompt_keeps_the_record_and_says_so(kb_dir, tmp_path, key):
     """Found in review: Ctrl-C (or Ctrl-D) at "Link which?", after the record was written, printed
     click's "Aborted!" and exited 1: read as nothing recorded, and the responder recorded it again."""
-    args = ["incident", "new", "--kb", str(kb_dir), "--index", str(tmp_path / "idx"), "--model", "fake:64"]
+    args = ["incident", "new", *fake_model_flags(kb_dir, tmp_path / "idx")]
     args += ["--date", "2026-05-02", "-t", "Pool", "-s", "sev2", "-d", "FATAL: sorry, too many clients already"]
     code, shown = _on_a_terminal(args, key, b"Link which?")
     assert "Recorded INC-2026-0003" in shown and "Link which?" in shown, shown

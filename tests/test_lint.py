@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from kbfactory import pattern_text, small_kb, write
+from kbfactory import pattern_text, small_kb, write, write_pattern
 
 from recur.cli.main import cli
 from recur.kb import placeholders
@@ -80,27 +80,16 @@ def test_shipped_runbooks_are_actionable():
 
 def _lint_kb(root: Path) -> Path:
     small_kb(root)
-    write(
+    write_pattern(
         root,
-        "patterns/capacity/weak-one.md",
-        pattern_text(
-            "weak-one",
-            title="Weak pattern",
-            symptoms=("it is slow",),
-            related=("disk-full",),
-            runbook=("Run `uptime` on the host.", "Check the logs.", "Escalate if needed."),
-        ),
+        "weak-one",
+        title="Weak pattern",
+        symptoms=("it is slow",),
+        related=("disk-full",),
+        runbook=("Run `uptime` on the host.", "Check the logs.", "Escalate if needed."),
     )
-    write(
-        root,
-        "patterns/capacity/old-one.md",
-        pattern_text("old-one", title="Old pattern", signals=("OldAlert",), extra_front="created: 2024-01-10"),
-    )
-    write(
-        root,
-        "patterns/capacity/fresh-one.md",
-        pattern_text("fresh-one", title="Fresh pattern", signals=("FreshAlert",)),
-    )
+    write_pattern(root, "old-one", title="Old pattern", signals=("OldAlert",), extra_front="created: 2024-01-10")
+    write_pattern(root, "fresh-one", title="Fresh pattern", signals=("FreshAlert",))
     return root
 
 
@@ -140,11 +129,7 @@ def test_strict_fails_on_warnings_not_on_notices(tmp_path):
     kb = _lint_kb(tmp_path / "kb")
     assert _run(["--strict", "--today", "2026-06-01"], kb).exit_code == 1
     clean = small_kb(tmp_path / "clean")
-    write(
-        clean,
-        "patterns/network/dns-failure.md",
-        pattern_text("dns-failure", "network", signals=("SERVFAIL",), extra_front="created: 2020-01-01"),
-    )
+    write_pattern(clean, "dns-failure", "network", signals=("SERVFAIL",), extra_front="created: 2020-01-01")
     res = _run(["--strict", "--today", "2026-06-01"], clean)
     assert "notice: stale" in res.output
     assert res.exit_code == 0, res.output
@@ -160,12 +145,8 @@ def test_dates_after_today_are_warnings(tmp_path, monkeypatch):
     that sort the record first everywhere. Warned on their own line; today's date is not."""
     monkeypatch.chdir(tmp_path)
     kb = small_kb(Path("kb"))  # its incidents are dated 2026-03-02 and earlier
-    write(
-        kb,
-        "patterns/network/dns-failure.md",
-        pattern_text(
-            "dns-failure", "network", signals=("SERVFAIL",), extra_front="created: 2027-01-05\nfix:\n  done: 2026-06-02"
-        ),
+    write_pattern(
+        kb, "dns-failure", "network", signals=("SERVFAIL",), extra_front="created: 2027-01-05\nfix:\n  done: 2026-06-02"
     )
     res = _run(["--strict", "--today", "2026-06-01"], kb)
     f = "kb/patterns/network/dns-failure.md"
@@ -257,18 +238,10 @@ def test_retired_patterns_are_not_linted(tmp_path):
 
 def test_placeholder_from_recur_new_is_a_warning(tmp_path):
     kb = small_kb(tmp_path / "kb")
-    write(
-        kb,
-        "patterns/capacity/todo-one.md",
-        pattern_text(
-            "todo-one", signals=("X",), summary=placeholders.PATTERN_SUMMARY, runbook=(placeholders.PATTERN_STEP,)
-        ),
+    write_pattern(
+        kb, "todo-one", signals=("X",), summary=placeholders.PATTERN_SUMMARY, runbook=(placeholders.PATTERN_STEP,)
     )
-    write(
-        kb,
-        "patterns/capacity/todo-two.md",
-        pattern_text("todo-two", signals=("Y",), runbook=(placeholders.IMPORT_STEP,)),
-    )
+    write_pattern(kb, "todo-two", signals=("Y",), runbook=(placeholders.IMPORT_STEP,))
     msgs = [str(p) for p in authoring_warnings(load_kb(kb), today="2026-06-01")]
     assert any(
         "todo-one.md:" in m and "## Summary: warning: still has the TODO placeholder from `recur new`" in m
@@ -282,16 +255,13 @@ def test_a_todo_of_the_teams_own_is_not_a_placeholder(tmp_path):
     """An action item or step that starts with TODO (copied from a postmortem) is content: only
     the exact lines `recur new` writes are placeholders, so `check --strict` passes."""
     kb = small_kb(tmp_path / "kb")
-    write(
+    write_pattern(
         kb,
-        "patterns/capacity/own-todo.md",
-        pattern_text(
-            "own-todo",
-            signals=("PacketTooBig",),
-            summary="Large packets vanish. TODO: measure how often with the new probe.",
-            runbook=("TODO allow ICMP fragmentation-needed on the edge firewall (`iptables -L`).",),
-            root_cause="TODO list: the path MTU drops to 1400 behind the VPN.",
-        ),
+        "own-todo",
+        signals=("PacketTooBig",),
+        summary="Large packets vanish. TODO: measure how often with the new probe.",
+        runbook=("TODO allow ICMP fragmentation-needed on the edge firewall (`iptables -L`).",),
+        root_cause="TODO list: the path MTU drops to 1400 behind the VPN.",
     )
     write(
         kb,
@@ -603,6 +573,12 @@ def test_what_the_writer_writes_the_reader_and_markdown_read_alike():
         assert [s.title for s in sections_of(lines, 1)] == ["Summary", "Runbook"], text
 
 
+def link_warnings(kb, summary: str) -> list:
+    """The link warnings of check for a pattern (patterns/capacity/linked.md) whose summary is ``summary``."""
+    write_pattern(kb, "linked", signals=("X",), summary=summary)
+    return [p for p in authoring_warnings(load_kb(kb), today="2026-06-01") if p.field == "link"]
+
+
 def test_a_relative_link_to_a_file_the_kb_lacks_is_a_warning_with_its_line(tmp_path):
     """Found in review: `recur check --strict` passed a broken link in a pattern's text; the first to
     say so was the site build in CI (mkdocs --strict), with no line."""
@@ -613,8 +589,7 @@ def test_a_relative_link_to_a_file_the_kb_lacks_is_a_warning_with_its_line(tmp_p
         "![graph](img/missing%20graph.png) and [out](../../../../README.md)\n\n"
         "```\n[in a fence](also-nowhere.md)\n```\n\n[ref]: ./gone.md"
     )
-    write(kb, "patterns/capacity/linked.md", pattern_text("linked", signals=("X",), summary=summary))
-    found = [p for p in authoring_warnings(load_kb(kb), today="2026-06-01") if p.field == "link"]
+    found = link_warnings(kb, summary)
     text = (tmp_path / "kb/patterns/capacity/linked.md").read_text().split("\n")
     line = next(n for n, ln in enumerate(text, 1) if "a missing page" in ln)
     assert [(p.line - line, p.message.split("'")[1]) for p in found] == [
@@ -639,12 +614,7 @@ def test_links_the_site_ships_dead_without_a_word_are_warnings_naming_the_link_t
         " [f](/patterns/capacity/disk-full.html) [g](/notes/x.md)\n"
         "Left alone: [graf](/grafana/d/abc), [proto](//cdn.example.com/x.png), [ok](disk-full.md).\n"
     )
-    write(kb, "patterns/capacity/linked.md", pattern_text("linked", signals=("X",), summary=summary))
-    found = {
-        p.message.split("'")[1]: p.message
-        for p in authoring_warnings(load_kb(kb), today="2026-06-01")
-        if p.field == "link"
-    }
+    found = {p.message.split("'")[1]: p.message for p in link_warnings(kb, summary)}
     assert sorted(found) == sorted(
         [
             "disk-full",
@@ -672,7 +642,7 @@ def test_a_category_folder_that_is_not_kebab_case_is_a_warning(tmp_path):
     """Found in review: `Billing/` passed check and site, but `recur new --category Billing` refuses it,
     and it is the same folder as `billing/` on macOS and Windows."""
     kb = small_kb(tmp_path / "kb")
-    write(kb, "patterns/Billing/invoice-run-stuck.md", pattern_text("invoice-run-stuck", "Billing", signals=("X",)))
+    write_pattern(kb, "invoice-run-stuck", "Billing", signals=("X",))
     found = [p for p in authoring_warnings(load_kb(kb), today="2026-06-01") if p.field == "category"]
     assert len(found) == 1 and "'Billing' is not kebab-case" in found[0].message and found[0].level == "warning"
     assert found[0].path.endswith("invoice-run-stuck.md") and found[0].line == 4
@@ -721,8 +691,7 @@ def test_a_link_to_a_kb_file_the_site_does_not_carry_is_a_warning(tmp_path):
         "![graph](graph.png) and [the disk runbook](disk-full.md), [the path](../../paths/first-week.yml),\n"
         "[severities](../../severity.yml) and [the folder](../)."
     )
-    write(kb, "patterns/capacity/linked.md", pattern_text("linked", signals=("X",), summary=summary))
-    found = [p for p in authoring_warnings(load_kb(kb), today="2026-06-01") if p.field == "link"]
+    found = link_warnings(kb, summary)
     assert [p.message.split("'")[1] for p in found] == ["../../paths/first-week.yml", "../../severity.yml", "../"]
     assert all("is not a page or an image of the site" in p.message for p in found)
 
@@ -782,8 +751,7 @@ def test_a_link_with_a_slip_in_its_scheme_is_a_warning(tmp_path):
         "hxxps://evil.example.com",  # defanged on purpose, as security write-ups do
     ]
     summary = "\n".join(f"- [link {n}]({url})" for n, url in enumerate(links))
-    write(kb, "patterns/capacity/linked.md", pattern_text("linked", signals=("X",), summary=summary))
-    found = [p.message for p in authoring_warnings(load_kb(kb), today="2026-06-01") if p.field == "link"]
+    found = [p.message for p in link_warnings(kb, summary)]
     assert found == [
         "'htps://wiki.example.com/recon': htps: is no scheme a browser opens; write https://wiki.example.com/recon",
         "'http:/wiki.example.com' is no web address: write http://wiki.example.com",

@@ -3,7 +3,7 @@
 import json
 
 from click.testing import CliRunner
-from kbfactory import pattern_text, write
+from kbfactory import fake_model_flags, write, write_pattern
 
 from recur.cli.main import cli
 from recur.retrieval.engine import Engine
@@ -11,16 +11,13 @@ from recur.retrieval.lookalikes import FLOOR, MARGIN, annotate, co_matched, dist
 
 
 def kb_with_lookalike(kb_dir):
-    write(
+    write_pattern(
         kb_dir,
-        "patterns/capacity/inode-exhaustion.md",
-        pattern_text(
-            "inode-exhaustion",
-            title="Inodes exhausted on a host",
-            symptoms=("writes fail", "no space left on device"),
-            signals=("No space left on device",),
-            extra_front='distinguish:\n  - {from: disk-full, by: "df -i shows 100% IUse% while df -h has free space"}',
-        ),
+        "inode-exhaustion",
+        title="Inodes exhausted on a host",
+        symptoms=("writes fail", "no space left on device"),
+        signals=("No space left on device",),
+        extra_front='distinguish:\n  - {from: disk-full, by: "df -i shows 100% IUse% while df -h has free space"}',
     )
     write(
         kb_dir,
@@ -86,25 +83,13 @@ def test_suggest_marks_competing_candidates(kb_dir, tmp_path):
     annotate(far, engine.docs)
     assert [(x["id"], x["by"][:5]) for x in far[0]["look_alikes"]] == [("disk-full", "df -i")]
     assert [x["id"] for x in far[1]["look_alikes"]] == ["inode-exhaustion"] and far[2]["look_alikes"] == []
-    r = CliRunner().invoke(
-        cli,
-        [
-            "suggest",
-            "--kb",
-            str(kb_dir),
-            "--index",
-            str(tmp_path / "idx"),
-            "--model",
-            "fake:64",
-            "No space left on device",
-        ],
-    )
+    r = CliRunner().invoke(cli, ["suggest", *fake_model_flags(kb_dir, tmp_path / "idx"), "No space left on device"])
     assert r.exit_code == 0 and "df -i shows 100% IUse%" in r.output  # the terminal view shows it
 
 
 def test_lookalikes_command(kb_dir, tmp_path):
     kb_with_lookalike(kb_dir)
-    args = ["lookalikes", "--kb", str(kb_dir), "--index", str(tmp_path / "idx"), "--model", "fake:64"]
+    args = ["lookalikes", *fake_model_flags(kb_dir, tmp_path / "idx")]
     r = CliRunner().invoke(cli, args + ["--json", "disk-full"])
     assert r.exit_code == 0, r.output
     assert json.loads(r.output)["disk-full"][0]["id"] == "inode-exhaustion"
@@ -118,7 +103,7 @@ def test_lookalikes_command(kb_dir, tmp_path):
 
 def test_lookalikes_on_a_kb_with_no_patterns_says_so(tmp_path):
     assert CliRunner().invoke(cli, ["init", str(tmp_path / "team")]).exit_code == 0
-    args = ["lookalikes", "--kb", str(tmp_path / "team" / "kb"), "--index", str(tmp_path / "idx"), "--model", "fake:64"]
+    args = ["lookalikes", *fake_model_flags(tmp_path / "team" / "kb", tmp_path / "idx")]
     r = CliRunner().invoke(cli, args)
     assert r.exit_code == 0 and "No patterns in the index yet" in r.stderr and r.stdout == ""
     assert json.loads(CliRunner().invoke(cli, args + ["--json"]).stdout) == {}
@@ -129,7 +114,7 @@ def test_lookalikes_of_a_pattern_with_errors_names_its_file(kb_dir, tmp_path):
     kb_with_lookalike(kb_dir)
     path = kb_dir / "patterns/capacity/disk-full.md"
     path.write_text(path.read_text().replace("symptoms:", "symptom:", 1))
-    args = ["lookalikes", "--kb", str(kb_dir), "--index", str(tmp_path / "idx"), "--model", "fake:64"]
+    args = ["lookalikes", *fake_model_flags(kb_dir, tmp_path / "idx")]
     r = CliRunner().invoke(cli, args + ["disk-full", "nope"])
     assert r.exit_code == 1, r.output
     assert "disk-full: its file " in r.output and "disk-full.md has errors, so it is not in the index" in r.output
@@ -143,7 +128,7 @@ def test_lookalikes_of_a_retired_id_names_what_superseded_it(kb_dir, tmp_path):
     path.write_text(
         path.read_text().replace("\nstatus: retired\n", "\nstatus: retired\nsuperseded_by: dns-failure\n", 1)
     )
-    args = ["lookalikes", "--kb", str(kb_dir), "--index", str(tmp_path / "idx"), "--model", "fake:64"]
+    args = ["lookalikes", *fake_model_flags(kb_dir, tmp_path / "idx")]
     r = CliRunner().invoke(cli, args + ["old-retired", "nope"])
     assert r.exit_code == 1 and "pattern 'old-retired' is retired (" in r.output, r.output
     assert "and superseded by 'dns-failure'" in r.output and "unknown or retired pattern id(s): nope" in r.output

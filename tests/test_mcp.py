@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 from click.testing import CliRunner
-from kbfactory import small_kb
+from kbfactory import fake_model_flags, small_kb
 from mcp import Client, StdioServerParameters
 from mcp.shared.exceptions import MCPError
 from serve_util import (
@@ -25,6 +25,7 @@ from serve_util import (
     CountedGate,
     asked_engine,
     fake_app,
+    fake_index,
     long_trace,
     running,
 )
@@ -708,12 +709,8 @@ def test_a_rebuilt_index_is_picked_up_after_a_failed_first_load(kb_dir, tmp_path
 def test_an_index_whose_copy_finishes_after_a_failed_first_load_is_picked_up(kb_dir, tmp_path):
     """As `recur serve` since an operator's review: a first load that failed on a half-copied
     vectors.npy was retried only when manifest.json changed, so finishing the copy changed nothing."""
-    from recur.kb.loader import load_kb
-    from recur.retrieval import embed
-    from recur.retrieval.index import build
-
     index = tmp_path / "index"
-    build(load_kb(kb_dir), index, embed.load_encoder("fake:64"), progress=False)
+    fake_index(kb_dir, index)
     whole = (index / "vectors.npy").read_bytes()
     (index / "vectors.npy").write_bytes(whole[: len(whole) // 2])  # a copy still running
     # the copy finishes: manifest.json untouched
@@ -1434,17 +1431,15 @@ def test_a_server_does_not_take_over_another_kbs_index(tmp_path):
     import shutil
     import subprocess
 
-    from recur.kb.loader import load_kb
-    from recur.retrieval import embed
     from recur.retrieval import index as index_mod
 
     mine, other = small_kb(tmp_path / "a" / "kb"), tmp_path / "b" / "kb"
     shutil.copytree(mine, other)
     (other / "patterns/capacity/disk-full.md").unlink()
     idx = tmp_path / "a" / "index"
-    index_mod.build(load_kb(mine), idx, embed.load_encoder("fake:64"), progress=False)
+    fake_index(mine, idx)
     built = index_mod.read_manifest(idx)["build_id"]
-    common = ["--kb", str(other), "--index", str(idx), "--model", "fake:64"]
+    common = fake_model_flags(other, idx)
     runs = {
         "mcp": [*common],
         "serve": [*common, "--port", "0", "--site", str(tmp_path / "site"), "--feedback", str(tmp_path / "f.jsonl")],
@@ -1467,12 +1462,10 @@ def test_a_server_does_not_take_over_another_kbs_index(tmp_path):
 def test_an_index_whose_kb_is_gone_or_that_fits_is_a_servers_to_use(kb_dir, tmp_path):
     import shutil
 
-    from recur.kb.loader import load_kb
-    from recur.retrieval import embed
     from recur.retrieval import index as index_mod
 
     idx = tmp_path / "index"
-    index_mod.build(load_kb(kb_dir), idx, embed.load_encoder("fake:64"), progress=False)
+    fake_index(kb_dir, idx)
     same = shutil.copytree(kb_dir, tmp_path / "copy")  # another folder, the same files: the index fits it
     index_mod.refuse_other_kbs_index(idx, same)
     (same / "patterns/capacity/disk-full.md").unlink()

@@ -210,61 +210,20 @@ def test_a_slip_of_a_severity_level_is_named_with_the_one_meant(kb):
 
 
 def test_refuses_to_overwrite(kb):
+    def new_pattern(pid, category):
+        args = ["--id", pid, "--title", "x", "--category", category, "--severity", "sev2", "--symptom", "y"]
+        return run("new", "pattern", "--kb", "kb", *args)
+
     before = (kb / "patterns/capacity/disk-full.md").read_text()
-    res = run(
-        "new",
-        "pattern",
-        "--kb",
-        "kb",
-        "--id",
-        "disk-full",
-        "--title",
-        "x",
-        "--category",
-        "capacity",
-        "--severity",
-        "sev2",
-        "--symptom",
-        "y",
-    )
+    res = new_pattern("disk-full", "capacity")
     assert res.exit_code == 1 and "Error: --id: pattern 'disk-full' already exists" in res.output
     # same id in another folder is refused too (ids are unique across the KB)
-    res = run(
-        "new",
-        "pattern",
-        "--kb",
-        "kb",
-        "--id",
-        "disk-full",
-        "--title",
-        "x",
-        "--category",
-        "network",
-        "--severity",
-        "sev2",
-        "--symptom",
-        "y",
-    )
+    res = new_pattern("disk-full", "network")
     assert res.exit_code == 1 and "already exists" in res.output
     assert (kb / "patterns/capacity/disk-full.md").read_text() == before
     # a broken file with that name is not overwritten either
     (kb / "patterns/capacity/broken.md").write_text("not front matter\n")
-    res = run(
-        "new",
-        "pattern",
-        "--kb",
-        "kb",
-        "--id",
-        "broken",
-        "--title",
-        "x",
-        "--category",
-        "capacity",
-        "--severity",
-        "sev2",
-        "--symptom",
-        "y",
-    )
+    res = new_pattern("broken", "capacity")
     # its id is its file name, unreadable or not: the same refusal as for a pattern that loads
     assert res.exit_code == 1 and "pattern 'broken' already exists (kb/patterns/capacity/broken.md)" in res.output
     assert (kb / "patterns/capacity/broken.md").read_text() == "not front matter\n"

@@ -4,7 +4,7 @@ import datetime as dt
 import json
 
 import pytest
-from kbfactory import pattern_text, write
+from kbfactory import write, write_pattern
 
 from recur.kb.loader import load_kb
 from recur.problems.board import board, month_range, overdue_items
@@ -39,38 +39,27 @@ def incident(root, iid, date, severity="sev2", patterns=(), services=(), extra="
 @pytest.fixture
 def pm_kb(tmp_path):
     root = tmp_path / "kb"
-    write(
+    write_pattern(
         root,
-        "patterns/capacity/disk-full.md",
-        pattern_text(
-            "disk-full", title="Disk full", fix="fix: {status: done, owner: team-a, due: 2026-01-31, done: 2026-02-01}"
-        ),
+        "disk-full",
+        title="Disk full",
+        fix="fix: {status: done, owner: team-a, due: 2026-01-31, done: 2026-02-01}",
     )
-    write(
+    write_pattern(
         root,
-        "patterns/capacity/pool-exhausted.md",
-        pattern_text(
-            "pool-exhausted",
-            title="Pool exhausted",
-            fix="fix: {status: in-progress, owner: team-b, due: 2026-04-30, tickets: [DB-1]}",
-        ),
+        "pool-exhausted",
+        title="Pool exhausted",
+        fix="fix: {status: in-progress, owner: team-b, due: 2026-04-30, tickets: [DB-1]}",
     )
-    write(
+    write_pattern(
         root,
-        "patterns/network/dns-failure.md",
-        pattern_text(
-            "dns-failure",
-            "network",
-            title="DNS failure",
-            fix="fix: {status: open, due: 2026-12-31}",
-            extra_front="owner: team-net",
-        ),
+        "dns-failure",
+        "network",
+        title="DNS failure",
+        fix="fix: {status: open, due: 2026-12-31}",
+        extra_front="owner: team-net",
     )
-    write(
-        root,
-        "patterns/network/old.md",
-        pattern_text("old", "network", status="retired", fix="fix: {status: open, owner: x, due: 2020-01-01}"),
-    )
+    write_pattern(root, "old", "network", status="retired", fix="fix: {status: open, owner: x, due: 2020-01-01}")
     # fixed before its fix landed: not a recurrence after fix
     incident(root, "INC-1", "2026-01-10", patterns=["disk-full"], services=["api"], extra="review: {status: done}")
     # after the fix landed: recurrence after fix; review pending and overdue (sev1: 5 days)
@@ -153,7 +142,7 @@ def test_one_owner_spelled_three_ways_is_counted_once(tmp_path):
     """by_owner split "Bob" from "bob" (and "@bob", as trackers write it): one person's overdue
     work looked like three people's, each with less of it."""
     root = tmp_path / "kb"
-    write(root, "patterns/capacity/disk-full.md", pattern_text("disk-full", fix="fix: {status: open, owner: bob}"))
+    write_pattern(root, "disk-full", fix="fix: {status: open, owner: bob}")
     items = "".join(
         f"  - {{title: Item {n}, owner: '{o}', due: 2026-05-01}}\n" for n, o in enumerate(["Bob", "bob", "@bob", "Bob"])
     )
@@ -214,8 +203,7 @@ def test_as_of_earlier_reopens_fixes_done_later(pm_kb):
     assert not before["disk-full"]["overdue"]
     late = {f["pattern"]: f for f in board(pm_kb, dt.date(2026, 2, 1))["fixes"]}
     assert "disk-full" not in late  # done that day
-    later = pattern_text("later", "network", extra_front="created: 2026-04-01\nfix: {status: open}")
-    write(pm_kb.root, "patterns/network/later.md", later)
+    write_pattern(pm_kb.root, "later", "network", extra_front="created: 2026-04-01\nfix: {status: open}")
     k = load_kb(pm_kb.root)
     assert "later" not in {f["pattern"] for f in board(k, dt.date(2026, 3, 31))["fixes"]}
     assert "later" in {f["pattern"] for f in board(k, dt.date(2026, 4, 1))["fixes"]}

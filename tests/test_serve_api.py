@@ -10,8 +10,8 @@ from pathlib import Path
 import httpx
 import pytest
 from click.testing import CliRunner
-from kbfactory import pattern_text, small_kb, write
-from serve_util import alert_payload, fake_app, running
+from kbfactory import pattern_text, small_kb, write_pattern
+from serve_util import alert_payload, fake_app, fake_index, running
 
 from recur.cli.main import cli
 from recur.ingest.feedback import read_votes
@@ -27,7 +27,7 @@ def served(tmp_path_factory):
     kb = small_kb(root / "kb")
     idx = root / "index"
     fb = root / "feedback.jsonl"
-    app = create_app(lambda: Engine.open(kb, idx, model="fake:64", quiet=True), site_dir=None, feedback_path=fb)
+    app = fake_app(kb, root, feedback_path=fb)
     with running(app) as base:
         yield {"base": base, "kb": kb, "index": idx, "feedback": fb}
 
@@ -345,34 +345,23 @@ def health_when(base: str, cond, wait: float = 30):
 def _reloading_app(tmp_path):
     """(kb, index folder, app) on a small KB with the fake encoder, checking for a rebuilt index every 0.1 s."""
     kb = small_kb(tmp_path / "kb")
-    idx = tmp_path / "index"
-    app = create_app(
-        lambda: Engine.open(kb, idx, model="fake:64", quiet=True),
-        feedback_path=tmp_path / "f.jsonl",
-        reload_interval=0.1,
-    )
-    return kb, idx, app
+    app = fake_app(kb, tmp_path, feedback_path=tmp_path / "f.jsonl", reload_interval=0.1)
+    return kb, tmp_path / "index", app
 
 
 def test_picks_up_a_rebuilt_index_without_restart(tmp_path):
-    from recur.kb.loader import load_kb
-    from recur.retrieval import embed
-    from recur.retrieval.index import build
 
     kb, idx, app = _reloading_app(tmp_path)
     with running(app) as base:
         assert "conntrack-full" not in [p["id"] for p in httpx.get(base + "/api/patterns").json()["patterns"]]
-        write(
+        write_pattern(
             kb,
-            "patterns/network/conntrack-full.md",
-            pattern_text(
-                "conntrack-full",
-                "network",
-                symptoms=("packets dropped at random",),
-                signals=("nf_conntrack: table full, dropping packet",),
-            ),
+            "conntrack-full",
+            "network",
+            symptoms=("packets dropped at random",),
+            signals=("nf_conntrack: table full, dropping packet",),
         )
-        build(load_kb(kb), idx, embed.load_encoder("fake:64"), progress=False)
+        fake_index(kb, idx)
         import time
 
         deadline = time.monotonic() + 10
@@ -393,22 +382,18 @@ def test_a_rebuilt_index_that_cannot_be_loaded_shows_in_healthz_and_metrics(tmp_
     next restart then failed (engine_failed). Health says the rebuilt index is not being served
     and why, until one that loads replaces it; the server keeps answering from the old one."""
 
-    from recur.kb.loader import load_kb
-    from recur.retrieval import embed
-    from recur.retrieval.index import build
-
     kb, idx, app = _reloading_app(tmp_path)
 
     with running(app) as base:
         first = httpx.get(base + "/healthz").json()
         assert first["reload_error"] is None
-        build(load_kb(kb), idx, embed.load_encoder("fake:32"), progress=False)
+        fake_index(kb, idx, "fake:32")
         h = health_when(base, lambda h: h["reload_error"])
         assert h["status"] == "ok" and h["build_id"] == first["build_id"] and h["model"] == "fake-hash-64"
         assert "fake-hash-32" in h["reload_error"] and "not reloading the rebuilt index" in h["reload_error"]
         assert "recur_index_reload_failed 1.0" in httpx.get(base + "/metrics").text
         assert post(base, "/api/suggest", {"text": "disk full", "top": 1}).status_code == 200
-        build(load_kb(kb), idx, embed.load_encoder("fake:64"), progress=False)
+        fake_index(kb, idx)
         h = health_when(base, lambda h: h["reload_error"] is None)
         assert h["reloads"] == 1 and h["build_id"] != first["build_id"]
         assert "recur_index_reload_failed 0.0" in httpx.get(base + "/metrics").text
@@ -427,6 +412,17 @@ def _copy_index(src, dst, vectors: bytes | None = None) -> None:
             shutil.copyfile(f, dst / f.name)
 
 
+def _retitled_and_built_elsewhere(kb, tmp_path, old: str, new: str) -> Path:
+    """disk-full's title ``old`` changed to ``new``, and the KB indexed (fake:64) into
+    tmp_path/built-elsewhere, as on another machine: that folder, to be copied over the served index."""
+
+    path = kb / "patterns" / "capacity" / "disk-full.md"
+    path.write_text(path.read_text().replace(old, new))
+    other = tmp_path / "built-elsewhere"
+    fake_index(kb, other)
+    return other
+
+
 def refused_rebuild(h) -> bool:
     """/healthz says the copied manifest's build is refused. Mid-copy, before the manifest arrives, the
     served manifest beside files of the next build is said not loadable too (its digests): not yet that."""
@@ -442,17 +438,10 @@ def test_a_rebuilt_index_refused_while_half_copied_is_loaded_once_its_files_are_
 
     from serve_util import metric
 
-    from recur.kb.loader import load_kb
-    from recur.retrieval import embed
-    from recur.retrieval.index import build
-
     kb, idx, app = _reloading_app(tmp_path)
     with running(app) as base:
         first = httpx.get(base + "/healthz").json()
-        path = kb / "patterns" / "capacity" / "disk-full.md"
-        path.write_text(path.read_text().replace("Disk full on a host", "Disk full on a database host"))
-        other = tmp_path / "built-elsewhere"
-        build(load_kb(kb), other, embed.load_encoder("fake:64"), progress=False)
+        other = _retitled_and_built_elsewhere(kb, tmp_path, "Disk full on a host", "Disk full on a database host")
         whole = (other / "vectors.npy").read_bytes()
         _copy_index(other, idx, vectors=whole[: len(whole) // 2])
         h = health_when(base, refused_rebuild)
@@ -466,8 +455,7 @@ def test_a_rebuilt_index_refused_while_half_copied_is_loaded_once_its_files_are_
         # files look as they did when refused; SIGHUP tries them again
         holder = app.state.holder
         second = h["build_id"]
-        path.write_text(path.read_text().replace("database host", "database server"))
-        build(load_kb(kb), other, embed.load_encoder("fake:64"), progress=False)
+        _retitled_and_built_elsewhere(kb, tmp_path, "database host", "database server")
         whole = (other / "vectors.npy").read_bytes()
         _copy_index(other, idx, vectors=bytes(len(whole)))
         h = health_when(base, refused_rebuild)
@@ -490,17 +478,10 @@ def test_a_rebuilt_manifest_copied_before_the_files_of_its_build_is_not_served(t
     build's id. The manifest's digests refuse it until the copy is whole; the old build keeps answering."""
     import shutil
 
-    from recur.kb.loader import load_kb
-    from recur.retrieval import embed
-    from recur.retrieval.index import build
-
     kb, idx, app = _reloading_app(tmp_path)
     with running(app) as base:
         first = httpx.get(base + "/healthz").json()
-        path = kb / "patterns" / "capacity" / "disk-full.md"
-        path.write_text(path.read_text().replace("Disk full on a host", "Disk full on a database host"))
-        other = tmp_path / "built-elsewhere"
-        build(load_kb(kb), other, embed.load_encoder("fake:64"), progress=False)
+        other = _retitled_and_built_elsewhere(kb, tmp_path, "Disk full on a host", "Disk full on a database host")
         shutil.copyfile(other / "manifest.json", idx / "manifest.json")
         h = health_when(base, lambda h: "is damaged or incomplete (" in (h["reload_error"] or ""))
         assert h["build_id"] == first["build_id"] and "is damaged or incomplete (" in h["reload_error"], h
@@ -513,16 +494,13 @@ def test_a_rebuilt_manifest_copied_before_the_files_of_its_build_is_not_served(t
 def test_the_reload_line_names_the_pattern_files_the_rebuilt_index_left_out(tmp_path, capfd):
     """Found in an operator's review: after a non-strict `recur index` that left a pattern file out, the
     log said "Reloaded the index (2 patterns, build ...)" and nothing of it (start-up warns)."""
-    from recur.kb.loader import load_kb
-    from recur.retrieval import embed
-    from recur.retrieval.index import build
 
     kb, idx, app = _reloading_app(tmp_path)
     with running(app) as base:
         first = httpx.get(base + "/healthz").json()
         path = kb / "patterns" / "capacity" / "disk-full.md"
         path.write_text(path.read_text().replace("severity: sev2", "severity: [sev2"))  # a YAML typo
-        build(load_kb(kb), idx, embed.load_encoder("fake:64"), progress=False)
+        fake_index(kb, idx)
         h = health_when(base, lambda h: h["build_id"] != first["build_id"])
         assert h["left_out"] == ["patterns/capacity/disk-full.md"], h
     err = capfd.readouterr().err
@@ -563,10 +541,6 @@ def test_a_kb_changed_since_the_index_was_built_shows_in_healthz_and_metrics(tmp
 
     from serve_util import metric
 
-    from recur.kb.loader import load_kb
-    from recur.retrieval import embed
-    from recur.retrieval.index import build
-
     kb, idx, app = _reloading_app(tmp_path)
 
     with running(app) as base:
@@ -581,7 +555,7 @@ def test_a_kb_changed_since_the_index_was_built_shows_in_healthz_and_metrics(tmp
         # no server path: /healthz is open to anyone (found in review: "the knowledge base at /srv/...")
         assert str(tmp_path) not in h["stale"] and "the knowledge base changed" in h["stale"], h["stale"]
         assert metric(httpx.get(base + "/metrics").text, "recur_index_stale") == 1
-        build(load_kb(kb), idx, embed.load_encoder("fake:64"), progress=False)  # what `recur index` does
+        fake_index(kb, idx)  # what `recur index` does
         h = health_when(base, lambda h: h["stale"] is None)
         assert h["reloads"] == 1 and h["build_id"] != first["build_id"]
         assert metric(httpx.get(base + "/metrics").text, "recur_index_stale") == 0
@@ -595,19 +569,12 @@ def test_a_manifest_damaged_under_an_index_only_server_is_a_reload_error(tmp_pat
 
     from serve_util import metric
 
-    from recur.kb.loader import load_kb
-    from recur.retrieval import embed
-    from recur.retrieval.index import build
     from recur.util.errors import RecurError
 
     kb, idx = small_kb(tmp_path / "kb"), tmp_path / "index"
-    build(load_kb(kb), idx, embed.load_encoder("fake:64"), progress=False)
+    fake_index(kb, idx)
     absent = tmp_path / "no-kb"
-    app = create_app(
-        lambda: Engine.open(absent, idx, model="fake:64", quiet=True),
-        feedback_path=tmp_path / "f.jsonl",
-        reload_interval=0.1,
-    )
+    app = fake_app(absent, tmp_path, feedback_path=tmp_path / "f.jsonl", reload_interval=0.1)
     with running(app) as base:
         assert httpx.get(base + "/healthz").json()["reload_error"] is None
         good = (idx / "manifest.json").read_text()
@@ -830,20 +797,12 @@ def test_a_site_built_from_other_kb_files_than_the_served_index_shows_in_healthz
     when they are not those of the served index, until `recur site` builds it again."""
     from serve_util import metric
 
-    from recur.kb.loader import load_kb
-    from recur.retrieval import embed
-    from recur.retrieval.index import build
     from recur.site.build import build_site
 
     kb, idx, site = small_kb(tmp_path / "kb"), tmp_path / "index", tmp_path / "site"
-    build(load_kb(kb), idx, embed.load_encoder("fake:64"), progress=False)
+    fake_index(kb, idx)
     build_site(kb, site, browser_search=False, index_dir=idx)
-    app = create_app(
-        lambda: Engine.open(kb, idx, model="fake:64", quiet=True),
-        site_dir=site,
-        feedback_path=tmp_path / "f.jsonl",
-        reload_interval=0.1,
-    )
+    app = fake_app(kb, tmp_path, site_dir=site, feedback_path=tmp_path / "f.jsonl", reload_interval=0.1)
     with running(app) as base:
         first = httpx.get(base + "/healthz").json()
         assert first["site_stale"] is None and first["stale"] is None
@@ -851,7 +810,7 @@ def test_a_site_built_from_other_kb_files_than_the_served_index_shows_in_healthz
         (kb / "patterns/capacity/inode-exhaustion.md").write_text(
             pattern_text("inode-exhaustion", title="Inodes exhausted", symptoms=("No space left, df shows free",))
         )
-        build(load_kb(kb), idx, embed.load_encoder("fake:64"), progress=False)  # `git pull` + `recur index`
+        fake_index(kb, idx)  # `git pull` + `recur index`
         h = health_when(base, lambda h: h["site_stale"])
         assert h["stale"] is None and h["patterns"] == first["patterns"] + 1 and h["status"] == "ok"
         assert "the served site was built" in h["site_stale"] and "recur site" in h["site_stale"], h
@@ -872,9 +831,6 @@ def test_a_site_built_in_another_checkout_of_the_same_kb_is_not_called_stale(tmp
     import os
     import shutil
 
-    from recur.kb.loader import load_kb
-    from recur.retrieval import embed
-    from recur.retrieval.index import build
     from recur.site.build import build_site
 
     kb, idx, site = small_kb(tmp_path / "server"), tmp_path / "index", tmp_path / "site"
@@ -886,20 +842,15 @@ def test_a_site_built_in_another_checkout_of_the_same_kb_is_not_called_stale(tmp
             os.utime(path, (1_000_000_000, 1_000_000_000))
         return dst
 
-    build(load_kb(kb), idx, embed.load_encoder("fake:64"), progress=False)
+    fake_index(kb, idx)
     build_site(checkout(kb, tmp_path / "ci"), site, browser_search=False)  # in CI
-    app = create_app(
-        lambda: Engine.open(kb, idx, model="fake:64", quiet=True),
-        site_dir=site,
-        feedback_path=tmp_path / "f.jsonl",
-        reload_interval=0.1,
-    )
+    app = fake_app(kb, tmp_path, site_dir=site, feedback_path=tmp_path / "f.jsonl", reload_interval=0.1)
     new = pattern_text("inode-exhaustion", title="Inodes exhausted", symptoms=("No space left, df shows free",))
     with running(app) as base:
         time.sleep(0.5)  # the watcher has compared the two (at load, and after every reload)
         assert httpx.get(base + "/healthz").json()["site_stale"] is None
         (kb / "patterns/capacity/inode-exhaustion.md").write_text(new)  # a pull on the server only
-        build(load_kb(kb), idx, embed.load_encoder("fake:64"), progress=False)
+        fake_index(kb, idx)
         h = health_when(base, lambda h: h["site_stale"])
         assert "from other KB files than the served index" in h["site_stale"], h
         build_site(checkout(kb, tmp_path / "ci"), site, browser_search=False)  # CI builds the same commit

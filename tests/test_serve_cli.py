@@ -14,6 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from kbfactory import fake_model_flags
 from serve_util import (
     BAD_ENGINE_IDS,
     BAD_ENGINE_INPUTS,
@@ -26,6 +27,11 @@ from serve_util import (
 RECUR = [sys.executable, "-m", "recur"]
 
 
+def recur_run(args: list, **kw) -> subprocess.CompletedProcess:
+    """`python -m recur ARGS` run to its end (60 s at most), its stdout and stderr kept as text."""
+    return subprocess.run(RECUR + args, capture_output=True, text=True, timeout=60, **kw)
+
+
 @contextlib.contextmanager
 def serve_process(kb_dir, tmp_path, env=None, extra=()):
     """`recur serve` on a free port with the fake model and no site (``extra``: more arguments);
@@ -33,7 +39,7 @@ def serve_process(kb_dir, tmp_path, env=None, extra=()):
     sock = free_socket()
     port = sock.getsockname()[1]
     sock.close()
-    args = ["--kb", str(kb_dir), "--index", str(tmp_path / "index"), "--model", "fake:64"]
+    args = fake_model_flags(kb_dir, tmp_path / "index")
     args += ["--site", str(tmp_path / "no-site"), "--port", str(port), "--feedback", str(tmp_path / "fb.jsonl")]
     args += list(extra)
     proc = subprocess.Popen(
@@ -204,25 +210,7 @@ def test_bad_token_file_is_a_clean_error(kb_dir, tmp_path):
         ("--slack-signing-secret-file", latin1, f"--slack-signing-secret-file {latin1}: is not UTF-8 text (byte 0xe9"),
     )
     for option, path, words in cases:
-        r = subprocess.run(
-            RECUR
-            + [
-                "serve",
-                "--kb",
-                str(kb_dir),
-                "--index",
-                str(tmp_path / "i"),
-                "--model",
-                "fake:64",
-                "--port",
-                "0",
-                option,
-                str(path),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        r = recur_run(["serve", *fake_model_flags(kb_dir, tmp_path / "i"), "--port", "0", option, str(path)])
         assert r.returncode == 1 and words in r.stderr and "Traceback" not in r.stderr, r.stderr
 
 
@@ -230,11 +218,8 @@ def test_a_blank_recur_token_is_an_error_not_an_open_server(kb_dir, tmp_path):
     """An empty --token-file was an error, but a set and blank RECUR_TOKEN served with no token at all,
     feedback open to anyone (found in review): the operator meant to guard it. Now an error too."""
     for blank in ("", "  \t"):
-        r = subprocess.run(
-            RECUR + ["serve", "--kb", str(kb_dir), "--index", str(tmp_path / "i"), "--model", "fake:64", "--port", "0"],
-            capture_output=True,
-            text=True,
-            timeout=60,
+        r = recur_run(
+            ["serve", *fake_model_flags(kb_dir, tmp_path / "i"), "--port", "0"],
             env={**os.environ, "RECUR_TOKEN": blank},
         )
         assert r.returncode == 1 and "RECUR_TOKEN is set but empty" in r.stderr, (r.returncode, r.stderr)
@@ -246,24 +231,13 @@ def test_port_in_use_is_a_clean_error(kb_dir, tmp_path):
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        r = subprocess.run(
-            RECUR
-            + ["serve", "--kb", str(kb_dir), "--index", str(tmp_path / "i"), "--model", "fake:64", "--port", str(port)],
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        r = recur_run(["serve", *fake_model_flags(kb_dir, tmp_path / "i"), "--port", str(port)])
     assert r.returncode == 1
     assert f"Error: cannot listen on 127.0.0.1:{port}" in r.stderr and "Traceback" not in r.stderr
 
 
 def test_missing_kb_is_a_clean_error(tmp_path):
-    r = subprocess.run(
-        RECUR + ["serve", "--kb", str(tmp_path / "nope"), "--index", str(tmp_path / "i"), "--port", "0"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    r = recur_run(["serve", "--kb", str(tmp_path / "nope"), "--index", str(tmp_path / "i"), "--port", "0"])
     assert r.returncode == 1 and "Error:" in r.stderr and "no knowledge base folder" in r.stderr
 
 
@@ -277,13 +251,7 @@ def test_engine_failure_exits_1(kb_dir, tmp_path):
     sock = free_socket()
     port = sock.getsockname()[1]
     sock.close()
-    r = subprocess.run(
-        RECUR
-        + ["serve", "--kb", str(kb_dir), "--index", str(tmp_path / "index"), "--model", "fake:64", "--port", str(port)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    r = recur_run(["serve", *fake_model_flags(kb_dir, tmp_path / "index"), "--port", str(port)])
     assert r.returncode == 1, r.stderr
     assert "Error:" in r.stderr and "Traceback" not in r.stderr
 
@@ -318,14 +286,7 @@ def test_a_feedback_file_that_cannot_be_written_stops_serve_at_start(kb_dir, tmp
     blocker = tmp_path / "a-file"
     blocker.write_text("")
     path = blocker / "feedback.jsonl"  # its folder cannot be made: a file is in the way
-    r = subprocess.run(
-        RECUR
-        + ["serve", "--kb", str(kb_dir), "--index", str(tmp_path / "i"), "--model", "fake:64", "--port", "0"]
-        + ["--feedback", str(path)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    r = recur_run(["serve", *fake_model_flags(kb_dir, tmp_path / "i"), "--port", "0"] + ["--feedback", str(path)])
     assert r.returncode == 1 and f"--feedback {path}" in r.stderr and "Traceback" not in r.stderr, r.stderr
 
 
@@ -337,7 +298,7 @@ def test_a_timeout_that_is_not_a_number_is_a_usage_error(kb_dir, tmp_path):
         port = sock.getsockname()[1]
         sock.close()
         args = ["serve", "--kb", str(kb_dir), "--model", "fake:64", "--port", str(port), flag, "nan"]
-        r = subprocess.run(RECUR + args, capture_output=True, text=True, timeout=60, env=env)
+        r = recur_run(args, env=env)
         assert r.returncode == 2 and f"Invalid value for '{flag}': 'nan' is not a number" in r.stderr, r.stderr
 
 
@@ -354,7 +315,7 @@ def test_service_limits_come_from_the_environment_too(kb_dir, tmp_path):
         big = httpx.post(base + "/api/suggest", json={"text": "x" * 2000}, headers=auth)
         assert big.status_code == 413 and "limit is 1024 bytes" in big.json()["error"]["message"], big.text
     bad = {**os.environ, "RECUR_MAX_CONCURRENT": "lots"}
-    r = subprocess.run(RECUR + ["serve", "--kb", str(kb_dir)], capture_output=True, text=True, timeout=60, env=bad)
+    r = recur_run(["serve", "--kb", str(kb_dir)], env=bad)
     assert r.returncode == 2 and "Invalid value for '--max-concurrent'" in r.stderr, r.stderr
 
 
@@ -380,7 +341,7 @@ def test_a_root_path_that_is_not_a_path_prefix_is_a_usage_error(kb_dir, tmp_path
     """The prefix is written into /docs' page and script as given: only plain path segments."""
     for value in ("recur", "/re cur", "/recur?x", "//evil.example", "/r'ecur", "/r%C3%A9cur"):
         args = ["serve", "--kb", str(kb_dir), "--model", "fake:64", "--port", "0", "--root-path", value]
-        r = subprocess.run(RECUR + args, capture_output=True, text=True, timeout=60)
+        r = recur_run(args)
         assert r.returncode == 2 and "Invalid value for '--root-path'" in r.stderr and "e.g. /recur" in r.stderr, (
             value,
             r.stderr,
@@ -407,7 +368,7 @@ def test_port_0_serves_on_a_free_port_and_says_which(kb_dir, tmp_path):
     while uvicorn listened on a port nobody was told."""
     import re
 
-    args = ["serve", "--kb", str(kb_dir), "--index", str(tmp_path / "i"), "--model", "fake:64", "--port", "0"]
+    args = ["serve", *fake_model_flags(kb_dir, tmp_path / "i"), "--port", "0"]
     args += ["--feedback", str(tmp_path / "fb.jsonl"), "--site", str(tmp_path / "no-site")]
     proc = subprocess.Popen(RECUR + args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
@@ -430,7 +391,7 @@ def test_port_0_serves_on_a_free_port_and_says_which(kb_dir, tmp_path):
 def test_a_url_option_that_is_not_an_http_url_is_a_usage_error(args, tmp_path):
     """Found in review: `recur serve --site-url notaurl` started and Slack replies linked
     '<notaurl/patterns/...>'; `recur site --edit-url 'not a url'` built every page's link from it."""
-    r = subprocess.run(RECUR + args, capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    r = recur_run(args, cwd=tmp_path)
     assert r.returncode == 2 and "must be an http:// or https:// URL" in r.stderr, r.stderr
 
 
@@ -499,7 +460,7 @@ def test_a_feedback_file_on_a_read_only_file_system_is_said_so_at_start(kb_dir, 
     if not _read_only_folder_supported(ro):
         pytest.skip("no unshare, or user namespaces are not allowed here: no read-only mount to test with")
     for path in (ro / "feedback.jsonl", ro / "new.jsonl"):  # a file to append to, one to create
-        args = ["serve", "--kb", str(kb_dir), "--index", str(tmp_path / "i"), "--model", "fake:64", "--port", "0"]
+        args = ["serve", *fake_model_flags(kb_dir, tmp_path / "i"), "--port", "0"]
         r = subprocess.run(
             _read_only(ro, [*RECUR, *args, "--feedback", str(path)]), capture_output=True, text=True, timeout=60
         )
@@ -514,13 +475,7 @@ def test_a_misspelt_recur_variable_is_warned_of_at_start_with_the_setting_it_was
     env = {k: v for k, v in os.environ.items() if not k.upper().startswith("RECUR_")}
     env |= {"RECUR_ENCDOER": "torch", "recur_kb": "kb", "RECUR_WIDGETS": "3", "RECUR_PORT": "0"}
     env |= {"PYTHONPATH": str(Path(__file__).resolve().parents[1] / "tools")}
-    r = subprocess.run(
-        RECUR + ["serve", "--kb", str(tmp_path / "nope"), "--index", str(tmp_path / "i")],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
-    )
+    r = recur_run(["serve", "--kb", str(tmp_path / "nope"), "--index", str(tmp_path / "i")], env=env)
     lines = r.stderr.splitlines()
     assert (
         "warning: RECUR_ENCDOER is set, but is not a Recur setting: nothing reads it (did you mean RECUR_ENCODER?)"
@@ -541,7 +496,7 @@ def test_a_bad_model_encoder_or_precision_stops_serve_before_it_listens(kb_dir, 
     checks: exit 1, one line, nothing listened."""
     env = {**os.environ, **env, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "tools")}
     args = ["serve", "--kb", str(kb_dir), "--index", str(tmp_path / "i"), "--model", model, "--port", "0"]
-    r = subprocess.run(RECUR + args, capture_output=True, text=True, timeout=60, env=env, cwd=tmp_path)
+    r = recur_run(args, env=env, cwd=tmp_path)
     assert r.returncode == 1 and f"Error: {said}" in r.stderr, r.stderr
     assert "Recur on http" not in r.stderr and "Traceback" not in r.stderr, r.stderr
     assert not (tmp_path / "i").exists()  # no index built for a model that cannot load
@@ -571,8 +526,8 @@ def test_a_forwarded_allow_ips_uvicorn_cannot_match_stops_serve_at_start(kb_dir,
     is not an address or network as a name no TCP peer has: a typo trusted no proxy, in silence, and every
     client behind it shared one --feedback-rate bucket. Exit 1 before listening, naming the entry."""
     env = {**os.environ, "FORWARDED_ALLOW_IPS": value}
-    args = ["serve", "--kb", str(kb_dir), "--index", str(tmp_path / "i"), "--model", "fake:64", "--port", "0"]
-    r = subprocess.run(RECUR + args, capture_output=True, text=True, timeout=60, env=env)
+    args = ["serve", *fake_model_flags(kb_dir, tmp_path / "i"), "--port", "0"]
+    r = recur_run(args, env=env)
     assert r.returncode == 1 and f"Error: FORWARDED_ALLOW_IPS={value!r}: {said}" in r.stderr, r.stderr
     assert "Recur on http" not in r.stderr and "Traceback" not in r.stderr
 
@@ -591,13 +546,13 @@ def test_an_allowed_host_that_is_no_host_name_is_a_usage_error(kb_dir, tmp_path,
     """A scheme, a path or a wildcard in --allowed-host was kept as a name no Host header is: every request
     through the proxy was a 421, and nothing said so at start. A usage error naming the option (or the
     variable); a name with a port, or an address, is taken (test_serve_access)."""
-    args = ["serve", "--kb", str(kb_dir), "--index", str(tmp_path / "i"), "--model", "fake:64", "--port", "0"]
-    r = subprocess.run(RECUR + args + ["--allowed-host", value], capture_output=True, text=True, timeout=60)
+    args = ["serve", *fake_model_flags(kb_dir, tmp_path / "i"), "--port", "0"]
+    r = recur_run(args + ["--allowed-host", value])
     assert r.returncode == 2 and "Invalid value for '--allowed-host'" in r.stderr, r.stderr
     assert f"{value!r} is not a host name: give the name the reverse proxy passes in Host" in r.stderr
     if value:
         env = {**os.environ, "RECUR_MCP_ALLOWED_HOSTS": f"kb.example.com {value}"}
-        r = subprocess.run(RECUR + args, capture_output=True, text=True, timeout=60, env=env)
+        r = recur_run(args, env=env)
         assert r.returncode == 2 and f"{value!r} is not a host name" in r.stderr, r.stderr
         assert "(from RECUR_MCP_ALLOWED_HOSTS)" in r.stderr, r.stderr
 
