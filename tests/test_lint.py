@@ -522,9 +522,12 @@ def test_long_functions_counts_from_def_and_takes_a_reason(tmp_path):
         ("````\nx\n```\n", 4, "does not close the ```` code fence of line {open}"),
         ("```\nx\n``` sh\n", 4, "does not close the ``` code fence of line {open}"),
         ("Run ```df -h``` first.\n", None, None),  # not at the start of a line: no fence for either
-        ("```df -h```\n", 2, "is inline code to Markdown, but recur reads it as opening a code fence"),
-        ("~~~\nx\n", 2, "the ~~~ code fence opened here is never closed"),
-        ("```sh\ndf -h\n```\n\n~~~~\nx\n~~~~~\n", None, None),  # closed by its own kind, as long or longer
+        ("```df -h```\nx\n```\n", 2, "is inline code to Markdown, but recur reads it as opening a code fence"),
+        ("```df -h```\n", None, None),  # and no fence after it: text, inline code, to both
+        ("~~~\nx\n", 2, "the ~~~ code fence opened here is never closed, so it opens no block"),
+        ("```sh\ndf -h\n```\n\n~~~\nx\n~~~ \n", None, None),  # closed by its very marker
+        # the site's fenced_code is not CommonMark: ~~~~~ does not close ~~~~ there (it did for recur)
+        ("~~~~\nx\n~~~~~\n", 4, "does not close the ~~~~ code fence of line {open}"),
     ],
 )
 def test_code_fences_check_and_the_site_would_read_differently_are_a_warning(tmp_path, body, line, says):
@@ -568,6 +571,87 @@ def test_a_fence_line_indented_by_a_no_break_space_is_text_as_on_the_site_and_li
     assert (
         "no code fence to the site, which shows it as text: it has U+00A0 no-break space at column 1" in got[0].message
     )
+
+
+@pytest.mark.parametrize(
+    "body, line, says",
+    [
+        ("```\ndf -h\n## Notes\n````\n", 5, "Close the block with exactly ```, the same marker"),
+        ("~~~~\ndf -h\n## Notes\n~~~~~\n", 5, "Close the block with exactly ~~~~, the same marker"),
+        ("```python extra\ndf -h\n## Notes\n```\n", 2, "Keep one word after ```"),
+        (
+            " ```\ndf -h\n## Notes\n ```\n",
+            2,
+            "is indented, and the site reads a code fence only at the start of a line",
+        ),
+        ("```\ndf -h\n## Notes\n ```\n", 5, "the same marker; remove the indent"),
+    ],
+)
+def test_a_code_block_recur_reads_and_the_site_shows_as_text_is_named_with_what_to_change(tmp_path, body, line, says):
+    """Found in review: the site renders a section with Python-Markdown's fenced_code, not CommonMark:
+    a fence only at the margin, one word at most after it, closed only by its very marker. Recur read
+    each of these as a code block ("## Notes" inside it no section) and said nothing, while the page
+    (rendered here with the site's extensions) showed the lines as text and "## Notes" as a heading."""
+    import markdown
+
+    from recur.kb.parse import MARKDOWN_EXTENSIONS
+    from recur.site.md import kb_md
+
+    kb = small_kb(tmp_path / "kb")
+    text = pattern_text("dns-failure", "network", signals=("SERVFAIL",), summary="SUMMARY")
+    path = write(kb, "patterns/network/dns-failure.md", text.replace("SUMMARY", "Resolvers fail.\n" + body))
+    start = path.read_text().split("\n").index("Resolvers fail.")  # the line before the body's first
+    loaded = load_kb(kb)
+    summary = loaded.patterns["dns-failure"].sections["Summary"]
+    assert "## Notes" in summary  # recur reads a code block: no section of its own
+    html = markdown.markdown(kb_md(summary), extensions=MARKDOWN_EXTENSIONS)
+    assert "<pre>" not in html and '<h2 id="notes">Notes</h2>' in html, html
+    got = [p for p in authoring_warnings(loaded, today="2026-06-01") if p.field == "code fence"]
+    assert [(p.line, p.level) for p in got] == [(start + line, "warning")], got
+    assert says in got[0].message, got[0].message
+
+
+def test_a_fence_never_closed_is_text_as_on_the_site_so_the_sections_below_are_read(tmp_path):
+    """Found in review: a "~~~" never closed is text to the site's fenced_code, and the "## Root cause"
+    and "## Runbook" below it headings; recur read the rest of the file as code, so both were "required
+    section is missing" and the pattern was left out. Now recur reads the line as text, and lint says
+    the block was never closed."""
+    import markdown
+
+    from recur.kb.parse import MARKDOWN_EXTENSIONS
+    from recur.site.md import kb_md
+
+    kb = small_kb(tmp_path / "kb")
+    text = pattern_text("dns-failure", "network", signals=("SERVFAIL",), summary="SUMMARY")
+    path = write(
+        kb, "patterns/network/dns-failure.md", text.replace("SUMMARY", "Resolvers fail:\n~~~\ndig a.example\n")
+    )
+    lines = path.read_text().split("\n")
+    html = markdown.markdown(kb_md("\n".join(lines[lines.index("---", 1) + 1 :])), extensions=MARKDOWN_EXTENSIONS)
+    assert "<pre>" not in html and '<h2 id="runbook">Runbook</h2>' in html, html
+    loaded = load_kb(kb)
+    assert not loaded.errors, loaded.errors
+    p = loaded.patterns["dns-failure"]
+    assert p.runbook and "Root cause" in p.sections and "~~~\ndig a.example" in p.sections["Summary"]
+    got = [w for w in authoring_warnings(loaded, today="2026-06-01") if w.field == "code fence"]
+    assert [w.line for w in got] == [lines.index("~~~") + 1]
+    assert "never closed, so it opens no block: recur reads it and the lines after it as text" in got[0].message
+
+
+def test_a_fence_in_a_runbook_step_is_read_as_the_site_renders_steps(tmp_path):
+    """A step's code block is rendered by site.pattern_pages._item, which takes an indented fence and
+    closes it with as many of its character or more: no warning for an indented block in a step, and
+    one where _item would not close it."""
+    kb = small_kb(tmp_path / "kb")
+    text = pattern_text("d", runbook=("Run `df -h` on the host.", "Restart it."))
+    fine = text.replace("\n2. ", "\n   ```sh\n   df -i\n   ````\n2. ")
+    write(kb, "patterns/capacity/d.md", fine)
+    assert [p for p in authoring_warnings(load_kb(kb), today="2026-06-01") if p.field == "code fence"] == []
+    path = write(kb, "patterns/capacity/d.md", text.replace("\n2. ", "\n   ```sh\n   df -i\n   ~~~\n2. "))
+    got = [p for p in authoring_warnings(load_kb(kb), today="2026-06-01") if p.field == "code fence"]
+    lines = path.read_text().split("\n")
+    assert [p.line for p in got] == [lines.index("   ~~~") + 1]
+    assert "in the step as code; recur reads it as closed" in got[0].message
 
 
 def test_a_runbook_warning_is_at_its_step_where_the_loader_and_markdown_read_a_fence_apart(tmp_path):

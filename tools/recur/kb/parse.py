@@ -8,6 +8,7 @@ strings until the schema checks them, and duplicate keys are reported instead of
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 import yaml
@@ -568,6 +569,39 @@ def lookalike_fence(line: str) -> str | None:
     return syntax_lookalike(line, colon=False)
 
 
+def fence_lines(lines) -> set[int]:
+    """Indices of the ``lines`` recur reads as code fences (``FENCE``): each opens or closes a block,
+    but a last one left open is text, as the site's Markdown reads a fence never closed ("~~~" and no
+    "~~~" below it): read as code, it hid the sections after it, which the site shows."""
+    found = [i for i, line in enumerate(lines) if FENCE.match(line)]
+    return set(found[:-1] if len(found) % 2 else found)
+
+
+# Python-Markdown's fenced_code (the site's), which is not CommonMark: a fence at the margin, with at
+# most one word (a language) or "{attrs}" after it, closed only by the very same marker at the margin
+# (``` by ```, not by ````); any other fence line is text there. Its own pattern, copied as it reads
+SITE_FENCE = re.compile(
+    r"""(?P<fence>^(?:~{3,}|`{3,}))[ ]*((\{(?P<attrs>[^\n]*)\})|(\.?(?P<lang>[\w#.+-]*)[ ]*)?"""
+    r"""(hl_lines=(?P<quot>"|')(?P<hl_lines>.*?)(?P=quot)[ ]*)?)\n(?P<code>.*?)(?<=\n)(?P=fence)[ ]*$""",
+    re.MULTILINE | re.DOTALL,
+)
+# a line the site's fenced_code takes as opening a block, when a line closing it follows
+SITE_OPENER = re.compile(r"^(~{3,}|`{3,})[ ]*(\{[^\n]*\}|(\.?[\w#.+-]*[ ]*)?(hl_lines=(\"|').*?\5[ ]*)?)$")
+
+
+def site_fences(lines) -> dict[int, int]:
+    """{opening index: closing index} of the fenced code blocks in ``lines`` as the site's fenced_code
+    reads them, found as it finds them (``SITE_FENCE``, each search after the block before)."""
+    text, starts = "\n".join(lines), [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
+    out, index = {}, 0
+    while m := SITE_FENCE.search(text, index):
+        out[bisect_right(starts, m.start()) - 1] = bisect_right(starts, m.end()) - 1
+        index = m.end()
+    return out
+
+
 def fence_step(opened: str | None, marker: str, rest: str) -> tuple[str | None, bool]:
     """Markdown's reading of a fence line (``marker``, then ``rest``) while ``opened`` (the opening
     marker, or None) is open: (the marker open after it, whether this line opened or closed one).
@@ -586,13 +620,33 @@ def outside_fences(lines, first: int = 0):
     reads the fences (``fence_step``): what the checks of a section's or a body's text read. A fence
     line itself (opening, closing, or one that opens nothing, "```code```") is never yielded: it is a
     marker, not text, and where recur and the site read a fence line differently lint's
-    ``fence_trouble`` says so. Lines are yielded as read, so a caller may look at the next one."""
+    ``fence_trouble`` says so. A fence never closed opens none: it and the lines after it are text, as
+    the site shows them. Lines are yielded as read, so a caller may look at the next one."""
+    lines = list(lines)
+    longest = _longest_closers(lines)
     opened = None
     for n, line in enumerate(lines, first):
-        if m := FENCE_LINE.match(line):
+        m = FENCE_LINE.match(line)
+        if m and opened is None and longest.get((m.group(1)[0], n - first + 1), 0) < len(m.group(1)):
+            if not fence_step(None, m.group(1), m.group(2))[1]:
+                continue  # "```code```": it opens nothing
+            yield n, line  # it would open a block never closed: text, as on the site
+        elif m:
             opened = fence_step(opened, m.group(1), m.group(2))[0]
         elif opened is None:
             yield n, line
+
+
+def _longest_closers(lines: list) -> dict:
+    """{(fence character, index): the longest line of that character alone at or after the index}: a
+    fence opened before the index is closed below it if that is as long as its marker, or longer."""
+    out, best = {}, {"`": 0, "~": 0}
+    for i in range(len(lines) - 1, -1, -1):
+        m = FENCE_LINE.match(lines[i])
+        if m and not m.group(2).strip():
+            best[m.group(1)[0]] = max(best[m.group(1)[0]], len(m.group(1)))
+        out[("`", i)], out[("~", i)] = best["`"], best["~"]
+    return out
 
 
 H2 = re.compile(r"^##\s+(.+)$")  # not "(.+?)\s*#*\s*$": cubic on a long run of spaces
@@ -649,8 +703,9 @@ def sections_of(body_lines: list, first_line: int) -> list:
     in_fence = False
     current = None
     buf: list = []
+    fences = fence_lines(body_lines)
     for i, line in enumerate(body_lines):
-        if FENCE.match(line):
+        if i in fences:
             in_fence = not in_fence
         m = None if in_fence else H2.match(line)
         if m:
@@ -703,19 +758,29 @@ def list_parts(text: str, numbered: bool) -> ListParts:
     )
 
 
+def item_lines(text: str, numbered: bool) -> set[int]:
+    """Offsets of the lines of ``text`` that ``list_parts`` puts into its items: the site renders
+    them item by item (site.pattern_pages._item), with its own reading of the fences in them."""
+    found: set = set()
+    _list_blocks(text, numbered, found)
+    return found
+
+
 def evidence_parts(text: str) -> ListParts:
     """The Evidence to preserve section's list: bullets, or numbered items when it has no bullets."""
     parts = list_parts(text, numbered=False)
     return parts if parts.items else list_parts(text, numbered=True)
 
 
-def _list_blocks(text: str, numbered: bool) -> tuple[list, list]:
+def _list_blocks(text: str, numbered: bool, item_lines: set | None = None) -> tuple[list, list]:
     """[kind, body] in order: ("item", its text) for each top-level item, ("text", [lines as written])
-    for the lines outside any item; and the stray items of the other kind (offset, line)."""
+    for the lines outside any item; and the stray items of the other kind (offset, line). The offset
+    of each line that went into an item is added to ``item_lines`` when given."""
     blocks: list = []
     stray: list = []
     in_fence = gap = False  # gap: a blank line since the last line (kept before an indented one)
     col = 0  # where the current item's text starts: its continuation lines keep what they have beyond it
+    fences = fence_lines(text.split("\n"))
     for offset, line in enumerate(text.split("\n")):
         if not in_fence and not line.strip():
             gap = True
@@ -732,7 +797,7 @@ def _list_blocks(text: str, numbered: bool) -> tuple[list, list]:
             col = want.start(group)
         elif other and len(other.group(1)) < 2:
             stray.append((offset, line.strip()))
-        elif in_item and (in_fence or FENCE.match(line)) and (in_fence or not blank_before or line[:1] in " \t"):
+        elif in_item and (in_fence or offset in fences) and (in_fence or not blank_before or line[:1] in " \t"):
             blocks[-1][1] += "\n" + _dedent(line, col)  # a code block's lines as written, blank ones too
         elif in_item and line.startswith((" ", "\t")):
             # a sub-list, a table or another paragraph: its own indentation kept, and the blank line
@@ -746,7 +811,9 @@ def _list_blocks(text: str, numbered: bool) -> tuple[list, list]:
             if not blocks or blocks[-1][0] != "text":
                 blocks.append(["text", []])
             blocks[-1][1].append(line)
-        if FENCE.match(line):
+        if item_lines is not None and blocks and blocks[-1][0] == "item" and not (stray and stray[-1][0] == offset):
+            item_lines.add(offset)
+        if offset in fences:
             in_fence = not in_fence
     return blocks, stray
 
