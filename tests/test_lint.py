@@ -669,6 +669,34 @@ def test_a_runbook_warning_is_at_its_step_where_the_loader_and_markdown_read_a_f
     assert [p.line for p in fence] == [lines.index("```") + 1] and "does not close the ````" in fence[0].message
 
 
+def test_the_site_fences_recur_finds_are_those_python_markdown_finds():
+    """parse.site_fences, read line by line, finds the blocks fenced_code's own pattern finds, searched
+    as fenced_code searches it (from the start, then after each block): lint's warnings rest on it."""
+    import bisect
+    import random
+
+    from markdown.extensions.fenced_code import FencedBlockPreprocessor
+
+    from recur.kb.parse import site_fences
+
+    def found(lines):
+        text, starts = "\n".join(lines), [0]
+        for line in lines:
+            starts.append(starts[-1] + len(line) + 1)
+        out, index = {}, 0
+        while m := FencedBlockPreprocessor.FENCED_BLOCK_RE.search(text, index):
+            out[bisect.bisect_right(starts, m.start()) - 1] = bisect.bisect_right(starts, m.end()) - 1
+            index = m.end()
+        return out
+
+    rng = random.Random(11)
+    parts = ["```", "````", "~~~", "~~~~", "``` sh", "```sh", "```sh -x", "```x```", " ```", "``` ", "```\t"]
+    parts += ["~~~ {.sh}", "```.py", "```c++", '```hl_lines="1 2"', "## x", "text", "", "a ``` b"]
+    for _ in range(5000):
+        lines = [rng.choice(parts) for _ in range(rng.randrange(1, 10))]
+        assert site_fences(lines) == found(lines), lines
+
+
 def test_what_the_writer_writes_the_reader_and_markdown_read_alike():
     """section_text escapes a fence line Markdown would not take as one and closes an open fence
     with its own marker: text from anywhere becomes one section on which check and the site agree."""

@@ -15,6 +15,7 @@ import datetime as dt
 import os
 import posixpath
 import re
+from bisect import bisect_left
 from pathlib import Path
 
 from recur import config
@@ -510,7 +511,7 @@ def fence_troubles(lines: list[str], first: int = 1) -> list[tuple[int, str]]:
     for start, end, title in _section_spans(lines, set(fences)):
         site = {start + a: start + b for a, b in site_fences(lines[start:end]).items()}
         items = _item_offsets(lines, start, end, title)
-        for a in (a for a in pairs if start <= a < end):
+        for a in fences[bisect_left(fences, start) : bisect_left(fences, end) : 2]:  # its blocks' openings
             b, at = pairs[a], first + a
             found = _step_fence(lines, a, b, at) if a in items else _site_fence(lines, a, b, at, site)
             if found:

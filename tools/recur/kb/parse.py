@@ -579,26 +579,29 @@ def fence_lines(lines) -> set[int]:
 
 # Python-Markdown's fenced_code (the site's), which is not CommonMark: a fence at the margin, with at
 # most one word (a language) or "{attrs}" after it, closed only by the very same marker at the margin
-# (``` by ```, not by ````); any other fence line is text there. Its own pattern, copied as it reads
-SITE_FENCE = re.compile(
-    r"""(?P<fence>^(?:~{3,}|`{3,}))[ ]*((\{(?P<attrs>[^\n]*)\})|(\.?(?P<lang>[\w#.+-]*)[ ]*)?"""
-    r"""(hl_lines=(?P<quot>"|')(?P<hl_lines>.*?)(?P=quot)[ ]*)?)\n(?P<code>.*?)(?<=\n)(?P=fence)[ ]*$""",
-    re.MULTILINE | re.DOTALL,
-)
-# a line the site's fenced_code takes as opening a block, when a line closing it follows
+# (``` by ```, not by ````), then spaces at most; any other fence line is text there. This is its
+# pattern's opening line (FencedBlockPreprocessor.FENCED_BLOCK_RE), read line by line
 SITE_OPENER = re.compile(r"^(~{3,}|`{3,})[ ]*(\{[^\n]*\}|(\.?[\w#.+-]*[ ]*)?(hl_lines=(\"|').*?\5[ ]*)?)$")
 
 
 def site_fences(lines) -> dict[int, int]:
     """{opening index: closing index} of the fenced code blocks in ``lines`` as the site's fenced_code
-    reads them, found as it finds them (``SITE_FENCE``, each search after the block before)."""
-    text, starts = "\n".join(lines), [0]
-    for line in lines:
-        starts.append(starts[-1] + len(line) + 1)
-    out, index = {}, 0
-    while m := SITE_FENCE.search(text, index):
-        out[bisect_right(starts, m.start()) - 1] = bisect_right(starts, m.end()) - 1
-        index = m.end()
+    reads them: it searches its pattern from the start, then after each block it found, so an opening
+    line with no closing line below it is text and the search goes on at the next line. Found line by
+    line, each closing line looked up (its pattern, on a line opening nothing below it, read the
+    rest of the text: a file of such lines took minutes)."""
+    at: dict = {}
+    for n, line in enumerate(lines):
+        at.setdefault(line.rstrip(" "), []).append(n)
+    out, n = {}, 0
+    while n < len(lines):
+        m = SITE_OPENER.match(lines[n])
+        below = at.get(m.group(1), []) if m else []
+        k = bisect_right(below, n)
+        if k < len(below):
+            out[n] = below[k]
+            n = below[k]
+        n += 1
     return out
 
 
@@ -627,7 +630,7 @@ def outside_fences(lines, first: int = 0):
     opened = None
     for n, line in enumerate(lines, first):
         m = FENCE_LINE.match(line)
-        if m and opened is None and longest.get((m.group(1)[0], n - first + 1), 0) < len(m.group(1)):
+        if m and opened is None and longest[m.group(1)[0]][n - first + 1] < len(m.group(1)):
             if not fence_step(None, m.group(1), m.group(2))[1]:
                 continue  # "```code```": it opens nothing
             yield n, line  # it would open a block never closed: text, as on the site
@@ -638,14 +641,14 @@ def outside_fences(lines, first: int = 0):
 
 
 def _longest_closers(lines: list) -> dict:
-    """{(fence character, index): the longest line of that character alone at or after the index}: a
+    """{fence character: [for each index, the longest line of that character alone at or after it]}: a
     fence opened before the index is closed below it if that is as long as its marker, or longer."""
-    out, best = {}, {"`": 0, "~": 0}
+    out = {"`": [0] * (len(lines) + 1), "~": [0] * (len(lines) + 1)}
     for i in range(len(lines) - 1, -1, -1):
+        out["`"][i], out["~"][i] = out["`"][i + 1], out["~"][i + 1]
         m = FENCE_LINE.match(lines[i])
         if m and not m.group(2).strip():
-            best[m.group(1)[0]] = max(best[m.group(1)[0]], len(m.group(1)))
-        out[("`", i)], out[("~", i)] = best["`"], best["~"]
+            out[m.group(1)[0]][i] = max(out[m.group(1)[0]][i], len(m.group(1)))
     return out
 
 
