@@ -526,6 +526,7 @@ def test_long_functions_counts_from_def_and_takes_a_reason(tmp_path):
         ("```df -h```\n", None, None),  # and no fence after it: text, inline code, to both
         ("~~~\nx\n", 2, "the ~~~ code fence opened here is never closed, so it opens no block"),
         ("```sh\ndf -h\n```\n\n~~~\nx\n~~~ \n", None, None),  # closed by its very marker
+        ("```sh\t\ndf -h\n```\t\n", None, None),  # Markdown expands a tab first: "```sh    "
         # the site's fenced_code is not CommonMark: ~~~~~ does not close ~~~~ there (it did for recur)
         ("~~~~\nx\n~~~~~\n", 4, "does not close the ~~~~ code fence of line {open}"),
     ],
@@ -578,7 +579,8 @@ def test_a_fence_line_indented_by_a_no_break_space_is_text_as_on_the_site_and_li
     [
         ("```\ndf -h\n## Notes\n````\n", 5, "Close the block with exactly ```, the same marker"),
         ("~~~~\ndf -h\n## Notes\n~~~~~\n", 5, "Close the block with exactly ~~~~, the same marker"),
-        ("```python extra\ndf -h\n## Notes\n```\n", 2, "Keep one word after ```"),
+        ("```python extra\ndf -h\n## Notes\n```\n", 2, "has more than one word after ```"),
+        ("```py:x\ndf -h\n## Notes\n```\n", 2, "has 'py:x' after ```, and the site reads a code fence only"),
         (
             " ```\ndf -h\n## Notes\n ```\n",
             2,
@@ -671,7 +673,8 @@ def test_a_runbook_warning_is_at_its_step_where_the_loader_and_markdown_read_a_f
 
 def test_the_site_fences_recur_finds_are_those_python_markdown_finds():
     """parse.site_fences, read line by line, finds the blocks fenced_code's own pattern finds, searched
-    as fenced_code searches it (from the start, then after each block): lint's warnings rest on it."""
+    as fenced_code searches it (from the start, then after each block), on the text as Markdown gives
+    it (its tabs expanded, by NormalizeWhitespace): lint's warnings rest on it."""
     import bisect
     import random
 
@@ -680,9 +683,9 @@ def test_the_site_fences_recur_finds_are_those_python_markdown_finds():
     from recur.kb.parse import site_fences
 
     def found(lines):
-        text, starts = "\n".join(lines), [0]
+        text, starts = "\n".join(lines).expandtabs(4), [0]
         for line in lines:
-            starts.append(starts[-1] + len(line) + 1)
+            starts.append(starts[-1] + len(line.expandtabs(4)) + 1)
         out, index = {}, 0
         while m := FencedBlockPreprocessor.FENCED_BLOCK_RE.search(text, index):
             out[bisect.bisect_right(starts, m.start()) - 1] = bisect.bisect_right(starts, m.end()) - 1
@@ -690,7 +693,7 @@ def test_the_site_fences_recur_finds_are_those_python_markdown_finds():
         return out
 
     rng = random.Random(11)
-    parts = ["```", "````", "~~~", "~~~~", "``` sh", "```sh", "```sh -x", "```x```", " ```", "``` ", "```\t"]
+    parts = ["```", "````", "~~~", "~~~~", "``` sh", "```sh", "```sh -x", "```x```", " ```", "``` ", "```\t", "\t```"]
     parts += ["~~~ {.sh}", "```.py", "```c++", '```hl_lines="1 2"', "## x", "text", "", "a ``` b"]
     for _ in range(5000):
         lines = [rng.choice(parts) for _ in range(rng.randrange(1, 10))]
@@ -708,6 +711,7 @@ def test_what_the_writer_writes_the_reader_and_markdown_read_alike():
 
     rng = random.Random(7)
     parts = ["```", "````", "~~~", "~~~~", "``` sh", "```x```", "  ```", "## Runbook", "text", "", "\r", "a ``` b"]
+    parts += ["```sh -x", "```\t", "~~~ {.sh}"]
     for _ in range(2000):
         text = section_text("\n".join(rng.choice(parts) for _ in range(rng.randrange(1, 9))) or "x")
         lines = ["## Summary", *text.split("\n"), "## Runbook", "1. Run `df -h`."]

@@ -590,18 +590,21 @@ def _site_fence(lines: list[str], a: int, b: int, at: int, site: dict) -> tuple[
     shown = f"'{_short(opener.strip(), 30)}'"
     if opener[:1] in " \t":
         return a, (
-            f"{shown} is indented, and the site reads a code fence only at the start of a line: it shows the "
-            f"block as text (a '## ' line in it as a heading), where recur reads code. Remove the indent"
+            f"{shown} is indented, and the site reads a code fence only at the start of a line (in a list item "
+            f"too): it does not show the block recur reads, but its lines as text (a '## ' line among them as a "
+            f"heading). Remove the indent"
         )
     if marker[0] == "`" and "`" in rest:
         return a, f"{shown} is inline code to Markdown, but recur reads it as opening a code fence"
-    if not SITE_OPENER.match(opener):
+    if not SITE_OPENER.match(opener.expandtabs(4)):
+        words = rest.split()
+        what = "more than one word" if len(words) > 1 else f"'{_short(rest.strip(), 20)}'"
         return a, (
-            f"{shown} has more than one word after {marker}, and the site reads a code fence only with nothing or "
-            f"one word (its language: letters, digits, - + . # _) after it: it shows the block as text, where "
-            f"recur reads code. Keep one word after {marker}"
+            f"{shown} has {what} after {marker}, and the site reads a code fence only with nothing or one word "
+            f"(its language: letters, digits, - + . # _) after it, then spaces: it shows the block as text, "
+            f"where recur reads code. Keep one word after {marker}"
         )
-    if closer.rstrip(" ") == marker:
+    if closer.expandtabs(4).rstrip(" ") == marker:
         return None  # an earlier fence the site read otherwise took this one: said there
     indent = "; remove the indent" if closer[:1] in " \t" else ""
     return b, (

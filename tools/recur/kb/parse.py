@@ -589,7 +589,9 @@ def site_fences(lines) -> dict[int, int]:
     reads them: it searches its pattern from the start, then after each block it found, so an opening
     line with no closing line below it is text and the search goes on at the next line. Found line by
     line, each closing line looked up (its pattern, on a line opening nothing below it, read the
-    rest of the text: a file of such lines took minutes)."""
+    rest of the text: a file of such lines took minutes). Tabs are spaces to it, as Markdown expands
+    them first (to every 4th column): "```" and a tab is "``` "."""
+    lines = [line.expandtabs(4) for line in lines]
     at: dict = {}
     for n, line in enumerate(lines):
         at.setdefault(line.rstrip(" "), []).append(n)

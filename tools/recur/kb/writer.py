@@ -102,9 +102,9 @@ def section_text(text: str) -> str:
     text = str(text).replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
     for line in text.strip().split("\n"):
         m = FENCE_LINE.match(line)
-        if m and opened is None and SITE_OPENER.match(line):
+        if m and opened is None and SITE_OPENER.match(line.expandtabs(4)):  # Markdown expands tabs first
             opened = m.group(1)
-        elif m and opened is not None and line.rstrip(" ") == opened:  # the very marker: the site's close
+        elif m and opened is not None and line.expandtabs(4).rstrip(" ") == opened:  # the very marker
             opened = None
         elif m:  # the site reads no fence here, the KB's reader would: escaped, for both none
             line = line.replace(m.group(1), "\\" + m.group(1), 1)
