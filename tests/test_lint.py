@@ -649,6 +649,9 @@ def test_a_fence_in_a_runbook_step_is_read_as_the_site_renders_steps(tmp_path):
     fine = text.replace("\n2. ", "\n   ```sh\n   df -i\n   ````\n2. ")
     write(kb, "patterns/capacity/d.md", fine)
     assert [p for p in authoring_warnings(load_kb(kb), today="2026-06-01") if p.field == "code fence"] == []
+    # a block at the margin after a blank line, between two steps, is rendered with the step above
+    write(kb, "patterns/capacity/d.md", text.replace("\n2. ", "\n\n```\ndf -i\n````\n2. "))
+    assert [p for p in authoring_warnings(load_kb(kb), today="2026-06-01") if p.field == "code fence"] == []
     path = write(kb, "patterns/capacity/d.md", text.replace("\n2. ", "\n   ```sh\n   df -i\n   ~~~\n2. "))
     got = [p for p in authoring_warnings(load_kb(kb), today="2026-06-01") if p.field == "code fence"]
     lines = path.read_text().split("\n")

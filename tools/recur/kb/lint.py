@@ -607,9 +607,14 @@ def _site_fence(lines: list[str], a: int, b: int, at: int, site: dict) -> tuple[
     if closer.expandtabs(4).rstrip(" ") == marker:
         return None  # an earlier fence the site read otherwise took this one: said there
     indent = "; remove the indent" if closer[:1] in " \t" else ""
+    shows = (
+        f"closes the block only at line {site[a] - a + at}, showing the lines down to it as code"
+        if a in site
+        else "finds no line closing it and shows the block as text (a '## ' line in it as a heading)"
+    )
     return b, (
-        f"this line does not close the {marker} code fence of line {at} for the site, which shows what follows "
-        f"as code; recur reads it as closed. Close the block with exactly {marker}, the same marker{indent}"
+        f"this line does not close the {marker} code fence of line {at} for the site, which {shows}; recur "
+        f"reads the block as closed here. Close the block with exactly {marker}, the same marker{indent}"
     )
 
 

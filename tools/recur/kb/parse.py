@@ -764,11 +764,16 @@ def list_parts(text: str, numbered: bool) -> ListParts:
 
 
 def item_lines(text: str, numbered: bool) -> set[int]:
-    """Offsets of the lines of ``text`` that ``list_parts`` puts into its items: the site renders
-    them item by item (site.pattern_pages._item), with its own reading of the fences in them."""
-    found: set = set()
-    _list_blocks(text, numbered, found)
-    return found
+    """Offsets of the lines of ``text`` that ``list_parts`` puts into its items (text between two
+    items too, joined to the one above): the site renders them item by item (site.pattern_pages._item),
+    with its own reading of the fences in them."""
+    where: list = []
+    blocks, _ = _list_blocks(text, numbered, where)
+    kinds = [kind for kind, _ in blocks]
+    if "item" not in kinds:
+        return set()
+    first, last = kinds.index("item"), len(kinds) - 1 - kinds[::-1].index("item")
+    return {offset for offset, block in where if first <= block <= last}
 
 
 def evidence_parts(text: str) -> ListParts:
@@ -777,10 +782,10 @@ def evidence_parts(text: str) -> ListParts:
     return parts if parts.items else list_parts(text, numbered=True)
 
 
-def _list_blocks(text: str, numbered: bool, item_lines: set | None = None) -> tuple[list, list]:
+def _list_blocks(text: str, numbered: bool, where: list | None = None) -> tuple[list, list]:
     """[kind, body] in order: ("item", its text) for each top-level item, ("text", [lines as written])
-    for the lines outside any item; and the stray items of the other kind (offset, line). The offset
-    of each line that went into an item is added to ``item_lines`` when given."""
+    for the lines outside any item; and the stray items of the other kind (offset, line). (offset,
+    index of its block) of each line kept in a block is added to ``where`` when given."""
     blocks: list = []
     stray: list = []
     in_fence = gap = False  # gap: a blank line since the last line (kept before an indented one)
@@ -816,8 +821,8 @@ def _list_blocks(text: str, numbered: bool, item_lines: set | None = None) -> tu
             if not blocks or blocks[-1][0] != "text":
                 blocks.append(["text", []])
             blocks[-1][1].append(line)
-        if item_lines is not None and blocks and blocks[-1][0] == "item" and not (stray and stray[-1][0] == offset):
-            item_lines.add(offset)
+        if where is not None and blocks and not (stray and stray[-1][0] == offset):
+            where.append((offset, len(blocks) - 1))
         if offset in fences:
             in_fence = not in_fence
     return blocks, stray
