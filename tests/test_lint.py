@@ -659,6 +659,35 @@ def test_a_fence_in_a_runbook_step_is_read_as_the_site_renders_steps(tmp_path):
     assert "in the step as code; recur reads it as closed" in got[0].message
 
 
+def test_an_evidence_item_block_is_rendered_by_the_step_rule_on_a_pattern_page_not_on_an_incident_page(tmp_path):
+    """A pattern page renders its evidence items itself (an indented fence in one is code); an
+    incident page renders every section as Markdown, where an indented fence is text: lint reads
+    each as its page does, and names the incident's line only."""
+    import markdown
+
+    from recur.kb.parse import MARKDOWN_EXTENSIONS
+    from recur.site.md import kb_md
+
+    kb = small_kb(tmp_path / "kb")
+    evidence = "## Evidence to preserve\n- the deleted files still open:\n  ```\n  lsof +L1\n  ```\n"
+    text = pattern_text("d", runbook=("Run `df -h` on the host.",))
+    write(kb, "patterns/capacity/d.md", text.replace("## Runbook", evidence + "\n## Runbook"))
+    path = write(
+        kb,
+        "incidents/2026/INC-2026-0042.md",
+        (kb / "incidents/2026/INC-2026-0001.md").read_text().replace("0001", "0042") + evidence,
+    )
+    html = markdown.markdown(kb_md(evidence.split("\n", 1)[1]), extensions=MARKDOWN_EXTENSIONS)
+    assert "<pre>" not in html and "<code>lsof +L1</code>" in html, html  # the incident page's reading
+    assert not load_kb(kb).errors
+    got = [
+        (Path(p.path).name, p.line)
+        for p in authoring_warnings(load_kb(kb), today="2026-06-01")
+        if p.field == "code fence"
+    ]
+    assert got == [(path.name, path.read_text().split("\n").index("  ```") + 1)], got
+
+
 def test_a_runbook_warning_is_at_its_step_where_the_loader_and_markdown_read_a_fence_apart(tmp_path):
     """lint finds each step's line reading the fences as the loader's list reader does (a "```" closes a
     "````" block), not as Markdown does (outside_fences: it does not): the nth line found is the nth

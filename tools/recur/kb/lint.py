@@ -222,7 +222,7 @@ def authoring_warnings(
     fronts = list(_scanned(bodies))  # and its front matter scanned once for both
     out += _comment_cuts(fronts)
     out += _items_run_on(fronts)
-    out += _fence_warnings(bodies)
+    out += _fence_warnings(kb, bodies)
     out += _link_warnings(kb, bodies)
     return out
 
@@ -497,20 +497,21 @@ def fence_trouble(lines: list[str], first: int = 1) -> tuple[int, str] | None:
     return found[0] if found else None
 
 
-def fence_troubles(lines: list[str], first: int = 1) -> list[tuple[int, str]]:
+def fence_troubles(lines: list[str], first: int = 1, steps: bool = True) -> list[tuple[int, str]]:
     """(line, message) for each code fence recur reads (``fence_lines``) that the site would not render
     as that fence, saying what to change: in a section the site's fenced_code reads a fence only at
     the margin, with one word at most after it, closed by the very same marker; in a runbook step or
     an evidence item site.pattern_pages._item reads it, closed by as many of its character or more.
     A fence never closed is text to both, said too, as is a line that looks like a fence and is text
     to both (a U+00A0 before its ```; the first of each two): the author meant a fence. ``first``:
-    the file line of ``lines[0]``."""
+    the file line of ``lines[0]``; ``steps``: a pattern's, whose page renders its steps (not an
+    incident's, whose sections are all rendered as Markdown)."""
     fences = sorted(fence_lines(lines))
     pairs = dict(zip(fences[::2], fences[1::2]))
     out = []
     for start, end, title in _section_spans(lines, set(fences)):
         site = {start + a: start + b for a, b in site_fences(lines[start:end]).items()}
-        items = _item_offsets(lines, start, end, title)
+        items = _item_offsets(lines, start, end, title) if steps else set()
         for a in fences[bisect_left(fences, start) : bisect_left(fences, end) : 2]:  # its blocks' openings
             b, at = pairs[a], first + a
             found = _step_fence(lines, a, b, at) if a in items else _site_fence(lines, a, b, at, site)
@@ -722,12 +723,13 @@ def _cut_values(front: list[str], tokens: list) -> list[tuple]:
     return found
 
 
-def _fence_warnings(bodies: list) -> list[Problem]:
+def _fence_warnings(kb: KB, bodies: list) -> list[Problem]:
     """Code fences that `recur check` and the site would read differently: a fence that swallowed
     the Runbook left the pattern out with only "required section is missing", and this says why."""
     out = []
+    patterns = {s for paths in kb.pattern_files.values() for s in paths}
     for name, body, first, _ in bodies:
-        for line, message in fence_troubles(body, first):
+        for line, message in fence_troubles(body, first, steps=name in patterns):
             out.append(Problem(name, line, "code fence", message, "warning"))
     return out
 
