@@ -613,6 +613,24 @@ def test_a_code_block_recur_reads_and_the_site_shows_as_text_is_named_with_what_
     assert says in got[0].message, got[0].message
 
 
+def test_a_fence_indented_on_a_sections_first_line_is_a_fence_on_the_site_and_no_warning():
+    """The site renders a section's text stripped: " ```" on its first line is a fence there, and so
+    for recur; the same line further down is text on the site, and named."""
+    import markdown
+
+    from recur.kb.lint import fence_troubles
+    from recur.kb.parse import MARKDOWN_EXTENSIONS, sections_of
+    from recur.site.md import kb_md
+
+    for body, pre, warned in (
+        (["## Summary", " ```", "x", "```"], True, []),
+        (["## Summary", "a", " ```", "x", "```"], False, [3]),
+    ):
+        html = markdown.markdown(kb_md(sections_of(body, 1)[0].text.strip()), extensions=MARKDOWN_EXTENSIONS)
+        assert ("<pre>" in html) is pre, html
+        assert [line for line, _ in fence_troubles(body)] == warned
+
+
 def test_a_fence_never_closed_is_text_as_on_the_site_so_the_sections_below_are_read(tmp_path):
     """Found in review: a "~~~" never closed is text to the site's fenced_code, and the "## Root cause"
     and "## Runbook" below it headings; recur read the rest of the file as code, so both were "required

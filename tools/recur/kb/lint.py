@@ -508,13 +508,15 @@ def fence_troubles(lines: list[str], first: int = 1, steps: bool = True) -> list
     incident's, whose sections are all rendered as Markdown)."""
     fences = sorted(fence_lines(lines))
     pairs = dict(zip(fences[::2], fences[1::2]))
-    out = []
+    out, view = [], list(lines)  # view: the lines as the site renders them, each section's text stripped
     for start, end, title in _section_spans(lines, set(fences)):
-        site = {start + a: start + b for a, b in site_fences(lines[start:end]).items()}
-        items = _item_offsets(lines, start, end, title) if steps else set()
+        top = next((n for n in range(start, end) if lines[n].strip()), end)
+        view[top : top + 1] = [line.lstrip() for line in lines[top : top + 1]]  # " ```" first is "```"
+        site = {start + a: start + b for a, b in site_fences(view[start:end]).items()}
+        items = _item_offsets(view, start, end, title) if steps else set()
         for a in fences[bisect_left(fences, start) : bisect_left(fences, end) : 2]:  # its blocks' openings
             b, at = pairs[a], first + a
-            found = _step_fence(lines, a, b, at) if a in items else _site_fence(lines, a, b, at, site)
+            found = _step_fence(view, a, b, at) if a in items else _site_fence(view, a, b, at, site)
             if found:
                 out.append((first + found[0], found[1]))
     inside = {n for a, b in pairs.items() for n in range(a, b + 1)}
@@ -562,8 +564,8 @@ def _item_offsets(lines: list[str], start: int, end: int, title) -> set:
     if title not in ("Runbook", "Evidence to preserve"):
         return set()
     span = lines[start:end]
-    skip = next((k for k, line in enumerate(span) if line), len(span))  # the section's text is stripped
-    text = "\n".join(span).strip("\n")
+    skip = next((k for k, line in enumerate(span) if line.strip()), len(span))  # the section's text is stripped
+    text = "\n".join(span).strip()
     found = item_lines(text, numbered=True)
     if title == "Evidence to preserve" and item_lines(text, numbered=False):
         found = item_lines(text, numbered=False)  # bullets, else numbered: parse.evidence_parts
