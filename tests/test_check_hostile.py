@@ -169,3 +169,15 @@ def test_many_lines_opening_a_quote_do_not_make_the_unclosed_quote_hint_quadrati
     r = check(kb)
     assert time.monotonic() - start < 20 and "Traceback" not in r.stderr, r.stderr
     assert "quotes.md:2003: front matter: YAML does not parse: found unexpected end of stream" in r.stdout, r.stdout
+
+
+def test_many_fence_lines_the_site_would_not_close_are_checked_in_linear_time(tmp_path):
+    # the site's fenced_code pattern, searched from each opening line with no closing line below it,
+    # reads the rest of the text each time: run as it is on 100,000 such lines it took hours
+    kb = small_kb(tmp_path / "kb")
+    text = pattern_text("fences", summary="SUMMARY")  # written as is: the writer would escape the lines
+    write(kb, "patterns/capacity/fences.md", text.replace("SUMMARY", "It breaks.\n" + "```a\n" * 100000))
+    start = time.monotonic()
+    r = check(kb)
+    assert time.monotonic() - start < 60 and "Traceback" not in r.stderr, r.stderr
+    assert "fences.md" in r.stdout and "code fence" in r.stdout, r.stdout[-2000:]

@@ -492,9 +492,13 @@ def test_long_functions_counts_from_def_and_takes_a_reason(tmp_path):
         ("````\nx\n```\n", 4, "does not close the ```` code fence of line {open}"),
         ("```\nx\n``` sh\n", 4, "does not close the ``` code fence of line {open}"),
         ("Run ```df -h``` first.\n", None, None),  # not at the start of a line: no fence for either
-        ("```df -h```\n", 2, "is inline code to Markdown, but recur reads it as opening a code fence"),
-        ("~~~\nx\n", 2, "the ~~~ code fence opened here is never closed"),
-        ("```sh\ndf -h\n```\n\n~~~~\nx\n~~~~~\n", None, None),  # closed by its own kind, as long or longer
+        ("```df -h```\nx\n```\n", 2, "is inline code to Markdown, but recur reads it as opening a code fence"),
+        ("```df -h```\n", None, None),  # and no fence after it: text, inline code, to both
+        ("~~~\nx\n", 2, "the ~~~ code fence opened here is never closed, so it opens no block"),
+        ("```sh\ndf -h\n```\n\n~~~\nx\n~~~ \n", None, None),  # closed by its very marker
+        ("```sh\t\ndf -h\n```\t\n", None, None),  # Markdown expands a tab first: "```sh    "
+        # the site's fenced_code is not CommonMark: ~~~~~ does not close ~~~~ there (it did for recur)
+        ("~~~~\nx\n~~~~~\n", 4, "does not close the ~~~~ code fence of line {open}"),
     ],
 )
 def test_code_fences_check_and_the_site_would_read_differently_are_a_warning(tmp_path, body, line, says):
@@ -540,6 +544,138 @@ def test_a_fence_line_indented_by_a_no_break_space_is_text_as_on_the_site_and_li
     )
 
 
+@pytest.mark.parametrize(
+    "body, line, says",
+    [
+        ("```\ndf -h\n## Notes\n````\n", 5, "Close the block with exactly ```, the same marker"),
+        ("~~~~\ndf -h\n## Notes\n~~~~~\n", 5, "Close the block with exactly ~~~~, the same marker"),
+        ("```python extra\ndf -h\n## Notes\n```\n", 2, "has more than one word after ```"),
+        ("```py:x\ndf -h\n## Notes\n```\n", 2, "has 'py:x' after ```, and the site reads a code fence only"),
+        (
+            " ```\ndf -h\n## Notes\n ```\n",
+            2,
+            "is indented, and the site reads a code fence only at the start of a line",
+        ),
+        ("```\ndf -h\n## Notes\n ```\n", 5, "the same marker; remove the indent"),
+    ],
+)
+def test_a_code_block_recur_reads_and_the_site_shows_as_text_is_named_with_what_to_change(tmp_path, body, line, says):
+    """Found in review: the site renders a section with Python-Markdown's fenced_code, not CommonMark:
+    a fence only at the margin, one word at most after it, closed only by its very marker. Recur read
+    each of these as a code block ("## Notes" inside it no section) and said nothing, while the page
+    (rendered here with the site's extensions) showed the lines as text and "## Notes" as a heading."""
+    import markdown
+
+    from recur.kb.parse import MARKDOWN_EXTENSIONS
+    from recur.site.md import kb_md
+
+    kb = small_kb(tmp_path / "kb")
+    text = pattern_text("dns-failure", "network", signals=("SERVFAIL",), summary="SUMMARY")
+    path = write(kb, "patterns/network/dns-failure.md", text.replace("SUMMARY", "Resolvers fail.\n" + body))
+    start = path.read_text().split("\n").index("Resolvers fail.")  # the line before the body's first
+    loaded = load_kb(kb)
+    summary = loaded.patterns["dns-failure"].sections["Summary"]
+    assert "## Notes" in summary  # recur reads a code block: no section of its own
+    html = markdown.markdown(kb_md(summary), extensions=MARKDOWN_EXTENSIONS)
+    assert "<pre>" not in html and '<h2 id="notes">Notes</h2>' in html, html
+    got = [p for p in authoring_warnings(loaded, today="2026-06-01") if p.field == "code fence"]
+    assert [(p.line, p.level) for p in got] == [(start + line, "warning")], got
+    assert says in got[0].message, got[0].message
+
+
+def test_a_fence_indented_on_a_sections_first_line_is_a_fence_on_the_site_and_no_warning():
+    """The site renders a section's text stripped: " ```" on its first line is a fence there, and so
+    for recur; the same line further down is text on the site, and named."""
+    import markdown
+
+    from recur.kb.lint import fence_troubles
+    from recur.kb.parse import MARKDOWN_EXTENSIONS, sections_of
+    from recur.site.md import kb_md
+
+    for body, pre, warned in (
+        (["## Summary", " ```", "x", "```"], True, []),
+        (["## Summary", "a", " ```", "x", "```"], False, [3]),
+    ):
+        html = markdown.markdown(kb_md(sections_of(body, 1)[0].text.strip()), extensions=MARKDOWN_EXTENSIONS)
+        assert ("<pre>" in html) is pre, html
+        assert [line for line, _ in fence_troubles(body)] == warned
+
+
+def test_a_fence_never_closed_is_text_as_on_the_site_so_the_sections_below_are_read(tmp_path):
+    """Found in review: a "~~~" never closed is text to the site's fenced_code, and the "## Root cause"
+    and "## Runbook" below it headings; recur read the rest of the file as code, so both were "required
+    section is missing" and the pattern was left out. Now recur reads the line as text, and lint says
+    the block was never closed."""
+    import markdown
+
+    from recur.kb.parse import MARKDOWN_EXTENSIONS
+    from recur.site.md import kb_md
+
+    kb = small_kb(tmp_path / "kb")
+    text = pattern_text("dns-failure", "network", signals=("SERVFAIL",), summary="SUMMARY")
+    path = write(
+        kb, "patterns/network/dns-failure.md", text.replace("SUMMARY", "Resolvers fail:\n~~~\ndig a.example\n")
+    )
+    lines = path.read_text().split("\n")
+    html = markdown.markdown(kb_md("\n".join(lines[lines.index("---", 1) + 1 :])), extensions=MARKDOWN_EXTENSIONS)
+    assert "<pre>" not in html and '<h2 id="runbook">Runbook</h2>' in html, html
+    loaded = load_kb(kb)
+    assert not loaded.errors, loaded.errors
+    p = loaded.patterns["dns-failure"]
+    assert p.runbook and "Root cause" in p.sections and "~~~\ndig a.example" in p.sections["Summary"]
+    got = [w for w in authoring_warnings(loaded, today="2026-06-01") if w.field == "code fence"]
+    assert [w.line for w in got] == [lines.index("~~~") + 1]
+    assert "never closed, so it opens no block: recur reads it and the lines after it as text" in got[0].message
+
+
+def test_a_fence_in_a_runbook_step_is_read_as_the_site_renders_steps(tmp_path):
+    """A step's code block is rendered by site.pattern_pages._item, which takes an indented fence and
+    closes it with as many of its character or more: no warning for an indented block in a step, and
+    one where _item would not close it."""
+    kb = small_kb(tmp_path / "kb")
+    text = pattern_text("d", runbook=("Run `df -h` on the host.", "Restart it."))
+    fine = text.replace("\n2. ", "\n   ```sh\n   df -i\n   ````\n2. ")
+    write(kb, "patterns/capacity/d.md", fine)
+    assert [p for p in authoring_warnings(load_kb(kb), today="2026-06-01") if p.field == "code fence"] == []
+    # a block at the margin after a blank line, between two steps, is rendered with the step above
+    write(kb, "patterns/capacity/d.md", text.replace("\n2. ", "\n\n```\ndf -i\n````\n2. "))
+    assert [p for p in authoring_warnings(load_kb(kb), today="2026-06-01") if p.field == "code fence"] == []
+    path = write(kb, "patterns/capacity/d.md", text.replace("\n2. ", "\n   ```sh\n   df -i\n   ~~~\n2. "))
+    got = [p for p in authoring_warnings(load_kb(kb), today="2026-06-01") if p.field == "code fence"]
+    lines = path.read_text().split("\n")
+    assert [p.line for p in got] == [lines.index("   ~~~") + 1]
+    assert "in the step as code; recur reads it as closed" in got[0].message
+
+
+def test_an_evidence_item_block_is_rendered_by_the_step_rule_on_a_pattern_page_not_on_an_incident_page(tmp_path):
+    """A pattern page renders its evidence items itself (an indented fence in one is code); an
+    incident page renders every section as Markdown, where an indented fence is text: lint reads
+    each as its page does, and names the incident's line only."""
+    import markdown
+
+    from recur.kb.parse import MARKDOWN_EXTENSIONS
+    from recur.site.md import kb_md
+
+    kb = small_kb(tmp_path / "kb")
+    evidence = "## Evidence to preserve\n- the deleted files still open:\n  ```\n  lsof +L1\n  ```\n"
+    text = pattern_text("d", runbook=("Run `df -h` on the host.",))
+    write(kb, "patterns/capacity/d.md", text.replace("## Runbook", evidence + "\n## Runbook"))
+    path = write(
+        kb,
+        "incidents/2026/INC-2026-0042.md",
+        (kb / "incidents/2026/INC-2026-0001.md").read_text().replace("0001", "0042") + evidence,
+    )
+    html = markdown.markdown(kb_md(evidence.split("\n", 1)[1]), extensions=MARKDOWN_EXTENSIONS)
+    assert "<pre>" not in html and "<code>lsof +L1</code>" in html, html  # the incident page's reading
+    assert not load_kb(kb).errors
+    got = [
+        (Path(p.path).name, p.line)
+        for p in authoring_warnings(load_kb(kb), today="2026-06-01")
+        if p.field == "code fence"
+    ]
+    assert got == [(path.name, path.read_text().split("\n").index("  ```") + 1)], got
+
+
 def test_a_runbook_warning_is_at_its_step_where_the_loader_and_markdown_read_a_fence_apart(tmp_path):
     """lint finds each step's line reading the fences as the loader's list reader does (a "```" closes a
     "````" block), not as Markdown does (outside_fences: it does not): the nth line found is the nth
@@ -555,6 +691,35 @@ def test_a_runbook_warning_is_at_its_step_where_the_loader_and_markdown_read_a_f
     assert [p.line for p in fence] == [lines.index("```") + 1] and "does not close the ````" in fence[0].message
 
 
+def test_the_site_fences_recur_finds_are_those_python_markdown_finds():
+    """parse.site_fences, read line by line, finds the blocks fenced_code's own pattern finds, searched
+    as fenced_code searches it (from the start, then after each block), on the text as Markdown gives
+    it (its tabs expanded, by NormalizeWhitespace): lint's warnings rest on it."""
+    import bisect
+    import random
+
+    from markdown.extensions.fenced_code import FencedBlockPreprocessor
+
+    from recur.kb.parse import site_fences
+
+    def found(lines):
+        text, starts = "\n".join(lines).expandtabs(4), [0]
+        for line in lines:
+            starts.append(starts[-1] + len(line.expandtabs(4)) + 1)
+        out, index = {}, 0
+        while m := FencedBlockPreprocessor.FENCED_BLOCK_RE.search(text, index):
+            out[bisect.bisect_right(starts, m.start()) - 1] = bisect.bisect_right(starts, m.end()) - 1
+            index = m.end()
+        return out
+
+    rng = random.Random(11)
+    parts = ["```", "````", "~~~", "~~~~", "``` sh", "```sh", "```sh -x", "```x```", " ```", "``` ", "```\t", "\t```"]
+    parts += ["~~~ {.sh}", "```.py", "```c++", '```hl_lines="1 2"', "## x", "text", "", "a ``` b"]
+    for _ in range(5000):
+        lines = [rng.choice(parts) for _ in range(rng.randrange(1, 10))]
+        assert site_fences(lines) == found(lines), lines
+
+
 def test_what_the_writer_writes_the_reader_and_markdown_read_alike():
     """section_text escapes a fence line Markdown would not take as one and closes an open fence
     with its own marker: text from anywhere becomes one section on which check and the site agree."""
@@ -566,6 +731,7 @@ def test_what_the_writer_writes_the_reader_and_markdown_read_alike():
 
     rng = random.Random(7)
     parts = ["```", "````", "~~~", "~~~~", "``` sh", "```x```", "  ```", "## Runbook", "text", "", "\r", "a ``` b"]
+    parts += ["```sh -x", "```\t", "~~~ {.sh}"]
     for _ in range(2000):
         text = section_text("\n".join(rng.choice(parts) for _ in range(rng.randrange(1, 9))) or "x")
         lines = ["## Summary", *text.split("\n"), "## Runbook", "1. Run `df -h`."]

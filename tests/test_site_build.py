@@ -983,6 +983,25 @@ def test_runbook_steps_with_a_code_block_or_a_sub_list_stay_one_step(tmp_path):
     assert runbook.index("</ul>") < runbook.index("Check <code>df -h /var</code>"), runbook
 
 
+def test_a_step_fence_after_a_no_break_space_is_text_on_the_page_as_check_reads_it(tmp_path):
+    """Found in review: a step's lines were rendered with their own fence rule ("\\s*```"), which took a
+    "```" after a no-break space (U+00A0, pasted from a document) for a fence and showed a code block,
+    while `recur check` read the line as text (and lint named it). Now the page shows it as text too;
+    a plain indented block in a step is still code."""
+    kb = _kb_with_runbook(
+        tmp_path,
+        "## Runbook\n1. Run:\n   \u00a0```\n   df -h\n   \u00a0```\n2. Check:\n   ```\n   df -i\n   ```\n"
+        "3. Check `df -h /var` again\n\n",
+    )
+    out = tmp_path / "out"
+    args = ["site", "--kb", str(kb), "--out", str(out), "--no-browser-search", "--index", str(tmp_path)]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    page = (out / "patterns/capacity/disk-full.html").read_text(encoding="utf-8")
+    runbook = page[page.index('id="runbook"') :].split("</ol>")[0]
+    assert runbook.count("<li>") == 3, runbook
+    assert "<pre><code>df -h" not in runbook and "<pre><code>df -i\n</code></pre>" in runbook, runbook
+
+
 def test_a_script_link_in_kb_text_is_dropped_whole_and_the_strict_build_passes(tmp_path):
     """Found in review: only 'javascript:' was cut from '[bad](javascript:void(0))', leaving a link
     to '#void(0)', and `recur site --strict` failed on it as a missing anchor."""

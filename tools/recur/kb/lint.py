@@ -15,6 +15,7 @@ import datetime as dt
 import os
 import posixpath
 import re
+from bisect import bisect_left
 from pathlib import Path
 
 from recur import config
@@ -23,13 +24,19 @@ from recur.kb.loader import display_path, readable
 from recur.kb.parse import (
     FENCE,
     FENCE_LINE,
+    H2,
+    SITE_OPENER,
     ParseError,
+    fence_lines,
     fence_step,
     front_matter_end,
+    heading_text,
+    item_lines,
     key_at,
     lookalike_fence,
     outside_fences,
     read_text,
+    site_fences,
 )
 from recur.kb.records import KB, Pattern
 from recur.kb.schema import KEBAB, PATTERN, meant_key
@@ -138,13 +145,14 @@ def _runbook_lines(kb: KB, p: Pattern) -> list[int]:
         return []
     lines = text.split("\n")
     out, fence = [], False
-    # the fences as the loader's list reader reads them (parse.FENCE, each line opening or closing a
-    # block), not as Markdown does (outside_fences): these lines must be those of the items the
-    # loader kept in p.runbook, the nth line the nth step's. Where the two readings part ("```" inside
-    # a "````" block) lint's fence_trouble says so, and the file is fixed to one both read alike
+    # the fences as the loader's list reader reads them (parse.fence_lines, each line opening or closing
+    # a block, one left open none), not as Markdown does (outside_fences): these lines must be those of
+    # the items the loader kept in p.runbook, the nth line the nth step's. Where the two readings part
+    # ("```" inside a "````" block) lint's fence_trouble says so, and the file is fixed to one both read alike
+    fences = {start + k for k in fence_lines(lines[start:])}
     for n in range(start, len(lines)):  # lines[start] is the line after the heading
         line = lines[n]
-        if FENCE.match(line):
+        if n in fences:
             fence = not fence
         if fence:
             continue
@@ -214,7 +222,7 @@ def authoring_warnings(
     fronts = list(_scanned(bodies))  # and its front matter scanned once for both
     out += _comment_cuts(fronts)
     out += _items_run_on(fronts)
-    out += _fence_warnings(bodies)
+    out += _fence_warnings(kb, bodies)
     out += _link_warnings(kb, bodies)
     return out
 
@@ -484,40 +492,133 @@ def _future_dates(kb: KB, now: dt.date) -> list[Problem]:
 
 
 def fence_trouble(lines: list[str], first: int = 1) -> tuple[int, str] | None:
-    """(line, message) for the first code fence where recur's reader and Markdown (the site) part
-    ways, else None. The reader takes any line starting with ``` or ~~~ as opening or closing a
-    fence; Markdown closes a fence only with the same character, at least as many of them and
-    nothing after, and "```code```" opens none. A line that looks like a fence and is none to either,
-    a look-alike space before its ``` (U+00A0, pasted from a document), is text on the site: said too,
-    as the author meant a fence. ``first``: the file line of ``lines[0]``."""
-    opened, at = None, 0
-    for n, line in enumerate(lines, first):
-        m = FENCE_LINE.match(line)
-        lookalike = None if m or opened else lookalike_fence(line)  # inside a block: code to both
-        if lookalike:
-            return (
-                n,
-                f"'{_short(line.strip(), 30)}' is no code fence to the site, which shows it as text: it has {lookalike}",
-            )
-        if not m:
-            continue
-        was = opened
-        opened, toggled = fence_step(opened, m.group(1), m.group(2))
-        if toggled:
-            at = n
-        elif was is None:
-            return (
-                n,
-                f"'{_short(line.strip(), 30)}' is inline code to Markdown, but recur reads it as opening a code fence",
-            )
-        else:
-            return n, (
-                f"this line does not close the {was} code fence of line {at} for Markdown, so the site "
-                f"shows what follows as code; recur reads it as closed. End the block with a {was} line"
-            )
-    if opened:
-        return at, f"the {opened} code fence opened here is never closed: the rest of the file is code"
-    return None
+    """The first of ``fence_troubles``, or None."""
+    found = fence_troubles(lines, first)
+    return found[0] if found else None
+
+
+def fence_troubles(lines: list[str], first: int = 1, steps: bool = True) -> list[tuple[int, str]]:
+    """(line, message) for each code fence recur reads (``fence_lines``) that the site would not render
+    as that fence, saying what to change: in a section the site's fenced_code reads a fence only at
+    the margin, with one word at most after it, closed by the very same marker; in a runbook step or
+    an evidence item site.pattern_pages._item reads it, closed by as many of its character or more.
+    A fence never closed is text to both, said too, as is a line that looks like a fence and is text
+    to both (a U+00A0 before its ```; the first of each two): the author meant a fence. ``first``:
+    the file line of ``lines[0]``; ``steps``: a pattern's, whose page renders its steps (not an
+    incident's, whose sections are all rendered as Markdown)."""
+    fences = sorted(fence_lines(lines))
+    pairs = dict(zip(fences[::2], fences[1::2]))
+    out, view = [], list(lines)  # view: the lines as the site renders them, each section's text stripped
+    for start, end, title in _section_spans(lines, set(fences)):
+        top = next((n for n in range(start, end) if lines[n].strip()), end)
+        view[top : top + 1] = [line.lstrip() for line in lines[top : top + 1]]  # " ```" first is "```"
+        site = {start + a: start + b for a, b in site_fences(view[start:end]).items()}
+        items = _item_offsets(view, start, end, title) if steps else set()
+        for a in fences[bisect_left(fences, start) : bisect_left(fences, end) : 2]:  # its blocks' openings
+            b, at = pairs[a], first + a
+            found = _step_fence(view, a, b, at) if a in items else _site_fence(view, a, b, at, site)
+            if found:
+                out.append((first + found[0], found[1]))
+    inside = {n for a, b in pairs.items() for n in range(a, b + 1)}
+    meant = [(n, lookalike_fence(line)) for n, line in enumerate(lines) if n not in inside and lookalike_fence(line)]
+    # look-alike fences: each second one is the close the author meant, named with its opening line
+    out += [
+        (
+            first + n,
+            f"'{_short(lines[n].strip(), 30)}' is no code fence to the site, which shows it as text: it has {what}",
+        )
+        for n, what in meant[::2]
+    ]
+    out += [(first + n, what) for n, line in enumerate(lines) if n not in inside and (what := _never_closed(line))]
+    return sorted(out)
+
+
+def _never_closed(line: str) -> str | None:
+    """For a fence line outside recur's code blocks, one never closed (``fence_lines``): text to recur and
+    the site alike, but the author meant a block. None for any other line, and for "```code```"."""
+    m = FENCE_LINE.match(line)
+    if not FENCE.match(line) or not fence_step(None, m.group(1), m.group(2))[1]:
+        return None
+    return (
+        f"the {m.group(1)} code fence opened here is never closed, so it opens no block: recur reads it and "
+        f"the lines after it as text, as the site shows them (in a step, as code); end the block with a {m.group(1)} line"
+    )
+
+
+def _section_spans(lines: list[str], fences: set):
+    """(start, end, title) of the text before the first ``## `` heading (title None) and of each
+    section, as recur splits them (parse.sections_of): the site renders each on its own."""
+    heads, fence = [], False
+    for n, line in enumerate(lines):
+        fence = fence != (n in fences)
+        if not fence and n not in fences and H2.match(line):
+            heads.append(n)
+    bounds = [-1, *heads, len(lines)]
+    for k in range(len(bounds) - 1):
+        title = heading_text(H2.match(lines[bounds[k]]).group(1)) if k else None
+        yield bounds[k] + 1, bounds[k + 1], title
+
+
+def _item_offsets(lines: list[str], start: int, end: int, title) -> set:
+    """Line indices, in ``lines``, of the list items of a section the site renders item by item."""
+    if title not in ("Runbook", "Evidence to preserve"):
+        return set()
+    span = lines[start:end]
+    skip = next((k for k, line in enumerate(span) if line.strip()), len(span))  # the section's text is stripped
+    text = "\n".join(span).strip()
+    found = item_lines(text, numbered=True)
+    if title == "Evidence to preserve" and item_lines(text, numbered=False):
+        found = item_lines(text, numbered=False)  # bullets, else numbered: parse.evidence_parts
+    return {start + skip + k for k in found}
+
+
+def _step_fence(lines: list[str], a: int, b: int, at: int) -> tuple[int, str] | None:
+    """Where the site's _item, rendering a step, does not close the fence of line ``a`` at ``b``."""
+    marker = FENCE_LINE.match(lines[a]).group(1)
+    m = FENCE_LINE.match(lines[b])
+    if m and m.group(1)[0] == marker[0] and len(m.group(1)) >= len(marker) and not m.group(2).strip():
+        return None
+    return b, (
+        f"this line does not close the {marker} code fence of line {at} for the site, which shows what follows "
+        f"in the step as code; recur reads it as closed. Close the block with exactly {marker}, the same marker"
+    )
+
+
+def _site_fence(lines: list[str], a: int, b: int, at: int, site: dict) -> tuple[int, str] | None:
+    """Where the site's fenced_code does not read lines ``a`` to ``b`` as the code block recur reads."""
+    if site.get(a) == b:
+        return None
+    opener, closer = lines[a], lines[b]
+    marker, rest = FENCE_LINE.match(opener).groups()
+    shown = f"'{_short(opener.strip(), 30)}'"
+    if opener[:1] in " \t":
+        return a, (
+            f"{shown} is indented, and the site reads a code fence only at the start of a line (in a list item "
+            f"too): it does not show the block recur reads, but its lines as text (a '## ' line among them as a "
+            f"heading). Remove the indent"
+        )
+    if marker[0] == "`" and "`" in rest:
+        return a, f"{shown} is inline code to Markdown, but recur reads it as opening a code fence"
+    if not SITE_OPENER.match(opener.expandtabs(4)):
+        words = rest.split()
+        what = "more than one word" if len(words) > 1 else f"'{_short(rest.strip(), 20)}'"
+        return a, (
+            f"{shown} has {what} after {marker}, and the site reads a code fence only with nothing or one word "
+            f"(its language: letters, digits, - + . # _) after it, then spaces: it shows the block as text, "
+            f"where recur reads code. Keep one word after {marker}"
+        )
+    if closer.expandtabs(4).rstrip(" ") == marker:
+        return None  # an earlier fence the site read otherwise took this one: said there
+    indent = "; remove the indent" if closer[:1] in " \t" else ""
+    shows = (
+        f"closes the block only at line {site[a] - a + at}, showing the lines down to it as code"
+        if a in site
+        else "finds no line closing it and shows the block as text (a '## ' line in it as a heading)"
+    )
+    return b, (
+        f"this line does not close the {marker} code fence of line {at} for the site, which {shows}; recur "
+        f"reads the block as closed here. Close the block with exactly {marker}, the same marker{indent}"
+    )
 
 
 def _file_text(kb: KB, shown: str) -> str | None:
@@ -624,14 +725,14 @@ def _cut_values(front: list[str], tokens: list) -> list[tuple]:
     return found
 
 
-def _fence_warnings(bodies: list) -> list[Problem]:
+def _fence_warnings(kb: KB, bodies: list) -> list[Problem]:
     """Code fences that `recur check` and the site would read differently: a fence that swallowed
     the Runbook left the pattern out with only "required section is missing", and this says why."""
     out = []
+    patterns = {s for paths in kb.pattern_files.values() for s in paths}
     for name, body, first, _ in bodies:
-        found = fence_trouble(body, first)
-        if found:
-            out.append(Problem(name, found[0], "code fence", found[1], "warning"))
+        for line, message in fence_troubles(body, first, steps=name in patterns):
+            out.append(Problem(name, line, "code fence", message, "warning"))
     return out
 
 

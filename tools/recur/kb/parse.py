@@ -8,6 +8,7 @@ strings until the schema checks them, and duplicate keys are reported instead of
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 import yaml
@@ -568,6 +569,44 @@ def lookalike_fence(line: str) -> str | None:
     return syntax_lookalike(line, colon=False)
 
 
+def fence_lines(lines) -> set[int]:
+    """Indices of the ``lines`` recur reads as code fences (``FENCE``): each opens or closes a block,
+    but a last one left open is text, as the site's Markdown reads a fence never closed ("~~~" and no
+    "~~~" below it): read as code, it hid the sections after it, which the site shows."""
+    found = [i for i, line in enumerate(lines) if FENCE.match(line)]
+    return set(found[:-1] if len(found) % 2 else found)
+
+
+# Python-Markdown's fenced_code (the site's), which is not CommonMark: a fence at the margin, with at
+# most one word (a language) or "{attrs}" after it, closed only by the very same marker at the margin
+# (``` by ```, not by ````), then spaces at most; any other fence line is text there. This is its
+# pattern's opening line (FencedBlockPreprocessor.FENCED_BLOCK_RE), read line by line
+SITE_OPENER = re.compile(r"^(~{3,}|`{3,})[ ]*(\{[^\n]*\}|(\.?[\w#.+-]*[ ]*)?(hl_lines=(\"|').*?\5[ ]*)?)$")
+
+
+def site_fences(lines) -> dict[int, int]:
+    """{opening index: closing index} of the fenced code blocks in ``lines`` as the site's fenced_code
+    reads them: it searches its pattern from the start, then after each block it found, so an opening
+    line with no closing line below it is text and the search goes on at the next line. Found line by
+    line, each closing line looked up (its pattern, on a line opening nothing below it, read the
+    rest of the text: a file of such lines took minutes). Tabs are spaces to it, as Markdown expands
+    them first (to every 4th column): "```" and a tab is "``` "."""
+    lines = [line.expandtabs(4) for line in lines]
+    at: dict = {}
+    for n, line in enumerate(lines):
+        at.setdefault(line.rstrip(" "), []).append(n)
+    out, n = {}, 0
+    while n < len(lines):
+        m = SITE_OPENER.match(lines[n])
+        below = at.get(m.group(1), []) if m else []
+        k = bisect_right(below, n)
+        if k < len(below):
+            out[n] = below[k]
+            n = below[k]
+        n += 1
+    return out
+
+
 def fence_step(opened: str | None, marker: str, rest: str) -> tuple[str | None, bool]:
     """Markdown's reading of a fence line (``marker``, then ``rest``) while ``opened`` (the opening
     marker, or None) is open: (the marker open after it, whether this line opened or closed one).
@@ -586,13 +625,33 @@ def outside_fences(lines, first: int = 0):
     reads the fences (``fence_step``): what the checks of a section's or a body's text read. A fence
     line itself (opening, closing, or one that opens nothing, "```code```") is never yielded: it is a
     marker, not text, and where recur and the site read a fence line differently lint's
-    ``fence_trouble`` says so. Lines are yielded as read, so a caller may look at the next one."""
+    ``fence_trouble`` says so. A fence never closed opens none: it and the lines after it are text, as
+    the site shows them. Lines are yielded as read, so a caller may look at the next one."""
+    lines = list(lines)
+    longest = _longest_closers(lines)
     opened = None
     for n, line in enumerate(lines, first):
-        if m := FENCE_LINE.match(line):
+        m = FENCE_LINE.match(line)
+        if m and opened is None and longest[m.group(1)[0]][n - first + 1] < len(m.group(1)):
+            if not fence_step(None, m.group(1), m.group(2))[1]:
+                continue  # "```code```": it opens nothing
+            yield n, line  # it would open a block never closed: text, as on the site
+        elif m:
             opened = fence_step(opened, m.group(1), m.group(2))[0]
         elif opened is None:
             yield n, line
+
+
+def _longest_closers(lines: list) -> dict:
+    """{fence character: [for each index, the longest line of that character alone at or after it]}: a
+    fence opened before the index is closed below it if that is as long as its marker, or longer."""
+    out = {"`": [0] * (len(lines) + 1), "~": [0] * (len(lines) + 1)}
+    for i in range(len(lines) - 1, -1, -1):
+        out["`"][i], out["~"][i] = out["`"][i + 1], out["~"][i + 1]
+        m = FENCE_LINE.match(lines[i])
+        if m and not m.group(2).strip():
+            out[m.group(1)[0]][i] = max(out[m.group(1)[0]][i], len(m.group(1)))
+    return out
 
 
 H2 = re.compile(r"^##\s+(.+)$")  # not "(.+?)\s*#*\s*$": cubic on a long run of spaces
@@ -649,8 +708,9 @@ def sections_of(body_lines: list, first_line: int) -> list:
     in_fence = False
     current = None
     buf: list = []
+    fences = fence_lines(body_lines)
     for i, line in enumerate(body_lines):
-        if FENCE.match(line):
+        if i in fences:
             in_fence = not in_fence
         m = None if in_fence else H2.match(line)
         if m:
@@ -703,19 +763,34 @@ def list_parts(text: str, numbered: bool) -> ListParts:
     )
 
 
+def item_lines(text: str, numbered: bool) -> set[int]:
+    """Offsets of the lines of ``text`` that ``list_parts`` puts into its items (text between two
+    items too, joined to the one above): the site renders them item by item (site.pattern_pages._item),
+    with its own reading of the fences in them."""
+    where: list = []
+    blocks, _ = _list_blocks(text, numbered, where)
+    kinds = [kind for kind, _ in blocks]
+    if "item" not in kinds:
+        return set()
+    first, last = kinds.index("item"), len(kinds) - 1 - kinds[::-1].index("item")
+    return {offset for offset, block in where if first <= block <= last}
+
+
 def evidence_parts(text: str) -> ListParts:
     """The Evidence to preserve section's list: bullets, or numbered items when it has no bullets."""
     parts = list_parts(text, numbered=False)
     return parts if parts.items else list_parts(text, numbered=True)
 
 
-def _list_blocks(text: str, numbered: bool) -> tuple[list, list]:
+def _list_blocks(text: str, numbered: bool, where: list | None = None) -> tuple[list, list]:
     """[kind, body] in order: ("item", its text) for each top-level item, ("text", [lines as written])
-    for the lines outside any item; and the stray items of the other kind (offset, line)."""
+    for the lines outside any item; and the stray items of the other kind (offset, line). (offset,
+    index of its block) of each line kept in a block is added to ``where`` when given."""
     blocks: list = []
     stray: list = []
     in_fence = gap = False  # gap: a blank line since the last line (kept before an indented one)
     col = 0  # where the current item's text starts: its continuation lines keep what they have beyond it
+    fences = fence_lines(text.split("\n"))
     for offset, line in enumerate(text.split("\n")):
         if not in_fence and not line.strip():
             gap = True
@@ -732,7 +807,7 @@ def _list_blocks(text: str, numbered: bool) -> tuple[list, list]:
             col = want.start(group)
         elif other and len(other.group(1)) < 2:
             stray.append((offset, line.strip()))
-        elif in_item and (in_fence or FENCE.match(line)) and (in_fence or not blank_before or line[:1] in " \t"):
+        elif in_item and (in_fence or offset in fences) and (in_fence or not blank_before or line[:1] in " \t"):
             blocks[-1][1] += "\n" + _dedent(line, col)  # a code block's lines as written, blank ones too
         elif in_item and line.startswith((" ", "\t")):
             # a sub-list, a table or another paragraph: its own indentation kept, and the blank line
@@ -746,7 +821,9 @@ def _list_blocks(text: str, numbered: bool) -> tuple[list, list]:
             if not blocks or blocks[-1][0] != "text":
                 blocks.append(["text", []])
             blocks[-1][1].append(line)
-        if FENCE.match(line):
+        if where is not None and blocks and not (stray and stray[-1][0] == offset):
+            where.append((offset, len(blocks) - 1))
+        if offset in fences:
             in_fence = not in_fence
     return blocks, stray
 

@@ -11,7 +11,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from recur.kb.parse import FENCE_LINE, H2, fence_step
+from recur.kb.parse import FENCE_LINE, H2, SITE_OPENER
 
 # JSON leaves these raw, but YAML refuses them raw in a file (DEL, the C1 controls, U+FFFE/U+FFFF:
 # pasted terminal output, "didnâ\x80\x99t" from a mis-decoded export) or reads them as line
@@ -93,19 +93,21 @@ def front_matter_lines(items) -> list[str]:
 def section_text(text: str) -> str:
     """Free text (a pasted description) made safe as the body of one ``## `` section: a ``## ``
     heading in it would start another section (an empty or a second Summary), so headings go one
-    level down; a code fence left open would swallow the sections after it, so it is closed with its
-    own marker, and a fence line Markdown would not take as one ("```code```", a ~~~ inside a ```
-    block) is escaped, so that the KB's reader and the site read the same blocks. Line
+    level down; a code fence left open is closed with its own marker, and a fence line the site's
+    Markdown would not take as one ("```code```", an indented "  ```", "```sh -x", a ~~~ or a ````
+    inside a ``` block) is escaped, so that the KB's reader and the site read the same blocks. Line
     breaks are read as the KB's reader reads them (a lone CR is one: "text\\r```" opened a fence
     this did not see), and a NUL, which makes the reader refuse the whole file, is dropped."""
     out, opened = [], None
     text = str(text).replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
     for line in text.strip().split("\n"):
         m = FENCE_LINE.match(line)
-        if m:
-            opened, toggled = fence_step(opened, m.group(1), m.group(2))
-            if not toggled:  # Markdown reads no fence here, the KB's reader would: escaped, for both none
-                line = line.replace(m.group(1), "\\" + m.group(1), 1)
+        if m and opened is None and SITE_OPENER.match(line.expandtabs(4)):  # Markdown expands tabs first
+            opened = m.group(1)
+        elif m and opened is not None and line.expandtabs(4).rstrip(" ") == opened:  # the very marker
+            opened = None
+        elif m:  # the site reads no fence here, the KB's reader would: escaped, for both none
+            line = line.replace(m.group(1), "\\" + m.group(1), 1)
         elif opened is None and H2.match(line):
             line = "#" + line
         out.append(line)

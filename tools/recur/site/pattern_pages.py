@@ -6,7 +6,7 @@ import json
 import re
 from pathlib import PurePosixPath
 
-from recur.kb.parse import evidence_parts, list_parts
+from recur.kb.parse import FENCE_LINE, evidence_parts, fence_step, list_parts
 from recur.kb.schema import LATER_SECTIONS, PLACED_SECTIONS
 from recur.problems.board import OPEN_FIX, fix_status
 from recur.retrieval.lookalikes import FLOOR
@@ -230,11 +230,11 @@ def _item(marker: str, text: str, indent: str) -> str:
     first, *rest = text.split("\n")
     out, fence = [marker + first], None
     for line in rest:
-        opener = re.match(r"\s*(`{3,}|~{3,})", line)
+        opener = FENCE_LINE.match(line)  # indented by spaces and tabs only, as recur reads a fence: not "\u00a0```"
         if fence is None and opener:
             fence = opener.group(1)
             out.append("")  # a code block starts after a blank line
-        elif fence is not None and line.strip().startswith(fence[0] * len(fence)) and not line.strip().strip(fence[0]):
+        elif fence is not None and opener and fence_step(fence, *opener.groups())[1]:  # as many or more, alone
             fence = None
             out.append("")
         elif fence is not None:
