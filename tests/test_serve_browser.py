@@ -721,6 +721,36 @@ def test_a_busy_server_is_asked_again_after_retry_after_as_a_starting_one_is(chr
         assert asked == ["while it stops"] * 2
 
 
+def test_a_503_retry_after_as_an_http_date_is_waited_for_as_a_429s_is(chromium, built):
+    """Found in review: the 503 path read Retry-After only as seconds, so an HTTP date (a proxy in front may send
+    one) was waited for 2 s, while the 429 path read both. One parser reads both: the date is waited for."""
+    import email.utils
+    import math
+    import time
+
+    _, site = built
+    when: list[float] = []
+
+    def busy_until(n):
+        when.append(time.monotonic())
+        if n:
+            return 200, DISK_FULL, None
+        at = email.utils.formatdate(math.ceil(time.time()) + 4, usegmt=True)  # 4-5 s from the browser's now
+        return _error("overloaded", "the server is busy; retry later", at)
+
+    with (
+        scripted_api(site, lambda n: HEALTHY, busy_until) as (base, asked),
+        box_page(chromium, base + "/", "api") as (page, errors),
+    ):
+        ask(page, "writes fail: No space left on device")
+        status_says(page, "The suggestion service is busy: the server is busy; retry later", 10000)
+        status = page.inner_text(".recur-suggest__status")
+        assert re.search(r"Asking again in [45] s", status), status
+        page.wait_for_selector(".recur-suggest__card", timeout=15000)
+        assert len(asked) == 2 and when[1] - when[0] >= 3.5, when
+        assert [e for e in errors if "Failed to load resource" not in e] == []
+
+
 def test_while_a_question_waits_for_the_first_index_the_status_keeps_the_builds_progress(chromium, built):
     """Found in review: once a question was asked, the box stopped showing the build's progress (its status was the
     question's, frozen at the last answer to it) though it kept polling /api/healthz. The question, its tries

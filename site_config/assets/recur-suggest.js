@@ -340,19 +340,21 @@
     var message = r.json && r.json.error && r.json.error.message ? r.json.error.message : "HTTP " + r.status;
     return "The suggestion service " + (has ? UNAVAILABLE[code] : "is unavailable") + ": " + message;
   }
-  /* Retry-After in seconds (an HTTP date is not sent by recur serve: 2 s then), kept to 1-30 s */
-  var MAX_WAIT = 30;
-  function retryMs(r) {
-    var s = Number(r.retryAfter);
-    return (s > 0 ? Math.min(Math.max(s, 1), MAX_WAIT) : 2) * 1000;
-  }
   /* Retry-After as whole seconds from now: delay-seconds, or an HTTP date (a proxy in front may send one); null
-     when there is none or it cannot be read. A 429 (a rate limit) is waited for only up to MAX_WAIT. */
+     when there is none or it cannot be read. The one reading of it: a 429 (a rate limit) is waited for only up
+     to MAX_WAIT (Box.limited, votes), a 503 and a probe for 1-30 s (retryMs). */
+  var MAX_WAIT = 30;
   function retrySeconds(r) {
     var v = String(r.retryAfter || "").trim();
-    if (/^\d+$/.test(v)) return Number(v);
+    if (/^\d+(\.\d+)?$/.test(v)) return Math.ceil(Number(v));
     var at = v ? Date.parse(v) : NaN;
     return isNaN(at) ? null : Math.max(0, Math.ceil((at - Date.now()) / 1000));
+  }
+  /* The wait before asking again, kept to 1-30 s; 2 s without a Retry-After that reads. The 503 path read only
+     delay-seconds (Number()): a proxy's HTTP date was waited for 2 s, the 429 path read both (found in review). */
+  function retryMs(r) {
+    var s = retrySeconds(r);
+    return (s !== null ? Math.min(Math.max(s, 1), MAX_WAIT) : 2) * 1000;
   }
   /* "in 40 s", "in 3 min": when to ask again, as a responder reads it */
   function inTime(s) {
