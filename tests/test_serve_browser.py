@@ -622,8 +622,9 @@ def test_a_question_the_server_is_not_ready_for_is_asked_again_a_few_times_then_
 def scripted_api(site: Path, healthz, suggest, feedback=None, votes: list | None = None):
     """A small real server for the box: the site's files, /api/healthz answered by ``healthz(n)`` and POST
     /api/suggest by ``suggest(n)`` (n: how many times it was asked before), each (status, JSON, Retry-After or
-    None); POST /api/feedback by ``feedback(n)``, its bodies appended to ``votes``. Yields (base URL, the texts
-    POSTed to /api/suggest, in order)."""
+    None), a str in place of the JSON sent as an HTML page (a proxy's 502), or None to close the connection with
+    no answer (a network error to fetch); POST /api/feedback by ``feedback(n)``, its bodies appended to ``votes``.
+    Yields (base URL, the texts POSTed to /api/suggest, in order)."""
     import http.server
 
     asked: list[str] = []
@@ -637,10 +638,14 @@ def scripted_api(site: Path, healthz, suggest, feedback=None, votes: list | None
             pass
 
         def _answer(self, answer):
+            if answer is None:  # nothing sent: the browser's fetch fails (ERR_EMPTY_RESPONSE)
+                self.close_connection = True
+                return
             status, body, wait = answer
-            data = json.dumps(body).encode()
+            page = isinstance(body, str)
+            data = body.encode() if page else json.dumps(body).encode()
             self.send_response(status)
-            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Type", "text/html" if page else "application/json")
             if wait is not None:
                 self.send_header("Retry-After", wait)
             self.send_header("Content-Length", str(len(data)))
@@ -719,6 +724,36 @@ def test_a_busy_server_is_asked_again_after_retry_after_as_a_starting_one_is(chr
         status_says(page, "Asked 2 times: ask again in a moment.", 15000)
         assert "The suggestion service is stopping: the server is stopping" in page.inner_text(".recur-suggest__status")
         assert asked == ["while it stops"] * 2
+
+
+def test_a_503_retry_after_as_an_http_date_is_waited_for_as_a_429s_is(chromium, built):
+    """Found in review: the 503 path read Retry-After only as seconds, so an HTTP date (a proxy in front may send
+    one) was waited for 2 s, while the 429 path read both. One parser reads both: the date is waited for."""
+    import email.utils
+    import math
+    import time
+
+    _, site = built
+    when: list[float] = []
+
+    def busy_until(n):
+        when.append(time.monotonic())
+        if n:
+            return 200, DISK_FULL, None
+        at = email.utils.formatdate(math.ceil(time.time()) + 4, usegmt=True)  # 4-5 s from the browser's now
+        return _error("overloaded", "the server is busy; retry later", at)
+
+    with (
+        scripted_api(site, lambda n: HEALTHY, busy_until) as (base, asked),
+        box_page(chromium, base + "/", "api") as (page, errors),
+    ):
+        ask(page, "writes fail: No space left on device")
+        status_says(page, "The suggestion service is busy: the server is busy; retry later", 10000)
+        status = page.inner_text(".recur-suggest__status")
+        assert re.search(r"Asking again in [45] s", status), status
+        page.wait_for_selector(".recur-suggest__card", timeout=15000)
+        assert len(asked) == 2 and when[1] - when[0] >= 3.5, when
+        assert [e for e in errors if "Failed to load resource" not in e] == []
 
 
 def test_while_a_question_waits_for_the_first_index_the_status_keeps_the_builds_progress(chromium, built):
@@ -829,6 +864,57 @@ def test_a_vote_refused_for_now_is_sent_again_once_or_said_not_recorded(chromium
             "The vote was not recorded (too many votes from 127.0.0.1; retry in 120 s): vote again in 2 min."
         ).wait_for()
         assert [v["useful"] for v in votes] == [True, True, False, False, False]
+        assert [e for e in errors if "Failed to load resource" not in e] == []
+
+
+PROXY_502 = "<html><body><h1>502 Bad Gateway</h1></body></html>"
+
+
+def test_an_api_failing_for_now_answers_that_question_by_words_and_the_next_one_asks_it_again(chromium, built):
+    """Found in review: one network error on a question (the server restarting, a proxy hiccup), or a 5xx without
+    JSON and without Retry-After (a proxy's 502 page), turned the box to words until the page was reloaded. That
+    question is answered by words, the status saying the API failed for now (after a "no known pattern" too), and
+    the next question asks the API again: the model's answers once it is back."""
+    _, site = built
+    script = [None, (502, PROXY_502, None), None, (200, DISK_FULL, None)]
+    with (
+        scripted_api(site, lambda n: HEALTHY, lambda n: script[n]) as (base, asked),
+        box_page(chromium, base + "/", "api") as (page, errors),
+    ):
+        ask(page, "writes fail: No space left on device")
+        page.wait_for_selector(".recur-suggest__words", timeout=15000)
+        assert page.get_attribute(".recur-suggest__words", "data-pattern") == "disk-full"
+        status = page.inner_text(".recur-suggest__status")
+        assert status.startswith("The suggestion service could not be reached for now: your next question asks it "
+                                 "again. For this one, the box lists the pattern pages"), status  # fmt: skip
+        assert page.get_attribute(".recur-suggest", "data-mode") == "api"
+        ask(page, "ENOSPC on /data")
+        status_says(page, "The suggestion service failed for now (HTTP 502): your next question asks it again", 15000)
+        page.wait_for_selector(".recur-suggest__words", timeout=15000)
+        ask(page, "a question no page has words for: qwertyuiop")
+        status_says(page, "No known pattern matches this", 15000)
+        assert "The suggestion service could not be reached for now" in page.inner_text(".recur-suggest__status")
+        ask(page, "writes fail: No space left on device")
+        page.wait_for_selector(".recur-suggest__card", timeout=15000)
+        assert page.query_selector(".recur-suggest__card").get_attribute("data-pattern") == "disk-full"
+        assert len(asked) == 4, asked  # each question asked once: the API, every time
+        assert [e for e in errors if "Failed to load resource" not in e] == []
+
+
+def test_a_starting_servers_health_probe_failing_for_now_is_asked_again_not_taken_for_a_static_site(chromium, built):
+    """Found in review: while the server started, one /api/healthz that failed (the server restarting mid-load, a
+    proxy's 502 page) turned the box to words until the page was reloaded. It is asked again, and the box is back
+    on the API once the server is ready."""
+    _, site = built
+    script = [_error("not_ready", "loading the model"), None, (502, PROXY_502, None), HEALTHY]
+    with (
+        scripted_api(site, lambda n: script[min(n, 3)], lambda n: (200, DISK_FULL, None)) as (base, _),
+        box_page(chromium, base + "/", "starting") as (page, errors),
+    ):
+        status_says(page, "The suggestion service failed for now (HTTP 502): the box asks it again in 4 s.", 10000)
+        page.wait_for_selector('.recur-suggest[data-mode="api"]', timeout=15000)
+        ask(page, "writes fail: No space left on device")
+        page.wait_for_selector(".recur-suggest__card", timeout=15000)
         assert [e for e in errors if "Failed to load resource" not in e] == []
 
 

@@ -319,7 +319,7 @@
      503 overloaded (past --max-concurrent: "retry in a second"), which it showed at once, as a failure (found in
      review), and any other 503 with Retry-After (a proxy in front). shutting_down (the server stopping:
      "retry in a few seconds") is asked again once: a restart or a rolling deploy answers by then; a server
-     that stays down is then unreachable, and the box answers by words. */
+     that stays down is then unreachable, and the box answers that question by words (Box.failedForNow). */
   var NOT_READY_TRIES = 3;
   var RETRIES = { not_ready: NOT_READY_TRIES, overloaded: NOT_READY_TRIES, shutting_down: 1 };
   var UNAVAILABLE = { not_ready: "is not ready yet", overloaded: "is busy", shutting_down: "is stopping" };
@@ -340,19 +340,21 @@
     var message = r.json && r.json.error && r.json.error.message ? r.json.error.message : "HTTP " + r.status;
     return "The suggestion service " + (has ? UNAVAILABLE[code] : "is unavailable") + ": " + message;
   }
-  /* Retry-After in seconds (an HTTP date is not sent by recur serve: 2 s then), kept to 1-30 s */
-  var MAX_WAIT = 30;
-  function retryMs(r) {
-    var s = Number(r.retryAfter);
-    return (s > 0 ? Math.min(Math.max(s, 1), MAX_WAIT) : 2) * 1000;
-  }
   /* Retry-After as whole seconds from now: delay-seconds, or an HTTP date (a proxy in front may send one); null
-     when there is none or it cannot be read. A 429 (a rate limit) is waited for only up to MAX_WAIT. */
+     when there is none or it cannot be read. The one reading of it: a 429 (a rate limit) is waited for only up
+     to MAX_WAIT (Box.limited, votes), a 503 and a probe for 1-30 s (retryMs). */
+  var MAX_WAIT = 30;
   function retrySeconds(r) {
     var v = String(r.retryAfter || "").trim();
-    if (/^\d+$/.test(v)) return Number(v);
+    if (/^\d+(\.\d+)?$/.test(v)) return Math.ceil(Number(v));
     var at = v ? Date.parse(v) : NaN;
     return isNaN(at) ? null : Math.max(0, Math.ceil((at - Date.now()) / 1000));
+  }
+  /* The wait before asking again, kept to 1-30 s; 2 s without a Retry-After that reads. The 503 path read only
+     delay-seconds (Number()): a proxy's HTTP date was waited for 2 s, the 429 path read both (found in review). */
+  function retryMs(r) {
+    var s = retrySeconds(r);
+    return (s !== null ? Math.min(Math.max(s, 1), MAX_WAIT) : 2) * 1000;
   }
   /* "in 40 s", "in 3 min": when to ask again, as a responder reads it */
   function inTime(s) {
@@ -360,6 +362,14 @@
   }
   function errorMessage(r) {
     return r.json && r.json.error && r.json.error.message ? r.json.error.message : "";
+  }
+  /* A failure for now, not "no API here": the API could not be reached (``r`` null: a network error, the server
+     restarting, a proxy hiccup), or a 5xx came without the API's JSON (a proxy's 502/504 page). */
+  function failingForNow(r) {
+    return !r || (r.status >= 500 && !r.json);
+  }
+  function failedNow(r) {
+    return r ? "failed for now (HTTP " + r.status + ")" : "could not be reached for now";
   }
 
   function Box(node) {
@@ -451,11 +461,13 @@
     var self = this;
     apiFetch(this.api + "/healthz").then(function (r) {
       if (r.status === 200 && r.json && r.json.status === "ok") {
+        self.probeFails = 0;
         self.mode = "api";
         self.node.dataset.mode = "api";
         self.say("Suggestions from " + r.json.patterns + " known failure patterns.");
         if (self.text.value.trim()) self.submit();
       } else if (isNotReady(r)) {
+        self.probeFails = 0;
         self.mode = "starting";
         self.node.dataset.mode = "starting";
         /* once a question is asked, the status is its own (Box.notReady says the same words); while it waits for
@@ -470,10 +482,23 @@
         if (!self.asked) self.say("Too many requests from here for now (" + (errorMessage(r) || "HTTP 429") +
                                   "): the box asks the suggestion service again " + inTime(retryMs(r) / 1000) + ".", "warn");
         setTimeout(function () { self.probe(); }, retryMs(r));
+      } else if (self.mode === "starting" && failingForNow(r)) {
+        self.probeLater(r);
       } else {
         self.toStatic();
       }
-    }, function () { self.toStatic(); });
+    }, function () { return self.mode === "starting" ? self.probeLater(null) : self.toStatic(); });
+  };
+
+  /* While the server starts (it answered not_ready: there is an API here), a /api/healthz that fails for now (the
+     server restarting mid-load, a proxy's 502) turned the box to words until the page was reloaded. It is asked
+     again, less often each time (2 s, doubled up to MAX_WAIT): a tab left open on a server gone for good polls
+     twice a minute. A first /api/healthz that fails is still taken for a static site, as before. */
+  Box.prototype.probeLater = function (r) {
+    var self = this, ms = Math.min(2000 * Math.pow(2, this.probeFails || 0), MAX_WAIT * 1000);
+    this.probeFails = (this.probeFails || 0) + 1;
+    if (!this.asked) this.say("The suggestion service " + failedNow(r) + ": the box asks it again " + inTime(ms / 1000) + ".", "warn");
+    setTimeout(function () { self.probe(); }, ms);
   };
 
   Box.prototype.toStatic = function (why) {
@@ -656,14 +681,25 @@
       /* asked again, or, its tries spent, the server's last word said */
       if (retries(r) && (tries < retries(r) || (r.json && r.json.error))) return self.notReady(r, text, asked, tries);
       if (r.json && r.json.error) return self.say(r.json.error.message, "error");
+      if (failingForNow(r)) return self.failedForNow(r, text);
       self.toStatic();
       self.fallback(text);
     }, function () {
       if (asked !== self.asked) return;
       self.button.disabled = false;
-      self.toStatic();
-      self.fallback(text);
+      self.failedForNow(null, text);
     });
+  };
+
+  /* The API failed this question for now (failingForNow: a network error, a proxy's 502/504 page). It turned the
+     box to words until the page was reloaded (found in review), while a responder keeps the tab open for hours:
+     this question is answered by words, said why, and the box stays on the API, so the next question asks it
+     again and has the model's answers once the server is back. */
+  Box.prototype.failedForNow = function (r, text) {
+    this.say("The suggestion service " + failedNow(r) + ": your next question asks it again. For this one, " + BY_WORDS, "warn");
+    this.beforeVerdict = null;
+    this.wordsWhy = true;  /* said again after a "no known pattern" verdict (wordsVerdict) */
+    this.fallback(text);
   };
 
   /* The server cannot answer the question yet (not_ready, overloaded, shutting_down: retries): its message (as
@@ -796,8 +832,8 @@
       return;
     }
     if (!this.beforeVerdict) this.beforeVerdict = [this.status.textContent, this.statusKind];
-    /* a model that failed for now (Box.modelFailed: the next question loads it again), or a rate limit
-       (Box.limited: when to ask again), stays said after it */
+    /* a model that failed for now (Box.modelFailed: the next question loads it again), a rate limit
+       (Box.limited: when to ask again) or an API that failed for now (Box.failedForNow) stays said after it */
     var why = this.mode === "browser" || this.wordsWhy ? " " + this.beforeVerdict[0] : "";
     this.say("No known pattern matches this: no pattern page shares a telling word or two of your text\u2019s " +
              "words." + (this.readNote || "") + " " + NEXT_STEPS + why + (any ? " The closest pattern pages, for comparison only:" : ""), "warn");
