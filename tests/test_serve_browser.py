@@ -619,8 +619,9 @@ def test_a_question_the_server_is_not_ready_for_is_asked_again_a_few_times_then_
 
 
 @contextmanager
-def scripted_api(site: Path, healthz, suggest, feedback=None, votes: list | None = None):
-    """A small real server for the box: the site's files, /api/healthz answered by ``healthz(n)`` and POST
+def scripted_api(site: Path, healthz, suggest, feedback=None, votes: list | None = None, discovery=None):
+    """A small real server for the box: the site's files (assets/recur-api.json answered ``discovery`` when given,
+    as `recur serve` answers it), /api/healthz answered by ``healthz(n)`` and POST
     /api/suggest by ``suggest(n)`` (n: how many times it was asked before), each (status, JSON, Retry-After or
     None), a str in place of the JSON sent as an HTML page (a proxy's 502), or None to close the connection with
     no answer (a network error to fetch); POST /api/feedback by ``feedback(n)``, its bodies appended to ``votes``.
@@ -656,6 +657,8 @@ def scripted_api(site: Path, healthz, suggest, feedback=None, votes: list | None
             if self.path == "/api/healthz":
                 calls["healthz"] += 1
                 return self._answer(healthz(calls["healthz"] - 1))
+            if self.path == "/assets/recur-api.json" and discovery is not None:
+                return self._answer((200, discovery, None))
             return super().do_GET()
 
         def do_POST(self):
@@ -915,6 +918,89 @@ def test_a_starting_servers_health_probe_failing_for_now_is_asked_again_not_take
         page.wait_for_selector('.recur-suggest[data-mode="api"]', timeout=15000)
         ask(page, "writes fail: No space left on device")
         page.wait_for_selector(".recur-suggest__card", timeout=15000)
+        assert [e for e in errors if "Failed to load resource" not in e] == []
+
+
+SERVED = {"api": "/api", "max_body": 65536}  # what `recur serve` answers for assets/recur-api.json
+STATIC_BUILD = {"api": None, "about": "A static copy of the site: no suggestion API."}  # what every build writes
+PROXY_404 = "<html><body><h1>404 Not Found</h1></body></html>"
+
+
+@pytest.mark.parametrize(
+    ("discovery", "healthz", "said"),
+    [
+        (SERVED, None, "could not be reached for now"),
+        (SERVED, (502, PROXY_502, None), "failed for now (HTTP 502)"),
+        (SERVED, (500, {"error": {"code": "internal", "message": "boom"}}, None), "failed for now (HTTP 500)"),
+        (SERVED, (404, PROXY_404, None), None),  # a proxy that does not pass /api on: no API here
+        (STATIC_BUILD, None, None),  # a static build: the probe is never sent
+        (None, None, None),  # no recur-api.json (a site built before it): a failing probe is a static site, as before
+    ],
+)
+def test_a_first_health_probe_failing_for_now_where_recur_serve_named_its_api_keeps_the_api(
+    chromium, built, discovery, healthz, said
+):
+    """Found in review: where assets/recur-api.json said {"api": "/api"} (only `recur serve` answers it so: every
+    build writes {"api": null}), a first /api/healthz that failed (a network error, a 5xx: the server restarting)
+    turned the box to words until the page was reloaded. It says the service failed for now; a question meanwhile
+    is answered by words, and the next one asks the API again. A 404 there, or no API named, is a static site."""
+    _, site = built
+    script = [None, (200, DISK_FULL, None)]
+    with (
+        scripted_api(site, lambda n: healthz, lambda n: script[n], discovery=discovery) as (base, asked),
+        box_page(chromium, base + "/", "api" if said else "static") as (page, errors),
+    ):
+        if not said:
+            assert "No suggestion API here" in page.inner_text(".recur-suggest__status")
+            return
+        status_says(page, "The suggestion service " + said + ": your next question asks it again.", 5000)
+        ask(page, "writes fail: No space left on device")
+        status_says(page, "The suggestion service could not be reached for now: your next question asks it again. "
+                          "For this one, the box lists", 15000)  # fmt: skip
+        page.wait_for_selector(".recur-suggest__words", timeout=15000)
+        assert page.get_attribute(".recur-suggest", "data-mode") == "api"
+        ask(page, "writes fail: No space left on device")
+        page.wait_for_selector(".recur-suggest__card", timeout=15000)
+        assert page.query_selector(".recur-suggest__card").get_attribute("data-pattern") == "disk-full"
+        assert len(asked) == 2, asked
+        assert [e for e in errors if "Failed to load resource" not in e] == []
+
+
+def test_a_proxys_4xx_page_on_a_question_says_its_status_and_only_a_missing_route_turns_the_box_to_words(
+    chromium, built
+):
+    """Found in review: /api/healthz answered, then /api/suggest met a 4xx page that is not the API's JSON (a proxy
+    in front): the box said the site was static and ranked by words until the page was reloaded. A 404 or 405 (the
+    proxy does not pass /api/suggest on: every question would meet it) turns it to words, naming the status; another
+    4xx (an expired proxy login's 403) is said, that question answered by words, and the next one asks the API."""
+    _, site = built
+    with (
+        scripted_api(site, lambda n: HEALTHY, lambda n: (404, PROXY_404, None)) as (base, asked),
+        box_page(chromium, base + "/", "api") as (page, errors),
+    ):
+        ask(page, "writes fail: No space left on device")
+        page.wait_for_selector(".recur-suggest__words", timeout=15000)
+        assert page.get_attribute(".recur-suggest", "data-mode") == "static"
+        status = page.inner_text(".recur-suggest__status")
+        assert status.startswith(f"No suggestion API at {base}/api/suggest (HTTP 404, not an answer of the API: a "
+                                 "proxy in front does not pass it on): the box lists"), status  # fmt: skip
+        ask(page, "ENOSPC on /data")
+        page.wait_for_selector(".recur-suggest__words", timeout=15000)
+        assert len(asked) == 1, asked  # words from then on: the route is not there
+    script = [(403, "<html><body><h1>403 Forbidden</h1></body></html>", None), (200, DISK_FULL, None)]
+    with (
+        scripted_api(site, lambda n: HEALTHY, lambda n: script[n]) as (base, asked),
+        box_page(chromium, base + "/", "api") as (page, errors),
+    ):
+        ask(page, "writes fail: No space left on device")
+        page.wait_for_selector(".recur-suggest__words", timeout=15000)
+        status = page.inner_text(".recur-suggest__status")
+        assert status.startswith("The suggestion service refused this question (HTTP 403, not an answer of the API: "
+                                 "a proxy in front?): your next question asks it again. For this one,"), status  # fmt: skip
+        assert page.get_attribute(".recur-suggest", "data-mode") == "api"
+        ask(page, "writes fail: No space left on device")
+        page.wait_for_selector(".recur-suggest__card", timeout=15000)
+        assert len(asked) == 2, asked
         assert [e for e in errors if "Failed to load resource" not in e] == []
 
 

@@ -369,7 +369,9 @@
     return !r || (r.status >= 500 && !r.json);
   }
   function failedNow(r) {
-    return r ? "failed for now (HTTP " + r.status + ")" : "could not be reached for now";
+    if (!r) return "could not be reached for now";
+    return r.status < 500 ? "refused this question (HTTP " + r.status + ", not an answer of the API: a proxy in front?)" :
+      "failed for now (HTTP " + r.status + ")";
   }
 
   function Box(node) {
@@ -450,6 +452,9 @@
         return typeof r.json.browser === "string" ? self.toBrowser(r.json.browser) : self.toStatic(why);
       }
       if (r.status === 200 && r.json && typeof r.json.api === "string") {
+        /* only `recur serve` answers this (every build writes {"api": null}): an API stands behind this site,
+           so a first /api/healthz that fails is the server restarting, not a static host (Box.probe) */
+        self.named = true;
         self.api = apiBase(r.json.api);
         if (typeof r.json.max_body === "number") self.maxBody = r.json.max_body;
       }
@@ -484,16 +489,33 @@
         setTimeout(function () { self.probe(); }, retryMs(r));
       } else if (self.mode === "starting" && failingForNow(r)) {
         self.probeLater(r);
+      } else if (self.named && r.status >= 500) {
+        self.unreached(r);
       } else {
         self.toStatic();
       }
-    }, function () { return self.mode === "starting" ? self.probeLater(null) : self.toStatic(); });
+    }, function () {
+      return self.mode === "starting" ? self.probeLater(null) : self.named ? self.unreached(null) : self.toStatic();
+    });
+  };
+
+  /* recur-api.json named an API (only `recur serve` answers it so) and the first /api/healthz failed: a network
+     error or a 5xx, the server restarting between the page and the probe. The box turned to words until the
+     page was reloaded; it stays on the API, as after a question that failed for now (Box.failedForNow): a
+     question meanwhile is answered by words, said why, and the next one asks the API again. A 404 there (a
+     proxy that does not pass /api on), or no API named (a static build), is still a static site. */
+  Box.prototype.unreached = function (r) {
+    this.mode = "api";
+    this.node.dataset.mode = "api";
+    this.say("The suggestion service " + failedNow(r) + ": your next question asks it again.", "warn");
+    if (this.text.value.trim()) this.submit();
   };
 
   /* While the server starts (it answered not_ready: there is an API here), a /api/healthz that fails for now (the
      server restarting mid-load, a proxy's 502) turned the box to words until the page was reloaded. It is asked
      again, less often each time (2 s, doubled up to MAX_WAIT): a tab left open on a server gone for good polls
-     twice a minute. A first /api/healthz that fails is still taken for a static site, as before. */
+     twice a minute. A first /api/healthz that fails is taken for a static site, unless recur-api.json named an API
+     (Box.unreached). */
   Box.prototype.probeLater = function (r) {
     var self = this, ms = Math.min(2000 * Math.pow(2, this.probeFails || 0), MAX_WAIT * 1000);
     this.probeFails = (this.probeFails || 0) + 1;
@@ -682,7 +704,20 @@
       if (retries(r) && (tries < retries(r) || (r.json && r.json.error))) return self.notReady(r, text, asked, tries);
       if (r.json && r.json.error) return self.say(r.json.error.message, "error");
       if (failingForNow(r)) return self.failedForNow(r, text);
-      self.toStatic();
+      /* A 4xx that is not the API's JSON came from something in front of it (recur serve's own 404 and 405 are
+         JSON, said above). A 404 or 405 there means /api/suggest is not passed on at this address (/api/healthz
+         answered): every question would meet it until the proxy is changed, so the box turns to words, naming
+         the status (it said the site was static). Another 4xx (a 401/403 of an expired proxy login, a 408, a
+         proxy's 413 body limit) depends on the moment or on this question: said, answered by words, and the
+         next question asks the API again (it turned the box to words until the page was reloaded). */
+      if (r.status === 404 || r.status === 405) {
+        self.toStatic("No suggestion API at " + self.api + "/suggest (HTTP " + r.status + ", not an answer of " +
+                      "the API: a proxy in front does not pass it on): " + BY_WORDS);
+      } else if (r.status >= 400 && r.status < 500) {
+        return self.failedForNow(r, text);
+      } else {
+        self.toStatic();
+      }
       self.fallback(text);
     }, function () {
       if (asked !== self.asked) return;
@@ -691,7 +726,8 @@
     });
   };
 
-  /* The API failed this question for now (failingForNow: a network error, a proxy's 502/504 page). It turned the
+  /* The API failed this question for now (failingForNow: a network error, a proxy's 502/504 page; or a proxy's 4xx
+     page other than 404/405, Box.askApi). It turned the
      box to words until the page was reloaded (found in review), while a responder keeps the tab open for hours:
      this question is answered by words, said why, and the box stays on the API, so the next question asks it
      again and has the model's answers once the server is back. */
