@@ -1475,14 +1475,12 @@ def test_an_index_whose_kb_is_gone_or_that_fits_is_a_servers_to_use(kb_dir, tmp_
     index_mod.refuse_other_kbs_index(idx, same)
 
 
-@pytest.mark.parametrize("env", BAD_FOR_A_REAL_MODEL_ONLY, ids=BAD_FOR_A_REAL_MODEL_ONLY_IDS)
-def test_the_fake_encoder_serves_stdio_mcp_whatever_encoder_and_precision_say(kb_dir, tmp_path, env):
-    """The fake encoder reads neither RECUR_ENCODER nor RECUR_PRECISION: a value it would never read does not
-    stop `recur mcp --model fake:64` (it did, found in review); the case below stops a real model."""
+def _stdio_mcp(kb_dir, tmp_path, model, env):
+    """`recur mcp` on stdio with nothing to read: it starts, checks its settings, and ends with stdin."""
     import subprocess
 
-    args = ["mcp", "--kb", str(kb_dir), "--index", str(tmp_path / "i"), "--model", "fake:64"]
-    r = subprocess.run(
+    args = ["mcp", "--kb", str(kb_dir), "--index", str(tmp_path / "i"), "--model", model]
+    return subprocess.run(
         [sys.executable, "-m", "recur", *args],
         input="",
         capture_output=True,
@@ -1491,6 +1489,13 @@ def test_the_fake_encoder_serves_stdio_mcp_whatever_encoder_and_precision_say(kb
         env={**os.environ, **env},
         cwd=tmp_path,
     )
+
+
+@pytest.mark.parametrize("env", BAD_FOR_A_REAL_MODEL_ONLY, ids=BAD_FOR_A_REAL_MODEL_ONLY_IDS)
+def test_the_fake_encoder_serves_stdio_mcp_whatever_encoder_and_precision_say(kb_dir, tmp_path, env):
+    """The fake encoder reads neither RECUR_ENCODER nor RECUR_PRECISION: a value it would never read does not
+    stop `recur mcp --model fake:64` (it did, found in review); the case below stops a real model."""
+    r = _stdio_mcp(kb_dir, tmp_path, "fake:64", env)
     assert r.returncode == 0 and "Error" not in r.stderr, r.stderr
 
 
@@ -1499,18 +1504,7 @@ def test_a_bad_model_encoder_or_precision_stops_stdio_mcp_before_it_serves(kb_di
     """Found in an operator's review: `recur serve` stops at start on these, `recur mcp` did not: it said it
     was serving, and every tool call then failed with the load's error (an editor's MCP log, seldom read).
     Exit 1, one `Error:` line on stderr, nothing on stdout (the protocol's), no index built."""
-    import subprocess
-
-    args = ["mcp", "--kb", str(kb_dir), "--index", str(tmp_path / "i"), "--model", model]
-    r = subprocess.run(
-        [sys.executable, "-m", "recur", *args],
-        input="",
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, **env},
-        cwd=tmp_path,
-    )
+    r = _stdio_mcp(kb_dir, tmp_path, model, env)
     lines = r.stderr.splitlines()
     assert r.returncode == 1 and len(lines) == 1 and lines[0].startswith(f"Error: {said}"), r.stderr
     assert r.stdout == "" and not (tmp_path / "i").exists()

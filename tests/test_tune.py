@@ -657,13 +657,22 @@ def test_an_index_that_cannot_be_written_is_refused_before_anything_is_trained(t
     assert sorted(p.name for p in tmp_path.iterdir()) == ["afile", "kb"]
 
 
+def _kb_with_held_out_symptoms(tmp_path):
+    """tune_kb and a pattern of three symptoms: measured over a copy without its held-out symptoms, so an
+    accepted model's index of the whole KB is built again at the end."""
+    from kbfactory import pattern_text, tune_kb, write
+
+    kb = tune_kb(tmp_path / "kb")
+    symptoms = ("the browser shows an expired certificate", "TLS handshakes fail", "x509: certificate expired")
+    write(kb, "patterns/network/cert-expired.md", pattern_text("cert-expired", "network", symptoms=symptoms))
+    return kb
+
+
 def test_interrupted_while_the_index_is_rebuilt_leaves_the_previous_model_and_index(tmp_path, monkeypatch):
     """Measured over a copy of the KB without its held-out symptoms, an accepted model swapped
     itself in first and only then re-embedded the whole KB into --index: Ctrl-C (or `kill`) during
     that build left the new model active over the old index, and `recur suggest` failed until
     `recur index`. The index is built before the model is swapped in, so an interrupt leaves both."""
-    from kbfactory import pattern_text, tune_kb, write
-
     from recur.cli.main import cli
     from recur.retrieval import index as index_mod
     from recur.retrieval.models import tuned_model_for
@@ -671,9 +680,7 @@ def test_interrupted_while_the_index_is_rebuilt_leaves_the_previous_model_and_in
 
     monkeypatch.delenv("RECUR_TUNED", raising=False)
     monkeypatch.chdir(tmp_path)
-    kb = tune_kb(tmp_path / "kb")
-    symptoms = ("the browser shows an expired certificate", "TLS handshakes fail", "x509: certificate expired")
-    write(kb, "patterns/network/cert-expired.md", pattern_text("cert-expired", "network", symptoms=symptoms))
+    kb = _kb_with_held_out_symptoms(tmp_path)
     index, out = tmp_path / ".recur" / "index", tmp_path / ".recur" / "model"
     assert CliRunner().invoke(cli, ["index", "--kb", str(kb), "--index", str(index)]).exit_code == 0
     index_before = (index / "manifest.json").read_text()
@@ -701,17 +708,13 @@ def test_a_full_disk_while_the_index_is_rebuilt_leaves_the_previous_model_and_in
     The disk is full there: its vectors go to /dev/full, where every write fails with ENOSPC. Exit 1, one
     `Error:` naming --index (not the work folder, removed), the space left and what a rerun does; the model
     active before (a tuned one) and the index are as they were; the rerun with room resumes from the checkpoint."""
-    from kbfactory import pattern_text, tune_kb, write
-
     from recur.cli.main import cli
     from recur.retrieval import index as index_mod
     from recur.tuning.tune import run_tune
 
     monkeypatch.delenv("RECUR_TUNED", raising=False)
     monkeypatch.chdir(tmp_path)
-    kb = tune_kb(tmp_path / "kb")
-    symptoms = ("the browser shows an expired certificate", "TLS handshakes fail", "x509: certificate expired")
-    write(kb, "patterns/network/cert-expired.md", pattern_text("cert-expired", "network", symptoms=symptoms))
+    kb = _kb_with_held_out_symptoms(tmp_path)
     index, out = tmp_path / ".recur" / "index", tmp_path / ".recur" / "model"
     first = run_tune(kb, out, index, epochs=1, seed=7, batch_size=8, progress=False)
     assert first.activated, first.summary
