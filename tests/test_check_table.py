@@ -1115,6 +1115,39 @@ ROWS = [
         "error",
     ),
     (
+        # the first step, or every one, written so: YAML read a mapping, "must be a list, not a mapping" named no dash
+        "path-first-step-dash-without-space",
+        {"paths/first-week.yml": "title: T\nsteps:\n  -pattern: disk-full\n"},
+        "paths/first-week.yml:3: steps",
+        "'-pattern' has no space after its dash, so YAML read a key, not a list item; write '- pattern: disk-full'",
+        "error",
+    ),
+    (
+        # the first step so and a second one right: YAML stopped on the second, "did not find expected key"
+        "path-first-of-two-steps-dash-without-space",
+        {"paths/first-week.yml": "title: T\nsteps:\n  -pattern: disk-full\n  - pattern: dns-failure\n"},
+        "paths/first-week.yml:3: file",
+        "YAML does not parse: a list item starts with a dash and a space: '- pattern: disk-full'",
+        "error",
+    ),
+    (
+        # its why: lined up under "pattern", as for '- pattern': the hint named the wrong indentation on the next line
+        "path-step-dash-without-space-then-why",
+        {"paths/first-week.yml": "title: T\nsteps:\n  -pattern: disk-full\n   why: w\n"},
+        "paths/first-week.yml:3: file",
+        "a list item starts with a dash and a space: '- pattern: disk-full'",
+        "error",
+    ),
+    (
+        # at the column of steps: YAML read a key of the file, and steps empty
+        "path-step-dash-without-space-at-the-margin",
+        {"paths/first-week.yml": "title: T\nsteps:\n-pattern: disk-full\n"},
+        "paths/first-week.yml:3: -pattern",
+        "'-pattern' has no space after its dash, so YAML read a key, not a list item; write '- pattern: disk-full', "
+        "indented under steps:",
+        "error",
+    ),
+    (
         "path-step-key-at-the-dash",  # why: under the dash, not under pattern:
         {"paths/first-week.yml": "title: T\nsteps:\n  - pattern: disk-full\n  why: w\n"},
         "paths/first-week.yml:4: file",

@@ -246,7 +246,11 @@ class Validator:
         that one, which names the key meant."""
         meant = meant_key(key, schema)
         line = self.doc.line(*(path + (key,)))
-        if meant and schema[meant].required and meant not in value:  # "severity: is required" said here, once
+        items = [n for n, rule in schema.items() if rule.kind == "records" and _dash_key({key: 0}, rule.schema or {})]
+        if items:  # "steps:" then "-pattern: x" at its column: YAML read a key of the file, and no steps
+            message = f"{_dash_hint(str(key), value[key])}, indented under {items[0]}:"
+            self.problems.append(Problem(self.relpath, line, dotted, message))
+        elif meant and schema[meant].required and meant not in value:  # "severity: is required" said here, once
             message = f"unknown key in {name}: did you mean '{meant}'? ({meant} is required, and there is none)"
             self.problems.append(Problem(self.relpath, line, dotted, message))
         elif meant:
@@ -330,6 +334,12 @@ class Validator:
         """A list of mappings (follow_ups, steps, ...); ``flags`` items may also be plain strings."""
         kind = rule.kind
         if not isinstance(value, list):
+            dashed = _dash_key(value, rule.schema or {})
+            if dashed is not None:  # "-pattern: x", the first step or every one: YAML read a mapping
+                self.error(
+                    path + (dashed,), dotted, f"must be a list, not a mapping: {_dash_hint(dashed, value[dashed])}"
+                )
+                return None
             self.error(path, dotted, f"must be a list, not {kind_of(value)}")
             return None
         out = []
@@ -435,6 +445,21 @@ def meant_severity(value, levels) -> str:
     not sev1 for sev9, which is no slip but a level the framework does not have."""
     meant = close_names(str(value), levels, n=1, cutoff=0.8)
     return f" (did you mean {meant[0]}?)" if meant else ""
+
+
+def _dash_key(value, schema: dict):
+    """The first key of mapping ``value`` written as a list item with no space after its dash
+    (``-pattern``, a key of ``schema`` behind a '-'), or None."""
+    keys = [k for k in value if isinstance(k, str) and k[:1] == "-"] if isinstance(value, dict) else []
+    return next((k for k in keys if k[1:].strip() in schema), None)
+
+
+def _dash_hint(key: str, written) -> str:
+    """Why ``-pattern: x`` is no list item, and the line meant. The docs promised it is said so; only a
+    second step written so was (a YAML error there), the first or every one was "must be a list, not a
+    mapping", naming no dash."""
+    shown = f"{key[1:].strip()}: {written}" if isinstance(written, (str, int, float)) else f"{key[1:].strip()}:"
+    return f"'{key}' has no space after its dash, so YAML read a key, not a list item; write '- {shown}'"
 
 
 def _home_of(key: str, schema: dict) -> str | None:
