@@ -1094,6 +1094,15 @@ ROWS = [
         "warning",
     ),
     (
+        # written as a pattern's id: it was "unknown key (kept, not used)", the site's page named by the file
+        "path-id-is-not-its-file-name",
+        {"paths/first-week.yml": "id: first-weeks\ntitle: T\nsteps:\n  - pattern: disk-full\n"},
+        "paths/first-week.yml:1: id",
+        "'first-weeks' must equal the file name 'first-week' (a path's id is its file name): write id: first-week, "
+        "or rename the file kb/paths/first-weeks.yml",
+        "error",
+    ),
+    (
         "path-file-is-a-list",  # a .yml has no front matter: the message named one
         {"paths/first-week.yml": "- title: T\n  steps: []\n"},
         "paths/first-week.yml:1: file",
@@ -1459,6 +1468,16 @@ def test_an_id_unlike_its_file_name_is_one_error_not_one_per_record_naming_the_f
         "kb/patterns/capacity/disk-full.md:2: id: 'disk-fulll' must equal the file name 'disk-full': write id: "
         "disk-full, or rename the file kb/patterns/capacity/disk-fulll.md"
     ], res.output
+
+
+def test_a_path_id_written_as_its_file_name_is_no_problem(tmp_path, monkeypatch):
+    """A lead writing a path as a pattern is written, with its id: it was "unknown key (kept, not used)",
+    which --strict let pass and an id unlike the file name as well (a row of ROWS says that one now)."""
+    monkeypatch.chdir(tmp_path)
+    small_kb(tmp_path / "kb")
+    write(tmp_path / "kb", "paths/first-week.yml", "id: first-week\ntitle: T\nsteps:\n  - pattern: disk-full\n")
+    res = CliRunner().invoke(cli, ["check", "--kb", "kb", "--stale-days", "0"])
+    assert res.exit_code == 0 and res.output.startswith("OK: "), res.output
 
 
 def test_case_warnings_after_an_invalid_case_name_its_file_position(tmp_path, monkeypatch):

@@ -1202,6 +1202,10 @@ def _load_path(kb: KB, path: Path) -> None:
     meta = v.mapping(doc.data, schema.PATH)
     if not schema.KEBAB.match(path.stem):
         v.error((), "file", f"path file name {path.stem!r} must be a kebab-case id")
+    elif meta.get("id", path.stem) != path.stem:  # it was "unknown key (kept, not used)": the site used the file name
+        rename = display_path(path.with_name(f"{meta['id']}.yml"))
+        what = f"{meta['id']!r} must equal the file name {path.stem!r} (a path's id is its file name): write id: {path.stem}, or rename the file {rename}"
+        v.error(("id",), "id", what)
     kb.problems.extend(v.problems)
     if not v.ok:
         _keep_refs(kb, v, doc.data if isinstance(doc.data, dict) else {}, (("steps", "pattern"),))

@@ -127,6 +127,8 @@ PATH = {
     "audience": Field("str"),
     "steps": Field("records", required=True, schema=PATH_STEP),
     "order": Field("int", doc="extension: where the path comes in the site's list of paths (lowest first)"),
+    # not needed (a path's id is its file name), but written as a pattern's is: one that differs is an error
+    "id": Field("kebab", doc="optional: the path's id, its file name; another is an error"),
 }
 SEVERITY_LEVEL = {
     "name": Field("str", required=True),
