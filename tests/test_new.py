@@ -401,6 +401,24 @@ def test_a_slip_in_a_prompted_step_is_asked_again_not_the_whole_path_lost(kb):
     assert incident.patterns == ["db-pool-exhausted"]
 
 
+def test_a_prompted_path_id_taken_or_not_kebab_is_asked_again_not_the_whole_path_lost(kb):
+    """The Id of a path was checked only after the last step was answered: a path of that id already there
+    (offered as the default, from the title) or an id that is no kebab-case id lost every answer, and was
+    said as "--id:", a flag the person never typed. `recur new pattern` asks its Id again; so does this."""
+    assert (
+        run("new", "path", "--kb", "kb", "--no-input", "--title", "Storage basics", "--step", "disk-full").exit_code
+        == 0
+    )
+    answers = "Storage basics\n\nBad Id\nstorage-basics\nstorage-more\nops\ndisk-full: first\n\n"
+    res = run("new", "path", "--kb", "kb", input=answers)
+    assert res.exit_code == 0, res.output
+    assert "Id [storage-basics]" not in res.output  # a taken id is not offered
+    assert "Error: must be a kebab-case id (lowercase words joined by '-'), not 'Bad Id'" in res.output
+    assert "Error: onboarding path 'storage-basics' already exists" in res.output and "--id" not in res.output
+    path = load_kb(kb).paths["storage-more"]
+    assert (path.title, path.audience, [s.pattern for s in path.steps]) == ("Storage basics", "ops", ["disk-full"])
+
+
 def test_path_takes_its_place_in_the_sites_list_with_order(kb):
     """A path's `order:` (its place in the site's list of paths) could only be added by hand after
     `recur new path`; --order writes it, taken as `recur check` takes it: a whole number, 0 or more."""

@@ -64,6 +64,16 @@ def free_pattern_id(kb: KB, pid: str) -> str:
     return pid
 
 
+def free_path_id(kb: KB, pid: str) -> str:
+    """``pid`` when it is a kebab-case id no onboarding path file has (.yml or .yaml), else why not."""
+    kebab(pid, "--id")
+    target = kb.root / "paths" / f"{pid}.yml"
+    for taken in (target, target.with_suffix(".yaml")):
+        if taken.exists():
+            raise RecurError(f"--id: onboarding path {pid!r} already exists ({taken}); extend it, or choose another id")
+    return pid
+
+
 def kebab(value: str, flag: str) -> str:
     if not schema.KEBAB.fullmatch(value):
         raise RecurError(
@@ -261,10 +271,8 @@ def path_file(
     title = _line(title, "--title", "a title")
     if order is not None and (isinstance(order, bool) or not isinstance(order, int) or order < 0):
         raise RecurError(f"--order: must be a whole number of 0 or more, not {order!r}")
-    pid = _id(id, title)
+    pid = free_path_id(kb, _id(id, title))
     target = kb.root / "paths" / f"{pid}.yml"
-    if target.exists() or (kb.root / "paths" / f"{pid}.yaml").exists():
-        raise RecurError(f"--id: onboarding path {pid!r} already exists ({target})")
     steps = [(p.strip(), one_line(w or "")) for p, w in steps if p and p.strip()]
     if not steps:
         raise RecurError("--step: at least one step is required (a pattern id, optionally 'id: why it matters')")
@@ -303,6 +311,7 @@ __all__ = [
     "pattern_file",
     "incident_file",
     "path_file",
+    "free_path_id",
     "parse_step",
     "pattern_problem",
     "create",
