@@ -1103,6 +1103,22 @@ ROWS = [
         "error",
     ),
     (
+        # named as typed, in title case: the message named no id to write
+        "path-step-pattern-not-kebab",
+        {"paths/first-week.yml": "title: T\nsteps:\n  - pattern: Disk-Full\n"},
+        "paths/first-week.yml:3: steps[0].pattern",
+        "must be a kebab-case id (lowercase words joined by '-'), not 'Disk-Full'; did you mean 'disk-full'?",
+        "error",
+    ),
+    (
+        "path-file-name-not-kebab",  # it named no name to rename the file to
+        {"paths/First_Week.yml": "title: T\nsteps:\n  - pattern: disk-full\n"},
+        "paths/First_Week.yml:1: file",
+        "path file name 'First_Week' must be a kebab-case id (lowercase words joined by '-'): rename it "
+        "kb/paths/first-week.yml",
+        "error",
+    ),
+    (
         "path-file-is-a-list",  # a .yml has no front matter: the message named one
         {"paths/first-week.yml": "- title: T\n  steps: []\n"},
         "paths/first-week.yml:1: file",

@@ -21,6 +21,7 @@ from recur.util.text import (
     close_names,
     control_character,
     odd_characters,
+    slugify,
     without_controls,
     yaml_string,
 )
@@ -388,7 +389,7 @@ class Validator:
             self.error(path, dotted, "must not be empty")
             return None
         if kind == "kebab" and not KEBAB.match(text):
-            what = f"must be a kebab-case id (lowercase words joined by '-'), not {text!r}{odd_characters(text)}"
+            what = f"must be a kebab-case id (lowercase words joined by '-'), not {text!r}{kebab_hint(text)}"
             self.error(path, dotted, what)
             return None
         if kind == "ident" and not INCIDENT_ID.match(text):
@@ -447,6 +448,14 @@ def meant_severity(value, levels) -> str:
     not sev1 for sev9, which is no slip but a level the framework does not have."""
     meant = close_names(str(value), levels, n=1, cutoff=0.8)
     return f" (did you mean {meant[0]}?)" if meant else ""
+
+
+def kebab_hint(text: str) -> str:
+    """What is odd in an id that is no kebab-case id (a look-alike character), else the id it most likely
+    is (``Disk-Full``, ``disk_full``: "did you mean 'disk-full'?"), else ""."""
+    odd = odd_characters(text)
+    meant = slugify(text, fold=True)
+    return odd or (f"; did you mean {meant!r}?" if meant and meant != text else "")
 
 
 def _dash_key(value, schema: dict):
