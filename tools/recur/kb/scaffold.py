@@ -21,7 +21,7 @@ from recur.kb.writer import Bullets, Numbered, Raw, flow_list, id_list, pattern_
 from recur.util.dates import require_in_range
 from recur.util.errors import RecurError
 from recur.util.files import write_atomic
-from recur.util.text import close_names, odd_characters, one_line, without_controls
+from recur.util.text import close_names, one_line, without_controls
 from recur.util.text import slugify as text_slug
 
 TODO_SUMMARY = placeholders.PATTERN_SUMMARY
@@ -77,7 +77,7 @@ def free_path_id(kb: KB, pid: str) -> str:
 def kebab(value: str, flag: str) -> str:
     if not schema.KEBAB.fullmatch(value):
         raise RecurError(
-            f"{flag}: must be a kebab-case id (lowercase words joined by '-'), not {value!r}{odd_characters(value)}"
+            f"{flag}: must be a kebab-case id (lowercase words joined by '-'), not {value!r}{schema.kebab_hint(value)}"
         )
     return value
 
@@ -273,6 +273,9 @@ def path_file(
         raise RecurError(f"--order: must be a whole number of 0 or more, not {order!r}")
     pid = free_path_id(kb, _id(id, title))
     target = kb.root / "paths" / f"{pid}.yml"
+    for p, w in steps:  # "--step ': why'" was left out with its why, the path written without a word
+        if not (p and p.strip()) and one_line(w or ""):
+            raise RecurError(f"--step: ': {one_line(w)}' names no pattern: write it as 'pattern-id: {one_line(w)}'")
     steps = [(p.strip(), one_line(w or "")) for p, w in steps if p and p.strip()]
     if not steps:
         raise RecurError("--step: at least one step is required (a pattern id, optionally 'id: why it matters')")
