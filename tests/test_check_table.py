@@ -1090,7 +1090,7 @@ ROWS = [
         "path-pattern-twice",  # a slip, as in an incident's patterns: the meant pattern is missing
         {"paths/first-week.yml": "title: T\naudience: a\nsteps:\n  - pattern: disk-full\n  - pattern: disk-full\n"},
         "paths/first-week.yml:5: steps[1].pattern",
-        "'disk-full' is already steps[0]",
+        "'disk-full' is already steps[0] (line 4): remove one, or name the pattern meant here",
         "warning",
     ),
     (
