@@ -992,7 +992,7 @@ ROWS = [
         "path-in-a-subfolder",
         {"paths/team/first-week.yml": "title: T\nsteps:\n  - pattern: disk-full\n"},
         "paths/team/first-week.yml:1: file",
-        "onboarding paths live in paths/<id>.yml",
+        "onboarding paths live in paths/<id>.yml: kb/paths/first-week.yml has its id already; merge the two",
         "error",
     ),
     # severity framework
@@ -1116,6 +1116,20 @@ ROWS = [
         "paths/First_Week.yml:1: file",
         "path file name 'First_Week' must be a kebab-case id (lowercase words joined by '-'): rename it "
         "kb/paths/first-week.yml",
+        "error",
+    ),
+    (
+        "path-steps-one-text",  # one pattern id where the list goes: it named no form to write
+        {"paths/first-week.yml": "title: T\nsteps: disk-full\n"},
+        "paths/first-week.yml:2: steps",
+        "must be a list, not a string: write each item as '- pattern: ...' on its own line ('- pattern: disk-full')",
+        "error",
+    ),
+    (
+        "path-in-a-sub-folder",  # a team's folder under paths/: it named no place to move it to
+        {"paths/team/storage.yml": "title: T\nsteps:\n  - pattern: disk-full\n"},
+        "paths/team/storage.yml:1: file",
+        "onboarding paths live in paths/<id>.yml: move it to kb/paths/storage.yml",
         "error",
     ),
     (

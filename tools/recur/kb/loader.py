@@ -1187,7 +1187,13 @@ def _load_path(kb: KB, path: Path) -> None:
             kb.problems.append(Problem(shown, 1, "file", "not a .yml file; ignored", "warning"))
         return
     if len(path.relative_to(kb.root / "paths").parts) != 1:
-        kb.problems.append(Problem(shown, 1, "file", "onboarding paths live in paths/<id>.yml"))
+        home = kb.root / "paths" / path.name  # where it goes: the message named no place
+        move = (
+            f": {display_path(home)} has its id already; merge the two"
+            if home.exists()
+            else f": move it to {display_path(home)}"
+        )
+        kb.problems.append(Problem(shown, 1, "file", f"onboarding paths live in paths/<id>.yml{move}"))
         return
     twin = path.with_suffix(".yml")
     if path.suffix == ".yaml" and twin.exists():  # both were read, and the last one replaced the other unsaid

@@ -343,7 +343,7 @@ class Validator:
                     path + (dashed,), dotted, f"must be a list, not a mapping: {_dash_hint(dashed, value[dashed])}"
                 )
                 return None
-            self.error(path, dotted, f"must be a list, not {kind_of(value)}")
+            self.error(path, dotted, f"must be a list, not {kind_of(value)}{_items_hint(value, rule.schema or {})}")
             return None
         out = []
         for i, item in enumerate(value):
@@ -456,6 +456,15 @@ def kebab_hint(text: str) -> str:
     odd = odd_characters(text)
     meant = slugify(text, fold=True)
     return odd or (f"; did you mean {meant!r}?" if meant and meant != text else "")
+
+
+def _items_hint(value, schema: dict) -> str:
+    """For one text where a list of mappings goes (``steps: disk-full``): the item it most likely is, written
+    as one (``- pattern: disk-full``); "must be a list, not a string" named no form."""
+    first = next((k for k, rule in schema.items() if rule.required), None)
+    if not isinstance(value, str) or first is None or "\n" in value.strip():
+        return ""
+    return f": write each item as '- {first}: ...' on its own line ('- {first}: {value.strip()}')"
 
 
 def _dash_key(value, schema: dict):
