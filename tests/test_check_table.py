@@ -1133,6 +1133,28 @@ ROWS = [
         "error",
     ),
     (
+        # the site's title of the path was "First week", without a word (a pattern's front matter was warned of)
+        "path-title-cut-by-a-comment",
+        {"paths/first-week.yml": "title: First week #1 on call\nsteps:\n  - pattern: disk-full\n"},
+        "paths/first-week.yml:1: title",
+        "YAML reads ' #1 on call' as a comment, so the value is 'First week': put the value in quotes to keep the rest",
+        "warning",
+    ),
+    (
+        "path-why-cut-by-a-comment",
+        {"paths/first-week.yml": "title: T\nsteps:\n  - pattern: disk-full\n    why: see step #3 first\n"},
+        "paths/first-week.yml:4: steps[0].why",
+        "YAML reads ' #3 first' as a comment, so the value is 'see step'",
+        "warning",
+    ),
+    (
+        "case-query-cut-by-a-comment",  # recur eval measured the query "error"
+        {"eval/cases.yml": "- query: error #42 in the log\n  expect: [disk-full]\n"},
+        "eval/cases.yml:1: [0].query",
+        "YAML reads ' #42 in the log' as a comment, so the value is 'error'",
+        "warning",
+    ),
+    (
         "path-file-is-a-list",  # a .yml has no front matter: the message named one
         {"paths/first-week.yml": "- title: T\n  steps: []\n"},
         "paths/first-week.yml:1: file",
