@@ -992,7 +992,7 @@ ROWS = [
         "path-in-a-subfolder",
         {"paths/team/first-week.yml": "title: T\nsteps:\n  - pattern: disk-full\n"},
         "paths/team/first-week.yml:1: file",
-        "onboarding paths live in paths/<id>.yml",
+        "onboarding paths live in paths/<id>.yml: kb/paths/first-week.yml has its id already; merge the two",
         "error",
     ),
     # severity framework
@@ -1090,7 +1090,68 @@ ROWS = [
         "path-pattern-twice",  # a slip, as in an incident's patterns: the meant pattern is missing
         {"paths/first-week.yml": "title: T\naudience: a\nsteps:\n  - pattern: disk-full\n  - pattern: disk-full\n"},
         "paths/first-week.yml:5: steps[1].pattern",
-        "'disk-full' is already steps[0]",
+        "'disk-full' is already steps[0] (line 4): remove one, or name the pattern meant here",
+        "warning",
+    ),
+    (
+        # written as a pattern's id: it was "unknown key (kept, not used)", the site's page named by the file
+        "path-id-is-not-its-file-name",
+        {"paths/first-week.yml": "id: first-weeks\ntitle: T\nsteps:\n  - pattern: disk-full\n"},
+        "paths/first-week.yml:1: id",
+        "'first-weeks' must equal the file name 'first-week' (a path's id is its file name): write id: first-week, "
+        "or rename the file kb/paths/first-weeks.yml",
+        "error",
+    ),
+    (
+        # named as typed, in title case: the message named no id to write
+        "path-step-pattern-not-kebab",
+        {"paths/first-week.yml": "title: T\nsteps:\n  - pattern: Disk-Full\n"},
+        "paths/first-week.yml:3: steps[0].pattern",
+        "must be a kebab-case id (lowercase words joined by '-'), not 'Disk-Full'; did you mean 'disk-full'?",
+        "error",
+    ),
+    (
+        "path-file-name-not-kebab",  # it named no name to rename the file to
+        {"paths/First_Week.yml": "title: T\nsteps:\n  - pattern: disk-full\n"},
+        "paths/First_Week.yml:1: file",
+        "path file name 'First_Week' must be a kebab-case id (lowercase words joined by '-'): rename it "
+        "kb/paths/first-week.yml",
+        "error",
+    ),
+    (
+        "path-steps-one-text",  # one pattern id where the list goes: it named no form to write
+        {"paths/first-week.yml": "title: T\nsteps: disk-full\n"},
+        "paths/first-week.yml:2: steps",
+        "must be a list, not a string: write each item as '- pattern: ...' on its own line ('- pattern: disk-full')",
+        "error",
+    ),
+    (
+        "path-in-a-sub-folder",  # a team's folder under paths/: it named no place to move it to
+        {"paths/team/storage.yml": "title: T\nsteps:\n  - pattern: disk-full\n"},
+        "paths/team/storage.yml:1: file",
+        "onboarding paths live in paths/<id>.yml: move it to kb/paths/storage.yml",
+        "error",
+    ),
+    (
+        # the site's title of the path was "First week", without a word (a pattern's front matter was warned of)
+        "path-title-cut-by-a-comment",
+        {"paths/first-week.yml": "title: First week #1 on call\nsteps:\n  - pattern: disk-full\n"},
+        "paths/first-week.yml:1: title",
+        "YAML reads ' #1 on call' as a comment, so the value is 'First week': put the value in quotes to keep the rest",
+        "warning",
+    ),
+    (
+        "path-why-cut-by-a-comment",
+        {"paths/first-week.yml": "title: T\nsteps:\n  - pattern: disk-full\n    why: see step #3 first\n"},
+        "paths/first-week.yml:4: steps[0].why",
+        "YAML reads ' #3 first' as a comment, so the value is 'see step'",
+        "warning",
+    ),
+    (
+        "case-query-cut-by-a-comment",  # recur eval measured the query "error"
+        {"eval/cases.yml": "- query: error #42 in the log\n  expect: [disk-full]\n"},
+        "eval/cases.yml:1: [0].query",
+        "YAML reads ' #42 in the log' as a comment, so the value is 'error'",
         "warning",
     ),
     (
@@ -1112,6 +1173,39 @@ ROWS = [
         {"paths/first-week.yml": "title: T\nsteps:\n  - pattern: disk-full\n  -pattern: dns-failure\n"},
         "paths/first-week.yml:4: file",
         "(a list item starts with a dash and a space: '- pattern: dns-failure')",
+        "error",
+    ),
+    (
+        # the first step, or every one, written so: YAML read a mapping, "must be a list, not a mapping" named no dash
+        "path-first-step-dash-without-space",
+        {"paths/first-week.yml": "title: T\nsteps:\n  -pattern: disk-full\n"},
+        "paths/first-week.yml:3: steps",
+        "'-pattern' has no space after its dash, so YAML read a key, not a list item; write '- pattern: disk-full'",
+        "error",
+    ),
+    (
+        # the first step so and a second one right: YAML stopped on the second, "did not find expected key"
+        "path-first-of-two-steps-dash-without-space",
+        {"paths/first-week.yml": "title: T\nsteps:\n  -pattern: disk-full\n  - pattern: dns-failure\n"},
+        "paths/first-week.yml:3: file",
+        "YAML does not parse: a list item starts with a dash and a space: '- pattern: disk-full'",
+        "error",
+    ),
+    (
+        # its why: lined up under "pattern", as for '- pattern': the hint named the wrong indentation on the next line
+        "path-step-dash-without-space-then-why",
+        {"paths/first-week.yml": "title: T\nsteps:\n  -pattern: disk-full\n   why: w\n"},
+        "paths/first-week.yml:3: file",
+        "a list item starts with a dash and a space: '- pattern: disk-full'",
+        "error",
+    ),
+    (
+        # at the column of steps: YAML read a key of the file, and steps empty
+        "path-step-dash-without-space-at-the-margin",
+        {"paths/first-week.yml": "title: T\nsteps:\n-pattern: disk-full\n"},
+        "paths/first-week.yml:3: -pattern",
+        "'-pattern' has no space after its dash, so YAML read a key, not a list item; write '- pattern: disk-full', "
+        "indented under steps:",
         "error",
     ),
     (
@@ -1426,6 +1520,16 @@ def test_an_id_unlike_its_file_name_is_one_error_not_one_per_record_naming_the_f
         "kb/patterns/capacity/disk-full.md:2: id: 'disk-fulll' must equal the file name 'disk-full': write id: "
         "disk-full, or rename the file kb/patterns/capacity/disk-fulll.md"
     ], res.output
+
+
+def test_a_path_id_written_as_its_file_name_is_no_problem(tmp_path, monkeypatch):
+    """A lead writing a path as a pattern is written, with its id: it was "unknown key (kept, not used)",
+    which --strict let pass and an id unlike the file name as well (a row of ROWS says that one now)."""
+    monkeypatch.chdir(tmp_path)
+    small_kb(tmp_path / "kb")
+    write(tmp_path / "kb", "paths/first-week.yml", "id: first-week\ntitle: T\nsteps:\n  - pattern: disk-full\n")
+    res = CliRunner().invoke(cli, ["check", "--kb", "kb", "--stale-days", "0"])
+    assert res.exit_code == 0 and res.output.startswith("OK: "), res.output
 
 
 def test_case_warnings_after_an_invalid_case_name_its_file_position(tmp_path, monkeypatch):

@@ -349,7 +349,10 @@ def test_a_slip_in_a_prompted_step_is_asked_again_not_the_whole_path_lost(kb):
     res = run("new", "path", "--kb", "kb", input=answers)
     assert res.exit_code == 0, res.output
     assert "No pattern has id 'disk-ful'; did you mean disk-full? Type it again." in res.output
-    assert "Must be a kebab-case id (lowercase words joined by '-'), not 'Disk Full'. Type it again." in res.output
+    assert (
+        "Must be a kebab-case id (lowercase words joined by '-'), not 'Disk Full'; did you mean 'disk-full'? "
+        "Type it again." in res.output
+    )
     steps = load_kb(kb).paths["kafka-basics"].steps
     assert [(s.pattern, s.why) for s in steps] == [("disk-full", "first"), ("db-pool-exhausted", "next")]
     answers = "Checkout 502s\n\nsev2\ndb-pool-exhaustd\ndb-pool-exhausted\n\n\n"  # an incident's patterns too
@@ -358,6 +361,37 @@ def test_a_slip_in_a_prompted_step_is_asked_again_not_the_whole_path_lost(kb):
     assert "did you mean db-pool-exhausted? Type it again." in res.output
     (incident,) = [i for i in load_kb(kb).incidents.values() if i.title == "Checkout 502s"]
     assert incident.patterns == ["db-pool-exhausted"]
+
+
+def test_a_prompted_path_id_taken_or_not_kebab_is_asked_again_not_the_whole_path_lost(kb):
+    """The Id of a path was checked only after the last step was answered: a path of that id already there
+    (offered as the default, from the title) or an id that is no kebab-case id lost every answer, and was
+    said as "--id:", a flag the person never typed. `recur new pattern` asks its Id again; so does this."""
+    assert (
+        run("new", "path", "--kb", "kb", "--no-input", "--title", "Storage basics", "--step", "disk-full").exit_code
+        == 0
+    )
+    answers = "Storage basics\n\nBad Id\nstorage-basics\nstorage-more\nops\ndisk-full: first\n\n"
+    res = run("new", "path", "--kb", "kb", input=answers)
+    assert res.exit_code == 0, res.output
+    assert "Id [storage-basics]" not in res.output  # a taken id is not offered
+    assert "Error: must be a kebab-case id (lowercase words joined by '-'), not 'Bad Id'" in res.output
+    assert "Error: onboarding path 'storage-basics' already exists" in res.output and "--id" not in res.output
+    path = load_kb(kb).paths["storage-more"]
+    assert (path.title, path.audience, [s.pattern for s in path.steps]) == ("Storage basics", "ops", ["disk-full"])
+
+
+def test_a_step_flag_with_a_why_and_no_pattern_is_refused_not_left_out(kb):
+    """`--step ': why'` (the id forgotten) was left out with its why, and the path written with the steps
+    around it, without a word; a step id not in kebab case names the one meant."""
+    args = ("new", "path", "--kb", "kb", "--no-input", "--title", "Drop", "--step", "disk-full: a")
+    res = run(*args, "--step", ": forgot the id")
+    assert res.exit_code == 1, res.output
+    assert "--step: ': forgot the id' names no pattern: write it as 'pattern-id: forgot the id'" in res.output
+    assert not Path("kb/paths/drop.yml").exists()
+    res = run(*args, "--step", "Disk-Full: b")
+    assert res.exit_code == 1 and "not 'Disk-Full'; did you mean 'disk-full'?" in res.output, res.output
+    assert run(*args, "--step", "").exit_code == 0  # an empty one, as a script's unset variable gives, is nothing
 
 
 def test_path_takes_its_place_in_the_sites_list_with_order(kb):

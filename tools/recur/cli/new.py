@@ -358,6 +358,16 @@ def incident(kb_dir, iid, title, date, severity, patterns, services, duration, s
     _finish(kb_dir, path, text, written=True)
 
 
+def _path_id_taken(kb, pid: str) -> bool:
+    from recur.kb import scaffold
+
+    try:
+        scaffold.free_path_id(kb, pid)
+    except RecurError:
+        return True
+    return False
+
+
 @new.command("path")
 @kb_option
 @click.option("--id", "pid", help="Kebab-case id; the file name (default: from the title).")
@@ -386,7 +396,14 @@ def path_cmd(kb_dir, pid, title, audience, steps, order, no_input):
     if not (title and steps) and not no_input:
         with _answered_from_stdin("--title", "--step"):
             title = title or click.prompt("Title", type=TEXT)
-            pid = pid or click.prompt("Id", default=scaffold.slugify(title))
+            # said at once, and asked again: a path of that id found only after the last step lost every answer
+            suggested = scaffold.slugify(title)
+            taken = not suggested or _path_id_taken(kb, suggested)
+            pid = pid or click.prompt(
+                "Id",
+                default=None if taken else suggested,
+                value_proc=_asked_again_unless(lambda v: scaffold.free_path_id(kb, v)),
+            )
             audience = audience or click.prompt("Audience (empty to skip)", default="", show_default=False, type=TEXT)
             steps = steps or _ask_list(
                 "Step as 'pattern-id: why it matters'",

@@ -208,7 +208,9 @@ def _record_refs(kb: KB) -> list[Problem]:
                 shown,
                 path.line("steps", i, "pattern"),
                 f"steps[{i}].pattern",
-                f"{path.steps[i].pattern!r} is already steps[{first}]",
+                # the line of the first, and what to do: it named neither, in a file of a dozen steps
+                f"{path.steps[i].pattern!r} is already steps[{first}] (line {path.line('steps', first, 'pattern')}): "
+                "remove one, or name the pattern meant here",
                 "warning",
             )
             for i, first in _repeats([s.pattern for s in path.steps])

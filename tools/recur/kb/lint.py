@@ -220,6 +220,7 @@ def authoring_warnings(
     out += _ticket_due_conflicts(kb)
     bodies = list(_bodies(kb))  # every file read once for all three
     fronts = list(_scanned(bodies))  # and its front matter scanned once for both
+    fronts += _scanned_yaml(kb)  # a path's title or why, a case's query: cut as well, without a word
     out += _comment_cuts(fronts)
     out += _items_run_on(fronts)
     out += _fence_warnings(kb, bodies)
@@ -668,17 +669,35 @@ def _scanned(bodies: list):
             tokens = list(yaml.scan("\n".join(front), Loader=yaml.SafeLoader))
         except yaml.YAMLError:
             continue
-        yield name, front, tokens
+        yield name, front, tokens, 2  # front[0] is the file's line 2, after its "---"
+
+
+def _scanned_yaml(kb: KB) -> list:
+    """(name, lines, YAML tokens, 1) of the onboarding paths and the eval cases read: YAML files, whose
+    first line is line 1. A path titled "First week #1 on call" was "First week" on the site."""
+    import yaml
+
+    files = [path.relpath for path in kb.paths.values()]
+    if kb.cases:
+        files.append("eval/cases.yml")
+    out = []
+    for name in (display_path(kb.root / rel) for rel in sorted(set(files))):
+        text = _file_text(kb, name)
+        try:
+            out.append((name, text.split("\n"), list(yaml.scan(text, Loader=yaml.SafeLoader)), 1))
+        except (yaml.YAMLError, AttributeError):  # unread (None), or an error of its own
+            continue
+    return out
 
 
 def _comment_cuts(fronts: list) -> list[Problem]:
     out = []
-    for name, front, tokens in fronts:
+    for name, front, tokens, first in fronts:
         for line, key, value, rest in _cut_values(front, tokens):
             what = f"YAML reads ' #{rest}' as a comment, so the value is {value!r}: put the value in quotes to keep the rest"
             # the value's whole place, "signals[1]", "fix.owner" (a list item was "front matter")
-            field = key_at("\n".join(front), line) or key or "front matter"
-            out.append(Problem(name, line + 2, field, what, "warning"))  # front[0] is line 2
+            field = key_at("\n".join(front), line) or key or ("front matter" if first == 2 else "file")
+            out.append(Problem(name, line + first, field, what, "warning"))
     return out
 
 
@@ -689,19 +708,19 @@ def _items_run_on(fronts: list) -> list[Problem]:
     import yaml
 
     out = []
-    for name, front, tokens in fronts:
+    for name, front, tokens, first in fronts:
         for prev, tok in zip([None, *tokens], tokens):
             plain = isinstance(tok, yaml.ScalarToken) and tok.plain and tok.end_mark.line > tok.start_mark.line
             if not plain or not isinstance(prev, yaml.BlockEntryToken):  # a list item's text, run over lines
                 continue
             for n in range(tok.start_mark.line + 1, tok.end_mark.line + 1):
                 if front[n].lstrip().startswith("- "):
-                    field = key_at("\n".join(front), tok.start_mark.line) or "front matter"
+                    field = key_at("\n".join(front), tok.start_mark.line) or ("front matter" if first == 2 else "file")
                     what = (
-                        f"YAML reads line {n + 2} ({front[n].strip()[:30]!r}) as more of this value ({tok.value[:40]!r}), "
+                        f"YAML reads line {n + first} ({front[n].strip()[:30]!r}) as more of this value ({tok.value[:40]!r}), "
                         f"not an item of its own: start it in column {tok.start_mark.column - 1}, as the item above"
                     )
-                    out.append(Problem(name, n + 2, field, what, "warning"))  # front[0] is line 2
+                    out.append(Problem(name, n + first, field, what, "warning"))
                     break
     return out
 

@@ -44,7 +44,7 @@ from recur.kb.records import (
 )
 from recur.util.dates import LATEST, iso_date, shift
 from recur.util.errors import Problem, RecurError
-from recur.util.text import edit_distance, syntax_lookalike
+from recur.util.text import edit_distance, slugify, syntax_lookalike
 
 KB_FORMAT = 1  # the KB format version this recur reads and writes (docs/kb-format.md)
 FORMAT_FILE = "recur.yml"
@@ -1187,7 +1187,13 @@ def _load_path(kb: KB, path: Path) -> None:
             kb.problems.append(Problem(shown, 1, "file", "not a .yml file; ignored", "warning"))
         return
     if len(path.relative_to(kb.root / "paths").parts) != 1:
-        kb.problems.append(Problem(shown, 1, "file", "onboarding paths live in paths/<id>.yml"))
+        home = kb.root / "paths" / path.name  # where it goes: the message named no place
+        move = (
+            f": {display_path(home)} has its id already; merge the two"
+            if home.exists()
+            else f": move it to {display_path(home)}"
+        )
+        kb.problems.append(Problem(shown, 1, "file", f"onboarding paths live in paths/<id>.yml{move}"))
         return
     twin = path.with_suffix(".yml")
     if path.suffix == ".yaml" and twin.exists():  # both were read, and the last one replaced the other unsaid
@@ -1201,7 +1207,15 @@ def _load_path(kb: KB, path: Path) -> None:
     _duplicate_keys(v, doc)
     meta = v.mapping(doc.data, schema.PATH)
     if not schema.KEBAB.match(path.stem):
-        v.error((), "file", f"path file name {path.stem!r} must be a kebab-case id")
+        meant = slugify(path.stem, fold=True)  # the name to rename it to: the error named none
+        fix = f": rename it {display_path(path.with_name(meant + '.yml'))}" if meant else ""
+        v.error(
+            (), "file", f"path file name {path.stem!r} must be a kebab-case id (lowercase words joined by '-'){fix}"
+        )
+    elif meta.get("id", path.stem) != path.stem:  # it was "unknown key (kept, not used)": the site used the file name
+        rename = display_path(path.with_name(f"{meta['id']}.yml"))
+        what = f"{meta['id']!r} must equal the file name {path.stem!r} (a path's id is its file name): write id: {path.stem}, or rename the file {rename}"
+        v.error(("id",), "id", what)
     kb.problems.extend(v.problems)
     if not v.ok:
         _keep_refs(kb, v, doc.data if isinstance(doc.data, dict) else {}, (("steps", "pattern"),))

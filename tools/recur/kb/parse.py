@@ -144,6 +144,7 @@ def load_yaml(text: str, offset: int = 0) -> YamlDoc:
             _unclosed_flow(exc, offset, text)
             or _reserved_start(text, mark, offset)
             or _colon_in_value(text, mark, offset, problem)
+            or _dash_above(text, mark, offset, problem)
         )
         if unclosed is not None:
             raise unclosed from None
@@ -254,6 +255,24 @@ def _colon_in_value(text: str, mark, offset: int, problem: str) -> ParseError | 
 
 
 MAPPING_LISTS = ("follow_ups", "distinguish", "steps")
+_DASH_KEY = re.compile(r"^\s*-([A-Za-z_][\w-]*\s*:.*)$")  # "-pattern: x": an item with no space after its dash
+
+
+def _dash_above(text: str, mark, offset: int, problem: str) -> ParseError | None:
+    """The line above where YAML stopped, an item written with no space after its dash (a path's first
+    step ``-pattern: x``, its next ``- pattern: y`` or its ``why:``): said at that line. YAML stopped a line
+    below with "did not find expected key", or an indentation hint pointing at the line it read well."""
+    lines = text.split("\n")
+    if not mark or not 0 < mark.line < len(lines) or not any(p in problem for p in _INDENT_PROBLEMS):
+        return None
+    above = next((n for n in range(mark.line - 1, -1, -1) if lines[n].strip()), None)
+    found = _DASH_KEY.match(lines[above]) if above is not None else None
+    if found is None:
+        return None
+    return ParseError(
+        above + 1 + offset,
+        f"YAML does not parse: a list item starts with a dash and a space: '- {found.group(1).strip()}'",
+    )
 
 
 def _colon_candidates(line: str) -> list[tuple[str, str, bool]]:

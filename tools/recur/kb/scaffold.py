@@ -21,7 +21,7 @@ from recur.kb.writer import Bullets, Numbered, Raw, flow_list, id_list, pattern_
 from recur.util.dates import require_in_range
 from recur.util.errors import RecurError
 from recur.util.files import write_atomic
-from recur.util.text import close_names, odd_characters, one_line, without_controls
+from recur.util.text import close_names, one_line, without_controls
 from recur.util.text import slugify as text_slug
 
 TODO_SUMMARY = placeholders.PATTERN_SUMMARY
@@ -64,10 +64,20 @@ def free_pattern_id(kb: KB, pid: str) -> str:
     return pid
 
 
+def free_path_id(kb: KB, pid: str) -> str:
+    """``pid`` when it is a kebab-case id no onboarding path file has (.yml or .yaml), else why not."""
+    kebab(pid, "--id")
+    target = kb.root / "paths" / f"{pid}.yml"
+    for taken in (target, target.with_suffix(".yaml")):
+        if taken.exists():
+            raise RecurError(f"--id: onboarding path {pid!r} already exists ({taken}); extend it, or choose another id")
+    return pid
+
+
 def kebab(value: str, flag: str) -> str:
     if not schema.KEBAB.fullmatch(value):
         raise RecurError(
-            f"{flag}: must be a kebab-case id (lowercase words joined by '-'), not {value!r}{odd_characters(value)}"
+            f"{flag}: must be a kebab-case id (lowercase words joined by '-'), not {value!r}{schema.kebab_hint(value)}"
         )
     return value
 
@@ -261,10 +271,11 @@ def path_file(
     title = _line(title, "--title", "a title")
     if order is not None and (isinstance(order, bool) or not isinstance(order, int) or order < 0):
         raise RecurError(f"--order: must be a whole number of 0 or more, not {order!r}")
-    pid = _id(id, title)
+    pid = free_path_id(kb, _id(id, title))
     target = kb.root / "paths" / f"{pid}.yml"
-    if target.exists() or (kb.root / "paths" / f"{pid}.yaml").exists():
-        raise RecurError(f"--id: onboarding path {pid!r} already exists ({target})")
+    for p, w in steps:  # "--step ': why'" was left out with its why, the path written without a word
+        if not (p and p.strip()) and one_line(w or ""):
+            raise RecurError(f"--step: ': {one_line(w)}' names no pattern: write it as 'pattern-id: {one_line(w)}'")
     steps = [(p.strip(), one_line(w or "")) for p, w in steps if p and p.strip()]
     if not steps:
         raise RecurError("--step: at least one step is required (a pattern id, optionally 'id: why it matters')")
@@ -303,6 +314,7 @@ __all__ = [
     "pattern_file",
     "incident_file",
     "path_file",
+    "free_path_id",
     "parse_step",
     "pattern_problem",
     "create",

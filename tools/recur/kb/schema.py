@@ -21,6 +21,7 @@ from recur.util.text import (
     close_names,
     control_character,
     odd_characters,
+    slugify,
     without_controls,
     yaml_string,
 )
@@ -127,6 +128,8 @@ PATH = {
     "audience": Field("str"),
     "steps": Field("records", required=True, schema=PATH_STEP),
     "order": Field("int", doc="extension: where the path comes in the site's list of paths (lowest first)"),
+    # not needed (a path's id is its file name), but written as a pattern's is: one that differs is an error
+    "id": Field("kebab", doc="optional: the path's id, its file name; another is an error"),
 }
 SEVERITY_LEVEL = {
     "name": Field("str", required=True),
@@ -246,7 +249,11 @@ class Validator:
         that one, which names the key meant."""
         meant = meant_key(key, schema)
         line = self.doc.line(*(path + (key,)))
-        if meant and schema[meant].required and meant not in value:  # "severity: is required" said here, once
+        items = [n for n, rule in schema.items() if rule.kind == "records" and _dash_key({key: 0}, rule.schema or {})]
+        if items:  # "steps:" then "-pattern: x" at its column: YAML read a key of the file, and no steps
+            message = f"{_dash_hint(str(key), value[key])}, indented under {items[0]}:"
+            self.problems.append(Problem(self.relpath, line, dotted, message))
+        elif meant and schema[meant].required and meant not in value:  # "severity: is required" said here, once
             message = f"unknown key in {name}: did you mean '{meant}'? ({meant} is required, and there is none)"
             self.problems.append(Problem(self.relpath, line, dotted, message))
         elif meant:
@@ -330,7 +337,13 @@ class Validator:
         """A list of mappings (follow_ups, steps, ...); ``flags`` items may also be plain strings."""
         kind = rule.kind
         if not isinstance(value, list):
-            self.error(path, dotted, f"must be a list, not {kind_of(value)}")
+            dashed = _dash_key(value, rule.schema or {})
+            if dashed is not None:  # "-pattern: x", the first step or every one: YAML read a mapping
+                self.error(
+                    path + (dashed,), dotted, f"must be a list, not a mapping: {_dash_hint(dashed, value[dashed])}"
+                )
+                return None
+            self.error(path, dotted, f"must be a list, not {kind_of(value)}{_items_hint(value, rule.schema or {})}")
             return None
         out = []
         for i, item in enumerate(value):
@@ -376,7 +389,7 @@ class Validator:
             self.error(path, dotted, "must not be empty")
             return None
         if kind == "kebab" and not KEBAB.match(text):
-            what = f"must be a kebab-case id (lowercase words joined by '-'), not {text!r}{odd_characters(text)}"
+            what = f"must be a kebab-case id (lowercase words joined by '-'), not {text!r}{kebab_hint(text)}"
             self.error(path, dotted, what)
             return None
         if kind == "ident" and not INCIDENT_ID.match(text):
@@ -435,6 +448,38 @@ def meant_severity(value, levels) -> str:
     not sev1 for sev9, which is no slip but a level the framework does not have."""
     meant = close_names(str(value), levels, n=1, cutoff=0.8)
     return f" (did you mean {meant[0]}?)" if meant else ""
+
+
+def kebab_hint(text: str) -> str:
+    """What is odd in an id that is no kebab-case id (a look-alike character), else the id it most likely
+    is (``Disk-Full``, ``disk_full``: "did you mean 'disk-full'?"), else ""."""
+    odd = odd_characters(text)
+    meant = slugify(text, fold=True)
+    return odd or (f"; did you mean {meant!r}?" if meant and meant != text else "")
+
+
+def _items_hint(value, schema: dict) -> str:
+    """For one text where a list of mappings goes (``steps: disk-full``): the item it most likely is, written
+    as one (``- pattern: disk-full``); "must be a list, not a string" named no form."""
+    first = next((k for k, rule in schema.items() if rule.required), None)
+    if not isinstance(value, str) or first is None or "\n" in value.strip():
+        return ""
+    return f": write each item as '- {first}: ...' on its own line ('- {first}: {value.strip()}')"
+
+
+def _dash_key(value, schema: dict):
+    """The first key of mapping ``value`` written as a list item with no space after its dash
+    (``-pattern``, a key of ``schema`` behind a '-'), or None."""
+    keys = [k for k in value if isinstance(k, str) and k[:1] == "-"] if isinstance(value, dict) else []
+    return next((k for k in keys if k[1:].strip() in schema), None)
+
+
+def _dash_hint(key: str, written) -> str:
+    """Why ``-pattern: x`` is no list item, and the line meant. The docs promised it is said so; only a
+    second step written so was (a YAML error there), the first or every one was "must be a list, not a
+    mapping", naming no dash."""
+    shown = f"{key[1:].strip()}: {written}" if isinstance(written, (str, int, float)) else f"{key[1:].strip()}:"
+    return f"'{key}' has no space after its dash, so YAML read a key, not a list item; write '- {shown}'"
 
 
 def _home_of(key: str, schema: dict) -> str | None:
