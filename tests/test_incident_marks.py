@@ -473,6 +473,17 @@ def test_a_follow_up_marked_on_a_record_with_errors_is_named_by_its_title(kb):
     assert "status: done" in path.read_text()
 
 
+def test_a_flag_marked_on_a_record_with_errors_is_named_by_its_text(kb):
+    """As a follow-up's title: on a record the KB leaves out (a typo in another field), the line said
+    "flag 'number 1' marked done", naming nothing the manager could check."""
+    front = HEAD.replace("sev2", "sev9") + "flags:\n  - heap dump lost\n  - why did the canary pass?\n"
+    path = write(kb, front)
+    assert "INC-2026-0302" not in load_kb(kb).incidents
+    r = run("incident", "flag", "--kb", str(kb), "INC-2026-0302", "--done", "2")
+    assert r.exit_code == 0 and "flag 'why did the canary pass?' marked done" in r.output, r.output
+    assert '{text: "why did the canary pass?", status: done}' in path.read_text()
+
+
 def test_a_title_with_a_middle_dot_is_matched_whole_not_by_its_halves(kb):
     """The matcher split the listed "title · ticket" on " · ": "dns", half of the title "Cache · DNS",
     was taken as that follow-up's whole title or ticket, and the one of two matches was marked unasked."""

@@ -352,7 +352,7 @@ def _flag_done(kb_dir, kb, incident_id: str, which: str, note) -> None:
     from recur.kb.incident_marks import mark_flag
     from recur.kb.loader import display_path, load_kb
 
-    path, k, edits = mark_flag(kb, incident_id, which, note)
+    path, k, text, edits = mark_flag(kb, incident_id, which, note)
     fresh = load_kb(kb_dir)
     flag = fresh.incidents[incident_id].flags[k] if incident_id in fresh.incidents else None
     before = kb.incidents[incident_id].flags if incident_id in kb.incidents else []
@@ -360,7 +360,7 @@ def _flag_done(kb_dir, kb, incident_id: str, which: str, note) -> None:
     said = "marked done" if edits else "is done already"
     if edits and old is not None and old.status == "done":  # only its note changed: the one it had is gone
         said = f"is done already; its note is now {flag.note!r}" + (f" (it was {old.note!r})" if old.note else "")
-    click.echo(f"{incident_id}: flag {flag.text if flag else f'number {k + 1}'!r} {said} ({display_path(path)})")
+    click.echo(f"{incident_id}: flag {flag.text if flag else text!r} {said} ({display_path(path)})")
 
 
 def _flag_lines(kb, iid: str) -> list[str]:

@@ -158,20 +158,23 @@ def flag_fields(f) -> list[str]:
     return [str(f.get("text", "")) if isinstance(f, dict) else str(f)]
 
 
-def mark_flag(kb, iid: str, which: str, note: str | None) -> tuple[Path, int, list[Edit]]:
-    """Mark flag ``which`` done (with what was found, ``note``). A flag written as plain text becomes
-    a mapping, ``{text: ..., status: done}``: the format's way to keep a flag and say it is addressed."""
+def mark_flag(kb, iid: str, which: str, note: str | None) -> tuple[Path, int, str, list[Edit]]:
+    """Mark flag ``which`` done (with what was found, ``note``): (the record, its index, its text as the
+    record has it, the edits). A flag written as plain text becomes a mapping, ``{text: ..., status:
+    done}``: the format's way to keep a flag and say it is addressed. The text comes from the record as
+    read, as a follow-up's title does: on a record with errors (left out of the KB) the line said
+    "flag 'number 1' marked done"."""
     path = find_incident(kb, iid)
     note = one_line(note) if note else None
-    chosen: list[int] = []
+    chosen: list = []
 
     def plan(have: dict) -> list[Edit]:
         items = have.get("flags") or []
         if not isinstance(items, list):
             raise _Unlike("flags", "must be a list; fix it by hand")
         k = pick(items, which, flag_fields, "flag", iid)
-        chosen[:] = [k]
         item = items[k]
+        chosen[:] = [k, one_line(flag_fields(item)[0])]
         if isinstance(item, dict):
             return [(("flags", k, "status"), "done", "done")] + (
                 [(("flags", k, "note"), q(note), note)] if note else []
@@ -182,4 +185,4 @@ def mark_flag(kb, iid: str, which: str, note: str | None) -> tuple[Path, int, li
         return [(("flags", k), "{" + ", ".join(parts) + "}", want)]
 
     edits = change_record(path, plan)
-    return path, chosen[0], edits
+    return path, chosen[0], chosen[1], edits
