@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from recur.cli.main import cli
 from recur.kb.incident_record import NewIncident, record_incident
 from recur.kb.loader import load_kb
+from recur.problems.board import board
 from recur.util.errors import RecurError
 
 
@@ -747,6 +748,31 @@ def test_a_review_level_other_than_the_severitys_or_with_no_due_date_is_said_whe
     assert r.exit_code == 0 and "no due date" not in r.output
     r = new(kb_dir, tmp_path, "-t", "w", "-s", "sev2", "--no-suggest", "--date", dt.date.today().isoformat())
     assert r.exit_code == 0 and "warning" not in r.output  # (dated today: its review is not overdue yet)
+
+
+def test_a_review_due_given_for_a_review_level_none_is_said_not_silently_untracked(kb_dir, tmp_path):
+    """A sev4 recorded with --review-due: the manager asked for a review by that day, the record got
+    level none (status done) and the line said "review: none, due …"; the board never lists it."""
+    r = new(kb_dir, tmp_path, "-t", "dup mails", "-s", "sev4", "--review-due", "2099-01-31", "--no-suggest")
+    assert r.exit_code == 0, r.output
+    assert "warning: --review-due 2099-01-31, but the review level is none (no review to hold)" in r.output
+    assert "give --review-level light or full" in r.output
+    iid = next(x for x in r.output.split() if x.startswith("INC-"))
+    assert iid not in [x["incident"] for x in board(load_kb(kb_dir), dt.date(2098, 12, 31))["reviews"]]
+    r = new(
+        kb_dir,
+        tmp_path,
+        "-t",
+        "dup mails 2",
+        "-s",
+        "sev4",
+        "--review-level",
+        "light",
+        "--review-due",
+        "2099-01-31",
+        "--no-suggest",
+    )
+    assert r.exit_code == 0 and "review level is none" not in r.output
 
 
 def test_a_review_already_overdue_when_recorded_is_said(kb_dir, tmp_path):

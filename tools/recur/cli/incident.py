@@ -177,6 +177,10 @@ def _review_note(kb, severity: str, level_given, review, iid: str) -> None:
     if review.level != "none" and review.status != "done" and not review.due:
         click.echo(f"warning: the {review.level} review has no due date, so it is never overdue: "
                    "give --review-due.", err=True)  # fmt: skip
+    if review.level == "none" and review.due:  # sev4 --review-due: a review asked for, none tracked
+        click.echo(f"warning: --review-due {review.due}, but the review level is none (no review to hold), so "
+                   "the board never lists it nor shows it overdue: to hold one, give --review-level light or "
+                   "full.", err=True)  # fmt: skip
     _overdue_note(review, iid)
 
 
