@@ -484,6 +484,23 @@ def test_a_flag_marked_on_a_record_with_errors_is_named_by_its_text(kb):
     assert '{text: "why did the canary pass?", status: done}' in path.read_text()
 
 
+def test_the_flags_and_follow_ups_of_a_record_with_errors_are_listed_as_written(kb):
+    """`--done 1` marks an item of a record the KB leaves out (an error in another field), but listing
+    them to find that number said only "its flags are not read while the record has errors"."""
+    front = HEAD.replace("sev2", "sev9") + (
+        "flags:\n  - heap dump lost\n  - {text: why did the canary pass?, status: done}\n"
+        "follow_ups:\n  - {title: Alert on the pool, ticket: DB-7}\n"
+    )
+    write(kb, front)
+    r = run("incident", "flag", "--kb", str(kb), "INC-2026-0302")
+    assert r.exit_code == 0, r.output
+    assert "INC-2026-0302 has errors recur check names (" in r.output and "severity" in r.output
+    assert "left out of recur report, the board and the site. Its flags as written:" in r.output
+    assert "  1. heap dump lost  (open)\n  2. why did the canary pass?  (done)\n" in r.output
+    r = run("incident", "follow-up", "--kb", str(kb), "INC-2026-0302")
+    assert r.exit_code == 0 and "  1. Alert on the pool · DB-7  (open)\n" in r.output, r.output
+
+
 def test_a_title_with_a_middle_dot_is_matched_whole_not_by_its_halves(kb):
     """The matcher split the listed "title · ticket" on " · ": "dns", half of the title "Cache · DNS",
     was taken as that follow-up's whole title or ticket, and the one of two matches was marked unasked."""

@@ -5,6 +5,7 @@ follow-ups are closed here; `recur incident flag --done` closes a flag the same 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import click
 
@@ -100,11 +101,27 @@ def item_lines(kb, iid: str, kind: str, items_of, line_of, none: str) -> list[st
     """The numbered list `incident follow-up ID` and `incident flag ID` print: WHICH is a number in it."""
     inc = kb.incidents.get(iid)
     if inc is None:
-        return [f"{iid}: its {kind}s are not read while the record has errors (recur check names them)"]
+        return _lines_as_written(kb, iid, kind)
     items = items_of(inc)
     if not items:
         return [none]
     return [f"{kind.capitalize()}s of {iid}:"] + [f"  {n}. {line_of(x)}" for n, x in enumerate(items, 1)]
+
+
+def _lines_as_written(kb, iid: str, kind: str) -> list[str]:
+    """The list of a record the KB leaves out (an error in another field), read as `--done` reads it."""
+    from recur.kb.incident_marks import flag_fields, follow_up_fields, items_as_written
+
+    key, fields = ("flags", flag_fields) if kind == "flag" else ("follow_ups", follow_up_fields)
+    items = items_as_written(kb, iid, key, fields)
+    first = next((p for p in kb.errors if Path(str(p.path)).stem == iid), None)
+    head = (
+        f"{iid} has errors recur check names{f' ({first})' if first else ''}, so it is left out of recur report, "
+        "the board and the site"
+    )
+    if not items:
+        return [f"{head}; it has no {kind}s" + ("" if items is not None else f" it can read ({key}: not a list)")]
+    return [f"{head}. Its {kind}s as written:"] + [f"  {n}. {t}  ({s})" for n, (t, s) in enumerate(items, 1)]
 
 
 def _follow_up_line(f) -> str:

@@ -128,6 +128,19 @@ def pick(items: list, which: str, fields, kind: str, iid: str) -> int:
     raise RecurError(f"{iid}: {why} {which!r}; give its number: {listed}")
 
 
+def items_as_written(kb, iid: str, key: str, fields) -> list[tuple[str, str]] | None:
+    """(text, status) of each item of the record's ``key`` list (``follow_ups``, ``flags``) as the marks
+    read it, for a record with errors the KB leaves out: WHICH is a number in this list, and listing it
+    said only "not read while the record has errors" though ``--done 1`` marked it. None when ``key``
+    is no list; a front matter that does not parse is its own error, at its line."""
+    _, _, doc, _ = read_front(find_incident(kb, iid))
+    items = doc.data.get(key) if isinstance(doc.data, dict) else None
+    if not isinstance(items, list):
+        return None
+    status = [str(x.get("status") or "open") if isinstance(x, dict) else "open" for x in items]
+    return [(one_line(" · ".join(fields(x))), s) for x, s in zip(items, status)]
+
+
 def follow_up_fields(f) -> list[str]:
     if not isinstance(f, dict):
         return [str(f)]
