@@ -484,6 +484,15 @@ def test_a_flag_marked_on_a_record_with_errors_is_named_by_its_text(kb):
     assert '{text: "why did the canary pass?", status: done}' in path.read_text()
 
 
+def test_a_review_of_level_none_is_shown_as_none_to_hold(kb):
+    """A sev4's review (level none) was shown "none review, done", read in a weekly review as a
+    review held; the board lists none of them."""
+    write(kb, "severity: sev4\n".join(HEAD.split("severity: sev2\n")) + "review: {level: none, due: 2026-11-20}\n")
+    r = run("incident", "review", "--kb", str(kb), "INC-2026-0302")
+    assert r.exit_code == 0, r.output
+    assert r.output == "INC-2026-0302: no review to hold (level none, due 2026-11-20; the board does not list it)\n"
+
+
 def test_the_flags_and_follow_ups_of_a_record_with_errors_are_listed_as_written(kb):
     """`--done 1` marks an item of a record the KB leaves out (an error in another field), but listing
     them to find that number said only "its flags are not read while the record has errors"."""

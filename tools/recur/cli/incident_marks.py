@@ -18,6 +18,8 @@ def _review_line(kb, iid: str) -> str:
         return f"{iid}: review as the record says (it has errors: recur check names them)"
     r = inc.review
     due = f", due {r.due.isoformat()}" if r.due else ""
+    if r.level == "none":  # "none review, done" read as a review held; the board lists none of these
+        return f"{iid}: no review to hold (level none{due}; the board does not list it)"
     late = ""
     if r.status == "pending" and r.due and r.due < dt.date.today():
         late = f" (overdue by {(dt.date.today() - r.due).days} days)"
