@@ -493,6 +493,20 @@ def test_a_review_of_level_none_is_shown_as_none_to_hold(kb):
     assert r.output == "INC-2026-0302: no review to hold (level none, due 2026-11-20; the board does not list it)\n"
 
 
+def test_the_review_of_a_record_with_errors_is_shown_as_written_with_the_error(kb):
+    """A typo in the review's status left the record out of the board, and `incident review ID` said
+    only "review as the record says (it has errors …)": neither the review nor the error."""
+    path = write(kb, "review: {level: full, status: pendng, due: 2026-11-13}\n")
+    r = run("incident", "review", "--kb", str(kb), "INC-2026-0302")
+    assert r.exit_code == 0, r.output
+    assert "review.status: must be one of pending, done, not 'pendng'" in r.output
+    assert "left out of recur report, the board and the site" in r.output
+    assert r.output.endswith("Its review as written: level full, status pendng, due 2026-11-13\n")
+    r = run("incident", "review", "--kb", str(kb), "INC-2026-0302", "--pending")
+    assert r.exit_code == 0 and "INC-2026-0302: full review, pending, due 2026-11-13 (" in r.output, r.output
+    assert "status: pending," in path.read_text()
+
+
 def test_the_flags_and_follow_ups_of_a_record_with_errors_are_listed_as_written(kb):
     """`--done 1` marks an item of a record the KB leaves out (an error in another field), but listing
     them to find that number said only "its flags are not read while the record has errors"."""

@@ -12,10 +12,12 @@ import click
 from recur.cli.options import TEXT, kb_option
 
 
-def _review_line(kb, iid: str) -> str:
+def _review_line(kb, iid: str, why: bool = True) -> str:
+    """The review in one line; of a record left out, as written (``why``: with its error, when no
+    warning follows to say it)."""
     inc = kb.incidents.get(iid)
     if inc is None or inc.review is None:
-        return f"{iid}: review as the record says (it has errors: recur check names them)"
+        return _review_as_written(kb, iid, why)
     r = inc.review
     due = f", due {r.due.isoformat()}" if r.due else ""
     if r.level == "none":  # "none review, done" read as a review held; the board lists none of these
@@ -24,6 +26,24 @@ def _review_line(kb, iid: str) -> str:
     if r.status == "pending" and r.due and r.due < dt.date.today():
         late = f" (overdue by {(dt.date.today() - r.due).days} days)"
     return f"{iid}: {r.level} review, {r.status}{due}{late}"
+
+
+def _review_as_written(kb, iid: str, why: bool) -> str:
+    """A record the KB leaves out (an error in any field): its review as written, and why it is not on
+    the board; it said only "review as the record says", which is no answer in a weekly review."""
+    from recur.kb.incident_marks import review_as_written
+
+    review = review_as_written(kb, iid)
+    shown = ", ".join(f"{k} {v}" for k, v in review.items()) if review else "none written"
+    return f"{_left_out_head(kb, iid)}. Its review as written: {shown}" if why else f"{iid}: review as written: {shown}"
+
+
+def _left_out_head(kb, iid: str) -> str:
+    first = next((p for p in kb.errors if Path(str(p.path)).stem == iid), None)
+    return (
+        f"{iid} has errors recur check names{f' ({first})' if first else ''}, so it is left out of recur report, "
+        "the board and the site"
+    )
 
 
 @click.command("review")
@@ -55,7 +75,8 @@ def review(kb_dir, incident_id, done, pending, due):
         return
     path, edits = mark_review(kb, incident_id, status, day)
     kb = load_kb(kb_dir)
-    click.echo(f"{_review_line(kb, incident_id)}{'' if edits else ' (unchanged)'} ({display_path(path)})")
+    said = _review_line(kb, incident_id, why=False)  # _left_out_note says why after it
+    click.echo(f"{said}{'' if edits else ' (unchanged)'} ({display_path(path)})")
     _due_before_note(kb, incident_id, day)
     _left_out_note(kb, incident_id)
 
@@ -116,11 +137,7 @@ def _lines_as_written(kb, iid: str, kind: str) -> list[str]:
 
     key, fields = ("flags", flag_fields) if kind == "flag" else ("follow_ups", follow_up_fields)
     items = items_as_written(kb, iid, key, fields)
-    first = next((p for p in kb.errors if Path(str(p.path)).stem == iid), None)
-    head = (
-        f"{iid} has errors recur check names{f' ({first})' if first else ''}, so it is left out of recur report, "
-        "the board and the site"
-    )
+    head = _left_out_head(kb, iid)
     if not items:
         return [f"{head}; it has no {kind}s" + ("" if items is not None else f" it can read ({key}: not a list)")]
     return [f"{head}. Its {kind}s as written:"] + [f"  {n}. {t}  ({s})" for n, (t, s) in enumerate(items, 1)]

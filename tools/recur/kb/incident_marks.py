@@ -141,6 +141,14 @@ def items_as_written(kb, iid: str, key: str, fields) -> list[tuple[str, str]] | 
     return [(one_line(" · ".join(fields(x))), s) for x, s in zip(items, status)]
 
 
+def review_as_written(kb, iid: str) -> dict | None:
+    """The record's ``review:`` mapping as the marks read it (values as text), for a record with errors
+    the KB leaves out; None when it has none or it is no mapping."""
+    _, _, doc, _ = read_front(find_incident(kb, iid))
+    review = doc.data.get("review") if isinstance(doc.data, dict) else None
+    return {str(k): one_line(str(v)) for k, v in review.items()} if isinstance(review, dict) else None
+
+
 def follow_up_fields(f) -> list[str]:
     if not isinstance(f, dict):
         return [str(f)]
