@@ -117,6 +117,26 @@ def test_a_severity_written_in_another_case_is_the_frameworks_key(kb_dir, tmp_pa
     assert inc.severity == "sev2"
 
 
+@pytest.mark.parametrize("given, key", [("Sev-2", "sev2"), ("SEV 1", "sev1"), ("3", "sev3"), ("severity-4", "sev4")])
+def test_a_severity_given_by_its_number_is_the_frameworks_level_of_that_number(kb_dir, tmp_path, given, key):
+    """docs/problems.md: `Sev-2` is sev2, or the level numbered 2, for --severity too; `incident new -s
+    Sev-2` and `import --severity Sev-2` were refused ("did you mean sev2?"), nothing recorded."""
+    r = new(kb_dir, tmp_path, "-t", "Checkout slow", "-s", given, "--no-suggest", "--json")
+    assert r.exit_code == 0, r.output
+    assert load_kb(kb_dir).incidents[json.loads(r.stdout)["id"]].severity == key
+    pm = tmp_path / "pm.md"
+    pm.write_text("# Postmortem: Carts lost\n\nDate: 2026-05-01\n\n## Summary\nCarts were lost for an hour.\n")
+    r = run("import", "--kb", str(kb_dir), "--model", "fake:64", "--index", str(tmp_path / "idx"),
+            "--severity", given, "--no-draft", "--json", str(pm))  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert load_kb(kb_dir).incidents[json.loads(r.stdout)["incident"]].severity == key
+
+
+def test_a_number_no_level_has_is_still_refused(kb_dir, tmp_path):
+    r = new(kb_dir, tmp_path, "-t", "Checkout slow", "-s", "Sev-9", "--no-suggest")
+    assert r.exit_code == 1 and "unknown 'Sev-9'" in r.output
+
+
 def test_new_refuses_bad_input_and_existing_ids(kb_dir, tmp_path):
     r = new(kb_dir, tmp_path, "-t", "x", "-s", "sev9", "--no-suggest")
     assert r.exit_code == 1 and "severity: unknown 'sev9'" in r.output
