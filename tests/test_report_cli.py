@@ -205,6 +205,18 @@ def test_a_misspelt_follow_ups_key_is_named_and_fails_the_gate(kb_dir, tmp_path)
     assert [f["title"] for f in b["follow_ups"]] == ["Alert on pool saturation"]  # counted, its due not read
 
 
+def test_a_gate_with_more_than_twenty_items_gives_the_total_and_how_many_are_listed(kb_dir):
+    """ "FAILED --fail-on overdue: 45 item(s) (+25 more)" read as 70 items in a weekly review."""
+    path = kb_dir / "incidents/2026/INC-2026-0002.md"
+    items = "".join(f"  - {{title: Item {n}, due: 2026-04-0{1 + n % 9}}}\n" for n in range(24))
+    path.write_text(path.read_text().replace("patterns: []", "patterns: []\nfollow_ups:\n" + items))
+    r = CliRunner().invoke(cli, ["report", "--kb", str(kb_dir), "--as-of", "2026-04-30", "--fail-on", "overdue"])
+    assert r.exit_code == 1
+    assert len([x for x in r.stderr.splitlines() if x.startswith(("  follow-up ", "  review of "))]) == 20
+    total = 24 + 1  # INC-2026-0001's review (due 2026-03-12) too
+    assert f"FAILED --fail-on overdue: {total} item(s) (the first 20 listed above, 5 more not)" in r.stderr, r.stderr
+
+
 def test_owners_are_listed_by_name_with_the_unowned_last_in_the_report_and_on_the_board(tmp_path):
     """`recur report`'s "By owner" table put "(unowned)" first, while its follow-up and fix tables put it
     last, and the site's board ordered owners by most overdue: one order everywhere, the unowned last."""

@@ -80,7 +80,8 @@ def _gate(b: dict, fail_on: tuple) -> None:
     if problems:
         for line in problems[:20]:
             click.echo(f"  {line}", err=True)
-        more = f" (+{len(problems) - 20} more)" if len(problems) > 20 else ""
+        # "45 item(s) (+25 more)" read as 70: the total, and how many of them are listed
+        more = f" (the first 20 listed above, {len(problems) - 20} more not)" if len(problems) > 20 else ""
         why = (
             (
                 f"; {len(b['left_out'])} file(s) with errors left out of the report, which the gate cannot "
