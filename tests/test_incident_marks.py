@@ -560,6 +560,7 @@ def test_success_lines_name_the_record_as_the_error_lines_do(kb, monkeypatch):
         ("follow-up", "INC-2026-0301", "--add", "Cache it"),
         ("flag", "INC-2026-0301", "look at the TTL"),
         ("flag", "INC-2026-0301", "--done", "1"),
+        ("link", "INC-2026-0301", "disk-full"),  # it named the record absolute still
     ):
         r = run("incident", args[0], "--kb", str(kb), *args[1:])
         assert r.exit_code == 0 and shown in r.output and str(kb) not in r.output, (args, r.output)

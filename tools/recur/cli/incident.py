@@ -391,7 +391,7 @@ def link(kb_dir, incident_id, pattern_ids):
     Without PATTERN_IDS, shows the ranked candidates recur import stored for the reviewer.
     """
     from recur.kb.incident_record import candidates_text, link_patterns
-    from recur.kb.loader import load_kb
+    from recur.kb.loader import display_path, load_kb
 
     kb = load_kb(kb_dir)
     for line in candidates_text(kb, incident_id):
@@ -402,7 +402,7 @@ def link(kb_dir, incident_id, pattern_ids):
         return
     path, added = link_patterns(kb, incident_id, list(pattern_ids))
     click.echo(
-        f"Linked {incident_id} to {', '.join(added)} ({path})."
+        f"Linked {incident_id} to {', '.join(added)} ({display_path(path)})."  # as flag and the errors name it
         if added
         else f"{incident_id} already links {', '.join(pattern_ids)}."
     )
