@@ -11,6 +11,7 @@ from kbfactory import fake_model_flags
 from recur.cli.main import cli
 from recur.kb.incident_record import NewIncident, record_incident
 from recur.kb.loader import load_kb
+from recur.problems.board import board
 from recur.util.errors import RecurError
 
 
@@ -104,6 +105,26 @@ def test_a_severity_written_in_another_case_is_the_frameworks_key(kb_dir, tmp_pa
     assert r.exit_code == 0, r.output
     inc = load_kb(kb_dir).incidents[json.loads(r.stdout)["id"]]
     assert inc.severity == "sev2"
+
+
+@pytest.mark.parametrize("given, key", [("Sev-2", "sev2"), ("SEV 1", "sev1"), ("3", "sev3"), ("severity-4", "sev4")])
+def test_a_severity_given_by_its_number_is_the_frameworks_level_of_that_number(kb_dir, tmp_path, given, key):
+    """docs/problems.md: `Sev-2` is sev2, or the level numbered 2, for --severity too; `incident new -s
+    Sev-2` and `import --severity Sev-2` were refused ("did you mean sev2?"), nothing recorded."""
+    r = new(kb_dir, tmp_path, "-t", "Checkout slow", "-s", given, "--no-suggest", "--json")
+    assert r.exit_code == 0, r.output
+    assert load_kb(kb_dir).incidents[json.loads(r.stdout)["id"]].severity == key
+    pm = tmp_path / "pm.md"
+    pm.write_text("# Postmortem: Carts lost\n\nDate: 2026-05-01\n\n## Summary\nCarts were lost for an hour.\n")
+    r = run("import", "--kb", str(kb_dir), "--model", "fake:64", "--index", str(tmp_path / "idx"),
+            "--severity", given, "--no-draft", "--json", str(pm))  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert load_kb(kb_dir).incidents[json.loads(r.stdout)["incident"]].severity == key
+
+
+def test_a_number_no_level_has_is_still_refused(kb_dir, tmp_path):
+    r = new(kb_dir, tmp_path, "-t", "Checkout slow", "-s", "Sev-9", "--no-suggest")
+    assert r.exit_code == 1 and "unknown 'Sev-9'" in r.output
 
 
 def test_new_refuses_bad_input_and_existing_ids(kb_dir, tmp_path):
@@ -737,6 +758,31 @@ def test_a_review_level_other_than_the_severitys_or_with_no_due_date_is_said_whe
     assert r.exit_code == 0 and "no due date" not in r.output
     r = new(kb_dir, tmp_path, "-t", "w", "-s", "sev2", "--no-suggest", "--date", dt.date.today().isoformat())
     assert r.exit_code == 0 and "warning" not in r.output  # (dated today: its review is not overdue yet)
+
+
+def test_a_review_due_given_for_a_review_level_none_is_said_not_silently_untracked(kb_dir, tmp_path):
+    """A sev4 recorded with --review-due: the manager asked for a review by that day, the record got
+    level none (status done) and the line said "review: none, due …"; the board never lists it."""
+    r = new(kb_dir, tmp_path, "-t", "dup mails", "-s", "sev4", "--review-due", "2099-01-31", "--no-suggest")
+    assert r.exit_code == 0, r.output
+    assert "warning: --review-due 2099-01-31, but the review level is none (no review to hold)" in r.output
+    assert "give --review-level light or full" in r.output
+    iid = next(x for x in r.output.split() if x.startswith("INC-"))
+    assert iid not in [x["incident"] for x in board(load_kb(kb_dir), dt.date(2098, 12, 31))["reviews"]]
+    r = new(
+        kb_dir,
+        tmp_path,
+        "-t",
+        "dup mails 2",
+        "-s",
+        "sev4",
+        "--review-level",
+        "light",
+        "--review-due",
+        "2099-01-31",
+        "--no-suggest",
+    )
+    assert r.exit_code == 0 and "review level is none" not in r.output
 
 
 def test_a_review_already_overdue_when_recorded_is_said(kb_dir, tmp_path):

@@ -473,6 +473,57 @@ def test_a_follow_up_marked_on_a_record_with_errors_is_named_by_its_title(kb):
     assert "status: done" in path.read_text()
 
 
+def test_a_flag_marked_on_a_record_with_errors_is_named_by_its_text(kb):
+    """As a follow-up's title: on a record the KB leaves out (a typo in another field), the line said
+    "flag 'number 1' marked done", naming nothing the manager could check."""
+    front = HEAD.replace("sev2", "sev9") + "flags:\n  - heap dump lost\n  - why did the canary pass?\n"
+    path = write(kb, front)
+    assert "INC-2026-0302" not in load_kb(kb).incidents
+    r = run("incident", "flag", "--kb", str(kb), "INC-2026-0302", "--done", "2")
+    assert r.exit_code == 0 and "flag 'why did the canary pass?' marked done" in r.output, r.output
+    assert '{text: "why did the canary pass?", status: done}' in path.read_text()
+
+
+def test_a_review_of_level_none_is_shown_as_none_to_hold(kb):
+    """A sev4's review (level none) was shown "none review, done", read in a weekly review as a
+    review held; the board lists none of them."""
+    write(kb, "severity: sev4\n".join(HEAD.split("severity: sev2\n")) + "review: {level: none, due: 2026-11-20}\n")
+    r = run("incident", "review", "--kb", str(kb), "INC-2026-0302")
+    assert r.exit_code == 0, r.output
+    assert r.output == "INC-2026-0302: no review to hold (level none, due 2026-11-20; the board does not list it)\n"
+
+
+def test_the_review_of_a_record_with_errors_is_shown_as_written_with_the_error(kb):
+    """A typo in the review's status left the record out of the board, and `incident review ID` said
+    only "review as the record says (it has errors …)": neither the review nor the error."""
+    path = write(kb, "review: {level: full, status: pendng, due: 2026-11-13}\n")
+    r = run("incident", "review", "--kb", str(kb), "INC-2026-0302")
+    assert r.exit_code == 0, r.output
+    assert "review.status: must be one of pending, done, not 'pendng'" in r.output
+    assert "left out of recur report, the board and the site" in r.output
+    assert r.output.endswith("Its review as written: level full, status pendng, due 2026-11-13\n")
+    r = run("incident", "review", "--kb", str(kb), "INC-2026-0302", "--pending")
+    assert r.exit_code == 0 and "INC-2026-0302: full review, pending, due 2026-11-13 (" in r.output, r.output
+    assert "status: pending," in path.read_text()
+
+
+def test_the_flags_and_follow_ups_of_a_record_with_errors_are_listed_as_written(kb):
+    """`--done 1` marks an item of a record the KB leaves out (an error in another field), but listing
+    them to find that number said only "its flags are not read while the record has errors"."""
+    front = HEAD.replace("sev2", "sev9") + (
+        "flags:\n  - heap dump lost\n  - {text: why did the canary pass?, status: done}\n"
+        "follow_ups:\n  - {title: Alert on the pool, ticket: DB-7}\n"
+    )
+    write(kb, front)
+    r = run("incident", "flag", "--kb", str(kb), "INC-2026-0302")
+    assert r.exit_code == 0, r.output
+    assert "INC-2026-0302 has errors recur check names (" in r.output and "severity" in r.output
+    assert "left out of recur report, the board and the site. Its flags as written:" in r.output
+    assert "  1. heap dump lost  (open)\n  2. why did the canary pass?  (done)\n" in r.output
+    r = run("incident", "follow-up", "--kb", str(kb), "INC-2026-0302")
+    assert r.exit_code == 0 and "  1. Alert on the pool · DB-7  (open)\n" in r.output, r.output
+
+
 def test_a_title_with_a_middle_dot_is_matched_whole_not_by_its_halves(kb):
     """The matcher split the listed "title · ticket" on " · ": "dns", half of the title "Cache · DNS",
     was taken as that follow-up's whole title or ticket, and the one of two matches was marked unasked."""
@@ -509,6 +560,7 @@ def test_success_lines_name_the_record_as_the_error_lines_do(kb, monkeypatch):
         ("follow-up", "INC-2026-0301", "--add", "Cache it"),
         ("flag", "INC-2026-0301", "look at the TTL"),
         ("flag", "INC-2026-0301", "--done", "1"),
+        ("link", "INC-2026-0301", "disk-full"),  # it named the record absolute still
     ):
         r = run("incident", args[0], "--kb", str(kb), *args[1:])
         assert r.exit_code == 0 and shown in r.output and str(kb) not in r.output, (args, r.output)

@@ -218,3 +218,34 @@ def test_board_on_shipped_kb_runs():
 
     b = board(load_kb(ROOT / "kb"), dt.date(2026, 6, 1))
     assert b["counts"]["recurrence_after_fix"] >= 1  # INC-2026-0201 recurs after cache-stampede's fix
+
+
+def test_the_site_board_names_what_it_could_not_count_by_its_path_in_the_kb(tmp_path, monkeypatch):
+    """A file with errors (left out) and a misspelt key (`follow-ups:`, not read) vanished from the
+    site's board without a word there (only the build log said the first): the board page names them,
+    as `recur report` does, by the path in the KB, never the build machine's."""
+    from kbfactory import small_kb
+
+    from recur.site.hook import prepare
+
+    root = small_kb(tmp_path / "kb")
+    one, two = root / "incidents/2026/INC-2026-0001.md", root / "incidents/2026/INC-2026-0002.md"
+    one.write_text(one.read_text().replace("severity: sev2", "severity: sev9"))
+    two.write_text(two.read_text().replace("patterns: []", "patterns: []\nfollow-ups:\n  - {title: Add an alert}"))
+    monkeypatch.chdir(tmp_path)
+    prepare(root, tmp_path / "src", as_of=dt.date(2026, 5, 1))
+    page = (tmp_path / "src/board/index.md").read_text()
+    assert "Not counted on this board: 2 problem(s) in the KB's files" in page, page
+    assert "<code>incidents/2026/INC-2026-0001.md:5</code> severity: unknown severity" in page
+    assert "<i>(left out: the file has errors)</i>" in page
+    assert "<code>incidents/2026/INC-2026-0002.md:7</code> follow-ups: unknown key in front matter" in page
+    assert str(tmp_path) not in page
+    b = json.loads((tmp_path / "src/board/board.json").read_text())
+    assert [x["path"] for x in b["left_out"] + b["unread"]] == [
+        "incidents/2026/INC-2026-0001.md",
+        "incidents/2026/INC-2026-0002.md",
+    ]
+    one.write_text(one.read_text().replace("sev9", "sev2"))
+    two.write_text(two.read_text().replace("follow-ups:", "follow_ups:"))
+    prepare(root, tmp_path / "src", as_of=dt.date(2026, 5, 1))
+    assert "Not counted on this board" not in (tmp_path / "src/board/index.md").read_text()

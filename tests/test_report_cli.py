@@ -19,7 +19,7 @@ def test_json_is_the_board(kb_dir):
 
     r = run("report", "--kb", str(kb_dir), "--as-of", "2026-05-01", "--format", "json")
     assert r.exit_code == 0
-    assert json.loads(r.output) == {**board(load_kb(kb_dir), dt.date(2026, 5, 1)), "left_out": []}
+    assert json.loads(r.output) == {**board(load_kb(kb_dir), dt.date(2026, 5, 1)), "left_out": [], "unread": []}
 
 
 def test_text_and_markdown_show_every_section(kb_dir):
@@ -175,6 +175,46 @@ def test_json_markdown_and_text_say_which_files_were_left_out(kb_dir, tmp_path):
         assert CliRunner().invoke(cli, args).exit_code == 0
         text = out.read_text()
         assert "Left out of this report: 1 file(s) with errors" in text and where in text, (fmt, text)
+
+
+def test_a_misspelt_follow_ups_key_is_named_and_fails_the_gate(kb_dir, tmp_path):
+    """An incident edited by hand with `follow-ups:` (the command's spelling) or a follow-up's `Due:`:
+    `recur check` warns, the record is kept, and its overdue follow-up was missing from the report,
+    with no word there, and `--fail-on overdue` passed. Now the report names the key and the gate fails."""
+    path = kb_dir / "incidents/2026/INC-2026-0001.md"
+    slip = "follow-ups:\n  - {title: Alert on pool saturation, owner: team-db, due: 2026-03-05}\n"
+    path.write_text(path.read_text().replace("flags:", slip + "flags:", 1))
+    args = ["report", "--kb", str(kb_dir), "--as-of", "2026-03-10"]
+    gate = CliRunner().invoke(cli, [*args, "--fail-on", "overdue"])
+    assert gate.exit_code == 1, gate.output
+    where = "incidents/2026/INC-2026-0001.md:8: follow-ups: unknown key in front matter: did you mean 'follow_ups'?"
+    assert "warning: 1 key(s) that look misspelt, not read (run: recur check):" in gate.stderr
+    assert where in gate.stderr and "(not read by the report: not checked)" in gate.stderr, gate.stderr
+    assert "1 key(s) that look misspelt, not read, which the gate cannot vouch for" in gate.stderr
+    b = json.loads(CliRunner().invoke(cli, [*args, "--format", "json"]).stdout)
+    assert [(x["line"], x["field"]) for x in b["unread"]] == [(8, "follow-ups")] and b["left_out"] == []
+    for fmt in ("text", "markdown"):
+        out = tmp_path / f"review.{fmt}"
+        assert CliRunner().invoke(cli, [*args, "--format", fmt, "--out", str(out)]).exit_code == 0
+        assert "Not read in this report: 1 key(s) that look like a misspelt one" in out.read_text()
+    path.write_text(
+        path.read_text().replace("follow-ups:", "follow_ups:").replace("due: 2026-03-05", "Due: 2026-03-05")
+    )
+    b = json.loads(CliRunner().invoke(cli, [*args, "--format", "json"]).stdout)
+    assert [x["field"] for x in b["unread"]] == ["follow_ups[0].Due"]
+    assert [f["title"] for f in b["follow_ups"]] == ["Alert on pool saturation"]  # counted, its due not read
+
+
+def test_a_gate_with_more_than_twenty_items_gives_the_total_and_how_many_are_listed(kb_dir):
+    """ "FAILED --fail-on overdue: 45 item(s) (+25 more)" read as 70 items in a weekly review."""
+    path = kb_dir / "incidents/2026/INC-2026-0002.md"
+    items = "".join(f"  - {{title: Item {n}, due: 2026-04-0{1 + n % 9}}}\n" for n in range(24))
+    path.write_text(path.read_text().replace("patterns: []", "patterns: []\nfollow_ups:\n" + items))
+    r = CliRunner().invoke(cli, ["report", "--kb", str(kb_dir), "--as-of", "2026-04-30", "--fail-on", "overdue"])
+    assert r.exit_code == 1
+    assert len([x for x in r.stderr.splitlines() if x.startswith(("  follow-up ", "  review of "))]) == 20
+    total = 24 + 1  # INC-2026-0001's review (due 2026-03-12) too
+    assert f"FAILED --fail-on overdue: {total} item(s) (the first 20 listed above, 5 more not)" in r.stderr, r.stderr
 
 
 def test_owners_are_listed_by_name_with_the_unowned_last_in_the_report_and_on_the_board(tmp_path):

@@ -177,6 +177,10 @@ def _review_note(kb, severity: str, level_given, review, iid: str) -> None:
     if review.level != "none" and review.status != "done" and not review.due:
         click.echo(f"warning: the {review.level} review has no due date, so it is never overdue: "
                    "give --review-due.", err=True)  # fmt: skip
+    if review.level == "none" and review.due:  # sev4 --review-due: a review asked for, none tracked
+        click.echo(f"warning: --review-due {review.due}, but the review level is none (no review to hold), so "
+                   "the board never lists it nor shows it overdue: to hold one, give --review-level light or "
+                   "full.", err=True)  # fmt: skip
     _overdue_note(review, iid)
 
 
@@ -352,7 +356,7 @@ def _flag_done(kb_dir, kb, incident_id: str, which: str, note) -> None:
     from recur.kb.incident_marks import mark_flag
     from recur.kb.loader import display_path, load_kb
 
-    path, k, edits = mark_flag(kb, incident_id, which, note)
+    path, k, text, edits = mark_flag(kb, incident_id, which, note)
     fresh = load_kb(kb_dir)
     flag = fresh.incidents[incident_id].flags[k] if incident_id in fresh.incidents else None
     before = kb.incidents[incident_id].flags if incident_id in kb.incidents else []
@@ -360,7 +364,7 @@ def _flag_done(kb_dir, kb, incident_id: str, which: str, note) -> None:
     said = "marked done" if edits else "is done already"
     if edits and old is not None and old.status == "done":  # only its note changed: the one it had is gone
         said = f"is done already; its note is now {flag.note!r}" + (f" (it was {old.note!r})" if old.note else "")
-    click.echo(f"{incident_id}: flag {flag.text if flag else f'number {k + 1}'!r} {said} ({display_path(path)})")
+    click.echo(f"{incident_id}: flag {flag.text if flag else text!r} {said} ({display_path(path)})")
 
 
 def _flag_lines(kb, iid: str) -> list[str]:
@@ -387,7 +391,7 @@ def link(kb_dir, incident_id, pattern_ids):
     Without PATTERN_IDS, shows the ranked candidates recur import stored for the reviewer.
     """
     from recur.kb.incident_record import candidates_text, link_patterns
-    from recur.kb.loader import load_kb
+    from recur.kb.loader import display_path, load_kb
 
     kb = load_kb(kb_dir)
     for line in candidates_text(kb, incident_id):
@@ -398,7 +402,7 @@ def link(kb_dir, incident_id, pattern_ids):
         return
     path, added = link_patterns(kb, incident_id, list(pattern_ids))
     click.echo(
-        f"Linked {incident_id} to {', '.join(added)} ({path})."
+        f"Linked {incident_id} to {', '.join(added)} ({display_path(path)})."  # as flag and the errors name it
         if added
         else f"{incident_id} already links {', '.join(pattern_ids)}."
     )

@@ -5,22 +5,45 @@ follow-ups are closed here; `recur incident flag --done` closes a flag the same 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import click
 
 from recur.cli.options import TEXT, kb_option
 
 
-def _review_line(kb, iid: str) -> str:
+def _review_line(kb, iid: str, why: bool = True) -> str:
+    """The review in one line; of a record left out, as written (``why``: with its error, when no
+    warning follows to say it)."""
     inc = kb.incidents.get(iid)
     if inc is None or inc.review is None:
-        return f"{iid}: review as the record says (it has errors: recur check names them)"
+        return _review_as_written(kb, iid, why)
     r = inc.review
     due = f", due {r.due.isoformat()}" if r.due else ""
+    if r.level == "none":  # "none review, done" read as a review held; the board lists none of these
+        return f"{iid}: no review to hold (level none{due}; the board does not list it)"
     late = ""
     if r.status == "pending" and r.due and r.due < dt.date.today():
         late = f" (overdue by {(dt.date.today() - r.due).days} days)"
     return f"{iid}: {r.level} review, {r.status}{due}{late}"
+
+
+def _review_as_written(kb, iid: str, why: bool) -> str:
+    """A record the KB leaves out (an error in any field): its review as written, and why it is not on
+    the board; it said only "review as the record says", which is no answer in a weekly review."""
+    from recur.kb.incident_marks import review_as_written
+
+    review = review_as_written(kb, iid)
+    shown = ", ".join(f"{k} {v}" for k, v in review.items()) if review else "none written"
+    return f"{_left_out_head(kb, iid)}. Its review as written: {shown}" if why else f"{iid}: review as written: {shown}"
+
+
+def _left_out_head(kb, iid: str) -> str:
+    first = next((p for p in kb.errors if Path(str(p.path)).stem == iid), None)
+    return (
+        f"{iid} has errors recur check names{f' ({first})' if first else ''}, so it is left out of recur report, "
+        "the board and the site"
+    )
 
 
 @click.command("review")
@@ -52,7 +75,8 @@ def review(kb_dir, incident_id, done, pending, due):
         return
     path, edits = mark_review(kb, incident_id, status, day)
     kb = load_kb(kb_dir)
-    click.echo(f"{_review_line(kb, incident_id)}{'' if edits else ' (unchanged)'} ({display_path(path)})")
+    said = _review_line(kb, incident_id, why=False)  # _left_out_note says why after it
+    click.echo(f"{said}{'' if edits else ' (unchanged)'} ({display_path(path)})")
     _due_before_note(kb, incident_id, day)
     _left_out_note(kb, incident_id)
 
@@ -100,11 +124,23 @@ def item_lines(kb, iid: str, kind: str, items_of, line_of, none: str) -> list[st
     """The numbered list `incident follow-up ID` and `incident flag ID` print: WHICH is a number in it."""
     inc = kb.incidents.get(iid)
     if inc is None:
-        return [f"{iid}: its {kind}s are not read while the record has errors (recur check names them)"]
+        return _lines_as_written(kb, iid, kind)
     items = items_of(inc)
     if not items:
         return [none]
     return [f"{kind.capitalize()}s of {iid}:"] + [f"  {n}. {line_of(x)}" for n, x in enumerate(items, 1)]
+
+
+def _lines_as_written(kb, iid: str, kind: str) -> list[str]:
+    """The list of a record the KB leaves out (an error in another field), read as `--done` reads it."""
+    from recur.kb.incident_marks import flag_fields, follow_up_fields, items_as_written
+
+    key, fields = ("flags", flag_fields) if kind == "flag" else ("follow_ups", follow_up_fields)
+    items = items_as_written(kb, iid, key, fields)
+    head = _left_out_head(kb, iid)
+    if not items:
+        return [f"{head}; it has no {kind}s" + ("" if items is not None else f" it can read ({key}: not a list)")]
+    return [f"{head}. Its {kind}s as written:"] + [f"  {n}. {t}  ({s})" for n, (t, s) in enumerate(items, 1)]
 
 
 def _follow_up_line(f) -> str:

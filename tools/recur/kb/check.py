@@ -59,6 +59,24 @@ def left_out_problems(kb: KB) -> list[Problem]:
     return list(first.values())
 
 
+def unread_slips(kb: KB) -> list[Problem]:
+    """The warnings of a key, in an incident the report counts or a pattern's ``fix``, that looks like a
+    slip of one the format has (``follow-ups:``, ``Due:`` in a follow-up, ``stauts:`` in a fix): the
+    record is kept, what the key holds is not read, so it is missing from the board. A hand-written
+    ``follow-ups:`` (the command's spelling) dropped an incident's overdue follow-ups from the report
+    and ``--fail-on overdue`` passed, with a warning only in ``recur check``."""
+    from recur.kb.schema import is_unused_slip
+
+    incidents = {_shown(kb, i.relpath) for i in kb.incidents.values()}
+    patterns = {_shown(kb, p.relpath) for p in kb.patterns.values()}
+    found = [
+        p
+        for p in kb.problems
+        if is_unused_slip(p) and (p.path in incidents or (p.path in patterns and p.field.startswith("fix")))
+    ]
+    return sorted(found, key=Problem.sort_key)
+
+
 def _pattern_refs(kb: KB) -> list[Problem]:
     """``related`` and ``distinguish[].from`` in patterns."""
     problems = []

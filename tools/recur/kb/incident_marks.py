@@ -128,6 +128,27 @@ def pick(items: list, which: str, fields, kind: str, iid: str) -> int:
     raise RecurError(f"{iid}: {why} {which!r}; give its number: {listed}")
 
 
+def items_as_written(kb, iid: str, key: str, fields) -> list[tuple[str, str]] | None:
+    """(text, status) of each item of the record's ``key`` list (``follow_ups``, ``flags``) as the marks
+    read it, for a record with errors the KB leaves out: WHICH is a number in this list, and listing it
+    said only "not read while the record has errors" though ``--done 1`` marked it. None when ``key``
+    is no list; a front matter that does not parse is its own error, at its line."""
+    _, _, doc, _ = read_front(find_incident(kb, iid))
+    items = doc.data.get(key) if isinstance(doc.data, dict) else None
+    if not isinstance(items, list):
+        return None
+    status = [str(x.get("status") or "open") if isinstance(x, dict) else "open" for x in items]
+    return [(one_line(" · ".join(fields(x))), s) for x, s in zip(items, status)]
+
+
+def review_as_written(kb, iid: str) -> dict | None:
+    """The record's ``review:`` mapping as the marks read it (values as text), for a record with errors
+    the KB leaves out; None when it has none or it is no mapping."""
+    _, _, doc, _ = read_front(find_incident(kb, iid))
+    review = doc.data.get("review") if isinstance(doc.data, dict) else None
+    return {str(k): one_line(str(v)) for k, v in review.items()} if isinstance(review, dict) else None
+
+
 def follow_up_fields(f) -> list[str]:
     if not isinstance(f, dict):
         return [str(f)]
@@ -158,20 +179,23 @@ def flag_fields(f) -> list[str]:
     return [str(f.get("text", "")) if isinstance(f, dict) else str(f)]
 
 
-def mark_flag(kb, iid: str, which: str, note: str | None) -> tuple[Path, int, list[Edit]]:
-    """Mark flag ``which`` done (with what was found, ``note``). A flag written as plain text becomes
-    a mapping, ``{text: ..., status: done}``: the format's way to keep a flag and say it is addressed."""
+def mark_flag(kb, iid: str, which: str, note: str | None) -> tuple[Path, int, str, list[Edit]]:
+    """Mark flag ``which`` done (with what was found, ``note``): (the record, its index, its text as the
+    record has it, the edits). A flag written as plain text becomes a mapping, ``{text: ..., status:
+    done}``: the format's way to keep a flag and say it is addressed. The text comes from the record as
+    read, as a follow-up's title does: on a record with errors (left out of the KB) the line said
+    "flag 'number 1' marked done"."""
     path = find_incident(kb, iid)
     note = one_line(note) if note else None
-    chosen: list[int] = []
+    chosen: list = []
 
     def plan(have: dict) -> list[Edit]:
         items = have.get("flags") or []
         if not isinstance(items, list):
             raise _Unlike("flags", "must be a list; fix it by hand")
         k = pick(items, which, flag_fields, "flag", iid)
-        chosen[:] = [k]
         item = items[k]
+        chosen[:] = [k, one_line(flag_fields(item)[0])]
         if isinstance(item, dict):
             return [(("flags", k, "status"), "done", "done")] + (
                 [(("flags", k, "note"), q(note), note)] if note else []
@@ -182,4 +206,4 @@ def mark_flag(kb, iid: str, which: str, note: str | None) -> tuple[Path, int, li
         return [(("flags", k), "{" + ", ".join(parts) + "}", want)]
 
     edits = change_record(path, plan)
-    return path, chosen[0], edits
+    return path, chosen[0], chosen[1], edits

@@ -455,12 +455,23 @@ def framework_severity(kb, given: str, field: str = "severity") -> str:
     same = [k for k in kb.severity if k.lower() == str(given).strip().lower()]
     if len(same) == 1:
         return same[0]
+    if numbered := _numbered_level(kb, given):
+        return numbered
     if broken := kb.broken_severity(given):
         raise RecurError(f"{field}: {broken}")
     from recur.kb.schema import meant_severity
 
     hint = meant_severity(given, kb.severity)
     raise RecurError(f"{field}: unknown {given!r}{hint}; the framework has {', '.join(kb.severity)}")
+
+
+def _numbered_level(kb, given) -> str | None:
+    """The framework's one level numbered as ``given`` says ("Sev-2", "SEV 2", "severity 2", "2"), as
+    docs/problems.md promises for --severity and a postmortem's field alike: `Sev-2` was refused with
+    "did you mean sev2?" by `recur incident new -s` and `recur import --severity`."""
+    m = re.fullmatch(r"(?:sev(?:erity)?)?[\s\-_:]{0,2}(\d+)", str(given).strip().lower())
+    numbered = [k for k in kb.severity if m and re.sub(r"\D", "", k) == m.group(1)]
+    return numbered[0] if len(numbered) == 1 else None
 
 
 def review_json(review) -> dict:

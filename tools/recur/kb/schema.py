@@ -257,7 +257,7 @@ class Validator:
             message = f"unknown key in {name}: did you mean '{meant}'? ({meant} is required, and there is none)"
             self.problems.append(Problem(self.relpath, line, dotted, message))
         elif meant:
-            message = f"unknown key in {name}: did you mean '{meant}'? (kept, not used)"
+            message = f"unknown key in {name}: did you mean '{meant}'? {SLIP_UNUSED}"
             self.problems.append(Problem(self.relpath, line, dotted, message, "warning"))
         elif home := _home_of(str(key), schema):  # "due:" at the top of a pattern: most likely fix's
             # a team's own "status:" on incidents is as likely: --strict does not fail on it either
@@ -434,6 +434,15 @@ class Validator:
             return None
         self.warn(path, dotted, f"{what}: taken out ({cleaned!r} is used); remove it")
         return cleaned
+
+
+SLIP_UNUSED = "(kept, not used)"  # the end of the warning of a key that is a slip of one the format has
+
+
+def is_unused_slip(problem) -> bool:
+    """``problem`` is the warning of a key that looks like a slip of one the format has (``followups:``,
+    ``Due:`` in a follow-up): the record is kept, but what the key holds is not read."""
+    return problem.level == "warning" and problem.message.endswith(f"? {SLIP_UNUSED}")
 
 
 def meant_key(key, schema: dict) -> str | None:

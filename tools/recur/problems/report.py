@@ -216,6 +216,8 @@ def render_text(b: dict, style=_plain) -> str:
     lines = [style(f"Problem-management review as of {b['as_of']}", bold=True), _counts_line(b["counts"]), ""]
     if b.get("left_out"):
         lines += [style(left_out_heading(b), bold=True), *(f"  {left_out_line(x)}" for x in b["left_out"]), ""]
+    if b.get("unread"):
+        lines += [style(unread_heading(b), bold=True), *(f"  {left_out_line(x)}" for x in b["unread"]), ""]
     for title, cols, rows, empty in sections(b):
         lines.append(style(title, bold=True))
         if not rows:
@@ -255,6 +257,13 @@ def render_markdown(b: dict) -> str:
             *(f"- `{left_out_line(x)}`".replace("\n", " ") for x in b["left_out"]),
             "",
         ]
+    if b.get("unread"):
+        lines += [
+            f"**{unread_heading(b)}**",
+            "",
+            *(f"- `{left_out_line(x)}`".replace("\n", " ") for x in b["unread"]),
+            "",
+        ]
     for title, cols, rows, empty in sections(b):
         lines += [f"## {title}", ""]
         if not rows:
@@ -271,11 +280,17 @@ def render_markdown(b: dict) -> str:
 
 def report_board(kb, day) -> dict:
     """The board as `recur report` and MCP's problem_report give it: with ``left_out``, the files
-    with errors it could not count (``kb.check.left_out_problems``)."""
-    from recur.kb.check import left_out_problems
+    with errors it could not count (``kb.check.left_out_problems``), and ``unread``, the keys of
+    records it counts that look like a slip of a format key, whose contents it did not read
+    (``kb.check.unread_slips``)."""
+    from recur.kb.check import left_out_problems, unread_slips
     from recur.problems.board import board
 
-    return {**board(kb, day), "left_out": left_out_json(left_out_problems(kb))}
+    return {
+        **board(kb, day),
+        "left_out": left_out_json(left_out_problems(kb)),
+        "unread": left_out_json(unread_slips(kb)),  # a slip of a key (followups:): its items not counted
+    }
 
 
 def left_out_json(problems) -> list[dict]:
@@ -288,6 +303,13 @@ def left_out_line(x: dict) -> str:
     return f"{x['path']}:{x['line']}: {x['field']}: {x['message']}"
 
 
+def unread_heading(b: dict) -> str:
+    return (
+        f"Not read in this report: {len(b['unread'])} key(s) that look like a misspelt one, what they hold "
+        "not counted (run: recur check)"
+    )
+
+
 def left_out_heading(b: dict) -> str:
     return (
         f"Left out of this report: {len(b['left_out'])} file(s) with errors, their incidents "
@@ -297,11 +319,15 @@ def left_out_heading(b: dict) -> str:
 
 def failures(b: dict, fail_on: tuple) -> list[str]:
     """What fails ``--fail-on``; a file left out of the report fails any gate: it was not read, so
-    the gate cannot vouch for it (an overdue incident with a YAML error passed)."""
+    the gate cannot vouch for it (an overdue incident with a YAML error passed); so does a key not read
+    (``unread``: a ``follow-ups:`` hid its overdue follow-ups)."""
     from recur.problems.board import overdue_items
 
     out = (
-        [f"{left_out_line(x)} (left out of the report: not checked)" for x in b.get("left_out", [])] if fail_on else []
+        [f"{left_out_line(x)} (left out of the report: not checked)" for x in b.get("left_out", [])]
+        + [f"{left_out_line(x)} (not read by the report: not checked)" for x in b.get("unread", [])]
+        if fail_on
+        else []
     )
     if "overdue" in fail_on:
         out += overdue_items(b)

@@ -58,11 +58,29 @@ def _tiles(c: dict) -> str:
     return raw('<section class="recur-tiles" data-search-exclude>\n' + "\n".join(out) + "\n</section>")
 
 
+def _not_counted(site: Site, b: dict) -> list:
+    """What the board could not count, said on it as `recur report` says it: a file with errors is left
+    out (its overdue review vanished from the board, said only in the build's log) and a key that looks
+    misspelt (``follow-ups:``) is not read. The paths are the KB's (``site.hook``), not the build machine's."""
+    said = [(x, "left out: the file has errors") for x in b.get("left_out", [])]
+    said += [(x, "not read: a key that looks misspelt") for x in b.get("unread", [])]
+    if not said:
+        return []
+    items = "".join(
+        f"<li><code>{esc(x['path'])}:{x['line']}</code> {esc(x['field'])}: {esc(x['message'])} "
+        f"<i>({why})</i></li>"
+        for x, why in said
+    )
+    return [raw(f'<div class="admonition warning" data-search-exclude><p class="admonition-title">Not counted on '
+                f"this board: {len(said)} problem(s) in the KB's files; fix them (<code>recur check</code>)</p>"
+                f"<ul>{items}</ul></div>")]  # fmt: skip
+
+
 def board_page(site: Site) -> str:
     b, page = site.board, BOARD
     out = [front_matter(title="Problem board", hide=["navigation"], search={"exclude": True}), "# Problem board\n",
            f"As of **{b['as_of']}**. " + mdlink(page, TRENDS, "Trends and charts") + "\n", _tiles(b["counts"]),
-           AGE_LEGEND]
+           *_not_counted(site, b), AGE_LEGEND]
 
     out.append("## Open fixes and follow-ups by owner\n")
     # every count shown, 0 too: a blank "overdue" beside a 0 "open" read as a missing number; in the board's
