@@ -1323,7 +1323,8 @@ def test_check_finds_the_anchors_the_site_build_refuses_and_only_those(tmp_path)
 
 def test_the_list_of_paths_renders_a_title_as_the_paths_own_heading_does(tmp_path):
     """Found in review: a path's page renders `code` and *emphasis* in its <h1> (cell), the list of paths
-    showed the same title as written, backticks and asterisks; both escape HTML."""
+    (and a pattern page's "Step 1 of 1 on" it) showed the same title as written, backticks and asterisks;
+    all escape HTML."""
     from kbfactory import small_kb, write
 
     kb = small_kb(tmp_path / "kb")
@@ -1339,3 +1340,5 @@ def test_the_list_of_paths_renders_a_title_as_the_paths_own_heading_does(tmp_pat
     listing = (out / "paths/index.html").read_text(encoding="utf-8")
     assert f'<a href="k8s.html">{heading}</a>' in listing, re.findall(r'<a href="k8s.html">.*?</a>', listing)
     assert "SREs on <strong>call</strong> &lt;i&gt;x&lt;/i&gt;" in listing
+    pattern = (out / "patterns/capacity/disk-full.html").read_text(encoding="utf-8")  # "Step 1 of 1 on ..."
+    assert f'<a href="../../paths/k8s.html">{heading}</a>' in pattern, re.findall(r"Step 1 of 1 on .*?</a>", pattern)

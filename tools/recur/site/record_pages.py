@@ -189,7 +189,8 @@ def path_places(site: Site, p) -> str:
         n = steps.index(p.id)
         near = [f"{label}: {site.pattern_link(p.relpath, steps[k])}"
                 for label, k in (("previous", n - 1), ("next", n + 1)) if 0 <= k < len(steps)]
-        items.append(f"<li>Step {n + 1} of {len(steps)} on {alink(p.relpath, site.path_page(path.id), path.title)}"
+        on = f'<a href="{href(p.relpath, site.path_page(path.id))}">{inline_md(path.title)}</a>'  # as its h1 shows it
+        items.append(f"<li>Step {n + 1} of {len(steps)} on {on}"
                      + "".join(f" · {x}" for x in near) + "</li>")
     if not items:
         return ""
