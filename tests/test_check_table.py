@@ -1314,6 +1314,16 @@ ROWS = [
         "warning",
     ),
     (
+        "path-draft-pattern",  # the site marks the step draft; a notice, so --strict passes (the shipped KB has one)
+        {
+            "patterns/capacity/x-draft.md": pattern(*front(pid="x-draft", extra=["status: draft"])),
+            "paths/first-week.yml": "title: T\naudience: a\nsteps:\n  - pattern: disk-full\n  - pattern: x-draft\n",
+        },
+        "paths/first-week.yml:5: steps[1].pattern",
+        "'x-draft' is a draft (status: draft), still being written",
+        "notice",
+    ),
+    (
         "superseded-by-slip",  # as a related id: named with the id it was meant to be
         {P: pattern(*front(extra=["status: retired", "superseded_by: disk-ful"]))},
         f"{P}:11: superseded_by",
@@ -1459,7 +1469,7 @@ def test_malformed_input(tmp_path, monkeypatch, name, files, where, fragment, le
     res = runner.invoke(cli, ["check", "--kb", "kb", "--stale-days", "0"])
     assert "Traceback" not in res.output
     assert res.exception is None or isinstance(res.exception, SystemExit), repr(res.exception)
-    prefix = f"kb/{where}: " + ("" if level == "error" else "warning: ")
+    prefix = f"kb/{where}: " + {"error": "", "notice": "notice: "}.get(level, "warning: ")
     hits = [line for line in res.output.splitlines() if line.startswith(prefix)]
     assert hits, f"no line starts with {prefix!r}:\n{res.output}"
     assert any(fragment in h for h in hits), f"{fragment!r} not in {hits}"
@@ -1468,7 +1478,8 @@ def test_malformed_input(tmp_path, monkeypatch, name, files, where, fragment, le
     else:
         assert res.exit_code == 0, res.output
         strict = runner.invoke(cli, ["check", "--kb", "kb", "--stale-days", "0", "--strict"])
-        if level == "warning-not-strict":  # the KB format: a team's own key is kept and warned of, never fails
+        # the KB format: a team's own key is kept and warned of, never fails; a notice never fails --strict
+        if level in ("warning-not-strict", "notice"):
             assert strict.exit_code == 0 and "Failing because of --strict" not in strict.output, strict.output
         else:
             assert strict.exit_code == 1 and "Failing because of --strict" in strict.output

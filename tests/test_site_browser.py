@@ -545,3 +545,40 @@ def test_the_404_page_of_a_static_host_under_a_sub_path(chromium, tmp_path):
         assert page.locator("div.recur-suggest").first.is_visible()
         page.close()
     assert [e for e in errors if "404" not in e] == [], errors
+
+
+def test_a_pattern_named_twice_on_a_path_counts_once(chromium, tmp_path):
+    """A pattern named twice on a path (a slip `recur check` warns of) counted as two steps on the path's page
+    and the list of paths ("2 of 3 done" after one tick) while its pattern page said "Step 1 of 2": progress is
+    by pattern read, so it counts once everywhere."""
+    from kbfactory import small_kb, write
+
+    kb = small_kb(tmp_path / "kb")
+    steps = "".join(f"  - pattern: {pid}\n" for pid in ("disk-full", "dns-failure", "disk-full"))
+    write(kb, "paths/twice.yml", f"title: Twice\nsteps:\n{steps}")
+    out = tmp_path / "out"
+    args = ["site", "--kb", str(kb), "--out", str(out), "-q", "--no-browser-search", "--index", str(tmp_path)]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    with serve_dir(out) as url:
+        page = chromium.new_page()
+        errors = page_errors(page)
+        try:
+            page.goto(url + "/paths/twice.html")
+            page.evaluate("localStorage.clear()")
+            page.reload()
+            assert page.locator(".recur-progress-text").inner_text() == "0 of 2 done"
+            said = "2 steps, in order (and 1 that names a pattern listed before, counted once)"
+            assert said in page.inner_text("body")
+            page.locator("input.recur-step-check").first.check()
+            assert page.locator("input.recur-step-check").nth(2).is_checked()  # the same pattern: both boxes follow
+            assert page.locator(".recur-progress-text").inner_text() == "1 of 2 done"
+            page.goto(url + "/paths/index.html")
+            row = page.locator("tr", has=page.get_by_role("link", name="Twice"))
+            assert row.locator(".recur-path-progress").inner_text() == "1 of 2 done"
+            assert row.locator("td").nth(2).inner_text() == "2"
+            page.goto(url + "/patterns/network/dns-failure.html")
+            place = page.locator(".recur-path-places li", has_text="Twice")
+            assert place.inner_text().startswith("Step 2 of 2 on Twice")
+            assert errors == []
+        finally:
+            page.close()

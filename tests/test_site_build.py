@@ -1319,3 +1319,26 @@ def test_check_finds_the_anchors_the_site_build_refuses_and_only_those(tmp_path)
     assert refused.exit_code == 1
     for target in BAD_ANCHORS:
         assert f"#{target.split('#')[1]}'" in refused.output, (target, refused.output)
+
+
+def test_the_list_of_paths_renders_a_title_as_the_paths_own_heading_does(tmp_path):
+    """Found in review: a path's page renders `code` and *emphasis* in its <h1> (cell), the list of paths
+    (and a pattern page's "Step 1 of 1 on" it) showed the same title as written, backticks and asterisks;
+    all escape HTML."""
+    from kbfactory import small_kb, write
+
+    kb = small_kb(tmp_path / "kb")
+    title = "`kubectl` for *new* hires <b>& co</b>"
+    audience = "SREs on **call** <i>x</i>"
+    write(kb, "paths/k8s.yml", f"title: '{title}'\naudience: '{audience}'\nsteps:\n  - pattern: disk-full\n")
+    out = tmp_path / "out"
+    args = ["site", "--kb", str(kb), "--out", str(out), "--strict", "--no-browser-search", "--index", str(tmp_path)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    heading = re.search(r"<h1[^>]*>(.*?)</h1>", (out / "paths/k8s.html").read_text(encoding="utf-8")).group(1)
+    assert heading == "<code>kubectl</code> for <em>new</em> hires &lt;b&gt;&amp; co&lt;/b&gt;"
+    listing = (out / "paths/index.html").read_text(encoding="utf-8")
+    assert f'<a href="k8s.html">{heading}</a>' in listing, re.findall(r'<a href="k8s.html">.*?</a>', listing)
+    assert "SREs on <strong>call</strong> &lt;i&gt;x&lt;/i&gt;" in listing
+    pattern = (out / "patterns/capacity/disk-full.html").read_text(encoding="utf-8")  # "Step 1 of 1 on ..."
+    assert f'<a href="../../paths/k8s.html">{heading}</a>' in pattern, re.findall(r"Step 1 of 1 on .*?</a>", pattern)

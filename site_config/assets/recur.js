@@ -118,14 +118,18 @@
       box.dataset.recurReady = "1";
       var checks = box.querySelectorAll("input.recur-step-check");
       var text = box.querySelector(".recur-progress-text");
+      /* the path's patterns, each once: progress is by pattern read, so a pattern named twice on a path (a slip
+         `recur check` warns of) is one step, as the list of paths and the pattern page ("Step 1 of 2") count it;
+         counted by box, one tick read "2 of 3 done" */
+      var mine = [];
+      checks.forEach(function (c) { if (mine.indexOf(c.dataset.step) < 0) mine.push(c.dataset.step); });
       function show(read) {
-        var n = 0;
         checks.forEach(function (c) {
           c.checked = read.indexOf(c.dataset.step) >= 0;
           c.closest(".recur-step").classList.toggle("recur-done", c.checked);
-          if (c.checked) n++;
         });
-        if (text) text.textContent = n + " of " + checks.length + " done";
+        var n = mine.filter(function (pid) { return read.indexOf(pid) >= 0; }).length;
+        if (text) text.textContent = n + " of " + mine.length + " done";
       }
       checks.forEach(function (c) {
         c.addEventListener("change", function () {
@@ -137,7 +141,6 @@
       });
       var reset = box.querySelector(".recur-reset");
       if (reset) reset.addEventListener("click", function () {
-        var mine = Array.prototype.map.call(checks, function (c) { return c.dataset.step; });
         var ticked = loadRead().filter(function (pid) { return mine.indexOf(pid) >= 0; });
         if (!ticked.length) return;
         var steps = ticked.length === 1 ? "the step" : "the " + ticked.length + " steps";
@@ -173,7 +176,7 @@
     if (!cells.length) return;
     var read = loadRead();
     cells.forEach(function (cell) {
-      var steps = cell.dataset.patterns.split(" ").filter(Boolean);
+      var steps = cell.dataset.patterns.split(" ").filter(function (pid, k, all) { return pid && all.indexOf(pid) === k; });
       var n = steps.filter(function (pid) { return read.indexOf(pid) >= 0; }).length;
       cell.textContent = n + " of " + steps.length + " done";
     });

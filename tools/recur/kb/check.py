@@ -23,6 +23,7 @@ def cross_checks(kb: KB) -> list[Problem]:
         + expect_problems(kb.cases, _shown(kb, "eval/cases.yml"), kb.pattern_known, kb.pattern_files)
         + retired_expect_warnings(kb)
         + retired_step_warnings(kb)
+        + draft_step_notices(kb)
         + duplicate_case_warnings(kb)
         + triage_problems(kb)
     )
@@ -347,6 +348,26 @@ def retired_step_warnings(kb: KB) -> list[Problem]:
         for path in kb.paths.values()
         for i, step in enumerate(path.steps)
         if step.pattern in kb.patterns and kb.patterns[step.pattern].status == "retired"
+    ]
+
+
+def draft_step_notices(kb: KB) -> list[Problem]:
+    """Path steps naming a draft pattern: the site lists the step marked "draft" and its page says it is
+    still being written, and `recur check` said nothing, so the path's author did not know. A notice,
+    not a warning: a path may name a pattern while it is reviewed (the shipped databases path does), and
+    publishing it is the pattern author's step, not a slip in the path."""
+    return [
+        Problem(
+            _shown(kb, path.relpath),
+            path.line("steps", i, "pattern"),
+            f"steps[{i}].pattern",
+            f"{step.pattern!r} is a draft (status: draft), still being written: the site marks the step draft "
+            f"for a new hire; publish the pattern (status: active) once it is reviewed, or name a pattern in use",
+            "notice",
+        )
+        for path in kb.paths.values()
+        for i, step in enumerate(path.steps)
+        if step.pattern in kb.patterns and kb.patterns[step.pattern].status == "draft"
     ]
 
 

@@ -7,6 +7,7 @@ import html
 import posixpath
 import re
 
+from recur.kb.parse import MARKDOWN_EXTENSIONS
 from recur.kb.writer import dumps
 from recur.util.text import slugify
 
@@ -214,6 +215,24 @@ def inline_html(text) -> str:
         at = m.end()
     out.append(esc(s[at:]))
     return "".join(out)
+
+
+def inline_md(text) -> str:
+    """A one-line KB field as HTML for a raw block, shown as ``cell`` shows it in a heading: escaped, with
+    its `code` and *emphasis* rendered by Python-Markdown with the KB's extensions, as mkdocs renders the
+    heading (the list of paths showed a path's title as written, "`kubectl` for *new* hires", under an <h1>
+    on the path's own page that rendered it)."""
+    md = _inline_markdown()
+    md.reset()
+    out = md.convert(cell(text))
+    return out[3:-4] if out.startswith("<p>") and out.endswith("</p>") else out
+
+
+@functools.cache
+def _inline_markdown():
+    import markdown  # here, not at the top: `recur --help` and `recur check` stay light
+
+    return markdown.Markdown(extensions=MARKDOWN_EXTENSIONS)
 
 
 def link_text(text) -> str:

@@ -7,7 +7,7 @@ import re
 from recur.kb.anchors import paths_heading
 from recur.problems.board import needs_analysis
 from recur.site.context import INCIDENTS, PATHS, Site
-from recur.site.md import alink, badge, cell, esc, front_matter, href, inline_html, kb_md, mdlink, raw, raw_table, table
+from recur.site.md import alink, badge, cell, esc, front_matter, href, inline_md, kb_md, mdlink, raw, raw_table, table
 from recur.util.dates import duration_text
 
 
@@ -143,8 +143,14 @@ def _step(site: Site, page: str, step) -> tuple[str, bool]:
 def path_page(site: Site, path) -> str:
     page = site.path_page(path.id)
     steps = [_step(site, page, step) for step in path.steps]
-    n = sum(ok for _, ok in steps)  # what recur.js counts too: the checkboxes
-    missing = len(steps) - n
+    # what recur.js counts too: the patterns that have a checkbox, each once (progress is by pattern read), as
+    # the list of paths and the pattern page's "Step 1 of 2" count them; a pattern named twice was two steps
+    n = len(tickable(site, path))
+    missing = sum(not ok for _, ok in steps)
+    notes = [f"{missing} that name{'s' if missing == 1 else ''} no pattern this site has, marked below"] if missing else []
+    if len(steps) - missing > n:  # `recur check` warns of it
+        again = len(steps) - missing - n
+        notes.append(f"{again} that name{'s' if again == 1 else ''} a pattern listed before, counted once")
     out = [front_matter(title=path.title, recur_kind="path", recur_id=path.id, recur_source=path.relpath,
                         recur_edit_url=site.edit_url(path.relpath)),
            f"# {cell(path.title)}\n"]
@@ -153,8 +159,7 @@ def path_page(site: Site, path) -> str:
     kind = mdlink(page, PATHS, "onboarding path")
     out.append(f"An {kind} for {cell(path.audience)}.\n" if path.audience else f"An {kind}.\n")
     out.append(f"{n} step{'' if n == 1 else 's'}, in order"  # "1 steps" on a one-step path
-               + (f" (and {missing} that name{'s' if missing == 1 else ''} no pattern this site has, marked below)"
-                  if missing else "")
+               + (f" (and {'; and '.join(notes)})" if notes else "")
                + ". Tick each one when you have read it and walked through its "
                # "first steps" named no heading of the pattern page, whose steps are under "Runbook"
                "runbook (to learn its steps: never run them in production to practise). Your progress is kept in "
@@ -167,19 +172,25 @@ def path_page(site: Site, path) -> str:
     return "\n".join(out)
 
 
+def tickable(site: Site, path) -> list:
+    """The pattern ids a reader ticks on ``path``, in order, each once: its steps' patterns that have a page."""
+    return list(dict.fromkeys(s.pattern for s in path.steps if s.pattern in site.kb.patterns))
+
+
 def path_places(site: Site, p) -> str:
     """A pattern page's "On the onboarding paths" section: for each path listing it, its step number and links to
     the path and to the steps before and after. A new hire who followed "read the pattern" had no way on
     from the pattern page but the browser's back button: nothing there said it was a step, nor of what."""
     items = []
     for path in sorted(site.kb.paths.values(), key=path_order):
-        steps = list(dict.fromkeys(s.pattern for s in path.steps if s.pattern in site.kb.patterns))  # as ticked
+        steps = tickable(site, path)
         if p.id not in steps:
             continue
         n = steps.index(p.id)
         near = [f"{label}: {site.pattern_link(p.relpath, steps[k])}"
                 for label, k in (("previous", n - 1), ("next", n + 1)) if 0 <= k < len(steps)]
-        items.append(f"<li>Step {n + 1} of {len(steps)} on {alink(p.relpath, site.path_page(path.id), path.title)}"
+        on = f'<a href="{href(p.relpath, site.path_page(path.id))}">{inline_md(path.title)}</a>'  # as its h1 shows it
+        items.append(f"<li>Step {n + 1} of {len(steps)} on {on}"
                      + "".join(f" · {x}" for x in near) + "</li>")
     if not items:
         return ""
@@ -206,13 +217,15 @@ def path_index(site: Site) -> str:
     # the progress cell is filled by recur.js from what this browser has ticked (empty without it)
     rows = []
     for p in sorted(site.kb.paths.values(), key=path_order):
-        # the steps a reader can tick, as the path's page counts them (a step naming no pattern is not one)
-        steps = [s.pattern for s in p.steps if s.pattern in site.kb.patterns]
-        missing = len(p.steps) - len(steps)
-        # progress right after the name: last, after the audience's long text, it was off a phone's screen
-        rows.append([alink(page, site.path_page(p.id), p.title),
+        # the steps a reader can tick, as the path's page counts them (a step naming no pattern is not one, a
+        # pattern named twice is one: "2 of 3 done" after one tick, where its page said "Step 1 of 2")
+        steps = tickable(site, p)
+        missing = sum(s.pattern not in site.kb.patterns for s in p.steps)
+        # progress right after the name: last, after the audience's long text, it was off a phone's screen;
+        # title and audience with the Markdown the path's page renders in them (they showed "*em*" as written)
+        rows.append([f'<a href="{href(page, site.path_page(p.id))}">{inline_md(p.title)}</a>',
                      f'<span class="recur-path-progress" data-patterns="{esc(" ".join(steps))}"></span>',
-                     str(len(steps)) + (f" ({missing} missing)" if missing else ""), inline_html(p.audience or "-")])
+                     str(len(steps)) + (f" ({missing} missing)" if missing else ""), inline_md(p.audience or "-")])
     out.append(raw_table(["path", "your progress", "steps", "for"], rows,
                          f"No onboarding paths yet: add one under `{site.source('paths/')}`.\n"))
     return "\n".join(out)
