@@ -205,6 +205,38 @@ def test_a_misspelt_follow_ups_key_is_named_and_fails_the_gate(kb_dir, tmp_path)
     assert [f["title"] for f in b["follow_ups"]] == ["Alert on pool saturation"]  # counted, its due not read
 
 
+def test_a_due_date_under_another_name_is_named_with_did_you_mean_due(kb_dir):
+    """Found in review: a follow-up's `dew:` or `due_date:` (too far from `due` for a misspelling) was a
+    team's own key to `recur check`, and the report dropped its due date without a word, while `Due:`
+    was named in `unread`. A key named as a due date, or holding a date where `due` is the only date
+    key, is now named too, "did you mean 'due'?"; `by: alice`, and a date beside a `due`, are not."""
+    path = kb_dir / "incidents/2026/INC-2026-0001.md"
+    items = (
+        "follow_ups:\n"
+        "  - {title: Alert on pool saturation, dew: 2026-03-05}\n"
+        "  - {title: Raise the pool size, due_date: 2026-03-06}\n"
+        "  - {title: Load test checkout, Due by: 2026-03-07}\n"
+        "  - {title: Page on pool waits, deadline: next sprint}\n"
+        "  - {title: Document the pool, by: 2026-03-09}\n"
+        "  - {title: Pool per service, opened: 2026-03-02}\n"
+        "  - {title: Review pool alerts, by: alice, dev: true}\n"
+        "  - {title: Pool dashboard, due: 2026-03-20, opened: 2026-03-02}\n"
+    )
+    path.write_text(path.read_text().replace("flags:", items + "flags:", 1))
+    pattern = kb_dir / "patterns/capacity/disk-full.md"
+    pattern.write_text(pattern.read_text().replace("related:", "fix: {status: open, due-by: 2026-03-08}\nrelated:"))
+    args = ["report", "--kb", str(kb_dir), "--as-of", "2026-03-10"]
+    b = json.loads(CliRunner().invoke(cli, [*args, "--format", "json"]).stdout)
+    names = ["dew", "due_date", "Due by", "deadline", "by", "opened"]
+    assert [x["field"] for x in b["unread"]] == [*(f"follow_ups[{i}].{k}" for i, k in enumerate(names)), "fix.due-by"]
+    assert all("did you mean 'due'? (kept, not used)" in x["message"] for x in b["unread"])
+    assert CliRunner().invoke(cli, [*args, "--fail-on", "overdue"]).exit_code == 1
+    check = CliRunner().invoke(cli, ["check", "--kb", str(kb_dir), "--today", "2026-03-10"])
+    assert (
+        "follow_ups[0].dew: warning: unknown key in follow_ups[0]: did you mean 'due'? (kept, not used)" in check.output
+    )
+
+
 def test_a_gate_with_more_than_twenty_items_gives_the_total_and_how_many_are_listed(kb_dir):
     """ "FAILED --fail-on overdue: 45 item(s) (+25 more)" read as 70 items in a weekly review."""
     path = kb_dir / "incidents/2026/INC-2026-0002.md"
