@@ -122,6 +122,38 @@ def test_a_severity_given_by_its_number_is_the_frameworks_level_of_that_number(k
     assert load_kb(kb_dir).incidents[json.loads(r.stdout)["incident"]].severity == key
 
 
+@pytest.mark.parametrize("typed, key", [("Sev-2", "sev2"), ("SEV 1", "sev1"), ("3", "sev3"), ("sev4", "sev4")])
+def test_the_severity_prompt_reads_what_the_flag_reads(kb_dir, tmp_path, monkeypatch, typed, key):
+    """Found in review: on a terminal the Severity prompt took only `sev2` exactly and asked again for
+    `Sev-2`, `SEV 1` or `3`, which `-s` maps to the level of that number. A level the framework has not
+    is said and asked again."""
+    import click.testing
+
+    monkeypatch.setattr(click.testing._NamedTextIOWrapper, "isatty", lambda self: True)  # stdin a terminal
+    r = new(kb_dir, tmp_path, "-t", "Checkout slow", "--no-suggest", input=f"sev9\n{typed}\npods down\n")
+    assert r.exit_code == 0, r.output
+    assert "Severity (sev1, sev2, sev3, sev4):" in r.output
+    assert "Error: Severity: unknown 'sev9'" in r.output and r.output.count("Severity (") == 2, r.output
+    inc = load_kb(kb_dir).incidents["INC-2026-0003"]
+    assert inc.severity == key and inc.summary == "pods down"
+
+
+def test_a_date_written_another_way_is_refused_with_its_iso_form(kb_dir, tmp_path):
+    """Found in review: `--review-due 31/12/2026` (and `--date`) said only "is not a date (YYYY-MM-DD)",
+    while `recur check` offers 2026-12-31 for the same value in a file. Nothing is recorded."""
+    r = run(
+        "incident", "new", "--kb", str(kb_dir), "-t", "x", "-s", "sev2", "--no-suggest", "--review-due", "31/12/2026"
+    )
+    assert r.exit_code == 1, r.output
+    assert "--review-due: '31/12/2026' is not a date (YYYY-MM-DD); write it as 2026-12-31 (year-month-day)" in r.output
+    r = run("incident", "new", "--kb", str(kb_dir), "-t", "x", "-s", "sev2", "--no-suggest", "--date", "03/04/2026")
+    assert r.exit_code == 1, r.output
+    assert "--date: '03/04/2026' is not a date (YYYY-MM-DD); write it as 2026-03-04 or 2026-04-03" in r.output
+    r = run("incident", "review", "--kb", str(kb_dir), "INC-2026-0001", "--due", "31.12.2026")
+    assert r.exit_code == 1 and "write it as 2026-12-31 (year-month-day)" in r.output, r.output
+    assert sorted(load_kb(kb_dir).incidents) == ["INC-2026-0001", "INC-2026-0002"]
+
+
 def test_a_number_no_level_has_is_still_refused(kb_dir, tmp_path):
     r = new(kb_dir, tmp_path, "-t", "Checkout slow", "-s", "Sev-9", "--no-suggest")
     assert r.exit_code == 1 and "unknown 'Sev-9'" in r.output

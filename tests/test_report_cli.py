@@ -1,6 +1,7 @@
 """`recur report`: formats, --as-of, --fail-on and bad input, on KBs in tmp_path with fixed dates."""
 
 import json
+import re
 
 from click.testing import CliRunner
 
@@ -203,6 +204,75 @@ def test_a_misspelt_follow_ups_key_is_named_and_fails_the_gate(kb_dir, tmp_path)
     b = json.loads(CliRunner().invoke(cli, [*args, "--format", "json"]).stdout)
     assert [x["field"] for x in b["unread"]] == ["follow_ups[0].Due"]
     assert [f["title"] for f in b["follow_ups"]] == ["Alert on pool saturation"]  # counted, its due not read
+
+
+def test_a_due_date_under_another_name_is_named_with_did_you_mean_due(kb_dir):
+    """Found in review: a follow-up's `dew:` or `due_date:` (too far from `due` for a misspelling) was a
+    team's own key to `recur check`, and the report dropped its due date without a word, while `Due:`
+    was named in `unread`. A key named as a due date, or holding a date where `due` is the only date
+    key, is now named too, "did you mean 'due'?"; `by: alice`, and a date beside a `due`, are not."""
+    path = kb_dir / "incidents/2026/INC-2026-0001.md"
+    items = (
+        "follow_ups:\n"
+        "  - {title: Alert on pool saturation, dew: 2026-03-05}\n"
+        "  - {title: Raise the pool size, due_date: 2026-03-06}\n"
+        "  - {title: Load test checkout, Due by: 2026-03-07}\n"
+        "  - {title: Page on pool waits, deadline: next sprint}\n"
+        "  - {title: Document the pool, by: 2026-03-09}\n"
+        "  - {title: Pool per service, opened: 2026-03-02}\n"
+        "  - {title: Review pool alerts, by: alice, dev: true}\n"
+        "  - {title: Pool dashboard, due: 2026-03-20, opened: 2026-03-02}\n"
+    )
+    path.write_text(path.read_text().replace("flags:", items + "flags:", 1))
+    pattern = kb_dir / "patterns/capacity/disk-full.md"
+    pattern.write_text(pattern.read_text().replace("related:", "fix: {status: open, due-by: 2026-03-08}\nrelated:"))
+    args = ["report", "--kb", str(kb_dir), "--as-of", "2026-03-10"]
+    b = json.loads(CliRunner().invoke(cli, [*args, "--format", "json"]).stdout)
+    names = ["dew", "due_date", "Due by", "deadline", "by", "opened"]
+    assert [x["field"] for x in b["unread"]] == [*(f"follow_ups[{i}].{k}" for i, k in enumerate(names)), "fix.due-by"]
+    assert all("did you mean 'due'? (kept, not used)" in x["message"] for x in b["unread"])
+    assert CliRunner().invoke(cli, [*args, "--fail-on", "overdue"]).exit_code == 1
+    check = CliRunner().invoke(cli, ["check", "--kb", str(kb_dir), "--today", "2026-03-10"])
+    assert (
+        "follow_ups[0].dew: warning: unknown key in follow_ups[0]: did you mean 'due'? (kept, not used)" in check.output
+    )
+
+
+def test_the_by_owner_columns_are_in_the_boards_order_fixes_then_follow_ups(tmp_path):
+    """Found in review: `recur report`'s by-owner table gave follow-ups then fixes, the site's board fixes
+    then follow-ups; one owner's "1 2 0 0" meant two different things on the two. Both now give fixes,
+    then follow-ups, under the same column names."""
+    import datetime as dt
+
+    from kbfactory import pattern_text, write
+
+    from recur.kb.loader import load_kb
+    from recur.site import pages
+
+    root = tmp_path / "kb"
+    fix = "fix: {status: open, owner: alice, due: 2026-04-01}"
+    write(root, "patterns/capacity/disk-full.md", pattern_text("disk-full", fix=fix))
+    write(
+        root,
+        "incidents/2026/INC-2026-0001.md",
+        "---\nid: INC-2026-0001\ntitle: t\ndate: 2026-03-20\nseverity: sev4\npatterns: [disk-full]\nfollow_ups:\n"
+        "  - {title: One, owner: alice, due: 2026-06-01}\n  - {title: Two, owner: alice, due: 2026-06-02}\n"
+        "  - {title: Three, owner: alice}\n---\n\n## Summary\nx\n",
+    )
+    header = ["owner", "fixes open", "overdue", "follow-ups open", "overdue"]
+    out = run("report", "--kb", str(root), "--as-of", "2026-05-01", "--format", "markdown").output
+    table = out.split("By owner")[1].split("Needs triage")[0]
+    assert "| " + " | ".join(header) + " |" in table, table
+    assert "| alice | 1 | 1 | 3 | 0 |" in table, table
+    text = run("report", "--kb", str(root), "--as-of", "2026-05-01").output.split("By owner")[1]
+    assert text.index("fixes open") < text.index("follow-ups open"), text
+    from recur.problems.board import board
+
+    kb, day = load_kb(root), dt.date(2026, 5, 1)
+    page = pages(kb, as_of=day, board=board(kb, day))["board/index.md"]
+    site = page.split("## Open fixes and follow-ups by owner")[1].split("## ")[0]
+    rows = [re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row) for row in site.split("<tr")[1:]]
+    assert rows == [header, ["alice", "1", "1", "3", "0"]], site
 
 
 def test_a_gate_with_more_than_twenty_items_gives_the_total_and_how_many_are_listed(kb_dir):

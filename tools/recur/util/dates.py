@@ -174,8 +174,8 @@ def given_date(value, what: str) -> dt.date:
         day = iso_date(str(value))
         if day is None and DATE_SHAPE.fullmatch(str(value).strip()):  # 2026-02-30, 2029-13-01
             raise RecurError(f"{what}: no such date: {str(value).strip()}")
-        if day is None:
-            raise RecurError(f"{what}: {value!r} is not a date (YYYY-MM-DD)")
+        if day is None:  # 31/12/2026: the ISO form offered, as recur check offers it for a file's date
+            raise RecurError(f"{what}: {value!r} is not a date (YYYY-MM-DD){iso_hint(str(value))}")
     return require_in_range(day, what)
 
 
