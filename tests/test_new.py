@@ -672,3 +672,22 @@ def test_answers_piped_in_are_still_read_and_running_out_of_them_is_said(kb, tmp
     res = _new_in_a_script(tmp_path, "pattern", stdin=answers)
     assert res.returncode == 0, res.stderr
     assert load_kb(kb).patterns["disk-full-on-the-log-volume"].symptoms == ["writes fail on /var/log"]
+
+
+def test_a_severity_given_by_its_number_is_the_frameworks_level_as_incident_new_reads_it(kb):
+    """Found in review: `recur incident new -s Sev-2` recorded sev2, `recur new incident --severity Sev-2`
+    (and `new pattern`, and both prompts, which took only `sev2` exactly) refused it. Flags and prompts read
+    it alike now; a level the framework does not have is still refused, named as before."""
+    res = run("new", "incident", "--kb", "kb", "--title", "Checkout 502s", "--severity", "Sev-2", "--no-input")
+    assert res.exit_code == 0, res.output
+    assert [i.severity for i in load_kb(kb).incidents.values() if i.title == "Checkout 502s"] == ["sev2"]
+    res = run("new", "incident", "--kb", "kb", input="Login slow\n2025-12-30\nSEV 9\nSEV 3\n\n\n")
+    assert res.exit_code == 0, res.output
+    assert "Error: Severity: unknown 'SEV 9'" in res.output  # said at the prompt, which asked again
+    assert [i.severity for i in load_kb(kb).incidents.values() if i.title == "Login slow"] == ["sev3"]
+    flags = ("--kb", "kb", "--title", "Log volume full", "--category", "capacity", "--symptom", "disk full")
+    res = run("new", "pattern", *flags, "--severity", "3", "--no-input")
+    assert res.exit_code == 0, res.output
+    assert load_kb(kb).patterns["log-volume-full"].severity == "sev3"
+    res = run("new", "incident", "--kb", "kb", "--title", "t", "--severity", "Sev-9", "--no-input")
+    assert res.exit_code == 1 and "--severity: unknown severity 'Sev-9'" in res.output, res.output

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from recur.cli.main import RecurGroup
-from recur.cli.options import TEXT, index_option, kb_option, model_option
+from recur.cli.options import TEXT, index_option, kb_option, model_option, severity_level
 from recur.cli.render import confidence_text, for_terminal
 from recur.retrieval.results import flat
 from recur.util.dates import after_today, given_date
@@ -149,22 +149,12 @@ def _ask(kb, tty: bool, title, severity, description):
         levels = kb.require_severity()
         if not tty:
             raise click.UsageError(f"--severity is required ({', '.join(levels)})")
-        severity = click.prompt(f"Severity ({', '.join(levels)})", value_proc=lambda v: _level(kb, v))
+        severity = click.prompt(
+            f"Severity ({', '.join(levels)})", value_proc=lambda v: severity_level(kb, v, "Severity")
+        )
     if description is None and tty:
         description = click.prompt("What do you see", default="", show_default=False, type=TEXT)
     return title, severity, description
-
-
-def _level(kb, typed: str) -> str:
-    """The framework's key for a severity typed at the prompt, read as -s reads it (`Sev-2`, `SEV 1`, `3`):
-    the prompt took only `sev2` exactly, asking again for what the flag accepts (found in review). Not
-    one: click says the error and asks again."""
-    from recur.kb.incident_record import framework_severity
-
-    try:
-        return framework_severity(kb, typed, "Severity")
-    except RecurError as exc:
-        raise click.UsageError(str(exc)) from None
 
 
 def _say_recorded(kb, out: dict, review, severity: str, level_given, as_json: bool) -> None:

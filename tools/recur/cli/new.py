@@ -18,7 +18,7 @@ import click
 
 from recur import config
 from recur.cli.main import RecurGroup
-from recur.cli.options import TEXT, kb_option
+from recur.cli.options import TEXT, kb_option, severity_level
 from recur.util.dates import given_date
 from recur.util.errors import RecurError
 
@@ -184,6 +184,17 @@ def _starting_patterns(kb_dir):
         click.echo(f"Started a knowledge base in {start}/ (patterns/ created).", err=True)
 
 
+def _as_level(kb, severity):
+    """--severity as `recur incident new -s` reads it (`Sev-2`, `SEV 1`, `3`: the framework's key); a value
+    that is none is left for the scaffold's check, which names it with its did-you-mean as before."""
+    from recur.kb.incident_record import framework_severity
+
+    try:
+        return framework_severity(kb, severity, "--severity") if severity and kb.severity else severity
+    except RecurError:
+        return severity
+
+
 def _ask_pattern(kb, title, pid, category, severity, symptoms, signals, summary, steps) -> tuple:
     """Prompt for what `recur new pattern` was not given, in the order a person thinks of it; and,
     since it is asking anyway, for the optional lists. Returns the same values, filled in."""
@@ -203,7 +214,9 @@ def _ask_pattern(kb, title, pid, category, severity, symptoms, signals, summary,
     )
     sevs = list(kb.severity)
     severity = severity or click.prompt(
-        "Severity", type=click.Choice(sevs) if sevs else str, default=sevs[len(sevs) // 2] if sevs else None
+        f"Severity ({', '.join(sevs)})" if sevs else "Severity",
+        default=sevs[len(sevs) // 2] if sevs else None,
+        value_proc=(lambda v: severity_level(kb, v, "Severity")) if sevs else None,
     )
     symptoms = symptoms or _ask_list("Symptom, as a responder would type it", required=True)
     signals = signals or _ask_list("Signal (exact alert name, log line, error code)")
@@ -284,7 +297,7 @@ def pattern(
             id=pid,
             title=title,
             category=category,
-            severity=severity,
+            severity=_as_level(kb, severity),
             symptoms=symptoms,
             signals=signals,
             tags=tags,
@@ -329,7 +342,10 @@ def incident(kb_dir, iid, title, date, severity, patterns, services, duration, s
             if date is None:
                 date = click.prompt("Date", default=dt.date.today().isoformat(), value_proc=_prompted_date)
             sevs = list(kb.severity)
-            severity = severity or click.prompt("Severity", type=click.Choice(sevs) if sevs else str)
+            severity = severity or click.prompt(
+                f"Severity ({', '.join(sevs)})" if sevs else "Severity",
+                value_proc=(lambda v: severity_level(kb, v, "Severity")) if sevs else None,
+            )
             patterns = patterns or _ask_list(
                 "Matched pattern id (empty if unknown)", check=lambda pid: scaffold.pattern_problem(kb, pid)
             )
@@ -337,7 +353,7 @@ def incident(kb_dir, iid, title, date, severity, patterns, services, duration, s
     fields = dict(
         title=title,
         date=date,
-        severity=severity,
+        severity=_as_level(kb, severity),
         patterns=patterns,
         services=services,
         duration_minutes=duration,

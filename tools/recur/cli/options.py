@@ -8,6 +8,7 @@ import os
 import click
 
 from recur import config
+from recur.util.errors import RecurError
 
 
 def setting(name: str) -> dict:
@@ -101,3 +102,16 @@ def http_url(ctx, param, value):
     except RecurError as exc:  # click's usage error names the option; the variable, when it came from there
         from_env = ctx.get_parameter_source(param.name) == click.core.ParameterSource.ENVIRONMENT
         raise click.BadParameter(f"{exc} (from {param.envvar})" if from_env else str(exc)) from None
+
+
+def severity_level(kb, typed: str, field: str = "--severity") -> str:
+    """The framework's key for a severity typed at a prompt or given as a flag, read as `recur incident new
+    -s` reads it (`Sev-2`, `SEV 1`, `3`): the prompts took only `sev2` exactly, and `recur new incident
+    --severity Sev-2` was refused where `recur incident new -s Sev-2` was recorded (found in review). Not
+    one: click's usage error, which a prompt says before asking again."""
+    from recur.kb.incident_record import framework_severity
+
+    try:
+        return framework_severity(kb, typed, field)
+    except RecurError as exc:
+        raise click.UsageError(str(exc)) from None
