@@ -345,9 +345,7 @@ def retired_step_warnings(kb: KB) -> list[Problem]:
             f"it on this path; name {_replacement(kb, step.pattern)}, or remove the step",
             "warning",
         )
-        for path in kb.paths.values()
-        for i, step in enumerate(path.steps)
-        if step.pattern in kb.patterns and kb.patterns[step.pattern].status == "retired"
+        for path, i, step in _steps_naming(kb, "retired")
     ]
 
 
@@ -365,9 +363,17 @@ def draft_step_notices(kb: KB) -> list[Problem]:
             f"for a new hire; publish the pattern (status: active) once it is reviewed, or name a pattern in use",
             "notice",
         )
+        for path, i, step in _steps_naming(kb, "draft")
+    ]
+
+
+def _steps_naming(kb: KB, status: str) -> list:
+    """(path, index, step) of each onboarding path step that names a pattern of ``status``."""
+    return [
+        (path, i, step)
         for path in kb.paths.values()
         for i, step in enumerate(path.steps)
-        if step.pattern in kb.patterns and kb.patterns[step.pattern].status == "draft"
+        if step.pattern in kb.patterns and kb.patterns[step.pattern].status == status
     ]
 
 
