@@ -30,6 +30,7 @@ from recur.kb.parse import (
     fence_lines,
     fence_step,
     front_matter_end,
+    heading_lines,
     heading_text,
     item_lines,
     key_at,
@@ -521,7 +522,7 @@ def fence_troubles(lines: list[str], first: int = 1, steps: bool = True) -> list
             if found:
                 out.append((first + found[0], found[1]))
     inside = {n for a, b in pairs.items() for n in range(a, b + 1)}
-    meant = [(n, lookalike_fence(line)) for n, line in enumerate(lines) if n not in inside and lookalike_fence(line)]
+    meant = [(n, what) for n, line in enumerate(lines) if n not in inside and (what := lookalike_fence(line))]
     # look-alike fences: each second one is the close the author meant, named with its opening line
     out += [
         (
@@ -549,12 +550,7 @@ def _never_closed(line: str) -> str | None:
 def _section_spans(lines: list[str], fences: set):
     """(start, end, title) of the text before the first ``## `` heading (title None) and of each
     section, as recur splits them (parse.sections_of): the site renders each on its own."""
-    heads, fence = [], False
-    for n, line in enumerate(lines):
-        fence = fence != (n in fences)
-        if not fence and n not in fences and H2.match(line):
-            heads.append(n)
-    bounds = [-1, *heads, len(lines)]
+    bounds = [-1, *heading_lines(lines, fences), len(lines)]
     for k in range(len(bounds) - 1):
         title = heading_text(H2.match(lines[bounds[k]]).group(1)) if k else None
         yield bounds[k] + 1, bounds[k + 1], title
@@ -577,7 +573,7 @@ def _step_fence(lines: list[str], a: int, b: int, at: int) -> tuple[int, str] | 
     """Where the site's _item, rendering a step, does not close the fence of line ``a`` at ``b``."""
     marker = FENCE_LINE.match(lines[a]).group(1)
     m = FENCE_LINE.match(lines[b])
-    if m and m.group(1)[0] == marker[0] and len(m.group(1)) >= len(marker) and not m.group(2).strip():
+    if m and fence_step(marker, m.group(1), m.group(2))[0] is None:  # closed as CommonMark closes it
         return None
     return b, (
         f"this line does not close the {marker} code fence of line {at} for the site, which shows what follows "

@@ -721,17 +721,26 @@ def _opened_below(lines: list[str]) -> str:
     return ""
 
 
+def heading_lines(lines: list, fences: set | None = None) -> list[int]:
+    """Indices of the ``## `` headings of ``lines`` outside fenced code (``fence_lines``, or ``fences``
+    when the caller has them): where recur splits sections (sections_of), and lint's fence checks with it."""
+    fences = fence_lines(lines) if fences is None else fences
+    heads, in_fence = [], False
+    for i, line in enumerate(lines):
+        in_fence = in_fence != (i in fences)
+        if not in_fence and i not in fences and H2.match(line):
+            heads.append(i)
+    return heads
+
+
 def sections_of(body_lines: list, first_line: int) -> list:
     """Split Markdown into ``## `` sections, ignoring headings inside fenced code."""
     sections: list = []
-    in_fence = False
     current = None
     buf: list = []
-    fences = fence_lines(body_lines)
+    heads = set(heading_lines(body_lines))
     for i, line in enumerate(body_lines):
-        if i in fences:
-            in_fence = not in_fence
-        m = None if in_fence else H2.match(line)
+        m = H2.match(line) if i in heads else None
         if m:
             if current:
                 sections.append(Section(current[0], current[1], "\n".join(buf).strip("\n")))
