@@ -7,6 +7,8 @@ warnings. Nothing here imports the embedding stack: check must stay fast.
 
 from __future__ import annotations
 
+import html
+
 from recur.kb.loader import load_kb
 from recur.kb.records import KB
 from recur.util.errors import Problem
@@ -504,7 +506,7 @@ def github_summary(problems: list[Problem], workspace=None) -> str:
 
 
 def _cell(text: str) -> str:
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
+    text = html.escape(text, quote=False).replace("|", "\\|")  # a table cell: "<" shown, "|" kept in its row
     return " ".join(text.split())  # a line break would end the row
 
 
