@@ -636,14 +636,12 @@ def save_model(model, model_dir: Path, out_dir: Path, ckpt: Path) -> None:
         raise no_room(out_dir, "write the tuned model there", f"{type(exc).__name__}: {exc}", model_dir, ckpt) from None
 
 
-def no_room(target, what: str, why: str, where: Path, ckpt: Path, beside=None) -> RecurError:
+def no_room(target, what: str, why: str, where: Path, ckpt: Path) -> RecurError:
     """The error of a write refused after training (a full disk): ``target``, what could not be done
-    there and why, the space left on the disk of ``where`` (what was being written: ``target``'s disk,
-    else the folder ``beside`` whose work folder it was), that the model and index in use were not
-    touched (nothing is swapped in before it is whole), and the checkpoint kept for a rerun, when
-    training wrote one."""
+    there and why, the space left on the disk of ``where`` (what was being written, beside ``target``:
+    on its disk), that the model and index in use were not touched (nothing is swapped in before it is
+    whole), and the checkpoint kept for a rerun, when training wrote one."""
     free = shutil.disk_usage(where if where.exists() else where.parent).free / 1e6
-    disk = "its disk" if beside is None else f"the disk of {beside}, where it is built first"
     kept = (
         f"; the trained weights are kept at {ckpt}: a rerun with the same settings, once there is room, "
         "resumes from them without training again"
@@ -651,7 +649,7 @@ def no_room(target, what: str, why: str, where: Path, ckpt: Path, beside=None) -
         else ""
     )
     return RecurError(
-        f"{target}: cannot {what} ({why}; {free:.0f} MB free on {disk}); the previous model and index are as "
+        f"{target}: cannot {what} ({why}; {free:.0f} MB free on its disk); the previous model and index are as "
         f"they were{kept}"
     )
 
