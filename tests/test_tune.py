@@ -1,8 +1,10 @@
 """`recur tune` end to end on a tiny KB: one short epoch with the real model.
 
-Three short trainings in all (tune, the same again for determinism, a refused run via the
-CLI); the base model is loaded fresh for each (tuning mutates weights), never the shared
-``real_encoder``.
+The tuned model the tests share, and the same again for determinism, train the whole model; the
+runs whose point is what happens around the training (a refusal, an interrupt, a full disk, where
+the model and index go) train the top layer only (``LIGHT``: --freeze-layers 5, the same code with
+about a seventh of the work per step). The base model is loaded fresh for each (tuning mutates
+weights), never the shared ``real_encoder``.
 """
 
 import json
@@ -14,6 +16,8 @@ import pytest
 from click.testing import CliRunner
 
 pytestmark = pytest.mark.model
+
+LIGHT = 5  # --freeze-layers of the runs that are not about what is learned (see above)
 
 
 @pytest.fixture(scope="module")
@@ -286,6 +290,8 @@ def refused(tuned):
             "8",
             "--batch-size",
             "8",
+            "--freeze-layers",
+            str(LIGHT),
             "--min-gain",
             "1",
         ],
@@ -328,7 +334,7 @@ def test_a_refused_candidate_rerun_with_nothing_changed_stops_before_training(tu
     record = json.loads((rejected / "recur-model.json").read_text())
     files = {p: p.stat().st_mtime_ns for p in out.parent.rglob("*") if p.is_file() and p.suffix != ".lock"}
     args = ["tune", "--kb", str(kb), "--out", str(out), "--index", str(index), "--epochs", "1", "--seed", "8"]
-    args += ["--batch-size", "8"]
+    args += ["--batch-size", "8", "--freeze-layers", str(LIGHT)]  # the refused fixture's recipe
     again = CliRunner().invoke(cli, [*args, "--min-gain", "1"])
     assert again.exit_code == 3, again.output
     said = f"Not trained: {rejected} is this same candidate, {record['model_id']}, refused {record['date']}: "
@@ -375,13 +381,13 @@ def test_cli_recipe_flags_and_automatic_epochs(tuned, tmp_path):
     kb = tuned[0]
     out = tmp_path / "model"
     args = ["tune", "--kb", str(kb), "--out", str(out), "--index", str(tmp_path / "index")]
-    res = CliRunner().invoke(cli, [*args, "--batch-size", "8", "--core-anchors", "--freeze-layers", "2"])
+    res = CliRunner().invoke(cli, [*args, "--batch-size", "8", "--core-anchors", "--freeze-layers", str(LIGHT)])
     assert res.exit_code in (0, 3), res.output
     folder = out if res.exit_code == 0 else tmp_path / "model.rejected"
     m = json.loads((folder / "recur-model.json").read_text())
-    assert m["epochs"] == MAX_AUTO_EPOCHS and m["pairs"] == 10 and m["freeze_layers"] == 2
+    assert m["epochs"] == MAX_AUTO_EPOCHS and m["pairs"] == 10 and m["freeze_layers"] == LIGHT
     assert set(m["pair_kinds"]) <= {"title", "symptom", "incident"}
-    assert m["model_id"].endswith(f":{MAX_AUTO_EPOCHS}:8:3e-05:f2")
+    assert m["model_id"].endswith(f":{MAX_AUTO_EPOCHS}:8:3e-05:f{LIGHT}")
 
 
 @pytest.mark.parametrize(
@@ -628,7 +634,7 @@ def test_an_accepted_model_outside_the_lookup_is_not_called_active_nor_indexed(t
     assert CliRunner().invoke(cli, ["index", "--kb", str(kb), "--index", str(index)]).exit_code == 0
     before = json.loads((index / "manifest.json").read_text())["model"]
     args = ["tune", "--kb", str(kb), "--out", str(out), "--index", str(index), "--epochs", "1", "--batch-size", "8"]
-    res = CliRunner().invoke(cli, args)
+    res = CliRunner().invoke(cli, [*args, "--freeze-layers", str(LIGHT)])
     assert res.exit_code == 0, res.output
     assert "Activated" not in res.output and f"{out}: accepted, but not this KB's active model" in res.output
     assert f"RECUR_TUNED={out}" in res.output
@@ -695,7 +701,7 @@ def test_interrupted_while_the_index_is_rebuilt_leaves_the_previous_model_and_in
 
     monkeypatch.setattr(index_mod, "build", build)
     with pytest.raises(KeyboardInterrupt):
-        run_tune(kb, out, index, epochs=1, batch_size=8, progress=False)
+        run_tune(kb, out, index, epochs=1, batch_size=8, freeze_layers=LIGHT, progress=False)
     assert len(tuned_builds) == 2
     assert tuned_model_for(kb) is None and not out.exists()
     assert (index / "manifest.json").read_text() == index_before
@@ -716,7 +722,7 @@ def test_a_full_disk_while_the_index_is_rebuilt_leaves_the_previous_model_and_in
     monkeypatch.chdir(tmp_path)
     kb = _kb_with_held_out_symptoms(tmp_path)
     index, out = tmp_path / ".recur" / "index", tmp_path / ".recur" / "model"
-    first = run_tune(kb, out, index, epochs=1, seed=7, batch_size=8, progress=False)
+    first = run_tune(kb, out, index, epochs=1, seed=7, batch_size=8, freeze_layers=LIGHT, progress=False)
     assert first.activated, first.summary
     before = {p.relative_to(tmp_path).as_posix(): p.read_bytes() for p in (out, index) for p in p.rglob("*.json")}
     real_build, real_work_folder, builds = index_mod.build, index_mod.work_folder, []
@@ -734,6 +740,7 @@ def test_a_full_disk_while_the_index_is_rebuilt_leaves_the_previous_model_and_in
     monkeypatch.setattr(index_mod, "build", build)
     monkeypatch.setattr(index_mod, "work_folder", work_folder)
     args = ["tune", "--kb", str(kb), "--out", str(out), "--index", str(index), "--epochs", "1", "--seed", "8"]
+    args += ["--freeze-layers", str(LIGHT)]
     res = CliRunner().invoke(cli, [*args, "--batch-size", "8"])
     assert len(builds) == 3 and builds[0] == first.model_id and builds[1] == builds[2], (builds, res.output)
     assert res.exit_code == 1 and "Traceback" not in res.output, res.output
@@ -829,7 +836,7 @@ def test_an_index_on_another_file_system_than_out_gets_the_tuned_models_index(tm
     mount = Path(tempfile.mkdtemp(dir=shm))
     try:
         index = mount / "index"
-        result = run_tune(kb, out, index, epochs=1, seed=7, batch_size=8, progress=False)
+        result = run_tune(kb, out, index, epochs=1, seed=7, batch_size=8, freeze_layers=LIGHT, progress=False)
         assert result.activated, result.summary
         tuned = json.loads((out / "recur-model.json").read_text())["model_id"]
         assert json.loads((index / "manifest.json").read_text())["model"] == tuned

@@ -62,7 +62,12 @@ def test_report_shows_the_incident_measurement(tuned):
     assert all(c["source"].startswith("incident ") for c in report["cases"])
 
 
-def test_a_worse_candidate_is_refused_and_the_previous_model_kept(tuned):
+@pytest.fixture(scope="module")
+def retuned(tuned):
+    """The tuned KB tuned again through the CLI, another recipe with an absurd learning rate: a worse
+    candidate, and a re-tune while the active model has learned every incident. One epoch: the rate
+    wrecks the upper layers in its first steps (the automatic five were five times the steps, to the
+    same refusal). Returns (result, the active model, its manifest and the index's manifest before)."""
     from recur.cli.main import cli
     from recur.retrieval.models import tuned_model_for
 
@@ -70,24 +75,17 @@ def test_a_worse_candidate_is_refused_and_the_previous_model_kept(tuned):
     active_before = tuned_model_for(kb)
     manifest_before = (out / "recur-model.json").read_text() if (out / "recur-model.json").exists() else None
     index_before = (index / "manifest.json").read_text() if (index / "manifest.json").exists() else None
-    res = CliRunner().invoke(
-        cli,
-        [
-            "tune",
-            "--kb",
-            str(kb),
-            "--out",
-            str(out),
-            "--index",
-            str(index),
-            "--seed",
-            "3",
-            "--batch-size",
-            "8",
-            "--lr",
-            "0.05",
-        ],
-    )
+    args = ["tune", "--kb", str(kb), "--out", str(out), "--index", str(index), "--seed", "3", "--epochs", "1"]
+    # the top layer only (--freeze-layers 5): wrecked, it is enough to make a worse candidate, at a seventh of the work
+    res = CliRunner().invoke(cli, [*args, "--batch-size", "8", "--freeze-layers", "5", "--lr", "0.05"])
+    return res, active_before, manifest_before, index_before
+
+
+def test_a_worse_candidate_is_refused_and_the_previous_model_kept(tuned, retuned):
+    from recur.retrieval.models import tuned_model_for
+
+    kb, out, index, m = tuned
+    res, active_before, manifest_before, index_before = retuned
     assert res.exit_code == 3, res.output
     assert "Not activated: on your incidents the tuned model measured worse" in res.output
     rejected = json.loads((out.parent / "model.rejected" / "recur-model.json").read_text())
@@ -121,6 +119,10 @@ def test_data_floor_message_on_a_small_kb(tmp_path, real_encoder):
             str(tmp_path / "i"),
             "--batch-size",
             "8",
+            "--epochs",  # the note and the refusal, not what is learned: one light epoch, not the automatic five
+            "1",
+            "--freeze-layers",
+            "5",
             "--min-gain",
             "1",
         ],
@@ -152,22 +154,24 @@ def test_too_few_questions_to_measure_on_is_refused_before_training(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kb"]
 
 
-def test_a_retune_is_not_measured_against_a_model_trained_on_the_held_out_incidents(tuned):
+def test_a_retune_is_not_measured_against_a_model_trained_on_the_held_out_incidents(tuned, retuned):
     """The active model learned every incident (the held-out ones in its final pass): measured on
     them, it scored its own training data, and rerunning the very same recipe (the same weights)
     was refused as worse. The candidate is compared with the base model, which has seen none, and
-    the run says why. (Another seed: the very same recipe now stops before training, as OUT already
-    is its model: test_tune.py's test_a_rerun_with_nothing_changed_stops_before_training.)"""
-    from recur.tuning.tune import run_tune
-
+    the run says why. (The re-tune here is the worse candidate's run, another recipe: the very same
+    recipe now stops before training, as OUT already is its model: test_tune.py's
+    test_a_rerun_with_nothing_changed_stops_before_training.)"""
     kb, out, index, m = tuned
     if not m["accepted"]:
         pytest.skip("the first candidate was not activated: no tuned model to compare with")
+    res = retuned[0]
     active = json.loads((out / "recur-model.json").read_text())
-    again = run_tune(kb, out, index, epochs=1, seed=4, batch_size=8, progress=False).manifest
-    assert again["compared_with"] == m["base_model"] and again["eval_before"] == m["eval_before"]
+    again = json.loads((out.parent / "model.rejected" / "recur-model.json").read_text())
+    assert again["model_id"] != m["model_id"] and again["compared_with"] == m["base_model"]
+    assert again["eval_before"] == m["eval_before"]
     assert set(m["held_out_incidents"]) <= set(active["trained_incidents"])  # recorded, final pass included
     assert "was trained on 11 of the 11 held-out incidents" in again["compared_note"]
+    assert f"Measuring the base model ({m['base_model']})" in res.output, res.output
 
 
 def test_the_current_model_is_kept_as_the_comparison_when_it_has_not_seen_the_held_out_incidents(tmp_path):

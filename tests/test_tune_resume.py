@@ -3,6 +3,10 @@ same weights as an uninterrupted run (real model, a few tiny steps).
 
 The interruption is a KeyboardInterrupt raised after the third real training step (what Ctrl-C
 does); the checkpoint interval is set to 0 so a checkpoint follows every step.
+
+The tests of what is said and kept around a checkpoint (not of the weights it resumes to) train the
+top transformer layer only (``LIGHT``, freeze_layers=5): the same loop, checkpoint and resume code, with
+about a seventh of the work per step and checkpoints of ~105 MB instead of ~270 MB.
 """
 
 import pytest
@@ -28,6 +32,9 @@ DOCS = {
 }
 
 
+LIGHT = {"seed": 5, "batch_size": 2, "freeze_layers": 5}
+
+
 def _weights(model):
     return {k: v.detach().clone() for k, v in model.state_dict().items()}
 
@@ -43,6 +50,7 @@ def test_interrupted_epoch_resumes_to_the_same_weights(tmp_path, monkeypatch, re
     straight = train_mod.load_trainable(path)
     train_mod.train(straight, PAIRS, DOCS, cfg, progress=False)
 
+    every = train_mod.CHECKPOINT_EVERY_S
     monkeypatch.setattr(train_mod, "CHECKPOINT_EVERY_S", 0.0)
     real_step, calls = train_mod._step, []
 
@@ -60,6 +68,8 @@ def test_interrupted_epoch_resumes_to_the_same_weights(tmp_path, monkeypatch, re
             train_mod.load_trainable(path), PAIRS, DOCS, cfg, progress=False, checkpoint=ckpt, checkpoint_key="k"
         )
     monkeypatch.setattr(train_mod, "_step", real_step)
+    # from here a checkpoint at the end only, as by default: the ones after each step were ~270 MB writes read by none
+    monkeypatch.setattr(train_mod, "CHECKPOINT_EVERY_S", every)
     resumed = train_mod.load_trainable(path)
     stats = train_mod.train(resumed, PAIRS, DOCS, cfg, progress=False, checkpoint=ckpt, checkpoint_key="k")
     assert (stats.resumed_from_epoch, stats.resumed_at_step, stats.steps) == (0, 2, 3)  # 2 saved, 3 left of 5
@@ -74,10 +84,11 @@ def test_interrupted_epoch_resumes_to_the_same_weights(tmp_path, monkeypatch, re
     assert stats.steps == 0 and all(torch.equal(a[k], v) for k, v in _weights(again).items())
     # nothing trained now, yet the model took its time: the report said "0s, 0.0 pairs/s"
     assert stats.earlier["pairs_seen"] == 10 and stats.total_seconds > 0 and stats.total_pairs_per_s > 0
-    # another key (other data or settings) starts from scratch
+    # another key (other data or settings) starts from scratch (trained LIGHT: the start is the point)
     other = train_mod.train(
-        train_mod.load_trainable(path), PAIRS, DOCS, cfg, progress=False, checkpoint=ckpt, checkpoint_key="other"
-    )
+        train_mod.load_trainable(path), PAIRS, DOCS, train_mod.TrainConfig(epochs=1, **LIGHT), progress=False,
+        checkpoint=ckpt, checkpoint_key="other",
+    )  # fmt: skip
     assert other.steps == 5 and other.resumed_at_step == 0
 
 
@@ -91,7 +102,7 @@ def test_no_resume_ignores_the_old_checkpoint_but_writes_its_own(tmp_path, real_
     from recur.tuning import train as train_mod
 
     path = embed.resolve(embed.DEFAULT).path
-    cfg = train_mod.TrainConfig(epochs=1, seed=5, batch_size=2)
+    cfg = train_mod.TrainConfig(epochs=1, **LIGHT)
     ckpt = tmp_path / "model.partial"
     train_mod.train(
         train_mod.load_trainable(path), PAIRS, DOCS, cfg, progress=False, checkpoint=ckpt, checkpoint_key="k"
@@ -133,7 +144,7 @@ def test_a_checkpoint_that_cannot_be_used_is_said_and_tuning_starts_over(tmp_pat
     from recur.util.errors import RecurError
 
     path = embed.resolve(embed.DEFAULT).path
-    cfg = train_mod.TrainConfig(epochs=1, seed=5, batch_size=2)
+    cfg = train_mod.TrainConfig(epochs=1, **LIGHT)
     ckpt = tmp_path / "model.partial"
     ckpt.mkdir()
     state = ckpt / "state.pt"
@@ -193,7 +204,7 @@ def test_an_epochs_line_prints_its_mean_loss_not_the_last_batchs(monkeypatch, ca
         return losses[-1]
 
     monkeypatch.setattr(train_mod, "_step", step_and_record)
-    cfg = train_mod.TrainConfig(epochs=2, seed=5, batch_size=2)
+    cfg = train_mod.TrainConfig(epochs=2, **LIGHT)
     stats = train_mod.train(
         train_mod.load_trainable(embed.resolve(embed.DEFAULT).path), PAIRS, DOCS, cfg, progress=False
     )
@@ -215,7 +226,7 @@ def test_without_a_progress_bar_a_long_epoch_says_where_it_is(monkeypatch, capsy
     from recur.tuning import train as train_mod
 
     monkeypatch.setattr(train_mod, "PROGRESS_EVERY_S", 0.0)
-    cfg = train_mod.TrainConfig(epochs=1, seed=5, batch_size=2)
+    cfg = train_mod.TrainConfig(epochs=1, **LIGHT)
     train_mod.train(train_mod.load_trainable(embed.resolve(embed.DEFAULT).path), PAIRS, DOCS, cfg, progress=False)
     err = capsys.readouterr().err
     within = re.findall(r"epoch 1/1: batch (\d)/5, mean loss [0-9.]+, \d+s \(about \d+s more for this epoch\)", err)
@@ -236,7 +247,7 @@ def test_a_checkpoint_that_cannot_be_written_is_a_clean_error_and_leaves_no_temp
     ckpt = tmp_path / "model.partial"
     ckpt.mkdir()
     (ckpt / f"state.pt.tmp-{os.getpid()}").symlink_to("/dev/full")
-    cfg = train_mod.TrainConfig(epochs=1, seed=5, batch_size=2)
+    cfg = train_mod.TrainConfig(epochs=1, **LIGHT)
     model = train_mod.load_trainable(embed.resolve(embed.DEFAULT).path)
     with pytest.raises(RecurError) as exc:
         train_mod.train(model, PAIRS, DOCS, cfg, progress=False, checkpoint=ckpt, checkpoint_key="k")
@@ -266,7 +277,7 @@ def test_ctrl_c_while_a_checkpoint_is_written_leaves_the_one_before_and_no_temp_
 
     monkeypatch.setattr(torch, "save", save_then_ctrl_c)
     ckpt = tmp_path / "model.partial"
-    cfg = train_mod.TrainConfig(epochs=2, seed=5, batch_size=2)
+    cfg = train_mod.TrainConfig(epochs=2, **LIGHT)
     with pytest.raises(KeyboardInterrupt):
         train_mod.train(
             train_mod.load_trainable(embed.resolve(embed.DEFAULT).path), PAIRS, DOCS, cfg, progress=False,
@@ -310,6 +321,7 @@ def test_ctrl_c_while_training_says_where_the_checkpoint_is_and_that_a_rerun_res
     from recur.tuning import train as train_mod
 
     kb = tune_kb(tmp_path / "kb")
+    every = train_mod.CHECKPOINT_EVERY_S
     monkeypatch.setattr(train_mod, "CHECKPOINT_EVERY_S", 0.0)  # a checkpoint after every step
     real_step, calls = train_mod._step, []
 
@@ -323,6 +335,7 @@ def test_ctrl_c_while_training_says_where_the_checkpoint_is_and_that_a_rerun_res
     monkeypatch.setattr(train_mod, "_step", step_then_ctrl_c)
     out = tmp_path / ".recur" / "model"
     args = ["tune", "--kb", str(kb), "--out", str(out), "--index", str(tmp_path / "idx"), "--batch-size", "4"]
+    args += ["--epochs", "1", "--freeze-layers", "5"]  # what is said, not learned: 5 light steps, not 25 full ones
     res = CliRunner().invoke(cli, args)
     assert res.exit_code == 130, res.output
     ckpt = tmp_path / ".recur" / "model.partial"
@@ -340,6 +353,7 @@ def test_ctrl_c_while_training_says_where_the_checkpoint_is_and_that_a_rerun_res
         return real_step(*args)
 
     monkeypatch.setattr(train_mod, "_step", step_and_edit)
+    monkeypatch.setattr(train_mod, "CHECKPOINT_EVERY_S", every)  # the rerun: a checkpoint at the end, as by default
     res = CliRunner().invoke(cli, args)
     assert res.exit_code in (0, 3) and "Resuming from the checkpoint at step " in res.output, res.output
     name = edited.relative_to(kb).as_posix()
