@@ -96,50 +96,89 @@ def test_a_pasted_log_is_cut_before_tokenizing_without_changing_its_vector(preci
     assert float(ours @ theirs) > 1 - 1e-6
 
 
-def _index_with_model(tmp_path, model: str, env=None):
-    """`recur index --model MODEL` on a small KB, as a user runs it (its own process: the Hugging Face
-    libraries read their cache folder from the environment once, when imported)."""
+# Each run's own stderr, at the file descriptor (what the libraries' own handlers write to as well), and
+# its exit code; a crash is written into its stderr with its traceback
+INDEX_RUNS = """
+import json, os, sys, traceback
+from recur.cli.main import main
+runs, out, codes = json.loads(sys.argv[1]), sys.argv[2], {}
+for name, args in runs.items():
+    sys.stderr.flush()
+    saved, fd = os.dup(2), os.open(os.path.join(out, name + ".stderr"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+    os.dup2(fd, 2)
+    sys.argv[1:] = args
+    try:
+        main()
+        codes[name] = 0
+    except SystemExit as exc:
+        codes[name] = exc.code
+    except BaseException:
+        traceback.print_exc()
+        codes[name] = "crashed"
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(fd)
+        os.close(saved)
+print(json.dumps(codes))
+"""
+
+
+@pytest.fixture(scope="module")
+def model_runs(tmp_path_factory) -> dict:
+    """`recur index --model MODEL` on a small KB for a model that is not installed and one that is there
+    but broken, as a user runs it: not in this process (the Hugging Face libraries read their cache folder
+    from the environment once, when imported), and both in one new process, since importing the libraries
+    is most of a run's time. The missing model's run goes first: no warning of the libraries was given
+    (and so muted) before it. {run: (exit code, its stderr)}, and the Hugging Face cache as "cache"."""
+    import json
     import os
     import subprocess
     import sys
 
     from kbfactory import small_kb
 
-    kb = small_kb(tmp_path / "kb")
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "tools"), "RECUR_ENCODER": "torch", **(env or {})}
-    argv = [sys.executable, "-m", "recur", "index", "--kb", kb, "--index", tmp_path / "idx", "--model", model]
-    return subprocess.run([str(a) for a in argv], capture_output=True, text=True, env=env, timeout=300)
-
-
-def test_a_model_that_is_not_installed_is_said_plainly(tmp_path):
-    """Found in review: `recur index --model nosuch-model` said "We couldn't connect to
-    'https://huggingface.co' to load the files, and couldn't find them in the cached files.. Recur never
-    downloads models" (the library's words: no connection was tried; a double period)."""
-    cache = tmp_path / "hf-cache"
-    cache.mkdir()
-    res = _index_with_model(tmp_path, "nosuch-model", {"HF_HUB_CACHE": str(cache)})
-    assert res.returncode == 1 and "Traceback" not in res.stderr, res.stderr[-2000:]
-    said = res.stderr.strip().splitlines()[-1]
-    assert said == (
-        f"Error: model 'nosuch-model' is not installed here: no such folder, and no model of that name in the "
-        f"local Hugging Face cache ({cache}). Recur never downloads models: pass a sentence-transformers model "
-        "folder, or 'default' (the bundled model)."
-    ), said
-    assert "connect" not in res.stderr and "huggingface.co" not in res.stderr
-
-
-def test_a_model_that_is_there_but_does_not_load_says_why_once(tmp_path):
-    """A model the cache holds (or a folder) that the library cannot load keeps the library's reason,
-    ended by one period, not two; it is not called "not installed"."""
-    cache = tmp_path / "hf-cache"
+    tmp = tmp_path_factory.mktemp("model-runs")
+    kb = small_kb(tmp / "kb")
+    cache = tmp / "hf-cache"
     snapshot = cache / "models--acme--broken/snapshots/0123456789abcdef0123456789abcdef01234567"
     snapshot.mkdir(parents=True)
     (snapshot / "config.json").write_text("{}")
     (cache / "models--acme--broken/refs").mkdir()
     (cache / "models--acme--broken/refs/main").write_text(snapshot.name)
-    res = _index_with_model(tmp_path, "acme/broken", {"HF_HUB_CACHE": str(cache)})
-    said = res.stderr.strip().splitlines()[-1]
-    assert res.returncode == 1 and said.startswith("Error: cannot load model 'acme/broken': "), res.stderr[-2000:]
+    runs = {
+        name: ["index", "--kb", str(kb), "--index", str(tmp / f"idx-{name}"), "--model", model]
+        for name, model in (("missing", "nosuch-model"), ("broken", "acme/broken"))
+    }
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "tools"), "RECUR_ENCODER": "torch", "HF_HUB_CACHE": str(cache)}
+    argv = [sys.executable, "-c", INDEX_RUNS, json.dumps(runs), str(tmp)]
+    res = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=300)
+    assert res.returncode == 0, res.stderr[-2000:]
+    codes = json.loads(res.stdout.strip().splitlines()[-1])
+    return {name: (codes[name], (tmp / f"{name}.stderr").read_text()) for name in runs} | {"cache": cache}
+
+
+def test_a_model_that_is_not_installed_is_said_plainly(model_runs):
+    """Found in review: `recur index --model nosuch-model` said "We couldn't connect to
+    'https://huggingface.co' to load the files, and couldn't find them in the cached files.. Recur never
+    downloads models" (the library's words: no connection was tried; a double period)."""
+    code, stderr = model_runs["missing"]
+    assert code == 1 and "Traceback" not in stderr, stderr[-2000:]
+    said = stderr.strip().splitlines()[-1]
+    assert said == (
+        f"Error: model 'nosuch-model' is not installed here: no such folder, and no model of that name in the "
+        f"local Hugging Face cache ({model_runs['cache']}). Recur never downloads models: pass a "
+        "sentence-transformers model folder, or 'default' (the bundled model)."
+    ), said
+    assert "connect" not in stderr and "huggingface.co" not in stderr
+
+
+def test_a_model_that_is_there_but_does_not_load_says_why_once(model_runs):
+    """A model the cache holds (or a folder) that the library cannot load keeps the library's reason,
+    ended by one period, not two; it is not called "not installed"."""
+    code, stderr = model_runs["broken"]
+    said = stderr.strip().splitlines()[-1]
+    assert code == 1 and said.startswith("Error: cannot load model 'acme/broken': "), stderr[-2000:]
     assert "`model_type`" in said and ".." not in said and "not installed" not in said, said
     assert said.endswith(
         "Recur never downloads models: pass a sentence-transformers model folder, or 'default' (the bundled model)."
