@@ -3,7 +3,8 @@ virtual environment where the source tree is not importable, starts and serves a
 
 Slow (a wheel build, a venv, the real model): marked ``slow``; it runs in ``make test`` all the same.
 Dependencies come from the project's environment (its site-packages is appended to the new venv's
-path without running its .pth files, so the checkout's editable hook is not active there).
+path without running its .pth files, so the checkout's editable hook is not active there); pip among
+them, so the venv is made without its own (ensurepip took 6-8 s of the module's set-up).
 """
 
 from __future__ import annotations
@@ -44,13 +45,14 @@ def installed(tmp_path_factory):
     )
     wheel = next(dist.glob("recur-*.whl"))
     venv = work / "venv"
-    _sh([getattr(sys, "_base_executable", sys.executable), "-m", "venv", venv], cwd=work, env=env)
+    _sh([getattr(sys, "_base_executable", sys.executable), "-m", "venv", "--without-pip", venv], cwd=work, env=env)
     purelib = Path(
         _sh(
             [venv / "bin/python", "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], cwd=work, env=env
         ).stdout.strip()
     )
-    # the project's dependencies, as a plain path entry (its .pth files, the editable hook among them, do not run)
+    # the project's dependencies (pip too), as a plain path entry (its .pth files, the editable hook among them,
+    # do not run); pip run by the venv's python installs into the venv
     (purelib / "project-deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     _sh([venv / "bin/python", "-m", "pip", "install", "-q", "--no-deps", wheel], cwd=work, env=env)
     return venv / "bin", wheel, work, env
@@ -225,7 +227,9 @@ def test_a_blank_repository_and_its_first_pattern(installed):
         env=env,
     )
     _sh([recur, "check", "--kb", "kb"], cwd=repo, env=env)
-    _sh([recur, "index", "--kb", "kb", "--index", ".recur/index"], cwd=repo, env=env)
+    # the fake encoder (one more load of the real model, ~10 s): the installed wheel with the real model is
+    # test_a_team_repository_from_init_starter's
+    _sh([recur, "index", "--kb", "kb", "--index", ".recur/index", "--model", "fake:64"], cwd=repo, env=env)
     _sh([recur, "site", "--kb", "kb", "--out", "site", "--index", ".recur/index"], cwd=repo, env=env)
     assert (repo / "site/patterns/capacity/queue-consumer-lag-grows.html").is_file()
 
