@@ -8,12 +8,13 @@
    bad suggests, pattern list/detail reads, Alertmanager groups, feedback votes, and bodies
    over the limit written whole by a plain blocking socket before it reads.
 3. Halfway, one pattern gains a symptom and `recur index` rebuilds the index: the server
-   must pick it up (healthz `reloads`) without an error.
+   must pick it up (healthz `reloads`) without an error; the second half of the traffic
+   starts when the rebuild ends.
 4. Checks: no 5xx, no connection errors, every reply the expected status; every 201
    feedback is exactly one valid JSON line in the feedback file. Reports requests, p50/p99,
    and resident memory (VmRSS) at the end of warm-up (the first fifth) and at the end.
 Prints a table and writes bench/out/soak.json; exits 1 when a check fails.
-tests/test_soak.py runs it for about 20 s with the fake encoder in `make test`.
+tests/test_soak.py runs it for about 6 s with the fake encoder in `make test`.
 """
 
 from __future__ import annotations
@@ -196,8 +197,8 @@ def edit_and_reindex(kb: Path, work: Path, model: str) -> float:
     return time.perf_counter() - t0
 
 
-def sample_rss(pid: int, until: float, samples: list) -> None:
-    while time.monotonic() < until:
+def sample_rss(pid: int, clients: list, samples: list) -> None:
+    while any(c.is_alive() for c in clients):
         samples.append((time.monotonic(), rss_mb(pid)))
         time.sleep(0.5)
 
@@ -216,12 +217,17 @@ def run(
         before = httpx.get(base + "/metrics").text  # start-up's 503 healthz polls are not the soak's
         t0 = time.monotonic()
         until, stats, rss = t0 + duration, [], []
-        threads = [Client(i, base, ids, until, stats) for i in range(clients)]
-        threads.append(threading.Thread(target=sample_rss, args=(proc.pid, until, rss), daemon=True))
+        pool = [Client(i, base, ids, until, stats) for i in range(clients)]
+        threads = [*pool, threading.Thread(target=sample_rss, args=(proc.pid, pool, rss), daemon=True)]
         [t.start() for t in threads]
         time.sleep(duration / 2)
         reindex_s = edit_and_reindex(kb, work, model)
+        # the second half runs from the end of the rebuild, however long it took: the server's reload
+        # (it looks once a second) then always happens under traffic, in a short run too
+        for client in pool:
+            client.until = max(until, time.monotonic() + duration / 2)
         [t.join() for t in threads]
+        duration = round(time.monotonic() - t0, 1)  # the run as it went: the rebuild lengthens it
         health = httpx.get(base + "/healthz").json()
         metrics = httpx.get(base + "/metrics").text
     finally:

@@ -10,6 +10,8 @@ import sys
 from email.parser import Parser
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -37,7 +39,14 @@ def _tree(tmp_path: Path) -> Path:
     return tree
 
 
-def test_the_wheel_takes_its_version_from_recur_version(tmp_path):
+@pytest.fixture(scope="module")
+def metadata(tmp_path_factory) -> dict:
+    """The checkout's wheel metadata, built once for the module's tests (each build is a fresh interpreter
+    importing setuptools: 1-2 s); a test that changes the tree builds its own."""
+    return _built_metadata(_tree(tmp_path_factory.mktemp("packaging")))
+
+
+def test_the_wheel_takes_its_version_from_recur_version(metadata, tmp_path):
     """Found in review: the version was written twice (pyproject.toml and recur/__init__.py); a wheel
     built with one bumped said `recur --version` 0.1.0 while pip showed 0.1.1, and `make constraints`
     wrote the stale one. A bump of recur.__version__ alone is the wheel's version."""
@@ -46,18 +55,17 @@ def test_the_wheel_takes_its_version_from_recur_version(tmp_path):
     tree = _tree(tmp_path)
     source = (ROOT / "tools/recur/__init__.py").read_text()
     assert f'__version__ = "{__version__}"' in source
-    assert _built_metadata(tree)["Version"] == __version__
+    assert metadata["Version"] == __version__
     bumped = __version__ + ".post7"
     (tree / "tools/recur/__init__.py").write_text(source.replace(f'"{__version__}"', f'"{bumped}"'))
-    shutil.rmtree(tree / "meta")
     assert _built_metadata(tree)["Version"] == bumped
 
 
-def test_the_wheels_long_description_has_no_link_the_wheel_cannot_follow(tmp_path):
+def test_the_wheels_long_description_has_no_link_the_wheel_cannot_follow(metadata):
     """Found in review: the long description was README.md, whose links to docs/cli.md, docs/team-kb.md ... (and
     CONTRIBUTING.md) lead nowhere on a package index page or in `pip show`'s reader: the wheel carries none of
     them. It is docs/package.md, which links to nothing relative and says where the documentation is."""
-    meta = _built_metadata(_tree(tmp_path))
+    meta = metadata
     body = meta["body"]
     assert meta["Description-Content-Type"] == "text/markdown" and body.startswith("# Recur"), body[:200]
     targets = re.findall(r"\]\(([^)\s]+)", body) + re.findall(r"^\[[^\]]+\]:\s*(\S+)", body, re.M)

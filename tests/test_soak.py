@@ -1,4 +1,4 @@
-"""The soak (bench/soak.py) for about 20 s in `make test`: a real `recur serve` process under
+"""The soak (bench/soak.py) for about 6 s of traffic in `make test`: a real `recur serve` process under
 eight concurrent clients of mixed traffic, with a pattern edit and `recur index` halfway.
 
 Asserts behaviour only (statuses, connection errors, feedback lines, the reload); the
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.soak
 def test_short_soak(tmp_path):
     import soak
 
-    out = soak.run(ROOT / "kb", duration=20, clients=8, model="fake:64", work=tmp_path / "soak")
+    out = soak.run(ROOT / "kb", duration=6, clients=8, model="fake:64", work=tmp_path / "soak")
     print({k: v for k, v in out.items() if k != "by_kind"})
     assert out["examples"] == [] and out["unexpected"] == 0, out["examples"]
     assert out["errors_5xx"] == 0 and out["connection_errors"] == 0

