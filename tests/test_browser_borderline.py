@@ -77,13 +77,16 @@ def _expected(answer: dict) -> bool:
 
 
 @pytest.fixture(scope="module")
-def shipped_site(tmp_path_factory):
-    """The shipped KB (enough patterns to be calibrated) built with the browser search bundle."""
+def shipped_site(tmp_path_factory, real_engine):
+    """The shipped KB (enough patterns to be calibrated) built with the browser search bundle. Its index is a copy
+    of the session's real-model index of the same KB (real_engine): `recur site` finds it fresh and does not
+    load the model again to encode the KB (most of this fixture's time)."""
     reason = bundle.runtime_missing()
     if reason:
         pytest.skip(reason)
     tmp = tmp_path_factory.mktemp("borderline")
     out, index = tmp / "out", tmp / "index"
+    shutil.copytree(real_engine.index_dir, index)
     args = ["site", "--kb", str(ROOT / "kb"), "--out", str(out), "--index", str(index), "-q"]
     result = CliRunner(env={"RECUR_BROWSER_SEARCH": None}).invoke(cli, args)
     assert result.exit_code == 0, result.output
