@@ -525,13 +525,19 @@ def test_the_site_carries_the_licence_texts_of_what_it_redistributes(static_site
 
 # -- in Chromium ---------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def static_site(tmp_path_factory):
-    """site_kb built by `recur site` with its defaults (browser search on), served by http.server."""
+def static_site(tmp_path_factory, real_encoder):
+    """site_kb built by `recur site` with its defaults (browser search on), served by http.server. Its index is
+    built first with the session's real model (real_encoder), which `recur site` finds fresh: it loaded the
+    model once more to build it."""
+    from recur.kb.loader import load_kb
+    from recur.retrieval.index import build
+
     reason = bundle.runtime_missing()
     if reason:
         pytest.skip(reason)
     tmp = tmp_path_factory.mktemp("static-suggest")
     kb, out, index = site_kb(tmp / "kb"), tmp / "out", tmp / "index"
+    build(load_kb(kb), index, real_encoder, progress=False)
     result = CliRunner(env={"RECUR_BROWSER_SEARCH": None}).invoke(
         cli, ["site", "--kb", str(kb), "--out", str(out), "--as-of", AS_OF, "--strict", "--index", str(index)]
     )
