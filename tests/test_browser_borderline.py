@@ -77,13 +77,16 @@ def _expected(answer: dict) -> bool:
 
 
 @pytest.fixture(scope="module")
-def shipped_site(tmp_path_factory):
-    """The shipped KB (enough patterns to be calibrated) built with the browser search bundle."""
+def shipped_site(tmp_path_factory, real_engine):
+    """The shipped KB (enough patterns to be calibrated) built with the browser search bundle. Its index is a copy
+    of the session's real-model index of the same KB (real_engine): `recur site` finds it fresh and does not
+    load the model again to encode the KB (most of this fixture's time)."""
     reason = bundle.runtime_missing()
     if reason:
         pytest.skip(reason)
     tmp = tmp_path_factory.mktemp("borderline")
     out, index = tmp / "out", tmp / "index"
+    shutil.copytree(real_engine.index_dir, index)
     args = ["site", "--kb", str(ROOT / "kb"), "--out", str(out), "--index", str(index), "-q"]
     result = CliRunner(env={"RECUR_BROWSER_SEARCH": None}).invoke(cli, args)
     assert result.exit_code == 0, result.output
@@ -99,11 +102,10 @@ def _status_after(page, text: str) -> str:
 
 
 @pytest.mark.browser
-def test_browser_mode_says_borderline_and_api_mode_does_not(chromium, shipped_site):
-    from recur.retrieval.engine import Engine
+def test_browser_mode_says_borderline_and_api_mode_does_not(chromium, shipped_site, real_engine):
     from recur.serve import create_app
 
-    out, index = shipped_site
+    out, _ = shipped_site
     texts = ["latency", "503 errors", "certificate expired", "disk full"]
     page = chromium.new_page()
     errors = page_errors(page)
@@ -121,7 +123,9 @@ def test_browser_mode_says_borderline_and_api_mode_does_not(chromium, shipped_si
                 assert answer["borderline"] == expected[text], (text, answer["results"])
         assert said == expected
         assert said["latency"] and not said["certificate expired"]  # both outcomes are exercised
-        app = create_app(lambda: Engine.open(ROOT / "kb", index, quiet=True), site_dir=out)
+        # the server on the index the site's bundle was built from (shipped_site copied it): the session's engine,
+        # its model already loaded
+        app = create_app(lambda: real_engine, site_dir=out)
         with running(app) as base:
             page.goto(base + "/index.html")
             page.wait_for_selector("div.recur-suggest[data-mode=api]", timeout=60_000)

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -524,13 +525,19 @@ def test_the_site_carries_the_licence_texts_of_what_it_redistributes(static_site
 
 # -- in Chromium ---------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def static_site(tmp_path_factory):
-    """site_kb built by `recur site` with its defaults (browser search on), served by http.server."""
+def static_site(tmp_path_factory, real_encoder):
+    """site_kb built by `recur site` with its defaults (browser search on), served by http.server. Its index is
+    built first with the session's real model (real_encoder), which `recur site` finds fresh: it loaded the
+    model once more to build it."""
+    from recur.kb.loader import load_kb
+    from recur.retrieval.index import build
+
     reason = bundle.runtime_missing()
     if reason:
         pytest.skip(reason)
     tmp = tmp_path_factory.mktemp("static-suggest")
     kb, out, index = site_kb(tmp / "kb"), tmp / "out", tmp / "index"
+    build(load_kb(kb), index, real_encoder, progress=False)
     result = CliRunner(env={"RECUR_BROWSER_SEARCH": None}).invoke(
         cli, ["site", "--kb", str(kb), "--out", str(out), "--as-of", AS_OF, "--strict", "--index", str(index)]
     )
@@ -550,10 +557,13 @@ def page(chromium):
     pg.close()
 
 
-def _suggest_cli(kb, index, text) -> list:
+@functools.cache
+def _suggest_cli(kb, index, text) -> tuple:
+    """The ids `recur suggest` ranks for ``text`` on the module's site KB: asked once per text (each call loads
+    the real model; five tests compare the box with QUERIES[0])."""
     result = CliRunner().invoke(cli, ["suggest", "--kb", str(kb), "--index", str(index), "--json", text])
     assert result.exit_code == 0, result.output
-    return [r["id"] for r in json.loads(result.output)["results"]]
+    return tuple(r["id"] for r in json.loads(result.output)["results"])
 
 
 def _ask(page, text):
@@ -588,7 +598,7 @@ def test_the_box_suggests_on_a_static_host_as_recur_suggest_does(page, static_si
     assert page.locator(".recur-vote").count() == 0  # votes need the API
     for q in QUERIES:
         shown = _ask(page, q)
-        assert shown[:3] == _suggest_cli(kb, index, q)[:3], q
+        assert tuple(shown[:3]) == _suggest_cli(kb, index, q)[:3], q
     card.locator("a.recur-suggest__title").first.click()
     page.wait_for_url("**/patterns/**.html")
     assert page.errors == []
@@ -793,7 +803,7 @@ def test_a_model_download_that_fails_for_now_is_tried_again_on_the_next_question
     assert not page.locator("progress.recur-suggest__progress").is_visible()
     page.unroute(files)  # the network is back
     shown = _ask(page, QUERIES[0])
-    assert shown[:3] == _suggest_cli(kb, index, QUERIES[0])[:3]
+    assert tuple(shown[:3]) == _suggest_cli(kb, index, QUERIES[0])[:3]
     assert "ranked in your browser" in page.locator(".recur-suggest__status").inner_text()
     assert len([r for r in page.requests if f"/{name}" in r]) >= 2  # asked for again
     assert [e for e in page.errors if "Failed to load resource" not in e] == []
@@ -838,7 +848,7 @@ def test_only_the_newest_question_is_answered(page, static_site):
     page.wait_for_function("window.tops.length > 0", timeout=60_000)
     page.wait_for_timeout(2000)  # time for the log's answer to arrive too
     shown = page.eval_on_selector_all(".recur-suggest__card", "els => els.map(e => e.dataset.pattern)")
-    assert shown[:3] == _suggest_cli(kb, index, "CoreDNSErrorsHigh")[:3] and shown[0] == "dns-failure"
+    assert tuple(shown[:3]) == _suggest_cli(kb, index, "CoreDNSErrorsHigh")[:3] and shown[0] == "dns-failure"
     assert "Only the first" not in page.locator(".recur-suggest__status").inner_text()
     assert page.locator("button.recur-suggest__go").is_enabled()
     assert page.errors == []

@@ -86,12 +86,15 @@ def server(built, tmp_path_factory):
 
 
 @contextmanager
-def box_page(chromium, url: str, mode: str):
+def box_page(chromium, url: str, mode: str, clock: bool = False):
     """A page at ``url`` once its suggest box has settled in ``mode`` ("api" or "static"):
-    (page, console errors); closed afterwards."""
+    (page, console errors); closed afterwards. ``clock``: the page's timers run only when the test moves
+    its clock on (page.clock.run_for), so a test of the box's waits does not sit through them."""
     page = chromium.new_page()
     errors = page_errors(page)
     try:
+        if clock:
+            page.clock.install()
         page.goto(url)
         page.wait_for_selector(f'.recur-suggest[data-mode="{mode}"]', timeout=15000)
         yield page, errors
@@ -506,6 +509,17 @@ def status_says(page, text: str, timeout: int) -> None:
     page.locator(".recur-suggest__status", has_text=text).wait_for(timeout=timeout)
 
 
+def clock_until(page, target, limit_ms: int = 120_000) -> None:
+    """Move the clock of a box_page(clock=True) on, 100 ms at a time, until the locator ``target`` is there: the
+    box's timers (a Retry-After, the probe's back-off) fire as they would, without the test sitting through
+    their real seconds (they were most of this file's time). Between steps the page answers what it sent."""
+    for _ in range(limit_ms // 100):
+        if target.count():
+            return
+        page.clock.run_for(100)
+    target.wait_for(timeout=1000)
+
+
 def test_while_the_first_index_is_built_the_box_says_how_far_and_answers_once_ready(chromium, built, tmp_path):
     """Found in review: while `recur serve` built its first index (minutes for a large KB) the box said its own
     "starting (loading the model)" and, asked, "Still waiting for the suggestion service" and dropped the
@@ -532,7 +546,10 @@ def test_while_the_first_index_is_built_the_box_says_how_far_and_answers_once_re
         feedback_path=tmp_path / "f.jsonl",
     )
     try:
-        with running(app, wait_ready=False) as base, box_page(chromium, base + "/", "starting") as (page, errors):
+        with (
+            running(app, wait_ready=False) as base,
+            box_page(chromium, base + "/", "starting", clock=True) as (page, errors),
+        ):
             deadline = time.monotonic() + 30
             while len(told) < 2 and time.monotonic() < deadline:
                 time.sleep(0.02)
@@ -545,7 +562,7 @@ def test_while_the_first_index_is_built_the_box_says_how_far_and_answers_once_re
             assert "not ready yet: building the index (there was none yet): 0 of " in status, status
             assert "Still waiting" not in status
             gate.set()
-            page.wait_for_selector(".recur-suggest__card", timeout=30000)
+            clock_until(page, page.locator(".recur-suggest__card"))
             assert page.query_selector(".recur-suggest__card").get_attribute("data-pattern") == "disk-full"
             assert [e for e in errors if "Failed to load resource" not in e] == []  # the 503s themselves
     finally:
@@ -597,13 +614,15 @@ def test_a_question_the_server_is_not_ready_for_is_asked_again_a_few_times_then_
     """The server's message is shown as text (never as markup), the question is asked again after Retry-After,
     three times, then the box says it asks again once the server is ready; a new question cancels the wait for
     the one before."""
-    import time
-
     _, site = built
     message = "building the index (there was none yet): 512 of 898 texts encoded <b>now</b>; retry in a few seconds"
-    with never_ready(site, message) as (base, asked), box_page(chromium, base + "/", "starting") as (page, errors):
+    spent = "Asked 4 times: the box asks again once it is ready"
+    with (
+        never_ready(site, message) as (base, asked),
+        box_page(chromium, base + "/", "starting", clock=True) as (page, errors),
+    ):
         ask(page, "first question")
-        status_says(page, "Asked 4 times: the box asks again once it is ready", 20000)
+        clock_until(page, page.locator(".recur-suggest__status", has_text=spent))
         status = page.inner_text(".recur-suggest__status")
         assert "512 of 898 texts encoded <b>now</b>; retry in a few seconds" in status, status
         assert page.query_selector(".recur-suggest__status b") is None
@@ -611,8 +630,8 @@ def test_a_question_the_server_is_not_ready_for_is_asked_again_a_few_times_then_
         ask(page, "second question")
         status_says(page, "Asking again", 10000)
         ask(page, "third question")  # before the second is asked again: its retry is cancelled
-        status_says(page, "Asked 4 times: the box asks again once it is ready", 20000)
-        time.sleep(1.5)  # a retry of the second question, had it been left, would have come by now
+        clock_until(page, page.locator(".recur-suggest__status", has_text=spent))
+        page.clock.run_for(1500)  # a retry of the second question, had it been left, would have come by now
         assert asked[4:].count("second question") == 1, asked
         assert asked[4:].count("third question") == 4, asked
         assert [e for e in errors if "Failed to load resource" not in e] == []  # the 503s and the 404
@@ -702,29 +721,29 @@ def test_a_busy_server_is_asked_again_after_retry_after_as_a_starting_one_is(chr
 
     with (
         scripted_api(site, lambda n: HEALTHY, twice_busy) as (base, asked),
-        box_page(chromium, base + "/", "api") as (page, errors),
+        box_page(chromium, base + "/", "api", clock=True) as (page, errors),
     ):
         ask(page, "writes fail: No space left on device")
         status_says(page, "The suggestion service is busy: the server is busy (8 requests in progress)", 10000)
         assert "Asking again in 1 s" in page.inner_text(".recur-suggest__status")
-        page.wait_for_selector(".recur-suggest__card", timeout=15000)
+        clock_until(page, page.locator(".recur-suggest__card"))
         assert page.query_selector(".recur-suggest__card").get_attribute("data-pattern") == "disk-full"
         assert len(asked) == 3, asked
         assert [e for e in errors if "Failed to load resource" not in e] == []  # the 503s themselves
     with (
         scripted_api(site, lambda n: HEALTHY, lambda n: busy) as (base, asked),
-        box_page(chromium, base + "/", "api") as (page, _),
+        box_page(chromium, base + "/", "api", clock=True) as (page, _),
     ):
         ask(page, "always busy")
-        status_says(page, "Asked 4 times: ask again in a moment.", 15000)
+        clock_until(page, page.locator(".recur-suggest__status", has_text="Asked 4 times: ask again in a moment."))
         assert asked == ["always busy"] * 4
     stopping = _error("shutting_down", "the server is stopping; retry in a few seconds")
     with (
         scripted_api(site, lambda n: HEALTHY, lambda n: stopping) as (base, asked),
-        box_page(chromium, base + "/", "api") as (page, _),
+        box_page(chromium, base + "/", "api", clock=True) as (page, _),
     ):
         ask(page, "while it stops")
-        status_says(page, "Asked 2 times: ask again in a moment.", 15000)
+        clock_until(page, page.locator(".recur-suggest__status", has_text="Asked 2 times: ask again in a moment."))
         assert "The suggestion service is stopping: the server is stopping" in page.inner_text(".recur-suggest__status")
         assert asked == ["while it stops"] * 2
 
@@ -737,10 +756,8 @@ def test_a_503_retry_after_as_an_http_date_is_waited_for_as_a_429s_is(chromium, 
     import time
 
     _, site = built
-    when: list[float] = []
 
     def busy_until(n):
-        when.append(time.monotonic())
         if n:
             return 200, DISK_FULL, None
         at = email.utils.formatdate(math.ceil(time.time()) + 4, usegmt=True)  # 4-5 s from the browser's now
@@ -748,14 +765,16 @@ def test_a_503_retry_after_as_an_http_date_is_waited_for_as_a_429s_is(chromium, 
 
     with (
         scripted_api(site, lambda n: HEALTHY, busy_until) as (base, asked),
-        box_page(chromium, base + "/", "api") as (page, errors),
+        box_page(chromium, base + "/", "api", clock=True) as (page, errors),
     ):
         ask(page, "writes fail: No space left on device")
         status_says(page, "The suggestion service is busy: the server is busy; retry later", 10000)
         status = page.inner_text(".recur-suggest__status")
         assert re.search(r"Asking again in [45] s", status), status
-        page.wait_for_selector(".recur-suggest__card", timeout=15000)
-        assert len(asked) == 2 and when[1] - when[0] >= 3.5, when
+        page.clock.run_for(3000)  # not the 2 s of a Retry-After that did not read: asking disables the button
+        assert page.is_enabled(".recur-suggest__go") and len(asked) == 1, asked
+        clock_until(page, page.locator(".recur-suggest__card"))
+        assert len(asked) == 2, asked
         assert [e for e in errors if "Failed to load resource" not in e] == []
 
 
@@ -777,12 +796,12 @@ def test_while_a_question_waits_for_the_first_index_the_status_keeps_the_builds_
 
     with (
         scripted_api(site, building, building) as (base, asked),
-        box_page(chromium, base + "/", "starting") as (page, _),
+        box_page(chromium, base + "/", "starting", clock=True) as (page, _),
     ):
         ask(page, "writes fail: No space left on device")
-        status_says(page, "Asked 4 times: the box asks again once it is ready", 20000)
+        clock_until(page, page.locator(".recur-suggest__status", has_text="Asked 4 times: the box asks again once"))
         seen = encoded(page)
-        page.locator(".recur-suggest__status", has_text=f"{seen + 10} of 898").wait_for(timeout=10000)
+        clock_until(page, page.locator(".recur-suggest__status", has_text=f"{seen + 10} of 898"))
         assert "Asked 4 times" in page.inner_text(".recur-suggest__status")
         assert len(asked) == 4
 
@@ -808,14 +827,15 @@ def test_a_rate_limited_question_is_asked_again_once_after_a_short_retry_after_e
     ]
     with (
         scripted_api(site, lambda n: HEALTHY, lambda n: script[n]) as (base, asked),
-        box_page(chromium, base + "/", "api") as (page, errors),
+        box_page(chromium, base + "/", "api", clock=True) as (page, errors),
     ):
         ask(page, "writes fail: No space left on device")
         status_says(page, f"Too many questions from here for now ({slow}). Asking again in 1 s", 10000)
-        page.wait_for_selector(".recur-suggest__card", timeout=15000)
+        clock_until(page, page.locator(".recur-suggest__card"))
         assert asked == ["writes fail: No space left on device"] * 2
         ask(page, "ENOSPC on /data")
-        status_says(page, f"Too many questions from here for now ({slow}): ask again in 1 s. Meanwhile,", 15000)
+        twice = f"Too many questions from here for now ({slow}): ask again in 1 s. Meanwhile,"
+        clock_until(page, page.locator(".recur-suggest__status", has_text=twice))
         page.wait_for_selector(".recur-suggest__words", timeout=15000)
         assert page.get_attribute(".recur-suggest__words", "data-pattern") == "disk-full"
         assert asked[2:] == ["ENOSPC on /data"] * 2
@@ -846,7 +866,10 @@ def test_a_vote_refused_for_now_is_sent_again_once_or_said_not_recorded(chromium
         _limited("too many votes from 127.0.0.1; retry in 120 s", "120"),
     ]
     answers = (lambda n: HEALTHY, lambda n: (200, DISK_FULL, None), script.__getitem__)
-    with scripted_api(site, *answers, votes) as (base, _), box_page(chromium, base + "/", "api") as (page, errors):
+    with (
+        scripted_api(site, *answers, votes) as (base, _),
+        box_page(chromium, base + "/", "api", clock=True) as (page, errors),
+    ):
         ask(page, "writes fail: No space left on device")
         page.wait_for_selector(".recur-suggest__card", timeout=15000)
         card = page.locator(".recur-suggest__card").first
@@ -855,11 +878,11 @@ def test_a_vote_refused_for_now_is_sent_again_once_or_said_not_recorded(chromium
         card.get_by_text(
             "Not recorded yet (too many votes from 127.0.0.1; retry in 1 s): sending it again in 1 s"
         ).wait_for()
-        card.get_by_text("Thanks: recorded as useful.").wait_for(timeout=10000)
+        clock_until(page, card.get_by_text("Thanks: recorded as useful."))
         assert [v["useful"] for v in votes] == [True, True]
         down.click()
         card.get_by_text("sending it again in 1 s").wait_for()
-        card.get_by_text("The vote was not recorded (the server is busy").wait_for(timeout=10000)
+        clock_until(page, card.get_by_text("The vote was not recorded (the server is busy"))
         assert "vote again in 1 s." in card.inner_text()
         assert up.get_attribute("aria-pressed") == "true" and down.is_enabled()  # the vote that stands
         down.click()
@@ -912,9 +935,16 @@ def test_a_starting_servers_health_probe_failing_for_now_is_asked_again_not_take
     script = [_error("not_ready", "loading the model"), None, (502, PROXY_502, None), HEALTHY]
     with (
         scripted_api(site, lambda n: script[min(n, 3)], lambda n: (200, DISK_FULL, None)) as (base, _),
-        box_page(chromium, base + "/", "starting") as (page, errors),
+        box_page(chromium, base + "/", "starting", clock=True) as (page, errors),
     ):
+        status_says(page, "The suggestion service is starting: loading the model", 10000)
+        page.clock.run_for(1000)  # Retry-After: 1, then the network error
+        status_says(page, "The suggestion service could not be reached for now: the box asks it again in 2 s.", 10000)
+        page.clock.run_for(2000)
         status_says(page, "The suggestion service failed for now (HTTP 502): the box asks it again in 4 s.", 10000)
+        page.clock.run_for(3000)  # not the 2 s before: the page's clock also runs on by itself meanwhile
+        assert page.get_attribute(".recur-suggest", "data-mode") == "starting"  # not asked again yet
+        page.clock.run_for(1000)
         page.wait_for_selector('.recur-suggest[data-mode="api"]', timeout=15000)
         ask(page, "writes fail: No space left on device")
         page.wait_for_selector(".recur-suggest__card", timeout=15000)
@@ -1016,12 +1046,13 @@ def test_a_rate_limited_health_probe_is_asked_again_not_taken_for_a_static_site(
         page = chromium.new_page()
         errors = page_errors(page)
         try:
+            page.clock.install()  # the Retry-After waits run on the test's clock (clock_until)
             page.goto(base + "/")
             status_says(
                 page, "Too many requests from here for now (rate limit: 10 requests a minute): the box asks", 5000
             )
             assert "again in 1 s." in page.inner_text(".recur-suggest__status")
-            page.wait_for_selector('.recur-suggest[data-mode="api"]', timeout=15000)
+            clock_until(page, page.locator('.recur-suggest[data-mode="api"]'))
             ask(page, "writes fail: No space left on device")
             page.wait_for_selector(".recur-suggest__card", timeout=15000)
             assert [e for e in errors if "Failed to load resource" not in e] == []

@@ -431,7 +431,7 @@ def _first_search_result(page, query: str) -> str:
     page.locator("label.md-search__icon, .md-search__input").first.click()
     box = page.locator("input.md-search__input")
     box.fill("")
-    box.press_sequentially(query, delay=20)  # material searches on key events, not on fill()
+    box.press_sequentially(query)  # material searches on key events, not on fill(); its answers are awaited below
     # material answers every keystroke; a result's link names the words it was found by (?h=), and only
     # the answer to the whole query has its last word whole, so wait for that answer before reading it
     last = [w for w in re.split(SEARCH_SEPARATOR, query) if w][-1].lower()
