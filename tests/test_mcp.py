@@ -9,6 +9,7 @@ import datetime as dt
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -384,17 +385,28 @@ class RawStdio:
     """`recur mcp` spoken to by hand, one JSON-RPC line at a time: the SDK's client will not encode a
     lone surrogate, which is the point of the test that uses this."""
 
-    def __init__(self, kb, index, *extra):
+    def __init__(self, kb, index, *extra, keep_stderr: bool = False):
         import queue
         import subprocess
         import threading
 
         params = stdio(kb, index, *extra)
         self.proc = subprocess.Popen(
-            [params.command, *params.args], env=params.env, stdin=subprocess.PIPE, stdout=subprocess.PIPE
+            [params.command, *params.args],
+            env=params.env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE if keep_stderr else None,
         )
         self.lines: queue.Queue = queue.Queue()
-        threading.Thread(target=lambda: [self.lines.put(x) for x in self.proc.stdout], daemon=True).start()
+        self.reader = threading.Thread(target=lambda: [self.lines.put(x) for x in self.proc.stdout], daemon=True)
+        self.reader.start()
+        self.err: list[str] = []  # stderr's lines so far, with keep_stderr
+        if keep_stderr:
+            stderr = self.proc.stderr
+            threading.Thread(
+                target=lambda: [self.err.append(x.decode(errors="replace")) for x in stderr], daemon=True
+            ).start()
 
     def send(self, line: bytes) -> None:
         self.proc.stdin.write(line + b"\n")
@@ -463,40 +475,50 @@ def test_stdio_text_that_is_not_valid_unicode_is_answered_not_dropped(tmp_path):
     ],
 )
 def test_stdio_a_line_that_is_not_a_message_gets_the_json_rpc_error_and_the_server_serves_on(
-    served, line, code, ident, says
+    raw_served, line, code, ident, says
 ):
     """Found in review: the SDK's stdio reader dropped a line it could not read as a JSON-RPC message
     without a word, so a client that sent one waited for an answer that never came. It is answered as
     JSON-RPC 2.0 says: -32700 for a line that is not JSON, -32600 for JSON that is not a message (with
     the request's id when it has one); a blank line is no message and is skipped. Nothing but JSON-RPC
-    reaches stdout, and the server keeps serving."""
-    import subprocess
-
-    params = stdio(served["kb"], served["index"])
-    proc = subprocess.Popen(
-        [params.command, *params.args],
-        env=params.env,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    hello = {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "raw", "version": "1"}}
-    init = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": hello}).encode()
-    ping = b'{"jsonrpc": "2.0", "id": 99, "method": "ping"}'
-    lines = [init, b'{"jsonrpc": "2.0", "method": "notifications/initialized"}', b"", b"  ", line, ping]
-    proc.stdin.write(b"\n".join(lines) + b"\n")
-    proc.stdin.flush()
-    answers = []  # every line of stdout is JSON-RPC; stdin stays open until the ping's answer (EOF ends the server)
-    while not answers or answers[-1].get("id") != 99:
-        answers.append(json.loads(proc.stdout.readline() or b"null") or {"id": 99, "eof": True})
-    out, err = proc.communicate(timeout=60)
-    assert out == b""
-    assert [a["id"] for a in answers] == [1, ident, 99], answers
-    refused = answers[1]
+    reaches stdout (raw_served checks the rest when it ends), and the server keeps serving."""
+    n = next(_ping_ids)
+    logged = len(raw_served.err)
+    raw_served.send(b"\n".join([b"", b"  ", line, b'{"jsonrpc": "2.0", "id": %d, "method": "ping"}' % n]))
+    answers = []  # every line of stdout is JSON-RPC, read up to the ping's answer
+    while not answers or answers[-1].get("id") != n:
+        answers.append(json.loads(raw_served.lines.get(timeout=60)))
+    assert [a["id"] for a in answers] == [ident, n], answers
+    refused = answers[0]
     assert refused["error"]["code"] == code and refused["error"]["message"].startswith(says), refused
-    assert "result" not in refused and answers[2]["result"] == {}  # and the server still serves
-    assert proc.returncode == 0 and b"Traceback" not in err, err.decode()
-    assert err.decode().count("(answered)") == 1  # the refused line is logged on stderr, the blank ones are not
+    assert "result" not in refused and answers[1]["result"] == {}  # and the server still serves
+    # the refused line is logged on stderr (written before the ping was read: here once our reader has
+    # it), the blank ones are not
+    deadline = time.monotonic() + 30
+    while "(answered)" not in "".join(raw_served.err[logged:]) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    err = "".join(raw_served.err[logged:])
+    assert err.count("(answered)") == 1 and "Traceback" not in err, err
+
+
+_ping_ids = iter(range(100, 10**6))
+
+
+@pytest.fixture(scope="module")
+def raw_served(served):
+    """`recur mcp` over stdio on ``served``'s KB, spoken to by hand (RawStdio), initialized, its stderr
+    kept: the bad lines of the test above go to this one process (a process each took ~3 s a line).
+    When it ends: stdin's EOF ends the server, cleanly, with nothing left on stdout no test read."""
+    server = RawStdio(served["kb"], served["index"], keep_stderr=True)
+    hello = {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "raw", "version": "1"}}
+    assert "result" in server.ask(1, "initialize", hello)
+    server.send(b'{"jsonrpc": "2.0", "method": "notifications/initialized"}')
+    yield server
+    server.close()
+    server.reader.join(timeout=30)
+    left = [server.lines.get_nowait() for _ in range(server.lines.qsize())]
+    assert server.proc.returncode == 0 and not left, (server.proc.returncode, left)
+    assert "Traceback" not in "".join(server.err), server.err
 
 
 def test_http_mcp_on_a_live_server(served):
