@@ -9,6 +9,7 @@ import datetime as dt
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -53,6 +54,60 @@ def served(tmp_path_factory):
         yield {"base": base, "kb": kb, "index": idx}
 
 
+@pytest.fixture(scope="module")
+def served_stdio(served):
+    """One `recur mcp` over stdio on ``served``'s KB and index, its SDK session open for the module: the
+    tests that only read through it send it their work (``session(served_stdio, work)``) instead of
+    starting a process each (~3 s a start, seven tests)."""
+    shared = SharedStdio(stdio(served["kb"], served["index"]))
+    yield shared
+    shared.close()
+
+
+class SharedStdio:
+    """An MCP client session kept open in a thread of its own (an event loop there, as run_async's):
+    ``run(work)`` is ``await work(client)`` in that session, its result or its exception."""
+
+    def __init__(self, server):
+        import queue
+        import threading
+
+        self.jobs: queue.Queue = queue.Queue()
+        self.broken: Exception | None = None
+        self.thread = threading.Thread(target=asyncio.run, args=(self._serve(server),), daemon=True)
+        self.thread.start()
+
+    async def _serve(self, server):
+        job = None
+        try:
+            async with Client(server, read_timeout_seconds=120) as client:
+                while (job := await asyncio.to_thread(self.jobs.get)) is not None:
+                    work, done = job
+                    try:
+                        done.set_result(await work(client))
+                    except Exception as exc:  # the test's to see, in its own thread
+                        done.set_exception(exc)
+                    job = None
+        except Exception as exc:  # the session could not open or broke: the tests waiting are told
+            self.broken = exc
+            for waiting in [job] + [self.jobs.get_nowait() for _ in range(self.jobs.qsize())]:
+                if waiting is not None:
+                    waiting[1].set_exception(exc)
+
+    def run(self, work):
+        from concurrent.futures import Future
+
+        if self.broken:
+            raise self.broken
+        done: Future = Future()
+        self.jobs.put((work, done))
+        return done.result(timeout=300)
+
+    def close(self) -> None:
+        self.jobs.put(None)
+        self.thread.join(timeout=60)
+
+
 def stdio(kb, index, *extra) -> StdioServerParameters:
     return StdioServerParameters(
         command=sys.executable,
@@ -62,7 +117,10 @@ def stdio(kb, index, *extra) -> StdioServerParameters:
 
 
 def session(server, work):
-    """Run ``await work(client)`` inside one MCP session with ``server``; returns its result."""
+    """Run ``await work(client)`` inside one MCP session with ``server`` (or in the shared session
+    ``server`` is); returns its result."""
+    if isinstance(server, SharedStdio):
+        return server.run(work)
 
     async def main():
         async with Client(server, read_timeout_seconds=120) as client:
@@ -91,7 +149,7 @@ async def call(client, name, args):
     return r.is_error, r.structured_content, r.content[0].text
 
 
-def test_stdio_tools_match_the_api(served):
+def test_stdio_tools_match_the_api(served, served_stdio):
     async def work(client):
         tools = {t.name: t for t in (await client.list_tools()).tools}
         out = {"tools": tools}
@@ -108,7 +166,7 @@ def test_stdio_tools_match_the_api(served):
         out["resource"] = (await client.read_resource("recur://patterns/disk-full")).contents[0]
         return out
 
-    out = session(stdio(served["kb"], served["index"]), work)
+    out = session(served_stdio, work)
     tools = out["tools"]
     assert set(tools) == READ_TOOLS  # no record_incident without --allow-writes
     schema = tools["suggest_patterns"].input_schema
@@ -150,7 +208,7 @@ def test_stdio_tools_match_the_api(served):
     assert resource.text == (Path(served["kb"]) / "patterns/capacity/disk-full.md").read_text()
 
 
-def test_stdio_errors_are_tool_errors_with_the_api_messages(served):
+def test_stdio_errors_are_tool_errors_with_the_api_messages(served, served_stdio):
     bad_suggest = [{"text": "   ", "top": 3}, {"text": "disk", "top": 0}, {"text": "disk", "top": 51}]
 
     async def work(client):
@@ -174,7 +232,7 @@ def test_stdio_errors_are_tool_errors_with_the_api_messages(served):
         out["after"] = await call(client, "suggest_patterns", {"text": "ENOSPC", "top": 1})  # still serving
         return out
 
-    out = session(stdio(served["kb"], served["index"]), work)
+    out = session(served_stdio, work)
     for args, (err, body, text) in zip(bad_suggest, out["suggest"]):
         status, expected = api(served, "/api/suggest", args)
         assert err and status == 422 and body == expected and text == expected["error"]["message"]
@@ -191,7 +249,7 @@ def test_stdio_errors_are_tool_errors_with_the_api_messages(served):
     assert not out["after"][0] and out["after"][1]["results"][0]["id"] == "disk-full"
 
 
-def test_a_retired_pattern_is_said_to_be_retired_as_the_api_says_it(served):
+def test_a_retired_pattern_is_said_to_be_retired_as_the_api_says_it(served, served_stdio):
     """get_pattern of a retired id answered as GET /api/patterns/<id> did, "no pattern with id ... in the
     index"; both now say it is retired, in the same words, and so do past_incidents and the resource."""
 
@@ -205,7 +263,7 @@ def test_a_retired_pattern_is_said_to_be_retired_as_the_api_says_it(served):
             out["resource"] = str(exc)
         return out
 
-    out = session(stdio(served["kb"], served["index"]), work)
+    out = session(served_stdio, work)
     status, expected = api(served, "/api/patterns/old-retired")
     assert status == 404 and expected["error"]["code"] == "pattern_not_found"
     assert "'old-retired' is retired (patterns/deploys/old-retired.md)" in expected["error"]["message"]
@@ -327,17 +385,28 @@ class RawStdio:
     """`recur mcp` spoken to by hand, one JSON-RPC line at a time: the SDK's client will not encode a
     lone surrogate, which is the point of the test that uses this."""
 
-    def __init__(self, kb, index, *extra):
+    def __init__(self, kb, index, *extra, keep_stderr: bool = False):
         import queue
         import subprocess
         import threading
 
         params = stdio(kb, index, *extra)
         self.proc = subprocess.Popen(
-            [params.command, *params.args], env=params.env, stdin=subprocess.PIPE, stdout=subprocess.PIPE
+            [params.command, *params.args],
+            env=params.env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE if keep_stderr else None,
         )
         self.lines: queue.Queue = queue.Queue()
-        threading.Thread(target=lambda: [self.lines.put(x) for x in self.proc.stdout], daemon=True).start()
+        self.reader = threading.Thread(target=lambda: [self.lines.put(x) for x in self.proc.stdout], daemon=True)
+        self.reader.start()
+        self.err: list[str] = []  # stderr's lines so far, with keep_stderr
+        if keep_stderr:
+            stderr = self.proc.stderr
+            threading.Thread(
+                target=lambda: [self.err.append(x.decode(errors="replace")) for x in stderr], daemon=True
+            ).start()
 
     def send(self, line: bytes) -> None:
         self.proc.stdin.write(line + b"\n")
@@ -406,40 +475,50 @@ def test_stdio_text_that_is_not_valid_unicode_is_answered_not_dropped(tmp_path):
     ],
 )
 def test_stdio_a_line_that_is_not_a_message_gets_the_json_rpc_error_and_the_server_serves_on(
-    served, line, code, ident, says
+    raw_served, line, code, ident, says
 ):
     """Found in review: the SDK's stdio reader dropped a line it could not read as a JSON-RPC message
     without a word, so a client that sent one waited for an answer that never came. It is answered as
     JSON-RPC 2.0 says: -32700 for a line that is not JSON, -32600 for JSON that is not a message (with
     the request's id when it has one); a blank line is no message and is skipped. Nothing but JSON-RPC
-    reaches stdout, and the server keeps serving."""
-    import subprocess
-
-    params = stdio(served["kb"], served["index"])
-    proc = subprocess.Popen(
-        [params.command, *params.args],
-        env=params.env,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    hello = {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "raw", "version": "1"}}
-    init = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": hello}).encode()
-    ping = b'{"jsonrpc": "2.0", "id": 99, "method": "ping"}'
-    lines = [init, b'{"jsonrpc": "2.0", "method": "notifications/initialized"}', b"", b"  ", line, ping]
-    proc.stdin.write(b"\n".join(lines) + b"\n")
-    proc.stdin.flush()
-    answers = []  # every line of stdout is JSON-RPC; stdin stays open until the ping's answer (EOF ends the server)
-    while not answers or answers[-1].get("id") != 99:
-        answers.append(json.loads(proc.stdout.readline() or b"null") or {"id": 99, "eof": True})
-    out, err = proc.communicate(timeout=60)
-    assert out == b""
-    assert [a["id"] for a in answers] == [1, ident, 99], answers
-    refused = answers[1]
+    reaches stdout (raw_served checks the rest when it ends), and the server keeps serving."""
+    n = next(_ping_ids)
+    logged = len(raw_served.err)
+    raw_served.send(b"\n".join([b"", b"  ", line, b'{"jsonrpc": "2.0", "id": %d, "method": "ping"}' % n]))
+    answers = []  # every line of stdout is JSON-RPC, read up to the ping's answer
+    while not answers or answers[-1].get("id") != n:
+        answers.append(json.loads(raw_served.lines.get(timeout=60)))
+    assert [a["id"] for a in answers] == [ident, n], answers
+    refused = answers[0]
     assert refused["error"]["code"] == code and refused["error"]["message"].startswith(says), refused
-    assert "result" not in refused and answers[2]["result"] == {}  # and the server still serves
-    assert proc.returncode == 0 and b"Traceback" not in err, err.decode()
-    assert err.decode().count("(answered)") == 1  # the refused line is logged on stderr, the blank ones are not
+    assert "result" not in refused and answers[1]["result"] == {}  # and the server still serves
+    # the refused line is logged on stderr (written before the ping was read: here once our reader has
+    # it), the blank ones are not
+    deadline = time.monotonic() + 30
+    while "(answered)" not in "".join(raw_served.err[logged:]) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    err = "".join(raw_served.err[logged:])
+    assert err.count("(answered)") == 1 and "Traceback" not in err, err
+
+
+_ping_ids = iter(range(100, 10**6))
+
+
+@pytest.fixture(scope="module")
+def raw_served(served):
+    """`recur mcp` over stdio on ``served``'s KB, spoken to by hand (RawStdio), initialized, its stderr
+    kept: the bad lines of the test above go to this one process (a process each took ~3 s a line).
+    When it ends: stdin's EOF ends the server, cleanly, with nothing left on stdout no test read."""
+    server = RawStdio(served["kb"], served["index"], keep_stderr=True)
+    hello = {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "raw", "version": "1"}}
+    assert "result" in server.ask(1, "initialize", hello)
+    server.send(b'{"jsonrpc": "2.0", "method": "notifications/initialized"}')
+    yield server
+    server.close()
+    server.reader.join(timeout=30)
+    left = [server.lines.get_nowait() for _ in range(server.lines.qsize())]
+    assert server.proc.returncode == 0 and not left, (server.proc.returncode, left)
+    assert "Traceback" not in "".join(server.err), server.err
 
 
 def test_http_mcp_on_a_live_server(served):
@@ -839,7 +918,7 @@ def test_http_text_that_is_not_valid_unicode_is_answered_as_over_stdio(served):
     assert result["structuredContent"]["results"][0]["id"] == "disk-full"
 
 
-def test_every_pattern_is_a_listed_resource_over_stdio_and_http(served):
+def test_every_pattern_is_a_listed_resource_over_stdio_and_http(served, served_stdio):
     """Found in an audit: resources/list was empty (the patterns were only a URI template), so a client
     that offers the listed resources (an assistant's attach menu) offered no pattern."""
 
@@ -848,7 +927,7 @@ def test_every_pattern_is_a_listed_resource_over_stdio_and_http(served):
         return listed, await client.read_resource(listed[0].uri)
 
     patterns = api(served, "/api/patterns")[1]["patterns"]
-    for server in (stdio(served["kb"], served["index"]), served["base"] + "/mcp"):
+    for server in (served_stdio, served["base"] + "/mcp"):
         listed, first = session(server, work)
         assert [str(r.uri) for r in listed] == [f"recur://patterns/{p['id']}" for p in patterns]
         assert [(r.name, r.title) for r in listed] == [(p["id"], p["title"]) for p in patterns]
@@ -1019,7 +1098,7 @@ def test_http_mcp_searches_wait_for_the_same_slots_as_the_api(served, tmp_path):
         assert out and not out[0][0]  # answered once the slot was free
 
 
-def test_an_argument_a_tool_does_not_take_is_refused_as_the_api_refuses_it(served):
+def test_an_argument_a_tool_does_not_take_is_refused_as_the_api_refuses_it(served, served_stdio):
     """Found in review: list_patterns {"categry": "x"} listed every pattern (the SDK drops arguments
     it does not know), where GET /api/patterns?categry=x is a 422 naming the parameter."""
 
@@ -1030,7 +1109,7 @@ def test_an_argument_a_tool_does_not_take_is_refused_as_the_api_refuses_it(serve
             await call(client, "list_patterns", {"category": "capacity"}),
         ]
 
-    misspelt, extra, fine = session(stdio(served["kb"], served["index"]), work)
+    misspelt, extra, fine = session(served_stdio, work)
     assert misspelt[0] and misspelt[1]["error"]["code"] == "invalid_request"
     assert misspelt[2] == "unknown argument(s): categry (list_patterns takes category, service, severity, tag)"
     assert extra[0] and extra[2] == "unknown argument(s): limit (suggest_patterns takes text, top)"
@@ -1039,7 +1118,7 @@ def test_an_argument_a_tool_does_not_take_is_refused_as_the_api_refuses_it(serve
     assert status == 422 and body["error"]["code"] == misspelt[1]["error"]["code"]
 
 
-def test_an_unknown_tool_is_a_json_rpc_invalid_params_error_over_stdio_and_http(served):
+def test_an_unknown_tool_is_a_json_rpc_invalid_params_error_over_stdio_and_http(served, served_stdio):
     """Found in review: a call of a tool the server does not have was answered as a tool result with
     isError (the SDK's default), which says a tool ran and failed. The MCP specification makes an unknown
     tool a protocol error, its example -32602 "Unknown tool: ..."; the session serves on after it."""
@@ -1054,7 +1133,7 @@ def test_an_unknown_tool_is_a_json_rpc_invalid_params_error_over_stdio_and_http(
         out.append(await call(client, "suggest_patterns", {"text": "ENOSPC", "top": 1}))
         return out
 
-    for server in (stdio(served["kb"], served["index"]), served["base"] + "/mcp"):
+    for server in (served_stdio, served["base"] + "/mcp"):
         misspelt, long_name, after = session(server, work)
         assert misspelt.code == -32602, misspelt
         assert misspelt.message == (
@@ -1137,7 +1216,7 @@ def test_tool_arguments_say_the_limits_the_server_applies():
     assert limit["maximum"] == 77 and "(1 to 77)" in limit["description"], limit
 
 
-def test_an_empty_list_filter_over_mcp_is_taken_as_left_out(served):
+def test_an_empty_list_filter_over_mcp_is_taken_as_left_out(served, served_stdio):
     """Model clients often send "" for an optional argument they leave out; list_patterns refused
     {"category": ""} ("must not be empty", right for GET /api/patterns?category=, a script's unset
     variable: found in review). Over MCP "" (or spaces) is no filter: every pattern, as with none,
@@ -1150,7 +1229,7 @@ def test_an_empty_list_filter_over_mcp_is_taken_as_left_out(served):
             await call(client, "list_patterns", {"category": "capacity", "tag": ""}),
         ]
 
-    every, blank, capacity = session(stdio(served["kb"], served["index"]), work)
+    every, blank, capacity = session(served_stdio, work)
     assert not blank[0], blank[2]
     assert blank[1] == every[1] and len(blank[1]["patterns"]) > 1
     assert not capacity[0] and capacity[1] == api(served, "/api/patterns?category=capacity")[1]

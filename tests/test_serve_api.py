@@ -342,6 +342,15 @@ def health_when(base: str, cond, wait: float = 30):
     raise AssertionError(h)
 
 
+@pytest.fixture
+def quick_stale_checks(monkeypatch):
+    """The watcher looks at the KB's and the site's files every 0.2 s, not every 5 s (STALE_INTERVAL,
+    read at each look; the server runs in this process): the tests of what it finds waited 5 s out."""
+    from recur.serve import runtime
+
+    monkeypatch.setattr(runtime, "STALE_INTERVAL", 0.2)
+
+
 def _reloading_app(tmp_path):
     """(kb, index folder, app) on a small KB with the fake encoder, checking for a rebuilt index every 0.1 s."""
     kb = small_kb(tmp_path / "kb")
@@ -534,7 +543,7 @@ def test_damage_to_the_served_index_files_and_their_removal_show_in_healthz(tmp_
         assert post(base, "/api/suggest", {"text": "disk full", "top": 1}).status_code == 200
 
 
-def test_a_kb_changed_since_the_index_was_built_shows_in_healthz_and_metrics(tmp_path):
+def test_a_kb_changed_since_the_index_was_built_shows_in_healthz_and_metrics(tmp_path, quick_stale_checks):
     """Found in an operator's review: a `git pull` of the KB with the server running left it
     answering from the old index with a green /healthz. Health says the KB changed, naming the file
     (status stays ok: the old index still answers), until the rebuilt index is loaded."""
@@ -790,7 +799,9 @@ def test_a_pattern_left_out_for_errors_is_named_where_answers_are_given(tmp_path
     assert "recur_index_patterns_left_out 1.0" in metrics
 
 
-def test_a_site_built_from_other_kb_files_than_the_served_index_shows_in_healthz_and_metrics(tmp_path):
+def test_a_site_built_from_other_kb_files_than_the_served_index_shows_in_healthz_and_metrics(
+    tmp_path, quick_stale_checks
+):
     """Found in an operator's review: after a `git pull` and a `recur index`, /api/suggest knew a new
     pattern whose page was a 404, while /healthz said "stale": null and recur_index_stale 0: nothing
     said the site had not been rebuilt. The site records the KB files it was built from; health says
@@ -823,7 +834,7 @@ def test_a_site_built_from_other_kb_files_than_the_served_index_shows_in_healthz
         assert httpx.get(base + "/patterns/capacity/inode-exhaustion.html").status_code == 200
 
 
-def test_a_site_built_in_another_checkout_of_the_same_kb_is_not_called_stale(tmp_path):
+def test_a_site_built_in_another_checkout_of_the_same_kb_is_not_called_stale(tmp_path, quick_stale_checks):
     """README: build the index and the site from one checkout. Found in review: a site built in CI and
     an index built on the server never agreed, compared by the files' sizes and modification times,
     which differ between two checkouts of one commit. The two record a digest of the files' contents:

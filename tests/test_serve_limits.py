@@ -42,9 +42,11 @@ def address(base: str) -> tuple[str, int]:
 
 
 def read_reply(sock: socket.socket) -> tuple[int, dict, bytes]:
-    """Read one HTTP/1.1 response (the server closes after errors): status, headers, body."""
+    """Read one HTTP/1.1 response (the server closes after errors): status, headers, body. Read until
+    the server closes, or until the body its Content-Length gives is whole: a 200 keeps the connection
+    open, and reading on waited out uvicorn's 5-second keep-alive."""
     data = b""
-    while True:
+    while not _whole(data):
         chunk = sock.recv(65536)
         if not chunk:
             break
@@ -53,6 +55,18 @@ def read_reply(sock: socket.socket) -> tuple[int, dict, bytes]:
     lines = head.decode("latin-1").split("\r\n")
     headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
     return int(lines[0].split()[1]), headers, body
+
+
+def _whole(data: bytes) -> bool:
+    """Whether ``data`` holds a response's head and the whole body its Content-Length gives."""
+    head, sep, body = data.partition(b"\r\n\r\n")
+    if not sep:
+        return False
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            return len(body) >= int(value)
+    return False
 
 
 def blocking_post(base: str, body: bytes, chunked: bool = False, extra: bytes = b"") -> tuple[int, dict, bytes]:
@@ -442,11 +456,14 @@ def test_errors_answered_before_the_app_are_in_the_metrics(base):
         with socket.create_connection(address(base), timeout=30) as s:
             s.sendall(request)
             read_reply(s)
-    with socket.create_connection(address(base), timeout=30) as s:
-        s.sendall(b"GET / HTTP/1.1\r\n")  # and nothing more: the header timeout (1.5 s here)
-        assert read_reply(s)[0] == 408
-    with socket.create_connection(address(base), timeout=30) as s:  # sends nothing: a browser's preconnect
-        assert read_reply(s)[0] == 408
+    # the two header timeouts (1.5 s here) run out side by side, not one after the other
+    with (
+        socket.create_connection(address(base), timeout=30) as cut,
+        socket.create_connection(address(base), timeout=30) as idle,  # sends nothing: a browser's preconnect
+    ):
+        cut.sendall(b"GET / HTTP/1.1\r\n")  # and nothing more
+        assert read_reply(cut)[0] == 408
+        assert read_reply(idle)[0] == 408
     after = {code: _protocol_count(base, code) for code in (400, 408, 431)}
     assert {code: after[code] - before[code] for code in after} == {400: 1, 408: 1, 431: 1}  # not the idle one
 
@@ -500,9 +517,11 @@ def searches_waiting(app, base: str, n: int):
     """``n`` searches sent while the one inference slot is held, each waiting in the app for it: the
     list their status codes go to, filled once the block ends and the slot is given back."""
     codes: list = []
+    # one client, a connection per thread: a client each built an SSL context each, ~1 s for 50
+    client = httpx.Client(timeout=60, limits=httpx.Limits(max_connections=n, max_keepalive_connections=0))
 
     def search():
-        codes.append(httpx.post(base + "/api/suggest", json={"text": "disk full"}, timeout=60).status_code)
+        codes.append(client.post(base + "/api/suggest", json={"text": "disk full"}).status_code)
 
     gate = app.state.settings.gate
     gate.acquire()
@@ -513,6 +532,7 @@ def searches_waiting(app, base: str, n: int):
     finally:
         gate.release()
         [t.join() for t in waiting]
+        client.close()
 
 
 def test_health_and_reads_are_answered_while_searches_wait_for_the_model(tmp_path):
@@ -531,7 +551,11 @@ def test_health_and_reads_are_answered_while_searches_wait_for_the_model(tmp_pat
         inference_threads=1,
     )
     with running(app) as base, searches_waiting(app, base, 50) as codes:
-        time.sleep(1.0)  # all 50 in the app, each holding a thread while it waits for the slot
+        # all 50 in the app, each holding a thread while it waits for the slot (and the scrape asking)
+        deadline = time.monotonic() + 30
+        while in_flight(base) < 51:
+            assert time.monotonic() < deadline, f"{in_flight(base) - 1:.0f} of 50 searches in the app"
+            time.sleep(0.05)
         # answered while the slot is still held: with the old pool every thread waited on it, and
         # these waited with them until the slot was released (after them: a timeout). Liveness,
         # not speed: no timing is asserted (the machine may be loaded), the timeout only ends a hang.
