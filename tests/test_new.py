@@ -363,6 +363,31 @@ def test_a_slip_in_a_prompted_step_is_asked_again_not_the_whole_path_lost(kb):
     assert incident.patterns == ["db-pool-exhausted"]
 
 
+def test_a_path_step_naming_a_retired_or_repeated_pattern_is_refused_before_the_path_is_written(kb):
+    """`recur new path --step old-retired` wrote the path, then `recur check` warned that a new hire would
+    read a retired pattern on it (a repeated step the same): the author had to open the file to undo
+    what they had just typed. Refused with what to do, nothing written; at the prompt, asked again."""
+    args = ("new", "path", "--kb", "kb", "--no-input", "--title", "Old ways")
+    res = run(*args, "--step", "old-retired: history")
+    assert res.exit_code == 1
+    assert "--step: 'old-retired' is retired (it no longer happens, and is never suggested): name " in res.output
+    res = run(*args, "--step", "disk-full: first", "--step", "dns-failure", "--step", "disk-full: again")
+    assert res.exit_code == 1 and "--step: 'disk-full' is already step 1: name another pattern" in res.output
+    assert not Path("kb/paths/old-ways.yml").exists()
+    answers = "Old ways\n\n\nold-retired: history\ndisk-full: first\ndisk-full: again\ndns-failure: next\n\n"
+    res = run("new", "path", "--kb", "kb", input=answers)
+    assert res.exit_code == 0, res.output
+    assert "'old-retired' is retired (it no longer happens, and is never suggested): name " in res.output
+    assert "'disk-full' is already step 1: name another pattern. Type it again." in res.output
+    steps = load_kb(kb).paths["old-ways"].steps
+    assert [(s.pattern, s.why) for s in steps] == [("disk-full", "first"), ("dns-failure", "next")]
+    answers = "Old fire\n\nsev2\nold-retired\n\n\n"  # an incident may still match a retired pattern
+    res = run("new", "incident", "--kb", "kb", input=answers)
+    assert res.exit_code == 0, res.output
+    (incident,) = [i for i in load_kb(kb).incidents.values() if i.title == "Old fire"]
+    assert incident.patterns == ["old-retired"]
+
+
 def test_a_prompted_path_id_taken_or_not_kebab_is_asked_again_not_the_whole_path_lost(kb):
     """The Id of a path was checked only after the last step was answered: a path of that id already there
     (offered as the default, from the title) or an id that is no kebab-case id lost every answer, and was

@@ -103,8 +103,8 @@ def _answered_from_stdin(*flags: str):
 
 
 def _ask_list(label: str, required: bool = False, check=None) -> list:
-    """Prompt for items until an empty answer. ``check``: what is wrong with an answer, or None; a wrong one is
-    said and asked again, not found after the last answer with all of them lost."""
+    """Prompt for items until an empty answer. ``check(answer, answers so far)``: what is wrong with an answer, or
+    None; a wrong one is said and asked again, not found after the last answer with all of them lost."""
     items: list = []
     while True:
         text = click.prompt(
@@ -118,7 +118,7 @@ def _ask_list(label: str, required: bool = False, check=None) -> list:
                 click.echo(f"At least one {label.lower()} is required.", err=True)
                 continue
             return items
-        problem = check(text) if check else None
+        problem = check(text, tuple(items)) if check else None
         if problem:
             end = " " if problem.endswith(("?", ".")) else ". "
             click.echo(f"{problem[0].upper()}{problem[1:]}{end}Type it again.", err=True)
@@ -347,7 +347,7 @@ def incident(kb_dir, iid, title, date, severity, patterns, services, duration, s
                 value_proc=(lambda v: severity_level(kb, v, "Severity")) if sevs else None,
             )
             patterns = patterns or _ask_list(
-                "Matched pattern id (empty if unknown)", check=lambda pid: scaffold.pattern_problem(kb, pid)
+                "Matched pattern id (empty if unknown)", check=lambda pid, _: scaffold.pattern_problem(kb, pid)
             )
             services = services or _ask_list("Service")
     fields = dict(
@@ -424,7 +424,9 @@ def path_cmd(kb_dir, pid, title, audience, steps, order, no_input):
             steps = steps or _ask_list(
                 "Step as 'pattern-id: why it matters'",
                 required=True,
-                check=lambda text: scaffold.pattern_problem(kb, scaffold.parse_step(text)[0]),
+                check=lambda text, earlier: scaffold.step_problem(
+                    kb, scaffold.parse_step(text)[0], [scaffold.parse_step(e)[0] for e in earlier]
+                ),
             )
     path, text = scaffold.path_file(
         kb, id=pid, title=title, audience=audience, steps=[scaffold.parse_step(s) for s in steps], order=order

@@ -324,7 +324,7 @@ def retired_expect_warnings(kb: KB) -> list[Problem]:
             _expect_line(case, k),
             f"[{_pos(case, n)}].expect",
             f"{pid!r} is retired, and retired patterns are never suggested: this id can never match; "
-            f"expect {_replacement(kb, pid)}, or remove it",
+            f"expect {replacement_of(kb, pid)}, or remove it",
             "warning",
         )
         for n, case in enumerate(kb.cases)
@@ -344,7 +344,7 @@ def retired_step_warnings(kb: KB) -> list[Problem]:
             path.line("steps", i, "pattern"),
             f"steps[{i}].pattern",
             f"{step.pattern!r} is retired (it no longer happens, and is never suggested): a new hire still reads "
-            f"it on this path; name {_replacement(kb, step.pattern)}, or remove the step",
+            f"it on this path; name {replacement_of(kb, step.pattern)}, or remove the step",
             "warning",
         )
         for path, i, step in _steps_naming(kb, "retired")
@@ -379,7 +379,7 @@ def _steps_naming(kb: KB, status: str) -> list:
     ]
 
 
-def _replacement(kb: KB, pid: str) -> str:
+def replacement_of(kb: KB, pid: str) -> str:
     """What replaced retired ``pid``, in a warning's words: its successors by ``superseded_by`` when it
     names them ("disk-full, which replaced it"), else "the pattern that replaced it"."""
     found = kb.successors(pid)

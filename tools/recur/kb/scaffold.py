@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 from recur.kb import placeholders, schema
-from recur.kb.check import unknown_pattern
+from recur.kb.check import replacement_of, unknown_pattern
 from recur.kb.incident_record import incident_text, next_id, require_id
 from recur.kb.records import KB
 from recur.kb.writer import Bullets, Numbered, Raw, flow_list, id_list, pattern_markdown, plain, q, section_text
@@ -109,6 +109,24 @@ def pattern_problem(kb: KB, pid: str) -> str | None:
         _known(kb, [pid.strip()], "-")
     except RecurError as exc:
         return str(exc).removeprefix("-: ")
+    return None
+
+
+def step_problem(kb: KB, pid: str, earlier=()) -> str | None:
+    """What is wrong with the pattern of an onboarding path step being written, or None: unknown
+    (``pattern_problem``), retired, or already an ``earlier`` step. `recur check` only warns of the last
+    two in a path that has them (a pattern retired since, a hand edit); a path being written with one
+    was written, then warned of, and the author had to open the file to undo what they had just typed."""
+    problem = pattern_problem(kb, pid)
+    if problem:
+        return problem
+    pid = pid.strip()
+    earlier = [e.strip() for e in earlier]
+    if pid in earlier:
+        return f"{pid!r} is already step {earlier.index(pid) + 1}: name another pattern"
+    found = kb.patterns.get(pid)
+    if found is not None and found.status == "retired":
+        return f"{pid!r} is retired (it no longer happens, and is never suggested): name {replacement_of(kb, pid)}"
     return None
 
 
@@ -279,7 +297,10 @@ def path_file(
     steps = [(p.strip(), one_line(w or "")) for p, w in steps if p and p.strip()]
     if not steps:
         raise RecurError("--step: at least one step is required (a pattern id, optionally 'id: why it matters')")
-    _known(kb, [p for p, _ in steps], "--step")
+    for i, (p, _) in enumerate(steps):
+        problem = step_problem(kb, p, [e for e, _ in steps[:i]])
+        if problem:
+            raise RecurError(f"--step: {problem}")
     lines = [f"title: {q(title)}"]
     if audience and one_line(audience):
         lines.append(f"audience: {q(one_line(audience))}")
