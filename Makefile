@@ -85,7 +85,8 @@ lint: install
 	$(BIN)/ruff format --check tools tests bench site_config
 	$(BIN)/lint-imports
 
-# The tests run on every core with pytest-xdist (CI has 2: 1,039 s of tests on one core, 630 s on two).
+# The tests run on every core with pytest-xdist (CI has 2: on an idle 2-core machine, 1,137 s of test time ran in
+# 593 s on two workers, and 359 s once the slowest files shared their exports, trainings and servers, 2026-12-04).
 # A test file goes to one worker, so its module fixtures run once; each worker loads the real model
 # once and runs torch on one thread, so the workers do not fight over the cores. TEST_WORKERS=0: one process.
 TEST_WORKERS ?= auto
