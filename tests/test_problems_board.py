@@ -249,3 +249,16 @@ def test_the_site_board_names_what_it_could_not_count_by_its_path_in_the_kb(tmp_
     two.write_text(two.read_text().replace("follow-ups:", "follow_ups:"))
     prepare(root, tmp_path / "src", as_of=dt.date(2026, 5, 1))
     assert "Not counted on this board" not in (tmp_path / "src/board/index.md").read_text()
+
+
+def test_open_follow_ups_not_yet_due_come_soonest_due_first(tmp_path):
+    """Past the overdue ones, follow-ups came by their incident's age: one due in a year from an older
+    incident was listed above one due in three days from last week's, on the board and in the report."""
+    root = tmp_path / "kb"
+    write_pattern(root, "disk-full", title="Disk full")
+    incident(root, "INC-1", "2026-01-10", extra="follow_ups:\n  - {title: Next year, owner: a, due: 2027-05-01}")
+    incident(root, "INC-2", "2026-05-08", extra="follow_ups:\n  - {title: Soon, owner: a, due: 2026-05-18}")
+    incident(root, "INC-3", "2026-03-01", extra="follow_ups:\n  - {title: Undated, owner: a}")
+    incident(root, "INC-4", "2026-02-01", extra="follow_ups:\n  - {title: Late, owner: a, due: 2026-05-01}")
+    titles = [f["title"] for f in board(load_kb(root), AS_OF)["follow_ups"]]
+    assert titles == ["Late", "Soon", "Next year", "Undated"]

@@ -247,7 +247,9 @@ def _follow_ups(incidents, as_of: dt.date) -> list:
                     "path": i.relpath,
                 }
             )
-    follow_ups.sort(key=lambda f: (-f["days_overdue"], -f["age_days"], f["incident"], f["title"]))
+    # the most overdue first, then the soonest due (as fixes are): by incident age, a follow-up due
+    # tomorrow from last week's incident came after one due in a year from an older one
+    follow_ups.sort(key=lambda f: (-f["days_overdue"], f["due"] or "9999", -f["age_days"], f["incident"], f["title"]))
     return follow_ups
 
 
