@@ -5,6 +5,7 @@ commands, shown as annotations at the file's line)."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -182,41 +183,66 @@ def test_a_check_that_cannot_run_prints_no_document(tmp_path, monkeypatch):
 
 def test_github_lists_what_it_cannot_annotate_in_the_job_summary(tmp_path, monkeypatch):
     """GitHub annotates 10 problems of each level of a step and drops the rest without a word: with more,
-    every problem goes to the job summary (GITHUB_STEP_SUMMARY, appended to), and a last line says how
-    many have no annotation and where they all are."""
+    errors come first, the first 10 of a level are annotations and the rest plain lines (the log shows a
+    dropped command's message only), every problem goes to the job summary (GITHUB_STEP_SUMMARY, appended
+    to), and a last annotation says how many have none and where they all are."""
     monkeypatch.chdir(tmp_path)
     kb = _kb(Path("kb"))
-    for n in range(11):  # 12 warnings (no signals) and the error
+    for n in range(11):  # 12 warnings (no signals) and two errors, one after the warnings in the KB's order
         write(kb, f"patterns/capacity/quiet-{n}.md", pattern_text(f"quiet-{n}", title=f"Quiet {n}"))
+    write(
+        kb,
+        "patterns/capacity/z-broken.md",
+        pattern_text("z-broken", symptoms=()).replace("symptoms: []", "symptoms: 5"),
+    )
     summary = tmp_path / "summary.md"
     summary.write_text("earlier step output\n")
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     r = run("--format", "github")
     out = r.stdout.splitlines()
-    assert r.exit_code == 1 and len(out) == 14 and all(line.startswith("::") for line in out[:13])
+    assert r.exit_code == 1 and len(out) == 15, out
+    assert out[0] == f"::error file=kb/{BROKEN},line=2,title=symptoms::is required"
+    assert out[1].startswith("::error file=kb/patterns/capacity/z-broken.md,line=2,")
+    assert all(line.startswith("::warning file=kb/patterns/capacity/") for line in out[2:12]), out
+    assert all(line.startswith("kb/patterns/capacity/") and ": signals: warning: " in line for line in out[12:14])
+    assert len({re.search(r"quiet-\d+|no-signals", line).group() for line in out[2:14]}) == 12  # each once
     assert out[-1] == (
-        "2 of 13 problems have no annotation (GitHub annotates at most 10 errors, 10 warnings and 10 notices "
-        "of a step): the job summary lists them all with their files"
+        "::notice title=recur check::2 of 14 problems have no annotation (GitHub annotates at most 10 errors, "
+        "10 warnings and 10 notices of a step): the job summary lists them all with their files"
     )
     text = summary.read_text()
-    assert text.startswith("earlier step output\n### recur check: 1 error(s), 12 warning(s), 0 notice(s)\n")
+    assert text.startswith("earlier step output\n### recur check: 2 error(s), 12 warning(s), 0 notice(s)\n")
+    assert "2 of these 14 are not annotated" in text
     rows = [line for line in text.splitlines() if line.startswith(("| error", "| warning"))]
     assert rows[0] == f"| error | kb/{BROKEN} | 2 | symptoms | is required |"
-    assert len(rows) == 13 and all("| kb/patterns/capacity/" in row for row in rows)
-    # without the runner's file: the last line says how to see them all
+    assert len(rows) == 14 and all("| kb/patterns/capacity/" in row for row in rows)
+    # without the runner's file: the last annotation says where they are
     monkeypatch.delenv("GITHUB_STEP_SUMMARY")
-    assert (
-        run("--format", "github")
-        .stdout.splitlines()[-1]
-        .endswith(": run recur check without --format to list them all with their files")
-    )
-    # as many as GitHub annotates: nothing more is said or written
-    for n in range(3):
+    assert run("--format", "github").stdout.splitlines()[-1].endswith(": the step's log lists them with their files")
+    # as many as GitHub annotates: nothing more is said or written, in the problems' own order
+    for n in range(2):
         (kb / f"patterns/capacity/quiet-{n}.md").unlink()
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     before = summary.read_text()
     r = run("--format", "github")
-    assert len(r.stdout.splitlines()) == 10 and summary.read_text() == before
+    out = r.stdout.splitlines()
+    assert len(out) == 12 and all(line.startswith("::") for line in out) and summary.read_text() == before
+    assert out[-1].startswith("::error file=kb/patterns/capacity/z-broken.md,"), out
+
+
+def test_github_keeps_a_notice_free_for_saying_how_many_have_no_annotation():
+    """The last notice is one of the 10 GitHub annotates: with more problems than it annotates, 9 notices
+    are annotations, so the one that says so is never the one dropped."""
+    from recur.kb.check import github_annotated
+
+    def problems(level, n):
+        return [Problem(f"kb/{level}-{i}.md", 1, "f", "m", level) for i in range(n)]
+
+    notices, warnings = problems("notice", 10), problems("warning", 3)
+    assert github_annotated(notices + warnings) == (notices + warnings, [])  # 10 of a level: all annotated
+    annotated, rest = github_annotated(notices + warnings + problems("error", 11))
+    assert [p.level for p in annotated] == ["error"] * 10 + ["warning"] * 3 + ["notice"] * 9
+    assert [(p.level, p.path) for p in rest] == [("error", "kb/error-10.md"), ("notice", "kb/notice-9.md")]
 
 
 def test_the_job_summary_keeps_each_problem_on_its_row():

@@ -101,7 +101,7 @@ def test_a_pasted_log_is_cut_before_tokenizing_without_changing_its_vector(preci
 INDEX_RUNS = """
 import json, os, sys, traceback
 from recur.cli.main import main
-runs, out, codes = json.loads(sys.argv[1]), sys.argv[2], {}
+runs, out, codes, imported = json.loads(sys.argv[1]), sys.argv[2], {}, {}
 for name, args in runs.items():
     sys.stderr.flush()
     saved, fd = os.dup(2), os.open(os.path.join(out, name + ".stderr"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
@@ -120,7 +120,8 @@ for name, args in runs.items():
         os.dup2(saved, 2)
         os.close(fd)
         os.close(saved)
-print(json.dumps(codes))
+    imported[name] = "sentence_transformers" in sys.modules
+print(json.dumps([codes, imported]))
 """
 
 
@@ -130,7 +131,8 @@ def model_runs(tmp_path_factory) -> dict:
     but broken, as a user runs it: not in this process (the Hugging Face libraries read their cache folder
     from the environment once, when imported), and both in one new process, since importing the libraries
     is most of a run's time. The missing model's run goes first: no warning of the libraries was given
-    (and so muted) before it. {run: (exit code, its stderr)}, and the Hugging Face cache as "cache"."""
+    (and so muted) before it. {run: (exit code, its stderr, whether sentence-transformers was imported
+    by then)}, and the Hugging Face cache as "cache"."""
     import json
     import os
     import subprocess
@@ -154,16 +156,19 @@ def model_runs(tmp_path_factory) -> dict:
     argv = [sys.executable, "-c", INDEX_RUNS, json.dumps(runs), str(tmp)]
     res = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=300)
     assert res.returncode == 0, res.stderr[-2000:]
-    codes = json.loads(res.stdout.strip().splitlines()[-1])
-    return {name: (codes[name], (tmp / f"{name}.stderr").read_text()) for name in runs} | {"cache": cache}
+    codes, imported = json.loads(res.stdout.strip().splitlines()[-1])
+    return {name: (codes[name], (tmp / f"{name}.stderr").read_text(), imported[name]) for name in runs} | {
+        "cache": cache
+    }
 
 
 def test_a_model_that_is_not_installed_is_said_plainly(model_runs):
     """Found in review: `recur index --model nosuch-model` said "We couldn't connect to
     'https://huggingface.co' to load the files, and couldn't find them in the cached files.. Recur never
     downloads models" (the library's words: no connection was tried; a double period)."""
-    code, stderr = model_runs["missing"]
+    code, stderr, imported = model_runs["missing"]
     assert code == 1 and "Traceback" not in stderr, stderr[-2000:]
+    assert not imported  # said before importing sentence-transformers (5 to 11 s) only to find it missing
     said = stderr.strip().splitlines()[-1]
     assert said == (
         f"Error: model 'nosuch-model' is not installed here: no such folder, and no model of that name in the "
@@ -176,10 +181,73 @@ def test_a_model_that_is_not_installed_is_said_plainly(model_runs):
 def test_a_model_that_is_there_but_does_not_load_says_why_once(model_runs):
     """A model the cache holds (or a folder) that the library cannot load keeps the library's reason,
     ended by one period, not two; it is not called "not installed"."""
-    code, stderr = model_runs["broken"]
+    code, stderr, imported = model_runs["broken"]
     said = stderr.strip().splitlines()[-1]
     assert code == 1 and said.startswith("Error: cannot load model 'acme/broken': "), stderr[-2000:]
     assert "`model_type`" in said and ".." not in said and "not installed" not in said, said
     assert said.endswith(
         "Recur never downloads models: pass a sentence-transformers model folder, or 'default' (the bundled model)."
     )
+
+
+def _hub_copy(cache: Path, repo: str, *, modules_only: bool = False) -> None:
+    """The bundled model as the Hugging Face cache stores a hub model (refs/main naming a snapshot); with
+    ``modules_only``, its transformer in a subfolder: modules.json and no config.json at the top."""
+    import json
+
+    src = Path(embed.resolve(embed.DEFAULT).path)
+    snapshot = cache / f"models--{repo.replace('/', '--')}" / "snapshots" / ("0123456789abcdef" * 3)[:40]
+    inner = snapshot / "0_Transformer" if modules_only else snapshot
+    inner.mkdir(parents=True)
+    for f in src.rglob("*"):
+        if not f.is_file() or (modules_only and f.relative_to(src).as_posix() == "modules.json"):
+            continue
+        moved = modules_only and f.parent == src and f.name != "config_sentence_transformers.json"
+        target = (inner if moved else snapshot) / f.relative_to(src)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.symlink_to(f)
+    if modules_only:
+        modules = json.loads((src / "modules.json").read_text())
+        modules[0]["path"] = "0_Transformer"
+        (snapshot / "modules.json").write_text(json.dumps(modules))
+    (snapshot.parent.parent / "refs").mkdir()
+    (snapshot.parent.parent / "refs" / "main").write_text(snapshot.name)
+
+
+def test_a_hub_model_under_sentence_transformers_home_is_found_and_loads(tmp_path, monkeypatch, real_encoder):
+    """sentence-transformers reads a hub name from SENTENCE_TRANSFORMERS_HOME when it is set, and a model
+    may keep its transformer's config.json in a subfolder (modules.json names it): the check that refuses
+    a missing model before the libraries load (recur serve's, and recur index's) found neither there, and
+    refused a model that loads."""
+    home = tmp_path / "st-home"
+    _hub_copy(home, "acme/mini", modules_only=True)
+    monkeypatch.setenv("SENTENCE_TRANSFORMERS_HOME", str(home))
+    spec = embed.check_model("acme/mini")
+    try:
+        enc = embed.load_torch_encoder(spec)
+        assert enc.dim == real_encoder.dim
+        assert float(enc.encode(["disk full"])[0] @ real_encoder.encode(["disk full"])[0]) > 0.999
+    finally:
+        embed.forget(spec.model_id)
+    monkeypatch.delenv("SENTENCE_TRANSFORMERS_HOME")
+    with pytest.raises(RecurError, match="'acme/mini' is not installed here"):
+        embed.check_model("acme/mini")
+
+
+def test_looking_for_a_hub_model_leaves_the_libraries_offline(tmp_path):
+    """huggingface_hub reads HF_HUB_OFFLINE once, when imported: `recur serve` imported it to look for its
+    model before Recur set it, and the model's load afterwards was free to download."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from recur.retrieval.embed import check_model\n"
+        "try:\n    check_model('acme/nosuch')\nexcept Exception as exc:\n    print(type(exc).__name__)\n"
+        "from huggingface_hub import constants\n"
+        "print(constants.is_offline_mode())\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_OFFLINE")}
+    env.update(PYTHONPATH=str(ROOT / "tools"), HF_HUB_CACHE=str(tmp_path))
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert res.stdout.split() == ["RecurError", "True"], res.stderr[-2000:]

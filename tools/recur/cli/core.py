@@ -102,30 +102,34 @@ def check(kb_dir, strict, similar, similar_threshold, index_dir, model, stale_da
 
 def _print_problems(problems: list, fmt: str, failed: bool) -> None:
     """The problems on stdout in ``fmt``; the summary and the exit status are the caller's, the same in each."""
-    from recur.kb.check import check_document, github_command
+    from recur.kb.check import check_document, github_annotated, github_command
 
     if fmt == "json":
         click.echo(json.dumps(check_document(problems, failed), ensure_ascii=False, indent=1))
         return
+    if fmt != "github":
+        for p in problems:
+            click.echo(str(p))
+        return
     # GitHub places an annotation by the file's path from the repository's root, where the workflow
     # checked it out; a step run elsewhere (working-directory:) shows paths from there
-    workspace = config.get("github_workspace") if fmt == "github" else None
-    for p in problems:
-        click.echo(github_command(p, workspace) if fmt == "github" else str(p))
-    if fmt == "github":
-        _unannotated(problems, workspace)
+    workspace = config.get("github_workspace")
+    annotated, rest = github_annotated(problems)
+    for p in annotated:
+        click.echo(github_command(p, workspace))
+    for p in rest:  # GitHub would drop their annotation, and its log line shows the message only
+        click.echo(str(p))
+    if rest:
+        _unannotated(problems, len(rest), workspace)
 
 
-def _unannotated(problems: list, workspace) -> None:
+def _unannotated(problems: list, left: int, workspace) -> None:
     """With more problems than GitHub annotates (the rest are dropped without a word): every one in the job
-    summary when the runner names its file (GITHUB_STEP_SUMMARY), and a last line saying how many have no
-    annotation and where they all are."""
-    from recur.kb.check import ANNOTATED_PER_LEVEL, github_summary, unannotated
+    summary when the runner names its file (GITHUB_STEP_SUMMARY), and a last annotation, a notice, saying
+    how many have none and where they all are."""
+    from recur.kb.check import ANNOTATED_PER_LEVEL, github_notice, github_summary
 
-    left = unannotated(problems)
-    if not left:
-        return
-    where = "run recur check without --format to list them all with their files"
+    where = "the step's log lists them with their files"
     summary = config.get("github_step_summary")
     if summary:
         try:
@@ -136,10 +140,11 @@ def _unannotated(problems: list, workspace) -> None:
             where = "the job summary lists them all with their files"
         except OSError as exc:
             click.echo(f"recur check: cannot write the job summary {summary}: {exc.strerror or exc}", err=True)
-    click.echo(
+    message = (
         f"{left} of {len(problems)} problems have no annotation (GitHub annotates at most {ANNOTATED_PER_LEVEL} "
         f"errors, {ANNOTATED_PER_LEVEL} warnings and {ANNOTATED_PER_LEVEL} notices of a step): {where}"
     )
+    click.echo(github_notice("recur check", message))
 
 
 def _check_summary(kb, kb_dir, problems: list, named: list | None, elsewhere: list) -> str:

@@ -469,15 +469,38 @@ def github_command(problem: Problem, workspace=None) -> str:
     return f"::{problem.level} {','.join(props)}::{_command_data(problem.message)}"
 
 
-# GitHub makes annotations of at most this many problems of each level (error, warning, notice) of a step,
-# and drops the others without a word (its documented limits of workflow commands)
+# GitHub makes annotations of at most 10 errors, 10 warnings and 10 notices of a step (and 50 of a job,
+# all its steps together), and drops the others without a word: the "Limitations" of
+# https://github.com/actions/toolkit/blob/main/docs/problem-matchers.md (workflow commands alike)
 ANNOTATED_PER_LEVEL = 10
+_LEVELS = ("error", "warning", "notice")
+
+
+def github_annotated(problems: list[Problem]) -> tuple[list[Problem], list[Problem]]:
+    """``problems`` split into those to print as workflow commands from one step, and those GitHub would
+    drop (printed as plain lines instead, so the log names their file). All annotated, in their order,
+    while no level has more than GitHub annotates; else errors first (a job's 50 run out on what comes
+    last), the first ANNOTATED_PER_LEVEL of each level, of notices one fewer: a last notice says how
+    many more there are, and it must not be the one dropped."""
+    if all(sum(p.level == level for p in problems) <= ANNOTATED_PER_LEVEL for level in _LEVELS):
+        return list(problems), []
+    annotated, rest = [], []
+    for level in _LEVELS:
+        room = ANNOTATED_PER_LEVEL - (level == "notice")
+        of_level = [p for p in problems if p.level == level]
+        annotated += of_level[:room]
+        rest += of_level[room:]
+    return annotated, rest
 
 
 def unannotated(problems: list[Problem]) -> int:
-    """How many of ``problems``, printed as workflow commands in one step, GitHub makes no annotation of."""
-    levels = [p.level for p in problems]
-    return sum(max(0, levels.count(level) - ANNOTATED_PER_LEVEL) for level in set(levels))
+    """How many of ``problems``, printed by `recur check --format github` in one step, have no annotation."""
+    return len(github_annotated(problems)[1])
+
+
+def github_notice(title: str, message: str) -> str:
+    """A workflow command for a notice of no file: shown among the run's annotations."""
+    return f"::notice title={_command_property(title)}::{_command_data(message)}"
 
 
 def github_summary(problems: list[Problem], workspace=None) -> str:

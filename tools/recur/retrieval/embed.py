@@ -207,20 +207,48 @@ NEVER_DOWNLOADS = (
 
 
 def _hub_cache_holding(name: str) -> tuple[str, bool]:
-    """(the local Hugging Face cache's folder, whether it holds a model of that hub name); nothing is
-    fetched. sentence-transformers also tries a bare name under ``sentence-transformers/``."""
+    """(where sentence-transformers reads a hub name's files, in words; whether a model of that name is
+    there); nothing is fetched. It reads them from SENTENCE_TRANSFORMERS_HOME when set, else from the local
+    Hugging Face cache, and a bare name also under ``sentence-transformers/``; a model it loads has a
+    modules.json (its modules may keep their config.json in subfolders) or a config.json (a transformers
+    model, given mean pooling). Any of these folders and names counts: never a loadable model said missing."""
+    offline_env()  # huggingface_hub reads it once, at its import: imported first here, it stayed online
     try:
         from huggingface_hub import constants, try_to_load_from_cache
     except ImportError:  # pragma: no cover - sentence-transformers depends on it
         return "the Hugging Face cache", False
+    home = os.environ.get("SENTENCE_TRANSFORMERS_HOME")  # the library's own variable, read as it reads it
+    caches = [constants.HF_HUB_CACHE] + ([home] if home is not None else [])
+    where = f"the local Hugging Face cache ({constants.HF_HUB_CACHE})"
+    if home:
+        where += f" or SENTENCE_TRANSFORMERS_HOME ({home})"
     names = [name] if "/" in name else [name, f"sentence-transformers/{name}"]
-    for candidate in names:
-        try:
-            if isinstance(try_to_load_from_cache(candidate, "config.json"), str):
-                return constants.HF_HUB_CACHE, True
-        except Exception:  # not a valid hub name (spaces, two slashes ...)
-            continue
-    return constants.HF_HUB_CACHE, False
+    for cache in caches:
+        for candidate in names:
+            for file in ("modules.json", "config.json"):
+                try:
+                    if isinstance(try_to_load_from_cache(candidate, file, cache_dir=cache), str):
+                        return where, True
+                except Exception:  # not a valid hub name (spaces, two slashes ...)
+                    break
+    return where, False
+
+
+def _refuse_missing_hub_model(spec: ModelSpec) -> None:
+    """A hub name no cache holds, refused with the error its load would end in, before the load imports
+    sentence-transformers (5 to 11 s) to find that out. Only when the Hugging Face libraries are offline
+    (Recur's default; HF_HUB_OFFLINE=0 set by hand lets them download it), and not for a name that is a
+    file here (the library says what is wrong with it)."""
+    if not spec.model_id.startswith("hub:") or os.path.exists(spec.path):
+        return
+    if _hub_cache_holding(spec.path)[1]:
+        return
+    try:
+        from huggingface_hub import constants
+    except ImportError:  # pragma: no cover - a broken install: loading says what is missing
+        return
+    if constants.is_offline_mode():
+        raise _not_loaded(spec, LookupError("not in the local cache"))
 
 
 def _not_loaded(spec: ModelSpec, exc: Exception) -> RecurError:
@@ -228,11 +256,11 @@ def _not_loaded(spec: ModelSpec, exc: Exception) -> RecurError:
     "couldn't connect to 'https://huggingface.co'" (it is forced offline and tried nothing), which
     sent people to check a network for a model that is simply not installed here."""
     if spec.model_id.startswith("hub:"):
-        cache, held = _hub_cache_holding(spec.path)
+        where, held = _hub_cache_holding(spec.path)
         if not held:
             return RecurError(
-                f"model {spec.path!r} is not installed here: no such folder, and no model of that name in the "
-                f"local Hugging Face cache ({cache}). {NEVER_DOWNLOADS}."
+                f"model {spec.path!r} is not installed here: no such folder, and no model of that name in "
+                f"{where}. {NEVER_DOWNLOADS}."
             )
     said = (str(exc).strip().splitlines() or [type(exc).__name__])[0].rstrip(".")  # it ended "files.." before
     if spec.path and (Path(spec.path) / TUNED_MANIFEST).is_file():
@@ -249,6 +277,7 @@ def _not_loaded(spec: ModelSpec, exc: Exception) -> RecurError:
 class SentenceTransformerEncoder(Encoder):
     def __init__(self, spec: ModelSpec):
         offline_env()
+        _refuse_missing_hub_model(spec)
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:  # pragma: no cover - broken install
@@ -443,8 +472,7 @@ def check_model(spec: str | None) -> ModelSpec:
     if ms.path is not None:
         encoder_kind()
         precision()
-    if ms.model_id.startswith("hub:") and not _hub_cache_holding(ms.path)[1]:
-        raise _not_loaded(ms, LookupError("not in the local cache"))
+    _refuse_missing_hub_model(ms)
     return ms
 
 
