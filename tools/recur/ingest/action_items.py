@@ -80,12 +80,17 @@ _CANCEL_MARK = re.compile(
 # a bracket ending or starting the item (a dash-led tail after it at most), a field between dashes or
 # ending the item after one, or the start before a colon or dash: "Unblock blocked deploys", "Blocked
 # requests: add a retry" and "Remove the (blocked) list" keep their words, as a cancel marker's rule.
+# Bold says a status as a colon does: "**Blocked** waiting on vendor" after the title (after a dash or a
+# sentence's end, or capitalised: "Rotate the **blocked** certs" keeps its word), or leading it before the
+# title, was kept in the title, as "Blocked: …" was not (found in review)
+_BOLD = r"(?:\*\*|__)"
 _BLOCKED_WORDS = rf"{_EM}blocked{_EM}(?:\s*[:,;]\s*|\s+(?:on|by|until|pending)\s+)?"
 _BLOCKED_MARK = re.compile(
     rf"(?<!\s)\s*[(\[](?P<b>{_BLOCKED_WORDS}[^()\[\]]*)[)\]](?=\s*$|\s+[-–—]+\s)"
     rf"|^\s*[(\[](?P<s>{_BLOCKED_WORDS}[^()\[\]]*)[)\]]\s*"
     rf"|(?<!\s)\s+[-–—]+\s*(?P<d>{_BLOCKED_WORDS}(?<=[:,;\s])[^–—|]*?|{_EM}blocked{_EM})(?=\s+[-–—]+\s|\s*$)"
-    rf"|^\s*(?P<l>{_EM}blocked(?:{_EM}\s*:|\s*:{_EM}|{_EM}\s+[-–—]+))\s*",
+    rf"|^\s*(?P<l>{_EM}blocked(?:{_EM}\s*:|\s*:{_EM}|{_EM}\s+[-–—]+|{_BOLD}(?=\s)))\s*"
+    rf"|(?<!\s)(?:(?:\s+[-–—]+|[.;,])\s+|\s+(?={_BOLD}(?-i:B)))(?P<w>{_BOLD}blocked(?::?{_BOLD}|{_BOLD}\s*:)(?:\s+[^–—|()\[\]]*?)?)(?=\s+[-–—]+\s|\s*$)",
     re.I,
 )
 # a status column or field that says blocked: "Blocked", "Blocked on the vendor"
@@ -97,7 +102,7 @@ def _blocked(title: str, status_text: str) -> tuple[str | None, str]:
     m = _BLOCKED_MARK.search(title)
     if m is None:
         return (_plain(status_text) if _BLOCKED_FIELD.match(status_text) else None), title
-    said = _plain(next(g for g in m.group("b", "s", "d", "l") if g)).strip(" *_:–—-")
+    said = _plain(next(g for g in m.group("b", "s", "d", "l", "w") if g)).strip(" *_:–—-")
     return said, (title[: m.start()] + " " + title[m.end() :]).strip()
 
 
@@ -207,6 +212,7 @@ def _spaces_before(text: str, end: int) -> int:
     return end
 
 
+_OWNER_LABEL_END = re.compile(r"(?:^|(?<=[,;(\[])|(?<=[-–—]\s))\s*(?:owner|assignee|assigned to)\s*[:=]?\s*$", re.I)
 _OWNER_LIST = re.compile(rf"@[\w.-]+(?:[ \t]+[{UPPER}][\w.'’-]*){{0,2}}\s*(?:[,;&/+]|\band\b)\s*$")
 
 
@@ -225,7 +231,8 @@ def _trailing_mention(title: str) -> tuple:
         rest = re.sub(r"^(?:due|by)\b\s*:?\s*", "", rest, flags=re.I)
         day, said = find_date(rest) if rest else (None, None)
         if not rest or (day is not None and said == rest):
-            head = _SEP_END.sub("", title[: m.start()])
+            # "— owner @ana": the label went with its mention ("Rotate the certs — owner" was the title)
+            head = _SEP_END.sub("", _OWNER_LABEL_END.sub("", title[: m.start()]))
             return " ".join([m.group(1), words]).strip(), day, head
     return None, None, title
 
@@ -367,6 +374,30 @@ def _alone_name(read: list, people: frozenset) -> bool:
     return len(read) == 1 and read[0][1].casefold() in people
 
 
+# A number standing as a word is no part of a name: "owner @Decimal 1, 2026" (a date mention mistyped)
+# made "Decimal 1" the owner, "owner: May 3" "May 3" and "@12/03/2026" "12"; a handle may hold digits
+# ("@sre2"), and a name that is a month's word alone stays one ("@May", "@June Park")
+_NUMBER_WORD = re.compile(r"(?<!\S)[\d/.:-]*\d[\d/.:-]*(?:st|nd|rd|th)?(?=[\s,;]|$)", re.I)
+
+
+def dated(owner: str | None) -> bool:
+    """Whether ``owner`` as read is a date or holds a number as a word: no one's name."""
+    text = (owner or "").strip().lstrip("@")
+    return bool(_NUMBER_WORD.search(text)) or find_date(text)[0] is not None
+
+
+# "@Decimal 1, 2026", "@May 3": a month's word (or one it starts) and a day after the "@" are a date
+_MONTH_LEAD = re.compile(rf"(?i:{MONTH_NAME})")
+_DAY_NEXT = re.compile(r"[ \t]+\d{1,2}(?:st|nd|rd|th)?(?![\w/.:-])", re.I)
+
+
+def _date_mention(text: str, m) -> bool:
+    """Whether the mention ``m`` in ``text`` is a date, not a person: a number, or a month-like word
+    with a day after it."""
+    word = m.group(1)
+    return dated(word) or bool(_MONTH_LEAD.match(word) and _DAY_NEXT.match(text, m.end()))
+
+
 def _value(text: str, start: int) -> str:
     end = _VALUE_END.search(text, start)
     return text[start : end.start() if end else len(text)]
@@ -377,10 +408,14 @@ def _owner(text: str, bracketed: bool) -> tuple:
     m = _OWNER_LABEL.search(text)
     if m:
         value = re.split(r",|\s(?:due|by)\s", _value(text, m.end()), maxsplit=1, flags=re.I)[0].rstrip(" .*_")
+        if dated(value):  # "owner @Decimal 1, 2026": no name; kept in the title as written
+            return None, None
         return value.lstrip("@") or None, (m.start(), m.end() + len(value))
     m = _MENTION.search(text)
     if m is None:
         return _dash_owner(text)
+    if _date_mention(text, m):
+        return None, None
     # "Ask @kim to review" keeps its words; "— @jin —" and "(@jin)" only say who
     alone = re.fullmatch(r"(?:.*[-–—,;])?\s*", text[: m.start()]) and re.match(r"\s*(?:[-–—,;]|$)", text[m.end() :])
     return m.group(1), (m.span() if bracketed or alone else None)
@@ -516,7 +551,8 @@ def _inline_fields(title: str, names: bool = False, beside: bool = False, people
             said[k] = said[k] or v
         if any(got.values()):  # "(owner @lee)", "(@lee, @kim)": nothing but who and when is dropped whole
             return f" ({rest}) " if _LEFTOVER.sub("", rest) else " "
-        return " " if _BRACKET_META.search(m.group(1)) else m.group(0)
+        dates = any(_date_mention(m.group(1), at) for at in _MENTION.finditer(m.group(1)))
+        return " " if _BRACKET_META.search(m.group(1)) and not dates else m.group(0)  # "(@May 3)" is kept
 
     title = _BRACKET.sub(bracket, title)
     owner, due, title = _trailing_mention(title)
@@ -567,12 +603,14 @@ def item(
     due = due or said["due"]
     if ticket:
         title = title.replace(ticket, " ")
+    if blocked is None:  # "Rotate the certs (blocked) — owner @ana, SEC-9": the bracket ends the title read
+        blocked, title = _blocked(title.strip(), "")
     title = re.sub(r"\s*[(\[]\s*[)\]]", "", _plain(title, keep_struck=not cancelled))
     title = re.sub(r"\s*[-–—:,;]+\s*$", "", re.sub(r"\s+([,;])", r"\1", title)).strip()
     it = {
         "title": title,
         "status": "done" if progress == "done" else "open",
-        "owner": (_plain(_link_text(owner)).lstrip("@") or None) if owner and not _ownerless(owner) else None,
+        "owner": (_plain(_link_text(owner)).lstrip("@") or None) if owner and not _nobody(owner) else None,
         "due": due,
         "ticket": ticket,
     }
@@ -622,6 +660,11 @@ def _cancelled(title: str, status_text: str) -> tuple[bool, str]:
         why = why.strip(" ()[]:;,.–—-")
         return True, m.group("title").strip() + (f" ({why})" if why else "")
     return False, title
+
+
+def _nobody(owner: str) -> bool:
+    """An owner that names nobody (_ownerless) or is a date: an owner column "2026-03-01", "May 3"."""
+    return _ownerless(owner) or dated(_plain(_link_text(owner)))
 
 
 def _ownerless(owner: str) -> bool:
@@ -765,6 +808,19 @@ def _sub_field(text: str) -> tuple[str, str] | None:
     return kind, (m.group("value") or m.group("value2") or "").strip()
 
 
+# a sub-item that says its item is blocked, "  - **Blocked** waiting on vendor", "  - Blocked: legal": it
+# was a follow-up of its own ("waiting on vendor") and the item above it read as not blocked
+_SUB_BLOCKED = re.compile(
+    rf"^\s*(?:{_BOLD}blocked(?::?{_BOLD}|{_BOLD}\s*:)|blocked\s*(?::|[-–—]|$|\s(?=(?:on|by|until|pending|waiting|for)\b)))",
+    re.I,
+)
+
+
+def _sub_blocked(text: str) -> tuple[str, str] | None:
+    """("status", the words as written) of a sub-item that says its item is blocked, else None."""
+    return ("status", _plain(text).strip(" *_")) if _SUB_BLOCKED.match(text) else None
+
+
 _SUB_KINDS = {
     "owner": ("owner", "assign"),
     "due": ("due", "deadline", "target", "eta"),
@@ -775,7 +831,7 @@ _SUB_KINDS = {
 
 def _set_sub_field(it: dict, kind: str, value: str) -> None:
     """Set ``it``'s field from its sub-item, unless the item itself already said it."""
-    if kind == "owner" and not it["owner"] and not _ownerless(value):
+    if kind == "owner" and not it["owner"] and not _ownerless(value) and not dated(value):
         it["owner"] = _link_text(value).lstrip("@") or None
     elif kind == "due" and it["due"] is None:
         it["due"] = parse_date(value) or find_date(value)[0]
@@ -784,6 +840,8 @@ def _set_sub_field(it: dict, kind: str, value: str) -> None:
         it["ticket"] = ticket_of(value) or value
     elif kind == "status" and field_status(value):
         it["status"] = "done" if field_status(value) == "done" else it["status"]
+    elif kind == "status" and _BLOCKED_FIELD.match(value) and it["status"] == "open":
+        it.setdefault("blocked", _plain(value))  # "  - Status: Blocked on vendor": was dropped unsaid
 
 
 def from_list(lines: list[str], people: frozenset = frozenset()) -> list[dict]:
@@ -793,7 +851,7 @@ def from_list(lines: list[str], people: frozenset = frozenset()) -> list[dict]:
     above: list[tuple[int, dict]] = []  # (indent, item) of the items read: a field sub-item is the field of the nearest
     for n, (indent, box, text) in enumerate(entries):
         parent = next((it for at, it in reversed(above) if at < indent), None)
-        if parent is not None and (sub := _sub_field(text)):
+        if parent is not None and (sub := _sub_field(text) or _sub_blocked(text)):
             _set_sub_field(parent, *sub)
             continue
         nested = n + 1 < len(entries) and entries[n + 1][0] > indent
