@@ -325,6 +325,11 @@ def _tail_field(segment: str) -> tuple:
         return "date", day, None
     if month_day(dated) or day_of_month(dated):
         return "date", None, dated
+    # "— @Tomás Ruiz — Dec 5, 2026 — SRCH-101": a mention says who, a full name after it too ("Tomás" was
+    # read, "— @Tomás Ruiz" kept in the title: found importing an Atlassian-template postmortem)
+    mention = re.fullmatch(r"@([\w.-]+|" + _FULL_NAME.pattern + ")", text)
+    if mention and not _date_mention(text, re.match(r"@([\w.-]+)", text)):
+        return "name", mention.group(1), None
     words = text.split()
     name = _FULL_NAME.fullmatch(text) or (bold and _ONE_NAME.fullmatch(text)) or _lone_name(text)
     if name and not any(
@@ -441,7 +446,7 @@ def _due(text: str) -> tuple:
         said = value.split(",")[0].rstrip(" .*_")
         # "(due Dec 19)", "by 19 Dec", "by the 19th": a day without its year (or month), read against the
         # incident's date (postmortem)
-        no_year = value[skip:].split(",")[0].rstrip(" *_")
+        no_year = value[skip:].split(",")[0].rstrip(" *_.")  # "by December 9." ends a sentence
         if month_day(no_year) or day_of_month(no_year):
             return None, no_year, (m.start(), m.end() + skip + len(no_year))
         if m.group(3) or (m.group(1) and said[:1].isdigit()):  # "due: Q1 2027", "due 12/2026": a due date
@@ -586,6 +591,9 @@ def item(
     dashboard"): its words were read as the title's, the strike-through dropped unsaid."""
     cancelled, title = _cancelled(title, status_text)
     blocked, unblocked = _blocked(title, status_text)
+    # the Google SRE template writes the status in the bug column, "BUG-5524 **BLOCKED**" (DONE and TODO were read)
+    if blocked is None and (m := re.search(r"(?<![\w/-])(?:\*\*|__)?blocked\b(?!-).*", ticket_text, re.I)):
+        blocked = _plain(m.group(0)).strip(" *_")
     marked, title = unblocked != title, unblocked  # "Fix DNS — Blocked — Priya": a field beside the name
     tail_status, title = _dash_status(title)
     progress, title = status_of(title)
@@ -606,7 +614,8 @@ def item(
     if blocked is None:  # "Rotate the certs (blocked) — owner @ana, SEC-9": the bracket ends the title read
         blocked, title = _blocked(title.strip(), "")
     title = re.sub(r"\s*[(\[]\s*[)\]]", "", _plain(title, keep_struck=not cancelled))
-    title = re.sub(r"\s*[-–—:,;]+\s*$", "", re.sub(r"\s+([,;])", r"\1", title)).strip()
+    # "Set X to 1. Owner: Tom. Due 2026-12-05. Done." leaves "Set X to 1. ." once its fields are out
+    title = re.sub(r"(?:\.?\s+\.)+\s*$|\s*[-–—:,;]+\s*$", "", re.sub(r"\s+([,;])", r"\1", title)).strip()
     it = {
         "title": title,
         "status": "done" if progress == "done" else "open",

@@ -525,6 +525,8 @@ class _Walk:
     weak: list = field(default_factory=list)  # (kind, value, where) of labels in content sections: _section_meta
     line_sections: list = field(default_factory=list)  # the section each line is in; None in a code block
     plain: bool = False  # no line is a heading: a plain-text write-up, whose "Label:" lines are its sections
+    actions: bool = False  # a heading or label names the action items: a lead-in sentence (_lead_in) starts none
+    lead_from: str | None = None  # the section a lead-in's list was read from: where the text after it goes
 
     def start(self, name: str, first: str = "", label: str = "") -> None:
         self.chunks.append((self.current, self.buf, self.label))
@@ -743,6 +745,35 @@ def _label_line(pm: Postmortem, w: _Walk, ln: str, n: int) -> bool:
     return False
 
 
+# A write-up's follow-ups as a list under a sentence that says so, with no heading or label over them:
+# "Follow-ups we agreed on in the review:" (a plain-prose postmortem). The list was read as the summary's
+# text and no follow-up recorded (found importing one). The list is the Action items section; the text
+# after it goes back to the section it was in.
+_LEAD_IN = re.compile(r"^\s*(?:\*\*|__)?([A-Z][^:\n]{2,100}?)(?:\*\*|__)?:(?:\*\*|__)?\s*$")
+_ACTION_WORDS = re.compile(
+    r"\baction items?\b|\bfollow[- ]?ups?\b|\bcorrective actions?\b|\bnext steps\b|\bpreventi(?:ve|on) actions?\b", re.I
+)
+
+
+def _lead_in(pm: Postmortem, w: _Walk, lines: list[str], n: int) -> bool:
+    """Whether line ``n`` starts or ends the list of follow-ups under a lead-in sentence (and w says so)."""
+    ln = lines[n]
+    if w.lead_from is not None:
+        if ln.strip() and not LIST_ITEM.match(ln) and not ln[:1].isspace():
+            w.start(w.lead_from)  # "Why it matters: …" after the list is the write-up's text again
+            w.lead_from = None
+        return False
+    m = _LEAD_IN.match(ln) if not w.actions and w.current != "Action items" else None
+    if m is None or len(m.group(1).split()) > 12 or not _ACTION_WORDS.search(m.group(1)):
+        return False
+    if not LIST_ITEM.match(next((x for x in lines[n + 1 :] if x.strip()), "")):
+        return False
+    w.lead_from, label = w.current, m.group(1).strip()
+    w.start("Action items", label=label)
+    pm.mapped.append((label, "Action items"))
+    return True
+
+
 def _field_row(pm: Postmortem, ln: str, n: int) -> bool:
     """A line of fields separated by middle dots before the first section ("Incident ID: INC-1 ·
     Severity: **SEV2** · Date: 2026-09-30"): each field read. The line used to be read as one
@@ -825,6 +856,11 @@ def _setext(lines: list[str], n: int) -> int:
 def _walk(pm: Postmortem, lines: list[str], offset: int) -> _Walk:
     w, fence, underline = _Walk(), None, -1
     w.plain = not any(HEADING.match(ln) or _setext(lines, n) for n, ln in enumerate(lines))
+    w.actions = any(
+        canonical(_atx_text(m.group(2)) if (m := HEADING.match(ln)) else (BOLD_LABEL.match(ln) or [""])[0])
+        == "Action items"
+        for ln in lines
+    )
     for n, ln in enumerate(lines):
         s = ln.strip()
         if fence is None and s.startswith(("```", "~~~")):
@@ -848,6 +884,8 @@ def _walk(pm: Postmortem, lines: list[str], offset: int) -> _Walk:
         if fence is None and s.startswith("|") and _kv_row(pm, w, ln, lines[n + 1] if n + 1 < len(lines) else ""):
             continue
         if fence is None and _label_line(pm, w, ln, n + offset):
+            continue
+        if fence is None and _lead_in(pm, w, lines, n):
             continue
         w.buf.append(ln)
     w.start("_end")
