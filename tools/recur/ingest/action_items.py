@@ -45,6 +45,7 @@ _TITLE_COLS = (
     "follow-up",
     "follow up",
     "remediation",
+    "summary",  # a Jira issue table: "Jira | Summary | Assignee | Due date | Status" (the issue key was the title)
 )
 _TICKET_COLS = ("bug", "ticket", "issue", "jira", "tracking", "link", "reference", "ref", "pr")
 _OWNER_COLS = ("owner", "assignee", "who", "responsible", "assigned")
@@ -449,7 +450,9 @@ def _due(text: str) -> tuple:
         no_year = value[skip:].split(",")[0].rstrip(" *_.")  # "by December 9." ends a sentence
         if month_day(no_year) or day_of_month(no_year):
             return None, no_year, (m.start(), m.end() + skip + len(no_year))
-        if m.group(3) or (m.group(1) and said[:1].isdigit()):  # "due: Q1 2027", "due 12/2026": a due date
+        # "due: Q1 2027", "due 12/2026", ", due end of Q1" (a field after a separator): a due date
+        field = m.group(1) and re.search(r"(?:[,;]|\s[-–—]+)\s*$", text[: m.start()]) and said
+        if m.group(3) or (m.group(1) and said[:1].isdigit()) or field:
             unread = None if is_placeholder(said) else said
             return None, unread, (m.start(), m.end() + len(said))
     return None, None, None
@@ -552,6 +555,8 @@ def _inline_fields(title: str, names: bool = False, beside: bool = False, people
             got["owner"], rest = m.group(1).strip(), ""  # "Revert the cache size (Lukas Weber)"
         elif not any(got.values()) and (beside := _name_beside(rest)):
             got, rest = beside, ""  # "(Marco, OPS-12)": the ticket is read from the whole title
+        elif got["owner"] and not got["due"] and (dated := _tail_field(rest))[0] == "date":
+            got["due"], got["due_unread"], rest = dated[1], dated[2], ""  # "(@chen.wei, 2026-11-26)"
         for k, v in got.items():
             said[k] = said[k] or v
         if any(got.values()):  # "(owner @lee)", "(@lee, @kim)": nothing but who and when is dropped whole

@@ -88,6 +88,10 @@ CANONICAL = {
         "tasks",  # FireHydrant's retrospective: "## Tasks", a Task | Assignee | State table
         "follow-up tasks",
         "action items and tasks",
+        # Atlassian's incident handbook splits them: "Priority actions" (the root cause) and
+        # "Improvement actions"; neither was mapped, and such a postmortem recorded no follow-up
+        "priority actions",
+        "improvement actions",
     ],
     "Lessons learned": [
         "lessons learned",
