@@ -213,6 +213,7 @@ def _spaces_before(text: str, end: int) -> int:
     return end
 
 
+_STRUCK_MENTION = re.compile(r"(?<!\S)~~@[\w.-]+~~(?!\S)")
 _OWNER_LABEL_END = re.compile(r"(?:^|(?<=[,;(\[])|(?<=[-–—]\s))\s*(?:owner|assignee|assigned to)\s*[:=]?\s*$", re.I)
 _OWNER_LIST = re.compile(rf"@[\w.-]+(?:[ \t]+[{UPPER}][\w.'’-]*){{0,2}}\s*(?:[,;&/+]|\band\b)\s*$")
 
@@ -416,7 +417,9 @@ def _owner(text: str, bracketed: bool) -> tuple:
         value = re.split(r",|\s(?:due|by)\s", _value(text, m.end()), maxsplit=1, flags=re.I)[0].rstrip(" .*_")
         if dated(value):  # "owner @Decimal 1, 2026": no name; kept in the title as written
             return None, None
-        return value.lstrip("@") or None, (m.start(), m.end() + len(value))
+        # "owner: ~~Lee~~ Sam Ortiz": the owner struck out is no longer it ("Lee Sam Ortiz" was read)
+        name = re.sub(r"~~[^~]*~~", " ", value).strip() if "~~" in value else value
+        return " ".join(name.split()).lstrip("@") or None, (m.start(), m.end() + len(value))
     m = _MENTION.search(text)
     if m is None:
         return _dash_owner(text)
@@ -573,8 +576,9 @@ def _inline_fields(title: str, names: bool = False, beside: bool = False, people
     got, title = _fields(title, bracketed=False)
     for k, v in got.items():
         said[k] = said[k] or v
-    # what a read owner leaves at either end: "— @ana, @bob" ("…, @bob"), "Owner: Ana - add …" ("- add …")
-    title = _strip_mentions_end(title) if said["owner"] else title
+    # what a read owner leaves at either end: "— @ana, @bob" ("…, @bob"), "Owner: Ana - add …" ("- add …"),
+    # and a struck mention it replaced: "~~@oncall~~ @sam"
+    title = _STRUCK_MENTION.sub("", _strip_mentions_end(title)) if said["owner"] else title
     return re.sub(r"^\s*[-–—,;:]+\s*", "", title), said
 
 
@@ -637,12 +641,22 @@ def item(
 
 # a status alone between dashes ("Fix DNS TTL — Done — Priya"): taking the word out where it stood left
 # "Fix DNS TTL — — Priya" as the title. "— Blocked —" is read before it (_blocked)
+_DONE_ON = re.compile(r"\s*(\w+)[ \t]*[:,]?[ \t]+(?:on[ \t]+)?(.+?)\s*", re.I)
+
+
 def _dash_status(title: str) -> tuple:
     """(status or None, ``title`` without it) of a field between dashes after the title that is a status alone."""
     seps = list(_TAIL_SEP.finditer(title))
     for sep, nxt in zip(seps, [*seps[1:], None]):
         field = title[sep.end() : nxt.start() if nxt else len(title)]
         st, rest = status_of(field)
+        # "— done Nov 12": the day it was done goes with its status (it stayed in the title)
+        if (
+            (on := _DONE_ON.fullmatch(field))
+            and status_of(on.group(1))[0] == "done"
+            and _tail_field(on.group(2))[0] == "date"
+        ):
+            st, rest = "done", ""
         if st and not rest:
             return st, title[: sep.start()] + title[nxt.start() if nxt else len(title) :]
     return None, title
