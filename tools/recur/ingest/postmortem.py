@@ -173,6 +173,14 @@ META_KEYS = {
     "outage duration": "duration",
     "total duration": "duration",
     "status": "status",
+    # the document's own state under its name ("Postmortem status: Published" was a line of the summary,
+    # the review left pending); not "Incident status", the incident's ("Resolved")
+    "postmortem status": "status",
+    "post-mortem status": "status",
+    "review status": "status",
+    "document status": "status",
+    "report status": "status",
+    "pir status": "status",
     "author": "authors",
     "authors": "authors",
     "owner": "owner",
@@ -329,10 +337,23 @@ def _set_duration(pm: Postmortem, value, where: str) -> None:
         pm.duration_note = f"duration: {read.minutes} minutes from {where}: {read.note}"
 
 
+# "SEV-3 (upgraded to SEV-2 at 14:20)", "Sev 2 → Sev 1": the level the incident ended at, the one after
+# the change (the first was read: sev3 recorded for an incident its responders raised to sev2)
+_CHANGED_TO = re.compile(
+    r"(?:\b(?:upgraded|escalated|raised|bumped|downgraded|lowered|reduced|changed|moved|reclassified|revised)"
+    r"[ \t]+to|→|->|=>)[ \t]*(\S+(?:[ \t]\d\b)?)",
+    re.I,
+)
+
+
 def severity_key(text: str | None, levels: dict) -> str | None:
-    """A severity key of the framework from text like "SEV-1", "sev2", "P1", "Major"."""
+    """A severity key of the framework from text like "SEV-1", "sev2", "P1", "Major"; of a change
+    ("SEV-3, upgraded to SEV-2"), the level after it."""
     if not text or is_placeholder(str(text)):
         return None
+    changed = [m.group(1).strip(" ().,;") for m in _CHANGED_TO.finditer(str(text))]
+    if changed and (last := severity_key(changed[-1], levels)):
+        return last
     t = str(text).strip().lower()
     if t.isdigit():
         t = f"sev{t}"
