@@ -295,3 +295,28 @@ def test_a_struck_owner_is_replaced_not_joined_and_a_done_date_goes_with_its_sta
         ("Rotate the keys", "done", None),
         ("Restart the workers — done soon", "open", None),  # no date: the words are the title's
     ]
+
+
+def test_a_mention_leading_an_item_with_a_colon_or_in_bold_is_its_owner_and_an_eta_its_due_date():
+    # "@alice: Rotate the certs" and "**@alice** Rotate …" kept the mention in the title; "— ETA: Dec 1,
+    # 2026" stayed in it, no due date (an ETA column was read)
+    got = [
+        (a["title"], a["owner"], a["due"])
+        for text in (
+            "- [ ] @alice: Rotate the certs by 2026-12-01\n",
+            "- [ ] **@bo** Pin the CA bundle\n",
+            "- [ ] Renew the leaf — Owner: May Chen — ETA: Dec 1, 2026\n",
+            "- [ ] @kim to renew the root\n",
+            "- [ ] Improve the ETA: accuracy for riders\n",
+            "- [ ] @May 3: renew the chain\n",
+        )
+        for a in parse_action_items(text)
+    ]
+    assert got == [
+        ("Rotate the certs", "alice", dt.date(2026, 12, 1)),
+        ("Pin the CA bundle", "bo", None),
+        ("Renew the leaf", "May Chen", dt.date(2026, 12, 1)),
+        ("@kim to renew the root", "kim", None),  # a sentence: its words stay
+        ("Improve the ETA: accuracy for riders", None, None),  # no date after it: the title's words
+        ("@May 3: renew the chain", None, None),  # a date, no one
+    ]

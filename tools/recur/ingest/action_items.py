@@ -140,17 +140,20 @@ def _plain(text: str, keep_struck: bool = False) -> str:
 _OWNER_LABEL = re.compile(r"\b(?:owner|assignee|assigned to)\s*(?:[:=]\s*|(?=@))", re.I)
 # what is left of a bracket or a tail once its owner and due date are read: labels, mentions, separators
 _LEFTOVER = re.compile(
-    r"@[\w.-]+|\b(?:owner|assignee|assigned to|due(?:\s+date)?|deadline|target(?:\s+date)?|by)\b|[\s,;:=–—-]+", re.I
+    r"@[\w.-]+|\b(?:owner|assignee|assigned to|due(?:\s+date)?|deadline|target(?:\s+date)?|eta|by)\b|[\s,;:=–—-]+", re.I
 )
 _MENTION = re.compile(r"(?<![\w.])@([\w.-]+)")
 # "due to the freeze" is no due date; "by" names one only when a date follows it ("by default")
 # "(target: Dec 19)", "target date: 2026-12-19": a target is a due date when a colon says it is a field
 # ("Target 99.9% availability" is a title)
+_WHEN = rf"(?i:(?:mon|tue|wed|thu|fri|sat|sun)|{MONTH_NAME})"  # a date's first word, after "ETA:"
 _DUE_LABEL = re.compile(
-    r"\b(?:(due)(?:\s+date)?(?!\s+to\b)|deadline|target(?:\s+date)?(?=\s*[:=])|(by))\b\s*(?:([:=])\s*)?", re.I
-)
+    rf"\b(?:(due)(?:\s+date)?(?!\s+to\b)|deadline|target(?:\s+date)?(?=\s*[:=])|eta(?=\s*[:=]\s*(?:\d|{_WHEN}))|(by))\b\s*(?:([:=])\s*)?",
+    re.I,
+)  # "— ETA: Dec 1, 2026" with its colon too (a table's ETA column was read, the item's words were not)
 _VALUE_END = re.compile(
-    r"(?<!\s)\s+[-–—]+(?:\s|$)|[;()\[\]]|\b(?:owner|assignee|due(?:\s+date)?|deadline|target(?:\s+date)?)\s*[:=]", re.I
+    r"(?<!\s)\s+[-–—]+(?:\s|$)|[;()\[\]]|\b(?:owner|assignee|due(?:\s+date)?|deadline|target(?:\s+date)?|eta)\s*[:=]",
+    re.I,
 )
 _WEEKDAY = re.compile(r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+", re.I)
 # "(Priya, by 2026-12-07)": the bracket's other words are its owner only when they are a name alone
@@ -213,6 +216,9 @@ def _spaces_before(text: str, end: int) -> int:
     return end
 
 
+# a mention leading an item as its owner, with a colon after it or in bold: "@alice: Rotate the certs"
+# kept "@alice:" in the title; "@alice to rotate the certs" is a sentence, read by _owner as before
+_LEAD_MENTION = re.compile(r"^\s*(\*\*|__)?@([\w.-]+)(?:\1\s*:?|\s*:(?:\*\*|__)?|:\1)\s+(?=\S)")
 _STRUCK_MENTION = re.compile(r"(?<!\S)~~@[\w.-]+~~(?!\S)")
 _OWNER_LABEL_END = re.compile(r"(?:^|(?<=[,;(\[])|(?<=[-–—]\s))\s*(?:owner|assignee|assigned to)\s*[:=]?\s*$", re.I)
 _OWNER_LIST = re.compile(rf"@[\w.-]+(?:[ \t]+[{UPPER}][\w.'’-]*){{0,2}}\s*(?:[,;&/+]|\band\b)\s*$")
@@ -395,7 +401,7 @@ def dated(owner: str | None) -> bool:
 
 # "@Decimal 1, 2026", "@May 3": a month's word (or one it starts) and a day after the "@" are a date
 _MONTH_LEAD = re.compile(rf"(?i:{MONTH_NAME})")
-_DAY_NEXT = re.compile(r"[ \t]+\d{1,2}(?:st|nd|rd|th)?(?![\w/.:-])", re.I)
+_DAY_NEXT = re.compile(r"[ \t]+\d{1,2}(?:st|nd|rd|th)?(?![\w/.-]|:\d)", re.I)
 
 
 def _date_mention(text: str, m) -> bool:
@@ -568,6 +574,8 @@ def _inline_fields(title: str, names: bool = False, beside: bool = False, people
         return " " if _BRACKET_META.search(m.group(1)) and not dates else m.group(0)  # "(@May 3)" is kept
 
     title = _BRACKET.sub(bracket, title)
+    if lead := _LEAD_MENTION.match(title):  # "@alice: Rotate the certs", "**@alice** Rotate the certs"
+        said["owner"], title = lead.group(2), title[lead.end() :]
     owner, due, title = _trailing_mention(title)
     said["owner"], said["due"] = said["owner"] or owner, said["due"] or due
     owner, due, unread, title = _dash_tail(title, beside, people)
