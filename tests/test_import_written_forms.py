@@ -947,3 +947,26 @@ def test_a_date_after_an_at_sign_or_an_owner_label_is_never_the_owner_and_names_
         ("Renew the bundle", "sre2"),
         ("Renew the key", "Marta Nowak"),
     ]
+
+
+def test_a_struck_out_due_date_or_owner_written_again_is_the_new_one_and_a_role_after_an_owner_goes():
+    # a due date moved, "~~2026-11-20~~ 2026-12-04", recorded the struck (old) one; an owner changed,
+    # "~~Lee~~ Sam Ortiz", was "Lee Sam Ortiz"; "@alice (SRE)" an owner apart from "alice"; "(unassigned)" one
+    table = (
+        "| Action | Owner | Due |\n|---|---|---|\n"
+        "| Add a queue alert | ~~Lee~~ Sam | ~~2026-11-20~~ 2026-12-04 |\n"
+        "| Pin the CA | @alice (SRE) | 2026-12-01 (moved from 11-20) |\n"
+        "| Drop the old pool | (unassigned) | |\n"
+    )
+    lists = (
+        "- Rotate the keys — due ~~Nov 20, 2026~~ Dec 4, 2026\n"
+        "- Renew the cert\n  - Due: ~~2026-11-20~~ 2026-12-04\n  - Owner: ~~Lee~~ Sam Ortiz\n"
+    )
+    got = [(a["title"], a["owner"], a["due"]) for a in parse_action_items(table + "\n" + lists)]
+    assert got == [
+        ("Add a queue alert", "Sam", dt.date(2026, 12, 4)),
+        ("Pin the CA", "alice", dt.date(2026, 12, 1)),
+        ("Drop the old pool", None, None),
+        ("Rotate the keys", None, dt.date(2026, 12, 4)),
+        ("Renew the cert", "Sam Ortiz", dt.date(2026, 12, 4)),
+    ]

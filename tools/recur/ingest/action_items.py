@@ -424,8 +424,7 @@ def _owner(text: str, bracketed: bool) -> tuple:
         if dated(value):  # "owner @Decimal 1, 2026": no name; kept in the title as written
             return None, None
         # "owner: ~~Lee~~ Sam Ortiz": the owner struck out is no longer it ("Lee Sam Ortiz" was read)
-        name = re.sub(r"~~[^~]*~~", " ", value).strip() if "~~" in value else value
-        return " ".join(name.split()).lstrip("@") or None, (m.start(), m.end() + len(value))
+        return current(value).lstrip("@") or None, (m.start(), m.end() + len(value))
     m = _MENTION.search(text)
     if m is None:
         return _dash_owner(text)
@@ -445,13 +444,26 @@ def _dash_owner(text: str) -> tuple:
     return ("", m.span()) if m else (None, None)
 
 
+# a field's value struck out and written again after it: "~~2026-11-20~~ 2026-12-04" (a due date moved),
+# "~~Lee~~ Sam Ortiz" (an owner changed). The struck one was read: the old due date, or both names as one
+_STRUCK_LEAD_VALUE = re.compile(r"\s*~~[^~]+~~\s*(?=\S)")
+
+
+def current(value: str) -> str:
+    """``value`` without the struck-out parts it replaced, or as it is when nothing else is written."""
+    rest = re.sub(r"~~[^~]+~~", " ", value) if "~~" in value else value
+    return " ".join(rest.split()) if rest.strip() else value
+
+
 def _due(text: str) -> tuple:
     """(date, the due as written when it reads as no date, its span) of the first due label."""
     for m in _DUE_LABEL.finditer(text):
         value = _value(text, m.end())
-        skip = _WEEKDAY.match(value).end() if _WEEKDAY.match(value) else 0  # "Fri, Dec 20, 2026"
-        day, words = find_date(value)
-        if day is not None and value.find(words) == skip:
+        struck = _STRUCK_LEAD_VALUE.match(value)  # "due ~~Nov 20~~ Dec 4": moved, the struck date is the old one
+        skip = struck.end() if struck else 0
+        skip += _WEEKDAY.match(value, skip).end() - skip if _WEEKDAY.match(value, skip) else 0  # "Fri, Dec 20, 2026"
+        day, words = find_date(value[skip:] if struck else value)
+        if day is not None and value.find(words, skip if struck else 0) == skip:
             return day, None, (m.start(), m.end() + skip + len(words))
         said = value.split(",")[0].rstrip(" .*_")
         # "(due Dec 19)", "by 19 Dec", "by the 19th": a day without its year (or month), read against the
@@ -636,7 +648,7 @@ def item(
     it = {
         "title": title,
         "status": "done" if progress == "done" else "open",
-        "owner": (_plain(_link_text(owner)).lstrip("@") or None) if owner and not _nobody(owner) else None,
+        "owner": (_who(owner) or None) if owner and not _nobody(owner) else None,
         "due": due,
         "ticket": ticket,
     }
@@ -698,6 +710,13 @@ def _cancelled(title: str, status_text: str) -> tuple[bool, str]:
     return False, title
 
 
+def _who(owner: str) -> str:
+    """The owner as recorded: a link's text, no mention sign, no role in a bracket after the name
+    ("@alice (SRE)" was an owner of its own in the report, beside "alice")."""
+    name = _plain(_link_text(owner)).lstrip("@")
+    return re.sub(r"(?<=\S)\s*\([^()]*\)$", "", name)
+
+
 def _nobody(owner: str) -> bool:
     """An owner that names nobody (_ownerless) or is a date: an owner column "2026-03-01", "May 3"."""
     return _ownerless(owner) or dated(_plain(_link_text(owner)))
@@ -705,7 +724,7 @@ def _nobody(owner: str) -> bool:
 
 def _ownerless(owner: str) -> bool:
     """An owner cell or label that names nobody: a placeholder, "Unassigned", "*Unowned*"."""
-    return is_placeholder(owner) or _NO_OWNER.fullmatch(owner.strip()) is not None
+    return is_placeholder(owner) or _NO_OWNER.fullmatch(owner.strip().strip("()[] ")) is not None  # "(unassigned)"
 
 
 def from_table(rows: list[str], people: frozenset = frozenset()) -> list[dict]:
@@ -732,11 +751,11 @@ def from_table(rows: list[str], people: frozenset = frozenset()) -> list[dict]:
         rest = " ".join(c for n, c in enumerate(cells) if n != title_n and n not in cols.values())
         title = cells[title_n] if title_n < len(cells) else ""
         status_text = get("status") or (rest if status_of(rest)[0] else "")
-        due_text = _plain(get("due"))
+        due_text = _plain(current(get("due")))
         it = item(
             title,
             status_text=status_text,
-            owner=get("owner") or None,
+            owner=current(get("owner")) or None,
             due=parse_date(due_text) or _in_order(due_text, order),
             ticket_text=get("ticket") or (rest if ticket_of(rest) else ""),
             people=people,
@@ -786,11 +805,11 @@ def from_mappings(entries) -> list[dict]:
                 value = next((v for k, v in low.items() if _col([k], names) == 0), "")
                 return ("done" if value else "open") if isinstance(value, bool) else _plain(str(value))
 
-            due_text = get(_DUE_COLS)
+            due_text = current(get(_DUE_COLS))
             it = item(
                 get(_TITLE_COLS),
                 status_text=get(_STATUS_COLS),
-                owner=get(_OWNER_COLS) or None,
+                owner=current(get(_OWNER_COLS)) or None,
                 due=parse_date(due_text),
                 ticket_text=get(_TICKET_COLS),
             )
@@ -836,7 +855,7 @@ _SUB_FIELD = re.compile(
 
 def _sub_field(text: str) -> tuple[str, str] | None:
     """(owner|due|ticket|status, value) of a sub-item that names one field of its item, else None."""
-    m = _SUB_FIELD.match(_plain(_plain_labels(text)))
+    m = _SUB_FIELD.match(_plain(_plain_labels(current(text))))
     if m is None:
         return None
     label = (m.group("label") or m.group("label2")).lower()
@@ -867,6 +886,7 @@ _SUB_KINDS = {
 
 def _set_sub_field(it: dict, kind: str, value: str) -> None:
     """Set ``it``'s field from its sub-item, unless the item itself already said it."""
+    value = current(value)
     if kind == "owner" and not it["owner"] and not _ownerless(value) and not dated(value):
         it["owner"] = _link_text(value).lstrip("@") or None
     elif kind == "due" and it["due"] is None:
