@@ -24,6 +24,7 @@ from recur.ingest.action_items import from_mappings, merged, parse_action_items,
 from recur.ingest.pm_markup import drop_html_comments, grid_tables, to_markdown
 from recur.ingest.pm_severity import candidates, mentions
 from recur.ingest.pm_text import (
+    MONTH_NAME,
     clean_title,
     day_of_month,
     due_after,
@@ -172,6 +173,14 @@ META_KEYS = {
     "incident duration": "duration",
     "outage duration": "duration",
     "total duration": "duration",
+    # how long it lasted under the names incident tools give it ("Time to resolve: 90 minutes" was a
+    # line of the summary, the duration not recorded)
+    "time to resolve": "duration",
+    "time to resolution": "duration",
+    "time to recovery": "duration",
+    "time to restore": "duration",
+    "downtime": "duration",
+    "outage length": "duration",
     "status": "status",
     # the document's own state under its name ("Postmortem status: Published" was a line of the summary,
     # the review left pending); not "Incident status", the incident's ("Resolved")
@@ -501,10 +510,23 @@ def _front_sections(pm: Postmortem, sections: dict) -> None:
         pm.sections.setdefault(name, text)
 
 
+_DAY_RANGE = re.compile(
+    rf"(?P<m>{MONTH_NAME})[ \t]+(?P<d>\d{{1,2}})[ \t]*[-–—][ \t]*\d{{1,2}},?[ \t]+(?P<y>\d{{4}})"
+    rf"|(?P<d2>\d{{1,2}})[ \t]*[-–—][ \t]*\d{{1,2}}[ \t]+(?P<m2>{MONTH_NAME}),?[ \t]+(?P<y2>\d{{4}})",
+    re.I,
+)
+
+
 def _set_date(pm: Postmortem, value, where: str) -> None:
     """The date a label gives; one that reads as no date (03/04/2026: which order?) is kept in
     ``date_unread``, so the date is not then guessed from elsewhere in the text."""
-    day = parse_date(value)
+    # "Oct 21–22, 2026", "21–22 Oct 2026": an incident over two days or more began on the first (the
+    # first was said not read and the incident left for triage; the second was read as the date)
+    day, span = None, _DAY_RANGE.fullmatch(str(value).strip().strip("*_"))
+    if span:
+        month, first, year = (span["m"], span["d"], span["y"]) if span["m"] else (span["m2"], span["d2"], span["y2"])
+        day = parse_date(f"{month} {first}, {year}")
+    day = day or parse_date(value)
     if day:
         pm.date, pm.date_source = day, where
     elif pm.date_unread is None and (
