@@ -83,7 +83,8 @@ _CANCEL_MARK = re.compile(
 # requests: add a retry" and "Remove the (blocked) list" keep their words, as a cancel marker's rule.
 # Bold says a status as a colon does: "**Blocked** waiting on vendor" after the title (after a dash or a
 # sentence's end, or capitalised: "Rotate the **blocked** certs" keeps its word), or leading it before the
-# title, was kept in the title, as "Blocked: …" was not (found in review)
+# title, was kept in the title, as "Blocked: …" was not (found in review). Its words end on a non-space:
+# tried lazily up to each space of a run, the end test scanned the rest of the run each time (quadratic)
 _BOLD = r"(?:\*\*|__)"
 _BLOCKED_WORDS = rf"{_EM}blocked{_EM}(?:\s*[:,;]\s*|\s+(?:on|by|until|pending)\s+)?"
 _BLOCKED_MARK = re.compile(
@@ -91,7 +92,7 @@ _BLOCKED_MARK = re.compile(
     rf"|^\s*[(\[](?P<s>{_BLOCKED_WORDS}[^()\[\]]*)[)\]]\s*"
     rf"|(?<!\s)\s+[-–—]+\s*(?P<d>{_BLOCKED_WORDS}(?<=[:,;\s])[^–—|]*?|{_EM}blocked{_EM})(?=\s+[-–—]+\s|\s*$)"
     rf"|^\s*(?P<l>{_EM}blocked(?:{_EM}\s*:|\s*:{_EM}|{_EM}\s+[-–—]+|{_BOLD}(?=\s)))\s*"
-    rf"|(?<!\s)(?:(?:\s+[-–—]+|[.;,])\s+|\s+(?={_BOLD}(?-i:B)))(?P<w>{_BOLD}blocked(?::?{_BOLD}|{_BOLD}\s*:)(?:\s+[^–—|()\[\]]*?)?)(?=\s+[-–—]+\s|\s*$)",
+    rf"|(?<!\s)(?:(?:\s+[-–—]+|[.;,])\s+|\s+(?={_BOLD}(?-i:B)))(?P<w>{_BOLD}blocked(?::?{_BOLD}|{_BOLD}\s*:)(?:\s+(?:[^–—|()\[\]]*?[^\s–—|()\[\]])?)?)(?=\s+[-–—]+\s|\s*$)",
     re.I,
 )
 # a status column or field that says blocked: "Blocked", "Blocked on the vendor"
@@ -218,7 +219,7 @@ def _spaces_before(text: str, end: int) -> int:
 
 # a mention leading an item as its owner, with a colon after it or in bold: "@alice: Rotate the certs"
 # kept "@alice:" in the title; "@alice to rotate the certs" is a sentence, read by _owner as before
-_LEAD_MENTION = re.compile(r"^\s*(\*\*|__)?@([\w.-]+)(?:\1\s*:?|\s*:(?:\*\*|__)?|:\1)\s+(?=\S)")
+_LEAD_MENTION = re.compile(r"^\s*(\*\*|__)?@([\w.-]+)(?:\1(?:\s*:)?|\s*:(?:\*\*|__)?|:\1)\s+(?=\S)")
 _STRUCK_MENTION = re.compile(r"(?<!\S)~~@[\w.-]+~~(?!\S)")
 _OWNER_LABEL_END = re.compile(r"(?:^|(?<=[,;(\[])|(?<=[-–—]\s))\s*(?:owner|assignee|assigned to)\s*[:=]?\s*$", re.I)
 _OWNER_LIST = re.compile(rf"@[\w.-]+(?:[ \t]+[{UPPER}][\w.'’-]*){{0,2}}\s*(?:[,;&/+]|\band\b)\s*$")
@@ -390,7 +391,7 @@ def _alone_name(read: list, people: frozenset) -> bool:
 # A number standing as a word is no part of a name: "owner @Decimal 1, 2026" (a date mention mistyped)
 # made "Decimal 1" the owner, "owner: May 3" "May 3" and "@12/03/2026" "12"; a handle may hold digits
 # ("@sre2"), and a name that is a month's word alone stays one ("@May", "@June Park")
-_NUMBER_WORD = re.compile(r"(?<!\S)[\d/.:-]*\d[\d/.:-]*(?:st|nd|rd|th)?(?=[\s,;]|$)", re.I)
+_NUMBER_WORD = re.compile(r"(?<!\S)(?=[\d/.:-]*\d)[\d/.:-]+(?:st|nd|rd|th)?(?=[\s,;]|$)", re.I)
 
 
 def dated(owner: str | None) -> bool:
@@ -661,7 +662,7 @@ def item(
 
 # a status alone between dashes ("Fix DNS TTL — Done — Priya"): taking the word out where it stood left
 # "Fix DNS TTL — — Priya" as the title. "— Blocked —" is read before it (_blocked)
-_DONE_ON = re.compile(r"\s*(\w+)[ \t]*[:,]?[ \t]+(?:on[ \t]+)?(.+?)\s*", re.I)
+_DONE_ON = re.compile(r"\s*(\w+)[ \t]*[:,]?[ \t]+(?:on[ \t]+)?(.*\S)\s*", re.I)
 
 
 def _dash_status(title: str) -> tuple:
