@@ -505,3 +505,19 @@ def test_jira_wiki_markup_tick_and_cross_icons_and_user_mentions_in_action_items
         ("Spread replicas across zones", "open", "ole.berg", "SRCH-72"),
         ("Document the recovery", "open", None, None),
     ]
+
+
+@pytest.mark.parametrize(
+    ("line", "date", "minutes"),
+    [
+        ("**Date:** Oct 21–22, 2026\n**Time to resolve:** 90 minutes", dt.date(2026, 10, 21), 90),
+        ("**Date:** 21-22 October 2026\n**Downtime:** 1h 5m", dt.date(2026, 10, 21), 65),
+        ("**Date:** 21 Oct 2026 – 22 Oct 2026\n**Time to recovery:** 45 min", dt.date(2026, 10, 21), 45),
+    ],
+)
+def test_a_date_over_two_days_is_its_first_and_a_time_to_resolve_is_the_duration(line, date, minutes):
+    # "Oct 21–22, 2026" was said not read (the incident left for triage), "21-22 October 2026" read as
+    # the 22nd; "Time to resolve:" / "Downtime:" lines were the summary's text, no duration recorded
+    pm = parse(f"# Cache stampede\n\n{line}\n\n## Summary\nThe cache expired at once and the DB was overloaded.\n")
+    assert (pm.date, pm.date_unread, pm.duration_minutes) == (date, None, minutes)
+    assert "Time to" not in pm.sections["Summary"] and "Downtime" not in pm.sections["Summary"]

@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from kbfactory import fake_model_flags
 
 from recur.cli.main import cli
+from recur.ingest.action_items import parse_action_items
 from recur.ingest.postmortem import parse, parse_duration, severity_key
 from recur.kb.loader import load_kb
 
@@ -550,3 +551,52 @@ def test_a_date_after_today_is_warned_and_a_severity_in_capitals_is_the_framewor
     assert any(n.startswith("warning: the date 2099-03-14 is after today (") for n in out["notes"]), out["notes"]
     inc = load_kb(kb_dir).incidents[out["incident"]]
     assert inc.severity == "sev1" and str(inc.date) == "2099-03-14"
+
+
+ATLASSIAN_ACTIONS = """\
+# Incident: Billing emails sent twice
+
+**Incident date:** 2026-10-30
+**Severity:** High (Sev 2)
+
+## Summary
+Between 02:00 and 02:40 UTC the billing mailer sent 6,200 invoices twice after a worker restart re-queued a batch.
+
+## Priority actions
+| Jira | Summary | Assignee | Due date | Status |
+|---|---|---|---|---|
+| BILL-410 | Make the mailer idempotent on invoice id | Ruth Adeyemi | 15 Nov 2026 | In progress |
+| BILL-411 | Alert on duplicate sends | Unassigned | | To do |
+
+## Improvement actions
+- Review queue visibility timeouts across workers — Ruth Adeyemi — 2026-12-15 — BILL-420
+- Add a dry-run mode to the replay tool (owner: Omar Farouk) — BILL-421, due end of Q1
+- Align keep-alive timeouts (@chen.wei, 2026-11-26)
+"""
+
+
+def test_atlassian_priority_and_improvement_actions_with_a_jira_summary_column_are_the_follow_ups(kb_dir, tmp_path):
+    # the handbook's "Priority actions" / "Improvement actions" mapped to nothing: no follow-up recorded;
+    # a Jira table's "Summary" column was no title column (the issue key was, then taken out as the ticket);
+    # ", due end of Q1" left "—, due end of Q1" in the title; "(@chen.wei, 2026-11-26)" kept the date in it
+    pm = parse(ATLASSIAN_ACTIONS)
+    got = [(a["title"], a["owner"], a["due"], a["ticket"]) for a in pm.action_items]
+    assert got == [
+        ("Make the mailer idempotent on invoice id", "Ruth Adeyemi", dt.date(2026, 11, 15), "BILL-410"),
+        ("Alert on duplicate sends", None, None, "BILL-411"),
+        ("Review queue visibility timeouts across workers", "Ruth Adeyemi", dt.date(2026, 12, 15), "BILL-420"),
+        ("Add a dry-run mode to the replay tool", "Omar Farouk", None, "BILL-421"),
+        ("Align keep-alive timeouts", "chen.wei", dt.date(2026, 11, 26), None),
+    ]
+    assert pm.unread_dues == [("Add a dry-run mode to the replay tool", "end of Q1")]  # said in the notes
+    # "due to" is no due date, after a comma too
+    [it] = parse_action_items("- Retry writes, due to timeouts\n")
+    assert (it["title"], it.get("due_unread")) == ("Retry writes, due to timeouts", None)
+    path = tmp_path / "pm" / "billing.md"
+    path.parent.mkdir()
+    path.write_text(ATLASSIAN_ACTIONS)
+    out = CliRunner().invoke(
+        cli, ["import", *fake_model_flags(kb_dir, tmp_path / "idx"), str(path), "--no-draft", "--json"]
+    )
+    inc = load_kb(kb_dir).incidents[json.loads(out.output)["incident"]]
+    assert len(inc.follow_ups) == 5

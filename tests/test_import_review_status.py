@@ -157,3 +157,17 @@ def test_a_draft_imported_then_completed_names_the_review_among_the_changes(fres
     assert again.exit_code == 3  # a changed document: nothing written, what differs named
     note = " ".join(json.loads(again.stdout)["notes"])
     assert f"it now differs from {first['incident']} in: review (done)" in note, note
+
+
+@pytest.mark.parametrize("label", ["Postmortem status", "Review status", "Document status", "PIR status"])
+def test_the_postmortems_status_under_its_own_name_is_its_reviews_state(fresh_kb, tmp_path, label):
+    # "**Postmortem status:** Published" was read as the summary's first line and the review left pending
+    text = VAULT.replace("**Status:** {status}", f"**{label}:** Published")
+    pm = parse(text)
+    assert pm.status is not None and pm.status[2] == "done"
+    assert label not in pm.sections["Summary"]
+    out = json.loads(imp(fresh_kb, tmp_path / "pm.md", text).stdout)
+    assert out["review"]["status"] == "done"
+    # the incident's own state is no review's: said in the notes as before, the review left pending
+    pm = parse(VAULT.replace("**Status:** {status}", "**Incident status:** Resolved"))
+    assert pm.status is None

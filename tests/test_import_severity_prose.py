@@ -286,3 +286,27 @@ def test_the_list_of_choices_pattern_takes_out_what_it_took_out_before_its_first
         assert CHOICES.sub(" ", text) == before.sub(" ", text), text
     pm = parse("# Outage\n\n## Summary\n\n" + "[|" * 400_000)
     assert not pm.severity_mentions
+
+
+def test_a_severity_field_that_says_a_change_records_the_level_it_ended_at(kb_dir, tmp_path):
+    # "SEV-3 (upgraded to SEV-2 at 14:20)" recorded sev3, "Sev 2 → Sev 1" sev2: the first level written,
+    # not the one the responders settled on
+    got = {}
+    for n, value in enumerate(
+        (
+            "SEV-3 (upgraded to SEV-2 at 14:20)",
+            "Sev 2 → Sev 1",
+            "SEV-2 (downgraded to SEV 3 after triage)",
+            "SEV-2 (upgraded from SEV-3)",
+            "2 (to be confirmed)",
+        )
+    ):
+        text = SRE_SUMMARY.replace("**Date:** 2026-04-14", f"**Date:** 2026-04-14\n**Severity:** {value}")
+        got[value] = imp(kb_dir, tmp_path / f"pm{n}.md", text)["severity"]
+    assert got == {
+        "SEV-3 (upgraded to SEV-2 at 14:20)": "sev2",
+        "Sev 2 → Sev 1": "sev1",
+        "SEV-2 (downgraded to SEV 3 after triage)": "sev3",
+        "SEV-2 (upgraded from SEV-3)": "sev2",
+        "2 (to be confirmed)": "sev2",
+    }

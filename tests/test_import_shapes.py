@@ -662,3 +662,38 @@ def test_an_import_draft_rated_medium_is_still_the_pending_draft_at_accept_high(
     assert _pending_draft([draft], "high") == _pending_draft([draft], "medium") == "orders-wal-full"
     assert _pending_draft([{**draft, "confidence": "low"}], "medium") is None
     assert _pending_draft([{**draft, "import_draft": False, "confidence": "high"}], "high") is None
+
+
+PROSE_FOLLOW_UPS = """\
+# DNS outage in eu-west
+
+On 2 December 2026 our resolvers in eu-west stopped answering for 25 minutes. This was a SEV2.
+
+A typo in the Corefile made CoreDNS fail to parse its config on reload.
+
+Follow-ups we agreed on in the review:
+
+1. Add a config parse check to the CI, by December 9.
+2. Set maxUnavailable to 1 on the resolver deployment. Owner: Tom Becker. Due 2026-12-05. Done.
+3. Write down how to roll back the Corefile (Jo, by 12/12/2026).
+
+Why it matters: the second time a resolver change took out a region.
+"""
+
+
+def test_a_list_under_a_sentence_naming_the_follow_ups_is_the_action_items_of_a_prose_write_up(kb_dir, tmp_path):
+    # no heading over the list: it was read as the summary's text and no follow-up recorded; once read,
+    # a sentence's full stop left "deployment. ." in the title
+    pm = parse(PROSE_FOLLOW_UPS)
+    assert [(a["title"], a["status"], a["owner"], a["due"]) for a in pm.action_items] == [
+        ("Add a config parse check to the CI", "open", None, dt.date(2026, 12, 9)),  # the incident's year
+        ("Set maxUnavailable to 1 on the resolver deployment", "done", "Tom Becker", dt.date(2026, 12, 5)),
+        ("Write down how to roll back the Corefile", "open", "Jo", dt.date(2026, 12, 12)),
+    ]
+    assert "Why it matters" in pm.sections["Summary"] and "Why it matters" not in pm.sections["Action items"]
+    out = json.loads(imp(kb_dir, tmp_path / "pm" / "dns.md", PROSE_FOLLOW_UPS, "--json").output)
+    inc = load_kb(kb_dir).incidents[out["incident"]]
+    assert [f.title for f in inc.follow_ups] == [a["title"] for a in pm.action_items]
+    # a sentence naming follow-ups of another incident, with a heading for this one's, starts no section
+    other = parse("# X\n\nSee the follow-ups from INC-7:\n\n- Old item\n\n## Action items\n- New item\n")
+    assert [a["title"] for a in other.action_items] == ["New item"]

@@ -2,6 +2,7 @@
 the Atlassian template's bold field labels on corrective actions, Notion's action items, Google Docs'
 tables, PagerDuty's and an email's write-ups."""
 
+import datetime as dt
 import json
 
 from click.testing import CliRunner
@@ -416,3 +417,31 @@ def test_dry_run_writes_nothing_and_says_what_it_would(kb_dir, tmp_path):
     assert (a["id"], a["path"], a["follow_ups"], a["severity"]) == (b["id"], b["path"], b["follow_ups"], b["severity"])
     again = imp(kb_dir, path, ATLASSIAN, "--dry-run")  # imported now: the dry run says so, as an import does
     assert again.exit_code == 0 and again.output.startswith("Already imported as")
+
+
+def test_a_blocked_status_in_the_google_template_bug_column_and_a_full_name_mention_between_dashes():
+    # the SRE template's "BUG-5524 **BLOCKED**" was read as the ticket with the item not blocked (its
+    # **DONE** and **TODO** were read); "— @Tomás Ruiz — Dec 5, 2026 — SRCH-101" made "Tomás" the owner
+    # and kept "— @Tomás Ruiz" in the title
+    [done, blocked, plain] = parse_action_items(
+        "| Action Item | Type | Owner | Bug |\n"
+        "|---|---|---|---|\n"
+        "| Reject unknown config keys | prevent | kwame | BUG-5521 **DONE** |\n"
+        "| Document the key rename | process | @lena | BUG-5524 **BLOCKED** |\n"
+        "| Alert on pool saturation | detect | lena | https://bugs.example.com/BLOCKED-7 |\n"
+    )
+    assert (done["status"], done.get("blocked"), done["ticket"]) == ("done", None, "BUG-5521")
+    assert (blocked["status"], blocked.get("blocked"), blocked["ticket"]) == ("open", "BLOCKED", "BUG-5524")
+    assert plain.get("blocked") is None  # a ticket's own words
+    got = [
+        (a["title"], a["owner"], a["due"], a["ticket"])
+        for text in (
+            "- [ ] Alert on consumer lag — @Tomás Ruiz — Dec 5, 2026 — SRCH-101\n",
+            "- [ ] Raise the session timeout — @dev.patel — SRCH-102\n",
+        )
+        for a in parse_action_items(text)
+    ]
+    assert got == [
+        ("Alert on consumer lag", "Tomás Ruiz", dt.date(2026, 12, 5), "SRCH-101"),
+        ("Raise the session timeout", "dev.patel", None, "SRCH-102"),
+    ]

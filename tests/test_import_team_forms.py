@@ -272,3 +272,51 @@ def test_a_bracket_mid_title_or_a_product_in_brackets_keeps_its_follow_up_as_wri
         ("Tune the pool (Postgres)", "open", None),
         ("Rotate the Kafka certs (Kafka Connect)", "open", None),
     ]
+
+
+def test_a_struck_owner_is_replaced_not_joined_and_a_done_date_goes_with_its_status():
+    # "owner: ~~Lee~~ Sam Ortiz" (reassigned) made "Lee Sam Ortiz" the owner; "~~@oncall~~ @sam" kept the
+    # struck mention in the title; "— done Nov 12" stayed in the title and the item open with no checkbox
+    got = [
+        (a["title"], a["status"], a["owner"])
+        for text in (
+            "- Roll back the gateway — owner: ~~Lee~~ Sam Ortiz\n",
+            "- Pin the gateway version ~~@oncall~~ @sam\n",
+            "- Drain the old pool — @sam — done Nov 12\n",
+            "- Rotate the keys — done 2026-11-12 — OPS-1\n",
+            "- Restart the workers — done soon\n",
+        )
+        for a in parse_action_items(text)
+    ]
+    assert got == [
+        ("Roll back the gateway", "open", "Sam Ortiz"),
+        ("Pin the gateway version", "open", "sam"),
+        ("Drain the old pool", "done", "sam"),
+        ("Rotate the keys", "done", None),
+        ("Restart the workers — done soon", "open", None),  # no date: the words are the title's
+    ]
+
+
+def test_a_mention_leading_an_item_with_a_colon_or_in_bold_is_its_owner_and_an_eta_its_due_date():
+    # "@alice: Rotate the certs" and "**@alice** Rotate …" kept the mention in the title; "— ETA: Dec 1,
+    # 2026" stayed in it, no due date (an ETA column was read)
+    got = [
+        (a["title"], a["owner"], a["due"])
+        for text in (
+            "- [ ] @alice: Rotate the certs by 2026-12-01\n",
+            "- [ ] **@bo** Pin the CA bundle\n",
+            "- [ ] Renew the leaf — Owner: May Chen — ETA: Dec 1, 2026\n",
+            "- [ ] @kim to renew the root\n",
+            "- [ ] Improve the ETA: accuracy for riders\n",
+            "- [ ] @May 3: renew the chain\n",
+        )
+        for a in parse_action_items(text)
+    ]
+    assert got == [
+        ("Rotate the certs", "alice", dt.date(2026, 12, 1)),
+        ("Pin the CA bundle", "bo", None),
+        ("Renew the leaf", "May Chen", dt.date(2026, 12, 1)),
+        ("@kim to renew the root", "kim", None),  # a sentence: its words stay
+        ("Improve the ETA: accuracy for riders", None, None),  # no date after it: the title's words
+        ("@May 3: renew the chain", None, None),  # a date, no one
+    ]

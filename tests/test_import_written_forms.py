@@ -861,3 +861,112 @@ def test_a_name_alone_after_a_dash_is_the_owner_when_the_section_names_that_pers
     # with no owner to say it is a person, the name stays in the title (as "— Pulumi" must)
     [it] = parse_action_items("- Get it done — Priya\n")
     assert (it["title"], it["owner"], it["status"]) == ("Get it done — Priya", None, "open")
+
+
+def test_a_bold_blocked_without_a_colon_is_a_blocked_marker_after_the_title_before_it_or_below_it():
+    # "**Blocked:**" was read, "**Blocked** waiting on vendor" kept in the title with the item not blocked,
+    # and as a sub-item it was a follow-up of its own ("waiting on vendor")
+    got = [
+        (a["title"], a.get("blocked"), a["owner"])
+        for a in parse_action_items(
+            "- Rotate the certs — **Blocked** waiting on vendor\n"
+            "- Renew the wildcard. **Blocked** waiting on legal — Priya — 2026-12-19\n"
+            "- **Blocked** Pin the intermediate — owner @ana\n"
+            "- Move the CA bundle\n"
+            "  - **Blocked** waiting on the vault team\n"
+            "- Drop the old root\n"
+            "  - Status: Blocked on vendor\n"
+            "- Rotate the **blocked** tokens\n"
+        )
+    ]
+    assert got == [
+        ("Rotate the certs", "Blocked waiting on vendor", None),
+        ("Renew the wildcard", "Blocked waiting on legal", "Priya"),
+        ("Pin the intermediate", "Blocked", "ana"),
+        ("Move the CA bundle", "Blocked waiting on the vault team", None),
+        ("Drop the old root", "Blocked on vendor", None),
+        ("Rotate the blocked tokens", None, None),  # emphasis inside the sentence is its own word
+    ]
+
+
+def test_a_blocked_bracket_before_the_owner_due_date_or_ticket_is_a_marker_and_the_owner_label_goes():
+    # "(blocked)" was a marker only ending the item: before ", owner @ana" or "SEC-9" it stayed in the
+    # title, and "— owner @ana" left "— owner" in the title
+    got = [
+        (a["title"], a.get("blocked"), a["owner"], a["due"], a["ticket"])
+        for text in (
+            "- Rotate the certs (blocked) — owner @ana, due 2026-03-01\n",
+            "- Rotate the keys (blocked on legal), owner @bo\n",
+            "- Pin the CA (blocked) SEC-9\n",
+            "- Renew the cert — owner @kim\n",
+            "- Remove the (blocked) list — owner @kim\n",
+            "- Ask the owner @lee\n",
+        )
+        for a in parse_action_items(text)
+    ]
+    assert got == [
+        ("Rotate the certs", "blocked", "ana", dt.date(2026, 3, 1), None),
+        ("Rotate the keys", "blocked on legal", "bo", None, None),
+        ("Pin the CA", "blocked", None, None, "SEC-9"),
+        ("Renew the cert", None, "kim", None, None),
+        ("Remove the (blocked) list", None, "kim", None, None),
+        ("Ask the owner", None, "lee", None, None),  # words of the sentence, not a label
+    ]
+
+
+def test_a_date_after_an_at_sign_or_an_owner_label_is_never_the_owner_and_names_like_words_still_are():
+    # "owner @Decimal 1, 2026" made "Decimal 1" the owner (the title "Rotate the certs, 2026"), "(owner:
+    # @May 3)" "May 3", "@12/03/2026" "12", an owner column or sub-item holding a date that date
+    got = [
+        (a["title"], a["owner"])
+        for text in (
+            "- Rotate the certs — owner @Decimal 1, 2026\n",
+            "- Rotate the keys (owner: @May 3)\n",
+            "- Rotate the tokens (@Oct 12th)\n",
+            "- Pin the CA @12/03/2026\n",
+            "- Drain the pool\n  - Owner: 2026-03-01\n",
+            "| Action | Owner |\n|---|---|\n| Renew the cert | Dec 4, 2026 |\n",
+            "- Renew the root — @May\n",
+            "- Renew the leaf (owner: @June Park)\n",
+            "- Renew the chain — owner @Decker, due 2026-03-01\n",
+            "- Renew the bundle — owner: @sre2\n",
+            "- Renew the key @Marta Nowak 2026-12-01\n",
+        )
+        for a in parse_action_items(text)
+    ]
+    assert got == [
+        ("Rotate the certs — owner @Decimal 1, 2026", None),  # kept as written: no one is named
+        ("Rotate the keys (owner: @May 3)", None),
+        ("Rotate the tokens (@Oct 12th)", None),
+        ("Pin the CA @12/03/2026", None),
+        ("Drain the pool", None),
+        ("Renew the cert", None),
+        ("Renew the root", "May"),
+        ("Renew the leaf", "June Park"),
+        ("Renew the chain", "Decker"),
+        ("Renew the bundle", "sre2"),
+        ("Renew the key", "Marta Nowak"),
+    ]
+
+
+def test_a_struck_out_due_date_or_owner_written_again_is_the_new_one_and_a_role_after_an_owner_goes():
+    # a due date moved, "~~2026-11-20~~ 2026-12-04", recorded the struck (old) one; an owner changed,
+    # "~~Lee~~ Sam Ortiz", was "Lee Sam Ortiz"; "@alice (SRE)" an owner apart from "alice"; "(unassigned)" one
+    table = (
+        "| Action | Owner | Due |\n|---|---|---|\n"
+        "| Add a queue alert | ~~Lee~~ Sam | ~~2026-11-20~~ 2026-12-04 |\n"
+        "| Pin the CA | @alice (SRE) | 2026-12-01 (moved from 11-20) |\n"
+        "| Drop the old pool | (unassigned) | |\n"
+    )
+    lists = (
+        "- Rotate the keys — due ~~Nov 20, 2026~~ Dec 4, 2026\n"
+        "- Renew the cert\n  - Due: ~~2026-11-20~~ 2026-12-04\n  - Owner: ~~Lee~~ Sam Ortiz\n"
+    )
+    got = [(a["title"], a["owner"], a["due"]) for a in parse_action_items(table + "\n" + lists)]
+    assert got == [
+        ("Add a queue alert", "Sam", dt.date(2026, 12, 4)),
+        ("Pin the CA", "alice", dt.date(2026, 12, 1)),
+        ("Drop the old pool", None, None),
+        ("Rotate the keys", None, dt.date(2026, 12, 4)),
+        ("Renew the cert", "Sam Ortiz", dt.date(2026, 12, 4)),
+    ]

@@ -45,6 +45,7 @@ _TITLE_COLS = (
     "follow-up",
     "follow up",
     "remediation",
+    "summary",  # a Jira issue table: "Jira | Summary | Assignee | Due date | Status" (the issue key was the title)
 )
 _TICKET_COLS = ("bug", "ticket", "issue", "jira", "tracking", "link", "reference", "ref", "pr")
 _OWNER_COLS = ("owner", "assignee", "who", "responsible", "assigned")
@@ -80,12 +81,18 @@ _CANCEL_MARK = re.compile(
 # a bracket ending or starting the item (a dash-led tail after it at most), a field between dashes or
 # ending the item after one, or the start before a colon or dash: "Unblock blocked deploys", "Blocked
 # requests: add a retry" and "Remove the (blocked) list" keep their words, as a cancel marker's rule.
+# Bold says a status as a colon does: "**Blocked** waiting on vendor" after the title (after a dash or a
+# sentence's end, or capitalised: "Rotate the **blocked** certs" keeps its word), or leading it before the
+# title, was kept in the title, as "Blocked: …" was not (found in review). Its words end on a non-space:
+# tried lazily up to each space of a run, the end test scanned the rest of the run each time (quadratic)
+_BOLD = r"(?:\*\*|__)"
 _BLOCKED_WORDS = rf"{_EM}blocked{_EM}(?:\s*[:,;]\s*|\s+(?:on|by|until|pending)\s+)?"
 _BLOCKED_MARK = re.compile(
     rf"(?<!\s)\s*[(\[](?P<b>{_BLOCKED_WORDS}[^()\[\]]*)[)\]](?=\s*$|\s+[-–—]+\s)"
     rf"|^\s*[(\[](?P<s>{_BLOCKED_WORDS}[^()\[\]]*)[)\]]\s*"
     rf"|(?<!\s)\s+[-–—]+\s*(?P<d>{_BLOCKED_WORDS}(?<=[:,;\s])[^–—|]*?|{_EM}blocked{_EM})(?=\s+[-–—]+\s|\s*$)"
-    rf"|^\s*(?P<l>{_EM}blocked(?:{_EM}\s*:|\s*:{_EM}|{_EM}\s+[-–—]+))\s*",
+    rf"|^\s*(?P<l>{_EM}blocked(?:{_EM}\s*:|\s*:{_EM}|{_EM}\s+[-–—]+|{_BOLD}(?=\s)))\s*"
+    rf"|(?<!\s)(?:(?:\s+[-–—]+|[.;,])\s+|\s+(?={_BOLD}(?-i:B)))(?P<w>{_BOLD}blocked(?::?{_BOLD}|{_BOLD}\s*:)(?:\s+(?:[^–—|()\[\]]*?[^\s–—|()\[\]])?)?)(?=\s+[-–—]+\s|\s*$)",
     re.I,
 )
 # a status column or field that says blocked: "Blocked", "Blocked on the vendor"
@@ -97,7 +104,7 @@ def _blocked(title: str, status_text: str) -> tuple[str | None, str]:
     m = _BLOCKED_MARK.search(title)
     if m is None:
         return (_plain(status_text) if _BLOCKED_FIELD.match(status_text) else None), title
-    said = _plain(next(g for g in m.group("b", "s", "d", "l") if g)).strip(" *_:–—-")
+    said = _plain(next(g for g in m.group("b", "s", "d", "l", "w") if g)).strip(" *_:–—-")
     return said, (title[: m.start()] + " " + title[m.end() :]).strip()
 
 
@@ -134,17 +141,20 @@ def _plain(text: str, keep_struck: bool = False) -> str:
 _OWNER_LABEL = re.compile(r"\b(?:owner|assignee|assigned to)\s*(?:[:=]\s*|(?=@))", re.I)
 # what is left of a bracket or a tail once its owner and due date are read: labels, mentions, separators
 _LEFTOVER = re.compile(
-    r"@[\w.-]+|\b(?:owner|assignee|assigned to|due(?:\s+date)?|deadline|target(?:\s+date)?|by)\b|[\s,;:=–—-]+", re.I
+    r"@[\w.-]+|\b(?:owner|assignee|assigned to|due(?:\s+date)?|deadline|target(?:\s+date)?|eta|by)\b|[\s,;:=–—-]+", re.I
 )
 _MENTION = re.compile(r"(?<![\w.])@([\w.-]+)")
 # "due to the freeze" is no due date; "by" names one only when a date follows it ("by default")
 # "(target: Dec 19)", "target date: 2026-12-19": a target is a due date when a colon says it is a field
 # ("Target 99.9% availability" is a title)
+_WHEN = rf"(?i:(?:mon|tue|wed|thu|fri|sat|sun)|{MONTH_NAME})"  # a date's first word, after "ETA:"
 _DUE_LABEL = re.compile(
-    r"\b(?:(due)(?:\s+date)?(?!\s+to\b)|deadline|target(?:\s+date)?(?=\s*[:=])|(by))\b\s*(?:([:=])\s*)?", re.I
-)
+    rf"\b(?:(due)(?:\s+date)?(?!\s+to\b)|deadline|target(?:\s+date)?(?=\s*[:=])|eta(?=\s*[:=]\s*(?:\d|{_WHEN}))|(by))\b\s*(?:([:=])\s*)?",
+    re.I,
+)  # "— ETA: Dec 1, 2026" with its colon too (a table's ETA column was read, the item's words were not)
 _VALUE_END = re.compile(
-    r"(?<!\s)\s+[-–—]+(?:\s|$)|[;()\[\]]|\b(?:owner|assignee|due(?:\s+date)?|deadline|target(?:\s+date)?)\s*[:=]", re.I
+    r"(?<!\s)\s+[-–—]+(?:\s|$)|[;()\[\]]|\b(?:owner|assignee|due(?:\s+date)?|deadline|target(?:\s+date)?|eta)\s*[:=]",
+    re.I,
 )
 _WEEKDAY = re.compile(r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+", re.I)
 # "(Priya, by 2026-12-07)": the bracket's other words are its owner only when they are a name alone
@@ -207,6 +217,11 @@ def _spaces_before(text: str, end: int) -> int:
     return end
 
 
+# a mention leading an item as its owner, with a colon after it or in bold: "@alice: Rotate the certs"
+# kept "@alice:" in the title; "@alice to rotate the certs" is a sentence, read by _owner as before
+_LEAD_MENTION = re.compile(r"^\s*(\*\*|__)?@([\w.-]+)(?:\1(?:\s*:)?|\s*:(?:\*\*|__)?|:\1)\s+(?=\S)")
+_STRUCK_MENTION = re.compile(r"(?<!\S)~~@[\w.-]+~~(?!\S)")
+_OWNER_LABEL_END = re.compile(r"(?:^|(?<=[,;(\[])|(?<=[-–—]\s))\s*(?:owner|assignee|assigned to)\s*[:=]?\s*$", re.I)
 _OWNER_LIST = re.compile(rf"@[\w.-]+(?:[ \t]+[{UPPER}][\w.'’-]*){{0,2}}\s*(?:[,;&/+]|\band\b)\s*$")
 
 
@@ -225,7 +240,8 @@ def _trailing_mention(title: str) -> tuple:
         rest = re.sub(r"^(?:due|by)\b\s*:?\s*", "", rest, flags=re.I)
         day, said = find_date(rest) if rest else (None, None)
         if not rest or (day is not None and said == rest):
-            head = _SEP_END.sub("", title[: m.start()])
+            # "— owner @ana": the label went with its mention ("Rotate the certs — owner" was the title)
+            head = _SEP_END.sub("", _OWNER_LABEL_END.sub("", title[: m.start()]))
             return " ".join([m.group(1), words]).strip(), day, head
     return None, None, title
 
@@ -318,6 +334,11 @@ def _tail_field(segment: str) -> tuple:
         return "date", day, None
     if month_day(dated) or day_of_month(dated):
         return "date", None, dated
+    # "— @Tomás Ruiz — Dec 5, 2026 — SRCH-101": a mention says who, a full name after it too ("Tomás" was
+    # read, "— @Tomás Ruiz" kept in the title: found importing an Atlassian-template postmortem)
+    mention = re.fullmatch(r"@([\w.-]+|" + _FULL_NAME.pattern + ")", text)
+    if mention and not _date_mention(text, re.match(r"@([\w.-]+)", text)):
+        return "name", mention.group(1), None
     words = text.split()
     name = _FULL_NAME.fullmatch(text) or (bold and _ONE_NAME.fullmatch(text)) or _lone_name(text)
     if name and not any(
@@ -367,6 +388,30 @@ def _alone_name(read: list, people: frozenset) -> bool:
     return len(read) == 1 and read[0][1].casefold() in people
 
 
+# A number standing as a word is no part of a name: "owner @Decimal 1, 2026" (a date mention mistyped)
+# made "Decimal 1" the owner, "owner: May 3" "May 3" and "@12/03/2026" "12"; a handle may hold digits
+# ("@sre2"), and a name that is a month's word alone stays one ("@May", "@June Park")
+_NUMBER_WORD = re.compile(r"(?<!\S)(?=[\d/.:-]*\d)[\d/.:-]+(?:st|nd|rd|th)?(?=[\s,;]|$)", re.I)
+
+
+def dated(owner: str | None) -> bool:
+    """Whether ``owner`` as read is a date or holds a number as a word: no one's name."""
+    text = (owner or "").strip().lstrip("@")
+    return bool(_NUMBER_WORD.search(text)) or find_date(text)[0] is not None
+
+
+# "@Decimal 1, 2026", "@May 3": a month's word (or one it starts) and a day after the "@" are a date
+_MONTH_LEAD = re.compile(rf"(?i:{MONTH_NAME})")
+_DAY_NEXT = re.compile(r"[ \t]+\d{1,2}(?:st|nd|rd|th)?(?![\w/.-]|:\d)", re.I)
+
+
+def _date_mention(text: str, m) -> bool:
+    """Whether the mention ``m`` in ``text`` is a date, not a person: a number, or a month-like word
+    with a day after it."""
+    word = m.group(1)
+    return dated(word) or bool(_MONTH_LEAD.match(word) and _DAY_NEXT.match(text, m.end()))
+
+
 def _value(text: str, start: int) -> str:
     end = _VALUE_END.search(text, start)
     return text[start : end.start() if end else len(text)]
@@ -377,10 +422,15 @@ def _owner(text: str, bracketed: bool) -> tuple:
     m = _OWNER_LABEL.search(text)
     if m:
         value = re.split(r",|\s(?:due|by)\s", _value(text, m.end()), maxsplit=1, flags=re.I)[0].rstrip(" .*_")
-        return value.lstrip("@") or None, (m.start(), m.end() + len(value))
+        if dated(value):  # "owner @Decimal 1, 2026": no name; kept in the title as written
+            return None, None
+        # "owner: ~~Lee~~ Sam Ortiz": the owner struck out is no longer it ("Lee Sam Ortiz" was read)
+        return current(value).lstrip("@") or None, (m.start(), m.end() + len(value))
     m = _MENTION.search(text)
     if m is None:
         return _dash_owner(text)
+    if _date_mention(text, m):
+        return None, None
     # "Ask @kim to review" keeps its words; "— @jin —" and "(@jin)" only say who
     alone = re.fullmatch(r"(?:.*[-–—,;])?\s*", text[: m.start()]) and re.match(r"\s*(?:[-–—,;]|$)", text[m.end() :])
     return m.group(1), (m.span() if bracketed or alone else None)
@@ -395,21 +445,36 @@ def _dash_owner(text: str) -> tuple:
     return ("", m.span()) if m else (None, None)
 
 
+# a field's value struck out and written again after it: "~~2026-11-20~~ 2026-12-04" (a due date moved),
+# "~~Lee~~ Sam Ortiz" (an owner changed). The struck one was read: the old due date, or both names as one
+_STRUCK_LEAD_VALUE = re.compile(r"\s*~~[^~]+~~\s*(?=\S)")
+
+
+def current(value: str) -> str:
+    """``value`` without the struck-out parts it replaced, or as it is when nothing else is written."""
+    rest = re.sub(r"~~[^~]+~~", " ", value) if "~~" in value else value
+    return " ".join(rest.split()) if rest.strip() else value
+
+
 def _due(text: str) -> tuple:
     """(date, the due as written when it reads as no date, its span) of the first due label."""
     for m in _DUE_LABEL.finditer(text):
         value = _value(text, m.end())
-        skip = _WEEKDAY.match(value).end() if _WEEKDAY.match(value) else 0  # "Fri, Dec 20, 2026"
-        day, words = find_date(value)
-        if day is not None and value.find(words) == skip:
+        struck = _STRUCK_LEAD_VALUE.match(value)  # "due ~~Nov 20~~ Dec 4": moved, the struck date is the old one
+        skip = struck.end() if struck else 0
+        skip += _WEEKDAY.match(value, skip).end() - skip if _WEEKDAY.match(value, skip) else 0  # "Fri, Dec 20, 2026"
+        day, words = find_date(value[skip:] if struck else value)
+        if day is not None and value.find(words, skip if struck else 0) == skip:
             return day, None, (m.start(), m.end() + skip + len(words))
         said = value.split(",")[0].rstrip(" .*_")
         # "(due Dec 19)", "by 19 Dec", "by the 19th": a day without its year (or month), read against the
         # incident's date (postmortem)
-        no_year = value[skip:].split(",")[0].rstrip(" *_")
+        no_year = value[skip:].split(",")[0].rstrip(" *_.")  # "by December 9." ends a sentence
         if month_day(no_year) or day_of_month(no_year):
             return None, no_year, (m.start(), m.end() + skip + len(no_year))
-        if m.group(3) or (m.group(1) and said[:1].isdigit()):  # "due: Q1 2027", "due 12/2026": a due date
+        # "due: Q1 2027", "due 12/2026", ", due end of Q1" (a field after a separator): a due date
+        field = m.group(1) and re.search(r"(?:[,;]|\s[-–—]+)\s*$", text[: m.start()]) and said
+        if m.group(3) or (m.group(1) and said[:1].isdigit()) or field:
             unread = None if is_placeholder(said) else said
             return None, unread, (m.start(), m.end() + len(said))
     return None, None, None
@@ -512,13 +577,18 @@ def _inline_fields(title: str, names: bool = False, beside: bool = False, people
             got["owner"], rest = m.group(1).strip(), ""  # "Revert the cache size (Lukas Weber)"
         elif not any(got.values()) and (beside := _name_beside(rest)):
             got, rest = beside, ""  # "(Marco, OPS-12)": the ticket is read from the whole title
+        elif got["owner"] and not got["due"] and (dated := _tail_field(rest))[0] == "date":
+            got["due"], got["due_unread"], rest = dated[1], dated[2], ""  # "(@chen.wei, 2026-11-26)"
         for k, v in got.items():
             said[k] = said[k] or v
         if any(got.values()):  # "(owner @lee)", "(@lee, @kim)": nothing but who and when is dropped whole
             return f" ({rest}) " if _LEFTOVER.sub("", rest) else " "
-        return " " if _BRACKET_META.search(m.group(1)) else m.group(0)
+        dates = any(_date_mention(m.group(1), at) for at in _MENTION.finditer(m.group(1)))
+        return " " if _BRACKET_META.search(m.group(1)) and not dates else m.group(0)  # "(@May 3)" is kept
 
     title = _BRACKET.sub(bracket, title)
+    if lead := _LEAD_MENTION.match(title):  # "@alice: Rotate the certs", "**@alice** Rotate the certs"
+        said["owner"], title = lead.group(2), title[lead.end() :]
     owner, due, title = _trailing_mention(title)
     said["owner"], said["due"] = said["owner"] or owner, said["due"] or due
     owner, due, unread, title = _dash_tail(title, beside, people)
@@ -527,8 +597,9 @@ def _inline_fields(title: str, names: bool = False, beside: bool = False, people
     got, title = _fields(title, bracketed=False)
     for k, v in got.items():
         said[k] = said[k] or v
-    # what a read owner leaves at either end: "— @ana, @bob" ("…, @bob"), "Owner: Ana - add …" ("- add …")
-    title = _strip_mentions_end(title) if said["owner"] else title
+    # what a read owner leaves at either end: "— @ana, @bob" ("…, @bob"), "Owner: Ana - add …" ("- add …"),
+    # and a struck mention it replaced: "~~@oncall~~ @sam"
+    title = _STRUCK_MENTION.sub("", _strip_mentions_end(title)) if said["owner"] else title
     return re.sub(r"^\s*[-–—,;:]+\s*", "", title), said
 
 
@@ -550,6 +621,9 @@ def item(
     dashboard"): its words were read as the title's, the strike-through dropped unsaid."""
     cancelled, title = _cancelled(title, status_text)
     blocked, unblocked = _blocked(title, status_text)
+    # the Google SRE template writes the status in the bug column, "BUG-5524 **BLOCKED**" (DONE and TODO were read)
+    if blocked is None and (m := re.search(r"(?<![\w/-])(?:\*\*|__)?blocked\b(?!-).*", ticket_text, re.I)):
+        blocked = _plain(m.group(0)).strip(" *_")
     marked, title = unblocked != title, unblocked  # "Fix DNS — Blocked — Priya": a field beside the name
     tail_status, title = _dash_status(title)
     progress, title = status_of(title)
@@ -567,12 +641,15 @@ def item(
     due = due or said["due"]
     if ticket:
         title = title.replace(ticket, " ")
+    if blocked is None:  # "Rotate the certs (blocked) — owner @ana, SEC-9": the bracket ends the title read
+        blocked, title = _blocked(title.strip(), "")
     title = re.sub(r"\s*[(\[]\s*[)\]]", "", _plain(title, keep_struck=not cancelled))
-    title = re.sub(r"\s*[-–—:,;]+\s*$", "", re.sub(r"\s+([,;])", r"\1", title)).strip()
+    # "Set X to 1. Owner: Tom. Due 2026-12-05. Done." leaves "Set X to 1. ." once its fields are out
+    title = re.sub(r"(?:\.?\s+\.)+\s*$|\s*[-–—:,;]+\s*$", "", re.sub(r"\s+([,;])", r"\1", title)).strip()
     it = {
         "title": title,
         "status": "done" if progress == "done" else "open",
-        "owner": (_plain(_link_text(owner)).lstrip("@") or None) if owner and not _ownerless(owner) else None,
+        "owner": (_who(owner) or None) if owner and not _nobody(owner) else None,
         "due": due,
         "ticket": ticket,
     }
@@ -585,12 +662,22 @@ def item(
 
 # a status alone between dashes ("Fix DNS TTL — Done — Priya"): taking the word out where it stood left
 # "Fix DNS TTL — — Priya" as the title. "— Blocked —" is read before it (_blocked)
+_DONE_ON = re.compile(r"\s*(\w+)[ \t]*[:,]?[ \t]+(?:on[ \t]+)?(.*\S)\s*", re.I)
+
+
 def _dash_status(title: str) -> tuple:
     """(status or None, ``title`` without it) of a field between dashes after the title that is a status alone."""
     seps = list(_TAIL_SEP.finditer(title))
     for sep, nxt in zip(seps, [*seps[1:], None]):
         field = title[sep.end() : nxt.start() if nxt else len(title)]
         st, rest = status_of(field)
+        # "— done Nov 12": the day it was done goes with its status (it stayed in the title)
+        if (
+            (on := _DONE_ON.fullmatch(field))
+            and status_of(on.group(1))[0] == "done"
+            and _tail_field(on.group(2))[0] == "date"
+        ):
+            st, rest = "done", ""
         if st and not rest:
             return st, title[: sep.start()] + title[nxt.start() if nxt else len(title) :]
     return None, title
@@ -624,9 +711,21 @@ def _cancelled(title: str, status_text: str) -> tuple[bool, str]:
     return False, title
 
 
+def _who(owner: str) -> str:
+    """The owner as recorded: a link's text, no mention sign, no role in a bracket after the name
+    ("@alice (SRE)" was an owner of its own in the report, beside "alice")."""
+    name = _plain(_link_text(owner)).lstrip("@")
+    return re.sub(r"(?<=\S)\s*\([^()]*\)$", "", name)
+
+
+def _nobody(owner: str) -> bool:
+    """An owner that names nobody (_ownerless) or is a date: an owner column "2026-03-01", "May 3"."""
+    return _ownerless(owner) or dated(_plain(_link_text(owner)))
+
+
 def _ownerless(owner: str) -> bool:
     """An owner cell or label that names nobody: a placeholder, "Unassigned", "*Unowned*"."""
-    return is_placeholder(owner) or _NO_OWNER.fullmatch(owner.strip()) is not None
+    return is_placeholder(owner) or _NO_OWNER.fullmatch(owner.strip().strip("()[] ")) is not None  # "(unassigned)"
 
 
 def from_table(rows: list[str], people: frozenset = frozenset()) -> list[dict]:
@@ -653,11 +752,11 @@ def from_table(rows: list[str], people: frozenset = frozenset()) -> list[dict]:
         rest = " ".join(c for n, c in enumerate(cells) if n != title_n and n not in cols.values())
         title = cells[title_n] if title_n < len(cells) else ""
         status_text = get("status") or (rest if status_of(rest)[0] else "")
-        due_text = _plain(get("due"))
+        due_text = _plain(current(get("due")))
         it = item(
             title,
             status_text=status_text,
-            owner=get("owner") or None,
+            owner=current(get("owner")) or None,
             due=parse_date(due_text) or _in_order(due_text, order),
             ticket_text=get("ticket") or (rest if ticket_of(rest) else ""),
             people=people,
@@ -707,11 +806,11 @@ def from_mappings(entries) -> list[dict]:
                 value = next((v for k, v in low.items() if _col([k], names) == 0), "")
                 return ("done" if value else "open") if isinstance(value, bool) else _plain(str(value))
 
-            due_text = get(_DUE_COLS)
+            due_text = current(get(_DUE_COLS))
             it = item(
                 get(_TITLE_COLS),
                 status_text=get(_STATUS_COLS),
-                owner=get(_OWNER_COLS) or None,
+                owner=current(get(_OWNER_COLS)) or None,
                 due=parse_date(due_text),
                 ticket_text=get(_TICKET_COLS),
             )
@@ -757,12 +856,25 @@ _SUB_FIELD = re.compile(
 
 def _sub_field(text: str) -> tuple[str, str] | None:
     """(owner|due|ticket|status, value) of a sub-item that names one field of its item, else None."""
-    m = _SUB_FIELD.match(_plain(_plain_labels(text)))
+    m = _SUB_FIELD.match(_plain(_plain_labels(current(text))))
     if m is None:
         return None
     label = (m.group("label") or m.group("label2")).lower()
     kind = next(k for k, names in _SUB_KINDS.items() if any(label.startswith(x) for x in names))
     return kind, (m.group("value") or m.group("value2") or "").strip()
+
+
+# a sub-item that says its item is blocked, "  - **Blocked** waiting on vendor", "  - Blocked: legal": it
+# was a follow-up of its own ("waiting on vendor") and the item above it read as not blocked
+_SUB_BLOCKED = re.compile(
+    rf"^\s*(?:{_BOLD}blocked(?::?{_BOLD}|{_BOLD}\s*:)|blocked\s*(?::|[-–—]|$|\s(?=(?:on|by|until|pending|waiting|for)\b)))",
+    re.I,
+)
+
+
+def _sub_blocked(text: str) -> tuple[str, str] | None:
+    """("status", the words as written) of a sub-item that says its item is blocked, else None."""
+    return ("status", _plain(text).strip(" *_")) if _SUB_BLOCKED.match(text) else None
 
 
 _SUB_KINDS = {
@@ -775,7 +887,8 @@ _SUB_KINDS = {
 
 def _set_sub_field(it: dict, kind: str, value: str) -> None:
     """Set ``it``'s field from its sub-item, unless the item itself already said it."""
-    if kind == "owner" and not it["owner"] and not _ownerless(value):
+    value = current(value)
+    if kind == "owner" and not it["owner"] and not _ownerless(value) and not dated(value):
         it["owner"] = _link_text(value).lstrip("@") or None
     elif kind == "due" and it["due"] is None:
         it["due"] = parse_date(value) or find_date(value)[0]
@@ -784,6 +897,8 @@ def _set_sub_field(it: dict, kind: str, value: str) -> None:
         it["ticket"] = ticket_of(value) or value
     elif kind == "status" and field_status(value):
         it["status"] = "done" if field_status(value) == "done" else it["status"]
+    elif kind == "status" and _BLOCKED_FIELD.match(value) and it["status"] == "open":
+        it.setdefault("blocked", _plain(value))  # "  - Status: Blocked on vendor": was dropped unsaid
 
 
 def from_list(lines: list[str], people: frozenset = frozenset()) -> list[dict]:
@@ -793,7 +908,7 @@ def from_list(lines: list[str], people: frozenset = frozenset()) -> list[dict]:
     above: list[tuple[int, dict]] = []  # (indent, item) of the items read: a field sub-item is the field of the nearest
     for n, (indent, box, text) in enumerate(entries):
         parent = next((it for at, it in reversed(above) if at < indent), None)
-        if parent is not None and (sub := _sub_field(text)):
+        if parent is not None and (sub := _sub_field(text) or _sub_blocked(text)):
             _set_sub_field(parent, *sub)
             continue
         nested = n + 1 < len(entries) and entries[n + 1][0] > indent

@@ -24,6 +24,7 @@ from recur.ingest.action_items import from_mappings, merged, parse_action_items,
 from recur.ingest.pm_markup import drop_html_comments, grid_tables, to_markdown
 from recur.ingest.pm_severity import candidates, mentions
 from recur.ingest.pm_text import (
+    MONTH_NAME,
     clean_title,
     day_of_month,
     due_after,
@@ -88,6 +89,10 @@ CANONICAL = {
         "tasks",  # FireHydrant's retrospective: "## Tasks", a Task | Assignee | State table
         "follow-up tasks",
         "action items and tasks",
+        # Atlassian's incident handbook splits them: "Priority actions" (the root cause) and
+        # "Improvement actions"; neither was mapped, and such a postmortem recorded no follow-up
+        "priority actions",
+        "improvement actions",
     ],
     "Lessons learned": [
         "lessons learned",
@@ -168,7 +173,23 @@ META_KEYS = {
     "incident duration": "duration",
     "outage duration": "duration",
     "total duration": "duration",
+    # how long it lasted under the names incident tools give it ("Time to resolve: 90 minutes" was a
+    # line of the summary, the duration not recorded)
+    "time to resolve": "duration",
+    "time to resolution": "duration",
+    "time to recovery": "duration",
+    "time to restore": "duration",
+    "downtime": "duration",
+    "outage length": "duration",
     "status": "status",
+    # the document's own state under its name ("Postmortem status: Published" was a line of the summary,
+    # the review left pending); not "Incident status", the incident's ("Resolved")
+    "postmortem status": "status",
+    "post-mortem status": "status",
+    "review status": "status",
+    "document status": "status",
+    "report status": "status",
+    "pir status": "status",
     "author": "authors",
     "authors": "authors",
     "owner": "owner",
@@ -325,10 +346,23 @@ def _set_duration(pm: Postmortem, value, where: str) -> None:
         pm.duration_note = f"duration: {read.minutes} minutes from {where}: {read.note}"
 
 
+# "SEV-3 (upgraded to SEV-2 at 14:20)", "Sev 2 → Sev 1": the level the incident ended at, the one after
+# the change (the first was read: sev3 recorded for an incident its responders raised to sev2)
+_CHANGED_TO = re.compile(
+    r"(?:\b(?:upgraded|escalated|raised|bumped|downgraded|lowered|reduced|changed|moved|reclassified|revised)"
+    r"[ \t]+to|→|->|=>)[ \t]*(\S+(?:[ \t]\d\b)?)",
+    re.I,
+)
+
+
 def severity_key(text: str | None, levels: dict) -> str | None:
-    """A severity key of the framework from text like "SEV-1", "sev2", "P1", "Major"."""
+    """A severity key of the framework from text like "SEV-1", "sev2", "P1", "Major"; of a change
+    ("SEV-3, upgraded to SEV-2"), the level after it."""
     if not text or is_placeholder(str(text)):
         return None
+    changed = [m.group(1).strip(" ().,;") for m in _CHANGED_TO.finditer(str(text))]
+    if changed and (last := severity_key(changed[-1], levels)):
+        return last
     t = str(text).strip().lower()
     if t.isdigit():
         t = f"sev{t}"
@@ -476,10 +510,23 @@ def _front_sections(pm: Postmortem, sections: dict) -> None:
         pm.sections.setdefault(name, text)
 
 
+_DAY_RANGE = re.compile(
+    rf"(?P<m>{MONTH_NAME})[ \t]+(?P<d>\d{{1,2}})[ \t]*[-–—][ \t]*\d{{1,2}},?[ \t]+(?P<y>\d{{4}})"
+    rf"|(?P<d2>\d{{1,2}})[ \t]*[-–—][ \t]*\d{{1,2}}[ \t]+(?P<m2>{MONTH_NAME}),?[ \t]+(?P<y2>\d{{4}})",
+    re.I,
+)
+
+
 def _set_date(pm: Postmortem, value, where: str) -> None:
     """The date a label gives; one that reads as no date (03/04/2026: which order?) is kept in
     ``date_unread``, so the date is not then guessed from elsewhere in the text."""
-    day = parse_date(value)
+    # "Oct 21–22, 2026", "21–22 Oct 2026": an incident over two days or more began on the first (the
+    # first was said not read and the incident left for triage; the second was read as the date)
+    day, span = None, _DAY_RANGE.fullmatch(str(value).strip().strip("*_"))
+    if span:
+        month, first, year = (span["m"], span["d"], span["y"]) if span["m"] else (span["m2"], span["d2"], span["y2"])
+        day = parse_date(f"{month} {first}, {year}")
+    day = day or parse_date(value)
     if day:
         pm.date, pm.date_source = day, where
     elif pm.date_unread is None and (
@@ -525,6 +572,8 @@ class _Walk:
     weak: list = field(default_factory=list)  # (kind, value, where) of labels in content sections: _section_meta
     line_sections: list = field(default_factory=list)  # the section each line is in; None in a code block
     plain: bool = False  # no line is a heading: a plain-text write-up, whose "Label:" lines are its sections
+    actions: bool = False  # a heading or label names the action items: a lead-in sentence (_lead_in) starts none
+    lead_from: str | None = None  # the section a lead-in's list was read from: where the text after it goes
 
     def start(self, name: str, first: str = "", label: str = "") -> None:
         self.chunks.append((self.current, self.buf, self.label))
@@ -743,6 +792,35 @@ def _label_line(pm: Postmortem, w: _Walk, ln: str, n: int) -> bool:
     return False
 
 
+# A write-up's follow-ups as a list under a sentence that says so, with no heading or label over them:
+# "Follow-ups we agreed on in the review:" (a plain-prose postmortem). The list was read as the summary's
+# text and no follow-up recorded (found importing one). The list is the Action items section; the text
+# after it goes back to the section it was in.
+_LEAD_IN = re.compile(r"^\s*(?:\*\*|__)?([A-Z][^:\n]{2,100}?)(?:\*\*|__)?:(?:\*\*|__)?\s*$")
+_ACTION_WORDS = re.compile(
+    r"\baction items?\b|\bfollow[- ]?ups?\b|\bcorrective actions?\b|\bnext steps\b|\bpreventi(?:ve|on) actions?\b", re.I
+)
+
+
+def _lead_in(pm: Postmortem, w: _Walk, lines: list[str], n: int) -> bool:
+    """Whether line ``n`` starts or ends the list of follow-ups under a lead-in sentence (and w says so)."""
+    ln = lines[n]
+    if w.lead_from is not None:
+        if ln.strip() and not LIST_ITEM.match(ln) and not ln[:1].isspace():
+            w.start(w.lead_from)  # "Why it matters: …" after the list is the write-up's text again
+            w.lead_from = None
+        return False
+    m = _LEAD_IN.match(ln) if not w.actions and w.current != "Action items" else None
+    if m is None or len(m.group(1).split()) > 12 or not _ACTION_WORDS.search(m.group(1)):
+        return False
+    if not LIST_ITEM.match(next((x for x in lines[n + 1 :] if x.strip()), "")):
+        return False
+    w.lead_from, label = w.current, m.group(1).strip()
+    w.start("Action items", label=label)
+    pm.mapped.append((label, "Action items"))
+    return True
+
+
 def _field_row(pm: Postmortem, ln: str, n: int) -> bool:
     """A line of fields separated by middle dots before the first section ("Incident ID: INC-1 ·
     Severity: **SEV2** · Date: 2026-09-30"): each field read. The line used to be read as one
@@ -825,6 +903,11 @@ def _setext(lines: list[str], n: int) -> int:
 def _walk(pm: Postmortem, lines: list[str], offset: int) -> _Walk:
     w, fence, underline = _Walk(), None, -1
     w.plain = not any(HEADING.match(ln) or _setext(lines, n) for n, ln in enumerate(lines))
+    w.actions = any(
+        canonical(_atx_text(m.group(2)) if (m := HEADING.match(ln)) else (BOLD_LABEL.match(ln) or [""])[0])
+        == "Action items"
+        for ln in lines
+    )
     for n, ln in enumerate(lines):
         s = ln.strip()
         if fence is None and s.startswith(("```", "~~~")):
@@ -848,6 +931,8 @@ def _walk(pm: Postmortem, lines: list[str], offset: int) -> _Walk:
         if fence is None and s.startswith("|") and _kv_row(pm, w, ln, lines[n + 1] if n + 1 < len(lines) else ""):
             continue
         if fence is None and _label_line(pm, w, ln, n + offset):
+            continue
+        if fence is None and _lead_in(pm, w, lines, n):
             continue
         w.buf.append(ln)
     w.start("_end")
