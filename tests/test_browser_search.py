@@ -23,7 +23,7 @@ from click.testing import CliRunner
 from kbfactory import import_draft_text, write
 from site_helpers import AS_OF, recur_site, site_kb
 from test_query import java_trace, node_trace, timeline
-from test_query_logs import LOGFMT_LINES
+from test_query_logs import FEW_RECORDS, LOGFMT_LINES, NOT_RECORDS, ZAP_LINE
 
 from recur.cli.main import cli
 from recur.site import bundle
@@ -910,3 +910,16 @@ def test_a_question_no_pattern_page_shares_words_with_says_so_and_keeps_why_it_w
     assert status.startswith("No known pattern matches this") and "recur incident new" in status, status
     assert "could not be downloaded (model.onnx.gz: network error); your next question tries again" in status, status
     assert page.get_attribute("div.recur-suggest", "data-mode") == "browser"
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_pages_query_reads_a_few_records_by_their_messages_as_query_py(tmp_path):
+    """assets/recur-query.js reads a few pasted JSON or logfmt records by their message fields as
+    recur.retrieval.query does (the same text, counts and note), and searches as they are the few lines
+    that are not all such records."""
+    texts = [ZAP_LINE, FEW_RECORDS, *NOT_RECORDS, "\x1b[31m" + ZAP_LINE + "\x1b[0m", LOGFMT_LINES[0]]
+    texts += ["\n".join(LOGFMT_LINES), "why:\n" + "\n".join(REVIEWED_SHAPES[3:6])]
+    js = js_prepared(tmp_path, texts)
+    for text, j in zip(texts, js):
+        assert j == as_py(text), text[:200]
+    assert [j[6] for j in js].count("record") == 6, [j[6] for j in js]

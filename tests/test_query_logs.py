@@ -624,3 +624,68 @@ def test_a_tracebacks_exception_lifts_its_pattern(real_engine):
     alone; with the exception line, p 0.22 (still under "no known pattern": the API is not named down)."""
     answer = real_engine.answer(REVIEWED["py-read-timeout"][0], top=3)
     assert answer.results[0]["id"] == "third-party-api-outage" and answer.results[0]["probability"] > 0.15
+
+
+# a JSON record as zap writes it, a logfmt one as logrus: keys, ids and a timestamp around what they say
+ZAP_LINE = (
+    '{"level":"error","ts":"2026-12-04T10:02:03.123Z","caller":"store/pg.go:88","msg":"query failed","error":'
+    '"dial tcp: lookup orders-db.prod.svc.cluster.local on 10.96.0.10:53: no such host","trace_id":'
+    '"4bf92f3577b34da6a3ce929d0e0e4736","span_id":"00f067aa0ba902b7","service":"orders","version":"v2.41.0"}'
+)
+ZAP_SAID = "query failed: dial tcp: lookup orders-db.prod.svc.cluster.local on 10.96.0.10:53: no such host"
+# a few records, with a responder's words before them, a timestamp before one, CRLF and a record said twice
+FEW_RECORDS = (
+    "checkout pods, last few lines:\r\n2026-12-04T10:02:03Z "
+    + ZAP_LINE
+    + '\r\n{"level":"info","msg":"retrying"}\r\nts=1 level=warn msg="retrying" trace=9\r\n'
+    + ZAP_LINE
+)
+# searched as they are: a record with no level or no message field, an alert's payload on one line, a JSON
+# object printed over several lines, a record beside a line that is none, a plain log line
+NOT_RECORDS = [
+    '{"msg":"query failed","trace_id":"4bf9"}',
+    '{"level":"error","trace_id":"4bf9"}',
+    "ts=1 level=error trace=4bf9",
+    '{"status":"firing","alerts":[{"labels":{"alertname":"X"}}],"message":"**Firing**"}',
+    '{\n  "level": "error",\n  "msg": "query failed"\n}',
+    ZAP_LINE + "\nthen it recovered",
+    "2026-12-01T10:14:22Z ERROR [export] failed writing /data/exports/x.csv: No space left on device",
+]
+
+
+def test_a_few_json_or_logfmt_records_are_searched_by_their_message_fields():
+    """Found in review: one JSON record pasted (a line copied from Kibana or `kubectl logs`) was searched
+    whole, its keys, trace ids and timestamp with it: fewer than LOG_MIN_LINES lines are no log."""
+    p = prepare(ZAP_LINE)
+    assert p.text == ZAP_SAID and (p.log_lines, p.log_kept, p.log_level, p.log_before) == (1, 1, "record", 0)
+    assert p.note == "searched the JSON or logfmt record by its message fields, not its other keys, ids and timestamps"
+    p = prepare(FEW_RECORDS)
+    assert p.text == "\n".join(["checkout pods, last few lines:", ZAP_SAID, "retrying"])
+    assert (p.log_lines, p.log_kept, p.log_before) == (4, 2, 1)
+    assert p.note == (
+        "searched the 4 JSON or logfmt records by their message fields, not their other keys, ids and "
+        "timestamps, and the 1 line before them"
+    )
+    for text in NOT_RECORDS:
+        p = prepare(text)
+        assert (p.text, p.log_lines, p.note) == (text, 0, None), text
+
+
+def test_recur_suggest_says_a_record_was_searched_by_its_message(run, tmp_path):
+    res = run("suggest", "--json", "-", input=ZAP_LINE + "\n")
+    assert res.exit_code == 0, res.output
+    answer = json.loads(res.stdout)
+    assert answer["query"] == ZAP_SAID and answer["query_note"].startswith("searched the JSON or logfmt record by")
+    assert f'recur: the first of them: "{ZAP_SAID}"' in res.stderr
+    batch = tmp_path / "q.jsonl"
+    batch.write_text(json.dumps({"query": ZAP_LINE}) + "\n")
+    res = run("suggest", "--queries", str(batch))
+    assert json.loads(res.stdout)["query"] == ZAP_SAID and "is a log" not in res.stderr  # its note says it
+
+
+@pytest.mark.model
+def test_a_pasted_json_record_finds_its_pattern_by_what_it_says(real_engine):
+    """Before: searched whole, dns-resolution-failure 1st at p 0.24, "no known pattern"; by its message
+    fields, p 0.82."""
+    answer = real_engine.answer(ZAP_LINE, top=3)
+    assert answer.results[0]["id"] == "dns-resolution-failure" and answer.no_known_pattern is False

@@ -91,15 +91,32 @@
   /* query.read_log: {text, lines, kept, level, before} or null */
   function readLog(text) {
     var lines = text.split("\n").filter(function (x) { return trim(x) !== ""; });
-    if (lines.length < LOG_MIN_LINES) return null;
+    if (lines.length < LOG_MIN_LINES) return fewRecords(lines);
     var before = beforeLog(lines), s = scan(lines.slice(before.length));
     if (!s.records || s.records < LOG_SHARE * (s.records + s.others)) return null;
     var picked = pick(s, lines.length);
     if (!picked) return null;
-    var kept = picked[1], out = before.concat(kept).join("\n");
+    return logOf(before, picked[1], lines.length - before.length, picked[0], picked[2]);
+  }
+
+  function logOf(before, kept, lines, level, unlevelled) {
+    var out = before.concat(kept).join("\n");
     if (out.indexOf("\x1b") >= 0) out = out.replace(ANSI, "");
-    return { text: wellFormed(out), lines: lines.length - before.length, kept: kept.length, level: picked[0],
-             before: before.length, unlevelled: picked[2] };
+    return { text: wellFormed(out), lines: lines, kept: kept.length, level: level, before: before.length,
+             unlevelled: unlevelled };
+  }
+
+  /* query._few_records: a few JSON or logfmt records, each with a level and a message field, by their messages */
+  function fewRecords(lines) {
+    var before = beforeLog(lines), said = [];
+    for (var i = before.length; i < lines.length; i++) {
+      if (WS.indexOf(lines[i][0]) >= 0) return null;
+      var r = readLine(trim(lines[i])), message = r[2];
+      if (!r[3] || r[1] === null || message.charAt(0) === "{" || LOGFMT.test(message)) return null;
+      said.push(head(message, LINE_CHARS));
+    }
+    if (!said.length) return null;
+    return logOf(before, distinct(said), said.length, "record", 0);
   }
 
   function kept(level) { return level === "error" || level === "warning"; }
@@ -324,7 +341,13 @@
   /* query.Prepared.note: what a responder is told, or "" */
   function note(p) {
     var n = function (x) { return x.toLocaleString("en-US"); }, parts = [];
-    if (p.log_lines) {
+    if (p.log_level === "record") {  /* a few JSON or logfmt records (query._few_records) */
+      var one = p.log_lines === 1, its = one ? "its" : "their";
+      parts.push("searched the " + (one ? "" : n(p.log_lines) + " ") + "JSON or logfmt record" + (one ? "" : "s") +
+                 " by " + its + " message fields, not " + its + " other keys, ids and timestamps" +
+                 (p.log_before ? ", and the " + p.log_before + " line" + (p.log_before === 1 ? "" : "s") + " before " +
+                  (one ? "it" : "them") : ""));
+    } else if (p.log_lines) {
       var leveled = p.log_kept - p.log_unlevelled, plain = p.log_unlevelled;
       parts.push("searched the " + n(leveled) + " " + p.log_level + " line" + (leveled === 1 ? "" : "s") +
                  (plain ? " and " + n(plain) + " line" + (plain === 1 ? "" : "s") + " with no level" : "") +

@@ -297,7 +297,8 @@ def _suggest_batch(kb_dir, index_dir, model, top, queries) -> None:
             "each is condensed to fit: repeated stack-frame lines, then the middle but its error lines, left out.",
             err=True,
         )
-    logs = sum(1 for q, _ in items if prepare(q).log_lines)
+    read = [prepare(q) for q, _ in items]
+    logs = sum(1 for p in read if p.log_lines and p.log_level != "record")  # a few records: their note says it
     if logs:  # each answer's query_note says how many lines of how many
         click.echo(
             f"recur: {logs} quer{'y is a log' if logs == 1 else 'ies are logs'}: each is searched by its error lines "
