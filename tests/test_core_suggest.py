@@ -240,6 +240,7 @@ def test_every_bad_queries_line_is_named_before_anything_is_answered(run, tmp_pa
         (["suggest"], 2, "stdin held no text to search: pipe it in"),
         (["suggest", "-"], 2, "stdin held no text to search: pipe it in"),
         (["suggest", "  "], 2, "give a description"),
+        (["suggest", "\x1b[0m", "\x1b[1;31m"], 2, "give a description"),  # colour codes alone: no text
         (["suggest", "--top", "0", "x"], 2, "--top"),
         (["index", "--model", "/nonexistent/model"], 1, "model folder not found"),
         (
@@ -255,6 +256,13 @@ def test_usage_errors(run, args, code, message):
     assert res.exit_code == code, res.output
     assert message in res.output and "Traceback" not in res.output
     assert "building it now" not in res.output  # found by QA: promised before a missing KB was named
+
+
+def test_a_paste_of_colour_codes_alone_is_no_text(run):
+    """Found in review: searched, the codes came out and nothing was left, and the answer was "No known pattern
+    matches this. If it is new, record it" (exit 0), advice for a failure nobody described."""
+    res = run("suggest", "-", input="\x1b[0m\n\x1b[1;32m \x1b[0m\n")
+    assert res.exit_code == 2 and "stdin held no text to search" in res.output and "No known pattern" not in res.output
 
 
 def test_a_huge_paste_is_condensed_with_a_note(run):

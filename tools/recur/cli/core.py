@@ -356,6 +356,12 @@ def suggest(kb_dir, index_dir, model, top, as_json, queries, steps, text):
     if len(text) > 1 and text[0] == "-":
         raise click.UsageError("- reads the text from stdin: give - alone, or the text without it")
     query = _read_query(text).strip()
+    from recur.util.text import strip_ansi
+
+    # colour codes alone ("\x1b[0m" of a coloured grep that matched nothing) are no text: searched, nothing was
+    # left, and the answer advised recording a new failure ("No known pattern matches this. If it is new ...")
+    if not strip_ansi(query).strip():
+        query = ""
     if not query and _reads_stdin(text):
         raise click.UsageError("stdin held no text to search: pipe it in, e.g. tail -n 200 app.log | recur suggest -")
     if not query:
