@@ -676,7 +676,7 @@ def test_recur_suggest_says_a_record_was_searched_by_its_message(run, tmp_path):
     assert res.exit_code == 0, res.output
     answer = json.loads(res.stdout)
     assert answer["query"] == ZAP_SAID and answer["query_note"].startswith("searched the JSON or logfmt record by")
-    assert f'recur: the first of them: "{ZAP_SAID}"' in res.stderr
+    assert f'recur: what it says: "{ZAP_SAID}"' in res.stderr
     batch = tmp_path / "q.jsonl"
     batch.write_text(json.dumps({"query": ZAP_LINE}) + "\n")
     res = run("suggest", "--queries", str(batch))
