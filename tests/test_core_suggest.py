@@ -265,6 +265,26 @@ def test_a_paste_of_colour_codes_alone_is_no_text(run):
     assert res.exit_code == 2 and "stdin held no text to search" in res.output and "No known pattern" not in res.output
 
 
+def test_a_paste_with_a_byte_order_mark_is_read_as_without_it(run):
+    """Found in review: UTF-16 (Notepad's "Unicode", Windows PowerShell's `>`) was searched as UTF-8, a NUL
+    after each letter, and a UTF-8 BOM before an alert's JSON or a log hid them."""
+    import codecs
+
+    res = run("suggest", "--json", "-", input="OOMKilled on checkout\r\n".encode("utf-16"))
+    assert res.exit_code == 0 and json.loads(res.stdout)["query"] == "OOMKilled on checkout", res.output
+    assert "not UTF-8" not in res.stderr
+    res = run("suggest", "--json", "-", input=codecs.BOM_UTF16_BE + "disk full".encode("utf-16-be"))
+    assert json.loads(res.stdout)["query"] == "disk full"
+    alert = {"labels": {"alertname": "DiskFullAlert"}, "annotations": {"summary": "Filesystem on /var is full"}}
+    res = run("suggest", "--json", "-", input=codecs.BOM_UTF8 + json.dumps(alert).encode())
+    assert json.loads(res.stdout)["query"].startswith("DiskFullAlert. Filesystem on /var is full"), res.output
+    log = "\n".join(f"2026-12-01T10:00:{i:02d}Z INFO request {i} served" for i in range(20))
+    res = run(
+        "suggest", "--json", "-", input=codecs.BOM_UTF8 + (log + "\n2026-12-01T10:01:00Z ERROR disk full").encode()
+    )
+    assert json.loads(res.stdout)["query_note"] == "searched the 1 error line of a 21-line log", res.stderr
+
+
 def test_a_huge_paste_is_condensed_with_a_note(run):
     text = "FATAL: sorry, too many clients already\n" * 1000  # 39,000 characters (38,999 once stripped)
     res = run("suggest", "--json", "-", input=text)

@@ -240,8 +240,7 @@ def _read_query(text: tuple) -> str:
         # read past what is searched: a long paste is condensed (retrieval.query), and a stack trace's
         # root cause is at its end; bytes enough for one character more than is read
         limit = 4 * (MAX_PASTE_CHARS + 1)
-        raw = read_stdin(limit)
-        data = raw.decode("utf-8", "surrogateescape")
+        data = _decode_paste(read_stdin(limit))
         if len(data) > MAX_PASTE_CHARS:  # the rest is not read: a log followed with -f never ends
             click.echo(
                 f"recur: stdin holds more than {MAX_PASTE_CHARS:,} characters; reading its first "
@@ -256,6 +255,22 @@ def _read_query(text: tuple) -> str:
     if bad:
         click.echo(f"recur: {bad} byte(s) of the text are not UTF-8; searching with U+FFFD in their place.", err=True)
     return utf8.clean(data)
+
+
+def _decode_paste(raw: bytes) -> str:
+    """stdin's bytes as text: UTF-8, bytes that are not kept as lone surrogates (said, then searched as
+    U+FFFD), its byte-order mark dropped; UTF-16 with its byte-order mark (Notepad's "Unicode", Windows
+    PowerShell's `>`, Event Viewer's text export) as UTF-16, as `recur import` reads it. Found in review: a
+    UTF-16 file was searched as "x\\x005\\x000..." under "2 byte(s) of the text are not UTF-8", and a UTF-8 BOM
+    before an alert's JSON or a log's first record hid them (searched as pasted; the record taken for words
+    written before the log)."""
+    import codecs
+
+    # and a NUL byte: UTF-16 has one in each character of ASCII (a space, a digit, a line end), text with none
+    # is UTF-8 whose first bytes are not (0xff 0xfe), read as before
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and b"\x00" in raw:
+        return raw.decode("utf-16", "replace")  # a stream cut at the read limit may end in half a character
+    return raw.removeprefix(codecs.BOM_UTF8).decode("utf-8", "surrogateescape")
 
 
 def read_stdin(limit: int) -> bytes:
