@@ -23,7 +23,15 @@ from click.testing import CliRunner
 from kbfactory import import_draft_text, write
 from site_helpers import AS_OF, recur_site, site_kb
 from test_query import java_trace, node_trace, timeline
-from test_query_logs import FEW_RECORDS, LOGFMT_LINES, NOT_RECORDS, ZAP_LINE
+from test_query_logs import (
+    CHAINED_TEXT,
+    FEW_RECORDS,
+    LOGFMT_LINES,
+    NOT_RECORDS,
+    NOT_TRACEBACKS,
+    TRACEBACK_TEXT,
+    ZAP_LINE,
+)
 
 from recur.cli.main import cli
 from recur.site import bundle
@@ -925,3 +933,14 @@ def test_the_pages_query_reads_a_few_records_by_their_messages_as_query_py(tmp_p
     for text, j in zip(texts, js):
         assert j == as_py(text), text[:200]
     assert [j[6] for j in js].count("record") == 6, [j[6] for j in js]
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_pages_query_reads_a_traceback_by_its_exception_lines_as_query_py(tmp_path):
+    """assets/recur-query.js reads a Python traceback pasted alone by its exception lines as
+    recur.retrieval.query does, and searches as they are the texts that are not one alone."""
+    texts = [TRACEBACK_TEXT, CHAINED_TEXT, *NOT_TRACEBACKS, "a\n" + TRACEBACK_TEXT.replace("\n", "\r\n")]
+    js = js_prepared(tmp_path, texts)
+    for text, j in zip(texts, js):
+        assert j == as_py(text), text[:200]
+    assert [j[6] for j in js] == ["traceback", "traceback", "error", "", "", "traceback"]

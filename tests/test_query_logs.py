@@ -689,3 +689,56 @@ def test_a_pasted_json_record_finds_its_pattern_by_what_it_says(real_engine):
     fields, p 0.82."""
     answer = real_engine.answer(ZAP_LINE, top=3)
     assert answer.results[0]["id"] == "dns-resolution-failure" and answer.no_known_pattern is False
+
+
+# a Python traceback pasted alone, and two chained, with a responder's words before them
+TRACEBACK_TEXT = (
+    "Traceback (most recent call last):\n"
+    '  File "/app/worker.py", line 41, in handle\n'
+    "    resp = requests.get(url, timeout=5)\n"
+    '  File "/usr/lib/python3.11/site-packages/requests/api.py", line 73, in get\n'
+    '    return request("get", url, params=params, **kwargs)\n'
+    '  File "/usr/lib/python3.11/site-packages/requests/adapters.py", line 519, in send\n'
+    "    raise ConnectionError(e, request=request)\n"
+    "requests.exceptions.ConnectionError: HTTPSConnectionPool(host='payments.internal', port=443): Max retries "
+    'exceeded with url: /v1/charge (Caused by NameResolutionError("<urllib3.connection.HTTPSConnection object at '
+    "0x7f>: Failed to resolve 'payments.internal' ([Errno -3] Temporary failure in name resolution)\"))\n"
+)
+CHAINED_TEXT = (
+    'the worker dies on every batch:\r\nTraceback (most recent call last):\r\n  File "a.py", line 1, in <module>\r\n'
+    "    x()\r\nKeyError: 'id'\r\n\r\nDuring handling of the above exception, another exception occurred:\r\n\r\n"
+    'Traceback (most recent call last):\r\n  File "a.py", line 3, in <module>\r\n    y()\r\n'
+    "psycopg2.errors.DeadlockDetected: deadlock detected\r\n"
+)
+# not a traceback alone: one with a log record after it, one with no exception line, one not first
+NOT_TRACEBACKS = [
+    TRACEBACK_TEXT + "2026-12-01T10:00:00Z INFO next batch\n",
+    'Traceback (most recent call last):\n  File "a.py", line 1\n',
+    "x\ny\nz\nw\n" + TRACEBACK_TEXT,
+]
+
+
+def test_a_python_traceback_pasted_alone_is_searched_by_its_exception_lines():
+    """Found in review: a traceback that is no log was searched whole, its File lines and source with it."""
+    p = prepare(TRACEBACK_TEXT)
+    assert p.text == TRACEBACK_TEXT.splitlines()[-1] and (p.log_lines, p.log_kept, p.log_level) == (8, 1, "traceback")
+    assert p.note == "searched the Python traceback by its exception line, not its frames"
+    p = prepare(CHAINED_TEXT)
+    assert (
+        p.text == "the worker dies on every batch:\nKeyError: 'id'\npsycopg2.errors.DeadlockDetected: deadlock detected"
+    )
+    assert p.note == "searched the Python traceback by its exception lines, not its frames, and the 1 line before it"
+    # searched as they are, or (a record after it) as a log, by its rules
+    assert [prepare(text).log_level for text in NOT_TRACEBACKS] == ["error", "", ""]
+    assert [prepare(text).text == text for text in NOT_TRACEBACKS] == [False, True, True]
+
+
+@pytest.mark.model
+def test_a_pasted_traceback_finds_its_pattern_by_its_exception(real_engine):
+    """Before: searched whole, dns-resolution-failure 3rd at p 0.06; by its exception line, 1st at p 0.26 (both
+    "no known pattern": the pattern lists no "Temporary failure in name resolution"). Chained: database-deadlock
+    1st at p 0.37, now 0.75."""
+    answer = real_engine.answer(TRACEBACK_TEXT, top=3)
+    assert answer.results[0]["id"] == "dns-resolution-failure", [(r["id"], r["probability"]) for r in answer.results]
+    answer = real_engine.answer(CHAINED_TEXT, top=3)
+    assert answer.results[0]["id"] == "database-deadlock" and answer.results[0]["probability"] > 0.5

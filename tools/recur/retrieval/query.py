@@ -72,7 +72,8 @@ Prose (a postmortem, an alert, a list of symptoms, a single log line) is never a
 kb/eval/cases.yml and no incident of the starter KB changed (tests/test_query_logs.py). But a few JSON or logfmt
 records (fewer than LOG_MIN_LINES lines, each with a level and a message field, after the words written before
 them: a line or two copied from Kibana, Loki or `kubectl logs`) are searched by their message fields, each once:
-whole, a zap line's keys, trace ids and timestamp outweighed what it said (_few_records).
+whole, a zap line's keys, trace ids and timestamp outweighed what it said (_few_records). And a Python traceback
+pasted alone is searched by its exception lines: whole, its frames outweighed what failed (_traceback).
 
 A text within the limit is searched as it is (its error lines, for a log). The site's box and its
 in-browser ranker do the same (site/theme/assets/recur-query.js, a port checked against this one by
@@ -173,6 +174,8 @@ STACK = re.compile(
     re.ASCII,
 )
 TRACEBACK = re.compile(r"Traceback \(most recent call last\)", re.ASCII)
+# the line between two chained Python tracebacks
+CHAINED = re.compile(r"During handling of the above exception|The above exception was the direct cause", re.ASCII)
 # .NET's console logger: "fail: Orders.Data.Repo[10000]" (category and event id), its message on the indented
 # lines below, bar stack frames and the end of an inner exception's trace
 DOTNET_CATEGORY = re.compile(r"[\w.]+\[\d+\]", re.ASCII)
@@ -221,6 +224,11 @@ class Prepared:
         parts = []
         if self.log_level == "record":  # a few JSON or logfmt records (_few_records)
             parts.append(self._records_note())
+        elif self.log_level == "traceback":  # a Python traceback (_traceback)
+            s = "" if self.log_kept == 1 else "s"
+            b = "" if self.log_before == 1 else "s"
+            before = f", and the {self.log_before} line{b} before it" if self.log_before else ""
+            parts.append(f"searched the Python traceback by its exception line{s}, not its frames{before}")
         elif self.log_lines:
             leveled, plain = self.log_kept - self.log_unlevelled, self.log_unlevelled
             s, p = ("" if n == 1 else "s" for n in (leveled, plain))
@@ -293,6 +301,9 @@ def read_log(text: str) -> Log | None:
     written before the log, when it is a log and they are fewer than half of its lines; else None (the text
     is searched as it is). The rules: the module's docstring."""
     lines = [x for x in text.split("\n") if x.strip(WS)]
+    traceback = _traceback(lines)
+    if traceback is not None:
+        return traceback
     if len(lines) < LOG_MIN_LINES:
         return _few_records(lines)
     before = _before_log(lines)
@@ -305,6 +316,35 @@ def read_log(text: str) -> Log | None:
     level, kept, unlevelled = picked
     text = clean(strip_ansi("\n".join(before + kept)))
     return Log(text, len(lines) - len(before), len(kept), level, len(before), unlevelled)
+
+
+def _traceback(lines: list[str]) -> Log | None:
+    """A Python traceback pasted alone (after the words written before it): searched by its exception lines,
+    each the first unindented line after its frames, at level "traceback"; else None. Found in review: whole, its
+    ``File "…", line 41, in handle`` lines and their source outweighed what failed, ``… Failed to resolve
+    'payments.internal' ([Errno -3] Temporary failure in name resolution)``: dns-resolution-failure 3rd at p 0.06;
+    by its exception line, 1st at p 0.26. In a log its frames are left out already (_scan).
+    Any other unindented line (a log record after it, a message over several lines): None, searched as it is."""
+    before = _before_log(lines)
+    rest = lines[len(before) :]
+    if not rest or not TRACEBACK.match(rest[0].strip(WS)):
+        return None
+    kept, frames = [], False
+    for raw in rest:
+        line = raw.strip(WS)
+        if raw[0] in WS:
+            frames = True
+        elif TRACEBACK.match(line) or CHAINED.match(line):
+            frames = False
+        elif frames:  # the exception, ending the frames above it
+            kept.append(line[:LINE_CHARS])
+            frames = False
+        else:
+            return None
+    if not kept:
+        return None
+    kept = list(dict.fromkeys(kept))
+    return Log(clean(strip_ansi("\n".join(before + kept))), len(rest), len(kept), "traceback", len(before))
 
 
 def _few_records(lines: list[str]) -> Log | None:
