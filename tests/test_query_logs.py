@@ -718,7 +718,7 @@ NOT_TRACEBACKS = [
 ]
 
 
-def test_a_python_traceback_pasted_alone_is_searched_by_its_exception_lines():
+def test_a_python_traceback_pasted_alone_is_searched_by_its_exception_lines(run):
     """Found in review: a traceback that is no log was searched whole, its File lines and source with it."""
     p = prepare(TRACEBACK_TEXT)
     assert p.text == TRACEBACK_TEXT.splitlines()[-1] and (p.log_lines, p.log_kept, p.log_level) == (8, 1, "traceback")
@@ -728,6 +728,8 @@ def test_a_python_traceback_pasted_alone_is_searched_by_its_exception_lines():
         p.text == "the worker dies on every batch:\nKeyError: 'id'\npsycopg2.errors.DeadlockDetected: deadlock detected"
     )
     assert p.note == "searched the Python traceback by its exception lines, not its frames, and the 1 line before it"
+    said = prepare(TRACEBACK_TEXT).text
+    assert f'recur: its exception: "{said[:99]}…"' in run("suggest", "--json", "-", input=TRACEBACK_TEXT).stderr
     # searched as they are, or (a record after it) as a log, by its rules
     assert [prepare(text).log_level for text in NOT_TRACEBACKS] == ["error", "", ""]
     assert [prepare(text).text == text for text in NOT_TRACEBACKS] == [False, True, True]
