@@ -27,6 +27,7 @@ from test_query_logs import (
     CHAINED_TEXT,
     FEW_RECORDS,
     LOGFMT_LINES,
+    LONG_RECORD,
     NOT_RECORDS,
     NOT_TRACEBACKS,
     TRACEBACK_TEXT,
@@ -927,7 +928,7 @@ def test_the_pages_query_reads_a_few_records_by_their_messages_as_query_py(tmp_p
     """assets/recur-query.js reads a few pasted JSON or logfmt records by their message fields as
     recur.retrieval.query does (the same text, counts and note), and searches as they are the few lines
     that are not all such records."""
-    texts = [ZAP_LINE, FEW_RECORDS, *NOT_RECORDS, "\x1b[31m" + ZAP_LINE + "\x1b[0m", LOGFMT_LINES[0]]
+    texts = [ZAP_LINE, FEW_RECORDS, *NOT_RECORDS, "\x1b[31m" + ZAP_LINE + "\x1b[0m", LOGFMT_LINES[0], LONG_RECORD]
     texts += ["\n".join(LOGFMT_LINES), "why:\n" + "\n".join(REVIEWED_SHAPES[3:6])]
     js = js_prepared(tmp_path, texts)
     for text, j in zip(texts, js):

@@ -111,6 +111,7 @@
 
   /* query._traceback: a Python traceback pasted alone, by its exception lines */
   function traceback(lines) {
+    if (!lines.slice(0, PREAMBLE_LINES + 1).some(function (x) { return TRACEBACK.test(trim(x)); })) return null;
     var before = beforeLog(lines), rest = lines.slice(before.length), kept = [], frames = false;
     if (!rest.length || !TRACEBACK.test(trim(rest[0]))) return null;
     for (var i = 0; i < rest.length; i++) {
@@ -126,6 +127,8 @@
 
   /* query._few_records: a few JSON or logfmt records, each with a level and a message field, by their messages */
   function fewRecords(lines) {
+    /* over what is searched (code points, as Python counts): condensed as before */
+    if (lines.reduce(function (n, x) { return n + Array.from(x).length; }, 0) > MAX_QUERY_CHARS) return null;
     var before = beforeLog(lines), said = [];
     for (var i = before.length; i < lines.length; i++) {
       if (WS.indexOf(lines[i][0]) >= 0) return null;

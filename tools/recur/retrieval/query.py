@@ -325,6 +325,9 @@ def _traceback(lines: list[str]) -> Log | None:
     'payments.internal' ([Errno -3] Temporary failure in name resolution)``: dns-resolution-failure 3rd at p 0.06;
     by its exception line, 1st at p 0.26. In a log its frames are left out already (_scan).
     Any other unindented line (a log record after it, a message over several lines): None, searched as it is."""
+    # the words before it are read (read_line) only when a traceback may follow them: a long line costs
+    if not any(TRACEBACK.match(x.lstrip(WS)) for x in lines[: PREAMBLE_LINES + 1]):
+        return None
     before = _before_log(lines)
     rest = lines[len(before) :]
     if not rest or not TRACEBACK.match(rest[0].strip(WS)):
@@ -354,6 +357,10 @@ def _few_records(lines: list[str]) -> Log | None:
     ids and timestamp outweighed what it said ("query failed: dial tcp: lookup orders-db... no such host"):
     dns-resolution-failure 1st at p 0.24, "no known pattern"; by its message fields, p 0.82. A line with no
     level or no message field (an alert's payload on one line, a Kubernetes object) is no log record here."""
+    # over what is searched, not "a line or two": condensed as before. Each line is read twice (_before_log,
+    # then below), and a 900,000-character logfmt line of escaped quotes took 0.4 s a reading
+    if sum(map(len, lines)) > MAX_QUERY_CHARS:
+        return None
     before = _before_log(lines)
     said = []
     for raw in lines[len(before) :]:
