@@ -23,7 +23,16 @@ from click.testing import CliRunner
 from kbfactory import import_draft_text, write
 from site_helpers import AS_OF, recur_site, site_kb
 from test_query import java_trace, node_trace, timeline
-from test_query_logs import LOGFMT_LINES
+from test_query_logs import (
+    CHAINED_TEXT,
+    FEW_RECORDS,
+    LOGFMT_LINES,
+    LONG_RECORD,
+    NOT_RECORDS,
+    NOT_TRACEBACKS,
+    TRACEBACK_TEXT,
+    ZAP_LINE,
+)
 
 from recur.cli.main import cli
 from recur.site import bundle
@@ -861,11 +870,13 @@ def test_a_text_blank_to_recur_suggest_is_asked_for_again(page, static_site):
     url, *_ = static_site
     page.goto(url + "/suggest.html")
     page.wait_for_selector("div.recur-suggest[data-mode=browser]")
-    page.fill("textarea.recur-suggest__input", "\x85 \x1c\x1f")
-    page.click("button.recur-suggest__go")
-    page.wait_for_timeout(300)
-    assert page.locator(".recur-suggest__status").inner_text() == "Type or paste what you see first."
-    assert page.locator(".recur-suggest__card").count() == 0
+    # colour codes alone were searched as "" and answered "the knowledge base has no patterns yet"
+    for blank in ("\x85 \x1c\x1f", "\x1b[0m \x1b[1;31m\x1b[0m"):
+        page.fill("textarea.recur-suggest__input", blank)
+        page.click("button.recur-suggest__go")
+        page.wait_for_timeout(300)
+        assert page.locator(".recur-suggest__status").inner_text() == "Type or paste what you see first."
+        assert page.locator(".recur-suggest__card").count() == 0
     assert not [r for r in page.requests if "recur-browser" in r]  # nothing loaded for it
     assert page.errors == []
 
@@ -910,3 +921,27 @@ def test_a_question_no_pattern_page_shares_words_with_says_so_and_keeps_why_it_w
     assert status.startswith("No known pattern matches this") and "recur incident new" in status, status
     assert "could not be downloaded (model.onnx.gz: network error); your next question tries again" in status, status
     assert page.get_attribute("div.recur-suggest", "data-mode") == "browser"
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_pages_query_reads_a_few_records_by_their_messages_as_query_py(tmp_path):
+    """assets/recur-query.js reads a few pasted JSON or logfmt records by their message fields as
+    recur.retrieval.query does (the same text, counts and note), and searches as they are the few lines
+    that are not all such records."""
+    texts = [ZAP_LINE, FEW_RECORDS, *NOT_RECORDS, "\x1b[31m" + ZAP_LINE + "\x1b[0m", LOGFMT_LINES[0], LONG_RECORD]
+    texts += ["\n".join(LOGFMT_LINES), "why:\n" + "\n".join(REVIEWED_SHAPES[3:6])]
+    js = js_prepared(tmp_path, texts)
+    for text, j in zip(texts, js):
+        assert j == as_py(text), text[:200]
+    assert [j[6] for j in js].count("record") == 6, [j[6] for j in js]
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_pages_query_reads_a_traceback_by_its_exception_lines_as_query_py(tmp_path):
+    """assets/recur-query.js reads a Python traceback pasted alone by its exception lines as
+    recur.retrieval.query does, and searches as they are the texts that are not one alone."""
+    texts = [TRACEBACK_TEXT, CHAINED_TEXT, *NOT_TRACEBACKS, "a\n" + TRACEBACK_TEXT.replace("\n", "\r\n")]
+    js = js_prepared(tmp_path, texts)
+    for text, j in zip(texts, js):
+        assert j == as_py(text), text[:200]
+    assert [j[6] for j in js] == ["traceback", "traceback", "error", "", "", "traceback"]

@@ -240,6 +240,7 @@ def test_every_bad_queries_line_is_named_before_anything_is_answered(run, tmp_pa
         (["suggest"], 2, "stdin held no text to search: pipe it in"),
         (["suggest", "-"], 2, "stdin held no text to search: pipe it in"),
         (["suggest", "  "], 2, "give a description"),
+        (["suggest", "\x1b[0m", "\x1b[1;31m"], 2, "give a description"),  # colour codes alone: no text
         (["suggest", "--top", "0", "x"], 2, "--top"),
         (["index", "--model", "/nonexistent/model"], 1, "model folder not found"),
         (
@@ -255,6 +256,33 @@ def test_usage_errors(run, args, code, message):
     assert res.exit_code == code, res.output
     assert message in res.output and "Traceback" not in res.output
     assert "building it now" not in res.output  # found by QA: promised before a missing KB was named
+
+
+def test_a_paste_of_colour_codes_alone_is_no_text(run):
+    """Found in review: searched, the codes came out and nothing was left, and the answer was "No known pattern
+    matches this. If it is new, record it" (exit 0), advice for a failure nobody described."""
+    res = run("suggest", "-", input="\x1b[0m\n\x1b[1;32m \x1b[0m\n")
+    assert res.exit_code == 2 and "stdin held no text to search" in res.output and "No known pattern" not in res.output
+
+
+def test_a_paste_with_a_byte_order_mark_is_read_as_without_it(run):
+    """Found in review: UTF-16 (Notepad's "Unicode", Windows PowerShell's `>`) was searched as UTF-8, a NUL
+    after each letter, and a UTF-8 BOM before an alert's JSON or a log hid them."""
+    import codecs
+
+    res = run("suggest", "--json", "-", input="OOMKilled on checkout\r\n".encode("utf-16"))
+    assert res.exit_code == 0 and json.loads(res.stdout)["query"] == "OOMKilled on checkout", res.output
+    assert "not UTF-8" not in res.stderr
+    res = run("suggest", "--json", "-", input=codecs.BOM_UTF16_BE + "disk full".encode("utf-16-be"))
+    assert json.loads(res.stdout)["query"] == "disk full"
+    alert = {"labels": {"alertname": "DiskFullAlert"}, "annotations": {"summary": "Filesystem on /var is full"}}
+    res = run("suggest", "--json", "-", input=codecs.BOM_UTF8 + json.dumps(alert).encode())
+    assert json.loads(res.stdout)["query"].startswith("DiskFullAlert. Filesystem on /var is full"), res.output
+    log = "\n".join(f"2026-12-01T10:00:{i:02d}Z INFO request {i} served" for i in range(20))
+    res = run(
+        "suggest", "--json", "-", input=codecs.BOM_UTF8 + (log + "\n2026-12-01T10:01:00Z ERROR disk full").encode()
+    )
+    assert json.loads(res.stdout)["query_note"] == "searched the 1 error line of a 21-line log", res.stderr
 
 
 def test_a_huge_paste_is_condensed_with_a_note(run):

@@ -624,3 +624,127 @@ def test_a_tracebacks_exception_lifts_its_pattern(real_engine):
     alone; with the exception line, p 0.22 (still under "no known pattern": the API is not named down)."""
     answer = real_engine.answer(REVIEWED["py-read-timeout"][0], top=3)
     assert answer.results[0]["id"] == "third-party-api-outage" and answer.results[0]["probability"] > 0.15
+
+
+# a JSON record as zap writes it, a logfmt one as logrus: keys, ids and a timestamp around what they say
+ZAP_LINE = (
+    '{"level":"error","ts":"2026-12-04T10:02:03.123Z","caller":"store/pg.go:88","msg":"query failed","error":'
+    '"dial tcp: lookup orders-db.prod.svc.cluster.local on 10.96.0.10:53: no such host","trace_id":'
+    '"4bf92f3577b34da6a3ce929d0e0e4736","span_id":"00f067aa0ba902b7","service":"orders","version":"v2.41.0"}'
+)
+ZAP_SAID = "query failed: dial tcp: lookup orders-db.prod.svc.cluster.local on 10.96.0.10:53: no such host"
+# a few records, with a responder's words before them, a timestamp before one, CRLF and a record said twice
+FEW_RECORDS = (
+    "checkout pods, last few lines:\r\n2026-12-04T10:02:03Z "
+    + ZAP_LINE
+    + '\r\n{"level":"info","msg":"retrying"}\r\nts=1 level=warn msg="retrying" trace=9\r\n'
+    + ZAP_LINE
+)
+# searched as they are: a record with no level or no message field, an alert's payload on one line, a JSON
+# object printed over several lines, a record beside a line that is none, a plain log line
+# over what is searched: condensed as before (each line is read twice: 0.4 s a reading of 900,000 characters)
+LONG_RECORD = 'ts=1 level=error msg="' + 'a\\"' * 7000 + '"'
+NOT_RECORDS = [
+    '{"msg":"query failed","trace_id":"4bf9"}',
+    '{"level":"error","trace_id":"4bf9"}',
+    "ts=1 level=error trace=4bf9",
+    '{"status":"firing","alerts":[{"labels":{"alertname":"X"}}],"message":"**Firing**"}',
+    '{\n  "level": "error",\n  "msg": "query failed"\n}',
+    ZAP_LINE + "\nthen it recovered",
+    "2026-12-01T10:14:22Z ERROR [export] failed writing /data/exports/x.csv: No space left on device",
+]
+
+
+def test_a_few_json_or_logfmt_records_are_searched_by_their_message_fields():
+    """Found in review: one JSON record pasted (a line copied from Kibana or `kubectl logs`) was searched
+    whole, its keys, trace ids and timestamp with it: fewer than LOG_MIN_LINES lines are no log."""
+    p = prepare(ZAP_LINE)
+    assert p.text == ZAP_SAID and (p.log_lines, p.log_kept, p.log_level, p.log_before) == (1, 1, "record", 0)
+    assert p.note == "searched the JSON or logfmt record by its message fields, not its other keys, ids and timestamps"
+    p = prepare(FEW_RECORDS)
+    assert p.text == "\n".join(["checkout pods, last few lines:", ZAP_SAID, "retrying"])
+    assert (p.log_lines, p.log_kept, p.log_before) == (4, 2, 1)
+    assert p.note == (
+        "searched the 4 JSON or logfmt records by their message fields, not their other keys, ids and "
+        "timestamps, and the 1 line before them"
+    )
+    for text in NOT_RECORDS:
+        p = prepare(text)
+        assert (p.text, p.log_lines, p.note) == (text, 0, None), text
+    p = prepare(LONG_RECORD)
+    assert (p.log_level, p.text[:30]) == ("", LONG_RECORD[:30]) and p.middle > 0
+
+
+def test_recur_suggest_says_a_record_was_searched_by_its_message(run, tmp_path):
+    res = run("suggest", "--json", "-", input=ZAP_LINE + "\n")
+    assert res.exit_code == 0, res.output
+    answer = json.loads(res.stdout)
+    assert answer["query"] == ZAP_SAID and answer["query_note"].startswith("searched the JSON or logfmt record by")
+    assert f'recur: what it says: "{ZAP_SAID}"' in res.stderr
+    batch = tmp_path / "q.jsonl"
+    batch.write_text(json.dumps({"query": ZAP_LINE}) + "\n")
+    res = run("suggest", "--queries", str(batch))
+    assert json.loads(res.stdout)["query"] == ZAP_SAID and "is a log" not in res.stderr  # its note says it
+
+
+@pytest.mark.model
+def test_a_pasted_json_record_finds_its_pattern_by_what_it_says(real_engine):
+    """Before: searched whole, dns-resolution-failure 1st at p 0.24, "no known pattern"; by its message
+    fields, p 0.82."""
+    answer = real_engine.answer(ZAP_LINE, top=3)
+    assert answer.results[0]["id"] == "dns-resolution-failure" and answer.no_known_pattern is False
+
+
+# a Python traceback pasted alone, and two chained, with a responder's words before them
+TRACEBACK_TEXT = (
+    "Traceback (most recent call last):\n"
+    '  File "/app/worker.py", line 41, in handle\n'
+    "    resp = requests.get(url, timeout=5)\n"
+    '  File "/usr/lib/python3.11/site-packages/requests/api.py", line 73, in get\n'
+    '    return request("get", url, params=params, **kwargs)\n'
+    '  File "/usr/lib/python3.11/site-packages/requests/adapters.py", line 519, in send\n'
+    "    raise ConnectionError(e, request=request)\n"
+    "requests.exceptions.ConnectionError: HTTPSConnectionPool(host='payments.internal', port=443): Max retries "
+    'exceeded with url: /v1/charge (Caused by NameResolutionError("<urllib3.connection.HTTPSConnection object at '
+    "0x7f>: Failed to resolve 'payments.internal' ([Errno -3] Temporary failure in name resolution)\"))\n"
+)
+CHAINED_TEXT = (
+    'the worker dies on every batch:\r\nTraceback (most recent call last):\r\n  File "a.py", line 1, in <module>\r\n'
+    "    x()\r\nKeyError: 'id'\r\n\r\nDuring handling of the above exception, another exception occurred:\r\n\r\n"
+    'Traceback (most recent call last):\r\n  File "a.py", line 3, in <module>\r\n    y()\r\n'
+    "psycopg2.errors.DeadlockDetected: deadlock detected\r\n"
+)
+# not a traceback alone: one with a log record after it, one with no exception line, one not first
+NOT_TRACEBACKS = [
+    TRACEBACK_TEXT + "2026-12-01T10:00:00Z INFO next batch\n",
+    'Traceback (most recent call last):\n  File "a.py", line 1\n',
+    "x\ny\nz\nw\n" + TRACEBACK_TEXT,
+]
+
+
+def test_a_python_traceback_pasted_alone_is_searched_by_its_exception_lines(run):
+    """Found in review: a traceback that is no log was searched whole, its File lines and source with it."""
+    p = prepare(TRACEBACK_TEXT)
+    assert p.text == TRACEBACK_TEXT.splitlines()[-1] and (p.log_lines, p.log_kept, p.log_level) == (8, 1, "traceback")
+    assert p.note == "searched the Python traceback by its exception line, not its frames"
+    p = prepare(CHAINED_TEXT)
+    assert (
+        p.text == "the worker dies on every batch:\nKeyError: 'id'\npsycopg2.errors.DeadlockDetected: deadlock detected"
+    )
+    assert p.note == "searched the Python traceback by its exception lines, not its frames, and the 1 line before it"
+    said = prepare(TRACEBACK_TEXT).text
+    assert f'recur: its exception: "{said[:99]}…"' in run("suggest", "--json", "-", input=TRACEBACK_TEXT).stderr
+    # searched as they are, or (a record after it) as a log, by its rules
+    assert [prepare(text).log_level for text in NOT_TRACEBACKS] == ["error", "", ""]
+    assert [prepare(text).text == text for text in NOT_TRACEBACKS] == [False, True, True]
+
+
+@pytest.mark.model
+def test_a_pasted_traceback_finds_its_pattern_by_its_exception(real_engine):
+    """Before: searched whole, dns-resolution-failure 3rd at p 0.06; by its exception line, 1st at p 0.26 (both
+    "no known pattern": the pattern lists no "Temporary failure in name resolution"). Chained: database-deadlock
+    1st at p 0.37, now 0.75."""
+    answer = real_engine.answer(TRACEBACK_TEXT, top=3)
+    assert answer.results[0]["id"] == "dns-resolution-failure", [(r["id"], r["probability"]) for r in answer.results]
+    answer = real_engine.answer(CHAINED_TEXT, top=3)
+    assert answer.results[0]["id"] == "database-deadlock" and answer.results[0]["probability"] > 0.5

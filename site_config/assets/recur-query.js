@@ -31,7 +31,7 @@
   var ANSI = /\x1b(?:\[[0-?]{0,64}[ -\/]{0,8}[@-~]|\][^\x07\x1b]{0,512}(?:\x07|\x1b\\)|[@-_])/g;
 
   /* query.py's log reading (read_log): LOG_MIN_LINES, LOG_SHARE, PREAMBLE_LINES, PREAMBLE_CHARS, WS, LEVELS,
-     _NO_COLON, LEVEL_AT, LEVEL_LATER, STAMP, CLOCK, KLOG, HOST, LOGFMT, LOGFMT_FIELD, STACK, TRACEBACK,
+     _NO_COLON, LEVEL_AT, LEVEL_LATER, STAMP, CLOCK, KLOG, HOST, LOGFMT, LOGFMT_FIELD, STACK, TRACEBACK, CHAINED,
      DOTNET_CATEGORY, NOT_MESSAGE, TELLING_TEXT, LEVEL_KEYS, MESSAGE_KEYS, HOLE, JSON_MAX_BRACKETS */
   var LOG_MIN_LINES = 8, LOG_SHARE = 0.6, PREAMBLE_LINES = 3, PREAMBLE_CHARS = LINE_CHARS, JSON_MAX_BRACKETS = 500;
   var WS = " \t\r\f\v", TRIM = /^[ \t\r\f\v]+|[ \t\r\f\v]+$/g;
@@ -68,6 +68,7 @@
     "|created by |\\[signal |panic:|fatal error:|(?:[\\w$]+\\.)*[\\w$]*(?:Exception|Error|Throwable)(?::|$)" +
     "|[^ \\t(]+\\([^\\n]*\\)$)");
   var TRACEBACK = /^Traceback \(most recent call last\)/;
+  var CHAINED = /^(?:During handling of the above exception|The above exception was the direct cause)/;
   var DOTNET_CATEGORY = /^[\w.]+\[\d+\]$/;
   var NOT_MESSAGE = /^[ \t]*(?:File "|--- End of )/;
   var TELLING_TEXT = /Caused by:|Exception|Error\b|\b(?:ERROR|FATAL|PANIC|SEVERE|CRITICAL|FAILED|[Ee]rror|[Ff]ailed|[Ff]atal|panic|segfault)\b|[Oo]ut of memory/;
@@ -91,15 +92,52 @@
   /* query.read_log: {text, lines, kept, level, before} or null */
   function readLog(text) {
     var lines = text.split("\n").filter(function (x) { return trim(x) !== ""; });
-    if (lines.length < LOG_MIN_LINES) return null;
+    var tb = traceback(lines);
+    if (tb) return tb;
+    if (lines.length < LOG_MIN_LINES) return fewRecords(lines);
     var before = beforeLog(lines), s = scan(lines.slice(before.length));
     if (!s.records || s.records < LOG_SHARE * (s.records + s.others)) return null;
     var picked = pick(s, lines.length);
     if (!picked) return null;
-    var kept = picked[1], out = before.concat(kept).join("\n");
+    return logOf(before, picked[1], lines.length - before.length, picked[0], picked[2]);
+  }
+
+  function logOf(before, kept, lines, level, unlevelled) {
+    var out = before.concat(kept).join("\n");
     if (out.indexOf("\x1b") >= 0) out = out.replace(ANSI, "");
-    return { text: wellFormed(out), lines: lines.length - before.length, kept: kept.length, level: picked[0],
-             before: before.length, unlevelled: picked[2] };
+    return { text: wellFormed(out), lines: lines, kept: kept.length, level: level, before: before.length,
+             unlevelled: unlevelled };
+  }
+
+  /* query._traceback: a Python traceback pasted alone, by its exception lines */
+  function traceback(lines) {
+    if (!lines.slice(0, PREAMBLE_LINES + 1).some(function (x) { return TRACEBACK.test(trim(x)); })) return null;
+    var before = beforeLog(lines), rest = lines.slice(before.length), kept = [], frames = false;
+    if (!rest.length || !TRACEBACK.test(trim(rest[0]))) return null;
+    for (var i = 0; i < rest.length; i++) {
+      var line = trim(rest[i]);
+      if (WS.indexOf(rest[i][0]) >= 0) frames = true;
+      else if (TRACEBACK.test(line) || CHAINED.test(line)) frames = false;
+      else if (frames) { kept.push(head(line, LINE_CHARS)); frames = false; }
+      else return null;
+    }
+    if (!kept.length) return null;
+    return logOf(before, distinct(kept), rest.length, "traceback", 0);
+  }
+
+  /* query._few_records: a few JSON or logfmt records, each with a level and a message field, by their messages */
+  function fewRecords(lines) {
+    /* over what is searched (code points, as Python counts): condensed as before */
+    if (lines.reduce(function (n, x) { return n + Array.from(x).length; }, 0) > MAX_QUERY_CHARS) return null;
+    var before = beforeLog(lines), said = [];
+    for (var i = before.length; i < lines.length; i++) {
+      if (WS.indexOf(lines[i][0]) >= 0) return null;
+      var r = readLine(trim(lines[i])), message = r[2];
+      if (!r[3] || r[1] === null || message.charAt(0) === "{" || LOGFMT.test(message)) return null;
+      said.push(head(message, LINE_CHARS));
+    }
+    if (!said.length) return null;
+    return logOf(before, distinct(said), said.length, "record", 0);
   }
 
   function kept(level) { return level === "error" || level === "warning"; }
@@ -324,7 +362,16 @@
   /* query.Prepared.note: what a responder is told, or "" */
   function note(p) {
     var n = function (x) { return x.toLocaleString("en-US"); }, parts = [];
-    if (p.log_lines) {
+    if (p.log_level === "record") {  /* a few JSON or logfmt records (query._few_records) */
+      var one = p.log_lines === 1, its = one ? "its" : "their";
+      parts.push("searched the " + (one ? "" : n(p.log_lines) + " ") + "JSON or logfmt record" + (one ? "" : "s") +
+                 " by " + its + " message fields, not " + its + " other keys, ids and timestamps" +
+                 (p.log_before ? ", and the " + p.log_before + " line" + (p.log_before === 1 ? "" : "s") + " before " +
+                  (one ? "it" : "them") : ""));
+    } else if (p.log_level === "traceback") {  /* a Python traceback (query._traceback) */
+      parts.push("searched the Python traceback by its exception line" + (p.log_kept === 1 ? "" : "s") + ", not its frames" +
+                 (p.log_before ? ", and the " + p.log_before + " line" + (p.log_before === 1 ? "" : "s") + " before it" : ""));
+    } else if (p.log_lines) {
       var leveled = p.log_kept - p.log_unlevelled, plain = p.log_unlevelled;
       parts.push("searched the " + n(leveled) + " " + p.log_level + " line" + (leveled === 1 ? "" : "s") +
                  (plain ? " and " + n(plain) + " line" + (plain === 1 ? "" : "s") + " with no level" : "") +

@@ -667,10 +667,12 @@
     this.waiting = null;
     this.wordsWhy = false;
     var text = this.text.value.trim();
-    if (!text || BLANK.test(text)) { this.say("Type or paste what you see first.", "warn"); this.text.focus(); return; }
     /* a log read by its error lines, a long paste condensed, as the server does (a stack trace's root cause
        is at its end), said so */
     var prepared = window.RecurQuery.prepare(text, MAX_CHARS);
+    /* blank once its colour codes are out too: a paste of "\x1b[0m" alone was sent, searched as "", and
+       answered "the knowledge base has no patterns yet" */
+    if (!text || BLANK.test(prepared.text)) { this.say("Type or paste what you see first.", "warn"); this.text.focus(); return; }
     var condensed = window.RecurQuery.note(prepared);
     var chars = Array.from(prepared.text);
     var kept = chars.length;

@@ -245,8 +245,7 @@ def _read_query(text: tuple) -> str:
         # read past what is searched: a long paste is condensed (retrieval.query), and a stack trace's
         # root cause is at its end; bytes enough for one character more than is read
         limit = 4 * (MAX_PASTE_CHARS + 1)
-        raw = read_stdin(limit)
-        data = raw.decode("utf-8", "surrogateescape")
+        data = _decode_paste(read_stdin(limit))
         if len(data) > MAX_PASTE_CHARS:  # the rest is not read: a log followed with -f never ends
             click.echo(
                 f"recur: stdin holds more than {MAX_PASTE_CHARS:,} characters; reading its first "
@@ -261,6 +260,22 @@ def _read_query(text: tuple) -> str:
     if bad:
         click.echo(f"recur: {bad} byte(s) of the text are not UTF-8; searching with U+FFFD in their place.", err=True)
     return utf8.clean(data)
+
+
+def _decode_paste(raw: bytes) -> str:
+    """stdin's bytes as text: UTF-8, bytes that are not kept as lone surrogates (said, then searched as
+    U+FFFD), its byte-order mark dropped; UTF-16 with its byte-order mark (Notepad's "Unicode", Windows
+    PowerShell's `>`, Event Viewer's text export) as UTF-16, as `recur import` reads it. Found in review: a
+    UTF-16 file was searched as "x\\x005\\x000..." under "2 byte(s) of the text are not UTF-8", and a UTF-8 BOM
+    before an alert's JSON or a log's first record hid them (searched as pasted; the record taken for words
+    written before the log)."""
+    import codecs
+
+    # and a NUL byte: UTF-16 has one in each character of ASCII (a space, a digit, a line end), text with none
+    # is UTF-8 whose first bytes are not (0xff 0xfe), read as before
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and b"\x00" in raw:
+        return raw.decode("utf-16", "replace")  # a stream cut at the read limit may end in half a character
+    return raw.removeprefix(codecs.BOM_UTF8).decode("utf-8", "surrogateescape")
 
 
 def read_stdin(limit: int) -> bytes:
@@ -302,7 +317,8 @@ def _suggest_batch(kb_dir, index_dir, model, top, queries) -> None:
             "each is condensed to fit: repeated stack-frame lines, then the middle but its error lines, left out.",
             err=True,
         )
-    logs = sum(1 for q, _ in items if prepare(q).log_lines)
+    read = [prepare(q) for q, _ in items]
+    logs = sum(1 for p in read if p.log_lines and p.log_level != "record")  # a few records: their note says it
     if logs:  # each answer's query_note says how many lines of how many
         click.echo(
             f"recur: {logs} quer{'y is a log' if logs == 1 else 'ies are logs'}: each is searched by its error lines "
@@ -360,6 +376,12 @@ def suggest(kb_dir, index_dir, model, top, as_json, queries, steps, text):
     if len(text) > 1 and text[0] == "-":
         raise click.UsageError("- reads the text from stdin: give - alone, or the text without it")
     query = _read_query(text).strip()
+    from recur.util.text import strip_ansi
+
+    # colour codes alone ("\x1b[0m" of a coloured grep that matched nothing) are no text: searched, nothing was
+    # left, and the answer advised recording a new failure ("No known pattern matches this. If it is new ...")
+    if not strip_ansi(query).strip():
+        query = ""
     if not query and _reads_stdin(text):
         raise click.UsageError("stdin held no text to search: pipe it in, e.g. tail -n 200 app.log | recur suggest -")
     if not query:
@@ -371,7 +393,10 @@ def suggest(kb_dir, index_dir, model, top, as_json, queries, steps, text):
     if prepared.log_lines:  # how many lines alone did not show a responder which ones were read
         from recur.cli.render import first_log_line
 
-        click.echo(f"recur: the first of them: {first_log_line(prepared)}", err=True)
+        # one record's message, or one traceback's exception, is no "first of them"
+        alone = {"record": "what it says", "traceback": "its exception"}.get(prepared.log_level)
+        what = alone if alone and prepared.log_kept == 1 else "the first of them"
+        click.echo(f"recur: {what}: {first_log_line(prepared)}", err=True)
     engine = Engine.open(kb_dir, index_dir, model, advise=retune_advice)
     answer = engine.answer(query, top=top)
     if as_json:

@@ -69,7 +69,11 @@ stack-trace lines nor indented; the line after them is the log's. Whether the re
 without them: a sentence above a logged stack trace (one record) made it prose.
 
 Prose (a postmortem, an alert, a list of symptoms, a single log line) is never a log: no question of
-kb/eval/cases.yml and no incident of the starter KB changed (tests/test_query_logs.py).
+kb/eval/cases.yml and no incident of the starter KB changed (tests/test_query_logs.py). But a few JSON or logfmt
+records (fewer than LOG_MIN_LINES lines, each with a level and a message field, after the words written before
+them: a line or two copied from Kibana, Loki or `kubectl logs`) are searched by their message fields, each once:
+whole, a zap line's keys, trace ids and timestamp outweighed what it said (_few_records). And a Python traceback
+pasted alone is searched by its exception lines: whole, its frames outweighed what failed (_traceback).
 
 A text within the limit is searched as it is (its error lines, for a log). The site's box and its
 in-browser ranker do the same (site/theme/assets/recur-query.js, a port checked against this one by
@@ -170,6 +174,8 @@ STACK = re.compile(
     re.ASCII,
 )
 TRACEBACK = re.compile(r"Traceback \(most recent call last\)", re.ASCII)
+# the line between two chained Python tracebacks
+CHAINED = re.compile(r"During handling of the above exception|The above exception was the direct cause", re.ASCII)
 # .NET's console logger: "fail: Orders.Data.Repo[10000]" (category and event id), its message on the indented
 # lines below, bar stack frames and the end of an inner exception's trace
 DOTNET_CATEGORY = re.compile(r"[\w.]+\[\d+\]", re.ASCII)
@@ -198,7 +204,7 @@ class Prepared:
     """The text searched, and what was left out of it: of a log (read_log), all but its ``log_kept``
     lines (at ``log_level`` "error", or "warning" when it had no error line, and ``log_unlevelled`` of them
     with no level) of its ``log_lines`` non-empty lines, and the ``log_before`` lines before it, kept
-    first; then, over the limit,
+    first (``log_level`` "record": a few JSON or logfmt records, by their messages); then, over the limit,
     ``frames`` stack-frame lines and ``middle`` characters from the middle. All 0 (and ``log_level``
     "") when the text was searched as it is."""
 
@@ -216,7 +222,14 @@ class Prepared:
     def note(self) -> str | None:
         """What a responder is told when the text was condensed, or None."""
         parts = []
-        if self.log_lines:
+        if self.log_level == "record":  # a few JSON or logfmt records (_few_records)
+            parts.append(self._records_note())
+        elif self.log_level == "traceback":  # a Python traceback (_traceback)
+            s = "" if self.log_kept == 1 else "s"
+            b = "" if self.log_before == 1 else "s"
+            before = f", and the {self.log_before} line{b} before it" if self.log_before else ""
+            parts.append(f"searched the Python traceback by its exception line{s}, not its frames{before}")
+        elif self.log_lines:
             leveled, plain = self.log_kept - self.log_unlevelled, self.log_unlevelled
             s, p = ("" if n == 1 else "s" for n in (leveled, plain))
             plain_lines = f" and {plain:,} line{p} with no level" if plain else ""
@@ -239,6 +252,13 @@ class Prepared:
             what = "those lines are" if self.log_lines else f"the text is {self.chars:,} characters,"
             parts.append(f"{what} over the {MAX_QUERY_CHARS:,} searched: {'; then '.join(cut)}")
         return "; ".join(parts) or None
+
+    def _records_note(self) -> str:
+        one = self.log_lines == 1
+        what, its = ("JSON or logfmt record", "its") if one else (f"{self.log_lines:,} JSON or logfmt records", "their")
+        b = "" if self.log_before == 1 else "s"
+        before = f", and the {self.log_before} line{b} before {'it' if one else 'them'}" if self.log_before else ""
+        return f"searched the {what} by {its} message fields, not {its} other keys, ids and timestamps{before}"
 
 
 def prepare(text: str, limit: int = MAX_QUERY_CHARS) -> Prepared:
@@ -265,7 +285,8 @@ class Log:
     """A pasted log read by its error lines: ``text`` (the ``before`` lines written before the log,
     then those lines), how many ``lines`` the log had (non-empty, the lines before it not counted), how
     many were ``kept`` (each once), their ``level`` ("error" or "warning"), and how many of them had no
-    level (``unlevelled``: beside the error lines, not saying what failed)."""
+    level (``unlevelled``: beside the error lines, not saying what failed). Of a few JSON or logfmt records
+    (_few_records): ``lines`` records, ``kept`` distinct messages, at ``level`` "record"."""
 
     text: str
     lines: int
@@ -280,8 +301,11 @@ def read_log(text: str) -> Log | None:
     written before the log, when it is a log and they are fewer than half of its lines; else None (the text
     is searched as it is). The rules: the module's docstring."""
     lines = [x for x in text.split("\n") if x.strip(WS)]
+    traceback = _traceback(lines)
+    if traceback is not None:
+        return traceback
     if len(lines) < LOG_MIN_LINES:
-        return None
+        return _few_records(lines)
     before = _before_log(lines)
     scan = _scan(lines[len(before) :])  # the words before the log are not its lines: a log or not by its own
     if not scan.records or scan.records < LOG_SHARE * (scan.records + scan.others):
@@ -292,6 +316,65 @@ def read_log(text: str) -> Log | None:
     level, kept, unlevelled = picked
     text = clean(strip_ansi("\n".join(before + kept)))
     return Log(text, len(lines) - len(before), len(kept), level, len(before), unlevelled)
+
+
+def _traceback(lines: list[str]) -> Log | None:
+    """A Python traceback pasted alone (after the words written before it): searched by its exception lines,
+    each the first unindented line after its frames, at level "traceback"; else None. Found in review: whole, its
+    ``File "…", line 41, in handle`` lines and their source outweighed what failed, ``… Failed to resolve
+    'payments.internal' ([Errno -3] Temporary failure in name resolution)``: dns-resolution-failure 3rd at p 0.06;
+    by its exception line, 1st at p 0.26. In a log its frames are left out already (_scan).
+    Any other unindented line (a log record after it, a message over several lines): None, searched as it is."""
+    # the words before it are read (read_line) only when a traceback may follow them: a long line costs
+    if not any(TRACEBACK.match(x.lstrip(WS)) for x in lines[: PREAMBLE_LINES + 1]):
+        return None
+    before = _before_log(lines)
+    rest = lines[len(before) :]
+    if not rest or not TRACEBACK.match(rest[0].strip(WS)):
+        return None
+    kept, frames = [], False
+    for raw in rest:
+        line = raw.strip(WS)
+        if raw[0] in WS:
+            frames = True
+        elif TRACEBACK.match(line) or CHAINED.match(line):
+            frames = False
+        elif frames:  # the exception, ending the frames above it
+            kept.append(line[:LINE_CHARS])
+            frames = False
+        else:
+            return None
+    if not kept:
+        return None
+    kept = list(dict.fromkeys(kept))
+    return Log(clean(strip_ansi("\n".join(before + kept))), len(rest), len(kept), "traceback", len(before))
+
+
+def _few_records(lines: list[str]) -> Log | None:
+    """A few JSON or logfmt records pasted (a line or two copied from Kibana, Loki, `kubectl logs`), each with a
+    level and a message field, after the words written before them: searched by their messages, each once, at
+    level "record"; else None (searched as they are). Found in review: whole, a zap line's keys, trace and span
+    ids and timestamp outweighed what it said ("query failed: dial tcp: lookup orders-db... no such host"):
+    dns-resolution-failure 1st at p 0.24, "no known pattern"; by its message fields, p 0.82. A line with no
+    level or no message field (an alert's payload on one line, a Kubernetes object) is no log record here."""
+    # over what is searched, not "a line or two": condensed as before. Each line is read twice (_before_log,
+    # then below), and a 900,000-character logfmt line of escaped quotes took 0.4 s a reading
+    if sum(map(len, lines)) > MAX_QUERY_CHARS:
+        return None
+    before = _before_log(lines)
+    said = []
+    for raw in lines[len(before) :]:
+        if raw[0] in WS:  # a JSON object printed over several lines, a wrapped message
+            return None
+        _, level, message, structured = read_line(raw.strip(WS))
+        # no message field: read_line gives back the record itself
+        if not structured or level is None or message[:1] == "{" or LOGFMT.match(message):
+            return None
+        said.append(message[:LINE_CHARS])
+    if not said:
+        return None
+    kept = list(dict.fromkeys(said))
+    return Log(clean(strip_ansi("\n".join(before + kept))), len(said), len(kept), "record", len(before))
 
 
 @dataclass
