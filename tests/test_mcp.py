@@ -1618,6 +1618,24 @@ def test_a_bad_model_encoder_or_precision_stops_stdio_mcp_before_it_serves(kb_di
     assert r.stdout == "" and not (tmp_path / "i").exists()
 
 
+def test_stdio_mcp_says_a_missing_kb_before_it_imports_the_mcp_sdk(tmp_path):
+    """As `recur serve` says its start-up mistakes before its web stack loads: `recur mcp` imported the MCP
+    SDK (0.4 s) before checking its KB and model. Exit 1 with the message, the SDK not loaded."""
+    script = (
+        "import contextlib, io, json, sys; from recur.cli.main import main; said = io.StringIO(); "
+        "sys.argv = ['recur', 'mcp', '--kb', sys.argv[1], '--index', sys.argv[2], '--model', 'fake:64']\n"
+        "with contextlib.redirect_stderr(said):\n"
+        "    try:\n        main()\n    except SystemExit as exc:\n        code = exc.code\n"
+        "print(json.dumps([code, said.getvalue(), 'mcp' in sys.modules]))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "tools")}
+    args = [str(tmp_path / "no-kb"), str(tmp_path / "i")]
+    r = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, env=env, timeout=60)
+    assert r.returncode == 0, r.stderr
+    code, said, loaded = json.loads(r.stdout)
+    assert (code, loaded) == (1, False) and f"Error: {tmp_path / 'no-kb'}: no knowledge base folder" in said, said
+
+
 def test_stdio_mcp_warns_of_a_misspelt_recur_variable_on_stderr_only(kb_dir, tmp_path):
     """As `recur serve`: a variable that looks like Recur's and is no setting is named at start, with the
     setting it was likely meant to be; on stderr, stdout being the protocol's."""
