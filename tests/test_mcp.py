@@ -8,6 +8,7 @@ import asyncio
 import datetime as dt
 import json
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -563,6 +564,34 @@ def test_http_mcp_answers_with_a_trailing_slash_too(served, tmp_path):
 
     with running(app) as base:
         assert session(base + "/mcp/", work) == READ_TOOLS
+
+
+_LAZY_SDK = """
+import json, sys
+from starlette.testclient import TestClient
+from recur.retrieval.engine import Engine
+from recur.serve import create_app
+kb, index, feedback = sys.argv[1:]
+app = create_app(lambda: Engine.open(kb, index, model="fake:64", quiet=True), feedback_path=feedback, host="127.0.0.1")
+at_create = "mcp" in sys.modules
+init = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
+        "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}}
+with TestClient(app, base_url="http://127.0.0.1:8000") as client:
+    r = client.post("/mcp", json=init, headers={"Accept": "application/json, text/event-stream"})
+data = json.loads(r.text.partition("data: ")[2])
+print(json.dumps([at_create, r.status_code, data["result"]["serverInfo"]["name"]]))
+"""
+
+
+def test_http_mcp_imports_the_sdk_after_start_and_answers_its_first_request(served, tmp_path):
+    """The MCP SDK's import was 0.4 s of `recur serve`'s ~1 s to a 200 on /healthz (fake model), paid before
+    it listened: create_app no longer imports it (mcp_http.py); /mcp builds it once the engine is ready, or
+    on its first request, which is answered as before. In a process of its own: this one has the SDK loaded."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "tools")}
+    args = [str(served["kb"]), str(served["index"]), str(tmp_path / "fb.jsonl")]
+    r = subprocess.run([sys.executable, "-c", _LAZY_SDK, *args], capture_output=True, text=True, env=env, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout) == [False, 200, "recur"], r.stdout
 
 
 def test_http_mcp_goes_through_the_app_middleware(served):
@@ -1587,6 +1616,24 @@ def test_a_bad_model_encoder_or_precision_stops_stdio_mcp_before_it_serves(kb_di
     lines = r.stderr.splitlines()
     assert r.returncode == 1 and len(lines) == 1 and lines[0].startswith(f"Error: {said}"), r.stderr
     assert r.stdout == "" and not (tmp_path / "i").exists()
+
+
+def test_stdio_mcp_says_a_missing_kb_before_it_imports_the_mcp_sdk(tmp_path):
+    """As `recur serve` says its start-up mistakes before its web stack loads: `recur mcp` imported the MCP
+    SDK (0.4 s) before checking its KB and model. Exit 1 with the message, the SDK not loaded."""
+    script = (
+        "import contextlib, io, json, sys; from recur.cli.main import main; said = io.StringIO(); "
+        "sys.argv = ['recur', 'mcp', '--kb', sys.argv[1], '--index', sys.argv[2], '--model', 'fake:64']\n"
+        "with contextlib.redirect_stderr(said):\n"
+        "    try:\n        main()\n    except SystemExit as exc:\n        code = exc.code\n"
+        "print(json.dumps([code, said.getvalue(), 'mcp' in sys.modules]))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "tools")}
+    args = [str(tmp_path / "no-kb"), str(tmp_path / "i")]
+    r = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, env=env, timeout=60)
+    assert r.returncode == 0, r.stderr
+    code, said, loaded = json.loads(r.stdout)
+    assert (code, loaded) == (1, False) and f"Error: {tmp_path / 'no-kb'}: no knowledge base folder" in said, said
 
 
 def test_stdio_mcp_warns_of_a_misspelt_recur_variable_on_stderr_only(kb_dir, tmp_path):

@@ -270,6 +270,57 @@ def test_help_does_not_import_the_web_stack():
     assert r.returncode == 0, r.stderr
 
 
+_BEFORE_THE_WEB_STACK = """
+import contextlib, io, json, os, socket, sys
+from recur.cli.main import main
+busy = socket.socket()
+busy.bind(("127.0.0.1", 0))
+busy.listen()
+flags, results = json.loads(sys.argv[1]), []
+for extra, env in json.loads(sys.argv[2]):
+    extra = [str(busy.getsockname()[1]) if a == "BUSY" else a for a in extra]
+    os.environ.pop("RECUR_TOKEN", None)
+    os.environ.pop("FORWARDED_ALLOW_IPS", None)
+    os.environ.update(env)
+    sys.argv, said, code = ["recur", "serve", *flags, *extra], io.StringIO(), None
+    with contextlib.redirect_stderr(said):
+        try:
+            main()
+        except SystemExit as exc:
+            code = exc.code
+    results.append([code, said.getvalue(), [m for m in ("fastapi", "uvicorn", "mcp") if m in sys.modules]])
+print(json.dumps(results))
+"""
+
+
+def test_start_up_mistakes_are_said_before_the_web_stack_is_imported(kb_dir, tmp_path):
+    """An operator's mistake in the token, FORWARDED_ALLOW_IPS, --allowed-host or --port was said only after
+    fastapi and uvicorn had been imported (0.3 s of a 0.5 s failed start): create_app's module was imported
+    first, and the checks lived in modules that import fastapi. Each is said, exit non-zero, with none of
+    fastapi, uvicorn or the MCP SDK loaded (the cases run in one process, one after the other)."""
+    empty = tmp_path / "empty-token"
+    empty.write_text("\n")
+    cases = [
+        (["--token-file", str(tmp_path / "missing")], {}, 1, f"--token-file {tmp_path / 'missing'}: cannot be read"),
+        (["--token-file", str(empty)], {}, 1, f"--token-file {empty}: the file is empty"),
+        ([], {"RECUR_TOKEN": " "}, 1, "RECUR_TOKEN is set but empty"),
+        ([], {"FORWARDED_ALLOW_IPS": "10.0.0.*"}, 1, "FORWARDED_ALLOW_IPS='10.0.0.*': '10.0.0.*' is not an IP"),
+        (["--allowed-host", "*.example.com"], {}, 2, "'*.example.com' is not a host name"),
+        (["--port", "BUSY"], {}, 1, "Error: cannot listen on 127.0.0.1:"),
+    ]
+    flags = [*fake_model_flags(kb_dir, tmp_path / "i"), "--port", "0", "--feedback", str(tmp_path / "fb.jsonl")]
+    flags += ["--site", str(tmp_path / "no-site")]
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "tools")}
+    env.pop("RECUR_TOKEN", None)
+    argv = [json.dumps(flags), json.dumps([(extra, case_env) for extra, case_env, _, _ in cases])]
+    code = [sys.executable, "-c", _BEFORE_THE_WEB_STACK, *argv]
+    r = subprocess.run(code, capture_output=True, text=True, env=env, timeout=60)
+    assert r.returncode == 0, r.stderr
+    for (extra, case_env, code, words), (exit_code, said, loaded) in zip(cases, json.loads(r.stdout), strict=True):
+        assert (exit_code, loaded) == (code, []) and words in said, (extra, case_env, exit_code, said, loaded)
+        assert "Traceback" not in said
+
+
 def test_serve_finds_the_site_where_recur_site_builds_it():
     """One setting (RECUR_SITE) for both: a site built elsewhere is the one served."""
     from recur import config

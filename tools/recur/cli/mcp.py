@@ -44,14 +44,15 @@ def mcp(kb_dir, index_dir, model, allow_writes, site_url, site_dir):
     The model and index load once, in the background, as in `recur serve`; a rebuilt index
     is picked up without a restart. stdout carries the protocol; messages go to stderr.
     """
+    # as recur serve: before serving, not from the engine's background load, where a bad model was a
+    # tool error at the first question of a server that looked up (an editor shows no stderr); and
+    # before the MCP SDK's import (0.4 s), as `recur serve` checks before its web stack loads
+    check_engine_inputs(kb_dir, index_dir, model)
     from recur.retrieval.engine import Engine
     from recur.serve.mcp_server import build_server, holder_engine, run_stdio
     from recur.serve.runtime import EngineHolder, index_files_signature, say_loading
     from recur.tuning.data import retune_advice
 
-    # as recur serve: before serving, not from the engine's background load, where a bad model was a
-    # tool error at the first question of a server that looked up (an editor shows no stderr)
-    check_engine_inputs(kb_dir, index_dir, model)
     holder = EngineHolder(
         lambda: Engine.open(kb_dir, index_dir, model, advise=retune_advice, on_build=say_loading),
         retry_when=lambda: index_files_signature(index_dir),  # as serve: any file of it, not the manifest only

@@ -57,7 +57,7 @@ def _allowed_hosts(ctx, param, values) -> tuple:
     """--allowed-host: host names or IP addresses, each with a port or not (ignored). Anything else
     ("https://kb.example.com", "kb.example.com/recur", "*.example.com") was taken as a name no Host header
     ever is: every request through the proxy was refused 421, and nothing was said at start."""
-    from recur.serve.security import names_a_host
+    from recur.serve.preflight import names_a_host
 
     for value in values or ():
         if not names_a_host(value):
@@ -319,11 +319,12 @@ def serve(
     Slack: POST /api/slack/commands and /api/slack/interactions, with a signing secret.
     """
     _process_setup(threads, access_log)
-    from recur.serve.app import create_app
-
     token, site = _preflight(kb_dir, index_dir, model, host, port, site_dir, feedback_path, token_file)
     slack_secret = _slack_secret(slack_secret_file)
     site_url, url_said = _built_site_url(site, site_url)
+    # the web stack (fastapi, the MCP SDK, uvicorn: seconds to import) only once every check has passed
+    from recur.serve.app import create_app
+
     stop = _StopOnFatal()
     app = create_app(
         _engine_loader(kb_dir, index_dir, model, threads),
@@ -362,8 +363,7 @@ def _preflight(kb_dir, index_dir, model, host: str, port: int, site_dir, feedbac
     """(token, site folder): every check that can fail made before the server starts; a missing
     built site is only a warning (the API is served without it)."""
     from recur.ingest.feedback import check_writable
-    from recur.serve.security import read_token
-    from recur.serve.server import check_forwarded_allow_ips
+    from recur.serve.preflight import check_forwarded_allow_ips, read_token
 
     check_engine_inputs(kb_dir, index_dir, model)  # as recur mcp: here, not in the engine's background load
     check_forwarded_allow_ips(os.environ.get("FORWARDED_ALLOW_IPS"))  # uvicorn's, which README documents

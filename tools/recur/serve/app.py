@@ -199,7 +199,7 @@ class _Gated:
 
 
 def _routes(app, settings: Settings, *, slack: dict, mcp: dict) -> None:
-    from recur.serve.mcp_server import http_router
+    from recur.serve.mcp_http import http_router
     from recur.serve.routes import alertmanager, feedback, meta, patterns, site, suggest
     from recur.serve.security import TokenGate
     from recur.serve.slack import slack_router

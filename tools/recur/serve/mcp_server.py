@@ -7,7 +7,7 @@ load). ``recur mcp`` serves it over stdio (``run_stdio``: lone surrogate escapes
 instead of being dropped unanswered, and a line that is not a JSON-RPC message gets the JSON-RPC
 error for it; the requests read before stdin closes are answered before it ends, ``_InFlight``;
 ``holder_engine`` waits for ``EngineHolder``);
-``recur serve`` mounts it at ``/mcp`` as streamable HTTP (``http_router``), as a route of the app,
+``recur serve`` mounts it at ``/mcp`` as streamable HTTP (``http_app``, served by mcp_http.py), as a route of the app,
 so the app's middleware (body limit, token rules) applies to it as to ``/api``.
 
 Every tool returns the API's JSON as structured content (with ``site_url``, each pattern and incident with
@@ -841,7 +841,7 @@ def holder_engine(holder, wait: float = LOAD_WAIT) -> Callable:
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
-def http_router(
+def http_app(
     get_engine: Callable,
     *,
     host: str | None = None,
@@ -851,15 +851,13 @@ def http_router(
     allowed_hosts: tuple = (),
     site_url: str | None = None,
 ):
-    """An ``APIRouter`` serving the MCP server at ``path`` (streamable HTTP, read-only tools; ``site_url``:
-    build_server's), whose
-    lifespan runs the SDK's session manager; ``app.include_router`` merges that lifespan into the app's.
+    """(session manager, ASGI app): the MCP server at ``path`` (streamable HTTP, read-only tools; ``site_url``:
+    build_server's); mcp_http.http_router serves the app and runs the manager, from the first request to /mcp.
     On a loopback ``host`` the SDK's DNS-rebinding protection (Host / Origin checks) is on. Past
     ``max_sessions`` open sessions a new one is refused with the SDK's 503 until one closes or idles
     out (``idle_seconds``); open sessions are unaffected. The default cap is a tenth of the SDK's
     10,000: an idle session holds ~40 KiB (measured: 2,000 sessions, +77 MiB), and sessions open at
     ~150 a second, so the SDK's cap let one client pin ~400 MiB for the 30-minute idle timeout."""
-    from fastapi import APIRouter
     from mcp.server.streamable_http_manager import StreamableHTTPASGIApp
     from mcp.server.transport_security import TransportSecuritySettings
 
@@ -875,13 +873,7 @@ def http_router(
         session_idle_timeout=idle_seconds,
     )
     manager = server.session_manager
-    router = APIRouter(lifespan=lambda app: manager.run())
-    app = JsonRpcErrors(StreamableHTTPASGIApp(manager))
-    router.add_route(path, app, include_in_schema=False)
-    # some MCP clients are configured with a trailing slash: /mcp/ is the same endpoint (it fell through
-    # to the site, whose 405 said POST was not allowed there)
-    router.add_route(path.rstrip("/") + "/", app, include_in_schema=False)
-    return router
+    return manager, JsonRpcErrors(StreamableHTTPASGIApp(manager))
 
 
 def _proxied(hosts: tuple):

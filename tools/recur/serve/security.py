@@ -20,47 +20,7 @@ from fastapi.security import HTTPBearer
 from recur.serve.deps import Settings, get_settings
 from recur.serve.guard import ApiError, is_mcp_path
 from recur.serve.prefix import route_path
-from recur.util.errors import RecurError
-from recur.util.utf8 import decode
-
-
-def read_token(token_file=None, env_value: str | None = None) -> str | None:
-    """The token from a file (first line, stripped) or the environment (``env_value``: the token
-    setting's variable as set, ``config.raw``; None when unset); None when neither is set. That
-    variable set but blank is an error, as an empty --token-file is: it left the server open, treated
-    as unset (found in review), when the operator meant to guard it (a secret store's empty value, a
-    `$(cat missing)`)."""
-    if token_file:
-        try:
-            with open(token_file, "rb") as fh:
-                text = decode(fh.read(4096), f"--token-file {token_file}")
-        except OSError as exc:
-            raise RecurError(f"--token-file {token_file}: cannot be read ({exc.strerror})") from None
-        token = text.strip().splitlines()[0].strip() if text.strip() else ""
-        if not token:
-            raise RecurError(f"--token-file {token_file}: the file is empty; put the token on its first line")
-    else:
-        if env_value is None:
-            return None
-        token = env_value.strip()
-        if not token:
-            raise RecurError(
-                "RECUR_TOKEN is set but empty: put the token in it (or use --token-file), "
-                "or unset it to serve without a token"
-            )
-    if len(token) < 16:
-        raise RecurError(
-            "the API token is shorter than 16 characters; generate one with: "
-            "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
-        )
-    # a header carries a bearer token as printable ASCII (RFC 6750's token68); "pässwörd…" was taken
-    # and then never matched what clients sent, every request a 401 "the token is wrong" (found in review)
-    if not all(" " < ch <= "~" for ch in token):
-        raise RecurError(
-            "the API token may hold only printable ASCII characters without spaces (a header cannot carry "
-            "others as they are); generate one with: python -c 'import secrets; print(secrets.token_urlsafe(32))'"
-        )
-    return token
+from recur.serve.preflight import hostname, is_address
 
 
 def _check(request: Request, settings: Settings) -> None:
@@ -203,7 +163,7 @@ class HostCheck:
 
     def __init__(self, app, host: str | None, allowed: tuple = ()):
         self.app = app
-        names = (*LOOPBACK_NAMES, *(_hostname(n) or n.lower() for n in allowed))  # "kb.example.com:443" too
+        names = (*LOOPBACK_NAMES, *(hostname(n) or n.lower() for n in allowed))  # "kb.example.com:443" too
         self.names = frozenset(n.lower().strip("[]") for n in names)
         self.active = host in LOOPBACK_NAMES or bool(allowed)
         self.addresses_ok = host not in LOOPBACK_NAMES
@@ -225,56 +185,21 @@ class HostCheck:
 
     def _refused(self, headers: dict) -> tuple | None:
         host = headers.get(b"host", b"").decode("latin-1")
-        if host and not self._accepted(_hostname(host)):
+        if host and not self._accepted(hostname(host)):
             why = "not a name this server answers to (a reverse proxy's host is named with --allowed-host)"
             return 421, "misdirected_request", f"Invalid Host header {host!r}: {why}"
         origin = headers.get(b"origin")
         if origin is not None:
             text = origin.decode("latin-1")
             scheme, _, rest = text.partition("://")
-            if scheme not in ("http", "https") or not self._accepted(_hostname(rest)):
+            if scheme not in ("http", "https") or not self._accepted(hostname(rest)):
                 return 403, "forbidden_origin", f"Invalid Origin header {text!r}: not a page of this server"
         return None
 
     def _accepted(self, name: str) -> bool:
         if name in self.names:
             return True
-        return self.addresses_ok and bool(name) and _is_address(name)
-
-
-# a DNS name (labels of letters, digits, '-' and '_', which some internal names use), with its final dot or not
-_HOST_NAME = re.compile(r"(?!-)[A-Za-z0-9_-]{1,63}(\.(?!-)[A-Za-z0-9_-]{1,63})*\.?")
-
-
-def names_a_host(value: str) -> bool:
-    """Whether an --allowed-host value names a host as a Host header can: a DNS name or an IP address
-    (``[v6]`` or bare), with a port or not, read as ``HostCheck`` reads it. A scheme, a path or a wildcard
-    ("https://kb.example.com", "*.example.com") is a name no Host header is."""
-    name = _hostname(value) or value.strip()
-    return bool(_HOST_NAME.fullmatch(name) or _is_address(name.strip("[]")))
-
-
-def _is_address(name: str) -> bool:
-    import ipaddress
-
-    try:
-        ipaddress.ip_address(name)
-    except ValueError:
-        return False
-    return True
-
-
-def _hostname(authority: str) -> str:
-    """The host of ``host[:port]`` or ``[v6]:port``, lower case, without brackets ("" when malformed)."""
-    authority = authority.strip().lower()
-    if authority.startswith("["):
-        name, _, port = authority[1:].partition("]")
-        port = port.removeprefix(":") if port.startswith(":") else (port or "")
-    else:
-        name, _, port = authority.partition(":")
-    if (port and not port.isdigit()) or any(c in authority for c in "/@ \\"):
-        return ""  # not host[:port]: never one of the accepted names
-    return name
+        return self.addresses_ok and bool(name) and is_address(name)
 
 
 class RateLimiter:

@@ -166,34 +166,6 @@ def protocol(
     )
 
 
-def check_forwarded_allow_ips(value: str | None) -> None:
-    """uvicorn's FORWARDED_ALLOW_IPS (the proxies whose X-Forwarded-For names the client: README), checked
-    before the server starts. uvicorn takes an entry that is not an address or a network as a literal
-    name (for a Unix socket, which `recur serve` never listens on), so a mistake ("10.0.0.1/8" with
-    host bits set, "10.0.0.*", a host name) trusted nothing and said nothing: every client behind
-    the proxy shared its address, and so one --feedback-rate bucket. ``*`` trusts every peer, on its own."""
-    import ipaddress
-
-    from recur.util.errors import RecurError
-
-    if value is None or value == "*":  # unset: uvicorn's 127.0.0.1,::1; blank: no proxy trusted
-        return
-    for item in (part.strip() for part in value.split(",")):
-        if not item:
-            continue
-        if item == "*":
-            # uvicorn trusts every peer for the value "*" alone; among others it is a name that matches none
-            raise RecurError(f"FORWARDED_ALLOW_IPS={value!r}: '*' trusts every peer only as the whole value")
-        try:
-            (ipaddress.ip_network if "/" in item else ipaddress.ip_address)(item)
-        except ValueError as exc:
-            why = f" ({exc})" if "/" in item else ""  # "has host bits set" says what to change
-            raise RecurError(
-                f"FORWARDED_ALLOW_IPS={value!r}: {item!r} is not an IP address or network{why}; give the reverse "
-                "proxies' addresses, comma-separated (e.g. 127.0.0.1,10.0.0.0/8), or * to trust every peer"
-            ) from None
-
-
 def _observer(app):
     """What counts and logs the errors the protocol answers itself (408, 431, 400): in the app's
     metrics, as route ``(protocol)``, and in the access log when it is on."""
