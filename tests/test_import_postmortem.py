@@ -600,3 +600,34 @@ def test_atlassian_priority_and_improvement_actions_with_a_jira_summary_column_a
     )
     inc = load_kb(kb_dir).incidents[json.loads(out.output)["incident"]]
     assert len(inc.follow_ups) == 5
+
+
+def _start_end(start: str, end: str, more: str = ""):
+    return parse(f"# Queue stalled\n\nStart: {start}\nEnd: {end}\n{more}\n## Summary\nThe queue stalled.\n")
+
+
+def test_start_and_end_fields_give_the_duration_when_no_field_does(kb_dir, tmp_path):
+    # "Start:"/"End:" in the header gave no duration (and were the summary's first lines)
+    pm = _start_end("2026-03-14 23:40 UTC", "2026-03-15 00:25 UTC")
+    assert pm.duration_minutes == 45 and pm.date == dt.date(2026, 3, 14)
+    assert "'2026-03-14 23:40 UTC'" in pm.duration_note and "Start" not in pm.sections["Summary"]
+    assert _start_end("14:02 UTC", "14:49 UTC").duration_minutes == 47  # same day
+    assert _start_end("23:50", "00:20").duration_minutes == 30  # across midnight
+    assert _start_end("Mar 14, 2026 11:40 PM", "12:25 AM").duration_minutes == 45
+    # never negative: an end before its start, or two zones, give none and say why
+    back = _start_end("2026-03-14 10:00 UTC", "2026-03-14 09:00 UTC")
+    assert back.duration_minutes is None and "the end is before the start" in back.duration_note
+    assert _start_end("10:00 UTC", "11:00 CET").duration_minutes is None
+    # a Duration line wins; the End it did not use is named, not dropped unsaid
+    said = _start_end("10:00", "11:30", "Duration: 1h\n")
+    assert said.duration_minutes == 60 and "end: 11:30" in said.unkept
+    front = parse("---\ntitle: Queue stalled\nstart: 2026-03-14 23:40\nend: 2026-03-15 00:10\n---\n## Summary\nx\n")
+    assert front.duration_minutes == 30
+    r = imp(
+        kb_dir, tmp_path, "pm.md", "# Queue stalled\n\nStart: 23:40 UTC\nEnd: 00:25 UTC\n" + GOOGLE.split("\n", 1)[1]
+    )
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    inc = load_kb(kb_dir).incidents[out["incident"]]
+    assert inc.duration_minutes == 45 and inc.date == dt.date(2026, 3, 14)  # not the Impact's "35 minutes"
+    assert any(n.startswith("duration: 45 minutes from the 'Start:' line 3") for n in out["notes"])

@@ -970,3 +970,32 @@ def test_a_struck_out_due_date_or_owner_written_again_is_the_new_one_and_a_role_
         ("Rotate the keys", None, dt.date(2026, 12, 4)),
         ("Renew the cert", "Sam Ortiz", dt.date(2026, 12, 4)),
     ]
+
+
+def test_a_role_after_a_labelled_owner_and_a_priority_mark_leave_the_follow_up_title():
+    # "Owner: Ana Ruiz (payments)" left "(payments)" in the title; "(P1)", "[P2]", "— Priority: High —",
+    # "Priority: P0" stayed in it too (the KB's follow-ups have no priority field: it is kept nowhere)
+    text = (
+        "- Add a pool alert — Owner: Ana Ruiz (payments)\n"
+        "- Page on pool saturation (owner: Bo Li (SRE), due: 2026-12-20)\n"
+        "- Rotate the webhook secret (P1)\n"
+        "- [P2] Pin the CA bundle — owner: @ana\n"
+        "- Cap the retry budget — Priority: High — Owner: Jo Lee\n"
+        "- Drop the v1 endpoint. Priority: P0. Owner: Tom.\n"
+        "- P3: Document the failover\n"
+        "- Upgrade the workers to P2 instances\n"
+        "- Set priority: high on the DB pages\n"
+    )
+    got = [(a["title"], a["owner"], a["due"]) for a in parse_action_items(text)]
+    assert got == [
+        ("Add a pool alert", "Ana Ruiz", None),
+        ("Page on pool saturation", "Bo Li", dt.date(2026, 12, 20)),
+        ("Rotate the webhook secret", None, None),
+        ("Pin the CA bundle", "ana", None),
+        ("Cap the retry budget", "Jo Lee", None),
+        ("Drop the v1 endpoint", "Tom", None),
+        ("Document the failover", None, None),
+        ("Upgrade the workers to P2 instances", None, None),
+        ("Set priority: high on the DB pages", None, None),
+    ]
+    assert not any("priority" in a for a in parse_action_items(text))  # no key the format does not have

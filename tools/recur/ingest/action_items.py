@@ -417,6 +417,11 @@ def _value(text: str, start: int) -> str:
     return text[start : end.start() if end else len(text)]
 
 
+# a role or team in a bracket right after a labelled owner's name: "Owner: Ana Ruiz (payments)", "(SRE)";
+# a few words, no digits (a date or a ticket in a bracket is read as such)
+_ROLE = re.compile(r"[ \t]*\([ \t]*[^\W\d][^()\[\]\d]{0,40}?\)(?=[ \t]*(?:$|[-–—,;.)\]]))")
+
+
 def _owner(text: str, bracketed: bool) -> tuple:
     """(owner, its span to take out of the title or None)."""
     m = _OWNER_LABEL.search(text)
@@ -424,8 +429,11 @@ def _owner(text: str, bracketed: bool) -> tuple:
         value = re.split(r",|\s(?:due|by)\s", _value(text, m.end()), maxsplit=1, flags=re.I)[0].rstrip(" .*_")
         if dated(value):  # "owner @Decimal 1, 2026": no name; kept in the title as written
             return None, None
+        end = m.end() + len(value)
+        # "Owner: Ana Ruiz (payments)": the role after the name goes with it ("(payments)" stayed in the title)
+        end = role.end() if (role := _ROLE.match(text, end)) else end
         # "owner: ~~Lee~~ Sam Ortiz": the owner struck out is no longer it ("Lee Sam Ortiz" was read)
-        return current(value).lstrip("@") or None, (m.start(), m.end() + len(value))
+        return current(value).lstrip("@") or None, (m.start(), end)
     m = _MENTION.search(text)
     if m is None:
         return _dash_owner(text)
@@ -619,7 +627,7 @@ def item(
     "Cancelled", in a column or in its own text) is marked ``cancelled``: it was imported as an open
     follow-up, "~~" and all. A kept title keeps a struck part as written ("in the ~~old~~ new
     dashboard"): its words were read as the title's, the strike-through dropped unsaid."""
-    cancelled, title = _cancelled(title, status_text)
+    cancelled, title = _cancelled(_unprioritised(title), status_text)
     blocked, unblocked = _blocked(title, status_text)
     # the Google SRE template writes the status in the bug column, "BUG-5524 **BLOCKED**" (DONE and TODO were read)
     if blocked is None and (m := re.search(r"(?<![\w/-])(?:\*\*|__)?blocked\b(?!-).*", ticket_text, re.I)):
@@ -709,6 +717,27 @@ def _cancelled(title: str, status_text: str) -> tuple[bool, str]:
         why = why.strip(" ()[]:;,.–—-")
         return True, m.group("title").strip() + (f" ({why})" if why else "")
     return False, title
+
+
+# A priority mark in an item's text: "(P1)", "[P2]", "— Priority: High —", "Priority: P0", "P1: Add …".
+# It stayed in the title, which then named another follow-up than the same item reprioritised (the next
+# import called it gone and a new one added). The KB's follow-ups have no priority field
+# (docs/kb-format.md), so it is taken out, as a status word is. Only as a mark: "Upgrade to P2 instances"
+# "Raise the priority of paging alerts" and "Set priority: high on DB pages" keep their words. No two space runs meet ("(?<!\s)"): quadratic
+_PRIORITY_VALUE = r"(?:P[0-4]|critical|urgent|highest|high|medium|normal|lowest|low)"
+_PRIORITY = re.compile(
+    rf"(?<!\s)\s*[(\[][ \t]*(?:P[0-4]|priority[ \t]*[:=]?[ \t]*{_PRIORITY_VALUE}|{_PRIORITY_VALUE}[ \t]+priority)[ \t]*[)\]]"
+    rf"|(?<!\s)(?:\s+[-–—]+[ \t]*|\s*[,;][ \t]*|(?<=[.!?])\s+|^[ \t]*)priority[ \t]*[:=][ \t]*{_PRIORITY_VALUE}\b"
+    rf"(?=[ \t]*(?:$|[-–—,;.)\]]))\.?"
+    rf"|(?<!\s)\s+[-–—]+[ \t]*P[0-4]\b(?=[ \t]*(?:[-–—]|$))"
+    rf"|^[ \t]*P[0-4][ \t]*[:–—-][ \t]*",
+    re.I,
+)
+
+
+def _unprioritised(title: str) -> str:
+    """``title`` without the priority marks written in it (_PRIORITY)."""
+    return _PRIORITY.sub(" ", title).strip() if re.search(r"(?i)p[0-4]|priority", title) else title
 
 
 def _who(owner: str) -> str:

@@ -140,9 +140,17 @@ META_KEYS = {
     "incident date": "date",
     "date of incident": "date",
     "date/time": "date",
-    "incident start": "date",
-    "start time": "date",
-    "started": "date",  # FireHydrant's "**Started:** 2026-01-20 22:41:03 UTC"
+    # when the incident started: its date, and with an end its duration (_start_end_duration)
+    "incident start": "start",
+    "start time": "start",
+    "start": "start",
+    "started": "start",  # FireHydrant's "**Started:** 2026-01-20 22:41:03 UTC"
+    "started at": "start",
+    "incident end": "end",
+    "end time": "end",
+    "end": "end",
+    "ended": "end",
+    "ended at": "end",
     "reported": "date",  # incident.io's "| **Reported** | 12 Feb 2026, 08:14 GMT |"
     "reported at": "date",
     "created": "created",
@@ -230,7 +238,9 @@ META_KEYS = {
     "tag": "tags",
 }
 # the META_KEYS kinds no record field holds: said in the import's notes, not dropped unsaid
-UNKEPT_KINDS = set(META_KEYS.values()) - {"date", "created", "severity", "priority", "services", "duration", "title"}
+UNKEPT_KINDS = set(META_KEYS.values()) - {
+    *("date", "start", "end", "created", "severity", "priority", "services", "duration", "title")
+}
 # No two "\s*" may meet in these (nor "\s*" and a lazy group before "$"): on a line with a long run
 # of spaces (a padded pandoc table, a pasted log) such a regex takes cubic time, minutes per line.
 META = re.compile(
@@ -270,6 +280,8 @@ class Postmortem:
     services: list = field(default_factory=list)
     duration_minutes: int | None = None
     duration_note: str | None = None  # how a duration was read when it needs saying, or that it was not
+    start: tuple | None = None  # (value, where) of a "Start:" field: the date, and the duration with an end
+    end: tuple | None = None  # (value, where) of an "End:" field
     title_note: str | None = None  # where the title came from when the document's own only names its kind
     sections: dict = field(default_factory=dict)  # canonical or original heading -> text
     mapped: list = field(default_factory=list)  # (original heading, canonical)
@@ -539,6 +551,10 @@ def _set_date(pm: Postmortem, value, where: str) -> None:
 def _set_meta(pm: Postmortem, kind: str, value, where: str = "") -> None:
     if kind == "date" and pm.date is None:
         _set_date(pm, value, where or "a Date: line")
+    elif kind in ("start", "end") and str(value).strip() and not is_placeholder(str(value)):
+        setattr(pm, kind, getattr(pm, kind) or (str(value).strip(), where or f"a {kind.title()}: line"))
+        if kind == "start" and pm.date is None:  # "Started: 2026-06-14 03:12 UTC" is the incident's date
+            _set_date(pm, value, where or "a Start: line")
     elif kind == "created" and pm.created is None and (day := parse_date(value)):
         pm.created = (day, where or "a Created: line")
     elif kind == "severity" and not pm.severity_text and not is_placeholder(str(value)):
@@ -863,7 +879,7 @@ def _weak_meta(pm: Postmortem, w: _Walk) -> None:
     """The labels of content sections (_section_meta), for the fields the preamble, front matter,
     field headings and other sections left empty: after _sections, which reads the field headings."""
     for kind, value, where in w.weak:
-        if kind == "date" and pm.date_unread:  # a Date: field we cannot read is still the field
+        if kind in ("date", "start") and pm.date_unread:  # a Date: field we cannot read is still the field
             continue
         if kind == "status":  # "Status: done" in a Resolution section is the author's text, not the review's state
             if not is_placeholder(str(value)):
@@ -1187,6 +1203,7 @@ def parse(text: str) -> Postmortem:
     if "Action items" in pm.sections or front_items:
         _action_items(pm, merged(parse_action_items(pm.sections.get("Action items", "")) + front_items))
     pm.code_spans = list(dict.fromkeys(s for s in re.findall(r"`([^`\n]{4,120})`", body)))
+    _start_end_duration(pm)
     if pm.duration_minutes is None:
         _prose_duration(pm)
     # front matter's content is the author's own text too: all of a postmortem may be kept there
@@ -1222,6 +1239,55 @@ def _prose_duration(pm: Postmortem) -> None:
                 said = (text[m.start() : m.end()] + read.words).strip()
                 pm.duration_note = f"duration: {read.minutes} minutes read from the {name} ({said!r}): no field says it"
                 return
+
+
+# a time of day in a Start:/End: field, "23:40", "03:12:40 UTC", "2026-03-14T23:40:00Z", "11:40 pm PST"
+_CLOCK = re.compile(
+    r"(?<![\d:.])(\d{1,2}):(\d\d)(?::\d\d(?:\.\d+)?)?(?:[ \t]*([ap])\.?m\b\.?)?"
+    r"(?:[ \t]*(Z|[+-]\d\d:?\d\d|[A-Z]{2,5}\b))?(?![\d:])",
+    re.I,
+)
+_UTC = {"Z", "UTC", "GMT", "+00:00", "+0000", "-00:00"}
+
+
+def _moment(text: str) -> tuple | None:
+    """(date or None, minute of the day, zone or None) of a Start:/End: value; None without a time."""
+    m = _CLOCK.search(text)
+    hour, minute = (int(m.group(1)), int(m.group(2))) if m else (99, 99)
+    if m and m.group(3) and 1 <= hour <= 12:
+        hour = hour % 12 + (12 if m.group(3).lower() == "p" else 0)
+    if hour > 23 or minute > 59:
+        return None
+    zone = (m.group(4) or "").upper() or None
+    return find_date(text)[0], hour * 60 + minute, "UTC" if zone in _UTC else zone
+
+
+def _start_end_duration(pm: Postmortem) -> None:
+    """The duration from the Start: and End: fields when no field gives one and both read as times:
+    the dates they give, else the same day, or across midnight when the end's time is before the start's
+    ("23:40" to "00:25": 45 minutes). A postmortem with only these two had no duration. Never negative:
+    an end before its start, or times in two zones, give none, said in the note. An End: field not used
+    is said in the import's notes, not dropped unsaid."""
+    if pm.end is None:
+        return
+    if pm.duration_minutes is not None or pm.start is None:
+        _unkept(pm, "end", pm.end[0])
+        return
+    (start, s_where), (end, e_where) = pm.start, pm.end
+    a, b = _moment(start), _moment(end)
+    minutes, why = None, "no time of day in one of them"
+    if a and b and a[2] and b[2] and a[2] != b[2]:
+        why = "their times are in two zones"
+    elif a and b and a[0] and b[0]:
+        minutes, why = (b[0] - a[0]).days * 1440 + b[1] - a[1], "the end is before the start"
+    elif a and b:  # a time without its date: the same day, or the next when it is earlier
+        minutes = (b[1] - a[1]) % 1440
+    if minutes is None or minutes < 0:
+        pm.duration_note = f"duration: not read from {s_where} ({start!r}) and {e_where} ({end!r}): {why}; left empty"
+        _unkept(pm, "end", end)
+        return
+    pm.duration_minutes = minutes
+    pm.duration_note = f"duration: {minutes} minutes from {s_where} ({start!r}) to {e_where} ({end!r})"
 
 
 def _plain_text(pm: Postmortem, controls: int) -> None:
