@@ -114,6 +114,12 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
             signals=("ledger disk filled up", "ENOSPC"), symptoms=("ledger writes fail",),
         ),
     )  # fmt: skip
+    # a retired id a query names: what superseded it is pinned (search.named_pattern)
+    retired = kb_dir / "patterns/deploys/old-retired.md"
+    if retired.exists():
+        retired.write_text(
+            retired.read_text().replace("status: retired\n", "status: retired\nsuperseded_by: disk-full\n")
+        )
     from recur.kb.loader import load_kb
     from recur.retrieval import embed
     from recur.retrieval import index as index_mod
@@ -152,6 +158,15 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
     texts += ["\x1b[1;31mERROR\x1b[0m \x1b[36mdb-07\x1b[0m write failed: ENOSPC \x1b]0;title\x07no space left"]
     # a long stack trace in colour, its root cause past MAX_QUERY_CHARS: condensed alike (retrieval.query)
     texts += ["\x1b[31m" + java_trace().replace("Caused by", "\x1b[1mCaused by")]
+    # a query naming a pattern's id (its page's URL, a retired id: what superseded it) pins it (search.named_pattern);
+    # two ids, or an id in a long sentence, pin nothing
+    url = "https://x.example/patterns/capacity/disk-full.html?a=1#b"
+    named = {
+        " `Disk-Full` ": "Disk-Full",
+        f"see {url}": url,
+        "old-retired": "old-retired (retired, superseded by disk-full)",
+    }
+    texts += [*named, "disk-full dns-failure", "disk-full happened on every host of the fleet today"]
     # a specific signal whole in a long paste after ordinary lines: first, at least the floor (search.VERBATIM)
     texts += [NOISE + "ERROR HikariPool-1 - Connection is not available, request timed out after 30000ms.\n"]
     vecs = engine.searcher.encode_queries([prepare(t).text for t in texts])  # as Engine
@@ -180,9 +195,14 @@ def test_ranker_js_ranks_as_search_py_given_the_same_vectors(tmp_path, kb_dir, w
     drafted = py[texts.index("ledger disk filled up: writes fail with ENOSPC, No space left on device")]
     mine = [r for r in drafted["results"] if r["id"] == "ledger-disk-filled"]
     assert mine and mine[0]["import_draft"] is True and mine[0]["confidence"] != "high", drafted["results"]
+    for text, said in named.items():
+        if retired.exists() or text != "old-retired":  # the shipped KB has no old-retired: nothing named
+            pin = {"field": "id", "text": said, "score": 1.0, "match": "id"}
+            got = [a["results"][0] for a in (py[texts.index(text)], js[texts.index(text)])]
+            assert [(r["id"], r["why"][:1], r["confidence"]) for r in got] == [("disk-full", [pin], "high")] * 2, got
     for p, j in zip(py, js):
         assert j["query"] == p["query"]  # the same text read: cut at the same character, surrogates cleaned
-        assert [r["id"] for r in j["results"]] == [r["id"] for r in p["results"]]
+        assert [r["id"] for r in j["results"]] == [r["id"] for r in p["results"]], j["query"]
         assert j["no_known_pattern"] == p["no_known_pattern"]
         for rp, rj in zip(p["results"], j["results"]):
             assert rj["score"] == pytest.approx(rp["score"], abs=0.01)  # float16 view vectors in the bundle

@@ -914,3 +914,50 @@ def test_the_test_suites_own_environment_sets_no_recur_variable_that_is_no_setti
     from recur import config
 
     assert config.unknown_variables() == []
+
+
+def _quiet_kb(kb_dir):
+    """A pattern whose id shares no word with its text, and a retired one superseded by it."""
+    write(
+        kb_dir,
+        "patterns/network/quiet-harbour.md",
+        pattern_text("quiet-harbour", "network", title="Packets dropped between zones", symptoms=("calls time out",)),
+    )
+    path = kb_dir / "patterns/deploys/old-retired.md"
+    path.write_text(path.read_text().replace("status: retired\n", "status: retired\nsuperseded_by: quiet-harbour\n"))
+
+
+@pytest.mark.parametrize(
+    "query, said",
+    [
+        ("quiet-harbour", "quiet-harbour"),
+        (" `Quiet-Harbour` ", "Quiet-Harbour"),
+        (
+            "see https://recur.example/patterns/network/quiet-harbour.html",
+            "https://recur.example/patterns/network/quiet-harbour.html",
+        ),
+        ("quiet-harbour again?", "quiet-harbour"),
+        ("old-retired", "old-retired (retired, superseded by quiet-harbour)"),
+    ],
+)
+def test_a_query_naming_a_pattern_id_gets_that_pattern_first(run, kb_dir, query, said):
+    """A responder who types or pastes a pattern's id (or its page's URL) asks for it: found in review,
+    `firewall-rule-blocks-traffic` ranked another pattern first and `failover-did-not-trigger` was
+    answered "no known pattern". Pinned as a runbook link is, a why entry naming the id; a retired id
+    gets what superseded it."""
+    _quiet_kb(kb_dir)
+    out = json.loads(run("suggest", "--json", query).stdout)
+    top = out["results"][0]
+    assert top["id"] == "quiet-harbour" and top["confidence"] == "high", out
+    assert top["why"][0] == {"field": "id", "text": said, "score": 1.0, "match": "id"}
+    assert out["no_known_pattern"] is False
+
+
+@pytest.mark.parametrize(
+    "query", ["quiet-harbour disk-full", "calls between quiet-harbour zones time out since the deploy at noon"]
+)
+def test_two_ids_or_a_long_text_naming_one_pins_nothing(run, kb_dir, query):
+    """Only a short query naming exactly one id asks for it; in a sentence an id is one word among many."""
+    _quiet_kb(kb_dir)
+    out = json.loads(run("suggest", "--json", "--top", "10", query).stdout)
+    assert all(w["field"] != "id" for r in out["results"] for w in r["why"]), out

@@ -82,6 +82,12 @@ IMPORT_DRAFT = {"cap": 0.6}
 # in review: `recur coverage` counted such an alert as detecting the pattern while the webhook
 # answered it "no known pattern", the pattern not in its top 10.
 RUNBOOK_LINK = {"floor": 0.8}
+# A query that is a pattern's id, or names one id whole among at most ``max_words`` words (a page URL
+# ending in one counts), asks for that pattern: ``named_pattern`` pins it as a runbook link is pinned
+# (RUNBOOK_LINK), its why entry naming the id; a retired id, the pattern that superseded it. A rule, not
+# a weight: found in review, `firewall-rule-blocks-traffic` ranked waf-false-positive first and
+# `failover-did-not-trigger` was answered "no known pattern".
+ID_PIN = {"max_words": 4}
 CANDIDATE_VIEWS = 2048  # faiss top-k views that nominate candidate patterns
 MIN_FOCUS_WORDS = 4
 FOCUS_MIN_QUERY_WORDS = 16  # shorter queries (an alert, a log line, a symptom) have no trivia to cut
@@ -181,10 +187,48 @@ def _signal_match(signal: tuple, evidence: tuple, norm_q: str, q_words: set, q_i
 
 @dataclass(frozen=True)
 class RunbookLink:
-    """A pattern an alert's runbook link points at (recur.ingest.coverage.runbook_link), and the link."""
+    """A pattern an alert's runbook link points at (recur.ingest.coverage.runbook_link), and the link;
+    or one a query names by its id (``named_pattern``: ``field`` "id", ``match`` "id")."""
 
     pattern: str
     url: str
+    field: str = "runbook_url"
+    match: str = "link"
+
+
+_ID_TRIM = "`'\"<>()[]{},;:.!?*"
+
+
+def _named_id(word: str) -> str:
+    """A query word as the pattern id it may be: trimmed of quotes, backticks and punctuation, lowercased;
+    a URL's (or path's) last segment without .html/.md (a pattern's page)."""
+    tok = word.strip(_ID_TRIM).lower()
+    if "/" in tok:
+        tok = re.split(r"[?#]", tok, maxsplit=1)[0].rstrip("/").rsplit("/", 1)[-1]
+        tok = re.sub(r"\.(html?|md)$", "", tok)
+    return tok
+
+
+def named_pattern(text: str, ids, superseded: dict | None = None) -> RunbookLink | None:
+    """The pattern a short query names by its id (ID_PIN): the query is the id (trimmed, any case), or
+    exactly one of its at most ``max_words`` words is one; a retired id (``superseded``: {id: the ids
+    that superseded it, in use}) names its first successor in ``ids``. None otherwise."""
+    words = text.split()
+    if not words or len(words) > ID_PIN["max_words"]:
+        return None
+    known = {pid.lower(): pid for pid in ids}
+    gone = {old.lower(): [s for s in new if s in ids] for old, new in (superseded or {}).items()}
+    found: dict = {}
+    for word in words:
+        tok = _named_id(word)
+        if tok in known:
+            found.setdefault(known[tok], word.strip(_ID_TRIM))
+        elif gone.get(tok):
+            found.setdefault(gone[tok][0], f"{word.strip(_ID_TRIM)} (retired, superseded by {gone[tok][0]})")
+    if len(found) != 1:
+        return None
+    ((pid, said),) = found.items()
+    return RunbookLink(pid, said, field="id", match="id")
 
 
 def _verbatim_first(order, probs, verbatim: list, floor: float = VERBATIM["floor"]) -> tuple:
@@ -405,6 +449,8 @@ class Searcher:
         else:
             q, fq = qvec, None
         dense_only = mode == "dense"
+        if link is None and not dense_only:
+            link = named_pattern(text, self.pid_pos, self.index.manifest.get("superseded_by"))
         link = (
             link if link is not None and link.pattern in self.pid_pos and link.pattern not in (exclude or ()) else None
         )
@@ -581,7 +627,7 @@ class Searcher:
         """A result's why: the runbook link naming it, the signals found in the text, the views close
         in meaning (a signal found in the text is not listed again by meaning), the shared words."""
         matched = {w["text"] for w in sig_why}
-        first = [{"field": "runbook_url", "text": link.url, "score": 1.0, "match": "link"}] if link else []
+        first = [{"field": link.field, "text": link.url, "score": 1.0, "match": link.match}] if link else []
         return first + sig_why + self._dense_why(self.rows[pid], sims, matched) + self._lexical_why(pid, text, bm25)
 
     def _dense_why(self, prow, sims, matched=frozenset()) -> list:

@@ -88,6 +88,7 @@ def ranking_params() -> dict:
     return {
         "weights": dict(search.WEIGHTS), "signal_bonus": search.SIGNAL_BONUS, "signal_match": dict(search.SIGNAL_MATCH),
         "verbatim": dict(search.VERBATIM), "import_draft": dict(search.IMPORT_DRAFT),
+        "runbook_link": dict(search.RUNBOOK_LINK), "id_pin": dict(search.ID_PIN),
         "candidate_views": search.CANDIDATE_VIEWS, "min_focus_words": search.MIN_FOCUS_WORDS,
         "focus_min_query_words": search.FOCUS_MIN_QUERY_WORDS, "max_query_chars": query.MAX_QUERY_CHARS,
         "high_cosine": search.HIGH_COSINE, "medium_cosine": search.MEDIUM_COSINE,
@@ -299,6 +300,8 @@ def index_data(loaded) -> tuple[dict, bytes]:
         "docs": [_doc(loaded.docs[pid]) for pid in ids], "signals": signals,
         "vocab": sorted(loaded.vocab), "stems": _stems(loaded.vocab, loaded.bm25.vocab_dict if bm25 else {}),
         "bm25": bm25, "arrays": layout,
+        # a retired id typed as a query names what superseded it (search.named_pattern)
+        "superseded_by": loaded.manifest.get("superseded_by", {}),
     }
     return data, bytes(blob)
 

@@ -32,6 +32,7 @@ export function words(text) {
  * differ: they leave NEL (U+0085) and the information separators U+001C-U+001F, and take U+FEFF. */
 const PY_BLANK = /^[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$/;
 export function blank(text) { return PY_BLANK.test(String(text)); }
+const PY_SPACES = /[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;  /* str.split() */
 
 function strip(s, chars) {
   let a = 0, b = s.length;
@@ -157,6 +158,25 @@ function importDraftsAfter(probs, isDraft, cap) {
   return [at, capped];
 }
 
+/* search._named_id: a query word as the pattern id it may be (trimmed, lowercased; a URL's last segment) */
+const ID_TRIM = "`'\"<>()[]{},;:.!?*";
+function namedId(word) {
+  let tok = strip(word, ID_TRIM).toLowerCase();
+  if (tok.includes("/")) {
+    tok = tok.split(/[?#]/)[0].replace(/\/+$/, "");
+    tok = tok.slice(tok.lastIndexOf("/") + 1).replace(/\.(html?|md)$/, "");
+  }
+  return tok;
+}
+
+/* search._verbatim_first for one pinned result (search.named_pattern): first, its probability at least floor */
+function pinFirst(order, probs, pinned, floor) {
+  const k = order.findIndex(pinned);
+  if (k < 0) return [order, probs];
+  const p = probs[k] === null ? null : Math.max(probs[k], floor);
+  return [[order[k], ...order.filter((j, i) => i !== k)], [p, ...probs.filter((x, i) => i !== k)]];
+}
+
 export class Ranker {
   /* index: index.json; bin: index.bin (ArrayBuffer); params: bundle.json "params"; stem: a Snowball
      English stemmer (word -> stem) for query words the index's stem table lacks (the site passes the
@@ -168,6 +188,12 @@ export class Ranker {
     this.p = params;
     this.stop = new Set(params.stopwords);
     this.ids = index.ids;
+    this.idPos = new Map(this.ids.map((id, i) => [id.toLowerCase(), i]));
+    this.successor = new Map();  /* a retired id -> its first successor in use (search.named_pattern) */
+    for (const [old, found] of Object.entries(index.superseded_by || {})) {
+      const next = found.find((id) => this.ids.includes(id));
+      if (next !== undefined) this.successor.set(old.toLowerCase(), this.ids.indexOf(next));
+    }
     this.docs = index.docs;
     this.views = index.views;
     this.vocab = new Set(index.vocab);
@@ -312,6 +338,8 @@ export class Ranker {
     }
     const sig = this.signalMatches(text);
     for (const pidx of sig.keys()) cand.add(pidx);
+    const pin = this.namedPattern(text);  /* a query naming a pattern's id: that pattern first */
+    if (pin) cand.add(pin.pidx);
     const cidx = [...cand].sort((a, b) => a - b);
     if (!cidx.length) return [];
 
@@ -342,7 +370,7 @@ export class Ranker {
     /* search._verbatim_first: a specific signal found whole first, its probability at least the floor; every
        candidate is scored only then (one may move up from beyond top), else the top as before */
     const isVerbatim = (j) => Boolean(sig.has(cidx[j]) && sig.get(cidx[j])[2]);
-    const pool = [...sig.values()].some((v) => v[2]) ? byScore : byScore.slice(0, top);
+    const pool = [...sig.values()].some((v) => v[2]) || pin ? byScore : byScore.slice(0, top);
     const fitted = n >= this.p.calibration.min_candidates ? this.probabilities(byScore, pool, fused, comp, cidx, sig)
       : pool.map(() => null);
     const all = fitted;
@@ -350,20 +378,42 @@ export class Ranker {
     const floored = moved.map((r) => (all[r] === null || !isVerbatim(pool[r]) ? all[r] : Math.max(all[r], this.p.verbatim.floor)));
     const isDraft = moved.map((r) => Boolean(this.docs[cidx[pool[r]]].import_draft));
     const [at, probs0] = importDraftsAfter(floored, isDraft, this.p.import_draft.cap);
-    const ranked = at.slice(0, top).map((i) => pool[moved[i]]);
-    const probs = at.slice(0, top).map((i) => probs0[i]);
+    let [order2, probs2] = [at.map((i) => pool[moved[i]]), at.map((i) => probs0[i])];
+    if (pin) [order2, probs2] = pinFirst(order2, probs2, (j) => cidx[j] === pin.pidx, this.p.runbook_link.floor);
+    const ranked = order2.slice(0, top), probs = probs2.slice(0, top);
     return ranked.map((j, r) => {
       const c = cidx[j];
       const [sscore, sigWhy] = sig.get(c) || [0, []];
       const psims = this.rows[c].map((r) => sims[r]);
       const matched = new Set(sigWhy.map((w) => w.text));  /* a signal found in the text: not again by meaning */
-      const why = [...sigWhy, ...this.denseWhy(this.rows[c], psims, matched), ...this.lexicalWhy(c, text, comp.bm25[j])];
+      const linked = Boolean(pin && pin.pidx === c);
+      const first = linked ? [{ field: "id", text: pin.said, score: 1.0, match: "id" }] : [];
+      const why = [...first, ...sigWhy, ...this.denseWhy(this.rows[c], psims, matched), ...this.lexicalWhy(c, text, comp.bm25[j])];
       /* Searcher.own_arr: the pattern's own views, without its linked incidents' (the rule's "high") */
       const own = psims.filter((x, i) => this.views[this.rows[c][i]][1] !== "incident");
       return { pidx: c, id: this.ids[c], score: fused[j], dense: comp.doc[j], lexical: comp.bm25[j], signal: sscore,
                why, best: Math.max(...psims), own: own.length ? Math.max(...own) : Math.max(...psims),
-               probability: probs[r], importDraft: Boolean(this.docs[c].import_draft) };
+               probability: probs[r], importDraft: Boolean(this.docs[c].import_draft), linked };
     });
+  }
+
+  /* search.named_pattern: the pattern a short query names by its id, as {pidx, said}, or null */
+  namedPattern(text) {
+    const words = String(text).split(PY_SPACES).filter(Boolean);
+    if (!words.length || words.length > this.p.id_pin.max_words) return null;
+    const found = new Map();
+    for (const word of words) {
+      const tok = namedId(word), said = strip(word, ID_TRIM);
+      if (this.idPos.has(tok)) {
+        if (!found.has(this.idPos.get(tok))) found.set(this.idPos.get(tok), said);
+      } else if (this.successor.has(tok)) {
+        const p = this.successor.get(tok);
+        if (!found.has(p)) found.set(p, `${said} (retired, superseded by ${this.ids[p]})`);
+      }
+    }
+    if (found.size !== 1) return null;
+    const [[pidx, said]] = found;
+    return { pidx, said };
   }
 
   /* calibrate.features + calibrate.probability: P(right answer) for each shown result. */
@@ -428,8 +478,8 @@ export class Ranker {
       return p >= cal.high_at ? "high" : p >= cal.medium_at ? "medium" : "low";
     }
     const own = hit.own === undefined ? hit.best : hit.own;  /* 0.9: an identifier match, on topic */
-    if (((hit.signal >= this.p.signal_match.identifier && hit.best >= this.p.medium_cosine) || own >= this.p.high_cosine)
-        && !hit.importDraft) return "high";
+    if (hit.linked || (((hit.signal >= this.p.signal_match.identifier && hit.best >= this.p.medium_cosine)
+        || own >= this.p.high_cosine) && !hit.importDraft)) return "high";
     if (hit.signal > 0 || hit.best >= this.p.medium_cosine) return "medium";
     return "low";
   }
