@@ -965,3 +965,67 @@ def test_the_pages_query_reads_a_traceback_by_its_exception_lines_as_query_py(tm
     for text, j in zip(texts, js):
         assert j == as_py(text), text[:200]
     assert [j[6] for j in js] == ["traceback", "traceback", "error", "", "", "traceback"]
+
+
+ALERT = {
+    "status": "firing",
+    "labels": {
+        "alertname": " DiskFullAlert ",
+        "instance": "db-07:9100",
+        "mountpoint": "/var",
+        "zz": "\u00e9",
+        "Ab": "x",
+    },
+    "annotations": {"summary": "Filesystem on /var is full.", "runbook_url": "https://wiki/x", "__panelId__": "4"},
+    "generatorURL": "http://prom:9090/graph",
+}
+DATASOURCE = {
+    "labels": {"alertname": "DatasourceError", "rulename": "Replication lag"},
+    "annotations": {"Error": " failed to execute query A:\u3000dial tcp 10.0.0.9:9090: i/o timeout "},
+}
+
+
+def alert_pastes() -> list[str]:
+    """Pasted alerts of each shape retrieval.alerts reads, and JSON that is none (searched as it is)."""
+    from pasted_logs import plain_log
+
+    grafana = {"version": "1", "orgId": 1, "alerts": [{**ALERT, "values": {"A": 99.7}}, DATASOURCE]}
+    texts = [json.dumps({"version": "4", "alerts": [{"status": "resolved", "labels": {"alertname": "Gone"}}, ALERT]})]
+    texts += [
+        json.dumps(grafana, indent=2),
+        json.dumps(DATASOURCE),
+        json.dumps([{**ALERT, "status": {"state": "active"}}]),
+    ]
+    texts += [json.dumps({"alerts": [{"status": "resolved", "labels": {"alertname": "Gone"}}]})]
+    texts += [json.dumps({"labels": {"alertname": "ExportJobFailed"}, "annotations": {"description": plain_log()}})]
+    texts += [json.dumps({"labels": {"__proto__": "x", "alertname": "A\ud800"}}, ensure_ascii=True)]
+    texts += [
+        "\r\n " + json.dumps({"labels": {"x": "y"}}) + "\n",
+        json.dumps({"labels": {"alertname": "DatasourceNoData"}}),
+    ]
+    # none of these is an alert (or one that says nothing): searched as pasted
+    texts += [
+        '{"labels": {}}',
+        '{"error": "disk full"}',
+        "[]",
+        "{}",
+        '{"labels": {"a": 1}}',
+        '{"labels": {}, "annotations": null}',
+    ]
+    texts += ['{"labels": {}, "fingerprint": 3}', '{"labels": {}, "x": NaN}', "{not json", '[{"labels": {}}, 1]']
+    return texts
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_pages_query_reads_a_pasted_alert_as_query_py(tmp_path):
+    """assets/recur-query.js reads a pasted Alertmanager or Grafana payload by its first firing alert as
+    recur.retrieval.query does (the same text searched, counts and note); found in review, the box searched
+    the JSON whole where `recur suggest` searched the alert. Other JSON is searched as it is."""
+    texts = alert_pastes()
+    js = js_prepared(tmp_path, texts)
+    for text, j in zip(texts, js):
+        assert j == as_py(text), text[:200]
+    alerts = [j[8].startswith("a pasted alert: searched alert ") for j in js]
+    assert alerts == [True] * 9 + [False] * 10, [j[8] for j in js]
+    assert js[0][0].startswith("DiskFullAlert. Filesystem on /var is full. Ab x, mountpoint /var, zz \u00e9"), js[0][0]
+    assert js[5][6] == "error" and js[5][0].startswith("ExportJobFailed\n")  # a log in its description: its error line

@@ -857,6 +857,43 @@ def test_a_pasted_alert_payload_is_searched_as_the_webhook_searches_it(run):
     assert json.loads(res.stdout)["query"] == '{"error": "disk full"}' and "pasted alert" not in res.stderr
 
 
+GRAFANA_PAYLOAD = {
+    "version": "1",
+    "status": "firing",
+    "orgId": 1,
+    "title": "[FIRING:1] DiskFullAlert",
+    "alerts": [
+        {
+            "status": "firing",
+            "labels": {"alertname": "DiskFullAlert", "grafana_folder": "Databases", "instance": "db-07:9100"},
+            "annotations": {"summary": "Filesystem on /var is full", "__dashboardUid__": "abc123"},
+            "generatorURL": "https://grafana.example/alerting/grafana/abc/view",
+            "values": {"A": 99.7},
+        }
+    ],
+}
+
+
+def test_a_pasted_alert_in_a_queries_file_is_searched_as_a_single_suggest_searches_it(run, tmp_path):
+    """Found in review: only a single `recur suggest` read a pasted alert payload; --queries searched its JSON
+    whole (keys, URLs, ids), and the same Grafana paste ranked another pattern first. Now both search its
+    first firing alert (retrieval.query.prepare), and the batch answer's query_note says so."""
+    paste = json.dumps(GRAFANA_PAYLOAD)
+    single = run("suggest", "--json", "--top", "3", "-", input=paste)
+    assert single.exit_code == 0, single.output
+    qf = tmp_path / "q.jsonl"
+    qf.write_text(json.dumps({"query": paste}) + "\n")
+    res = run("suggest", "--queries", str(qf), "--top", "3")
+    assert res.exit_code == 0, res.output
+    batch = json.loads(res.stdout)
+    one = json.loads(single.stdout)
+    assert batch["query"] == one["query"] and batch["query"].startswith("DiskFullAlert. Filesystem on /var is full")
+    assert "https" not in batch["query"] and "abc123" not in batch["query"], batch["query"]
+    assert [r["id"] for r in batch["results"]] == [r["id"] for r in one["results"]]
+    assert batch["results"][0]["id"] == "disk-full"
+    assert batch["query_note"].startswith("a pasted alert: searched alert 'DiskFullAlert'"), batch["query_note"]
+
+
 MISSPELT = "warning: RECUR_MODLE is set, but is not a Recur setting: nothing reads it (did you mean RECUR_MODEL?)"
 
 

@@ -548,6 +548,27 @@ def test_http_mcp_on_a_live_server(served):
     assert doc[1] == api(served, "/api/patterns/dns-failure")[1]
 
 
+def test_a_pasted_alert_payload_is_searched_by_suggest_patterns_as_the_webhook_searches_it(served):
+    """Found in review: MCP's suggest_patterns searched a pasted alert payload's JSON whole, where `recur
+    suggest` and the webhook search its first firing alert; now it reads it as they do, and says so."""
+    alert = {
+        "labels": {"alertname": "CoreDNSErrorsHigh", "instance": "10.0.0.3:9153", "service": "coredns"},
+        "annotations": {"summary": "CoreDNS is returning SERVFAIL", "runbook_url": "https://wiki/x"},
+    }
+    paste = json.dumps({"version": "4", "status": "firing", "alerts": [alert]})
+    hook = api(served, "/api/alertmanager", {"version": "4", "alerts": [alert]})[1]["alerts"][0]
+
+    async def work(client):
+        return await call(client, "suggest_patterns", {"text": paste, "top": 3})
+
+    err, got, text = session(served["base"] + "/mcp", work)
+    assert (
+        not err and got["query"] == hook["query"] == "CoreDNSErrorsHigh. CoreDNS is returning SERVFAIL. service coredns"
+    )
+    assert [r["id"] for r in got["results"]] == [r["id"] for r in hook["results"]][:3]
+    assert "pasted alert: searched alert 'CoreDNSErrorsHigh'" in text, text  # the note, said first
+
+
 def test_http_mcp_answers_with_a_trailing_slash_too(served, tmp_path):
     """Found in review: POST /mcp/ (how some MCP clients are configured) fell through to the site
     (`recur serve` always has a --site folder, built or not) and got the API's 405 'POST is not

@@ -199,6 +199,29 @@ def test_a_pasted_log_is_searched_by_its_error_lines_and_the_answer_says_so(serv
     assert alerts[1]["query_note"] is None
 
 
+def test_a_pasted_alert_payload_is_searched_by_api_suggest_as_the_webhook_searches_it(served):
+    """Found in review: /api/suggest (and the site's box, MCP and Slack through it) searched a pasted alert
+    payload's JSON whole, where `recur suggest` searched its first firing alert: the same paste ranked
+    differently by surface. Now /api/suggest reads it as /api/alertmanager does, and says so in query_note."""
+    alert = {
+        "labels": {"alertname": "CoreDNSErrorsHigh", "instance": "10.0.0.3:9153", "service": "coredns"},
+        "annotations": {"summary": "CoreDNS is returning SERVFAIL", "runbook_url": "https://wiki/x"},
+        "fingerprint": "f1",
+    }
+    payload = alert_payload({"labels": {"alertname": "Gone"}, "fingerprint": "f0"}, alert)
+    payload["alerts"][0]["status"] = "resolved"  # listed first; the firing one is searched
+    hook = post(served["base"], "/api/alertmanager", payload).json()["alerts"]
+    firing = next(a for a in hook if a["fingerprint"] == "f1")
+    r = post(served["base"], "/api/suggest", {"text": json.dumps(payload), "top": 3})
+    assert r.status_code == 200, r.text
+    api = r.json()
+    assert api["query"] == firing["query"] and "https://" not in api["query"]
+    assert [x["id"] for x in api["results"]] == [x["id"] for x in firing["results"]][:3]
+    assert api["results"][0]["id"] == "dns-failure"
+    assert api["query_note"].startswith("a pasted alert: searched alert 'CoreDNSErrorsHigh' by its name"), api
+    assert "1 more in it" in api["query_note"]
+
+
 def test_alertmanager_top_parameter_and_wrong_version(served):
     payload = alert_payload({"labels": {"alertname": "CoreDNSErrorsHigh"}})
     r = post(served["base"], "/api/alertmanager?top=1", payload)

@@ -333,6 +333,122 @@
     return [head.join("")].concat(picked, [tail.join("")]).join("\n");
   }
 
+  /* recur/retrieval/alerts.py: a pasted alert payload (JSON) read as /api/alertmanager reads it. PY_SPACE: what
+     Python's str.strip() and split() take as blanks (JS's trim() takes other ones: U+FEFF, not U+001C-U+001F) */
+  var PY_SPACE = "\\t\\n\\x0b\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+  var PY_STRIP = new RegExp("^[" + PY_SPACE + "]+|[" + PY_SPACE + "]+$", "g"), PY_SPLIT = new RegExp("[" + PY_SPACE + "]+");
+  var NOISE_LABELS = ("alertname severity instance job prometheus replica endpoint pod container namespace uid id receiver " +
+                      "monitor cluster region zone priority team tenant").split(" ");
+  var TEXT_ANNOTATIONS = ["summary", "description", "message"];
+  var DATASOURCE_ALERTS = { DatasourceNoData: "no_data", DatasourceError: "error" };
+  var OPTIONAL = ["startsAt", "generatorURL", "fingerprint"];
+
+  function pyStrip(s) { return s.replace(PY_STRIP, ""); }
+  function pyWords(s) { return pyStrip(s) ? pyStrip(s).split(PY_SPLIT) : []; }
+  function get(o, k) { return own(o, k) ? o[k] : undefined; }
+  function byKey(o) {  /* sorted(o.items()): by code point, as Python compares strings */
+    return Object.keys(o).sort(function (a, b) {
+      var x = Array.from(a).map(function (c) { return c.codePointAt(0); });
+      var y = Array.from(b).map(function (c) { return c.codePointAt(0); });
+      for (var i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i] - y[i];
+      return x.length - y.length;
+    });
+  }
+
+  /* alerts.pasted_alerts: the alerts of a text pasted whole as JSON (a webhook payload, the API's list, one
+     alert), firing ones first; null for any other text */
+  function pastedAlerts(text) {
+    var body = text.replace(/^[ \t\n\r]+|[ \t\n\r]+$/g, ""), data;
+    if (body[0] !== "{" && body[0] !== "[") return null;
+    try { data = JSON.parse(body); } catch (e) { return null; }
+    var items = isObject(data) && Array.isArray(get(data, "alerts")) ? data.alerts : data;
+    items = Array.isArray(items) ? items : [items];
+    var alerts = items.map(pastedAlert);
+    if (!alerts.length || alerts.indexOf(null) >= 0) return null;
+    return alerts.filter(function (a) { return a.status === "firing"; })
+      .concat(alerts.filter(function (a) { return a.status !== "firing"; }));
+  }
+
+  function pastedAlert(item) {
+    if (!isObject(item) || !isObject(get(item, "labels"))) return null;
+    var maps = [item.labels, own(item, "annotations") ? item.annotations : {}];
+    if (!isObject(maps[1])) return null;
+    for (var m = 0; m < 2; m++) {
+      for (var k in maps[m]) if (own(maps[m], k) && typeof maps[m][k] !== "string") return null;
+    }
+    if (OPTIONAL.some(function (k) { var v = get(item, k); return v !== undefined && v !== null && typeof v !== "string"; })) {
+      return null;
+    }
+    var clean = maps.map(function (o) {
+      var out = Object.create(null);  /* a "__proto__" key is a key */
+      Object.keys(o).forEach(function (k) { out[wellFormed(k)] = wellFormed(o[k]); });
+      return out;
+    });
+    var status = get(item, "status");
+    return { status: typeof status === "string" ? wellFormed(status) : "firing", labels: clean[0], annotations: clean[1] };
+  }
+
+  function label(alert, k) { return typeof get(alert.labels, k) === "string" ? alert.labels[k] : ""; }
+  function datasourceProblem(alert) { return get(DATASOURCE_ALERTS, pyStrip(label(alert, "alertname"))) || null; }
+  function errorText(alert) {
+    var k = Object.keys(alert.annotations).filter(function (x) { return x.toLowerCase() === "error" && pyStrip(alert.annotations[x]); })[0];
+    return k === undefined ? "" : pyStrip(alert.annotations[k]);
+  }
+  function dots(parts) { return parts.map(function (p) { return p.replace(/\.+$/, ""); }).join(". "); }
+
+  /* alerts.alert_note */
+  function alertNote(alert) {
+    var problem = datasourceProblem(alert);
+    if (!problem) return "";
+    var rule = pyStrip(label(alert, "rulename"));
+    rule = rule ? 'alert rule "' + rule + '"' : "an alert rule";
+    if (problem === "no_data") {
+      return "Grafana's DatasourceNoData: the query of " + rule + " returned no data, so its condition was not " +
+        "evaluated (it did not fire). Find out why the data is missing: the exporter or scrape target, " +
+        "a renamed metric or label, the data source.";
+    }
+    var error = errorText(alert);
+    return "Grafana's DatasourceError: the query of " + rule + " failed" + (error ? " (" + error + ")" : "") + ", so its " +
+      "condition was not evaluated (it did not fire). Find out why the data source could not be queried.";
+  }
+
+  /* alerts.alert_query (and datasource_query) */
+  function alertQuery(alert) {
+    var name = pyStrip(label(alert, "alertname")), parts;
+    if (datasourceProblem(alert)) {
+      var what = datasourceProblem(alert) === "no_data" ? "no data from data source" : "data source query error";
+      return head(dots([name, what, pyWords(errorText(alert)).join(" ")].filter(function (p) { return p; })), MAX_QUERY_CHARS);
+    }
+    parts = name ? [name] : [];
+    TEXT_ANNOTATIONS.forEach(function (k) { var v = pyStrip(get(alert.annotations, k) || ""); if (v) parts.push(v); });
+    byKey(alert.annotations).forEach(function (k) {
+      var v = pyStrip(alert.annotations[k]);
+      if (TEXT_ANNOTATIONS.indexOf(k) >= 0 || k.slice(0, 2) === "__" || !v || k.toLowerCase().indexOf("url") >= 0) return;
+      if (v.slice(0, 7) !== "http://" && v.slice(0, 8) !== "https://") parts.push(v);
+    });
+    var labels = byKey(alert.labels).filter(function (k) {
+      var v = pyStrip(alert.labels[k]);
+      return NOISE_LABELS.indexOf(k) < 0 && k.slice(0, 2) !== "__" && v && alert.labels[k].indexOf("://") < 0;
+    }).map(function (k) { return k + " " + pyStrip(alert.labels[k]); });
+    if (labels.length) parts.push(labels.join(", "));
+    var line = dots(parts.filter(function (p) { return p.indexOf("\n") < 0; }));
+    var lines = [line].concat(parts.filter(function (p) { return p.indexOf("\n") >= 0; }));
+    return head(lines.filter(function (x) { return x; }).join("\n"), MAX_QUERY_CHARS);
+  }
+
+  /* query._alert_paste: [the text searched, prepare's alert fields] */
+  function alertPaste(text) {
+    if ("{[".indexOf(text.replace(/^[ \t\n\r]+/, "")[0] || "x") < 0) return [text, null];
+    var alerts = pastedAlerts(text);
+    if (!alerts) return [text, null];
+    var first = alerts[0], q = alertQuery(first);
+    q = wellFormed(q.indexOf("\x1b") >= 0 ? q.replace(ANSI, "") : q);
+    if (!q) return [text, null];  /* an alert that says nothing ({"labels": {}}): the paste is searched */
+    var said = { alert: pyStrip(label(first, "alertname")) || "(no alertname)", alerts: alerts.length,
+                 alert_resolved: first.status !== "firing", alert_note: alertNote(first) };
+    return [q, said];
+  }
+
   /* {text, chars, frames, middle, log_lines, log_kept, log_level, log_before, log_unlevelled}: as
      query.Prepared (0 and "" for a text searched as it is) */
   function prepare(text, limit) {
@@ -341,9 +457,12 @@
     /* colour codes out before condensing, as query.prepare: found in review, the box condensed a
        coloured paste with its codes in (lengths, and so what was kept, not the server's) */
     if (text.indexOf("\x1b") >= 0) text = text.replace(ANSI, "");
+    var pasted = alertPaste(text);  /* a pasted alert payload: its first firing alert, as the webhook reads it */
+    text = pasted[0];
     var chars = Array.from(text).length, log = readLog(text);
     var p = { text: text, chars: chars, frames: 0, middle: 0, log_lines: 0, log_kept: 0, log_level: "", log_before: 0,
-              log_unlevelled: 0 };
+              log_unlevelled: 0, alert: "", alerts: 0, alert_resolved: false, alert_note: "" };
+    if (pasted[1]) Object.keys(pasted[1]).forEach(function (k) { p[k] = pasted[1][k]; });
     if (log) {
       p.text = text = log.text; p.log_lines = log.lines; p.log_kept = log.kept; p.log_level = log.level;
       p.log_before = log.before; p.log_unlevelled = log.unlevelled;
@@ -362,6 +481,12 @@
   /* query.Prepared.note: what a responder is told, or "" */
   function note(p) {
     var n = function (x) { return x.toLocaleString("en-US"); }, parts = [];
+    if (p.alerts) {  /* query.Prepared._alert_note */
+      parts.push("a pasted alert: searched alert '" + p.alert + "'" + (p.alert_resolved ? ", resolved (none in it is firing)" : "") +
+                 " by its name, annotations and labels, as the webhook does" +
+                 (p.alerts > 1 ? "; " + (p.alerts - 1) + " more in it: POST the payload to /api/alertmanager to have each answered" : "") +
+                 (p.alert_note ? "; " + p.alert_note.replace(/\.+$/, "") : ""));
+    }
     if (p.log_level === "record") {  /* a few JSON or logfmt records (query._few_records) */
       var one = p.log_lines === 1, its = one ? "its" : "their";
       parts.push("searched the " + (one ? "" : n(p.log_lines) + " ") + "JSON or logfmt record" + (one ? "" : "s") +

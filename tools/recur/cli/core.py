@@ -386,8 +386,8 @@ def suggest(kb_dir, index_dir, model, top, as_json, queries, steps, text):
         raise click.UsageError("stdin held no text to search: pipe it in, e.g. tail -n 200 app.log | recur suggest -")
     if not query:
         raise click.UsageError('give a description: recur suggest "what you see" (or - to read stdin)')
-    query = _alert_paste(query)
-    prepared = prepare(query)  # what the engine searches: a long paste condensed, said here
+    # what the engine searches: a pasted alert by its first firing alert, a long paste condensed, said here
+    prepared = prepare(query)
     if prepared.note:
         click.echo(f"recur: {prepared.note}.", err=True)
     if prepared.log_lines:  # how many lines alone did not show a responder which ones were read
@@ -405,30 +405,6 @@ def suggest(kb_dir, index_dir, model, top, as_json, queries, steps, text):
         from recur.cli.render import render_answer
 
         click.echo(render_answer(answer, steps=steps, kb_dir=kb_dir))
-
-
-def _alert_paste(query: str) -> str:
-    """A pasted alert payload (JSON) is searched as /api/alertmanager searches its first firing alert,
-    said on stderr; any other text as it is."""
-    if query.lstrip()[:1] not in ("{", "["):  # no JSON: pydantic is not imported for plain text
-        return query
-    from recur.serve.models import alert_note, alert_query, pasted_alerts
-
-    alerts = pasted_alerts(query)
-    if not alerts:
-        return query
-    first = alerts[0]
-    name = first.labels.get("alertname", "").strip() or "(no alertname)"
-    more = f"; {len(alerts) - 1} more in it: POST the payload to /api/alertmanager to have each answered"
-    resolved = "" if first.status == "firing" else ", resolved (none in it is firing)"
-    click.echo(
-        f"recur: a pasted alert: searched alert {name!r}{resolved} by its name, annotations and labels, as "
-        f"the webhook does{more if len(alerts) > 1 else ''}.",
-        err=True,
-    )
-    if note := alert_note(first):
-        click.echo(f"recur: {note}", err=True)
-    return alert_query(first)
 
 
 def _read_jsonl(fh) -> list:

@@ -59,7 +59,7 @@ and 4th under "no known pattern" (tests/pasted_logs.py). So, before any condensi
    "no known pattern"; by their one message at p 0.87.
 
 The words written before a log are searched first, as they are: a responder's own ("payments API
-returning 500s since 10:02, log below:"), or an alert's name and summary (recur.serve.models.alert_query
+returning 500s since 10:02, log below:"), or an alert's name and summary (recur.retrieval.alerts.alert_query
 puts them on the first line and a log in its description on the lines after). Read by its error lines
 only, the log lost them, and they are its best description: "at 100% in df" or "only 40% used, cannot
 create files" is what tells disk-full from inode-exhaustion when the log says "No space left on device",
@@ -217,11 +217,17 @@ class Prepared:
     log_level: str = ""
     log_before: int = 0
     log_unlevelled: int = 0
+    # a pasted alert payload (retrieval.alerts): its first firing alert's name, how many alerts it had, whether
+    # none was firing, and what its datasource problem means (alert_note); searched is that alert's query
+    alert: str = ""
+    alerts: int = 0
+    alert_resolved: bool = False
+    alert_note: str = ""
 
     @property
     def note(self) -> str | None:
         """What a responder is told when the text was condensed, or None."""
-        parts = []
+        parts = [self._alert_note()] if self.alerts else []
         if self.log_level == "record":  # a few JSON or logfmt records (_few_records)
             parts.append(self._records_note())
         elif self.log_level == "traceback":  # a Python traceback (_traceback)
@@ -253,6 +259,13 @@ class Prepared:
             parts.append(f"{what} over the {MAX_QUERY_CHARS:,} searched: {'; then '.join(cut)}")
         return "; ".join(parts) or None
 
+    def _alert_note(self) -> str:
+        resolved = ", resolved (none in it is firing)" if self.alert_resolved else ""
+        more = self.alerts - 1
+        more = f"; {more} more in it: POST the payload to /api/alertmanager to have each answered" if more else ""
+        said = f"a pasted alert: searched alert '{self.alert}'{resolved} by its name, annotations and labels, as "
+        return said + "the webhook does" + more + (f"; {self.alert_note.rstrip('.')}" if self.alert_note else "")
+
     def _records_note(self) -> str:
         one = self.log_lines == 1
         what, its = ("JSON or logfmt record", "its") if one else (f"{self.log_lines:,} JSON or logfmt records", "their")
@@ -263,21 +276,47 @@ class Prepared:
 
 def prepare(text: str, limit: int = MAX_QUERY_CHARS) -> Prepared:
     """``text`` as it is searched: colour codes out, lone surrogates as U+FFFD, a log by its error lines,
-    condensed to ``limit``."""
+    condensed to ``limit``. A pasted alert payload (JSON) by its first firing alert, as the webhook reads
+    it (retrieval.alerts), on every surface."""
     text = clean(strip_ansi(text))
+    text, alert = _alert_paste(text)
     chars = len(text)
     log = read_log(text)
     if log is not None:
         text = log.text
     said = (log.lines, log.kept, log.level, log.before, log.unlevelled) if log else (0, 0, "", 0, 0)
     if len(text) <= limit:
-        return Prepared(text, chars, 0, 0, *said)
+        return Prepared(text, chars, 0, 0, *said, **alert)
     short_lines, frames = _without_frames(text.split("\n"))
     short = "\n".join(short_lines)
     if len(short) <= limit:
-        return Prepared(short, chars, frames, 0, *said)
+        return Prepared(short, chars, frames, 0, *said, **alert)
     cut = _middle_out(short, limit)
-    return Prepared(cut, chars, frames, len(short) - len(cut), *said)
+    return Prepared(cut, chars, frames, len(short) - len(cut), *said, **alert)
+
+
+def _alert_paste(text: str) -> tuple[str, dict]:
+    """(the text searched, Prepared's alert fields): a pasted alert payload's first firing alert's query, as
+    /api/alertmanager searches it (then read as any text: a log in its description by its error lines); any
+    other text, and an alert that says nothing, as it is, with no fields."""
+    if text.lstrip(" \t\n\r")[:1] not in ("{", "["):  # no JSON: not parsed
+        return text, {}
+    from recur.retrieval.alerts import alert_note, alert_query, pasted_alerts
+
+    alerts = pasted_alerts(text)
+    if not alerts:
+        return text, {}
+    first = alerts[0]
+    query = clean(strip_ansi(alert_query(first)))
+    if not query:  # an alert with no name, annotation or label ({"labels": {}}) says nothing: the paste is searched
+        return text, {}
+    said = {
+        "alert": first.labels.get("alertname", "").strip() or "(no alertname)",
+        "alerts": len(alerts),
+        "alert_resolved": first.status != "firing",
+        "alert_note": alert_note(first) or "",
+    }
+    return query, said
 
 
 @dataclass(frozen=True)

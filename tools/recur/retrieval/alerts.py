@@ -1,0 +1,174 @@
+"""A pasted alert, read as /api/alertmanager reads one: one place for every surface that takes a pasted text
+(`recur suggest`, its --queries, /api/suggest, MCP, Slack's /recur, the site's box: retrieval.query.prepare).
+Found in review: only `recur suggest` read a pasted Alertmanager or Grafana payload; the others searched its JSON
+whole, keys and URLs too, and the same paste ranked differently by surface (a Grafana payload ranked
+config-invalid-value first in --queries, third-party-api-outage in `recur suggest`; another, measured on the
+starter KB: third-party-api-outage at p 0.65 with tls-certificate-expired second in --queries, at p 0.98 with
+expired-api-credentials second in `recur suggest`; now both the latter). Plain Python, no pydantic:
+the retrieval layer reads it; recur.serve.models' Alert (the webhook's body) has the same fields, read here as
+they are. The site's box reads it as this does (site_config/assets/recur-query.js: pastedAlerts)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from recur.retrieval.query import MAX_QUERY_CHARS
+from recur.util.utf8 import clean
+
+JSON_WS = " \t\n\r"  # what JSON allows around a value (Python's strip() and JS's trim() take more off)
+OPTIONAL = ("startsAt", "generatorURL", "fingerprint")  # strings or null, as the webhook's Alert has them
+
+
+@dataclass(frozen=True)
+class PastedAlert:
+    """An alert of a pasted payload: the fields alert_query and alert_note read."""
+
+    status: str = "firing"
+    labels: dict = field(default_factory=dict)
+    annotations: dict = field(default_factory=dict)
+
+
+# Labels that identify where an alert fired, not what went wrong: left out of the query.
+NOISE_LABELS = {
+    "alertname",
+    "severity",
+    "instance",
+    "job",
+    "prometheus",
+    "replica",
+    "endpoint",
+    "pod",
+    "container",
+    "namespace",
+    "uid",
+    "id",
+    "receiver",
+    "monitor",
+    "cluster",
+    "region",
+    "zone",
+    "priority",
+    "team",
+    "tenant",
+}
+TEXT_ANNOTATIONS = ("summary", "description", "message")
+
+
+# Grafana's alerts about a rule's evaluation, not its condition: the rule's query returned no data
+# (DatasourceNoData) or failed (DatasourceError), so the condition was never evaluated; Grafana names
+# the rule in the rulename label. Matched as if the condition had fired (a "Replication lag on
+# replicas" rule with no data got db-replication-lag, medium), they sent the responder to the wrong problem.
+DATASOURCE_ALERTS = {"DatasourceNoData": "no_data", "DatasourceError": "error"}
+
+
+def datasource_problem(alert) -> str | None:
+    """The problem ("no_data" or "error") of Grafana's DatasourceNoData / DatasourceError alerts, else None."""
+    return DATASOURCE_ALERTS.get(alert.labels.get("alertname", "").strip())
+
+
+def _error_text(alert) -> str:
+    """The error Grafana gives a DatasourceError alert (its ``Error`` annotation), or ''."""
+    return next((v.strip() for k, v in alert.annotations.items() if k.lower() == "error" and v.strip()), "")
+
+
+def alert_note(alert) -> str | None:
+    """What a responder must know before the results: for a DatasourceNoData/DatasourceError alert,
+    that the rule's condition did not fire and what to look at instead; else None."""
+    problem = datasource_problem(alert)
+    if problem is None:
+        return None
+    rule = alert.labels.get("rulename", "").strip()
+    rule = f'alert rule "{rule}"' if rule else "an alert rule"
+    if problem == "no_data":
+        return (
+            f"Grafana's DatasourceNoData: the query of {rule} returned no data, so its condition was not "
+            "evaluated (it did not fire). Find out why the data is missing: the exporter or scrape target, "
+            "a renamed metric or label, the data source."
+        )
+    error = _error_text(alert)
+    return (
+        f"Grafana's DatasourceError: the query of {rule} failed{f' ({error})' if error else ''}, so its "
+        "condition was not evaluated (it did not fire). Find out why the data source could not be queried."
+    )
+
+
+def datasource_query(alert) -> str:
+    """The query of a DatasourceNoData/DatasourceError alert: its name, what happened to the rule's query
+    and the error Grafana gives, nothing of the rule itself. Its name (``rulename``), annotations and
+    labels describe the condition, which was never evaluated: searched with "CoreDNS SERVFAIL rate high",
+    a DatasourceError whose data source was unreachable (``dial tcp ...:9090: i/o timeout``) got
+    dns-resolution-failure at high confidence (found in review). The rule is named in the ``note``."""
+    name = alert.labels.get("alertname", "").strip()
+    what = "no data from data source" if datasource_problem(alert) == "no_data" else "data source query error"
+    return ". ".join(p.rstrip(".") for p in (name, what, " ".join(_error_text(alert).split())) if p)[:MAX_QUERY_CHARS]
+
+
+def alert_query(alert) -> str:
+    """alertname first (it is often a pattern's exact signal), then summary, description,
+    other text annotations, then the labels that say what is affected (service, reason...), on one
+    line joined by ". "; an annotation of several lines (a log in a description) after them, on its
+    own lines, so that a log reads as a log and the alert's words before it are kept
+    (retrieval.query.read_log): joined on one line, its first record was glued to the summary and its
+    last line to the labels, which a log read by its error lines lost.
+    Annotations Grafana reserves (``__dashboardUid__``, ``__panelId__``...) are ids, left out as
+    ``__`` labels are. For a DatasourceNoData/DatasourceError alert: what happened to the rule's
+    query and its error alone (``datasource_query``)."""
+    if datasource_problem(alert) is not None:
+        return datasource_query(alert)
+    name = alert.labels.get("alertname", "").strip()
+    parts = [name] if name else []
+    parts += [v.strip() for k in TEXT_ANNOTATIONS if (v := alert.annotations.get(k, "")).strip()]
+    for key, value in sorted(alert.annotations.items()):
+        value = value.strip()
+        if key in TEXT_ANNOTATIONS or key.startswith("__") or not value or "url" in key.lower():
+            continue
+        if not value.startswith(("http://", "https://")):
+            parts.append(value)
+    labels = [
+        f"{k} {v.strip()}"
+        for k, v in sorted(alert.labels.items())
+        if k not in NOISE_LABELS and not k.startswith("__") and v.strip() and "://" not in v
+    ]
+    if labels:
+        parts.append(", ".join(labels))
+    line = ". ".join(p.rstrip(".") for p in parts if "\n" not in p)
+    return "\n".join(x for x in [line, *(p for p in parts if "\n" in p)] if x)[:MAX_QUERY_CHARS]
+
+
+def pasted_alerts(text: str) -> list[PastedAlert] | None:
+    """The alerts of a text pasted whole as JSON: an Alertmanager or Grafana webhook payload, the list
+    Alertmanager's API and `amtool` give (its ``status`` a mapping there), or one alert; firing ones
+    first. None when the text is no such thing (any other JSON, or not JSON): it is searched as text.
+    `recur suggest -` searched a pasted payload's JSON whole, keys and URLs too (found in review)."""
+    body = text.strip(JSON_WS)
+    if not body.startswith(("{", "[")):
+        return None
+    try:  # NaN and Infinity are no JSON to the browser's JSON.parse, nor an integer over 4,300 digits to Python
+        data = json.loads(body, parse_constant=_not_json, parse_int=float)
+    except (ValueError, RecursionError):
+        return None
+    items = data.get("alerts") if isinstance(data, dict) and isinstance(data.get("alerts"), list) else data
+    items = items if isinstance(items, list) else [items]
+    alerts = [_alert(item) for item in items]
+    if not alerts or None in alerts:
+        return None
+    return sorted(alerts, key=lambda a: a.status != "firing")
+
+
+def _alert(item) -> PastedAlert | None:
+    """One alert as the webhook's Alert model takes it (strings where strings are due), or None."""
+    if not isinstance(item, dict) or not isinstance(item.get("labels"), dict):
+        return None
+    status = item.get("status")  # the API's {"state": "active", ...}: an alert it lists, firing
+    maps = [item["labels"], item.get("annotations", {})]
+    if not isinstance(maps[1], dict) or not all(isinstance(v, str) for m in maps for v in m.values()):
+        return None
+    if any(not isinstance(item.get(k), (str, type(None))) for k in OPTIONAL):
+        return None
+    labels, annotations = ({clean(k): clean(v) for k, v in m.items()} for m in maps)
+    return PastedAlert(clean(status) if isinstance(status, str) else "firing", labels, annotations)
+
+
+def _not_json(name: str):
+    raise ValueError(name)
