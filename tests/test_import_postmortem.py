@@ -631,3 +631,63 @@ def test_start_and_end_fields_give_the_duration_when_no_field_does(kb_dir, tmp_p
     inc = load_kb(kb_dir).incidents[out["incident"]]
     assert inc.duration_minutes == 45 and inc.date == dt.date(2026, 3, 14)  # not the Impact's "35 minutes"
     assert any(n.startswith("duration: 45 minutes from the 'Start:' line 3") for n in out["notes"])
+
+
+def test_a_resolved_or_recovered_line_is_the_end_when_no_end_line_is_given(kb_dir, tmp_path):
+    # "Resolved:" was only named in the notes: a postmortem with Start: and Resolved: had no duration
+    for label in ("Resolved", "Resolved at", "Recovered"):
+        pm = parse(
+            f"# Queue stalled\n\nStart: 2026-03-14 09:12 UTC\n{label}: 10:05 UTC\n\n## Summary\nThe queue stalled.\n"
+        )
+        assert pm.duration_minutes == 53, label
+        assert f"to the '{label}:' line 4 ('10:05 UTC')" in pm.duration_note and pm.unkept == []
+    # an End: line wins over a Resolved: one, which stays named in the notes
+    both = _start_end("09:12 UTC", "09:50 UTC", "Resolved: 10:05 UTC\n")
+    assert both.duration_minutes == 38 and "resolved: 10:05 UTC" in both.unkept
+    # mitigation is not the end: no duration from it, and the note says so
+    mit = _start_end("09:12 UTC", "", "Mitigated: 09:40 UTC\n")
+    assert mit.duration_minutes is None and "mitigated: 09:40 UTC" in mit.unkept
+    assert "not taken from the 'Mitigated:' line" in mit.duration_note
+    pm = parse("# Queue stalled\n\nStart: 09:12 UTC\nMitigated: 09:40 UTC\nResolved: 10:05 UTC\n\n## Summary\nx\n")
+    assert pm.duration_minutes == 53 and "Mitigated" not in pm.duration_note
+    r = imp(
+        kb_dir,
+        tmp_path,
+        "pm.md",
+        "# Queue stalled\n\nStart: 23:40 UTC\nResolved: 00:25 UTC\n" + GOOGLE.split("\n", 1)[1],
+    )
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert load_kb(kb_dir).incidents[out["incident"]].duration_minutes == 45
+    assert any("to the 'Resolved:' line 4" in n for n in out["notes"])
+
+
+TIMELINE_ROWS = "| Milestone | Time |\n|---|---|\n| Detected | 2026-03-14 09:20 UTC |\n| Started | 2026-03-14 09:12 UTC |\n| {end} | 2026-03-14 10:05 UTC |\n"
+TIMELINE_COLUMNS = "| Detected | Started | {end} |\n|---|---|---|\n| 2026-03-14 09:20 UTC | 2026-03-14 09:12 UTC | 2026-03-14 10:05 UTC |\n"
+
+
+def test_a_timeline_summary_table_gives_the_start_and_end_as_rows_or_columns():
+    # "| Detected | Started | Resolved |" tables: the start and end gave no duration (the table was text)
+    for table in (TIMELINE_ROWS, TIMELINE_COLUMNS):
+        first = parse(f"# Queue stalled\n\n{table.format(end='Resolved')}\n## Summary\nThe queue stalled.\n")
+        in_timeline = parse(
+            f"# Queue stalled\n\n## Summary\nThe queue stalled.\n\n## Timeline\n\n{table.format(end='Resolved')}"
+        )
+        for pm in (first, in_timeline):
+            assert pm.duration_minutes == 53 and pm.date == dt.date(2026, 3, 14)
+            assert "detected: 2026-03-14 09:20 UTC" in pm.unkept and "Resolved" in pm.duration_note
+        assert first.sections == {"Summary": "The queue stalled."}
+        assert "| Detected" in in_timeline.sections["Timeline"]  # the timeline keeps its table
+        mit = parse(f"# Queue stalled\n\n{table.format(end='Mitigated')}\n## Summary\nThe queue stalled.\n")
+        assert mit.duration_minutes is None and "not taken from the Mitigated" in mit.duration_note
+
+
+def test_start_and_end_with_full_timestamps_in_two_offsets_count_across_zones():
+    # two zones gave no duration, even when both were offsets that say the time exactly
+    assert _start_end("2026-03-14T09:12:00Z", "2026-03-14T10:20:00+01:00").duration_minutes == 8
+    assert _start_end("2026-03-14T23:50:00-05:00", "2026-03-15T05:10:00Z").duration_minutes == 20
+    assert _start_end("09:12 +01:00", "08:30 UTC").duration_minutes == 18
+    back = _start_end("2026-03-14T09:12:00+01:00", "2026-03-14T08:00:00Z")
+    assert back.duration_minutes is None and "the end is before the start" in back.duration_note
+    # a zone's name says no offset here: still none, as before
+    assert _start_end("10:00 UTC", "11:00 CET").duration_minutes is None

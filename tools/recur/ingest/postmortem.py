@@ -218,6 +218,15 @@ META_KEYS = {
     "resolved at": "resolved",
     "resolved on": "resolved",
     "date resolved": "resolved",
+    # the end of the incident when no End: line gives it (_start_end_duration); named in the notes otherwise
+    "recovered": "resolved",
+    "recovered at": "resolved",
+    # mitigation is not the end (the incident goes on, degraded): never the duration, said so in the notes
+    "mitigated": "mitigated",
+    "mitigated at": "mitigated",
+    # a timeline summary's "Detected" row or column: when it was noticed, no record field holds it
+    "detected": "detected",
+    "detected at": "detected",
     "updated": "updated",
     "last updated": "updated",
     "labels": "labels",
@@ -282,6 +291,8 @@ class Postmortem:
     duration_note: str | None = None  # how a duration was read when it needs saying, or that it was not
     start: tuple | None = None  # (value, where) of a "Start:" field: the date, and the duration with an end
     end: tuple | None = None  # (value, where) of an "End:" field
+    resolved: tuple | None = None  # (value, where) of a "Resolved:"/"Recovered:" field: the end without an End:
+    mitigated: tuple | None = None  # (value, where) of a "Mitigated:" field: never the end
     title_note: str | None = None  # where the title came from when the document's own only names its kind
     sections: dict = field(default_factory=dict)  # canonical or original heading -> text
     mapped: list = field(default_factory=list)  # (original heading, canonical)
@@ -570,6 +581,8 @@ def _set_meta(pm: Postmortem, kind: str, value, where: str = "") -> None:
     elif kind == "status" and pm.status is None and (said := review_status(str(value))):
         pm.status = (" ".join(str(value).split()), where or "a Status: line", said)
     elif kind in UNKEPT_KINDS and str(value).strip() and not is_placeholder(str(value)):
+        if kind in ("resolved", "mitigated") and getattr(pm, kind) is None:  # an end, for want of an End:
+            setattr(pm, kind, (str(value).strip(), where or f"a {kind.title()}: line"))
         # no field of an incident record holds these: said in the import's notes, not dropped unsaid
         _unkept(pm, kind, value)
 
@@ -710,10 +723,14 @@ def _kv_row(pm: Postmortem, w: _Walk, ln: str, nxt: str) -> bool:
     section of its own, listed as unmapped, instead of being lost; a header row (the next line is the
     |---| rule) is no row."""
     cells = table_cells(ln)
-    if len(cells) < 2 or w.current in ("Action items", "Timeline") or TABLE_RULE.fullmatch(nxt.strip()):
+    if len(cells) < 2 or w.current == "Action items" or TABLE_RULE.fullmatch(nxt.strip()):
         return False
     label, value = cells[0], " ".join(c for c in cells[1:] if c).strip()
     name, kind = canonical(label, keywords=False), meta_key(label)
+    if w.current == "Timeline":  # a timeline summary's "| Started | … |", "| Resolved | … |": the start and end
+        if kind in TIME_KINDS:
+            _section_meta(pm, w, kind, value, f"the {label.strip('* ')} row of a table")
+        return False
     if w.current != "_preamble" and not w.current.startswith("_meta"):
         if kind:
             _section_meta(pm, w, kind, value, f"the {label.strip('* ')} row of a table")
@@ -726,6 +743,34 @@ def _kv_row(pm: Postmortem, w: _Walk, ln: str, nxt: str) -> bool:
         _set_meta(pm, kind, value, f"the {label.strip('* ')} row of a table")
     else:
         _kv_section(pm, w, label, name, value)
+    return True
+
+
+# the fields a timeline summary table gives, as rows or columns ("| Detected | Started | Resolved |")
+TIME_KINDS = {"start", "end", "resolved", "mitigated", "detected"}
+
+
+def _time_columns(pm: Postmortem, w: _Walk, lines: list[str], n: int) -> bool:
+    """Whether line ``n`` heads a table whose columns are a timeline summary's fields ("| Detected |
+    Started | Resolved |" over its rule and a row of times): each read as its field, as rows are
+    (_kv_row). Such a table was the summary's text, and its start and end gave no duration."""
+    head = table_cells(lines[n])
+    kinds = [meta_key(c) for c in head]
+    if w.current == "Action items" or len(head) < 2 or not all(k in TIME_KINDS | {"date"} for k in kinds):
+        return False
+    if (
+        n + 2 >= len(lines)
+        or not TABLE_RULE.fullmatch(lines[n + 1].strip())
+        or not lines[n + 2].strip().startswith("|")
+    ):
+        return False
+    where = "_preamble" if w.current == "_preamble" or w.current.startswith("_meta") else w.current
+    for label, kind, value in zip(head, kinds, table_cells(lines[n + 2])):
+        said = f"the {label.strip('* ')} column of a table"
+        if value.strip() and where == "_preamble":
+            _set_meta(pm, kind, value.strip(), said)
+        elif value.strip():
+            _section_meta(pm, w, kind, value.strip(), said)
     return True
 
 
@@ -917,7 +962,7 @@ def _setext(lines: list[str], n: int) -> int:
 
 
 def _walk(pm: Postmortem, lines: list[str], offset: int) -> _Walk:
-    w, fence, underline = _Walk(), None, -1
+    w, fence, underline, columns = _Walk(), None, -1, -1
     w.plain = not any(HEADING.match(ln) or _setext(lines, n) for n, ln in enumerate(lines))
     w.actions = any(
         canonical(_atx_text(m.group(2)) if (m := HEADING.match(ln)) else (BOLD_LABEL.match(ln) or [""])[0])
@@ -944,6 +989,12 @@ def _walk(pm: Postmortem, lines: list[str], offset: int) -> _Walk:
             continue
         if not s.startswith("|"):
             w.kv_table = False  # a key/value table ends at its first line that is no row
+        if n <= columns:
+            continue  # a timeline summary table of the first page, read as fields (_time_columns)
+        read = fence is None and s.startswith("|") and _time_columns(pm, w, lines, n)
+        if read and w.current.startswith(("_preamble", "_meta")):  # in a section the table stays its text
+            columns = n + 2
+            continue
         if fence is None and s.startswith("|") and _kv_row(pm, w, ln, lines[n + 1] if n + 1 < len(lines) else ""):
             continue
         if fence is None and _label_line(pm, w, ln, n + offset):
@@ -1262,30 +1313,70 @@ def _moment(text: str) -> tuple | None:
     return find_date(text)[0], hour * 60 + minute, "UTC" if zone in _UTC else zone
 
 
+def _offset(zone: str | None) -> int | None:
+    """Minutes east of UTC of a zone written as an offset ("UTC", "Z", "+01:00", "-0530"); None for a
+    name ("CET", "PST"), which says no offset without a calendar of its rules."""
+    if zone == "UTC":
+        return 0
+    m = re.fullmatch(r"([+-])(\d\d):?(\d\d)", zone or "")
+    return None if m is None else (1 if m.group(1) == "+" else -1) * (int(m.group(2)) * 60 + int(m.group(3)))
+
+
+def _minutes_between(a: tuple, b: tuple) -> tuple:
+    """(minutes from moment ``a`` to ``b`` or None, why none). Both with an offset ("…T09:12:00Z" and
+    "…T10:20:00+01:00"): counted in UTC (two zones used to give none); two named zones that differ:
+    none; a time without its date: the same day, or the next when it is earlier."""
+    shift = 0
+    if a[2] and b[2] and a[2] != b[2]:
+        if _offset(a[2]) is None or _offset(b[2]) is None:
+            return None, "their times are in two zones"
+        shift = _offset(a[2]) - _offset(b[2])
+    if a[0] and b[0]:
+        return (b[0] - a[0]).days * 1440 + b[1] - a[1] + shift, "the end is before the start"
+    return (b[1] - a[1] + shift) % 1440, ""
+
+
+def _end_field(pm: Postmortem) -> tuple | None:
+    """(value, where) of the incident's end: the End: field, else a Resolved:/Recovered: one. A Mitigated: field is never the end: with no other, the
+    duration note says it was not taken from it."""
+    if pm.end is not None:
+        return pm.end
+    if pm.resolved is not None:
+        return pm.resolved
+    if pm.mitigated is not None and pm.start is not None and pm.duration_minutes is None:
+        value, where = pm.mitigated
+        pm.duration_note = (
+            f"duration: not taken from {where} ({value!r}): mitigated is not the end of the incident "
+            "(no End:, Resolved: or Recovered: line); left empty"
+        )
+    return None
+
+
 def _start_end_duration(pm: Postmortem) -> None:
-    """The duration from the Start: and End: fields when no field gives one and both read as times:
-    the dates they give, else the same day, or across midnight when the end's time is before the start's
-    ("23:40" to "00:25": 45 minutes). A postmortem with only these two had no duration. Never negative:
-    an end before its start, or times in two zones, give none, said in the note. An End: field not used
-    is said in the import's notes, not dropped unsaid."""
-    if pm.end is None:
+    """The duration from the Start: and End: (else Resolved: or Recovered:) fields when no field gives
+    one and both read as times: the dates they give, else the same day, or across midnight when the
+    end's time is before the start's ("23:40" to "00:25": 45 minutes). A postmortem with only these two
+    had no duration. Never negative: an end before its start, or times in two named zones, give none,
+    said in the note. An end field not used is said in the import's notes, not dropped unsaid."""
+    if (ended := _end_field(pm)) is None:
         return
+    # a Resolved: line not used stays named in the notes (_set_meta put it there); an End: is named here
+    said = ended is pm.end
     if pm.duration_minutes is not None or pm.start is None:
-        _unkept(pm, "end", pm.end[0])
+        if said:
+            _unkept(pm, "end", ended[0])
         return
-    (start, s_where), (end, e_where) = pm.start, pm.end
+    (start, s_where), (end, e_where) = pm.start, ended
     a, b = _moment(start), _moment(end)
-    minutes, why = None, "no time of day in one of them"
-    if a and b and a[2] and b[2] and a[2] != b[2]:
-        why = "their times are in two zones"
-    elif a and b and a[0] and b[0]:
-        minutes, why = (b[0] - a[0]).days * 1440 + b[1] - a[1], "the end is before the start"
-    elif a and b:  # a time without its date: the same day, or the next when it is earlier
-        minutes = (b[1] - a[1]) % 1440
+    minutes, why = _minutes_between(a, b) if a and b else (None, "no time of day in one of them")
     if minutes is None or minutes < 0:
         pm.duration_note = f"duration: not read from {s_where} ({start!r}) and {e_where} ({end!r}): {why}; left empty"
-        _unkept(pm, "end", end)
+        if said:
+            _unkept(pm, "end", end)
         return
+    if not said:  # used as the end: no longer a field the record does not hold
+        with contextlib.suppress(ValueError):
+            pm.unkept.remove(f"resolved: {_flat(end)[:120]}")
     pm.duration_minutes = minutes
     pm.duration_note = f"duration: {minutes} minutes from {s_where} ({start!r}) to {e_where} ({end!r})"
 
