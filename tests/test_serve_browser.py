@@ -1034,6 +1034,37 @@ def test_a_proxys_4xx_page_on_a_question_says_its_status_and_only_a_missing_rout
         assert [e for e in errors if "Failed to load resource" not in e] == []
 
 
+@pytest.mark.parametrize(
+    ("healthz", "said"),
+    [
+        ((403, "<html><body><h1>403 Forbidden</h1></body></html>", None), "HTTP 403"),
+        ((401, {"error": {"code": "unauthorized", "message": "session expired"}}, None), "HTTP 401: session expired"),
+    ],
+)
+def test_a_first_health_probe_refused_says_so_and_each_question_asks_the_api_again(chromium, built, healthz, said):
+    """Found in review: a 401 or 403 on the box's first /api/healthz (a proxy's login that expired, an SSO wall)
+    read as a static site: the box ranked by words for the whole session without saying why, while the same on a
+    question is said. It says the service refused and what to do; a question meanwhile is answered by words, and
+    the next one asks the API again, so a login renewed in another tab recovers without a reload."""
+    _, site = built
+    script = [(403, "<html><body><h1>403 Forbidden</h1></body></html>", None), (200, DISK_FULL, None)]
+    with (
+        scripted_api(site, lambda n: healthz, lambda n: script[n], discovery=SERVED) as (base, asked),
+        box_page(chromium, base + "/", "api") as (page, errors),
+    ):
+        status_says(page, f"The suggestion service refused this page ({said}, a login in front of it expired?): "
+                          "sign in again, or reload the page. Until then, the box lists", 5000)  # fmt: skip
+        ask(page, "writes fail: No space left on device")
+        page.wait_for_selector(".recur-suggest__words", timeout=15000)
+        status_says(page, "The suggestion service refused this question (HTTP 403", 5000)
+        assert page.get_attribute(".recur-suggest", "data-mode") == "api"
+        ask(page, "writes fail: No space left on device")  # signed in again meanwhile: the API answers
+        page.wait_for_selector(".recur-suggest__card", timeout=15000)
+        assert page.query_selector(".recur-suggest__card").get_attribute("data-pattern") == "disk-full"
+        assert len(asked) == 2, asked
+        assert [e for e in errors if "Failed to load resource" not in e] == []
+
+
 def test_a_rate_limited_health_probe_is_asked_again_not_taken_for_a_static_site(chromium, built):
     """Found in review: a 429 on the box's first /api/healthz (a proxy's rate limit) read as "no API here": the
     box ranked by words until the page was reloaded. It says so and asks again after Retry-After."""
