@@ -640,9 +640,9 @@ def test_a_question_the_server_is_not_ready_for_is_asked_again_a_few_times_then_
 @contextmanager
 def scripted_api(site: Path, healthz, suggest, feedback=None, votes: list | None = None, discovery=None):
     """A small real server for the box: the site's files (assets/recur-api.json answered ``discovery`` when given,
-    as `recur serve` answers it), /api/healthz answered by ``healthz(n)`` and POST
-    /api/suggest by ``suggest(n)`` (n: how many times it was asked before), each (status, JSON, Retry-After or
-    None), a str in place of the JSON sent as an HTML page (a proxy's 502), or None to close the connection with
+    as `recur serve` answers it, or a (status, body, Retry-After) answer as below), /api/healthz answered by
+    ``healthz(n)`` and POST /api/suggest by ``suggest(n)`` (n: how many times it was asked before), each (status,
+    JSON, Retry-After or None), a str in place of the JSON sent as an HTML page (a proxy's 502), or None to close the connection with
     no answer (a network error to fetch); POST /api/feedback by ``feedback(n)``, its bodies appended to ``votes``.
     Yields (base URL, the texts POSTed to /api/suggest, in order)."""
     import http.server
@@ -677,7 +677,7 @@ def scripted_api(site: Path, healthz, suggest, feedback=None, votes: list | None
                 calls["healthz"] += 1
                 return self._answer(healthz(calls["healthz"] - 1))
             if self.path == "/assets/recur-api.json" and discovery is not None:
-                return self._answer((200, discovery, None))
+                return self._answer(discovery if isinstance(discovery, tuple) else (200, discovery, None))
             return super().do_GET()
 
         def do_POST(self):
@@ -1030,6 +1030,47 @@ def test_a_proxys_4xx_page_on_a_question_says_its_status_and_only_a_missing_rout
         assert page.get_attribute(".recur-suggest", "data-mode") == "api"
         ask(page, "writes fail: No space left on device")
         page.wait_for_selector(".recur-suggest__card", timeout=15000)
+        assert len(asked) == 2, asked
+        assert [e for e in errors if "Failed to load resource" not in e] == []
+
+
+FORBIDDEN = (403, "<html><body><h1>403 Forbidden</h1></body></html>", None)
+
+
+@pytest.mark.parametrize(
+    ("discovery", "healthz", "said"),
+    [
+        (SERVED, FORBIDDEN, "HTTP 403"),
+        (
+            SERVED,
+            (401, {"error": {"code": "unauthorized", "message": "session expired"}}, None),
+            "HTTP 401: session expired",
+        ),
+        (FORBIDDEN, FORBIDDEN, "HTTP 403"),  # an SSO wall refuses recur-api.json too: no API named
+    ],
+)
+def test_a_first_health_probe_refused_says_so_and_each_question_asks_the_api_again(
+    chromium, built, discovery, healthz, said
+):
+    """Found in review: a 401 or 403 on the box's first /api/healthz (a proxy's login that expired, an SSO wall)
+    read as a static site: the box ranked by words for the whole session without saying why, while the same on a
+    question is said. It says the service refused and what to do; a question meanwhile is answered by words, and
+    the next one asks the API again, so a login renewed in another tab recovers without a reload."""
+    _, site = built
+    script = [FORBIDDEN, (200, DISK_FULL, None)]
+    with (
+        scripted_api(site, lambda n: healthz, lambda n: script[n], discovery=discovery) as (base, asked),
+        box_page(chromium, base + "/", "api") as (page, errors),
+    ):
+        status_says(page, f"The suggestion service refused this page ({said}, a login in front of it expired?): "
+                          "sign in again, or reload the page. Until then, the box lists", 5000)  # fmt: skip
+        ask(page, "writes fail: No space left on device")
+        page.wait_for_selector(".recur-suggest__words", timeout=15000)
+        status_says(page, "The suggestion service refused this question (HTTP 403", 5000)
+        assert page.get_attribute(".recur-suggest", "data-mode") == "api"
+        ask(page, "writes fail: No space left on device")  # signed in again meanwhile: the API answers
+        page.wait_for_selector(".recur-suggest__card", timeout=15000)
+        assert page.query_selector(".recur-suggest__card").get_attribute("data-pattern") == "disk-full"
         assert len(asked) == 2, asked
         assert [e for e in errors if "Failed to load resource" not in e] == []
 

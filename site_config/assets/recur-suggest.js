@@ -487,6 +487,8 @@
         if (!self.asked) self.say("Too many requests from here for now (" + (errorMessage(r) || "HTTP 429") +
                                   "): the box asks the suggestion service again " + inTime(retryMs(r) / 1000) + ".", "warn");
         setTimeout(function () { self.probe(); }, retryMs(r));
+      } else if (r.status === 401 || r.status === 403) {
+        self.refused(r);
       } else if (self.mode === "starting" && failingForNow(r)) {
         self.probeLater(r);
       } else if (self.named && r.status >= 500) {
@@ -508,6 +510,22 @@
     this.mode = "api";
     this.node.dataset.mode = "api";
     this.say("The suggestion service " + failedNow(r) + ": your next question asks it again.", "warn");
+    if (this.text.value.trim()) this.submit();
+  };
+
+  /* A 401 or 403 on /api/healthz: a login in front of the API that expired, an SSO wall (where recur serve's own token
+     guards it, recur-api.json names no API and it is not asked). It read as "no API here": the box
+     ranked by words for the whole session without saying why, while the same answer to a question is said
+     (Box.failedForNow). It is said, with what to do, and the box stays on the API as after a first probe that
+     failed for now (Box.unreached): a question meanwhile is answered by words, and each one asks the API again,
+     so a login renewed in another tab recovers without a reload. */
+  Box.prototype.refused = function (r) {
+    var why = errorMessage(r);
+    this.mode = "api";
+    this.node.dataset.mode = "api";
+    this.say("The suggestion service refused this page (HTTP " + r.status + (why ? ": " + why : "") + ", a login " +
+             "in front of it expired?): sign in again, or reload the page. Until then, " + BY_WORDS +
+             " Each question asks the service again.", "warn");
     if (this.text.value.trim()) this.submit();
   };
 
