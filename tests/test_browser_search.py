@@ -22,7 +22,7 @@ from browser import page_errors, serve_dir
 from click.testing import CliRunner
 from kbfactory import import_draft_text, write
 from site_helpers import AS_OF, recur_site, site_kb
-from test_query import java_trace, node_trace, timeline
+from test_query import MIXED, NON_LATIN, java_trace, node_trace, timeline
 from test_query_logs import (
     CHAINED_TEXT,
     FEW_RECORDS,
@@ -459,6 +459,26 @@ def test_the_pages_query_keeps_the_words_before_a_log_as_query_py(tmp_path):
     assert before == [1] * 7 + [PREAMBLE_LINES, 2, 0, 0, 0, 0], before
     assert js[8][0].splitlines()[:2] == ["\U0001f525" * 300, "\U0001f4a5" * (PREAMBLE_CHARS - 301)]
     assert js[0][8] == "searched the 1 error line of a 40-line log, and the 1 line before it"
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_pages_query_tells_of_a_non_latin_text_as_query_py(tmp_path):
+    """assets/recur-query.js counts letters by script as recur.retrieval.query does (\\p{Script=Latin} for
+    Python's names): the same note for text mostly in Japanese, Chinese, Cyrillic ... (the model reads English),
+    none for mixed text with mostly Latin letters, ids and codes not counted, and after a log's note."""
+    from recur.retrieval.query import NON_LATIN_NOTE
+
+    texts = [*NON_LATIN.values(), *MIXED]
+    texts += ["接続できません pod_checkout_7f9c8d https://api.example.com/v1 user=a@b", "接続 connection refused"]
+    # fullwidth Latin; Latin letters not named LATIN; an astral ideograph (code points, not UTF-16 units)
+    texts += ["ｄｉｓｋ　ｆｕｌｌ　ディスク", "\u00aa\u00ba\u212a\u212b Ω", "\U00020000\U00020001\U00020002 ab"]
+    log = "\n".join(f"2026-12-01T10:00:{i:02d}Z INFO 要求を処理しました {i}" for i in range(20))
+    texts += [log + "\n2026-12-01T10:00:30Z ERROR データベースに接続できません", "日本語 " * 11_000]
+    js = js_prepared(tmp_path, texts)
+    for text, j in zip(texts, js):
+        assert j == as_py(text), text[:200]
+    told = [j[8].endswith(NON_LATIN_NOTE) for j in js]
+    assert told == [True] * len(NON_LATIN) + [False] * len(MIXED) + [True, False, False, False, True, True, True]
 
 
 def our_scripts() -> list[Path]:

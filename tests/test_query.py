@@ -119,3 +119,71 @@ def test_a_long_trace_finds_its_root_causes_pattern_on_the_shipped_kb(real_engin
     answer = real_engine.answer(java_trace(), top=5)
     assert ROOT_CAUSE in answer.query
     assert "disk-full" in [r["id"] for r in answer.results[:3]], [r["id"] for r in answer.results]
+
+
+# a responder's words in the scripts MiniLM does not read (our own sentences: "cannot connect to the database,
+# the disk is full"), each with an error code or an id in Latin letters, which does not make them English
+NON_LATIN = {
+    "ja": "データベースに接続できません。ディスクがいっぱいです ERR_CONNECTION_REFUSED",
+    "zh": "无法连接数据库，磁盘已满，pod-7f9c 一直重启",
+    "ru": "не удаётся подключиться к базе данных, диск переполнен на db01",
+    "el": "δεν είναι δυνατή η σύνδεση με τη βάση δεδομένων, ο δίσκος είναι γεμάτος",
+    "ar": "لا يمكن الاتصال بقاعدة البيانات، القرص ممتلئ E1234",
+    "ko": "데이터베이스에 연결할 수 없습니다. 디스크가 가득 찼습니다",
+    "he": "לא ניתן להתחבר למסד הנתונים, הדיסק מלא ב-/var/lib/postgresql",
+    "th": "ไม่สามารถเชื่อมต่อฐานข้อมูลได้ ดิสก์เต็ม",
+}
+# mixed, most letters Latin: an English log line with a Japanese comment, a Latin error naming a Cyrillic host,
+# an English description quoting a Greek word, a Latin text with a Greek unit
+MIXED = [
+    "2026-12-01 10:02:03 ERROR could not write to the database: No space left on device  # ディスク満杯",
+    "dial tcp: lookup база.пример.рф on 10.0.0.2:53: no such host",
+    "the payment service times out when the Ελλάδα region is selected",
+    "p99 latency is 900 μs above the usual, requests queue up and time out",
+]
+
+
+def test_a_text_mostly_in_a_non_latin_script_is_told_the_model_reads_english():
+    """Found in review: Japanese, Chinese, Russian ... text mostly answered "no known pattern" with no hint why
+    (the bundled model reads English). The note says so; what is searched is the text as it was."""
+    from recur.retrieval.query import NON_LATIN_NOTE
+
+    for lang, text in NON_LATIN.items():
+        p = prepare(text)
+        assert p.non_latin, lang
+        assert p.note == NON_LATIN_NOTE and p.text == text, lang
+    assert "Recur's model reads English" in NON_LATIN_NOTE
+
+
+def test_mixed_text_with_mostly_latin_letters_gets_no_script_note():
+    """An English log line with a Japanese comment, a Latin error with a Cyrillic hostname: no note. Digits,
+    punctuation and ids are no letters either way: a text of them alone is no foreign text."""
+    for text in [*MIXED, "disk full", "E1234 0x7f 10.0.0.2:5432 /var/lib/x", "502!!! ???", ""]:
+        p = prepare(text)
+        assert not p.non_latin and p.note is None, text
+
+
+def test_the_script_note_counts_letters_not_ids_and_follows_the_other_notes():
+    """Ids and codes in Latin letters (a digit, _ / \\ = @ in the word) do not outweigh a sentence in another
+    script; plain English words do. With a log, the note is said after what was searched of it."""
+    from recur.retrieval.query import NON_LATIN_NOTE
+
+    ids = "pod_checkout_7f9c8d ERR_CONNECTION_REFUSED https://api.example.com/v1/orders user=alice@example"
+    assert prepare("接続できません " + ids).non_latin
+    assert not prepare("接続できません connection refused by the primary database").non_latin
+    log = "\n".join(f"2026-12-01T10:00:{i:02d}Z INFO 要求を処理しました {i}" for i in range(20))
+    log += "\n2026-12-01T10:00:30Z ERROR データベースに接続できません"
+    p = prepare(log)
+    assert p.log_lines == 21 and p.text == "データベースに接続できません"
+    assert p.note == f"searched the 1 error line of a 21-line log; {NON_LATIN_NOTE}"
+
+
+def test_recur_suggest_tells_a_japanese_text_that_the_model_reads_english(run):
+    """The CLI says it on stderr, and the JSON answer in its query_note, the text searched as it was."""
+    from recur.retrieval.query import NON_LATIN_NOTE
+
+    res = run("suggest", "--json", "--top", "3", NON_LATIN["ja"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert out["query"] == NON_LATIN["ja"] and out["query_note"] == NON_LATIN_NOTE
+    assert f"recur: {NON_LATIN_NOTE}." in res.stderr

@@ -449,9 +449,15 @@
     return [q, said];
   }
 
-  /* {text, chars, frames, middle, log_lines, log_kept, log_level, log_before, log_unlevelled}: as
-     query.Prepared (0 and "" for a text searched as it is) */
+  /* {text, chars, frames, middle, log_lines, log_kept, log_level, log_before, log_unlevelled, non_latin}: as
+     query.Prepared (0 and "" for a text searched as it is); non_latin of what is searched, as query.prepare */
   function prepare(text, limit) {
+    var p = condense(text, limit);
+    p.non_latin = mostlyNonLatin(p.text);
+    return p;
+  }
+
+  function condense(text, limit) {
     limit = limit || MAX_QUERY_CHARS;
     text = String(text);
     /* colour codes out before condensing, as query.prepare: found in review, the box condensed a
@@ -461,7 +467,7 @@
     text = pasted[0];
     var chars = Array.from(text).length, log = readLog(text);
     var p = { text: text, chars: chars, frames: 0, middle: 0, log_lines: 0, log_kept: 0, log_level: "", log_before: 0,
-              log_unlevelled: 0, alert: "", alerts: 0, alert_resolved: false, alert_note: "" };
+              log_unlevelled: 0, alert: "", alerts: 0, alert_resolved: false, alert_note: "", non_latin: false };
     if (pasted[1]) Object.keys(pasted[1]).forEach(function (k) { p[k] = pasted[1][k]; });
     if (log) {
       p.text = text = log.text; p.log_lines = log.lines; p.log_kept = log.kept; p.log_level = log.level;
@@ -476,6 +482,24 @@
     p.text = middleOut(short, limit);
     p.middle = short.length - Array.from(p.text).length;
     return p;
+  }
+
+  /* query.mostly_non_latin: most letters in a script other than Latin (the model reads English). A letter is
+     \p{L}, Latin by its script property (Python reads its name; they differ on rare modifier letters only); of a
+     word (between blanks) with a digit or one of _ / \\ = @ (an error code, an id, a path) the Latin letters
+     are not counted */
+  var NON_LATIN_NOTE = "most of this text is not in the Latin script; Recur's model reads English: the patterns it knows " +
+    "are matched best by an English description, an error message or a log line";
+  var LETTER = /\p{L}/u, LATIN = /\p{Script=Latin}/u, CODE = /[_\/\\=@]|\p{Nd}/u;
+  function mostlyNonLatin(text) {
+    var latin = 0, other = 0;
+    text.split(/[ \t\n\r\f\v\u3000]+/).forEach(function (word) {
+      var code = CODE.test(word);
+      Array.from(word).forEach(function (ch) {  /* code points, as Python counts them */
+        if (LETTER.test(ch)) { if (LATIN.test(ch)) latin += code ? 0 : 1; else other += 1; }
+      });
+    });
+    return other > latin;
   }
 
   /* query.Prepared.note: what a responder is told, or "" */
@@ -513,6 +537,7 @@
       var what = p.log_lines ? "those lines are" : "the text is " + n(p.chars) + " characters,";
       parts.push(what + " over the " + n(MAX_QUERY_CHARS) + " searched: " + cut.join("; then "));
     }
+    if (p.non_latin) parts.push(NON_LATIN_NOTE);
     return parts.join("; ");
   }
 
