@@ -282,6 +282,21 @@ def test_a_paste_of_wide_characters_is_cut_to_the_body_limit(chromium, server):
     assert vote["pattern"] == "disk-full" and len(vote["query"]) == kept
 
 
+def test_a_cut_text_with_a_note_that_condensed_nothing_is_called_your_text(chromium, server):
+    """A paste mostly in another script gets the note that the model reads English; cut to the body limit,
+    the status went on "Only the first N characters of that were read", "that" meaning nothing: the note
+    condensed nothing. "That" stays for a text a note says was condensed (a log read by its error lines)."""
+    base, _ = server
+    paste = "ディスクがいっぱいです\n" + "\U0001f525" * 19000
+    with box_page(chromium, base + "/", "api") as (page, errors):
+        ask(page, paste)
+        page.wait_for_selector(".recur-suggest__card", timeout=15000)
+        status = page.inner_text(".recur-suggest__status")
+        assert "Recur's model reads English" in status, status
+        assert re.search(r"Only the first [\d,]+ characters of your text were read", status), status
+        assert not errors, errors
+
+
 def test_static_site_says_so_and_falls_back_to_search(chromium, built):
     _, site = built
     with serve_dir(site) as base, box_page(chromium, base + "/index.html", "static") as (page, errors):

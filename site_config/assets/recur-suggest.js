@@ -697,7 +697,8 @@
     if (this.mode === "api" || this.mode === "starting") kept = fitBody(chars, kept, this.maxBody);
     this.readNote = (condensed ? " " + condensed.charAt(0).toUpperCase() + condensed.slice(1) + "." : "") +
       (kept < chars.length ? " Only the first " + kept.toLocaleString("en-US") + " characters of " +
-       (condensed ? "that" : "your text") + " were read (it has " + chars.length.toLocaleString("en-US") + ")." : "");
+       /* "that": the text as the note says it was condensed; a note that cut nothing (the non-Latin one) */
+       (condensed && prepared.text !== text ? "that" : "your text") + " were read (it has " + chars.length.toLocaleString("en-US") + ")." : "");
     text = kept < chars.length || condensed ? chars.slice(0, kept).join("") : text;
     /* Ctrl+Enter sends while an answer is still on its way (the button is disabled, the keys are not): only
        the newest question's answer is shown, or a slower earlier one (a long log) replaced it on arrival */
