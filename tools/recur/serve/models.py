@@ -21,8 +21,8 @@ from pydantic_core import PydanticCustomError
 
 from recur import config
 
-# the alert query builder lives in the retrieval layer, where every surface's pasted alert is read (re-exported)
-from recur.retrieval.alerts import alert_note, alert_query, datasource_problem  # noqa: F401
+# an alert's query, note and datasource problem are read in the retrieval layer, where every surface's pasted alert is
+from recur.retrieval.alerts import alert_note, datasource_problem
 from recur.retrieval.query import MAX_PASTE_CHARS, MAX_QUERY_CHARS
 from recur.util.utf8 import clean
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query, Request
 
+from recur.retrieval.alerts import alert_query
 from recur.serve.deps import JSONResponse, errors, get_engine, get_metrics, get_slot, only_query
 from recur.serve.guard import ApiError
 from recur.serve.models import (
@@ -13,7 +14,6 @@ from recur.serve.models import (
     AlertmanagerIn,
     alert_entry,
     alert_link,
-    alert_query,
     answered,
     is_resolved,
     pattern_bodies,
