@@ -238,6 +238,24 @@ def test_a_due_date_under_another_name_is_named_with_did_you_mean_due(kb_dir):
     )
 
 
+def test_a_slip_key_is_told_by_its_code_not_its_message(kb_dir):
+    """Found in review: the report told a misspelt key (read by no one) from a team's own key by the end of
+    its warning's text, "? (kept, not used)", so rewording the message would have dropped overdue
+    follow-ups from the report without a word. The warning now carries a code, and only the code counts."""
+    from dataclasses import replace
+
+    from recur.kb.check import unread_slips
+    from recur.kb.loader import load_kb
+    from recur.kb.schema import UNUSED_SLIP, is_unused_slip
+
+    path = kb_dir / "incidents/2026/INC-2026-0001.md"
+    path.write_text(path.read_text().replace("flags:", "follow-ups:\n  - {title: Alert, due: 2026-03-05}\nflags:", 1))
+    [slip] = unread_slips(load_kb(kb_dir))
+    assert (slip.field, slip.code) == ("follow-ups", UNUSED_SLIP)
+    assert is_unused_slip(replace(slip, message="a key the format does not have; follow_ups is meant"))
+    assert not is_unused_slip(replace(slip, code=""))  # the same words on a team's own key: not a slip
+
+
 def test_the_by_owner_columns_are_in_the_boards_order_fixes_then_follow_ups(tmp_path):
     """Found in review: `recur report`'s by-owner table gave follow-ups then fixes, the site's board fixes
     then follow-ups; one owner's "1 2 0 0" meant two different things on the two. Both now give fixes,
