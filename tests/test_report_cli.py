@@ -160,22 +160,50 @@ def test_a_file_left_out_is_named_and_fails_the_gate(kb_dir):
     assert plain.exit_code == 0 and where in plain.stderr  # no gate: a warning only
 
 
-def test_json_markdown_and_text_say_which_files_were_left_out(kb_dir, tmp_path):
+def test_json_markdown_and_text_say_which_files_were_left_out(kb_dir, tmp_path, monkeypatch):
+    """Found in review: the JSON named a file from the working folder ("../../tmp/x/kb/incidents/..."),
+    board.json and the site by its path in the KB, so one report run from two folders differed. The JSON
+    (as board.json and MCP's problem_report) and the Markdown (a review document, read elsewhere) name it
+    by its path in the KB; the text and the warnings, on a terminal, as `recur check` does, from there."""
     clean = json.loads(run("report", "--kb", str(kb_dir), "--as-of", "2026-04-01", "--format", "json").output)
     assert clean["left_out"] == []
     where = _break_yaml(kb_dir)
+    monkeypatch.chdir(tmp_path)  # the KB is kb/ from here
     r = CliRunner().invoke(cli, ["report", "--kb", str(kb_dir), "--as-of", "2026-04-01", "--format", "json"])
     b = json.loads(r.stdout)
     assert set(clean) == set(b) and "counts" in b and "reviews" in b  # the other keys are unchanged
-    [left] = b["left_out"]  # the path as `recur check` shows it (relative to the working folder)
-    assert left["path"].endswith("kb/incidents/2026/INC-2026-0001.md") and left["line"] == 3
+    [left] = b["left_out"]
+    assert (left["path"], left["line"]) == ("incidents/2026/INC-2026-0001.md", 3)
     assert left["field"] == "title" and left["message"].startswith("YAML does not parse")
-    for fmt in ("markdown", "text"):
+    assert f"\n  kb/{where}" in r.stderr, r.stderr  # the warning: from here
+    for fmt, shown in (("markdown", f"- `{where}"), ("text", f"  kb/{where}")):
         out = tmp_path / f"review.{fmt}"
         args = ["report", "--kb", str(kb_dir), "--as-of", "2026-04-01", "--format", fmt, "--out", str(out)]
         assert CliRunner().invoke(cli, args).exit_code == 0
         text = out.read_text()
-        assert "Left out of this report: 1 file(s) with errors" in text and where in text, (fmt, text)
+        assert "Left out of this report: 1 file(s) with errors" in text and shown in text, (fmt, text)
+    monkeypatch.chdir(kb_dir / "incidents")  # JSON and Markdown the same wherever they are made
+    again = CliRunner().invoke(cli, ["report", "--kb", str(kb_dir), "--as-of", "2026-04-01", "--format", "json"])
+    assert json.loads(again.stdout)["left_out"] == b["left_out"] and "  2026/INC-2026-0001.md:3:" in again.stderr
+
+
+def test_a_file_is_named_by_its_path_in_the_kb_a_symlinked_folder_too(tmp_path, monkeypatch):
+    """``in_kb`` undoes ``display_path`` as written, links not resolved: an incidents/ folder linked
+    from elsewhere is still incidents/ in the KB (the site's own reader resolved it and gave the bare
+    file name), and a file outside the KB is named by its name, never by a path of this machine."""
+    import os
+
+    from recur.kb.loader import display_path, in_kb
+
+    kb, elsewhere = tmp_path / "repo/kb", tmp_path / "shared/incidents"
+    (elsewhere / "2026").mkdir(parents=True)
+    kb.mkdir(parents=True)
+    os.symlink(elsewhere, kb / "incidents")
+    monkeypatch.chdir(tmp_path / "repo")
+    shown = display_path(kb / "incidents/2026/INC-2026-0001.md")
+    assert (shown, in_kb(shown, kb)) == ("kb/incidents/2026/INC-2026-0001.md", "incidents/2026/INC-2026-0001.md")
+    assert in_kb(display_path(tmp_path / "other/x.md"), kb) == "x.md"
+    assert in_kb(display_path(kb / "recur.yml"), kb) == "recur.yml"
 
 
 def test_a_misspelt_follow_ups_key_is_named_and_fails_the_gate(kb_dir, tmp_path):
@@ -236,6 +264,24 @@ def test_a_due_date_under_another_name_is_named_with_did_you_mean_due(kb_dir):
     assert (
         "follow_ups[0].dew: warning: unknown key in follow_ups[0]: did you mean 'due'? (kept, not used)" in check.output
     )
+
+
+def test_a_slip_key_is_told_by_its_code_not_its_message(kb_dir):
+    """Found in review: the report told a misspelt key (read by no one) from a team's own key by the end of
+    its warning's text, "? (kept, not used)", so rewording the message would have dropped overdue
+    follow-ups from the report without a word. The warning now carries a code, and only the code counts."""
+    from dataclasses import replace
+
+    from recur.kb.check import unread_slips
+    from recur.kb.loader import load_kb
+    from recur.kb.schema import UNUSED_SLIP, is_unused_slip
+
+    path = kb_dir / "incidents/2026/INC-2026-0001.md"
+    path.write_text(path.read_text().replace("flags:", "follow-ups:\n  - {title: Alert, due: 2026-03-05}\nflags:", 1))
+    [slip] = unread_slips(load_kb(kb_dir))
+    assert (slip.field, slip.code) == ("follow-ups", UNUSED_SLIP)
+    assert is_unused_slip(replace(slip, message="a key the format does not have; follow_ups is meant"))
+    assert not is_unused_slip(replace(slip, code=""))  # the same words on a team's own key: not a slip
 
 
 def test_the_by_owner_columns_are_in_the_boards_order_fixes_then_follow_ups(tmp_path):

@@ -474,6 +474,11 @@ def test_lists_of_incidents_stop_at_as_of_as_the_board_does(kb):
         ("- a\n\n  - n1\n  - n2\n- b", "<li>n2</li>\n</ul>\n</li>\n<li>\n<p>b</p>"),
         ("- a\n\n    more\n    - nested\n- b", "<p>more</p>\n<ul>\n<li>nested</li>\n</ul>\n</li>\n<li>\n<p>b</p>"),
         ("- a\n  - n1\n- b", "<li>a<ul>\n<li>n1</li>\n</ul>\n</li>\n<li>b</li>"),  # no blank line: stays tight
+        # fences read as the checks read them (parse.outside_fences): a "```" inside a "````" block is code,
+        # not its end (the list in the block was re-spaced and the open box below it shown as "[ ]")
+        ("````\n```\n- x\n````\n\n- [ ] open", "<code>```\n- x\n</code>"),
+        ("````\n```\n- x\n````\n\n- [ ] open", "<li>" + '<b class="rb r-task-open">open</b> open</li>'),
+        ("Then:\n~~~\n- a list, the fence never closed", "<li>a list, the fence never closed</li>"),
     ],
 )
 def test_kb_lists_render_as_github_shows_them(written, shown):

@@ -136,7 +136,7 @@ def _unannotated(problems: list, left: int, workspace) -> None:
             # appended, as GitHub documents it: the runner owns the file, and the step's other commands
             # (make check, then make similar) add theirs to it; one write, so no half summary is read
             with open(summary, "a", encoding="utf-8") as fh:
-                fh.write(github_summary(problems, workspace) + "\n")
+                fh.write(github_summary(problems, left, workspace) + "\n")
             where = "the job summary lists them all with their files"
         except OSError as exc:
             click.echo(f"recur check: cannot write the job summary {summary}: {exc.strerror or exc}", err=True)

@@ -9,7 +9,15 @@ import click
 
 from recur.cli.options import OutFile, kb_option
 from recur.cli.render import for_terminal
-from recur.problems.report import FAIL_ON, failures, left_out_line, render_markdown, render_text, report_board
+from recur.problems.report import (
+    FAIL_ON,
+    failures,
+    left_out_line,
+    not_counted,
+    render_markdown,
+    render_text,
+    report_board,
+)
 from recur.util.dates import given_date
 
 
@@ -48,30 +56,33 @@ def report(kb_dir, fmt, as_of, fail_on, out):
     from recur.kb.loader import load_kb
 
     day = given_date(as_of, "--as-of")
-    b = report_board(load_kb(kb_dir), day)
+    kb = load_kb(kb_dir)
+    b = report_board(kb, day)  # JSON and Markdown, read away from here: each file by its path in the KB
     shown = for_terminal(b)  # text for people: no control character from the KB acts on their terminal
-    bad = shown["left_out"]  # a file with errors, or a second file with one id: its incidents are not counted
+    # the warnings, the gate and the text, on a terminal: each file as `recur check` names it, from here
+    here = {**shown, **for_terminal(not_counted(kb, here=True))}
+    bad = here["left_out"]  # a file with errors, or a second file with one id: its incidents are not counted
     if bad:
         click.echo(f"warning: {len(bad)} file(s) with errors left out of the report (run: recur check):", err=True)
         for x in bad:
             click.echo(f"  {left_out_line(x)}", err=True)
-    if shown["unread"]:  # counted, but a key that looks misspelt (follow-ups:) holds items it did not read
-        click.echo(f"warning: {len(shown['unread'])} key(s) that look misspelt, not read (run: recur check):", err=True)
-        for x in shown["unread"]:
+    if here["unread"]:  # counted, but a key that looks misspelt (follow-ups:) holds items it did not read
+        click.echo(f"warning: {len(here['unread'])} key(s) that look misspelt, not read (run: recur check):", err=True)
+        for x in here["unread"]:
             click.echo(f"  {left_out_line(x)}", err=True)
     if fmt == "json":
         text = json.dumps(b, ensure_ascii=False, indent=1) + "\n"
     elif fmt == "markdown":
         text = render_markdown(shown)
     else:
-        text = render_text(shown, style=click.style)
+        text = render_text(here, style=click.style)
     if out:
         from recur.util.files import write_atomic
 
         write_atomic(out, click.unstyle(text), overwrite=True)
     else:
         click.echo(text, nl=False)
-    _gate(shown, fail_on)
+    _gate(here, fail_on)
 
 
 def _gate(b: dict, fail_on: tuple) -> None:

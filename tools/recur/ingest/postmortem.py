@@ -1336,20 +1336,21 @@ def _minutes_between(a: tuple, b: tuple) -> tuple:
     return (b[1] - a[1] + shift) % 1440, ""
 
 
-def _end_field(pm: Postmortem) -> tuple | None:
-    """(value, where) of the incident's end: the End: field, else a Resolved:/Recovered: one. A Mitigated: field is never the end: with no other, the
-    duration note says it was not taken from it."""
+def _end_field(pm: Postmortem) -> tuple[tuple | None, str]:
+    """((value, where) of the incident's end, or None; the duration note to give when there is none).
+    The end is the End: field, else a Resolved:/Recovered: one. A Mitigated: field is never the end:
+    with no other, the note says the duration was not taken from it ("" when there is nothing to say)."""
     if pm.end is not None:
-        return pm.end
+        return pm.end, ""
     if pm.resolved is not None:
-        return pm.resolved
-    if pm.mitigated is not None and pm.start is not None and pm.duration_minutes is None:
-        value, where = pm.mitigated
-        pm.duration_note = (
-            f"duration: not taken from {where} ({value!r}): mitigated is not the end of the incident "
-            "(no End:, Resolved: or Recovered: line); left empty"
-        )
-    return None
+        return pm.resolved, ""
+    if pm.mitigated is None or pm.start is None or pm.duration_minutes is not None:
+        return None, ""
+    value, where = pm.mitigated
+    return None, (
+        f"duration: not taken from {where} ({value!r}): mitigated is not the end of the incident "
+        "(no End:, Resolved: or Recovered: line); left empty"
+    )
 
 
 def _start_end_duration(pm: Postmortem) -> None:
@@ -1358,7 +1359,10 @@ def _start_end_duration(pm: Postmortem) -> None:
     end's time is before the start's ("23:40" to "00:25": 45 minutes). A postmortem with only these two
     had no duration. Never negative: an end before its start, or times in two named zones, give none,
     said in the note. An end field not used is said in the import's notes, not dropped unsaid."""
-    if (ended := _end_field(pm)) is None:
+    ended, note = _end_field(pm)
+    if ended is None:
+        if note:
+            pm.duration_note = note
         return
     # a Resolved: line not used stays named in the notes (_set_meta put it there); an End: is named here
     said = ended is pm.end

@@ -493,20 +493,17 @@ def github_annotated(problems: list[Problem]) -> tuple[list[Problem], list[Probl
     return annotated, rest
 
 
-def unannotated(problems: list[Problem]) -> int:
-    """How many of ``problems``, printed by `recur check --format github` in one step, have no annotation."""
-    return len(github_annotated(problems)[1])
-
-
 def github_notice(title: str, message: str) -> str:
     """A workflow command for a notice of no file: shown among the run's annotations."""
     return f"::notice title={_command_property(title)}::{_command_data(message)}"
 
 
-def github_summary(problems: list[Problem], workspace=None) -> str:
+def github_summary(problems: list[Problem], unannotated: int, workspace=None) -> str:
     """Every one of ``problems`` as Markdown for a GitHub job summary (the file GITHUB_STEP_SUMMARY names):
     a heading with the counts and one table row per problem, its file named as its annotation names it.
-    Cells are escaped so a message's ``|`` keeps its row and ``<`` is shown, not read as HTML."""
+    ``unannotated``: how many of them have no annotation (``github_annotated``'s rest, which the caller
+    has already split off to print them). Cells are escaped so a message's ``|`` keeps its row and
+    ``<`` is shown, not read as HTML."""
     counts = {level: sum(p.level == level for p in problems) for level in ("error", "warning", "notice")}
     rows = [
         f"| {p.level} | {_cell(_repo_path(p.path, workspace))} | {p.line if p.line > 0 else ''} | "
@@ -518,7 +515,7 @@ def github_summary(problems: list[Problem], workspace=None) -> str:
             f"### recur check: {counts['error']} error(s), {counts['warning']} warning(s), {counts['notice']} notice(s)",
             "",
             f"GitHub annotates at most {ANNOTATED_PER_LEVEL} problems of each level of a step: "
-            f"{unannotated(problems)} of these {len(problems)} are not annotated in the pull request.",
+            f"{unannotated} of these {len(problems)} are not annotated in the pull request.",
             "",
             "| level | file | line | field | message |",
             "|---|---|---|---|---|",

@@ -81,6 +81,18 @@ def display_path(path: Path) -> str:
         return path.as_posix()
 
 
+def in_kb(shown: str, root) -> str:
+    """A path as ``display_path`` shows it (from the working folder) as a path in the KB at ``root``, as
+    a record's relpath (``incidents/2026/INC-2026-0110.md``): for what is read away from this folder
+    (the site, JSON); a file outside the KB by its name. Undone as ``display_path`` made it, without
+    resolving links: a symlinked folder in the KB stays in it."""
+    try:
+        inside = os.path.relpath(os.path.abspath(shown), os.path.abspath(root))
+    except ValueError:  # another drive
+        return Path(shown).name
+    return Path(shown).name if inside == os.pardir or inside.startswith(os.pardir + os.sep) else Path(inside).as_posix()
+
+
 def require_patterns(kb: KB, ids, field: str, *, listed_by: str | None = None) -> None:
     """Raise one error naming every id that no pattern file has, each with the ids it was probably meant to
     be. ``listed_by``: the caller is a program, not a person in the KB's checkout (MCP's record_incident):

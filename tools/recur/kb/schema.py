@@ -257,8 +257,8 @@ class Validator:
             message = f"unknown key in {name}: did you mean '{meant}'? ({meant} is required, and there is none)"
             self.problems.append(Problem(self.relpath, line, dotted, message))
         elif meant:
-            message = f"unknown key in {name}: did you mean '{meant}'? {SLIP_UNUSED}"
-            self.problems.append(Problem(self.relpath, line, dotted, message, "warning"))
+            message = f"unknown key in {name}: did you mean '{meant}'? (kept, not used)"
+            self.problems.append(Problem(self.relpath, line, dotted, message, "warning", code=UNUSED_SLIP))
         elif home := _home_of(str(key), schema):  # "due:" at the top of a pattern: most likely fix's
             # a team's own "status:" on incidents is as likely: --strict does not fail on it either
             message = (
@@ -436,13 +436,14 @@ class Validator:
         return cleaned
 
 
-SLIP_UNUSED = "(kept, not used)"  # the end of the warning of a key that is a slip of one the format has
+UNUSED_SLIP = "unused-slip"  # the code of the warning of a key that is a slip of one the format has
 
 
 def is_unused_slip(problem) -> bool:
     """``problem`` is the warning of a key that looks like a slip of one the format has (``followups:``,
-    ``Due:`` in a follow-up): the record is kept, but what the key holds is not read."""
-    return problem.level == "warning" and problem.message.endswith(f"? {SLIP_UNUSED}")
+    ``Due:`` in a follow-up): the record is kept, but what the key holds is not read. Told by its code,
+    not its message, so the message can be reworded."""
+    return problem.code == UNUSED_SLIP
 
 
 def meant_key(key, schema: dict) -> str | None:

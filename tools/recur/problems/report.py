@@ -282,23 +282,31 @@ def render_markdown(b: dict) -> str:
 
 
 def report_board(kb, day) -> dict:
-    """The board as `recur report` and MCP's problem_report give it: with ``left_out``, the files
-    with errors it could not count (``kb.check.left_out_problems``), and ``unread``, the keys of
-    records it counts that look like a slip of a format key, whose contents it did not read
-    (``kb.check.unread_slips``)."""
-    from recur.kb.check import left_out_problems, unread_slips
+    """The board as `recur report --format json`, its Markdown, MCP's problem_report and the site give
+    it: with ``not_counted(kb)``, each file by its path in the KB."""
     from recur.problems.board import board
 
-    return {
-        **board(kb, day),
-        "left_out": left_out_json(left_out_problems(kb)),
-        "unread": left_out_json(unread_slips(kb)),  # a slip of a key (followups:): its items not counted
-    }
+    return {**board(kb, day), **not_counted(kb)}
 
 
-def left_out_json(problems) -> list[dict]:
-    """The files left out of the report (``kb.check.left_out_problems``) as the JSON ``left_out`` key."""
-    return [{"path": p.path, "line": p.line, "field": p.field, "message": p.message} for p in problems]
+def not_counted(kb, here: bool = False) -> dict:
+    """What the board could not count: ``left_out``, the files with errors (``kb.check.left_out_problems``),
+    and ``unread``, the keys of records it counts that look like a slip of a format key, whose contents
+    it did not read (``kb.check.unread_slips``). Each file by its path in the KB
+    (``incidents/2026/INC-2026-0001.md``), as board.json and the index's manifest name them, the same
+    wherever the report was made; ``here``: as `recur check` prints it, from the working folder, for a
+    terminal, where it is opened from (docs/cli.md, `recur report`)."""
+    from recur.kb.check import left_out_problems, unread_slips
+    from recur.kb.loader import in_kb
+
+    def json(problems) -> list[dict]:
+        return [
+            {"path": p.path if here else in_kb(p.path, kb.root), "line": p.line, "field": p.field, "message": p.message}
+            for p in problems
+        ]
+
+    # unread: a slip of a key (followups:), its items not counted
+    return {"left_out": json(left_out_problems(kb)), "unread": json(unread_slips(kb))}
 
 
 def left_out_line(x: dict) -> str:

@@ -241,14 +241,23 @@ def _refuse_missing_hub_model(spec: ModelSpec) -> None:
     file here (the library says what is wrong with it)."""
     if not spec.model_id.startswith("hub:") or os.path.exists(spec.path):
         return
-    if _hub_cache_holding(spec.path)[1]:
+    where, held = _hub_cache_holding(spec.path)
+    if held:
         return
     try:
         from huggingface_hub import constants
     except ImportError:  # pragma: no cover - a broken install: loading says what is missing
         return
     if constants.is_offline_mode():
-        raise _not_loaded(spec, LookupError("not in the local cache"))
+        raise _not_in_cache(spec, where)  # the caches just looked in: not scanned again by _not_loaded
+
+
+def _not_in_cache(spec: ModelSpec, where: str) -> RecurError:
+    """A hub name no folder and no cache (``where``, in words) holds."""
+    return RecurError(
+        f"model {spec.path!r} is not installed here: no such folder, and no model of that name in "
+        f"{where}. {NEVER_DOWNLOADS}."
+    )
 
 
 def _not_loaded(spec: ModelSpec, exc: Exception) -> RecurError:
@@ -258,10 +267,7 @@ def _not_loaded(spec: ModelSpec, exc: Exception) -> RecurError:
     if spec.model_id.startswith("hub:"):
         where, held = _hub_cache_holding(spec.path)
         if not held:
-            return RecurError(
-                f"model {spec.path!r} is not installed here: no such folder, and no model of that name in "
-                f"{where}. {NEVER_DOWNLOADS}."
-            )
+            return _not_in_cache(spec, where)
     said = (str(exc).strip().splitlines() or [type(exc).__name__])[0].rstrip(".")  # it ended "files.." before
     if spec.path and (Path(spec.path) / TUNED_MANIFEST).is_file():
         # a tuned model (recur tune wrote it): "pass a sentence-transformers model folder" sent people

@@ -163,10 +163,9 @@ def prepare(kb_path, src_dir, *, as_of: dt.date, edit_url: str | None = None, in
     warning = problems_warning(kb, kb_path, cross_checks(kb))
     if warning:
         log.warning(warning)
-    # with left_out and unread, as recur report gives it: the board page says what it could not count
+    # with left_out and unread, as recur report gives it: the board page says what it could not count, each
+    # file by its path in the KB (a published page and board.json name no path of the build machine)
     b = report_board(kb, as_of)
-    for key in ("left_out", "unread"):  # a published page (and board.json) names no path of the build machine
-        b[key] = [{**x, "path": _in_kb(x["path"], kb.root)} for x in b[key]]
     stats = generate(kb, src_dir, as_of=as_of, board=b, lookalikes=lookalikes_for(kb, index_path),
                      edit_base=edit_url, model=find_model(kb_path, model_dir), extra_dir=extra_dir)
     state["own_files"] = frozenset(stats["own"])
@@ -304,12 +303,3 @@ def on_post_build(config, **kwargs):
         made_by = "mkdocs with the recur plugin"
         marker = site_marker(made_by, state.get("kb_files"), state.get("kb_content"), config.site_url or None)
         (Path(config.site_dir) / SITE_MARKER).write_text(marker)
-
-
-def _in_kb(path: str, root) -> str:
-    """``path`` as `recur check` prints it (from the working folder) as the records' own relpath,
-    ``incidents/2026/INC-2026-0110.md``; a file outside the KB by its name."""
-    try:
-        return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
-    except ValueError:
-        return Path(path).name

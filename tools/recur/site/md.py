@@ -7,7 +7,7 @@ import html
 import posixpath
 import re
 
-from recur.kb.parse import MARKDOWN_EXTENSIONS
+from recur.kb.parse import MARKDOWN_EXTENSIONS, outside_fences
 from recur.kb.writer import dumps
 from recur.util.text import slugify
 
@@ -26,15 +26,15 @@ _SCRIPT_URL = re.compile(r"\]\(\s*(?:javascript|vbscript|data):[^()\s]*(?:\([^()
 
 
 _LIST_LINE = re.compile(r"^( *)(?:[-*+]|\d{1,9}[.)])[ \t]+\S")
-_FENCE_LINE = re.compile(r"^ *(```|~~~)")
 
 
-def _fenced(line: str, fence: str | None) -> tuple[bool, str | None]:
-    """(whether ``line`` opens, closes or is inside a fenced block, the fence still open after it)."""
-    opener = _FENCE_LINE.match(line)
-    if fence is not None:
-        return True, None if opener and opener.group(1) == fence else fence
-    return (True, opener.group(1)) if opener else (False, None)
+def _fenced_lines(lines: list[str]) -> set[int]:
+    """Indices of the ``lines`` that are fenced code or a fence line, left as written: those the checks'
+    reader of fences (``parse.outside_fences``, as Markdown reads them) does not yield as text. It
+    was a reader of its own here, which closed a "````" block at a "```" inside it (and fixed the
+    lists and task boxes of the code below), and took a fence never closed for code to the end."""
+    text = {n for n, _ in outside_fences(lines)}
+    return {n for n in range(len(lines)) if n not in text}
 
 
 def indented_code_fenced(text: str) -> str:
@@ -42,10 +42,11 @@ def indented_code_fenced(text: str) -> str:
     what follows escapes raw HTML outside code, and it did not know an indented block for code, so
     ``<node>`` in one was escaped twice and shown as ``&lt;node>``. Lines in a list stay as they are
     (there 4 spaces continue an item)."""
-    out, fence, prev, block = [], None, "blank", False
-    for line in text.split("\n"):
-        fenced, fence = _fenced(line, fence) if not block else (False, None)
-        if fenced:
+    out, prev, block = [], "blank", False
+    lines = text.split("\n")
+    fenced = _fenced_lines(lines)
+    for n, line in enumerate(lines):
+        if n in fenced and not block:
             out.append(line)
             prev = "text"
             continue
@@ -91,10 +92,10 @@ def gfm_lists(text: str) -> str:
     line first, else the items run into the paragraph as text), a nested list indented by 2 or 3
     spaces nests (Python-Markdown needs 4 per level), and in a list with a blank line in it an item
     is not taken into the block above it (``_absorbed``). Fenced blocks are left as they are."""
-    lines, out, fence, prev, unit, loose = text.split("\n"), [], None, "blank", 0, False
-    for line in lines:
-        fenced, fence = _fenced(line, fence)
-        if fenced:
+    lines, out, prev, unit, loose = text.split("\n"), [], "blank", 0, False
+    fenced = _fenced_lines(lines)
+    for n, line in enumerate(lines):
+        if n in fenced:
             out.append(line)
             prev = "text"
             continue
@@ -160,10 +161,11 @@ _TASK_ITEM = re.compile(r"^( *(?:[-*+]|\d{1,9}[.)])[ \t]+)\[([ xX])\](?=[ \t]+\S
 
 def task_marks(text: str) -> str:
     """``text`` with the boxes of its task list items, outside fenced blocks, as ``_TASK`` marks."""
-    out, fence = [], None
-    for line in text.split("\n"):
-        fenced, fence = _fenced(line, fence)
-        if not fenced:
+    lines = text.split("\n")
+    fenced = _fenced_lines(lines)
+    out = []
+    for n, line in enumerate(lines):
+        if n not in fenced:
             line = _TASK_ITEM.sub(lambda m: m.group(1) + _TASK["open" if m.group(2) == " " else "done"], line)
         out.append(line)
     return "\n".join(out)

@@ -36,6 +36,9 @@ class Problem:
     # a warning --strict does not fail on: a team's own front-matter key, which the KB format says to
     # keep and warn of, never fail (the CI `recur init` writes runs check --strict; found in review)
     strict: bool = True
+    # what the finding is, for code that acts on one kind (``UNUSED_SLIP``): the message is for people and
+    # may be reworded; "" for a finding nothing looks for
+    code: str = ""
 
     @property
     def is_error(self) -> bool:
