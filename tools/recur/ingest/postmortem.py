@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field, fields
 
 from recur.ingest.action_items import from_mappings, merged, parse_action_items, table_cells
+from recur.ingest.pm_clock import minutes_between, moment
 from recur.ingest.pm_markup import drop_html_comments, grid_tables, to_markdown
 from recur.ingest.pm_severity import candidates, mentions
 from recur.ingest.pm_text import (
@@ -1292,50 +1293,6 @@ def _prose_duration(pm: Postmortem) -> None:
                 return
 
 
-# a time of day in a Start:/End: field, "23:40", "03:12:40 UTC", "2026-03-14T23:40:00Z", "11:40 pm PST"
-_CLOCK = re.compile(
-    r"(?<![\d:.])(\d{1,2}):(\d\d)(?::\d\d(?:\.\d+)?)?(?:[ \t]*([ap])\.?m\b\.?)?"
-    r"(?:[ \t]*(Z|[+-]\d\d:?\d\d|[A-Z]{2,5}\b))?(?![\d:])",
-    re.I,
-)
-_UTC = {"Z", "UTC", "GMT", "+00:00", "+0000", "-00:00"}
-
-
-def _moment(text: str) -> tuple | None:
-    """(date or None, minute of the day, zone or None) of a Start:/End: value; None without a time."""
-    m = _CLOCK.search(text)
-    hour, minute = (int(m.group(1)), int(m.group(2))) if m else (99, 99)
-    if m and m.group(3) and 1 <= hour <= 12:
-        hour = hour % 12 + (12 if m.group(3).lower() == "p" else 0)
-    if hour > 23 or minute > 59:
-        return None
-    zone = (m.group(4) or "").upper() or None
-    return find_date(text)[0], hour * 60 + minute, "UTC" if zone in _UTC else zone
-
-
-def _offset(zone: str | None) -> int | None:
-    """Minutes east of UTC of a zone written as an offset ("UTC", "Z", "+01:00", "-0530"); None for a
-    name ("CET", "PST"), which says no offset without a calendar of its rules."""
-    if zone == "UTC":
-        return 0
-    m = re.fullmatch(r"([+-])(\d\d):?(\d\d)", zone or "")
-    return None if m is None else (1 if m.group(1) == "+" else -1) * (int(m.group(2)) * 60 + int(m.group(3)))
-
-
-def _minutes_between(a: tuple, b: tuple) -> tuple:
-    """(minutes from moment ``a`` to ``b`` or None, why none). Both with an offset ("…T09:12:00Z" and
-    "…T10:20:00+01:00"): counted in UTC (two zones used to give none); two named zones that differ:
-    none; a time without its date: the same day, or the next when it is earlier."""
-    shift = 0
-    if a[2] and b[2] and a[2] != b[2]:
-        if _offset(a[2]) is None or _offset(b[2]) is None:
-            return None, "their times are in two zones"
-        shift = _offset(a[2]) - _offset(b[2])
-    if a[0] and b[0]:
-        return (b[0] - a[0]).days * 1440 + b[1] - a[1] + shift, "the end is before the start"
-    return (b[1] - a[1] + shift) % 1440, ""
-
-
 def _end_field(pm: Postmortem) -> tuple | None:
     """(value, where) of the incident's end: the End: field, else a Resolved:/Recovered: one. A Mitigated: field is never the end: with no other, the
     duration note says it was not taken from it."""
@@ -1356,8 +1313,9 @@ def _start_end_duration(pm: Postmortem) -> None:
     """The duration from the Start: and End: (else Resolved: or Recovered:) fields when no field gives
     one and both read as times: the dates they give, else the same day, or across midnight when the
     end's time is before the start's ("23:40" to "00:25": 45 minutes). A postmortem with only these two
-    had no duration. Never negative: an end before its start, or times in two named zones, give none,
-    said in the note. An end field not used is said in the import's notes, not dropped unsaid."""
+    had no duration. Times in two zones are counted in UTC (pm_clock), how a zone was read said in the
+    note. Never negative: an end before its start, or a zone not read ("IST"), give none, said in the
+    note. An end field not used is said in the import's notes, not dropped unsaid."""
     if (ended := _end_field(pm)) is None:
         return
     # a Resolved: line not used stays named in the notes (_set_meta put it there); an End: is named here
@@ -1367,8 +1325,8 @@ def _start_end_duration(pm: Postmortem) -> None:
             _unkept(pm, "end", ended[0])
         return
     (start, s_where), (end, e_where) = pm.start, ended
-    a, b = _moment(start), _moment(end)
-    minutes, why = _minutes_between(a, b) if a and b else (None, "no time of day in one of them")
+    a, b = moment(start), moment(end)
+    minutes, why, zones = minutes_between(a, b) if a and b else (None, "no time of day in one of them", [])
     if minutes is None or minutes < 0:
         pm.duration_note = f"duration: not read from {s_where} ({start!r}) and {e_where} ({end!r}): {why}; left empty"
         if said:
@@ -1379,6 +1337,7 @@ def _start_end_duration(pm: Postmortem) -> None:
             pm.unkept.remove(f"resolved: {_flat(end)[:120]}")
     pm.duration_minutes = minutes
     pm.duration_note = f"duration: {minutes} minutes from {s_where} ({start!r}) to {e_where} ({end!r})"
+    pm.duration_note += "".join(f"; {how}" for how in zones)  # how a zone was read: the user checks it
 
 
 def _plain_text(pm: Postmortem, controls: int) -> None:
