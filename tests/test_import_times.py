@@ -99,3 +99,13 @@ def test_the_zone_table_in_the_docs_is_the_one_read():
     assert documented == ZONES
     for name in (*ASSUMED, *AMBIGUOUS, *US_GENERIC):
         assert f"`{name}`" in section, name
+
+
+def test_dates_without_times_give_no_duration_and_the_note_says_the_days():
+    # the record's duration is minutes of user-visible impact (kb-format), which days do not say: the
+    # note said only "no time of day in one of them"
+    pm = _start_end("2026-10-21", "2026-10-23")
+    assert pm.duration_minutes is None and pm.date == dt.date(2026, 10, 21)
+    assert "dates without times (3 calendar days) say no minutes of impact; left empty" in pm.duration_note
+    assert "(1 calendar day)" in _start_end("Oct 21, 2026", "Oct 21, 2026").duration_note
+    assert "no time of day in one of them" in _start_end("2026-10-21 09:00", "2026-10-23").duration_note

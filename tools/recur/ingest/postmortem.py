@@ -1309,6 +1309,18 @@ def _end_field(pm: Postmortem) -> tuple | None:
     return None
 
 
+def _no_time(start: str, end: str) -> str:
+    """Why a Start: and an End: with no time of day give no duration. Dates alone ("2026-10-21" to
+    "2026-10-23") say the days the incident fell in, not the minutes users were affected, which is
+    what the record's duration is (kb-format: duration_minutes, user-visible impact): a 10-minute
+    outage on the 21st fits them as well as three days do. Left empty, the days said."""
+    first, last = find_date(start)[0], find_date(end)[0]
+    if first and last and last >= first and not (moment(start) or moment(end)):
+        days = (last - first).days + 1
+        return f"dates without times ({days} calendar day{'s' * (days > 1)}) say no minutes of impact"
+    return "no time of day in one of them"
+
+
 def _start_end_duration(pm: Postmortem) -> None:
     """The duration from the Start: and End: (else Resolved: or Recovered:) fields when no field gives
     one and both read as times: the dates they give, else the same day, or across midnight when the
@@ -1326,7 +1338,7 @@ def _start_end_duration(pm: Postmortem) -> None:
         return
     (start, s_where), (end, e_where) = pm.start, ended
     a, b = moment(start), moment(end)
-    minutes, why, zones = minutes_between(a, b) if a and b else (None, "no time of day in one of them", [])
+    minutes, why, zones = minutes_between(a, b) if a and b else (None, _no_time(start, end), [])
     if minutes is None or minutes < 0:
         pm.duration_note = f"duration: not read from {s_where} ({start!r}) and {e_where} ({end!r}): {why}; left empty"
         if said:
