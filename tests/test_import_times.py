@@ -109,3 +109,27 @@ def test_dates_without_times_give_no_duration_and_the_note_says_the_days():
     assert "dates without times (3 calendar days) say no minutes of impact; left empty" in pm.duration_note
     assert "(1 calendar day)" in _start_end("Oct 21, 2026", "Oct 21, 2026").duration_note
     assert "no time of day in one of them" in _start_end("2026-10-21 09:00", "2026-10-23").duration_note
+
+
+def _summary(text: str):
+    return parse(f"# Checkout down\n\n## Summary\n{text}\n\n## Impact\nUsers could not pay.\n")
+
+
+def test_a_range_of_times_in_prose_with_a_zone_after_each_is_the_duration():
+    # "from 09:12 UTC to 10:05 UTC": the zone between the times made both times of day, no duration;
+    # "between 14:05 and 14:50 CET", one zone at the end, was read
+    pm = _summary("Checkout failed from 09:12 UTC to 10:05 UTC for every user.")
+    assert pm.duration_minutes == 53
+    assert (
+        pm.duration_note
+        == "duration: 53 minutes read from the Summary ('from 09:12 UTC to 10:05 UTC'): no field says it"
+    )
+    two = _summary("Checkout failed from 14:05 CET to 13:50 UTC.")
+    assert two.duration_minutes == 45 and two.duration_note.endswith("; CET read as UTC+01:00")
+    assert _summary("Checkout failed between 9:12am and 10:05am PT.").duration_minutes == 53
+    assert _summary("Checkout failed from 11:40 PM to 12:25 AM EST.").duration_minutes == 45
+    assert _summary("Checkout failed between 14:05 and 14:50 CET.").duration_minutes == 45  # as before
+    unread = _summary("Checkout failed from 14:05 IST to 13:50 UTC.")
+    assert unread.duration_minutes is None and "IST may be India" in unread.duration_note
+    # a duration the prose says first is still the one read
+    assert _summary("Checkout failed for 66 minutes from 14:05 CET.").duration_minutes == 66

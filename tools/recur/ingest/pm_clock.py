@@ -144,3 +144,24 @@ def minutes_between(a: Moment, b: Moment) -> tuple[int | None, str, list[str]]:
     if a.day and b.day:
         return (b.day - a.day).days * 1440 + b.minute - a.minute + shift, "the end is before the start", notes
     return (b.minute - a.minute + shift) % 1440, "", notes
+
+
+# between the two times of a range in prose: "from 09:12 UTC to 10:05 UTC", "between 14:05 CET and 15:20 CET"
+_RANGE_SEP = re.compile(r"[ \t]*(?:-{1,2}|–|—|to|until|till|and)[ \t]*", re.I)
+
+
+def zoned_range(text: str) -> tuple[int | None, str, list[str]] | None:
+    """(minutes or None, the words read, notes or why none) of a range of two times opening ``text`` whose first
+    names its zone or am/pm ("09:12 UTC to 10:05 UTC", "9:12am to 10:05am PT": the words between the
+    times kept pm_text from reading them as a range); None for any other text. One zone is both
+    times', as a sentence says it ("between 9:12am and 10:05am PT")."""
+    first = _CLOCK.match(text)
+    sep = _RANGE_SEP.match(text, first.end()) if first else None
+    second = _CLOCK.match(text, sep.end()) if sep else None
+    a, b = (moment(first.group(0)), moment(second.group(0))) if second else (None, None)
+    if a is None or b is None or (a.zone is None and not first.group(3)):
+        return None
+    zone = a.zone or b.zone
+    a, b = Moment(a.day, a.minute, zone, a.words), Moment(b.day, b.minute, b.zone or zone, b.words)
+    minutes, why, notes = minutes_between(a, b)
+    return minutes, text[: second.end()].strip(), notes if minutes is not None else [why]

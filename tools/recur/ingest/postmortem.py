@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field, fields
 
 from recur.ingest.action_items import from_mappings, merged, parse_action_items, table_cells
-from recur.ingest.pm_clock import minutes_between, moment
+from recur.ingest.pm_clock import minutes_between, moment, zoned_range
 from recur.ingest.pm_markup import drop_html_comments, grid_tables, to_markdown
 from recur.ingest.pm_severity import candidates, mentions
 from recur.ingest.pm_text import (
@@ -1283,6 +1283,8 @@ def _prose_duration(pm: Postmortem) -> None:
     for name, rx in _PROSE_DURATION.items():
         text = " ".join(pm.sections.get(name, "").split())
         for m in rx.finditer(text):
+            if _zoned_prose(pm, name, text, m):
+                return
             read = read_duration(text[m.end() : m.end() + 80], at_start=True)
             # days in the prose are how long something went unnoticed, not the outage ("latent for 3 days");
             # seconds are how long one thing took ("held connections for 30s each"), recorded as 0 minutes
@@ -1291,6 +1293,24 @@ def _prose_duration(pm: Postmortem) -> None:
                 said = (text[m.start() : m.end()] + read.words).strip()
                 pm.duration_note = f"duration: {read.minutes} minutes read from the {name} ({said!r}): no field says it"
                 return
+
+
+def _zoned_prose(pm: Postmortem, name: str, text: str, m) -> bool:
+    """Whether a range of times in zones opens the prose after ``m`` ("from 09:12 UTC to 10:05 UTC",
+    "between 14:05 CET and 13:50 UTC", which gave no duration), read as the duration with its note."""
+    read = zoned_range(text[m.end() : m.end() + 80])
+    if read is None or read[0] == 0:
+        return False
+    said = (text[m.start() : m.end()] + read[1]).strip()
+    if read[0] is None:  # "from 14:05 IST to 13:50 UTC": said, and a later duration in the prose may still be read
+        pm.duration_note = (
+            pm.duration_note or f"duration: not read from the {name} ({said!r}): {read[2][0]}; left empty"
+        )
+        return False
+    pm.duration_minutes = read[0]
+    notes = "".join(f"; {how}" for how in read[2])
+    pm.duration_note = f"duration: {read[0]} minutes read from the {name} ({said!r}): no field says it{notes}"
+    return True
 
 
 def _end_field(pm: Postmortem) -> tuple | None:
