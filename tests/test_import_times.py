@@ -133,3 +133,17 @@ def test_a_range_of_times_in_prose_with_a_zone_after_each_is_the_duration():
     assert unread.duration_minutes is None and "IST may be India" in unread.duration_note
     # a duration the prose says first is still the one read
     assert _summary("Checkout failed for 66 minutes from 14:05 CET.").duration_minutes == 66
+
+
+def test_a_duration_field_written_as_two_times_in_zones_is_the_time_between():
+    # "Duration: 09:12 UTC – 10:05 UTC" was "not read as a duration" ("09:12–10:05 UTC" was read)
+    def duration(value):
+        return parse(f"# Queue stalled\n\nDuration: {value}\n\n## Summary\nThe queue stalled for a while.\n")
+
+    assert duration("09:12 UTC – 10:05 UTC").duration_minutes == 53
+    two = duration("14:05 CET - 13:50 UTC")
+    assert two.duration_minutes == 45 and two.duration_note.endswith("; CET read as UTC+01:00")
+    assert duration("9:12am to 10:05am PT").duration_minutes == 53
+    unread = duration("14:05 IST - 13:50 UTC")
+    assert unread.duration_minutes is None and "IST may be India" in unread.duration_note
+    assert duration("09:12–10:05 UTC").duration_minutes == 53  # as before

@@ -354,11 +354,20 @@ def parse_duration(text: str) -> int | None:
 
 def _set_duration(pm: Postmortem, value, where: str) -> None:
     """The duration a field gives, and a note when the reading needs one: the first of several
-    durations, a range of times, a bare number (minutes), or a value read as none."""
+    durations, a range of times (in their zones: pm_clock), a bare number (minutes), or a value read
+    as none."""
     text = " ".join(str(value).split())
     if re.fullmatch(r"\d+(?:\.\d+)?", text):  # "duration: 45": minutes, the record's unit
         pm.duration_minutes = int(round(float(text)))
         pm.duration_note = f"duration: {text!r} ({where}) has no unit; read as {pm.duration_minutes} minutes"
+        return
+    if (zoned := zoned_range(text)) is not None:  # "09:12 UTC – 10:05 UTC" was no duration read
+        if zoned[0] is None:
+            pm.duration_note = f"duration: {text[:80]!r} ({where}) not read: {zoned[2][0]}; left empty"
+        else:
+            pm.duration_minutes = zoned[0]
+            said = "".join(f"; {how}" for how in zoned[2])
+            pm.duration_note = f"duration: {zoned[0]} minutes from {where}: the time from {zoned[1]!r}{said}"
         return
     read = read_duration(text)
     if read is None:
