@@ -44,7 +44,8 @@ US_GENERIC = {"ET": ("EST", "EDT"), "CT": ("CST", "CDT"), "MT": ("MST", "MDT"), 
 _US_STANDARD = {"EST": -300, "CST": -360, "MST": -420, "PST": -480}
 
 # "23:40", "03:12:40 UTC", "2026-03-14T23:40:00Z", "11:40 pm PST", "09:00 UTC+2", "14:05 (CET)"; a zone
-# name is in capitals ("10:05 then" names none), an offset after UTC/GMT only ("UTC-11:00" may be a range)
+# name is in capitals ("10:05 then" names none: with any word taken for a zone, "09:00 UTC" to "10:05
+# then" was two zones), and "UTC+2" is the offset, not UTC (09:00 UTC+2 to 08:30 UTC was 1410 minutes)
 _CLOCK = re.compile(
     r"(?<![\d:.])(\d{1,2}):(\d\d)(?::\d\d(?:\.\d+)?)?(?:[ \t]*([ap])\.?m\b\.?)?"
     r"(?:[ \t]*\(?(?:(?-i:(?P<name>UTC|GMT|UT)(?P<rel>[+-]\d{1,2}(?::?\d\d)?)?|(?P<abbr>[A-Z]{2,5}))\b"
