@@ -1043,6 +1043,12 @@ def test_an_owner_said_in_words_is_read_and_a_role_a_thing_or_a_date_is_not(kb_d
     # a first name alone leading with "will", the section naming no such owner, is no owner
     [alone] = parse_action_items("- Priya will document the lock order\n")
     assert (alone["title"], alone["owner"]) == ("Priya will document the lock order", None)
+    # a role where a name would be is no owner
+    for said in ("Cut the branch. Owner is Incident Manager", "Cut the branch, assigned to Manager"):
+        [it] = parse_action_items(f"- {said}\n- Tag the build (owner: Priya)\n")[:1]
+        assert (it["title"], it["owner"]) == (said, None)
+    [it] = parse_action_items("- Release Captain will cut the branch\n")
+    assert it["owner"] is None
     # an owner column wins; the title keeps its words
     [row] = parse_action_items("| Action | Owner |\n|---|---|\n| Sam Ortiz will fix it | Lee Wong |\n")
     assert (row["title"], row["owner"]) == ("Sam Ortiz will fix it", "Lee Wong")

@@ -434,9 +434,20 @@ def _prose_owner(text: str) -> tuple:
     return (name, m.span()) if _person_name(name) else (None, None)
 
 
+# a role said where a person's name would be: "Owner is Incident Manager", "assigned to Release Captain"
+_ROLE_WORD = re.compile(
+    r"(?:manager|lead|director|commander|engineer|developer|responder|admin(?:istrator)?|architect|analyst|"
+    r"officer|head|chief|captain|coordinator|scribe|owner|sponsor|vp|staff|tbd)s?",
+    re.I,
+)
+
+
 def _person_name(name: str) -> bool:
     """Whether ``name`` (in capitals) is a person's as words say it: a full name with no word of a
-    product, a team, a label or a title ("Grafana Cloud", "Tech Debt"), or one word _lone_name takes."""
+    product, a team, a role, a label or a title ("Grafana Cloud", "Tech Debt", "Incident Manager"), or
+    one word _lone_name takes that is no role ("Manager")."""
+    if any(_ROLE_WORD.fullmatch(w) for w in name.split()):
+        return False
     if " " not in name:
         return _lone_name(name)
     return _tail_field(name)[0] == "name" and not any(
