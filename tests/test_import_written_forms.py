@@ -999,3 +999,60 @@ def test_a_role_after_a_labelled_owner_and_a_priority_mark_leave_the_follow_up_t
         ("Set priority: high on the DB pages", None, None),
     ]
     assert not any("priority" in a for a in parse_action_items(text))  # no key the format does not have
+
+
+PROSE_OWNERS = """# Queue consumers stalled
+
+**Date:** 2026-11-02
+
+## Summary
+The billing queue stopped draining after a consumer deploy left every worker waiting on a lock.
+
+## Action items
+- Add an alert on queue depth, assigned to Sam Ortiz
+- Page the owning team on lock waits. Owner is Priya
+- Rotate the consumer credentials (owner is Dana, due 2026-12-01)
+- Move the replay tool to the new cluster, assigned to @ops-team
+- Priya will document the lock order in the runbook
+- Lena Fischer will review the deploy checklist by 2026-12-10
+- Checkout will retry payments on a lock timeout
+- Grafana Cloud will alert on consumer lag
+- Fix the escalation policy, assigned to the SRE team
+- Triage tickets assigned to December 1
+"""
+
+
+def test_an_owner_said_in_words_is_read_and_a_role_a_thing_or_a_date_is_not(kb_dir, tmp_path):
+    # "assigned to Sam Ortiz", "Owner is Priya", "(owner is Dana …)" and "Lena Fischer will …" gave no
+    # owner (the words stayed in the title, or the bracket was dropped with its owner)
+    got = [(a["title"], a["owner"], a["due"]) for a in parse(PROSE_OWNERS).action_items]
+    assert got == [
+        ("Add an alert on queue depth", "Sam Ortiz", None),
+        ("Page the owning team on lock waits.", "Priya", None),
+        ("Rotate the consumer credentials", "Dana", dt.date(2026, 12, 1)),
+        ("Move the replay tool to the new cluster", "ops-team", None),
+        # a first name leading with "will" is the owner when the section names that person an owner
+        ("Document the lock order in the runbook", "Priya", None),
+        ("Review the deploy checklist", "Lena Fischer", dt.date(2026, 12, 10)),
+        # a service or a product leading so, a team or a date after "assigned to": no owner, words kept
+        ("Checkout will retry payments on a lock timeout", None, None),
+        ("Grafana Cloud will alert on consumer lag", None, None),
+        ("Fix the escalation policy, assigned to the SRE team", None, None),
+        ("Triage tickets assigned to December 1", None, None),
+    ]
+    # a first name alone leading with "will", the section naming no such owner, is no owner
+    [alone] = parse_action_items("- Priya will document the lock order\n")
+    assert (alone["title"], alone["owner"]) == ("Priya will document the lock order", None)
+    # a role where a name would be is no owner
+    for said in ("Cut the branch. Owner is Incident Manager", "Cut the branch, assigned to Manager"):
+        [it] = parse_action_items(f"- {said}\n- Tag the build (owner: Priya)\n")[:1]
+        assert (it["title"], it["owner"]) == (said, None)
+    [it] = parse_action_items("- Release Captain will cut the branch\n")
+    assert it["owner"] is None
+    # an owner column wins; the title keeps its words
+    [row] = parse_action_items("| Action | Owner |\n|---|---|\n| Sam Ortiz will fix it | Lee Wong |\n")
+    assert (row["title"], row["owner"]) == ("Sam Ortiz will fix it", "Lee Wong")
+    r = imp(kb_dir, tmp_path / "pm" / "queue.md", PROSE_OWNERS)
+    assert r.exit_code == 0, r.output
+    inc = load_kb(kb_dir).incidents[json.loads(r.output)["incident"]]
+    assert [f.owner for f in inc.follow_ups][:6] == ["Sam Ortiz", "Priya", "Dana", "ops-team", "Priya", "Lena Fischer"]

@@ -422,9 +422,44 @@ def _value(text: str, start: int) -> str:
 _ROLE = re.compile(r"[ \t]*\([ \t]*[^\W\d][^()\[\]\d]{0,40}?\)(?=[ \t]*(?:$|[-–—,;.)\]]))")
 
 
+def _prose_owner(text: str) -> tuple:
+    """(owner, its span) of an owner said in words (_PROSE_OWNER), or (None, None): a name by the
+    rules of a name after a dash (_person_name), a mention not a date."""
+    m = _PROSE_OWNER.search(text)
+    if m is None:
+        return None, None
+    name = m.group(1)
+    if name.startswith("@"):
+        return (None, None) if _date_mention(text, _MENTION.search(text, m.start(1))) else (name[1:], m.span())
+    return (name, m.span()) if _person_name(name) else (None, None)
+
+
+# a role said where a person's name would be: "Owner is Incident Manager", "assigned to Release Captain"
+_ROLE_WORD = re.compile(
+    r"(?:manager|lead|director|commander|engineer|developer|responder|admin(?:istrator)?|architect|analyst|"
+    r"officer|head|chief|captain|coordinator|scribe|owner|sponsor|vp|staff|tbd)s?",
+    re.I,
+)
+
+
+def _person_name(name: str) -> bool:
+    """Whether ``name`` (in capitals) is a person's as words say it: a full name with no word of a
+    product, a team, a role, a label or a title ("Grafana Cloud", "Tech Debt", "Incident Manager"), or
+    one word _lone_name takes that is no role ("Manager")."""
+    if any(_ROLE_WORD.fullmatch(w) for w in name.split()):
+        return False
+    if " " not in name:
+        return _lone_name(name)
+    return _tail_field(name)[0] == "name" and not any(
+        rx.fullmatch(w) for w in name.split() for rx in (_PRODUCT_WORD, _COMMON_WORD)
+    )
+
+
 def _owner(text: str, bracketed: bool) -> tuple:
     """(owner, its span to take out of the title or None)."""
     m = _OWNER_LABEL.search(text)
+    if m is None and (prose := _prose_owner(text))[0]:
+        return prose
     if m:
         value = re.split(r",|\s(?:due|by)\s", _value(text, m.end()), maxsplit=1, flags=re.I)[0].rstrip(" .*_")
         if dated(value):  # "owner @Decimal 1, 2026": no name; kept in the title as written
@@ -506,6 +541,12 @@ def _fields(text: str, bracketed: bool) -> tuple[dict, str]:
 _NAME_WORD = rf"[{UPPER}](?:[{LOWER}]+(?:[-'’][{UPPER}]?[{LOWER}]+)*|['’][{UPPER}][{LOWER}]+)"
 _FULL_NAME = re.compile(rf"{_NAME_WORD}(?: {_NAME_WORD}){{1,2}}")
 _ONE_NAME = re.compile(_NAME_WORD)
+# an owner said in words, no colon: "…, assigned to Sam Ortiz", "Owner is Sam", "(owner is Dana)", "owner
+# is @sam"; the name in capitals (never "assigned to the SRE team") and ending there
+_PROSE_OWNER = re.compile(
+    rf"(?i:\b(?:assigned[ \t]+to|owner[ \t]+is))[ \t]+(@[\w.-]+|{_NAME_WORD}(?: {_NAME_WORD}){{0,2}})"
+    r"(?=[ \t]*(?:$|[,;:.)\]]|[-–—]|(?i:by|due|before|until)\b))"
+)
 _END_BRACKET = re.compile(r"\(([^()\[\]]*)\)\s*(?:[-–—].*)?$")
 
 
@@ -966,7 +1007,31 @@ def parse_action_items(text: str) -> list[dict]:
     text = strip_placeholders(text)
     items = _read_items(text, frozenset())
     people = _people(text, items)
-    return merged(_unescaped(_read_items(text, people) if people else items))
+    return merged(_will_owners(_unescaped(_read_items(text, people) if people else items)))
+
+
+# "Priya will add an alert on queue depth": a name leading an item, "will" and a verb after it, is the
+# owner of an item that names none (it stayed in the title, no owner). A full name is one by the rules
+# of _person_name; a first name alone only when the section says it is a person's: it owns another item
+# (a column, a label, a mention). "Checkout will retry payments", "We will …", "Frankfurt will fail over"
+# lead items as names do, in a list of "Priya will …" items too: no list of words tells them all apart
+_WILL = re.compile(
+    rf"({_NAME_WORD}(?: {_NAME_WORD}){{0,2}})[ \t]+will[ \t]+"
+    rf"(?!(?:be|not|never|have|need|likely|probably|still|also|now|then|soon|only|always|no)\b)[{LOWER}]"
+)
+
+
+def _will_owners(items: list[dict]) -> list[dict]:
+    """``items``, each with no owner that a name leads with "will" (_WILL) owned by that name, and its
+    title the rest, capitalised: "Add an alert on queue depth"."""
+    leads = [(it, m) for it in items if not it["owner"] and (m := _WILL.match(it["title"]))]
+    owners = {_plain(it["owner"]).lstrip("@").casefold() for it in items if it["owner"]}
+    for it, m in leads:
+        name = m.group(1)
+        if _person_name(name) and (" " in name or name.casefold() in owners):
+            rest = it["title"][m.end() - 1 :]  # from the verb's first letter
+            it["owner"], it["title"] = name, rest[:1].upper() + rest[1:]
+    return items
 
 
 def _read_items(text: str, people: frozenset) -> list[dict]:

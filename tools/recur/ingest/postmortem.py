@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field, fields
 
 from recur.ingest.action_items import from_mappings, merged, parse_action_items, table_cells
+from recur.ingest.pm_clock import minutes_between, moment, zoned_range
 from recur.ingest.pm_markup import drop_html_comments, grid_tables, to_markdown
 from recur.ingest.pm_severity import candidates, mentions
 from recur.ingest.pm_text import (
@@ -353,11 +354,20 @@ def parse_duration(text: str) -> int | None:
 
 def _set_duration(pm: Postmortem, value, where: str) -> None:
     """The duration a field gives, and a note when the reading needs one: the first of several
-    durations, a range of times, a bare number (minutes), or a value read as none."""
+    durations, a range of times (in their zones: pm_clock), a bare number (minutes), or a value read
+    as none."""
     text = " ".join(str(value).split())
     if re.fullmatch(r"\d+(?:\.\d+)?", text):  # "duration: 45": minutes, the record's unit
         pm.duration_minutes = int(round(float(text)))
         pm.duration_note = f"duration: {text!r} ({where}) has no unit; read as {pm.duration_minutes} minutes"
+        return
+    if (zoned := zoned_range(text)) is not None:  # "09:12 UTC – 10:05 UTC" was no duration read
+        if zoned[0] is None:
+            pm.duration_note = f"duration: {text[:80]!r} ({where}) not read: {zoned[2][0]}; left empty"
+        else:
+            pm.duration_minutes = zoned[0]
+            said = "".join(f"; {how}" for how in zoned[2])
+            pm.duration_note = f"duration: {zoned[0]} minutes from {where}: the time from {zoned[1]!r}{said}"
         return
     read = read_duration(text)
     if read is None:
@@ -1282,6 +1292,8 @@ def _prose_duration(pm: Postmortem) -> None:
     for name, rx in _PROSE_DURATION.items():
         text = " ".join(pm.sections.get(name, "").split())
         for m in rx.finditer(text):
+            if _zoned_prose(pm, name, text, m):
+                return
             read = read_duration(text[m.end() : m.end() + 80], at_start=True)
             # days in the prose are how long something went unnoticed, not the outage ("latent for 3 days");
             # seconds are how long one thing took ("held connections for 30s each"), recorded as 0 minutes
@@ -1292,48 +1304,22 @@ def _prose_duration(pm: Postmortem) -> None:
                 return
 
 
-# a time of day in a Start:/End: field, "23:40", "03:12:40 UTC", "2026-03-14T23:40:00Z", "11:40 pm PST"
-_CLOCK = re.compile(
-    r"(?<![\d:.])(\d{1,2}):(\d\d)(?::\d\d(?:\.\d+)?)?(?:[ \t]*([ap])\.?m\b\.?)?"
-    r"(?:[ \t]*(Z|[+-]\d\d:?\d\d|[A-Z]{2,5}\b))?(?![\d:])",
-    re.I,
-)
-_UTC = {"Z", "UTC", "GMT", "+00:00", "+0000", "-00:00"}
-
-
-def _moment(text: str) -> tuple | None:
-    """(date or None, minute of the day, zone or None) of a Start:/End: value; None without a time."""
-    m = _CLOCK.search(text)
-    hour, minute = (int(m.group(1)), int(m.group(2))) if m else (99, 99)
-    if m and m.group(3) and 1 <= hour <= 12:
-        hour = hour % 12 + (12 if m.group(3).lower() == "p" else 0)
-    if hour > 23 or minute > 59:
-        return None
-    zone = (m.group(4) or "").upper() or None
-    return find_date(text)[0], hour * 60 + minute, "UTC" if zone in _UTC else zone
-
-
-def _offset(zone: str | None) -> int | None:
-    """Minutes east of UTC of a zone written as an offset ("UTC", "Z", "+01:00", "-0530"); None for a
-    name ("CET", "PST"), which says no offset without a calendar of its rules."""
-    if zone == "UTC":
-        return 0
-    m = re.fullmatch(r"([+-])(\d\d):?(\d\d)", zone or "")
-    return None if m is None else (1 if m.group(1) == "+" else -1) * (int(m.group(2)) * 60 + int(m.group(3)))
-
-
-def _minutes_between(a: tuple, b: tuple) -> tuple:
-    """(minutes from moment ``a`` to ``b`` or None, why none). Both with an offset ("…T09:12:00Z" and
-    "…T10:20:00+01:00"): counted in UTC (two zones used to give none); two named zones that differ:
-    none; a time without its date: the same day, or the next when it is earlier."""
-    shift = 0
-    if a[2] and b[2] and a[2] != b[2]:
-        if _offset(a[2]) is None or _offset(b[2]) is None:
-            return None, "their times are in two zones"
-        shift = _offset(a[2]) - _offset(b[2])
-    if a[0] and b[0]:
-        return (b[0] - a[0]).days * 1440 + b[1] - a[1] + shift, "the end is before the start"
-    return (b[1] - a[1] + shift) % 1440, ""
+def _zoned_prose(pm: Postmortem, name: str, text: str, m) -> bool:
+    """Whether a range of times in zones opens the prose after ``m`` ("from 09:12 UTC to 10:05 UTC",
+    "between 14:05 CET and 13:50 UTC", which gave no duration), read as the duration with its note."""
+    read = zoned_range(text[m.end() : m.end() + 80])
+    if read is None or read[0] == 0:
+        return False
+    said = (text[m.start() : m.end()] + read[1]).strip()
+    if read[0] is None:  # "from 14:05 IST to 13:50 UTC": said, and a later duration in the prose may still be read
+        pm.duration_note = (
+            pm.duration_note or f"duration: not read from the {name} ({said!r}): {read[2][0]}; left empty"
+        )
+        return False
+    pm.duration_minutes = read[0]
+    notes = "".join(f"; {how}" for how in read[2])
+    pm.duration_note = f"duration: {read[0]} minutes read from the {name} ({said!r}): no field says it{notes}"
+    return True
 
 
 def _end_field(pm: Postmortem) -> tuple[tuple | None, str]:
@@ -1353,12 +1339,25 @@ def _end_field(pm: Postmortem) -> tuple[tuple | None, str]:
     )
 
 
+def _no_time(start: str, end: str) -> str:
+    """Why a Start: and an End: with no time of day give no duration. Dates alone ("2026-10-21" to
+    "2026-10-23") say the days the incident fell in, not the minutes users were affected, which is
+    what the record's duration is (kb-format: duration_minutes, user-visible impact): a 10-minute
+    outage on the 21st fits them as well as three days do. Left empty, the days said."""
+    first, last = find_date(start)[0], find_date(end)[0]
+    if first and last and last >= first and not (moment(start) or moment(end)):
+        days = (last - first).days + 1
+        return f"dates without times ({days} calendar day{'s' * (days > 1)}) say no minutes of impact"
+    return "no time of day in one of them"
+
+
 def _start_end_duration(pm: Postmortem) -> None:
     """The duration from the Start: and End: (else Resolved: or Recovered:) fields when no field gives
     one and both read as times: the dates they give, else the same day, or across midnight when the
     end's time is before the start's ("23:40" to "00:25": 45 minutes). A postmortem with only these two
-    had no duration. Never negative: an end before its start, or times in two named zones, give none,
-    said in the note. An end field not used is said in the import's notes, not dropped unsaid."""
+    had no duration. Times in two zones are counted in UTC (pm_clock), how a zone was read said in the
+    note. Never negative: an end before its start, or a zone not read ("IST"), give none, said in the
+    note. An end field not used is said in the import's notes, not dropped unsaid."""
     ended, note = _end_field(pm)
     if ended is None:
         if note:
@@ -1371,8 +1370,8 @@ def _start_end_duration(pm: Postmortem) -> None:
             _unkept(pm, "end", ended[0])
         return
     (start, s_where), (end, e_where) = pm.start, ended
-    a, b = _moment(start), _moment(end)
-    minutes, why = _minutes_between(a, b) if a and b else (None, "no time of day in one of them")
+    a, b = moment(start), moment(end)
+    minutes, why, zones = minutes_between(a, b) if a and b else (None, _no_time(start, end), [])
     if minutes is None or minutes < 0:
         pm.duration_note = f"duration: not read from {s_where} ({start!r}) and {e_where} ({end!r}): {why}; left empty"
         if said:
@@ -1383,6 +1382,7 @@ def _start_end_duration(pm: Postmortem) -> None:
             pm.unkept.remove(f"resolved: {_flat(end)[:120]}")
     pm.duration_minutes = minutes
     pm.duration_note = f"duration: {minutes} minutes from {s_where} ({start!r}) to {e_where} ({end!r})"
+    pm.duration_note += "".join(f"; {how}" for how in zones)  # how a zone was read: the user checks it
 
 
 def _plain_text(pm: Postmortem, controls: int) -> None:

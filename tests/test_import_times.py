@@ -1,0 +1,149 @@
+"""`recur import`: the times of a postmortem's Start:/End:/Resolved: lines and timeline table in their
+zones (named ones by the table in docs/cli.md), and what the notes say about how they were read."""
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+from import_helpers import import_file
+
+from recur.ingest.pm_clock import AMBIGUOUS, ASSUMED, US_GENERIC, ZONES
+from recur.ingest.postmortem import parse
+from recur.kb.loader import load_kb
+
+PM = """# Billing queue stalled
+
+Start: {start}
+End: {end}
+
+## Summary
+The billing queue stopped draining after a consumer deploy left every worker waiting on a lock.
+
+## Root cause
+A migration took a table lock that the consumers needed on start-up.
+"""
+
+
+def _start_end(start: str, end: str, label: str = "End"):
+    return parse(f"# Queue stalled\n\nStart: {start}\n{label}: {end}\n\n## Summary\nThe queue stalled.\n")
+
+
+def test_named_zones_in_start_and_end_lines_are_read_by_their_offsets():
+    # a zone's name gave no offset: "10:00 UTC" to "11:30 CET" had no duration ("in two zones")
+    pm = _start_end("10:00 UTC", "11:30 CET")
+    assert pm.duration_minutes == 30 and pm.duration_note.endswith("; CET read as UTC+01:00")
+    assert _start_end("9:12 PST", "12:40 EST").duration_minutes == 28
+    assert _start_end("14:05 CEST", "12:35 GMT", "Resolved").duration_minutes == 30
+    assert _start_end("2026-07-14 23:50 AEST", "2026-07-14 14:20 UTC").duration_minutes == 30
+    assert _start_end("2026-03-14 09:12 EET", "2026-03-14 16:40 JST").duration_minutes == 28
+    assert _start_end("14:05 (CET)", "14:50 (CET)").duration_minutes == 45
+    # "UTC+2" was read as UTC: 09:00 to 08:30 UTC was 1410 minutes, "across midnight"
+    assert _start_end("09:00 UTC+2", "08:30 UTC").duration_minutes == 90
+    assert _start_end("09:00 GMT-05:00", "14:20 UTC").duration_minutes == 20
+    # a US zone without standard or daylight is read by the date's rule, and not without a date
+    summer = _start_end("2026-07-01 09:00 PT", "2026-07-01 17:00 UTC")
+    assert summer.duration_minutes == 60 and "PT on 2026-07-01 read as PDT (UTC-07:00)" in summer.duration_note
+    assert _start_end("2026-12-01 09:00 ET", "2026-12-01 15:00 UTC").duration_minutes == 60
+    undated = _start_end("09:00 PT", "17:00 UTC")
+    assert undated.duration_minutes is None and "PT is standard or daylight time by the date" in undated.duration_note
+
+
+def test_a_timeline_table_in_two_zones_is_counted_in_utc():
+    table = "| Milestone | Time |\n|---|---|\n| Started | 2026-03-14 10:12 CET |\n| Resolved | 2026-03-14 10:05 UTC |\n"
+    pm = parse(f"# Queue stalled\n\n## Summary\nThe queue stalled.\n\n## Timeline\n\n{table}")
+    assert pm.duration_minutes == 53 and "CET read as UTC+01:00" in pm.duration_note
+
+
+def test_an_ambiguous_zone_is_read_one_way_or_not_at_all_and_the_notes_say_which(kb_dir, tmp_path):
+    ist = _start_end("09:00 IST", "09:30 UTC")
+    assert ist.duration_minutes is None
+    assert "IST may be India (UTC+05:30), Irish (UTC+01:00) or Israel (UTC+02:00)" in ist.duration_note
+    cst = _start_end("09:00 CST", "16:30 UTC")
+    assert cst.duration_minutes == 90 and "CST read as US Central Standard Time (UTC-06:00)" in cst.duration_note
+    bst = _start_end("09:00 BST", "08:30 UTC")
+    assert bst.duration_minutes == 30 and "BST read as British Summer Time (UTC+01:00)" in bst.duration_note
+    # one zone on both: no reading of it needed, nothing to say
+    same = _start_end("09:00 IST", "09:30 IST")
+    assert same.duration_minutes == 30 and not any(w in same.duration_note for w in ("read as", "may be"))
+    # a name that is no zone this reads gives none, said
+    assert "'XYZT' is no time zone" in _start_end("10:00 XYZT", "11:00 UTC").duration_note
+    r = import_file(kb_dir, tmp_path / "pm.md", PM.format(start="09:00 IST", end="09:30 UTC"), "--json")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert load_kb(kb_dir).incidents[out["incident"]].duration_minutes is None
+    assert any("IST may be India" in n and n.endswith("left empty") for n in out["notes"]), out["notes"]
+
+
+def test_a_time_without_a_zone_beside_one_with_a_zone_is_read_in_that_zone_and_said():
+    # taken as the same zone silently
+    pm = _start_end("2026-03-14 09:00 CET", "2026-03-14 10:05")
+    assert pm.duration_minutes == 65 and pm.date == dt.date(2026, 3, 14)
+    assert pm.duration_note.endswith("; '10:05' names no zone: read in CET, as '09:00 CET'")
+    iso = _start_end("2026-03-14T09:12:00Z", "10:20")
+    assert iso.duration_minutes == 68 and "'10:20' names no zone: read in UTC" in iso.duration_note
+    # a word in capitals after a time is no zone unless it is one; lower case never is: "then" was a zone
+    assert _start_end("09:00 UTC", "10:05 then restarted").duration_minutes == 65
+    assert "read in UTC" in _start_end("09:00 UTC", "10:05 ETA").duration_note
+    assert "zone" not in _start_end("09:00", "10:05").duration_note
+
+
+def test_the_zone_table_in_the_docs_is_the_one_read():
+    # the names a user may write are the documented ones: a name added to one and not the other fails
+    text = (Path(__file__).parents[1] / "docs" / "cli.md").read_text()
+    section = text.split("### Times and zones in `recur import`")[1].split("\n### ")[0]
+    documented = {}
+    for sign, hours, minutes, names in re.findall(r"^\| ([+-])(\d\d):(\d\d) \| (.+) \|$", section, re.M):
+        for name in re.findall(r"`([A-Z]+)`", names):
+            documented[name] = (1 if sign == "+" else -1) * (int(hours) * 60 + int(minutes))
+    assert documented == ZONES
+    for name in (*ASSUMED, *AMBIGUOUS, *US_GENERIC):
+        assert f"`{name}`" in section, name
+
+
+def test_dates_without_times_give_no_duration_and_the_note_says_the_days():
+    # the record's duration is minutes of user-visible impact (kb-format), which days do not say: the
+    # note said only "no time of day in one of them"
+    pm = _start_end("2026-10-21", "2026-10-23")
+    assert pm.duration_minutes is None and pm.date == dt.date(2026, 10, 21)
+    assert "dates without times (3 calendar days) say no minutes of impact; left empty" in pm.duration_note
+    assert "(1 calendar day)" in _start_end("Oct 21, 2026", "Oct 21, 2026").duration_note
+    assert "no time of day in one of them" in _start_end("2026-10-21 09:00", "2026-10-23").duration_note
+
+
+def _summary(text: str):
+    return parse(f"# Checkout down\n\n## Summary\n{text}\n\n## Impact\nUsers could not pay.\n")
+
+
+def test_a_range_of_times_in_prose_with_a_zone_after_each_is_the_duration():
+    # "from 09:12 UTC to 10:05 UTC": the zone between the times made both times of day, no duration;
+    # "between 14:05 and 14:50 CET", one zone at the end, was read
+    pm = _summary("Checkout failed from 09:12 UTC to 10:05 UTC for every user.")
+    assert pm.duration_minutes == 53
+    assert (
+        pm.duration_note
+        == "duration: 53 minutes read from the Summary ('from 09:12 UTC to 10:05 UTC'): no field says it"
+    )
+    two = _summary("Checkout failed from 14:05 CET to 13:50 UTC.")
+    assert two.duration_minutes == 45 and two.duration_note.endswith("; CET read as UTC+01:00")
+    assert _summary("Checkout failed between 9:12am and 10:05am PT.").duration_minutes == 53
+    assert _summary("Checkout failed from 11:40 PM to 12:25 AM EST.").duration_minutes == 45
+    assert _summary("Checkout failed between 14:05 and 14:50 CET.").duration_minutes == 45  # as before
+    unread = _summary("Checkout failed from 14:05 IST to 13:50 UTC.")
+    assert unread.duration_minutes is None and "IST may be India" in unread.duration_note
+    # a duration the prose says first is still the one read
+    assert _summary("Checkout failed for 66 minutes from 14:05 CET.").duration_minutes == 66
+
+
+def test_a_duration_field_written_as_two_times_in_zones_is_the_time_between():
+    # "Duration: 09:12 UTC – 10:05 UTC" was "not read as a duration" ("09:12–10:05 UTC" was read)
+    def duration(value):
+        return parse(f"# Queue stalled\n\nDuration: {value}\n\n## Summary\nThe queue stalled for a while.\n")
+
+    assert duration("09:12 UTC – 10:05 UTC").duration_minutes == 53
+    two = duration("14:05 CET - 13:50 UTC")
+    assert two.duration_minutes == 45 and two.duration_note.endswith("; CET read as UTC+01:00")
+    assert duration("9:12am to 10:05am PT").duration_minutes == 53
+    unread = duration("14:05 IST - 13:50 UTC")
+    assert unread.duration_minutes is None and "IST may be India" in unread.duration_note
+    assert duration("09:12–10:05 UTC").duration_minutes == 53  # as before

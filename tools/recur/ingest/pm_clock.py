@@ -1,0 +1,168 @@
+"""Times of day in a postmortem's Start:/End:/Resolved: fields, and the minutes between two of them.
+
+A time may name its zone: an offset (``Z``, ``+01:00``, ``-0530``, ``UTC+2``) or an abbreviation
+(``CET``, ``PDT``). The abbreviations read are the unambiguous common ones (``ZONES``), each one
+fixed offset: ``CET`` is UTC+01:00 whatever the date (a writer who means summer time writes
+``CEST``). Two are read one way, the note saying which (``ASSUMED``: ``CST`` US Central, ``BST``
+British Summer Time); three are not read at all (``AMBIGUOUS``: ``IST``, ``AST``, ``SST``); the
+US ones without standard or daylight (``ET``, ``CT``, ``MT``, ``PT``) are read by the US daylight
+saving rule on the time's date, and not without a date. docs/cli.md ("Times and zones") lists them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from recur.ingest.pm_text import find_date
+
+# minutes east of UTC
+ZONES = {
+    **dict.fromkeys(("UTC", "GMT", "Z", "UT", "WET"), 0),
+    **dict.fromkeys(("CET", "WEST", "MET"), 60),
+    **dict.fromkeys(("CEST", "EET", "MEST", "SAST"), 120),
+    **dict.fromkeys(("EEST", "MSK"), 180),
+    **{"PKT": 300, "NPT": 345, "ICT": 420, "WIB": 420, "SGT": 480, "HKT": 480, "AWST": 480, "PHT": 480},
+    **{"JST": 540, "KST": 540, "ACST": 570, "ACDT": 630, "AEST": 600, "AEDT": 660, "NZST": 720, "NZDT": 780},
+    **{"NST": -210, "NDT": -150, "ADT": -180, "EST": -300, "EDT": -240, "CDT": -300, "MST": -420, "MDT": -360},
+    **{"PST": -480, "PDT": -420, "AKST": -540, "AKDT": -480, "HST": -600, "BRT": -180, "ART": -180},
+}
+# read one way, said in the notes: the other reading is rare in a postmortem written in English
+ASSUMED = {
+    "CST": (-360, "US Central Standard Time (UTC-06:00), not China Standard Time (UTC+08:00)"),
+    "BST": (60, "British Summer Time (UTC+01:00), not Bangladesh Standard Time (UTC+06:00)"),
+}
+# not read: each reading is common, and a wrong one gives a wrong duration silently
+AMBIGUOUS = {
+    "IST": "India (UTC+05:30), Irish (UTC+01:00) or Israel (UTC+02:00) Standard Time",
+    "AST": "Atlantic (UTC-04:00) or Arabia (UTC+03:00) Standard Time",
+    "SST": "Samoa (UTC-11:00) or Singapore (UTC+08:00) Standard Time",
+}
+# a US zone without standard or daylight: its offset on the date, by the US rule since 2007
+US_GENERIC = {"ET": ("EST", "EDT"), "CT": ("CST", "CDT"), "MT": ("MST", "MDT"), "PT": ("PST", "PDT")}
+_US_STANDARD = {"EST": -300, "CST": -360, "MST": -420, "PST": -480}
+
+# "23:40", "03:12:40 UTC", "2026-03-14T23:40:00Z", "11:40 pm PST", "09:00 UTC+2", "14:05 (CET)"; a zone
+# name is in capitals ("10:05 then" names none: with any word taken for a zone, "09:00 UTC" to "10:05
+# then" was two zones), and "UTC+2" is the offset, not UTC (09:00 UTC+2 to 08:30 UTC was 1410 minutes)
+_CLOCK = re.compile(
+    r"(?<![\d:.])(\d{1,2}):(\d\d)(?::\d\d(?:\.\d+)?)?(?:[ \t]*([ap])\.?m\b\.?)?"
+    r"(?:[ \t]*\(?(?:(?-i:(?P<name>UTC|GMT|UT)(?P<rel>[+-]\d{1,2}(?::?\d\d)?)?|(?P<abbr>[A-Z]{2,5}))\b"
+    r"|(?P<off>Z|[+-]\d\d(?::?\d\d)?))\)?)?(?![\d:])",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Moment:
+    """A Start:/End: value read: its date (None without one), minute of the day, and zone as written
+    (upper-cased; None when it names none), with the words read for the notes."""
+
+    day: dt.date | None
+    minute: int
+    zone: str | None
+    words: str
+
+
+def moment(text: str) -> Moment | None:
+    """The time ``text`` gives, or None without a time of day."""
+    m = _CLOCK.search(text)
+    hour, minute = (int(m.group(1)), int(m.group(2))) if m else (99, 99)
+    if m and m.group(3) and 1 <= hour <= 12:
+        hour = hour % 12 + (12 if m.group(3).lower() == "p" else 0)
+    if hour > 23 or minute > 59:
+        return None
+    zone = (m["name"] or "") + (m["rel"] or "") or m["abbr"] or m["off"]
+    if m["abbr"] and not _known(m["abbr"]):  # "10:05 ETA": capitals, but no zone
+        return Moment(find_date(text)[0], hour * 60 + minute, None, text[m.start() : m.start("abbr")].strip())
+    return Moment(find_date(text)[0], hour * 60 + minute, zone.upper() if zone else None, m.group(0).strip())
+
+
+def _known(abbr: str) -> bool:
+    """Whether ``abbr`` is a zone's name: one of the tables, or shaped as one ("EAT", "MYT", "WAST")."""
+    return any(abbr in table for table in (ZONES, ASSUMED, AMBIGUOUS, US_GENERIC)) or bool(
+        re.fullmatch(r"[A-Z]{1,3}[SD]?T", abbr)
+    )
+
+
+def _signed(minutes: int) -> str:
+    return f"UTC{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def _us_daylight(day: dt.date) -> bool:
+    """Whether US daylight saving time is on for ``day``: the second Sunday of March to the first
+    Sunday of November (the change days read as after the change)."""
+    march, november = dt.date(day.year, 3, 8), dt.date(day.year, 11, 1)
+    start = march + dt.timedelta(days=(6 - march.weekday()) % 7)
+    end = november + dt.timedelta(days=(6 - november.weekday()) % 7)
+    return start <= day < end
+
+
+def offset(zone: str, day: dt.date | None) -> tuple[int | None, str]:
+    """(minutes east of UTC or None, how it was read, or why not) of a zone as ``moment`` gives it."""
+    rel = re.fullmatch(r"(?:UTC|GMT|UT)?([+-])(\d{1,2}):?(\d\d)?", zone)
+    if rel:
+        minutes = (int(rel.group(2)) * 60 + int(rel.group(3) or 0)) * (1 if rel.group(1) == "+" else -1)
+        return minutes, ""
+    if zone in ZONES:
+        return ZONES[zone], "" if ZONES[zone] == 0 else f"{zone} read as {_signed(ZONES[zone])}"
+    if zone in ASSUMED:
+        return ASSUMED[zone][0], f"{zone} read as {ASSUMED[zone][1]}"
+    if zone in AMBIGUOUS:
+        return None, f"{zone} may be {AMBIGUOUS[zone]}: not read (write the offset, e.g. +05:30)"
+    if zone in US_GENERIC:
+        if day is None:
+            return None, f"{zone} is standard or daylight time by the date, and its time has none"
+        name = US_GENERIC[zone][_us_daylight(day)]
+        minutes = _US_STANDARD[US_GENERIC[zone][0]] + 60 * _us_daylight(day)
+        return minutes, f"{zone} on {day.isoformat()} read as {name} ({_signed(minutes)})"
+    return None, f"{zone!r} is no time zone this reads"
+
+
+def _shift(a: Moment, b: Moment) -> tuple[int | None, list[str]]:
+    """(minutes to add to ``b - a`` for their zones or None, notes). One zone, or none: no shift;
+    a time with no zone beside one with a zone is read in that zone, said in the notes."""
+    if a.zone == b.zone:
+        return 0, []
+    if a.zone is None or b.zone is None:
+        zoned, bare = (a, b) if b.zone is None else (b, a)
+        where = "UTC" if zoned.zone == "Z" else zoned.zone
+        return 0, [f"{bare.words!r} names no zone: read in {where}, as {zoned.words!r}"]
+    (oa, how_a), (ob, how_b) = offset(a.zone, a.day or b.day), offset(b.zone, b.day or a.day)
+    said = [how for how in dict.fromkeys((how_a, how_b)) if how]
+    if oa is None or ob is None:
+        return None, said
+    return oa - ob, said
+
+
+def minutes_between(a: Moment, b: Moment) -> tuple[int | None, str, list[str]]:
+    """(minutes from ``a`` to ``b`` or None, why none, notes on how the zones were read). Times in
+    two zones are counted in UTC; a time without its date: the same day, or the next when earlier."""
+    shift, notes = _shift(a, b)
+    if shift is None:
+        return None, "their zones: " + "; ".join(notes), []
+    if a.day and b.day:
+        return (b.day - a.day).days * 1440 + b.minute - a.minute + shift, "the end is before the start", notes
+    return (b.minute - a.minute + shift) % 1440, "", notes
+
+
+# between the two times of a range in prose: "from 09:12 UTC to 10:05 UTC", "between 14:05 CET and 15:20 CET"
+_RANGE_SEP = re.compile(r"[ \t]*(?:-{1,2}|–|—|to|until|till|and)[ \t]*", re.I)
+
+
+def zoned_range(text: str) -> tuple[int | None, str, list[str]] | None:
+    """(minutes or None, the words read, notes or why none) of a range of two times opening ``text`` whose first
+    names its zone or am/pm ("09:12 UTC to 10:05 UTC", "9:12am to 10:05am PT": the words between the
+    times kept pm_text from reading them as a range); None for any other text. One zone is both
+    times', as a sentence says it ("between 9:12am and 10:05am PT")."""
+    first = _CLOCK.match(text)
+    sep = _RANGE_SEP.match(text, first.end()) if first else None
+    second = _CLOCK.match(text, sep.end()) if sep else None
+    a, b = (moment(first.group(0)), moment(second.group(0))) if second else (None, None)
+    if a is None or b is None or (a.zone is None and not first.group(3)):
+        return None
+    zone = a.zone or b.zone
+    a, b = Moment(a.day, a.minute, zone, a.words), Moment(b.day, b.minute, b.zone or zone, b.words)
+    minutes, why, notes = minutes_between(a, b)
+    return minutes, text[: second.end()].strip(), notes if minutes is not None else [why]
