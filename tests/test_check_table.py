@@ -769,6 +769,35 @@ ROWS = [
         "not closed by a '---' line",
         "error",
     ),
+    # found adopting Recur for a team: "not closed" alone, at line 1, said neither where nor what to write
+    (
+        "unclosed-front-matter-says-where",
+        {P: "---\nid: x-broken\ntitle: T\n\n## Summary\nS.\n"},
+        f"{P}:1: front matter",
+        "not closed by a '---' line: add a '---' line below its last key, above line 5 ('## Summary')",
+        "error",
+    ),
+    (
+        "front-matter-closed-by-four-dashes",
+        {P: pattern(*front()).replace("XBrokenAlert\n---\n", "XBrokenAlert\n----\n")},
+        f"{P}:10: front matter",
+        "not closed by a '---' line: line 10 ('----') is meant to close it: write exactly '---', from column 1",
+        "error",
+    ),
+    (
+        "front-matter-closed-by-en-dashes",
+        {P: pattern(*front()).replace("XBrokenAlert\n---\n", "XBrokenAlert\n\u2013\u2013\u2013\n")},
+        f"{P}:10: front matter",
+        "line 10 ('\u2013\u2013\u2013') is meant to close it: write exactly '---', from column 1",
+        "error",
+    ),
+    (
+        "front-matter-closed-by-an-indented-line",
+        {P: pattern(*front()).replace("XBrokenAlert\n---\n", "XBrokenAlert\n  ---\n")},
+        f"{P}:10: front matter",
+        "line 10 ('---') is meant to close it: write exactly '---', from column 1",
+        "error",
+    ),
     # an empty file was "file must start with '---'", as if it had something else in it
     ("empty-file", {P: ""}, f"{P}:1: file", "file is empty: a record starts with '---', its front matter", "error"),
     ("blank-file", {P: "\n\n"}, f"{P}:1: file", "file is empty (blank lines only): a record starts with", "error"),
