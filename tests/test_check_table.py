@@ -893,6 +893,43 @@ ROWS = [
         "no pattern has id 'nope'",
         "error",
     ),
+    # found adopting Recur for a team: a pattern written straight into patterns/, an incident into incidents/
+    # or a month's folder: the message named the form only, not the place to move the file to
+    (
+        "pattern-without-a-category-folder-says-where",
+        {"patterns/x-broken.md": pattern(*front(category="network"))},
+        "patterns/x-broken.md:1: file",
+        "patterns live in patterns/<category>/<id>.md: move it to kb/patterns/network/x-broken.md",
+        "error",
+    ),
+    (
+        "pattern-too-deep-says-where",
+        {"patterns/capacity/sub/x-broken.md": pattern(*front())},
+        "patterns/capacity/sub/x-broken.md:1: file",
+        "patterns live in patterns/<category>/<id>.md: move it to kb/patterns/capacity/x-broken.md",
+        "error",
+    ),
+    (
+        "incident-in-a-month-folder-says-where",
+        {"incidents/2026/03/INC-2026-0009.md": INC_TEXT.replace("INC-2026-0001", "INC-2026-0009")},
+        "incidents/2026/03/INC-2026-0009.md:1: file",
+        "incidents live in incidents/<year>/<id>.md: move it to kb/incidents/2026/INC-2026-0009.md",
+        "error",
+    ),
+    (
+        "incident-not-in-a-year-folder-says-where",
+        {"incidents/INC-2026-0009.md": INC_TEXT.replace("0001", "0009").replace("date: 2026", "date: 2025")},
+        "incidents/INC-2026-0009.md:1: file",
+        "incidents live in incidents/<year>/<id>.md: move it to kb/incidents/2025/INC-2026-0009.md",
+        "error",
+    ),
+    (  # the one place it goes is taken: moving it would overwrite that file
+        "incident-beside-its-year-folder-copy",
+        {"incidents/INC-2026-0001.md": INC_TEXT},
+        "incidents/INC-2026-0001.md:1: file",
+        "incidents live in incidents/<year>/<id>.md: kb/incidents/2026/INC-2026-0001.md is there already; merge the two",
+        "error",
+    ),
     # incidents
     (
         "incident-not-in-a-year-folder",
