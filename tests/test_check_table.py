@@ -952,6 +952,21 @@ ROWS = [
         "incidents live in incidents/<year>/<id>.md",
         "error",
     ),
+    # found adopting Recur for a team: the level's name written for its key was "unknown severity" alone
+    (
+        "incident-severity-written-as-its-name",
+        {INC: INC_TEXT.replace("severity: sev2", "severity: Critical")},
+        f"{INC}:5: severity",
+        "unknown severity 'Critical' ('Critical' is the name of sev1: write sev1); the framework has sev1",
+        "error",
+    ),
+    (
+        "pattern-severity-written-as-its-name-in-lowercase",
+        {P: pattern(*front(severity="minor"))},
+        f"{P}:5: severity",
+        "unknown severity 'minor' ('minor' is the name of sev3: write sev3)",
+        "error",
+    ),
     (
         "incident-bad-date",
         {INC: INC_TEXT.replace("2026-03-02", "2026-02-30")},

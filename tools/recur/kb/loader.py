@@ -626,7 +626,7 @@ def _check_severity(kb: KB, v: schema.Validator, value) -> None:
     known = kb.severity_declared or list(kb.severity)
     if value is not None and known and value not in known:
         shown = ", ".join(kb.severity or known)
-        hint = schema.meant_severity(value, known)
+        hint = schema.meant_severity(value, known, kb.severity)
         v.error(("severity",), "severity", f"unknown severity {value!r}{hint}; the framework has {shown}")
 
 

@@ -476,9 +476,17 @@ def meant_due(key, mapping: dict, schema: dict) -> str | None:
     return "due" if dates == ["due"] and iso_date(mapping[key]) is not None else None
 
 
-def meant_severity(value, levels) -> str:
+def meant_severity(value, levels, framework: dict | None = None) -> str:
     """ " (did you mean sev2?)" for a slip of one of the framework's ``levels`` ("sev22", "Sev2"), or "":
-    not sev1 for sev9, which is no slip but a level the framework does not have."""
+    not sev1 for sev9, which is no slip but a level the framework does not have. A level's name written
+    for its key (``severity: Critical``, as a team says it) is said with the key to write: it was
+    "unknown severity 'Critical'" alone (found adopting Recur for a team). ``framework`` (key ->
+    SeverityLevel) gives the names when ``levels`` is a list of keys."""
+    framework = levels if isinstance(levels, dict) else (framework or {})
+    folded = str(value).strip().casefold()
+    named = [key for key, level in framework.items() if key in levels and str(level.name).casefold() == folded]
+    if len(named) == 1:
+        return f" ({value!r} is the name of {named[0]}: write {named[0]})"
     meant = close_names(str(value), levels, n=1, cutoff=0.8)
     return f" (did you mean {meant[0]}?)" if meant else ""
 
