@@ -930,6 +930,21 @@ ROWS = [
         "incidents live in incidents/<year>/<id>.md: kb/incidents/2026/INC-2026-0001.md is there already; merge the two",
         "error",
     ),
+    # found adopting Recur for a team: "tags: db, postgres" was told "write it as '- db, postgres' lines", one item
+    (
+        "comma-separated-tags-are-said-as-items",
+        {P: pattern(*front(extra=["tags: db, postgres, pool"]))},
+        f"{P}:10: tags",
+        "must be a list (write it as [db, postgres, pool] or as '- db', '- postgres', '- pool' lines)",
+        "error",
+    ),
+    (
+        "one-word-services-keeps-one-item",
+        {P: pattern(*front(extra=["services: checkout"]))},
+        f"{P}:10: services",
+        "must be a list (write it as [checkout] or as '- checkout' lines)",
+        "error",
+    ),
     # incidents
     (
         "incident-not-in-a-year-folder",

@@ -319,7 +319,7 @@ class Validator:
             return None
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
             value = (self.doc.numbers.get(path) if isinstance(self.doc, YamlDoc) else None) or value  # as written
-            self.error(path, dotted, f"must be a list (write it as [{value}] or as '- {value}' lines)")
+            self.error(path, dotted, f"must be a list (write it as [{value}] or as {_item_lines(value)})")
             return None
         if not isinstance(value, list):
             self.error(path, dotted, f"must be a list, not {kind_of(value)}")
@@ -489,6 +489,15 @@ def meant_severity(value, levels, framework: dict | None = None) -> str:
         return f" ({value!r} is the name of {named[0]}: write {named[0]})"
     meant = close_names(str(value), levels, n=1, cutoff=0.8)
     return f" (did you mean {meant[0]}?)" if meant else ""
+
+
+def _item_lines(value) -> str:
+    """The list items a one-line text is, as lines: "'- db', '- postgres', '- pool' lines" for ``db, postgres,
+    pool``, which YAML read as one text (it was "'- db, postgres, pool' lines": one item, the same text)."""
+    items = [item.strip() for item in str(value).split(",")]
+    if len(items) < 2 or not all(items):
+        return f"'- {value}' lines"
+    return ", ".join(f"'- {item}'" for item in items) + " lines"
 
 
 def kebab_hint(text: str) -> str:
