@@ -982,6 +982,28 @@ ROWS = [
         "unknown severity 'minor' ('minor' is the name of sev3: write sev3)",
         "error",
     ),
+    # found adopting Recur for a team: "45m" was "must be a whole number" alone, not the number to write
+    (
+        "incident-duration-written-with-a-unit",
+        {INC: INC_TEXT.replace("severity: sev2", "severity: sev2\nduration_minutes: 45m")},
+        f"{INC}:6: duration_minutes",
+        "must be a whole number of 0 or more, not '45m'; write 45 (the minutes, a number alone)",
+        "error",
+    ),
+    (
+        "incident-duration-written-in-hours-and-minutes",
+        {INC: INC_TEXT.replace("severity: sev2", "severity: sev2\nduration_minutes: 1h 30m")},
+        f"{INC}:6: duration_minutes",
+        "not '1h 30m'; write 90 (the minutes, a number alone)",
+        "error",
+    ),
+    (  # no number to offer: the message as it was
+        "incident-duration-written-as-words",
+        {INC: INC_TEXT.replace("severity: sev2", "severity: sev2\nduration_minutes: about an hour")},
+        f"{INC}:6: duration_minutes",
+        "must be a whole number of 0 or more, not 'about an hour'",
+        "error",
+    ),
     (
         "incident-bad-date",
         {INC: INC_TEXT.replace("2026-03-02", "2026-02-30")},

@@ -27,6 +27,8 @@ from recur.util.text import (
 )
 
 KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# a duration as a person writes one: 45m, 45 min, 2h, 1.5 hours, 1h 30m
+_DURATION = re.compile(r"(?:(?P<h>\d+(?:\.\d+)?)\s*(?:h|hrs?|hours?))?\s*(?:(?P<m>\d+)\s*(?:m|mins?|minutes?))?")
 INCIDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
@@ -294,7 +296,8 @@ class Validator:
             return parsed
         if kind == "int":
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                self.error(path, dotted, f"must be a whole number of 0 or more, not {_show(value)}")
+                hint = _minutes(value, dotted)  # "45m": the number to write
+                self.error(path, dotted, f"must be a whole number of 0 or more, not {_show(value)}{hint}")
                 return None
             if rule.maximum is not None and value > rule.maximum:
                 self.error(path, dotted, f"must be at most {rule.maximum}, not {value}")
@@ -489,6 +492,16 @@ def meant_severity(value, levels, framework: dict | None = None) -> str:
         return f" ({value!r} is the name of {named[0]}: write {named[0]})"
     meant = close_names(str(value), levels, n=1, cutoff=0.8)
     return f" (did you mean {meant[0]}?)" if meant else ""
+
+
+def _minutes(value, dotted: str) -> str:
+    """For a count of minutes written as a duration (``duration_minutes: 45m``, ``1h 30m``): the number to
+    write, "; write 90"; it was "must be a whole number" alone (found adopting Recur for a team). Else ""."""
+    found = _DURATION.fullmatch(value.strip().lower()) if isinstance(value, str) else None
+    if not dotted.endswith("minutes") or not found or not (found["h"] or found["m"]):
+        return ""
+    total = float(found["h"] or 0) * 60 + int(found["m"] or 0)
+    return f"; write {int(total)} (the minutes, a number alone)" if total == int(total) else ""
 
 
 def _item_lines(value) -> str:
