@@ -769,6 +769,35 @@ ROWS = [
         "not closed by a '---' line",
         "error",
     ),
+    # found adopting Recur for a team: "not closed" alone, at line 1, said neither where nor what to write
+    (
+        "unclosed-front-matter-says-where",
+        {P: "---\nid: x-broken\ntitle: T\n\n## Summary\nS.\n"},
+        f"{P}:1: front matter",
+        "not closed by a '---' line: add a '---' line below its last key, above line 5 ('## Summary')",
+        "error",
+    ),
+    (
+        "front-matter-closed-by-four-dashes",
+        {P: pattern(*front()).replace("XBrokenAlert\n---\n", "XBrokenAlert\n----\n")},
+        f"{P}:10: front matter",
+        "not closed by a '---' line: line 10 ('----') is meant to close it: write exactly '---', from column 1",
+        "error",
+    ),
+    (
+        "front-matter-closed-by-en-dashes",
+        {P: pattern(*front()).replace("XBrokenAlert\n---\n", "XBrokenAlert\n\u2013\u2013\u2013\n")},
+        f"{P}:10: front matter",
+        "line 10 ('\u2013\u2013\u2013') is meant to close it: write exactly '---', from column 1",
+        "error",
+    ),
+    (
+        "front-matter-closed-by-an-indented-line",
+        {P: pattern(*front()).replace("XBrokenAlert\n---\n", "XBrokenAlert\n  ---\n")},
+        f"{P}:10: front matter",
+        "line 10 ('---') is meant to close it: write exactly '---', from column 1",
+        "error",
+    ),
     # an empty file was "file must start with '---'", as if it had something else in it
     ("empty-file", {P: ""}, f"{P}:1: file", "file is empty: a record starts with '---', its front matter", "error"),
     ("blank-file", {P: "\n\n"}, f"{P}:1: file", "file is empty (blank lines only): a record starts with", "error"),
@@ -864,6 +893,58 @@ ROWS = [
         "no pattern has id 'nope'",
         "error",
     ),
+    # found adopting Recur for a team: a pattern written straight into patterns/, an incident into incidents/
+    # or a month's folder: the message named the form only, not the place to move the file to
+    (
+        "pattern-without-a-category-folder-says-where",
+        {"patterns/x-broken.md": pattern(*front(category="network"))},
+        "patterns/x-broken.md:1: file",
+        "patterns live in patterns/<category>/<id>.md: move it to kb/patterns/network/x-broken.md",
+        "error",
+    ),
+    (
+        "pattern-too-deep-says-where",
+        {"patterns/capacity/sub/x-broken.md": pattern(*front())},
+        "patterns/capacity/sub/x-broken.md:1: file",
+        "patterns live in patterns/<category>/<id>.md: move it to kb/patterns/capacity/x-broken.md",
+        "error",
+    ),
+    (
+        "incident-in-a-month-folder-says-where",
+        {"incidents/2026/03/INC-2026-0009.md": INC_TEXT.replace("INC-2026-0001", "INC-2026-0009")},
+        "incidents/2026/03/INC-2026-0009.md:1: file",
+        "incidents live in incidents/<year>/<id>.md: move it to kb/incidents/2026/INC-2026-0009.md",
+        "error",
+    ),
+    (
+        "incident-not-in-a-year-folder-says-where",
+        {"incidents/INC-2026-0009.md": INC_TEXT.replace("0001", "0009").replace("date: 2026", "date: 2025")},
+        "incidents/INC-2026-0009.md:1: file",
+        "incidents live in incidents/<year>/<id>.md: move it to kb/incidents/2025/INC-2026-0009.md",
+        "error",
+    ),
+    (  # the one place it goes is taken: moving it would overwrite that file
+        "incident-beside-its-year-folder-copy",
+        {"incidents/INC-2026-0001.md": INC_TEXT},
+        "incidents/INC-2026-0001.md:1: file",
+        "incidents live in incidents/<year>/<id>.md: kb/incidents/2026/INC-2026-0001.md is there already; merge the two",
+        "error",
+    ),
+    # found adopting Recur for a team: "tags: db, postgres" was told "write it as '- db, postgres' lines", one item
+    (
+        "comma-separated-tags-are-said-as-items",
+        {P: pattern(*front(extra=["tags: db, postgres, pool"]))},
+        f"{P}:10: tags",
+        "must be a list (write it as [db, postgres, pool] or as '- db', '- postgres', '- pool' lines)",
+        "error",
+    ),
+    (
+        "one-word-services-keeps-one-item",
+        {P: pattern(*front(extra=["services: checkout"]))},
+        f"{P}:10: services",
+        "must be a list (write it as [checkout] or as '- checkout' lines)",
+        "error",
+    ),
     # incidents
     (
         "incident-not-in-a-year-folder",
@@ -884,6 +965,43 @@ ROWS = [
         {"incidents/²/INC-2026-0001.md": INC_TEXT},
         "incidents/²/INC-2026-0001.md:1: file",
         "incidents live in incidents/<year>/<id>.md",
+        "error",
+    ),
+    # found adopting Recur for a team: the level's name written for its key was "unknown severity" alone
+    (
+        "incident-severity-written-as-its-name",
+        {INC: INC_TEXT.replace("severity: sev2", "severity: Critical")},
+        f"{INC}:5: severity",
+        "unknown severity 'Critical' ('Critical' is the name of sev1: write sev1); the framework has sev1",
+        "error",
+    ),
+    (
+        "pattern-severity-written-as-its-name-in-lowercase",
+        {P: pattern(*front(severity="minor"))},
+        f"{P}:5: severity",
+        "unknown severity 'minor' ('minor' is the name of sev3: write sev3)",
+        "error",
+    ),
+    # found adopting Recur for a team: "45m" was "must be a whole number" alone, not the number to write
+    (
+        "incident-duration-written-with-a-unit",
+        {INC: INC_TEXT.replace("severity: sev2", "severity: sev2\nduration_minutes: 45m")},
+        f"{INC}:6: duration_minutes",
+        "must be a whole number of 0 or more, not '45m'; write 45 (the minutes, a number alone)",
+        "error",
+    ),
+    (
+        "incident-duration-written-in-hours-and-minutes",
+        {INC: INC_TEXT.replace("severity: sev2", "severity: sev2\nduration_minutes: 1h 30m")},
+        f"{INC}:6: duration_minutes",
+        "not '1h 30m'; write 90 (the minutes, a number alone)",
+        "error",
+    ),
+    (  # no number to offer: the message as it was
+        "incident-duration-written-as-words",
+        {INC: INC_TEXT.replace("severity: sev2", "severity: sev2\nduration_minutes: about an hour")},
+        f"{INC}:6: duration_minutes",
+        "must be a whole number of 0 or more, not 'about an hour'",
         "error",
     ),
     (

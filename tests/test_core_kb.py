@@ -189,9 +189,10 @@ def test_a_pattern_file_in_the_wrong_place_or_named_md_in_capitals_holds_its_id(
     write(root, "patterns/capacity/user.md", pattern_text("user", related=("deep", "caps", "gone")))
     kb = load_kb(root)
     found = sorted((Path(p.path).name, p.field, p.message) for p in run_checks(kb) if p.is_error)
+    home = display_path(root / "patterns/capacity/deep.md")  # its category's folder
     assert found == [
         ("caps.MD", "file", "name it caps.md: only .md files are read"),
-        ("deep.md", "file", "patterns live in patterns/<category>/<id>.md"),
+        ("deep.md", "file", f"patterns live in patterns/<category>/<id>.md: move it to {home}"),
         ("user.md", "related[2]", "no pattern has id 'gone'"),
     ]
 
@@ -213,7 +214,9 @@ def test_a_misplaced_copy_of_a_pattern_is_no_duplicate_of_the_right_one(tmp_path
     write(root, "patterns/capacity/old/d.md", pattern_text("d"))
     kb = load_kb(root)
     found = [(Path(p.path).as_posix().split("/kb/")[-1], p.message) for p in run_checks(kb) if p.is_error]
-    assert found == [("patterns/capacity/old/d.md", "patterns live in patterns/<category>/<id>.md")]
+    home = display_path(root / "patterns/capacity/d.md")  # where it goes has that file already
+    said = f"patterns live in patterns/<category>/<id>.md: {home} is there already; merge the two"
+    assert found == [("patterns/capacity/old/d.md", said)]
     assert "d" in kb.patterns
 
 

@@ -926,6 +926,41 @@ def test_init_wheel_copies_it_and_requirements_txt_installs_it_from_the_reposito
     assert run("check", "--kb", dest / "kb", "--strict").exit_code == 0
 
 
+@pytest.mark.parametrize(
+    "ignore, line",
+    [
+        ("wheels/\n", "wheels/"),  # GitHub's Python template
+        ("node_modules/\n*.whl\n", "*.whl"),
+        ("/wheels\n", "/wheels"),
+        ("wheels/\n!wheels/*.whl\n", "wheels/"),  # a file in an ignored folder cannot be re-included
+        ("*.whl\n!wheels/*.whl\n", None),
+        ("node_modules/\n# wheels/\n", None),
+        ("build/wheels/\n", None),
+    ],
+)
+def test_init_wheel_with_keep_existing_says_when_the_teams_gitignore_ignores_the_wheel(tmp_path, ignore, line):
+    """Found adopting Recur for a team: a repository's own .gitignore (GitHub's Python template has wheels/)
+    kept by --keep-existing ignored the wheel init copied and said to commit; `git add .` left it out and
+    CI's make install found no recur. init names the line, as git check-ignore does, and the fix."""
+    import shutil
+    import subprocess
+
+    wheel = _wheel(tmp_path / "dist")
+    dest = tmp_path / "repo"
+    dest.mkdir()
+    (dest / ".gitignore").write_text(ignore)
+    res = run("init", dest, "--keep-existing", "--wheel", wheel)
+    assert res.exit_code == 0, res.output
+    said = f"Your .gitignore ignores wheels/{wheel.name} (its line '{line}'): commit it with git add -f wheels/"
+    assert (said in res.output) == (line is not None) and ("ignores wheels/" in res.output) == (line is not None)
+    if shutil.which("git"):  # git itself agrees
+        subprocess.run(["git", "init", "-q"], cwd=dest, check=True)
+        argv = ["git", "check-ignore", f"wheels/{wheel.name}"]  # -v would report a matching '!' line too
+        assert subprocess.run(argv, cwd=dest, capture_output=True).returncode == (0 if line else 1)
+        found = subprocess.run([*argv[:2], "-v", argv[2]], cwd=dest, capture_output=True, text=True)
+        assert not line or found.stdout.split("\t")[0].split(":", 2)[2] == line, found.stdout
+
+
 def test_init_wheel_with_keep_existing_copies_the_wheel_and_leaves_the_teams_requirements(tmp_path):
     """--keep-existing leaves a team's own requirements.txt as it does today (listed, to merge by
     hand), and says which line to merge; the wheel is written into the existing folder whole."""

@@ -115,7 +115,11 @@ def test_warnings_printed_with_line_and_field(tmp_path, monkeypatch):
     assert not any(":1 " in ln and "step 1" in ln for ln in lines)
     assert f"{f}:6: signals: warning: pattern has no signals" in out.output
     rel_line = next(n for n, ln in enumerate(text, 1) if ln.startswith("related:"))
-    assert f"{f}:{rel_line}: related[0]: warning: one-way link: disk-full does not list weak-one" in out.output
+    back = "add weak-one to the related of kb/patterns/capacity/disk-full.md, or take disk-full out of this one"
+    assert (
+        f"{f}:{rel_line}: related[0]: warning: one-way link: disk-full does not list weak-one in its related: {back}\n"
+        in out.output
+    )
     # stale: created 2024-01-10, no incident, limit 365 -> notice on the created line
     assert (
         "kb/patterns/capacity/old-one.md:10: created: notice: stale: no incident has ever matched it; "

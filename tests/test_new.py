@@ -308,6 +308,14 @@ def test_incident_from_flags_and_prompts(kb):
     assert res.exit_code == 1 and "already exists" in res.output
 
 
+def test_new_incident_takes_the_short_flags_of_incident_new(kb):
+    """Found adopting Recur for a team: `recur new incident -t ... -s sev2`, written with the flags of
+    `recur incident new` (the README's), was "No such option '-t'"."""
+    res = run("new", "incident", "--kb", "kb", "-t", "Checkout 502s", "-s", "sev2", "--no-input")
+    assert res.exit_code == 0, res.output
+    assert [i.severity for i in load_kb(kb).incidents.values() if i.title == "Checkout 502s"] == ["sev2"]
+
+
 def test_path_from_flags_and_prompts(kb):
     res = run(
         "new",

@@ -73,6 +73,8 @@ def init(directory, starter, name, keep_existing, constraints_only, wheel):
         click.echo("  Merge Recur's lines into them by hand (to see its versions: recur init a-new-folder).")
     if kept and wheel is not None and "requirements.txt" in kept:
         click.echo(f"  requirements.txt was kept: name ./wheels/{Path(wheel).name} in it in place of recur's pin.")
+    if kept and wheel is not None and ".gitignore" in kept:  # `git add .` left the wheel out; CI then had no recur
+        _wheel_ignored(Path(directory), Path(wheel).name)
     top = repository_root(directory)
     if top is not None and top != Path(directory).resolve():
         click.echo(
@@ -81,6 +83,17 @@ def init(directory, starter, name, keep_existing, constraints_only, wheel):
             f"there, running in {directory}/ (working-directory, a files: pattern)."
         )
     _next_steps(directory, starter, kept, wheel)
+
+
+def _wheel_ignored(directory: Path, name: str) -> None:
+    from recur.util.files import gitignore_line
+
+    line = gitignore_line(directory / ".gitignore", f"wheels/{name}")
+    if line is not None:
+        click.echo(
+            f"  Your .gitignore ignores wheels/{name} (its line '{line}'): commit it with git add -f wheels/, "
+            "or make install finds no recur in CI or a teammate's clone."
+        )
 
 
 def _next_steps(directory: str, starter: bool, kept: list[str] | None, wheel: str | None) -> None:

@@ -319,9 +319,11 @@ def pattern(
 @new.command()
 @kb_option
 @click.option("--id", "iid", help="Incident id (default: the next INC-<year>-NNNN).")
-@click.option("--title", type=TEXT, help="What happened, in a line.")
+# -t and -s as `recur incident new` takes them: its flags given here were "No such option '-t'" (found
+# adopting Recur for a team)
+@click.option("--title", "-t", type=TEXT, help="What happened, in a line.")
 @click.option("--date", metavar="DATE", help="When it started (YYYY-MM-DD; default: today).")
-@click.option("--severity", help="A key of the severity framework (e.g. sev2).")
+@click.option("--severity", "-s", help="A key of the severity framework (e.g. sev2).")
 @click.option("--pattern", "patterns", multiple=True, help="Id of a pattern it matched (repeatable; must exist).")
 @click.option("--service", "services", multiple=True, type=TEXT, help="Affected service (repeatable).")
 @click.option("--duration", "duration", type=click.IntRange(0), help="Minutes of user-visible impact.")

@@ -436,7 +436,8 @@ def _section_placeholders(p, shown: str) -> list[Problem]:
 
 
 def _one_way_links(kb: KB, p, shown: str, copies: dict) -> list[Problem]:
-    """``related`` entries the other pattern does not return. An id two files have is one-way only
+    """``related`` entries the other pattern does not return, with the file to add the link back to (it
+    named no file and no fix; found adopting Recur for a team). An id two files have is one-way only
     when every one of them was read and none lists it back: what a copy with errors of its own says
     is not known (as for a single file with errors), and the copy that does list it was not the one
     the loader kept (a false warning beside the duplicate-id error; found in review)."""
@@ -450,7 +451,8 @@ def _one_way_links(kb: KB, p, shown: str, copies: dict) -> list[Problem]:
                     shown,
                     p.line("related", i),
                     f"related[{i}]",
-                    f"one-way link: {rid} does not list {p.id} in its related",
+                    f"one-way link: {rid} does not list {p.id} in its related: add {p.id} to the related of "
+                    f"{display_path(kb.root / others[0].relpath)}, or take {rid} out of this one",
                     "warning",
                 )
             )

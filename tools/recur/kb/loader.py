@@ -638,7 +638,7 @@ def _check_severity(kb: KB, v: schema.Validator, value) -> None:
     known = kb.severity_declared or list(kb.severity)
     if value is not None and known and value not in known:
         shown = ", ".join(kb.severity or known)
-        hint = schema.meant_severity(value, known)
+        hint = schema.meant_severity(value, known, kb.severity)
         v.error(("severity",), "severity", f"unknown severity {value!r}{hint}; the framework has {shown}")
 
 
@@ -673,6 +673,30 @@ def _peek(kb: KB, path: Path) -> str | None:
         return None if raw is None else read_text(raw)
     except (OSError, ParseError):
         return None
+
+
+def _written_value(kb: KB, path: Path, key: str):
+    """The value of ``key`` in the front matter of a file refused for its place, read quietly (its own
+    problems are not this file's place's): None when the file or its front matter does not read."""
+    text = _peek(kb, path)
+    try:
+        data = split_front_matter(text).meta.data if text is not None else None
+    except ParseError:
+        return None
+    return data.get(key) if isinstance(data, dict) else None
+
+
+def _move_to(kb: KB, path: Path, folder: str, sub: str | None) -> str:
+    """Where a record in the wrong place goes, after "patterns live in ...": ": move it to
+    kb/patterns/capacity/x.md", the folder its front matter gives (its category, its date's year); the
+    message named only the form, and the author worked the place out (found adopting Recur for a
+    team: a pattern written straight into patterns/, an incident into incidents/). "" with no folder."""
+    if sub is None:
+        return ""
+    home = kb.root / folder / sub / path.name
+    if home.exists():
+        return f": {display_path(home)} is there already; merge the two"
+    return f": move it to {display_path(home)}"
 
 
 def _note_misplaced(kb: KB, path: Path, shown: str, text: str | None = None) -> None:
@@ -795,7 +819,10 @@ def _load_pattern(kb: KB, path: Path) -> None:
     shown = display_path(path)
     parts = path.relative_to(kb.root / "patterns").parts
     if path.suffix == ".md" and len(parts) != 2:
-        kb.problems.append(Problem(shown, 1, "file", "patterns live in patterns/<category>/<id>.md"))
+        category = _written_value(kb, path, "category")
+        home = category if isinstance(category, str) and schema.KEBAB.match(category) else None
+        move = _move_to(kb, path, "patterns", home)
+        kb.problems.append(Problem(shown, 1, "file", "patterns live in patterns/<category>/<id>.md" + move))
         _note_misplaced(kb, path, shown)  # its id is known: no "no pattern has id" cascade
         return
     opened = _open_record(kb, path, schema.PATTERN, kb.pattern_files)
@@ -1126,7 +1153,9 @@ def _load_incident(kb: KB, path: Path) -> None:
     parts = path.relative_to(kb.root / "incidents").parts
     # ASCII digits only: str.isdigit() passes '²', which int() below refuses
     if path.suffix == ".md" and not (len(parts) == 2 and parts[0].isascii() and parts[0].isdigit()):
-        kb.problems.append(Problem(shown, 1, "file", "incidents live in incidents/<year>/<id>.md"))
+        day = iso_date(_written_value(kb, path, "date"))
+        move = _move_to(kb, path, "incidents", f"{day.year:04d}" if day else None)
+        kb.problems.append(Problem(shown, 1, "file", "incidents live in incidents/<year>/<id>.md" + move))
         return
     opened = _open_record(kb, path, schema.INCIDENT, kb.incident_files)
     if opened is None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from recur.util.text import LOOKALIKE_SPACES, syntax_lookalike, yaml_string
+from recur.util.text import LOOKALIKE_DASHES, LOOKALIKE_SPACES, syntax_lookalike, yaml_string
 
 try:  # the C parser is ~10x faster on large KBs; the resolver below is pure Python either way
     _Base = yaml.CSafeLoader
@@ -698,10 +698,29 @@ def split_front_matter(text: str) -> MarkdownDoc:
         raise ParseError(1, _opened_below(lines) or "file must start with '---' and YAML front matter")
     end = front_matter_end(lines)
     if end is None:
-        raise ParseError(1, "front matter is not closed by a '---' line")
+        line, what = _unclosed(lines)
+        raise ParseError(line, f"front matter is not closed by a '---' line: {what}")
     meta = load_yaml("\n".join(lines[1:end]), offset=1)
     body_lines = lines[end + 1 :]
     return MarkdownDoc(meta, "\n".join(body_lines), end + 2, sections_of(body_lines, end + 2))
+
+
+_HEADING = re.compile(r"^#{1,6}[ \t]+\S")  # a Markdown heading; a YAML comment right below a key is no heading
+
+
+def _unclosed(lines: list[str]) -> tuple[int, str]:
+    """Where a front matter no '---' closes was meant to end, and what to write: (line, what). The error
+    said only "not closed", at line 1 (found adopting Recur for a team): a closing line written another
+    way (``----``, ``--``, an en dash's ``–––`` from a word processor, an indented ``---``) is named at
+    its line; else the section heading it was meant to come above (the first one after a blank line)."""
+    dashes = set("-") | set(LOOKALIKE_DASHES)
+    for i, line in enumerate(lines[1:], start=1):
+        text = line.strip()
+        if len(text) >= 2 and set(text) <= dashes and line.rstrip() != "---":
+            return i + 1, f"line {i + 1} ({text!r}) is meant to close it: write exactly '---', from column 1"
+        if _HEADING.match(line) and not lines[i - 1].strip():
+            return 1, f"add a '---' line below its last key, above line {i + 1} ({text[:40]!r})"
+    return 1, "add a '---' line below its last key"
 
 
 def _opened_below(lines: list[str]) -> str:

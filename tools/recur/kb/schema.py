@@ -27,6 +27,8 @@ from recur.util.text import (
 )
 
 KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# a duration as a person writes one: 45m, 45 min, 2h, 1.5 hours, 1h 30m
+_DURATION = re.compile(r"(?:(?P<h>\d+(?:\.\d+)?)\s*(?:h|hrs?|hours?))?\s*(?:(?P<m>\d+)\s*(?:m|mins?|minutes?))?")
 INCIDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
@@ -294,7 +296,8 @@ class Validator:
             return parsed
         if kind == "int":
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                self.error(path, dotted, f"must be a whole number of 0 or more, not {_show(value)}")
+                hint = _minutes(value, dotted)  # "45m": the number to write
+                self.error(path, dotted, f"must be a whole number of 0 or more, not {_show(value)}{hint}")
                 return None
             if rule.maximum is not None and value > rule.maximum:
                 self.error(path, dotted, f"must be at most {rule.maximum}, not {value}")
@@ -319,7 +322,7 @@ class Validator:
             return None
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
             value = (self.doc.numbers.get(path) if isinstance(self.doc, YamlDoc) else None) or value  # as written
-            self.error(path, dotted, f"must be a list (write it as [{value}] or as '- {value}' lines)")
+            self.error(path, dotted, f"must be a list (write it as [{value}] or as {_item_lines(value)})")
             return None
         if not isinstance(value, list):
             self.error(path, dotted, f"must be a list, not {kind_of(value)}")
@@ -477,11 +480,38 @@ def meant_due(key, mapping: dict, schema: dict) -> str | None:
     return "due" if dates == ["due"] and iso_date(mapping[key]) is not None else None
 
 
-def meant_severity(value, levels) -> str:
+def meant_severity(value, levels, framework: dict | None = None) -> str:
     """ " (did you mean sev2?)" for a slip of one of the framework's ``levels`` ("sev22", "Sev2"), or "":
-    not sev1 for sev9, which is no slip but a level the framework does not have."""
+    not sev1 for sev9, which is no slip but a level the framework does not have. A level's name written
+    for its key (``severity: Critical``, as a team says it) is said with the key to write: it was
+    "unknown severity 'Critical'" alone (found adopting Recur for a team). ``framework`` (key ->
+    SeverityLevel) gives the names when ``levels`` is a list of keys."""
+    framework = levels if isinstance(levels, dict) else (framework or {})
+    folded = str(value).strip().casefold()
+    named = [key for key, level in framework.items() if key in levels and str(level.name).casefold() == folded]
+    if len(named) == 1:
+        return f" ({value!r} is the name of {named[0]}: write {named[0]})"
     meant = close_names(str(value), levels, n=1, cutoff=0.8)
     return f" (did you mean {meant[0]}?)" if meant else ""
+
+
+def _minutes(value, dotted: str) -> str:
+    """For a count of minutes written as a duration (``duration_minutes: 45m``, ``1h 30m``): the number to
+    write, "; write 90"; it was "must be a whole number" alone (found adopting Recur for a team). Else ""."""
+    found = _DURATION.fullmatch(value.strip().lower()) if isinstance(value, str) else None
+    if not dotted.endswith("minutes") or not found or not (found["h"] or found["m"]):
+        return ""
+    total = float(found["h"] or 0) * 60 + int(found["m"] or 0)
+    return f"; write {int(total)} (the minutes, a number alone)" if total == int(total) else ""
+
+
+def _item_lines(value) -> str:
+    """The list items a one-line text is, as lines: "'- db', '- postgres', '- pool' lines" for ``db, postgres,
+    pool``, which YAML read as one text (it was "'- db, postgres, pool' lines": one item, the same text)."""
+    items = [item.strip() for item in str(value).split(",")]
+    if len(items) < 2 or not all(items):
+        return f"'- {value}' lines"
+    return ", ".join(f"'- {item}'" for item in items) + " lines"
 
 
 def kebab_hint(text: str) -> str:

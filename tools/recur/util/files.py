@@ -277,3 +277,34 @@ def repository_root(path) -> Path | None:
     worktree or a submodule), else None. Read from the file system: no git needed."""
     here = Path(path).resolve()
     return next((d for d in (here, *here.parents) if (d / ".git").exists()), None)
+
+
+def gitignore_line(gitignore: Path, relpath: str) -> str | None:
+    """The line of ``gitignore`` that makes git ignore ``relpath`` (a file, POSIX, relative to the folder
+    holding it), or None. Git's rules for that one file (last match wins, ``!`` re-includes, a
+    trailing ``/`` is a folder only, a ``/`` inside anchors it, a file in an ignored folder stays
+    ignored), without git: `recur init --keep-existing --wheel` reads the team's own .gitignore, where
+    GitHub's Python template ignores wheels/ and `git add .` left the wheel CI installs recur from out.
+    Other ignore files (a nested .gitignore, core.excludesFile) are not read."""
+    import fnmatch
+
+    try:
+        rules = [ln.rstrip() for ln in gitignore.read_text(encoding="utf-8", errors="replace").splitlines()]
+    except OSError:
+        return None
+    rules = [ln for ln in rules if ln and not ln.startswith("#")]
+    parts = relpath.split("/")
+    for depth in range(1, len(parts) + 1):  # each folder above the file, then the file
+        path, is_dir, hit = "/".join(parts[:depth]), depth < len(parts), None
+        for line in rules:
+            pattern = line[1:] if line.startswith("!") else line
+            if pattern.endswith("/") and not is_dir:
+                continue
+            pattern = pattern.rstrip("/")
+            anchored = "/" in pattern
+            name = path if anchored else parts[depth - 1]
+            if fnmatch.fnmatchcase(name, pattern.lstrip("/")):
+                hit = None if line.startswith("!") else line
+        if hit is not None:
+            return hit
+    return None
