@@ -26,8 +26,12 @@ from test_query import MIXED, NON_LATIN, java_trace, node_trace, timeline
 from test_query_logs import (
     CHAINED_TEXT,
     FEW_RECORDS,
+    GO_CRASH,
+    GO_DEADLOCK,
+    GO_FATAL,
     LOGFMT_LINES,
     LONG_RECORD,
+    NOT_PANICS,
     NOT_RECORDS,
     NOT_TRACEBACKS,
     TRACEBACK_TEXT,
@@ -985,6 +989,17 @@ def test_the_pages_query_reads_a_traceback_by_its_exception_lines_as_query_py(tm
     for text, j in zip(texts, js):
         assert j == as_py(text), text[:200]
     assert [j[6] for j in js] == ["traceback", "traceback", "error", "", "", "traceback"]
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_pages_query_reads_a_go_crash_by_its_panic_lines_as_query_py(tmp_path):
+    """assets/recur-query.js reads a Go crash pasted alone by its panic, fatal error and runtime lines as
+    recur.retrieval.query does, and searches as they are (or as a log) the texts that are not one alone."""
+    texts = [GO_CRASH, GO_FATAL, GO_DEADLOCK, *NOT_PANICS, "x\n" + GO_CRASH.replace("\n", "\r\n")]
+    js = js_prepared(tmp_path, texts)
+    for text, j in zip(texts, js):
+        assert j == as_py(text), text[:200]
+    assert [j[6] for j in js] == ["panic"] * 3 + ["error", "", "", "", "", "panic"]
 
 
 ALERT = {

@@ -11,7 +11,9 @@
  * ("\tat com.x.Y.z(Y.java:12)") keeps its first line and "... 47 more" lines go; still too long, the
  * start and the end are kept, and of the middle only the lines that say what failed (Caused by:, ERROR,
  * FATAL, an exception or error class). A stack trace puts its root cause last: cut at 20,000
- * characters, a 34 KB trace lost it.
+ * characters, a 34 KB trace lost it. A Python traceback pasted alone is searched by its exception lines
+ * (traceback), a Go crash by its panic, fatal error and runtime lines (goPanic), a few JSON or logfmt
+ * records by their message fields (fewRecords).
  *
  * One copy for the page and the in-browser ranker: the "describe what you see" box (recur-suggest.js)
  * prepares a paste before it asks the API (which refuses more than 20,000 characters) or the ranker,
@@ -69,6 +71,10 @@
     "|[^ \\t(]+\\([^\\n]*\\)$)");
   var TRACEBACK = /^Traceback \(most recent call last\)/;
   var CHAINED = /^(?:During handling of the above exception|The above exception was the direct cause)/;
+  /* query.py's GO_PANIC, GO_SAID, GO_RECOVERED, GO_DUMP: a Go crash (goPanic) */
+  var GO_PANIC = /^(?:panic|fatal error): /, GO_SAID = /^(?:panic|fatal error|runtime): /;
+  var GO_RECOVERED = / \[recovered[^\]\n]*\]$/;
+  var GO_DUMP = /^(?:\[signal |goroutine \d+ |[^ \t(]+\([^\n]*\)$|created by |runtime stack:$|\.\.\.additional frames elided\.\.\.$|exit status \d+$)/;
   var DOTNET_CATEGORY = /^[\w.]+\[\d+\]$/;
   var NOT_MESSAGE = /^[ \t]*(?:File "|--- End of )/;
   var TELLING_TEXT = /Caused by:|Exception|Error\b|\b(?:ERROR|FATAL|PANIC|SEVERE|CRITICAL|FAILED|[Ee]rror|[Ff]ailed|[Ff]atal|panic|segfault)\b|[Oo]ut of memory/;
@@ -92,8 +98,8 @@
   /* query.read_log: {text, lines, kept, level, before} or null */
   function readLog(text) {
     var lines = text.split("\n").filter(function (x) { return trim(x) !== ""; });
-    var tb = traceback(lines);
-    if (tb) return tb;
+    var crash = traceback(lines) || goPanic(lines);
+    if (crash) return crash;
     if (lines.length < LOG_MIN_LINES) return fewRecords(lines);
     var before = beforeLog(lines), s = scan(lines.slice(before.length));
     if (!s.records || s.records < LOG_SHARE * (s.records + s.others)) return null;
@@ -123,6 +129,23 @@
     }
     if (!kept.length) return null;
     return logOf(before, distinct(kept), rest.length, "traceback", 0);
+  }
+
+  /* query._go_panic: a Go crash pasted alone, by its panic, fatal error and runtime lines */
+  function goPanic(lines) {
+    if (!lines.slice(0, PREAMBLE_LINES + 1).some(function (x) { return GO_PANIC.test(x.replace(/^[ \t\r\f\v]+/, "")); })) return null;
+    var before = beforeLog(lines);
+    while (before.length && GO_SAID.test(before[before.length - 1])) before.pop();
+    var rest = lines.slice(before.length), kept = [], panic = false, dump = false;
+    if (!rest.length || !GO_SAID.test(trim(rest[0]))) return null;
+    for (var i = 0; i < rest.length; i++) {
+      var line = trim(rest[i]);
+      if (GO_SAID.test(line)) { kept.push(head(line.replace(GO_RECOVERED, ""), LINE_CHARS)); panic = panic || GO_PANIC.test(line); }
+      else if (WS.indexOf(rest[i][0]) >= 0 || GO_DUMP.test(line)) dump = true;
+      else return null;
+    }
+    if (!(panic && dump)) return null;
+    return logOf(before, distinct(kept), rest.length, "panic", 0);
   }
 
   /* query._few_records: a few JSON or logfmt records, each with a level and a message field, by their messages */
@@ -519,6 +542,9 @@
                   (one ? "it" : "them") : ""));
     } else if (p.log_level === "traceback") {  /* a Python traceback (query._traceback) */
       parts.push("searched the Python traceback by its exception line" + (p.log_kept === 1 ? "" : "s") + ", not its frames" +
+                 (p.log_before ? ", and the " + p.log_before + " line" + (p.log_before === 1 ? "" : "s") + " before it" : ""));
+    } else if (p.log_level === "panic") {  /* a Go crash (query._go_panic) */
+      parts.push("searched the Go crash by its panic line" + (p.log_kept === 1 ? "" : "s") + ", not its goroutine dump" +
                  (p.log_before ? ", and the " + p.log_before + " line" + (p.log_before === 1 ? "" : "s") + " before it" : ""));
     } else if (p.log_lines) {
       var leveled = p.log_kept - p.log_unlevelled, plain = p.log_unlevelled;

@@ -73,7 +73,8 @@ kb/eval/cases.yml and no incident of the starter KB changed (tests/test_query_lo
 records (fewer than LOG_MIN_LINES lines, each with a level and a message field, after the words written before
 them: a line or two copied from Kibana, Loki or `kubectl logs`) are searched by their message fields, each once:
 whole, a zap line's keys, trace ids and timestamp outweighed what it said (_few_records). And a Python traceback
-pasted alone is searched by its exception lines: whole, its frames outweighed what failed (_traceback).
+pasted alone is searched by its exception lines, a Go crash (a ``panic:`` or ``fatal error:`` and its goroutine
+dump) by its panic lines: whole, their frames outweighed what failed (_traceback, _go_panic).
 
 A text within the limit is searched as it is (its error lines, for a log). The site's box and its
 in-browser ranker do the same (site/theme/assets/recur-query.js, a port checked against this one by
@@ -184,6 +185,20 @@ STACK = re.compile(
     re.ASCII,
 )
 TRACEBACK = re.compile(r"Traceback \(most recent call last\)", re.ASCII)
+# a Go crash (_go_panic): what it says, "panic: …" (a panic raised again in a deferred call indented under it)
+# and "fatal error: …", and the runtime's "runtime: …" lines that give the reason ("runtime: out of memory:
+# cannot allocate …", then "fatal error: out of memory")
+GO_PANIC = re.compile(r"(?:panic|fatal error): ", re.ASCII)
+GO_SAID = re.compile(r"(?:panic|fatal error|runtime): ", re.ASCII)
+GO_RECOVERED = re.compile(r" \[recovered[^\]\n]*\]$", re.ASCII)  # "panic: x [recovered]", said again below it
+# the rest of a Go crash, which says nothing: "[signal SIGSEGV …]", a goroutine's header ("goroutine 1
+# [running]:"), a frame's call (its file:line is indented under it), "created by …", "runtime stack:", a
+# cut ("...additional frames elided..."), and `go run`'s "exit status 2"
+GO_DUMP = re.compile(
+    r"\[signal |goroutine \d+ |[^ \t(]+\([^\n]*\)$|created by |runtime stack:$|\.\.\.additional frames elided\.\.\.$"
+    r"|exit status \d+$",
+    re.ASCII,
+)
 # the line between two chained Python tracebacks
 CHAINED = re.compile(r"During handling of the above exception|The above exception was the direct cause", re.ASCII)
 # .NET's console logger: "fail: Orders.Data.Repo[10000]" (category and event id), its message on the indented
@@ -247,6 +262,11 @@ class Prepared:
             b = "" if self.log_before == 1 else "s"
             before = f", and the {self.log_before} line{b} before it" if self.log_before else ""
             parts.append(f"searched the Python traceback by its exception line{s}, not its frames{before}")
+        elif self.log_level == "panic":  # a Go crash (_go_panic)
+            s = "" if self.log_kept == 1 else "s"
+            b = "" if self.log_before == 1 else "s"
+            before = f", and the {self.log_before} line{b} before it" if self.log_before else ""
+            parts.append(f"searched the Go crash by its panic line{s}, not its goroutine dump{before}")
         elif self.log_lines:
             leveled, plain = self.log_kept - self.log_unlevelled, self.log_unlevelled
             s, p = ("" if n == 1 else "s" for n in (leveled, plain))
@@ -382,9 +402,9 @@ def read_log(text: str) -> Log | None:
     written before the log, when it is a log and they are fewer than half of its lines; else None (the text
     is searched as it is). The rules: the module's docstring."""
     lines = [x for x in text.split("\n") if x.strip(WS)]
-    traceback = _traceback(lines)
-    if traceback is not None:
-        return traceback
+    crash = _traceback(lines) or _go_panic(lines)
+    if crash is not None:
+        return crash
     if len(lines) < LOG_MIN_LINES:
         return _few_records(lines)
     before = _before_log(lines)
@@ -429,6 +449,37 @@ def _traceback(lines: list[str]) -> Log | None:
         return None
     kept = list(dict.fromkeys(kept))
     return Log(clean(strip_ansi("\n".join(before + kept))), len(rest), len(kept), "traceback", len(before))
+
+
+def _go_panic(lines: list[str]) -> Log | None:
+    """A Go crash pasted alone (after the words written before it): a ``panic:`` or ``fatal error:`` and its
+    goroutine dump, searched by what it says (GO_SAID: its panic, fatal error and runtime lines, each once), at
+    level "panic"; else None. Searched whole, its frames' calls, file:line and hex addresses outweighed what
+    failed (tests/test_query_logs.py: ``panic: assignment to entry in nil map``, ``fatal error: concurrent map
+    writes``). In a log its dump is left out already (_scan). Any other unindented line (a log record after it,
+    a message over several lines), or no dump at all: None, searched as it is."""
+    if not any(GO_PANIC.match(x.lstrip(WS)) for x in lines[: PREAMBLE_LINES + 1]):
+        return None
+    before = _before_log(lines)
+    while before and GO_SAID.match(before[-1]):  # the runtime's reason is the crash's, not words before it
+        before.pop()
+    rest = lines[len(before) :]
+    if not rest or not GO_SAID.match(rest[0].strip(WS)):
+        return None
+    kept, panic, dump = [], False, False
+    for raw in rest:
+        line = raw.strip(WS)
+        if GO_SAID.match(line):
+            kept.append(GO_RECOVERED.sub("", line)[:LINE_CHARS])
+            panic = panic or bool(GO_PANIC.match(line))
+        elif raw[0] in WS or GO_DUMP.match(line):
+            dump = True
+        else:
+            return None
+    if not (panic and dump):
+        return None
+    kept = list(dict.fromkeys(kept))
+    return Log(clean(strip_ansi("\n".join(before + kept))), len(rest), len(kept), "panic", len(before))
 
 
 def _few_records(lines: list[str]) -> Log | None:
