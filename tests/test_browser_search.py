@@ -29,8 +29,11 @@ from test_query_logs import (
     GO_CRASH,
     GO_DEADLOCK,
     GO_FATAL,
+    INFO_JSON,
+    INFO_LOGFMT,
     LOGFMT_LINES,
     LONG_RECORD,
+    NOT_INFO_RECORDS,
     NOT_PANICS,
     NOT_RECORDS,
     NOT_TRACEBACKS,
@@ -1000,6 +1003,17 @@ def test_the_pages_query_reads_a_go_crash_by_its_panic_lines_as_query_py(tmp_pat
     for text, j in zip(texts, js):
         assert j == as_py(text), text[:200]
     assert [j[6] for j in js] == ["panic"] * 3 + ["error", "", "", "", "", "panic"]
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_pages_query_reads_many_info_records_by_their_messages_as_query_py(tmp_path):
+    """assets/recur-query.js reads a log all of JSON or logfmt records, none above info, by their message fields as
+    recur.retrieval.query does, and the logs that are not all such records as before."""
+    texts = [INFO_LOGFMT, "why so slow:\r\n" + INFO_JSON.replace("\n", "\r\n"), *NOT_INFO_RECORDS]
+    js = js_prepared(tmp_path, texts)
+    for text, j in zip(texts, js):
+        assert j == as_py(text), text[:200]
+    assert [j[6] for j in js] == ["record", "record", "", "", "warning"]
 
 
 ALERT = {

@@ -4,7 +4,8 @@
  * what failed, when they are fewer than half, each once, with the lines with no level beside them when
  * those too are (scan, pick); a JSON or logfmt record by its message fields, a plain one without its
  * timestamp, host and level, a .NET "fail:" by the lines under it; a log with no error line by its
- * warning lines; a storm of JSON records by their messages), after the words written before the log
+ * warning lines; a storm of JSON records by their messages, and a log all of JSON or logfmt records with none
+ * at a warning or error level by their messages too: records), after the words written before the log
  * (beforeLog: its first lines, at most 3 and 500 characters, that are neither records, stack-trace lines
  * nor indented: a responder's "payments API returning 500s, log below:", an alert's name and summary; the
  * rest is a log or not without them). A long text is then condensed: each run of stack-frame lines
@@ -104,7 +105,7 @@
     var before = beforeLog(lines), s = scan(lines.slice(before.length));
     if (!s.records || s.records < LOG_SHARE * (s.records + s.others)) return null;
     var picked = pick(s, lines.length);
-    if (!picked) return null;
+    if (!picked) return records(s, before, lines.length - before.length);
     return logOf(before, picked[1], lines.length - before.length, picked[0], picked[2]);
   }
 
@@ -165,9 +166,9 @@
 
   function kept(level) { return level === "error" || level === "warning"; }
 
-  /* query._scan: {records, others, structured, entries: [[level, message]]} */
+  /* query._scan: {records, others, structured, entries: [[level, message]], said: [message]} */
   function scan(lines) {
-    var s = { records: 0, others: 0, structured: true, entries: [] }, above = null, traceback = false, dotnet = null;
+    var s = { records: 0, others: 0, structured: true, entries: [], said: [] }, above = null, traceback = false, dotnet = null;
     for (var i = 0; i < lines.length; i++) {
       var raw = lines[i];
       if (WS.indexOf(raw[0]) >= 0) {  /* indented: part of the record above */
@@ -181,7 +182,10 @@
       var line = trim(raw), r = readLine(line), record = r[0], level = r[1], message = r[2];
       var exception = traceback && !record;
       if (level === "same" || level === "aside") { level = level === "same" ? above : "other"; record = false; }
-      else if (record) { s.records++; s.structured = s.structured && r[3]; }
+      else if (record) {
+        s.records++; s.structured = s.structured && r[3];
+        if (r[3] && !(message.charAt(0) === "{" || LOGFMT.test(message))) s.said.push(head(message, LINE_CHARS));
+      }
       else if (!(exception || STACK.test(line))) s.others++;
       if (level === null && (exception || TELLING_TEXT.test(message))) level = "error";
       if (kept(level) || (level === null && !STACK.test(line))) s.entries.push([level, head(message, LINE_CHARS)]);
@@ -207,6 +211,12 @@
       .map(function (e) { return e[1]; }));
     if (2 * beside.length >= lines) return [level, distinct(said), 0];  /* a host's journal: mostly no level */
     return [level, beside, beside.filter(function (m) { return said.indexOf(m) < 0; }).length];
+  }
+
+  /* query._records: a log all of JSON or logfmt records, none at a warning or error level, by their messages */
+  function records(s, before, lines) {
+    if (s.records < lines || !s.structured || !s.said.length) return null;
+    return logOf(before, distinct(s.said), s.records, "record", 0);
   }
 
   /* query._before_log: the words before a log, trimmed */
