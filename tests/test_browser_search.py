@@ -39,6 +39,7 @@ from test_query_logs import (
     NOT_TRACEBACKS,
     TRACEBACK_TEXT,
     ZAP_LINE,
+    deep_alert,
 )
 
 from recur.cli.main import cli
@@ -1014,6 +1015,32 @@ def test_the_pages_query_reads_many_info_records_by_their_messages_as_query_py(t
     for text, j in zip(texts, js):
         assert j == as_py(text), text[:200]
     assert [j[6] for j in js] == ["record", "record", "", "", "warning"]
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_pages_query_reads_deeply_nested_json_as_query_py(tmp_path):
+    """Found in review: a pasted alert with a field nested 1,000 deep was the alert to the browser (JSON.parse has no
+    such limit) and text to Python (its parser's recursion limit). Both read JSON nested deeper than
+    query.JSON_MAX_DEPTH as text, and what is within it as JSON, on one line or over many, as an alert or a log
+    record."""
+    texts = [deep_alert(n) for n in (499, 500, 600, 1000, 5000)] + [deep_alert(n, "\n") for n in (499, 700)]
+    record = '{"level":"error","msg":"disk full","v":' + "[" * 450 + "]" * 450 + "}"
+    texts += [record, "checkout:\n" + record + "\n" + record]
+    js = js_prepared(tmp_path, texts)
+    for text, j in zip(texts, js):
+        assert j == as_py(text), text[:200]
+    assert [j[8].startswith("a pasted alert") for j in js] == [
+        True,
+        False,
+        False,
+        False,
+        False,
+        True,
+        False,
+        False,
+        False,
+    ]
+    assert js[7][6] == "record" and js[7][0] == "disk full"
 
 
 ALERT = {

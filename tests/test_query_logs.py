@@ -871,3 +871,32 @@ def test_many_info_records_find_their_pattern_by_what_they_say(real_engine):
     answer = real_engine.answer(INFO_LOGFMT, top=3)
     assert answer.results[0]["id"] == "memory-leak-oom-kill", [(r["id"], r["probability"]) for r in answer.results]
     assert answer.no_known_pattern is False
+
+
+def deep_alert(levels: int, sep: str = "") -> str:
+    """An alert with a field of arrays nested ``levels`` deep (``levels + 1`` in all), each bracket followed by
+    ``sep``: a line break prints it over many lines (json.dumps cannot write it: its own recursion limit)."""
+    summary = "[" * 700  # a string's brackets are text
+    value = ("[" + sep) * levels + ("]" + sep) * levels
+    return (
+        '{"labels": {"alertname": "DiskFull"}, "annotations": {"summary": "' + summary + '"}, "values": ' + value + "}"
+    )
+
+
+def test_json_nested_deeper_than_its_limit_is_no_json_on_any_surface():
+    """Found in review: a pasted alert with a field nested 1,000 deep was text to Python (its parser's recursion
+    limit, lower the deeper the call) and the alert to the browser's JSON.parse. Nested deeper than JSON_MAX_DEPTH,
+    a paste is no JSON to either (tests/test_browser_search.py checks the browser's)."""
+    from recur.retrieval.query import JSON_MAX_DEPTH, json_too_deep
+
+    assert JSON_MAX_DEPTH == 500
+    for levels in (JSON_MAX_DEPTH, JSON_MAX_DEPTH + 100, 1000, 20_000):
+        p = prepare(deep_alert(levels))
+        read = levels < JSON_MAX_DEPTH  # within it: the alert (its summary's brackets are text)
+        said = "DiskFull. " + "[" * 700 if read else '{"labels"'  # the alert, or the text as it is
+        assert (p.alerts, p.text[: len(said)]) == (int(read), said), levels
+    assert prepare(deep_alert(JSON_MAX_DEPTH - 1, "\n")).alerts == 1
+    assert prepare(deep_alert(JSON_MAX_DEPTH, "\n")).alerts == 0
+    many = json.dumps({"alerts": [{"labels": {"alertname": f"A{i}"}, "annotations": {}} for i in range(400)]})
+    assert prepare(many).alerts == 400  # 801 brackets, 4 deep: JSON
+    assert not json_too_deep('["\\"' + "[" * 900 + '"]') and json_too_deep('["\\\\"' + "[" * 900 + '"]')

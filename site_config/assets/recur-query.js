@@ -37,6 +37,8 @@
      _NO_COLON, LEVEL_AT, LEVEL_LATER, STAMP, CLOCK, KLOG, HOST, LOGFMT, LOGFMT_FIELD, STACK, TRACEBACK, CHAINED,
      DOTNET_CATEGORY, NOT_MESSAGE, TELLING_TEXT, LEVEL_KEYS, MESSAGE_KEYS, HOLE, JSON_MAX_BRACKETS */
   var LOG_MIN_LINES = 8, LOG_SHARE = 0.6, PREAMBLE_LINES = 3, PREAMBLE_CHARS = LINE_CHARS, JSON_MAX_BRACKETS = 500;
+  /* query.py's JSON_MAX_DEPTH, JSON_NOT_BRACKET (jsonTooDeep) */
+  var JSON_MAX_DEPTH = 500, JSON_NOT_BRACKET = /"(?:[^"\\]|\\[\s\S])*"|[^\[\]{}"]+/g;
   var WS = " \t\r\f\v", TRIM = /^[ \t\r\f\v]+|[ \t\r\f\v]+$/g;
   var LEVELS = {
     error: "ERROR ERR FATAL FTL CRIT CRITICAL PANIC DPANIC SEVERE EMERG EMERGENCY ALERT FAIL".split(" "),
@@ -264,6 +266,19 @@
 
   function count(s, ch) { return s.split(ch).length - 1; }
 
+  /* query.json_too_deep: nested deeper than JSON_MAX_DEPTH (Python's parser stops near 1,000 levels, JSON.parse
+     does not), no JSON here either */
+  function jsonTooDeep(text) {
+    if (count(text, "{") + count(text, "[") <= JSON_MAX_DEPTH) return false;
+    var brackets = text.replace(JSON_NOT_BRACKET, ""), depth = 0;
+    for (var i = 0; i < brackets.length; i++) {
+      var ch = brackets[i];
+      depth += ch === "[" || ch === "{" ? 1 : ch === "]" || ch === "}" ? -1 : 0;
+      if (depth > JSON_MAX_DEPTH) return true;
+    }
+    return false;
+  }
+
   function jsonFields(text) {
     if (count(text, "{") + count(text, "[") > JSON_MAX_BRACKETS) return null;
     try { var obj = JSON.parse(text); } catch (e) { return null; }
@@ -392,7 +407,7 @@
      alert), firing ones first; null for any other text */
   function pastedAlerts(text) {
     var body = text.replace(/^[ \t\n\r]+|[ \t\n\r]+$/g, ""), data;
-    if (body[0] !== "{" && body[0] !== "[") return null;
+    if ((body[0] !== "{" && body[0] !== "[") || jsonTooDeep(body)) return null;
     try { data = JSON.parse(body); } catch (e) { return null; }
     var items = isObject(data) && Array.isArray(get(data, "alerts")) ? data.alerts : data;
     items = Array.isArray(items) ? items : [items];

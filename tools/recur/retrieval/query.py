@@ -224,6 +224,12 @@ MESSAGE_KEYS = tuple(
 # a hole of a Serilog message template: {Name}, {@Name}, {$Name}, {Name:format}, {Name,width}
 HOLE = re.compile(r"\{[@$]?([A-Za-z_]\w*)(?:[,:][^{}]*)?\}", re.ASCII)
 JSON_MAX_BRACKETS = 500  # a line with more is not parsed: Python's parser stops at ~1,000 levels, JS's not
+# a pasted text nested deeper is no JSON (json_too_deep): Python's parser stopped at ~1,000 levels, fewer the
+# deeper the call it is made in, and the browser's JSON.parse read 10,000 (found in review: an alert with a field
+# nested 1,000 deep was the alert in the browser, text to Python)
+JSON_MAX_DEPTH = 500
+# what is not a bracket of JSON's: a string (its brackets are text), any other character
+JSON_NOT_BRACKET = re.compile(r'"(?:[^"\\]|\\[\s\S])*"|[^\[\]{}"]+', re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -653,6 +659,19 @@ def _json_fields(text: str) -> dict | None:
     except ValueError:
         return None
     return obj if isinstance(obj, dict) else None
+
+
+def json_too_deep(text: str) -> bool:
+    """Whether ``text``, as JSON, has arrays and objects nested more than JSON_MAX_DEPTH levels deep (brackets in
+    strings are text): then it is no JSON to any surface, the browser's alike."""
+    if text.count("{") + text.count("[") <= JSON_MAX_DEPTH:  # the usual paste: no need to look further
+        return False
+    depth = 0
+    for ch in JSON_NOT_BRACKET.sub("", text):
+        depth += 1 if ch in "[{" else -1 if ch in "]}" else 0
+        if depth > JSON_MAX_DEPTH:
+            return True
+    return False
 
 
 def _not_json(name: str):
