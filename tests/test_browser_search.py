@@ -26,12 +26,20 @@ from test_query import MIXED, NON_LATIN, java_trace, node_trace, timeline
 from test_query_logs import (
     CHAINED_TEXT,
     FEW_RECORDS,
+    GO_CRASH,
+    GO_DEADLOCK,
+    GO_FATAL,
+    INFO_JSON,
+    INFO_LOGFMT,
     LOGFMT_LINES,
     LONG_RECORD,
+    NOT_INFO_RECORDS,
+    NOT_PANICS,
     NOT_RECORDS,
     NOT_TRACEBACKS,
     TRACEBACK_TEXT,
     ZAP_LINE,
+    deep_alert,
 )
 
 from recur.cli.main import cli
@@ -985,6 +993,54 @@ def test_the_pages_query_reads_a_traceback_by_its_exception_lines_as_query_py(tm
     for text, j in zip(texts, js):
         assert j == as_py(text), text[:200]
     assert [j[6] for j in js] == ["traceback", "traceback", "error", "", "", "traceback"]
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_pages_query_reads_a_go_crash_by_its_panic_lines_as_query_py(tmp_path):
+    """assets/recur-query.js reads a Go crash pasted alone by its panic, fatal error and runtime lines as
+    recur.retrieval.query does, and searches as they are (or as a log) the texts that are not one alone."""
+    texts = [GO_CRASH, GO_FATAL, GO_DEADLOCK, *NOT_PANICS, "x\n" + GO_CRASH.replace("\n", "\r\n")]
+    js = js_prepared(tmp_path, texts)
+    for text, j in zip(texts, js):
+        assert j == as_py(text), text[:200]
+    assert [j[6] for j in js] == ["panic"] * 3 + ["error", "", "", "", "", "panic"]
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_pages_query_reads_many_info_records_by_their_messages_as_query_py(tmp_path):
+    """assets/recur-query.js reads a log all of JSON or logfmt records, none above info, by their message fields as
+    recur.retrieval.query does, and the logs that are not all such records as before."""
+    texts = [INFO_LOGFMT, "why so slow:\r\n" + INFO_JSON.replace("\n", "\r\n"), *NOT_INFO_RECORDS]
+    js = js_prepared(tmp_path, texts)
+    for text, j in zip(texts, js):
+        assert j == as_py(text), text[:200]
+    assert [j[6] for j in js] == ["record", "record", "", "", "warning"]
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_pages_query_reads_deeply_nested_json_as_query_py(tmp_path):
+    """Found in review: a pasted alert with a field nested 1,000 deep was the alert to the browser (JSON.parse has no
+    such limit) and text to Python (its parser's recursion limit). Both read JSON nested deeper than
+    query.JSON_MAX_DEPTH as text, and what is within it as JSON, on one line or over many, as an alert or a log
+    record."""
+    texts = [deep_alert(n) for n in (499, 500, 600, 1000, 5000)] + [deep_alert(n, "\n") for n in (499, 700)]
+    record = '{"level":"error","msg":"disk full","v":' + "[" * 450 + "]" * 450 + "}"
+    texts += [record, "checkout:\n" + record + "\n" + record]
+    js = js_prepared(tmp_path, texts)
+    for text, j in zip(texts, js):
+        assert j == as_py(text), text[:200]
+    assert [j[8].startswith("a pasted alert") for j in js] == [
+        True,
+        False,
+        False,
+        False,
+        False,
+        True,
+        False,
+        False,
+        False,
+    ]
+    assert js[7][6] == "record" and js[7][0] == "disk full"
 
 
 ALERT = {

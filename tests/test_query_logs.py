@@ -752,3 +752,151 @@ def test_a_pasted_traceback_finds_its_pattern_by_its_exception(real_engine):
     assert answer.results[0]["id"] == "dns-resolution-failure", [(r["id"], r["probability"]) for r in answer.results]
     answer = real_engine.answer(CHAINED_TEXT, top=3)
     assert answer.results[0]["id"] == "database-deadlock" and answer.results[0]["probability"] > 0.5
+
+
+# a Go crash pasted alone (our own): a panic raised again in a deferred call, three goroutines, `go run`'s exit
+# status; a fatal error with the runtime's reason above it and a responder's words above that
+GO_CRASH = (
+    "panic: open /var/lib/ingest/segments/000812.seg: too many open files [recovered]\n"
+    "\tpanic: open /var/lib/ingest/segments/000812.seg: too many open files\n\n"
+    "goroutine 1 [running]:\nmain.mustOpen({0xc0000b4000, 0x2a})\n\t/src/cmd/ingest/main.go:57 +0x1a5\n"
+    "main.main()\n\t/src/cmd/ingest/main.go:31 +0x2c4\n\n"
+    "goroutine 18 [select]:\nmain.(*Ingester).flushLoop(0xc0001a2000)\n\t/src/cmd/ingest/ingester.go:201 +0x13f\n"
+    "created by main.main in goroutine 1\n\t/src/cmd/ingest/main.go:28 +0x25a\n\n"
+    "goroutine 19 [IO wait]:\ninternal/poll.runtime_pollWait(0x7f3b2c1e8e28, 0x72)\n"
+    "\t/usr/local/go/src/runtime/netpoll.go:345 +0x85\nexit status 2\n"
+)
+GO_FATAL = (
+    "reports-worker restarts every few minutes:\r\n"
+    "runtime: out of memory: cannot allocate 4194304-byte block (3825205248 in use)\r\n"
+    "fatal error: out of memory\r\n\r\ngoroutine 47 [running]:\r\nruntime.throw({0x9b3a1e?, 0x2000?})\r\n"
+    "\t/usr/local/go/src/runtime/panic.go:1023 +0x5c fp=0xc00087f5d8 sp=0xc00087f5a8 pc=0x43a97c\r\n"
+    "runtime stack:\r\nruntime.mallocgc(0x400000, 0x8f1e40, 0x1)\r\n\t/usr/local/go/src/runtime/malloc.go:1234 +0x6d5\r\n"
+    "...additional frames elided...\r\n"
+)
+GO_DEADLOCK = (
+    "fatal error: all goroutines are asleep - deadlock!\n\ngoroutine 1 [semacquire]:\n"
+    "sync.(*WaitGroup).Wait(0xc0000a6010)\n\t/usr/local/go/src/sync/waitgroup.go:116 +0x48\n"
+    "main.main()\n\t/src/cmd/settle/main.go:48 +0x1f6\n"
+)
+# not a Go crash alone: one with log records after it, one with no dump, one with a line of its own in it,
+# one not first (a log's: _scan leaves its dump out), one whose first line is no panic
+NOT_PANICS = [
+    GO_DEADLOCK + "2026-12-01T10:00:00Z INFO restarting\n2026-12-01T10:00:01Z INFO listening on :8080\n",
+    "panic: boom\n",
+    "panic: boom\n\ngoroutine 1 [running]:\nmain.main()\n\t/a/main.go:9 +0x1d\nthen it came back\n",
+    "a\nb\nc\nd\n" + GO_DEADLOCK,
+    "runtime: the scheduler is slow\ngoroutine 1 [running]:\nmain.main()\n",
+]
+
+
+def test_a_go_crash_pasted_alone_is_searched_by_its_panic_lines(run):
+    """A Go panic that is no log was searched whole, its goroutine headers, frames, file:line and
+    hex addresses with it: a "too many open files" panic found file-descriptor-exhaustion at p 0.006."""
+    p = prepare(GO_CRASH)
+    assert p.text == "panic: open /var/lib/ingest/segments/000812.seg: too many open files"  # said twice: once
+    assert (p.log_lines, p.log_kept, p.log_level, p.log_before) == (16, 1, "panic", 0)
+    assert p.note == "searched the Go crash by its panic line, not its goroutine dump"
+    p = prepare(GO_FATAL)
+    assert p.text.splitlines() == [
+        "reports-worker restarts every few minutes:",
+        "runtime: out of memory: cannot allocate 4194304-byte block (3825205248 in use)",  # the reason: the crash's
+        "fatal error: out of memory",
+    ]
+    assert p.note == "searched the Go crash by its panic lines, not its goroutine dump, and the 1 line before it"
+    assert prepare(GO_DEADLOCK).text == "fatal error: all goroutines are asleep - deadlock!"
+    res = run("suggest", "--json", "-", input=GO_DEADLOCK)
+    assert 'recur: its panic: "fatal error: all goroutines are asleep - deadlock!"' in res.stderr, res.stderr
+    # searched as they are, or (a record after it) as a log, by its rules
+    assert [prepare(text).log_level for text in NOT_PANICS] == ["error", "", "", "", ""]
+    assert [prepare(text).text == text for text in NOT_PANICS] == [False, True, True, True, True]
+
+
+@pytest.mark.model
+def test_a_pasted_go_crash_finds_its_pattern_by_its_panic(real_engine):
+    """Before, searched whole: file-descriptor-exhaustion 1st at p 0.006 and memory-leak-oom-kill 1st at p 0.12,
+    both "no known pattern"; by their panic lines, p 0.71 and 0.94."""
+    for text, want in ((GO_CRASH, "file-descriptor-exhaustion"), (GO_FATAL, "memory-leak-oom-kill")):
+        answer = real_engine.answer(text, top=3)
+        assert answer.results[0]["id"] == want, [(r["id"], r["probability"]) for r in answer.results]
+        assert answer.no_known_pattern is False
+
+
+# many JSON or logfmt records, none above info (our own): a supervisor that logs its worker's OOM kill at info,
+# and a pool's waits at info among request lines
+INFO_LOGFMT = "\n".join(
+    f'ts=2026-12-04T10:02:{i:02d}Z level=info msg="worker exited: signal: killed (OOMKilled), restarting" '
+    f"pid={4100 + i} rss_mb=3981"
+    if i % 4 == 1
+    else f'ts=2026-12-04T10:02:{i:02d}Z level=info msg="heartbeat" pid={4100 + i} rss_mb={3000 + i * 80}'
+    for i in range(12)
+)
+INFO_JSON = "\n".join(
+    json.dumps({"level": "info", "ts": f"2026-12-04T10:00:{i:02d}Z", "msg": msg, "trace_id": f"4bf9{i:04x}", "n": i})
+    for i, msg in enumerate(["request served", "acquired db connection after waiting", "request served"] * 3)
+)
+# searched as they are, or by their warning line: a plain line among the records, a record with no message field
+# in a log of no others, a warning
+NOT_INFO_RECORDS = [
+    INFO_JSON + "\n2026-12-04T10:01:00Z INFO plain line",
+    "\n".join(json.dumps({"level": "info", "ts": str(i), "trace_id": f"4bf9{i}"}) for i in range(9)),
+    INFO_JSON + '\n{"level":"warn","msg":"pool nearly exhausted"}',
+]
+
+
+def test_many_records_none_above_info_are_searched_by_their_message_fields():
+    """Found in review: eight or more JSON or logfmt records, none at a warning or error level, were searched whole,
+    their keys, trace ids and timestamps with what they said (fewer than eight were read by their messages)."""
+    p = prepare(INFO_LOGFMT)
+    assert p.text == "heartbeat\nworker exited: signal: killed (OOMKilled), restarting"
+    assert (p.log_lines, p.log_kept, p.log_level, p.log_before) == (12, 2, "record", 0)
+    assert p.note == (
+        "searched the 12 JSON or logfmt records by their message fields, not their other keys, ids and timestamps"
+    )
+    p = prepare("the cart API is slow, logs below:\n" + INFO_JSON)
+    assert p.text == "the cart API is slow, logs below:\nrequest served\nacquired db connection after waiting"
+    assert (p.log_lines, p.log_kept, p.log_before) == (9, 2, 1)
+    assert [(p.text, p.log_level) for p in map(prepare, NOT_INFO_RECORDS[:2])] == [
+        (text, "") for text in NOT_INFO_RECORDS[:2]
+    ]
+    assert (prepare(NOT_INFO_RECORDS[2]).text, prepare(NOT_INFO_RECORDS[2]).log_level) == (
+        "pool nearly exhausted",
+        "warning",
+    )
+
+
+@pytest.mark.model
+def test_many_info_records_find_their_pattern_by_what_they_say(real_engine):
+    """Before, searched whole: memory-leak-oom-kill 1st at p 0.09, "no known pattern"; by the messages, p 0.88."""
+    answer = real_engine.answer(INFO_LOGFMT, top=3)
+    assert answer.results[0]["id"] == "memory-leak-oom-kill", [(r["id"], r["probability"]) for r in answer.results]
+    assert answer.no_known_pattern is False
+
+
+def deep_alert(levels: int, sep: str = "") -> str:
+    """An alert with a field of arrays nested ``levels`` deep (``levels + 1`` in all), each bracket followed by
+    ``sep``: a line break prints it over many lines (json.dumps cannot write it: its own recursion limit)."""
+    summary = "[" * 700  # a string's brackets are text
+    value = ("[" + sep) * levels + ("]" + sep) * levels
+    return (
+        '{"labels": {"alertname": "DiskFull"}, "annotations": {"summary": "' + summary + '"}, "values": ' + value + "}"
+    )
+
+
+def test_json_nested_deeper_than_its_limit_is_no_json_on_any_surface():
+    """Found in review: a pasted alert with a field nested 1,000 deep was text to Python (its parser's recursion
+    limit, lower the deeper the call) and the alert to the browser's JSON.parse. Nested deeper than JSON_MAX_DEPTH,
+    a paste is no JSON to either (tests/test_browser_search.py checks the browser's)."""
+    from recur.retrieval.query import JSON_MAX_DEPTH, json_too_deep
+
+    assert JSON_MAX_DEPTH == 500
+    for levels in (JSON_MAX_DEPTH, JSON_MAX_DEPTH + 100, 1000, 20_000):
+        p = prepare(deep_alert(levels))
+        read = levels < JSON_MAX_DEPTH  # within it: the alert (its summary's brackets are text)
+        said = "DiskFull. " + "[" * 700 if read else '{"labels"'  # the alert, or the text as it is
+        assert (p.alerts, p.text[: len(said)]) == (int(read), said), levels
+    assert prepare(deep_alert(JSON_MAX_DEPTH - 1, "\n")).alerts == 1
+    assert prepare(deep_alert(JSON_MAX_DEPTH, "\n")).alerts == 0
+    many = json.dumps({"alerts": [{"labels": {"alertname": f"A{i}"}, "annotations": {}} for i in range(400)]})
+    assert prepare(many).alerts == 400  # 801 brackets, 4 deep: JSON
+    assert not json_too_deep('["\\"' + "[" * 900 + '"]') and json_too_deep('["\\\\"' + "[" * 900 + '"]')

@@ -4,14 +4,17 @@
  * what failed, when they are fewer than half, each once, with the lines with no level beside them when
  * those too are (scan, pick); a JSON or logfmt record by its message fields, a plain one without its
  * timestamp, host and level, a .NET "fail:" by the lines under it; a log with no error line by its
- * warning lines; a storm of JSON records by their messages), after the words written before the log
+ * warning lines; a storm of JSON records by their messages, and a log all of JSON or logfmt records with none
+ * at a warning or error level by their messages too: records), after the words written before the log
  * (beforeLog: its first lines, at most 3 and 500 characters, that are neither records, stack-trace lines
  * nor indented: a responder's "payments API returning 500s, log below:", an alert's name and summary; the
  * rest is a log or not without them). A long text is then condensed: each run of stack-frame lines
  * ("\tat com.x.Y.z(Y.java:12)") keeps its first line and "... 47 more" lines go; still too long, the
  * start and the end are kept, and of the middle only the lines that say what failed (Caused by:, ERROR,
  * FATAL, an exception or error class). A stack trace puts its root cause last: cut at 20,000
- * characters, a 34 KB trace lost it.
+ * characters, a 34 KB trace lost it. A Python traceback pasted alone is searched by its exception lines
+ * (traceback), a Go crash by its panic, fatal error and runtime lines (goPanic), a few JSON or logfmt
+ * records by their message fields (fewRecords).
  *
  * One copy for the page and the in-browser ranker: the "describe what you see" box (recur-suggest.js)
  * prepares a paste before it asks the API (which refuses more than 20,000 characters) or the ranker,
@@ -34,6 +37,8 @@
      _NO_COLON, LEVEL_AT, LEVEL_LATER, STAMP, CLOCK, KLOG, HOST, LOGFMT, LOGFMT_FIELD, STACK, TRACEBACK, CHAINED,
      DOTNET_CATEGORY, NOT_MESSAGE, TELLING_TEXT, LEVEL_KEYS, MESSAGE_KEYS, HOLE, JSON_MAX_BRACKETS */
   var LOG_MIN_LINES = 8, LOG_SHARE = 0.6, PREAMBLE_LINES = 3, PREAMBLE_CHARS = LINE_CHARS, JSON_MAX_BRACKETS = 500;
+  /* query.py's JSON_MAX_DEPTH, JSON_NOT_BRACKET (jsonTooDeep) */
+  var JSON_MAX_DEPTH = 500, JSON_NOT_BRACKET = /"(?:[^"\\]|\\[\s\S])*"|[^\[\]{}"]+/g;
   var WS = " \t\r\f\v", TRIM = /^[ \t\r\f\v]+|[ \t\r\f\v]+$/g;
   var LEVELS = {
     error: "ERROR ERR FATAL FTL CRIT CRITICAL PANIC DPANIC SEVERE EMERG EMERGENCY ALERT FAIL".split(" "),
@@ -69,6 +74,10 @@
     "|[^ \\t(]+\\([^\\n]*\\)$)");
   var TRACEBACK = /^Traceback \(most recent call last\)/;
   var CHAINED = /^(?:During handling of the above exception|The above exception was the direct cause)/;
+  /* query.py's GO_PANIC, GO_SAID, GO_RECOVERED, GO_DUMP: a Go crash (goPanic) */
+  var GO_PANIC = /^(?:panic|fatal error): /, GO_SAID = /^(?:panic|fatal error|runtime): /;
+  var GO_RECOVERED = / \[recovered[^\]\n]*\]$/;
+  var GO_DUMP = /^(?:\[signal |goroutine \d+ |[^ \t(]+\([^\n]*\)$|created by |runtime stack:$|\.\.\.additional frames elided\.\.\.$|exit status \d+$)/;
   var DOTNET_CATEGORY = /^[\w.]+\[\d+\]$/;
   var NOT_MESSAGE = /^[ \t]*(?:File "|--- End of )/;
   var TELLING_TEXT = /Caused by:|Exception|Error\b|\b(?:ERROR|FATAL|PANIC|SEVERE|CRITICAL|FAILED|[Ee]rror|[Ff]ailed|[Ff]atal|panic|segfault)\b|[Oo]ut of memory/;
@@ -92,13 +101,13 @@
   /* query.read_log: {text, lines, kept, level, before} or null */
   function readLog(text) {
     var lines = text.split("\n").filter(function (x) { return trim(x) !== ""; });
-    var tb = traceback(lines);
-    if (tb) return tb;
+    var crash = traceback(lines) || goPanic(lines);
+    if (crash) return crash;
     if (lines.length < LOG_MIN_LINES) return fewRecords(lines);
     var before = beforeLog(lines), s = scan(lines.slice(before.length));
     if (!s.records || s.records < LOG_SHARE * (s.records + s.others)) return null;
     var picked = pick(s, lines.length);
-    if (!picked) return null;
+    if (!picked) return records(s, before, lines.length - before.length);
     return logOf(before, picked[1], lines.length - before.length, picked[0], picked[2]);
   }
 
@@ -125,6 +134,23 @@
     return logOf(before, distinct(kept), rest.length, "traceback", 0);
   }
 
+  /* query._go_panic: a Go crash pasted alone, by its panic, fatal error and runtime lines */
+  function goPanic(lines) {
+    if (!lines.slice(0, PREAMBLE_LINES + 1).some(function (x) { return GO_PANIC.test(x.replace(/^[ \t\r\f\v]+/, "")); })) return null;
+    var before = beforeLog(lines);
+    while (before.length && GO_SAID.test(before[before.length - 1])) before.pop();
+    var rest = lines.slice(before.length), kept = [], panic = false, dump = false;
+    if (!rest.length || !GO_SAID.test(trim(rest[0]))) return null;
+    for (var i = 0; i < rest.length; i++) {
+      var line = trim(rest[i]);
+      if (GO_SAID.test(line)) { kept.push(head(line.replace(GO_RECOVERED, ""), LINE_CHARS)); panic = panic || GO_PANIC.test(line); }
+      else if (WS.indexOf(rest[i][0]) >= 0 || GO_DUMP.test(line)) dump = true;
+      else return null;
+    }
+    if (!(panic && dump)) return null;
+    return logOf(before, distinct(kept), rest.length, "panic", 0);
+  }
+
   /* query._few_records: a few JSON or logfmt records, each with a level and a message field, by their messages */
   function fewRecords(lines) {
     /* over what is searched (code points, as Python counts): condensed as before */
@@ -142,9 +168,9 @@
 
   function kept(level) { return level === "error" || level === "warning"; }
 
-  /* query._scan: {records, others, structured, entries: [[level, message]]} */
+  /* query._scan: {records, others, structured, entries: [[level, message]], said: [message]} */
   function scan(lines) {
-    var s = { records: 0, others: 0, structured: true, entries: [] }, above = null, traceback = false, dotnet = null;
+    var s = { records: 0, others: 0, structured: true, entries: [], said: [] }, above = null, traceback = false, dotnet = null;
     for (var i = 0; i < lines.length; i++) {
       var raw = lines[i];
       if (WS.indexOf(raw[0]) >= 0) {  /* indented: part of the record above */
@@ -158,7 +184,10 @@
       var line = trim(raw), r = readLine(line), record = r[0], level = r[1], message = r[2];
       var exception = traceback && !record;
       if (level === "same" || level === "aside") { level = level === "same" ? above : "other"; record = false; }
-      else if (record) { s.records++; s.structured = s.structured && r[3]; }
+      else if (record) {
+        s.records++; s.structured = s.structured && r[3];
+        if (r[3] && !(message.charAt(0) === "{" || LOGFMT.test(message))) s.said.push(head(message, LINE_CHARS));
+      }
       else if (!(exception || STACK.test(line))) s.others++;
       if (level === null && (exception || TELLING_TEXT.test(message))) level = "error";
       if (kept(level) || (level === null && !STACK.test(line))) s.entries.push([level, head(message, LINE_CHARS)]);
@@ -184,6 +213,12 @@
       .map(function (e) { return e[1]; }));
     if (2 * beside.length >= lines) return [level, distinct(said), 0];  /* a host's journal: mostly no level */
     return [level, beside, beside.filter(function (m) { return said.indexOf(m) < 0; }).length];
+  }
+
+  /* query._records: a log all of JSON or logfmt records, none at a warning or error level, by their messages */
+  function records(s, before, lines) {
+    if (s.records < lines || !s.structured || !s.said.length) return null;
+    return logOf(before, distinct(s.said), s.records, "record", 0);
   }
 
   /* query._before_log: the words before a log, trimmed */
@@ -230,6 +265,19 @@
   }
 
   function count(s, ch) { return s.split(ch).length - 1; }
+
+  /* query.json_too_deep: nested deeper than JSON_MAX_DEPTH (Python's parser stops near 1,000 levels, JSON.parse
+     does not), no JSON here either */
+  function jsonTooDeep(text) {
+    if (count(text, "{") + count(text, "[") <= JSON_MAX_DEPTH) return false;
+    var brackets = text.replace(JSON_NOT_BRACKET, ""), depth = 0;
+    for (var i = 0; i < brackets.length; i++) {
+      var ch = brackets[i];
+      depth += ch === "[" || ch === "{" ? 1 : ch === "]" || ch === "}" ? -1 : 0;
+      if (depth > JSON_MAX_DEPTH) return true;
+    }
+    return false;
+  }
 
   function jsonFields(text) {
     if (count(text, "{") + count(text, "[") > JSON_MAX_BRACKETS) return null;
@@ -359,7 +407,7 @@
      alert), firing ones first; null for any other text */
   function pastedAlerts(text) {
     var body = text.replace(/^[ \t\n\r]+|[ \t\n\r]+$/g, ""), data;
-    if (body[0] !== "{" && body[0] !== "[") return null;
+    if ((body[0] !== "{" && body[0] !== "[") || jsonTooDeep(body)) return null;
     try { data = JSON.parse(body); } catch (e) { return null; }
     var items = isObject(data) && Array.isArray(get(data, "alerts")) ? data.alerts : data;
     items = Array.isArray(items) ? items : [items];
@@ -519,6 +567,9 @@
                   (one ? "it" : "them") : ""));
     } else if (p.log_level === "traceback") {  /* a Python traceback (query._traceback) */
       parts.push("searched the Python traceback by its exception line" + (p.log_kept === 1 ? "" : "s") + ", not its frames" +
+                 (p.log_before ? ", and the " + p.log_before + " line" + (p.log_before === 1 ? "" : "s") + " before it" : ""));
+    } else if (p.log_level === "panic") {  /* a Go crash (query._go_panic) */
+      parts.push("searched the Go crash by its panic line" + (p.log_kept === 1 ? "" : "s") + ", not its goroutine dump" +
                  (p.log_before ? ", and the " + p.log_before + " line" + (p.log_before === 1 ? "" : "s") + " before it" : ""));
     } else if (p.log_lines) {
       var leveled = p.log_kept - p.log_unlevelled, plain = p.log_unlevelled;

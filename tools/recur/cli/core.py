@@ -393,8 +393,8 @@ def suggest(kb_dir, index_dir, model, top, as_json, queries, steps, text):
     if prepared.log_lines:  # how many lines alone did not show a responder which ones were read
         from recur.cli.render import first_log_line
 
-        # one record's message, or one traceback's exception, is no "first of them"
-        alone = {"record": "what it says", "traceback": "its exception"}.get(prepared.log_level)
+        # one record's message, or one traceback's exception or Go crash's panic, is no "first of them"
+        alone = {"record": "what it says", "traceback": "its exception", "panic": "its panic"}.get(prepared.log_level)
         what = alone if alone and prepared.log_kept == 1 else "the first of them"
         click.echo(f"recur: {what}: {first_log_line(prepared)}", err=True)
     engine = Engine.open(kb_dir, index_dir, model, advise=retune_advice)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from recur.retrieval.query import MAX_QUERY_CHARS
+from recur.retrieval.query import MAX_QUERY_CHARS, json_too_deep
 from recur.util.utf8 import clean
 
 JSON_WS = " \t\n\r"  # what JSON allows around a value (Python's strip() and JS's trim() take more off)
@@ -142,7 +142,7 @@ def pasted_alerts(text: str) -> list[PastedAlert] | None:
     first. None when the text is no such thing (any other JSON, or not JSON): it is searched as text.
     `recur suggest -` searched a pasted payload's JSON whole, keys and URLs too (found in review)."""
     body = text.strip(JSON_WS)
-    if not body.startswith(("{", "[")):
+    if not body.startswith(("{", "[")) or json_too_deep(body):  # too deep: no JSON to the browser either
         return None
     try:  # NaN and Infinity are no JSON to the browser's JSON.parse, nor an integer over 4,300 digits to Python
         data = json.loads(body, parse_constant=_not_json, parse_int=float)

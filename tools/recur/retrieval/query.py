@@ -56,7 +56,9 @@ and 4th under "no known pattern" (tests/pasted_logs.py). So, before any condensi
 4. a log of mostly error lines (a storm) is searched as it is when its records are plain lines (they are
    what it says), and as in 3. when they are all JSON or logfmt: by their message fields, each once.
    Whole, 24 identical JSON errors with a trace id each found dns-resolution-failure at p 0.06, under
-   "no known pattern"; by their one message at p 0.87.
+   "no known pattern"; by their one message at p 0.87;
+5. a log all of JSON or logfmt records, none at a warning or error level, is searched by their message
+   fields, each once, as a few records are (_records); a plain one as it is.
 
 The words written before a log are searched first, as they are: a responder's own ("payments API
 returning 500s since 10:02, log below:"), or an alert's name and summary (recur.retrieval.alerts.alert_query
@@ -73,7 +75,8 @@ kb/eval/cases.yml and no incident of the starter KB changed (tests/test_query_lo
 records (fewer than LOG_MIN_LINES lines, each with a level and a message field, after the words written before
 them: a line or two copied from Kibana, Loki or `kubectl logs`) are searched by their message fields, each once:
 whole, a zap line's keys, trace ids and timestamp outweighed what it said (_few_records). And a Python traceback
-pasted alone is searched by its exception lines: whole, its frames outweighed what failed (_traceback).
+pasted alone is searched by its exception lines, a Go crash (a ``panic:`` or ``fatal error:`` and its goroutine
+dump) by its panic lines: whole, their frames outweighed what failed (_traceback, _go_panic).
 
 A text within the limit is searched as it is (its error lines, for a log). The site's box and its
 in-browser ranker do the same (site/theme/assets/recur-query.js, a port checked against this one by
@@ -184,6 +187,20 @@ STACK = re.compile(
     re.ASCII,
 )
 TRACEBACK = re.compile(r"Traceback \(most recent call last\)", re.ASCII)
+# a Go crash (_go_panic): what it says, "panic: …" (a panic raised again in a deferred call indented under it)
+# and "fatal error: …", and the runtime's "runtime: …" lines that give the reason ("runtime: out of memory:
+# cannot allocate …", then "fatal error: out of memory")
+GO_PANIC = re.compile(r"(?:panic|fatal error): ", re.ASCII)
+GO_SAID = re.compile(r"(?:panic|fatal error|runtime): ", re.ASCII)
+GO_RECOVERED = re.compile(r" \[recovered[^\]\n]*\]$", re.ASCII)  # "panic: x [recovered]", said again below it
+# the rest of a Go crash, which says nothing: "[signal SIGSEGV …]", a goroutine's header ("goroutine 1
+# [running]:"), a frame's call (its file:line is indented under it), "created by …", "runtime stack:", a
+# cut ("...additional frames elided..."), and `go run`'s "exit status 2"
+GO_DUMP = re.compile(
+    r"\[signal |goroutine \d+ |[^ \t(]+\([^\n]*\)$|created by |runtime stack:$|\.\.\.additional frames elided\.\.\.$"
+    r"|exit status \d+$",
+    re.ASCII,
+)
 # the line between two chained Python tracebacks
 CHAINED = re.compile(r"During handling of the above exception|The above exception was the direct cause", re.ASCII)
 # .NET's console logger: "fail: Orders.Data.Repo[10000]" (category and event id), its message on the indented
@@ -207,6 +224,12 @@ MESSAGE_KEYS = tuple(
 # a hole of a Serilog message template: {Name}, {@Name}, {$Name}, {Name:format}, {Name,width}
 HOLE = re.compile(r"\{[@$]?([A-Za-z_]\w*)(?:[,:][^{}]*)?\}", re.ASCII)
 JSON_MAX_BRACKETS = 500  # a line with more is not parsed: Python's parser stops at ~1,000 levels, JS's not
+# a pasted text nested deeper is no JSON (json_too_deep): Python's parser stopped at ~1,000 levels, fewer the
+# deeper the call it is made in, and the browser's JSON.parse read 10,000 (found in review: an alert with a field
+# nested 1,000 deep was the alert in the browser, text to Python)
+JSON_MAX_DEPTH = 500
+# what is not a bracket of JSON's: a string (its brackets are text), any other character
+JSON_NOT_BRACKET = re.compile(r'"(?:[^"\\]|\\[\s\S])*"|[^\[\]{}"]+', re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -247,6 +270,11 @@ class Prepared:
             b = "" if self.log_before == 1 else "s"
             before = f", and the {self.log_before} line{b} before it" if self.log_before else ""
             parts.append(f"searched the Python traceback by its exception line{s}, not its frames{before}")
+        elif self.log_level == "panic":  # a Go crash (_go_panic)
+            s = "" if self.log_kept == 1 else "s"
+            b = "" if self.log_before == 1 else "s"
+            before = f", and the {self.log_before} line{b} before it" if self.log_before else ""
+            parts.append(f"searched the Go crash by its panic line{s}, not its goroutine dump{before}")
         elif self.log_lines:
             leveled, plain = self.log_kept - self.log_unlevelled, self.log_unlevelled
             s, p = ("" if n == 1 else "s" for n in (leveled, plain))
@@ -382,9 +410,9 @@ def read_log(text: str) -> Log | None:
     written before the log, when it is a log and they are fewer than half of its lines; else None (the text
     is searched as it is). The rules: the module's docstring."""
     lines = [x for x in text.split("\n") if x.strip(WS)]
-    traceback = _traceback(lines)
-    if traceback is not None:
-        return traceback
+    crash = _traceback(lines) or _go_panic(lines)
+    if crash is not None:
+        return crash
     if len(lines) < LOG_MIN_LINES:
         return _few_records(lines)
     before = _before_log(lines)
@@ -393,7 +421,7 @@ def read_log(text: str) -> Log | None:
         return None
     picked = _pick(scan, len(lines))
     if picked is None:
-        return None
+        return _records(scan, before, len(lines) - len(before))
     level, kept, unlevelled = picked
     text = clean(strip_ansi("\n".join(before + kept)))
     return Log(text, len(lines) - len(before), len(kept), level, len(before), unlevelled)
@@ -431,6 +459,37 @@ def _traceback(lines: list[str]) -> Log | None:
     return Log(clean(strip_ansi("\n".join(before + kept))), len(rest), len(kept), "traceback", len(before))
 
 
+def _go_panic(lines: list[str]) -> Log | None:
+    """A Go crash pasted alone (after the words written before it): a ``panic:`` or ``fatal error:`` and its
+    goroutine dump, searched by what it says (GO_SAID: its panic, fatal error and runtime lines, each once), at
+    level "panic"; else None. Searched whole, its frames' calls, file:line and hex addresses outweighed what
+    failed (tests/test_query_logs.py: ``panic: assignment to entry in nil map``, ``fatal error: concurrent map
+    writes``). In a log its dump is left out already (_scan). Any other unindented line (a log record after it,
+    a message over several lines), or no dump at all: None, searched as it is."""
+    if not any(GO_PANIC.match(x.lstrip(WS)) for x in lines[: PREAMBLE_LINES + 1]):
+        return None
+    before = _before_log(lines)
+    while before and GO_SAID.match(before[-1]):  # the runtime's reason is the crash's, not words before it
+        before.pop()
+    rest = lines[len(before) :]
+    if not rest or not GO_SAID.match(rest[0].strip(WS)):
+        return None
+    kept, panic, dump = [], False, False
+    for raw in rest:
+        line = raw.strip(WS)
+        if GO_SAID.match(line):
+            kept.append(GO_RECOVERED.sub("", line)[:LINE_CHARS])
+            panic = panic or bool(GO_PANIC.match(line))
+        elif raw[0] in WS or GO_DUMP.match(line):
+            dump = True
+        else:
+            return None
+    if not (panic and dump):
+        return None
+    kept = list(dict.fromkeys(kept))
+    return Log(clean(strip_ansi("\n".join(before + kept))), len(rest), len(kept), "panic", len(before))
+
+
 def _few_records(lines: list[str]) -> Log | None:
     """A few JSON or logfmt records pasted (a line or two copied from Kibana, Loki, `kubectl logs`), each with a
     level and a message field, after the words written before them: searched by their messages, each once, at
@@ -461,13 +520,15 @@ def _few_records(lines: list[str]) -> Log | None:
 @dataclass
 class _Scan:
     """A log's lines as read: how many are ``records`` and ``others`` (lines of their own that are neither
-    records nor stack-trace lines), whether every record is ``structured`` (JSON or logfmt), and the
-    ``entries`` that may be searched, in order: (level, what it says), the level None for none."""
+    records nor stack-trace lines), whether every record is ``structured`` (JSON or logfmt), the
+    ``entries`` that may be searched, in order: (level, what it says), the level None for none, and what each
+    JSON or logfmt record with a message field ``said``, at any level (_records)."""
 
     records: int = 0
     others: int = 0
     structured: bool = True
     entries: list[tuple[str | None, str]] = field(default_factory=list)
+    said: list[str] = field(default_factory=list)
 
 
 def _scan(lines: list[str]) -> _Scan:
@@ -492,6 +553,8 @@ def _scan(lines: list[str]) -> _Scan:
         elif record:
             scan.records += 1
             scan.structured = scan.structured and structured
+            if structured and not (message[:1] == "{" or LOGFMT.match(message)):  # read_line's: no message field
+                scan.said.append(message[:LINE_CHARS])
         elif not (exception or STACK.match(line)):
             scan.others += 1
         if level is None and (exception or TELLING_TEXT.search(message)):
@@ -520,6 +583,20 @@ def _pick(scan: _Scan, lines: int) -> tuple[str, list[str], int] | None:
     if 2 * len(beside) >= lines:  # a host's journal is mostly lines with no level (cron, sshd, systemd)
         return level, list(dict.fromkeys(said)), 0
     return level, beside, len(set(beside) - set(said))
+
+
+def _records(scan: _Scan, before: list[str], lines: int) -> Log | None:
+    """A log of ``lines`` lines that are all JSON or logfmt records, none at a warning or error level (_pick found
+    no line to search): searched by their message fields, each once, at level "record", as a few records are
+    (_few_records); else None, searched as it is. Whole, their keys, trace ids and timestamps outweighed what they
+    said: an app that logs its pool waits at info ("acquired db connection after waiting", in_use=50, max=50)
+    found db-connection-pool-exhausted 3rd at p 0.002; by their messages, 1st at p 0.09 (a supervisor's "worker
+    exited: signal: killed (OOMKilled)" at info: memory-leak-oom-kill p 0.09, then 0.88). What is searched is
+    condensed to the limit as any text is."""
+    if scan.records < lines or not scan.structured or not scan.said:
+        return None
+    kept = list(dict.fromkeys(scan.said))
+    return Log(clean(strip_ansi("\n".join(before + kept))), scan.records, len(kept), "record", len(before))
 
 
 def _before_log(lines: list[str]) -> list[str]:
@@ -582,6 +659,19 @@ def _json_fields(text: str) -> dict | None:
     except ValueError:
         return None
     return obj if isinstance(obj, dict) else None
+
+
+def json_too_deep(text: str) -> bool:
+    """Whether ``text``, as JSON, has arrays and objects nested more than JSON_MAX_DEPTH levels deep (brackets in
+    strings are text): then it is no JSON to any surface, the browser's alike."""
+    if text.count("{") + text.count("[") <= JSON_MAX_DEPTH:  # the usual paste: no need to look further
+        return False
+    depth = 0
+    for ch in JSON_NOT_BRACKET.sub("", text):
+        depth += 1 if ch in "[{" else -1 if ch in "]}" else 0
+        if depth > JSON_MAX_DEPTH:
+            return True
+    return False
 
 
 def _not_json(name: str):
