@@ -50,6 +50,60 @@ def sns(alarm: dict) -> dict:
     }
 
 
+def eventbridge(alarm: dict) -> dict:
+    """The alarm as EventBridge's "CloudWatch Alarm State Change" event carries it."""
+    trigger = alarm["Trigger"]
+    metric = {
+        "namespace": trigger["Namespace"],
+        "name": trigger["MetricName"],
+        "dimensions": {"DBInstanceIdentifier": "x"},
+    }
+    return {
+        "version": "0",
+        "id": "c4c1c1c9-6542-e61b-6ef0-8c4d36933a92",
+        "detail-type": "CloudWatch Alarm State Change",
+        "source": "aws.cloudwatch",
+        "account": "123456789012",
+        "region": "eu-west-1",
+        "resources": [alarm["AlarmArn"]],
+        "detail": {
+            "alarmName": alarm["AlarmName"],
+            "configuration": {
+                "description": alarm["AlarmDescription"],
+                "metrics": [{"id": "m1", "metricStat": {"metric": metric, "period": 300, "stat": "Minimum"}}],
+            },
+            "previousState": {
+                "value": "OK",
+                "reason": "Threshold Crossed: no breach",
+                "timestamp": "2026-12-04T21:00Z",
+            },
+            "state": {
+                "value": alarm["NewStateValue"],
+                "reason": alarm["NewStateReason"],
+                "timestamp": "2026-12-04T22Z",
+            },
+        },
+    }
+
+
+def described(alarm: dict) -> dict:
+    """The alarm as `aws cloudwatch describe-alarms` lists it, after one that is OK."""
+    trigger = alarm["Trigger"]
+    listed = {
+        "AlarmName": alarm["AlarmName"],
+        "AlarmArn": alarm["AlarmArn"],
+        "AlarmDescription": alarm["AlarmDescription"],
+        "StateValue": alarm["NewStateValue"],
+        "StateReason": alarm["NewStateReason"],
+        "MetricName": trigger["MetricName"],
+        "Namespace": trigger["Namespace"],
+        "Statistic": "Minimum",
+        "Dimensions": [{"Name": "DBInstanceIdentifier", "Value": "orders-db-prod"}],
+    }
+    quiet = {**listed, "AlarmName": "orders-db CPU high", "StateValue": "OK", "MetricName": "CPUUtilization"}
+    return {"MetricAlarms": [quiet, listed], "CompositeAlarms": []}
+
+
 DATADOG = {  # the default payload
     "body": "%%%\n@webhook-recur @slack-oncall\n\nDisk usage on /var/lib/postgresql is above 95% on db-7.\n\n"
     "system.disk.in_use was above 0.95 during the last 5m.\n\n- - -\n\n[[Monitor Status](https://app.datadoghq.com/monitors/81234567?group=host%3Adb-7)] · "

@@ -12,7 +12,7 @@ import json
 import httpx
 import pytest
 from serve_util import running
-from source_alerts import CASES, DATADOG, FREE_STORAGE, OPSGENIE, PAGERDUTY, sns
+from source_alerts import CASES, DATADOG, FREE_STORAGE, OPSGENIE, PAGERDUTY, described, eventbridge, sns
 
 from recur.retrieval.query import prepare
 
@@ -26,12 +26,44 @@ def test_a_pasted_alert_of_another_system_is_searched_by_its_fields(name, payloa
         assert "https://" not in p.text and "{" not in p.text
 
 
-def test_a_lambdas_sns_event_and_a_bare_alarm_are_read_as_the_sns_envelope():
-    """The alarm as a Lambda subscribed to the topic gets it (Records[0].Sns), and its JSON alone."""
+def test_an_alarm_from_lambda_eventbridge_or_describe_alarms_is_read_as_from_sns():
+    """The alarm as a Lambda subscribed to the topic gets it (Records[0].Sns), its JSON alone, EventBridge's
+    state change event, and `aws cloudwatch describe-alarms` (its alarm in ALARM, not the OK one listed first)."""
     want = prepare(json.dumps(sns(FREE_STORAGE)))
     lambda_event = {"Records": [{"EventSource": "aws:sns", "EventVersion": "1.0", "Sns": sns(FREE_STORAGE)}]}
-    for text in (json.dumps(lambda_event), json.dumps(FREE_STORAGE)):
-        assert (prepare(text).text, prepare(text).note) == (want.text, want.note)
+    for payload in (lambda_event, FREE_STORAGE, eventbridge(FREE_STORAGE), described(FREE_STORAGE)):
+        text = json.dumps(payload, indent=2)
+        assert (prepare(text).text, prepare(text).note) == (want.text, want.note), text[:300]
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        sns(
+            {
+                **FREE_STORAGE,
+                "NewStateValue": "INSUFFICIENT_DATA",
+                "NewStateReason": "Insufficient Data: 1 datapoint was unknown.",
+            }
+        ),
+        eventbridge(
+            {
+                **FREE_STORAGE,
+                "NewStateValue": "INSUFFICIENT_DATA",
+                "NewStateReason": "Insufficient Data: 1 datapoint was unknown.",
+            }
+        ),
+        {**DATADOG, "title": "[No Data on {host:db-7}] Disk space low on database hosts"},
+    ],
+    ids=["cloudwatch", "eventbridge", "datadog"],
+)
+def test_an_alert_whose_metric_had_no_data_is_searched_as_missing_data_not_as_its_condition(payload):
+    """CloudWatch's INSUFFICIENT_DATA and Datadog's No Data: the condition was not evaluated, as with Grafana's
+    DatasourceNoData. Searched by its name, the disk of an alarm with no data was taken for full (disk-full
+    first, p 0.32 on the starter KB)."""
+    p = prepare(json.dumps(payload))
+    assert p.text.startswith("no data from data source") and "storage" not in p.text.lower(), p.text
+    assert "Disk" not in p.text and "by its state alone: its condition was not evaluated (it did not fire)" in p.note
 
 
 def _with(payload: dict, path: tuple, value) -> dict:
@@ -52,7 +84,7 @@ def _with(payload: dict, path: tuple, value) -> dict:
         ),
         (
             {**FREE_STORAGE, "NewStateValue": "INSUFFICIENT_DATA"},
-            "alarm 'orders-db FreeStorageSpace low', not firing (state INSUFFICIENT_DATA) by",
+            "alarm 'orders-db FreeStorageSpace low', not firing (state INSUFFICIENT_DATA) by its state alone",
         ),
         (
             {**DATADOG, "title": "[Recovered on {host:db-7}] Disk space low on database hosts"},
@@ -71,6 +103,7 @@ def test_an_alert_that_is_not_firing_is_said_to_be_so(payload, said):
     """A responder who pastes a recovered alarm is told so; it is searched all the same."""
     p = prepare(json.dumps(payload))
     assert said in p.note and "{" not in p.text, p.note
+    assert p.text.startswith(("no data from data source", "orders-db", "Disk", "TLS", "Kafka")), p.text
 
 
 @pytest.mark.parametrize(
@@ -111,6 +144,13 @@ def test_each_pasted_alert_finds_its_pattern_on_the_shipped_kb(real_engine):
         answer = real_engine.answer(json.dumps(payload, indent=2), top=5).to_json()
         assert answer["results"][0]["id"] == pattern, (name, [r["id"] for r in answer["results"]])
         assert answer["no_known_pattern"] is False, name
+    # no data: nothing is known to have failed (searched by its name: disk-full first, p 0.32)
+    no_data = {
+        **FREE_STORAGE,
+        "NewStateValue": "INSUFFICIENT_DATA",
+        "NewStateReason": "Insufficient Data: 1 datapoint was unknown.",
+    }
+    assert real_engine.answer(json.dumps(sns(no_data)), top=5).no_known_pattern is True
 
 
 @pytest.mark.model

@@ -1054,7 +1054,17 @@ def test_the_pages_query_reads_a_pasted_alert_as_query_py(tmp_path):
 def source_alert_pastes() -> list[str]:
     """Pasted alerts of the other systems retrieval.alert_sources reads, the odd shapes of their fields, and JSON
     that is none of them (searched as it is)."""
-    from source_alerts import CASES, DATADOG, DATADOG_CUSTOM, FREE_STORAGE, OPSGENIE, PAGERDUTY, sns
+    from source_alerts import (
+        CASES,
+        DATADOG,
+        DATADOG_CUSTOM,
+        FREE_STORAGE,
+        OPSGENIE,
+        PAGERDUTY,
+        described,
+        eventbridge,
+        sns,
+    )
 
     texts = [json.dumps(c[1], indent=2) for c in CASES]
     odd = {
@@ -1076,8 +1086,24 @@ def source_alert_pastes() -> list[str]:
         ),
         json.dumps({"action": "Create", "alert": {"message": "m", "__proto__": "p", "tags": ["\u00e9", "", 2]}}),
     ]
+    no_data = {**FREE_STORAGE, "NewStateValue": "INSUFFICIENT_DATA", "NewStateReason": "Unchecked (a) [b]:  x "}
+    odd_event = {
+        "detail-type": "CloudWatch Alarm State Change",
+        "detail": {
+            "alarmName": "A",
+            "state": [],
+            "configuration": {"metrics": [1, {"metricStat": {"metric": 2}}, {"metricStat": {"metric": {"name": "N"}}}]},
+        },
+    }
+    texts += [json.dumps(eventbridge(FREE_STORAGE)), json.dumps(described(no_data)), json.dumps(eventbridge(no_data))]
+    texts += [
+        json.dumps(odd_event),
+        json.dumps({"MetricAlarms": [{"AlarmName": "B", "StateValue": "OK"}, {"AlarmName": "C"}]}),
+    ]
     # none of these is an alert these systems send: searched as pasted
     texts += [
+        '{"MetricAlarms": [{"AlarmName": "B"}, 1]}',
+        '{"detail-type": "CloudWatch Alarm State Change", "detail": {"state": {"value": "ALARM"}}}',
         '{"title": "Quarterly report", "body": "disk full"}',
         '{"Type": "Notification", "Message": "disk full"}',
         '{"event": {"event_type": "incident.triggered", "data": {}}}',
@@ -1097,7 +1123,9 @@ def test_the_pages_query_reads_other_alerting_systems_as_query_py(tmp_path):
     for text, j in zip(texts, js):
         assert j == as_py(text), text[:300]
     read = [j[8].startswith("a pasted ") for j in js]
-    assert read == [True] * 10 + [False] + [True] * 3 + [False] * 6, [j[8] for j in js]  # [10]: no title to search
+    assert read == [True] * 10 + [False] + [True] * 8 + [False] * 8, [j[8] for j in js]  # [10]: no title to search
+    assert js[14][0] == js[0][0] and js[15][0].startswith("orders-db CPU high. ")  # none in ALARM: the first listed
+    assert [j[0] for j in js[16:19]] == ["no data from data source. Unchecked: x", "A. metric N", "B"]
     assert js[5][8].startswith("a pasted AWS CloudWatch alarm: searched alarm 'disk\x1c \ufffd', resolved (state OK)")
     assert js[8][0] == "\u00e9t\u00e9\na@b.c\nt y" and js[8][8].endswith(
         ", resolved (Recovered) by its title, message, metric and tags"

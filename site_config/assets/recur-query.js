@@ -467,17 +467,44 @@
     return "a pasted " + a.kind + ": searched " + a.noun + " '" + a.name + "'" + (a.state ? ", " + a.state : "") + " by " + a.by;
   }
   function cloudwatch(data) {
-    var records = get(data, "Records");
-    if (Array.isArray(records) && records.length && isObject(records[0]) && isObject(get(records[0], "Sns"))) data = records[0].Sns;
-    if (str(data, "Type") === "Notification" && typeof get(data, "Message") === "string") data = pasteJson(data.Message);
-    if (!str(data, "AlarmName") || !(own(data, "NewStateValue") || isObject(get(data, "Trigger")))) return null;
-    var trigger = get(data, "Trigger");
+    var alarm = alarmOf(data);
+    if (!alarm) return null;
+    var name = str(alarm, "AlarmName"), trigger = get(alarm, "Trigger");
     var metric = [str(trigger, "Namespace"), str(trigger, "MetricName")].filter(function (p) { return p; }).join(" ");
-    var reason = str(data, "NewStateReason").replace(DATAPOINTS, "");
-    var parts = [str(data, "AlarmName"), str(data, "AlarmDescription"), metric ? "metric " + metric : "", reason];
-    var states = { OK: "resolved (state OK)", INSUFFICIENT_DATA: "not firing (state INSUFFICIENT_DATA)" };
-    return { kind: "AWS CloudWatch alarm", noun: "alarm", name: str(data, "AlarmName"), query: joined(parts),
-             by: "its name, description, metric and state reason", state: get(states, str(data, "NewStateValue")) || "" };
+    var reason = pyWords(str(alarm, "NewStateReason").replace(DATAPOINTS, "")).join(" "), value = str(alarm, "NewStateValue");
+    if (value === "INSUFFICIENT_DATA") return noData("AWS CloudWatch alarm", "alarm", name, "state INSUFFICIENT_DATA", reason);
+    return { kind: "AWS CloudWatch alarm", noun: "alarm", name: name,
+             query: joined([name, str(alarm, "AlarmDescription"), metric ? "metric " + metric : "", reason]),
+             by: "its name, description, metric and state reason", state: value === "OK" ? "resolved (state OK)" : "" };
+  }
+  function alarmOf(data) {  /* alert_sources._alarm */
+    var records = get(data, "Records");
+    if (Array.isArray(records) && records.length && isObject(records[0])) data = isObject(get(records[0], "Sns")) ? records[0].Sns : data;
+    if (str(data, "Type") === "Notification" && typeof get(data, "Message") === "string") data = pasteJson(data.Message);
+    if (str(data, "detail-type") === "CloudWatch Alarm State Change") data = eventbridgeAlarm(get(data, "detail"));
+    var listed = isObject(data) ? get(data, "MetricAlarms") : undefined;
+    if (Array.isArray(listed) && listed.length && listed.every(isObject)) {
+      data = listedAlarm(listed.filter(function (a) { return str(a, "StateValue") === "ALARM"; })[0] || listed[0]);
+    }
+    if (!str(data, "AlarmName") || !(own(data, "NewStateValue") || isObject(get(data, "Trigger")))) return null;
+    return data;
+  }
+  function eventbridgeAlarm(detail) {
+    var config = isObject(detail) ? get(detail, "configuration") : undefined;
+    var metrics = isObject(config) ? get(config, "metrics") : undefined;
+    var stats = Array.isArray(metrics) ? metrics.filter(isObject).map(function (m) { return get(m, "metricStat"); }) : [];
+    var metric = stats.filter(function (st) { return isObject(st) && isObject(get(st, "metric")); }).map(function (st) { return st.metric; })[0] || {};
+    var state = isObject(detail) ? get(detail, "state") : undefined;
+    return { AlarmName: str(detail, "alarmName"), AlarmDescription: str(config, "description"), NewStateValue: str(state, "value"),
+             NewStateReason: str(state, "reason"), Trigger: { Namespace: str(metric, "namespace"), MetricName: str(metric, "name") } };
+  }
+  function listedAlarm(a) {
+    return { AlarmName: str(a, "AlarmName"), AlarmDescription: str(a, "AlarmDescription"), NewStateValue: str(a, "StateValue"),
+             NewStateReason: str(a, "StateReason"), Trigger: { Namespace: str(a, "Namespace"), MetricName: str(a, "MetricName") } };
+  }
+  function noData(kind, noun, name, state, reason) {  /* alert_sources._no_data */
+    return { kind: kind, noun: noun, name: name, query: joined(["no data from data source", reason]), state: "not firing (" + state + ")",
+             by: "its state alone: its condition was not evaluated (it did not fire); find out why its data is missing" };
   }
   function pagerduty(data) {
     var event = get(data, "event"), incident = isObject(event) ? get(event, "data") : undefined;
@@ -509,13 +536,10 @@
       t = pyStrip(t); var i = t.indexOf(":"); return [t.slice(0, i), pyStrip(t.slice(i + 1))];
     }).filter(function (kv) { return PLACE_TAGS.indexOf(kv[0]) < 0 && kv[1]; }).map(function (kv) { return kv[0] + " " + kv[1]; });
     var parts = [name, title, str(data, "alert_status"), datadogMessage(message), str(data, "alert_metric"), tags.join(", ")];
-    return { kind: "Datadog alert", noun: "alert", name: name, query: joined(parts), by: "its title, message, metric and tags",
-             state: datadogState(data) };
-  }
-  function datadogState(data) {
     var m = str(data, "title").match(DATADOG_STATE), saidState = str(data, "alert_transition") || (m ? m[0] : "");
-    if (saidState.indexOf("Recovered") >= 0) return "resolved (Recovered)";
-    return saidState.indexOf("No Data") >= 0 ? "not firing (No Data)" : "";
+    if (saidState.indexOf("No Data") >= 0) return noData("Datadog alert", "alert", name, "No Data", "");
+    return { kind: "Datadog alert", noun: "alert", name: name, query: joined(parts), by: "its title, message, metric and tags",
+             state: saidState.indexOf("Recovered") >= 0 ? "resolved (Recovered)" : "" };
   }
   function datadogMessage(text) {
     var lines = text.split("%%%").join("").replace(MENTION, "$1").split("\n");

@@ -82,28 +82,79 @@ def _joined(parts: list[str]) -> str:
 
 
 def _cloudwatch(data: dict) -> SourceAlert | None:
-    """An alarm as SNS delivers it: the envelope (``Type`` Notification, the alarm's JSON in ``Message``),
-    a Lambda's SNS event (``Records[0].Sns``), or the alarm's JSON alone (``AlarmName``, ``NewStateValue``)."""
+    """An alarm (_alarm: as SNS delivers it, as EventBridge does, as `aws cloudwatch describe-alarms` lists it)
+    by its name, description, metric and state reason; INSUFFICIENT_DATA as missing data (_no_data)."""
+    alarm = _alarm(data)
+    if alarm is None:
+        return None
+    name, trigger = _s(alarm, "AlarmName"), alarm.get("Trigger")
+    metric = " ".join(p for p in (_s(trigger, "Namespace"), _s(trigger, "MetricName")) if p)
+    reason = " ".join(DATAPOINTS.sub("", _s(alarm, "NewStateReason")).split())
+    value = _s(alarm, "NewStateValue")
+    if value == "INSUFFICIENT_DATA":
+        return _no_data("AWS CloudWatch alarm", "alarm", name, "state INSUFFICIENT_DATA", reason)
+    parts = [name, _s(alarm, "AlarmDescription"), f"metric {metric}" if metric else "", reason]
+    state = "resolved (state OK)" if value == "OK" else ""
+    by = "its name, description, metric and state reason"
+    return SourceAlert("AWS CloudWatch alarm", "alarm", name, _joined(parts), by, state)
+
+
+def _alarm(data: dict) -> dict | None:
+    """The alarm of a paste in SNS's shape (AlarmName, AlarmDescription, NewStateValue, NewStateReason,
+    Trigger.Namespace/MetricName), or None: SNS's envelope (``Type`` Notification, the alarm's JSON in
+    ``Message``), a Lambda's SNS event (``Records[0].Sns``), the alarm's JSON alone, EventBridge's "CloudWatch
+    Alarm State Change" event (``detail``), or describe-alarms' ``MetricAlarms`` (the first in ALARM, else the first)."""
     records = data.get("Records")
-    if (
-        isinstance(records, list)
-        and records
-        and isinstance(records[0], dict)
-        and isinstance(records[0].get("Sns"), dict)
-    ):
-        data = records[0]["Sns"]
+    if isinstance(records, list) and records and isinstance(records[0], dict):
+        data = records[0].get("Sns") if isinstance(records[0].get("Sns"), dict) else data
     if _s(data, "Type") == "Notification" and isinstance(data.get("Message"), str):
         data = paste_json(data["Message"])
+    if _s(data, "detail-type") == "CloudWatch Alarm State Change":
+        data = _eventbridge_alarm(data.get("detail"))
+    listed = data.get("MetricAlarms") if isinstance(data, dict) else None
+    if isinstance(listed, list) and listed and all(isinstance(a, dict) for a in listed):
+        data = _listed_alarm(next((a for a in listed if _s(a, "StateValue") == "ALARM"), listed[0]))
     if not _s(data, "AlarmName") or not ("NewStateValue" in data or isinstance(data.get("Trigger"), dict)):
         return None
-    trigger = data.get("Trigger")
-    metric = " ".join(p for p in (_s(trigger, "Namespace"), _s(trigger, "MetricName")) if p)
-    reason = DATAPOINTS.sub("", _s(data, "NewStateReason"))
-    parts = [_s(data, "AlarmName"), _s(data, "AlarmDescription"), f"metric {metric}" if metric else "", reason]
-    value = _s(data, "NewStateValue")
-    state = {"OK": "resolved (state OK)", "INSUFFICIENT_DATA": "not firing (state INSUFFICIENT_DATA)"}.get(value, "")
-    by = "its name, description, metric and state reason"
-    return SourceAlert("AWS CloudWatch alarm", "alarm", _s(data, "AlarmName"), _joined(parts), by, state)
+    return data
+
+
+def _eventbridge_alarm(detail) -> dict:
+    """EventBridge's ``detail`` (alarmName, configuration.description, configuration.metrics[].metricStat.metric
+    {namespace, name}, state {value, reason}) in SNS's shape."""
+    config = detail.get("configuration") if isinstance(detail, dict) else None
+    metrics = config.get("metrics") if isinstance(config, dict) else None
+    stats = [m.get("metricStat") for m in metrics if isinstance(m, dict)] if isinstance(metrics, list) else []
+    metric = next((s["metric"] for s in stats if isinstance(s, dict) and isinstance(s.get("metric"), dict)), {})
+    state = detail.get("state") if isinstance(detail, dict) else None
+    return {
+        "AlarmName": _s(detail, "alarmName"),
+        "AlarmDescription": _s(config, "description"),
+        "NewStateValue": _s(state, "value"),
+        "NewStateReason": _s(state, "reason"),
+        "Trigger": {"Namespace": _s(metric, "namespace"), "MetricName": _s(metric, "name")},
+    }
+
+
+def _listed_alarm(alarm: dict) -> dict:
+    """An alarm of describe-alarms (AlarmName, AlarmDescription, StateValue, StateReason, Namespace, MetricName)
+    in SNS's shape."""
+    return {
+        "AlarmName": _s(alarm, "AlarmName"),
+        "AlarmDescription": _s(alarm, "AlarmDescription"),
+        "NewStateValue": _s(alarm, "StateValue"),
+        "NewStateReason": _s(alarm, "StateReason"),
+        "Trigger": {"Namespace": _s(alarm, "Namespace"), "MetricName": _s(alarm, "MetricName")},
+    }
+
+
+def _no_data(kind: str, noun: str, name: str, state: str, reason: str) -> SourceAlert:
+    """An alert whose metric had no data (CloudWatch's INSUFFICIENT_DATA, Datadog's No Data): its condition was not
+    evaluated, so it is searched as missing data with its reason, nothing of the condition, as Grafana's
+    DatasourceNoData is (retrieval.alerts). Measured on the starter KB: an INSUFFICIENT_DATA "FreeStorageSpace low"
+    alarm searched by its name and description got disk-full first (p 0.32), a disk not known to be full."""
+    by = "its state alone: its condition was not evaluated (it did not fire); find out why its data is missing"
+    return SourceAlert(kind, noun, name, _joined(["no data from data source", reason]), by, f"not firing ({state})")
 
 
 def _pagerduty(data: dict) -> SourceAlert | None:
@@ -148,17 +199,12 @@ def _datadog(data: dict) -> SourceAlert | None:
     tags = [t.strip().split(":", 1) for t in tags if isinstance(t, str) and ":" in t]
     tags = ", ".join(f"{k} {v.strip()}" for k, v in tags if k not in PLACE_TAGS and v.strip())
     parts = [name, title, _s(data, "alert_status"), _datadog_message(message), _s(data, "alert_metric"), tags]
-    return SourceAlert(
-        "Datadog alert", "alert", name, _joined(parts), "its title, message, metric and tags", _datadog_state(data)
-    )
-
-
-def _datadog_state(data: dict) -> str:
-    """'' for a firing alert; else what $ALERT_TRANSITION, or the state in $EVENT_TITLE's brackets, says."""
+    # what $ALERT_TRANSITION, or the state in $EVENT_TITLE's brackets, says
     said = _s(data, "alert_transition") or (m.group() if (m := DATADOG_STATE.match(_s(data, "title"))) else "")
-    if "Recovered" in said:
-        return "resolved (Recovered)"
-    return "not firing (No Data)" if "No Data" in said else ""
+    if "No Data" in said:
+        return _no_data("Datadog alert", "alert", name, "No Data", "")
+    state = "resolved (Recovered)" if "Recovered" in said else ""
+    return SourceAlert("Datadog alert", "alert", name, _joined(parts), "its title, message, metric and tags", state)
 
 
 def _datadog_message(text: str) -> str:
