@@ -1105,3 +1105,84 @@ def test_the_pages_query_reads_a_pasted_alert_as_query_py(tmp_path):
     assert alerts == [True] * 9 + [False] * 10, [j[8] for j in js]
     assert js[0][0].startswith("DiskFullAlert. Filesystem on /var is full. Ab x, mountpoint /var, zz \u00e9"), js[0][0]
     assert js[5][6] == "error" and js[5][0].startswith("ExportJobFailed\n")  # a log in its description: its error line
+
+
+def source_alert_pastes() -> list[str]:
+    """Pasted alerts of the other systems retrieval.alert_sources reads, the odd shapes of their fields, and JSON
+    that is none of them (searched as it is)."""
+    from source_alerts import (
+        CASES,
+        DATADOG,
+        DATADOG_CUSTOM,
+        FREE_STORAGE,
+        OPSGENIE,
+        PAGERDUTY,
+        described,
+        eventbridge,
+        sns,
+    )
+
+    texts = [json.dumps(c[1], indent=2) for c in CASES]
+    odd = {
+        **FREE_STORAGE,
+        "AlarmName": "\u3000disk\x1c \ud800",
+        "NewStateValue": "OK",
+        "NewStateReason": "x [1 (a)] (b) y\u2028z",
+        "Trigger": {"Namespace": 3, "MetricName": " M "},
+    }
+    texts += [json.dumps(sns(odd)), json.dumps({"Records": [{"Sns": sns({**FREE_STORAGE, "Trigger": None})}]})]
+    texts += [json.dumps({**FREE_STORAGE, "NewStateValue": "INSUFFICIENT_DATA", "Trigger": {}, "AlarmDescription": 1})]
+    texts += [
+        json.dumps({**DATADOG, "title": "[P1] [Recovered on {host:a}]  \u00e9t\u00e9 ", "body": "a@b.c @x\n[t](u) y"}),
+        json.dumps({**DATADOG_CUSTOM, "alert_transition": "Re-No Data", "tags": ["service:a", 3, " zz : b ", "x"]}),
+        json.dumps({**DATADOG_CUSTOM, "tags": {"a": 1}, "alert_title": " ", "title": "[Triggered]"}),
+        json.dumps({"event": {**PAGERDUTY["event"], "data": {"title": " T ", "service": "s", "status": "resolved"}}}),
+        json.dumps(
+            {**OPSGENIE, "action": "Close", "alert": {**OPSGENIE["alert"], "tags": "t", "details": {"b": 1, "a": "x"}}}
+        ),
+        json.dumps({"action": "Create", "alert": {"message": "m", "__proto__": "p", "tags": ["\u00e9", "", 2]}}),
+    ]
+    no_data = {**FREE_STORAGE, "NewStateValue": "INSUFFICIENT_DATA", "NewStateReason": "Unchecked (a) [b]:  x "}
+    odd_event = {
+        "detail-type": "CloudWatch Alarm State Change",
+        "detail": {
+            "alarmName": "A",
+            "state": [],
+            "configuration": {"metrics": [1, {"metricStat": {"metric": 2}}, {"metricStat": {"metric": {"name": "N"}}}]},
+        },
+    }
+    texts += [json.dumps(eventbridge(FREE_STORAGE)), json.dumps(described(no_data)), json.dumps(eventbridge(no_data))]
+    texts += [
+        json.dumps(odd_event),
+        json.dumps({"MetricAlarms": [{"AlarmName": "B", "StateValue": "OK"}, {"AlarmName": "C"}]}),
+    ]
+    # none of these is an alert these systems send: searched as pasted
+    texts += [
+        '{"MetricAlarms": [{"AlarmName": "B"}, 1]}',
+        '{"detail-type": "CloudWatch Alarm State Change", "detail": {"state": {"value": "ALARM"}}}',
+        '{"title": "Quarterly report", "body": "disk full"}',
+        '{"Type": "Notification", "Message": "disk full"}',
+        '{"event": {"event_type": "incident.triggered", "data": {}}}',
+        '{"action": "Create", "alert": {}}',
+        '{"AlarmName": "x"}',
+        '[{"AlarmName": "x", "NewStateValue": "ALARM"}]',
+    ]
+    return texts
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_pages_query_reads_other_alerting_systems_as_query_py(tmp_path):
+    """assets/recur-query.js reads a pasted CloudWatch alarm (SNS), Datadog, PagerDuty or Opsgenie webhook as
+    recur.retrieval.alert_sources does: the same text searched and note; other JSON as it is."""
+    texts = source_alert_pastes()
+    js = js_prepared(tmp_path, texts)
+    for text, j in zip(texts, js):
+        assert j == as_py(text), text[:300]
+    read = [j[8].startswith("a pasted ") for j in js]
+    assert read == [True] * 10 + [False] + [True] * 8 + [False] * 8, [j[8] for j in js]  # [10]: no title to search
+    assert js[14][0] == js[0][0] and js[15][0].startswith("orders-db CPU high. ")  # none in ALARM: the first listed
+    assert [j[0] for j in js[16:19]] == ["no data from data source. Unchecked: x", "A. metric N", "B"]
+    assert js[5][8].startswith("a pasted AWS CloudWatch alarm: searched alarm 'disk\x1c \ufffd', resolved (state OK)")
+    assert js[8][0] == "\u00e9t\u00e9\na@b.c\nt y" and js[8][8].endswith(
+        ", resolved (Recovered) by its title, message, metric and tags"
+    )

@@ -405,10 +405,8 @@
 
   /* alerts.pasted_alerts: the alerts of a text pasted whole as JSON (a webhook payload, the API's list, one
      alert), firing ones first; null for any other text */
-  function pastedAlerts(text) {
-    var body = text.replace(/^[ \t\n\r]+|[ \t\n\r]+$/g, ""), data;
-    if ((body[0] !== "{" && body[0] !== "[") || jsonTooDeep(body)) return null;
-    try { data = JSON.parse(body); } catch (e) { return null; }
+  function pastedAlerts(data) {  /* of the paste's JSON value (pasteJson), parsed once: alerts.alerts_in */
+    if (data === null) return null;
     var items = isObject(data) && Array.isArray(get(data, "alerts")) ? data.alerts : data;
     items = Array.isArray(items) ? items : [items];
     var alerts = items.map(pastedAlert);
@@ -484,11 +482,132 @@
     return head(lines.filter(function (x) { return x; }).join("\n"), MAX_QUERY_CHARS);
   }
 
+  /* recur/retrieval/alert_sources.py: a pasted alert of another alerting system (an AWS CloudWatch alarm, a
+     Datadog, PagerDuty v3 or Opsgenie webhook), read by the fields its docs define */
+  var PLACE_TAGS = NOISE_LABELS.concat(["host", "env", "device", "availability-zone", "monitor"]);
+  var DATADOG_KEYS = ["event_type", "last_updated", "alert_transition", "alert_id", "alert_cycle_key", "aggreg_key", "org"];
+  var DATADOG_STATE = /^(?:\[[^\]\n]*\][ \t]*)+/, MENTION = /(^|[ \t\n])@[^ \t\n]+/g;
+  var LINK = /\[([^\]\n]*)\]\([^)\n]*\)/g, URL_ = /https?:\/\/[^ \t\n)\]]+/g, FOOTER = /^[-\[\]·|* \t]*$/;
+  var DATAPOINTS = /[ \t]*(?:\[[^\]\n]*\]|\([^)\n]*\))/g;
+
+  function pasteJson(text) {  /* alerts.paste_json */
+    var body = text.replace(/^[ \t\n\r]+|[ \t\n\r]+$/g, "");
+    if ((body[0] !== "{" && body[0] !== "[") || jsonTooDeep(body)) return null;
+    try { return JSON.parse(body); } catch (e) { return null; }
+  }
+  function str(o, k) { var v = isObject(o) ? get(o, k) : undefined; return typeof v === "string" ? pyStrip(v) : ""; }
+  function joined(parts) {  /* alert_sources._joined */
+    var kept = parts.filter(function (p, i) { return p && parts.indexOf(p) === i; });
+    var line = dots(kept.filter(function (p) { return p.indexOf("\n") < 0; }));
+    var lines = [line].concat(kept.filter(function (p) { return p.indexOf("\n") >= 0; }));
+    return head(lines.filter(function (x) { return x; }).join("\n"), MAX_QUERY_CHARS);
+  }
+  function sourceAlert(data) {  /* alert_sources.source_alert: {kind, noun, name, query, by, state} or null */
+    var readers = [cloudwatch, pagerduty, opsgenie, datadog];
+    if (!isObject(data)) return null;
+    for (var i = 0; i < readers.length; i++) {
+      var alert = readers[i](data);
+      if (alert) return alert.query ? alert : null;
+    }
+    return null;
+  }
+  function said(a) {  /* SourceAlert.said */
+    return "a pasted " + a.kind + ": searched " + a.noun + " '" + a.name + "'" + (a.state ? ", " + a.state : "") + " by " + a.by;
+  }
+  function cloudwatch(data) {
+    var alarm = alarmOf(data);
+    if (!alarm) return null;
+    var name = str(alarm, "AlarmName"), trigger = get(alarm, "Trigger");
+    var metric = [str(trigger, "Namespace"), str(trigger, "MetricName")].filter(function (p) { return p; }).join(" ");
+    var reason = pyWords(str(alarm, "NewStateReason").replace(DATAPOINTS, "")).join(" "), value = str(alarm, "NewStateValue");
+    if (value === "INSUFFICIENT_DATA") return noData("AWS CloudWatch alarm", "alarm", name, "state INSUFFICIENT_DATA", reason);
+    return { kind: "AWS CloudWatch alarm", noun: "alarm", name: name,
+             query: joined([name, str(alarm, "AlarmDescription"), metric ? "metric " + metric : "", reason]),
+             by: "its name, description, metric and state reason", state: value === "OK" ? "resolved (state OK)" : "" };
+  }
+  function alarmOf(data) {  /* alert_sources._alarm */
+    var records = get(data, "Records");
+    if (Array.isArray(records) && records.length && isObject(records[0])) data = isObject(get(records[0], "Sns")) ? records[0].Sns : data;
+    if (str(data, "Type") === "Notification" && typeof get(data, "Message") === "string") data = pasteJson(data.Message);
+    if (str(data, "detail-type") === "CloudWatch Alarm State Change") data = eventbridgeAlarm(get(data, "detail"));
+    var listed = isObject(data) ? get(data, "MetricAlarms") : undefined;
+    if (Array.isArray(listed) && listed.length && listed.every(isObject)) {
+      data = listedAlarm(listed.filter(function (a) { return str(a, "StateValue") === "ALARM"; })[0] || listed[0]);
+    }
+    if (!str(data, "AlarmName") || !(own(data, "NewStateValue") || isObject(get(data, "Trigger")))) return null;
+    return data;
+  }
+  function eventbridgeAlarm(detail) {
+    var config = isObject(detail) ? get(detail, "configuration") : undefined;
+    var metrics = isObject(config) ? get(config, "metrics") : undefined;
+    var stats = Array.isArray(metrics) ? metrics.filter(isObject).map(function (m) { return get(m, "metricStat"); }) : [];
+    var metric = stats.filter(function (st) { return isObject(st) && isObject(get(st, "metric")); }).map(function (st) { return st.metric; })[0] || {};
+    var state = isObject(detail) ? get(detail, "state") : undefined;
+    return { AlarmName: str(detail, "alarmName"), AlarmDescription: str(config, "description"), NewStateValue: str(state, "value"),
+             NewStateReason: str(state, "reason"), Trigger: { Namespace: str(metric, "namespace"), MetricName: str(metric, "name") } };
+  }
+  function listedAlarm(a) {
+    return { AlarmName: str(a, "AlarmName"), AlarmDescription: str(a, "AlarmDescription"), NewStateValue: str(a, "StateValue"),
+             NewStateReason: str(a, "StateReason"), Trigger: { Namespace: str(a, "Namespace"), MetricName: str(a, "MetricName") } };
+  }
+  function noData(kind, noun, name, state, reason) {  /* alert_sources._no_data */
+    return { kind: kind, noun: noun, name: name, query: joined(["no data from data source", reason]), state: "not firing (" + state + ")",
+             by: "its state alone: its condition was not evaluated (it did not fire); find out why its data is missing" };
+  }
+  function pagerduty(data) {
+    var event = get(data, "event"), incident = isObject(event) ? get(event, "data") : undefined;
+    if (str(event, "event_type").slice(0, 9) !== "incident." || !str(incident, "title")) return null;
+    var service = str(get(incident, "service"), "summary");
+    return { kind: "PagerDuty incident", noun: "incident", name: str(incident, "title"),
+             query: joined([str(incident, "title"), service ? "service " + service : ""]), by: "its title and service",
+             state: str(incident, "status") === "resolved" ? "resolved" : "" };
+  }
+  function opsgenie(data) {
+    var alert = get(data, "alert");
+    if (!str(data, "action") || !str(alert, "message")) return null;
+    var tags = Array.isArray(get(alert, "tags")) ? alert.tags : [];
+    tags = tags.filter(function (t) { return typeof t === "string" && pyStrip(t); }).map(pyStrip);
+    var details = isObject(get(alert, "details")) ? alert.details : {};
+    details = byKey(details).filter(function (k) { return NOISE_LABELS.indexOf(k) < 0 && str(details, k); })
+      .map(function (k) { return k + " " + str(details, k); });
+    return { kind: "Opsgenie alert", noun: "alert", name: str(alert, "message"),
+             query: joined([str(alert, "message"), str(alert, "description"), tags.join(", "), details.join(", ")]),
+             by: "its message, description, tags and details", state: str(data, "action") === "Close" ? "closed" : "" };
+  }
+  function datadog(data) {
+    var title = pyStrip(str(data, "title").replace(DATADOG_STATE, "")), name = str(data, "alert_title") || title;
+    if (!name || !DATADOG_KEYS.some(function (k) { return own(data, k); })) return null;
+    var message = ["body", "text", "text_only_msg"].map(function (k) { return str(data, k); }).filter(function (m) { return m; })[0] || "";
+    var tags = get(data, "tags");
+    tags = typeof tags === "string" ? tags.split(",") : Array.isArray(tags) ? tags : [];
+    tags = tags.filter(function (t) { return typeof t === "string" && t.indexOf(":") >= 0; }).map(function (t) {
+      t = pyStrip(t); var i = t.indexOf(":"); return [t.slice(0, i), pyStrip(t.slice(i + 1))];
+    }).filter(function (kv) { return PLACE_TAGS.indexOf(kv[0]) < 0 && kv[1]; }).map(function (kv) { return kv[0] + " " + kv[1]; });
+    var parts = [name, title, str(data, "alert_status"), datadogMessage(message), str(data, "alert_metric"), tags.join(", ")];
+    var m = str(data, "title").match(DATADOG_STATE), saidState = str(data, "alert_transition") || (m ? m[0] : "");
+    if (saidState.indexOf("No Data") >= 0) return noData("Datadog alert", "alert", name, "No Data", "");
+    return { kind: "Datadog alert", noun: "alert", name: name, query: joined(parts), by: "its title, message, metric and tags",
+             state: saidState.indexOf("Recovered") >= 0 ? "resolved (Recovered)" : "" };
+  }
+  function datadogMessage(text) {
+    var lines = text.split("%%%").join("").replace(MENTION, "$1").split("\n");
+    return lines.filter(function (line) { return !FOOTER.test(line.replace(LINK, "")); })
+      .map(function (line) { return pyWords(line.replace(LINK, "$1").replace(URL_, "")).join(" "); })
+      .filter(function (line) { return line; }).join("\n");
+  }
+  /* query._source_paste */
+  function sourcePaste(text, data) {
+    var a = sourceAlert(data), q = a ? a.query : "";
+    q = wellFormed(q.indexOf("\x1b") >= 0 ? q.replace(ANSI, "") : q);
+    if (!q) return [text, null];
+    return [q, { alert: wellFormed(a.name), alerts: 1, alert_said: wellFormed(said(a)) }];
+  }
+
   /* query._alert_paste: [the text searched, prepare's alert fields] */
   function alertPaste(text) {
     if ("{[".indexOf(text.replace(/^[ \t\n\r]+/, "")[0] || "x") < 0) return [text, null];
-    var alerts = pastedAlerts(text);
-    if (!alerts) return [text, null];
+    var data = pasteJson(text), alerts = pastedAlerts(data);
+    if (!alerts) return sourcePaste(text, data);
     var first = alerts[0], q = alertQuery(first);
     q = wellFormed(q.indexOf("\x1b") >= 0 ? q.replace(ANSI, "") : q);
     if (!q) return [text, null];  /* an alert that says nothing ({"labels": {}}): the paste is searched */
@@ -515,7 +634,8 @@
     text = pasted[0];
     var chars = Array.from(text).length, log = readLog(text);
     var p = { text: text, chars: chars, frames: 0, middle: 0, log_lines: 0, log_kept: 0, log_level: "", log_before: 0,
-              log_unlevelled: 0, alert: "", alerts: 0, alert_resolved: false, alert_note: "", non_latin: false };
+              log_unlevelled: 0, alert: "", alerts: 0, alert_resolved: false, alert_note: "", alert_said: "",
+              non_latin: false };
     if (pasted[1]) Object.keys(pasted[1]).forEach(function (k) { p[k] = pasted[1][k]; });
     if (log) {
       p.text = text = log.text; p.log_lines = log.lines; p.log_kept = log.kept; p.log_level = log.level;
@@ -553,7 +673,8 @@
   /* query.Prepared.note: what a responder is told, or "" */
   function note(p) {
     var n = function (x) { return x.toLocaleString("en-US"); }, parts = [];
-    if (p.alerts) {  /* query.Prepared._alert_note */
+    if (p.alert_said) parts.push(p.alert_said);  /* a pasted alert of another system (alert_sources) */
+    else if (p.alerts) {  /* query.Prepared._alert_note */
       parts.push("a pasted alert: searched alert '" + p.alert + "'" + (p.alert_resolved ? ", resolved (none in it is firing)" : "") +
                  " by its name, annotations and labels, as the webhook does" +
                  (p.alerts > 1 ? "; " + (p.alerts - 1) + " more in it: POST the payload to /api/alertmanager to have each answered" : "") +

@@ -141,12 +141,12 @@ def pasted_alerts(text: str) -> list[PastedAlert] | None:
     Alertmanager's API and `amtool` give (its ``status`` a mapping there), or one alert; firing ones
     first. None when the text is no such thing (any other JSON, or not JSON): it is searched as text.
     `recur suggest -` searched a pasted payload's JSON whole, keys and URLs too (found in review)."""
-    body = text.strip(JSON_WS)
-    if not body.startswith(("{", "[")) or json_too_deep(body):  # too deep: no JSON to the browser either
-        return None
-    try:  # NaN and Infinity are no JSON to the browser's JSON.parse, nor an integer over 4,300 digits to Python
-        data = json.loads(body, parse_constant=_not_json, parse_int=float)
-    except (ValueError, RecursionError):
+    return alerts_in(paste_json(text))
+
+
+def alerts_in(data) -> list[PastedAlert] | None:
+    """pasted_alerts of a paste's JSON value (paste_json), parsed once for every reading of it."""
+    if data is None:
         return None
     items = data.get("alerts") if isinstance(data, dict) and isinstance(data.get("alerts"), list) else data
     items = items if isinstance(items, list) else [items]
@@ -168,6 +168,18 @@ def _alert(item) -> PastedAlert | None:
         return None
     labels, annotations = ({clean(k): clean(v) for k, v in m.items()} for m in maps)
     return PastedAlert(clean(status) if isinstance(status, str) else "firing", labels, annotations)
+
+
+def paste_json(text: str):
+    """The JSON value of a text pasted whole as JSON (an object or an array), else None; shared with
+    retrieval.alert_sources, which reads other alerting systems' payloads."""
+    body = text.strip(JSON_WS)
+    if not body.startswith(("{", "[")) or json_too_deep(body):  # too deep: no JSON to the browser either
+        return None
+    try:  # NaN and Infinity are no JSON to the browser's JSON.parse, nor an integer over 4,300 digits to Python
+        return json.loads(body, parse_constant=_not_json, parse_int=float)
+    except (ValueError, RecursionError):
+        return None
 
 
 def _not_json(name: str):

@@ -256,6 +256,9 @@ class Prepared:
     alerts: int = 0
     alert_resolved: bool = False
     alert_note: str = ""
+    # a pasted alert of another system (retrieval.alert_sources: CloudWatch, Datadog, PagerDuty, Opsgenie): what
+    # the note says of it ("a pasted AWS CloudWatch alarm: searched alarm 'X' by ..."), said instead of the above
+    alert_said: str = ""
     # most of the letters searched are in a non-Latin script (non_latin): the model reads English
     non_latin: bool = False
 
@@ -302,6 +305,8 @@ class Prepared:
         return "; ".join(parts) or None
 
     def _alert_note(self) -> str:
+        if self.alert_said:
+            return self.alert_said
         resolved = ", resolved (none in it is firing)" if self.alert_resolved else ""
         more = self.alerts - 1
         more = f"; {more} more in it: POST the payload to /api/alertmanager to have each answered" if more else ""
@@ -371,11 +376,12 @@ def _alert_paste(text: str) -> tuple[str, dict]:
     other text, and an alert that says nothing, as it is, with no fields."""
     if text.lstrip(" \t\n\r")[:1] not in ("{", "["):  # no JSON: not parsed
         return text, {}
-    from recur.retrieval.alerts import alert_note, alert_query, pasted_alerts
+    from recur.retrieval.alerts import alert_note, alert_query, alerts_in, paste_json
 
-    alerts = pasted_alerts(text)
+    data = paste_json(text)  # once: a 1,000,000-character JSON paste parsed twice took 40 ms more
+    alerts = alerts_in(data)
     if not alerts:
-        return text, {}
+        return _source_paste(text, data)
     first = alerts[0]
     query = clean(strip_ansi(alert_query(first)))
     if not query:  # an alert with no name, annotation or label ({"labels": {}}) says nothing: the paste is searched
@@ -387,6 +393,19 @@ def _alert_paste(text: str) -> tuple[str, dict]:
         "alert_note": alert_note(first) or "",
     }
     return query, said
+
+
+def _source_paste(text: str, data) -> tuple[str, dict]:
+    """As _alert_paste, for an alert of another alerting system (retrieval.alert_sources) in the JSON value
+    ``data`` of ``text``, else the text as it is."""
+    from recur.retrieval.alert_sources import source_alert
+
+    alert = source_alert(data)
+    query = clean(strip_ansi(alert.query)) if alert else ""
+    if not query:
+        return text, {}
+    # its strings were read from JSON (SNS's Message too): a "\\ud800" escape there is a lone surrogate
+    return query, {"alert": clean(alert.name), "alerts": 1, "alert_said": clean(alert.said)}
 
 
 @dataclass(frozen=True)

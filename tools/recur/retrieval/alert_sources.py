@@ -1,0 +1,216 @@
+"""A pasted alert of another alerting system than Alertmanager and Grafana (retrieval.alerts), read by the
+fields its public docs define: an AWS CloudWatch alarm (as SNS delivers it, its JSON in the envelope's
+``Message`` string, in a Lambda's SNS event, or bare), a Datadog webhook (its default payload, ``$EVENT_TITLE``
+and ``$EVENT_MSG``, and the usual custom ones), a PagerDuty v3 webhook (``event.data``) and an Opsgenie alert
+webhook (``alert``). Found in review: pasted raw, each was searched as JSON, its keys, ARNs, ids and URLs too
+(measured on the starter KB: a CloudWatch "FreeStorageSpace low" alarm through SNS got disk-full 9th, at p 0.003,
+under "no known pattern"). Every surface reads it through retrieval.query.prepare; the site's box as this does
+(site_config/assets/recur-query.js: sourceAlert)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from recur.retrieval.alerts import NOISE_LABELS, paste_json
+from recur.retrieval.query import MAX_QUERY_CHARS
+
+# Datadog's tags that say where, not what (with the Alertmanager labels that do the same)
+PLACE_TAGS = NOISE_LABELS | {"host", "env", "device", "availability-zone", "monitor"}
+# the $-variables of Datadog's webhook payloads (its default one: title, body, last_updated, event_type, date, org, id)
+DATADOG_KEYS = ("event_type", "last_updated", "alert_transition", "alert_id", "alert_cycle_key", "aggreg_key", "org")
+# Datadog's $EVENT_TITLE: "[Triggered on {host:db-7}] Disk space low", "[P1] [Recovered] ..."
+DATADOG_STATE = re.compile(r"^(?:\[[^\]\n]*\][ \t]*)+")
+# $EVENT_MSG: markdown between %%% lines, @-mentions of the notified ("@webhook-recur"), a footer of links
+MENTION = re.compile(r"(^|[ \t\n])@[^ \t\n]+")  # no lookbehind: Safari < 16.4 has none (the JS port)
+LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
+URL = re.compile(r"https?://[^ \t\n)\]]+")
+# a line of "[[Monitor Status](...)] · [[Edit Monitor](...)]" less its links, a "- - -" rule
+FOOTER = re.compile(r"^[-\[\]·|* \t]*$")
+# CloudWatch's NewStateReason: "Threshold Crossed: 1 out of the last 1 datapoints [8.2E9 (04/12/26 22:31:00)] was
+# less than the threshold (1.0E10) (minimum 1 datapoint for OK -> ALARM transition)." Its numbers and times out
+DATAPOINTS = re.compile(r"[ \t]*(?:\[[^\]\n]*\]|\([^)\n]*\))")
+
+
+@dataclass(frozen=True)
+class SourceAlert:
+    """A pasted alert of another system: what it is (``kind``, ``noun``), its ``name``, the ``query`` searched,
+    what that was read from (``by``) and its ``state`` when it is not firing ('' when it is)."""
+
+    kind: str
+    noun: str
+    name: str
+    query: str
+    by: str
+    state: str = ""
+
+    @property
+    def said(self) -> str:
+        """The note's words for it: 'a pasted AWS CloudWatch alarm: searched alarm 'X' by its name, ...'."""
+        state = f", {self.state}" if self.state else ""
+        return f"a pasted {self.kind}: searched {self.noun} '{self.name}'{state} by {self.by}"
+
+
+def source_alert(data) -> SourceAlert | None:
+    """The alert of a text pasted whole as one of these systems' JSON (``data``: its value, alerts.paste_json),
+    or None (any other text)."""
+    if not isinstance(data, dict):
+        return None
+    for read in (_cloudwatch, _pagerduty, _opsgenie, _datadog):
+        alert = read(data)
+        if alert is not None:
+            return alert if alert.query else None
+    return None
+
+
+def _s(obj, key: str) -> str:
+    """``obj[key]`` stripped when ``obj`` is a mapping and that is a string, else ''."""
+    value = obj.get(key) if isinstance(obj, dict) else None
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _joined(parts: list[str]) -> str:
+    """As alerts.alert_query joins an alert's texts: one-line ones on one line by ". " (each once), texts of
+    several lines (a log in a description) after it, on their own lines."""
+    seen, kept = set(), []
+    for p in parts:
+        if p and p not in seen:
+            seen.add(p)
+            kept.append(p)
+    line = ". ".join(p.rstrip(".") for p in kept if "\n" not in p)
+    return "\n".join(x for x in [line, *(p for p in kept if "\n" in p)] if x)[:MAX_QUERY_CHARS]
+
+
+def _cloudwatch(data: dict) -> SourceAlert | None:
+    """An alarm (_alarm: as SNS delivers it, as EventBridge does, as `aws cloudwatch describe-alarms` lists it)
+    by its name, description, metric and state reason; INSUFFICIENT_DATA as missing data (_no_data)."""
+    alarm = _alarm(data)
+    if alarm is None:
+        return None
+    name, trigger = _s(alarm, "AlarmName"), alarm.get("Trigger")
+    metric = " ".join(p for p in (_s(trigger, "Namespace"), _s(trigger, "MetricName")) if p)
+    reason = " ".join(DATAPOINTS.sub("", _s(alarm, "NewStateReason")).split())
+    value = _s(alarm, "NewStateValue")
+    if value == "INSUFFICIENT_DATA":
+        return _no_data("AWS CloudWatch alarm", "alarm", name, "state INSUFFICIENT_DATA", reason)
+    parts = [name, _s(alarm, "AlarmDescription"), f"metric {metric}" if metric else "", reason]
+    state = "resolved (state OK)" if value == "OK" else ""
+    by = "its name, description, metric and state reason"
+    return SourceAlert("AWS CloudWatch alarm", "alarm", name, _joined(parts), by, state)
+
+
+def _alarm(data: dict) -> dict | None:
+    """The alarm of a paste in SNS's shape (AlarmName, AlarmDescription, NewStateValue, NewStateReason,
+    Trigger.Namespace/MetricName), or None: SNS's envelope (``Type`` Notification, the alarm's JSON in
+    ``Message``), a Lambda's SNS event (``Records[0].Sns``), the alarm's JSON alone, EventBridge's "CloudWatch
+    Alarm State Change" event (``detail``), or describe-alarms' ``MetricAlarms`` (the first in ALARM, else the first)."""
+    records = data.get("Records")
+    if isinstance(records, list) and records and isinstance(records[0], dict):
+        data = records[0].get("Sns") if isinstance(records[0].get("Sns"), dict) else data
+    if _s(data, "Type") == "Notification" and isinstance(data.get("Message"), str):
+        data = paste_json(data["Message"])
+    if _s(data, "detail-type") == "CloudWatch Alarm State Change":
+        data = _eventbridge_alarm(data.get("detail"))
+    listed = data.get("MetricAlarms") if isinstance(data, dict) else None
+    if isinstance(listed, list) and listed and all(isinstance(a, dict) for a in listed):
+        data = _listed_alarm(next((a for a in listed if _s(a, "StateValue") == "ALARM"), listed[0]))
+    if not _s(data, "AlarmName") or not ("NewStateValue" in data or isinstance(data.get("Trigger"), dict)):
+        return None
+    return data
+
+
+def _eventbridge_alarm(detail) -> dict:
+    """EventBridge's ``detail`` (alarmName, configuration.description, configuration.metrics[].metricStat.metric
+    {namespace, name}, state {value, reason}) in SNS's shape."""
+    config = detail.get("configuration") if isinstance(detail, dict) else None
+    metrics = config.get("metrics") if isinstance(config, dict) else None
+    stats = [m.get("metricStat") for m in metrics if isinstance(m, dict)] if isinstance(metrics, list) else []
+    metric = next((s["metric"] for s in stats if isinstance(s, dict) and isinstance(s.get("metric"), dict)), {})
+    state = detail.get("state") if isinstance(detail, dict) else None
+    return {
+        "AlarmName": _s(detail, "alarmName"),
+        "AlarmDescription": _s(config, "description"),
+        "NewStateValue": _s(state, "value"),
+        "NewStateReason": _s(state, "reason"),
+        "Trigger": {"Namespace": _s(metric, "namespace"), "MetricName": _s(metric, "name")},
+    }
+
+
+def _listed_alarm(alarm: dict) -> dict:
+    """An alarm of describe-alarms (AlarmName, AlarmDescription, StateValue, StateReason, Namespace, MetricName)
+    in SNS's shape."""
+    return {
+        "AlarmName": _s(alarm, "AlarmName"),
+        "AlarmDescription": _s(alarm, "AlarmDescription"),
+        "NewStateValue": _s(alarm, "StateValue"),
+        "NewStateReason": _s(alarm, "StateReason"),
+        "Trigger": {"Namespace": _s(alarm, "Namespace"), "MetricName": _s(alarm, "MetricName")},
+    }
+
+
+def _no_data(kind: str, noun: str, name: str, state: str, reason: str) -> SourceAlert:
+    """An alert whose metric had no data (CloudWatch's INSUFFICIENT_DATA, Datadog's No Data): its condition was not
+    evaluated, so it is searched as missing data with its reason, nothing of the condition, as Grafana's
+    DatasourceNoData is (retrieval.alerts). Measured on the starter KB: an INSUFFICIENT_DATA "FreeStorageSpace low"
+    alarm searched by its name and description got disk-full first (p 0.32), a disk not known to be full."""
+    by = "its state alone: its condition was not evaluated (it did not fire); find out why its data is missing"
+    return SourceAlert(kind, noun, name, _joined(["no data from data source", reason]), by, f"not firing ({state})")
+
+
+def _pagerduty(data: dict) -> SourceAlert | None:
+    """A PagerDuty v3 webhook: ``event`` (``event_type`` incident.*) and its incident in ``event.data``."""
+    event = data.get("event")
+    incident = event.get("data") if isinstance(event, dict) else None
+    if not _s(event, "event_type").startswith("incident.") or not _s(incident, "title"):
+        return None
+    service = _s(incident.get("service"), "summary")
+    parts = [_s(incident, "title"), f"service {service}" if service else ""]
+    state = "resolved" if _s(incident, "status") == "resolved" else ""
+    return SourceAlert(
+        "PagerDuty incident", "incident", _s(incident, "title"), _joined(parts), "its title and service", state
+    )
+
+
+def _opsgenie(data: dict) -> SourceAlert | None:
+    """An Opsgenie alert webhook: ``action`` (Create, Close...) and ``alert`` (message, description, tags, details)."""
+    alert = data.get("alert")
+    if not _s(data, "action") or not _s(alert, "message"):
+        return None
+    tags = alert.get("tags")
+    tags = [t.strip() for t in tags if isinstance(t, str) and t.strip()] if isinstance(tags, list) else []
+    details = alert.get("details") if isinstance(alert.get("details"), dict) else {}
+    details = [f"{k} {_s(details, k)}" for k in sorted(details) if k not in NOISE_LABELS and _s(details, k)]
+    parts = [_s(alert, "message"), _s(alert, "description"), ", ".join(tags), ", ".join(details)]
+    state = "closed" if _s(data, "action") == "Close" else ""
+    by = "its message, description, tags and details"
+    return SourceAlert("Opsgenie alert", "alert", _s(alert, "message"), _joined(parts), by, state)
+
+
+def _datadog(data: dict) -> SourceAlert | None:
+    """A Datadog webhook: ``title`` ($EVENT_TITLE) or ``alert_title``, with one of its other variables
+    (DATADOG_KEYS); ``body`` ($EVENT_MSG), ``text`` or ``text_only_msg``, ``alert_status``, ``alert_metric``, ``tags``."""
+    title = DATADOG_STATE.sub("", _s(data, "title")).strip()
+    name = _s(data, "alert_title") or title
+    if not name or not any(k in data for k in DATADOG_KEYS):
+        return None
+    message = next((m for m in (_s(data, k) for k in ("body", "text", "text_only_msg")) if m), "")
+    tags = data.get("tags")
+    tags = tags.split(",") if isinstance(tags, str) else tags if isinstance(tags, list) else []
+    tags = [t.strip().split(":", 1) for t in tags if isinstance(t, str) and ":" in t]
+    tags = ", ".join(f"{k} {v.strip()}" for k, v in tags if k not in PLACE_TAGS and v.strip())
+    parts = [name, title, _s(data, "alert_status"), _datadog_message(message), _s(data, "alert_metric"), tags]
+    # what $ALERT_TRANSITION, or the state in $EVENT_TITLE's brackets, says
+    said = _s(data, "alert_transition") or (m.group() if (m := DATADOG_STATE.match(_s(data, "title"))) else "")
+    if "No Data" in said:
+        return _no_data("Datadog alert", "alert", name, "No Data", "")
+    state = "resolved (Recovered)" if "Recovered" in said else ""
+    return SourceAlert("Datadog alert", "alert", name, _joined(parts), "its title, message, metric and tags", state)
+
+
+def _datadog_message(text: str) -> str:
+    """$EVENT_MSG without its %%% markers, @-mentions, link targets and footer of links, its lines kept."""
+    lines = MENTION.sub(r"\1", text.replace("%%%", "")).split("\n")
+    lines = [
+        " ".join(URL.sub("", LINK.sub(r"\1", line)).split()) for line in lines if not FOOTER.match(LINK.sub("", line))
+    ]
+    return "\n".join(line for line in lines if line)
