@@ -793,6 +793,103 @@ def test_a_503_retry_after_as_an_http_date_is_waited_for_as_a_429s_is(chromium, 
         assert [e for e in errors if "Failed to load resource" not in e] == []
 
 
+def hold_clock(page) -> None:
+    """Stop a box_page(clock=True)'s clock where it is: from here only page.clock.run_for moves it, so what the box
+    does meanwhile (a retry asked) was not done by the time passing by itself."""
+    page.clock.pause_at(page.evaluate("Date.now()") / 1000 + 0.1)
+
+
+def set_hidden(page, hidden: bool) -> None:
+    """Hide or show the page as another tab taking its place does. Headless Chromium never hides a page (another
+    tab brought to the front, a minimised window: document.visibilityState stays "visible", w3c/webdriver#1718),
+    so the page is told what a hidden tab reports and is sent the event the browser sends."""
+    page.evaluate(
+        """(h) => {
+            Object.defineProperty(document, "hidden", { configurable: true, get: () => h });
+            Object.defineProperty(document, "visibilityState", { configurable: true, get: () => (h ? "hidden" : "visible") });
+            document.dispatchEvent(new Event("visibilitychange"));
+        }""",
+        hidden,
+    )
+
+
+def test_a_wait_before_asking_again_counts_down_and_ask_now_asks_at_once(chromium, built):
+    """Found in review: waiting out a Retry-After, the box said "Asking again in 12 s…" and stood still: a responder
+    could not tell whether anything was happening. The seconds count down as the clock runs, said once to a screen
+    reader (the counting part is aria-hidden in the live status), "Ask now" asks at once, and the answer clears it."""
+    _, site = built
+    busy = _error("overloaded", "the server is busy; retry later", "12")
+    with (
+        scripted_api(site, lambda n: HEALTHY, lambda n: busy if n == 0 else (200, DISK_FULL, None)) as (base, asked),
+        box_page(chromium, base + "/", "api", clock=True) as (page, errors),
+    ):
+        hold_clock(page)
+        ask(page, "writes fail: No space left on device")
+        count = page.locator(".recur-suggest__status .recur-suggest__countdown")
+        count.filter(has_text="Asking again in 12 s").wait_for(timeout=10000)
+        seen = []
+        for _ in range(3):
+            seen.append(count.inner_text())
+            page.clock.run_for(1000)
+        assert seen + [count.inner_text()] == [f"Asking again in {n} s\u2026" for n in (12, 11, 10, 9)]
+        status = page.inner_text(".recur-suggest__status")
+        assert status == "The suggestion service is busy: the server is busy; retry later. Asking again in 9 s\u2026"
+        assert count.get_attribute("aria-hidden") == "true"
+        assert page.text_content(".recur-suggest__sr") == "Asking again in 12 s\u2026"  # said once, as it began
+        assert page.get_attribute(".recur-suggest__sr", "aria-live") == "polite" and len(asked) == 1
+        page.get_by_role("button", name="Ask now").click()
+        page.locator(".recur-suggest__card").wait_for(timeout=10000)  # the clock stands still: the click asked
+        assert len(asked) == 2, asked
+        status = page.inner_text(".recur-suggest__status")
+        assert "Asking again" not in status and "busy" not in status, status
+        assert count.count() == 0 and not page.is_visible(".recur-suggest__now")
+        assert page.text_content(".recur-suggest__sr") == ""
+        page.clock.run_for(15000)  # the wait "Ask now" ended asks nothing more
+        assert len(asked) == 2, asked
+        assert [e for e in errors if "Failed to load resource" not in e] == []
+
+
+def test_a_countdown_ends_with_the_answer_an_edited_text_or_a_hidden_page(chromium, built):
+    """The countdown stops and goes when the text is edited (the wait is over: it would ask the text as it was),
+    while the page is hidden (nothing counts or asks; shown again after the wait, it asks at once), and when the
+    answer the wait ran out for arrives."""
+    _, site = built
+    busy = _error("overloaded", "the server is busy; retry later", "5")
+    count = ".recur-suggest__status .recur-suggest__countdown"
+
+    def busy_at(n):
+        return busy if n in (0, 1, 3) else (200, DISK_FULL, None)
+
+    with (
+        scripted_api(site, lambda n: HEALTHY, busy_at) as (base, asked),
+        box_page(chromium, base + "/", "api", clock=True) as (page, errors),
+    ):
+        hold_clock(page)
+        ask(page, "writes fail")
+        page.locator(count, has_text="Asking again in 5 s").wait_for(timeout=10000)
+        page.fill(".recur-suggest__input", "writes fail: No space left on device")
+        status_says(page, "Not asked again: the text changed. Suggest (Ctrl+Enter) asks it.", 5000)
+        assert page.locator(count).count() == 0 and not page.is_visible(".recur-suggest__now")
+        page.clock.run_for(10000)
+        assert asked == ["writes fail"], asked
+        page.click(".recur-suggest__go")
+        page.locator(count, has_text="Asking again in 5 s").wait_for(timeout=10000)
+        set_hidden(page, True)
+        assert page.locator(count).count() == 0 and not page.is_visible(".recur-suggest__now")
+        page.clock.run_for(10000)  # hidden past the wait: not asked meanwhile
+        assert len(asked) == 2 and page.locator(count).count() == 0, asked
+        set_hidden(page, False)
+        page.locator(".recur-suggest__card").wait_for(timeout=10000)  # the clock stands still: shown, it asked
+        assert len(asked) == 3, asked
+        ask(page, "writes fail: No space left on device")
+        page.locator(count, has_text="Asking again in 5 s").wait_for(timeout=10000)
+        # the card on the page is the last answer's: this one's says its matches
+        clock_until(page, page.locator(".recur-suggest__status", has_text="in ranked order"))
+        assert len(asked) == 5 and page.locator(count).count() == 0, asked
+        assert "Asking again" not in page.inner_text(".recur-suggest__status")
+        assert [e for e in errors if "Failed to load resource" not in e] == []
+
+
 def test_while_a_question_waits_for_the_first_index_the_status_keeps_the_builds_progress(chromium, built):
     """Found in review: once a question was asked, the box stopped showing the build's progress (its status was the
     question's, frozen at the last answer to it) though it kept polling /api/healthz. The question, its tries

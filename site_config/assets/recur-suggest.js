@@ -392,15 +392,26 @@
     });
     this.button = el("button", { type: "submit", class: "md-button md-button--primary recur-suggest__go", text: "Suggest" });
     this.status = el("p", { class: "recur-suggest__status", role: "status", "aria-live": "polite" });
+    /* a wait before asking again (Box.countDown): "Ask now" ends it; its time is said once, here, to a screen
+       reader (a live region kept from the first: one added with its text in it may not be read) */
+    this.nowButton = el("button", { type: "button", class: "recur-suggest__now", hidden: "", text: "Ask now" });
+    this.announce = el("span", { class: "recur-suggest__sr", "aria-live": "polite" });
+    this.waits = {};
     this.results = el("ol", { class: "recur-suggest__results" });
     var form = el("form", { class: "recur-suggest__form" }, [
       el("label", { for: id, class: "recur-suggest__label", text: "Describe what you see" }),
       this.text,
       el("div", { class: "recur-suggest__bar" }, [this.button,
         el("span", { class: "recur-suggest__hint", text: "Ctrl+Enter to send \u00b7 Esc to leave the box" })]),
-      this.status
+      this.status, this.nowButton, this.announce
     ]);
     form.addEventListener("submit", function (e) { e.preventDefault(); self.submit(); });
+    this.nowButton.addEventListener("click", function () { self.askNow(); });
+    this.text.addEventListener("input", function () { self.edited(); });
+    document.addEventListener("visibilitychange", function () {
+      if (!self.node.isConnected) return;  /* a page left by mkdocs-material's instant navigation: nothing to ask */
+      Object.keys(self.waits).forEach(function (kind) { if (self.waits[kind]) self.resume(kind); });
+    });
     this.text.addEventListener("keydown", function (e) {
       if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); self.submit(); }
       /* mkdocs-material's keys (/, s, f: its search; n, p: pages) act only outside text fields: Esc gives
@@ -430,10 +441,114 @@
   };
 
   Box.prototype.say = function (msg, kind) {
+    this.quiet();  /* a countdown there (Box.countDown) is over: the status says something else */
     this.status.textContent = msg;
     this.statusKind = kind;  /* said again as it was after a word search's "no known pattern" (wordsVerdict) */
     this.status.className = "recur-suggest__status" + (kind ? " recur-suggest__status--" + kind : "");
   };
+
+  /* A wait before asking again (a 503's or a 429's Retry-After, the health probe's back-off): the status says
+     ``head`` and ``clause(s)`` ("Asking again in 12 s…"), and ``act`` runs once ``ms`` are over. It said that
+     once and stood still: a responder could not tell whether anything was happening. The seconds count down,
+     and "Ask now" ends the wait at once. The status is a live region, which a screen reader reads on each
+     change: the counting clause is aria-hidden there, and the wait is said once (this.announce). ``kind``:
+     "question", the wait of the question asked (a new question or an edited text ends it: Box.submit,
+     Box.edited), or "probe", the box's own, shown only until a question is asked (the question's status is
+     the one to show; the probe still runs). Kept apart: a question's wait must not end the probe's, which
+     tells when the server is ready. */
+  Box.prototype.countDown = function (kind, head, clause, ms, act) {
+    this.endWait(kind);
+    this.waits[kind] = { head: head, clause: clause, act: act, until: Date.now() + ms,
+                         shown: kind === "question" || !this.asked };
+    this.resume(kind);
+  };
+
+  /* (Re)starts a wait: its timer, and its countdown where shown. While the page is hidden (another tab) it
+     neither counts nor asks; shown again, it asks at once if the wait is over (visibilitychange, Box.render). */
+  Box.prototype.resume = function (kind) {
+    var self = this, w = this.waits[kind], shown = w.shown;
+    clearTimeout(w.timer);
+    if (shown) {
+      this.say(w.head, "warn");  /* the count goes while hidden; drawn again below */
+      w.shown = true;
+    }
+    if (document.hidden) return;
+    if (shown) {
+      w.count = el("span", { class: "recur-suggest__countdown", "aria-hidden": "true" });
+      this.status.appendChild(document.createTextNode(" "));
+      this.status.appendChild(w.count);
+    }
+    if (w.until <= Date.now()) return this.fire(kind);
+    w.timer = setTimeout(function () { self.fire(kind); }, w.until - Date.now());
+    if (!shown) return;
+    this.tick(w);
+    this.announce.textContent = w.count.textContent;
+    this.nowButton.hidden = false;
+  };
+
+  /* The seconds left, each second, on the second (Retry-After is whole seconds; a wait resumed is not). */
+  Box.prototype.tick = function (w) {
+    var self = this, left = w.until - Date.now();
+    if (!w.count || left <= 0) return;
+    w.count.textContent = w.clause(Math.ceil(left / 1000));
+    this.ticker = setTimeout(function () { self.tick(w); }, (left - 1) % 1000 + 1);
+  };
+
+  Box.prototype.fire = function (kind) {
+    var w = this.waits[kind];
+    if (w.count) w.count.textContent = w.clause(0);  /* "Asking again now…" until the answer says otherwise */
+    this.endWait(kind);
+    w.act();
+  };
+
+  Box.prototype.endWait = function (kind) {
+    var w = this.waits[kind];
+    if (!w) return;
+    clearTimeout(w.timer);
+    if (w.shown) this.quiet();
+    delete this.waits[kind];
+  };
+
+  /* The countdown's display ends: the count stops, the announcement is taken back, "Ask now" goes (the focus it
+     had from the keyboard to the text box: a hidden button drops it to the page's start). */
+  Box.prototype.quiet = function () {
+    var waits = this.waits;
+    if (!waits) return;  /* said before render made them */
+    clearTimeout(this.ticker);
+    this.ticker = null;
+    Object.keys(waits).forEach(function (kind) { waits[kind].shown = false; waits[kind].count = null; });
+    if (!this.nowButton.hidden && this.nowButton.matches(":focus-visible")) this.text.focus({ preventScroll: true });
+    this.nowButton.hidden = true;
+    this.announce.textContent = "";
+  };
+
+  Box.prototype.askNow = function () {
+    var waits = this.waits, kind = Object.keys(waits).filter(function (k) { return waits[k].shown; })[0];
+    if (kind) this.fire(kind);
+  };
+
+  /* The text changed while its question waited to be asked again: the wait ends (it would ask the text as it
+     was; the countdown went on over a text it no longer matched), and the status says how to ask the new one. */
+  Box.prototype.edited = function () {
+    var w = this.waits.question;
+    if (!w) return;
+    this.endWait("question");
+    this.waiting = null;
+    this.say(w.head + " Not asked again: the text changed. Suggest (Ctrl+Enter) asks it.", "warn");
+  };
+
+  /* A wait's status with a newer ``head`` (the server's progress, Box.probe), its count left as it is. */
+  Box.prototype.rehead = function (head) {
+    var w = this.waits.question;
+    if (!w) return;
+    w.head = head;
+    if (w.shown && this.status.firstChild) this.status.firstChild.nodeValue = head;
+  };
+
+  /* "Asking again in 12 s…", "… now…": the clause of a question's wait */
+  function askingAgain(s) {
+    return "Asking again " + (s ? "in " + s + " s" : "now") + "\u2026";
+  }
 
   /* assets/recur-api.json says whether an API stands behind this copy of the site: the static
      build ships {"api": null}, `recur serve` answers {"api": "/api"}. Asking it first means a
@@ -479,14 +594,14 @@
            the server, the build's progress in it is kept current from here (it stood still at the last
            answer to the question; found in review) */
         if (!self.asked) self.say("The suggestion service is starting: " + r.json.error.message, "warn");
-        else if (self.waiting) self.say(self.waiting(r), "warn");
+        else if (self.waiting) self.waiting(r);
         setTimeout(function () { self.probe(); }, retryMs(r));
       } else if (r.status === 429) {
         /* a proxy's rate limit in front, for now: it read as "no API here" and the box ranked by words until
            the page was reloaded. Asked again after Retry-After (a question meanwhile goes to the API: askApi) */
-        if (!self.asked) self.say("Too many requests from here for now (" + (errorMessage(r) || "HTTP 429") +
-                                  "): the box asks the suggestion service again " + inTime(retryMs(r) / 1000) + ".", "warn");
-        setTimeout(function () { self.probe(); }, retryMs(r));
+        self.countDown("probe", "Too many requests from here for now (" + (errorMessage(r) || "HTTP 429") + "):",
+                       function (s) { return "the box asks the suggestion service again " + (s ? "in " + s + " s." : "now."); },
+                       retryMs(r), function () { self.probe(); });
       } else if (r.status === 401 || r.status === 403) {
         self.refused(r);
       } else if (self.mode === "starting" && failingForNow(r)) {
@@ -537,8 +652,9 @@
   Box.prototype.probeLater = function (r) {
     var self = this, ms = Math.min(2000 * Math.pow(2, this.probeFails || 0), MAX_WAIT * 1000);
     this.probeFails = (this.probeFails || 0) + 1;
-    if (!this.asked) this.say("The suggestion service " + failedNow(r) + ": the box asks it again " + inTime(ms / 1000) + ".", "warn");
-    setTimeout(function () { self.probe(); }, ms);
+    this.countDown("probe", "The suggestion service " + failedNow(r) + ":",
+                   function (s) { return "the box asks it again " + (s ? "in " + s + " s." : "now."); },
+                   ms, function () { self.probe(); });
   };
 
   Box.prototype.toStatic = function (why) {
@@ -680,8 +796,7 @@
 
   Box.prototype.submit = function () {
     this.fromUrl = false;
-    clearTimeout(this.retry);  /* a question asked again while the server was not ready: this one replaces it */
-    this.retry = null;
+    this.endWait("question");  /* a question asked again while the server was not ready: this one replaces it */
     this.waiting = null;
     this.wordsWhy = false;
     var text = this.text.value.trim();
@@ -765,19 +880,19 @@
      new question cancels the wait (Box.submit); the button stays enabled meanwhile. Waiting for the server
      to be ready, the status keeps the build's progress as Box.probe hears it (Box.waiting). */
   Box.prototype.notReady = function (r, text, asked, tries) {
-    var self = this, ms = retryMs(r), last = tries >= retries(r);
+    var self = this, last = tries >= retries(r);
     function line(answer) {
-      return unavailable(answer) + (!last ? ". Asking again in " + ms / 1000 + " s\u2026" :
-        ". Asked " + (tries + 1) + " times: " + (self.mode === "starting" && isNotReady(answer) ?
-        "the box asks again once it is ready." : "ask again in a moment."));
+      return unavailable(answer) + ". Asked " + (tries + 1) + " times: " + (self.mode === "starting" && isNotReady(answer) ?
+        "the box asks again once it is ready." : "ask again in a moment.");
     }
-    this.say(line(r), "warn");
-    if (isNotReady(r)) this.waiting = line;
-    if (last) return;
-    this.retry = setTimeout(function () {
-      self.retry = null;
+    if (isNotReady(r)) {
+      this.waiting = last ? function (answer) { self.say(line(answer), "warn"); } :
+        function (answer) { self.rehead(unavailable(answer) + "."); };
+    }
+    if (last) return this.say(line(r), "warn");
+    this.countDown("question", unavailable(r) + ".", askingAgain, retryMs(r), function () {
       if (asked === self.asked) self.askApi(text, asked, tries + 1);
-    }, ms);
+    });
   };
 
   /* 429: too many questions from this address (a proxy's rate limit in front; recur serve limits only votes). It
@@ -790,11 +905,9 @@
     var line = "Too many questions from here for now (" + why + ")";
     if (s !== null && s <= MAX_WAIT && this.limitedAsk !== asked) {
       this.limitedAsk = asked;  /* asked again once */
-      this.say(line + ". Asking again " + inTime(s) + "\u2026", "warn");
-      this.retry = setTimeout(function () {
-        self.retry = null;
+      this.countDown("question", line + ".", askingAgain, Math.max(s, 1) * 1000, function () {
         if (asked === self.asked) self.askApi(text, asked, tries);
-      }, Math.max(s, 1) * 1000);
+      });
       return;
     }
     this.say(line + ": ask again " + inTime(s) + ". Meanwhile, " + BY_WORDS, "warn");
