@@ -6,6 +6,7 @@ object is built in one place (``result_object``) and looks the same everywhere.
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 from pathlib import Path
@@ -89,11 +90,47 @@ def _first_build(kb_dir, index_dir, model, quiet: bool, advise, on_build) -> boo
         log(
             f"The index at {index_dir} cannot be read (its manifest.json is damaged): building it again."
             if damaged
-            else f"No index at {index_dir}: building it now."
+            else f"No index at {index_dir}{_elsewhere(kb_dir, index_dir)}: building it now{_beside(kb_dir, index_dir)}"
         )
     what = "the index again (its manifest.json was damaged)" if damaged else "the index (there was none yet)"
     progress = _telling(on_build, f"building {what}")
     return ensure_index(kb_dir, index_dir, model, quiet=quiet, advise=advise, progress=progress) is not None
+
+
+def _kb_not_here(kb_dir, index_dir) -> bool:
+    """The default index (``.recur/index``, under the current folder, a public interface) asked for from a
+    folder the KB is not in: `recur suggest --kb ../team-kb/kb` from another folder built a second index
+    there, and "No index at .recur/index" did not say it was not the KB repository's (found in review)."""
+    from recur import config
+
+    if Path(index_dir) != Path(config.default("index")):
+        return False  # an index the user named: where they said
+    kb, here = Path(kb_dir).resolve(), Path.cwd().resolve()
+    return here != kb and here not in kb.parents
+
+
+def _elsewhere(kb_dir, index_dir) -> str:
+    return f" (under the current folder; the KB {kb_dir} is not)" if _kb_not_here(kb_dir, index_dir) else ""
+
+
+def _beside(kb_dir, index_dir) -> str:
+    """The end of "building it now": with the KB elsewhere, where its repository's index is (recur init's
+    layout: ``.recur/`` beside ``kb/``) and how to use it, or keep one there."""
+    if not _kb_not_here(kb_dir, index_dir):
+        return "."
+    repo = Path(kb_dir).resolve().parent
+    beside = _from_here(repo / index_dir)
+    if index_mod.read_manifest(repo / index_dir) is not None:
+        return f". The KB's repository has one at {beside}: pass --index {beside} (env RECUR_INDEX) to use it."
+    return f". To keep one index beside the KB, run from {_from_here(repo)} or pass --index {beside}."
+
+
+def _from_here(path: Path) -> str:
+    """``path`` from the current folder, as the user typed --kb; absolute on another Windows drive."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
 
 
 def _telling(on_build, what: str):
