@@ -6,7 +6,6 @@ object is built in one place (``result_object``) and looks the same everywhere.
 
 from __future__ import annotations
 
-import os
 import sys
 import threading
 from pathlib import Path
@@ -97,40 +96,29 @@ def _first_build(kb_dir, index_dir, model, quiet: bool, advise, on_build) -> boo
     return ensure_index(kb_dir, index_dir, model, quiet=quiet, advise=advise, progress=progress) is not None
 
 
-def _kb_not_here(kb_dir, index_dir) -> bool:
-    """The default index (``.recur/index``, under the current folder, a public interface) asked for from a
-    folder the KB is not in: `recur suggest --kb ../team-kb/kb` from another folder built a second index
-    there, and "No index at .recur/index" did not say it was not the KB repository's (found in review)."""
+def _elsewhere(kb_dir, index_dir) -> str:
     from recur import config
 
-    if Path(index_dir) != Path(config.default("index")):
-        return False  # an index the user named: where they said
-    kb, here = Path(kb_dir).resolve(), Path.cwd().resolve()
-    return here != kb and here not in kb.parents
-
-
-def _elsewhere(kb_dir, index_dir) -> str:
-    return f" (under the current folder; the KB {kb_dir} is not)" if _kb_not_here(kb_dir, index_dir) else ""
+    return (
+        f" (under the current folder; the KB {kb_dir} is not)"
+        if config.state_elsewhere(kb_dir, "index", index_dir)
+        else ""
+    )
 
 
 def _beside(kb_dir, index_dir) -> str:
-    """The end of "building it now": with the KB elsewhere, where its repository's index is (recur init's
-    layout: ``.recur/`` beside ``kb/``) and how to use it, or keep one there."""
-    if not _kb_not_here(kb_dir, index_dir):
+    """The end of "building it now": with the KB elsewhere, where its repository's index is and how to
+    use it, or how to keep one there."""
+    from recur import config
+
+    beside = config.state_elsewhere(kb_dir, "index", index_dir)
+    if beside is None:
         return "."
-    repo = Path(kb_dir).resolve().parent
-    beside = _from_here(repo / index_dir)
-    if index_mod.read_manifest(repo / index_dir) is not None:
-        return f". The KB's repository has one at {beside}: pass --index {beside} (env RECUR_INDEX) to use it."
-    return f". To keep one index beside the KB, run from {_from_here(repo)} or pass --index {beside}."
-
-
-def _from_here(path: Path) -> str:
-    """``path`` from the current folder, as the user typed --kb; absolute on another Windows drive."""
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)
+    if index_mod.read_manifest(beside) is not None:
+        shown = config.from_here(beside)
+        return f". The KB's repository has one at {shown}: pass --index {shown} (env RECUR_INDEX) to use it."
+    repo = config.from_here(Path(kb_dir).resolve().parent)
+    return f". To keep one index beside the KB, run from {repo} or pass --index {config.from_here(beside)}."
 
 
 def _telling(on_build, what: str):
