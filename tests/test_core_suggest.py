@@ -1,6 +1,7 @@
 """`recur suggest`, `recur index` and `recur eval` through the real CLI entry point (fake encoder)."""
 
 import json
+import shutil
 
 import click
 import pytest
@@ -74,6 +75,36 @@ def test_missing_index_is_built_and_said_on_stderr(run, tmp_path):
     res = run("suggest", "disk full")
     assert "cannot be read (its manifest.json is damaged): building it again" in res.stderr
     assert "No index" not in res.stderr and "Disk full on a host" in res.stdout
+
+
+def test_the_default_index_of_a_kb_elsewhere_is_said_to_be_under_the_current_folder(run, kb_dir, tmp_path, monkeypatch):
+    """Carried from reviews: `recur suggest --kb ../team/kb` from another folder built a second index in
+    that folder's .recur/index (the default, a public interface, kept) saying only "No index at
+    .recur/index": not that it was under the current folder, nor that the KB's repository had one."""
+    monkeypatch.delenv("RECUR_INDEX")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    res = run("suggest", "--kb", "../kb", "disk full")
+    assert res.exit_code == 0 and "Disk full on a host" in res.stdout, res.output
+    assert res.stderr.splitlines()[0] == (
+        "No index at .recur/index (under the current folder; the KB ../kb is not): building it now. "
+        "To keep one index beside the KB, run from .. or pass --index ../.recur/index."
+    )
+    assert (elsewhere / ".recur" / "index" / "manifest.json").is_file()  # the default, as documented
+    run("index", "--index", str(tmp_path / ".recur" / "index"))  # the KB's repository's own
+    shutil.rmtree(elsewhere / ".recur")
+    res = run("suggest", "--kb", "../kb", "disk full")
+    assert res.stderr.splitlines()[0] == (
+        "No index at .recur/index (under the current folder; the KB ../kb is not): building it now. "
+        "The KB's repository has one at ../.recur/index: pass --index ../.recur/index (env RECUR_INDEX) to use it."
+    )
+    monkeypatch.chdir(tmp_path)  # from the KB's repository, or with --index given: as before
+    shutil.rmtree(tmp_path / ".recur")
+    assert run("suggest", "disk full").stderr.splitlines()[0] == "No index at .recur/index: building it now."
+    monkeypatch.chdir(elsewhere)
+    res = run("suggest", "--kb", "../kb", "--index", "other", "disk full")
+    assert res.stderr.splitlines()[0] == "No index at other: building it now."
 
 
 def test_stale_index_is_updated_first(run, kb_dir):

@@ -413,6 +413,42 @@ def test_rule_files_coverage_could_not_read_are_read_or_said_usefully(tmp_path):
     ]
 
 
+def test_a_warning_inside_a_configmaps_rule_file_names_the_manifests_line_and_data_key(tmp_path):
+    """Carried from reviews ("ConfigMap dup-key lines"): in a file of two ConfigMaps holding the same data
+    key, the second one's rules and warnings were put at lines of the first one (its key found by
+    searching the text), and a warning did not say which embedded file it was about."""
+    from recur.ingest.coverage import read_file
+
+    head = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {}\ndata:\n"
+    rule = "          - alert: {}\n            expr: up == 0\n"
+    cm = write(
+        tmp_path,
+        "cms.yaml",
+        head.format("first")
+        + "  alerts.yaml: |\n    groups:\n      - name: a\n        rules:\n"
+        + rule.format("A1")
+        + "---\n"
+        + head.format("second")
+        + "  alerts.yaml: |\n    groups:\n      - name: b\n        rules:\n"
+        + rule.format("B1")
+        + "      - name: b\n        rules:\n"
+        + rule.format("B2")
+        + "  broken.yaml: |-\n    groups:\n      - name: c\n        rules: [}\n"
+        + '  quoted.yaml: "groups: [{name: q, rules: [{alert: Q1, expr: up}]}]"\n',
+    )
+    lines = cm.read_text().split("\n")
+    alerts, notes = read_file(cm)
+    assert [(a.name, a.line) for a in alerts] == [("A1", 10), ("B1", 22), ("B2", 26), ("Q1", 32)]
+    assert [lines[a.line - 1].strip() for a in alerts[:3]] == ["- alert: A1", "- alert: B1", "- alert: B2"]
+    assert lines[30] == "        rules: [}"
+    assert notes == [
+        f"{cm}:24: data key alerts.yaml: group name 'b' is repeated in the file (first at line 20): "
+        "Prometheus rejects the file",
+        f"{cm}:31: data key broken.yaml: skipped: not YAML this tool can read "
+        "(expected the node content, but found '}')",
+    ]
+
+
 def test_a_broken_runbook_url_is_reported_at_its_line_with_the_page_it_may_have_meant(kb_dir, tmp_path):
     """Found in review: a broken runbook_url was reported at the `- alert:` line, not its own; a misspelt
     pattern id in it got no "did you mean"; a templated one ({{ $labels.pattern }}.html) was said to point

@@ -207,6 +207,32 @@ def test_export_cli_says_when_it_only_added_patterns_to_existing_cases(tmp_path)
     assert "Wrote 1 case(s) and added a pattern to 1 existing case(s)" in r.output, r.output
 
 
+def test_export_from_another_folder_names_the_kb_repositorys_feedback_log(tmp_path, monkeypatch):
+    """Carried from reviews: the log's default is under the current folder (kept), and `recur feedback
+    export --kb ../kb` from another folder said only ".recur/feedback.jsonl: no feedback file (the server
+    writes it when responders vote)" while the KB's repository had one beside the KB."""
+    small_kb(tmp_path / "kb")
+    monkeypatch.delenv("RECUR_FEEDBACK", raising=False)
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    runner = CliRunner()
+    r = runner.invoke(cli, ["feedback", "export", "--kb", "../kb"])
+    assert r.exit_code == 1 and r.output == (
+        "Error: .recur/feedback.jsonl: no feedback file (under the current folder; the KB ../kb is not; "
+        "the server writes it when responders vote)\n"
+    )
+    votes(tmp_path / ".recur" / "feedback.jsonl", ("certificate expired on the api", "dns-failure", True))
+    r = runner.invoke(cli, ["feedback", "export", "--kb", "../kb", "--out", "cases.yml"])
+    assert r.exit_code == 1 and r.output == (
+        "Error: .recur/feedback.jsonl: no feedback file (under the current folder; the KB ../kb is not): the "
+        "KB's repository has ../.recur/feedback.jsonl: pass --feedback ../.recur/feedback.jsonl\n"
+    )
+    r = runner.invoke(
+        cli, ["feedback", "export", "--kb", "../kb", "--feedback", "../.recur/feedback.jsonl", "--out", "cases.yml"]
+    )
+    assert r.exit_code == 0 and "Wrote 1 case(s)" in r.output, r.output
+
+
 def test_export_cli_with_out_and_errors(tmp_path):
     kb = small_kb(tmp_path / "kb")
     fb = tmp_path / "f.jsonl"

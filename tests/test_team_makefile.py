@@ -17,10 +17,13 @@ import http.server
 import os
 import shutil
 import socket
+import ssl
 import subprocess
 import sys
 import threading
 import time
+import urllib.error
+import urllib.request
 import zipfile
 from pathlib import Path
 
@@ -247,3 +250,117 @@ def test_make_install_installs_a_wheel_rebuilt_under_the_same_name_again(indexes
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert f"--force-reinstall --no-deps wheels/{first.name}" in proc.stdout, proc.stdout
     assert installed_says() == "build 2"
+
+
+class _Proxy(http.server.BaseHTTPRequestHandler):
+    """A forward proxy for plain HTTP (the request line holds the whole URL) to ``upstream``, its hosts
+    reached through it alone: ``torch-index.invalid`` resolves nowhere. ``seen``: the URLs asked."""
+
+    upstream = ""
+    seen: list = []
+
+    def do_GET(self):
+        self.seen.append(self.path)
+        path = self.path.split("/", 3)[3] if self.path.startswith("http://") else self.path.lstrip("/")
+        try:
+            with urllib.request.urlopen(self.upstream + path, timeout=5) as answer:
+                status, body = answer.status, answer.read()
+        except urllib.error.HTTPError as exc:
+            status, body = exc.code, b""
+        self.send_response(status)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def _pip_call(repo: Path, env: dict, *args) -> subprocess.CompletedProcess:
+    """What `make install` would call pip with, read without installing: the pip line of the recipe
+    `make -n` prints, run by the shell with pip replaced by echo, the TORCH_INDEX probe in it run as
+    make runs it (TORCH_PROBE, which make exports to recipes, read from the Makefile by a rule of --eval)."""
+    make = ["make", f"PYTHON={_base_python()}", *args]
+    dry = subprocess.run([*make, "-n", "install"], cwd=repo, env=env, capture_output=True, text=True, check=True)
+    line = next(x for x in dry.stdout.splitlines() if x.startswith(".venv/bin/python -m pip install -q "))
+    probe = subprocess.run(
+        [*make, "-s", "--eval", "probe-text: ; @printf '%s' \"$$TORCH_PROBE\"", "probe-text"],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    echo = line.replace(".venv/bin/python -m pip install -q ", "echo pip install ", 1)
+    return subprocess.run(
+        ["sh", "-c", echo], cwd=repo, env={**env, "TORCH_PROBE": probe}, capture_output=True, text=True
+    )
+
+
+def test_the_torch_index_is_asked_through_pips_proxy_and_pips_own_indexes_stay(indexes, made_venv, tmp_path):
+    """Carried from review: the TORCH_INDEX probe asked the index directly, so where pip reaches the
+    network through a proxy set for pip alone (pip.conf's proxy, PIP_PROXY) it did not answer and was
+    left out, torch then PyPI's CUDA build. It is asked the way pip asks; pip's own indexes (PIP_INDEX_URL,
+    pip.conf's index-url) are never replaced: TORCH_INDEX is only added, as --extra-index-url."""
+    (main_url, _), (torch_url, _), _, _ = indexes
+    repo = _with_venv(_init(tmp_path / "team"), made_venv)
+    _Proxy.upstream, _Proxy.seen = torch_url, []
+    proxy = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Proxy)
+    threading.Thread(target=proxy.serve_forever, daemon=True).start()
+    proxy_url = f"http://127.0.0.1:{proxy.server_address[1]}"
+    torch_index = "http://torch-index.invalid/whl/cpu/"
+    conf = tmp_path / "pip.conf"
+    conf.write_text(f"[global]\nindex-url = {main_url}\nproxy = {proxy_url}\n")
+    env = {**_outside(), "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    try:
+        direct = _pip_call(repo, {**env, "PIP_CONFIG_FILE": os.devnull}, f"TORCH_INDEX={torch_index}")
+        by_conf = _pip_call(repo, {**env, "PIP_CONFIG_FILE": str(conf)}, f"TORCH_INDEX={torch_index}")
+        by_env = _pip_call(
+            repo, {**env, "PIP_CONFIG_FILE": os.devnull, "PIP_PROXY": proxy_url}, f"TORCH_INDEX={torch_index}"
+        )
+        unset = _pip_call(repo, {**env, "PIP_CONFIG_FILE": str(conf)}, "TORCH_INDEX=")
+    finally:
+        proxy.shutdown()
+    # with no proxy the index is out of reach: the note, and pip called without it
+    assert direct.stdout.strip() == "pip install -r requirements.txt", direct.stdout
+    assert direct.stderr.startswith(f"note: TORCH_INDEX {torch_index} did not answer ("), direct.stderr
+    for proc in (by_conf, by_env):
+        assert proc.stdout.strip() == f"pip install --extra-index-url {torch_index} -r requirements.txt", proc.stderr
+        assert proc.stderr == ""
+    assert _Proxy.seen == [torch_index, torch_index]
+    assert unset.stdout.strip() == "pip install -r requirements.txt" and unset.stderr == ""
+
+
+def test_the_torch_index_is_asked_with_pips_cert_and_trusted_host(indexes, made_venv, tmp_path):
+    """Carried from review, with the proxy: behind a proxy that re-signs HTTPS, pip trusts the company's
+    CA (pip.conf's cert, PIP_CERT) or a host (trusted-host); the probe verified against the system's CAs
+    alone, and the index was left out. Here the index is served over HTTPS with a certificate of its own."""
+    if shutil.which("openssl") is None:
+        pytest.skip("no openssl to make a certificate")
+    (_, _), (_, torch_dir), _, _ = indexes
+    repo = _with_venv(_init(tmp_path / "team"), made_venv)
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1"]
+        + ["-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+    )
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(torch_dir)))
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    host = f"127.0.0.1:{server.server_address[1]}"
+    index = f"https://{host}/"
+    env = {**_outside(), "PIP_DISABLE_PIP_VERSION_CHECK": "1", "PIP_CONFIG_FILE": os.devnull}
+    try:
+        untrusted = _pip_call(repo, env, f"TORCH_INDEX={index}")
+        by_cert = _pip_call(repo, {**env, "PIP_CERT": str(cert)}, f"TORCH_INDEX={index}")
+        by_host = _pip_call(repo, {**env, "PIP_TRUSTED_HOST": f"pypi.org {host}"}, f"TORCH_INDEX={index}")
+    finally:
+        server.shutdown()
+    assert untrusted.stdout.strip() == "pip install -r requirements.txt", untrusted.stdout
+    assert "CERTIFICATE_VERIFY_FAILED" in untrusted.stderr, untrusted.stderr
+    for proc in (by_cert, by_host):
+        assert proc.stdout.strip() == f"pip install --extra-index-url {index} -r requirements.txt", proc.stderr

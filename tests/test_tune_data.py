@@ -86,6 +86,33 @@ def test_confirmed_feedback_becomes_pairs(kb_dir, tmp_path):
     assert data.feedback == 1 and not any(a == "pages slow" for a, _ in data.pairs)
 
 
+def test_the_kb_repositorys_feedback_log_left_unread_from_another_folder_is_said(kb_dir, tmp_path, monkeypatch):
+    """Carried from reviews: the feedback log's default is under the current folder (a public interface,
+    kept), so `recur tune --kb ../kb` from another folder learned from no feedback, saying nothing, while
+    the KB's repository had a log beside the KB (.recur/feedback.jsonl, where `recur serve` run there writes)."""
+    from recur.ingest.feedback import record
+    from recur.tuning.tune import start_line
+
+    monkeypatch.delenv("RECUR_FEEDBACK", raising=False)
+    (tmp_path / ".recur").mkdir()
+    record(tmp_path / ".recur" / "feedback.jsonl", "checkout stuck, db pool at max", "db-pool-exhausted", True)
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    data = training_data(load_kb("../kb"))
+    assert data.feedback == 0
+    assert start_line(data).splitlines()[-1] == (
+        "note: no feedback log at .recur/feedback.jsonl (under the current folder; the KB ../kb is not), and the "
+        "KB's repository has ../.recur/feedback.jsonl: RECUR_FEEDBACK=../.recur/feedback.jsonl learns from it."
+    )
+    monkeypatch.setenv("RECUR_FEEDBACK", "../.recur/feedback.jsonl")  # as the note says
+    data = training_data(load_kb("../kb"))
+    assert data.feedback == 1 and data.feedback_note == ""
+    monkeypatch.delenv("RECUR_FEEDBACK")
+    monkeypatch.chdir(tmp_path)  # from the KB's repository: its own log, no note
+    data = training_data(load_kb("kb"))
+    assert data.feedback == 1 and data.feedback_note == ""
+
+
 def _fake_tuned(folder, kb_dir, hashes):
     folder.mkdir(parents=True)
     (folder / "recur-model.json").write_text(

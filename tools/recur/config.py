@@ -178,6 +178,27 @@ def get(name: str):
         ) from None
 
 
+def state_elsewhere(kb_dir, name: str, path) -> Path | None:
+    """The KB repository's own ``path`` (``.recur/...`` beside the KB folder, as `recur init` lays it out)
+    when ``path`` is setting ``name``'s default, which is under the current folder (a public interface,
+    kept), and the current folder is neither the KB nor above it: `recur suggest --kb ../team-kb/kb` run
+    from another folder built a second index there, and `recur tune` read no feedback, neither saying
+    where they looked (found in review). None otherwise: a path the user named is where they said."""
+    if Path(path) != Path(default(name)):
+        return None
+    kb, here = Path(kb_dir).resolve(), Path.cwd().resolve()
+    return None if here == kb or here in kb.parents else kb.parent / path
+
+
+def from_here(path: Path) -> str:
+    """``path`` from the current folder, as a user types it (``../team-kb/.recur/index``); absolute on
+    another Windows drive."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
 def unknown_variables() -> list[tuple[str, str | None]]:
     """Variables set that look like Recur's and are none of its settings, each with the setting it was
     most likely meant to be (None when none is close): ``(name, closest)``, sorted. A misspelt one was

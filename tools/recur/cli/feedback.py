@@ -45,7 +45,7 @@ def export_cmd(kb_dir, feedback_path, out):
     is printed on stderr. Review the cases, then run `recur eval`.
     """
     if not Path(feedback_path).is_file():
-        raise RecurError(f"{feedback_path}: no feedback file (the server writes it when responders vote)")
+        raise RecurError(f"{feedback_path}: no feedback file{_elsewhere(kb_dir, feedback_path)}")
     result = export_detail(feedback_path, kb_dir, out)
     added, merged, target = result.added, result.merged, result.target
     if not added and not merged:
@@ -101,6 +101,22 @@ _NAMES = {
     "retired pattern": "retired pattern",
     "query cut": "for a query Slack cut short",
 }
+
+
+def _elsewhere(kb_dir, feedback_path) -> str:
+    """Why there is none: the default log is under the current folder, and the KB (run from another
+    folder) may have its own beside it, where `recur serve` run in its repository writes it."""
+    from recur import config
+
+    beside = config.state_elsewhere(kb_dir, "feedback", feedback_path)
+    if beside is None:
+        return " (the server writes it when responders vote)"
+    if beside.is_file():
+        return (
+            f" (under the current folder; the KB {kb_dir} is not): the KB's repository has "
+            f"{config.from_here(beside)}: pass --feedback {config.from_here(beside)}"
+        )
+    return f" (under the current folder; the KB {kb_dir} is not; the server writes it when responders vote)"
 
 
 def breakdown(result, feedback_path, kb_dir) -> list[str]:

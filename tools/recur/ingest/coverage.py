@@ -3,7 +3,7 @@
 ``read_rules(dir)`` reads rule files (``*.yml``, ``*.yaml``, ``*.rules``: plain ``groups:`` files,
 PrometheusRule objects with ``spec.groups``, ``kind: List`` wrappers of them, a Mimir/Cortex/Loki
 ruler's ``{namespace: [groups]}``, Grafana-provisioned alert rules (``title``),
-a ConfigMap manifest's rule files held as strings under ``data:``,
+a ConfigMap manifest's rule files held as strings under ``data:`` (a warning in one at the manifest's line, naming its key),
 several YAML documents per file allowed; each file once, ``..`` entries of a ConfigMap mount skipped; a file it cannot read, such as a Helm template, is
 skipped with one warning, a Prometheus 1.x file too; what Prometheus would reject, such as a rule with no
 ``expr`` or a group name repeated in a file, is a warning at its line); ``coverage(kb, alerts, site_url=, proposals=)`` reports, as a ``Coverage``
@@ -117,14 +117,19 @@ _LineLoader.yaml_implicit_resolvers = {
 
 class _Lines(dict):
     """A mapping of a rule file, with the line of each of its keys (``key_lines``): a warning about one
-    value (a runbook_url) names that value's line, not the rule's."""
+    value (a runbook_url) names that value's line, not the rule's; ``string_starts``: each string
+    value's 0-based first line and YAML style ("|" a literal block), where a ConfigMap's embedded file starts."""
 
     key_lines: dict
+    string_starts: dict
 
 
 def _mapping_with_line(loader, node, deep=False):
     mapping = _Lines(loader.construct_mapping(node, deep=deep))
     mapping.key_lines = {k.value: k.start_mark.line + 1 for k, _ in node.value if isinstance(k.value, str)}
+    mapping.string_starts = {
+        k.value: (v.start_mark.line, v.style) for k, v in node.value if isinstance(v, yaml.ScalarNode)
+    }
     mapping["__line__"] = node.start_mark.line + 1
     return mapping
 
@@ -410,9 +415,9 @@ def read_text(f: Path, raw: str) -> tuple[list[Alert], list[str]]:
         return [], [f"{f}:{(mark.line + 1) if mark else 1}: skipped: not YAML this tool can read ({what})"]
     alerts, notes = [], []
     for doc in docs:
-        for embedded in _configmap_files(doc, raw):
+        for key, embedded in _configmap_files(doc):
             a, n = read_text(f, embedded)
-            alerts, notes = alerts + a, notes + [x for x in n if ": no alerting rules (" not in x]
+            alerts, notes = alerts + a, notes + [_in_key(x, f, key) for x in n if ": no alerting rules (" not in x]
         notes += _shape_notes(doc, f)
         for g in _groups(doc):
             a, n = _group(g, f, doc)
@@ -425,21 +430,30 @@ def read_text(f: Path, raw: str) -> tuple[list[Alert], list[str]]:
     return alerts, notes
 
 
-def _configmap_files(doc, raw: str) -> list[str]:
+def _configmap_files(doc) -> list[tuple[str, str]]:
     """The rule files a Kubernetes ConfigMap manifest holds as strings (``data: {alerts.yaml: |...}``),
-    each preceded by blank lines so that its lines are the manifest's: the rules `kubectl apply` mounts
-    as files were read as a document with no groups ("no alerting rules")."""
+    as (data key, text), each text preceded by blank lines so that its lines are the manifest's: the rules
+    `kubectl apply` mounts as files were read as a document with no groups ("no alerting rules"), and a
+    warning inside one named the line within the string, which the user cannot open."""
     if not isinstance(doc, dict) or doc.get("kind") != "ConfigMap" or not isinstance(doc.get("data"), dict):
         return []
-    lines = raw.split("\n")
+    data = doc["data"]
     out = []
-    for key, value in doc["data"].items():
+    for key, value in data.items():
         if not (isinstance(key, str) and key.endswith(RULE_SUFFIXES) and isinstance(value, str)):
             continue
-        at = next((n for n, x in enumerate(lines) if re.match(rf"\s*['\"]?{re.escape(key)}['\"]?\s*:", x)), None)
-        # a block scalar's text starts on the line after its key; another style: line numbers from the key's
-        out.append("\n" * (at + 1 if at is not None else 0) + value)
+        # The value's own node, not a search of the text for the key: a file of several ConfigMaps
+        # (`---`) holding the same key put the second one's lines at the first one's.
+        first, style = getattr(data, "string_starts", {}).get(key, (0, None))
+        # A literal block's lines are the manifest's lines after its `|`, one for one; a quoted or
+        # folded string's are not (its newlines are escapes or folds): counted from the value's line.
+        out.append((key, "\n" * (first + 1 if style == "|" else first) + value))
     return out
+
+
+def _in_key(note: str, f: Path, key: str) -> str:
+    """A warning about a ConfigMap's embedded file, naming its data key after the manifest's line."""
+    return re.sub(rf"^{re.escape(str(f))}:\d+: ", lambda m: f"{m.group(0)}data key {key}: ", note, count=1)
 
 
 def _shape_notes(doc, f: Path) -> list[str]:

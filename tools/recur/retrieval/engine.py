@@ -89,11 +89,36 @@ def _first_build(kb_dir, index_dir, model, quiet: bool, advise, on_build) -> boo
         log(
             f"The index at {index_dir} cannot be read (its manifest.json is damaged): building it again."
             if damaged
-            else f"No index at {index_dir}: building it now."
+            else f"No index at {index_dir}{_elsewhere(kb_dir, index_dir)}: building it now{_beside(kb_dir, index_dir)}"
         )
     what = "the index again (its manifest.json was damaged)" if damaged else "the index (there was none yet)"
     progress = _telling(on_build, f"building {what}")
     return ensure_index(kb_dir, index_dir, model, quiet=quiet, advise=advise, progress=progress) is not None
+
+
+def _elsewhere(kb_dir, index_dir) -> str:
+    from recur import config
+
+    return (
+        f" (under the current folder; the KB {kb_dir} is not)"
+        if config.state_elsewhere(kb_dir, "index", index_dir)
+        else ""
+    )
+
+
+def _beside(kb_dir, index_dir) -> str:
+    """The end of "building it now": with the KB elsewhere, where its repository's index is and how to
+    use it, or how to keep one there."""
+    from recur import config
+
+    beside = config.state_elsewhere(kb_dir, "index", index_dir)
+    if beside is None:
+        return "."
+    if index_mod.read_manifest(beside) is not None:
+        shown = config.from_here(beside)
+        return f". The KB's repository has one at {shown}: pass --index {shown} (env RECUR_INDEX) to use it."
+    repo = config.from_here(Path(kb_dir).resolve().parent)
+    return f". To keep one index beside the KB, run from {repo} or pass --index {config.from_here(beside)}."
 
 
 def _telling(on_build, what: str):

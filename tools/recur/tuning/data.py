@@ -62,6 +62,7 @@ class TrainingData:
     linked: int = 0  # linked incidents in the KB
     linked_patterns: int = 0  # patterns they cover
     note: str = ""  # why the measurement is not on incidents (the data floor), or ""
+    feedback_note: str = ""  # the feedback log read is not the KB repository's, which has one; or ""
     trained_incidents: list = field(default_factory=list)  # ids of the incidents whose pairs are trained on
 
     @property
@@ -120,6 +121,21 @@ def read_feedback(kb, path: Path | None = None) -> list:
     return [
         (q.strip(), p) for q, p in items if isinstance(q, str) and q.strip() and isinstance(p, str) and p in kb.patterns
     ]
+
+
+def feedback_elsewhere(kb, path: Path | None = None) -> str:
+    """Said when the feedback log read is the default one under the current folder, which has none, and
+    the KB is elsewhere with a log of its own beside it (`recur tune --kb ../team-kb/kb` learned from no
+    feedback without a word); else ""."""
+    path = Path(path or config.get("feedback"))
+    beside = config.state_elsewhere(kb.root, "feedback", path)
+    if beside is None or path.is_file() or not beside.is_file():
+        return ""
+    shown = config.from_here(beside)
+    return (
+        f"no feedback log at {path} (under the current folder; the KB {kb.root} is not), and the KB's "
+        f"repository has {shown}: RECUR_FEEDBACK={shown} learns from it"
+    )
 
 
 def incident_text(inc) -> str:
@@ -213,6 +229,7 @@ def training_data(kb, feedback_path: Path | None = None, all_anchors: bool = Tru
     pairs += fb
     if fb:
         kinds["feedback"] = len(fb)
+    feedback_note = feedback_elsewhere(kb, feedback_path)
     late_pairs = [(incident_text(i), pid) for i in held_inc for pid in i.patterns if pid in docs]
     return TrainingData(
         pairs,
@@ -222,6 +239,7 @@ def training_data(kb, feedback_path: Path | None = None, all_anchors: bool = Tru
         hashes,
         text_hashes=own,
         feedback=len(fb),
+        feedback_note=feedback_note,
         kinds=kinds,
         held_out=held,
         held_incidents=[i.id for i in held_inc],

@@ -696,13 +696,14 @@ def interrupted_line(ckpt: Path) -> str:
 def start_line(data) -> str:
     """What a run trains and measures on, logged before it measures, with the data-floor note: found in
     review, it appeared only after training, minutes after it could have been acted on (once: not
-    in ``summary_lines``)."""
+    in ``summary_lines``); and the KB repository's feedback log left unread (``feedback_elsewhere``)."""
     line = (
         f"{len(data.pairs)} training pairs from {len(data.docs)} patterns "
         f"({', '.join(f'{v} {k}' for k, v in sorted(data.kinds.items()))}); "
         f"{measured_on(len(data.cases), data.eval_source, data.held_incidents)}, never trained on."
     )
-    return f"{line}\nnote: {data.note}." if data.note else line
+    notes = [f"\nnote: {n}." for n in (data.note, data.feedback_note) if n]
+    return line + "".join(notes)
 
 
 def summary_lines(m: dict, cost: bool = True) -> list:
