@@ -1000,6 +1000,31 @@ def test_past_incidents_takes_a_pattern_or_a_text_not_both(served):
     assert text == "give pattern_id or text (one of them)"
 
 
+def test_past_incidents_and_problem_report_take_a_blank_argument_as_left_out(served, served_stdio):
+    """Found using it as a responder: model clients fill the optional argument they leave out with "" (as
+    list_patterns takes it), and past_incidents {"pattern_id": "", "text": "..."} was refused, "give
+    pattern_id or text (one of them)", as was {"pattern_id": "...", "text": " "}; problem_report took
+    {"as_of": ""} as today but refused {"as_of": " "} as no date. A blank one beside the other is left out."""
+    text = "FATAL: sorry, too many clients already"
+
+    async def work(client):
+        return [
+            await call(client, "past_incidents", {"text": text}),
+            await call(client, "past_incidents", {"pattern_id": "", "text": text}),
+            await call(client, "past_incidents", {"pattern_id": "db-pool-exhausted"}),
+            await call(client, "past_incidents", {"pattern_id": "db-pool-exhausted", "text": "  "}),
+            await call(client, "past_incidents", {"pattern_id": "", "text": " "}),
+            await call(client, "problem_report", {"as_of": None}),
+            await call(client, "problem_report", {"as_of": " "}),
+        ]
+
+    by_text, blank_id, by_id, blank_text, both_blank, report, blank_date = session(served_stdio, work)
+    assert not blank_id[0] and blank_id[1] == by_text[1] and by_text[1]["incidents"]
+    assert not blank_text[0] and blank_text[1] == by_id[1] and by_id[1]["incidents"]
+    assert both_blank[0] and both_blank[2] == "give pattern_id or text (one of them)"
+    assert not blank_date[0] and blank_date[1] == report[1]
+
+
 def test_an_incident_dated_after_today_is_listed_nowhere_yet(tmp_path):
     """Found by a problem manager's team: an incident the board, the report and the site left out as
     not happened yet (dated after their date) was listed by GET /api/patterns/<id>, MCP get_pattern

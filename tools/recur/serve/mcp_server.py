@@ -359,9 +359,15 @@ def _read_tools(server: MCPServer, get_engine: Callable, *, writes: bool = False
 
     @server.tool(annotations=READ_ONLY)
     def past_incidents(
-        pattern_id: Annotated[str | None, Field(description="Incidents linked to this pattern.")] = None,
+        pattern_id: Annotated[
+            str | None, Field(description="Incidents linked to this pattern (empty or left out: give text).")
+        ] = None,
         text: Annotated[
-            str | None, Field(description="Or: incidents of the patterns this description matches.")
+            str | None,
+            Field(
+                description="Or: incidents of the patterns this description matches (empty or left out: give "
+                "pattern_id)."
+            ),
         ] = None,
         limit: Limit = 20,
     ) -> CallToolResult:
@@ -395,6 +401,9 @@ def _past_incidents(get_engine: Callable, pattern_id, text, limit: int, site_url
 
     if not 1 <= limit <= pat.MAX_INCIDENTS:
         raise pat.ApiFailure(f"limit: must be between 1 and {pat.MAX_INCIDENTS}")
+    if pattern_id is not None and text is not None and (_given(pattern_id) or _given(text)):
+        # a model client fills the one it leaves out with "" (as _given): the other is the one meant
+        pattern_id, text = _given(pattern_id), _given(text)
     if pattern_id is not None and text is not None:
         raise pat.ApiFailure("give pattern_id or text (one of them)")
     engine = get_engine()
@@ -414,7 +423,9 @@ def _past_incidents(get_engine: Callable, pattern_id, text, limit: int, site_url
 def _report_tools(server: MCPServer, get_engine: Callable) -> None:
     @server.tool(annotations=READ_ONLY)
     def problem_report(
-        as_of: Annotated[str | None, Field(description="Date of the board, YYYY-MM-DD (default today).")] = None,
+        as_of: Annotated[
+            str | None, Field(description="Date of the board, YYYY-MM-DD (empty or left out: today).")
+        ] = None,
     ) -> CallToolResult:
         """The problem-management board (what `recur report --format json` prints): reviews pending and
         overdue, open follow-ups and permanent fixes by owner, incidents with no known pattern, open flags,
@@ -425,7 +436,8 @@ def _report_tools(server: MCPServer, get_engine: Callable) -> None:
             from recur.problems.report import render_text, report_board
             from recur.util.dates import given_date
 
-            b = report_board(load_kb(get_engine().kb_dir), given_date(as_of, "as_of"))
+            # blank as left out, as _given: "" was today and " " was "not a date"
+            b = report_board(load_kb(get_engine().kb_dir), given_date(_given(as_of), "as_of"))
             return b, render_text(b)
 
         return run_tool(work)
