@@ -118,9 +118,20 @@ def _cut(text: str, limit: int) -> str:
 
 
 def incident_line(query: str, limit: int = 1500) -> str:
-    """The ``recur incident new`` command that records this text (severity is asked on a terminal)."""
-    title = _cut(query.splitlines()[0] if query.strip() else query, 80)
-    return f"recur incident new -t {shlex.quote(title)} -d {shlex.quote(_cut(query, limit))}"
+    """The ``recur incident new`` command that records this text (severity is asked on a terminal), titled
+    by its first line that is not blank."""
+    text = _unfenced(query)
+    first = next((line for line in text.splitlines() if line.strip()), text)
+    return f"recur incident new -t {shlex.quote(_cut(first, 80))} -d {shlex.quote(_cut(text, limit))}"
+
+
+def _unfenced(text: str) -> str:
+    """``text`` without Slack's code-block markup, the ``` a pasted log usually comes wrapped in: formatting,
+    as a mention is, not what was seen. Kept, a fence was the incident line's title, and each ``` (turned
+    into three single quotes, so as not to end the line's code block) closed the description's shell
+    quotes: a command that could not be run (found using /recur as a responder). A run of backticks keeps
+    fewer than three."""
+    return text.replace("```", "\n")
 
 
 def _record_line(query: str, budget: int) -> str:
@@ -129,7 +140,7 @@ def _record_line(query: str, budget: int) -> str:
     limit, and the block was cut inside the quoted description, an unclosed quote (found in review)."""
     limit = 1500
     while True:
-        line = _esc(incident_line(query, limit).replace("```", "'''"))
+        line = _esc(incident_line(query, limit))  # incident_line leaves no ```, which would end the block
         if len(line) <= budget or limit <= 10:
             return line
         limit = max(10, min(limit - 1, limit * budget // len(line)))
@@ -401,10 +412,11 @@ def _command_text(text: str) -> tuple[str, bool]:
     # Slack sends &, < and > of what the user typed as &amp;, &lt; and &gt; (its control characters):
     # searched as typed, and escaped once, not twice, in the reply. &amp; last, so "&amp;lt;" stays "&lt;".
     text = _SLACK_MARKUP.sub(_unmarked, text)
-    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").strip()
+    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    text = _unfenced(text).strip()  # a log pasted as a code block is searched as the log
     words = text.split(None, 1)  # "share" then any white space: a line break too
     if words and words[0].lower() == "share":
-        return (words[1] if len(words) > 1 else ""), True
+        return (words[1].strip() if len(words) > 1 else ""), True
     return text, False
 
 
