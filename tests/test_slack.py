@@ -413,6 +413,32 @@ def test_a_slow_answer_is_acknowledged_then_posted_to_response_url(tmp_path, kb_
     assert json.loads(late["blocks"][4]["elements"][0]["value"]) == {"q": "ENOSPC", "p": "disk-full"}
 
 
+def test_a_command_while_the_engine_loads_is_answered_once_it_has_loaded(tmp_path, kb_dir):
+    """Found restarting `recur serve` mid-incident: a /recur that came while the model loaded (~10 s with the
+    real one, after every deploy) was answered "the model and index are still loading; retry in a few
+    seconds", and the responder had to type it again. A command that has a response_url (every one from
+    Slack) gets "searching…" and its answer there once the engine has loaded; one without is told at once."""
+    release = threading.Event()
+
+    def slow_load():
+        release.wait(60)
+        return Engine.open(kb_dir, tmp_path / "index", model="fake:64", quiet=True)
+
+    app = create_app(slow_load, site_dir=None, feedback_path=tmp_path / "fb.jsonl", slack_signing_secret=SECRET)
+    slack = SlackStandIn()
+    with running(slack.app, wait_ready=False) as hook, running(app, wait_ready=False) as base:
+        body = command_body("ENOSPC", response_url=hook + "/hook")
+        r = httpx.post(base + "/api/slack/commands", content=body, headers=signed(body), timeout=30)
+        bare = command_body("ENOSPC", response_url="")
+        told = httpx.post(base + "/api/slack/commands", content=bare, headers=signed(bare), timeout=30)
+        release.set()
+        got = slack.wait(1)
+    assert r.status_code == 200 and r.json()["text"].startswith("Searching"), r.text
+    assert told.status_code == 200 and "still loading" in told.json()["text"], told.text
+    assert got and got[0]["response_type"] == "ephemeral" and got[0]["no_known_pattern"] is False
+    assert json.loads(got[0]["blocks"][4]["elements"][0]["value"]) == {"q": "ENOSPC", "p": "disk-full"}
+
+
 def test_a_slack_vote_that_cannot_be_written_is_a_503_as_on_the_api(tmp_path):
     app, _, fb = slack_app(tmp_path)
     value = json.dumps({"q": "ENOSPC", "p": "disk-full"})

@@ -52,6 +52,9 @@ MAX_BODY = 1024 * 1024
 # seconds a post to a response_url may take: a late answer, and (shorter: a thread per vote waits on it) a
 # vote's acknowledgement
 POST_TIMEOUT = {"late reply": 10, "acknowledgement": 5}
+# seconds a command that came while the engine loads waits for it, its answer then posted to its response_url
+# (which Slack takes for 30 minutes); the real model loads in ~10 s, a first index build takes longer
+LOAD_WAIT = 120
 USAGE = (
     "Usage: `/recur <what you see>` (a description, an alert, a log line): the known failure patterns, "
     "only for you. `/recur share <what you see>` posts them in the channel."
@@ -310,9 +313,11 @@ def slack_router(
         # counted with the API's answers: an operator watching the no_known_pattern rate saw no Slack traffic
         metrics = getattr(request.app.state, "metrics", None)
         observe = metrics.observe_answer if metrics is not None else None
+        # with a response_url the answer can come late: a command while the engine loads waits for it
+        wait = LOAD_WAIT if form.get("response_url") else 0
         return JSONResponse(
             await _reply_in_time(
-                lambda: _answer(get_engine, text, share, site_url, observe),
+                lambda: _answer(get_engine, text, share, site_url, observe, wait),
                 form.get("response_url"),
                 reply_within,
                 request,
@@ -420,9 +425,9 @@ def _command_text(text: str) -> tuple[str, bool]:
     return text, False
 
 
-def _answer(get_engine: Callable, text: str, share: bool, site_url: str | None, observe=None) -> dict:
+def _answer(get_engine: Callable, text: str, share: bool, site_url: str | None, observe=None, wait=0.0) -> dict:
     """The reply for a command: the answer as blocks, or one line saying why there is none.
-    ``observe``: told of each answer (the metrics)."""
+    ``observe``: told of each answer (the metrics); ``wait``: seconds to wait for an engine still loading."""
     from pydantic import ValidationError
 
     from recur.serve.guard import invalid_message
@@ -430,7 +435,7 @@ def _answer(get_engine: Callable, text: str, share: bool, site_url: str | None, 
 
     try:
         q = PasteIn(text=text, top=SHOWN)  # a long paste condensed, as `recur suggest` does, and said
-        answer = get_engine().answer(q.text, top=q.top)
+        answer = _loaded(get_engine, wait).answer(q.text, top=q.top)
         if observe is not None:
             observe(answer)
         return answer_reply(answer.to_json(), site_url=site_url, share=share)
@@ -438,6 +443,21 @@ def _answer(get_engine: Callable, text: str, share: bool, site_url: str | None, 
         return text_reply(exc.message)
     except ValidationError as exc:
         return text_reply(invalid_message(exc.errors()))
+
+
+def _loaded(get_engine: Callable, wait: float):
+    """``get_engine()``, waited for while it is still loading (503 ``not_ready``), at most ``wait`` seconds. A
+    /recur that came while the model loaded (after every restart) was answered "retry in a few seconds", and
+    the responder typed it again (found restarting `recur serve` mid-incident); it is answered once loaded.
+    A load that failed (``engine_failed``) is said at once."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return get_engine()
+        except ApiError as exc:
+            if exc.code != "not_ready" or time.monotonic() >= deadline:
+                raise
+        time.sleep(0.2)
 
 
 async def _reply_in_time(
