@@ -651,6 +651,39 @@ def test_an_engine_that_cannot_load_is_a_tool_error_not_a_dead_server(kb_dir, tm
         assert err and body["error"]["code"] == "engine_failed" and text.startswith("the search engine failed to load")
 
 
+def test_http_mcp_a_call_while_the_engine_loads_waits_for_it_as_over_stdio(kb_dir, tmp_path):
+    """Found calling /mcp right after `recur serve` started (the real model loads in ~10 s): suggest_patterns
+    was a tool error, "the model and index are still loading; retry in a few seconds", where `recur mcp`
+    waits for the load (holder_engine). The call now waits for it there too (at most MCP_LOAD_WAIT),
+    holding no thread; a load that failed is said at once, as before."""
+    import threading
+
+    release = threading.Event()
+
+    def slow_load():
+        release.wait(60)
+        return Engine.open(kb_dir, tmp_path / "index", model="fake:64", quiet=True)
+
+    app = create_app(slow_load, site_dir=None, feedback_path=tmp_path / "fb.jsonl", host="127.0.0.1")
+
+    async def work(client):
+        threading.Timer(1.0, release.set).start()  # the load ends while the first call waits for it
+        first = await call(client, "get_pattern", {"id": "disk-full"})
+        return first, await call(client, "suggest_patterns", {"text": "ENOSPC", "top": 2})
+
+    async def read(client):  # a resource read waits too
+        threading.Timer(1.0, release.set).start()
+        return (await client.read_resource("recur://patterns/disk-full")).contents[0].text
+
+    with running(app, wait_ready=False) as base:
+        first, then = session(base + "/mcp", work)
+    assert not first[0] and first[1]["id"] == "disk-full", first[2]
+    assert not then[0] and then[1]["results"][0]["id"] == "disk-full", then[2]
+    release.clear()
+    with running(create_app(slow_load, site_dir=None, feedback_path=tmp_path / "fb.jsonl"), wait_ready=False) as base:
+        assert "id: disk-full" in session(base + "/mcp", read)
+
+
 def test_http_mcp_needs_the_token_with_scope_all_and_slack_does_not(tmp_path):
     """/mcp follows the API's read-route token rule (--token-scope all): no token, the API's 401;
     with the token, an MCP session works. Slack routes answer on their own signature instead."""

@@ -144,9 +144,30 @@ class _Server(MCPServer):
     every indexed pattern as ``recur://patterns/{id}`` (a URI template alone lists none, so a client
     that offers the listed resources offered no pattern)."""
 
-    def __init__(self, *args, get_engine: Callable, **kwargs):
+    def __init__(self, *args, get_engine: Callable, load_wait: float = 0, **kwargs):
         super().__init__(*args, **kwargs)
         self._get_engine = get_engine
+        self._load_wait = load_wait  # over HTTP: how long a request waits for an engine still loading
+
+    async def _loaded(self) -> None:
+        """Over HTTP (``load_wait``), a request that needs the engine while it loads waits for it, polled
+        here without holding a thread (the API's getter answers 503 ``not_ready`` at once). A tool call
+        right after `recur serve` started was the tool error "still loading; retry in a few seconds", where
+        `recur mcp` waits (holder_engine; found calling /mcp after a restart). Any other refusal, or the wait
+        ended, and the request goes on to say it."""
+        import anyio
+
+        deadline = anyio.current_time() + self._load_wait
+        while anyio.current_time() < deadline:
+            try:
+                self._get_engine()
+                return
+            except ApiError as exc:
+                if exc.code != "not_ready":
+                    return
+            except RecurError:
+                return
+            await anyio.sleep(0.2)
 
     def tool(self, *args, description: str | None = None, **kwargs):
         """The SDK's decorator, the description the docstring without its indentation: an assistant
@@ -164,6 +185,7 @@ class _Server(MCPServer):
         from mcp.shared.exceptions import MCPError
         from mcp.types import INTERNAL_ERROR, Resource
 
+        await self._loaded()
         try:
             docs = self._get_engine().docs
         except ApiError as exc:
@@ -181,12 +203,17 @@ class _Server(MCPServer):
             for pid, doc in sorted(docs.items())
         ]
 
+    async def read_resource(self, uri, context=None):
+        await self._loaded()
+        return await super().read_resource(uri, context)
+
     async def call_tool(self, name, arguments, context=None):
         if self._tool_manager.get_tool(name) is None:
             raise self._unknown_tool(name)
         unknown = self._unknown_arguments(name, arguments)
         if unknown:
             return _failure("invalid_request", unknown)
+        await self._loaded()
         wanted = CLIENT_GONE.set(_gone_check(context))  # copied into the tool's worker thread
         try:
             return await super().call_tool(name, arguments, context)
@@ -290,10 +317,13 @@ def _about(doc: dict, limit: int = 200) -> str:
     return f"{doc.get('category')} · {doc.get('severity')}: {summary}".rstrip(": ")
 
 
-def build_server(get_engine: Callable, *, allow_writes: bool = False, site_url: str | None = None) -> MCPServer:
+def build_server(
+    get_engine: Callable, *, allow_writes: bool = False, site_url: str | None = None, load_wait: float = 0
+) -> MCPServer:
     """The server and its tools. ``site_url``: the built site's base URL (`recur serve --site-url`,
     `recur mcp --site-url`): each pattern and incident in an answer has its page's ``url`` beside its
-    ``path``, in the structured content and the text, as Slack links its titles."""
+    ``path``, in the structured content and the text, as Slack links its titles. ``load_wait``: seconds a
+    request waits for an engine that ``get_engine`` says is still loading (HTTP: it does not wait itself)."""
     from recur import __version__
 
     root = logging.getLogger()
@@ -301,6 +331,7 @@ def build_server(get_engine: Callable, *, allow_writes: bool = False, site_url: 
     server = _Server(
         "recur",
         get_engine=get_engine,
+        load_wait=load_wait,
         title="Recur: known failure patterns",
         version=__version__,
         instructions=INSTRUCTIONS + (WRITE_INSTRUCTIONS if allow_writes else ""),
@@ -851,6 +882,9 @@ def holder_engine(holder, wait: float = LOAD_WAIT) -> Callable:
 
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+# How long a request to /mcp waits for the engine still loading (the real model: ~10 s after a start): within
+# the 60 s MCP clients commonly give a request; a longer load (a first index build) is then said, as the API says it
+HTTP_LOAD_WAIT = 45.0
 
 
 def http_app(
@@ -873,7 +907,7 @@ def http_app(
     from mcp.server.streamable_http_manager import StreamableHTTPASGIApp
     from mcp.server.transport_security import TransportSecuritySettings
 
-    server = build_server(get_engine, allow_writes=False, site_url=site_url)
+    server = build_server(get_engine, allow_writes=False, site_url=site_url, load_wait=HTTP_LOAD_WAIT)
     security = None if host in LOOPBACK else TransportSecuritySettings(enable_dns_rebinding_protection=False)
     if host in LOOPBACK and allowed_hosts:
         security = _proxied(allowed_hosts)
