@@ -684,6 +684,40 @@ def test_http_mcp_a_call_while_the_engine_loads_waits_for_it_as_over_stdio(kb_di
         assert "id: disk-full" in session(base + "/mcp", read)
 
 
+def test_stdio_lists_its_tools_while_its_patterns_wait_for_the_load(kb_dir, tmp_path):
+    """Found starting `recur mcp` as an assistant's client does (initialize, then tools/list and resources/list at
+    once): resources/list waited for the model's load on the event loop, so tools/list, which needs no engine,
+    was answered only after it (9.1 s with the real model; behind a first index build, past the time a client
+    gives a request). The listing now waits for the load in a worker thread, and the server answers meanwhile."""
+    import threading
+
+    from recur.serve.mcp_server import build_server, holder_engine
+    from recur.serve.runtime import EngineHolder
+
+    release = threading.Event()
+
+    def slow_load():
+        release.wait(60)
+        return Engine.open(kb_dir, tmp_path / "index", model="fake:64", quiet=True)
+
+    holder = EngineHolder(slow_load)
+    holder.start()
+
+    async def work(client):
+        listing = asyncio.ensure_future(client.list_resources())
+        await asyncio.sleep(0.2)  # sent first, as a client at start-up does
+        tools = await client.list_tools()
+        release.set()  # the load ends only once the tools are listed
+        return {t.name for t in tools.tools}, {r.name for r in (await listing).resources}
+
+    try:
+        tools, patterns = session(build_server(holder_engine(holder, wait=20)), work)
+    finally:
+        release.set()
+        holder.stop()
+    assert tools == READ_TOOLS and "disk-full" in patterns
+
+
 def test_http_mcp_needs_the_token_with_scope_all_and_slack_does_not(tmp_path):
     """/mcp follows the API's read-route token rule (--token-scope all): no token, the API's 401;
     with the token, an MCP session works. Slack routes answer on their own signature instead."""

@@ -182,12 +182,15 @@ class _Server(MCPServer):
         return decorate
 
     async def list_resources(self):
+        import anyio.to_thread
         from mcp.shared.exceptions import MCPError
         from mcp.types import INTERNAL_ERROR, Resource
 
         await self._loaded()
         try:
-            docs = self._get_engine().docs
+            # in a worker thread: over stdio the getter waits for the load (holder_engine), and on the event loop
+            # it held every other request, tools/list too, until the model had loaded (found at start-up)
+            docs = (await anyio.to_thread.run_sync(self._get_engine)).docs
         except ApiError as exc:
             raise MCPError(INTERNAL_ERROR, exc.message) from None
         except RecurError as exc:
