@@ -569,6 +569,34 @@ def test_a_pasted_alert_payload_is_searched_by_suggest_patterns_as_the_webhook_s
     assert "pasted alert: searched alert 'CoreDNSErrorsHigh'" in text, text  # the note, said first
 
 
+def test_a_pasted_alert_list_is_searched_by_its_real_alert_not_the_always_firing_heartbeat(served, served_stdio):
+    """Found pasting `amtool alert query -o json` (Alertmanager's API list) into suggest_patterns as a responder:
+    it lists kube-prometheus's Watchdog and InfoInhibitor, which fire all the time by design (severity "none"),
+    beside the real alerts, and the first firing one was searched: "searched alert 'Watchdog'", no known
+    pattern. A heartbeat is searched only when nothing else in the paste fires."""
+    real = {
+        "labels": {"alertname": "CoreDNSErrorsHigh", "service": "coredns", "severity": "critical"},
+        "annotations": {"summary": "CoreDNS is returning SERVFAIL"},
+    }
+    beats = [
+        {"labels": {"alertname": "Watchdog", "severity": "none"}, "annotations": {"summary": "always firing"}},
+        {"labels": {"alertname": "InfoInhibitor", "severity": "none"}, "annotations": {"summary": "inhibits info"}},
+    ]
+    listed = json.dumps([{**a, "status": {"state": "active"}} for a in [*beats, real]])
+
+    async def work(client):
+        return [
+            await call(client, "suggest_patterns", {"text": listed, "top": 3}),
+            await call(client, "suggest_patterns", {"text": json.dumps(real), "top": 3}),
+            await call(client, "suggest_patterns", {"text": json.dumps(beats), "top": 3}),
+        ]
+
+    (err, got, text), (_, alone, _), (_, only_beats, beat_text) = session(served_stdio, work)
+    assert not err and got["query"] == alone["query"] and got["results"] == alone["results"]
+    assert "searched alert 'CoreDNSErrorsHigh'" in text and "2 more in it" in text, text
+    assert "searched alert 'Watchdog'" in beat_text  # nothing else fires: the first is searched, as before
+
+
 def test_http_mcp_answers_with_a_trailing_slash_too(served, tmp_path):
     """Found in review: POST /mcp/ (how some MCP clients are configured) fell through to the site
     (`recur serve` always has a --site folder, built or not) and got the API's 405 'POST is not
