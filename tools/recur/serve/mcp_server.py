@@ -85,6 +85,13 @@ Limit = Annotated[
     ),
 ]
 PatternId = Annotated[str, Field(description="A pattern id, e.g. disk-full (see list_patterns).")]
+IncidentsOf = Annotated[
+    str | None, Field(description="Incidents linked to this pattern (empty or left out: give text).")
+]
+IncidentsFor = Annotated[
+    str | None,
+    Field(description="Or: incidents of the patterns this description matches (empty or left out: give pattern_id)."),
+]
 
 
 def _only(what: str) -> object:
@@ -392,19 +399,7 @@ def _read_tools(server: MCPServer, get_engine: Callable, *, writes: bool = False
         return run_tool(work)
 
     @server.tool(annotations=READ_ONLY)
-    def past_incidents(
-        pattern_id: Annotated[
-            str | None, Field(description="Incidents linked to this pattern (empty or left out: give text).")
-        ] = None,
-        text: Annotated[
-            str | None,
-            Field(
-                description="Or: incidents of the patterns this description matches (empty or left out: give "
-                "pattern_id)."
-            ),
-        ] = None,
-        limit: Limit = 20,
-    ) -> CallToolResult:
+    def past_incidents(pattern_id: IncidentsOf = None, text: IncidentsFor = None, limit: Limit = 20) -> CallToolResult:
         """Recorded incidents, newest first: those linked to a pattern (pattern_id), or those linked to the
         patterns a description matches with high or medium confidence (text). Give one of the two."""
 
