@@ -569,6 +569,34 @@ def test_a_pasted_alert_payload_is_searched_by_suggest_patterns_as_the_webhook_s
     assert "pasted alert: searched alert 'CoreDNSErrorsHigh'" in text, text  # the note, said first
 
 
+def test_a_pasted_alert_list_is_searched_by_its_real_alert_not_the_always_firing_heartbeat(served, served_stdio):
+    """Found pasting `amtool alert query -o json` (Alertmanager's API list) into suggest_patterns as a responder:
+    it lists kube-prometheus's Watchdog and InfoInhibitor, which fire all the time by design (severity "none"),
+    beside the real alerts, and the first firing one was searched: "searched alert 'Watchdog'", no known
+    pattern. A heartbeat is searched only when nothing else in the paste fires."""
+    real = {
+        "labels": {"alertname": "CoreDNSErrorsHigh", "service": "coredns", "severity": "critical"},
+        "annotations": {"summary": "CoreDNS is returning SERVFAIL"},
+    }
+    beats = [
+        {"labels": {"alertname": "Watchdog", "severity": "none"}, "annotations": {"summary": "always firing"}},
+        {"labels": {"alertname": "InfoInhibitor", "severity": "none"}, "annotations": {"summary": "inhibits info"}},
+    ]
+    listed = json.dumps([{**a, "status": {"state": "active"}} for a in [*beats, real]])
+
+    async def work(client):
+        return [
+            await call(client, "suggest_patterns", {"text": listed, "top": 3}),
+            await call(client, "suggest_patterns", {"text": json.dumps(real), "top": 3}),
+            await call(client, "suggest_patterns", {"text": json.dumps(beats), "top": 3}),
+        ]
+
+    (err, got, text), (_, alone, _), (_, only_beats, beat_text) = session(served_stdio, work)
+    assert not err and got["query"] == alone["query"] and got["results"] == alone["results"]
+    assert "searched alert 'CoreDNSErrorsHigh'" in text and "2 more in it" in text, text
+    assert "searched alert 'Watchdog'" in beat_text  # nothing else fires: the first is searched, as before
+
+
 def test_http_mcp_answers_with_a_trailing_slash_too(served, tmp_path):
     """Found in review: POST /mcp/ (how some MCP clients are configured) fell through to the site
     (`recur serve` always has a --site folder, built or not) and got the API's 405 'POST is not
@@ -649,6 +677,73 @@ def test_an_engine_that_cannot_load_is_a_tool_error_not_a_dead_server(kb_dir, tm
     assert isinstance(listed, str) and listed.startswith("the search engine failed to load"), listed
     for err, body, text in calls:
         assert err and body["error"]["code"] == "engine_failed" and text.startswith("the search engine failed to load")
+
+
+def test_http_mcp_a_call_while_the_engine_loads_waits_for_it_as_over_stdio(kb_dir, tmp_path):
+    """Found calling /mcp right after `recur serve` started (the real model loads in ~10 s): suggest_patterns
+    was a tool error, "the model and index are still loading; retry in a few seconds", where `recur mcp`
+    waits for the load (holder_engine). The call now waits for it there too (at most MCP_LOAD_WAIT),
+    holding no thread; a load that failed is said at once, as before."""
+    import threading
+
+    release = threading.Event()
+
+    def slow_load():
+        release.wait(60)
+        return Engine.open(kb_dir, tmp_path / "index", model="fake:64", quiet=True)
+
+    app = create_app(slow_load, site_dir=None, feedback_path=tmp_path / "fb.jsonl", host="127.0.0.1")
+
+    async def work(client):
+        threading.Timer(1.0, release.set).start()  # the load ends while the first call waits for it
+        first = await call(client, "get_pattern", {"id": "disk-full"})
+        return first, await call(client, "suggest_patterns", {"text": "ENOSPC", "top": 2})
+
+    async def read(client):  # a resource read waits too
+        threading.Timer(1.0, release.set).start()
+        return (await client.read_resource("recur://patterns/disk-full")).contents[0].text
+
+    with running(app, wait_ready=False) as base:
+        first, then = session(base + "/mcp", work)
+    assert not first[0] and first[1]["id"] == "disk-full", first[2]
+    assert not then[0] and then[1]["results"][0]["id"] == "disk-full", then[2]
+    release.clear()
+    with running(create_app(slow_load, site_dir=None, feedback_path=tmp_path / "fb.jsonl"), wait_ready=False) as base:
+        assert "id: disk-full" in session(base + "/mcp", read)
+
+
+def test_stdio_lists_its_tools_while_its_patterns_wait_for_the_load(kb_dir, tmp_path):
+    """Found starting `recur mcp` as an assistant's client does (initialize, then tools/list and resources/list at
+    once): resources/list waited for the model's load on the event loop, so tools/list, which needs no engine,
+    was answered only after it (9.1 s with the real model; behind a first index build, past the time a client
+    gives a request). The listing now waits for the load in a worker thread, and the server answers meanwhile."""
+    import threading
+
+    from recur.serve.mcp_server import build_server, holder_engine
+    from recur.serve.runtime import EngineHolder
+
+    release = threading.Event()
+
+    def slow_load():
+        release.wait(60)
+        return Engine.open(kb_dir, tmp_path / "index", model="fake:64", quiet=True)
+
+    holder = EngineHolder(slow_load)
+    holder.start()
+
+    async def work(client):
+        listing = asyncio.ensure_future(client.list_resources())
+        await asyncio.sleep(0.2)  # sent first, as a client at start-up does
+        tools = await client.list_tools()
+        release.set()  # the load ends only once the tools are listed
+        return {t.name for t in tools.tools}, {r.name for r in (await listing).resources}
+
+    try:
+        tools, patterns = session(build_server(holder_engine(holder, wait=20)), work)
+    finally:
+        release.set()
+        holder.stop()
+    assert tools == READ_TOOLS and "disk-full" in patterns
 
 
 def test_http_mcp_needs_the_token_with_scope_all_and_slack_does_not(tmp_path):
@@ -998,6 +1093,31 @@ def test_past_incidents_takes_a_pattern_or_a_text_not_both(served):
     err, body, text = session(served["base"] + "/mcp", work)
     assert err and body == {"error": {"code": "invalid_request", "message": "give pattern_id or text (one of them)"}}
     assert text == "give pattern_id or text (one of them)"
+
+
+def test_past_incidents_and_problem_report_take_a_blank_argument_as_left_out(served, served_stdio):
+    """Found using it as a responder: model clients fill the optional argument they leave out with "" (as
+    list_patterns takes it), and past_incidents {"pattern_id": "", "text": "..."} was refused, "give
+    pattern_id or text (one of them)", as was {"pattern_id": "...", "text": " "}; problem_report took
+    {"as_of": ""} as today but refused {"as_of": " "} as no date. A blank one beside the other is left out."""
+    text = "FATAL: sorry, too many clients already"
+
+    async def work(client):
+        return [
+            await call(client, "past_incidents", {"text": text}),
+            await call(client, "past_incidents", {"pattern_id": "", "text": text}),
+            await call(client, "past_incidents", {"pattern_id": "db-pool-exhausted"}),
+            await call(client, "past_incidents", {"pattern_id": "db-pool-exhausted", "text": "  "}),
+            await call(client, "past_incidents", {"pattern_id": "", "text": " "}),
+            await call(client, "problem_report", {"as_of": None}),
+            await call(client, "problem_report", {"as_of": " "}),
+        ]
+
+    by_text, blank_id, by_id, blank_text, both_blank, report, blank_date = session(served_stdio, work)
+    assert not blank_id[0] and blank_id[1] == by_text[1] and by_text[1]["incidents"]
+    assert not blank_text[0] and blank_text[1] == by_id[1] and by_id[1]["incidents"]
+    assert both_blank[0] and both_blank[2] == "give pattern_id or text (one of them)"
+    assert not blank_date[0] and blank_date[1] == report[1]
 
 
 def test_an_incident_dated_after_today_is_listed_nowhere_yet(tmp_path):

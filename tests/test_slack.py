@@ -413,6 +413,32 @@ def test_a_slow_answer_is_acknowledged_then_posted_to_response_url(tmp_path, kb_
     assert json.loads(late["blocks"][4]["elements"][0]["value"]) == {"q": "ENOSPC", "p": "disk-full"}
 
 
+def test_a_command_while_the_engine_loads_is_answered_once_it_has_loaded(tmp_path, kb_dir):
+    """Found restarting `recur serve` mid-incident: a /recur that came while the model loaded (~10 s with the
+    real one, after every deploy) was answered "the model and index are still loading; retry in a few
+    seconds", and the responder had to type it again. A command that has a response_url (every one from
+    Slack) gets "searching…" and its answer there once the engine has loaded; one without is told at once."""
+    release = threading.Event()
+
+    def slow_load():
+        release.wait(60)
+        return Engine.open(kb_dir, tmp_path / "index", model="fake:64", quiet=True)
+
+    app = create_app(slow_load, site_dir=None, feedback_path=tmp_path / "fb.jsonl", slack_signing_secret=SECRET)
+    slack = SlackStandIn()
+    with running(slack.app, wait_ready=False) as hook, running(app, wait_ready=False) as base:
+        body = command_body("ENOSPC", response_url=hook + "/hook")
+        r = httpx.post(base + "/api/slack/commands", content=body, headers=signed(body), timeout=30)
+        bare = command_body("ENOSPC", response_url="")
+        told = httpx.post(base + "/api/slack/commands", content=bare, headers=signed(bare), timeout=30)
+        release.set()
+        got = slack.wait(1)
+    assert r.status_code == 200 and r.json()["text"].startswith("Searching"), r.text
+    assert told.status_code == 200 and "still loading" in told.json()["text"], told.text
+    assert got and got[0]["response_type"] == "ephemeral" and got[0]["no_known_pattern"] is False
+    assert json.loads(got[0]["blocks"][4]["elements"][0]["value"]) == {"q": "ENOSPC", "p": "disk-full"}
+
+
 def test_a_slack_vote_that_cannot_be_written_is_a_503_as_on_the_api(tmp_path):
     app, _, fb = slack_app(tmp_path)
     value = json.dumps({"q": "ENOSPC", "p": "disk-full"})
@@ -614,7 +640,9 @@ def test_slacks_ssl_check_gets_an_empty_200_signed_or_not(served):
     assert (served["feedback"].read_bytes() if served["feedback"].exists() else b"") == before
 
 
-@pytest.mark.parametrize("query", ["x" + "<" * 3000, "a & b > c " * 600, "disk full on db-3"])
+@pytest.mark.parametrize(
+    "query", ["x" + "<" * 3000, "a & b > c " * 600, "disk full on db-3", "```\nERROR lunch```", "it's ``` here"]
+)
 def test_the_record_command_is_whole_however_long_its_escaped_text(query):
     """Found in review: escaping makes "<" four characters, the line ran past the block's limit, and
     the block was cut inside the quoted description: a command with an unclosed quote."""
@@ -627,9 +655,33 @@ def test_the_record_command_is_whole_however_long_its_escaped_text(query):
     text = answer_reply({"query": query, "results": [], "no_known_pattern": True})["blocks"][0]["text"]["text"]
     assert len(text) <= MAX_SECTION
     command = shlex.split(html.unescape(re.search(r"```(recur incident new .*)```", text, re.S).group(1)))
-    assert command[:4] == ["recur", "incident", "new", "-t"] and command[5] == "-d"
+    # whole: each ``` of the text was made ''' inside the quotes, which ended them (its words became arguments)
+    assert command[:4] == ["recur", "incident", "new", "-t"] and command[5] == "-d" and len(command) == 7
     description = command[6]
+    if "```" in query:  # Slack's code-block markup is no part of the record
+        assert "`" not in command[4] + description and command[4] and description
+        query = " ".join(query.replace("```", " ").split())
     assert query.startswith(description.rstrip("…")) and len(description) >= min(len(query), 300)
+
+
+@pytest.mark.parametrize("fenced", ["```\n{log}\n```", "```{log}```", "share ```{log}```"])
+def test_a_log_pasted_as_a_code_block_is_searched_and_recorded_without_its_fences(served, fenced):
+    """Found using /recur as a responder: a log pasted in Slack comes wrapped in ``` (its code-block markup).
+    The fences were searched and shown as text: the incident line's title was the fence alone, and each ```
+    became ''' inside the description's shell quotes, which ended them: the command shown could not be run.
+    The answer is now the unfenced log's, and the line records it (title: its first line)."""
+    import html
+    import re
+    import shlex
+
+    log = "2026-12-04T20:01:07Z ERROR what should we order for lunch on friday\n2026-12-04T20:01:09Z ERROR retry 2"
+    reply = slash(served, fenced.format(log=log)).json()
+    plain = slash(served, log).json()
+    assert reply["no_known_pattern"] is plain["no_known_pattern"] is True
+    assert reply["blocks"] == plain["blocks"] and reply["text"] == plain["text"]
+    first = reply["blocks"][0]["text"]["text"]
+    command = shlex.split(html.unescape(re.search(r"```(recur incident new .*)```", first, re.S).group(1)))
+    assert command == ["recur", "incident", "new", "-t", log.splitlines()[0], "-d", " ".join(log.split())]
 
 
 def test_slack_answers_are_counted_with_the_apis(served):

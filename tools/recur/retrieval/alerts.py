@@ -139,7 +139,8 @@ def alert_query(alert) -> str:
 def pasted_alerts(text: str) -> list[PastedAlert] | None:
     """The alerts of a text pasted whole as JSON: an Alertmanager or Grafana webhook payload, the list
     Alertmanager's API and `amtool` give (its ``status`` a mapping there), or one alert; firing ones
-    first. None when the text is no such thing (any other JSON, or not JSON): it is searched as text.
+    first, and of those the always-firing heartbeats (Watchdog, ``_heartbeat``) last. None when the text
+    is no such thing (any other JSON, or not JSON): it is searched as text.
     `recur suggest -` searched a pasted payload's JSON whole, keys and URLs too (found in review)."""
     return alerts_in(paste_json(text))
 
@@ -153,7 +154,19 @@ def alerts_in(data) -> list[PastedAlert] | None:
     alerts = [_alert(item) for item in items]
     if not alerts or None in alerts:
         return None
-    return sorted(alerts, key=lambda a: a.status != "firing")
+    return sorted(alerts, key=lambda a: (a.status != "firing", _heartbeat(a)))
+
+
+# Alerts that fire all the time by design, to show that alerting works: kube-prometheus's Watchdog and
+# InfoInhibitor (severity "none"), the older DeadMansSwitch. Alertmanager's API and `amtool alert query` list
+# them beside the real ones, and a pasted list was searched by its first, "searched alert 'Watchdog'" (found
+# pasting amtool's output into MCP's suggest_patterns); they go after the others, searched when nothing else fires.
+HEARTBEATS = {"watchdog", "infoinhibitor", "deadmansswitch"}
+
+
+def _heartbeat(alert: PastedAlert) -> bool:
+    name, severity = (alert.labels.get(k, "").strip().lower() for k in ("alertname", "severity"))
+    return name in HEARTBEATS or severity == "none"
 
 
 def _alert(item) -> PastedAlert | None:

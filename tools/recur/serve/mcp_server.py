@@ -85,6 +85,13 @@ Limit = Annotated[
     ),
 ]
 PatternId = Annotated[str, Field(description="A pattern id, e.g. disk-full (see list_patterns).")]
+IncidentsOf = Annotated[
+    str | None, Field(description="Incidents linked to this pattern (empty or left out: give text).")
+]
+IncidentsFor = Annotated[
+    str | None,
+    Field(description="Or: incidents of the patterns this description matches (empty or left out: give pattern_id)."),
+]
 
 
 def _only(what: str) -> object:
@@ -144,9 +151,30 @@ class _Server(MCPServer):
     every indexed pattern as ``recur://patterns/{id}`` (a URI template alone lists none, so a client
     that offers the listed resources offered no pattern)."""
 
-    def __init__(self, *args, get_engine: Callable, **kwargs):
+    def __init__(self, *args, get_engine: Callable, load_wait: float = 0, **kwargs):
         super().__init__(*args, **kwargs)
         self._get_engine = get_engine
+        self._load_wait = load_wait  # over HTTP: how long a request waits for an engine still loading
+
+    async def _loaded(self) -> None:
+        """Over HTTP (``load_wait``), a request that needs the engine while it loads waits for it, polled
+        here without holding a thread (the API's getter answers 503 ``not_ready`` at once). A tool call
+        right after `recur serve` started was the tool error "still loading; retry in a few seconds", where
+        `recur mcp` waits (holder_engine; found calling /mcp after a restart). Any other refusal, or the wait
+        ended, and the request goes on to say it."""
+        import anyio
+
+        deadline = anyio.current_time() + self._load_wait
+        while anyio.current_time() < deadline:
+            try:
+                self._get_engine()
+                return
+            except ApiError as exc:
+                if exc.code != "not_ready":
+                    return
+            except RecurError:
+                return
+            await anyio.sleep(0.2)
 
     def tool(self, *args, description: str | None = None, **kwargs):
         """The SDK's decorator, the description the docstring without its indentation: an assistant
@@ -161,11 +189,15 @@ class _Server(MCPServer):
         return decorate
 
     async def list_resources(self):
+        import anyio.to_thread
         from mcp.shared.exceptions import MCPError
         from mcp.types import INTERNAL_ERROR, Resource
 
+        await self._loaded()
         try:
-            docs = self._get_engine().docs
+            # in a worker thread: over stdio the getter waits for the load (holder_engine), and on the event loop
+            # it held every other request, tools/list too, until the model had loaded (found at start-up)
+            docs = (await anyio.to_thread.run_sync(self._get_engine)).docs
         except ApiError as exc:
             raise MCPError(INTERNAL_ERROR, exc.message) from None
         except RecurError as exc:
@@ -181,12 +213,17 @@ class _Server(MCPServer):
             for pid, doc in sorted(docs.items())
         ]
 
+    async def read_resource(self, uri, context=None):
+        await self._loaded()
+        return await super().read_resource(uri, context)
+
     async def call_tool(self, name, arguments, context=None):
         if self._tool_manager.get_tool(name) is None:
             raise self._unknown_tool(name)
         unknown = self._unknown_arguments(name, arguments)
         if unknown:
             return _failure("invalid_request", unknown)
+        await self._loaded()
         wanted = CLIENT_GONE.set(_gone_check(context))  # copied into the tool's worker thread
         try:
             return await super().call_tool(name, arguments, context)
@@ -290,10 +327,13 @@ def _about(doc: dict, limit: int = 200) -> str:
     return f"{doc.get('category')} · {doc.get('severity')}: {summary}".rstrip(": ")
 
 
-def build_server(get_engine: Callable, *, allow_writes: bool = False, site_url: str | None = None) -> MCPServer:
+def build_server(
+    get_engine: Callable, *, allow_writes: bool = False, site_url: str | None = None, load_wait: float = 0
+) -> MCPServer:
     """The server and its tools. ``site_url``: the built site's base URL (`recur serve --site-url`,
     `recur mcp --site-url`): each pattern and incident in an answer has its page's ``url`` beside its
-    ``path``, in the structured content and the text, as Slack links its titles."""
+    ``path``, in the structured content and the text, as Slack links its titles. ``load_wait``: seconds a
+    request waits for an engine that ``get_engine`` says is still loading (HTTP: it does not wait itself)."""
     from recur import __version__
 
     root = logging.getLogger()
@@ -301,6 +341,7 @@ def build_server(get_engine: Callable, *, allow_writes: bool = False, site_url: 
     server = _Server(
         "recur",
         get_engine=get_engine,
+        load_wait=load_wait,
         title="Recur: known failure patterns",
         version=__version__,
         instructions=INSTRUCTIONS + (WRITE_INSTRUCTIONS if allow_writes else ""),
@@ -358,13 +399,7 @@ def _read_tools(server: MCPServer, get_engine: Callable, *, writes: bool = False
         return run_tool(work)
 
     @server.tool(annotations=READ_ONLY)
-    def past_incidents(
-        pattern_id: Annotated[str | None, Field(description="Incidents linked to this pattern.")] = None,
-        text: Annotated[
-            str | None, Field(description="Or: incidents of the patterns this description matches.")
-        ] = None,
-        limit: Limit = 20,
-    ) -> CallToolResult:
+    def past_incidents(pattern_id: IncidentsOf = None, text: IncidentsFor = None, limit: Limit = 20) -> CallToolResult:
         """Recorded incidents, newest first: those linked to a pattern (pattern_id), or those linked to the
         patterns a description matches with high or medium confidence (text). Give one of the two."""
 
@@ -395,6 +430,9 @@ def _past_incidents(get_engine: Callable, pattern_id, text, limit: int, site_url
 
     if not 1 <= limit <= pat.MAX_INCIDENTS:
         raise pat.ApiFailure(f"limit: must be between 1 and {pat.MAX_INCIDENTS}")
+    if pattern_id is not None and text is not None and (_given(pattern_id) or _given(text)):
+        # a model client fills the one it leaves out with "" (as _given): the other is the one meant
+        pattern_id, text = _given(pattern_id), _given(text)
     if pattern_id is not None and text is not None:
         raise pat.ApiFailure("give pattern_id or text (one of them)")
     engine = get_engine()
@@ -414,7 +452,9 @@ def _past_incidents(get_engine: Callable, pattern_id, text, limit: int, site_url
 def _report_tools(server: MCPServer, get_engine: Callable) -> None:
     @server.tool(annotations=READ_ONLY)
     def problem_report(
-        as_of: Annotated[str | None, Field(description="Date of the board, YYYY-MM-DD (default today).")] = None,
+        as_of: Annotated[
+            str | None, Field(description="Date of the board, YYYY-MM-DD (empty or left out: today).")
+        ] = None,
     ) -> CallToolResult:
         """The problem-management board (what `recur report --format json` prints): reviews pending and
         overdue, open follow-ups and permanent fixes by owner, incidents with no known pattern, open flags,
@@ -425,7 +465,8 @@ def _report_tools(server: MCPServer, get_engine: Callable) -> None:
             from recur.problems.report import render_text, report_board
             from recur.util.dates import given_date
 
-            b = report_board(load_kb(get_engine().kb_dir), given_date(as_of, "as_of"))
+            # blank as left out, as _given: "" was today and " " was "not a date"
+            b = report_board(load_kb(get_engine().kb_dir), given_date(_given(as_of), "as_of"))
             return b, render_text(b)
 
         return run_tool(work)
@@ -839,6 +880,9 @@ def holder_engine(holder, wait: float = LOAD_WAIT) -> Callable:
 
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+# How long a request to /mcp waits for the engine still loading (the real model: ~10 s after a start): within
+# the 60 s MCP clients commonly give a request; a longer load (a first index build) is then said, as the API says it
+HTTP_LOAD_WAIT = 45.0
 
 
 def http_app(
@@ -861,7 +905,7 @@ def http_app(
     from mcp.server.streamable_http_manager import StreamableHTTPASGIApp
     from mcp.server.transport_security import TransportSecuritySettings
 
-    server = build_server(get_engine, allow_writes=False, site_url=site_url)
+    server = build_server(get_engine, allow_writes=False, site_url=site_url, load_wait=HTTP_LOAD_WAIT)
     security = None if host in LOOPBACK else TransportSecuritySettings(enable_dns_rebinding_protection=False)
     if host in LOOPBACK and allowed_hosts:
         security = _proxied(allowed_hosts)

@@ -52,6 +52,9 @@ MAX_BODY = 1024 * 1024
 # seconds a post to a response_url may take: a late answer, and (shorter: a thread per vote waits on it) a
 # vote's acknowledgement
 POST_TIMEOUT = {"late reply": 10, "acknowledgement": 5}
+# seconds a command that came while the engine loads waits for it, its answer then posted to its response_url
+# (which Slack takes for 30 minutes); the real model loads in ~10 s, a first index build takes longer
+LOAD_WAIT = 120
 USAGE = (
     "Usage: `/recur <what you see>` (a description, an alert, a log line): the known failure patterns, "
     "only for you. `/recur share <what you see>` posts them in the channel."
@@ -118,9 +121,20 @@ def _cut(text: str, limit: int) -> str:
 
 
 def incident_line(query: str, limit: int = 1500) -> str:
-    """The ``recur incident new`` command that records this text (severity is asked on a terminal)."""
-    title = _cut(query.splitlines()[0] if query.strip() else query, 80)
-    return f"recur incident new -t {shlex.quote(title)} -d {shlex.quote(_cut(query, limit))}"
+    """The ``recur incident new`` command that records this text (severity is asked on a terminal), titled
+    by its first line that is not blank."""
+    text = _unfenced(query)
+    first = next((line for line in text.splitlines() if line.strip()), text)
+    return f"recur incident new -t {shlex.quote(_cut(first, 80))} -d {shlex.quote(_cut(text, limit))}"
+
+
+def _unfenced(text: str) -> str:
+    """``text`` without Slack's code-block markup, the ``` a pasted log usually comes wrapped in: formatting,
+    as a mention is, not what was seen. Kept, a fence was the incident line's title, and each ``` (turned
+    into three single quotes, so as not to end the line's code block) closed the description's shell
+    quotes: a command that could not be run (found using /recur as a responder). A run of backticks keeps
+    fewer than three."""
+    return text.replace("```", "\n")
 
 
 def _record_line(query: str, budget: int) -> str:
@@ -129,7 +143,7 @@ def _record_line(query: str, budget: int) -> str:
     limit, and the block was cut inside the quoted description, an unclosed quote (found in review)."""
     limit = 1500
     while True:
-        line = _esc(incident_line(query, limit).replace("```", "'''"))
+        line = _esc(incident_line(query, limit))  # incident_line leaves no ```, which would end the block
         if len(line) <= budget or limit <= 10:
             return line
         limit = max(10, min(limit - 1, limit * budget // len(line)))
@@ -299,11 +313,14 @@ def slack_router(
         # counted with the API's answers: an operator watching the no_known_pattern rate saw no Slack traffic
         metrics = getattr(request.app.state, "metrics", None)
         observe = metrics.observe_answer if metrics is not None else None
+        # with a response_url the answer can come late: a command while the engine loads waits for it, and
+        # Slack is told "searching…" at once: the load holds the GIL, and the 2.5 s wait took 4.9 s (Slack: 3 s)
+        wait = LOAD_WAIT if form.get("response_url") else 0
         return JSONResponse(
             await _reply_in_time(
-                lambda: _answer(get_engine, text, share, site_url, observe),
+                lambda: _answer(get_engine, text, share, site_url, observe, wait),
                 form.get("response_url"),
-                reply_within,
+                0 if wait and _loading(get_engine) else reply_within,
                 request,
             )
         )
@@ -401,16 +418,17 @@ def _command_text(text: str) -> tuple[str, bool]:
     # Slack sends &, < and > of what the user typed as &amp;, &lt; and &gt; (its control characters):
     # searched as typed, and escaped once, not twice, in the reply. &amp; last, so "&amp;lt;" stays "&lt;".
     text = _SLACK_MARKUP.sub(_unmarked, text)
-    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").strip()
+    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    text = _unfenced(text).strip()  # a log pasted as a code block is searched as the log
     words = text.split(None, 1)  # "share" then any white space: a line break too
     if words and words[0].lower() == "share":
-        return (words[1] if len(words) > 1 else ""), True
+        return (words[1].strip() if len(words) > 1 else ""), True
     return text, False
 
 
-def _answer(get_engine: Callable, text: str, share: bool, site_url: str | None, observe=None) -> dict:
+def _answer(get_engine: Callable, text: str, share: bool, site_url: str | None, observe=None, wait=0.0) -> dict:
     """The reply for a command: the answer as blocks, or one line saying why there is none.
-    ``observe``: told of each answer (the metrics)."""
+    ``observe``: told of each answer (the metrics); ``wait``: seconds to wait for an engine still loading."""
     from pydantic import ValidationError
 
     from recur.serve.guard import invalid_message
@@ -418,7 +436,7 @@ def _answer(get_engine: Callable, text: str, share: bool, site_url: str | None, 
 
     try:
         q = PasteIn(text=text, top=SHOWN)  # a long paste condensed, as `recur suggest` does, and said
-        answer = get_engine().answer(q.text, top=q.top)
+        answer = _loaded(get_engine, wait).answer(q.text, top=q.top)
         if observe is not None:
             observe(answer)
         return answer_reply(answer.to_json(), site_url=site_url, share=share)
@@ -426,6 +444,30 @@ def _answer(get_engine: Callable, text: str, share: bool, site_url: str | None, 
         return text_reply(exc.message)
     except ValidationError as exc:
         return text_reply(invalid_message(exc.errors()))
+
+
+def _loading(get_engine: Callable) -> bool:
+    """Whether the engine is still loading (``get_engine`` answers 503 ``not_ready``)."""
+    try:
+        get_engine()
+    except ApiError as exc:
+        return exc.code == "not_ready"
+    return False
+
+
+def _loaded(get_engine: Callable, wait: float):
+    """``get_engine()``, waited for while it is still loading (503 ``not_ready``), at most ``wait`` seconds. A
+    /recur that came while the model loaded (after every restart) was answered "retry in a few seconds", and
+    the responder typed it again (found restarting `recur serve` mid-incident); it is answered once loaded.
+    A load that failed (``engine_failed``) is said at once."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return get_engine()
+        except ApiError as exc:
+            if exc.code != "not_ready" or time.monotonic() >= deadline:
+                raise
+        time.sleep(0.2)
 
 
 async def _reply_in_time(
