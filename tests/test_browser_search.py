@@ -1079,6 +1079,15 @@ def alert_pastes() -> list[str]:
         "\r\n " + json.dumps({"labels": {"x": "y"}}) + "\n",
         json.dumps({"labels": {"alertname": "DatasourceNoData"}}),
     ]
+    # heartbeats (alerts._heartbeat) after the other firing alerts, whatever their order; alone, searched
+    watchdog = {"labels": {"alertname": " Watchdog ", "severity": "none"}}
+    texts += [
+        json.dumps([watchdog, {"labels": {"alertname": "InfoInhibitor", "severity": " None "}}, ALERT]),
+        json.dumps(
+            [{"status": "resolved", "labels": {"alertname": "Gone"}}, {"labels": {"alertname": "DEADMANSSWITCH"}}]
+        ),
+        json.dumps([watchdog]),
+    ]
     # none of these is an alert (or one that says nothing): searched as pasted
     texts += [
         '{"labels": {}}',
@@ -1102,9 +1111,10 @@ def test_the_pages_query_reads_a_pasted_alert_as_query_py(tmp_path):
     for text, j in zip(texts, js):
         assert j == as_py(text), text[:200]
     alerts = [j[8].startswith("a pasted alert: searched alert ") for j in js]
-    assert alerts == [True] * 9 + [False] * 10, [j[8] for j in js]
+    assert alerts == [True] * 12 + [False] * 10, [j[8] for j in js]
     assert js[0][0].startswith("DiskFullAlert. Filesystem on /var is full. Ab x, mountpoint /var, zz \u00e9"), js[0][0]
     assert js[5][6] == "error" and js[5][0].startswith("ExportJobFailed\n")  # a log in its description: its error line
+    assert [j[0].split(".")[0].strip() for j in js[9:12]] == ["DiskFullAlert", "DEADMANSSWITCH", "Watchdog"]
 
 
 def source_alert_pastes() -> list[str]:

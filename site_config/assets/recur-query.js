@@ -411,8 +411,16 @@
     items = Array.isArray(items) ? items : [items];
     var alerts = items.map(pastedAlert);
     if (!alerts.length || alerts.indexOf(null) >= 0) return null;
-    return alerts.filter(function (a) { return a.status === "firing"; })
-      .concat(alerts.filter(function (a) { return a.status !== "firing"; }));
+    var rank = function (a) { return (a.status !== "firing" ? 2 : 0) + (heartbeat(a) ? 1 : 0); };
+    return [0, 1, 2, 3].reduce(function (out, r) {  /* a stable sort by (not firing, heartbeat), as sorted() */
+      return out.concat(alerts.filter(function (a) { return rank(a) === r; }));
+    }, []);
+  }
+  /* alerts._heartbeat: an alert firing all the time by design (Watchdog), searched when nothing else fires */
+  var HEARTBEATS = ["watchdog", "infoinhibitor", "deadmansswitch"];
+  function heartbeat(a) {
+    var name = pyStrip(label(a, "alertname")).toLowerCase(), severity = pyStrip(label(a, "severity")).toLowerCase();
+    return HEARTBEATS.indexOf(name) >= 0 || severity === "none";
   }
 
   function pastedAlert(item) {
