@@ -44,7 +44,7 @@ from recur.util.errors import RecurError
     "--today",
     metavar="DATE",  # read by given_date: an impossible date is "no such date", not a format error
     envvar=config.env("today"),
-    help="Date to measure staleness from (default: the clock; env RECUR_TODAY).",
+    help="Date to measure staleness, and dates after today, from (default: the clock; env RECUR_TODAY).",
 )
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors and warnings: no notices, no summary line.")
 @click.option(
