@@ -165,6 +165,21 @@ def test_every_variable_is_named_in_its_flags_help():
                 assert p.envvar in (p.help or ""), (" ".join(path), p.opts[0], p.envvar)
 
 
+def test_the_suggestion_answer_keys_are_named_where_its_json_is_described():
+    """`recur suggest --json`'s help and MCP's suggest_patterns row (docs/mcp-slack.md) name every key
+    of the answer (Answer.to_json), in its order: both said {query, no_known_pattern, results} after
+    query_note joined the answer."""
+    from recur.retrieval.results import Answer
+
+    keys = list(Answer("q", [], False).to_json())
+    said = next(p for p in cli.get_command(None, "suggest").params if p.name == "as_json").help
+    mcp = (ROOT / "docs" / "mcp-slack.md").read_text(encoding="utf-8")
+    row = next(line for line in mcp.splitlines() if line.startswith("| `suggest_patterns("))
+    for text in (said, row):
+        named = re.search(r"\{([a-z_, ]+)\}", text).group(1)
+        assert [k.strip() for k in named.split(",")] == keys, text
+
+
 def test_tune_model_is_the_base_model_in_its_help():
     """`recur tune --model` names the model it fine-tunes (default: the bundled one), not the model
     the KB answers with, so its help must not promise the KB's tuned model as the default."""

@@ -3,7 +3,9 @@ that the library returns typed records (ingest.coverage.Coverage, ingest.importe
 of dicts. The lists below were read from the output before that change."""
 
 import json
+import re
 import textwrap
+from pathlib import Path
 
 from click.testing import CliRunner
 from kbfactory import pattern_text, write
@@ -193,6 +195,28 @@ def test_incident_new_and_import_describe_a_new_record_with_the_same_keys(kb_dir
     again = run("import", *common, str(tmp_path / "pm.md"))
     assert (again["id"], again["path"]) == (imported["id"], imported["path"])
     assert again["linked"] == [] and again["review"] is None and again["suggestions"] == [] and again["title"] is None
+
+
+def _doc_keys(item: str) -> list[str]:
+    """The `key`s a bullet of docs/incident-json.md names, in order, without what its brackets say of them."""
+    while re.search(r"\([^()]*\)", item):
+        item = re.sub(r"\([^()]*\)", "", item)
+    return re.findall(r"`([a-z_]+)`", item)
+
+
+def test_the_incident_json_doc_lists_each_commands_keys_in_their_order():
+    """docs/incident-json.md, which a script is written from, names each command's keys in the order it
+    prints them (the lists above, which the tests here read from the output) and a candidate's keys."""
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "incident-json.md").read_text(encoding="utf-8")
+    own = doc.split("## Each one's own keys", 1)[1]
+    item = {
+        c: own.split(f"- `{c} --json`:", 1)[1].split("\n- ", 1)[0].split("\n\n", 1)[0]
+        for c in ("recur incident new", "recur import")
+    }
+    assert _doc_keys(item["recur incident new"]) == INCIDENT_NEW_KEYS + INCIDENT_NEW_ADDED + BOTH_ADDED
+    assert _doc_keys(item["recur import"]) == IMPORT_KEYS + IMPORT_ADDED + BOTH_ADDED
+    row = next(line for line in doc.splitlines() if line.startswith("| `candidates` |"))
+    assert re.search(r"`\{([a-z_, ]+)\}`", row).group(1).split(", ") == CANDIDATE_KEYS
 
 
 def test_import_json_says_the_titles_it_wrote(kb_dir, tmp_path):

@@ -6,6 +6,8 @@ The Grafana payload below follows the shape Grafana documents for its webhook co
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import httpx
 import pytest
@@ -186,6 +188,27 @@ def test_alerts_alertmanager_left_out_are_reported(fake_served):
     assert httpx.post(fake_served + "/api/alertmanager", json=body, timeout=30).json()["truncated_by_alertmanager"] == 0
     r = httpx.post(fake_served + "/api/alertmanager", json={**body, "truncatedAlerts": -1}, timeout=30)
     assert r.status_code == 422 and "truncatedAlerts" in r.json()["error"]["message"], r.text
+
+
+def _answer_keys(doc: str, route: str) -> str:
+    """What docs/api.md's route table shows of ``route``'s answer: the text of its `{...}`."""
+    line = next(line for line in doc.splitlines() if line.startswith(f"| `{route}"))
+    return line.split("→ `{", 1)[1].split("}`", 1)[0]
+
+
+def test_the_api_doc_names_the_keys_of_the_webhook_and_suggest_answers_in_order(fake_served):
+    """docs/api.md's route table, which a relay or a script is written from, names the keys each
+    answer has, in order: the webhook's (with brief=true, "patterns" after them), an alert's, and
+    /api/suggest's."""
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "api.md").read_text(encoding="utf-8")
+    hook = _answer_keys(doc, "POST /api/alertmanager")
+    body = alert_payload({"labels": {"alertname": "DiskAlmostFull"}})
+    whole = httpx.post(fake_served + "/api/alertmanager", json=body, timeout=30).json()
+    brief = httpx.post(fake_served + "/api/alertmanager?brief=true", json=body, timeout=30).json()
+    assert list(whole) == re.findall(r'"(\w+)"', hook) and list(brief) == list(whole) + ["patterns"]
+    assert list(whole["alerts"][0]) == re.search(r"\[\{([\w, ]+)\}\]", hook).group(1).split(", ")
+    answer = httpx.post(fake_served + "/api/suggest", json={"text": "disk almost full"}, timeout=30).json()
+    assert list(answer) == re.findall(r'"(\w+)"', _answer_keys(doc, "POST /api/suggest"))
 
 
 def test_resolved_alerts_are_reported_not_suggested(fake_served):

@@ -60,7 +60,7 @@ SETTINGS: dict[str, Setting] = {
     ),
     "edit_url": Setting("RECUR_EDIT_URL", None, "base URL of 'edit this page' links"),
     "as_of": Setting("RECUR_AS_OF", None, "date the site's board is computed for (YYYY-MM-DD)"),
-    "today": Setting("RECUR_TODAY", None, "date staleness is measured from (YYYY-MM-DD)"),
+    "today": Setting("RECUR_TODAY", None, "date staleness and dates after today are measured from (YYYY-MM-DD)"),
     "stale_days": Setting("RECUR_STALE_DAYS", 365, "notice for patterns unmatched for this many days; 0 = off"),
     "similar_threshold": Setting("RECUR_SIMILAR_THRESHOLD", 0.90, "doc-view cosine that recur check --similar reports"),
     "min_recall1": Setting("RECUR_MIN_RECALL1", 0.0, "recur eval fails below this recall@1"),

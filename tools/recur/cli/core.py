@@ -44,7 +44,7 @@ from recur.util.errors import RecurError
     "--today",
     metavar="DATE",  # read by given_date: an impossible date is "no such date", not a format error
     envvar=config.env("today"),
-    help="Date to measure staleness from (default: the clock; env RECUR_TODAY).",
+    help="Date to measure staleness, and dates after today, from (default: the clock; env RECUR_TODAY).",
 )
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors and warnings: no notices, no summary line.")
 @click.option(
@@ -347,7 +347,7 @@ def _suggest_batch(kb_dir, index_dir, model, top, queries) -> None:
     type=click.IntRange(1, config.MAX_TOP),
     help='How many patterns (a --queries line\'s own "top" wins).',
 )
-@click.option("--json", "as_json", is_flag=True, help="Print {query, no_known_pattern, results} as JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Print {query, query_note, no_known_pattern, results} as JSON.")
 @click.option(
     "--queries",
     type=click.File("rb"),
