@@ -35,6 +35,16 @@ def test_responder_queries_find_the_pattern(real_engine, query, expected):
     assert expected in ids, ids
 
 
+def test_the_readmes_first_example_answers_with_the_pattern_it_is_about(real_engine):
+    """The first thing a new reader runs (README.md's `recur suggest "disk full on /var, …"`) ranked
+    inode-exhaustion first at high while disk-full's summary never said what a full disk looks like."""
+    import re
+
+    query = re.search(r'recur suggest "([^"]+)"', (ROOT / "README.md").read_text(encoding="utf-8")).group(1)
+    results = real_engine.suggest(query, top=3)
+    assert results[0]["id"] == "disk-full", [(r["id"], r["confidence"]) for r in results]
+
+
 def test_nonsense_is_low_confidence(real_engine):
     results = real_engine.suggest("what should we order for the team lunch on friday", top=3)
     assert all(r["confidence"] == "low" for r in results), [(r["id"], r["confidence"]) for r in results]
