@@ -794,6 +794,18 @@ def test_a_long_paste_is_condensed_and_said_not_refused(served):
     assert json.loads(votes[0]["elements"][0]["value"])["p"] == "disk-full"  # its root cause was searched
 
 
+def test_a_pasted_alert_lists_other_alerts_are_named_with_advice_a_slack_user_can_follow(served):
+    """Found in review: the note of a pasted alert list told a Slack user "1 more in it: POST the payload to
+    /api/alertmanager to have each answered", nothing to do in Slack: the other alert is named, and /recur
+    with it alone is the way."""
+    first = {"labels": {"alertname": "DiskAlmostFull", "host": "db-1"}, "annotations": {"summary": "No space left"}}
+    second = {"labels": {"alertname": "KubePodCrashLooping"}, "annotations": {"summary": "restarts"}}
+    reply = slash(served, json.dumps([first, second])).json()
+    said = reply["blocks"][0]["text"]["text"]
+    assert "searched alert 'DiskAlmostFull'" in said and "/api/alertmanager" not in said, said
+    assert "1 more in it, not searched: 'KubePodCrashLooping'; to have one answered, /recur that alert alone" in said
+
+
 class SlackStandIn:
     """A local HTTP server standing in for Slack's response_url: what was posted to /hook, and /slow,
     which answers only after ``delay`` seconds."""

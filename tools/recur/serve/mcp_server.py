@@ -371,7 +371,7 @@ def _read_tools(server: MCPServer, get_engine: Callable, *, writes: bool = False
 
         def work():
             q = PasteIn(text=text, top=top)  # the API's checks and messages, for a text up to MAX_PASTE
-            answer = get_engine().answer(q.text, top=q.top).to_json()
+            answer = get_engine().answer(q.text, top=q.top, others=OTHER_ALERTS).to_json()
             answer["results"] = paged(answer["results"])
             return answer, render_answer(answer, writes=writes)
 
@@ -599,6 +599,9 @@ def _page(row: dict) -> str:
 # -- short text renderings (the structured content is the real answer) ---------------------------
 
 
+# what a pasted alert list's note tells an assistant to do about the alerts not searched (query.Prepared.said):
+# it cannot "POST the payload to /api/alertmanager", the API's and the terminal's advice (found in review)
+OTHER_ALERTS = "to have one answered, call suggest_patterns with that alert alone (its JSON, or its name and summary)"
 STEPS = 2  # runbook steps in the text of a result (Slack shows as many); the structured content has them all
 
 

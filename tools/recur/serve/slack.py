@@ -40,6 +40,9 @@ from recur.serve.guard import CLIENT_GONE, ApiError, ClientGone, disconnected, e
 
 WINDOW = 5 * 60  # seconds: Slack's own bound on a request's age, and how long a signature is remembered
 SHOWN = 3  # patterns in a reply
+# what a pasted alert list's note tells a Slack user to do about the alerts not searched (query.Prepared.said):
+# "POST the payload to /api/alertmanager", the API's and the terminal's advice, is nothing to do in Slack
+OTHER_ALERTS = "to have one answered, /recur that alert alone (its JSON, or its name and summary)"
 ACTIONS = {"recur_useful": True, "recur_not_useful": False}
 MAX_SECTION = 3000  # Slack's limit on a section's text
 MAX_VALUE_QUERY = 1500  # characters of the query kept in a button's value (Slack: 2,000 per value)
@@ -436,7 +439,7 @@ def _answer(get_engine: Callable, text: str, share: bool, site_url: str | None, 
 
     try:
         q = PasteIn(text=text, top=SHOWN)  # a long paste condensed, as `recur suggest` does, and said
-        answer = _loaded(get_engine, wait).answer(q.text, top=q.top)
+        answer = _loaded(get_engine, wait).answer(q.text, top=q.top, others=OTHER_ALERTS)
         if observe is not None:
             observe(answer)
         return answer_reply(answer.to_json(), site_url=site_url, share=share)
