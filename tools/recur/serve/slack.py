@@ -118,6 +118,20 @@ def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+# What a user typed, shown in mrkdwn: its *, ~ and ` formatted the reply ("*disk* _full_" bold and italic, an
+# unmatched ` turned the rest into code; found in review). mrkdwn has no escape for them (a backslash shows) and
+# what a zero-width space next to one does is not documented: they are shown as look-alikes, which are no marks
+# whatever Slack's parser does (∗ ∼ ˋ). An underscore between two letters or digits (snake_case, an alert's name) formats
+# nothing and stays; any other is ˍ. The record line keeps the real characters: a code block formats nothing.
+_MARKS = re.compile(r"[*~`]|(?<![^\W_])_|_(?![^\W_])")  # _ not between two letters or digits
+_LOOKALIKE = {"*": "\u2217", "~": "\u223c", "`": "\u02cb", "_": "\u02cd"}
+
+
+def _typed(text: str) -> str:
+    """``_esc`` of text the user typed or pasted, its mrkdwn marks as look-alikes that format nothing."""
+    return _MARKS.sub(lambda m: _LOOKALIKE[m.group()], _esc(text))
+
+
 def _cut(text: str, limit: int) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -224,9 +238,9 @@ def answer_reply(answer: dict, *, site_url: str | None = None, share: bool = Fal
     query, results = answer["query"], answer["results"][:SHOWN]
     # the query is as the user typed it (_command_text unescaped Slack's entities): escaped wherever it is
     # shown, or a typed <!channel> would ping the channel from the notification text or the code block
-    shown = _esc(_cut(query, 300))
+    shown = _typed(_cut(query, 300))
     said = answer.get("query_note")  # a log searched by its error lines: said before the lines it shows
-    said = f"_{_esc(said[0].upper() + said[1:])}._\n" if said else ""
+    said = f"_{_typed(said[0].upper() + said[1:])}._\n" if said else ""  # names a pasted alert, as typed
     if answer["no_known_pattern"]:
         tail = "\nThen draft a pattern (`recur new pattern`), or `recur import` the postmortem once it is written." + (
             "\nClosest patterns, for comparison only:" if results else ""
