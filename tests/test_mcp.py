@@ -618,6 +618,29 @@ def test_a_pasted_alert_lists_other_alerts_are_named_with_advice_an_assistant_ca
     assert api["query"] == got["query"] and api["results"] == got["results"]
 
 
+def test_tool_descriptions_are_paragraphs_not_the_sources_wrapped_lines(served_stdio):
+    """Found in review: tools/list gave each description with the docstring's line breaks at ~100 columns,
+    which assistants show as they are (a break mid-sentence, "`recur incident new" then "--json`"). The lines
+    are joined; a blank line still parts paragraphs and a list's item starts a line (``described``)."""
+    from recur.serve.mcp_server import described
+
+    async def work(client):
+        return {t.name: t.description for t in (await client.list_tools()).tools}
+
+    described_as = session(served_stdio, work)
+    assert set(described_as) == READ_TOOLS and not [n for n, d in described_as.items() if "\n" in d], described_as
+    assert "in ranked order (each probability is estimated on its own" in described_as["suggest_patterns"]
+    doc = """First line
+        goes on here.
+
+        Items:
+        - one
+          continued
+        2. two
+        """
+    assert described(doc) == "First line goes on here.\n\nItems:\n- one continued\n2. two"
+
+
 def test_http_mcp_answers_with_a_trailing_slash_too(served, tmp_path):
     """Found in review: POST /mcp/ (how some MCP clients are configured) fell through to the site
     (`recur serve` always has a --site folder, built or not) and got the API's 405 'POST is not
