@@ -622,7 +622,6 @@ def test_tool_descriptions_are_paragraphs_not_the_sources_wrapped_lines(served_s
     """Found in review: tools/list gave each description with the docstring's line breaks at ~100 columns,
     which assistants show as they are (a break mid-sentence, "`recur incident new" then "--json`"). The lines
     are joined; a blank line still parts paragraphs and a list's item starts a line (``described``)."""
-    from recur.serve.mcp_server import described
 
     async def work(client):
         return {t.name: t.description for t in (await client.list_tools()).tools}
@@ -630,6 +629,8 @@ def test_tool_descriptions_are_paragraphs_not_the_sources_wrapped_lines(served_s
     described_as = session(served_stdio, work)
     assert set(described_as) == READ_TOOLS and not [n for n, d in described_as.items() if "\n" in d], described_as
     assert "in ranked order (each probability is estimated on its own" in described_as["suggest_patterns"]
+    from recur.serve.mcp_server import described  # of paragraphs and lists, which no tool's docstring has yet
+
     doc = """First line
         goes on here.
 
@@ -1524,7 +1525,8 @@ def test_a_long_paste_is_condensed_and_said_not_refused(kb_dir, tmp_path):
     assert got["results"][0]["id"] == "disk-full"  # its root cause, at its end, was searched
     assert not past_err
     assert over and body["error"]["code"] == "invalid_request"
-    assert refused == f"text: text is {MAX_PASTE + 1} characters; the limit is {MAX_PASTE}"
+    # the field named once, the counts grouped: "text: text is 1000001 characters; the limit is 1000000" before
+    assert refused == f"text is {MAX_PASTE + 1:,} characters; the limit is {MAX_PASTE:,}"
 
 
 SITE = "https://kb.example.com/recur"

@@ -60,7 +60,8 @@ def _text(value: str, name: str, limit: int = MAX_TEXT) -> str:
         # you see" said it twice, and asked for a description where an id is wanted (found in review)
         raise ValueError("must not be empty" + (": describe what you see" if name in ("text", "query") else ""))
     if len(value) > limit:
-        raise ValueError(f"{name} is {len(value)} characters; the limit is {limit}")
+        # said once (guard.invalid_message leaves off the field it starts with), its counts grouped
+        raise ValueError(f"{name} is {len(value):,} characters; the limit is {limit:,}")
     return value
 
 
