@@ -1079,7 +1079,7 @@ def alert_pastes() -> list[str]:
         "\r\n " + json.dumps({"labels": {"x": "y"}}) + "\n",
         json.dumps({"labels": {"alertname": "DatasourceNoData"}}),
     ]
-    # heartbeats (alerts._heartbeat) after the other firing alerts, whatever their order; alone, searched
+    # heartbeats (alerts.heartbeat) after the other firing alerts, whatever their order; alone, searched
     watchdog = {"labels": {"alertname": " Watchdog ", "severity": "none"}}
     texts += [
         json.dumps([watchdog, {"labels": {"alertname": "InfoInhibitor", "severity": " None "}}, ALERT]),

@@ -597,6 +597,51 @@ def test_a_pasted_alert_list_is_searched_by_its_real_alert_not_the_always_firing
     assert "searched alert 'Watchdog'" in beat_text  # nothing else fires: the first is searched, as before
 
 
+def test_a_pasted_alert_lists_other_alerts_are_named_with_advice_an_assistant_can_follow(served, served_stdio):
+    """Found in review: the note of a pasted list said "2 more in it: POST the payload to /api/alertmanager to
+    have each answered" to an assistant, which cannot; it names the others (a heartbeat as always firing) and
+    says to call suggest_patterns with each; /api/suggest keeps its own wording."""
+    first = {"labels": {"alertname": "CoreDNSErrorsHigh", "service": "coredns"}, "annotations": {"summary": "SERVFAIL"}}
+    second = {"labels": {"alertname": "KubePodCrashLooping", "service": "api"}, "annotations": {"summary": "restarts"}}
+    beat = {"labels": {"alertname": "Watchdog", "severity": "none"}, "annotations": {"summary": "always firing"}}
+    pasted = json.dumps([beat, first, second])
+
+    async def work(client):
+        return await call(client, "suggest_patterns", {"text": pasted, "top": 3})
+
+    err, got, text = session(served_stdio, work)
+    assert not err and "/api/alertmanager" not in text and "/api/alertmanager" not in got["query_note"], text
+    assert "2 more in it, not searched: 'KubePodCrashLooping', 'Watchdog' (always firing)" in text, text
+    assert "call suggest_patterns with that alert alone" in got["query_note"]
+    api = httpx.post(served["base"] + "/api/suggest", json={"text": pasted, "top": 3}).json()
+    assert "2 more in it: POST the payload to /api/alertmanager" in api["query_note"]
+    assert api["query"] == got["query"] and api["results"] == got["results"]
+
+
+def test_tool_descriptions_are_paragraphs_not_the_sources_wrapped_lines(served_stdio):
+    """Found in review: tools/list gave each description with the docstring's line breaks at ~100 columns,
+    which assistants show as they are (a break mid-sentence, "`recur incident new" then "--json`"). The lines
+    are joined; a blank line still parts paragraphs and a list's item starts a line (``described``)."""
+
+    async def work(client):
+        return {t.name: t.description for t in (await client.list_tools()).tools}
+
+    described_as = session(served_stdio, work)
+    assert set(described_as) == READ_TOOLS and not [n for n, d in described_as.items() if "\n" in d], described_as
+    assert "in ranked order (each probability is estimated on its own" in described_as["suggest_patterns"]
+    from recur.serve.mcp_server import described  # of paragraphs and lists, which no tool's docstring has yet
+
+    doc = """First line
+        goes on here.
+
+        Items:
+        - one
+          continued
+        2. two
+        """
+    assert described(doc) == "First line goes on here.\n\nItems:\n- one continued\n2. two"
+
+
 def test_http_mcp_answers_with_a_trailing_slash_too(served, tmp_path):
     """Found in review: POST /mcp/ (how some MCP clients are configured) fell through to the site
     (`recur serve` always has a --site folder, built or not) and got the API's 405 'POST is not
@@ -1480,7 +1525,8 @@ def test_a_long_paste_is_condensed_and_said_not_refused(kb_dir, tmp_path):
     assert got["results"][0]["id"] == "disk-full"  # its root cause, at its end, was searched
     assert not past_err
     assert over and body["error"]["code"] == "invalid_request"
-    assert refused == f"text: text is {MAX_PASTE + 1} characters; the limit is {MAX_PASTE}"
+    # the field named once, the counts grouped: "text: text is 1000001 characters; the limit is 1000000" before
+    assert refused == f"text is {MAX_PASTE + 1:,} characters; the limit is {MAX_PASTE:,}"
 
 
 SITE = "https://kb.example.com/recur"

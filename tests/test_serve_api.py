@@ -1015,11 +1015,20 @@ def test_a_voter_counts_once_with_their_latest_vote(served):
     assert [(j.up, j.down, j.verdict) for j in pair] == [(2, 1, "confirmed")]
 
 
+def test_a_too_long_text_is_said_once_with_grouped_counts(served):
+    """Found in review: "text: text is 20001 characters; the limit is 20000", the field named twice and the
+    counts hard to read; the error shape is the same."""
+    r = post(served["base"], "/api/suggest", {"text": "x" * 20_001})
+    error = r.json()["error"]
+    assert r.status_code == 422 and set(r.json()) == {"error"} and error["code"] == "invalid_request", r.text
+    assert error["message"] == "text is 20,001 characters; the limit is 20,000"
+
+
 @pytest.mark.parametrize(
     "voter, message",
     [
         ("  ", "voter: must not be empty"),
-        ("v" * 201, "voter: voter is 201 characters; the limit is 200"),
+        ("v" * 201, "voter is 201 characters; the limit is 200"),  # the field named once
         (7, "voter: Input should be a valid string"),
     ],
 )

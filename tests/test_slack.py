@@ -172,6 +172,23 @@ def test_text_shown_as_typed_never_becomes_slack_markup(served, typed):
     assert any("&lt;!" in s for s in shown)
 
 
+def test_what_the_user_typed_formats_nothing_in_the_reply(served):
+    """Found in review: *, _, ~ and ` typed in /recur were echoed into the reply's mrkdwn: "*disk* _full_" showed
+    bold and italic, and an unmatched ` made the rest code. They are shown as look-alikes that are no marks (an
+    underscore inside a word, snake_case, stays); the vote and the record line keep what was typed."""
+    typed = "*No space* left _on_ ~device~ disk_full `df"
+    reply = slash(served, typed).json()
+    intro = reply["blocks"][0]["text"]["text"]
+    assert "“∗No space∗ left ˍonˍ ∼device∼ disk_full ˋdf”" in intro, intro
+    assert intro.count("*") == 2 and not {"_", "~", "`"} & set(intro.replace("disk_full", "")), intro
+    value = next(b for b in reply["blocks"] if b["type"] == "actions")["elements"][0]["value"]
+    assert json.loads(value)["q"] == typed
+    # a pasted alert's name, in the italic note before the results: its _ and * end no italics
+    alert = {"labels": {"alertname": "_Disk*Full_"}, "annotations": {"summary": "No space left on device"}}
+    said = slash(served, json.dumps(alert)).json()["blocks"][0]["text"]["text"].split("\n")[0]
+    assert said.startswith("_A pasted alert: searched alert 'ˍDisk∗Fullˍ'") and said.count("_") == 2, said
+
+
 def test_no_known_pattern_says_so_and_gives_the_incident_line(served, tmp_path):
     text = "what should we order for lunch on friday"
     assert httpx.post(served["base"] + "/api/suggest", json={"text": text}).json()["no_known_pattern"]
@@ -792,6 +809,18 @@ def test_a_long_paste_is_condensed_and_said_not_refused(served):
     assert first.startswith(f"_{note[0].upper()}{note[1:]}._\n"), first
     votes = [b for b in reply["blocks"] if b["type"] == "actions"]
     assert json.loads(votes[0]["elements"][0]["value"])["p"] == "disk-full"  # its root cause was searched
+
+
+def test_a_pasted_alert_lists_other_alerts_are_named_with_advice_a_slack_user_can_follow(served):
+    """Found in review: the note of a pasted alert list told a Slack user "1 more in it: POST the payload to
+    /api/alertmanager to have each answered", nothing to do in Slack: the other alert is named, and /recur
+    with it alone is the way."""
+    first = {"labels": {"alertname": "DiskAlmostFull", "host": "db-1"}, "annotations": {"summary": "No space left"}}
+    second = {"labels": {"alertname": "KubePodCrashLooping"}, "annotations": {"summary": "restarts"}}
+    reply = slash(served, json.dumps([first, second])).json()
+    said = reply["blocks"][0]["text"]["text"]
+    assert "searched alert 'DiskAlmostFull'" in said and "/api/alertmanager" not in said, said
+    assert "1 more in it, not searched: 'KubePodCrashLooping'; to have one answered, /recur that alert alone" in said
 
 
 class SlackStandIn:

@@ -234,6 +234,31 @@ def test_resolved_alerts_are_reported_not_suggested(fake_served):
     assert r.json()["no_known_pattern"] is False  # nothing firing: nothing to record
 
 
+def test_a_heartbeat_beside_a_real_alert_is_reported_not_searched_as_a_pasted_list_is(fake_served):
+    """Found in review: a pasted alert list searches its real alert, not kube-prometheus's Watchdog or
+    InfoInhibitor (fire all the time, severity none), but the webhook searched those too: a relay posted the
+    Watchdog's look-alike matches beside the real alert's, and they took part in the group's verdict. They are
+    reported (``heartbeat``), not searched, when another alert fires; alone they are searched as before."""
+    beats = [
+        {"labels": {"alertname": "Watchdog", "severity": "none"}, "annotations": {"summary": "disk full"}},
+        {"labels": {"alertname": "InfoInhibitor", "severity": "none"}, "fingerprint": "ii"},
+    ]
+    real = {"labels": {"alertname": "DiskAlmostFull"}, "annotations": {"description": "No space left on device"}}
+    r = httpx.post(fake_served + "/api/alertmanager", json=alert_payload(*beats, real), timeout=30)
+    assert r.status_code == 200, r.text
+    watchdog, inhibitor, firing = r.json()["alerts"]
+    for beat in (watchdog, inhibitor):
+        assert beat["heartbeat"] is True and beat["results"] == [] and beat["no_known_pattern"] is None, beat
+        assert beat["resolved"] is False and beat["query_note"] is None
+    assert firing["heartbeat"] is False and firing["results"][0]["id"] == "disk-full"
+    assert r.json()["no_known_pattern"] is firing["no_known_pattern"] is False
+    # the same alerts pasted: the same alert searched, the same results
+    pasted = httpx.post(fake_served + "/api/suggest", json={"text": json.dumps([*beats, real]), "top": 3}).json()
+    assert pasted["query"] == firing["query"] and pasted["results"] == firing["results"]
+    alone = httpx.post(fake_served + "/api/alertmanager", json=alert_payload(beats[0]), timeout=30).json()
+    assert alone["alerts"][0]["heartbeat"] is True and alone["alerts"][0]["results"], alone
+
+
 def test_past_100_alerts_the_firing_ones_are_answered_before_the_resolved(fake_served):
     """Found by QA: the first 100 alerts of a group were answered whatever their status. Alertmanager
     orders a group's alerts by labels, not by status, so after a storm that mostly resolved, the

@@ -416,7 +416,7 @@
       return out.concat(alerts.filter(function (a) { return rank(a) === r; }));
     }, []);
   }
-  /* alerts._heartbeat: an alert firing all the time by design (Watchdog), searched when nothing else fires */
+  /* alerts.heartbeat: an alert firing all the time by design (Watchdog), searched when nothing else fires */
   var HEARTBEATS = ["watchdog", "infoinhibitor", "deadmansswitch"];
   function heartbeat(a) {
     var name = pyStrip(label(a, "alertname")).toLowerCase(), severity = pyStrip(label(a, "severity")).toLowerCase();

@@ -139,7 +139,7 @@ def alert_query(alert) -> str:
 def pasted_alerts(text: str) -> list[PastedAlert] | None:
     """The alerts of a text pasted whole as JSON: an Alertmanager or Grafana webhook payload, the list
     Alertmanager's API and `amtool` give (its ``status`` a mapping there), or one alert; firing ones
-    first, and of those the always-firing heartbeats (Watchdog, ``_heartbeat``) last. None when the text
+    first, and of those the always-firing heartbeats (Watchdog, ``heartbeat``) last. None when the text
     is no such thing (any other JSON, or not JSON): it is searched as text.
     `recur suggest -` searched a pasted payload's JSON whole, keys and URLs too (found in review)."""
     return alerts_in(paste_json(text))
@@ -154,7 +154,7 @@ def alerts_in(data) -> list[PastedAlert] | None:
     alerts = [_alert(item) for item in items]
     if not alerts or None in alerts:
         return None
-    return sorted(alerts, key=lambda a: (a.status != "firing", _heartbeat(a)))
+    return sorted(alerts, key=lambda a: (a.status != "firing", heartbeat(a)))
 
 
 # Alerts that fire all the time by design, to show that alerting works: kube-prometheus's Watchdog and
@@ -164,7 +164,8 @@ def alerts_in(data) -> list[PastedAlert] | None:
 HEARTBEATS = {"watchdog", "infoinhibitor", "deadmansswitch"}
 
 
-def _heartbeat(alert: PastedAlert) -> bool:
+def heartbeat(alert) -> bool:
+    """Whether ``alert`` (a PastedAlert, or the webhook's Alert) fires all the time by design (HEARTBEATS)."""
     name, severity = (alert.labels.get(k, "").strip().lower() for k in ("alertname", "severity"))
     return name in HEARTBEATS or severity == "none"
 

@@ -317,17 +317,18 @@ class Engine:
         answer's query."""
         return self.suggest_many([text], top=top)[0]
 
-    def answer(self, text: str, top: int = 5, *, exclude=None, link=None) -> Answer:
+    def answer(self, text: str, top: int = 5, *, exclude=None, link=None, others: str | None = None) -> Answer:
         """``suggest`` plus the answer-level verdict (``no_known_pattern``); ``exclude``: pattern ids
         answered as if they were not in the KB (those a new incident already links); ``link``: the
-        pattern an alert's runbook link names (search.RunbookLink), ranked first."""
-        return self.answer_many([text], top=top, exclude=exclude, link=link)[0]
+        pattern an alert's runbook link names (search.RunbookLink), ranked first; ``others``: what the
+        query_note tells to do about a pasted list's other alerts on this surface (query.Prepared.said)."""
+        return self.answer_many([text], top=top, exclude=exclude, link=link, others=others)[0]
 
-    def answer_many(self, texts: list[str], top: int = 5, *, exclude=None, link=None) -> list[Answer]:
+    def answer_many(self, texts: list[str], top: int = 5, *, exclude=None, link=None, others=None) -> list[Answer]:
         prepared = [prepare(t) for t in texts]
         # the verdict reads the first VERDICT_TOP results whatever is shown: `-n 1` and `-n 5` agree
         lists = self._rank([p.text for p in prepared], max(top, calibrate.VERDICT_TOP), "hybrid", exclude, link)
-        return [Answer(p.text, _shown(r, top), no_known_pattern(r), p.note) for p, r in zip(prepared, lists)]
+        return [Answer(p.text, _shown(r, top), no_known_pattern(r), p.said(others)) for p, r in zip(prepared, lists)]
 
     def suggest_many(self, texts: list[str], top: int = 5, mode: str = "hybrid", exclude=None) -> list[list[Result]]:
         """``suggest`` for many texts, encoded in one batch."""

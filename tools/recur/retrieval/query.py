@@ -232,6 +232,11 @@ JSON_MAX_DEPTH = 500
 JSON_NOT_BRACKET = re.compile(r'"(?:[^"\\]|\\[\s\S])*"|[^\[\]{}"]+', re.ASCII)
 
 
+OTHERS_NAMED = 5  # a pasted list's other alerts named in the note (Prepared.said); more are counted
+ALWAYS_FIRING = " (always firing)"  # how the note names a heartbeat (retrieval.alerts.heartbeat)
+RESOLVED = " (resolved)"
+
+
 @dataclass(frozen=True)
 class Prepared:
     """The text searched, and what was left out of it: of a log (read_log), all but its ``log_kept``
@@ -256,6 +261,9 @@ class Prepared:
     alerts: int = 0
     alert_resolved: bool = False
     alert_note: str = ""
+    # the other alerts of the paste, in the order after it, each named as the note names it ("'X'", "'Watchdog'
+    # (always firing)"): a surface whose user cannot POST the payload to /api/alertmanager is told which they are
+    alert_others: tuple[str, ...] = ()
     # a pasted alert of another system (retrieval.alert_sources: CloudWatch, Datadog, PagerDuty, Opsgenie): what
     # the note says of it ("a pasted AWS CloudWatch alarm: searched alarm 'X' by ..."), said instead of the above
     alert_said: str = ""
@@ -265,7 +273,13 @@ class Prepared:
     @property
     def note(self) -> str | None:
         """What a responder is told when the text was condensed, or None."""
-        parts = [self._alert_note()] if self.alerts else []
+        return self.said()
+
+    def said(self, others: str | None = None) -> str | None:
+        """``note``, with ``others``, when given, as what to do about a pasted list's other alerts, which are
+        then named: a surface's own way (MCP, Slack), where "POST the payload to /api/alertmanager" (the API's
+        and the terminal's) is nothing its user can do."""
+        parts = [self._alert_note(others)] if self.alerts else []
         if self.log_level == "record":  # a few JSON or logfmt records (_few_records)
             parts.append(self._records_note())
         elif self.log_level == "traceback":  # a Python traceback (_traceback)
@@ -304,14 +318,24 @@ class Prepared:
             parts.append(NON_LATIN_NOTE)
         return "; ".join(parts) or None
 
-    def _alert_note(self) -> str:
+    def _alert_note(self, others: str | None = None) -> str:
         if self.alert_said:
             return self.alert_said
         resolved = ", resolved (none in it is firing)" if self.alert_resolved else ""
-        more = self.alerts - 1
-        more = f"; {more} more in it: POST the payload to /api/alertmanager to have each answered" if more else ""
+        more = self._more_alerts(others) if self.alerts > 1 else ""
         said = f"a pasted alert: searched alert '{self.alert}'{resolved} by its name, annotations and labels, as "
         return said + "the webhook does" + more + (f"; {self.alert_note.rstrip('.')}" if self.alert_note else "")
+
+    def _more_alerts(self, others: str | None) -> str:
+        more = self.alerts - 1
+        if others is None:
+            return f"; {more} more in it: POST the payload to /api/alertmanager to have each answered"
+        names = list(self.alert_others[:OTHERS_NAMED])
+        if len(self.alert_others) > OTHERS_NAMED:
+            names.append(f"{len(self.alert_others) - OTHERS_NAMED:,} more")
+        # what to do is said when one of them is firing and no heartbeat: a heartbeat's answer is no use
+        real = any(not n.endswith((ALWAYS_FIRING, RESOLVED)) for n in self.alert_others)
+        return f"; {more:,} more in it, not searched: {', '.join(names)}" + (f"; {others}" if real else "")
 
     def _records_note(self) -> str:
         one = self.log_lines == 1
@@ -376,7 +400,7 @@ def _alert_paste(text: str) -> tuple[str, dict]:
     other text, and an alert that says nothing, as it is, with no fields."""
     if text.lstrip(" \t\n\r")[:1] not in ("{", "["):  # no JSON: not parsed
         return text, {}
-    from recur.retrieval.alerts import alert_note, alert_query, alerts_in, paste_json
+    from recur.retrieval.alerts import alert_note, alert_query, alerts_in, heartbeat, paste_json
 
     data = paste_json(text)  # once: a 1,000,000-character JSON paste parsed twice took 40 ms more
     alerts = alerts_in(data)
@@ -391,8 +415,15 @@ def _alert_paste(text: str) -> tuple[str, dict]:
         "alerts": len(alerts),
         "alert_resolved": first.status != "firing",
         "alert_note": alert_note(first) or "",
+        "alert_others": tuple(_named(a, heartbeat(a)) for a in alerts[1:]),
     }
     return query, said
+
+
+def _named(alert, always: bool) -> str:
+    """An alert as the note names it among a paste's others: 'Name', and whether it always fires or is resolved."""
+    name = alert.labels.get("alertname", "").strip() or "(no alertname)"
+    return f"'{name}'" + (RESOLVED if alert.status != "firing" else ALWAYS_FIRING if always else "")
 
 
 def _source_paste(text: str, data) -> tuple[str, dict]:

@@ -157,7 +157,9 @@ def invalid_message(errors: list) -> str:
     first = errors[0] if errors else {"loc": (), "msg": "invalid request"}
     msg = str(first.get("msg", "invalid value")).removeprefix("Value error, ")
     more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
-    return f"{_field(first.get('loc', ()))}: {msg}{more}"
+    field = _field(first.get("loc", ()))
+    # a message that names its field says it once: "text: text is 1599999 characters; ..." (found in review)
+    return f"{msg}{more}" if msg.startswith(f"{field} ") else f"{field}: {msg}{more}"
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -19,6 +19,7 @@ says of unknown tools.
 """
 
 import logging
+import re
 from collections.abc import Callable
 from typing import Annotated
 
@@ -177,14 +178,11 @@ class _Server(MCPServer):
             await anyio.sleep(0.2)
 
     def tool(self, *args, description: str | None = None, **kwargs):
-        """The SDK's decorator, the description the docstring without its indentation: an assistant
-        was shown every line break followed by eight spaces (found in review)."""
-        import inspect
-
+        """The SDK's decorator, the description the docstring as paragraphs (``described``)."""
         register = super().tool
 
         def decorate(fn):
-            return register(*args, description=description or inspect.cleandoc(fn.__doc__ or ""), **kwargs)(fn)
+            return register(*args, description=description or described(fn.__doc__ or ""), **kwargs)(fn)
 
         return decorate
 
@@ -272,6 +270,28 @@ class _Server(MCPServer):
         if not extra:
             return None
         return f"unknown argument(s): {', '.join(extra)} ({name} takes {', '.join(sorted(known)) or 'none'})"
+
+
+LIST_ITEM = re.compile(r"(?:[-*•]|\d+[.)]) ")  # a line that starts an item of a list, kept on its own line
+
+
+def described(doc: str) -> str:
+    """A docstring as a tool's description: without its indentation (an assistant was shown every line break
+    followed by eight spaces), and the lines the source wraps at ~100 columns joined, which clients show as
+    they are, hard breaks mid-sentence (found in review); a blank line still parts paragraphs, and a list's
+    item still starts a line."""
+    import inspect
+
+    paragraphs = []
+    for block in re.split(r"\n[ \t]*\n", inspect.cleandoc(doc)):
+        lines: list[str] = []
+        for line in block.splitlines():
+            if lines and not LIST_ITEM.match(line.lstrip()):
+                lines[-1] += " " + line.strip()
+            else:
+                lines.append(line.rstrip())
+        paragraphs.append("\n".join(lines))
+    return "\n\n".join(p for p in paragraphs if p)
 
 
 def _shown(name) -> str:
@@ -371,7 +391,7 @@ def _read_tools(server: MCPServer, get_engine: Callable, *, writes: bool = False
 
         def work():
             q = PasteIn(text=text, top=top)  # the API's checks and messages, for a text up to MAX_PASTE
-            answer = get_engine().answer(q.text, top=q.top).to_json()
+            answer = get_engine().answer(q.text, top=q.top, others=OTHER_ALERTS).to_json()
             answer["results"] = paged(answer["results"])
             return answer, render_answer(answer, writes=writes)
 
@@ -599,6 +619,9 @@ def _page(row: dict) -> str:
 # -- short text renderings (the structured content is the real answer) ---------------------------
 
 
+# what a pasted alert list's note tells an assistant to do about the alerts not searched (query.Prepared.said):
+# it cannot "POST the payload to /api/alertmanager", the API's and the terminal's advice (found in review)
+OTHER_ALERTS = "to have one answered, call suggest_patterns with that alert alone (its JSON, or its name and summary)"
 STEPS = 2  # runbook steps in the text of a result (Slack shows as many); the structured content has them all
 
 

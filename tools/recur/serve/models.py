@@ -22,7 +22,7 @@ from pydantic_core import PydanticCustomError
 from recur import config
 
 # an alert's query, note and datasource problem are read in the retrieval layer, where every surface's pasted alert is
-from recur.retrieval.alerts import alert_note, datasource_problem
+from recur.retrieval.alerts import alert_note, datasource_problem, heartbeat
 from recur.retrieval.query import MAX_PASTE_CHARS, MAX_QUERY_CHARS
 from recur.util.utf8 import clean
 
@@ -60,7 +60,8 @@ def _text(value: str, name: str, limit: int = MAX_TEXT) -> str:
         # you see" said it twice, and asked for a description where an id is wanted (found in review)
         raise ValueError("must not be empty" + (": describe what you see" if name in ("text", "query") else ""))
     if len(value) > limit:
-        raise ValueError(f"{name} is {len(value)} characters; the limit is {limit}")
+        # said once (guard.invalid_message leaves off the field it starts with), its counts grouped
+        raise ValueError(f"{name} is {len(value):,} characters; the limit is {limit:,}")
     return value
 
 
@@ -254,29 +255,44 @@ def is_resolved(alert: Alert) -> bool:
 
 def answered(alerts: list[Alert]) -> list[Alert]:
     """The alerts one webhook call answers: at most ``MAX_ALERTS``, firing ones first (they are what
-    the call is for; a resolved one costs no search), in the payload's order. Alertmanager orders a
-    group's alerts by labels, not by status: taking the first ``MAX_ALERTS`` could leave every
-    firing alert of a mostly resolved group out."""
-    firing = [i for i, a in enumerate(alerts) if not is_resolved(a)][:MAX_ALERTS]
+    the call is for; a resolved one costs no search), and of those heartbeats last, in the payload's order.
+    Alertmanager orders a group's alerts by labels, not by status: taking the first ``MAX_ALERTS`` could
+    leave every firing alert of a mostly resolved group out."""
+    firing = [i for i, a in enumerate(alerts) if not is_resolved(a)]
+    firing = sorted(firing, key=lambda i: heartbeat(alerts[i]))[:MAX_ALERTS]
     resolved = [i for i, a in enumerate(alerts) if is_resolved(a)][: MAX_ALERTS - len(firing)]
     return [alerts[i] for i in sorted(firing + resolved)]
 
 
-def alert_entry(alert: Alert, query: str, answer, brief: bool = False) -> dict:
-    """One alert of the webhook answer: resolved alerts carry no results and no verdict. ``brief``:
-    the results are brief (``brief_result``), their patterns' bodies are in the answer's ``patterns``."""
+def set_aside(alerts: list[Alert]) -> list[bool]:
+    """For each alert, whether it is a firing heartbeat (retrieval.alerts.heartbeat: Watchdog, InfoInhibitor,
+    severity "none") beside another firing alert: reported, not searched, as a pasted alert list searches
+    its real alert (found in review: the webhook searched kube-prometheus's Watchdog of a group too, and a
+    relay posted its look-alike matches beside the real alert's). Alone, heartbeats are searched as before."""
+    beats = [not is_resolved(a) and heartbeat(a) for a in alerts]
+    real = any(not is_resolved(a) and not beat for a, beat in zip(alerts, beats))
+    return [beat and real for beat in beats]
+
+
+def alert_entry(alert: Alert, query: str, answer, brief: bool = False, aside: bool = False) -> dict:
+    """One alert of the webhook answer: resolved alerts, and heartbeats ``aside`` (set_aside), carry no
+    results and no verdict. ``brief``: the results are brief (``brief_result``), their patterns' bodies are
+    in the answer's ``patterns``."""
     resolved = is_resolved(alert)
+    unsearched = resolved or aside
     return {
         "alertname": alert.labels.get("alertname"),
         "status": alert.status,
         "resolved": resolved,
+        # fires all the time by design: searched only when nothing else of the group fires
+        "heartbeat": heartbeat(alert),
         "fingerprint": alert.fingerprint,
         "labels": alert.labels,
         "query": query,
         # what was searched of the query (a log by its error lines), as /api/suggest's query_note
-        "query_note": answer.query_note if answer and not resolved else None,
-        "no_known_pattern": None if resolved else (answer.no_known_pattern if answer else True),
-        "results": [] if resolved or answer is None else [brief_result(r) if brief else r for r in answer.results],
+        "query_note": answer.query_note if answer and not unsearched else None,
+        "no_known_pattern": None if unsearched else (answer.no_known_pattern if answer else True),
+        "results": [] if unsearched or answer is None else [brief_result(r) if brief else r for r in answer.results],
         # Grafana's DatasourceNoData / DatasourceError ("no_data", "error"; else null) and what it means
         "datasource_problem": datasource_problem(alert),
         "note": alert_note(alert),

@@ -40,6 +40,9 @@ from recur.serve.guard import CLIENT_GONE, ApiError, ClientGone, disconnected, e
 
 WINDOW = 5 * 60  # seconds: Slack's own bound on a request's age, and how long a signature is remembered
 SHOWN = 3  # patterns in a reply
+# what a pasted alert list's note tells a Slack user to do about the alerts not searched (query.Prepared.said):
+# "POST the payload to /api/alertmanager", the API's and the terminal's advice, is nothing to do in Slack
+OTHER_ALERTS = "to have one answered, /recur that alert alone (its JSON, or its name and summary)"
 ACTIONS = {"recur_useful": True, "recur_not_useful": False}
 MAX_SECTION = 3000  # Slack's limit on a section's text
 MAX_VALUE_QUERY = 1500  # characters of the query kept in a button's value (Slack: 2,000 per value)
@@ -113,6 +116,20 @@ def _unauthorized(message: str) -> ApiError:
 def _esc(text: str) -> str:
     """Slack mrkdwn: &, < and > are control characters."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# What a user typed, shown in mrkdwn: its *, ~ and ` formatted the reply ("*disk* _full_" bold and italic, an
+# unmatched ` turned the rest into code; found in review). mrkdwn has no escape for them (a backslash shows) and
+# what a zero-width space next to one does is not documented: they are shown as look-alikes, which are no marks
+# whatever Slack's parser does (∗ ∼ ˋ). An underscore between two letters or digits (snake_case, an alert's name) formats
+# nothing and stays; any other is ˍ. The record line keeps the real characters: a code block formats nothing.
+_MARKS = re.compile(r"[*~`]|(?<![^\W_])_|_(?![^\W_])")  # _ not between two letters or digits
+_LOOKALIKE = {"*": "\u2217", "~": "\u223c", "`": "\u02cb", "_": "\u02cd"}
+
+
+def _typed(text: str) -> str:
+    """``_esc`` of text the user typed or pasted, its mrkdwn marks as look-alikes that format nothing."""
+    return _MARKS.sub(lambda m: _LOOKALIKE[m.group()], _esc(text))
 
 
 def _cut(text: str, limit: int) -> str:
@@ -221,9 +238,9 @@ def answer_reply(answer: dict, *, site_url: str | None = None, share: bool = Fal
     query, results = answer["query"], answer["results"][:SHOWN]
     # the query is as the user typed it (_command_text unescaped Slack's entities): escaped wherever it is
     # shown, or a typed <!channel> would ping the channel from the notification text or the code block
-    shown = _esc(_cut(query, 300))
+    shown = _typed(_cut(query, 300))
     said = answer.get("query_note")  # a log searched by its error lines: said before the lines it shows
-    said = f"_{_esc(said[0].upper() + said[1:])}._\n" if said else ""
+    said = f"_{_typed(said[0].upper() + said[1:])}._\n" if said else ""  # names a pasted alert, as typed
     if answer["no_known_pattern"]:
         tail = "\nThen draft a pattern (`recur new pattern`), or `recur import` the postmortem once it is written." + (
             "\nClosest patterns, for comparison only:" if results else ""
@@ -436,7 +453,7 @@ def _answer(get_engine: Callable, text: str, share: bool, site_url: str | None, 
 
     try:
         q = PasteIn(text=text, top=SHOWN)  # a long paste condensed, as `recur suggest` does, and said
-        answer = _loaded(get_engine, wait).answer(q.text, top=q.top)
+        answer = _loaded(get_engine, wait).answer(q.text, top=q.top, others=OTHER_ALERTS)
         if observe is not None:
             observe(answer)
         return answer_reply(answer.to_json(), site_url=site_url, share=share)

@@ -17,6 +17,7 @@ from recur.serve.models import (
     answered,
     is_resolved,
     pattern_bodies,
+    set_aside,
 )
 from recur.serve.security import require_read
 
@@ -40,7 +41,8 @@ def alertmanager(
 ):
     """Alertmanager (payload version 4) or Grafana (version 1) webhook: suggestions for each firing alert;
     resolved alerts are reported as resolved, with no suggestions; ``skipped``: alerts past the first 100,
-    not answered; ``truncated_by_alertmanager``: alerts Alertmanager left out (``truncatedAlerts``).
+    not answered; ``truncated_by_alertmanager``: alerts Alertmanager left out (``truncatedAlerts``); a
+    heartbeat (Watchdog, InfoInhibitor, severity none) beside another firing alert: reported, not searched.
 
     The query is the alertname, then the summary and description annotations, then the
     labels that say what is affected, on one line; an annotation of several lines (a log in a
@@ -59,15 +61,17 @@ def alertmanager(
     alerts = answered(body.alerts)
     site_url = getattr(request.app.state, "site_url", None)
     keys = [(alert_query(a), alert_link(a, engine.docs, site_url)) for a in alerts]
+    aside = set_aside(alerts)
+    searched = (k for a, k, x in zip(alerts, keys, aside) if k[0] and not is_resolved(a) and not x)
     by_query = {}
-    for key in dict.fromkeys(k for a, k in zip(alerts, keys) if k[0] and not is_resolved(a)):  # each query once
+    for key in dict.fromkeys(searched):  # each query once
         # the webhooks' share of the model, after any responder waiting until one deadline for the
         # whole call (get_slot), not a new wait for each alert's search (SearchGate)
         with slot(webhook=True):
             by_query[key] = engine.answer(key[0], top=top, link=key[1])
         metrics.observe_answer(by_query[key])
-    out = [alert_entry(a, k[0], by_query.get(k), brief) for a, k in zip(alerts, keys)]
-    firing = [e["no_known_pattern"] for e in out if not e["resolved"]]
+    out = [alert_entry(a, k[0], by_query.get(k), brief, x) for a, k, x in zip(alerts, keys, aside)]
+    firing = [e["no_known_pattern"] for e, x in zip(out, aside) if not e["resolved"] and not x]
     answer = {
         "status": body.status,
         "groupKey": body.groupKey,
