@@ -103,7 +103,16 @@ def box_page(chromium, url: str, mode: str, clock: bool = False):
         page.wait_for_selector(f'.recur-suggest[data-mode="{mode}"]', timeout=15000)
         yield page, errors
     finally:
+        if clock:
+            let_clock_run(page)
         page.close()
+
+
+def let_clock_run(page) -> None:
+    """Let the time flow again after a test that held it: playwright installs a page's clock for its whole
+    browser context, the one Chromium shared by the session, so a clock left paused (hold_clock) stopped every
+    later page's timers: test_site_browser's focus and search tests, run after this file, timed out."""
+    page.clock.resume()
 
 
 def ask(page, text):
@@ -1258,4 +1267,5 @@ def test_a_rate_limited_health_probe_is_asked_again_not_taken_for_a_static_site(
             page.wait_for_selector(".recur-suggest__card", timeout=15000)
             assert [e for e in errors if "Failed to load resource" not in e] == []
         finally:
+            let_clock_run(page)
             page.close()
