@@ -130,3 +130,45 @@ def serve_handler(handler):
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+# WCAG 2's contrast ratio of each element's text colour on the colour behind it, as the page paints them: the
+# backgrounds of the element and its ancestors composited (alpha included: material's colours are translucent)
+# up to the first opaque one, over white; then the text colour over that. Colours as Chromium computes them,
+# rgb()/rgba() or color(srgb ...) (what color-mix() gives).
+_CONTRAST_JS = """els => els.map(el => {
+  const parse = c => {
+    let m = c.match(/^rgba?\\(([^)]*)\\)$/);
+    if (m) { const p = m[1].split(/[\\s,\\/]+/).filter(Boolean).map(Number); return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1]; }
+    m = c.match(/^color\\(srgb ([^)]*)\\)$/);
+    if (m) { const p = m[1].split(/[\\s\\/]+/).filter(Boolean).map(Number);
+             return [p[0] * 255, p[1] * 255, p[2] * 255, p.length > 3 ? p[3] : 1]; }
+    throw new Error("colour not understood: " + c);
+  };
+  const over = (top, bottom) => [0, 1, 2].map(i => top[i] * top[3] + bottom[i] * (1 - top[3])).concat([1]);
+  const layers = [];
+  for (let n = el; n && n.nodeType === 1; n = n.parentElement) {
+    const bg = parse(getComputedStyle(n).backgroundColor);
+    if (bg[3] > 0) layers.push(bg);
+    if (bg[3] === 1) break;
+  }
+  let back = [255, 255, 255, 1];
+  for (let i = layers.length - 1; i >= 0; i--) back = over(layers[i], back);
+  const text = over(parse(getComputedStyle(el).color), back);
+  const lum = c => c.slice(0, 3).map(v => { v /= 255; return v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); })
+    .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const [hi, lo] = [lum(text), lum(back)].sort((a, b) => b - a);
+  return Math.round((hi + 0.05) / (lo + 0.05) * 100) / 100;
+})"""
+
+
+def text_contrast(locator) -> list[float]:
+    """WCAG 2's contrast ratio of the text of each element ``locator`` matches, on what is painted behind it."""
+    return locator.evaluate_all(_CONTRAST_JS)
+
+
+def dark_palette(page) -> None:
+    """Turn the page to mkdocs-material's dark palette ("slate"), as its palette toggle does (a team's
+    mkdocs.yml that offers one), once the colours' transitions (material's links fade over 125 ms) have ended."""
+    page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
+    page.evaluate("() => Promise.all(document.getAnimations().map(a => a.finished.catch(() => null)))")

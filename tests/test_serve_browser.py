@@ -15,9 +15,11 @@ from pathlib import Path
 
 import pytest
 from browser import (  # the chromium fixture comes from conftest.py (one browser per session)
+    dark_palette,
     page_errors,
     serve_dir,
     serve_handler,
+    text_contrast,
 )
 from kbfactory import small_kb
 from serve_util import fake_app, running
@@ -66,7 +68,9 @@ def built(tmp_path_factory):
         page.write_text(f"# {title}\n\nNo space left on device. ENOSPC.\n" if pid == "disk-full" else f"# {title}\n")
     cfg = root / "mkdocs.yml"
     cfg.write_text(
+        # the palette `recur site` sets (recur.site.plugin): material's colours are those of a built site
         f"site_name: Recur test\ntheme:\n  name: material\n  font: false\n  custom_dir: {OVERRIDES}\n"
+        "  palette: {primary: indigo}\n"
         "use_directory_urls: false\n"
         "plugins: [search]\nextra_css: [assets/recur-suggest.css]\n"
         "extra_javascript: [assets/recur-query.js, assets/recur-suggest.js]\n"
@@ -99,7 +103,16 @@ def box_page(chromium, url: str, mode: str, clock: bool = False):
         page.wait_for_selector(f'.recur-suggest[data-mode="{mode}"]', timeout=15000)
         yield page, errors
     finally:
+        if clock:
+            let_clock_run(page)
         page.close()
+
+
+def let_clock_run(page) -> None:
+    """Let the time flow again after a test that held it: playwright installs a page's clock for its whole
+    browser context, the one Chromium shared by the session, so a clock left paused (hold_clock) stopped every
+    later page's timers: test_site_browser's focus and search tests, run after this file, timed out."""
+    page.clock.resume()
 
 
 def ask(page, text):
@@ -182,6 +195,50 @@ def test_a_changed_mind_replaces_the_vote(chromium, server):
     votes = [json.loads(line) for line in fb.read_text().splitlines() if "changed mind" in line]
     assert [v["useful"] for v in votes] == [False, True] and votes[1]["changed"] is True
     assert votes[0]["vote_key"] == votes[1]["vote_key"]
+
+
+def test_each_vote_buttons_name_holds_the_words_it_shows(chromium, server):
+    """Found by axe-core (label-content-name-mismatch, WCAG 2.5.3): "👎 Not this" was named "Not useful: <title>",
+    so one using speech input who said "click Not this" was not understood. Each name holds its visible words and
+    the pattern's title (two cards' buttons told apart by a screen reader)."""
+    base, _ = server
+    with box_page(chromium, base + "/suggest.html", "api") as (page, errors):
+        ask(page, "writes fail: No space left on device")
+        page.wait_for_selector(".recur-suggest__card .recur-vote")
+        for card in page.locator(".recur-suggest__card").all():
+            title = card.locator(".recur-suggest__title").inner_text()
+            for button in card.locator(".recur-vote").all():
+                shown = re.sub(r"[^\w ]", "", button.inner_text()).strip()  # the words, not the 👍/👎
+                name = button.get_attribute("aria-label")
+                assert shown and shown.lower() in name.lower() and title in name, (shown, name)
+        assert page.get_by_role("button", name="Not this").count() == page.locator(".recur-suggest__card").count()
+        assert not errors, errors
+
+
+def test_a_cards_text_is_readable_in_the_light_and_dark_palettes(chromium, built, real_engine, tmp_path):
+    """Found by axe-core over the built site (WCAG AA: 4.5:1 for text this size; the shipped KB, the real model):
+    on a low match's card, in its muted colour, the folded "First steps (low match: ...)" on material's tinted
+    <summary> was 4.45:1 and a "like the symptom" tag 4.48:1 (light palette); its "low match" badge, the body
+    text on --lighter, 3.96:1 in the dark palette. A look-alike's link, in a line of text, was told from it by
+    its colour alone, 1.5:1 from the muted text (WCAG 1.4.1, link-in-text-block): it is underlined."""
+    _, site = built
+    app = create_app(lambda: real_engine, site_dir=site, feedback_path=tmp_path / "fb.jsonl")
+    with running(app) as base, box_page(chromium, base + "/suggest.html", "api") as (page, errors):
+        ask(page, "disk full on /var, no space left on device, pods evicted, ENOSPC")
+        page.wait_for_selector(".recur-suggest__card--low .recur-suggest__unsure", timeout=30000)
+        low = ".recur-suggest__card--low "
+        for palette in ("light", "dark"):
+            if palette == "dark":
+                dark_palette(page)
+            for sel in (low + ".recur-suggest__unsure > summary", low + ".recur-badge--low", low + ".recur-suggest__field",
+                        ".recur-suggest__title", ".recur-suggest__summary", ".recur-vote"):  # fmt: skip
+                ratios = text_contrast(page.locator(sel))
+                assert ratios and min(ratios) >= 4.5, (palette, sel, ratios)
+        lines = page.locator(".recur-suggest__alikes a").evaluate_all(
+            "els => els.map(e => getComputedStyle(e).textDecorationLine)"
+        )
+        assert lines and all("underline" in line for line in lines), lines
+        assert not errors, errors
 
 
 def test_under_token_scope_all_the_box_does_not_use_the_api_and_says_why(chromium, built, tmp_path):
@@ -1210,4 +1267,5 @@ def test_a_rate_limited_health_probe_is_asked_again_not_taken_for_a_static_site(
             page.wait_for_selector(".recur-suggest__card", timeout=15000)
             assert [e for e in errors if "Failed to load resource" not in e] == []
         finally:
+            let_clock_run(page)
             page.close()

@@ -8,7 +8,13 @@ import re
 from pathlib import Path
 
 import pytest
-from browser import page_errors, serve_dir, serve_handler  # the chromium fixture comes from conftest.py
+from browser import (  # the chromium fixture comes from conftest.py
+    dark_palette,
+    page_errors,
+    serve_dir,
+    serve_handler,
+    text_contrast,
+)
 from click.testing import CliRunner
 from site_helpers import recur_site, site_kb
 
@@ -328,6 +334,36 @@ def test_the_board_reads_on_a_phone(chromium, base):
         assert errors == []
     finally:
         pg.close()
+
+
+def test_recurs_own_text_is_readable_in_the_light_and_dark_palettes(page, base):
+    """Found by axe-core over the built site in material's dark palette (WCAG AA: 4.5:1): a board tile's
+    "N overdue" (#c0392b) was 2.95:1 on its background, and Recur's outlined buttons, "Copy all steps" and
+    "Reset progress", in material's primary colour 2.34:1."""
+    url, _ = base
+    for address, sel in (("/board/index.html", ".recur-tile-late"), ("/patterns/capacity/disk-full.html", ".recur-copy-all"),
+                         ("/paths/storage-basics.html", ".recur-reset")):  # fmt: skip
+        for palette in ("light", "dark"):
+            page.goto(url + address)
+            if palette == "dark":
+                dark_palette(page)
+            ratios = text_contrast(page.locator(sel))
+            assert ratios and min(ratios) >= 4.5, (address, palette, sel, ratios)
+    assert page.errors == []
+
+
+def test_links_set_in_a_line_of_text_on_recurs_cards_and_lists_are_underlined(page, base):
+    """Found by axe-core (link-in-text-block, WCAG 1.4.1): a related pattern's link ("Disk full on a host ·
+    capacity · sev2") and the header card's links were told from the text beside them by their colour alone, 2.3:1
+    from it where 3:1 is the least. Underlined, they are seen as links without their colour."""
+    url, _ = base
+    page.goto(url + "/patterns/capacity/disk-full.html")
+    for sel in ("ul.recur-links a", "dl.recur-card dd a"):
+        links = page.locator(sel)
+        assert links.count() > 0, sel
+        lines = links.evaluate_all("els => els.map(e => getComputedStyle(e).textDecorationLine)")
+        assert all("underline" in line for line in lines), (sel, lines)
+    assert page.errors == []
 
 
 def test_problem_board_and_trends(page, base):

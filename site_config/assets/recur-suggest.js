@@ -1163,7 +1163,9 @@
   Box.prototype.votes = function (query, r) {
     var self = this, note = el("span", { class: "recur-suggest__thanks", role: "status" });
     var up = el("button", { type: "button", class: "recur-vote", title: "This pattern fits", "aria-label": "Useful: " + r.title, text: "\uD83D\uDC4D Useful" });
-    var down = el("button", { type: "button", class: "recur-vote", title: "Not this one", "aria-label": "Not useful: " + r.title, text: "\uD83D\uDC4E Not this" });
+    /* Each name starts with the words the button shows (WCAG 2.5.3, label in name): one who says "click Not this"
+       to speech input is understood; "Not useful: ..." did not hold "Not this" (axe's label-content-name-mismatch) */
+    var down = el("button", { type: "button", class: "recur-vote", title: "Not this one", "aria-label": "Not this one: " + r.title, text: "\uD83D\uDC4E Not this" });
     /* The chosen button stays pressed (and disabled); the other stays open: a changed mind is a vote too. */
     function chosen(useful) {
       var on = useful === null ? null : useful ? up : down;
