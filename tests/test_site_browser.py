@@ -366,6 +366,21 @@ def test_links_set_in_a_line_of_text_on_recurs_cards_and_lists_are_underlined(pa
     assert page.errors == []
 
 
+@pytest.mark.parametrize("path", ["/index.html", "/patterns/index.html", "/paths/index.html"])
+def test_links_in_the_text_of_a_page_are_underlined(page, base, path):
+    """axe-core's link-in-text-block (WCAG 1.4.1, level A) on every page: mkdocs-material shows a link in a
+    paragraph, list item or table cell by its colour alone, 2.3:1 from the text around it."""
+    url, _ = base
+    page.goto(url + path)
+    links = page.locator(
+        "article p a:not(.md-button):not(.headerlink), article li a:not(.md-button), article td a:not(.md-button)"
+    )
+    assert links.count() > 0, path
+    lines = links.evaluate_all("els => els.map(e => [e.textContent, getComputedStyle(e).textDecorationLine])")
+    assert all("underline" in line for _, line in lines), [t for t, line in lines if "underline" not in line]
+    assert page.errors == []
+
+
 def test_problem_board_and_trends(page, base):
     url, _ = base
     page.goto(url + "/board/index.html")
