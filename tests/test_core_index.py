@@ -290,7 +290,7 @@ def test_an_update_whose_views_did_not_change_never_loads_the_model(kb_dir, tmp_
     path = kb_dir / "patterns/capacity/disk-full.md"
     path.write_text(path.read_text().replace("look for restarts", "look for evictions"))  # docs only
 
-    def refuse(spec):
+    def refuse(spec, texts=1):
         raise AssertionError("the model was loaded")
 
     monkeypatch.setattr(embed, "load_encoder", refuse)

@@ -19,13 +19,13 @@ TEXTS = [
 
 
 @pytest.fixture
-def precision_encoder(real_encoder, monkeypatch):
-    """A fresh encoder around the session's model (no shared trace), at a chosen precision."""
+def precision_encoder(monkeypatch):
+    """A fresh encoder around the session's PyTorch model (no shared trace), at a chosen precision."""
 
     def make(value):
         monkeypatch.setenv("RECUR_PRECISION", value)
         model = embed.load_torch_encoder(embed.DEFAULT).model
-        return embed.SentenceTransformerEncoder.from_model(model, real_encoder.model_id)
+        return embed.SentenceTransformerEncoder.from_model(model, embed.resolve(embed.DEFAULT).model_id)
 
     return make
 
@@ -214,7 +214,7 @@ def _hub_copy(cache: Path, repo: str, *, modules_only: bool = False) -> None:
     (snapshot.parent.parent / "refs" / "main").write_text(snapshot.name)
 
 
-def test_a_hub_model_under_sentence_transformers_home_is_found_and_loads(tmp_path, monkeypatch, real_encoder):
+def test_a_hub_model_under_sentence_transformers_home_is_found_and_loads(tmp_path, monkeypatch):
     """sentence-transformers reads a hub name from SENTENCE_TRANSFORMERS_HOME when it is set, and a model
     may keep its transformer's config.json in a subfolder (modules.json names it): the check that refuses
     a missing model before the libraries load (recur serve's, and recur index's) found neither there, and
@@ -222,11 +222,12 @@ def test_a_hub_model_under_sentence_transformers_home_is_found_and_loads(tmp_pat
     home = tmp_path / "st-home"
     _hub_copy(home, "acme/mini", modules_only=True)
     monkeypatch.setenv("SENTENCE_TRANSFORMERS_HOME", str(home))
+    bundled = embed.load_torch_encoder(embed.DEFAULT)  # what the hub copy was copied from, on PyTorch as it is
     spec = embed.check_model("acme/mini")
     try:
         enc = embed.load_torch_encoder(spec)
-        assert enc.dim == real_encoder.dim
-        assert float(enc.encode(["disk full"])[0] @ real_encoder.encode(["disk full"])[0]) > 0.999
+        assert enc.dim == bundled.dim
+        assert float(enc.encode(["disk full"])[0] @ bundled.encode(["disk full"])[0]) > 0.999
     finally:
         embed.forget(spec.model_id)
     monkeypatch.delenv("SENTENCE_TRANSFORMERS_HOME")

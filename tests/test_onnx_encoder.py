@@ -117,6 +117,55 @@ def test_the_export_is_cached_by_model_id_and_later_runs_never_import_torch(firs
     assert json.loads(res.stdout)["results"][0]["id"] == "disk-full"
 
 
+BF16_CPUINFO = "processor\t: 0\nflags\t\t: fpu sse4_2 avx2 avx512f avx512bw avx512_bf16\n"
+
+
+def test_a_one_shot_suggest_on_a_bf16_cpu_never_imports_torch(cached_export, tmp_path, monkeypatch):
+    """`auto` kept PyTorch for everything where the CPU multiplies bfloat16 natively (most servers
+    now): a responder's `recur suggest` took 7-18 s there, nearly all of it importing torch, to save
+    milliseconds of one query (1-2.5 s on ONNX Runtime). A new process, told its CPU has bf16 by the
+    file it reads the flags from, indexes a small KB (a few texts) and answers without torch."""
+    from kbfactory import small_kb
+
+    monkeypatch.delenv("RECUR_PRECISION")  # auto: bf16 on this CPU
+    (tmp_path / "cpuinfo").write_text(BF16_CPUINFO)
+    kb, idx = str(small_kb(tmp_path / "kb")), str(tmp_path / "idx")
+    code = (
+        "import sys\nfrom pathlib import Path\nfrom recur.retrieval import embed\nfrom recur.cli.main import cli\n"
+        f"embed.CPUINFO = Path({str(tmp_path / 'cpuinfo')!r})\n"
+        "assert embed.precision() == 'bf16'\n"
+        f"for args in (['index', '--kb', {kb!r}, '--index', {idx!r}],"
+        f" ['suggest', '--kb', {kb!r}, '--index', {idx!r}, '--json', 'disk full on db-1']):\n"
+        "    cli.main(args, standalone_mode=False)\n"
+        "print('TORCH' if 'torch' in sys.modules else 'NO TORCH', file=sys.stderr)\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "tools"))
+    res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    assert res.stderr.strip().endswith("NO TORCH"), res.stderr
+    assert json.loads(res.stdout)["results"][0]["id"] == "disk-full"
+
+
+def test_on_a_bf16_cpu_pytorch_runs_where_it_pays_for_its_import(cached_export, tmp_path, monkeypatch):
+    """bf16 PyTorch encodes a large batch a little faster than ONNX Runtime: a first encode of
+    BULK_TEXTS texts or more (a cold index of a large KB) runs there, and so does everything after
+    it in that process (torch is loaded), and everything when RECUR_PRECISION=bf16 is asked for."""
+    monkeypatch.delenv("RECUR_PRECISION")
+    (tmp_path / "cpuinfo").write_text(BF16_CPUINFO)
+    monkeypatch.setattr(embed, "CPUINFO", tmp_path / "cpuinfo")
+    assert isinstance(embed.load_encoder(embed.DEFAULT, texts=embed.BULK_TEXTS - 1), onnx_encoder.OnnxEncoder)
+    embed._CACHE.clear()
+    lazy = embed.LazyEncoder(embed.resolve(embed.DEFAULT))
+    lazy.expect(embed.BULK_TEXTS)  # what index.build says before encoding a batch at a time
+    assert lazy.precision == "bf16" and isinstance(embed._CACHE[lazy.model_id], embed.SentenceTransformerEncoder)
+    embed._CACHE.clear()  # torch holds the model now: a query there costs nothing more to load
+    assert isinstance(embed.load_encoder(embed.DEFAULT), embed.SentenceTransformerEncoder)
+    embed._CACHE.clear()
+    embed._TORCH.clear()
+    monkeypatch.setenv("RECUR_PRECISION", "bf16")
+    assert isinstance(embed.load_encoder(embed.DEFAULT), embed.SentenceTransformerEncoder)
+
+
 BROWSER_EXPORT = (
     "import json, sys\nfrom pathlib import Path\nfrom recur.retrieval import embed\n"
     "from recur.site.bundle import export_model\n"

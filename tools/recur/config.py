@@ -42,7 +42,11 @@ SETTINGS: dict[str, Setting] = {
     "tuned": Setting("RECUR_TUNED", None, "where to look first for the KB's tuned model"),
     "feedback": Setting("RECUR_FEEDBACK", str(STATE_DIR / "feedback.jsonl"), "the feedback log (👍/👎)"),
     "precision": Setting("RECUR_PRECISION", "auto", "encoder precision: auto | fp32 | bf16"),
-    "encoder": Setting("RECUR_ENCODER", "auto", "what runs the model: auto (ONNX Runtime where fp32) | onnx | torch"),
+    "encoder": Setting(
+        "RECUR_ENCODER",
+        "auto",
+        "what runs the model: auto (ONNX Runtime; PyTorch where bf16 pays for its import) | onnx | torch",
+    ),
     "cache": Setting("RECUR_CACHE", None, "folder for caches (model ids, ONNX exports); default ~/.cache/recur"),
     "site": Setting("RECUR_SITE", "site", "folder recur site builds into and recur serve serves"),
     "site_src": Setting("RECUR_SITE_SRC", None, "where the mkdocs hook writes the generated Markdown"),

@@ -179,6 +179,10 @@ class Encoder:
     def encode(self, texts: list[str], batch_size: int = 64, progress: bool = False) -> np.ndarray:
         raise NotImplementedError
 
+    def expect(self, texts: int) -> None:
+        """Told that ``texts`` texts are about to be encoded, maybe over several calls (a server's first
+        build encodes a batch at a time): a lazy encoder not loaded yet chooses what runs the model by it."""
+
 
 class FakeEncoder(Encoder):
     """Deterministic bag-of-words hashing into a small space. Similar words give similar
@@ -433,19 +437,28 @@ def precision() -> str:
     query in about two thirds of the time; vectors stay within 1e-4 cosine of fp32 and the
     rankings of both eval sets are unchanged (bench/serve.py, docs/architecture.md). Where bf16 is
     emulated it would be slower, hence auto."""
-    value = str(config.get("precision")).strip().lower() or "auto"
-    if value not in PRECISIONS:
-        raise RecurError(f"RECUR_PRECISION={value!r}: expected one of {', '.join(PRECISIONS)}")
+    value = _precision_setting()
     if value != "auto":
         return value
     return "bf16" if _native_bf16() else "fp32"
+
+
+def _precision_setting() -> str:
+    """RECUR_PRECISION as set: auto, fp32 or bf16."""
+    value = str(config.get("precision")).strip().lower() or "auto"
+    if value not in PRECISIONS:
+        raise RecurError(f"RECUR_PRECISION={value!r}: expected one of {', '.join(PRECISIONS)}")
+    return value
+
+
+CPUINFO = Path("/proc/cpuinfo")  # a module attribute so a test can show the choice a bf16 CPU makes
 
 
 def _native_bf16() -> bool:
     """Whether the CPU multiplies bfloat16 natively, from /proc/cpuinfo's flags (the ones torch's
     own check reads), so that choosing the encoder does not import torch; elsewhere, torch's check."""
     try:
-        flags = set(Path("/proc/cpuinfo").read_text(errors="replace").split())
+        flags = set(CPUINFO.read_text(errors="replace").split())
     except OSError:
         import torch
 
@@ -482,14 +495,35 @@ def check_model(spec: str | None) -> ModelSpec:
     return ms
 
 
-def load_encoder(spec: str | ModelSpec | None) -> Encoder:
+# Where the CPU multiplies bfloat16 natively, PyTorch under bf16 autocast encodes a large batch of view
+# texts a little faster than ONNX Runtime in fp32 (on a 2-core AVX512-BF16 EPYC, 2,338 texts: 5.8
+# against 6.6 ms a text, 9.1 against 10.6 on a busier run), a single query eagerly no faster (10-18
+# against 5 ms), and importing it costs 4.5-11 s: it pays back from about 5,000 texts (a cold index of
+# 1,000 patterns and 1,000 incidents is 7,203; the shipped KB 901; a query 1).
+BULK_TEXTS = 5000
+
+
+def load_encoder(spec: str | ModelSpec | None, texts: int = 1) -> Encoder:
     """Load (once per process) the encoder for a model spec: the model's ONNX export run by ONNX
-    Runtime where the model runs in fp32 (``onnx_encoder``: same vectors, no torch import, 1.5x
-    the speed), exported on first use; else, or when it cannot be exported, PyTorch."""
+    Runtime (``onnx_encoder``: same vectors as fp32 PyTorch, no torch import), exported on first use;
+    PyTorch where it cannot be exported, or where it pays for its import (``_torch_pays``: ``texts``
+    is how many texts the first encode is given, a query 1)."""
     ms = spec if isinstance(spec, ModelSpec) else resolve(spec)
     if ms.model_id not in _CACHE:
-        _CACHE[ms.model_id] = FakeEncoder(ms.fake_dim) if ms.path is None else _load_real(ms)
+        _CACHE[ms.model_id] = FakeEncoder(ms.fake_dim) if ms.path is None else _load_real(ms, texts)
     return _CACHE[ms.model_id]
+
+
+def _torch_pays(ms: ModelSpec, texts: int) -> bool:
+    """RECUR_ENCODER=auto's choice of PyTorch: only where it runs in bf16 (ONNX Runtime runs the export
+    in fp32), and then when RECUR_PRECISION asks for bf16 by name, when this process has the model on
+    PyTorch already (its import is paid: a `recur tune`, a cold `recur suggest` that just built its
+    index), or for ``BULK_TEXTS`` texts or more. A one-shot query (`recur suggest`, `incident new`,
+    `import`, `mcp`, a server's start) took 7-18 s on a bf16 CPU, most of it importing torch, against
+    1-2.5 s on ONNX Runtime."""
+    if precision() != "bf16":
+        return False
+    return _precision_setting() == "bf16" or ms.model_id in _TORCH or texts >= BULK_TEXTS
 
 
 def forget(model_id: str) -> None:
@@ -510,9 +544,9 @@ def load_torch_encoder(spec: str | ModelSpec | None) -> SentenceTransformerEncod
     return _TORCH[ms.model_id]
 
 
-def _load_real(ms: ModelSpec) -> Encoder:
+def _load_real(ms: ModelSpec, texts: int) -> Encoder:
     kind = encoder_kind()
-    if kind == "torch" or (kind == "auto" and precision() == "bf16"):
+    if kind == "torch" or (kind == "auto" and _torch_pays(ms, texts)):
         return load_torch_encoder(ms)
     offline_env()
     try:
@@ -541,11 +575,17 @@ def _load_real(ms: ModelSpec) -> Encoder:
 class LazyEncoder(Encoder):
     """The encoder of ``spec``, loaded (``load_encoder``) the first time a vector, the dimension or
     the precision is asked for. ``recur index`` hands one to ``index.build``: an update whose views
-    did not change then never imports torch (the import alone is most of a cold run's time)."""
+    did not change then never imports torch (the import alone is most of a cold run's time), and
+    one that re-embeds a few views runs on ONNX Runtime, a cold build of many on bf16 PyTorch where
+    that is faster (``expect``, ``_torch_pays``)."""
 
     def __init__(self, spec: ModelSpec):
         self.spec = spec
         self.model_id = spec.model_id
+        self.texts = 1  # the most texts announced so far (expect, encode)
+
+    def expect(self, texts: int) -> None:
+        self.texts = max(self.texts, texts)
 
     @property
     def loaded(self) -> bool:
@@ -553,11 +593,12 @@ class LazyEncoder(Encoder):
 
     @property
     def dim(self) -> int:
-        return load_encoder(self.spec).dim
+        return load_encoder(self.spec, self.texts).dim
 
     @property
     def precision(self) -> str:
-        return getattr(load_encoder(self.spec), "precision", "fp32")
+        return getattr(load_encoder(self.spec, self.texts), "precision", "fp32")
 
     def encode(self, texts, batch_size=64, progress=False):
-        return load_encoder(self.spec).encode(texts, batch_size=batch_size, progress=progress)
+        self.expect(len(texts))
+        return load_encoder(self.spec, self.texts).encode(texts, batch_size=batch_size, progress=progress)

@@ -357,6 +357,7 @@ def _embed_distinct(texts: list[str], encoder, progress) -> np.ndarray:
     """``texts``' vectors, encoding each distinct text once: titles, summaries and symptoms repeat
     across views and patterns (a quarter of the views of a synthetic 1,000-pattern KB)."""
     distinct = list(dict.fromkeys(texts))
+    encoder.expect(len(distinct))  # all of them, though a server's first build encodes a batch at a time
     if callable(progress):  # a server's first build: told how far it is (its /healthz says so), no bar
         vecs = _encode_telling(distinct, encoder, progress)
     else:

@@ -3,10 +3,11 @@
 Loading torch is most of a small run's time (``import sentence_transformers`` is 5-11 s, a query
 is milliseconds), and on a CPU without bfloat16 units ONNX Runtime encodes a batch of short texts
 about 1.5 times as fast as eager PyTorch (docs/architecture.md, "Index speed"). So the first time a
-model is used where it runs in fp32, its transformer, mean pooling and normalisation are exported
-once, in fp32, to a cache folder named by the model id (``RECUR_CACHE``/onnx); from then on
-``recur index``, ``recur suggest`` and ``recur serve`` run that graph with the model's own
-tokenizer (the ``tokenizers`` library, which sentence-transformers itself runs underneath).
+model is used on ONNX Runtime (``embed._torch_pays`` says where PyTorch runs it instead), its
+transformer, mean pooling and normalisation are exported once, in fp32, to a cache folder named
+by the model id (``RECUR_CACHE``/onnx); from then on ``recur index``, ``recur suggest`` and
+``recur serve`` run that graph with the model's own tokenizer (the ``tokenizers`` library, which
+sentence-transformers itself runs underneath).
 
 The vectors are the same: before an export is used, its vectors must match the PyTorch model's to
 ``MAX_DIFF`` on probe texts of every shape (empty, short, cut at the model's token limit, several

@@ -337,9 +337,9 @@ def _measure_current(run: Run) -> tuple:
         and (index_mod.read_manifest(run.index_dir) or {}).get("model") == current.model_id
         and index_mod.is_fresh(run.index_dir, run.kb.root)
     )
-    before = measure(
-        fold_kb, run.index_dir if reuse else run.work / "index-before", embed.load_encoder(current), data.cases
-    )
+    # training runs PyTorch anyway: its import is paid, so the measurement runs there too (bf16 where native)
+    encoder = embed.load_encoder(current, texts=embed.BULK_TEXTS)
+    before = measure(fold_kb, run.index_dir if reuse else run.work / "index-before", encoder, data.cases)
     log(
         f"  before: recall@3 {before.hybrid['recall@3']:.3f} · MRR {before.hybrid['mrr']:.3f} "
         f"(dense-only recall@3 {before.dense['recall@3']:.3f})"
