@@ -102,12 +102,17 @@ def test_the_export_is_cached_by_model_id_and_later_runs_never_import_torch(firs
     info = json.loads((first_export / "info.json").read_text())
     assert info["model_id"] == spec.model_id and info["max_diff"] < 1e-5
     # a new process, the export in its cache: index a KB and ask it, then say whether torch was ever imported
-    kb = str(small_kb(tmp_path / "kb"))
+    _index_and_ask_without_torch(str(small_kb(tmp_path / "kb")), str(tmp_path / "idx"))
+
+
+def _index_and_ask_without_torch(kb: str, idx: str, prelude: str = "") -> None:
+    """In a new process (after ``prelude``), `recur index` then `recur suggest` a small KB: the answer is
+    disk-full, and torch was never imported."""
     code = (
-        "import sys\nfrom recur.cli.main import cli\n"
-        f"for args in (['index', '--kb', {kb!r}, '--index', {str(tmp_path / 'idx')!r}],"
-        f" ['suggest', '--kb', {kb!r}, '--index', {str(tmp_path / 'idx')!r}, '--json', 'disk full on db-1']):\n"
-        "    try:\n        cli.main(args, standalone_mode=False)\n    except SystemExit:\n        pass\n"
+        f"import sys\nfrom pathlib import Path\nfrom recur.retrieval import embed\nfrom recur.cli.main import cli\n{prelude}"
+        f"for args in (['index', '--kb', {kb!r}, '--index', {idx!r}],"
+        f" ['suggest', '--kb', {kb!r}, '--index', {idx!r}, '--json', 'disk full on db-1']):\n"
+        "    cli.main(args, standalone_mode=False)\n"
         "print('TORCH' if 'torch' in sys.modules else 'NO TORCH', file=sys.stderr)\n"
     )
     env = dict(os.environ, PYTHONPATH=str(ROOT / "tools"))
@@ -129,21 +134,8 @@ def test_a_one_shot_suggest_on_a_bf16_cpu_never_imports_torch(cached_export, tmp
 
     monkeypatch.delenv("RECUR_PRECISION")  # auto: bf16 on this CPU
     (tmp_path / "cpuinfo").write_text(BF16_CPUINFO)
-    kb, idx = str(small_kb(tmp_path / "kb")), str(tmp_path / "idx")
-    code = (
-        "import sys\nfrom pathlib import Path\nfrom recur.retrieval import embed\nfrom recur.cli.main import cli\n"
-        f"embed.CPUINFO = Path({str(tmp_path / 'cpuinfo')!r})\n"
-        "assert embed.precision() == 'bf16'\n"
-        f"for args in (['index', '--kb', {kb!r}, '--index', {idx!r}],"
-        f" ['suggest', '--kb', {kb!r}, '--index', {idx!r}, '--json', 'disk full on db-1']):\n"
-        "    cli.main(args, standalone_mode=False)\n"
-        "print('TORCH' if 'torch' in sys.modules else 'NO TORCH', file=sys.stderr)\n"
-    )
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "tools"))
-    res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
-    assert res.returncode == 0, res.stderr
-    assert res.stderr.strip().endswith("NO TORCH"), res.stderr
-    assert json.loads(res.stdout)["results"][0]["id"] == "disk-full"
+    prelude = f"embed.CPUINFO = Path({str(tmp_path / 'cpuinfo')!r})\nassert embed.precision() == 'bf16'\n"
+    _index_and_ask_without_torch(str(small_kb(tmp_path / "kb")), str(tmp_path / "idx"), prelude)
 
 
 def test_on_a_bf16_cpu_pytorch_runs_where_it_pays_for_its_import(cached_export, tmp_path, monkeypatch):
