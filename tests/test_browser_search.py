@@ -29,6 +29,8 @@ from test_query_logs import (
     GO_CRASH,
     GO_DEADLOCK,
     GO_FATAL,
+    GO_RUNTIME_FATAL,
+    GO_TEST_CRASH,
     INFO_JSON,
     INFO_LOGFMT,
     LOGFMT_LINES,
@@ -36,6 +38,7 @@ from test_query_logs import (
     NOT_INFO_RECORDS,
     NOT_PANICS,
     NOT_RECORDS,
+    NOT_TEST_CRASHES,
     NOT_TRACEBACKS,
     TRACEBACK_TEXT,
     ZAP_LINE,
@@ -1000,10 +1003,11 @@ def test_the_pages_query_reads_a_go_crash_by_its_panic_lines_as_query_py(tmp_pat
     """assets/recur-query.js reads a Go crash pasted alone by its panic, fatal error and runtime lines as
     recur.retrieval.query does, and searches as they are (or as a log) the texts that are not one alone."""
     texts = [GO_CRASH, GO_FATAL, GO_DEADLOCK, *NOT_PANICS, "x\n" + GO_CRASH.replace("\n", "\r\n")]
+    texts += [GO_TEST_CRASH, GO_RUNTIME_FATAL, GO_TEST_CRASH.replace("\n", " \r\n"), *NOT_TEST_CRASHES]
     js = js_prepared(tmp_path, texts)
     for text, j in zip(texts, js):
         assert j == as_py(text), text[:200]
-    assert [j[6] for j in js] == ["panic"] * 3 + ["error", "", "", "", "", "panic"]
+    assert [j[6] for j in js] == ["panic"] * 3 + ["error", "", "", "", "", "panic"] + ["panic"] * 3 + [""] * 3
 
 
 @pytest.mark.skipif(NODE is None, reason="node is not installed")

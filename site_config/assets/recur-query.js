@@ -77,6 +77,8 @@
   /* query.py's GO_PANIC, GO_SAID, GO_RECOVERED, GO_DUMP: a Go crash (goPanic) */
   var GO_PANIC = /^(?:panic|fatal error): /, GO_SAID = /^(?:panic|fatal error|runtime): /;
   var GO_RECOVERED = / \[recovered[^\]\n]*\]$/;
+  /* query.py's GO_TEST: what `go test` writes around a crash, left out of it */
+  var GO_TEST = /^(?:=== (?:RUN|PAUSE|CONT|NAME) +[^ \t]+|--- FAIL: [^ \t]+ \(\d+(?:\.\d+)?s\)|FAIL(?:[ \t]+[^ \t]+[ \t]+(?:\d+(?:\.\d+)?s|\[[^\]\n]*\]))?)$/;
   var GO_DUMP = /^(?:\[signal |goroutine \d+ |[^ \t(]+\([^\n]*\)$|created by |runtime stack:$|\.\.\.additional frames elided\.\.\.$|exit status \d+$)/;
   var DOTNET_CATEGORY = /^[\w.]+\[\d+\]$/;
   var NOT_MESSAGE = /^[ \t]*(?:File "|--- End of )/;
@@ -136,7 +138,8 @@
 
   /* query._go_panic: a Go crash pasted alone, by its panic, fatal error and runtime lines */
   function goPanic(lines) {
-    if (!lines.slice(0, PREAMBLE_LINES + 1).some(function (x) { return GO_PANIC.test(x.replace(/^[ \t\r\f\v]+/, "")); })) return null;
+    if (!goCrashAhead(lines)) return null;
+    lines = lines.filter(function (x) { return WS.indexOf(x[0]) >= 0 || !GO_TEST.test(x.replace(/[ \t\r\f\v]+$/, "")); });
     var before = beforeLog(lines);
     while (before.length && GO_SAID.test(before[before.length - 1])) before.pop();
     var rest = lines.slice(before.length), kept = [], panic = false, dump = false;
@@ -149,6 +152,16 @@
     }
     if (!(panic && dump)) return null;
     return logOf(before, distinct(kept), rest.length, "panic", 0);
+  }
+
+  /* query._go_crash_ahead: a panic or fatal error after at most PREAMBLE_LINES lines, bar runtime and `go test` lines */
+  function goCrashAhead(lines) {
+    for (var i = 0, others = 0; i < lines.length; i++) {
+      var said = lines[i].replace(/^[ \t\r\f\v]+/, "");
+      if (GO_PANIC.test(said)) return true;
+      if (!(GO_SAID.test(said) || GO_TEST.test(said.replace(/[ \t\r\f\v]+$/, ""))) && ++others > PREAMBLE_LINES) return false;
+    }
+    return false;
   }
 
   /* query._few_records: a few JSON or logfmt records, each with a level and a message field, by their messages */
