@@ -29,6 +29,8 @@ from test_query_logs import (
     GO_CRASH,
     GO_DEADLOCK,
     GO_FATAL,
+    GO_RUNTIME_FATAL,
+    GO_TEST_CRASH,
     INFO_JSON,
     INFO_LOGFMT,
     LOGFMT_LINES,
@@ -36,6 +38,7 @@ from test_query_logs import (
     NOT_INFO_RECORDS,
     NOT_PANICS,
     NOT_RECORDS,
+    NOT_TEST_CRASHES,
     NOT_TRACEBACKS,
     TRACEBACK_TEXT,
     ZAP_LINE,
@@ -886,6 +889,23 @@ def test_a_long_pasted_log_is_said_to_be_read_in_part(page, static_site):
 
 
 @pytest.mark.browser
+def test_a_pasted_alert_lists_other_alert_is_named_with_advice_the_box_user_can_follow(page, static_site):
+    """Found in review: ranking in the browser, the box said of a pasted list's other alerts "1 more in it: POST
+    the payload to /api/alertmanager to have each answered", nothing its user can do: it names them and says to
+    paste one alone (as test_serve_browser's, asking the API)."""
+    from test_serve_browser import ALERT_LIST, BOX_OTHERS
+
+    url, *_ = static_site
+    page.goto(url + "/suggest.html")
+    page.wait_for_selector("div.recur-suggest[data-mode=browser]")
+    assert _ask(page, ALERT_LIST)
+    status = page.locator(".recur-suggest__status").inner_text()
+    assert "searched alert 'DiskFull'" in status and BOX_OTHERS in status, status
+    assert "/api/alertmanager" not in status, status
+    assert page.errors == []
+
+
+@pytest.mark.browser
 def test_only_the_newest_question_is_answered(page, static_site):
     """Ctrl+Enter sends while an answer is on its way (the button is disabled, the keys are not): a long
     log, then, while the model was still loading, a short question. The log's answer (two encodes: the
@@ -1000,10 +1020,11 @@ def test_the_pages_query_reads_a_go_crash_by_its_panic_lines_as_query_py(tmp_pat
     """assets/recur-query.js reads a Go crash pasted alone by its panic, fatal error and runtime lines as
     recur.retrieval.query does, and searches as they are (or as a log) the texts that are not one alone."""
     texts = [GO_CRASH, GO_FATAL, GO_DEADLOCK, *NOT_PANICS, "x\n" + GO_CRASH.replace("\n", "\r\n")]
+    texts += [GO_TEST_CRASH, GO_RUNTIME_FATAL, GO_TEST_CRASH.replace("\n", " \r\n"), *NOT_TEST_CRASHES]
     js = js_prepared(tmp_path, texts)
     for text, j in zip(texts, js):
         assert j == as_py(text), text[:200]
-    assert [j[6] for j in js] == ["panic"] * 3 + ["error", "", "", "", "", "panic"]
+    assert [j[6] for j in js] == ["panic"] * 3 + ["error", "", "", "", "", "panic"] + ["panic"] * 3 + [""] * 3
 
 
 @pytest.mark.skipif(NODE is None, reason="node is not installed")
@@ -1115,6 +1136,37 @@ def test_the_pages_query_reads_a_pasted_alert_as_query_py(tmp_path):
     assert js[0][0].startswith("DiskFullAlert. Filesystem on /var is full. Ab x, mountpoint /var, zz \u00e9"), js[0][0]
     assert js[5][6] == "error" and js[5][0].startswith("ExportJobFailed\n")  # a log in its description: its error line
     assert [j[0].split(".")[0].strip() for j in js[9:12]] == ["DiskFullAlert", "DEADMANSSWITCH", "Watchdog"]
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_pages_query_names_a_pasted_lists_other_alerts_with_a_surfaces_advice_as_query_py(tmp_path):
+    """RecurQuery.note(p, others) says what Prepared.said(others) says: the other alerts named (a heartbeat as
+    always firing, a resolved one as resolved, past five counted) and ``others`` said when one of them fires.
+    The box passes its own advice: it said "POST the payload to /api/alertmanager", which its user cannot."""
+    from recur.retrieval.query import prepare
+
+    many = [{"labels": {"alertname": f"A{i}"}} for i in range(8)]
+    texts = [
+        *alert_pastes(),
+        json.dumps(many),
+        json.dumps([ALERT, {"labels": {"alertname": " X ", "severity": "none"}}]),
+    ]
+    others = "to have one answered, paste that alert alone"
+    shutil.copyfile(QUERY_JS, tmp_path / "recur-query.mjs")
+    (tmp_path / "texts.json").write_text(json.dumps(texts))
+    (tmp_path / "notes.mjs").write_text(
+        'import "./recur-query.mjs";\nimport fs from "node:fs";\nconst q = globalThis.RecurQuery;\n'
+        'const out = JSON.parse(fs.readFileSync("texts.json")).map((t) => { const p = q.prepare(t); '
+        f"return [q.note(p), q.note(p, {json.dumps(others)})]; }});\n"
+        "process.stdout.write(JSON.stringify(out));\n"
+    )
+    run = subprocess.run([NODE, "notes.mjs"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    js = json.loads(run.stdout)
+    assert js == [[prepare(t).note or "", prepare(t).said(others) or ""] for t in texts]
+    assert "7 more in it, not searched: 'A1', 'A2', 'A3', 'A4', 'A5', 2 more; " + others in js[-2][1], js[-2]
+    assert js[-1][1].endswith("1 more in it, not searched: 'X' (always firing)"), js[-1]  # a heartbeat: no advice
+    assert sum(others in j[1] and "/api/alertmanager" in j[0] for j in js) == 2  # the Grafana payload, the eight
 
 
 def source_alert_pastes() -> list[str]:

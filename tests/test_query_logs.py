@@ -789,6 +789,43 @@ NOT_PANICS = [
     "runtime: the scheduler is slow\ngoroutine 1 [running]:\nmain.main()\n",
 ]
 
+# a Go crash as pasted with what surrounds it (our own): `go test`'s lines around a panic in a test, and a fatal
+# error under the runtime's four reasons and a responder's words (more than PREAMBLE_LINES lines down)
+GO_TEST_CRASH = (
+    "=== RUN   TestFlushOnClose\n--- FAIL: TestFlushOnClose (0.00s)\n"
+    "panic: runtime error: invalid memory address or nil pointer dereference [recovered]\n"
+    "\tpanic: runtime error: invalid memory address or nil pointer dereference\n"
+    "[signal SIGSEGV: segmentation violation code=0x1 addr=0x18 pc=0x5a1b2c]\n\n"
+    "goroutine 7 [running]:\ntesting.tRunner.func1.2({0x5c2e40, 0x7a1f30})\n"
+    "\t/usr/local/go/src/testing/testing.go:1545 +0x238\n"
+    "github.com/acme/spool.(*Writer).Flush(0x0)\n\t/src/spool/writer.go:42 +0x1c\n"
+    "exit status 2\nFAIL\tgithub.com/acme/spool\t0.012s\nFAIL\n"
+)
+GO_RUNTIME_FATAL = (
+    "the batch host died overnight, again:\n"
+    "runtime: program exceeds 10000-thread limit\nruntime: sched: threads=10001 idle=0\n"
+    "runtime: note: set GODEBUG=schedtrace to see more\nruntime: note: raise debug.SetMaxThreads\n"
+    "fatal error: thread exhaustion\n\ngoroutine 1 [running]:\nmain.main()\n\t/src/cmd/batch/main.go:19 +0x1d\n"
+)
+# `go test`'s lines are left out of a crash only: a test's own output line, or four lines of words, make none
+NOT_TEST_CRASHES = [
+    GO_TEST_CRASH.replace("exit status 2\n", "exit status 2\nflushed 3 records\n"),
+    "a\nb\nc\nd\n" + GO_RUNTIME_FATAL.split("\n", 1)[1],
+    "=== RUN   TestA\n--- FAIL: TestA (0.01s)\n    a_test.go:9: got 2, want 3\nFAIL\tgithub.com/acme/a\t0.011s\nFAIL\n",
+]
+
+
+def test_a_go_crash_is_read_with_go_tests_lines_and_the_runtimes_reasons_around_it():
+    """Found in review: a panic pasted with `go test`'s lines around it (=== RUN, --- FAIL, FAIL <package> <time>)
+    was searched whole, dump and all; so was a fatal error more than four lines down, under the runtime's reasons."""
+    p = prepare(GO_TEST_CRASH)
+    assert p.text == "panic: runtime error: invalid memory address or nil pointer dereference"
+    assert (p.log_lines, p.log_kept, p.log_level, p.log_before) == (9, 1, "panic", 0)
+    p = prepare(GO_RUNTIME_FATAL)
+    assert p.text.splitlines() == GO_RUNTIME_FATAL.splitlines()[:6]
+    assert p.note == "searched the Go crash by its panic lines, not its goroutine dump, and the 1 line before it"
+    assert [prepare(text).text == text for text in NOT_TEST_CRASHES] == [True, True, True]
+
 
 def test_a_go_crash_pasted_alone_is_searched_by_its_panic_lines(run):
     """A Go panic that is no log was searched whole, its goroutine headers, frames, file:line and

@@ -317,6 +317,34 @@ def test_a_long_stack_trace_is_asked_with_its_root_cause(chromium, server):
     assert vote["query"] == prepare(trace.strip()).text and ROOT_CAUSE in vote["query"]
 
 
+# a pasted alert list (our own): the box searches its first firing alert and names the other
+ALERT_LIST = json.dumps(
+    [
+        {"labels": {"alertname": "DiskFull", "service": "db"}, "annotations": {"summary": "No space left on device"}},
+        {"labels": {"alertname": "KubePodCrashLooping"}, "annotations": {"summary": "restarts"}},
+    ]
+)
+BOX_OTHERS = "1 more in it, not searched: 'KubePodCrashLooping'; to have one answered, paste that alert alone"
+
+
+def test_a_pasted_alert_lists_other_alert_is_named_with_advice_the_box_user_can_follow(chromium, server):
+    """Found in review: the box (asking the API) said of a pasted list's other alerts "1 more in it: POST the
+    payload to /api/alertmanager to have each answered", nothing its user can do; it names them and says to
+    paste one alone. A plain /api/suggest caller keeps the API's wording."""
+    import httpx
+
+    base, _ = server
+    with box_page(chromium, base + "/", "api") as (page, errors):
+        ask(page, ALERT_LIST)
+        page.wait_for_selector(".recur-suggest__card", timeout=15000)
+        status = page.inner_text(".recur-suggest__status")
+        assert "searched alert 'DiskFull'" in status and BOX_OTHERS in status, status
+        assert "/api/alertmanager" not in status, status
+        assert not errors, errors
+    api = httpx.post(base + "/api/suggest", json={"text": ALERT_LIST, "top": 3}).json()
+    assert "1 more in it: POST the payload to /api/alertmanager to have each answered" in api["query_note"]
+
+
 def test_a_paste_of_wide_characters_is_cut_to_the_body_limit(chromium, server):
     """20,000 characters of CJK or emoji are 60-80 KB of JSON, over the API's 64 KiB: the box showed
     the 413 ("the request body is ... bytes") instead of suggestions. It now cuts to what fits, with

@@ -77,6 +77,8 @@
   /* query.py's GO_PANIC, GO_SAID, GO_RECOVERED, GO_DUMP: a Go crash (goPanic) */
   var GO_PANIC = /^(?:panic|fatal error): /, GO_SAID = /^(?:panic|fatal error|runtime): /;
   var GO_RECOVERED = / \[recovered[^\]\n]*\]$/;
+  /* query.py's GO_TEST: what `go test` writes around a crash, left out of it */
+  var GO_TEST = /^(?:=== (?:RUN|PAUSE|CONT|NAME) +[^ \t]+|--- FAIL: [^ \t]+ \(\d+(?:\.\d+)?s\)|FAIL(?:[ \t]+[^ \t]+[ \t]+(?:\d+(?:\.\d+)?s|\[[^\]\n]*\]))?)$/;
   var GO_DUMP = /^(?:\[signal |goroutine \d+ |[^ \t(]+\([^\n]*\)$|created by |runtime stack:$|\.\.\.additional frames elided\.\.\.$|exit status \d+$)/;
   var DOTNET_CATEGORY = /^[\w.]+\[\d+\]$/;
   var NOT_MESSAGE = /^[ \t]*(?:File "|--- End of )/;
@@ -136,7 +138,8 @@
 
   /* query._go_panic: a Go crash pasted alone, by its panic, fatal error and runtime lines */
   function goPanic(lines) {
-    if (!lines.slice(0, PREAMBLE_LINES + 1).some(function (x) { return GO_PANIC.test(x.replace(/^[ \t\r\f\v]+/, "")); })) return null;
+    if (!goCrashAhead(lines)) return null;
+    lines = lines.filter(function (x) { return WS.indexOf(x[0]) >= 0 || !GO_TEST.test(x.replace(/[ \t\r\f\v]+$/, "")); });
     var before = beforeLog(lines);
     while (before.length && GO_SAID.test(before[before.length - 1])) before.pop();
     var rest = lines.slice(before.length), kept = [], panic = false, dump = false;
@@ -149,6 +152,16 @@
     }
     if (!(panic && dump)) return null;
     return logOf(before, distinct(kept), rest.length, "panic", 0);
+  }
+
+  /* query._go_crash_ahead: a panic or fatal error after at most PREAMBLE_LINES lines, bar runtime and `go test` lines */
+  function goCrashAhead(lines) {
+    for (var i = 0, others = 0; i < lines.length; i++) {
+      var said = lines[i].replace(/^[ \t\r\f\v]+/, "");
+      if (GO_PANIC.test(said)) return true;
+      if (!(GO_SAID.test(said) || GO_TEST.test(said.replace(/[ \t\r\f\v]+$/, ""))) && ++others > PREAMBLE_LINES) return false;
+    }
+    return false;
   }
 
   /* query._few_records: a few JSON or logfmt records, each with a level and a message field, by their messages */
@@ -620,8 +633,15 @@
     q = wellFormed(q.indexOf("\x1b") >= 0 ? q.replace(ANSI, "") : q);
     if (!q) return [text, null];  /* an alert that says nothing ({"labels": {}}): the paste is searched */
     var said = { alert: pyStrip(label(first, "alertname")) || "(no alertname)", alerts: alerts.length,
-                 alert_resolved: first.status !== "firing", alert_note: alertNote(first) };
+                 alert_resolved: first.status !== "firing", alert_note: alertNote(first),
+                 alert_others: alerts.slice(1).map(function (a) { return named(a, heartbeat(a)); }) };
     return [q, said];
+  }
+
+  /* query._named: an alert as the note names it among a paste's others */
+  function named(a, always) {
+    return "'" + (pyStrip(label(a, "alertname")) || "(no alertname)") + "'" +
+      (a.status !== "firing" ? RESOLVED : always ? ALWAYS_FIRING : "");
   }
 
   /* {text, chars, frames, middle, log_lines, log_kept, log_level, log_before, log_unlevelled, non_latin}: as
@@ -642,8 +662,8 @@
     text = pasted[0];
     var chars = Array.from(text).length, log = readLog(text);
     var p = { text: text, chars: chars, frames: 0, middle: 0, log_lines: 0, log_kept: 0, log_level: "", log_before: 0,
-              log_unlevelled: 0, alert: "", alerts: 0, alert_resolved: false, alert_note: "", alert_said: "",
-              non_latin: false };
+              log_unlevelled: 0, alert: "", alerts: 0, alert_resolved: false, alert_note: "", alert_others: [],
+              alert_said: "", non_latin: false };
     if (pasted[1]) Object.keys(pasted[1]).forEach(function (k) { p[k] = pasted[1][k]; });
     if (log) {
       p.text = text = log.text; p.log_lines = log.lines; p.log_kept = log.kept; p.log_level = log.level;
@@ -678,14 +698,29 @@
     return other > latin;
   }
 
-  /* query.Prepared.note: what a responder is told, or "" */
-  function note(p) {
+  /* query.py's OTHERS_NAMED, ALWAYS_FIRING, RESOLVED: a pasted list's other alerts in the note (moreAlerts) */
+  var OTHERS_NAMED = 5, ALWAYS_FIRING = " (always firing)", RESOLVED = " (resolved)";
+
+  /* query.Prepared._more_alerts: without ``others``, the API's and the terminal's advice; with it, the other
+     alerts named and ``others`` said as what to do about them, when one is firing and no heartbeat */
+  function moreAlerts(p, others) {
+    var more = p.alerts - 1;
+    if (others == null) return "; " + more + " more in it: POST the payload to /api/alertmanager to have each answered";
+    var names = p.alert_others.slice(0, OTHERS_NAMED);
+    if (p.alert_others.length > OTHERS_NAMED) names.push((p.alert_others.length - OTHERS_NAMED).toLocaleString("en-US") + " more");
+    var real = p.alert_others.some(function (x) { return !(x.endsWith(ALWAYS_FIRING) || x.endsWith(RESOLVED)); });
+    return "; " + more.toLocaleString("en-US") + " more in it, not searched: " + names.join(", ") + (real ? "; " + others : "");
+  }
+
+  /* query.Prepared.said: what a responder is told, or ""; ``others`` as Prepared.said's, a surface's own advice
+     about a pasted list's other alerts (the box's: its user cannot POST the payload to /api/alertmanager) */
+  function note(p, others) {
     var n = function (x) { return x.toLocaleString("en-US"); }, parts = [];
     if (p.alert_said) parts.push(p.alert_said);  /* a pasted alert of another system (alert_sources) */
     else if (p.alerts) {  /* query.Prepared._alert_note */
       parts.push("a pasted alert: searched alert '" + p.alert + "'" + (p.alert_resolved ? ", resolved (none in it is firing)" : "") +
                  " by its name, annotations and labels, as the webhook does" +
-                 (p.alerts > 1 ? "; " + (p.alerts - 1) + " more in it: POST the payload to /api/alertmanager to have each answered" : "") +
+                 (p.alerts > 1 ? moreAlerts(p, others) : "") +
                  (p.alert_note ? "; " + p.alert_note.replace(/\.+$/, "") : ""));
     }
     if (p.log_level === "record") {  /* a few JSON or logfmt records (query._few_records) */

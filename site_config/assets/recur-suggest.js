@@ -20,6 +20,11 @@
      refuses more, so a long pasted log is condensed to it here (assets/recur-query.js), as recur suggest
      condenses it, and the box says so; so is a pasted log read by its error lines */
   var MAX_CHARS = window.RecurQuery.MAX_QUERY_CHARS;
+  /* What the box says to do about a pasted alert list's other alerts (RecurQuery.note's ``others``, as MCP's and
+     Slack's OTHER_ALERTS): the box searches the first firing one, whether it asks the API (it sends the alert's
+     query, not the payload) or ranks in the browser. It said "POST the payload to /api/alertmanager to have each
+     answered", the terminal's advice, which nobody at the box can follow (found in review). */
+  var OTHER_ALERTS = "to have one answered, paste that alert alone (its JSON, or its name and summary)";
   /* What the box does without a model, as its status says it: its own list, ranked by words (fallback); the
      whole site's search is a link below it. ("Your text goes to the site's search" it said; it does not.) */
   var BY_WORDS = "the box lists the pattern pages that share your text\u2019s words instead, matched by words, not meaning.";
@@ -806,7 +811,7 @@
     /* blank once its colour codes are out too: a paste of "\x1b[0m" alone was sent, searched as "", and
        answered "the knowledge base has no patterns yet" */
     if (!text || BLANK.test(prepared.text)) { this.say("Type or paste what you see first.", "warn"); this.text.focus(); return; }
-    var condensed = window.RecurQuery.note(prepared);
+    var condensed = window.RecurQuery.note(prepared, OTHER_ALERTS);
     var chars = Array.from(prepared.text);
     var kept = chars.length;
     if (this.mode === "api" || this.mode === "starting") kept = fitBody(chars, kept, this.maxBody);

@@ -201,6 +201,14 @@ GO_DUMP = re.compile(
     r"|exit status \d+$",
     re.ASCII,
 )
+# what `go test` writes around a crash, left out of it (_go_panic): "=== RUN   TestX" (PAUSE, CONT, NAME) and
+# "--- FAIL: TestX (0.00s)" above it, "FAIL\tgithub.com/x/y\t0.012s" and "FAIL" alone under it. Found in review:
+# a crash pasted with them was searched whole. Only these whole lines, so that no log line is read as one
+GO_TEST = re.compile(
+    r"(?:=== (?:RUN|PAUSE|CONT|NAME) +[^ \t]+|--- FAIL: [^ \t]+ \(\d+(?:\.\d+)?s\)"
+    r"|FAIL(?:[ \t]+[^ \t]+[ \t]+(?:\d+(?:\.\d+)?s|\[[^\]\n]*\]))?)$",
+    re.ASCII,
+)
 # the line between two chained Python tracebacks
 CHAINED = re.compile(r"During handling of the above exception|The above exception was the direct cause", re.ASCII)
 # .NET's console logger: "fail: Orders.Data.Repo[10000]" (category and event id), its message on the indented
@@ -514,10 +522,12 @@ def _go_panic(lines: list[str]) -> Log | None:
     goroutine dump, searched by what it says (GO_SAID: its panic, fatal error and runtime lines, each once), at
     level "panic"; else None. Searched whole, its frames' calls, file:line and hex addresses outweighed what
     failed (tests/test_query_logs.py: ``panic: assignment to entry in nil map``, ``fatal error: concurrent map
-    writes``). In a log its dump is left out already (_scan). Any other unindented line (a log record after it,
-    a message over several lines), or no dump at all: None, searched as it is."""
-    if not any(GO_PANIC.match(x.lstrip(WS)) for x in lines[: PREAMBLE_LINES + 1]):
+    writes``). `go test`'s lines around it (GO_TEST) are left out. In a log its dump is left out already (_scan).
+    Any other unindented line (a log record after it, a message over several lines), or no dump at all: None,
+    searched as it is."""
+    if not _go_crash_ahead(lines):
         return None
+    lines = [x for x in lines if x[0] in WS or not GO_TEST.match(x.rstrip(WS))]
     before = _before_log(lines)
     while before and GO_SAID.match(before[-1]):  # the runtime's reason is the crash's, not words before it
         before.pop()
@@ -538,6 +548,23 @@ def _go_panic(lines: list[str]) -> Log | None:
         return None
     kept = list(dict.fromkeys(kept))
     return Log(clean(strip_ansi("\n".join(before + kept))), len(rest), len(kept), "panic", len(before))
+
+
+def _go_crash_ahead(lines: list[str]) -> bool:
+    """Whether a ``panic:`` or ``fatal error:`` line comes after at most PREAMBLE_LINES other lines, not counting
+    the runtime's reasons (GO_SAID) and `go test`'s lines (GO_TEST) above it. Found in review: a fatal error
+    under four ``runtime:`` lines, or under two and a few words, was searched whole. Stops at the first line over:
+    a long text costs no more."""
+    others = 0
+    for line in lines:
+        said = line.lstrip(WS)
+        if GO_PANIC.match(said):
+            return True
+        if not (GO_SAID.match(said) or GO_TEST.match(said.rstrip(WS))):
+            others += 1
+            if others > PREAMBLE_LINES:
+                return False
+    return False
 
 
 def _few_records(lines: list[str]) -> Log | None:
