@@ -1186,3 +1186,43 @@ def test_the_pages_query_reads_other_alerting_systems_as_query_py(tmp_path):
     assert js[8][0] == "\u00e9t\u00e9\na@b.c\nt y" and js[8][8].endswith(
         ", resolved (Recovered) by its title, message, metric and tags"
     )
+
+
+def pathological_pastes() -> list[str]:
+    """Pastes that made a pattern of query.py, alert_sources.py or their port read a run again from each of its
+    characters (bench/pathological.py): long runs of unclosed brackets, of blanks inside a JSON string, of Go's
+    " [recovered" marks; and short texts that tell the scanners that replaced those patterns apart."""
+    from source_alerts import DATADOG, FREE_STORAGE, sns
+
+    go = "\n\ngoroutine 1 [running]:\nmain.main()\n\t/a/main.go:9 +0x1d\n"
+    texts = [
+        json.dumps(sns({**FREE_STORAGE, "NewStateReason": reason}))
+        for reason in ("a ([b] (c", "x\t[1] [2 (3)\n[4 ](5", " (a)  [b]\t(c) ] [d", "(" * 200_000, "[(" * 100_000)
+    ]
+    texts += [
+        json.dumps({**DATADOG, "body": body})
+        for body in ("[a [b](u) c [d](e\n[x]](y) [[z]](w)", "[t]( [u](v)", "[" * 200_000, "[a](" * 50_000)
+    ]
+    texts += [json.dumps({"labels": {"alertname": "A"}, "annotations": {"summary": "x" + " " * 100_000 + "y"}})]
+    texts += [json.dumps({"action": "Create", "alert": {"message": "m", "description": "a" + " " * 100_000 + "b"}})]
+    texts += [
+        "panic: a ] [recovered x [recovered]" + go,
+        "panic: a [recovered] [recovered]" + go,
+        "panic: boom" + " [recovered" * 90_000 + "]" + go,
+        "panic: boom" + " [recovered" * 90_000 + go,  # no "]" ends it: the pattern failed from each mark
+    ]
+    return texts
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_pages_query_reads_pathological_pastes_as_query_py_in_linear_time(tmp_path):
+    """assets/recur-query.js reads each of pathological_pastes as recur.retrieval.query does. Its blanks are taken
+    off by a scan, not by /[ \\t]+$/ (tried at each blank of a run inside a text, 30,000 took 12 s), and its
+    datapoints, links and Go recovered marks as query.py's scanners take them. Node runs with a 60 s timeout
+    (js_prepared): a guard against a hang, not a measure of speed; these take under a second."""
+    texts = pathological_pastes()
+    js = js_prepared(tmp_path, texts)
+    for text, j in zip(texts, js):
+        assert j == as_py(text), text[:300]
+    assert [j[0] for j in js[-4:-1]] == ["panic: a ]", "panic: a [recovered]", "panic: boom"]
+    assert js[0][0].endswith(". a ( (c") and "(" * 1000 in js[3][0]
