@@ -935,3 +935,36 @@ def test_a_go_crash_line_of_many_recovered_marks_is_read_in_linear_time():
         env={**os.environ, "PYTHONPATH": str(ROOT / "tools")},
     )
     assert run.returncode == 0 and run.stdout == panic[:LINE_CHARS] + "\n", run.stderr
+
+
+def test_json_brackets_are_read_as_json_not_bracket_says():
+    """A paste's brackets outside strings (json_too_deep) are read by a scan (query._brackets, see the next test),
+    not by JSON_NOT_BRACKET: it leaves of every short text of quotes, backslashes and brackets what that leaves."""
+    from itertools import product
+
+    from recur.retrieval.query import JSON_NOT_BRACKET, _brackets
+
+    for n in range(8):
+        for chars in product('"\\{]a\n', repeat=n):
+            text = "".join(chars)
+            assert _brackets(text) == JSON_NOT_BRACKET.sub("", text), repr(text)
+
+
+def test_a_json_paste_of_escaped_quotes_no_string_closes_is_read_in_linear_time():
+    """501 "{" and then 500,000 escaped quotes no string closes: JSON_NOT_BRACKET read to the end from each of them
+    (10,000 took 11 s; `POST /api/suggest` takes 20,000 characters, `recur suggest -` a million). It runs in a
+    process of its own, whose 60 s timeout is a guard against a hang, not a measure of speed (it takes well under
+    a second). Nested 501 deep, it is no JSON: searched as pasted."""
+    paste = "{" * 501 + '"' + '\\"' * 500_000
+    code = (
+        "import sys\nfrom recur.retrieval.query import prepare\np = prepare(sys.stdin.read())\nprint(p.alerts, p.chars)"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code],
+        input=paste,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "tools")},
+    )
+    assert run.returncode == 0 and run.stdout == f"0 {len(paste)}\n", run.stderr

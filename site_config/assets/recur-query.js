@@ -37,8 +37,8 @@
      _NO_COLON, LEVEL_AT, LEVEL_LATER, STAMP, CLOCK, KLOG, HOST, LOGFMT, LOGFMT_FIELD, STACK, TRACEBACK, CHAINED,
      DOTNET_CATEGORY, NOT_MESSAGE, TELLING_TEXT, LEVEL_KEYS, MESSAGE_KEYS, HOLE, JSON_MAX_BRACKETS */
   var LOG_MIN_LINES = 8, LOG_SHARE = 0.6, PREAMBLE_LINES = 3, PREAMBLE_CHARS = LINE_CHARS, JSON_MAX_BRACKETS = 500;
-  /* query.py's JSON_MAX_DEPTH, JSON_NOT_BRACKET (jsonTooDeep) */
-  var JSON_MAX_DEPTH = 500, JSON_NOT_BRACKET = /"(?:[^"\\]|\\[\s\S])*"|[^\[\]{}"]+/g;
+  /* query.py's JSON_MAX_DEPTH, JSON_STRING, JSON_NOT_BRACKET_OR_QUOTE (jsonTooDeep, bracketsOf) */
+  var JSON_MAX_DEPTH = 500, JSON_STRING = /"(?:[^"\\]|\\[\s\S])*"/y, JSON_NOT_BRACKET_OR_QUOTE = /[^\[\]{}"]+/g;
   var WS = " \t\r\f\v";
   var LEVELS = {
     error: "ERROR ERR FATAL FTL CRIT CRITICAL PANIC DPANIC SEVERE EMERG EMERGENCY ALERT FAIL".split(" "),
@@ -285,9 +285,21 @@
 
   /* query.json_too_deep: nested deeper than JSON_MAX_DEPTH (Python's parser stops near 1,000 levels, JSON.parse
      does not), no JSON here either */
+  /* query._brackets: JSON_NOT_BRACKET's text.replace in linear time (as one pattern, each quote no string closes
+     was read to the end again) */
+  function bracketsOf(text) {
+    var kept = [], pos = 0, at;
+    while ((at = text.indexOf('"', pos)) >= 0) {
+      kept.push(text.slice(pos, at).replace(JSON_NOT_BRACKET_OR_QUOTE, ""));
+      JSON_STRING.lastIndex = at;
+      if (!JSON_STRING.test(text)) { pos = at; break; }
+      pos = JSON_STRING.lastIndex;
+    }
+    return kept.join("") + text.slice(pos).replace(JSON_NOT_BRACKET_OR_QUOTE, "");
+  }
   function jsonTooDeep(text) {
     if (count(text, "{") + count(text, "[") <= JSON_MAX_DEPTH) return false;
-    var brackets = text.replace(JSON_NOT_BRACKET, ""), depth = 0;
+    var brackets = bracketsOf(text), depth = 0;
     for (var i = 0; i < brackets.length; i++) {
       var ch = brackets[i];
       depth += ch === "[" || ch === "{" ? 1 : ch === "]" || ch === "}" ? -1 : 0;
