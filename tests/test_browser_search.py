@@ -1228,3 +1228,28 @@ def test_the_pages_query_reads_pathological_pastes_as_query_py_in_linear_time(tm
         assert j == as_py(text), text[:300]
     assert [j[0] for j in js[-6:-3]] == ["panic: a ]", "panic: a [recovered]", "panic: boom"]
     assert js[0][0].endswith(". a ( (c") and "(" * 1000 in js[3][0]
+
+
+NAMED_JS = """
+import { namedId } from "./ranker.mjs";
+import fs from "node:fs";
+process.stdout.write(JSON.stringify(JSON.parse(fs.readFileSync("words.json")).map(namedId)));
+"""
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_ranker_js_reads_a_query_word_as_a_pattern_id_as_search_py_in_linear_time(tmp_path):
+    """ranker.js's namedId reads each word as search._named_id does, a word with a run of "/" inside it too: there
+    /\\/+$/ read the run on from each of its "/" (20,000 took 1.5 s; the box takes 20,000 characters). Node runs
+    with a 60 s timeout: a guard against a hang, not a measure of speed (it takes milliseconds)."""
+    from recur.retrieval.search import _named_id
+
+    words = ["https://kb.example/patterns/disk-full.html", "disk-full/", "/a//b///", "x?y/#z", "`a/B.MD`", "/", ""]
+    words += ["a" + "/" * 200_000 + "b", "a" + "/" * 200_000, "a/" * 100_000 + "disk-full.md"]
+    (tmp_path / "words.json").write_text(json.dumps(words))
+    shutil.copyfile(bundle.HERE / "ranker.js", tmp_path / "ranker.mjs")
+    (tmp_path / "named.mjs").write_text(NAMED_JS)
+    run = subprocess.run([NODE, "named.mjs"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout) == [_named_id(w) for w in words]
+    assert json.loads(run.stdout)[-3:] == ["b", "a", "disk-full"]
