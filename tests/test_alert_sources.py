@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import copy
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import httpx
 import pytest
@@ -169,3 +173,47 @@ def test_api_suggest_reads_a_cloudwatch_alarm_from_sns(tmp_path, real_engine):
     assert api["query"] == CASES[0][2] and api["query_note"] == CASES[0][3]
     assert api["results"][0]["id"] == "disk-full" and api["no_known_pattern"] is False
     assert api["results"] == typed["results"] and typed["query_note"] is None
+
+
+def test_datapoints_and_links_are_taken_out_as_their_patterns_say():
+    """A state reason's bracketed datapoints and a Datadog message's links are read by a scanner, not by the
+    patterns they are written as (DATAPOINTS, LINK: quadratic on a run of "[" or "(", see the next test). It
+    reads every text as they do: each short text of their characters, exhaustively."""
+    from itertools import product
+
+    from recur.retrieval.alert_sources import DATAPOINTS, LINK, _links, _without_datapoints
+
+    for n in range(7):
+        for chars in product("[]() \ta\n" if n < 6 else "[]()a", repeat=n):
+            text = "".join(chars)
+            assert _without_datapoints(text) == DATAPOINTS.sub("", text), repr(text)
+            line = text.replace("\n", "")
+            assert _links(line, True) == LINK.sub(r"\1", line), repr(line)
+            assert _links(line, False) == LINK.sub("", line), repr(line)
+
+
+def test_a_pasted_alert_of_unclosed_brackets_is_read_in_linear_time():
+    """A CloudWatch state reason or a Datadog message of 300,000 unclosed "(" or "[" (`recur suggest -` reads a
+    million characters): read as regexes, each one was read to the line's end again, 100,000 took 40 s and
+    these would take minutes. Run in a process of its own, whose 60 s timeout is a guard against a hang, not a
+    measure of speed: the scanners read these in well under a second."""
+    reason, body = "(" * 300_000, "[" * 150_000 + "[a](" * 40_000
+    cloudwatch = json.dumps(sns({**FREE_STORAGE, "NewStateReason": "Threshold Crossed " + reason}))
+    datadog = json.dumps({**DATADOG, "body": body})
+    code = (
+        "import json, sys\nfrom recur.retrieval.query import prepare\n"
+        "print(json.dumps([prepare(t).text for t in json.load(sys.stdin)]))"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code],
+        input=json.dumps([cloudwatch, datadog]),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "tools")},
+    )
+    assert run.returncode == 0, run.stderr
+    said = json.loads(run.stdout)
+    # nothing closes them: kept, as the patterns keep them (the query cut to what is searched)
+    assert said[0].startswith(FREE_STORAGE["AlarmName"]) and "Threshold Crossed " + reason[:10_000] in said[0]
+    assert said[1].startswith("Disk space low on database hosts") and body[:10_000] in said[1]

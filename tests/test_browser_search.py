@@ -1248,3 +1248,87 @@ def test_the_pages_query_reads_other_alerting_systems_as_query_py(tmp_path):
     assert js[8][0] == "\u00e9t\u00e9\na@b.c\nt y" and js[8][8].endswith(
         ", resolved (Recovered) by its title, message, metric and tags"
     )
+
+
+def pathological_pastes() -> list[str]:
+    """Pastes that made a pattern of query.py, alert_sources.py or their port read a run again from each of its
+    characters (bench/pathological.py): long runs of unclosed brackets, of blanks inside a JSON string, of Go's
+    " [recovered" marks; and short texts that tell the scanners that replaced those patterns apart."""
+    from source_alerts import DATADOG, FREE_STORAGE, sns
+
+    go = "\n\ngoroutine 1 [running]:\nmain.main()\n\t/a/main.go:9 +0x1d\n"
+    texts = [
+        json.dumps(sns({**FREE_STORAGE, "NewStateReason": reason}))
+        for reason in ("a ([b] (c", "x\t[1] [2 (3)\n[4 ](5", " (a)  [b]\t(c) ] [d", "(" * 200_000, "[(" * 100_000)
+    ]
+    texts += [
+        json.dumps({**DATADOG, "body": body})
+        for body in ("[a [b](u) c [d](e\n[x]](y) [[z]](w)", "[t]( [u](v)", "[" * 200_000, "[a](" * 50_000)
+    ]
+    texts += [json.dumps({"labels": {"alertname": "A"}, "annotations": {"summary": "x" + " " * 100_000 + "y"}})]
+    texts += [json.dumps({"action": "Create", "alert": {"message": "m", "description": "a" + " " * 100_000 + "b"}})]
+    texts += [
+        "panic: a ] [recovered x [recovered]" + go,
+        "panic: a [recovered] [recovered]" + go,
+        "panic: boom" + " [recovered" * 90_000 + "]" + go,
+        "panic: boom" + " [recovered" * 90_000 + go,  # no "]" ends it: the pattern failed from each mark
+    ]
+    # nested 501 deep (no JSON), then escaped quotes no string closes (JSON_NOT_BRACKET read on from each)
+    texts += ["{" * 501 + '"' + '\\"' * 100_000, "[" * 501 + '"a" "\\"" "' + '\\"' * 9]
+    return texts
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_pages_query_reads_pathological_pastes_as_query_py_in_linear_time(tmp_path):
+    """assets/recur-query.js reads each of pathological_pastes as recur.retrieval.query does. Its blanks are taken
+    off by a scan, not by /[ \\t]+$/ (tried at each blank of a run inside a text, 30,000 took 12 s), and its
+    datapoints, links and Go recovered marks as query.py's scanners take them. Node runs with a 60 s timeout
+    (js_prepared): a guard against a hang, not a measure of speed; these take under a second."""
+    texts = pathological_pastes()
+    js = js_prepared(tmp_path, texts)
+    for text, j in zip(texts, js):
+        assert j == as_py(text), text[:300]
+    assert [j[0] for j in js[-6:-3]] == ["panic: a ]", "panic: a [recovered]", "panic: boom"]
+    assert js[0][0].endswith(". a ( (c") and "(" * 1000 in js[3][0]
+
+
+NAMED_JS = """
+import { namedId } from "./ranker.mjs";
+import fs from "node:fs";
+process.stdout.write(JSON.stringify(JSON.parse(fs.readFileSync("words.json")).map(namedId)));
+"""
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_ranker_js_reads_a_query_word_as_a_pattern_id_as_search_py_in_linear_time(tmp_path):
+    """ranker.js's namedId reads each word as search._named_id does, a word with a run of "/" inside it too: there
+    /\\/+$/ read the run on from each of its "/" (20,000 took 1.5 s; the box takes 20,000 characters). Node runs
+    with a 60 s timeout: a guard against a hang, not a measure of speed (it takes milliseconds)."""
+    from recur.retrieval.search import _named_id
+
+    words = ["https://kb.example/patterns/disk-full.html", "disk-full/", "/a//b///", "x?y/#z", "`a/B.MD`", "/", ""]
+    words += ["a" + "/" * 200_000 + "b", "a" + "/" * 200_000, "a/" * 100_000 + "disk-full.md"]
+    (tmp_path / "words.json").write_text(json.dumps(words))
+    shutil.copyfile(bundle.HERE / "ranker.js", tmp_path / "ranker.mjs")
+    (tmp_path / "named.mjs").write_text(NAMED_JS)
+    run = subprocess.run([NODE, "named.mjs"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout) == [_named_id(w) for w in words]
+    assert json.loads(run.stdout)[-3:] == ["b", "a", "disk-full"]
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_pages_query_reads_a_go_crash_beside_a_line_of_blanks_in_linear_time(tmp_path):
+    """goPanic and goCrashAhead took a line's trailing blanks off with /[ \\t\\r\\f\\v]+$/ before matching `go test`'s
+    lines: V8 tries that run from each blank, so a line of 100,000 blanks before a word took 34 s (found merging the
+    pathological-input audit). They now use rstripOf, as query.py uses str.rstrip. js_prepared's 60 s timeout is a
+    guard against a hang, not a measure of speed (it takes well under a second); the reading is Python's."""
+    blanks = " " * 300_000
+    texts = [
+        "panic: boom\nFAIL" + blanks + "x\ngoroutine 1 [running]:\nmain.main()\n",
+        "checkout"
+        + blanks
+        + "x\nfatal error: all goroutines are asleep - deadlock!\ngoroutine 1 [chan receive]:\nmain.main()\n",
+    ]
+    for text, j in zip(texts, js_prepared(tmp_path, texts)):
+        assert j == as_py(text), text[:80]

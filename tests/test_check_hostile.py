@@ -181,3 +181,23 @@ def test_many_fence_lines_the_site_would_not_close_are_checked_in_linear_time(tm
     r = check(kb)
     assert time.monotonic() - start < 60 and "Traceback" not in r.stderr, r.stderr
     assert "fences.md" in r.stdout and "code fence" in r.stdout, r.stdout[-2000:]
+
+
+def test_a_step_of_many_lazy_continuation_lines_is_read_in_linear_time():
+    # a list item's lines were added to its text one string at a time, each copying all of it again
+    # (kb.parse._list_blocks): a 1 MiB runbook of a pasted table under "1." took 3 s of `recur check`, and
+    # the time grew with the square of its length. Read here at 6 MB in a process of its own, whose 60 s
+    # timeout is a guard against a hang, not a measure of speed (it takes about a second; before, minutes)
+    code = (
+        "from recur.kb.parse import list_parts\n"
+        "parts = list_parts('1. Run this.\\n' + '| a | b |\\n' * 600_000, numbered=True)\n"
+        "print(len(parts.items), len(parts.items[0]))"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": TOOLS},
+    )
+    assert run.returncode == 0 and run.stdout == f"1 {len('Run this.') + 600_000 * len(' | a | b |')}\n", run.stderr

@@ -1,6 +1,9 @@
 """`recur coverage --rules`: patterns vs Prometheus alerting rules."""
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from coverage_helpers import coverage_cli
@@ -634,3 +637,38 @@ def test_rules_in_a_helm_charts_values_file_are_read(kb_dir, tmp_path):
     assert notes == [
         f"{rules / 'other-values.yaml'}: no alerting rules (groups[].rules[].alert, Grafana rules[].title, or Datadog monitors) found"
     ]
+
+
+def test_strings_in_a_template_action_are_blanked_as_their_pattern_says():
+    """A template action's strings are blanked by a scan (coverage._strings_blanked, see the next test), not by
+    the pattern it is written as: it blanks every short text of quotes, backquotes and backslashes as that
+    pattern does, exhaustively."""
+    import re
+    from itertools import product
+
+    from recur.ingest.coverage import _strings_blanked
+
+    pattern = re.compile(r'"(?:[^"\\]|\\.)*"|`[^`]*`')
+    for n in range(9):
+        for chars in product('"`\\a', repeat=n):
+            action = "".join(chars)
+            assert _strings_blanked(action) == pattern.sub('""', action), repr(action)
+
+
+def test_a_rule_file_of_unclosed_template_actions_is_read_in_linear_time(tmp_path):
+    """An annotation of 100,000 "{{" with no "}}", and one action of 100,000 escaped quotes: the Helm check read on
+    from each "{{" (10,000 took 8 s), and from each quote, to the line's end (100,000 took 190 s). `recur coverage`'s
+    reader runs in a process of its own, whose 60 s timeout is a guard against a hang, not a measure of speed
+    (it takes a few seconds, most of them PyYAML's). Neither is Helm's: each file's alert is read."""
+    rule = "groups:\n- name: x\n  rules:\n  - alert: {name}\n    expr: up\n    annotations:\n      summary: '{text}'\n"
+    (tmp_path / "open.yml").write_text(rule.format(name="Open", text="{{" * 100_000))
+    (tmp_path / "quotes.yml").write_text(rule.format(name="Quotes", text='{{ "' + '\\"' * 100_000 + " }}"))
+    code = "import sys\nfrom recur.ingest.coverage import read_rules\nprint(sorted(a.name for a in read_rules(sys.argv[1])[0]))"
+    run = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "tools")},
+    )
+    assert run.returncode == 0 and run.stdout == "['Open', 'Quotes']\n", run.stderr

@@ -2,6 +2,9 @@
 
 import datetime as dt
 import json
+import os
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -689,3 +692,37 @@ def test_start_and_end_with_full_timestamps_in_two_offsets_count_across_zones():
     back = _start_end("2026-03-14T09:12:00+01:00", "2026-03-14T08:00:00Z")
     assert back.duration_minutes is None and "the end is before the start" in back.duration_note
     # a zone's name ("CET") is read by a table: test_import_times
+
+
+def test_a_summarys_first_line_is_unmarked_as_its_pattern_says():
+    """The first line of a summary (a title for a postmortem titled "Postmortem Report") loses its marks and its
+    links' targets by a scan (postmortem._unmarked, util.text.link_spans), not by the pattern it is written as:
+    it reads every short line of their characters as that pattern does, exhaustively."""
+    import re
+    from itertools import product
+
+    from recur.ingest.postmortem import _unmarked
+
+    pattern = re.compile(r"[*_`]+|\[([^\]]*)\]\([^)]*\)")
+    for n in range(8):
+        for chars in product("[]()*a", repeat=n):
+            line = "".join(chars)
+            assert _unmarked(line) == pattern.sub(r"\1", line), repr(line)
+    assert _unmarked("**Disk** [full](https://x) on `db-7` [a [b](c)") == "Disk full on db-7 a [b"
+
+
+def test_a_summary_opening_on_unclosed_brackets_is_read_in_linear_time(tmp_path):
+    """A summary whose first line is 100,000 "[": the pattern that took its links out read on from each one to the
+    line's end (10,000 took 4 s; these would take minutes). `recur import` runs in a process of its own, whose
+    60 s timeout is a guard against a hang, not a measure of speed (it takes a few seconds)."""
+    doc = tmp_path / "pm.md"
+    doc.write_text("Postmortem Report\n=================\n\n## Summary\n\n" + "[" * 100_000 + "\n")
+    code = "import sys\nfrom recur.ingest.postmortem import parse\nprint(parse(open(sys.argv[1]).read()).title)"
+    run = subprocess.run(
+        [sys.executable, "-c", code, str(doc)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "tools")},
+    )
+    assert run.returncode == 0 and run.stdout == "Postmortem Report\n", run.stderr

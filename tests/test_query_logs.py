@@ -7,6 +7,9 @@ lines were what the encoder and BM25 read. Our own logs: tests/pasted_logs.py.""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -937,3 +940,68 @@ def test_json_nested_deeper_than_its_limit_is_no_json_on_any_surface():
     many = json.dumps({"alerts": [{"labels": {"alertname": f"A{i}"}, "annotations": {}} for i in range(400)]})
     assert prepare(many).alerts == 400  # 801 brackets, 4 deep: JSON
     assert not json_too_deep('["\\"' + "[" * 900 + '"]') and json_too_deep('["\\\\"' + "[" * 900 + '"]')
+
+
+def test_a_go_crash_lines_recovered_mark_is_taken_off_as_go_recovered_says():
+    """The " [recovered]" ending a panic line is taken off by a scan (query._without_recovered, see the next test),
+    not by GO_RECOVERED: it takes off what GO_RECOVERED does, on every short line of its pieces, exhaustively."""
+    from itertools import product
+
+    from recur.retrieval.query import GO_RECOVERED, _without_recovered
+
+    for n in range(7):
+        for parts in product(["[", "]", " ", "a", " [recovered"], repeat=n):
+            line = "".join(parts)
+            assert _without_recovered(line) == GO_RECOVERED.sub("", line), repr(line)
+
+
+def test_a_go_crash_line_of_many_recovered_marks_is_read_in_linear_time():
+    """GO_RECOVERED read on from each " [recovered" to the line's end: a panic line of 1,000,000 characters of them
+    (`recur suggest -` reads that many) would take minutes. It runs in a process of its own, whose 60 s timeout
+    is a guard against a hang, not a measure of speed (it takes well under a second)."""
+    # no "]" ends it: GO_RECOVERED failed from each mark, having read to the line's end
+    panic = "panic: boom" + " [recovered" * 90_000
+    crash = panic + "\n\ngoroutine 1 [running]:\nmain.main()\n\t/a/main.go:9 +0x1d\n"
+    code = "import sys\nfrom recur.retrieval.query import prepare\nprint(prepare(sys.stdin.read()).text)"
+    run = subprocess.run(
+        [sys.executable, "-c", code],
+        input=crash,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "tools")},
+    )
+    assert run.returncode == 0 and run.stdout == panic[:LINE_CHARS] + "\n", run.stderr
+
+
+def test_json_brackets_are_read_as_json_not_bracket_says():
+    """A paste's brackets outside strings (json_too_deep) are read by a scan (query._brackets, see the next test),
+    not by JSON_NOT_BRACKET: it leaves of every short text of quotes, backslashes and brackets what that leaves."""
+    from itertools import product
+
+    from recur.retrieval.query import JSON_NOT_BRACKET, _brackets
+
+    for n in range(8):
+        for chars in product('"\\{]a\n', repeat=n):
+            text = "".join(chars)
+            assert _brackets(text) == JSON_NOT_BRACKET.sub("", text), repr(text)
+
+
+def test_a_json_paste_of_escaped_quotes_no_string_closes_is_read_in_linear_time():
+    """501 "{" and then 500,000 escaped quotes no string closes: JSON_NOT_BRACKET read to the end from each of them
+    (10,000 took 11 s; `POST /api/suggest` takes 20,000 characters, `recur suggest -` a million). It runs in a
+    process of its own, whose 60 s timeout is a guard against a hang, not a measure of speed (it takes well under
+    a second). Nested 501 deep, it is no JSON: searched as pasted."""
+    paste = "{" * 501 + '"' + '\\"' * 500_000
+    code = (
+        "import sys\nfrom recur.retrieval.query import prepare\np = prepare(sys.stdin.read())\nprint(p.alerts, p.chars)"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code],
+        input=paste,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "tools")},
+    )
+    assert run.returncode == 0 and run.stdout == f"0 {len(paste)}\n", run.stderr

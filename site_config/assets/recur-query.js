@@ -37,9 +37,9 @@
      _NO_COLON, LEVEL_AT, LEVEL_LATER, STAMP, CLOCK, KLOG, HOST, LOGFMT, LOGFMT_FIELD, STACK, TRACEBACK, CHAINED,
      DOTNET_CATEGORY, NOT_MESSAGE, TELLING_TEXT, LEVEL_KEYS, MESSAGE_KEYS, HOLE, JSON_MAX_BRACKETS */
   var LOG_MIN_LINES = 8, LOG_SHARE = 0.6, PREAMBLE_LINES = 3, PREAMBLE_CHARS = LINE_CHARS, JSON_MAX_BRACKETS = 500;
-  /* query.py's JSON_MAX_DEPTH, JSON_NOT_BRACKET (jsonTooDeep) */
-  var JSON_MAX_DEPTH = 500, JSON_NOT_BRACKET = /"(?:[^"\\]|\\[\s\S])*"|[^\[\]{}"]+/g;
-  var WS = " \t\r\f\v", TRIM = /^[ \t\r\f\v]+|[ \t\r\f\v]+$/g;
+  /* query.py's JSON_MAX_DEPTH, JSON_STRING, JSON_NOT_BRACKET_OR_QUOTE (jsonTooDeep, bracketsOf) */
+  var JSON_MAX_DEPTH = 500, JSON_STRING = /"(?:[^"\\]|\\[\s\S])*"/y, JSON_NOT_BRACKET_OR_QUOTE = /[^\[\]{}"]+/g;
+  var WS = " \t\r\f\v";
   var LEVELS = {
     error: "ERROR ERR FATAL FTL CRIT CRITICAL PANIC DPANIC SEVERE EMERG EMERGENCY ALERT FAIL".split(" "),
     warning: "WARN WARNING WRN".split(" "),
@@ -76,9 +76,9 @@
   var CHAINED = /^(?:During handling of the above exception|The above exception was the direct cause)/;
   /* query.py's GO_PANIC, GO_SAID, GO_RECOVERED, GO_DUMP: a Go crash (goPanic) */
   var GO_PANIC = /^(?:panic|fatal error): /, GO_SAID = /^(?:panic|fatal error|runtime): /;
-  var GO_RECOVERED = / \[recovered[^\]\n]*\]$/;
   /* query.py's GO_TEST: what `go test` writes around a crash, left out of it */
   var GO_TEST = /^(?:=== (?:RUN|PAUSE|CONT|NAME) +[^ \t]+|--- FAIL: [^ \t]+ \(\d+(?:\.\d+)?s\)|FAIL(?:[ \t]+[^ \t]+[ \t]+(?:\d+(?:\.\d+)?s|\[[^\]\n]*\]))?)$/;
+  var RECOVERED = " [recovered";  /* GO_RECOVERED's start, found by withoutRecovered as query._without_recovered does */
   var GO_DUMP = /^(?:\[signal |goroutine \d+ |[^ \t(]+\([^\n]*\)$|created by |runtime stack:$|\.\.\.additional frames elided\.\.\.$|exit status \d+$)/;
   var DOTNET_CATEGORY = /^[\w.]+\[\d+\]$/;
   var NOT_MESSAGE = /^[ \t]*(?:File "|--- End of )/;
@@ -94,7 +94,24 @@
      window.RecurQuery as it loads (one such pattern broke the whole box; tests/test_browser_search.py) */
   var SURROGATE = /[\uD800-\uDBFF][\uDC00-\uDFFF]|[\uD800-\uDFFF]/g;
 
-  function trim(s) { return s.replace(TRIM, ""); }
+  /* blanks off both ends, one character at a time: as a regex, /[ \t]+$/ tried its end at each blank of a run inside
+     the text and read the run on from there, time growing with the square of its length (a line of 30,000 spaces
+     inside took seconds; bench/pathological.py). ``blank``: a string of the characters, or a one-character RegExp */
+  function stripOf(s, blank) {
+    var is = typeof blank === "string" ? function (c) { return blank.indexOf(c) >= 0; } : function (c) { return blank.test(c); };
+    var a = 0, b = s.length;
+    while (a < b && is(s[a])) a++;
+    while (b > a && is(s[b - 1])) b--;
+    return s.slice(a, b);
+  }
+  function rstripOf(s, chars) { var b = s.length; while (b > 0 && chars.indexOf(s[b - 1]) >= 0) b--; return s.slice(0, b); }
+  function trim(s) { return stripOf(s, WS); }
+  /* query._without_recovered: GO_RECOVERED's " [recovered ...]" ending a line, taken off in linear time */
+  function withoutRecovered(line) {
+    if (line[line.length - 1] !== "]") return line;
+    var at = line.indexOf(RECOVERED, line.lastIndexOf("]", line.length - 2) + 1);
+    return at < 0 || at + RECOVERED.length > line.length - 1 ? line : line.slice(0, at);
+  }
   function head(s, n) { var c = Array.from(s); return c.length > n ? c.slice(0, n).join("") : s; }
   function own(o, k) { return Object.prototype.hasOwnProperty.call(o, k); }
   function isObject(v) { return v !== null && typeof v === "object" && !Array.isArray(v); }
@@ -139,14 +156,14 @@
   /* query._go_panic: a Go crash pasted alone, by its panic, fatal error and runtime lines */
   function goPanic(lines) {
     if (!goCrashAhead(lines)) return null;
-    lines = lines.filter(function (x) { return WS.indexOf(x[0]) >= 0 || !GO_TEST.test(x.replace(/[ \t\r\f\v]+$/, "")); });
+    lines = lines.filter(function (x) { return WS.indexOf(x[0]) >= 0 || !GO_TEST.test(rstripOf(x, WS)); });
     var before = beforeLog(lines);
     while (before.length && GO_SAID.test(before[before.length - 1])) before.pop();
     var rest = lines.slice(before.length), kept = [], panic = false, dump = false;
     if (!rest.length || !GO_SAID.test(trim(rest[0]))) return null;
     for (var i = 0; i < rest.length; i++) {
       var line = trim(rest[i]);
-      if (GO_SAID.test(line)) { kept.push(head(line.replace(GO_RECOVERED, ""), LINE_CHARS)); panic = panic || GO_PANIC.test(line); }
+      if (GO_SAID.test(line)) { kept.push(head(withoutRecovered(line), LINE_CHARS)); panic = panic || GO_PANIC.test(line); }
       else if (WS.indexOf(rest[i][0]) >= 0 || GO_DUMP.test(line)) dump = true;
       else return null;
     }
@@ -159,7 +176,7 @@
     for (var i = 0, others = 0; i < lines.length; i++) {
       var said = lines[i].replace(/^[ \t\r\f\v]+/, "");
       if (GO_PANIC.test(said)) return true;
-      if (!(GO_SAID.test(said) || GO_TEST.test(said.replace(/[ \t\r\f\v]+$/, ""))) && ++others > PREAMBLE_LINES) return false;
+      if (!(GO_SAID.test(said) || GO_TEST.test(rstripOf(said, WS))) && ++others > PREAMBLE_LINES) return false;
     }
     return false;
   }
@@ -281,9 +298,21 @@
 
   /* query.json_too_deep: nested deeper than JSON_MAX_DEPTH (Python's parser stops near 1,000 levels, JSON.parse
      does not), no JSON here either */
+  /* query._brackets: JSON_NOT_BRACKET's text.replace in linear time (as one pattern, each quote no string closes
+     was read to the end again) */
+  function bracketsOf(text) {
+    var kept = [], pos = 0, at;
+    while ((at = text.indexOf('"', pos)) >= 0) {
+      kept.push(text.slice(pos, at).replace(JSON_NOT_BRACKET_OR_QUOTE, ""));
+      JSON_STRING.lastIndex = at;
+      if (!JSON_STRING.test(text)) { pos = at; break; }
+      pos = JSON_STRING.lastIndex;
+    }
+    return kept.join("") + text.slice(pos).replace(JSON_NOT_BRACKET_OR_QUOTE, "");
+  }
   function jsonTooDeep(text) {
     if (count(text, "{") + count(text, "[") <= JSON_MAX_DEPTH) return false;
-    var brackets = text.replace(JSON_NOT_BRACKET, ""), depth = 0;
+    var brackets = bracketsOf(text), depth = 0;
     for (var i = 0; i < brackets.length; i++) {
       var ch = brackets[i];
       depth += ch === "[" || ch === "{" ? 1 : ch === "]" || ch === "}" ? -1 : 0;
@@ -397,14 +426,14 @@
   /* recur/retrieval/alerts.py: a pasted alert payload (JSON) read as /api/alertmanager reads it. PY_SPACE: what
      Python's str.strip() and split() take as blanks (JS's trim() takes other ones: U+FEFF, not U+001C-U+001F) */
   var PY_SPACE = "\\t\\n\\x0b\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
-  var PY_STRIP = new RegExp("^[" + PY_SPACE + "]+|[" + PY_SPACE + "]+$", "g"), PY_SPLIT = new RegExp("[" + PY_SPACE + "]+");
+  var PY_BLANK = new RegExp("[" + PY_SPACE + "]"), PY_SPLIT = new RegExp("[" + PY_SPACE + "]+");
   var NOISE_LABELS = ("alertname severity instance job prometheus replica endpoint pod container namespace uid id receiver " +
                       "monitor cluster region zone priority team tenant").split(" ");
   var TEXT_ANNOTATIONS = ["summary", "description", "message"];
   var DATASOURCE_ALERTS = { DatasourceNoData: "no_data", DatasourceError: "error" };
   var OPTIONAL = ["startsAt", "generatorURL", "fingerprint"];
 
-  function pyStrip(s) { return s.replace(PY_STRIP, ""); }
+  function pyStrip(s) { return stripOf(s, PY_BLANK); }
   function pyWords(s) { return pyStrip(s) ? pyStrip(s).split(PY_SPLIT) : []; }
   function get(o, k) { return own(o, k) ? o[k] : undefined; }
   function byKey(o) {  /* sorted(o.items()): by code point, as Python compares strings */
@@ -461,7 +490,7 @@
     var k = Object.keys(alert.annotations).filter(function (x) { return x.toLowerCase() === "error" && pyStrip(alert.annotations[x]); })[0];
     return k === undefined ? "" : pyStrip(alert.annotations[k]);
   }
-  function dots(parts) { return parts.map(function (p) { return p.replace(/\.+$/, ""); }).join(". "); }
+  function dots(parts) { return parts.map(function (p) { return rstripOf(p, "."); }).join(". "); }
 
   /* alerts.alert_note */
   function alertNote(alert) {
@@ -508,11 +537,35 @@
   var PLACE_TAGS = NOISE_LABELS.concat(["host", "env", "device", "availability-zone", "monitor"]);
   var DATADOG_KEYS = ["event_type", "last_updated", "alert_transition", "alert_id", "alert_cycle_key", "aggreg_key", "org"];
   var DATADOG_STATE = /^(?:\[[^\]\n]*\][ \t]*)+/, MENTION = /(^|[ \t\n])@[^ \t\n]+/g;
-  var LINK = /\[([^\]\n]*)\]\([^)\n]*\)/g, URL_ = /https?:\/\/[^ \t\n)\]]+/g, FOOTER = /^[-\[\]·|* \t]*$/;
-  var DATAPOINTS = /[ \t]*(?:\[[^\]\n]*\]|\([^)\n]*\))/g;
+  var URL_ = /https?:\/\/[^ \t\n)\]]+/g, FOOTER = /^[-\[\]·|* \t]*$/;
+  /* alert_sources.LINK and DATAPOINTS, read as _links and _without_datapoints read them: as regexes, each "[" or
+     "(" with nothing closing it was read to its line's end again (100,000 took minutes: bench/pathological.py) */
+  var CLOSER = { "[": "]", "(": ")" };
+  function withoutDatapoints(text) { return text.split("\n").map(lineWithoutDatapoints).join("\n"); }
+  function lineWithoutDatapoints(line) {
+    var last = { "[": line.lastIndexOf("]"), "(": line.lastIndexOf(")") }, kept = [], pos = 0, opener = /[\[(]/g, m;
+    while ((m = opener.exec(line)) !== null) {
+      var at = m.index;
+      if (at < pos || at > last[m[0]]) continue;
+      kept.push(rstripOf(line.slice(pos, at), " \t"));
+      pos = line.indexOf(CLOSER[m[0]], at) + 1;
+    }
+    return kept.join("") + line.slice(pos);
+  }
+  function links(line, label) {
+    var lastClose = line.lastIndexOf("]"), lastParen = line.lastIndexOf(")"), kept = [], pos = 0, dead = -1;
+    for (var at = line.indexOf("["); at >= 0; at = line.indexOf("[", at + 1)) {
+      if (at < pos || at < dead || at > lastClose) continue;
+      var close = line.indexOf("]", at);
+      if (line[close + 1] !== "(" || close + 1 > lastParen) { dead = close; continue; }
+      kept.push(line.slice(pos, at) + (label ? line.slice(at + 1, close) : ""));
+      pos = line.indexOf(")", close + 1) + 1;
+    }
+    return kept.join("") + line.slice(pos);
+  }
 
   function pasteJson(text) {  /* alerts.paste_json */
-    var body = text.replace(/^[ \t\n\r]+|[ \t\n\r]+$/g, "");
+    var body = stripOf(text, " \t\n\r");
     if ((body[0] !== "{" && body[0] !== "[") || jsonTooDeep(body)) return null;
     try { return JSON.parse(body); } catch (e) { return null; }
   }
@@ -540,7 +593,7 @@
     if (!alarm) return null;
     var name = str(alarm, "AlarmName"), trigger = get(alarm, "Trigger");
     var metric = [str(trigger, "Namespace"), str(trigger, "MetricName")].filter(function (p) { return p; }).join(" ");
-    var reason = pyWords(str(alarm, "NewStateReason").replace(DATAPOINTS, "")).join(" "), value = str(alarm, "NewStateValue");
+    var reason = pyWords(withoutDatapoints(str(alarm, "NewStateReason"))).join(" "), value = str(alarm, "NewStateValue");
     if (value === "INSUFFICIENT_DATA") return noData("AWS CloudWatch alarm", "alarm", name, "state INSUFFICIENT_DATA", reason);
     return { kind: "AWS CloudWatch alarm", noun: "alarm", name: name,
              query: joined([name, str(alarm, "AlarmDescription"), metric ? "metric " + metric : "", reason]),
@@ -612,8 +665,8 @@
   }
   function datadogMessage(text) {
     var lines = text.split("%%%").join("").replace(MENTION, "$1").split("\n");
-    return lines.filter(function (line) { return !FOOTER.test(line.replace(LINK, "")); })
-      .map(function (line) { return pyWords(line.replace(LINK, "$1").replace(URL_, "")).join(" "); })
+    return lines.filter(function (line) { return !FOOTER.test(links(line, false)); })
+      .map(function (line) { return pyWords(links(line, true).replace(URL_, "")).join(" "); })
       .filter(function (line) { return line; }).join("\n");
   }
   /* query._source_paste */
@@ -721,7 +774,7 @@
       parts.push("a pasted alert: searched alert '" + p.alert + "'" + (p.alert_resolved ? ", resolved (none in it is firing)" : "") +
                  " by its name, annotations and labels, as the webhook does" +
                  (p.alerts > 1 ? moreAlerts(p, others) : "") +
-                 (p.alert_note ? "; " + p.alert_note.replace(/\.+$/, "") : ""));
+                 (p.alert_note ? "; " + rstripOf(p.alert_note, ".") : ""));
     }
     if (p.log_level === "record") {  /* a few JSON or logfmt records (query._few_records) */
       var one = p.log_lines === 1, its = one ? "its" : "their";

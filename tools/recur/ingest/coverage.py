@@ -174,6 +174,31 @@ def _is_helm(action: str, alone: bool, in_block: bool, in_logql: bool) -> bool:
     )
 
 
+# a string in a template action: blanked before the action is read (_strings_blanked)
+QUOTE = re.compile(r'["`]')
+STRING = {'"': re.compile(r'"(?:[^"\\]|\\.)*"'), "`": re.compile(r"`[^`]*`")}
+
+
+def _strings_blanked(action: str) -> str:
+    """``action`` (a line's, no "\\n") with each string in it as ``""``: ``re.sub(r'"(?:[^"\\\\]|\\\\.)*"|`[^`]*`',
+    '""', action)``, in time linear in its length. As that pattern, a quote no string closes is kept and the
+    text after it read on; but once a quote runs to the end unclosed, every later quote of its kind does too
+    (an escaped one starts where the first one's reading goes on), so none is read to the end again: the
+    pattern did, and an action of 100,000 characters of escaped quotes took minutes (bench/pathological.py)."""
+    kept, pos, unclosed = [], 0, set()
+    for m in QUOTE.finditer(action):
+        at, quote = m.start(), m.group()
+        if at < pos or quote in unclosed:
+            continue
+        string = STRING[quote].match(action, at)
+        if string is None:
+            unclosed.add(quote)
+            continue
+        kept.append(action[pos:at] + '""')
+        pos = string.end()
+    return "".join(kept) + action[pos:]
+
+
 def helm_line(raw: str) -> int | None:
     """The line of the first Helm template action in ``raw``, or None for a plain (rendered) file.
     An if/range/end alone on a line is Helm's only outside a block scalar: inside one it is the
@@ -187,8 +212,10 @@ def helm_line(raw: str) -> int | None:
         indent = len(line) - len(line.lstrip(" "))
         if block is not None and line.strip() and indent <= block:
             block = None  # the block scalar ended at a line no deeper than its key
-        for m in ACTION.finditer(line):
-            action = re.sub(r'"(?:[^"\\]|\\.)*"|`[^`]*`', '""', m.group(1))  # strings in the action
+        # up to the line's last "}}": from a "{{" after it ACTION read to the line's end and found none, and did
+        # so again from each (a line of 10,000 "{{" took 8 s, bench/pathological.py); before it each "{{" closes
+        for m in ACTION.finditer(line, 0, line.rfind("}}") + 2):
+            action = _strings_blanked(m.group(1))
             at = start + m.start()
             in_logql = any(a <= at < b for a, b in logql)
             if _is_helm(action, line.strip() == m.group(0), block is not None, in_logql):

@@ -39,7 +39,7 @@ from recur.ingest.pm_text import (
     strip_placeholders,
     unescape,
 )
-from recur.util.text import ascii_int, control_character, count_controls, one_line, without_controls
+from recur.util.text import ascii_int, control_character, count_controls, link_spans, one_line, without_controls
 
 CANONICAL = {
     "Summary": [
@@ -704,13 +704,27 @@ def _without_lead_in(sentence: str) -> str:
     return sentence
 
 
+MARKS = re.compile(r"[*_`]+")  # emphasis and code marks (_unmarked)
+
+
+def _unmarked(line: str) -> str:
+    """``line`` (no "\\n") without emphasis marks, its links as their labels (their marks kept): what
+    ``re.sub(r"[*_`]+|\\[([^\\]]*)\\]\\([^)]*\\)", r"\\1", line)`` gives, in time linear in its length
+    (util.text.link_spans): that pattern read a summary's first line of 10,000 "[" in 4 s."""
+    kept, pos = [], 0
+    for start, close, end in link_spans(line):
+        kept.append(MARKS.sub("", line[pos:start]) + line[start + 1 : close])
+        pos = end
+    return "".join(kept) + MARKS.sub("", line[pos:])
+
+
 def _subject_title(pm: Postmortem) -> None:
     """A title for a postmortem whose title only names the kind of document ("Postmortem Report") and
     whose first heading is a section: the summary's first sentence without its lead-in of dates and
     times, up to 80 characters, said in ``title_note`` (the record was titled "Postmortem Report")."""
     if not (pm.title and is_generic_title(pm.title)) or not pm.sections.get("Summary"):
         return
-    first = re.sub(r"[*_`]+|\[([^\]]*)\]\([^)]*\)", r"\1", pm.sections["Summary"].strip().split("\n")[0])
+    first = _unmarked(pm.sections["Summary"].strip().split("\n")[0])
     sentence = re.split(r"(?<=[.!?])\s", first, maxsplit=1)[0].rstrip(".!? ")
     subject = _without_lead_in(sentence).strip(" ,;:-")
     if len(subject) > 80:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from recur.retrieval.alerts import NOISE_LABELS, paste_json
 from recur.retrieval.query import MAX_QUERY_CHARS
+from recur.util.text import link_spans
 
 # Datadog's tags that say where, not what (with the Alertmanager labels that do the same)
 PLACE_TAGS = NOISE_LABELS | {"host", "env", "device", "availability-zone", "monitor"}
@@ -23,13 +24,19 @@ DATADOG_KEYS = ("event_type", "last_updated", "alert_transition", "alert_id", "a
 DATADOG_STATE = re.compile(r"^(?:\[[^\]\n]*\][ \t]*)+")
 # $EVENT_MSG: markdown between %%% lines, @-mentions of the notified ("@webhook-recur"), a footer of links
 MENTION = re.compile(r"(^|[ \t\n])@[^ \t\n]+")  # no lookbehind: Safari < 16.4 has none (the JS port)
+# (read by _links: as a regex, each "[" with no link after it on its line was read to its "]" or the line's end
+# again, time growing with the square of a run of "[": 10,000 took 1 s, 100,000 minutes; bench/pathological.py)
 LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
 URL = re.compile(r"https?://[^ \t\n)\]]+")
 # a line of "[[Monitor Status](...)] · [[Edit Monitor](...)]" less its links, a "- - -" rule
 FOOTER = re.compile(r"^[-\[\]·|* \t]*$")
 # CloudWatch's NewStateReason: "Threshold Crossed: 1 out of the last 1 datapoints [8.2E9 (04/12/26 22:31:00)] was
 # less than the threshold (1.0E10) (minimum 1 datapoint for OK -> ALARM transition)." Its numbers and times out
+# out. What ``DATAPOINTS.sub("", reason)`` takes out, read by _without_datapoints: as a regex, each unclosed "[" or
+# "(" was read to its line's end again, 100,000 of them took 40 s (bench/pathological.py)
 DATAPOINTS = re.compile(r"[ \t]*(?:\[[^\]\n]*\]|\([^)\n]*\))")
+CLOSER = {"[": "]", "(": ")"}
+OPENER = re.compile(r"[\[(]")
 
 
 @dataclass(frozen=True)
@@ -89,7 +96,7 @@ def _cloudwatch(data: dict) -> SourceAlert | None:
         return None
     name, trigger = _s(alarm, "AlarmName"), alarm.get("Trigger")
     metric = " ".join(p for p in (_s(trigger, "Namespace"), _s(trigger, "MetricName")) if p)
-    reason = " ".join(DATAPOINTS.sub("", _s(alarm, "NewStateReason")).split())
+    reason = " ".join(_without_datapoints(_s(alarm, "NewStateReason")).split())
     value = _s(alarm, "NewStateValue")
     if value == "INSUFFICIENT_DATA":
         return _no_data("AWS CloudWatch alarm", "alarm", name, "state INSUFFICIENT_DATA", reason)
@@ -211,6 +218,36 @@ def _datadog_message(text: str) -> str:
     """$EVENT_MSG without its %%% markers, @-mentions, link targets and footer of links, its lines kept."""
     lines = MENTION.sub(r"\1", text.replace("%%%", "")).split("\n")
     lines = [
-        " ".join(URL.sub("", LINK.sub(r"\1", line)).split()) for line in lines if not FOOTER.match(LINK.sub("", line))
+        " ".join(URL.sub("", _links(line, True)).split()) for line in lines if not FOOTER.match(_links(line, False))
     ]
     return "\n".join(line for line in lines if line)
+
+
+def _without_datapoints(text: str) -> str:
+    """``DATAPOINTS.sub("", text)``, in time linear in its length (the browser's port does the same): each
+    bracket closed on its line, with the blanks before it, out."""
+    return "\n".join(map(_line_without_datapoints, text.split("\n")))
+
+
+def _line_without_datapoints(line: str) -> str:
+    # an opener is closed when its closer comes after it on the line: known from the closer's last place, so
+    # an unclosed one is passed over at once (the regex read on to the line's end from each)
+    last = {opener: line.rfind(closer) for opener, closer in CLOSER.items()}
+    kept, pos = [], 0
+    for m in OPENER.finditer(line):
+        at = m.start()
+        if at < pos or at > last[m.group()]:  # inside a bracket taken out, or unclosed
+            continue
+        kept.append(line[pos:at].rstrip(" \t"))  # the regex's [ \t]* before it, after what it took out last
+        pos = line.find(CLOSER[m.group()], at) + 1
+    return "".join(kept) + line[pos:]
+
+
+def _links(line: str, label: bool) -> str:
+    """``LINK.sub(r"\\1" if label else "", line)`` (a line, no "\\n"), in time linear in its length (util.text.link_spans;
+    the browser's port does the same): each Markdown link ``[label](target)`` as its label, or taken out."""
+    kept, pos = [], 0
+    for start, close, end in link_spans(line):
+        kept.append(line[pos:start] + (line[start + 1 : close] if label else ""))
+        pos = end
+    return "".join(kept) + line[pos:]

@@ -1,0 +1,179 @@
+"""How each public reader of untrusted text scales with hostile input, against ordinary text of the same size.
+
+    python bench/pathological.py [--sizes 10000,100000,1000000] [--timeout 60] [--only prepare,node]
+
+`POST /api/suggest` takes up to 20,000 characters, `recur suggest -` up to 1,000,000; the box of the site
+prepares what is pasted in the browser; `recur import` reads whole documents, `recur check` any file of a pull
+request, `recur coverage` rule files. Each reader (query.prepare; recur-query.js's prepare in Node; the
+postmortem parser; `recur check` on a KB of one pattern file; the rule-file reader) is timed on each input at
+each size, in a process of its own killed after --timeout seconds (reported as "> timeout"). From one size to
+the next, the growth's exponent, log(time ratio) / log(size ratio): about 1 for linear work, 2 for quadratic
+(times of a few milliseconds are noise). Each reader's baseline (ordinary text, same sizes, same run) says
+what its linear work looks like on the machine at the time: a reader with a fixed start-up cost grows slower. Before the fixes, a CloudWatch state reason of 100,000
+"(" took 49 s in query.prepare (each unclosed bracket read to the line's end again), a Datadog message of
+"[" 1 s at 10,000, a Go panic line of " [recovered" marks 2 s at 100,000, a JSON paste of 10,000 escaped
+quotes no string closes 11 s; in the browser's port a JSON alert with 30,000 blanks inside a string 12 s
+(/[ \\t]+$/ tried at each blank); a postmortem's summary opening on 10,000 "[" 3 s in `recur import`; a
+rule file's annotation of 10,000 "{{" 8 s in `recur coverage`, one action of 100,000 escaped quotes 190 s.
+
+Prints a table and writes bench/out/pathological.json. Figures, not assertions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+QUERY_JS = ROOT / "site_config" / "assets" / "recur-query.js"
+PROSE = "The checkout service returned errors after a deploy. Engineers rolled back and it recovered.\n"
+LOG = "".join(f"2026-12-01T10:02:0{i}Z INFO worker started {i}\n" for i in range(8))
+GO_DUMP = "\n\ngoroutine 1 [running]:\nmain.main()\n\t/a/main.go:9 +0x1d\n"
+
+
+def fill(unit: str, n: int) -> str:
+    return (unit * (n // len(unit) + 1))[:n]
+
+
+def alarm(reason: str) -> str:
+    return json.dumps({"AlarmName": "X", "NewStateValue": "ALARM", "NewStateReason": reason})
+
+
+# what each reader is given at n characters: the baseline first
+PASTES = {
+    "baseline: prose": lambda n: fill(PROSE, n),
+    "baseline: a log": lambda n: LOG + fill("2026-12-01T10:02:09Z ERROR disk full on /var\n", n),
+    'CloudWatch reason of "("': lambda n: alarm("(" * n),
+    'CloudWatch reason of "["': lambda n: alarm("[" * n),
+    'Datadog message of "["': lambda n: json.dumps({"title": "T", "event_type": "x", "body": "[" * n}),
+    'Datadog message of "[a]("': lambda n: json.dumps({"title": "T", "event_type": "x", "body": fill("[a](", n)}),
+    # no "]" ends it: GO_RECOVERED failed from each mark (with one, its first try matched)
+    'Go panic line of " [recovered"': lambda n: "panic: x" + fill(" [recovered", n) + GO_DUMP,
+    "alert summary with blanks inside": lambda n: json.dumps(
+        {"labels": {"alertname": "A"}, "annotations": {"summary": "x" + " " * n + "y"}}
+    ),
+    "a log line of spaces": lambda n: LOG + "x" + " " * n + "y",
+    'a log line of "a:a:"': lambda n: LOG + "2026-12-01T10:02:09Z ERROR " + fill("a:", n),
+    'a log line of "  at a:a:"': lambda n: LOG + "  at " + fill("a:", n),
+    "one line of 1 character": lambda n: "x" * n,
+    "short lines": lambda n: fill("a\n", n),
+    "nested brackets": lambda n: "[" * (n // 2) + "]" * (n // 2),
+    "JSON of escaped quotes, unclosed": lambda n: "{" * 501 + '"' + fill('\\"', n),
+}
+DOCUMENTS = {
+    "baseline: prose": lambda n: "# Incident\n\n## Summary\n\n" + fill(PROSE, n),
+    'unclosed "["': lambda n: "# Incident\n\n## Summary\n\n" + "[" * n,
+    "many @ owners": lambda n: "# Incident\n\n## Action items\n\n- fix it " + fill("@a ", n) + "\n",
+    "table rows": lambda n: "# Incident\n\n" + fill("| a | b |\n", n),
+    "dash rows": lambda n: "# Incident\n\n" + fill("|---|---|\n", n),
+    "unclosed fence": lambda n: "# Incident\n\n```\n" + fill("x\n", n),
+    "a line of spaces": lambda n: "# Incident\n\n## Timeline\n\n- 10:02 x" + " " * n + "y\n",
+}
+PATTERN = "---\nid: p-x\ntitle: A title\ncategory: capacity\nseverity: sev2\nsymptoms:\n  - requests hang\n---\n\n"
+PATTERN_FILES = {
+    "baseline: prose": lambda n: "## Summary\n\n" + fill(PROSE, n) + "\n## Runbook\n\n1. Run `df -h`.\n",
+    "runbook step of spaces": lambda n: "## Summary\n\nS.\n\n## Runbook\n\n1. Run" + " " * n + "x\n",
+    "fence lines": lambda n: "## Summary\n\nS.\n" + fill("```a\n", n) + "\n## Runbook\n\n1. x\n",
+    "table rows": lambda n: "## Summary\n\n" + fill("| a | b |\n", n) + "\n## Runbook\n\n1. x\n",
+    'unclosed "["': lambda n: "## Summary\n\n" + "[" * n + "\n\n## Runbook\n\n1. x\n",
+}
+RULES = {
+    "baseline: rules": lambda n: (
+        "groups:\n- name: x\n  rules:\n" + fill("  - alert: HighErrorRate\n    expr: rate(errors[5m]) > 1\n", n)
+    ),
+    'expr of "("': lambda n: "groups:\n- name: x\n  rules:\n  - alert: X\n    expr: " + json.dumps("(" * n) + "\n",
+    'annotation of "{{"': lambda n: (
+        "groups:\n- name: x\n  rules:\n  - alert: X\n    expr: up\n    annotations:\n"
+        "      summary: " + json.dumps(fill("{{", n)) + "\n"
+    ),
+    "action of escaped quotes": lambda n: (
+        "groups:\n- name: x\n  rules:\n  - alert: X\n    expr: up\n    annotations:\n"
+        "      summary: '{{ \"" + fill('\\"', n) + " }}'\n"
+    ),
+    "ALERT lines": lambda n: fill("ALERT X\n\n", n),
+}
+
+# the code run in a child process for one reader: reads the text on stdin, prints the seconds taken
+RUNNERS = {
+    "prepare": "from recur.retrieval.query import prepare as read",
+    "import": "from recur.ingest.postmortem import parse as read",
+    "coverage": "from pathlib import Path\nfrom recur.ingest.coverage import read_text\n"
+    "read = lambda t: read_text(Path('rules.yml'), t)",
+    "check": "import tempfile\nfrom pathlib import Path\nfrom recur.kb.check import check_path\n"
+    "def read(t):\n    with tempfile.TemporaryDirectory() as d:\n"
+    "        p = Path(d) / 'patterns' / 'capacity'\n        p.mkdir(parents=True)\n"
+    f"        (p / 'p-x.md').write_text({PATTERN!r} + t)\n        check_path(d)",
+}
+READERS = {"prepare": PASTES, "node": PASTES, "import": DOCUMENTS, "check": PATTERN_FILES, "coverage": RULES}
+
+
+def timed(reader: str, text: str, timeout: float, node: str | None) -> float | None:
+    """Seconds ``reader`` took on ``text`` in a process of its own; None past ``timeout``."""
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "text").write_text(text)
+        if reader == "node":
+            shutil.copyfile(QUERY_JS, Path(tmp) / "recur-query.mjs")
+            (Path(tmp) / "run.mjs").write_text(
+                'import "./recur-query.mjs";\nimport fs from "node:fs";\nconst t = fs.readFileSync("text", "utf8");\n'
+                "const s = performance.now(); globalThis.RecurQuery.prepare(t);\n"
+                "process.stdout.write(String((performance.now() - s) / 1000));\n"
+            )
+            argv = [node, "run.mjs"]
+        else:
+            code = RUNNERS[reader] + "\nimport time\nt = open('text').read()\ns = time.perf_counter()\nread(t)\n"
+            argv = [sys.executable, "-c", code + "print(time.perf_counter() - s)"]
+        env = {"PYTHONPATH": str(ROOT / "tools"), "OMP_NUM_THREADS": "1", "PATH": "/usr/bin:/bin"}
+        try:
+            run = subprocess.run(argv, cwd=tmp, capture_output=True, text=True, timeout=timeout, env=env, check=True)
+        except subprocess.TimeoutExpired:
+            return None
+    return float(run.stdout)
+
+
+def rows_of(reader: str, sizes: list[int], timeout: float, node: str | None) -> list[dict]:
+    rows = []
+    for name, make in READERS[reader].items():
+        times, hung = [], False
+        for n in sizes:  # past a hang, the larger sizes are not run: they would hang too
+            times.append(None if hung else timed(reader, make(n), timeout, node))
+            hung = hung or times[-1] is None
+        rows.append({"reader": reader, "input": name, "sizes": sizes, "seconds": times})
+    for row in rows:  # the growth's exponent from each size to the next: 1 linear, 2 quadratic
+        row["exponent"] = [
+            round(math.log(t1 / t0) / math.log(n1 / n0), 2) if None not in (t0, t1) and min(t0, t1) > 0 else None
+            for t0, t1, n0, n1 in zip(row["seconds"], row["seconds"][1:], sizes, sizes[1:])
+        ]
+    return rows
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", default="10000,100000,1000000")
+    ap.add_argument("--timeout", type=float, default=60)
+    ap.add_argument("--only", default=",".join(READERS), help="readers, comma-separated: " + ", ".join(READERS))
+    args = ap.parse_args()
+    sizes, node = [int(s) for s in args.sizes.split(",")], shutil.which("node")
+    rows = []
+    for reader in args.only.split(","):
+        if reader == "node" and node is None:
+            print("node is not installed: the browser's port is not timed")
+            continue
+        rows += rows_of(reader, sizes, args.timeout, node)
+    out = ROOT / "bench" / "out"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "pathological.json").write_text(json.dumps(rows, indent=2))
+    head = "  ".join(f"{n:>10,}" for n in sizes)
+    print(f"{'reader':<9} {'input':<36} {head}   growth exponent (1 linear, 2 quadratic)")
+    for r in rows:
+        cells = "  ".join(f"{'> ' + str(int(args.timeout)) if t is None else f'{t:.4f}':>10}" for t in r["seconds"])
+        print(f"{r['reader']:<9} {r['input']:<36} {cells}   {r['exponent']}")
+
+
+if __name__ == "__main__":
+    main()
