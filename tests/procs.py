@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 
 def released_together(argvs: list[list[str]]) -> list[str]:
@@ -20,3 +22,19 @@ def released_together(argvs: list[list[str]]) -> list[str]:
         p.stdin.write("x")
         p.stdin.flush()
     return [p.communicate()[0].strip() for p in procs]
+
+
+def python_guarded(code: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    """``python -c CODE ARGS...`` (text in and out) with this checkout's tools/ on PYTHONPATH, in a process of its
+    own whose 60 s timeout is a guard against a hang, not a measure of speed: the tests of readers of hostile input
+    (bench/pathological.py) give it what takes about a second on linear code and minutes on the code they guard
+    against."""
+    tools = str(Path(__file__).resolve().parents[1] / "tools")
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": tools},
+    )

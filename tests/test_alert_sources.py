@@ -8,13 +8,10 @@ from __future__ import annotations
 
 import copy
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import httpx
 import pytest
+from procs import python_guarded
 from serve_util import running
 from source_alerts import CASES, DATADOG, FREE_STORAGE, OPSGENIE, PAGERDUTY, described, eventbridge, sns
 
@@ -204,14 +201,7 @@ def test_a_pasted_alert_of_unclosed_brackets_is_read_in_linear_time():
         "import json, sys\nfrom recur.retrieval.query import prepare\n"
         "print(json.dumps([prepare(t).text for t in json.load(sys.stdin)]))"
     )
-    run = subprocess.run(
-        [sys.executable, "-c", code],
-        input=json.dumps([cloudwatch, datadog]),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "tools")},
-    )
+    run = python_guarded(code, stdin=json.dumps([cloudwatch, datadog]))
     assert run.returncode == 0, run.stderr
     said = json.loads(run.stdout)
     # nothing closes them: kept, as the patterns keep them (the query cut to what is searched)

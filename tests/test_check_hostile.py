@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from kbfactory import pattern_text, small_kb, write
+from procs import python_guarded
 
 TOOLS = str(Path(__file__).resolve().parents[1] / "tools")
 MEMORY_LIMIT = 1024 * 1024 * 1024  # address space for the check: a bomb would blow through it
@@ -193,11 +194,5 @@ def test_a_step_of_many_lazy_continuation_lines_is_read_in_linear_time():
         "parts = list_parts('1. Run this.\\n' + '| a | b |\\n' * 600_000, numbered=True)\n"
         "print(len(parts.items), len(parts.items[0]))"
     )
-    run = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "PYTHONPATH": TOOLS},
-    )
+    run = python_guarded(code)
     assert run.returncode == 0 and run.stdout == f"1 {len('Run this.') + 600_000 * len(' | a | b |')}\n", run.stderr

@@ -1,13 +1,11 @@
 """`recur coverage --rules`: patterns vs Prometheus alerting rules."""
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from coverage_helpers import coverage_cli
 from kbfactory import pattern_text, write, write_pattern
+from procs import python_guarded
 
 from recur.ingest.coverage import coverage, read_rules, signal_alerts, signal_regexes, url_pattern
 from recur.kb.loader import load_kb
@@ -664,11 +662,5 @@ def test_a_rule_file_of_unclosed_template_actions_is_read_in_linear_time(tmp_pat
     (tmp_path / "open.yml").write_text(rule.format(name="Open", text="{{" * 100_000))
     (tmp_path / "quotes.yml").write_text(rule.format(name="Quotes", text='{{ "' + '\\"' * 100_000 + " }}"))
     code = "import sys\nfrom recur.ingest.coverage import read_rules\nprint(sorted(a.name for a in read_rules(sys.argv[1])[0]))"
-    run = subprocess.run(
-        [sys.executable, "-c", code, str(tmp_path)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "tools")},
-    )
+    run = python_guarded(code, str(tmp_path))
     assert run.returncode == 0 and run.stdout == "['Open', 'Quotes']\n", run.stderr

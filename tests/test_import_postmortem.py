@@ -2,14 +2,12 @@
 
 import datetime as dt
 import json
-import os
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 from click.testing import CliRunner
 from kbfactory import fake_model_flags
+from procs import python_guarded
 
 from recur.cli.main import cli
 from recur.ingest.action_items import parse_action_items
@@ -718,11 +716,5 @@ def test_a_summary_opening_on_unclosed_brackets_is_read_in_linear_time(tmp_path)
     doc = tmp_path / "pm.md"
     doc.write_text("Postmortem Report\n=================\n\n## Summary\n\n" + "[" * 100_000 + "\n")
     code = "import sys\nfrom recur.ingest.postmortem import parse\nprint(parse(open(sys.argv[1]).read()).title)"
-    run = subprocess.run(
-        [sys.executable, "-c", code, str(doc)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "tools")},
-    )
+    run = python_guarded(code, str(doc))
     assert run.returncode == 0 and run.stdout == "Postmortem Report\n", run.stderr

@@ -7,9 +7,6 @@ lines were what the encoder and BM25 read. Our own logs: tests/pasted_logs.py.""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -25,6 +22,7 @@ from pasted_logs import (
     node_oom_log,
     plain_log,
 )
+from procs import python_guarded
 from serve_util import alert_payload, fake_app, running
 from test_query import ROOT_CAUSE, java_trace
 
@@ -963,14 +961,7 @@ def test_a_go_crash_line_of_many_recovered_marks_is_read_in_linear_time():
     panic = "panic: boom" + " [recovered" * 90_000
     crash = panic + "\n\ngoroutine 1 [running]:\nmain.main()\n\t/a/main.go:9 +0x1d\n"
     code = "import sys\nfrom recur.retrieval.query import prepare\nprint(prepare(sys.stdin.read()).text)"
-    run = subprocess.run(
-        [sys.executable, "-c", code],
-        input=crash,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "PYTHONPATH": str(ROOT / "tools")},
-    )
+    run = python_guarded(code, stdin=crash)
     assert run.returncode == 0 and run.stdout == panic[:LINE_CHARS] + "\n", run.stderr
 
 
@@ -996,12 +987,5 @@ def test_a_json_paste_of_escaped_quotes_no_string_closes_is_read_in_linear_time(
     code = (
         "import sys\nfrom recur.retrieval.query import prepare\np = prepare(sys.stdin.read())\nprint(p.alerts, p.chars)"
     )
-    run = subprocess.run(
-        [sys.executable, "-c", code],
-        input=paste,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "PYTHONPATH": str(ROOT / "tools")},
-    )
+    run = python_guarded(code, stdin=paste)
     assert run.returncode == 0 and run.stdout == f"0 {len(paste)}\n", run.stderr
