@@ -352,6 +352,17 @@ def test_recurs_own_text_is_readable_in_the_light_and_dark_palettes(page, base):
     assert page.errors == []
 
 
+def test_the_search_dialog_is_named(page, base):
+    """Left by the axe-core audit as mkdocs-material's own, on every page: its search is a role=dialog with no
+    accessible name (aria-dialog-name); a screen reader announced "dialog" alone."""
+    url, _ = base
+    for address in ("/index.html", "/patterns/capacity/disk-full.html"):
+        page.goto(url + address)
+        page.wait_for_function("document.querySelector('.md-search[role=dialog]').getAttribute('aria-label')")
+        assert page.locator(".md-search[role=dialog]").get_attribute("aria-label") == "Search"
+    assert page.errors == []
+
+
 def test_links_set_in_a_line_of_text_on_recurs_cards_and_lists_are_underlined(page, base):
     """Found by axe-core (link-in-text-block, WCAG 1.4.1): a related pattern's link ("Disk full on a host ·
     capacity · sev2") and the header card's links were told from the text beside them by their colour alone, 2.3:1

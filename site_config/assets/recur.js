@@ -182,7 +182,19 @@
     });
   }
 
-  function setup() { setupRunbooks(document); setupPaths(document); setupPathList(document); setupReadMarks(document); }
+  /* mkdocs-material's search is a role=dialog with no name (axe-core's aria-dialog-name, on every page): a screen
+     reader announced "dialog" alone. Named as its own search field is. */
+  function nameSearchDialog() {
+    var dialog = document.querySelector(".md-search[role=dialog]");
+    var input = document.querySelector("input.md-search__input");
+    if (dialog && !dialog.getAttribute("aria-label")) {
+      dialog.setAttribute("aria-label", (input && input.getAttribute("aria-label")) || "Search");
+    }
+  }
+
+  function setup() {
+    setupRunbooks(document); setupPaths(document); setupPathList(document); setupReadMarks(document); nameSearchDialog();
+  }
 
   if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
     window.document$.subscribe(setup); // mkdocs-material: also runs after instant navigation
