@@ -741,6 +741,7 @@
     "are matched best by an English description, an error message or a log line";
   var LETTER = /\p{L}/u, LATIN = /\p{Script=Latin}/u, CODE = /[_\/\\=@]|\p{Nd}/u;
   function mostlyNonLatin(text) {
+    if (!/[^\x00-\x7f]/.test(text)) return false;  /* query.mostly_non_latin: all ASCII, every letter Latin */
     var latin = 0, other = 0;
     text.split(/[ \t\n\r\f\v\u3000]+/).forEach(function (word) {
       var code = CODE.test(word);

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from recur.retrieval.query import MAX_QUERY_CHARS, json_too_deep
+from recur.retrieval.query import MAX_QUERY_CHARS, _not_json, json_too_deep
 from recur.util.utf8 import clean
 
 JSON_WS = " \t\n\r"  # what JSON allows around a value (Python's strip() and JS's trim() take more off)
@@ -194,7 +194,3 @@ def paste_json(text: str):
         return json.loads(body, parse_constant=_not_json, parse_int=float)
     except (ValueError, RecursionError):
         return None
-
-
-def _not_json(name: str):
-    raise ValueError(name)

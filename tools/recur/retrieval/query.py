@@ -394,6 +394,8 @@ def mostly_non_latin(text: str) -> bool:
     ID_CHARS (an error code, an id, a path, a URL: ``E1234``, ``pod_7f``, ``/var/lib``) the Latin letters are
     not counted: a Japanese sentence about ``ERR_CONNECTION_REFUSED`` is Japanese. An English log line with a
     Japanese comment, or a Latin error naming a Cyrillic host, has more Latin letters, and no note."""
+    if text.isascii():  # every letter Latin: no need to name each character of a 20,000-character paste
+        return False
     latin = other = 0
     for word in BLANKS.split(text):
         code = any(ch in ID_CHARS or unicodedata.category(ch) == "Nd" for ch in word)
@@ -518,8 +520,7 @@ def _traceback(lines: list[str]) -> Log | None:
             return None
     if not kept:
         return None
-    kept = list(dict.fromkeys(kept))
-    return Log(clean(strip_ansi("\n".join(before + kept))), len(rest), len(kept), "traceback", len(before))
+    return _log_of(before, kept, len(rest), "traceback")
 
 
 def _go_panic(lines: list[str]) -> Log | None:
@@ -551,8 +552,7 @@ def _go_panic(lines: list[str]) -> Log | None:
             return None
     if not (panic and dump):
         return None
-    kept = list(dict.fromkeys(kept))
-    return Log(clean(strip_ansi("\n".join(before + kept))), len(rest), len(kept), "panic", len(before))
+    return _log_of(before, kept, len(rest), "panic")
 
 
 def _go_crash_ahead(lines: list[str]) -> bool:
@@ -606,8 +606,7 @@ def _few_records(lines: list[str]) -> Log | None:
         said.append(message[:LINE_CHARS])
     if not said:
         return None
-    kept = list(dict.fromkeys(said))
-    return Log(clean(strip_ansi("\n".join(before + kept))), len(said), len(kept), "record", len(before))
+    return _log_of(before, said, len(said), "record")
 
 
 @dataclass
@@ -688,8 +687,14 @@ def _records(scan: _Scan, before: list[str], lines: int) -> Log | None:
     condensed to the limit as any text is."""
     if scan.records < lines or not scan.structured or not scan.said:
         return None
-    kept = list(dict.fromkeys(scan.said))
-    return Log(clean(strip_ansi("\n".join(before + kept))), scan.records, len(kept), "record", len(before))
+    return _log_of(before, scan.said, scan.records, "record")
+
+
+def _log_of(before: list[str], lines: list[str], read: int, level: str) -> Log:
+    """The Log of a paste searched by ``lines`` (each once, in order) after the words ``before`` it, of ``read``
+    lines read (recur-query.js's logOf): a traceback, a Go crash, JSON or logfmt records."""
+    kept = list(dict.fromkeys(lines))
+    return Log(clean(strip_ansi("\n".join(before + kept))), read, len(kept), level, len(before))
 
 
 def _before_log(lines: list[str]) -> list[str]:
