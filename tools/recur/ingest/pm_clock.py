@@ -15,7 +15,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from recur.ingest.pm_text import find_date
+from recur.ingest.pm_text import CLOCK_RANGE, find_date
 
 # minutes east of UTC
 ZONES = {
@@ -41,7 +41,6 @@ AMBIGUOUS = {
 }
 # a US zone without standard or daylight: its offset on the date, by the US rule since 2007
 US_GENERIC = {"ET": ("EST", "EDT"), "CT": ("CST", "CDT"), "MT": ("MST", "MDT"), "PT": ("PST", "PDT")}
-_US_STANDARD = {"EST": -300, "CST": -360, "MST": -420, "PST": -480}
 
 # "23:40", "03:12:40 UTC", "2026-03-14T23:40:00Z", "11:40 pm PST", "09:00 UTC+2", "14:05 (CET)"; a zone
 # name is in capitals ("10:05 then" names none: with any word taken for a zone, "09:00 UTC" to "10:05
@@ -115,7 +114,7 @@ def offset(zone: str, day: dt.date | None) -> tuple[int | None, str]:
         if day is None:
             return None, f"{zone} is standard or daylight time by the date, and its time has none"
         name = US_GENERIC[zone][_us_daylight(day)]
-        minutes = _US_STANDARD[US_GENERIC[zone][0]] + 60 * _us_daylight(day)
+        minutes = ZONES[name] if name in ZONES else ASSUMED[name][0]  # CST: US Central, as written alone
         return minutes, f"{zone} on {day.isoformat()} read as {name} ({_signed(minutes)})"
     return None, f"{zone!r} is no time zone this reads"
 
@@ -148,7 +147,6 @@ def minutes_between(a: Moment, b: Moment) -> tuple[int | None, str, list[str]]:
 
 
 # between the two times of a range in prose: "from 09:12 UTC to 10:05 UTC", "between 14:05 CET and 15:20 CET"
-_RANGE_SEP = re.compile(r"[ \t]*(?:-{1,2}|–|—|to|until|till|and)[ \t]*", re.I)
 
 
 def zoned_range(text: str) -> tuple[int | None, str, list[str]] | None:
@@ -157,7 +155,7 @@ def zoned_range(text: str) -> tuple[int | None, str, list[str]] | None:
     times kept pm_text from reading them as a range); None for any other text. One zone is both
     times', as a sentence says it ("between 9:12am and 10:05am PT")."""
     first = _CLOCK.match(text)
-    sep = _RANGE_SEP.match(text, first.end()) if first else None
+    sep = CLOCK_RANGE.match(text, first.end()) if first else None
     second = _CLOCK.match(text, sep.end()) if sep else None
     a, b = (moment(first.group(0)), moment(second.group(0))) if second else (None, None)
     if a is None or b is None or (a.zone is None and not first.group(3)):

@@ -413,7 +413,7 @@ DURATION_PART = re.compile(_DURATION_UNIT)
 _DURATION_NEXT = re.compile(r"(?:[ \t]*,)?[ \t]*(?:and[ \t]+)?" + _DURATION_UNIT)
 CLOCK = re.compile(r"(?<![\d:.])(\d{1,3}):([0-5]\d)(?::([0-5]\d))?(?![\d:])")
 # "14:02–14:49": a time range, read as the time between
-_CLOCK_RANGE = re.compile(r"[ \t]*(?:-{1,2}|–|—|to|until|till|and)[ \t]*", re.I)
+CLOCK_RANGE = re.compile(r"[ \t]*(?:-{1,2}|–|—|to|until|till|and)[ \t]*", re.I)
 # "10:30 pm", "09:12 UTC": a time of day, not a duration
 _TIME_OF_DAY = re.compile(r"[ \t]*(?:(?i:[ap]\.?m\b|utc\b|gmt\b|z\b)|[A-Z]{1,4}T\b|[+-]\d{2}:?\d{2}\b)")
 
@@ -435,7 +435,7 @@ def _clock_minutes(m) -> float:
 def _clock_at(text: str, m) -> tuple[float, int, str] | None:
     """(minutes, end, how) of an H:MM[:SS] match: a duration ("1:10"), the time between the two ends
     of a range ("14:02–14:49", over midnight too), or None for a time of day ("09:12 UTC")."""
-    sep = _CLOCK_RANGE.match(text, m.end())
+    sep = CLOCK_RANGE.match(text, m.end())
     other = CLOCK.match(text, sep.end()) if sep else None
     if other:
         minutes = (_clock_minutes(other) - _clock_minutes(m)) % 1440

@@ -778,9 +778,11 @@ def _time_columns(pm: Postmortem, w: _Walk, lines: list[str], n: int) -> bool:
     """Whether line ``n`` heads a table whose columns are a timeline summary's fields ("| Detected |
     Started | Resolved |" over its rule and a row of times): each read as its field, as rows are
     (_kv_row). Such a table was the summary's text, and its start and end gave no duration."""
+    if w.current == "Action items":  # first: _walk asks of every table line, and this is free
+        return False
     head = table_cells(lines[n])
     kinds = [meta_key(c) for c in head]
-    if w.current == "Action items" or len(head) < 2 or not all(k in TIME_KINDS | {"date"} for k in kinds):
+    if len(head) < 2 or not all(k in TIME_KINDS | {"date"} for k in kinds):
         return False
     if (
         n + 2 >= len(lines)
