@@ -527,6 +527,10 @@
       return NOISE_LABELS.indexOf(k) < 0 && k.slice(0, 2) !== "__" && v && alert.labels[k].indexOf("://") < 0;
     }).map(function (k) { return k + " " + pyStrip(alert.labels[k]); });
     if (labels.length) parts.push(labels.join(", "));
+    return textsJoined(parts);
+  }
+  /* alerts.texts_joined: one-line texts on one line by ". ", texts of several lines after it, on their own lines */
+  function textsJoined(parts) {
     var line = dots(parts.filter(function (p) { return p.indexOf("\n") < 0; }));
     var lines = [line].concat(parts.filter(function (p) { return p.indexOf("\n") >= 0; }));
     return head(lines.filter(function (x) { return x; }).join("\n"), MAX_QUERY_CHARS);
@@ -570,11 +574,8 @@
     try { return JSON.parse(body); } catch (e) { return null; }
   }
   function str(o, k) { var v = isObject(o) ? get(o, k) : undefined; return typeof v === "string" ? pyStrip(v) : ""; }
-  function joined(parts) {  /* alert_sources._joined */
-    var kept = parts.filter(function (p, i) { return p && parts.indexOf(p) === i; });
-    var line = dots(kept.filter(function (p) { return p.indexOf("\n") < 0; }));
-    var lines = [line].concat(kept.filter(function (p) { return p.indexOf("\n") >= 0; }));
-    return head(lines.filter(function (x) { return x; }).join("\n"), MAX_QUERY_CHARS);
+  function joined(parts) {  /* alert_sources._joined: each non-empty text once */
+    return textsJoined(parts.filter(function (p, i) { return p && parts.indexOf(p) === i; }));
   }
   function sourceAlert(data) {  /* alert_sources.source_alert: {kind, noun, name, query, by, state} or null */
     var readers = [cloudwatch, pagerduty, opsgenie, datadog];
