@@ -527,6 +527,10 @@
       return NOISE_LABELS.indexOf(k) < 0 && k.slice(0, 2) !== "__" && v && alert.labels[k].indexOf("://") < 0;
     }).map(function (k) { return k + " " + pyStrip(alert.labels[k]); });
     if (labels.length) parts.push(labels.join(", "));
+    return textsJoined(parts);
+  }
+  /* alerts.texts_joined: one-line texts on one line by ". ", texts of several lines after it, on their own lines */
+  function textsJoined(parts) {
     var line = dots(parts.filter(function (p) { return p.indexOf("\n") < 0; }));
     var lines = [line].concat(parts.filter(function (p) { return p.indexOf("\n") >= 0; }));
     return head(lines.filter(function (x) { return x; }).join("\n"), MAX_QUERY_CHARS);
@@ -570,11 +574,8 @@
     try { return JSON.parse(body); } catch (e) { return null; }
   }
   function str(o, k) { var v = isObject(o) ? get(o, k) : undefined; return typeof v === "string" ? pyStrip(v) : ""; }
-  function joined(parts) {  /* alert_sources._joined */
-    var kept = parts.filter(function (p, i) { return p && parts.indexOf(p) === i; });
-    var line = dots(kept.filter(function (p) { return p.indexOf("\n") < 0; }));
-    var lines = [line].concat(kept.filter(function (p) { return p.indexOf("\n") >= 0; }));
-    return head(lines.filter(function (x) { return x; }).join("\n"), MAX_QUERY_CHARS);
+  function joined(parts) {  /* alert_sources._joined: each non-empty text once */
+    return textsJoined(parts.filter(function (p, i) { return p && parts.indexOf(p) === i; }));
   }
   function sourceAlert(data) {  /* alert_sources.source_alert: {kind, noun, name, query, by, state} or null */
     var readers = [cloudwatch, pagerduty, opsgenie, datadog];
@@ -766,6 +767,14 @@
     return "; " + more.toLocaleString("en-US") + " more in it, not searched: " + names.join(", ") + (real ? "; " + others : "");
   }
 
+  /* query.py's CRASHES: a crash pasted alone, by its log_level: what it is, the lines searched and what was not */
+  var CRASHES = { traceback: ["Python traceback", "exception", "frames"], panic: ["Go crash", "panic", "goroutine dump"] };
+
+  /* query.Prepared._lines_before: the note's end for the lines written before a log, kept first */
+  function linesBefore(p, what) {
+    return p.log_before ? ", and the " + p.log_before + " line" + (p.log_before === 1 ? "" : "s") + " before " + what : "";
+  }
+
   /* query.Prepared.said: what a responder is told, or ""; ``others`` as Prepared.said's, a surface's own advice
      about a pasted list's other alerts (the box's: its user cannot POST the payload to /api/alertmanager) */
   function note(p, others) {
@@ -781,20 +790,17 @@
       var one = p.log_lines === 1, its = one ? "its" : "their";
       parts.push("searched the " + (one ? "" : n(p.log_lines) + " ") + "JSON or logfmt record" + (one ? "" : "s") +
                  " by " + its + " message fields, not " + its + " other keys, ids and timestamps" +
-                 (p.log_before ? ", and the " + p.log_before + " line" + (p.log_before === 1 ? "" : "s") + " before " +
-                  (one ? "it" : "them") : ""));
-    } else if (p.log_level === "traceback") {  /* a Python traceback (query._traceback) */
-      parts.push("searched the Python traceback by its exception line" + (p.log_kept === 1 ? "" : "s") + ", not its frames" +
-                 (p.log_before ? ", and the " + p.log_before + " line" + (p.log_before === 1 ? "" : "s") + " before it" : ""));
-    } else if (p.log_level === "panic") {  /* a Go crash (query._go_panic) */
-      parts.push("searched the Go crash by its panic line" + (p.log_kept === 1 ? "" : "s") + ", not its goroutine dump" +
-                 (p.log_before ? ", and the " + p.log_before + " line" + (p.log_before === 1 ? "" : "s") + " before it" : ""));
+                 linesBefore(p, one ? "it" : "them"));
+    } else if (own(CRASHES, p.log_level)) {  /* a Python traceback (query._traceback), a Go crash (query._go_panic) */
+      var crash = CRASHES[p.log_level];
+      parts.push("searched the " + crash[0] + " by its " + crash[1] + " line" + (p.log_kept === 1 ? "" : "s") +
+                 ", not its " + crash[2] + linesBefore(p, "it"));
     } else if (p.log_lines) {
       var leveled = p.log_kept - p.log_unlevelled, plain = p.log_unlevelled;
       parts.push("searched the " + n(leveled) + " " + p.log_level + " line" + (leveled === 1 ? "" : "s") +
                  (plain ? " and " + n(plain) + " line" + (plain === 1 ? "" : "s") + " with no level" : "") +
                  " of a " + n(p.log_lines) + "-line log" + (p.log_level === "warning" ? " (it has no error line)" : "") +
-                 (p.log_before ? ", and the " + p.log_before + " line" + (p.log_before === 1 ? "" : "s") + " before it" : ""));
+                 linesBefore(p, "it"));
     }
     if (p.frames || p.middle) {
       var cut = [];

@@ -12,8 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from recur.retrieval.alerts import NOISE_LABELS, paste_json
-from recur.retrieval.query import MAX_QUERY_CHARS
+from recur.retrieval.alerts import NOISE_LABELS, paste_json, texts_joined
 from recur.util.text import link_spans
 
 # Datadog's tags that say where, not what (with the Alertmanager labels that do the same)
@@ -77,15 +76,9 @@ def _s(obj, key: str) -> str:
 
 
 def _joined(parts: list[str]) -> str:
-    """As alerts.alert_query joins an alert's texts: one-line ones on one line by ". " (each once), texts of
-    several lines (a log in a description) after it, on their own lines."""
-    seen, kept = set(), []
-    for p in parts:
-        if p and p not in seen:
-            seen.add(p)
-            kept.append(p)
-    line = ". ".join(p.rstrip(".") for p in kept if "\n" not in p)
-    return "\n".join(x for x in [line, *(p for p in kept if "\n" in p)] if x)[:MAX_QUERY_CHARS]
+    """As alerts.alert_query joins an alert's texts (texts_joined), each non-empty one once: one-line ones on one
+    line by ". ", texts of several lines (a log in a description) after it, on their own lines."""
+    return texts_joined(list(dict.fromkeys(p for p in parts if p)))
 
 
 def _cloudwatch(data: dict) -> SourceAlert | None:

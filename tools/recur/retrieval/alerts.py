@@ -132,6 +132,13 @@ def alert_query(alert) -> str:
     ]
     if labels:
         parts.append(", ".join(labels))
+    return texts_joined(parts)
+
+
+def texts_joined(parts: list[str]) -> str:
+    """An alert's texts as its query (alert_query; retrieval.alert_sources, after dropping repeats): the one-line
+    ones on one line by ". ", each less its trailing dots, the texts of several lines after it on their own lines,
+    at most MAX_QUERY_CHARS."""
     line = ". ".join(p.rstrip(".") for p in parts if "\n" not in p)
     return "\n".join(x for x in [line, *(p for p in parts if "\n" in p)] if x)[:MAX_QUERY_CHARS]
 

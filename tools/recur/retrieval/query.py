@@ -248,6 +248,11 @@ JSON_NOT_BRACKET_OR_QUOTE = re.compile(r'[^\[\]{}"]+', re.ASCII)
 OTHERS_NAMED = 5  # a pasted list's other alerts named in the note (Prepared.said); more are counted
 ALWAYS_FIRING = " (always firing)"  # how the note names a heartbeat (retrieval.alerts.heartbeat)
 RESOLVED = " (resolved)"
+# a crash pasted alone, by its log_level: what it is, the lines searched and what was not (Prepared.said)
+CRASHES = {
+    "traceback": ("Python traceback", "exception", "frames"),  # _traceback
+    "panic": ("Go crash", "panic", "goroutine dump"),  # _go_panic
+}
 
 
 @dataclass(frozen=True)
@@ -295,26 +300,18 @@ class Prepared:
         parts = [self._alert_note(others)] if self.alerts else []
         if self.log_level == "record":  # a few JSON or logfmt records (_few_records)
             parts.append(self._records_note())
-        elif self.log_level == "traceback":  # a Python traceback (_traceback)
+        elif self.log_level in CRASHES:  # a Python traceback (_traceback), a Go crash (_go_panic)
+            what, kept, rest = CRASHES[self.log_level]
             s = "" if self.log_kept == 1 else "s"
-            b = "" if self.log_before == 1 else "s"
-            before = f", and the {self.log_before} line{b} before it" if self.log_before else ""
-            parts.append(f"searched the Python traceback by its exception line{s}, not its frames{before}")
-        elif self.log_level == "panic":  # a Go crash (_go_panic)
-            s = "" if self.log_kept == 1 else "s"
-            b = "" if self.log_before == 1 else "s"
-            before = f", and the {self.log_before} line{b} before it" if self.log_before else ""
-            parts.append(f"searched the Go crash by its panic line{s}, not its goroutine dump{before}")
+            parts.append(f"searched the {what} by its {kept} line{s}, not its {rest}{self._lines_before()}")
         elif self.log_lines:
             leveled, plain = self.log_kept - self.log_unlevelled, self.log_unlevelled
             s, p = ("" if n == 1 else "s" for n in (leveled, plain))
             plain_lines = f" and {plain:,} line{p} with no level" if plain else ""
             why = " (it has no error line)" if self.log_level == "warning" else ""
-            b = "" if self.log_before == 1 else "s"
-            before = f", and the {self.log_before} line{b} before it" if self.log_before else ""
             parts.append(
                 f"searched the {leveled:,} {self.log_level} line{s}{plain_lines} of a {self.log_lines:,}-line log"
-                f"{why}{before}"
+                f"{why}{self._lines_before()}"
             )
         if self.frames or self.middle:
             cut = []
@@ -353,9 +350,13 @@ class Prepared:
     def _records_note(self) -> str:
         one = self.log_lines == 1
         what, its = ("JSON or logfmt record", "its") if one else (f"{self.log_lines:,} JSON or logfmt records", "their")
-        b = "" if self.log_before == 1 else "s"
-        before = f", and the {self.log_before} line{b} before {'it' if one else 'them'}" if self.log_before else ""
+        before = self._lines_before("it" if one else "them")
         return f"searched the {what} by {its} message fields, not {its} other keys, ids and timestamps{before}"
+
+    def _lines_before(self, what: str = "it") -> str:
+        """The note's end for the lines written before a log, kept first: ", and the 2 lines before it"."""
+        b = "" if self.log_before == 1 else "s"
+        return f", and the {self.log_before} line{b} before {what}" if self.log_before else ""
 
 
 def prepare(text: str, limit: int = MAX_QUERY_CHARS) -> Prepared:

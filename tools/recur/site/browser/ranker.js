@@ -174,12 +174,11 @@ export function namedId(word) {
   return tok;
 }
 
-/* search._verbatim_first for one pinned result (search.named_pattern): first, its probability at least floor */
-function pinFirst(order, probs, pinned, floor) {
-  const k = order.findIndex(pinned);
-  if (k < 0) return [order, probs];
-  const p = probs[k] === null ? null : Math.max(probs[k], floor);
-  return [[order[k], ...order.filter((j, i) => i !== k)], [p, ...probs.filter((x, i) => i !== k)]];
+/* search._verbatim_first: order and probs with the results ``first`` says (per result) first, in their order, each
+   with a probability of at least floor; for a specific signal found whole, and for a pinned result (named_pattern) */
+function verbatimFirst(order, probs, first, floor) {
+  const moved = order.map((j, r) => r).sort((a, b) => (first[a] ? 0 : 1) - (first[b] ? 0 : 1) || a - b);
+  return [moved.map((r) => order[r]), moved.map((r) => (probs[r] === null || !first[r] ? probs[r] : Math.max(probs[r], floor)))];
 }
 
 export class Ranker {
@@ -378,13 +377,11 @@ export class Ranker {
     const pool = [...sig.values()].some((v) => v[2]) || pin ? byScore : byScore.slice(0, top);
     const fitted = n >= this.p.calibration.min_candidates ? this.probabilities(byScore, pool, fused, comp, cidx, sig)
       : pool.map(() => null);
-    const all = fitted;
-    const moved = pool.map((j, r) => r).sort((a, b) => (isVerbatim(pool[a]) ? 0 : 1) - (isVerbatim(pool[b]) ? 0 : 1) || a - b);
-    const floored = moved.map((r) => (all[r] === null || !isVerbatim(pool[r]) ? all[r] : Math.max(all[r], this.p.verbatim.floor)));
-    const isDraft = moved.map((r) => Boolean(this.docs[cidx[pool[r]]].import_draft));
+    const [moved, floored] = verbatimFirst(pool, fitted, pool.map(isVerbatim), this.p.verbatim.floor);
+    const isDraft = moved.map((j) => Boolean(this.docs[cidx[j]].import_draft));
     const [at, probs0] = importDraftsAfter(floored, isDraft, this.p.import_draft.cap);
-    let [order2, probs2] = [at.map((i) => pool[moved[i]]), at.map((i) => probs0[i])];
-    if (pin) [order2, probs2] = pinFirst(order2, probs2, (j) => cidx[j] === pin.pidx, this.p.runbook_link.floor);
+    let [order2, probs2] = [at.map((i) => moved[i]), at.map((i) => probs0[i])];
+    if (pin) [order2, probs2] = verbatimFirst(order2, probs2, order2.map((j) => cidx[j] === pin.pidx), this.p.runbook_link.floor);
     const ranked = order2.slice(0, top), probs = probs2.slice(0, top);
     return ranked.map((j, r) => {
       const c = cidx[j];
