@@ -17,6 +17,7 @@ from recur.problems.report import (
     render_markdown,
     render_text,
     report_board,
+    uncounted_problems,
 )
 from recur.util.dates import given_date
 
@@ -57,10 +58,12 @@ def report(kb_dir, fmt, as_of, fail_on, out):
 
     day = given_date(as_of, "--as-of")
     kb = load_kb(kb_dir)
-    b = report_board(kb, day)  # JSON and Markdown, read away from here: each file by its path in the KB
+    uncounted = uncounted_problems(kb)  # found once, named two ways below
+    # JSON and Markdown, read away from here: each file by its path in the KB
+    b = report_board(kb, day, uncounted)
     shown = for_terminal(b)  # text for people: no control character from the KB acts on their terminal
     # the warnings, the gate and the text, on a terminal: each file as `recur check` names it, from here
-    here = {**shown, **for_terminal(not_counted(kb, here=True))}
+    here = {**shown, **for_terminal(not_counted(kb, here=True, uncounted=uncounted))}
     bad = here["left_out"]  # a file with errors, or a second file with one id: its incidents are not counted
     if bad:
         click.echo(f"warning: {len(bad)} file(s) with errors left out of the report (run: recur check):", err=True)

@@ -281,22 +281,31 @@ def render_markdown(b: dict) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def report_board(kb, day) -> dict:
+def report_board(kb, day, uncounted: tuple | None = None) -> dict:
     """The board as `recur report --format json`, its Markdown, MCP's problem_report and the site give
-    it: with ``not_counted(kb)``, each file by its path in the KB."""
+    it: with ``not_counted(kb)``, each file by its path in the KB. ``uncounted``: ``uncounted_problems(kb)``
+    when the caller has it already (`recur report` names them from here as well)."""
     from recur.problems.board import board
 
-    return {**board(kb, day), **not_counted(kb)}
+    return {**board(kb, day), **not_counted(kb, uncounted=uncounted)}
 
 
-def not_counted(kb, here: bool = False) -> dict:
-    """What the board could not count: ``left_out``, the files with errors (``kb.check.left_out_problems``),
-    and ``unread``, the keys of records it counts that look like a slip of a format key, whose contents
-    it did not read (``kb.check.unread_slips``). Each file by its path in the KB
+def uncounted_problems(kb) -> tuple[list, list]:
+    """What the board could not count, as ``kb.check`` finds it: (the files with errors, one problem each:
+    ``left_out_problems``; the keys of records it counts that look like a slip of a format key, whose
+    contents it did not read: ``unread_slips``)."""
+    from recur.kb.check import left_out_problems, unread_slips
+
+    return left_out_problems(kb), unread_slips(kb)
+
+
+def not_counted(kb, here: bool = False, uncounted: tuple | None = None) -> dict:
+    """What the board could not count (``uncounted_problems``, found again unless given): ``left_out``, the
+    files with errors, and ``unread``, the keys of records it counts that look like a slip of a format key
+    (``follow-ups:``), their items not counted. Each file by its path in the KB
     (``incidents/2026/INC-2026-0001.md``), as board.json and the index's manifest name them, the same
     wherever the report was made; ``here``: as `recur check` prints it, from the working folder, for a
     terminal, where it is opened from (docs/cli.md, `recur report`)."""
-    from recur.kb.check import left_out_problems, unread_slips
     from recur.kb.loader import in_kb
 
     def json(problems) -> list[dict]:
@@ -305,8 +314,8 @@ def not_counted(kb, here: bool = False) -> dict:
             for p in problems
         ]
 
-    # unread: a slip of a key (followups:), its items not counted
-    return {"left_out": json(left_out_problems(kb)), "unread": json(unread_slips(kb))}
+    left_out, unread = uncounted if uncounted is not None else uncounted_problems(kb)
+    return {"left_out": json(left_out), "unread": json(unread)}
 
 
 def left_out_line(x: dict) -> str:

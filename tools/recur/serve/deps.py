@@ -19,6 +19,7 @@ from fastapi.responses import JSONResponse as _JSONResponse
 
 from recur import config
 from recur.serve.guard import ApiError, ClientGone, disconnected
+from recur.util.errors import RecurError
 
 # A storm group of ~1,000 alerts with their labels and annotations is 1-2 MB; refused whole, none of
 # them got an answer (only the first 100 are answered: the rest cost parsing, not search).
@@ -221,6 +222,33 @@ def get_engine(request: Request):
             raise ApiError(503, "engine_failed", holder.error)
         raise ApiError(503, "not_ready", holder.not_ready(), {"Retry-After": "2"})
     return eng
+
+
+LOAD_POLL = 0.2  # seconds between two looks at an engine still loading
+
+
+def engine_loading(get_engine) -> bool:
+    """Whether ``get_engine()`` says the engine is still loading (503 ``not_ready``) now. Loaded, a failed
+    load (``engine_failed``, a ``RecurError``) or any other refusal: False, for the caller's own call to
+    say it."""
+    try:
+        get_engine()
+    except ApiError as exc:
+        return exc.code == "not_ready"
+    except RecurError:
+        return False
+    return False
+
+
+def load_pauses(get_engine, wait: float):
+    """The pauses (seconds) of a wait of at most ``wait`` seconds for an engine still loading
+    (``engine_loading``), each for the caller to sleep its own way: Slack's answer in its worker thread
+    (``time.sleep``), MCP over HTTP on the event loop (``anyio.sleep``, holding no thread). Ends once the
+    engine has loaded, its load failed, or the wait is over; the caller's ``get_engine()`` then says which.
+    A request that came while the model loaded (after every restart) was told to retry in a few seconds."""
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline and engine_loading(get_engine):
+        yield LOAD_POLL
 
 
 def get_slot(request: Request):

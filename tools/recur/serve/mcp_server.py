@@ -31,6 +31,7 @@ from pydantic import Field, ValidationError
 from recur import config
 from recur.retrieval import patterns as pat
 from recur.retrieval.results import check_both, confidence_text, flat, match_line, why_text
+from recur.serve.deps import load_pauses
 from recur.serve.guard import (
     CLIENT_GONE,
     ApiError,
@@ -165,17 +166,8 @@ class _Server(MCPServer):
         ended, and the request goes on to say it."""
         import anyio
 
-        deadline = anyio.current_time() + self._load_wait
-        while anyio.current_time() < deadline:
-            try:
-                self._get_engine()
-                return
-            except ApiError as exc:
-                if exc.code != "not_ready":
-                    return
-            except RecurError:
-                return
-            await anyio.sleep(0.2)
+        for pause in load_pauses(self._get_engine, self._load_wait):
+            await anyio.sleep(pause)
 
     def tool(self, *args, description: str | None = None, **kwargs):
         """The SDK's decorator, the description the docstring as paragraphs (``described``)."""

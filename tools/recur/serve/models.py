@@ -274,12 +274,18 @@ def set_aside(alerts: list[Alert]) -> list[bool]:
     return [beat and real for beat in beats]
 
 
-def alert_entry(alert: Alert, query: str, answer, brief: bool = False, aside: bool = False) -> dict:
-    """One alert of the webhook answer: resolved alerts, and heartbeats ``aside`` (set_aside), carry no
-    results and no verdict. ``brief``: the results are brief (``brief_result``), their patterns' bodies are
-    in the answer's ``patterns``."""
+def not_searched(alerts: list[Alert]) -> list[bool]:
+    """For each alert, whether the webhook does not search it: resolved (reported as resolved), or a heartbeat
+    set aside (``set_aside``). Said once for the three that must agree: which queries are searched, which
+    entries carry no results and no verdict (``alert_entry``), and which count in the group's verdict."""
+    return [is_resolved(a) or aside for a, aside in zip(alerts, set_aside(alerts))]
+
+
+def alert_entry(alert: Alert, query: str, answer, brief: bool = False, unsearched: bool = False) -> dict:
+    """One alert of the webhook answer: one ``unsearched`` (``not_searched``: resolved, or a heartbeat set
+    aside) carries no results and no verdict. ``brief``: the results are brief (``brief_result``), their
+    patterns' bodies are in the answer's ``patterns``."""
     resolved = is_resolved(alert)
-    unsearched = resolved or aside
     return {
         "alertname": alert.labels.get("alertname"),
         "status": alert.status,

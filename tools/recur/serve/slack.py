@@ -35,7 +35,7 @@ from fastapi import Request  # at module level: the routes' annotations are reso
 
 from recur.retrieval.patterns import site_page
 from recur.retrieval.results import check_both, confidence_text, match_line
-from recur.serve.deps import errors
+from recur.serve.deps import engine_loading, errors, load_pauses
 from recur.serve.guard import CLIENT_GONE, ApiError, ClientGone, disconnected, error_body
 
 WINDOW = 5 * 60  # seconds: Slack's own bound on a request's age, and how long a signature is remembered
@@ -337,7 +337,7 @@ def slack_router(
             await _reply_in_time(
                 lambda: _answer(get_engine, text, share, site_url, observe, wait),
                 form.get("response_url"),
-                0 if wait and _loading(get_engine) else reply_within,
+                0 if wait and engine_loading(get_engine) else reply_within,
                 request,
             )
         )
@@ -463,28 +463,14 @@ def _answer(get_engine: Callable, text: str, share: bool, site_url: str | None, 
         return text_reply(invalid_message(exc.errors()))
 
 
-def _loading(get_engine: Callable) -> bool:
-    """Whether the engine is still loading (``get_engine`` answers 503 ``not_ready``)."""
-    try:
-        get_engine()
-    except ApiError as exc:
-        return exc.code == "not_ready"
-    return False
-
-
 def _loaded(get_engine: Callable, wait: float):
     """``get_engine()``, waited for while it is still loading (503 ``not_ready``), at most ``wait`` seconds. A
     /recur that came while the model loaded (after every restart) was answered "retry in a few seconds", and
     the responder typed it again (found restarting `recur serve` mid-incident); it is answered once loaded.
     A load that failed (``engine_failed``) is said at once."""
-    deadline = time.monotonic() + wait
-    while True:
-        try:
-            return get_engine()
-        except ApiError as exc:
-            if exc.code != "not_ready" or time.monotonic() >= deadline:
-                raise
-        time.sleep(0.2)
+    for pause in load_pauses(get_engine, wait):  # in the answer's worker thread: it may block
+        time.sleep(pause)
+    return get_engine()
 
 
 async def _reply_in_time(

@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 from recur import config
@@ -62,8 +63,18 @@ class TrainingData:
     linked: int = 0  # linked incidents in the KB
     linked_patterns: int = 0  # patterns they cover
     note: str = ""  # why the measurement is not on incidents (the data floor), or ""
-    feedback_note: str = ""  # the feedback log read is not the KB repository's, which has one; or ""
     trained_incidents: list = field(default_factory=list)  # ids of the incidents whose pairs are trained on
+    kb_root: Path | None = None  # the KB's folder and the feedback log read: for feedback_note
+    feedback_path: Path | None = None
+
+    @cached_property
+    def feedback_note(self) -> str:
+        """The feedback log read is not the KB repository's, which has one; or "" (``feedback_elsewhere``).
+        Worked out when asked, by `recur tune`'s start line alone: retune_advice reads training_data too,
+        on an engine open (serve, suggest) that rebuilds the index, and has no use for it."""
+        if self.kb_root is None or self.feedback_path is None:
+            return ""
+        return feedback_elsewhere(self.kb_root, self.feedback_path)
 
     @property
     def hash(self) -> str:
@@ -123,17 +134,17 @@ def read_feedback(kb, path: Path | None = None) -> list:
     ]
 
 
-def feedback_elsewhere(kb, path: Path | None = None) -> str:
+def feedback_elsewhere(kb_root, path: Path | None = None) -> str:
     """Said when the feedback log read is the default one under the current folder, which has none, and
     the KB is elsewhere with a log of its own beside it (`recur tune --kb ../team-kb/kb` learned from no
     feedback without a word); else ""."""
     path = Path(path or config.get("feedback"))
-    beside = config.state_elsewhere(kb.root, "feedback", path)
+    beside = config.state_elsewhere(kb_root, "feedback", path)
     if beside is None or path.is_file() or not beside.is_file():
         return ""
     shown = config.from_here(beside)
     return (
-        f"no feedback log at {path} (under the current folder; the KB {kb.root} is not), and the KB's "
+        f"no feedback log at {path} (under the current folder; the KB {kb_root} is not), and the KB's "
         f"repository has {shown}: RECUR_FEEDBACK={shown} learns from it"
     )
 
@@ -229,7 +240,6 @@ def training_data(kb, feedback_path: Path | None = None, all_anchors: bool = Tru
     pairs += fb
     if fb:
         kinds["feedback"] = len(fb)
-    feedback_note = feedback_elsewhere(kb, feedback_path)
     late_pairs = [(incident_text(i), pid) for i in held_inc for pid in i.patterns if pid in docs]
     return TrainingData(
         pairs,
@@ -239,7 +249,6 @@ def training_data(kb, feedback_path: Path | None = None, all_anchors: bool = Tru
         hashes,
         text_hashes=own,
         feedback=len(fb),
-        feedback_note=feedback_note,
         kinds=kinds,
         held_out=held,
         held_incidents=[i.id for i in held_inc],
@@ -248,6 +257,8 @@ def training_data(kb, feedback_path: Path | None = None, all_anchors: bool = Tru
         linked_patterns=len({pid for i in linked + held_inc for pid in i.patterns if pid in docs}),
         note=note,
         trained_incidents=[i.id for i in linked],
+        kb_root=kb.root,
+        feedback_path=Path(feedback_path or config.get("feedback")),  # the log read, whatever changes after
     )
 
 

@@ -15,9 +15,8 @@ from recur.serve.models import (
     alert_entry,
     alert_link,
     answered,
-    is_resolved,
+    not_searched,
     pattern_bodies,
-    set_aside,
 )
 from recur.serve.security import require_read
 
@@ -61,8 +60,8 @@ def alertmanager(
     alerts = answered(body.alerts)
     site_url = getattr(request.app.state, "site_url", None)
     keys = [(alert_query(a), alert_link(a, engine.docs, site_url)) for a in alerts]
-    aside = set_aside(alerts)
-    searched = (k for a, k, x in zip(alerts, keys, aside) if k[0] and not is_resolved(a) and not x)
+    skip = not_searched(alerts)  # resolved, or a heartbeat beside a real alert: no search, no verdict
+    searched = (k for k, x in zip(keys, skip) if k[0] and not x)
     by_query = {}
     for key in dict.fromkeys(searched):  # each query once
         # the webhooks' share of the model, after any responder waiting until one deadline for the
@@ -70,8 +69,8 @@ def alertmanager(
         with slot(webhook=True):
             by_query[key] = engine.answer(key[0], top=top, link=key[1])
         metrics.observe_answer(by_query[key])
-    out = [alert_entry(a, k[0], by_query.get(k), brief, x) for a, k, x in zip(alerts, keys, aside)]
-    firing = [e["no_known_pattern"] for e, x in zip(out, aside) if not e["resolved"] and not x]
+    out = [alert_entry(a, k[0], by_query.get(k), brief, x) for a, k, x in zip(alerts, keys, skip)]
+    firing = [e["no_known_pattern"] for e, x in zip(out, skip) if not x]
     answer = {
         "status": body.status,
         "groupKey": body.groupKey,
