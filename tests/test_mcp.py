@@ -211,6 +211,8 @@ def test_stdio_tools_match_the_api(served, served_stdio):
 
 def test_stdio_errors_are_tool_errors_with_the_api_messages(served, served_stdio):
     bad_suggest = [{"text": "   ", "top": 3}, {"text": "disk", "top": 0}, {"text": "disk", "top": 51}]
+    # nothing to search: colour codes alone, zero-width characters alone (they were searched as "no known pattern")
+    bad_suggest += [{"text": "\x1b[31m\x1b[0m"}, {"text": "\u200b\ufeff"}]
 
     async def work(client):
         out = {"suggest": [await call(client, "suggest_patterns", args) for args in bad_suggest]}
@@ -241,6 +243,7 @@ def test_stdio_errors_are_tool_errors_with_the_api_messages(served, served_stdio
     assert status == 404 and out["unknown"][1] == expected and out["past_unknown"][1] == expected
     assert out["past_neither"][0] and "pattern_id or text" in out["past_neither"][2]
     assert out["past_empty"][2] == "text: must not be empty: describe what you see"
+    assert "has nothing to search" in out["suggest"][-1][2]
     assert out["report_date"][0] and out["report_date"][2] == "as_of: 'yesterday' is not a date (YYYY-MM-DD)"
     assert out["report_range"][0] and out["report_range"][2] == (
         "as_of: 0001-01-01 is outside the dates Recur accepts (1970-01-01 to 2999-12-31)"

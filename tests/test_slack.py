@@ -127,6 +127,15 @@ def test_share_posts_in_the_channel_and_empty_text_shows_usage(served):
     assert "blocks" not in usage
 
 
+@pytest.mark.parametrize("typed", ["\x1b[31m\x1b[0m", "\u200b\ufeff", "share \u2060"])
+def test_a_text_with_nothing_to_search_shows_the_usage_as_a_blank_one_does(served, typed):
+    """Colour codes or zero-width characters alone were searched: 'no known pattern matches “”', and advice to
+    record a failure nobody described."""
+    reply = slash(served, typed).json()
+    assert reply["response_type"] == "ephemeral" and "Usage: `/recur <what you see>`" in reply["text"]
+    assert "blocks" not in reply
+
+
 def test_the_text_slack_escaped_is_searched_and_shown_as_typed(served):
     """Slack sends what the user typed with &, < and > as &amp;, &lt; and &gt;. Searched that way, and
     escaped again for the reply, "df -h > 95% & rising" came back as "df -h &amp;gt; 95% &amp;amp; rising"."""

@@ -37,6 +37,7 @@ from recur.retrieval.patterns import site_page
 from recur.retrieval.results import check_both, confidence_text, match_line
 from recur.serve.deps import errors
 from recur.serve.guard import CLIENT_GONE, ApiError, ClientGone, disconnected, error_body
+from recur.util.text import has_text
 
 WINDOW = 5 * 60  # seconds: Slack's own bound on a request's age, and how long a signature is remembered
 SHOWN = 3  # patterns in a reply
@@ -325,7 +326,9 @@ def slack_router(
         if form is None:
             return Response(status_code=200)
         text, share = _command_text(form.get("text", ""))
-        if not text or (text.lower() == "help" and not share):  # `/recur help`: how to use it, not a search
+        # `/recur help`: how to use it, not a search; so is a text with nothing to search (colour codes or
+        # zero-width characters alone: searched as "", answered "no known pattern matches “”")
+        if not has_text(text) or (text.lower() == "help" and not share):
             return JSONResponse(text_reply(USAGE))
         # counted with the API's answers: an operator watching the no_known_pattern rate saw no Slack traffic
         metrics = getattr(request.app.state, "metrics", None)
