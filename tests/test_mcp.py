@@ -1130,6 +1130,26 @@ def test_every_pattern_is_a_listed_resource_over_stdio_and_http(served, served_s
         assert first.contents[0].text == (Path(served["kb"]) / patterns[0]["path"]).read_text()
 
 
+def test_get_pattern_and_past_incidents_take_the_resource_uri_resources_list_shows(served, served_stdio):
+    """An assistant holding the listed resources asked get_pattern for "recur://patterns/disk-full" and was told
+    "no pattern with id 'recur://patterns/disk-full' in the index"."""
+
+    async def work(client):
+        uri = str((await client.list_resources()).resources[0].uri)
+        return uri, [
+            await call(client, "get_pattern", {"id": uri}),
+            await call(client, "past_incidents", {"pattern_id": uri}),
+            await call(client, "get_pattern", {"id": "recur://patterns/no-such-thing"}),
+        ]
+
+    for server in (served_stdio, served["base"] + "/mcp"):
+        uri, (doc, past, missing) = session(server, work)
+        pid = uri.removeprefix("recur://patterns/")
+        assert uri != pid and not doc[0] and doc[1] == api(served, f"/api/patterns/{pid}")[1]
+        assert not past[0] and past[1]["incidents"] and all(pid in i["patterns"] for i in past[1]["incidents"])
+        assert missing[0] and missing[1] == api(served, "/api/patterns/no-such-thing")[1]
+
+
 def test_past_incidents_takes_a_pattern_or_a_text_not_both(served):
     """Found in an audit: given both, the text was dropped without a word and the pattern's incidents
     came back as if they answered it."""
