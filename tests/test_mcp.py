@@ -704,6 +704,25 @@ def test_http_mcp_goes_through_the_app_middleware(served):
     assert body["jsonrpc"] == "2.0" and body["id"] is None and "the limit is" in body["error"]["message"]
 
 
+def test_the_sdk_client_gets_an_over_limit_call_as_a_json_rpc_error_naming_the_limit(served):
+    """Checked for a report that a body over the limit was a protocol error: the SDK's client raises the
+    server's JSON-RPC error (-32600, the limit in its message, the API's code in its data), and the same
+    session answers the next call."""
+
+    async def work(client):
+        try:
+            await client.call_tool("suggest_patterns", {"text": "No space left on device " * 3000})
+            refused = None
+        except MCPError as exc:
+            refused = exc.error
+        return refused, await call(client, "suggest_patterns", {"text": "No space left on device", "top": 1})
+
+    refused, after = session(served["base"] + "/mcp", work)
+    assert refused is not None and refused.code == -32600 and refused.data == {"code": "body_too_large"}
+    assert "the limit is 65536 bytes" in refused.message, refused.message
+    assert not after[0] and after[1]["results"][0]["id"] == "disk-full"
+
+
 def test_an_engine_that_cannot_load_is_a_tool_error_not_a_dead_server(kb_dir, tmp_path):
     """An index built with another model: every tool says why, the process stays up."""
     from recur.kb.loader import load_kb
