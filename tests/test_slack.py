@@ -589,6 +589,20 @@ def test_the_notification_text_of_a_short_answer(served):
     assert two["text"] == "Recur: Disk &lt;!channel&gt; &amp; more and 1 more for “ENOSPC”"
 
 
+@pytest.mark.parametrize("known", [True, False])
+def test_the_notification_text_shows_the_typed_text_as_the_blocks_do(known):
+    """The top-level text (notifications; the message where a client shows no blocks) is mrkdwn: the typed
+    text's &, < and > are escaped as Slack documents, and its *, _, ~ and ` are the blocks' look-alikes (they
+    were left as typed there: "*disk* _full_" bold and italic)."""
+    result = {"rank": 1, "id": "p", "title": "Disk full", "confidence": "high", "severity": "sev2"}
+    result |= {"path": "patterns/c/p.md", "runbook": ["step"], "evidence": []}
+    typed = "*disk* _full_ ~now~ `df <!here> & <@U1>"
+    reply = answer_reply({"query": typed, "no_known_pattern": not known, "results": [result]})
+    shown = "“∗disk∗ ˍfullˍ ∼now∼ ˋdf &lt;!here&gt; &amp; &lt;@U1&gt;”"
+    assert reply["text"] == ("Recur: Disk full for " if known else "Recur: no known pattern matches ") + shown
+    assert shown in reply["blocks"][0]["text"]["text"]  # as the reply's first block shows it
+
+
 def _signed_bytes(body: bytes) -> dict:
     """Slack's signature over bytes that need not be UTF-8 (slack_sdk's signer takes text only)."""
     import hashlib

@@ -238,7 +238,9 @@ def answer_reply(answer: dict, *, site_url: str | None = None, share: bool = Fal
 
     query, results = answer["query"], answer["results"][:SHOWN]
     # the query is as the user typed it (_command_text unescaped Slack's entities): escaped wherever it is
-    # shown, or a typed <!channel> would ping the channel from the notification text or the code block
+    # shown, or a typed <!channel> would ping the channel from the notification text or the code block; its
+    # mrkdwn marks are look-alikes there too (_typed): the top-level text is mrkdwn where a client shows it
+    # instead of the blocks, where "*disk* _full_" formatted as it did in the blocks before they had _typed
     shown = _typed(_cut(query, 300))
     said = answer.get("query_note")  # a log searched by its error lines: said before the lines it shows
     said = f"_{_typed(said[0].upper() + said[1:])}._\n" if said else ""  # names a pasted alert, as typed
@@ -249,7 +251,7 @@ def answer_reply(answer: dict, *, site_url: str | None = None, share: bool = Fal
         head = f"{said}*No known pattern* matches “{shown}”. Record it, so it shows as needs analysis:\n```"
         head += _record_line(query, MAX_SECTION - len(tail) - len(head) - 3) + "```"
         intro = _cut_block(head, MAX_SECTION - len(tail)) + tail
-        fallback = f"Recur: no known pattern matches “{_esc(_cut(query, 100))}”"
+        fallback = f"Recur: no known pattern matches “{_typed(_cut(query, 100))}”"
     else:
         # what the results are, by confidence (results.match_line: low ones are not called matches), and
         # a result below the first rated more likely right (results.check_both), as every surface says them
@@ -260,7 +262,7 @@ def answer_reply(answer: dict, *, site_url: str | None = None, share: bool = Fal
         first = (
             f"{_esc(_cut(results[0]['title'], 200))}{more}" if credible else "possible matches, all of low confidence,"
         )
-        fallback = f"Recur: {first} for “{_esc(_cut(query, 100))}”"
+        fallback = f"Recur: {first} for “{_typed(_cut(query, 100))}”"
     blocks = [SectionBlock(text=MarkdownTextObject(text=_cut_block(intro)))]
     for r in results:
         blocks += _result_blocks(r, query, site_url)
