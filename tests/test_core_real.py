@@ -76,6 +76,18 @@ def test_a_failures_own_standard_text_finds_its_pattern(real_engine, text, expec
     assert answer.no_known_pattern is False
 
 
+def test_go_lib_pqs_too_many_clients_error_is_its_patterns_own_signal(real_engine):
+    """Go's lib/pq prints PostgreSQL's "FATAL: sorry, too many clients already" as "pq: sorry, ...": only the
+    FATAL form was listed (by cache-stampede too), and the pq line had db-connection-pool-exhausted first at
+    medium (p 0.45), matched by meaning alone."""
+    answer = real_engine.answer("pq: sorry, too many clients already", top=3)
+    top = answer.results[0]
+    assert top["id"] == "db-connection-pool-exhausted" and top["confidence"] == "high", [
+        (r["id"], r["probability"]) for r in answer.results
+    ]
+    assert {"field": "signal", "text": "pq: sorry, too many clients already"}.items() <= top["why"][0].items()
+
+
 def test_nonsense_is_low_confidence(real_engine):
     results = real_engine.suggest("what should we order for the team lunch on friday", top=3)
     assert all(r["confidence"] == "low" for r in results), [(r["id"], r["confidence"]) for r in results]

@@ -272,6 +272,7 @@ def test_every_bad_queries_line_is_named_before_anything_is_answered(run, tmp_pa
         (["suggest", "-"], 2, "stdin held no text to search: pipe it in"),
         (["suggest", "  "], 2, "give a description"),
         (["suggest", "\x1b[0m", "\x1b[1;31m"], 2, "give a description"),  # colour codes alone: no text
+        (["suggest", "\u200b\ufeff", "\u2060"], 2, "give a description"),  # zero-width characters alone
         (["suggest", "--top", "0", "x"], 2, "--top"),
         (["index", "--model", "/nonexistent/model"], 1, "model folder not found"),
         (

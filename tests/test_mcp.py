@@ -211,6 +211,8 @@ def test_stdio_tools_match_the_api(served, served_stdio):
 
 def test_stdio_errors_are_tool_errors_with_the_api_messages(served, served_stdio):
     bad_suggest = [{"text": "   ", "top": 3}, {"text": "disk", "top": 0}, {"text": "disk", "top": 51}]
+    # nothing to search: colour codes alone, zero-width characters alone (they were searched as "no known pattern")
+    bad_suggest += [{"text": "\x1b[31m\x1b[0m"}, {"text": "\u200b\ufeff"}]
 
     async def work(client):
         out = {"suggest": [await call(client, "suggest_patterns", args) for args in bad_suggest]}
@@ -241,6 +243,7 @@ def test_stdio_errors_are_tool_errors_with_the_api_messages(served, served_stdio
     assert status == 404 and out["unknown"][1] == expected and out["past_unknown"][1] == expected
     assert out["past_neither"][0] and "pattern_id or text" in out["past_neither"][2]
     assert out["past_empty"][2] == "text: must not be empty: describe what you see"
+    assert "has nothing to search" in out["suggest"][-1][2]
     assert out["report_date"][0] and out["report_date"][2] == "as_of: 'yesterday' is not a date (YYYY-MM-DD)"
     assert out["report_range"][0] and out["report_range"][2] == (
         "as_of: 0001-01-01 is outside the dates Recur accepts (1970-01-01 to 2999-12-31)"
@@ -701,6 +704,25 @@ def test_http_mcp_goes_through_the_app_middleware(served):
     assert body["jsonrpc"] == "2.0" and body["id"] is None and "the limit is" in body["error"]["message"]
 
 
+def test_the_sdk_client_gets_an_over_limit_call_as_a_json_rpc_error_naming_the_limit(served):
+    """Checked for a report that a body over the limit was a protocol error: the SDK's client raises the
+    server's JSON-RPC error (-32600, the limit in its message, the API's code in its data), and the same
+    session answers the next call."""
+
+    async def work(client):
+        try:
+            await client.call_tool("suggest_patterns", {"text": "No space left on device " * 3000})
+            refused = None
+        except MCPError as exc:
+            refused = exc.error
+        return refused, await call(client, "suggest_patterns", {"text": "No space left on device", "top": 1})
+
+    refused, after = session(served["base"] + "/mcp", work)
+    assert refused is not None and refused.code == -32600 and refused.data == {"code": "body_too_large"}
+    assert "the limit is 65536 bytes" in refused.message, refused.message
+    assert not after[0] and after[1]["results"][0]["id"] == "disk-full"
+
+
 def test_an_engine_that_cannot_load_is_a_tool_error_not_a_dead_server(kb_dir, tmp_path):
     """An index built with another model: every tool says why, the process stays up."""
     from recur.kb.loader import load_kb
@@ -1125,6 +1147,26 @@ def test_every_pattern_is_a_listed_resource_over_stdio_and_http(served, served_s
             r.mime_type == "text/markdown" and r.description.startswith(p["category"]) for r, p in zip(listed, patterns)
         )
         assert first.contents[0].text == (Path(served["kb"]) / patterns[0]["path"]).read_text()
+
+
+def test_get_pattern_and_past_incidents_take_the_resource_uri_resources_list_shows(served, served_stdio):
+    """An assistant holding the listed resources asked get_pattern for "recur://patterns/disk-full" and was told
+    "no pattern with id 'recur://patterns/disk-full' in the index"."""
+
+    async def work(client):
+        uri = str((await client.list_resources()).resources[0].uri)
+        return uri, [
+            await call(client, "get_pattern", {"id": uri}),
+            await call(client, "past_incidents", {"pattern_id": uri}),
+            await call(client, "get_pattern", {"id": "recur://patterns/no-such-thing"}),
+        ]
+
+    for server in (served_stdio, served["base"] + "/mcp"):
+        uri, (doc, past, missing) = session(server, work)
+        pid = uri.removeprefix("recur://patterns/")
+        assert uri != pid and not doc[0] and doc[1] == api(served, f"/api/patterns/{pid}")[1]
+        assert not past[0] and past[1]["incidents"] and all(pid in i["patterns"] for i in past[1]["incidents"])
+        assert missing[0] and missing[1] == api(served, "/api/patterns/no-such-thing")[1]
 
 
 def test_past_incidents_takes_a_pattern_or_a_text_not_both(served):

@@ -117,6 +117,7 @@ BODIES = [
     ("/api/suggest", {"text": ""}),
     ("/api/suggest", {"text": " \t\u3000\u2028"}),
     ("/api/suggest", {"text": "\x1c"}),  # white space to str.strip(), text to a JSON Schema \S
+    ("/api/suggest", {"text": "\u200b\u2060 \ufeff"}),  # zero-width characters alone: nothing to search
     ("/api/suggest", {"text": "disk", "top": 2.5}),
     ("/api/suggest", {"text": "disk", "top": True}),
     ("/api/suggest", {"text": "disk", "top": 51.0}),
@@ -148,13 +149,16 @@ def test_alertmanager_top_range_is_published(served, top, ok):
     assert r.is_success is ok, r.text
 
 
-def test_not_blank_pattern_is_python_white_space_exactly():
-    """The published pattern agrees with str.strip() on every code point."""
+def test_not_blank_pattern_is_the_servers_rule_on_every_code_point():
+    """The published pattern agrees with the server's check (recur.util.text.has_text) on every code point: white
+    space as str.strip() takes it, control characters and the zero-width ones (U+200B, U+FEFF) are no text."""
     from recur.serve.models import NOT_BLANK
+    from recur.util.text import has_text
 
     pattern = re.compile(NOT_BLANK["pattern"])
-    wrong = [hex(c) for c in range(sys.maxunicode + 1) if bool(pattern.fullmatch(chr(c))) == chr(c).isspace()]
+    wrong = [hex(c) for c in range(sys.maxunicode + 1) if bool(pattern.fullmatch(chr(c))) != has_text(chr(c))]
     assert not wrong
+    assert not [hex(c) for c in range(sys.maxunicode + 1) if chr(c).isspace() and has_text(chr(c))]
 
 
 def test_a_votes_pattern_id_limit_is_the_one_its_description_publishes():

@@ -127,6 +127,15 @@ def test_share_posts_in_the_channel_and_empty_text_shows_usage(served):
     assert "blocks" not in usage
 
 
+@pytest.mark.parametrize("typed", ["\x1b[31m\x1b[0m", "\u200b\ufeff", "share \u2060"])
+def test_a_text_with_nothing_to_search_shows_the_usage_as_a_blank_one_does(served, typed):
+    """Colour codes or zero-width characters alone were searched: 'no known pattern matches “”', and advice to
+    record a failure nobody described."""
+    reply = slash(served, typed).json()
+    assert reply["response_type"] == "ephemeral" and "Usage: `/recur <what you see>`" in reply["text"]
+    assert "blocks" not in reply
+
+
 def test_the_text_slack_escaped_is_searched_and_shown_as_typed(served):
     """Slack sends what the user typed with &, < and > as &amp;, &lt; and &gt;. Searched that way, and
     escaped again for the reply, "df -h > 95% & rising" came back as "df -h &amp;gt; 95% &amp;amp; rising"."""
@@ -578,6 +587,20 @@ def test_the_notification_text_of_a_short_answer(served):
     assert one["text"] == "Recur: Disk &lt;!channel&gt; &amp; more for “ENOSPC”"
     two = answer_reply({"query": "ENOSPC", "no_known_pattern": False, "results": [result, {**result, "rank": 2}]})
     assert two["text"] == "Recur: Disk &lt;!channel&gt; &amp; more and 1 more for “ENOSPC”"
+
+
+@pytest.mark.parametrize("known", [True, False])
+def test_the_notification_text_shows_the_typed_text_as_the_blocks_do(known):
+    """The top-level text (notifications; the message where a client shows no blocks) is mrkdwn: the typed
+    text's &, < and > are escaped as Slack documents, and its *, _, ~ and ` are the blocks' look-alikes (they
+    were left as typed there: "*disk* _full_" bold and italic)."""
+    result = {"rank": 1, "id": "p", "title": "Disk full", "confidence": "high", "severity": "sev2"}
+    result |= {"path": "patterns/c/p.md", "runbook": ["step"], "evidence": []}
+    typed = "*disk* _full_ ~now~ `df <!here> & <@U1>"
+    reply = answer_reply({"query": typed, "no_known_pattern": not known, "results": [result]})
+    shown = "“∗disk∗ ˍfullˍ ∼now∼ ˋdf &lt;!here&gt; &amp; &lt;@U1&gt;”"
+    assert reply["text"] == ("Recur: Disk full for " if known else "Recur: no known pattern matches ") + shown
+    assert shown in reply["blocks"][0]["text"]["text"]  # as the reply's first block shows it
 
 
 def _signed_bytes(body: bytes) -> dict:

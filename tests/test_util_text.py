@@ -68,3 +68,25 @@ def test_edit_distance_is_shared_by_the_checks_that_name_a_slip():
     assert edit_distance("detecton", "detection", 2) == 1
     assert edit_distance("permanent fix", "root cause", 2) == 3
     assert edit_distance("a", "abcdef", 2) == 3
+
+
+def test_has_text_takes_colour_codes_and_zero_width_characters_alone_as_no_text():
+    from recur.util.text import has_text
+
+    for nothing in ("", " \t\n", "\x1b[31m\x1b[0m", "\u200b\u200c\u200d\u2060\ufeff", "\x1b]0;title\x07\u00ad"):
+        assert not has_text(nothing), repr(nothing)
+    for text in ("a", "\x1b[31mERROR\x1b[0m", "\u200bdisk", "\x1bfull", "é", "故障"):
+        assert has_text(text), repr(text)
+
+
+def test_the_site_box_takes_the_same_characters_as_no_text():
+    """The box's BLANK (recur-suggest.js) is INVISIBLE, the characters above U+FFFF in JS's \\u{...} form."""
+    import re
+    from pathlib import Path
+
+    from recur.util.text import INVISIBLE
+
+    js = (Path(__file__).parents[1] / "site_config/assets/recur-suggest.js").read_text(encoding="utf-8")
+    (blank,) = re.findall(r"var BLANK = /\^\[(.*)\]\*\$/u;", js)
+    astral = re.sub(r"[\U00010000-\U0010ffff]", lambda m: f"\\u{{{ord(m.group()):x}}}", INVISIBLE)
+    assert blank == astral

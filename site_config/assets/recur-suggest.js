@@ -795,9 +795,10 @@
     this.toStatic("The suggestion model could not be loaded here (" + what + "): " + BY_WORDS);
   };
 
-  /* Blank as recur suggest reads it (Python's str.strip): NEL (U+0085) and U+001C-U+001F too, which trim() keeps.
-     The server answers such a text with no results at all, which the box would call an empty knowledge base. */
-  var BLANK = /^[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]*$/;
+  /* Blank as recur suggest reads it (recur.util.text.INVISIBLE): white space as Python's str.strip takes it
+     (NEL, U+001C-U+001F too, which trim() keeps), control characters and the default-ignorable ones (U+200B,
+     U+FEFF, the joiners and direction marks). The server refuses such a text: nothing to search. */
+  var BLANK = /^[\x00-\x20\x7f-\xa0\xad\u034f\u061c\u115f\u1160\u1680\u17b4\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\u{1bca0}-\u{1bca3}\u{1d173}-\u{1d17a}\u{e0000}-\u{e0fff}]*$/u;
 
   Box.prototype.submit = function () {
     this.fromUrl = false;

@@ -12,6 +12,7 @@ import click
 from recur import config
 from recur.cli.options import UNIT, index_option, kb_option, model_option, setting
 from recur.util.errors import RecurError
+from recur.util.text import has_text
 
 
 @click.command()
@@ -376,11 +377,10 @@ def suggest(kb_dir, index_dir, model, top, as_json, queries, steps, text):
     if len(text) > 1 and text[0] == "-":
         raise click.UsageError("- reads the text from stdin: give - alone, or the text without it")
     query = _read_query(text).strip()
-    from recur.util.text import strip_ansi
-
-    # colour codes alone ("\x1b[0m" of a coloured grep that matched nothing) are no text: searched, nothing was
-    # left, and the answer advised recording a new failure ("No known pattern matches this. If it is new ...")
-    if not strip_ansi(query).strip():
+    # colour codes alone ("\x1b[0m" of a coloured grep that matched nothing) and zero-width characters alone
+    # are no text: searched, nothing was left, and the answer advised recording a new failure ("No known
+    # pattern matches this. If it is new ..."); the API, MCP and Slack refuse them alike
+    if not has_text(query):
         query = ""
     if not query and _reads_stdin(text):
         raise click.UsageError("stdin held no text to search: pipe it in, e.g. tail -n 200 app.log | recur suggest -")
@@ -458,7 +458,7 @@ def _jsonl_item(raw: bytes, where: str):
         raise RecurError(f"{where}: not valid JSON ({exc})") from None
     except RecursionError:  # [[[[...]]]] a thousand deep: the API's 400 says the same
         raise RecurError(f"{where}: not valid JSON here (nested too deeply)") from None
-    if not isinstance(obj, dict) or not isinstance(obj.get("query"), str) or not obj["query"].strip():
+    if not isinstance(obj, dict) or not isinstance(obj.get("query"), str) or not has_text(obj["query"]):
         raise RecurError(f'{where}: query: each line must be an object with a non-empty "query" string')
     bad = utf8.bad_field(obj)
     if bad:

@@ -86,10 +86,26 @@ Limit = Annotated[
         json_schema_extra={"minimum": 1, "maximum": pat.MAX_INCIDENTS},
     ),
 ]
-PatternId = Annotated[str, Field(description="A pattern id, e.g. disk-full (see list_patterns).")]
-IncidentsOf = Annotated[
-    str | None, Field(description="Incidents linked to this pattern (empty or left out: give text).")
+PatternId = Annotated[
+    str,
+    Field(
+        description="A pattern id, e.g. disk-full (see list_patterns), or its resource URI recur://patterns/disk-full."
+    ),
 ]
+IncidentsOf = Annotated[
+    str | None,
+    Field(description="Incidents linked to this pattern: its id or its resource URI (empty or left out: give text)."),
+]
+RESOURCE = "recur://patterns/"  # a pattern's resource URI: this, then its id
+
+
+def _pattern_id(value: str | None) -> str | None:
+    """A pattern id as given, or the id of the resource URI ``resources/list`` names the pattern by: an assistant
+    that had the listed resources asked get_pattern for "recur://patterns/disk-full", and was told there is no
+    pattern with that id."""
+    return value[len(RESOURCE) :] if value is not None and value.startswith(RESOURCE) else value
+
+
 IncidentsFor = Annotated[
     str | None,
     Field(description="Or: incidents of the patterns this description matches (empty or left out: give pattern_id)."),
@@ -194,11 +210,7 @@ class _Server(MCPServer):
             raise MCPError(INTERNAL_ERROR, str(exc)) from None
         return [*await super().list_resources()] + [
             Resource(
-                uri=f"recur://patterns/{pid}",
-                name=pid,
-                title=doc.get("title"),
-                description=_about(doc),
-                mime_type="text/markdown",
+                uri=RESOURCE + pid, name=pid, title=doc.get("title"), description=_about(doc), mime_type="text/markdown"
             )
             for pid, doc in sorted(docs.items())
         ]
@@ -395,7 +407,7 @@ def _read_tools(server: MCPServer, get_engine: Callable, *, writes: bool = False
         detection, permanent fix and its status, linked incidents and look-alikes (patterns it is confused
         with, and what tells them apart). The same object as GET /api/patterns/{id}."""
 
-        return run_tool(lambda: _get_pattern(get_engine(), id, site_url))
+        return run_tool(lambda: _get_pattern(get_engine(), _pattern_id(id), site_url))
 
     @server.tool(annotations=READ_ONLY)
     def list_patterns(
@@ -416,7 +428,7 @@ def _read_tools(server: MCPServer, get_engine: Callable, *, writes: bool = False
         patterns a description matches with high or medium confidence (text). Give one of the two."""
 
         def work():
-            return _past_incidents(get_engine, pattern_id, text, limit, site_url)
+            return _past_incidents(get_engine, _pattern_id(pattern_id), text, limit, site_url)
 
         return run_tool(work)
 
@@ -579,7 +591,7 @@ def _intact(multiline=(), **fields) -> None:
 
 def _resources(server: MCPServer, get_engine: Callable) -> None:
     @server.resource(
-        "recur://patterns/{id}",
+        RESOURCE + "{id}",
         name="pattern",
         mime_type="text/markdown",
         description="A failure pattern's Markdown file as written in the knowledge base.",

@@ -37,6 +37,7 @@ from recur.retrieval.patterns import site_page
 from recur.retrieval.results import check_both, confidence_text, match_line
 from recur.serve.deps import engine_loading, errors, load_pauses
 from recur.serve.guard import CLIENT_GONE, ApiError, ClientGone, disconnected, error_body
+from recur.util.text import has_text
 
 WINDOW = 5 * 60  # seconds: Slack's own bound on a request's age, and how long a signature is remembered
 SHOWN = 3  # patterns in a reply
@@ -237,7 +238,9 @@ def answer_reply(answer: dict, *, site_url: str | None = None, share: bool = Fal
 
     query, results = answer["query"], answer["results"][:SHOWN]
     # the query is as the user typed it (_command_text unescaped Slack's entities): escaped wherever it is
-    # shown, or a typed <!channel> would ping the channel from the notification text or the code block
+    # shown, or a typed <!channel> would ping the channel from the notification text or the code block; its
+    # mrkdwn marks are look-alikes there too (_typed): the top-level text is mrkdwn where a client shows it
+    # instead of the blocks, where "*disk* _full_" formatted as it did in the blocks before they had _typed
     shown = _typed(_cut(query, 300))
     said = answer.get("query_note")  # a log searched by its error lines: said before the lines it shows
     said = f"_{_typed(said[0].upper() + said[1:])}._\n" if said else ""  # names a pasted alert, as typed
@@ -248,7 +251,7 @@ def answer_reply(answer: dict, *, site_url: str | None = None, share: bool = Fal
         head = f"{said}*No known pattern* matches “{shown}”. Record it, so it shows as needs analysis:\n```"
         head += _record_line(query, MAX_SECTION - len(tail) - len(head) - 3) + "```"
         intro = _cut_block(head, MAX_SECTION - len(tail)) + tail
-        fallback = f"Recur: no known pattern matches “{_esc(_cut(query, 100))}”"
+        fallback = f"Recur: no known pattern matches “{_typed(_cut(query, 100))}”"
     else:
         # what the results are, by confidence (results.match_line: low ones are not called matches), and
         # a result below the first rated more likely right (results.check_both), as every surface says them
@@ -259,7 +262,7 @@ def answer_reply(answer: dict, *, site_url: str | None = None, share: bool = Fal
         first = (
             f"{_esc(_cut(results[0]['title'], 200))}{more}" if credible else "possible matches, all of low confidence,"
         )
-        fallback = f"Recur: {first} for “{_esc(_cut(query, 100))}”"
+        fallback = f"Recur: {first} for “{_typed(_cut(query, 100))}”"
     blocks = [SectionBlock(text=MarkdownTextObject(text=_cut_block(intro)))]
     for r in results:
         blocks += _result_blocks(r, query, site_url)
@@ -325,7 +328,9 @@ def slack_router(
         if form is None:
             return Response(status_code=200)
         text, share = _command_text(form.get("text", ""))
-        if not text or (text.lower() == "help" and not share):  # `/recur help`: how to use it, not a search
+        # `/recur help`: how to use it, not a search; so is a text with nothing to search (colour codes or
+        # zero-width characters alone: searched as "", answered "no known pattern matches “”")
+        if not has_text(text) or (text.lower() == "help" and not share):
             return JSONResponse(text_reply(USAGE))
         # counted with the API's answers: an operator watching the no_known_pattern rate saw no Slack traffic
         metrics = getattr(request.app.state, "metrics", None)

@@ -54,6 +54,27 @@ def strip_ansi(text: str) -> str:
     return _ANSI.sub("", text) if "\x1b" in text else text
 
 
+# What shows nothing, as a class of a regular expression that Python's re and ECMA-262 (a published JSON
+# Schema ``pattern``) read alike: white space (every character str.isspace() takes), the control characters
+# (Cc) and Unicode's default-ignorable code points (DerivedCoreProperties.txt: the zero-width space U+200B,
+# the joiners, U+FEFF, direction marks, variation selectors, the tags). A text of these alone has nothing to
+# search: "\u200b" was searched, and answered "no known pattern" with the closest patterns. The characters
+# above U+FFFF are written as themselves, which both read (the escapes for them differ).
+INVISIBLE = (
+    r"\x00-\x20\x7f-\xa0\xad\u034f\u061c\u115f\u1160\u1680\u17b4\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f"
+    r"\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff"
+)
+_VISIBLE = re.compile(f"[^{INVISIBLE}]")
+
+
+def has_text(text: str) -> bool:
+    """Whether ``text`` holds anything to search: a character that shows, outside terminal escape sequences.
+    Colour codes alone ("\x1b[0m" of a coloured grep that matched nothing), zero-width characters alone
+    (U+200B, U+FEFF of a copy from a web page) and white space are no text, on every surface alike."""
+    return _VISIBLE.search(strip_ansi(text)) is not None
+
+
 # C0 and C1 control characters and DEL: not text. The one rule for what a KB field may not hold;
 # writers clean their input with ``one_line``/``without_controls``, MCP refuses it and `recur check`
 # reports it with ``control_character``, and the terminal shows it escaped (``escape_controls``).
