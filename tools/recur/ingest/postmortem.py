@@ -39,7 +39,7 @@ from recur.ingest.pm_text import (
     strip_placeholders,
     unescape,
 )
-from recur.util.text import ascii_int, control_character, count_controls, link_spans, one_line, without_controls
+from recur.util.text import ascii_int, control_character, count_controls, one_line, replace_links, without_controls
 
 CANONICAL = {
     "Summary": [
@@ -511,7 +511,12 @@ def _apply_front(pm: Postmortem, data: dict) -> tuple[dict, list]:
 def _unkept(pm: Postmortem, label, value) -> None:
     """Something the postmortem says that no field of the record holds, for the import's notes:
     "reporter: Dana Wu", on one line and cut at 120 characters (not dropped unsaid)."""
-    pm.unkept.append(f"{label}: {_flat(value)[:120]}")
+    pm.unkept.append(_unkept_note(label, value))
+
+
+def _unkept_note(label, value) -> str:
+    """The words ``_unkept`` gives a field: what to take out again when the field is used after all."""
+    return f"{label}: {_flat(value)[:120]}"
 
 
 def _flat(value) -> str:
@@ -710,12 +715,8 @@ MARKS = re.compile(r"[*_`]+")  # emphasis and code marks (_unmarked)
 def _unmarked(line: str) -> str:
     """``line`` (no "\\n") without emphasis marks, its links as their labels (their marks kept): what
     ``re.sub(r"[*_`]+|\\[([^\\]]*)\\]\\([^)]*\\)", r"\\1", line)`` gives, in time linear in its length
-    (util.text.link_spans): that pattern read a summary's first line of 10,000 "[" in 4 s."""
-    kept, pos = [], 0
-    for start, close, end in link_spans(line):
-        kept.append(MARKS.sub("", line[pos:start]) + line[start + 1 : close])
-        pos = end
-    return "".join(kept) + MARKS.sub("", line[pos:])
+    (util.text.replace_links): that pattern read a summary's first line of 10,000 "[" in 4 s."""
+    return replace_links(line, between=lambda text: MARKS.sub("", text))
 
 
 def _subject_title(pm: Postmortem) -> None:
@@ -1395,7 +1396,7 @@ def _start_end_duration(pm: Postmortem) -> None:
         return
     if not said:  # used as the end: no longer a field the record does not hold
         with contextlib.suppress(ValueError):
-            pm.unkept.remove(f"resolved: {_flat(end)[:120]}")
+            pm.unkept.remove(_unkept_note("resolved", end))
     pm.duration_minutes = minutes
     pm.duration_note = f"duration: {minutes} minutes from {s_where} ({start!r}) to {e_where} ({end!r})"
     pm.duration_note += "".join(f"; {how}" for how in zones)  # how a zone was read: the user checks it
