@@ -147,3 +147,42 @@ def test_a_duration_field_written_as_two_times_in_zones_is_the_time_between():
     unread = duration("14:05 IST - 13:50 UTC")
     assert unread.duration_minutes is None and "IST may be India" in unread.duration_note
     assert duration("09:12–10:05 UTC").duration_minutes == 53  # as before
+
+
+def _duration(value):
+    return parse(f"# Queue stalled\n\nDuration: {value}\n\n## Summary\nThe queue stalled for a while.\n")
+
+
+def test_a_time_glued_after_a_zones_name_and_a_minus_is_a_range_where_one_is_looked_for():
+    # "10:00 UTC-11:00" was a time at UTC-11:00: a Duration: field of it was read as 660 minutes (the
+    # "11:00" alone), the Impact's "from 10:00 UTC-11:00" as nothing; the note says the other reading
+    glued = _duration("10:00 UTC-11:00")
+    assert glued.duration_minutes == 60
+    assert glued.duration_note.endswith(
+        "'10:00 UTC-11:00' read as the range 10:00 to 11:00 UTC, not 10:00 at UTC-11:00"
+    )
+    impact = parse(
+        "# Checkout down\n\n## Summary\nCheckout failed.\n\n## Impact\nUsers could not pay from 10:00 UTC-11:00.\n"
+    )
+    assert impact.duration_minutes == 60 and "read as the range 10:00 to 11:00 UTC" in impact.duration_note
+    # no offset is -13:15: a range, nothing to say
+    never = _duration("10:00 UTC-13:15")
+    assert never.duration_minutes == 195 and never.duration_note.endswith("the time from '10:00 UTC-13:15'")
+    # an offset whose time is no end after the start is the offset: no duration (it was 300 minutes, "05:00")
+    offset = _duration("09:00 GMT-05:00")
+    assert offset.duration_minutes is None and "not read as a duration" in offset.duration_note
+
+
+def test_a_start_that_may_be_an_offset_or_a_range_gives_no_duration_and_the_note_says_both():
+    # "Start: 10:00 UTC-11:00" beside "End: 12:00 UTC" was 900 minutes (10:00 at UTC-11:00 is 21:00 UTC)
+    pm = _start_end("10:00 UTC-11:00", "12:00 UTC")
+    assert pm.duration_minutes is None
+    assert "'10:00 UTC-11:00' may be 10:00 at UTC-11:00 or the range 10:00 to 11:00 UTC: not read" in pm.duration_note
+    assert "write '10:00 – 11:00 UTC' for the range, '10:00 UTC-11' for the offset" in pm.duration_note
+    # the same offset on both is one zone; an offset that is no range, or one no range could be, is read
+    assert _start_end("10:00 UTC-11:00", "12:00 UTC-11:00").duration_minutes == 120
+    assert _start_end("10:00 UTC-11", "22:00 UTC").duration_minutes == 60
+    assert _start_end("09:00 GMT-05:00", "14:20 UTC").duration_minutes == 20  # as before
+    assert _start_end("2026-03-14T03:00:00-05:00", "2026-03-14T09:00:00Z").duration_minutes == 60  # as before
+    # "-13:00" is no offset: the time is 10:00 UTC (it was read as UTC-13:00, 780 minutes)
+    assert _start_end("10:00 UTC-13:00", "12:00 UTC").duration_minutes == 120
