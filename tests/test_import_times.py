@@ -186,3 +186,39 @@ def test_a_start_that_may_be_an_offset_or_a_range_gives_no_duration_and_the_note
     assert _start_end("2026-03-14T03:00:00-05:00", "2026-03-14T09:00:00Z").duration_minutes == 60  # as before
     # "-13:00" is no offset: the time is 10:00 UTC (it was read as UTC-13:00, 780 minutes)
     assert _start_end("10:00 UTC-13:00", "12:00 UTC").duration_minutes == 120
+
+
+def _timeline(entries: str, fields: str = ""):
+    return parse(f"# Checkout down\n\n{fields}## Summary\nCheckout failed.\n\n## Timeline\n{entries}\n")
+
+
+def test_a_timeline_that_marks_a_start_and_an_end_is_the_duration_and_the_note_names_its_lines(kb_dir, tmp_path):
+    # a timeline's bullets gave no duration when no Start:/End: line did
+    pm = _timeline(
+        "- 13:50 CET: deploy of v2.3\n- 14:05 CET: alert fired\n- 14:20 CET: rolled back\n- 15:10 CET: resolved"
+    )
+    assert pm.duration_minutes == 65
+    assert pm.duration_note == (
+        "duration: 65 minutes read from the timeline ('14:05 CET: alert fired' to '15:10 CET: resolved'), its "
+        "first time marking a start to its last marking an end: no field says it"
+    )
+    # in two zones (counted in UTC), as a table, under dated headings across midnight
+    assert _timeline("- 14:05 CET: paged\n- 14:10 UTC: service restored").duration_minutes == 65
+    table = "| Time | Event |\n|---|---|\n| 14:05 UTC | Paged on-call |\n| 15:10 UTC | Resolved |"
+    assert _timeline(table).duration_minutes == 65
+    dated = _timeline("### 2026-03-14\n- 23:40 UTC alert fired\n### 2026-03-15\n- 00:25 UTC resolved")
+    assert dated.duration_minutes == 45
+    # a field or the prose says it first; without a start and an end marked, nothing is inferred
+    assert _timeline("- 14:05 alert fired\n- 15:10 resolved", "Duration: 45 minutes\n\n").duration_minutes == 45
+    for unmarked in ("- 14:05 alert fired\n- 14:50 mitigated", "- 14:05 alert fired\n- 14:50 not resolved yet"):
+        assert (_timeline(unmarked).duration_minutes, _timeline(unmarked).duration_note) == (None, None)
+    assert _timeline("- 14:05 latency rose\n- 14:50 resolved").duration_minutes is None
+    # over more than a day with no dates: no guess
+    long = _timeline("- 23:40 alert fired\n- 08:00 still failing\n- 20:00 still failing\n- 00:25 resolved")
+    assert long.duration_minutes is None and "may run over more than a day" in long.duration_note
+    text = "# Checkout down\n\n## Summary\nCheckout failed.\n\n## Timeline\n- 14:05 CET: alert fired\n- 15:10 CET: resolved\n"
+    r = import_file(kb_dir, tmp_path / "pm.md", text, "--json")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert load_kb(kb_dir).incidents[out["incident"]].duration_minutes == 65
+    assert any(n.startswith("duration: 65 minutes read from the timeline") for n in out["notes"]), out["notes"]

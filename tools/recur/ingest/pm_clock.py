@@ -50,7 +50,7 @@ US_GENERIC = {"ET": ("EST", "EDT"), "CT": ("CST", "CDT"), "MT": ("MST", "MDT"), 
 _CLOCK = re.compile(
     r"(?<![\d:.])(\d{1,2}):(\d\d)(?::\d\d(?:\.\d+)?)?(?:[ \t]*([ap])\.?m\b\.?)?"
     r"(?:[ \t]*\(?(?:(?-i:(?P<name>UTC|GMT|UT)(?P<rel>[+-]\d{1,2}(?::?\d\d)?)?|(?P<abbr>[A-Z]{2,5}))\b"
-    r"|(?P<off>Z|[+-]\d\d(?::?\d\d)?))\)?)?(?![\d:])",
+    r"|(?P<off>Z|[+-]\d\d(?::?\d\d)?))\)?)?(?!\d|:\d)",  # "14:05 CET: alert fired": a colon after, no time's
     re.I,
 )
 
@@ -215,3 +215,17 @@ def _glued_range(text: str, first: re.Match) -> tuple[int | None, str, list[str]
     minutes = (hour * 60 + minute - a.minute) % 1440
     said = f"{words!r} read as the range {time} to {end} {first['name']}, not {time} at {first['name']}{first['rel']}"
     return minutes, words, [said] if a.unsure else []  # the other reading a time alone, no duration
+
+
+def entry(text: str, day: dt.date | None) -> tuple[Moment, str] | None:
+    """(the time an entry of a timeline opens with, on its own date or else ``day``; the words after it)
+    for "14:05 CET: alert fired", "2026-03-14 14:05 — paged", "2026-03-14T14:05Z resolved"; None when
+    ``text`` opens with no time of day."""
+    said, words = find_date(text)
+    if words and text.startswith(words):
+        text, day = re.sub(r"^(?:T(?=\d)|[ \t,]+)", "", text[len(words) :]), said
+    m = _CLOCK.match(text)
+    at = moment(m.group(0)) if m else None
+    if at is None:
+        return None
+    return Moment(day, at.minute, at.zone, at.words, at.unsure), text[m.end() :].strip(" \t:–—-|,.")
