@@ -213,6 +213,8 @@ def test_a_timeline_that_marks_a_start_and_an_end_is_the_duration_and_the_note_n
     for unmarked in ("- 14:05 alert fired\n- 14:50 mitigated", "- 14:05 alert fired\n- 14:50 not resolved yet"):
         assert (_timeline(unmarked).duration_minutes, _timeline(unmarked).duration_note) == (None, None)
     assert _timeline("- 14:05 latency rose\n- 14:50 resolved").duration_minutes is None
+    assert _timeline("- 14:05 paged\n- 14:30 recovery started\n- 14:50 partially restored").duration_minutes is None
+    assert _timeline("- 14:05 paged\n- 14:50 resolved, still monitoring").duration_minutes == 45
     # over more than a day with no dates: no guess
     long = _timeline("- 23:40 alert fired\n- 08:00 still failing\n- 20:00 still failing\n- 00:25 resolved")
     assert long.duration_minutes is None and "may run over more than a day" in long.duration_note

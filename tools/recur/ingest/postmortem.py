@@ -1333,7 +1333,8 @@ _STARTS = re.compile(
 _ENDS = re.compile(
     r"\b(?:resolved|recovered|restored|back to normal|all clear|ended|(?:incident|outage) (?:closed|over))\b", re.I
 )
-_NOT_ENDED = re.compile(r"\b(?:not|partial(?:ly)?|still|begins?|began|start(?:s|ed)?)\b", re.I)
+# "recovery started", "partially restored": no end yet ("resolved, still monitoring" is one)
+_NOT_ENDED = re.compile(r"\b(?:not|partial(?:ly)?|begins?|began|start(?:s|ed)?)\b", re.I)
 
 
 def _timeline_entries(text: str) -> list[tuple]:
