@@ -147,3 +147,80 @@ def test_a_duration_field_written_as_two_times_in_zones_is_the_time_between():
     unread = duration("14:05 IST - 13:50 UTC")
     assert unread.duration_minutes is None and "IST may be India" in unread.duration_note
     assert duration("09:12–10:05 UTC").duration_minutes == 53  # as before
+
+
+def _duration(value):
+    return parse(f"# Queue stalled\n\nDuration: {value}\n\n## Summary\nThe queue stalled for a while.\n")
+
+
+def test_a_time_glued_after_a_zones_name_and_a_minus_is_a_range_where_one_is_looked_for():
+    # "10:00 UTC-11:00" was a time at UTC-11:00: a Duration: field of it was read as 660 minutes (the
+    # "11:00" alone), the Impact's "from 10:00 UTC-11:00" as nothing; the note says the other reading
+    glued = _duration("10:00 UTC-11:00")
+    assert glued.duration_minutes == 60
+    assert glued.duration_note.endswith(
+        "'10:00 UTC-11:00' read as the range 10:00 to 11:00 UTC, not 10:00 at UTC-11:00"
+    )
+    impact = parse(
+        "# Checkout down\n\n## Summary\nCheckout failed.\n\n## Impact\nUsers could not pay from 10:00 UTC-11:00.\n"
+    )
+    assert impact.duration_minutes == 60 and "read as the range 10:00 to 11:00 UTC" in impact.duration_note
+    # no offset is -13:15: a range, nothing to say
+    never = _duration("10:00 UTC-13:15")
+    assert never.duration_minutes == 195 and never.duration_note.endswith("the time from '10:00 UTC-13:15'")
+    # an offset whose time is no end after the start is the offset: no duration (it was 300 minutes, "05:00")
+    offset = _duration("09:00 GMT-05:00")
+    assert offset.duration_minutes is None and "not read as a duration" in offset.duration_note
+
+
+def test_a_start_that_may_be_an_offset_or_a_range_gives_no_duration_and_the_note_says_both():
+    # "Start: 10:00 UTC-11:00" beside "End: 12:00 UTC" was 900 minutes (10:00 at UTC-11:00 is 21:00 UTC)
+    pm = _start_end("10:00 UTC-11:00", "12:00 UTC")
+    assert pm.duration_minutes is None
+    assert "'10:00 UTC-11:00' may be 10:00 at UTC-11:00 or the range 10:00 to 11:00 UTC: not read" in pm.duration_note
+    assert "write '10:00 – 11:00 UTC' for the range, '10:00 UTC-11' for the offset" in pm.duration_note
+    # the same offset on both is one zone; an offset that is no range, or one no range could be, is read
+    assert _start_end("10:00 UTC-11:00", "12:00 UTC-11:00").duration_minutes == 120
+    assert _start_end("10:00 UTC-11", "22:00 UTC").duration_minutes == 60
+    assert _start_end("09:00 GMT-05:00", "14:20 UTC").duration_minutes == 20  # as before
+    assert _start_end("2026-03-14T03:00:00-05:00", "2026-03-14T09:00:00Z").duration_minutes == 60  # as before
+    # "-13:00" is no offset: the time is 10:00 UTC (it was read as UTC-13:00, 780 minutes)
+    assert _start_end("10:00 UTC-13:00", "12:00 UTC").duration_minutes == 120
+
+
+def _timeline(entries: str, fields: str = ""):
+    return parse(f"# Checkout down\n\n{fields}## Summary\nCheckout failed.\n\n## Timeline\n{entries}\n")
+
+
+def test_a_timeline_that_marks_a_start_and_an_end_is_the_duration_and_the_note_names_its_lines(kb_dir, tmp_path):
+    # a timeline's bullets gave no duration when no Start:/End: line did
+    pm = _timeline(
+        "- 13:50 CET: deploy of v2.3\n- 14:05 CET: alert fired\n- 14:20 CET: rolled back\n- 15:10 CET: resolved"
+    )
+    assert pm.duration_minutes == 65
+    assert pm.duration_note == (
+        "duration: 65 minutes read from the timeline ('14:05 CET: alert fired' to '15:10 CET: resolved'), its "
+        "first time marking a start to its last marking an end: no field says it"
+    )
+    # in two zones (counted in UTC), as a table, under dated headings across midnight
+    assert _timeline("- 14:05 CET: paged\n- 14:10 UTC: service restored").duration_minutes == 65
+    table = "| Time | Event |\n|---|---|\n| 14:05 UTC | Paged on-call |\n| 15:10 UTC | Resolved |"
+    assert _timeline(table).duration_minutes == 65
+    dated = _timeline("### 2026-03-14\n- 23:40 UTC alert fired\n### 2026-03-15\n- 00:25 UTC resolved")
+    assert dated.duration_minutes == 45
+    # a field or the prose says it first; without a start and an end marked, nothing is inferred
+    assert _timeline("- 14:05 alert fired\n- 15:10 resolved", "Duration: 45 minutes\n\n").duration_minutes == 45
+    for unmarked in ("- 14:05 alert fired\n- 14:50 mitigated", "- 14:05 alert fired\n- 14:50 not resolved yet"):
+        assert (_timeline(unmarked).duration_minutes, _timeline(unmarked).duration_note) == (None, None)
+    assert _timeline("- 14:05 latency rose\n- 14:50 resolved").duration_minutes is None
+    assert _timeline("- 14:05 paged\n- 14:30 recovery started\n- 14:50 partially restored").duration_minutes is None
+    assert _timeline("- 14:05 paged\n- 14:50 resolved, still monitoring").duration_minutes == 45
+    # over more than a day with no dates: no guess
+    long = _timeline("- 23:40 alert fired\n- 08:00 still failing\n- 20:00 still failing\n- 00:25 resolved")
+    assert long.duration_minutes is None and "may run over more than a day" in long.duration_note
+    text = "# Checkout down\n\n## Summary\nCheckout failed.\n\n## Timeline\n- 14:05 CET: alert fired\n- 15:10 CET: resolved\n"
+    r = import_file(kb_dir, tmp_path / "pm.md", text, "--json")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert load_kb(kb_dir).incidents[out["incident"]].duration_minutes == 65
+    assert any(n.startswith("duration: 65 minutes read from the timeline") for n in out["notes"]), out["notes"]

@@ -1056,3 +1056,24 @@ def test_an_owner_said_in_words_is_read_and_a_role_a_thing_or_a_date_is_not(kb_d
     assert r.exit_code == 0, r.output
     inc = load_kb(kb_dir).incidents[json.loads(r.output)["incident"]]
     assert [f.owner for f in inc.follow_ups][:6] == ["Sam Ortiz", "Priya", "Dana", "ops-team", "Priya", "Lena Fischer"]
+
+
+def test_a_first_name_leading_with_will_is_the_owner_when_another_item_names_that_person_in_full():
+    # "Priya will …" stayed in the title, no owner, when the section named her "Priya Shah": only an
+    # owner written "Priya" made the first name a person's
+    for owned in (
+        "- Add an alert on queue depth — Priya Shah — 2026-12-19",
+        "- Add an alert on queue depth (owner: Priya Shah)",
+        "| Action | Owner |\n|---|---|\n| Add an alert on queue depth | Priya Shah |\n",
+    ):
+        items = parse_action_items(f"{owned}\n- Priya will review the runbook\n")
+        assert [(a["title"], a["owner"]) for a in items] == [
+            ("Add an alert on queue depth", "Priya Shah"),
+            ("Review the runbook", "Priya"),
+        ], owned
+    # a team's or a product's first word is no first name: "Checkout Team" owning an item makes no
+    # "Checkout will …" a person's
+    for team in ("Checkout Team", "Grafana Cloud", "Platform SRE"):
+        word = team.split()[0]
+        items = parse_action_items(f"- Add retries (owner: {team})\n- {word} will fail over\n")
+        assert (items[1]["title"], items[1]["owner"]) == (f"{word} will fail over", None), team

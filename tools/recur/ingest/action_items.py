@@ -1026,6 +1026,9 @@ def _will_owners(items: list[dict]) -> list[dict]:
     title the rest, capitalised: "Add an alert on queue depth"."""
     leads = [(it, m) for it in items if not it["owner"] and (m := _WILL.match(it["title"]))]
     owners = {_plain(it["owner"]).lstrip("@").casefold() for it in items if it["owner"]}
+    # "Priya will …" beside an item owned by "Priya Shah": her first name, as a team writes it (the
+    # item kept no owner, as only "Priya" owning one counted); a full name's only, never "Checkout Team"'s
+    owners |= {name.split()[0] for name in owners if " " in name and _person_name(name.title())}
     for it, m in leads:
         name = m.group(1)
         if _person_name(name) and (" " in name or name.casefold() in owners):

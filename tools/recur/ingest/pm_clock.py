@@ -7,6 +7,8 @@ fixed offset: ``CET`` is UTC+01:00 whatever the date (a writer who means summer 
 British Summer Time); three are not read at all (``AMBIGUOUS``: ``IST``, ``AST``, ``SST``); the
 US ones without standard or daylight (``ET``, ``CT``, ``MT``, ``PT``) are read by the US daylight
 saving rule on the time's date, and not without a date. docs/cli.md ("Times and zones") lists them.
+A time glued after a name and a minus ("10:00 UTC-11:00") may be an offset or the end of a range
+(``_glued``): a range where one is looked for (``zoned_range``), else not read when it may be both.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ US_GENERIC = {"ET": ("EST", "EDT"), "CT": ("CST", "CDT"), "MT": ("MST", "MDT"), 
 _CLOCK = re.compile(
     r"(?<![\d:.])(\d{1,2}):(\d\d)(?::\d\d(?:\.\d+)?)?(?:[ \t]*([ap])\.?m\b\.?)?"
     r"(?:[ \t]*\(?(?:(?-i:(?P<name>UTC|GMT|UT)(?P<rel>[+-]\d{1,2}(?::?\d\d)?)?|(?P<abbr>[A-Z]{2,5}))\b"
-    r"|(?P<off>Z|[+-]\d\d(?::?\d\d)?))\)?)?(?![\d:])",
+    r"|(?P<off>Z|[+-]\d\d(?::?\d\d)?))\)?)?(?!\d|:\d)",  # "14:05 CET: alert fired": a colon after, no time's
     re.I,
 )
 
@@ -62,6 +64,7 @@ class Moment:
     minute: int
     zone: str | None
     words: str
+    unsure: str | None = None  # why its zone may be no zone ("10:00 UTC-11:00": _glued), said when it matters
 
 
 def moment(text: str) -> Moment | None:
@@ -75,7 +78,36 @@ def moment(text: str) -> Moment | None:
     zone = (m["name"] or "") + (m["rel"] or "") or m["abbr"] or m["off"]
     if m["abbr"] and not _known(m["abbr"]):  # "10:05 ETA": capitals, but no zone
         return Moment(find_date(text)[0], hour * 60 + minute, None, text[m.start() : m.start("abbr")].strip())
-    return Moment(find_date(text)[0], hour * 60 + minute, zone.upper() if zone else None, m.group(0).strip())
+    glued = _glued(m, hour * 60 + minute)
+    if glued == "range":  # "10:00 UTC-13:00": no offset is -13:00, the time is 10:00 UTC
+        return Moment(find_date(text)[0], hour * 60 + minute, m["name"], text[m.start() : m.end("name")].strip())
+    unsure = _either(m) if glued == "either" else None
+    return Moment(find_date(text)[0], hour * 60 + minute, zone.upper() if zone else None, m.group(0).strip(), unsure)
+
+
+def _glued(m: re.Match, minute: int) -> str | None:
+    """How a zone's name with a time glued after a minus ("10:00 UTC-11:00") reads: "range" when the
+    time is no offset (one west of -12:00, or of minutes other than :00, :30 or :45), "either" when
+    it is one and also a time after ``minute`` (10:00 to 11:00 UTC, or 10:00 at UTC-11:00), None for
+    an offset alone ("UTC-5", "UTC+02:00", "09:00 GMT-05:00": 05:00 is no end after 09:00)."""
+    rel = re.fullmatch(r"-(\d{1,2}):(\d\d)", m["rel"] or "")
+    if rel is None or int(rel.group(1)) > 23 or int(rel.group(2)) > 59:
+        return None
+    hour, minutes = int(rel.group(1)), int(rel.group(2))
+    if hour > 12 or minutes not in (0, 30, 45):
+        return "range"
+    return "either" if hour * 60 + minutes > minute else None
+
+
+def _either(m: re.Match) -> str:
+    """Why ``_glued``'s "either" is not read, and how to write each reading so that it is."""
+    time, rel, name = m.group(0)[: m.start("name") - m.start()].strip(), m["rel"], m["name"]
+    hours, minutes = rel[1:].split(":")
+    offset = f"{name}-{int(hours)}" + ("" if minutes == "00" else minutes)  # "UTC-11", "UTC-930": offsets alone
+    return (
+        f"{m.group(0).strip()!r} may be {time} at {name}{rel} or the range {time} to {rel[1:]} {name}: not read "
+        f"(write '{time} – {rel[1:]} {name}' for the range, '{time} {offset}' for the offset)"
+    )
 
 
 def _known(abbr: str) -> bool:
@@ -122,8 +154,10 @@ def offset(zone: str, day: dt.date | None) -> tuple[int | None, str]:
 def _shift(a: Moment, b: Moment) -> tuple[int | None, list[str]]:
     """(minutes to add to ``b - a`` for their zones or None, notes). One zone, or none: no shift;
     a time with no zone beside one with a zone is read in that zone, said in the notes."""
-    if a.zone == b.zone:
+    if a.zone == b.zone:  # "10:00 UTC-11:00" to "12:00 UTC-11:00": the same offset twice is one
         return 0, []
+    if a.unsure or b.unsure:
+        return None, [why for why in (a.unsure, b.unsure) if why]
     if a.zone is None or b.zone is None:
         zoned, bare = (a, b) if b.zone is None else (b, a)
         where = "UTC" if zoned.zone == "Z" else zoned.zone
@@ -157,6 +191,8 @@ def zoned_range(text: str) -> tuple[int | None, str, list[str]] | None:
     first = _CLOCK.match(text)
     sep = CLOCK_RANGE.match(text, first.end()) if first else None
     second = _CLOCK.match(text, sep.end()) if sep else None
+    if first and not second and (glued := _glued_range(text, first)):
+        return glued
     a, b = (moment(first.group(0)), moment(second.group(0))) if second else (None, None)
     if a is None or b is None or (a.zone is None and not first.group(3)):
         return None
@@ -164,3 +200,32 @@ def zoned_range(text: str) -> tuple[int | None, str, list[str]] | None:
     a, b = Moment(a.day, a.minute, zone, a.words), Moment(b.day, b.minute, b.zone or zone, b.words)
     minutes, why, notes = minutes_between(a, b)
     return minutes, text[: second.end()].strip(), notes if minutes is not None else [why]
+
+
+def _glued_range(text: str, first: re.Match) -> tuple[int | None, str, list[str]] | None:
+    """``zoned_range``'s answer for "10:00 UTC-11:00" where a range is looked for (a Duration: field,
+    "from …" in prose): the range 10:00 to 11:00 UTC, as a time alone is no duration, said in the
+    notes when the other reading was an offset; None when it is an offset alone ("09:00 GMT-05:00")."""
+    a = moment(first.group(0))
+    if a is None or _glued(first, a.minute) is None:
+        return None
+    hour, minute = map(int, first["rel"][1:].split(":"))
+    words, time, end = text[: first.end()].strip(), a.words.rsplit(" ", 1)[0], first["rel"][1:]
+    # one zone, no dates: the end is on the same day, or the next when earlier ("22:00 UTC-01:15")
+    minutes = (hour * 60 + minute - a.minute) % 1440
+    said = f"{words!r} read as the range {time} to {end} {first['name']}, not {time} at {first['name']}{first['rel']}"
+    return minutes, words, [said] if a.unsure else []  # the other reading a time alone, no duration
+
+
+def entry(text: str, day: dt.date | None) -> tuple[Moment, str] | None:
+    """(the time an entry of a timeline opens with, on its own date or else ``day``; the words after it)
+    for "14:05 CET: alert fired", "2026-03-14 14:05 — paged", "2026-03-14T14:05Z resolved"; None when
+    ``text`` opens with no time of day."""
+    said, words = find_date(text)
+    if words and text.startswith(words):
+        text, day = re.sub(r"^(?:T(?=\d)|[ \t,]+)", "", text[len(words) :]), said
+    m = _CLOCK.match(text)
+    at = moment(m.group(0)) if m else None
+    if at is None:
+        return None
+    return Moment(day, at.minute, at.zone, at.words, at.unsure), text[m.end() :].strip(" \t:–—-|,.")

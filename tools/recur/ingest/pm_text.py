@@ -411,7 +411,8 @@ _DURATION_UNIT = r"(\d+(?:\.\d+)?)\s*((?i:days?|hours?|hrs?|minutes?|mins?|secon
 DURATION_PART = re.compile(_DURATION_UNIT)
 # the next part of a compound duration: "1h 30m", "1 hour, 30 minutes", "1 hour and 30 minutes"
 _DURATION_NEXT = re.compile(r"(?:[ \t]*,)?[ \t]*(?:and[ \t]+)?" + _DURATION_UNIT)
-CLOCK = re.compile(r"(?<![\d:.])(\d{1,3}):([0-5]\d)(?::([0-5]\d))?(?![\d:])")
+# not an offset's hours ("09:00 GMT-05:00" was a duration of 300 minutes, "10:00 UTC-11:00" of 660)
+CLOCK = re.compile(r"(?<![\d:.])(?<!UTC[+-])(?<!GMT[+-])(?<!UT[+-])(\d{1,3}):([0-5]\d)(?::([0-5]\d))?(?![\d:])")
 # "14:02–14:49": a time range, read as the time between
 CLOCK_RANGE = re.compile(r"[ \t]*(?:-{1,2}|–|—|to|until|till|and)[ \t]*", re.I)
 # "10:30 pm", "09:12 UTC": a time of day, not a duration

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field, fields
 
 from recur.ingest.action_items import from_mappings, merged, parse_action_items, table_cells
-from recur.ingest.pm_clock import minutes_between, moment, zoned_range
+from recur.ingest.pm_clock import entry, minutes_between, moment, zoned_range
 from recur.ingest.pm_markup import drop_html_comments, grid_tables, to_markdown
 from recur.ingest.pm_severity import candidates, mentions
 from recur.ingest.pm_text import (
@@ -39,7 +39,7 @@ from recur.ingest.pm_text import (
     strip_placeholders,
     unescape,
 )
-from recur.util.text import ascii_int, control_character, count_controls, link_spans, one_line, without_controls
+from recur.util.text import ascii_int, control_character, count_controls, one_line, replace_links, without_controls
 
 CANONICAL = {
     "Summary": [
@@ -511,7 +511,12 @@ def _apply_front(pm: Postmortem, data: dict) -> tuple[dict, list]:
 def _unkept(pm: Postmortem, label, value) -> None:
     """Something the postmortem says that no field of the record holds, for the import's notes:
     "reporter: Dana Wu", on one line and cut at 120 characters (not dropped unsaid)."""
-    pm.unkept.append(f"{label}: {_flat(value)[:120]}")
+    pm.unkept.append(_unkept_note(label, value))
+
+
+def _unkept_note(label, value) -> str:
+    """The words ``_unkept`` gives a field: what to take out again when the field is used after all."""
+    return f"{label}: {_flat(value)[:120]}"
 
 
 def _flat(value) -> str:
@@ -710,12 +715,8 @@ MARKS = re.compile(r"[*_`]+")  # emphasis and code marks (_unmarked)
 def _unmarked(line: str) -> str:
     """``line`` (no "\\n") without emphasis marks, its links as their labels (their marks kept): what
     ``re.sub(r"[*_`]+|\\[([^\\]]*)\\]\\([^)]*\\)", r"\\1", line)`` gives, in time linear in its length
-    (util.text.link_spans): that pattern read a summary's first line of 10,000 "[" in 4 s."""
-    kept, pos = [], 0
-    for start, close, end in link_spans(line):
-        kept.append(MARKS.sub("", line[pos:start]) + line[start + 1 : close])
-        pos = end
-    return "".join(kept) + MARKS.sub("", line[pos:])
+    (util.text.replace_links): that pattern read a summary's first line of 10,000 "[" in 4 s."""
+    return replace_links(line, between=lambda text: MARKS.sub("", text))
 
 
 def _subject_title(pm: Postmortem) -> None:
@@ -1283,6 +1284,8 @@ def parse(text: str) -> Postmortem:
     _start_end_duration(pm)
     if pm.duration_minutes is None:
         _prose_duration(pm)
+    if pm.duration_minutes is None and pm.duration_note is None:  # nothing said: a zone not read stays unread
+        _timeline_duration(pm)
     # front matter's content is the author's own text too: all of a postmortem may be kept there
     _template_stats(pm, "\n".join([body, *front_sections.values(), *(it["title"] for it in front_items)]))
     _plain_text(pm, controls)
@@ -1318,6 +1321,65 @@ def _prose_duration(pm: Postmortem) -> None:
                 said = (text[m.start() : m.end()] + read.words).strip()
                 pm.duration_note = f"duration: {read.minutes} minutes read from the {name} ({said!r}): no field says it"
                 return
+
+
+# what a timeline's entry says of the incident: it began ("alert fired", "paged", "errors began"), or it
+# was over ("resolved", "service restored"); mitigated is no end (_end_field), "not resolved" none
+_STARTS = re.compile(
+    r"\b(?:alert(?:s|ed)?|fired|paged|page[sd]?|began|begins|start(?:s|ed)?|detected|declared|"
+    r"first (?:errors?|reports?|alerts?|failures?|customer reports?))\b",
+    re.I,
+)
+_ENDS = re.compile(
+    r"\b(?:resolved|recovered|restored|back to normal|all clear|ended|(?:incident|outage) (?:closed|over))\b", re.I
+)
+# "recovery started", "partially restored": no end yet ("resolved, still monitoring" is one)
+_NOT_ENDED = re.compile(r"\b(?:not|partial(?:ly)?|begins?|began|start(?:s|ed)?)\b", re.I)
+
+
+def _timeline_entries(text: str) -> list[tuple]:
+    """(moment, its words, the line as written) of each entry of a timeline that opens with a time ("- 14:05
+    CET: alert fired", "| 14:05 | paged |", "**14:05** resolved"), each on the date of the dated line
+    above it ("### 2026-03-14", kept as "**2026-03-14**") when it names none."""
+    entries, day = [], None
+    for line in text.split("\n"):
+        s = re.sub(r"[*_`]+", "", line).strip()
+        s = " ".join(c.strip() for c in s.strip("|").split("|")) if s.startswith("|") else s
+        s = re.sub(r"^(?:[-*+•]|\d+[.)])[ \t]+", "", s).strip()
+        said, words = find_date(s)
+        if said and s.strip(" :.,") == words:  # a date alone: the day of the entries under it
+            day = said
+        elif read := entry(s, day):
+            entries.append((*read, s))
+    return entries
+
+
+def _timeline_duration(pm: Postmortem) -> None:
+    """The duration a timeline's entries say when nothing else does: from the first that marks a start
+    ("14:05 CET: alert fired") to the last after it that marks an end ("15:10 CET: resolved"), the note
+    naming both lines (a timeline's times are the write-up's own, the span inferred: the user checks
+    it). A timeline that marks no start or no end, or runs over more than a day with no dates, gives none."""
+    entries = _timeline_entries(pm.sections.get("Timeline", ""))
+    first = next((n for n, (_, words, _) in enumerate(entries) if _STARTS.search(words)), None)
+    ends = [n for n, (_, words, _) in enumerate(entries) if _ENDS.search(words) and not _NOT_ENDED.search(words)]
+    if first is None or not ends or ends[-1] <= first:
+        return
+    span = entries[first : ends[-1] + 1]
+    (a, _, said_a), (b, _, said_b) = span[0], span[-1]
+    minutes, why, zones = minutes_between(a, b)
+    where = f"the timeline ({said_a!r} to {said_b!r})"
+    # without both dates the end is within a day of the start: each step between two entries is, summed
+    steps = [minutes_between(x, y)[0] for (x, *_), (y, *_) in zip(span, span[1:])]
+    if minutes is not None and not (a.day and b.day) and (None in steps or sum(steps) >= 1440):
+        minutes, why = None, "its times may run over more than a day, and not all of them say their date"
+    if minutes is None or minutes <= 0:
+        pm.duration_note = f"duration: not read from {where}: {why or 'the end is not after the start'}; left empty"
+        return
+    pm.duration_minutes = minutes
+    pm.duration_note = (
+        f"duration: {minutes} minutes read from {where}, its first time marking a start to its last marking "
+        f"an end: no field says it" + "".join(f"; {how}" for how in zones)
+    )
 
 
 def _zoned_prose(pm: Postmortem, name: str, text: str, m) -> bool:
@@ -1395,7 +1457,7 @@ def _start_end_duration(pm: Postmortem) -> None:
         return
     if not said:  # used as the end: no longer a field the record does not hold
         with contextlib.suppress(ValueError):
-            pm.unkept.remove(f"resolved: {_flat(end)[:120]}")
+            pm.unkept.remove(_unkept_note("resolved", end))
     pm.duration_minutes = minutes
     pm.duration_note = f"duration: {minutes} minutes from {s_where} ({start!r}) to {e_where} ({end!r})"
     pm.duration_note += "".join(f"; {how}" for how in zones)  # how a zone was read: the user checks it

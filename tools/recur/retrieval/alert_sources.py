@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from recur.retrieval.alerts import NOISE_LABELS, paste_json, texts_joined
-from recur.util.text import link_spans
+from recur.util.text import replace_links
 
 # Datadog's tags that say where, not what (with the Alertmanager labels that do the same)
 PLACE_TAGS = NOISE_LABELS | {"host", "env", "device", "availability-zone", "monitor"}
@@ -237,10 +237,6 @@ def _line_without_datapoints(line: str) -> str:
 
 
 def _links(line: str, label: bool) -> str:
-    """``LINK.sub(r"\\1" if label else "", line)`` (a line, no "\\n"), in time linear in its length (util.text.link_spans;
+    """``LINK.sub(r"\\1" if label else "", line)`` (a line, no "\\n"), in time linear in its length (util.text.replace_links;
     the browser's port does the same): each Markdown link ``[label](target)`` as its label, or taken out."""
-    kept, pos = [], 0
-    for start, close, end in link_spans(line):
-        kept.append(line[pos:start] + (line[start + 1 : close] if label else ""))
-        pos = end
-    return "".join(kept) + line[pos:]
+    return replace_links(line, label)
