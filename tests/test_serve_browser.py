@@ -1080,7 +1080,7 @@ def test_a_vote_refused_for_now_is_sent_again_once_or_said_not_recorded(chromium
         clock_until(page, card.get_by_text("Thanks: recorded as useful."))
         assert [v["useful"] for v in votes] == [True, True]
         down.click()
-        card.get_by_text("sending it again in 1 s").wait_for()
+        card.locator(".recur-suggest__thanks", has_text="sending it again in 1 s").wait_for()
         clock_until(page, card.get_by_text("The vote was not recorded (the server is busy"))
         assert "vote again in 1 s." in card.inner_text()
         assert up.get_attribute("aria-pressed") == "true" and down.is_enabled()  # the vote that stands
@@ -1089,6 +1089,52 @@ def test_a_vote_refused_for_now_is_sent_again_once_or_said_not_recorded(chromium
             "The vote was not recorded (too many votes from 127.0.0.1; retry in 120 s): vote again in 2 min."
         ).wait_for()
         assert [v["useful"] for v in votes] == [True, True, False, False, False]
+        assert [e for e in errors if "Failed to load resource" not in e] == []
+
+
+def test_a_vote_waiting_to_be_sent_again_counts_down_and_try_now_sends_it_at_once(chromium, built):
+    """Found in review: a vote refused for now (429 past --feedback-rate, Retry-After: 12) said "sending it again in
+    12 s" and stood still until it was sent, while the box's own waits count down and "Ask now" asks at once. The
+    vote's note counts down the same way (its seconds aria-hidden, said once to a screen reader), "Try now" sends
+    it at once, and the answer clears both."""
+    _, site = built
+    votes: list = []
+    script = [_limited("too many votes from 127.0.0.1; retry in 12 s", "12"), (201, {"status": "recorded"}, None)]
+    answers = (lambda n: HEALTHY, lambda n: (200, DISK_FULL, None), script.__getitem__)
+    with (
+        scripted_api(site, *answers, votes) as (base, _),
+        box_page(chromium, base + "/", "api", clock=True) as (page, errors),
+    ):
+        ask(page, "writes fail: No space left on device")
+        page.wait_for_selector(".recur-suggest__card", timeout=15000)
+        hold_clock(page)
+        card = page.locator(".recur-suggest__card").first
+        card.locator(".recur-vote").first.click()
+        count = card.locator(".recur-suggest__thanks .recur-suggest__countdown")
+        count.filter(has_text="sending it again in 12 s").wait_for(timeout=10000)
+        seen = []
+        for _ in range(3):
+            seen.append(count.inner_text())
+            page.clock.run_for(1000)
+        assert seen + [count.inner_text()] == [f"sending it again in {n} s\u2026" for n in (12, 11, 10, 9)]
+        note = card.locator(".recur-suggest__thanks")
+        assert (
+            note.inner_text()
+            == "Not recorded yet (too many votes from 127.0.0.1; retry in 12 s): sending it again in 9 s\u2026"
+        )
+        assert count.get_attribute("aria-hidden") == "true"
+        assert card.locator(".recur-suggest__sr").text_content() == "sending it again in 12 s\u2026"  # said once
+        assert len(votes) == 1
+        card.get_by_role("button", name="Try now").click()
+        card.get_by_text("Thanks: recorded as useful.").wait_for(
+            timeout=10000
+        )  # the clock stands still: the click sent it
+        assert [v["useful"] for v in votes] == [True, True]
+        assert count.count() == 0 and not card.locator(".recur-suggest__now").is_visible()
+        assert card.locator(".recur-suggest__sr").text_content() == ""
+        page.clock.run_for(15000)  # the wait "Try now" ended sends nothing more
+        assert len(votes) == 2, votes
+        assert page.locator(".recur-suggest__now:visible").count() == 0  # the box's own "Ask now" stayed hidden
         assert [e for e in errors if "Failed to load resource" not in e] == []
 
 

@@ -33,17 +33,19 @@ def recur_run(args: list, **kw) -> subprocess.CompletedProcess:
 
 
 @contextlib.contextmanager
-def serve_process(kb_dir, tmp_path, env=None, extra=()):
-    """`recur serve` on a free port with the fake model and no site (``extra``: more arguments);
-    yields (base URL, a dict whose "out" is the process's output once it has stopped)."""
+def serve_process(kb_dir, tmp_path, env=None, extra=(), cwd=None, feedback=True):
+    """`recur serve` on a free port with the fake model and no site (``extra``: more arguments; ``cwd``: the
+    folder it runs in; ``feedback``: False for no --feedback, the default log); yields (base URL, a dict whose
+    "out" is the process's output once it has stopped)."""
     sock = free_socket()
     port = sock.getsockname()[1]
     sock.close()
     args = fake_model_flags(kb_dir, tmp_path / "index")
-    args += ["--site", str(tmp_path / "no-site"), "--port", str(port), "--feedback", str(tmp_path / "fb.jsonl")]
+    args += ["--site", str(tmp_path / "no-site"), "--port", str(port)]
+    args += ["--feedback", str(tmp_path / "fb.jsonl")] if feedback else []
     args += list(extra)
     proc = subprocess.Popen(
-        RECUR + ["serve", *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
+        RECUR + ["serve", *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=cwd
     )
     result = {"proc": proc}
     try:
@@ -193,6 +195,30 @@ def test_token_from_the_environment_guards_feedback(kb_dir, tmp_path):
         ok = httpx.post(base + "/api/feedback", json=vote, headers={"Authorization": f"Bearer {token}"})
         assert ok.status_code == 201
     assert "token required on feedback" in result["out"] and token not in result["out"]
+
+
+def test_run_from_another_folder_the_default_feedback_log_is_the_kbs(kb_dir, tmp_path):
+    """Found in review: `cd /tmp && recur serve --kb /srv/team/kb` wrote the votes into /tmp/.recur/feedback.jsonl,
+    where `recur feedback` and `recur tune` run in the KB's repository never look, and said nothing. The default
+    log is the KB repository's (beside kb/), said at start; a log named (here by RECUR_FEEDBACK, relative) is
+    where it was named, under the current folder."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "RECUR_FEEDBACK"}
+    vote = {"query": "ENOSPC on /data", "pattern": "disk-full", "useful": True}
+    with serve_process(kb_dir, tmp_path, env=env, cwd=elsewhere, feedback=False) as (base, result):
+        wait_healthy(base)
+        assert httpx.post(base + "/api/feedback", json=vote).status_code == 201
+    assert not (elsewhere / ".recur").exists()
+    assert json.loads((tmp_path / ".recur" / "feedback.jsonl").read_text().splitlines()[-1])["query"] == vote["query"]
+    assert "votes go to ../.recur/feedback.jsonl, beside the KB" in result["out"], result["out"]
+    summary = recur_run(["feedback", "summary", "--kb", str(kb_dir), "--json"], cwd=tmp_path, env=env)
+    assert json.loads(summary.stdout)["patterns"][0]["pattern"] == "disk-full", summary.stderr
+    named = {**env, "RECUR_FEEDBACK": ".recur/feedback.jsonl"}
+    with serve_process(kb_dir, tmp_path, env=named, cwd=elsewhere, feedback=False) as (base, result):
+        wait_healthy(base)
+        assert httpx.post(base + "/api/feedback", json=vote).status_code == 201
+    assert (elsewhere / ".recur" / "feedback.jsonl").is_file() and "beside the KB" not in result["out"]
 
 
 def test_bad_token_file_is_a_clean_error(kb_dir, tmp_path):

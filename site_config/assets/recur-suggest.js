@@ -379,6 +379,105 @@
       "failed for now (HTTP " + r.status + ")";
   }
 
+  /* A wait before doing something again (a 503's or a 429's Retry-After, the health probe's back-off; a vote's):
+     the status says ``head`` and ``clause(s)`` ("Asking again in 12 s…"), and ``act`` runs once ``ms`` are over.
+     It said that once and stood still: a responder could not tell whether anything was happening. The seconds
+     count down, and the "now" button ("Ask now", "Try now") ends the wait at once. The status is a live region,
+     which a screen reader reads on each change: the counting clause is aria-hidden there, and the wait is said
+     once (``show.announce``). Waits of several kinds, one of them shown at a time (``shown``). ``show``: where,
+     { status, say(head): the status says head, now: the button, announce: a live region only a screen reader
+     reads, back: where the focus goes when the button it had hides }. The box's status waits (Box.countDown),
+     and so does each answer's vote (Box.votes): one that retried in silence said "sending it again in 3 s" and
+     stood still (found in review). */
+  function Waits(show) {
+    this.show = show;
+    this.waits = {};
+    this.ticker = null;
+  }
+
+  /* The Waits with a wait in progress: while the page is hidden (another tab) none counts or asks; shown again,
+     each resumes, and asks at once if its wait is over. */
+  var pendingWaits = [];
+  document.addEventListener("visibilitychange", function () {
+    pendingWaits.slice().forEach(function (waits) {
+      /* a page left by mkdocs-material's instant navigation: nothing to ask */
+      if (!waits.show.status.isConnected) return;
+      Object.keys(waits.waits).forEach(function (kind) { if (waits.waits[kind]) waits.resume(kind); });
+    });
+  });
+
+  Waits.prototype.start = function (kind, head, clause, ms, act, shown) {
+    this.end(kind);
+    this.waits[kind] = { head: head, clause: clause, act: act, until: Date.now() + ms, shown: shown };
+    if (pendingWaits.indexOf(this) < 0) pendingWaits.push(this);
+    this.resume(kind);
+  };
+
+  /* (Re)starts a wait: its timer, and its countdown where shown. */
+  Waits.prototype.resume = function (kind) {
+    var self = this, show = this.show, w = this.waits[kind], shown = w.shown;
+    clearTimeout(w.timer);
+    if (shown) {
+      this.quiet();
+      show.say(w.head);  /* the count goes while hidden; drawn again below */
+      w.shown = true;
+    }
+    if (document.hidden) return;
+    if (shown) {
+      w.count = el("span", { class: "recur-suggest__countdown", "aria-hidden": "true" });
+      show.status.appendChild(document.createTextNode(" "));
+      show.status.appendChild(w.count);
+    }
+    if (w.until <= Date.now()) return this.fire(kind);
+    w.timer = setTimeout(function () { self.fire(kind); }, w.until - Date.now());
+    if (!shown) return;
+    this.tick(w);
+    show.announce.textContent = w.count.textContent;
+    show.now.hidden = false;
+  };
+
+  /* The seconds left, each second, on the second (Retry-After is whole seconds; a wait resumed is not). */
+  Waits.prototype.tick = function (w) {
+    var self = this, left = w.until - Date.now();
+    if (!w.count || left <= 0) return;
+    w.count.textContent = w.clause(Math.ceil(left / 1000));
+    this.ticker = setTimeout(function () { self.tick(w); }, (left - 1) % 1000 + 1);
+  };
+
+  Waits.prototype.fire = function (kind) {
+    var w = this.waits[kind];
+    if (w.count) w.count.textContent = w.clause(0);  /* "Asking again now…" until the answer says otherwise */
+    this.end(kind);
+    w.act();
+  };
+
+  Waits.prototype.end = function (kind) {
+    var w = this.waits[kind];
+    if (!w) return;
+    clearTimeout(w.timer);
+    if (w.shown) this.quiet();
+    delete this.waits[kind];
+    if (!Object.keys(this.waits).length) pendingWaits.splice(pendingWaits.indexOf(this), 1);
+  };
+
+  /* The countdown's display ends: the count stops, the announcement is taken back, the button goes (the focus it
+     had from the keyboard to ``show.back``: a hidden button drops it to the page's start). */
+  Waits.prototype.quiet = function () {
+    var waits = this.waits, show = this.show;
+    clearTimeout(this.ticker);
+    this.ticker = null;
+    Object.keys(waits).forEach(function (kind) { waits[kind].shown = false; waits[kind].count = null; });
+    if (!show.now.hidden && show.now.matches(":focus-visible")) show.back.focus({ preventScroll: true });
+    show.now.hidden = true;
+    show.announce.textContent = "";
+  };
+
+  /* The button: the wait shown ends, and what it waited for is done now. */
+  Waits.prototype.now = function () {
+    var waits = this.waits, kind = Object.keys(waits).filter(function (k) { return waits[k].shown; })[0];
+    if (kind) this.fire(kind);
+  };
+
   function Box(node) {
     this.node = node;
     this.api = apiBase(node.dataset.api || "/api");
@@ -397,11 +496,12 @@
     });
     this.button = el("button", { type: "submit", class: "md-button md-button--primary recur-suggest__go", text: "Suggest" });
     this.status = el("p", { class: "recur-suggest__status", role: "status", "aria-live": "polite" });
-    /* a wait before asking again (Box.countDown): "Ask now" ends it; its time is said once, here, to a screen
+    /* a wait before asking again (Waits, Box.countDown): "Ask now" ends it; its time is said once, here, to a screen
        reader (a live region kept from the first: one added with its text in it may not be read) */
     this.nowButton = el("button", { type: "button", class: "recur-suggest__now", hidden: "", text: "Ask now" });
     this.announce = el("span", { class: "recur-suggest__sr", "aria-live": "polite" });
-    this.waits = {};
+    this.wait = new Waits({ status: this.status, now: this.nowButton, announce: this.announce, back: this.text,
+                            say: function (head) { self.say(head, "warn"); } });
     this.results = el("ol", { class: "recur-suggest__results" });
     var form = el("form", { class: "recur-suggest__form" }, [
       el("label", { for: id, class: "recur-suggest__label", text: "Describe what you see" }),
@@ -411,12 +511,8 @@
       this.status, this.nowButton, this.announce
     ]);
     form.addEventListener("submit", function (e) { e.preventDefault(); self.submit(); });
-    this.nowButton.addEventListener("click", function () { self.askNow(); });
+    this.nowButton.addEventListener("click", function () { self.wait.now(); });
     this.text.addEventListener("input", function () { self.edited(); });
-    document.addEventListener("visibilitychange", function () {
-      if (!self.node.isConnected) return;  /* a page left by mkdocs-material's instant navigation: nothing to ask */
-      Object.keys(self.waits).forEach(function (kind) { if (self.waits[kind]) self.resume(kind); });
-    });
     this.text.addEventListener("keydown", function (e) {
       if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); self.submit(); }
       /* mkdocs-material's keys (/, s, f: its search; n, p: pages) act only outside text fields: Esc gives
@@ -446,105 +542,33 @@
   };
 
   Box.prototype.say = function (msg, kind) {
-    this.quiet();  /* a countdown there (Box.countDown) is over: the status says something else */
+    if (this.wait) this.wait.quiet();  /* a countdown there (Waits) is over: the status says something else */
     this.status.textContent = msg;
     this.statusKind = kind;  /* said again as it was after a word search's "no known pattern" (wordsVerdict) */
     this.status.className = "recur-suggest__status" + (kind ? " recur-suggest__status--" + kind : "");
   };
 
-  /* A wait before asking again (a 503's or a 429's Retry-After, the health probe's back-off): the status says
-     ``head`` and ``clause(s)`` ("Asking again in 12 s…"), and ``act`` runs once ``ms`` are over. It said that
-     once and stood still: a responder could not tell whether anything was happening. The seconds count down,
-     and "Ask now" ends the wait at once. The status is a live region, which a screen reader reads on each
-     change: the counting clause is aria-hidden there, and the wait is said once (this.announce). ``kind``:
-     "question", the wait of the question asked (a new question or an edited text ends it: Box.submit,
-     Box.edited), or "probe", the box's own, shown only until a question is asked (the question's status is
-     the one to show; the probe still runs). Kept apart: a question's wait must not end the probe's, which
-     tells when the server is ready. */
+  /* The box's waits (Waits): "question", the wait of the question asked (a new question or an edited text ends it:
+     Box.submit, Box.edited), or "probe", the box's own, shown only until a question is asked (the question's
+     status is the one to show; the probe still runs). Kept apart: a question's wait must not end the probe's,
+     which tells when the server is ready. */
   Box.prototype.countDown = function (kind, head, clause, ms, act) {
-    this.endWait(kind);
-    this.waits[kind] = { head: head, clause: clause, act: act, until: Date.now() + ms,
-                         shown: kind === "question" || !this.asked };
-    this.resume(kind);
-  };
-
-  /* (Re)starts a wait: its timer, and its countdown where shown. While the page is hidden (another tab) it
-     neither counts nor asks; shown again, it asks at once if the wait is over (visibilitychange, Box.render). */
-  Box.prototype.resume = function (kind) {
-    var self = this, w = this.waits[kind], shown = w.shown;
-    clearTimeout(w.timer);
-    if (shown) {
-      this.say(w.head, "warn");  /* the count goes while hidden; drawn again below */
-      w.shown = true;
-    }
-    if (document.hidden) return;
-    if (shown) {
-      w.count = el("span", { class: "recur-suggest__countdown", "aria-hidden": "true" });
-      this.status.appendChild(document.createTextNode(" "));
-      this.status.appendChild(w.count);
-    }
-    if (w.until <= Date.now()) return this.fire(kind);
-    w.timer = setTimeout(function () { self.fire(kind); }, w.until - Date.now());
-    if (!shown) return;
-    this.tick(w);
-    this.announce.textContent = w.count.textContent;
-    this.nowButton.hidden = false;
-  };
-
-  /* The seconds left, each second, on the second (Retry-After is whole seconds; a wait resumed is not). */
-  Box.prototype.tick = function (w) {
-    var self = this, left = w.until - Date.now();
-    if (!w.count || left <= 0) return;
-    w.count.textContent = w.clause(Math.ceil(left / 1000));
-    this.ticker = setTimeout(function () { self.tick(w); }, (left - 1) % 1000 + 1);
-  };
-
-  Box.prototype.fire = function (kind) {
-    var w = this.waits[kind];
-    if (w.count) w.count.textContent = w.clause(0);  /* "Asking again now…" until the answer says otherwise */
-    this.endWait(kind);
-    w.act();
-  };
-
-  Box.prototype.endWait = function (kind) {
-    var w = this.waits[kind];
-    if (!w) return;
-    clearTimeout(w.timer);
-    if (w.shown) this.quiet();
-    delete this.waits[kind];
-  };
-
-  /* The countdown's display ends: the count stops, the announcement is taken back, "Ask now" goes (the focus it
-     had from the keyboard to the text box: a hidden button drops it to the page's start). */
-  Box.prototype.quiet = function () {
-    var waits = this.waits;
-    if (!waits) return;  /* said before render made them */
-    clearTimeout(this.ticker);
-    this.ticker = null;
-    Object.keys(waits).forEach(function (kind) { waits[kind].shown = false; waits[kind].count = null; });
-    if (!this.nowButton.hidden && this.nowButton.matches(":focus-visible")) this.text.focus({ preventScroll: true });
-    this.nowButton.hidden = true;
-    this.announce.textContent = "";
-  };
-
-  Box.prototype.askNow = function () {
-    var waits = this.waits, kind = Object.keys(waits).filter(function (k) { return waits[k].shown; })[0];
-    if (kind) this.fire(kind);
+    this.wait.start(kind, head, clause, ms, act, kind === "question" || !this.asked);
   };
 
   /* The text changed while its question waited to be asked again: the wait ends (it would ask the text as it
      was; the countdown went on over a text it no longer matched), and the status says how to ask the new one. */
   Box.prototype.edited = function () {
-    var w = this.waits.question;
+    var w = this.wait.waits.question;
     if (!w) return;
-    this.endWait("question");
+    this.wait.end("question");
     this.waiting = null;
     this.say(w.head + " Not asked again: the text changed. Suggest (Ctrl+Enter) asks it.", "warn");
   };
 
   /* A wait's status with a newer ``head`` (the server's progress, Box.probe), its count left as it is. */
   Box.prototype.rehead = function (head) {
-    var w = this.waits.question;
+    var w = this.wait.waits.question;
     if (!w) return;
     w.head = head;
     if (w.shown && this.status.firstChild) this.status.firstChild.nodeValue = head;
@@ -802,7 +826,7 @@
 
   Box.prototype.submit = function () {
     this.fromUrl = false;
-    this.endWait("question");  /* a question asked again while the server was not ready: this one replaces it */
+    this.wait.end("question");  /* a question asked again while the server was not ready: this one replaces it */
     this.waiting = null;
     this.wordsWhy = false;
     var text = this.text.value.trim();
@@ -1181,14 +1205,22 @@
         b.setAttribute("aria-pressed", b === on ? "true" : "false");
       });
     }
-    var current = null, again = null;
+    /* a vote sent again after a wait, counting down in the note as the box's status does (Waits), with its own
+       "Try now" and its time said once to a screen reader */
+    var now = el("button", { type: "button", class: "recur-suggest__now", hidden: "", text: "Try now",
+                             "aria-label": "Try now: " + r.title });
+    var announce = el("span", { class: "recur-suggest__sr", "aria-live": "polite" });
+    var wait = new Waits({ status: note, now: now, announce: announce, back: up,
+                           say: function (head) { note.textContent = head; } });
+    now.addEventListener("click", function () { wait.now(); });
+    var current = null;
     /* ``retried``: this vote was sent again once already. A 429 (past --feedback-rate) or a 503 (busy, stopping)
        showed the server's "retry in 3 s" and dropped the vote: it was not plain that it was not recorded, nor
-       that the click had to be made again. With a Retry-After up to MAX_WAIT it is sent again once by itself
-       (a click meanwhile replaces it); else, or failing again, the note says it was not recorded. */
+       that the click had to be made again. With a Retry-After up to MAX_WAIT it is sent again once by itself,
+       the note counting down to it (a click meanwhile, or "Try now", sends it at once); else, or failing
+       again, the note says it was not recorded. */
     function vote(useful, retried) {
-      clearTimeout(again);
-      again = null;
+      wait.end("vote");
       up.disabled = down.disabled = true;
       var body = { query: query, pattern: r.id, useful: useful }, voter = voterId();
       if (voter) body.voter = voter;
@@ -1203,8 +1235,9 @@
         var s = retrySeconds(res), busy = res.status === 429 || res.status === 503;
         var why = errorMessage(res) || "HTTP " + res.status;
         if (busy && !retried && s !== null && s <= MAX_WAIT) {
-          note.textContent = "Not recorded yet (" + why + "): sending it again " + inTime(s) + "\u2026";
-          again = setTimeout(function () { again = null; vote(useful, true); }, Math.max(s, 1) * 1000);
+          wait.show.back = useful ? up : down;  /* the button that sent it, when "Try now" hides */
+          wait.start("vote", "Not recorded yet (" + why + "):", sendingAgain, Math.max(s, 1) * 1000,
+                     function () { vote(useful, true); }, true);
           return;
         }
         note.textContent = "The vote was not recorded (" + why + ")" + (busy ? ": vote again " + inTime(s) : "") + ".";
@@ -1215,8 +1248,13 @@
     }
     up.addEventListener("click", function () { vote(true); });
     down.addEventListener("click", function () { vote(false); });
-    return el("div", { class: "recur-suggest__votes" }, [el("span", { text: "Did this help?" }), up, down, note]);
+    return el("div", { class: "recur-suggest__votes" }, [el("span", { text: "Did this help?" }), up, down, note, now, announce]);
   };
+
+  /* "sending it again in 3 s…", "… now…": the clause of a vote's wait */
+  function sendingAgain(s) {
+    return "sending it again " + (s ? "in " + s + " s" : "now") + "\u2026";
+  }
 
   /* The home page's box with ``text`` in it (?describe=, which the box reads and answers on load). */
   function describeUrl(text) {

@@ -99,6 +99,20 @@ def _built_site_url(site, site_url: str | None) -> tuple[str | None, str]:
     return url, f"; site URL {url} (the built site's)" if url else ""
 
 
+def _feedback_file(kb_dir, feedback_path) -> tuple[str, str]:
+    """(the feedback log the server writes, what the start-up line says of it). The default log, not named by
+    --feedback or RECUR_FEEDBACK, goes beside the KB (its repository's .recur/feedback.jsonl) when the server
+    runs from a folder that is neither the KB nor above it: `cd /tmp && recur serve --kb /srv/team/kb` wrote
+    the votes into /tmp/.recur, where `recur feedback` and `recur tune` run in the KB's repository never
+    look, and said nothing (found in review). A log named is where it was named, relative ones too."""
+    if click.get_current_context().get_parameter_source("feedback_path") is not click.core.ParameterSource.DEFAULT:
+        return feedback_path, ""
+    beside = config.state_elsewhere(kb_dir, "feedback", feedback_path)
+    if beside is None:
+        return feedback_path, ""
+    return str(beside), f"; votes go to {config.from_here(beside)}, beside the KB"
+
+
 def _slack_secret(path) -> str | None:
     """The signing secret from --slack-signing-secret-file, else RECUR_SLACK_SIGNING_SECRET, else None."""
     from recur import config
@@ -319,7 +333,7 @@ def serve(
     Slack: POST /api/slack/commands and /api/slack/interactions, with a signing secret.
     """
     _process_setup(threads, access_log)
-    token, site = _preflight(kb_dir, index_dir, model, host, port, site_dir, feedback_path, token_file)
+    token, site, feedback = _preflight(kb_dir, index_dir, model, host, port, site_dir, feedback_path, token_file)
     slack_secret = _slack_secret(slack_secret_file)
     site_url, url_said = _built_site_url(site, site_url)
     # the web stack (fastapi, the MCP SDK, uvicorn: seconds to import) only once every check has passed
@@ -329,7 +343,7 @@ def serve(
     app = create_app(
         _engine_loader(kb_dir, index_dir, model, threads),
         site_dir=site,
-        feedback_path=feedback_path,
+        feedback_path=feedback[0],
         max_body=max_body_kib * 1024,
         on_fatal=stop,
         token=token,
@@ -343,7 +357,7 @@ def serve(
         mcp_allowed_hosts=tuple(mcp_allowed_hosts or ()),
         **limits,  # --max-concurrent, --webhook-share, --webhook-max-wait, --body-timeout: create_app's names
     )
-    said = _access(token, token_scope) + _slack_said(slack_secret, site_url) + url_said
+    said = _access(token, token_scope) + feedback[1] + _slack_said(slack_secret, site_url) + url_said
     _run(app, stop, (host, port, root_path), (header_timeout, send_timeout), said)
 
 
@@ -360,14 +374,16 @@ def _process_setup(threads: int, access_log: bool) -> None:
 
 
 def _preflight(kb_dir, index_dir, model, host: str, port: int, site_dir, feedback_path, token_file) -> tuple:
-    """(token, site folder): every check that can fail made before the server starts; a missing
-    built site is only a warning (the API is served without it)."""
+    """(token, site folder, (feedback log, what the start-up line says of it): _feedback_file): every check that
+    can fail made before the server starts; a missing built site is only a warning (the API is served without
+    it)."""
     from recur.ingest.feedback import check_writable
     from recur.serve.preflight import check_forwarded_allow_ips, read_token
 
     check_engine_inputs(kb_dir, index_dir, model)  # as recur mcp: here, not in the engine's background load
     check_forwarded_allow_ips(os.environ.get("FORWARDED_ALLOW_IPS"))  # uvicorn's, which README documents
     token = read_token(token_file, config.raw("token"))  # set but blank: an error, not "open"
+    feedback_path, votes_said = _feedback_file(kb_dir, feedback_path)
     check_writable(feedback_path)
     _check_port(host, port)
     site = Path(site_dir)
@@ -377,7 +393,7 @@ def _preflight(kb_dir, index_dir, model, host: str, port: int, site_dir, feedbac
             "serving the API, and the site once it is built.",
             err=True,
         )
-    return token, site
+    return token, site, (feedback_path, votes_said)
 
 
 def _engine_loader(kb_dir, index_dir, model, threads: int):
