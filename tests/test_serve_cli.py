@@ -219,6 +219,16 @@ def test_run_from_another_folder_the_default_feedback_log_is_the_kbs(kb_dir, tmp
         wait_healthy(base)
         assert httpx.post(base + "/api/feedback", json=vote).status_code == 201
     assert (elsewhere / ".recur" / "feedback.jsonl").is_file() and "beside the KB" not in result["out"]
+    # the KB's repository cannot take the log (a read-only checkout; here .recur is a file): the server starts
+    # and votes go where they went before, said (it stopped at start-up, a regression found in merge review)
+    (tmp_path / ".recur").rename(tmp_path / "recur-was")
+    (tmp_path / ".recur").write_text("not a folder\n")
+    (elsewhere / ".recur").rename(elsewhere / "recur-named")
+    with serve_process(kb_dir, tmp_path, env=env, cwd=elsewhere, feedback=False) as (base, result):
+        wait_healthy(base)
+        assert httpx.post(base + "/api/feedback", json=vote).status_code == 201
+    assert (elsewhere / ".recur" / "feedback.jsonl").is_file(), result["out"]
+    assert "votes go to .recur/feedback.jsonl: ../.recur cannot be written" in result["out"], result["out"]
 
 
 def test_bad_token_file_is_a_clean_error(kb_dir, tmp_path):

@@ -107,9 +107,15 @@ def _feedback_file(kb_dir, feedback_path) -> tuple[str, str]:
     look, and said nothing (found in review). A log named is where it was named, relative ones too."""
     if click.get_current_context().get_parameter_source("feedback_path") is not click.core.ParameterSource.DEFAULT:
         return feedback_path, ""
+    from recur.ingest.feedback import check_writable
+
     beside = config.state_elsewhere(kb_dir, "feedback", feedback_path)
     if beside is None:
         return feedback_path, ""
+    try:
+        check_writable(beside)
+    except RecurError:  # a read-only checkout (a container's mounted KB): served as before, and said
+        return feedback_path, f"; votes go to {feedback_path}: {config.from_here(beside.parent)} cannot be written"
     return str(beside), f"; votes go to {config.from_here(beside)}, beside the KB"
 
 
