@@ -297,7 +297,10 @@ def test_start_up_mistakes_are_said_before_the_web_stack_is_imported(kb_dir, tmp
     """An operator's mistake in the token, FORWARDED_ALLOW_IPS, --allowed-host or --port was said only after
     fastapi and uvicorn had been imported (0.3 s of a 0.5 s failed start): create_app's module was imported
     first, and the checks lived in modules that import fastapi. Each is said, exit non-zero, with none of
-    fastapi, uvicorn or the MCP SDK loaded (the cases run in one process, one after the other)."""
+    fastapi, uvicorn or the MCP SDK loaded (the cases run in one process, one after the other). So are two
+    found in an operator's review, which listened first: --kb naming a folder with no patterns/ (the KB
+    repository's root) failed in the background load, after the start-up line; a --host this machine does not
+    have was told "is another server running? Pick another --port", which no port fixes."""
     empty = tmp_path / "empty-token"
     empty.write_text("\n")
     cases = [
@@ -307,6 +310,14 @@ def test_start_up_mistakes_are_said_before_the_web_stack_is_imported(kb_dir, tmp
         ([], {"FORWARDED_ALLOW_IPS": "10.0.0.*"}, 1, "FORWARDED_ALLOW_IPS='10.0.0.*': '10.0.0.*' is not an IP"),
         (["--allowed-host", "*.example.com"], {}, 2, "'*.example.com' is not a host name"),
         (["--port", "BUSY"], {}, 1, "Error: cannot listen on 127.0.0.1:"),
+        (["--port", "BUSY"], {}, 1, "is another server running? Pick another --port."),
+        (["--kb", str(tmp_path)], {}, 1, f"no patterns/ folder; did you mean --kb {kb_dir}?"),  # kb_dir's parent
+        (
+            ["--host", "192.0.2.1"],
+            {},
+            1,
+            "no network interface of this host has that address: give one it has with --host",
+        ),
     ]
     flags = [*fake_model_flags(kb_dir, tmp_path / "i"), "--port", "0", "--feedback", str(tmp_path / "fb.jsonl")]
     flags += ["--site", str(tmp_path / "no-site")]
