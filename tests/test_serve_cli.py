@@ -116,10 +116,13 @@ def test_sigterm_answers_a_request_still_running_at_the_deadline_in_the_error_sh
     """A stop (SIGTERM) lets requests in progress finish for 5 s; one still running then (here a
     body that never completes; in service, webhook groups queued for the encoder) was answered by
     uvicorn with a plain-text 500 and logged with a traceback. It gets the JSON error shape: a 503
-    a client retries, and the log stays clean."""
+    a client retries, and the log stays clean. An answer already being sent then cannot be replaced: an MCP
+    client's open event stream (GET /mcp), at every stop with an assistant connected, was an ERROR with a
+    traceback (found running recur serve as an operator); it is closed with a WARNING line."""
     with serve_process(kb_dir, tmp_path) as (base, result):
         wait_healthy(base)
-        with socket.create_connection(("127.0.0.1", int(base.rsplit(":", 1)[1])), timeout=30) as s:
+        stream = _open_mcp_event_stream(base)
+        with stream, socket.create_connection(("127.0.0.1", int(base.rsplit(":", 1)[1])), timeout=30) as s:
             head = b"POST /api/suggest HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
             s.sendall(head + b'Content-Length: 100\r\n\r\n{"text": ')
             time.sleep(0.3)  # the request is in the app, waiting for the rest of its body
@@ -140,9 +143,32 @@ def test_sigterm_answers_a_request_still_running_at_the_deadline_in_the_error_sh
     # (found in an operator's review: uvicorn's "ERROR: Cancel 1 running task(s)", and nothing for SIGTERM)
     assert "ERROR" not in result["out"], result["out"]
     assert "stopping: SIGTERM received" in result["out"], result["out"]
-    assert "stopping: 1 request(s) still running at the shutdown deadline" in result["out"], result["out"]
+    assert "stopping: 2 request(s) still running at the shutdown deadline" in result["out"], result["out"]
+    assert "stopping: an answer already being sent (an MCP event stream" in result["out"], result["out"]
     assert took < 10, took  # README: the 5 s of grace, then the rest of the stop (a bound on a hang)
     print(f"exit {took:.2f} s after SIGTERM")
+
+
+def _open_mcp_event_stream(base: str) -> socket.socket:
+    """A socket holding an MCP session's event stream (GET /mcp, as streamable-HTTP clients keep one open),
+    its answer's head read: the stream is being answered."""
+    init = {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "initialize",
+        "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}},
+    }
+    accept = {"Accept": "application/json, text/event-stream"}
+    sid = httpx.post(base + "/mcp", json=init, headers=accept, timeout=30).headers["mcp-session-id"]
+    done = {"jsonrpc": "2.0", "method": "notifications/initialized"}
+    httpx.post(base + "/mcp", json=done, headers={**accept, "mcp-session-id": sid}, timeout=30)
+    host = base.removeprefix("http://")
+    name, port = host.rsplit(":", 1)
+    s = socket.create_connection((name, int(port)), timeout=30)
+    head = f"GET /mcp HTTP/1.1\r\nHost: {host}\r\nAccept: text/event-stream\r\nmcp-session-id: {sid}\r\n"
+    s.sendall(head.encode() + b"mcp-protocol-version: 2025-06-18\r\n\r\n")
+    assert s.recv(65536).startswith(b"HTTP/1.1 200 "), "no event stream"
+    return s
 
 
 def test_the_start_up_line_says_slack_is_on_and_whether_its_replies_link_pages(kb_dir, tmp_path):
