@@ -323,12 +323,16 @@ def test_start_up_mistakes_are_said_before_the_web_stack_is_imported(kb_dir, tmp
     """An operator's mistake in the token, FORWARDED_ALLOW_IPS, --allowed-host or --port was said only after
     fastapi and uvicorn had been imported (0.3 s of a 0.5 s failed start): create_app's module was imported
     first, and the checks lived in modules that import fastapi. Each is said, exit non-zero, with none of
-    fastapi, uvicorn or the MCP SDK loaded (the cases run in one process, one after the other). So are two
-    found in an operator's review, which listened first: --kb naming a folder with no patterns/ (the KB
-    repository's root) failed in the background load, after the start-up line; a --host this machine does not
-    have was told "is another server running? Pick another --port", which no port fixes."""
+    fastapi, uvicorn or the MCP SDK loaded (the cases run in one process, one after the other). So are three
+    found in an operator's review: --kb naming a folder with no patterns/ (the KB repository's root), and an
+    index alone (no KB folder) whose manifest.json cannot be read, failed in the background load, after the
+    start-up line; a --host this machine does not have was told "is another server running? Pick another
+    --port", which no port fixes."""
     empty = tmp_path / "empty-token"
     empty.write_text("\n")
+    (tmp_path / "damaged").mkdir()
+    (tmp_path / "damaged" / "manifest.json").write_text("garbage")
+    index_alone = ["--kb", str(tmp_path / "no-kb"), "--index", str(tmp_path / "damaged")]
     cases = [
         (["--token-file", str(tmp_path / "missing")], {}, 1, f"--token-file {tmp_path / 'missing'}: cannot be read"),
         (["--token-file", str(empty)], {}, 1, f"--token-file {empty}: the file is empty"),
@@ -338,6 +342,7 @@ def test_start_up_mistakes_are_said_before_the_web_stack_is_imported(kb_dir, tmp
         (["--port", "BUSY"], {}, 1, "Error: cannot listen on 127.0.0.1:"),
         (["--port", "BUSY"], {}, 1, "is another server running? Pick another --port."),
         (["--kb", str(tmp_path)], {}, 1, f"no patterns/ folder; did you mean --kb {kb_dir}?"),  # kb_dir's parent
+        (index_alone, {}, 1, f"the index at {tmp_path / 'damaged'} has a manifest.json that cannot be read"),
         (
             ["--host", "192.0.2.1"],
             {},
