@@ -1027,6 +1027,20 @@ def test_http_mcp_refusals_are_json_rpc_errors(served):
         assert r.headers["x-content-type-options"] == "nosniff"  # still through the app's middleware
 
 
+def test_http_mcp_on_loopback_takes_a_loopback_host_without_a_port_as_every_route_does(served):
+    """Bound to loopback with no --allowed-host, /mcp refused `Host: localhost` (a client of a server on
+    port 80 sends no port) with the SDK's 421, while every other route served it: docs/operating.md says a
+    loopback name on any port (found running recur serve as an operator). The Origin likewise."""
+    base = served["base"]
+    for host in ("localhost", "127.0.0.1", "[::1]"):
+        headers = {"Accept": "application/json, text/event-stream", "Host": host, "Origin": f"http://{host}"}
+        assert httpx.get(base + "/api/patterns", headers={"Host": host}).status_code == 200, host
+        r = httpx.post(base + "/mcp", json=INIT, headers=headers, timeout=30)
+        assert r.status_code == 200, (host, r.text)
+    r = httpx.post(base + "/mcp", json=INIT, headers={"Accept": "application/json, text/event-stream", "Host": "evil"})
+    assert r.status_code == 421, r.text
+
+
 def test_http_mcp_a_refused_request_names_no_session(served):
     """HEAD /mcp (a load balancer's probe) and other refused requests were answered with a new
     Mcp-Session-Id each time, for a session the SDK never opened: a client or an operator read a session

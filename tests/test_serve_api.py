@@ -566,10 +566,11 @@ def test_damage_to_the_served_index_files_and_their_removal_show_in_healthz(tmp_
         assert post(base, "/api/suggest", {"text": "disk full", "top": 1}).status_code == 200
 
 
-def test_a_kb_changed_since_the_index_was_built_shows_in_healthz_and_metrics(tmp_path, quick_stale_checks):
+def test_a_kb_changed_since_the_index_was_built_shows_in_healthz_and_metrics(tmp_path, quick_stale_checks, capfd):
     """Found in an operator's review: a `git pull` of the KB with the server running left it
     answering from the old index with a green /healthz. Health says the KB changed, naming the file
-    (status stays ok: the old index still answers), until the rebuilt index is loaded."""
+    (status stays ok: the old index still answers), until the rebuilt index is loaded. The log says it
+    too, once, with the KB's path (/healthz leaves it out and sends the operator there; it said nothing)."""
 
     from serve_util import metric
 
@@ -591,6 +592,12 @@ def test_a_kb_changed_since_the_index_was_built_shows_in_healthz_and_metrics(tmp
         h = health_when(base, lambda h: h["stale"] is None)
         assert h["reloads"] == 1 and h["build_id"] != first["build_id"]
         assert metric(httpx.get(base + "/metrics").text, "recur_index_stale") == 0
+    log = capfd.readouterr().err
+    said = (
+        f"warning: the knowledge base at {kb} changed since the served index was built (patterns/capacity/disk-full.md)"
+    )
+    assert log.count(said) == 1, log  # once, though looked at every 0.2 s meanwhile
+    assert "The served index is built from the knowledge base's current files again." in log.split(said, 1)[1], log
 
 
 def test_a_manifest_damaged_under_an_index_only_server_is_a_reload_error(tmp_path):
@@ -823,12 +830,13 @@ def test_a_pattern_left_out_for_errors_is_named_where_answers_are_given(tmp_path
 
 
 def test_a_site_built_from_other_kb_files_than_the_served_index_shows_in_healthz_and_metrics(
-    tmp_path, quick_stale_checks
+    tmp_path, quick_stale_checks, capfd
 ):
     """Found in an operator's review: after a `git pull` and a `recur index`, /api/suggest knew a new
     pattern whose page was a 404, while /healthz said "stale": null and recur_index_stale 0: nothing
     said the site had not been rebuilt. The site records the KB files it was built from; health says
-    when they are not those of the served index, until `recur site` builds it again."""
+    when they are not those of the served index, until `recur site` builds it again; the log says so
+    once, with the site's path, and when it agrees again."""
     from serve_util import metric
 
     from recur.site.build import build_site
@@ -855,6 +863,10 @@ def test_a_site_built_from_other_kb_files_than_the_served_index_shows_in_healthz
         health_when(base, lambda h: h["site_stale"] is None)
         assert metric(httpx.get(base + "/metrics").text, "recur_site_stale") == 0
         assert httpx.get(base + "/patterns/capacity/inode-exhaustion.html").status_code == 200
+    log = capfd.readouterr().err
+    said = f"warning: the site at {site} was built "
+    assert log.count(said) == 1 and "from other KB files than the served index" in log, log
+    assert "The served site is built from the same knowledge base files as the served index again." in log, log
 
 
 def test_a_site_built_in_another_checkout_of_the_same_kb_is_not_called_stale(tmp_path, quick_stale_checks):

@@ -118,10 +118,13 @@ def test_sigterm_answers_a_request_still_running_at_the_deadline_in_the_error_sh
     """A stop (SIGTERM) lets requests in progress finish for 5 s; one still running then (here a
     body that never completes; in service, webhook groups queued for the encoder) was answered by
     uvicorn with a plain-text 500 and logged with a traceback. It gets the JSON error shape: a 503
-    a client retries, and the log stays clean."""
+    a client retries, and the log stays clean. An answer already being sent then cannot be replaced: an MCP
+    client's open event stream (GET /mcp), at every stop with an assistant connected, was an ERROR with a
+    traceback (found running recur serve as an operator); it is closed with a WARNING line."""
     with serve_process(kb_dir, tmp_path) as (base, result):
         wait_healthy(base)
-        with socket.create_connection(("127.0.0.1", int(base.rsplit(":", 1)[1])), timeout=30) as s:
+        stream = _open_mcp_event_stream(base)
+        with stream, socket.create_connection(("127.0.0.1", int(base.rsplit(":", 1)[1])), timeout=30) as s:
             head = b"POST /api/suggest HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
             s.sendall(head + b'Content-Length: 100\r\n\r\n{"text": ')
             time.sleep(0.3)  # the request is in the app, waiting for the rest of its body
@@ -142,9 +145,32 @@ def test_sigterm_answers_a_request_still_running_at_the_deadline_in_the_error_sh
     # (found in an operator's review: uvicorn's "ERROR: Cancel 1 running task(s)", and nothing for SIGTERM)
     assert "ERROR" not in result["out"], result["out"]
     assert "stopping: SIGTERM received" in result["out"], result["out"]
-    assert "stopping: 1 request(s) still running at the shutdown deadline" in result["out"], result["out"]
+    assert "stopping: 2 request(s) still running at the shutdown deadline" in result["out"], result["out"]
+    assert "stopping: an answer already being sent (an MCP event stream" in result["out"], result["out"]
     assert took < 10, took  # README: the 5 s of grace, then the rest of the stop (a bound on a hang)
     print(f"exit {took:.2f} s after SIGTERM")
+
+
+def _open_mcp_event_stream(base: str) -> socket.socket:
+    """A socket holding an MCP session's event stream (GET /mcp, as streamable-HTTP clients keep one open),
+    its answer's head read: the stream is being answered."""
+    init = {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "initialize",
+        "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}},
+    }
+    accept = {"Accept": "application/json, text/event-stream"}
+    sid = httpx.post(base + "/mcp", json=init, headers=accept, timeout=30).headers["mcp-session-id"]
+    done = {"jsonrpc": "2.0", "method": "notifications/initialized"}
+    httpx.post(base + "/mcp", json=done, headers={**accept, "mcp-session-id": sid}, timeout=30)
+    host = base.removeprefix("http://")
+    name, port = host.rsplit(":", 1)
+    s = socket.create_connection((name, int(port)), timeout=30)
+    head = f"GET /mcp HTTP/1.1\r\nHost: {host}\r\nAccept: text/event-stream\r\nmcp-session-id: {sid}\r\n"
+    s.sendall(head.encode() + b"mcp-protocol-version: 2025-06-18\r\n\r\n")
+    assert s.recv(65536).startswith(b"HTTP/1.1 200 "), "no event stream"
+    return s
 
 
 def test_the_start_up_line_says_slack_is_on_and_whether_its_replies_link_pages(kb_dir, tmp_path):
@@ -333,9 +359,16 @@ def test_start_up_mistakes_are_said_before_the_web_stack_is_imported(kb_dir, tmp
     """An operator's mistake in the token, FORWARDED_ALLOW_IPS, --allowed-host or --port was said only after
     fastapi and uvicorn had been imported (0.3 s of a 0.5 s failed start): create_app's module was imported
     first, and the checks lived in modules that import fastapi. Each is said, exit non-zero, with none of
-    fastapi, uvicorn or the MCP SDK loaded (the cases run in one process, one after the other)."""
+    fastapi, uvicorn or the MCP SDK loaded (the cases run in one process, one after the other). So are three
+    found in an operator's review: --kb naming a folder with no patterns/ (the KB repository's root), and an
+    index alone (no KB folder) whose manifest.json cannot be read, failed in the background load, after the
+    start-up line; a --host this machine does not have was told "is another server running? Pick another
+    --port", which no port fixes."""
     empty = tmp_path / "empty-token"
     empty.write_text("\n")
+    (tmp_path / "damaged").mkdir()
+    (tmp_path / "damaged" / "manifest.json").write_text("garbage")
+    index_alone = ["--kb", str(tmp_path / "no-kb"), "--index", str(tmp_path / "damaged")]
     cases = [
         (["--token-file", str(tmp_path / "missing")], {}, 1, f"--token-file {tmp_path / 'missing'}: cannot be read"),
         (["--token-file", str(empty)], {}, 1, f"--token-file {empty}: the file is empty"),
@@ -343,6 +376,15 @@ def test_start_up_mistakes_are_said_before_the_web_stack_is_imported(kb_dir, tmp
         ([], {"FORWARDED_ALLOW_IPS": "10.0.0.*"}, 1, "FORWARDED_ALLOW_IPS='10.0.0.*': '10.0.0.*' is not an IP"),
         (["--allowed-host", "*.example.com"], {}, 2, "'*.example.com' is not a host name"),
         (["--port", "BUSY"], {}, 1, "Error: cannot listen on 127.0.0.1:"),
+        (["--port", "BUSY"], {}, 1, "is another server running? Pick another --port."),
+        (["--kb", str(tmp_path)], {}, 1, f"no patterns/ folder; did you mean --kb {kb_dir}?"),  # kb_dir's parent
+        (index_alone, {}, 1, f"the index at {tmp_path / 'damaged'} has a manifest.json that cannot be read"),
+        (
+            ["--host", "192.0.2.1"],
+            {},
+            1,
+            "no network interface of this host has that address: give one it has with --host",
+        ),
     ]
     flags = [*fake_model_flags(kb_dir, tmp_path / "i"), "--port", "0", "--feedback", str(tmp_path / "fb.jsonl")]
     flags += ["--site", str(tmp_path / "no-site")]

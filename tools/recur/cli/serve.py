@@ -28,10 +28,21 @@ def _bind(host: str, port: int) -> socket.socket:
         sock.bind(addr)
     except OSError as exc:
         sock.close()
-        raise RecurError(
-            f"cannot listen on {host}:{port} ({exc.strerror}); is another server running? Pick another --port."
-        ) from None
+        raise RecurError(f"cannot listen on {host}:{port} ({exc.strerror}){_bind_hint(exc.errno)}") from None
     return sock
+
+
+def _bind_hint(code: int | None) -> str:
+    """What to change for a bind that failed: the port only when it is taken. An address this host does
+    not have (a --host for another machine, or one not yet up) was told "is another server running? Pick
+    another --port", which no port fixes (found running recur serve as an operator)."""
+    import errno
+
+    if code == errno.EADDRINUSE:
+        return "; is another server running? Pick another --port."
+    if code == errno.EADDRNOTAVAIL:
+        return "; no network interface of this host has that address: give one it has with --host (0.0.0.0: all)."
+    return ""
 
 
 def _check_port(host: str, port: int) -> None:

@@ -10,16 +10,22 @@ from recur.util.errors import RecurError
 
 
 def check_engine_inputs(kb_dir, index_dir, model) -> None:
-    """What the engine's background load would find wrong, found now: no KB and no index, a KB format
+    """What the engine's background load would find wrong, found now: no KB and no index, an index alone whose
+    manifest cannot be read, a KB folder with no patterns/, a KB format
     this Recur does not read, a model it cannot load (--model/RECUR_MODEL; a real model's RECUR_ENCODER,
     RECUR_PRECISION), another KB's index it would rebuild."""
-    from recur.kb.loader import require_format
+    from recur.kb.loader import require_format, require_kb_root
     from recur.retrieval.embed import check_model
-    from recur.retrieval.index import refuse_other_kbs_index
+    from recur.retrieval.index import refuse_damaged_manifest, refuse_other_kbs_index
     from recur.retrieval.models import active_model
 
     if not Path(kb_dir).is_dir() and not (Path(index_dir) / "manifest.json").is_file():
         raise RecurError(f"{kb_dir}: no knowledge base folder (and no index at {index_dir})")
+    # each failed the background load after the start-up line, the port already open (an operator's review)
+    if Path(kb_dir).is_dir():
+        require_kb_root(kb_dir)  # a folder with no patterns/: --kb naming the KB repository's root
+    else:
+        refuse_damaged_manifest(index_dir)  # the index alone, with nothing to rebuild it from
     require_format(kb_dir)
     check_model(active_model(kb_dir, model))
     refuse_other_kbs_index(index_dir, kb_dir)  # before the load would rebuild it for this KB

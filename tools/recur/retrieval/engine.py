@@ -80,9 +80,8 @@ def _first_build(kb_dir, index_dir, model, quiet: bool, advise, on_build) -> boo
     whose damaged manifest is an error). True: the build named the pattern files it left out."""
     from recur.kb.loader import require_kb_root
 
-    damage = None if Path(kb_dir).is_dir() else index_mod.manifest_damage(index_dir)
-    if damage:  # an index-only deployment: the damaged manifest, not the KB it never had
-        raise RecurError(f"{damage} (restore it, or rebuild it with: {index_mod.rebuild_command(index_dir, True)})")
+    if not Path(kb_dir).is_dir():  # an index-only deployment: the damaged manifest, not the KB it never had
+        index_mod.refuse_damaged_manifest(index_dir)
     require_kb_root(kb_dir)  # no KB here (the wrong folder): say that, not "building it now"
     damaged = (Path(index_dir) / "manifest.json").exists()  # not "no index" (found in review)
     if not quiet:

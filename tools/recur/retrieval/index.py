@@ -186,6 +186,14 @@ def manifest_damage(index_dir) -> str | None:
     return f"the index at {index_dir} has a manifest.json that cannot be read: {why}"
 
 
+def refuse_damaged_manifest(index_dir) -> None:
+    """For an index-only deployment (no KB folder to build from): a RecurError when the index's manifest.json
+    is there but cannot be read, saying how to mend it."""
+    damage = manifest_damage(index_dir)
+    if damage:
+        raise RecurError(f"{damage} (restore it, or rebuild it with: {rebuild_command(index_dir, True)})")
+
+
 def _recover(index_dir: Path) -> Path:
     """If a swap was interrupted between its two renames, the previous index is at .old."""
     old = index_dir.with_name(index_dir.name + ".old")

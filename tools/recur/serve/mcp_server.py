@@ -933,9 +933,13 @@ def http_app(
     from mcp.server.transport_security import TransportSecuritySettings
 
     server = build_server(get_engine, allow_writes=False, site_url=site_url, load_wait=HTTP_LOAD_WAIT)
-    security = None if host in LOOPBACK else TransportSecuritySettings(enable_dns_rebinding_protection=False)
-    if host in LOOPBACK and allowed_hosts:
-        security = _proxied(allowed_hosts)
+    # on loopback, the SDK's own default took only "127.0.0.1:*" and the like: a Host with no port (a server on
+    # port 80) was a 421 on /mcp alone, every other route serving it (security.HostCheck); _proxied takes both
+    security = (
+        _proxied(allowed_hosts)
+        if host in LOOPBACK
+        else TransportSecuritySettings(enable_dns_rebinding_protection=False)
+    )
     server.streamable_http_app(
         streamable_http_path=path,
         transport_security=security,
@@ -950,7 +954,7 @@ def http_app(
 def _proxied(hosts: tuple):
     """The SDK's loopback checks (Host and Origin must be loopback: a web page cannot reach the
     server by rebinding a name it controls to 127.0.0.1) widened by the names a reverse proxy in front
-    passes on, which the operator named: on any port, over http or https."""
+    passes on, which the operator named (none: loopback alone): on any port or none, over http or https."""
     from mcp.server.transport_security import TransportSecuritySettings
 
     names = ["127.0.0.1", "localhost", "[::1]", *hosts]

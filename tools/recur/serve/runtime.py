@@ -22,6 +22,9 @@ WARM_QUERY = "service returns errors after deploy, pods restarting, disk full"
 # seconds between two looks at the KB for changes the served index lacks: a stat walk of every
 # file, ~75 ms for 5,000 files, done by the watcher thread, never on a request
 STALE_INTERVAL = 5.0
+# what the log says when the KB, or the site, agrees with the served index again (a warning said it did not)
+STALE_CLEARED = "The served index is built from the knowledge base's current files again."
+SITE_STALE_CLEARED = "The served site is built from the same knowledge base files as the served index again."
 
 
 def index_files_signature(index_dir) -> tuple | None:
@@ -245,15 +248,16 @@ class EngineHolder:
         try:
             changed = index_mod.changed_files(engine.manifest, engine.kb_dir)
         except OSError as exc:  # the KB folder went away mid-walk: say so at the next look
-            self.stale = f"the knowledge base at {engine.kb_dir} cannot be read: {exc}"
-            return
+            return self._say("stale", f"the knowledge base at {engine.kb_dir} cannot be read: {exc}", STALE_CLEARED)
         if not changed:
-            self.stale = None
-            return
+            return self._say("stale", None, STALE_CLEARED)
         named = ", ".join(changed[:5]) + (f" and {len(changed) - 5} more" if len(changed) > 5 else "")
-        self.stale = (
+        command = index_mod.rebuild_command(engine.index_dir, kb_dir=engine.kb_dir, model=engine.model)
+        self._say(
+            "stale",
             f"the knowledge base at {engine.kb_dir} changed since the served index was built ({named}); "
-            f"the old index answers until it is rebuilt ({index_mod.rebuild_command(engine.index_dir, kb_dir=engine.kb_dir, model=engine.model)})"
+            f"the old index answers until it is rebuilt ({command})",
+            STALE_CLEARED,
         )
 
     def check_site(self) -> None:
@@ -267,13 +271,24 @@ class EngineHolder:
         record = read_site_record(self.site_dir) if self.site_dir and engine is not None else None
         same = self._same_kb_files(record, engine.manifest) if record is not None else None
         if same is not False:  # the same files, or nothing to compare
-            self.site_stale = None
-            return
-        self.site_stale = (
+            return self._say("site_stale", None, SITE_STALE_CLEARED)
+        self._say(
+            "site_stale",
             f"the site at {self.site_dir} was built {record.built or 'at an unknown time'} from other KB files than "
             f"the served index (built {engine.manifest.get('built', 'at an unknown time')}): pages of patterns added "
-            "or changed since are missing or out of date until it is rebuilt (recur site)"
+            "or changed since are missing or out of date until it is rebuilt (recur site)",
+            SITE_STALE_CLEARED,
         )
+
+    def _say(self, name: str, message: str | None, cleared: str) -> None:
+        """Set ``stale`` or ``site_stale`` (``name``) to ``message``, and say a change in the server's log:
+        /healthz gives these without the server's paths and docs/api.md sends an operator to the log for
+        them whole, but nothing was logged: an alert on recur_index_stale led to a journal that said
+        nothing of it (found in an operator's review). Once per change, not at every look."""
+        if message == getattr(self, name):
+            return
+        setattr(self, name, message)
+        print(f"warning: {message}" if message else cleared, file=sys.stderr)
 
     def _same_kb_files(self, record, manifest: dict) -> bool | None:
         """Whether the site (its ``record``) and the index (its ``manifest``) were made from the same

@@ -207,14 +207,29 @@ class ShutdownCancelIsNotAnError:
     answered ``503 shutting_down`` (guard.py), as docs/operating.md's "Stopping" documents; uvicorn logged it as
     "ERROR: Cancel 3 running task(s), timeout graceful shutdown exceeded", which paged an operator
     alerting on ERROR for a normal `systemctl stop` (found in an operator's review). That one record
-    becomes a WARNING saying what happens; every other record passes as it is."""
+    becomes a WARNING saying what happens. So does the ERROR and traceback of an answer already being sent
+    when it is cut short there (no 503 can replace half an answer): an MCP client's open event stream
+    (GET /mcp) is one at every stop, a large file to a slow reader another (found running recur serve with
+    an assistant connected). Every other record passes as it is."""
 
     def filter(self, record) -> bool:
+        import asyncio
         import logging
 
-        if record.levelno >= logging.ERROR and str(record.msg).startswith("Cancel %s running task(s)"):
+        if record.levelno < logging.ERROR:
+            return True
+        if str(record.msg).startswith("Cancel %s running task(s)"):
             record.levelno, record.levelname = logging.WARNING, "WARNING"
             record.msg = "stopping: %s request(s) still running at the shutdown deadline are answered 503 shutting_down"
+        elif str(record.msg).startswith("Exception in ASGI application") and isinstance(
+            (record.exc_info or (None, None))[1], asyncio.CancelledError
+        ):  # only uvicorn's stop cancels a request's task (guard.StopAnswer)
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            record.msg = (
+                "stopping: an answer already being sent (an MCP event stream, a large file) was cut short at the "
+                "shutdown deadline; its connection is closed"
+            )
+            record.exc_info, record.exc_text = None, None
         return True
 
 
