@@ -1170,6 +1170,34 @@ def test_the_pages_query_names_a_pasted_lists_other_alerts_with_a_surfaces_advic
     assert sum(others in j[1] and "/api/alertmanager" in j[0] for j in js) == 2  # the Grafana payload, the eight
 
 
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_pages_query_leaves_out_an_alerts_invisible_texts_as_query_py(tmp_path):
+    """recur.util.text.has_text where an alert is read (alerts.alert_query, as the webhook does; alert_sources'
+    texts; the alertname the note says) and in their port: a value of only zero-width characters, no-break
+    spaces or colour codes is left out as an empty one is, and an alert of nothing else says nothing (its JSON is
+    searched as pasted, as {"labels": {}} is). Before, "U+200B. . U+200D. service U+FEFF" was searched, and
+    the note said "searched alert 'U+200B'"."""
+    from source_alerts import DATADOG_CUSTOM
+
+    invisible = {
+        "labels": {"alertname": "\u200b", "service": "\ufeff"},
+        "annotations": {"summary": "\x1b[0m", "description": "\u00a0\u200d"},
+    }
+    beside = {
+        "labels": {"alertname": "\u2060", "service": "edge"},
+        "annotations": {"summary": "\u200b", "description": "disk full"},
+    }
+    texts = [json.dumps(invisible), json.dumps(beside), json.dumps([beside, invisible])]
+    texts += [json.dumps({**DATADOG_CUSTOM, "alert_status": "\u200b", "text_only_msg": "\u3164"})]
+    js = js_prepared(tmp_path, texts)
+    for text, j in zip(texts, js):
+        assert j == as_py(text), text
+    assert js[0][0] == texts[0] and js[0][8] == ""  # no alert: searched as pasted, no note
+    assert js[1][0] == js[2][0] == "disk full. service edge"
+    assert js[1][8].startswith("a pasted alert: searched alert '(no alertname)' by its name"), js[1][8]
+    assert js[3][0] == "Open file descriptors near the limit. process.open_file_descriptors. service edge-proxy"
+
+
 def source_alert_pastes() -> list[str]:
     """Pasted alerts of the other systems retrieval.alert_sources reads, the odd shapes of their fields, and JSON
     that is none of them (searched as it is)."""

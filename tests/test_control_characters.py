@@ -102,6 +102,32 @@ def test_a_title_of_escape_sequences_alone_is_no_title(tmp_path):
     assert r.exit_code == 1 and "--title: a title is required (the one given is only control characters)" in r.output
 
 
+def test_a_title_or_text_of_invisible_characters_alone_is_none(tmp_path):
+    """recur.util.text.has_text on the writers: a title of zero-width characters alone (U+200B, U+FEFF) was
+    written as the title of a record or pattern, a symptom of them as a symptom, a description or summary of
+    them as the Summary. A title is refused as one of escape codes is; the rest is left out as empty text is."""
+    kb = small_kb(tmp_path / "kb")
+    zw = "\u200b\ufeff"
+    r = run("incident", "new", "--kb", str(kb), "--no-suggest", "-s", "sev3", "-t", zw, "--description", "x")
+    assert r.exit_code == 1 and "title: is empty (only invisible characters)" in r.output, r.output
+    r = run("new", "incident", "--kb", str(kb), "--no-input", "--severity", "sev3", "--title", zw)
+    assert r.exit_code == 1 and "--title: a title is required (the one given is only invisible characters)" in r.output
+    r = run(
+        "incident", "new", "--kb", str(kb), "--no-suggest", "--date", "2026-05-02", "-s", "sev3",
+        "-t", "Pods restarting", "--description", f" {zw}\u2060 ", "--flag", zw, "--json",
+    )  # fmt: skip
+    assert r.exit_code == 0, r.output
+    inc = load_kb(kb).incidents[json.loads(r.stdout)["id"]]
+    assert inc.summary.strip() == "Pods restarting" and inc.flags == []  # as with no description, no flag
+    r = run(
+        "new", "pattern", "--kb", str(kb), "--no-input", "--title", "Pods restarting", "--category", "compute",
+        "--severity", "sev3", "--symptom", zw, "--symptom", "pods restart", "--summary", zw, "--step", zw,
+    )  # fmt: skip
+    assert r.exit_code == 0, r.output
+    p = load_kb(kb).patterns["pods-restarting"]
+    assert p.symptoms == ["pods restart"] and "\u200b" not in (kb / p.relpath).read_text(encoding="utf-8")
+
+
 def test_incident_new_and_flag_take_out_what_is_left_after_escape_sequences(tmp_path):
     """`recur incident new` took colour codes out but kept a lone BEL or backspace, and `recur incident
     flag` kept all of them."""

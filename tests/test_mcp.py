@@ -1766,6 +1766,30 @@ def test_record_incident_says_what_the_assistant_and_the_user_can_do(tmp_path):
     assert len(set((kb / "incidents").rglob("*.md")) - set(before)) == 1  # the last one only
 
 
+def test_record_incident_refuses_a_description_or_title_of_invisible_characters_alone(tmp_path):
+    """recur.util.text.has_text on record_incident: a description of zero-width characters alone (U+200B,
+    U+FEFF, the Hangul filler; control characters are refused apart, by _intact) was recorded as the Summary (and searched for suggestions), one of blanks refused; a title of them alone was
+    a record titled with nothing to read. Both are tool errors now, and nothing is written."""
+    kb = small_kb(tmp_path / "kb")
+    before = sorted((kb / "incidents").rglob("*.md"))
+    base = {"title": "Checkout DB refuses connections", "severity": "sev2"}
+
+    async def work(client):
+        return [
+            await call(client, "record_incident", {**base, "description": "\u200b\ufeff\u2060"}),
+            await call(client, "record_incident", {**base, "description": " \u00a0\u3164\n"}),
+            await call(client, "record_incident", {**base, "title": "\u200b", "description": "pool at max"}),
+        ]
+
+    said = session(in_process(kb, tmp_path / "index", allow_writes=True), work)
+    assert [(err, text.split(";")[0]) for err, _, text in said] == [
+        (True, "description: is empty (only invisible characters)"),
+        (True, "description: is empty (only invisible characters)"),
+        (True, "title: is empty (only invisible characters)"),
+    ], said
+    assert sorted((kb / "incidents").rglob("*.md")) == before
+
+
 def test_a_read_only_server_names_the_cli_for_recording():
     from recur.serve.mcp_server import render_answer
 

@@ -234,6 +234,31 @@ def test_resolved_alerts_are_reported_not_suggested(fake_served):
     assert r.json()["no_known_pattern"] is False  # nothing firing: nothing to record
 
 
+def test_an_alert_of_only_invisible_characters_is_answered_as_one_with_empty_annotations(fake_served):
+    """recur.util.text.has_text on the webhook: an alert whose name, annotations and labels are only zero-width
+    characters, no-break spaces or colour codes was searched by them (U+200B, ESC [0m ...) and answered with
+    the closest patterns; one with empty ones is not searched (query "", no results, no known pattern). A value
+    of them beside real text is left out of the query, as an empty one is."""
+    empty = {"labels": {"alertname": "", "service": ""}, "annotations": {"summary": "", "description": ""}}
+    invisible = {
+        "labels": {"alertname": "\u200b", "service": "\ufeff\u2060"},
+        "annotations": {"summary": "\x1b[0m", "description": "\u00a0\u200d", "detail": "\u3164"},
+    }
+    named = {"labels": {"alertname": "DiskAlmostFull", "service": "\u200b"}, "annotations": {"summary": "\u200b"}}
+    named["annotations"]["description"] = "No space left on device"
+    r = httpx.post(fake_served + "/api/alertmanager", json=alert_payload(empty, invisible, named), timeout=30)
+    assert r.status_code == 200, r.text
+    nothing, blank, disk = r.json()["alerts"]
+    assert nothing["query"] == "" and nothing["results"] == [] and nothing["no_known_pattern"] is True, nothing
+    assert {k: blank[k] for k in ("query", "query_note", "results", "no_known_pattern")} == {
+        k: nothing[k] for k in ("query", "query_note", "results", "no_known_pattern")
+    }, blank
+    assert disk["query"] == "DiskAlmostFull. No space left on device" and disk["results"][0]["id"] == "disk-full"
+    # pasted, the alert of nothing is no alert to search: its JSON is searched as pasted, as {"labels": {}} is
+    pasted = httpx.post(fake_served + "/api/suggest", json={"text": json.dumps(invisible), "top": 3}).json()
+    assert pasted["query"] == json.dumps(invisible), pasted["query"]
+
+
 def test_a_heartbeat_beside_a_real_alert_is_reported_not_searched_as_a_pasted_list_is(fake_served):
     """Found in review: a pasted alert list searches its real alert, not kube-prometheus's Watchdog or
     InfoInhibitor (fire all the time, severity none), but the webhook searched those too: a relay posted the

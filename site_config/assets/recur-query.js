@@ -32,6 +32,10 @@
   var TELLING = /Caused by:|\b(?:ERROR|FATAL|PANIC|SEVERE)\b|Exception|Error\b/;
   /* recur/util/text.py: ANSI (strip_ansi), what prepare takes out first, as query.prepare does */
   var ANSI = /\x1b(?:\[[0-?]{0,64}[ -\/]{0,8}[@-~]|\][^\x07\x1b]{0,512}(?:\x07|\x1b\\)|[@-_])/g;
+  /* recur/util/text.py: has_text (a character that shows, outside escape sequences; INVISIBLE is what shows
+     nothing: white space, control characters, the default-ignorable ones such as U+200B and U+FEFF) */
+  var VISIBLE = /[^\x00-\x20\x7f-\xa0\xad\u034f\u061c\u115f\u1160\u1680\u17b4\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\u{1bca0}-\u{1bca3}\u{1d173}-\u{1d17a}\u{e0000}-\u{e0fff}]/u;
+  function hasText(s) { return VISIBLE.test(s.indexOf("\x1b") >= 0 ? s.replace(ANSI, "") : s); }
 
   /* query.py's log reading (read_log): LOG_MIN_LINES, LOG_SHARE, PREAMBLE_LINES, PREAMBLE_CHARS, WS, LEVELS,
      _NO_COLON, LEVEL_AT, LEVEL_LATER, STAMP, CLOCK, KLOG, HOST, LOGFMT, LOGFMT_FIELD, STACK, TRACEBACK, CHAINED,
@@ -487,7 +491,7 @@
   function label(alert, k) { return typeof get(alert.labels, k) === "string" ? alert.labels[k] : ""; }
   function datasourceProblem(alert) { return get(DATASOURCE_ALERTS, pyStrip(label(alert, "alertname"))) || null; }
   function errorText(alert) {
-    var k = Object.keys(alert.annotations).filter(function (x) { return x.toLowerCase() === "error" && pyStrip(alert.annotations[x]); })[0];
+    var k = Object.keys(alert.annotations).filter(function (x) { return x.toLowerCase() === "error" && hasText(alert.annotations[x]); })[0];
     return k === undefined ? "" : pyStrip(alert.annotations[k]);
   }
   function dots(parts) { return parts.map(function (p) { return rstripOf(p, "."); }).join(". "); }
@@ -524,13 +528,14 @@
     });
     var labels = byKey(alert.labels).filter(function (k) {
       var v = pyStrip(alert.labels[k]);
-      return NOISE_LABELS.indexOf(k) < 0 && k.slice(0, 2) !== "__" && v && alert.labels[k].indexOf("://") < 0;
+      return NOISE_LABELS.indexOf(k) < 0 && k.slice(0, 2) !== "__" && hasText(v) && alert.labels[k].indexOf("://") < 0;
     }).map(function (k) { return k + " " + pyStrip(alert.labels[k]); });
     if (labels.length) parts.push(labels.join(", "));
     return textsJoined(parts);
   }
   /* alerts.texts_joined: one-line texts on one line by ". ", texts of several lines after it, on their own lines */
   function textsJoined(parts) {
+    parts = parts.filter(hasText);  /* a text of only escape codes or invisible characters is none */
     var line = dots(parts.filter(function (p) { return p.indexOf("\n") < 0; }));
     var lines = [line].concat(parts.filter(function (p) { return p.indexOf("\n") >= 0; }));
     return head(lines.filter(function (x) { return x; }).join("\n"), MAX_QUERY_CHARS);
@@ -686,15 +691,17 @@
     var first = alerts[0], q = alertQuery(first);
     q = wellFormed(q.indexOf("\x1b") >= 0 ? q.replace(ANSI, "") : q);
     if (!q) return [text, null];  /* an alert that says nothing ({"labels": {}}): the paste is searched */
-    var said = { alert: pyStrip(label(first, "alertname")) || "(no alertname)", alerts: alerts.length,
+    var said = { alert: alertName(first), alerts: alerts.length,
                  alert_resolved: first.status !== "firing", alert_note: alertNote(first),
                  alert_others: alerts.slice(1).map(function (a) { return named(a, heartbeat(a)); }) };
     return [q, said];
   }
 
+  /* query._alertname: "(no alertname)" for none, or one of only invisible characters */
+  function alertName(a) { var name = pyStrip(label(a, "alertname")); return hasText(name) ? name : "(no alertname)"; }
   /* query._named: an alert as the note names it among a paste's others */
   function named(a, always) {
-    return "'" + (pyStrip(label(a, "alertname")) || "(no alertname)") + "'" +
+    return "'" + alertName(a) + "'" +
       (a.status !== "firing" ? RESOLVED : always ? ALWAYS_FIRING : "");
   }
 

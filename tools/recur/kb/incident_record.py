@@ -16,7 +16,7 @@ from recur.kb.writer import dumps, flow_list, plain, q, section_text
 from recur.util.dates import require_in_range
 from recur.util.errors import AlreadyExists, RecurError
 from recur.util.files import editing, write_atomic
-from recur.util.text import caseless, one_line, without_controls
+from recur.util.text import caseless, has_text, one_line, without_controls
 
 ID_RE = re.compile(r"^INC-(\d{4})-(\d+)$")
 
@@ -421,7 +421,8 @@ class NewIncident:
 def suggestion_query(title: str, description: str | None) -> str:
     """The text ``recur incident new`` (and MCP's record_incident) searches for a new record: its
     title, then what was seen."""
-    return f"{' '.join(title.split())}. {(description or '').strip()}".strip()
+    said = (description or "").strip()
+    return f"{' '.join(title.split())}. {said if has_text(said) else ''}".strip()
 
 
 def no_match_text(linked, report: str = "recur report") -> str:
@@ -527,8 +528,9 @@ def record_incident(kb, new: NewIncident, *, patterns_field: str = "--pattern", 
     # a pasted terminal line's colour codes are not its text: the record, the board and the site show
     # it; one-line fields lose every control character (`recur report` would print it to a terminal)
     title, description = one_line(new.title), without_controls(new.description or "").strip()
-    if not title:
-        raise RecurError("title: is empty")
+    if not has_text(title):  # U+200B alone was a record titled with nothing to read
+        raise RecurError("title: is empty" + (" (only invisible characters)" if title else ""))
+    description = description if has_text(description) else ""  # the Summary is the title, as with none
     new = replace(new, severity=framework_severity(kb, new.severity))
     for what, day in (("date", new.date), ("review due", new.review_due)):
         if day is not None:
@@ -548,11 +550,11 @@ def record_incident(kb, new: NewIncident, *, patterns_field: str = "--pattern", 
             severity=new.severity,
             # an empty --service "$SVC" (an unset variable in a script) wrote services: [""], a record
             # check rejects and the report leaves out: dropped, as empty flags are
-            services=list(dict.fromkeys(s for s in map(one_line, new.services) if s)),
+            services=list(dict.fromkeys(s for s in map(one_line, new.services) if has_text(s))),
             patterns=list(dict.fromkeys(new.patterns)),
             duration_minutes=new.duration_minutes,
             review=review,
-            flags=[f for f in map(one_line, new.flags) if f],
+            flags=[f for f in map(one_line, new.flags) if has_text(f)],  # U+200B alone: no flag, as an empty one
             sections={"Summary": description or title},
         )
 

@@ -21,7 +21,7 @@ from recur.kb.writer import Bullets, Numbered, Raw, flow_list, id_list, pattern_
 from recur.util.dates import require_in_range
 from recur.util.errors import RecurError
 from recur.util.files import write_atomic
-from recur.util.text import close_names, one_line, without_controls
+from recur.util.text import close_names, has_text, one_line, without_controls
 from recur.util.text import slugify as text_slug
 
 TODO_SUMMARY = placeholders.PATTERN_SUMMARY
@@ -132,15 +132,16 @@ def step_problem(kb: KB, pid: str, earlier=()) -> str | None:
 
 def _clean(items) -> list:
     """The items given, each one line of text (``one_line``: as `recur incident new` writes them),
-    empty ones left out."""
-    return [t for t in map(one_line, items or ()) if t]
+    empty ones left out, and ones of only invisible characters (``has_text``: U+200B alone was a symptom)."""
+    return [t for t in map(one_line, items or ()) if has_text(t)]
 
 
 def _line(value, flag: str, what: str) -> str:
     """A required one-line field (a title): ``one_line``, and still not empty."""
     text = one_line(_need(value, flag, what))
-    if not text:  # escape sequences alone: nothing of it is text
-        raise RecurError(f"{flag}: {what} is required (the one given is only control characters)")
+    if not has_text(text):  # escape sequences or zero-width characters alone (has_text): nothing of it is text
+        only = "invisible characters" if text else "control characters"
+        raise RecurError(f"{flag}: {what} is required (the one given is only {only})")
     return text
 
 
@@ -227,6 +228,7 @@ def _pattern_body(status: str, summary, steps, evidence, root_cause) -> tuple[li
     # hints go before the first section: text there is not part of any section
     # as written, but for control characters (as `recur incident new` writes its description)
     summary, root_cause = (section_text(without_controls(t or "")) for t in (summary, root_cause))
+    summary, root_cause = (t if has_text(t) else "" for t in (summary, root_cause))  # U+200B alone: not written
     hints = [OPTIONAL_HINT]
     if status == "draft" and not root_cause.strip():
         hints.append("<!-- ## Root cause is optional while status is draft; required once it is active. -->")
@@ -262,8 +264,9 @@ def incident_file(
     if iid in kb.incident_files or iid in kb.incidents:
         raise RecurError(f"--id: incident {iid!r} already exists")
     patterns = _known(kb, _clean(patterns), "--pattern")
+    said = without_controls(summary or "").strip()
     sections = {
-        "Summary": without_controls(summary or "").strip() or placeholders.INCIDENT_SUMMARY,
+        "Summary": said if has_text(said) else placeholders.INCIDENT_SUMMARY,
         "Timeline": "<!-- - HH:MM first signal / - HH:MM mitigated -->",
         "Decisions": "<!-- What was decided during the response, and why. -->",
     }

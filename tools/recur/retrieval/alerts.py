@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass, field
 
 from recur.retrieval.query import MAX_QUERY_CHARS, _not_json, json_too_deep
+from recur.util.text import has_text
 from recur.util.utf8 import clean
 
 JSON_WS = " \t\n\r"  # what JSON allows around a value (Python's strip() and JS's trim() take more off)
@@ -69,7 +70,7 @@ def datasource_problem(alert) -> str | None:
 
 def _error_text(alert) -> str:
     """The error Grafana gives a DatasourceError alert (its ``Error`` annotation), or ''."""
-    return next((v.strip() for k, v in alert.annotations.items() if k.lower() == "error" and v.strip()), "")
+    return next((v.strip() for k, v in alert.annotations.items() if k.lower() == "error" and has_text(v)), "")
 
 
 def alert_note(alert) -> str | None:
@@ -113,7 +114,10 @@ def alert_query(alert) -> str:
     last line to the labels, which a log read by its error lines lost.
     Annotations Grafana reserves (``__dashboardUid__``, ``__panelId__``...) are ids, left out as
     ``__`` labels are. For a DatasourceNoData/DatasourceError alert: what happened to the rule's
-    query and its error alone (``datasource_query``)."""
+    query and its error alone (``datasource_query``).
+    A value of only escape codes or invisible characters (``has_text``) is left out as an empty one is
+    (texts_joined; a label's here): an alert of nothing else was searched by U+200B and answered with the
+    closest patterns, where one with empty annotations is not searched."""
     if datasource_problem(alert) is not None:
         return datasource_query(alert)
     name = alert.labels.get("alertname", "").strip()
@@ -128,7 +132,7 @@ def alert_query(alert) -> str:
     labels = [
         f"{k} {v.strip()}"
         for k, v in sorted(alert.labels.items())
-        if k not in NOISE_LABELS and not k.startswith("__") and v.strip() and "://" not in v
+        if k not in NOISE_LABELS and not k.startswith("__") and has_text(v) and "://" not in v
     ]
     if labels:
         parts.append(", ".join(labels))
@@ -138,7 +142,8 @@ def alert_query(alert) -> str:
 def texts_joined(parts: list[str]) -> str:
     """An alert's texts as its query (alert_query; retrieval.alert_sources, after dropping repeats): the one-line
     ones on one line by ". ", each less its trailing dots, the texts of several lines after it on their own lines,
-    at most MAX_QUERY_CHARS."""
+    at most MAX_QUERY_CHARS. A text of only escape codes or invisible characters (``has_text``) is none."""
+    parts = [p for p in parts if has_text(p)]
     line = ". ".join(p.rstrip(".") for p in parts if "\n" not in p)
     return "\n".join(x for x in [line, *(p for p in parts if "\n" in p)] if x)[:MAX_QUERY_CHARS]
 

@@ -91,7 +91,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 
 from recur.util.dates import MONTH_NAMES
-from recur.util.text import strip_ansi
+from recur.util.text import has_text, strip_ansi
 from recur.util.utf8 import clean
 
 MAX_QUERY_CHARS = 20_000  # what is searched of a text: a pasted log excerpt (the API refuses more)
@@ -427,7 +427,7 @@ def _alert_paste(text: str) -> tuple[str, dict]:
     if not query:  # an alert with no name, annotation or label ({"labels": {}}) says nothing: the paste is searched
         return text, {}
     said = {
-        "alert": first.labels.get("alertname", "").strip() or "(no alertname)",
+        "alert": _alertname(first),
         "alerts": len(alerts),
         "alert_resolved": first.status != "firing",
         "alert_note": alert_note(first) or "",
@@ -436,10 +436,15 @@ def _alert_paste(text: str) -> tuple[str, dict]:
     return query, said
 
 
+def _alertname(alert) -> str:
+    """The alert's name as the note says it: "(no alertname)" for none, or one of only invisible characters."""
+    name = alert.labels.get("alertname", "").strip()
+    return name if has_text(name) else "(no alertname)"
+
+
 def _named(alert, always: bool) -> str:
     """An alert as the note names it among a paste's others: 'Name', and whether it always fires or is resolved."""
-    name = alert.labels.get("alertname", "").strip() or "(no alertname)"
-    return f"'{name}'" + (RESOLVED if alert.status != "firing" else ALWAYS_FIRING if always else "")
+    return f"'{_alertname(alert)}'" + (RESOLVED if alert.status != "firing" else ALWAYS_FIRING if always else "")
 
 
 def _source_paste(text: str, data) -> tuple[str, dict]:

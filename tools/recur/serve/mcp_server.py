@@ -46,7 +46,7 @@ from recur.serve.guard import (
 from recur.serve.models import MAX_PASTE, MAX_TEXT, MAX_TOP, Count, PasteIn
 from recur.util import utf8
 from recur.util.errors import RecurError
-from recur.util.text import TEXT_SPACING, close_names, control_character
+from recur.util.text import TEXT_SPACING, close_names, control_character, has_text
 
 INSTRUCTIONS = (
     "Recur knows this team's failure patterns (what was learned in postmortems). Call suggest_patterns with "
@@ -521,8 +521,12 @@ def _write_tools(server: MCPServer, get_engine: Callable) -> None:
             from recur.util.dates import given_date
 
             _intact(("description",), title=title, description=description, flags=flags)
-            if not description.strip():  # required: the record's Summary, and what its suggestions are searched by
-                raise RecurError("description: is empty; say what you see (it becomes the Summary); nothing written")
+            if not has_text(description):  # required: the record's Summary, and what its suggestions are searched by
+                # U+200B alone was recorded as the Summary, and searched: refused as blank is
+                only = " (only invisible characters)" if description.strip() else ""  # control ones: _intact
+                raise RecurError(
+                    f"description: is empty{only}; say what you see (it becomes the Summary); nothing written"
+                )
             engine = get_engine()
             new = NewIncident(
                 title=title,

@@ -70,8 +70,8 @@ class TrainingData:
     @cached_property
     def feedback_note(self) -> str:
         """The feedback log read is not the KB repository's, which has one; or "" (``feedback_elsewhere``).
-        Worked out when asked, by `recur tune`'s start line alone: retune_advice reads training_data too,
-        on an engine open (serve, suggest) that rebuilds the index, and has no use for it."""
+        Worked out when asked, by `recur tune`'s start line alone: other callers of training_data have
+        no use for it."""
         if self.kb_root is None or self.feedback_path is None:
             return ""
         return feedback_elsewhere(self.kb_root, self.feedback_path)
@@ -200,6 +200,25 @@ def _incident_cases(kb, held: list) -> list:
     return [EvalCase(incident_text(i), [pid for pid in i.patterns if pid in live], 0, f"incident {i.id}") for i in held]
 
 
+def _hashed(doc: str, anchors: list) -> tuple[str, str]:
+    """(the hash of a pattern's training texts, the same without its incidents): what a tuned model's
+    manifest records (pattern_hashes, pattern_text_hashes) and retune_advice compares."""
+    return _digest([doc, anchors]), _digest([doc, [a for a in anchors if a[0] != "incident"]])
+
+
+def pattern_hashes(kb) -> tuple[dict, dict]:
+    """training_data's ``pattern_hashes`` and ``text_hashes`` alone (pattern id -> hash, of every live pattern).
+    retune_advice runs on an engine open that rebuilds the index with a tuned model (serve, suggest, mcp):
+    through training_data it also read the eval files and the whole feedback log, and built every pair, for
+    these two mappings, which depend on neither."""
+    from recur.retrieval.index import pattern_views
+
+    hashes, own = {}, {}
+    for p in sorted(kb.active_patterns(), key=lambda p: p.id):
+        hashes[p.id], own[p.id] = _hashed(dict(pattern_views(p, kb))["doc"], _anchors(p, kb))
+    return hashes, own
+
+
 def training_data(kb, feedback_path: Path | None = None, all_anchors: bool = True) -> TrainingData:
     from recur.retrieval.index import pattern_views
 
@@ -215,8 +234,7 @@ def training_data(kb, feedback_path: Path | None = None, all_anchors: bool = Tru
     for p in sorted(kb.active_patterns(), key=lambda p: p.id):
         anchors = _anchors(p, kb)
         full_doc = dict(pattern_views(p, kb))["doc"]
-        hashes[p.id] = _digest([full_doc, anchors])
-        own[p.id] = _digest([full_doc, [a for a in anchors if a[0] != "incident"]])
+        hashes[p.id], own[p.id] = _hashed(full_doc, anchors)
         docs[p.id] = full_doc
         if held_out and len(p.symptoms) >= 3:
             text = p.symptoms[_stable_pick(p.id, p.symptoms)]
@@ -328,19 +346,16 @@ def retune_advice(kb_dir, kb) -> str | None:
         return f"note: {exc}"
     if not manifest or not isinstance(manifest.get("pattern_hashes"), dict):
         return None
-    try:
-        current = training_data(kb)
-    except (RecurError, OSError, ValueError):  # advice must never break indexing; a bug must show, though
-        # what reading the KB's extra eval files and the feedback log may raise (the loader turns YAML's
-        # errors into problems, read_feedback its own into no feedback); `except Exception` hid any bug
-        return None
+    # the loaded KB's texts alone: no file is read (the eval files and the feedback log were, through
+    # training_data, and what reading them raised was caught here and lost the advice)
+    hashes, text_hashes = pattern_hashes(kb)
     last, refused = _last_run(folder, manifest, kb_dir)
     seen = _ids(last.get("trained_incidents")) | _ids(last.get("held_out_incidents"))
     if isinstance(last.get("pattern_text_hashes"), dict):
-        moved, base = changed_share(last["pattern_text_hashes"], current.text_hashes)
+        moved, base = changed_share(last["pattern_text_hashes"], text_hashes)
         new = len({i.id for i in linked_incidents(kb)} - seen)
     else:  # recorded before incidents were hashed apart: they count in the patterns they changed
-        (moved, base), new = changed_share(last["pattern_hashes"], current.pattern_hashes), 0
+        (moved, base), new = changed_share(last["pattern_hashes"], hashes), 0
     date = last.get("date")  # informational: a date that is not text is left out, not a traceback
     if moved > RETUNE_SHARE * max(base, 1) or new > RETUNE_SHARE * max(len(seen), INCIDENT_FLOOR):
         what = [f"{moved} of {base} patterns were added, changed or removed"] if moved else []
