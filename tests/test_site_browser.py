@@ -151,6 +151,30 @@ def test_pattern_page_card_evidence_runbook_copy(page, base, chromium):
     assert page.errors == []
 
 
+def test_copying_a_step_on_a_plain_http_host_keeps_the_keyboards_place(page, base, chromium):
+    """A site on a plain-http internal host has no clipboard API: the step is copied through a hidden text box,
+    which took the focus from the Copy button pressed and, removed, left it on the page's body, so the next Tab
+    went back to "Skip to content" at the top of the page. The focus stays on the button, the step copied."""
+    url, _ = base
+    chromium.grant_permissions(["clipboard-read", "clipboard-write"], origin=url)
+    # 127.0.0.1 is a secure context: the page is told it is not, as it is at http://recur.internal/
+    page.add_init_script("Object.defineProperty(window, 'isSecureContext', {get: () => false})")
+    page.goto(url + "/patterns/capacity/disk-full.html")
+    assert page.evaluate("window.isSecureContext") is False
+    page.focus("ol.recur-runbook-steps > li:nth-child(2) .recur-copy")
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "document.querySelectorAll('ol.recur-runbook-steps .recur-copy')[1].textContent === 'Copied'"
+    )
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Copy step 2"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Copy step 3"
+    assert page.evaluate("navigator.clipboard.readText()").startswith(
+        "Find the biggest files: du -xh / | sort -h | tail"
+    )
+    assert page.errors == []
+
+
 def test_onboarding_path_progress_persists(page, base):
     url, _ = base
     page.goto(url + "/paths/storage-basics.html")

@@ -17,6 +17,10 @@
   }
 
   function fallback(text) { // plain-http internal hosts have no clipboard API
+    /* selecting the hidden copy takes the focus from the Copy button pressed, and removing it left the focus on
+       the page's body: one copying with the keyboard on such a host went back to the top of the page on the next
+       Tab (found in review). The focus goes back where it was. */
+    var back = document.activeElement;
     var area = document.createElement("textarea");
     area.value = text;
     area.setAttribute("readonly", "");
@@ -27,6 +31,7 @@
     var ok = false;
     try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
     document.body.removeChild(area);
+    if (back && back !== document.body && back.focus) back.focus({ preventScroll: true });
     return ok;
   }
 
