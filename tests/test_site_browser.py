@@ -175,6 +175,27 @@ def test_copying_a_step_on_a_plain_http_host_keeps_the_keyboards_place(page, bas
     assert page.errors == []
 
 
+def test_a_pattern_pages_card_and_copy_buttons_on_a_phone(chromium, base):
+    """At 390 px the header card's values were a ~200 px column: the recurrence timeline (360 wide) was scaled to
+    it, its year labels 6 px high, its dots 5 px to tap; and each step's Copy button was 46x18 px, under the
+    24x24 px of a pointer target (WCAG 2.5.8)."""
+    url, _ = base
+    pg = chromium.new_page()
+    pg.set_viewport_size({"width": 390, "height": 844})
+    errors = page_errors(pg)
+    try:
+        pg.goto(url + "/patterns/capacity/disk-full.html")
+        assert pg.locator(".recur-timeline svg text.tk").first.bounding_box()["height"] >= 8
+        assert pg.locator(".recur-timeline svg circle").first.bounding_box()["width"] >= 8
+        boxes = [b.bounding_box() for b in pg.locator(".recur-copy").all()]
+        assert len(boxes) == 3 and all(b["width"] >= 24 and b["height"] >= 24 for b in boxes), boxes
+        assert all(a["y"] + a["height"] <= b["y"] for a, b in zip(boxes, boxes[1:])), boxes  # none overlaps the next
+        assert pg.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
+        assert errors == []
+    finally:
+        pg.close()
+
+
 def test_onboarding_path_progress_persists(page, base):
     url, _ = base
     page.goto(url + "/paths/storage-basics.html")
