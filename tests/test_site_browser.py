@@ -175,6 +175,28 @@ def test_copying_a_step_on_a_plain_http_host_keeps_the_keyboards_place(page, bas
     assert page.errors == []
 
 
+def test_a_copy_button_pressed_twice_says_copy_again_and_a_screen_reader_hears_what_was_copied(page, base, chromium):
+    """A second press within the 1.2 s of "Copied" (a double tap) took "Copied" for the button's label: the button
+    said "Copied" for good. And a screen reader heard nothing of a copy, the button's name ("Copy step 2") being the
+    same: it is said in a status region."""
+    url, _ = base
+    chromium.grant_permissions(["clipboard-read", "clipboard-write"], origin=url)
+    page.goto(url + "/patterns/capacity/disk-full.html")
+    button = page.locator("ol.recur-runbook-steps > li:nth-child(2) .recur-copy")
+    button.click()
+    page.wait_for_function(
+        "document.querySelectorAll('ol.recur-runbook-steps .recur-copy')[1].textContent === 'Copied'"
+    )
+    button.click()
+    assert page.get_by_role("status").filter(has_text="copied").inner_text() == "Step 2 copied"
+    page.wait_for_function("document.querySelectorAll('ol.recur-runbook-steps .recur-copy')[1].textContent === 'Copy'")
+    page.wait_for_timeout(1500)  # the second press's restore has run too: the label stays "Copy"
+    assert button.inner_text() == "Copy"
+    page.locator(".recur-copy-all").click()
+    page.get_by_role("status").filter(has_text="All steps copied").wait_for()
+    assert page.errors == []
+
+
 def test_a_pattern_pages_card_and_copy_buttons_on_a_phone(chromium, base):
     """At 390 px the header card's values were a ~200 px column: the recurrence timeline (360 wide) was scaled to
     it, its year labels 6 px high, its dots 5 px to tap; and each step's Copy button was 46x18 px, under the
