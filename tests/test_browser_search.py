@@ -907,7 +907,7 @@ def test_a_pasted_alert_lists_other_alert_is_named_with_advice_the_box_user_can_
 
 @pytest.mark.browser
 def test_only_the_newest_question_is_answered(page, static_site):
-    """Ctrl+Enter sends while an answer is on its way (the button is disabled, the keys are not): a long
+    """Ctrl+Enter sends while an answer is on its way (the button is busy, the keys are not): a long
     log, then, while the model was still loading, a short question. The log's answer (two encodes: the
     text and its focus) arrived last and replaced the short question's cards, under the short question."""
     url, kb, index, _ = static_site

@@ -197,6 +197,33 @@ def test_a_changed_mind_replaces_the_vote(chromium, server):
     assert votes[0]["vote_key"] == votes[1]["vote_key"]
 
 
+FOCUSED = "(document.activeElement.getAttribute('aria-label') || document.activeElement.textContent).trim()"
+
+
+def test_pressing_suggest_or_a_vote_from_the_keyboard_leaves_the_focus_on_it(chromium, server):
+    """Suggest and the vote buttons were disabled while their answer was on its way, and the chosen vote after it:
+    a disabled button loses the focus, so one who pressed them from the keyboard was left on the page's body, the
+    focus ring gone, a screen reader's place lost (found driving Chromium at 1366x768). The focus stays on the
+    button pressed; the chosen vote pressed again sends nothing; Tab goes on to the next button."""
+    base, fb = server
+    with box_page(chromium, base + "/suggest.html", "api") as (page, errors):
+        page.fill(".recur-suggest__input", "resolvers answer SERVFAIL, asked from the keyboard")
+        page.focus(".recur-suggest__go")
+        page.keyboard.press("Enter")
+        page.wait_for_selector(".recur-suggest__card .recur-vote")
+        assert page.evaluate(FOCUSED) == "Suggest"
+        page.locator(".recur-suggest__card").first.locator(".recur-vote").first.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_selector(".recur-vote--chosen")
+        assert page.evaluate(FOCUSED).startswith("Useful: ")
+        page.keyboard.press("Enter")
+        page.keyboard.press("Tab")
+        assert page.evaluate(FOCUSED).startswith("Not this one: ")
+        assert not errors, errors
+    votes = [line for line in fb.read_text().splitlines() if "asked from the keyboard" in line]
+    assert len(votes) == 1, votes
+
+
 def test_each_vote_buttons_name_holds_the_words_it_shows(chromium, server):
     """Found by axe-core (label-content-name-mismatch, WCAG 2.5.3): "👎 Not this" was named "Not useful: <title>",
     so one using speech input who said "click Not this" was not understood. Each name holds its visible words and

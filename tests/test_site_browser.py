@@ -151,6 +151,73 @@ def test_pattern_page_card_evidence_runbook_copy(page, base, chromium):
     assert page.errors == []
 
 
+def test_copying_a_step_on_a_plain_http_host_keeps_the_keyboards_place(page, base, chromium):
+    """A site on a plain-http internal host has no clipboard API: the step is copied through a hidden text box,
+    which took the focus from the Copy button pressed and, removed, left it on the page's body, so the next Tab
+    went back to "Skip to content" at the top of the page. The focus stays on the button, the step copied."""
+    url, _ = base
+    chromium.grant_permissions(["clipboard-read", "clipboard-write"], origin=url)
+    # 127.0.0.1 is a secure context: the page is told it is not, as it is at http://recur.internal/
+    page.add_init_script("Object.defineProperty(window, 'isSecureContext', {get: () => false})")
+    page.goto(url + "/patterns/capacity/disk-full.html")
+    assert page.evaluate("window.isSecureContext") is False
+    page.focus("ol.recur-runbook-steps > li:nth-child(2) .recur-copy")
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "document.querySelectorAll('ol.recur-runbook-steps .recur-copy')[1].textContent === 'Copied'"
+    )
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Copy step 2"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Copy step 3"
+    assert page.evaluate("navigator.clipboard.readText()").startswith(
+        "Find the biggest files: du -xh / | sort -h | tail"
+    )
+    assert page.errors == []
+
+
+def test_a_copy_button_pressed_twice_says_copy_again_and_a_screen_reader_hears_what_was_copied(page, base, chromium):
+    """A second press within the 1.2 s of "Copied" (a double tap) took "Copied" for the button's label: the button
+    said "Copied" for good. And a screen reader heard nothing of a copy, the button's name ("Copy step 2") being the
+    same: it is said in a status region."""
+    url, _ = base
+    chromium.grant_permissions(["clipboard-read", "clipboard-write"], origin=url)
+    page.goto(url + "/patterns/capacity/disk-full.html")
+    button = page.locator("ol.recur-runbook-steps > li:nth-child(2) .recur-copy")
+    button.click()
+    page.wait_for_function(
+        "document.querySelectorAll('ol.recur-runbook-steps .recur-copy')[1].textContent === 'Copied'"
+    )
+    button.click()
+    assert page.get_by_role("status").filter(has_text="copied").inner_text() == "Step 2 copied"
+    page.wait_for_function("document.querySelectorAll('ol.recur-runbook-steps .recur-copy')[1].textContent === 'Copy'")
+    page.wait_for_timeout(1500)  # the second press's restore has run too: the label stays "Copy"
+    assert button.inner_text() == "Copy"
+    page.locator(".recur-copy-all").click()
+    page.get_by_role("status").filter(has_text="All steps copied").wait_for()
+    assert page.errors == []
+
+
+def test_a_pattern_pages_card_and_copy_buttons_on_a_phone(chromium, base):
+    """At 390 px the header card's values were a ~200 px column: the recurrence timeline (360 wide) was scaled to
+    it, its year labels 6 px high, its dots 5 px to tap; and each step's Copy button was 46x18 px, under the
+    24x24 px of a pointer target (WCAG 2.5.8)."""
+    url, _ = base
+    pg = chromium.new_page()
+    pg.set_viewport_size({"width": 390, "height": 844})
+    errors = page_errors(pg)
+    try:
+        pg.goto(url + "/patterns/capacity/disk-full.html")
+        assert pg.locator(".recur-timeline svg text.tk").first.bounding_box()["height"] >= 8
+        assert pg.locator(".recur-timeline svg circle").first.bounding_box()["width"] >= 8
+        boxes = [b.bounding_box() for b in pg.locator(".recur-copy").all()]
+        assert len(boxes) == 3 and all(b["width"] >= 24 and b["height"] >= 24 for b in boxes), boxes
+        assert all(a["y"] + a["height"] <= b["y"] for a, b in zip(boxes, boxes[1:])), boxes  # none overlaps the next
+        assert pg.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
+        assert errors == []
+    finally:
+        pg.close()
+
+
 def test_onboarding_path_progress_persists(page, base):
     url, _ = base
     page.goto(url + "/paths/storage-basics.html")

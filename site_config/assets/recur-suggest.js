@@ -510,7 +510,7 @@
         el("span", { class: "recur-suggest__hint", text: "Ctrl+Enter to send \u00b7 Esc to leave the box" })]),
       this.status, this.nowButton, this.announce
     ]);
-    form.addEventListener("submit", function (e) { e.preventDefault(); self.submit(); });
+    form.addEventListener("submit", function (e) { e.preventDefault(); if (!self.isBusy()) self.submit(); });
     this.nowButton.addEventListener("click", function () { self.wait.now(); });
     this.text.addEventListener("input", function () { self.edited(); });
     this.text.addEventListener("keydown", function (e) {
@@ -540,6 +540,17 @@
     if (at.bottom <= 0 || at.top >= window.innerHeight) return;
     this.text.focus({ preventScroll: true });
   };
+
+  /* An answer on its way: the button is greyed and aria-disabled, not disabled. A disabled button loses the focus:
+     one who pressed Suggest from the keyboard was left on the page's body, the focus ring gone and a screen
+     reader's place lost (found in review). A press meanwhile is ignored, as when it was disabled; Ctrl+Enter asks
+     at once, as before (only the newest question is answered). */
+  Box.prototype.busy = function (on) {
+    if (on) this.button.setAttribute("aria-disabled", "true");
+    else this.button.removeAttribute("aria-disabled");
+  };
+
+  Box.prototype.isBusy = function () { return this.button.getAttribute("aria-disabled") === "true"; };
 
   Box.prototype.say = function (msg, kind) {
     if (this.wait) this.wait.quiet();  /* a countdown there (Waits) is over: the status says something else */
@@ -788,18 +799,18 @@
   Box.prototype.submitBrowser = function (text, asked) {
     var self = this, t0 = performance.now();
     this.beforeVerdict = null;  /* each question says its own status here (wordsVerdict keeps a failure's) */
-    this.button.disabled = true;
+    this.busy(true);
     this.say(this.loading ? "Looking for matching patterns…" : "Loading the suggestion model…", "progress");
     this.engine().then(function (engine) {
       if (self.bar) self.bar.hidden = true;
       return engine.answer(text, TOP).then(function (answer) {
         if (asked !== self.asked) return;  /* a newer question was sent meanwhile: its answer is the one to show */
-        self.button.disabled = false;
+        self.busy(false);
         self.show(text, answer.results, answer.no_known_pattern, Math.round(performance.now() - t0), answer.borderline);
       });
     }).then(null, function (err) {
       if (asked !== self.asked) return;
-      self.button.disabled = false;
+      self.busy(false);
       if (self.bar) self.bar.hidden = true;
       self.modelFailed(err);
       self.fallback(text);
@@ -845,7 +856,7 @@
        /* "that": the text as the note says it was condensed; a note that cut nothing (the non-Latin one) */
        (condensed && prepared.text !== text ? "that" : "your text") + " were read (it has " + chars.length.toLocaleString("en-US") + ")." : "");
     text = kept < chars.length || condensed ? chars.slice(0, kept).join("") : text;
-    /* Ctrl+Enter sends while an answer is still on its way (the button is disabled, the keys are not): only
+    /* Ctrl+Enter sends while an answer is still on its way (the button is busy, the keys are not): only
        the newest question's answer is shown, or a slower earlier one (a long log) replaced it on arrival */
     var asked = this.asked = (this.asked || 0) + 1;
     if (this.mode === "file") return this.byWords ? this.fallback(text) : this.toFile();
@@ -858,11 +869,11 @@
      while the box is "starting" too: the server says how far it is, in its own words (Box.notReady). */
   Box.prototype.askApi = function (text, asked, tries) {
     var self = this;
-    this.button.disabled = true;
+    this.busy(true);
     if (!tries) this.say("Looking for matching patterns\u2026");
     apiFetch(this.api + "/suggest", { text: text, top: TOP }).then(function (r) {
       if (asked !== self.asked) return;
-      self.button.disabled = false;
+      self.busy(false);
       self.waiting = null;
       if (r.status === 200 && r.json && Array.isArray(r.json.results)) return self.show(text, r.json.results, r.json.no_known_pattern);
       if (r.status === 429) return self.limited(r, text, asked, tries);
@@ -887,7 +898,7 @@
       self.fallback(text);
     }, function () {
       if (asked !== self.asked) return;
-      self.button.disabled = false;
+      self.busy(false);
       self.failedForNow(null, text);
     });
   };
@@ -1196,11 +1207,18 @@
     /* Each name starts with the words the button shows (WCAG 2.5.3, label in name): one who says "click Not this"
        to speech input is understood; "Not useful: ..." did not hold "Not this" (axe's label-content-name-mismatch) */
     var down = el("button", { type: "button", class: "recur-vote", title: "Not this one", "aria-label": "Not this one: " + r.title, text: "\uD83D\uDC4E Not this" });
-    /* The chosen button stays pressed (and disabled); the other stays open: a changed mind is a vote too. */
+    /* The chosen button stays pressed (and aria-disabled); the other stays open: a changed mind is a vote too.
+       aria-disabled, not disabled: a disabled button loses the focus, and one voting from the keyboard was left on
+       the page's body (as with Suggest, Box.busy). A press of an aria-disabled button does nothing (off). */
+    function off(b) { return b.getAttribute("aria-disabled") === "true"; }
+    function hold(b, on) {
+      if (on) b.setAttribute("aria-disabled", "true");
+      else b.removeAttribute("aria-disabled");
+    }
     function chosen(useful) {
       var on = useful === null ? null : useful ? up : down;
       [up, down].forEach(function (b) {
-        b.disabled = b === on;
+        hold(b, b === on);
         b.classList.toggle("recur-vote--chosen", b === on);
         b.setAttribute("aria-pressed", b === on ? "true" : "false");
       });
@@ -1221,7 +1239,8 @@
        again, the note says it was not recorded. */
     function vote(useful, retried) {
       wait.end("vote");
-      up.disabled = down.disabled = true;
+      hold(up, true);
+      hold(down, true);
       var body = { query: query, pattern: r.id, useful: useful }, voter = voterId();
       if (voter) body.voter = voter;
       apiFetch(self.api + "/feedback", body).then(function (res) {
@@ -1246,8 +1265,8 @@
         note.textContent = "The vote was not recorded: the API could not be reached.";
       });
     }
-    up.addEventListener("click", function () { vote(true); });
-    down.addEventListener("click", function () { vote(false); });
+    up.addEventListener("click", function () { if (!off(up)) vote(true); });
+    down.addEventListener("click", function () { if (!off(down)) vote(false); });
     return el("div", { class: "recur-suggest__votes" }, [el("span", { text: "Did this help?" }), up, down, note, now, announce]);
   };
 

@@ -3,11 +3,17 @@
 (function () {
   "use strict";
 
-  function copyText(text, button) {
+  /* ``what`` ("Step 2", "All steps") is said in the page's status region (statusRegion) as the button says "Copied":
+     a screen reader heard nothing, the button's name ("Copy step 2") being unchanged. The button's own label is
+     kept at its first press: a second press within the 1.2 s took "Copied" for it, and the button said "Copied"
+     for good (a double tap on a phone). */
+  function copyText(text, button, what) {
+    if (!button.dataset.label) button.dataset.label = button.textContent;
     function done(ok) {
-      var label = button.textContent;
       button.textContent = ok ? "Copied" : "Copy failed";
-      setTimeout(function () { button.textContent = label; }, 1200);
+      statusRegion().textContent = ok ? what + " copied" : what + ": copy failed";
+      clearTimeout(button.recurRestore);
+      button.recurRestore = setTimeout(function () { button.textContent = button.dataset.label; }, 1200);
     }
     if (navigator.clipboard && window.isSecureContext) {
       navigator.clipboard.writeText(text).then(function () { done(true); }, function () { done(fallback(text)); });
@@ -17,6 +23,10 @@
   }
 
   function fallback(text) { // plain-http internal hosts have no clipboard API
+    /* selecting the hidden copy takes the focus from the Copy button pressed, and removing it left the focus on
+       the page's body: one copying with the keyboard on such a host went back to the top of the page on the next
+       Tab (found in review). The focus goes back where it was. */
+    var back = document.activeElement;
     var area = document.createElement("textarea");
     area.value = text;
     area.setAttribute("readonly", "");
@@ -27,7 +37,21 @@
     var ok = false;
     try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
     document.body.removeChild(area);
+    if (back && back !== document.body && back.focus) back.focus({ preventScroll: true });
     return ok;
+  }
+
+  /* one polite status region per page, made before the first copy (one added with its text in it may not be read) */
+  function statusRegion() {
+    var region = document.getElementById("recur-copy-status");
+    if (!region) {
+      region = document.createElement("span");
+      region.id = "recur-copy-status";
+      region.className = "recur-sr";
+      region.setAttribute("role", "status");
+      document.body.appendChild(region);
+    }
+    return region;
   }
 
   function stepText(li) {
@@ -44,6 +68,7 @@
       if (!list || list.tagName !== "OL" || list.dataset.recurReady) return;
       list.dataset.recurReady = "1";
       list.classList.add("recur-runbook-steps");
+      statusRegion();
       var items = list.querySelectorAll(":scope > li");
       items.forEach(function (li, n) {
         var b = document.createElement("button");
@@ -53,7 +78,7 @@
         b.title = "Copy this step";
         /* a screen reader listing the buttons heard "Copy" three times: which step each copies */
         b.setAttribute("aria-label", "Copy step " + (n + 1));
-        b.addEventListener("click", function () { copyText(stepText(li), b); });
+        b.addEventListener("click", function () { copyText(stepText(li), b, "Step " + (n + 1)); });
         li.appendChild(b);
       });
       if (items.length > 1) {
@@ -63,7 +88,7 @@
         all.textContent = "Copy all steps";
         all.addEventListener("click", function () {
           var text = Array.prototype.map.call(items, function (li, n) { return (n + 1) + ". " + stepText(li); });
-          copyText(text.join("\n"), all);
+          copyText(text.join("\n"), all, "All steps");
         });
         list.parentNode.insertBefore(all, list);
       }
