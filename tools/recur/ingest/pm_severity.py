@@ -81,6 +81,8 @@ def mentions(lines: list[str], sections: list, offset: int) -> list[Mention]:
 
 def _outside_comments(line: str, in_comment: bool) -> tuple[str, bool]:
     """(the parts of ``line`` outside ``<!-- … -->``, whether a comment is still open at its end)."""
+    if not in_comment and "<!--" not in line:  # most lines: nothing to cut
+        return line, False
     kept, at = [], 0
     while True:
         if in_comment:
