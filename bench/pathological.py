@@ -15,7 +15,8 @@ what its linear work looks like on the machine at the time: a reader with a fixe
 quotes no string closes 11 s; in the browser's port a JSON alert with 30,000 blanks inside a string 12 s
 (/[ \\t]+$/ tried at each blank); a postmortem's summary opening on 10,000 "[" 3 s in `recur import`; a
 rule file's annotation of 10,000 "{{" 8 s in `recur coverage`, one action of 100,000 escaped quotes 190 s;
-30,000 characters of "](" 0.9 s in util.text.plain (100,000 7 s).
+30,000 characters of "](" 0.9 s in util.text.plain (100,000 7 s); a rule file of 10,000 "[" 3 s in `recur coverage`
+(PyYAML's scanner looked at each open bracket for every token), 100,000 characters of lines nested 400 deep 16 s.
 
 Prints a table and writes bench/out/pathological.json. Figures, not assertions.
 """
@@ -103,6 +104,10 @@ RULES = {
         "      summary: '{{ \"" + fill('\\"', n) + " }}'\n"
     ),
     "ALERT lines": lambda n: fill("ALERT X\n\n", n),
+    'rules nested "["': lambda n: "groups:\n- name: x\n  rules: " + "[" * n + "\n",  # past Python's recursion
+    "lines nested 400 deep": lambda n: (
+        "groups:\n- name: x\n  rules:\n" + fill("  - " + "[" * 400 + "]" * 400 + "\n", n)
+    ),
 }
 
 # the code run in a child process for one reader: reads the text on stdin, prints the seconds taken
