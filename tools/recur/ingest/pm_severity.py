@@ -84,7 +84,7 @@ def mentions(lines: list[str], sections: list, offset: int) -> list[Mention]:
 
 def without_choices(text: str, reach: int = CHOICE_REACH) -> str:
     """``CHOICES.sub(" ", text)`` (its runs ``reach`` long), in time linear in ``text``'s length whatever it holds."""
-    if "|" not in text and "/" not in text:
+    if ("|" not in text and "/" not in text) or ("[" not in text and "<" not in text):  # a table row, a path
         return text
     out, pos, found = [], 0, {"[": (-1, -1), "<": (-1, -1)}
     while True:

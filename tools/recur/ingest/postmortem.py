@@ -316,10 +316,17 @@ class Postmortem:
     controls: int = 0  # control characters taken out of the text (terminal escape sequences and the like)
 
 
+# _norm's, compiled once: it reads each cell of each table row, and re.sub's cache look-ups were most of a
+# megabyte of table rows' 5 s
+_LEAD_MARKS = re.compile(r"^[^\w\[(]+")  # emoji, bullets
+_NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)*[.):]?|[ivx]+[.)])\s+", re.I)
+_EMPHASIS = re.compile(r"[*_`]+")
+
+
 def _norm(heading: str) -> str:
-    h = re.sub(r"^[^\w\[(]+", "", heading)  # emoji, bullets
-    h = re.sub(r"^(?:\d+(?:\.\d+)*[.):]?|[ivx]+[.)])\s+", "", h.strip(), flags=re.I)
-    h = re.sub(r"[*_`]+", "", h).strip().strip(":").strip().lower()
+    h = _LEAD_MARKS.sub("", heading)
+    h = _NUMBERING.sub("", h.strip())
+    h = _EMPHASIS.sub("", h).strip().strip(":").strip().lower()
     if h.endswith(")"):  # "(optional)": cut by hand, as a regex from every "(" is quadratic
         start = h.find("(", h.rfind(")", 0, len(h) - 1) + 1)
         h = h[:start] if start >= 0 else h
