@@ -12,6 +12,28 @@ def test_cut_list_keeps_a_short_list_and_says_how_many_it_left_out():
     assert cut_list(["x"] * 3, 1, "... and {n} more line(s) like these") == ["x", "... and 2 more line(s) like these"]
 
 
+def test_plain_takes_out_marks_and_link_targets_as_its_pattern_says():
+    """plain reads every short text of Markdown's marks as the one pattern it was written as (the part after the
+    text's last ")" is read without the link alternative, which can match nothing there)."""
+    import re
+    from itertools import product
+
+    pattern = re.compile(r"`|\*\*|__|\[|\]\([^)]*\)")
+    for n in range(7):
+        for chars in product("[]()*`a ", repeat=n):
+            text = "".join(chars)
+            assert plain(text) == " ".join(pattern.sub("", text).split()), repr(text)
+    assert plain("**Disk** [full](https://x)\n on `db-7` ](a [b](c) [x](") == "Disk full on db-7 x]("
+
+
+def test_plain_reads_runs_of_unclosed_link_targets_in_linear_time():
+    """250,000 "](" with no ")" after them: each was read on to the text's end (30,000 took 0.9 s, these would take
+    minutes); likewise "[a](". In a process of its own, whose timeout guards against a hang, not a speed check."""
+    code = "from recur.util.text import plain\nprint(len(plain('](' * 250_000)), len(plain('[a](' * 125_000)))"
+    run = python_guarded(code)
+    assert run.returncode == 0 and run.stdout.split() == ["500000", "375000"], run.stderr
+
+
 def test_config_reads_a_setting_as_its_defaults_type_or_says_which_variable_is_wrong(monkeypatch):
     """Found in review: a bool setting came back as its text ("0" was true) and an int's "abc" was a
     bare ValueError; click reads most settings first, the library reads them too."""
@@ -70,25 +92,3 @@ def test_edit_distance_is_shared_by_the_checks_that_name_a_slip():
     assert edit_distance("detecton", "detection", 2) == 1
     assert edit_distance("permanent fix", "root cause", 2) == 3
     assert edit_distance("a", "abcdef", 2) == 3
-
-
-def test_plain_takes_out_marks_and_link_targets_as_its_pattern_says():
-    """plain reads every short text of Markdown's marks as the one pattern it was written as (the part after the
-    text's last ")" is read without the link alternative, which can match nothing there)."""
-    import re
-    from itertools import product
-
-    pattern = re.compile(r"`|\*\*|__|\[|\]\([^)]*\)")
-    for n in range(7):
-        for chars in product("[]()*`a ", repeat=n):
-            text = "".join(chars)
-            assert plain(text) == " ".join(pattern.sub("", text).split()), repr(text)
-    assert plain("**Disk** [full](https://x)\n on `db-7` ](a [b](c) [x](") == "Disk full on db-7 x]("
-
-
-def test_plain_reads_runs_of_unclosed_link_targets_in_linear_time():
-    """250,000 "](" with no ")" after them: each was read on to the text's end (30,000 took 0.9 s, these would take
-    minutes); likewise "[a](". In a process of its own, whose timeout guards against a hang, not a speed check."""
-    code = "from recur.util.text import plain\nprint(len(plain('](' * 250_000)), len(plain('[a](' * 125_000)))"
-    run = python_guarded(code)
-    assert run.returncode == 0 and run.stdout.split() == ["500000", "375000"], run.stderr
