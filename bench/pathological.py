@@ -5,8 +5,8 @@
 `POST /api/suggest` takes up to 20,000 characters, `recur suggest -` up to 1,000,000; the box of the site
 prepares what is pasted in the browser; `recur import` reads whole documents, `recur check` any file of a pull
 request, `recur coverage` rule files. Each reader (query.prepare; recur-query.js's prepare in Node; the
-postmortem parser; `recur check` on a KB of one pattern file; the rule-file reader) is timed on each input at
-each size, in a process of its own killed after --timeout seconds (reported as "> timeout"). From one size to
+postmortem parser; `recur check` on a KB of one pattern file; util.text.plain, which makes the KB's texts one
+line for the index; the rule-file reader) is timed on each input at each size, in a process of its own killed after --timeout seconds (reported as "> timeout"). From one size to
 the next, the growth's exponent, log(time ratio) / log(size ratio): about 1 for linear work, 2 for quadratic
 (times of a few milliseconds are noise). Each reader's baseline (ordinary text, same sizes, same run) says
 what its linear work looks like on the machine at the time: a reader with a fixed start-up cost grows slower. Before the fixes, a CloudWatch state reason of 100,000
@@ -14,7 +14,11 @@ what its linear work looks like on the machine at the time: a reader with a fixe
 "[" 1 s at 10,000, a Go panic line of " [recovered" marks 2 s at 100,000, a JSON paste of 10,000 escaped
 quotes no string closes 11 s; in the browser's port a JSON alert with 30,000 blanks inside a string 12 s
 (/[ \\t]+$/ tried at each blank); a postmortem's summary opening on 10,000 "[" 3 s in `recur import`; a
-rule file's annotation of 10,000 "{{" 8 s in `recur coverage`, one action of 100,000 escaped quotes 190 s.
+rule file's annotation of 10,000 "{{" 8 s in `recur coverage`, one action of 100,000 escaped quotes 190 s;
+30,000 characters of "](" 0.9 s in util.text.plain (100,000 7 s); a rule file of 10,000 "[" 3 s in `recur coverage`
+(PyYAML's scanner looked at each open bracket for every token), 100,000 characters of lines nested 400 deep 16 s.
+Linear, but slow: 500,000 short lines 0.9 s (CPU) in query.prepare, 0.35 s in Node; a megabyte of them in an
+unclosed code fence 12 s in `recur import`.
 
 Prints a table and writes bench/out/pathological.json. Figures, not assertions.
 """
@@ -83,6 +87,11 @@ PATTERN_FILES = {
     "table rows": lambda n: "## Summary\n\n" + fill("| a | b |\n", n) + "\n## Runbook\n\n1. x\n",
     'unclosed "["': lambda n: "## Summary\n\n" + "[" * n + "\n\n## Runbook\n\n1. x\n",
 }
+KB_TEXTS = {  # a pattern's or incident's summary, made one line for the index (util.text.plain)
+    "baseline: prose": lambda n: fill(PROSE, n),
+    'runs of "]("': lambda n: fill("](", n),
+    'runs of "[a]("': lambda n: fill("[a](", n),
+}
 RULES = {
     "baseline: rules": lambda n: (
         "groups:\n- name: x\n  rules:\n" + fill("  - alert: HighErrorRate\n    expr: rate(errors[5m]) > 1\n", n)
@@ -97,12 +106,17 @@ RULES = {
         "      summary: '{{ \"" + fill('\\"', n) + " }}'\n"
     ),
     "ALERT lines": lambda n: fill("ALERT X\n\n", n),
+    'rules nested "["': lambda n: "groups:\n- name: x\n  rules: " + "[" * n + "\n",  # past Python's recursion
+    "lines nested 400 deep": lambda n: (
+        "groups:\n- name: x\n  rules:\n" + fill("  - " + "[" * 400 + "]" * 400 + "\n", n)
+    ),
 }
 
 # the code run in a child process for one reader: reads the text on stdin, prints the seconds taken
 RUNNERS = {
     "prepare": "from recur.retrieval.query import prepare as read",
     "import": "from recur.ingest.postmortem import parse as read",
+    "plain": "from recur.util.text import plain as read",
     "coverage": "from pathlib import Path\nfrom recur.ingest.coverage import read_text\n"
     "read = lambda t: read_text(Path('rules.yml'), t)",
     "check": "import tempfile\nfrom pathlib import Path\nfrom recur.kb.check import check_path\n"
@@ -110,7 +124,14 @@ RUNNERS = {
     "        p = Path(d) / 'patterns' / 'capacity'\n        p.mkdir(parents=True)\n"
     f"        (p / 'p-x.md').write_text({PATTERN!r} + t)\n        check_path(d)",
 }
-READERS = {"prepare": PASTES, "node": PASTES, "import": DOCUMENTS, "check": PATTERN_FILES, "coverage": RULES}
+READERS = {
+    "prepare": PASTES,
+    "node": PASTES,
+    "import": DOCUMENTS,
+    "check": PATTERN_FILES,
+    "plain": KB_TEXTS,
+    "coverage": RULES,
+}
 
 
 def timed(reader: str, text: str, timeout: float, node: str | None) -> float | None:

@@ -1006,6 +1006,22 @@ def test_the_pages_query_reads_a_few_records_by_their_messages_as_query_py(tmp_p
 
 
 @pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_pages_query_stops_reading_a_text_that_cannot_be_a_log_where_query_py_does(tmp_path):
+    """query._scan and recur-query.js's scan stop at the line of prose past which no records could make the text a
+    log (LOG_SHARE); a text with no stack frame and no "... N more" is not split to look for them. Neither changes
+    what is searched: at the share's edge (the words before the log, then 4 lines of prose and 6 records: a log;
+    5 lines of prose: none), and in 30,000 short lines with records after them, Python and the page agree."""
+    before = "We saw this:\nin the checkout.\nAnd then:\n"
+    records = "".join(f"2026-12-01T10:02:0{i}Z ERROR disk full on /var {i}\n" for i in range(6))
+    texts = [before + "prose\n" * 4 + records, before + "prose\n" * 5 + records]
+    texts += ["a\n" * 30_000 + records * 3, "a\n" * 30_000 + "   ... 3 more\n" + "b\n" * 30_000]
+    js = js_prepared(tmp_path, texts)
+    for text, j in zip(texts, js):
+        assert j == as_py(text), text[:200]
+    assert [j[6] for j in js] == ["error", "", "", ""] and js[3][2] == 1  # the "... 3 more" left out
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
 def test_the_pages_query_reads_a_traceback_by_its_exception_lines_as_query_py(tmp_path):
     """assets/recur-query.js reads a Python traceback pasted alone by its exception lines as
     recur.retrieval.query does, and searches as they are the texts that are not one alone."""

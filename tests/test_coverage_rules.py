@@ -637,6 +637,61 @@ def test_rules_in_a_helm_charts_values_file_are_read(kb_dir, tmp_path):
     ]
 
 
+def test_rule_files_nested_deeper_than_python_recurses_are_skipped_with_a_warning_at_their_deepest_line(
+    kb_dir, tmp_path
+):
+    """PyYAML and json compose a list inside a list by recursion: a rule file of 100,000 "[" exceeded Python's
+    limit, and `recur coverage` stopped with a traceback (a .json file) or warned of "maximum recursion depth
+    exceeded" at line 1 (YAML). Each is one warning naming the file and the line where it is nested deepest; the
+    other files are read."""
+    rules = tmp_path / "rules"
+    write(rules, "deep.yml", "groups:\n- name: x\n  rules: " + "[" * 100_000 + "\n")
+    write(rules, "deep.json", '{"groups": [{"name": "x", "rules":\n' + '{"a": ' * 5_000 + "1" + "}" * 5_000 + "}]}")
+    write(rules, "ok.yml", "groups:\n- name: x\n  rules:\n  - alert: Fine\n    expr: up\n")
+    assert [a.name for a in read_rules(rules)[0]] == ["Fine"]
+    r = coverage_cli(kb_dir, rules, "--no-propose")
+    assert r.exit_code == 0 and "Traceback" not in r.output, r.output
+    deeper = "skipped: lists or mappings nested deeper than this tool reads (deepest at this line)"
+    assert f"deep.yml:3: {deeper}" in r.output and f"deep.json:2: {deeper}" in r.output, r.output
+
+
+def test_the_rule_reader_scans_yaml_as_pyyaml_does():
+    """coverage._LineLoader reads its scanner's possible simple keys from the front (PyYAML looked at each of them
+    for every token: a line of "[" 10,000 long took 3 s); the tokens, and the errors, are PyYAML's own."""
+    import yaml
+
+    from recur.ingest.coverage import _LineLoader
+
+    def tokens(text, loader):
+        try:
+            return [(type(t).__name__, t.start_mark.index, t.end_mark.index) for t in yaml.scan(text, Loader=loader)]
+        except yaml.YAMLError as exc:
+            return str(exc)
+
+    texts = [
+        RULES,
+        CRD,
+        "a: [b, {c: d}, [e, f]: g]\n",
+        "{[a, b]: c, d: [e: f]}\n",
+        "[[[a]]]: b\n",
+        "{a: [b\n , c], d\n : e}\n",
+        "k" * 1030 + ": v\n",
+        "[" + "k" * 1030 + ": v]\n",
+        "a: 1\nb\nc: 2\n",
+        "a:\n  - x\n  b\n",
+        "a: 1\n" + "b" * 1100 + ": 2\n",
+        'a: 1\n"b\nc": 2\n',
+        "- a\nb: c\n",
+        "x: {a: [b, c}\n",
+        "groups:\n- name: x\n  rules: " + "[" * 2_000 + "\n",
+        "[" * 300 + "a: b" + "]" * 300 + "\n",
+        "{a: " * 50 + "\n" + "}" * 50 + "\n",
+    ]
+    for text in texts:
+        assert tokens(text, _LineLoader) == tokens(text, yaml.SafeLoader), text[:60]
+    assert sum("while scanning a simple key" in tokens(text, _LineLoader) for text in texts) == 4  # stale and required
+
+
 def test_strings_in_a_template_action_are_blanked_as_their_pattern_says():
     """A template action's strings are blanked by a scan (coverage._strings_blanked, see the next test), not by
     the pattern it is written as: it blanks every short text of quotes, backquotes and backslashes as that

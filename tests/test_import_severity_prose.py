@@ -288,6 +288,28 @@ def test_the_list_of_choices_pattern_takes_out_what_it_took_out_before_its_first
     assert not pm.severity_mentions
 
 
+def test_lists_of_choices_are_taken_out_by_a_scan_as_their_pattern_says():
+    """pm_severity.without_choices takes out what CHOICES.sub would (which read up to 200 characters from each "["
+    of a run of them: 2 s for a line of 1,000,000): every short text of brackets, separators and line breaks, with
+    runs 2 long, and long runs at and past the 200 of the pattern."""
+    import random
+    import re
+    from itertools import product
+
+    from recur.ingest.pm_severity import CHOICES, without_choices
+
+    short = re.compile(r"\[[^\]\n|/]{0,2}[|/][^\]\n]{0,2}\]|<[^>\n|/]{0,2}[|/][^>\n]{0,2}>")
+    for n in range(7):
+        for chars in product("[]<>|/a\n", repeat=n):
+            text = "".join(chars)
+            assert without_choices(text, 2) == short.sub(" ", text), repr(text)
+    rng = random.Random(7)
+    texts = ["[" * 300 + "|" + "a" * 200 + "]", "[" * 5_000 + "|", "<" + "[" * 250 + "|a]>", "[SEV1 | SEV2] <P1/P2>"]
+    texts += ["".join(rng.choice("[[[<|/]>a") for _ in range(rng.randint(1, 2_000))) for _ in range(300)]
+    for text in texts:
+        assert without_choices(text) == CHOICES.sub(" ", text), text[:80]
+
+
 def test_a_severity_field_that_says_a_change_records_the_level_it_ended_at(kb_dir, tmp_path):
     # "SEV-3 (upgraded to SEV-2 at 14:20)" recorded sev3, "Sev 2 → Sev 1" sev2: the first level written,
     # not the one the responders settled on

@@ -1,6 +1,8 @@
 """Small text helpers in recur.util.text (tokens and signals are tested through search)."""
 
-from recur.util.text import cut_list, edit_distance
+from procs import python_guarded
+
+from recur.util.text import cut_list, edit_distance, plain
 
 
 def test_cut_list_keeps_a_short_list_and_says_how_many_it_left_out():
@@ -8,6 +10,28 @@ def test_cut_list_keeps_a_short_list_and_says_how_many_it_left_out():
     assert cut_list(iter("abc"), 2) == ["a", "b", "… and 1 more"]
     assert cut_list([str(n) for n in range(25)])[-2:] == ["19", "… and 5 more"]
     assert cut_list(["x"] * 3, 1, "... and {n} more line(s) like these") == ["x", "... and 2 more line(s) like these"]
+
+
+def test_plain_takes_out_marks_and_link_targets_as_its_pattern_says():
+    """plain reads every short text of Markdown's marks as the one pattern it was written as (the part after the
+    text's last ")" is read without the link alternative, which can match nothing there)."""
+    import re
+    from itertools import product
+
+    pattern = re.compile(r"`|\*\*|__|\[|\]\([^)]*\)")
+    for n in range(7):
+        for chars in product("[]()*`a ", repeat=n):
+            text = "".join(chars)
+            assert plain(text) == " ".join(pattern.sub("", text).split()), repr(text)
+    assert plain("**Disk** [full](https://x)\n on `db-7` ](a [b](c) [x](") == "Disk full on db-7 x]("
+
+
+def test_plain_reads_runs_of_unclosed_link_targets_in_linear_time():
+    """250,000 "](" with no ")" after them: each was read on to the text's end (30,000 took 0.9 s, these would take
+    minutes); likewise "[a](". In a process of its own, whose timeout guards against a hang, not a speed check."""
+    code = "from recur.util.text import plain\nprint(len(plain('](' * 250_000)), len(plain('[a](' * 125_000)))"
+    run = python_guarded(code)
+    assert run.returncode == 0 and run.stdout.split() == ["500000", "375000"], run.stderr
 
 
 def test_config_reads_a_setting_as_its_defaults_type_or_says_which_variable_is_wrong(monkeypatch):

@@ -29,6 +29,7 @@
   var MAX_QUERY_CHARS = 20000, FRAMES_KEPT = 1, HEAD_SHARE = 0.4, TAIL_SHARE = 0.4, LINE_CHARS = 500;
   var FRAME = /^[ \t]+at (?:(?:async|new) )?[A-Za-z_$<>\/\\.][\w$.<>\/:\\-]*(?:[ \t]*\(|:\d)/;
   var ELIDED = /^[ \t]*\.\.\. [0-9]+ (?:more|common frames omitted)[ \t\r]*$/;
+  var FRAME_OR_ELIDED = /^[ \t]+at |\.\.\. [0-9]/m;
   var TELLING = /Caused by:|\b(?:ERROR|FATAL|PANIC|SEVERE)\b|Exception|Error\b/;
   /* recur/util/text.py: ANSI (strip_ansi), what prepare takes out first, as query.prepare does */
   var ANSI = /\x1b(?:\[[0-?]{0,64}[ -\/]{0,8}[@-~]|\][^\x07\x1b]{0,512}(?:\x07|\x1b\\)|[@-_])/g;
@@ -222,7 +223,12 @@
         s.records++; s.structured = s.structured && r[3];
         if (r[3] && !(message.charAt(0) === "{" || LOGFMT.test(message))) s.said.push(head(message, LINE_CHARS));
       }
-      else if (!(exception || STACK.test(line))) s.others++;
+      else if (!(exception || STACK.test(line))) {
+        s.others++;
+        /* query._scan: no log, whatever follows (every line after this one a record): read no further */
+        var best = s.records + lines.length - i - 1;
+        if (best + 1 < LOG_SHARE * (best + s.others)) return s;
+      }
       if (level === null && (exception || TELLING_TEXT.test(message))) level = "error";
       if (kept(level) || (level === null && !STACK.test(line))) s.entries.push([level, head(message, LINE_CHARS)]);
       dotnet = level && DOTNET_CATEGORY.test(message) ? [level, true] : null;
@@ -731,7 +737,8 @@
       p.log_before = log.before; p.log_unlevelled = log.unlevelled;
     }
     if (Array.from(text).length <= limit) return p;
-    var w = withoutFrames(text.split("\n"));
+    /* query._condensed: a text with no line FRAME or ELIDED could match is kept as it is */
+    var w = FRAME_OR_ELIDED.test(text) ? withoutFrames(text.split("\n")) : { lines: [text], dropped: 0 };
     var short = Array.from(w.lines.join("\n"));
     p.frames = w.dropped;
     p.text = short.join("");

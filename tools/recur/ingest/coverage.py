@@ -36,12 +36,14 @@ record whose ``to_json()`` is `recur coverage --json` (alert names compare case-
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypedDict
 from urllib.parse import urlparse
 
 import yaml
+from yaml.scanner import ScannerError
 
 from recur.kb.records import successors
 from recur.util.errors import RecurError
@@ -104,7 +106,30 @@ class Undetected(TypedDict):
 
 
 class _LineLoader(yaml.SafeLoader):
-    pass
+    """PyYAML's safe loader, its scanner's possible simple keys (one per open "[" or "{" of a line) read from the
+    front: PyYAML looked at each of them for every token, and a rule file of lines of "[" 400 deep took 6 s per
+    32 kB (bench/pathological.py). Saved in order (index, line and token number growing: PyYAML removes a level's
+    key before it saves another), the first is the nearest, and the stale ones are the first ones."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.possible_simple_keys = OrderedDict()  # its first item at once, however many were deleted before it
+
+    def next_possible_simple_key(self):
+        keys = self.possible_simple_keys
+        return next(iter(keys.values())).token_number if keys else None
+
+    def stale_possible_simple_keys(self):
+        keys = self.possible_simple_keys
+        while keys:
+            level, key = next(iter(keys.items()))
+            if key.line == self.line and self.index - key.index <= 1024:  # a simple key: one line, 1,024 characters
+                return
+            if key.required:
+                raise ScannerError(
+                    "while scanning a simple key", key.mark, "could not find expected ':'", self.get_mark()
+                )
+            del keys[level]
 
 
 # YAML 1.1's "=" (the value key of a merge-like type PyYAML cannot construct) is a plain string to
@@ -436,6 +461,9 @@ def read_text(f: Path, raw: str) -> tuple[list[Alert], list[str]]:
         return [], [f"{f}:{line}: skipped: a Helm template (render it first: helm template ...)"]
     try:
         docs = list(yaml.load_all(raw, Loader=_LineLoader))
+    except RecursionError:  # PyYAML composes a node's children by recursion: "[[[…" 500 deep exceeds Python's limit
+        why = "lists or mappings nested deeper than this tool reads (deepest at this line)"
+        return [], [f"{f}:{_deepest_line(raw)}: skipped: {why}"]
     except Exception as exc:  # noqa: BLE001 - any YAML PyYAML cannot read: one warning, the rest goes on
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
@@ -455,6 +483,24 @@ def read_text(f: Path, raw: str) -> tuple[list[Alert], list[str]]:
             f"{f}: no alerting rules (groups[].rules[].alert, Grafana rules[].title, or Datadog monitors) found"
         )
     return alerts, notes
+
+
+def _deepest_line(raw: str) -> int:
+    """The line (from 1) at which ``raw``'s "[" and "{" first stand deepest, or, with none, its most indented line:
+    where a file PyYAML could not read for its nesting is nested most (strings are not told apart: a hint)."""
+    depth = deepest = 0
+    line = at = 1
+    for m in re.finditer(r"[\[{]|[\]}]|\n", raw):
+        if m.group() == "\n":
+            line += 1
+        else:
+            depth += 1 if m.group() in "[{" else -1
+            if depth > deepest:
+                deepest, at = depth, line
+    if deepest:
+        return at
+    indents = [len(ln) - len(ln.lstrip(" ")) for ln in raw.split("\n")]
+    return indents.index(max(indents)) + 1
 
 
 def _configmap_files(doc) -> list[tuple[str, str]]:
@@ -585,7 +631,7 @@ def _json_rules(f: Path) -> bool:
 
     try:
         doc = json.loads(f.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):  # "[[[…" 1,000 deep: read_file says so
         return True
     return bool(_groups(doc))
 

@@ -42,6 +42,7 @@ LOWER = _letter_class(str.islower)
 # (regex, order of the groups: y m d / m d y / d m y), tried everywhere in a text; the earliest match wins
 # 31/03/2026 or 03/31/2026: read only when one order alone makes a date (03/04/2026 is not read)
 SLASH_DATE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4})(?![\d/])")
+_YEAR = re.compile(r"\d{4}")  # what each of DATE_FORMS holds
 DATE_FORMS = [
     (re.compile(r"(?<![\d-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d])"), "ymd"),
     (re.compile(r"(?<![\d/])(\d{4})/(\d{1,2})/(\d{1,2})(?![\d/])"), "ymd"),
@@ -182,6 +183,8 @@ def find_date(text: str) -> tuple[dt.date | None, str | None]:
     """The first date written in ``text`` (ISO, 2023/07/19, "July 19, 2023", "19th July 2023"):
     (date, the words as written), or (None, None)."""
     best = None
+    if not _YEAR.search(text or ""):  # one scan, not eight, of a text with no date (a long log, a code block)
+        return None, None
     for rx, form in DATE_FORMS:
         for m in rx.finditer(text or ""):
             day = _mk(form, m.groups())

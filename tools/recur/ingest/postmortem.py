@@ -316,10 +316,17 @@ class Postmortem:
     controls: int = 0  # control characters taken out of the text (terminal escape sequences and the like)
 
 
+# _norm's, compiled once: it reads each cell of each table row, and re.sub's cache look-ups were most of a
+# megabyte of table rows' 5 s
+_LEAD_MARKS = re.compile(r"^[^\w\[(]+")  # emoji, bullets
+_NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)*[.):]?|[ivx]+[.)])\s+", re.I)
+_EMPHASIS = re.compile(r"[*_`]+")
+
+
 def _norm(heading: str) -> str:
-    h = re.sub(r"^[^\w\[(]+", "", heading)  # emoji, bullets
-    h = re.sub(r"^(?:\d+(?:\.\d+)*[.):]?|[ivx]+[.)])\s+", "", h.strip(), flags=re.I)
-    h = re.sub(r"[*_`]+", "", h).strip().strip(":").strip().lower()
+    h = _LEAD_MARKS.sub("", heading)
+    h = _NUMBERING.sub("", h.strip())
+    h = _EMPHASIS.sub("", h).strip().strip(":").strip().lower()
     if h.endswith(")"):  # "(optional)": cut by hand, as a regex from every "(" is quadratic
         start = h.find("(", h.rfind(")", 0, len(h) - 1) + 1)
         h = h[:start] if start >= 0 else h
@@ -991,10 +998,12 @@ def _setext(lines: list[str], n: int) -> int:
 def _walk(pm: Postmortem, lines: list[str], offset: int) -> _Walk:
     w, fence, underline, columns = _Walk(), None, -1, -1
     w.plain = not any(HEADING.match(ln) or _setext(lines, n) for n, ln in enumerate(lines))
+    # only a heading or a bold label can name the section: canonical("") cost a line of a long code block 50 µs
     w.actions = any(
         canonical(_atx_text(m.group(2)) if (m := HEADING.match(ln)) else (BOLD_LABEL.match(ln) or [""])[0])
         == "Action items"
         for ln in lines
+        if ln[:1] == "#" or ln.lstrip()[:2] in ("**", "__")
     )
     for n, ln in enumerate(lines):
         s = ln.strip()
@@ -1099,9 +1108,11 @@ def _first_dated(prose: str, leadup: str | None) -> tuple:
     """(date, its words, the text it was found in) of the first dated sentence about the incident:
     lines about the document (created, last modified) and the Leadup (what came before) are read
     only when nothing else is dated."""
-    texts = [DOC_DATE_LINE.sub("", prose.replace(leadup, "") if leadup else prose)]
-    texts += [DOC_DATE_LINE.sub("", prose), prose]
-    for text in texts:
+    undated = DOC_DATE_LINE.sub("", prose)
+    texts = [DOC_DATE_LINE.sub("", prose.replace(leadup, "")) if leadup else undated, undated, prose]
+    for n, text in enumerate(texts):
+        if n and text == texts[n - 1]:  # nothing taken out: the same text, not read again (a megabyte, 0.4 s)
+            continue
         day, words = find_date(text)
         if day is not None:
             return day, words, text
@@ -1113,12 +1124,30 @@ def _template_stats(pm: Postmortem, body: str) -> None:
         re.findall(
             r"\[[^\]\n]{2,60}\]|<[a-z][^>\n]{2,60}>|\{\{[^}\n]{0,200}\}\}|\bYYYY-MM-DD\b|"
             r"\bTBD\b|\bhh:mm\b",
-            re.sub(r"\[[^\]]{0,500}\]\([^)]{0,2000}\)", "", body),  # links; bounded: an unclosed "[" scanned to the end
+            _without_links(body),
             flags=re.I,
         )
     )
     text = strip_placeholders(re.sub(r"(?m)^[ \t]*#{1,6}\s.*$|\*\*[^*]*\*\*\s*:?|^[-:| \t]+$", " ", _own_lines(body)))
     pm.words = len(re.findall(r"[A-Za-z]{3,}", text))
+
+
+def _without_links(text: str, label: int = 500, target: int = 2000) -> str:
+    """``re.sub(r"\\[[^\\]]{0,500}\\]\\([^)]{0,2000}\\)", "", text)``: links out, their runs bounded (unbounded, an
+    unclosed "[" was read to the end), by a scan: that pattern read 500 characters from each "[" of a run of them
+    (a megabyte of "[", 1.5 s). Every "[" before a "]" shares it, and the ")" after it: when one fails, all do."""
+    out, pos, at = [], 0, text.find("[")
+    while at >= 0:
+        close = text.find("]", at + 1)
+        if close < 0:
+            break
+        end = text.find(")", close + 2, close + target + 3) if text[close + 1 : close + 2] == "(" else -1
+        start = at if close - at - 1 <= label else text.find("[", close - label - 1, close)
+        if end >= 0 and start >= 0:
+            out.append(text[pos:start])
+            pos = end + 1
+        at = text.find("[", max(pos, close + 1))
+    return "".join(out) + text[pos:]
 
 
 # A template's instructions to its author ("Describe how the incident impacted users.", "Briefly
@@ -1136,14 +1165,16 @@ def _own_lines(body: str) -> str:
     action-item table's "| Owner | Action | Jira |" is the template's, not the author's)."""
     lines, out = body.split("\n"), []
     for n, ln in enumerate(lines):
-        s = re.sub(r"^[\s>*+\-\d.)]*(?:\*\*|__)?", "", ln).strip()
-        nxt = lines[n + 1].strip() if n + 1 < len(lines) else ""
-        if ln.lstrip().startswith("|") and TABLE_RULE.fullmatch(nxt):
+        at = _MARKS.match(ln).end()  # the line's text after its marks and blanks: INSTRUCTION and "?" read it
+        if ln.lstrip().startswith("|") and n + 1 < len(lines) and TABLE_RULE.fullmatch(lines[n + 1].strip()):
             continue
-        if INSTRUCTION.match(s) or (s.endswith("?") and len(s.split()) <= 6):
+        if INSTRUCTION.match(ln, at) or (ln.rstrip().endswith("?") and len(ln[at:].split()) <= 6):
             continue
         out.append(ln)
     return "\n".join(out)
+
+
+_MARKS = re.compile(r"[\s>*+\-\d.)]*(?:\*\*|__)?\s*")
 
 
 def looks_unfilled(pm: Postmortem) -> bool:

@@ -106,6 +106,7 @@ LINE_CHARS = 500
 # ("  at 10:02 the deploy started") was left out as a frame. A name starts with no digit (10:02)
 FRAME = re.compile(r"[ \t]+at (?:(?:async|new) )?[A-Za-z_$<>/\\.][\w$.<>/:\\-]*(?:[ \t]*\(|:\d)", re.ASCII)
 ELIDED = re.compile(r"[ \t]*\.\.\. \d+ (?:more|common frames omitted)[ \t\r]*", re.ASCII)
+FRAME_OR_ELIDED = re.compile(r"^[ \t]+at |\.\.\. [0-9]", re.M)  # in a text that has a line either matches
 # the note for a text mostly in a non-Latin script (mostly_non_latin)
 NON_LATIN_NOTE = (
     "most of this text is not in the Latin script; Recur's model reads English: the patterns it knows are "
@@ -379,8 +380,10 @@ def prepare(text: str, limit: int = MAX_QUERY_CHARS) -> Prepared:
 def _condensed(text: str, limit: int, chars: int, said: tuple, alert: dict) -> Prepared:
     if len(text) <= limit:
         return Prepared(text, chars, 0, 0, *said, **alert)
-    short_lines, frames = _without_frames(text.split("\n"))
-    short = "\n".join(short_lines)
+    short, frames = text, 0
+    if FRAME_OR_ELIDED.search(text):  # else each of 500,000 short lines was matched twice to keep them all
+        short_lines, frames = _without_frames(text.split("\n"))
+        short = "\n".join(short_lines)
     if len(short) <= limit:
         return Prepared(short, chars, frames, 0, *said, **alert)
     cut = _middle_out(short, limit)
@@ -630,11 +633,13 @@ class _Scan:
 
 
 def _scan(lines: list[str]) -> _Scan:
+    """The _Scan of ``lines``; read only so far as they may still be a log (read_log's LOG_SHARE of records): of
+    500,000 lines of prose, 200,000, the rest could not make it one (recur-query.js's scan alike)."""
     scan = _Scan()
     above = None  # the level of the line above: a PostgreSQL DETAIL goes on with it
     traceback = False  # a Python traceback's first unindented line is its exception, whatever its class
     dotnet: list = []  # [level, whether its category is still its message] of a .NET record
-    for raw in lines:
+    for n, raw in enumerate(lines):
         if raw[0] in WS:  # indented: a stack frame, a wrapped message; part of the record above
             if dotnet and dotnet[0] in ("error", "warning") and not (FRAME.match(raw) or NOT_MESSAGE.match(raw)):
                 said = (raw.strip(WS).lstrip("-:|> \t") or raw.strip(WS))[:LINE_CHARS]
@@ -655,6 +660,9 @@ def _scan(lines: list[str]) -> _Scan:
                 scan.said.append(message[:LINE_CHARS])
         elif not (exception or STACK.match(line)):
             scan.others += 1
+            best = scan.records + len(lines) - n - 1  # every line after this one a record
+            if best + 1 < LOG_SHARE * (best + scan.others):  # (a line's margin: no float's rounding decides)
+                return scan  # no log, whatever follows: read_log's test fails on what was read
         if level is None and (exception or TELLING_TEXT.search(message)):
             level = "error"  # a record with no level, or a line of its own, that says what failed
         if level in ("error", "warning") or (level is None and not STACK.match(line)):

@@ -17,6 +17,7 @@ _DIGITS = re.compile(r"\d+")
 _UNDERSCORE = re.compile(r"[_']")
 _SPACE = re.compile(r"\s+")
 _MD = re.compile(r"`|\*\*|__|\[|\]\([^)]*\)")
+_MD_MARKS = re.compile(r"`|\*\*|__|\[")  # _MD past the text's last ")", where no link target can end
 
 
 # a terminal's escape sequences: colour and cursor (CSI "\x1b[1;31m"), title (OSC "\x1b]0;…\x07"), and
@@ -119,16 +120,21 @@ def without_controls(text: str) -> str:
     characters removed: a vertical tab or form feed (a page break of a text export) becomes a line
     break, other spacing (NEL, the separators U+001C-U+001F) a space, anything else is dropped.
     NEL is no line break here: in mojibake it is a letter's broken half, and a title ended at it."""
-    if not _CONTROL.search(text):
+    if not _UNSPACED.search(text):
         return text
-    return _CONTROL.sub(lambda m: _SPACING.get(m.group(), " " if m.group().isspace() else ""), strip_ansi(text))
+    return _UNSPACED.sub(lambda m: _SPACING.get(m.group(), " " if m.group().isspace() else ""), strip_ansi(text))
 
 
-_SPACING = {"\t": "\t", "\n": "\n", "\r": "\r", "\v": "\n", "\f": "\n"}
+_SPACING = {"\v": "\n", "\f": "\n"}
+# _CONTROL but for TEXT_SPACING, which text keeps as it is: each line break was a call of the replacement
+# function, 1.7 s of a `recur import` of 500,000 short lines (bench/pathological.py)
+_UNSPACED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def count_controls(text: str, allow: str = TEXT_SPACING) -> int:
     """How many control characters ``text`` holds, but for ``allow``."""
+    if allow == TEXT_SPACING:
+        return len(_UNSPACED.findall(text))
     return sum(1 for ch in _CONTROL.findall(text) if ch not in allow)
 
 
@@ -238,8 +244,11 @@ def tokens(text: str) -> list[str]:
 
 
 def plain(text: str) -> str:
-    """Markdown to a single line of plain text, for embedding and display."""
-    return _SPACE.sub(" ", _MD.sub("", text)).strip()
+    """Markdown to a single line of plain text, for embedding and display. Past the last ")" only the marks are
+    taken out: there ``\\]\\([^)]*\\)`` read on from each "](" to the end and failed, and a run of 10,000 "]("
+    took seconds (bench/pathological.py). Up to it each "](" finds its ")" and the match takes what it read."""
+    end = text.rfind(")") + 1
+    return _SPACE.sub(" ", _MD.sub("", text[:end]) + _MD_MARKS.sub("", text[end:])).strip()
 
 
 def normalise_signal(text: str) -> str:
