@@ -38,3 +38,19 @@ def python_guarded(code: str, *args: str, stdin: str | None = None) -> subproces
         timeout=60,
         env={**os.environ, "PYTHONPATH": tools},
     )
+
+
+def finishes(fn, *args):
+    """``fn(*args)``'s value, computed in a forked process that must finish within 60 s: a guard against a reader
+    that hangs on hostile input (a quadratic regex), as python_guarded's timeout is, not a measure of speed (timing
+    is bench/pathological.py's). A process, not a thread: a regex running holds the GIL, and a thread's join could
+    not time out until it returned. ``fn``'s value must pickle."""
+    import multiprocessing
+
+    with multiprocessing.get_context("fork").Pool(1) as pool:  # leaving the block terminates a hung child
+        try:
+            return pool.apply_async(fn, args).get(60)
+        except multiprocessing.TimeoutError:
+            raise AssertionError(
+                f"{getattr(fn, '__name__', fn)} still running after 60 s: a hang on this input"
+            ) from None

@@ -7,7 +7,6 @@ import os
 import resource
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from kbfactory import pattern_text, small_kb, write
@@ -152,9 +151,8 @@ def test_long_runs_of_spaces_in_headings_and_lines_are_checked_in_linear_time(tm
         .replace("## Runbook", f"## Runbook{gap}x")
     )
     write(kb, "patterns/capacity/spaces.md", text)
-    start = time.monotonic()
-    r = check(kb)
-    assert time.monotonic() - start < 60 and "Traceback" not in r.stderr
+    r = check(kb)  # its timeout is the hang guard
+    assert "Traceback" not in r.stderr
     lines = [ln for ln in r.stdout.splitlines() if "spaces.md:" in ln]
     assert any("## Runbook: required section is missing" in ln for ln in lines), r.stdout
     assert not any("## Summary" in ln for ln in lines), r.stdout  # "## Summary    ##" is the Summary
@@ -166,9 +164,8 @@ def test_many_lines_opening_a_quote_do_not_make_the_unclosed_quote_hint_quadrati
     kb = small_kb(tmp_path / "kb")
     front = '---\nid: quotes\ntitle: "Quotes\n' + "- 'a\n" * 2000 + "---\n\n## Summary\nIt breaks.\n"
     write(kb, "patterns/capacity/quotes.md", front)
-    start = time.monotonic()
-    r = check(kb)
-    assert time.monotonic() - start < 20 and "Traceback" not in r.stderr, r.stderr
+    r = check(kb)  # its timeout is the hang guard
+    assert "Traceback" not in r.stderr, r.stderr
     assert "quotes.md:2003: front matter: YAML does not parse: found unexpected end of stream" in r.stdout, r.stdout
 
 
@@ -178,9 +175,8 @@ def test_many_fence_lines_the_site_would_not_close_are_checked_in_linear_time(tm
     kb = small_kb(tmp_path / "kb")
     text = pattern_text("fences", summary="SUMMARY")  # written as is: the writer would escape the lines
     write(kb, "patterns/capacity/fences.md", text.replace("SUMMARY", "It breaks.\n" + "```a\n" * 100000))
-    start = time.monotonic()
-    r = check(kb)
-    assert time.monotonic() - start < 60 and "Traceback" not in r.stderr, r.stderr
+    r = check(kb)  # its timeout is the hang guard
+    assert "Traceback" not in r.stderr, r.stderr
     assert "fences.md" in r.stdout and "code fence" in r.stdout, r.stdout[-2000:]
 
 
