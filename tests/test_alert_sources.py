@@ -108,6 +108,28 @@ def test_an_alert_that_is_not_firing_is_said_to_be_so(payload, said):
 
 
 @pytest.mark.parametrize(
+    "payload, said",
+    [
+        (sns({**FREE_STORAGE, "AlarmName": "\u200b"}), "alarm '(no alarm name)' by its name"),
+        ({**FREE_STORAGE, "AlarmName": "\ufeff", "NewStateValue": "INSUFFICIENT_DATA"}, "alarm '(no alarm name)', not"),
+        ({**DATADOG, "alert_title": "\u200b"}, "alert 'Disk space low on database hosts' by"),  # $EVENT_TITLE's
+        ({**DATADOG, "title": "[Triggered on {host:db-7}] \x1b[0m\u2060"}, "alert '(no title)' by its title"),
+        (_with(PAGERDUTY, ("event", "data", "title"), "\u200b"), "incident '(no title)' by its title"),
+        (_with(OPSGENIE, ("alert", "message"), "\u200d\u00a0"), "alert '(no message)' by its message"),
+    ],
+    ids=["cloudwatch", "cloudwatch-insufficient", "datadog-alert-title", "datadog", "pagerduty", "opsgenie"],
+)
+def test_an_alert_named_by_invisible_characters_alone_is_said_to_have_no_name(payload, said):
+    """As query._alertname says "(no alertname)" for Alertmanager's (has_text): a name of U+200B alone was said
+    as the alert's name ("searched alarm '\u200b'"). Its other fields are searched as before."""
+    p = prepare(json.dumps(payload))
+    assert said in p.note and "\u200b" not in p.note + p.text and "{" not in p.text, p.note
+    assert p.text.startswith(("Free storage", "no data from data source", "Disk", "service Payments", "Consumer")), (
+        p.text
+    )
+
+
+@pytest.mark.parametrize(
     "payload",
     [
         {"title": "Quarterly report", "body": "disk full"},  # no Datadog variable besides

@@ -1192,8 +1192,8 @@ def test_the_pages_query_leaves_out_an_alerts_invisible_texts_as_query_py(tmp_pa
     texts; the alertname the note says) and in their port: a value of only zero-width characters, no-break
     spaces or colour codes is left out as an empty one is, and an alert of nothing else says nothing (its JSON is
     searched as pasted, as {"labels": {}} is). Before, "U+200B. . U+200D. service U+FEFF" was searched, and
-    the note said "searched alert 'U+200B'"."""
-    from source_alerts import DATADOG_CUSTOM
+    the note said "searched alert 'U+200B'"; so it did of another system's alert named by U+200B alone."""
+    from source_alerts import DATADOG, DATADOG_CUSTOM, FREE_STORAGE, OPSGENIE, PAGERDUTY, sns
 
     invisible = {
         "labels": {"alertname": "\u200b", "service": "\ufeff"},
@@ -1205,6 +1205,15 @@ def test_the_pages_query_leaves_out_an_alerts_invisible_texts_as_query_py(tmp_pa
     }
     texts = [json.dumps(invisible), json.dumps(beside), json.dumps([beside, invisible])]
     texts += [json.dumps({**DATADOG_CUSTOM, "alert_status": "\u200b", "text_only_msg": "\u3164"})]
+    incident = {**PAGERDUTY["event"]["data"], "title": "\u200b"}
+    texts += [
+        json.dumps(sns({**FREE_STORAGE, "AlarmName": "\u200b"})),
+        json.dumps({**FREE_STORAGE, "AlarmName": "\ufeff", "NewStateValue": "INSUFFICIENT_DATA"}),
+        json.dumps({**DATADOG_CUSTOM, "alert_title": "\u200b", "title": "[Triggered] Disk low"}),
+        json.dumps({**DATADOG, "title": "[No Data on {host:db-7}] \x1b[0m\u2060"}),
+        json.dumps({"event": {**PAGERDUTY["event"], "data": incident}}),
+        json.dumps({**OPSGENIE, "alert": {**OPSGENIE["alert"], "message": "\u200d\u00a0"}}),
+    ]
     js = js_prepared(tmp_path, texts)
     for text, j in zip(texts, js):
         assert j == as_py(text), text
@@ -1212,6 +1221,15 @@ def test_the_pages_query_leaves_out_an_alerts_invisible_texts_as_query_py(tmp_pa
     assert js[1][0] == js[2][0] == "disk full. service edge"
     assert js[1][8].startswith("a pasted alert: searched alert '(no alertname)' by its name"), js[1][8]
     assert js[3][0] == "Open file descriptors near the limit. process.open_file_descriptors. service edge-proxy"
+    names = [j[8].split(" by ")[0].split(": searched ")[1] for j in js[4:]]
+    assert names == [
+        "alarm '(no alarm name)'",
+        "alarm '(no alarm name)', not firing (state INSUFFICIENT_DATA)",
+        "alert 'Disk low'",  # $EVENT_TITLE's when $ALERT_TITLE shows nothing
+        "alert '(no title)', not firing (No Data)",
+        "incident '(no title)'",
+        "alert '(no message)'",
+    ], names
 
 
 def source_alert_pastes() -> list[str]:

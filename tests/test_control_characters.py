@@ -128,6 +128,48 @@ def test_a_title_or_text_of_invisible_characters_alone_is_none(tmp_path):
     assert p.symptoms == ["pods restart"] and "\u200b" not in (kb / p.relpath).read_text(encoding="utf-8")
 
 
+def test_a_flag_or_follow_up_of_invisible_characters_alone_is_refused(tmp_path):
+    """`recur incident flag` and `recur incident follow-up --add` as `recur incident new` (has_text): a flag or
+    follow-up title of zero-width characters or colour codes alone was written, a flag with nothing to read and
+    a follow-up the board listed with no title. Refused as an empty one is; an owner, ticket or note of them
+    alone is none, as an empty one is."""
+    kb = small_kb(tmp_path / "kb")
+    r = run(
+        "incident", "new", "--kb", str(kb), "--no-suggest", "--date", "2026-05-02", "-s", "sev3",
+        "-t", "Pods restarting", "--flag", "dig in", "--json",
+    )  # fmt: skip
+    assert r.exit_code == 0, r.output
+    iid = json.loads(r.stdout)["id"]
+    path = kb / load_kb(kb).incidents[iid].relpath
+    before = path.read_bytes()
+    for blank in ("\u200b\ufeff", "\x1b[0m \u2060"):
+        r = run("incident", "flag", "--kb", str(kb), iid, blank)
+        assert r.exit_code == 1 and "flag: the text is empty (only invisible characters)" in r.output, r.output
+        r = run("incident", "follow-up", "--kb", str(kb), iid, "--add", blank)
+        assert r.exit_code == 1 and "follow-up: the title is empty (only invisible characters)" in r.output, r.output
+    assert path.read_bytes() == before
+    r = run(
+        "incident",
+        "follow-up",
+        "--kb",
+        str(kb),
+        iid,
+        "--add",
+        "Alert on restarts",
+        "--owner",
+        "\u200b",
+        "--ticket",
+        "\ufeff",
+    )
+    assert r.exit_code == 0, r.output
+    r = run("incident", "flag", "--kb", str(kb), iid, "--done", "1", "--note", "\u200b")
+    assert r.exit_code == 0, r.output
+    inc = load_kb(kb).incidents[iid]
+    assert [(f.title, f.owner, f.ticket) for f in inc.follow_ups] == [("Alert on restarts", None, None)]
+    assert [(f.text, f.status, f.note) for f in inc.flags] == [("dig in", "done", None)]
+    assert "\u200b" not in path.read_text(encoding="utf-8") and "\ufeff" not in path.read_text(encoding="utf-8")
+
+
 def test_incident_new_and_flag_take_out_what_is_left_after_escape_sequences(tmp_path):
     """`recur incident new` took colour codes out but kept a lone BEL or backspace, and `recur incident
     flag` kept all of them."""

@@ -1165,6 +1165,41 @@ def test_a_vote_waiting_to_be_sent_again_counts_down_and_try_now_sends_it_at_onc
         assert [e for e in errors if "Failed to load resource" not in e] == []
 
 
+def test_a_vote_waiting_to_be_sent_again_ends_with_its_card_when_a_new_answer_replaces_it(chromium, built):
+    """Found in review: a vote waiting to be sent again (429, Retry-After: 12) was sent when its countdown ended
+    though a new answer had replaced its card meanwhile, with nothing on screen saying so. Its wait ends with its
+    card; a vote on the new card is sent as any."""
+    _, site = built
+    votes: list = []
+    script = [_limited("too many votes from 127.0.0.1; retry in 12 s", "12"), (201, {"status": "recorded"}, None)]
+    answers = (lambda n: HEALTHY, lambda n: (200, DISK_FULL, None), script.__getitem__)
+    with (
+        scripted_api(site, *answers, votes) as (base, asked),
+        box_page(chromium, base + "/", "api", clock=True) as (page, errors),
+    ):
+        ask(page, "writes fail: No space left on device")
+        page.wait_for_selector(".recur-suggest__card", timeout=15000)
+        hold_clock(page)
+        old = page.locator(".recur-suggest__card").first
+        old.locator(".recur-vote").first.click()
+        old.locator(".recur-suggest__countdown", has_text="sending it again in 12 s").wait_for(timeout=10000)
+        old.evaluate("(card) => { card.dataset.old = 'yes'; }")
+        ask(page, "ENOSPC on /data")
+        card = page.locator(".recur-suggest__card:not([data-old])").first
+        card.wait_for(timeout=15000)
+        assert asked == ["writes fail: No space left on device", "ENOSPC on /data"]
+        page.clock.run_for(15000)  # past the old card's wait: nothing sent for it
+        assert len(votes) == 1, votes
+        assert page.locator(".recur-suggest__now:visible").count() == 0 and "Not recorded" not in card.inner_text()
+        card.locator(".recur-vote").first.click()
+        card.get_by_text("Thanks: recorded as useful.").wait_for(timeout=10000)
+        assert [(v["query"], v["useful"]) for v in votes] == [
+            ("writes fail: No space left on device", True),
+            ("ENOSPC on /data", True),
+        ]
+        assert [e for e in errors if "Failed to load resource" not in e] == []
+
+
 PROXY_502 = "<html><body><h1>502 Bad Gateway</h1></body></html>"
 
 

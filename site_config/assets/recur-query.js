@@ -585,6 +585,8 @@
     try { return JSON.parse(body); } catch (e) { return null; }
   }
   function str(o, k) { var v = isObject(o) ? get(o, k) : undefined; return typeof v === "string" ? pyStrip(v) : ""; }
+  /* alert_sources._shown: "(no <field>)" for a name of only escape codes or invisible characters */
+  function shown(name, field) { return hasText(name) ? name : "(no " + field + ")"; }
   function joined(parts) {  /* alert_sources._joined: each non-empty text once */
     return textsJoined(parts.filter(function (p, i) { return p && parts.indexOf(p) === i; }));
   }
@@ -606,8 +608,9 @@
     var name = str(alarm, "AlarmName"), trigger = get(alarm, "Trigger");
     var metric = [str(trigger, "Namespace"), str(trigger, "MetricName")].filter(function (p) { return p; }).join(" ");
     var reason = pyWords(withoutDatapoints(str(alarm, "NewStateReason"))).join(" "), value = str(alarm, "NewStateValue");
-    if (value === "INSUFFICIENT_DATA") return noData("AWS CloudWatch alarm", "alarm", name, "state INSUFFICIENT_DATA", reason);
-    return { kind: "AWS CloudWatch alarm", noun: "alarm", name: name,
+    var nameShown = shown(name, "alarm name");
+    if (value === "INSUFFICIENT_DATA") return noData("AWS CloudWatch alarm", "alarm", nameShown, "state INSUFFICIENT_DATA", reason);
+    return { kind: "AWS CloudWatch alarm", noun: "alarm", name: nameShown,
              query: joined([name, str(alarm, "AlarmDescription"), metric ? "metric " + metric : "", reason]),
              by: "its name, description, metric and state reason", state: value === "OK" ? "resolved (state OK)" : "" };
   }
@@ -644,7 +647,7 @@
     var event = get(data, "event"), incident = isObject(event) ? get(event, "data") : undefined;
     if (str(event, "event_type").slice(0, 9) !== "incident." || !str(incident, "title")) return null;
     var service = str(get(incident, "service"), "summary");
-    return { kind: "PagerDuty incident", noun: "incident", name: str(incident, "title"),
+    return { kind: "PagerDuty incident", noun: "incident", name: shown(str(incident, "title"), "title"),
              query: joined([str(incident, "title"), service ? "service " + service : ""]), by: "its title and service",
              state: str(incident, "status") === "resolved" ? "resolved" : "" };
   }
@@ -656,12 +659,13 @@
     var details = isObject(get(alert, "details")) ? alert.details : {};
     details = byKey(details).filter(function (k) { return NOISE_LABELS.indexOf(k) < 0 && str(details, k); })
       .map(function (k) { return k + " " + str(details, k); });
-    return { kind: "Opsgenie alert", noun: "alert", name: str(alert, "message"),
+    return { kind: "Opsgenie alert", noun: "alert", name: shown(str(alert, "message"), "message"),
              query: joined([str(alert, "message"), str(alert, "description"), tags.join(", "), details.join(", ")]),
              by: "its message, description, tags and details", state: str(data, "action") === "Close" ? "closed" : "" };
   }
   function datadog(data) {
-    var title = pyStrip(str(data, "title").replace(DATADOG_STATE, "")), name = str(data, "alert_title") || title;
+    var title = pyStrip(str(data, "title").replace(DATADOG_STATE, "")), name = str(data, "alert_title");
+    name = hasText(name) ? name : title || name;  /* $EVENT_TITLE's when $ALERT_TITLE shows nothing */
     if (!name || !DATADOG_KEYS.some(function (k) { return own(data, k); })) return null;
     var message = ["body", "text", "text_only_msg"].map(function (k) { return str(data, k); }).filter(function (m) { return m; })[0] || "";
     var tags = get(data, "tags");
@@ -671,8 +675,8 @@
     }).filter(function (kv) { return PLACE_TAGS.indexOf(kv[0]) < 0 && kv[1]; }).map(function (kv) { return kv[0] + " " + kv[1]; });
     var parts = [name, title, str(data, "alert_status"), datadogMessage(message), str(data, "alert_metric"), tags.join(", ")];
     var m = str(data, "title").match(DATADOG_STATE), saidState = str(data, "alert_transition") || (m ? m[0] : "");
-    if (saidState.indexOf("No Data") >= 0) return noData("Datadog alert", "alert", name, "No Data", "");
-    return { kind: "Datadog alert", noun: "alert", name: name, query: joined(parts), by: "its title, message, metric and tags",
+    if (saidState.indexOf("No Data") >= 0) return noData("Datadog alert", "alert", shown(name, "title"), "No Data", "");
+    return { kind: "Datadog alert", noun: "alert", name: shown(name, "title"), query: joined(parts), by: "its title, message, metric and tags",
              state: saidState.indexOf("Recovered") >= 0 ? "resolved (Recovered)" : "" };
   }
   function datadogMessage(text) {

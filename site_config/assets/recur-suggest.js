@@ -483,6 +483,7 @@
     this.api = apiBase(node.dataset.api || "/api");
     this.maxBody = 64 * 1024;  /* recur serve's default (--max-body-kib), until recur-api.json says */
     this.mode = "probing";  /* probing | api | starting | browser | static | file */
+    this.voteWaits = [];  /* the cards' votes' waits (Box.votes), ended with them (Box.clearResults) */
     this.render();
     this.focusOnLoad();
     this.discover();
@@ -1011,7 +1012,7 @@
      review). Without that index the site search opens with the words, as before. */
   Box.prototype.fallback = function (text) {
     var self = this, q = searchQuery(text), asked = this.asked;
-    this.results.textContent = "";
+    this.clearResults();
     var link = el("a", { href: searchUrl(q), class: "recur-suggest__search-link", text: "Search the whole site for \u201c" + q + "\u201d" });
     link.addEventListener("click", function (e) { if (openSiteSearch(q)) e.preventDefault(); });
     var more = el("li", { class: "recur-suggest__fallback" }, [link]);
@@ -1064,9 +1065,17 @@
      the API's answer is the server's own. */
   var BORDERLINE = " Borderline: the server may rank these differently; check both.";
 
+  /* The cards go (a new answer, a word search's), and a vote of theirs waiting to be sent again (Waits) with them:
+     it was sent when its countdown ended, its card replaced, nothing on screen saying so (found in review). */
+  Box.prototype.clearResults = function () {
+    this.voteWaits.forEach(function (wait) { wait.end("vote"); });
+    this.voteWaits = [];
+    this.results.textContent = "";
+  };
+
   Box.prototype.show = function (query, results, noKnown, ms, borderline) {
     var self = this;
-    this.results.textContent = "";
+    this.clearResults();
     this.node.dataset.noKnownPattern = noKnown ? "true" : "false";
     this.beforeVerdict = null;  /* a word search's verdict (wordsVerdict) is over: this answer's status is its own */
     this.pathOf = {};  /* look-alikes are other results: link them by their paths */
@@ -1231,6 +1240,7 @@
     var wait = new Waits({ status: note, now: now, announce: announce, back: up,
                            say: function (head) { note.textContent = head; } });
     now.addEventListener("click", function () { wait.now(); });
+    this.voteWaits.push(wait);
     var current = null;
     /* ``retried``: this vote was sent again once already. A 429 (past --feedback-rate) or a 503 (busy, stopping)
        showed the server's "retry in 3 s" and dropped the vote: it was not plain that it was not recorded, nor

@@ -17,7 +17,7 @@ from recur.kb.incident_record import find_incident, read_front
 from recur.kb.writer import q
 from recur.util.errors import RecurError
 from recur.util.files import editing, write_atomic
-from recur.util.text import caseless, one_line
+from recur.util.text import caseless, has_text, one_line
 
 # a planned change: where in the front matter, the YAML text written there, the value read back
 Edit = tuple[tuple, str, object]
@@ -186,7 +186,8 @@ def mark_flag(kb, iid: str, which: str, note: str | None) -> tuple[Path, int, st
     read, as a follow-up's title does: on a record with errors (left out of the KB) the line said
     "flag 'number 1' marked done"."""
     path = find_incident(kb, iid)
-    note = one_line(note) if note else None
+    note = one_line(note or "")
+    note = note if has_text(note) else None  # U+200B alone is no note, as an empty one is
     chosen: list = []
 
     def plan(have: dict) -> list[Edit]:

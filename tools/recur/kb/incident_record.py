@@ -342,11 +342,16 @@ def _added_safely(path: Path, key: str, new_front: list[str], before, check) -> 
         )
 
 
+def _only_invisible(text: str) -> str:
+    """What an empty text's error adds when something was given all the same: nothing of it shows."""
+    return " (only invisible characters)" if text else ""
+
+
 def add_flag(kb, iid: str, text: str) -> tuple[Path, bool]:
     """(the record, whether the flag was added: False when it has that flag already)."""
     text = one_line(text)
-    if not text:
-        raise RecurError("flag: the text is empty; say what to dig into later")
+    if not has_text(text):  # U+200B alone was written as a flag with nothing to read
+        raise RecurError(f"flag: the text is empty{_only_invisible(text)}; say what to dig into later")
     path = find_incident(kb, iid)
     added = _amend(path, "flags", q(text), lambda v: v == text or (isinstance(v, dict) and v.get("text") == text))
     return path, added
@@ -355,13 +360,14 @@ def add_flag(kb, iid: str, text: str) -> tuple[Path, bool]:
 def add_follow_up(kb, iid: str, title: str, owner=None, due: dt.date | None = None, ticket=None) -> tuple[Path, bool]:
     """(the record, whether the follow-up was added: False when one with that title is there already)."""
     title = one_line(title)
-    if not title:
-        raise RecurError("follow-up: the title is empty; say what is to be done")
-    item = {
+    if not has_text(title):  # U+200B alone was written as a follow-up the board listed with no title
+        raise RecurError(f"follow-up: the title is empty{_only_invisible(title)}; say what is to be done")
+    owner, ticket = (one_line(v or "") for v in (owner, ticket))
+    item = {  # an owner or ticket of invisible characters alone is none, as an empty one is
         "title": title,
-        "owner": one_line(owner or "") or None,
+        "owner": owner if has_text(owner) else None,
         "due": due,
-        "ticket": one_line(ticket or "") or None,
+        "ticket": ticket if has_text(ticket) else None,
     }
     path = find_incident(kb, iid)
     # "cache the zone" after "Cache the zone" is the same follow-up: the board counted two open
@@ -529,7 +535,7 @@ def record_incident(kb, new: NewIncident, *, patterns_field: str = "--pattern", 
     # it; one-line fields lose every control character (`recur report` would print it to a terminal)
     title, description = one_line(new.title), without_controls(new.description or "").strip()
     if not has_text(title):  # U+200B alone was a record titled with nothing to read
-        raise RecurError("title: is empty" + (" (only invisible characters)" if title else ""))
+        raise RecurError("title: is empty" + _only_invisible(title))
     description = description if has_text(description) else ""  # the Summary is the title, as with none
     new = replace(new, severity=framework_severity(kb, new.severity))
     for what, day in (("date", new.date), ("review due", new.review_due)):

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from recur.retrieval.alerts import NOISE_LABELS, paste_json, texts_joined
-from recur.util.text import replace_links
+from recur.util.text import has_text, replace_links
 
 # Datadog's tags that say where, not what (with the Alertmanager labels that do the same)
 PLACE_TAGS = NOISE_LABELS | {"host", "env", "device", "availability-zone", "monitor"}
@@ -75,6 +75,13 @@ def _s(obj, key: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+def _shown(name: str, field: str) -> str:
+    """An alert's name as the note says it: "(no <field>)" for one of only escape codes or invisible characters
+    (``has_text``), as query._alertname says "(no alertname)" for Alertmanager's. A name of U+200B alone was
+    said as the alert's name, the note reading "searched alarm 'U+200B'"."""
+    return name if has_text(name) else f"(no {field})"
+
+
 def _joined(parts: list[str]) -> str:
     """As alerts.alert_query joins an alert's texts (texts_joined), each non-empty one once: one-line ones on one
     line by ". ", texts of several lines (a log in a description) after it, on their own lines."""
@@ -90,13 +97,13 @@ def _cloudwatch(data: dict) -> SourceAlert | None:
     name, trigger = _s(alarm, "AlarmName"), alarm.get("Trigger")
     metric = " ".join(p for p in (_s(trigger, "Namespace"), _s(trigger, "MetricName")) if p)
     reason = " ".join(_without_datapoints(_s(alarm, "NewStateReason")).split())
-    value = _s(alarm, "NewStateValue")
+    value, shown = _s(alarm, "NewStateValue"), _shown(name, "alarm name")
     if value == "INSUFFICIENT_DATA":
-        return _no_data("AWS CloudWatch alarm", "alarm", name, "state INSUFFICIENT_DATA", reason)
+        return _no_data("AWS CloudWatch alarm", "alarm", shown, "state INSUFFICIENT_DATA", reason)
     parts = [name, _s(alarm, "AlarmDescription"), f"metric {metric}" if metric else "", reason]
     state = "resolved (state OK)" if value == "OK" else ""
     by = "its name, description, metric and state reason"
-    return SourceAlert("AWS CloudWatch alarm", "alarm", name, _joined(parts), by, state)
+    return SourceAlert("AWS CloudWatch alarm", "alarm", shown, _joined(parts), by, state)
 
 
 def _alarm(data: dict) -> dict | None:
@@ -166,9 +173,8 @@ def _pagerduty(data: dict) -> SourceAlert | None:
     service = _s(incident.get("service"), "summary")
     parts = [_s(incident, "title"), f"service {service}" if service else ""]
     state = "resolved" if _s(incident, "status") == "resolved" else ""
-    return SourceAlert(
-        "PagerDuty incident", "incident", _s(incident, "title"), _joined(parts), "its title and service", state
-    )
+    name = _shown(_s(incident, "title"), "title")
+    return SourceAlert("PagerDuty incident", "incident", name, _joined(parts), "its title and service", state)
 
 
 def _opsgenie(data: dict) -> SourceAlert | None:
@@ -183,14 +189,15 @@ def _opsgenie(data: dict) -> SourceAlert | None:
     parts = [_s(alert, "message"), _s(alert, "description"), ", ".join(tags), ", ".join(details)]
     state = "closed" if _s(data, "action") == "Close" else ""
     by = "its message, description, tags and details"
-    return SourceAlert("Opsgenie alert", "alert", _s(alert, "message"), _joined(parts), by, state)
+    return SourceAlert("Opsgenie alert", "alert", _shown(_s(alert, "message"), "message"), _joined(parts), by, state)
 
 
 def _datadog(data: dict) -> SourceAlert | None:
     """A Datadog webhook: ``title`` ($EVENT_TITLE) or ``alert_title``, with one of its other variables
     (DATADOG_KEYS); ``body`` ($EVENT_MSG), ``text`` or ``text_only_msg``, ``alert_status``, ``alert_metric``, ``tags``."""
     title = DATADOG_STATE.sub("", _s(data, "title")).strip()
-    name = _s(data, "alert_title") or title
+    name = _s(data, "alert_title")
+    name = name if has_text(name) else title or name  # $EVENT_TITLE's when $ALERT_TITLE shows nothing
     if not name or not any(k in data for k in DATADOG_KEYS):
         return None
     message = next((m for m in (_s(data, k) for k in ("body", "text", "text_only_msg")) if m), "")
@@ -201,10 +208,11 @@ def _datadog(data: dict) -> SourceAlert | None:
     parts = [name, title, _s(data, "alert_status"), _datadog_message(message), _s(data, "alert_metric"), tags]
     # what $ALERT_TRANSITION, or the state in $EVENT_TITLE's brackets, says
     said = _s(data, "alert_transition") or (m.group() if (m := DATADOG_STATE.match(_s(data, "title"))) else "")
+    shown = _shown(name, "title")
     if "No Data" in said:
-        return _no_data("Datadog alert", "alert", name, "No Data", "")
+        return _no_data("Datadog alert", "alert", shown, "No Data", "")
     state = "resolved (Recovered)" if "Recovered" in said else ""
-    return SourceAlert("Datadog alert", "alert", name, _joined(parts), "its title, message, metric and tags", state)
+    return SourceAlert("Datadog alert", "alert", shown, _joined(parts), "its title, message, metric and tags", state)
 
 
 def _datadog_message(text: str) -> str:
