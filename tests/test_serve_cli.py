@@ -298,6 +298,61 @@ def test_port_in_use_is_a_clean_error(kb_dir, tmp_path):
     assert f"Error: cannot listen on 127.0.0.1:{port}" in r.stderr and "Traceback" not in r.stderr
 
 
+TWO_ADDRESSES = "recur-two-addresses.test"  # a name for ::1 and 127.0.0.1, as localhost is on many hosts
+
+
+@pytest.fixture
+def two_address_name(monkeypatch):
+    """TWO_ADDRESSES resolves to ::1 then 127.0.0.1 (this host's localhost may have one address only), for
+    every getaddrinfo call in the process: asyncio's, which uvicorn's create_server makes, and the check's."""
+    with socket.socket(socket.AF_INET6) as probe:
+        try:
+            probe.bind(("::1", 0))
+        except OSError:
+            pytest.skip("no IPv6 loopback on this host")
+    real = socket.getaddrinfo
+
+    def resolve(host, port, family=0, type=0, proto=0, flags=0):
+        names = ("::1", "127.0.0.1") if host == TWO_ADDRESSES else (host,)
+        return [info for name in names for info in real(name, port, family, type, proto, flags)]
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    return TWO_ADDRESSES
+
+
+def test_the_port_check_binds_every_address_uvicorn_listens_on_for_a_name(two_address_name):
+    """The start-up check bound only the first address of --host's name (localhost: ::1), while uvicorn,
+    through asyncio's create_server, listens on each: a port taken on 127.0.0.1 passed the check, and
+    uvicorn then stopped with an ERROR "[Errno 98] error while attempting to bind on address …" and exit 3
+    (found in an operator's review). The check now fails where uvicorn would, and with --port 0 binds what it would."""
+    import asyncio
+
+    from recur.cli.serve import _bind, _check_port
+    from recur.util.errors import RecurError
+
+    async def uvicorn_binds(port: int) -> set:
+        server = await asyncio.get_running_loop().create_server(asyncio.Protocol, two_address_name, port)
+        bound = {(sock.family, sock.getsockname()[0]) for sock in server.sockets}
+        server.close()
+        return bound
+
+    with socket.socket() as busy:  # the name's second address taken, its first free
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        with pytest.raises(OSError):
+            asyncio.run(uvicorn_binds(port))
+        with pytest.raises(RecurError, match=rf"cannot listen on {two_address_name}:{port} \(.* at 127\.0\.0\.1\)"):
+            _check_port(two_address_name, port)
+    sockets = _bind(two_address_name, 0)  # --port 0: one free port, on each address
+    try:
+        assert {(s.family, s.getsockname()[0]) for s in sockets} == asyncio.run(uvicorn_binds(0))
+        assert len({s.getsockname()[1] for s in sockets}) == 1 and len(sockets) == 2
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
 def test_missing_kb_is_a_clean_error(tmp_path):
     r = recur_run(["serve", "--kb", str(tmp_path / "nope"), "--index", str(tmp_path / "i"), "--port", "0"])
     assert r.returncode == 1 and "Error:" in r.stderr and "no knowledge base folder" in r.stderr
