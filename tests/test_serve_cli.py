@@ -76,7 +76,14 @@ def test_serve_process_answers_and_stops(kb_dir, tmp_path):
         assert r.json()["results"][0]["id"] == "disk-full"
         home = httpx.get(base + "/")
         assert home.status_code == 200 and "not built" in home.text
+        # the MCP SDK refuses a foreign Host on /mcp itself (bound to loopback), and logs it
+        accept = {"Accept": "application/json, text/event-stream", "Host": "evil.example"}
+        assert httpx.post(base + "/mcp", json={}, headers=accept, timeout=30).status_code == 421
     out = result["out"]
+    # as the server's other log lines, with its level and what was answered: it was a bare "Invalid Host
+    # header: evil.example" (Python's last resort for a logger with no handler; found in an operator's review)
+    said = "WARNING:  /mcp refused a request (421): Invalid Host header: evil.example (not a loopback name"
+    assert said in out and "\nInvalid Host header" not in out, out
     assert "no built site" in out and "Ready: 3 patterns" in out
     assert "OPEN: no token" in out  # an open server says so when it starts
     assert "Slack on" not in out  # no signing secret: Slack's routes answer 404 slack_not_configured
@@ -794,3 +801,24 @@ def test_the_next_minutes_first_invalid_request_says_how_many_were_not_logged():
     now[0] = 61.0
     assert "was answered 400 bad_request (4 more in the 60 s before it); others in the next 60 s" in logged()
     assert logged() is None
+
+
+def test_the_mcp_sdks_refusals_say_the_route_and_the_answer_and_other_records_pass():
+    import logging
+
+    from recur.serve.server import McpRefusalsSaid
+
+    def said(msg: str, name: str = "mcp.server.transport_security") -> str:
+        record = logging.LogRecord(name, logging.WARNING, __file__, 1, msg, (), None)
+        assert McpRefusalsSaid().filter(record)
+        return record.getMessage()
+
+    assert said("Invalid Origin header: http://evil.example") == (
+        "/mcp refused a request (403): Invalid Origin header: http://evil.example (not a page of this server)"
+    )
+    assert said("Missing Host header in request") == "/mcp refused a request (421): Missing Host header in request"
+    assert said("Invalid Host header: 100%").endswith(
+        "Invalid Host header: 100% (not a loopback name, nor one named with --allowed-host)"
+    )
+    assert said("Invalid Host header: x", name="mcp.server.other") == "Invalid Host header: x"
+    assert said("Session crashed") == "Session crashed"

@@ -533,6 +533,7 @@ def _run(app, stop: _StopOnFatal, where: tuple, timeouts: tuple, access: str) ->
         )
     )
     serve_server.quiet_shutdown_cancel()
+    serve_server.sdk_logs_as_the_servers()
     _say_stopping(stop.server, grace=5)
     sockets = None
     if port == 0:  # any free port: bound here, so that the line below can say which one
