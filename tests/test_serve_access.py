@@ -82,6 +82,37 @@ def test_scope_all_guards_every_api_route(tmp_path):
             assert_error(httpx.request(method, base + path, json=body), 401, "unauthorized")
             assert httpx.request(method, base + path, json=body, headers=auth).status_code in (200, 201), path
         assert httpx.get(base + "/healthz").status_code == 200  # probes stay open
+        scrape = documented_scrape(tmp_path)  # Prometheus, as docs/operating.md configures it, gets /metrics
+        assert httpx.get(base + scrape["path"], headers=scrape["headers"]).status_code == 200
+
+
+def documented_scrape(tmp_path) -> dict:
+    """docs/operating.md's Prometheus scrape_config (the ```yaml block after ``<!-- prometheus-scrape -->``) with
+    TOKEN in its credentials file: the path and the Authorization header Prometheus sends. Its job is the one
+    the example rules' ``up{job=...}`` names; promtool, where installed, accepts it."""
+    import re
+    import shutil
+    import subprocess
+    import textwrap
+    from pathlib import Path
+
+    import yaml
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "operating.md").read_text(encoding="utf-8")
+    m = re.search(r"<!-- prometheus-scrape -->\s*```yaml\n(.*?)\n\s*```", text, re.S)
+    assert m, "docs/operating.md has no ```yaml block after <!-- prometheus-scrape -->"
+    (job,) = yaml.safe_load(textwrap.dedent(m.group(1)))["scrape_configs"]
+    assert f'up{{job="{job["job_name"]}"}}' in text  # the rule RecurDown watches this job
+    auth = job["authorization"]
+    token_file = tmp_path / "recur-token"
+    token_file.write_text(TOKEN + "\n")  # as a --token-file: the token on its first line
+    if shutil.which("promtool"):
+        config = tmp_path / "prometheus.yml"
+        config.write_text(textwrap.dedent(m.group(1)).replace(auth["credentials_file"], str(token_file)))
+        checked = subprocess.run(["promtool", "check", "config", str(config)], capture_output=True, text=True)
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+    credentials = token_file.read_text().strip()  # Prometheus trims the file's whitespace
+    return {"path": job.get("metrics_path", "/metrics"), "headers": {"Authorization": f"{auth['type']} {credentials}"}}
 
 
 def test_a_route_that_needs_the_token_refuses_before_it_reads_the_body(tmp_path):

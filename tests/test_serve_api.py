@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import threading
 import time
@@ -760,7 +761,7 @@ def test_site_discovery_file_names_the_api(served):
     assert shipped["api"] is None
 
 
-def test_feedback_that_cannot_be_written_is_a_503_not_a_500_and_is_logged(tmp_path, capfd):
+def test_feedback_that_cannot_be_written_is_a_503_logged_and_shown_in_healthz_and_metrics(tmp_path, capfd):
     """Found by QA: a feedback file that became unwritable answered 500 'unexpected
     FileNotFoundError'; the vote is refused with the one error shape and a 503. And the operator,
     who can free the disk, saw nothing: each lost vote is a warning naming the file and why."""
@@ -768,15 +769,35 @@ def test_feedback_that_cannot_be_written_is_a_503_not_a_500_and_is_logged(tmp_pa
     fb = tmp_path / "feedback.jsonl"
     app = fake_app(kb, tmp_path, feedback_path=fb)
     with running(app) as base:
+        assert httpx.get(base + "/healthz").json()["feedback_error"] is None
         fb.mkdir()  # the file's place is taken after start-up: the append cannot happen
         capfd.readouterr()
         r = post(base, "/api/feedback", {"query": "ENOSPC", "pattern": "disk-full", "useful": True})
         log = capfd.readouterr().err
+        failing, failing_metrics = httpx.get(base + "/healthz"), httpx.get(base + "/metrics").text
+        fb.rmdir()  # the operator frees the place: the next vote is written
+        later = post(base, "/api/feedback", {"query": "ENOSPC", "pattern": "disk-full", "useful": True})
+        recovered, recovered_metrics = httpx.get(base + "/healthz").json(), httpx.get(base + "/metrics").text
     assert r.status_code == 503, r.text
     error = r.json()["error"]
     assert error["code"] == "feedback_unavailable" and "cannot write its feedback file" in error["message"]
     assert str(tmp_path) not in error["message"]  # the server's paths stay in its log (found in review)
     assert f"warning: {fb}: cannot record the vote (" in log, log
+    # and /healthz says so, still 200 (searches are answered), with why and when but not the path
+    # (found in an operator's review: only the 503s' count in /metrics showed lost votes)
+    health = failing.json()
+    assert failing.status_code == 200 and health["status"] == "ok", failing.text
+    assert health["feedback_error"].startswith("the feedback file: cannot record the vote ("), health
+    assert str(tmp_path) not in failing.text and health["feedback_failures"] == 1
+    assert dt.datetime.fromisoformat(health["feedback_failed_at"]).tzinfo is not None
+    assert (
+        "recur_feedback_failing 1.0" in failing_metrics and "recur_feedback_write_failures_total 1.0" in failing_metrics
+    )
+    # a vote written again clears the error; when the last failed, and how many did, are kept
+    assert later.status_code == 201, later.text
+    assert recovered["feedback_error"] is None and recovered["feedback_failures"] == 1, recovered
+    assert recovered["feedback_failed_at"] == health["feedback_failed_at"]
+    assert "recur_feedback_failing 0.0" in recovered_metrics, recovered_metrics
 
 
 def test_the_home_page_without_a_built_site_does_not_name_the_servers_folder(tmp_path):

@@ -76,7 +76,14 @@ def test_serve_process_answers_and_stops(kb_dir, tmp_path):
         assert r.json()["results"][0]["id"] == "disk-full"
         home = httpx.get(base + "/")
         assert home.status_code == 200 and "not built" in home.text
+        # the MCP SDK refuses a foreign Host on /mcp itself (bound to loopback), and logs it
+        accept = {"Accept": "application/json, text/event-stream", "Host": "evil.example"}
+        assert httpx.post(base + "/mcp", json={}, headers=accept, timeout=30).status_code == 421
     out = result["out"]
+    # as the server's other log lines, with its level and what was answered: it was a bare "Invalid Host
+    # header: evil.example" (Python's last resort for a logger with no handler; found in an operator's review)
+    said = "WARNING:  /mcp refused a request (421): Invalid Host header: evil.example (not a loopback name"
+    assert said in out and "\nInvalid Host header" not in out, out
     assert "no built site" in out and "Ready: 3 patterns" in out
     assert "OPEN: no token" in out  # an open server says so when it starts
     assert "Slack on" not in out  # no signing secret: Slack's routes answer 404 slack_not_configured
@@ -296,6 +303,61 @@ def test_port_in_use_is_a_clean_error(kb_dir, tmp_path):
         r = recur_run(["serve", *fake_model_flags(kb_dir, tmp_path / "i"), "--port", str(port)])
     assert r.returncode == 1
     assert f"Error: cannot listen on 127.0.0.1:{port}" in r.stderr and "Traceback" not in r.stderr
+
+
+TWO_ADDRESSES = "recur-two-addresses.test"  # a name for ::1 and 127.0.0.1, as localhost is on many hosts
+
+
+@pytest.fixture
+def two_address_name(monkeypatch):
+    """TWO_ADDRESSES resolves to ::1 then 127.0.0.1 (this host's localhost may have one address only), for
+    every getaddrinfo call in the process: asyncio's, which uvicorn's create_server makes, and the check's."""
+    with socket.socket(socket.AF_INET6) as probe:
+        try:
+            probe.bind(("::1", 0))
+        except OSError:
+            pytest.skip("no IPv6 loopback on this host")
+    real = socket.getaddrinfo
+
+    def resolve(host, port, family=0, type=0, proto=0, flags=0):
+        names = ("::1", "127.0.0.1") if host == TWO_ADDRESSES else (host,)
+        return [info for name in names for info in real(name, port, family, type, proto, flags)]
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    return TWO_ADDRESSES
+
+
+def test_the_port_check_binds_every_address_uvicorn_listens_on_for_a_name(two_address_name):
+    """The start-up check bound only the first address of --host's name (localhost: ::1), while uvicorn,
+    through asyncio's create_server, listens on each: a port taken on 127.0.0.1 passed the check, and
+    uvicorn then stopped with an ERROR "[Errno 98] error while attempting to bind on address …" and exit 3
+    (found in an operator's review). The check now fails where uvicorn would, and with --port 0 binds what it would."""
+    import asyncio
+
+    from recur.cli.serve import _bind, _check_port
+    from recur.util.errors import RecurError
+
+    async def uvicorn_binds(port: int) -> set:
+        server = await asyncio.get_running_loop().create_server(asyncio.Protocol, two_address_name, port)
+        bound = {(sock.family, sock.getsockname()[0]) for sock in server.sockets}
+        server.close()
+        return bound
+
+    with socket.socket() as busy:  # the name's second address taken, its first free
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        with pytest.raises(OSError):
+            asyncio.run(uvicorn_binds(port))
+        with pytest.raises(RecurError, match=rf"cannot listen on {two_address_name}:{port} \(.* at 127\.0\.0\.1\)"):
+            _check_port(two_address_name, port)
+    sockets = _bind(two_address_name, 0)  # --port 0: one free port, on each address
+    try:
+        assert {(s.family, s.getsockname()[0]) for s in sockets} == asyncio.run(uvicorn_binds(0))
+        assert len({s.getsockname()[1] for s in sockets}) == 1 and len(sockets) == 2
+    finally:
+        for sock in sockets:
+            sock.close()
 
 
 def test_missing_kb_is_a_clean_error(tmp_path):
@@ -739,3 +801,24 @@ def test_the_next_minutes_first_invalid_request_says_how_many_were_not_logged():
     now[0] = 61.0
     assert "was answered 400 bad_request (4 more in the 60 s before it); others in the next 60 s" in logged()
     assert logged() is None
+
+
+def test_the_mcp_sdks_refusals_say_the_route_and_the_answer_and_other_records_pass():
+    import logging
+
+    from recur.serve.server import McpRefusalsSaid
+
+    def said(msg: str, name: str = "mcp.server.transport_security") -> str:
+        record = logging.LogRecord(name, logging.WARNING, __file__, 1, msg, (), None)
+        assert McpRefusalsSaid().filter(record)
+        return record.getMessage()
+
+    assert said("Invalid Origin header: http://evil.example") == (
+        "/mcp refused a request (403): Invalid Origin header: http://evil.example (not a page of this server)"
+    )
+    assert said("Missing Host header in request") == "/mcp refused a request (421): Missing Host header in request"
+    assert said("Invalid Host header: 100%").endswith(
+        "Invalid Host header: 100% (not a loopback name, nor one named with --allowed-host)"
+    )
+    assert said("Invalid Host header: x", name="mcp.server.other") == "Invalid Host header: x"
+    assert said("Session crashed") == "Session crashed"

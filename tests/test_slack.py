@@ -474,7 +474,10 @@ def test_a_slack_vote_that_cannot_be_written_is_a_503_as_on_the_api(tmp_path):
     with running(app) as base:
         fb.mkdir()  # the file's place is taken after start-up
         r = httpx.post(base + "/api/slack/interactions", content=body, headers=signed(body))
+        health = httpx.get(base + "/healthz").json()
     assert r.status_code == 503 and r.json()["error"]["code"] == "feedback_unavailable", r.text
+    # and /healthz says so, as for a vote of the API: Slack's votes were not counted anywhere an operator looks
+    assert health["feedback_failures"] == 1 and "cannot record the vote" in health["feedback_error"], health
 
 
 def test_a_refused_press_is_told_to_the_voter_and_logged(tmp_path, kb_dir, capfd):

@@ -15,20 +15,48 @@ from recur.cli.startup import check_engine_inputs
 from recur.util.errors import RecurError
 
 
-def _bind(host: str, port: int) -> socket.socket:
-    """A socket bound to ``host``:``port`` (0: a free port), or the RecurError that says why not."""
+def _bind(host: str, port: int) -> list[socket.socket]:
+    """Sockets bound as uvicorn binds ``host``:``port`` (0: a free port, the same on each address), or the
+    RecurError that says why not. uvicorn hands the host and port to asyncio's ``create_server``, which
+    listens on every address ``getaddrinfo`` gives a passive stream socket for the name (``localhost``:
+    ``::1`` and ``127.0.0.1`` on many hosts), IPv6 ones IPv6 only, and fails when any is taken. Only the
+    first was checked here: a port taken on another address passed the check, and uvicorn, after the
+    start-up line, stopped with an ERROR "[Errno 98] error while attempting to bind on address …" and exit
+    3 (uvicorn's STARTUP_FAILURE; found in an operator's review)."""
+    sockets: list[socket.socket] = []
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        for family, addr in _listen_addresses(host, port):
+            if port == 0 and sockets:  # one free port for the server, on each of its addresses
+                addr = (addr[0], sockets[0].getsockname()[1], *addr[2:])
+            sockets.append(_bind_one(family, addr, host, port))
+    except BaseException:
+        for sock in sockets:
+            sock.close()
+        raise
+    return sockets
+
+
+def _listen_addresses(host: str, port: int) -> list[tuple]:
+    """(family, address) of each socket asyncio's ``create_server`` binds for ``host``: its getaddrinfo
+    call (any family, a stream socket, ``AI_PASSIVE``), each address once."""
+    try:
+        infos = socket.getaddrinfo(host, port, socket.AF_UNSPEC, socket.SOCK_STREAM, 0, socket.AI_PASSIVE)
     except socket.gaierror as exc:
         raise RecurError(f"--host {host}: cannot resolve ({exc.strerror})") from None
-    family, _, _, _, addr = infos[0]
+    return list(dict.fromkeys((family, addr) for family, _, _, _, addr in infos))
+
+
+def _bind_one(family: int, addr: tuple, host: str, port: int) -> socket.socket:
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if family == socket.AF_INET6:  # as asyncio: ::1 alone, not also 127.0.0.1 through a dual-stack socket
+        sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
     try:
         sock.bind(addr)
     except OSError as exc:
         sock.close()
-        raise RecurError(f"cannot listen on {host}:{port} ({exc.strerror}){_bind_hint(exc.errno)}") from None
+        at = "" if addr[0] == host.strip("[]") else f" at {addr[0]}"  # which of the name's addresses
+        raise RecurError(f"cannot listen on {host}:{port} ({exc.strerror}{at}){_bind_hint(exc.errno)}") from None
     return sock
 
 
@@ -46,7 +74,8 @@ def _bind_hint(code: int | None) -> str:
 
 
 def _check_port(host: str, port: int) -> None:
-    _bind(host, port).close()
+    for sock in _bind(host, port):
+        sock.close()
 
 
 def _root_path(value: str | None) -> str:
@@ -504,10 +533,11 @@ def _run(app, stop: _StopOnFatal, where: tuple, timeouts: tuple, access: str) ->
         )
     )
     serve_server.quiet_shutdown_cancel()
+    serve_server.sdk_logs_as_the_servers()
     _say_stopping(stop.server, grace=5)
     sockets = None
     if port == 0:  # any free port: bound here, so that the line below can say which one
-        sockets = [_bind(host, 0)]
+        sockets = _bind(host, 0)
         port = sockets[0].getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
     proxied = f", published by a proxy under {root_path}/" if root_path else ""

@@ -87,7 +87,11 @@ def create_app(
     webhooks = share_of(max_concurrent, webhook_share)
 
     app = _fastapi(_lifespan(holder, 2 * max_concurrent + webhooks), max_body)
-    app.state.holder, app.state.settings, app.state.metrics = holder, settings, Metrics(holder)
+    app.state.holder, app.state.settings, app.state.metrics = (
+        holder,
+        settings,
+        Metrics(holder, settings.feedback_health),
+    )
     app.state.feedback_limiter = RateLimiter(feedback_per_minute)
     app.state.max_body, app.state.site_url = max_body, site_url  # paste cut (recur-api.json); runbook_url pages
     install_error_handlers(app)
@@ -209,7 +213,9 @@ def _routes(app, settings: Settings, *, slack: dict, mcp: dict) -> None:
         return _Gated(get_engine(SimpleNamespace(app=app)), settings.gate)
 
     # Slack requests carry Slack's signature, never our bearer token: its router checks that instead
-    slack_api = slack_router(engine, feedback_path=settings.feedback_path, **slack)
+    slack_api = slack_router(
+        engine, feedback_path=settings.feedback_path, feedback_health=settings.feedback_health, **slack
+    )
     mcp_api = http_router(engine, site_url=slack["site_url"], **mcp)  # pages in answers, as Slack links them
     for route in mcp_api.routes:  # a plain ASGI route: the token rule is applied around it (include_router
         route.endpoint = route.app = TokenGate(route.endpoint, settings)  # copies the endpoint)

@@ -7,6 +7,7 @@ plain module-level ``APIRouter``s with no closures: ``engine = Depends(get_engin
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import threading
 import time
@@ -185,6 +186,28 @@ class SearchGate:
             self.release(webhook=True)
 
 
+class FeedbackHealth:
+    """Whether votes are being written: the last write that failed (why, and when) and how many failed
+    since start-up, for /healthz and /metrics. A full disk or a feedback file made read-only after
+    start-up answered each vote 503 feedback_unavailable, and /healthz stayed as green as before: only
+    the 503s' count in /metrics said it (found in an operator's review)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.error: str | None = None  # why the last vote was not written; None once one is again
+        self.failed_at: str | None = None  # when the last vote that was not written came (UTC), kept after
+        self.failures = 0  # votes not written since start-up
+
+    def failed(self, why: str) -> None:
+        now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")  # as the index's "built"
+        with self._lock:
+            self.error, self.failed_at = why, now
+            self.failures += 1
+
+    def written(self) -> None:
+        self.error = None
+
+
 @dataclass
 class Settings:
     """What ``create_app`` was told; read by routes through ``get_settings``."""
@@ -194,6 +217,7 @@ class Settings:
     token: str | None = None  # None: the server is open (the start-up line says so)
     token_scope: str = "write"  # "write": feedback only; "all": every API route and /metrics
     gate: SearchGate = field(default_factory=lambda: SearchGate(1))
+    feedback_health: FeedbackHealth = field(default_factory=FeedbackHealth)
 
     @property
     def site_built(self) -> bool:

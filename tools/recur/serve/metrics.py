@@ -80,8 +80,26 @@ def _timestamp(value) -> float | None:
         return None
 
 
+class _FeedbackCollector:
+    """Votes not written (serve.deps.FeedbackHealth), read at scrape time: the 503s of /api/feedback
+    alone missed Slack's votes, and said nothing of whether the file is writable again."""
+
+    def __init__(self, health):
+        self.health = health
+
+    def collect(self):
+        failing = GaugeMetricFamily(
+            "recur_feedback_failing", "1 while the last vote could not be written to the feedback file (/healthz why)"
+        )
+        failing.add_metric([], 1.0 if self.health.error else 0.0)
+        yield failing
+        failures = CounterMetricFamily("recur_feedback_write_failures", "Votes not written to the feedback file")
+        failures.add_metric([], float(self.health.failures))
+        yield failures
+
+
 class Metrics:
-    def __init__(self, holder):
+    def __init__(self, holder, feedback_health=None):
         self.registry = CollectorRegistry()
         r = self.registry
         self.requests = Counter(
@@ -103,6 +121,8 @@ class Metrics:
         )
         self.rejected = Counter("recur_overload_rejections", "Requests turned away with 503 overloaded", registry=r)
         r.register(_IndexCollector(holder))
+        if feedback_health is not None:
+            r.register(_FeedbackCollector(feedback_health))
 
     def observe_answer(self, answer) -> None:
         top = answer.results[0]["confidence"] if answer.results else "none"

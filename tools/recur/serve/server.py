@@ -18,6 +18,7 @@ aborted; a slow reader that keeps reading resumes writing and is never cut off.
 from __future__ import annotations
 
 import json
+import sys
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
@@ -267,6 +268,47 @@ class InvalidRequestsCondensed:
         record.args = (before, self.window)
         self._logged_at, self._unlogged = now, 0
         return True
+
+
+class McpRefusalsSaid:
+    """A logging filter for the MCP SDK's records as `recur serve` logs them (``sdk_logs_as_the_servers``).
+    Its DNS-rebinding checks of /mcp log "Invalid Host header: evil.example" (and "Invalid Origin header:
+    …", "Missing Host header in request"): which route, and what was answered, are said with it, as the
+    server's own refusals are. Other records pass as they are."""
+
+    ANSWERED = {  # the SDK's words: (the status it answers, why, as HostCheck says it for the other routes)
+        "Invalid Host": ("421", " (not a loopback name, nor one named with --allowed-host)"),
+        "Missing Host": ("421", ""),
+        "Invalid Origin": ("403", " (not a page of this server)"),
+    }
+
+    def filter(self, record) -> bool:
+        if record.name != "mcp.server.transport_security":
+            return True
+        text = record.getMessage()
+        said = next((said for start, said in self.ANSWERED.items() if text.startswith(start)), None)
+        if said is not None:
+            record.msg, record.args = "/mcp refused a request (%s): %s%s", (said[0], text, said[1])
+        return True
+
+
+def sdk_logs_as_the_servers() -> None:
+    """The MCP SDK's warnings through uvicorn's handler and format (``WARNING:  …``), with
+    McpRefusalsSaid. The SDK's loggers have no handler, so Python's last resort printed its warnings
+    bare, with no level: "Invalid Host header: evil.example" among the server's lines (found in an
+    operator's review). Its INFO and DEBUG records stay out, as before."""
+    import logging
+
+    sdk = logging.getLogger("mcp")
+    if any(isinstance(f, McpRefusalsSaid) for h in sdk.handlers for f in h.filters):
+        return
+    uvicorns = logging.getLogger("uvicorn").handlers  # uvicorn.Config's LOGGING_CONFIG: "default", stderr
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(uvicorns[0].formatter if uvicorns else logging.Formatter("%(levelname)s:  %(message)s"))
+    handler.setLevel(logging.WARNING)
+    handler.addFilter(McpRefusalsSaid())
+    sdk.addHandler(handler)
+    sdk.propagate = False  # once: not again through a handler the root logger may have
 
 
 def quiet_shutdown_cancel() -> None:

@@ -311,6 +311,7 @@ def slack_router(
     *,
     feedback_path,
     signing_secret: str | None,
+    feedback_health=None,
     site_url: str | None = None,
     reply_within: float = 2.5,
 ):
@@ -351,12 +352,12 @@ def slack_router(
     async def slack_interaction(request: Request):
         """Slack's interactivity payloads: the 👍 / 👎 buttons of a reply, recorded as feedback."""
         form = await _verified_form(gate, request)
-        return await _take_votes(get_engine, feedback_path, _payload(form.get("payload")))
+        return await _take_votes(get_engine, feedback_path, _payload(form.get("payload")), feedback_health)
 
     return router
 
 
-async def _take_votes(get_engine: Callable, feedback_path, payload: dict):
+async def _take_votes(get_engine: Callable, feedback_path, payload: dict, feedback_health=None):
     """Record a button press's votes and tell the voter on the payload's response_url, once this answer has
     gone (Slack shows nothing of this route's body, and wants it within 3 s)."""
     from fastapi.concurrency import run_in_threadpool
@@ -371,7 +372,7 @@ async def _take_votes(get_engine: Callable, feedback_path, payload: dict):
         for v, _cut in votes:  # every vote's pattern first: none is written when one is unknown
             refuse_unknown(get_engine(), v.pattern)
         recorded = [
-            await run_in_threadpool(_record, get_engine, feedback_path, v, cut, vote_key(payload, v))
+            await run_in_threadpool(_record, get_engine, feedback_path, v, cut, vote_key(payload, v), feedback_health)
             for v, cut in votes
         ]
     except ApiError as exc:
@@ -597,12 +598,14 @@ def _votes(payload: dict) -> list[tuple]:
     return votes
 
 
-def _record(get_engine: Callable, feedback_path, vote, cut: bool = False, key: str | None = None) -> dict:
+def _record(get_engine: Callable, feedback_path, vote, cut: bool = False, key: str | None = None, health=None) -> dict:
     """What ``POST /api/feedback`` does with a vote (and ``query_cut`` when the button's value held only the
     start of the query), at most once per ``key`` (vote_key): a second click of a button was a second vote."""
     from recur.serve.routes.feedback import record_vote
 
-    outcome = record_vote(feedback_path, get_engine(), vote.query, vote.pattern, vote.useful, query_cut=cut, key=key)
+    outcome = record_vote(
+        feedback_path, get_engine(), vote.query, vote.pattern, vote.useful, query_cut=cut, key=key, health=health
+    )
     return {"pattern": vote.pattern, "useful": vote.useful, "outcome": outcome}
 
 

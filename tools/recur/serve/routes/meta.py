@@ -19,7 +19,8 @@ fallback_router = APIRouter()  # included after every API router
 @router.get("/healthz", tags=["health"], responses=errors(503))
 @router.get("/api/healthz", tags=["health"], responses=errors(503), include_in_schema=False)
 def healthz(engine=Depends(get_engine), holder=Depends(get_holder), settings: Settings = Depends(get_settings)):
-    """200 once the index is loaded and the model has answered one query; 503 before."""
+    """200 once the index is loaded and the model has answered one query; 503 before. Votes that cannot
+    be written (`feedback_error`) leave it 200: searches are still answered."""
     m = engine.manifest
     return {
         "status": "ok",
@@ -37,6 +38,18 @@ def healthz(engine=Depends(get_engine), holder=Depends(get_holder), settings: Se
         "site_stale": _without_paths(
             holder.site_stale, engine, holder.site_dir
         ),  # the site was built from other KB files than the served index
+        # votes not written (a full disk, a read-only file): still 200, searches are answered
+        **_feedback(settings.feedback_health),
+    }
+
+
+def _feedback(health) -> dict:
+    """The last vote's write that failed: why (null once a vote is written again), when (kept after), and
+    how many since start-up."""
+    return {
+        "feedback_error": health.error,
+        "feedback_failed_at": health.failed_at,
+        "feedback_failures": health.failures,
     }
 
 
