@@ -168,6 +168,14 @@ def test_unknown_flags_recurring_after_fix_and_trends(pm_kb):
         "category": "capacity",
         "count": 2,
         "last": "2026-05-12",
+        "fix": {
+            "status": "in-progress",
+            "owner": "team-b",
+            "due": "2026-04-30",
+            "done": None,
+            "overdue": True,
+            "days_overdue": 15,
+        },
     }
     assert {r["pattern"]: r["count"] for r in b["recurring"]["90"]} == {"pool-exhausted": 2}  # once is not recurring
     assert b["recurrence_after_fix"] == [

@@ -146,11 +146,25 @@ def _recurrence_after_fix(b: dict) -> tuple:
     )
 
 
+def fix_cell(r: dict) -> str:
+    """A recurring pattern's permanent fix in a few words: whose, due when, late or not; a done one
+    that the pattern outlived says so (as "Recurrence after fix" lists it)."""
+    f = r.get("fix")
+    if not f:
+        return "none recorded"
+    if f["status"] in ("open", "in-progress"):
+        late = f", OVERDUE {f['days_overdue']}d" if f["overdue"] else ""
+        return f"{f['status']}, {f['owner'] or UNOWNED}, due {f['due'] or '-'}{late}"
+    if f["status"] == "done" and f.get("done"):
+        return f"done {f['done']}" + (", did not hold" if r["last"] > f["done"] else "")
+    return f["status"]
+
+
 def _recurring(b: dict, days: str) -> tuple:
     return (
         f"Most recurring patterns, last {days} days (two or more incidents)",
-        ["count", "pattern", "last", "title"],
-        [[str(r["count"]), r["pattern"], r["last"], r["title"]] for r in b["recurring"][days]],
+        ["count", "pattern", "last", "fix", "title"],
+        [[str(r["count"]), r["pattern"], r["last"], fix_cell(r), r["title"]] for r in b["recurring"][days]],
         f"Nothing recurred: no pattern matched two or more incidents in the last {days} days.",
     )
 
