@@ -9,7 +9,7 @@ from kbfactory import write, write_pattern
 from recur.cli.main import cli
 from recur.kb.loader import load_kb
 from recur.problems.board import board
-from recur.problems.report import ZERO, _sparkline, render_markdown
+from recur.problems.report import ZERO, _sparkline, render_markdown, render_text
 
 
 def test_sparkline_keeps_positions_of_empty_months():
@@ -131,3 +131,13 @@ def test_a_recurring_pattern_says_whose_fix_is_due_when_and_if_it_held(tmp_path)
     assert "done 2026-03-01, did not hold" in section and "none recorded" in section
     md = CliRunner().invoke(cli, ["report", "--kb", str(root), "--as-of", "2026-05-15", "--format", "markdown"]).output
     assert "| count | pattern | last | fix | title |" in md
+
+
+def test_the_last_month_of_the_trends_says_it_counts_only_the_days_so_far(kb_dir):
+    """The site's chart says its last bar counts only the days so far; the report's last trend mark did
+    not, and a month five days old read as the quietest of the year."""
+    kb = load_kb(kb_dir)
+    heading = next(ln for ln in render_text(board(kb, dt.date(2026, 5, 5))).splitlines() if "per month" in ln)
+    assert "2026-05 counts May 1–5 only" in heading
+    md = render_markdown(board(kb, dt.date(2026, 5, 31)))
+    assert "(· = none that month)" in md and "counts May" not in md  # the month is over on its last day

@@ -82,6 +82,18 @@ def month_range(as_of: dt.date, months: int) -> list[str]:
     return out[::-1]
 
 
+def month_so_far(as_of: dt.date) -> str | None:
+    """The days of as_of's month counted so far ("Dec 1–3") while that month is still running (the
+    chart's last bar and the report's last trend mark count only those days); None on its last day."""
+    if (as_of + dt.timedelta(days=1)).month == as_of.month:
+        days = "1" if as_of.day == 1 else f"1\u2013{as_of.day}"
+        return f"{MONTHS[as_of.month - 1]} {days}"
+    return None
+
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")  # not the locale's
+
+
 class Board(TypedDict):
     """What ``board`` returns (the JSON of ``recur report --format json`` and the site's board)."""
 

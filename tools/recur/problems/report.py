@@ -5,10 +5,11 @@ All numbers come from ``problems.board``; this module only lays them out.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 
-from recur.problems.board import UNOWNED, other_dues_note, owner_key
+from recur.problems.board import UNOWNED, month_so_far, other_dues_note, owner_key
 
 FAIL_ON = ("overdue", "recurrence", "unknown")
 
@@ -182,7 +183,11 @@ def _trends(b: dict) -> tuple:
     if services[TOP_SERVICES:]:  # summed in one row: cut silently, a busy service looked like a quiet one
         rest = [sum(v[n] for _, v in services[TOP_SERVICES:]) for n in range(len(t["months"]))]
         rows.append([f"{len(services) - TOP_SERVICES} more service(s)", _sparkline(rest), str(sum(rest))])
-    return (f"Incidents per month {span} (· = none that month)", ["", "trend", "total"], rows)
+    # the month of as_of counts its days so far: a quiet-looking last mark read as a good month (the site's
+    # chart says so under it; the report did not)
+    partial = month_so_far(dt.date.fromisoformat(b["as_of"])) if t["months"] else None
+    so_far = f"; {t['months'][-1]} counts {partial} only, the month is not over" if partial else ""
+    return (f"Incidents per month {span} (· = none that month{so_far})", ["", "trend", "total"], rows)
 
 
 _SECTIONS = (_reviews, _follow_ups, _fixes, _by_owner, _triage, _unknown, _flags, _recurrence_after_fix)
