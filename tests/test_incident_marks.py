@@ -580,3 +580,20 @@ def test_mixed_line_endings_are_kept_line_by_line(kb):
     edited = front.replace("ticket: DB-77\n", "ticket: DB-77\n    status: done\n") + '  - "is the pool shared?"\n'
     assert path.read_bytes() == (edited.replace("\n", "\r\n") + "---\n\n" + body).encode()
     assert [f.status for f in load_kb(kb).incidents["INC-2026-0300"].follow_ups] == ["done", "open"]
+
+
+def test_words_of_a_title_in_any_order_name_it_and_several_matches_list_only_those(kb):
+    """ "words of its title" took the words only side by side: "saturation pool" named no follow-up of
+    "Alert on pool saturation", and two matches were listed among every item, done ones too, to find
+    them in."""
+    named = run("incident", "follow-up", "--kb", str(kb), "INC-2026-0300", "saturation pool", "--done")
+    assert named.exit_code == 0 and "1. Alert on pool saturation marked done" in named.output, named.output
+    assert "    ticket: DB-77\n    status: done\n" in record(kb, "INC-2026-0300")
+    none = run("incident", "follow-up", "--kb", str(kb), "INC-2026-0300", "saturation disk", "--done")
+    assert none.exit_code == 1 and "no follow-up matches 'saturation disk'" in none.output, none.output
+    added = run("incident", "follow-up", "--kb", str(kb), "INC-2026-0300", "--add", "Canary for the cart")
+    assert added.exit_code == 0, added.output
+    two = run("incident", "follow-up", "--kb", str(kb), "INC-2026-0300", "pool", "--done")
+    said = two.output.split("match 'pool'")[1]
+    assert two.exit_code == 1 and "1. Alert on pool saturation" in said and "2. Raise the pool size" in said
+    assert "Canary" not in said, two.output  # the third, no "pool" in it, is not offered

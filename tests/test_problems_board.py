@@ -136,6 +136,9 @@ def test_follow_ups_fixes_and_owners(pm_kb):
     assert b["by_owner"]["(unowned)"]["follow_ups"] == 1
     lines = overdue_items(b)
     assert len(lines) == 3 and any("INC-2" in x for x in lines)
+    # whose each is, as the tables say (a gate's lines are what a cron job posts)
+    assert "follow-up 'Add alert' of INC-2 (team-b) overdue by 14 day(s)" in lines
+    assert "permanent fix of pool-exhausted (team-b) overdue by 15 day(s)" in lines
 
 
 def test_one_owner_spelled_three_ways_is_counted_once(tmp_path):
@@ -168,6 +171,14 @@ def test_unknown_flags_recurring_after_fix_and_trends(pm_kb):
         "category": "capacity",
         "count": 2,
         "last": "2026-05-12",
+        "fix": {
+            "status": "in-progress",
+            "owner": "team-b",
+            "due": "2026-04-30",
+            "done": None,
+            "overdue": True,
+            "days_overdue": 15,
+        },
     }
     assert {r["pattern"]: r["count"] for r in b["recurring"]["90"]} == {"pool-exhausted": 2}  # once is not recurring
     assert b["recurrence_after_fix"] == [

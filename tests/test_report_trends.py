@@ -4,12 +4,12 @@ import datetime as dt
 import json
 
 from click.testing import CliRunner
-from kbfactory import write
+from kbfactory import write, write_pattern
 
 from recur.cli.main import cli
 from recur.kb.loader import load_kb
 from recur.problems.board import board
-from recur.problems.report import ZERO, _sparkline, render_markdown
+from recur.problems.report import ZERO, _sparkline, render_markdown, render_text
 
 
 def test_sparkline_keeps_positions_of_empty_months():
@@ -89,3 +89,55 @@ def test_markdown_cells_show_kb_text_not_html(tmp_path):
     row = next(ln for ln in md.splitlines() if ln.startswith("| INC-2026-0001 |"))
     assert row.endswith("| Checkout shows &lt;blank&gt; page &amp; &lt;script&gt;x&lt;/script&gt; \\| see `a<b` |"), row
     assert "<script>" not in md and "<blank>" not in md
+
+
+def test_a_recurring_pattern_says_whose_fix_is_due_when_and_if_it_held(tmp_path):
+    """The most recurring patterns named the pattern only: "is it being fixed, by whom, by when?" meant
+    looking each one up in the fixes table, and a fix marked done that the pattern outlived looked
+    like any other row (found reviewing a year of incidents)."""
+    root = tmp_path / "kb"
+    write_pattern(root, "disk-full", fix="fix: {status: open, owner: team-a, due: 2026-04-30, tickets: [P-1]}")
+    write_pattern(root, "pool-exhausted", fix="fix: {status: done, owner: team-b, due: 2026-03-01, done: 2026-03-01}")
+    write_pattern(root, "dns-failure", "network")
+    for n, (pid, day) in enumerate([(p, d) for p in ("disk-full", "pool-exhausted", "dns-failure") for d in (5, 9)]):
+        write(
+            root,
+            f"incidents/2026/INC-{n}.md",
+            f"---\nid: INC-{n}\ntitle: T {n}\ndate: 2026-05-{day:02d}\nseverity: sev4\npatterns: [{pid}]\n---\n\n## Summary\nIt again.\n",
+        )
+    rec = {r["pattern"]: r["fix"] for r in board(load_kb(root), dt.date(2026, 5, 15))["recurring"]["30"]}
+    assert rec == {
+        "disk-full": {
+            "status": "open",
+            "owner": "team-a",
+            "due": "2026-04-30",
+            "done": None,
+            "overdue": True,
+            "days_overdue": 15,
+        },
+        "pool-exhausted": {
+            "status": "done",
+            "owner": "team-b",
+            "due": "2026-03-01",
+            "done": "2026-03-01",
+            "overdue": False,
+            "days_overdue": 0,
+        },
+        "dns-failure": None,
+    }
+    text = CliRunner().invoke(cli, ["report", "--kb", str(root), "--as-of", "2026-05-15"]).output
+    section = text.split("Most recurring patterns, last 30 days")[1].split("Most recurring")[0]
+    assert "open, team-a, due 2026-04-30, OVERDUE 15d" in section
+    assert "done 2026-03-01, did not hold" in section and "none recorded" in section
+    md = CliRunner().invoke(cli, ["report", "--kb", str(root), "--as-of", "2026-05-15", "--format", "markdown"]).output
+    assert "| count | pattern | last | fix | title |" in md
+
+
+def test_the_last_month_of_the_trends_says_it_counts_only_the_days_so_far(kb_dir):
+    """The site's chart says its last bar counts only the days so far; the report's last trend mark did
+    not, and a month five days old read as the quietest of the year."""
+    kb = load_kb(kb_dir)
+    heading = next(ln for ln in render_text(board(kb, dt.date(2026, 5, 5))).splitlines() if "per month" in ln)
+    assert "2026-05 counts May 1–5 only" in heading
+    md = render_markdown(board(kb, dt.date(2026, 5, 31)))
+    assert "(· = none that month)" in md and "counts May" not in md  # the month is over on its last day

@@ -685,3 +685,21 @@ def test_the_site_and_recur_check_lay_out_a_pattern_page_from_one_definition():
     assert pattern_pages.LATER_SECTIONS is anchors.LATER_SECTIONS is schema.LATER_SECTIONS
     assert pattern_pages.PLACED_SECTIONS is anchors.PLACED_SECTIONS is schema.PLACED_SECTIONS
     assert set(schema.PATTERN_SECTIONS) == schema.PLACED_SECTIONS  # a pattern's every named section is placed
+
+
+def test_the_home_pages_most_recurring_patterns_say_their_permanent_fix(tmp_path):
+    """The home page's "most recurring" named the patterns only; whether each is being fixed, whose and
+    by when, was on the board among every open fix (the report's list now says it too)."""
+    from kbfactory import small_kb, write
+
+    root = small_kb(tmp_path / "kb")
+    fix = "fix: {status: open, owner: team-db, due: 2026-02-01}\n"
+    path = root / "patterns/capacity/db-pool-exhausted.md"
+    path.write_text(path.read_text().replace("---\n", "---\n" + fix, 1))  # into its front matter
+    again = "---\nid: INC-2026-0003\ntitle: Again\ndate: 2026-03-03\nseverity: sev3\npatterns: [db-pool-exhausted]\n"
+    write(root, "incidents/2026/INC-2026-0003.md", again + "---\n\n## Summary\nx\n")
+    kb = load_kb(root)
+    day = dt.date(2026, 3, 5)
+    home = pages(kb, as_of=day, board=board(kb, day))["index.md"].split("## Most recurring")[1].split("## Ways")[0]
+    row = next(ln for ln in home.splitlines() if "db-pool-exhausted.md" in ln)
+    assert "| permanent fix |" in home and "open, team-db, due 2026-02-01, OVERDUE 32d" in row, home

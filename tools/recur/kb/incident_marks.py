@@ -101,8 +101,9 @@ def mark_review(kb, iid: str, status: str | None, due: dt.date | None) -> tuple[
 def pick(items: list, which: str, fields, kind: str, iid: str) -> int:
     """The index of the item ``which`` names: its number (1 is the first), or text that one of an item's
     ``fields`` (a follow-up's title, its ticket) is whole (case aside), or the item's line as listed;
-    failing that, text that only one item's field contains. The fields are matched one by one: split
-    from the listed "title · ticket", a title with " · " in it matched its own halves (found in review)."""
+    failing that, text that only one item's field contains, or whose words it holds in any order. The
+    fields are matched one by one: split from the listed "title · ticket", a title with " · " in it
+    matched its own halves (found in review)."""
     if not items:
         raise RecurError(f"{iid} has no {kind}s")
     listed = "; ".join(f"{n}. {' · '.join(fields(x))}" for n, x in enumerate(items, 1))
@@ -122,10 +123,15 @@ def pick(items: list, which: str, fields, kind: str, iid: str) -> int:
             )
         return n - 1
     hits = exact or [i for i, t in enumerate(texts) if any(want in x for x in t)]
+    if not hits:  # words of its title, not side by side: "alert pool" for "Alert on pool saturation"
+        words = want.split()
+        hits = [i for i, t in enumerate(texts) if len(words) > 1 and any(all(w in x for w in words) for x in t)]
     if len(hits) == 1:
         return hits[0]
-    why = f"{len(hits)} {kind}s match" if hits else f"no {kind} matches"
-    raise RecurError(f"{iid}: {why} {which!r}; give its number: {listed}")
+    if hits:  # the ones that match, to choose among: the whole list hid them among the rest
+        matching = "; ".join(f"{n + 1}. {' · '.join(fields(items[n]))}" for n in hits)
+        raise RecurError(f"{iid}: {len(hits)} {kind}s match {which!r}: {matching}; give its number")
+    raise RecurError(f"{iid}: no {kind} matches {which!r}; give its number: {listed}")
 
 
 def items_as_written(kb, iid: str, key: str, fields) -> list[tuple[str, str]] | None:

@@ -31,7 +31,9 @@ Keys of the returned dict:
   (no date or severity in the postmortem): {incident, title, date, severity, fields, path}.
 - ``flags``: open "dig into this later" flags: {incident, text, note, date, age_days, severity, path}.
 - ``recurring``: {"30": [...], "90": [...]}: patterns matched by two or more incidents in the last N
-  days (``as_of - N < date <= as_of``): {pattern, title, category, count, last}; most first, at most ``top``.
+  days (``as_of - N < date <= as_of``): {pattern, title, category, count, last, fix}; most first, at most
+  ``top``. ``fix``: the pattern's permanent fix on ``as_of``, {status, owner, due, done (when ``done``),
+  overdue, days_overdue (of an open one)}, or null when it records none.
 - ``recurrence_after_fix``: an incident matched a pattern whose fix is ``done`` with a ``done`` date
   before the incident's date — the fix did not hold: {incident, title, pattern, pattern_title,
   fix_done, incident_date, days_after_fix}; newest first.
@@ -78,6 +80,18 @@ def month_range(as_of: dt.date, months: int) -> list[str]:
         if m == 0:
             y, m = y - 1, 12
     return out[::-1]
+
+
+def month_so_far(as_of: dt.date) -> str | None:
+    """The days of as_of's month counted so far ("Dec 1–3") while that month is still running (the
+    chart's last bar and the report's last trend mark count only those days); None on its last day."""
+    if (as_of + dt.timedelta(days=1)).month == as_of.month:
+        days = "1" if as_of.day == 1 else f"1\u2013{as_of.day}"
+        return f"{MONTHS[as_of.month - 1]} {days}"
+    return None
+
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")  # not the locale's
 
 
 class Board(TypedDict):
@@ -371,10 +385,29 @@ def _recurring(patterns, incidents, as_of: dt.date, top: int) -> dict:
                 "category": patterns[pid].category if pid in patterns else None,
                 "count": count[pid],
                 "last": _iso(last[pid]),
+                "fix": fix_state(patterns[pid], as_of) if pid in patterns else None,
             }
             for pid in ranked
         ]
     return recurring
+
+
+def fix_state(p, as_of: dt.date) -> dict | None:
+    """A recurring pattern's permanent fix on ``as_of``, so "what keeps recurring" is read with "and is it
+    being fixed, by whom, by when": the list named the pattern only, and a problem manager looked up the
+    fixes table for each row (found in review). None: the pattern records no fix."""
+    status = fix_status(p, as_of)
+    if status is None:
+        return None
+    late, days = _overdue(p.fix.due, as_of) if status in OPEN_FIX else (False, 0)
+    return {
+        "status": status,
+        "owner": p.fix.owner or p.owner,
+        "due": _iso(p.fix.due),
+        "done": _iso(p.fix.done) if status == "done" else None,
+        "overdue": late,
+        "days_overdue": days,
+    }
 
 
 def _after_fix(patterns, incidents) -> list:
@@ -425,12 +458,15 @@ def _trends(patterns, incidents, as_of: dt.date, months: int, drafts: set = froz
 def overdue_items(b: dict) -> list[str]:
     """One line per overdue review, follow-up or permanent fix on a board (for ``--fail-on overdue``)."""
     out = [f"review of {r['incident']} overdue by {r['days_overdue']} day(s)" for r in b["reviews"] if r["overdue"]]
+    # whose, as the report's tables say: a gate's message posted to a channel named the work, not who to ask
     out += [
-        f"follow-up {f['title']!r} of {f['incident']} overdue by {f['days_overdue']} day(s)"
+        f"follow-up {f['title']!r} of {f['incident']} ({f['owner'] or UNOWNED}) overdue by {f['days_overdue']} day(s)"
         for f in b["follow_ups"]
         if f["overdue"]
     ]
     out += [
-        f"permanent fix of {f['pattern']} overdue by {f['days_overdue']} day(s)" for f in b["fixes"] if f["overdue"]
+        f"permanent fix of {f['pattern']} ({f['owner'] or UNOWNED}) overdue by {f['days_overdue']} day(s)"
+        for f in b["fixes"]
+        if f["overdue"]
     ]
     return out

@@ -5,10 +5,11 @@ All numbers come from ``problems.board``; this module only lays them out.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 
-from recur.problems.board import UNOWNED, other_dues_note, owner_key
+from recur.problems.board import UNOWNED, month_so_far, other_dues_note, owner_key
 
 FAIL_ON = ("overdue", "recurrence", "unknown")
 
@@ -146,11 +147,25 @@ def _recurrence_after_fix(b: dict) -> tuple:
     )
 
 
+def fix_cell(r: dict) -> str:
+    """A recurring pattern's permanent fix in a few words: whose, due when, late or not; a done one
+    that the pattern outlived says so (as "Recurrence after fix" lists it)."""
+    f = r.get("fix")
+    if not f:
+        return "none recorded"
+    if f["status"] in ("open", "in-progress"):
+        late = f", OVERDUE {f['days_overdue']}d" if f["overdue"] else ""
+        return f"{f['status']}, {f['owner'] or UNOWNED}, due {f['due'] or '-'}{late}"
+    if f["status"] == "done" and f.get("done"):
+        return f"done {f['done']}" + (", did not hold" if r["last"] > f["done"] else "")
+    return f["status"]
+
+
 def _recurring(b: dict, days: str) -> tuple:
     return (
         f"Most recurring patterns, last {days} days (two or more incidents)",
-        ["count", "pattern", "last", "title"],
-        [[str(r["count"]), r["pattern"], r["last"], r["title"]] for r in b["recurring"][days]],
+        ["count", "pattern", "last", "fix", "title"],
+        [[str(r["count"]), r["pattern"], r["last"], fix_cell(r), r["title"]] for r in b["recurring"][days]],
         f"Nothing recurred: no pattern matched two or more incidents in the last {days} days.",
     )
 
@@ -168,7 +183,11 @@ def _trends(b: dict) -> tuple:
     if services[TOP_SERVICES:]:  # summed in one row: cut silently, a busy service looked like a quiet one
         rest = [sum(v[n] for _, v in services[TOP_SERVICES:]) for n in range(len(t["months"]))]
         rows.append([f"{len(services) - TOP_SERVICES} more service(s)", _sparkline(rest), str(sum(rest))])
-    return (f"Incidents per month {span} (· = none that month)", ["", "trend", "total"], rows)
+    # the month of as_of counts its days so far: a quiet-looking last mark read as a good month (the site's
+    # chart says so under it; the report did not)
+    partial = month_so_far(dt.date.fromisoformat(b["as_of"])) if t["months"] else None
+    so_far = f"; {t['months'][-1]} counts {partial} only, the month is not over" if partial else ""
+    return (f"Incidents per month {span} (· = none that month{so_far})", ["", "trend", "total"], rows)
 
 
 _SECTIONS = (_reviews, _follow_ups, _fixes, _by_owner, _triage, _unknown, _flags, _recurrence_after_fix)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from recur.problems.board import UNOWNED, other_dues_note, owner_key
+from recur.problems.board import UNOWNED, month_so_far, other_dues_note, owner_key
 from recur.problems.report import unknown_cell
 from recur.site import charts
 from recur.site.context import BOARD, TRENDS, Site
@@ -182,18 +182,6 @@ def trends_page(site: Site) -> str:
         out.append(f"## Top recurring patterns, last {days} days\n")
         out.append(_recurring_chart(site, page, b["recurring"][days], f"top recurring patterns, last {days} days"))
     return "\n".join(out)
-
-
-def month_so_far(as_of: dt.date) -> str | None:
-    """The days of as_of's month counted so far ("Dec 1–3") while that month is still running (the
-    chart's last bar counts only those days); None on its last day."""
-    if (as_of + dt.timedelta(days=1)).month == as_of.month:
-        days = "1" if as_of.day == 1 else f"1\u2013{as_of.day}"
-        return f"{MONTHS[as_of.month - 1]} {days}"
-    return None
-
-
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")  # not the locale's
 
 
 def _owner_then_most_overdue(f: dict) -> tuple:

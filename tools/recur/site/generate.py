@@ -13,6 +13,8 @@ import os
 from pathlib import Path, PurePosixPath
 
 from recur.kb.loader import display_path
+from recur.problems.board import fix_state
+from recur.problems.report import fix_cell
 from recur.site import board_pages, model_page, pattern_pages, record_pages
 from recur.site.context import (
     BOARD,
@@ -57,12 +59,14 @@ def home_page(site: Site) -> str:
            "of the page.\n"]
     out.append(f"## Most recurring patterns ({window})\n")
     rows = []
+    as_of = dt.date.fromisoformat(b["as_of"])
     for r in recurring:
         p = site.kb.patterns.get(r["pattern"])
-        if p is not None:
+        if p is not None:  # its permanent fix beside it, as the report has it: is it being fixed, whose, when
+            fix = fix_cell({**r, "fix": fix_state(p, as_of)})
             rows.append([mdlink(page, p.relpath, p.title), str(r["count"]), cell(r["last"]), cell(p.severity),
-                         cell(p.category)])
-    out.append(table(["pattern", "incidents", "last", "severity", "category"], rows) or
+                         cell(p.category), cell(fix)])
+    out.append(table(["pattern", "incidents", "last", "severity", "category", "permanent fix"], rows) or
                "Nothing has recurred yet: no pattern has matched two or more incidents.\n")
     out.append("## Ways in\n")
     out += [f"- {mdlink(page, PATTERNS, 'Patterns by category')} · {mdlink(page, BY_SERVICE, 'by service')} · "
