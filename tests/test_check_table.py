@@ -1212,6 +1212,28 @@ ROWS = [
         "warning",
     ),
     (
+        # "read the first-week path first": it was "no pattern has id", and the author looked for a pattern file
+        "path-step-names-a-path",
+        {
+            "paths/storage.yml": "title: T\nsteps:\n  - pattern: first-week\n    why: w\n  - pattern: disk-full\n    why: w\n"
+        },
+        "paths/storage.yml:3: steps[0].pattern",
+        "'first-week' is an onboarding path (paths/first-week.yml), not a pattern: a step names a pattern, and paths "
+        "do not nest; list the patterns of first-week meant here as steps of their own",
+        "error",
+    ),
+    (
+        # the site listed the step with no "Why it matters", and nothing said so; optional in the format: a notice
+        "path-step-without-why",
+        {
+            "paths/storage.yml": "title: T\nsteps:\n  - pattern: disk-full\n    why: w\n  - pattern: dns-failure\n    why: ''\n"
+        },
+        "paths/storage.yml:6: steps[1].why",
+        "no why: the site lists the step with no 'Why it matters'; add why: with a sentence on why a new on-call "
+        "engineer reads this pattern, here",
+        "notice",
+    ),
+    (
         # written as a pattern's id: it was "unknown key (kept, not used)", the site's page named by the file
         "path-id-is-not-its-file-name",
         {"paths/first-week.yml": "id: first-weeks\ntitle: T\nsteps:\n  - pattern: disk-full\n"},
@@ -1656,7 +1678,11 @@ def test_a_path_id_written_as_its_file_name_is_no_problem(tmp_path, monkeypatch)
     which --strict let pass and an id unlike the file name as well (a row of ROWS says that one now)."""
     monkeypatch.chdir(tmp_path)
     small_kb(tmp_path / "kb")
-    write(tmp_path / "kb", "paths/first-week.yml", "id: first-week\ntitle: T\nsteps:\n  - pattern: disk-full\n")
+    write(
+        tmp_path / "kb",
+        "paths/first-week.yml",
+        "id: first-week\ntitle: T\nsteps:\n  - pattern: disk-full\n    why: w\n",
+    )
     res = CliRunner().invoke(cli, ["check", "--kb", "kb", "--stale-days", "0"])
     assert res.exit_code == 0 and res.output.startswith("OK: "), res.output
 

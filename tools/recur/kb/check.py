@@ -202,7 +202,7 @@ def _record_refs(kb: KB) -> list[Problem]:
     """Pattern ids named by incidents and by onboarding paths, including those left out of the KB
     for errors of their own (``kb.unloaded_refs``), so every mistake shows in one run."""
     problems = [
-        Problem(shown, line, name, unknown_pattern(kb, pid))
+        Problem(shown, line, name, unknown_step(kb, pid) if name.startswith("steps[") else unknown_pattern(kb, pid))
         for shown, name, line, pid in kb.unloaded_refs
         if not kb.pattern_known(pid)
     ]
@@ -220,7 +220,7 @@ def _record_refs(kb: KB) -> list[Problem]:
     for path in kb.paths.values():
         shown = _shown(kb, path.relpath)
         problems += [
-            Problem(shown, path.line("steps", i, "pattern"), f"steps[{i}].pattern", unknown_pattern(kb, step.pattern))
+            Problem(shown, path.line("steps", i, "pattern"), f"steps[{i}].pattern", unknown_step(kb, step.pattern))
             for i, step in enumerate(path.steps)
             if not kb.pattern_known(step.pattern)
         ]
@@ -244,6 +244,19 @@ def unknown_pattern(kb: KB, pid: str) -> str:
     path's step or an incident's patterns ("disk-ful") was named with no hint, and the author went
     looking through patterns/ for the right spelling."""
     return no_pattern(pid, kb.pattern_files)
+
+
+def unknown_step(kb: KB, pid: str) -> str:
+    """The message for a path step naming no pattern. A step naming another onboarding path (to read it
+    first, "- pattern: first-week-on-call") was "no pattern has id", which sent the author looking for a
+    pattern file: paths do not nest, and the message says so and what to write instead."""
+    for ext in (".yml", ".yaml"):
+        if (kb.root / "paths" / f"{pid}{ext}").is_file():
+            return (
+                f"{pid!r} is an onboarding path (paths/{pid}{ext}), not a pattern: a step names a pattern, and "
+                f"paths do not nest; list the patterns of {pid} meant here as steps of their own"
+            )
+    return unknown_pattern(kb, pid)
 
 
 def no_pattern(pid: str, ids) -> str:
