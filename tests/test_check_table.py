@@ -1687,6 +1687,22 @@ def test_a_path_id_written_as_its_file_name_is_no_problem(tmp_path, monkeypatch)
     assert res.exit_code == 0 and res.output.startswith("OK: "), res.output
 
 
+def test_a_pattern_twice_on_a_path_with_another_error_is_said_in_the_same_run(tmp_path, monkeypatch):
+    """A path left out for an error of its own (an empty why) still has its repeated step named: it was said
+    only by a second run, once the first error was fixed."""
+    monkeypatch.chdir(tmp_path)
+    small_kb(tmp_path / "kb")
+    text = "title: T\nsteps:\n  - pattern: disk-full\n    why: w\n  - pattern: dns-failure\n    why: '  '\n"
+    write(tmp_path / "kb", "paths/storage.yml", text + "  - pattern: disk-full\n    why: w\n")
+    res = CliRunner().invoke(cli, ["check", "--kb", "kb", "--stale-days", "0"])
+    assert res.exit_code == 1, res.output
+    assert "kb/paths/storage.yml:6: steps[1].why: must not be empty" in res.output.splitlines()
+    assert (
+        "kb/paths/storage.yml:7: steps[2].pattern: warning: 'disk-full' is already steps[0] (line 3): remove one, "
+        "or name the pattern meant here"
+    ) in res.output.splitlines(), res.output
+
+
 def test_case_warnings_after_an_invalid_case_name_its_file_position(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     small_kb(tmp_path / "kb")

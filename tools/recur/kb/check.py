@@ -8,6 +8,7 @@ warnings. Nothing here imports the embedding stack: check must stay fast.
 from __future__ import annotations
 
 import html
+import re
 
 from recur.kb.loader import load_kb
 from recur.kb.records import KB
@@ -206,6 +207,7 @@ def _record_refs(kb: KB) -> list[Problem]:
         for shown, name, line, pid in kb.unloaded_refs
         if not kb.pattern_known(pid)
     ]
+    problems += _unloaded_repeats(kb)
     for inc in kb.all_incidents():
         shown = _shown(kb, inc.relpath)
         problems += [
@@ -225,18 +227,39 @@ def _record_refs(kb: KB) -> list[Problem]:
             if not kb.pattern_known(step.pattern)
         ]
         problems += [  # as in an incident: a slip, the newcomer reads the same page twice and the meant one never
-            Problem(
+            _step_twice(
                 shown,
+                path.steps[i].pattern,
+                i,
                 path.line("steps", i, "pattern"),
-                f"steps[{i}].pattern",
-                # the line of the first, and what to do: it named neither, in a file of a dozen steps
-                f"{path.steps[i].pattern!r} is already steps[{first}] (line {path.line('steps', first, 'pattern')}): "
-                "remove one, or name the pattern meant here",
-                "warning",
+                first,
+                path.line("steps", first, "pattern"),
             )
             for i, first in _repeats([s.pattern for s in path.steps])
         ]
     return problems
+
+
+def _step_twice(shown: str, pid: str, i: int, line: int, first: int, first_line: int) -> Problem:
+    # the line of the first, and what to do: it named neither, in a file of a dozen steps
+    what = f"{pid!r} is already steps[{first}] (line {first_line}): remove one, or name the pattern meant here"
+    return Problem(shown, line, f"steps[{i}].pattern", what, "warning")
+
+
+def _unloaded_repeats(kb: KB) -> list[Problem]:
+    """A pattern named twice on a path left out for another error: it was said only once that error was fixed,
+    a second run of `recur check` for a slip the first could have named (its steps from ``kb.unloaded_refs``)."""
+    steps: dict = {}
+    for shown, name, line, pid in kb.unloaded_refs:
+        m = re.fullmatch(r"steps\[(\d+)\]\.pattern", name)
+        if m:  # only a path has steps
+            steps.setdefault(shown, []).append((int(m.group(1)), line, pid))
+    out = []
+    for shown, found in steps.items():
+        for k, first in _repeats([pid for _, _, pid in found]):
+            (i, line, pid), (j, first_line, _) = found[k], found[first]
+            out.append(_step_twice(shown, pid, i, line, j, first_line))
+    return out
 
 
 def unknown_pattern(kb: KB, pid: str) -> str:
