@@ -1251,6 +1251,22 @@ ROWS = [
         "error",
     ),
     (
+        # the pattern's file, or its page's address copied from the site: "did you mean 'disk-full-md'?"
+        "path-step-pattern-written-as-its-file",
+        {"paths/first-week.yml": "title: T\nsteps:\n  - pattern: patterns/capacity/disk-full.md\n    why: w\n"},
+        "paths/first-week.yml:3: steps[0].pattern",
+        "not 'patterns/capacity/disk-full.md'; did you mean 'disk-full'? (an id is the name of its file or page "
+        "alone, without the folder and .md)",
+        "error",
+    ),
+    (
+        "incident-pattern-written-as-its-page",
+        {INC: INC_TEXT.replace("patterns: [db-pool-exhausted]", "patterns: [disk-full.html]")},
+        f"{INC}:6: patterns[0]",
+        "not 'disk-full.html'; did you mean 'disk-full'? (an id is the name of its file or page alone, without .html)",
+        "error",
+    ),
+    (
         "path-file-name-not-kebab",  # it named no name to rename the file to
         {"paths/First_Week.yml": "title: T\nsteps:\n  - pattern: disk-full\n"},
         "paths/First_Week.yml:1: file",
