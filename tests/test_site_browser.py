@@ -360,6 +360,42 @@ def test_a_tick_in_another_tab_shows_on_the_path_and_the_list(chromium, base):
     assert errors == [[], [], []]
 
 
+def test_ticks_the_browser_will_not_store_are_kept_on_the_page_and_said_not_kept(page, base):
+    """With the site's storage full (or its data blocked), each tick was read back from storage without the one
+    before it: a second tick unticked the first, and the page said the progress was kept in this browser."""
+    url, _ = base
+    page.goto(url + "/paths/storage-basics.html")
+    page.evaluate("localStorage.clear()")
+    page.reload()
+    try:
+        page.evaluate("""() => {  // fill the origin's real quota, so the browser refuses the next write
+            for (let size = 1 << 20, n = 0; size >= 1; size = Math.floor(size / 4)) {
+                try { for (;;) localStorage.setItem("fill-" + n++, "x".repeat(size)); } catch (e) {}
+            }
+        }""")
+        page.locator('input[data-step="disk-full"]').check()
+        page.locator('input[data-step="db-pool-exhausted"]').check()
+        assert _steps(page) == {"disk-full": True, "db-pool-exhausted": True}
+        said = page.locator(".recur-progress-text").inner_text()
+        assert said.startswith("2 of 2 done (not kept: this browser would not store it"), said
+        page.get_by_role("link", name="read the pattern: Disk full on a host").click()
+        read = page.get_by_role("checkbox", name=re.compile("^Read: tick"))
+        assert not read.is_checked()  # as the note said, lost with the page
+        read.check()  # and said here too, outside the box's name
+        assert "not kept: this browser would not store it" in page.locator(".recur-read").inner_text()
+        assert page.get_by_role(
+            "checkbox", name=re.compile("^Read: tick it when you have read it.*lists it[)]$")
+        ).count()
+        page.evaluate("localStorage.clear()")
+        page.go_back()
+        page.wait_for_load_state("load")
+        page.locator('input[data-step="disk-full"]').check()  # stored again: the count says no more
+        assert page.locator(".recur-progress-text").inner_text() == "1 of 2 done"
+    finally:  # the filled storage would fail every later test of the session
+        page.evaluate("localStorage.clear()")
+    assert page.errors == []
+
+
 def _text_becomes(page, selector: str, text: str) -> None:
     """Wait for the first ``selector`` of ``page`` to read ``text`` (playwright's timeout fails the test)."""
     page.wait_for_function("([s, t]) => document.querySelector(s).textContent === t", arg=[selector, text])

@@ -103,7 +103,14 @@
     return "recur:read:" + scope;
   }
 
+  /* The ticks of this page when the browser would not store them (site data blocked, its storage full): each
+     tick was read back from storage without the one before it, so a second tick unticked the first, and the
+     page said the progress was kept. Held here for the page's life, and said under the count (unsavedNote). */
+  var unsaved = null;
+  var UNSAVED = " (not kept: this browser would not store it, so it is lost when you leave the page)";
+
   function loadRead() {
+    if (unsaved) return unsaved.slice();
     var read = [];
     try { read = JSON.parse(localStorage.getItem(readKey()) || "[]"); } catch (e) { read = []; }
     if (!Array.isArray(read)) read = [];
@@ -148,7 +155,14 @@
   window.addEventListener("pageshow", function (e) { if (e.persisted) refreshAll(); });
 
   function saveRead(read) {
-    try { localStorage.setItem(readKey(), JSON.stringify(read)); return true; } catch (e) { return false; /* private mode */ }
+    try {
+      localStorage.setItem(readKey(), JSON.stringify(read));
+      unsaved = null;
+      return true;
+    } catch (e) {
+      unsaved = read.slice();
+      return false;
+    }
   }
 
   function setupPaths(root) {
@@ -168,7 +182,7 @@
           c.closest(".recur-step").classList.toggle("recur-done", c.checked);
         });
         var n = mine.filter(function (pid) { return read.indexOf(pid) >= 0; }).length;
-        if (text) text.textContent = n + " of " + mine.length + " done";
+        if (text) text.textContent = n + " of " + mine.length + " done" + (unsaved ? UNSAVED : "");
       }
       checks.forEach(function (c) {
         c.addEventListener("change", function () {
@@ -206,7 +220,12 @@
       c.addEventListener("change", function () {
         var read = loadRead().filter(function (pid) { return pid !== c.dataset.step; });
         if (c.checked) read.push(c.dataset.step);
-        saveRead(read);
+        var box = c.closest(".recur-read");
+        if (saveRead(read) || !box || box.querySelector(".recur-unsaved")) return;
+        var note = document.createElement("span");  /* outside the label: the box's name stays its own */
+        note.className = "recur-unsaved";
+        note.textContent = UNSAVED;
+        box.appendChild(note);
       });
     });
   }
