@@ -124,7 +124,8 @@ def _missing_step(site: Site, pid: str) -> str:
 def _step(site: Site, page: str, step) -> tuple[str, bool]:
     """A path step as a list item, and whether it can be ticked (its pattern has a page)."""
     p = site.kb.patterns.get(step.pattern)
-    why = f'<p class="recur-why"><strong>Why it matters:</strong> {esc(step.why)}</p>' if step.why else ""
+    # with its `code` and *emphasis*, as the title and audience show theirs (it showed the marks as written)
+    why = f'<p class="recur-why"><strong>Why it matters:</strong> {inline_md(step.why)}</p>' if step.why else ""
     if p is None:
         return (f'<li class="recur-step recur-step-missing"><span class="recur-step-title"><code>{esc(step.pattern)}'
                 f'</code> <i>({esc(_missing_step(site, step.pattern))})</i></span>{why}</li>'), False
