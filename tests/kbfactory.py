@@ -153,6 +153,7 @@ steps:
   - pattern: db-pool-exhausted
     why: the most common page
   - pattern: dns-failure
+    why: it looks like every other network problem
 """,
     )
     write(

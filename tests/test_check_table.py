@@ -1212,6 +1212,28 @@ ROWS = [
         "warning",
     ),
     (
+        # "read the first-week path first": it was "no pattern has id", and the author looked for a pattern file
+        "path-step-names-a-path",
+        {
+            "paths/storage.yml": "title: T\nsteps:\n  - pattern: first-week\n    why: w\n  - pattern: disk-full\n    why: w\n"
+        },
+        "paths/storage.yml:3: steps[0].pattern",
+        "'first-week' is an onboarding path (paths/first-week.yml), not a pattern: a step names a pattern, and paths "
+        "do not nest; list the patterns of first-week meant here as steps of their own",
+        "error",
+    ),
+    (
+        # the site listed the step with no "Why it matters", and nothing said so; optional in the format: a notice
+        "path-step-without-why",
+        {
+            "paths/storage.yml": "title: T\nsteps:\n  - pattern: disk-full\n    why: w\n  - pattern: dns-failure\n    why: ''\n"
+        },
+        "paths/storage.yml:6: steps[1].why",
+        "no why: the site lists the step with no 'Why it matters'; add why: with a sentence on why a new on-call "
+        "engineer reads this pattern, here",
+        "notice",
+    ),
+    (
         # written as a pattern's id: it was "unknown key (kept, not used)", the site's page named by the file
         "path-id-is-not-its-file-name",
         {"paths/first-week.yml": "id: first-weeks\ntitle: T\nsteps:\n  - pattern: disk-full\n"},
@@ -1226,6 +1248,22 @@ ROWS = [
         {"paths/first-week.yml": "title: T\nsteps:\n  - pattern: Disk-Full\n"},
         "paths/first-week.yml:3: steps[0].pattern",
         "must be a kebab-case id (lowercase words joined by '-'), not 'Disk-Full'; did you mean 'disk-full'?",
+        "error",
+    ),
+    (
+        # the pattern's file, or its page's address copied from the site: "did you mean 'disk-full-md'?"
+        "path-step-pattern-written-as-its-file",
+        {"paths/first-week.yml": "title: T\nsteps:\n  - pattern: patterns/capacity/disk-full.md\n    why: w\n"},
+        "paths/first-week.yml:3: steps[0].pattern",
+        "not 'patterns/capacity/disk-full.md'; did you mean 'disk-full'? (an id is the name of its file or page "
+        "alone, without the folder and .md)",
+        "error",
+    ),
+    (
+        "incident-pattern-written-as-its-page",
+        {INC: INC_TEXT.replace("patterns: [db-pool-exhausted]", "patterns: [disk-full.html]")},
+        f"{INC}:6: patterns[0]",
+        "not 'disk-full.html'; did you mean 'disk-full'? (an id is the name of its file or page alone, without .html)",
         "error",
     ),
     (
@@ -1656,9 +1694,29 @@ def test_a_path_id_written_as_its_file_name_is_no_problem(tmp_path, monkeypatch)
     which --strict let pass and an id unlike the file name as well (a row of ROWS says that one now)."""
     monkeypatch.chdir(tmp_path)
     small_kb(tmp_path / "kb")
-    write(tmp_path / "kb", "paths/first-week.yml", "id: first-week\ntitle: T\nsteps:\n  - pattern: disk-full\n")
+    write(
+        tmp_path / "kb",
+        "paths/first-week.yml",
+        "id: first-week\ntitle: T\nsteps:\n  - pattern: disk-full\n    why: w\n",
+    )
     res = CliRunner().invoke(cli, ["check", "--kb", "kb", "--stale-days", "0"])
     assert res.exit_code == 0 and res.output.startswith("OK: "), res.output
+
+
+def test_a_pattern_twice_on_a_path_with_another_error_is_said_in_the_same_run(tmp_path, monkeypatch):
+    """A path left out for an error of its own (an empty why) still has its repeated step named: it was said
+    only by a second run, once the first error was fixed."""
+    monkeypatch.chdir(tmp_path)
+    small_kb(tmp_path / "kb")
+    text = "title: T\nsteps:\n  - pattern: disk-full\n    why: w\n  - pattern: dns-failure\n    why: '  '\n"
+    write(tmp_path / "kb", "paths/storage.yml", text + "  - pattern: disk-full\n    why: w\n")
+    res = CliRunner().invoke(cli, ["check", "--kb", "kb", "--stale-days", "0"])
+    assert res.exit_code == 1, res.output
+    assert "kb/paths/storage.yml:6: steps[1].why: must not be empty" in res.output.splitlines()
+    assert (
+        "kb/paths/storage.yml:7: steps[2].pattern: warning: 'disk-full' is already steps[0] (line 3): remove one, "
+        "or name the pattern meant here"
+    ) in res.output.splitlines(), res.output
 
 
 def test_case_warnings_after_an_invalid_case_name_its_file_position(tmp_path, monkeypatch):

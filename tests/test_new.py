@@ -396,6 +396,21 @@ def test_a_path_step_naming_a_retired_or_repeated_pattern_is_refused_before_the_
     assert incident.patterns == ["old-retired"]
 
 
+def test_a_path_step_naming_another_path_says_paths_do_not_nest(kb):
+    """A step naming another path (to read it first) was "no pattern has id 'first-week'", and the author went
+    looking for a pattern file: it says what the id is and what to write, as `recur check` does."""
+    said = (
+        "'first-week' is an onboarding path (paths/first-week.yml), not a pattern: a step names a pattern, and "
+        "paths do not nest; list the patterns of first-week meant here as steps of their own"
+    )
+    res = run("new", "path", "--kb", "kb", "--no-input", "--title", "Storage", "--step", "first-week: read it first")
+    assert res.exit_code == 1 and f"--step: {said}" in res.output, res.output
+    assert not Path("kb/paths/storage.yml").exists()
+    res = run("new", "path", "--kb", "kb", input="Storage\n\n\nfirst-week: read it first\ndisk-full: w\n\n")
+    assert res.exit_code == 0 and f"{said}. Type it again." in res.output, res.output
+    assert [s.pattern for s in load_kb(kb).paths["storage"].steps] == ["disk-full"]
+
+
 def test_a_prompted_path_id_taken_or_not_kebab_is_asked_again_not_the_whole_path_lost(kb):
     """The Id of a path was checked only after the last step was answered: a path of that id already there
     (offered as the default, from the title) or an id that is no kebab-case id lost every answer, and was

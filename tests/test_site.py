@@ -159,6 +159,16 @@ def test_path_page_has_ordered_steps_why_and_checklist(kb):
     assert "An [onboarding path](index.md) for storage on-call." in page
 
 
+def test_a_step_why_shows_its_code_and_emphasis(kb):
+    """A why written `kubectl` and *never*, as a path's title and audience are, showed its backticks and
+    stars on the path's page: it is rendered as they are, still escaped."""
+    step = kb.paths["storage-basics"].steps[0]
+    kb.paths["storage-basics"].steps[0] = type(step)(step.pattern, "run `df -h` first, *never* `rm` a <data> file", 4)
+    page = _pages(kb)["paths/storage-basics.md"]
+    said = "Why it matters:</strong> run <code>df -h</code> first, <em>never</em> <code>rm</code> a &lt;data&gt; file"
+    assert said in page, page
+
+
 def test_a_one_step_path_says_one_step(kb):
     del kb.paths["storage-basics"].steps[1:]
     page = _pages(kb)["paths/storage-basics.md"]

@@ -309,6 +309,98 @@ def test_a_pattern_page_on_a_path_ticks_its_step(page, base):
     assert page.errors == []
 
 
+def test_back_from_a_pattern_page_shows_what_it_ticked(page, base):
+    """ "read the pattern", the Read box ticked there, then the browser's Back: the path's page said "1 of 2 done"
+    with the step's box empty (the browser put back the boxes as they were when the reader left the page, over
+    what recur.js had set from the ticks); unticked there, Back showed the step still ticked."""
+    url, _ = base
+    page.goto(url + "/paths/storage-basics.html")
+    page.evaluate("localStorage.clear()")
+    page.reload()
+    page.locator('input[data-step="disk-full"]').check()  # one ticked by the reader on this page
+    page.get_by_role("link", name="read the pattern: Database connection pool exhausted").click()
+    page.get_by_role("checkbox", name=re.compile("^Read: tick")).check()
+    page.go_back()
+    page.wait_for_load_state("load")
+    assert page.locator(".recur-progress-text").inner_text() == "2 of 2 done"
+    assert _steps(page) == {"disk-full": True, "db-pool-exhausted": True}
+    page.get_by_role("link", name="read the pattern: Disk full on a host").click()
+    page.get_by_role("checkbox", name=re.compile("^Read: tick")).uncheck()
+    page.go_back()
+    page.wait_for_load_state("load")
+    assert page.locator(".recur-progress-text").inner_text() == "1 of 2 done"
+    assert _steps(page) == {"disk-full": False, "db-pool-exhausted": True}
+    page.go_forward()  # and the pattern page's own box, back to it
+    page.wait_for_load_state("load")
+    assert not page.get_by_role("checkbox", name=re.compile("^Read: tick")).is_checked()
+    page.evaluate("localStorage.clear()")
+    assert page.errors == []
+
+
+def test_a_tick_in_another_tab_shows_on_the_path_and_the_list(chromium, base):
+    """A pattern opened from its step in a new tab and ticked there left the path's tab, and the list of paths',
+    as they were ("0 of 2 done", the step's box empty) until reloaded."""
+    url, _ = base
+    path, pattern, paths = chromium.new_page(), chromium.new_page(), chromium.new_page()
+    errors = [page_errors(pg) for pg in (path, pattern, paths)]
+    path.goto(url + "/paths/storage-basics.html")
+    path.evaluate("localStorage.clear()")
+    path.reload()
+    paths.goto(url + "/paths/index.html")
+    pattern.goto(url + "/patterns/capacity/db-pool-exhausted.html")
+    pattern.get_by_role("checkbox", name=re.compile("^Read: tick")).check()
+    _text_becomes(path, ".recur-progress-text", "1 of 2 done")  # the storage event comes after the tick
+    assert _steps(path) == {"disk-full": False, "db-pool-exhausted": True}
+    _text_becomes(paths, ".recur-path-progress", "1 of 2 done")
+    path.locator('input[data-step="db-pool-exhausted"]').uncheck()  # and the other way round
+    pattern.wait_for_function("!document.querySelector('input.recur-read-check').checked")
+    path.evaluate("localStorage.clear()")
+    for pg in (path, pattern, paths):
+        pg.close()
+    assert errors == [[], [], []]
+
+
+def test_ticks_the_browser_will_not_store_are_kept_on_the_page_and_said_not_kept(page, base):
+    """With the site's storage full (or its data blocked), each tick was read back from storage without the one
+    before it: a second tick unticked the first, and the page said the progress was kept in this browser."""
+    url, _ = base
+    page.goto(url + "/paths/storage-basics.html")
+    page.evaluate("localStorage.clear()")
+    page.reload()
+    try:
+        page.evaluate("""() => {  // fill the origin's real quota, so the browser refuses the next write
+            for (let size = 1 << 20, n = 0; size >= 1; size = Math.floor(size / 4)) {
+                try { for (;;) localStorage.setItem("fill-" + n++, "x".repeat(size)); } catch (e) {}
+            }
+        }""")
+        page.locator('input[data-step="disk-full"]').check()
+        page.locator('input[data-step="db-pool-exhausted"]').check()
+        assert _steps(page) == {"disk-full": True, "db-pool-exhausted": True}
+        said = page.locator(".recur-progress-text").inner_text()
+        assert said.startswith("2 of 2 done (not kept: this browser would not store it"), said
+        page.get_by_role("link", name="read the pattern: Disk full on a host").click()
+        read = page.get_by_role("checkbox", name=re.compile("^Read: tick"))
+        assert not read.is_checked()  # as the note said, lost with the page
+        read.check()  # and said here too, outside the box's name
+        assert "not kept: this browser would not store it" in page.locator(".recur-read").inner_text()
+        assert page.get_by_role(
+            "checkbox", name=re.compile("^Read: tick it when you have read it.*lists it[)]$")
+        ).count()
+        page.evaluate("localStorage.clear()")
+        page.go_back()
+        page.wait_for_load_state("load")
+        page.locator('input[data-step="disk-full"]').check()  # stored again: the count says no more
+        assert page.locator(".recur-progress-text").inner_text() == "1 of 2 done"
+    finally:  # the filled storage would fail every later test of the session
+        page.evaluate("localStorage.clear()")
+    assert page.errors == []
+
+
+def _text_becomes(page, selector: str, text: str) -> None:
+    """Wait for the first ``selector`` of ``page`` to read ``text`` (playwright's timeout fails the test)."""
+    page.wait_for_function("([s, t]) => document.querySelector(s).textContent === t", arg=[selector, text])
+
+
 def _steps(page) -> dict:
     """{pattern id: ticked} of the path page's checklist."""
     checks = page.locator("input.recur-step-check")

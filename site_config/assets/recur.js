@@ -103,7 +103,14 @@
     return "recur:read:" + scope;
   }
 
+  /* The ticks of this page when the browser would not store them (site data blocked, its storage full): each
+     tick was read back from storage without the one before it, so a second tick unticked the first, and the
+     page said the progress was kept. Held here for the page's life, and said under the count (unsavedNote). */
+  var unsaved = null;
+  var UNSAVED = " (not kept: this browser would not store it, so it is lost when you leave the page)";
+
   function loadRead() {
+    if (unsaved) return unsaved.slice();
     var read = [];
     try { read = JSON.parse(localStorage.getItem(readKey()) || "[]"); } catch (e) { read = []; }
     if (!Array.isArray(read)) read = [];
@@ -133,8 +140,29 @@
     return read;
   }
 
+  /* What each checklist, Read box and progress cell of the page does to show the set again: a tick made in
+     another tab (a pattern opened from its step in a new tab, its Read box ticked there) left this page as it
+     was, and so did the browser's Back to a page it kept whole (the back/forward cache runs no script). */
+  var refreshers = [];
+  function onRefresh(el, f) { refreshers.push({ el: el, f: f }); }
+  function refreshAll() {
+    var read = loadRead();
+    /* those of a page left by mkdocs-material's instant navigation go */
+    refreshers = refreshers.filter(function (r) { return r.el.isConnected; });
+    refreshers.forEach(function (r) { r.f(read); });
+  }
+  window.addEventListener("storage", function (e) { if (e.key === null || e.key === readKey()) refreshAll(); });
+  window.addEventListener("pageshow", function (e) { if (e.persisted) refreshAll(); });
+
   function saveRead(read) {
-    try { localStorage.setItem(readKey(), JSON.stringify(read)); return true; } catch (e) { return false; /* private mode */ }
+    try {
+      localStorage.setItem(readKey(), JSON.stringify(read));
+      unsaved = null;
+      return true;
+    } catch (e) {
+      unsaved = read.slice();
+      return false;
+    }
   }
 
   function setupPaths(root) {
@@ -154,7 +182,7 @@
           c.closest(".recur-step").classList.toggle("recur-done", c.checked);
         });
         var n = mine.filter(function (pid) { return read.indexOf(pid) >= 0; }).length;
-        if (text) text.textContent = n + " of " + mine.length + " done";
+        if (text) text.textContent = n + " of " + mine.length + " done" + (unsaved ? UNSAVED : "");
       }
       checks.forEach(function (c) {
         c.addEventListener("change", function () {
@@ -177,6 +205,7 @@
         show(read);
       });
       show(loadRead());
+      onRefresh(box, show);
     });
   }
 
@@ -187,10 +216,16 @@
       if (c.dataset.recurReady) return;
       c.dataset.recurReady = "1";
       c.checked = loadRead().indexOf(c.dataset.step) >= 0;
+      onRefresh(c, function (read) { c.checked = read.indexOf(c.dataset.step) >= 0; });
       c.addEventListener("change", function () {
         var read = loadRead().filter(function (pid) { return pid !== c.dataset.step; });
         if (c.checked) read.push(c.dataset.step);
-        saveRead(read);
+        var box = c.closest(".recur-read");
+        if (saveRead(read) || !box || box.querySelector(".recur-unsaved")) return;
+        var note = document.createElement("span");  /* outside the label: the box's name stays its own */
+        note.className = "recur-unsaved";
+        note.textContent = UNSAVED;
+        box.appendChild(note);
       });
     });
   }
@@ -199,12 +234,15 @@
   function setupPathList(root) {
     var cells = root.querySelectorAll(".recur-path-progress[data-patterns]");
     if (!cells.length) return;
-    var read = loadRead();
-    cells.forEach(function (cell) {
-      var steps = cell.dataset.patterns.split(" ").filter(function (pid, k, all) { return pid && all.indexOf(pid) === k; });
-      var n = steps.filter(function (pid) { return read.indexOf(pid) >= 0; }).length;
-      cell.textContent = n + " of " + steps.length + " done";
-    });
+    function show(read) {
+      cells.forEach(function (cell) {
+        var steps = cell.dataset.patterns.split(" ").filter(function (pid, k, all) { return pid && all.indexOf(pid) === k; });
+        var n = steps.filter(function (pid) { return read.indexOf(pid) >= 0; }).length;
+        cell.textContent = n + " of " + steps.length + " done";
+      });
+    }
+    show(loadRead());
+    onRefresh(cells[0], show);
   }
 
   /* mkdocs-material's search is a role=dialog with no name (axe-core's aria-dialog-name, on every page): a screen

@@ -8,6 +8,7 @@ warnings. Nothing here imports the embedding stack: check must stay fast.
 from __future__ import annotations
 
 import html
+import re
 
 from recur.kb.loader import load_kb
 from recur.kb.records import KB
@@ -202,10 +203,11 @@ def _record_refs(kb: KB) -> list[Problem]:
     """Pattern ids named by incidents and by onboarding paths, including those left out of the KB
     for errors of their own (``kb.unloaded_refs``), so every mistake shows in one run."""
     problems = [
-        Problem(shown, line, name, unknown_pattern(kb, pid))
+        Problem(shown, line, name, unknown_step(kb, pid) if name.startswith("steps[") else unknown_pattern(kb, pid))
         for shown, name, line, pid in kb.unloaded_refs
         if not kb.pattern_known(pid)
     ]
+    problems += _unloaded_repeats(kb)
     for inc in kb.all_incidents():
         shown = _shown(kb, inc.relpath)
         problems += [
@@ -220,23 +222,44 @@ def _record_refs(kb: KB) -> list[Problem]:
     for path in kb.paths.values():
         shown = _shown(kb, path.relpath)
         problems += [
-            Problem(shown, path.line("steps", i, "pattern"), f"steps[{i}].pattern", unknown_pattern(kb, step.pattern))
+            Problem(shown, path.line("steps", i, "pattern"), f"steps[{i}].pattern", unknown_step(kb, step.pattern))
             for i, step in enumerate(path.steps)
             if not kb.pattern_known(step.pattern)
         ]
         problems += [  # as in an incident: a slip, the newcomer reads the same page twice and the meant one never
-            Problem(
+            _step_twice(
                 shown,
+                path.steps[i].pattern,
+                i,
                 path.line("steps", i, "pattern"),
-                f"steps[{i}].pattern",
-                # the line of the first, and what to do: it named neither, in a file of a dozen steps
-                f"{path.steps[i].pattern!r} is already steps[{first}] (line {path.line('steps', first, 'pattern')}): "
-                "remove one, or name the pattern meant here",
-                "warning",
+                first,
+                path.line("steps", first, "pattern"),
             )
             for i, first in _repeats([s.pattern for s in path.steps])
         ]
     return problems
+
+
+def _step_twice(shown: str, pid: str, i: int, line: int, first: int, first_line: int) -> Problem:
+    # the line of the first, and what to do: it named neither, in a file of a dozen steps
+    what = f"{pid!r} is already steps[{first}] (line {first_line}): remove one, or name the pattern meant here"
+    return Problem(shown, line, f"steps[{i}].pattern", what, "warning")
+
+
+def _unloaded_repeats(kb: KB) -> list[Problem]:
+    """A pattern named twice on a path left out for another error: it was said only once that error was fixed,
+    a second run of `recur check` for a slip the first could have named (its steps from ``kb.unloaded_refs``)."""
+    steps: dict = {}
+    for shown, name, line, pid in kb.unloaded_refs:
+        m = re.fullmatch(r"steps\[(\d+)\]\.pattern", name)
+        if m:  # only a path has steps
+            steps.setdefault(shown, []).append((int(m.group(1)), line, pid))
+    out = []
+    for shown, found in steps.items():
+        for k, first in _repeats([pid for _, _, pid in found]):
+            (i, line, pid), (j, first_line, _) = found[k], found[first]
+            out.append(_step_twice(shown, pid, i, line, j, first_line))
+    return out
 
 
 def unknown_pattern(kb: KB, pid: str) -> str:
@@ -244,6 +267,19 @@ def unknown_pattern(kb: KB, pid: str) -> str:
     path's step or an incident's patterns ("disk-ful") was named with no hint, and the author went
     looking through patterns/ for the right spelling."""
     return no_pattern(pid, kb.pattern_files)
+
+
+def unknown_step(kb: KB, pid: str) -> str:
+    """The message for a path step naming no pattern. A step naming another onboarding path (to read it
+    first, "- pattern: first-week-on-call") was "no pattern has id", which sent the author looking for a
+    pattern file: paths do not nest, and the message says so and what to write instead."""
+    for ext in (".yml", ".yaml"):
+        if (kb.root / "paths" / f"{pid}{ext}").is_file():
+            return (
+                f"{pid!r} is an onboarding path (paths/{pid}{ext}), not a pattern: a step names a pattern, and "
+                f"paths do not nest; list the patterns of {pid} meant here as steps of their own"
+            )
+    return unknown_pattern(kb, pid)
 
 
 def no_pattern(pid: str, ids) -> str:

@@ -459,6 +459,15 @@ def _one_way_links(kb: KB, p, shown: str, copies: dict) -> list[Problem]:
     return out
 
 
+# A step without a why was listed on the path's page with no "Why it matters", nothing saying so: the why is
+# what a path adds to the list of patterns. A notice, not a warning: the format has it optional, and --strict
+# never failed on it.
+NO_WHY = (
+    "no why: the site lists the step with no 'Why it matters'; add why: with a sentence on why a new "
+    "on-call engineer reads this pattern, here"
+)
+
+
 def _placeholders_elsewhere(kb: KB) -> list[Problem]:
     """Placeholders that `recur new` left in incident records and onboarding paths."""
     out = []
@@ -473,7 +482,9 @@ def _placeholders_elsewhere(kb: KB) -> list[Problem]:
         shown = display_path(kb.root / path.relpath)
         for i, step in enumerate(path.steps):
             by = placeholders.placeholder_in(step.why)
-            if by:
+            if not step.why:  # what `recur new path` never writes: it puts a placeholder, warned of below
+                out.append(Problem(shown, path.line("steps", i, "why"), f"steps[{i}].why", NO_WHY, "notice"))
+            elif by:
                 line = path.line("steps", i, "why")
                 out.append(Problem(shown, line, f"steps[{i}].why", _still_placeholder(by), "warning"))
     return out

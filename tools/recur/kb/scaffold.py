@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 from recur.kb import placeholders, schema
-from recur.kb.check import replacement_of, unknown_pattern
+from recur.kb.check import replacement_of, unknown_pattern, unknown_step
 from recur.kb.incident_record import incident_text, next_id, require_id
 from recur.kb.records import KB
 from recur.kb.writer import Bullets, Numbered, Raw, flow_list, id_list, pattern_markdown, plain, q, section_text
@@ -118,6 +118,8 @@ def step_problem(kb: KB, pid: str, earlier=()) -> str | None:
     two in a path that has them (a pattern retired since, a hand edit); a path being written with one
     was written, then warned of, and the author had to open the file to undo what they had just typed."""
     problem = pattern_problem(kb, pid)
+    if problem and not kb.pattern_known(pid.strip()):  # another path's id: said so, as `recur check` says it
+        return unknown_step(kb, pid.strip()) if problem == unknown_pattern(kb, pid.strip()) else problem
     if problem:
         return problem
     pid = pid.strip()

@@ -518,8 +518,32 @@ def kebab_hint(text: str) -> str:
     """What is odd in an id that is no kebab-case id (a look-alike character), else the id it most likely
     is (``Disk-Full``, ``disk_full``: "did you mean 'disk-full'?"), else ""."""
     odd = odd_characters(text)
+    if odd:
+        return odd
+    named = _file_named(text)
+    if named:
+        return named
     meant = slugify(text, fold=True)
-    return odd or (f"; did you mean {meant!r}?" if meant and meant != text else "")
+    return f"; did you mean {meant!r}?" if meant and meant != text else ""
+
+
+# A record's file, path or page where its id goes: a path's step written "disk-full.md" or copied from the
+# site's address bar was "did you mean 'disk-full-md'?", an id no file has.
+_RECORD_FILE = re.compile(r"\.(md|html?|ya?ml)$", re.IGNORECASE)
+
+
+def _file_named(text: str) -> str:
+    """ "; did you mean 'disk-full'? (...)" for a file name, a path or a link of a record, else ""."""
+    where = re.split(r"[?#]", text.strip(), maxsplit=1)[0].rstrip("/")
+    name = where.rsplit("/", 1)[-1]
+    ext = _RECORD_FILE.search(name)
+    if not ext and "/" not in where:
+        return ""
+    meant = slugify(name[: ext.start()] if ext else name, fold=True)
+    if not meant:
+        return ""
+    drop = " and ".join(x for x in ("the folder" if "/" in where else "", ext.group() if ext else "") if x)
+    return f"; did you mean {meant!r}? (an id is the name of its file or page alone, without {drop})"
 
 
 def _items_hint(value, schema: dict) -> str:

@@ -124,7 +124,8 @@ def _missing_step(site: Site, pid: str) -> str:
 def _step(site: Site, page: str, step) -> tuple[str, bool]:
     """A path step as a list item, and whether it can be ticked (its pattern has a page)."""
     p = site.kb.patterns.get(step.pattern)
-    why = f'<p class="recur-why"><strong>Why it matters:</strong> {esc(step.why)}</p>' if step.why else ""
+    # with its `code` and *emphasis*, as the title and audience show theirs (it showed the marks as written)
+    why = f'<p class="recur-why"><strong>Why it matters:</strong> {inline_md(step.why)}</p>' if step.why else ""
     if p is None:
         return (f'<li class="recur-step recur-step-missing"><span class="recur-step-title"><code>{esc(step.pattern)}'
                 f'</code> <i>({esc(_missing_step(site, step.pattern))})</i></span>{why}</li>'), False
@@ -134,8 +135,10 @@ def _step(site: Site, page: str, step) -> tuple[str, bool]:
             f'aria-label="read the pattern: {esc(p.title)}">read the pattern</a>')
     gist = f'<p class="recur-gist">{esc(_first_sentence(p.summary))}</p>' if p.summary else ""
     # keyed by the pattern, not the step's number: a step inserted above un-ticked every step after it,
-    # and a pattern read on one path is read on every path listing it (recur.js keeps one set per site)
-    return (f'<li class="recur-step"><label><input type="checkbox" class="recur-step-check" '
+    # and a pattern read on one path is read on every path listing it (recur.js keeps one set per site);
+    # autocomplete off: Back to the page put the boxes back as they were when the reader left it, over what
+    # recur.js had set from a tick made on the pattern page since ("1 of 2 done" and no box ticked)
+    return (f'<li class="recur-step"><label><input type="checkbox" class="recur-step-check" autocomplete="off" '
             f'data-step="{esc(step.pattern)}"> <span class="recur-step-title">{esc(p.title)}{_step_mark(p)}</span>'
             f'</label>{read}{_superseded(site, page, p)}{why}{gist}</li>'), True
 
@@ -196,7 +199,8 @@ def path_places(site: Site, p) -> str:
         return ""
     # the tick of its step on the path's page (recur.js, one set for the site): a reader going on by "next"
     # would otherwise have to go back to the path to tick what was read
-    tick = (f'<p class="recur-read"><label><input type="checkbox" class="recur-read-check" data-step="{esc(p.id)}"> '
+    tick = (f'<p class="recur-read"><label><input type="checkbox" class="recur-read-check" autocomplete="off" '
+            f'data-step="{esc(p.id)}"> '
             "Read: tick it when you have read it and walked through its runbook (ticked on every path that lists "
             "it)</label></p>")
     return (f"{paths_heading()}\n"  # no clash with an author's own "## Onboarding paths" (kb.anchors)
